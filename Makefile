@@ -1,0 +1,36 @@
+# Each target creates .venv on first use and installs what it needs, so the
+# quick start works on a machine with nothing but Python 3.11+ and pip.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint screenshots bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/tui-digest
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/parse.py
+	$(BIN)/python benchmarks/import_rate.py
+	$(BIN)/python benchmarks/search.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+from tui_digest.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,127 @@
+"""Plain data classes shared by every layer.
+
+Text in these objects has been cleaned once at ingest (see `sanitize`): it holds
+no terminal control characters, but it is still untrusted for markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross", "updated")
+
+
+@dataclass(slots=True)
+class Paper:
+    """One arXiv paper, bilingual.
+
+    `extras` holds format-preserving details that are not part of the paper's
+    meaning but are needed to write a digest back exactly as it was read (for
+    example the `(arXiv:… [cat])` title suffix, the `Announce Type` abstract
+    header, the translated header of the Chinese abstract, a table cell that
+    differs from the derived one). Keys are owned by the module that reads and
+    writes them (`digest_format`); the store persists them as JSON and merges
+    them key by key like any other field.
+    """
+
+    id: str  # arXiv id without version: "2403.10056" or "hep-th/9901001"
+    version: str = ""  # "v1", or "" when unknown
+    url: str = ""
+    title_en: str = ""
+    title_zh: str = ""
+    summary_zh: str = ""
+    abstract_en: str = ""
+    abstract_zh: str = ""
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # primary first
+    announce_type: str = ""  # one of ANNOUNCE_TYPES or ""
+    published: str = ""  # ISO date "YYYY-MM-DD" or ""
+    extras: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def primary_category(self) -> str:
+        return self.categories[0] if self.categories else ""
+
+
+@dataclass(slots=True)
+class Digest:
+    """A document that lists papers: a Markdown digest, or one fetch of a feed."""
+
+    name: str  # e.g. "digest-cs.AI-2024-03-18"
+    source: str = ""  # file path or URL it came from
+    date: str = ""  # ISO date "YYYY-MM-DD" or ""
+    papers: list[Paper] = field(default_factory=list)  # in ref order
+    kind: str = "digest"  # "digest", "digest-feed", "arxiv", "feed"
+
+
+@dataclass(slots=True, frozen=True)
+class Problem:
+    """Something a reader could not place. `line` is 1-based (0 when unknown)."""
+
+    line: int
+    message: str
+    severity: str = "warning"  # "warning": entry kept or skipped; "error": document-level
+
+    def format(self, source: str = "") -> str:
+        where = f"{source}:{self.line}" if self.line else source or "<input>"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass(slots=True)
+class ReadResult:
+    digest: Digest
+    problems: list[Problem] = field(default_factory=list)
+    format: str = ""  # detected or forced format name
+
+
+class InputError(ValueError):
+    """An input that is not a digest or feed at all (the whole document is refused).
+
+    The message names the source and, where it can, the line.
+    """
+
+
+# --- What the store hands out -------------------------------------------------
+
+
+@dataclass(slots=True)
+class ImportStats:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(slots=True)
+class ListRow:
+    """The narrow row the paper list draws (no abstracts)."""
+
+    rowid: int  # the store's integer key for the paper
+    id: str
+    title_en: str
+    title_zh: str
+    summary_zh: str
+    date: str  # date of the newest digest the paper appeared in, or published
+    category: str  # primary category
+    read: bool
+    starred: bool
+    ref: int  # 1-based position in that digest (0 when unknown)
+
+
+@dataclass(slots=True)
+class PaperRecord:
+    """One full paper with the user's state and where it appeared."""
+
+    rowid: int
+    paper: Paper
+    read: bool = False
+    starred: bool = False
+    digests: list[str] = field(default_factory=list)  # digest names, newest first
+
+
+@dataclass(slots=True)
+class DigestInfo:
+    name: str
+    date: str
+    source: str
+    count: int
+    kind: str = "digest"

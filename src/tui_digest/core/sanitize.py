@@ -1,0 +1,54 @@
+"""Cleaning of untrusted text, done once at ingest.
+
+Removes what could act on a terminal or reorder what the user sees: C0 controls
+except newline and tab, DEL, C1 controls, and bidi embeddings, overrides and
+isolates. Invalid UTF-8 becomes U+FFFD. Over-long fields are cut with a marker
+so that one hostile entry cannot make the UI or the cache balloon.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Field caps in characters. Real abstracts are ~1,000 characters (English) and
+# ~300-600 (Chinese); titles rarely exceed 300.
+MAX_TITLE = 2_000
+MAX_TEXT = 20_000
+TRUNCATION_MARKER = " […truncated]"
+
+_CONTROL_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]"
+)
+_CRLF_RE = re.compile(r"\r\n?")
+
+
+def clean_text(text: str, limit: int = MAX_TEXT) -> str:
+    """Return `text` without control characters, newlines normalised, capped at `limit`."""
+    if not text:
+        return ""
+    if "\r" in text:
+        text = _CRLF_RE.sub("\n", text)
+    text = _CONTROL_RE.sub("", text)
+    if len(text) > limit:
+        text = text[: max(0, limit - len(TRUNCATION_MARKER))] + TRUNCATION_MARKER
+    return text
+
+
+def clean_line(text: str, limit: int = MAX_TITLE) -> str:
+    """Like `clean_text`, for one-line fields: any run of whitespace becomes one space."""
+    return " ".join(clean_text(text, limit * 2).split())[:limit] if text else ""
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM); invalid sequences become U+FFFD."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.decode("utf-8", errors="replace")
+
+
+def is_safe_url(url: str) -> bool:
+    """Only http and https links may be opened."""
+    lowered = url.strip().lower()
+    return lowered.startswith(("http://", "https://")) and not any(
+        c in url for c in "\n\r\t\x00 "
+    )

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT.parent / "shared" / "samples"
+
+
+@pytest.fixture
+def samples() -> Path:
+    """The real samples in ../shared/samples; tests that need them skip without them."""
+    if not SAMPLES.is_dir():
+        pytest.skip("../shared/samples is not present")
+    return SAMPLES
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    """Never touch the user's real cache or config from a test."""
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("TUI_DIGEST_DB", str(base / "cache.db"))
+    monkeypatch.setenv("TUI_DIGEST_CONFIG", str(base / "config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))

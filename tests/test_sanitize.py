@@ -1,0 +1,32 @@
+from tui_digest.core.sanitize import (
+    TRUNCATION_MARKER,
+    clean_line,
+    clean_text,
+    decode_bytes,
+    is_safe_url,
+)
+
+
+def test_controls_and_bidi_removed_newlines_and_tabs_kept():
+    raw = "a\x1b[31mred\x07\u202eevil\u2066x\u2069\x9b\x7f\tb\nc\r\nd"
+    assert clean_text(raw) == "a[31mredevilx\tb\nc\nd"
+
+
+def test_cap_adds_marker():
+    out = clean_text("x" * 50_000, limit=1_000)
+    assert len(out) == 1_000 and out.endswith(TRUNCATION_MARKER)
+
+
+def test_clean_line_collapses_whitespace():
+    assert clean_line("  a \n b\t c ") == "a b c"
+
+
+def test_decode_bytes_bom_and_invalid():
+    assert decode_bytes(b"\xef\xbb\xbfabc\xff") == "abc\ufffd"
+
+
+def test_safe_urls():
+    assert is_safe_url("https://arxiv.org/abs/1")
+    assert is_safe_url("http://arxiv.org/abs/1")
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "ftp://x"):
+        assert not is_safe_url(bad)
