@@ -1,0 +1,204 @@
+"""arXiv's own listing feeds: RSS 2.0 and Atom (2024+), and RSS 1.0 (before 2024).
+
+2024+ items carry `oai:arXiv.org:ID vN` guids, `arxiv:announce_type`,
+`dc:creator` as "A, B, C" and a description that starts
+`arXiv:ID vN Announce Type: T \\nAbstract: `. Pre-2024 RSS 1.0 items put the
+id, version and primary category in the title (`Title. (arXiv:ID vN [cat]
+UPDATED)`), the abstract in HTML `<p>`, and the authors as HTML links.
+
+The abstract header and the title suffix are derived data (id, version,
+announce type, category are all kept as fields), so they are not stored in
+`Paper.extras`: a writer can rebuild them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .feed_common import (
+    ParsedFeed,
+    canonical_url,
+    channel_date,
+    collect_papers,
+    date_in,
+    detail_text,
+    entry_authors,
+    entry_date,
+    entry_link,
+    entry_summary,
+    html_to_text,
+    looks_like_html,
+    parse_arxiv_id,
+    parse_feed,
+    source_stem,
+)
+from .model import ANNOUNCE_TYPES, Digest, Paper, ReadResult
+from .sanitize import MAX_TEXT, clean_line, clean_text
+
+KIND = "arxiv"
+
+# `arXiv:2404.00026v1 Announce Type: cross \nAbstract: ` (one or two spaces, or a newline)
+ABSTRACT_HEADER_RE = re.compile(
+    r"^\s*arXiv:(?P<id>\S+?)(?P<version>v\d+)?\s+Announce Type:\s*(?P<type>[\w-]+)"
+    r"\s*(?:Abstract:\s*)?",
+    re.IGNORECASE,
+)
+# `Title. (arXiv:2307.04541v2 [cs.CV] UPDATED)` / `... [cs.LG] CROSS LISTED)`
+OLD_TITLE_RE = re.compile(
+    r"^(?P<title>.*?)\s*\(arXiv:(?P<id>[^\s\[\]()]+?)(?P<version>v\d+)?\s*"
+    r"\[(?P<cat>[^\]\s]+)\]\s*(?P<tag>UPDATED|CROSS LISTED)?\s*\)\s*$",
+    re.DOTALL,
+)
+_TITLE_CHANNEL_RE = re.compile(r"^\s*(?P<cat>[\w.-]+) updates on arXiv\.org", re.IGNORECASE)
+
+
+def normalise_announce_type(value: str) -> str:
+    value = " ".join(value.lower().replace("_", "-").split())
+    value = {"cross listed": "cross", "cross-listed": "cross", "crosslist": "cross"}.get(
+        value, value
+    )
+    return value if value in ANNOUNCE_TYPES else ""
+
+
+def split_old_title(title: str) -> tuple[str, dict[str, str]]:
+    """(clean title, parts) for a pre-2024 title; parts is empty for a plain title.
+
+    The period the old feeds put before the suffix is dropped from the title.
+    """
+    m = OLD_TITLE_RE.match(title)
+    if not m:
+        return title, {}
+    clean = m.group("title").rstrip()
+    if clean.endswith(".") and not clean.endswith(".."):
+        clean = clean[:-1].rstrip()
+    tag = (m.group("tag") or "").lower()
+    return clean, {
+        "id": m.group("id"),
+        "version": (m.group("version") or "").lower(),
+        "category": m.group("cat"),
+        "announce_type": {"updated": "updated", "cross listed": "cross"}.get(tag, "new"),
+    }
+
+
+def split_abstract_header(text: str) -> tuple[str, dict[str, str]]:
+    """(abstract without the `arXiv:… Announce Type: … Abstract:` header, header parts)."""
+    m = ABSTRACT_HEADER_RE.match(text)
+    if not m:
+        return text, {}
+    return text[m.end() :], {
+        "id": m.group("id"),
+        "version": (m.group("version") or "").lower(),
+        "announce_type": m.group("type"),
+        "header": m.group(0),
+    }
+
+
+def _categories(entry: Any, title_category: str) -> list[str]:
+    cats: list[str] = []
+    primary = entry.get("arxiv_primary_category")
+    if hasattr(primary, "get") and primary.get("term"):
+        cats.append(str(primary["term"]))
+    if title_category:
+        cats.append(title_category)
+    for tag in entry.get("tags", []) or []:
+        term = tag.get("term") if hasattr(tag, "get") else None
+        if term:
+            cats.append(str(term))
+    out: list[str] = []
+    for cat in cats:
+        cat = clean_line(cat, 64)
+        if cat and cat not in out:
+            out.append(cat)
+    return out
+
+
+def paper_from_entry(entry: Any, fallback_date: str = "") -> tuple[Paper | None, list[str]]:
+    notes: list[str] = []
+    raw_title = clean_line(detail_text(entry, "title"))
+    title, from_title = split_old_title(raw_title)
+
+    summary = entry_summary(entry)
+    abstract = html_to_text(summary) if looks_like_html(summary) else summary.strip()
+    abstract, from_header = split_abstract_header(abstract)
+
+    link = clean_line(entry_link(entry))
+    guid = clean_line(str(entry.get("id", "") or ""))
+    found = None
+    for candidate in (guid, link):
+        found = parse_arxiv_id(candidate)
+        if found:
+            break
+    if found is None and from_header:
+        found = parse_arxiv_id(from_header["id"] + from_header["version"])
+    if found is None and from_title:
+        found = parse_arxiv_id(from_title["id"] + from_title["version"])
+    if found is None:
+        return None, [f"no arXiv id in link {link!r} or id {guid!r}; skipped"]
+    arxiv_id, version = found
+    version = version or from_header.get("version", "") or from_title.get("version", "")
+
+    if not title:
+        notes.append(f"{arxiv_id}: no title")
+    if not link:
+        notes.append(f"{arxiv_id}: no link; using {canonical_url(arxiv_id)}")
+        link = canonical_url(arxiv_id)
+    raw_type = str(entry.get("arxiv_announce_type", "") or "") or from_header.get(
+        "announce_type", ""
+    )
+    announce = normalise_announce_type(raw_type) or from_title.get("announce_type", "")
+    if raw_type and not normalise_announce_type(raw_type):
+        notes.append(f"{arxiv_id}: unknown announce type {clean_line(raw_type, 40)!r} ignored")
+    published = entry_date(entry) or fallback_date
+    if not published:
+        notes.append(f"{arxiv_id}: no date")
+
+    paper = Paper(
+        id=arxiv_id,
+        version=version,
+        url=link,
+        title_en=title,
+        abstract_en=clean_text(abstract.strip()),
+        authors=[clean_line(a, 300) for a in entry_authors(entry)[:1000] if clean_line(a, 300)],
+        categories=_categories(entry, from_title.get("category", "")),
+        announce_type=announce,
+        published=published,
+    )
+    return paper, notes
+
+
+def _authors_raw_capped(entry: Any) -> None:
+    """Cap author strings before splitting so one hostile entry cannot balloon."""
+    for author in entry.get("authors", []) or []:
+        if hasattr(author, "get") and len(author.get("name", "") or "") > MAX_TEXT:
+            author["name"] = author["name"][:MAX_TEXT]
+
+
+def feed_category(feed: Any) -> str:
+    m = _TITLE_CHANNEL_RE.match(str(feed.get("title", "") or ""))
+    return m.group("cat") if m else ""
+
+
+def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None) -> ReadResult:
+    date = channel_date(parsed.feed)
+
+    def build(entry: Any) -> tuple[Paper | None, list[str]]:
+        _authors_raw_capped(entry)
+        return paper_from_entry(entry, date)
+
+    papers, problems = collect_papers(parsed, build)
+    if not date:
+        date = max((p.published for p in papers), default="") or date_in(name or source)
+    category = feed_category(parsed.feed)
+    if not name:
+        if category and date:
+            name = f"arxiv-{category}-{date}"
+        else:
+            name = source_stem(source) or "-".join(x for x in ("arxiv", category, date) if x)
+    digest = Digest(name=clean_line(name, 200), source=source, date=date, papers=papers, kind=KIND)
+    return ReadResult(digest=digest, problems=problems, format=KIND)
+
+
+def read_arxiv_feed(data: bytes, *, source: str = "", name: str | None = None) -> ReadResult:
+    """Read an arXiv RSS 1.0/2.0 or Atom listing; raise InputError if it is not a feed."""
+    return read_parsed(parse_feed(data, source), source=source, name=name)

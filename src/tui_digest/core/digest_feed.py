@@ -1,0 +1,197 @@
+"""Bilingual digests published as RSS 2.0 (cn-chat-arxiv style).
+
+Each item's title is the one-line Chinese summary; its description holds the
+same paragraphs as a Markdown digest footnote, as HTML `<p>` blocks:
+
+    Chinese title, English title, URL, Chinese summary, (English summary slot,
+    empty in practice), Chinese abstract, English abstract
+
+The URL paragraph anchors the layout: what precedes it is the title(s), what
+follows it is summary, slot and abstracts, and shorter forms (no summary, an
+English-only digest) are placed by counting from there. Abstract headers are
+split off exactly as the Markdown reader does and kept in `Paper.extras`, so
+that an export can restore them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .arxiv_feed import normalise_announce_type
+from .feed_common import (
+    ParsedFeed,
+    channel_date,
+    collect_papers,
+    date_in,
+    entry_link,
+    entry_summary,
+    html_paragraphs,
+    parse_arxiv_id,
+    parse_feed,
+    source_stem,
+)
+from .model import Digest, Paper, ReadResult
+from .sanitize import MAX_TEXT, clean_line, clean_text
+
+KIND = "digest-feed"
+
+# Extras keys shared with digest_format (the Markdown reader/writer).
+EXTRA_EN_HEADER = "abstract_en_header"
+EXTRA_ZH_HEADER = "abstract_zh_header"
+EXTRA_TITLE_SUFFIX = "title_suffix"
+EXTRA_SUMMARY_EN = "summary_en"
+
+_URL_RE = re.compile(r"^https?://\S+$")
+_CJK_RE = re.compile("[\u3400-\u9fff]")
+_CHANNEL_CAT_RE = re.compile(r"\b((?:[a-z-]+)\.[A-Za-z-]{2,}|[a-z-]+-[a-z]{2})\s*$")
+
+# Fallbacks used until digest_format provides the shared splitters.
+_EN_HEADER_RE = re.compile(
+    r"^arXiv:(?P<id>\S+?)(?P<version>v\d+)\s+Announce Type:\s*(?P<type>[\w-]+)\s+Abstract:\s*"
+)
+_ZH_HEADER_RE = re.compile(
+    r"^arXiv:\S+?v\d+\s*\S{0,4}类型\s*[:：]\s*[^\s.。:：]{1,8}?"
+    r"(?:\s*摘要\s*[:：]|\s*[.。]|\s)\s*"
+)
+_OLD_TITLE_RE = re.compile(
+    r"^(?P<title>.*?)(?P<suffix>\.?\s*\(arXiv:(?P<id>[^\s\[\]()]+?)(?P<version>v\d+)?\s*"
+    r"\[(?P<cat>[^\]\s]+)\]\s*(?P<tag>UPDATED|CROSS LISTED)?\s*\))\s*$",
+    re.DOTALL,
+)
+
+
+def _has_cjk(text: str) -> bool:
+    return _CJK_RE.search(text) is not None
+
+
+def _split_en_header(text: str) -> tuple[str, str, dict[str, str]]:
+    m = _EN_HEADER_RE.match(text)
+    if not m:
+        return text, "", {}
+    parts = {"version": m.group("version").lower(), "announce_type": m.group("type")}
+    return text[m.end() :], m.group(0), parts
+
+
+def _split_zh_header(text: str) -> tuple[str, str]:
+    m = _ZH_HEADER_RE.match(text)
+    return (text[m.end() :], m.group(0)) if m else (text, "")
+
+
+def _split_title(text: str) -> tuple[str, str, dict[str, str]]:
+    m = _OLD_TITLE_RE.match(text)
+    if not m:
+        return text, "", {}
+    tag = (m.group("tag") or "").lower()
+    return (
+        m.group("title").rstrip(),
+        m.group("suffix"),
+        {
+            "version": (m.group("version") or "").lower(),
+            "category": m.group("cat"),
+            "announce_type": {"updated": "updated", "cross listed": "cross"}.get(tag, "new"),
+        },
+    )
+
+
+def _is_arxiv_url(text: str) -> bool:
+    return _URL_RE.match(text) is not None and parse_arxiv_id(text) is not None
+
+
+def _place(paragraphs: list[str], link: str) -> tuple[dict[str, str], list[str]]:
+    """Map the paragraphs of one item to fields; notes say what could not be placed."""
+    notes: list[str] = []
+    url_at = next((i for i, p in enumerate(paragraphs) if _is_arxiv_url(p)), -1)
+    if url_at < 0:
+        return {}, ["no paragraph holds an arXiv link"]
+    fields: dict[str, str] = {"url": paragraphs[url_at]}
+    before, after = paragraphs[:url_at], paragraphs[url_at + 1 :]
+    if len(before) >= 2:
+        fields["title_zh"], fields["title_en"] = before[-2], before[-1]
+        if len(before) > 2:
+            notes.append(f"{len(before) - 2} extra paragraph(s) before the titles ignored")
+    elif len(before) == 1:
+        fields["title_zh" if _has_cjk(before[0]) else "title_en"] = before[0]
+    if len(after) >= 4:
+        # summary, English summary slot, Chinese abstract, English abstract
+        fields["summary_zh"], fields["summary_en"] = after[0], after[1]
+        fields["abstract_zh"], fields["abstract_en"] = after[2], after[3]
+        if len(after) > 4:
+            extra = "\n\n".join(p for p in after[4:] if p)
+            if extra:
+                fields["abstract_en"] = f"{fields['abstract_en']}\n\n{extra}".strip()
+                notes.append(f"{len(after) - 4} extra paragraph(s) appended to the abstract")
+    elif len(after) == 3:
+        fields["summary_zh"], fields["abstract_zh"], fields["abstract_en"] = after
+    elif len(after) == 2:
+        fields["abstract_zh"], fields["abstract_en"] = after
+    elif len(after) == 1:
+        fields["abstract_zh" if _has_cjk(after[0]) else "abstract_en"] = after[0]
+    return fields, notes
+
+
+def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
+    link = clean_line(entry_link(entry))
+    paragraphs = [clean_text(p) for p in html_paragraphs(entry_summary(entry)[: MAX_TEXT * 8])]
+    fields, notes = _place(paragraphs, link)
+    found = parse_arxiv_id(fields.get("url", "")) or parse_arxiv_id(link)
+    if found is None:
+        return None, [*notes, f"no arXiv id in link {link[:200]!r}; skipped"]
+    arxiv_id, version = found
+    notes = [f"{arxiv_id}: {n}" for n in notes]
+    extras: dict[str, str] = {}
+
+    title_en, suffix, from_title = _split_title(clean_line(fields.get("title_en", "")))
+    if suffix:
+        extras[EXTRA_TITLE_SUFFIX] = suffix
+    abstract_en, en_header, from_header = _split_en_header(fields.get("abstract_en", "").strip())
+    if en_header:
+        extras[EXTRA_EN_HEADER] = en_header
+    abstract_zh, zh_header = _split_zh_header(fields.get("abstract_zh", "").strip())
+    if zh_header:
+        extras[EXTRA_ZH_HEADER] = zh_header
+    summary_en = clean_line(fields.get("summary_en", ""))
+    if summary_en:
+        extras[EXTRA_SUMMARY_EN] = summary_en
+
+    summary_zh = clean_line(fields.get("summary_zh", "")) or clean_line(
+        str(entry.get("title", "") or "")
+    )
+    title_zh = clean_line(fields.get("title_zh", ""))
+    if not title_en and not title_zh:
+        notes.append(f"{arxiv_id}: no title")
+    announce = normalise_announce_type(
+        from_header.get("announce_type", "") or from_title.get("announce_type", "")
+    )
+    paper = Paper(
+        id=arxiv_id,
+        version=version or from_header.get("version", "") or from_title.get("version", ""),
+        url=clean_line(fields.get("url", "")) or link,
+        title_en=title_en,
+        title_zh=title_zh,
+        summary_zh=summary_zh,
+        abstract_en=clean_text(abstract_en),
+        abstract_zh=clean_text(abstract_zh),
+        categories=[from_title["category"]] if from_title.get("category") else [],
+        announce_type=announce,
+        extras=extras,
+    )
+    return paper, notes
+
+
+def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None) -> ReadResult:
+    papers, problems = collect_papers(parsed, paper_from_entry)
+    date = channel_date(parsed.feed) or date_in(name or "") or date_in(source)
+    if not name:
+        m = _CHANNEL_CAT_RE.search(clean_line(str(parsed.feed.get("title", "") or ""), 200))
+        if m and date:
+            name = f"digest-feed-{m.group(1)}-{date}"
+        else:
+            name = source_stem(source) or "-".join(x for x in ("digest-feed", date) if x)
+    digest = Digest(name=clean_line(name, 200), source=source, date=date, papers=papers, kind=KIND)
+    return ReadResult(digest=digest, problems=problems, format=KIND)
+
+
+def read_digest_feed(data: bytes, *, source: str = "", name: str | None = None) -> ReadResult:
+    """Read a bilingual digest published as RSS; raise InputError if it is not a feed."""
+    return read_parsed(parse_feed(data, source), source=source, name=name)
