@@ -133,9 +133,7 @@ class FeedServer:
 
         class _Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                request = Request(
-                    "GET", self.path, {k.lower(): v for k, v in self.headers.items()}
-                )
+                request = Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
                 reply = server._reply_for(request)
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():

@@ -1,0 +1,131 @@
+"""OPML import and export of the source list.
+
+Export writes standard RSS outlines (`type="rss" text= xmlUrl=`) plus two
+attributes of our own, `tuiDigestKind` and `tuiDigestEnabled`, so that a
+round trip keeps the kind and the enabled flag; other readers ignore them.
+Import accepts any OPML 1/2 file with `xmlUrl` outlines (nested folders too),
+but only http(s) feed URLs: an OPML file from elsewhere must not make us read
+local files.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from tui_digest.core.sanitize import clean_line
+from tui_digest.fetch.config import KINDS, Source
+
+KIND_ATTR = "tuiDigestKind"
+ENABLED_ATTR = "tuiDigestEnabled"
+MAX_OPML_BYTES = 5 * 1024 * 1024
+
+# DTDs and entities are how XML bombs and external-entity reads get in; OPML needs neither.
+_UNSAFE_XML = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
+
+
+class OpmlError(ValueError):
+    """The file is not usable OPML; the message names the file."""
+
+
+@dataclass(slots=True)
+class OpmlImport:
+    sources: list[Source]
+    skipped: list[str] = field(default_factory=list)  # one line per outline left out, with why
+
+
+def read_opml(data: bytes, *, source: str = "<opml>") -> OpmlImport:
+    if len(data) > MAX_OPML_BYTES:
+        raise OpmlError(f"{source}: larger than {MAX_OPML_BYTES} bytes")
+    if b"\x00" in data:  # UTF-16/32 would hide a DOCTYPE from the check below
+        raise OpmlError(f"{source}: OPML must be UTF-8 (or ASCII) text")
+    if _UNSAFE_XML.search(data):
+        raise OpmlError(f"{source}: DTDs and entity declarations are not accepted in OPML")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else 0
+        raise OpmlError(f"{source}:{line}: not well-formed XML: {exc}") from None
+    if _local(root.tag) != "opml":
+        raise OpmlError(f"{source}: the root element is <{_local(root.tag)}>, not <opml>")
+    body = next((el for el in root if _local(el.tag) == "body"), None)
+    if body is None:
+        raise OpmlError(f"{source}: no <body> element")
+    result = OpmlImport([])
+    names: set[str] = set()
+    for outline in body.iter():
+        if _local(outline.tag) != "outline":
+            continue
+        url = (outline.get("xmlUrl") or "").strip()
+        if not url:
+            continue  # a folder, or a plain note
+        label = clean_line(outline.get("title") or outline.get("text") or "") or url
+        if not url.lower().startswith(("http://", "https://")) or any(
+            c in url for c in "\n\r\t\x00 "
+        ):
+            result.skipped.append(f"{label}: only http(s) feed URLs can be imported: {url[:200]}")
+            continue
+        kind = outline.get(KIND_ATTR, "auto")
+        if kind not in KINDS:
+            kind = "auto"
+        enabled = outline.get(ENABLED_ATTR, "true").strip().lower() != "false"
+        name = _unique(label, names)
+        names.add(name)
+        result.sources.append(Source(name, url, kind, enabled))
+    return result
+
+
+def write_opml(sources: list[Source], *, title: str = "tui-digest sources") -> bytes:
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = title
+    body = ET.SubElement(root, "body")
+    for s in sources:
+        attrs = {"type": "rss", "text": s.name, "title": s.name, "xmlUrl": s.url}
+        attrs[KIND_ATTR] = s.kind
+        if not s.enabled:
+            attrs[ENABLED_ATTR] = "false"
+        ET.SubElement(body, "outline", attrs)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+@dataclass(slots=True)
+class MergeResult:
+    sources: list[Source]
+    added: list[Source]
+    skipped: list[str]  # why each imported source was not added
+
+
+def merge_sources(existing: list[Source], imported: list[Source]) -> MergeResult:
+    """Append imported sources whose URL is new; a clashing name gets a numeric suffix."""
+    merged = list(existing)
+    urls = {s.url for s in existing}
+    names = {s.name for s in existing}
+    added: list[Source] = []
+    skipped: list[str] = []
+    for s in imported:
+        if s.url in urls:
+            skipped.append(f"{s.name}: already a source ({s.url})")
+            continue
+        name = _unique(s.name, names)
+        names.add(name)
+        urls.add(s.url)
+        new = Source(name, s.url, s.kind, s.enabled)
+        merged.append(new)
+        added.append(new)
+    return MergeResult(merged, added, skipped)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""

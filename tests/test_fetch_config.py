@@ -1,0 +1,273 @@
+"""Config file, TOML writing and OPML import/export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui_digest.fetch import toml_writer
+from tui_digest.fetch.config import (
+    DEFAULT_SOURCES,
+    ConfigError,
+    Source,
+    load_config,
+    save_sources,
+)
+from tui_digest.fetch.opml import OpmlError, merge_sources, read_opml, write_opml
+
+
+def test_defaults_without_a_file(tmp_path):
+    config = load_config(tmp_path / "none.toml")
+    assert not config.exists
+    assert config.sources == list(DEFAULT_SOURCES)
+    urls = [s.url for s in config.sources]
+    for cat in ("cs.AI", "cs.CL", "cs.LG"):
+        assert f"https://raw.githubusercontent.com/liuchengxu/cn-chat-arxiv/master/{cat}.md" in urls
+        assert f"https://rss.arxiv.org/rss/{cat}" in urls
+    assert config.fetch.interval_minutes == 0
+
+
+def test_env_var_names_the_default_path(tmp_path, monkeypatch):
+    path = tmp_path / "env.toml"
+    path.write_text('[[sources]]\nname = "x"\nurl = "https://example.org/x.md"\n')
+    monkeypatch.setenv("TUI_DIGEST_CONFIG", str(path))
+    assert [s.name for s in load_config().sources] == ["x"]
+
+
+def test_must_exist(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "none.toml", must_exist=True)
+
+
+def test_full_config(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(
+        """
+[fetch]
+interval_minutes = 30
+concurrency = 2
+
+[fetch.per_host_interval]
+default = 0.5
+"Example.org" = 2
+
+[[sources]]
+name = "local"
+url = "/tmp/digest.md"
+
+[[sources]]
+name = "feed"
+url = "https://example.org/feed.xml"
+kind = "feed"
+enabled = false
+""",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.sources == [
+        Source("local", "/tmp/digest.md"),
+        Source("feed", "https://example.org/feed.xml", "feed", False),
+    ]
+    assert config.enabled_sources() == [Source("local", "/tmp/digest.md")]
+    assert config.sources[0].format is None and config.sources[1].format == "feed"
+    options = config.fetch.http_options(deadline=5.0)
+    assert options.concurrency == 2 and options.deadline == 5.0
+    assert options.default_host_interval == 0.5
+    assert options.host_intervals == {"example.org": 2.0}
+    assert config.fetch.interval_minutes == 30
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[sources]\nname=1", r"c\.toml: invalid TOML: .*line 1"),
+        ('[[sources]]\nname = "a"\n', r"c\.toml:1: sources\[1\]: source 'a': 'url' must be"),
+        (
+            '[[sources]]\nname = "a"\nurl = "https://a.org/"\n\n'
+            '[[sources]]\nname = "b"\nurl = "https://b.org/"\nkind = "rss"\n',
+            r"c\.toml:5: sources\[2\]: source 'b': kind must be one of auto, digest",
+        ),
+        (
+            '[[sources]]\nname = "a"\nurl = "ftp://a.org/"\n',
+            r"unsupported URL scheme 'ftp'",
+        ),
+        (
+            '[[sources]]\nname = "a"\nurl = "https://a.org/"\n'
+            '[[sources]]\nname = "a"\nurl = "https://b.org/"\n',
+            r"c\.toml:4: sources\[2\]: duplicate source name 'a'",
+        ),
+        ('[[sources]]\nname = "a"\nurl = "https://a.org/"\nenable = true\n', "unknown key"),
+        ('[[sources]]\nname = "a"\nurl = "https://a.org/"\nenabled = "yes"\n', "true or false"),
+        ("[fetch]\nconcurrency = 0\n", r"c\.toml:1: fetch\.concurrency must be"),
+        ("[fetch]\ninterval_minutes = -1\n", "interval_minutes must be"),
+        ("[fetch]\nper_host_interval = 'fast'\n", "per_host_interval must be"),
+        ('sources = "none"\n', r"c\.toml:1: 'sources' must be"),
+        (b"\xff\xfe", "not UTF-8"),
+    ],
+)
+def test_bad_config_names_file_and_problem(tmp_path, text, message):
+    path = tmp_path / "c.toml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as err:
+        load_config(path)
+    assert str(path) in str(err.value)
+
+
+def test_save_sources_keeps_other_sections_and_comments(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(
+        "# my settings\n[fetch]\ninterval_minutes = 15 # keep\n\n"
+        '[[sources]]\nname = "old"\nurl = "https://old.org/"\n\n'
+        '[ui]\ntheme = "dark"\n',
+        encoding="utf-8",
+    )
+    os.chmod(path, 0o600)
+    new = [
+        Source('a "quoted" \\ name', "https://a.org/x?y=1"),
+        Source("b", "/p", "digest", False),
+    ]
+    save_sources(path, new)
+    text = path.read_text("utf-8")
+    assert "# my settings" in text and "# keep" in text
+    data = tomllib.loads(text)
+    assert data["fetch"] == {"interval_minutes": 15}
+    assert data["ui"] == {"theme": "dark"}
+    assert load_config(path).sources == new
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["c.toml"]  # no temp file left behind
+
+
+def test_save_sources_rewrites_an_inline_list(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(
+        'sources = [{name = "x", url = "https://x.org/"}]\n[fetch]\nconcurrency = 3\n',
+        encoding="utf-8",
+    )
+    save_sources(path, [Source("y", "https://y.org/")])
+    config = load_config(path)
+    assert config.sources == [Source("y", "https://y.org/")]
+    assert config.fetch.concurrency == 3
+
+
+def test_save_empty_source_list_means_none(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[fetch]\nconcurrency = 3\n", encoding="utf-8")
+    save_sources(path, [])
+    config = load_config(path)
+    assert config.sources == [] and config.fetch.concurrency == 3
+
+
+def test_save_refuses_to_clobber_a_broken_file(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[[sources]\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        save_sources(path, [Source("y", "https://y.org/")])
+    assert path.read_text("utf-8") == "[[sources]\n"
+
+
+_toml_values = st.recursive(
+    st.one_of(
+        st.text(),
+        st.integers(-(2**63), 2**63 - 1),
+        st.floats(allow_nan=False),
+        st.booleans(),
+        st.dates(),
+    ),
+    lambda inner: st.lists(inner, max_size=3),
+    max_leaves=5,
+)
+
+
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=8),
+        st.one_of(
+            _toml_values,
+            st.dictionaries(st.text(min_size=1, max_size=5), _toml_values, max_size=3),
+            st.lists(
+                st.dictionaries(st.text(min_size=1, max_size=5), _toml_values, max_size=3),
+                min_size=1,
+                max_size=2,
+            ),
+        ),
+        max_size=4,
+    )
+)
+def test_toml_writer_round_trips(data):
+    # Arrays of empty tables are written as `[[x]]` headers; tomllib reads them back the same.
+    assert tomllib.loads(toml_writer.dumps(data)) == data
+
+
+def test_toml_writer_escapes_control_characters():
+    text = toml_writer.dumps({"s": 'a\x00b\x1b[31m\u2028\n"', "d": dt.date(2024, 2, 6)})
+    assert "\x1b" not in text and "\x00" not in text
+    assert tomllib.loads(text)["s"] == 'a\x00b\x1b[31m\u2028\n"'
+
+
+# --- OPML ------------------------------------------------------------------------
+
+
+def test_opml_round_trip():
+    sources = [
+        Source("digest <cs.AI> & co", "https://example.org/a.md?x=1&y=2", "digest"),
+        Source("feed", "https://example.org/f.xml", "auto", False),
+    ]
+    data = write_opml(sources)
+    assert data.startswith(b"<?xml")
+    assert read_opml(data).sources == sources
+
+
+def test_opml_from_another_reader():
+    data = b"""<?xml version="1.0"?>
+<opml version="1.0"><head><title>x</title></head><body>
+  <outline text="Science">
+    <outline text="arXiv cs.CL" type="rss" xmlUrl="https://rss.arxiv.org/rss/cs.CL"/>
+    <outline title="Dup" text="arXiv cs.CL" xmlUrl="https://rss.arxiv.org/rss/cs.LG"/>
+    <outline text="Dup" xmlUrl="https://e.org/2"/>
+  </outline>
+  <outline text="local" xmlUrl="file:///etc/passwd"/>
+  <outline text="note"/>
+</body></opml>"""
+    result = read_opml(data, source="subs.opml")
+    assert [(s.name, s.url, s.kind) for s in result.sources] == [
+        ("arXiv cs.CL", "https://rss.arxiv.org/rss/cs.CL", "auto"),
+        ("Dup", "https://rss.arxiv.org/rss/cs.LG", "auto"),
+        ("Dup (2)", "https://e.org/2", "auto"),
+    ]
+    assert len(result.skipped) == 1 and "only http(s)" in result.skipped[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body/></opml>',
+            "DTDs and entity",
+        ),
+        (b'<!doctype opml SYSTEM "file:///etc/passwd"><opml/>', "DTDs and entity"),
+        (b"<opml><body><outline></body></opml>", r"subs\.opml:1: not well-formed"),
+        (b"<rss><channel/></rss>", "not <opml>"),
+        (b"<opml><head/></opml>", "no <body>"),
+        ("<opml/>".encode("utf-16"), "must be UTF-8"),
+    ],
+)
+def test_bad_opml(data, message):
+    with pytest.raises(OpmlError, match=message):
+        read_opml(data, source="subs.opml")
+
+
+def test_merge_sources():
+    existing = [Source("a", "https://a.org/"), Source("b", "https://b.org/")]
+    imported = [Source("a", "https://a.org/"), Source("a", "https://new.org/"), Source("c", "/x")]
+    result = merge_sources(existing, imported)
+    assert [s.name for s in result.sources] == ["a", "b", "a (2)", "c"]
+    assert [s.url for s in result.added] == ["https://new.org/", "/x"]
+    assert len(result.skipped) == 1 and "already a source" in result.skipped[0]
