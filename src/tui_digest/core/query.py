@@ -1,0 +1,278 @@
+"""The search language, parsed into a `Query` and compiled to SQL over the cache.
+
+Syntax (words are separated by spaces; everything is case-insensitive):
+
+    diffusion model       every word must match, in any text field (titles,
+                          summary, abstracts in either language, authors,
+                          categories, id); a word also matches as a prefix
+                          ("diffus" finds "diffusion")
+    模型 遗忘              Chinese: any run of two or more characters is found
+                          anywhere in a text; one character matches where it
+                          starts a pair (or ends a run)
+    "exact phrase"        the words in this order, next to each other (case and
+                          punctuation ignored); the last word is not a prefix
+    -word  -"a phrase"    exclude papers that match
+    ti: au: abs: cat: id: limit a word or "phrase" to titles, authors,
+                          abstracts and summary, categories, arXiv id
+                          (ti:"graph neural", -au:smith, id:2403.10056)
+    is:unread is:read is:starred   (-is:starred: not starred)
+    type:new type:cross type:replace type:replace-cross type:updated
+                          type:replace means any replacement, so it also
+                          matches replace-cross; type:cross means the
+                          "cross" announcement only... and also replace-cross
+                          (it is a cross-list too). type:replace-cross is exact.
+    date:2024  date:2024-03  date:2024-03-18  date:2024-03-01..2024-03-31
+    date:2024-03..  date:..2024-02
+                          the paper's listing date: the date of the newest
+                          digest it appeared in, else its published date
+    A word such as `foo:bar` with an unknown qualifier is searched as text.
+
+`parse_query` raises `QueryError` with a message meant for the user.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from tui_digest.core.schema import TEXT_COLUMNS, date_days, day_range_keys
+from tui_digest.core.search_tokens import is_cjk_run, query_tokens
+
+
+class QueryError(ValueError):
+    """A malformed query; the message says what is wrong and where."""
+
+
+FIELDS = {"ti": "ti", "title": "ti", "au": "au", "author": "au", "abs": "abs",
+          "cat": "cat", "id": "id"}
+IS_VALUES = ("read", "unread", "starred")
+TYPE_VALUES = {"new": "new", "cross": "cross", "replace": "replace",
+               "replace-cross": "replacecross", "updated": "updated"}
+QUALIFIERS = (*FIELDS, "is", "type", "date")
+
+
+@dataclass(slots=True, frozen=True)
+class Term:
+    text: str
+    field: str | None = None  # an FTS column, or None for every text column
+    phrase: bool = False
+    negated: bool = False
+
+
+@dataclass(slots=True)
+class Query:
+    terms: list[Term] = field(default_factory=list)
+    read: bool | None = None
+    starred: bool | None = None
+    types: list[tuple[str, bool]] = field(default_factory=list)  # (token, negated)
+    dates: list[tuple[int, int, bool]] = field(default_factory=list)  # days, days, negated
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.terms or self.types or self.dates) and (
+            self.read is None and self.starred is None
+        )
+
+
+# --- Parsing ------------------------------------------------------------------
+
+_QUALIFIER_RE = re.compile(r"([A-Za-z]+):")
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def _date_bounds(text: str, original: str) -> tuple[int, int]:
+    """First and last day (days since 1970) covered by YYYY, YYYY-MM or YYYY-MM-DD."""
+    m = _DATE_RE.fullmatch(text)
+    if not m:
+        raise QueryError(
+            f'bad date "{original}": use YYYY, YYYY-MM, YYYY-MM-DD or a range A..B'
+        )
+    year, month, day = int(m[1]), m[2], m[3]
+    try:
+        if month is None:
+            first, last = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+        elif day is None:
+            first = _dt.date(year, int(month), 1)
+            nxt = _dt.date(year + (first.month == 12), first.month % 12 + 1, 1)
+            last = nxt - _dt.timedelta(days=1)
+        else:
+            first = last = _dt.date(year, int(month), int(day))
+    except ValueError as exc:
+        raise QueryError(f'bad date "{original}": {exc}') from None
+    return date_days(first.isoformat()) or 1, date_days(last.isoformat()) or 1
+
+
+def _parse_date(value: str) -> tuple[int, int]:
+    if ".." in value:
+        left, _, right = value.partition("..")
+        if not left and not right:
+            raise QueryError('bad date "..": give at least one end of the range')
+        first = _date_bounds(left, value)[0] if left else 0
+        last = _date_bounds(right, value)[1] if right else (1 << 17) - 1
+        if first > last:
+            raise QueryError(f'bad date range "{value}": it ends before it starts')
+        return first, last
+    return _date_bounds(value, value)
+
+
+def parse_query(text: str) -> Query:
+    """Parse the search box text. Raises `QueryError` for malformed input."""
+    q = Query()
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        negated = False
+        if text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
+            negated = True
+            i += 1
+        qualifier = None
+        m = _QUALIFIER_RE.match(text, i)
+        if m and m[1].lower() in QUALIFIERS:
+            qualifier = m[1].lower()
+            i = m.end()
+        phrase = i < n and text[i] == '"'
+        if phrase:
+            close = text.find('"', i + 1)
+            if close < 0:
+                raise QueryError(
+                    f'unbalanced quote at column {i + 1}: "{text[i:i + 30]}" has no closing "'
+                )
+            value = text[i + 1 : close]
+            i = close + 1
+        else:
+            j = i
+            while j < n and not text[j].isspace() and text[j] != '"':
+                j += 1
+            value = text[i:j]
+            i = j
+        if qualifier is not None and not value.strip():
+            raise QueryError(f'"{text[start:i]}" needs a value after {qualifier}:')
+        _add(q, qualifier, value, phrase, negated)
+    return q
+
+
+def _add(q: Query, qualifier: str | None, value: str, phrase: bool, negated: bool) -> None:
+    if qualifier == "is":
+        v = value.strip().lower()
+        if v not in IS_VALUES:
+            raise QueryError(f'unknown is: value "{value}" (use is:read, is:unread or is:starred)')
+        if v == "starred":
+            q.starred = not negated
+        else:
+            q.read = (v == "read") != negated
+    elif qualifier == "type":
+        v = value.strip().lower()
+        if v not in TYPE_VALUES:
+            raise QueryError(
+                f'unknown type: value "{value}" (use ' + ", ".join(TYPE_VALUES) + ")"
+            )
+        q.types.append((TYPE_VALUES[v], negated))
+    elif qualifier == "date":
+        first, last = _parse_date(value.strip())
+        q.dates.append((first, last, negated))
+    else:
+        column = FIELDS[qualifier] if qualifier else None
+        if column == "id" and not phrase:
+            value = re.sub(r"(?i)v\d+$", "", value)  # 2403.10056v2 -> 2403.10056
+        if query_tokens(value):  # punctuation alone searches for nothing
+            q.terms.append(Term(value, column, phrase, negated))
+
+
+# --- Compiling to FTS5 and SQL -------------------------------------------------
+
+
+def fts_term(term: Term) -> str:
+    """One term as an FTS5 expression (column filter + phrase, maybe a prefix)."""
+    toks = query_tokens(term.text)
+    # A typed word is also a prefix; a quoted phrase is exact, except that a
+    # lone CJK character can only be found as the start of a pair.
+    last, may_prefix = toks[-1]
+    prefix = may_prefix and (not term.phrase or (len(last) == 1 and is_cjk_run(last)))
+    body = '"' + " ".join(t for t, _ in toks) + '"' + ("*" if prefix else "")
+    cols = term.field or "{" + " ".join(TEXT_COLUMNS) + "}"
+    return f"{cols} : {body}"
+
+
+@dataclass(slots=True)
+class Plan:
+    """SQL for one query: `ids_sql` yields paper pks in listing order."""
+
+    ids_sql: str
+    count_sql: str
+    params: list[object]
+
+
+def compile_query(q: Query, *, digest: str | None = None) -> Plan:
+    positive = [fts_term(t) for t in q.terms if not t.negated]
+    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
+    negative = [fts_term(t) for t in q.terms if t.negated]
+    negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
+
+    params: list[object] = []
+    where: list[str] = []
+    match: str | None = None
+    exclude: str | None = None
+    if positive:
+        match = " AND ".join(f"({e})" for e in positive)
+        if negative:
+            match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
+    elif negative:
+        exclude = " OR ".join(f"({e})" for e in negative)
+
+    # When FTS5 drives, its rowid is the sort key: a date range on it is a
+    # rowid range that FTS5 seeks to instead of filtering.
+    key = "s.rowid" if match is not None and digest is None else "p.sort_key"
+    for first, last, neg in q.dates:
+        lo, hi = day_range_keys(first, last)
+        where.append(f"{key} {'NOT ' if neg else ''}BETWEEN {lo} AND {hi}")
+    flags: list[str] = []
+    if q.read is not None:
+        flags.append(f"p.read = {int(q.read)}")
+    if q.starred is not None:
+        flags.append(f"p.starred = {int(q.starred)}")
+
+    in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
+    if digest is not None:
+        conds = ["d.name = ?", *where, *flags]
+        params.append(digest)
+        if match is not None:
+            conds.append(in_search)
+            params.append(match)
+        if exclude is not None:
+            conds.append("NOT " + in_search)
+            params.append(exclude)
+        ids = (
+            "SELECT p.pk FROM digests d JOIN membership m ON m.digest = d.pk "
+            "CROSS JOIN papers p ON p.pk = m.paper WHERE " + " AND ".join(conds) +
+            " GROUP BY p.pk ORDER BY max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
+        )
+        return Plan(ids, f"SELECT count(*) FROM ({ids})", params)
+
+    if match is not None:
+        params.append(match)
+        conds = ["search MATCH ?", *where]
+        if flags:
+            ids = (
+                "SELECT p.pk FROM search s CROSS JOIN papers p ON p.sort_key = s.rowid WHERE "
+                + " AND ".join(conds + flags) + " ORDER BY s.rowid DESC"
+            )
+            count = f"SELECT count(*) FROM ({ids})"
+        else:
+            ids = (
+                "SELECT p.pk FROM search s CROSS JOIN papers p ON p.sort_key = s.rowid WHERE "
+                + " AND ".join(conds) + " ORDER BY s.rowid DESC"
+            )
+            count = "SELECT count(*) FROM search s WHERE " + " AND ".join(conds)
+        return Plan(ids, count, params)
+
+    conds = [*where, *flags]
+    if exclude is not None:
+        conds.append("p.sort_key NOT IN (SELECT rowid FROM search WHERE search MATCH ?)")
+        params.append(exclude)
+    cond = (" WHERE " + " AND ".join(conds)) if conds else ""
+    ids = f"SELECT p.pk FROM papers p{cond} ORDER BY p.sort_key DESC"
+    return Plan(ids, f"SELECT count(*) FROM papers p{cond}", params)

@@ -1,0 +1,92 @@
+"""The search tokeniser: the one place that decides what a "word" is.
+
+The store feeds FTS5 text that has already been cut into tokens here, joined
+by spaces, so SQLite's own tokenizer only ever splits on those spaces. Query
+words go through the same function, so index and query always agree.
+
+- Latin letters and digits: NFKC-normalised, case-folded whole words
+  ("Diffusion-based" -> "diffusion", "based"). Prefix search is done by FTS5.
+- CJK (Han, kana, Hangul): every run becomes overlapping character bigrams
+  plus its last character on its own ("遗忘机制" -> 遗忘 忘机 机制 制). Chinese has
+  no spaces, so a two-character word is found anywhere in a sentence, and the
+  trailing single character lets a one-character query be a prefix match
+  that also finds the character at the end of a run.
+
+Changing anything here changes the index: bump the schema with a migration
+that calls `Store.reindex()` (see `schema.py`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Han (BMP + extension A + compatibility + supplementary planes), kana, Hangul.
+_CJK = (
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0003134f"
+)
+_CJK_RUN_RE = re.compile(f"[{_CJK}]+")
+# A word: letters/digits that are not CJK; underscore counts as a separator.
+_WORD_RE = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
+
+
+def _normalise(text: str) -> str:
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def is_cjk_run(token: str) -> bool:
+    return bool(_CJK_RUN_RE.fullmatch(token))
+
+
+def cjk_tokens(run: str) -> list[str]:
+    """Bigrams of a CJK run, then its last character alone."""
+    if len(run) == 1:
+        return [run]
+    out = [run[i : i + 2] for i in range(len(run) - 1)]
+    out.append(run[-1])
+    return out
+
+
+def words(text: str) -> list[str]:
+    """The raw pieces of `text`: Latin/digit words and whole CJK runs, normalised."""
+    if not text:
+        return []
+    return _WORD_RE.findall(_normalise(text))
+
+
+def tokens(text: str) -> list[str]:
+    """Index tokens of `text` in order."""
+    out: list[str] = []
+    for piece in words(text):
+        if piece[0] >= "\u3040" and is_cjk_run(piece):
+            out.extend(cjk_tokens(piece))
+        else:
+            out.append(piece)
+    return out
+
+
+def index_text(*texts: str) -> str:
+    """What the store writes into one FTS5 column: tokens joined by spaces."""
+    return " ".join(t for text in texts for t in tokens(text))
+
+
+def query_tokens(text: str) -> list[tuple[str, bool]]:
+    """Tokens of a query word or phrase, each with "may be a prefix".
+
+    A CJK run in a query yields its bigrams only (the trailing single
+    character is an index-side device); a one-character run is a prefix of the
+    bigrams that start with it.
+    """
+    out: list[tuple[str, bool]] = []
+    for piece in words(text):
+        if piece[0] >= "\u3040" and is_cjk_run(piece):
+            if len(piece) == 1:
+                out.append((piece, True))
+            else:
+                out.extend((piece[i : i + 2], False) for i in range(len(piece) - 1))
+        else:
+            out.append((piece, True))
+    return out

@@ -1,0 +1,335 @@
+"""The cache: import and merge rules, membership, listing order, user state, threads."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core.model import Digest, ImportStats, Paper
+from tui_digest.core.store import CacheError, Store, merge_paper
+
+
+def paper(pid: str, **kw: object) -> Paper:
+    kw.setdefault("title_en", f"Title of {pid}")
+    return Paper(id=pid, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store.open(tmp_path / "cache.db")
+    yield s
+    s.close()
+
+
+def ids(store: Store, query: str = "", **kw: object) -> list[str]:
+    return [r.id for r in store.list_rows(store.list_ids(query, **kw))]
+
+
+# --- Opening ---------------------------------------------------------------------
+
+
+def test_open_default_path_creates_folder(tmp_path, monkeypatch):
+    target = tmp_path / "deep" / "er" / "cache.db"
+    monkeypatch.setenv("TUI_DIGEST_DB", str(target))
+    with Store.open() as s:
+        assert s.path == target
+        assert s.is_empty()
+    assert target.exists()
+
+
+def test_open_sets_wal_and_pragmas(store):
+    conn = store._conn()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+
+
+def test_readonly_open_refuses_writes(tmp_path):
+    with Store.open(tmp_path / "c.db") as s:
+        s.import_digest(Digest("d", papers=[paper("2401.00001")]))
+    with Store.open(tmp_path / "c.db", readonly=True) as ro:
+        assert ro.count() == 1
+        with pytest.raises(CacheError, match="read-only"):
+            ro.set_read([1])
+
+
+def test_readonly_open_of_missing_file_is_refused(tmp_path):
+    with pytest.raises(CacheError, match="no cache"):
+        Store.open(tmp_path / "none.db", readonly=True)
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_garbage_file_is_refused_and_untouched(tmp_path):
+    bad = tmp_path / "c.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    before = bad.read_bytes()
+    with pytest.raises(CacheError, match="not a readable"):
+        Store.open(bad)
+    assert bad.read_bytes() == before
+
+
+# --- Import and merge rules ----------------------------------------------------------
+
+
+def test_import_counts_new_then_unchanged(store):
+    d = Digest("d1", date="2024-03-01", papers=[paper("2401.00001"), paper("2401.00002")])
+    assert store.import_digest(d) == ImportStats(new=2)
+    assert store.import_digest(d) == ImportStats(unchanged=2)
+    assert store.count() == 2
+
+
+def test_one_paper_per_id_across_digests(store):
+    store.import_digest(Digest("a", date="2024-03-01", papers=[paper("2401.00001")]))
+    stats = store.import_digest(Digest("b", date="2024-03-02", papers=[paper("2401.00001")]))
+    assert stats == ImportStats(unchanged=1)
+    assert store.count() == 1
+    rec = store.get_paper("2401.00001")
+    assert rec is not None and rec.digests == ["b", "a"]
+
+
+def test_nonempty_field_never_replaced_by_empty(store):
+    store.import_digest(Digest("a", papers=[paper("1", version="v1", title_zh="中文标题")]))
+    stats = store.import_digest(Digest("b", papers=[paper("1", version="v2", title_zh="")]))
+    rec = store.get_paper("1")
+    assert rec.paper.title_zh == "中文标题"
+    assert rec.paper.version == "v2"
+    assert stats == ImportStats(updated=1)
+
+
+def test_newer_version_replaces_text(store):
+    store.import_digest(Digest("a", papers=[paper("1", version="v2", abstract_en="old")]))
+    store.import_digest(Digest("b", papers=[paper("1", version="v10", abstract_en="new")]))
+    assert store.get_paper("1").paper.abstract_en == "new"
+
+
+def test_version_compared_numerically_not_as_text():
+    old = paper("1", version="v9", abstract_en="nine")
+    assert merge_paper(old, paper("1", version="v10", abstract_en="ten")).abstract_en == "ten"
+    old = paper("1", version="v10", abstract_en="ten")
+    assert merge_paper(old, paper("1", version="v9", abstract_en="nine")).abstract_en == "ten"
+
+
+def test_same_or_older_version_only_fills_empty(store):
+    store.import_digest(Digest("a", papers=[paper("1", version="v2", abstract_en="kept")]))
+    store.import_digest(
+        Digest("b", papers=[paper("1", version="v2", abstract_en="other", abstract_zh="填充")])
+    )
+    store.import_digest(Digest("c", papers=[paper("1", version="v1", abstract_en="older")]))
+    p = store.get_paper("1").paper
+    assert p.abstract_en == "kept"
+    assert p.abstract_zh == "填充"
+    assert p.version == "v2"
+
+
+def test_lists_replaced_only_when_nonempty_and_newer_or_stored_empty():
+    base = paper("1", version="v1", authors=["A"], categories=[])
+    same = merge_paper(base, paper("1", version="v1", authors=["B"], categories=["cs.AI"]))
+    assert same.authors == ["A"]  # same version: not replaced
+    assert same.categories == ["cs.AI"]  # stored empty: filled
+    newer = merge_paper(base, paper("1", version="v2", authors=["B", "C"]))
+    assert newer.authors == ["B", "C"]
+    empty = merge_paper(base, paper("1", version="v3", authors=[]))
+    assert empty.authors == ["A"]
+
+
+def test_extras_merged_key_by_key():
+    base = paper("1", version="v1", extras={"a": "1", "b": "", "c": "3"})
+    same = merge_paper(base, paper("1", version="v1", extras={"a": "x", "b": "2", "d": "4"}))
+    assert same.extras == {"a": "1", "b": "2", "c": "3", "d": "4"}
+    newer = merge_paper(base, paper("1", version="v2", extras={"a": "x", "c": ""}))
+    assert newer.extras == {"a": "x", "b": "", "c": "3"}
+
+
+def test_extras_persist_as_json(store):
+    store.import_digest(Digest("a", papers=[paper("1", extras={"suffix": "(arXiv:1 [cs.AI])"})]))
+    assert store.get_paper("1").paper.extras == {"suffix": "(arXiv:1 [cs.AI])"}
+
+
+def test_update_reindexes_search(store):
+    store.import_digest(Digest("a", papers=[paper("1", version="v1", title_en="alpha")]))
+    assert store.count("alpha") == 1
+    store.import_digest(Digest("a", papers=[paper("1", version="v2", title_en="beta")]))
+    assert store.count("alpha") == 0
+    assert store.count("beta") == 1
+
+
+def test_repeated_id_in_one_digest_kept_once_at_first_ref(store):
+    d = Digest("a", papers=[paper("1"), paper("2"), paper("1", abstract_en="more")])
+    assert store.import_digest(d) == ImportStats(new=2)
+    assert [r.ref for r in store.search()] == [1, 2]
+    assert store.get_paper("1").paper.abstract_en == "more"
+
+
+def test_paper_without_id_is_skipped(store):
+    store.import_digest(Digest("a", papers=[paper(""), paper("2")]))
+    assert store.count() == 1
+
+
+# --- Membership and re-import -----------------------------------------------------------
+
+
+def test_empty_digest_removes_nothing(store):
+    store.import_digest(Digest("a", source="f.md", date="2024-03-01",
+                               papers=[paper("1"), paper("2")]))
+    stats = store.import_digest(Digest("a", source="f.md", date="2024-03-01", papers=[]))
+    assert stats == ImportStats()
+    assert store.count() == 2
+    assert store.count(digest="a") == 2
+    assert store.digests()[0].count == 2
+
+
+def test_reimport_replaces_membership(store):
+    store.import_digest(Digest("a", source="f.md", papers=[paper("1"), paper("2")]))
+    store.import_digest(Digest("a", source="f.md", papers=[paper("3"), paper("1")]))
+    assert ids(store, digest="a") == ["3", "1"]
+    assert store.get_paper("2").digests == []  # still in the cache, in no digest
+    assert store.count() == 3
+    assert store.count("title", digest="a") == 2
+
+
+def test_same_name_other_source_is_another_digest(store):
+    store.import_digest(Digest("a", source="one.md", papers=[paper("1")]))
+    store.import_digest(Digest("a", source="two.md", papers=[paper("2")]))
+    assert len(store.digests()) == 2
+    assert sorted(ids(store, digest="a")) == ["1", "2"]
+
+
+def test_read_and_star_survive_reimport(store):
+    d = Digest("a", papers=[paper("1", version="v1"), paper("2")])
+    store.import_digest(d)
+    pk = store.get_paper("1").rowid
+    store.set_read([pk])
+    store.set_starred([pk])
+    store.import_digest(Digest("a", papers=[paper("1", version="v2", title_en="new")]))
+    store.import_digest(Digest("b", date="2030-01-01", papers=[paper("1")]))
+    rec = store.get_paper(pk)
+    assert rec.read and rec.starred and rec.paper.title_en == "new"
+    assert store.count("is:read") == 1 and store.count("is:starred") == 1
+
+
+def test_set_read_and_unstar_persist(tmp_path):
+    with Store.open(tmp_path / "c.db") as s:
+        s.import_digest(Digest("a", papers=[paper("1"), paper("2")]))
+        s.set_read([1, 2])
+        s.set_read([2], read=False)
+        s.set_starred([2])
+    with Store.open(tmp_path / "c.db") as s:
+        assert [r.read for r in s.list_rows([1, 2])] == [True, False]
+        assert [r.starred for r in s.list_rows([1, 2])] == [False, True]
+        assert s.stats()["read"] == 1 and s.stats()["starred"] == 1
+
+
+# --- Listing order ---------------------------------------------------------------------
+
+
+def test_listing_newest_digest_first_then_ref(store):
+    store.import_digest(Digest("old", date="2024-03-01", papers=[paper("a1"), paper("a2")]))
+    store.import_digest(Digest("new", date="2024-03-05", papers=[paper("b1"), paper("b2")]))
+    # Imported later but dated earlier: sorts after both.
+    store.import_digest(Digest("older", date="2024-02-01", papers=[paper("c1")]))
+    assert ids(store) == ["b1", "b2", "a1", "a2", "c1"]
+    assert [r.id for r in store.search(limit=2, offset=1)] == ["b2", "a1"]
+
+
+def test_same_date_later_import_first(store):
+    store.import_digest(Digest("x", date="2024-03-01", papers=[paper("x1")]))
+    store.import_digest(Digest("y", date="2024-03-01", papers=[paper("y1")]))
+    assert ids(store) == ["y1", "x1"]
+
+
+def test_paper_sorts_by_newest_appearance(store):
+    store.import_digest(Digest("old", date="2024-03-01", papers=[paper("1"), paper("2")]))
+    store.import_digest(Digest("new", date="2024-03-09", papers=[paper("3"), paper("2")]))
+    assert ids(store) == ["3", "2", "1"]
+    row = store.list_rows([store.get_paper("2").rowid])[0]
+    assert (row.date, row.ref) == ("2024-03-09", 2)
+    # Inside one digest its own ref order holds.
+    assert ids(store, digest="old") == ["1", "2"]
+
+
+def test_importing_an_older_digest_does_not_move_a_paper_back(store):
+    store.import_digest(Digest("new", date="2024-03-09", papers=[paper("1")]))
+    store.import_digest(Digest("old", date="2024-03-01", papers=[paper("2"), paper("1")]))
+    assert ids(store) == ["1", "2"]
+    assert store.list_rows([store.get_paper("1").rowid])[0].date == "2024-03-09"
+
+
+def test_listing_date_falls_back_to_published(store):
+    store.import_digest(Digest("feed", date="", papers=[paper("1", published="2023-05-06")]))
+    row = store.search()[0]
+    assert row.date == "2023-05-06"
+    assert store.count("date:2023-05") == 1
+
+
+def test_digests_newest_first_and_stats(store):
+    store.import_digest(Digest("a", date="2024-03-01", source="a.md", papers=[paper("1")]))
+    store.import_digest(Digest("b", date="2024-03-02", kind="arxiv", papers=[paper("2")]))
+    infos = store.digests()
+    assert [(i.name, i.count, i.kind) for i in infos] == [("b", 1, "arxiv"), ("a", 1, "digest")]
+    st = store.stats()
+    assert st["papers"] == 2 and st["digests"] == 2 and st["schema"] >= 2
+    assert st["size_bytes"] > 0 and st["path"] == str(store.path)
+
+
+def test_get_paper_by_id_with_version_and_missing(store):
+    store.import_digest(Digest("a", papers=[paper("2401.00001", version="v3")]))
+    assert store.get_paper("2401.00001v3").paper.version == "v3"
+    assert store.get_paper("9999.99999") is None
+    assert store.get_paper(12345) is None
+    recs = store.get_papers([1, 999])
+    assert [r.paper.id for r in recs] == ["2401.00001"]
+
+
+# --- Sources ---------------------------------------------------------------------------
+
+
+def test_source_state_roundtrip(store):
+    assert store.get_source_state("cs.AI") is None
+    store.set_source_state("cs.AI", url="https://x", etag='"abc"', last_status="200")
+    store.set_source_state("cs.AI", last_error="boom")
+    st = store.get_source_state("cs.AI")
+    assert st["etag"] == '"abc"' and st["last_error"] == "boom" and st["url"] == "https://x"
+    with pytest.raises(ValueError, match="unknown source field"):
+        store.set_source_state("cs.AI", colour="red")
+
+
+# --- Threads ---------------------------------------------------------------------------
+
+
+def test_read_from_other_thread_during_write_transaction(store):
+    store.import_digest(Digest("a", papers=[paper("1")]))
+    result: dict[str, object] = {}
+    with store._write() as conn:  # a write transaction held open by this thread
+        conn.execute("UPDATE papers SET title_en = 'changing'")
+
+        def reader() -> None:
+            result["count"] = store.count()
+            result["title"] = store.get_paper("1").paper.title_en
+
+        t = threading.Thread(target=reader)
+        t.start()
+        t.join(timeout=5)
+        assert not t.is_alive()
+    # The reader saw the last committed state and did not wait for the writer.
+    assert result == {"count": 1, "title": "Title of 1"}
+
+
+def test_import_from_worker_thread(store):
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            store.import_digest(Digest("w", papers=[paper(str(i)) for i in range(50)]))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.count() == 50
