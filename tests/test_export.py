@@ -1,0 +1,494 @@
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui_digest.core import export
+from tui_digest.core.export import (
+    JSON_KEYS,
+    bibtex_escape,
+    paper_year,
+    record_to_json_obj,
+    safe_filename,
+    to_bibtex,
+    to_json,
+    write_atomic,
+)
+from tui_digest.core.model import Paper, PaperRecord
+from tui_digest.core.sanitize import clean_line
+
+
+def make(
+    rowid: int = 1,
+    *,
+    read: bool = False,
+    starred: bool = False,
+    digests: list[str] | None = None,
+    **fields,
+) -> PaperRecord:
+    fields.setdefault("id", "2403.10056")
+    return PaperRecord(rowid, Paper(**fields), read, starred, digests or [])
+
+
+ATTENTION = make(
+    7,
+    read=True,
+    digests=["digest-cs.CL-2017-06-13", "sample"],
+    id="1706.03762",
+    version="v7",
+    url="https://arxiv.org/abs/1706.03762",
+    title_en="Attention Is All You Need",
+    title_zh="注意力就是你所需要的一切",
+    summary_zh="提出Transformer。",
+    abstract_en="The dominant sequence transduction models ...",
+    abstract_zh="主流的序列转换模型……",
+    authors=["Ashish Vaswani", "Noam Shazeer"],
+    categories=["cs.CL", "cs.LG"],
+    announce_type="new",
+    published="2017-06-12",
+)
+
+
+# --- JSON -----------------------------------------------------------------------
+
+
+def test_json_object_has_exactly_the_keys_in_order_with_types():
+    obj = record_to_json_obj(ATTENTION)
+    assert tuple(obj) == JSON_KEYS
+    assert obj["id"] == "1706.03762" and obj["version"] == "v7"
+    assert obj["authors"] == ["Ashish Vaswani", "Noam Shazeer"]
+    assert obj["categories"] == ["cs.CL", "cs.LG"]
+    assert obj["digests"] == ["digest-cs.CL-2017-06-13", "sample"]
+    assert obj["read"] is True and obj["starred"] is False
+    for key in JSON_KEYS:
+        expected = list if key in ("authors", "categories", "digests") else str
+        if key in ("read", "starred"):
+            expected = bool
+        assert type(obj[key]) is expected, key
+
+
+def test_json_object_does_not_share_lists_with_the_record():
+    obj = record_to_json_obj(ATTENTION)
+    obj["authors"].append("someone")
+    assert ATTENTION.paper.authors == ["Ashish Vaswani", "Noam Shazeer"]
+
+
+def test_to_json_round_trips_and_keeps_chinese_readable():
+    other = make(2, starred=True, title_en='Quotes " and \\ backslash', title_zh="测试")
+    text = to_json([ATTENTION, other])
+    assert text.endswith("]\n") and not text.endswith("\n\n")
+    assert "注意力就是你所需要的一切" in text  # ensure_ascii=False
+    assert '\n  {\n    "id": "1706.03762",' in text  # indent=2
+    data = json.loads(text)
+    assert data == [record_to_json_obj(ATTENTION), record_to_json_obj(other)]
+    assert [list(d) for d in data] == [list(JSON_KEYS)] * 2
+    assert data[1]["starred"] is True and data[1]["title_en"] == 'Quotes " and \\ backslash'
+
+
+def test_to_json_of_nothing_is_an_empty_array_and_accepts_generators():
+    assert to_json([]) == "[]\n"
+    assert json.loads(to_json(r for r in [ATTENTION]))[0]["id"] == "1706.03762"
+
+
+# --- BibTeX ---------------------------------------------------------------------
+
+_COMMANDS = {
+    r"\textbackslash{}": "\\",
+    r"\textbraceleft{}": "{",
+    r"\textbraceright{}": "}",
+    r"\textasciitilde{}": "~",
+    r"\textasciicircum{}": "^",
+    r"\&": "&",
+    r"\%": "%",
+    r"\$": "$",
+    r"\#": "#",
+    r"\_": "_",
+}
+_COMMAND_RE = re.compile("|".join(re.escape(c) for c in _COMMANDS))
+
+
+def unescape(text: str) -> str:
+    return _COMMAND_RE.sub(lambda m: _COMMANDS[m.group()], text)
+
+
+def braces_balanced(text: str) -> bool:
+    # BibTeX counts every brace, backslash-escaped or not.
+    depth = 0
+    for ch in text:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def no_bare_specials(text: str) -> bool:
+    """Every special character is part of one of the escapes."""
+    rest = _COMMAND_RE.sub("", text)
+    return not re.search(r"[\\{}~^&%$#_]", rest)
+
+
+HOSTILE = [
+    "}{ unbalanced { title",
+    "}}}}",
+    "{{{{",
+    r"\end{document} \input{/etc/passwd}",
+    "100% of $x_i^2$ & #1 ~ done_",
+    "trailing backslash \\",
+    "注意力 {机制} 100% 与 \\ 反斜杠",
+    "@misc{evil, title={x}}",
+    "line\nbreak\tand\x00control\x1b[31m",
+]
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_hostile_titles_give_balanced_entries(title):
+    rec = make(title_en=title, title_zh=title, authors=[title, "Ann {Lee"])
+    out = to_bibtex([rec])
+    assert out.startswith("@misc{") and out.endswith("}\n")
+    assert braces_balanced(out)
+    for line in out.splitlines()[1:-1]:
+        name, _, value = line.strip().partition(" = ")
+        assert value.startswith("{") and value.endswith("},"), line
+        inner = value[1:-2]
+        assert braces_balanced(inner), line
+        if name in ("titlezh", "author"):
+            assert no_bare_specials(inner), line
+
+
+def test_title_is_double_braced_and_escaped():
+    out = to_bibtex([make(title_en="50% of C# & R_1 {X}", authors=["Jo Doe"])])
+    assert r"  title = {{50\% of C\# \& R\_1 \textbraceleft{}X\textbraceright{}}}," in out
+
+
+@given(st.text())
+def test_escape_is_balanced_and_reversible_for_any_text(text):
+    escaped = bibtex_escape(text)
+    assert braces_balanced(escaped)
+    assert no_bare_specials(escaped)
+    assert "\n" not in escaped
+    assert unescape(escaped) == clean_line(text)
+
+
+def test_cjk_kept_as_is():
+    assert bibtex_escape("注意力就是你所需要的一切") == "注意力就是你所需要的一切"
+
+
+def test_full_entry_fields():
+    out = to_bibtex([ATTENTION])
+    assert out == (
+        "@misc{vaswani2017attention,\n"
+        "  title = {{Attention Is All You Need}},\n"
+        "  titlezh = {注意力就是你所需要的一切},\n"
+        "  author = {Ashish Vaswani and Noam Shazeer},\n"
+        "  year = {2017},\n"
+        "  eprint = {1706.03762},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  primaryClass = {cs.CL},\n"
+        "  url = {https://arxiv.org/abs/1706.03762},\n"
+        "}\n"
+    )
+
+
+def test_keys_deduplicated_with_letter_suffixes():
+    recs = [
+        make(i, id=f"2403.1000{i}", title_en="Scaling Laws", authors=["Jared Kaplan"])
+        for i in range(4)
+    ]
+    # a title whose plain key equals a suffixed one must not collide either
+    recs.append(make(9, id="2403.20000", title_en="Scaling", authors=["X Kaplan"]))
+    keys = re.findall(r"^@misc\{([^,]+),", to_bibtex(recs), re.M)
+    assert keys == [
+        "kaplan2024scaling",
+        "kaplan2024scalinga",
+        "kaplan2024scalingb",
+        "kaplan2024scalingc",
+        "kaplan2024scalingd",
+    ]
+    assert len(set(keys)) == len(keys)
+
+
+def test_key_parts_surname_forms_stopwords_and_fallbacks():
+    def key(**fields):
+        return re.match(r"@misc\{([^,]+),", to_bibtex([make(**fields)])).group(1)
+
+    assert key(title_en="The Art of X", authors=["Lee, Ann"]) == "lee2024art"
+    assert key(title_en="A Study", authors=["José Müller-Ørsted"]) == "mullerrsted2024study"
+    assert key(title_en="On {Weird}: Titles", authors=["Zoë Ångström"]) == "angstrom2024weird"
+    assert key(title_en="", authors=[]) == "arxiv2024"
+    assert key(id="hep-th/9901001", title_en="Strings", authors=["张三"]) == "arxiv1999strings"
+    # no title, no author, no year: the id keeps the key meaningful
+    assert key(id="weird", title_en="", authors=[]) == "arxivweird"
+    keys = re.findall(r"@misc\{([^,]+),", to_bibtex([make(title_en="}{%", authors=["}{"])]))
+    assert re.fullmatch(r"[a-z0-9]+", keys[0])
+
+
+@pytest.mark.parametrize(
+    ("published", "arxiv_id", "year"),
+    [
+        ("2023-05-01", "2403.10056", "2023"),  # published wins
+        ("", "2403.10056", "2024"),
+        ("", "0704.0001", "2007"),
+        ("", "1412.6980", "2014"),
+        ("", "hep-th/9901001", "1999"),
+        ("", "math.GT/0309136", "2003"),
+        ("", "2413.00001", ""),  # month 13: not an id
+        ("", "nonsense", ""),
+        ("garbage", "", ""),
+    ],
+)
+def test_year(published, arxiv_id, year):
+    assert paper_year(published, arxiv_id) == year
+
+
+def test_author_containing_and_is_braced():
+    out = to_bibtex([make(authors=["Smith and Sons Ltd", "Ann Lee"], title_en="X")])
+    assert "  author = {{Smith and Sons Ltd} and Ann Lee},\n" in out
+
+
+def test_unsafe_url_falls_back_to_arxiv_link():
+    out = to_bibtex([make(id="2403.10056", url="javascript:alert(1)", title_en="X")])
+    assert "  url = {https://arxiv.org/abs/2403.10056},\n" in out
+    out = to_bibtex([make(id="2403.10056", url="https://x.org/a}b", title_en="X")])
+    assert "  url = {https://arxiv.org/abs/2403.10056},\n" in out
+
+
+def test_entries_are_separated_and_empty_input_is_empty():
+    out = to_bibtex([ATTENTION, make(2, id="2403.00001", title_en="Other")])
+    assert out.count("@misc{") == 2 and "}\n\n@misc{" in out
+    assert to_bibtex([]) == ""
+
+
+# --- write_atomic ---------------------------------------------------------------
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_writes_new_file_and_returns_path(tmp_path):
+    target = tmp_path / "out.json"
+    result = write_atomic(target, "注意力\n")
+    assert result == target
+    assert target.read_bytes() == "注意力\n".encode()
+    assert leftovers(tmp_path) == []
+
+
+def test_new_file_mode_follows_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "a.txt", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "a.txt").stat().st_mode) == 0o644
+
+
+def test_refuses_existing_file(tmp_path):
+    target = tmp_path / "out.bib"
+    target.write_text("precious")
+    with pytest.raises(FileExistsError, match="refusing to overwrite"):
+        write_atomic(target, "new")
+    assert target.read_text() == "precious"
+    assert leftovers(tmp_path) == []
+
+
+def test_refuses_symlink_even_dangling(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("precious")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "nowhere.txt")
+    with pytest.raises(FileExistsError, match="symlink"):
+        write_atomic(link, "new")
+    with pytest.raises(FileExistsError, match="symlink"):
+        write_atomic(dangling, "new")
+    assert real.read_text() == "precious"
+    assert not (tmp_path / "nowhere.txt").exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_overwrite_replaces_file_and_keeps_its_mode(tmp_path):
+    target = tmp_path / "out.md"
+    target.write_text("old")
+    target.chmod(0o600)
+    write_atomic(target, "new", overwrite=True)
+    assert target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert leftovers(tmp_path) == []
+
+
+def test_overwrite_replaces_symlink_not_its_target(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("precious")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    write_atomic(link, "new", overwrite=True)
+    assert not link.is_symlink() and link.read_text() == "new"
+    assert real.read_text() == "precious"
+
+
+def test_missing_parent_folder_is_a_clear_error(tmp_path):
+    target = tmp_path / "no" / "such" / "out.json"
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        write_atomic(target, "x")
+    assert not (tmp_path / "no").exists()
+
+
+def test_parent_that_is_a_file_and_target_that_is_a_folder(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(NotADirectoryError):
+        write_atomic(tmp_path / "file" / "out.json", "x")
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_atomic(tmp_path / "dir", "x", overwrite=True)
+    assert (tmp_path / "dir").is_dir()
+
+
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root bypasses file permissions"
+)
+def test_read_only_folder_is_permission_error_without_leftovers(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(PermissionError, match="no permission"):
+            write_atomic(folder / "out.json", "x")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export.os, "fsync", broken_fsync)
+    target = tmp_path / "out.json"
+    with pytest.raises(OSError, match="No space"):
+        write_atomic(target, "x" * 10_000)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_at_replace_leaves_target_untouched(tmp_path, monkeypatch):
+    target = tmp_path / "out.json"
+    target.write_text("precious")
+
+    def broken_replace(src, dst):
+        assert Path(src).read_text() == "new"  # the temp was complete at this point
+        raise OSError(5, "I/O error")
+
+    monkeypatch.setattr(export.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="I/O error"):
+        write_atomic(target, "new", overwrite=True)
+    assert target.read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_interrupt_mid_write_leaves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "_keep_mode_of", _raise_interrupt)
+    target = tmp_path / "out.json"
+    target.write_text("precious")
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "new", overwrite=True)
+    assert target.read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def _raise_interrupt(*args):
+    raise KeyboardInterrupt
+
+
+def test_file_appearing_meanwhile_is_not_clobbered(tmp_path, monkeypatch):
+    target = tmp_path / "out.json"
+    real_fsync = os.fsync
+
+    def fsync_then_race(fd):
+        real_fsync(fd)
+        if not target.exists():
+            target.write_text("someone else's")  # appears after the existence check
+
+    monkeypatch.setattr(export.os, "fsync", fsync_then_race)
+    with pytest.raises(FileExistsError):
+        write_atomic(target, "mine")
+    assert target.read_text() == "someone else's"
+    assert leftovers(tmp_path) == []
+
+
+def test_without_hard_links_falls_back_to_replace(tmp_path, monkeypatch):
+    def no_links(src, dst):
+        raise OSError(1, "Operation not permitted")  # EPERM, as on FAT or some mounts
+
+    monkeypatch.setattr(export.os, "link", no_links)
+    target = tmp_path / "out.json"
+    write_atomic(target, "x")
+    assert target.read_text() == "x"
+    assert leftovers(tmp_path) == []
+
+
+def test_unencodable_text_creates_nothing(tmp_path):
+    with pytest.raises(UnicodeEncodeError):
+        write_atomic(tmp_path / "out.json", "bad \udc80 surrogate")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- safe_filename ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("digest-cs.AI-2024-03-18", "digest-cs.AI-2024-03-18"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..", "digest"),
+        ("...", "digest"),
+        ("/", "digest"),
+        ("", "digest"),
+        ("   ", "digest"),
+        (".hidden", "hidden"),
+        ("-rf", "rf"),
+        ("--help", "help"),
+        ("a/b\\c", "a-b-c"),
+        ("a..b", "a.b"),
+        ("tab\there\nnewline", "tab-here-newline"),
+        ("nul\x00byte\x1b[31m", "nulbyte[31m"),
+        ("bidi\u202eevil\u200b", "bidievil"),
+        ('what?<is>:"this"|*', "what-is-this"),
+        ("CON", "CON_"),
+        ("con.md", "con_.md"),
+        ("LPT1.tar.gz", "LPT1_.tar.gz"),
+        ("console", "console"),
+        ("trailing dots...", "trailing-dots"),
+        ("中文 摘要", "中文-摘要"),
+    ],
+)
+def test_safe_filename_cases(text, expected):
+    assert safe_filename(text) == expected
+
+
+def test_safe_filename_default_and_length_cap():
+    assert safe_filename("///", default="papers") == "papers"
+    assert safe_filename("///", default="../bad") == "digest"
+    long = safe_filename("注" * 200)
+    assert len(long.encode("utf-8")) <= 120 and set(long) == {"注"}
+    assert len(safe_filename("a" * 1000, max_bytes=50)) == 50
+
+
+@given(st.text())
+def test_safe_filename_is_always_one_safe_component(text):
+    name = safe_filename(text)
+    assert name and name not in (".", "..")
+    assert "/" not in name and "\\" not in name and "\x00" not in name
+    assert not name.startswith((".", "-"))
+    assert ".." not in name
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name)
+    assert len(name.encode("utf-8")) <= 120
+    assert Path(name).name == name
