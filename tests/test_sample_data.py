@@ -124,7 +124,8 @@ def _digest_format():
 
 def test_reader_reads_twelve_papers_and_writer_reproduces_bytes(text):
     fmt = _digest_format()
-    result = fmt.read_digest(text)
+    # Same call as core.readers.read_document makes.
+    result = fmt.read_digest(sample_digest_bytes(), source=str(sample_digest_path()))
     assert result.problems == []
     papers = result.digest.papers
     assert len(papers) == N
