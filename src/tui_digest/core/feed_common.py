@@ -397,13 +397,20 @@ def iso_date(raw: str, parsed: Any = None) -> str:
     return ""
 
 
-def entry_date(entry: Any) -> str:
-    for key in ("published", "updated", "created"):
-        if entry.get(key):
-            found = iso_date(entry.get(key, ""), entry.get(key + "_parsed"))
+def _first_date(item: Any, keys: tuple[str, ...]) -> str:
+    # dict.get, not feedparser's get: its alias from `updated` to `published`
+    # warns, and we look at both keys ourselves anyway.
+    for key in keys:
+        raw = dict.get(item, key) if isinstance(item, dict) else None
+        if raw:
+            found = iso_date(str(raw), dict.get(item, key + "_parsed"))
             if found:
                 return found
     return ""
+
+
+def entry_date(entry: Any) -> str:
+    return _first_date(entry, ("published", "updated", "created"))
 
 
 _DATE_IN_NAME_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -438,6 +445,17 @@ class ParsedFeed:
 
 
 _ENTRY_START_RE = re.compile(r"<(?:[\w-]+:)?(?:item|entry)[\s>/]")
+_ENTRY_END_RE = re.compile(r"</(?:[\w-]+:)?(?:item|entry)\s*>|<(?:[\w-]+:)?(?:item|entry)\b[^>]*/>")
+
+
+def _error_line(exc: object) -> int:
+    get_line = getattr(exc, "getLineNumber", None)
+    if not callable(get_line):
+        return 0
+    try:
+        return int(get_line() or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
@@ -464,30 +482,45 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
     problems: list[Problem] = []
     if decoded.note:
         problems.append(Problem(0, decoded.note))
-    if parsed.get("bozo"):
-        exc = parsed.get("bozo_exception")
-        line = 0
-        get_line = getattr(exc, "getLineNumber", None)
-        if callable(get_line):
-            try:
-                line = int(get_line() or 0)
-            except (TypeError, ValueError):
-                line = 0
-        problems.append(
-            Problem(
-                line,
-                f"the document is truncated or malformed XML ({exc}); "
-                f"kept the {len(parsed.entries)} entries that could be recovered",
-                "error",
-            )
-        )
+    entries = list(parsed.get("entries", []))
     # Entry line numbers: the n-th item/entry start tag is taken as the n-th
     # entry. Only trusted when the counts agree.
-    starts = [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_START_RE.finditer(text, offset)]
-    lines = starts if len(starts) == len(parsed.entries) else []
+    starts: list[int] = []
+    line_no, last = 1, 0
+    for m in _ENTRY_START_RE.finditer(text, offset):
+        line_no += text.count("\n", last, m.start())
+        last = m.start()
+        starts.append(line_no)
+    lines = starts if len(starts) == len(entries) else []
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        line = _error_line(exc)
+        # feedparser's lenient pass also returns the entry the document ended
+        # inside; its fields are cut short, so it is dropped, not kept.
+        complete = len(_ENTRY_END_RE.findall(text, offset))
+        for index in range(complete, len(entries)):
+            where_line = lines[index] if index < len(lines) else 0
+            problems.append(
+                Problem(
+                    where_line,
+                    f"entry {index + 1}: incomplete (the document ends inside it); skipped",
+                )
+            )
+        entries = entries[:complete] if complete < len(entries) else entries
+        message = getattr(exc, "getMessage", None)
+        detail = message() if callable(message) else str(exc)
+        problems.insert(
+            0,
+            Problem(
+                line,
+                f"the document is truncated or malformed XML ({detail}); "
+                f"kept the {len(entries)} complete entries",
+                "error",
+            ),
+        )
     return ParsedFeed(
         feed=parsed.get("feed", {}),
-        entries=list(parsed.get("entries", [])),
+        entries=entries,
         version=parsed.get("version", "") or "",
         problems=problems,
         entry_lines=lines,
@@ -534,12 +567,7 @@ def detail_text(entry: Any, key: str) -> str:
 
 
 def channel_date(feed: Any) -> str:
-    for key in ("published", "updated", "dc_date", "date"):
-        if feed.get(key):
-            found = iso_date(str(feed.get(key, "")), feed.get(key + "_parsed"))
-            if found:
-                return found
-    return ""
+    return _first_date(feed, ("published", "updated", "dc_date", "date"))
 
 
 # (paper or None when the entry is skipped, notes about the entry)

@@ -1,0 +1,266 @@
+"""arXiv listing feeds: RSS 2.0 / Atom (2024+) and RSS 1.0 (pre-2024)."""
+
+from __future__ import annotations
+
+from tui_digest.core.arxiv_feed import read_arxiv_feed, split_abstract_header, split_old_title
+from tui_digest.core.readers import read_document, read_path
+
+NS = 'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+
+
+def rss2(items: str, date: str = "Thu, 18 Sep 2025 00:00:00 -0400") -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<rss {NS} version="2.0"><channel>\n'
+        "<title>cs.AI updates on arXiv.org</title><link>http://rss.arxiv.org/rss/cs.AI</link>\n"
+        f"<pubDate>{date}</pubDate>\n{items}"
+        "</channel></rss>"
+    ).encode()
+
+
+def item(
+    arxiv_id: str = "2404.00026",
+    *,
+    title: str = "A Title",
+    link: str | None = None,
+    kind: str = "new",
+    abstract: str = "The abstract.",
+    creator: str = "Ann Lee, Bo Chen",
+    extra: str = "",
+    pub: str = "<pubDate>Thu, 18 Sep 2025 00:00:00 -0400</pubDate>",
+) -> str:
+    link_el = "" if link == "" else f"<link>{link or 'https://arxiv.org/abs/' + arxiv_id}</link>"
+    title_el = f"<title>{title}</title>" if title is not None else ""
+    return (
+        f"<item>{title_el}{link_el}\n"
+        f"<description>arXiv:{arxiv_id}v1 Announce Type: {kind} \n"
+        f"Abstract: {abstract}</description>\n"
+        f'<guid isPermaLink="false">oai:arXiv.org:{arxiv_id}v1</guid><category>cs.AI</category>\n'
+        f"{pub}<arxiv:announce_type>{kind}</arxiv:announce_type>"
+        f"<dc:creator>{creator}</dc:creator>{extra}</item>\n"
+    )
+
+
+# --- real samples ---------------------------------------------------------------
+
+
+def test_rss2_and_atom_samples_agree(samples) -> None:
+    rss = read_path(samples / "arxiv-rss2-format-sample.xml")
+    atom = read_path(samples / "arxiv-atom-format-sample.xml")
+    assert len(rss.digest.papers) == len(atom.digest.papers) == 25
+    for a, b in zip(rss.digest.papers, atom.digest.papers, strict=True):
+        assert (a.id, a.version, a.title_en, a.abstract_en) == (
+            b.id,
+            b.version,
+            b.title_en,
+            b.abstract_en,
+        )
+        assert (a.authors, a.categories, a.announce_type, a.published) == (
+            b.authors,
+            b.categories,
+            b.announce_type,
+            b.published,
+        )
+    assert rss.digest.name == atom.digest.name == "arxiv-cs.AI-2025-09-18"
+    assert rss.problems == [] and atom.problems == []
+
+
+def test_rss2_sample_fields(samples) -> None:
+    result = read_path(samples / "arxiv-rss2-format-sample.xml")
+    digest = result.digest
+    assert (digest.kind, digest.date) == ("arxiv", "2025-09-18")
+    first = digest.papers[0]
+    assert first.id == "2404.00026"
+    assert first.version == "v1"
+    assert first.url == "https://arxiv.org/abs/2404.00026"
+    assert first.title_en.startswith("Ink and Individuality")
+    assert first.abstract_en.startswith("Individuality and personalization comprise")
+    assert "people's viewpoints" in first.abstract_en
+    assert first.authors == ["Yuki Tanaka", "Lukas Muller"]
+    assert first.categories == ["cs.AI"]
+    assert first.announce_type == "cross"
+    assert first.published == "2025-09-18"
+    types = {p.announce_type for p in digest.papers}
+    assert types == {"new", "cross", "replace-cross"}
+    assert all(not p.abstract_en.startswith("arXiv:") for p in digest.papers)
+    assert all("Abstract:" not in p.abstract_en[:20] for p in digest.papers)
+
+
+def test_atom_capture_primary_category_first(samples) -> None:
+    result = read_path(samples / "arxiv-atom-cs.AI-2025-08-20.xml")
+    assert len(result.digest.papers) == 7
+    first = result.digest.papers[0]
+    assert first.id == "2508.13426"
+    assert first.categories == ["cs.CL", "cs.AI"]
+    assert first.primary_category == "cs.CL"
+    assert first.authors == ["Chunhua Liu", "Kabir Manandhar Shrestha", "Sukai Huang"]
+    assert result.digest.name == "arxiv-cs.AI-2025-08-20"
+
+
+def test_rss1_old_format_sample(samples) -> None:
+    result = read_path(samples / "arxiv-rss1-old-format-sample.xml")
+    papers = result.digest.papers
+    assert len(papers) == 15
+    assert result.problems == []
+    first = papers[0]
+    assert first.id == "2307.04541"
+    assert first.version == "v2"
+    assert (
+        first.title_en == "Learning Large Margin Sparse Embeddings for Open Set Medical Diagnosis"
+    )
+    assert first.categories == ["cs.CV"]
+    assert first.announce_type == "updated"
+    assert first.authors == ["Priya Patel", "Chen Jie"]
+    assert first.abstract_en.startswith("Fueled by deep learning")
+    assert "<p>" not in first.abstract_en and "</p>" not in first.abstract_en
+    assert first.published == "2023-06-01"  # the channel's dc:date
+    second = papers[1]
+    assert (second.id, second.categories, second.announce_type) == (
+        "2401.10190",
+        ["physics.comp-ph"],
+        "new",
+    )
+    assert sum(p.announce_type == "updated" for p in papers) == 6
+    assert all("(arXiv:" not in p.title_en for p in papers)
+    assert result.digest.name == "arxiv-cs-2023-06-01"
+
+
+# --- pieces ---------------------------------------------------------------------
+
+
+def test_split_old_title_variants() -> None:
+    assert split_old_title("Title. (arXiv:2310.03635v1 [cs.AI])") == (
+        "Title",
+        {"id": "2310.03635", "version": "v1", "category": "cs.AI", "announce_type": "new"},
+    )
+    assert (
+        split_old_title("T. (arXiv:2304.12244v2 [cs.CL] UPDATED)")[1]["announce_type"] == "updated"
+    )
+    cross = split_old_title("T. (arXiv:2306.04847v3 [stat.ML] CROSS LISTED)")
+    assert cross[0] == "T" and cross[1]["announce_type"] == "cross"
+    assert split_old_title("Old id. (arXiv:hep-th/9901001v1 [hep-th])")[1]["id"] == "hep-th/9901001"
+    assert split_old_title("A plain title (with parens)") == ("A plain title (with parens)", {})
+
+
+def test_split_abstract_header_variants() -> None:
+    text, parts = split_abstract_header(
+        "arXiv:2403.10056v1 Announce Type: replace-cross  Abstract: Body"
+    )
+    assert (text, parts["version"], parts["announce_type"]) == ("Body", "v1", "replace-cross")
+    assert split_abstract_header("arXiv:2403.10056v2 Announce Type: new \nAbstract: B")[0] == "B"
+    assert split_abstract_header("Plain abstract.") == ("Plain abstract.", {})
+
+
+# --- inline variations ------------------------------------------------------------
+
+
+def test_primary_category_element_and_multiple_categories() -> None:
+    extra = '<arxiv:primary_category term="stat.ML"/><category>cs.LG</category>'
+    result = read_arxiv_feed(rss2(item(extra=extra, kind="replace-cross")))
+    paper = result.digest.papers[0]
+    assert paper.categories[0] == "stat.ML"
+    assert set(paper.categories) == {"stat.ML", "cs.AI", "cs.LG"}
+    assert paper.announce_type == "replace-cross"
+
+
+def test_atom_entry_with_announce_type_from_header_only() -> None:
+    data = b"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>math.CO updates on arXiv.org</title>
+<id>http://rss.arxiv.org/atom/math.CO</id><updated>2025-01-02T04:00:00+00:00</updated>
+<entry><id>oai:arXiv.org:2501.00001v3</id>
+<title type="html">Graphs &amp;amp; &lt;i&gt;trees&lt;/i&gt;</title>
+<link href="https://arxiv.org/abs/2501.00001" rel="alternate"/>
+<summary>arXiv:2501.00001v3 Announce Type: replace
+Abstract: We prove $a&lt;b$ and x &lt;b and y.</summary>
+<author><name>Ann Lee</name></author><author><name>Bo Chen</name></author>
+</entry></feed>"""
+    result = read_document(data, source="math.xml")
+    assert result.format == "arxiv"
+    paper = result.digest.papers[0]
+    assert (paper.id, paper.version, paper.announce_type) == ("2501.00001", "v3", "replace")
+    assert paper.title_en == "Graphs & trees"
+    assert paper.abstract_en == "We prove $a<b$ and x <b and y."
+    assert paper.authors == ["Ann Lee", "Bo Chen"]
+    assert paper.published == "2025-01-02"  # no entry date: the channel's
+    assert result.digest.name == "arxiv-math.CO-2025-01-02"
+
+
+def test_rss1_cross_listed_and_html_abstract() -> None:
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://arxiv.org/"><title>stat updates on arXiv.org</title>
+<link>http://arxiv.org/</link><dc:date>2023-06-01T20:30:00-05:00</dc:date></channel>
+<item rdf:about="http://arxiv.org/abs/2306.04847">
+<title>Neural nets. (arXiv:2306.04847v3 [cs.LG] CROSS LISTED)</title>
+<link>http://arxiv.org/abs/2306.04847</link>
+<description rdf:parseType="Literal">&lt;p&gt;First &amp;amp; only
+&lt;b&gt;para&lt;/b&gt;.&lt;/p&gt;</description>
+<dc:creator> &lt;a href="http://arxiv.org/find/cs/1/au:+Lee/0/1"&gt;Ann Lee&lt;/a&gt;,
+&lt;a href="x"&gt;Bo Chen&lt;/a&gt;</dc:creator>
+</item></rdf:RDF>"""
+    result = read_document(data)
+    assert result.format == "arxiv"
+    paper = result.digest.papers[0]
+    assert paper.title_en == "Neural nets"
+    assert (paper.version, paper.announce_type, paper.categories) == ("v3", "cross", ["cs.LG"])
+    assert paper.abstract_en == "First & only para."
+    assert paper.authors == ["Ann Lee", "Bo Chen"]
+
+
+def test_missing_fields_and_duplicates_are_per_entry_problems() -> None:
+    items = (
+        item("2404.00001")
+        + item("2404.00002", title="")
+        + item("2404.00003", link="")
+        + item("2404.00001", title="Again")
+        + item("2404.00004", pub="")
+        + "<item><title>No id at all</title><link>https://example.org/post</link></item>\n"
+    )
+    result = read_arxiv_feed(rss2(items, date=""), source="f.xml")
+    ids = [p.id for p in result.digest.papers]
+    assert ids == ["2404.00001", "2404.00002", "2404.00003", "2404.00004"]
+    messages = [p.message for p in result.problems]
+    assert all(p.severity == "warning" for p in result.problems)
+    assert any("2404.00002: no title" in m for m in messages)
+    assert any("2404.00003: no link" in m for m in messages)
+    assert result.digest.papers[2].url == "https://arxiv.org/abs/2404.00003"
+    assert any("duplicate arXiv id 2404.00001 (first in entry 1)" in m for m in messages)
+    assert result.digest.papers[0].title_en == "A Title"  # the first one is kept
+    assert any("entry 6" in m and "no arXiv id" in m for m in messages)
+    assert any("entry 5: 2404.00004: no date" in m for m in messages)
+    lines = {p.message.split(":")[0]: p.line for p in result.problems}
+    assert lines["entry 2"] > 0 and lines["entry 6"] > lines["entry 2"]
+
+
+def test_entry_without_a_date_falls_back_to_channel_date() -> None:
+    result = read_arxiv_feed(rss2(item(pub="")))
+    assert result.digest.papers[0].published == "2025-09-18"
+    assert result.problems == []
+
+
+def test_unsafe_link_is_stored_as_is_never_rewritten() -> None:
+    result = read_arxiv_feed(rss2(item(link="javascript:alert(1)")))
+    paper = result.digest.papers[0]
+    assert paper.id == "2404.00026"  # from the guid
+    assert paper.url == "javascript:alert(1)"
+
+
+def test_untrusted_text_is_cleaned_and_capped() -> None:
+    long_abstract = "word " * 10_000
+    result = read_arxiv_feed(
+        rss2(item(title="Evil \u202etitle\u202c [bold]x[/bold]", abstract=long_abstract))
+    )
+    paper = result.digest.papers[0]
+    assert paper.title_en == "Evil title [bold]x[/bold]"  # markup is kept as text
+    assert len(paper.abstract_en) <= 20_000
+    assert paper.abstract_en.endswith("[…truncated]")
+
+
+def test_unknown_announce_type_is_reported() -> None:
+    result = read_arxiv_feed(rss2(item(kind="sideways")))
+    assert result.digest.papers[0].announce_type == ""
+    assert any("unknown announce type 'sideways'" in p.message for p in result.problems)
+
+
+def test_explicit_name_wins() -> None:
+    assert read_arxiv_feed(rss2(item()), name="my-name").digest.name == "my-name"
