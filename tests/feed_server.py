@@ -2,7 +2,7 @@
 
     with FeedServer() as server:
         server.route("/feed", Reply(500), Reply(200, body=b"..."))  # in order, last repeats
-        server.route("/doc", conditional(body, etag='"v1"'))        # or any handler
+        server.route("/doc", conditional(body, etag='"v1"'))        # or handlers
         url = server.url("/feed")
 
 It runs a ThreadingHTTPServer on 127.0.0.1 with a free port. Replies can trickle
@@ -69,7 +69,7 @@ def conditional(
 class FeedServer:
     def __init__(self) -> None:
         self.requests: list[Request] = []
-        self._routes: dict[str, list[Reply] | Handler] = {}
+        self._routes: dict[str, list[Reply | Handler]] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -79,12 +79,9 @@ class FeedServer:
     # --- scripting -----------------------------------------------------------
 
     def route(self, path: str, *replies: Reply | Handler) -> None:
-        """Script `path`: one handler, or replies served in order (the last one repeats)."""
-        if len(replies) == 1 and callable(replies[0]):
-            self._routes[path] = replies[0]
-        else:
-            assert all(isinstance(r, Reply) for r in replies) and replies
-            self._routes[path] = list(replies)  # type: ignore[arg-type]
+        """Script `path`: replies or handlers served in order; the last one repeats."""
+        assert replies, "route() needs at least one reply"
+        self._routes[path] = list(replies)
 
     def url(self, path: str) -> str:
         host, port = self._httpd.server_address[:2]
@@ -122,11 +119,8 @@ class FeedServer:
             script = self._routes.get(request.path)
             if script is None:
                 return Reply(404, body=b"not found")
-            if callable(script):
-                handler = script
-            else:
-                return script.pop(0) if len(script) > 1 else script[0]
-        return handler(request)
+            step = script.pop(0) if len(script) > 1 else script[0]
+        return step if isinstance(step, Reply) else step(request)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self

@@ -1,0 +1,254 @@
+"""Fetch every source into the store, one source at a time atomically.
+
+For each source: conditional GET -> read (in a thread) -> import (in a thread,
+one transaction) -> remember the validators. A failure at any step leaves that
+source's cached data as it was and is recorded as its status; other sources
+carry on. The ETag/Last-Modified of a response are stored only after its
+content is committed, so a crash between the two can only cause a refetch,
+never a skipped update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from tui_digest.core.model import Digest, InputError, ReadResult
+from tui_digest.core.sanitize import clean_line
+from tui_digest.core.store import CacheError, Store
+from tui_digest.fetch.config import Source
+from tui_digest.fetch.http import Clock, FetchError, FetchResult, HttpFetcher, HttpOptions, Sleep
+
+if TYPE_CHECKING:
+    import httpx
+
+Status = Literal["new", "updated", "unchanged", "failed"]
+# progress(done, total, name): once when a source starts (done = sources finished so far)
+# and once when it finishes (done counts it).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(slots=True)
+class SourceResult:
+    name: str
+    url: str
+    status: Status
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error: str = ""
+    http_status: int | None = None
+    digest: str = ""  # the digest name the papers were filed under
+    problems: int = 0  # entries the reader reported but did not stop on
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+    def summary(self) -> str:
+        """One plain line for the CLI, e.g. `cs.AI: new 3 / updated 0 / unchanged 40`."""
+        name = clean_line(self.name, 200)
+        if self.status == "failed":
+            return f"{name}: failed ({clean_line(self.error, 500)})"
+        return f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _stamp(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def digest_name(source: Source, digest: Digest, today: str) -> str:
+    """The document's own name when it carries its date, else `<source name>-<date>`.
+
+    A digest URL such as `.../cs.AI.md` is rewritten every day under one file
+    name; naming each fetch by its date keeps yesterday's digest as it was.
+    """
+    if digest.date and digest.name and digest.date in digest.name:
+        return digest.name
+    return f"{source.name}-{digest.date or today}"
+
+
+async def fetch_all(
+    store: Store,
+    sources: Sequence[Source],
+    *,
+    progress: Progress | None = None,
+    client: httpx.AsyncClient | None = None,
+    options: HttpOptions | None = None,
+    fetcher: HttpFetcher | None = None,
+    sleep: Sleep | None = None,
+    clock: Clock | None = None,
+    now: Callable[[], dt.datetime] = utc_now,
+) -> list[SourceResult]:
+    """Fetch `sources` into `store`; results come back in the order of `sources`.
+
+    Pass `fetcher` to share one HttpFetcher (and its politeness state) between
+    runs, or `client`/`options`/`sleep`/`clock` to build one for this run.
+    """
+    own = fetcher is None
+    if fetcher is None:
+        extra: dict[str, Any] = {}
+        if clock is not None:
+            extra["clock"] = clock
+        fetcher = HttpFetcher(options, client=client, sleep=sleep, **extra)
+    run = _Run(store, fetcher, progress, len(sources), now)
+    try:
+        return list(await asyncio.gather(*(run.one(s) for s in sources)))
+    finally:
+        if own:
+            await fetcher.aclose()
+
+
+class _Run:
+    def __init__(
+        self,
+        store: Store,
+        fetcher: HttpFetcher,
+        progress: Progress | None,
+        total: int,
+        now: Callable[[], dt.datetime],
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.now = now
+        # SQLite takes one writer at a time; queueing here keeps the waits out of busy_timeout.
+        self.store_lock = asyncio.Lock()
+
+    async def _store(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        async with self.store_lock:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+
+    def _report(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.total, name)
+
+    async def one(self, source: Source) -> SourceResult:
+        self._report(source.name)
+        try:
+            result = await self._fetch_one(source)
+        finally:
+            self.done += 1
+        self._report(source.name)
+        return result
+
+    async def _fetch_one(self, source: Source) -> SourceResult:
+        started = self.now()
+        try:
+            state = await self._store(self.store.get_source_state, source.name) or {}
+        except (CacheError, sqlite3.Error, OSError) as exc:
+            return SourceResult(source.name, source.url, "failed", error=f"cache: {exc}")
+        # Validators belong to the URL they came from; a changed URL starts afresh.
+        same_url = state.get("url") == source.url
+        etag = state.get("etag") if same_url else None
+        last_modified = state.get("last_modified") if same_url else None
+
+        try:
+            response = await self.fetcher.fetch(
+                source.url,
+                etag=etag if isinstance(etag, str) else None,
+                last_modified=last_modified if isinstance(last_modified, str) else None,
+            )
+        except FetchError as exc:
+            return await self._failed(source, started, str(exc), exc.status)
+
+        if response.not_modified:
+            result = SourceResult(source.name, source.url, "unchanged", http_status=304)
+            return await self._succeeded(source, started, result, response, keep_validators=True)
+
+        try:
+            read = await asyncio.to_thread(_read, response.body, source.url, source.format)
+        except InputError as exc:
+            return await self._failed(source, started, str(exc), response.status)
+
+        digest = read.digest
+        result = SourceResult(
+            source.name,
+            source.url,
+            "unchanged",
+            http_status=response.status,
+            problems=len(read.problems),
+        )
+        if digest.papers:  # an empty listing (arXiv at weekends) is not worth a digest
+            digest.name = digest_name(source, digest, started.date().isoformat())
+            digest.source = source.url
+            try:
+                stats = await self._store(self.store.import_digest, digest)
+            except (CacheError, sqlite3.Error, OSError) as exc:
+                return await self._failed(source, started, f"cache: {exc}", response.status)
+            result.new, result.updated, result.unchanged = stats.new, stats.updated, stats.unchanged
+            result.digest = digest.name
+            result.status = "new" if stats.new else "updated" if stats.updated else "unchanged"
+        return await self._succeeded(source, started, result, response)
+
+    async def _succeeded(
+        self,
+        source: Source,
+        started: dt.datetime,
+        result: SourceResult,
+        response: FetchResult,
+        *,
+        keep_validators: bool = False,
+    ) -> SourceResult:
+        fields: dict[str, Any] = {
+            "url": source.url,
+            "last_checked": _stamp(started),
+            "last_success": _stamp(started),
+            "last_status": _status_text(result),
+            "last_error": "",
+        }
+        # A 304 may omit the validators; keep the stored ones then.
+        if not keep_validators or response.etag:
+            fields["etag"] = response.etag
+        if not keep_validators or response.last_modified:
+            fields["last_modified"] = response.last_modified
+        try:
+            await self._store(self.store.set_source_state, source.name, **fields)
+        except (CacheError, sqlite3.Error, OSError) as exc:
+            # The content is committed; only its validators were lost (next run refetches).
+            result.status = "failed"
+            result.error = f"cache: could not record the fetch state: {exc}"
+        return result
+
+    async def _failed(
+        self, source: Source, started: dt.datetime, error: str, http_status: int | None
+    ) -> SourceResult:
+        result = SourceResult(
+            source.name, source.url, "failed", error=error, http_status=http_status
+        )
+        try:
+            await self._store(
+                self.store.set_source_state,
+                source.name,
+                last_checked=_stamp(started),
+                last_status=_status_text(result),
+                last_error=error,
+            )
+        except (CacheError, sqlite3.Error, OSError) as exc:
+            result.error = f"{error}; also could not record it: {exc}"
+        return result
+
+
+def _read(body: bytes, url: str, format: str | None) -> ReadResult:
+    from tui_digest.core.readers import read_document
+
+    return read_document(body, source=url, format=format)
+
+
+def _status_text(result: SourceResult) -> str:
+    http = f" (HTTP {result.http_status})" if result.http_status else ""
+    if result.status == "failed":
+        return f"failed{http}"
+    if result.http_status == 304:
+        return "unchanged (HTTP 304)"
+    return f"new {result.new} / updated {result.updated} / unchanged {result.unchanged}{http}"

@@ -1,0 +1,387 @@
+"""fetch_all against a real local server and a real store.
+
+Every failure case starts from a store filled by a first successful fetch and
+checks that the failure left those papers and their fetch state untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import sqlite3
+from html import escape
+
+import httpx
+import pytest
+
+from feed_server import FeedServer, Reply, conditional
+from tui_digest.core.store import Store
+from tui_digest.fetch.config import Source
+from tui_digest.fetch.http import HttpFetcher, HttpOptions
+from tui_digest.fetch.runner import SourceResult, digest_name, fetch_all
+
+
+def arxiv_rss(category: str, papers: list[tuple[str, ...]], day: str = "18") -> bytes:
+    """A small arXiv RSS 2.0 listing in the 2024+ format: (id, title[, version]) tuples."""
+    papers = [(p[0], p[1], p[2] if len(p) > 2 else "1") for p in papers]
+    items = "".join(
+        f"""
+    <item>
+      <title>{escape(title)}</title>
+      <link>https://arxiv.org/abs/{pid}</link>
+      <description>arXiv:{pid}v{v} Announce Type: new
+Abstract: An abstract about {escape(title)}.</description>
+      <guid isPermaLink="false">oai:arXiv.org:{pid}v{v}</guid>
+      <category>{category}</category>
+      <pubDate>Thu, {day} Sep 2025 00:00:00 -0400</pubDate>
+      <arxiv:announce_type>new</arxiv:announce_type>
+      <dc:creator>Ada Lovelace, Alan Turing</dc:creator>
+    </item>"""
+        for pid, title, v in papers
+    )
+    return f"""<?xml version='1.0' encoding='UTF-8'?>
+<rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     version="2.0">
+  <channel>
+    <title>{category} updates on arXiv.org</title>
+    <link>http://rss.arxiv.org/rss/{category}</link>
+    <description>{category} updates on the arXiv.org e-print archive.</description>
+    <pubDate>Thu, {day} Sep 2025 00:00:00 -0400</pubDate>{items}
+  </channel>
+</rss>
+""".encode()
+
+
+PAPERS = [("2509.00001", "First paper"), ("2509.00002", "Second paper"), ("2509.00003", "Third")]
+FEED_V1 = arxiv_rss("cs.AI", PAPERS)
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 50.0
+        self.sleeps: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as s:
+        yield s
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "cache.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+async def run(store, sources, fake_time, **options) -> list[SourceResult]:
+    options.setdefault("retries", 1)
+    fetcher = HttpFetcher(
+        HttpOptions(**options), sleep=fake_time.sleep, clock=fake_time.clock, rng=lambda: 1.0
+    )
+    async with fetcher:
+        return await fetch_all(store, sources, fetcher=fetcher)
+
+
+def snapshot(store: Store, name: str) -> dict:
+    state = store.get_source_state(name) or {}
+    return {
+        "count": store.count(),
+        "titles": sorted(r.title_en for r in store.search(limit=1000)),
+        "digests": sorted((d.name, d.count) for d in store.digests()),
+        "etag": state.get("etag"),
+        "last_modified": state.get("last_modified"),
+        "last_success": state.get("last_success"),
+    }
+
+
+@pytest.fixture
+async def cached(server, store, fake_time):
+    """A store holding one successful fetch of /feed (ETag "v1"); returns (source, snapshot)."""
+    server.route("/feed", conditional(FEED_V1, etag='"v1"', content_type="application/rss+xml"))
+    source = Source("ai", server.url("/feed"))
+    [result] = await run(store, [source], fake_time)
+    assert result.status == "new" and result.new == 3, result
+    before = snapshot(store, "ai")
+    assert before["count"] == 3 and before["etag"] == '"v1"'
+    return source, before
+
+
+async def assert_failed_and_untouched(store, source, before, fake_time, match: str, **options):
+    [result] = await run(store, [source], fake_time, **options)
+    assert result.status == "failed"
+    assert match in result.error, result.error
+    assert snapshot(store, source.name) == before
+    state = store.get_source_state(source.name)
+    assert state["last_status"].startswith("failed")
+    assert match in state["last_error"]
+    return result
+
+
+# --- Success paths -------------------------------------------------------------
+
+
+async def test_first_fetch_then_304(server, store, fake_time, cached):
+    source, before = cached
+    assert before["digests"] == [("arxiv-cs.AI-2025-09-18", 3)]
+    [again] = await run(store, [source], fake_time)
+    assert again.status == "unchanged" and again.http_status == 304
+    assert again.summary() == "ai: new 0 / updated 0 / unchanged 0"
+    assert server.requests_to("/feed")[-1].headers["if-none-match"] == '"v1"'
+    after = snapshot(store, "ai")
+    assert {k: v for k, v in after.items() if k != "last_success"} == {
+        k: v for k, v in before.items() if k != "last_success"
+    }
+    assert store.get_source_state("ai")["last_status"] == "unchanged (HTTP 304)"
+
+
+async def test_changed_feed_counts_new_updated_unchanged(server, store, fake_time, cached):
+    source, _ = cached
+    changed = [("2509.00001", "First paper"), ("2509.00002", "Second paper, revised", "2")]
+    server.route(
+        "/feed", conditional(arxiv_rss("cs.AI", [*changed, ("2509.00009", "New")]), etag='"v2"')
+    )
+    [result] = await run(store, [source], fake_time)
+    assert (result.status, result.new, result.updated, result.unchanged) == ("new", 1, 1, 1)
+    assert result.summary() == "ai: new 1 / updated 1 / unchanged 1"
+    assert store.get_source_state("ai")["etag"] == '"v2"'
+    assert store.count() == 4
+
+
+async def test_last_modified_is_sent_and_stored(server, store, fake_time):
+    lm = "Thu, 18 Sep 2025 08:00:00 GMT"
+    server.route("/lm", conditional(FEED_V1, last_modified=lm))
+    source = Source("lm", server.url("/lm"))
+    [first] = await run(store, [source], fake_time)
+    [second] = await run(store, [source], fake_time)
+    assert first.status == "new" and second.status == "unchanged"
+    assert server.requests_to("/lm")[1].headers["if-modified-since"] == lm
+    assert store.get_source_state("lm")["last_modified"] == lm
+
+
+async def test_changed_url_does_not_reuse_validators(server, store, fake_time, cached):
+    server.route("/moved", conditional(FEED_V1, etag='"v1"'))
+    [result] = await run(store, [Source("ai", server.url("/moved"))], fake_time)
+    assert result.http_status == 200
+    assert "if-none-match" not in server.requests_to("/moved")[0].headers
+    assert store.get_source_state("ai")["url"] == server.url("/moved")
+
+
+async def test_500_then_success(server, store, fake_time, cached):
+    source, _ = cached
+    v2 = arxiv_rss("cs.AI", [*PAPERS, ("2509.00004", "Fourth")])
+    server.route("/feed", Reply(500), Reply(200, body=v2, headers={"ETag": '"v2"'}))
+    [result] = await run(store, [source], fake_time, backoff_base=2.0)
+    assert result.status == "new" and result.new == 1
+    assert fake_time.sleeps == [2.0]
+    assert store.count() == 4 and store.get_source_state("ai")["etag"] == '"v2"'
+
+
+async def test_429_retry_after(server, store, fake_time, cached):
+    source, before = cached
+    server.route(
+        "/feed", Reply(429, headers={"Retry-After": "11"}), conditional(FEED_V1, etag='"v1"')
+    )
+    [result] = await run(store, [source], fake_time)
+    assert result.status == "unchanged" and result.http_status == 304
+    assert fake_time.sleeps == [11.0]
+    assert snapshot(store, "ai")["titles"] == before["titles"]
+
+
+async def test_local_file_and_file_url(tmp_path, store, fake_time):
+    path = tmp_path / "cs.AI.xml"
+    path.write_bytes(FEED_V1)
+    [by_path, by_url] = await run(
+        store, [Source("p", str(path)), Source("u", path.as_uri())], fake_time
+    )
+    # Both read the same papers; whichever is imported first finds them new.
+    assert sorted((r.status, r.new, r.unchanged) for r in (by_path, by_url)) == [
+        ("new", 3, 0),
+        ("unchanged", 0, 3),
+    ]
+    [again] = await run(store, [Source("p", str(path))], fake_time)
+    assert again.status == "unchanged" and again.http_status == 304
+
+
+async def test_empty_listing_is_not_a_digest(server, store, fake_time):
+    server.route("/empty", Reply(200, body=arxiv_rss("cs.AI", [])))
+    [result] = await run(store, [Source("e", server.url("/empty"))], fake_time)
+    assert result.status == "unchanged" and result.digest == ""
+    assert store.digests() == []
+
+
+async def test_real_samples(server, store, fake_time, samples):
+    for name in ("arxiv-rss2-format-sample.xml", "arxiv-atom-cs.AI-2025-08-20.xml"):
+        server.route(f"/{name}", Reply(200, body=(samples / name).read_bytes()))
+    results = await run(
+        store,
+        [
+            Source("rss", server.url("/arxiv-rss2-format-sample.xml"), "arxiv"),
+            Source("atom", server.url("/arxiv-atom-cs.AI-2025-08-20.xml")),
+        ],
+        fake_time,
+    )
+    assert [r.status for r in results] == ["new", "new"], results
+    assert results[0].new == 25
+    assert store.count() >= 25
+
+
+# --- Failures leave the cache as it was ----------------------------------------
+
+
+async def test_persistent_500(server, store, fake_time, cached):
+    source, before = cached
+    server.route("/feed", Reply(500))
+    result = await assert_failed_and_untouched(store, source, before, fake_time, "HTTP 500")
+    assert result.http_status == 500
+    assert result.summary().startswith("ai: failed (http://127.0.0.1:")
+
+
+async def test_redirect_loop(server, store, fake_time, cached):
+    source, before = cached
+    server.route("/feed", Reply(302, headers={"Location": "/loop"}))
+    server.route("/loop", Reply(302, headers={"Location": "/feed"}))
+    await assert_failed_and_untouched(store, source, before, fake_time, "redirect loop")
+
+
+async def test_redirect_to_file_refused(server, store, fake_time, cached):
+    source, before = cached
+    server.route("/feed", Reply(301, headers={"Location": "file:///etc/passwd"}))
+    await assert_failed_and_untouched(store, source, before, fake_time, "refused redirect")
+
+
+async def test_slow_trickle(server, store, fake_time, cached):
+    source, before = cached
+    server.route("/feed", Reply(200, body=FEED_V1, chunk_size=20, delay=0.05))
+    await assert_failed_and_untouched(
+        store, source, before, fake_time, "deadline of 0.5 s", deadline=0.5
+    )
+
+
+async def test_gzip_bomb(server, store, fake_time, cached):
+    source, before = cached
+    bomb = gzip.compress(b"<rss>" + b" " * (8 * 1024 * 1024), compresslevel=9)
+    server.route("/feed", Reply(200, body=bomb, headers={"Content-Encoding": "gzip"}))
+    await assert_failed_and_untouched(
+        store, source, before, fake_time, "exceeds the cap of 262144 bytes", max_bytes=256 * 1024
+    )
+
+
+async def test_truncated_body(server, store, fake_time, cached):
+    source, before = cached
+    v2 = arxiv_rss("cs.AI", [*PAPERS, ("2509.00004", "Fourth")])
+    server.route("/feed", Reply(200, body=v2[:300], content_length=len(v2)))
+    await assert_failed_and_untouched(store, source, before, fake_time, "connection error")
+
+
+async def test_html_instead_of_feed(server, store, fake_time, cached):
+    source, before = cached
+    page = b"<!DOCTYPE html><html><head><title>Login</title></head><body>hi</body></html>"
+    server.route("/feed", Reply(200, body=page, headers={"Content-Type": "text/html"}))
+    result = await assert_failed_and_untouched(
+        store, source, before, fake_time, "an HTML page, not a digest or feed"
+    )
+    assert result.http_status == 200
+
+
+async def test_unsafe_xml_refused(server, store, fake_time, cached):
+    source, before = cached
+    evil = b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x "y">]><rss><channel/></rss>'
+    server.route("/feed", Reply(200, body=evil))
+    [result] = await run(store, [source], fake_time)
+    assert result.status == "failed" and result.error
+    assert snapshot(store, "ai") == before
+
+
+async def test_disk_failure_keeps_validators(server, store, fake_time, cached):
+    source, before = cached
+    server.route(
+        "/feed",
+        Reply(200, body=arxiv_rss("cs.AI", [("2509.00005", "Five")]), headers={"ETag": '"v3"'}),
+    )
+
+    def broken_import(digest):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    store.import_digest = broken_import  # instance attribute shadows the method
+    await assert_failed_and_untouched(store, source, before, fake_time, "disk I/O error")
+    assert store.get_source_state("ai")["etag"] == '"v1"'  # not the uncommitted "v3"
+
+
+async def test_one_failure_does_not_stop_the_others(server, store, fake_time):
+    server.route("/ok", Reply(200, body=FEED_V1))
+    server.route("/cl", Reply(200, body=arxiv_rss("cs.CL", [("2509.00100", "CL paper")])))
+    sources = [
+        Source("ok", server.url("/ok")),
+        Source("down", server.url("/down-404")),
+        Source("cl", server.url("/cl")),
+    ]
+    events: list[tuple[int, int, str]] = []
+    fetcher = HttpFetcher(HttpOptions(retries=0), sleep=fake_time.sleep, clock=fake_time.clock)
+    async with fetcher:
+        results = await fetch_all(
+            store, sources, fetcher=fetcher, progress=lambda *e: events.append(e)
+        )
+    assert [r.name for r in results] == ["ok", "down", "cl"]
+    assert [r.status for r in results] == ["new", "failed", "new"]
+    assert results[1].http_status == 404 and "HTTP 404" in results[1].error
+    assert store.count() == 4
+    assert len(events) == 6 and events[-1][:2] == (3, 3)
+    assert sorted(e[2] for e in events) == ["cl", "cl", "down", "down", "ok", "ok"]
+    assert all(0 <= done <= total == 3 for done, total, _ in events)
+
+
+async def test_arxiv_sources_are_spaced(store, fake_time):
+    seen: list[tuple[str, float]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((str(request.url), fake_time.clock()))
+        category = request.url.path.rsplit("/", 1)[-1]
+        return httpx.Response(
+            200, content=arxiv_rss(category, [(f"2509.{10000 + len(seen)}", "T")])
+        )
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    async with client:
+        results = await fetch_all(
+            store,
+            [Source(c, f"https://rss.arxiv.org/rss/{c}", "arxiv") for c in ("cs.AI", "cs.CL")],
+            client=client,
+            sleep=fake_time.sleep,
+            clock=fake_time.clock,
+        )
+    assert [r.status for r in results] == ["new", "new"]
+    assert len(seen) == 2 and seen[1][1] - seen[0][1] >= 3.0
+
+
+def test_digest_name():
+    from tui_digest.core.model import Digest
+
+    src = Source("digest-cs.AI", "https://example.org/cs.AI.md")
+    assert digest_name(src, Digest("cs.AI"), "2026-01-02") == "digest-cs.AI-2026-01-02"
+    assert digest_name(src, Digest("cs.AI", date="2024-03-18"), "x") == "digest-cs.AI-2024-03-18"
+    own = Digest("arxiv-cs.AI-2025-09-18", date="2025-09-18")
+    assert digest_name(src, own, "2026-01-02") == "arxiv-cs.AI-2025-09-18"
+
+
+async def test_timestamps_use_injected_now(server, store, fake_time):
+    server.route("/t", Reply(200, body=FEED_V1))
+    fixed = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    fetcher = HttpFetcher(HttpOptions(), sleep=fake_time.sleep, clock=fake_time.clock)
+    async with fetcher:
+        await fetch_all(store, [Source("t", server.url("/t"))], fetcher=fetcher, now=lambda: fixed)
+    state = store.get_source_state("t")
+    assert state["last_checked"] == state["last_success"] == "2026-01-02T03:04:05Z"
