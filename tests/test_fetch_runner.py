@@ -385,3 +385,60 @@ async def test_timestamps_use_injected_now(server, store, fake_time):
         await fetch_all(store, [Source("t", server.url("/t"))], fetcher=fetcher, now=lambda: fixed)
     state = store.get_source_state("t")
     assert state["last_checked"] == state["last_success"] == "2026-01-02T03:04:05Z"
+
+
+SMALL_DIGEST = "\n".join(
+    [
+        "# 摘要",
+        "",
+        "| Ref | Title | Summary |",
+        "| --- | --- | --- |",
+        "| [^1] | [A Fetched Paper](https://arxiv.org/abs/2401.00001) | 一篇论文。 |",
+        "",
+        "# 详细",
+        "",
+        "[^1]: 一篇被抓取的论文",
+        "",
+        "    A Fetched Paper",
+        "",
+        "    [https://arxiv.org/abs/2401.00001](https://arxiv.org/abs/2401.00001)",
+        "",
+        "    一篇论文。",
+        "",
+        "    ",  # the four-space paragraph of the format
+        "",
+        "    中文摘要。",
+        "",
+        "    arXiv:2401.00001v1 Announce Type: new  Abstract: An English abstract.",
+        "    ",
+        "",
+        "",
+    ]
+).encode()
+
+
+async def test_markdown_digest_named_by_fetch_date(server, store, fake_time):
+    server.route("/cs.AI.md", Reply(200, body=SMALL_DIGEST))
+    fixed = dt.datetime(2026, 3, 4, 23, 59, tzinfo=dt.UTC)
+    fetcher = HttpFetcher(HttpOptions(), sleep=fake_time.sleep, clock=fake_time.clock)
+    async with fetcher:
+        [auto, forced] = await fetch_all(
+            store,
+            [
+                Source("digest-cs.AI", server.url("/cs.AI.md")),
+                Source("again", server.url("/cs.AI.md"), "digest"),
+            ],
+            fetcher=fetcher,
+            now=lambda: fixed,
+        )
+    assert sorted([auto.status, forced.status]) == ["new", "unchanged"]
+    assert auto.digest == "digest-cs.AI-2026-03-04" and forced.digest == "again-2026-03-04"
+    record = store.get_paper("2401.00001")
+    assert record is not None and record.paper.title_zh == "一篇被抓取的论文"
+
+
+async def test_real_digest_sample(server, store, fake_time, samples):
+    server.route("/seed.md", Reply(200, body=(samples / "seed-digest.md").read_bytes()))
+    [result] = await run(store, [Source("seed", server.url("/seed.md"), "digest")], fake_time)
+    assert (result.status, result.new) == ("new", 8)
+    assert store.count() == 8
