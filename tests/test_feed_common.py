@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-from tui_digest.core import feed_common
 from tui_digest.core.feed_common import (
     decode_document,
     find_root,
@@ -277,13 +276,6 @@ def test_iso_date_keeps_the_feeds_own_day() -> None:
 )
 def test_parse_arxiv_id(text: str, expected) -> None:
     assert parse_arxiv_id(text) == expected
-
-
-def test_private_id_fallback_agrees() -> None:
-    assert feed_common._fallback_parse_arxiv_id("oai:arXiv.org:2404.00026v3") == (
-        "2404.00026",
-        "v3",
-    )
 
 
 def test_source_stem() -> None:

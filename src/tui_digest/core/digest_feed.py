@@ -19,6 +19,10 @@ import re
 from typing import Any
 
 from .arxiv_feed import normalise_announce_type
+
+# The Markdown reader owns the grammar of titles and abstract headers; the feed
+# strips exactly what it strips, so the digest writer can restore them.
+from .digest_format import _EN_HEADER_RE, _TITLE_SUFFIX_RE, _ZH_HEADER_RE
 from .feed_common import (
     ParsedFeed,
     channel_date,
@@ -41,57 +45,48 @@ EXTRA_EN_HEADER = "abstract_en_header"
 EXTRA_ZH_HEADER = "abstract_zh_header"
 EXTRA_TITLE_SUFFIX = "title_suffix"
 EXTRA_SUMMARY_EN = "summary_en"
+EXTRA_LINK = "link"
+EXTRA_TABLE_SUMMARY = "table_summary"
+EXTRA_LAYOUT = "layout"
 
 _URL_RE = re.compile(r"^https?://\S+$")
 _CJK_RE = re.compile("[\u3400-\u9fff]")
 _CHANNEL_CAT_RE = re.compile(r"\b((?:[a-z-]+)\.[A-Za-z-]{2,}|[a-z-]+-[a-z]{2})\s*$")
-
-# Fallbacks used until digest_format provides the shared splitters.
-_EN_HEADER_RE = re.compile(
-    r"^arXiv:(?P<id>\S+?)(?P<version>v\d+)\s+Announce Type:\s*(?P<type>[\w-]+)\s+Abstract:\s*"
-)
-_ZH_HEADER_RE = re.compile(
-    r"^arXiv:\S+?v\d+\s*\S{0,4}类型\s*[:：]\s*[^\s.。:：]{1,8}?"
-    r"(?:\s*摘要\s*[:：]|\s*[.。]|\s)\s*"
-)
-_OLD_TITLE_RE = re.compile(
-    r"^(?P<title>.*?)(?P<suffix>\.?\s*\(arXiv:(?P<id>[^\s\[\]()]+?)(?P<version>v\d+)?\s*"
-    r"\[(?P<cat>[^\]\s]+)\]\s*(?P<tag>UPDATED|CROSS LISTED)?\s*\))\s*$",
-    re.DOTALL,
-)
 
 
 def _has_cjk(text: str) -> bool:
     return _CJK_RE.search(text) is not None
 
 
-def _split_en_header(text: str) -> tuple[str, str, dict[str, str]]:
-    m = _EN_HEADER_RE.match(text)
+def _split_title(text: str) -> tuple[str, str, dict[str, str]]:
+    """(clean title, suffix, parts) for `Title. (arXiv:ID vN [cat] UPDATED)`."""
+    if "(arXiv:" not in text:
+        return text, "", {}
+    m = _TITLE_SUFFIX_RE.search(text)
     if not m:
         return text, "", {}
-    parts = {"version": m.group("version").lower(), "announce_type": m.group("type")}
+    parts = {"version": (m["version"] or "").lower(), "category": m["cat"] or ""}
+    parts["announce_type"] = "updated" if m["updated"] else ""
+    return text[: m.start()], m.group(0), parts
+
+
+def _split_en_header(text: str) -> tuple[str, str, dict[str, str]]:
+    m = _EN_HEADER_RE.match(text) if text.startswith("arXiv:") else None
+    if not m:
+        return text, "", {}
+    parts = {"version": (m["version"] or "").lower(), "announce_type": m["type"]}
     return text[m.end() :], m.group(0), parts
 
 
 def _split_zh_header(text: str) -> tuple[str, str]:
-    m = _ZH_HEADER_RE.match(text)
+    m = _ZH_HEADER_RE.match(text) if text.startswith("arXiv:") else None
     return (text[m.end() :], m.group(0)) if m else (text, "")
 
 
-def _split_title(text: str) -> tuple[str, str, dict[str, str]]:
-    m = _OLD_TITLE_RE.match(text)
-    if not m:
-        return text, "", {}
-    tag = (m.group("tag") or "").lower()
-    return (
-        m.group("title").rstrip(),
-        m.group("suffix"),
-        {
-            "version": (m.group("version") or "").lower(),
-            "category": m.group("cat"),
-            "announce_type": {"updated": "updated", "cross listed": "cross"}.get(tag, "new"),
-        },
-    )
+def _normal_url(link: str, arxiv_id: str) -> str:
+    """The abstract page, as the Markdown reader stores it (old digests used http)."""
+    scheme = "http" if link.lower().startswith("http://arxiv.org/") else "https"
+    return f"{scheme}://arxiv.org/abs/{arxiv_id}"
 
 
 def _is_arxiv_url(text: str) -> bool:
@@ -125,6 +120,7 @@ def _place(paragraphs: list[str], link: str) -> tuple[dict[str, str], list[str]]
         fields["summary_zh"], fields["abstract_zh"], fields["abstract_en"] = after
     elif len(after) == 2:
         fields["abstract_zh"], fields["abstract_en"] = after
+        fields["layout"] = "early"  # the March 2023 form: no summary paragraphs
     elif len(after) == 1:
         fields["abstract_zh" if _has_cjk(after[0]) else "abstract_en"] = after[0]
     return fields, notes
@@ -134,29 +130,43 @@ def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
     link = clean_line(entry_link(entry))
     paragraphs = [clean_text(p) for p in html_paragraphs(entry_summary(entry)[: MAX_TEXT * 8])]
     fields, notes = _place(paragraphs, link)
-    found = parse_arxiv_id(fields.get("url", "")) or parse_arxiv_id(link)
+    shown = clean_line(fields.get("url", "")) or link  # the link the digest shows
+    found = parse_arxiv_id(shown) or parse_arxiv_id(link)
     if found is None:
         return None, [*notes, f"no arXiv id in link {link[:200]!r}; skipped"]
     arxiv_id, version = found
+    if parse_arxiv_id(shown) is None:
+        shown = link
     notes = [f"{arxiv_id}: {n}" for n in notes]
     extras: dict[str, str] = {}
 
+    # As the Markdown reader does: `url` is the abstract page, and a link written
+    # differently (rss.arxiv.org, a versioned link) is kept verbatim in extras.
+    url = _normal_url(shown, arxiv_id)
+    if shown != url:
+        extras[EXTRA_LINK] = shown
     title_en, suffix, from_title = _split_title(clean_line(fields.get("title_en", "")))
     if suffix:
         extras[EXTRA_TITLE_SUFFIX] = suffix
-    abstract_en, en_header, from_header = _split_en_header(fields.get("abstract_en", "").strip())
+    abstract_en, en_header, from_header = _split_en_header(
+        clean_text(fields.get("abstract_en", ""))
+    )
     if en_header:
         extras[EXTRA_EN_HEADER] = en_header
-    abstract_zh, zh_header = _split_zh_header(fields.get("abstract_zh", "").strip())
+    abstract_zh, zh_header = _split_zh_header(clean_text(fields.get("abstract_zh", "")))
     if zh_header:
         extras[EXTRA_ZH_HEADER] = zh_header
     summary_en = clean_line(fields.get("summary_en", ""))
     if summary_en:
         extras[EXTRA_SUMMARY_EN] = summary_en
 
-    summary_zh = clean_line(fields.get("summary_zh", "")) or clean_line(
-        str(entry.get("title", "") or "")
-    )
+    if fields.get("layout"):
+        extras[EXTRA_LAYOUT] = fields["layout"]
+    # The item title plays the part of the table's summary cell.
+    item_title = clean_line(str(entry.get("title", "") or ""))
+    summary_zh = clean_line(fields.get("summary_zh", "")) or item_title
+    if item_title and item_title != summary_zh:
+        extras[EXTRA_TABLE_SUMMARY] = item_title
     title_zh = clean_line(fields.get("title_zh", ""))
     if not title_en and not title_zh:
         notes.append(f"{arxiv_id}: no title")
@@ -166,12 +176,12 @@ def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
     paper = Paper(
         id=arxiv_id,
         version=version or from_header.get("version", "") or from_title.get("version", ""),
-        url=clean_line(fields.get("url", "")) or link,
+        url=url,
         title_en=title_en,
         title_zh=title_zh,
         summary_zh=summary_zh,
-        abstract_en=clean_text(abstract_en),
-        abstract_zh=clean_text(abstract_zh),
+        abstract_en=abstract_en,
+        abstract_zh=abstract_zh,
         categories=[from_title["category"]] if from_title.get("category") else [],
         announce_type=announce,
         extras=extras,

@@ -26,42 +26,15 @@ from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
 
+from . import arxiv_id
 from .model import InputError, Paper, Problem
 
 # --- arXiv ids ------------------------------------------------------------------
 
-# Fallback used only while `arxiv_id` (owned by the digest-format helper) is absent.
-_ID = r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?P<version>v\d+)?"
-_ARXIV_URL_RE = re.compile(
-    r"^(?:https?://)?(?:[\w-]+\.)?arxiv\.org/(?:abs|pdf|html)/" + _ID + r"(?:\.pdf)?/?(?:[?#].*)?$",
-    re.IGNORECASE,
-)
-_ARXIV_TEXT_RE = re.compile(r"^(?:oai:arxiv\.org:|arxiv:)?" + _ID + r"$", re.IGNORECASE)
-
-
-def _fallback_parse_arxiv_id(text: str) -> tuple[str, str] | None:
-    text = text.strip()
-    m = _ARXIV_URL_RE.match(text) or _ARXIV_TEXT_RE.match(text)
-    if not m:
-        return None
-    return m.group("id"), (m.group("version") or "").lower()
-
 
 def parse_arxiv_id(text: str) -> tuple[str, str] | None:
-    """(id, version) from an arXiv URL, `oai:arXiv.org:` guid or `arXiv:` text, else None.
-
-    Delegates to `arxiv_id.parse_arxiv_id` when that module exists.
-    """
-    if not text:
-        return None
-    try:
-        from . import arxiv_id  # owned by another module; may not exist yet
-    except ImportError:
-        return _fallback_parse_arxiv_id(text)
-    found = arxiv_id.parse_arxiv_id(text.strip())
-    if found is None and text.strip().lower().startswith("oai:arxiv.org:"):
-        found = _fallback_parse_arxiv_id(text)
-    return found
+    """(id, version) from an arXiv URL, `oai:arXiv.org:` guid or `arXiv:` text, else None."""
+    return arxiv_id.parse_arxiv_id(text) if text else None
 
 
 # --- decoding -------------------------------------------------------------------
@@ -605,5 +578,5 @@ def collect_papers(parsed: ParsedFeed, build: EntryBuilder) -> tuple[list[Paper]
     return papers, problems
 
 
-def canonical_url(arxiv_id: str) -> str:
-    return f"https://arxiv.org/abs/{arxiv_id}"
+def canonical_url(paper_id: str) -> str:
+    return arxiv_id.abs_url(paper_id)

@@ -50,12 +50,9 @@ def _looks_binary(text: str) -> bool:
 
 
 def _looks_like_digest(text: str) -> bool:
-    try:
-        from . import digest_format  # owned by another module; may not exist yet
-    except ImportError:
-        # Until it lands: a footnote definition plus a Ref table or section heading.
-        return "[^1]" in text and ("| Ref |" in text or re.search(r"(?m)^# \S", text) is not None)
-    return bool(digest_format.looks_like_digest(text))
+    from .digest_format import looks_like_digest  # lazily: only Markdown needs it
+
+    return looks_like_digest(text)
 
 
 def _sniff(text: str, source: str) -> str | None:
@@ -125,10 +122,8 @@ def read_document(
             raise InputError(_why_not(text, where))
 
     if fmt == "digest":
-        try:
-            from .digest_format import read_digest
-        except ImportError as exc:  # only while the Markdown reader is being written
-            raise InputError(f"{where}: the Markdown digest reader is not available") from exc
+        from .digest_format import read_digest
+
         result = read_digest(data, source=source, name=name)
         result.format = "digest"
         return result
