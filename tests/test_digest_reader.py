@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from tui_digest.core.digest_format import looks_like_digest, read_digest
@@ -72,3 +75,249 @@ def test_looks_like_digest():
     assert looks_like_digest("# 摘要\n\n| Ref | Title | Summary |\n| --- | --- | --- |\n")
     assert looks_like_digest("[^1]: 标题\n\n    Title\n")
     assert not looks_like_digest("<rss><channel></channel></rss>")
+
+
+# --- variations, derived from one hand-written canonical fixture ---------------------
+
+FIXTURE = Path(__file__).parent / "fixtures" / "digests" / "canonical-3.md"
+CANON = FIXTURE.read_text(encoding="utf-8")
+
+
+def fields(paper):
+    return (
+        paper.id,
+        paper.version,
+        paper.url,
+        paper.title_en,
+        paper.title_zh,
+        paper.summary_zh,
+        paper.abstract_en,
+        paper.abstract_zh,
+        paper.announce_type,
+        paper.categories,
+    )
+
+
+def read(text, **kw):
+    return read_digest(text, source="test.md", **kw)
+
+
+EXPECTED = [fields(p) for p in read(CANON).digest.papers]
+
+
+def test_fixture_fields():
+    papers = read(CANON).digest.papers
+    assert [p.id for p in papers] == ["2403.10056", "2310.03635", "hep-th/9901001"]
+    one, two, three = papers
+    assert one.title_en == "Pipes | and `code` *stars* in a title"
+    assert one.summary_zh == "一句话总结，含有 $Y|X$ 和 [方括号]。"
+    assert one.abstract_en == "English abstract one with [^3] and `ticks`."
+    assert one.abstract_zh == "中文摘要第一篇。"
+    assert (one.version, one.announce_type) == ("v1", "cross")
+    assert two.title_en == "An Old Title"
+    assert (two.version, two.announce_type, two.categories) == ("v2", "updated", ["cs.AI"])
+    assert two.extras["title_suffix"] == ". (arXiv:2310.03635v2 [cs.AI] UPDATED)"
+    assert three.url == "https://arxiv.org/abs/hep-th/9901001"
+    assert three.extras["link"] == "https://rss.arxiv.org/abs/hep-th/9901001"
+    assert read(CANON).problems == []
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(lambda t: t.replace("\n", "\r\n"), id="crlf"),
+        pytest.param(lambda t: "\ufeff" + t, id="bom-str"),
+        pytest.param(lambda t: re.sub(r"(?m)^    ", "\t", t), id="tabs"),
+        pytest.param(lambda t: t.replace("\n\n#", "\n#").replace("#\n\n", "#\n"), id="headings"),
+        pytest.param(lambda t: t.replace("\n\n[^1]", "\n[^1]"), id="no-blank-before-notes"),
+        pytest.param(lambda t: t.replace("title\n\n    [https", "title\n    [https"), id="glued"),
+        pytest.param(
+            lambda t: t.replace("。\n\n    \n\n    旧", "。\n    \n    旧"), id="no-blanks"
+        ),
+        pytest.param(lambda t: t[: -len("\n    \n\n")] + "\n", id="no-closing-line"),
+        pytest.param(lambda t: t[: -len("\n    \n\n")], id="no-final-newline"),
+        pytest.param(lambda t: t.replace("\n\n", "\n\n\n"), id="double-blank-lines"),
+    ],
+)
+def test_layout_variations_read_the_same(variant):
+    result = read(variant(CANON))
+    assert [fields(p) for p in result.digest.papers] == EXPECTED
+    assert result.problems == []
+
+
+def test_bom_and_crlf_bytes():
+    data = b"\xef\xbb\xbf" + CANON.replace("\n", "\r\n").encode()
+    result = read_digest(data, source="x.md")
+    assert [fields(p) for p in result.digest.papers] == EXPECTED
+
+
+def test_trailing_spaces_everywhere():
+    text = "\n".join(line + "  " for line in CANON.split("\n"))
+    result = read(text)
+    got = [fields(p) for p in result.digest.papers]
+    # Abstracts keep trailing blanks (real digests cut abstracts after a space and a
+    # byte-exact rewrite needs them); every other field is a cleaned line.
+    assert [g[:6] + g[8:] for g in got] == [e[:6] + e[8:] for e in EXPECTED]
+    assert [(g[6].rstrip(), g[7].rstrip()) for g in got] == [
+        (e[6].rstrip(), e[7].rstrip()) for e in EXPECTED
+    ]
+    assert result.problems == []
+
+
+def test_raw_pipe_in_table_title_uses_link_structure():
+    text = CANON.replace("[Pipes \\| and", "[Pipes | and")
+    result = read(text)
+    assert [fields(p) for p in result.digest.papers] == EXPECTED
+    assert result.digest.papers[0].extras["table_title"] == "Pipes | and `code` *stars* in a title"
+
+
+def test_missing_chinese_abstract_line():
+    text = CANON.replace("    旧格式的中文摘要。\n\n", "")
+    papers = read(text).digest.papers
+    assert papers[1].abstract_zh == ""
+    assert papers[1].abstract_en == "Old style abstract, cut mid-wo"
+    assert papers[1].summary_zh == "旧格式的总结。"
+
+
+def test_empty_chinese_abstract_slot():
+    text = CANON.replace("    旧格式的中文摘要。\n", "    \n")
+    papers = read(text).digest.papers
+    assert (papers[1].abstract_zh, papers[1].abstract_en) == ("", "Old style abstract, cut mid-wo")
+
+
+def test_missing_summary_paragraph_takes_table_summary():
+    text = CANON.replace("    旧格式的总结。\n\n    \n\n", "")
+    result = read(text)
+    paper = result.digest.papers[1]
+    assert paper.summary_zh == "旧格式的总结。"
+    assert (paper.abstract_zh, paper.abstract_en) == ("旧格式的中文摘要。", EXPECTED[1][6])
+    assert paper.extras["layout"] == "early"
+    assert result.problems == []
+
+
+def test_english_only_footnote():
+    text = (
+        "# Summary\n\n| Ref | Title | Summary |\n| --- | --- | --- |\n"
+        "| [^1] | [English Only](https://arxiv.org/abs/2401.00001) |  |\n\n"
+        "# Details\n\n"
+        "[^1]: English Only\n\n"
+        "    [https://arxiv.org/abs/2401.00001](https://arxiv.org/abs/2401.00001)\n\n"
+        "    Just an English abstract.\n    \n"
+    )
+    (paper,) = read(text).digest.papers
+    assert (paper.title_en, paper.title_zh, paper.abstract_en, paper.abstract_zh) == (
+        "English Only",
+        "",
+        "Just an English abstract.",
+        "",
+    )
+
+
+def line_of(text, needle):
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_footnote_without_row_is_kept_and_reported():
+    text = CANON.replace(CANON.split("\n")[5] + "\n", "")  # drop row [^2]
+    result = read(text)
+    assert [p.id for p in result.digest.papers] == ["2403.10056", "hep-th/9901001", "2310.03635"]
+    assert [fields(p) for p in result.digest.papers][2] == EXPECTED[1]
+    (problem,) = result.problems
+    assert problem.line == line_of(text, "[^2]: ")
+    assert "[^2]" in problem.message and "no table row" in problem.message
+
+
+def test_row_without_footnote_is_read_from_the_table():
+    start = CANON.index("[^3]: ")
+    text = CANON[:start]
+    result = read(text)
+    assert len(result.digest.papers) == 3
+    third = result.digest.papers[2]
+    assert (third.id, third.title_en, third.summary_zh) == (
+        "hep-th/9901001",
+        "Linked via RSS",
+        "第三篇。",
+    )
+    (problem,) = result.problems
+    assert problem.line == 7 and "no footnote" in problem.message
+
+
+def test_row_without_footnote_unescapes_cells():
+    text = CANON[: CANON.index("[^1]: ")] + CANON[CANON.index("[^2]: ") :]
+    papers = read(text).digest.papers
+    assert papers[0].title_en == "Pipes | and `code` *stars* in a title"
+    assert papers[0].summary_zh == "一句话总结，含有 $Y|X$ 和 [方括号]。"
+
+
+def test_same_ref_twice_keeps_both():
+    lines = CANON.split("\n")
+    row3 = lines[6]
+    text = CANON.replace(row3, row3 + "\n" + row3)
+    note3 = CANON[CANON.index("[^3]: ") :].rstrip("\n") + "\n"
+    text = text.rstrip("\n") + "\n" + note3 + "\n"
+    result = read(text)
+    assert [p.id for p in result.digest.papers] == [
+        "2403.10056",
+        "2310.03635",
+        "hep-th/9901001",
+        "hep-th/9901001",
+    ]
+    messages = " ".join(p.message for p in result.problems)
+    assert "[^3]" in messages
+    assert all(p.line > 0 for p in result.problems)
+
+
+def test_refs_out_of_order_pair_by_number():
+    lines = CANON.split("\n")
+    lines[4], lines[6] = lines[6], lines[4]  # table order 3, 2, 1
+    result = read("\n".join(lines))
+    assert [fields(p) for p in result.digest.papers] == EXPECTED[::-1]
+    assert result.problems == []
+
+
+def test_bad_entries_are_reported_by_line_and_the_rest_kept():
+    text = (
+        CANON.replace("| [^3] |", "| [^4] | no link at all |\n| [^3] |")
+        + "[^9]: 无链接\n\n    No link here\n\n    Nor an id.\n    \n"
+    )
+    result = read(text)
+    assert [p.id for p in result.digest.papers] == ["2403.10056", "2310.03635", "hep-th/9901001"]
+    by_line = {p.line: p.message for p in result.problems}
+    assert line_of(text, "| [^4]") in by_line
+    assert line_of(text, "[^9]: ") in by_line
+    assert "[^9]" in by_line[line_of(text, "[^9]: ")]
+
+
+def test_empty_digest_has_no_papers_and_no_problems():
+    text = "# 摘要\n\n| Ref | Title | Summary |\n| --- | --- | --- |\n\n\n# 详细\n\n\n\n"
+    result = read(text, name="digest-cs.AI-2024-03-18")
+    assert result.digest.papers == []
+    assert result.problems == []
+    assert result.digest.date == "2024-03-18"
+
+
+def test_name_and_date_from_source():
+    result = read_digest(CANON, source="/tmp/x/digest-cs.CL-2024-12-31.md")
+    assert (result.digest.name, result.digest.date) == ("digest-cs.CL-2024-12-31", "2024-12-31")
+    assert read_digest(CANON, source="notes-2024-13-45.md").digest.date == ""
+
+
+def test_control_characters_and_bad_utf8_are_cleaned():
+    text = (
+        CANON.replace("标题一", "标题\x1b[31m一\u202e")
+        .encode()
+        .replace("第三篇摘要".encode(), b"\xff\xfe\xe4")
+    )
+    papers = read_digest(text, source="x.md").digest.papers
+    assert papers[0].title_zh == "标题[31m一"
+    assert "\ufffd" in papers[2].abstract_zh
+    for paper in papers:
+        for value in fields(paper)[3:8]:
+            assert "\x1b" not in value and "\u202e" not in value
+
+
+def test_single_space_announce_header():
+    text = CANON.replace("Type: cross  Abstract:", "Type: new Abstract:")
+    paper = read(text).digest.papers[0]
+    assert paper.announce_type == "new"
+    assert paper.abstract_en == "English abstract one with [^3] and `ticks`."
