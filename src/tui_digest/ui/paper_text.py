@@ -1,0 +1,90 @@
+"""Turn papers into displayable Content, never through markup.
+
+Every untrusted string (titles, abstracts, authors, digest names) enters a
+`Content` as plain text via `Content.assemble`, so `[bold]` or `[@click=...]` in a
+title is shown as those characters. Styles are fixed strings chosen here.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.style import Style
+
+from tui_digest.core.model import ListRow, PaperRecord
+from tui_digest.core.sanitize import clean_line, clean_text, is_safe_url
+
+HEADING = "bold $text-accent"
+TITLE = "bold"
+LABEL = "dim"
+
+
+def row_title(row: ListRow, language: str) -> str:
+    if language == "zh":
+        return row.title_zh or row.title_en
+    return row.title_en or row.title_zh
+
+
+def row_summary(row: ListRow, language: str) -> str:
+    # Digests carry a Chinese one-line summary only; the English view shows no
+    # summary column rather than Chinese text under an "English" label.
+    return "" if language == "en" else row.summary_zh
+
+
+def _safe(text: str, *, line: bool = False) -> str:
+    # Text from the store is already clean; cleaning again is cheap insurance
+    # against a fake or older cache feeding escapes to the terminal.
+    return clean_line(text) if line else clean_text(text)
+
+
+def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
+    """The paper as its digest footnote, followed by its metadata."""
+    paper = record.paper
+    parts: list[str | Content | tuple[str, str | Style]] = []
+
+    def para(text: str, style: str | Style = "", *, line: bool = False) -> None:
+        if text:
+            parts.append((_safe(text, line=line), style) if style else _safe(text, line=line))
+            parts.append("\n\n")
+
+    marker = f"[^{ref}]" if ref else "[^?]"
+    flags = []
+    if record.starred:
+        flags.append("★ starred")
+    flags.append("read" if record.read else "unread")
+    parts.append((marker, HEADING))
+    parts.append(("  " + " · ".join(flags), LABEL))
+    parts.append("\n\n")
+
+    show_zh = language in ("both", "zh")
+    show_en = language in ("both", "en")
+    if show_zh:
+        para(paper.title_zh, TITLE, line=True)
+    if show_en or not paper.title_zh:
+        para(paper.title_en, TITLE, line=True)
+    url = _safe(paper.url, line=True)
+    if url:
+        # Only http(s) links become clickable; anything else is shown as text.
+        parts.append((url, Style(underline=True, link=url)) if is_safe_url(url) else url)
+        parts.append("\n\n")
+    if show_zh:
+        para(paper.summary_zh)
+        para(paper.abstract_zh)
+    if show_en or not paper.abstract_zh:
+        para(paper.abstract_en)
+
+    parts.append(("─" * 24, LABEL))
+    parts.append("\n")
+    meta = [
+        ("id", paper.id + paper.version),
+        ("categories", " ".join(paper.categories)),
+        ("announce", paper.announce_type),
+        ("published", paper.published),
+        ("authors", ", ".join(paper.authors)),
+        ("digests", ", ".join(record.digests)),
+    ]
+    for label, value in meta:
+        if value:
+            parts.append((f"{label:<11}", LABEL))
+            parts.append(_safe(value, line=True))
+            parts.append("\n")
+    return Content.assemble(*parts)

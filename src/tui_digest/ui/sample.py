@@ -1,0 +1,22 @@
+"""The bundled sample digest, imported on first run so the reader opens on real content."""
+
+from __future__ import annotations
+
+from tui_digest.core.model import Digest
+
+SAMPLE_PREFIX = "sample: "
+
+
+def load_sample_digest() -> Digest:
+    """Read the bundled digest (Markdown only: no network libraries are imported)."""
+    from tui_digest.core.readers import read_document
+    from tui_digest.data import sample_digest_bytes
+
+    result = read_document(sample_digest_bytes(), source="bundled sample", format="digest")
+    digest = result.digest
+    digest.name = f"{SAMPLE_PREFIX}{len(digest.papers)} landmark papers"
+    return digest
+
+
+def is_sample(name: str | None) -> bool:
+    return bool(name) and name.startswith(SAMPLE_PREFIX)

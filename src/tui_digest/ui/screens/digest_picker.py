@@ -1,0 +1,65 @@
+"""Pick a digest (by date and name) or all papers."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from tui_digest.core.model import DigestInfo
+
+ALL_PAPERS = "\0all"  # cannot collide with a digest name (names hold no control chars)
+
+
+class DigestPicker(ModalScreen[str | None]):
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close", id="digests.close")
+    ]
+
+    def __init__(self, digests: list[DigestInfo], current: str | None) -> None:
+        super().__init__()
+        # Newest first; names break ties so the order is stable.
+        self.digests = sorted(digests, key=lambda d: (d.date, d.name), reverse=True)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Content.assemble(("All papers", "bold")), id="all")]
+        for index, info in enumerate(self.digests):
+            options.append(
+                Option(
+                    Content.assemble(
+                        (f"{info.date or '----------':<10}  ", "dim"),
+                        info.name,
+                        (f"  ({info.count:,})", "dim"),
+                    ),
+                    id=f"d{index}",
+                )
+            )
+        with Vertical(classes="dialog", id="digest-dialog"):
+            yield Label("Show which digest?", classes="dialog-title")
+            yield OptionList(*options, id="digest-options")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        names = [info.name for info in self.digests]
+        option_list.highlighted = names.index(self.current) + 1 if self.current in names else 0
+        option_list.focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or "all"
+        if option_id == "all":
+            self.dismiss(ALL_PAPERS)
+        else:
+            self.dismiss(self.digests[int(option_id[1:])].name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,109 @@
+"""The export dialog: format, path, and a confirm step before replacing a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from tui_digest.ui.export_job import FORMATS
+from tui_digest.ui.screens.confirm import ConfirmScreen
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    format: str
+    path: Path
+    overwrite: bool = False
+
+
+def default_name(fmt: str, now: datetime) -> str:
+    return f"digest-{now:%Y%m%d-%H%M%S}{FORMATS[fmt][1]}"
+
+
+class ExportScreen(ModalScreen[ExportRequest | None]):
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel")
+    ]
+
+    # The clock that names the default file; tests replace it for stable snapshots.
+    clock: Callable[[], datetime] = datetime.now
+
+    def __init__(self, count: int, *, directory: Path | None = None) -> None:
+        super().__init__()
+        self.count = count
+        self.directory = directory
+        self.format = "markdown"
+
+    def compose(self) -> ComposeResult:
+        noun = "paper" if self.count == 1 else "papers"
+        with Vertical(classes="dialog", id="export-dialog"):
+            yield Label(Content(f"Export {self.count} {noun}"), classes="dialog-title")
+            with RadioSet(id="export-format"):
+                for key, (label, ext) in FORMATS.items():
+                    yield RadioButton(
+                        Content(f"{label} ({ext})"), value=key == self.format, id=f"fmt-{key}"
+                    )
+            yield Label("File (in the current folder unless a path is given):")
+            yield Input(default_name(self.format, type(self).clock()), id="export-path")
+            yield Static("", id="export-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Export", variant="primary", id="export-ok")
+                yield Button("Cancel", id="export-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    @on(RadioSet.Changed, "#export-format")
+    def _format_changed(self, event: RadioSet.Changed) -> None:
+        button_id = event.pressed.id or ""
+        self.format = button_id.removeprefix("fmt-") if button_id else "markdown"
+        path_input = self.query_one("#export-path", Input)
+        value = path_input.value
+        for _label, ext in FORMATS.values():
+            if value.endswith(ext):
+                value = value[: -len(ext)]
+                break
+        path_input.value = value + FORMATS[self.format][1]
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#export-ok")
+    @on(Input.Submitted, "#export-path")
+    def submit(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            self.query_one("#export-error", Static).update(Content("Give a file name."))
+            return
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = (self.directory or Path.cwd()) / path
+        if path.is_dir():
+            self.query_one("#export-error", Static).update(
+                Content(f"{path} is a folder; give a file name.")
+            )
+            return
+        if not path.exists():
+            self.dismiss(ExportRequest(self.format, path))
+            return
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self.dismiss(ExportRequest(self.format, path, overwrite=True))
+
+        self.app.push_screen(
+            ConfirmScreen(f"{path} already exists. Replace it?", yes_label="Replace"), answered
+        )

@@ -1,0 +1,560 @@
+"""The main screen: summary table, detail pane, search box and status line.
+
+It owns the reading state (query, digest, quick filters, language) and turns it
+into store calls in thread workers; results come back as messages
+(`tui_digest.ui.messages`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from tui_digest.core.model import DigestInfo
+from tui_digest.core.sanitize import is_safe_url
+from tui_digest.core.store import Store
+from tui_digest.ui import messages as msg
+from tui_digest.ui.sample import is_sample, load_sample_digest
+from tui_digest.ui.settings import LANGUAGE_LABELS, Settings, next_language
+from tui_digest.ui.widgets.paper_detail import PaperDetail
+from tui_digest.ui.widgets.paper_list import PaperList
+from tui_digest.ui.widgets.search_box import SearchBox
+from tui_digest.ui.widgets.status_line import StatusLine
+from tui_digest.ui.workers import run_in_thread
+
+if TYPE_CHECKING:
+    from tui_digest.ui.screens.export import ExportRequest
+
+FIRST_PAGE = 120  # rows read with the count: more than any terminal shows
+WIDE_MIN_WIDTH = 110  # below this, "auto" stacks the panes
+
+
+class MainScreen(Screen[None]):
+    CSS_PATH = "main.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "focus_search",
+            "Search",
+            key_display="/",
+            id="main.search",
+            tooltip="Search as you type (Enter keeps it, escape clears it)",
+        ),
+        Binding(
+            "u",
+            "toggle_unread",
+            "Unread",
+            id="main.unread",
+            tooltip="Show unread papers only (adds is:unread)",
+        ),
+        Binding(
+            "asterisk",
+            "toggle_starred",
+            "Starred",
+            key_display="*",
+            id="main.starred",
+            tooltip="Show starred papers only (adds is:starred)",
+        ),
+        Binding(
+            "d", "pick_digest", "Digest", id="main.digest", tooltip="Choose a digest, or all papers"
+        ),
+        Binding(
+            "s",
+            "toggle_star",
+            "Star",
+            id="main.star",
+            tooltip="Star or unstar the selected papers (or the current one)",
+        ),
+        Binding(
+            "m",
+            "toggle_read",
+            "Read",
+            id="main.read",
+            tooltip="Mark the selected papers (or the current one) read or unread",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="main.export",
+            tooltip="Export the selected papers (or the current one)",
+        ),
+        Binding(
+            "o",
+            "open_link",
+            "Open",
+            id="main.open",
+            tooltip="Open the paper's link in the browser (http/https only)",
+        ),
+        Binding(
+            "y",
+            "copy_link",
+            "Copy link",
+            id="main.copy",
+            show=False,
+            tooltip="Copy the paper's link to the clipboard",
+        ),
+        Binding(
+            "l",
+            "cycle_language",
+            "Lang",
+            id="main.language",
+            tooltip="Cycle the language view: both / 中文 / English",
+        ),
+        Binding(
+            "v",
+            "toggle_layout",
+            "Layout",
+            id="main.layout",
+            tooltip="Switch between side-by-side and stacked panes",
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            id="main.refresh",
+            show=False,
+            tooltip="Fetch new digests from the configured sources",
+        ),
+        Binding(
+            "tab",
+            "switch_pane",
+            "Pane",
+            id="main.pane",
+            show=False,
+            tooltip="Move focus between the list and the detail pane",
+        ),
+    ]
+
+    # Seconds a paper stays in the detail pane before it counts as read; None
+    # disables the timer (tests set None and call `mark_current_read`, or 0).
+    read_delay: float | None = 1.5
+    # Keystrokes closer together than this start one search, not one each.
+    search_debounce: float = 0.04
+
+    def __init__(
+        self, db_path: Path | None, settings: Settings, *, first_run_sample: bool = True
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.settings = settings
+        self.first_run_sample = first_run_sample
+        self.store: Store | None = None
+        self.query_text = ""
+        self.digest: str | None = None
+        self.unread_only = False
+        self.starred_only = False
+        self.digests: list[DigestInfo] = []
+        self.matches = 0
+        self.total = 0
+        self.error = ""
+        self.note = ""
+        self.generation = 0
+        self.listing_ready = False  # the first page of the current generation is shown
+        self._read_timer: Timer | None = None
+        self._search_timer: Timer | None = None
+
+    # --- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="summary-pane"):
+                yield SearchBox(id="search")
+                yield PaperList(id="papers")
+            yield PaperDetail(id="detail")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one("#papers", PaperList)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one("#detail", PaperDetail)
+
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one("#search", SearchBox)
+
+    def on_mount(self) -> None:
+        self.paper_list.set_language(self.settings.language)
+        self.detail.set_language(self.settings.language)
+        self.detail.show_message("Opening the cache…")
+        self._apply_layout()
+        self.paper_list.focus()
+        self._update_status()
+        self._open_store()
+
+    def on_resize(self) -> None:
+        self._apply_layout()
+
+    def effective_layout(self) -> str:
+        if self.settings.layout in ("wide", "stacked"):
+            return self.settings.layout
+        return "wide" if self.app.size.width >= WIDE_MIN_WIDTH else "stacked"
+
+    def _apply_layout(self) -> None:
+        layout = self.effective_layout()
+        panes = self.query_one("#panes")
+        panes.set_class(layout == "wide", "wide")
+        panes.set_class(layout == "stacked", "stacked")
+
+    # --- opening the store and listing -------------------------------------------
+
+    def _open_store(self) -> None:
+        generation = self.generation = self.generation + 1
+        query, digest = self.effective_query(), self.digest
+
+        def work() -> None:
+            store = Store.open(self.db_path)
+            sample_name = ""
+            if self.first_run_sample and store.is_empty():
+                sample = load_sample_digest()
+                store.import_digest(sample)
+                sample_name = sample.name
+            self.post_message(msg.StoreOpened(store, sample_name))
+            self._listing_work(store, generation, query, digest)
+            self.post_message(msg.DigestsLoaded(store.digests()))
+
+        run_in_thread(self.app, work, group="open-store", description="open the cache")
+
+    def on_store_opened(self, message: msg.StoreOpened) -> None:
+        self.store = message.store
+        self.paper_list.fetch_rows = message.store.list_rows
+        if message.sample_name:
+            self.note = "sample data: import your own digests with tui-digest import"
+            self.app.notify(
+                f"Showing the bundled sample digest ({message.sample_name}).",
+                title="First run",
+                markup=False,
+            )
+        self._update_status()
+
+    def effective_query(self) -> str:
+        parts = [self.query_text.strip()]
+        if self.unread_only:
+            parts.append("is:unread")
+        if self.starred_only:
+            parts.append("is:starred")
+        return " ".join(part for part in parts if part)
+
+    def reload(self) -> None:
+        """Ask for the listing the current state describes; newer requests win."""
+        store = self.store
+        if store is None:
+            return
+        self.generation += 1
+        self.listing_ready = False
+        generation, query, digest = self.generation, self.effective_query(), self.digest
+        run_in_thread(
+            self.app,
+            partial(self._listing_work, store, generation, query, digest),
+            group="listing",
+            exclusive=True,
+            description="search the cache",
+        )
+
+    def _listing_work(self, store: Store, generation: int, query: str, digest: str | None) -> None:
+        from tui_digest.core.query import QueryError
+
+        try:
+            matches = store.count(query, digest=digest)
+            rows = store.search(query, digest=digest, limit=FIRST_PAGE) if matches else []
+            total = store.count("", digest=digest) if query else matches
+        except QueryError as error:
+            self.post_message(msg.ListingFailed(generation, str(error)))
+            return
+        if generation != self.generation:
+            return  # a newer keystroke already asked again
+        self.post_message(msg.ListingPage(generation, matches, total, rows))
+        if matches > len(rows):
+            ids = store.list_ids(query, digest=digest)
+        else:
+            ids = [row.rowid for row in rows]
+        self.post_message(msg.ListingIds(generation, ids))
+
+    def on_listing_page(self, message: msg.ListingPage) -> None:
+        if message.generation != self.generation:
+            return
+        self.matches, self.total, self.error = message.matches, message.total, ""
+        self.paper_list.set_listing(message.matches, message.rows)
+        self.listing_ready = True
+        if not message.rows:
+            self.detail.show_message(
+                "No papers match." if self.effective_query() else "No papers here yet."
+            )
+        self._update_status()
+
+    def on_listing_ids(self, message: msg.ListingIds) -> None:
+        if message.generation == self.generation:
+            self.paper_list.set_ids(message.ids)
+
+    def on_listing_failed(self, message: msg.ListingFailed) -> None:
+        if message.generation == self.generation:
+            self.error = message.error
+            self._update_status()
+
+    def on_digests_loaded(self, message: msg.DigestsLoaded) -> None:
+        self.digests = message.digests
+
+    def load_digests(self) -> None:
+        store = self.store
+        if store is not None:
+            run_in_thread(
+                self.app,
+                lambda: self.post_message(msg.DigestsLoaded(store.digests())),
+                group="digests",
+                description="list the digests",
+            )
+
+    def _update_status(self) -> None:
+        filters = [
+            f
+            for f, on_ in (("is:unread", self.unread_only), ("is:starred", self.starred_only))
+            if on_
+        ]
+        view = "All papers" if self.digest is None else self.digest
+        note = self.note if self.digest is None or is_sample(self.digest) else ""
+        self.query_one(StatusLine).show_state(
+            view=view,
+            matches=self.matches,
+            total=self.total,
+            filters=filters,
+            language=LANGUAGE_LABELS.get(self.settings.language, self.settings.language),
+            selected=len(self.paper_list.selected),
+            error=self.error,
+            note=note,
+        )
+
+    # --- the current paper ---------------------------------------------------------
+
+    @on(PaperList.CursorMoved)
+    def _cursor_moved(self, message: PaperList.CursorMoved) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        store, rowid = self.store, message.rowid
+        if rowid is None or store is None:
+            return
+
+        def work() -> None:
+            self.post_message(msg.PaperLoaded(rowid, store.get_paper(rowid)))
+
+        run_in_thread(self.app, work, group="detail", exclusive=True, description="read the paper")
+
+    def on_paper_loaded(self, message: msg.PaperLoaded) -> None:
+        if message.rowid != self.paper_list.current_rowid:
+            return
+        record = message.record
+        if record is None:
+            self.detail.show_message("This paper is no longer in the cache.")
+            return
+        row = self.paper_list.cached_row(message.rowid)
+        self.detail.show(record, ref=row.ref if row else 0)
+        if record.read or self.read_delay is None:
+            return
+        mark = partial(self.mark_current_read, message.rowid)
+        if self.read_delay <= 0:
+            self.call_after_refresh(mark)  # Textual timers cannot run with a zero delay
+        else:
+            self._read_timer = self.set_timer(self.read_delay, mark)
+
+    def mark_current_read(self, rowid: int | None = None) -> None:
+        """Mark the paper in the detail pane read (the read timer's callback)."""
+        record = self.detail.record
+        if record is None or (rowid is not None and record.rowid != rowid):
+            return
+        if not record.read:
+            self._set_read([record.rowid], True)
+
+    def _targets(self) -> list[int]:
+        selected = self.paper_list.selected_in_order()
+        if selected:
+            return selected
+        current = self.paper_list.current_rowid
+        return [] if current is None else [current]
+
+    def _set_read(self, rowids: Sequence[int], read: bool) -> None:
+        self.paper_list.update_flags(rowids, read=read)
+        record = self.detail.record
+        if record is not None and record.rowid in rowids:
+            record.read = read
+            self.detail.show(record, ref=self.detail.ref)
+        self._persist("set_read", list(rowids), read)
+
+    def _set_starred(self, rowids: Sequence[int], starred: bool) -> None:
+        self.paper_list.update_flags(rowids, starred=starred)
+        record = self.detail.record
+        if record is not None and record.rowid in rowids:
+            record.starred = starred
+            self.detail.show(record, ref=self.detail.ref)
+        self._persist("set_starred", list(rowids), starred)
+
+    def _persist(self, method: str, rowids: list[int], value: bool) -> None:
+        store = self.store
+        if store is not None:
+            run_in_thread(
+                self.app,
+                lambda: getattr(store, method)(rowids, value),
+                group=f"persist-{method}",
+                description="save the paper's state",
+            )
+
+    def _all_flag(self, rowids: Sequence[int], flag: str) -> bool:
+        rows = [self.paper_list.cached_row(rowid) for rowid in rowids]
+        known = [getattr(row, flag) for row in rows if row is not None]
+        return bool(known) and all(known) and len(known) == len(rowids)
+
+    # --- actions -------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.search_box.focus()
+
+    def action_switch_pane(self) -> None:
+        if self.paper_list.has_focus:
+            self.detail.focus()
+        else:
+            self.paper_list.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        if self.search_debounce:
+            self._search_timer = self.set_timer(self.search_debounce, self.reload)
+        else:
+            self.reload()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.paper_list.focus()
+
+    @on(SearchBox.Cleared)
+    def _search_cleared(self) -> None:
+        self.paper_list.focus()
+
+    @on(PaperList.SelectionChanged)
+    def _selection_changed(self) -> None:
+        self._update_status()
+
+    def action_toggle_unread(self) -> None:
+        self.unread_only = not self.unread_only
+        self.reload()
+        self._update_status()
+
+    def action_toggle_starred(self) -> None:
+        self.starred_only = not self.starred_only
+        self.reload()
+        self._update_status()
+
+    def show_digest(self, name: str | None) -> None:
+        """Show one digest by name, or all papers (None)."""
+        self.digest = name
+        self.reload()
+        self._update_status()
+
+    def action_pick_digest(self) -> None:
+        from tui_digest.ui.screens.digest_picker import ALL_PAPERS, DigestPicker
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                self.show_digest(None if choice == ALL_PAPERS else choice)
+
+        self.app.push_screen(DigestPicker(self.digests, self.digest), chosen)
+
+    def action_toggle_star(self) -> None:
+        rowids = self._targets()
+        if rowids:
+            self._set_starred(rowids, not self._all_flag(rowids, "starred"))
+
+    def action_toggle_read(self) -> None:
+        rowids = self._targets()
+        if rowids:
+            self._set_read(rowids, not self._all_flag(rowids, "read"))
+
+    def action_cycle_language(self) -> None:
+        language = next_language(self.settings.language)
+        self.settings.language = language
+        self.paper_list.set_language(language)
+        self.detail.set_language(language)
+        self._update_status()
+        self.app.save_settings()
+
+    def action_toggle_layout(self) -> None:
+        self.settings.layout = "stacked" if self.effective_layout() == "wide" else "wide"
+        self._apply_layout()
+        self.app.save_settings()
+
+    def _current_url(self) -> str | None:
+        record = self.detail.record
+        if record is None or record.rowid != self.paper_list.current_rowid:
+            self.app.notify("No paper is shown yet.", severity="warning")
+            return None
+        if not record.paper.url:
+            self.app.notify("This paper has no link.", severity="warning")
+            return None
+        return record.paper.url
+
+    def action_open_link(self) -> None:
+        url = self._current_url()
+        if url is None:
+            return
+        if not is_safe_url(url):
+            self.app.notify(
+                "Refusing to open a link that is not http(s).", severity="warning", markup=False
+            )
+            return
+        self.app.open_url(url)
+        self.mark_current_read()
+
+    def action_copy_link(self) -> None:
+        url = self._current_url()
+        if url is not None:
+            self.app.copy_to_clipboard(url)
+            self.app.notify(f"Copied {url}", markup=False)
+
+    def action_refresh(self) -> None:
+        self.app.refresh_sources()
+
+    def action_export(self) -> None:
+        from tui_digest.ui.screens.export import ExportScreen
+
+        rowids = self._targets()
+        if not rowids or self.store is None:
+            self.app.notify("Nothing to export.", severity="warning")
+            return
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.export(rowids, request)
+
+        self.app.push_screen(ExportScreen(len(rowids)), chosen)
+
+    def export(self, rowids: list[int], request: ExportRequest) -> None:
+        from tui_digest.ui.export_job import export_papers
+
+        store = self.store
+        assert store is not None
+
+        def work() -> None:
+            count = export_papers(store, rowids, request.format, request.path, request.overwrite)
+            self.post_message(msg.ExportDone(request.path, count))
+
+        run_in_thread(self.app, work, group="export", description="export")
+
+    def on_export_done(self, message: msg.ExportDone) -> None:
+        noun = "paper" if message.count == 1 else "papers"
+        self.app.notify(f"Exported {message.count} {noun} to {message.path}", markup=False)

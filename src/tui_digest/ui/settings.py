@@ -1,0 +1,67 @@
+"""The reader's small persistent settings (language view, layout), stored as JSON.
+
+Where: `TUI_DIGEST_SETTINGS` if set; else `settings.json` next to the file named by
+`TUI_DIGEST_CONFIG`; else platformdirs' user config folder. A missing or broken file
+gives the defaults: settings are a convenience, never a reason not to start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+LANGUAGES = ("both", "zh", "en")
+LANGUAGE_LABELS = {"both": "中文 + English", "zh": "中文", "en": "English"}
+LAYOUTS = ("auto", "wide", "stacked")
+
+
+def settings_path() -> Path:
+    explicit = os.environ.get("TUI_DIGEST_SETTINGS")
+    if explicit:
+        return Path(explicit).expanduser()
+    config = os.environ.get("TUI_DIGEST_CONFIG")
+    if config:
+        return Path(config).expanduser().parent / "settings.json"
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("tui-digest")) / "settings.json"
+
+
+@dataclass(slots=True)
+class Settings:
+    language: str = "both"
+    layout: str = "auto"  # "auto" follows the terminal width
+    theme: str = ""
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        path = path or settings_path()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(raw, dict):
+            return cls()
+        settings = cls()
+        if raw.get("language") in LANGUAGES:
+            settings.language = raw["language"]
+        if raw.get("layout") in LAYOUTS:
+            settings.layout = raw["layout"]
+        if isinstance(raw.get("theme"), str):
+            settings.theme = raw["theme"]
+        return settings
+
+    def save(self, path: Path | None = None) -> None:
+        """Write the settings; an unwritable folder only costs persistence (raises OSError)."""
+        path = path or settings_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def next_language(language: str) -> str:
+    index = LANGUAGES.index(language) if language in LANGUAGES else 0
+    return LANGUAGES[(index + 1) % len(LANGUAGES)]

@@ -1,0 +1,48 @@
+"""The detail pane: the current paper as its digest footnote, plus metadata."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from tui_digest.core.model import PaperRecord
+from tui_digest.ui.paper_text import detail_content
+
+
+class PaperDetail(VerticalScroll, can_focus=True):
+    """Scrollable footnote view. Content is built from plain text, never markup."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.record: PaperRecord | None = None
+        self.ref = 0
+        self.language = "both"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("No paper selected."), id="detail-body")
+
+    @property
+    def body(self) -> Static:
+        return self.query_one("#detail-body", Static)
+
+    def show(self, record: PaperRecord, *, ref: int = 0) -> None:
+        changed = self.record is None or self.record.rowid != record.rowid
+        self.record = record
+        self.ref = ref
+        self._render_record()
+        if changed:
+            self.scroll_home(animate=False)
+
+    def show_message(self, message: str) -> None:
+        self.record = None
+        self.body.update(Content(message))
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self._render_record()
+
+    def _render_record(self) -> None:
+        if self.record is not None:
+            self.body.update(detail_content(self.record, self.language, self.ref))

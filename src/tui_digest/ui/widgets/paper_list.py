@@ -1,0 +1,397 @@
+"""The summary table: a Line-API view over an array of row ids.
+
+Only the rows on screen are drawn. The widget holds the ids of the current
+listing (cheap, even at 100k) and an LRU cache of the narrow `ListRow`s it has
+drawn; rows it lacks are drawn as placeholders while a thread worker asks the
+store for the visible window, so scrolling never waits on SQLite and the
+widget never holds all rows (unlike a DataTable).
+
+Widths are measured in terminal cells (`cell_len` / `set_cell_size`), never
+`len()`, so CJK titles align with Latin ones.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui_digest.core.model import ListRow
+from tui_digest.core.sanitize import clean_line
+from tui_digest.ui.paper_text import row_summary, row_title
+from tui_digest.ui.workers import run_in_thread
+
+RowFetcher = Callable[[Sequence[int]], list[ListRow]]
+
+ROW_CACHE_SIZE = 2_000
+HEADERS = {
+    "both": ("Title", "Summary 摘要"),
+    "zh": ("标题", "摘要"),
+    "en": ("Title", ""),
+}
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut or padded to exactly `width` cells, with an ellipsis when cut."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def cell(text: str, width: int) -> str:
+    """A table cell: `text` fitted to `width` cells including one trailing space."""
+    return fit(text, width - 1) + " " if width > 0 else ""
+
+
+def column_widths(width: int, language: str) -> tuple[int, int, int, int, int, int]:
+    """(marks, ref, date, category, title, summary) widths in cells for a row `width` wide."""
+    marks, ref = 4, 6
+    date = 11 if width >= 96 else 0
+    category = 10 if width >= 72 else 0
+    rest = max(0, width - marks - ref - date - category)
+    if language == "en":
+        return marks, ref, date, category, rest, 0
+    title = rest * 11 // 20
+    return marks, ref, date, category, title, rest - title
+
+
+class PaperList(ScrollView, can_focus=True):
+    """The paper list. The screen feeds it ids and a row fetcher; it reports the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", key_display="j/↓", id="list.down"),
+        Binding("k,up", "cursor_up", "Up", key_display="k/↑", id="list.up"),
+        Binding("g,home", "first", "Top", show=False, id="list.top"),
+        Binding("G,end", "last", "Bottom", show=False, key_display="G", id="list.bottom"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding(
+            "space",
+            "toggle_select",
+            "Select",
+            tooltip="Toggle selection of the current paper",
+            id="list.select",
+        ),
+        Binding(
+            "A",
+            "select_all",
+            "All",
+            key_display="A",
+            tooltip="Select every paper shown (again: clear the selection)",
+            id="list.select_all",
+        ),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-list--header",
+        "paper-list--cursor",
+        "paper-list--selected",
+        "paper-list--read",
+        "paper-list--unread",
+        "paper-list--star",
+        "paper-list--placeholder",
+    }
+
+    class CursorMoved(Message):
+        """The current paper changed (`rowid` is None when the list is empty)."""
+
+        def __init__(self, rowid: int | None, index: int) -> None:
+            self.rowid = rowid
+            self.index = index
+            super().__init__()
+
+    class SelectionChanged(Message):
+        def __init__(self, count: int) -> None:
+            self.count = count
+            super().__init__()
+
+    class RowsLoaded(Message):
+        def __init__(self, requested: list[int], rows: list[ListRow]) -> None:
+            self.requested = requested
+            self.rows = rows
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.fetch_rows: RowFetcher | None = None
+        self.language = "both"
+        self._ids: list[int] = []
+        self._positions: dict[int, int] | None = None
+        self._total = 0  # rows in the listing; may exceed len(_ids) until all ids arrive
+        self._cursor = 0
+        self._rows: OrderedDict[int, ListRow] = OrderedDict()
+        self._pending: set[int] = set()
+        self.selected: set[int] = set()
+
+    # --- data in -------------------------------------------------------------
+
+    def set_listing(self, total: int, rows: Sequence[ListRow]) -> None:
+        """Show a new listing from its count and first page (the rest comes by `set_ids`)."""
+        self.cache_rows(rows)
+        self._ids = [row.rowid for row in rows]
+        self._positions = None
+        self._total = max(total, len(self._ids))
+        self._cursor = 0
+        self._pending.clear()
+        self._resize_virtual()
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+        self._post_cursor()
+
+    def set_ids(self, ids: Sequence[int]) -> None:
+        """All ids of the current listing, in listing order; keeps the current paper."""
+        current = self.current_rowid
+        self._ids = list(ids)
+        self._positions = None
+        self._total = len(self._ids)
+        if current is not None and current in self.positions:
+            self._cursor = self.positions[current]
+        else:
+            self._cursor = min(self._cursor, max(0, len(self._ids) - 1))
+        self._resize_virtual()
+        self.refresh()
+        self._ensure_rows()
+        if self.current_rowid != current:
+            self._post_cursor()
+
+    def cache_rows(self, rows: Iterable[ListRow]) -> None:
+        for row in rows:
+            self._rows[row.rowid] = row
+            self._rows.move_to_end(row.rowid)
+        while len(self._rows) > ROW_CACHE_SIZE:
+            self._rows.popitem(last=False)
+
+    def update_flags(
+        self, rowids: Iterable[int], *, read: bool | None = None, starred: bool | None = None
+    ) -> None:
+        for rowid in rowids:
+            row = self._rows.get(rowid)
+            if row is None:
+                continue
+            if read is not None:
+                row.read = read
+            if starred is not None:
+                row.starred = starred
+        self.refresh()
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self.refresh()
+
+    # --- data out ------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[int]:
+        return self._ids
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def positions(self) -> dict[int, int]:
+        if self._positions is None:
+            self._positions = {rowid: index for index, rowid in enumerate(self._ids)}
+        return self._positions
+
+    @property
+    def cursor(self) -> int:
+        return self._cursor
+
+    @property
+    def current_rowid(self) -> int | None:
+        return self._ids[self._cursor] if 0 <= self._cursor < len(self._ids) else None
+
+    def cached_row(self, rowid: int) -> ListRow | None:
+        return self._rows.get(rowid)
+
+    def selected_in_order(self) -> list[int]:
+        """Selected rowids: those in this listing in listing order, then the rest by rowid."""
+        shown = [rowid for rowid in self._ids if rowid in self.selected]
+        hidden = sorted(self.selected.difference(shown))
+        return shown + hidden
+
+    # --- cursor and selection --------------------------------------------------
+
+    def move_cursor(self, index: int) -> None:
+        if not self._ids:
+            return
+        index = max(0, min(index, len(self._ids) - 1))
+        if index == self._cursor:
+            return
+        self._cursor = index
+        self._scroll_to_cursor()
+        self.refresh()
+        self._post_cursor()
+
+    def _post_cursor(self) -> None:
+        self.post_message(self.CursorMoved(self.current_rowid, self._cursor))
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.scrollable_content_region.height - 1)  # minus the header
+        top = int(self.scroll_offset.y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + visible:
+            self.scroll_to(y=self._cursor - visible + 1, animate=False)
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 2)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._ids) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self._cursor + self._page())
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self._cursor - self._page())
+
+    def action_toggle_select(self) -> None:
+        rowid = self.current_rowid
+        if rowid is None:
+            return
+        self.selected.symmetric_difference_update((rowid,))
+        self.refresh()
+        self.post_message(self.SelectionChanged(len(self.selected)))
+        self.move_cursor(self._cursor + 1)
+
+    def action_select_all(self) -> None:
+        shown = set(self._ids)
+        if shown and shown <= self.selected:
+            self.selected -= shown
+        else:
+            self.selected |= shown
+        self.refresh()
+        self.post_message(self.SelectionChanged(len(self.selected)))
+
+    def clear_selection(self) -> None:
+        self.selected.clear()
+        self.refresh()
+        self.post_message(self.SelectionChanged(0))
+
+    async def _on_click(self, event: events.Click) -> None:
+        if event.y < 1:
+            return
+        self.focus()
+        self.move_cursor(int(self.scroll_offset.y) + event.y - 1)
+
+    # --- fetching rows ---------------------------------------------------------
+
+    def _resize_virtual(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self._total + 1)
+
+    def on_resize(self) -> None:
+        self._resize_virtual()
+        self._ensure_rows()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._ensure_rows()
+
+    def visible_rowids(self) -> list[int]:
+        top = int(self.scroll_offset.y)
+        return self._ids[top : top + max(1, self.size.height - 1)]
+
+    def missing_rowids(self) -> list[int]:
+        """Rows wanted soon (the screen, and a screen either side) and not cached."""
+        height = max(1, self.size.height)
+        top = int(self.scroll_offset.y)
+        window = self._ids[max(0, top - height) : top + 2 * height]
+        return [r for r in window if r not in self._rows and r not in self._pending]
+
+    def _ensure_rows(self) -> None:
+        fetch = self.fetch_rows
+        missing = self.missing_rowids()
+        if fetch is None or not missing or not self.is_mounted:
+            return
+        self._pending.update(missing)
+
+        def work() -> None:
+            rows: list[ListRow] = []
+            try:
+                rows = fetch(missing)
+            finally:
+                self.post_message(self.RowsLoaded(missing, rows))
+
+        run_in_thread(self.app, work, group="paper-list-rows", description="read the paper list")
+
+    def on_paper_list_rows_loaded(self, message: RowsLoaded) -> None:
+        self._pending.difference_update(message.requested)
+        self.cache_rows(message.rows)
+        self.refresh()
+
+    # --- drawing ---------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._header(width, base)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= self._total:
+            return Strip.blank(width, base)
+        rowid = self._ids[index] if index < len(self._ids) else None
+        row = self._rows.get(rowid) if rowid is not None else None
+        if row is None:
+            style = base + self.get_component_rich_style("paper-list--placeholder")
+            return Strip([Segment(fit("    …", width), style)], width)
+        return self._row(row, index, width, base)
+
+    def _header(self, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("paper-list--header")
+        marks, ref, date, category, title, summary = column_widths(width, self.language)
+        title_head, summary_head = HEADERS.get(self.language, HEADERS["both"])
+        text = (
+            cell("", marks)
+            + cell(" Ref", ref)
+            + cell("Date", date)
+            + cell("Category", category)
+            + cell(title_head, title)
+            + cell(summary_head, summary)
+        )
+        return Strip([Segment(fit(text, width), style)], width)
+
+    def _row(self, row: ListRow, index: int, width: int, base: Style) -> Strip:
+        get = self.get_component_rich_style
+        style = base + get("paper-list--read" if row.read else "paper-list--unread")
+        if row.rowid in self.selected:
+            style += get("paper-list--selected")
+        if index == self._cursor:
+            style += get("paper-list--cursor")
+        marks, ref, date, category, title, summary = column_widths(width, self.language)
+        selected = "●" if row.rowid in self.selected else " "
+        unread = " " if row.read else "•"
+        star = "★" if row.starred else " "
+        segments = [
+            Segment(selected + unread, style),
+            Segment(fit(star, marks - 2), style + get("paper-list--star")),
+            Segment(cell(f"{row.ref:>4}" if row.ref else "", ref), style),
+            Segment(cell(clean_line(row.date), date), style),
+            Segment(cell(clean_line(row.category), category), style),
+            Segment(cell(clean_line(row_title(row, self.language)), title), style),
+            Segment(cell(clean_line(row_summary(row, self.language)), summary), style),
+        ]
+        strip = Strip(segments)
+        return strip.adjust_cell_length(width, style)

@@ -1,0 +1,37 @@
+"""The search input: the core query language, applied as you type."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+
+class SearchBox(Input):
+    """Enter keeps the filter and hands focus back; escape clears it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape",
+            "clear_search",
+            "Clear search",
+            tooltip="Clear the search and return to the list",
+            id="search.clear",
+        ),
+    ]
+
+    class Cleared(Message):
+        """The user cleared the search with escape."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            placeholder='/ search: words, "phrases", cat:cs.LG, is:unread …',
+            id=id,
+            select_on_focus=False,
+        )
+
+    def action_clear_search(self) -> None:
+        self.value = ""
+        self.post_message(self.Cleared())

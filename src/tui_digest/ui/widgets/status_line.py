@@ -1,0 +1,38 @@
+"""The status line: what is shown, how many match, which filters and language."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+class StatusLine(Static):
+    """One line of state. Untrusted parts (digest names, query errors) are plain text."""
+
+    def show_state(
+        self,
+        *,
+        view: str,
+        matches: int,
+        total: int,
+        filters: list[str],
+        language: str,
+        selected: int,
+        error: str = "",
+        note: str = "",
+    ) -> None:
+        parts: list[str | tuple[str, str]] = [
+            (view, "bold"),
+            "  ",
+            (f"{matches:,} / {total:,}", "bold"),
+        ]
+        if filters:
+            parts += ["  ", ("filter: " + " ".join(filters), "$text-accent")]
+        if selected:
+            parts += ["  ", (f"{selected:,} selected", "$text-warning")]
+        parts += ["  ", (language, "dim")]
+        if note:
+            parts += ["  ", (note, "italic $text-accent")]
+        if error:
+            parts += ["  ", (error, "$text-error")]
+        self.update(Content.assemble(*parts))

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ui_support import build_cache
+
+from tui_digest.ui.screens.export import ExportScreen
+from tui_digest.ui.screens.main import MainScreen
+
+
+@pytest.fixture(autouse=True)
+def _deterministic_ui(monkeypatch):
+    """No timers the tests would have to wait for; a frozen clock for file names."""
+    from datetime import datetime
+
+    monkeypatch.setattr(MainScreen, "read_delay", None)
+    monkeypatch.setattr(MainScreen, "search_debounce", 0.0)
+    monkeypatch.setattr(ExportScreen, "clock", staticmethod(lambda: datetime(2024, 2, 6, 9, 30)))
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return build_cache(tmp_path / "cache.db")

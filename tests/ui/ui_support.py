@@ -1,0 +1,74 @@
+"""A small deterministic cache for the UI tests (built with the real Store)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+
+HOSTILE_TITLE = "[bold]Boom[/] [@click=app.quit]click[/] [link=javascript:alert(1)]x[/link]"
+
+TOPICS = [
+    ("Sparse attention for long documents", "长文档的稀疏注意力", "cs.CL"),
+    ("Diffusion models for protein design", "用于蛋白质设计的扩散模型", "q-bio.BM"),
+    ("Graph networks that count substructures", "能计数子结构的图网络", "cs.LG"),
+    ("Robust reinforcement learning under shift", "分布偏移下的鲁棒强化学习", "cs.LG"),
+    ("Tokenizers for Chinese and English text", "面向中英文文本的分词器", "cs.CL"),
+    ("Scaling laws for retrieval", "检索的缩放定律", "cs.IR"),
+]
+
+
+def make_paper(i: int, *, title_en: str | None = None, url: str | None = None) -> Paper:
+    en, zh, cat = TOPICS[i % len(TOPICS)]
+    pid = f"2402.{10000 + i:05d}"
+    return Paper(
+        id=pid,
+        version="v1",
+        url=url if url is not None else f"https://arxiv.org/abs/{pid}",
+        title_en=title_en or f"{en} ({i})",
+        title_zh=f"{zh}（{i}）",
+        summary_zh=f"本文研究{zh}，并给出第{i}组实验结果。",
+        abstract_en=f"We study {en.lower()}. Experiment set {i} shows a clear gain.",
+        abstract_zh=f"我们研究{zh}。第{i}组实验显示出明显的提升。",
+        authors=["Ada Lovelace", "Alan Turing"],
+        categories=[cat, "cs.AI"],
+        announce_type="new",
+        published="2024-02-06",
+    )
+
+
+def build_cache(path: Path, n_first: int = 30, n_second: int = 8) -> Path:
+    """Two digests: the older one with `n_first` papers, the newer with `n_second`.
+
+    The newer digest's first paper has a hostile (markup-looking) title and its
+    second a javascript: link, so both are near the top of the listing.
+    """
+    older = Digest(
+        name="digest-cs.LG-2024-02-05",
+        date="2024-02-05",
+        papers=[make_paper(i) for i in range(n_first)],
+    )
+    newer_papers = [make_paper(100 + i) for i in range(n_second)]
+    newer_papers[0] = make_paper(100, title_en=HOSTILE_TITLE)
+    newer_papers[1] = make_paper(101, url="javascript:alert(1)")
+    newer = Digest(name="digest-cs.LG-2024-02-06", date="2024-02-06", papers=newer_papers)
+    with Store.open(path) as store:
+        store.import_digest(older)
+        store.import_digest(newer)
+    return path
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until workers and the messages they posted have all been handled."""
+    app = pilot.app
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+    raise AssertionError("workers did not settle")
