@@ -213,7 +213,9 @@ async def test_local_file_and_file_url(tmp_path, store, fake_time):
         ("unchanged", 0, 3),
     ]
     [again] = await run(store, [Source("p", str(path))], fake_time)
-    assert again.status == "unchanged" and again.http_status == 304
+    assert again.status == "unchanged" and again.http_status is None  # not HTTP
+    assert store.get_source_state("p")["last_status"] == "unchanged (file not modified)"
+    assert by_path.http_status is None
 
 
 async def test_empty_listing_is_not_a_digest(server, store, fake_time):

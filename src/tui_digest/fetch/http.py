@@ -88,6 +88,11 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     content_type: str = ""
+    local: bool = False  # read from a local file; `status` then only mimics HTTP
+
+    @property
+    def http_status(self) -> int | None:
+        return None if self.local else self.status
 
     @property
     def not_modified(self) -> bool:
@@ -359,7 +364,7 @@ class HttpFetcher:
             # mtime and size stand in for Last-Modified: an untouched file is "unchanged".
             stamp = f"mtime={stat.st_mtime_ns};size={stat.st_size}"
             if last_modified == stamp:
-                return FetchResult(url=url, status=304, last_modified=stamp)
+                return FetchResult(url=url, status=304, last_modified=stamp, local=True)
             if stat.st_size > self.options.max_bytes:
                 raise FetchError(url, f"file exceeds the cap of {self.options.max_bytes} bytes")
             with path.open("rb") as fh:
@@ -368,7 +373,7 @@ class HttpFetcher:
             raise FetchError(url, exc.strerror or str(exc)) from None
         if len(body) > self.options.max_bytes:
             raise FetchError(url, f"file exceeds the cap of {self.options.max_bytes} bytes")
-        return FetchResult(url=url, status=200, body=body, last_modified=stamp)
+        return FetchResult(url=url, status=200, body=body, last_modified=stamp, local=True)
 
     async def _follow(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
         current = url

@@ -163,20 +163,22 @@ class _Run:
             return await self._failed(source, started, str(exc), exc.status)
 
         if response.not_modified:
-            result = SourceResult(source.name, source.url, "unchanged", http_status=304)
+            result = SourceResult(
+                source.name, source.url, "unchanged", http_status=response.http_status
+            )
             return await self._succeeded(source, started, result, response, keep_validators=True)
 
         try:
             read = await asyncio.to_thread(_read, response.body, source.url, source.format)
         except InputError as exc:
-            return await self._failed(source, started, str(exc), response.status)
+            return await self._failed(source, started, str(exc), response.http_status)
 
         digest = read.digest
         result = SourceResult(
             source.name,
             source.url,
             "unchanged",
-            http_status=response.status,
+            http_status=response.http_status,
             problems=len(read.problems),
         )
         if digest.papers:  # an empty listing (arXiv at weekends) is not worth a digest
@@ -185,7 +187,7 @@ class _Run:
             try:
                 stats = await self._store(self.store.import_digest, digest)
             except (CacheError, sqlite3.Error, OSError) as exc:
-                return await self._failed(source, started, f"cache: {exc}", response.status)
+                return await self._failed(source, started, f"cache: {exc}", response.http_status)
             result.new, result.updated, result.unchanged = stats.new, stats.updated, stats.unchanged
             result.digest = digest.name
             result.status = "new" if stats.new else "updated" if stats.updated else "unchanged"
@@ -204,7 +206,7 @@ class _Run:
             "url": source.url,
             "last_checked": _stamp(started),
             "last_success": _stamp(started),
-            "last_status": _status_text(result),
+            "last_status": _status_text(result, not_modified=response.not_modified),
             "last_error": "",
         }
         # A 304 may omit the validators; keep the stored ones then.
@@ -245,10 +247,10 @@ def _read(body: bytes, url: str, format: str | None) -> ReadResult:
     return read_document(body, source=url, format=format)
 
 
-def _status_text(result: SourceResult) -> str:
+def _status_text(result: SourceResult, *, not_modified: bool = False) -> str:
     http = f" (HTTP {result.http_status})" if result.http_status else ""
     if result.status == "failed":
         return f"failed{http}"
-    if result.http_status == 304:
-        return "unchanged (HTTP 304)"
+    if not_modified:
+        return f"unchanged{http or ' (file not modified)'}"
     return f"new {result.new} / updated {result.updated} / unchanged {result.unchanged}{http}"

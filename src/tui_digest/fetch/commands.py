@@ -1,0 +1,291 @@
+"""The headless `fetch` and `sources` subcommands.
+
+    tui-digest fetch [--source NAME]... [--config PATH]
+    tui-digest sources [list | import FILE | export FILE] [--config PATH]
+
+`fetch` prints one line per source (`name: new N / updated N / unchanged N` or
+`name: failed (reason)`) and exits 1 when any source failed; the others are
+committed all the same. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui_digest.core.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from tui_digest.fetch.config import Config
+    from tui_digest.fetch.runner import SourceResult
+
+EXIT_OK = 0
+EXIT_SOURCE_FAILED = 1
+EXIT_ERROR = 2
+
+
+class CommandError(Exception):
+    """A problem worth one line on stderr."""
+
+
+def register(
+    subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None
+) -> None:
+    """Add `fetch` and `sources`; `common` is a parent parser (the global --db flag)."""
+    parents = [common] if common is not None else []
+
+    p = subparsers.add_parser(
+        "fetch", parents=parents, help="fetch the configured sources into the cache"
+    )
+    p.add_argument(
+        "--source",
+        metavar="NAME",
+        action="append",
+        help="fetch only this source (repeatable; also fetches a disabled one)",
+    )
+    _config_flag(p)
+    p.set_defaults(func=cmd_fetch)
+
+    p = subparsers.add_parser("sources", parents=parents, help="list, import or export sources")
+    _config_flag(p)
+    actions = p.add_subparsers(dest="sources_action", metavar="{list,import,export}")
+    a = actions.add_parser(
+        "list", parents=parents, help="list sources and their last fetch (the default)"
+    )
+    _config_flag(a)
+    a = actions.add_parser(
+        "import", parents=parents, help="add the feeds of an OPML file to the config"
+    )
+    a.add_argument("file", metavar="FILE", help="OPML file ('-' for stdin)")
+    _config_flag(a)
+    a = actions.add_parser("export", parents=parents, help="write the sources as OPML")
+    a.add_argument("file", metavar="FILE", help="output file ('-' for stdout)")
+    _config_flag(a)
+    p.set_defaults(func=cmd_sources)
+
+
+def _config_flag(p: argparse.ArgumentParser) -> None:
+    # SUPPRESS: a value given before a nested subcommand is not reset by its default.
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="config file (default: $TUI_DIGEST_CONFIG or the user config dir)",
+    )
+
+
+def _guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from tui_digest.core.model import InputError
+    from tui_digest.core.store import CacheError
+    from tui_digest.fetch.config import ConfigError
+    from tui_digest.fetch.opml import OpmlError
+
+    try:
+        return body(args)
+    except (CommandError, ConfigError, OpmlError, CacheError, InputError, OSError) as exc:
+        message = str(exc) or type(exc).__name__
+        if isinstance(exc, OSError) and exc.strerror:
+            message = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+        print(f"tui-digest: {clean_line(message, 1000)}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+# --- fetch -------------------------------------------------------------------------
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    return _guarded(_fetch, args)
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from tui_digest.core.store import Store
+    from tui_digest.fetch.runner import fetch_all
+
+    config = _load(args)
+    sources = _chosen_sources(config, getattr(args, "source", None))
+    if not sources:
+        print(f"{config.path}: no enabled sources; nothing to fetch", file=sys.stderr)
+        return EXIT_OK
+    store = Store.open(getattr(args, "db", None))
+    try:
+        with _ProgressLine(len(sources)) as progress:
+            results = asyncio.run(
+                fetch_all(
+                    store,
+                    sources,
+                    progress=progress.update,
+                    options=config.fetch.http_options(),
+                )
+            )
+    finally:
+        store.close()
+    _print_results(results)
+    return EXIT_SOURCE_FAILED if any(not r.ok for r in results) else EXIT_OK
+
+
+def _load(args: argparse.Namespace) -> Config:
+    from tui_digest.fetch.config import load_config
+
+    explicit = getattr(args, "config", None)
+    return load_config(explicit, must_exist=explicit is not None)
+
+
+def _chosen_sources(config: Config, names: list[str] | None) -> list[Any]:
+    if not names:
+        return config.enabled_sources()
+    chosen = []
+    for name in names:
+        source = config.source(name)
+        if source is None:
+            known = ", ".join(s.name for s in config.sources) or "none"
+            raise CommandError(f"{config.path}: no source named {name!r} (known: {known})")
+        if source not in chosen:
+            chosen.append(source)
+    return chosen
+
+
+def _print_results(results: list[SourceResult]) -> None:
+    for r in results:
+        print(r.summary(), flush=True)
+        if r.problems:
+            print(
+                f"{clean_line(r.name, 200)}: {r.problems} entr{'y' if r.problems == 1 else 'ies'}"
+                " could not be read fully (see `tui-digest import` for details)",
+                file=sys.stderr,
+            )
+
+
+class _ProgressLine:
+    """A transient progress bar on a terminal's stderr; silent when stderr is not a TTY."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _ProgressLine:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(
+                TextColumn("fetching"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                # markup=False: source names come from config files and OPML imports.
+                TextColumn("{task.description}", markup=False),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("", total=self.total)
+        return self
+
+    def update(self, done: int, total: int, name: str) -> None:
+        if self._progress is not None:
+            self._progress.update(
+                self._task, completed=done, total=total, description=clean_line(name, 60)
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+# --- sources -------------------------------------------------------------------
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    action = getattr(args, "sources_action", None) or "list"
+    body = {"list": _sources_list, "import": _sources_import, "export": _sources_export}[action]
+    return _guarded(body, args)
+
+
+def _sources_list(args: argparse.Namespace) -> int:
+    config = _load(args)
+    states = _source_states(getattr(args, "db", None), [s.name for s in config.sources])
+    origin = str(config.path) if config.exists else f"built-in defaults (no {config.path})"
+    print(f"# sources from {clean_line(origin, 500)}")
+    rows = [("NAME", "KIND", "ENABLED", "LAST CHECKED", "LAST STATUS", "URL")]
+    for s in config.sources:
+        state = states.get(s.name) or {}
+        rows.append(
+            (
+                clean_line(s.name, 60),
+                s.kind,
+                "yes" if s.enabled else "no",
+                str(state.get("last_checked") or "never"),
+                clean_line(str(state.get("last_status") or "-"), 60),
+                clean_line(s.url, 500),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        cells = [cell.ljust(w) for cell, w in zip(row[:5], widths, strict=True)]
+        print("  ".join([*cells, row[5]]).rstrip())
+    for s in config.sources:
+        error = (states.get(s.name) or {}).get("last_error")
+        if error:
+            print(f"{clean_line(s.name, 60)}: last error: {clean_line(str(error), 500)}")
+    return EXIT_OK
+
+
+def _source_states(db: str | None, names: list[str]) -> dict[str, dict[str, object]]:
+    """Fetch state per source name; empty when there is no cache yet."""
+    from tui_digest.core import paths
+    from tui_digest.core.store import CacheError, Store
+
+    path = Path(db).expanduser() if db else paths.default_db_path()
+    if not path.exists():
+        return {}
+    try:
+        store = Store.open(path, readonly=True)
+    except CacheError as exc:
+        print(f"tui-digest: {exc}; fetch state not shown", file=sys.stderr)
+        return {}
+    try:
+        return {n: state for n in names if (state := store.get_source_state(n))}
+    finally:
+        store.close()
+
+
+def _sources_import(args: argparse.Namespace) -> int:
+    from tui_digest.fetch.config import save_sources
+    from tui_digest.fetch.opml import merge_sources, read_opml
+
+    label = "<stdin>" if args.file == "-" else args.file
+    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    imported = read_opml(data, source=label)
+    config = _load_for_writing(args)
+    merged = merge_sources(config.sources, imported.sources)
+    for why in imported.skipped + merged.skipped:
+        print(f"{label}: skipped {clean_line(why, 500)}", file=sys.stderr)
+    if merged.added:
+        save_sources(config.path, merged.sources)
+    print(f"{config.path}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
+    return EXIT_OK
+
+
+def _load_for_writing(args: argparse.Namespace) -> Config:
+    from tui_digest.fetch.config import load_config
+
+    # Importing into a config file that does not exist yet creates it.
+    return load_config(getattr(args, "config", None))
+
+
+def _sources_export(args: argparse.Namespace) -> int:
+    from tui_digest.fetch.opml import write_opml
+
+    config = _load(args)
+    data = write_opml(config.sources)
+    if args.file == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        Path(args.file).write_bytes(data)
+        print(f"{args.file}: wrote {len(config.sources)} source(s)", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,145 @@
+"""The `fetch` and `sources` subcommands, through their own argparse registration."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from feed_server import FeedServer, Reply, conditional
+from test_fetch_runner import FEED_V1, arxiv_rss
+from tui_digest.core.store import Store
+from tui_digest.fetch.commands import register
+from tui_digest.fetch.config import load_config
+
+
+def cli(argv: list[str]) -> int:
+    """Parse like the real CLI does: a global --db on a parent parser, then dispatch."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="tui-digest", parents=[common])
+    register(parser.add_subparsers(dest="command"), common)
+    args = parser.parse_args(argv)
+    if not hasattr(args, "db"):
+        args.db = None
+    return args.func(args)
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as s:
+        yield s
+
+
+@pytest.fixture
+def config(tmp_path, server):
+    server.route("/ai", conditional(FEED_V1, etag='"a1"'))
+    server.route("/cl", Reply(200, body=arxiv_rss("cs.CL", [("2509.00100", "CL paper")])))
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[fetch]\nconcurrency = 2\n\n"
+        f'[[sources]]\nname = "ai"\nurl = "{server.url("/ai")}"\n\n'
+        f'[[sources]]\nname = "cl"\nurl = "{server.url("/cl")}"\nkind = "arxiv"\n\n'
+        f'[[sources]]\nname = "off"\nurl = "{server.url("/off")}"\nenabled = false\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_fetch_prints_one_line_per_source(config, tmp_path, capsys):
+    db = tmp_path / "c.db"
+    assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["ai: new 3 / updated 0 / unchanged 0", "cl: new 1 / updated 0 / unchanged 0"]
+    assert cli(["--db", str(db), "fetch", "--config", str(config), "--source", "ai"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["ai: new 0 / updated 0 / unchanged 0"]
+    store = Store.open(db)
+    try:
+        assert store.count() == 4
+        assert store.get_source_state("ai")["last_status"] == "unchanged (HTTP 304)"
+    finally:
+        store.close()
+
+
+def test_a_failed_source_exits_1_and_the_others_are_committed(config, tmp_path, capsys):
+    db = tmp_path / "c.db"
+    code = cli(["fetch", "--config", str(config), "--db", str(db), "--source", "off",
+                "--source", "cl"])  # fmt: skip
+    assert code == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("off: failed (http://127.0.0.1:") and "HTTP 404" in out[0]
+    assert out[1] == "cl: new 1 / updated 0 / unchanged 0"
+    store = Store.open(db)
+    try:
+        assert store.count() == 1
+    finally:
+        store.close()
+
+
+def test_unknown_source_is_one_line_error(config, tmp_path, capsys):
+    assert cli(["fetch", "--config", str(config), "--source", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "no source named 'nope' (known: ai, cl, off)" in err and str(config) in err
+
+
+def test_bad_config_is_one_line_error(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('[[sources]]\nname = "x"\nurl = "gopher://x"\n', encoding="utf-8")
+    assert cli(["fetch", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"tui-digest: {path}:1: sources[1]: source 'x': unsupported URL scheme")
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_missing_explicit_config(tmp_path, capsys):
+    assert cli(["sources", "--config", str(tmp_path / "none.toml")]) == 2
+    assert "config file not found" in capsys.readouterr().err
+
+
+def test_sources_list_shows_state(config, tmp_path, capsys):
+    db = tmp_path / "c.db"
+    cli(["fetch", "--config", str(config), "--db", str(db)])
+    capsys.readouterr()
+    assert cli(["sources", "list", "--config", str(config), "--db", str(db)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"# sources from {config}"
+    assert out[1].split() == ["NAME", "KIND", "ENABLED", "LAST", "CHECKED", "LAST", "STATUS", "URL"]
+    ai = out[2].split()
+    assert ai[:3] == ["ai", "auto", "yes"] and ai[-1].endswith("/ai")
+    assert "new 3 / updated 0 / unchanged 0 (HTTP 200)" in out[2]
+    assert out[4].split()[:4] == ["off", "auto", "no", "never"]
+
+
+def test_sources_list_defaults_without_cache(capsys):
+    assert cli(["sources"]) == 0
+    out = capsys.readouterr().out
+    assert "built-in defaults" in out
+    assert "https://rss.arxiv.org/rss/cs.LG" in out and "never" in out
+
+
+def test_sources_export_then_import(config, tmp_path, capsys):
+    opml = tmp_path / "subs.opml"
+    assert cli(["sources", "export", str(opml), "--config", str(config)]) == 0
+    target = tmp_path / "other.toml"
+    target.write_text('[ui]\ntheme = "light"\n\n[[sources]]\nname = "ai"\nurl = "https://x.org/"\n')
+    capsys.readouterr()
+    assert cli(["sources", "--config", str(target), "import", str(opml)]) == 0
+    captured = capsys.readouterr()
+    # Only http(s) URLs come in from OPML; a clashing name gets a suffix.
+    assert "added 3 source(s), 4 in all" in captured.out
+    result = load_config(target)
+    assert [s.name for s in result.sources] == ["ai", "ai (2)", "cl", "off"]
+    assert [s.kind for s in result.sources] == ["auto", "auto", "arxiv", "auto"]
+    assert [s.enabled for s in result.sources] == [True, True, True, False]
+    assert result.data["ui"] == {"theme": "light"}
+
+
+def test_import_bad_opml(tmp_path, capsys):
+    bad = tmp_path / "bad.opml"
+    bad.write_bytes(b'<!DOCTYPE x [<!ENTITY e "e">]><opml/>')
+    assert cli(["sources", "import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"tui-digest: {bad}: DTDs and entity declarations")
+    assert cli(["sources", "import", str(tmp_path / "missing.opml")]) == 2
+    assert "No such file" in capsys.readouterr().err
