@@ -1,20 +1,367 @@
-"""Command-line entry point (skeleton; subcommands land with the core)."""
+"""The `tui-digest` command: the reader when run bare, headless subcommands otherwise.
+
+Everything heavy is imported inside the handlers so that `tui-digest --help`
+and the reader's start stay fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import PaperRecord
+    from tui_digest.core.store import Store
+
+EXPORT_FORMATS = ("markdown", "bibtex", "json")
+QUERY_COMMANDS = ("search", "export")
+INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def _open_store(args: argparse.Namespace, *, readonly: bool = False) -> Store:
+    from tui_digest.core.store import Store
+
+    return Store.open(args.db, readonly=readonly)
+
+
+def _common_parser() -> argparse.ArgumentParser:
+    # --db is accepted before or after the subcommand; SUPPRESS keeps a value
+    # given before the subcommand from being reset by the subparser's default.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="cache file (default: $TUI_DIGEST_DB or the user data dir)",
+    )
+    return common
+
+
+# --- import -------------------------------------------------------------------
+
+
+def _iter_inputs(paths: list[str]) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    for raw in paths:
+        if raw == "-":
+            yield "<stdin>", sys.stdin.buffer.read
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+            )
+            if not found:
+                print(f"{path}: no *.md or *.xml files found", file=sys.stderr)
+            for p in found:
+                yield str(p), p.read_bytes
+        else:
+            yield str(path), path.read_bytes
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from tui_digest.core.model import InputError
+    from tui_digest.core.readers import read_document
+
+    failed = 0
+    with _closing(_open_store(args)) as store:
+        for source, read in _iter_inputs(args.paths):
+            try:
+                data = read()
+                result = read_document(data, source=source, format=args.format)
+            except (InputError, OSError) as exc:
+                failed += 1
+                print(f"{source}: error: {_describe(exc)}", file=sys.stderr)
+                continue
+            for problem in result.problems:
+                print(problem.format(source), file=sys.stderr)
+            stats = store.import_digest(result.digest)
+            total = len(result.digest.papers)
+            print(
+                f"{source}: {total} papers ({result.format}): "
+                f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged"
+            )
+    return 1 if failed else 0
+
+
+# --- export / search ------------------------------------------------------------
+
+
+def _select(store: Store, args: argparse.Namespace) -> list[PaperRecord]:
+    query = " ".join(getattr(args, "query", None) or [])
+    rowids = store.list_ids(query, digest=args.digest)
+    if args.ids:
+        wanted = [i.strip() for i in args.ids.split(",") if i.strip()]
+        keys = set()
+        for paper_id in wanted:
+            rec = store.get_paper(paper_id)
+            if rec is None:
+                raise CliError(f"no paper with id {paper_id!r} in the cache")
+            keys.add(rec.rowid)
+        rowids = [r for r in rowids if r in keys]
+    return store.get_papers(rowids)
+
+
+def render_export(records: list[PaperRecord], fmt: str) -> str:
+    if fmt == "markdown":
+        from tui_digest.core.digest_format import write_digest
+
+        return write_digest(r.paper for r in records)
+    from tui_digest.core import export
+
+    return export.to_json(records) if fmt == "json" else export.to_bibtex(records)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _closing(_open_store(args, readonly=True)) as store:
+        if args.digest and args.digest not in {d.name for d in store.digests()}:
+            raise CliError(f"no digest named {args.digest!r} (see `tui-digest digests`)")
+        records = _select(store, args)
+    text = render_export(records, args.format)
+    if args.output:
+        from tui_digest.core.export import write_atomic
+
+        path = write_atomic(args.output, text, overwrite=args.force)
+        print(f"wrote {len(records)} papers to {path}", file=sys.stderr)
+    else:
+        _write_stdout(text)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
+    with _closing(_open_store(args, readonly=True)) as store:
+        total = store.count(query, digest=args.digest)
+        rows = store.search(query, digest=args.digest, limit=args.limit)
+        if args.json:
+            from tui_digest.core.export import to_json
+
+            _write_stdout(to_json(store.get_papers([r.rowid for r in rows])))
+            return 0
+    from tui_digest.cli_table import format_rows
+
+    _write_stdout(format_rows(rows, total=total, width=_terminal_width()))
+    return 0
+
+
+# --- listings -------------------------------------------------------------------
+
+
+def cmd_digests(args: argparse.Namespace) -> int:
+    with _closing(_open_store(args, readonly=True)) as store:
+        infos = store.digests()
+    if not infos:
+        print("no digests imported yet (try `tui-digest import FILE`)")
+        return 0
+    from tui_digest.cli_table import format_table
+
+    rows = [[d.date or "-", d.name, str(d.count), d.kind, d.source] for d in infos]
+    _write_stdout(format_table(["date", "name", "papers", "kind", "source"], rows))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _closing(_open_store(args, readonly=True)) as store:
+        stats = store.stats()
+    for key, value in stats.items():
+        print(f"{key}: {value}")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    with _closing(_open_store(args)) as store:
+        store.reindex()
+        print(f"search index rebuilt ({store.count('')} papers)")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from tui_digest.ui.launch import run_reader
+
+    return run_reader(getattr(args, "db", None))
+
+
+# --- plumbing -------------------------------------------------------------------
+
+
+class _closing:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> Store:
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
+
+
+def _terminal_width() -> int:
+    if not sys.stdout.isatty():
+        return 160
+    return os.get_terminal_size().columns
+
+
+def _write_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    if text and not text.endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return str(exc) or type(exc).__name__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_parser()
+    parser = argparse.ArgumentParser(
+        prog="tui-digest",
+        description="A terminal reader for bilingual (Chinese + English) arXiv digests. "
+        "Run without a command to open the reader.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", parents=[common], help="open the reader (the default)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("import", parents=[common], help="import digests or feeds")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder (recursive) or -")
+    p.add_argument(
+        "--format",
+        choices=("digest", "digest-feed", "arxiv", "feed"),
+        help="override the format detected from the content",
+    )
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", parents=[common], help="export papers")
+    p.add_argument("query", nargs="*", help="search query (default: everything)")
+    p.add_argument("--digest", metavar="NAME", help="only papers of this digest")
+    p.add_argument("--ids", metavar="ID,...", help="only these arXiv ids")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--force", action="store_true", help="overwrite an existing -o file")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("search", parents=[common], help="search the cache")
+    p.add_argument("query", nargs="+", help="query (see README for the language)")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--limit", type=_positive_int, default=50, help="at most N (default 50)")
+    p.add_argument("--digest", metavar="NAME", help="only papers of this digest")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("digests", parents=[common], help="list imported digests")
+    p.set_defaults(func=cmd_digests)
+    p = sub.add_parser("stats", parents=[common], help="counts and the cache path")
+    p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("reindex", parents=[common], help="rebuild the search index")
+    p.set_defaults(func=cmd_reindex)
+
+    _register_optional(sub, common)
+    return parser
+
+
+def _register_optional(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Subcommands that live with their feature (fetch, sources, translate)."""
+    try:
+        from tui_digest.fetch.commands import register
+    except ModuleNotFoundError as exc:  # TEMPORARY until the fetch layer lands
+        if exc.name != "tui_digest.fetch.commands":
+            raise
+        return
+    register(sub, common)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _version() -> str:
+    from tui_digest import __version__
+
+    return f"tui-digest {__version__}"
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from tui_digest.core.model import InputError
+    from tui_digest.core.query import QueryError
+    from tui_digest.core.store import CacheError
+
+    return (CliError, CacheError, QueryError, InputError, OSError, ValueError)
+
+
+def _query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """Let `search model -survey` work unquoted.
+
+    argparse takes `-survey` for an unknown option; for the commands that take
+    a query, every token that is not one of the command's own options (or the
+    value of one) is moved behind `--`, where argparse reads it as a query word.
+    """
+    sub = next((i for i, a in enumerate(argv) if a in QUERY_COMMANDS), None)
+    if sub is None or "--" in argv:
+        return argv
+    subparser = _subparsers(parser)[argv[sub]]
+    takes_value: set[str] = set()
+    flags: set[str] = set()
+    for action in subparser._actions:
+        for opt in action.option_strings:
+            (takes_value if action.nargs != 0 else flags).add(opt)
+    head, options, words = argv[: sub + 1], [], []
+    rest = iter(argv[sub + 1 :])
+    for token in rest:
+        name = token.split("=", 1)[0]
+        if token in flags or (name in takes_value and "=" in token):
+            options.append(token)
+        elif token in takes_value:
+            options += [token, next(rest, "")]
+        else:
+            words.append(token)
+    return head + options + (["--", *words] if words else [])
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tui-digest")
-    parser.add_argument("--version", action="store_true")
-    args = parser.parse_args(argv)
-    if args.version:
-        from tui_digest import __version__
-
-        print(__version__)
-    return 0
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(_query_terms_last(parser, argv))
+    if not hasattr(args, "db"):
+        args.db = None
+    func = getattr(args, "func", cmd_run)
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # A closed pipe (`| head`) is not an error; silence the flush at exit too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except _user_errors() as exc:
+        print(f"tui-digest: {_describe(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

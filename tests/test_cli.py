@@ -1,0 +1,210 @@
+"""The CLI through its real entry point (`python -m tui_digest`), in subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cli"
+MINI = FIXTURES / "mini-2024-03-18.md"
+JSON_KEYS = [
+    "id", "version", "url", "title_en", "title_zh", "summary_zh", "abstract_en",
+    "abstract_zh", "authors", "categories", "announce_type", "published", "digests",
+    "read", "starred",
+]  # fmt: skip
+
+
+def run(*args: str, db: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "tui_digest", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def out(proc: subprocess.CompletedProcess) -> str:
+    return proc.stdout.decode("utf-8")
+
+
+def err(proc: subprocess.CompletedProcess) -> str:
+    return proc.stderr.decode("utf-8")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cache.db"
+
+
+@pytest.fixture
+def imported(db: Path) -> Path:
+    proc = run("import", str(MINI), db=db)
+    assert proc.returncode == 0, err(proc)
+    return db
+
+
+def test_import_reports_counts_and_reimport_is_unchanged(db):
+    first = run("import", str(MINI), db=db)
+    assert first.returncode == 0, err(first)
+    assert "3 new, 0 updated, 0 unchanged" in out(first)
+    again = run("import", str(MINI), db=db)
+    assert again.returncode == 0
+    assert "0 new, 0 updated, 3 unchanged" in out(again)
+
+
+def test_db_flag_works_before_and_after_subcommand(tmp_path):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    env_db = tmp_path / "env.db"
+    assert run("--db", str(a), "import", str(MINI), db=env_db).returncode == 0
+    assert run("import", str(MINI), "--db", str(b), db=env_db).returncode == 0
+    assert a.exists() and b.exists() and not env_db.exists()
+
+
+def test_import_from_stdin_and_folder(db, tmp_path):
+    proc = run("import", "-", db=db, stdin=MINI.read_bytes())
+    assert proc.returncode == 0, err(proc)
+    assert "<stdin>: 3 papers" in out(proc)
+    folder = tmp_path / "in" / "nested"
+    folder.mkdir(parents=True)
+    (folder / "d.md").write_bytes(MINI.read_bytes())
+    (folder / "ignored.txt").write_text("not a digest")
+    proc = run("import", str(tmp_path / "in"), db=db)
+    assert proc.returncode == 0, err(proc)
+    assert "d.md: 3 papers" in out(proc) and "ignored.txt" not in out(proc)
+
+
+def test_bad_input_names_the_file_and_others_still_import(db, tmp_path):
+    bad = tmp_path / "garbage.md"
+    bad.write_bytes(b"\x00\x01\x02 this is not a digest \xff\xfe")
+    proc = run("import", str(bad), str(MINI), db=db)
+    assert proc.returncode == 1
+    assert str(bad) in err(proc) and "Traceback" not in err(proc)
+    assert "3 new" in out(proc)
+    stats = run("stats", db=db)
+    assert "papers: 3" in out(stats)
+
+
+def test_missing_file_is_one_line_error(db, tmp_path):
+    proc = run("import", str(tmp_path / "nope.md"), db=db)
+    assert proc.returncode == 1
+    assert "nope.md" in err(proc) and "Traceback" not in err(proc)
+
+
+def test_search_json_has_exact_keys(imported):
+    proc = run("search", "扩散", "--json", db=imported)
+    assert proc.returncode == 0, err(proc)
+    data = json.loads(out(proc))
+    assert [d["id"] for d in data] == ["2403.00001"]
+    assert list(data[0]) == JSON_KEYS
+    assert data[0]["digests"] == ["mini-2024-03-18"]
+    assert data[0]["read"] is False and data[0]["starred"] is False
+
+
+def test_search_human_table_and_prefix(imported):
+    proc = run("search", "diffus", db=imported)
+    assert proc.returncode == 0, err(proc)
+    assert "2403.00001" in out(proc) and "2403.00002" not in out(proc)
+    assert "1 shown of 1" in out(proc)
+
+
+def test_search_limit_and_exclusion(imported):
+    proc = run("search", "model", "-diffusion", "--json", db=imported)
+    ids = [d["id"] for d in json.loads(out(proc))]
+    assert ids == ["2403.00003"]
+    proc = run("search", "arxiv OR", "--limit", "0", db=imported)
+    assert proc.returncode == 2 and "Traceback" not in err(proc)
+
+
+def test_malformed_query_is_one_line(imported):
+    proc = run("search", '"unbalanced', db=imported)
+    assert proc.returncode == 2
+    lines = err(proc).strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tui-digest:")
+
+
+def test_export_all_markdown_reproduces_listing(imported):
+    proc = run("export", db=imported)
+    assert proc.returncode == 0, err(proc)
+    text = out(proc)
+    assert text.startswith("# 摘要\n")
+    assert [line.split("]")[0] for line in text.splitlines() if line.startswith("[^")] == [
+        "[^1",
+        "[^2",
+        "[^3",
+    ]
+    assert "Efficient Sampling for Diffusion Models" in text
+
+
+def test_export_ids_and_json_matches_search_objects(imported):
+    proc = run("export", "--ids", "2403.00003,2403.00001", "--format", "json", db=imported)
+    assert proc.returncode == 0, err(proc)
+    data = json.loads(out(proc))
+    # listing order, not the order given
+    assert [d["id"] for d in data] == ["2403.00001", "2403.00003"]
+    searched = json.loads(out(run("search", "2403.00001", "--json", db=imported)))
+    assert data[0] == searched[0]
+
+
+def test_export_unknown_id_and_digest_are_errors(imported):
+    proc = run("export", "--ids", "9999.99999", db=imported)
+    assert proc.returncode == 2 and "9999.99999" in err(proc)
+    proc = run("export", "--digest", "nope", db=imported)
+    assert proc.returncode == 2 and "nope" in err(proc)
+
+
+def test_export_to_file_refuses_overwrite_without_force(imported, tmp_path):
+    target = tmp_path / "out.bib"
+    proc = run("export", "--format", "bibtex", "-o", str(target), db=imported)
+    assert proc.returncode == 0, err(proc)
+    assert target.read_text().count("@misc{") == 3
+    target.write_text("precious")
+    proc = run("export", "-o", str(target), db=imported)
+    assert proc.returncode == 2 and "Traceback" not in err(proc)
+    assert target.read_text() == "precious"
+    proc = run("export", "-o", str(target), "--force", db=imported)
+    assert proc.returncode == 0
+    assert target.read_text().startswith("# 摘要")
+
+
+def test_digests_and_stats(imported):
+    proc = run("digests", db=imported)
+    assert proc.returncode == 0
+    assert "mini-2024-03-18" in out(proc) and "2024-03-18" in out(proc)
+    proc = run("stats", db=imported)
+    assert "papers: 3" in out(proc) and str(imported) in out(proc)
+
+
+def test_newer_schema_is_refused_without_traceback(db):
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version = 9999")
+    con.close()
+    before = db.read_bytes()
+    proc = run("stats", db=db)
+    assert proc.returncode == 2 and "newer" in err(proc) and "Traceback" not in err(proc)
+    assert db.read_bytes() == before
+
+
+def test_seed_digest_round_trips_byte_for_byte(db, samples):
+    seed = samples / "seed-digest.md"
+    assert run("import", str(seed), db=db).returncode == 0
+    proc = run("export", db=db)
+    assert proc.returncode == 0, err(proc)
+    assert proc.stdout == seed.read_bytes()
+
+
+def test_python_m_and_console_script_agree(db):
+    script = Path(sys.executable).parent / "tui-digest"
+    if not script.exists():
+        pytest.skip("console script not installed in this environment")
+    env = dict(os.environ, TUI_DIGEST_DB=str(db))
+    proc = subprocess.run([str(script), "--version"], capture_output=True, env=env, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.startswith(b"tui-digest ")
