@@ -222,7 +222,15 @@ def test_samples_detect_and_read(samples, name: str, fmt: str, count: int) -> No
         "digest-cs.LG-2023-03-13-first.md",
         "digest-cs.AI-2023-07-27-pipe-in-title.md",
         "digest-cs.LG-2024-07-15-mixed.md",
+        "digest-empty.md",
     ],
 )
 def test_markdown_samples_detect_as_digest(samples, name: str) -> None:
     assert detect_format((samples / name).read_bytes()) == "digest"
+    assert read_path(samples / name).format == "digest"
+
+
+def test_seed_digest_reads_through_read_document(samples) -> None:
+    result = read_document((samples / "seed-digest.md").read_bytes(), source="seed-digest.md")
+    assert result.format == result.digest.kind == "digest"
+    assert len(result.digest.papers) == 8

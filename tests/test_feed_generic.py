@@ -1,0 +1,141 @@
+"""Any other RSS/Atom feed: items keyed by the arXiv id in their link or guid."""
+
+from __future__ import annotations
+
+from tui_digest.core.generic_feed import read_generic_feed
+from tui_digest.core.readers import read_document
+from tui_digest.core.sanitize import is_safe_url
+
+
+def rss(items: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>\n'
+        "<title>Lab reading list</title><link>https://lab.example/</link>\n"
+        f"{items}</channel></rss>"
+    ).encode()
+
+
+def entry(
+    link: str,
+    *,
+    title: str = "A paper",
+    guid: str = "",
+    desc: str = "Summary.",
+    date: str = "Mon, 18 Mar 2024 10:00:00 +0000",
+    extra: str = "",
+) -> str:
+    parts = [f"<title>{title}</title>" if title else "", f"<link>{link}</link>" if link else ""]
+    parts.append(f"<guid>{guid}</guid>" if guid else "")
+    parts.append(f"<description>{desc}</description>")
+    parts.append(f"<pubDate>{date}</pubDate>" if date else "")
+    return "<item>" + "".join(parts) + extra + "</item>\n"
+
+
+def test_rss_item_fields() -> None:
+    data = rss(
+        entry(
+            "https://arxiv.org/pdf/2403.10056v2.pdf",
+            title="Scaling &amp; Things",
+            desc="&lt;p&gt;We &lt;em&gt;show&lt;/em&gt; x &amp;lt; y.&lt;/p&gt;"
+            "&lt;p&gt;Second.&lt;/p&gt;",
+            extra="<dc:creator>Ann Lee and Bo Chen</dc:creator><category>cs.LG</category>"
+            "<category>ML</category>",
+        )
+    )
+    result = read_generic_feed(data, source="https://lab.example/feed.xml")
+    assert result.problems == []
+    paper = result.digest.papers[0]
+    assert (paper.id, paper.version) == ("2403.10056", "v2")
+    assert paper.url == "https://arxiv.org/pdf/2403.10056v2.pdf"
+    assert paper.title_en == "Scaling & Things"
+    assert paper.abstract_en == "We show x < y.\n\nSecond."
+    assert paper.authors == ["Ann Lee", "Bo Chen"]
+    assert paper.categories == ["cs.LG", "ML"]
+    assert paper.published == "2024-03-18"
+    assert paper.announce_type == ""
+    assert result.digest.kind == result.format == "feed"
+    assert (result.digest.name, result.digest.date) == ("feed", "2024-03-18")
+
+
+def test_atom_entry_with_html_title_and_content() -> None:
+    data = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Blog</title><id>urn:blog</id>
+<updated>2024-05-01T12:00:00Z</updated>
+<entry><title type="html">On &lt;i&gt;attention&lt;/i&gt;</title><id>urn:1</id>
+<link rel="alternate" href="https://export.arxiv.org/abs/1706.03762v7"/>
+<author><name>A. Writer</name></author><updated>2024-05-01T12:00:00Z</updated>
+<content type="html">&lt;div&gt;Body &lt;script&gt;alert(1)&lt;/script&gt;text&lt;/div&gt;</content>
+</entry></feed>"""
+    result = read_document(data, source="blog.atom")
+    assert result.format == "feed"
+    paper = result.digest.papers[0]
+    assert (paper.id, paper.version, paper.title_en) == ("1706.03762", "v7", "On attention")
+    assert paper.abstract_en == "Body text"
+    assert paper.authors == ["A. Writer"]
+    assert result.digest.name == "blog"
+
+
+def test_items_without_an_arxiv_id_are_skipped_with_a_reason() -> None:
+    data = rss(
+        entry("https://arxiv.org/abs/2403.00001")
+        + entry("https://lab.example/news/party", title="Lab party")
+        + entry("", title="", desc="no link at all")
+    )
+    result = read_generic_feed(data, source="lab.xml")
+    assert [p.id for p in result.digest.papers] == ["2403.00001"]
+    messages = [p.message for p in result.problems]
+    assert any(
+        m.startswith("entry 2: 'Lab party': no arXiv id") and "keyed by arXiv id" in m
+        for m in messages
+    )
+    assert any(m.startswith("entry 3: untitled item: no arXiv id") for m in messages)
+    assert all(p.line > 0 for p in result.problems)
+
+
+def test_links_of_other_schemes_are_stored_verbatim() -> None:
+    data = rss(
+        entry("javascript:alert(1)", guid="oai:arXiv.org:2403.00001v1")
+        + entry("file:///etc/passwd", guid="https://arxiv.org/abs/2403.00002")
+        + entry("data:text/html,<b>x</b>".replace("<", "&lt;").replace(">", "&gt;"))
+        + entry("file:///home/me/2403.00004.pdf")
+    )
+    result = read_generic_feed(data)
+    urls = {p.id: p.url for p in result.digest.papers}
+    assert set(urls) == {"2403.00001", "2403.00002"}
+    assert urls["2403.00001"] == "javascript:alert(1)"
+    # feedparser tidies the slashes of a file: URI; the scheme is what matters.
+    assert urls["2403.00002"].startswith("file:") and "etc/passwd" in urls["2403.00002"]
+    assert not any(is_safe_url(u) for u in urls.values())
+    assert len([p for p in result.problems if "no arXiv id" in p.message]) == 2
+
+
+def test_missing_title_date_and_duplicates() -> None:
+    data = rss(
+        entry("https://arxiv.org/abs/2403.00001", title="")
+        + entry("https://arxiv.org/abs/2403.00002", date="")
+        + entry("https://arxiv.org/abs/2403.00001v2", title="Again")
+    )
+    result = read_generic_feed(data)
+    assert [p.id for p in result.digest.papers] == ["2403.00001", "2403.00002"]
+    messages = [p.message for p in result.problems]
+    assert "entry 1: 2403.00001: no title" in messages
+    assert "entry 2: 2403.00002: no date" in messages
+    assert any(m.startswith("entry 3: duplicate arXiv id 2403.00001") for m in messages)
+
+
+def test_hostile_sizes_are_capped() -> None:
+    huge_title = "T" * 50_000
+    authors = ", ".join(f"Author {i}" for i in range(5_000))
+    data = rss(
+        entry(
+            "https://arxiv.org/abs/2403.00001",
+            title=huge_title,
+            desc="x " * 100_000,
+            extra=f"<dc:creator>{authors}</dc:creator>",
+        )
+    )
+    paper = read_generic_feed(data).digest.papers[0]
+    assert len(paper.title_en) <= 2_000
+    assert len(paper.abstract_en) <= 20_000
+    assert len(paper.authors) <= 1_000
