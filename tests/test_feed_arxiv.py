@@ -264,3 +264,46 @@ def test_unknown_announce_type_is_reported() -> None:
 
 def test_explicit_name_wins() -> None:
     assert read_arxiv_feed(rss2(item()), name="my-name").digest.name == "my-name"
+
+
+def test_arxiv_api_atom_response() -> None:
+    # The export API's Atom: versioned abs ids, hard-wrapped title and summary.
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <title type="html">ArXiv Query: search_query=all:tuning</title>
+  <id>http://arxiv.org/api/cHxbiOdZaP56ODnBPIenZhzg5f8</id>
+  <updated>2024-03-19T00:00:00-04:00</updated>
+  <entry>
+    <id>http://arxiv.org/abs/2403.10056v1</id>
+    <published>2024-03-15T06:54:15Z</published>
+    <title>Don't Half-listen: Capturing Key-part Information in Continual
+  Instruction Tuning</title>
+    <summary>  Instruction tuning for large language models can drive them to
+produce results consistent with human goals.
+
+Second paragraph.
+</summary>
+    <author><name>Yiquan Wu</name></author>
+    <author><name>Yifei Liu</name><arxiv:affiliation>ZJU</arxiv:affiliation></author>
+    <link href="http://arxiv.org/abs/2403.10056v1" rel="alternate" type="text/html"/>
+    <link title="pdf" href="http://arxiv.org/pdf/2403.10056v1" rel="related"/>
+    <arxiv:primary_category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
+    <category term="cs.AI" scheme="http://arxiv.org/schemas/atom"/>
+    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
+  </entry>
+</feed>"""
+    result = read_document(data, source="https://export.arxiv.org/api/query?x=1")
+    assert result.format == "arxiv"
+    paper = result.digest.papers[0]
+    assert (paper.id, paper.version) == ("2403.10056", "v1")
+    assert paper.title_en == (
+        "Don't Half-listen: Capturing Key-part Information in Continual Instruction Tuning"
+    )
+    assert paper.abstract_en == (
+        "Instruction tuning for large language models can drive them to produce results "
+        "consistent with human goals.\n\nSecond paragraph."
+    )
+    assert paper.categories == ["cs.CL", "cs.AI"]
+    assert paper.authors == ["Yiquan Wu", "Yifei Liu"]
+    assert paper.published == "2024-03-15"
+    assert paper.url == "http://arxiv.org/abs/2403.10056v1"

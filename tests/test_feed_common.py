@@ -161,6 +161,13 @@ def test_byte_order_marks(codec: str) -> None:
     assert result.digest.papers[0].title_en == "标题 ü"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(codec: str) -> None:
+    text = rss(ITEM.format(title="标题", body="b"), decl='<?xml version="1.0" encoding="utf-16"?>')
+    result = read_document(text.encode(codec), format="feed")
+    assert result.digest.papers[0].title_en == "标题"
+
+
 def test_declared_latin1() -> None:
     text = rss(
         ITEM.format(title="Café résumé", body="b"),

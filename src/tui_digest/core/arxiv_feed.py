@@ -94,6 +94,17 @@ def split_abstract_header(text: str) -> tuple[str, dict[str, str]]:
     }
 
 
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n\s*")
+
+
+def unwrap(text: str) -> str:
+    """Join hard-wrapped lines (the arXiv API wraps abstracts); keep paragraph breaks."""
+    if "\n" not in text:
+        return text.strip()
+    paragraphs = _PARAGRAPH_BREAK_RE.split(text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+
+
 def _categories(entry: Any, title_category: str) -> list[str]:
     cats: list[str] = []
     primary = entry.get("arxiv_primary_category")
@@ -121,6 +132,7 @@ def paper_from_entry(entry: Any, fallback_date: str = "") -> tuple[Paper | None,
     summary = entry_summary(entry)
     abstract = html_to_text(summary) if looks_like_html(summary) else summary.strip()
     abstract, from_header = split_abstract_header(abstract)
+    abstract = unwrap(abstract)
 
     link = clean_line(entry_link(entry))
     guid = clean_line(str(entry.get("id", "") or ""))

@@ -86,6 +86,10 @@ def decode_document(data: bytes) -> Decoded:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return Decoded(data[len(bom) :].decode(codec, errors="replace"), codec)
+    if data.startswith((b"<\x00?\x00", b"<\x00r\x00", b"<\x00f\x00")):
+        return Decoded(data.decode("utf-16-le", errors="replace"), "utf-16-le")
+    if data.startswith((b"\x00<\x00?", b"\x00<\x00r", b"\x00<\x00f")):
+        return Decoded(data.decode("utf-16-be", errors="replace"), "utf-16-be")
     declared = _declared_encoding(data)
     if declared in _GB_FAMILY:
         declared = "gb18030"  # a superset: GBK/GB2312 labels are routinely wrong
