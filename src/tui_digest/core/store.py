@@ -171,7 +171,7 @@ class Store:
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
                 schema.migrate(conn)
-            except sqlite3.Error as exc:
+            except Exception as exc:  # re-raised: a failed migration must not look like success
                 store.close()
                 raise CacheError(f"{path}: cannot prepare the cache: {exc}") from exc
         return store

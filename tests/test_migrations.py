@@ -1,0 +1,121 @@
+"""Schema versions: forward migrations, and refusing a cache from a newer tui-digest."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core import schema
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import CacheError, Store
+
+
+def make_v1(path: Path) -> None:
+    """A cache as the first release wrote it: tables and data, no search index."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(conn, target=1)
+    key = schema.sort_key("2024-03-01", 1, 1)
+    conn.execute(
+        "INSERT INTO digests(pk, name, date, count) VALUES (1, 'old-digest', '2024-03-01', 1)"
+    )
+    conn.execute(
+        "INSERT INTO papers(pk, id, title_en, abstract_zh, authors, categories, category, "
+        "sort_key, list_date, list_ref, read) VALUES (1, '2401.00001', 'Diffusion of Ideas', "
+        "'关于遗忘的研究', ?, '[\"cs.AI\"]', 'cs.AI', ?, '2024-03-01', 1, 1)",
+        (json.dumps(["Ann Lee"]), key),
+    )
+    conn.execute("INSERT INTO membership(digest, ref, paper) VALUES (1, 1, 1)")
+    conn.close()
+
+
+def test_versions_are_a_list_of_functions():
+    assert schema.SCHEMA_VERSION == len(schema.MIGRATIONS) >= 2
+
+
+def test_fresh_cache_is_at_current_version(tmp_path):
+    with Store.open(tmp_path / "c.db") as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION
+
+
+def test_v1_cache_is_migrated_and_keeps_data_and_state(tmp_path):
+    db = tmp_path / "c.db"
+    make_v1(db)
+    with sqlite3.connect(db) as conn:
+        assert schema.user_version(conn) == 1
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone()
+    with Store.open(db) as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION
+        rec = s.get_paper("2401.00001")
+        assert rec.read and rec.digests == ["old-digest"]
+        # The search index was built from the existing papers.
+        assert s.count("diffus") == 1 and s.count("遗忘") == 1 and s.count("au:lee") == 1
+        # And the migrated cache takes new imports normally.
+        s.import_digest(Digest("new", date="2024-03-02", papers=[Paper(id="2401.00002")]))
+        assert [r.id for r in s.search()] == ["2401.00002", "2401.00001"]
+
+
+def test_v0_empty_database_is_initialised(tmp_path):
+    db = tmp_path / "c.db"
+    sqlite3.connect(db).close()  # an empty file at user_version 0
+    with Store.open(db) as s:
+        assert s.is_empty() and s.stats()["schema"] == schema.SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused_and_file_untouched(tmp_path):
+    db = tmp_path / "c.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE papers (x)")
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(CacheError) as err:
+            Store.open(db, readonly=readonly)
+        msg = str(err.value)
+        assert "newer tui-digest" in msg and "schema 99" in msg
+        assert f"knows {schema.SCHEMA_VERSION}" in msg and "not modified" in msg
+    assert db.read_bytes() == before
+    assert not Path(str(db) + "-wal").exists()
+
+
+def test_foreign_database_is_refused(tmp_path):
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE something_else (x)")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    with pytest.raises(CacheError, match="not a tui-digest cache"):
+        Store.open(db)
+    assert db.read_bytes() == before
+
+
+def test_readonly_open_of_old_schema_asks_for_upgrade(tmp_path):
+    db = tmp_path / "c.db"
+    make_v1(db)
+    with pytest.raises(CacheError, match="needs an upgrade"):
+        Store.open(db, readonly=True)
+    with sqlite3.connect(db) as conn:
+        assert schema.user_version(conn) == 1
+
+
+def test_migration_failure_rolls_back(tmp_path, monkeypatch):
+    db = tmp_path / "c.db"
+    make_v1(db)
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [schema.MIGRATIONS[0], broken])
+    with pytest.raises(CacheError, match="boom"):
+        Store.open(db)
+    with sqlite3.connect(db) as conn:
+        assert schema.user_version(conn) == 1
+        assert not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'half_done'"
+        ).fetchone()

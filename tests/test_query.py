@@ -1,0 +1,262 @@
+"""The query language: parsing, errors, and what each feature finds in a real cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.query import QueryError, parse_query
+from tui_digest.core.search_tokens import index_text, query_tokens, tokens
+from tui_digest.core.store import Store
+
+PAPERS = [
+    Paper(
+        id="2403.10001", version="v1", title_en="Diffusion Models for Graph Generation",
+        title_zh="用于图生成的扩散模型", summary_zh="提出一种新的扩散模型。",
+        abstract_en="We study score-based diffusion on graphs.",
+        abstract_zh="我们研究图上的扩散模型，缓解灾难性遗忘。",
+        authors=["Wei Zhang", "Anna Smith"], categories=["cs.LG", "cs.AI"],
+        announce_type="new",
+    ),
+    Paper(
+        id="2403.10002", version="v2", title_en="Large Language Models Forget",
+        title_zh="大型语言模型会遗忘", summary_zh="研究遗忘问题。",
+        abstract_en="Catastrophic forgetting in large language models is measured.",
+        abstract_zh="我们测量大型语言模型中的灾难性遗忘。",
+        authors=["Li Wang"], categories=["cs.CL"], announce_type="replace",
+    ),
+    Paper(
+        id="2403.10003", version="v1", title_en="Robot Control with Reinforcement Learning",
+        title_zh="强化学习机器人控制", summary_zh="机器人控制。",
+        abstract_en="A policy for robot arms; no language model involved.",
+        abstract_zh="机械臂的策略。",
+        authors=["Maria Garcia"], categories=["cs.RO", "cs.LG"], announce_type="cross",
+    ),
+    Paper(
+        id="hep-th/9901001", version="v3", title_en="Strings and Branes",
+        title_zh="弦与膜", abstract_en="An old style identifier: language of branes.",
+        authors=["Ed Witten"], categories=["hep-th"], announce_type="replace-cross",
+        published="1999-01-05",
+    ),
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store.open(tmp_path / "q.db")
+    s.import_digest(Digest("march-01", date="2024-03-01", papers=PAPERS[:2]))
+    s.import_digest(Digest("march-05", date="2024-03-05", papers=PAPERS[2:3]))
+    s.import_digest(Digest("feed", date="", kind="feed", papers=PAPERS[3:]))
+    yield s
+    s.close()
+
+
+def found(store: Store, query: str, **kw: object) -> list[str]:
+    rows = store.search(query, **kw)
+    assert store.count(query, **kw) == len(rows)
+    assert store.list_ids(query, **kw) == [r.rowid for r in rows]
+    return [r.id for r in rows]
+
+
+# --- Tokeniser -----------------------------------------------------------------------
+
+
+def test_tokens_latin_words_lowercased_and_split_on_punctuation():
+    assert tokens("Score-based DIFFUSION_models, v2!") == ["score", "based", "diffusion",
+                                                          "models", "v2"]
+
+
+def test_tokens_cjk_bigrams_plus_last_char():
+    assert tokens("遗忘机制") == ["遗忘", "忘机", "机制", "制"]
+    assert tokens("图") == ["图"]
+    assert tokens("GPT模型好") == ["gpt", "模型", "型好", "好"]
+
+
+def test_tokens_fullwidth_normalised():
+    assert tokens("ＧＰＴ４") == ["gpt4"]
+
+
+def test_query_tokens_single_cjk_is_prefix_and_runs_are_bigrams():
+    assert query_tokens("模") == [("模", True)]
+    assert query_tokens("灾难性") == [("灾难", False), ("难性", False)]
+    assert query_tokens("diffus") == [("diffus", True)]
+
+
+def test_index_text_joins_fields():
+    assert index_text("A b", "模型") == "a b 模型 型"
+
+
+# --- Words, prefixes, CJK ------------------------------------------------------------
+
+
+def test_empty_query_lists_everything_newest_first(store):
+    assert found(store, "") == ["2403.10003", "2403.10001", "2403.10002", "hep-th/9901001"]
+
+
+def test_bare_words_all_must_match_any_field(store):
+    assert found(store, "language") == ["2403.10003", "2403.10002", "hep-th/9901001"]
+    assert found(store, "language forgetting") == ["2403.10002"]
+    assert found(store, "LANGUAGE Catastrophic") == ["2403.10002"]
+
+
+def test_word_prefix(store):
+    assert found(store, "diffus") == ["2403.10001"]
+    assert found(store, "forg") == ["2403.10002"]
+    assert found(store, "d") == ["2403.10001"]  # diffusion (only paper with a d-word)
+
+
+def test_prefix_is_start_of_word_not_infix(store):
+    assert found(store, "iffusion") == []
+
+
+def test_chinese_two_char_word_anywhere(store):
+    assert found(store, "遗忘") == ["2403.10001", "2403.10002"]
+    assert found(store, "模型") == ["2403.10001", "2403.10002"]
+    assert found(store, "机器") == ["2403.10003"]
+
+
+def test_chinese_single_char_prefix_including_end_of_run(store):
+    assert found(store, "膜") == ["hep-th/9901001"]  # last character of 弦与膜
+    assert found(store, "忘") == ["2403.10001", "2403.10002"]
+
+
+def test_chinese_longer_word_is_contiguous(store):
+    assert found(store, "灾难性遗忘") == ["2403.10001", "2403.10002"]
+    assert found(store, "大型语言模型") == ["2403.10002"]
+    assert found(store, "语言大型") == []
+
+
+def test_abstracts_are_searched(store):
+    assert found(store, "机械臂") == ["2403.10003"]
+    assert found(store, "score") == ["2403.10001"]
+
+
+# --- Phrases, exclusions, qualifiers ------------------------------------------------------
+
+
+def test_exact_phrase(store):
+    assert found(store, '"language models"') == ["2403.10002"]
+    assert found(store, '"models language"') == []
+    assert found(store, '"language model"') == ["2403.10003"]  # exact: not a prefix
+
+
+def test_exclusion(store):
+    assert found(store, "language -forgetting") == ["2403.10003", "hep-th/9901001"]
+    assert found(store, '-"language models"') == ["2403.10003", "2403.10001", "hep-th/9901001"]
+    assert found(store, "-模型") == ["2403.10003", "hep-th/9901001"]
+    assert found(store, "-language -diffusion") == []
+
+
+def test_field_qualifiers(store):
+    assert found(store, "ti:graph") == ["2403.10001"]
+    assert found(store, "abs:graph") == ["2403.10001"]
+    assert found(store, "ti:language") == ["2403.10002"]
+    assert found(store, "au:zhang") == ["2403.10001"]
+    assert found(store, "au:smith au:anna") == ["2403.10001"]
+    assert found(store, "cat:cs.LG") == ["2403.10003", "2403.10001"]
+    assert found(store, "cat:hep-th") == ["hep-th/9901001"]
+    assert found(store, "-cat:cs.LG") == ["2403.10002", "hep-th/9901001"]
+    assert found(store, 'ti:"language models"') == ["2403.10002"]
+    assert found(store, "ti:遗忘") == ["2403.10002"]
+
+
+def test_id_qualifier(store):
+    assert found(store, "id:2403.10002") == ["2403.10002"]
+    assert found(store, "id:2403.10002v2") == ["2403.10002"]
+    assert found(store, "id:2403") == ["2403.10003", "2403.10001", "2403.10002"]
+    assert found(store, "id:hep-th/9901001") == ["hep-th/9901001"]
+
+
+def test_is_filters(store):
+    pk = store.get_paper("2403.10002").rowid
+    store.set_read([pk])
+    store.set_starred([store.get_paper("2403.10003").rowid])
+    assert found(store, "is:read") == ["2403.10002"]
+    assert found(store, "is:unread") == ["2403.10003", "2403.10001", "hep-th/9901001"]
+    assert found(store, "is:starred") == ["2403.10003"]
+    assert found(store, "-is:starred language") == ["2403.10002", "hep-th/9901001"]
+    assert found(store, "is:unread 遗忘") == ["2403.10001"]
+
+
+def test_type_filters(store):
+    assert found(store, "type:new") == ["2403.10001"]
+    assert found(store, "type:replace") == ["2403.10002", "hep-th/9901001"]
+    assert found(store, "type:cross") == ["2403.10003", "hep-th/9901001"]
+    assert found(store, "type:replace-cross") == ["hep-th/9901001"]
+    assert found(store, "-type:new") == ["2403.10003", "2403.10002", "hep-th/9901001"]
+
+
+def test_date_filters(store):
+    assert found(store, "date:2024-03") == ["2403.10003", "2403.10001", "2403.10002"]
+    assert found(store, "date:2024-03-05") == ["2403.10003"]
+    assert found(store, "date:2024-03-01..2024-03-04") == ["2403.10001", "2403.10002"]
+    assert found(store, "date:1999") == ["hep-th/9901001"]  # no digest date: published
+    assert found(store, "date:..2000") == ["hep-th/9901001"]
+    assert found(store, "date:2024-03-02..") == ["2403.10003"]
+    assert found(store, "-date:2024-03-01 language") == ["2403.10003", "hep-th/9901001"]
+    assert found(store, "date:2024-03 遗忘") == ["2403.10001", "2403.10002"]
+
+
+def test_digest_filter_with_query(store):
+    assert found(store, "", digest="march-01") == ["2403.10001", "2403.10002"]
+    assert found(store, "遗忘", digest="march-01") == ["2403.10001", "2403.10002"]
+    assert found(store, "-diffusion", digest="march-01") == ["2403.10002"]
+    assert found(store, "type:new", digest="march-05") == []
+    assert found(store, "", digest="no-such") == []
+
+
+def test_search_paging(store):
+    assert [r.id for r in store.search("", limit=2, offset=1)] == ["2403.10001", "2403.10002"]
+
+
+def test_punctuation_only_words_are_ignored(store):
+    assert store.count("- +++ ...") == 4
+
+
+def test_reindex_rebuilds_identical_results(store):
+    before = {q: found(store, q) for q in ("language", "遗忘", "ti:graph", "type:cross")}
+    store._conn().execute("INSERT INTO search(search) VALUES ('delete-all')")
+    assert store.count("language") == 0
+    assert store.reindex() == 4
+    assert {q: found(store, q) for q in before} == before
+
+
+# --- Parser and errors -----------------------------------------------------------------
+
+
+def test_parse_structure():
+    q = parse_query('ti:"a b" -au:c is:starred type:new date:2024')
+    assert [(t.text, t.field, t.phrase, t.negated) for t in q.terms] == [
+        ("a b", "ti", True, False), ("c", "au", False, True)]
+    assert q.starred is True and q.types == [("new", False)] and len(q.dates) == 1
+    assert parse_query("   ").is_empty
+
+
+def test_unknown_qualifier_is_text():
+    q = parse_query("foo:bar")
+    assert [t.text for t in q.terms] == ["foo:bar"] and q.terms[0].field is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('"unclosed phrase', "unbalanced quote"),
+        ('ti:"oops', "unbalanced quote"),
+        ("is:unknown", 'unknown is: value "unknown"'),
+        ("type:old", 'unknown type: value "old"'),
+        ("date:2024-13", 'bad date "2024-13"'),
+        ("date:2024-02-30", 'bad date "2024-02-30"'),
+        ("date:yesterday", 'bad date "yesterday"'),
+        ("date:2024-03-05..2024-03-01", "ends before it starts"),
+        ("date:..", 'bad date ".."'),
+        ("ti:", "needs a value"),
+        ("is:", "needs a value"),
+    ],
+)
+def test_malformed_queries_have_clear_messages(text, message, store):
+    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        parse_query(text)
+    with pytest.raises(QueryError):
+        store.count(text)
