@@ -274,12 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_optional(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Subcommands that live with their feature (fetch, sources, translate)."""
-    try:
-        from tui_digest.fetch.commands import register
-    except ModuleNotFoundError as exc:  # TEMPORARY until the fetch layer lands
-        if exc.name != "tui_digest.fetch.commands":
-            raise
-        return
+    from tui_digest.fetch.commands import register
+
     register(sub, common)
 
 
