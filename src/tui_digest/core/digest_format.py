@@ -114,7 +114,7 @@ def _cell_unescape(text: str) -> str:
 
 
 def _escape_field_line(line: str) -> str:
-    return line
+    return "\\" + line if _LINE_NEEDS_ESCAPE_RE.fullmatch(line) else line
 
 
 def _unescape_field_line(line: str) -> str:

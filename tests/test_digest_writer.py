@@ -1,0 +1,126 @@
+"""The digest writer: canonical layout, byte-exact rewrites, escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core.digest_format import read_digest, write_digest
+from tui_digest.core.model import Paper
+
+FIXTURE = Path(__file__).parent / "fixtures" / "digests" / "canonical-3.md"
+
+# Every real sample is in the canonical layout, so each one is rewritten byte for byte.
+EXACT = [
+    "seed-digest.md",
+    "digest-cs.LG-2024-02-06-large.md",
+    "digest-cs.AI-2024-02-05-rss-links.md",
+    "digest-cs.AI-2023-07-27-pipe-in-title.md",
+    "digest-cs.LG-2024-07-15-mixed.md",
+    "digest-cs.LG-2023-03-13-first.md",
+    "digest-empty.md",
+]
+
+
+@pytest.mark.parametrize("name", EXACT)
+def test_real_samples_rewrite_byte_for_byte(samples, name):
+    data = (samples / name).read_bytes()
+    papers = read_digest(data, source=name).digest.papers
+    assert write_digest(papers) == data.decode("utf-8")
+
+
+def test_own_fixture_rewrites_byte_for_byte():
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert write_digest(read_digest(text).digest.papers) == text
+
+
+def test_empty_digest_layout():
+    assert write_digest([]) == (
+        "# 摘要\n\n| Ref | Title | Summary |\n| --- | --- | --- |\n\n\n# 详细\n\n\n\n"
+    )
+
+
+def test_canonical_layout_of_a_plain_paper():
+    paper = Paper(
+        id="2403.10056",
+        url="https://arxiv.org/abs/2403.10056",
+        title_en="Title",
+        title_zh="标题",
+        summary_zh="总结。",
+        abstract_en="Abstract.",
+        abstract_zh="摘要。",
+    )
+    link = "https://arxiv.org/abs/2403.10056"
+    assert write_digest([paper]) == (
+        "# 摘要\n\n| Ref | Title | Summary |\n| --- | --- | --- |\n"
+        f"| [^1] | [Title]({link}) | 总结。 |\n\n# 详细\n\n"
+        f"[^1]: 标题\n\n    Title\n\n    [{link}]({link})\n\n    总结。\n\n    \n\n"
+        "    摘要。\n\n    Abstract.\n    \n\n"
+    )
+
+
+def test_refs_are_renumbered_in_the_given_order():
+    papers = read_digest(FIXTURE.read_text(encoding="utf-8")).digest.papers
+    text = write_digest(reversed(papers))
+    assert text.index("| [^1] | [Linked via RSS]") < text.index("| [^3] | [Pipes")
+    assert "[^1]: 标题三\n" in text and "[^3]: 标题一\n" in text
+    again = read_digest(text).digest.papers
+    assert [p.id for p in again] == [p.id for p in reversed(papers)]
+
+
+def test_structured_fields_are_written_without_extras():
+    paper = Paper(
+        id="hep-th/9901001",
+        version="v3",
+        url="http://arxiv.org/abs/hep-th/9901001",
+        title_en="Strings",
+        categories=["hep-th", "math.GT"],
+        announce_type="updated",
+    )
+    text = write_digest([paper])
+    assert "    Strings. (arXiv:hep-th/9901001v3 [hep-th] UPDATED)\n" in text
+    assert "| [^1] | [Strings.](http://arxiv.org/abs/hep-th/9901001) |  |" in text
+    new = Paper(id="2401.00001", version="v2", announce_type="replace-cross", abstract_en="A.")
+    text = write_digest([new])
+    assert "    arXiv:2401.00001v2 Announce Type: replace-cross  Abstract: A.\n" in text
+    assert "[https://arxiv.org/abs/2401.00001](https://arxiv.org/abs/2401.00001)" in text
+
+
+def test_stale_extras_are_not_reused():
+    papers = read_digest(FIXTURE.read_text(encoding="utf-8")).digest.papers
+    old = papers[1]
+    old.version, old.announce_type = "v3", "new"
+    (again,) = read_digest(write_digest([old])).digest.papers
+    assert (again.version, again.announce_type, again.categories) == ("v3", "new", ["cs.AI"])
+    assert again.title_en == "An Old Title"
+
+
+def test_escaping_in_cells_and_paragraphs():
+    paper = Paper(
+        id="2403.10056",
+        title_en="A | B ](x) \\ end\\",
+        summary_zh="含 | 和 \\| 的总结",
+        abstract_en="line one\n\nline three\n\\\n  indented",
+    )
+    text = write_digest([paper])
+    row = text.split("\n")[4]
+    assert row == (
+        "| [^1] | [A \\| B \\](x) \\ end\\\\](https://arxiv.org/abs/2403.10056)"
+        " | 含 \\| 和 \\\\\\| 的总结 |"
+    )
+    assert "    line one\n    \\\n    line three\n    \\\\\n      indented\n    \n" in text
+    (back,) = read_digest(text).digest.papers
+    assert (back.title_en, back.summary_zh, back.abstract_en) == (
+        paper.title_en,
+        paper.summary_zh,
+        paper.abstract_en,
+    )
+
+
+def test_table_only_paper_reads_escaped_cells_back():
+    paper = Paper(id="2403.10056", title_en="A | B ](x) \\", summary_zh="x | y")
+    text = write_digest([paper])
+    table_only = text[: text.index("[^1]: ")]
+    (back,) = read_digest(table_only).digest.papers
+    assert (back.title_en, back.summary_zh) == (paper.title_en, paper.summary_zh)
