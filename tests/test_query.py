@@ -149,6 +149,16 @@ def test_exclusion(store):
     assert found(store, "-language -diffusion") == []
 
 
+def test_exclusion_only_with_filters_and_paging(store):
+    store.set_read([store.get_paper("2403.10003").rowid])
+    assert found(store, "-diffusion is:unread") == ["2403.10002", "hep-th/9901001"]
+    assert found(store, "-遗忘 date:2024-03") == ["2403.10003"]
+    assert found(store, "-type:new -type:cross") == ["2403.10002"]
+    assert [r.id for r in store.search("-diffusion", limit=2, offset=1)] == [
+        "2403.10002", "hep-th/9901001"]
+    assert store.search("-diffusion", limit=5, offset=3) == []
+
+
 def test_field_qualifiers(store):
     assert found(store, "ti:graph") == ["2403.10001"]
     assert found(store, "abs:graph") == ["2403.10001"]

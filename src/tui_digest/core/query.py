@@ -17,10 +17,9 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           (ti:"graph neural", -au:smith, id:2403.10056)
     is:unread is:read is:starred   (-is:starred: not starred)
     type:new type:cross type:replace type:replace-cross type:updated
-                          type:replace means any replacement, so it also
-                          matches replace-cross; type:cross means the
-                          "cross" announcement only... and also replace-cross
-                          (it is a cross-list too). type:replace-cross is exact.
+                          replace-cross is both a replacement and a cross-list,
+                          so type:replace and type:cross also match it;
+                          type:replace-cross matches only it
     date:2024  date:2024-03  date:2024-03-18  date:2024-03-01..2024-03-31
     date:2024-03..  date:..2024-02
                           the paper's listing date: the date of the newest
@@ -199,11 +198,21 @@ def fts_term(term: Term) -> str:
 
 @dataclass(slots=True)
 class Plan:
-    """SQL for one query: `ids_sql` yields paper pks in listing order."""
+    """SQL for one query: `ids_sql` yields paper pks in listing order.
+
+    A query that only excludes (`-word`, no positive word) is answered as a
+    difference instead, because SQLite would otherwise materialise every match
+    of the excluded word: `ids_sql` then yields (pk, sort_key) of the base set
+    in order, `exclude_sql` the sort keys to drop, in the same order, and the
+    store walks both; `count_sql` subtracts one count from the other.
+    """
 
     ids_sql: str
     count_sql: str
     params: list[object]
+    exclude_sql: str | None = None
+    exclude_params: list[object] = field(default_factory=list)
+    count_params: list[object] | None = None  # when they differ from `params`
 
 
 def compile_query(q: Query, *, digest: str | None = None) -> Plan:
@@ -270,9 +279,19 @@ def compile_query(q: Query, *, digest: str | None = None) -> Plan:
         return Plan(ids, count, params)
 
     conds = [*where, *flags]
-    if exclude is not None:
-        conds.append("p.sort_key NOT IN (SELECT rowid FROM search WHERE search MATCH ?)")
-        params.append(exclude)
     cond = (" WHERE " + " AND ".join(conds)) if conds else ""
-    ids = f"SELECT p.pk FROM papers p{cond} ORDER BY p.sort_key DESC"
-    return Plan(ids, f"SELECT count(*) FROM papers p{cond}", params)
+    count = f"SELECT count(*) FROM papers p{cond}"
+    if exclude is None:
+        return Plan(f"SELECT p.pk FROM papers p{cond} ORDER BY p.sort_key DESC", count, params)
+    # The excluded set restricted to the base set, in listing order.
+    where_s = [w.replace("p.sort_key", "s.rowid") for w in where]
+    excl_from = "search s CROSS JOIN papers p ON p.sort_key = s.rowid" if flags else "search s"
+    excl = f"FROM {excl_from} WHERE " + " AND ".join(["search MATCH ?", *where_s, *flags])
+    return Plan(
+        ids_sql=f"SELECT p.pk, p.sort_key FROM papers p{cond} ORDER BY p.sort_key DESC",
+        count_sql=f"SELECT ({count}) - (SELECT count(*) {excl})",
+        params=[],
+        count_params=[exclude],
+        exclude_sql=f"SELECT s.rowid {excl} ORDER BY s.rowid DESC",
+        exclude_params=[exclude],
+    )

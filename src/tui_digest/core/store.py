@@ -34,7 +34,7 @@ from tui_digest.core.model import (
     PaperRecord,
 )
 from tui_digest.core.paths import default_db_path
-from tui_digest.core.query import QueryError, compile_query, parse_query
+from tui_digest.core.query import Plan, QueryError, compile_query, parse_query
 
 __all__ = ["CacheError", "QueryError", "Store", "merge_paper"]
 
@@ -169,6 +169,10 @@ class Store:
                 )
         else:
             try:
+                if not exists:
+                    # Rows hold ~2-3 KB of text: with 4 KB pages most would sit
+                    # alone on a page; 16 KB pages pack them.
+                    conn.execute("PRAGMA page_size = 16384")
                 conn.execute("PRAGMA journal_mode=WAL")
                 schema.migrate(conn)
             except Exception as exc:  # re-raised: a failed migration must not look like success
@@ -403,11 +407,32 @@ class Store:
 
     def count(self, query: str = "", *, digest: str | None = None) -> int:
         plan = compile_query(parse_query(query), digest=digest)
-        return int(self._conn().execute(plan.count_sql, plan.params).fetchone()[0])
+        params = plan.params if plan.count_params is None else plan.count_params
+        return int(self._conn().execute(plan.count_sql, params).fetchone()[0])
 
     def list_ids(self, query: str = "", *, digest: str | None = None) -> list[int]:
         plan = compile_query(parse_query(query), digest=digest)
+        if plan.exclude_sql is not None:
+            return self._difference(plan, None)
         return [r[0] for r in self._conn().execute(plan.ids_sql, plan.params)]
+
+    def _difference(self, plan: Plan, stop: int | None) -> list[int]:
+        """The base rows minus the excluded keys; both come sorted by key, descending."""
+        conn = self._conn()
+        assert plan.exclude_sql is not None
+        base = conn.execute(plan.ids_sql, plan.params)
+        excluded = conn.execute(plan.exclude_sql, plan.exclude_params)
+        out: list[int] = []
+        skip = next(excluded, None)
+        for pk, key in base:
+            while skip is not None and skip[0] > key:
+                skip = next(excluded, None)
+            if skip is not None and skip[0] == key:
+                continue
+            out.append(pk)
+            if stop is not None and len(out) >= stop:
+                break
+        return out
 
     def list_rows(self, rowids: Sequence[int]) -> list[ListRow]:
         conn = self._conn()
@@ -428,6 +453,8 @@ class Store:
         self, query: str = "", *, digest: str | None = None, limit: int = 200, offset: int = 0
     ) -> list[ListRow]:
         plan = compile_query(parse_query(query), digest=digest)
+        if plan.exclude_sql is not None:
+            return self.list_rows(self._difference(plan, offset + limit)[offset:])
         ids = [
             r[0]
             for r in self._conn().execute(
