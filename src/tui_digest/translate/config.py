@@ -1,0 +1,234 @@
+"""The [translate] table of the config file (the same file as [fetch] and [[sources]]).
+
+    [translate]
+    enabled = true
+    base_url = "https://api.openai.com/v1"   # any OpenAI-compatible server
+    model = "gpt-4o-mini"
+    api_key_env = "OPENAI_API_KEY"           # the NAME of the variable, never the key
+    concurrency = 2
+    max_papers_per_run = 50
+    after_fetch = false                      # translate new papers after each fetch
+    timeout_seconds = 120                    # per request
+
+The key itself is read from the environment at run time and is never written
+to the config, the cache, logs, error messages or exports. A config that holds
+an `api_key` is refused (without echoing it).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tui_digest.fetch.config import ConfigError, _line_of, load_config
+from tui_digest.fetch.http import HttpOptions
+
+SAMPLE_SECTION = """\
+[translate]
+enabled = true
+base_url = "https://api.openai.com/v1"   # any OpenAI-compatible chat-completions server
+model = "gpt-4o-mini"
+api_key_env = "OPENAI_API_KEY"           # name of the environment variable holding the key
+concurrency = 2                          # requests in flight at once
+max_papers_per_run = 50
+after_fetch = false                      # also translate after each fetch in the reader
+"""
+
+KEYS = frozenset(
+    {
+        "enabled",
+        "base_url",
+        "model",
+        "api_key_env",
+        "concurrency",
+        "max_papers_per_run",
+        "after_fetch",
+        "timeout_seconds",
+    }
+)
+# Names that suggest a secret was pasted into the file.
+_SECRET_KEYS = frozenset({"api_key", "key", "token", "secret", "password", "authorization"})
+_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class NotConfigured(ConfigError):
+    """No usable [translate] table; the message says why, SAMPLE_SECTION says how."""
+
+
+@dataclass(frozen=True, slots=True)
+class TranslateConfig:
+    base_url: str
+    model: str
+    api_key_env: str = ""  # "" = send no Authorization header (local servers)
+    concurrency: int = 2
+    max_papers_per_run: int = 50
+    enabled: bool = False
+    after_fetch: bool = False
+    timeout_seconds: float = 120.0
+    path: Path | None = None  # the file it came from, for messages
+
+    @property
+    def endpoint(self) -> str:
+        base = self.base_url.rstrip("/")
+        return base if base.endswith("/chat/completions") else base + "/chat/completions"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url and self.model)
+
+    def api_key(self, environ: Mapping[str, str] | None = None) -> str:
+        """The key from the environment ("" when none is configured).
+
+        Raises ConfigError naming the variable (never a value) when it is unset.
+        """
+        if not self.api_key_env:
+            return ""
+        env = os.environ if environ is None else environ
+        key = env.get(self.api_key_env, "").strip()
+        if not key:
+            where = f"{self.path}: " if self.path else ""
+            raise ConfigError(
+                f"{where}translate.api_key_env names ${self.api_key_env}, "
+                "which is not set in the environment"
+            )
+        return key
+
+    def http_options(self) -> HttpOptions:
+        """The fetch layer's options, tuned for slow LLM answers."""
+        return HttpOptions(
+            connect_timeout=min(10.0, self.timeout_seconds),
+            read_timeout=self.timeout_seconds,
+            deadline=self.timeout_seconds,
+            max_bytes=4 * 1024 * 1024,
+            retries=3,
+            concurrency=self.concurrency,
+        )
+
+    def __repr__(self) -> str:  # no secret inside, but keep repr short for logs
+        return (
+            f"TranslateConfig(base_url={self.base_url!r}, model={self.model!r}, "
+            f"api_key_env={self.api_key_env!r}, enabled={self.enabled})"
+        )
+
+
+def load_translate_config(path: str | Path | None = None) -> TranslateConfig:
+    """Read [translate] from the config file; raises ConfigError or NotConfigured."""
+    config = load_config(path, must_exist=path is not None)
+    where = config.path
+    if not config.exists:
+        raise NotConfigured(f"{where}: no config file, so translation is not configured")
+    text = where.read_text("utf-8")
+    return parse_translate(config.data.get("translate"), where=where, text=text)
+
+
+def parse_translate(raw: Any, *, where: Path, text: str = "") -> TranslateConfig:
+    """Validate a [translate] table (None when the file has none)."""
+    line = _line_of(text, "translate") if text else 0
+    at = f"{where}:{line}" if line else str(where)
+    if raw is None:
+        raise NotConfigured(f"{where}: no [translate] table, so translation is not configured")
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{at}: [translate] must be a table")
+    secrets = sorted(k for k in raw if k.lower() in _SECRET_KEYS)
+    if secrets:
+        # The value is deliberately not shown: it may be the key itself.
+        raise ConfigError(
+            f"{at}: translate.{secrets[0]} is not allowed: keep the key out of the config file, "
+            'in an environment variable, and name that variable with api_key_env = "NAME"'
+        )
+    unknown = set(raw) - KEYS
+    if unknown:
+        raise ConfigError(f"{at}: unknown key(s) in [translate]: {', '.join(sorted(unknown))}")
+
+    enabled = _bool(raw, "enabled", False, at)
+    after_fetch = _bool(raw, "after_fetch", False, at)
+    base_url = _string(raw, "base_url", at)
+    model = _string(raw, "model", at)
+    api_key_env = _string(raw, "api_key_env", at)
+    if api_key_env and not _ENV_NAME_RE.fullmatch(api_key_env):
+        # Something that is not a variable name is probably a pasted key: do not echo it.
+        raise ConfigError(
+            f"{at}: translate.api_key_env must be the NAME of an environment variable "
+            "(letters, digits, _), not the key itself"
+        )
+    concurrency = _int(raw, "concurrency", 2, 1, 32, at)
+    max_papers = _int(raw, "max_papers_per_run", 50, 1, 100_000, at)
+    timeout = raw.get("timeout_seconds", 120)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 3600:
+        raise ConfigError(f"{at}: translate.timeout_seconds must be a number from 0 to 3600")
+    if base_url:
+        problem = _url_problem(base_url, bool(api_key_env))
+        if problem:
+            raise ConfigError(f"{at}: translate.base_url: {problem}")
+    return TranslateConfig(
+        base_url=base_url,
+        model=model,
+        api_key_env=api_key_env,
+        concurrency=concurrency,
+        max_papers_per_run=max_papers,
+        enabled=enabled,
+        after_fetch=after_fetch,
+        timeout_seconds=float(timeout),
+        path=where,
+    )
+
+
+def usable_or_raise(cfg: TranslateConfig) -> TranslateConfig:
+    """`cfg` if translation can run; NotConfigured saying what is missing otherwise."""
+    where = cfg.path or "config"
+    missing = [k for k in ("base_url", "model") if not getattr(cfg, k)]
+    if missing:
+        raise NotConfigured(f"{where}: [translate] needs {' and '.join(missing)}")
+    if not cfg.enabled:
+        raise NotConfigured(f"{where}: translation is disabled (set enabled = true in [translate])")
+    return cfg
+
+
+def _url_problem(url: str, sends_key: bool) -> str:
+    if any(c in url for c in "\n\r\t\x00 "):
+        return "the URL contains spaces or control characters"
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http(s) URL such as https://api.openai.com/v1"
+    if parts.username or parts.password:
+        return "must not contain credentials (use api_key_env)"
+    if scheme == "http" and sends_key and not _is_loopback(parts.hostname):
+        return "must use https when an API key is sent (plain http is allowed only to localhost)"
+    return ""
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _bool(raw: dict[str, Any], key: str, default: bool, at: str) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{at}: translate.{key} must be true or false")
+    return value
+
+
+def _string(raw: dict[str, Any], key: str, at: str) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str):
+        raise ConfigError(f"{at}: translate.{key} must be a string")
+    return value.strip()
+
+
+def _int(raw: dict[str, Any], key: str, default: int, low: int, high: int, at: str) -> int:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{at}: translate.{key} must be an integer from {low} to {high}")
+    return value

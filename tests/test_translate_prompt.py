@@ -1,0 +1,110 @@
+"""The prompt we send and the checks the model's answer must pass."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tui_digest.core.model import Paper
+from tui_digest.translate import prompt
+from tui_digest.translate.prompt import MalformedAnswer, parse_answer
+
+GOOD = {"title_zh": "标题", "summary_zh": "本文提出一种方法。", "abstract_zh": "摘要全文。"}
+
+
+def paper(**kw) -> Paper:
+    base = {"id": "2404.00026", "title_en": "Ink and Ideas", "abstract_en": "We study ink."}
+    return Paper(**{**base, **kw})
+
+
+def test_messages_carry_title_and_abstract_as_json() -> None:
+    messages = prompt.build_messages(paper(title_en='A "quoted" title', abstract_en="Line 1\nL2"))
+    assert [m["role"] for m in messages] == ["system", "user"]
+    assert '"title_zh"' in messages[0]["content"] and "ONE" in messages[0]["content"]
+    user = messages[1]["content"]
+    embedded = json.loads(user[user.index("{") :])
+    assert embedded == {
+        "arxiv_id": "2404.00026",
+        "title": 'A "quoted" title',
+        "abstract": "Line 1\nL2",
+    }
+
+
+def test_long_abstract_is_cut_in_the_prompt() -> None:
+    user = prompt.build_messages(paper(abstract_en="x" * 50_000))[1]["content"]
+    assert len(user) < prompt.MAX_PROMPT_ABSTRACT + 500
+
+
+def test_request_body() -> None:
+    body = prompt.build_request("m1", prompt.build_messages(paper()))
+    assert body["model"] == "m1" and len(body["messages"]) == 2
+    assert "response_format" not in body
+
+
+def test_good_answer_plain_and_fenced() -> None:
+    text = json.dumps(GOOD, ensure_ascii=False)
+    for content in (text, f"```json\n{text}\n```", f"```\n{text}\n```", f"\n  {text}  \n"):
+        t = parse_answer(content)
+        assert t.fields() == GOOD
+
+
+def test_answer_is_cleaned() -> None:
+    dirty = {
+        "title_zh": "标题\x1b[31m红\n第二行",
+        "summary_zh": "一句\u202e话。",
+        "abstract_zh": "第一段\r\n第二段\x07",
+    }
+    t = parse_answer(json.dumps(dirty, ensure_ascii=False))
+    assert t.title_zh == "标题[31m红 第二行"
+    assert t.summary_zh == "一句话。"
+    assert t.abstract_zh == "第一段\n第二段"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", "empty answer"),
+        ("Sure, here it is", "not JSON"),
+        ("[1, 2]", "not an object"),
+        (json.dumps({"title_zh": "标题", "summary_zh": "一句。"}), "missing abstract_zh"),
+        (json.dumps({**GOOD, "summary_zh": 3}), "summary_zh is not a string"),
+        (json.dumps({**GOOD, "title_zh": "  "}), "title_zh is empty"),
+        (json.dumps({**GOOD, "title_zh": "\x1b\x07"}), "title_zh is empty"),
+        (json.dumps({**GOOD, "abstract_zh": "An English echo."}), "abstract_zh has no Chinese"),
+        ("```json\nnot json\n```", "not JSON"),
+    ],
+)
+def test_malformed_answers(content, problem) -> None:
+    with pytest.raises(MalformedAnswer, match=problem):
+        parse_answer(content)
+
+
+def test_empty_abstract_allowed_only_when_the_paper_has_none() -> None:
+    content = json.dumps({**GOOD, "abstract_zh": ""}, ensure_ascii=False)
+    with pytest.raises(MalformedAnswer):
+        parse_answer(content)
+    t = parse_answer(content, needs_abstract=False)
+    assert t.fields() == {"title_zh": "标题", "summary_zh": "本文提出一种方法。"}
+
+
+def test_completion_content_and_usage() -> None:
+    response = {
+        "choices": [{"message": {"role": "assistant", "content": "x"}}],
+        "usage": {"prompt_tokens": 12, "completion_tokens": 5},
+    }
+    assert prompt.completion_content(response) == "x"
+    assert prompt.usage_of(response) == (12, 5)
+    assert prompt.usage_of({"usage": {"prompt_tokens": "12", "completion_tokens": True}}) == (0, 0)
+    assert prompt.usage_of([]) == (0, 0)
+    for bad in ({}, {"choices": []}, {"choices": [{"message": {"content": None}}]}):
+        with pytest.raises(MalformedAnswer):
+            prompt.completion_content(bad)
+
+
+def test_retry_messages_echo_the_bad_answer_and_the_problem() -> None:
+    first = prompt.build_messages(paper())
+    again = prompt.retry_messages(first, "oops" * 2000, "not JSON")
+    assert again[:2] == first
+    assert again[2]["role"] == "assistant" and len(again[2]["content"]) == prompt.MAX_ECHOED_REPLY
+    assert "not JSON" in again[3]["content"]
