@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -157,3 +158,37 @@ class FeedServer:
                 pass  # keep test output clean
 
         return _Handler
+
+
+# --- Small documents to serve ------------------------------------------------
+
+
+def arxiv_rss(category: str, papers: list[tuple[str, ...]], day: str = "18") -> bytes:
+    """A small arXiv RSS 2.0 listing in the 2024+ format: (id, title[, version]) tuples."""
+    papers = [(p[0], p[1], p[2] if len(p) > 2 else "1") for p in papers]
+    items = "".join(
+        f"""
+    <item>
+      <title>{escape(title)}</title>
+      <link>https://arxiv.org/abs/{pid}</link>
+      <description>arXiv:{pid}v{v} Announce Type: new
+Abstract: An abstract about {escape(title)}.</description>
+      <guid isPermaLink="false">oai:arXiv.org:{pid}v{v}</guid>
+      <category>{category}</category>
+      <pubDate>Thu, {day} Sep 2025 00:00:00 -0400</pubDate>
+      <arxiv:announce_type>new</arxiv:announce_type>
+      <dc:creator>Ada Lovelace, Alan Turing</dc:creator>
+    </item>"""
+        for pid, title, v in papers
+    )
+    return f"""<?xml version='1.0' encoding='UTF-8'?>
+<rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     version="2.0">
+  <channel>
+    <title>{category} updates on arXiv.org</title>
+    <link>http://rss.arxiv.org/rss/{category}</link>
+    <description>{category} updates on the arXiv.org e-print archive.</description>
+    <pubDate>Thu, {day} Sep 2025 00:00:00 -0400</pubDate>{items}
+  </channel>
+</rss>
+""".encode()

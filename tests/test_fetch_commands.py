@@ -6,8 +6,7 @@ import argparse
 
 import pytest
 
-from feed_server import FeedServer, Reply, conditional
-from test_fetch_runner import FEED_V1, arxiv_rss
+from feed_server import FeedServer, Reply, arxiv_rss, conditional
 from tui_digest.core.store import Store
 from tui_digest.fetch.commands import register
 from tui_digest.fetch.config import load_config
@@ -23,6 +22,9 @@ def cli(argv: list[str]) -> int:
     if not hasattr(args, "db"):
         args.db = None
     return args.func(args)
+
+
+FEED_V1 = arxiv_rss("cs.AI", [("2509.00001", "One"), ("2509.00002", "Two"), ("2509.00003", "3")])
 
 
 @pytest.fixture

@@ -63,7 +63,9 @@ async def test_plain_get_sends_user_agent(server, fake_time):
         result = await f.fetch(server.url("/a"))
     assert result.status == 200 and result.body == BODY
     assert result.content_type == "text/markdown"
-    assert server.requests_to("/a")[0].headers["user-agent"] == USER_AGENT
+    sent = server.requests_to("/a")[0].headers
+    assert sent["user-agent"] == USER_AGENT
+    assert "application/rss+xml" in sent["accept"] and sent["accept-encoding"] == "gzip, deflate"
     assert USER_AGENT.startswith("tui-digest/")
 
 

@@ -9,48 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import sqlite3
-from html import escape
 
 import httpx
 import pytest
 
-from feed_server import FeedServer, Reply, conditional
+from feed_server import FeedServer, Reply, arxiv_rss, conditional
 from tui_digest.core.store import Store
 from tui_digest.fetch.config import Source
 from tui_digest.fetch.http import HttpFetcher, HttpOptions
 from tui_digest.fetch.runner import SourceResult, digest_name, fetch_all
-
-
-def arxiv_rss(category: str, papers: list[tuple[str, ...]], day: str = "18") -> bytes:
-    """A small arXiv RSS 2.0 listing in the 2024+ format: (id, title[, version]) tuples."""
-    papers = [(p[0], p[1], p[2] if len(p) > 2 else "1") for p in papers]
-    items = "".join(
-        f"""
-    <item>
-      <title>{escape(title)}</title>
-      <link>https://arxiv.org/abs/{pid}</link>
-      <description>arXiv:{pid}v{v} Announce Type: new
-Abstract: An abstract about {escape(title)}.</description>
-      <guid isPermaLink="false">oai:arXiv.org:{pid}v{v}</guid>
-      <category>{category}</category>
-      <pubDate>Thu, {day} Sep 2025 00:00:00 -0400</pubDate>
-      <arxiv:announce_type>new</arxiv:announce_type>
-      <dc:creator>Ada Lovelace, Alan Turing</dc:creator>
-    </item>"""
-        for pid, title, v in papers
-    )
-    return f"""<?xml version='1.0' encoding='UTF-8'?>
-<rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/"
-     version="2.0">
-  <channel>
-    <title>{category} updates on arXiv.org</title>
-    <link>http://rss.arxiv.org/rss/{category}</link>
-    <description>{category} updates on the arXiv.org e-print archive.</description>
-    <pubDate>Thu, {day} Sep 2025 00:00:00 -0400</pubDate>{items}
-  </channel>
-</rss>
-""".encode()
-
 
 PAPERS = [("2509.00001", "First paper"), ("2509.00002", "Second paper"), ("2509.00003", "Third")]
 FEED_V1 = arxiv_rss("cs.AI", PAPERS)
@@ -444,3 +411,27 @@ async def test_real_digest_sample(server, store, fake_time, samples):
     [result] = await run(store, [Source("seed", server.url("/seed.md"), "digest")], fake_time)
     assert (result.status, result.new) == ("new", 8)
     assert store.count() == 8
+
+
+async def test_unexpected_reader_error_costs_only_that_source(
+    server, store, fake_time, cached, monkeypatch
+):
+    source, before = cached
+    from tui_digest.fetch import runner
+
+    real_read = runner._read
+
+    def flaky_read(body, url, format):
+        if url.endswith("/feed"):
+            raise RuntimeError("reader bug")
+        return real_read(body, url, format)
+
+    monkeypatch.setattr(runner, "_read", flaky_read)
+    server.route("/feed", Reply(200, body=arxiv_rss("cs.AI", [("2509.00007", "Seven")])))
+    server.route("/cl", Reply(200, body=arxiv_rss("cs.CL", [("2509.00100", "CL paper")])))
+    results = await run(store, [source, Source("cl", server.url("/cl"))], fake_time)
+    assert [r.status for r in results] == ["failed", "new"]
+    assert results[0].error == "internal error: RuntimeError: reader bug"
+    after = snapshot(store, "ai")
+    assert after["count"] == before["count"] + 1  # only the cs.CL paper was added
+    assert after["etag"] == before["etag"] and after["last_success"] == before["last_success"]

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 PROJECT_URL = "https://github.com/tui-digest/tui-digest"
 USER_AGENT = f"tui-digest/{__version__} (+{PROJECT_URL}; bilingual arXiv digest reader)"
 
+ACCEPT = (
+    "text/markdown, application/rss+xml, application/atom+xml, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/plain;q=0.8, */*;q=0.5"
+)
 MiB = 1024 * 1024
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 # Hosts that ask robots to keep to one request every 3 seconds.
@@ -396,7 +400,7 @@ class HttpFetcher:
         """One request. Returns (result, None) or (None, redirect location)."""
         import httpx
 
-        headers = {"Accept-Encoding": "gzip, deflate"}
+        headers = {"Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

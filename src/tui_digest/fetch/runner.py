@@ -137,6 +137,11 @@ class _Run:
         self._report(source.name)
         try:
             result = await self._fetch_one(source)
+        except Exception as exc:
+            # A bug (say, in a reader meeting hostile input) must cost only this source.
+            started = self.now()
+            error = f"internal error: {type(exc).__name__}: {exc}"
+            result = await self._failed(source, started, error, None)
         finally:
             self.done += 1
         self._report(source.name)
