@@ -274,6 +274,7 @@ async def test_arxiv_requests_are_spaced_three_seconds(fake_time):
 
     def handler(request: httpx.Request) -> httpx.Response:
         stamps.append((request.url.host, fake_time.clock()))
+        assert request.headers["user-agent"] == USER_AGENT  # even with a caller's client
         return httpx.Response(200, content=b"<rss/>")
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))

@@ -319,15 +319,18 @@ class HttpFetcher:
         if self._client is None:
             import httpx
 
-            o = self.options
             self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(
-                    o.read_timeout, connect=o.connect_timeout, pool=o.connect_timeout
-                ),
+                timeout=self._timeout(),
                 follow_redirects=False,  # redirects are followed by hand, see check_redirect
-                headers={"User-Agent": o.user_agent},
+                headers={"User-Agent": self.options.user_agent},
             )
         return self._client
+
+    def _timeout(self) -> httpx.Timeout:
+        import httpx
+
+        o = self.options
+        return httpx.Timeout(o.read_timeout, connect=o.connect_timeout, pool=o.connect_timeout)
 
     async def aclose(self) -> None:
         if self._client is not None and self._owns_client:
@@ -400,7 +403,12 @@ class HttpFetcher:
         """One request. Returns (result, None) or (None, redirect location)."""
         import httpx
 
-        headers = {"Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+        # Set on every request too: a client passed in by the caller has its own defaults.
+        headers = {
+            "User-Agent": self.options.user_agent,
+            "Accept": ACCEPT,
+            "Accept-Encoding": "gzip, deflate",
+        }
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -411,7 +419,9 @@ class HttpFetcher:
                 self.spacing.stamp(host)
                 async with (
                     asyncio.timeout(self.options.deadline),
-                    self.client.stream("GET", url, headers=headers) as response,
+                    self.client.stream(
+                        "GET", url, headers=headers, timeout=self._timeout(), follow_redirects=False
+                    ) as response,
                 ):
                     return await self._handle(url, response)
         except TimeoutError:
