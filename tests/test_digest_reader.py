@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_digest.core.digest_format import looks_like_digest, read_digest
 from tui_digest.core.model import InputError
@@ -321,3 +323,42 @@ def test_single_space_announce_header():
     paper = read(text).digest.papers[0]
     assert paper.announce_type == "new"
     assert paper.abstract_en == "English abstract one with [^3] and `ticks`."
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=60),
+            st.sampled_from(["delete", "dup", "junk", "indent", "strip"]),
+            st.text(max_size=8),
+        ),
+        max_size=6,
+    )
+)
+def test_damaged_documents_never_crash(edits):
+    lines = CANON.split("\n")
+    for at, op, junk in edits:
+        i = at % len(lines)
+        if op == "delete":
+            del lines[i]
+        elif op == "dup":
+            lines.insert(i, lines[i])
+        elif op == "junk":
+            lines.insert(i, junk)
+        elif op == "indent":
+            lines[i] = "\t" + lines[i]
+        else:
+            lines[i] = lines[i].strip()
+        if not lines:
+            lines = [""]
+    text = "\n".join(lines)
+    try:
+        result = read(text)
+    except InputError as err:
+        assert "test.md" in str(err)
+        return
+    total = text.count("\n") + 1
+    assert all(0 <= p.line <= total for p in result.problems)
+    for paper in result.digest.papers:
+        assert paper.id and paper.url

@@ -77,6 +77,7 @@ _ROW_START_RE = re.compile(r"^\|\s*\[\^(\d+)\]\s*\|", re.M)
 _ROW_REST_RE = re.compile(
     r"\s*\[((?:\\.|[^\\])*?)\]\(([^\s)]*)\)\s*\|[ \t]?(.*?)[ \t]*(?:\|[ \t]*)?$"
 )
+_ROW_LINK_RE = re.compile(r"\]\(([^\s()\[\]]*)\)[ \t]*\|")
 _TABLE_HEADER_RE = re.compile(r"^\|\s*Ref\s*\|", re.M | re.I)
 _LINK_RE = re.compile(r"^\[([^\]\n]*)\]\(([^)\s]*)\)$")
 _TITLE_SUFFIX_RE = re.compile(
@@ -218,7 +219,7 @@ def _blocks(body: str) -> list[list[str]]:
     if body.startswith("\n    ") and "\n\n\n" not in body:
         # Fast path for the canonical form: every line indented, single blank lines.
         chunk = body[1:].rstrip("\n")
-        if chunk.count("\n") == chunk.count("\n    "):
+        if chunk.count("\n") == chunk.count("\n    ") + chunk.count("\n\n"):
             fast = [[x[4:] for x in part.split("\n")] for part in chunk.split("\n\n")]
             for block in fast:
                 while block and not block[-1].strip():
@@ -429,6 +430,29 @@ def _make_paper(row: _Row | None, note: _Note | None) -> tuple[Paper | None, str
     return paper, problem
 
 
+def _split_row(line: str, start: int) -> tuple[str, str, str] | None:
+    """(title, url, summary) cells of a table row, from just after its ref cell."""
+    # Fast path: the first `](url) |` closes the title. The writer escapes every `|`
+    # in a title, so that sequence cannot occur inside one it wrote.
+    at = line.find("[", start)
+    link = _ROW_LINK_RE.search(line, at + 1) if at >= 0 and not line[start:at].strip() else None
+    if link is not None and line[link.start() - 1] == "\\":
+        escapes = len(line[: link.start()]) - len(line[: link.start()].rstrip("\\"))
+        link = None if escapes % 2 else link  # an escaped `\]` does not close the title
+    if link is None:
+        m = _ROW_REST_RE.match(line, start)
+        return None if m is None else (m[1], m[2], m[3])
+    summary = line[link.end() :]
+    if summary[:1] in (" ", "\t"):
+        summary = summary[1:]
+    if summary.endswith(" |"):
+        return line[at + 1 : link.start()], link[1], summary[:-2]
+    summary = summary.rstrip(" \t")
+    if summary.endswith("|") and not summary.endswith("\\|"):
+        summary = summary[:-1].rstrip(" \t")
+    return line[at + 1 : link.start()], link[1], summary
+
+
 def _line_at(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
@@ -463,14 +487,13 @@ def read_digest(data: str | bytes, *, source: str = "", name: str | None = None)
                     problems.append(Problem(i, "table row not understood; skipped"))
                 continue
             has_table = True
-            rest = _ROW_REST_RE.match(line, m.end())
-            if rest is None:
+            cells = _split_row(line, m.end())
+            if cells is None:
                 problems.append(
                     Problem(i, f"table row [^{m.group(1)}] has no [title](link) cell; skipped")
                 )
                 continue
-            title, url, summary = rest.groups()
-            rows.append(_Row(int(m.group(1)), i, title, url, summary))
+            rows.append(_Row(int(m.group(1)), i, *cells))
 
     notes: list[_Note] = []
     for k, (pos, m) in enumerate(starts):
