@@ -333,3 +333,14 @@ def test_import_from_worker_thread(store):
         t.join()
     assert errors == []
     assert store.count() == 50
+
+
+def test_connections_of_finished_threads_are_closed(store):
+    store.import_digest(Digest("a", papers=[paper("1")]))
+    for _ in range(20):
+        t = threading.Thread(target=store.count)
+        t.start()
+        t.join()
+    # Each new thread's connect closed the previous finished thread's connection:
+    # what is left is this thread's and the last worker's.
+    assert len(store._conns) == 2

@@ -119,7 +119,7 @@ SEARCH_SOURCE = (
 _CREATE_SEARCH = (
     "CREATE VIRTUAL TABLE search USING fts5("
     + ", ".join(SEARCH_COLUMNS)
-    + ", content='', tokenize=\"unicode61 remove_diacritics 2\", prefix='1 2')"
+    + ", content='', tokenize=\"unicode61 remove_diacritics 2\", prefix='1 2 3')"
 )
 
 

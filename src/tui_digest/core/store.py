@@ -139,7 +139,9 @@ class Store:
         self.path = path
         self.readonly = readonly
         self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
+        # (owning thread, its connection); worker threads come and go, so the
+        # connections of finished threads are closed when the next one opens.
+        self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._conns_lock = threading.Lock()
         self._closed = False
 
@@ -198,7 +200,11 @@ class Store:
         except sqlite3.Error as exc:
             raise CacheError(f"{self.path}: cannot open the cache: {exc}") from exc
         with self._conns_lock:
-            self._conns.append(conn)
+            dead = [c for t, c in self._conns if not t.is_alive()]
+            self._conns = [(t, c) for t, c in self._conns if t.is_alive()]
+            self._conns.append((threading.current_thread(), conn))
+        for old in dead:
+            old.close()
         return conn
 
     def _conn(self) -> sqlite3.Connection:
@@ -211,7 +217,7 @@ class Store:
         with self._conns_lock:
             conns, self._conns = self._conns, []
             self._closed = True
-        for conn in conns:
+        for _, conn in conns:
             conn.close()
 
     def __enter__(self) -> Store:
