@@ -80,6 +80,8 @@ _ROW_REST_RE = re.compile(
 _ROW_LINK_RE = re.compile(r"\]\(([^\s()\[\]]*)\)[ \t]*\|")
 _TABLE_HEADER_RE = re.compile(r"^\|\s*Ref\s*\|", re.M | re.I)
 _LINK_RE = re.compile(r"^\[([^\]\n]*)\]\(([^)\s]*)\)$")
+# The three header/suffix patterns below are also imported by `digest_feed` (the RSS
+# form of a digest) so that both readers split headers the same way; keep the names.
 _TITLE_SUFFIX_RE = re.compile(
     rf"\s*\.?\s*\(arXiv:(?P<id>{_ID})(?P<version>v\d+)?"
     r"(?:\s+\[(?P<cat>[^\]\s]+)\])?(?P<updated>\s+UPDATED)?\)$"
@@ -367,7 +369,7 @@ def _make_paper(row: _Row | None, note: _Note | None) -> tuple[Paper | None, str
         f.summary_zh = table_summary or ""
         f.link = row.url if row else ""
     link = clean_line(f.link)
-    table_url = clean_line(row.url) if row else ""
+    table_url = row.url if row else ""
 
     title, suffix = f.title_en, ""
     if "(arXiv:" in title:
@@ -476,14 +478,16 @@ def read_digest(data: str | bytes, *, source: str = "", name: str | None = None)
     head = text[:split]
 
     rows: list[_Row] = []
-    has_table = bool(_TABLE_HEADER_RE.search(head))
+    has_table = False
     if "|" in head:
         for i, line in enumerate(head.split("\n"), 1):
             if not line.startswith("|"):
                 continue
             m = _ROW_START_RE.match(line)
             if m is None:
-                if not (_TABLE_HEADER_RE.match(line) or line.replace(" ", "").strip("|-:") == ""):
+                if _TABLE_HEADER_RE.match(line):
+                    has_table = True
+                elif line.replace(" ", "").strip("|-:"):
                     problems.append(Problem(i, "table row not understood; skipped"))
                 continue
             has_table = True
@@ -493,7 +497,10 @@ def read_digest(data: str | bytes, *, source: str = "", name: str | None = None)
                     Problem(i, f"table row [^{m.group(1)}] has no [title](link) cell; skipped")
                 )
                 continue
-            rows.append(_Row(int(m.group(1)), i, *cells))
+            title, url, summary = cells
+            rows.append(
+                _Row(int(m.group(1)), i, clean_line(title), clean_line(url), clean_line(summary))
+            )
 
     notes: list[_Note] = []
     for k, (pos, m) in enumerate(starts):
