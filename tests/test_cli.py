@@ -208,3 +208,12 @@ def test_python_m_and_console_script_agree(db):
     env = dict(os.environ, TUI_DIGEST_DB=str(db))
     proc = subprocess.run([str(script), "--version"], capture_output=True, env=env, timeout=60)
     assert proc.returncode == 0 and proc.stdout.startswith(b"tui-digest ")
+
+
+def test_query_rewrite_only_applies_at_the_command_position(tmp_path, db):
+    config = tmp_path / "c.toml"
+    config.write_text('[[sources]]\nname = "x"\nurl = "https://example.org/x.md"\n')
+    target = tmp_path / "x.opml"
+    proc = run("sources", "export", str(target), "--config", str(config), db=db)
+    assert proc.returncode == 0, err(proc)
+    assert b"https://example.org/x.md" in target.read_bytes()

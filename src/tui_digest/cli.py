@@ -310,8 +310,8 @@ def _query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[
     a query, every token that is not one of the command's own options (or the
     value of one) is moved behind `--`, where argparse reads it as a query word.
     """
-    sub = next((i for i, a in enumerate(argv) if a in QUERY_COMMANDS), None)
-    if sub is None or "--" in argv:
+    sub = _command_index(argv)
+    if sub is None or argv[sub] not in QUERY_COMMANDS or "--" in argv:
         return argv
     subparser = _subparsers(parser)[argv[sub]]
     takes_value: set[str] = set()
@@ -330,6 +330,20 @@ def _query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[
         else:
             words.append(token)
     return head + options + (["--", *words] if words else [])
+
+
+def _command_index(argv: list[str]) -> int | None:
+    """Index of the subcommand: the first token that is neither a global option nor its value."""
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--db":
+            i += 2
+        elif token.startswith("-"):
+            i += 1
+        else:
+            return i
+    return None
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
