@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_digest.core.digest_format import looks_like_digest, read_digest
+from tui_digest.core.digest_format import (
+    ARXIV_ID_RE,
+    looks_like_digest,
+    parse_arxiv_id,
+    read_digest,
+)
 from tui_digest.core.model import InputError
 
 COUNTS = {
@@ -362,3 +367,30 @@ def test_damaged_documents_never_crash(edits):
     assert all(0 <= p.line <= total for p in result.problems)
     for paper in result.digest.papers:
         assert paper.id and paper.url
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://arxiv.org/abs/2403.10056", ("2403.10056", "")),
+        ("http://arxiv.org/abs/2307.03691v2", ("2307.03691", "v2")),
+        ("https://rss.arxiv.org/abs/2402.01614", ("2402.01614", "")),
+        ("https://arxiv.org/pdf/2403.10056v1.pdf", ("2403.10056", "v1")),
+        ("https://arxiv.org/pdf/hep-th/9901001", ("hep-th/9901001", "")),
+        ("arXiv:2403.10056v1", ("2403.10056", "v1")),
+        ("oai:arXiv.org:0704.0001v3", ("0704.0001", "v3")),
+        ("math.GT/0309136", ("math.GT/0309136", "")),
+        ("https://example.com/abs/2403.10056", None),
+        ("2403.100567", None),
+        ("", None),
+    ],
+)
+def test_parse_arxiv_id(text, expected):
+    assert parse_arxiv_id(text) == expected
+
+
+def test_arxiv_id_re_finds_ids_in_text():
+    found = [m.group("id", "version") for m in ARXIV_ID_RE.finditer(
+        "see 2403.10056v2, hep-th/9901001 and math.GT/0309136; not 12403.100567"
+    )]  # fmt: skip
+    assert found == [("2403.10056", "v2"), ("hep-th/9901001", None), ("math.GT/0309136", None)]
