@@ -1,0 +1,186 @@
+"""The headless `translate` subcommand.
+
+    tui-digest translate [QUERY...] [--limit N] [--config PATH] [--db PATH]
+
+Translates the papers that still lack Chinese fields (those matching QUERY,
+in listing order, at most --limit or max_papers_per_run), printing one line
+per paper and a summary with the tokens used. Exit status: 0 all done,
+1 some papers failed, 2 not configured / configuration error / run stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+from typing import TYPE_CHECKING, Any
+
+from tui_digest.core.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from tui_digest.translate.config import TranslateConfig
+    from tui_digest.translate.runner import PaperOutcome, TranslateReport
+
+EXIT_OK = 0
+EXIT_PAPER_FAILED = 1
+EXIT_ERROR = 2
+
+
+def register(
+    subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None
+) -> None:
+    """Add `translate`; `common` is a parent parser (the global --db flag)."""
+    parents = [common] if common is not None else []
+    p = subparsers.add_parser(
+        "translate",
+        parents=parents,
+        help="fill missing Chinese titles, summaries and abstracts with an LLM",
+        description="Translate papers that lack Chinese fields with an OpenAI-compatible "
+        "LLM configured in the [translate] table of the config file.",
+    )
+    p.add_argument("query", nargs="*", help="only papers matching this search query")
+    p.add_argument(
+        "--limit", type=_positive_int, metavar="N", help="at most N papers (and max_papers_per_run)"
+    )
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="config file (default: $TUI_DIGEST_CONFIG or the user config dir)",
+    )
+    p.set_defaults(func=cmd_translate)
+
+
+def not_configured_help(reason: str, path: object) -> str:
+    """What `translate` prints when it cannot run: why, and a section to paste."""
+    from tui_digest.translate.config import SAMPLE_SECTION
+
+    return (
+        f"tui-digest: {reason}\n"
+        f"To translate English-only papers, add a [translate] table to {path}, e.g.:\n\n"
+        f"{SAMPLE_SECTION}\n"
+        "Put the API key in the environment variable named by api_key_env (never in the "
+        "file);\nleave api_key_env out for a local server that needs no key.\n"
+    )
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from tui_digest.core.model import InputError
+    from tui_digest.core.store import CacheError
+    from tui_digest.fetch.config import ConfigError
+    from tui_digest.translate.config import NotConfigured
+
+    try:
+        return _translate(args)
+    except NotConfigured as exc:
+        help_text = not_configured_help(clean_line(str(exc), 1000), _config_path(args))
+        print(help_text, end="", file=sys.stderr)
+        return EXIT_ERROR
+    except (ConfigError, CacheError, InputError, sqlite3.Error, OSError, ValueError) as exc:
+        message = str(exc) or type(exc).__name__
+        if isinstance(exc, OSError) and exc.strerror:
+            message = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+        print(f"tui-digest: {clean_line(message, 1000)}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _config_path(args: argparse.Namespace) -> object:
+    from tui_digest.fetch.config import config_path
+
+    return config_path(getattr(args, "config", None))
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from tui_digest.core.store import Store
+    from tui_digest.translate.config import load_translate_config, usable_or_raise
+    from tui_digest.translate.runner import translate_papers
+
+    cfg = usable_or_raise(load_translate_config(getattr(args, "config", None)))
+    cfg.api_key()  # fail before opening anything when the variable is unset
+    query = " ".join(getattr(args, "query", None) or [])
+    limit = min(args.limit or cfg.max_papers_per_run, cfg.max_papers_per_run)
+    store = Store.open(getattr(args, "db", None))
+    try:
+        records = store.translation_candidates(query, limit=limit)
+        if not records:
+            print("nothing to translate: every matching paper has its Chinese fields")
+            return EXIT_OK
+        with _Progress(len(records), cfg) as progress:
+            report = asyncio.run(translate_papers(store, records, cfg, progress=progress.update))
+    finally:
+        store.close()
+    _print_report(report)
+    if report.aborted:
+        return EXIT_ERROR
+    return EXIT_PAPER_FAILED if report.failed else EXIT_OK
+
+
+def _print_report(report: TranslateReport) -> None:
+    for outcome in report.outcomes:
+        if outcome.status == "skipped":
+            print(outcome.line(), flush=True)
+    print(report.summary(), flush=True)
+
+
+class _Progress:
+    """Per-paper lines on stdout; a transient rich bar on stderr when it is a terminal."""
+
+    def __init__(self, total: int, cfg: TranslateConfig) -> None:
+        self.total = total
+        self.cfg = cfg
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Progress:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._bar = Progress(
+                TextColumn("translating"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                # markup=False: titles are untrusted text.
+                TextColumn("{task.description}", markup=False),
+                console=Console(stderr=True),
+                transient=True,
+                # stdout may be a pipe: never route its lines to the terminal.
+                redirect_stdout=False,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("", total=self.total)
+        else:
+            print(
+                f"translating {self.total} paper(s) with {clean_line(self.cfg.model, 100)}",
+                file=sys.stderr,
+                flush=True,
+            )
+        return self
+
+    def update(self, done: int, total: int, outcome: PaperOutcome) -> None:
+        if outcome.status != "skipped":
+            line = outcome.line()
+            if self._bar is not None and sys.stdout.isatty():
+                # Above the bar, on the same terminal.
+                self._bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            else:
+                print(line, flush=True)
+        if self._bar is not None:
+            self._bar.update(
+                self._task, completed=done, total=total, description=clean_line(outcome.title, 60)
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value

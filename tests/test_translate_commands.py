@@ -1,0 +1,159 @@
+"""`tui-digest translate` end to end: config file, cache, fake LLM server, output."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from fake_llm_server import FakeLLM, Reply, chinese_for, translator
+from test_translate_runner import ARXIV_RSS, IDS
+from tui_digest.core.readers import read_document
+from tui_digest.core.store import Store
+from tui_digest.translate.commands import register
+
+# The store's translation API lands separately; these tests run as soon as it is there.
+pytestmark = pytest.mark.skipif(
+    not hasattr(Store, "apply_translation"), reason="Store.apply_translation not there yet"
+)
+
+KEY = "sk-test-2b84e1f07a6c3d95"
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="tui-digest", parents=[common])
+    register(parser.add_subparsers(dest="command"), common)
+    args = parser.parse_args(argv)
+    if not hasattr(args, "db"):
+        args.db = None
+    return args
+
+
+def run(argv: list[str]) -> int:
+    args = parse(argv)
+    return args.func(args)
+
+
+@pytest.fixture
+def llm():
+    with FakeLLM() as server:
+        server.handler = translator(prompt_tokens=50, completion_tokens=20)
+        yield server
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    path = tmp_path / "cache.db"
+    with Store.open(path) as store:
+        store.import_digest(read_document(ARXIV_RSS, source="arxiv-cs.CL.xml").digest)
+    return path
+
+
+@pytest.fixture
+def config(tmp_path, llm, monkeypatch) -> Path:
+    monkeypatch.setenv("TUI_TEST_LLM_KEY", KEY)
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[translate]\n"
+        "enabled = true\n"
+        f'base_url = "{llm.base_url}"\n'
+        'model = "fake-model"\n'
+        'api_key_env = "TUI_TEST_LLM_KEY"\n'
+        "concurrency = 2\n",
+        "utf-8",
+    )
+    return path
+
+
+def test_not_configured_prints_a_sample_section_and_exits_2(tmp_path, capsys) -> None:
+    status = run(["translate", "--db", str(tmp_path / "c.db")])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    assert "translation is not configured" in err
+    assert "[translate]" in err and 'api_key_env = "OPENAI_API_KEY"' in err
+    assert "enabled = true" in err and "base_url" in err and "model" in err
+
+
+def test_disabled_says_so(tmp_path, capsys) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[translate]\nbase_url = "http://localhost:1/v1"\nmodel = "m"\n', "utf-8")
+    assert run(["translate", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "disabled (set enabled = true" in err and "[translate]" in err
+
+
+def test_missing_env_var_is_one_line_naming_it(config, db, monkeypatch, capsys, llm) -> None:
+    monkeypatch.delenv("TUI_TEST_LLM_KEY")
+    assert run(["translate", "--config", str(config), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "$TUI_TEST_LLM_KEY, which is not set" in err
+    assert llm.requests == []
+
+
+def test_bad_config_is_one_line_with_file_and_line(tmp_path, capsys) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[translate]\nconcurrency = 0\n", "utf-8")
+    assert run(["translate", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"tui-digest: {path}:1: translate.concurrency")
+
+
+def test_translate_everything(config, db, llm, capsys) -> None:
+    assert run(["translate", "--config", str(config), "--db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert sorted(lines[:3]) == [f"{i}: done (title_zh, summary_zh, abstract_zh)" for i in IDS]
+    assert lines[3].startswith("translated 3, failed 0 of 3 paper(s) with fake-model")
+    assert "tokens: 150 prompt + 60 completion = 210 in 3 request(s)" in lines[3]
+    assert "translating 3 paper(s)" in err
+    with Store.open(db, readonly=True) as store:
+        for paper_id in IDS:
+            assert store.get_paper(paper_id).paper.title_zh.startswith("译题")
+    # The second run finds nothing left.
+    assert run(["translate", "--config", str(config), "--db", str(db)]) == 0
+    assert "nothing to translate" in capsys.readouterr().out
+    assert len(llm.requests) == 3
+    assert KEY not in out + err
+    assert KEY not in config.read_text("utf-8")
+    for path in db.parent.glob("cache.db*"):
+        assert KEY.encode() not in path.read_bytes()
+
+
+def test_query_and_limit(config, db, llm, capsys) -> None:
+    assert run(["translate", "tokenizer", "--config", str(config), "--db", str(db)]) == 0
+    assert [r.paper["arxiv_id"] for r in llm.requests] == ["2501.07002"]
+    assert run(["translate", "--limit", "1", "--config", str(config), "--db", str(db)]) == 0
+    assert len(llm.requests) == 2
+    out = capsys.readouterr().out
+    assert out.count(": done (") == 2
+
+
+def test_failures_exit_1_and_name_the_reason(config, db, llm, capsys) -> None:
+    def handler(request):
+        if request.paper["arxiv_id"] == "2501.07003":
+            return Reply.answer({"title_zh": "x", "summary_zh": "y", "abstract_zh": "z"})
+        return Reply.answer(chinese_for(request.paper))
+
+    llm.handler = handler
+    assert run(["translate", "--config", str(config), "--db", str(db)]) == 1
+    out = capsys.readouterr().out
+    assert "2501.07003: failed (malformed answer twice: title_zh has no Chinese characters)" in out
+    assert "translated 2, failed 1 of 3" in out
+
+
+def test_rejected_key_stops_with_2_and_never_prints_the_key(config, db, llm, capsys) -> None:
+    llm.script(Reply.error(401, f"Incorrect API key provided: {KEY}."))
+    assert run(["translate", "--config", str(config), "--db", str(db)]) == 2
+    out, err = capsys.readouterr()
+    assert "HTTP 401" in out and "stopped:" in out and "skipped" in out
+    assert KEY not in out + err and "[redacted]" in out
+
+
+def test_bad_query_is_one_line(config, db, llm, capsys) -> None:
+    assert run(["translate", "is:bogus", "--config", str(config), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tui-digest: ") and 'unknown is: value "bogus"' in err
+    assert err.count("\n") == 1 and llm.requests == []
