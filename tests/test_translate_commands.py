@@ -157,3 +157,20 @@ def test_bad_query_is_one_line(config, db, llm, capsys) -> None:
     err = capsys.readouterr().err
     assert err.startswith("tui-digest: ") and 'unknown is: value "bogus"' in err
     assert err.count("\n") == 1 and llm.requests == []
+
+
+def test_terminal_gets_a_progress_bar_and_stdout_keeps_plain_lines(
+    config, db, llm, capsys, monkeypatch
+) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert run(["translate", "--config", str(config), "--db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    # stdout is a pipe here: it gets exactly the per-paper lines and the summary.
+    assert sorted(out.splitlines()[:3]) == [
+        f"{i}: done (title_zh, summary_zh, abstract_zh)" for i in IDS
+    ]
+    assert "translating 3 paper(s)" not in err  # the plain header is for non-terminals
+    assert "translating" in err  # the bar's label

@@ -155,3 +155,22 @@ def test_api_key_comes_from_the_named_variable(tmp_path) -> None:
 
 def test_sample_parses_as_toml() -> None:
     assert tomllib.loads(SAMPLE_SECTION)["translate"]["enabled"] is True
+
+
+def test_load_if_enabled(tmp_path, monkeypatch) -> None:
+    from tui_digest.translate.config import load_if_enabled
+
+    monkeypatch.setenv("TUI_DIGEST_CONFIG", str(tmp_path / "absent.toml"))
+    assert load_if_enabled() is None
+    with pytest.raises(ConfigError, match="not found"):  # an explicit path must exist
+        load_if_enabled(tmp_path / "absent.toml")
+    path = write(tmp_path, "[fetch]\nconcurrency = 1\n")
+    assert load_if_enabled(path) is None
+    path = write(tmp_path, GOOD.replace("enabled = true", "enabled = false"))
+    assert load_if_enabled(path) is None
+    path = write(tmp_path, GOOD)
+    cfg = load_if_enabled(path)
+    assert cfg is not None and cfg.after_fetch is True
+    path = write(tmp_path, "[translate]\nconcurrency = 99\n")
+    with pytest.raises(ConfigError, match="concurrency"):
+        load_if_enabled(path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui_digest.core.model import Paper
 from tui_digest.translate import prompt
@@ -108,3 +110,29 @@ def test_retry_messages_echo_the_bad_answer_and_the_problem() -> None:
     assert again[:2] == first
     assert again[2]["role"] == "assistant" and len(again[2]["content"]) == prompt.MAX_ECHOED_REPLY
     assert "not JSON" in again[3]["content"]
+
+
+@given(st.text(max_size=300))
+def test_any_text_is_either_a_clean_translation_or_malformed(text) -> None:
+    try:
+        t = parse_answer(text)
+    except MalformedAnswer:
+        return
+    for value in t.fields().values():
+        assert value == value.strip() and not any(ord(c) < 32 and c not in "\n\t" for c in value)
+
+
+@given(
+    st.fixed_dictionaries(
+        {k: st.text(alphabet="标题摘要 ab\n\x1b", min_size=0, max_size=30) for k in prompt.FIELDS}
+    )
+)
+def test_json_answers_never_store_controls_or_empty_fields(fields) -> None:
+    try:
+        t = parse_answer(json.dumps(fields, ensure_ascii=False))
+    except MalformedAnswer:
+        assert any(not prompt._CJK_RE.search(v) for v in fields.values())
+        return
+    assert all(t.fields()[k] for k in prompt.FIELDS)
+    assert "\x1b" not in t.title_zh + t.summary_zh + t.abstract_zh
+    assert "\n" not in t.title_zh + t.summary_zh

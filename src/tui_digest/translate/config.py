@@ -127,6 +127,17 @@ def load_translate_config(path: str | Path | None = None) -> TranslateConfig:
     return parse_translate(config.data.get("translate"), where=where, text=text)
 
 
+def load_if_enabled(path: str | Path | None = None) -> TranslateConfig | None:
+    """For the reader: the config when translation is enabled and complete, else None.
+
+    A broken [translate] table still raises ConfigError, so the user hears about it.
+    """
+    try:
+        return usable_or_raise(load_translate_config(path))
+    except NotConfigured:
+        return None
+
+
 def parse_translate(raw: Any, *, where: Path, text: str = "") -> TranslateConfig:
     """Validate a [translate] table (None when the file has none)."""
     line = _line_of(text, "translate") if text else 0
