@@ -125,10 +125,12 @@ def test_translate_everything(config, db, llm, capsys) -> None:
 def test_query_and_limit(config, db, llm, capsys) -> None:
     assert run(["translate", "tokenizer", "--config", str(config), "--db", str(db)]) == 0
     assert [r.paper["arxiv_id"] for r in llm.requests] == ["2501.07002"]
+    assert "more papers" not in capsys.readouterr().out
     assert run(["translate", "--limit", "1", "--config", str(config), "--db", str(db)]) == 0
     assert len(llm.requests) == 2
     out = capsys.readouterr().out
-    assert out.count(": done (") == 2
+    assert out.count(": done (") == 1
+    assert "more papers still lack Chinese fields (at most 1 per run" in out
 
 
 def test_failures_exit_1_and_name_the_reason(config, db, llm, capsys) -> None:

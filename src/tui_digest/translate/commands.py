@@ -102,7 +102,10 @@ def _translate(args: argparse.Namespace) -> int:
     limit = min(args.limit or cfg.max_papers_per_run, cfg.max_papers_per_run)
     store = Store.open(getattr(args, "db", None))
     try:
-        records = store.translation_candidates(query, limit=limit)
+        # One more than asked for tells whether papers are left for another run.
+        records = store.translation_candidates(query, limit=limit + 1)
+        more_left = len(records) > limit
+        records = records[:limit]
         if not records:
             print("nothing to translate: every matching paper has its Chinese fields")
             return EXIT_OK
@@ -111,6 +114,11 @@ def _translate(args: argparse.Namespace) -> int:
     finally:
         store.close()
     _print_report(report)
+    if more_left and not report.aborted:
+        print(
+            f"more papers still lack Chinese fields (at most {limit} per run: "
+            "--limit or max_papers_per_run); run `tui-digest translate` again"
+        )
     if report.aborted:
         return EXIT_ERROR
     return EXIT_PAPER_FAILED if report.failed else EXIT_OK
