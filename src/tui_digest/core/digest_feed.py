@@ -22,7 +22,7 @@ from .arxiv_feed import normalise_announce_type
 
 # The Markdown reader owns the grammar of titles and abstract headers; the feed
 # strips exactly what it strips, so the digest writer can restore them.
-from .digest_format import _EN_HEADER_RE, _TITLE_SUFFIX_RE, _ZH_HEADER_RE
+from .digest_format import EN_HEADER_RE, SUFFIX_FLAG_TYPES, TITLE_SUFFIX_RE, ZH_HEADER_RE
 from .feed_common import (
     ParsedFeed,
     channel_date,
@@ -62,16 +62,16 @@ def _split_title(text: str) -> tuple[str, str, dict[str, str]]:
     """(clean title, suffix, parts) for `Title. (arXiv:ID vN [cat] UPDATED)`."""
     if "(arXiv:" not in text:
         return text, "", {}
-    m = _TITLE_SUFFIX_RE.search(text)
+    m = TITLE_SUFFIX_RE.search(text)
     if not m:
         return text, "", {}
     parts = {"version": (m["version"] or "").lower(), "category": m["cat"] or ""}
-    parts["announce_type"] = "updated" if m["updated"] else ""
+    parts["announce_type"] = SUFFIX_FLAG_TYPES.get((m["flag"] or "").strip(), "")
     return text[: m.start()], m.group(0), parts
 
 
 def _split_en_header(text: str) -> tuple[str, str, dict[str, str]]:
-    m = _EN_HEADER_RE.match(text) if text.startswith("arXiv:") else None
+    m = EN_HEADER_RE.match(text) if text.startswith("arXiv:") else None
     if not m:
         return text, "", {}
     parts = {"version": (m["version"] or "").lower(), "announce_type": m["type"]}
@@ -79,7 +79,7 @@ def _split_en_header(text: str) -> tuple[str, str, dict[str, str]]:
 
 
 def _split_zh_header(text: str) -> tuple[str, str]:
-    m = _ZH_HEADER_RE.match(text) if text.startswith("arXiv:") else None
+    m = ZH_HEADER_RE.match(text) if text.startswith("arXiv:") else None
     return (text[m.end() :], m.group(0)) if m else (text, "")
 
 

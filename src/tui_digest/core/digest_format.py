@@ -51,7 +51,7 @@ from pathlib import PurePosixPath
 
 from .arxiv_id import _ID, ARXIV_ID_RE, abs_url, parse_arxiv_id
 from .model import ANNOUNCE_TYPES, Digest, InputError, Paper, Problem, ReadResult
-from .sanitize import clean_line, clean_text, decode_bytes
+from .sanitize import clean_line, clean_text, decode_text
 
 __all__ = [
     "ARXIV_ID_RE",
@@ -84,14 +84,21 @@ _LINK_RE = re.compile(r"^\[([^\]\n]*)\]\(([^)\s]*)\)$")
 # form of a digest) so that both readers split headers the same way; keep the names.
 _TITLE_SUFFIX_RE = re.compile(
     rf"\s*\.?\s*\(arXiv:(?P<id>{_ID})(?P<version>v\d+)?"
-    r"(?:\s+\[(?P<cat>[^\]\s]+)\])?(?P<updated>\s+UPDATED)?\)$"
+    r"(?:\s+\[(?P<cat>[^\]\s]+)\])?(?P<flag>\s+(?:UPDATED|CROSS LISTED))?\)$"
 )
 _EN_HEADER_RE = re.compile(
     rf"arXiv:(?P<id>{_ID})(?P<version>v\d+)?\s+Announce Type:\s*(?P<type>[\w-]+)\s+Abstract: ?"
 )
+_SUFFIX_FLAG_TYPES = {"UPDATED": "updated", "CROSS LISTED": "cross"}
+# Machine translations of the header vary: 公告类型/公布类型, with or without 摘要,
+# sometimes closed by a full stop instead ("公告类型:跨领域. ", "公告类型：跨语言。").
 _ZH_HEADER_RE = re.compile(
-    rf"arXiv:(?P<id>{_ID})(?P<version>v\d+)?\s*公告类型\s*[:：]\s*\S+?\s*摘要\s*[:：] ?"
+    rf"arXiv:(?P<id>{_ID})(?P<version>v\d+)?\s*公[告布]类型\s*[:：]\s*[^\s摘。.:：]{{1,8}}?"
+    r"(?:\s*摘要\s*[:：] ?|[。.] ?)"
 )
+# The feed readers share this grammar (digest feeds carry the same paragraphs).
+TITLE_SUFFIX_RE, EN_HEADER_RE, ZH_HEADER_RE = _TITLE_SUFFIX_RE, _EN_HEADER_RE, _ZH_HEADER_RE
+SUFFIX_FLAG_TYPES = _SUFFIX_FLAG_TYPES
 _DATE_RE = re.compile(r"(?<!\d)(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?!\d)")
 _CATEGORY_RE = re.compile(r"[A-Za-z][\w.\-]*")
 _VERSION_RE = re.compile(r"v\d+")
@@ -137,8 +144,7 @@ def _meta(suffix: str, en_header: str, link: str) -> tuple[str, str, str, str]:
         m = _TITLE_SUFFIX_RE.search(suffix)
         if m:
             arxiv_id, version, cat = m["id"], m["version"] or "", m["cat"] or ""
-            if m["updated"]:
-                kind = "updated"
+            kind = _SUFFIX_FLAG_TYPES.get((m["flag"] or "").strip(), "")
     if en_header:
         m = _EN_HEADER_RE.match(en_header)
         if m:
@@ -461,13 +467,13 @@ def _line_at(text: str, pos: int) -> int:
 
 def read_digest(data: str | bytes, *, source: str = "", name: str | None = None) -> ReadResult:
     """Read a digest. Raises InputError when the document is not a digest at all."""
-    text = decode_bytes(data) if isinstance(data, bytes) else data
+    text, note = (decode_text(data)[0::2]) if isinstance(data, bytes) else (data, "")
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     where = source or name or "<input>"
-    problems: list[Problem] = []
+    problems: list[Problem] = [Problem(0, note)] if note else []
 
     # Footnote starts, found by their preceding newline (position 0 checked apart).
     starts = [(m.start() + 1, m) for m in _NL_FOOTNOTE_RE.finditer(text)]

@@ -28,6 +28,7 @@ from typing import Any
 
 from . import arxiv_id
 from .model import InputError, Paper, Problem
+from .sanitize import decode_text
 
 # --- arXiv ids ------------------------------------------------------------------
 
@@ -48,7 +49,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_CJK_RE = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "euc-cn", "x-gbk"}
 
 
@@ -65,14 +65,6 @@ def _declared_encoding(data: bytes) -> str:
         return ""
     enc = _ENCODING_ATTR_RE.search(m.group(0))
     return enc.group(1).decode("ascii").lower() if enc else ""
-
-
-def _mostly_cjk(text: str) -> bool:
-    non_ascii = [c for c in text if ord(c) > 0x7F]
-    if not non_ascii:
-        return False
-    cjk = sum(1 for c in non_ascii if _CJK_RE.match(c))
-    return cjk >= 0.8 * len(non_ascii)
 
 
 def decode_document(data: bytes) -> Decoded:
@@ -106,21 +98,8 @@ def decode_document(data: bytes) -> Decoded:
                 return Decoded(data.decode(declared), declared)
             except UnicodeDecodeError:
                 pass  # fall through to the UTF-8 path below
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        rescued = data.decode("gb18030")
-    except UnicodeDecodeError:
-        rescued = ""
-    if rescued and _mostly_cjk(rescued):
-        return Decoded(rescued, "gb18030", "bytes are not valid UTF-8; decoded as GB18030")
-    return Decoded(
-        data.decode("utf-8", errors="replace"),
-        "utf-8",
-        "bytes are not valid UTF-8; invalid sequences replaced with U+FFFD",
-    )
+    text, codec, note = decode_text(data)
+    return Decoded(text, codec, note)
 
 
 def as_utf8_xml(text: str) -> bytes:

@@ -39,11 +39,46 @@ def clean_line(text: str, limit: int = MAX_TITLE) -> str:
     return " ".join(clean_text(text, limit * 2).split())[:limit] if text else ""
 
 
-def decode_bytes(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM); invalid sequences become U+FFFD."""
+_CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _mostly_cjk(text: str) -> bool:
+    non_ascii = [c for c in text if ord(c) > 0x7F]
+    if not non_ascii:
+        return False
+    return sum(1 for c in non_ascii if _CJK_RE.match(c)) >= 0.8 * len(non_ascii)
+
+
+def decode_text(data: bytes) -> tuple[str, str, str]:
+    """Decode bytes that should be UTF-8: (text, codec, note about any repair).
+
+    Chinese text that is not valid UTF-8 is usually GBK/GB18030 with a wrong
+    label, so that is tried before giving up; it is accepted only when the
+    result is mostly CJK, so random bytes never turn into plausible mojibake.
+    Otherwise invalid sequences become U+FFFD.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    return data.decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8"), "utf-8", ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        rescued = data.decode("gb18030")
+    except UnicodeDecodeError:
+        rescued = ""
+    if rescued and _mostly_cjk(rescued):
+        return rescued, "gb18030", "bytes are not valid UTF-8; decoded as GB18030"
+    return (
+        data.decode("utf-8", errors="replace"),
+        "utf-8",
+        "bytes are not valid UTF-8; invalid sequences replaced with U+FFFD",
+    )
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), GB18030 when mislabelled, else with U+FFFD."""
+    return decode_text(data)[0]
 
 
 def is_safe_url(url: str) -> bool:
