@@ -23,11 +23,23 @@ class StoreOpened(Message):
 
 
 class ListingPage(Message):
-    def __init__(self, generation: int, matches: int, total: int, rows: list[ListRow]) -> None:
+    """The count and first page of a listing; the full id array is asked for next."""
+
+    def __init__(
+        self,
+        generation: int,
+        matches: int,
+        total: int,
+        rows: list[ListRow],
+        query: str,
+        digest: str | None,
+    ) -> None:
         self.generation = generation
         self.matches = matches
         self.total = total
         self.rows = rows
+        self.query = query
+        self.digest = digest
         super().__init__()
 
 

@@ -142,6 +142,10 @@ class MainScreen(Screen[None]):
     read_delay: float | None = 1.5
     # Keystrokes closer together than this start one search, not one each.
     search_debounce: float = 0.04
+    # The detail pane follows the cursor after this pause: re-flowing it costs a
+    # layout pass (~10-15 ms), which should neither ride on the frame that shows
+    # new search results nor run for every row while j is held down.
+    detail_delay: float = 0.05
 
     def __init__(
         self, db_path: Path | None, settings: Settings, *, first_run_sample: bool = True
@@ -161,9 +165,11 @@ class MainScreen(Screen[None]):
         self.error = ""
         self.note = ""
         self.generation = 0
+        self._total_digest: str | None = None  # the view self.total counts
         self.listing_ready = False  # the first page of the current generation is shown
         self._read_timer: Timer | None = None
         self._search_timer: Timer | None = None
+        self._detail_timer: Timer | None = None
 
     # --- layout ----------------------------------------------------------------
 
@@ -255,47 +261,72 @@ class MainScreen(Screen[None]):
         store = self.store
         if store is None:
             return
+        # The view's total only changes with the digest (or an import): reuse it.
+        same_view = self.digest == self._total_digest and self.listing_ready
+        total = self.total if same_view else None
         self.generation += 1
         self.listing_ready = False
         generation, query, digest = self.generation, self.effective_query(), self.digest
         run_in_thread(
             self.app,
-            partial(self._listing_work, store, generation, query, digest),
+            partial(self._listing_work, store, generation, query, digest, total),
             group="listing",
             exclusive=True,
             description="search the cache",
         )
 
-    def _listing_work(self, store: Store, generation: int, query: str, digest: str | None) -> None:
+    def _listing_work(
+        self,
+        store: Store,
+        generation: int,
+        query: str,
+        digest: str | None,
+        total: int | None = None,
+    ) -> None:
         from tui_digest.core.query import QueryError
 
         try:
             matches = store.count(query, digest=digest)
             rows = store.search(query, digest=digest, limit=FIRST_PAGE) if matches else []
-            total = store.count("", digest=digest) if query else matches
+            if total is None:
+                total = store.count("", digest=digest) if query else matches
         except QueryError as error:
             self.post_message(msg.ListingFailed(generation, str(error)))
             return
         if generation != self.generation:
             return  # a newer keystroke already asked again
-        self.post_message(msg.ListingPage(generation, matches, total, rows))
-        if matches > len(rows):
-            ids = store.list_ids(query, digest=digest)
-        else:
-            ids = [row.rowid for row in rows]
-        self.post_message(msg.ListingIds(generation, ids))
+        self.post_message(msg.ListingPage(generation, matches, total, rows, query, digest))
 
     def on_listing_page(self, message: msg.ListingPage) -> None:
         if message.generation != self.generation:
             return
         self.matches, self.total, self.error = message.matches, message.total, ""
+        self._total_digest = message.digest
         self.paper_list.set_listing(message.matches, message.rows)
         self.listing_ready = True
+        if message.matches > len(message.rows):
+            # The full id array (22 ms at 100k) is read after this frame is drawn:
+            # building it holds the GIL, and the first frame should not wait on it.
+            self.call_after_refresh(self._load_ids, message)
         if not message.rows:
             self.detail.show_message(
                 "No papers match." if self.effective_query() else "No papers here yet."
             )
         self._update_status()
+
+    def _load_ids(self, page: msg.ListingPage) -> None:
+        store = self.store
+        if store is None or page.generation != self.generation:
+            return
+
+        def work() -> None:
+            if page.generation == self.generation:
+                ids = store.list_ids(page.query, digest=page.digest)
+                self.post_message(msg.ListingIds(page.generation, ids))
+
+        run_in_thread(
+            self.app, work, group="listing-ids", exclusive=True, description="list the papers"
+        )
 
     def on_listing_ids(self, message: msg.ListingIds) -> None:
         if message.generation == self.generation:
@@ -345,8 +376,21 @@ class MainScreen(Screen[None]):
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
-        store, rowid = self.store, message.rowid
-        if rowid is None or store is None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if message.rowid is None or self.store is None:
+            return
+        if self.detail_delay > 0:
+            self._detail_timer = self.set_timer(
+                self.detail_delay, partial(self._load_detail, message.rowid)
+            )
+        else:
+            self._load_detail(message.rowid)
+
+    def _load_detail(self, rowid: int) -> None:
+        store = self.store
+        if store is None or rowid != self.paper_list.current_rowid:
             return
 
         def work() -> None:

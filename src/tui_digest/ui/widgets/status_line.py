@@ -35,4 +35,6 @@ class StatusLine(Static):
             parts += ["  ", (note, "italic $text-accent")]
         if error:
             parts += ["  ", (error, "$text-error")]
-        self.update(Content.assemble(*parts))
+        # Fixed height and width (see main.tcss): no layout pass needed, which
+        # keeps a search keystroke from re-flowing the whole screen.
+        self.update(Content.assemble(*parts), layout=False)
