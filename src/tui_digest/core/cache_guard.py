@@ -1,0 +1,249 @@
+"""Storage faults met when the cache is opened: damage, read-only places, locks.
+
+`check_cache` runs before the store opens a connection. It never deletes
+anything: a damaged cache (an empty file, a file that is not SQLite, or one
+that fails `PRAGMA quick_check`) is renamed aside with its `-wal`/`-shm`
+companions under a dated name, so the store can start a fresh cache and the
+user can still recover or report the old one. A cache the user cannot write
+is opened read-only instead of failing on the first write.
+
+`retry_locked` wraps one write so that a cache busy with another tui-digest
+process is retried with backoff and then refused with a sentence, not a
+traceback.
+
+Nothing here imports the store at module level: the store imports this module.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import errno
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+COMPANIONS = ("-wal", "-shm", "-journal")
+# sqlite3's primary result codes for "another connection holds the lock".
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+
+
+@dataclass(slots=True)
+class GuardResult:
+    """What the store must do: open read-only or not; `messages` are for the user."""
+
+    readonly: bool = False
+    messages: list[str] = field(default_factory=list)
+    moved_to: Path | None = None  # where a damaged cache went, when one was moved
+
+
+def _cache_error(message: str) -> Exception:
+    from tui_digest.core.store import CacheError  # lazily: the store imports us
+
+    return CacheError(message)
+
+
+# --- Damage -------------------------------------------------------------------------
+
+
+def damage(path: Path, *, timeout: float = 5.0) -> str:
+    """Why the existing file at `path` is not a usable SQLite database, or "" if it is.
+
+    Reads only (`mode=ro`), so a healthy cache is never modified here. A lock
+    held by another process is not damage: that is reported as "" and left to
+    the store's busy timeout and `retry_locked`.
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise _cache_error(f"{path}: cannot read the cache: {exc.strerror or exc}") from exc
+    if not head:
+        return "the file is empty"
+    if head != SQLITE_HEADER:
+        return "the file is not an SQLite database"
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+    except sqlite3.Error as exc:
+        return f"cannot be opened ({exc})"
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.OperationalError as exc:
+        if is_locked_error(exc):
+            return ""
+        return f"the database is damaged ({exc})"
+    except sqlite3.DatabaseError as exc:
+        return f"the database is damaged ({exc})"
+    finally:
+        conn.close()
+    verdict = "; ".join(str(r[0]) for r in rows[:3])
+    if verdict != "ok":
+        return f"the database failed its integrity check ({verdict[:300]})"
+    return ""
+
+
+def aside_name(path: Path, now: _dt.datetime | None = None) -> Path:
+    """`cache.db.corrupt-YYYYMMDD-HHMMSS` next to `path`; `-2`, `-3`… if that is taken."""
+    stamp = (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    base = path.with_name(f"{path.name}.corrupt-{stamp}")
+    candidate, n = base, 1
+    while any(os.path.lexists(str(candidate) + s) for s in ("", *COMPANIONS)):
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def move_aside(path: Path, now: _dt.datetime | None = None) -> Path:
+    """Rename `path` and its companions to a fresh dated name; never overwrites."""
+    target = aside_name(path, now)
+    _rename_no_clobber(path, target)
+    for suffix in COMPANIONS:
+        part = Path(str(path) + suffix)
+        if os.path.lexists(part):
+            _rename_no_clobber(part, Path(str(target) + suffix))
+    return target
+
+
+def _rename_no_clobber(src: Path, dst: Path) -> None:
+    # link + unlink fails if `dst` appeared meanwhile, where rename would replace it.
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except FileExistsError:
+        raise _cache_error(f"cannot move {src} aside: {dst} already exists") from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if os.path.lexists(dst):
+            raise _cache_error(f"cannot move {src} aside: {dst} already exists") from None
+        os.rename(src, dst)
+    else:
+        os.unlink(src)
+
+
+# --- Permissions --------------------------------------------------------------------
+
+
+def _existing_ancestor(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _writable(path: Path) -> bool:
+    # os.access, not a trial write: a check at start must not leave files behind.
+    return os.access(path, os.W_OK)
+
+
+def readonly_reason(path: Path) -> str:
+    """Why a cache at `path` cannot be written ("" when it can).
+
+    WAL mode creates `-wal` and `-shm` next to the cache, so the folder must be
+    writable as well as the file.
+    """
+    folder = _existing_ancestor(path.parent)
+    if not _writable(folder):
+        return f"its folder {folder} is read-only"
+    if path.exists() and not _writable(path):
+        return "the file is read-only"
+    return ""
+
+
+# --- The check ----------------------------------------------------------------------
+
+
+def check_cache(
+    path: Path, *, want_readonly: bool = False, now: _dt.datetime | None = None
+) -> GuardResult:
+    """Look at the cache before the store opens it; see the module docstring.
+
+    Raises CacheError when the cache can be neither used nor replaced (damaged
+    and read-only, or damaged and a read-only open was asked for: that must
+    not write a byte, so it does not move anything either).
+    """
+    path = Path(path)
+    result = GuardResult(readonly=want_readonly)
+    exists = path.is_file()
+    if path.exists() and not exists:
+        raise _cache_error(f"{path}: the cache path is not a file")
+    why_ro = readonly_reason(path)
+    problem = damage(path) if exists else ""
+
+    if problem:
+        if want_readonly or why_ro:
+            because = "a read-only open" if want_readonly else why_ro
+            raise _cache_error(
+                f"{path}: the cache is unusable ({problem}) and cannot be replaced "
+                f"({because}); open it once with write access to move it aside"
+            )
+        moved = move_aside(path, now)
+        result.moved_to = moved
+        result.messages.append(
+            f"{path}: the cache was unusable ({problem}); moved it to {moved} "
+            "and started a fresh cache"
+        )
+        return result
+
+    if why_ro and not want_readonly:
+        if not exists:
+            raise _cache_error(f"{path}: cannot create a cache there: {why_ro}")
+        result.readonly = True
+        result.messages.append(
+            f"{path} is read-only ({why_ro}); opened read-only, changes will not be saved"
+        )
+    return result
+
+
+# --- Locks --------------------------------------------------------------------------
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    """True for SQLITE_BUSY / SQLITE_LOCKED ("database is locked", "... is busy")."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return True
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text or "table is locked" in text
+
+
+def retry_locked(
+    fn: Callable[[], T],
+    *,
+    attempts: int = 5,
+    delay: float = 0.1,
+    sleep: Callable[[float], object] = time.sleep,
+    path: Path | str = "",
+) -> T:
+    """Call `fn`; while another writer holds the cache, wait and call it again.
+
+    Waits `delay`, then twice that, and so on, between `attempts` calls. Any
+    other error passes through untouched. When the lock outlasts every
+    attempt, raises CacheError saying so (the original error is its cause).
+    `fn` must be a whole transaction: the store rolls back a failed one, so
+    calling it again is safe.
+    """
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    wait = delay
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if not is_locked_error(exc):
+                raise
+            if attempt == attempts:
+                where = f"cache {path}" if path else "the cache"
+                raise _cache_error(
+                    f"{where} is locked by another tui-digest process; try again "
+                    f"(still locked after {attempts} attempts)"
+                ) from exc
+        sleep(wait)
+        wait *= 2
+    raise AssertionError("unreachable")  # the loop returns or raises

@@ -1,0 +1,1 @@
+"""The hostile-input corpus: every case names the behaviour it proves (docs/hardening.md)."""
