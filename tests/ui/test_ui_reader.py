@@ -380,14 +380,6 @@ async def test_open_refuses_javascript_and_opens_https(cache: Path, monkeypatch)
         assert app.main.detail.record.read  # opening counts as reading
 
 
-async def test_refresh_says_no_sources(cache: Path) -> None:
-    app = make_app(cache, first_run_sample=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("r")
-        assert any("No sources configured" in n for n in notes(app))
-
-
 async def test_digest_picker_switches_the_view(cache: Path) -> None:
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:

@@ -82,13 +82,9 @@ class DigestApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def refresh_sources(self) -> None:
-        """Fetch new digests. Placeholder until fetching is wired in by the CLI layer."""
-        self.notify(
-            "No sources configured — see the README to add digest sources.",
-            title="Refresh",
-            markup=False,
-        )
+    def refresh_sources(self) -> bool:
+        """Fetch the configured sources in the background; False if that cannot start now."""
+        return self.main.refresher.start()
 
     def save_settings(self) -> None:
         try:

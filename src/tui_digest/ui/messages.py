@@ -33,6 +33,8 @@ class ListingPage(Message):
         rows: list[ListRow],
         query: str,
         digest: str | None,
+        *,
+        keep: bool = False,
     ) -> None:
         self.generation = generation
         self.matches = matches
@@ -40,6 +42,7 @@ class ListingPage(Message):
         self.rows = rows
         self.query = query
         self.digest = digest
+        self.keep = keep  # leave the current paper under the cursor
         super().__init__()
 
 

@@ -16,6 +16,18 @@ from tui_digest.core.sanitize import clean_line, clean_text, is_safe_url
 HEADING = "bold $text-accent"
 TITLE = "bold"
 LABEL = "dim"
+MACHINE = "italic $text-warning"
+
+
+def machine_fields(record: PaperRecord) -> set[str]:
+    """The Chinese fields a model wrote (Paper.extras["machine_fields"], comma-separated)."""
+    raw = record.paper.extras.get("machine_fields", "")
+    return {name.strip() for name in raw.split(",") if name.strip()} if raw else set()
+
+
+def machine_mark(record: PaperRecord) -> str:
+    model = clean_line(record.paper.extras.get("machine_model", ""), 60)
+    return "机器翻译 · machine-translated" + (f" ({model})" if model else "")
 
 
 def row_title(row: ListRow, language: str) -> str:
@@ -40,10 +52,15 @@ def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
     """The paper as its digest footnote, followed by its metadata."""
     paper = record.paper
     parts: list[str | Content | tuple[str, str | Style]] = []
+    machine = machine_fields(record)
+    mark = machine_mark(record) if machine else ""
 
-    def para(text: str, style: str | Style = "", *, line: bool = False) -> None:
+    def para(text: str, style: str | Style = "", *, line: bool = False, field: str = "") -> None:
         if text:
             parts.append((_safe(text, line=line), style) if style else _safe(text, line=line))
+            if field in machine:
+                parts.append("\n")
+                parts.append((mark, MACHINE))
             parts.append("\n\n")
 
     marker = f"[^{ref}]" if ref else "[^?]"
@@ -58,7 +75,7 @@ def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
     show_zh = language in ("both", "zh")
     show_en = language in ("both", "en")
     if show_zh:
-        para(paper.title_zh, TITLE, line=True)
+        para(paper.title_zh, TITLE, line=True, field="title_zh")
     if show_en or not paper.title_zh:
         para(paper.title_en, TITLE, line=True)
     url = _safe(paper.url, line=True)
@@ -67,8 +84,8 @@ def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
         parts.append((url, Style(underline=True, link=url)) if is_safe_url(url) else url)
         parts.append("\n\n")
     if show_zh:
-        para(paper.summary_zh)
-        para(paper.abstract_zh)
+        para(paper.summary_zh, field="summary_zh")
+        para(paper.abstract_zh, field="abstract_zh")
     if show_en or not paper.abstract_zh:
         para(paper.abstract_en)
 

@@ -24,8 +24,10 @@ from tui_digest.core.model import DigestInfo
 from tui_digest.core.sanitize import is_safe_url
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
+from tui_digest.ui.refresh import Refresher
 from tui_digest.ui.sample import is_sample, load_sample_digest
 from tui_digest.ui.settings import LANGUAGE_LABELS, Settings, next_language
+from tui_digest.ui.translating import Translator
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox
@@ -128,6 +130,23 @@ class MainScreen(Screen[None]):
             tooltip="Fetch new digests from the configured sources",
         ),
         Binding(
+            "S",
+            "sources",
+            "Sources",
+            key_display="S",
+            id="main.sources",
+            show=False,
+            tooltip="List the sources and how their last fetch went",
+        ),
+        Binding(
+            "t",
+            "translate",
+            "Translate",
+            id="main.translate",
+            show=False,
+            tooltip="Machine-translate missing Chinese (selection or current)",
+        ),
+        Binding(
             "tab",
             "switch_pane",
             "Pane",
@@ -167,6 +186,13 @@ class MainScreen(Screen[None]):
         self.generation = 0
         self._total_digest: str | None = None  # the view self.total counts
         self.listing_ready = False  # the first page of the current generation is shown
+        # The cache changed under the listing (a fetch or a translation): the next
+        # listing recounts the total and drops the rows the list has cached.
+        self._stale = False
+        # What background jobs are doing, by job ("fetch", "translate"), for the status line.
+        self._activity: dict[str, str] = {}
+        self.refresher = Refresher(self)
+        self.translator = Translator(self)
         self._read_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._detail_timer: Timer | None = None
@@ -247,6 +273,7 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
         self._update_status()
+        self.refresher.read_interval()
 
     def effective_query(self) -> str:
         parts = [self.query_text.strip()]
@@ -256,24 +283,52 @@ class MainScreen(Screen[None]):
             parts.append("is:starred")
         return " ".join(part for part in parts if part)
 
-    def reload(self) -> None:
-        """Ask for the listing the current state describes; newer requests win."""
+    def reload(self, *, keep: bool = False) -> None:
+        """Ask for the listing the current state describes; newer requests win.
+
+        `keep` leaves the current paper under the cursor (after an import)
+        instead of starting again at the top (a new search).
+        """
         store = self.store
         if store is None:
             return
         # The view's total only changes with the digest (or an import): reuse it.
-        same_view = self.digest == self._total_digest and self.listing_ready
+        same_view = self.digest == self._total_digest and self.listing_ready and not self._stale
         total = self.total if same_view else None
         self.generation += 1
         self.listing_ready = False
         generation, query, digest = self.generation, self.effective_query(), self.digest
         run_in_thread(
             self.app,
-            partial(self._listing_work, store, generation, query, digest, total),
+            partial(self._listing_work, store, generation, query, digest, total, keep),
             group="listing",
             exclusive=True,
             description="search the cache",
         )
+
+    def cache_changed(self) -> None:
+        """Papers were added or changed behind the listing: show them, keeping the place.
+
+        The query, digest, filters and selection stay; the cursor stays on the
+        same paper; the total is recounted and cached row text is dropped.
+        """
+        self._stale = True
+        self.reload(keep=True)
+        self.load_digests()
+
+    @property
+    def activity(self) -> str:
+        return "  ".join(self._activity.values())
+
+    def set_activity(self, text: str, *, slot: str = "fetch") -> None:
+        """Show (or with "" clear) what a background job is doing, in the status line."""
+        if text == self._activity.get(slot, ""):
+            return
+        if text:
+            self._activity[slot] = text
+        else:
+            self._activity.pop(slot, None)
+        self._update_status()
 
     def _listing_work(
         self,
@@ -282,6 +337,7 @@ class MainScreen(Screen[None]):
         query: str,
         digest: str | None,
         total: int | None = None,
+        keep: bool = False,
     ) -> None:
         from tui_digest.core.query import QueryError
 
@@ -295,15 +351,22 @@ class MainScreen(Screen[None]):
             return
         if generation != self.generation:
             return  # a newer keystroke already asked again
-        self.post_message(msg.ListingPage(generation, matches, total, rows, query, digest))
+        self.post_message(
+            msg.ListingPage(generation, matches, total, rows, query, digest, keep=keep)
+        )
 
     def on_listing_page(self, message: msg.ListingPage) -> None:
         if message.generation != self.generation:
             return
+        fresh, self._stale = self._stale, False
         self.matches, self.total, self.error = message.matches, message.total, ""
         self._total_digest = message.digest
-        self.paper_list.set_listing(message.matches, message.rows)
+        papers = self.paper_list
+        keep = papers.current_rowid if message.keep else None
+        papers.set_listing(message.matches, message.rows, keep=keep, fresh=fresh)
         self.listing_ready = True
+        if fresh and keep is not None and keep == papers.current_rowid:
+            self._load_detail(keep)  # same paper, maybe new text (a translation)
         if message.matches > len(message.rows):
             # The full id array (22 ms at 100k) is read after this frame is drawn:
             # building it holds the GIL, and the first frame should not wait on it.
@@ -367,6 +430,7 @@ class MainScreen(Screen[None]):
             selected=len(self.paper_list.selected),
             error=self.error,
             note=note,
+            activity=self.activity,
         )
 
     # --- the current paper ---------------------------------------------------------
@@ -571,7 +635,18 @@ class MainScreen(Screen[None]):
             self.app.notify(f"Copied {url}", markup=False)
 
     def action_refresh(self) -> None:
-        self.app.refresh_sources()
+        self.refresher.start()
+
+    def action_sources(self) -> None:
+        from tui_digest.ui.screens.sources import SourcesScreen
+
+        if self.store is None:
+            self.app.notify("The cache is still opening.", markup=False)
+            return
+        self.app.push_screen(SourcesScreen(self.store, self.refresher.last_results))
+
+    def action_translate(self) -> None:
+        self.translator.start(self._targets())
 
     def action_export(self) -> None:
         from tui_digest.ui.screens.export import ExportScreen

@@ -118,9 +118,10 @@ class PaperList(ScrollView, can_focus=True):
             super().__init__()
 
     class RowsLoaded(Message):
-        def __init__(self, requested: list[int], rows: list[ListRow]) -> None:
+        def __init__(self, requested: list[int], rows: list[ListRow], epoch: int = 0) -> None:
             self.requested = requested
             self.rows = rows
+            self.epoch = epoch  # rows read before an invalidation are dropped
             super().__init__()
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -134,26 +135,62 @@ class PaperList(ScrollView, can_focus=True):
         self._rows: OrderedDict[int, ListRow] = OrderedDict()
         self._pending: set[int] = set()
         self._cell_cache: dict[tuple[int, int, str], str] = {}
+        self._epoch = 0  # bumped when cached rows may be out of date (an import)
+        self._anchor: int | None = None  # the paper to keep under the cursor once ids arrive
         self.selected: set[int] = set()
 
     # --- data in -------------------------------------------------------------
 
-    def set_listing(self, total: int, rows: Sequence[ListRow]) -> None:
-        """Show a new listing from its count and first page (the rest comes by `set_ids`)."""
+    def set_listing(
+        self,
+        total: int,
+        rows: Sequence[ListRow],
+        *,
+        keep: int | None = None,
+        fresh: bool = False,
+    ) -> None:
+        """Show a new listing from its count and first page (the rest comes by `set_ids`).
+
+        `fresh`: the cache changed (an import), so rows drawn before are out of
+        date. `keep`: a rowid to leave under the cursor, at the same screen row;
+        when it is not in the first page the old listing stays up until
+        `set_ids` brings the position (no jump to the top and back).
+        """
+        if fresh:
+            self.invalidate_rows()
         self.cache_rows(rows)
-        self._ids = [row.rowid for row in rows]
+        page = [row.rowid for row in rows]
+        self._anchor = None
+        if keep is not None and keep not in page and total > len(page):
+            self._anchor = keep
+            self.refresh()
+            return
+        screen_row = self._cursor - int(self.scroll_offset.y)
+        before = self.current_rowid
+        self._ids = page
         self._positions = None
         self._total = max(total, len(self._ids))
-        self._cursor = 0
         self._pending.clear()
-        self._resize_virtual()
-        self.scroll_to(y=0, animate=False)
+        if keep is not None and keep in page:
+            self._cursor = page.index(keep)
+            self._resize_virtual()
+            self.scroll_to(y=max(0, self._cursor - screen_row), animate=False)
+            self._ensure_rows()
+        else:
+            self._cursor = 0
+            self._resize_virtual()
+            self.scroll_to(y=0, animate=False)
         self.refresh()
-        self._post_cursor()
+        if keep is None or self.current_rowid != before:
+            self._post_cursor()
 
     def set_ids(self, ids: Sequence[int]) -> None:
         """All ids of the current listing, in listing order; keeps the current paper."""
-        current = self.current_rowid
+        current = self._anchor if self._anchor is not None else self.current_rowid
+        anchored = self._anchor is not None
+        self._anchor = None
+        screen_row = self._cursor - int(self.scroll_offset.y)
+        before = self.current_rowid
         self._ids = list(ids)
         self._positions = None
         self._total = len(self._ids)
@@ -162,10 +199,20 @@ class PaperList(ScrollView, can_focus=True):
         else:
             self._cursor = min(self._cursor, max(0, len(self._ids) - 1))
         self._resize_virtual()
+        if anchored:
+            self.scroll_to(y=max(0, self._cursor - screen_row), animate=False)
         self.refresh()
         self._ensure_rows()
-        if self.current_rowid != current:
+        if self.current_rowid != before:
             self._post_cursor()
+
+    def invalidate_rows(self) -> None:
+        """Forget every cached row (their text or flags may have changed in the cache)."""
+        self._epoch += 1
+        self._rows.clear()
+        self._cell_cache.clear()
+        self._pending.clear()
+        self.refresh()
 
     def cache_rows(self, rows: Iterable[ListRow]) -> None:
         for row in rows:
@@ -340,17 +387,21 @@ class PaperList(ScrollView, can_focus=True):
         if fetch is None or not missing or not self.is_mounted:
             return
         self._pending.update(missing)
+        epoch = self._epoch
 
         def work() -> None:
             rows: list[ListRow] = []
             try:
                 rows = fetch(missing)
             finally:
-                self.post_message(self.RowsLoaded(missing, rows))
+                self.post_message(self.RowsLoaded(missing, rows, epoch))
 
         run_in_thread(self.app, work, group="paper-list-rows", description="read the paper list")
 
     def on_paper_list_rows_loaded(self, message: RowsLoaded) -> None:
+        if message.epoch != self._epoch:
+            self._ensure_rows()  # read before an import: ask again
+            return
         self._pending.difference_update(message.requested)
         self.cache_rows(message.rows)
         self.refresh()

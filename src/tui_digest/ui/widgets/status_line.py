@@ -20,6 +20,7 @@ class StatusLine(Static):
         selected: int,
         error: str = "",
         note: str = "",
+        activity: str = "",
     ) -> None:
         parts: list[str | tuple[str, str]] = [
             (view, "bold"),
@@ -30,6 +31,9 @@ class StatusLine(Static):
             parts += ["  ", ("filter: " + " ".join(filters), "$text-accent")]
         if selected:
             parts += ["  ", (f"{selected:,} selected", "$text-warning")]
+        if activity:
+            # Progress of a fetch or translation; it names untrusted sources: plain text.
+            parts += ["  ", (activity, "$text-success")]
         parts += ["  ", (language, "dim")]
         if note:
             parts += ["  ", (note, "italic $text-accent")]

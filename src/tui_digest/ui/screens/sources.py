@@ -1,0 +1,145 @@
+"""The sources screen: each configured source and how its last fetch went.
+
+Names, URLs and errors come from the config file and from servers: they are
+assembled into `Content` as plain text, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from tui_digest.core.sanitize import clean_line
+from tui_digest.ui.workers import run_in_thread
+
+if TYPE_CHECKING:
+    from tui_digest.core.store import Store
+    from tui_digest.fetch.runner import SourceResult
+
+
+@dataclass(slots=True)
+class SourceView:
+    name: str
+    url: str
+    kind: str
+    enabled: bool
+    state: dict[str, object]
+
+
+def _text(value: object, limit: int = 300) -> str:
+    return clean_line(value, limit) if isinstance(value, str) else ""
+
+
+def sources_content(
+    path: str, views: Sequence[SourceView], results: Sequence[SourceResult] = ()
+) -> Content:
+    """The whole listing as one Content (plain text parts with fixed styles)."""
+    latest = {r.name: r for r in results}
+    parts: list[str | tuple[str, str]] = [("config  ", "dim"), _text(path, 500), "\n\n"]
+    if not views:
+        parts.append("No sources configured.")
+    for view in views:
+        parts.append((_text(view.name, 120), "bold"))
+        extra = [view.kind] if view.kind != "auto" else []
+        if not view.enabled:
+            extra.append("disabled")
+        if extra:
+            parts.append((f"  ({', '.join(extra)})", "dim"))
+        parts += ["\n", ("  ", ""), (_text(view.url, 500), "dim"), "\n"]
+        state = view.state
+        status = _text(state.get("last_status"))
+        error = _text(state.get("last_error"), 500)
+        checked = _text(state.get("last_checked"))
+        if not checked:
+            parts += [("  never fetched", "italic dim"), "\n"]
+        else:
+            failed = status.startswith("failed")
+            parts += [("  last fetch  ", "dim"), checked, "  "]
+            parts.append((status or "?", "$text-error" if failed else "$text-success"))
+            parts.append("\n")
+            success = _text(state.get("last_success"))
+            if failed and success:
+                parts += [("  last success  ", "dim"), success, "\n"]
+            if error:
+                parts += [("  error  ", "dim"), (error, "$text-error"), "\n"]
+        result = latest.get(view.name)
+        if result is not None and result.ok and result.digest:
+            parts += [("  digest  ", "dim"), _text(result.digest, 200), "\n"]
+        parts.append("\n")
+    return Content.assemble(*parts)
+
+
+class SourcesScreen(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,S", "close", "Close", id="sources.close"),
+        Binding("r", "refresh", "Refresh", id="sources.refresh"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, content: Content) -> None:
+            self.content = content
+            super().__init__()
+
+    def __init__(self, store: Store, results: Sequence[SourceResult] = ()) -> None:
+        super().__init__()
+        self.store = store
+        self.results = list(results)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="sources-dialog"):
+            yield Label("Sources", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(Content("Reading the config…"), id="sources-text")
+            yield Label(Content("r fetches them all · escape closes"), classes="dim")
+
+    @property
+    def text(self) -> Static:
+        return self.query_one("#sources-text", Static)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self, results: Sequence[SourceResult] | None = None) -> None:
+        """Read the config and each source's state again (after a refresh, say)."""
+        if results is not None:
+            self.results = list(results)
+        store, results_now = self.store, self.results
+
+        def work() -> None:
+            from tui_digest.fetch.config import ConfigError, load_config
+
+            try:
+                config = load_config()
+            except ConfigError as error:
+                self.post_message(self.Loaded(Content(str(error))))
+                return
+            views = [
+                SourceView(s.name, s.url, s.kind, s.enabled, store.get_source_state(s.name) or {})
+                for s in config.sources
+            ]
+            where = str(config.path) + ("" if config.exists else "  (not found: the defaults)")
+            self.post_message(self.Loaded(sources_content(where, views, results_now)))
+
+        run_in_thread(self.app, work, group="sources-screen", description="list the sources")
+
+    def on_sources_screen_loaded(self, message: Loaded) -> None:
+        self.text.update(message.content)
+
+    def action_refresh(self) -> None:
+        from tui_digest.ui.app import DigestApp
+
+        if isinstance(self.app, DigestApp):
+            self.app.refresh_sources()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,165 @@
+"""Bilingual completion from inside the reader (`t`, and after a fetch when configured).
+
+An async worker runs `translate_papers` (its HTTP is async, its store calls go
+to threads); the status line counts papers done, and when it ends the listing
+and the detail pane are re-read in place. Without a usable [translate] table,
+`t` explains how to write one (plain text: the snippet holds brackets).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tui_digest.core.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
+    from tui_digest.core.store import Store
+    from tui_digest.translate.config import TranslateConfig
+    from tui_digest.translate.runner import PaperOutcome, TranslateReport
+    from tui_digest.ui.screens.main import MainScreen
+
+SLOT = "translate"
+
+
+def not_configured_text(reason: str) -> str:
+    from tui_digest.translate.config import SAMPLE_SECTION
+
+    return (
+        f"Translation is not configured: {reason}\n\n"
+        f"Add this to the config file and set the key's variable:\n\n{SAMPLE_SECTION}"
+    )
+
+
+def report_text(report: TranslateReport) -> tuple[str, SeverityLevel]:
+    if not report.outcomes and not report.over_limit:
+        return "Nothing to translate: these papers already have their Chinese text.", "information"
+    lines = [report.summary()]
+    failed = [o for o in report.outcomes if o.status == "failed"]
+    lines += [o.line() for o in failed[:3]]
+    if report.aborted or (failed and not report.done):
+        return "\n".join(lines), "error"
+    return "\n".join(lines), "warning" if failed else "information"
+
+
+class Translator:
+    """Starts translations for the main screen; one batch at a time."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self.running = False
+
+    def start(self, rowids: Sequence[int]) -> bool:
+        """Translate `rowids` (the `t` key); says why when it cannot."""
+        app = self.screen.app
+        store = self.screen.store
+        if self.running:
+            app.notify("A translation is already running.", title="Translate", markup=False)
+            return False
+        if store is None or not rowids:
+            app.notify("No paper to translate.", title="Translate", markup=False)
+            return False
+        self.running = True
+        app.run_worker(
+            self._run(store, list(rowids), automatic=False),
+            group="translate",
+            description="translate",
+            exit_on_error=False,
+        )
+        return True
+
+    def after_fetch(self, digests: Sequence[str]) -> None:
+        """After a fetch brought new papers: translate the English-only ones if asked to."""
+        store = self.screen.store
+        if self.running or store is None or not digests:
+            return
+        self.running = True
+        self.screen.app.run_worker(
+            self._after_fetch(store, list(digests)),
+            group="translate",
+            description="translate the new papers",
+            exit_on_error=False,
+        )
+
+    async def _after_fetch(self, store: Store, digests: list[str]) -> None:
+        from tui_digest.fetch.config import ConfigError
+        from tui_digest.translate.config import load_if_enabled
+
+        def papers_of_digests() -> list[int]:
+            seen: dict[int, None] = {}
+            for name in digests:
+                seen.update(dict.fromkeys(store.list_ids("", digest=name)))
+            return list(seen)
+
+        handed_over = False
+        try:
+            try:
+                cfg = await asyncio.to_thread(load_if_enabled)
+            except ConfigError as error:
+                self._notify(str(error), "warning")
+                return
+            if cfg is None or not cfg.after_fetch:
+                return
+            # The runner keeps only papers with English and missing Chinese fields.
+            rowids = await asyncio.to_thread(papers_of_digests)
+            handed_over = True
+        finally:
+            if not handed_over:
+                self.running = False
+        await self._run(store, rowids, automatic=True, cfg=cfg)
+
+    async def _run(
+        self,
+        store: Store,
+        rowids: list[int],
+        *,
+        automatic: bool,
+        cfg: TranslateConfig | None = None,
+    ) -> None:
+        from tui_digest.fetch.config import ConfigError
+        from tui_digest.translate.config import NotConfigured, load_translate_config
+        from tui_digest.translate.runner import translate_papers
+
+        screen = self.screen
+        try:
+            if cfg is None:
+                try:
+                    cfg = await asyncio.to_thread(load_translate_config)
+                except NotConfigured as error:
+                    self._notify(not_configured_text(str(error)), "warning", timeout=20)
+                    return
+                except ConfigError as error:
+                    self._notify(str(error), "error")
+                    return
+            screen.set_activity("译 translating…", slot=SLOT)
+            try:
+                report = await translate_papers(store, rowids, cfg, progress=self._progress)
+            except NotConfigured as error:
+                self._notify(not_configured_text(str(error)), "warning", timeout=20)
+                return
+            except ConfigError as error:  # e.g. the key's variable is not set
+                self._notify(str(error), "error")
+                return
+        finally:
+            self.running = False
+            screen.set_activity("", slot=SLOT)
+        if report.done:
+            screen.cache_changed()
+        if automatic and not report.outcomes:
+            return
+        text, severity = report_text(report)
+        self._notify(text, severity)
+
+    def _progress(self, done: int, total: int, outcome: PaperOutcome) -> None:
+        # Called on the event loop as each paper finishes.
+        self.screen.set_activity(
+            f"译 translating {done}/{total} · {clean_line(outcome.id, 20)}", slot=SLOT
+        )
+
+    def _notify(self, text: str, severity: SeverityLevel, timeout: float = 10) -> None:
+        self.screen.app.notify(
+            text, title="Translate", severity=severity, markup=False, timeout=timeout
+        )

@@ -1,0 +1,146 @@
+"""Translating from inside the reader: `t`, the not-configured help, the machine mark."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from ui_support import make_paper, settle
+
+from fake_llm_server import FakeLLM, translator
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+from tui_digest.ui.app import DigestApp, make_app
+
+SIZE = (140, 40)
+MARK = "机器翻译 · machine-translated"
+needs_store_api = pytest.mark.skipif(
+    not hasattr(Store, "apply_translation"), reason="Store.apply_translation not there yet"
+)
+
+
+def write_config(text: str) -> Path:
+    path = Path(os.environ["TUI_DIGEST_CONFIG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def detail_text(app: DigestApp) -> str:
+    return str(app.main.detail.body.visual)
+
+
+def english_only(i: int) -> Paper:
+    paper = make_paper(i)
+    paper.title_zh = paper.summary_zh = paper.abstract_zh = ""
+    return paper
+
+
+def english_cache(path: Path, count: int = 3) -> Path:
+    with Store.open(path) as store:
+        store.import_digest(
+            Digest(
+                name="english-2024-02-06",
+                date="2024-02-06",
+                papers=[english_only(i) for i in range(count)],
+            )
+        )
+    return path
+
+
+async def test_t_without_config_says_how_to_configure(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        note = next(n for n in app._notifications if "not configured" in str(n.message))
+        assert note.markup is False
+        text = str(note.message)
+        assert "[translate]" in text and "base_url" in text and "api_key_env" in text
+        assert app.is_running and not app.main.translator.running
+
+
+async def test_t_with_translation_disabled_says_so(cache: Path) -> None:
+    write_config('[translate]\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert any("enabled = true" in str(n.message) for n in app._notifications)
+
+
+async def test_machine_translated_fields_are_marked(tmp_path: Path) -> None:
+    paper = make_paper(1)
+    paper.extras = {"machine_fields": "title_zh,abstract_zh", "machine_model": "tiny-model"}
+    human = make_paper(2)
+    path = tmp_path / "marked.db"
+    with Store.open(path) as store:
+        store.import_digest(Digest(name="d-2024-02-06", date="2024-02-06", papers=[paper, human]))
+    app = make_app(path, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = detail_text(app)
+        assert app.main.detail.record.paper.id == paper.id
+        assert text.count(f"{MARK} (tiny-model)") == 2
+        title_at = text.index(paper.title_zh)
+        assert text.index(MARK) == title_at + len(paper.title_zh) + 1  # right under the title
+        await pilot.press("l", "l")  # English only: no Chinese, no mark
+        assert MARK not in detail_text(app)
+        await pilot.press("l", "j")
+        await settle(pilot)
+        assert app.main.detail.record.paper.id == human.id
+        assert MARK not in detail_text(app)
+
+
+@needs_store_api
+async def test_t_translates_the_current_paper(tmp_path: Path) -> None:
+    cache = english_cache(tmp_path / "en.db")
+    with FakeLLM() as llm:
+        llm.handler = translator()
+        write_config(f'[translate]\nenabled = true\nbase_url = "{llm.base_url}"\nmodel = "fake"\n')
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            main = app.main
+            await pilot.press("j")
+            await settle(pilot)
+            current = main.paper_list.current_rowid
+            await pilot.press("t")
+            await settle(pilot)
+            assert len(llm.requests) == 1
+            record = Store.open(cache).get_paper(current)
+            assert record is not None and record.paper.title_zh.startswith("译题：")
+            assert main.paper_list.current_rowid == current
+            text = detail_text(app)
+            assert record.paper.title_zh in text and f"{MARK} (fake)" in text
+            row = main.paper_list.cached_row(current)
+            assert row is not None and row.title_zh == record.paper.title_zh
+            assert any("translated 1" in str(n.message) for n in app._notifications)
+
+
+@needs_store_api
+async def test_after_fetch_translates_new_english_papers(tmp_path: Path) -> None:
+    from tui_digest.core.digest_format import write_digest
+
+    cache = english_cache(tmp_path / "en.db", count=1)
+    digest = tmp_path / "digest-cs.IR-2024-02-08.md"
+    digest.write_text(write_digest([english_only(50), english_only(51)]), encoding="utf-8")
+    with FakeLLM() as llm:
+        llm.handler = translator()
+        write_config(
+            f'[translate]\nenabled = true\nafter_fetch = true\nbase_url = "{llm.base_url}"\n'
+            f'model = "fake"\n\n[[sources]]\nname = "local"\nurl = "{digest.as_uri()}"\n'
+        )
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            assert app.main.matches == 3
+            # Only the two fetched papers were sent, not the older English one.
+            assert len(llm.requests) == 2
+            translated = {r.paper.get("arxiv_id") for r in llm.requests}
+            assert translated == {english_only(50).id, english_only(51).id}
