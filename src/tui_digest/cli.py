@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 EXPORT_FORMATS = ("markdown", "bibtex", "json")
-QUERY_COMMANDS = ("search", "export")
+QUERY_COMMANDS = ("search", "export", "translate")
 INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
 
 
@@ -274,9 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_optional(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Subcommands that live with their feature (fetch, sources, translate)."""
-    from tui_digest.fetch.commands import register
+    from tui_digest.fetch.commands import register as register_fetch
+    from tui_digest.translate.commands import register as register_translate
 
-    register(sub, common)
+    register_fetch(sub, common)
+    register_translate(sub, common)
 
 
 def _positive_int(text: str) -> int:
