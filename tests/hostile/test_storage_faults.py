@@ -398,22 +398,41 @@ def test_disk_full_is_reported_as_cache_error_naming_the_cache(tmp_path):
         assert str(s.path) in str(info.value)
 
 
+class FailingWrites:
+    """A connection stand-in whose n-th data-changing statement fails as a full disk would."""
+
+    def __init__(self, conn: sqlite3.Connection, fail_at: int) -> None:
+        self._conn, self.fail_at, self.writes = conn, fail_at, 0
+
+    def _count(self, sql: str) -> None:
+        if sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            self.writes += 1
+            if self.writes == self.fail_at:
+                raise sqlite3.OperationalError("database or disk is full")
+
+    def execute(self, sql, *args):
+        self._count(sql)
+        return self._conn.execute(sql, *args)
+
+    def executemany(self, sql, *args):
+        self._count(sql)
+        return self._conn.executemany(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
 def test_disk_full_mid_transaction_by_mock_rolls_back(tmp_path, monkeypatch):
-    """The same through a failing statement half-way: the transaction leaves no trace."""
+    """The same, failing a statement half-way through: the transaction leaves no trace."""
     with Store.open(tmp_path / "cache.db") as s:
         s.import_digest(Digest("before", papers=[Paper(id="2401.00001")]))
-        calls = {"n": 0}
-        real = Store._insert_paper
-
-        def insert(conn, p, now):
-            calls["n"] += 1
-            if calls["n"] == 30:
-                raise sqlite3.OperationalError("database or disk is full")
-            return real(conn, p, now)
-
-        monkeypatch.setattr(Store, "_insert_paper", staticmethod(insert))
+        failing = FailingWrites(s._conn(), fail_at=3)
+        monkeypatch.setattr(s, "_conn", lambda: failing)
         with pytest.raises(sqlite3.OperationalError, match="disk is full"):
             s.import_digest(big_digest("half", 100))
-        assert calls["n"] == 30
+        assert failing.writes == 3  # it did fail in the middle, after two writes
+        monkeypatch.undo()
+        assert s._conn().in_transaction is False
         assert s.count() == 1 and [d.name for d in s.digests()] == ["before"]
-        assert s.count("x") == 0  # the search index holds none of the rolled-back rows
+        assert s.get_paper("2402.00001") is None
+        assert s.count("2402") == 0  # the search index holds none of the rolled-back rows
