@@ -119,3 +119,31 @@ def test_migration_failure_rolls_back(tmp_path, monkeypatch):
         assert not conn.execute(
             "SELECT 1 FROM sqlite_master WHERE name = 'half_done'"
         ).fetchone()
+
+
+def test_v2_cache_is_upgraded_to_the_v3_index(tmp_path):
+    db = tmp_path / "c.db"
+    make_v1(db)
+    conn = sqlite3.connect(db, isolation_level=None)
+    schema.migrate(conn, target=2)  # the v2 index: detail=full, FTS5 prefixes 1 2 3
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search'").fetchone()[0]
+    assert "prefix='1 2 3'" in sql
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'listing'").fetchone()
+    conn.close()
+    with Store.open(db) as s:
+        assert s.stats()["schema"] == SCHEMA_V3 <= schema.SCHEMA_VERSION
+        c = s._conn()
+        sql = c.execute("SELECT sql FROM sqlite_master WHERE name = 'search'").fetchone()[0]
+        assert "prefix=" not in sql and "pti" in sql
+        assert c.execute("SELECT key, pk, read FROM listing").fetchall() == [
+            (schema.sort_key("2024-03-01", 1, 1), 1, 1)
+        ]
+        assert {t for (t,) in c.execute("SELECT term FROM terms")} >= {"diffusion", "ideas"}
+        assert s.count("is:read diffus") == 1 and s.count("d") == 1 and s.count("遗") == 1
+        assert s.count("-遗忘") == 0 and s.count("is:unread") == 0
+        s.set_read([1], False)
+        assert s.count("is:unread diffusion") == 1
+        assert s.import_digest(Digest("old-digest", papers=[Paper(id="2401.00001")])).new == 0
+
+
+SCHEMA_V3 = 3

@@ -270,3 +270,27 @@ def test_malformed_queries_have_clear_messages(text, message, store):
         parse_query(text)
     with pytest.raises(QueryError):
         store.count(text)
+
+
+def test_long_prefix_is_the_or_of_indexed_words(store):
+    # "model" covers model and models; "langu" covers language only.
+    assert found(store, "models") == ["2403.10001", "2403.10002"]
+    assert found(store, "model") == ["2403.10003", "2403.10001", "2403.10002"]
+    assert found(store, "langu forg") == ["2403.10002"]
+    assert found(store, "score-bas") == ["2403.10001"]  # a phrase whose last word is a prefix
+    # Expansions past the limit fall back to FTS5's own prefix query, same answer.
+    import tui_digest.core.store as store_module
+
+    limit = store_module.MAX_EXPANSION
+    try:
+        store_module.MAX_EXPANSION = 0
+        assert found(store, "model") == ["2403.10003", "2403.10001", "2403.10002"]
+    finally:
+        store_module.MAX_EXPANSION = limit
+
+
+def test_short_prefixes_use_the_prefix_columns(store):
+    assert found(store, "ti:gr") == ["2403.10001"]
+    assert found(store, "au:w") == ["2403.10001", "2403.10002", "hep-th/9901001"]
+    assert found(store, "-d") == ["2403.10003", "2403.10002", "hep-th/9901001"]
+    assert found(store, "ti:弦") == ["hep-th/9901001"]

@@ -33,9 +33,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from tui_digest.core.schema import TEXT_COLUMNS, date_days, day_range_keys
+from tui_digest.core.schema import (
+    EVERY,
+    PREFIX_COLUMNS,
+    TERM_MIN,
+    TEXT_COLUMNS,
+    date_days,
+    day_range_keys,
+)
 from tui_digest.core.search_tokens import is_cjk_run, query_tokens
 
 
@@ -183,115 +191,123 @@ def _add(q: Query, qualifier: str | None, value: str, phrase: bool, negated: boo
 
 # --- Compiling to FTS5 and SQL -------------------------------------------------
 
+# A word of TERM_MIN+ characters becomes the OR of the complete words it
+# starts when there are at most this many; beyond, FTS5's own prefix query.
+MAX_EXPANSION = 64
 
-def fts_term(term: Term) -> str:
-    """One term as an FTS5 expression (column filter + phrase, maybe a prefix)."""
+Expand = Callable[[str], "list[str] | None"]
+
+
+def _quote(tokens: Sequence[str]) -> str:
+    return '"' + " ".join(tokens) + '"'
+
+
+def fts_term(term: Term, expand: Expand | None = None) -> str:
+    """One term as an FTS5 expression (column filter + phrase, maybe a prefix).
+
+    `expand(prefix)` lists the indexed words that start with `prefix` (None:
+    too many to list). Without it, prefixes use FTS5's `"..."*` syntax.
+    """
     toks = query_tokens(term.text)
     # A typed word is also a prefix; a quoted phrase is exact, except that a
     # lone CJK character can only be found as the start of a pair.
     last, may_prefix = toks[-1]
-    prefix = may_prefix and (not term.phrase or (len(last) == 1 and is_cjk_run(last)))
-    body = '"' + " ".join(t for t, _ in toks) + '"' + ("*" if prefix else "")
-    cols = term.field or "{" + " ".join(TEXT_COLUMNS) + "}"
-    return f"{cols} : {body}"
+    lone_cjk = len(last) == 1 and is_cjk_run(last)
+    prefix = may_prefix and (not term.phrase or lone_cjk)
+    fields = (term.field,) if term.field else TEXT_COLUMNS
+    cols = "{" + " ".join(fields) + "}"
+    words = [t for t, _ in toks]
+    if not prefix:
+        return f"{cols} : {_quote(words)}"
+    if len(toks) == 1 and (lone_cjk or len(last) < TERM_MIN):
+        # Short prefixes are single tokens of the prefix columns.
+        pcols = "{" + " ".join(PREFIX_COLUMNS[f] for f in fields) + "}"
+        return f"{pcols} : {_quote(words)}"
+    found = expand(last) if expand is not None and len(last) >= TERM_MIN else None
+    if found is None:
+        return f"{cols} : {_quote(words)}*"
+    # The complete words the prefix covers (the word itself is always one of
+    # the alternatives, so an empty expansion still finds nothing exactly).
+    alternatives = sorted({last, *found})
+    body = " OR ".join(_quote([*words[:-1], w]) for w in alternatives)
+    return f"{cols} : ({body})"
 
 
 @dataclass(slots=True)
 class Plan:
-    """SQL for one query: `ids_sql` yields paper pks in listing order.
+    """SQL for one query.
 
-    A query that only excludes (`-word`, no positive word) is answered as a
-    difference instead, because SQLite would otherwise materialise every match
-    of the excluded word: `ids_sql` then yields (pk, sort_key) of the base set
-    in order, `exclude_sql` the sort keys to drop, in the same order, and the
-    store walks both; `count_sql` subtracts one count from the other.
+    `ids_sql` yields paper pks (as `pk`) in listing order; `count_sql` counts them; both
+    take `params`. Without a digest, matches come from the FTS5 index (whose
+    rowid is the listing key) joined with the small `listing` table only when
+    the query asks for read/starred state; with no text it reads `listing`.
     """
 
     ids_sql: str
     count_sql: str
     params: list[object]
-    exclude_sql: str | None = None
-    exclude_params: list[object] = field(default_factory=list)
-    count_params: list[object] | None = None  # when they differ from `params`
 
 
-def compile_query(q: Query, *, digest: str | None = None) -> Plan:
-    positive = [fts_term(t) for t in q.terms if not t.negated]
+def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None = None) -> Plan:
+    positive = [fts_term(t, expand) for t in q.terms if not t.negated]
     positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
-    negative = [fts_term(t) for t in q.terms if t.negated]
+    negative = [fts_term(t, expand) for t in q.terms if t.negated]
     negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
 
     params: list[object] = []
-    where: list[str] = []
-    match: str | None = None
-    exclude: str | None = None
-    if positive:
-        match = " AND ".join(f"({e})" for e in positive)
-        if negative:
-            match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
-    elif negative:
-        exclude = " OR ".join(f"({e})" for e in negative)
-
-    # When FTS5 drives, its rowid is the sort key: a date range on it is a
-    # rowid range that FTS5 seeks to instead of filtering.
-    key = "s.rowid" if match is not None and digest is None else "p.sort_key"
-    for first, last, neg in q.dates:
-        lo, hi = day_range_keys(first, last)
-        where.append(f"{key} {'NOT ' if neg else ''}BETWEEN {lo} AND {hi}")
     flags: list[str] = []
     if q.read is not None:
-        flags.append(f"p.read = {int(q.read)}")
+        flags.append(f"l.read = {int(q.read)}")
     if q.starred is not None:
-        flags.append(f"p.starred = {int(q.starred)}")
+        flags.append(f"l.starred = {int(q.starred)}")
 
-    in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
     if digest is not None:
-        conds = ["d.name = ?", *where, *flags]
+        conds = ["d.name = ?", *(f.replace("l.", "p.") for f in flags)]
         params.append(digest)
-        if match is not None:
+        for first, last, neg in q.dates:
+            lo, hi = day_range_keys(first, last)
+            conds.append(f"p.sort_key {'NOT ' if neg else ''}BETWEEN {lo} AND {hi}")
+        in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
+        if positive:
             conds.append(in_search)
-            params.append(match)
-        if exclude is not None:
+            params.append(" AND ".join(f"({e})" for e in positive))
+        if negative:
             conds.append("NOT " + in_search)
-            params.append(exclude)
+            params.append(" OR ".join(f"({e})" for e in negative))
         ids = (
-            "SELECT p.pk FROM digests d JOIN membership m ON m.digest = d.pk "
+            "SELECT p.pk AS pk FROM digests d JOIN membership m ON m.digest = d.pk "
             "CROSS JOIN papers p ON p.pk = m.paper WHERE " + " AND ".join(conds) +
             " GROUP BY p.pk ORDER BY max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
         )
         return Plan(ids, f"SELECT count(*) FROM ({ids})", params)
 
-    if match is not None:
-        params.append(match)
-        conds = ["search MATCH ?", *where]
-        if flags:
-            ids = (
-                "SELECT p.pk FROM search s CROSS JOIN papers p ON p.sort_key = s.rowid WHERE "
-                + " AND ".join(conds + flags) + " ORDER BY s.rowid DESC"
-            )
-            count = f"SELECT count(*) FROM ({ids})"
-        else:
-            ids = (
-                "SELECT p.pk FROM search s CROSS JOIN papers p ON p.sort_key = s.rowid WHERE "
-                + " AND ".join(conds) + " ORDER BY s.rowid DESC"
-            )
-            count = "SELECT count(*) FROM search s WHERE " + " AND ".join(conds)
-        return Plan(ids, count, params)
+    if not positive and not negative:
+        conds = list(flags)
+        for first, last, neg in q.dates:
+            lo, hi = day_range_keys(first, last)
+            conds.append(f"l.key {'NOT ' if neg else ''}BETWEEN {lo} AND {hi}")
+        cond = (" WHERE " + " AND ".join(conds)) if conds else ""
+        return Plan(
+            f"SELECT l.pk AS pk FROM listing l{cond} ORDER BY l.key DESC",
+            f"SELECT count(*) FROM listing l{cond}",
+            params,
+        )
 
-    conds = [*where, *flags]
-    cond = (" WHERE " + " AND ".join(conds)) if conds else ""
-    count = f"SELECT count(*) FROM papers p{cond}"
-    if exclude is None:
-        return Plan(f"SELECT p.pk FROM papers p{cond} ORDER BY p.sort_key DESC", count, params)
-    # The excluded set restricted to the base set, in listing order.
-    where_s = [w.replace("p.sort_key", "s.rowid") for w in where]
-    excl_from = "search s CROSS JOIN papers p ON p.sort_key = s.rowid" if flags else "search s"
-    excl = f"FROM {excl_from} WHERE " + " AND ".join(["search MATCH ?", *where_s, *flags])
-    return Plan(
-        ids_sql=f"SELECT p.pk, p.sort_key FROM papers p{cond} ORDER BY p.sort_key DESC",
-        count_sql=f"SELECT ({count}) - (SELECT count(*) {excl})",
-        params=[],
-        count_params=[exclude],
-        exclude_sql=f"SELECT s.rowid {excl} ORDER BY s.rowid DESC",
-        exclude_params=[exclude],
-    )
+    # Only exclusions: everything (every row has the EVERY token) NOT them.
+    match = " AND ".join(f"({e})" for e in positive) or f'ty : "{EVERY}"'
+    if negative:
+        match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
+    params.append(match)
+    # FTS5's rowid is the listing key: a date range is a rowid range it seeks to.
+    conds = ["search MATCH ?"]
+    for first, last, neg in q.dates:
+        lo, hi = day_range_keys(first, last)
+        conds.append(f"s.rowid {'NOT ' if neg else ''}BETWEEN {lo} AND {hi}")
+    where = " AND ".join(conds + flags)
+    source = "search s CROSS JOIN listing l ON l.key = s.rowid"
+    ids = f"SELECT l.pk AS pk FROM {source} WHERE {where} ORDER BY s.rowid DESC"
+    if flags:
+        count = f"SELECT count(*) FROM {source} WHERE {where}"
+    else:
+        count = "SELECT count(*) FROM search s WHERE " + " AND ".join(conds)
+    return Plan(ids, count, params)

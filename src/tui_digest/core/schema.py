@@ -13,10 +13,19 @@ Layout
   first page of the unfiltered list never read a table row.
 - `digests` and `membership`: which paper appeared where, at which ref.
 - `sources`: per-source state of the fetch worker (conditional GET, errors).
-- `search` (v2): a contentless FTS5 index whose rowid IS the paper's sort
-  key, so FTS5 hands back matches already in listing order and a page of 200
-  stops after 200 hits. Its text is pre-tokenised by `search_tokens`; the
-  index is derived data and `rebuild_search_index` recreates it.
+- `search` (v3): a contentless FTS5 index (detail=full, for exact phrases)
+  whose rowid IS the paper's sort key, so FTS5 hands back matches already in
+  listing order and a page of 200 stops after 200 hits. Its text is
+  pre-tokenised by `search_tokens`. No FTS5 prefix indexes (they copied every
+  CJK bigram twice and made the v2 cache 930 MB at 100k papers): a word of up
+  to 3 characters is one token of a prefix column (`pti`, `pabs`...), and a
+  longer one is the OR of the complete words it starts, listed by `terms`.
+- `listing` (v3): key -> pk plus read/starred, kept by triggers on `papers`;
+  a search with is:read/is:starred joins its matches with this small table.
+- `membership.hash` (v3): what each digest entry brought last time, so that
+  re-importing an unchanged digest does not read its papers.
+The index, `terms` and `listing` are derived data; `rebuild_search_index`
+recreates the first two.
 """
 
 from __future__ import annotations
@@ -24,9 +33,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from tui_digest.core.search_tokens import index_text
+from tui_digest.core.search_tokens import fold, index_pair, index_text
 
 # --- Listing order as one integer ---------------------------------------------
 #
@@ -73,8 +82,16 @@ def day_range_keys(first_day: int, last_day: int) -> tuple[int, int]:
 
 # --- Search index --------------------------------------------------------------
 
-SEARCH_COLUMNS = ("ti", "abs", "au", "cat", "id", "ty")
 TEXT_COLUMNS = ("ti", "abs", "au", "cat", "id")  # what a bare word searches
+# Each text column's prefix column (see `search_tokens.index_pair`).
+PREFIX_COLUMNS = {c: "p" + c for c in TEXT_COLUMNS}
+SEARCH_COLUMNS = (*TEXT_COLUMNS, "ty", *PREFIX_COLUMNS.values())
+# Every row's `ty` holds this token, so a query that only excludes can be
+# answered by FTS5 itself as "everything NOT ...".
+EVERY = "any"
+# Latin/digit tokens at least this long go into `terms`: a query word that
+# long is matched as the OR of the complete words it starts.
+TERM_MIN = 4
 
 
 def type_tokens(announce_type: str) -> str:
@@ -96,18 +113,28 @@ def search_row(
     authors_json: str,
     categories_json: str,
     announce_type: str,
-) -> tuple[str, str, str, str, str, str]:
-    """The FTS5 column values of one paper (deterministic: deletes depend on it)."""
+) -> tuple[str, ...]:
+    """The FTS5 column values of one paper, in `SEARCH_COLUMNS` order.
+
+    Deterministic: a contentless FTS5 delete must repeat the inserted values.
+    """
     authors = json.loads(authors_json or "[]")
     categories = json.loads(categories_json or "[]")
-    return (
-        index_text(title_en, title_zh),
-        index_text(summary_zh, abstract_en, abstract_zh),
-        index_text(*authors),
-        index_text(*categories),
-        index_text(id),
-        type_tokens(announce_type),
-    )
+    ti, pti = index_pair(title_en, title_zh)
+    ab, pab = index_pair(summary_zh, abstract_en, abstract_zh)
+    au, pau = index_pair(*authors)
+    ca, pca = index_pair(*categories)
+    i, pi = index_pair(id)
+    ty = type_tokens(announce_type)
+    return (ti, ab, au, ca, i, f"{EVERY} {ty}" if ty else EVERY, pti, pab, pau, pca, pi)
+
+
+def row_terms(row: Sequence[str]) -> set[str]:
+    """The long Latin/digit tokens of one `search_row`, as FTS5 stores them."""
+    # CJK tokens are one or two characters, so length alone tells them apart.
+    return {
+        fold(t) for col in row[: len(TEXT_COLUMNS)] for t in col.split() if len(t) >= TERM_MIN
+    }
 
 
 # The paper columns `search_row` reads, in its argument order.
@@ -119,26 +146,44 @@ SEARCH_SOURCE = (
 _CREATE_SEARCH = (
     "CREATE VIRTUAL TABLE search USING fts5("
     + ", ".join(SEARCH_COLUMNS)
-    + ", content='', tokenize=\"unicode61 remove_diacritics 2\", prefix='1 2 3')"
+    + ", content='', tokenize=\"unicode61 remove_diacritics 2\")"
 )
+FTS_INSERT = (
+    f"INSERT INTO search(rowid, {', '.join(SEARCH_COLUMNS)}) "
+    f"VALUES (?{', ?' * len(SEARCH_COLUMNS)})"
+)
+FTS_DELETE = (
+    f"INSERT INTO search(search, rowid, {', '.join(SEARCH_COLUMNS)}) "
+    f"VALUES ('delete', ?{', ?' * len(SEARCH_COLUMNS)})"
+)
+TERMS_INSERT = "INSERT OR IGNORE INTO terms(term) VALUES (?)"
 
 
 def rebuild_search_index(conn: sqlite3.Connection) -> int:
-    """Drop and refill the search index from `papers`; returns the papers indexed."""
+    """Drop and refill the search index (and `terms`) from `papers`; returns papers indexed."""
     conn.execute("DROP TABLE IF EXISTS search")
     conn.execute(_CREATE_SEARCH)
+    conn.execute("DELETE FROM terms")
     rows = conn.execute(f"SELECT sort_key, {SEARCH_SOURCE} FROM papers")
     n = 0
-    insert = "INSERT INTO search(rowid, ti, abs, au, cat, id, ty) VALUES (?, ?, ?, ?, ?, ?, ?)"
     batch: list[tuple[object, ...]] = []
+    terms: set[str] = set()
+
+    def flush() -> None:
+        conn.executemany(FTS_INSERT, batch)
+        conn.executemany(TERMS_INSERT, ((t,) for t in terms))
+        batch.clear()
+        terms.clear()
+
     for row in rows:
-        batch.append((row[0], *search_row(*row[1:])))
+        values = search_row(*row[1:])
+        batch.append((row[0], *values))
+        terms.update(row_terms(values))
         if len(batch) >= 2000:
-            conn.executemany(insert, batch)
             n += len(batch)
-            batch.clear()
-    conn.executemany(insert, batch)
+            flush()
     n += len(batch)
+    flush()
     conn.execute("INSERT INTO search(search, rank) VALUES ('optimize', 0)")
     return n
 
@@ -206,10 +251,65 @@ def _v0_to_v1(conn: sqlite3.Connection) -> None:
 
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    # The v2 index (detail=full with FTS5 prefix indexes 1 2 3), as it was;
+    # v3 replaces it.
+    conn.execute(
+        "CREATE VIRTUAL TABLE search USING fts5(ti, abs, au, cat, id, ty, content='', "
+        "tokenize=\"unicode61 remove_diacritics 2\", prefix='1 2 3')"
+    )
+    rows = conn.execute(f"SELECT sort_key, {SEARCH_SOURCE} FROM papers")
+    conn.executemany(
+        "INSERT INTO search(rowid, ti, abs, au, cat, id, ty) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                key, index_text(t_en, t_zh), index_text(s_zh, a_en, a_zh),
+                index_text(*json.loads(au or "[]")), index_text(*json.loads(ca or "[]")),
+                index_text(pid), type_tokens(ty),
+            )
+            for key, pid, t_en, t_zh, s_zh, a_en, a_zh, au, ca, ty in rows
+        ),
+    )
+
+
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Smaller, faster search: see the module docstring."""
+    for stmt in (
+        # Listing order, the user's flags and the paper, in ~20 bytes a row:
+        # what a search joins its matches with (papers rows are ~3 KB).
+        """CREATE TABLE listing (
+            key INTEGER PRIMARY KEY,
+            pk INTEGER NOT NULL,
+            read INTEGER NOT NULL,
+            starred INTEGER NOT NULL
+        )""",
+        # Kept by triggers, so no writer can forget it. REPLACE: while one
+        # import moves papers, a key may still be held by a paper that moves
+        # later in the same transaction (its own update then finds no row).
+        """CREATE TRIGGER papers_listing_insert AFTER INSERT ON papers BEGIN
+            INSERT OR REPLACE INTO listing(key, pk, read, starred)
+            VALUES (NEW.sort_key, NEW.pk, NEW.read, NEW.starred);
+        END""",
+        """CREATE TRIGGER papers_listing_update AFTER UPDATE OF sort_key, read, starred ON papers
+        BEGIN
+            DELETE FROM listing WHERE key = OLD.sort_key AND pk = OLD.pk;
+            INSERT OR REPLACE INTO listing(key, pk, read, starred)
+            VALUES (NEW.sort_key, NEW.pk, NEW.read, NEW.starred);
+        END""",
+        """CREATE TRIGGER papers_listing_delete AFTER DELETE ON papers BEGIN
+            DELETE FROM listing WHERE key = OLD.sort_key AND pk = OLD.pk;
+        END""",
+        "INSERT OR REPLACE INTO listing(key, pk, read, starred) "
+        "SELECT sort_key, pk, read, starred FROM papers ORDER BY sort_key",
+        "CREATE TABLE terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
+        # Content hash of what each digest entry last brought: re-importing
+        # an unchanged digest skips its papers without reading them.
+        "ALTER TABLE membership ADD COLUMN hash BLOB",
+    ):
+        conn.execute(stmt)
     rebuild_search_index(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

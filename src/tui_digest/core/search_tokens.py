@@ -73,6 +73,36 @@ def index_text(*texts: str) -> str:
     return " ".join(t for text in texts for t in tokens(text))
 
 
+def index_pair(*texts: str) -> tuple[str, str]:
+    """One FTS5 column and its prefix column.
+
+    The prefix column holds, once each and sorted (deletes must repeat an
+    insert exactly), the 1-, 2- and 3-character prefixes of every Latin/digit
+    token and every CJK character. A query word of up to three characters is
+    then one exact token there instead of an FTS5 prefix query, which has to
+    merge the doclists of every term it covers. (FTS5's own prefix indexes do
+    this too, but they also copy every CJK bigram twice, with positions.)
+    """
+    toks = [t for text in texts for t in tokens(text)]
+    short: set[str] = set()
+    for t in toks:
+        if t[0] >= "\u3040" and is_cjk_run(t):
+            short.update(t)
+        else:
+            short.update((t[:1], t[:2], t[:3]))
+    return " ".join(toks), " ".join(sorted(short))
+
+
+_MARKS_RE = re.compile(r"[\u0300-\u036f]")
+
+
+def fold(term: str) -> str:
+    """A token as FTS5's unicode61 (remove_diacritics 2) stores it."""
+    if term.isascii():
+        return term
+    return _MARKS_RE.sub("", unicodedata.normalize("NFD", term))
+
+
 def query_tokens(text: str) -> list[tuple[str, bool]]:
     """Tokens of a query word or phrase, each with "may be a prefix".
 
