@@ -118,8 +118,6 @@ def test_store_starts_fresh_after_guard_moved_a_corrupt_cache(tmp_path):
     """The wiring the lead adds to Store.open, done by hand: guard, then open."""
     db = tmp_path / "cache.db"
     db.write_bytes(b"\x00garbage" * 500)
-    with pytest.raises(CacheError, match="not a readable tui-digest cache"):
-        Store.open(db)  # today: refused, and the user is stuck
     result = check_cache(db, now=NOW)
     with Store.open(db, readonly=result.readonly) as s:
         assert s.is_empty()
@@ -205,6 +203,15 @@ def test_damaged_cache_in_readonly_folder_is_refused_not_touched(tmp_path, deny_
     deny_write.add(tmp_path)
     with pytest.raises(CacheError, match="cannot be replaced"):
         check_cache(db)
+    assert db.exists()
+
+
+def test_empty_cache_with_readonly_open_is_left_for_the_store_to_call_missing(tmp_path):
+    db = tmp_path / "cache.db"
+    db.write_bytes(b"")
+    assert check_cache(db, want_readonly=True) == cache_guard.GuardResult(True, [], None)
+    with pytest.raises(CacheError, match="no cache there"):
+        Store.open(db, readonly=True)
     assert db.exists()
 
 
@@ -374,7 +381,7 @@ def test_disk_full_import_keeps_everything_committed_before(tmp_path):
         s.import_digest(Digest("before", papers=[Paper(id="2401.00001", title_en="kept")]))
         fill_up(s)
         # The message is finding F1 (below); here: nothing of the import is kept.
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises((sqlite3.OperationalError, CacheError)):
             s.import_digest(big_digest("too-big", 500))
         assert s.count() == 1
         assert [d.name for d in s.digests()] == ["before"]
@@ -431,7 +438,7 @@ def test_disk_full_mid_transaction_by_mock_rolls_back(tmp_path, monkeypatch):
         s.import_digest(Digest("before", papers=[Paper(id="2401.00001")]))
         failing = FailingWrites(s._conn(), fail_at=3)
         monkeypatch.setattr(s, "_conn", lambda: failing)
-        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        with pytest.raises((sqlite3.OperationalError, CacheError), match="disk is full"):
             s.import_digest(big_digest("half", 100))
         assert failing.writes == 3  # it did fail in the middle, after two writes
         monkeypatch.undo()
@@ -451,5 +458,5 @@ def test_disk_full_after_sqlite_rolled_back_still_says_disk_full(tmp_path, monke
         s.import_digest(Digest("before", papers=[Paper(id="2401.00001")]))
         failing = FailingWrites(s._conn(), fail_at=3, sqlite_rolls_back=True)
         monkeypatch.setattr(s, "_conn", lambda: failing)
-        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        with pytest.raises((sqlite3.OperationalError, CacheError), match="disk is full"):
             s.import_digest(big_digest("half", 100))

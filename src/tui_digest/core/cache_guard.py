@@ -174,6 +174,8 @@ def check_cache(
     why_ro = readonly_reason(path)
     problem = damage(path) if exists else ""
 
+    if problem and want_readonly and path.stat().st_size == 0:
+        return result  # an empty file holds nothing: the store reports "no cache there"
     if problem:
         if want_readonly or why_ro:
             because = "a read-only open" if want_readonly else why_ro
