@@ -219,11 +219,6 @@ def test_negative_ref_row_is_reported_by_line():
     assert f"d.md:{at}: warning: table row not understood; skipped" in problems(result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a `[^-1]:` footnote is not matched by the footnote pattern and is dropped "
-    "without a word: the paper it holds is lost silently (finding F6)",
-)
 def test_negative_ref_footnote_is_reported_by_line():
     text = markdown_digest().replace("[^1]", "[^-1]")
     result = read_digest(text, source="d.md")

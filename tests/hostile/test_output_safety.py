@@ -135,11 +135,6 @@ def test_cli_search_prints_hostile_title_without_escapes(tmp_path, run_cli):
     assert "[bold]markup[/bold]" in search  # printed literally, not interpreted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defence in depth: cli_table prints cached titles as they are, so a cache written "
-    "by anything but our readers can put ESC sequences on the terminal (finding F7)",
-)
 def test_cli_search_cleans_titles_even_from_a_tampered_cache(tmp_path, run_cli):
     db = tmp_path / "cache.db"
     assert run_cli("import", str(hostile_digest_file(tmp_path)), db=db).returncode == 0

@@ -70,6 +70,7 @@ INDENT = "    "
 
 _FOOTNOTE_RE = re.compile(r"^\[\^(\d+)\]:[ \t]?([^\n]*)", re.M)
 # The same anchored on the preceding newline: much faster to scan than `^` with re.M.
+_BAD_FOOTNOTE_RE = re.compile(r"(?:^|\n)\[\^(?!\d+\])([^\]\n]{1,40})\]:")
 _NL_FOOTNOTE_RE = re.compile(r"\n\[\^(\d+)\]:[ \t]?([^\n]*)")
 _ROW_START_RE = re.compile(r"^\|\s*\[\^(\d+)\]\s*\|", re.M)
 # After the ref cell: `[title](url) | summary |`. The title skips escaped pairs so
@@ -508,9 +509,20 @@ def read_digest(data: str | bytes, *, source: str = "", name: str | None = None)
                 _Row(int(m.group(1)), i, clean_line(title), clean_line(url), clean_line(summary))
             )
 
+    # A footnote whose label is not a number ([^-1], [^x]) still ends the one
+    # before it, so its text cannot leak into that paper; it is then skipped.
+    bad = [(m.start() + (m[0][0] == "\n"), m) for m in _BAD_FOOTNOTE_RE.finditer(text)]
+    for pos, m in bad:
+        problems.append(
+            Problem(_line_at(text, pos), f"footnote label [^{m[1]}] is not a number; skipped")
+        )
+    bounds = sorted([*starts, *bad], key=lambda item: item[0]) if bad else starts
+    bad_at = {pos for pos, _ in bad}
     notes: list[_Note] = []
-    for k, (pos, m) in enumerate(starts):
-        end = starts[k + 1][0] - 1 if k + 1 < len(starts) else len(text)
+    for k, (pos, m) in enumerate(bounds):
+        if pos in bad_at:
+            continue
+        end = bounds[k + 1][0] - 1 if k + 1 < len(bounds) else len(text)
         notes.append(_Note(int(m.group(1)), pos, m.group(2), text[m.end() + 1 : end]))
 
     if not has_table and not notes:

@@ -77,8 +77,8 @@ def _sniff(text: str, source: str) -> str | None:
             return "feed"
         if root:
             return None  # some other XML document
-    if _looks_binary(text):
-        return None
+    # No binary pre-check here: one NUL in one title must not refuse a whole
+    # digest. The digest check decides; _looks_binary only words the error.
     return "digest" if _looks_like_digest(text) else None
 
 

@@ -36,7 +36,12 @@ def clean_text(text: str, limit: int = MAX_TEXT) -> str:
 
 def clean_line(text: str, limit: int = MAX_TITLE) -> str:
     """Like `clean_text`, for one-line fields: any run of whitespace becomes one space."""
-    return " ".join(clean_text(text, limit * 2).split())[:limit] if text else ""
+    if not text:
+        return ""
+    line = " ".join(clean_text(text, limit * 2).split())
+    if len(line) > limit:
+        line = line[: max(0, limit - len(TRUNCATION_MARKER))] + TRUNCATION_MARKER
+    return line
 
 
 _CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
