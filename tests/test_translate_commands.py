@@ -13,11 +13,6 @@ from tui_digest.core.readers import read_document
 from tui_digest.core.store import Store
 from tui_digest.translate.commands import register
 
-# The store's translation API lands separately; these tests run as soon as it is there.
-pytestmark = pytest.mark.skipif(
-    not hasattr(Store, "apply_translation"), reason="Store.apply_translation not there yet"
-)
-
 KEY = "sk-test-2b84e1f07a6c3d95"
 
 

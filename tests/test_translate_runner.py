@@ -16,11 +16,6 @@ from tui_digest.fetch.config import ConfigError
 from tui_digest.translate.config import NotConfigured, TranslateConfig
 from tui_digest.translate.runner import translate_papers
 
-# The store's translation API lands separately; these tests run as soon as it is there.
-pytestmark = pytest.mark.skipif(
-    not hasattr(Store, "apply_translation"), reason="Store.apply_translation not there yet"
-)
-
 KEY = "sk-test-9c1e47a2d83b5f06"
 ENV = {"TUI_TEST_LLM_KEY": KEY}
 
