@@ -217,3 +217,12 @@ def test_query_rewrite_only_applies_at_the_command_position(tmp_path, db):
     proc = run("sources", "export", str(target), "--config", str(config), db=db)
     assert proc.returncode == 0, err(proc)
     assert b"https://example.org/x.md" in target.read_bytes()
+
+
+def test_corrupt_cache_is_moved_aside_and_the_user_told_where(db):
+    db.write_bytes(b"garbage, not SQLite" * 50)
+    proc = run("import", str(MINI), db=db)
+    assert proc.returncode == 0, err(proc)
+    moved = [p for p in db.parent.iterdir() if ".corrupt-" in p.name]
+    assert len(moved) == 1 and str(moved[0]) in err(proc)
+    assert "3 new" in out(proc)

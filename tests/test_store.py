@@ -62,13 +62,25 @@ def test_readonly_open_of_missing_file_is_refused(tmp_path):
     assert not (tmp_path / "none.db").exists()
 
 
-def test_garbage_file_is_refused_and_untouched(tmp_path):
+def test_garbage_file_is_moved_aside_intact_and_a_fresh_cache_made(tmp_path):
     bad = tmp_path / "c.db"
     bad.write_bytes(b"this is not sqlite at all" * 100)
     before = bad.read_bytes()
-    with pytest.raises(CacheError, match="not a readable"):
-        Store.open(bad)
+    with Store.open(bad) as s:
+        assert s.is_empty()
+        (moved,) = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+        assert moved.read_bytes() == before
+        assert any(str(moved) in notice for notice in s.notices)
+
+
+def test_garbage_file_opened_read_only_is_refused_and_untouched(tmp_path):
+    bad = tmp_path / "c.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    before = bad.read_bytes()
+    with pytest.raises(CacheError):
+        Store.open(bad, readonly=True)
     assert bad.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["c.db"]
 
 
 # --- Import and merge rules ----------------------------------------------------------

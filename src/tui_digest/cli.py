@@ -29,7 +29,10 @@ class CliError(Exception):
 def _open_store(args: argparse.Namespace, *, readonly: bool = False) -> Store:
     from tui_digest.core.store import Store
 
-    return Store.open(args.db, readonly=readonly)
+    store = Store.open(args.db, readonly=readonly)
+    for notice in store.notices:
+        print(f"tui-digest: {notice}", file=sys.stderr)
+    return store
 
 
 def _common_parser() -> argparse.ArgumentParser:

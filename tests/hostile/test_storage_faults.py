@@ -328,12 +328,6 @@ def test_store_import_retried_through_the_guard_while_locked(tmp_path, impatient
         assert stats.new == 1 and s.count() == 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schema.migrate takes BEGIN IMMEDIATE even when the cache is current, so opening "
-    "the cache while another process imports waits 10 s and then fails with 'cannot prepare "
-    "the cache: database is locked' (finding F2)",
-)
 def test_store_opens_while_another_process_writes(locked_cache, impatient_store):
     db, _holder = locked_cache
     with Store.open(db) as s:
@@ -390,11 +384,6 @@ def test_disk_full_import_keeps_everything_committed_before(tmp_path):
     assert quick_check(tmp_path / "cache.db") == "ok"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a full disk reaches the caller as a bare sqlite3.OperationalError, which the CLI "
-    "does not catch (a traceback), not as a CacheError naming the cache (finding F1)",
-)
 def test_disk_full_is_reported_as_cache_error_naming_the_cache(tmp_path):
     with Store.open(tmp_path / "cache.db") as s:
         fill_up(s)
@@ -448,11 +437,6 @@ def test_disk_full_mid_transaction_by_mock_rolls_back(tmp_path, monkeypatch):
         assert s.count("2402") == 0  # the search index holds none of the rolled-back rows
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="when SQLite has already rolled back on SQLITE_FULL, Store._write's own ROLLBACK "
-    "raises 'cannot rollback - no transaction is active' and hides the real error (finding F1)",
-)
 def test_disk_full_after_sqlite_rolled_back_still_says_disk_full(tmp_path, monkeypatch):
     with Store.open(tmp_path / "cache.db") as s:
         s.import_digest(Digest("before", papers=[Paper(id="2401.00001")]))

@@ -324,6 +324,8 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     database newer than this code.
     """
     start = user_version(conn)
+    if start >= target:
+        return start  # current: no write lock, so opening never waits on another writer
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:

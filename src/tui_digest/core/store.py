@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tui_digest.core import schema
+from tui_digest.core.cache_guard import check_cache, is_locked_error
 from tui_digest.core.model import (
     Digest,
     DigestInfo,
@@ -200,6 +201,9 @@ class Store:
         self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._conns_lock = threading.Lock()
         self._closed = False
+        # What opening had to do that the user should hear about (a corrupt
+        # cache moved aside, a read-only downgrade).
+        self.notices: list[str] = []
 
     # --- Opening --------------------------------------------------------------
 
@@ -208,6 +212,10 @@ class Store:
         if path is None:
             path = default_db_path()
         path = Path(path).expanduser()
+        # Corrupt or zero-length caches are moved aside (and a fresh one made);
+        # a read-only file or folder downgrades to a read-only open.
+        guard = check_cache(path, want_readonly=readonly)
+        readonly = readonly or guard.readonly
         if not readonly:
             path.parent.mkdir(parents=True, exist_ok=True)
         exists = path.exists() and path.stat().st_size > 0
@@ -216,6 +224,7 @@ class Store:
         elif readonly:
             raise CacheError(f"{path}: no cache there (nothing imported yet)")
         store = cls(path, readonly)
+        store.notices = list(guard.messages)
         conn = store._conn()
         if readonly:
             version = schema.user_version(conn)
@@ -287,13 +296,31 @@ class Store:
         if self.readonly:
             raise CacheError(f"{self.path}: opened read-only")
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._as_cache_error(exc) from exc
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            # SQLite may already have rolled back (SQLITE_FULL does); a second
+            # ROLLBACK would raise and hide the real error.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise self._as_cache_error(exc) from exc
             raise
-        conn.execute("COMMIT")
+
+    def _as_cache_error(self, exc: sqlite3.OperationalError) -> Exception:
+        text = str(exc)
+        if "disk is full" in text or "database or disk is full" in text:
+            return CacheError(f"{self.path}: the disk is full; nothing of this change was saved")
+        if is_locked_error(exc):
+            return CacheError(
+                f"{self.path}: the cache is locked by another tui-digest process; try again"
+            )
+        return exc
 
     # --- Import ---------------------------------------------------------------
 
