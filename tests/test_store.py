@@ -184,8 +184,9 @@ def test_paper_without_id_is_skipped(store):
 
 
 def test_empty_digest_removes_nothing(store):
-    store.import_digest(Digest("a", source="f.md", date="2024-03-01",
-                               papers=[paper("1"), paper("2")]))
+    store.import_digest(
+        Digest("a", source="f.md", date="2024-03-01", papers=[paper("1"), paper("2")])
+    )
     stats = store.import_digest(Digest("a", source="f.md", date="2024-03-01", papers=[]))
     assert stats == ImportStats()
     assert store.count() == 2
@@ -362,20 +363,27 @@ def test_connections_of_finished_threads_are_closed(store):
 
 
 def test_unchanged_reimport_skips_papers_and_keeps_order(store):
-    d = Digest("a", source="f.md", date="2024-03-01",
-               papers=[paper("1"), paper("2"), paper("3")])
+    d = Digest("a", source="f.md", date="2024-03-01", papers=[paper("1"), paper("2"), paper("3")])
     store.import_digest(d)
     conn = store._conn()
     assert conn.execute("SELECT count(*) FROM membership WHERE hash IS NOT NULL").fetchone()[0] == 3
     assert store.import_digest(d) == ImportStats(unchanged=3)
     # A changed entry is merged again; the others are skipped by their hash.
-    d2 = Digest("a", source="f.md", date="2024-03-01",
-                papers=[paper("1"), paper("2", version="v2", title_en="Renamed"), paper("3")])
+    d2 = Digest(
+        "a",
+        source="f.md",
+        date="2024-03-01",
+        papers=[paper("1"), paper("2", version="v2", title_en="Renamed"), paper("3")],
+    )
     assert store.import_digest(d2) == ImportStats(updated=1, unchanged=2)
     assert store.count("renamed") == 1 and ids(store) == ["1", "2", "3"]
     # Swapped refs move both papers in the listing and the index.
-    d3 = Digest("a", source="f.md", date="2024-03-01",
-                papers=[paper("3"), paper("1"), paper("2", version="v2", title_en="Renamed")])
+    d3 = Digest(
+        "a",
+        source="f.md",
+        date="2024-03-01",
+        papers=[paper("3"), paper("1"), paper("2", version="v2", title_en="Renamed")],
+    )
     store.import_digest(d3)
     assert ids(store) == ["3", "1", "2"] and ids(store, "title") == ["3", "1"]
 
@@ -429,3 +437,30 @@ def test_machine_value_from_another_import_does_not_replace():
     old = paper("1", title_zh="机器", extras={"machine_fields": "title_zh"})
     new = paper("1", title_zh="别的机器", extras={"machine_fields": "title_zh"})
     assert merge_paper(old, new).title_zh == "机器"
+
+
+# --- page(): total and rows from one plan ----------------------------------------------
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 6, 7, 13])
+@pytest.mark.parametrize("offset", [0, 5])
+def test_page_total_matches_count_and_rows_match_search(store, n, offset):
+    papers = [paper(f"2401.{i:05d}", title_en=f"graph paper {i}") for i in range(n)]
+    papers.append(paper("2401.99999", title_en="something else"))
+    store.import_digest(Digest("d", date="2024-01-01", papers=papers))
+    total, rows = store.page("graph", limit=5, offset=offset)
+    assert total == store.count("graph") == n
+    assert [r.rowid for r in rows] == [
+        r.rowid for r in store.search("graph", limit=5, offset=offset)
+    ]
+
+
+def test_page_with_exclusion_and_flags(store):
+    papers = [paper(f"2401.{i:05d}", title_en=f"model {'模型' if i % 2 else ''}") for i in range(9)]
+    store.import_digest(Digest("d", date="2024-01-01", papers=papers))
+    first = store.list_ids("model")[0]
+    store.set_read([first])
+    for q in ("model -模型", "-模型 is:unread", "model is:read", "模型"):
+        total, rows = store.page(q, limit=3)
+        assert total == store.count(q), q
+        assert [r.rowid for r in rows] == store.list_ids(q)[:3], q

@@ -141,8 +141,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     with _closing(_open_store(args, readonly=True)) as store:
-        total = store.count(query, digest=args.digest)
-        rows = store.search(query, digest=args.digest, limit=args.limit)
+        total, rows = store.page(query, digest=args.digest, limit=args.limit)
         if args.json:
             from tui_digest.core.export import to_json
 

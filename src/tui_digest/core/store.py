@@ -576,6 +576,29 @@ class Store:
         ]
         return self.list_rows(ids)
 
+    def page(
+        self, query: str = "", *, digest: str | None = None, limit: int = 200, offset: int = 0
+    ) -> tuple[int, list[ListRow]]:
+        """(total matches, one page of rows): what a listing shows, from one plan.
+
+        When the whole result fits in the first page, its length is the total
+        and the count query (a second full evaluation) is skipped; narrow and
+        excluding queries, the slowest to evaluate, are usually in that case.
+        """
+        plan = self._plan(query, digest)
+        conn = self._conn()
+        ids = [
+            r[0]
+            for r in conn.execute(
+                plan.ids_sql + " LIMIT ? OFFSET ?", (*plan.params, limit + 1, offset)
+            )
+        ]
+        if offset == 0 and len(ids) <= limit:
+            total = len(ids)
+        else:
+            total = int(conn.execute(plan.count_sql, plan.params).fetchone()[0])
+        return total, self.list_rows(ids[:limit])
+
     def get_paper(self, key: int | str) -> PaperRecord | None:
         conn = self._conn()
         if isinstance(key, int):
