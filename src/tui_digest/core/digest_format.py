@@ -70,7 +70,9 @@ INDENT = "    "
 
 _FOOTNOTE_RE = re.compile(r"^\[\^(\d+)\]:[ \t]?([^\n]*)", re.M)
 # The same anchored on the preceding newline: much faster to scan than `^` with re.M.
-_BAD_FOOTNOTE_RE = re.compile(r"(?:^|\n)\[\^(?!\d+\])([^\]\n]{1,40})\]:")
+# Anchored on a literal "\n[^" so the scan runs at memchr speed (an (?:^|\n)
+# alternation cost a third of the whole read); line 1 is checked apart.
+_BAD_FOOTNOTE_RE = re.compile(r"\n\[\^(?!\d+\])([^\]\n]{1,40})\]:")
 _NL_FOOTNOTE_RE = re.compile(r"\n\[\^(\d+)\]:[ \t]?([^\n]*)")
 _ROW_START_RE = re.compile(r"^\|\s*\[\^(\d+)\]\s*\|", re.M)
 # After the ref cell: `[title](url) | summary |`. The title skips escaped pairs so
@@ -511,7 +513,8 @@ def read_digest(data: str | bytes, *, source: str = "", name: str | None = None)
 
     # A footnote whose label is not a number ([^-1], [^x]) still ends the one
     # before it, so its text cannot leak into that paper; it is then skipped.
-    bad = [(m.start() + (m[0][0] == "\n"), m) for m in _BAD_FOOTNOTE_RE.finditer(text)]
+    # Matched against "\n" + text, so m.start() is the label's offset in text.
+    bad = [(m.start(), m) for m in _BAD_FOOTNOTE_RE.finditer("\n" + text)]
     for pos, m in bad:
         problems.append(
             Problem(_line_at(text, pos), f"footnote label [^{m[1]}] is not a number; skipped")
