@@ -464,3 +464,16 @@ def test_page_with_exclusion_and_flags(store):
         total, rows = store.page(q, limit=3)
         assert total == store.count(q), q
         assert [r.rowid for r in rows] == store.list_ids(q)[:3], q
+
+
+def test_same_day_second_digest_keeps_the_paper_where_it_was_first_listed(store):
+    shared = paper("2401.00001", title_en="shared")
+    store.import_digest(Digest("ai", date="2024-03-01", papers=[shared, paper("2401.00002")]))
+    store.import_digest(Digest("lg", date="2024-03-01", papers=[paper("2401.00003"), shared]))
+    # listed with "ai" (imported first), not moved into "lg"
+    assert ids(store) == ["2401.00003", "2401.00001", "2401.00002"]
+    rec = store.get_paper("2401.00001")
+    assert rec is not None and sorted(rec.digests) == ["ai", "lg"]
+    # a later date moves it to its newest appearance
+    store.import_digest(Digest("next", date="2024-03-02", papers=[shared]))
+    assert ids(store)[0] == "2401.00001"
