@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui_digest.cli_args import positive_int
+
 if TYPE_CHECKING:
     from tui_digest.core.model import PaperRecord
     from tui_digest.core.store import Store
@@ -259,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", parents=[common], help="search the cache")
     p.add_argument("query", nargs="+", help="query (see README for the language)")
     p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.add_argument("--limit", type=_positive_int, default=50, help="at most N (default 50)")
+    p.add_argument("--limit", type=positive_int, default=50, help="at most N (default 50)")
     p.add_argument("--digest", metavar="NAME", help="only papers of this digest")
     p.set_defaults(func=cmd_search)
 
@@ -281,16 +283,6 @@ def _register_optional(sub: argparse._SubParsersAction, common: argparse.Argumen
 
     register_fetch(sub, common)
     register_translate(sub, common)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _version() -> str:

@@ -16,6 +16,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING, Any
 
+from tui_digest.cli_args import positive_int
 from tui_digest.core.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def register(
     )
     p.add_argument("query", nargs="*", help="only papers matching this search query")
     p.add_argument(
-        "--limit", type=_positive_int, metavar="N", help="at most N papers (and max_papers_per_run)"
+        "--limit", type=positive_int, metavar="N", help="at most N papers (and max_papers_per_run)"
     )
     p.add_argument(
         "--config",
@@ -184,11 +185,3 @@ class _Progress:
             self._bar.stop()
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
