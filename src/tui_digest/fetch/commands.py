@@ -11,7 +11,6 @@ committed all the same. Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -113,6 +112,8 @@ def _fetch(args: argparse.Namespace) -> int:
     store = Store.open(getattr(args, "db", None))
     try:
         with _ProgressLine(len(sources)) as progress:
+            import asyncio  # here, not at the top: every CLI start would pay for it
+
             results = asyncio.run(
                 fetch_all(
                     store,

@@ -11,7 +11,6 @@ per paper and a summary with the tokens used. Exit status: 0 all done,
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sqlite3
 import sys
 from typing import TYPE_CHECKING, Any
@@ -111,6 +110,8 @@ def _translate(args: argparse.Namespace) -> int:
             print("nothing to translate: every matching paper has its Chinese fields")
             return EXIT_OK
         with _Progress(len(records), cfg) as progress:
+            import asyncio  # here, not at the top: every CLI start would pay for it
+
             report = asyncio.run(translate_papers(store, records, cfg, progress=progress.update))
     finally:
         store.close()
