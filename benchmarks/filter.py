@@ -2,12 +2,19 @@
 
 Runs the reader headless on a synthetic cache (benchmarks/generate.py; pass
 `--db` to reuse one) and types every query of benchmarks/queries.txt letter by
-letter into the search box (debounce off, so every keystroke is a search). For
-each keystroke it times the work path the user waits for: the search box
-changes -> a thread worker counts and reads the first page -> the listing
-message is handled -> the next frame is drawn (`call_after_refresh`). The full
-id array follows in a second worker and is timed separately (`ids_ms`): the
-rows on screen never wait for it.
+letter into the search box, waiting for each to finish (so every keystroke is a
+search: nothing is coalesced). For each keystroke it times the work path the
+user waits for: the search box changes -> a thread worker reads the first page
+-> the listing message is handled -> the next frame is written. The count
+(for a full page) and the full id array follow and are timed separately
+(`ids_ms`, until the listing is complete): the rows on screen never wait for them.
+
+Each keystroke is also split into phases (medians in `split_ms`): `to_reload`
+(value set -> the screen asks for a listing), `to_worker` (-> the thread starts),
+`store` (the first page in the thread: the store's share), `to_handler`
+(-> the listing message is handled), `handler` (applying it to the widgets) and
+`to_frame` (-> the frame is written; Textual draws on a 60 Hz timer). `ui_ms`
+is the total minus `store`: the part this layer owns.
 
 Prints JSON: median / p95 / max per keystroke in ms (target median <= 16).
 """
@@ -50,10 +57,13 @@ def keystrokes(path: Path) -> list[str]:
 
 async def run(db: Path, typed: list[str]) -> dict[str, object]:
     MainScreen.read_delay = None
-    MainScreen.search_debounce = 0.0
     app = make_app(db, first_run_sample=False)
     frame_times: list[float] = []
     ids_times: list[float] = []
+    phases: dict[str, list[float]] = {
+        name: []
+        for name in ("to_reload", "to_worker", "store", "to_handler", "handler", "to_frame")
+    }
     async with app.run_test(size=(160, 50)) as pilot:
         main = app.main
         while not main.listing_ready:
@@ -63,9 +73,28 @@ async def run(db: Path, typed: list[str]) -> dict[str, object]:
 
         original_page = MainScreen.on_listing_page
         original_failed = MainScreen.on_listing_failed
-        original_ids = MainScreen.on_listing_ids
         original_display = App._display
+        original_reload = MainScreen.reload
+        original_work = MainScreen._listing_work
         state: dict[str, object] = {}
+        marks: dict[str, float] = {}
+
+        def mark(name: str) -> None:
+            marks.setdefault(name, time.perf_counter())
+
+        def reload(self: MainScreen, *args, **kwargs) -> None:
+            mark("reload")
+            original_reload(self, *args, **kwargs)
+
+        def listing_work(self: MainScreen, *args, **kwargs) -> None:
+            mark("work_start")
+            original_work(self, *args, **kwargs)
+
+        page_init = msg.ListingPage.__init__
+
+        def page_posted(self: msg.ListingPage, *args, **kwargs) -> None:
+            mark("work_end")  # the page is read (the count, if any, comes after)
+            page_init(self, *args, **kwargs)
 
         def display(self: App, screen, renderable) -> None:
             original_display(self, screen, renderable)
@@ -77,32 +106,50 @@ async def run(db: Path, typed: list[str]) -> dict[str, object]:
                 done.set()
 
         def on_page(self: MainScreen, message: msg.ListingPage) -> None:
+            if message.generation == self.generation:
+                mark("page_start")
             original_page(self, message)
-            state["handled"] = True
-            if message.matches <= len(message.rows):
-                state["ids_done"] = True
+            if message.generation == self.generation:
+                mark("page_end")
+                state["handled"] = True
 
         def on_failed(self: MainScreen, message: msg.ListingFailed) -> None:
+            mark("page_start")
             original_failed(self, message)
-            self.refresh()  # the status line shows the error
-            state["handled"] = state["ids_done"] = True
+            mark("page_end")
+            state["handled"] = True
 
-        def on_ids(self: MainScreen, message: msg.ListingIds) -> None:
-            original_ids(self, message)
-            state["ids_done"] = True
+        def complete() -> bool:
+            papers = main.paper_list
+            return not main._search_running and (
+                bool(main.error) or len(papers.ids) >= papers.total
+            )
 
         App._display = display  # type: ignore[method-assign]
         MainScreen.on_listing_page = on_page  # type: ignore[method-assign]
         MainScreen.on_listing_failed = on_failed  # type: ignore[method-assign]
-        MainScreen.on_listing_ids = on_ids  # type: ignore[method-assign]
+        MainScreen.reload = reload  # type: ignore[method-assign]
+        MainScreen._listing_work = listing_work  # type: ignore[method-assign]
+        msg.ListingPage.__init__ = page_posted  # type: ignore[method-assign]
         try:
             for text in typed:
-                state.update(frame=asyncio.Event(), handled=False, ids_done=False)
+                state.update(frame=asyncio.Event(), handled=False)
+                marks.clear()
                 start = time.perf_counter()
                 main.search_box.value = text
                 await asyncio.wait_for(state["frame"].wait(), 30)  # type: ignore[union-attr]
-                frame_times.append((state["frame_at"] - start) * 1000)  # type: ignore[operator]
-                while not state["ids_done"]:
+                frame_at = state["frame_at"]
+                frame_times.append((frame_at - start) * 1000)  # type: ignore[operator]
+                points = [
+                    start,
+                    *(marks.get(k, 0.0) for k in ("reload", "work_start", "work_end")),
+                    *(marks.get(k, 0.0) for k in ("page_start", "page_end")),
+                    frame_at,
+                ]
+                if all(points):
+                    for name, a, b in zip(phases, points, points[1:], strict=False):
+                        phases[name].append((b - a) * 1000)  # type: ignore[operator]
+                while not complete():
                     await asyncio.sleep(0.0005)
                 ids_times.append((time.perf_counter() - start) * 1000)
                 await app.workers.wait_for_complete()
@@ -111,14 +158,25 @@ async def run(db: Path, typed: list[str]) -> dict[str, object]:
             App._display = original_display  # type: ignore[method-assign]
             MainScreen.on_listing_page = original_page  # type: ignore[method-assign]
             MainScreen.on_listing_failed = original_failed  # type: ignore[method-assign]
-            MainScreen.on_listing_ids = original_ids  # type: ignore[method-assign]
+            MainScreen.reload = original_reload  # type: ignore[method-assign]
+            MainScreen._listing_work = original_work  # type: ignore[method-assign]
+            msg.ListingPage.__init__ = page_init  # type: ignore[method-assign]
     frame_times.sort()
+    split = {name: round(statistics.median(v), 2) for name, v in phases.items() if v}
+    ui = sorted(
+        sum(v[i] for k, v in phases.items() if k != "store")
+        for i in range(min((len(v) for v in phases.values()), default=0))
+    )
     return {
         "keystrokes": len(frame_times),
         "median_ms": round(statistics.median(frame_times), 2),
         "p95_ms": round(frame_times[int(0.95 * (len(frame_times) - 1))], 2),
         "max_ms": round(frame_times[-1], 2),
         "ids_median_ms": round(statistics.median(ids_times), 2),
+        "split_ms": split,
+        "store_median_ms": split.get("store", 0.0),
+        "ui_median_ms": round(statistics.median(ui), 2) if ui else None,
+        "ui_p95_ms": round(ui[int(0.95 * (len(ui) - 1))], 2) if ui else None,
         "target_median_ms": 16,
     }
 

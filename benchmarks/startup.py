@@ -45,7 +45,8 @@ def child(db: str) -> None:
 
     def report(screen: MainScreen) -> None:
         result["first_frame_ms"] = (time.perf_counter() - _T0) * 1000
-        result["rows"] = screen.matches
+        result["rows"] = screen.matches  # the first page when its count is still coming
+        result["counted"] = not screen.counting
         result["network_libs"] = [m for m in ("httpx", "feedparser") if m in sys.modules]
         screen.app.exit()
 

@@ -15,7 +15,7 @@ def _deterministic_ui(monkeypatch):
     from datetime import datetime
 
     monkeypatch.setattr(MainScreen, "read_delay", None)
-    monkeypatch.setattr(MainScreen, "search_debounce", 0.0)
+    monkeypatch.setattr(MainScreen, "frame_hold", 0.0)
     monkeypatch.setattr(MainScreen, "detail_delay", 0.0)
     monkeypatch.setattr(ExportScreen, "clock", staticmethod(lambda: datetime(2024, 2, 6, 9, 30)))
 

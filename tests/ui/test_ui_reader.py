@@ -461,3 +461,67 @@ async def test_opens_the_737_paper_sample(samples: Path, tmp_path: Path) -> None
         lines = ["".join(s.text for s in papers.render_line(y)) for y in range(1, 10)]
         assert all(line.strip() != "…" for line in lines)  # rows were fetched, not placeholders
         assert app.main.detail.record.rowid == papers.ids[-1]
+
+
+async def test_keystrokes_during_a_search_are_coalesced(cache: Path) -> None:
+    import threading
+
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        store = main.store
+        gate = threading.Event()
+        calls: list[str] = []
+        search = store.search
+
+        def slow_search(query, **kwargs):
+            calls.append(query)
+            if len(calls) == 1:
+                gate.wait(10)  # the first search is held until the keystrokes are in
+            return search(query, **kwargs)
+
+        store.search = slow_search
+        main.frame_hold = 0.02
+        await pilot.press("slash", "r")
+        for _ in range(200):
+            if calls:
+                break
+            await pilot.pause(0.005)
+        assert calls == ["r"]
+        for key in "etrieval":
+            await pilot.press(key)
+        assert main._queued is not None and calls == ["r"]  # waiting, not piling up
+        gate.set()
+        await settle(pilot)
+        assert calls == ["r", "retrieval"]  # the stale middle states were never run
+        assert main.query_text == "retrieval" and 0 < main.matches < 38
+        assert f"{main.matches} / 38" in status_text(app)
+        assert app._batch_count == 0  # the held frame was released
+
+
+async def test_a_held_frame_is_released_by_the_results(cache: Path, monkeypatch) -> None:
+    from tui_digest.ui.screens.main import MainScreen
+
+    held: list[bool] = []
+    hold = MainScreen._hold_frame
+
+    def spy(self: MainScreen) -> None:
+        hold(self)
+        held.append(self._hold_timer is not None and self.app._batch_count > 0)
+
+    monkeypatch.setattr(MainScreen, "_hold_frame", spy)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        main.frame_hold = 5.0  # only the results can release it within the test
+        await pilot.press("slash", *"graph")
+        await settle(pilot)
+        assert held and all(held)
+        assert app._batch_count == 0 and main._hold_timer is None
+        assert 0 < main.matches < 38
+        main.search_box.value = "is:bogus"
+        await settle(pilot)
+        assert app._batch_count == 0 and main._hold_timer is None
+        assert "unknown is: value" in status_text(app)

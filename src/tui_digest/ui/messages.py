@@ -23,18 +23,24 @@ class StoreOpened(Message):
 
 
 class ListingPage(Message):
-    """The count and first page of a listing; the full id array is asked for next."""
+    """The first page of a listing, posted before the count when that is still to come.
+
+    `counted` is False when the page is full: `matches` is then only the page's
+    length and `total` may be None, and a `ListingCount` follows. The full id
+    array is asked for once the count is known.
+    """
 
     def __init__(
         self,
         generation: int,
         matches: int,
-        total: int,
+        total: int | None,
         rows: list[ListRow],
         query: str,
         digest: str | None,
         *,
         keep: bool = False,
+        counted: bool = True,
     ) -> None:
         self.generation = generation
         self.matches = matches
@@ -43,6 +49,29 @@ class ListingPage(Message):
         self.query = query
         self.digest = digest
         self.keep = keep  # leave the current paper under the cursor
+        self.counted = counted
+        super().__init__()
+
+
+class ListingCount(Message):
+    """The count of a listing whose page was posted first."""
+
+    def __init__(
+        self, generation: int, matches: int, total: int, query: str, digest: str | None
+    ) -> None:
+        self.generation = generation
+        self.matches = matches
+        self.total = total
+        self.query = query
+        self.digest = digest
+        super().__init__()
+
+
+class ListingDone(Message):
+    """The listing worker has finished (whatever it posted): the next search may start."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
         super().__init__()
 
 

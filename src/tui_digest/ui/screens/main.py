@@ -159,8 +159,10 @@ class MainScreen(Screen[None]):
     # Seconds a paper stays in the detail pane before it counts as read; None
     # disables the timer (tests set None and call `mark_current_read`, or 0).
     read_delay: float | None = 1.5
-    # Keystrokes closer together than this start one search, not one each.
-    search_debounce: float = 0.04
+    # A keystroke holds the screen's next frame back until its results arrive
+    # (or this many seconds pass), so the echo and the new list are drawn in one
+    # frame instead of two 16 ms apart.
+    frame_hold: float = 0.03
     # The detail pane follows the cursor after this pause: re-flowing it costs a
     # layout pass (~10-15 ms), which should neither ride on the frame that shows
     # new search results nor run for every row while j is held down.
@@ -186,6 +188,13 @@ class MainScreen(Screen[None]):
         self.generation = 0
         self._total_digest: str | None = None  # the view self.total counts
         self.listing_ready = False  # the first page of the current generation is shown
+        self.counting = False  # the page is shown, its count is still being read
+        self._total_known = False  # self.total counts self._total_digest
+        # One listing search at a time: keystrokes that arrive while one runs
+        # are coalesced into a single search for the latest state, run after it.
+        self._search_running = False
+        self._queued: bool | None = None  # the `keep` of the search waiting to run
+        self._hold_timer: Timer | None = None
         # The cache changed under the listing (a fetch or a translation): the next
         # listing recounts the total and drops the rows the list has cached.
         self._stale = False
@@ -194,7 +203,6 @@ class MainScreen(Screen[None]):
         self.refresher = Refresher(self)
         self.translator = Translator(self)
         self._read_timer: Timer | None = None
-        self._search_timer: Timer | None = None
         self._detail_timer: Timer | None = None
 
     # --- layout ----------------------------------------------------------------
@@ -226,6 +234,7 @@ class MainScreen(Screen[None]):
         self.detail.show_message("Opening the cache…")
         self._apply_layout()
         self.paper_list.focus()
+        self.search_box.edited = self._hold_frame
         self._update_status()
         self._open_store()
 
@@ -248,6 +257,7 @@ class MainScreen(Screen[None]):
     def _open_store(self) -> None:
         generation = self.generation = self.generation + 1
         query, digest = self.effective_query(), self.digest
+        self._search_running = True
 
         def work() -> None:
             store = Store.open(self.db_path)
@@ -286,25 +296,58 @@ class MainScreen(Screen[None]):
     def reload(self, *, keep: bool = False) -> None:
         """Ask for the listing the current state describes; newer requests win.
 
-        `keep` leaves the current paper under the cursor (after an import)
-        instead of starting again at the top (a new search).
+        Runs at once when no search is in flight; otherwise it waits for that
+        one and only the latest request runs (older answers are dropped by
+        generation). `keep` leaves the current paper under the cursor (after an
+        import) instead of starting again at the top (a new search).
         """
+        if self.store is None:
+            return
+        self.generation += 1
+        self.listing_ready = False
+        if self._search_running:
+            self._queued = keep
+            return
+        self._start_listing(keep)
+
+    def _start_listing(self, keep: bool) -> None:
         store = self.store
         if store is None:
             return
         # The view's total only changes with the digest (or an import): reuse it.
-        same_view = self.digest == self._total_digest and self.listing_ready and not self._stale
+        same_view = self.digest == self._total_digest and self._total_known and not self._stale
         total = self.total if same_view else None
-        self.generation += 1
-        self.listing_ready = False
         generation, query, digest = self.generation, self.effective_query(), self.digest
+        self._search_running = True
         run_in_thread(
             self.app,
             partial(self._listing_work, store, generation, query, digest, total, keep),
             group="listing",
-            exclusive=True,
             description="search the cache",
         )
+
+    def on_listing_done(self, message: msg.ListingDone) -> None:
+        self._search_running = False
+        if self._queued is None:
+            self._release_frame()  # nothing newer is coming for a held frame
+        else:
+            keep, self._queued = self._queued, None
+            self._start_listing(keep)
+
+    def _hold_frame(self) -> None:
+        """Keep the next frame until the listing is applied (at most `frame_hold` s)."""
+        if self._hold_timer is None and self.frame_hold > 0 and self.is_current:
+            self.app._begin_batch()  # Textual's batch_update, across an await
+            self._hold_timer = self.set_timer(self.frame_hold, self._release_frame)
+
+    def _release_frame(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+            self.app._end_batch()
+
+    def on_unmount(self) -> None:
+        self._release_frame()
 
     def cache_changed(self) -> None:
         """Papers were added or changed behind the listing: show them, keeping the place.
@@ -339,45 +382,80 @@ class MainScreen(Screen[None]):
         total: int | None = None,
         keep: bool = False,
     ) -> None:
+        """In a thread: the first page, then (when the page is full) the count.
+
+        The page comes first: counting every match is the slower half, and a
+        page shorter than FIRST_PAGE already is the count.
+        """
         from tui_digest.core.query import QueryError
 
         try:
-            matches = store.count(query, digest=digest)
-            rows = store.search(query, digest=digest, limit=FIRST_PAGE) if matches else []
+            if generation != self.generation:
+                return  # a newer keystroke already asked again
+            rows = store.search(query, digest=digest, limit=FIRST_PAGE)
+            counted = len(rows) < FIRST_PAGE
+            matches = len(rows)
+            if total is None and counted and not query:
+                total = matches
+            self.post_message(
+                msg.ListingPage(
+                    generation, matches, total, rows, query, digest, keep=keep, counted=counted
+                )
+            )
+            if counted and total is not None:
+                return
+            if generation != self.generation:
+                return
+            if not counted:
+                matches = store.count(query, digest=digest)
             if total is None:
                 total = store.count("", digest=digest) if query else matches
+            self.post_message(msg.ListingCount(generation, matches, total, query, digest))
         except QueryError as error:
             self.post_message(msg.ListingFailed(generation, str(error)))
-            return
-        if generation != self.generation:
-            return  # a newer keystroke already asked again
-        self.post_message(
-            msg.ListingPage(generation, matches, total, rows, query, digest, keep=keep)
-        )
+        finally:
+            self.post_message(msg.ListingDone(generation))
 
     def on_listing_page(self, message: msg.ListingPage) -> None:
         if message.generation != self.generation:
             return
         fresh, self._stale = self._stale, False
-        self.matches, self.total, self.error = message.matches, message.total, ""
-        self._total_digest = message.digest
+        self.matches, self.error = message.matches, ""
+        self.counting = not message.counted
+        if message.total is not None:
+            self.total, self._total_digest, self._total_known = message.total, message.digest, True
+        elif self.digest != self._total_digest:
+            self._total_known = False
         papers = self.paper_list
         keep = papers.current_rowid if message.keep else None
-        papers.set_listing(message.matches, message.rows, keep=keep, fresh=fresh)
+        # A full page may have more rows after it: one more (placeholder) row
+        # until the count says how many.
+        shown = message.matches + (1 if self.counting else 0)
+        papers.set_listing(shown, message.rows, keep=keep, fresh=fresh)
         self.listing_ready = True
         if fresh and keep is not None and keep == papers.current_rowid:
             self._load_detail(keep)  # same paper, maybe new text (a translation)
-        if message.matches > len(message.rows):
-            # The full id array (22 ms at 100k) is read after this frame is drawn:
-            # building it holds the GIL, and the first frame should not wait on it.
-            self.call_after_refresh(self._load_ids, message)
         if not message.rows:
             self.detail.show_message(
                 "No papers match." if self.effective_query() else "No papers here yet."
             )
         self._update_status()
+        self._release_frame()
 
-    def _load_ids(self, page: msg.ListingPage) -> None:
+    def on_listing_count(self, message: msg.ListingCount) -> None:
+        if message.generation != self.generation:
+            return
+        self.matches, self.counting = message.matches, False
+        self.total, self._total_digest, self._total_known = message.total, message.digest, True
+        papers = self.paper_list
+        papers.set_total(message.matches)
+        self._update_status()
+        if message.matches > len(papers.ids):
+            # The full id array (22 ms at 100k) is read after this frame is drawn:
+            # building it holds the GIL, and the frame should not wait on it.
+            self.call_after_refresh(self._load_ids, message)
+
+    def _load_ids(self, page: msg.ListingCount) -> None:
         store = self.store
         if store is None or page.generation != self.generation:
             return
@@ -398,6 +476,8 @@ class MainScreen(Screen[None]):
     def on_listing_failed(self, message: msg.ListingFailed) -> None:
         if message.generation == self.generation:
             self.error = message.error
+            self.counting = False
+            self._release_frame()
             self._update_status()
 
     def on_digests_loaded(self, message: msg.DigestsLoaded) -> None:
@@ -424,7 +504,8 @@ class MainScreen(Screen[None]):
         self.query_one(StatusLine).show_state(
             view=view,
             matches=self.matches,
-            total=self.total,
+            counting=self.counting,
+            total=self.total if self._total_known else None,
             filters=filters,
             language=LANGUAGE_LABELS.get(self.settings.language, self.settings.language),
             selected=len(self.paper_list.selected),
@@ -538,13 +619,11 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
+        if event.value == self.query_text:
+            self._release_frame()
+            return
         self.query_text = event.value
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        if self.search_debounce:
-            self._search_timer = self.set_timer(self.search_debounce, self.reload)
-        else:
-            self.reload()
+        self.reload()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:

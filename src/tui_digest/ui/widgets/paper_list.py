@@ -206,6 +206,14 @@ class PaperList(ScrollView, can_focus=True):
         if self.current_rowid != before:
             self._post_cursor()
 
+    def set_total(self, total: int) -> None:
+        """The listing's row count, known after its first page (ids come later)."""
+        total = max(total, len(self._ids))
+        if total != self._total:
+            self._total = total
+            self._resize_virtual()
+            self.refresh()
+
     def invalidate_rows(self) -> None:
         """Forget every cached row (their text or flags may have changed in the cache)."""
         self._epoch += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -31,6 +32,13 @@ class SearchBox(Input):
             id=id,
             select_on_focus=False,
         )
+        # Called as soon as the text changes, before the box repaints or its
+        # Changed message travels to the screen (the screen holds the frame there).
+        self.edited: Callable[[], None] | None = None
+
+    def watch_value(self, value: str) -> None:
+        if self.edited is not None:
+            self.edited()
 
     def action_clear_search(self) -> None:
         self.value = ""

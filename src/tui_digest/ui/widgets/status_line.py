@@ -14,19 +14,19 @@ class StatusLine(Static):
         *,
         view: str,
         matches: int,
-        total: int,
+        total: int | None,
         filters: list[str],
         language: str,
         selected: int,
         error: str = "",
         note: str = "",
         activity: str = "",
+        counting: bool = False,
     ) -> None:
-        parts: list[str | tuple[str, str]] = [
-            (view, "bold"),
-            "  ",
-            (f"{matches:,} / {total:,}", "bold"),
-        ]
+        # While the count is being read, `matches` is the first page: "120+ / …".
+        shown = f"{matches:,}+" if counting else f"{matches:,}"
+        of = "…" if total is None else f"{total:,}"
+        parts: list[str | tuple[str, str]] = [(view, "bold"), "  ", (f"{shown} / {of}", "bold")]
         if filters:
             parts += ["  ", ("filter: " + " ".join(filters), "$text-accent")]
         if selected:
