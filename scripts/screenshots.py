@@ -26,6 +26,7 @@ SHOTS: list[tuple[str, tuple[int, int], Sequence[str]]] = [
     ("search.svg", (150, 40), ("slash", *"transformer", "enter")),
     ("help.svg", (150, 44), ("question_mark",)),
     ("export.svg", (150, 40), ("space", "space", "space", "e")),
+    ("sources.svg", (150, 40), ("S",)),  # the default sources, never fetched
 ]
 
 
@@ -57,6 +58,9 @@ async def main() -> int:
         folder = Path(tmp)
         # Never touch the user's settings; start every shot from the defaults.
         os.environ["TUI_DIGEST_SETTINGS"] = str(folder / "settings.json")
+        # Nor the user's config: a path that does not exist (a stable one, since
+        # the sources screen shows it) means the default sources.
+        os.environ["TUI_DIGEST_CONFIG"] = "/home/you/.config/tui-digest/config.toml"
         from tui_digest.ui.screens.export import ExportScreen
         from tui_digest.ui.screens.main import MainScreen
 
