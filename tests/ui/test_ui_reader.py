@@ -525,3 +525,14 @@ async def test_a_held_frame_is_released_by_the_results(cache: Path, monkeypatch)
         await settle(pilot)
         assert app._batch_count == 0 and main._hold_timer is None
         assert "unknown is: value" in status_text(app)
+
+
+async def test_corrupt_cache_is_moved_aside_and_the_reader_says_where(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    db.write_bytes(b"definitely not SQLite" * 40)
+    app = make_app(db, first_run_sample=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (moved,) = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+        assert any(str(moved) in n for n in notes(app))
+        assert app.main.total == 12  # a fresh cache, with the bundled sample

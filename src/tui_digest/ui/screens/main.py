@@ -275,6 +275,8 @@ class MainScreen(Screen[None]):
     def on_store_opened(self, message: msg.StoreOpened) -> None:
         self.store = message.store
         self.paper_list.fetch_rows = message.store.list_rows
+        for notice in message.store.notices:  # a corrupt cache moved aside, read-only, ...
+            self.app.notify(notice, title="Cache", severity="warning", timeout=15, markup=False)
         if message.sample_name:
             self.note = "sample data: import your own digests with tui-digest import"
             self.app.notify(

@@ -41,6 +41,9 @@ HEADERS = {
 }
 
 
+MARKS = 4  # selected, unread, star, space: drawn as their own segments
+
+
 def fit(text: str, width: int) -> str:
     """`text` cut or padded to exactly `width` cells, with an ellipsis when cut."""
     if width <= 0:
@@ -57,7 +60,7 @@ def cell(text: str, width: int) -> str:
 
 def column_widths(width: int, language: str) -> tuple[int, int, int, int, int, int]:
     """(marks, ref, date, category, title, summary) widths in cells for a row `width` wide."""
-    marks, ref = 4, 6
+    marks, ref = MARKS, 6
     date = 11 if width >= 96 else 0
     category = 10 if width >= 72 else 0
     rest = max(0, width - marks - ref - date - category)
@@ -65,6 +68,30 @@ def column_widths(width: int, language: str) -> tuple[int, int, int, int, int, i
         return marks, ref, date, category, rest, 0
     title = rest * 11 // 20
     return marks, ref, date, category, title, rest - title
+
+
+def _column_segments(columns: Iterable[str], width: int, style: Style) -> list[Segment]:
+    """One segment per column, cut to `width` cells.
+
+    Separate segments keep columns on their cells wherever the text is laid
+    out by a font rather than a terminal (SVG screenshots stretch a segment to
+    its cell width, so CJK glyph metrics would shift later columns).
+    """
+    segments: list[Segment] = []
+    left = width
+    for text in columns:
+        if left <= 0:
+            break
+        if not text:
+            continue
+        size = cell_len(text)
+        if size > left:
+            text, size = set_cell_size(text, left), left
+        segments.append(Segment(text, style))
+        left -= size
+    if left > 0:
+        segments.append(Segment(" " * left, style))
+    return segments
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -134,7 +161,7 @@ class PaperList(ScrollView, can_focus=True):
         self._cursor = 0
         self._rows: OrderedDict[int, ListRow] = OrderedDict()
         self._pending: set[int] = set()
-        self._cell_cache: dict[tuple[int, int, str], str] = {}
+        self._cell_cache: dict[tuple[int, int, str], tuple[str, ...]] = {}
         self._epoch = 0  # bumped when cached rows may be out of date (an import)
         self._anchor: int | None = None  # the paper to keep under the cursor once ids arrive
         self.selected: set[int] = set()
@@ -435,15 +462,15 @@ class PaperList(ScrollView, can_focus=True):
         style = base + self.get_component_rich_style("paper-list--header")
         marks, ref, date, category, title, summary = column_widths(width, self.language)
         title_head, summary_head = HEADERS.get(self.language, HEADERS["both"])
-        text = (
-            cell("", marks)
-            + cell(" Ref", ref)
-            + cell("Date", date)
-            + cell("Category", category)
-            + cell(title_head, title)
-            + cell(summary_head, summary)
+        columns = (
+            cell("", marks),
+            cell(f"{'Ref':>4}", ref),
+            cell("Date", date),
+            cell("Category", category),
+            cell(title_head, title),
+            cell(summary_head, summary),
         )
-        return Strip([Segment(fit(text, width), style)], width)
+        return Strip(_column_segments(columns, width, style), width)
 
     def _row(self, row: ListRow, index: int, width: int, base: Style) -> Strip:
         get = self.get_component_rich_style
@@ -459,26 +486,25 @@ class PaperList(ScrollView, can_focus=True):
             [
                 Segment(selected + unread, style),
                 Segment(star + " ", style + get("paper-list--star")),
-                Segment(self._cells(row, width), style),
+                *_column_segments(self._cells(row, width), width - MARKS, style),
             ],
             width,
         )
 
-    def _cells(self, row: ListRow, width: int) -> str:
-        """The row's text columns, fitted to `width` (cached: cell widths of CJK are costly)."""
+    def _cells(self, row: ListRow, width: int) -> tuple[str, ...]:
+        """The row's text columns, fitted (cached: cell widths of CJK are costly)."""
         key = (row.rowid, width, self.language)
-        text = self._cell_cache.get(key)
-        if text is None:
-            marks, ref, date, category, title, summary = column_widths(width, self.language)
-            text = (
-                cell(f"{row.ref:>4}" if row.ref else "", ref)
-                + cell(clean_line(row.date), date)
-                + cell(clean_line(row.category), category)
-                + cell(clean_line(row_title(row, self.language)), title)
-                + cell(clean_line(row_summary(row, self.language)), summary)
+        columns = self._cell_cache.get(key)
+        if columns is None:
+            _, ref, date, category, title, summary = column_widths(width, self.language)
+            columns = (
+                cell(f"{row.ref:>4}" if row.ref else "", ref),
+                cell(clean_line(row.date), date),
+                cell(clean_line(row.category), category),
+                cell(clean_line(row_title(row, self.language)), title),
+                cell(clean_line(row_summary(row, self.language)), summary),
             )
-            text = fit(text, width - marks)
             if len(self._cell_cache) >= ROW_CACHE_SIZE:
                 self._cell_cache.clear()
-            self._cell_cache[key] = text
-        return text
+            self._cell_cache[key] = columns
+        return columns
