@@ -536,3 +536,21 @@ async def test_corrupt_cache_is_moved_aside_and_the_reader_says_where(tmp_path: 
         (moved,) = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
         assert any(str(moved) in n for n in notes(app))
         assert app.main.total == 12  # a fresh cache, with the bundled sample
+
+
+async def test_damage_found_after_the_first_frame_is_reported(tmp_path: Path) -> None:
+    from tui_digest.core.model import Digest, Paper
+
+    db = tmp_path / "cache.db"
+    papers = [Paper(id=f"2401.{i:05d}", title_en=f"paper {i} " * 30) for i in range(300)]
+    with Store.open(db) as store:
+        store.import_digest(Digest("d", date="2024-01-01", papers=papers))
+    data = bytearray(db.read_bytes())
+    data[3 * 16384 : 5 * 16384] = b"\xa5" * (2 * 16384)  # header and schema intact
+    db.write_bytes(bytes(data))
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("is damaged" in n and "tui-digest stats" in n for n in notes(app))

@@ -208,13 +208,21 @@ class Store:
     # --- Opening --------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, readonly: bool = False) -> Store:
+    def open(
+        cls, path: str | Path | None = None, *, readonly: bool = False, quick_start: bool = False
+    ) -> Store:
+        """Open (creating or upgrading) the cache at `path`.
+
+        Damaged caches are moved aside first. That check reads the whole file,
+        so `quick_start` (the reader) runs it only after an unclean shutdown and
+        otherwise leaves it to `verify()`, which it calls after its first frame.
+        """
         if path is None:
             path = default_db_path()
         path = Path(path).expanduser()
         # Corrupt or zero-length caches are moved aside (and a fresh one made);
         # a read-only file or folder downgrades to a read-only open.
-        guard = check_cache(path, want_readonly=readonly)
+        guard = check_cache(path, want_readonly=readonly, thorough=None if quick_start else True)
         readonly = readonly or guard.readonly
         if not readonly:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -277,6 +285,17 @@ class Store:
         if conn is None:
             conn = self._local.conn = self._connect()
         return conn
+
+    def verify(self) -> str:
+        """Why the cache file is damaged (PRAGMA quick_check), or "" when it is sound."""
+        try:
+            rows = self._conn().execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            if is_locked_error(exc):
+                return ""
+            return f"the database is damaged ({exc})"
+        verdict = "; ".join(str(r[0]) for r in rows[:3])
+        return "" if verdict == "ok" else f"quick_check: {verdict}"
 
     def close(self) -> None:
         with self._conns_lock:

@@ -22,6 +22,13 @@ class StoreOpened(Message):
         super().__init__()
 
 
+class CacheDamaged(Message):
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__()
+
+
 class ListingPage(Message):
     """The first page of a listing, posted before the count when that is still to come.
 

@@ -186,6 +186,7 @@ class MainScreen(Screen[None]):
         self.error = ""
         self.note = ""
         self.generation = 0
+        self._cache_verified = False
         self._total_digest: str | None = None  # the view self.total counts
         self.listing_ready = False  # the first page of the current generation is shown
         self.counting = False  # the page is shown, its count is still being read
@@ -260,7 +261,7 @@ class MainScreen(Screen[None]):
         self._search_running = True
 
         def work() -> None:
-            store = Store.open(self.db_path)
+            store = Store.open(self.db_path, quick_start=True)
             sample_name = ""
             if self.first_run_sample and store.is_empty():
                 sample = load_sample_digest()
@@ -447,6 +448,11 @@ class MainScreen(Screen[None]):
     def on_listing_count(self, message: msg.ListingCount) -> None:
         if message.generation != self.generation:
             return
+        if not self._cache_verified:
+            # The full integrity check reads the whole cache: after the first
+            # frame, in a thread, so start-up does not grow with the cache.
+            self._cache_verified = True
+            self.call_after_refresh(self._verify_cache)
         self.matches, self.counting = message.matches, False
         self.total, self._total_digest, self._total_known = message.total, message.digest, True
         papers = self.paper_list
@@ -456,6 +462,28 @@ class MainScreen(Screen[None]):
             # The full id array (22 ms at 100k) is read after this frame is drawn:
             # building it holds the GIL, and the frame should not wait on it.
             self.call_after_refresh(self._load_ids, message)
+
+    def _verify_cache(self) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def work() -> None:
+            problem = store.verify()
+            if problem:
+                self.post_message(msg.CacheDamaged(str(store.path), problem))
+
+        run_in_thread(self.app, work, group="verify-cache", description="check the cache")
+
+    def on_cache_damaged(self, message: msg.CacheDamaged) -> None:
+        self.app.notify(
+            f"The cache {message.path} is damaged ({message.problem}). Quit and run "
+            "`tui-digest stats`: it moves the damaged file aside and starts a fresh cache.",
+            title="Cache",
+            severity="error",
+            timeout=30,
+            markup=False,
+        )
 
     def _load_ids(self, page: msg.ListingCount) -> None:
         store = self.store
