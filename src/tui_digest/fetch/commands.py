@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -169,20 +170,8 @@ class _ProgressLine:
         self._task: Any = None
 
     def __enter__(self) -> _ProgressLine:
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self._progress = Progress(
-                TextColumn("fetching"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                # markup=False: source names come from config files and OPML imports.
-                TextColumn("{task.description}", markup=False),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._progress.start()
+        self._progress = stderr_bar("fetching")
+        if self._progress is not None:
             self._task = self._progress.add_task("", total=self.total)
         return self
 

@@ -16,6 +16,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.cli_args import positive_int
+from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -143,22 +144,8 @@ class _Progress:
         self._task: Any = None
 
     def __enter__(self) -> _Progress:
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self._bar = Progress(
-                TextColumn("translating"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                # markup=False: titles are untrusted text.
-                TextColumn("{task.description}", markup=False),
-                console=Console(stderr=True),
-                transient=True,
-                # stdout may be a pipe: never route its lines to the terminal.
-                redirect_stdout=False,
-            )
-            self._bar.start()
+        self._bar = stderr_bar("translating")
+        if self._bar is not None:
             self._task = self._bar.add_task("", total=self.total)
         else:
             print(
