@@ -192,3 +192,18 @@ Abstract: An abstract about {escape(title)}.</description>
   </channel>
 </rss>
 """.encode()
+
+
+class FakeTime:
+    """An injectable clock whose sleep advances time instantly and records each wait."""
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from cli_support import run_cli as run
+
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 MINI = FIXTURES / "mini-2024-03-18.md"
 JSON_KEYS = [
@@ -17,17 +19,6 @@ JSON_KEYS = [
     "abstract_zh", "authors", "categories", "announce_type", "published", "digests",
     "read", "starred",
 ]  # fmt: skip
-
-
-def run(*args: str, db: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "tui_digest", *args],
-        input=stdin,
-        capture_output=True,
-        env=env,
-        timeout=120,
-    )
 
 
 def out(proc: subprocess.CompletedProcess) -> str:

@@ -10,7 +10,7 @@ import zlib
 import httpx
 import pytest
 
-from feed_server import FeedServer, Reply, conditional
+from feed_server import FakeTime, FeedServer, Reply, conditional
 from tui_digest.fetch.http import (
     USER_AGENT,
     FetchError,
@@ -24,19 +24,6 @@ from tui_digest.fetch.http import (
 BODY = b"# \xe6\x91\x98\xe8\xa6\x81\n\nhello\n"
 
 
-class FakeTime:
-    """An injectable clock whose sleep advances time instantly and records each wait."""
-
-    def __init__(self) -> None:
-        self.now = 1_000.0
-        self.sleeps: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 @pytest.fixture

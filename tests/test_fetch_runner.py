@@ -13,7 +13,7 @@ import sqlite3
 import httpx
 import pytest
 
-from feed_server import FeedServer, Reply, arxiv_rss, conditional
+from feed_server import FakeTime, FeedServer, Reply, arxiv_rss, conditional
 from tui_digest.core.store import Store
 from tui_digest.fetch.config import Source
 from tui_digest.fetch.http import HttpFetcher, HttpOptions
@@ -23,17 +23,6 @@ PAPERS = [("2509.00001", "First paper"), ("2509.00002", "Second paper"), ("2509.
 FEED_V1 = arxiv_rss("cs.AI", PAPERS)
 
 
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 50.0
-        self.sleeps: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -51,7 +40,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def fake_time() -> FakeTime:
-    return FakeTime()
+    return FakeTime(50.0)
 
 
 async def run(store, sources, fake_time, **options) -> list[SourceResult]:

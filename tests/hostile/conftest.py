@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+import cli_support
 from tui_digest.core.store import Store
 
 
@@ -22,15 +20,4 @@ def store(tmp_path: Path):
 @pytest.fixture
 def run_cli():
     """Run `python -m tui_digest ARGS` against a cache; returns the CompletedProcess."""
-
-    def run(*args: str, db: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-        env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8")
-        return subprocess.run(
-            [sys.executable, "-m", "tui_digest", *args],
-            input=stdin,
-            capture_output=True,
-            env=env,
-            timeout=120,
-        )
-
-    return run
+    return cli_support.run_cli

@@ -1,0 +1,20 @@
+"""Running the real CLI (`python -m tui_digest`) in a subprocess, for tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_cli(*args: str, db: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """`python -m tui_digest ARGS` against the cache at `db`."""
+    env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "tui_digest", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
