@@ -145,7 +145,8 @@ class Refresher:
             if not sources:
                 app.notify(
                     f"No enabled sources in {config.path}: add [[sources]] tables "
-                    "(or `tui-digest sources add NAME URL`).",
+                    "(see the README) or import an OPML file with "
+                    "`tui-digest sources import FILE`.",
                     title="Refresh",
                     severity="warning",
                     markup=False,
