@@ -22,7 +22,7 @@ OUT = ROOT / "screenshots"
 # (file name, terminal size, keys pressed after start-up)
 SHOTS: list[tuple[str, tuple[int, int], Sequence[str]]] = [
     ("main-wide.svg", (150, 40), ("j", "j")),
-    ("main-stacked.svg", (100, 44), ("j", "j", "v")),
+    ("main-stacked.svg", (120, 44), ("j", "j", "v")),  # auto is side by side here; v stacks
     ("search.svg", (150, 40), ("slash", *"transformer", "enter")),
     ("help.svg", (150, 44), ("question_mark",)),
     ("export.svg", (150, 40), ("space", "space", "space", "e")),

@@ -61,8 +61,8 @@ def cell(text: str, width: int) -> str:
 def column_widths(width: int, language: str) -> tuple[int, int, int, int, int, int]:
     """(marks, ref, date, category, title, summary) widths in cells for a row `width` wide."""
     marks, ref = MARKS, 6
-    date = 11 if width >= 96 else 0
-    category = 10 if width >= 72 else 0
+    date = 11 if width >= 78 else 0
+    category = 10 if width >= 64 else 0
     rest = max(0, width - marks - ref - date - category)
     if language == "en":
         return marks, ref, date, category, rest, 0
