@@ -83,13 +83,18 @@ def index_pair(*texts: str) -> tuple[str, str]:
     merge the doclists of every term it covers. (FTS5's own prefix indexes do
     this too, but they also copy every CJK bigram twice, with positions.)
     """
-    toks = [t for text in texts for t in tokens(text)]
+    # One pass over the pieces (not the tokens): a CJK run's characters are
+    # exactly the characters of its bigrams, and it is classified once.
+    toks: list[str] = []
     short: set[str] = set()
-    for t in toks:
-        if t[0] >= "\u3040" and is_cjk_run(t):
-            short.update(t)
-        else:
-            short.update((t[:1], t[:2], t[:3]))
+    for text in texts:
+        for piece in words(text):
+            if piece[0] >= "\u3040" and is_cjk_run(piece):
+                toks.extend(cjk_tokens(piece))
+                short.update(piece)
+            else:
+                toks.append(piece)
+                short.update((piece[:1], piece[:2], piece[:3]))
     return " ".join(toks), " ".join(sorted(short))
 
 
