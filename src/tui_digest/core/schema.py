@@ -132,9 +132,8 @@ def search_row(
 def row_terms(row: Sequence[str]) -> set[str]:
     """The long Latin/digit tokens of one `search_row`, as FTS5 stores them."""
     # CJK tokens are one or two characters, so length alone tells them apart.
-    return {
-        fold(t) for col in row[: len(TEXT_COLUMNS)] for t in col.split() if len(t) >= TERM_MIN
-    }
+    unique = set(" ".join(row[: len(TEXT_COLUMNS)]).split())  # dedupe before folding
+    return {fold(t) for t in unique if len(t) >= TERM_MIN}
 
 
 # The paper columns `search_row` reads, in its argument order.
