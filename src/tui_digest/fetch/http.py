@@ -29,8 +29,8 @@ from tui_digest import __version__
 if TYPE_CHECKING:
     import httpx
 
-PROJECT_URL = "https://github.com/tui-digest/tui-digest"
-USER_AGENT = f"tui-digest/{__version__} (+{PROJECT_URL}; bilingual arXiv digest reader)"
+# No project URL yet: a made-up one would point server operators at nothing.
+USER_AGENT = f"tui-digest/{__version__} (bilingual arXiv digest reader; httpx)"
 
 ACCEPT = (
     "text/markdown, application/rss+xml, application/atom+xml, application/rdf+xml, "
