@@ -24,8 +24,6 @@ from tui_digest.fetch.http import (
 BODY = b"# \xe6\x91\x98\xe8\xa6\x81\n\nhello\n"
 
 
-
-
 @pytest.fixture
 def server():
     with FeedServer() as s:

@@ -23,8 +23,6 @@ PAPERS = [("2509.00001", "First paper"), ("2509.00002", "Second paper"), ("2509.
 FEED_V1 = arxiv_rss("cs.AI", PAPERS)
 
 
-
-
 @pytest.fixture
 def server():
     with FeedServer() as s:

@@ -116,9 +116,7 @@ def test_migration_failure_rolls_back(tmp_path, monkeypatch):
         Store.open(db)
     with sqlite3.connect(db) as conn:
         assert schema.user_version(conn) == 1
-        assert not conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'half_done'"
-        ).fetchone()
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'half_done'").fetchone()
 
 
 def test_v2_cache_is_upgraded_to_the_v3_index(tmp_path):

@@ -13,31 +13,50 @@ from tui_digest.core.store import Store
 
 PAPERS = [
     Paper(
-        id="2403.10001", version="v1", title_en="Diffusion Models for Graph Generation",
-        title_zh="用于图生成的扩散模型", summary_zh="提出一种新的扩散模型。",
+        id="2403.10001",
+        version="v1",
+        title_en="Diffusion Models for Graph Generation",
+        title_zh="用于图生成的扩散模型",
+        summary_zh="提出一种新的扩散模型。",
         abstract_en="We study score-based diffusion on graphs.",
         abstract_zh="我们研究图上的扩散模型，缓解灾难性遗忘。",
-        authors=["Wei Zhang", "Anna Smith"], categories=["cs.LG", "cs.AI"],
+        authors=["Wei Zhang", "Anna Smith"],
+        categories=["cs.LG", "cs.AI"],
         announce_type="new",
     ),
     Paper(
-        id="2403.10002", version="v2", title_en="Large Language Models Forget",
-        title_zh="大型语言模型会遗忘", summary_zh="研究遗忘问题。",
+        id="2403.10002",
+        version="v2",
+        title_en="Large Language Models Forget",
+        title_zh="大型语言模型会遗忘",
+        summary_zh="研究遗忘问题。",
         abstract_en="Catastrophic forgetting in large language models is measured.",
         abstract_zh="我们测量大型语言模型中的灾难性遗忘。",
-        authors=["Li Wang"], categories=["cs.CL"], announce_type="replace",
+        authors=["Li Wang"],
+        categories=["cs.CL"],
+        announce_type="replace",
     ),
     Paper(
-        id="2403.10003", version="v1", title_en="Robot Control with Reinforcement Learning",
-        title_zh="强化学习机器人控制", summary_zh="机器人控制。",
+        id="2403.10003",
+        version="v1",
+        title_en="Robot Control with Reinforcement Learning",
+        title_zh="强化学习机器人控制",
+        summary_zh="机器人控制。",
         abstract_en="A policy for robot arms; no language model involved.",
         abstract_zh="机械臂的策略。",
-        authors=["Maria Garcia"], categories=["cs.RO", "cs.LG"], announce_type="cross",
+        authors=["Maria Garcia"],
+        categories=["cs.RO", "cs.LG"],
+        announce_type="cross",
     ),
     Paper(
-        id="hep-th/9901001", version="v3", title_en="Strings and Branes",
-        title_zh="弦与膜", abstract_en="An old style identifier: language of branes.",
-        authors=["Ed Witten"], categories=["hep-th"], announce_type="replace-cross",
+        id="hep-th/9901001",
+        version="v3",
+        title_en="Strings and Branes",
+        title_zh="弦与膜",
+        abstract_en="An old style identifier: language of branes.",
+        authors=["Ed Witten"],
+        categories=["hep-th"],
+        announce_type="replace-cross",
         published="1999-01-05",
     ),
 ]
@@ -64,8 +83,13 @@ def found(store: Store, query: str, **kw: object) -> list[str]:
 
 
 def test_tokens_latin_words_lowercased_and_split_on_punctuation():
-    assert tokens("Score-based DIFFUSION_models, v2!") == ["score", "based", "diffusion",
-                                                          "models", "v2"]
+    assert tokens("Score-based DIFFUSION_models, v2!") == [
+        "score",
+        "based",
+        "diffusion",
+        "models",
+        "v2",
+    ]
 
 
 def test_tokens_cjk_bigrams_plus_last_char():
@@ -155,7 +179,9 @@ def test_exclusion_only_with_filters_and_paging(store):
     assert found(store, "-遗忘 date:2024-03") == ["2403.10003"]
     assert found(store, "-type:new -type:cross") == ["2403.10002"]
     assert [r.id for r in store.search("-diffusion", limit=2, offset=1)] == [
-        "2403.10002", "hep-th/9901001"]
+        "2403.10002",
+        "hep-th/9901001",
+    ]
     assert store.search("-diffusion", limit=5, offset=3) == []
 
 
@@ -239,7 +265,9 @@ def test_reindex_rebuilds_identical_results(store):
 def test_parse_structure():
     q = parse_query('ti:"a b" -au:c is:starred type:new date:2024')
     assert [(t.text, t.field, t.phrase, t.negated) for t in q.terms] == [
-        ("a b", "ti", True, False), ("c", "au", False, True)]
+        ("a b", "ti", True, False),
+        ("c", "au", False, True),
+    ]
     assert q.starred is True and q.types == [("new", False)] and len(q.dates) == 1
     assert parse_query("   ").is_empty
 

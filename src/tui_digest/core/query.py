@@ -52,11 +52,23 @@ class QueryError(ValueError):
     """A malformed query; the message says what is wrong and where."""
 
 
-FIELDS = {"ti": "ti", "title": "ti", "au": "au", "author": "au", "abs": "abs",
-          "cat": "cat", "id": "id"}
+FIELDS = {
+    "ti": "ti",
+    "title": "ti",
+    "au": "au",
+    "author": "au",
+    "abs": "abs",
+    "cat": "cat",
+    "id": "id",
+}
 IS_VALUES = ("read", "unread", "starred")
-TYPE_VALUES = {"new": "new", "cross": "cross", "replace": "replace",
-               "replace-cross": "replacecross", "updated": "updated"}
+TYPE_VALUES = {
+    "new": "new",
+    "cross": "cross",
+    "replace": "replace",
+    "replace-cross": "replacecross",
+    "updated": "updated",
+}
 QUALIFIERS = (*FIELDS, "is", "type", "date")
 
 
@@ -93,9 +105,7 @@ def _date_bounds(text: str, original: str) -> tuple[int, int]:
     """First and last day (days since 1970) covered by YYYY, YYYY-MM or YYYY-MM-DD."""
     m = _DATE_RE.fullmatch(text)
     if not m:
-        raise QueryError(
-            f'bad date "{original}": use YYYY, YYYY-MM, YYYY-MM-DD or a range A..B'
-        )
+        raise QueryError(f'bad date "{original}": use YYYY, YYYY-MM, YYYY-MM-DD or a range A..B')
     year, month, day = int(m[1]), m[2], m[3]
     try:
         if month is None:
@@ -147,7 +157,7 @@ def parse_query(text: str) -> Query:
             close = text.find('"', i + 1)
             if close < 0:
                 raise QueryError(
-                    f'unbalanced quote at column {i + 1}: "{text[i:i + 30]}" has no closing "'
+                    f'unbalanced quote at column {i + 1}: "{text[i : i + 30]}" has no closing "'
                 )
             value = text[i + 1 : close]
             i = close + 1
@@ -175,9 +185,7 @@ def _add(q: Query, qualifier: str | None, value: str, phrase: bool, negated: boo
     elif qualifier == "type":
         v = value.strip().lower()
         if v not in TYPE_VALUES:
-            raise QueryError(
-                f'unknown type: value "{value}" (use ' + ", ".join(TYPE_VALUES) + ")"
-            )
+            raise QueryError(f'unknown type: value "{value}" (use ' + ", ".join(TYPE_VALUES) + ")")
         q.types.append((TYPE_VALUES[v], negated))
     elif qualifier == "date":
         first, last = _parse_date(value.strip())
@@ -228,8 +236,7 @@ def _outside_text_columns(token: str, prefix: bool = False) -> bool:
 def _columns(fields: Sequence[str], tokens: Sequence[str], prefix_last: bool = False) -> str:
     """The column filter a term needs: none when its tokens can only be in TEXT_COLUMNS."""
     if tuple(fields) == TEXT_COLUMNS and not any(
-        _outside_text_columns(t, prefix_last and i == len(tokens) - 1)
-        for i, t in enumerate(tokens)
+        _outside_text_columns(t, prefix_last and i == len(tokens) - 1) for i, t in enumerate(tokens)
     ):
         return ""
     return "{" + " ".join(fields) + "} : "
@@ -309,8 +316,9 @@ def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None 
             params.append(" OR ".join(f"({e})" for e in negative))
         ids = (
             "SELECT p.pk AS pk FROM digests d JOIN membership m ON m.digest = d.pk "
-            "CROSS JOIN papers p ON p.pk = m.paper WHERE " + " AND ".join(conds) +
-            " GROUP BY p.pk ORDER BY max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
+            "CROSS JOIN papers p ON p.pk = m.paper WHERE "
+            + " AND ".join(conds)
+            + " GROUP BY p.pk ORDER BY max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
         )
         return Plan(ids, f"SELECT count(*) FROM ({ids})", params)
 

@@ -89,6 +89,4 @@ def decode_bytes(data: bytes) -> str:
 def is_safe_url(url: str) -> bool:
     """Only http and https links may be opened."""
     lowered = url.strip().lower()
-    return lowered.startswith(("http://", "https://")) and not any(
-        c in url for c in "\n\r\t\x00 "
-    )
+    return lowered.startswith(("http://", "https://")) and not any(c in url for c in "\n\r\t\x00 ")

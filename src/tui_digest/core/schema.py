@@ -261,9 +261,13 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         "INSERT INTO search(rowid, ti, abs, au, cat, id, ty) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             (
-                key, index_text(t_en, t_zh), index_text(s_zh, a_en, a_zh),
-                index_text(*json.loads(au or "[]")), index_text(*json.loads(ca or "[]")),
-                index_text(pid), type_tokens(ty),
+                key,
+                index_text(t_en, t_zh),
+                index_text(s_zh, a_en, a_zh),
+                index_text(*json.loads(au or "[]")),
+                index_text(*json.loads(ca or "[]")),
+                index_text(pid),
+                type_tokens(ty),
             )
             for key, pid, t_en, t_zh, s_zh, a_en, a_zh, au, ca, ty in rows
         ),

@@ -22,10 +22,7 @@ import re
 import unicodedata
 
 # Han (BMP + extension A + compatibility + supplementary planes), kana, Hangul.
-_CJK = (
-    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\U00020000-\U0003134f"
-)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_RUN_RE = re.compile(f"[{_CJK}]+")
 # A word: letters/digits that are not CJK; underscore counts as a separator.
 _WORD_RE = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")

@@ -50,8 +50,15 @@ class CacheError(Exception):
 # --- Merge rules ----------------------------------------------------------------
 
 _TEXT_FIELDS = (
-    "version", "url", "title_en", "title_zh", "summary_zh", "abstract_en", "abstract_zh",
-    "announce_type", "published",
+    "version",
+    "url",
+    "title_en",
+    "title_zh",
+    "summary_zh",
+    "abstract_en",
+    "abstract_zh",
+    "announce_type",
+    "published",
 )
 _VERSION_RE = re.compile(r"\d+")
 
@@ -64,7 +71,7 @@ MAX_ERROR = 500
 
 
 def version_number(version: str) -> int:
-    """"v12" -> 12; "" or unparsable -> 0 (unknown, older than any known version)."""
+    """ "v12" -> 12; "" or unparsable -> 0 (unknown, older than any known version)."""
     m = _VERSION_RE.search(version)
     return int(m[0]) if m else 0
 
@@ -124,17 +131,33 @@ _LIST_COLS = "pk, id, title_en, title_zh, summary_zh, list_date, category, read,
 
 def _paper_from_row(row: sqlite3.Row | tuple) -> Paper:
     return Paper(
-        id=row[1], version=row[2], url=row[3], title_en=row[4], title_zh=row[5],
-        summary_zh=row[6], abstract_en=row[7], abstract_zh=row[8],
-        authors=json.loads(row[9]), categories=json.loads(row[10]),
-        announce_type=row[11], published=row[12], extras=json.loads(row[13]),
+        id=row[1],
+        version=row[2],
+        url=row[3],
+        title_en=row[4],
+        title_zh=row[5],
+        summary_zh=row[6],
+        abstract_en=row[7],
+        abstract_zh=row[8],
+        authors=json.loads(row[9]),
+        categories=json.loads(row[10]),
+        announce_type=row[11],
+        published=row[12],
+        extras=json.loads(row[13]),
     )
 
 
 def _search_values(p: Paper) -> tuple[str, ...]:
     return schema.search_row(
-        p.id, p.title_en, p.title_zh, p.summary_zh, p.abstract_en, p.abstract_zh,
-        _json_list(p.authors), _json_list(p.categories), p.announce_type,
+        p.id,
+        p.title_en,
+        p.title_zh,
+        p.summary_zh,
+        p.abstract_en,
+        p.abstract_zh,
+        _json_list(p.authors),
+        _json_list(p.categories),
+        p.announce_type,
     )
 
 
@@ -151,7 +174,13 @@ def _now() -> str:
 
 
 _SOURCE_FIELDS = (
-    "url", "etag", "last_modified", "last_checked", "last_status", "last_error", "last_success",
+    "url",
+    "etag",
+    "last_modified",
+    "last_checked",
+    "last_status",
+    "last_error",
+    "last_success",
 )
 # Columns written from a Paper, in `_paper_values` order.
 _VALUE_COLS = (
@@ -171,20 +200,45 @@ _UPDATE_PAPER = (
 
 def _paper_values(p: Paper) -> tuple[object, ...]:
     return (
-        p.id, p.version, p.url, p.title_en, p.title_zh, p.summary_zh, p.abstract_en,
-        p.abstract_zh, _json_list(p.authors), _json_list(p.categories), p.primary_category,
-        p.announce_type, p.published, _json_dict(p.extras),
+        p.id,
+        p.version,
+        p.url,
+        p.title_en,
+        p.title_zh,
+        p.summary_zh,
+        p.abstract_en,
+        p.abstract_zh,
+        _json_list(p.authors),
+        _json_list(p.categories),
+        p.primary_category,
+        p.announce_type,
+        p.published,
+        _json_dict(p.extras),
     )
 
 
 def _paper_hash(p: Paper) -> bytes:
     """What an incoming paper brings, as 16 bytes (compared on re-import)."""
-    text = repr((
-        p.id, p.version, p.url, p.title_en, p.title_zh, p.summary_zh, p.abstract_en,
-        p.abstract_zh, p.authors, p.categories, p.announce_type, p.published,
-        sorted(p.extras.items()),
-    ))
+    text = repr(
+        (
+            p.id,
+            p.version,
+            p.url,
+            p.title_en,
+            p.title_zh,
+            p.summary_zh,
+            p.abstract_en,
+            p.abstract_zh,
+            p.authors,
+            p.categories,
+            p.announce_type,
+            p.published,
+            sorted(p.extras.items()),
+        )
+    )
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 _CHUNK = 500  # bound parameters per IN (...) list
 
 
@@ -427,8 +481,7 @@ class Store:
                     pk = next_pk
                     when = date or paper.published
                     new_rows.append(
-                        (pk, *_paper_values(paper), now, schema.sort_key(when, dpk, ref),
-                         when, ref)
+                        (pk, *_paper_values(paper), now, schema.sort_key(when, dpk, ref), when, ref)
                     )
                     fts_new[pk] = paper
                     stats.new += 1
@@ -570,10 +623,14 @@ class Store:
         # One string instead of a Python row per match: several times faster
         # for tens of thousands of ids. The subquery keeps its ORDER BY (SQLite
         # does not flatten an ordered subquery into an aggregate).
-        joined = self._conn().execute(
-            f"SELECT group_concat(pk) FROM ({plan.ids_sql})",
-            plan.params,
-        ).fetchone()[0]
+        joined = (
+            self._conn()
+            .execute(
+                f"SELECT group_concat(pk) FROM ({plan.ids_sql})",
+                plan.params,
+            )
+            .fetchone()[0]
+        )
         return list(map(int, joined.split(","))) if joined else []
 
     def list_rows(self, rowids: Sequence[int]) -> list[ListRow]:
@@ -586,8 +643,16 @@ class Store:
                 f"SELECT {_LIST_COLS} FROM papers WHERE pk IN ({marks})", tuple(chunk)
             ):
                 found[r[0]] = ListRow(
-                    rowid=r[0], id=r[1], title_en=r[2], title_zh=r[3], summary_zh=r[4],
-                    date=r[5], category=r[6], read=bool(r[7]), starred=bool(r[8]), ref=r[9],
+                    rowid=r[0],
+                    id=r[1],
+                    title_en=r[2],
+                    title_zh=r[3],
+                    summary_zh=r[4],
+                    date=r[5],
+                    category=r[6],
+                    read=bool(r[7]),
+                    starred=bool(r[8]),
+                    ref=r[9],
                 )
         return [found[pk] for pk in rowids if pk in found]
 
@@ -660,8 +725,11 @@ class Store:
             )
         ]
         return PaperRecord(
-            rowid=row[0], paper=_paper_from_row(row), read=bool(row[14]),
-            starred=bool(row[15]), digests=names,
+            rowid=row[0],
+            paper=_paper_from_row(row),
+            read=bool(row[14]),
+            starred=bool(row[15]),
+            digests=names,
         )
 
     # --- Machine translation -------------------------------------------------
@@ -755,9 +823,7 @@ class Store:
                 return
             extras = json.loads(row[0])
             extras[TRANSLATE_ERROR] = clean_line(reason, MAX_ERROR) or "failed"
-            conn.execute(
-                "UPDATE papers SET extras = ? WHERE pk = ?", (_json_dict(extras), rowid)
-            )
+            conn.execute("UPDATE papers SET extras = ? WHERE pk = ?", (_json_dict(extras), rowid))
 
     # --- User state -----------------------------------------------------------
 
@@ -799,17 +865,26 @@ class Store:
             if part.exists():
                 size += part.stat().st_size
         return {
-            "papers": papers, "digests": digests, "read": read, "starred": starred,
-            "path": str(self.path), "size_bytes": size, "schema": schema.user_version(conn),
+            "papers": papers,
+            "digests": digests,
+            "read": read,
+            "starred": starred,
+            "path": str(self.path),
+            "size_bytes": size,
+            "schema": schema.user_version(conn),
         }
 
     def is_empty(self) -> bool:
         return self._conn().execute("SELECT 1 FROM papers LIMIT 1").fetchone() is None
 
     def get_source_state(self, name: str) -> dict[str, object] | None:
-        row = self._conn().execute(
-            f"SELECT name, {', '.join(_SOURCE_FIELDS)} FROM sources WHERE name = ?", (name,)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                f"SELECT name, {', '.join(_SOURCE_FIELDS)} FROM sources WHERE name = ?", (name,)
+            )
+            .fetchone()
+        )
         if row is None:
             return None
         return dict(zip(("name", *_SOURCE_FIELDS), row, strict=True))
@@ -822,9 +897,7 @@ class Store:
             conn.execute("INSERT OR IGNORE INTO sources(name) VALUES (?)", (name,))
             if fields:
                 sets = ", ".join(f"{k} = ?" for k in fields)
-                conn.execute(
-                    f"UPDATE sources SET {sets} WHERE name = ?", (*fields.values(), name)
-                )
+                conn.execute(f"UPDATE sources SET {sets} WHERE name = ?", (*fields.values(), name))
 
 
 def _check_version(path: Path) -> None:
