@@ -596,7 +596,7 @@ class MainScreen(Screen[None]):
         if record is None or (rowid is not None and record.rowid != rowid):
             return
         if not record.read:
-            self._set_read([record.rowid], True)
+            self._set_flag("read", [record.rowid], True)
 
     def _targets(self) -> list[int]:
         selected = self.paper_list.selected_in_order()
@@ -605,21 +605,14 @@ class MainScreen(Screen[None]):
         current = self.paper_list.current_rowid
         return [] if current is None else [current]
 
-    def _set_read(self, rowids: Sequence[int], read: bool) -> None:
-        self.paper_list.update_flags(rowids, read=read)
+    def _set_flag(self, flag: str, rowids: Sequence[int], value: bool) -> None:
+        """Set "read" or "starred" on screen at once, then in the cache (Store.set_<flag>)."""
+        self.paper_list.update_flags(rowids, **{flag: value})
         record = self.detail.record
         if record is not None and record.rowid in rowids:
-            record.read = read
+            setattr(record, flag, value)
             self.detail.show(record, ref=self.detail.ref)
-        self._persist("set_read", list(rowids), read)
-
-    def _set_starred(self, rowids: Sequence[int], starred: bool) -> None:
-        self.paper_list.update_flags(rowids, starred=starred)
-        record = self.detail.record
-        if record is not None and record.rowid in rowids:
-            record.starred = starred
-            self.detail.show(record, ref=self.detail.ref)
-        self._persist("set_starred", list(rowids), starred)
+        self._persist(f"set_{flag}", list(rowids), value)
 
     def _persist(self, method: str, rowids: list[int], value: bool) -> None:
         store = self.store
@@ -695,12 +688,12 @@ class MainScreen(Screen[None]):
     def action_toggle_star(self) -> None:
         rowids = self._targets()
         if rowids:
-            self._set_starred(rowids, not self._all_flag(rowids, "starred"))
+            self._set_flag("starred", rowids, not self._all_flag(rowids, "starred"))
 
     def action_toggle_read(self) -> None:
         rowids = self._targets()
         if rowids:
-            self._set_read(rowids, not self._all_flag(rowids, "read"))
+            self._set_flag("read", rowids, not self._all_flag(rowids, "read"))
 
     def action_cycle_language(self) -> None:
         language = next_language(self.settings.language)
