@@ -75,11 +75,10 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True) -> str:
     try:
         # quick_check reads every page (~0.3 s per 700 MB cache); the light
         # check reads the schema only, for a start that does not grow with it.
-        if thorough:
-            rows = conn.execute("PRAGMA quick_check").fetchall()
-        else:
+        if not thorough:
             conn.execute("PRAGMA schema_version").fetchall()
-            rows = [("ok",)]
+            return ""
+        rows = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.OperationalError as exc:
         if is_locked_error(exc):
             return ""

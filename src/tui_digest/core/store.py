@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tui_digest.core import schema
-from tui_digest.core.cache_guard import check_cache, is_locked_error
+from tui_digest.core.cache_guard import check_cache, damage, is_locked_error
 from tui_digest.core.model import (
     Digest,
     DigestInfo,
@@ -342,14 +342,7 @@ class Store:
 
     def verify(self) -> str:
         """Why the cache file is damaged (PRAGMA quick_check), or "" when it is sound."""
-        try:
-            rows = self._conn().execute("PRAGMA quick_check").fetchall()
-        except sqlite3.DatabaseError as exc:
-            if is_locked_error(exc):
-                return ""
-            return f"the database is damaged ({exc})"
-        verdict = "; ".join(str(r[0]) for r in rows[:3])
-        return "" if verdict == "ok" else f"quick_check: {verdict}"
+        return damage(self.path, thorough=True)
 
     def close(self) -> None:
         with self._conns_lock:
