@@ -218,7 +218,11 @@ def _paper_values(p: Paper) -> tuple[object, ...]:
 
 
 def _paper_hash(p: Paper) -> bytes:
-    """What an incoming paper brings, as 16 bytes (compared on re-import)."""
+    """What an incoming paper brings, as 16 bytes (compared on re-import).
+
+    The same fields as `_paper_values`, but not built from it: this runs for
+    every entry of every re-import, and its JSON encoding would double that cost.
+    """
     text = repr(
         (
             p.id,
