@@ -48,6 +48,11 @@ EXTRA_SUMMARY_EN = "summary_en"
 EXTRA_LINK = "link"
 EXTRA_TABLE_SUMMARY = "table_summary"
 EXTRA_LAYOUT = "layout"
+EXTRA_MACHINE_FIELDS = "machine_fields"
+# A `<p class="machine-translation">` holds text a model wrote (tui-digest publish).
+MACHINE_CLASS = "machine-translation"
+_P_TAG_RE = re.compile(r"(?i)<p(?:\s[^>]*)?>")
+_MACHINE_RE = re.compile(rf"""(?i)\sclass\s*=\s*["']?[^"'>]*\b{MACHINE_CLASS}\b""")
 
 _URL_RE = re.compile(r"^https?://\S+$")
 _CJK_RE = re.compile("[\u3400-\u9fff]")
@@ -126,9 +131,25 @@ def _place(paragraphs: list[str], link: str) -> tuple[dict[str, str], list[str]]
     return fields, notes
 
 
+def _machine_fields(markup: str, paragraphs: list[str]) -> str:
+    """The Chinese fields whose paragraph is marked MACHINE_CLASS, comma-separated."""
+    tags = _P_TAG_RE.findall(markup)
+    lead = len(paragraphs) - len(tags)  # 1 when text came before the first <p>
+    marked = {i + lead for i, tag in enumerate(tags) if _MACHINE_RE.search(tag)}
+    url_at = next((i for i, p in enumerate(paragraphs) if _is_arxiv_url(p)), -1)
+    if not marked or url_at < 0:
+        return ""
+    after = len(paragraphs) - url_at - 1
+    at = {"title_zh": url_at - 2 if url_at >= 2 else -1}
+    at["summary_zh"] = url_at + 1 if after >= 3 else -1
+    at["abstract_zh"] = url_at + (3 if after >= 4 else 2 if after == 3 else 1)
+    return ",".join(k for k, i in at.items() if i in marked and paragraphs[i])
+
+
 def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
     link = clean_line(entry_link(entry))
-    paragraphs = [clean_text(p) for p in html_paragraphs(entry_summary(entry)[: MAX_TEXT * 8])]
+    markup = entry_summary(entry)[: MAX_TEXT * 8]
+    paragraphs = [clean_text(p) for p in html_paragraphs(markup)]
     fields, notes = _place(paragraphs, link)
     shown = clean_line(fields.get("url", "")) or link  # the link the digest shows
     found = parse_arxiv_id(shown) or parse_arxiv_id(link)
@@ -162,6 +183,9 @@ def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
 
     if fields.get("layout"):
         extras[EXTRA_LAYOUT] = fields["layout"]
+    machine = _machine_fields(markup, paragraphs)
+    if machine:
+        extras[EXTRA_MACHINE_FIELDS] = machine
     # The item title plays the part of the table's summary cell.
     item_title = clean_line(str(entry.get("title", "") or ""))
     summary_zh = clean_line(fields.get("summary_zh", "")) or item_title

@@ -712,3 +712,28 @@ def write_digest(papers: Iterable[Paper]) -> str:
         + "\n".join(notes)
         + "\n\n"
     )
+
+
+def detail_fields(paper: Paper) -> dict[str, str]:
+    """The footnote's fields as `write_digest` writes them, unescaped (for the digest feed).
+
+    Keys: title_zh, title_en (with its arXiv suffix), link, summary_zh,
+    summary_en, abstract_zh and abstract_en (each with its header), and
+    table_summary (the table's summary cell). The digest feed publishes the
+    same paragraphs, so the Markdown and the feed of one day always agree.
+    """
+    link = _link_for(paper)
+    suffix, en_header = _headers_for(paper, link)
+    summary_zh = clean_line(paper.summary_zh)
+    cell = paper.extras.get("table_summary")
+    table_summary = summary_zh if cell is None or "\n" in cell else _cell_unescape(cell)
+    return {
+        "title_zh": clean_line(paper.title_zh),
+        "title_en": clean_line(paper.title_en) + suffix,
+        "link": link,
+        "summary_zh": summary_zh,
+        "summary_en": clean_line(paper.extras.get("summary_en", "")),
+        "abstract_zh": _zh_header_for(paper) + clean_text(paper.abstract_zh),
+        "abstract_en": en_header + clean_text(paper.abstract_en),
+        "table_summary": clean_line(table_summary),
+    }

@@ -1,0 +1,140 @@
+"""The headless `publish` subcommand.
+
+    tui-digest publish --out DIR [--category CAT]... [--date YYYY-MM-DD]
+                       [--query Q] [--title NAME] [--no-translate] [--config PATH]
+
+Translates the day's papers that lack Chinese fields first (when [translate]
+is enabled; bounded by max_papers_per_run and max_tokens_per_run), then writes
+the folder (see publish/folder.py). Prints one line per category and the
+translation summary. Exit status: 0 published, 1 published but some papers
+could not be translated, 2 nothing could be published (bad folder, cache or config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+import sys
+
+from tui_digest.core.sanitize import clean_line
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_ERROR = 2
+
+
+def _date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def register(
+    subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None
+) -> None:
+    parents = [common] if common is not None else []
+    p = subparsers.add_parser(
+        "publish",
+        parents=parents,
+        help="write the day's bilingual digests (Markdown, RSS, index.json) to a folder",
+        description="Translate the day's papers that lack Chinese fields, then write one "
+        "digest per category (<cat>.md, <cat>.xml, <cat>/<date>.md|.xml) and index.json "
+        "into a folder any static web server can serve.",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder to publish into")
+    p.add_argument(
+        "--category",
+        action="append",
+        default=[],
+        metavar="CAT",
+        help="publish this category (repeatable; default: every category the day has)",
+    )
+    p.add_argument(
+        "--date", type=_date, default=None, help="the day to publish (default: the newest)"
+    )
+    p.add_argument("--query", default="", metavar="Q", help="only papers matching this search")
+    p.add_argument(
+        "--title", default="tui-digest", help="publisher name shown to subscribers (feed title)"
+    )
+    p.add_argument(
+        "--no-translate", action="store_true", help="publish as is, without translating first"
+    )
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="config file (default: $TUI_DIGEST_CONFIG or the user config dir)",
+    )
+    p.set_defaults(func=cmd_publish)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from tui_digest.core.model import InputError
+    from tui_digest.core.query import QueryError
+    from tui_digest.core.store import CacheError
+    from tui_digest.fetch.config import ConfigError
+    from tui_digest.publish.folder import PublishError
+
+    try:
+        return _publish(args)
+    except (PublishError, ConfigError, CacheError, InputError, QueryError, sqlite3.Error) as exc:
+        print(f"tui-digest: {clean_line(str(exc), 1000)}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        message = str(exc)
+        if exc.strerror:
+            message = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+        print(f"tui-digest: {clean_line(message, 1000)}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _translation_config(args: argparse.Namespace):  # -> TranslateConfig | None
+    from tui_digest.translate.config import NotConfigured, load_translate_config, usable_or_raise
+
+    if args.no_translate:
+        return None
+    try:
+        cfg = usable_or_raise(load_translate_config(getattr(args, "config", None)))
+    except NotConfigured as exc:
+        print(
+            f"tui-digest: not translating ({clean_line(str(exc), 300)}); "
+            "papers without Chinese fields are published in English",
+            file=sys.stderr,
+        )
+        return None
+    cfg.api_key()  # fail before any work when the key's variable is unset
+    return cfg
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tui_digest.core.store import Store
+    from tui_digest.publish.run import plan_day, refresh, translate_missing, write_plan
+
+    cfg = _translation_config(args)
+    store = Store.open(getattr(args, "db", None))
+    report = None
+    try:
+        plan = plan_day(store, categories=args.category, date=args.date or "", query=args.query)
+        if cfg is not None and plan.unique():
+            import asyncio  # here, not at the top: every CLI start would pay for it
+
+            report = asyncio.run(translate_missing(store, plan, cfg))
+            plan = refresh(store, plan)
+        published = write_plan(plan, Path(args.out), title=clean_line(args.title, 100))
+    finally:
+        store.close()
+    if not plan.papers:
+        print(f"{plan.date}: no category has a digest that day; nothing published")
+    for day in published.days:
+        print(clean_line(day.line(), 2000))
+    if published.index_changed:
+        print("index.json: updated")
+    if report is not None and report.outcomes:
+        print(report.summary())
+    if report is not None and report.aborted:
+        return EXIT_PARTIAL
+    return EXIT_PARTIAL if report is not None and report.failed else EXIT_OK

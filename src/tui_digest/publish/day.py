@@ -1,0 +1,125 @@
+"""Which papers make up category C's digest on day D: the one question publishing asks the store.
+
+Everything else in `publish/` goes through the three functions here, so a
+change in how the store models days and digests touches this module only.
+
+The rule, with the store as it is today (digests carry a date, a name and a
+source; papers carry their categories):
+
+- the digests of day D are those whose date is D;
+- a digest is category C's when its name or source names C (`arxiv-cs.AI-…`,
+  `https://rss.arxiv.org/rss/cs.AI`, `digest-cs.AI-…`); a digest that names
+  no category is nobody's;
+- a digest naming only C gives C all its papers (arXiv's cs.AI listing holds
+  the cs.AI papers and the cross-lists, whatever categories the cache
+  recorded for them first); a digest naming several (`cs.AI+cs.LG`) gives C
+  the papers that list C among their categories, or that list none;
+- papers keep the order of the digest they first appear in (digests in import
+  order, then ref order), each once.
+
+Limitation: a digest's day is the date the store gives it (the feed's own
+date, else the day it was fetched); two fetches of one feed on one day are two
+digests of that day, and their union is published.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import DigestInfo, PaperRecord
+    from tui_digest.core.store import Store
+
+# arXiv category names as they appear in digest names and feed URLs: cs.AI,
+# stat.ML, q-fin.ST, astro-ph.CO, cond-mat.mes-hall (and hep-th, econ alone).
+_CATEGORY_NAME_RE = re.compile(r"[a-z]+(?:-[a-z]+)?\.[A-Za-z]+(?:-[A-Za-z]+)?")
+_SUFFIX_RE = re.compile(r"(?i)\.(?:md|xml|rss|atom)(?=$|[/?#])")
+CATEGORY_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,30}(?:\.[A-Za-z][A-Za-z0-9-]{0,30})?")
+
+
+@dataclass(slots=True)
+class _Day:
+    digest: DigestInfo
+    named: set[str]  # categories the digest's name or source names
+    records: list[PaperRecord]
+
+
+def _named(info: DigestInfo, records: list[PaperRecord]) -> set[str]:
+    """The categories a digest is for, from its source's path, else from its name.
+
+    A URL path names them plainly (`/rss/cs.AI+cs.LG`, `/master/cs.AI.md`); a
+    name joins words with hyphens as some archives do (`arxiv-cs.AI`,
+    `lab-q-fin.ST`), so a name's candidates count only when a paper of the
+    digest lists that category.
+    """
+    source = urlsplit(info.source).path if "://" in info.source else info.source
+    path = _SUFFIX_RE.sub("", source.replace("\\", "/")).rsplit("/", 1)[-1]
+    found = {c for c in path.split("+") if _CATEGORY_NAME_RE.fullmatch(c)}
+    if found:
+        return found
+    listed = {c for r in records for c in r.paper.categories}
+    words = _SUFFIX_RE.sub("", path or info.name).replace("+", "-").split("-")
+    words += info.name.split("-")
+    candidates = {
+        "-".join(words[i:j])
+        for i in range(len(words))
+        for j in range(i + 1, min(len(words), i + 3) + 1)
+    }
+    return {c for c in candidates if c in listed and _CATEGORY_NAME_RE.fullmatch(c)}
+
+
+def _digests_of(store: Store, date: str) -> Iterator[_Day]:
+    # store.digests() is newest first, then newest import first: reversed, a
+    # day's digests come in import order.
+    for info in reversed([d for d in store.digests() if d.date == date]):
+        records = store.get_papers(store.list_ids("", digest=info.name))
+        yield _Day(info, _named(info, records), records)
+
+
+def _belongs(record: PaperRecord, category: str, named: set[str]) -> bool:
+    if category not in named:
+        return False
+    cats = record.paper.categories
+    return len(named) == 1 or not cats or category in cats
+
+
+def latest_day(store: Store) -> str:
+    """The newest date any digest carries ("" for an empty cache)."""
+    return max((d.date for d in store.digests() if d.date), default="")
+
+
+def categories_of_day(store: Store, date: str) -> list[str]:
+    """The categories day `date` has a digest for, sorted.
+
+    A category counts when a digest of the day names it and holds a paper of
+    it: a listing of cs.AI cross-lists cs.LG papers, but it is not a cs.LG digest.
+    """
+    found: set[str] = set()
+    for day in _digests_of(store, date):
+        for category in day.named:
+            if any(_belongs(r, category, day.named) for r in day.records):
+                found.add(category)
+    return sorted(found)
+
+
+def papers_of_day(
+    store: Store, category: str, date: str, *, within: set[int] | None = None
+) -> list[PaperRecord]:
+    """Category `category`'s papers on `date`, in digest order, each once.
+
+    `within`: only these rowids (the matches of a search query).
+    """
+    seen: set[int] = set()
+    out: list[PaperRecord] = []
+    for day in _digests_of(store, date):
+        for record in day.records:
+            if record.rowid in seen or (within is not None and record.rowid not in within):
+                continue
+            if _belongs(record, category, day.named):
+                seen.add(record.rowid)
+                out.append(record)
+    return out

@@ -1,0 +1,118 @@
+"""The published folder: digest files per category and day, and the index that lists them.
+
+    DIR/index.json            what is here (read by `tui-digest sources add`)
+    DIR/cs.AI.md              the newest day of cs.AI, canonical digest Markdown
+    DIR/cs.AI.xml             the same day as a digest RSS feed (machine text marked)
+    DIR/cs.AI/2024-03-18.md   every published day, kept
+    DIR/cs.AI/2024-03-18.xml
+
+Every file is written with `export.write_atomic` (complete or absent), and
+only when its bytes change: re-publishing an unchanged day touches nothing,
+so HTTP validators, rsync and git diffs stay quiet. `index.json` holds no
+time stamps, its keys are sorted, and it is rewritten only when a file or a
+date is added.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui_digest.core.export import write_atomic
+
+INDEX = "index.json"
+FORMAT = "tui-digest-publish"
+VERSION = 1
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A category becomes a file name: letters, digits, '.', '-' only, never '..'.
+SAFE_CATEGORY_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,30}(?:\.[A-Za-z][A-Za-z0-9-]{0,30})?")
+
+
+class PublishError(Exception):
+    """The folder cannot be published to; the message names the file."""
+
+
+@dataclass(slots=True)
+class Written:
+    changed: list[str] = field(default_factory=list)  # paths relative to the folder
+    unchanged: list[str] = field(default_factory=list)
+
+
+def write_if_changed(folder: Path, relative: str, text: str, written: Written) -> None:
+    path = folder / relative
+    data = text.encode("utf-8")
+    try:
+        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
+            written.unchanged.append(relative)
+            return
+    except OSError as exc:
+        raise PublishError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text, overwrite=True)
+    written.changed.append(relative)
+
+
+def check_category(category: str) -> str:
+    if not SAFE_CATEGORY_RE.fullmatch(category):
+        raise PublishError(
+            f"{category[:60]!r} is not a category name that can be a file name (e.g. cs.AI)"
+        )
+    return category
+
+
+def empty_index(title: str) -> dict[str, Any]:
+    return {"format": FORMAT, "version": VERSION, "title": title, "categories": {}}
+
+
+def read_index(folder: Path, title: str) -> dict[str, Any]:
+    """The folder's index, or a new one; a broken index is refused, not overwritten."""
+    path = folder / INDEX
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return empty_index(title)
+    except OSError as exc:
+        raise PublishError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PublishError(
+            f"{path}: not a publish index ({exc}); move it away to publish here"
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise PublishError(f"{path}: not a tui-digest publish index; move it away to publish here")
+    if not isinstance(data.get("categories"), dict):
+        data["categories"] = {}
+    data["title"] = title
+    return data
+
+
+def add_day(index: dict[str, Any], category: str, date: str, count: int) -> bool:
+    """Record `category`'s digest for `date`; True when it is the category's newest day."""
+    if not _DATE_RE.fullmatch(date):
+        raise PublishError(f"{date!r} is not a date (YYYY-MM-DD)")
+    entry = index["categories"].setdefault(category, {})
+    dates = entry.get("dates") if isinstance(entry.get("dates"), dict) else {}
+    dates[date] = {
+        "md": f"{category}/{date}.md",
+        "xml": f"{category}/{date}.xml",
+        "papers": count,
+    }
+    latest = str(entry.get("latest", ""))
+    newest = not latest or date >= latest
+    entry.update(
+        {
+            "md": f"{category}.md",
+            "xml": f"{category}.xml",
+            "latest": date if newest else latest,
+            "dates": dates,
+        }
+    )
+    return newest
+
+
+def index_text(index: dict[str, Any]) -> str:
+    return json.dumps(index, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

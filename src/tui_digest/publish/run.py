@@ -1,0 +1,151 @@
+"""Publish a day: choose its papers, translate what lacks Chinese, write the folder.
+
+    plan = plan_day(store, categories=[...], date="", query="")
+    report = await translate_missing(store, plan, cfg)     # optional
+    days = write_plan(store, plan, Path(out), title="lab")
+
+Translation comes first and is bounded (`max_papers_per_run`,
+`max_tokens_per_run`); whatever it could not do is published all the same,
+with its English text and empty Chinese fields, never dropped. The written
+bytes depend only on the papers, so an unchanged day rewrites nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui_digest.core.digest_feed_writer import write_digest_feed
+from tui_digest.core.digest_format import write_digest
+from tui_digest.publish import day as days
+from tui_digest.publish.folder import (
+    INDEX,
+    PublishError,
+    Written,
+    add_day,
+    check_category,
+    index_text,
+    read_index,
+    write_if_changed,
+)
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import PaperRecord
+    from tui_digest.core.store import Store
+    from tui_digest.translate.config import TranslateConfig
+    from tui_digest.translate.runner import Progress, TranslateReport
+
+
+@dataclass(slots=True)
+class Plan:
+    date: str
+    papers: dict[str, list[PaperRecord]]  # category -> its papers of the day, in order
+    query: str = ""
+
+    def unique(self) -> list[PaperRecord]:
+        """Every paper once, in the order the categories list them."""
+        seen: set[int] = set()
+        out: list[PaperRecord] = []
+        for records in self.papers.values():
+            for r in records:
+                if r.rowid not in seen:
+                    seen.add(r.rowid)
+                    out.append(r)
+        return out
+
+
+@dataclass(slots=True)
+class DayResult:
+    category: str
+    date: str
+    papers: int
+    untranslated: int  # published without (some) Chinese fields
+    written: Written = field(default_factory=Written)
+    note: str = ""  # why nothing was written
+
+    def line(self) -> str:
+        head = f"{self.category} {self.date}"
+        if self.note:
+            return f"{head}: {self.note}"
+        what = f"{self.papers} paper(s)"
+        if self.untranslated:
+            what += f", {self.untranslated} without Chinese fields"
+        if self.written.changed:
+            return f"{head}: {what}; wrote {', '.join(self.written.changed)}"
+        return f"{head}: {what}; unchanged"
+
+
+def plan_day(
+    store: Store, *, categories: Sequence[str] = (), date: str = "", query: str = ""
+) -> Plan:
+    """The papers to publish: per category, for `date` (default: the newest day)."""
+    date = date or days.latest_day(store)
+    if not date:
+        raise PublishError("the cache holds no dated digest yet; fetch or import first")
+    within = set(store.list_ids(query)) if query.strip() else None
+    chosen = [check_category(c) for c in categories] or days.categories_of_day(store, date)
+    papers = {c: days.papers_of_day(store, c, date, within=within) for c in dict.fromkeys(chosen)}
+    return Plan(date, papers, query)
+
+
+async def translate_missing(
+    store: Store, plan: Plan, cfg: TranslateConfig, *, progress: Progress | None = None, **kw
+) -> TranslateReport:
+    """Translate the plan's papers that lack Chinese fields (bounded by the config)."""
+    from tui_digest.translate.runner import needs_translation, translate_papers
+
+    todo = [r for r in plan.unique() if needs_translation(r.paper)]
+    return await translate_papers(store, todo, cfg, progress=progress, **kw)
+
+
+def refresh(store: Store, plan: Plan) -> Plan:
+    """The same plan with the papers read again (after translation filled them)."""
+    fresh = {r.rowid: r for r in store.get_papers([r.rowid for r in plan.unique()])}
+    papers = {c: [fresh.get(r.rowid, r) for r in rs] for c, rs in plan.papers.items()}
+    return Plan(plan.date, papers, plan.query)
+
+
+def _untranslated(records: list[PaperRecord]) -> int:
+    from tui_digest.translate.runner import needs_translation
+
+    return sum(1 for r in records if needs_translation(r.paper))
+
+
+@dataclass(slots=True)
+class Published:
+    days: list[DayResult]
+    index_changed: bool
+
+    @property
+    def changed(self) -> int:
+        return sum(len(d.written.changed) for d in self.days) + self.index_changed
+
+
+def write_plan(plan: Plan, out: Path, *, title: str = "tui-digest") -> Published:
+    """Write the plan's digests into `out` (created if missing), then the index."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise PublishError(f"{out}: not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    index = read_index(out, title)
+    results: list[DayResult] = []
+    for category, records in plan.papers.items():
+        result = DayResult(category, plan.date, len(records), _untranslated(records))
+        results.append(result)
+        if not records:
+            result.note = "no papers that day; nothing written"
+            continue
+        papers = [r.paper for r in records]
+        md = write_digest(papers)
+        xml = write_digest_feed(papers, category=category, date=plan.date, title=title)
+        newest = add_day(index, category, plan.date, len(records))
+        write_if_changed(out, f"{category}/{plan.date}.md", md, result.written)
+        write_if_changed(out, f"{category}/{plan.date}.xml", xml, result.written)
+        if newest:  # an older day never replaces the newest one at the top
+            write_if_changed(out, f"{category}.md", md, result.written)
+            write_if_changed(out, f"{category}.xml", xml, result.written)
+    written = Written()
+    write_if_changed(out, INDEX, index_text(index), written)
+    return Published(results, bool(written.changed))

@@ -1,0 +1,210 @@
+"""`publish`: a day's digests per category written to a folder, stable bytes, index.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cli_support import run_cli
+from tui_digest.core.digest_feed import read_digest_feed
+from tui_digest.core.digest_format import read_digest, write_digest
+from tui_digest.core.readers import read_document
+from tui_digest.core.store import Store
+from tui_digest.publish.folder import PublishError
+from tui_digest.publish.run import plan_day, write_plan
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARXIV_CS_AI = (FIXTURES / "feeds" / "arxiv-rss-cs.AI-2025-09-18.xml").read_bytes()
+IDS = ["2509.10001", "2509.10002", "2509.10003", "2509.10004"]
+DAY = "2025-09-18"
+
+
+def import_arxiv(store: Store, data: bytes = ARXIV_CS_AI, url: str = "") -> None:
+    result = read_document(data, source=url or "https://rss.arxiv.org/rss/cs.AI")
+    assert [p.id for p in result.digest.papers] == IDS
+    store.import_digest(result.digest)
+
+
+def other_day(data: bytes, day: str) -> bytes:
+    """The fixture as if arXiv announced it on another day (18 Sep -> `day`)."""
+    return data.replace(b"Thu, 18 Sep 2025", f"Thu, {day} Sep 2025".encode())
+
+
+def _state(folder: Path) -> dict[Path, tuple[bytes, int, int]]:
+    """Each file's bytes, modification time and inode: a rewrite changes the last two."""
+    return {
+        p: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "cache.db")
+    import_arxiv(s)
+    # Two papers translated: one by a model (marked), one as a human would.
+    first = s.get_paper("2509.10001")
+    s.apply_translation(
+        first.rowid,
+        {
+            "title_zh": "部分可观测下的图神经网络规划",
+            "summary_zh": "图神经网络做规划。",
+            "abstract_zh": "我们研究规划。",
+        },
+        model="fake-model",
+    )
+    yield s
+    s.close()
+
+
+def test_publish_writes_markdown_feed_dated_copies_and_index(store, tmp_path) -> None:
+    out = tmp_path / "site"
+    published = write_plan(plan_day(store), out, title="lab")
+    [day] = published.days
+    assert (day.category, day.date, day.papers) == ("cs.AI", DAY, 4)
+    assert day.untranslated == 3  # published in English, never dropped
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert names == ["cs.AI.md", "cs.AI.xml", f"cs.AI/{DAY}.md", f"cs.AI/{DAY}.xml", "index.json"]
+
+    md = (out / "cs.AI.md").read_text("utf-8")
+    records = store.get_papers(store.list_ids("", digest=f"arxiv-cs.AI-{DAY}"))
+    assert md == write_digest(r.paper for r in records)  # the canonical writer, byte for byte
+    assert (out / f"cs.AI/{DAY}.md").read_bytes() == md.encode()
+    back = read_digest(md).digest.papers
+    assert [p.id for p in back] == IDS  # the cs.CL cross-list is in cs.AI's digest
+    assert back[0].title_zh == "部分可观测下的图神经网络规划"
+    assert back[1].title_zh == "" and back[1].title_en.startswith("A Large Language Model")
+    assert "machine" not in md  # Markdown has no place for marks
+
+    feed = read_digest_feed((out / "cs.AI.xml").read_bytes())
+    assert not feed.problems
+    assert feed.digest.date == DAY and feed.digest.name == f"digest-feed-cs.AI-{DAY}"
+    got = feed.digest.papers
+    assert [p.id for p in got] == IDS
+    assert got[0].extras["machine_fields"] == "title_zh,summary_zh,abstract_zh"
+    assert got[0].summary_zh == "图神经网络做规划。"
+    assert "machine_fields" not in got[1].extras and got[1].summary_zh == ""
+    assert got[3].abstract_en == records[3].paper.abstract_en  # "&" and "<" survive
+    assert write_digest(got) == md  # feed and Markdown carry the same digest
+
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    assert index == {
+        "format": "tui-digest-publish",
+        "version": 1,
+        "title": "lab",
+        "categories": {
+            "cs.AI": {
+                "latest": DAY,
+                "md": "cs.AI.md",
+                "xml": "cs.AI.xml",
+                "dates": {DAY: {"md": f"cs.AI/{DAY}.md", "xml": f"cs.AI/{DAY}.xml", "papers": 4}},
+            }
+        },
+    }
+
+
+def test_republishing_an_unchanged_day_rewrites_nothing(store, tmp_path) -> None:
+    out = tmp_path / "site"
+    write_plan(plan_day(store), out)
+    before = _state(out)
+    store.close()
+    again = Store.open(tmp_path / "cache.db")  # across a restart
+    try:
+        published = write_plan(plan_day(again), out)
+    finally:
+        again.close()
+    assert published.changed == 0 and not published.index_changed
+    assert published.days[0].line().endswith("unchanged")
+    assert _state(out) == before
+    assert not [p for p in out.rglob(".tui-digest-*")]  # no temporary files left
+
+
+def test_a_changed_paper_rewrites_only_that_day(store, tmp_path) -> None:
+    out = tmp_path / "site"
+    write_plan(plan_day(store), out)
+    second = store.get_paper("2509.10002")
+    store.apply_translation(second.rowid, {"title_zh": "承认无知的大语言模型"}, model="m")
+    published = write_plan(plan_day(store), out)
+    assert sorted(published.days[0].written.changed) == [
+        "cs.AI.md",
+        "cs.AI.xml",
+        f"cs.AI/{DAY}.md",
+        f"cs.AI/{DAY}.xml",
+    ]
+    assert not published.index_changed
+    assert "承认无知的大语言模型" in (out / "cs.AI.md").read_text("utf-8")
+
+
+def test_an_older_day_never_replaces_the_newest(store, tmp_path) -> None:
+    out = tmp_path / "site"
+    newer = read_document(other_day(ARXIV_CS_AI, "19"), source="https://rss.arxiv.org/rss/cs.AI")
+    newer.digest.papers = newer.digest.papers[:2]
+    store.import_digest(newer.digest)
+    write_plan(plan_day(store), out)  # the newest day by default
+    top = (out / "cs.AI.md").read_bytes()
+    assert len(read_digest(top).digest.papers) == 2
+    write_plan(plan_day(store, date=DAY), out)
+    assert (out / "cs.AI.md").read_bytes() == top
+    assert len(read_digest((out / f"cs.AI/{DAY}.md").read_bytes()).digest.papers) == 4
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    assert index["categories"]["cs.AI"]["latest"] == "2025-09-19"
+    assert sorted(index["categories"]["cs.AI"]["dates"]) == [DAY, "2025-09-19"]
+
+
+def test_a_listing_of_two_categories_splits_by_paper_category(tmp_path) -> None:
+    with Store.open(tmp_path / "c.db") as store:
+        import_arxiv(store, url="https://rss.arxiv.org/rss/cs.AI+cs.CL")
+        plan = plan_day(store)
+    assert sorted(plan.papers) == ["cs.AI", "cs.CL"]
+    assert [r.paper.id for r in plan.papers["cs.CL"]] == ["2509.10003"]
+    assert [r.paper.id for r in plan.papers["cs.AI"]] == ["2509.10001", "2509.10002", "2509.10004"]
+
+
+def test_query_and_category_narrow_the_day(store, tmp_path) -> None:
+    plan = plan_day(store, categories=["cs.AI"], query="reward")
+    assert [r.paper.id for r in plan.papers["cs.AI"]] == ["2509.10004"]
+    empty = plan_day(store, categories=["cs.LG"])
+    published = write_plan(empty, tmp_path / "site")
+    assert published.days[0].note.startswith("no papers")
+    assert not (tmp_path / "site" / "cs.LG.md").exists()
+
+
+@pytest.mark.parametrize("bad", ["../etc", "cs.AI/x", "a..b", ".hidden", ""])
+def test_a_category_that_is_not_a_file_name_is_refused(store, bad) -> None:
+    if not bad:
+        assert plan_day(store, categories=[]).papers  # empty list: every category
+        return
+    with pytest.raises(PublishError, match="not a category name"):
+        plan_day(store, categories=[bad])
+
+
+def test_a_foreign_index_is_refused_and_left_alone(store, tmp_path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.json").write_text('{"something": "else"}')
+    with pytest.raises(PublishError, match=r"index\.json: not a tui-digest publish index"):
+        write_plan(plan_day(store), out)
+    assert (out / "index.json").read_text() == '{"something": "else"}'
+    assert not (out / "cs.AI.md").exists()
+
+
+def test_publish_cli_twice_gives_identical_bytes(tmp_path) -> None:
+    db = tmp_path / "cli.db"
+    feed = tmp_path / "arxiv-cs.AI.xml"
+    feed.write_bytes(ARXIV_CS_AI)
+    assert run_cli("import", str(feed), db=db).returncode == 0
+    out = tmp_path / "site"
+    first = run_cli("publish", "--out", str(out), "--no-translate", db=db)
+    assert first.returncode == 0, first.stderr.decode()
+    text = first.stdout.decode()
+    assert f"cs.AI {DAY}: 4 paper(s), 4 without Chinese fields; wrote" in text
+    snapshot = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    second = run_cli("publish", "--out", str(out), "--no-translate", db=db)
+    assert second.returncode == 0
+    assert f"cs.AI {DAY}: 4 paper(s), 4 without Chinese fields; unchanged" in second.stdout.decode()
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == snapshot
+    bad = run_cli("publish", "--out", str(out), "--date", "2025-13-01", db=db)
+    assert bad.returncode == 2 and b"not a date" in bad.stderr
