@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 from pathlib import Path
 
@@ -12,17 +11,15 @@ from hypothesis import strategies as st
 
 from tui_digest.core import export
 from tui_digest.core.export import (
+    FORMATS,
     JSON_KEYS,
-    bibtex_escape,
-    paper_year,
     record_to_json_obj,
+    render,
     safe_filename,
-    to_bibtex,
     to_json,
     write_atomic,
 )
 from tui_digest.core.model import Paper, PaperRecord
-from tui_digest.core.sanitize import clean_line
 
 
 def make(
@@ -97,172 +94,21 @@ def test_to_json_of_nothing_is_an_empty_array_and_accepts_generators():
     assert json.loads(to_json(r for r in [ATTENTION]))[0]["id"] == "1706.03762"
 
 
-# --- BibTeX ---------------------------------------------------------------------
-
-_COMMANDS = {
-    r"\textbackslash{}": "\\",
-    r"\textbraceleft{}": "{",
-    r"\textbraceright{}": "}",
-    r"\textasciitilde{}": "~",
-    r"\textasciicircum{}": "^",
-    r"\&": "&",
-    r"\%": "%",
-    r"\$": "$",
-    r"\#": "#",
-    r"\_": "_",
-}
-_COMMAND_RE = re.compile("|".join(re.escape(c) for c in _COMMANDS))
+# --- The format list ---------------------------------------------------------------
 
 
-def unescape(text: str) -> str:
-    return _COMMAND_RE.sub(lambda m: _COMMANDS[m.group()], text)
+def test_every_format_renders_and_the_cli_offers_the_same_list():
+    from tui_digest.cli import EXPORT_FORMATS
 
-
-def braces_balanced(text: str) -> bool:
-    # BibTeX counts every brace, backslash-escaped or not.
-    depth = 0
-    for ch in text:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def no_bare_specials(text: str) -> bool:
-    """Every special character is part of one of the escapes."""
-    rest = _COMMAND_RE.sub("", text)
-    return not re.search(r"[\\{}~^&%$#_]", rest)
-
-
-HOSTILE = [
-    "}{ unbalanced { title",
-    "}}}}",
-    "{{{{",
-    r"\end{document} \input{/etc/passwd}",
-    "100% of $x_i^2$ & #1 ~ done_",
-    "trailing backslash \\",
-    "注意力 {机制} 100% 与 \\ 反斜杠",
-    "@misc{evil, title={x}}",
-    "line\nbreak\tand\x00control\x1b[31m",
-]
-
-
-@pytest.mark.parametrize("title", HOSTILE)
-def test_hostile_titles_give_balanced_entries(title):
-    rec = make(title_en=title, title_zh=title, authors=[title, "Ann {Lee"])
-    out = to_bibtex([rec])
-    assert out.startswith("@misc{") and out.endswith("}\n")
-    assert braces_balanced(out)
-    for line in out.splitlines()[1:-1]:
-        name, _, value = line.strip().partition(" = ")
-        assert value.startswith("{") and value.endswith("},"), line
-        inner = value[1:-2]
-        assert braces_balanced(inner), line
-        if name in ("titlezh", "author"):
-            assert no_bare_specials(inner), line
-
-
-def test_title_is_double_braced_and_escaped():
-    out = to_bibtex([make(title_en="50% of C# & R_1 {X}", authors=["Jo Doe"])])
-    assert r"  title = {{50\% of C\# \& R\_1 \textbraceleft{}X\textbraceright{}}}," in out
-
-
-@given(st.text())
-def test_escape_is_balanced_and_reversible_for_any_text(text):
-    escaped = bibtex_escape(text)
-    assert braces_balanced(escaped)
-    assert no_bare_specials(escaped)
-    assert "\n" not in escaped
-    assert unescape(escaped) == clean_line(text)
-
-
-def test_cjk_kept_as_is():
-    assert bibtex_escape("注意力就是你所需要的一切") == "注意力就是你所需要的一切"
-
-
-def test_full_entry_fields():
-    out = to_bibtex([ATTENTION])
-    assert out == (
-        "@misc{vaswani2017attention,\n"
-        "  title = {{Attention Is All You Need}},\n"
-        "  titlezh = {注意力就是你所需要的一切},\n"
-        "  author = {Ashish Vaswani and Noam Shazeer},\n"
-        "  year = {2017},\n"
-        "  eprint = {1706.03762},\n"
-        "  archivePrefix = {arXiv},\n"
-        "  primaryClass = {cs.CL},\n"
-        "  url = {https://arxiv.org/abs/1706.03762},\n"
-        "}\n"
-    )
-
-
-def test_keys_deduplicated_with_letter_suffixes():
-    recs = [
-        make(i, id=f"2403.1000{i}", title_en="Scaling Laws", authors=["Jared Kaplan"])
-        for i in range(4)
-    ]
-    # a title whose plain key equals a suffixed one must not collide either
-    recs.append(make(9, id="2403.20000", title_en="Scaling", authors=["X Kaplan"]))
-    keys = re.findall(r"^@misc\{([^,]+),", to_bibtex(recs), re.M)
-    assert keys == [
-        "kaplan2024scaling",
-        "kaplan2024scalinga",
-        "kaplan2024scalingb",
-        "kaplan2024scalingc",
-        "kaplan2024scalingd",
-    ]
-    assert len(set(keys)) == len(keys)
-
-
-def test_key_parts_surname_forms_stopwords_and_fallbacks():
-    def key(**fields):
-        return re.match(r"@misc\{([^,]+),", to_bibtex([make(**fields)])).group(1)
-
-    assert key(title_en="The Art of X", authors=["Lee, Ann"]) == "lee2024art"
-    assert key(title_en="A Study", authors=["José Müller-Ørsted"]) == "mullerrsted2024study"
-    assert key(title_en="On {Weird}: Titles", authors=["Zoë Ångström"]) == "angstrom2024weird"
-    assert key(title_en="", authors=[]) == "arxiv2024"
-    assert key(id="hep-th/9901001", title_en="Strings", authors=["张三"]) == "arxiv1999strings"
-    # no title, no author, no year: the id keeps the key meaningful
-    assert key(id="weird", title_en="", authors=[]) == "arxivweird"
-    keys = re.findall(r"@misc\{([^,]+),", to_bibtex([make(title_en="}{%", authors=["}{"])]))
-    assert re.fullmatch(r"[a-z0-9]+", keys[0])
-
-
-@pytest.mark.parametrize(
-    ("published", "arxiv_id", "year"),
-    [
-        ("2023-05-01", "2403.10056", "2023"),  # published wins
-        ("", "2403.10056", "2024"),
-        ("", "0704.0001", "2007"),
-        ("", "1412.6980", "2014"),
-        ("", "hep-th/9901001", "1999"),
-        ("", "math.GT/0309136", "2003"),
-        ("", "2413.00001", ""),  # month 13: not an id
-        ("", "nonsense", ""),
-        ("garbage", "", ""),
-    ],
-)
-def test_year(published, arxiv_id, year):
-    assert paper_year(published, arxiv_id) == year
-
-
-def test_author_containing_and_is_braced():
-    out = to_bibtex([make(authors=["Smith and Sons Ltd", "Ann Lee"], title_en="X")])
-    assert "  author = {{Smith and Sons Ltd} and Ann Lee},\n" in out
-
-
-def test_unsafe_url_falls_back_to_arxiv_link():
-    out = to_bibtex([make(id="2403.10056", url="javascript:alert(1)", title_en="X")])
-    assert "  url = {https://arxiv.org/abs/2403.10056},\n" in out
-    out = to_bibtex([make(id="2403.10056", url="https://x.org/a}b", title_en="X")])
-    assert "  url = {https://arxiv.org/abs/2403.10056},\n" in out
-
-
-def test_entries_are_separated_and_empty_input_is_empty():
-    out = to_bibtex([ATTENTION, make(2, id="2403.00001", title_en="Other")])
-    assert out.count("@misc{") == 2 and "}\n\n@misc{" in out
-    assert to_bibtex([]) == ""
+    assert tuple(FORMATS) == EXPORT_FORMATS
+    assert set(FORMATS) >= {"markdown", "bibtex", "ris", "csl-json", "json"}
+    starts = {"markdown": "#", "bibtex": "@misc{", "ris": "TY  - ", "csl-json": "[", "json": "["}
+    for fmt in FORMATS:
+        text = render([ATTENTION], fmt)
+        assert text.startswith(starts[fmt]), fmt
+        assert "1706.03762" in text, fmt
+    with pytest.raises(ValueError, match="unknown export format"):
+        render([ATTENTION], "docx")
 
 
 # --- write_atomic ---------------------------------------------------------------

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tui_digest.core.model import PaperRecord
     from tui_digest.core.store import Store
 
-EXPORT_FORMATS = ("markdown", "bibtex", "json")
+EXPORT_FORMATS = ("markdown", "bibtex", "ris", "csl-json", "json")  # = core.export.FORMATS
 QUERY_COMMANDS = ("search", "export", "translate")
 INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
 
@@ -115,13 +115,9 @@ def _select(store: Store, args: argparse.Namespace) -> list[PaperRecord]:
 
 
 def render_export(records: list[PaperRecord], fmt: str) -> str:
-    if fmt == "markdown":
-        from tui_digest.core.digest_format import write_digest
-
-        return write_digest(r.paper for r in records)
     from tui_digest.core import export
 
-    return export.to_json(records) if fmt == "json" else export.to_bibtex(records)
+    return export.render(records, fmt)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

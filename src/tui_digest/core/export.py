@@ -1,8 +1,10 @@
-"""Export of papers as JSON and BibTeX, and a safe way to write the result to disk.
+"""Export of papers: the format list, JSON, and a safe way to write the result to disk.
 
-The Markdown digest writer lives in `digest_format` (it mirrors the reader);
-this module holds the other formats and the file-writing rules every export
-shares: never clobber by accident, never leave a half-written file.
+The Markdown digest writer lives in `digest_format` (it mirrors the reader) and
+the citation formats in `bibtex`, `ris` and `csl_json`; this module holds the
+list of formats every front end offers, the JSON export, and the file-writing
+rules every export shares: never clobber by accident, never leave a half-written
+file.
 """
 
 from __future__ import annotations
@@ -17,8 +19,21 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from tui_digest.core.bibtex import to_bibtex
+from tui_digest.core.citation import paper_year
 from tui_digest.core.model import PaperRecord
-from tui_digest.core.sanitize import clean_line, is_safe_url
+
+__all__ = ["FORMATS", "JSON_KEYS", "paper_year", "render", "to_bibtex", "to_json"]
+
+# format key -> (label, file extension), in the order the export dialog lists them.
+# CSL-JSON ends in .json so that pandoc's --bibliography recognises it.
+FORMATS: dict[str, tuple[str, str]] = {
+    "markdown": ("Markdown digest", ".md"),
+    "bibtex": ("BibTeX", ".bib"),
+    "ris": ("RIS (Zotero, Mendeley, EndNote)", ".ris"),
+    "csl-json": ("CSL-JSON (pandoc, Zotero)", ".csl.json"),
+    "json": ("JSON", ".json"),
+}
 
 JSON_KEYS = (
     "id",
@@ -37,6 +52,28 @@ JSON_KEYS = (
     "read",
     "starred",
 )
+
+
+def render(records: Iterable[PaperRecord], fmt: str) -> str:
+    """`records` as the text of format `fmt` (a key of FORMATS)."""
+    recs = list(records)
+    if fmt == "markdown":
+        from tui_digest.core.digest_format import write_digest
+
+        return write_digest(r.paper for r in recs)
+    if fmt == "bibtex":
+        return to_bibtex(recs)
+    if fmt == "ris":
+        from tui_digest.core.ris import to_ris
+
+        return to_ris(recs)
+    if fmt == "csl-json":
+        from tui_digest.core.csl_json import to_csl_json
+
+        return to_csl_json(recs)
+    if fmt == "json":
+        return to_json(recs)
+    raise ValueError(f"unknown export format {fmt!r}")
 
 
 # --- JSON -----------------------------------------------------------------------
@@ -68,161 +105,6 @@ def to_json(records: Iterable[PaperRecord]) -> str:
     """A JSON array of `record_to_json_obj` objects; Chinese kept readable."""
     objs = [record_to_json_obj(r) for r in records]
     return json.dumps(objs, ensure_ascii=False, indent=2) + "\n"
-
-
-# --- BibTeX ---------------------------------------------------------------------
-
-# BibTeX counts every brace when it checks a field, escaped or not, so `\{` alone
-# would unbalance the entry. Braces and the characters that have no `\x` form are
-# therefore written as text commands whose own braces come in pairs.
-_BIBTEX_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-}
-_BIBTEX_SPECIALS_RE = re.compile(r"[\\{}~^&%$#_]")
-
-# Words skipped when choosing the key's title word, as reference managers do.
-_KEY_STOPWORDS = frozenset(
-    {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "via", "towards", "is"}
-)
-_NEW_ID_RE = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")  # 2403.10056: YYMM.NNNNN
-_OLD_ID_RE = re.compile(r"^[A-Za-z][A-Za-z.-]*/(\d{2})(\d{2})\d{3}$")  # hep-th/9901001
-_URL_UNSAFE_RE = re.compile(r"[\s{}\\%#\"]")
-
-
-def bibtex_escape(text: str) -> str:
-    """`text` on one line with every BibTeX/LaTeX special character neutralised.
-
-    The result contains no brace except the balanced `{}` of the commands above,
-    whatever the input, so it can sit inside a brace-delimited field value.
-    """
-    return _BIBTEX_SPECIALS_RE.sub(lambda m: _BIBTEX_ESCAPES[m.group()], clean_line(text))
-
-
-def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
-
-
-def _surname(name: str) -> str:
-    name = clean_line(name)
-    if "," in name:  # "Vaswani, Ashish"
-        return name.split(",", 1)[0]
-    parts = name.split()
-    return parts[-1] if parts else ""
-
-
-def paper_year(published: str, arxiv_id: str) -> str:
-    """The year from `published` (ISO date), else from the arXiv id, else ""."""
-    if re.match(r"^\d{4}(-|$)", published or ""):
-        return published[:4]
-    arxiv_id = (arxiv_id or "").strip()
-    m = _NEW_ID_RE.match(arxiv_id) or _OLD_ID_RE.match(arxiv_id)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        return ""
-    yy = int(m.group(1))
-    # Old-style ids started in 1991; new-style ids in April 2007 (0704.*).
-    return str(1900 + yy if yy >= 91 else 2000 + yy)
-
-
-def _key_base(rec: PaperRecord) -> str:
-    p = rec.paper
-    author = _ascii_word(_surname(p.authors[0])) if p.authors else ""
-    words = [_ascii_word(w) for w in clean_line(p.title_en).split()]
-    word = next((w for w in words if w and w not in _KEY_STOPWORDS), "")
-    year = paper_year(p.published, p.id)
-    base = (author or "arxiv") + year + word
-    # A key made only of the fallback would hide which paper it is.
-    if base == "arxiv":
-        base += _ascii_word(p.id)
-    return base[:60]
-
-
-def _suffix(n: int) -> str:
-    """1 -> a, 26 -> z, 27 -> aa, ..."""
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(ord("a") + r) + out
-    return out
-
-
-def _unique_keys(bases: list[str]) -> list[str]:
-    used: set[str] = set()
-    keys = []
-    for base in bases:
-        key, n = base, 0
-        while key in used:  # the first keeps the plain key; later ones get a, b, ...
-            n += 1
-            key = base + _suffix(n)
-        used.add(key)
-        keys.append(key)
-    return keys
-
-
-def _bibtex_url(rec: PaperRecord) -> str:
-    url = rec.paper.url.strip()
-    if url and is_safe_url(url) and not _URL_UNSAFE_RE.search(url):
-        return url
-    # url fields are verbatim in biblatex, so escaping would corrupt them: fall
-    # back to the canonical link when the stored one is unusual.
-    arxiv_id = rec.paper.id.strip()
-    if re.fullmatch(r"[A-Za-z0-9./-]+", arxiv_id):
-        return f"https://arxiv.org/abs/{arxiv_id}"
-    return ""
-
-
-def _bibtex_author(name: str) -> str:
-    name = bibtex_escape(name)
-    # BibTeX splits author lists on the word "and" and mis-parses names with
-    # more than two commas; bracing the name makes it one literal unit.
-    if re.search(r"(?i)(^|\s)and(\s|$)", name) or name.count(",") > 2:
-        return "{" + name + "}"
-    return name
-
-
-def _bibtex_entry(rec: PaperRecord, key: str) -> str:
-    p = rec.paper
-    title = p.title_en or p.title_zh or p.id
-    fields: list[tuple[str, str]] = [
-        # Double braces keep the title's capitalisation (BERT, GPT-3) intact.
-        ("title", "{" + bibtex_escape(title) + "}"),
-    ]
-    if p.title_zh and p.title_en:
-        # Not `note`: styles print notes, and CJK there breaks pdflatex builds.
-        # An unknown field is ignored by styles and kept by reference managers.
-        fields.append(("titlezh", bibtex_escape(p.title_zh)))
-    authors = [a for a in (_bibtex_author(a) for a in p.authors) if a]
-    if authors:
-        fields.append(("author", " and ".join(authors)))
-    year = paper_year(p.published, p.id)
-    if year:
-        fields.append(("year", year))
-    if p.id:
-        fields.append(("eprint", bibtex_escape(p.id)))
-        fields.append(("archivePrefix", "arXiv"))
-    if p.primary_category:
-        fields.append(("primaryClass", bibtex_escape(p.primary_category)))
-    url = _bibtex_url(rec)
-    if url:
-        fields.append(("url", url))
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
-    return f"@misc{{{key},\n{body}}}\n"
-
-
-def to_bibtex(records: Iterable[PaperRecord]) -> str:
-    """One `@misc` entry per paper, keys like `vaswani2017attention`, unique."""
-    recs = list(records)
-    keys = _unique_keys([_key_base(r) for r in recs])
-    return "\n".join(_bibtex_entry(r, k) for r, k in zip(recs, keys, strict=True))
 
 
 # --- Files ----------------------------------------------------------------------

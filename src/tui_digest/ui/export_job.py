@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from tui_digest.core.export import FORMATS
 from tui_digest.core.store import Store
 
-# format key -> (label, file extension)
-FORMATS: dict[str, tuple[str, str]] = {
-    "markdown": ("Markdown digest", ".md"),
-    "bibtex": ("BibTeX", ".bib"),
-    "json": ("JSON", ".json"),
-}
+__all__ = ["FORMATS", "export_papers"]
 
 
 def export_papers(
@@ -28,15 +24,6 @@ def export_papers(
     records = store.get_papers(rowids)
     by_rowid = {record.rowid: record for record in records}
     ordered = [by_rowid[rowid] for rowid in rowids if rowid in by_rowid]
-    if fmt == "markdown":
-        from tui_digest.core.digest_format import write_digest
-
-        data = write_digest([record.paper for record in ordered])
-    elif fmt == "bibtex":
-        data = export.to_bibtex(ordered)
-    elif fmt == "json":
-        data = export.to_json(ordered)
-    else:
-        raise ValueError(f"unknown export format {fmt!r}")
+    data = export.render(ordered, fmt)
     export.write_atomic(path, data, overwrite=overwrite)
     return len(ordered)

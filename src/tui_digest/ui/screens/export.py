@@ -71,7 +71,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.format = button_id.removeprefix("fmt-") if button_id else "markdown"
         path_input = self.query_one("#export-path", Input)
         value = path_input.value
-        for _label, ext in FORMATS.values():
+        # The longest matching extension, so "x.csl.json" loses ".csl.json", not ".json".
+        for ext in sorted({ext for _label, ext in FORMATS.values()}, key=len, reverse=True):
             if value.endswith(ext):
                 value = value[: -len(ext)]
                 break

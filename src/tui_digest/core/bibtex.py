@@ -1,0 +1,182 @@
+"""BibTeX in arXiv's own style, ready to paste into a paper.
+
+arXiv's export (https://arxiv.org/bibtex/<id>, see docs/upstream.md) looks like
+
+    @misc{vaswani2017attention,
+          title={Attention Is All You Need},
+          author={Ashish Vaswani and Noam Shazeer},
+          year={2017},
+          eprint={1706.03762},
+          archivePrefix={arXiv},
+          primaryClass={cs.CL},
+          url={https://arxiv.org/abs/1706.03762},
+    }
+
+and this module writes the same fields in the same order. Titles keep the
+LaTeX their authors wrote (`Pok\\'eLLMon`, `$TCP\\_\\alpha$`): escaping it again
+would print backslashes in the bibliography. Only what would break BibTeX or
+the LaTeX run is neutralised (`bibtex_value`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tui_digest.core.citation import citation_keys, is_arxiv_id, paper_url, paper_year
+from tui_digest.core.model import PaperRecord
+from tui_digest.core.sanitize import clean_line
+
+# A control word or symbol, a character LaTeX or BibTeX treats specially, or a run of
+# ordinary text.
+_TOKEN_RE = re.compile(r"\\(?:[A-Za-z]+|.)?|[{}$%#&_^]|[^\\{}$%#&_^]+", re.S)
+
+# Commands that read or write files, (re)define macros or stop the run. A title has no
+# business with them; they are printed as text rather than executed by LaTeX.
+_DANGEROUS = frozenset(
+    [
+        "input",
+        "include",
+        "InputIfFileExists",
+        "IfFileExists",
+        "write",
+        "openout",
+        "openin",
+        "read",
+        "readline",
+        "immediate",
+        "def",
+        "edef",
+        "gdef",
+        "xdef",
+        "let",
+        "futurelet",
+        "catcode",
+        "csname",
+        "endcsname",
+        "expandafter",
+        "newcommand",
+        "renewcommand",
+        "providecommand",
+        "DeclareRobustCommand",
+        "usepackage",
+        "RequirePackage",
+        "documentclass",
+        "special",
+        "begin",
+        "end",
+        "directlua",
+        "jobname",
+    ]
+)
+_BRACE_TEXT = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+
+
+def bibtex_value(text: str) -> str:
+    """`text` on one line, LaTeX kept, with only what would break BibTeX/LaTeX escaped.
+
+    - braces: BibTeX counts every brace, escaped or not, so an unmatched `{`, `}`,
+      `\\{` or `\\}` becomes `\\textbraceleft{}` / `\\textbraceright{}`; matched
+      pairs stay as written;
+    - `%` (would comment out the rest of the line, closing brace included), `#`
+      and `&` (LaTeX errors) are escaped when bare;
+    - `$`: kept when they pair up as math, all escaped when their count is odd;
+    - `_` and `^` outside math (LaTeX errors) are escaped; `^^` always (TeX reads
+      it as a character code, a way to spell any command);
+    - a backslash at the end or before a non-ASCII character becomes
+      `\\textbackslash{}`, and so do file/definition commands (`\\input`, `\\def`...).
+    """
+    tokens = _TOKEN_RE.findall(clean_line(text))
+    dollars = sum(1 for t in tokens if t == "$")
+    math_ok = dollars % 2 == 0
+    unmatched = _unmatched_braces(tokens)
+    out: list[str] = []
+    in_math = False
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if i in unmatched:
+            out.append(_BRACE_TEXT[tok[-1]])
+        elif tok == "$":
+            if math_ok:
+                in_math = not in_math
+                out.append("$")
+            else:
+                out.append(r"\$")
+        elif tok in ("%", "#", "&"):
+            out.append("\\" + tok)
+        elif tok == "_":
+            out.append("_" if in_math else r"\_")
+        elif tok == "^":
+            prev = tokens[i - 1] if i else ""
+            caret_pair = nxt == "^" or prev == "^"
+            out.append("^" if in_math and not caret_pair else r"\textasciicircum{}")
+        elif tok.startswith("\\"):
+            out.append(_command(tok))
+        else:
+            out.append(tok)
+    return "".join(out)
+
+
+def _command(tok: str) -> str:
+    name = tok[1:]
+    if not name or not name.isascii() or name in _DANGEROUS:
+        return r"\textbackslash{}" + name
+    return tok
+
+
+def _unmatched_braces(tokens: list[str]) -> set[int]:
+    """Indexes of brace tokens (`{`, `}`, `\\{`, `\\}`) that have no partner."""
+    stack: list[int] = []
+    unmatched: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok in ("{", "\\{"):
+            stack.append(i)
+        elif tok in ("}", "\\}"):
+            if stack:
+                stack.pop()
+            else:
+                unmatched.add(i)
+    unmatched.update(stack)
+    return unmatched
+
+
+def _author(name: str) -> str:
+    value = bibtex_value(name)
+    # BibTeX splits author lists on the word "and" and mis-parses names with more
+    # than two commas; bracing the name makes it one literal unit.
+    if re.search(r"(?i)(^|\s)and(\s|$)", value) or value.count(",") > 2:
+        return "{" + value + "}"
+    return value
+
+
+def bibtex_entry(rec: PaperRecord, key: str) -> str:
+    """One `@misc` entry in arXiv's field order; fields without a value are left out."""
+    p = rec.paper
+    fields: list[tuple[str, str]] = [("title", bibtex_value(p.title_en or p.title_zh or p.id))]
+    authors = [a for a in (_author(a) for a in p.authors) if a]
+    if authors:
+        fields.append(("author", " and ".join(authors)))
+    year = paper_year(p.published, p.id)
+    if year:
+        fields.append(("year", year))
+    if p.id:
+        fields.append(("eprint", p.id if is_arxiv_id(p.id) else bibtex_value(p.id)))
+        fields.append(("archivePrefix", "arXiv"))
+    if p.primary_category:
+        fields.append(("primaryClass", bibtex_value(p.primary_category)))
+    url = paper_url(rec)
+    if url:
+        fields.append(("url", url))
+    if p.title_zh and p.title_en:
+        # Not `note`: styles print notes, and CJK there breaks pdflatex builds.
+        # An unknown field is ignored by styles and kept by reference managers.
+        fields.append(("titlezh", bibtex_value(p.title_zh)))
+    body = "".join(f"      {name}={{{value}}},\n" for name, value in fields)
+    return f"@misc{{{key},\n{body}}}\n"
+
+
+def to_bibtex(records: Iterable[PaperRecord]) -> str:
+    """One `@misc` entry per paper, keys like `vaswani2017attention`, unique."""
+    recs = list(records)
+    keys = citation_keys(recs)
+    return "\n".join(bibtex_entry(r, k) for r, k in zip(recs, keys, strict=True))

@@ -1,0 +1,178 @@
+"""What every citation format needs from a paper: its key, year, links and names.
+
+Shared by the BibTeX, RIS and CSL-JSON writers so that one paper gets the same
+key, year and link in all three.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tui_digest.core.arxiv_id import ARXIV_ID_RE
+from tui_digest.core.latex_text import readable
+from tui_digest.core.model import PaperRecord
+from tui_digest.core.sanitize import clean_line, is_safe_url
+
+_NEW_ID_RE = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")  # 2403.10056: YYMM.NNNNN
+_OLD_ID_RE = re.compile(r"^[A-Za-z][A-Za-z.-]*/(\d{2})(\d{2})\d{3}$")  # hep-th/9901001
+_URL_UNSAFE_RE = re.compile(r"[\s{}\\%#\"]")
+
+# Words skipped when choosing the key's title word, as reference managers do.
+_KEY_STOPWORDS = frozenset(
+    {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "via", "towards", "is"}
+)
+# Letters NFKD does not decompose into ASCII, so "Ørsted" keys as "orsted", not "rsted".
+_FOLD = str.maketrans(
+    {
+        "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "æ": "ae", "Æ": "AE",
+        "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
+        "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H",
+    }
+)  # fmt: skip
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def is_arxiv_id(arxiv_id: str) -> bool:
+    """A bare arXiv id (no version), safe to put in a link."""
+    m = ARXIV_ID_RE.fullmatch(arxiv_id or "")
+    return m is not None and not m.group("version")
+
+
+def abs_url(arxiv_id: str) -> str:
+    """https://arxiv.org/abs/<id>, the link arXiv's own BibTeX gives; "" for a non-arXiv id."""
+    return f"https://arxiv.org/abs/{arxiv_id}" if is_arxiv_id(arxiv_id) else ""
+
+
+def pdf_url(arxiv_id: str) -> str:
+    """https://arxiv.org/pdf/<id> (docs/upstream: the PDF of the newest version)."""
+    return f"https://arxiv.org/pdf/{arxiv_id}" if is_arxiv_id(arxiv_id) else ""
+
+
+def paper_url(rec: PaperRecord) -> str:
+    """The paper's canonical link: the arXiv page, else a stored http(s) link, else ""."""
+    canonical = abs_url(rec.paper.id.strip())
+    if canonical:
+        return canonical
+    url = rec.paper.url.strip()
+    # Verbatim in biblatex url fields and RIS lines: odd characters mean "no link".
+    if url and is_safe_url(url) and not _URL_UNSAFE_RE.search(url):
+        return url
+    return ""
+
+
+def paper_year(published: str, arxiv_id: str) -> str:
+    """The year from `published` (ISO date), else from the arXiv id, else ""."""
+    if re.match(r"^\d{4}(-|$)", published or ""):
+        return published[:4]
+    arxiv_id = (arxiv_id or "").strip()
+    m = _NEW_ID_RE.match(arxiv_id) or _OLD_ID_RE.match(arxiv_id)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return ""
+    yy = int(m.group(1))
+    # Old-style ids started in 1991; new-style ids in April 2007 (0704.*).
+    return str(1900 + yy if yy >= 91 else 2000 + yy)
+
+
+def date_parts(published: str, arxiv_id: str) -> list[int]:
+    """[year, month, day] as far as known: the ISO date, else the id's year."""
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", (published or "").strip())
+    if m:
+        return [int(g) for g in m.groups() if g]
+    year = paper_year("", arxiv_id)
+    return [int(year)] if year else []
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A person's name split for citation formats; `literal` when it cannot be split."""
+
+    family: str = ""
+    given: str = ""
+    suffix: str = ""
+    literal: str = ""
+
+
+def split_name(name: str) -> Name:
+    """ "Ashish Vaswani" / "Vaswani, Ashish" / "Guy Steele Jr." -> family, given, suffix.
+
+    A single word (a mononym, or a CJK name written without spaces) stays whole
+    as `literal`, since guessing which part is the family name would be wrong
+    about half the time.
+    """
+    name = " ".join(clean_line(name).split())
+    if "," in name:
+        parts = [p.strip() for p in name.split(",")]
+        if len(parts) == 2 and all(parts):
+            return Name(family=parts[0], given=parts[1])
+        if len(parts) == 3 and parts[1].lower() in _SUFFIXES and parts[0] and parts[2]:
+            return Name(family=parts[0], given=parts[2], suffix=parts[1])
+        return Name(literal=name)
+    words = name.split()
+    suffix = ""
+    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
+        suffix = words.pop()
+    if len(words) < 2:
+        return Name(literal=name)
+    # Lower-case particles belong to the family name: "Ludwig van Beethoven".
+    first_particle = len(words) - 1
+    while first_particle > 1 and words[first_particle - 1].islower():
+        first_particle -= 1
+    return Name(
+        family=" ".join(words[first_particle:]),
+        given=" ".join(words[:first_particle]),
+        suffix=suffix,
+    )
+
+
+def _ascii_word(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", readable(text).translate(_FOLD))
+    return re.sub(r"[^a-z0-9]", "", folded.encode("ascii", "ignore").decode().lower())
+
+
+def _key_base(rec: PaperRecord) -> str:
+    p = rec.paper
+    author = ""
+    if p.authors:
+        first = split_name(p.authors[0])
+        # The last word of the family name: "van Beethoven" -> beethoven, as arXiv does.
+        surname = (first.family or first.literal).split()
+        author = _ascii_word(surname[-1]) if surname else ""
+    words = [_ascii_word(w) for w in clean_line(p.title_en).split()]
+    word = next((w for w in words if w and w not in _KEY_STOPWORDS), "")
+    base = (author or "arxiv") + paper_year(p.published, p.id) + word
+    # A key made only of the fallback would hide which paper it is.
+    if base == "arxiv":
+        base += _ascii_word(p.id)
+    return base[:60]
+
+
+def _suffix(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa, ..."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
+def citation_keys(records: Sequence[PaperRecord]) -> list[str]:
+    """`<firstauthor><year><firstword>` per paper (ASCII), unique within `records`.
+
+    The first paper keeps the plain key; later ones with the same key get a, b, ...
+    (a suffixed key that another paper already has is skipped too).
+    """
+    bases = [_key_base(r) for r in records]
+    taken = set(bases)
+    used: set[str] = set()
+    keys = []
+    for base in bases:
+        key, n = base, 0
+        while key in used or (n and key in taken):
+            n += 1
+            key = base + _suffix(n)
+        used.add(key)
+        keys.append(key)
+    return keys

@@ -1,0 +1,62 @@
+"""CSL-JSON, the citation data pandoc, Zotero and citeproc processors read.
+
+Field names and types follow the CSL data schema
+(citation-style-language/schema, schemas/input/csl-data.json, version 1.0):
+an array of objects, each with the required `id` and `type`; names as
+`{"family", "given", "suffix"}` or `{"literal"}`; dates as
+`{"date-parts": [[year, month, day]]}`. Preprints are `type: "article"` (CSL's
+type for works not formally published) with the repository as `publisher` and
+the arXiv identifier as `number`, the mapping Zotero's developers settled on
+for preprints (zotero/zotero-bits#88).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from tui_digest.core.citation import citation_keys, date_parts, paper_url, pdf_url, split_name
+from tui_digest.core.model import PaperRecord
+from tui_digest.core.sanitize import clean_line, clean_text
+
+
+def _csl_name(name: str) -> dict[str, str]:
+    parts = split_name(name)
+    if parts.literal:
+        return {"literal": parts.literal}
+    out = {"family": parts.family, "given": parts.given}
+    if parts.suffix:
+        out["suffix"] = parts.suffix
+    return out
+
+
+def csl_item(rec: PaperRecord, key: str) -> dict:
+    """One CSL item; keys without a value are left out (the schema allows that)."""
+    p = rec.paper
+    item: dict = {"id": key, "type": "article", "title": clean_line(p.title_en or p.title_zh)}
+    if p.title_zh and p.title_en:
+        item["translated-title"] = clean_line(p.title_zh)
+    authors = [_csl_name(a) for a in p.authors if clean_line(a)]
+    if authors:
+        item["author"] = authors
+    parts = date_parts(p.published, p.id)
+    if parts:
+        item["issued"] = {"date-parts": [parts]}
+    if pdf_url(p.id):  # an arXiv paper
+        item["publisher"] = "arXiv"
+        item["number"] = f"arXiv:{p.id}"
+    url = paper_url(rec)
+    if url:
+        item["URL"] = url
+    if p.abstract_en:
+        item["abstract"] = clean_text(p.abstract_en)
+    if p.categories:
+        item["keyword"] = ", ".join(clean_line(c) for c in p.categories)
+    return item
+
+
+def to_csl_json(records: Iterable[PaperRecord]) -> str:
+    """A CSL-JSON array; the ids are the same keys the BibTeX export uses."""
+    recs = list(records)
+    items = [csl_item(r, k) for r, k in zip(recs, citation_keys(recs), strict=True)]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,504 @@
+"""Simple inline LaTeX shown as readable Unicode, for the reader only.
+
+arXiv titles and abstracts carry the LaTeX their authors typed (`$^2$`,
+`\\alpha`, `Pok\\'eLLMon`, `\\mbox{-}`). `readable` turns the common, unambiguous
+pieces into the characters they stand for and leaves everything it does not
+understand exactly as written: a math segment with one unknown command is kept
+whole, `$` and all, rather than half-converted into something misleading.
+
+Stored text and exports never go through here; this is display only.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Symbols a control word stands for, in text and in math.
+SYMBOLS: dict[str, str] = {
+    # Greek
+    **dict(
+        zip(
+            [
+                "alpha",
+                "beta",
+                "gamma",
+                "delta",
+                "epsilon",
+                "varepsilon",
+                "zeta",
+                "eta",
+                "theta",
+                "vartheta",
+                "iota",
+                "kappa",
+                "lambda",
+                "mu",
+                "nu",
+                "xi",
+                "pi",
+                "varpi",
+                "rho",
+                "varrho",
+                "sigma",
+                "varsigma",
+                "tau",
+                "upsilon",
+                "phi",
+                "varphi",
+                "chi",
+                "psi",
+                "omega",
+            ],
+            "αβγδϵεζηθϑικλμνξπϖρϱσςτυϕφχψω",
+            strict=True,
+        )
+    ),
+    **dict(
+        zip(
+            [
+                "Gamma",
+                "Delta",
+                "Theta",
+                "Lambda",
+                "Xi",
+                "Pi",
+                "Sigma",
+                "Upsilon",
+                "Phi",
+                "Psi",
+                "Omega",
+            ],
+            "ΓΔΘΛΞΠΣΥΦΨΩ",
+            strict=True,
+        )
+    ),
+    # Relations, operators, arrows
+    "times": "×",
+    "cdot": "·",
+    "cdots": "⋯",
+    "ldots": "…",
+    "dots": "…",
+    "pm": "±",
+    "mp": "∓",
+    "div": "÷",
+    "leq": "≤",
+    "le": "≤",
+    "geq": "≥",
+    "ge": "≥",
+    "neq": "≠",
+    "ne": "≠",
+    "approx": "≈",
+    "sim": "∼",
+    "simeq": "≃",
+    "equiv": "≡",
+    "propto": "∝",
+    "ll": "≪",
+    "gg": "≫",
+    "infty": "∞",
+    "to": "→",
+    "rightarrow": "→",
+    "leftarrow": "←",
+    "leftrightarrow": "↔",
+    "Rightarrow": "⇒",
+    "Leftarrow": "⇐",
+    "Leftrightarrow": "⇔",
+    "mapsto": "↦",
+    "uparrow": "↑",
+    "downarrow": "↓",
+    "in": "∈",
+    "notin": "∉",
+    "subset": "⊂",
+    "subseteq": "⊆",
+    "supset": "⊃",
+    "cup": "∪",
+    "cap": "∩",
+    "emptyset": "∅",
+    "forall": "∀",
+    "exists": "∃",
+    "neg": "¬",
+    "wedge": "∧",
+    "vee": "∨",
+    "oplus": "⊕",
+    "otimes": "⊗",
+    "circ": "∘",
+    "bullet": "•",
+    "star": "⋆",
+    "ast": "∗",
+    "partial": "∂",
+    "nabla": "∇",
+    "sum": "∑",
+    "prod": "∏",
+    "int": "∫",
+    "ell": "ℓ",
+    "hbar": "ℏ",
+    "top": "⊤",
+    "bot": "⊥",
+    "perp": "⊥",
+    "prime": "′",
+    "dagger": "†",
+    "degree": "°",
+    "langle": "⟨",
+    "rangle": "⟩",
+    "mid": "|",
+    "vert": "|",
+    "|": "‖",
+    "%": "%",
+    "&": "&",
+    "#": "#",
+    "_": "_",
+    "$": "$",
+    "{": "{",
+    "}": "}",
+    # Text-mode letters (author names)
+    "ss": "ß",
+    "o": "ø",
+    "O": "Ø",
+    "aa": "å",
+    "AA": "Å",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "textbackslash": "\\",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textendash": "–",
+    "textemdash": "—",
+    "textdegree": "°",
+}
+
+# Letters of names, written inside words (`Bj\o rn`, `\AA ngstr\"om`).
+_TEXT_LETTERS = frozenset(["ss", "o", "O", "aa", "AA", "ae", "AE", "oe", "OE", "l", "L", "i"])
+# Operator names print as the word itself.
+OPERATORS = frozenset(
+    [
+        "log",
+        "ln",
+        "exp",
+        "sin",
+        "cos",
+        "tan",
+        "max",
+        "min",
+        "arg",
+        "argmax",
+        "argmin",
+        "lim",
+        "sup",
+        "inf",
+        "det",
+        "dim",
+        "ker",
+        "deg",
+        "gcd",
+        "Pr",
+    ]
+)
+# Spacing commands: a plain space.
+SPACES = frozenset([",", ";", ":", "!", " ", "quad", "qquad"])
+# Commands whose braced argument is shown as is: fonts and boxes.
+FONT_COMMANDS = frozenset(
+    [
+        "mbox",
+        "text",
+        "textrm",
+        "textbf",
+        "textit",
+        "textsf",
+        "texttt",
+        "textsc",
+        "textup",
+        "textnormal",
+        "emph",
+        "mathrm",
+        "mathbf",
+        "mathit",
+        "mathsf",
+        "mathtt",
+        "mathcal",
+        "mathscr",
+        "mathfrak",
+        "mathnormal",
+        "boldsymbol",
+        "bm",
+        "operatorname",
+    ]
+)
+_BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ", "E": "𝔼"}
+
+# Accent commands -> combining mark (NFC composes them: \'e -> é).
+ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "r": "\u030a",
+    "c": "\u0327",
+    "k": "\u0328",
+}
+
+SUPERSCRIPT = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True))
+# Lowercase modifier letters (U+1D2C block and neighbours) for `x^d`, `2^k`.
+SUPERSCRIPT.update(zip("abcdefghjklmoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True))
+SUPERSCRIPT.update({"−": "⁻", "∘": "°", "′": "′", "∗": "*", "*": "*", "⊤": "ᵀ", "T": "ᵀ"})
+SUBSCRIPT = dict(
+    zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
+)
+
+
+class _NotUnderstood(Exception):
+    pass
+
+
+@lru_cache(maxsize=4096)
+def readable(text: str) -> str:
+    """`text` with simple inline LaTeX shown as Unicode; the rest unchanged.
+
+    Cheap when there is nothing to do (most titles), and cached because the
+    list asks again for the same titles on every redraw.
+    """
+    if "\\" not in text and "$" not in text:
+        return text
+    return unicodedata.normalize("NFC", _Parser(text).text_mode())
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.i = 0
+
+    # --- text mode: keep what is not understood, convert what is ---------------
+
+    def text_mode(self) -> str:
+        out: list[str] = []
+        s = self.s
+        while self.i < len(s):
+            ch = s[self.i]
+            if ch == "$":
+                out.append(self._math_segment())
+            elif ch == "{" and s.startswith("\\", self.i + 1):
+                out.append(self._accent_group())
+            elif ch == "\\":
+                out.append(self._text_command())
+            else:
+                out.append(ch)
+                self.i += 1
+        return "".join(out)
+
+    def _accent_group(self) -> str:
+        """`{\\'e}`, the braced accent of BibTeX-style names, as one letter."""
+        group, end = _braced(self.s, self.i)
+        if group is not None and group[1:2] in ACCENTS:
+            inner = _Parser(group)
+            converted = inner._text_command()
+            if inner.i == len(group) and converted != group:
+                self.i = end
+                return converted
+        self.i += 1
+        return "{"
+
+    def _math_segment(self) -> str:
+        s, start = self.s, self.i
+        delim = "$$" if s.startswith("$$", start) else "$"
+        end = _find_unescaped(s, delim, start + len(delim))
+        if end < 0:  # an unmatched $ is just a dollar sign
+            self.i = start + 1
+            return "$"
+        self.i = end + len(delim)
+        body = s[start + len(delim) : end]
+        try:
+            return _Math(body).parse()
+        except _NotUnderstood:
+            return s[start : self.i]
+
+    def _text_command(self) -> str:
+        s, start = self.s, self.i
+        name, after = _command_name(s, start)
+        if not name:
+            self.i = start + 1
+            return "\\"
+        if name in ACCENTS:
+            arg, end = _accent_argument(s, after)
+            if arg:
+                self.i = end
+                return arg + ACCENTS[name]
+        if name in FONT_COMMANDS or name == "mathbb":
+            group, end = _braced(s, after)
+            if group is not None:
+                self.i = end
+                inner = _Parser(group).text_mode()
+                return _blackboard(inner) if name == "mathbb" else inner
+        if name in SYMBOLS:
+            self.i = _skip_empty_group(s, after)
+            if name in _TEXT_LETTERS:
+                # TeX swallows the space after a control word: `Bj\o rn` is "Bjørn".
+                while self.i < len(s) and s[self.i] == " " and self.i == after:
+                    self.i += 1
+            return SYMBOLS[name]
+        # Not understood: keep the command exactly as written.
+        self.i = after
+        return s[start:after]
+
+
+class _Math:
+    """One `$...$` body; raises _NotUnderstood for anything unknown."""
+
+    def __init__(self, body: str) -> None:
+        self.s = body
+        self.i = 0
+
+    def parse(self, stop: str = "") -> str:
+        out: list[str] = []
+        s = self.s
+        while self.i < len(s):
+            ch = s[self.i]
+            if stop and ch == stop:
+                return "".join(out)
+            if ch in "^_":
+                self.i += 1
+                table = SUPERSCRIPT if ch == "^" else SUBSCRIPT
+                atom = self._atom()
+                try:
+                    out.append("".join(table[c] for c in atom))
+                except KeyError:
+                    raise _NotUnderstood from None
+            elif ch in "{}" or ch == "\\" or not ch.isspace():
+                out.append(self._atom())
+            else:
+                out.append(" ")
+                while self.i < len(s) and s[self.i].isspace():
+                    self.i += 1
+        if stop:
+            raise _NotUnderstood  # unbalanced group
+        return "".join(out)
+
+    def _atom(self) -> str:
+        s = self.s
+        if self.i >= len(s):
+            raise _NotUnderstood
+        ch = s[self.i]
+        if ch == "{":
+            self.i += 1
+            inner = self.parse(stop="}")
+            self.i += 1
+            return inner
+        if ch == "~":  # a tie: a space
+            self.i += 1
+            return " "
+        if ch in "}&#%":
+            raise _NotUnderstood
+        if ch != "\\":
+            self.i += 1
+            return ch
+        name, after = _command_name(s, self.i)
+        self.i = after
+        if name in SYMBOLS:
+            return SYMBOLS[name]
+        if name in OPERATORS:
+            return name
+        if name in SPACES:
+            return " "
+        if name in ("left", "right"):
+            if s.startswith(".", self.i):  # \left. is an invisible delimiter
+                self.i += 1
+                return ""
+            return self._atom() if not s.startswith("\\", self.i) else self._delimiter()
+        if name in FONT_COMMANDS or name == "mathbb":
+            inner = self._atom()
+            return _blackboard(inner) if name == "mathbb" else inner
+        if name == "frac":
+            num, den = self._atom(), self._atom()
+            return f"{_paren(num)}/{_paren(den)}"
+        if name == "sqrt":
+            return "√" + _paren(self._atom())
+        raise _NotUnderstood
+
+    def _delimiter(self) -> str:
+        name, after = _command_name(self.s, self.i)
+        self.i = after
+        if name in ("{", "}", "|", "langle", "rangle"):
+            return SYMBOLS[name]
+        raise _NotUnderstood
+
+
+def _find_unescaped(s: str, delim: str, pos: int) -> int:
+    while True:
+        end = s.find(delim, pos)
+        if end < 0:
+            return -1
+        backslashes = len(s[:end]) - len(s[:end].rstrip("\\"))
+        if backslashes % 2 == 0:
+            return end
+        pos = end + 1
+
+
+def _command_name(s: str, start: int) -> tuple[str, int]:
+    """(`name`, index after it) for the control sequence at `start` (a backslash)."""
+    j = start + 1
+    if j >= len(s):
+        return "", j
+    if s[j].isascii() and s[j].isalpha():
+        while j < len(s) and s[j].isascii() and s[j].isalpha():
+            j += 1
+        return s[start + 1 : j], j
+    return s[j], j + 1  # control symbol: \' \% \{ ...
+
+
+def _braced(s: str, pos: int) -> tuple[str | None, int]:
+    """The text of the balanced `{...}` group at `pos` (spaces skipped), or None."""
+    while pos < len(s) and s[pos] == " ":
+        pos += 1
+    if pos >= len(s) or s[pos] != "{":
+        return None, pos
+    depth = 0
+    for j in range(pos, len(s)):
+        if s[j] == "{" and (j == 0 or s[j - 1] != "\\"):
+            depth += 1
+        elif s[j] == "}" and s[j - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return s[pos + 1 : j], j + 1
+    return None, pos
+
+
+def _accent_argument(s: str, pos: int) -> tuple[str, int]:
+    """The one letter an accent applies to: `\\'e`, `\\'{e}`, `\\' e` or `\\'{\\i}`."""
+    group, end = _braced(s, pos)
+    if group is not None:
+        if len(group) == 1 and group.isalpha():
+            return group, end
+        if group in ("\\i", "\\j"):
+            return ("ı" if group == "\\i" else "ȷ"), end
+        return "", pos
+    j = pos
+    if j < len(s) and s[j] == " " and not s[pos - 1].isalpha():
+        return "", pos  # `\' x` with a space after a symbol accent is unusual: leave it
+    while j < len(s) and s[j] == " ":
+        j += 1
+    if j < len(s) and s[j].isalpha():
+        return s[j], j + 1
+    return "", pos
+
+
+def _skip_empty_group(s: str, pos: int) -> int:
+    return pos + 2 if s.startswith("{}", pos) else pos
+
+
+def _blackboard(text: str) -> str:
+    return "".join(_BLACKBOARD.get(c, c) for c in text)
+
+
+def _paren(text: str) -> str:
+    return text if len(text) <= 1 or text.isalnum() else f"({text})"

@@ -1,0 +1,72 @@
+"""RIS, the tagged format Zotero, Mendeley and EndNote import.
+
+Each record is `TAG  - value` lines from `TY` to `ER`, lines ending in CRLF as
+the RIS specification asks (readers accept LF too). Tags used here, from the
+RIS specification (Research Information Systems; the tag list Zotero's RIS
+translator maps, zotero/translators RIS.js):
+
+    TY  type: UNPB, "unpublished work", what a preprint is
+    TI  title            AU  one author per line, "Family, Given"
+    PY  year             DA  date, YYYY/MM/DD
+    AB  abstract         UR  link to the abstract page
+    L1  link to the PDF  DB  archive name (arXiv)
+    AN  accession number: the arXiv id
+    KW  one keyword per line (the arXiv categories)
+    TT  translated title (the Chinese title)
+    ER  end of record
+
+Values are single lines; RIS has no escaping, so a line break inside a title
+would start a bogus tag and is folded to a space.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tui_digest.core.citation import date_parts, paper_url, paper_year, pdf_url, split_name
+from tui_digest.core.model import PaperRecord
+from tui_digest.core.sanitize import clean_line
+
+EOL = "\r\n"
+
+
+def _ris_name(name: str) -> str:
+    parts = split_name(name)
+    if parts.literal:
+        return parts.literal
+    out = f"{parts.family}, {parts.given}"
+    return f"{out}, {parts.suffix}" if parts.suffix else out
+
+
+def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
+    """The (tag, value) pairs of one record, `TY` first and `ER` last."""
+    p = rec.paper
+    tags: list[tuple[str, str]] = [("TY", "UNPB"), ("TI", p.title_en or p.title_zh or p.id)]
+    tags += [("AU", _ris_name(a)) for a in p.authors if clean_line(a)]
+    year = paper_year(p.published, p.id)
+    if year:
+        tags.append(("PY", year))
+    parts = date_parts(p.published, p.id)
+    if len(parts) == 3:
+        tags.append(("DA", "{:04d}/{:02d}/{:02d}".format(*parts)))
+    if p.abstract_en:
+        tags.append(("AB", p.abstract_en))
+    url = paper_url(rec)
+    if url:
+        tags.append(("UR", url))
+    pdf = pdf_url(p.id)
+    if pdf:
+        tags.append(("L1", pdf))
+        tags.append(("DB", "arXiv"))
+        tags.append(("AN", f"arXiv:{p.id}"))
+    tags += [("KW", c) for c in p.categories if clean_line(c)]
+    if p.title_zh and p.title_en:
+        tags.append(("TT", p.title_zh))
+    tags.append(("ER", ""))
+    return [(tag, clean_line(value)) for tag, value in tags]
+
+
+def to_ris(records: Iterable[PaperRecord]) -> str:
+    """All records, one after the other (no blank line between, as the spec shows)."""
+    lines = [f"{tag}  - {value}" for rec in records for tag, value in ris_record(rec)]
+    return "".join(line + EOL for line in lines)

@@ -1,0 +1,288 @@
+"""BibTeX in arXiv's own style: LaTeX kept, only what breaks BibTeX/LaTeX escaped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui_digest.core.bibtex import _TOKEN_RE, bibtex_value, to_bibtex
+from tui_digest.core.citation import paper_year
+from tui_digest.core.model import Paper, PaperRecord
+
+
+def make(rowid: int = 1, **fields) -> PaperRecord:
+    fields.setdefault("id", "2403.10056")
+    return PaperRecord(rowid, Paper(**fields))
+
+
+ATTENTION = make(
+    7,
+    id="1706.03762",
+    url="https://arxiv.org/abs/1706.03762",
+    title_en="Attention Is All You Need",
+    title_zh="注意力就是你所需要的一切",
+    authors=["Ashish Vaswani", "Noam Shazeer"],
+    categories=["cs.CL", "cs.LG"],
+    published="2017-06-12",
+)
+# arXiv:2402.01118 as arXiv lists it: the title carries LaTeX accents.
+POKELLMON = make(
+    2,
+    id="2402.01118",
+    title_en=r"Pok\'eLLMon: A Human-Parity Agent for Pok\'emon Battles with Large Language Models",
+    authors=["Sihao Hu", "Tiansheng Huang", "Ling Liu"],
+    categories=["cs.AI"],
+    published="2024-02-02",
+)
+
+
+def parse_bibtex(text: str) -> list[tuple[str, str, dict[str, str]]]:
+    """A small BibTeX reader: counts braces the way BibTeX does (escaped or not)."""
+    entries = []
+    pos = 0
+    while (at := text.find("@", pos)) >= 0:
+        head = re.compile(r"@(\w+)\{([^,\s{}]+),\s*").match(text, at)
+        assert head, text[at : at + 80]
+        pos, fields = head.end(), {}
+        while text[pos] != "}":
+            field = re.compile(r"(\w+)=\{").match(text, pos)
+            assert field, text[pos : pos + 80]
+            pos = start = field.end()
+            depth = 1
+            while depth:
+                depth += {"{": 1, "}": -1}.get(text[pos], 0)
+                pos += 1
+            assert field.group(1).lower() not in fields, "duplicate field"
+            fields[field.group(1).lower()] = text[start : pos - 1]
+            assert text[pos] == ",", "fields end with a comma"
+            pos += 1
+            while text[pos].isspace():
+                pos += 1
+        entries.append((head.group(1), head.group(2), fields))
+        pos += 1
+    return entries
+
+
+def keys_of(text: str) -> list[str]:
+    return [key for _type, key, _fields in parse_bibtex(text)]
+
+
+def braces_balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def latex_safe(value: str) -> bool:
+    """No bare % # &, $ in pairs, _ and ^ only inside math, no ^^, no file commands."""
+    tokens = _TOKEN_RE.findall(value)
+    if any(t in ("%", "#", "&") for t in tokens) or "^^" in value:
+        return False
+    if any(t in (r"\input", r"\def", r"\end", r"\write", r"\csname") for t in tokens):
+        return False
+    in_math = False
+    for tok in tokens:
+        if tok == "$":
+            in_math = not in_math
+        elif tok in ("_", "^") and not in_math:
+            return False
+    return not in_math and not value.endswith("\\")
+
+
+# --- The entry ------------------------------------------------------------------------
+
+
+def test_entry_has_arxivs_fields_in_arxivs_order():
+    assert to_bibtex([ATTENTION]) == (
+        "@misc{vaswani2017attention,\n"
+        "      title={Attention Is All You Need},\n"
+        "      author={Ashish Vaswani and Noam Shazeer},\n"
+        "      year={2017},\n"
+        "      eprint={1706.03762},\n"
+        "      archivePrefix={arXiv},\n"
+        "      primaryClass={cs.CL},\n"
+        "      url={https://arxiv.org/abs/1706.03762},\n"
+        "      titlezh={注意力就是你所需要的一切},\n"
+        "}\n"
+    )
+
+
+def test_latex_in_titles_is_kept_as_arxiv_wrote_it():
+    ((kind, key, fields),) = parse_bibtex(to_bibtex([POKELLMON]))
+    assert kind == "misc" and key == "hu2024pokellmon"
+    assert fields["title"] == POKELLMON.paper.title_en
+    tcp = make(title_en=r"$TCP\_\alpha$: Adaptive Congestion Control", authors=["A B"])
+    assert parse_bibtex(to_bibtex([tcp]))[0][2]["title"] == tcp.paper.title_en
+
+
+def test_without_authors_the_author_field_is_left_out():
+    entries = parse_bibtex(to_bibtex([make(title_en="Scaling Laws", authors=[])]))
+    ((_, key, fields),) = entries
+    assert "author" not in fields and key == "arxiv2024scaling"
+    assert list(fields) == ["title", "year", "eprint", "archiveprefix", "url"]
+
+
+def test_accented_author_names_fold_to_ascii_keys_and_stay_accented_in_the_entry():
+    def key_and_author(name: str, title: str = "Study of X") -> tuple[str, str]:
+        ((_, key, fields),) = parse_bibtex(to_bibtex([make(title_en=title, authors=[name])]))
+        return key, fields["author"]
+
+    assert key_and_author("Alán Aspuru-Guzik") == ("aspuruguzik2024study", "Alán Aspuru-Guzik")
+    assert key_and_author("Zoë Ångström")[0] == "angstrom2024study"
+    assert key_and_author("Søren Ørsted")[0] == "orsted2024study"
+    assert key_and_author("Paweł Łukasz Stróż")[0] == "stroz2024study"
+    assert key_and_author(r"Paul Erd\H{o}s") == ("erdos2024study", r"Paul Erd\H{o}s")
+    assert key_and_author("Ludwig van Beethoven")[0] == "beethoven2024study"
+    assert key_and_author("Lee, Ann")[0] == "lee2024study"
+    assert key_and_author("Guy L. Steele Jr.")[0] == "steele2024study"
+    # No Latin letters to key on: the key says arxiv rather than guessing a romanisation.
+    assert key_and_author("张三")[0] == "arxiv2024study"
+
+
+def test_key_title_word_skips_stopwords_and_reads_latex():
+    def key(title: str) -> str:
+        return keys_of(to_bibtex([make(title_en=title, authors=["Ann Lee"])]))[0]
+
+    assert key("The Art of X") == "lee2024art"
+    assert key("On {Weird}: Titles") == "lee2024weird"
+    assert key(r"$\alpha$-Fold: proteins") == "lee2024fold"
+    assert key("") == "lee2024"
+    assert keys_of(to_bibtex([make(id="weird", title_en="", authors=[])])) == ["arxivweird"]
+
+
+def test_duplicate_keys_get_letter_suffixes_and_never_collide():
+    recs = [
+        make(i, id=f"2403.1000{i}", title_en="Scaling Laws", authors=["Jared Kaplan"])
+        for i in range(4)
+    ]
+    recs.append(make(9, id="2403.20000", title_en="Scaling", authors=["X Kaplan"]))
+    # A paper whose own key looks like a suffixed one keeps it; the others step around it.
+    recs.insert(1, make(10, id="2403.30000", title_en="Scalinga", authors=["Kaplan"]))
+    keys = keys_of(to_bibtex(recs))
+    assert keys == [
+        "kaplan2024scaling",
+        "kaplan2024scalinga",
+        "kaplan2024scalingb",
+        "kaplan2024scalingc",
+        "kaplan2024scalingd",
+        "kaplan2024scalinge",
+    ]
+    by_id = dict(zip([r.paper.id for r in recs], keys, strict=True))
+    assert by_id["2403.30000"] == "kaplan2024scalinga"
+    assert by_id["2403.10000"] == "kaplan2024scaling"
+
+
+def test_author_containing_and_is_braced_and_names_are_joined_with_and():
+    out = to_bibtex([make(authors=["Smith and Sons Ltd", "Ann Lee"], title_en="X")])
+    assert parse_bibtex(out)[0][2]["author"] == "{Smith and Sons Ltd} and Ann Lee"
+
+
+def test_url_is_the_arxiv_page_and_a_non_arxiv_id_keeps_only_a_safe_link():
+    out = to_bibtex([make(id="2403.10056", url="javascript:alert(1)", title_en="X")])
+    assert parse_bibtex(out)[0][2]["url"] == "https://arxiv.org/abs/2403.10056"
+    fields = parse_bibtex(to_bibtex([make(id="blog-7", url="https://x.org/a}b", title_en="X")]))
+    assert "url" not in fields[0][2] and fields[0][2]["eprint"] == "blog-7"
+    fields = parse_bibtex(to_bibtex([make(id="blog-7", url="https://x.org/p/7", title_en="X")]))
+    assert fields[0][2]["url"] == "https://x.org/p/7"
+
+
+def test_entries_are_separated_and_empty_input_is_empty():
+    out = to_bibtex([ATTENTION, make(2, id="2403.00001", title_en="Other")])
+    assert out.count("@misc{") == 2 and "}\n\n@misc{" in out
+    assert to_bibtex([]) == ""
+
+
+# --- Escaping only what breaks ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"Pok\'eLLMon", r"Pok\'eLLMon"),
+        (r"$TCP\_\alpha$", r"$TCP\_\alpha$"),
+        (r"$x_i^2$ and {BERT}", r"$x_i^2$ and {BERT}"),
+        (r"\{x\} kept, a \{ alone", r"\{x\} kept, a \textbraceleft{} alone"),
+        ("注意力 {机制}", "注意力 {机制}"),
+        ("100% of C# & F#", r"100\% of C\# \& F\#"),
+        (r"already 100\% fine", r"already 100\% fine"),
+        ("costs $5", r"costs \$5"),
+        ("$x$ and $5", r"\$x\$ and \$5"),
+        ("snake_case x^2", r"snake\_case x\textasciicircum{}2"),
+        ("}{ x { y", r"\textbraceright{}\textbraceleft{} x \textbraceleft{} y"),
+        ("trailing backslash \\", r"trailing backslash \textbackslash{}"),
+        (r"\input{/etc/passwd}", r"\textbackslash{}input{/etc/passwd}"),
+        (r"\end{document}", r"\textbackslash{}end{document}"),
+        ("$^^5cinput$", r"$\textasciicircum{}\textasciicircum{}5cinput$"),
+        ("line\nbreak", "line break"),
+    ],
+)  # fmt: skip
+def test_bibtex_value_escapes_only_what_breaks(text, expected):
+    assert bibtex_value(text) == expected
+    assert latex_safe(expected) and braces_balanced(expected)
+
+
+@given(st.text())
+def test_any_text_gives_a_balanced_latex_safe_single_line_value(text):
+    value = bibtex_value(text)
+    assert braces_balanced(value)
+    assert latex_safe(value), value
+    assert "\n" not in value and "\r" not in value
+    assert bibtex_value(value) == value  # pasting an exported title back changes nothing
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\\{}$%#&_^"), max_size=60))
+def test_text_without_specials_is_unchanged_apart_from_cleaning(text):
+    from tui_digest.core.sanitize import clean_line
+
+    assert bibtex_value(text) == clean_line(text)
+
+
+HOSTILE = [
+    "}{ unbalanced { title",
+    "}}}}",
+    "{{{{",
+    r"\end{document} \input{/etc/passwd}",
+    "100% of $x_i^2$ & #1 ~ done_",
+    "@misc{evil, title={x}}",
+    "line\nbreak\tand\x00control\x1b[31m",
+]
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_hostile_titles_and_authors_parse_back_as_one_entry_each(title):
+    recs = [
+        make(1, title_en=title, title_zh=title, authors=[title, "Ann {Lee"]),
+        make(2, id="2403.00002", title_en="Next"),
+    ]
+    out = to_bibtex(recs)
+    assert "\x1b" not in out and "\x00" not in out
+    entries = parse_bibtex(out)
+    assert [key for _t, key, _f in entries][1] == "arxiv2024next"
+    fields = entries[0][2]
+    for name in ("title", "author", "titlezh"):
+        assert braces_balanced(fields[name]) and latex_safe(fields[name]), name
+    assert re.fullmatch(r"[a-z0-9]+", entries[0][1])
+
+
+@pytest.mark.parametrize(
+    ("published", "arxiv_id", "year"),
+    [
+        ("2023-05-01", "2403.10056", "2023"),  # published wins
+        ("", "2403.10056", "2024"),
+        ("", "0704.0001", "2007"),
+        ("", "1412.6980", "2014"),
+        ("", "hep-th/9901001", "1999"),
+        ("", "math.GT/0309136", "2003"),
+        ("", "2413.00001", ""),  # month 13: not an id
+        ("", "nonsense", ""),
+        ("garbage", "", ""),
+    ],
+)
+def test_year(published, arxiv_id, year):
+    assert paper_year(published, arxiv_id) == year

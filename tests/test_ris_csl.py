@@ -1,0 +1,211 @@
+"""RIS and CSL-JSON exports, checked by reading them back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core.citation import split_name
+from tui_digest.core.csl_json import to_csl_json
+from tui_digest.core.model import Paper, PaperRecord
+from tui_digest.core.ris import to_ris
+
+
+def make(rowid: int = 1, **fields) -> PaperRecord:
+    fields.setdefault("id", "2403.10056")
+    return PaperRecord(rowid, Paper(**fields))
+
+
+ATTENTION = make(
+    7,
+    id="1706.03762",
+    url="https://arxiv.org/abs/1706.03762",
+    title_en="Attention Is All You Need",
+    title_zh="注意力就是你所需要的一切",
+    abstract_en="The dominant sequence transduction models ...",
+    authors=["Ashish Vaswani", "Noam Shazeer", "Guy L. Steele Jr.", "张三"],
+    categories=["cs.CL", "cs.LG"],
+    published="2017-06-12",
+)
+HOSTILE_TITLE = "Two\nlines\r\nER  - \x1b[31m and TY  - JOUR"
+
+
+# --- RIS --------------------------------------------------------------------------------
+
+
+def parse_ris(text: str) -> list[list[tuple[str, str]]]:
+    """A small RIS reader: `XY  - value` lines, records from TY to ER, CRLF endings."""
+    assert text.endswith("\r\n")
+    records: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] | None = None
+    for line in text[:-2].split("\r\n"):
+        assert "\n" not in line and "\r" not in line
+        tag, sep, value = line[:2], line[2:6], line[6:]
+        assert (tag.isalnum() and tag.isupper()) or tag[1].isdigit(), line
+        assert sep == "  - ", line
+        if tag == "TY":
+            assert current is None, "TY inside a record"
+            current = [(tag, value)]
+        else:
+            assert current is not None, f"{tag} outside a record"
+            current.append((tag, value))
+            if tag == "ER":
+                assert value == ""
+                records.append(current)
+                current = None
+    assert current is None, "last record not closed"
+    return records
+
+
+def values(record: list[tuple[str, str]], tag: str) -> list[str]:
+    return [v for t, v in record if t == tag]
+
+
+def test_ris_record_reads_back_with_every_field():
+    (rec,) = parse_ris(to_ris([ATTENTION]))
+    assert rec[0] == ("TY", "UNPB") and rec[-1] == ("ER", "")
+    assert values(rec, "TI") == ["Attention Is All You Need"]
+    assert values(rec, "AU") == ["Vaswani, Ashish", "Shazeer, Noam", "Steele, Guy L., Jr.", "张三"]
+    assert values(rec, "PY") == ["2017"] and values(rec, "DA") == ["2017/06/12"]
+    assert values(rec, "UR") == ["https://arxiv.org/abs/1706.03762"]
+    assert values(rec, "L1") == ["https://arxiv.org/pdf/1706.03762"]
+    assert values(rec, "AN") == ["arXiv:1706.03762"] and values(rec, "DB") == ["arXiv"]
+    assert values(rec, "KW") == ["cs.CL", "cs.LG"]
+    assert values(rec, "AB") == ["The dominant sequence transduction models ..."]
+    assert values(rec, "TT") == ["注意力就是你所需要的一切"]
+
+
+def test_ris_keeps_several_records_apart_and_line_breaks_cannot_forge_tags():
+    other = make(2, id="2403.00001", title_en=HOSTILE_TITLE, abstract_en="a\nb", published="")
+    records = parse_ris(to_ris([ATTENTION, other, make(3, title_en="Third")]))
+    assert len(records) == 3
+    assert values(records[1], "TI") == ["Two lines ER - [31m and TY - JOUR"]
+    assert values(records[1], "AB") == ["a b"]
+    assert values(records[1], "PY") == ["2024"] and values(records[1], "DA") == []
+    assert [values(r, "TY") for r in records] == [["UNPB"]] * 3
+    assert to_ris([]) == ""
+
+
+def test_ris_without_authors_or_arxiv_id_leaves_those_tags_out():
+    (rec,) = parse_ris(to_ris([make(id="blog-1", url="https://x.org/1", title_en="Post")]))
+    assert values(rec, "AU") == [] and values(rec, "L1") == [] and values(rec, "AN") == []
+    assert values(rec, "UR") == ["https://x.org/1"]
+
+
+# --- CSL-JSON ---------------------------------------------------------------------------
+
+# From the CSL data schema 1.0 (citation-style-language/schema, input/1.0/csl-data.json):
+# the item properties this export may use, the required ones, the name properties,
+# and the allowed types (the schema's enum includes "article").
+CSL_REQUIRED = {"id", "type"}
+CSL_STRING_FIELDS = {
+    "title", "translated-title", "publisher", "URL", "abstract", "keyword", "DOI", "note",
+}  # fmt: skip
+CSL_NAME_KEYS = {
+    "family", "given", "dropping-particle", "non-dropping-particle", "suffix",
+    "comma-suffix", "static-ordering", "literal", "parse-names",
+}  # fmt: skip
+CSL_TYPES_USED = {"article"}
+
+
+def check_csl_item(item: dict) -> None:
+    assert set(item) >= CSL_REQUIRED
+    assert isinstance(item["id"], str) and item["id"]
+    assert item["type"] in CSL_TYPES_USED
+    allowed = CSL_REQUIRED | CSL_STRING_FIELDS | {"author", "issued", "number"}
+    assert set(item) <= allowed, set(item) - allowed  # additionalProperties: false
+    for name in CSL_STRING_FIELDS & set(item):
+        assert isinstance(item[name], str)
+    assert isinstance(item.get("number", ""), (str, int))
+    for person in item.get("author", []):
+        assert person and set(person) <= CSL_NAME_KEYS
+        assert all(isinstance(v, str) and v for v in person.values())
+    if "issued" in item:
+        assert set(item["issued"]) == {"date-parts"}
+        parts = item["issued"]["date-parts"]
+        assert 1 <= len(parts) <= 2 and all(1 <= len(p) <= 3 for p in parts)
+        assert all(isinstance(n, int) for p in parts for n in p)
+
+
+def test_csl_json_reads_back_as_schema_valid_items():
+    data = json.loads(to_csl_json([ATTENTION, make(2, title_en="Bare", published="")]))
+    assert isinstance(data, list) and len(data) == 2
+    for item in data:
+        check_csl_item(item)
+    first = data[0]
+    assert first["id"] == "vaswani2017attention" and first["type"] == "article"
+    assert first["title"] == "Attention Is All You Need"
+    assert first["translated-title"] == "注意力就是你所需要的一切"
+    assert first["author"] == [
+        {"family": "Vaswani", "given": "Ashish"},
+        {"family": "Shazeer", "given": "Noam"},
+        {"family": "Steele", "given": "Guy L.", "suffix": "Jr."},
+        {"literal": "张三"},
+    ]
+    assert first["issued"] == {"date-parts": [[2017, 6, 12]]}
+    assert first["URL"] == "https://arxiv.org/abs/1706.03762"
+    assert first["number"] == "arXiv:1706.03762" and first["publisher"] == "arXiv"
+    assert data[1]["issued"] == {"date-parts": [[2024]]} and "author" not in data[1]
+
+
+def test_csl_ids_are_the_bibtex_keys_and_unique():
+    recs = [make(i, id=f"2403.1000{i}", title_en="Scaling", authors=["J Kaplan"]) for i in range(3)]
+    ids = [item["id"] for item in json.loads(to_csl_json(recs))]
+    assert ids == ["kaplan2024scaling", "kaplan2024scalinga", "kaplan2024scalingb"]
+    assert json.loads(to_csl_json([])) == []
+
+
+def test_csl_json_keeps_hostile_text_as_data():
+    (item,) = json.loads(to_csl_json([make(title_en='Quote " and \\ {x}', authors=["A B"])]))
+    check_csl_item(item)
+    assert item["title"] == 'Quote " and \\ {x}'
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "given", "suffix", "literal"),
+    [
+        ("Ashish Vaswani", "Vaswani", "Ashish", "", ""),
+        ("Vaswani, Ashish", "Vaswani", "Ashish", "", ""),
+        ("Steele, Jr., Guy", "Steele", "Guy", "Jr.", ""),
+        ("Ludwig van Beethoven", "van Beethoven", "Ludwig", "", ""),
+        ("Jean-Pierre de la Fontaine", "de la Fontaine", "Jean-Pierre", "", ""),
+        ("Guy L. Steele Jr.", "Steele", "Guy L.", "Jr.", ""),
+        ("Aristotle", "", "", "", "Aristotle"),
+        ("张三", "", "", "", "张三"),
+        ("a, b, c, d", "", "", "", "a, b, c, d"),
+    ],
+)
+def test_split_name(name, family, given, suffix, literal):
+    parts = split_name(name)
+    assert (parts.family, parts.given, parts.suffix, parts.literal) == (
+        family,
+        given,
+        suffix,
+        literal,
+    )
+
+
+# --- From the command line ----------------------------------------------------------------
+
+
+def test_cli_exports_ris_and_csl_json_to_stdout_and_file(tmp_path):
+    from cli_support import run_cli
+
+    db = tmp_path / "cache.db"
+    digest = Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md"
+    assert run_cli("import", str(digest), db=db).returncode == 0
+    proc = run_cli("export", "--format", "ris", db=db)
+    assert proc.returncode == 0, proc.stderr
+    records = parse_ris(proc.stdout.decode())
+    assert len(records) == 3 and all(values(r, "TY") == ["UNPB"] for r in records)
+    target = tmp_path / "refs.csl.json"
+    proc = run_cli("export", "--format", "csl-json", "-o", str(target), db=db)
+    assert proc.returncode == 0, proc.stderr
+    items = json.loads(target.read_text(encoding="utf-8"))
+    assert len(items) == 3
+    for item in items:
+        check_csl_item(item)
+    # Both formats name the same three papers.
+    assert {item["number"] for item in items} == {v for r in records for v in values(r, "AN")}

@@ -1,0 +1,49 @@
+"""The export dialog offers the citation formats and names the file to match."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input
+from ui_support import settle
+
+from tui_digest.core.store import Store
+from tui_digest.ui.app import make_app
+from tui_digest.ui.screens.export import ExportScreen
+
+SIZE = (140, 40)
+
+
+async def test_csl_json_and_ris_from_the_dialog(cache: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        current = app.main.detail.record
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        path_input = app.screen.query_one("#export-path", Input)
+        await pilot.click("#fmt-csl-json")
+        assert path_input.value == "digest-20240206-093000.csl.json"
+        # Switching on replaces the whole ".csl.json", not just its ".json" tail.
+        await pilot.click("#fmt-ris")
+        assert path_input.value == "digest-20240206-093000.ris"
+        await pilot.click("#fmt-csl-json")
+        await pilot.click("#export-ok")
+        await settle(pilot)
+    (item,) = json.loads((tmp_path / "digest-20240206-093000.csl.json").read_text("utf-8"))
+    assert item["type"] == "article" and item["title"] == current.paper.title_en
+    assert item["number"] == f"arXiv:{current.paper.id}"
+
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.click("#fmt-ris")
+        await pilot.click("#export-ok")
+        await settle(pilot)
+    text = (tmp_path / "digest-20240206-093000.ris").read_bytes().decode("utf-8")
+    assert text.startswith("TY  - UNPB\r\n") and text.endswith("ER  - \r\n")
+    record = Store.open(cache).get_paper(current.paper.id)
+    assert f"TI  - {record.paper.title_en}\r\n" in text
