@@ -34,11 +34,34 @@ class Request:
 
     @property
     def paper(self) -> dict[str, Any]:
-        """The JSON paper the prompt embeds ({} when there is none)."""
+        """The JSON paper the prompt embeds ({} when there is none, or a batch)."""
+        papers = self.papers
+        return papers[0] if len(papers) == 1 and not self.is_batch else {}
+
+    @property
+    def is_batch(self) -> bool:
+        return '"papers"' in self.prompt
+
+    @property
+    def papers(self) -> list[dict[str, Any]]:
+        """The JSON paper(s) the first user message embeds: one, or a batch's list."""
         for message in self.body.get("messages", []):
             content = str(message.get("content", ""))
-            if message.get("role") == "user" and "{" in content:
-                return json.loads(content[content.index("{") :])
+            if message.get("role") == "user" and ("{" in content or "[" in content):
+                start = min(i for i in (content.find("{"), content.find("[")) if i >= 0)
+                # raw_decode: a glossary may follow the JSON.
+                data, _ = json.JSONDecoder().raw_decode(content[start:])
+                return data if isinstance(data, list) else [data]
+        return []
+
+    @property
+    def glossary(self) -> dict[str, str]:
+        """The glossary the prompt carries ({} when none)."""
+        for message in self.body.get("messages", []):
+            content = str(message.get("content", ""))
+            marker = "(glossary):\n"
+            if message.get("role") == "user" and marker in content:
+                return json.loads(content[content.index(marker) + len(marker) :])
         return {}
 
 
@@ -111,8 +134,15 @@ def chinese_for(paper: dict[str, Any]) -> dict[str, str]:
 
 
 def translator(**usage: int) -> Handler:
-    """A handler answering every request with `chinese_for` its paper."""
-    return lambda request: Reply.answer(chinese_for(request.paper), **usage)
+    """A handler answering every request with `chinese_for` its paper(s), batches included."""
+
+    def handle(request: Request) -> Reply:
+        if request.is_batch:
+            papers = [{"arxiv_id": p["arxiv_id"], **chinese_for(p)} for p in request.papers]
+            return Reply.answer({"papers": papers}, **usage)
+        return Reply.answer(chinese_for(request.paper), **usage)
+
+    return handle
 
 
 class FakeLLM:

@@ -16,7 +16,7 @@ import asyncio
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -136,13 +136,15 @@ class LlmClient:
 
     # --- one paper -------------------------------------------------------------
 
-    async def translate(self, paper: Paper) -> tuple[prompt.Translation, Usage]:
+    async def translate(
+        self, paper: Paper, glossary: Mapping[str, str] | None = None
+    ) -> tuple[prompt.Translation, Usage]:
         """Translate one paper: one request, and one more if the answer is malformed.
 
         Raises TranslateError; the usage of failed attempts is in `error.usage`.
         """
         usage = Usage()
-        messages = prompt.build_messages(paper)
+        messages = prompt.build_messages(paper, glossary)
         needs_abstract = bool(paper.abstract_en.strip())
         problem = ""
         for attempt in range(2):

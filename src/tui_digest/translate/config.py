@@ -9,6 +9,11 @@
     max_papers_per_run = 50
     after_fetch = false                      # translate new papers after each fetch
     timeout_seconds = 120                    # per request
+    batch_size = 1                           # papers per request (1 = one paper per request)
+    max_tokens_per_run = 0                   # stop sending once a run used this many (0 = no cap)
+    glossary = "terms.toml"                  # English term = "中文" pairs, relative to this file
+    price_per_million_prompt_tokens = 0.15   # for the cost estimate (your provider's price)
+    price_per_million_completion_tokens = 0.6
 
 The key itself is read from the environment at run time and is never written
 to the config, the cache, logs, error messages or exports. A config that holds
@@ -40,6 +45,9 @@ max_papers_per_run = 50
 after_fetch = false                      # also translate after each fetch in the reader
 """
 
+# Batching, the run's token ceiling and the glossary (`runner`, `prompt`, `glossary`).
+BATCH_KEYS = ("batch_size", "max_tokens_per_run", "glossary")
+PRICE_KEYS = ("price_per_million_prompt_tokens", "price_per_million_completion_tokens")
 KEYS = frozenset(
     {
         "enabled",
@@ -50,6 +58,8 @@ KEYS = frozenset(
         "max_papers_per_run",
         "after_fetch",
         "timeout_seconds",
+        *BATCH_KEYS,
+        *PRICE_KEYS,
     }
 )
 # Names that suggest a secret was pasted into the file.
@@ -72,6 +82,19 @@ class TranslateConfig:
     after_fetch: bool = False
     timeout_seconds: float = 120.0
     path: Path | None = None  # the file it came from, for messages
+    batch_size: int = 1  # papers per request
+    max_tokens_per_run: int = 0  # prompt + completion tokens a run may use; 0 = no ceiling
+    glossary: Path | None = None  # English -> Chinese terms file
+    # Prices per million tokens, in whatever currency the user's provider bills;
+    # both 0 = no cost estimate (we know no provider's prices).
+    prompt_price: float = 0.0
+    completion_price: float = 0.0
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float | None:
+        """The estimated cost of that usage, or None when no prices are configured."""
+        if not (self.prompt_price or self.completion_price):
+            return None
+        return (prompt_tokens * self.prompt_price + completion_tokens * self.completion_price) / 1e6
 
     @property
     def endpoint(self) -> str:
@@ -177,7 +200,16 @@ def parse_translate(raw: Any, *, where: Path, text: str = "") -> TranslateConfig
         problem = _url_problem(base_url, bool(api_key_env))
         if problem:
             raise ConfigError(f"{at}: translate.base_url: {problem}")
+    batch_size = _int(raw, "batch_size", 1, 1, 50, at)
+    max_tokens = _int(raw, "max_tokens_per_run", 0, 0, 10**12, at)
+    glossary = _string(raw, "glossary", at)
+    prices = [_price(raw, key, at) for key in PRICE_KEYS]
     return TranslateConfig(
+        batch_size=batch_size,
+        max_tokens_per_run=max_tokens,
+        glossary=(where.parent / Path(glossary).expanduser()) if glossary else None,
+        prompt_price=prices[0],
+        completion_price=prices[1],
         base_url=base_url,
         model=model,
         api_key_env=api_key_env,
@@ -229,6 +261,13 @@ def _bool(raw: dict[str, Any], key: str, default: bool, at: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{at}: translate.{key} must be true or false")
     return value
+
+
+def _price(raw: dict[str, Any], key: str, at: str) -> float:
+    value = raw.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e6:
+        raise ConfigError(f"{at}: translate.{key} must be a number >= 0 (price per 1M tokens)")
+    return float(value)
 
 
 def _string(raw: dict[str, Any], key: str, at: str) -> str:

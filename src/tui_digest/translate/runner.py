@@ -1,6 +1,8 @@
 """Translate a batch of papers into the store, a bounded number at a time.
 
-Each paper is one request (two when the first answer is malformed). Its
+Each paper is one request (two when the first answer is malformed), or, with
+`batch_size` > 1, several papers share one request and any paper the batch
+answer does not translate cleanly is sent again on its own. Each paper's
 result is written on its own, so one bad paper never costs the others their
 translation: a success fills only the empty Chinese fields
 (`Store.apply_translation`), a failure is recorded on the paper
@@ -24,8 +26,10 @@ from tui_digest.core.model import Paper, PaperRecord
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
 from tui_digest.fetch.http import HttpOptions, Sleep
+from tui_digest.translate import prompt
 from tui_digest.translate.client import LlmClient, TranslateError, Usage
 from tui_digest.translate.config import TranslateConfig, usable_or_raise
+from tui_digest.translate.glossary import load_glossary
 from tui_digest.translate.prompt import FIELDS
 
 if TYPE_CHECKING:
@@ -66,6 +70,8 @@ class TranslateReport:
     usage: Usage = field(default_factory=Usage)
     aborted: str = ""  # the fatal error that stopped the batch, or ""
     over_limit: int = 0  # papers left out by max_papers_per_run
+    token_limited: bool = False  # max_tokens_per_run stopped the run early
+    cost: float | None = None  # estimated from the configured prices, or None
 
     def _count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -96,8 +102,12 @@ class TranslateReport:
             f"; tokens: {u.prompt_tokens} prompt + {u.completion_tokens} completion"
             f" = {u.prompt_tokens + u.completion_tokens} in {u.requests} request(s)"
         )
+        if self.cost is not None:
+            text += f"; estimated cost {self.cost:.4f} (at the configured prices)"
         if self.over_limit:
             text += f"; {self.over_limit} more left for the next run (max_papers_per_run)"
+        if self.token_limited:
+            text += f"; {self.skipped} left for the next run (max_tokens_per_run reached)"
         if self.aborted:
             text += f"; stopped: {clean_line(self.aborted, MAX_REASON)}"
         return text
@@ -121,11 +131,18 @@ async def translate_papers(
 ) -> TranslateReport:
     """Translate the papers that need it (at most cfg.max_papers_per_run) into `store`.
 
+    `cfg.batch_size` papers go in one request; a batch that fails as a whole
+    falls back to one request per paper, and so does each paper whose entry in
+    the answer is unusable. No request starts once the run has used
+    `cfg.max_tokens_per_run` tokens (requests in flight still finish).
+
     Raises NotConfigured when translation is not enabled, ConfigError when the
-    key's variable is unset; per-paper trouble only shows in the report.
+    key's variable is unset or the glossary is broken; per-paper trouble only
+    shows in the report.
     """
     usable_or_raise(cfg)
     api_key = cfg.api_key(environ)
+    glossary = await asyncio.to_thread(load_glossary, cfg.glossary) if cfg.glossary else {}
     records = await _records(store, rowids_or_records)
     todo = [r for r in records if needs_translation(r.paper)]
     report = TranslateReport(model=cfg.model)
@@ -133,56 +150,132 @@ async def translate_papers(
     todo = todo[: cfg.max_papers_per_run]
     if not todo:
         return report
+    size = max(1, cfg.batch_size)
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    async with LlmClient(cfg, api_key, options=options, sleep=sleep) as client:
+        run = _Run(store, client, cfg, report, glossary, progress, len(todo))
+        done = await asyncio.gather(*(run.batch(b) for b in batches))
+    report.outcomes = [o for outcomes in done for o in outcomes]
+    report.cost = cfg.cost(report.usage.prompt_tokens, report.usage.completion_tokens)
+    return report
 
-    # The gate covers a paper's whole exchange (with its retry), so at most
-    # `concurrency` papers are in progress and an abort stops the queue quickly.
-    gate = asyncio.Semaphore(cfg.concurrency)
-    total = len(todo)
-    finished = 0
 
-    def finish(outcome: PaperOutcome) -> PaperOutcome:
-        nonlocal finished
-        finished += 1
-        if progress is not None:
-            progress(finished, total, outcome)
+class _Run:
+    """One run's shared state: the gate, the report, the progress count."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: LlmClient,
+        cfg: TranslateConfig,
+        report: TranslateReport,
+        glossary: Mapping[str, str],
+        progress: Progress | None,
+        total: int,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.cfg = cfg
+        self.report = report
+        self.glossary = glossary
+        self.progress = progress
+        self.total = total
+        self.finished = 0
+        # The gate covers a batch's whole exchange (with its fallbacks), so at
+        # most `concurrency` requests are in progress and an abort stops the
+        # queue quickly.
+        self.gate = asyncio.Semaphore(cfg.concurrency)
+
+    def finish(self, outcome: PaperOutcome) -> PaperOutcome:
+        self.finished += 1
+        if self.progress is not None:
+            self.progress(self.finished, self.total, outcome)
         return outcome
 
-    async with LlmClient(cfg, api_key, options=options, sleep=sleep) as client:
+    def stop_reason(self) -> str:
+        """Why no further request may start ("" when one may)."""
+        if self.report.aborted:
+            return "the batch was stopped"
+        ceiling = self.cfg.max_tokens_per_run
+        used = self.report.usage.prompt_tokens + self.report.usage.completion_tokens
+        if ceiling and used >= ceiling:
+            self.report.token_limited = True
+            return f"token ceiling reached ({used} of max_tokens_per_run = {ceiling})"
+        return ""
 
-        async def one(record: PaperRecord) -> PaperOutcome:
-            paper = record.paper
-            outcome = PaperOutcome(record.rowid, paper.id, paper.title_en, "skipped")
-            async with gate:
-                if report.aborted:
-                    outcome.error = "the batch was stopped"
-                    return finish(outcome)
-                try:
-                    translation, usage = await client.translate(paper)
-                except TranslateError as exc:
-                    report.usage.add(exc.usage)
-                    outcome.status = "failed"
-                    outcome.error = client.redact(clean_line(exc.reason, MAX_REASON))
-                    if exc.fatal:
-                        report.aborted = report.aborted or outcome.error
-                    else:
-                        await _record_failure(store, record.rowid, outcome)
-                    return finish(outcome)
-                report.usage.add(usage)
-                try:
-                    outcome.filled = await asyncio.to_thread(
-                        store.apply_translation,
-                        record.rowid,
-                        translation.fields(),
-                        model=cfg.model,
-                    )
-                    outcome.status = "done"
-                except (CacheError, sqlite3.Error) as exc:
-                    outcome.status = "failed"
-                    outcome.error = f"cannot save the translation: {clean_line(str(exc), 300)}"
-                return finish(outcome)
+    def skipped(self, record: PaperRecord, why: str) -> PaperOutcome:
+        paper = record.paper
+        return self.finish(
+            PaperOutcome(record.rowid, paper.id, paper.title_en, "skipped", error=why)
+        )
 
-        report.outcomes = list(await asyncio.gather(*(one(r) for r in todo)))
-    return report
+    async def batch(self, records: list[PaperRecord]) -> list[PaperOutcome]:
+        async with self.gate:
+            if len(records) == 1:
+                return [await self.single(records[0])]
+            why = self.stop_reason()
+            if why:
+                return [self.skipped(r, why) for r in records]
+            papers = [r.paper for r in records]
+            try:
+                completion = await self.client.complete(
+                    prompt.build_batch_messages(papers, self.glossary)
+                )
+            except TranslateError as exc:
+                self.report.usage.add(exc.usage)
+                if exc.fatal:
+                    reason = self.client.redact(clean_line(exc.reason, MAX_REASON))
+                    self.report.aborted = self.report.aborted or reason
+                    return [self.skipped(r, "the batch was stopped") for r in records]
+                return [await self.single(r) for r in records]  # fall back, one by one
+            self.report.usage.add(completion.usage)
+            try:
+                answers, _problems = prompt.parse_batch_answer(completion.content, papers)
+            except prompt.MalformedAnswer:
+                answers = {}
+            out = []
+            for record in records:
+                translation = answers.get(record.paper.id)
+                if translation is None:
+                    out.append(await self.single(record))
+                else:
+                    out.append(self.finish(await self.save(record, translation)))
+            return out
+
+    async def single(self, record: PaperRecord) -> PaperOutcome:
+        """One paper in its own request (and its one retry); the caller holds the gate."""
+        why = self.stop_reason()
+        if why:
+            return self.skipped(record, why)
+        paper = record.paper
+        outcome = PaperOutcome(record.rowid, paper.id, paper.title_en, "failed")
+        try:
+            translation, usage = await self.client.translate(paper, self.glossary)
+        except TranslateError as exc:
+            self.report.usage.add(exc.usage)
+            outcome.error = self.client.redact(clean_line(exc.reason, MAX_REASON))
+            if exc.fatal:
+                self.report.aborted = self.report.aborted or outcome.error
+            else:
+                await _record_failure(self.store, record.rowid, outcome)
+            return self.finish(outcome)
+        self.report.usage.add(usage)
+        return self.finish(await self.save(record, translation))
+
+    async def save(self, record: PaperRecord, translation: prompt.Translation) -> PaperOutcome:
+        paper = record.paper
+        outcome = PaperOutcome(record.rowid, paper.id, paper.title_en, "failed")
+        try:
+            outcome.filled = await asyncio.to_thread(
+                self.store.apply_translation,
+                record.rowid,
+                translation.fields(),
+                model=self.cfg.model,
+            )
+            outcome.status = "done"
+        except (CacheError, sqlite3.Error) as exc:
+            outcome.error = f"cannot save the translation: {clean_line(str(exc), 300)}"
+        return outcome
 
 
 async def _records(store: Store, items: Sequence[int | PaperRecord]) -> list[PaperRecord]:

@@ -1,0 +1,61 @@
+"""The optional glossary: English term -> Chinese term, so terms stay the same across days.
+
+    # terms.toml (named by `[translate] glossary = "terms.toml"`, relative to the config file)
+    "large language model" = "大语言模型"
+    "reward model" = "奖励模型"
+    LLM = "大语言模型"
+
+Only the entries whose English term occurs in a request's papers go into that
+prompt (`prompt.relevant_terms`). A broken file is an error naming the file
+and line; it never silently translates without the glossary.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from tui_digest.core.sanitize import clean_line
+from tui_digest.translate.config import ConfigError
+
+MAX_BYTES = 1024 * 1024
+MAX_TERM = 200
+
+
+def load_glossary(path: Path) -> dict[str, str]:
+    """The file's term pairs, in file order. Raises ConfigError naming the file (and line)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: glossary file not found ([translate] glossary)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the glossary: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise ConfigError(f"{path}: glossary larger than {MAX_BYTES // 1024} KiB")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: glossary is not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message already says "(at line N, column M)".
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    terms: dict[str, str] = {}
+    for english, chinese in data.items():
+        if not isinstance(chinese, str):
+            raise ConfigError(
+                f"{path}:{_line_of(raw, english)}: glossary entry {clean_line(english, 80)!r} "
+                'must be a string (English = "中文")'
+            )
+        key, value = clean_line(english, MAX_TERM), clean_line(chinese, MAX_TERM)
+        if key and value:
+            terms[key] = value
+    return terms
+
+
+def _line_of(raw: bytes, key: str) -> int:
+    """The 1-based line where `key` is defined (0 when it cannot be found)."""
+    for number, line in enumerate(raw.decode("utf-8").splitlines(), 1):
+        stripped = line.lstrip().lstrip("[").lstrip()
+        if stripped.startswith((key, f'"{key}"', f"'{key}'")):
+            return number
+    return 0
