@@ -36,6 +36,9 @@ class Paper:
     categories: list[str] = field(default_factory=list)  # primary first
     announce_type: str = ""  # one of ANNOUNCE_TYPES or ""
     published: str = ""  # ISO date "YYYY-MM-DD" or ""
+    # The English one-line summary; only the generator's JSON archive has it
+    # (`en_tdlr`, see core/archive_json.py). Not part of the Markdown digest.
+    summary_en: str = ""
     extras: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -1,0 +1,244 @@
+"""Where archive records come from: one file, a folder tree, a `.zip` or a `.tar.gz`.
+
+A user back-fills years of papers by pointing `tui-digest import` at a clone of
+the generator's repository, its `papers/` folder, or a `.zip`/`.tar.gz` of it
+(GitHub's "Download ZIP" has a top folder such as `cn-chat-arxiv-master/`).
+
+Members are only ever read into memory (nothing is extracted to disk, so member
+names cannot write anywhere); names are used in messages only. Archives are
+capped on member count, on each record's size and on the total decompressed
+size, since a small `.tar.gz` can inflate to anything. A member that cannot be
+read is reported on its own and never stops its neighbours; a broken or
+over-cap archive raises InputError after the members read so far were yielded.
+
+Members come back in path order (zip, folders) or archive order (tar, read as a
+stream in one pass), so the records of one month arrive together.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from .archive_json import MAX_RECORD_BYTES
+from .model import InputError
+from .sanitize import clean_line
+
+GiB = 1024**3
+ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
+RECORD_SUFFIX = ".json"
+# Inside an archive only the generator's records are read: `papers/YY/MM/<id>.json`
+# (the repository's top-level Markdown and XML are today's digests, fetched as such).
+_RECORD_PATH_RE = re.compile(r"(?:^|/)papers/\d{2}/\d{2}/[^/]+\.json$")
+
+# progress(done, total): units are files for folders and zips, bytes read for tars.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    # The real repository holds ~65,000 records of 3-6 KB (~400 MB).
+    max_members: int = 1_000_000
+    max_total_bytes: int = 4 * GiB  # decompressed, all members together
+    max_record_bytes: int = MAX_RECORD_BYTES
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One record: its bytes, or why they could not be read."""
+
+    name: str  # for messages: `path` or `archive.zip!papers/24/03/2403.1.json`
+    data: bytes | None
+    error: str = ""
+
+
+def is_archive(path: Path) -> bool:
+    """A `.zip`/`.tar.gz`/`.tgz`/`.tar` by name, or a zip or gzip file by its first bytes."""
+    name = path.name.lower()
+    if name.endswith(ARCHIVE_SUFFIXES):
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return False
+    return head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b"))
+
+
+def is_record_file(path: Path) -> bool:
+    return path.name.lower().endswith(RECORD_SUFFIX)
+
+
+def iter_records(
+    path: Path, *, limits: Limits | None = None, progress: Progress | None = None
+) -> Iterator[Member]:
+    """The records of one file, folder or archive (see the module docstring)."""
+    limits = limits or Limits()
+    if path.is_dir():
+        yield from _folder(path, limits, progress)
+    elif is_archive(path):
+        if zipfile.is_zipfile(path):
+            yield from _zip(path, limits, progress)
+        else:
+            yield from _tar(path, limits, progress)
+    else:
+        yield _one_file(path, str(path), limits)
+        if progress is not None:
+            progress(1, 1)
+
+
+def _one_file(path: Path, name: str, limits: Limits) -> Member:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limits.max_record_bytes + 1)
+    except OSError as exc:
+        return Member(name, None, f"cannot read: {exc.strerror or exc}")
+    if len(data) > limits.max_record_bytes:
+        return Member(name, None, f"larger than {limits.max_record_bytes} bytes")
+    return Member(name, data)
+
+
+def _folder(root: Path, limits: Limits, progress: Progress | None) -> Iterator[Member]:
+    files = sorted(p for p in root.rglob(f"*{RECORD_SUFFIX}") if p.is_file())
+    for done, p in enumerate(files, 1):
+        yield _one_file(p, str(p), limits)
+        if progress is not None:
+            progress(done, len(files))
+
+
+def _member_name(archive: Path, inner: str) -> str:
+    return f"{archive}!{clean_line(inner, 500)}"
+
+
+def _zip(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Member]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable zip file ({exc})") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > limits.max_members:
+            raise InputError(
+                f"{path}: {len(infos)} members is more than the limit of {limits.max_members}"
+            )
+        records = sorted(
+            (i for i in infos if not i.is_dir() and _RECORD_PATH_RE.search(i.filename)),
+            key=lambda i: i.filename,
+        )
+        total = 0
+        for done, info in enumerate(records, 1):
+            name = _member_name(path, info.filename)
+            if info.file_size > limits.max_record_bytes:
+                yield Member(name, None, f"larger than {limits.max_record_bytes} bytes")
+            else:
+                try:
+                    with zf.open(info) as fh:
+                        # Read one byte past the cap: the declared size may lie.
+                        data = fh.read(limits.max_record_bytes + 1)
+                except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as exc:
+                    yield Member(name, None, f"cannot read this member ({exc})")
+                    data = None
+                except OSError as exc:
+                    raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+                if data is not None:
+                    total += len(data)
+                    if total > limits.max_total_bytes:
+                        raise InputError(
+                            f"{path}: more than {limits.max_total_bytes} bytes decompressed; "
+                            "stopped (the records before were read)"
+                        )
+                    if len(data) > limits.max_record_bytes:
+                        yield Member(name, None, f"larger than {limits.max_record_bytes} bytes")
+                    else:
+                        yield Member(name, data)
+            if progress is not None:
+                progress(done, len(records))
+
+
+class _CountingReader:
+    """A file wrapper that counts the compressed bytes read (the tar's progress)."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fh.read(size)
+        self.count += len(data)
+        return data
+
+
+def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Member]:
+    try:
+        size = os.path.getsize(path)
+        fh = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    counting = _CountingReader(fh)
+    members = 0
+    total = 0
+    try:
+        try:
+            # gzip is undone here rather than by tarfile: GzipFile raises on a
+            # truncated stream, where tarfile's own stream reader sees a clean end.
+            stream: IO[bytes] = counting  # type: ignore[assignment]
+            if fh.read(2) == b"\x1f\x8b":
+                stream = gzip.GzipFile(fileobj=counting, mode="rb")  # type: ignore[arg-type]
+            fh.seek(0)
+            # Stream mode ("r|"): one pass over the file, no seeking back.
+            tf = tarfile.open(fileobj=stream, mode="r|")  # noqa: SIM115 (closed by `with tf`)
+        except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
+            raise InputError(f"{path}: not a readable zip or tar archive ({exc})") from None
+        with tf:
+            while True:
+                try:
+                    info = tf.next()
+                except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
+                    raise InputError(
+                        f"{path}: the archive is damaged after {members} members ({exc}); "
+                        "stopped (the records before were read)"
+                    ) from None
+                if info is None:
+                    break
+                members += 1
+                if members > limits.max_members:
+                    raise InputError(
+                        f"{path}: more than {limits.max_members} members; "
+                        "stopped (the records before were read)"
+                    )
+                # Every member's data is inflated to be skipped, so all count.
+                total += max(0, info.size)
+                if total > limits.max_total_bytes:
+                    raise InputError(
+                        f"{path}: more than {limits.max_total_bytes} bytes decompressed; "
+                        "stopped (the records before were read)"
+                    )
+                if not info.isfile() or not _RECORD_PATH_RE.search(info.name):
+                    continue
+                name = _member_name(path, info.name)
+                if info.size > limits.max_record_bytes:
+                    yield Member(name, None, f"larger than {limits.max_record_bytes} bytes")
+                    continue
+                try:
+                    extracted = tf.extractfile(info)
+                    data = extracted.read() if extracted is not None else b""
+                except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
+                    raise InputError(
+                        f"{path}: the archive is damaged at {clean_line(info.name, 200)} ({exc}); "
+                        "stopped (the records before were read)"
+                    ) from None
+                yield Member(name, data)
+                if progress is not None:
+                    progress(min(counting.count, size), size)
+    finally:
+        fh.close()
+    if progress is not None:
+        progress(size, size)
