@@ -26,11 +26,12 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))  # the in-process test server
 
 from feed_server import FeedServer, Reply  # noqa: E402
+from tui_digest.config.sources import Source  # noqa: E402
 from tui_digest.core.model import Digest, ImportStats  # noqa: E402
 from tui_digest.core.store import Store  # noqa: E402
-from tui_digest.fetch.config import Source  # noqa: E402
-from tui_digest.fetch.http import HttpFetcher, HttpOptions  # noqa: E402
+from tui_digest.fetch.download import SourceFetcher  # noqa: E402
 from tui_digest.fetch.runner import fetch_all  # noqa: E402
+from tui_digest.net.options import HttpOptions  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "samples" / "digest-cs.LG-2024-02-06-large.md"
 
@@ -49,7 +50,7 @@ class _NullStore:
 
 
 async def _http_only(urls: list[str], options: HttpOptions) -> int:
-    async with HttpFetcher(options) as fetcher:
+    async with SourceFetcher(options) as fetcher:
         results = await asyncio.gather(*(fetcher.fetch(u) for u in urls))
     return sum(len(r.body) for r in results)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui_digest.core import export
+from tui_digest.core import atomic_file
 from tui_digest.core.export import (
     FORMATS,
     JSON_KEYS,
@@ -216,7 +216,7 @@ def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
     def broken_fsync(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export.os, "fsync", broken_fsync)
+    monkeypatch.setattr(atomic_file.os, "fsync", broken_fsync)
     target = tmp_path / "out.json"
     with pytest.raises(OSError, match="No space"):
         write_atomic(target, "x" * 10_000)
@@ -232,7 +232,7 @@ def test_failure_at_replace_leaves_target_untouched(tmp_path, monkeypatch):
         assert Path(src).read_text() == "new"  # the temp was complete at this point
         raise OSError(5, "I/O error")
 
-    monkeypatch.setattr(export.os, "replace", broken_replace)
+    monkeypatch.setattr(atomic_file.os, "replace", broken_replace)
     with pytest.raises(OSError, match="I/O error"):
         write_atomic(target, "new", overwrite=True)
     assert target.read_text() == "precious"
@@ -240,7 +240,7 @@ def test_failure_at_replace_leaves_target_untouched(tmp_path, monkeypatch):
 
 
 def test_interrupt_mid_write_leaves_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "_keep_mode_of", _raise_interrupt)
+    monkeypatch.setattr(atomic_file, "_keep_mode_of", _raise_interrupt)
     target = tmp_path / "out.json"
     target.write_text("precious")
     with pytest.raises(KeyboardInterrupt):
@@ -262,7 +262,7 @@ def test_file_appearing_meanwhile_is_not_clobbered(tmp_path, monkeypatch):
         if not target.exists():
             target.write_text("someone else's")  # appears after the existence check
 
-    monkeypatch.setattr(export.os, "fsync", fsync_then_race)
+    monkeypatch.setattr(atomic_file.os, "fsync", fsync_then_race)
     with pytest.raises(FileExistsError):
         write_atomic(target, "mine")
     assert target.read_text() == "someone else's"
@@ -273,7 +273,7 @@ def test_without_hard_links_falls_back_to_replace(tmp_path, monkeypatch):
     def no_links(src, dst):
         raise OSError(1, "Operation not permitted")  # EPERM, as on FAT or some mounts
 
-    monkeypatch.setattr(export.os, "link", no_links)
+    monkeypatch.setattr(atomic_file.os, "link", no_links)
     target = tmp_path / "out.json"
     write_atomic(target, "x")
     assert target.read_text() == "x"

@@ -7,9 +7,9 @@ import argparse
 import pytest
 
 from feed_server import FeedServer, Reply, arxiv_rss, conditional
+from tui_digest.cli_fetch import register
+from tui_digest.config.loader import load_config
 from tui_digest.core.store import Store
-from tui_digest.fetch.commands import register
-from tui_digest.fetch.config import load_config
 
 
 def cli(argv: list[str]) -> int:

@@ -14,10 +14,11 @@ import httpx
 import pytest
 
 from feed_server import FakeTime, FeedServer, Reply, arxiv_rss, conditional
+from tui_digest.config.sources import Source
 from tui_digest.core.store import Store
-from tui_digest.fetch.config import Source
-from tui_digest.fetch.http import HttpFetcher, HttpOptions
+from tui_digest.fetch.download import SourceFetcher
 from tui_digest.fetch.runner import SourceResult, digest_name, fetch_all
+from tui_digest.net.options import HttpOptions
 
 PAPERS = [("2509.00001", "First paper"), ("2509.00002", "Second paper"), ("2509.00003", "Third")]
 FEED_V1 = arxiv_rss("cs.AI", PAPERS)
@@ -43,7 +44,7 @@ def fake_time() -> FakeTime:
 
 async def run(store, sources, fake_time, **options) -> list[SourceResult]:
     options.setdefault("retries", 1)
-    fetcher = HttpFetcher(
+    fetcher = SourceFetcher(
         HttpOptions(**options), sleep=fake_time.sleep, clock=fake_time.clock, rng=lambda: 1.0
     )
     async with fetcher:
@@ -286,7 +287,7 @@ async def test_one_failure_does_not_stop_the_others(server, store, fake_time):
         Source("cl", server.url("/cl")),
     ]
     events: list[tuple[int, int, str]] = []
-    fetcher = HttpFetcher(HttpOptions(retries=0), sleep=fake_time.sleep, clock=fake_time.clock)
+    fetcher = SourceFetcher(HttpOptions(retries=0), sleep=fake_time.sleep, clock=fake_time.clock)
     async with fetcher:
         results = await fetch_all(
             store, sources, fetcher=fetcher, progress=lambda *e: events.append(e)
@@ -336,7 +337,7 @@ def test_digest_name():
 async def test_timestamps_use_injected_now(server, store, fake_time):
     server.route("/t", Reply(200, body=FEED_V1))
     fixed = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
-    fetcher = HttpFetcher(HttpOptions(), sleep=fake_time.sleep, clock=fake_time.clock)
+    fetcher = SourceFetcher(HttpOptions(), sleep=fake_time.sleep, clock=fake_time.clock)
     async with fetcher:
         await fetch_all(store, [Source("t", server.url("/t"))], fetcher=fetcher, now=lambda: fixed)
     state = store.get_source_state("t")
@@ -376,7 +377,7 @@ SMALL_DIGEST = "\n".join(
 async def test_markdown_digest_named_by_fetch_date(server, store, fake_time):
     server.route("/cs.AI.md", Reply(200, body=SMALL_DIGEST))
     fixed = dt.datetime(2026, 3, 4, 23, 59, tzinfo=dt.UTC)
-    fetcher = HttpFetcher(HttpOptions(), sleep=fake_time.sleep, clock=fake_time.clock)
+    fetcher = SourceFetcher(HttpOptions(), sleep=fake_time.sleep, clock=fake_time.clock)
     async with fetcher:
         [auto, forced] = await fetch_all(
             store,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from fake_llm_server import FakeLLM, Reply, chinese_for, translator
+from tui_digest.config.errors import ConfigError
 from tui_digest.core.readers import read_document
 from tui_digest.core.store import Store
-from tui_digest.fetch.config import ConfigError
 from tui_digest.translate.config import TranslateConfig, load_translate_config
 from tui_digest.translate.glossary import load_glossary
 from tui_digest.translate.runner import translate_papers
@@ -176,7 +176,7 @@ def test_a_broken_glossary_names_its_file_and_line(tmp_path) -> None:
     [
         ("batch_size = 0", "batch_size must be an integer from 1 to 50"),
         ("max_tokens_per_run = -1", "max_tokens_per_run must be an integer"),
-        ("price_per_million_prompt_tokens = -2", "must be a number >= 0"),
+        ("price_per_million_prompt_tokens = -2", "prompt_tokens must be a number from 0 to"),
         ("glossary = 3", "glossary must be a string"),
     ],
 )

@@ -9,7 +9,7 @@ import pytest
 
 from fake_llm_server import FakeLLM, Reply, chinese_for, translator
 from tui_digest.core.model import Paper
-from tui_digest.fetch.http import HttpOptions
+from tui_digest.net.options import HttpOptions
 from tui_digest.translate.client import LlmClient, TranslateError
 from tui_digest.translate.config import TranslateConfig
 
@@ -192,13 +192,13 @@ async def test_connection_refused_is_fatal(llm) -> None:
     async with LlmClient(cfg, KEY, options=opts, sleep=sleeps) as client:
         with pytest.raises(TranslateError, match="cannot connect") as info:
             await client.translate(paper())
-    assert info.value.fatal and len(sleeps.calls) == 1
+    assert info.value.fatal and sleeps.calls == []  # refused: no retry (net policy)
 
 
 async def test_oversized_answer_is_refused(llm) -> None:
     llm.script(Reply.completion("长" * 10_000))
     async with client_for(llm, Sleeps(), max_bytes=1000) as client:
-        with pytest.raises(TranslateError, match="exceeds 1000 bytes"):
+        with pytest.raises(TranslateError, match="exceeds the cap of 1000 bytes"):
             await client.translate(paper())
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from fake_llm_server import FakeLLM, Reply, chinese_for, translator
 from test_translate_runner import ARXIV_RSS, IDS
+from tui_digest.cli_translate import register
 from tui_digest.core.readers import read_document
 from tui_digest.core.store import Store
-from tui_digest.translate.commands import register
 
 KEY = "sk-test-2b84e1f07a6c3d95"
 

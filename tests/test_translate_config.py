@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui_digest.fetch.config import ConfigError, load_config
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.loader import load_config
 from tui_digest.translate.config import (
     SAMPLE_SECTION,
     NotConfigured,
@@ -104,7 +105,6 @@ def test_sample_section_is_valid_and_enabled(tmp_path) -> None:
         ("concurrency = 0", "concurrency must be an integer from 1 to 32"),
         ("max_papers_per_run = true", "max_papers_per_run must be an integer"),
         ("timeout_seconds = -1", "timeout_seconds must be a number"),
-        ("colour = 1", "unknown key"),
     ],
 )
 def test_bad_values_name_file_line_and_key(tmp_path, body, message) -> None:
@@ -112,6 +112,15 @@ def test_bad_values_name_file_line_and_key(tmp_path, body, message) -> None:
     with pytest.raises(ConfigError, match=message) as info:
         load_translate_config(path)
     assert str(info.value).startswith(f"{path}:3:")
+
+
+def test_unknown_key_is_a_warning_not_an_error(tmp_path) -> None:
+    path = write(tmp_path, '# comment\n\n[translate]\nmodle = "m"\nbase_url = "https://x.org/v1"\n')
+    assert load_translate_config(path).base_url == "https://x.org/v1"
+    [warning] = load_config(path).warnings
+    assert str(warning) == (
+        f"{path}:4: unknown key 'modle' in [translate] is ignored (did you mean 'model'?)"
+    )
 
 
 def test_invalid_toml_is_a_config_error(tmp_path) -> None:

@@ -7,12 +7,12 @@ import json
 import pytest
 
 from fake_llm_server import FakeLLM, Reply, chinese_for, translator
+from tui_digest.config.errors import ConfigError
 from tui_digest.core import export
 from tui_digest.core.digest_format import read_digest, write_digest
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.readers import read_document
 from tui_digest.core.store import Store
-from tui_digest.fetch.config import ConfigError
 from tui_digest.translate.config import NotConfigured, TranslateConfig
 from tui_digest.translate.runner import translate_papers
 

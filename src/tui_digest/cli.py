@@ -274,9 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_optional(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Subcommands that live with their feature (fetch, sources, translate)."""
-    from tui_digest.fetch.commands import register as register_fetch
+    from tui_digest.cli_fetch import register as register_fetch
+    from tui_digest.cli_translate import register as register_translate
     from tui_digest.publish.commands import register as register_publish
-    from tui_digest.translate.commands import register as register_translate
 
     register_fetch(sub, common)
     register_translate(sub, common)

@@ -1,10 +1,10 @@
-"""Keeping the cache fresh: sources, HTTP, and the fetch run.
+"""Keeping the cache fresh: sources in, documents read, papers stored.
 
-- `config`   the sources and [fetch] settings from the TOML config (and the defaults)
+- `download` SourceFetcher: a source's bytes, by conditional GET (through `net`) or from a file
 - `opml`     OPML import/export of the source list
-- `http`     HttpFetcher: conditional GET, caps, deadlines, safe redirects, retries, politeness
 - `runner`   fetch_all(store, sources) -> list[SourceResult], atomic per source
-- `commands` the headless `fetch` and `sources` subcommands
 
-Nothing here is imported by `core`; httpx is imported lazily.
+Sources and [fetch] settings come from `config`; the headless `fetch` and
+`sources` commands live in `cli_fetch`. Nothing here is imported by `core`;
+httpx is imported lazily.
 """

@@ -14,8 +14,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from tui_digest.config.sources import KINDS, Source
 from tui_digest.core.sanitize import clean_line
-from tui_digest.fetch.config import KINDS, Source
 
 KIND_ATTR = "tuiDigestKind"
 ENABLED_ATTR = "tuiDigestEnabled"

@@ -17,11 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from tui_digest.config.sources import Source
 from tui_digest.core.model import Digest, InputError, ReadResult
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError, Store
-from tui_digest.fetch.config import Source
-from tui_digest.fetch.http import Clock, FetchError, FetchResult, HttpFetcher, HttpOptions, Sleep
+from tui_digest.fetch.download import FetchResult, SourceFetcher
+from tui_digest.net.errors import FetchError
+from tui_digest.net.options import Clock, HttpOptions, Sleep
 
 if TYPE_CHECKING:
     import httpx
@@ -83,14 +85,14 @@ async def fetch_all(
     progress: Progress | None = None,
     client: httpx.AsyncClient | None = None,
     options: HttpOptions | None = None,
-    fetcher: HttpFetcher | None = None,
+    fetcher: SourceFetcher | None = None,
     sleep: Sleep | None = None,
     clock: Clock | None = None,
     now: Callable[[], dt.datetime] = utc_now,
 ) -> list[SourceResult]:
     """Fetch `sources` into `store`; results come back in the order of `sources`.
 
-    Pass `fetcher` to share one HttpFetcher (and its politeness state) between
+    Pass `fetcher` to share one SourceFetcher (and its politeness state) between
     runs, or `client`/`options`/`sleep`/`clock` to build one for this run.
     """
     own = fetcher is None
@@ -98,7 +100,7 @@ async def fetch_all(
         extra: dict[str, Any] = {}
         if clock is not None:
             extra["clock"] = clock
-        fetcher = HttpFetcher(options, client=client, sleep=sleep, **extra)
+        fetcher = SourceFetcher(options, client=client, sleep=sleep, **extra)
     run = _Run(store, fetcher, progress, len(sources), now)
     try:
         return list(await asyncio.gather(*(run.one(s) for s in sources)))
@@ -111,7 +113,7 @@ class _Run:
     def __init__(
         self,
         store: Store,
-        fetcher: HttpFetcher,
+        fetcher: SourceFetcher,
         progress: Progress | None,
         total: int,
         now: Callable[[], dt.datetime],

@@ -71,10 +71,10 @@ def register(
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from tui_digest.config.errors import ConfigError
     from tui_digest.core.model import InputError
     from tui_digest.core.query import QueryError
     from tui_digest.core.store import CacheError
-    from tui_digest.fetch.config import ConfigError
     from tui_digest.publish.folder import PublishError
 
     try:

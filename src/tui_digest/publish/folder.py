@@ -6,7 +6,7 @@
     DIR/cs.AI/2024-03-18.md   every published day, kept
     DIR/cs.AI/2024-03-18.xml
 
-Every file is written with `export.write_atomic` (complete or absent), and
+Every file is written with `atomic_file.write_atomic` (complete or absent), and
 only when its bytes change: re-publishing an unchanged day touches nothing,
 so HTTP validators, rsync and git diffs stay quiet. `index.json` holds no
 time stamps, its keys are sorted, and it is rewritten only when a file or a
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui_digest.core.export import write_atomic
+from tui_digest.core.atomic_file import write_atomic
 
 INDEX = "index.json"
 FORMAT = "tui-digest-publish"

@@ -1,9 +1,9 @@
-"""POST {base_url}/chat/completions with the fetch layer's policies.
+"""POST {base_url}/chat/completions through the net layer's one HTTP policy.
 
 Retries (429 and 5xx, honouring Retry-After up to a limit; timeouts; dropped
-connections) use `fetch.http`'s `parse_retry_after`, `backoff_delay` and
-`HttpOptions`, with the same injectable sleep so tests never wait. A bounded
-number of requests is in flight at once; a retry's wait holds no slot.
+connections), the deadline, the cap on the answer and the bound on requests in
+flight all come from `net.HttpClient`, with an injectable sleep so tests never
+wait. Redirects are not followed: a redirected POST would carry the key elsewhere.
 
 The API key lives only in the request header. Every message this module makes
 passes through `redact`, so a server that echoes the key back cannot make us
@@ -12,24 +12,19 @@ print it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tui_digest.core.model import Paper
 from tui_digest.core.sanitize import clean_line
-from tui_digest.fetch.http import (
-    USER_AGENT,
-    Clock,
-    HttpOptions,
-    Sleep,
-    backoff_delay,
-    parse_retry_after,
-)
+from tui_digest.net.client import HttpClient, Response
+from tui_digest.net.errors import FetchError
+from tui_digest.net.options import Clock, HttpOptions, Sleep
+from tui_digest.net.urls import display_url
 from tui_digest.translate import prompt
 from tui_digest.translate.config import TranslateConfig
 
@@ -66,13 +61,6 @@ class TranslateError(Exception):
         super().__init__(reason)
 
 
-class _Retryable(Exception):
-    def __init__(self, error: TranslateError, retry_after: float | None = None) -> None:
-        super().__init__(error.reason)
-        self.error = error
-        self.retry_after = retry_after
-
-
 @dataclass(slots=True)
 class Completion:
     content: str
@@ -96,12 +84,9 @@ class LlmClient:
         self.cfg = cfg
         self.options = options or cfg.http_options()
         self._key = api_key
-        self._client = client
-        self._owns_client = client is None
-        self._sleep: Sleep = sleep or asyncio.sleep
-        self._wall_clock = wall_clock
-        self._rng = rng
-        self._semaphore = asyncio.Semaphore(max(1, self.options.concurrency))
+        self.http = HttpClient(
+            self.options, client=client, sleep=sleep, wall_clock=wall_clock, rng=rng
+        )
 
     async def __aenter__(self) -> LlmClient:
         return self
@@ -110,24 +95,10 @@ class LlmClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._client is not None and self._owns_client:
-            await self._client.aclose()
-            self._client = None
+        await self.http.aclose()
 
     def __repr__(self) -> str:
         return f"LlmClient({self.cfg.endpoint!r}, model={self.cfg.model!r})"
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            import httpx
-
-            o = self.options
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(o.read_timeout, connect=o.connect_timeout),
-                follow_redirects=False,  # a redirected POST would carry the key elsewhere
-            )
-        return self._client
 
     def redact(self, text: str) -> str:
         if self._key and self._key in text:
@@ -167,83 +138,39 @@ class LlmClient:
     # --- one request, with retries ----------------------------------------------
 
     async def complete(self, messages: list[dict[str, str]]) -> Completion:
+        url = self.cfg.endpoint
         body = prompt.build_request(self.cfg.model, messages)
-        attempt = 0
-        while True:
-            try:
-                return await self._attempt(body)
-            except _Retryable as exc:
-                if attempt >= self.options.retries:
-                    raise exc.error from None
-                delay = exc.retry_after
-                if delay is not None and delay > self.options.retry_after_max:
-                    raise TranslateError(
-                        f"{exc.error.reason}; Retry-After of {delay:.0f} s exceeds the limit "
-                        f"of {self.options.retry_after_max:.0f} s",
-                        status=exc.error.status,
-                    ) from None
-                if delay is None:
-                    delay = backoff_delay(attempt, self.options, self._rng)
-                attempt += 1
-                await self._sleep(delay)  # outside the semaphore
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        try:
+            response = await self.http.post(url, content=data, headers=self._headers())
+        except FetchError as exc:
+            raise self._failed(url, exc) from None
+        return self._completion(url, response)
 
     def _headers(self) -> dict[str, str]:
-        headers = {
-            "User-Agent": self.options.user_agent or USER_AGENT,
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        }
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self._key:
             headers["Authorization"] = f"Bearer {self._key}"
         return headers
 
-    async def _attempt(self, body: dict[str, Any]) -> Completion:
-        import httpx
+    def _failed(self, url: str, exc: FetchError) -> TranslateError:
+        shown = display_url(url)
+        reason = self.redact(clean_line(exc.reason, 300))
+        if exc.kind == "timeout" and "deadline" in exc.reason:
+            return TranslateError(
+                f"{shown}: no answer within {self.options.deadline:g} s (timeout_seconds)"
+            )
+        if exc.unreachable:
+            return TranslateError(f"{shown}: cannot connect: {reason}", fatal=True)
+        return TranslateError(f"{shown}: {reason}", status=exc.status)
 
-        url = self.cfg.endpoint
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        try:
-            async with (
-                self._semaphore,
-                asyncio.timeout(self.options.deadline),
-                self.client.stream("POST", url, content=data, headers=self._headers()) as response,
-            ):
-                raw = await self._read(response)
-        except TimeoutError:
-            raise _Retryable(
-                TranslateError(
-                    f"{url}: no answer within {self.options.deadline:g} s (timeout_seconds)"
-                )
-            ) from None
-        except httpx.TimeoutException as exc:
-            raise _Retryable(TranslateError(f"{url}: timed out ({type(exc).__name__})")) from None
-        except httpx.ConnectError as exc:
-            reason = self.redact(clean_line(str(exc) or type(exc).__name__, 300))
-            raise _Retryable(
-                TranslateError(f"{url}: cannot connect: {reason}", fatal=True)
-            ) from None
-        except httpx.TransportError as exc:
-            reason = self.redact(clean_line(str(exc) or type(exc).__name__, 300))
-            raise _Retryable(TranslateError(f"{url}: connection error: {reason}")) from None
-        return self._completion(url, response, raw)
-
-    async def _read(self, response: httpx.Response) -> bytes:
-        cap = self.options.max_bytes
-        parts: list[bytes] = []
-        total = 0
-        async for chunk in response.aiter_bytes():
-            total += len(chunk)
-            if total > cap:
-                raise TranslateError(f"{response.url}: answer exceeds {cap} bytes")
-            parts.append(chunk)
-        return b"".join(parts)
-
-    def _completion(self, url: str, response: httpx.Response, raw: bytes) -> Completion:
-        status = response.status_code
-        if status == 429 or 500 <= status <= 599:
+    def _completion(self, url: str, response: Response) -> Completion:
+        status, raw = response.status, response.body
+        if status == 429 or 500 <= status <= 599:  # the net layer's retries are used up
             reason = self._reason(url, status, response, raw)
-            retry_after = parse_retry_after(response.headers.get("Retry-After"), self._wall_clock())
-            raise _Retryable(TranslateError(reason, status=status), retry_after)
+            if response.note:
+                reason += f"; {response.note}"
+            raise TranslateError(reason, status=status)
         if status != 200:
             reason = self._reason(url, status, response, raw)
             if 300 <= status < 400:
@@ -262,7 +189,7 @@ class LlmClient:
             content = ""
         return Completion(content, usage)
 
-    def _reason(self, url: str, status: int, response: httpx.Response, raw: bytes) -> str:
+    def _reason(self, url: str, status: int, response: Response, raw: bytes) -> str:
         """`URL: HTTP 429 Too Many Requests: <server's message>`, cleaned and redacted."""
         detail = ""
         try:
@@ -274,7 +201,7 @@ class LlmClient:
             message = err.get("message") if isinstance(err, dict) else err
             if isinstance(message, str):
                 detail = message
-        text = f"{url}: HTTP {status} {response.reason_phrase or ''}".rstrip()
+        text = f"{display_url(url)}: HTTP {status} {response.reason_phrase or ''}".rstrip()
         if detail:
             text += f": {clean_line(detail, 300)}"
         return self.redact(text)

@@ -31,8 +31,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tui_digest.fetch.config import ConfigError, _line_of, load_config
-from tui_digest.fetch.http import HttpOptions
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.fields import Table
+from tui_digest.config.loader import load_config
+from tui_digest.config.schema import TRANSLATE_KEYS
+from tui_digest.config.toml_file import at, line_of
+from tui_digest.net.options import HttpOptions
 
 SAMPLE_SECTION = """\
 [translate]
@@ -45,23 +49,8 @@ max_papers_per_run = 50
 after_fetch = false                      # also translate after each fetch in the reader
 """
 
-# Batching, the run's token ceiling and the glossary (`runner`, `prompt`, `glossary`).
-BATCH_KEYS = ("batch_size", "max_tokens_per_run", "glossary")
+KEYS = frozenset(TRANSLATE_KEYS)
 PRICE_KEYS = ("price_per_million_prompt_tokens", "price_per_million_completion_tokens")
-KEYS = frozenset(
-    {
-        "enabled",
-        "base_url",
-        "model",
-        "api_key_env",
-        "concurrency",
-        "max_papers_per_run",
-        "after_fetch",
-        "timeout_seconds",
-        *BATCH_KEYS,
-        *PRICE_KEYS,
-    }
-)
 # Names that suggest a secret was pasted into the file.
 _SECRET_KEYS = frozenset({"api_key", "key", "token", "secret", "password", "authorization"})
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -146,8 +135,7 @@ def load_translate_config(path: str | Path | None = None) -> TranslateConfig:
     where = config.path
     if not config.exists:
         raise NotConfigured(f"{where}: no config file, so translation is not configured")
-    text = where.read_text("utf-8")
-    return parse_translate(config.data.get("translate"), where=where, text=text)
+    return parse_translate(config.data.get("translate"), where=where, text=config.text)
 
 
 def load_if_enabled(path: str | Path | None = None) -> TranslateConfig | None:
@@ -162,62 +150,52 @@ def load_if_enabled(path: str | Path | None = None) -> TranslateConfig | None:
 
 
 def parse_translate(raw: Any, *, where: Path, text: str = "") -> TranslateConfig:
-    """Validate a [translate] table (None when the file has none)."""
-    line = _line_of(text, "translate") if text else 0
-    at = f"{where}:{line}" if line else str(where)
+    """Validate a [translate] table (None when the file has none).
+
+    Unknown keys are not errors here: `load_config` warns about them, for every table.
+    """
+    line = line_of(text, "translate") if text else 0
     if raw is None:
         raise NotConfigured(f"{where}: no [translate] table, so translation is not configured")
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{at}: [translate] must be a table")
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{at(where, line)}: [translate] must be a table")
+    table = Table(raw, name="translate", path=where, line=line)
     secrets = sorted(k for k in raw if k.lower() in _SECRET_KEYS)
     if secrets:
         # The value is deliberately not shown: it may be the key itself.
         raise ConfigError(
-            f"{at}: translate.{secrets[0]} is not allowed: keep the key out of the config file, "
-            'in an environment variable, and name that variable with api_key_env = "NAME"'
+            f"{table.where}: translate.{secrets[0]} is not allowed: keep the key out of the "
+            "config file, in an environment variable, and name that variable with "
+            'api_key_env = "NAME"'
         )
-    unknown = set(raw) - KEYS
-    if unknown:
-        raise ConfigError(f"{at}: unknown key(s) in [translate]: {', '.join(sorted(unknown))}")
-
-    enabled = _bool(raw, "enabled", False, at)
-    after_fetch = _bool(raw, "after_fetch", False, at)
-    base_url = _string(raw, "base_url", at)
-    model = _string(raw, "model", at)
-    api_key_env = _string(raw, "api_key_env", at)
+    base_url = table.string("base_url")
+    api_key_env = table.string("api_key_env")
     if api_key_env and not _ENV_NAME_RE.fullmatch(api_key_env):
         # Something that is not a variable name is probably a pasted key: do not echo it.
-        raise ConfigError(
-            f"{at}: translate.api_key_env must be the NAME of an environment variable "
-            "(letters, digits, _), not the key itself"
+        raise table.error(
+            "api_key_env",
+            "must be the NAME of an environment variable (letters, digits, _), not the key itself",
         )
-    concurrency = _int(raw, "concurrency", 2, 1, 32, at)
-    max_papers = _int(raw, "max_papers_per_run", 50, 1, 100_000, at)
-    timeout = raw.get("timeout_seconds", 120)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 3600:
-        raise ConfigError(f"{at}: translate.timeout_seconds must be a number from 0 to 3600")
     if base_url:
         problem = _url_problem(base_url, bool(api_key_env))
         if problem:
-            raise ConfigError(f"{at}: translate.base_url: {problem}")
-    batch_size = _int(raw, "batch_size", 1, 1, 50, at)
-    max_tokens = _int(raw, "max_tokens_per_run", 0, 0, 10**12, at)
-    glossary = _string(raw, "glossary", at)
-    prices = [_price(raw, key, at) for key in PRICE_KEYS]
+            raise ConfigError(f"{table.where}: translate.base_url: {problem}")
+    glossary = table.string("glossary")
+    prices = [table.number(key, 0.0, 0.0, 999_999.0) for key in PRICE_KEYS]
     return TranslateConfig(
-        batch_size=batch_size,
-        max_tokens_per_run=max_tokens,
+        batch_size=table.integer("batch_size", 1, 1, 50),
+        max_tokens_per_run=table.integer("max_tokens_per_run", 0, 0, 10**12),
         glossary=(where.parent / Path(glossary).expanduser()) if glossary else None,
         prompt_price=prices[0],
         completion_price=prices[1],
         base_url=base_url,
-        model=model,
+        model=table.string("model"),
         api_key_env=api_key_env,
-        concurrency=concurrency,
-        max_papers_per_run=max_papers,
-        enabled=enabled,
-        after_fetch=after_fetch,
-        timeout_seconds=float(timeout),
+        concurrency=table.integer("concurrency", 2, 1, 32),
+        max_papers_per_run=table.integer("max_papers_per_run", 50, 1, 100_000),
+        enabled=table.boolean("enabled", False),
+        after_fetch=table.boolean("after_fetch", False),
+        timeout_seconds=table.number("timeout_seconds", 120.0, 0.0, 3600.0, low_open=True),
         path=where,
     )
 
@@ -254,31 +232,3 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _bool(raw: dict[str, Any], key: str, default: bool, at: str) -> bool:
-    value = raw.get(key, default)
-    if not isinstance(value, bool):
-        raise ConfigError(f"{at}: translate.{key} must be true or false")
-    return value
-
-
-def _price(raw: dict[str, Any], key: str, at: str) -> float:
-    value = raw.get(key, 0)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1e6:
-        raise ConfigError(f"{at}: translate.{key} must be a number >= 0 (price per 1M tokens)")
-    return float(value)
-
-
-def _string(raw: dict[str, Any], key: str, at: str) -> str:
-    value = raw.get(key, "")
-    if not isinstance(value, str):
-        raise ConfigError(f"{at}: translate.{key} must be a string")
-    return value.strip()
-
-
-def _int(raw: dict[str, Any], key: str, default: int, low: int, high: int, at: str) -> int:
-    value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(f"{at}: translate.{key} must be an integer from {low} to {high}")
-    return value

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from tui_digest.core.model import Paper, PaperRecord
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
-from tui_digest.fetch.http import HttpOptions, Sleep
+from tui_digest.net.options import HttpOptions, Sleep
 from tui_digest.translate import prompt
 from tui_digest.translate.client import LlmClient, TranslateError, Usage
 from tui_digest.translate.config import TranslateConfig, usable_or_raise

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.timer import Timer
 
+    from tui_digest.config.loader import Config
     from tui_digest.core.store import Store
-    from tui_digest.fetch.config import Config
     from tui_digest.fetch.runner import SourceResult
     from tui_digest.ui.screens.main import MainScreen
 
@@ -86,7 +86,8 @@ class Refresher:
         from tui_digest.ui.workers import run_in_thread
 
         def work() -> None:
-            from tui_digest.fetch.config import ConfigError, load_config
+            from tui_digest.config.errors import ConfigError
+            from tui_digest.config.loader import load_config
 
             try:
                 minutes = load_config().fetch.interval_minutes
@@ -130,7 +131,8 @@ class Refresher:
         return True
 
     async def _run(self, store: Store) -> None:
-        from tui_digest.fetch.config import ConfigError, load_config
+        from tui_digest.config.errors import ConfigError
+        from tui_digest.config.loader import load_config
         from tui_digest.fetch.runner import fetch_all
 
         app = self.screen.app

@@ -55,11 +55,11 @@ class Settings:
 
     def save(self, path: Path | None = None) -> None:
         """Write the settings; an unwritable folder only costs persistence (raises OSError)."""
+        from tui_digest.core.atomic_file import write_atomic
+
         path = path or settings_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(asdict(self), indent=2) + "\n", overwrite=True)
 
 
 def next_language(language: str) -> str:

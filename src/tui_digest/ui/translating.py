@@ -85,7 +85,7 @@ class Translator:
         )
 
     async def _after_fetch(self, store: Store, digests: list[str]) -> None:
-        from tui_digest.fetch.config import ConfigError
+        from tui_digest.config.errors import ConfigError
         from tui_digest.translate.config import load_if_enabled
 
         def papers_of_digests() -> list[int]:
@@ -119,7 +119,7 @@ class Translator:
         automatic: bool,
         cfg: TranslateConfig | None = None,
     ) -> None:
-        from tui_digest.fetch.config import ConfigError
+        from tui_digest.config.errors import ConfigError
         from tui_digest.translate.config import NotConfigured, load_translate_config
         from tui_digest.translate.runner import translate_papers
 

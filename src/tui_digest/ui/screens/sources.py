@@ -116,7 +116,8 @@ class SourcesScreen(ModalScreen[None]):
         store, results_now = self.store, self.results
 
         def work() -> None:
-            from tui_digest.fetch.config import ConfigError, load_config
+            from tui_digest.config.errors import ConfigError
+            from tui_digest.config.loader import load_config
 
             try:
                 config = load_config()

@@ -20,7 +20,7 @@ from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.sanitize import clean_line
 
 if TYPE_CHECKING:
-    from tui_digest.fetch.config import Config
+    from tui_digest.config.loader import Config
     from tui_digest.fetch.runner import SourceResult
 
 EXIT_OK = 0
@@ -79,9 +79,9 @@ def _config_flag(p: argparse.ArgumentParser) -> None:
 
 
 def _guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from tui_digest.config.errors import ConfigError
     from tui_digest.core.model import InputError
     from tui_digest.core.store import CacheError
-    from tui_digest.fetch.config import ConfigError
     from tui_digest.fetch.opml import OpmlError
 
     try:
@@ -130,7 +130,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> Config:
-    from tui_digest.fetch.config import load_config
+    from tui_digest.config.loader import load_config
 
     explicit = getattr(args, "config", None)
     return load_config(explicit, must_exist=explicit is not None)
@@ -244,7 +244,7 @@ def _source_states(db: str | None, names: list[str]) -> dict[str, dict[str, obje
 
 
 def _sources_import(args: argparse.Namespace) -> int:
-    from tui_digest.fetch.config import save_sources
+    from tui_digest.config.editing import save_sources
     from tui_digest.fetch.opml import merge_sources, read_opml
 
     label = "<stdin>" if args.file == "-" else args.file
@@ -261,7 +261,7 @@ def _sources_import(args: argparse.Namespace) -> int:
 
 
 def _load_for_writing(args: argparse.Namespace) -> Config:
-    from tui_digest.fetch.config import load_config
+    from tui_digest.config.loader import load_config
 
     # Importing into a config file that does not exist yet creates it.
     return load_config(getattr(args, "config", None))

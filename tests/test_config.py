@@ -1,8 +1,7 @@
-"""Config file, TOML writing and OPML import/export."""
+"""Config file: reading, validation, editing with tomlkit, and OPML import/export."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tomllib
 
@@ -10,14 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui_digest.fetch import toml_writer
-from tui_digest.fetch.config import (
-    DEFAULT_SOURCES,
-    ConfigError,
-    Source,
-    load_config,
-    save_sources,
-)
+from tui_digest.config.editing import save_sources
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.loader import load_config
+from tui_digest.config.sources import DEFAULT_SOURCES, Source
 from tui_digest.fetch.opml import OpmlError, merge_sources, read_opml, write_opml
 
 
@@ -27,7 +22,7 @@ def test_defaults_without_a_file(tmp_path):
     assert config.sources == list(DEFAULT_SOURCES)
     urls = [s.url for s in config.sources]
     for cat in ("cs.AI", "cs.CL", "cs.LG"):
-        assert f"https://raw.githubusercontent.com/liuchengxu/cn-chat-arxiv/master/{cat}.md" in urls
+        assert f"https://raw.githubusercontent.com/qhduan/cn-chat-arxiv/master/{cat}.md" in urls
         assert f"https://rss.arxiv.org/rss/{cat}" in urls
     assert config.fetch.interval_minutes == 0
 
@@ -101,7 +96,6 @@ enabled = false
             '[[sources]]\nname = "a"\nurl = "https://b.org/"\n',
             r"c\.toml:4: sources\[2\]: duplicate source name 'a'",
         ),
-        ('[[sources]]\nname = "a"\nurl = "https://a.org/"\nenable = true\n', "unknown key"),
         ('[[sources]]\nname = "a"\nurl = "https://a.org/"\nenabled = "yes"\n', "true or false"),
         ("[fetch]\nconcurrency = 0\n", r"c\.toml:1: fetch\.concurrency must be"),
         ("[fetch]\ninterval_minutes = -1\n", "interval_minutes must be"),
@@ -173,43 +167,59 @@ def test_save_refuses_to_clobber_a_broken_file(tmp_path):
     assert path.read_text("utf-8") == "[[sources]\n"
 
 
-_toml_values = st.recursive(
-    st.one_of(
-        st.text(),
-        st.integers(-(2**63), 2**63 - 1),
-        st.floats(allow_nan=False),
-        st.booleans(),
-        st.dates(),
-    ),
-    lambda inner: st.lists(inner, max_size=3),
-    max_leaves=5,
+_names = st.text(min_size=1, max_size=20).filter(lambda t: t.strip() == t and t.strip())
+_urls = st.builds(
+    lambda host, path: f"https://{host}.example/{path}",
+    st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True),
+    st.text(max_size=20).map(lambda t: "".join(c for c in t if c.isalnum())),
 )
 
 
-@given(
-    st.dictionaries(
-        st.text(min_size=1, max_size=8),
-        st.one_of(
-            _toml_values,
-            st.dictionaries(st.text(min_size=1, max_size=5), _toml_values, max_size=3),
-            st.lists(
-                st.dictionaries(st.text(min_size=1, max_size=5), _toml_values, max_size=3),
-                min_size=1,
-                max_size=2,
-            ),
-        ),
-        max_size=4,
+@given(st.lists(st.tuples(_names, _urls, st.booleans()), max_size=4, unique_by=lambda t: t[0]))
+def test_saved_sources_read_back_the_same(tmp_path_factory, entries):
+    # Any names (quotes, backslashes, control characters, CJK) survive the round trip.
+    path = tmp_path_factory.mktemp("cfg") / "c.toml"
+    path.write_text("# mine\n[fetch]\nconcurrency = 3 # keep\n", encoding="utf-8")
+    sources = [Source(name, url, enabled=on) for name, url, on in entries]
+    save_sources(path, sources)
+    assert load_config(path).sources == sources
+    text = path.read_text("utf-8")
+    assert "# mine" in text and "# keep" in text
+
+
+def test_adding_sources_leaves_the_existing_ones_byte_for_byte(tmp_path):
+    path = tmp_path / "c.toml"
+    before = '[[sources]]\nname = "old"   # my first source\nurl = "https://old.org/"\n\n[fetch]\n'
+    path.write_text(before, encoding="utf-8")
+    save_sources(path, [Source("old", "https://old.org/"), Source("new", "https://new.org/")])
+    text = path.read_text("utf-8")
+    assert text.startswith(
+        '[[sources]]\nname = "old"   # my first source\nurl = "https://old.org/"\n'
     )
-)
-def test_toml_writer_round_trips(data):
-    # Arrays of empty tables are written as `[[x]]` headers; tomllib reads them back the same.
-    assert tomllib.loads(toml_writer.dumps(data)) == data
+    assert [s.name for s in load_config(path).sources] == ["old", "new"]
 
 
-def test_toml_writer_escapes_control_characters():
-    text = toml_writer.dumps({"s": 'a\x00b\x1b[31m\u2028\n"', "d": dt.date(2024, 2, 6)})
+def test_save_writes_control_characters_escaped(tmp_path):
+    path = tmp_path / "c.toml"
+    save_sources(path, [Source('a\x00b\x1b[31m\u2028"', "https://a.org/")])
+    text = path.read_text("utf-8")
     assert "\x1b" not in text and "\x00" not in text
-    assert tomllib.loads(text)["s"] == 'a\x00b\x1b[31m\u2028\n"'
+    assert tomllib.loads(text)["sources"][0]["name"] == 'a\x00b\x1b[31m\u2028"'
+
+
+def test_unknown_keys_are_warnings_naming_file_line_and_key(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[[sources]]\nname = "a"\nurl = "https://a.org/"\nenable = true\n\n'
+        "[fetch]\nconcurency = 2\n",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.sources == [Source("a", "https://a.org/")]
+    assert [str(w) for w in config.warnings] == [
+        f"{path}:4: unknown key 'enable' in [sources[1]] is ignored (did you mean 'enabled'?)",
+        f"{path}:7: unknown key 'concurency' in [fetch] is ignored (did you mean 'concurrency'?)",
+    ]
 
 
 # --- OPML ------------------------------------------------------------------------

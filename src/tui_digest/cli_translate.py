@@ -67,9 +67,9 @@ def not_configured_help(reason: str, path: object) -> str:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
+    from tui_digest.config.errors import ConfigError
     from tui_digest.core.model import InputError
     from tui_digest.core.store import CacheError
-    from tui_digest.fetch.config import ConfigError
     from tui_digest.translate.config import NotConfigured
 
     try:
@@ -87,7 +87,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def _config_path(args: argparse.Namespace) -> object:
-    from tui_digest.fetch.config import config_path
+    from tui_digest.config.paths import config_path
 
     return config_path(getattr(args, "config", None))
 

@@ -1,0 +1,68 @@
+"""Changing the user's config file with tomlkit, so that comments and layout survive.
+
+Only the `sources` key is ever written by the program (OPML import). When the
+new list only adds sources after the existing ones, the new `[[sources]]`
+tables are appended and everything already there stays byte for byte;
+otherwise the `sources` value is replaced where it stands. Either way the
+result is read back with tomllib and compared before it replaces the old file
+(atomically).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.loader import load_config
+from tui_digest.config.paths import config_path
+from tui_digest.config.sources import Source, source_table
+from tui_digest.core.atomic_file import write_atomic
+
+
+def save_sources(path: str | Path | None, sources: list[Source]) -> Path:
+    """Write `sources` into the config file, keeping every other key and comment."""
+    import tomlkit
+
+    where = config_path(path)
+    config = load_config(where)  # refuses (ConfigError) to edit a file it cannot read
+    doc = tomlkit.parse(config.text) if config.exists else tomlkit.document()
+    old = config.sources if "sources" in config.data else []
+    tables = [source_table(s) for s in sources]
+    current = doc.get("sources")
+    if isinstance(current, tomlkit.items.AoT) and sources[: len(old)] == old and len(old) > 0:
+        for table in tables[len(old) :]:
+            current.append(_table(table))
+    elif tables:
+        aot = tomlkit.aot()
+        for table in tables:
+            aot.append(_table(table))
+        doc["sources"] = aot
+    else:
+        doc["sources"] = tomlkit.array()  # `sources = []`: no sources (not the defaults)
+    text = tomlkit.dumps(doc)
+    expected: dict[str, Any] = {k: v for k, v in config.data.items() if k != "sources"}
+    expected["sources"] = tables
+    if not _reads_as(text, expected):  # pragma: no cover - tomlkit's own bug
+        raise ConfigError(f"{where}: could not write the config faithfully")
+    where.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(where, text, overwrite=True)
+    return where
+
+
+def _table(values: dict[str, Any]) -> Any:
+    import tomlkit
+
+    table = tomlkit.table()
+    for key, value in values.items():
+        table.add(key, value)
+    table.add(tomlkit.nl())  # a blank line before whatever follows, as a person would write
+    return table
+
+
+def _reads_as(text: str, expected: dict[str, Any]) -> bool:
+    try:
+        return tomllib.loads(text) == expected
+    except tomllib.TOMLDecodeError:
+        return False

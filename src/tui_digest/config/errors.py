@@ -1,0 +1,23 @@
+"""What a config file can be wrong with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and, when known, the line."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigWarning:
+    """A problem that does not stop the program (an unknown key), shown as `file:line: message`."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"

@@ -1,0 +1,68 @@
+"""[fetch]: how often the reader refreshes, and the politeness numbers for the net layer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.fields import Table, check_number, number_rule
+from tui_digest.config.toml_file import at, line_of
+from tui_digest.net.options import HttpOptions
+
+# Sane ranges: a value outside is a typo or an attack on the program's patience
+# (`per_host_interval = inf` once hung `fetch` forever).
+MAX_INTERVAL_MINUTES = 7 * 24 * 60.0
+MAX_HOST_INTERVAL = 3600.0
+MAX_CONCURRENCY = 64
+
+
+@dataclass(slots=True)
+class FetchSettings:
+    interval_minutes: float = 0.0
+    concurrency: int = 4
+    default_host_interval: float = 0.0
+    host_intervals: dict[str, float] = field(default_factory=dict)
+
+    def http_options(self, **overrides: Any) -> HttpOptions:
+        options = HttpOptions(
+            concurrency=self.concurrency,
+            default_host_interval=self.default_host_interval,
+            host_intervals=dict(self.host_intervals),
+        )
+        for name, val in overrides.items():
+            setattr(options, name, val)
+        return options
+
+
+def parse_fetch(path: Path, text: str, raw: Any) -> FetchSettings:
+    line = line_of(text, "fetch")
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{at(path, line)}: [fetch] must be a table")
+    table = Table(raw, name="fetch", path=path, line=line)
+    settings = FetchSettings()
+    settings.interval_minutes = table.number("interval_minutes", 0.0, 0.0, MAX_INTERVAL_MINUTES)
+    settings.concurrency = table.integer("concurrency", settings.concurrency, 1, MAX_CONCURRENCY)
+    per_host = raw.get("per_host_interval", 0)
+    if isinstance(per_host, Mapping):
+        for host, seconds in per_host.items():
+            value = check_number(seconds, 0.0, MAX_HOST_INTERVAL)
+            if value is None:
+                raise table.error(
+                    f"per_host_interval.{host}", number_rule(0, MAX_HOST_INTERVAL) + " (seconds)"
+                )
+            if host == "default":
+                settings.default_host_interval = value
+            else:
+                settings.host_intervals[host.lower()] = value
+    else:
+        value = check_number(per_host, 0.0, MAX_HOST_INTERVAL)
+        if value is None:
+            raise table.error(
+                "per_host_interval",
+                f"must be seconds from 0 to {MAX_HOST_INTERVAL:g} or a table of host = seconds",
+            )
+        settings.default_host_interval = value
+    return settings

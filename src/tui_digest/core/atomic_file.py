@@ -1,0 +1,152 @@
+"""Writing a file so that it is either complete or absent: the one atomic writer.
+
+Used by export (`export -o`, the reader's export screen), the config editor and
+the reader's settings. The temporary file lives in the target's folder (a
+rename is atomic only within one filesystem) and is fsynced before the rename;
+the folder is fsynced after it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import stat
+from pathlib import Path
+
+
+def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = False) -> Path:
+    """Write `data` (text as UTF-8, or bytes) to `path` so that it is either complete or absent.
+
+    The text goes to a temporary file in the same folder, is flushed and
+    fsynced, then moved into place and the folder is fsynced. Without
+    `overwrite`, anything already at `path` (a file, or a symlink, even a
+    dangling one) makes this raise FileExistsError and nothing is written; the
+    final step uses a hard link so a file that appears meanwhile is not
+    clobbered either. With `overwrite`, a symlink at `path` is replaced itself,
+    never written through. On any error the temporary file is removed.
+    """
+    target = Path(path)
+    folder = target.parent
+    if not target.name or target.name in (".", ".."):
+        raise IsADirectoryError(errno.EISDIR, "not a file name", str(target))
+    if not folder.exists():
+        raise FileNotFoundError(
+            errno.ENOENT, f"cannot write {target}: folder {folder} does not exist", str(folder)
+        )
+    if not folder.is_dir():
+        raise NotADirectoryError(
+            errno.ENOTDIR, f"cannot write {target}: {folder} is not a folder", str(folder)
+        )
+    if target.is_dir() and not target.is_symlink():
+        raise IsADirectoryError(errno.EISDIR, f"{target} is a folder", str(target))
+    if not overwrite and os.path.lexists(target):
+        raise _exists_error(target)
+
+    # Encoded before any file exists, so a bad string leaves nothing behind.
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    tmp, fd = _create_temp(folder, target)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            _keep_mode_of(target, f.fileno(), overwrite)
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _move_no_clobber(tmp, target)
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    _fsync_dir(folder)
+    return target
+
+
+def _exists_error(target: Path) -> FileExistsError:
+    what = "a symlink" if target.is_symlink() else "a file"
+    return FileExistsError(
+        errno.EEXIST,
+        f"refusing to overwrite {target}: {what} already exists there (use overwrite/--force)",
+        str(target),
+    )
+
+
+def _create_temp(folder: Path, target: Path) -> tuple[Path, int]:
+    # os.open with 0o666 (not mkstemp's 0o600) so the umask decides the final
+    # mode, like any file the user creates.
+    for _ in range(100):
+        tmp = folder / f".tui-digest-{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
+        except FileExistsError:
+            continue
+        except PermissionError as e:
+            raise PermissionError(
+                e.errno,
+                f"cannot write {target}: no permission to create files in {folder}",
+                str(folder),
+            ) from e
+        return tmp, fd
+    raise FileExistsError(errno.EEXIST, f"cannot create a temporary file in {folder}")
+
+
+_O_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def _keep_mode_of(target: Path, fd: int, overwrite: bool) -> None:
+    """When replacing a regular file, the new one keeps its permission bits."""
+    if not overwrite or not hasattr(os, "fchmod"):
+        return
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(st.st_mode):
+        os.fchmod(fd, stat.S_IMODE(st.st_mode))
+
+
+_NO_HARD_LINKS = frozenset(
+    {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
+)
+
+
+def _move_no_clobber(tmp: Path, target: Path) -> None:
+    """Move `tmp` to `target` unless something is there; link(2) checks atomically."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise _exists_error(target) from None
+    except OSError as e:
+        # Some filesystems (FAT, several network mounts) have no hard links;
+        # there the check-then-replace below is the best available.
+        if e.errno not in _NO_HARD_LINKS:
+            raise
+        if os.path.lexists(target):
+            raise _exists_error(target) from None
+        os.replace(tmp, target)
+    else:
+        os.unlink(tmp)
+
+
+def _remove_quietly(tmp: Path) -> None:
+    tmp.unlink(missing_ok=True)  # missing: already moved into place
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # directories cannot be opened for fsync on Windows
+    # Best effort: the file is already complete and in place. A folder that
+    # cannot be opened for reading (mode -wx) or a filesystem that refuses
+    # fsync on folders only loses the durability of the rename.
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except PermissionError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as e:
+        if e.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)

@@ -1,0 +1,136 @@
+"""Getting a source's bytes: conditional GET through the net policy, or a local file.
+
+`SourceFetcher.fetch(url, etag=, last_modified=)` gives a `FetchResult` with
+status 200, or 304 when the server (or, for a file, its mtime and size) says
+nothing changed. Every other outcome is a `FetchError` naming the URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from tui_digest.net.client import HttpClient
+from tui_digest.net.errors import FetchError
+from tui_digest.net.headers import clean_validator
+from tui_digest.net.options import Clock, HttpOptions, Sleep
+
+if TYPE_CHECKING:
+    import httpx
+
+ACCEPT = (
+    "text/markdown, application/rss+xml, application/atom+xml, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/plain;q=0.8, */*;q=0.5"
+)
+
+
+@dataclass(slots=True)
+class FetchResult:
+    url: str  # final URL after redirects
+    status: int  # 200, or 304 when not modified (also used for an unchanged local file)
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str = ""
+    local: bool = False  # read from a local file; `status` then only mimics HTTP
+
+    @property
+    def http_status(self) -> int | None:
+        return None if self.local else self.status
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def local_path(url: str) -> Path | None:
+    """The file a `file://` URL or plain path names, or None for http(s) URLs."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        return None
+    if scheme == "file":
+        if parts.netloc not in ("", "localhost"):
+            raise FetchError(url, "file URLs must name a local file")
+        return Path(unquote(parts.path))
+    if len(scheme) > 1:  # "c:" is a drive letter, anything longer is a scheme we do not fetch
+        raise FetchError(url, f"unsupported URL scheme {scheme!r}")
+    return Path(url).expanduser()
+
+
+class SourceFetcher:
+    """Fetches source URLs (and local files). Use as an async context manager."""
+
+    def __init__(
+        self,
+        options: HttpOptions | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        sleep: Sleep | None = None,
+        clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.http = HttpClient(
+            options, client=client, sleep=sleep, clock=clock, wall_clock=wall_clock, rng=rng
+        )
+        self.options = self.http.options
+
+    async def __aenter__(self) -> SourceFetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET `url`; a 304 (or an unchanged local file) gives a result with status 304."""
+        path = local_path(url)
+        if path is not None:
+            return await asyncio.to_thread(self._read_local, url, path, last_modified)
+        response = await self.http.get(
+            url, headers={"Accept": ACCEPT}, etag=etag, last_modified=last_modified
+        )
+        if response.status not in (200, 304):
+            reason = response.reason_phrase or (
+                "server error" if response.status >= 500 else "unexpected status"
+            )
+            if response.note:
+                reason = f"{reason}; {response.note}"
+            raise FetchError(response.url, reason, status=response.status)
+        return FetchResult(
+            url=response.url,
+            status=response.status,
+            body=response.body if response.status == 200 else b"",
+            etag=response.etag,
+            last_modified=response.last_modified,
+            content_type=response.content_type,
+        )
+
+    def _read_local(self, url: str, path: Path, last_modified: str | None) -> FetchResult:
+        cap = self.options.max_bytes
+        try:
+            stat = path.stat()
+            # mtime and size stand in for Last-Modified: an untouched file is "unchanged".
+            stamp = f"mtime={stat.st_mtime_ns};size={stat.st_size}"
+            if clean_validator(last_modified) == stamp:
+                return FetchResult(url=url, status=304, last_modified=stamp, local=True)
+            if stat.st_size > cap:
+                raise FetchError(url, f"file exceeds the cap of {cap} bytes", kind="local")
+            with path.open("rb") as fh:
+                body = fh.read(cap + 1)
+        except OSError as exc:
+            raise FetchError(url, exc.strerror or str(exc), kind="local") from None
+        if len(body) > cap:
+            raise FetchError(url, f"file exceeds the cap of {cap} bytes", kind="local")
+        return FetchResult(url=url, status=200, body=body, last_modified=stamp, local=True)

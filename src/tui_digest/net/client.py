@@ -1,0 +1,297 @@
+"""HttpClient: every request of the code base goes through these gates.
+
+A concurrency semaphore, per-host spacing, one deadline for the whole request
+chain (every redirect hop, the headers and the body), a cap on the
+*decompressed* body, a redirect policy that never downgrades https to http nor
+leaves http(s), and retries (connection problems, 429, 5xx) that honour
+`Retry-After`. Name-resolution failures and refused connections are not
+retried: the host is unreachable and waiting will not change that within one
+run. Sleep and both clocks are injectable so that tests never wait.
+
+httpx is imported lazily: importing this module stays cheap for the UI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import random
+import socket
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from tui_digest.net.decode import read_body
+from tui_digest.net.errors import FetchError, Kind, Retryable, RetryAfterTooLong
+from tui_digest.net.headers import clean_validator, parse_retry_after
+from tui_digest.net.options import Clock, HttpOptions, Sleep
+from tui_digest.net.politeness import HostSpacing, host_interval
+from tui_digest.net.redirects import REDIRECT_CODES, check_redirect
+from tui_digest.net.retry import with_retries
+from tui_digest.net.urls import display_url
+
+if TYPE_CHECKING:
+    import httpx
+
+RETRY_STATUSES = frozenset({429, *range(500, 600)})
+
+
+@dataclass(slots=True)
+class Response:
+    """A complete answer: the final URL, status, headers and (capped, decoded) body."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    reason_phrase: str = ""
+    note: str = ""  # why the retries stopped early ("Retry-After of 3600 s exceeds ...")
+
+    @property
+    def etag(self) -> str | None:
+        return clean_validator(self.headers.get("etag"))
+
+    @property
+    def last_modified(self) -> str | None:
+        return clean_validator(self.headers.get("last-modified"))
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+class _StatusToRetry(Exception):
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+def classify(exc: BaseException) -> Kind:
+    """dns / refused / timeout / transport for an httpx transport error."""
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror):
+            return "dns"
+        if isinstance(cause, ConnectionRefusedError) or (
+            isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
+        ):
+            return "refused"
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc).lower()
+    if "name or service not known" in text or "name resolution" in text or "getaddrinfo" in text:
+        return "dns"
+    if "connection refused" in text:
+        return "refused"
+    return "transport"
+
+
+class HttpClient:
+    """One shared `httpx.AsyncClient` behind the policy. Use as an async context manager."""
+
+    def __init__(
+        self,
+        options: HttpOptions | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        sleep: Sleep | None = None,
+        clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.options = options or HttpOptions()
+        self._client = client
+        self._owns_client = client is None
+        self._sleep: Sleep = sleep or asyncio.sleep
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._rng = rng
+        self._semaphore = asyncio.Semaphore(max(1, self.options.concurrency))
+        self.spacing = HostSpacing(
+            lambda host: host_interval(host, self.options), self._sleep, clock
+        )
+
+    async def __aenter__(self) -> HttpClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.AsyncClient(
+                timeout=self._timeout(),
+                follow_redirects=False,  # redirects are followed by hand, see check_redirect
+                headers={"User-Agent": self.options.user_agent},
+            )
+        return self._client
+
+    def _timeout(self) -> httpx.Timeout:
+        import httpx
+
+        o = self.options
+        return httpx.Timeout(o.read_timeout, connect=o.connect_timeout, pool=o.connect_timeout)
+
+    async def aclose(self) -> None:
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+            self._client = None
+
+    # --- the two verbs ---------------------------------------------------------
+
+    async def get(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Response:
+        """GET `url`, following redirects by the policy; any final status comes back.
+
+        Stored validators are checked again before they are sent: a bad one is
+        dropped (the request goes out unconditional) instead of failing the request.
+        """
+        sent = dict(headers or {})
+        if etag := clean_validator(etag):
+            sent["If-None-Match"] = etag
+        if last_modified := clean_validator(last_modified):
+            sent["If-Modified-Since"] = last_modified
+        return await self._with_retries(lambda: self._chain("GET", url, sent, None, True))
+
+    async def post(
+        self, url: str, *, content: bytes, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """POST `content`; redirects are returned, never followed (they would resend the body)."""
+        sent = dict(headers or {})
+        return await self._with_retries(lambda: self._chain("POST", url, sent, content, False))
+
+    # --- retries ---------------------------------------------------------------
+
+    async def _with_retries(self, attempt: Callable[[], object]) -> Response:
+        async def checked() -> Response:
+            response = await attempt()  # type: ignore[misc]
+            if response.status in RETRY_STATUSES:
+                raise Retryable(
+                    _StatusToRetry(response),
+                    parse_retry_after(response.headers.get("retry-after"), self._wall_clock()),
+                )
+            return response
+
+        try:
+            return await with_retries(checked, self.options, sleep=self._sleep, rng=self._rng)
+        except _StatusToRetry as exc:
+            return exc.response  # retries used up: the caller reads the last answer
+        except RetryAfterTooLong as exc:
+            if isinstance(exc.error, _StatusToRetry):
+                exc.error.response.note = exc.note
+                return exc.error.response
+            raise exc.error from None
+
+    # --- one chain: every hop under one deadline -------------------------------
+
+    async def _chain(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        content: bytes | None,
+        follow: bool,
+    ) -> Response:
+        deadline = self.options.deadline
+        started = self._clock()
+        try:
+            async with asyncio.timeout(deadline):
+                return await self._hops(method, url, headers, content, follow, started)
+        except TimeoutError:
+            raise FetchError(
+                url,
+                f"no complete response within the deadline of {deadline:g} s",
+                kind="timeout",
+            ) from None
+
+    async def _hops(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        content: bytes | None,
+        follow: bool,
+        started: float,
+    ) -> Response:
+        current = url
+        seen = {url}
+        for _hop in range(self.options.max_redirects + 1):
+            response = await self._one(method, current, headers, content)
+            # The injected clock sees time the asyncio timer may not (tests, slow hops).
+            if self._clock() - started > self.options.deadline:
+                raise TimeoutError
+            if not follow or response.status not in REDIRECT_CODES:
+                return response
+            location = response.headers.get("location")
+            if not location:
+                raise FetchError(url, "redirect without a Location header", status=response.status)
+            target = check_redirect(current, location)
+            if target in seen:
+                raise FetchError(url, f"redirect loop at {display_url(target)[:200]}")
+            seen.add(target)
+            current = target
+        raise FetchError(url, f"too many redirects (more than {self.options.max_redirects})")
+
+    async def _one(
+        self, method: str, url: str, extra: dict[str, str], content: bytes | None
+    ) -> Response:
+        import httpx
+
+        # Set on every request too: a client passed in by the caller has its own defaults.
+        headers = {"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"}
+        headers.update(extra)
+        host = urlsplit(url).hostname or ""
+        try:
+            async with self.spacing.turn(host), self._semaphore:
+                self.spacing.stamp(host)
+                async with self.client.stream(
+                    method,
+                    url,
+                    headers=headers,
+                    content=content,
+                    timeout=self._timeout(),
+                    follow_redirects=False,
+                ) as response:
+                    body = b""
+                    if response.status_code not in REDIRECT_CODES:
+                        body = await read_body(url, response, self.options.max_bytes)
+                    return Response(
+                        url=url,
+                        status=response.status_code,
+                        headers={k.lower(): v for k, v in response.headers.items()},
+                        body=body,
+                        reason_phrase=response.reason_phrase,
+                    )
+        except httpx.TransportError as exc:
+            kind = classify(exc)
+            reason = _describe(exc, kind, host)
+            error = FetchError(url, reason, kind=kind)
+            if error.unreachable:
+                raise error from None  # another attempt would meet the same wall
+            raise Retryable(error) from None
+
+
+def _describe(exc: Exception, kind: Kind, host: str) -> str:
+    if kind == "dns":
+        return f"could not resolve host {host}"
+    if kind == "refused":
+        return f"connection refused by {host}"
+    if kind == "timeout":
+        return f"timed out ({type(exc).__name__})"
+    return f"connection error: {str(exc) or type(exc).__name__}"

@@ -1,0 +1,54 @@
+"""The one retry loop of the code base (fetch, translate and enrich all go through it).
+
+Why not `stamina`/`tenacity`: both decide waits themselves and are switched to
+"testing mode" globally; here the wait comes from the server (`Retry-After`)
+when it gives one, a wait beyond a limit fails at once, and the sleep function
+is passed in so that tests record waits instead of spending them.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from tui_digest.net.errors import Retryable, RetryAfterTooLong
+from tui_digest.net.options import HttpOptions, Sleep
+
+T = TypeVar("T")
+
+
+def backoff_delay(attempt: int, options: HttpOptions, rng: Callable[[], float]) -> float:
+    """Exponential backoff with jitter: base * 2**attempt, scaled into [50 %, 100 %]."""
+    delay = min(options.backoff_max, options.backoff_base * (2**attempt))
+    return delay * (0.5 + 0.5 * rng())
+
+
+async def with_retries(
+    attempt: Callable[[], Awaitable[T]],
+    options: HttpOptions,
+    *,
+    sleep: Sleep,
+    rng: Callable[[], float] = random.random,
+) -> T:
+    """Call `attempt` until it returns; it raises `Retryable` for failures worth repeating.
+
+    After `options.retries` extra attempts the last `Retryable.error` is raised.
+    A `Retry-After` above `options.retry_after_max` raises `RetryAfterTooLong`
+    without waiting. The wait happens here, outside any concurrency slot the
+    attempt holds.
+    """
+    tries = 0
+    while True:
+        try:
+            return await attempt()
+        except Retryable as exc:
+            if tries >= options.retries:
+                raise exc.error from None
+            delay = exc.retry_after
+            if delay is not None and delay > options.retry_after_max:
+                raise RetryAfterTooLong(exc.error, delay, options.retry_after_max) from None
+            if delay is None:
+                delay = backoff_delay(tries, options, rng)
+            tries += 1
+            await sleep(delay)
