@@ -58,3 +58,12 @@ def test_never_raises_and_text_without_latex_is_unchanged(text):
 @given(st.text(alphabet="$\\{}^_ab1 'αx", max_size=40))
 def test_latex_like_noise_never_raises_or_grows_without_bound(text):
     assert len(readable(text)) <= 2 * len(text) + 2
+
+
+def test_deep_nesting_is_kept_as_written_instead_of_recursing():
+    deep_math = "$" + "{" * 5000 + "x" + "}" * 5000 + "$"
+    assert readable(deep_math) == deep_math
+    deep_text = "\\mbox{" * 5000 + "x" + "}" * 5000
+    # The outer eight are read, the rest is left as written.
+    assert readable(deep_text) == "\\mbox{" * 4992 + "x" + "}" * 4992
+    assert readable("{\\'" * 10_000) == "{\\'" * 10_000

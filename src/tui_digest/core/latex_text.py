@@ -11,6 +11,7 @@ Stored text and exports never go through here; this is display only.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -262,22 +263,40 @@ class _NotUnderstood(Exception):
     pass
 
 
-@lru_cache(maxsize=4096)
+# Bounds that keep hostile input (a 1 MB abstract of `{\\{\\...` or `$$$...`) linear.
+_MAX_NESTING = 8  # font commands inside font commands, braces inside math
+_MAX_GROUP = 2000  # characters in one braced argument or one math segment
+_SPECIAL_RE = re.compile(r"[\\$]|\{\\")
+
+
 def readable(text: str) -> str:
     """`text` with simple inline LaTeX shown as Unicode; the rest unchanged.
 
-    Cheap when there is nothing to do (most titles), and cached because the
-    list asks again for the same titles on every redraw.
+    Cheap when there is nothing to do (most titles), and cached for short texts
+    because the list asks again for the same titles on every redraw.
     """
     if "\\" not in text and "$" not in text:
         return text
+    if len(text) <= 1000:
+        return _readable_cached(text)
+    return _readable(text)
+
+
+@lru_cache(maxsize=4096)
+def _readable_cached(text: str) -> str:
+    return _readable(text)
+
+
+def _readable(text: str) -> str:
     return unicodedata.normalize("NFC", _Parser(text).text_mode())
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, depth: int = 0) -> None:
         self.s = text
         self.i = 0
+        self.depth = depth
+        self.partner = _closing_braces(text) if "{" in text else {}
 
     # --- text mode: keep what is not understood, convert what is ---------------
 
@@ -292,14 +311,16 @@ class _Parser:
                 out.append(self._accent_group())
             elif ch == "\\":
                 out.append(self._text_command())
-            else:
-                out.append(ch)
-                self.i += 1
+            else:  # copy up to the next character that can start LaTeX
+                m = _SPECIAL_RE.search(s, self.i + 1)
+                end = m.start() if m else len(s)
+                out.append(s[self.i : end])
+                self.i = end
         return "".join(out)
 
     def _accent_group(self) -> str:
         """`{\\'e}`, the braced accent of BibTeX-style names, as one letter."""
-        group, end = _braced(self.s, self.i)
+        group, end = _braced(self.s, self.i, self.partner, limit=12)
         if group is not None and group[1:2] in ACCENTS:
             inner = _Parser(group)
             converted = inner._text_command()
@@ -318,6 +339,8 @@ class _Parser:
             return "$"
         self.i = end + len(delim)
         body = s[start + len(delim) : end]
+        if len(body) > _MAX_GROUP:
+            return s[start : self.i]
         try:
             return _Math(body).parse()
         except _NotUnderstood:
@@ -330,15 +353,15 @@ class _Parser:
             self.i = start + 1
             return "\\"
         if name in ACCENTS:
-            arg, end = _accent_argument(s, after)
+            arg, end = _accent_argument(s, after, self.partner)
             if arg:
                 self.i = end
                 return arg + ACCENTS[name]
         if name in FONT_COMMANDS or name == "mathbb":
-            group, end = _braced(s, after)
-            if group is not None:
+            group, end = _braced(s, after, self.partner)
+            if group is not None and self.depth < _MAX_NESTING:
                 self.i = end
-                inner = _Parser(group).text_mode()
+                inner = _Parser(group, self.depth + 1).text_mode()
                 return _blackboard(inner) if name == "mathbb" else inner
         if name in SYMBOLS:
             self.i = _skip_empty_group(s, after)
@@ -358,6 +381,7 @@ class _Math:
     def __init__(self, body: str) -> None:
         self.s = body
         self.i = 0
+        self.depth = 0
 
     def parse(self, stop: str = "") -> str:
         out: list[str] = []
@@ -390,9 +414,13 @@ class _Math:
             raise _NotUnderstood
         ch = s[self.i]
         if ch == "{":
+            self.depth += 1
+            if self.depth > _MAX_NESTING:
+                raise _NotUnderstood
             self.i += 1
             inner = self.parse(stop="}")
             self.i += 1
+            self.depth -= 1
             return inner
         if ch == "~":  # a tie: a space
             self.i += 1
@@ -438,8 +466,10 @@ def _find_unescaped(s: str, delim: str, pos: int) -> int:
         end = s.find(delim, pos)
         if end < 0:
             return -1
-        backslashes = len(s[:end]) - len(s[:end].rstrip("\\"))
-        if backslashes % 2 == 0:
+        j = end
+        while j > pos and s[j - 1] == "\\":
+            j -= 1
+        if (end - j) % 2 == 0:
             return end
         pos = end + 1
 
@@ -456,26 +486,39 @@ def _command_name(s: str, start: int) -> tuple[str, int]:
     return s[j], j + 1  # control symbol: \' \% \{ ...
 
 
-def _braced(s: str, pos: int) -> tuple[str | None, int]:
-    """The text of the balanced `{...}` group at `pos` (spaces skipped), or None."""
+def _closing_braces(s: str) -> dict[int, int]:
+    """For each `{` in `s` that has a partner, the index of its `}` (one linear pass)."""
+    partner: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BRACE_RE.finditer(s):
+        if m.group() == "{":
+            stack.append(m.start())
+        elif m.group() == "}" and stack:
+            partner[stack.pop()] = m.start()
+    return partner
+
+
+_BRACE_RE = re.compile(r"\\.|[{}]", re.S)  # an escaped character is skipped whole
+
+
+def _braced(
+    s: str, pos: int, partner: dict[int, int], limit: int = _MAX_GROUP
+) -> tuple[str | None, int]:
+    """The text of the balanced `{...}` group at `pos` (spaces skipped), or None.
+
+    None too when the group is longer than `limit` characters.
+    """
     while pos < len(s) and s[pos] == " ":
         pos += 1
-    if pos >= len(s) or s[pos] != "{":
+    close = partner.get(pos) if pos < len(s) and s[pos] == "{" else None
+    if close is None or close - pos - 1 > limit:
         return None, pos
-    depth = 0
-    for j in range(pos, len(s)):
-        if s[j] == "{" and (j == 0 or s[j - 1] != "\\"):
-            depth += 1
-        elif s[j] == "}" and s[j - 1] != "\\":
-            depth -= 1
-            if depth == 0:
-                return s[pos + 1 : j], j + 1
-    return None, pos
+    return s[pos + 1 : close], close + 1
 
 
-def _accent_argument(s: str, pos: int) -> tuple[str, int]:
+def _accent_argument(s: str, pos: int, partner: dict[int, int]) -> tuple[str, int]:
     """The one letter an accent applies to: `\\'e`, `\\'{e}`, `\\' e` or `\\'{\\i}`."""
-    group, end = _braced(s, pos)
+    group, end = _braced(s, pos, partner, limit=4)
     if group is not None:
         if len(group) == 1 and group.isalpha():
             return group, end

@@ -3,6 +3,11 @@
 Every untrusted string (titles, abstracts, authors, digest names) enters a
 `Content` as plain text via `Content.assemble`, so `[bold]` or `[@click=...]` in a
 title is shown as those characters. Styles are fixed strings chosen here.
+
+Titles, abstracts and author names are shown with their simple inline LaTeX made
+readable (`$^2$` -> ², `\alpha` -> α, `Pok\'eLLMon` -> PokéLLMon; see
+core/latex_text). That happens here only: the store and every export keep the
+text exactly as it came.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.style import Style
 
+from tui_digest.core.latex_text import readable
 from tui_digest.core.model import ListRow, PaperRecord
 from tui_digest.core.sanitize import clean_line, clean_text, is_safe_url
 
@@ -31,9 +37,10 @@ def machine_mark(record: PaperRecord) -> str:
 
 
 def row_title(row: ListRow, language: str) -> str:
+    """The title the list shows, LaTeX made readable."""
     if language == "zh":
-        return row.title_zh or row.title_en
-    return row.title_en or row.title_zh
+        return readable(row.title_zh or row.title_en)
+    return readable(row.title_en or row.title_zh)
 
 
 def row_summary(row: ListRow, language: str) -> str:
@@ -48,6 +55,11 @@ def _safe(text: str, *, line: bool = False) -> str:
     return clean_line(text) if line else clean_text(text)
 
 
+def _shown(text: str, *, line: bool = False) -> str:
+    """Clean, then LaTeX made readable (the conversion adds no control characters)."""
+    return readable(_safe(text, line=line))
+
+
 def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
     """The paper as its digest footnote, followed by its metadata."""
     paper = record.paper
@@ -57,7 +69,8 @@ def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
 
     def para(text: str, style: str | Style = "", *, line: bool = False, field: str = "") -> None:
         if text:
-            parts.append((_safe(text, line=line), style) if style else _safe(text, line=line))
+            shown = _shown(text, line=line)
+            parts.append((shown, style) if style else shown)
             if field in machine:
                 parts.append("\n")
                 parts.append((mark, MACHINE))
@@ -96,7 +109,7 @@ def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
         ("categories", " ".join(paper.categories)),
         ("announce", paper.announce_type),
         ("published", paper.published),
-        ("authors", ", ".join(paper.authors)),
+        ("authors", ", ".join(readable(a) for a in paper.authors)),
         ("digests", ", ".join(record.digests)),
     ]
     for label, value in meta:

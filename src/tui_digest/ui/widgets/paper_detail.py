@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from tui_digest.core.model import PaperRecord
 from tui_digest.ui.paper_text import detail_content
+from tui_digest.ui.text_wrap import WrappingStatic
 
 
 class PaperDetail(VerticalScroll, can_focus=True):
@@ -21,7 +22,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.language = "both"
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("No paper selected."), id="detail-body")
+        yield WrappingStatic(Content("No paper selected."), id="detail-body")
 
     @property
     def body(self) -> Static:

@@ -1,0 +1,125 @@
+"""Line breaking for mixed Chinese and Latin text, and a Static that uses it.
+
+Rich and Textual break lines only at whitespace (`rich._wrap.divide_line`). A
+Chinese paragraph has none, so it is one long "word" folded at whatever cell
+the line ends on: `B30` becomes `B3` / `0上重写`. Here a break may fall next to
+any wide (CJK) character, never inside a run of Latin letters and digits, never
+before closing punctuation (`，。）`) nor after opening punctuation (`（“`); only a
+run longer than the whole line is cut.
+
+Textual offers no hook for its line breaker, so `WrappingStatic` hands Textual
+text that already fits: it inserts the line breaks itself for the width it is
+given, and Textual's own wrapping then has nothing left to do. Selection and
+copying work on that text, as on any Static.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from rich.cells import cell_len
+from textual.app import RenderResult
+from textual.content import Content
+from textual.geometry import Size
+from textual.widgets import Static
+
+# Closing punctuation never starts a line; opening punctuation never ends one
+# (the usual "kinsoku" rules, for the characters digests actually contain).
+NO_BREAK_BEFORE = frozenset("，。、；：？！）」』】》〉’”…—·%,.;:!?)]}")
+NO_BREAK_AFTER = frozenset("（「『【《〈‘“([{")
+
+
+def _wide(ch: str) -> bool:
+    return cell_len(ch) == 2
+
+
+def break_opportunities(text: str) -> list[int]:
+    """Indexes `i` where a line may start (a break between text[i-1] and text[i])."""
+    points = []
+    for i in range(1, len(text)):
+        before, after = text[i - 1], text[i]
+        if after.isspace():
+            continue
+        if before.isspace() or (
+            (_wide(before) or _wide(after))
+            and (after not in NO_BREAK_BEFORE and before not in NO_BREAK_AFTER)
+        ):
+            points.append(i)
+    return points
+
+
+def break_offsets(text: str, width: int) -> list[int]:
+    """Where to break one line of `text` so that every piece fits in `width` cells.
+
+    Same contract as Rich's `divide_line`: character offsets, trailing spaces of a
+    piece do not count against the width.
+    """
+    if width <= 0 or cell_len(text) <= width:
+        return []
+    bounds = [0, *break_opportunities(text), len(text)]
+    offsets: list[int] = []
+    used = 0  # cells on the current line
+    for start, end in pairwise(bounds):
+        unit = text[start:end]
+        body = cell_len(unit.rstrip())
+        if used + body <= width:
+            used += cell_len(unit)
+            continue
+        if used and start:
+            offsets.append(start)
+            used = 0
+        if body <= width:
+            used = cell_len(unit)
+            continue
+        # Longer than a whole line (a URL, a formula): cut by cells.
+        pos = start
+        for ch in unit:
+            w = cell_len(ch)
+            if used + w > width and used and not ch.isspace():
+                offsets.append(pos)
+                used = 0
+            used += w
+            pos += 1
+    return offsets
+
+
+def wrap_content(content: Content, width: int) -> Content:
+    """`content` with line breaks inserted so no line is wider than `width` cells."""
+    if width <= 0:
+        return content
+    lines = []
+    for line in content.split("\n", allow_blank=True):
+        offsets = break_offsets(line.plain, width)
+        if not offsets:
+            lines.append(line)
+            continue
+        pieces = line.divide(offsets)
+        lines.extend([*(piece.rstrip() for piece in pieces[:-1]), pieces[-1]])
+    return Content("\n").join(lines)
+
+
+class WrappingStatic(Static):
+    """A Static whose Content breaks lines with `break_offsets` (CJK-aware)."""
+
+    _wrapped: tuple[object, int, Content] | None = None
+
+    def _wrapped_for(self, width: int) -> Content | None:
+        source = self.visual
+        if not isinstance(source, Content):
+            return None
+        cached = self._wrapped
+        if cached is not None and cached[0] is source and cached[1] == width:
+            return cached[2]
+        wrapped = wrap_content(source, width)
+        self._wrapped = (source, width, wrapped)
+        return wrapped
+
+    def render(self) -> RenderResult:
+        wrapped = self._wrapped_for(self.content_size.width)
+        return wrapped if wrapped is not None else self.visual
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        wrapped = self._wrapped_for(width)
+        if wrapped is None:
+            return super().get_content_height(container, viewport, width)
+        return wrapped.get_height(self.styles, width)
