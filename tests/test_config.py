@@ -217,8 +217,10 @@ def test_unknown_keys_are_warnings_naming_file_line_and_key(tmp_path):
     config = load_config(path)
     assert config.sources == [Source("a", "https://a.org/")]
     assert [str(w) for w in config.warnings] == [
-        f"{path}:4: unknown key 'enable' in [sources[1]] is ignored (did you mean 'enabled'?)",
-        f"{path}:7: unknown key 'concurency' in [fetch] is ignored (did you mean 'concurrency'?)",
+        f"{path}:4: warning: unknown key 'enable' in [sources[1]] is ignored"
+        " (did you mean 'enabled'?)",
+        f"{path}:7: warning: unknown key 'concurency' in [fetch] is ignored"
+        " (did you mean 'concurrency'?)",
     ]
 
 

@@ -119,7 +119,7 @@ def test_unknown_key_is_a_warning_not_an_error(tmp_path) -> None:
     assert load_translate_config(path).base_url == "https://x.org/v1"
     [warning] = load_config(path).warnings
     assert str(warning) == (
-        f"{path}:4: unknown key 'modle' in [translate] is ignored (did you mean 'model'?)"
+        f"{path}:4: warning: unknown key 'modle' in [translate] is ignored (did you mean 'model'?)"
     )
 
 

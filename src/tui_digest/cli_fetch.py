@@ -16,8 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui_digest.cli_config import load_warned
 from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.sanitize import clean_line
+from tui_digest.net.urls import display_url
 
 if TYPE_CHECKING:
     from tui_digest.config.loader import Config
@@ -130,10 +132,8 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> Config:
-    from tui_digest.config.loader import load_config
-
     explicit = getattr(args, "config", None)
-    return load_config(explicit, must_exist=explicit is not None)
+    return load_warned(explicit, must_exist=explicit is not None)
 
 
 def _chosen_sources(config: Config, names: list[str] | None) -> list[Any]:
@@ -210,7 +210,7 @@ def _sources_list(args: argparse.Namespace) -> int:
                 "yes" if s.enabled else "no",
                 str(state.get("last_checked") or "never"),
                 clean_line(str(state.get("last_status") or "-"), 60),
-                clean_line(s.url, 500),
+                clean_line(display_url(s.url), 500),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
@@ -261,17 +261,23 @@ def _sources_import(args: argparse.Namespace) -> int:
 
 
 def _load_for_writing(args: argparse.Namespace) -> Config:
-    from tui_digest.config.loader import load_config
-
     # Importing into a config file that does not exist yet creates it.
-    return load_config(getattr(args, "config", None))
+    return load_warned(getattr(args, "config", None))
 
 
 def _sources_export(args: argparse.Namespace) -> int:
     from tui_digest.fetch.opml import write_opml
+    from tui_digest.net.urls import has_credentials
 
     config = _load(args)
     data = write_opml(config.sources)
+    for s in config.sources:
+        if has_credentials(s.url):
+            print(
+                f"{clean_line(s.name, 200)}: the URL's user name and password are left out "
+                "of the OPML (they stay in the config file)",
+                file=sys.stderr,
+            )
     if args.file == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

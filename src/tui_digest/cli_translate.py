@@ -93,11 +93,14 @@ def _config_path(args: argparse.Namespace) -> object:
 
 
 def _translate(args: argparse.Namespace) -> int:
+    from tui_digest.cli_config import load_warned
     from tui_digest.core.store import Store
     from tui_digest.translate.config import load_translate_config, usable_or_raise
     from tui_digest.translate.runner import translate_papers
 
-    cfg = usable_or_raise(load_translate_config(getattr(args, "config", None)))
+    path = getattr(args, "config", None)
+    config = load_warned(path, must_exist=path is not None)
+    cfg = usable_or_raise(load_translate_config(path, config=config))
     cfg.api_key()  # fail before opening anything when the variable is unset
     query = " ".join(getattr(args, "query", None) or [])
     limit = min(args.limit or cfg.max_papers_per_run, cfg.max_papers_per_run)

@@ -12,7 +12,11 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ConfigWarning:
-    """A problem that does not stop the program (an unknown key), shown as `file:line: message`."""
+    """A problem that does not stop the program (an unknown key).
+
+    Shown as `file:line: warning: message`, the form compilers use, which editors
+    and terminals can jump to.
+    """
 
     path: Path
     line: int
@@ -20,4 +24,4 @@ class ConfigWarning:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.message}"
+        return f"{where}: warning: {self.message}"

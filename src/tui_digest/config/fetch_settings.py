@@ -47,6 +47,7 @@ def parse_fetch(path: Path, text: str, raw: Any) -> FetchSettings:
     settings.concurrency = table.integer("concurrency", settings.concurrency, 1, MAX_CONCURRENCY)
     per_host = raw.get("per_host_interval", 0)
     if isinstance(per_host, Mapping):
+        table.line = line_of(text, "fetch.per_host_interval") or table.line
         for host, seconds in per_host.items():
             value = check_number(seconds, 0.0, MAX_HOST_INTERVAL)
             if value is None:

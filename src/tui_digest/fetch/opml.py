@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from tui_digest.config.sources import KINDS, Source
 from tui_digest.core.sanitize import clean_line
+from tui_digest.net.urls import display_url, strip_credentials
 
 KIND_ATTR = "tuiDigestKind"
 ENABLED_ATTR = "tuiDigestEnabled"
@@ -64,7 +65,8 @@ def read_opml(data: bytes, *, source: str = "<opml>") -> OpmlImport:
         if not url.lower().startswith(("http://", "https://")) or any(
             c in url for c in "\n\r\t\x00 "
         ):
-            result.skipped.append(f"{label}: only http(s) feed URLs can be imported: {url[:200]}")
+            shown = display_url(url)[:200]
+            result.skipped.append(f"{label}: only http(s) feed URLs can be imported: {shown}")
             continue
         kind = outline.get(KIND_ATTR, "auto")
         if kind not in KINDS:
@@ -82,7 +84,9 @@ def write_opml(sources: list[Source], *, title: str = "tui-digest sources") -> b
     ET.SubElement(head, "title").text = title
     body = ET.SubElement(root, "body")
     for s in sources:
-        attrs = {"type": "rss", "text": s.name, "title": s.name, "xmlUrl": s.url}
+        # A password stays in the config file: an OPML file is shared, synced, mailed.
+        url = strip_credentials(s.url)
+        attrs = {"type": "rss", "text": s.name, "title": s.name, "xmlUrl": url}
         attrs[KIND_ATTR] = s.kind
         if not s.enabled:
             attrs[ENABLED_ATTR] = "false"
@@ -107,7 +111,7 @@ def merge_sources(existing: list[Source], imported: list[Source]) -> MergeResult
     skipped: list[str] = []
     for s in imported:
         if s.url in urls:
-            skipped.append(f"{s.name}: already a source ({s.url})")
+            skipped.append(f"{s.name}: already a source ({display_url(s.url)})")
             continue
         name = _unique(s.name, names)
         names.add(name)

@@ -24,6 +24,7 @@ from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher
 from tui_digest.net.errors import FetchError
 from tui_digest.net.options import Clock, HttpOptions, Sleep
+from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
 
 if TYPE_CHECKING:
     import httpx
@@ -37,7 +38,7 @@ Progress = Callable[[int, int, str], None]
 @dataclass(slots=True)
 class SourceResult:
     name: str
-    url: str
+    url: str  # as shown: any password masked
     status: Status
     new: int = 0
     updated: int = 0
@@ -154,9 +155,11 @@ class _Run:
         try:
             state = await self._store(self.store.get_source_state, source.name) or {}
         except (CacheError, sqlite3.Error, OSError) as exc:
-            return SourceResult(source.name, source.url, "failed", error=f"cache: {exc}")
-        # Validators belong to the URL they came from; a changed URL starts afresh.
-        same_url = state.get("url") == source.url
+            error = f"cache: {exc}"
+            return SourceResult(source.name, display_url(source.url), "failed", error=error)
+        # Validators belong to the URL they came from; a changed URL starts afresh. The
+        # cache holds the URL without its password (the password stays in the config).
+        same_url = state.get("url") == strip_credentials(source.url)
         etag = state.get("etag") if same_url else None
         last_modified = state.get("last_modified") if same_url else None
 
@@ -171,26 +174,27 @@ class _Run:
 
         if response.not_modified:
             result = SourceResult(
-                source.name, source.url, "unchanged", http_status=response.http_status
+                source.name, display_url(source.url), "unchanged", http_status=response.http_status
             )
             return await self._succeeded(source, started, result, response, keep_validators=True)
 
         try:
-            read = await asyncio.to_thread(_read, response.body, source.url, source.format)
+            shown = display_url(source.url)
+            read = await asyncio.to_thread(_read, response.body, shown, source.format)
         except InputError as exc:
             return await self._failed(source, started, str(exc), response.http_status)
 
         digest = read.digest
         result = SourceResult(
             source.name,
-            source.url,
+            display_url(source.url),
             "unchanged",
             http_status=response.http_status,
             problems=len(read.problems),
         )
         if digest.papers:  # an empty listing (arXiv at weekends) is not worth a digest
             digest.name = digest_name(source, digest, started.date().isoformat())
-            digest.source = source.url
+            digest.source = strip_credentials(source.url)
             try:
                 stats = await self._store(self.store.import_digest, digest)
             except (CacheError, sqlite3.Error, OSError) as exc:
@@ -210,7 +214,7 @@ class _Run:
         keep_validators: bool = False,
     ) -> SourceResult:
         fields: dict[str, Any] = {
-            "url": source.url,
+            "url": strip_credentials(source.url),
             "last_checked": _stamp(started),
             "last_success": _stamp(started),
             "last_status": _status_text(result, not_modified=response.not_modified),
@@ -232,8 +236,10 @@ class _Run:
     async def _failed(
         self, source: Source, started: dt.datetime, error: str, http_status: int | None
     ) -> SourceResult:
+        # Whatever produced the message, the source's password never reaches a screen or the cache.
+        error = mask_in_text(error, source.url)
         result = SourceResult(
-            source.name, source.url, "failed", error=error, http_status=http_status
+            source.name, display_url(source.url), "failed", error=error, http_status=http_status
         )
         try:
             await self._store(

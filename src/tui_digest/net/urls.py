@@ -69,11 +69,18 @@ def strip_credentials(url: str) -> str:
 
 
 def mask_in_text(text: str, url: str) -> str:
-    """`text` (an error message, say) with `url`'s password masked wherever it occurs."""
+    """`text` (an error message, say) with `url`'s password masked wherever it occurs.
+
+    The password alone is replaced only when it is long enough not to be an
+    ordinary word of the message (a one-letter password would garble the text).
+    """
     try:
         password = urlsplit(url).password
     except ValueError:
         password = None
-    if password:
-        text = text.replace(url, display_url(url)).replace(password, MASK)
+    if not password:
+        return text
+    text = text.replace(url, display_url(url)).replace(f":{password}@", f":{MASK}@")
+    if len(password) >= 6:
+        text = text.replace(password, MASK)
     return text

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.fields import Table
-from tui_digest.config.loader import load_config
+from tui_digest.config.loader import Config, load_config
 from tui_digest.config.schema import TRANSLATE_KEYS
 from tui_digest.config.toml_file import at, line_of
 from tui_digest.net.options import HttpOptions
@@ -129,9 +129,15 @@ class TranslateConfig:
         )
 
 
-def load_translate_config(path: str | Path | None = None) -> TranslateConfig:
-    """Read [translate] from the config file; raises ConfigError or NotConfigured."""
-    config = load_config(path, must_exist=path is not None)
+def load_translate_config(
+    path: str | Path | None = None, *, config: Config | None = None
+) -> TranslateConfig:
+    """Read [translate] from the config file (or from `config`, already read).
+
+    Raises ConfigError or NotConfigured.
+    """
+    if config is None:
+        config = load_config(path, must_exist=path is not None)
     where = config.path
     if not config.exists:
         raise NotConfigured(f"{where}: no config file, so translation is not configured")

@@ -90,12 +90,15 @@ class Refresher:
             from tui_digest.config.loader import load_config
 
             try:
-                minutes = load_config().fetch.interval_minutes
+                config = load_config()
             except ConfigError as error:
                 # Not fatal for reading; `r` reports it again when asked to fetch.
                 self.screen.app.call_from_thread(self._config_problem, str(error))
                 return
-            self.screen.app.call_from_thread(self.set_interval, minutes)
+            if config.warnings:  # unknown keys: said once, when the reader starts
+                text = "\n".join(str(w) for w in config.warnings)
+                self.screen.app.call_from_thread(self._config_problem, text)
+            self.screen.app.call_from_thread(self.set_interval, config.fetch.interval_minutes)
 
         run_in_thread(self.screen.app, work, group="read-config", description="read the config")
 

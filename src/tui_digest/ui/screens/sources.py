@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui_digest.core.sanitize import clean_line
+from tui_digest.net.urls import display_url
 from tui_digest.ui.workers import run_in_thread
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def sources_content(
             extra.append("disabled")
         if extra:
             parts.append((f"  ({', '.join(extra)})", "dim"))
-        parts += ["\n", ("  ", ""), (_text(view.url, 500), "dim"), "\n"]
+        parts += ["\n", ("  ", ""), (_text(display_url(view.url), 500), "dim"), "\n"]
         state = view.state
         status = _text(state.get("last_status"))
         error = _text(state.get("last_error"), 500)
