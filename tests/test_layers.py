@@ -28,12 +28,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("tui_digest.core", "tui_digest.data")),
     ("net", ("tui_digest.net",)),
     ("config", ("tui_digest.config",)),
-    ("features", ("tui_digest.fetch", "tui_digest.translate", "tui_digest.enrich")),
+    (
+        "features",
+        ("tui_digest.fetch", "tui_digest.translate", "tui_digest.enrich", "tui_digest.rank"),
+    ),
     # Runs that combine features (publish: translate what is missing, then write files).
     ("combined", ("tui_digest.publish",)),
     ("app", ("tui_digest.ui", "tui_digest.cli", "tui_digest.cli_*", "tui_digest.__main__")),
 )
-FEATURES = ("tui_digest.fetch", "tui_digest.translate", "tui_digest.enrich")
+FEATURES = ("tui_digest.fetch", "tui_digest.translate", "tui_digest.enrich", "tui_digest.rank")
 
 # Import cycles that other work in progress removes (issue 9, requirement 1). A
 # cycle whose modules all fall under ONE of these prefixes is tolerated for now;

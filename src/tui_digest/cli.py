@@ -138,6 +138,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
+    from tui_digest.rank.listing import split_query
+
+    if split_query(query).ranked:  # sort:foryou, related:ID
+        from tui_digest.cli_rank import ranked_search
+
+        return ranked_search(args, query)
     with _closing(_open_store(args, readonly=True)) as store:
         total, rows = store.page(query, digest=args.digest, limit=args.limit)
         if args.json:
@@ -273,14 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_optional(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Subcommands that live with their feature (fetch, sources, translate)."""
+    """Subcommands that live with their feature (fetch, sources, translate, publish, related)."""
     from tui_digest.cli_fetch import register as register_fetch
+    from tui_digest.cli_rank import register as register_rank
     from tui_digest.cli_translate import register as register_translate
     from tui_digest.publish.commands import register as register_publish
 
     register_fetch(sub, common)
     register_translate(sub, common)
     register_publish(sub, common)
+    register_rank(sub, common)
 
 
 def _version() -> str:

@@ -24,6 +24,11 @@ Syntax (words are separated by spaces; everything is case-insensitive):
     date:2024-03..  date:..2024-02
                           the paper's listing date: the date of the newest
                           digest it appeared in, else its published date
+    sort:foryou           rank by the user's For you model instead of listing
+                          order; `compile_query` ignores it (core never ranks:
+                          the `rank` layer above reorders what it lists)
+    related:ID            the papers most like paper ID; answered only by the
+                          `rank` layer (`compile_query` refuses it)
     A word such as `foo:bar` with an unknown qualifier is searched as text.
 
 `parse_query` raises `QueryError` with a message meant for the user.
@@ -69,7 +74,8 @@ TYPE_VALUES = {
     "replace-cross": "replacecross",
     "updated": "updated",
 }
-QUALIFIERS = (*FIELDS, "is", "type", "date")
+SORT_VALUES = ("foryou",)
+QUALIFIERS = (*FIELDS, "is", "type", "date", "sort", "related")
 
 
 @dataclass(slots=True, frozen=True)
@@ -87,6 +93,8 @@ class Query:
     starred: bool | None = None
     types: list[tuple[str, bool]] = field(default_factory=list)  # (token, negated)
     dates: list[tuple[int, int, bool]] = field(default_factory=list)  # days, days, negated
+    sort: str | None = None  # one of SORT_VALUES; None = listing order
+    related: str | None = None  # an arXiv id (no version)
 
     @property
     def is_empty(self) -> bool:
@@ -190,6 +198,15 @@ def _add(q: Query, qualifier: str | None, value: str, phrase: bool, negated: boo
     elif qualifier == "date":
         first, last = _parse_date(value.strip())
         q.dates.append((first, last, negated))
+    elif qualifier == "sort":
+        v = value.strip().lower()
+        if v not in SORT_VALUES or negated:
+            raise QueryError(f'unknown sort "{value}" (use ' + ", ".join(SORT_VALUES) + ")")
+        q.sort = v
+    elif qualifier == "related":
+        if negated:
+            raise QueryError("-related: is not supported; use related:ID")
+        q.related = re.sub(r"(?i)v\d+$", "", value.strip())
     else:
         column = FIELDS[qualifier] if qualifier else None
         if column == "id" and not phrase:
@@ -289,6 +306,10 @@ class Plan:
 
 
 def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None = None) -> Plan:
+    if q.related is not None:
+        # Similarity is computed by the rank layer, which removes the term
+        # before asking the store; silently listing everything would be wrong.
+        raise QueryError("related:ID lists similar papers only in the reader and `search`")
     positive = [fts_term(t, expand) for t in q.terms if not t.negated]
     positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
     negative = [fts_term(t, expand) for t in q.terms if t.negated]

@@ -1,0 +1,35 @@
+"""For you: rank papers by a model of what the user stars; find related papers.
+
+This package is a feature layer above `core/` (which never imports it). Its
+heavy dependencies (numpy, scipy, scikit-learn: the optional extra
+`tui-digest[rank]`) are imported only by `rank.train` and `rank.features`,
+and `rank.files` (numpy); importing this package or `rank.corpus` costs
+nothing, so the CLI and the reader start as fast as before.
+"""
+
+from __future__ import annotations
+
+MIN_STARS = 5  # below this, ranking would be close to random: say so instead
+
+__all__ = ["MIN_STARS", "NotEnoughStars", "RankUnavailable"]
+
+
+class NotEnoughStars(Exception):
+    """Fewer than MIN_STARS starred papers: nothing to learn from yet."""
+
+    def __init__(self, n_starred: int) -> None:
+        self.n_starred = n_starred
+        super().__init__(few_stars_message(n_starred))
+
+
+class RankUnavailable(Exception):
+    """The optional dependencies of ranking are not installed."""
+
+
+def few_stars_message(n_starred: int) -> str:
+    have = "no papers" if n_starred == 0 else f"{n_starred} paper{'s' * (n_starred != 1)}"
+    return (
+        f"For you needs at least {MIN_STARS} starred papers to learn from; you have starred "
+        f"{have}. Open the reader (tui-digest), press s on papers you would like more of, "
+        "and sort:foryou will rank any listing by them (is:starred lists your stars)."
+    )

@@ -1,0 +1,128 @@
+"""The ranking's files next to the cache: features, model and scores.
+
+`<cache.db>.rank/` holds two NumPy archives, each written to a temporary file
+and renamed over the old one (a crash mid-write leaves the previous file):
+
+- `features.npz`: damped term counts of every paper (CSR arrays) and the pk
+  of each row. Hashed features do not depend on other papers, so new papers
+  are appended without recomputing the old ones.
+- `model.npz`: the weights, idf, what it was trained on (stars fingerprint,
+  counts) and the score of every paper at training time.
+
+Archives are read with `allow_pickle=False`: nothing in them can run code.
+Only numpy is imported here (no scikit-learn): the reader loads scores with it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = 1  # bump when the feature layout changes: old files are then rebuilt
+
+
+def rank_dir(db: Path) -> Path:
+    return Path(db).with_name(Path(db).name + ".rank")
+
+
+def _save(path: Path, **arrays: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _load(path: Path) -> dict[str, np.ndarray] | None:
+    """The arrays of `path`, or None when it is missing, unreadable or another format."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError, EOFError, KeyError):
+        return None
+    if int(arrays.get("format", np.array(-1))) != FORMAT:
+        return None
+    return arrays
+
+
+@dataclass(slots=True)
+class Model:
+    weights: np.ndarray  # float32, one per feature column
+    bias: float
+    idf: np.ndarray  # float32, one per feature column
+    stars: str  # fingerprint of the starred set it was trained on
+    n_starred: int
+    n_papers: int  # papers in the cache when trained
+    max_pk: int  # papers up to this pk were scored
+    score_pks: np.ndarray  # int64, ascending
+    scores: np.ndarray  # float32, aligned with score_pks
+
+    def save(self, db: Path) -> None:
+        _save(
+            rank_dir(db) / "model.npz",
+            format=np.array(FORMAT),
+            weights=self.weights,
+            bias=np.array(self.bias),
+            idf=self.idf,
+            stars=np.array(self.stars),
+            counts=np.array([self.n_starred, self.n_papers, self.max_pk]),
+            score_pks=self.score_pks,
+            scores=self.scores,
+        )
+
+    @classmethod
+    def load(cls, db: Path) -> Model | None:
+        a = _load(rank_dir(db) / "model.npz")
+        if a is None:
+            return None
+        n_starred, n_papers, max_pk = (int(v) for v in a["counts"])
+        return cls(
+            weights=a["weights"],
+            bias=float(a["bias"]),
+            idf=a["idf"],
+            stars=str(a["stars"]),
+            n_starred=n_starred,
+            n_papers=n_papers,
+            max_pk=max_pk,
+            score_pks=a["score_pks"],
+            scores=a["scores"],
+        )
+
+    def lookup(self, pks: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, known): the stored score of each pk and whether it had one."""
+        want = np.asarray(pks, dtype=np.int64)
+        if not len(self.score_pks):
+            return np.zeros(len(want), np.float32), np.zeros(len(want), bool)
+        at = np.searchsorted(self.score_pks, want)
+        at = np.minimum(at, len(self.score_pks) - 1)
+        known = self.score_pks[at] == want
+        return np.where(known, self.scores[at], 0.0).astype(np.float32), known
+
+
+def save_features(
+    db: Path, pks: np.ndarray, vocab: np.ndarray, data, indices, indptr, shape
+) -> None:
+    _save(
+        rank_dir(db) / "features.npz",
+        format=np.array(FORMAT),
+        pks=pks,
+        vocab=vocab,
+        data=data,
+        indices=indices,
+        indptr=indptr,
+        shape=np.array(shape),
+    )
+
+
+def load_features(db: Path) -> dict[str, np.ndarray] | None:
+    return _load(rank_dir(db) / "features.npz")

@@ -1,0 +1,207 @@
+"""Features of the whole cache, training on the stars, scoring, similarity.
+
+Everything heavy lives here (numpy, scipy, scikit-learn); callers import it
+only when they rank: the CLI commands that need it, and the reader through a
+subprocess (`python -m tui_digest.rank train`), so its memory never holds it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from tui_digest.rank import MIN_STARS, NotEnoughStars
+from tui_digest.rank.corpus import CacheState, cache_state, iter_texts, read_only, starred_pks
+from tui_digest.rank.features import (
+    DIM,
+    PaperText,
+    Vocabulary,
+    document_frequency,
+    idf_weights,
+    project,
+    raw_counts,
+    weigh,
+)
+from tui_digest.rank.files import Model, load_features, save_features
+
+# At most this many unstarred papers train the model (a deterministic sample):
+# with balanced class weights more negatives barely move the ranking, and it
+# bounds training time whatever the cache size.
+MAX_NEGATIVES = 20_000
+BATCH = 5_000
+# Regularisation of the linear SVM (chosen with benchmarks/foryou.py). A
+# linear SVM, as arxiv-sanity uses: liblinear's logistic regression was ten
+# times slower on these wide, sparse rows for the same ranking.
+C = 0.1
+# Retrain (not only rescore) once the cache has grown by this fraction: the
+# unstarred papers the model was trained against no longer represent it.
+REGROW = 0.25
+
+
+class Features:
+    """Damped counts of every paper (rows in pk order) and their pks."""
+
+    def __init__(self, pks: np.ndarray, counts: sp.csr_matrix, vocab: Vocabulary) -> None:
+        self.pks = pks
+        self.counts = counts
+        self.vocab = vocab
+
+    def rows(self, pks: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row numbers, found mask) of `pks` in this matrix."""
+        want = np.asarray(pks, dtype=np.int64)
+        if not len(self.pks):
+            return np.zeros(len(want), np.int64), np.zeros(len(want), bool)
+        at = np.minimum(np.searchsorted(self.pks, want), len(self.pks) - 1)
+        return at, self.pks[at] == want
+
+
+def _counts_of(rows: list[tuple], vocab: Vocabulary) -> sp.csr_matrix:
+    return raw_counts([PaperText(*r) for r in rows], vocab)
+
+
+def update_features(db: Path) -> Features:
+    """The cached features, extended with papers added since (saved when it grew)."""
+    a = load_features(db)
+    if a is not None:
+        pks = a["pks"]
+        counts = sp.csr_matrix(
+            (a["data"], a["indices"], a["indptr"]), shape=tuple(int(v) for v in a["shape"])
+        )
+        vocab = Vocabulary.from_array(a["vocab"])
+    else:
+        pks = np.zeros(0, np.int64)
+        counts = sp.csr_matrix((0, DIM), dtype=np.float32)
+        vocab = Vocabulary()
+    last = int(pks[-1]) if len(pks) else 0
+    new_pks: list[int] = []
+    parts = [counts]
+    with read_only(db) as conn:
+        batch: list[tuple] = []
+        for row in iter_texts(conn, after_pk=last):
+            batch.append(row)
+            if len(batch) >= BATCH:
+                parts.append(_counts_of(batch, vocab))
+                new_pks.extend(r[0] for r in batch)
+                batch = []
+        if batch:
+            parts.append(_counts_of(batch, vocab))
+            new_pks.extend(r[0] for r in batch)
+    if not new_pks:
+        return Features(pks, counts, vocab)
+    counts = sp.vstack(parts, format="csr", dtype=np.float32)
+    pks = np.concatenate([pks, np.asarray(new_pks, np.int64)])
+    save_features(
+        db, pks, vocab.to_array(), counts.data, counts.indices, counts.indptr, counts.shape
+    )
+    return Features(pks, counts, vocab)
+
+
+def is_current(model: Model | None, state: CacheState) -> bool:
+    """Whether `model` was trained on these stars and a cache of about this size."""
+    return (
+        model is not None
+        and model.stars == state.stars
+        and state.n_papers <= model.n_papers * (1 + REGROW) + 50
+    )
+
+
+def train(db: Path) -> Model:
+    """Train on the stars against the rest of the cache; score every paper; save.
+
+    Raises `NotEnoughStars` below `MIN_STARS` stars.
+    """
+    with read_only(db) as conn:
+        state = cache_state(conn)
+        stars = starred_pks(conn)
+    if len(stars) < MIN_STARS:
+        raise NotEnoughStars(len(stars))
+    feats = update_features(db)
+    n = feats.counts.shape[0]
+    idf = idf_weights(document_frequency(feats.counts), n)
+    pos_rows, found = feats.rows(stars)
+    pos_rows = pos_rows[found]
+    is_pos = np.zeros(n, bool)
+    is_pos[pos_rows] = True
+    neg_rows = np.flatnonzero(~is_pos)
+    if len(neg_rows) > MAX_NEGATIVES:
+        rng = np.random.default_rng(int(state.stars[:8], 16))
+        neg_rows = np.sort(rng.choice(neg_rows, MAX_NEGATIVES, replace=False))
+    rows = np.concatenate([pos_rows, neg_rows])
+    x = weigh(feats.counts[rows], idf)
+    y = np.concatenate([np.ones(len(pos_rows)), np.zeros(len(neg_rows))])
+
+    from sklearn.svm import LinearSVC
+
+    clf = LinearSVC(C=C, class_weight="balanced")
+    clf.fit(x, y)
+    weights = clf.coef_.ravel().astype(np.float32)
+    bias = float(clf.intercept_[0])
+    scores = score_counts(feats.counts, idf, weights, bias)
+    model = Model(
+        weights=weights,
+        bias=bias,
+        idf=idf,
+        stars=state.stars,
+        n_starred=len(pos_rows),
+        n_papers=n,
+        max_pk=int(feats.pks[-1]) if n else 0,
+        score_pks=feats.pks,
+        scores=scores,
+    )
+    model.save(db)
+    return model
+
+
+def score_counts(
+    counts: sp.csr_matrix, idf: np.ndarray, weights: np.ndarray, bias: float
+) -> np.ndarray:
+    return project(counts, idf, weights) + np.float32(bias)
+
+
+def rescore(db: Path, model: Model) -> Model:
+    """Score papers added since `model` was trained (same weights); save."""
+    feats = update_features(db)
+    new = feats.pks > model.max_pk
+    if not new.any():
+        return model
+    scores = score_counts(feats.counts[np.flatnonzero(new)], model.idf, model.weights, model.bias)
+    model.score_pks = np.concatenate([model.score_pks, feats.pks[new]])
+    model.scores = np.concatenate([model.scores, scores])
+    model.max_pk = int(feats.pks[-1])
+    model.save(db)
+    return model
+
+
+def ensure_model(db: Path) -> Model:
+    """A model current for the cache's stars and size: loaded, rescored or retrained."""
+    with read_only(db) as conn:
+        state = cache_state(conn)
+    if state.n_starred < MIN_STARS:
+        raise NotEnoughStars(state.n_starred)
+    model = Model.load(db)
+    if model is None or not is_current(model, state):
+        return train(db)
+    if state.max_pk > model.max_pk:
+        return rescore(db, model)
+    return model
+
+
+def related(db: Path, pk: int, limit: int = 20) -> list[tuple[int, float]]:
+    """The `limit` papers most similar to paper `pk` (cosine), best first, without it."""
+    feats = update_features(db)
+    at, found = feats.rows([pk])
+    if not found[0]:
+        return []
+    n = feats.counts.shape[0]
+    idf = idf_weights(document_frequency(feats.counts), n)
+    query = weigh(feats.counts[int(at[0])], idf).toarray().ravel()
+    sims = project(feats.counts, idf, query)
+    sims[int(at[0])] = -1.0
+    k = min(limit, n - 1)
+    if k <= 0:
+        return []
+    top = np.argpartition(-sims, k - 1)[:k]
+    top = top[np.argsort(-sims[top], kind="stable")]
+    return [(int(feats.pks[i]), float(sims[i])) for i in top if sims[i] > 0]

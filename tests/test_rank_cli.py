@@ -1,0 +1,135 @@
+"""`search ... sort:foryou`, `related ID`, the query terms, and what importing costs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cli_support import run_cli
+from rank_corpus import build, star
+from tui_digest.core.query import QueryError, compile_query, parse_query
+from tui_digest.core.store import Store
+from tui_digest.rank.listing import split_query
+
+SEARCH_KEYS = [
+    "id",
+    "version",
+    "url",
+    "title_en",
+    "title_zh",
+    "summary_zh",
+    "abstract_en",
+    "abstract_zh",
+    "authors",
+    "categories",
+    "announce_type",
+    "published",
+    "digests",
+    "read",
+    "starred",
+]
+
+
+def test_sort_and_related_are_parsed_and_validated():
+    q = parse_query("cat:cs.CL sort:ForYou diffusion")
+    assert q.sort == "foryou" and [t.text for t in q.terms] == ["cs.CL", "diffusion"]
+    assert parse_query("related:2403.10056v3").related == "2403.10056"
+    assert parse_query("diffusion").sort is None
+    with pytest.raises(QueryError, match="unknown sort"):
+        parse_query("sort:random")
+    with pytest.raises(QueryError, match="unknown sort"):
+        parse_query("-sort:foryou")
+    with pytest.raises(QueryError, match="needs a value"):
+        parse_query("related:")
+    # The core lists sort:foryou in listing order (the rank layer reorders)
+    # and refuses related:, which only the rank layer can answer.
+    assert compile_query(parse_query("x sort:foryou")) == compile_query(parse_query("x"))
+    with pytest.raises(QueryError, match="related:ID"):
+        compile_query(parse_query("related:2403.10056"))
+
+
+def test_split_query_leaves_the_rest_for_the_store():
+    rq = split_query('date:2024-03 sort:foryou ti:"graph neural" -survey')
+    assert rq.sort == "foryou" and rq.rest == 'date:2024-03 ti:"graph neural" -survey'
+    rq = split_query("related:2403.00001v2 is:unread")
+    assert rq.related == "2403.00001" and rq.rest == "is:unread" and rq.ranked
+    assert not split_query("sorted: list").ranked
+
+
+@pytest.fixture
+def cache(tmp_path):
+    db = tmp_path / "cache.db"
+    return db, build(db)
+
+
+def test_search_sort_foryou_ranks_by_the_stars(cache):
+    db, ids = cache
+    star(db, ids["diffusion"][:10])
+    out = run_cli("search", "--json", "--limit", "5", "-is:starred", "sort:foryou", db=db)
+    assert out.returncode == 0, out.stderr
+    papers = json.loads(out.stdout)
+    assert [p["id"] for p in papers] and {p["id"] for p in papers} <= set(ids["diffusion"][10:])
+    assert list(papers[0]) == SEARCH_KEYS
+    table = run_cli("search", "cat:cs.CL", "sort:foryou", "--limit", "3", db=db)
+    assert table.returncode == 0, table.stderr
+    assert "trained on 10 starred papers" in table.stderr.decode()
+    assert "3 shown of 48 matches" in table.stdout.decode()
+
+
+def test_search_sort_foryou_with_few_stars_explains_how_to_start(cache):
+    db, ids = cache
+    star(db, ids["rl"][:2])
+    out = run_cli("search", "sort:foryou", db=db)
+    assert out.returncode == 1
+    assert out.stdout == b""
+    err = out.stderr.decode()
+    assert "at least 5 starred papers" in err and "you have starred 2 papers" in err
+    assert "press s" in err
+
+
+def test_related_prints_the_papers_of_search_json(cache):
+    db, ids = cache
+    out = run_cli("related", ids["parsing"][3] + "v1", "--json", "--limit", "6", db=db)
+    assert out.returncode == 0, out.stderr
+    papers = json.loads(out.stdout)
+    assert len(papers) == 6 and list(papers[0]) == SEARCH_KEYS
+    found = [p["id"] for p in papers]
+    assert ids["parsing"][3] not in found and set(found) <= set(ids["parsing"])
+    table = run_cli("related", ids["parsing"][3], db=db)
+    assert table.returncode == 0 and "papers most like" in table.stderr.decode()
+
+
+def test_related_of_an_unknown_id_is_one_clear_line(cache):
+    db, _ids = cache
+    out = run_cli("related", "9999.99999", db=db)
+    assert out.returncode == 2
+    assert out.stderr.decode().strip() == (
+        "tui-digest: related:9999.99999: no paper with that id in the cache"
+    )
+
+
+def test_search_related_combines_with_other_terms(cache):
+    db, ids = cache
+    target = ids["rl"][0]
+    out = run_cli("search", f"related:{target}", "date:2024-03-13", "--json", db=db)
+    assert out.returncode == 0, out.stderr
+    found = [p["id"] for p in json.loads(out.stdout)]
+    # Only that day's papers; its 12 rl papers first (the nearest 50 of the
+    # whole cache also reach a few of its other papers through shared words).
+    with Store.open(db) as store:
+        day = {r.id for r in store.search("date:2024-03-13", limit=500)}
+    assert set(found) <= day and set(found[:12]) == set(ids["rl"][36:])
+
+
+def test_importing_the_cli_and_the_reader_does_not_load_the_maths():
+    code = (
+        "import sys, tui_digest.cli, tui_digest.ui.app, tui_digest.rank.listing, "
+        "tui_digest.cli_rank, tui_digest.rank.corpus\n"
+        "tui_digest.cli.build_parser()\n"
+        "print(','.join(n for n in ('sklearn', 'scipy', 'numpy') if n in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

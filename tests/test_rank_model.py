@@ -1,0 +1,150 @@
+"""For you: training on stars, the files it keeps, retraining when stars change."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn", reason="the rank extra (scikit-learn) is part of [dev]")
+
+from rank_corpus import TOPICS, build, make_paper, star
+from tui_digest.core.model import Digest
+from tui_digest.core.store import Store
+from tui_digest.rank import MIN_STARS, NotEnoughStars
+from tui_digest.rank import train as rank_train
+from tui_digest.rank.files import Model, rank_dir
+from tui_digest.rank.listing import rank_listing
+
+
+@pytest.fixture
+def cache(tmp_path):
+    db = tmp_path / "cache.db"
+    return db, build(db)
+
+
+def _top_topics(db, query: str, n: int, ids: dict[str, list[str]]) -> list[str]:
+    topic_of = {pid: t for t, pids in ids.items() for pid in pids}
+    with Store.open(db) as store:
+        ranking = rank_listing(store, query)
+        rows = store.list_rows(ranking.ids[:n])
+    return [topic_of[r.id] for r in rows]
+
+
+def test_training_ranks_the_starred_topic_first(cache):
+    db, ids = cache
+    star(db, ids["diffusion"][:8])  # the older papers of one topic
+    top = _top_topics(db, "sort:foryou -is:starred", 10, ids)
+    assert top == ["diffusion"] * 10
+    model = Model.load(db)
+    assert model is not None and model.n_starred == 8
+    assert (rank_dir(db) / "features.npz").is_file()
+
+
+def test_scores_come_best_first_and_cover_the_listing(cache):
+    db, ids = cache
+    star(db, ids["rl"][:6])
+    with Store.open(db) as store:
+        ranking = rank_listing(store, "sort:foryou")
+        assert sorted(ranking.ids) == sorted(store.list_ids(""))
+    assert ranking.scores == sorted(ranking.scores, reverse=True)
+    assert "6 starred" in ranking.note
+
+
+def test_a_current_model_is_reused_not_retrained(cache, monkeypatch):
+    db, ids = cache
+    star(db, ids["parsing"][:5])
+    first = rank_train.ensure_model(db)
+
+    def no_training(*_a, **_k):
+        raise AssertionError("retrained although the stars did not change")
+
+    monkeypatch.setattr(rank_train, "train", no_training)
+    again = rank_train.ensure_model(db)
+    assert again.stars == first.stars
+    assert np.array_equal(again.scores, first.scores)
+
+
+def test_new_stars_retrain_across_a_store_reopen(cache):
+    db, ids = cache
+    star(db, ids["diffusion"][:8])
+    assert _top_topics(db, "sort:foryou -is:starred", 5, ids) == ["diffusion"] * 5
+    before = Model.load(db)
+    # Another session (a reopened store) changes the stars to another topic.
+    star(db, ids["diffusion"][:8], starred=False)
+    star(db, ids["parsing"][:8])
+    with Store.open(db) as store:
+        assert store.count("is:starred") == 8
+    assert _top_topics(db, "sort:foryou -is:starred", 5, ids) == ["parsing"] * 5
+    after = Model.load(db)
+    assert after is not None and before is not None and after.stars != before.stars
+
+
+def test_papers_imported_after_training_are_scored_with_the_same_model(cache, monkeypatch):
+    db, ids = cache
+    star(db, ids["rl"][:8])
+    model = rank_train.ensure_model(db)
+    import random
+
+    rng = random.Random(9)
+    fresh = [make_paper(rng, t, f"2404.{i:05d}") for i, t in enumerate(["rl", "parsing"] * 3)]
+    with Store.open(db) as store:
+        store.import_digest(Digest(name="digest-later", date="2024-04-01", papers=fresh))
+
+    def no_training(*_a, **_k):
+        raise AssertionError("a few new papers should be scored, not trigger training")
+
+    monkeypatch.setattr(rank_train, "train", no_training)
+    rescored = rank_train.ensure_model(db)
+    assert rescored.stars == model.stars
+    assert rescored.max_pk > model.max_pk
+    topic_of = {p.id: ("rl" if i % 2 == 0 else "parsing") for i, p in enumerate(fresh)}
+    with Store.open(db) as store:
+        ranking = rank_listing(store, "date:2024-04-01 sort:foryou")
+        rows = store.list_rows(ranking.ids)
+    assert [topic_of[r.id] for r in rows] == ["rl"] * 3 + ["parsing"] * 3
+
+
+def test_fewer_than_five_stars_is_refused(cache):
+    db, ids = cache
+    star(db, ids["rl"][: MIN_STARS - 1])
+    with Store.open(db) as store, pytest.raises(NotEnoughStars) as info:
+        rank_listing(store, "sort:foryou")
+    assert info.value.n_starred == MIN_STARS - 1
+    assert f"at least {MIN_STARS} starred" in str(info.value)
+    assert "press s" in str(info.value)
+    assert not (rank_dir(db) / "model.npz").exists()
+
+
+def test_sort_foryou_keeps_the_other_terms(cache):
+    db, ids = cache
+    star(db, ids["parsing"][:8])
+    with Store.open(db) as store:
+        plain = store.list_ids("cat:cs.LG date:2024-03-12..2024-03-13")
+        ranked = rank_listing(store, "cat:cs.LG date:2024-03-12..2024-03-13 sort:foryou")
+        assert sorted(ranked.ids) == sorted(plain) and len(plain) == 24
+        unread_ranked = rank_listing(store, "sort:foryou is:unread -is:starred cat:cs.CL")
+        assert len(unread_ranked.ids) == len(ids["parsing"]) - 8
+
+
+def test_a_damaged_model_file_is_rebuilt(cache):
+    db, ids = cache
+    star(db, ids["diffusion"][:6])
+    rank_train.ensure_model(db)
+    (rank_dir(db) / "model.npz").write_bytes(b"not a numpy archive")
+    (rank_dir(db) / "features.npz").write_bytes(b"\x00" * 10)
+    assert Model.load(db) is None
+    model = rank_train.ensure_model(db)
+    assert model.n_starred == 6 and len(model.scores) == 4 * 12 * len(TOPICS)
+
+
+def test_related_finds_the_same_topic_and_never_the_paper_itself(cache):
+    db, ids = cache
+    with Store.open(db) as store:
+        target = store.get_paper(ids["rl"][0])
+        assert target is not None
+        found = rank_train.related(db, target.rowid, limit=10)
+        rows = store.list_rows([pk for pk, _ in found])
+    assert len(found) == 10 and target.rowid not in [pk for pk, _ in found]
+    assert {r.id for r in rows} <= set(ids["rl"])
+    sims = [s for _, s in found]
+    assert sims == sorted(sims, reverse=True) and 0 < sims[-1] <= sims[0] < 1
