@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def test_publish_writes_markdown_feed_dated_copies_and_index(store, tmp_path) ->
 
     feed = read_digest_feed((out / "cs.AI.xml").read_bytes())
     assert not feed.problems
-    assert feed.digest.date == DAY and feed.digest.name == f"digest-feed-cs.AI-{DAY}"
+    assert feed.digest.date == DAY and feed.digest.name == f"lab-cs.AI-{DAY}"  # the label
     got = feed.digest.papers
     assert [p.id for p in got] == IDS
     assert got[0].extras["machine_fields"] == "title_zh,summary_zh,abstract_zh"
@@ -100,7 +101,14 @@ def test_publish_writes_markdown_feed_dated_copies_and_index(store, tmp_path) ->
                 "latest": DAY,
                 "md": "cs.AI.md",
                 "xml": "cs.AI.xml",
-                "dates": {DAY: {"md": f"cs.AI/{DAY}.md", "xml": f"cs.AI/{DAY}.xml", "papers": 4}},
+                "dates": {
+                    DAY: {
+                        "md": f"cs.AI/{DAY}.md",
+                        "xml": f"cs.AI/{DAY}.xml",
+                        "papers": 4,
+                        "sha256": hashlib.sha256((out / "cs.AI.xml").read_bytes()).hexdigest(),
+                    }
+                },
             }
         },
     }
@@ -134,7 +142,7 @@ def test_a_changed_paper_rewrites_only_that_day(store, tmp_path) -> None:
         f"cs.AI/{DAY}.md",
         f"cs.AI/{DAY}.xml",
     ]
-    assert not published.index_changed
+    assert published.index_changed  # the feed's hash is in the index
     assert "承认无知的大语言模型" in (out / "cs.AI.md").read_text("utf-8")
 
 

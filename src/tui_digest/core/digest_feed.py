@@ -51,6 +51,7 @@ EXTRA_LAYOUT = "layout"
 EXTRA_MACHINE_FIELDS = "machine_fields"
 # A `<p class="machine-translation">` holds text a model wrote (tui-digest publish).
 MACHINE_CLASS = "machine-translation"
+PUBLISHER_GENERATOR = "tui-digest"  # the channel <generator> of a published feed
 _P_TAG_RE = re.compile(r"(?i)<p(?:\s[^>]*)?>")
 _MACHINE_RE = re.compile(rf"""(?i)\sclass\s*=\s*["']?[^"'>]*\b{MACHINE_CLASS}\b""")
 
@@ -217,8 +218,15 @@ def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None
     papers, problems = collect_papers(parsed, paper_from_entry)
     date = channel_date(parsed.feed) or date_in(name or "") or date_in(source)
     if not name:
-        m = _CHANNEL_CAT_RE.search(clean_line(str(parsed.feed.get("title", "") or ""), 200))
-        if m and date:
+        title = clean_line(str(parsed.feed.get("title", "") or ""), 200)
+        m = _CHANNEL_CAT_RE.search(title)
+        # A feed `tui-digest publish` wrote is labelled with its publisher's
+        # title ("lab cs.AI" -> "lab-cs.AI-2025-09-18"), so the reader shows
+        # whose digest it is.
+        publisher = title[: m.start()].strip() if m else ""
+        if m and date and publisher and parsed.feed.get("generator") == PUBLISHER_GENERATOR:
+            name = f"{'-'.join(publisher.split())}-{m.group(1)}-{date}"
+        elif m and date:
             name = f"digest-feed-{m.group(1)}-{date}"
         else:
             name = source_stem(source) or "-".join(x for x in ("digest-feed", date) if x)

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
-from .digest_feed import MACHINE_CLASS
+from .digest_feed import MACHINE_CLASS, PUBLISHER_GENERATOR
 from .digest_format import detail_fields
 from .model import Paper
 
@@ -76,7 +76,7 @@ def write_digest_feed(
         f"<link>{escape(ARXIV_RSS.format(category=category))}</link>"
         f"<description>{escape(f'Bilingual digest of {category} for {date}')}</description>"
         f"<pubDate>{stamp}</pubDate>"
-        "<generator>tui-digest</generator>\n"
+        f"<generator>{PUBLISHER_GENERATOR}</generator>\n"
     )
     items = []
     for paper in papers:

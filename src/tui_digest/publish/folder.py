@@ -15,6 +15,7 @@ date is added.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -22,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from tui_digest.core.atomic_file import write_atomic
+from tui_digest.core.publish_index import FORMAT, INDEX, VERSION
 
-INDEX = "index.json"
-FORMAT = "tui-digest-publish"
-VERSION = 1
+__all__ = ["FORMAT", "INDEX", "VERSION", "PublishError", "Written", "add_day", "read_index"]
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A category becomes a file name: letters, digits, '.', '-' only, never '..'.
 SAFE_CATEGORY_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,30}(?:\.[A-Za-z][A-Za-z0-9-]{0,30})?")
@@ -90,8 +90,11 @@ def read_index(folder: Path, title: str) -> dict[str, Any]:
     return data
 
 
-def add_day(index: dict[str, Any], category: str, date: str, count: int) -> bool:
-    """Record `category`'s digest for `date`; True when it is the category's newest day."""
+def add_day(index: dict[str, Any], category: str, date: str, count: int, feed: str) -> bool:
+    """Record `category`'s digest for `date`; True when it is the category's newest day.
+
+    The feed's SHA-256 goes in too, so that the index changes whenever a feed does.
+    """
     if not _DATE_RE.fullmatch(date):
         raise PublishError(f"{date!r} is not a date (YYYY-MM-DD)")
     entry = index["categories"].setdefault(category, {})
@@ -100,6 +103,7 @@ def add_day(index: dict[str, Any], category: str, date: str, count: int) -> bool
         "md": f"{category}/{date}.md",
         "xml": f"{category}/{date}.xml",
         "papers": count,
+        "sha256": hashlib.sha256(feed.encode("utf-8")).hexdigest(),
     }
     latest = str(entry.get("latest", ""))
     newest = not latest or date >= latest

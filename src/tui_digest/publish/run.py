@@ -140,7 +140,7 @@ def write_plan(plan: Plan, out: Path, *, title: str = "tui-digest") -> Published
         papers = [r.paper for r in records]
         md = write_digest(papers)
         xml = write_digest_feed(papers, category=category, date=plan.date, title=title)
-        newest = add_day(index, category, plan.date, len(records))
+        newest = add_day(index, category, plan.date, len(records), xml)
         write_if_changed(out, f"{category}/{plan.date}.md", md, result.written)
         write_if_changed(out, f"{category}/{plan.date}.xml", xml, result.written)
         if newest:  # an older day never replaces the newest one at the top

@@ -1,0 +1,85 @@
+"""The `index.json` of a published folder (written by `tui-digest publish`), read back.
+
+    {"format": "tui-digest-publish", "version": 1, "title": "lab",
+     "categories": {"cs.AI": {"latest": "2025-09-18", "md": "cs.AI.md", "xml": "cs.AI.xml",
+                              "dates": {"2025-09-18": {"md": "cs.AI/2025-09-18.md",
+                                                       "xml": "cs.AI/2025-09-18.xml",
+                                                       "papers": 4, "sha256": "…"}}}}}
+
+Each day's entry carries the SHA-256 of its feed, so the index changes whenever
+any published file does: a subscriber whose conditional GET of `index.json`
+says "not modified" has nothing to fetch.
+
+The index is untrusted input: file names must be relative paths inside the
+folder (no scheme, no `..`, no leading `/`), and a broken entry is skipped
+with a note, never followed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from .sanitize import clean_line
+
+FORMAT = "tui-digest-publish"
+VERSION = 1
+INDEX = "index.json"
+_CATEGORY_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,30}(?:\.[A-Za-z][A-Za-z0-9-]{0,30})?")
+_RELATIVE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,80})?")
+
+
+@dataclass(slots=True)
+class Feed:
+    category: str
+    url: str  # the category's newest feed, resolved against the index's URL
+
+
+@dataclass(slots=True)
+class PublishIndex:
+    title: str
+    feeds: list[Feed] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # entries skipped, and why
+
+
+def looks_like_index(data: bytes) -> bool:
+    """Cheap test: JSON naming our format in its first bytes (no full parse)."""
+    head = data[:400].lstrip()
+    return head.startswith(b"{") and FORMAT.encode() in head
+
+
+def parse_index(data: bytes, url: str) -> PublishIndex:
+    """The feeds an index lists, as URLs relative to `url`. Raises ValueError if not an index."""
+    try:
+        raw: Any = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{url}: not JSON ({exc})") from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise ValueError(f"{url}: not a tui-digest publish index")
+    if raw.get("version") != VERSION:
+        raise ValueError(f"{url}: publish index version {raw.get('version')!r} is not {VERSION}")
+    title = clean_line(str(raw.get("title") or ""), 100)
+    index = PublishIndex(title=title)
+    categories = raw.get("categories")
+    if not isinstance(categories, dict):
+        raise ValueError(f"{url}: the index lists no categories")
+    for category in sorted(categories):
+        entry = categories[category]
+        xml = entry.get("xml") if isinstance(entry, dict) else None
+        if not _CATEGORY_RE.fullmatch(category):
+            index.notes.append(f"{clean_line(category, 60)!r}: not a category name; skipped")
+        elif not isinstance(xml, str) or not _RELATIVE_RE.fullmatch(xml) or ".." in xml:
+            index.notes.append(f"{category}: no usable feed file name; skipped")
+        else:
+            index.feeds.append(Feed(category, urljoin(url, xml)))
+    return index
+
+
+def index_url(folder_url: str) -> str:
+    """`…/index.json` for a folder URL or path (unchanged when it already names a file)."""
+    if folder_url.endswith(INDEX):
+        return folder_url
+    return folder_url.rstrip("/") + "/" + INDEX
