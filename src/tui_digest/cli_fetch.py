@@ -1,7 +1,7 @@
 """The headless `fetch` and `sources` subcommands.
 
     tui-digest fetch [--source NAME]... [--config PATH]
-    tui-digest sources [list | import FILE | export FILE] [--config PATH]
+    tui-digest sources [list | add URL | import FILE | export FILE] [--config PATH]
 
 `fetch` prints one line per source (`name: new N / updated N / unchanged N` or
 `name: failed (reason)`) and exits 1 when any source failed; the others are
@@ -54,10 +54,18 @@ def register(
 
     p = subparsers.add_parser("sources", parents=parents, help="list, import or export sources")
     _config_flag(p)
-    actions = p.add_subparsers(dest="sources_action", metavar="{list,import,export}")
+    actions = p.add_subparsers(dest="sources_action", metavar="{list,add,import,export}")
     a = actions.add_parser(
         "list", parents=parents, help="list sources and their last fetch (the default)"
     )
+    _config_flag(a)
+    a = actions.add_parser(
+        "add",
+        parents=parents,
+        help="add a feed, or a published folder (one source per category of its index.json)",
+    )
+    a.add_argument("url", metavar="URL", help="a feed URL or path, or a published folder")
+    a.add_argument("--name", default="", help="source name (for a folder: the name prefix)")
     _config_flag(a)
     a = actions.add_parser(
         "import", parents=parents, help="add the feeds of an OPML file to the config"
@@ -191,7 +199,12 @@ class _ProgressLine:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     action = getattr(args, "sources_action", None) or "list"
-    body = {"list": _sources_list, "import": _sources_import, "export": _sources_export}[action]
+    body = {
+        "list": _sources_list,
+        "add": _sources_add,
+        "import": _sources_import,
+        "export": _sources_export,
+    }[action]
     return _guarded(body, args)
 
 
@@ -256,6 +269,40 @@ def _sources_import(args: argparse.Namespace) -> int:
         print(f"{label}: skipped {clean_line(why, 500)}", file=sys.stderr)
     if merged.added:
         save_sources(config.path, merged.sources)
+    print(f"{config.path}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
+    return EXIT_OK
+
+
+def _sources_add(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: every CLI start would pay for it
+
+    from tui_digest.config.editing import save_sources
+    from tui_digest.fetch.download import SourceFetcher
+    from tui_digest.fetch.opml import merge_sources
+    from tui_digest.net.errors import FetchError
+    from tui_digest.publish.subscribe import SubscribeError, discover
+
+    config = _load_for_writing(args)
+
+    async def find():  # -> Found
+        async with SourceFetcher(config.fetch.http_options()) as fetcher:
+            return await discover(args.url, fetcher, name=args.name)
+
+    try:
+        found = asyncio.run(find())
+    except (SubscribeError, FetchError) as exc:
+        raise CommandError(str(exc)) from None
+    for note in found.notes:
+        print(f"tui-digest: index: {clean_line(note, 300)}", file=sys.stderr)
+    merged = merge_sources(config.sources, found.sources)
+    for why in merged.skipped:
+        print(f"skipped {clean_line(why, 500)}", file=sys.stderr)
+    if merged.added:
+        save_sources(config.path, merged.sources)
+    if found.publisher:
+        print(f"published folder of {clean_line(found.publisher, 100)!r}")
+    for s in merged.added:
+        print(f"added {clean_line(s.name, 100)} ({s.kind}): {clean_line(s.url, 500)}")
     print(f"{config.path}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
     return EXIT_OK
 

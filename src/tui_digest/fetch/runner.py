@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tui_digest.config.sources import Source
 from tui_digest.core.model import Digest, InputError, ReadResult
+from tui_digest.core.publish_index import INDEX, index_url, looks_like_index, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError, Store
-from tui_digest.fetch.download import FetchResult, SourceFetcher
+from tui_digest.fetch.download import FetchResult, SourceFetcher, local_path
 from tui_digest.net.errors import FetchError
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
@@ -163,9 +164,10 @@ class _Run:
         etag = state.get("etag") if same_url else None
         last_modified = state.get("last_modified") if same_url else None
 
+        url = _index_of_folder(source.url)
         try:
             response = await self.fetcher.fetch(
-                source.url,
+                url,
                 etag=etag if isinstance(etag, str) else None,
                 last_modified=last_modified if isinstance(last_modified, str) else None,
             )
@@ -177,6 +179,9 @@ class _Run:
                 source.name, display_url(source.url), "unchanged", http_status=response.http_status
             )
             return await self._succeeded(source, started, result, response, keep_validators=True)
+
+        if looks_like_index(response.body):
+            return await self._follow(source, started, response, url)
 
         try:
             shown = display_url(source.url)
@@ -202,6 +207,57 @@ class _Run:
             result.new, result.updated, result.unchanged = stats.new, stats.updated, stats.unchanged
             result.digest = digest.name
             result.status = "new" if stats.new else "updated" if stats.updated else "unchanged"
+        return await self._succeeded(source, started, result, response)
+
+    async def _follow(
+        self, source: Source, started: dt.datetime, response: FetchResult, url: str
+    ) -> SourceResult:
+        """A published folder's index: import each category's newest feed.
+
+        The feeds are fetched without validators: the index carries their
+        hashes, so an unchanged index (a 304) already said there is nothing
+        new. One category failing never stops the others; the index's
+        validators are kept only when every category came in.
+        """
+        try:
+            index = parse_index(response.body, url)
+        except ValueError as exc:
+            return await self._failed(source, started, str(exc), response.http_status)
+        result = SourceResult(
+            source.name,
+            source.url,
+            "unchanged",
+            http_status=response.http_status,
+            problems=len(index.notes),
+        )
+        errors: list[str] = []
+        for feed in index.feeds:
+            try:
+                got = await self.fetcher.fetch(feed.url)
+                read = await asyncio.to_thread(_read, got.body, feed.url, "digest-feed")
+                digest = read.digest
+                result.problems += len(read.problems)
+                if not digest.papers:
+                    continue
+                digest.name = digest_name(source, digest, started.date().isoformat())
+                digest.source = feed.url
+                stats = await self._store(self.store.import_digest, digest)
+            except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
+                errors.append(f"{feed.category}: {clean_line(str(exc), 300)}")
+                continue
+            result.new += stats.new
+            result.updated += stats.updated
+            result.unchanged += stats.unchanged
+            result.digest = digest.name
+        if errors:
+            failed = await self._failed(source, started, "; ".join(errors), response.http_status)
+            failed.new, failed.updated, failed.unchanged = (
+                result.new,
+                result.updated,
+                result.unchanged,
+            )
+            return failed
+        result.status = "new" if result.new else "updated" if result.updated else "unchanged"
         return await self._succeeded(source, started, result, response)
 
     async def _succeeded(
@@ -252,6 +308,17 @@ class _Run:
         except (CacheError, sqlite3.Error, OSError) as exc:
             result.error = f"{error}; also could not record it: {exc}"
         return result
+
+
+def _index_of_folder(url: str) -> str:
+    """A folder source's `index.json` (a published folder); any other URL as it is."""
+    try:
+        path = local_path(url)
+    except FetchError:
+        return url  # the fetch itself reports what is wrong with it
+    if path is None:
+        return index_url(url) if url.endswith("/") else url
+    return str(path / INDEX) if path.is_dir() else url
 
 
 def _read(body: bytes, url: str, format: str | None) -> ReadResult:

@@ -119,4 +119,13 @@ def add_day(index: dict[str, Any], category: str, date: str, count: int, feed: s
 
 
 def index_text(index: dict[str, Any]) -> str:
-    return json.dumps(index, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """The index as JSON: "format" first (readers sniff it), everything else sorted."""
+    head = {k: index.get(k) for k in ("format", "version", "title")}
+    rest = {k: _sorted(v) for k, v in sorted(index.items()) if k not in head}
+    return json.dumps({**head, **rest}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(v) for k, v in sorted(value.items())}
+    return value

@@ -1,0 +1,93 @@
+"""`tui-digest sources add URL`: the sources one URL stands for.
+
+A published folder (a URL or path whose `index.json` `tui-digest publish`
+wrote) becomes one source per category, each its newest feed (`<cat>.xml`,
+kind digest-feed), named `<publisher>-<category>`. Anything else (an arXiv
+feed, a digest's raw Markdown) becomes one source as it is.
+
+The URL is refused when it carries a password: the config file would keep it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from tui_digest.config.sources import Source, url_problem
+from tui_digest.core.publish_index import index_url, looks_like_index, parse_index
+from tui_digest.core.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from tui_digest.fetch.download import SourceFetcher
+
+_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class SubscribeError(Exception):
+    """The URL cannot be subscribed to; the message says why."""
+
+
+@dataclass(slots=True)
+class Found:
+    sources: list[Source]
+    publisher: str = ""  # the index's title, when the URL is a published folder
+    notes: list[str] = field(default_factory=list)  # index entries skipped
+
+
+def _slug(text: str) -> str:
+    return _NAME_RE.sub("-", text).strip("-.")[:60]
+
+
+def check_url(url: str) -> str:
+    url = url.strip()
+    problem = url_problem(url)
+    if problem:
+        raise SubscribeError(problem)
+    parts = urlsplit(url)
+    if parts.password or parts.username:
+        raise SubscribeError(
+            "the URL carries a user name or password, which the config file would keep; "
+            "serve the folder without one"
+        )
+    return url
+
+
+def _looks_like_folder(url: str) -> bool:
+    """True for `…/`, `…/index.json`, or a last path segment without a file extension."""
+    path = urlsplit(url).path if "://" in url else url
+    last = PurePosixPath(path.replace("\\", "/")).name
+    return url.endswith("/") or last == "index.json" or "." not in last
+
+
+async def discover(url: str, fetcher: SourceFetcher, *, name: str = "") -> Found:
+    """The sources for `url`. Raises SubscribeError (FetchError when the index cannot be read)."""
+    from tui_digest.fetch.download import local_path
+    from tui_digest.net.errors import FetchError
+
+    url = check_url(url)
+    try:
+        path = local_path(url)
+    except FetchError as exc:
+        raise SubscribeError(str(exc)) from None
+    if path is not None and not path.exists():
+        raise SubscribeError(f"{clean_line(str(path), 500)}: no such file or folder")
+    folder = path.is_dir() if path is not None else _looks_like_folder(url)
+    if not folder:
+        stem = PurePosixPath(urlsplit(url).path if "://" in url else url).stem
+        return Found([Source(name or _slug(stem) or "source", url)])
+    where = index_url(str(path.resolve()) if path is not None else url)
+    response = await fetcher.fetch(where)
+    if not looks_like_index(response.body):
+        raise SubscribeError(f"{where}: not a tui-digest publish index")
+    try:
+        index = parse_index(response.body, where)
+    except ValueError as exc:
+        raise SubscribeError(str(exc)) from None
+    if not index.feeds:
+        raise SubscribeError(f"{where}: the index lists no category with a feed")
+    prefix = _slug(name) or _slug(index.title) or _slug(urlsplit(url).hostname or "") or "digest"
+    sources = [Source(f"{prefix}-{f.category}", f.url, "digest-feed") for f in index.feeds]
+    return Found(sources, clean_line(index.title, 100), index.notes)
