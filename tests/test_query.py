@@ -307,14 +307,14 @@ def test_long_prefix_is_the_or_of_indexed_words(store):
     assert found(store, "langu forg") == ["2403.10002"]
     assert found(store, "score-bas") == ["2403.10001"]  # a phrase whose last word is a prefix
     # Expansions past the limit fall back to FTS5's own prefix query, same answer.
-    import tui_digest.core.store as store_module
+    from tui_digest.core.store import queries
 
-    limit = store_module.MAX_EXPANSION
+    limit = queries.max_expansion
     try:
-        store_module.MAX_EXPANSION = 0
+        queries.max_expansion = 0
         assert found(store, "model") == ["2403.10003", "2403.10001", "2403.10002"]
     finally:
-        store_module.MAX_EXPANSION = limit
+        queries.max_expansion = limit
 
 
 def test_short_prefixes_use_the_prefix_columns(store):

@@ -388,51 +388,6 @@ def test_unchanged_reimport_skips_papers_and_keeps_order(store):
     assert ids(store) == ["3", "1", "2"] and ids(store, "title") == ["3", "1"]
 
 
-def test_apply_translation_fills_only_empty_fields_and_marks_them(store):
-    store.import_digest(Digest("a", papers=[paper("1", abstract_en="English", title_zh="人工")]))
-    rec = store.get_paper("1")
-    assert [r.paper.id for r in store.translation_candidates()] == ["1"]
-    filled = store.apply_translation(
-        rec.rowid,
-        {"title_zh": "机器标题", "summary_zh": "机器\n摘要", "abstract_zh": "机器\x1b正文"},
-        model="m1",
-    )
-    assert filled == ["summary_zh", "abstract_zh"]
-    p = store.get_paper(rec.rowid).paper
-    assert (p.title_zh, p.summary_zh, p.abstract_zh) == ("人工", "机器 摘要", "机器正文")
-    assert p.extras["machine_fields"] == "summary_zh,abstract_zh"
-    assert p.extras["machine_model"] == "m1"
-    assert store.count("正文") == 1 and store.count("人工") == 1  # the index follows
-    assert store.translation_candidates() == []
-    assert store.apply_translation(rec.rowid, {"title_zh": "x"}, model="m2") == []
-    assert store.apply_translation(9999, {"title_zh": "x"}, model="m2") == []
-
-
-def test_translation_failure_is_recorded_capped_and_cleared(store):
-    store.import_digest(Digest("a", papers=[paper("1", abstract_en="English")]))
-    pk = store.get_paper("1").rowid
-    store.record_translation_failure(pk, "bad\x1b answer " + "x" * 5000)
-    err = store.get_paper(pk).paper.extras["translate_error"]
-    assert err.startswith("bad answer") and len(err) <= 500
-    store.apply_translation(pk, {"title_zh": "标题"}, model="m")
-    assert "translate_error" not in store.get_paper(pk).paper.extras
-
-
-def test_human_value_replaces_machine_field_on_import(store):
-    store.import_digest(Digest("a", papers=[paper("1", abstract_en="English")]))
-    pk = store.get_paper("1").rowid
-    store.apply_translation(pk, {"title_zh": "机器", "abstract_zh": "机器摘要"}, model="m")
-    store.import_digest(Digest("b", papers=[paper("1", title_zh="人工标题")]))
-    p = store.get_paper(pk).paper
-    assert p.title_zh == "人工标题" and p.abstract_zh == "机器摘要"
-    assert p.extras["machine_fields"] == "abstract_zh" and p.extras["machine_model"] == "m"
-    assert store.count("机器") == 1 and store.count("ti:人工") == 1
-    store.import_digest(Digest("c", papers=[paper("1", abstract_zh="人工摘要")]))
-    p = store.get_paper(pk).paper
-    assert p.abstract_zh == "人工摘要"
-    assert "machine_fields" not in p.extras and "machine_model" not in p.extras
-
-
 def test_machine_value_from_another_import_does_not_replace():
     old = paper("1", title_zh="机器", extras={"machine_fields": "title_zh"})
     new = paper("1", title_zh="别的机器", extras={"machine_fields": "title_zh"})

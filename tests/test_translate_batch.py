@@ -13,6 +13,7 @@ from tui_digest.core.readers import read_document
 from tui_digest.core.store import Store
 from tui_digest.translate.config import TranslateConfig, load_translate_config
 from tui_digest.translate.glossary import load_glossary
+from tui_digest.translate.rules import translation_candidates
 from tui_digest.translate.runner import translate_papers
 
 FEED = (
@@ -52,7 +53,7 @@ def zh(store: Store, paper_id: str) -> tuple[str, str]:
 
 
 async def run(store: Store, cfg: TranslateConfig):
-    return await translate_papers(store, store.translation_candidates(), cfg, sleep=NoSleep())
+    return await translate_papers(store, translation_candidates(store), cfg, sleep=NoSleep())
 
 
 async def test_batches_of_three_need_two_requests(store, llm) -> None:

@@ -14,6 +14,7 @@ from tui_digest.core.model import Digest, Paper
 from tui_digest.core.readers import read_document
 from tui_digest.core.store import Store
 from tui_digest.translate.config import NotConfigured, TranslateConfig
+from tui_digest.translate.rules import translation_candidates
 from tui_digest.translate.runner import translate_papers
 
 KEY = "sk-test-9c1e47a2d83b5f06"
@@ -142,7 +143,7 @@ def paper_with(store: Store, paper_id: str) -> Paper:
 
 async def test_feed_translate_export_read_back(store, llm, tmp_path) -> None:
     import_feed(store)
-    candidates = store.translation_candidates()
+    candidates = translation_candidates(store)
     assert sorted(r.paper.id for r in candidates) == IDS
     seen: list[tuple[int, int, str]] = []
     report = await translate_papers(
@@ -176,7 +177,7 @@ async def test_feed_translate_export_read_back(store, llm, tmp_path) -> None:
             "abstract_zh",
         }
         assert paper.extras["machine_model"] == "fake-model"
-    assert store.translation_candidates() == []
+    assert translation_candidates(store) == []
 
     # Export as a digest and read it back: both languages are there.
     records = store.get_papers(store.list_ids(""))
@@ -217,7 +218,7 @@ async def test_chinese_from_a_digest_is_never_overwritten(store, llm) -> None:
         abstract_zh="我们审计了十二种分词器。",
     )
     store.import_digest(Digest(name="digest-cs.CL-2025-01-14", papers=[human, full]))
-    candidates = store.translation_candidates()
+    candidates = translation_candidates(store)
     assert sorted(r.paper.id for r in candidates) == ["2501.07001", "2501.07003"]
 
     # Even asked explicitly, a complete paper is not sent; a partial one keeps its title.
@@ -244,7 +245,7 @@ async def test_chinese_from_a_digest_is_never_overwritten(store, llm) -> None:
 
 async def test_a_later_human_digest_replaces_machine_fields(store, llm) -> None:
     import_feed(store)
-    await translate_papers(store, store.translation_candidates(), config(llm), environ=ENV)
+    await translate_papers(store, translation_candidates(store), config(llm), environ=ENV)
     assert paper_with(store, "2501.07003").title_zh.startswith("译题")
     human = Paper(
         id="2501.07003",
@@ -272,7 +273,7 @@ async def test_a_failing_paper_keeps_its_english_and_records_why(store, llm) -> 
         return Reply.answer(chinese_for(request.paper), prompt_tokens=10, completion_tokens=4)
 
     llm.handler = handler
-    report = await translate_papers(store, store.translation_candidates(), config(llm), environ=ENV)
+    report = await translate_papers(store, translation_candidates(store), config(llm), environ=ENV)
     assert (report.done, report.failed) == (2, 1)
     failed = next(o for o in report.outcomes if o.status == "failed")
     assert failed.id == "2501.07002" and "malformed answer twice: not JSON" in failed.error
@@ -282,11 +283,11 @@ async def test_a_failing_paper_keeps_its_english_and_records_why(store, llm) -> 
     paper = paper_with(store, "2501.07002")
     assert paper.title_zh == "" and paper.title_en.startswith("Counting Tokens")
     assert "malformed answer twice" in paper.extras["translate_error"]
-    assert [r.paper.id for r in store.translation_candidates()] == ["2501.07002"]
+    assert [r.paper.id for r in translation_candidates(store)] == ["2501.07002"]
 
     # A later success clears the recorded failure.
     llm.handler = translator()
-    report = await translate_papers(store, store.translation_candidates(), config(llm), environ=ENV)
+    report = await translate_papers(store, translation_candidates(store), config(llm), environ=ENV)
     assert report.done == 1
     paper = paper_with(store, "2501.07002")
     assert paper.title_zh and "translate_error" not in paper.extras
@@ -296,7 +297,7 @@ async def test_rate_limit_is_waited_out_with_the_injected_sleep(store, llm) -> N
     import_feed(store)
     llm.script(Reply.rate_limited(12), Reply.answer(chinese_for({"title": "x"})))
     sleeps = Sleeps()
-    candidates = store.translation_candidates(limit=1)
+    candidates = translation_candidates(store, limit=1)
     report = await translate_papers(store, candidates, config(llm), environ=ENV, sleep=sleeps)
     assert report.done == 1 and sleeps.calls == [12.0]
     assert len(llm.requests) == 2
@@ -306,7 +307,7 @@ async def test_a_rejected_key_stops_the_batch_and_records_nothing(store, llm) ->
     import_feed(store)
     llm.script(Reply.error(401, f"Incorrect API key provided: {KEY}"))
     report = await translate_papers(
-        store, store.translation_candidates(), config(llm, concurrency=1), environ=ENV
+        store, translation_candidates(store), config(llm, concurrency=1), environ=ENV
     )
     assert report.aborted and "HTTP 401" in report.aborted
     assert (report.failed, report.skipped) == (1, 2)
@@ -320,7 +321,7 @@ async def test_a_rejected_key_stops_the_batch_and_records_nothing(store, llm) ->
 async def test_max_papers_per_run_caps_the_batch(store, llm) -> None:
     import_feed(store)
     report = await translate_papers(
-        store, store.translation_candidates(), config(llm, max_papers_per_run=2), environ=ENV
+        store, translation_candidates(store), config(llm, max_papers_per_run=2), environ=ENV
     )
     assert (report.done, report.over_limit) == (2, 1)
     assert "1 more left for the next run" in report.summary()
@@ -329,8 +330,8 @@ async def test_max_papers_per_run_caps_the_batch(store, llm) -> None:
 
 async def test_query_filters_candidates(store, llm) -> None:
     import_feed(store)
-    assert [r.paper.id for r in store.translation_candidates("tokenizer")] == ["2501.07002"]
-    assert len(store.translation_candidates(limit=2)) == 2
+    assert [r.paper.id for r in translation_candidates(store, "tokenizer")] == ["2501.07002"]
+    assert len(translation_candidates(store, limit=2)) == 2
 
 
 async def test_model_output_is_cleaned_before_storing(store, llm) -> None:
@@ -344,7 +345,7 @@ async def test_model_output_is_cleaned_before_storing(store, llm) -> None:
             }
         )
     )
-    [record] = store.translation_candidates(limit=1)
+    [record] = translation_candidates(store, limit=1)
     await translate_papers(store, [record], config(llm), environ=ENV)
     paper = paper_with(store, record.paper.id)
     assert paper.title_zh == "标题]8;;http://evil链接"

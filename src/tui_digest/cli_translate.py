@@ -96,6 +96,7 @@ def _translate(args: argparse.Namespace) -> int:
     from tui_digest.cli_config import load_warned
     from tui_digest.core.store import Store
     from tui_digest.translate.config import load_translate_config, usable_or_raise
+    from tui_digest.translate.rules import translation_candidates
     from tui_digest.translate.runner import translate_papers
 
     path = getattr(args, "config", None)
@@ -107,7 +108,7 @@ def _translate(args: argparse.Namespace) -> int:
     store = Store.open(getattr(args, "db", None))
     try:
         # One more than asked for tells whether papers are left for another run.
-        records = store.translation_candidates(query, limit=limit + 1)
+        records = translation_candidates(store, query, limit=limit + 1)
         more_left = len(records) > limit
         records = records[:limit]
         if not records:

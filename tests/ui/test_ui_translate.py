@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from ui_support import make_paper, settle
 
 from fake_llm_server import FakeLLM, translator
@@ -15,9 +14,6 @@ from tui_digest.ui.app import DigestApp, make_app
 
 SIZE = (140, 40)
 MARK = "机器翻译 · machine-translated"
-needs_store_api = pytest.mark.skipif(
-    not hasattr(Store, "apply_translation"), reason="Store.apply_translation not there yet"
-)
 
 
 def write_config(text: str) -> Path:
@@ -95,7 +91,6 @@ async def test_machine_translated_fields_are_marked(tmp_path: Path) -> None:
         assert MARK not in detail_text(app)
 
 
-@needs_store_api
 async def test_t_translates_the_current_paper(tmp_path: Path) -> None:
     cache = english_cache(tmp_path / "en.db")
     with FakeLLM() as llm:
@@ -121,7 +116,6 @@ async def test_t_translates_the_current_paper(tmp_path: Path) -> None:
             assert any("translated 1" in str(n.message) for n in app._notifications)
 
 
-@needs_store_api
 async def test_after_fetch_translates_new_english_papers(tmp_path: Path) -> None:
     from tui_digest.core.digest_format import write_digest
 

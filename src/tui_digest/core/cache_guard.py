@@ -11,7 +11,7 @@ is opened read-only instead of failing on the first write.
 process is retried with backoff and then refused with a sentence, not a
 traceback.
 
-Nothing here imports the store at module level: the store imports this module.
+`CacheError` comes from `core.errors`, below both this module and the store.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+
+from tui_digest.core.errors import CacheError
 
 T = TypeVar("T")
 
@@ -43,12 +45,6 @@ class GuardResult:
     moved_to: Path | None = None  # where a damaged cache went, when one was moved
 
 
-def _cache_error(message: str) -> Exception:
-    from tui_digest.core.store import CacheError  # lazily: the store imports us
-
-    return CacheError(message)
-
-
 # --- Damage -------------------------------------------------------------------------
 
 
@@ -63,7 +59,7 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True) -> str:
         with path.open("rb") as f:
             head = f.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise _cache_error(f"{path}: cannot read the cache: {exc.strerror or exc}") from exc
+        raise CacheError(f"{path}: cannot read the cache: {exc.strerror or exc}") from exc
     if not head:
         return "the file is empty"
     if head != SQLITE_HEADER:
@@ -120,12 +116,12 @@ def _rename_no_clobber(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst, follow_symlinks=False)
     except FileExistsError:
-        raise _cache_error(f"cannot move {src} aside: {dst} already exists") from None
+        raise CacheError(f"cannot move {src} aside: {dst} already exists") from None
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
             raise
         if os.path.lexists(dst):
-            raise _cache_error(f"cannot move {src} aside: {dst} already exists") from None
+            raise CacheError(f"cannot move {src} aside: {dst} already exists") from None
         os.rename(src, dst)
     else:
         os.unlink(src)
@@ -179,7 +175,7 @@ def check_cache(
     result = GuardResult(readonly=want_readonly)
     exists = path.is_file()
     if path.exists() and not exists:
-        raise _cache_error(f"{path}: the cache path is not a file")
+        raise CacheError(f"{path}: the cache path is not a file")
     why_ro = readonly_reason(path)
     if thorough is None:
         # A WAL file left behind means the last session did not close cleanly
@@ -193,7 +189,7 @@ def check_cache(
     if problem:
         if want_readonly or why_ro:
             because = "a read-only open" if want_readonly else why_ro
-            raise _cache_error(
+            raise CacheError(
                 f"{path}: the cache is unusable ({problem}) and cannot be replaced "
                 f"({because}); open it once with write access to move it aside"
             )
@@ -207,7 +203,7 @@ def check_cache(
 
     if why_ro and not want_readonly:
         if not exists:
-            raise _cache_error(f"{path}: cannot create a cache there: {why_ro}")
+            raise CacheError(f"{path}: cannot create a cache there: {why_ro}")
         result.readonly = True
         result.messages.append(
             f"{path} is read-only ({why_ro}); opened read-only, changes will not be saved"
@@ -256,7 +252,7 @@ def retry_locked(
                 raise
             if attempt == attempts:
                 where = f"cache {path}" if path else "the cache"
-                raise _cache_error(
+                raise CacheError(
                     f"{where} is locked by another tui-digest process; try again "
                     f"(still locked after {attempts} attempts)"
                 ) from exc

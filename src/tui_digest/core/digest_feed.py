@@ -23,6 +23,7 @@ from .arxiv_feed import normalise_announce_type
 # The Markdown reader owns the grammar of titles and abstract headers; the feed
 # strips exactly what it strips, so the digest writer can restore them.
 from .digest_format import EN_HEADER_RE, SUFFIX_FLAG_TYPES, TITLE_SUFFIX_RE, ZH_HEADER_RE
+from .extras import Extra
 from .feed_common import (
     ParsedFeed,
     channel_date,
@@ -40,15 +41,6 @@ from .sanitize import MAX_TEXT, clean_line, clean_text
 
 KIND = "digest-feed"
 
-# Extras keys shared with digest_format (the Markdown reader/writer).
-EXTRA_EN_HEADER = "abstract_en_header"
-EXTRA_ZH_HEADER = "abstract_zh_header"
-EXTRA_TITLE_SUFFIX = "title_suffix"
-EXTRA_SUMMARY_EN = "summary_en"
-EXTRA_LINK = "link"
-EXTRA_TABLE_SUMMARY = "table_summary"
-EXTRA_LAYOUT = "layout"
-EXTRA_MACHINE_FIELDS = "machine_fields"
 # A `<p class="machine-translation">` holds text a model wrote (tui-digest publish).
 MACHINE_CLASS = "machine-translation"
 PUBLISHER_GENERATOR = "tui-digest"  # the channel <generator> of a published feed
@@ -166,32 +158,32 @@ def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
     # differently (rss.arxiv.org, a versioned link) is kept verbatim in extras.
     url = _normal_url(shown, arxiv_id)
     if shown != url:
-        extras[EXTRA_LINK] = shown
+        extras[Extra.LINK] = shown
     title_en, suffix, from_title = _split_title(clean_line(fields.get("title_en", "")))
     if suffix:
-        extras[EXTRA_TITLE_SUFFIX] = suffix
+        extras[Extra.TITLE_SUFFIX] = suffix
     abstract_en, en_header, from_header = _split_en_header(
         clean_text(fields.get("abstract_en", ""))
     )
     if en_header:
-        extras[EXTRA_EN_HEADER] = en_header
+        extras[Extra.ABSTRACT_EN_HEADER] = en_header
     abstract_zh, zh_header = _split_zh_header(clean_text(fields.get("abstract_zh", "")))
     if zh_header:
-        extras[EXTRA_ZH_HEADER] = zh_header
+        extras[Extra.ABSTRACT_ZH_HEADER] = zh_header
     summary_en = clean_line(fields.get("summary_en", ""))
     if summary_en:
-        extras[EXTRA_SUMMARY_EN] = summary_en
+        extras[Extra.SUMMARY_EN] = summary_en
 
     if fields.get("layout"):
-        extras[EXTRA_LAYOUT] = fields["layout"]
+        extras[Extra.LAYOUT] = fields["layout"]
     machine = _machine_fields(markup, paragraphs)
     if machine:
-        extras[EXTRA_MACHINE_FIELDS] = machine
+        extras[Extra.MACHINE_FIELDS] = machine
     # The item title plays the part of the table's summary cell.
     item_title = clean_line(str(entry.get("title", "") or ""))
     summary_zh = clean_line(fields.get("summary_zh", "")) or item_title
     if item_title and item_title != summary_zh:
-        extras[EXTRA_TABLE_SUMMARY] = item_title
+        extras[Extra.TABLE_SUMMARY] = item_title
     title_zh = clean_line(fields.get("title_zh", ""))
     if not title_en and not title_zh:
         notes.append(f"{arxiv_id}: no title")

@@ -25,16 +25,16 @@ from xml.sax.saxutils import escape
 
 from .digest_feed import MACHINE_CLASS, PUBLISHER_GENERATOR
 from .digest_format import detail_fields
+from .extras import machine_fields
 from .model import Paper
 
 # The feed a category's papers come from (../shared/docs/upstream.md): the
 # channel's required <link>, since a published folder does not know its own URL.
 ARXIV_RSS = "https://rss.arxiv.org/rss/{category}"
-MACHINE_FIELDS_KEY = "machine_fields"  # Paper.extras key the translator writes
 
 
 def _machine(paper: Paper) -> set[str]:
-    return {n.strip() for n in paper.extras.get(MACHINE_FIELDS_KEY, "").split(",") if n.strip()}
+    return set(machine_fields(paper.extras))
 
 
 def _p(text: str, machine: bool = False) -> str:

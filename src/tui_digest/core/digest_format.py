@@ -50,6 +50,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from .arxiv_id import _ID, ARXIV_ID_RE, abs_url, parse_arxiv_id
+from .extras import Extra
 from .model import ANNOUNCE_TYPES, Digest, InputError, Paper, Problem, ReadResult
 from .sanitize import clean_line, clean_text, decode_text
 
@@ -404,27 +405,27 @@ def _make_paper(row: _Row | None, note: _Note | None) -> tuple[Paper | None, str
         return None, problem or "no arXiv id in link, title or abstract"
     url = _normal_url(link or table_url, arxiv_id)
     if link and link != url:
-        extras["link"] = link
+        extras[Extra.LINK] = link
     if row is not None and table_url != (link or url):
-        extras["table_url"] = table_url
+        extras[Extra.TABLE_URL] = table_url
     summary_zh = f.summary_zh
     if row is not None:
         if not summary_zh and table_summary:
             summary_zh = table_summary
         if row.summary != _cell_escape(summary_zh):
-            extras["table_summary"] = row.summary
+            extras[Extra.TABLE_SUMMARY] = row.summary
         if row.title != _cell_escape(title) + _period_part(suffix):
-            extras["table_title"] = row.title
+            extras[Extra.TABLE_TITLE] = row.title
     if suffix:
-        extras["title_suffix"] = suffix
+        extras[Extra.TITLE_SUFFIX] = suffix
     if en_header:
-        extras["abstract_en_header"] = en_header
+        extras[Extra.ABSTRACT_EN_HEADER] = en_header
     if zh_header:
-        extras["abstract_zh_header"] = zh_header
+        extras[Extra.ABSTRACT_ZH_HEADER] = zh_header
     if f.summary_en:
-        extras["summary_en"] = f.summary_en
+        extras[Extra.SUMMARY_EN] = f.summary_en
     if f.early:
-        extras["layout"] = "early"
+        extras[Extra.LAYOUT] = "early"
     paper = Paper(
         id=arxiv_id,
         version=version,
@@ -613,7 +614,7 @@ def _paragraph(text: str) -> str:
 
 
 def _link_for(paper: Paper) -> str:
-    for candidate in (paper.extras.get("link", ""), paper.url):
+    for candidate in (paper.extras.get(Extra.LINK, ""), paper.url):
         parsed = parse_arxiv_id(candidate) if candidate else None
         if (
             parsed
@@ -632,8 +633,8 @@ def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
     kind = paper.announce_type if paper.announce_type in ANNOUNCE_TYPES else ""
     want = (paper.id, version, cat, kind)
     extras = paper.extras
-    suffix = extras.get("title_suffix", "")
-    header = extras.get("abstract_en_header", "")
+    suffix = extras.get(Extra.TITLE_SUFFIX, "")
+    header = extras.get(Extra.ABSTRACT_EN_HEADER, "")
     if (
         (suffix or header)
         and (not suffix or _TITLE_SUFFIX_RE.fullmatch(suffix))
@@ -657,7 +658,7 @@ def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
 
 
 def _zh_header_for(paper: Paper) -> str:
-    header = paper.extras.get("abstract_zh_header", "")
+    header = paper.extras.get(Extra.ABSTRACT_ZH_HEADER, "")
     m = _ZH_HEADER_RE.fullmatch(header) if header else None
     if m and m["id"] == paper.id and (m["version"] or "") in ("", paper.version):
         return header
@@ -671,14 +672,14 @@ def _write_one(n: int, paper: Paper) -> tuple[str, str]:
     zh_header = _zh_header_for(paper)
     title_en = clean_line(paper.title_en)
     summary_zh = clean_line(paper.summary_zh)
-    summary_en = clean_line(extras.get("summary_en", ""))
-    table_title = extras.get("table_title")
+    summary_en = clean_line(extras.get(Extra.SUMMARY_EN, ""))
+    table_title = extras.get(Extra.TABLE_TITLE)
     if table_title is None or "\n" in table_title:
         table_title = _cell_escape(title_en) + _period_part(suffix)
-    table_summary = extras.get("table_summary")
+    table_summary = extras.get(Extra.TABLE_SUMMARY)
     if table_summary is None or "\n" in table_summary:
         table_summary = _cell_escape(summary_zh)
-    table_url = extras.get("table_url", "")
+    table_url = extras.get(Extra.TABLE_URL, "")
     parsed = parse_arxiv_id(table_url) if table_url else None
     if not parsed or parsed[0] != paper.id or table_url != clean_line(table_url):
         table_url = link
@@ -688,7 +689,7 @@ def _write_one(n: int, paper: Paper) -> tuple[str, str]:
         f"{INDENT}{title_en}{suffix}\n\n",
         f"{INDENT}[{link}]({link})\n\n",
     ]
-    if not (extras.get("layout") == "early" and not summary_en):
+    if not (extras.get(Extra.LAYOUT) == "early" and not summary_en):
         parts.append(f"{INDENT}{summary_zh}\n\n{INDENT}{summary_en}\n\n")
     parts.append(_paragraph(zh_header + clean_text(paper.abstract_zh)))
     parts.append("\n\n")
@@ -725,14 +726,14 @@ def detail_fields(paper: Paper) -> dict[str, str]:
     link = _link_for(paper)
     suffix, en_header = _headers_for(paper, link)
     summary_zh = clean_line(paper.summary_zh)
-    cell = paper.extras.get("table_summary")
+    cell = paper.extras.get(Extra.TABLE_SUMMARY)
     table_summary = summary_zh if cell is None or "\n" in cell else _cell_unescape(cell)
     return {
         "title_zh": clean_line(paper.title_zh),
         "title_en": clean_line(paper.title_en) + suffix,
         "link": link,
         "summary_zh": summary_zh,
-        "summary_en": clean_line(paper.extras.get("summary_en", "")),
+        "summary_en": clean_line(paper.extras.get(Extra.SUMMARY_EN, "")),
         "abstract_zh": _zh_header_for(paper) + clean_text(paper.abstract_zh),
         "abstract_en": en_header + clean_text(paper.abstract_en),
         "table_summary": clean_line(table_summary),

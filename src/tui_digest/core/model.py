@@ -19,9 +19,9 @@ class Paper:
     meaning but are needed to write a digest back exactly as it was read (for
     example the `(arXiv:… [cat])` title suffix, the `Announce Type` abstract
     header, the translated header of the Chinese abstract, a table cell that
-    differs from the derived one). Keys are owned by the module that reads and
-    writes them (`digest_format`); the store persists them as JSON and merges
-    them key by key like any other field.
+    differs from the derived one), and the marks machine translation leaves.
+    Every key is declared once, in `core.extras` (`Extra`); the store persists
+    them as JSON and merges them key by key like any other field.
     """
 
     id: str  # arXiv id without version: "2403.10056" or "hep-th/9901001"

@@ -5,8 +5,8 @@ Each paper is one request (two when the first answer is malformed), or, with
 answer does not translate cleanly is sent again on its own. Each paper's
 result is written on its own, so one bad paper never costs the others their
 translation: a success fills only the empty Chinese fields
-(`Store.apply_translation`), a failure is recorded on the paper
-(`Store.record_translation_failure`) and its English stays. A fatal error
+(`rules.apply_translation`), a failure is recorded on the paper
+(`rules.record_translation_failure`) and its English stays. A fatal error
 (rejected key, wrong URL, server unreachable) stops the batch: the papers not
 yet sent are reported as skipped and nothing is recorded on them, since the
 fault is not theirs.
@@ -31,6 +31,7 @@ from tui_digest.translate.client import LlmClient, TranslateError, Usage
 from tui_digest.translate.config import TranslateConfig, usable_or_raise
 from tui_digest.translate.glossary import load_glossary
 from tui_digest.translate.prompt import FIELDS
+from tui_digest.translate.rules import apply_translation, record_translation_failure
 
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
@@ -267,7 +268,8 @@ class _Run:
         outcome = PaperOutcome(record.rowid, paper.id, paper.title_en, "failed")
         try:
             outcome.filled = await asyncio.to_thread(
-                self.store.apply_translation,
+                apply_translation,
+                self.store,
                 record.rowid,
                 translation.fields(),
                 model=self.cfg.model,
@@ -294,6 +296,6 @@ async def _records(store: Store, items: Sequence[int | PaperRecord]) -> list[Pap
 
 async def _record_failure(store: Store, rowid: int, outcome: PaperOutcome) -> None:
     try:
-        await asyncio.to_thread(store.record_translation_failure, rowid, outcome.error)
+        await asyncio.to_thread(record_translation_failure, store, rowid, outcome.error)
     except (CacheError, sqlite3.Error) as exc:
         outcome.error += f" (and the failure could not be recorded: {clean_line(str(exc), 200)})"

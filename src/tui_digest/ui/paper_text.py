@@ -15,6 +15,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.style import Style
 
+from tui_digest.core import extras
 from tui_digest.core.latex_text import readable
 from tui_digest.core.model import ListRow, PaperRecord
 from tui_digest.core.sanitize import clean_line, clean_text, is_safe_url
@@ -26,13 +27,12 @@ MACHINE = "italic $text-warning"
 
 
 def machine_fields(record: PaperRecord) -> set[str]:
-    """The Chinese fields a model wrote (Paper.extras["machine_fields"], comma-separated)."""
-    raw = record.paper.extras.get("machine_fields", "")
-    return {name.strip() for name in raw.split(",") if name.strip()} if raw else set()
+    """The Chinese fields a model wrote (see `core.extras`)."""
+    return set(extras.machine_fields(record.paper.extras))
 
 
 def machine_mark(record: PaperRecord) -> str:
-    model = clean_line(record.paper.extras.get("machine_model", ""), 60)
+    model = clean_line(record.paper.extras.get(extras.Extra.MACHINE_MODEL, ""), 60)
     return "机器翻译 · machine-translated" + (f" ({model})" if model else "")
 
 

@@ -1,0 +1,53 @@
+"""The keys of `Paper.extras`, in one place, and helpers for the structured ones.
+
+`Paper.extras` holds what is not part of a paper's meaning but must survive a
+round trip: details that let a digest be written back exactly as it was read,
+and the marks machine translation leaves. Every key is declared here; the
+module named beside it is the only one that writes it. The store persists the
+mapping as JSON and merges it key by key (see `store.merge`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+
+class Extra:
+    """Every `Paper.extras` key (values are plain `str`, so JSON keeps them as is)."""
+
+    # Written by the digest readers (`digest_format`, `digest_feed`) for the writer.
+    LINK: Final = "link"  # the link as the digest showed it, when not the canonical URL
+    TABLE_URL: Final = "table_url"  # the table row's link, when it differs
+    TABLE_SUMMARY: Final = "table_summary"  # the table's summary cell, when not derived
+    TABLE_TITLE: Final = "table_title"  # the table's title cell, when not derived
+    TITLE_SUFFIX: Final = "title_suffix"  # "(arXiv:… [cat])" after the English title
+    ABSTRACT_EN_HEADER: Final = "abstract_en_header"  # "arXiv:… Announce Type: …"
+    ABSTRACT_ZH_HEADER: Final = "abstract_zh_header"  # the translated header line
+    SUMMARY_EN: Final = "summary_en"  # the English one-line summary
+    LAYOUT: Final = "layout"  # "early": the generator's first footnote layout
+    # Written by machine translation (`translate.rules`); read by the merge
+    # rule (a human translation replaces a machine one) and the reader.
+    MACHINE_FIELDS: Final = "machine_fields"  # comma-separated machine-made fields
+    MACHINE_MODEL: Final = "machine_model"  # the model that made them
+    TRANSLATE_ERROR: Final = "translate_error"  # why the last attempt failed
+
+
+# The Chinese fields machine translation may fill, in display order.
+ZH_FIELDS: Final = ("title_zh", "summary_zh", "abstract_zh")
+
+
+def machine_fields(extras: Mapping[str, str]) -> list[str]:
+    """The Chinese fields a model wrote, from `extras[Extra.MACHINE_FIELDS]`.
+
+    Unknown names are dropped, so a hand-edited or older cache cannot make the
+    reader mark a field that is not one of `ZH_FIELDS`.
+    """
+    raw = extras.get(Extra.MACHINE_FIELDS, "")
+    return [n for n in (part.strip() for part in raw.split(",")) if n in ZH_FIELDS]
+
+
+def join_machine_fields(names: Iterable[str]) -> str:
+    """The stored form of a set of machine-made fields, in `ZH_FIELDS` order."""
+    wanted = set(names)
+    return ",".join(n for n in ZH_FIELDS if n in wanted)

@@ -1,0 +1,192 @@
+"""Opening the cache file: checks, pragmas, one connection per thread, write transactions.
+
+Threads: every thread gets its own connection (the UI reads from thread
+workers while a fetch imports); in WAL mode a reader never waits for a writer.
+Every write is one short `BEGIN IMMEDIATE` transaction (`Connections._write`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Self
+
+from tui_digest.core import schema
+from tui_digest.core.cache_guard import check_cache, damage, is_locked_error
+from tui_digest.core.errors import CacheError
+from tui_digest.core.paths import default_db_path
+
+
+class Connections:
+    """The cache file and its per-thread connections; `Store` builds on it."""
+
+    path: Path
+    readonly: bool
+
+    def __init__(self, path: Path, readonly: bool) -> None:
+        self.path = path
+        self.readonly = readonly
+        self._local = threading.local()
+        # (owning thread, its connection); worker threads come and go, so the
+        # connections of finished threads are closed when the next one opens.
+        self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._conns_lock = threading.Lock()
+        self._closed = False
+        # What opening had to do that the user should hear about (a corrupt
+        # cache moved aside, a read-only downgrade).
+        self.notices: list[str] = []
+
+    @classmethod
+    def open(
+        cls, path: str | Path | None = None, *, readonly: bool = False, quick_start: bool = False
+    ) -> Self:
+        """Open (creating or upgrading) the cache at `path`.
+
+        Damaged caches are moved aside first. That check reads the whole file,
+        so `quick_start` (the reader) runs it only after an unclean shutdown and
+        otherwise leaves it to `verify()`, which it calls after its first frame.
+        """
+        path = Path(default_db_path() if path is None else path).expanduser()
+        # Corrupt or zero-length caches are moved aside (and a fresh one made);
+        # a read-only file or folder downgrades to a read-only open.
+        guard = check_cache(path, want_readonly=readonly, thorough=None if quick_start else True)
+        readonly = readonly or guard.readonly
+        if not readonly:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        exists = path.exists() and path.stat().st_size > 0
+        if exists:
+            check_version(path)
+        elif readonly:
+            raise CacheError(f"{path}: no cache there (nothing imported yet)")
+        store = cls(path, readonly)
+        store.notices = list(guard.messages)
+        if readonly:
+            store._require_current()
+        else:
+            store._prepare(new_file=not exists)
+        return store
+
+    def _require_current(self) -> None:
+        version = schema.user_version(self._conn())
+        if version < schema.SCHEMA_VERSION:
+            self.close()
+            raise CacheError(
+                f"{self.path}: cache schema {version} needs an upgrade to "
+                f"{schema.SCHEMA_VERSION}; open it once without read-only"
+            )
+
+    def _prepare(self, *, new_file: bool) -> None:
+        conn = self._conn()
+        try:
+            if new_file:
+                # Rows hold ~2-3 KB of text: with 4 KB pages most would sit
+                # alone on a page; 16 KB pages pack them.
+                conn.execute("PRAGMA page_size = 16384")
+            conn.execute("PRAGMA journal_mode=WAL")
+            schema.migrate(conn)
+        except Exception as exc:  # re-raised: a failed migration must not look like success
+            self.close()
+            raise CacheError(f"{self.path}: cannot prepare the cache: {exc}") from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._closed:
+            raise CacheError(f"{self.path}: the store is closed")
+        uri = self.path.resolve().as_uri() + ("?mode=ro" if self.readonly else "")
+        try:
+            # check_same_thread=False only so close() can close every thread's
+            # connection; each connection is used by the thread that made it.
+            conn = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10
+            )
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -32000")
+            conn.execute("PRAGMA temp_store = MEMORY")
+        except sqlite3.Error as exc:
+            raise CacheError(f"{self.path}: cannot open the cache: {exc}") from exc
+        with self._conns_lock:
+            dead = [c for t, c in self._conns if not t.is_alive()]
+            self._conns = [(t, c) for t, c in self._conns if t.is_alive()]
+            self._conns.append((threading.current_thread(), conn))
+        for old in dead:
+            old.close()
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    def verify(self) -> str:
+        """Why the cache file is damaged (PRAGMA quick_check), or "" when it is sound."""
+        return damage(self.path, thorough=True)
+
+    def close(self) -> None:
+        with self._conns_lock:
+            conns, self._conns = self._conns, []
+            self._closed = True
+        for _, conn in conns:
+            conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One `BEGIN IMMEDIATE` transaction, committed on success, rolled back on error."""
+        if self.readonly:
+            raise CacheError(f"{self.path}: opened read-only")
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._as_cache_error(exc) from exc
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            # SQLite may already have rolled back (SQLITE_FULL does); a second
+            # ROLLBACK would raise and hide the real error.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise self._as_cache_error(exc) from exc
+            raise
+
+    def _as_cache_error(self, exc: sqlite3.OperationalError) -> Exception:
+        text = str(exc)
+        if "disk is full" in text or "database or disk is full" in text:
+            return CacheError(f"{self.path}: the disk is full; nothing of this change was saved")
+        if is_locked_error(exc):
+            return CacheError(
+                f"{self.path}: the cache is locked by another tui-digest process; try again"
+            )
+        return exc
+
+
+def check_version(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not our cache or is newer than us."""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            version = schema.user_version(conn)
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise CacheError(f"{path}: not a readable tui-digest cache: {exc}") from exc
+    if version > schema.SCHEMA_VERSION:
+        raise CacheError(
+            f"{path} was written by a newer tui-digest (schema {version}, this one knows "
+            f"{schema.SCHEMA_VERSION}); not modified"
+        )
+    if version == 0 and tables:
+        raise CacheError(f"{path}: not a tui-digest cache (unknown tables); not modified")

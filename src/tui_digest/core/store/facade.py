@@ -1,0 +1,128 @@
+"""`Store`: the one object callers use; each method hands its work to one module.
+
+Modules of the package, one concept each:
+- `connection`: the file, pragmas, per-thread connections, write transactions
+- `rows`: `papers` rows by column name, a `Paper`'s values for them
+- `merge`: what the cache keeps when a paper arrives again
+- `importer`: importing one digest
+- `index`: the search index and listing order kept in step
+- `queries`: running searches
+- `papers`: whole papers, and the generic edit primitives features use
+- `user_state`: read / starred
+- `sources`: digests, source fetch state, totals
+Schema and migrations are `core.schema` (the query compiler shares its
+listing-key layout).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Sequence
+
+from tui_digest.core import schema
+from tui_digest.core.model import Digest, DigestInfo, ImportStats, ListRow, Paper, PaperRecord
+from tui_digest.core.store import importer, papers, queries, sources, user_state
+from tui_digest.core.store.connection import Connections
+from tui_digest.core.store.rows import list_rows
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+class Store(Connections):
+    """The SQLite cache: papers, digests, membership, the user's state, the search index."""
+
+    # --- Import ---------------------------------------------------------------
+
+    def import_digest(self, digest: Digest) -> ImportStats:
+        """Merge one digest in, in one transaction (see `importer`)."""
+        incoming = importer.incoming_papers(digest)  # hashed before taking the write lock
+        with self._write() as conn:
+            return importer.import_digest(conn, digest, incoming, _now())
+
+    def reindex(self) -> int:
+        """Rebuild the search index from the papers table; returns papers indexed."""
+        with self._write() as conn:
+            return schema.rebuild_search_index(conn)
+
+    # --- Queries --------------------------------------------------------------
+
+    def count(self, query: str = "", *, digest: str | None = None) -> int:
+        return queries.count(self._conn(), query, digest)
+
+    def list_ids(self, query: str = "", *, digest: str | None = None) -> list[int]:
+        return queries.list_ids(self._conn(), query, digest)
+
+    def list_rows(self, rowids: Sequence[int]) -> list[ListRow]:
+        return list_rows(self._conn(), rowids)
+
+    def search(
+        self, query: str = "", *, digest: str | None = None, limit: int = 200, offset: int = 0
+    ) -> list[ListRow]:
+        return queries.search(self._conn(), query, digest, limit, offset)
+
+    def page(
+        self, query: str = "", *, digest: str | None = None, limit: int = 200, offset: int = 0
+    ) -> tuple[int, list[ListRow]]:
+        """(total matches, one page of rows): what a listing shows, from one plan."""
+        return queries.page(self._conn(), query, digest, limit, offset)
+
+    # --- Papers ---------------------------------------------------------------
+
+    def get_paper(self, key: int | str) -> PaperRecord | None:
+        return papers.get_paper(self._conn(), key)
+
+    def get_papers(self, rowids: Sequence[int]) -> list[PaperRecord]:
+        return papers.get_papers(self._conn(), rowids)
+
+    def update_paper(self, rowid: int, change: Callable[[Paper], Paper]) -> Paper | None:
+        """Change one stored paper in one transaction (see `papers.update_paper`)."""
+        with self._write() as conn:
+            return papers.update_paper(conn, rowid, change)
+
+    def find_incomplete(
+        self,
+        query: str = "",
+        *,
+        empty_any: Sequence[str],
+        filled_any: Sequence[str],
+        limit: int | None = None,
+    ) -> list[PaperRecord]:
+        """Papers, in listing order, with a field of `empty_any` empty and one of
+        `filled_any` filled; `query` narrows them with the search language."""
+        conn = self._conn()
+        ordered = (lambda: queries.list_ids(conn, query, None)) if query.strip() else None
+        ids = papers.find_incomplete(
+            conn, ordered, empty_any=empty_any, filled_any=filled_any, limit=limit
+        )
+        return papers.get_papers(conn, ids)
+
+    # --- User state -----------------------------------------------------------
+
+    def set_read(self, rowids: Sequence[int], read: bool = True) -> None:
+        with self._write() as conn:
+            user_state.set_flag(conn, "read", rowids, read)
+
+    def set_starred(self, rowids: Sequence[int], starred: bool = True) -> None:
+        with self._write() as conn:
+            user_state.set_flag(conn, "starred", rowids, starred)
+
+    # --- Digests, stats, sources ------------------------------------------------
+
+    def digests(self) -> list[DigestInfo]:
+        return sources.digests(self._conn())
+
+    def stats(self) -> dict[str, object]:
+        return sources.stats(self._conn(), self.path)
+
+    def is_empty(self) -> bool:
+        return sources.is_empty(self._conn())
+
+    def get_source_state(self, name: str) -> dict[str, object] | None:
+        return sources.get_source_state(self._conn(), name)
+
+    def set_source_state(self, name: str, **fields: object) -> None:
+        sources.check_source_fields(fields)
+        with self._write() as conn:
+            sources.set_source_state(conn, name, fields)

@@ -1,0 +1,75 @@
+"""What the cache keeps when a paper it already holds arrives again."""
+
+from __future__ import annotations
+
+import re
+
+from tui_digest.core.extras import Extra, machine_fields
+from tui_digest.core.model import Paper
+
+_TEXT_FIELDS = (
+    "version",
+    "url",
+    "title_en",
+    "title_zh",
+    "summary_zh",
+    "abstract_en",
+    "abstract_zh",
+    "announce_type",
+    "published",
+)
+_VERSION_RE = re.compile(r"\d+")
+
+
+def version_number(version: str) -> int:
+    """ "v12" -> 12; "" or unparsable -> 0 (unknown, older than any known version)."""
+    m = _VERSION_RE.search(version)
+    return int(m[0]) if m else 0
+
+
+def merge_paper(old: Paper, new: Paper) -> Paper:
+    """What the cache keeps when `new` arrives for a paper it already holds.
+
+    A non-empty field is never replaced by an empty one. A newer version
+    (compared numerically) replaces the text fields; the same or an older
+    version only fills fields that are empty. Author and category lists are
+    replaced only by a non-empty list, and only when newer or the stored one is
+    empty. `extras` follow the text rule key by key.
+    """
+    newer = version_number(new.version) > version_number(old.version)
+    merged = Paper(id=old.id)
+    for name in _TEXT_FIELDS:
+        ov, nv = getattr(old, name), getattr(new, name)
+        setattr(merged, name, nv if nv and (newer or not ov) else ov)
+    for name in ("authors", "categories"):
+        ov, nv = getattr(old, name), getattr(new, name)
+        setattr(merged, name, list(nv) if nv and (newer or not ov) else list(ov))
+    extras = dict(old.extras)
+    for key, value in new.extras.items():
+        if value and (newer or not extras.get(key)):
+            extras[key] = value
+    merged.extras = extras
+    _human_over_machine(old, new, merged)
+    return merged
+
+
+def _human_over_machine(old: Paper, new: Paper, merged: Paper) -> None:
+    """A machine translation gives way to a human one.
+
+    That is a non-empty value for a machine-made field, from a paper that does
+    not call it machine-made.
+    """
+    machine = machine_fields(old.extras)
+    if not machine:
+        return
+    theirs = machine_fields(new.extras)
+    for name in list(machine):
+        value = getattr(new, name, "")
+        if value and name not in theirs:
+            setattr(merged, name, value)
+            machine.remove(name)
+    if machine:
+        merged.extras[Extra.MACHINE_FIELDS] = ",".join(machine)
+    else:
+        merged.extras.pop(Extra.MACHINE_FIELDS, None)
+        merged.extras.pop(Extra.MACHINE_MODEL, None)

@@ -1,0 +1,145 @@
+"""Whole papers: reading them with their state, and the generic edits features build on.
+
+Features that change stored papers (machine translation today) do it through
+`update_paper` (read, change, write back and re-index in one transaction) and
+find their work with `find_incomplete`; their rules live with the feature.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from tui_digest.core.model import Paper, PaperRecord
+from tui_digest.core.store.index import index_rows, unindex_rows
+from tui_digest.core.store.rows import (
+    CHUNK,
+    UPDATE_PAPER,
+    PaperRow,
+    paper_rows,
+    paper_rows_in,
+    search_values,
+    update_values,
+)
+
+# Columns `find_incomplete` may name (text columns of `papers`).
+TEXT_COLUMNS = frozenset(
+    ("title_en", "title_zh", "summary_zh", "abstract_en", "abstract_zh", "url", "published")
+)
+
+
+def record(conn: sqlite3.Connection, row: PaperRow) -> PaperRecord:
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT d.name FROM membership m JOIN digests d ON d.pk = m.digest "
+            "WHERE m.paper = ? ORDER BY d.date DESC, d.pk DESC",
+            (row.pk,),
+        )
+    ]
+    return PaperRecord(
+        rowid=row.pk,
+        paper=row.paper(),
+        read=bool(row.read),
+        starred=bool(row.starred),
+        digests=names,
+    )
+
+
+def get_paper(conn: sqlite3.Connection, key: int | str) -> PaperRecord | None:
+    """The paper at row `key` (int), or with arXiv id `key` (str, version ignored)."""
+    if isinstance(key, int):
+        rows = paper_rows(conn, "pk = ?", (key,))
+    else:
+        rows = paper_rows(conn, "id = ?", (re.sub(r"v\d+$", "", key.strip()),))
+    row = next(rows, None)
+    return record(conn, row) if row is not None else None
+
+
+def get_papers(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[PaperRecord]:
+    found = {row.pk: record(conn, row) for row in list(paper_rows_in(conn, "pk", rowids))}
+    return [found[pk] for pk in rowids if pk in found]
+
+
+def update_paper(
+    conn: sqlite3.Connection, rowid: int, change: Callable[[Paper], Paper]
+) -> Paper | None:
+    """Apply `change` to the stored paper inside the caller's transaction.
+
+    `change` gets a copy and returns the paper to store (its id must not
+    change). Nothing is written when it returns an equal paper; the search
+    index is rewritten only when the searchable text changed. Returns the
+    stored paper, or None when there is no such row.
+    """
+    row = next(paper_rows(conn, "pk = ?", (rowid,)), None)
+    if row is None:
+        return None
+    old = row.paper()
+    new = change(
+        replace(
+            old, authors=list(old.authors), categories=list(old.categories), extras=dict(old.extras)
+        )
+    )
+    if new.id != old.id:
+        raise ValueError(f"update_paper cannot change a paper's id ({old.id} -> {new.id})")
+    if new == old:
+        return old
+    conn.execute(UPDATE_PAPER, update_values(new, rowid))
+    if search_values(new) != search_values(old):
+        unindex_rows(conn, [(row.sort_key, old)])
+        index_rows(conn, [(row.sort_key, new)])
+    return new
+
+
+def find_incomplete(
+    conn: sqlite3.Connection,
+    ordered_ids: Callable[[], list[int]] | None,
+    *,
+    empty_any: Sequence[str],
+    filled_any: Sequence[str],
+    limit: int | None = None,
+) -> list[int]:
+    """Row ids, in listing order, of papers with one of `empty_any` empty and one of
+    `filled_any` not.
+
+    `ordered_ids` narrows the papers to those ids (a query's matches);
+    None means every paper.
+    """
+    unknown = (set(empty_any) | set(filled_any)) - TEXT_COLUMNS
+    if unknown or not empty_any or not filled_any:
+        raise ValueError(f"find_incomplete: bad columns {sorted(unknown) or 'none'}")
+    if limit is not None and limit <= 0:
+        return []
+    wanted = (
+        "("
+        + " OR ".join(f"p.{c} = ''" for c in empty_any)
+        + ") AND ("
+        + " OR ".join(f"p.{c} != ''" for c in filled_any)
+        + ")"
+    )
+    if ordered_ids is None:
+        sql = (
+            "SELECT l.pk FROM listing l CROSS JOIN papers p ON p.pk = l.pk "
+            f"WHERE {wanted} ORDER BY l.key DESC"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [r[0] for r in conn.execute(sql)]
+    found: list[int] = []
+    ids = ordered_ids()
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        keep = {
+            r[0]
+            for r in conn.execute(
+                f"SELECT p.pk FROM papers p WHERE p.pk IN ({marks}) AND {wanted}", chunk
+            )
+        }
+        found.extend(pk for pk in chunk if pk in keep)
+        if limit is not None and len(found) >= limit:
+            del found[limit:]
+            break
+    return found

@@ -1,0 +1,207 @@
+"""Rows of the `papers` table by column name, and a `Paper`'s values for them.
+
+A row read with `PAPER_COLS` becomes a `PaperRow` (a named tuple: as fast as
+the plain tuple, but read by name, so adding a column cannot silently shift
+which value a field gets). Writes go through `paper_values`, whose order
+`INSERT_PAPER` and `UPDATE_PAPER` follow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
+
+from tui_digest.core import schema
+from tui_digest.core.model import ListRow, Paper
+
+CHUNK = 500  # bound parameters per IN (...) list
+
+
+class PaperRow(NamedTuple):
+    """One `papers` row as `SELECT {PAPER_COLS}` returns it."""
+
+    pk: int
+    id: str
+    version: str
+    url: str
+    title_en: str
+    title_zh: str
+    summary_zh: str
+    abstract_en: str
+    abstract_zh: str
+    authors: str  # JSON list
+    categories: str  # JSON list
+    announce_type: str
+    published: str
+    extras: str  # JSON object
+    read: int
+    starred: int
+    sort_key: int
+
+    def paper(self) -> Paper:
+        return Paper(
+            id=self.id,
+            version=self.version,
+            url=self.url,
+            title_en=self.title_en,
+            title_zh=self.title_zh,
+            summary_zh=self.summary_zh,
+            abstract_en=self.abstract_en,
+            abstract_zh=self.abstract_zh,
+            authors=json.loads(self.authors),
+            categories=json.loads(self.categories),
+            announce_type=self.announce_type,
+            published=self.published,
+            extras=json.loads(self.extras),
+        )
+
+
+PAPER_COLS = ", ".join(PaperRow._fields)
+
+# What the paper list draws, in `ListRow` field order.
+_LIST_COLS = "pk, id, title_en, title_zh, summary_zh, list_date, category, read, starred, list_ref"
+
+
+def paper_rows(
+    conn: sqlite3.Connection, where: str, params: Sequence[object] = ()
+) -> Iterator[PaperRow]:
+    """`PaperRow`s of `SELECT … FROM papers WHERE {where}`."""
+    cursor = conn.execute(f"SELECT {PAPER_COLS} FROM papers WHERE {where}", tuple(params))
+    return map(PaperRow._make, cursor)
+
+
+def paper_rows_in(
+    conn: sqlite3.Connection, column: str, keys: Sequence[object]
+) -> Iterator[PaperRow]:
+    """`PaperRow`s whose `column` (pk or id) is one of `keys`, in chunks; any order."""
+    for i in range(0, len(keys), CHUNK):
+        chunk = keys[i : i + CHUNK]
+        yield from paper_rows(conn, f"{column} IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def list_rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ListRow]:
+    """The list rows of `rowids`, in that order (unknown ones left out)."""
+    found: dict[int, ListRow] = {}
+    for i in range(0, len(rowids), CHUNK):
+        chunk = tuple(rowids[i : i + CHUNK])
+        marks = ",".join("?" * len(chunk))
+        cursor = conn.execute(f"SELECT {_LIST_COLS} FROM papers WHERE pk IN ({marks})", chunk)
+        for pk, pid, title_en, title_zh, summary_zh, date, category, read, starred, ref in cursor:
+            found[pk] = ListRow(
+                rowid=pk,
+                id=pid,
+                title_en=title_en,
+                title_zh=title_zh,
+                summary_zh=summary_zh,
+                date=date,
+                category=category,
+                read=bool(read),
+                starred=bool(starred),
+                ref=ref,
+            )
+    return [found[pk] for pk in rowids if pk in found]
+
+
+# --- Writing -------------------------------------------------------------------
+
+# Columns written from a Paper, in `paper_values` order.
+_VALUE_COLS = (
+    "id",
+    "version",
+    "url",
+    "title_en",
+    "title_zh",
+    "summary_zh",
+    "abstract_en",
+    "abstract_zh",
+    "authors",
+    "categories",
+    "category",
+    "announce_type",
+    "published",
+    "extras",
+)
+_PLACE_COLS = ("added_at", "sort_key", "list_date", "list_ref")
+INSERT_PAPER = (
+    f"INSERT INTO papers(pk, {', '.join(_VALUE_COLS)}, {', '.join(_PLACE_COLS)}) "
+    f"VALUES (?{', ?' * (len(_VALUE_COLS) + len(_PLACE_COLS))})"
+)
+# Everything but the id (a row's id never changes), then the pk.
+UPDATE_PAPER = f"UPDATE papers SET {', '.join(f'{c} = ?' for c in _VALUE_COLS[1:])} WHERE pk = ?"
+
+
+def json_list(items: Iterable[str]) -> str:
+    return json.dumps(list(items), ensure_ascii=False)
+
+
+def json_dict(items: dict[str, str]) -> str:
+    return json.dumps(dict(items), ensure_ascii=False, sort_keys=True)
+
+
+def paper_values(p: Paper) -> tuple[object, ...]:
+    """The `_VALUE_COLS` of a paper."""
+    return (
+        p.id,
+        p.version,
+        p.url,
+        p.title_en,
+        p.title_zh,
+        p.summary_zh,
+        p.abstract_en,
+        p.abstract_zh,
+        json_list(p.authors),
+        json_list(p.categories),
+        p.primary_category,
+        p.announce_type,
+        p.published,
+        json_dict(p.extras),
+    )
+
+
+def update_values(p: Paper, pk: int) -> tuple[object, ...]:
+    """The parameters of `UPDATE_PAPER` for paper `p` at row `pk`."""
+    return (*paper_values(p)[1:], pk)
+
+
+def search_values(p: Paper) -> tuple[str, ...]:
+    """The paper's row of the search index (see `schema.search_row`)."""
+    return schema.search_row(
+        p.id,
+        p.title_en,
+        p.title_zh,
+        p.summary_zh,
+        p.abstract_en,
+        p.abstract_zh,
+        json_list(p.authors),
+        json_list(p.categories),
+        p.announce_type,
+    )
+
+
+def paper_hash(p: Paper) -> bytes:
+    """What an incoming paper brings, as 16 bytes (compared on re-import).
+
+    The same fields as `paper_values`, but not built from it: this runs for
+    every entry of every re-import, and its JSON encoding would double that cost.
+    """
+    text = repr(
+        (
+            p.id,
+            p.version,
+            p.url,
+            p.title_en,
+            p.title_zh,
+            p.summary_zh,
+            p.abstract_en,
+            p.abstract_zh,
+            p.authors,
+            p.categories,
+            p.announce_type,
+            p.published,
+            sorted(p.extras.items()),
+        )
+    )
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()

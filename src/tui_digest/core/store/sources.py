@@ -1,0 +1,75 @@
+"""What the cache holds as a whole: its digests, the fetch state of sources, totals."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tui_digest.core import schema
+from tui_digest.core.model import DigestInfo
+
+SOURCE_FIELDS = (
+    "url",
+    "etag",
+    "last_modified",
+    "last_checked",
+    "last_status",
+    "last_error",
+    "last_success",
+)
+
+
+def digests(conn: sqlite3.Connection) -> list[DigestInfo]:
+    return [
+        DigestInfo(name=name, date=date, source=source, count=count, kind=kind)
+        for name, date, source, count, kind in conn.execute(
+            "SELECT name, date, source, count, kind FROM digests ORDER BY date DESC, pk DESC"
+        )
+    ]
+
+
+def stats(conn: sqlite3.Connection, path: Path) -> dict[str, object]:
+    papers, read, starred = conn.execute(
+        "SELECT count(*), coalesce(sum(read), 0), coalesce(sum(starred), 0) FROM papers"
+    ).fetchone()
+    n_digests = conn.execute("SELECT count(*) FROM digests").fetchone()[0]
+    size = 0
+    for suffix in ("", "-wal"):
+        part = Path(str(path) + suffix)
+        if part.exists():
+            size += part.stat().st_size
+    return {
+        "papers": papers,
+        "digests": n_digests,
+        "read": read,
+        "starred": starred,
+        "path": str(path),
+        "size_bytes": size,
+        "schema": schema.user_version(conn),
+    }
+
+
+def is_empty(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM papers LIMIT 1").fetchone() is None
+
+
+def get_source_state(conn: sqlite3.Connection, name: str) -> dict[str, object] | None:
+    row = conn.execute(
+        f"SELECT name, {', '.join(SOURCE_FIELDS)} FROM sources WHERE name = ?", (name,)
+    ).fetchone()
+    if row is None:
+        return None
+    return dict(zip(("name", *SOURCE_FIELDS), row, strict=True))
+
+
+def check_source_fields(fields: dict[str, object]) -> None:
+    unknown = set(fields) - set(SOURCE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown source field(s): {', '.join(sorted(unknown))}")
+
+
+def set_source_state(conn: sqlite3.Connection, name: str, fields: dict[str, object]) -> None:
+    conn.execute("INSERT OR IGNORE INTO sources(name) VALUES (?)", (name,))
+    if fields:
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        conn.execute(f"UPDATE sources SET {sets} WHERE name = ?", (*fields.values(), name))

@@ -1,0 +1,78 @@
+"""What machine translation may do to a stored paper.
+
+The store offers generic primitives (`Store.find_incomplete`,
+`Store.update_paper`); the rules of this feature are here:
+
+- a paper wants translating when it has English and some Chinese field empty;
+- a translation fills only EMPTY Chinese fields, cleaned like any ingested
+  text, and marks them machine-made (`Extra.MACHINE_FIELDS`, `MACHINE_MODEL`),
+  so a later human translation replaces them (see `store.merge`);
+- a failure is remembered on the paper (`Extra.TRANSLATE_ERROR`, capped) and
+  cleared by the next success.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tui_digest.core.extras import ZH_FIELDS, Extra, join_machine_fields, machine_fields
+from tui_digest.core.model import Paper, PaperRecord
+from tui_digest.core.sanitize import clean_line, clean_text
+
+if TYPE_CHECKING:
+    from tui_digest.core.store import Store
+
+MAX_ERROR = 500
+_SOURCE_FIELDS = ("title_en", "abstract_en")
+
+
+def translation_candidates(
+    store: Store, query: str = "", *, limit: int | None = None
+) -> list[PaperRecord]:
+    """Papers with English but some Chinese field empty, in listing order.
+
+    `query` narrows them with the search language.
+    """
+    return store.find_incomplete(query, empty_any=ZH_FIELDS, filled_any=_SOURCE_FIELDS, limit=limit)
+
+
+def fill_translation(paper: Paper, fields: dict[str, str], model: str) -> list[str]:
+    """Fill `paper`'s empty Chinese fields from `fields` in place; returns the names filled."""
+    filled: list[str] = []
+    for name in ZH_FIELDS:
+        clean = clean_text if name == "abstract_zh" else clean_line
+        value = clean(fields.get(name) or "")
+        if value and not getattr(paper, name):
+            setattr(paper, name, value)
+            filled.append(name)
+    if filled:
+        marked = machine_fields(paper.extras) + filled
+        paper.extras[Extra.MACHINE_FIELDS] = join_machine_fields(marked)
+        paper.extras[Extra.MACHINE_MODEL] = clean_line(model, 200)
+        paper.extras.pop(Extra.TRANSLATE_ERROR, None)
+    return filled
+
+
+def apply_translation(store: Store, rowid: int, fields: dict[str, str], *, model: str) -> list[str]:
+    """Store a translation of paper `rowid` (see the module rules); returns the names filled.
+
+    The paper and its search index change in one transaction.
+    """
+    filled: list[str] = []
+
+    def change(paper: Paper) -> Paper:
+        filled.extend(fill_translation(paper, fields, model))
+        return paper
+
+    store.update_paper(rowid, change)
+    return filled
+
+
+def record_translation_failure(store: Store, rowid: int, reason: str) -> None:
+    """Remember why translating the paper failed (extras `translate_error`, capped)."""
+
+    def change(paper: Paper) -> Paper:
+        paper.extras[Extra.TRANSLATE_ERROR] = clean_line(reason, MAX_ERROR) or "failed"
+        return paper
+
+    store.update_paper(rowid, change)

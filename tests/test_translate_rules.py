@@ -1,0 +1,113 @@
+"""Machine translation's rules on stored papers (translate.rules over the store's primitives)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core.extras import Extra, machine_fields
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+from tui_digest.translate.rules import (
+    apply_translation,
+    record_translation_failure,
+    translation_candidates,
+)
+
+
+def paper(pid: str, **kw: object) -> Paper:
+    kw.setdefault("title_en", f"Title of {pid}")
+    return Paper(id=pid, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store.open(tmp_path / "cache.db")
+    yield s
+    s.close()
+
+
+def test_apply_translation_fills_only_empty_fields_and_marks_them(store):
+    store.import_digest(Digest("a", papers=[paper("1", abstract_en="English", title_zh="人工")]))
+    rec = store.get_paper("1")
+    assert [r.paper.id for r in translation_candidates(store)] == ["1"]
+    filled = apply_translation(
+        store,
+        rec.rowid,
+        {"title_zh": "机器标题", "summary_zh": "机器\n摘要", "abstract_zh": "机器\x1b正文"},
+        model="m1",
+    )
+    assert filled == ["summary_zh", "abstract_zh"]
+    p = store.get_paper(rec.rowid).paper
+    assert (p.title_zh, p.summary_zh, p.abstract_zh) == ("人工", "机器 摘要", "机器正文")
+    assert p.extras["machine_fields"] == "summary_zh,abstract_zh"
+    assert p.extras["machine_model"] == "m1"
+    assert store.count("正文") == 1 and store.count("人工") == 1  # the index follows
+    assert translation_candidates(store) == []
+    assert apply_translation(store, rec.rowid, {"title_zh": "x"}, model="m2") == []
+    assert apply_translation(store, 9999, {"title_zh": "x"}, model="m2") == []
+
+
+def test_translation_failure_is_recorded_capped_and_cleared(store):
+    store.import_digest(Digest("a", papers=[paper("1", abstract_en="English")]))
+    pk = store.get_paper("1").rowid
+    record_translation_failure(store, pk, "bad\x1b answer " + "x" * 5000)
+    err = store.get_paper(pk).paper.extras["translate_error"]
+    assert err.startswith("bad answer") and len(err) <= 500
+    apply_translation(store, pk, {"title_zh": "标题"}, model="m")
+    assert "translate_error" not in store.get_paper(pk).paper.extras
+
+
+def test_human_value_replaces_machine_field_on_import(store):
+    store.import_digest(Digest("a", papers=[paper("1", abstract_en="English")]))
+    pk = store.get_paper("1").rowid
+    apply_translation(store, pk, {"title_zh": "机器", "abstract_zh": "机器摘要"}, model="m")
+    store.import_digest(Digest("b", papers=[paper("1", title_zh="人工标题")]))
+    p = store.get_paper(pk).paper
+    assert p.title_zh == "人工标题" and p.abstract_zh == "机器摘要"
+    assert p.extras["machine_fields"] == "abstract_zh" and p.extras["machine_model"] == "m"
+    assert store.count("机器") == 1 and store.count("ti:人工") == 1
+    store.import_digest(Digest("c", papers=[paper("1", abstract_zh="人工摘要")]))
+    p = store.get_paper(pk).paper
+    assert p.abstract_zh == "人工摘要"
+    assert "machine_fields" not in p.extras and "machine_model" not in p.extras
+
+
+def test_translation_survives_reopening_the_cache(tmp_path):
+    db = tmp_path / "cache.db"
+    with Store.open(db) as s:
+        s.import_digest(Digest("a", papers=[paper("1", abstract_en="English")]))
+        apply_translation(s, s.get_paper("1").rowid, {"title_zh": "机器标题"}, model="m")
+    with Store.open(db) as s:
+        p = s.get_paper("1").paper
+        assert p.title_zh == "机器标题" and machine_fields(p.extras) == ["title_zh"]
+        assert p.extras[Extra.MACHINE_MODEL] == "m" and s.count("ti:机器") == 1
+        # Still a candidate: its summary and abstract are empty.
+        assert [r.paper.id for r in translation_candidates(s)] == ["1"]
+
+
+def test_update_paper_refuses_to_change_the_id(store):
+    store.import_digest(Digest("a", papers=[paper("1")]))
+    pk = store.get_paper("1").rowid
+
+    def rename(p: Paper) -> Paper:
+        p.id = "2"
+        return p
+
+    with pytest.raises(ValueError, match="cannot change a paper's id"):
+        store.update_paper(pk, rename)
+    assert store.get_paper("1") is not None and store.get_paper("2") is None
+
+
+def test_find_incomplete_rejects_unknown_columns(store):
+    with pytest.raises(ValueError, match="bad columns"):
+        store.find_incomplete(empty_any=["title_zh; DROP TABLE papers"], filled_any=["title_en"])
+
+
+def test_machine_fields_ignores_unknown_names():
+    assert machine_fields({Extra.MACHINE_FIELDS: "title_zh, bogus,abstract_zh"}) == [
+        "title_zh",
+        "abstract_zh",
+    ]
+    assert machine_fields({}) == []
