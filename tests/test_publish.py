@@ -15,6 +15,7 @@ from tui_digest.core.readers import read_document
 from tui_digest.core.store import Store
 from tui_digest.publish.folder import PublishError
 from tui_digest.publish.run import plan_day, write_plan
+from tui_digest.translate.rules import apply_translation
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARXIV_CS_AI = (FIXTURES / "feeds" / "arxiv-rss-cs.AI-2025-09-18.xml").read_bytes()
@@ -48,7 +49,8 @@ def store(tmp_path):
     import_arxiv(s)
     # Two papers translated: one by a model (marked), one as a human would.
     first = s.get_paper("2509.10001")
-    s.apply_translation(
+    apply_translation(
+        s,
         first.rowid,
         {
             "title_zh": "部分可观测下的图神经网络规划",
@@ -134,7 +136,7 @@ def test_a_changed_paper_rewrites_only_that_day(store, tmp_path) -> None:
     out = tmp_path / "site"
     write_plan(plan_day(store), out)
     second = store.get_paper("2509.10002")
-    store.apply_translation(second.rowid, {"title_zh": "承认无知的大语言模型"}, model="m")
+    apply_translation(store, second.rowid, {"title_zh": "承认无知的大语言模型"}, model="m")
     published = write_plan(plan_day(store), out)
     assert sorted(published.days[0].written.changed) == [
         "cs.AI.md",
