@@ -210,7 +210,10 @@ class DigestImport:
             was_at = {(ref, pk) for ref, (pk, _, _) in self.previous.items()}
             now_at = {(ref, pk) for ref, pk, _ in entries}
             affected = {pk for _, pk in was_at ^ now_at}
-        return affected - {r[0] for r in self.new_rows}  # type: ignore[misc]
+        # In place, as before the split: the set's iteration order decides the
+        # order of FTS deletes, which shapes the index's segments (cache size).
+        affected -= {r[0] for r in self.new_rows}  # type: ignore[misc]
+        return affected
 
     def _replace(self, affected: set[int]) -> dict[int, tuple[int, str, int]]:
         """New (sort_key, list_date, list_ref) of the affected papers that moved."""
