@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from .digest_feed import MACHINE_CLASS, PUBLISHER_GENERATOR
 from .digest_format import detail_fields
-from .extras import machine_fields
+from .extras import Extra, machine_fields
 from .model import Paper
 
 # The feed a category's papers come from (../shared/docs/upstream.md): the
@@ -53,7 +53,7 @@ def item_description(paper: Paper) -> str:
         _p(f["title_en"]),
         _p(f["link"]),
     ]
-    if not (paper.extras.get("layout") == "early" and not f["summary_en"]):
+    if not (paper.extras.get(Extra.LAYOUT) == "early" and not f["summary_en"]):
         paras.append(_p(f["summary_zh"], "summary_zh" in machine and bool(f["summary_zh"])))
         paras.append(_p(f["summary_en"]))
     paras.append(_p(f["abstract_zh"], "abstract_zh" in machine and bool(f["abstract_zh"])))
