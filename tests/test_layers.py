@@ -44,8 +44,6 @@ FEATURES = ("tui_digest.fetch", "tui_digest.translate", "tui_digest.enrich", "tu
 CYCLES_BEING_FIXED: tuple[tuple[str, ...], ...] = (
     # app -> screens/main -> refresh -> screens/sources -> app (the UI refactor)
     ("tui_digest.ui",),
-    # store <-> cache_guard over CacheError (the store package split)
-    ("tui_digest.core.store", "tui_digest.core.cache_guard"),
 )
 
 
