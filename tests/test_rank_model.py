@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -148,3 +152,36 @@ def test_related_finds_the_same_topic_and_never_the_paper_itself(cache):
     assert {r.id for r in rows} <= set(ids["rl"])
     sims = [s for _, s in found]
     assert sims == sorted(sims, reverse=True) and 0 < sims[-1] <= sims[0] < 1
+
+
+def test_the_reader_path_trains_in_a_child_process_and_ranks_the_same(cache, tmp_path):
+    db, ids = cache
+    star(db, ids["rl"][:8])
+    code = (
+        "import sys, json\n"
+        "from pathlib import Path\n"
+        "from tui_digest.core.store import Store\n"
+        "from tui_digest.rank.listing import rank_listing\n"
+        f"store = Store.open(Path({str(db)!r}), readonly=True)\n"
+        "r = rank_listing(store, 'sort:foryou -is:starred', child=True)\n"
+        "rel = rank_listing(store, 'related:" + ids["rl"][0] + "', child=True)\n"
+        "heavy = [n for n in ('sklearn', 'scipy') if n in sys.modules]\n"
+        "print(json.dumps([r.ids, rel.ids, heavy]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    child_ids, child_related, heavy = json.loads(out.stdout)
+    assert heavy == []  # scikit-learn and SciPy stayed in the child
+    assert (rank_dir(db) / "model.npz").is_file()
+    with Store.open(db) as store:
+        assert child_ids == rank_listing(store, "sort:foryou -is:starred").ids
+        assert child_related == rank_listing(store, f"related:{ids['rl'][0]}").ids
+        first = store.list_rows(child_ids[:8])
+    assert {r.id for r in first} <= set(ids["rl"])
+
+
+def test_the_child_worker_refuses_bad_arguments():
+    for args in ([], ["train"], ["related", "x.db", "one", "5"], ["fly", "x.db"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "tui_digest.rank", *args], capture_output=True, text=True
+        )
+        assert out.returncode == 2 and out.stderr.startswith("usage:")

@@ -22,7 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
+from tui_digest.rank.corpus import CacheState
+
 FORMAT = 1  # bump when the feature layout changes: old files are then rebuilt
+# Retrain (not only rescore) once the cache has grown by this fraction: the
+# unstarred papers the model was trained against no longer represent it.
+REGROW = 0.25
 
 
 def rank_dir(db: Path) -> Path:
@@ -126,3 +131,17 @@ def save_features(
 
 def load_features(db: Path) -> dict[str, np.ndarray] | None:
     return _load(rank_dir(db) / "features.npz")
+
+
+def is_current(model: Model | None, state: CacheState) -> bool:
+    """Whether `model` was trained on these stars and a cache of about this size."""
+    return (
+        model is not None
+        and model.stars == state.stars
+        and state.n_papers <= model.n_papers * (1 + REGROW) + 50
+    )
+
+
+def is_fresh(model: Model | None, state: CacheState) -> bool:
+    """Current, and every paper of the cache has a stored score."""
+    return model is not None and is_current(model, state) and state.max_pk <= model.max_pk

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_digest.core.query import parse_query
@@ -51,20 +52,23 @@ class Ranking:
     note: str = ""
 
 
-def rank_listing(store: Store, text: str, *, digest: str | None = None) -> Ranking:
+def rank_listing(
+    store: Store, text: str, *, digest: str | None = None, child: bool = False
+) -> Ranking:
     """The query's ids, ranked when it asks for it (trains or rescores as needed).
 
+    `child`: train and compute similarity in a child process (`rank.background`,
+    for the reader) instead of in this one (the CLI).
     Raises `NotEnoughStars` for sort:foryou with too few stars, `QueryError`
     for an unknown related: id, `RankUnavailable` without the rank extra.
     """
     rq = split_query(text)
     if not rq.ranked:
         return Ranking(store.list_ids(text, digest=digest))
-    train = _train_module()
     if rq.related is not None:
-        return _related(store, rq, train, digest)
+        return _related(store, rq, digest, child)
     ids = store.list_ids(rq.rest, digest=digest)
-    model = train.ensure_model(store.path)
+    model = _child_model(store.path) if child else _train_module().ensure_model(store.path)
     scores, _known = model.lookup(ids)
     order = sorted(range(len(ids)), key=lambda i: -float(scores[i]))
     return Ranking(
@@ -74,13 +78,37 @@ def rank_listing(store: Store, text: str, *, digest: str | None = None) -> Ranki
     )
 
 
-def _related(store: Store, rq: RankedQuery, train, digest: str | None) -> Ranking:
+def _child_model(db: Path):
+    """The stored model, brought up to date by a child process when it is not."""
+    from tui_digest.rank import MIN_STARS, NotEnoughStars, background
+    from tui_digest.rank.corpus import cache_state, read_only
+
+    with read_only(db) as conn:
+        state = cache_state(conn)
+    if state.n_starred < MIN_STARS:
+        raise NotEnoughStars(state.n_starred)
+    files = _files_module()
+    model = files.Model.load(db)
+    if not files.is_fresh(model, state):
+        background.train(db)
+        model = files.Model.load(db)
+    if model is None:
+        raise NotEnoughStars(state.n_starred)  # the stars changed while it trained
+    return model
+
+
+def _related(store: Store, rq: RankedQuery, digest: str | None, child: bool) -> Ranking:
     from tui_digest.core.query import QueryError
 
     record = store.get_paper(rq.related or "")
     if record is None:
         raise QueryError(f"related:{rq.related}: no paper with that id in the cache")
-    found = train.related(store.path, record.rowid, limit=RELATED_LIMIT)
+    if child:
+        from tui_digest.rank import background
+
+        found = background.related(store.path, record.rowid, RELATED_LIMIT)
+    else:
+        found = _train_module().related(store.path, record.rowid, limit=RELATED_LIMIT)
     if rq.rest.strip() or digest is not None:
         allowed = set(store.list_ids(rq.rest, digest=digest))
         found = [(pk, s) for pk, s in found if pk in allowed]
@@ -97,8 +125,19 @@ def _train_module():
     try:
         from tui_digest.rank import train
     except ImportError as exc:
-        raise RankUnavailable(
-            "ranking needs the optional extra: pip install 'tui-digest[rank]' "
-            f"(missing: {exc.name})"
-        ) from None
+        raise RankUnavailable(_missing(exc)) from None
     return train
+
+
+def _files_module():
+    from tui_digest.rank import RankUnavailable
+
+    try:
+        from tui_digest.rank import files
+    except ImportError as exc:
+        raise RankUnavailable(_missing(exc)) from None
+    return files
+
+
+def _missing(exc: ImportError) -> str:
+    return f"ranking needs the optional extra: pip install 'tui-digest[rank]' (missing: {exc.name})"

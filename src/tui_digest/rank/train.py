@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from tui_digest.rank import MIN_STARS, NotEnoughStars
-from tui_digest.rank.corpus import CacheState, cache_state, iter_texts, read_only, starred_pks
+from tui_digest.rank.corpus import cache_state, iter_texts, read_only, starred_pks
 from tui_digest.rank.features import (
     DIM,
     PaperText,
@@ -24,7 +24,7 @@ from tui_digest.rank.features import (
     raw_counts,
     weigh,
 )
-from tui_digest.rank.files import Model, load_features, save_features
+from tui_digest.rank.files import Model, is_current, load_features, save_features
 
 # At most this many unstarred papers train the model (a deterministic sample):
 # with balanced class weights more negatives barely move the ranking, and it
@@ -36,9 +36,6 @@ BATCH = 5_000
 # 1.0 0.68). A linear SVM, as arxiv-sanity uses: liblinear's logistic
 # regression was ten times slower on these wide, sparse rows.
 C = 1.0
-# Retrain (not only rescore) once the cache has grown by this fraction: the
-# unstarred papers the model was trained against no longer represent it.
-REGROW = 0.25
 
 
 class Features:
@@ -97,15 +94,6 @@ def update_features(db: Path) -> Features:
         db, pks, vocab.to_array(), counts.data, counts.indices, counts.indptr, counts.shape
     )
     return Features(pks, counts, vocab)
-
-
-def is_current(model: Model | None, state: CacheState) -> bool:
-    """Whether `model` was trained on these stars and a cache of about this size."""
-    return (
-        model is not None
-        and model.stars == state.stars
-        and state.n_papers <= model.n_papers * (1 + REGROW) + 50
-    )
 
 
 def train(db: Path) -> Model:
