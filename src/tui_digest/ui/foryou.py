@@ -1,0 +1,99 @@
+"""The reader's side of For you: ranked listings, the score bar, the query edits.
+
+The ranking itself is `rank.listing.rank_listing(child=True)`: training and
+similarity run in a child process, and this process only loads the stored
+scores (NumPy), so the reader's start and memory do not pay for scikit-learn.
+Everything here that touches the cache runs in a thread worker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tui_digest.rank import NotEnoughStars, RankUnavailable
+from tui_digest.rank.listing import split_query
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import DigestInfo
+    from tui_digest.core.store import Store
+
+SORT_TERM = "sort:foryou"
+_SORT_RE = re.compile(r"(?i)(?<!\S)sort:foryou(?!\S)")
+_RELATED_RE = re.compile(r"(?i)(?<!\S)related:\S+")
+BAR_WIDTH = 4
+_EIGHTHS = " ▏▎▍▌▋▊▉█"
+
+
+def is_ranked(query: str) -> bool:
+    """Whether the listing of `query` needs the rank layer (False for a malformed query)."""
+    if "sort:" not in query.lower() and "related:" not in query.lower():
+        return False  # the common case costs no parse
+    try:
+        return split_query(query).ranked
+    except ValueError:
+        return False  # the store reports the error in the query language's words
+
+
+def toggle_foryou(query: str) -> str:
+    """`query` with sort:foryou added, or removed when it is there (`f`)."""
+    if _SORT_RE.search(query):
+        return " ".join(_SORT_RE.sub(" ", query).split())
+    return f"{query.strip()} {SORT_TERM}".strip()
+
+
+def related_query(paper_id: str) -> str:
+    """The listing `R` opens: the papers most like `paper_id`."""
+    return f"related:{paper_id}"
+
+
+def today_query(digests: list[DigestInfo]) -> str:
+    """The picker's "For you": the newest day's papers, ranked."""
+    dates = [d.date for d in digests if d.date]
+    return f"date:{max(dates)} {SORT_TERM}" if dates else SORT_TERM
+
+
+@dataclass(slots=True)
+class RankedListing:
+    """What a ranked query lists: ids best first, a 0..1 bar value per id, a note."""
+
+    ids: list[int] = field(default_factory=list)
+    bars: dict[int, float] = field(default_factory=dict)
+    note: str = ""
+    problem: str = ""  # set instead of ids: too few stars, the extra missing
+
+
+def ranked_listing(store: Store, query: str, digest: str | None) -> RankedListing:
+    """In a thread worker: the ranked ids (may wait for training in a child process).
+
+    Raises QueryError for a malformed query or an unknown related: id.
+    """
+    from tui_digest.rank.listing import rank_listing
+
+    try:
+        ranking = rank_listing(store, query, digest=digest, child=True)
+    except (NotEnoughStars, RankUnavailable) as exc:
+        return RankedListing(problem=str(exc))
+    return RankedListing(ranking.ids, bar_values(ranking.ids, ranking.scores), ranking.note)
+
+
+def bar_values(ids: list[int], scores: list[float]) -> dict[int, float]:
+    """Scores scaled to 0..1 over the listing (best = 1): what the bar draws.
+
+    Model scores have no fixed scale, so the bar shows a paper's score between
+    the listing's lowest and highest.
+    """
+    if not ids:
+        return {}
+    lo, hi = min(scores), max(scores)
+    span = hi - lo
+    return {pk: (s - lo) / span if span > 0 else 1.0 for pk, s in zip(ids, scores, strict=True)}
+
+
+def score_bar(value: float, width: int = BAR_WIDTH) -> str:
+    """A bar of `width` cells, filled in eighths: 1.0 is full, 0.0 empty."""
+    eighths = round(max(0.0, min(1.0, value)) * width * 8)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + (_EIGHTHS[part] if full < width else "")
+    return bar.ljust(width)

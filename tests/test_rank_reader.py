@@ -1,0 +1,79 @@
+"""The reader's For you helpers: query edits, the bar, ranked listings (child process)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rank_corpus import build, star
+from tui_digest.core.model import DigestInfo
+from tui_digest.core.store import Store
+from tui_digest.ui.foryou import (
+    BAR_WIDTH,
+    bar_values,
+    is_ranked,
+    ranked_listing,
+    related_query,
+    score_bar,
+    today_query,
+    toggle_foryou,
+)
+
+
+def test_f_toggles_sort_foryou_in_the_search():
+    assert toggle_foryou("") == "sort:foryou"
+    assert toggle_foryou("cat:cs.CL diffusion ") == "cat:cs.CL diffusion sort:foryou"
+    assert toggle_foryou("cat:cs.CL sort:foryou diffusion") == "cat:cs.CL diffusion"
+    assert toggle_foryou("SORT:ForYou") == ""
+    assert toggle_foryou(toggle_foryou("a b")) == "a b"
+
+
+def test_which_queries_are_ranked():
+    assert is_ranked("x sort:foryou") and is_ranked("related:2403.00001")
+    assert not is_ranked("diffusion") and not is_ranked("sort:")  # malformed: the store says why
+    assert not is_ranked('"sort:foryou"')  # a phrase, not a term
+
+
+def test_for_you_in_the_picker_is_the_newest_day_ranked():
+    digests = [
+        DigestInfo(name="a", date="2024-03-18", source="", count=1, kind="digest"),
+        DigestInfo(name="b", date="2024-03-19", source="", count=1, kind="digest"),
+        DigestInfo(name="c", date="", source="", count=1, kind="digest"),
+    ]
+    assert today_query(digests) == "date:2024-03-19 sort:foryou"
+    assert today_query([]) == "sort:foryou"
+    assert related_query("2403.00001") == "related:2403.00001"
+
+
+def test_the_score_bar():
+    assert score_bar(1.0) == "█" * BAR_WIDTH
+    assert score_bar(0.0) == " " * BAR_WIDTH
+    assert score_bar(0.5) == "██  "
+    assert score_bar(0.5 + 1 / 32) == "██▏ "
+    assert score_bar(7.0) == score_bar(1.0) and score_bar(-1) == score_bar(0)
+    assert bar_values([1, 2, 3], [2.0, 1.0, 0.0]) == {1: 1.0, 2: 0.5, 3: 0.0}
+    assert bar_values([4], [-0.3]) == {4: 1.0}
+
+
+def test_ranked_listing_explains_few_stars_and_ranks_with_enough(tmp_path):
+    db = tmp_path / "cache.db"
+    ids = build(db)
+    star(db, ids["parsing"][:3])
+    with Store.open(db, readonly=True) as store:
+        few = ranked_listing(store, "sort:foryou", None)
+    assert few.ids == [] and "at least 5 starred papers" in few.problem
+    star(db, ids["parsing"][3:8])
+    with Store.open(db, readonly=True) as store:
+        ranked = ranked_listing(store, "-is:starred sort:foryou", None)
+        top = store.list_rows(ranked.ids[:5])
+    assert not ranked.problem and "trained on 8 starred papers" in ranked.note
+    assert {r.id for r in top} <= set(ids["parsing"])
+    assert ranked.bars[ranked.ids[0]] == 1.0 and ranked.bars[ranked.ids[-1]] == 0.0
+
+
+def test_ranked_listing_of_an_unknown_related_id_is_a_query_error(tmp_path):
+    from tui_digest.core.query import QueryError
+
+    db = tmp_path / "cache.db"
+    build(db, days=1)
+    with Store.open(db, readonly=True) as store, pytest.raises(QueryError, match="no paper"):
+        ranked_listing(store, "related:1111.22222", None)
