@@ -24,7 +24,7 @@ import numpy as np
 
 from tui_digest.rank.corpus import CacheState
 
-FORMAT = 1  # bump when the feature layout changes: old files are then rebuilt
+FORMAT = 2  # bump when the feature layout changes: old files are then rebuilt
 # Retrain (not only rescore) once the cache has grown by this fraction: the
 # unstarred papers the model was trained against no longer represent it.
 REGROW = 0.25
@@ -115,12 +115,13 @@ class Model:
 
 
 def save_features(
-    db: Path, pks: np.ndarray, vocab: np.ndarray, data, indices, indptr, shape
+    db: Path, pks: np.ndarray, last_id: str, vocab: np.ndarray, data, indices, indptr, shape
 ) -> None:
     _save(
         rank_dir(db) / "features.npz",
         format=np.array(FORMAT),
         pks=pks,
+        last_id=np.array(last_id),  # the arXiv id of the last row (see update_features)
         vocab=vocab,
         data=data,
         indices=indices,

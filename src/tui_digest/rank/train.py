@@ -60,9 +60,13 @@ def _counts_of(rows: list[tuple], vocab: Vocabulary) -> sp.csr_matrix:
 
 
 def update_features(db: Path) -> Features:
-    """The cached features, extended with papers added since (saved when it grew)."""
+    """The cached features, extended with papers added since (saved when it grew).
+
+    Rebuilt from scratch when papers the cache had were deleted since (a new
+    paper may then reuse a deleted one's pk).
+    """
     a = load_features(db)
-    if a is not None:
+    if a is not None and _rows_still_there(db, a["pks"], str(a["last_id"])):
         pks = a["pks"]
         counts = sp.csr_matrix(
             (a["data"], a["indices"], a["indptr"]), shape=tuple(int(v) for v in a["shape"])
@@ -86,14 +90,30 @@ def update_features(db: Path) -> Features:
         if batch:
             parts.append(_counts_of(batch, vocab))
             new_pks.extend(r[0] for r in batch)
-    if not new_pks:
-        return Features(pks, counts, vocab)
+        if not new_pks:
+            return Features(pks, counts, vocab)
+        found = conn.execute("SELECT id FROM papers WHERE pk = ?", (new_pks[-1],)).fetchone()
+        last_id = found[0] if found else ""
     counts = sp.vstack(parts, format="csr", dtype=np.float32)
     pks = np.concatenate([pks, np.asarray(new_pks, np.int64)])
     save_features(
-        db, pks, vocab.to_array(), counts.data, counts.indices, counts.indptr, counts.shape
+        db, pks, last_id, vocab.to_array(), counts.data, counts.indices, counts.indptr, counts.shape
     )
     return Features(pks, counts, vocab)
+
+
+def _rows_still_there(db: Path, pks: np.ndarray, last_id: str) -> bool:
+    """Whether the cache still has exactly the papers up to the last cached pk.
+
+    SQLite gives a new row the highest pk + 1, so only a deleted last paper's
+    pk can be reused: its arXiv id tells.
+    """
+    if not len(pks):
+        return True
+    with read_only(db) as conn:
+        (n,) = conn.execute("SELECT count(*) FROM papers WHERE pk <= ?", (int(pks[-1]),)).fetchone()
+        row = conn.execute("SELECT id FROM papers WHERE pk = ?", (int(pks[-1]),)).fetchone()
+    return int(n) == len(pks) and row is not None and row[0] == last_id
 
 
 def train(db: Path) -> Model:
