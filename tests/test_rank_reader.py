@@ -77,3 +77,22 @@ def test_ranked_listing_of_an_unknown_related_id_is_a_query_error(tmp_path):
     build(db, days=1)
     with Store.open(db, readonly=True) as store, pytest.raises(QueryError, match="no paper"):
         ranked_listing(store, "related:1111.22222", None)
+
+
+def test_star_changes_retrain_only_a_model_in_use(tmp_path):
+    from tui_digest.rank import has_model
+    from tui_digest.rank.files import Model
+    from tui_digest.ui.foryou import retrain
+
+    db = tmp_path / "cache.db"
+    ids = build(db)
+    star(db, ids["rl"][:6])
+    assert retrain(db) == "" and not has_model(db)  # never ranked: nothing trained
+    with Store.open(db, readonly=True) as store:
+        ranked_listing(store, "sort:foryou", None)
+    first = Model.load(db)
+    star(db, ids["diffusion"][:6])  # the reader stars more papers, then retrains
+    assert retrain(db) == ""
+    again = Model.load(db)
+    assert first is not None and again is not None
+    assert again.n_starred == 12 and again.stars != first.stars

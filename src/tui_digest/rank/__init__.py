@@ -9,9 +9,21 @@ nothing, so the CLI and the reader start as fast as before.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 MIN_STARS = 5  # below this, ranking would be close to random: say so instead
 
-__all__ = ["MIN_STARS", "NotEnoughStars", "RankUnavailable"]
+__all__ = ["MIN_STARS", "NotEnoughStars", "RankUnavailable", "has_model", "rank_dir"]
+
+
+def rank_dir(db: Path) -> Path:
+    """Where the ranking keeps its files: `<cache.db>.rank/`, next to the cache."""
+    return Path(db).with_name(Path(db).name + ".rank")
+
+
+def has_model(db: Path) -> bool:
+    """Whether For you has been used with this cache (a model was trained)."""
+    return (rank_dir(db) / "model.npz").is_file()
 
 
 class NotEnoughStars(Exception):

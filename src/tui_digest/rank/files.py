@@ -22,16 +22,23 @@ from pathlib import Path
 
 import numpy as np
 
+from tui_digest.rank import rank_dir
 from tui_digest.rank.corpus import CacheState
+
+__all__ = [
+    "FORMAT",
+    "Model",
+    "is_current",
+    "is_fresh",
+    "load_features",
+    "rank_dir",
+    "save_features",
+]
 
 FORMAT = 2  # bump when the feature layout changes: old files are then rebuilt
 # Retrain (not only rescore) once the cache has grown by this fraction: the
 # unstarred papers the model was trained against no longer represent it.
 REGROW = 0.25
-
-
-def rank_dir(db: Path) -> Path:
-    return Path(db).with_name(Path(db).name + ".rank")
 
 
 def _save(path: Path, **arrays: np.ndarray) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_digest.rank import NotEnoughStars, RankUnavailable
@@ -97,3 +98,20 @@ def score_bar(value: float, width: int = BAR_WIDTH) -> str:
     full, part = divmod(eighths, 8)
     bar = "█" * full + (_EIGHTHS[part] if full < width else "")
     return bar.ljust(width)
+
+
+def retrain(db: Path) -> str:
+    """In a thread worker, after the stars changed: bring the model up to date.
+
+    Only when For you has been used with this cache (a model exists), so that
+    a reader who never ranks never pays for it. Returns "" or what went wrong.
+    """
+    from tui_digest.rank import background, has_model
+
+    if not has_model(db):
+        return ""
+    try:
+        background.train(db)
+    except RankUnavailable as exc:
+        return str(exc)
+    return ""
