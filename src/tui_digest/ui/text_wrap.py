@@ -15,6 +15,7 @@ copying work on that text, as on any Static.
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from rich.cells import cell_len
@@ -29,23 +30,27 @@ NO_BREAK_BEFORE = frozenset("，。、；：？！）」』】》〉’”…—
 NO_BREAK_AFTER = frozenset("（「『【《〈‘“([{")
 
 
-def _wide(ch: str) -> bool:
-    return cell_len(ch) == 2
+# Wide (two-cell) scripts where a line may break between any two characters: CJK
+# radicals, punctuation, kana, ideographs, Hangul, compatibility and fullwidth forms.
+_WIDE = (
+    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+    "\uffe0-\uffe6\U00020000-\U0003fffd"
+)
+_NBB = "".join(re.escape(c) for c in sorted(NO_BREAK_BEFORE))
+_NBA = "".join(re.escape(c) for c in sorted(NO_BREAK_AFTER))
+# A line may start at i when text[i-1] is a space and text[i] is not, or when
+# either side is wide, unless text[i] may not start a line or text[i-1] may not end one.
+_BREAK_RE = re.compile(
+    rf"(?<=\s)(?=\S)"
+    rf"|(?<=[{_WIDE}])(?<![{_NBA}])(?=[^\s{_NBB}])"
+    rf"|(?<=[^\s{_NBA}])(?=[{_WIDE}])(?![{_NBB}])"
+)
 
 
 def break_opportunities(text: str) -> list[int]:
     """Indexes `i` where a line may start (a break between text[i-1] and text[i])."""
-    points = []
-    for i in range(1, len(text)):
-        before, after = text[i - 1], text[i]
-        if after.isspace():
-            continue
-        if before.isspace() or (
-            (_wide(before) or _wide(after))
-            and (after not in NO_BREAK_BEFORE and before not in NO_BREAK_AFTER)
-        ):
-            points.append(i)
-    return points
+    return [m.start() for m in _BREAK_RE.finditer(text) if m.start()]
 
 
 def break_offsets(text: str, width: int) -> list[int]:
