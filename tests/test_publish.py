@@ -210,11 +210,43 @@ def test_publish_cli_twice_gives_identical_bytes(tmp_path) -> None:
     first = run_cli("publish", "--out", str(out), "--no-translate", db=db)
     assert first.returncode == 0, first.stderr.decode()
     text = first.stdout.decode()
-    assert f"cs.AI {DAY}: 4 paper(s), 4 without Chinese fields; wrote" in text
+    assert text.startswith(f"cs.AI {DAY}: 4 paper(s), 4 without Chinese fields; wrote")
     snapshot = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     second = run_cli("publish", "--out", str(out), "--no-translate", db=db)
     assert second.returncode == 0
-    assert f"cs.AI {DAY}: 4 paper(s), 4 without Chinese fields; unchanged" in second.stdout.decode()
+    assert second.stdout.decode().startswith(
+        f"cs.AI {DAY}: 4 paper(s), 4 without Chinese fields; unchanged"
+    )
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == snapshot
     bad = run_cli("publish", "--out", str(out), "--date", "2025-13-01", db=db)
     assert bad.returncode == 2 and b"not a date" in bad.stderr
+
+
+def test_publish_cli_translates_first_within_the_token_ceiling(tmp_path) -> None:
+    from fake_llm_server import FakeLLM, translator
+
+    db = tmp_path / "cli.db"
+    feed = tmp_path / "arxiv-cs.AI.xml"
+    feed.write_bytes(ARXIV_CS_AI)
+    assert run_cli("import", str(feed), db=db).returncode == 0
+    out = tmp_path / "site"
+    with FakeLLM() as llm:
+        llm.handler = translator(prompt_tokens=300, completion_tokens=100)
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[translate]\nenabled = true\nbase_url = "{llm.base_url}"\nmodel = "fake-model"\n'
+            "batch_size = 2\nmax_tokens_per_run = 300\nconcurrency = 1\n"
+            "price_per_million_prompt_tokens = 1.0\nprice_per_million_completion_tokens = 2.0\n",
+            "utf-8",
+        )
+        done = run_cli("publish", "--out", str(out), "--config", str(config), db=db)
+    text = done.stdout.decode()
+    assert done.returncode == 0, done.stderr.decode()
+    # One batch of two used the ceiling; the other two are published in English.
+    assert len(llm.requests) == 1 and llm.requests[0].is_batch
+    assert text.startswith(f"cs.AI {DAY}: 4 paper(s), 2 without Chinese fields; wrote")
+    assert "tokens: 300 prompt + 100 completion = 400 in 1 request(s)" in text
+    assert "estimated cost 0.0005" in text
+    assert "2 left for the next run (max_tokens_per_run reached)" in text
+    papers = read_digest((out / "cs.AI.md").read_bytes()).digest.papers
+    assert [bool(p.title_zh) for p in papers] == [True, True, False, False]

@@ -49,27 +49,38 @@ class _Day:
 
 
 def _named(info: DigestInfo, records: list[PaperRecord]) -> set[str]:
-    """The categories a digest is for, from its source's path, else from its name.
+    """The categories a digest is for, from its source's file or folder name, else its name.
 
-    A URL path names them plainly (`/rss/cs.AI+cs.LG`, `/master/cs.AI.md`); a
-    name joins words with hyphens as some archives do (`arxiv-cs.AI`,
-    `lab-q-fin.ST`), so a name's candidates count only when a paper of the
-    digest lists that category.
+    A URL path names them (`/rss/cs.AI+cs.LG`, `/master/cs.AI.md`), but a file
+    name may put a word before the category with a hyphen, as some archive
+    names have one too (`arxiv-cs.AI.xml`, `q-fin.ST`, `astro-ph.CO`). Of a
+    word's readings, those a paper of the digest lists win; with no paper
+    listing any, the shortest reading is taken from the path (a digest's own
+    name counts only when confirmed by a paper).
     """
     source = urlsplit(info.source).path if "://" in info.source else info.source
     path = _SUFFIX_RE.sub("", source.replace("\\", "/")).rsplit("/", 1)[-1]
-    found = {c for c in path.split("+") if _CATEGORY_NAME_RE.fullmatch(c)}
+    listed = {c for r in records for c in r.paper.categories}
+    found: set[str] = set()
+    for word in path.split("+"):
+        readings = _readings(word)
+        confirmed = readings & listed
+        if confirmed or readings:
+            found |= confirmed or {min(readings, key=len)}
     if found:
         return found
-    listed = {c for r in records for c in r.paper.categories}
-    words = _SUFFIX_RE.sub("", path or info.name).replace("+", "-").split("-")
-    words += info.name.split("-")
-    candidates = {
-        "-".join(words[i:j])
+    return {c for c in _readings(info.name) if c in listed}
+
+
+def _readings(text: str) -> set[str]:
+    """Every run of hyphen-joined words in `text` that has a category's form."""
+    words = text.replace("+", "-").split("-")
+    return {
+        run
         for i in range(len(words))
         for j in range(i + 1, min(len(words), i + 3) + 1)
+        if _CATEGORY_NAME_RE.fullmatch(run := "-".join(words[i:j]))
     }
-    return {c for c in candidates if c in listed and _CATEGORY_NAME_RE.fullmatch(c)}
 
 
 def _digests_of(store: Store, date: str) -> Iterator[_Day]:
