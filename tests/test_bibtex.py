@@ -178,6 +178,11 @@ def test_duplicate_keys_get_letter_suffixes_and_never_collide():
     assert by_id["2403.10000"] == "kaplan2024scaling"
 
 
+def test_a_name_suffix_uses_bibtexs_last_jr_first_form():
+    out = to_bibtex([make(authors=["Guy L. Steele Jr.", "Ann Lee"], title_en="X")])
+    assert parse_bibtex(out)[0][2]["author"] == "Steele, Jr., Guy L. and Ann Lee"
+
+
 def test_author_containing_and_is_braced_and_names_are_joined_with_and():
     out = to_bibtex([make(authors=["Smith and Sons Ltd", "Ann Lee"], title_en="X")])
     assert parse_bibtex(out)[0][2]["author"] == "{Smith and Sons Ltd} and Ann Lee"

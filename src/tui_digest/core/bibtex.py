@@ -23,7 +23,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from tui_digest.core.citation import citation_keys, is_arxiv_id, paper_url, paper_year
+from tui_digest.core.citation import (
+    citation_keys,
+    is_arxiv_id,
+    paper_url,
+    paper_year,
+    split_name,
+)
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.sanitize import clean_line
 
@@ -141,6 +147,11 @@ def _unmatched_braces(tokens: list[str]) -> set[int]:
 
 
 def _author(name: str) -> str:
+    parts = split_name(name)
+    if parts.suffix:
+        # BibTeX reads a trailing "Jr." as the last name; its "Last, Jr, First" form
+        # is the one way to say it.
+        name = f"{parts.family}, {parts.suffix}, {parts.given}"
     value = bibtex_value(name)
     # BibTeX splits author lists on the word "and" and mis-parses names with more
     # than two commas; bracing the name makes it one literal unit.
