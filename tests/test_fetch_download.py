@@ -298,3 +298,29 @@ async def test_concurrency_is_bounded():
         results = await asyncio.gather(*(f.fetch(f"https://h{i}.example/") for i in range(6)))
     assert all(r.body == b"ok" for r in results)
     assert peak == 2
+
+
+@pytest.mark.parametrize("retry", [False, True])
+async def test_a_chain_out_of_time_is_retried_only_when_asked(fake_time, retry):
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:
+            fake_time.now += 5.0  # the first answer took longer than the deadline
+        return httpx.Response(200, content=b"ok")
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    options = HttpOptions(deadline=2.0, retries=2, retry_on_deadline=retry)
+    async with (
+        client,
+        SourceFetcher(
+            options, client=client, sleep=fake_time.sleep, clock=fake_time.clock, rng=lambda: 1.0
+        ) as f,
+    ):
+        if retry:
+            assert (await f.fetch("https://slow.example/")).body == b"ok"
+        else:
+            with pytest.raises(FetchError, match="deadline of 2 s"):
+                await f.fetch("https://slow.example/")
+    assert len(calls) == (2 if retry else 1)

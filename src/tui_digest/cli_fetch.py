@@ -1,11 +1,13 @@
 """The headless `fetch` and `sources` subcommands.
 
     tui-digest fetch [--source NAME]... [--config PATH]
-    tui-digest sources [list | add URL | import FILE | export FILE] [--config PATH]
+    tui-digest sources [list [--json] | add URL | import FILE | export FILE] [--config PATH]
 
 `fetch` prints one line per source (`name: new N / updated N / unchanged N` or
 `name: failed (reason)`) and exits 1 when any source failed; the others are
-committed all the same. Errors are one line on stderr, never a traceback.
+committed all the same. Without a network it says so in one line
+(`offline: could not reach HOST`) instead of one failure per source. Errors
+are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -54,11 +56,13 @@ def register(
 
     p = subparsers.add_parser("sources", parents=parents, help="list, import or export sources")
     _config_flag(p)
+    _json_flag(p)
     actions = p.add_subparsers(dest="sources_action", metavar="{list,add,import,export}")
     a = actions.add_parser(
         "list", parents=parents, help="list sources and their last fetch (the default)"
     )
     _config_flag(a)
+    _json_flag(a)
     a = actions.add_parser(
         "add",
         parents=parents,
@@ -85,6 +89,16 @@ def _config_flag(p: argparse.ArgumentParser) -> None:
         metavar="PATH",
         default=argparse.SUPPRESS,
         help="config file (default: $TUI_DIGEST_CONFIG or the user config dir)",
+    )
+
+
+def _json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print a JSON array of {name, url, kind, enabled, category, last_checked, "
+        "last_status}",
     )
 
 
@@ -159,14 +173,25 @@ def _chosen_sources(config: Config, names: list[str] | None) -> list[Any]:
 
 
 def _print_results(results: list[SourceResult]) -> None:
+    from tui_digest.fetch.results import offline_line
+
     for r in results:
+        if r.offline:
+            continue  # said once, below
         print(r.summary(), flush=True)
+        name = clean_line(r.name, 200)
+        for note in r.notes:
+            print(f"{name}: skipped {clean_line(note, 500)}", file=sys.stderr)
         if r.problems:
             print(
-                f"{clean_line(r.name, 200)}: {r.problems} entr{'y' if r.problems == 1 else 'ies'}"
+                f"{name}: {r.problems} entr{'y' if r.problems == 1 else 'ies'}"
                 " could not be read fully (see `tui-digest import` for details)",
                 file=sys.stderr,
             )
+    offline = offline_line(results)
+    if offline:
+        missed = sum(1 for r in results if r.offline)
+        print(f"{clean_line(offline, 300)} ({missed} source(s) not fetched)", flush=True)
 
 
 class _ProgressLine:
@@ -211,6 +236,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
 def _sources_list(args: argparse.Namespace) -> int:
     config = _load(args)
     states = _source_states(getattr(args, "db", None), [s.name for s in config.sources])
+    if getattr(args, "json", False):
+        print(sources_json(config.sources, states))
+        return EXIT_OK
     origin = str(config.path) if config.exists else f"built-in defaults (no {config.path})"
     print(f"# sources from {clean_line(origin, 500)}")
     rows = [("NAME", "KIND", "ENABLED", "LAST CHECKED", "LAST STATUS", "URL")]
@@ -235,6 +263,30 @@ def _sources_list(args: argparse.Namespace) -> int:
         if error:
             print(f"{clean_line(s.name, 60)}: last error: {clean_line(str(error), 500)}")
     return EXIT_OK
+
+
+def sources_json(sources: list[Any], states: dict[str, dict[str, object]]) -> str:
+    """The `sources list --json` array; URLs shown without their password."""
+    import json
+
+    def text(value: object) -> str | None:
+        return clean_line(str(value), 1000) if value else None
+
+    rows = []
+    for s in sources:
+        state = states.get(s.name) or {}
+        rows.append(
+            {
+                "name": clean_line(s.name, 1000),
+                "url": clean_line(display_url(s.url), 2000),
+                "kind": s.kind,
+                "enabled": s.enabled,
+                "category": s.effective_category or None,
+                "last_checked": text(state.get("last_checked")),
+                "last_status": text(state.get("last_status")),
+            }
+        )
+    return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
 def _source_states(db: str | None, names: list[str]) -> dict[str, dict[str, object]]:

@@ -1,6 +1,8 @@
 """Keeping the cache fresh: sources in, documents read, papers stored.
 
-- `download` SourceFetcher: a source's bytes, by conditional GET (through `net`) or from a file
+- `download` SourceFetcher: a source's bytes, by conditional GET (through `net`), from a
+             file, or the digests and feeds of a local folder
+- `offline`  OfflineWatch: one unresolvable host ends the run's other network requests
 - `opml`     OPML import/export of the source list
 - `runner`   fetch_all(store, sources) -> list[SourceResult], atomic per source
 

@@ -1,13 +1,17 @@
-"""Getting a source's bytes: conditional GET through the net policy, or a local file.
+"""Getting a source's bytes: conditional GET through the net policy, or local files.
 
 `SourceFetcher.fetch(url, etag=, last_modified=)` gives a `FetchResult` with
 status 200, or 304 when the server (or, for a file, its mtime and size) says
-nothing changed. Every other outcome is a `FetchError` naming the URL.
+nothing changed. A local folder (`file:///path/to/folder/`) gives the list of
+digests and feeds inside it (`FetchResult.files`, read one at a time with
+`read_file`), unchanged while no file in it changed. Every other outcome is a
+`FetchError` naming the URL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 import time
 from collections.abc import Callable
@@ -24,6 +28,10 @@ from tui_digest.net.options import Clock, HttpOptions, Sleep
 if TYPE_CHECKING:
     import httpx
 
+# What a folder source imports: the suffixes `tui-digest import FOLDER` reads.
+FOLDER_SUFFIXES = (".md", ".xml", ".rss", ".atom")
+MAX_FOLDER_FILES = 10_000
+
 ACCEPT = (
     "text/markdown, application/rss+xml, application/atom+xml, application/rdf+xml, "
     "application/xml;q=0.9, text/xml;q=0.9, text/plain;q=0.8, */*;q=0.5"
@@ -39,6 +47,7 @@ class FetchResult:
     last_modified: str | None = None
     content_type: str = ""
     local: bool = False  # read from a local file; `status` then only mimics HTTP
+    files: list[Path] | None = None  # a folder source: its documents, in name order
 
     @property
     def http_status(self) -> int | None:
@@ -118,6 +127,8 @@ class SourceFetcher:
         )
 
     def _read_local(self, url: str, path: Path, last_modified: str | None) -> FetchResult:
+        if path.is_dir():
+            return self._list_folder(url, path, last_modified)
         cap = self.options.max_bytes
         try:
             stat = path.stat()
@@ -134,3 +145,37 @@ class SourceFetcher:
         if len(body) > cap:
             raise FetchError(url, f"file exceeds the cap of {cap} bytes", kind="local")
         return FetchResult(url=url, status=200, body=body, last_modified=stamp, local=True)
+
+    def _list_folder(self, url: str, folder: Path, last_modified: str | None) -> FetchResult:
+        """The digests and feeds in `folder` (recursively); 304 when none changed."""
+        try:
+            files = sorted(
+                p for p in folder.rglob("*") if p.suffix.lower() in FOLDER_SUFFIXES and p.is_file()
+            )
+            if len(files) > MAX_FOLDER_FILES:
+                raise FetchError(
+                    url, f"the folder holds more than {MAX_FOLDER_FILES} files", kind="local"
+                )
+            # Names, sizes and mtimes stand in for Last-Modified, as for a single file.
+            h = hashlib.sha256()
+            for p in files:
+                st = p.stat()
+                h.update(f"{p.relative_to(folder)}\0{st.st_mtime_ns}\0{st.st_size}\n".encode())
+        except OSError as exc:
+            raise FetchError(url, exc.strerror or str(exc), kind="local") from None
+        stamp = f"folder={h.hexdigest()[:32]};files={len(files)}"
+        if clean_validator(last_modified) == stamp:
+            return FetchResult(url=url, status=304, last_modified=stamp, local=True)
+        return FetchResult(url=url, status=200, last_modified=stamp, local=True, files=files)
+
+    def read_file(self, path: Path) -> bytes:
+        """One file of a folder source, capped like any download (blocking: call in a thread)."""
+        cap = self.options.max_bytes
+        try:
+            with path.open("rb") as fh:
+                body = fh.read(cap + 1)
+        except OSError as exc:
+            raise FetchError(str(path), exc.strerror or str(exc), kind="local") from None
+        if len(body) > cap:
+            raise FetchError(str(path), f"file exceeds the cap of {cap} bytes", kind="local")
+        return body

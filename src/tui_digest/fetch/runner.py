@@ -14,8 +14,7 @@ import asyncio
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from tui_digest.config.sources import Source
 from tui_digest.core.model import Digest, InputError, ReadResult
@@ -23,42 +22,14 @@ from tui_digest.core.publish_index import INDEX, index_url, looks_like_index, pa
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher, local_path
+from tui_digest.fetch.offline import OfflineWatch
+from tui_digest.fetch.results import Progress, SourceResult, status_text
 from tui_digest.net.errors import FetchError
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
 
 if TYPE_CHECKING:
     import httpx
-
-Status = Literal["new", "updated", "unchanged", "failed"]
-# progress(done, total, name): once when a source starts (done = sources finished so far)
-# and once when it finishes (done counts it).
-Progress = Callable[[int, int, str], None]
-
-
-@dataclass(slots=True)
-class SourceResult:
-    name: str
-    url: str  # as shown: any password masked
-    status: Status
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    error: str = ""
-    http_status: int | None = None
-    digest: str = ""  # the digest name the papers were filed under
-    problems: int = 0  # entries the reader reported but did not stop on
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "failed"
-
-    def summary(self) -> str:
-        """One plain line for the CLI, e.g. `cs.AI: new 3 / updated 0 / unchanged 40`."""
-        name = clean_line(self.name, 200)
-        if self.status == "failed":
-            return f"{name}: failed ({clean_line(self.error, 500)})"
-        return f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
 
 
 def utc_now() -> dt.datetime:
@@ -69,14 +40,17 @@ def _stamp(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def digest_name(source: Source, digest: Digest, today: str) -> str:
+def digest_name(source: Source, digest: Digest, today: str, *, in_folder: bool = False) -> str:
     """The document's own name when it carries its date, else `<source name>-<date>`.
 
     A digest URL such as `.../cs.AI.md` is rewritten every day under one file
-    name; naming each fetch by its date keeps yesterday's digest as it was.
+    name; naming each fetch by its date keeps yesterday's digest as it was. The
+    files of a folder source are told apart by their names: `<source name>-<file stem>`.
     """
     if digest.date and digest.name and digest.date in digest.name:
         return digest.name
+    if in_folder and digest.name:
+        return f"{source.name}-{digest.name}"
     return f"{source.name}-{digest.date or today}"
 
 
@@ -128,6 +102,7 @@ class _Run:
         self.now = now
         # SQLite takes one writer at a time; queueing here keeps the waits out of busy_timeout.
         self.store_lock = asyncio.Lock()
+        self.offline = OfflineWatch()
 
     async def _store(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         async with self.store_lock:
@@ -165,13 +140,21 @@ class _Run:
         last_modified = state.get("last_modified") if same_url else None
 
         url = _index_of_folder(source.url)
+        request = self.fetcher.fetch(
+            url,
+            etag=etag if isinstance(etag, str) else None,
+            last_modified=last_modified if isinstance(last_modified, str) else None,
+        )
         try:
-            response = await self.fetcher.fetch(
-                url,
-                etag=etag if isinstance(etag, str) else None,
-                last_modified=last_modified if isinstance(last_modified, str) else None,
-            )
+            if local_path(url) is None:
+                response = await self.offline.guard(url, request)
+            else:
+                response = await request
         except FetchError as exc:
+            if exc.kind == "dns" and self.offline.offline:
+                result = await self._failed(source, started, exc.reason, None)
+                result.offline = self.offline.host
+                return result
             return await self._failed(source, started, str(exc), exc.status)
 
         if response.not_modified:
@@ -179,6 +162,8 @@ class _Run:
                 source.name, display_url(source.url), "unchanged", http_status=response.http_status
             )
             return await self._succeeded(source, started, result, response, keep_validators=True)
+        if response.files is not None:
+            return await self._import_folder(source, started, response)
 
         if looks_like_index(response.body):
             return await self._follow(source, started, response, url)
@@ -189,7 +174,6 @@ class _Run:
         except InputError as exc:
             return await self._failed(source, started, str(exc), response.http_status)
 
-        digest = read.digest
         result = SourceResult(
             source.name,
             display_url(source.url),
@@ -197,16 +181,57 @@ class _Run:
             http_status=response.http_status,
             problems=len(read.problems),
         )
-        if digest.papers:  # an empty listing (arXiv at weekends) is not worth a digest
-            digest.name = digest_name(source, digest, started.date().isoformat())
-            digest.source = strip_credentials(source.url)
+        try:
+            await self._import(source, started, read, result)
+        except (CacheError, sqlite3.Error, OSError) as exc:
+            return await self._failed(source, started, f"cache: {exc}", response.http_status)
+        return await self._succeeded(source, started, result, response)
+
+    async def _import(
+        self,
+        source: Source,
+        started: dt.datetime,
+        read: ReadResult,
+        result: SourceResult,
+        *,
+        in_folder: bool = False,
+    ) -> None:
+        """Store one document's papers and add its counts to `result`."""
+        digest = read.digest
+        if not digest.papers:  # an empty listing (arXiv at weekends) is not worth a digest
+            return
+        digest.name = digest_name(source, digest, started.date().isoformat(), in_folder=in_folder)
+        digest.source = strip_credentials(source.url)
+        stats = await self._store(self.store.import_digest, digest)
+        result.new += stats.new
+        result.updated += stats.updated
+        result.unchanged += stats.unchanged
+        result.digest = digest.name
+        if stats.new:
+            result.status = "new"
+        elif stats.updated and result.status != "new":
+            result.status = "updated"
+
+    async def _import_folder(
+        self, source: Source, started: dt.datetime, response: FetchResult
+    ) -> SourceResult:
+        """Every digest and feed in a folder source, one file at a time; a bad file costs itself."""
+        result = SourceResult(source.name, display_url(source.url), "unchanged")
+        files = response.files or []
+        for path in files:
             try:
-                stats = await self._store(self.store.import_digest, digest)
+                body = await asyncio.to_thread(self.fetcher.read_file, path)
+                read = await asyncio.to_thread(_read, body, str(path), source.format)
+            except (FetchError, InputError) as exc:
+                result.notes.append(clean_line(str(exc), 500))
+                continue
+            result.problems += len(read.problems)
+            try:
+                await self._import(source, started, read, result, in_folder=True)
             except (CacheError, sqlite3.Error, OSError) as exc:
-                return await self._failed(source, started, f"cache: {exc}", response.http_status)
-            result.new, result.updated, result.unchanged = stats.new, stats.updated, stats.unchanged
-            result.digest = digest.name
-            result.status = "new" if stats.new else "updated" if stats.updated else "unchanged"
+                return await self._failed(source, started, f"cache: {exc}", None)
+        if files and len(result.notes) == len(files):
+            return await self._failed(source, started, result.notes[0], None)
         return await self._succeeded(source, started, result, response)
 
     async def _follow(
@@ -225,7 +250,7 @@ class _Run:
             return await self._failed(source, started, str(exc), response.http_status)
         result = SourceResult(
             source.name,
-            source.url,
+            display_url(source.url),
             "unchanged",
             http_status=response.http_status,
             problems=len(index.notes),
@@ -240,7 +265,7 @@ class _Run:
                 if not digest.papers:
                     continue
                 digest.name = digest_name(source, digest, started.date().isoformat())
-                digest.source = feed.url
+                digest.source = strip_credentials(feed.url)
                 stats = await self._store(self.store.import_digest, digest)
             except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
                 errors.append(f"{feed.category}: {clean_line(str(exc), 300)}")
@@ -273,7 +298,7 @@ class _Run:
             "url": strip_credentials(source.url),
             "last_checked": _stamp(started),
             "last_success": _stamp(started),
-            "last_status": _status_text(result, not_modified=response.not_modified),
+            "last_status": status_text(result, not_modified=response.not_modified),
             "last_error": "",
         }
         # A 304 may omit the validators; keep the stored ones then.
@@ -302,7 +327,7 @@ class _Run:
                 self.store.set_source_state,
                 source.name,
                 last_checked=_stamp(started),
-                last_status=_status_text(result),
+                last_status=status_text(result),
                 last_error=error,
             )
         except (CacheError, sqlite3.Error, OSError) as exc:
@@ -318,19 +343,12 @@ def _index_of_folder(url: str) -> str:
         return url  # the fetch itself reports what is wrong with it
     if path is None:
         return index_url(url) if url.endswith("/") else url
-    return str(path / INDEX) if path.is_dir() else url
+    # A local folder with an index is a published folder; without one, a folder of
+    # digests and feeds that is imported file by file.
+    return str(path / INDEX) if path.is_dir() and (path / INDEX).is_file() else url
 
 
 def _read(body: bytes, url: str, format: str | None) -> ReadResult:
     from tui_digest.core.readers import read_document
 
     return read_document(body, source=url, format=format)
-
-
-def _status_text(result: SourceResult, *, not_modified: bool = False) -> str:
-    http = f" (HTTP {result.http_status})" if result.http_status else ""
-    if result.status == "failed":
-        return f"failed{http}"
-    if not_modified:
-        return f"unchanged{http or ' (file not modified)'}"
-    return f"new {result.new} / updated {result.updated} / unchanged {result.unchanged}{http}"

@@ -214,11 +214,14 @@ class HttpClient:
             async with asyncio.timeout(deadline):
                 return await self._hops(method, url, headers, content, follow, started)
         except TimeoutError:
-            raise FetchError(
+            error = FetchError(
                 url,
                 f"no complete response within the deadline of {deadline:g} s",
                 kind="timeout",
-            ) from None
+            )
+            if self.options.retry_on_deadline:
+                raise Retryable(error) from None
+            raise error from None
 
     async def _hops(
         self,

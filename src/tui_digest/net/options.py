@@ -26,6 +26,9 @@ class HttpOptions:
     # One request chain (every redirect hop, headers and body) must end within this many
     # seconds. A retry starts a new chain.
     deadline: float = 120.0
+    # Whether a chain that ran out of time is tried again. Off for feeds (a slow server
+    # stays slow within one run); on for LLM answers, whose time varies per request.
+    retry_on_deadline: bool = False
     max_bytes: int = 20 * MiB  # decompressed
     max_redirects: int = 5
     retries: int = 3  # extra attempts after the first

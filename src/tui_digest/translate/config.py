@@ -117,6 +117,7 @@ class TranslateConfig:
             connect_timeout=min(10.0, self.timeout_seconds),
             read_timeout=self.timeout_seconds,
             deadline=self.timeout_seconds,
+            retry_on_deadline=True,  # one slow answer says little about the next
             max_bytes=4 * 1024 * 1024,
             retries=3,
             concurrency=self.concurrency,

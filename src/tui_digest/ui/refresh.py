@@ -31,6 +31,8 @@ SLOT = "fetch"
 
 def summarise(results: Sequence[SourceResult]) -> tuple[str, SeverityLevel]:
     """(plain text, severity) of the notification that ends a refresh."""
+    from tui_digest.fetch.results import offline_line
+
     new = sum(r.new for r in results)
     updated = sum(r.updated for r in results)
     failed = [r for r in results if not r.ok]
@@ -39,12 +41,16 @@ def summarise(results: Sequence[SourceResult]) -> tuple[str, SeverityLevel]:
     lines = [
         f"{fetched} of {len(results)} source(s) fetched: {new:,} new {noun}, {updated:,} updated."
     ]
+    offline = offline_line(results)
+    if offline:  # one line for every source the missing network cost
+        lines.insert(0, clean_line(offline, 240))
+        failed = [r for r in failed if not r.offline]
     for result in failed[:MAX_FAILURES_LISTED]:
         lines.append(f"✗ {clean_line(result.name, 60)}: {clean_line(result.error, 240)}")
     if len(failed) > MAX_FAILURES_LISTED:
         lines.append(f"… and {len(failed) - MAX_FAILURES_LISTED} more failed (S shows all).")
     severity: SeverityLevel = "information"
-    if failed:
+    if failed or offline:
         severity = "error" if not fetched else "warning"
     return "\n".join(lines), severity
 

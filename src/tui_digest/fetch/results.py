@@ -1,0 +1,60 @@
+"""What a fetch run reports per source, and the lines the CLI and the reader show for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from tui_digest.core.sanitize import clean_line
+from tui_digest.fetch.offline import offline_message
+
+Status = Literal["new", "updated", "unchanged", "failed"]
+# progress(done, total, name): once when a source starts (done = sources finished so far)
+# and once when it finishes (done counts it).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(slots=True)
+class SourceResult:
+    name: str
+    url: str  # as shown: any password masked
+    status: Status
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error: str = ""
+    http_status: int | None = None
+    digest: str = ""  # the digest name the papers were filed under
+    problems: int = 0  # entries the reader reported but did not stop on
+    offline: str = ""  # the host that could not be resolved, when the run was offline
+    notes: list[str] = field(default_factory=list)  # files of a folder that could not be read
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+    def summary(self) -> str:
+        """One plain line for the CLI, e.g. `cs.AI: new 3 / updated 0 / unchanged 40`."""
+        name = clean_line(self.name, 200)
+        if self.status == "failed":
+            return f"{name}: failed ({clean_line(self.error, 500)})"
+        return f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
+
+
+def offline_line(results: Sequence[SourceResult]) -> str:
+    """ "offline: could not reach HOST" when the run found no network, else "".
+
+    Shown once, instead of one failure per network source.
+    """
+    host = next((r.offline for r in results if r.offline), "")
+    return offline_message(host) if host else ""
+
+
+def status_text(result: SourceResult, *, not_modified: bool = False) -> str:
+    http = f" (HTTP {result.http_status})" if result.http_status else ""
+    if result.status == "failed":
+        return f"failed{http}"
+    if not_modified:
+        return f"unchanged{http or ' (file not modified)'}"
+    return f"new {result.new} / updated {result.updated} / unchanged {result.unchanged}{http}"

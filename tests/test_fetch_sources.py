@@ -1,0 +1,284 @@
+"""Sources that exist, folders, and failing fast offline (issue 17, requirements 1 and 7)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cli_support import run_cli
+from feed_server import FakeTime, arxiv_rss
+from tui_digest.config.loader import load_config
+from tui_digest.config.sources import (
+    DEFAULT_SOURCES,
+    UPSTREAM_CATEGORIES,
+    Source,
+    infer_category,
+)
+from tui_digest.core.digest_format import write_digest
+from tui_digest.core.model import Paper
+from tui_digest.core.store import Store
+from tui_digest.fetch.download import SourceFetcher
+from tui_digest.fetch.results import SourceResult, offline_line
+from tui_digest.fetch.runner import fetch_all
+from tui_digest.net.errors import FetchError
+from tui_digest.net.options import HttpOptions
+from tui_digest.ui.refresh import summarise
+
+# The generator's files at HEAD (qhduan/cn-chat-arxiv, branch master), from
+# /work/shared/docs/upstream.md and issue 17.
+UPSTREAM_FILES = [
+    *("cs.AI.md", "cs.CL.md", "cs.IR.md", "cs.LG.md"),
+    *("cs.SE.md", "econ.md", "q-fin.md", "stat.ML.md"),
+]
+UPSTREAM_RAW = "https://raw.githubusercontent.com/qhduan/cn-chat-arxiv/master/"
+
+
+# --- requirement 1: default sources that exist ------------------------------------------
+
+
+def test_default_digest_urls_are_files_the_generator_publishes():
+    digests = [s for s in DEFAULT_SOURCES if s.kind == "digest"]
+    assert [s.url for s in digests] == [
+        UPSTREAM_RAW + name for name in ("cs.AI.md", "cs.CL.md", "cs.LG.md")
+    ]
+    for s in digests:
+        assert s.url.removeprefix(UPSTREAM_RAW) in UPSTREAM_FILES
+    assert [f"{c}.md" for c in UPSTREAM_CATEGORIES] == UPSTREAM_FILES
+
+
+def test_default_feeds_are_arxivs_rss_for_the_same_categories():
+    feeds = [s for s in DEFAULT_SOURCES if s.kind == "arxiv"]
+    assert [s.url for s in feeds] == [
+        f"https://rss.arxiv.org/rss/{c}" for c in ("cs.AI", "cs.CL", "cs.LG")
+    ]
+    assert [s.effective_category for s in DEFAULT_SOURCES] == ["cs.AI", "cs.CL", "cs.LG"] * 2
+
+
+def test_readme_lists_every_upstream_category():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    for name in UPSTREAM_FILES:
+        assert UPSTREAM_RAW + name in readme, name
+
+
+@pytest.mark.parametrize(
+    ("url", "category"),
+    [
+        (UPSTREAM_RAW + "stat.ML.md", "stat.ML"),
+        (UPSTREAM_RAW + "q-fin.md", "q-fin"),
+        (UPSTREAM_RAW + "cs.AI.xml", "cs.AI"),
+        ("https://rss.arxiv.org/rss/cs.CL", "cs.CL"),
+        ("https://rss.arxiv.org/atom/econ.EM", "econ.EM"),
+        ("https://rss.arxiv.org/rss/cs.AI+cs.CL", ""),  # several: no single category
+        ("https://example.org/index.md", ""),
+        ("/home/me/digests/", ""),
+    ],
+)
+def test_category_is_inferred_from_the_file_name(url, category):
+    assert infer_category(url) == category
+
+
+def test_configured_category_wins_and_bad_ones_are_refused(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[[sources]]\nname = "a"\nurl = "https://rss.arxiv.org/rss/cs.AI"\ncategory = "cs.LG"\n',
+        encoding="utf-8",
+    )
+    assert load_config(path).sources[0].effective_category == "cs.LG"
+    path.write_text('[[sources]]\nname = "a"\nurl = "/a"\ncategory = "AI stuff"\n', "utf-8")
+    with pytest.raises(ValueError, match="'category' must be an arXiv category"):
+        load_config(path)
+
+
+def test_sources_list_json(tmp_path):
+    db = tmp_path / "cache.db"
+    store = Store.open(db)
+    store.set_source_state(
+        "digest-cs.AI", last_checked="2026-08-19T06:00:00Z", last_status="new 3 / updated 0"
+    )
+    store.close()
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[[sources]]\nname = "digest-cs.AI"\nurl = "' + UPSTREAM_RAW + 'cs.AI.md"\n'
+        'kind = "digest"\n\n'
+        '[[sources]]\nname = "mine"\nurl = "https://me:pw123456@example.org/x.xml"\n'
+        "enabled = false\n",
+        encoding="utf-8",
+    )
+    result = run_cli("sources", "list", "--json", "--config", str(config), db=db)  # subprocess
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        {
+            "name": "digest-cs.AI",
+            "url": UPSTREAM_RAW + "cs.AI.md",
+            "kind": "digest",
+            "enabled": True,
+            "category": "cs.AI",
+            "last_checked": "2026-08-19T06:00:00Z",
+            "last_status": "new 3 / updated 0",
+        },
+        {
+            "name": "mine",
+            "url": "https://me:***@example.org/x.xml",
+            "kind": "auto",
+            "enabled": False,
+            "category": None,
+            "last_checked": None,
+            "last_status": None,
+        },
+    ]
+
+
+# --- requirement 7: folders -------------------------------------------------------------
+
+
+def _digest_file(path: Path, ids: list[str]) -> None:
+    papers = [Paper(id=i, title_en=f"Paper {i}", abstract_en=f"About {i}.") for i in ids]
+    path.write_text(write_digest(papers), encoding="utf-8")
+
+
+def _run(store: Store, sources: list[Source]) -> list[SourceResult]:
+    fake = FakeTime()
+    return asyncio.run(fetch_all(store, sources, sleep=fake.sleep, clock=fake.clock))
+
+
+def test_a_folder_source_imports_every_digest_and_feed_inside(tmp_path):
+    folder = tmp_path / "digests"
+    (folder / "2024").mkdir(parents=True)
+    _digest_file(folder / "cs.AI-2024-03-18.md", ["2403.00001", "2403.00002"])
+    _digest_file(folder / "2024" / "cs.CL-2024-03-19.md", ["2403.00003"])
+    (folder / "cs.LG.xml").write_bytes(arxiv_rss("cs.LG", [("2509.00004", "A feed paper")]))
+    (folder / "broken.md").write_bytes(b"\x00\x01 not a digest")
+    (folder / "notes.txt").write_text("not imported", encoding="utf-8")
+    store = Store.open(tmp_path / "cache.db")
+    source = Source("folder", folder.as_uri() + "/")
+    [first] = _run(store, [source])
+    assert first.ok and first.new == 4, first
+    assert len(first.notes) == 1 and "broken.md" in first.notes[0]
+    names = {d.name for d in store.digests()}
+    # One digest per file, each under the name its document carries (with its date).
+    assert names == {"cs.AI-2024-03-18", "cs.CL-2024-03-19", "arxiv-cs.LG-2025-09-18"}
+    [again] = _run(store, [source])
+    assert again.status == "unchanged" and again.new == 0
+    _digest_file(folder / "cs.AI-2024-03-20.md", ["2403.00005"])
+    [later] = _run(store, [source])
+    assert later.new == 1
+    store.close()
+
+
+def test_an_empty_folder_is_fine_and_a_missing_one_fails(tmp_path):
+    (tmp_path / "empty").mkdir()
+    store = Store.open(tmp_path / "cache.db")
+    empty, missing = _run(
+        store,
+        [
+            Source("empty", (tmp_path / "empty").as_uri()),
+            Source("missing", (tmp_path / "nope").as_uri()),
+        ],
+    )
+    store.close()
+    assert empty.ok and empty.new == 0
+    assert not missing.ok and "No such file" in missing.error
+
+
+# --- requirement 7: offline ---------------------------------------------------------------
+
+
+def _unresolvable(request: httpx.Request) -> httpx.Response:
+    # What httpcore raises when getaddrinfo fails: a ConnectError caused by gaierror.
+    try:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    except socket.gaierror as exc:
+        raise httpx.ConnectError(str(exc), request=request) from exc
+
+
+async def _offline_run(tmp_path: Path, fake: FakeTime) -> list[SourceResult]:
+    never = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "raw.githubusercontent.com":
+            return _unresolvable(request)
+        await never.wait()  # another host that would hang for its whole timeout
+        raise AssertionError("unreachable")
+
+    local = tmp_path / "local.md"
+    _digest_file(local, ["2403.00009"])
+    store = Store.open(tmp_path / "cache.db")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    async with client:
+        fetcher = SourceFetcher(HttpOptions(), client=client, sleep=fake.sleep, clock=fake.clock)
+        try:
+            return await fetch_all(
+                store,
+                [
+                    Source("digest-cs.AI", UPSTREAM_RAW + "cs.AI.md"),
+                    Source("arxiv-cs.AI", "https://rss.arxiv.org/rss/cs.AI"),
+                    Source("arxiv-cs.CL", "https://rss.arxiv.org/rss/cs.CL"),
+                    Source("local", str(local)),
+                ],
+                fetcher=fetcher,
+            )
+        finally:
+            store.close()
+
+
+def test_offline_run_fails_fast_in_one_line(tmp_path):
+    fake = FakeTime()
+    started = time.monotonic()
+    results = asyncio.run(asyncio.wait_for(_offline_run(tmp_path, fake), timeout=10))
+    assert time.monotonic() - started < 5
+    digest, rss_ai, rss_cl, local = results
+    assert local.ok and local.new == 1  # a local source does not need the network
+    for r in (digest, rss_ai, rss_cl):
+        assert not r.ok and r.offline == "raw.githubusercontent.com"
+        assert r.error == "offline: could not reach raw.githubusercontent.com"
+    assert fake.sleeps == []  # nothing was retried, no politeness wait was served
+    assert offline_line(results) == "offline: could not reach raw.githubusercontent.com"
+    text, severity = summarise(results)
+    assert text.splitlines()[0] == "offline: could not reach raw.githubusercontent.com"
+    assert "✗" not in text and severity == "warning"
+
+
+async def test_a_name_resolution_failure_is_not_retried():
+    fake = FakeTime()
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.host)
+        return _unresolvable(request)
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    async with (
+        client,
+        SourceFetcher(
+            HttpOptions(retries=3), client=client, sleep=fake.sleep, clock=fake.clock
+        ) as f,
+    ):
+        with pytest.raises(FetchError, match=r"could not resolve host nowhere\.example") as err:
+            await f.fetch("https://nowhere.example/x.md")
+    assert err.value.kind == "dns" and calls == ["nowhere.example"] and fake.sleeps == []
+
+
+def test_cli_prints_the_offline_line_once(capsys):
+    from tui_digest.cli_fetch import _print_results
+
+    off = "offline: could not reach raw.githubusercontent.com"
+    results = [
+        SourceResult("a", "https://raw.githubusercontent.com/a", "failed", error=off, offline="x"),
+        SourceResult("b", "https://rss.arxiv.org/rss/cs.AI", "failed", error=off, offline="x"),
+        SourceResult("local", "/tmp/l.md", "new", new=2),
+    ]
+    results[0].offline = results[1].offline = "raw.githubusercontent.com"
+    _print_results(results)
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["local: new 2 / updated 0 / unchanged 0", f"{off} (2 source(s) not fetched)"]
+
+
+def test_defaults_name_only_the_two_documented_hosts():
+    hosts = {s.url.split("/")[2] for s in DEFAULT_SOURCES}
+    assert hosts == {"raw.githubusercontent.com", "rss.arxiv.org"}
