@@ -5,6 +5,7 @@
 - `offline`  OfflineWatch: one unresolvable host ends the run's other network requests
 - `opml`     OPML import/export of the source list
 - `runner`   fetch_all(store, sources) -> list[SourceResult], atomic per source
+- `results`  SourceResult and the lines shown for a run (one `offline:` line)
 
 Sources and [fetch] settings come from `config`; the headless `fetch` and
 `sources` commands live in `cli_fetch`. Nothing here is imported by `core`;
