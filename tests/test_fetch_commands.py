@@ -142,6 +142,6 @@ def test_import_bad_opml(tmp_path, capsys):
     bad.write_bytes(b'<!DOCTYPE x [<!ENTITY e "e">]><opml/>')
     assert cli(["sources", "import", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"tui-digest: {bad}: DTDs and entity declarations")
+    assert err.startswith(f"tui-digest: {bad}:1: XML entity declarations are not accepted")
     assert cli(["sources", "import", str(tmp_path / "missing.opml")]) == 2
     assert "No such file" in capsys.readouterr().err

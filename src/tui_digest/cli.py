@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_digest.cli_args import positive_int
+from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
     from tui_digest.core.model import PaperRecord
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 EXPORT_FORMATS = ("markdown", "bibtex", "ris", "csl-json", "json")  # = core.export.FORMATS
 QUERY_COMMANDS = ("search", "export", "translate")
 INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 
 class CliError(Exception):
@@ -33,7 +35,7 @@ def _open_store(args: argparse.Namespace, *, readonly: bool = False) -> Store:
 
     store = Store.open(args.db, readonly=readonly)
     for notice in store.notices:
-        print(f"tui-digest: {notice}", file=sys.stderr)
+        print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
     return store
 
 
@@ -64,7 +66,7 @@ def _iter_inputs(paths: list[str]) -> Iterator[tuple[str, Callable[[], bytes]]]:
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
             )
             if not found:
-                print(f"{path}: no *.md or *.xml files found", file=sys.stderr)
+                print(f"{for_terminal(path)}: no *.md or *.xml files found", file=sys.stderr)
             for p in found:
                 yield str(p), p.read_bytes
         else:
@@ -83,14 +85,14 @@ def cmd_import(args: argparse.Namespace) -> int:
                 result = read_document(data, source=source, format=args.format)
             except (InputError, OSError) as exc:
                 failed += 1
-                print(f"{source}: error: {_describe(exc)}", file=sys.stderr)
+                print(f"{for_terminal(source)}: error: {_describe(exc)}", file=sys.stderr)
                 continue
             for problem in result.problems:
-                print(problem.format(source), file=sys.stderr)
+                print(for_terminal(problem.format(source)), file=sys.stderr)
             stats = store.import_digest(result.digest)
             total = len(result.digest.papers)
             print(
-                f"{source}: {total} papers ({result.format}): "
+                f"{for_terminal(source)}: {total} papers ({result.format}): "
                 f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged"
             )
     return 1 if failed else 0
@@ -130,7 +132,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         from tui_digest.core.export import write_atomic
 
         path = write_atomic(args.output, text, overwrite=args.force)
-        print(f"wrote {len(records)} papers to {path}", file=sys.stderr)
+        print(f"wrote {len(records)} papers to {for_terminal(path)}", file=sys.stderr)
     else:
         _write_stdout(text)
     return 0
@@ -177,7 +179,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with _closing(_open_store(args, readonly=True)) as store:
         stats = store.stats()
     for key, value in stats.items():
-        print(f"{key}: {value}")
+        print(f"{key}: {for_terminal(value)}")
     return 0
 
 
@@ -214,18 +216,41 @@ def _terminal_width() -> int:
     return os.get_terminal_size().columns
 
 
+class OutputError(Exception):
+    """Standard output could not take everything: the output is incomplete."""
+
+
 def _write_stdout(text: str) -> None:
-    sys.stdout.write(text)
-    if text and not text.endswith("\n"):
-        sys.stdout.write("\n")
-    sys.stdout.flush()
+    """Write and flush, so a full disk or `/dev/full` is an error here, not lost at exit."""
+    try:
+        sys.stdout.write(text)
+        if text and not text.endswith("\n"):
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _drop_stdout()
+        reason = exc.strerror or str(exc)
+        raise OutputError(
+            f"cannot write to standard output: {reason}; the output is incomplete"
+        ) from None
+
+
+def _drop_stdout() -> None:
+    # What is still buffered can never be written; without this, the flush
+    # at exit fails again and Python prints a traceback-like warning.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _describe(exc: BaseException) -> str:
+    """One clean line for `exc`: paths and messages from outside are untrusted text."""
     if isinstance(exc, OSError) and exc.strerror:
         where = f" {exc.filename}" if exc.filename else ""
-        return f"{exc.strerror}{where}"
-    return str(exc) or type(exc).__name__
+        return for_terminal(f"{exc.strerror}{where}")
+    return for_terminal(str(exc) or type(exc).__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -363,14 +388,25 @@ def main(argv: list[str] | None = None) -> int:
         args.db = None
     func = getattr(args, "func", cmd_run)
     try:
-        return func(args)
+        status = func(args)
+        _write_stdout("")  # what print() left buffered fails here, not silently at exit
+        return status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # A closed pipe (`| head`) is not an error; silence the flush at exit too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        # The reader of a pipe went away (`| head`): the output is incomplete,
+        # so the status says so (141, as a process killed by SIGPIPE), quietly
+        # as other Unix tools do, except for `export`, whose output is data.
+        _drop_stdout()
+        if func is cmd_export:
+            print(
+                "tui-digest: standard output was closed early; the export is incomplete",
+                file=sys.stderr,
+            )
+        return EXIT_BROKEN_PIPE
+    except OutputError as exc:
+        print(f"tui-digest: {exc}", file=sys.stderr)
+        return 2
     except _user_errors() as exc:
         print(f"tui-digest: {_describe(exc)}", file=sys.stderr)
         return 2

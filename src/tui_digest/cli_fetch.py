@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui_digest.cli_config import load_warned
 from tui_digest.cli_progress import stderr_bar
-from tui_digest.core.sanitize import clean_line
+from tui_digest.core.sanitize import clean_line, for_terminal
 from tui_digest.net.urls import display_url
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def _fetch(args: argparse.Namespace) -> int:
     config = _load(args)
     sources = _chosen_sources(config, getattr(args, "source", None))
     if not sources:
-        print(f"{config.path}: no enabled sources; nothing to fetch", file=sys.stderr)
+        print(f"{for_terminal(config.path)}: no enabled sources; nothing to fetch", file=sys.stderr)
         return EXIT_OK
     store = Store.open(getattr(args, "db", None))
     try:
@@ -300,7 +300,7 @@ def _source_states(db: str | None, names: list[str]) -> dict[str, dict[str, obje
     try:
         store = Store.open(path, readonly=True)
     except CacheError as exc:
-        print(f"tui-digest: {exc}; fetch state not shown", file=sys.stderr)
+        print(f"tui-digest: {for_terminal(exc)}; fetch state not shown", file=sys.stderr)
         return {}
     try:
         return {n: state for n in names if (state := store.get_source_state(n))}
@@ -318,10 +318,13 @@ def _sources_import(args: argparse.Namespace) -> int:
     config = _load_for_writing(args)
     merged = merge_sources(config.sources, imported.sources)
     for why in imported.skipped + merged.skipped:
-        print(f"{label}: skipped {clean_line(why, 500)}", file=sys.stderr)
+        print(f"{for_terminal(label)}: skipped {clean_line(why, 500)}", file=sys.stderr)
     if merged.added:
         save_sources(config.path, merged.sources)
-    print(f"{config.path}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
+    print(
+        f"{for_terminal(config.path)}: added {len(merged.added)} source(s), "
+        f"{len(merged.sources)} in all"
+    )
     return EXIT_OK
 
 
@@ -382,5 +385,5 @@ def _sources_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     else:
         Path(args.file).write_bytes(data)
-        print(f"{args.file}: wrote {len(config.sources)} source(s)", file=sys.stderr)
+        print(f"{for_terminal(args.file)}: wrote {len(config.sources)} source(s)", file=sys.stderr)
     return EXIT_OK

@@ -40,6 +40,7 @@ def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = False
         )
     if target.is_dir() and not target.is_symlink():
         raise IsADirectoryError(errno.EISDIR, f"{target} is a folder", str(target))
+    _refuse_special_file(target)
     if not overwrite and os.path.lexists(target):
         raise _exists_error(target)
 
@@ -61,6 +62,33 @@ def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = False
         raise
     _fsync_dir(folder)
     return target
+
+
+def _refuse_special_file(target: Path) -> None:
+    """Only a regular file (or a symlink, replaced itself) may be replaced.
+
+    `--force` onto `/dev/null`, a FIFO or a socket would otherwise swap the
+    device or pipe for a regular file: refused, whatever `overwrite` says.
+    """
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+        return
+    kind = (
+        "a character device" if stat.S_ISCHR(mode)
+        else "a block device" if stat.S_ISBLK(mode)
+        else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+        else "a socket" if stat.S_ISSOCK(mode)
+        else "a folder" if stat.S_ISDIR(mode)
+        else "not a regular file"
+    )  # fmt: skip
+    raise OSError(
+        errno.EINVAL,
+        f"refusing to replace {target}: it is {kind}, not a regular file "
+        "(write to standard output and redirect instead)",
+    )
 
 
 def _exists_error(target: Path) -> FileExistsError:

@@ -4,8 +4,10 @@ The pipeline for a feed document is `parse_feed(data, source)`:
 
 1. decode the bytes robustly (BOM, declared encoding, GB18030 rescue of bytes
    mislabelled as UTF-8) so that no mojibake reaches a Paper;
-2. refuse DTD tricks (internal subsets, `<!ENTITY`) by scanning the prolog
-   only, before any XML parser sees the document;
+2. pass `xml_guard`: refuse DTD tricks (internal subsets, `<!ENTITY`) and
+   documents past its bounds (attributes, depth, elements, text size), and
+   neutralise character references to no character, before any XML parser
+   sees the document;
 3. hand feedparser UTF-8 bytes in a stream (never a path or URL: feedparser
    treats a `bytes` argument that names an existing file as that file);
 4. turn feedparser's bozo flag into a document-level Problem, keeping the
@@ -29,6 +31,7 @@ from typing import Any
 from . import arxiv_id
 from .model import InputError, Paper, Problem
 from .sanitize import decode_text
+from .xml_guard import check_bounds, find_root, neutralise_char_refs
 
 # --- arXiv ids ------------------------------------------------------------------
 
@@ -112,69 +115,7 @@ def as_utf8_xml(text: str) -> bytes:
     return data
 
 
-# --- XML safety -----------------------------------------------------------------
-
-# The prolog of a real feed is a declaration, a few comments, maybe a DOCTYPE;
-# anything larger than this before the root element is refused rather than scanned.
-MAX_PROLOG = 64 * 1024
-_ROOT_START_RE = re.compile(r"<([A-Za-z_][\w.:-]*)")
-
-
-def find_root(text: str, source: str = "") -> tuple[str, int]:
-    """Return (root element name, its offset); raise InputError for DTD tricks.
-
-    Only the prolog is looked at, so the cost is bounded however large the
-    document is. A DOCTYPE with an internal subset (`[...]`) or any `<!ENTITY`
-    is refused: that is how billion-laughs, quadratic blow-up and external
-    entity attacks are spelled, and no real feed needs one. A DOCTYPE naming
-    an external DTD only (old RSS 0.91) is allowed; nothing fetches it.
-    Returns ("", -1) when there is no element at all.
-    """
-    where = source or "<input>"
-    pos = 0
-    n = len(text)
-    while pos < n:
-        lt = text.find("<", pos)
-        if lt < 0:
-            return "", -1
-        if lt > MAX_PROLOG:
-            raise InputError(f"{where}: no root element in the first {MAX_PROLOG} characters")
-        if text.startswith("<?", lt):
-            end = text.find("?>", lt + 2, lt + MAX_PROLOG)
-            if end < 0:
-                raise InputError(f"{where}: unterminated processing instruction in the prolog")
-            pos = end + 2
-        elif text.startswith("<!--", lt):
-            end = text.find("-->", lt + 4, lt + MAX_PROLOG)
-            if end < 0:
-                raise InputError(f"{where}: unterminated comment in the prolog")
-            pos = end + 3
-        elif text.startswith("<!", lt):
-            head = text[lt : lt + 9].upper()
-            gt = text.find(">", lt, lt + MAX_PROLOG)
-            decl = text[lt : gt if gt >= 0 else lt + MAX_PROLOG]
-            line = text.count("\n", 0, lt) + 1
-            if "ENTITY" in decl.upper():
-                raise InputError(
-                    f"{where}:{line}: XML entity declarations are not accepted "
-                    "(possible entity-expansion or external-entity attack)"
-                )
-            if head.startswith("<!DOCTYPE") and "[" in decl:
-                raise InputError(
-                    f"{where}:{line}: XML DOCTYPE with an internal subset is not accepted "
-                    "(possible entity-expansion or external-entity attack)"
-                )
-            if gt < 0:
-                raise InputError(f"{where}:{line}: unterminated declaration in the prolog")
-            if head.startswith("<!DOCTYPE") and decl[9:].strip().lower().startswith("html"):
-                return "html", lt
-            pos = gt + 1
-        else:
-            m = _ROOT_START_RE.match(text, lt)
-            if not m:
-                return "", -1
-            return m.group(1), lt
-    return "", -1
+# --- XML safety: see `xml_guard` (one guard for every XML document) --------------
 
 
 def local_name(name: str) -> str:
@@ -443,7 +384,8 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
         what = {"": "no XML element", "html": "an HTML page"}.get(kind, f"<{root}> document")
         raise InputError(f"{where}: not an RSS or Atom feed ({what})")
 
-    text = _bound_author_runs(text)
+    check_bounds(text, source, offset)
+    text = neutralise_char_refs(_bound_author_runs(text))
 
     import feedparser  # lazily: core must import without it
 
@@ -553,6 +495,9 @@ EntryBuilder = Callable[[Any], tuple[Paper | None, list[str]]]
 def collect_papers(parsed: ParsedFeed, build: EntryBuilder) -> tuple[list[Paper], list[Problem]]:
     """Build a Paper per entry; one bad entry never drops the rest.
 
+    An entry whose building raises (text no reader anticipated) is skipped
+    with a problem naming it and its line: it costs that entry only.
+
     Notes from `build` become warnings on the entry's line; a repeated arXiv id
     keeps the first entry (feeds list each paper once; a repeat is an error
     upstream, and the first carries the feed's own order).
@@ -563,7 +508,13 @@ def collect_papers(parsed: ParsedFeed, build: EntryBuilder) -> tuple[list[Paper]
     for index, entry in enumerate(parsed.entries):
         line = parsed.line_of(index)
         label = f"entry {index + 1}"
-        paper, notes = build(entry)
+        try:
+            paper, notes = build(entry)
+        except Exception as exc:  # one entry's bug must not cost the others
+            problems.append(
+                Problem(line, f"{label}: cannot be read ({type(exc).__name__}: {exc}); skipped")
+            )
+            continue
         problems.extend(Problem(line, f"{label}: {note}") for note in notes)
         if paper is None:
             continue

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .feed_common import decode_document, find_root, local_name, parse_feed
 from .model import InputError, ReadResult
+from .sanitize import clean_line
 
 FORMATS = ("digest", "digest-feed", "arxiv", "feed")
 FEED_FORMATS = ("digest-feed", "arxiv", "feed")
@@ -126,7 +127,7 @@ def read_document(
 
         result = read_digest(data, source=source, name=name)
         result.format = "digest"
-        return result
+        return _storable_names(result)
 
     parsed = parse_feed(data, source)
     if fmt == "digest-feed":
@@ -135,7 +136,19 @@ def read_document(
         from .arxiv_feed import read_parsed
     else:
         from .generic_feed import read_parsed
-    return read_parsed(parsed, source=source, name=name)
+    return _storable_names(read_parsed(parsed, source=source, name=name))
+
+
+def _storable_names(result: ReadResult) -> ReadResult:
+    """The digest's source and name come from a path or URL: clean them like text.
+
+    A file name that is not UTF-8 reaches Python as lone surrogates
+    (`surrogateescape`), which no cache can store.
+    """
+    digest = result.digest
+    digest.source = clean_line(digest.source, 4_000)
+    digest.name = clean_line(digest.name, 200)
+    return result
 
 
 def read_path(path: str | Path, *, format: str | None = None) -> ReadResult:

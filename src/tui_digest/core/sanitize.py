@@ -1,9 +1,13 @@
 """Cleaning of untrusted text, done once at ingest.
 
 Removes what could act on a terminal or reorder what the user sees: C0 controls
-except newline and tab, DEL, C1 controls, and bidi embeddings, overrides and
-isolates. Invalid UTF-8 becomes U+FFFD. Over-long fields are cut with a marker
-so that one hostile entry cannot make the UI or the cache balloon.
+except newline and tab, DEL, C1 controls, bidi embeddings, overrides and
+isolates, and Unicode tag characters (U+E0000-U+E007F: invisible, they smuggle
+hidden text into search and exports). Invalid UTF-8 and lone surrogates (from
+a character reference such as `&#xD800;`, or a file name Python decoded with
+`surrogateescape`) become U+FFFD, so that every string a reader produces can
+be encoded as UTF-8 and stored. Over-long fields are cut with a marker so that
+one hostile entry cannot make the UI or the cache balloon.
 """
 
 from __future__ import annotations
@@ -16,9 +20,21 @@ MAX_TITLE = 2_000
 MAX_TEXT = 20_000
 TRUNCATION_MARKER = " […truncated]"
 
+# One pass finds everything to drop or replace; matches are rare, so the
+# callback costs nothing on clean text.
 _CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c"
+    "\ud800-\udfff\U000e0000-\U000e007f]"
 )
+REPLACEMENT = "\ufffd"
+
+
+def _drop_or_replace(m: re.Match[str]) -> str:
+    # A lone surrogate stands for text that was there but cannot be encoded:
+    # it becomes U+FFFD. Controls, bidi and tag characters just go.
+    return REPLACEMENT if "\ud800" <= m[0] <= "\udfff" else ""
+
+
 _CRLF_RE = re.compile(r"\r\n?")
 
 
@@ -28,7 +44,7 @@ def clean_text(text: str, limit: int = MAX_TEXT) -> str:
         return ""
     if "\r" in text:
         text = _CRLF_RE.sub("\n", text)
-    text = _CONTROL_RE.sub("", text)
+    text = _CONTROL_RE.sub(_drop_or_replace, text)
     if len(text) > limit:
         text = text[: max(0, limit - len(TRUNCATION_MARKER))] + TRUNCATION_MARKER
     return text
@@ -84,6 +100,17 @@ def decode_text(data: bytes) -> tuple[str, str, str]:
 def decode_bytes(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM), GB18030 when mislabelled, else with U+FFFD."""
     return decode_text(data)[0]
+
+
+def for_terminal(value: object, limit: int = 4_000) -> str:
+    """A path, URL or message from outside made safe to print on one line.
+
+    File names and URLs are untrusted text: a file named `\\x1b]52;…\\x07`
+    would write to the clipboard through the terminal. Controls, bidi and tag
+    characters are removed, newlines become spaces, surrogates (undecodable
+    bytes in a file name) become U+FFFD.
+    """
+    return clean_line(str(value), limit)
 
 
 def is_safe_url(url: str) -> bool:

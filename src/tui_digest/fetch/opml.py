@@ -10,20 +10,18 @@ local files.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from tui_digest.config.sources import KINDS, Source
+from tui_digest.core.model import InputError
 from tui_digest.core.sanitize import clean_line
+from tui_digest.core.xml_guard import guard
 from tui_digest.net.urls import display_url, strip_credentials
 
 KIND_ATTR = "tuiDigestKind"
 ENABLED_ATTR = "tuiDigestEnabled"
 MAX_OPML_BYTES = 5 * 1024 * 1024
-
-# DTDs and entities are how XML bombs and external-entity reads get in; OPML needs neither.
-_UNSAFE_XML = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 
 
 class OpmlError(ValueError):
@@ -41,8 +39,10 @@ def read_opml(data: bytes, *, source: str = "<opml>") -> OpmlImport:
         raise OpmlError(f"{source}: larger than {MAX_OPML_BYTES} bytes")
     if b"\x00" in data:  # UTF-16/32 would hide a DOCTYPE from the check below
         raise OpmlError(f"{source}: OPML must be UTF-8 (or ASCII) text")
-    if _UNSAFE_XML.search(data):
-        raise OpmlError(f"{source}: DTDs and entity declarations are not accepted in OPML")
+    try:  # the one XML guard: DTD tricks, attribute/depth/element/text bounds
+        guard(data.decode("utf-8", errors="replace"), source, doctype=False)
+    except InputError as exc:
+        raise OpmlError(str(exc)) from None
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:

@@ -1,0 +1,116 @@
+"""Issue 11 item 1: `export -o --force` replaces regular files only; a failed write to
+standard output is an error with a non-zero exit, never a silently short file."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from tui_digest import cli
+from tui_digest.core.atomic_file import write_atomic
+
+from .inputs import markdown_digest
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A cache with one paper, used through `cli.main` in this process."""
+    db = tmp_path / "cache.db"
+    monkeypatch.setenv("TUI_DIGEST_DB", str(db))
+    digest = tmp_path / "digest-2024-03-18.md"
+    digest.write_text(markdown_digest(), encoding="utf-8")
+    assert cli.main(["import", str(digest)]) == 0
+    return db
+
+
+def test_force_refuses_to_replace_a_fifo(tmp_path, cache, capsys):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    capsys.readouterr()
+    assert cli.main(["export", "-o", str(fifo), "--force"]) == 2
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the pipe, not a regular file
+    err = capsys.readouterr().err
+    assert f"refusing to replace {fifo}: it is a FIFO (named pipe), not a regular file" in err
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_force_refuses_to_replace_a_socket(tmp_path):
+    path = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+        with pytest.raises(OSError, match="it is a socket, not a regular file"):
+            write_atomic(path, "text", overwrite=True)
+        assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+def test_force_refuses_a_character_device_without_touching_it(tmp_path, monkeypatch):
+    # A real device node needs root to create; /dev/null's kind is faked on a
+    # plain path instead, so a broken check cannot replace the real /dev/null.
+    target = tmp_path / "null"
+    target.write_text("x")
+    real_lstat = os.lstat
+
+    def fake_lstat(path, *args, **kwargs):
+        st = real_lstat(path, *args, **kwargs)
+        if os.fspath(path) != os.fspath(target):
+            return st
+        fields = list(st)
+        fields[0] = stat.S_IFCHR | 0o666
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "lstat", fake_lstat)
+    with pytest.raises(OSError, match="it is a character device, not a regular file"):
+        write_atomic(target, "exported", overwrite=True)
+    assert target.read_text() == "x"
+
+
+def test_force_still_replaces_a_regular_file_and_creates_a_missing_one(tmp_path):
+    existing = tmp_path / "out.md"
+    existing.write_text("old")
+    write_atomic(existing, "new", overwrite=True)
+    assert existing.read_text() == "new"
+    write_atomic(tmp_path / "fresh.md", "made", overwrite=True)
+    assert (tmp_path / "fresh.md").read_text() == "made"
+
+
+def _cli(*args: str, db, stdout) -> subprocess.CompletedProcess:
+    env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "tui_digest", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_export_to_a_full_device_is_an_error(cache):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("this system has no /dev/full")
+    with open("/dev/full", "wb") as full:
+        proc = _cli("export", db=cache, stdout=full)
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == (
+        "tui-digest: cannot write to standard output: No space left on device; "
+        "the output is incomplete\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["export"], ["stats"]])
+def test_a_closed_pipe_is_a_non_zero_exit(cache, command):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will ever read: the first write gets EPIPE
+    try:
+        proc = _cli(*command, db=cache, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == cli.EXIT_BROKEN_PIPE
+    err = proc.stderr.decode()
+    assert "Traceback" not in err and "Exception ignored" not in err
+    if command == ["export"]:
+        assert err == "tui-digest: standard output was closed early; the export is incomplete\n"
