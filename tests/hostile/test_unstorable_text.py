@@ -19,11 +19,11 @@ from .inputs import (
     arxiv_rss,
     digest_feed,
     digest_feed_item,
-    generic_feed as generic_doc,
     generic_item,
     markdown_digest,
     paper_text_fields,
 )
+from .inputs import generic_feed as generic_doc
 
 MARK = "QQMARKQQ"  # replaced after XML escaping, so the raw reference reaches the parser
 BAD_REFS = ["&#xD800;", "&#xdfff;", "&#55296;", "&#x110000;", "&#99999999999999999999;"]
