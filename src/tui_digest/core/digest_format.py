@@ -51,6 +51,7 @@ from pathlib import PurePosixPath
 
 from .arxiv_id import _ID, ARXIV_ID_RE, abs_url, parse_arxiv_id
 from .extras import Extra
+from .footnote_bounds import first_link, foreign_start, needs_check
 from .model import ANNOUNCE_TYPES, Digest, InputError, Paper, Problem, ReadResult
 from .sanitize import clean_line, clean_text, decode_text
 
@@ -252,6 +253,16 @@ def _blocks(body: str) -> list[list[str]]:
         while block and not block[-1].strip():
             block.pop()
     return blocks
+
+
+def _canonical(body: str) -> bool:
+    """The writer's layout: 6 blocks (4 for early digests), the link alone in the 2nd."""
+    blocks = _blocks(body)
+    return (
+        len(blocks) in (6, 4)
+        and len(blocks[1]) == 1
+        and _LINK_RE.match(blocks[1][0].strip()) is not None
+    )
 
 
 def _line_field(block: list[str]) -> str:
@@ -469,6 +480,20 @@ def _line_at(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
+def _unattributed(text: str, header: re.Match[str], body: str, cut: int) -> Problem:
+    """The problem for text after footnote `header`'s own, which is dropped."""
+    rest = body[cut:]
+    at = header.end() + 1 + cut + (len(rest) - len(rest.lstrip()))
+    paragraphs = len([p for p in re.split(r"\n[ \t]*\n", rest) if p.strip()])
+    link = first_link(rest)
+    whose = f" (they link {link[:200]})" if link else ""
+    return Problem(
+        _line_at(text, at),
+        f"{paragraphs} paragraph(s) after footnote [^{header.group(1)}] belong to no "
+        f"footnote (a damaged or missing [^N]: header?){whose}; dropped",
+    )
+
+
 def read_digest(data: str | bytes, *, source: str = "", name: str | None = None) -> ReadResult:
     """Read a digest. Raises InputError when the document is not a digest at all."""
     text, note = (decode_text(data)[0::2]) if isinstance(data, bytes) else (data, "")
@@ -523,11 +548,16 @@ def read_digest(data: str | bytes, *, source: str = "", name: str | None = None)
     bounds = sorted([*starts, *bad], key=lambda item: item[0]) if bad else starts
     bad_at = {pos for pos, _ in bad}
     notes: list[_Note] = []
+    check = bool(bounds) and needs_check(text, bounds[0][0], len(bounds))
     for k, (pos, m) in enumerate(bounds):
         if pos in bad_at:
             continue
         end = bounds[k + 1][0] - 1 if k + 1 < len(bounds) else len(text)
-        notes.append(_Note(int(m.group(1)), pos, m.group(2), text[m.end() + 1 : end]))
+        body = text[m.end() + 1 : end]
+        if check and (cut := foreign_start(body, canonical=_canonical(body))) >= 0:
+            problems.append(_unattributed(text, m, body, cut))
+            body = body[:cut]
+        notes.append(_Note(int(m.group(1)), pos, m.group(2), body))
 
     if not has_table and not notes:
         lowered = text[:2048].lstrip().lower()
