@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len, set_cell_size
 
+from tui_digest.core.cells import steady
 from tui_digest.core.model import ListRow
 from tui_digest.core.sanitize import clean_line
 
@@ -13,7 +14,8 @@ from tui_digest.core.sanitize import clean_line
 def _fit(text: str, width: int) -> str:
     # The cache is cleaned at ingest, but a terminal deserves a second guard
     # against a cache written by something else.
-    text = clean_line(text)
+    # Emoji sequences, fillers and mark stacks would not be as wide as measured.
+    text = steady(clean_line(text))
     if cell_len(text) <= width:
         return text + " " * (width - cell_len(text))
     return set_cell_size(text, width - 1) + "…"
@@ -21,7 +23,7 @@ def _fit(text: str, width: int) -> str:
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 60) -> str:
     widths = [
-        min(max_width, max([cell_len(h)] + [cell_len(clean_line(r[i])) for r in rows]))
+        min(max_width, max([cell_len(h)] + [cell_len(steady(clean_line(r[i]))) for r in rows]))
         for i, h in enumerate(headers)
     ]
     lines = ["  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
