@@ -13,8 +13,8 @@ import pytest
 from rich.cells import cell_len
 
 from tui_digest import cli
-from tui_digest.core.cells import MAX_MARKS, fit, steady
-from tui_digest.ui.widgets.paper_list import cell
+from tui_digest.core.cells import MAX_MARKS, steady
+from tui_digest.ui.widgets.paper_list import cell, fit
 
 from .inputs import markdown_digest
 

@@ -144,9 +144,10 @@ def test_a_file_name_that_is_not_utf8_is_storable(tmp_path, store):
 
 async def test_fetch_of_a_feed_with_a_surrogate_reference_is_no_internal_error(store):
     from feed_server import FakeTime, FeedServer, Reply
-    from tui_digest.fetch.config import Source
-    from tui_digest.fetch.http import HttpFetcher, HttpOptions
+    from tui_digest.config.sources import Source
+    from tui_digest.fetch.download import SourceFetcher
     from tui_digest.fetch.runner import fetch_all
+    from tui_digest.net.options import HttpOptions
 
     body = generic_doc(
         [
@@ -157,7 +158,7 @@ async def test_fetch_of_a_feed_with_a_surrogate_reference_is_no_internal_error(s
     clock = FakeTime(50.0)
     with FeedServer() as server:
         server.route("/feed", Reply(200, body=body.encode()))
-        fetcher = HttpFetcher(HttpOptions(retries=1), sleep=clock.sleep, clock=clock.clock)
+        fetcher = SourceFetcher(HttpOptions(retries=1), sleep=clock.sleep, clock=clock.clock)
         async with fetcher:
             [result] = await fetch_all(store, [Source("s", server.url("/feed"))], fetcher=fetcher)
     assert result.status == "new" and result.new == 2, result.summary()

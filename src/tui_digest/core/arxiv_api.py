@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from .arxiv_id import parse_arxiv_id
-from .feed_common import as_utf8_xml, decode_document, find_root, local_name
+from .feed_common import as_utf8_xml, decode_document, local_name
 from .model import InputError
 from .sanitize import MAX_TEXT, clean_line, clean_text
+from .xml_guard import guard
 
 API_URL = "http://export.arxiv.org/api/query"
 MAX_IDS_PER_REQUEST = 2000
@@ -154,7 +155,7 @@ def parse_response(data: bytes, *, source: str = "") -> ApiResponse:
     stripped = text.strip()
     if stripped.lower().startswith("rate exceeded"):
         raise RateLimited(f"{where}: arXiv says {clean_line(stripped, 80)!r}")
-    root_name, _offset = find_root(text, where)
+    root_name, _offset = guard(text, where)  # the one XML guard: DTD tricks and bounds
     if local_name(root_name) != "feed":
         what = "an empty answer" if not stripped else f"{clean_line(stripped, 80)!r}"
         raise InputError(f"{where}: expected an Atom feed from arXiv's API, got {what}")

@@ -21,15 +21,14 @@ after the cell moves. They disagree on (issue 11 item 12):
 joiner, selectors, modifiers, fillers and format characters go, regional
 indicators become their ASCII letters, marks are composed (NFC) and capped at
 `MAX_MARKS` per base. Only display text is rewritten: the cache keeps what was
-read. `fit` then pads or cuts to an exact number of cells.
+read. The list's `fit` (ui) and the CLI tables then pad or cut with rich's
+measure, which core does not import.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-
-from rich.cells import cell_len, set_cell_size
 
 MAX_MARKS = 2  # Vietnamese needs two on one letter; nothing real needs more
 
@@ -65,13 +64,3 @@ def steady(text: str) -> str:
         return _DROP_RE.sub("", text) if not text.isprintable() else text
     text = _DROP_RE.sub("", unicodedata.normalize("NFC", text))
     return _cap_marks(_REGIONAL_RE.sub(_letter, text))
-
-
-def fit(text: str, width: int) -> str:
-    """`steady(text)` cut or padded to exactly `width` cells, with an ellipsis when cut."""
-    if width <= 0:
-        return ""
-    text = steady(text)
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + "…"

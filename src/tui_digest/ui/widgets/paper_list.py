@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_digest.core import cells
+from tui_digest.core.cells import steady
 from tui_digest.core.model import ListRow
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui.paper_text import row_summary, row_title
@@ -51,7 +51,12 @@ def fit(text: str, width: int) -> str:
     Emoji sequences, fillers and mark stacks are made steady first (`core.cells`):
     the terminal must draw the row as wide as it was measured.
     """
-    return cells.fit(text, width)
+    if width <= 0:
+        return ""
+    text = steady(text)
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
 
 
 def cell(text: str, width: int) -> str:
