@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from tui_digest.cli_args import positive_int
 from tui_digest.core.sanitize import for_terminal
@@ -24,6 +24,10 @@ EXPORT_FORMATS = ("markdown", "bibtex", "ris", "csl-json", "json")  # = core.exp
 QUERY_COMMANDS = ("search", "export", "translate")
 INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+# `import` refuses a larger input (a disk image, an endless pipe). The real
+# digests are at most 169 MB; a whole digest is held in memory while it is
+# read and imported (about ten times its size), so this is not much higher.
+MAX_IMPORT_MIB = 512
 
 
 class CliError(Exception):
@@ -55,10 +59,17 @@ def _common_parser() -> argparse.ArgumentParser:
 # --- import -------------------------------------------------------------------
 
 
-def _iter_inputs(paths: list[str]) -> Iterator[tuple[str, Callable[[], bytes]]]:
+def _iter_inputs(paths: list[str], cap: int) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    from tui_digest.core.readers import read_capped
+
+    hint = " (see --max-size)"
+
+    def reader(source: str, stream: BinaryIO | None = None) -> Callable[[], bytes]:
+        return lambda: read_capped(source, cap=cap, stream=stream, hint=hint)
+
     for raw in paths:
         if raw == "-":
-            yield "<stdin>", sys.stdin.buffer.read
+            yield "<stdin>", reader("<stdin>", sys.stdin.buffer)
             continue
         path = Path(raw)
         if path.is_dir():
@@ -68,9 +79,9 @@ def _iter_inputs(paths: list[str]) -> Iterator[tuple[str, Callable[[], bytes]]]:
             if not found:
                 print(f"{for_terminal(path)}: no *.md or *.xml files found", file=sys.stderr)
             for p in found:
-                yield str(p), p.read_bytes
+                yield str(p), reader(str(p))
         else:
-            yield str(path), path.read_bytes
+            yield str(path), reader(str(path))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -79,7 +90,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     failed = 0
     with _closing(_open_store(args)) as store:
-        for source, read in _iter_inputs(args.paths):
+        for source, read in _iter_inputs(args.paths, args.max_size * 1024 * 1024):
             try:
                 data = read()
                 result = read_document(data, source=source, format=args.format)
@@ -273,6 +284,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("digest", "digest-feed", "arxiv", "feed"),
         help="override the format detected from the content",
+    )
+    p.add_argument(
+        "--max-size",
+        type=positive_int,
+        default=MAX_IMPORT_MIB,
+        metavar="MIB",
+        help=f"refuse an input larger than this many MiB (default {MAX_IMPORT_MIB})",
     )
     p.set_defaults(func=cmd_import)
 

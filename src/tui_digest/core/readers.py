@@ -13,8 +13,11 @@ overrides detection.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from .feed_common import decode_document, find_root, local_name, parse_feed
 from .model import InputError, ReadResult
@@ -149,6 +152,45 @@ def _storable_names(result: ReadResult) -> ReadResult:
     digest.source = clean_line(digest.source, 4_000)
     digest.name = clean_line(digest.name, 200)
     return result
+
+
+_CHUNK = 1024 * 1024
+
+
+def read_capped(source: str, *, cap: int, stream: BinaryIO | None = None, hint: str = "") -> bytes:
+    """The bytes of file `source` (or of `stream`), refused when more than `cap`.
+
+    A regular file is refused by its size before anything is read. A pipe or
+    standard input is read in chunks and refused as soon as it passes `cap`,
+    so an endless stream (`/dev/zero` behind a pipe) costs `cap` at most. A
+    device or socket named as a file is refused outright: nothing readable
+    ends there.
+    """
+    too_big = f"{source}: larger than {cap} bytes; refused{hint}"
+    if stream is not None:
+        return _read_stream(stream, cap, too_big)
+    try:
+        st = os.stat(source)
+        if stat.S_ISREG(st.st_mode):
+            if st.st_size > cap:
+                raise InputError(too_big)
+        elif not stat.S_ISFIFO(st.st_mode):
+            raise InputError(f"{source}: not a regular file, folder or pipe")
+        with open(source, "rb") as f:
+            return _read_stream(f, cap, too_big)  # the file may grow meanwhile
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _read_stream(stream: BinaryIO, cap: int, too_big: str) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(min(_CHUNK, cap + 1 - size) or 1):
+        size += len(chunk)
+        if size > cap:
+            raise InputError(too_big)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def read_path(path: str | Path, *, format: str | None = None) -> ReadResult:
