@@ -65,7 +65,7 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True) -> str:
     if head != SQLITE_HEADER:
         return "the file is not an SQLite database"
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+        conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout)
     except sqlite3.Error as exc:
         return f"cannot be opened ({exc})"
     try:
@@ -141,6 +141,28 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK)
 
 
+def on_readonly_media(path: Path) -> bool:
+    """True when the file system holding `path` is mounted read-only (a DVD, a
+    read-only bind mount, a snapshot)."""
+    try:
+        flags = os.statvfs(_existing_ancestor(path.parent)).f_flag
+    except OSError:
+        return False
+    return bool(flags & os.ST_RDONLY)
+
+
+def readonly_uri(path: Path) -> str:
+    """The SQLite URI that opens `path` for reading only.
+
+    A WAL cache needs its `-shm` file even to be read, and on read-only media
+    that file cannot be created: there `immutable=1` tells SQLite that nothing
+    can change the file, so it reads without locks or `-shm`. It is used only
+    there: on a writable file system another process may still write.
+    """
+    uri = path.resolve().as_uri() + "?mode=ro"
+    return uri + "&immutable=1" if on_readonly_media(path) else uri
+
+
 def readonly_reason(path: Path) -> str:
     """Why a cache at `path` cannot be written ("" when it can).
 
@@ -148,6 +170,8 @@ def readonly_reason(path: Path) -> str:
     writable as well as the file.
     """
     folder = _existing_ancestor(path.parent)
+    if on_readonly_media(path):
+        return f"{folder} is on a read-only file system"
     if not _writable(folder):
         return f"its folder {folder} is read-only"
     if path.exists() and not _writable(path):

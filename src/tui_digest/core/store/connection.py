@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Self
 
 from tui_digest.core import schema
-from tui_digest.core.cache_guard import check_cache, damage, is_locked_error
+from tui_digest.core.cache_guard import check_cache, damage, is_locked_error, readonly_uri
 from tui_digest.core.errors import CacheError
 from tui_digest.core.paths import default_db_path
 
@@ -94,7 +94,7 @@ class Connections:
     def _connect(self) -> sqlite3.Connection:
         if self._closed:
             raise CacheError(f"{self.path}: the store is closed")
-        uri = self.path.resolve().as_uri() + ("?mode=ro" if self.readonly else "")
+        uri = readonly_uri(self.path) if self.readonly else self.path.resolve().as_uri()
         try:
             # check_same_thread=False only so close() can close every thread's
             # connection; each connection is used by the thread that made it.
@@ -175,7 +175,7 @@ class Connections:
 def check_version(path: Path) -> None:
     """Refuse, without writing a byte, a file that is not our cache or is newer than us."""
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             version = schema.user_version(conn)
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
