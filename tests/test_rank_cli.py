@@ -133,3 +133,19 @@ def test_importing_the_cli_and_the_reader_does_not_load_the_maths():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_without_the_rank_extra_search_says_what_to_install(cache):
+    db, ids = cache
+    star(db, ids["rl"][:6])
+    # As if scikit-learn were not installed: importing it fails.
+    code = (
+        "import sys\n"
+        "sys.modules['sklearn'] = None\n"
+        "from tui_digest.cli import main\n"
+        f"sys.exit(main(['--db', {str(db)!r}, 'search', 'sort:foryou']))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 1, out.stderr
+    assert "pip install 'tui-digest[rank]'" in out.stderr and "sklearn" in out.stderr
+    assert "Traceback" not in out.stderr

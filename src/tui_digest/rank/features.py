@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 EN_DIM, ZH_DIM, META_DIM = 1 << 19, 1 << 18, 1 << 16
 DIM = EN_DIM + ZH_DIM + META_DIM
@@ -83,8 +84,6 @@ class Vocabulary:
     """word -> id, only ever growing; ids of stop words and 1-character words are 'stop'."""
 
     def __init__(self, words: Sequence[bytes] = ()) -> None:
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
         self._stop_words = {w.encode() for w in ENGLISH_STOP_WORDS}
         self.ids: defaultdict[bytes, int] = defaultdict(itertools.count().__next__)
         self.words: list[bytes] = []

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.svm import LinearSVC
 
 from tui_digest.rank import MIN_STARS, NotEnoughStars
 from tui_digest.rank.corpus import cache_state, iter_texts, read_only, starred_pks
@@ -140,8 +141,6 @@ def train(db: Path) -> Model:
     rows = np.concatenate([pos_rows, neg_rows])
     x = weigh(feats.counts[rows], idf)
     y = np.concatenate([np.ones(len(pos_rows)), np.zeros(len(neg_rows))])
-
-    from sklearn.svm import LinearSVC
 
     clf = LinearSVC(C=C, class_weight="balanced")
     clf.fit(x, y)
