@@ -38,6 +38,7 @@ from textual.app import App  # noqa: E402
 
 from tui_digest.ui import messages as msg  # noqa: E402
 from tui_digest.ui.app import make_app  # noqa: E402
+from tui_digest.ui.screens.listing import ListingScreen  # noqa: E402
 from tui_digest.ui.screens.main import MainScreen  # noqa: E402
 
 
@@ -71,22 +72,24 @@ async def run(db: Path, typed: list[str]) -> dict[str, object]:
         await app.workers.wait_for_complete()
         await pilot.pause()
 
-        original_page = MainScreen.on_listing_page
-        original_failed = MainScreen.on_listing_failed
+        # The listing handlers live on ListingScreen (Textual runs a handler once
+        # per class of the MRO that defines it, so that is the class to patch).
+        original_page = ListingScreen.on_listing_page
+        original_failed = ListingScreen.on_listing_failed
         original_display = App._display
-        original_reload = MainScreen.reload
-        original_work = MainScreen._listing_work
+        original_reload = ListingScreen.reload
+        original_work = ListingScreen._read_listing
         state: dict[str, object] = {}
         marks: dict[str, float] = {}
 
         def mark(name: str) -> None:
             marks.setdefault(name, time.perf_counter())
 
-        def reload(self: MainScreen, *args, **kwargs) -> None:
+        def reload(self: ListingScreen, *args, **kwargs) -> None:
             mark("reload")
             original_reload(self, *args, **kwargs)
 
-        def listing_work(self: MainScreen, *args, **kwargs) -> None:
+        def listing_work(self: ListingScreen, *args, **kwargs) -> None:
             mark("work_start")
             original_work(self, *args, **kwargs)
 
@@ -105,15 +108,15 @@ async def run(db: Path, typed: list[str]) -> dict[str, object]:
                 state["frame_at"] = time.perf_counter()
                 done.set()
 
-        def on_page(self: MainScreen, message: msg.ListingPage) -> None:
-            if message.generation == self.generation:
+        def on_page(self: ListingScreen, message: msg.ListingPage) -> None:
+            if not message.stale:
                 mark("page_start")
             original_page(self, message)
-            if message.generation == self.generation:
+            if not message.stale:
                 mark("page_end")
                 state["handled"] = True
 
-        def on_failed(self: MainScreen, message: msg.ListingFailed) -> None:
+        def on_failed(self: ListingScreen, message: msg.ListingFailed) -> None:
             mark("page_start")
             original_failed(self, message)
             mark("page_end")
@@ -121,15 +124,13 @@ async def run(db: Path, typed: list[str]) -> dict[str, object]:
 
         def complete() -> bool:
             papers = main.paper_list
-            return not main._search_running and (
-                bool(main.error) or len(papers.ids) >= papers.total
-            )
+            return not main.listing_busy and (bool(main.error) or len(papers.ids) >= papers.total)
 
         App._display = display  # type: ignore[method-assign]
-        MainScreen.on_listing_page = on_page  # type: ignore[method-assign]
-        MainScreen.on_listing_failed = on_failed  # type: ignore[method-assign]
-        MainScreen.reload = reload  # type: ignore[method-assign]
-        MainScreen._listing_work = listing_work  # type: ignore[method-assign]
+        ListingScreen.on_listing_page = on_page  # type: ignore[method-assign]
+        ListingScreen.on_listing_failed = on_failed  # type: ignore[method-assign]
+        ListingScreen.reload = reload  # type: ignore[method-assign]
+        ListingScreen._read_listing = listing_work  # type: ignore[method-assign]
         msg.ListingPage.__init__ = page_posted  # type: ignore[method-assign]
         try:
             for text in typed:
@@ -156,10 +157,10 @@ async def run(db: Path, typed: list[str]) -> dict[str, object]:
                 await pilot.pause()
         finally:
             App._display = original_display  # type: ignore[method-assign]
-            MainScreen.on_listing_page = original_page  # type: ignore[method-assign]
-            MainScreen.on_listing_failed = original_failed  # type: ignore[method-assign]
-            MainScreen.reload = original_reload  # type: ignore[method-assign]
-            MainScreen._listing_work = original_work  # type: ignore[method-assign]
+            ListingScreen.on_listing_page = original_page  # type: ignore[method-assign]
+            ListingScreen.on_listing_failed = original_failed  # type: ignore[method-assign]
+            ListingScreen.reload = original_reload  # type: ignore[method-assign]
+            ListingScreen._read_listing = original_work  # type: ignore[method-assign]
             msg.ListingPage.__init__ = page_init  # type: ignore[method-assign]
     frame_times.sort()
     split = {name: round(statistics.median(v), 2) for name, v in phases.items() if v}

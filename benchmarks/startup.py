@@ -32,25 +32,26 @@ def child(db: str) -> None:
     """Run the reader once; print {"first_frame_ms", ...} and exit."""
     sys.path.insert(0, str(SRC))
     from tui_digest.ui.app import make_app
+    from tui_digest.ui.screens.listing import ListingScreen
     from tui_digest.ui.screens.main import MainScreen
 
     MainScreen.read_delay = None
-    original = MainScreen.on_listing_page
+    original = ListingScreen.on_listing_page  # where the handler is defined (see filter.py)
     result: dict[str, object] = {}
 
-    def on_listing_page(self: MainScreen, message) -> None:
+    def on_listing_page(self: ListingScreen, message) -> None:
         original(self, message)
         if not result and self.listing_ready:
             self.call_after_refresh(report, self)
 
-    def report(screen: MainScreen) -> None:
+    def report(screen: ListingScreen) -> None:
         result["first_frame_ms"] = (time.perf_counter() - _T0) * 1000
         result["rows"] = screen.matches  # the first page when its count is still coming
         result["counted"] = not screen.counting
         result["network_libs"] = [m for m in ("httpx", "feedparser") if m in sys.modules]
         screen.app.exit()
 
-    MainScreen.on_listing_page = on_listing_page  # type: ignore[method-assign]
+    ListingScreen.on_listing_page = on_listing_page  # type: ignore[method-assign]
     app = make_app(db, first_run_sample=False)
     app.run(headless=True, size=(160, 50))
     print(json.dumps(result))

@@ -12,17 +12,16 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from ui_support import build_cache, make_paper, settle
+from ui_support import build_cache, make_paper, notes, notifications, settle, status_text
 
 from feed_server import FeedServer, Reply, conditional
 from tui_digest.core.digest_format import write_digest
 from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
 from tui_digest.fetch.runner import SourceResult
-from tui_digest.ui.app import DigestApp, make_app
+from tui_digest.ui.app import make_app
 from tui_digest.ui.refresh import summarise
 from tui_digest.ui.screens.sources import SourcesScreen
-from tui_digest.ui.widgets.status_line import StatusLine
 
 SIZE = (140, 40)
 NEW_DATE = "2024-02-07"
@@ -50,14 +49,6 @@ def new_digest_bytes(first: int, count: int) -> bytes:
         paper.published = NEW_DATE
     text = write_digest(papers)
     return text.encode("utf-8")
-
-
-def status_text(app: DigestApp) -> str:
-    return str(app.main.query_one(StatusLine).visual)
-
-
-def notes(app: DigestApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 async def until(pilot: Pilot, condition, what: str, tries: int = 2000) -> None:
@@ -110,7 +101,7 @@ async def test_r_imports_new_papers_keeping_cursor_search_and_selection(cache: P
             assert main.detail.record is not None and main.detail.record.rowid == current
             assert f"{before + 4} / 42" in status_text(app)
             assert "fetching" not in status_text(app)  # the progress is gone
-            note = next(n for n in app._notifications if "source(s) fetched" in str(n.message))
+            note = next(n for n in notifications(app) if "source(s) fetched" in n.message)
             assert note.markup is False
             text = str(note.message)
             assert "1 of 2 source(s) fetched: 4 new papers" in text

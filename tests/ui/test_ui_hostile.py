@@ -8,18 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import make_paper, settle
+from ui_support import make_paper, screen_text, settle
 
 from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
 from tui_digest.ui.app import make_app
 
 SIZE = (140, 40)
-
-
-def screen_text(app) -> str:
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
 async def test_huge_title_and_abstract_do_not_freeze_the_reader(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from textual.widgets import Input
-from ui_support import HOSTILE_TITLE, settle
+from ui_support import HOSTILE_TITLE, notes, settle, status_text
 
 from tui_digest.core.store import Store
 from tui_digest.ui.app import DigestApp, make_app
@@ -15,21 +15,12 @@ from tui_digest.ui.screens.digest_picker import DigestPicker
 from tui_digest.ui.screens.export import ExportScreen
 from tui_digest.ui.screens.help import HelpScreen
 from tui_digest.ui.settings import Settings, settings_path
-from tui_digest.ui.widgets.status_line import StatusLine
 
 SIZE = (140, 40)
 
 
 def detail_text(app: DigestApp) -> str:
     return str(app.main.detail.body.visual)
-
-
-def status_text(app: DigestApp) -> str:
-    return str(app.main.query_one(StatusLine).visual)
-
-
-def notes(app: DigestApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 async def test_opens_on_all_papers_with_the_first_paper_in_detail(cache: Path) -> None:
@@ -184,11 +175,10 @@ async def test_read_after_delay_and_cancel_on_move(cache: Path) -> None:
         main.read_delay = 3600.0  # would never fire during the test
         await pilot.press("j")
         await settle(pilot)
-        timer = main._read_timer
-        assert timer is not None
+        assert main.pending_read == ids[1]
         await pilot.press("j")  # moving on cancels it
         await settle(pilot)
-        assert main._read_timer is not timer
+        assert main.pending_read == ids[2]
         main.read_delay = 0.0
         await pilot.press("j")
         await settle(pilot)
@@ -463,6 +453,17 @@ async def test_opens_the_737_paper_sample(samples: Path, tmp_path: Path) -> None
         assert app.main.detail.record.rowid == papers.ids[-1]
 
 
+async def frames_are_drawn(pilot) -> None:
+    """Layout still runs: a held frame (App.batch_update) would stop the panes moving."""
+    main = pilot.app.main
+    main.paper_list.focus()
+    for _ in range(2):
+        before = main.detail.region
+        await pilot.press("v")
+        await pilot.pause()
+        assert main.detail.region != before
+
+
 async def test_keystrokes_during_a_search_are_coalesced(cache: Path) -> None:
     import threading
 
@@ -473,15 +474,15 @@ async def test_keystrokes_during_a_search_are_coalesced(cache: Path) -> None:
         store = main.store
         gate = threading.Event()
         calls: list[str] = []
-        search = store.search
+        page = store.page
 
-        def slow_search(query, **kwargs):
+        def slow_page(query, **kwargs):
             calls.append(query)
             if len(calls) == 1:
                 gate.wait(10)  # the first search is held until the keystrokes are in
-            return search(query, **kwargs)
+            return page(query, **kwargs)
 
-        store.search = slow_search
+        store.page = slow_page
         main.frame_hold = 0.02
         await pilot.press("slash", "r")
         for _ in range(200):
@@ -491,13 +492,14 @@ async def test_keystrokes_during_a_search_are_coalesced(cache: Path) -> None:
         assert calls == ["r"]
         for key in "etrieval":
             await pilot.press(key)
-        assert main._queued is not None and calls == ["r"]  # waiting, not piling up
+        assert calls == ["r"] and not main.listing_ready  # waiting, not piling up
         gate.set()
         await settle(pilot)
         assert calls == ["r", "retrieval"]  # the stale middle states were never run
         assert main.query_text == "retrieval" and 0 < main.matches < 38
         assert f"{main.matches} / 38" in status_text(app)
-        assert app._batch_count == 0  # the held frame was released
+        assert not main.frame_held
+        await frames_are_drawn(pilot)  # the held frame was released
 
 
 async def test_a_held_frame_is_released_by_the_results(cache: Path, monkeypatch) -> None:
@@ -508,7 +510,7 @@ async def test_a_held_frame_is_released_by_the_results(cache: Path, monkeypatch)
 
     def spy(self: MainScreen) -> None:
         hold(self)
-        held.append(self._hold_timer is not None and self.app._batch_count > 0)
+        held.append(self.frame_held)
 
     monkeypatch.setattr(MainScreen, "_hold_frame", spy)
     app = make_app(cache, first_run_sample=False)
@@ -519,11 +521,13 @@ async def test_a_held_frame_is_released_by_the_results(cache: Path, monkeypatch)
         await pilot.press("slash", *"graph")
         await settle(pilot)
         assert held and all(held)
-        assert app._batch_count == 0 and main._hold_timer is None
+        assert not main.frame_held
+        await frames_are_drawn(pilot)
         assert 0 < main.matches < 38
         main.search_box.value = "is:bogus"
         await settle(pilot)
-        assert app._batch_count == 0 and main._hold_timer is None
+        assert not main.frame_held
+        await frames_are_drawn(pilot)
         assert "unknown is: value" in status_text(app)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ui_support import make_paper, settle
+from ui_support import make_paper, notes, notifications, settle
 
 from fake_llm_server import FakeLLM, translator
 from tui_digest.core.model import Digest, Paper
@@ -51,7 +51,7 @@ async def test_t_without_config_says_how_to_configure(cache: Path) -> None:
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        note = next(n for n in app._notifications if "not configured" in str(n.message))
+        note = next(n for n in notifications(app) if "not configured" in n.message)
         assert note.markup is False
         text = str(note.message)
         assert "[translate]" in text and "base_url" in text and "api_key_env" in text
@@ -65,7 +65,7 @@ async def test_t_with_translation_disabled_says_so(cache: Path) -> None:
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        assert any("enabled = true" in str(n.message) for n in app._notifications)
+        assert any("enabled = true" in n for n in notes(app))
 
 
 async def test_machine_translated_fields_are_marked(tmp_path: Path) -> None:
@@ -113,7 +113,7 @@ async def test_t_translates_the_current_paper(tmp_path: Path) -> None:
             assert record.paper.title_zh in text and f"{MARK} (fake)" in text
             row = main.paper_list.cached_row(current)
             assert row is not None and row.title_zh == record.paper.title_zh
-            assert any("translated 1" in str(n.message) for n in app._notifications)
+            assert any("translated 1" in n for n in notes(app))
 
 
 async def test_after_fetch_translates_new_english_papers(tmp_path: Path) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
+from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from tui_digest.core.model import Digest, Paper
@@ -72,3 +76,44 @@ async def settle(pilot: Pilot) -> None:
             if not any(w.is_running for w in app.workers):
                 return
     raise AssertionError("workers did not settle")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One notification as the app was asked to show it."""
+
+    message: str
+    title: str
+    severity: str
+    markup: bool
+
+
+# Filled by the autouse fixture in conftest, which wraps the public App.notify.
+RECORDED: WeakKeyDictionary[App, list[Note]] = WeakKeyDictionary()
+
+
+def notifications(app: App) -> list[Note]:
+    return RECORDED.get(app, [])
+
+
+def notes(app: App) -> list[str]:
+    return [note.message for note in notifications(app)]
+
+
+def status_text(app) -> str:
+    """The status line as drawn (plain text)."""
+    from tui_digest.ui.widgets.status_line import StatusLine
+
+    return str(app.main.query_one(StatusLine).render())
+
+
+def screen_text(app: App) -> str:
+    """The text every visible widget of the current screen draws (public render_lines)."""
+    lines: list[str] = []
+    for widget in app.screen.query("*"):
+        if not widget.display or not widget.size:
+            continue
+        region = Region(0, 0, widget.size.width, widget.size.height)
+        for strip in widget.render_lines(region):
+            lines.append("".join(segment.text for segment in strip))
+    return "\n".join(lines)

@@ -1,53 +1,63 @@
-"""Command palette entries: the reader's actions (from its bindings) and its digests."""
+"""Command palette entries: the reader's actions (from `keys`) and its digests.
+
+Both work on the screen the palette was opened over through the small
+`DigestNavigator` protocol, so this module imports no screen.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, runtime_checkable
 
 from textual.app import SystemCommand
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-if TYPE_CHECKING:
-    from tui_digest.ui.screens.main import MainScreen
+from tui_digest.core.model import DigestInfo
+from tui_digest.ui import keys
 
 
-def action_commands(screen: MainScreen) -> Iterator[SystemCommand]:
-    """One palette command per main-screen binding (titles are our own constants)."""
-    for binding in screen.BINDINGS:
-        if not isinstance(binding, Binding) or binding.action == "switch_pane":
+@runtime_checkable
+class DigestNavigator(Protocol):
+    """What the palette needs from the main screen."""
+
+    digests: list[DigestInfo]
+
+    def show_digest(self, name: str | None) -> None: ...
+
+
+def action_commands(screen: object) -> Iterator[SystemCommand]:
+    """One palette command per main-screen binding, plus `keys.PALETTE_EXTRA`.
+
+    Titles and help are our own constants from `keys`.
+    """
+    for binding in keys.MAIN:
+        if binding.action in keys.PALETTE_SKIP:
             continue
-        method = getattr(screen, f"action_{binding.action}", None)
+        method = _action(screen, binding.action)
         if method is not None:
             yield SystemCommand(binding.description, binding.tooltip, method)
-    yield SystemCommand(
-        "Select all shown", "Select every paper shown", _list_action(screen, "select_all")
-    )
-    yield SystemCommand(
-        "All papers", "Show every paper in the cache", partial(screen.show_digest, None)
-    )
+    for action, title, help_text in keys.PALETTE_EXTRA:
+        method = _action(screen, action)
+        if method is not None:
+            yield SystemCommand(title, help_text, method)
 
 
-def _list_action(screen: MainScreen, name: str):
-    return getattr(screen.paper_list, f"action_{name}")
+def _action(screen: object, name: str) -> Callable[[], object] | None:
+    method = getattr(screen, f"action_{name}", None)
+    return method if callable(method) else None
 
 
 class DigestCommands(Provider):
     """ "Digest: <name>" jumps to a digest. Names are untrusted: shown as plain Content."""
 
-    def _main(self) -> MainScreen | None:
-        from tui_digest.ui.screens.main import MainScreen
-
-        for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, MainScreen):
-                return screen
-        return None
+    def _navigator(self) -> DigestNavigator | None:
+        screen = self.screen  # the screen the palette was opened over
+        return screen if isinstance(screen, DigestNavigator) else None
 
     async def discover(self) -> Hits:
-        main = self._main()
+        main = self._navigator()
         if main is None:
             return
         for info in main.digests[:20]:
@@ -55,7 +65,7 @@ class DigestCommands(Provider):
             yield DiscoveryHit(Content(text), partial(main.show_digest, info.name), text=text)
 
     async def search(self, query: str) -> Hits:
-        main = self._main()
+        main = self._navigator()
         if main is None:
             return
         matcher = self.matcher(query)

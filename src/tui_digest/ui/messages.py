@@ -1,18 +1,31 @@
-"""Messages that carry worker results back to the main screen.
+"""Typed messages that carry worker results back to the main screen.
 
-Listing messages carry the generation they were asked for; the screen drops
-any whose generation is no longer current, so a slow query never overwrites
-the answer to a newer keystroke.
+Listing messages carry the worker that produced them: a newer request cancels
+the older worker (`Worker.cancel`), and the screen drops every message whose
+worker `is_cancelled`, so a slow query never overwrites the answer to a newer
+keystroke.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.message import Message
+from textual.worker import Worker
 
 from tui_digest.core.model import DigestInfo, ListRow, PaperRecord
 from tui_digest.core.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRequest:
+    """What a listing worker reads: the query, the view, and what the screen already knows."""
+
+    query: str
+    digest: str | None
+    keep: bool = False  # leave the current paper under the cursor (a re-read, not a new search)
+    total: int | None = None  # the view's total when it is still valid (saves a count)
 
 
 class StoreOpened(Message):
@@ -29,7 +42,21 @@ class CacheDamaged(Message):
         super().__init__()
 
 
-class ListingPage(Message):
+class ListingMessage(Message):
+    """Base of the messages a listing worker posts."""
+
+    def __init__(self, worker: Worker[None], request: ListingRequest) -> None:
+        self.worker = worker
+        self.request = request
+        super().__init__()
+
+    @property
+    def stale(self) -> bool:
+        """A newer request has replaced the one this answers."""
+        return self.worker.is_cancelled
+
+
+class ListingPage(ListingMessage):
     """The first page of a listing, posted before the count when that is still to come.
 
     `counted` is False when the page is full: `matches` is then only the page's
@@ -39,63 +66,48 @@ class ListingPage(Message):
 
     def __init__(
         self,
-        generation: int,
+        worker: Worker[None],
+        request: ListingRequest,
+        *,
         matches: int,
         total: int | None,
         rows: list[ListRow],
-        query: str,
-        digest: str | None,
-        *,
-        keep: bool = False,
-        counted: bool = True,
+        counted: bool,
     ) -> None:
-        self.generation = generation
+        super().__init__(worker, request)
         self.matches = matches
         self.total = total
         self.rows = rows
-        self.query = query
-        self.digest = digest
-        self.keep = keep  # leave the current paper under the cursor
         self.counted = counted
-        super().__init__()
 
 
-class ListingCount(Message):
+class ListingCount(ListingMessage):
     """The count of a listing whose page was posted first."""
 
     def __init__(
-        self, generation: int, matches: int, total: int, query: str, digest: str | None
+        self, worker: Worker[None], request: ListingRequest, *, matches: int, total: int
     ) -> None:
-        self.generation = generation
+        super().__init__(worker, request)
         self.matches = matches
         self.total = total
-        self.query = query
-        self.digest = digest
-        super().__init__()
 
 
-class ListingDone(Message):
-    """The listing worker has finished (whatever it posted): the next search may start."""
-
-    def __init__(self, generation: int) -> None:
-        self.generation = generation
-        super().__init__()
-
-
-class ListingIds(Message):
-    def __init__(self, generation: int, ids: list[int]) -> None:
-        self.generation = generation
-        self.ids = ids
-        super().__init__()
-
-
-class ListingFailed(Message):
+class ListingFailed(ListingMessage):
     """The query was refused (malformed); `error` is shown in the status line."""
 
-    def __init__(self, generation: int, error: str) -> None:
-        self.generation = generation
+    def __init__(self, worker: Worker[None], request: ListingRequest, error: str) -> None:
+        super().__init__(worker, request)
         self.error = error
-        super().__init__()
+
+
+class ListingDone(ListingMessage):
+    """The listing thread has returned (whatever it posted): the next search may start."""
+
+
+class ListingIds(ListingMessage):
+    def __init__(self, worker: Worker[None], request: ListingRequest, ids: list[int]) -> None:
+        super().__init__(worker, request)
+        self.ids = ids
 
 
 class PaperLoaded(Message):

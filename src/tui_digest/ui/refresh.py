@@ -2,28 +2,37 @@
 
 One refresh at a time: an async worker runs `fetch_all` on the app's event loop
 (its store calls already go to threads, so the screen stays responsive), the
-status line shows sources done/total and the current one, and when it ends the
-listing is re-read in place and a notification sums it up. Source names, URLs
-and errors come from the config and the network: they are only ever shown as
-plain text (`markup=False`, `Content`).
+status line shows sources done/total and the current one, and when it ends a
+notification sums it up and the app's signals say so (`fetch_finished`, and
+`cache_changed` when papers came in): the listing re-reads itself in place, an
+open sources screen redraws. Source names, URLs and errors come from the config
+and the network: they are only ever shown as plain text (`markup=False`, `Content`).
+
+The refresher knows its host screen only as a Textual node (for timers,
+workers and notifications), so it imports no screen.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from textual.screen import Screen
+
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.loader import Config, load_config
 from tui_digest.core.sanitize import clean_line
+from tui_digest.ui.signals import CacheChanged, FetchFinished, signals_of
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.timer import Timer
 
-    from tui_digest.config.loader import Config
     from tui_digest.core.store import Store
     from tui_digest.fetch.runner import SourceResult
-    from tui_digest.ui.screens.main import MainScreen
+
+ShowActivity = Callable[..., None]  # (text, *, slot): "" clears the slot
 
 MAX_FAILURES_LISTED = 4
 SLOT = "fetch"
@@ -62,8 +71,12 @@ def progress_text(done: int, total: int, name: str) -> str:
 class Refresher:
     """Starts refreshes for the main screen; never two at once."""
 
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+    def __init__(
+        self, host: Screen[None], store: Callable[[], Store | None], show_activity: ShowActivity
+    ) -> None:
+        self.host = host
+        self._store = store
+        self._show = show_activity
         self.running = False
         self.interval_minutes = 0.0
         self._timer: Timer | None = None
@@ -80,7 +93,7 @@ class Refresher:
             self._timer.stop()
             self._timer = None
         if minutes > 0:
-            self._timer = self.screen.set_interval(minutes * 60, self.scheduled)
+            self._timer = self.host.set_interval(minutes * 60, self.scheduled)
 
     def scheduled(self) -> None:
         """The timer's callback: a refresh unless one is running (then skip this tick)."""
@@ -89,49 +102,48 @@ class Refresher:
 
     def read_interval(self) -> None:
         """Read [fetch] interval_minutes once the cache is open (in a thread: file I/O)."""
-        from tui_digest.ui.workers import run_in_thread
+        self.host.run_worker(
+            self._read_interval,
+            group="read-config",
+            description="read the config",
+            exit_on_error=False,
+        )
 
-        def work() -> None:
-            from tui_digest.config.errors import ConfigError
-            from tui_digest.config.loader import load_config
-
-            try:
-                config = load_config()
-            except ConfigError as error:
-                # Not fatal for reading; `r` reports it again when asked to fetch.
-                self.screen.app.call_from_thread(self._config_problem, str(error))
-                return
-            if config.warnings:  # unknown keys: said once, when the reader starts
-                text = "\n".join(str(w) for w in config.warnings)
-                self.screen.app.call_from_thread(self._config_problem, text)
-            self.screen.app.call_from_thread(self.set_interval, config.fetch.interval_minutes)
-
-        run_in_thread(self.screen.app, work, group="read-config", description="read the config")
-
-    def _config_problem(self, error: str) -> None:
-        self.screen.app.notify(error, title="Config", severity="warning", markup=False, timeout=10)
+    async def _read_interval(self) -> None:
+        try:
+            config = await asyncio.to_thread(load_config)
+        except ConfigError as error:
+            # Not fatal for reading; `r` reports it again when asked to fetch.
+            self.host.notify(
+                str(error), title="Config", severity="warning", markup=False, timeout=10
+            )
+            return
+        if config.warnings:  # unknown keys: said once, when the reader starts
+            text = "\n".join(str(w) for w in config.warnings)
+            self.host.notify(text, title="Config", severity="warning", markup=False, timeout=10)
+        self.set_interval(config.fetch.interval_minutes)
 
     # --- a refresh -----------------------------------------------------------------
 
     def start(self, *, scheduled: bool = False) -> bool:
         """Begin a refresh; False (with a note unless `scheduled`) when it cannot start."""
-        app = self.screen.app
+        host = self.host
         if self.running:
             if not scheduled:
-                app.notify("A refresh is already running.", title="Refresh", markup=False)
+                host.notify("A refresh is already running.", title="Refresh", markup=False)
             return False
-        store = self.screen.store
+        store = self._store()
         if store is None:
             if not scheduled:
-                app.notify(
+                host.notify(
                     "The cache is still opening; try again in a moment.",
                     title="Refresh",
                     markup=False,
                 )
             return False
         self.running = True
-        self.screen.set_activity("⟳ reading the config", slot=SLOT)
-        app.run_worker(
+        self._show("⟳ reading the config", slot=SLOT)
+        host.run_worker(
             self._run(store),
             group="refresh",
             description="refresh the sources",
@@ -140,21 +152,19 @@ class Refresher:
         return True
 
     async def _run(self, store: Store) -> None:
-        from tui_digest.config.errors import ConfigError
-        from tui_digest.config.loader import load_config
-        from tui_digest.fetch.runner import fetch_all
+        from tui_digest.fetch.runner import fetch_all  # httpx: only once a fetch starts
 
-        app = self.screen.app
+        host = self.host
         try:
             try:
                 config: Config = await asyncio.to_thread(load_config)
             except ConfigError as error:
-                app.notify(str(error), title="Refresh", severity="error", markup=False, timeout=10)
+                host.notify(str(error), title="Refresh", severity="error", markup=False, timeout=10)
                 return
             self.set_interval(config.fetch.interval_minutes)
             sources = config.enabled_sources()
             if not sources:
-                app.notify(
+                host.notify(
                     f"No enabled sources in {config.path}: add [[sources]] tables "
                     "(see the README) or import an OPML file with "
                     "`tui-digest sources import FILE`.",
@@ -164,7 +174,7 @@ class Refresher:
                     timeout=10,
                 )
                 return
-            self.screen.set_activity(progress_text(0, len(sources), sources[0].name), slot=SLOT)
+            self._show(progress_text(0, len(sources), sources[0].name), slot=SLOT)
             results = await fetch_all(
                 store,
                 sources,
@@ -173,20 +183,15 @@ class Refresher:
             )
         finally:
             self.running = False
-            self.screen.set_activity("", slot=SLOT)
+            self._show("", slot=SLOT)
         self.last_results = results
-        from tui_digest.ui.screens.sources import SourcesScreen
-
-        for screen in app.screen_stack:
-            if isinstance(screen, SourcesScreen):
-                screen.reload(results)
+        signals = signals_of(host.app)
         if any(r.new or r.updated for r in results):
-            self.screen.cache_changed()
+            signals.cache_changed.publish(CacheChanged("fetch"))
+        signals.fetch_finished.publish(FetchFinished(tuple(results)))
         text, severity = summarise(results)
-        app.notify(text, title="Refresh", severity=severity, markup=False, timeout=10)
-        if any(r.new for r in results):
-            self.screen.translator.after_fetch([r.digest for r in results if r.new and r.digest])
+        host.notify(text, title="Refresh", severity=severity, markup=False, timeout=10)
 
     def _progress(self, done: int, total: int, name: str) -> None:
         # fetch_all calls this on the event loop: the status line can be updated directly.
-        self.screen.set_activity(progress_text(done, total, name), slot=SLOT)
+        self._show(progress_text(done, total, name), slot=SLOT)

@@ -62,6 +62,15 @@ class Settings:
         write_atomic(path, json.dumps(asdict(self), indent=2) + "\n", overwrite=True)
 
 
+def save_settings(settings: Settings) -> str:
+    """Save `settings`; "" or why it failed (an unwritable folder only costs persistence)."""
+    try:
+        settings.save()
+    except OSError as error:
+        return f"Could not save settings: {error}"
+    return ""
+
+
 def next_language(language: str) -> str:
     index = LANGUAGES.index(language) if language in LANGUAGES else 0
     return LANGUAGES[(index + 1) % len(LANGUAGES)]

@@ -1,18 +1,23 @@
 """Bilingual completion from inside the reader (`t`, and after a fetch when configured).
 
 An async worker runs `translate_papers` (its HTTP is async, its store calls go
-to threads); the status line counts papers done, and when it ends the listing
-and the detail pane are re-read in place. Without a usable [translate] table,
-`t` explains how to write one (plain text: the snippet holds brackets).
+to threads); the status line counts papers done, and when it ends the app's
+`cache_changed` signal re-reads the listing and the detail pane in place.
+Without a usable [translate] table, `t` explains how to write one (plain text:
+the snippet holds brackets). Like the refresher, it knows its host screen only
+as a Textual node.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from textual.screen import Screen
+
 from tui_digest.core.sanitize import clean_line
+from tui_digest.ui.signals import CacheChanged, signals_of
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -20,7 +25,8 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
     from tui_digest.translate.config import TranslateConfig
     from tui_digest.translate.runner import PaperOutcome, TranslateReport
-    from tui_digest.ui.screens.main import MainScreen
+
+ShowActivity = Callable[..., None]  # (text, *, slot): "" clears the slot
 
 SLOT = "translate"
 
@@ -48,22 +54,26 @@ def report_text(report: TranslateReport) -> tuple[str, SeverityLevel]:
 class Translator:
     """Starts translations for the main screen; one batch at a time."""
 
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+    def __init__(
+        self, host: Screen[None], store: Callable[[], Store | None], show_activity: ShowActivity
+    ) -> None:
+        self.host = host
+        self._store = store
+        self._show = show_activity
         self.running = False
 
     def start(self, rowids: Sequence[int]) -> bool:
         """Translate `rowids` (the `t` key); says why when it cannot."""
-        app = self.screen.app
-        store = self.screen.store
+        host = self.host
+        store = self._store()
         if self.running:
-            app.notify("A translation is already running.", title="Translate", markup=False)
+            host.notify("A translation is already running.", title="Translate", markup=False)
             return False
         if store is None or not rowids:
-            app.notify("No paper to translate.", title="Translate", markup=False)
+            host.notify("No paper to translate.", title="Translate", markup=False)
             return False
         self.running = True
-        app.run_worker(
+        host.run_worker(
             self._run(store, list(rowids), automatic=False),
             group="translate",
             description="translate",
@@ -73,11 +83,11 @@ class Translator:
 
     def after_fetch(self, digests: Sequence[str]) -> None:
         """After a fetch brought new papers: translate the English-only ones if asked to."""
-        store = self.screen.store
+        store = self._store()
         if self.running or store is None or not digests:
             return
         self.running = True
-        self.screen.app.run_worker(
+        self.host.run_worker(
             self._after_fetch(store, list(digests)),
             group="translate",
             description="translate the new papers",
@@ -123,7 +133,6 @@ class Translator:
         from tui_digest.translate.config import NotConfigured, load_translate_config
         from tui_digest.translate.runner import translate_papers
 
-        screen = self.screen
         try:
             if cfg is None:
                 try:
@@ -134,7 +143,7 @@ class Translator:
                 except ConfigError as error:
                     self._notify(str(error), "error")
                     return
-            screen.set_activity("译 translating…", slot=SLOT)
+            self._show("译 translating…", slot=SLOT)
             try:
                 report = await translate_papers(store, rowids, cfg, progress=self._progress)
             except NotConfigured as error:
@@ -145,9 +154,9 @@ class Translator:
                 return
         finally:
             self.running = False
-            screen.set_activity("", slot=SLOT)
+            self._show("", slot=SLOT)
         if report.done:
-            screen.cache_changed()
+            signals_of(self.host.app).cache_changed.publish(CacheChanged("translate"))
         if automatic and not report.outcomes:
             return
         text, severity = report_text(report)
@@ -155,11 +164,7 @@ class Translator:
 
     def _progress(self, done: int, total: int, outcome: PaperOutcome) -> None:
         # Called on the event loop as each paper finishes.
-        self.screen.set_activity(
-            f"译 translating {done}/{total} · {clean_line(outcome.id, 20)}", slot=SLOT
-        )
+        self._show(f"译 translating {done}/{total} · {clean_line(outcome.id, 20)}", slot=SLOT)
 
     def _notify(self, text: str, severity: SeverityLevel, timeout: float = 10) -> None:
-        self.screen.app.notify(
-            text, title="Translate", severity=severity, markup=False, timeout=timeout
-        )
+        self.host.notify(text, title="Translate", severity=severity, markup=False, timeout=timeout)

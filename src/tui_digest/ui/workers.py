@@ -1,33 +1,30 @@
-"""One way to start background work, so one handler sees every failure.
+"""One way to report failed background work.
 
-All thread workers run on the App node: `Worker.StateChanged` does not bubble,
-so starting them here is what lets `DigestApp.on_worker_state_changed` report
-every error in one place. Groups must therefore be unique per purpose.
+Workers belong to the node that starts them (`@work` methods on screens and
+widgets), and `Worker.StateChanged` does not bubble, so each node that runs
+workers mixes in `ReportsWorkerErrors`: one handler, one wording, for every
+failure. Workers are started with `exit_on_error=False`: a failing task is a
+notification, never a crash.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from textual.app import App
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 
-def run_in_thread(
-    app: App[Any],
-    work: Callable[[], object],
-    *,
-    group: str,
-    description: str,
-    exclusive: bool = False,
-) -> Worker[object]:
-    """Run `work` in a thread; `description` completes "Could not …" in the error note."""
-    return app.run_worker(
-        work,
-        group=group,
-        description=description,
-        exclusive=exclusive,
-        thread=True,
-        exit_on_error=False,
-    )
+def failure_text(worker: Worker[object]) -> str | None:
+    """The notification for a failed worker ("Could not <description>: <error>"), else None."""
+    if worker.state != WorkerState.ERROR:
+        return None
+    what = worker.description or worker.name or "finish a task"
+    return f"Could not {what}: {worker.error}"
+
+
+class ReportsWorkerErrors:
+    """Mixin for a Textual node: its workers' errors become plain-text notifications."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        text = failure_text(event.worker)
+        if text is not None:
+            # Errors quote paths and server replies: plain text, never markup.
+            event.worker.node.app.notify(text, severity="error", markup=False, timeout=8)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Sequence
+from typing import Literal, overload
 
 from tui_digest.core import schema
 from tui_digest.core.model import Digest, DigestInfo, ImportStats, ListRow, Paper, PaperRecord
@@ -62,11 +63,38 @@ class Store(Connections):
     ) -> list[ListRow]:
         return queries.search(self._conn(), query, digest, limit, offset)
 
+    @overload
     def page(
-        self, query: str = "", *, digest: str | None = None, limit: int = 200, offset: int = 0
-    ) -> tuple[int, list[ListRow]]:
-        """(total matches, one page of rows): what a listing shows, from one plan."""
-        return queries.page(self._conn(), query, digest, limit, offset)
+        self,
+        query: str = "",
+        *,
+        digest: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+        count: Literal[True] = True,
+    ) -> tuple[int, list[ListRow]]: ...
+    @overload
+    def page(
+        self,
+        query: str = "",
+        *,
+        digest: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+        count: Literal[False],
+    ) -> tuple[int | None, list[ListRow]]: ...
+    def page(
+        self,
+        query: str = "",
+        *,
+        digest: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+        count: bool = True,
+    ) -> tuple[int | None, list[ListRow]]:
+        """(total matches, one page of rows): what a listing shows, from one plan.
+        `count=False`: None instead of counting when the page is full."""
+        return queries.page(self._conn(), query, digest, limit, offset, count=count)
 
     # --- Papers ---------------------------------------------------------------
 

@@ -64,18 +64,29 @@ def search(
 
 
 def page(
-    conn: sqlite3.Connection, query: str, digest: str | None, limit: int, offset: int
-) -> tuple[int, list[ListRow]]:
+    conn: sqlite3.Connection,
+    query: str,
+    digest: str | None,
+    limit: int,
+    offset: int,
+    *,
+    count: bool = True,
+) -> tuple[int | None, list[ListRow]]:
     """(total matches, one page of rows): what a listing shows, from one plan.
 
     When the whole result fits in the first page, its length is the total and
     the count query (a second full evaluation) is skipped; narrow and
     excluding queries, the slowest to evaluate, are usually in that case.
+    `count=False` skips the count for a full page too (the total is then None):
+    the reader draws the page first and counts after (ui/screens/listing.py).
     """
     p = plan(conn, query, digest)
     ids = _page_ids(conn, p, limit + 1, offset)
+    total: int | None
     if offset == 0 and len(ids) <= limit:
         total = len(ids)
+    elif not count:
+        total = None
     else:
         total = int(conn.execute(p.count_sql, p.params).fetchone()[0])
     return total, list_rows(conn, ids[:limit])

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -14,15 +14,14 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_digest.core.model import DigestInfo
+from tui_digest.ui import keys
 
 ALL_PAPERS = "\0all"  # cannot collide with a digest name (names hold no control chars)
 
 
 class DigestPicker(ModalScreen[str | None]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Close", id="digests.close")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.DIGESTS)
 
     def __init__(self, digests: list[DigestInfo], current: str | None) -> None:
         super().__init__()

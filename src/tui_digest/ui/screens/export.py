@@ -10,12 +10,13 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from tui_digest.ui import keys
 from tui_digest.ui.export_job import FORMATS
 from tui_digest.ui.screens.confirm import ConfirmScreen
 
@@ -33,9 +34,7 @@ def default_name(fmt: str, now: datetime) -> str:
 
 class ExportScreen(ModalScreen[ExportRequest | None]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="export.cancel")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.EXPORT)
 
     # The clock that names the default file; tests replace it for stable snapshots.
     clock: Callable[[], datetime] = datetime.now

@@ -1,8 +1,7 @@
-"""The help screen, built from the bindings themselves so it cannot drift from them."""
+"""The help screen, built from `keys.SECTIONS` so it cannot drift from the bindings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -12,38 +11,20 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-
-def binding_sections() -> list[tuple[str, list[Binding]]]:
-    """The bindings the reader offers, grouped as the help screen shows them."""
-    from tui_digest.ui.app import DigestApp
-    from tui_digest.ui.screens.main import MainScreen
-    from tui_digest.ui.widgets.paper_list import PaperList
-    from tui_digest.ui.widgets.search_box import SearchBox
-
-    def bindings(items: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
-        return [b for b in items if isinstance(b, Binding)]
-
-    return [
-        ("Moving and selecting", bindings(PaperList.BINDINGS)),
-        ("Reading", bindings(MainScreen.BINDINGS)),
-        ("Search box", bindings(SearchBox.BINDINGS)),
-        ("Application", bindings(DigestApp.BINDINGS)),
-    ]
+from tui_digest.ui import keys
 
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Close", id="help.close")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.HELP)
 
     def compose(self) -> ComposeResult:
         parts: list[str | tuple[str, str]] = []
-        for title, bindings in binding_sections():
+        for title, bindings in keys.SECTIONS:
             parts += [(title, "bold $text-accent"), "\n"]
             for binding in bindings:
-                keys = self._keys(binding)
-                parts += [(f"  {keys:<14}", "bold"), f"{binding.description:<14}"]
+                shown = self._keys(binding)
+                parts += [(f"  {shown:<14}", "bold"), f"{binding.description:<14}"]
                 parts += [(binding.tooltip, "dim"), "\n"]
             parts.append("\n")
         with Vertical(classes="dialog", id="help-dialog"):
@@ -55,8 +36,8 @@ class HelpScreen(ModalScreen[None]):
     def _keys(self, binding: Binding) -> str:
         if binding.key_display:
             return binding.key_display
-        keys = (key.strip() for key in binding.key.split(","))
-        return " ".join(self.app.get_key_display(Binding(key, "")) for key in keys)
+        each = (key.strip() for key in binding.key.split(","))
+        return " ".join(self.app.get_key_display(Binding(key, "")) for key in each)
 
     def action_close(self) -> None:
         self.dismiss(None)

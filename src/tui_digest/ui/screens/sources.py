@@ -10,17 +10,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.loader import load_config
 from tui_digest.core.sanitize import clean_line
 from tui_digest.net.urls import display_url
-from tui_digest.ui.workers import run_in_thread
+from tui_digest.ui import keys
+from tui_digest.ui.signals import FetchFinished, signals_of
+from tui_digest.ui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
@@ -79,12 +84,9 @@ def sources_content(
     return Content.assemble(*parts)
 
 
-class SourcesScreen(ModalScreen[None]):
+class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,S", "close", "Close", id="sources.close"),
-        Binding("r", "refresh", "Refresh", id="sources.refresh"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.SOURCES)
 
     class Loaded(Message):
         def __init__(self, content: Content) -> None:
@@ -108,40 +110,35 @@ class SourcesScreen(ModalScreen[None]):
         return self.query_one("#sources-text", Static)
 
     def on_mount(self) -> None:
+        signals_of(self.app).fetch_finished.subscribe(self, self._fetch_finished)
         self.reload()
+
+    def _fetch_finished(self, finished: FetchFinished) -> None:
+        self.reload(finished.results)
 
     def reload(self, results: Sequence[SourceResult] | None = None) -> None:
         """Read the config and each source's state again (after a refresh, say)."""
         if results is not None:
             self.results = list(results)
-        store, results_now = self.store, self.results
+        self._load(self.store, list(self.results))
 
-        def work() -> None:
-            from tui_digest.config.errors import ConfigError
-            from tui_digest.config.loader import load_config
-
-            try:
-                config = load_config()
-            except ConfigError as error:
-                self.post_message(self.Loaded(Content(str(error))))
-                return
-            views = [
-                SourceView(s.name, s.url, s.kind, s.enabled, store.get_source_state(s.name) or {})
-                for s in config.sources
-            ]
-            where = str(config.path) + ("" if config.exists else "  (not found: the defaults)")
-            self.post_message(self.Loaded(sources_content(where, views, results_now)))
-
-        run_in_thread(self.app, work, group="sources-screen", description="list the sources")
+    @work(thread=True, exclusive=True, group="sources-screen", exit_on_error=False,
+          description="list the sources")  # fmt: skip
+    def _load(self, store: Store, results: list[SourceResult]) -> None:
+        try:
+            config = load_config()
+        except ConfigError as error:
+            self.post_message(self.Loaded(Content(str(error))))
+            return
+        views = [
+            SourceView(s.name, s.url, s.kind, s.enabled, store.get_source_state(s.name) or {})
+            for s in config.sources
+        ]
+        where = str(config.path) + ("" if config.exists else "  (not found: the defaults)")
+        self.post_message(self.Loaded(sources_content(where, views, results)))
 
     def on_sources_screen_loaded(self, message: Loaded) -> None:
         self.text.update(message.content)
-
-    def action_refresh(self) -> None:
-        from tui_digest.ui.app import DigestApp
-
-        if isinstance(self.app, DigestApp):
-            self.app.refresh_sources()
 
     def action_close(self) -> None:
         self.dismiss(None)

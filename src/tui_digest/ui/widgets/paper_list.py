@@ -1,10 +1,10 @@
 """The summary table: a Line-API view over an array of row ids.
 
 Only the rows on screen are drawn. The widget holds the ids of the current
-listing (cheap, even at 100k) and an LRU cache of the narrow `ListRow`s it has
-drawn; rows it lacks are drawn as placeholders while a thread worker asks the
-store for the visible window, so scrolling never waits on SQLite and the
-widget never holds all rows (unlike a DataTable).
+listing (cheap, even at 100k) and an LRU cache (`textual.cache.LRUCache`) of
+the narrow `ListRow`s it has drawn; rows it lacks are drawn as placeholders
+while a thread worker asks the store for the visible window, so scrolling
+never waits on SQLite and the widget never holds all rows (unlike a DataTable).
 
 Widths are measured in terminal cells (`cell_len` / `set_cell_size`), never
 `len()`, so CJK titles align with Latin ones.
@@ -12,15 +12,15 @@ Widths are measured in terminal cells (`cell_len` / `set_cell_size`), never
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
-from textual.binding import Binding, BindingType
+from textual import events, work
+from textual.binding import BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -29,8 +29,9 @@ from textual.strip import Strip
 from tui_digest.core.cells import steady
 from tui_digest.core.model import ListRow
 from tui_digest.core.sanitize import clean_line
+from tui_digest.ui import keys
 from tui_digest.ui.paper_text import row_summary, row_title
-from tui_digest.ui.workers import run_in_thread
+from tui_digest.ui.workers import ReportsWorkerErrors
 
 RowFetcher = Callable[[Sequence[int]], list[ListRow]]
 
@@ -100,32 +101,10 @@ def _column_segments(columns: Iterable[str], width: int, style: Style) -> list[S
     return segments
 
 
-class PaperList(ScrollView, can_focus=True):
+class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
     """The paper list. The screen feeds it ids and a row fetcher; it reports the cursor."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", key_display="j/↓", id="list.down"),
-        Binding("k,up", "cursor_up", "Up", key_display="k/↑", id="list.up"),
-        Binding("g,home", "first", "Top", show=False, id="list.top"),
-        Binding("G,end", "last", "Bottom", show=False, key_display="G", id="list.bottom"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding(
-            "space",
-            "toggle_select",
-            "Select",
-            tooltip="Toggle selection of the current paper",
-            id="list.select",
-        ),
-        Binding(
-            "A",
-            "select_all",
-            "All",
-            key_display="A",
-            tooltip="Select every paper shown (again: clear the selection)",
-            id="list.select_all",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.LIST)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "paper-list--header",
@@ -165,9 +144,10 @@ class PaperList(ScrollView, can_focus=True):
         self._positions: dict[int, int] | None = None
         self._total = 0  # rows in the listing; may exceed len(_ids) until all ids arrive
         self._cursor = 0
-        self._rows: OrderedDict[int, ListRow] = OrderedDict()
+        self._rows: LRUCache[int, ListRow] = LRUCache(ROW_CACHE_SIZE)
         self._pending: set[int] = set()
-        self._cell_cache: dict[tuple[int, int, str], tuple[str, ...]] = {}
+        # Fitted cells per (row, width, language): cell widths of CJK are costly.
+        self._cell_cache: LRUCache[tuple[int, int, str], tuple[str, ...]] = LRUCache(ROW_CACHE_SIZE)
         self._epoch = 0  # bumped when cached rows may be out of date (an import)
         self._anchor: int | None = None  # the paper to keep under the cursor once ids arrive
         self.selected: set[int] = set()
@@ -257,10 +237,8 @@ class PaperList(ScrollView, can_focus=True):
 
     def cache_rows(self, rows: Iterable[ListRow]) -> None:
         for row in rows:
-            self._rows[row.rowid] = row
-            self._rows.move_to_end(row.rowid)
-        while len(self._rows) > ROW_CACHE_SIZE:
-            self._rows.popitem(last=False)
+            self._rows.discard(row.rowid)  # LRUCache.set keeps an existing value
+            self._rows.set(row.rowid, row)
 
     def update_flags(
         self, rowids: Iterable[int], *, read: bool | None = None, starred: bool | None = None
@@ -398,7 +376,10 @@ class PaperList(ScrollView, can_focus=True):
             # without the full-screen layout pass that setting the reactive
             # would trigger (10-15 ms per keystroke).
             self.set_reactive(PaperList.virtual_size, size)
-            self._scroll_update(size)
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = size.height
+            bar.window_size = self.container_size.height - self.scrollbar_size_horizontal
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)  # clamp to the new length
             self.refresh()
         else:
             self.virtual_size = size
@@ -428,16 +409,16 @@ class PaperList(ScrollView, can_focus=True):
         if fetch is None or not missing or not self.is_mounted:
             return
         self._pending.update(missing)
-        epoch = self._epoch
+        self._fetch(fetch, missing, self._epoch)
 
-        def work() -> None:
-            rows: list[ListRow] = []
-            try:
-                rows = fetch(missing)
-            finally:
-                self.post_message(self.RowsLoaded(missing, rows, epoch))
-
-        run_in_thread(self.app, work, group="paper-list-rows", description="read the paper list")
+    @work(thread=True, group="paper-list-rows", exit_on_error=False,
+          description="read the paper list")  # fmt: skip
+    def _fetch(self, fetch: RowFetcher, missing: list[int], epoch: int) -> None:
+        rows: list[ListRow] = []
+        try:
+            rows = fetch(missing)
+        finally:
+            self.post_message(self.RowsLoaded(missing, rows, epoch))
 
     def on_paper_list_rows_loaded(self, message: RowsLoaded) -> None:
         if message.epoch != self._epoch:
@@ -510,7 +491,5 @@ class PaperList(ScrollView, can_focus=True):
                 cell(clean_line(row_title(row, self.language)), title),
                 cell(clean_line(row_summary(row, self.language)), summary),
             )
-            if len(self._cell_cache) >= ROW_CACHE_SIZE:
-                self._cell_cache.clear()
-            self._cell_cache[key] = columns
+            self._cell_cache.set(key, columns)
         return columns

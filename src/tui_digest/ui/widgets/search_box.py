@@ -5,23 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Input
+
+from tui_digest.ui import keys
 
 
 class SearchBox(Input):
     """Enter keeps the filter and hands focus back; escape clears it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "clear_search",
-            "Clear search",
-            tooltip="Clear the search and return to the list",
-            id="search.clear",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.SEARCH)
 
     class Cleared(Message):
         """The user cleared the search with escape."""

@@ -1,44 +1,58 @@
-"""The status line: what is shown, how many match, which filters and language."""
+"""The status line: what is shown, how many match, which filters and language.
+
+Its reactives are bound to the main screen's (`data_bind` in MainScreen.compose):
+the screen changes its state, the line redraws itself on the next frame.
+"""
 
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui_digest.ui.sample import is_sample
+from tui_digest.ui.settings import LANGUAGE_LABELS
 
 
-class StatusLine(Static):
-    """One line of state. Untrusted parts (digest names, query errors) are plain text."""
+class StatusLine(Widget):
+    """One line of state. Untrusted parts (digest names, query errors) are plain text.
 
-    def show_state(
-        self,
-        *,
-        view: str,
-        matches: int,
-        total: int | None,
-        filters: list[str],
-        language: str,
-        selected: int,
-        error: str = "",
-        note: str = "",
-        activity: str = "",
-        counting: bool = False,
-    ) -> None:
+    Fixed height and width (see main.tcss) and `layout=False` reactives: a
+    change repaints the line without a layout pass, which keeps a search
+    keystroke from re-flowing the whole screen.
+    """
+
+    digest: reactive[str | None] = reactive(None)
+    unread_only = reactive(False)
+    starred_only = reactive(False)
+    matches = reactive(0)
+    total: reactive[int | None] = reactive(None)
+    counting = reactive(False)
+    error = reactive("")
+    note = reactive("")
+    activity = reactive("")
+    selected = reactive(0)
+    language = reactive("both")
+
+    def render(self) -> Content:
         # While the count is being read, `matches` is the first page: "120+ / …".
-        shown = f"{matches:,}+" if counting else f"{matches:,}"
-        of = "…" if total is None else f"{total:,}"
+        shown = f"{self.matches:,}+" if self.counting else f"{self.matches:,}"
+        of = "…" if self.total is None else f"{self.total:,}"
+        view = "All papers" if self.digest is None else self.digest
         parts: list[str | tuple[str, str]] = [(view, "bold"), "  ", (f"{shown} / {of}", "bold")]
+        flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
+        filters = [name for name, on in flags if on]
         if filters:
             parts += ["  ", ("filter: " + " ".join(filters), "$text-accent")]
-        if selected:
-            parts += ["  ", (f"{selected:,} selected", "$text-warning")]
-        if activity:
+        if self.selected:
+            parts += ["  ", (f"{self.selected:,} selected", "$text-warning")]
+        if self.activity:
             # Progress of a fetch or translation; it names untrusted sources: plain text.
-            parts += ["  ", (activity, "$text-success")]
-        parts += ["  ", (language, "dim")]
-        if note:
-            parts += ["  ", (note, "italic $text-accent")]
-        if error:
-            parts += ["  ", (error, "$text-error")]
-        # Fixed height and width (see main.tcss): no layout pass needed, which
-        # keeps a search keystroke from re-flowing the whole screen.
-        self.update(Content.assemble(*parts), layout=False)
+            parts += ["  ", (self.activity, "$text-success")]
+        parts += ["  ", (LANGUAGE_LABELS.get(self.language, self.language), "dim")]
+        # The sample note belongs to the sample's views only.
+        if self.note and (self.digest is None or is_sample(self.digest)):
+            parts += ["  ", (self.note, "italic $text-accent")]
+        if self.error:
+            parts += ["  ", (self.error, "$text-error")]
+        return Content.assemble(*parts)

@@ -1,0 +1,103 @@
+"""Every key the reader binds, in one module.
+
+Screens and widgets take their `BINDINGS` from here, so one list feeds the
+footer (`show=True`), the help screen (`SECTIONS`) and the command palette
+(`PALETTE`). Each binding has an id ("main.star"): `App.set_keymap` can rebind
+a key by id without touching the code. Descriptions and tooltips are our own
+constants (never untrusted text).
+
+This module imports nothing from the reader, so any module may import it.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+APP: list[Binding] = [
+    Binding("question_mark", "help", "Help", key_display="?", id="app.help",
+            tooltip="Show every key"),
+    Binding("ctrl+p", "command_palette", "Commands", key_display="^p", id="app.commands",
+            tooltip="Open the command palette"),
+    Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit tui-digest"),
+]  # fmt: skip
+
+MAIN: list[Binding] = [
+    Binding("slash", "focus_search", "Search", key_display="/", id="main.search",
+            tooltip="Search as you type (Enter keeps it, escape clears it)"),
+    Binding("u", "toggle_unread", "Unread", id="main.unread",
+            tooltip="Show unread papers only (adds is:unread)"),
+    Binding("asterisk", "toggle_starred", "Starred", key_display="*", id="main.starred",
+            tooltip="Show starred papers only (adds is:starred)"),
+    Binding("d", "pick_digest", "Digest", id="main.digest",
+            tooltip="Choose a digest, or all papers"),
+    Binding("s", "toggle_star", "Star", id="main.star",
+            tooltip="Star or unstar the selected papers (or the current one)"),
+    Binding("m", "toggle_read", "Read", id="main.read",
+            tooltip="Mark the selected papers (or the current one) read or unread"),
+    Binding("e", "export", "Export", id="main.export",
+            tooltip="Export the selected papers (or the current one)"),
+    Binding("o", "open_link", "Open", id="main.open",
+            tooltip="Open the paper's link in the browser (http/https only)"),
+    Binding("y", "copy_link", "Copy link", id="main.copy", show=False,
+            tooltip="Copy the paper's link to the clipboard"),
+    Binding("l", "cycle_language", "Lang", id="main.language",
+            tooltip="Cycle the language view: both / 中文 / English"),
+    Binding("v", "toggle_layout", "Layout", id="main.layout",
+            tooltip="Switch between side-by-side and stacked panes"),
+    Binding("r", "refresh", "Refresh", id="main.refresh", show=False,
+            tooltip="Fetch new digests from the configured sources"),
+    Binding("S", "sources", "Sources", key_display="S", id="main.sources", show=False,
+            tooltip="List the sources and how their last fetch went"),
+    Binding("t", "translate", "Translate", id="main.translate", show=False,
+            tooltip="Machine-translate missing Chinese (selection or current)"),
+    Binding("tab", "switch_pane", "Pane", id="main.pane", show=False,
+            tooltip="Move focus between the list and the detail pane"),
+]  # fmt: skip
+
+LIST: list[Binding] = [
+    Binding("j,down", "cursor_down", "Down", key_display="j/↓", id="list.down"),
+    Binding("k,up", "cursor_up", "Up", key_display="k/↑", id="list.up"),
+    Binding("g,home", "first", "Top", show=False, id="list.top"),
+    Binding("G,end", "last", "Bottom", show=False, key_display="G", id="list.bottom"),
+    Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+    Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+    Binding("space", "toggle_select", "Select", id="list.select",
+            tooltip="Toggle selection of the current paper"),
+    Binding("A", "select_all", "All", key_display="A", id="list.select_all",
+            tooltip="Select every paper shown (again: clear the selection)"),
+]  # fmt: skip
+
+SEARCH: list[Binding] = [
+    Binding("escape", "clear_search", "Clear search", id="search.clear",
+            tooltip="Clear the search and return to the list"),
+]  # fmt: skip
+
+# Dialogs: keys that only mean something while the dialog is open.
+HELP: list[Binding] = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+SOURCES: list[Binding] = [
+    Binding("escape,q,S", "close", "Close", id="sources.close"),
+    # The refresh lives with the main screen; the app action reaches it.
+    Binding("r", "app.refresh_sources", "Refresh", id="sources.refresh"),
+]
+DIGESTS: list[Binding] = [Binding("escape", "cancel", "Close", id="digests.close")]
+EXPORT: list[Binding] = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+CONFIRM: list[Binding] = [
+    Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+    Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+]
+
+# What the help screen lists, in this order.
+SECTIONS: tuple[tuple[str, list[Binding]], ...] = (
+    ("Moving and selecting", LIST),
+    ("Reading", MAIN),
+    ("Search box", SEARCH),
+    ("Application", APP),
+)
+
+# Main-screen actions the command palette offers, besides MAIN's own bindings
+# (the pane switch is only useful as a key). (action, title, help)
+PALETTE_EXTRA: tuple[tuple[str, str, str], ...] = (
+    ("select_all", "Select all shown", "Select every paper shown"),
+    ("show_all_papers", "All papers", "Show every paper in the cache"),
+)
+PALETTE_SKIP = frozenset({"switch_pane"})

@@ -1,0 +1,369 @@
+"""The listing half of the main screen: opening the cache and keeping the list current.
+
+`ListingScreen` owns the state the status line shows (as reactives the status
+line is bound to) and turns it into store reads in thread workers:
+
+- one listing worker at a time (`group="listing"`): keystrokes that arrive
+  while it runs cancel it and are coalesced into one request for the latest
+  state, started when its thread returns (`ListingDone`);
+- a worker checks `is_cancelled` between its statements, and the screen drops
+  any message from a cancelled worker;
+- the page comes first and is drawn at once; the count and the full id array
+  follow (`Store.page(count=False)` says when the page already is the count).
+
+`MainScreen` (screens/main.py) adds the detail pane, the user's marks and the keys.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+
+from textual import work
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, get_current_worker
+
+from tui_digest.core.model import DigestInfo
+from tui_digest.core.query import QueryError
+from tui_digest.core.store import Store
+from tui_digest.ui import messages as msg
+from tui_digest.ui.sample import load_sample_digest
+from tui_digest.ui.signals import CacheChanged, signals_of
+from tui_digest.ui.widgets.paper_detail import PaperDetail
+from tui_digest.ui.widgets.paper_list import PaperList
+from tui_digest.ui.widgets.search_box import SearchBox
+from tui_digest.ui.workers import ReportsWorkerErrors
+
+FIRST_PAGE = 120  # rows read with the first frame: more than any terminal shows
+
+
+class ListingScreen(ReportsWorkerErrors, Screen[None]):
+    # --- state shown in the status line (bound in MainScreen.compose) -----------
+    digest: reactive[str | None] = reactive(None)  # None: all papers
+    unread_only = reactive(False)
+    starred_only = reactive(False)
+    matches = reactive(0)  # papers matching (the first page's length while counting)
+    total: reactive[int | None] = reactive(None)  # papers in the view; None: not counted yet
+    counting = reactive(False)  # the page is shown, its count is still being read
+    error = reactive("")  # a malformed query, in the query language's words
+    note = reactive("")  # e.g. "sample data: ..."
+    activity = reactive("")  # what background jobs are doing
+    selected = reactive(0)  # papers in the selection
+    language = reactive("both")
+
+    # A keystroke holds the screen's next frame back until its results arrive
+    # (or this many seconds pass), so the echo and the new list are drawn in one
+    # frame instead of two 16 ms apart.
+    frame_hold: float = 0.03
+
+    def __init__(self, db_path: Path | None, *, first_run_sample: bool = True) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.first_run_sample = first_run_sample
+        self.store: Store | None = None
+        self.query_text = ""
+        self.digests: list[DigestInfo] = []
+        self.listing_ready = False  # the first page of the latest request is shown
+        self._cache_verified = False
+        # The view the last total counted (a new search in the same view reuses it).
+        self._view_total: tuple[str | None, int] | None = None
+        self._latest: Worker[None] | None = None  # the newest listing request's worker
+        self._busy: Worker[None] | None = None  # the listing worker whose thread runs
+        self._queued: bool | None = None  # the `keep` of the request waiting for it
+        self._ids_worker: Worker[None] | None = None
+        self._held = ExitStack()  # an App.batch_update() kept open across a search
+        self._hold_timer: Timer | None = None
+        # The cache changed under the listing (a fetch or a translation): the next
+        # listing recounts the total and drops the rows the list has cached.
+        self._stale = False
+        self._activity: dict[str, str] = {}
+
+    @property
+    def listing_busy(self) -> bool:
+        """A listing thread is running (its results, or a queued request, are coming)."""
+        return self._busy is not None
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one("#papers", PaperList)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one("#detail", PaperDetail)
+
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one("#search", SearchBox)
+
+    def on_mount(self) -> None:
+        signals_of(self.app).cache_changed.subscribe(self, self.cache_changed)
+        self.search_box.edited = self._hold_frame
+        self._busy = self._latest = self._open_store(self.effective_query(), self.digest)
+
+    # --- opening the cache ---------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="listing", exit_on_error=False,
+          description="open the cache")  # fmt: skip
+    def _open_store(self, query: str, digest: str | None) -> None:
+        """Open the cache (importing the sample on a first run), then the first listing."""
+        store = Store.open(self.db_path, quick_start=True)
+        sample_name = ""
+        if self.first_run_sample and store.is_empty():
+            sample = load_sample_digest()
+            store.import_digest(sample)
+            sample_name = sample.name
+        self.post_message(msg.StoreOpened(store, sample_name))
+        self._read_listing(store, msg.ListingRequest(query, digest))
+        self.post_message(msg.DigestsLoaded(store.digests()))
+
+    def on_store_opened(self, message: msg.StoreOpened) -> None:
+        self.store = message.store
+        self.paper_list.fetch_rows = message.store.list_rows
+        for notice in message.store.notices:  # a corrupt cache moved aside, read-only, ...
+            self.notify(notice, title="Cache", severity="warning", timeout=15, markup=False)
+        if message.sample_name:
+            self.note = "sample data: import your own digests with tui-digest import"
+            self.notify(
+                f"Showing the bundled sample digest ({message.sample_name}).",
+                title="First run",
+                markup=False,
+            )
+        self.store_ready()
+
+    def store_ready(self) -> None:
+        """Called once the cache is open (subclasses start what needs it)."""
+
+    # --- asking for a listing -------------------------------------------------------
+
+    def effective_query(self) -> str:
+        parts = [self.query_text.strip()]
+        if self.unread_only:
+            parts.append("is:unread")
+        if self.starred_only:
+            parts.append("is:starred")
+        return " ".join(part for part in parts if part)
+
+    def reload(self, *, keep: bool = False) -> None:
+        """Ask for the listing the current state describes; the newest request wins.
+
+        Runs at once when no listing thread is busy; otherwise the busy one is
+        cancelled and only the latest request runs once its thread returns.
+        `keep` leaves the current paper under the cursor (after an import)
+        instead of starting again at the top (a new search).
+        """
+        if self.store is None:
+            return
+        self.listing_ready = False
+        for worker in (self._latest, self._ids_worker):
+            if worker is not None:
+                worker.cancel()  # its pending messages are dropped from now on
+        if self._busy is not None:
+            self._queued = keep if self._queued is None else self._queued and keep
+            return
+        self._start_listing(keep)
+
+    def _start_listing(self, keep: bool) -> None:
+        store = self.store
+        if store is None:
+            return
+        # The view's total only changes with the digest (or an import): reuse it.
+        known = self._view_total
+        same_view = known is not None and known[0] == self.digest and not self._stale
+        request = msg.ListingRequest(
+            self.effective_query(), self.digest, keep, known[1] if same_view and known else None
+        )
+        self._busy = self._latest = self._listing(store, request)
+
+    @work(thread=True, exclusive=True, group="listing", exit_on_error=False,
+          description="search the cache")  # fmt: skip
+    def _listing(self, store: Store, request: msg.ListingRequest) -> None:
+        self._read_listing(store, request)
+
+    def _read_listing(self, store: Store, request: msg.ListingRequest) -> None:
+        """In a listing thread: the first page, then (when the page is full) the count."""
+        worker = get_current_worker()
+        try:
+            if worker.is_cancelled:
+                return  # a newer keystroke already asked again
+            query, digest = request.query, request.digest
+            try:
+                counted_matches, rows = store.page(
+                    query, digest=digest, limit=FIRST_PAGE, count=False
+                )
+            except QueryError as error:
+                self.post_message(msg.ListingFailed(worker, request, str(error)))
+                return
+            counted = counted_matches is not None
+            matches = len(rows) if counted_matches is None else counted_matches
+            total = request.total
+            if total is None and counted and not query:
+                total = matches
+            if worker.is_cancelled:
+                return
+            page = msg.ListingPage(
+                worker, request, matches=matches, total=total, rows=rows, counted=counted
+            )
+            self.post_message(page)
+            if (counted and total is not None) or worker.is_cancelled:
+                return
+            if not counted:
+                matches = store.count(query, digest=digest)
+            if total is None:
+                total = store.count("", digest=digest) if query else matches
+            if not worker.is_cancelled:
+                self.post_message(msg.ListingCount(worker, request, matches=matches, total=total))
+        finally:
+            self.post_message(msg.ListingDone(worker, request))
+
+    def on_listing_done(self, message: msg.ListingDone) -> None:
+        if message.worker is not self._busy:
+            return
+        self._busy = None
+        if self._queued is None:
+            self._release_frame()  # nothing newer is coming for a held frame
+        else:
+            keep, self._queued = self._queued, None
+            self._start_listing(keep)
+
+    # --- applying a listing ---------------------------------------------------------
+
+    def on_listing_page(self, message: msg.ListingPage) -> None:
+        if message.stale:
+            return
+        request = message.request
+        fresh, self._stale = self._stale, False
+        if message.total is not None:
+            self._view_total = (request.digest, message.total)
+        elif self._view_total is not None and self._view_total[0] != request.digest:
+            self._view_total = None
+        self.matches, self.error = message.matches, ""
+        self.counting = not message.counted
+        self.total = self._view_total[1] if self._view_total else None
+        papers = self.paper_list
+        keep = papers.current_rowid if request.keep else None
+        # A full page may have more rows after it: one more (placeholder) row
+        # until the count says how many.
+        shown = message.matches + (1 if self.counting else 0)
+        papers.set_listing(shown, message.rows, keep=keep, fresh=fresh)
+        self.listing_ready = True
+        if fresh and keep is not None and keep == papers.current_rowid:
+            self.paper_reread(keep)  # same paper, maybe new text (a translation)
+        if not message.rows:
+            self.detail.show_message(
+                "No papers match." if self.effective_query() else "No papers here yet."
+            )
+        self._release_frame()
+
+    def paper_reread(self, rowid: int) -> None:
+        """The current paper may have new text (subclasses re-read the detail pane)."""
+
+    def on_listing_count(self, message: msg.ListingCount) -> None:
+        if message.stale:
+            return
+        if not self._cache_verified:
+            # The full integrity check reads the whole cache: after the first
+            # frame, in a thread, so start-up does not grow with the cache.
+            self._cache_verified = True
+            self.call_after_refresh(self._verify_cache)
+        self._view_total = (message.request.digest, message.total)
+        self.matches, self.counting, self.total = message.matches, False, message.total
+        papers = self.paper_list
+        papers.set_total(message.matches)
+        if message.matches > len(papers.ids):
+            # The full id array (22 ms at 100k) is read after this frame is drawn:
+            # building it holds the GIL, and the frame should not wait on it.
+            self.call_after_refresh(self._ask_for_ids, message)
+
+    def _ask_for_ids(self, count: msg.ListingCount) -> None:
+        if self.store is not None and not count.stale:
+            self._ids_worker = self._load_ids(self.store, count.worker, count.request)
+
+    @work(thread=True, exclusive=True, group="listing-ids", exit_on_error=False,
+          description="list the papers")  # fmt: skip
+    def _load_ids(self, store: Store, listing: Worker[None], request: msg.ListingRequest) -> None:
+        if not listing.is_cancelled and not get_current_worker().is_cancelled:
+            ids = store.list_ids(request.query, digest=request.digest)
+            self.post_message(msg.ListingIds(listing, request, ids))
+
+    def on_listing_ids(self, message: msg.ListingIds) -> None:
+        if not message.stale:
+            self.paper_list.set_ids(message.ids)
+
+    def on_listing_failed(self, message: msg.ListingFailed) -> None:
+        if not message.stale:
+            self.error = message.error
+            self.counting = False
+            self._release_frame()
+
+    # --- the cache as a whole ------------------------------------------------------
+
+    @work(thread=True, group="verify-cache", exit_on_error=False, description="check the cache")
+    def _verify_cache(self) -> None:
+        store = self.store
+        problem = store.verify() if store is not None else ""
+        if problem and store is not None:
+            self.post_message(msg.CacheDamaged(str(store.path), problem))
+
+    def on_cache_damaged(self, message: msg.CacheDamaged) -> None:
+        self.notify(
+            f"The cache {message.path} is damaged ({message.problem}). Quit and run "
+            "`tui-digest stats`: it moves the damaged file aside and starts a fresh cache.",
+            title="Cache",
+            severity="error",
+            timeout=30,
+            markup=False,
+        )
+
+    def load_digests(self) -> None:
+        if self.store is not None:
+            self._load_digests(self.store)
+
+    @work(thread=True, exclusive=True, group="digests", exit_on_error=False,
+          description="list the digests")  # fmt: skip
+    def _load_digests(self, store: Store) -> None:
+        self.post_message(msg.DigestsLoaded(store.digests()))
+
+    def on_digests_loaded(self, message: msg.DigestsLoaded) -> None:
+        self.digests = message.digests
+
+    def cache_changed(self, change: CacheChanged | None = None) -> None:
+        """Papers were added or changed behind the listing: show them, keeping the place.
+
+        The query, digest, filters and selection stay; the cursor stays on the
+        same paper; the total is recounted and cached row text is dropped.
+        (Subscribed to `signals.cache_changed`.)
+        """
+        self._stale = True
+        self.reload(keep=True)
+        self.load_digests()
+
+    def set_activity(self, text: str, *, slot: str = "fetch") -> None:
+        """Show (or with "" clear) what a background job is doing, in the status line."""
+        if text:
+            self._activity[slot] = text
+        else:
+            self._activity.pop(slot, None)
+        self.activity = "  ".join(self._activity.values())
+
+    # --- holding a frame for the results of a keystroke ---------------------------
+
+    @property
+    def frame_held(self) -> bool:
+        return self._hold_timer is not None
+
+    def _hold_frame(self) -> None:
+        """Keep the next frame until the listing is applied (at most `frame_hold` s)."""
+        if self._hold_timer is None and self.frame_hold > 0 and self.is_current:
+            self._held.enter_context(self.app.batch_update())
+            self._hold_timer = self.set_timer(self.frame_hold, self._release_frame)
+
+    def _release_frame(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+            self._held.close()
+
+    def on_unmount(self) -> None:
+        self._release_frame()
