@@ -245,3 +245,27 @@ def test_imports_inside_functions_and_type_checking_count(tmp_path, source, expe
     path.write_text(source, "utf-8")
     monkeypatch.setitem(MODULES, module, path)
     assert [t for t, _ in imports_of(module)] == [expected]
+
+
+# --- one of each ------------------------------------------------------------------------
+
+ATOMIC_WRITER = "tui_digest.core.atomic_file"
+
+
+def test_files_are_replaced_only_by_the_one_atomic_writer():
+    # os.replace / os.rename outside core/atomic_file means a second home-made writer.
+    # (cache_guard moves a damaged cache aside: a rename that is not a write.)
+    allowed = {ATOMIC_WRITER, "tui_digest.core.cache_guard"}
+    wrong = []
+    for module, path in MODULES.items():
+        if module in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("replace", "rename")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "os"
+            ):
+                wrong.append(f"{path.relative_to(SRC)}:{node.lineno}: os.{node.attr}")
+    assert not wrong, "use core/atomic_file.write_atomic:\n" + "\n".join(wrong)

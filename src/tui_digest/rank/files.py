@@ -15,8 +15,7 @@ Only numpy is imported here (no scikit-learn): the reader loads scores with it.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,17 +41,12 @@ REGROW = 0.25
 
 
 def _save(path: Path, **arrays: np.ndarray) -> None:
+    from tui_digest.core.atomic_file import write_atomic
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    write_atomic(path, buffer.getvalue(), overwrite=True)  # complete or absent
 
 
 def _load(path: Path) -> dict[str, np.ndarray] | None:
