@@ -180,8 +180,10 @@ def cmd_digests(args: argparse.Namespace) -> int:
         print("no digests imported yet (try `tui-digest import FILE`)")
         return 0
     from tui_digest.cli_table import format_table
+    from tui_digest.net.urls import display_url
 
-    rows = [[d.date or "-", d.name, str(d.count), d.kind, d.source] for d in infos]
+    # A cache from an earlier release may hold a source URL with its password.
+    rows = [[d.date or "-", d.name, str(d.count), d.kind, display_url(d.source)] for d in infos]
     _write_stdout(format_table(["date", "name", "papers", "kind", "source"], rows))
     return 0
 
