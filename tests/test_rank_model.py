@@ -211,3 +211,33 @@ def test_features_are_rebuilt_when_papers_were_deleted(cache):
     with Store.open(db) as store:
         rows = store.list_rows([pk for pk, _ in found])
     assert {r.id for r in rows} <= set(ids[new_topic])
+
+
+def test_text_added_to_a_recent_paper_reaches_its_features(cache, monkeypatch):
+    import sqlite3
+    from contextlib import closing
+
+    from tui_digest.rank.features import BLOCKS
+
+    db, ids = cache
+    with Store.open(db) as store:
+        pk = store.get_paper(ids["rl"][-1]).rowid  # type: ignore[union-attr]
+    with closing(sqlite3.connect(db)) as conn, conn:  # an English-only paper
+        conn.execute(
+            "UPDATE papers SET title_zh = '', summary_zh = '', abstract_zh = '' WHERE pk = ?", (pk,)
+        )
+
+    def chinese_columns(feats) -> int:
+        at, _ = feats.rows([pk])
+        row = feats.counts[int(at[0])]
+        lo, hi = BLOCKS[1]
+        return int(((row.indices >= lo) & (row.indices < hi)).sum())
+
+    assert chinese_columns(rank_train.update_features(db)) == 0
+    saved = (rank_dir(db) / "features.npz").stat().st_mtime_ns
+    assert chinese_columns(rank_train.update_features(db)) == 0
+    assert (rank_dir(db) / "features.npz").stat().st_mtime_ns == saved  # unchanged: not rewritten
+    # A machine translation then fills its Chinese fields.
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE papers SET title_zh = '强化学习的策略' WHERE pk = ?", (pk,))
+    assert chinese_columns(rank_train.update_features(db)) == 6

@@ -32,6 +32,9 @@ from tui_digest.rank.files import Model, is_current, load_features, save_feature
 # bounds training time whatever the cache size.
 MAX_NEGATIVES = 20_000
 BATCH = 5_000
+# The newest papers whose features are recomputed on every update (see
+# update_features): about two days of cs.AI + cs.CL + cs.LG.
+REFRESH = 2_000
 # Regularisation of the linear SVM, from benchmarks/foryou.py on the real
 # samples (mean precision@20 at N = 20: C=0.01 0.53, 0.1 0.58, 0.3 0.65,
 # 1.0 0.68). A linear SVM, as arxiv-sanity uses: liblinear's logistic
@@ -61,10 +64,12 @@ def _counts_of(rows: list[tuple], vocab: Vocabulary) -> sp.csr_matrix:
 
 
 def update_features(db: Path) -> Features:
-    """The cached features, extended with papers added since (saved when it grew).
+    """The cached features, extended with papers added since (saved when they changed).
 
-    Rebuilt from scratch when papers the cache had were deleted since (a new
-    paper may then reuse a deleted one's pk).
+    The newest REFRESH papers are read again each time: their text is what
+    changes after an import (a machine translation fills the Chinese fields, a
+    digest adds them to an arXiv entry). Rebuilt from scratch when papers the
+    cache had were deleted since (a new paper may then reuse a deleted one's pk).
     """
     a = load_features(db)
     if a is not None and _rows_still_there(db, a["pks"], str(a["last_id"])):
@@ -77,12 +82,13 @@ def update_features(db: Path) -> Features:
         pks = np.zeros(0, np.int64)
         counts = sp.csr_matrix((0, DIM), dtype=np.float32)
         vocab = Vocabulary()
-    last = int(pks[-1]) if len(pks) else 0
+    keep = max(0, len(pks) - REFRESH)
+    after = int(pks[keep - 1]) if keep else 0
     new_pks: list[int] = []
-    parts = [counts]
+    parts: list[sp.csr_matrix] = []
     with read_only(db) as conn:
         batch: list[tuple] = []
-        for row in iter_texts(conn, after_pk=last):
+        for row in iter_texts(conn, after_pk=after):
             batch.append(row)
             if len(batch) >= BATCH:
                 parts.append(_counts_of(batch, vocab))
@@ -91,14 +97,30 @@ def update_features(db: Path) -> Features:
         if batch:
             parts.append(_counts_of(batch, vocab))
             new_pks.extend(r[0] for r in batch)
-        if not new_pks:
-            return Features(pks, counts, vocab)
-        found = conn.execute("SELECT id FROM papers WHERE pk = ?", (new_pks[-1],)).fetchone()
-        last_id = found[0] if found else ""
-    counts = sp.vstack(parts, format="csr", dtype=np.float32)
-    pks = np.concatenate([pks, np.asarray(new_pks, np.int64)])
+        found = (
+            conn.execute("SELECT id FROM papers WHERE pk = ?", (new_pks[-1],)).fetchone()
+            if new_pks
+            else None
+        )
+    tail = sp.vstack(parts, format="csr", dtype=np.float32) if parts else None
+    old_tail = counts[keep:]
+    if tail is None or (
+        new_pks == pks[keep:].tolist()
+        and tail.shape == old_tail.shape
+        and (tail != old_tail).nnz == 0
+    ):
+        return Features(pks, counts, vocab)  # nothing new, nothing changed
+    counts = sp.vstack([counts[:keep], tail], format="csr", dtype=np.float32)
+    pks = np.concatenate([pks[:keep], np.asarray(new_pks, np.int64)])
     save_features(
-        db, pks, last_id, vocab.to_array(), counts.data, counts.indices, counts.indptr, counts.shape
+        db,
+        pks,
+        found[0] if found else "",
+        vocab.to_array(),
+        counts.data,
+        counts.indices,
+        counts.indptr,
+        counts.shape,
     )
     return Features(pks, counts, vocab)
 
