@@ -73,3 +73,13 @@ def test_a_saved_vocabulary_gives_the_same_rows():
     assert again.words == vocab.words
     second = raw_counts([B, A], again)
     assert (first[0] != second[1]).nnz == 0 and (first[1] != second[0]).nnz == 0
+
+
+def test_counts_survive_the_one_byte_file_format():
+    from tui_digest.rank.features import MAX_TF, damp, undamp
+
+    tf = np.arange(1, MAX_TF + 1, dtype=np.float32)
+    assert np.array_equal(undamp(damp(tf.copy())), tf.astype(np.uint8))
+    many = PaperText(9, abstract_en="word " * 400)
+    x = raw_counts([many], Vocabulary())
+    assert float(x.data.max()) == pytest.approx(1 + np.log(MAX_TF))  # capped, not wrapped

@@ -44,6 +44,7 @@ BLOCKS = ((0, EN_DIM), (EN_DIM, EN_DIM + ZH_DIM), (EN_DIM + ZH_DIM, DIM))
 # English, so Chinese keeps a real share here: papers without English (and
 # Chinese-only queries of similarity) depend on it.
 BLOCK_WEIGHTS = (1.0, 0.5, 0.3)
+MAX_TF = 255  # counts are capped here (the features file keeps one byte a count)
 
 # Multiplicative hashing constants (odd 64-bit, from splitmix64).
 _K1 = np.uint64(0x9E3779B97F4A7C15)
@@ -181,9 +182,22 @@ def raw_counts(papers: Sequence[PaperText], vocab: Vocabulary) -> sp.csr_matrix:
         (np.ones(len(rows), np.float32), (rows, cols)), shape=(len(papers), DIM), dtype=np.float32
     )
     x.sum_duplicates()
-    np.log(x.data, out=x.data)
-    x.data += 1.0
+    np.minimum(x.data, MAX_TF, out=x.data)  # what one byte a count in the file holds
+    damp(x.data)
     return x
+
+
+def damp(tf: np.ndarray) -> np.ndarray:
+    """Term counts -> 1 + log(tf), in place when given float32 (as stored in a matrix)."""
+    out = tf if tf.dtype == np.float32 else tf.astype(np.float32)
+    np.log(out, out=out)
+    out += 1.0
+    return out
+
+
+def undamp(values: np.ndarray) -> np.ndarray:
+    """The inverse of `damp`, as the bytes the features file keeps (counts <= MAX_TF)."""
+    return np.rint(np.exp(values - 1.0)).astype(np.uint8)
 
 
 def document_frequency(counts: sp.csr_matrix) -> np.ndarray:

@@ -34,7 +34,7 @@ __all__ = [
     "save_features",
 ]
 
-FORMAT = 2  # bump when the feature layout changes: old files are then rebuilt
+FORMAT = 3  # bump when the feature layout changes: old files are then rebuilt
 # Retrain (not only rescore) once the cache has grown by this fraction: the
 # unstarred papers the model was trained against no longer represent it.
 REGROW = 0.25

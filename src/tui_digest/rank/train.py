@@ -19,10 +19,12 @@ from tui_digest.rank.features import (
     DIM,
     PaperText,
     Vocabulary,
+    damp,
     document_frequency,
     idf_weights,
     project,
     raw_counts,
+    undamp,
     weigh,
 )
 from tui_digest.rank.files import Model, is_current, load_features, save_features
@@ -75,7 +77,7 @@ def update_features(db: Path) -> Features:
     if a is not None and _rows_still_there(db, a["pks"], str(a["last_id"])):
         pks = a["pks"]
         counts = sp.csr_matrix(
-            (a["data"], a["indices"], a["indptr"]), shape=tuple(int(v) for v in a["shape"])
+            (damp(a["data"]), a["indices"], a["indptr"]), shape=tuple(int(v) for v in a["shape"])
         )
         vocab = Vocabulary.from_array(a["vocab"])
     else:
@@ -117,7 +119,7 @@ def update_features(db: Path) -> Features:
         pks,
         found[0] if found else "",
         vocab.to_array(),
-        counts.data,
+        undamp(counts.data),
         counts.indices,
         counts.indptr,
         counts.shape,
