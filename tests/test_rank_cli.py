@@ -73,9 +73,14 @@ def test_search_sort_foryou_ranks_by_the_stars(cache):
     papers = json.loads(out.stdout)
     assert [p["id"] for p in papers] and {p["id"] for p in papers} <= set(ids["diffusion"][10:])
     assert list(papers[0]) == SEARCH_KEYS
+    assert "training For you on 10 starred papers" in out.stderr.decode()
     table = run_cli("search", "cat:cs.CL", "sort:foryou", "--limit", "3", db=db)
     assert table.returncode == 0, table.stderr
+    assert "training" not in table.stderr.decode()  # the model of the first search is current
     assert "trained on 10 starred papers" in table.stderr.decode()
+    star(db, ids["diffusion"][10:12])
+    again = run_cli("search", "sort:foryou", "--limit", "3", db=db)
+    assert "retraining For you on 12 starred papers" in again.stderr.decode()
     assert "3 shown of 48 matches" in table.stdout.decode()
 
 

@@ -62,6 +62,7 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
         for notice in store.notices:
             print(f"tui-digest: {notice}", file=sys.stderr)
         try:
+            _say_when_training(store.path, query)
             ranking = rank_listing(store, query, digest=getattr(args, "digest", None))
         except (NotEnoughStars, RankUnavailable) as exc:
             print(f"tui-digest: {exc}", file=sys.stderr)
@@ -84,6 +85,33 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
     width = os.get_terminal_size().columns if sys.stdout.isatty() else 160
     _write(format_rows(rows, total=len(ranking.ids), width=width))
     return EXIT_OK
+
+
+def _say_when_training(db, query: str) -> None:
+    """A line on stderr before a model is (re)trained: the first time takes seconds."""
+    from tui_digest.rank import MIN_STARS, has_model
+    from tui_digest.rank.corpus import cache_state, read_only
+    from tui_digest.rank.listing import split_query
+
+    if split_query(query).sort is None:
+        return
+    with read_only(db) as conn:
+        state = cache_state(conn)
+    if state.n_starred < MIN_STARS:
+        return
+    if not has_model(db):
+        print(
+            f"tui-digest: training For you on {state.n_starred} starred papers "
+            f"(the first time reads all {state.n_papers:,} papers)…",
+            file=sys.stderr,
+        )
+        return
+    from tui_digest.rank.files import Model, is_current
+
+    if not is_current(Model.load(db), state):
+        print(
+            f"tui-digest: retraining For you on {state.n_starred} starred papers…", file=sys.stderr
+        )
 
 
 def _write(text: str) -> None:
