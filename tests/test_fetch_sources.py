@@ -238,6 +238,11 @@ def test_offline_run_fails_fast_in_one_line(tmp_path):
         assert not r.ok and r.offline == "raw.githubusercontent.com"
         assert r.error == "offline: could not reach raw.githubusercontent.com"
     assert fake.sleeps == []  # nothing was retried, no politeness wait was served
+    store = Store.open(tmp_path / "cache.db")
+    state = store.get_source_state("arxiv-cs.CL")
+    store.close()
+    assert state["last_status"] == "offline"
+    assert state["last_error"] == "offline: could not reach raw.githubusercontent.com"
     assert offline_line(results) == "offline: could not reach raw.githubusercontent.com"
     text, severity = summarise(results)
     assert text.splitlines()[0] == "offline: could not reach raw.githubusercontent.com"

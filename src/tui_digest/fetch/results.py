@@ -53,6 +53,8 @@ def offline_line(results: Sequence[SourceResult]) -> str:
 
 def status_text(result: SourceResult, *, not_modified: bool = False) -> str:
     http = f" (HTTP {result.http_status})" if result.http_status else ""
+    if result.offline:
+        return "offline"
     if result.status == "failed":
         return f"failed{http}"
     if not_modified:

@@ -152,9 +152,8 @@ class _Run:
                 response = await request
         except FetchError as exc:
             if exc.kind == "dns" and self.offline.offline:
-                result = await self._failed(source, started, exc.reason, None)
-                result.offline = self.offline.host
-                return result
+                host = self.offline.host
+                return await self._failed(source, started, exc.reason, None, offline=host)
             return await self._failed(source, started, str(exc), exc.status)
 
         if response.not_modified:
@@ -315,12 +314,23 @@ class _Run:
         return result
 
     async def _failed(
-        self, source: Source, started: dt.datetime, error: str, http_status: int | None
+        self,
+        source: Source,
+        started: dt.datetime,
+        error: str,
+        http_status: int | None,
+        *,
+        offline: str = "",
     ) -> SourceResult:
         # Whatever produced the message, the source's password never reaches a screen or the cache.
         error = mask_in_text(error, source.url)
         result = SourceResult(
-            source.name, display_url(source.url), "failed", error=error, http_status=http_status
+            source.name,
+            display_url(source.url),
+            "failed",
+            error=error,
+            http_status=http_status,
+            offline=offline,
         )
         try:
             await self._store(
