@@ -33,6 +33,30 @@ def _record_notifications(monkeypatch):
     monkeypatch.setattr(DigestApp, "notify", notify)
 
 
+@pytest.fixture(autouse=True)
+def _no_real_browser_or_clipboard(monkeypatch, tmp_path_factory):
+    """`o`, `O`, `y` and `b` never reach the developer's browser or clipboard.
+
+    No $BROWSER and no display, so no clipboard tool is tried (OSC 52 is used),
+    and an `xdg-open` that fails stands first on PATH (tests/ui/test_opener.py
+    puts its own fake programs in place where it needs them).
+    """
+    import os
+    import stat
+    import sys
+
+    from tui_digest.ui import opener
+
+    for name in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(opener, "PLATFORM", "linux")
+    bin_dir = tmp_path_factory.mktemp("no-browser")
+    fake = bin_dir / "xdg-open"
+    fake.write_text(f"#!{sys.executable}\nimport sys\nsys.exit(3)\n", encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
 @pytest.fixture
 def cache(tmp_path: Path) -> Path:
     return build_cache(tmp_path / "cache.db")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from ui_support import settle
+from ui_support import RECORDED, Note, notes, settle
 
 from tui_digest.ui import opener
 from tui_digest.ui.opener import (
@@ -138,11 +138,9 @@ def test_copy_without_any_tool_reports_failure(tmp_path):
 
 
 class NoteApp(App):
-    pass
-
-
-def notes(app: App) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=True):
+        RECORDED.setdefault(self, []).append(Note(str(message), title, severity, markup))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 @pytest.fixture
@@ -239,3 +237,45 @@ async def test_paper_helpers_pick_the_abstract_page_the_pdf_and_the_bibtex(bare_
     assert bib.startswith("@misc{hu2024pokellmon,") and r"title={Pok\'eLLMon}" in bib
     assert link == "https://arxiv.org/abs/2402.01118"
     assert shown[-1] == "This paper has no link."
+
+
+# --- The reader's keys -------------------------------------------------------------------------
+
+
+async def test_reader_keys_with_no_browser_and_no_clipboard_tool(cache) -> None:
+    from tui_digest.ui.app import make_app
+
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        paper = app.main.detail.record.paper
+        await pilot.press("O")
+        await settle(pilot)
+        assert f"https://arxiv.org/pdf/{paper.id}" in notes(app)[-1]
+        assert notes(app)[-1].startswith("No browser could be started")
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.clipboard == f"https://arxiv.org/abs/{paper.id}"
+        assert "link with OSC 52" in notes(app)[-1]
+        await pilot.press("b")
+        await settle(pilot)
+        assert app.clipboard.startswith("@misc{") and f"eprint={{{paper.id}}}" in app.clipboard
+        assert "BibTeX with OSC 52" in notes(app)[-1]
+        assert app.main.detail.record.read  # asking to open counts as reading
+
+
+async def test_reader_o_with_a_fake_browser(cache, tmp_path, monkeypatch) -> None:
+    from tui_digest.ui.app import make_app
+
+    bin_dir = tmp_path / "bin"
+    monkeypatch.setenv("BROWSER", f"{fake_program(bin_dir, 'fake-browser')} --new-tab %s")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        paper = app.main.detail.record.paper
+        await pilot.press("o")
+        await settle(pilot)
+        assert notes(app)[-1].startswith("Opened the abstract page with fake-browser")
+    assert calls(bin_dir, "fake-browser") == [
+        (["--new-tab", f"https://arxiv.org/abs/{paper.id}"], b"")
+    ]

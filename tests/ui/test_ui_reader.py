@@ -349,24 +349,30 @@ async def test_hostile_markup_is_shown_literally(cache: Path) -> None:
         assert app.clipboard.startswith("https://arxiv.org/abs/")
 
 
-async def test_open_refuses_javascript_and_opens_https(cache: Path, monkeypatch) -> None:
-    app = make_app(cache, first_run_sample=False)
+async def test_open_shows_the_arxiv_page_never_a_stored_javascript_link(
+    cache: Path, monkeypatch
+) -> None:
+    from tui_digest.ui import opener
+
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+
+    def fake_open(url: str, **_: object) -> opener.Outcome:
+        opened.append(url)
+        return opener.Outcome(True, "fake-browser")
+
+    monkeypatch.setattr(opener, "open_url", fake_open)
+    app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("j")
         await settle(pilot)
-        assert app.main.detail.record.paper.url == "javascript:alert(1)"
-        await pilot.press("o")
-        assert opened == []
-        assert any("Refusing" in n for n in notes(app))
-        await pilot.press("k")
-        await settle(pilot)
+        record = app.main.detail.record
+        assert record.paper.url == "javascript:alert(1)"
         await pilot.press("o")
         await settle(pilot)
-        assert opened == [app.main.detail.record.paper.url]
-        assert opened[0].startswith("https://")
+        # `o` opens the abstract page, built from the id: the stored link is never used.
+        assert opened == [f"https://arxiv.org/abs/{record.paper.id}"]
+        assert any(n.startswith("Opened the abstract page with fake-browser") for n in notes(app))
         assert app.main.detail.record.read  # opening counts as reading
 
 

@@ -23,9 +23,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from tui_digest.core.sanitize import is_safe_url
+from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
-from tui_digest.ui import keys
+from tui_digest.ui import keys, opener
 from tui_digest.ui import messages as msg
 from tui_digest.ui.commands import DigestCommands
 from tui_digest.ui.export_job import export_papers
@@ -324,33 +324,32 @@ class MainScreen(ListingScreen):
         if problem:
             self.notify(problem, severity="warning", markup=False)
 
-    def _current_url(self) -> str | None:
+    def _shown_record(self) -> PaperRecord | None:
         record = self.detail.record
         if record is None or record.rowid != self.paper_list.current_rowid:
             self.notify("No paper is shown yet.", severity="warning")
             return None
-        if not record.paper.url:
-            self.notify("This paper has no link.", severity="warning")
-            return None
-        return record.paper.url
+        return record
 
     def action_open_link(self) -> None:
-        url = self._current_url()
-        if url is None:
-            return
-        if not is_safe_url(url):
-            self.notify(
-                "Refusing to open a link that is not http(s).", severity="warning", markup=False
-            )
-            return
-        self.app.open_url(url)
-        self.mark_current_read()
+        record = self._shown_record()
+        if record is not None and opener.open_paper(self.app, record):
+            self.mark_current_read()
+
+    def action_open_pdf(self) -> None:
+        record = self._shown_record()
+        if record is not None and opener.open_paper(self.app, record, pdf=True):
+            self.mark_current_read()
 
     def action_copy_link(self) -> None:
-        url = self._current_url()
-        if url is not None:
-            self.app.copy_to_clipboard(url)
-            self.notify(f"Copied {url}", markup=False)
+        record = self._shown_record()
+        if record is not None:
+            opener.copy_paper_link(self.app, record)
+
+    def action_copy_bibtex(self) -> None:
+        record = self._shown_record()
+        if record is not None:
+            opener.copy_paper_bibtex(self.app, record)
 
     def action_refresh(self) -> None:
         self.refresher.start()
