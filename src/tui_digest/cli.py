@@ -92,8 +92,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _closing(_open_store(args)) as store:
         for source, read in _iter_inputs(args.paths, args.max_size * 1024 * 1024):
             try:
-                data = read()
-                result = read_document(data, source=source, format=args.format)
+                # No name for the bytes: they are freed before the store import.
+                result = read_document(read(), source=source, format=args.format)
             except (InputError, OSError) as exc:
                 failed += 1
                 print(f"{for_terminal(source)}: error: {_describe(exc)}", file=sys.stderr)
