@@ -250,3 +250,18 @@ def test_publish_cli_translates_first_within_the_token_ceiling(tmp_path) -> None
     assert "2 left for the next run (max_tokens_per_run reached)" in text
     papers = read_digest((out / "cs.AI.md").read_bytes()).digest.papers
     assert [bool(p.title_zh) for p in papers] == [True, True, False, False]
+
+
+def test_a_digest_category_recorded_by_the_store_settles_the_reading() -> None:
+    from types import SimpleNamespace
+
+    from tui_digest.core.model import Paper, PaperRecord
+    from tui_digest.publish.day import _named
+
+    records = [PaperRecord(1, Paper("1", categories=["q-fin.ST"]))]
+    plain = SimpleNamespace(name="lab-2025-09-18", source="/srv/arxiv-q-fin.ST.xml")
+    assert _named(plain, records) == {"q-fin.ST"}  # the paper confirms the reading
+    # No paper says: the shortest reading, wrong for hyphenated archives (a known limit).
+    assert _named(plain, [PaperRecord(1, Paper("1"))]) == {"fin.ST"}
+    recorded = SimpleNamespace(name="x", source="/srv/whatever.xml", category="q-fin.ST")
+    assert _named(recorded, []) == {"q-fin.ST"}

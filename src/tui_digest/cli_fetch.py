@@ -358,7 +358,8 @@ def _sources_add(args: argparse.Namespace) -> int:
         print(f"published folder of {clean_line(found.publisher, 100)!r}")
     for s in merged.added:
         print(f"added {clean_line(s.name, 100)} ({s.kind}): {clean_line(s.url, 500)}")
-    print(f"{config.path}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
+    where = clean_line(str(config.path), 500)
+    print(f"{where}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
     return EXIT_OK
 
 

@@ -58,6 +58,10 @@ def _named(info: DigestInfo, records: list[PaperRecord]) -> set[str]:
     listing any, the shortest reading is taken from the path (a digest's own
     name counts only when confirmed by a paper).
     """
+    # The store's own per-digest category, once it records one, settles it.
+    category = getattr(info, "category", "") or ""
+    if _CATEGORY_NAME_RE.fullmatch(category):
+        return {category}
     source = urlsplit(info.source).path if "://" in info.source else info.source
     path = _SUFFIX_RE.sub("", source.replace("\\", "/")).rsplit("/", 1)[-1]
     listed = {c for r in records for c in r.paper.categories}
