@@ -149,7 +149,7 @@ async def test_the_glossary_sends_only_the_terms_the_papers_use(store, llm, tmp_
     cfg_file = tmp_path / "config.toml"
     cfg_file.write_text(
         f'[translate]\nenabled = true\nbase_url = "{llm.base_url}"\nmodel = "m"\n'
-        'batch_size = 2\nglossary = "terms.toml"\n',
+        'batch_size = 2\nconcurrency = 1\nglossary = "terms.toml"\n',
         "utf-8",
     )
     cfg = load_translate_config(cfg_file)
