@@ -15,9 +15,9 @@ from cli_support import run_cli as run
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 MINI = FIXTURES / "mini-2024-03-18.md"
 JSON_KEYS = [
-    "id", "version", "url", "title_en", "title_zh", "summary_zh", "abstract_en",
-    "abstract_zh", "authors", "categories", "announce_type", "published", "digests",
-    "read", "starred",
+    "id", "version", "url", "title_en", "title_zh", "summary_zh", "summary_en", "abstract_en",
+    "abstract_zh", "authors", "categories", "announce_type", "published", "comments",
+    "journal_ref", "doi", "digests", "read", "starred",
 ]  # fmt: skip
 
 

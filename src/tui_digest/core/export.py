@@ -46,12 +46,16 @@ JSON_KEYS = (
     "title_en",
     "title_zh",
     "summary_zh",
+    "summary_en",
     "abstract_en",
     "abstract_zh",
     "authors",
     "categories",
     "announce_type",
     "published",
+    "comments",
+    "journal_ref",
+    "doi",
     "digests",
     "read",
     "starred",
@@ -86,6 +90,7 @@ def render(records: Iterable[PaperRecord], fmt: str) -> str:
 def record_to_json_obj(rec: PaperRecord) -> dict:
     """One paper as a plain dict with exactly `JSON_KEYS`, in that order."""
     p = rec.paper
+    meta = rec.meta
     return {
         "id": p.id,
         "version": p.version,
@@ -93,12 +98,18 @@ def record_to_json_obj(rec: PaperRecord) -> dict:
         "title_en": p.title_en,
         "title_zh": p.title_zh,
         "summary_zh": p.summary_zh,
+        # The archive's `en_tdlr`, else the digest's rarely filled English summary slot.
+        "summary_en": p.summary_en or p.extras.get("summary_en", ""),
         "abstract_en": p.abstract_en,
         "abstract_zh": p.abstract_zh,
         "authors": list(p.authors),
         "categories": list(p.categories),
         "announce_type": p.announce_type,
         "published": p.published,
+        # From arXiv's API (`tui-digest enrich`), "" until asked.
+        "comments": meta.comments if meta else "",
+        "journal_ref": meta.journal_ref if meta else "",
+        "doi": meta.doi if meta else "",
         "digests": list(rec.digests),
         "read": bool(rec.read),
         "starred": bool(rec.starred),

@@ -7,6 +7,10 @@ no terminal control characters, but it is still untrusted for markup.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .arxiv_meta import ArxivMeta
 
 ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross", "updated")
 
@@ -119,6 +123,7 @@ class PaperRecord:
     read: bool = False
     starred: bool = False
     digests: list[str] = field(default_factory=list)  # digest names, newest first
+    meta: ArxivMeta | None = None  # what arXiv's API said, when it was asked
 
 
 @dataclass(slots=True)

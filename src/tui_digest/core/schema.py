@@ -312,7 +312,20 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     rebuild_search_index(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3]
+def _add_archive_and_enrichment(conn: sqlite3.Connection) -> None:
+    """The archive's English one-line summary, and what arXiv's API said (apart)."""
+    from tui_digest.core.arxiv_meta import CREATE_TABLE
+
+    conn.execute("ALTER TABLE papers ADD COLUMN summary_en TEXT NOT NULL DEFAULT ''")
+    conn.execute(CREATE_TABLE)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v0_to_v1,
+    _v1_to_v2,
+    _v2_to_v3,
+    _add_archive_and_enrichment,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

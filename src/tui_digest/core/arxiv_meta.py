@@ -1,0 +1,230 @@
+"""What arXiv's query API said about each paper, and when it was asked.
+
+Kept in its own table (`arxiv_meta`, keyed by arXiv id), apart from the text
+the digests brought, so enrichment never changes a digest's own text. The same
+row remembers the asking, so a later run (or a restart) asks nothing new:
+
+- an id arXiv answered for is not asked again, unless the paper is later
+  announced with a newer version than any seen when it was asked;
+- an id arXiv had no entry for (too new, or withdrawn from the API) is asked
+  again after a day, at most MAX_ATTEMPTS times in all;
+- an id the API calls malformed is never asked again (same version rule).
+
+Functions here take a sqlite3 connection inside the caller's transaction; the
+store's facade wraps them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+FOUND, MISSING, INVALID = "found", "missing", "invalid"
+RETRY_AFTER = dt.timedelta(days=1)
+MAX_ATTEMPTS = 3
+# The digests cut English abstracts at 1,000 characters (header included);
+# anything this long may have been cut, so the full one is kept when arXiv's is longer.
+CUT_AT = 1000
+CUT_SLACK = 10
+
+CREATE_TABLE = """CREATE TABLE arxiv_meta (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    asked_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    version TEXT NOT NULL DEFAULT '',
+    authors TEXT NOT NULL DEFAULT '[]',
+    categories TEXT NOT NULL DEFAULT '[]',
+    published TEXT NOT NULL DEFAULT '',
+    updated TEXT NOT NULL DEFAULT '',
+    comments TEXT NOT NULL DEFAULT '',
+    journal_ref TEXT NOT NULL DEFAULT '',
+    doi TEXT NOT NULL DEFAULT '',
+    abstract TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID"""
+
+_COLS = (
+    "id, status, asked_at, attempts, version, authors, categories, published, updated, "
+    "comments, journal_ref, doi, abstract"
+)
+_CHUNK = 500
+
+
+@dataclass(slots=True)
+class ArxivMeta:
+    id: str
+    status: str  # FOUND, MISSING or INVALID
+    asked_at: str  # ISO 8601 UTC of the last request that covered it
+    attempts: int = 0  # requests that did not find it (reset when found)
+    version: str = ""  # the newest version known when it was asked
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # primary first
+    published: str = ""
+    updated: str = ""
+    comments: str = ""
+    journal_ref: str = ""
+    doi: str = ""
+    abstract: str = ""  # arXiv's full abstract, kept only where the digest's was cut
+
+    @property
+    def found(self) -> bool:
+        return self.status == FOUND
+
+
+@dataclass(slots=True)
+class EnrichCandidate:
+    """A paper that might be asked about, as the store hands it out."""
+
+    rowid: int
+    id: str
+    version: str
+    abstract_cut: bool  # the digest's English abstract is empty or may have been cut
+    meta: ArxivMeta | None = None
+
+
+def version_number(version: str) -> int:
+    digits = "".join(c for c in version if c.isdigit())
+    return int(digits) if digits else 0
+
+
+def _when(stamp: str) -> dt.datetime | None:
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def needs_asking(version: str, meta: ArxivMeta | None, now: dt.datetime) -> bool:
+    """Whether a paper at `version` should be asked for now (see the module docstring)."""
+    if meta is None:
+        return True
+    if version_number(version) > version_number(meta.version):
+        return True  # announced again with a newer version
+    if meta.status != MISSING:
+        return False
+    if meta.attempts >= MAX_ATTEMPTS:
+        return False
+    asked = _when(meta.asked_at)
+    return asked is None or now - asked >= RETRY_AFTER
+
+
+def looks_cut(abstract: str, header: str = "") -> bool:
+    """Whether a digest's English abstract may have been cut at 1,000 characters."""
+    return len(header) + len(abstract) >= CUT_AT - CUT_SLACK
+
+
+def _row(m: ArxivMeta) -> tuple[object, ...]:
+    return (
+        m.id,
+        m.status,
+        m.asked_at,
+        m.attempts,
+        m.version,
+        json.dumps(m.authors, ensure_ascii=False),
+        json.dumps(m.categories, ensure_ascii=False),
+        m.published,
+        m.updated,
+        m.comments,
+        m.journal_ref,
+        m.doi,
+        m.abstract,
+    )
+
+
+def _meta(r: Sequence[object]) -> ArxivMeta:
+    return ArxivMeta(
+        id=str(r[0]),
+        status=str(r[1]),
+        asked_at=str(r[2]),
+        attempts=int(r[3]),  # type: ignore[call-overload]
+        version=str(r[4]),
+        authors=json.loads(str(r[5]) or "[]"),
+        categories=json.loads(str(r[6]) or "[]"),
+        published=str(r[7]),
+        updated=str(r[8]),
+        comments=str(r[9]),
+        journal_ref=str(r[10]),
+        doi=str(r[11]),
+        abstract=str(r[12]),
+    )
+
+
+def load(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, ArxivMeta]:
+    """The stored rows for `ids` (missing ids are simply absent)."""
+    wanted = list(dict.fromkeys(ids))
+    out: dict[str, ArxivMeta] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        chunk = wanted[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(f"SELECT {_COLS} FROM arxiv_meta WHERE id IN ({marks})", chunk):
+            out[r[0]] = _meta(r)
+    return out
+
+
+def save(conn: sqlite3.Connection, rows: Iterable[ArxivMeta]) -> None:
+    conn.executemany(
+        f"INSERT OR REPLACE INTO arxiv_meta({_COLS}) VALUES ({', '.join('?' * 13)})",
+        [_row(m) for m in rows],
+    )
+
+
+def answered(
+    candidate: EnrichCandidate,
+    previous: ArxivMeta | None,
+    entry: ApiEntryLike | None,
+    asked_at: str,
+    *,
+    invalid: bool = False,
+) -> ArxivMeta:
+    """The row to keep after asking about `candidate` (entry None: no entry came back)."""
+    if invalid:
+        attempts = previous.attempts + 1 if previous and previous.status == INVALID else 1
+        return ArxivMeta(candidate.id, INVALID, asked_at, attempts, candidate.version)
+    if entry is None:
+        if previous is not None and previous.found:
+            # Asked again for a new version and not answered: keep what arXiv said before.
+            kept = ArxivMeta(**{f: getattr(previous, f) for f in previous.__slots__})
+            kept.asked_at = asked_at
+            kept.version = _newer(previous.version, candidate.version)
+            return kept
+        attempts = previous.attempts + 1 if previous and previous.status == MISSING else 1
+        return ArxivMeta(candidate.id, MISSING, asked_at, attempts, candidate.version)
+    return ArxivMeta(
+        id=candidate.id,
+        status=FOUND,
+        asked_at=asked_at,
+        attempts=0,
+        version=_newer(entry.version, candidate.version),
+        authors=list(entry.authors),
+        categories=list(entry.categories),
+        published=entry.published,
+        updated=entry.updated,
+        comments=entry.comments,
+        journal_ref=entry.journal_ref,
+        doi=entry.doi,
+        abstract=entry.abstract if candidate.abstract_cut else "",
+    )
+
+
+def _newer(a: str, b: str) -> str:
+    return a if version_number(a) >= version_number(b) else b
+
+
+class ApiEntryLike(Protocol):
+    """What `answered` reads of an API entry (core/arxiv_api.ApiEntry)."""
+
+    id: str
+    version: str
+    abstract: str
+    authors: list[str]
+    categories: list[str]
+    published: str
+    updated: str
+    comments: str
+    journal_ref: str
+    doi: str

@@ -1,0 +1,196 @@
+"""Ask arXiv's query API about papers, many ids per request, and store the answers.
+
+One request per batch of `batch_size` ids (`max_results` always equal to the
+batch, see core/arxiv_api.py). Requests go through the fetch layer's
+HttpFetcher, which keeps at least 3 s between two requests to any arXiv host
+(its per-host clock is shared with the feeds when the caller passes the same
+fetcher, as the after-fetch hook does) and retries 429/5xx honouring
+Retry-After. Each batch's answer is written in one transaction before the
+next request, so an interrupted run keeps what it learned.
+
+What counts as asked is remembered (core/arxiv_meta.py), so a second run asks
+nothing new. When the API rejects one id as malformed (its error entry names
+it), that id is recorded as invalid and the rest of the batch is asked again.
+When arXiv throttles (`Rate exceeded.`), is unreachable, or answers with
+something that is not a feed, the run stops and nothing is recorded for the
+papers not yet answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tui_digest.core.arxiv_api import ApiError, RateLimited, parse_response, query_url
+from tui_digest.core.arxiv_meta import EnrichCandidate as Candidate
+from tui_digest.core.arxiv_meta import needs_asking
+from tui_digest.core.model import InputError
+from tui_digest.core.sanitize import clean_line
+from tui_digest.enrich.config import EnrichConfig
+from tui_digest.fetch.http import Clock, FetchError, HttpFetcher, HttpOptions, Sleep
+
+if TYPE_CHECKING:
+    from tui_digest.core.store import Store
+
+# progress(done, total): ids answered so far, ids to ask in this run.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class EnrichReport:
+    candidates: int = 0
+    asked: int = 0  # ids sent (an id re-sent after a malformed neighbour counts once)
+    requests: int = 0
+    found: int = 0
+    missing: int = 0
+    invalid: int = 0
+    updated: int = 0  # papers whose stored fields changed
+    stopped: str = ""  # why the run ended early, or ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        """Candidates not asked: answered before (or given up on)."""
+        return self.candidates - self.asked
+
+    @property
+    def ok(self) -> bool:
+        return not self.stopped
+
+    def summary(self) -> str:
+        if not self.asked and not self.stopped:
+            return f"nothing to ask arXiv: all {self.candidates} paper(s) were asked before"
+        text = (
+            f"asked arXiv about {self.asked} paper(s) in {self.requests} request(s): "
+            f"{self.found} found, {self.missing} not known yet, {self.invalid} malformed; "
+            f"{self.updated} paper(s) updated"
+        )
+        if self.skipped:
+            text += f"; {self.skipped} asked before"
+        if self.stopped:
+            text += f"; stopped: {clean_line(self.stopped, 500)}"
+        return text
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def plan(candidates: Sequence[Candidate], now: dt.datetime) -> list[Candidate]:
+    """The candidates to ask now, once each, in their order."""
+    seen: set[str] = set()
+    todo = []
+    for c in candidates:
+        if c.id not in seen and needs_asking(c.version, c.meta, now):
+            seen.add(c.id)
+            todo.append(c)
+    return todo
+
+
+async def enrich_papers(
+    store: Store,
+    candidates: Sequence[Candidate],
+    cfg: EnrichConfig,
+    *,
+    fetcher: HttpFetcher | None = None,
+    options: HttpOptions | None = None,
+    sleep: Sleep | None = None,
+    clock: Clock | None = None,
+    now: Callable[[], dt.datetime] = utc_now,
+    progress: Progress | None = None,
+) -> EnrichReport:
+    """Ask about the candidates that need it; see the module docstring."""
+    report = EnrichReport(candidates=len(candidates))
+    todo = plan(candidates, now())
+    if not todo:
+        return report
+    own = fetcher is None
+    if fetcher is None:
+        extra = {"clock": clock} if clock is not None else {}
+        fetcher = HttpFetcher(options, sleep=sleep, **extra)  # type: ignore[arg-type]
+    try:
+        batches = [todo[i : i + cfg.batch_size] for i in range(0, len(todo), cfg.batch_size)]
+        done = 0
+        for batch in batches:
+            if not await _ask(store, fetcher, cfg, batch, report, now):
+                break
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(todo))
+    finally:
+        if own:
+            await fetcher.aclose()
+    return report
+
+
+async def _ask(
+    store: Store,
+    fetcher: HttpFetcher,
+    cfg: EnrichConfig,
+    batch: list[Candidate],
+    report: EnrichReport,
+    now: Callable[[], dt.datetime],
+) -> bool:
+    """Ask about one batch and store the answer; False when the run must stop."""
+    pending = list(batch)
+    report.asked += len(pending)
+    while pending:
+        url = query_url(cfg.api_url, [c.id for c in pending])
+        report.requests += 1
+        try:
+            result = await fetcher.fetch(url)
+            response = parse_response(result.body, source=cfg.api_url)
+        except RateLimited as exc:
+            report.stopped = f"{exc}; try again later"
+            report.asked -= len(pending)
+            return False
+        except ApiError as exc:
+            bad = [c for c in pending if c.id == exc.bad_id]
+            if not bad:
+                report.stopped = str(exc)
+                report.asked -= len(pending)
+                return False
+            if not await _store(store, report, now, bad, [], invalid=True):
+                return False
+            report.invalid += len(bad)
+            report.problems.append(str(exc))
+            pending = [c for c in pending if c.id != exc.bad_id]
+            continue
+        except (FetchError, InputError) as exc:
+            report.stopped = str(exc)
+            report.asked -= len(pending)
+            return False
+        report.problems.extend(f"{cfg.api_url}: {p}" for p in response.problems)
+        answered = {e.id for e in response.entries}
+        if not await _store(store, report, now, pending, response.entries):
+            return False
+        report.found += sum(1 for c in pending if c.id in answered)
+        report.missing += sum(1 for c in pending if c.id not in answered)
+        return True
+    return True
+
+
+async def _store(
+    store: Store,
+    report: EnrichReport,
+    now: Callable[[], dt.datetime],
+    asked: list[Candidate],
+    entries: list,
+    *,
+    invalid: bool = False,
+) -> bool:
+    from tui_digest.core.store import CacheError
+
+    stamp = now().astimezone(dt.UTC).isoformat(timespec="seconds")
+    try:
+        report.updated += await asyncio.to_thread(
+            store.apply_enrichment, asked, entries, asked_at=stamp, invalid=invalid
+        )
+    except (CacheError, sqlite3.Error, OSError) as exc:
+        report.stopped = f"cache: could not store arXiv's answer: {exc}"
+        return False
+    return True
