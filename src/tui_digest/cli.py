@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 EXPORT_FORMATS = ("markdown", "bibtex", "ris", "csl-json", "json")  # = core.export.FORMATS
-QUERY_COMMANDS = ("search", "export", "translate")
+QUERY_COMMANDS = ("search", "export", "translate", "enrich")
 INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 # `import` refuses a larger input (a disk image, an endless pipe). The real
@@ -76,8 +76,10 @@ def _iter_inputs(paths: list[str], cap: int) -> Iterator[tuple[str, Callable[[],
             found = sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
             )
-            if not found:
-                print(f"{for_terminal(path)}: no *.md or *.xml files found", file=sys.stderr)
+            if not found and not any(path.rglob("*.json")):
+                print(
+                    f"{for_terminal(path)}: no *.md, *.xml or *.json files found", file=sys.stderr
+                )
             for p in found:
                 yield str(p), reader(str(p))
         else:
@@ -85,28 +87,46 @@ def _iter_inputs(paths: list[str], cap: int) -> Iterator[tuple[str, Callable[[],
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from tui_digest.cli_archive import print_archive_import
+    from tui_digest.core.archive_input import is_archive, is_record_file
+
+    failed = 0
+    with _closing(_open_store(args)) as store:
+        for raw in args.paths:
+            path = Path(raw)
+            # The generator's per-paper JSON: a record, an archive of the
+            # repository, or the *.json files of a folder (besides its digests).
+            if raw != "-" and path.is_file() and (is_archive(path) or is_record_file(path)):
+                failed += print_archive_import(store, path)
+                continue
+            failed += _import_documents(store, args, raw)
+            if raw != "-" and path.is_dir():
+                failed += print_archive_import(store, path)
+    return 1 if failed else 0
+
+
+def _import_documents(store: Store, args: argparse.Namespace, raw: str) -> int:
     from tui_digest.core.model import InputError
     from tui_digest.core.readers import read_document
 
     failed = 0
-    with _closing(_open_store(args)) as store:
-        for source, read in _iter_inputs(args.paths, args.max_size * 1024 * 1024):
-            try:
-                # No name for the bytes: they are freed before the store import.
-                result = read_document(read(), source=source, format=args.format)
-            except (InputError, OSError) as exc:
-                failed += 1
-                print(f"{for_terminal(source)}: error: {_describe(exc)}", file=sys.stderr)
-                continue
-            for problem in result.problems:
-                print(for_terminal(problem.format(source)), file=sys.stderr)
-            stats = store.import_digest(result.digest)
-            total = len(result.digest.papers)
-            print(
-                f"{for_terminal(source)}: {total} papers ({result.format}): "
-                f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged"
-            )
-    return 1 if failed else 0
+    for source, read in _iter_inputs([raw], args.max_size * 1024 * 1024):
+        try:
+            # No name for the bytes: they are freed before the store import.
+            result = read_document(read(), source=source, format=args.format)
+        except (InputError, OSError) as exc:
+            failed += 1
+            print(f"{for_terminal(source)}: error: {_describe(exc)}", file=sys.stderr)
+            continue
+        for problem in result.problems:
+            print(for_terminal(problem.format(source)), file=sys.stderr)
+        stats = store.import_digest(result.digest)
+        total = len(result.digest.papers)
+        print(
+            f"{for_terminal(source)}: {total} papers ({result.format}): "
+            f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged"
+        )
+    return failed
 
 
 # --- export / search ------------------------------------------------------------
@@ -280,8 +300,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", parents=[common], help="open the reader (the default)")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("import", parents=[common], help="import digests or feeds")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder (recursive) or -")
+    p = sub.add_parser(
+        "import", parents=[common], help="import digests, feeds or the generator's JSON archive"
+    )
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="file, folder (recursive), - for stdin, or papers/YY/MM/<id>.json records "
+        "(one file, a folder, or a .zip/.tar.gz of the repository)",
+    )
     p.add_argument(
         "--format",
         choices=("digest", "digest-feed", "arxiv", "feed"),
@@ -324,7 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_optional(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Subcommands that live with their feature (fetch, sources, translate, publish, related)."""
+    """Subcommands that live with their feature (fetch, sources, translate, publish, related,
+    enrich)."""
+    from tui_digest.cli_enrich import register as register_enrich
     from tui_digest.cli_fetch import register as register_fetch
     from tui_digest.cli_rank import register as register_rank
     from tui_digest.cli_translate import register as register_translate
@@ -334,6 +364,7 @@ def _register_optional(sub: argparse._SubParsersAction, common: argparse.Argumen
     register_translate(sub, common)
     register_publish(sub, common)
     register_rank(sub, common)
+    register_enrich(sub, common)
 
 
 def _version() -> str:

@@ -1,0 +1,86 @@
+"""`tui-digest enrich` and the [enrich] config table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arxiv_api_fixtures import Meta
+from arxiv_api_server import ArxivStandIn
+from feed_server import Reply
+from tui_digest.cli import main
+from tui_digest.core.arxiv_api import API_URL
+from tui_digest.enrich.config import EnrichConfig, load_enrich_config
+from tui_digest.fetch.config import ConfigError
+
+MINI = Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md"
+IDS = ["2403.00001", "2403.00002", "2403.00003"]
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def setup(tmp_path: Path, capsys):
+    db, config = tmp_path / "cache.db", tmp_path / "config.toml"
+    assert cli(capsys, "--db", str(db), "import", str(MINI))[0] == 0
+    return db, config
+
+
+def test_enrich_asks_once_then_nothing(setup, capsys) -> None:
+    db, config = setup
+    with ArxivStandIn({i: Meta(id=i, comments=f"about {i}") for i in IDS}) as api:
+        config.write_text(f'[enrich]\napi_url = "{api.url}"\n')
+        code, out, err = cli(capsys, "--db", str(db), "enrich", "--config", str(config))
+        assert code == 0, err
+        assert "asked arXiv about 3 paper(s) in 1 request(s): 3 found" in out
+        code, out, _ = cli(capsys, "--db", str(db), "enrich", "--config", str(config))
+        assert code == 0 and "nothing to ask arXiv" in out
+        assert len(api.asked) == 1 and api.max_results == [3]
+    _code, out, _ = cli(capsys, "--db", str(db), "search", "id:2403.00002", "--json")
+    assert '"comments": "about 2403.00002"' in out
+
+
+def test_enrich_query_and_limit(setup, capsys) -> None:
+    db, config = setup
+    with ArxivStandIn({i: Meta(id=i) for i in IDS}) as api:
+        config.write_text(f'[enrich]\napi_url = "{api.url}"\nbatch_size = 1\n')
+        code, out, _ = cli(
+            capsys, "--db", str(db), "enrich", "--config", str(config), "--limit", "1", "-survey"
+        )
+        assert code == 0 and "about 1 paper(s)" in out
+        assert api.asked == [["2403.00001"]]
+
+
+def test_enrich_stops_with_status_1_when_arxiv_throttles(setup, capsys) -> None:
+    db, config = setup
+    with ArxivStandIn() as api:
+        api.script.append(Reply(200, body=b"Rate exceeded."))
+        config.write_text(f'[enrich]\napi_url = "{api.url}"\n')
+        code, out, _ = cli(capsys, "--db", str(db), "enrich", "--config", str(config))
+    assert code == 1 and "Rate exceeded" in out and "try again later" in out
+
+
+def test_config_defaults_and_errors(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[fetch]\nconcurrency = 2\n")
+    cfg = load_enrich_config(config)
+    assert (cfg.api_url, cfg.after_fetch, cfg.batch_size) == (API_URL, True, 100)
+    assert EnrichConfig().api_url == "http://export.arxiv.org/api/query"
+    for body, message in [
+        ('[enrich]\napi_url = "ftp://x/api"\n', r"http\(s\) URL"),
+        ('[enrich]\napi_url = "http://user:pw@h/api"\n', "credentials"),
+        ("[enrich]\nafter_fetch = 1\n", "true or false"),
+        ("[enrich]\nbatch_size = 2001\n", "from 1 to 2000"),
+        ("[enrich]\nmax = 3\n", "unknown key"),
+    ]:
+        config.write_text("# x\n" + body)
+        with pytest.raises(ConfigError, match=message) as info:
+            load_enrich_config(config)
+        assert f"{config}:2" in str(info.value)
+    code, _out, err = cli(capsys, "--db", str(tmp_path / "c.db"), "enrich", "--config", str(config))
+    assert code == 2 and "unknown key" in err
