@@ -99,17 +99,33 @@ def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
     if show_zh:
         para(paper.summary_zh, field="summary_zh")
         para(paper.abstract_zh, field="abstract_zh")
+    if show_en:
+        # The archive's English one-line summary (else the digest's rarely filled slot).
+        para(paper.summary_en or paper.extras.get("summary_en", ""))
+    arxiv = record.meta
+    abstract_en = paper.abstract_en
+    if arxiv is not None and len(arxiv.abstract) > len(abstract_en):
+        abstract_en = arxiv.abstract  # arXiv's full text where the digest's was cut
     if show_en or not paper.abstract_zh:
-        para(paper.abstract_en)
+        para(abstract_en)
 
     parts.append(("─" * 24, LABEL))
     parts.append("\n")
     meta = [
         ("id", paper.id + paper.version),
-        ("categories", " ".join(paper.categories)),
+        (
+            "categories",
+            " ".join(arxiv.categories if arxiv and arxiv.categories else paper.categories),
+        ),
         ("announce", paper.announce_type),
-        ("published", paper.published),
-        ("authors", ", ".join(readable(a) for a in paper.authors)),
+        ("published", paper.published or (arxiv.published if arxiv else "")),
+        (
+            "authors",
+            ", ".join(readable(a) for a in paper.authors or (arxiv.authors if arxiv else [])),
+        ),
+        ("comments", arxiv.comments if arxiv else ""),
+        ("journal", arxiv.journal_ref if arxiv else ""),
+        ("doi", arxiv.doi if arxiv else ""),
         ("digests", ", ".join(record.digests)),
     ]
     for label, value in meta:
