@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tui_digest.fetch.config import ConfigError
 
 from arxiv_api_fixtures import Meta
 from arxiv_api_server import ArxivStandIn
@@ -12,7 +13,6 @@ from feed_server import Reply
 from tui_digest.cli import main
 from tui_digest.core.arxiv_api import API_URL
 from tui_digest.enrich.config import EnrichConfig, load_enrich_config
-from tui_digest.fetch.config import ConfigError
 
 MINI = Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md"
 IDS = ["2403.00001", "2403.00002", "2403.00003"]

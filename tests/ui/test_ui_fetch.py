@@ -34,6 +34,9 @@ def config_file() -> Path:
 def write_config(text: str) -> Path:
     path = config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
+    if "[enrich]" not in text:
+        # No asking the real arXiv after a refresh (on by default).
+        text += "\n[enrich]\nafter_fetch = false\n"
     path.write_text(text, encoding="utf-8")
     return path
 

@@ -19,6 +19,9 @@ MARK = "机器翻译 · machine-translated"
 def write_config(text: str) -> Path:
     path = Path(os.environ["TUI_DIGEST_CONFIG"])
     path.parent.mkdir(parents=True, exist_ok=True)
+    if "[enrich]" not in text:
+        # No asking the real arXiv after a refresh (on by default).
+        text += "\n[enrich]\nafter_fetch = false\n"
     path.write_text(text, encoding="utf-8")
     return path
 

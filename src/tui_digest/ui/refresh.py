@@ -23,6 +23,7 @@ from textual.screen import Screen
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import Config, load_config
 from tui_digest.core.sanitize import clean_line
+from tui_digest.ui.enriching import Enricher
 from tui_digest.ui.signals import CacheChanged, FetchFinished, signals_of
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ class Refresher:
         self.interval_minutes = 0.0
         self._timer: Timer | None = None
         self.last_results: list[SourceResult] = []
+        # Asks arXiv about the papers a refresh brought ([enrich] after_fetch).
+        self.enricher = Enricher(host, store, show_activity)
 
     # --- the timer ---------------------------------------------------------------
 
@@ -152,9 +155,11 @@ class Refresher:
         return True
 
     async def _run(self, store: Store) -> None:
+        from tui_digest.fetch.download import SourceFetcher
         from tui_digest.fetch.runner import fetch_all  # httpx: only once a fetch starts
 
         host = self.host
+        fetcher: SourceFetcher | None = None
         try:
             try:
                 config: Config = await asyncio.to_thread(load_config)
@@ -175,12 +180,14 @@ class Refresher:
                 )
                 return
             self._show(progress_text(0, len(sources), sources[0].name), slot=SLOT)
-            results = await fetch_all(
-                store,
-                sources,
-                progress=self._progress,
-                options=config.fetch.http_options(),
-            )
+            # One client for the fetch and the enrichment after it: arXiv's feeds
+            # and its API share one politeness clock.
+            fetcher = SourceFetcher(config.fetch.http_options())
+            results = await fetch_all(store, sources, progress=self._progress, fetcher=fetcher)
+        except BaseException:
+            if fetcher is not None:
+                await fetcher.aclose()
+            raise
         finally:
             self.running = False
             self._show("", slot=SLOT)
@@ -188,9 +195,13 @@ class Refresher:
         signals = signals_of(host.app)
         if any(r.new or r.updated for r in results):
             signals.cache_changed.publish(CacheChanged("fetch"))
-        signals.fetch_finished.publish(FetchFinished(tuple(results)))
+        finished = FetchFinished(tuple(results))
+        signals.fetch_finished.publish(finished)
         text, severity = summarise(results)
         host.notify(text, title="Refresh", severity=severity, markup=False, timeout=10)
+        # The enricher closes the client when it takes it.
+        if not self.enricher.after_fetch(finished.new_digests, http=fetcher.http):
+            await fetcher.aclose()
 
     def _progress(self, done: int, total: int, name: str) -> None:
         # fetch_all calls this on the event loop: the status line can be updated directly.

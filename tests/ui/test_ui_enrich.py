@@ -1,0 +1,64 @@
+"""After a refresh the reader asks arXiv (a local stand-in) about the new papers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ui_support import make_paper, settle
+
+from arxiv_api_fixtures import Meta
+from arxiv_api_server import ArxivStandIn
+from tui_digest.core.digest_format import write_digest
+from tui_digest.core.store import Store
+from tui_digest.ui.app import make_app
+
+SIZE = (140, 40)
+
+
+def _config(text: str) -> None:
+    path = Path(os.environ["TUI_DIGEST_CONFIG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+async def test_refresh_enriches_only_the_new_papers(cache: Path, tmp_path: Path) -> None:
+    new = [make_paper(500), make_paper(501)]
+    digest = tmp_path / "digest-cs.IR-2024-02-08.md"
+    digest.write_text(write_digest(new), encoding="utf-8")
+    known = {p.id: Meta(id=p.id, comments=f"comment of {p.id}") for p in new}
+    with ArxivStandIn(known) as api:
+        _config(
+            f'[[sources]]\nname = "local"\nurl = "{digest.as_uri()}"\n\n'
+            f'[enrich]\napi_url = "{api.url}"\n'
+        )
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            assert [sorted(a) for a in api.asked] == [sorted(p.id for p in new)]
+            with Store.open(cache, readonly=True) as store:
+                rec = store.get_paper(new[0].id)
+                assert rec is not None and rec.meta is not None
+                assert rec.meta.comments == f"comment of {new[0].id}"
+            # A second refresh brings nothing new, so nothing more is asked.
+            await pilot.press("r")
+            await settle(pilot)
+            assert len(api.asked) == 1
+
+
+async def test_after_fetch_false_asks_nothing(cache: Path, tmp_path: Path) -> None:
+    digest = tmp_path / "digest-cs.IR-2024-02-08.md"
+    digest.write_text(write_digest([make_paper(600)]), encoding="utf-8")
+    with ArxivStandIn() as api:
+        _config(
+            f'[[sources]]\nname = "local"\nurl = "{digest.as_uri()}"\n\n'
+            f'[enrich]\napi_url = "{api.url}"\nafter_fetch = false\n'
+        )
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+        assert api.requests == []
