@@ -62,6 +62,8 @@ class EnrichReport:
         return not self.stopped
 
     def summary(self) -> str:
+        if not self.candidates:
+            return "no papers to ask arXiv about"
         if not self.asked and not self.stopped:
             return f"nothing to ask arXiv: all {self.candidates} paper(s) were asked before"
         text = (
