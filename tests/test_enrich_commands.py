@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_digest.fetch.config import ConfigError
 
 from arxiv_api_fixtures import Meta
 from arxiv_api_server import ArxivStandIn
 from feed_server import Reply
 from tui_digest.cli import main
+from tui_digest.config.errors import ConfigError
 from tui_digest.core.arxiv_api import API_URL
 from tui_digest.enrich.config import EnrichConfig, load_enrich_config
 
@@ -76,11 +76,10 @@ def test_config_defaults_and_errors(tmp_path: Path, capsys) -> None:
         ('[enrich]\napi_url = "http://user:pw@h/api"\n', "credentials"),
         ("[enrich]\nafter_fetch = 1\n", "true or false"),
         ("[enrich]\nbatch_size = 2001\n", "from 1 to 2000"),
-        ("[enrich]\nmax = 3\n", "unknown key"),
     ]:
         config.write_text("# x\n" + body)
         with pytest.raises(ConfigError, match=message) as info:
             load_enrich_config(config)
         assert f"{config}:2" in str(info.value)
     code, _out, err = cli(capsys, "--db", str(tmp_path / "c.db"), "enrich", "--config", str(config))
-    assert code == 2 and "unknown key" in err
+    assert code == 2 and "batch_size must be an integer from 1 to 2000" in err

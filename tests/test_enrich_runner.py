@@ -10,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from tui_digest.fetch.http import HttpOptions
 
 from arxiv_api_fixtures import Meta
 from arxiv_api_server import ArxivStandIn
@@ -22,6 +21,7 @@ from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
 from tui_digest.enrich.config import EnrichConfig
 from tui_digest.enrich.runner import enrich_papers
+from tui_digest.net.options import HttpOptions
 
 MINI = Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md"
 DAY0 = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)

@@ -48,9 +48,9 @@ def register(
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
+    from tui_digest.config.errors import ConfigError
     from tui_digest.core.model import InputError
     from tui_digest.core.store import CacheError
-    from tui_digest.fetch.config import ConfigError
 
     try:
         return _enrich(args)
@@ -63,10 +63,10 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
 
 def _enrich(args: argparse.Namespace) -> int:
+    from tui_digest.config.loader import load_config
     from tui_digest.core.store import Store
     from tui_digest.enrich.config import enrich_from
     from tui_digest.enrich.runner import enrich_papers, plan, utc_now
-    from tui_digest.fetch.config import load_config
 
     explicit = getattr(args, "config", None)
     config = load_config(explicit, must_exist=explicit is not None)

@@ -31,7 +31,7 @@ TRANSLATE_KEYS = (
     "price_per_million_completion_tokens",
 )
 # [enrich] (issue 17, requirement 5): arXiv's query API and whether to run after a fetch.
-ENRICH_KEYS = ("api_url", "after_fetch")
+ENRICH_KEYS = ("api_url", "after_fetch", "batch_size")
 
 # table name -> its keys; a nested dict describes a sub-table; a list of keys inside a
 # one-element list describes an array of tables.

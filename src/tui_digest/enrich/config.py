@@ -2,23 +2,27 @@
 
     [enrich]
     api_url = "http://export.arxiv.org/api/query"   # arXiv's query API (the default)
-    after_fetch = true                              # enrich new papers after each fetch
+    after_fetch = true                              # enrich new papers after each refresh
     batch_size = 100                                # ids per request (arXiv allows 2,000)
 
-Enrichment needs no key and is on by default: without the table these defaults apply.
+Enrichment needs no key and is on by default: without the table these defaults
+apply. Unknown keys are warned about by `load_config`, like in every table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.fields import Table
+from tui_digest.config.loader import Config, load_config
+from tui_digest.config.toml_file import at, line_of
 from tui_digest.core.arxiv_api import API_URL, MAX_IDS_PER_REQUEST
-from tui_digest.fetch.config import Config, ConfigError, _line_of, load_config
 
-KEYS = frozenset({"api_url", "after_fetch", "batch_size"})
 # A query of 100 ids is a URL of ~1.3 KB; 2,000 would be ~26 KB, more than
 # many servers and proxies accept in a request line.
 DEFAULT_BATCH = 100
@@ -38,45 +42,31 @@ def load_enrich_config(path: str | Path | None = None) -> EnrichConfig:
 
 
 def enrich_from(config: Config) -> EnrichConfig:
-    text = config.path.read_text("utf-8") if config.exists else ""
-    return parse_enrich(config.data.get("enrich"), where=config.path, text=text)
+    return parse_enrich(config.data.get("enrich"), where=config.path, text=config.text)
 
 
 def parse_enrich(raw: Any, *, where: Path, text: str = "") -> EnrichConfig:
     if raw is None:
         return EnrichConfig(path=where)
-    line = _line_of(text, "enrich") if text else 0
-    at = f"{where}:{line}" if line else str(where)
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{at}: [enrich] must be a table")
-    unknown = set(raw) - KEYS
-    if unknown:
-        raise ConfigError(f"{at}: unknown key(s) in [enrich]: {', '.join(sorted(unknown))}")
-    api_url = raw.get("api_url", API_URL)
-    if not isinstance(api_url, str) or not api_url.strip():
-        raise ConfigError(f"{at}: enrich.api_url must be a non-empty string")
-    api_url = api_url.strip()
+    line = line_of(text, "enrich") if text else 0
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{at(where, line)}: [enrich] must be a table")
+    table = Table(raw, name="enrich", path=where, line=line)
+    api_url = table.string("api_url", API_URL)
     problem = _url_problem(api_url)
     if problem:
-        raise ConfigError(f"{at}: enrich.api_url: {problem}")
-    after_fetch = raw.get("after_fetch", True)
-    if not isinstance(after_fetch, bool):
-        raise ConfigError(f"{at}: enrich.after_fetch must be true or false")
-    batch = raw.get("batch_size", DEFAULT_BATCH)
-    if (
-        isinstance(batch, bool)
-        or not isinstance(batch, int)
-        or not 1 <= batch <= MAX_IDS_PER_REQUEST
-    ):
-        raise ConfigError(
-            f"{at}: enrich.batch_size must be an integer from 1 to {MAX_IDS_PER_REQUEST}"
-        )
-    return EnrichConfig(api_url=api_url, after_fetch=after_fetch, batch_size=batch, path=where)
+        raise table.error("api_url", problem)
+    return EnrichConfig(
+        api_url=api_url,
+        after_fetch=table.boolean("after_fetch", True),
+        batch_size=table.integer("batch_size", DEFAULT_BATCH, 1, MAX_IDS_PER_REQUEST),
+        path=where,
+    )
 
 
 def _url_problem(url: str) -> str:
-    if any(c in url for c in "\n\r\t\x00 "):
-        return "the URL contains spaces or control characters"
+    if not url or any(c in url for c in "\n\r\t\x00 "):
+        return "must be a URL without spaces or control characters"
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return "must be an http(s) URL such as http://export.arxiv.org/api/query"

@@ -1,12 +1,12 @@
 """Ask arXiv's query API about papers, many ids per request, and store the answers.
 
 One request per batch of `batch_size` ids (`max_results` always equal to the
-batch, see core/arxiv_api.py). Requests go through the fetch layer's
-HttpFetcher, which keeps at least 3 s between two requests to any arXiv host
-(its per-host clock is shared with the feeds when the caller passes the same
-fetcher, as the after-fetch hook does) and retries 429/5xx honouring
-Retry-After. Each batch's answer is written in one transaction before the
-next request, so an interrupted run keeps what it learned.
+batch, see core/arxiv_api.py). Requests go through the net layer's HttpClient,
+which keeps at least 3 s between two requests to any arXiv host (one clock for
+the API and the feeds when the caller passes the client its fetch used, as the
+reader's after-fetch hook does) and retries 429/5xx honouring Retry-After.
+Each batch's answer is written in one transaction before the next request, so
+an interrupted run keeps what it learned.
 
 What counts as asked is remembered (core/arxiv_meta.py), so a second run asks
 nothing new. When the API rejects one id as malformed (its error entry names
@@ -31,11 +31,14 @@ from tui_digest.core.arxiv_meta import needs_asking
 from tui_digest.core.model import InputError
 from tui_digest.core.sanitize import clean_line
 from tui_digest.enrich.config import EnrichConfig
-from tui_digest.fetch.http import Clock, FetchError, HttpFetcher, HttpOptions, Sleep
+from tui_digest.net.client import HttpClient
+from tui_digest.net.errors import FetchError
+from tui_digest.net.options import Clock, HttpOptions, Sleep
 
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
+ACCEPT = "application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 # progress(done, total): ids answered so far, ids to ask in this run.
 Progress = Callable[[int, int], None]
 
@@ -98,7 +101,7 @@ async def enrich_papers(
     candidates: Sequence[Candidate],
     cfg: EnrichConfig,
     *,
-    fetcher: HttpFetcher | None = None,
+    http: HttpClient | None = None,
     options: HttpOptions | None = None,
     sleep: Sleep | None = None,
     clock: Clock | None = None,
@@ -110,28 +113,28 @@ async def enrich_papers(
     todo = plan(candidates, now())
     if not todo:
         return report
-    own = fetcher is None
-    if fetcher is None:
+    own = http is None
+    if http is None:
         extra = {"clock": clock} if clock is not None else {}
-        fetcher = HttpFetcher(options, sleep=sleep, **extra)  # type: ignore[arg-type]
+        http = HttpClient(options, sleep=sleep, **extra)  # type: ignore[arg-type]
     try:
         batches = [todo[i : i + cfg.batch_size] for i in range(0, len(todo), cfg.batch_size)]
         done = 0
         for batch in batches:
-            if not await _ask(store, fetcher, cfg, batch, report, now):
+            if not await _ask(store, http, cfg, batch, report, now):
                 break
             done += len(batch)
             if progress is not None:
                 progress(done, len(todo))
     finally:
         if own:
-            await fetcher.aclose()
+            await http.aclose()
     return report
 
 
 async def _ask(
     store: Store,
-    fetcher: HttpFetcher,
+    http: HttpClient,
     cfg: EnrichConfig,
     batch: list[Candidate],
     report: EnrichReport,
@@ -144,8 +147,13 @@ async def _ask(
         url = query_url(cfg.api_url, [c.id for c in pending])
         report.requests += 1
         try:
-            result = await fetcher.fetch(url)
-            response = parse_response(result.body, source=cfg.api_url)
+            answer = await http.get(url, headers={"Accept": ACCEPT})
+            if answer.status != 200:
+                reason = answer.reason_phrase or "unexpected status"
+                if answer.note:
+                    reason = f"{reason}; {answer.note}"
+                raise FetchError(answer.url, reason, status=answer.status)
+            response = parse_response(answer.body, source=cfg.api_url)
         except RateLimited as exc:
             report.stopped = f"{exc}; try again later"
             report.asked -= len(pending)
