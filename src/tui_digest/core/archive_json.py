@@ -31,6 +31,7 @@ from typing import Any
 
 from .arxiv_id import abs_url, parse_arxiv_id
 from .digest_format import EN_HEADER_RE, SUFFIX_FLAG_TYPES, TITLE_SUFFIX_RE, ZH_HEADER_RE
+from .extras import Extra
 from .model import ANNOUNCE_TYPES, InputError, Paper
 from .sanitize import MAX_TEXT, clean_line, clean_text, decode_text
 
@@ -114,7 +115,7 @@ def _paper(v: dict[str, str], where: str, source: str) -> Paper:
         m = TITLE_SUFFIX_RE.search(title)
         if m:
             title, suffix = title[: m.start()], m.group(0)
-            extras["title_suffix"] = suffix
+            extras[Extra.TITLE_SUFFIX] = suffix
             suffix_id, suffix_version = m["id"], m["version"] or ""
             category = m["cat"] or ""
             kind = SUFFIX_FLAG_TYPES.get((m["flag"] or "").strip(), "")
@@ -123,7 +124,7 @@ def _paper(v: dict[str, str], where: str, source: str) -> Paper:
     header_id = header_version = ""
     m = EN_HEADER_RE.match(abstract_en) if abstract_en.startswith("arXiv:") else None
     if m:
-        extras["abstract_en_header"] = m.group(0)
+        extras[Extra.ABSTRACT_EN_HEADER] = m.group(0)
         abstract_en = abstract_en[m.end() :]
         header_id, header_version = m["id"], m["version"] or ""
         announce = m["type"].lower()
@@ -132,7 +133,7 @@ def _paper(v: dict[str, str], where: str, source: str) -> Paper:
     abstract_zh = clean_text(v["translated_abstract"], MAX_TEXT)
     m = ZH_HEADER_RE.match(abstract_zh) if abstract_zh.startswith("arXiv:") else None
     if m:
-        extras["abstract_zh_header"] = m.group(0)
+        extras[Extra.ABSTRACT_ZH_HEADER] = m.group(0)
         abstract_zh = abstract_zh[m.end() :]
 
     parsed = parse_arxiv_id(link) if link else None
@@ -150,7 +151,7 @@ def _paper(v: dict[str, str], where: str, source: str) -> Paper:
     scheme = "http" if link.lower().startswith("http://arxiv.org/") else "https"
     url = abs_url(arxiv_id, scheme)
     if link and link != url:
-        extras["link"] = link
+        extras[Extra.LINK] = link
     return Paper(
         id=arxiv_id,
         version=version,

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from tui_digest.core.atomic_file import write_atomic
 from tui_digest.core.bibtex import to_bibtex
 from tui_digest.core.citation import paper_year
+from tui_digest.core.extras import Extra
 from tui_digest.core.model import PaperRecord
 
 __all__ = [
@@ -99,7 +100,7 @@ def record_to_json_obj(rec: PaperRecord) -> dict:
         "title_zh": p.title_zh,
         "summary_zh": p.summary_zh,
         # The archive's `en_tdlr`, else the digest's rarely filled English summary slot.
-        "summary_en": p.summary_en or p.extras.get("summary_en", ""),
+        "summary_en": p.summary_en or p.extras.get(Extra.SUMMARY_EN, ""),
         "abstract_en": p.abstract_en,
         "abstract_zh": p.abstract_zh,
         "authors": list(p.authors),

@@ -16,7 +16,8 @@ from typing import Final
 class Extra:
     """Every `Paper.extras` key (values are plain `str`, so JSON keeps them as is)."""
 
-    # Written by the digest readers (`digest_format`, `digest_feed`) for the writer.
+    # Written by the digest readers (`digest_format`, `digest_feed`, and `archive_json`
+    # for the same paragraphs of the generator's per-paper JSON) for the writer.
     LINK: Final = "link"  # the link as the digest showed it, when not the canonical URL
     TABLE_URL: Final = "table_url"  # the table row's link, when it differs
     TABLE_SUMMARY: Final = "table_summary"  # the table's summary cell, when not derived

@@ -24,6 +24,10 @@ Layout
   a search with is:read/is:starred joins its matches with this small table.
 - `membership.hash` (v3): what each digest entry brought last time, so that
   re-importing an unchanged digest does not read its papers.
+- `papers.summary_en` and `arxiv_meta` (`_add_archive_and_enrichment`): the
+  generator archive's English one-line summary, and what arXiv's query API
+  said about each id and when it was asked (see `arxiv_meta`), kept apart from
+  the digests' text.
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """

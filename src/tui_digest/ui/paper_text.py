@@ -101,7 +101,7 @@ def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
         para(paper.abstract_zh, field="abstract_zh")
     if show_en:
         # The archive's English one-line summary (else the digest's rarely filled slot).
-        para(paper.summary_en or paper.extras.get("summary_en", ""))
+        para(paper.summary_en or paper.extras.get(extras.Extra.SUMMARY_EN, ""))
     arxiv = record.meta
     abstract_en = paper.abstract_en
     if arxiv is not None and len(arxiv.abstract) > len(abstract_en):

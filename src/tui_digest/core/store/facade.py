@@ -8,6 +8,7 @@ Modules of the package, one concept each:
 - `index`: the search index and listing order kept in step
 - `queries`: running searches
 - `papers`: whole papers, and the generic edit primitives features use
+- `enrichment`: what arXiv's API said, in its own table beside the papers
 - `user_state`: read / starred
 - `sources`: digests, source fetch state, totals
 Schema and migrations are `core.schema` (the query compiler shares its
@@ -21,8 +22,9 @@ from collections.abc import Callable, Sequence
 from typing import Literal, overload
 
 from tui_digest.core import schema
+from tui_digest.core.arxiv_meta import ApiEntryLike, EnrichCandidate
 from tui_digest.core.model import Digest, DigestInfo, ImportStats, ListRow, Paper, PaperRecord
-from tui_digest.core.store import importer, papers, queries, sources, user_state
+from tui_digest.core.store import enrichment, importer, papers, queries, sources, user_state
 from tui_digest.core.store.connection import Connections
 from tui_digest.core.store.rows import list_rows
 
@@ -125,6 +127,27 @@ class Store(Connections):
             conn, ordered, empty_any=empty_any, filled_any=filled_any, limit=limit
         )
         return papers.get_papers(conn, ids)
+
+    # --- What arXiv's API said (see `enrichment`) -----------------------------
+
+    def enrich_candidates(
+        self, query: str = "", *, digest: str | None = None
+    ) -> list[EnrichCandidate]:
+        """The papers matching `query` (in listing order) with what arXiv said so far."""
+        conn = self._conn()
+        return enrichment.candidates(conn, queries.list_ids(conn, query, digest))
+
+    def apply_enrichment(
+        self,
+        asked: Sequence[EnrichCandidate],
+        entries: Sequence[ApiEntryLike],
+        *,
+        asked_at: str,
+        invalid: bool = False,
+    ) -> int:
+        """Remember one answer of arXiv's API in one transaction; returns papers changed."""
+        with self._write() as conn:
+            return enrichment.apply(conn, asked, entries, asked_at=asked_at, invalid=invalid)
 
     # --- User state -----------------------------------------------------------
 

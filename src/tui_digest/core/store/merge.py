@@ -17,6 +17,7 @@ _TEXT_FIELDS = (
     "abstract_zh",
     "announce_type",
     "published",
+    "summary_en",
 )
 _VERSION_RE = re.compile(r"\d+")
 

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from tui_digest.core import arxiv_meta
 from tui_digest.core.model import Paper, PaperRecord
 from tui_digest.core.store.index import index_rows, unindex_rows
 from tui_digest.core.store.rows import (
@@ -30,7 +31,9 @@ TEXT_COLUMNS = frozenset(
 )
 
 
-def record(conn: sqlite3.Connection, row: PaperRow) -> PaperRecord:
+def record(
+    conn: sqlite3.Connection, row: PaperRow, meta: arxiv_meta.ArxivMeta | None = None
+) -> PaperRecord:
     names = [
         r[0]
         for r in conn.execute(
@@ -45,6 +48,7 @@ def record(conn: sqlite3.Connection, row: PaperRow) -> PaperRecord:
         read=bool(row.read),
         starred=bool(row.starred),
         digests=names,
+        meta=meta,
     )
 
 
@@ -55,11 +59,15 @@ def get_paper(conn: sqlite3.Connection, key: int | str) -> PaperRecord | None:
     else:
         rows = paper_rows(conn, "id = ?", (re.sub(r"v\d+$", "", key.strip()),))
     row = next(rows, None)
-    return record(conn, row) if row is not None else None
+    if row is None:
+        return None
+    return record(conn, row, arxiv_meta.load(conn, [row.id]).get(row.id))
 
 
 def get_papers(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[PaperRecord]:
-    found = {row.pk: record(conn, row) for row in list(paper_rows_in(conn, "pk", rowids))}
+    rows = list(paper_rows_in(conn, "pk", rowids))
+    metas = arxiv_meta.load(conn, (row.id for row in rows))  # what arXiv's API said
+    found = {row.pk: record(conn, row, metas.get(row.id)) for row in rows}
     return [found[pk] for pk in rowids if pk in found]
 
 

@@ -40,6 +40,7 @@ class PaperRow(NamedTuple):
     read: int
     starred: int
     sort_key: int
+    summary_en: str
 
     def paper(self) -> Paper:
         return Paper(
@@ -56,6 +57,7 @@ class PaperRow(NamedTuple):
             announce_type=self.announce_type,
             published=self.published,
             extras=json.loads(self.extras),
+            summary_en=self.summary_en,
         )
 
 
@@ -123,6 +125,7 @@ _VALUE_COLS = (
     "announce_type",
     "published",
     "extras",
+    "summary_en",
 )
 _PLACE_COLS = ("added_at", "sort_key", "list_date", "list_ref")
 INSERT_PAPER = (
@@ -158,6 +161,7 @@ def paper_values(p: Paper) -> tuple[object, ...]:
         p.announce_type,
         p.published,
         json_dict(p.extras),
+        p.summary_en,
     )
 
 
@@ -201,6 +205,7 @@ def paper_hash(p: Paper) -> bytes:
             p.categories,
             p.announce_type,
             p.published,
+            p.summary_en,
             sorted(p.extras.items()),
         )
     )

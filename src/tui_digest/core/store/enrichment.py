@@ -1,0 +1,85 @@
+"""What arXiv's query API said about papers, beside them (see `core.arxiv_meta`).
+
+The answers live in their own table; a found paper only gets its EMPTY
+authors and published date filled (the digest writer reads neither), and its
+categories gain arXiv's only when the primary one stays (the writer derives the
+old-style title suffix from it). So a digest still writes back as it was read.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from tui_digest.core import arxiv_meta
+from tui_digest.core.arxiv_meta import ApiEntryLike, ArxivMeta, EnrichCandidate
+from tui_digest.core.model import Paper
+from tui_digest.core.store.papers import update_paper
+from tui_digest.core.store.rows import CHUNK
+
+
+def candidates(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[EnrichCandidate]:
+    """The papers at `rowids` (in that order) with what arXiv said about them so far."""
+    found: dict[int, EnrichCandidate] = {}
+    cut_at = arxiv_meta.CUT_AT - arxiv_meta.CUT_SLACK
+    for i in range(0, len(rowids), CHUNK):
+        chunk = rowids[i : i + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        # The English abstract's length with its `arXiv:… Abstract:` header, without
+        # reading either: the digests cut the two together at 1,000 characters.
+        for pk, pid, version, length in conn.execute(
+            "SELECT pk, id, version, length(abstract_en) + "
+            "length(coalesce(json_extract(extras, '$.abstract_en_header'), '')) "
+            f"FROM papers WHERE pk IN ({marks})",
+            tuple(chunk),
+        ):
+            found[pk] = EnrichCandidate(pk, pid, version, length == 0 or length >= cut_at)
+    metas = arxiv_meta.load(conn, (c.id for c in found.values()))
+    out = []
+    for pk in rowids:
+        if pk in found:
+            found[pk].meta = metas.get(found[pk].id)
+            out.append(found[pk])
+    return out
+
+
+def apply(
+    conn: sqlite3.Connection,
+    asked: Sequence[EnrichCandidate],
+    entries: Sequence[ApiEntryLike],
+    *,
+    asked_at: str,
+    invalid: bool = False,
+) -> int:
+    """Remember one answer (every asked id gets its row); returns how many papers changed."""
+    by_id = {e.id: e for e in entries}
+    previous = arxiv_meta.load(conn, (c.id for c in asked))
+    rows: list[ArxivMeta] = []
+    changed = 0
+    for c in asked:
+        entry = None if invalid else by_id.get(c.id)
+        meta = arxiv_meta.answered(c, previous.get(c.id), entry, asked_at, invalid=invalid)
+        rows.append(meta)
+        if entry is not None and _fill(conn, c.rowid, meta):
+            changed += 1
+    arxiv_meta.save(conn, rows)
+    return changed
+
+
+def _fill(conn: sqlite3.Connection, rowid: int, meta: ArxivMeta) -> bool:
+    filled = False
+
+    def change(p: Paper) -> Paper:
+        nonlocal filled
+        old = (list(p.authors), list(p.categories), p.published)
+        if not p.authors and meta.authors:
+            p.authors = list(meta.authors)
+        if p.categories and meta.categories and p.categories[0] == meta.categories[0]:
+            p.categories = list(dict.fromkeys([*meta.categories, *p.categories]))
+        if not p.published and meta.published:
+            p.published = meta.published
+        filled = (p.authors, p.categories, p.published) != old
+        return p
+
+    update_paper(conn, rowid, change)
+    return filled
