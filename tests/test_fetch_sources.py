@@ -287,3 +287,90 @@ def test_cli_prints_the_offline_line_once(capsys):
 def test_defaults_name_only_the_two_documented_hosts():
     hosts = {s.url.split("/")[2] for s in DEFAULT_SOURCES}
     assert hosts == {"raw.githubusercontent.com", "rss.arxiv.org"}
+
+
+# --- name resolution under its own timeout ---------------------------------------------
+
+
+def _mock_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, content=b"ok"))
+    )
+
+
+async def test_a_resolver_that_never_answers_is_a_dns_failure_in_bounded_time():
+    asked: list[str] = []
+
+    async def silent(host: str, port: int) -> None:
+        asked.append(host)
+        await asyncio.Event().wait()  # a name server that never answers
+
+    fake = FakeTime()
+    options = HttpOptions(resolve_timeout=0.05, retries=3)
+    async with (
+        _mock_client() as client,
+        SourceFetcher(
+            options, client=client, sleep=fake.sleep, clock=fake.clock, resolver=silent
+        ) as f,
+    ):
+        with pytest.raises(FetchError, match=r"could not resolve host a\.example \(no answer"):
+            await f.fetch("https://a.example/x.md")
+    assert asked == ["a.example"] and fake.sleeps == []  # not retried
+
+
+async def test_a_host_is_resolved_once_and_ip_literals_never():
+    asked: list[str] = []
+
+    async def resolver(host: str, port: int) -> None:
+        asked.append(f"{host}:{port}")
+
+    async with (
+        _mock_client() as client,
+        SourceFetcher(HttpOptions(), client=client, resolver=resolver) as f,
+    ):
+        for url in ("https://a.example/1", "https://a.example/2", "http://a.example/3"):
+            assert (await f.fetch(url)).body == b"ok"
+        await f.fetch("http://127.0.0.1:8/x")
+        await f.fetch("http://[::1]:8/x")
+    assert asked == ["a.example:443", "a.example:80"]
+
+
+async def test_the_system_resolver_answers_and_fails_like_getaddrinfo(monkeypatch):
+    from tui_digest.net import resolve
+
+    await resolve.system_resolver("localhost", 80)  # /etc/hosts: no query leaves the machine
+
+    def unknown(host, port, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(resolve.socket, "getaddrinfo", unknown)
+    with pytest.raises(socket.gaierror):
+        await resolve.system_resolver("nowhere.example", 80)
+
+
+def test_a_silent_name_server_makes_the_whole_run_offline_at_once(tmp_path):
+    async def silent(host: str, port: int) -> None:
+        await asyncio.Event().wait()
+
+    async def run() -> list[SourceResult]:
+        store = Store.open(tmp_path / "cache.db")
+        fake = FakeTime()
+        async with _mock_client() as client:
+            fetcher = SourceFetcher(
+                HttpOptions(resolve_timeout=0.2),
+                client=client,
+                sleep=fake.sleep,
+                clock=fake.clock,
+                resolver=silent,
+            )
+            try:
+                sources = [Source(f"s{i}", f"https://h{i}.example/feed") for i in range(6)]
+                return await fetch_all(store, sources, fetcher=fetcher)
+            finally:
+                store.close()
+
+    started = time.monotonic()
+    results = asyncio.run(run())
+    assert time.monotonic() - started < 3  # one resolve timeout, not one per source
+    assert all(r.offline and not r.ok for r in results)
+    assert offline_line(results).startswith("offline: could not reach h")

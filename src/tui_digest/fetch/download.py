@@ -24,6 +24,7 @@ from tui_digest.net.client import HttpClient
 from tui_digest.net.errors import FetchError
 from tui_digest.net.headers import clean_validator
 from tui_digest.net.options import Clock, HttpOptions, Sleep
+from tui_digest.net.resolve import Resolver
 
 if TYPE_CHECKING:
     import httpx
@@ -85,9 +86,16 @@ class SourceFetcher:
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
         rng: Callable[[], float] = random.random,
+        resolver: Resolver | None = None,
     ) -> None:
         self.http = HttpClient(
-            options, client=client, sleep=sleep, clock=clock, wall_clock=wall_clock, rng=rng
+            options,
+            client=client,
+            sleep=sleep,
+            clock=clock,
+            wall_clock=wall_clock,
+            rng=rng,
+            resolver=resolver,
         )
         self.options = self.http.options
 

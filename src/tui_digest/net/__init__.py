@@ -7,6 +7,7 @@
 - `urls`       URL display without passwords, credential stripping
 - `redirects`  the redirect policy (http(s) only, never https -> http)
 - `politeness` per-host spacing (arXiv: one request every 3 s)
+- `resolve`    name resolution under its own short timeout (a silent name server = offline)
 - `decode`     reading a body under a cap, undoing gzip/deflate with a cap on the output
 - `client`     HttpClient: GET (conditional, redirects followed by hand) and POST
 

@@ -29,6 +29,7 @@ from tui_digest.net.headers import clean_validator, parse_retry_after
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.politeness import HostSpacing, host_interval
 from tui_digest.net.redirects import REDIRECT_CODES, check_redirect
+from tui_digest.net.resolve import Resolver, check_resolves, is_ip_literal, system_resolver
 from tui_digest.net.retry import with_retries
 from tui_digest.net.urls import display_url
 
@@ -105,10 +106,16 @@ class HttpClient:
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
         rng: Callable[[], float] = random.random,
+        resolver: Resolver | None = None,
     ) -> None:
+        """`resolver` checks a host name before its first request (default: the system's,
+        unless `client` is given: a caller's transport, a mock in tests, resolves itself).
+        """
         self.options = options or HttpOptions()
         self._client = client
         self._owns_client = client is None
+        self._resolver = resolver if resolver is not None or client else system_resolver
+        self._resolved: set[tuple[str, int]] = set()
         self._sleep: Sleep = sleep or asyncio.sleep
         self._clock = clock
         self._wall_clock = wall_clock
@@ -251,6 +258,21 @@ class HttpClient:
             current = target
         raise FetchError(url, f"too many redirects (more than {self.options.max_redirects})")
 
+    async def _check_resolves(self, url: str) -> None:
+        """Resolve a host once per client, under `resolve_timeout` (see net/resolve.py)."""
+        if self._resolver is None:
+            return
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        try:
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        except ValueError:
+            return  # a bad port: httpx says so
+        if not host or is_ip_literal(host) or (host, port) in self._resolved:
+            return
+        await check_resolves(url, host, port, self._resolver, self.options.resolve_timeout)
+        self._resolved.add((host, port))
+
     async def _one(
         self, method: str, url: str, extra: dict[str, str], content: bytes | None
     ) -> Response:
@@ -260,6 +282,7 @@ class HttpClient:
         headers = {"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"}
         headers.update(extra)
         host = urlsplit(url).hostname or ""
+        await self._check_resolves(url)
         try:
             async with self.spacing.turn(host), self._semaphore:
                 self.spacing.stamp(host)

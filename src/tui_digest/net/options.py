@@ -21,7 +21,10 @@ Clock = Callable[[], float]
 
 @dataclass(slots=True)
 class HttpOptions:
-    connect_timeout: float = 10.0  # also bounds name resolution
+    connect_timeout: float = 10.0
+    # A host name must resolve within this many seconds (inside the chain's deadline);
+    # without a network the resolver tends to wait rather than fail.
+    resolve_timeout: float = 5.0
     read_timeout: float = 30.0
     # One request chain (every redirect hop, headers and body) must end within this many
     # seconds. A retry starts a new chain.
