@@ -265,3 +265,27 @@ def test_a_digest_category_recorded_by_the_store_settles_the_reading() -> None:
     assert _named(plain, [PaperRecord(1, Paper("1"))]) == {"fin.ST"}
     recorded = SimpleNamespace(name="x", source="/srv/whatever.xml", category="q-fin.ST")
     assert _named(recorded, []) == {"q-fin.ST"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ('api_key_env = "TUI_TEST_UNSET_KEY"\n', b"TUI_TEST_UNSET_KEY"),
+        ('glossary = "missing-terms.toml"\n', b"glossary file not found"),
+    ],
+)
+def test_a_broken_translation_setup_still_publishes_in_english(tmp_path, extra, why) -> None:
+    db = tmp_path / "cli.db"
+    feed = tmp_path / "arxiv-cs.AI.xml"
+    feed.write_bytes(ARXIV_CS_AI)
+    assert run_cli("import", str(feed), db=db).returncode == 0
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[translate]\nenabled = true\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\n' + extra,
+        "utf-8",
+    )
+    out = tmp_path / "site"
+    done = run_cli("publish", "--out", str(out), "--config", str(config), db=db)
+    assert done.returncode == 1  # published, but something needs fixing
+    assert why in done.stderr and b"published in English" in done.stderr
+    assert len(read_digest((out / "cs.AI.md").read_bytes()).digest.papers) == 4

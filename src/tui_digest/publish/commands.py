@@ -7,7 +7,8 @@ Translates the day's papers that lack Chinese fields first (when [translate]
 is enabled; bounded by max_papers_per_run and max_tokens_per_run), then writes
 the folder (see publish/folder.py). Prints one line per category and the
 translation summary. Exit status: 0 published, 1 published but some papers
-could not be translated, 2 nothing could be published (bad folder, cache or config).
+could not be translated (or the translation config is broken: the papers
+then go out in English), 2 nothing could be published (bad folder or cache).
 """
 
 from __future__ import annotations
@@ -90,31 +91,47 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return EXIT_ERROR
 
 
-def _translation_config(args: argparse.Namespace):  # -> TranslateConfig | None
+def _translation_config(args: argparse.Namespace):  # -> (TranslateConfig | None, bool)
+    """The config to translate with, and whether a broken one made us skip translation.
+
+    Publishing goes on without translation either way: a headless run should
+    still give colleagues the day's papers (in English) when the key's
+    variable is missing or the [translate] table is wrong; the exit status
+    then says something needs fixing.
+    """
+    from tui_digest.config.errors import ConfigError
     from tui_digest.translate.config import NotConfigured, load_translate_config, usable_or_raise
 
     if args.no_translate:
-        return None
+        return None, False
     try:
         cfg = usable_or_raise(load_translate_config(getattr(args, "config", None)))
+        cfg.api_key()  # fail before any work when the key's variable is unset
     except NotConfigured as exc:
-        print(
-            f"tui-digest: not translating ({clean_line(str(exc), 300)}); "
-            "papers without Chinese fields are published in English",
-            file=sys.stderr,
-        )
-        return None
-    cfg.api_key()  # fail before any work when the key's variable is unset
-    return cfg
+        _warn_english(str(exc))
+        return None, False
+    except ConfigError as exc:
+        _warn_english(str(exc))
+        return None, True
+    return cfg, False
+
+
+def _warn_english(reason: str) -> None:
+    print(
+        f"tui-digest: not translating ({clean_line(reason, 300)}); "
+        "papers without Chinese fields are published in English",
+        file=sys.stderr,
+    )
 
 
 def _publish(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from tui_digest.config.errors import ConfigError
     from tui_digest.core.store import Store
     from tui_digest.publish.run import plan_day, refresh, translate_missing, write_plan
 
-    cfg = _translation_config(args)
+    cfg, broken = _translation_config(args)
     store = Store.open(getattr(args, "db", None))
     report = None
     try:
@@ -122,7 +139,11 @@ def _publish(args: argparse.Namespace) -> int:
         if cfg is not None and plan.unique():
             import asyncio  # here, not at the top: every CLI start would pay for it
 
-            report = asyncio.run(translate_missing(store, plan, cfg))
+            try:
+                report = asyncio.run(translate_missing(store, plan, cfg))
+            except ConfigError as exc:  # the glossary file, read when the run starts
+                _warn_english(str(exc))
+                broken = True
             plan = refresh(store, plan)
         published = write_plan(plan, Path(args.out), title=clean_line(args.title, 100))
     finally:
@@ -135,6 +156,6 @@ def _publish(args: argparse.Namespace) -> int:
         print("index.json: updated")
     if report is not None and report.outcomes:
         print(report.summary())
-    if report is not None and report.aborted:
+    if broken or (report is not None and (report.aborted or report.failed)):
         return EXIT_PARTIAL
-    return EXIT_PARTIAL if report is not None and report.failed else EXIT_OK
+    return EXIT_OK
