@@ -382,7 +382,7 @@ async def test_digest_picker_switches_the_view(cache: Path) -> None:
         await settle(pilot)
         await pilot.press("d")
         assert isinstance(app.screen, DigestPicker)
-        await pilot.press("down", "down", "enter")  # All papers, newest, older
+        await pilot.press("down", "down", "down", "enter")  # All papers, For you, newest, older
         await settle(pilot)
         assert app.main.digest == "digest-cs.LG-2024-02-05"
         assert app.main.matches == 30

@@ -11,14 +11,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from tui_digest.rank import NotEnoughStars, RankUnavailable
+from textual.worker import get_current_worker
+
+from tui_digest.rank import MIN_STARS, NotEnoughStars, RankUnavailable
 from tui_digest.rank.listing import split_query
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from tui_digest.core.model import DigestInfo
     from tui_digest.core.store import Store
+    from tui_digest.ui import messages as msg
+
+
+class ListingHost(Protocol):
+    """What `read_ranked` needs of the listing screen."""
+
+    @property
+    def app(self) -> App: ...
+    def post_message(self, message: msg.ListingMessage) -> bool: ...
+    def set_activity(self, text: str, *, slot: str = "fetch") -> None: ...
+    def notify(self, message: str, *, title: str = "", timeout: float | None = None,
+               markup: bool = True) -> None: ...  # fmt: skip
+
 
 SORT_TERM = "sort:foryou"
 _SORT_RE = re.compile(r"(?i)(?<!\S)sort:foryou(?!\S)")
@@ -62,7 +79,8 @@ class RankedListing:
     ids: list[int] = field(default_factory=list)
     bars: dict[int, float] = field(default_factory=dict)
     note: str = ""
-    problem: str = ""  # set instead of ids: too few stars, the extra missing
+    problem: str = ""  # set instead of ids: too few stars, the extra missing (the whole story)
+    short: str = ""  # the problem in a status line's words
 
 
 def ranked_listing(store: Store, query: str, digest: str | None) -> RankedListing:
@@ -74,8 +92,11 @@ def ranked_listing(store: Store, query: str, digest: str | None) -> RankedListin
 
     try:
         ranking = rank_listing(store, query, digest=digest, child=True)
-    except (NotEnoughStars, RankUnavailable) as exc:
-        return RankedListing(problem=str(exc))
+    except NotEnoughStars as exc:
+        short = f"For you needs {MIN_STARS} starred papers (you have {exc.n_starred}): press s"
+        return RankedListing(problem=str(exc), short=short)
+    except RankUnavailable as exc:
+        return RankedListing(problem=str(exc), short="For you is not installed: see the note")
     return RankedListing(ranking.ids, bar_values(ranking.ids, ranking.scores), ranking.note)
 
 
@@ -115,3 +136,46 @@ def retrain(db: Path) -> str:
     except RankUnavailable as exc:
         return str(exc)
     return ""
+
+
+def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, first: int) -> None:
+    """In the listing thread, for a ranked query: post the first page, then every id.
+
+    Ranking needs every match before the first row can be drawn (the best may
+    be the last in listing order), so there is no page-then-count here. A
+    problem (too few stars, the extra missing) becomes the listing's error in
+    the status line, and a notification that explains it.
+    """
+    from tui_digest.core.query import QueryError
+    from tui_digest.ui import messages as msg
+
+    worker = get_current_worker()
+    what = "finding related papers…" if "related:" in request.query.lower() else "ranking…"
+    screen.app.call_from_thread(screen.set_activity, f"For you: {what}", slot="foryou")
+    try:
+        ranked = ranked_listing(store, request.query, request.digest)
+    except QueryError as error:
+        screen.post_message(msg.ListingFailed(worker, request, str(error)))
+        return
+    finally:
+        screen.app.call_from_thread(screen.set_activity, "", slot="foryou")
+    if worker.is_cancelled:
+        return
+    if ranked.problem:
+        screen.post_message(msg.ListingFailed(worker, request, ranked.short))
+        screen.app.call_from_thread(
+            screen.notify, ranked.problem, title="For you", timeout=20, markup=False
+        )
+        return
+    rows = store.list_rows(ranked.ids[:first])
+    total = request.total
+    if total is None:
+        total = store.count("", digest=request.digest)
+    if worker.is_cancelled:
+        return
+    screen.post_message(
+        msg.ListingPage(
+            worker, request, matches=len(ranked.ids), total=total, rows=rows, counted=True
+        )
+    )
+    screen.post_message(msg.RankedIds(worker, request, ranked.ids, ranked.bars))

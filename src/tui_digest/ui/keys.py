@@ -54,6 +54,10 @@ MAIN: list[Binding] = [
             tooltip="List the sources and how their last fetch went"),
     Binding("t", "translate", "Translate", id="main.translate", show=False,
             tooltip="Machine-translate missing Chinese (selection or current)"),
+    Binding("f", "toggle_foryou", "For you", id="main.foryou", show=False,
+            tooltip="Rank the papers shown by your stars (toggles sort:foryou)"),
+    Binding("R", "related", "Related", key_display="R", id="main.related", show=False,
+            tooltip="List the papers most like the current one (related:ID)"),
     Binding("tab", "switch_pane", "Pane", id="main.pane", show=False,
             tooltip="Move focus between the list and the detail pane"),
 ]  # fmt: skip

@@ -110,6 +110,17 @@ class ListingIds(ListingMessage):
         self.ids = ids
 
 
+class RankedIds(ListingMessage):
+    """Every id of a ranked listing (sort:foryou, related:ID), best first, and its bars."""
+
+    def __init__(
+        self, worker: Worker[None], request: ListingRequest, ids: list[int], bars: dict[int, float]
+    ) -> None:
+        super().__init__(worker, request)
+        self.ids = ids
+        self.bars = bars
+
+
 class PaperLoaded(Message):
     def __init__(self, rowid: int, record: PaperRecord | None) -> None:
         self.rowid = rowid

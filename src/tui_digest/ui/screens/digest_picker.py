@@ -17,6 +17,7 @@ from tui_digest.core.model import DigestInfo
 from tui_digest.ui import keys
 
 ALL_PAPERS = "\0all"  # cannot collide with a digest name (names hold no control chars)
+FOR_YOU = "\0foryou"  # the newest day's papers ranked by the For you model
 
 
 class DigestPicker(ModalScreen[str | None]):
@@ -30,7 +31,15 @@ class DigestPicker(ModalScreen[str | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        options = [Option(Content.assemble(("All papers", "bold")), id="all")]
+        options = [
+            Option(Content.assemble(("All papers", "bold")), id="all"),
+            Option(
+                Content.assemble(
+                    ("For you", "bold"), ("  newest day, ranked by your stars", "dim")
+                ),
+                id="foryou",
+            ),
+        ]
         for index, info in enumerate(self.digests):
             options.append(
                 Option(
@@ -49,7 +58,7 @@ class DigestPicker(ModalScreen[str | None]):
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
         names = [info.name for info in self.digests]
-        option_list.highlighted = names.index(self.current) + 1 if self.current in names else 0
+        option_list.highlighted = names.index(self.current) + 2 if self.current in names else 0
         option_list.focus()
 
     @on(OptionList.OptionSelected)
@@ -57,6 +66,8 @@ class DigestPicker(ModalScreen[str | None]):
         option_id = event.option.id or "all"
         if option_id == "all":
             self.dismiss(ALL_PAPERS)
+        elif option_id == "foryou":
+            self.dismiss(FOR_YOU)
         else:
             self.dismiss(self.digests[int(option_id[1:])].name)
 

@@ -29,6 +29,7 @@ from tui_digest.core.model import DigestInfo
 from tui_digest.core.query import QueryError
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
+from tui_digest.ui.foryou import is_ranked, read_ranked
 from tui_digest.ui.sample import load_sample_digest
 from tui_digest.ui.signals import CacheChanged, signals_of
 from tui_digest.ui.widgets.paper_detail import PaperDetail
@@ -188,6 +189,9 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
             if worker.is_cancelled:
                 return  # a newer keystroke already asked again
             query, digest = request.query, request.digest
+            if is_ranked(query):  # sort:foryou, related:ID: every id first (ui/foryou.py)
+                read_ranked(self, store, request, FIRST_PAGE)
+                return
             try:
                 counted_matches, rows = store.page(
                     query, digest=digest, limit=FIRST_PAGE, count=False
@@ -246,6 +250,8 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         # A full page may have more rows after it: one more (placeholder) row
         # until the count says how many.
         shown = message.matches + (1 if self.counting else 0)
+        if not is_ranked(request.query):
+            papers.set_bars(None)  # a ranked listing's bars come with its ids (RankedIds)
         papers.set_listing(shown, message.rows, keep=keep, fresh=fresh)
         self.listing_ready = True
         if fresh and keep is not None and keep == papers.current_rowid:
@@ -289,6 +295,11 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_listing_ids(self, message: msg.ListingIds) -> None:
         if not message.stale:
+            self.paper_list.set_ids(message.ids)
+
+    def on_ranked_ids(self, message: msg.RankedIds) -> None:
+        if not message.stale:
+            self.paper_list.set_bars(message.bars)
             self.paper_list.set_ids(message.ids)
 
     def on_listing_failed(self, message: msg.ListingFailed) -> None:

@@ -29,8 +29,9 @@ from tui_digest.ui import keys, opener
 from tui_digest.ui import messages as msg
 from tui_digest.ui.commands import DigestCommands
 from tui_digest.ui.export_job import export_papers
+from tui_digest.ui.foryou_actions import ForYouActions
 from tui_digest.ui.refresh import Refresher
-from tui_digest.ui.screens.digest_picker import ALL_PAPERS, DigestPicker
+from tui_digest.ui.screens.digest_picker import ALL_PAPERS, FOR_YOU, DigestPicker
 from tui_digest.ui.screens.export import ExportRequest, ExportScreen
 from tui_digest.ui.screens.listing import ListingScreen
 from tui_digest.ui.screens.sources import SourcesScreen
@@ -47,7 +48,7 @@ WIDE_MIN_WIDTH = 110  # below this, "auto" stacks the panes
 StoreWrite = Callable[[Store], None]
 
 
-class MainScreen(ListingScreen):
+class MainScreen(ForYouActions, ListingScreen):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DigestCommands}
@@ -292,7 +293,9 @@ class MainScreen(ListingScreen):
 
     def action_pick_digest(self) -> None:
         def chosen(choice: str | None) -> None:
-            if choice is not None:
+            if choice == FOR_YOU:
+                self.show_for_you()
+            elif choice is not None:
                 self.show_digest(None if choice == ALL_PAPERS else choice)
 
         self.app.push_screen(DigestPicker(self.digests, self.digest), chosen)
@@ -301,6 +304,7 @@ class MainScreen(ListingScreen):
         rowids = self._targets()
         if rowids:
             self._set_flag("starred", rowids, not self._all_flag(rowids, "starred"))
+            self.stars_changed()
 
     def action_toggle_read(self) -> None:
         rowids = self._targets()

@@ -30,6 +30,7 @@ from tui_digest.core.cells import steady
 from tui_digest.core.model import ListRow
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui import keys
+from tui_digest.ui.foryou import score_bar
 from tui_digest.ui.paper_text import row_summary, row_title
 from tui_digest.ui.workers import ReportsWorkerErrors
 
@@ -151,6 +152,9 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._epoch = 0  # bumped when cached rows may be out of date (an import)
         self._anchor: int | None = None  # the paper to keep under the cursor once ids arrive
         self.selected: set[int] = set()
+        # A ranked listing's 0..1 value per paper (ui/foryou.py): drawn as a bar
+        # in the Ref column, which means nothing in a ranked order.
+        self.bars: dict[int, float] | None = None
 
     # --- data in -------------------------------------------------------------
 
@@ -218,6 +222,12 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._ensure_rows()
         if self.current_rowid != before:
             self._post_cursor()
+
+    def set_bars(self, bars: dict[int, float] | None) -> None:
+        """Show a score bar per paper instead of the ref number (None: the ref again)."""
+        if bars != self.bars:
+            self.bars = bars
+            self.refresh()
 
     def set_total(self, total: int) -> None:
         """The listing's row count, known after its first page (ids come later)."""
@@ -451,7 +461,7 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         title_head, summary_head = HEADERS.get(self.language, HEADERS["both"])
         columns = (
             cell("", marks),
-            cell(f"{'Ref':>4}", ref),
+            cell("Score" if self.bars is not None else f"{'Ref':>4}", ref),
             cell("Date", date),
             cell("Category", category),
             cell(title_head, title),
@@ -492,4 +502,8 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
                 cell(clean_line(row_summary(row, self.language)), summary),
             )
             self._cell_cache.set(key, columns)
+        if self.bars is not None:
+            ref = column_widths(width, self.language)[1]
+            value = self.bars.get(row.rowid)
+            columns = (cell(score_bar(value) if value is not None else "", ref), *columns[1:])
         return columns

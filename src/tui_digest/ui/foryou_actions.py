@@ -1,0 +1,78 @@
+"""The main screen's For you keys: `f`, `R`, the picker's "For you", retraining.
+
+A mixin of `MainScreen` (keys in `ui/keys.py`). Each action edits the search
+text (so what is shown is always a query the user can read and change), and
+the listing worker ranks it (`ui/foryou.read_ranked`). After the stars change
+the model is retrained in a child process, a few seconds later (one training
+for a burst of `s` presses), and only when For you has been used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.timer import Timer
+
+from tui_digest.core.model import DigestInfo, PaperRecord
+from tui_digest.core.store import Store
+from tui_digest.ui.foryou import related_query, retrain, today_query, toggle_foryou
+from tui_digest.ui.widgets.paper_detail import PaperDetail
+from tui_digest.ui.widgets.search_box import SearchBox
+
+
+class ForYouActions:
+    """Needs from the screen: search_box, detail, store, digests, digest, set_timer, notify."""
+
+    # Seconds after the last star change before the model is retrained (None: never;
+    # tests call `retrain_foryou` themselves).
+    retrain_delay: float | None = 3.0
+    _retrain_timer: Timer | None = None
+
+    search_box: SearchBox
+    detail: PaperDetail
+    store: Store | None
+    digests: list[DigestInfo]
+
+    def action_toggle_foryou(self) -> None:
+        """`f`: add sort:foryou to the search, or take it out."""
+        self.search_box.value = toggle_foryou(self.search_box.value)
+
+    def action_related(self) -> None:
+        """`R`: list the papers most like the current one."""
+        record: PaperRecord | None = self.detail.record
+        if record is None:
+            self.notify("No paper is open.", title="Related", markup=False)  # type: ignore[attr-defined]
+            return
+        self.search_box.value = related_query(record.paper.id)
+
+    def show_for_you(self) -> None:
+        """The picker's "For you": all papers of the newest day, ranked."""
+        self.digest = None
+        self.search_box.value = today_query(self.digests)
+
+    def stars_changed(self) -> None:
+        """After `s`: retrain once the user pauses (the next ranking uses it)."""
+        if self.retrain_delay is None:
+            return
+        if self._retrain_timer is not None:
+            self._retrain_timer.stop()
+        self._retrain_timer = self.set_timer(self.retrain_delay, self.retrain_foryou)  # type: ignore[attr-defined]
+
+    def retrain_foryou(self) -> None:
+        self._retrain_timer = None
+        if self.store is not None:
+            self._retrain(Path(self.store.path))
+
+    @work(thread=True, exclusive=True, group="foryou-train", exit_on_error=False,
+          description="retrain For you")  # fmt: skip
+    def _retrain(self, db: Path) -> None:
+        problem = retrain(db)
+        if problem:
+            self.app.call_from_thread(  # type: ignore[attr-defined]
+                self.notify,
+                problem,
+                title="For you",
+                severity="warning",
+                markup=False,  # type: ignore[attr-defined]
+            )

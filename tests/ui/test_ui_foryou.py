@@ -1,0 +1,138 @@
+"""The reader's For you: the picker entry, `f`, the score bar, `R`, few stars, retraining."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sklearn", reason="the rank extra (scikit-learn) is part of [dev]")
+
+from ui_support import notes, screen_text, settle, status_text
+
+from rank_corpus import build, star
+from tui_digest.core.store import Store
+from tui_digest.rank.files import Model
+from tui_digest.rank.listing import rank_listing
+from tui_digest.ui.app import make_app
+from tui_digest.ui.foryou import score_bar
+from tui_digest.ui.screens.digest_picker import DigestPicker
+from tui_digest.ui.screens.main import MainScreen
+
+SIZE = (140, 40)
+
+
+@pytest.fixture(autouse=True)
+def _no_retrain_timer(monkeypatch):
+    monkeypatch.setattr(MainScreen, "retrain_delay", None)  # tests call retrain_foryou
+
+
+@pytest.fixture
+def topical(tmp_path: Path) -> tuple[Path, dict[str, list[str]]]:
+    db = tmp_path / "cache.db"
+    return db, build(db)
+
+
+async def test_for_you_in_the_picker_ranks_the_newest_day_with_score_bars(topical) -> None:
+    db, ids = topical
+    star(db, ids["diffusion"][:8])
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        picker = app.screen
+        assert isinstance(picker, DigestPicker)
+        labels = [str(o.prompt) for o in picker.query_one("OptionList").options]  # type: ignore[attr-defined]
+        assert labels[0] == "All papers" and labels[1].startswith("For you")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        main = app.main
+        assert main.search_box.value == "date:2024-03-13 sort:foryou"
+        with Store.open(db, readonly=True) as store:
+            expected = rank_listing(store, "date:2024-03-13 sort:foryou").ids
+            day = store.count("date:2024-03-13")
+        assert main.paper_list.ids == expected and len(expected) == day
+        top = main.paper_list.ids[0]
+        assert main.paper_list.bars is not None and main.paper_list.bars[top] == 1.0
+        text = screen_text(app)
+        assert "Score" in text and score_bar(1.0) in text
+        # The best of that day is a diffusion paper (the stars are older ones).
+        with Store.open(db, readonly=True) as store:
+            assert store.get_paper(top).paper.id in ids["diffusion"]  # type: ignore[union-attr]
+
+
+async def test_f_toggles_the_ranking_and_the_bar_goes_away(topical) -> None:
+    db, ids = topical
+    star(db, ids["rl"][:6])
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        main.search_box.value = "cat:cs.CL"
+        await settle(pilot)
+        plain = list(main.paper_list.ids)
+        await pilot.press("f")
+        await settle(pilot)
+        assert main.search_box.value == "cat:cs.CL sort:foryou"
+        assert sorted(main.paper_list.ids) == sorted(plain) and main.paper_list.ids != plain
+        assert main.paper_list.bars is not None
+        await pilot.press("f")
+        await settle(pilot)
+        assert main.search_box.value == "cat:cs.CL"
+        assert main.paper_list.ids == plain and main.paper_list.bars is None
+        assert "Score" not in screen_text(app)
+
+
+async def test_with_few_stars_the_reader_explains_instead_of_ranking(topical) -> None:
+    db, ids = topical
+    star(db, ids["rl"][:2])
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = list(app.main.paper_list.ids)
+        await pilot.press("f")
+        await settle(pilot)
+        assert "For you needs 5 starred papers (you have 2)" in status_text(app)
+        assert any("press s on papers" in n for n in notes(app))
+        assert app.main.paper_list.ids == before  # the listing stays as it was
+
+
+async def test_R_lists_the_papers_most_like_the_current_one(topical) -> None:
+    db, ids = topical
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        current = main.detail.record
+        assert current is not None
+        topic = next(t for t, pids in ids.items() if current.paper.id in pids)
+        await pilot.press("R")
+        await settle(pilot)
+        assert main.search_box.value == f"related:{current.paper.id}"
+        shown = main.paper_list.ids
+        assert 0 < len(shown) <= 50 and current.rowid not in shown
+        with Store.open(db, readonly=True) as store:
+            first = [r.id for r in store.list_rows(shown[:10])]
+        assert set(first) <= set(ids[topic])
+
+
+async def test_starring_retrains_a_model_in_use(topical) -> None:
+    db, ids = topical
+    star(db, ids["parsing"][:5])
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        await pilot.press("f")
+        await settle(pilot)
+        before = Model.load(db)
+        assert before is not None and before.n_starred == 5
+        main.search_box.value = "-is:starred cat:cs.CL"
+        await settle(pilot)
+        main.paper_list.focus()
+        await pilot.press("s")  # star one more paper
+        await settle(pilot)
+        main.retrain_foryou()  # what the timer does once the user pauses
+        await settle(pilot)
+        after = Model.load(db)
+        assert after is not None and after.n_starred == 6 and after.stars != before.stars
