@@ -11,6 +11,7 @@ import pytest
 
 from tui_digest import cli
 from tui_digest.core import generic_feed
+from tui_digest.core.digest_format import write_digest
 from tui_digest.core.readers import read_document
 from tui_digest.core.sanitize import clean_line, clean_text
 
@@ -20,6 +21,7 @@ from .inputs import (
     digest_feed,
     digest_feed_item,
     generic_item,
+    many_papers,
     markdown_digest,
     paper_text_fields,
 )
@@ -164,3 +166,22 @@ async def test_fetch_of_a_feed_with_a_surrogate_reference_is_no_internal_error(s
     assert result.status == "new" and result.new == 2, result.summary()
     assert "internal error" not in result.summary()
     assert store.get_paper("2401.00001").paper.title_en == "bad\ufffd"
+
+
+def test_one_digest_paper_that_cannot_be_read_costs_that_paper_only(monkeypatch):
+    from tui_digest.core import digest_format
+
+    real = digest_format._make_paper
+
+    def flaky(row, note):
+        if row is not None and row.ref == 2:
+            raise RuntimeError("unexpected shape")
+        return real(row, note)
+
+    monkeypatch.setattr(digest_format, "_make_paper", flaky)
+    papers = many_papers(3)
+    result = read_document(write_digest(papers).encode(), source="d.md")
+    assert [p.id for p in result.digest.papers] == [papers[0].id, papers[2].id]
+    assert [p.format("d.md") for p in result.problems] == [
+        "d.md:25: warning: [^2]: cannot be read (RuntimeError: unexpected shape); skipped"
+    ]

@@ -642,7 +642,10 @@ def read_digest(data: str | bytes, *, source: str = "", name: str | None = None)
 
     papers: list[Paper] = []
     for row, note, line in pairs:
-        paper, problem = _make_paper(row, note)
+        try:
+            paper, problem = _make_paper(row, note)
+        except Exception as exc:  # one paper's bug must not cost the others
+            paper, problem = None, f"cannot be read ({type(exc).__name__}: {exc})"
         if problem:
             ref = (row or note).ref  # type: ignore[union-attr]
             at = note_line(note) if note is not None else line
