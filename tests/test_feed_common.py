@@ -10,14 +10,13 @@ import pytest
 from tui_digest.core.feed_common import (
     decode_document,
     find_root,
-    html_paragraphs,
-    html_to_text,
     iso_date,
     parse_arxiv_id,
     parse_feed,
     source_stem,
     split_authors,
 )
+from tui_digest.core.html_text import html_paragraphs, html_to_text
 from tui_digest.core.model import InputError
 from tui_digest.core.readers import read_document
 

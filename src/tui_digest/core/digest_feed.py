@@ -31,11 +31,11 @@ from .feed_common import (
     date_in,
     entry_link,
     entry_summary,
-    html_paragraphs,
     parse_arxiv_id,
     parse_feed,
     source_stem,
 )
+from .html_text import html_paragraphs
 from .model import Digest, Paper, ReadResult
 from .sanitize import MAX_TEXT, clean_line, clean_text
 

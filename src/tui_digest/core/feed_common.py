@@ -1,4 +1,7 @@
-"""What every feed reader shares: safe XML intake, decoding, HTML to text, ids, dates.
+"""What every feed reader shares: safe XML intake, ids, authors, dates, feedparser.
+
+Decoding lives in `xml_decode`, HTML to text in `html_text`, the XML guard in
+`xml_guard`; the readers import those names from here too.
 
 The pipeline for a feed document is `parse_feed(data, source)`:
 
@@ -18,19 +21,18 @@ feedparser is imported lazily: `core` must import without it.
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from html.parser import HTMLParser
 from typing import Any
 
 from . import arxiv_id
+from .html_text import anchor_texts, html_to_text, looks_like_html
 from .model import InputError, Paper, Problem
-from .sanitize import decode_text
+from .xml_decode import as_utf8_xml, decode_document
 from .xml_guard import check_bounds, find_root, neutralise_char_refs
 
 # --- arXiv ids ------------------------------------------------------------------
@@ -41,195 +43,11 @@ def parse_arxiv_id(text: str) -> tuple[str, str] | None:
     return arxiv_id.parse_arxiv_id(text) if text else None
 
 
-# --- decoding -------------------------------------------------------------------
-
-_XML_DECL_RE = re.compile(rb"^<\?xml[^>]{0,200}?\?>")
-_ENCODING_ATTR_RE = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM is a prefix
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "euc-cn", "x-gbk"}
-
-
-@dataclass(slots=True)
-class Decoded:
-    text: str
-    encoding: str  # the codec actually used
-    note: str = ""  # why the declared encoding was not used, if it was not
-
-
-def _declared_encoding(data: bytes) -> str:
-    m = _XML_DECL_RE.match(data.lstrip()[:300])
-    if not m:
-        return ""
-    enc = _ENCODING_ATTR_RE.search(m.group(0))
-    return enc.group(1).decode("ascii").lower() if enc else ""
-
-
-def decode_document(data: bytes) -> Decoded:
-    """Decode a document: BOM first, then the XML declaration, then UTF-8.
-
-    Bytes that claim (or default to) UTF-8 but are not valid UTF-8 are tried as
-    GB18030, the usual culprit for Chinese text, and accepted only when the
-    result is mostly CJK; otherwise invalid bytes become U+FFFD. Either way the
-    text holds no mojibake.
-    """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return Decoded(data[len(bom) :].decode(codec, errors="replace"), codec)
-    if data.startswith((b"<\x00?\x00", b"<\x00r\x00", b"<\x00f\x00")):
-        return Decoded(data.decode("utf-16-le", errors="replace"), "utf-16-le")
-    if data.startswith((b"\x00<\x00?", b"\x00<\x00r", b"\x00<\x00f")):
-        return Decoded(data.decode("utf-16-be", errors="replace"), "utf-16-be")
-    declared = _declared_encoding(data)
-    if declared in _GB_FAMILY:
-        declared = "gb18030"  # a superset: GBK/GB2312 labels are routinely wrong
-    if declared and declared not in ("utf-8", "utf8"):
-        try:
-            codecs.lookup(declared)
-        except LookupError:
-            declared = ""
-        else:
-            if codecs.lookup(declared).name.startswith(("utf-16", "utf-32")):
-                declared = ""  # a UTF-16 label on bytes we just read as ASCII is a lie
-        if declared:
-            try:
-                return Decoded(data.decode(declared), declared)
-            except UnicodeDecodeError:
-                pass  # fall through to the UTF-8 path below
-    text, codec, note = decode_text(data)
-    return Decoded(text, codec, note)
-
-
-def as_utf8_xml(text: str) -> bytes:
-    """UTF-8 bytes of `text` whose XML declaration (if any) says UTF-8."""
-    data = text.encode("utf-8")
-    m = _XML_DECL_RE.match(data)
-    if m:
-        decl = _ENCODING_ATTR_RE.sub(b'encoding="utf-8"', m.group(0))
-        data = decl + data[m.end() :]
-    return data
-
-
 # --- XML safety: see `xml_guard` (one guard for every XML document) --------------
 
 
 def local_name(name: str) -> str:
     return name.rsplit(":", 1)[-1].lower()
-
-
-# --- HTML to text ---------------------------------------------------------------
-
-_BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "pre", "section", "article", "dd", "dt", "hr",
-}  # fmt: skip
-_SKIP_TAGS = {"script", "style", "head", "title", "template", "noscript"}
-
-
-class _TextExtractor(HTMLParser):
-    """Collect text; block elements start a new paragraph; scripts are dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[list[str]] = [[]]
-        self.anchors: list[str] = []
-        self._skip = 0
-        self._anchor: list[str] | None = None
-
-    def _break(self) -> None:
-        if self.paragraphs[-1]:
-            self.paragraphs.append([])
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self._break()
-        elif tag == "a":
-            self._anchor = []
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
-            self._break()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self._break()
-        elif tag == "a" and self._anchor is not None:
-            self.anchors.append("".join(self._anchor))
-            self._anchor = None
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        self.paragraphs[-1].append(data)
-        if self._anchor is not None:
-            self._anchor.append(data)
-
-
-def _extract(markup: str) -> _TextExtractor:
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    return parser
-
-
-_HTML_TAG_RE = re.compile(
-    r"<(?:(?P<open>p|br|div|span|a|b|i|u|em|strong|sub|sup|code|pre|ul|ol|li|img|"
-    r"table|tr|td|th|h[1-6]|blockquote|script|style|hr|dl|dt|dd|font|small|big|tt)"
-    r"(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'|[^\s<>\"']+))?)*\s*/?"
-    r"|/(?P<close>[A-Za-z][\w-]*)\s*)>",
-    re.IGNORECASE,
-)
-
-
-def looks_like_html(text: str) -> bool:
-    """True when `text` holds real HTML tags, not just a `<` from maths ("x <b and y")."""
-    return "<" in text and _HTML_TAG_RE.search(text) is not None
-
-
-def html_paragraphs(markup: str) -> list[str]:
-    """The text of each `<p>` block of `markup`, stripped; empty blocks keep their slot.
-
-    Used where paragraph positions carry meaning (digest feeds), so an empty
-    `<p></p>` yields "" rather than vanishing. Text before the first `<p>` is
-    a paragraph of its own when it is not blank.
-    """
-    if not looks_like_html(markup):
-        return [markup.strip()]
-    out: list[str] = []
-    for i, chunk in enumerate(re.split(r"(?i)<p(?:\s[^>]*)?>", markup)):
-        parser = _extract(re.sub(r"(?i)</p\s*>", "", chunk))
-        text = "\n".join(t for t in ("".join(p).strip() for p in parser.paragraphs) if t)
-        if i == 0 and not text:
-            continue  # whitespace before the first <p>
-        out.append(text)
-    return out
-
-
-def html_to_text(markup: str) -> str:
-    """Plain text of an HTML fragment: paragraphs separated by a blank line."""
-    if not markup:
-        return ""
-    if not looks_like_html(markup):
-        import html
-
-        return html.unescape(markup).strip()
-    parser = _extract(markup)
-    paras = (" ".join("".join(p).split()) for p in parser.paragraphs)
-    return "\n\n".join(p for p in paras if p)
-
-
-def anchor_texts(markup: str) -> list[str]:
-    """The text of every `<a>` in an HTML fragment (old arXiv author lists)."""
-    return [t.strip() for t in _extract(markup).anchors if t.strip()]
 
 
 # --- authors, dates, names ------------------------------------------------------
