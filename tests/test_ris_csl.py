@@ -209,3 +209,58 @@ def test_cli_exports_ris_and_csl_json_to_stdout_and_file(tmp_path):
         check_csl_item(item)
     # Both formats name the same three papers.
     assert {item["number"] for item in items} == {v for r in records for v in values(r, "AN")}
+
+
+# --- Papers enriched from arXiv's API ---------------------------------------------------------
+
+
+def enriched(**paper_fields) -> PaperRecord:
+    """A digest paper (no authors, categories or date) with what arXiv's API said."""
+    from tui_digest.core.arxiv_meta import FOUND, ArxivMeta
+
+    paper_fields.setdefault("id", "2402.01118")
+    paper_fields.setdefault("title_en", r"Pok\'eLLMon: Pok\'emon Battles")
+    meta = ArxivMeta(
+        id=paper_fields["id"],
+        status=FOUND,
+        asked_at="2024-02-05T00:00:00Z",
+        authors=["Sihao Hu", "Tiansheng Huang", "Ling Liu"],
+        categories=["cs.AI", "cs.CL"],
+        published="2024-02-02",
+        doi="10.48550/arXiv.2402.01118",
+    )
+    return PaperRecord(1, Paper(**paper_fields), meta=meta)
+
+
+def test_every_format_takes_authors_categories_date_and_doi_from_enrichment():
+    from test_bibtex import parse_bibtex
+    from tui_digest.core.bibtex import to_bibtex
+
+    rec = enriched()
+    ((_, key, fields),) = parse_bibtex(to_bibtex([rec]))
+    assert key == "hu2024pokellmon"
+    assert fields["author"] == "Sihao Hu and Tiansheng Huang and Ling Liu"
+    assert fields["primaryclass"] == "cs.AI" and fields["year"] == "2024"
+    assert fields["doi"] == "10.48550/arXiv.2402.01118"
+
+    (ris,) = parse_ris(to_ris([rec]))
+    assert values(ris, "AU") == ["Hu, Sihao", "Huang, Tiansheng", "Liu, Ling"]
+    assert values(ris, "DA") == ["2024/02/02"] and values(ris, "KW") == ["cs.AI", "cs.CL"]
+    assert values(ris, "DO") == ["10.48550/arXiv.2402.01118"]
+
+    (item,) = json.loads(to_csl_json([rec]))
+    check_csl_item(item)
+    assert item["id"] == key and item["DOI"] == "10.48550/arXiv.2402.01118"
+    assert item["author"][0] == {"family": "Hu", "given": "Sihao"}
+    assert item["issued"] == {"date-parts": [[2024, 2, 2]]}
+
+
+def test_the_digests_own_fields_win_and_a_malformed_doi_is_left_out():
+    rec = enriched(authors=["Ann Lee"], categories=["cs.LG"], published="2024-03-01")
+    rec.meta.doi = "not a doi"
+    (item,) = json.loads(to_csl_json([rec]))
+    assert item["author"] == [{"family": "Lee", "given": "Ann"}]
+    assert item["keyword"] == "cs.LG" and item["issued"] == {"date-parts": [[2024, 3, 1]]}
+    assert "DOI" not in item
+    (ris,) = parse_ris(to_ris([rec]))
+    assert values(ris, "DO") == [] and values(ris, "AU") == ["Lee, Ann"]

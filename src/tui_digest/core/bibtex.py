@@ -25,6 +25,10 @@ from collections.abc import Iterable
 
 from tui_digest.core.citation import (
     citation_keys,
+    cited_authors,
+    cited_categories,
+    cited_doi,
+    cited_published,
     is_arxiv_id,
     paper_url,
     paper_year,
@@ -164,20 +168,25 @@ def bibtex_entry(rec: PaperRecord, key: str) -> str:
     """One `@misc` entry in arXiv's field order; fields without a value are left out."""
     p = rec.paper
     fields: list[tuple[str, str]] = [("title", bibtex_value(p.title_en or p.title_zh or p.id))]
-    authors = [a for a in (_author(a) for a in p.authors) if a]
+    authors = [a for a in (_author(a) for a in cited_authors(rec)) if a]
     if authors:
         fields.append(("author", " and ".join(authors)))
-    year = paper_year(p.published, p.id)
+    year = paper_year(cited_published(rec), p.id)
     if year:
         fields.append(("year", year))
     if p.id:
         fields.append(("eprint", p.id if is_arxiv_id(p.id) else bibtex_value(p.id)))
         fields.append(("archivePrefix", "arXiv"))
-    if p.primary_category:
-        fields.append(("primaryClass", bibtex_value(p.primary_category)))
+    categories = cited_categories(rec)
+    if categories:
+        fields.append(("primaryClass", bibtex_value(categories[0])))
     url = paper_url(rec)
     if url:
         fields.append(("url", url))
+    doi = cited_doi(rec)
+    if doi:
+        # After arXiv's fields: the published version, when arXiv knows one.
+        fields.append(("doi", bibtex_value(doi)))
     if p.title_zh and p.title_en:
         # Not `note`: styles print notes, and CJK there breaks pdflatex builds.
         # An unknown field is ignored by styles and kept by reference managers.

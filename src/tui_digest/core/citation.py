@@ -63,6 +63,36 @@ def paper_url(rec: PaperRecord) -> str:
     return ""
 
 
+# --- What the digest says, else what arXiv's API said (`tui-digest enrich`) ---------------
+# Digests carry no authors, categories or dates (docs/upstream.md); enrichment keeps
+# arXiv's answer beside the paper (core/arxiv_meta) without changing the digest's text.
+
+
+def cited_authors(rec: PaperRecord) -> list[str]:
+    if rec.paper.authors:
+        return list(rec.paper.authors)
+    return list(rec.meta.authors) if rec.meta is not None else []
+
+
+def cited_categories(rec: PaperRecord) -> list[str]:
+    """Primary category first."""
+    if rec.paper.categories:
+        return list(rec.paper.categories)
+    return list(rec.meta.categories) if rec.meta is not None else []
+
+
+def cited_published(rec: PaperRecord) -> str:
+    if rec.paper.published:
+        return rec.paper.published
+    return rec.meta.published if rec.meta is not None else ""
+
+
+def cited_doi(rec: PaperRecord) -> str:
+    doi = clean_line(rec.meta.doi) if rec.meta is not None else ""
+    # DOIs are "10.<registrant>/<suffix>"; anything else is not one.
+    return doi if re.fullmatch(r"10\.\d{4,9}/\S+", doi) else ""
+
+
 def paper_year(published: str, arxiv_id: str) -> str:
     """The year from `published` (ISO date), else from the arXiv id, else ""."""
     if re.match(r"^\d{4}(-|$)", published or ""):
@@ -135,14 +165,15 @@ def _ascii_word(text: str) -> str:
 def _key_base(rec: PaperRecord) -> str:
     p = rec.paper
     author = ""
-    if p.authors:
-        first = split_name(p.authors[0])
+    authors = cited_authors(rec)
+    if authors:
+        first = split_name(authors[0])
         # The last word of the family name: "van Beethoven" -> beethoven, as arXiv does.
         surname = (first.family or first.literal).split()
         author = _ascii_word(surname[-1]) if surname else ""
     words = [_ascii_word(w) for w in clean_line(p.title_en).split()]
     word = next((w for w in words if w and w not in _KEY_STOPWORDS), "")
-    base = (author or "arxiv") + paper_year(p.published, p.id) + word
+    base = (author or "arxiv") + paper_year(cited_published(rec), p.id) + word
     # A key made only of the fallback would hide which paper it is.
     if base == "arxiv":
         base += _ascii_word(p.id)

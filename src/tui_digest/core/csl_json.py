@@ -15,7 +15,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from tui_digest.core.citation import citation_keys, date_parts, paper_url, pdf_url, split_name
+from tui_digest.core.citation import (
+    citation_keys,
+    cited_authors,
+    cited_categories,
+    cited_doi,
+    cited_published,
+    date_parts,
+    paper_url,
+    pdf_url,
+    split_name,
+)
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.sanitize import clean_line, clean_text
 
@@ -36,10 +46,10 @@ def csl_item(rec: PaperRecord, key: str) -> dict:
     item: dict = {"id": key, "type": "article", "title": clean_line(p.title_en or p.title_zh)}
     if p.title_zh and p.title_en:
         item["translated-title"] = clean_line(p.title_zh)
-    authors = [_csl_name(a) for a in p.authors if clean_line(a)]
+    authors = [_csl_name(a) for a in cited_authors(rec) if clean_line(a)]
     if authors:
         item["author"] = authors
-    parts = date_parts(p.published, p.id)
+    parts = date_parts(cited_published(rec), p.id)
     if parts:
         item["issued"] = {"date-parts": [parts]}
     if pdf_url(p.id):  # an arXiv paper
@@ -48,10 +58,14 @@ def csl_item(rec: PaperRecord, key: str) -> dict:
     url = paper_url(rec)
     if url:
         item["URL"] = url
+    doi = cited_doi(rec)
+    if doi:
+        item["DOI"] = doi
     if p.abstract_en:
         item["abstract"] = clean_text(p.abstract_en)
-    if p.categories:
-        item["keyword"] = ", ".join(clean_line(c) for c in p.categories)
+    categories = cited_categories(rec)
+    if categories:
+        item["keyword"] = ", ".join(clean_line(c) for c in categories)
     return item
 
 

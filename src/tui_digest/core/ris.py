@@ -11,6 +11,7 @@ translator maps, zotero/translators RIS.js):
     AB  abstract         UR  link to the abstract page
     L1  link to the PDF  DB  archive name (arXiv)
     AN  accession number: the arXiv id
+    DO  DOI of the published version (from arXiv, when enriched)
     KW  one keyword per line (the arXiv categories)
     TT  translated title (the Chinese title)
     ER  end of record
@@ -23,7 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tui_digest.core.citation import date_parts, paper_url, paper_year, pdf_url, split_name
+from tui_digest.core.citation import (
+    cited_authors,
+    cited_categories,
+    cited_doi,
+    cited_published,
+    date_parts,
+    paper_url,
+    paper_year,
+    pdf_url,
+    split_name,
+)
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.sanitize import clean_line
 
@@ -42,11 +53,12 @@ def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
     """The (tag, value) pairs of one record, `TY` first and `ER` last."""
     p = rec.paper
     tags: list[tuple[str, str]] = [("TY", "UNPB"), ("TI", p.title_en or p.title_zh or p.id)]
-    tags += [("AU", _ris_name(a)) for a in p.authors if clean_line(a)]
-    year = paper_year(p.published, p.id)
+    tags += [("AU", _ris_name(a)) for a in cited_authors(rec) if clean_line(a)]
+    published = cited_published(rec)
+    year = paper_year(published, p.id)
     if year:
         tags.append(("PY", year))
-    parts = date_parts(p.published, p.id)
+    parts = date_parts(published, p.id)
     if len(parts) == 3:
         tags.append(("DA", "{:04d}/{:02d}/{:02d}".format(*parts)))
     if p.abstract_en:
@@ -59,7 +71,10 @@ def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
         tags.append(("L1", pdf))
         tags.append(("DB", "arXiv"))
         tags.append(("AN", f"arXiv:{p.id}"))
-    tags += [("KW", c) for c in p.categories if clean_line(c)]
+    doi = cited_doi(rec)
+    if doi:
+        tags.append(("DO", doi))
+    tags += [("KW", c) for c in cited_categories(rec) if clean_line(c)]
     if p.title_zh and p.title_en:
         tags.append(("TT", p.title_zh))
     tags.append(("ER", ""))
