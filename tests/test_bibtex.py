@@ -291,3 +291,9 @@ def test_hostile_titles_and_authors_parse_back_as_one_entry_each(title):
 )
 def test_year(published, arxiv_id, year):
     assert paper_year(published, arxiv_id) == year
+
+
+def test_latex_line_break_becomes_a_space():
+    # Found by hypothesis: a title that is only `\\` ended the value with a backslash.
+    assert bibtex_value("\\\\") == " "
+    assert bibtex_value("Part one\\\\part two") == "Part one part two"

@@ -129,6 +129,10 @@ def bibtex_value(text: str) -> str:
 
 def _command(tok: str) -> str:
     name = tok[1:]
+    if name == "\\":
+        # `\\` is LaTeX's line break: meaningless in a one-line field, and one at the
+        # end of a title errors ("There's no line here to end"); a space reads the same.
+        return " "
     if not name or not name.isascii() or name in _DANGEROUS:
         return r"\textbackslash{}" + name
     return tok
