@@ -374,3 +374,34 @@ def test_a_silent_name_server_makes_the_whole_run_offline_at_once(tmp_path):
     assert time.monotonic() - started < 3  # one resolve timeout, not one per source
     assert all(r.offline and not r.ok for r in results)
     assert offline_line(results).startswith("offline: could not reach h")
+
+
+# --- URLs ending in "/": a feed, or a published folder ------------------------------------
+
+
+def test_a_feed_url_ending_in_a_slash_is_a_feed(tmp_path):
+    from feed_server import FeedServer, Reply
+
+    store = Store.open(tmp_path / "cache.db")
+    with FeedServer() as server:
+        server.route("/blog/feed/", Reply(200, body=arxiv_rss("cs.AI", [("2509.00007", "T")])))
+        [result] = _run(store, [Source("blog", server.url("/blog/feed/"))])
+        asked = [r.path for r in server.requests]
+    store.close()
+    assert result.ok and result.new == 1, result.error
+    assert asked == ["/blog/feed/"]  # no detour through index.json
+
+
+def test_a_folder_page_sends_us_to_its_index(tmp_path):
+    from feed_server import FeedServer, Reply
+
+    page = Reply(200, body=b"<html><body>Index of /site/</body></html>")
+    page.headers["Content-Type"] = "text/html"
+    store = Store.open(tmp_path / "cache.db")
+    with FeedServer() as server:
+        server.route("/site/", page)
+        [result] = _run(store, [Source("lab", server.url("/site/"))])
+        asked = [r.path for r in server.requests]
+    store.close()
+    assert asked == ["/site/", "/site/index.json"]
+    assert not result.ok and "index.json: HTTP 404" in result.error

@@ -139,17 +139,12 @@ class _Run:
         etag = state.get("etag") if same_url else None
         last_modified = state.get("last_modified") if same_url else None
 
-        url = _index_of_folder(source.url)
-        request = self.fetcher.fetch(
-            url,
-            etag=etag if isinstance(etag, str) else None,
-            last_modified=last_modified if isinstance(last_modified, str) else None,
-        )
         try:
-            if local_path(url) is None:
-                response = await self.offline.guard(url, request)
-            else:
-                response = await request
+            url, response = await self._get(
+                source.url,
+                etag=etag if isinstance(etag, str) else None,
+                last_modified=last_modified if isinstance(last_modified, str) else None,
+            )
         except FetchError as exc:
             if exc.kind == "dns" and self.offline.offline:
                 host = self.offline.host
@@ -185,6 +180,35 @@ class _Run:
         except (CacheError, sqlite3.Error, OSError) as exc:
             return await self._failed(source, started, f"cache: {exc}", response.http_status)
         return await self._succeeded(source, started, result, response)
+
+    async def _get(
+        self, source_url: str, *, etag: str | None, last_modified: str | None
+    ) -> tuple[str, FetchResult]:
+        """(the URL that answered, its response) for a source.
+
+        A URL ending in `/` is fetched as given (`https://blog.example/feed/` is a
+        feed); only when nothing but a web page or a 403/404 is there is the
+        folder's `index.json` asked for (a published folder).
+        """
+        url = _index_of_folder(source_url)
+        try:
+            response = await self._download(url, etag=etag, last_modified=last_modified)
+        except FetchError as exc:
+            if not (url.endswith("/") and exc.status in (403, 404)):
+                raise
+        else:
+            if not (url.endswith("/") and _is_web_page(response)):
+                return url, response
+        index = index_url(url)  # the validators stored last time are the index's
+        return index, await self._download(index, etag=etag, last_modified=last_modified)
+
+    async def _download(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        request = self.fetcher.fetch(url, etag=etag, last_modified=last_modified)
+        if local_path(url) is None:
+            return await self.offline.guard(url, request)
+        return await request
 
     async def _import(
         self,
@@ -352,10 +376,18 @@ def _index_of_folder(url: str) -> str:
     except FetchError:
         return url  # the fetch itself reports what is wrong with it
     if path is None:
-        return index_url(url) if url.endswith("/") else url
+        return url  # http(s): see _Run._get
     # A local folder with an index is a published folder; without one, a folder of
     # digests and feeds that is imported file by file.
     return str(path / INDEX) if path.is_dir() and (path / INDEX).is_file() else url
+
+
+def _is_web_page(response: FetchResult) -> bool:
+    """An HTML page (a server's folder listing), not a feed or a digest."""
+    if response.not_modified:
+        return False
+    head = response.body[:512].lstrip().lower()
+    return "html" in response.content_type.lower() or head.startswith((b"<!doctype html", b"<html"))
 
 
 def _read(body: bytes, url: str, format: str | None) -> ReadResult:
