@@ -73,7 +73,8 @@ def test_publish_writes_markdown_feed_dated_copies_and_index(store, tmp_path) ->
     assert names == ["cs.AI.md", "cs.AI.xml", f"cs.AI/{DAY}.md", f"cs.AI/{DAY}.xml", "index.json"]
 
     md = (out / "cs.AI.md").read_text("utf-8")
-    records = store.get_papers(store.list_ids("", digest=f"arxiv-cs.AI-{DAY}"))
+    [digest] = store.digests()
+    records = store.get_papers(store.list_ids("", digest=digest.name))
     assert md == write_digest(r.paper for r in records)  # the canonical writer, byte for byte
     assert (out / f"cs.AI/{DAY}.md").read_bytes() == md.encode()
     back = read_digest(md).digest.papers
