@@ -49,7 +49,9 @@ def test_v1_cache_is_migrated_and_keeps_data_and_state(tmp_path):
     with Store.open(db) as s:
         assert s.stats()["schema"] == schema.SCHEMA_VERSION
         rec = s.get_paper("2401.00001")
-        assert rec.read and rec.digests == ["old-digest"]
+        # Named `<source>-<date>` since v4; the old name still finds it.
+        assert rec.read and rec.digests == ["old-digest-2024-03-01"]
+        assert s.digest_name("old-digest") == "old-digest-2024-03-01"
         # The search index was built from the existing papers.
         assert s.count("diffus") == 1 and s.count("遗忘") == 1 and s.count("au:lee") == 1
         # And the migrated cache takes new imports normally.
@@ -129,7 +131,7 @@ def test_v2_cache_is_upgraded_to_the_v3_index(tmp_path):
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'listing'").fetchone()
     conn.close()
     with Store.open(db) as s:
-        assert s.stats()["schema"] == schema.SCHEMA_VERSION >= SCHEMA_V3
+        assert SCHEMA_V3 < s.stats()["schema"] == schema.SCHEMA_VERSION
         c = s._conn()
         sql = c.execute("SELECT sql FROM sqlite_master WHERE name = 'search'").fetchone()[0]
         assert "prefix=" not in sql and "pti" in sql

@@ -99,7 +99,13 @@ def test_one_paper_per_id_across_digests(store):
     assert stats == ImportStats(unchanged=1)
     assert store.count() == 1
     rec = store.get_paper("2401.00001")
-    assert rec is not None and rec.digests == ["b", "a"]
+    assert rec is not None and rec.digests == ["b-2024-03-02", "a-2024-03-01"]
+    # Each listing keeps its own ref and date; the old names are aliases.
+    assert [(x.digest, x.date, x.ref) for x in rec.listings] == [
+        ("b-2024-03-02", "2024-03-02", 1),
+        ("a-2024-03-01", "2024-03-01", 1),
+    ]
+    assert store.digest_name("a") == "a-2024-03-01" and ids(store, digest="b") == ["2401.00001"]
 
 
 def test_nonempty_field_never_replaced_by_empty(store):
@@ -204,10 +210,13 @@ def test_reimport_replaces_membership(store):
 
 
 def test_same_name_other_source_is_another_digest(store):
+    store.today = lambda: "2024-05-01"
     store.import_digest(Digest("a", source="one.md", papers=[paper("1")]))
     store.import_digest(Digest("a", source="two.md", papers=[paper("2")]))
-    assert len(store.digests()) == 2
-    assert sorted(ids(store, digest="a")) == ["1", "2"]
+    assert [d.name for d in store.digests()] == ["a-2024-05-01-2", "a-2024-05-01"]
+    assert ids(store, digest="a-2024-05-01") == ["1"]
+    assert ids(store, digest="a-2024-05-01-2") == ["2"]
+    assert ids(store, digest="a") == ["2"]  # an alias names the newest digest that had it
 
 
 def test_read_and_star_survive_reimport(store):
@@ -270,18 +279,26 @@ def test_importing_an_older_digest_does_not_move_a_paper_back(store):
     assert store.list_rows([store.get_paper("1").rowid])[0].date == "2024-03-09"
 
 
-def test_listing_date_falls_back_to_published(store):
-    store.import_digest(Digest("feed", date="", papers=[paper("1", published="2023-05-06")]))
+def test_undated_document_is_filed_under_today(store):
+    store.today = lambda: "2026-08-19"  # the injected clock: the local date of the import
+    stats = store.import_digest(
+        Digest("feed", date="", papers=[paper("1", published="2023-05-06")])
+    )
+    assert stats.digest == "feed-2026-08-19"
     row = store.search()[0]
-    assert row.date == "2023-05-06"
-    assert store.count("date:2023-05") == 1
+    assert row.date == "2026-08-19"
+    assert store.count("date:2026-08-19") == 1 and store.count("date:2023-05") == 0
 
 
 def test_digests_newest_first_and_stats(store):
     store.import_digest(Digest("a", date="2024-03-01", source="a.md", papers=[paper("1")]))
     store.import_digest(Digest("b", date="2024-03-02", kind="arxiv", papers=[paper("2")]))
     infos = store.digests()
-    assert [(i.name, i.count, i.kind) for i in infos] == [("b", 1, "arxiv"), ("a", 1, "digest")]
+    assert [(i.name, i.count, i.kind, i.alias) for i in infos] == [
+        ("b-2024-03-02", 1, "arxiv", "b"),
+        ("a-2024-03-01", 1, "digest", "a"),
+    ]
+    assert infos[1].label == "2024-03-01 · a"
     st = store.stats()
     assert st["papers"] == 2 and st["digests"] == 2 and st["schema"] >= 2
     assert st["size_bytes"] > 0 and st["path"] == str(store.path)
@@ -428,7 +445,7 @@ def test_same_day_second_digest_keeps_the_paper_where_it_was_first_listed(store)
     # listed with "ai" (imported first), not moved into "lg"
     assert ids(store) == ["2401.00003", "2401.00001", "2401.00002"]
     rec = store.get_paper("2401.00001")
-    assert rec is not None and sorted(rec.digests) == ["ai", "lg"]
+    assert rec is not None and sorted(rec.digests) == ["ai-2024-03-01", "lg-2024-03-01"]
     # a later date moves it to its newest appearance
     store.import_digest(Digest("next", date="2024-03-02", papers=[shared]))
     assert ids(store)[0] == "2401.00001"

@@ -378,7 +378,7 @@ def test_disk_full_import_keeps_everything_committed_before(tmp_path):
         with pytest.raises((sqlite3.OperationalError, CacheError)):
             s.import_digest(big_digest("too-big", 500))
         assert s.count() == 1
-        assert [d.name for d in s.digests()] == ["before"]
+        assert [d.alias for d in s.digests()] == ["before"]
         assert s.get_paper("2401.00001").paper.title_en == "kept"
         assert s._conn().in_transaction is False
     assert quick_check(tmp_path / "cache.db") == "ok"
@@ -432,7 +432,7 @@ def test_disk_full_mid_transaction_by_mock_rolls_back(tmp_path, monkeypatch):
         assert failing.writes == 3  # it did fail in the middle, after two writes
         monkeypatch.undo()
         assert s._conn().in_transaction is False
-        assert s.count() == 1 and [d.name for d in s.digests()] == ["before"]
+        assert s.count() == 1 and [d.alias for d in s.digests()] == ["before"]
         assert s.get_paper("2402.00001") is None
         assert s.count("2402") == 0  # the search index holds none of the rolled-back rows
 

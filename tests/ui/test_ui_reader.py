@@ -428,7 +428,8 @@ async def test_first_run_imports_the_bundled_sample(tmp_path: Path) -> None:
         assert app.main.matches == 12
         assert "sample data" in status_text(app)
         assert any("sample" in n for n in notes(app))
-        assert app.main.digests[0].name.startswith("sample: ")
+        assert app.main.digests[0].alias.startswith("sample: ")
+        assert app.main.digests[0].name.startswith("sample-")
 
 
 async def test_empty_cache_without_sample_says_so(tmp_path: Path) -> None:

@@ -91,11 +91,26 @@ class InputError(ValueError):
 # --- What the store hands out -------------------------------------------------
 
 
+# What importing one document did to the digests (`ImportStats.outcome`).
+NEW_DIGEST = "new digest"  # content new to its source: a digest for that day was created
+SAME_DAY = "same-day update"  # that day's digest of the source was replaced
+IDENTICAL = "identical"  # the same content as the source's latest digest: nothing created
+NO_NEW_PAPERS = "no new papers"  # an empty document: no digest, nothing removed
+
+
 @dataclass(slots=True)
 class ImportStats:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Which digest the papers were filed under and what happened to it; not
+    # part of equality, so counts compare as counts.
+    digest: str = field(default="", compare=False)
+    outcome: str = field(default="", compare=False)
+
+    @property
+    def no_new_papers(self) -> bool:
+        return self.outcome == NO_NEW_PAPERS
 
 
 @dataclass(slots=True)
@@ -124,12 +139,26 @@ class PaperRecord:
     starred: bool = False
     digests: list[str] = field(default_factory=list)  # digest names, newest first
     meta: ArxivMeta | None = None  # what arXiv's API said, when it was asked
+    listings: list[Listing] = field(default_factory=list)  # one per digest, newest first
+
+
+@dataclass(slots=True, frozen=True)
+class Listing:
+    """Where a paper was listed: its own ref in that digest, and the digest's date."""
+
+    digest: str
+    date: str
+    ref: int
 
 
 @dataclass(slots=True)
 class DigestInfo:
-    name: str
+    name: str  # unique ASCII name, `<source name>-<date>`
     date: str
     source: str
     count: int
     kind: str = "digest"
+    label: str = ""  # for people: `cs.AI · 2026-08-19 · cn-chat-arxiv`
+    category: str = ""
+    alias: str = ""  # the name the document gave itself (names before v4 live on here)
+    unread: int | None = None  # filled when asked for (`Store.digests(unread=True)`)

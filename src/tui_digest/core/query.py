@@ -22,8 +22,9 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           type:replace-cross matches only it
     date:2024  date:2024-03  date:2024-03-18  date:2024-03-01..2024-03-31
     date:2024-03..  date:..2024-02
-                          the paper's listing date: the date of the newest
-                          digest it appeared in, else its published date
+                          listed in a digest of those days (every day a paper
+                          was listed counts); a paper in no digest by its
+                          published date
     sort:foryou           rank by the user's For you model instead of listing
                           order; `compile_query` ignores it (core never ranks:
                           the `rank` layer above reorders what it lists)
@@ -305,6 +306,32 @@ class Plan:
     params: list[object]
 
 
+def date_cond(key: str, pk: str, first: int, last: int, negated: bool) -> str:
+    """`date:` as SQL: listed in a digest of those days, or placed on them.
+
+    A paper's listing key carries the day of its newest appearance (or its
+    published date when it is in no digest), so the key range answers most
+    of it, and FTS5 seeks to its lower bound (every paper listed on those
+    days has a key at least that high). Papers listed on those days and
+    again later come from membership. Days are validated integers, so they
+    are written into the SQL as literals.
+    """
+    lo, hi = day_range_keys(first, last)
+    listed = (
+        "SELECT m.paper FROM digests d JOIN membership m ON m.digest = d.pk "
+        f"WHERE d.date BETWEEN '{day_iso(first)}' AND '{day_iso(last)}'"
+    )
+    cond = f"({key} >= {lo} AND ({key} <= {hi} OR {pk} IN ({listed})))"
+    return f"NOT {cond}" if negated else cond
+
+
+def day_iso(days: int) -> str:
+    return (_EPOCH + _dt.timedelta(days=days)).isoformat()
+
+
+_EPOCH = _dt.date(1970, 1, 1)
+
+
 def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None = None) -> Plan:
     if q.related is not None:
         # Similarity is computed by the rank layer, which removes the term
@@ -325,9 +352,7 @@ def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None 
     if digest is not None:
         conds = ["d.name = ?", *(f.replace("l.", "p.") for f in flags)]
         params.append(digest)
-        for first, last, neg in q.dates:
-            lo, hi = day_range_keys(first, last)
-            conds.append(f"p.sort_key {'NOT ' if neg else ''}BETWEEN {lo} AND {hi}")
+        conds += [date_cond("p.sort_key", "p.pk", *d) for d in q.dates]
         in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
         if positive:
             conds.append(in_search)
@@ -345,9 +370,7 @@ def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None 
 
     if not positive and not negative:
         conds = list(flags)
-        for first, last, neg in q.dates:
-            lo, hi = day_range_keys(first, last)
-            conds.append(f"l.key {'NOT ' if neg else ''}BETWEEN {lo} AND {hi}")
+        conds += [date_cond("l.key", "l.pk", *d) for d in q.dates]
         cond = (" WHERE " + " AND ".join(conds)) if conds else ""
         return Plan(
             f"SELECT l.pk AS pk FROM listing l{cond} ORDER BY l.key DESC",
@@ -362,13 +385,11 @@ def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None 
     params.append(match)
     # FTS5's rowid is the listing key: a date range is a rowid range it seeks to.
     conds = ["search MATCH ?"]
-    for first, last, neg in q.dates:
-        lo, hi = day_range_keys(first, last)
-        conds.append(f"s.rowid {'NOT ' if neg else ''}BETWEEN {lo} AND {hi}")
+    conds += [date_cond("s.rowid", "l.pk", *d) for d in q.dates]
     where = " AND ".join(conds + flags)
     source = "search s CROSS JOIN listing l ON l.key = s.rowid"
     ids = f"SELECT l.pk AS pk FROM {source} WHERE {where} ORDER BY s.rowid DESC"
-    if flags:
+    if flags or q.dates:
         count = f"SELECT count(*) FROM {source} WHERE {where}"
     else:
         count = "SELECT count(*) FROM search s WHERE " + " AND ".join(conds)

@@ -39,7 +39,8 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 
-from tui_digest.core.search_tokens import fold, index_pair, index_text
+from tui_digest.core import digest_day as day
+from tui_digest.core.search_tokens import index_text
 
 # --- Listing order as one integer ---------------------------------------------
 #
@@ -84,111 +85,39 @@ def day_range_keys(first_day: int, last_day: int) -> tuple[int, int]:
     return first_day << DAY_SHIFT, ((last_day + 1) << DAY_SHIFT) - 1
 
 
-# --- Search index --------------------------------------------------------------
+# --- Search index: see `search_index` (re-exported here for the query compiler) --
 
-TEXT_COLUMNS = ("ti", "abs", "au", "cat", "id")  # what a bare word searches
-# Each text column's prefix column (see `search_tokens.index_pair`).
-PREFIX_COLUMNS = {c: "p" + c for c in TEXT_COLUMNS}
-SEARCH_COLUMNS = (*TEXT_COLUMNS, "ty", *PREFIX_COLUMNS.values())
-# Every row's `ty` holds this token, so a query that only excludes can be
-# answered by FTS5 itself as "everything NOT ...".
-EVERY = "any"
-# Latin/digit tokens at least this long go into `terms`: a query word that
-# long is matched as the OR of the complete words it starts.
-TERM_MIN = 4
-
-
-def type_tokens(announce_type: str) -> str:
-    # "replace-cross" also answers type:replace and type:cross; the joined
-    # form lets type:replace-cross ask for exactly that.
-    t = announce_type.lower()
-    if t == "replace-cross":
-        return "replace cross replacecross"
-    return t
-
-
-def search_row(
-    id: str,
-    title_en: str,
-    title_zh: str,
-    summary_zh: str,
-    abstract_en: str,
-    abstract_zh: str,
-    authors_json: str,
-    categories_json: str,
-    announce_type: str,
-) -> tuple[str, ...]:
-    """The FTS5 column values of one paper, in `SEARCH_COLUMNS` order.
-
-    Deterministic: a contentless FTS5 delete must repeat the inserted values.
-    """
-    authors = json.loads(authors_json or "[]")
-    categories = json.loads(categories_json or "[]")
-    ti, pti = index_pair(title_en, title_zh)
-    ab, pab = index_pair(summary_zh, abstract_en, abstract_zh)
-    au, pau = index_pair(*authors)
-    ca, pca = index_pair(*categories)
-    i, pi = index_pair(id)
-    ty = type_tokens(announce_type)
-    return (ti, ab, au, ca, i, f"{EVERY} {ty}" if ty else EVERY, pti, pab, pau, pca, pi)
-
-
-def row_terms(row: Sequence[str]) -> set[str]:
-    """The long Latin/digit tokens of one `search_row`, as FTS5 stores them."""
-    # CJK tokens are one or two characters, so length alone tells them apart.
-    unique = set(" ".join(row[: len(TEXT_COLUMNS)]).split())  # dedupe before folding
-    return {fold(t) for t in unique if len(t) >= TERM_MIN}
-
-
-# The paper columns `search_row` reads, in its argument order.
-SEARCH_SOURCE = (
-    "id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories, "
-    "announce_type"
+from tui_digest.core.search_index import (  # noqa: E402
+    EVERY,
+    FTS_DELETE,
+    FTS_INSERT,
+    PREFIX_COLUMNS,
+    SEARCH_COLUMNS,
+    SEARCH_SOURCE,
+    TERM_MIN,
+    TERMS_INSERT,
+    TEXT_COLUMNS,
+    rebuild_search_index,
+    row_terms,
+    search_row,
+    type_tokens,
 )
 
-_CREATE_SEARCH = (
-    "CREATE VIRTUAL TABLE search USING fts5("
-    + ", ".join(SEARCH_COLUMNS)
-    + ", content='', tokenize=\"unicode61 remove_diacritics 2\")"
-)
-FTS_INSERT = (
-    f"INSERT INTO search(rowid, {', '.join(SEARCH_COLUMNS)}) "
-    f"VALUES (?{', ?' * len(SEARCH_COLUMNS)})"
-)
-FTS_DELETE = (
-    f"INSERT INTO search(search, rowid, {', '.join(SEARCH_COLUMNS)}) "
-    f"VALUES ('delete', ?{', ?' * len(SEARCH_COLUMNS)})"
-)
-TERMS_INSERT = "INSERT OR IGNORE INTO terms(term) VALUES (?)"
-
-
-def rebuild_search_index(conn: sqlite3.Connection) -> int:
-    """Drop and refill the search index (and `terms`) from `papers`; returns papers indexed."""
-    conn.execute("DROP TABLE IF EXISTS search")
-    conn.execute(_CREATE_SEARCH)
-    conn.execute("DELETE FROM terms")
-    rows = conn.execute(f"SELECT sort_key, {SEARCH_SOURCE} FROM papers")
-    n = 0
-    batch: list[tuple[object, ...]] = []
-    terms: set[str] = set()
-
-    def flush() -> None:
-        conn.executemany(FTS_INSERT, batch)
-        conn.executemany(TERMS_INSERT, ((t,) for t in terms))
-        batch.clear()
-        terms.clear()
-
-    for row in rows:
-        values = search_row(*row[1:])
-        batch.append((row[0], *values))
-        terms.update(row_terms(values))
-        if len(batch) >= 2000:
-            n += len(batch)
-            flush()
-    n += len(batch)
-    flush()
-    conn.execute("INSERT INTO search(search, rank) VALUES ('optimize', 0)")
-    return n
+__all__ = [
+    "EVERY",
+    "FTS_DELETE",
+    "FTS_INSERT",
+    "PREFIX_COLUMNS",
+    "SEARCH_COLUMNS",
+    "SEARCH_SOURCE",
+    "TERMS_INSERT",
+    "TERM_MIN",
+    "TEXT_COLUMNS",
+    "rebuild_search_index",
+    "row_terms",
+    "search_row",
+    "type_tokens",
+]
 
 
 # --- Migrations ---------------------------------------------------------------
@@ -324,11 +253,134 @@ def _add_archive_and_enrichment(conn: sqlite3.Connection) -> None:
     conn.execute(CREATE_TABLE)
 
 
+def placement(conn: sqlite3.Connection, pk: int, published: str) -> tuple[int, str, int]:
+    """(sort_key, list_date, list_ref) of a paper from its newest appearance.
+
+    Newest means the latest date; among digests of that date the paper stays
+    where it was first listed. The same papers arrive the same day from the
+    digest and from arXiv's feed (and as cross-lists in several categories),
+    and moving them would re-key, so re-tokenise, every one of them.
+    """
+    best: tuple[tuple[int, int], int, str, int] | None = None
+    for date, dpk, ref in conn.execute(
+        "SELECT d.date, d.pk, m.ref FROM membership m JOIN digests d ON d.pk = m.digest "
+        "WHERE m.paper = ?",
+        (pk,),
+    ):
+        when = date or published
+        rank = (date_days(when), -dpk)
+        if best is None or rank > best[0]:
+            best = (rank, sort_key(when, dpk, ref), when, ref)
+    if best is None:
+        return orphan_key(published, pk), published, 0
+    return best[1], best[2], best[3]
+
+
+def _dated_digests(conn: sqlite3.Connection) -> None:
+    """A digest per (source, day): every digest dated, named `<source>-<date>`, labelled.
+
+    The old name stays as `alias` (the CLI and saved searches keep working);
+    `digest_bytes` holds each digest version's original bytes (zlib), so
+    `export --digest` can write it back exactly. Digests that had no date get
+    one (see `name_v3_digests`), which moves their papers in the listing: the
+    listing keys and the search index are rebuilt then.
+    """
+    for stmt in (
+        "ALTER TABLE digests ADD COLUMN alias TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE digests ADD COLUMN label TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE digests ADD COLUMN category TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE digests ADD COLUMN source_name TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE digest_bytes (
+            digest INTEGER PRIMARY KEY REFERENCES digests(pk) ON DELETE CASCADE,
+            data BLOB NOT NULL
+        )""",
+    ):
+        conn.execute(stmt)
+    redated = name_v3_digests(conn)
+    for stmt in (
+        "CREATE UNIQUE INDEX digests_by_name ON digests(name)",
+        "CREATE INDEX digests_by_alias ON digests(alias)",
+        "CREATE INDEX digests_by_source ON digests(source, date)",
+        "CREATE INDEX digests_by_date ON digests(date)",
+    ):
+        conn.execute(stmt)
+    if redated:
+        replace_members(conn, redated)
+        conn.execute("DELETE FROM listing")
+        conn.execute(
+            "INSERT INTO listing(key, pk, read, starred) "
+            "SELECT sort_key, pk, read, starred FROM papers ORDER BY sort_key"
+        )
+        rebuild_search_index(conn)
+
+
+def name_v3_digests(conn: sqlite3.Connection) -> list[int]:
+    """Date, name and label every digest of a v3 cache; returns the digests given a date.
+
+    The date: the digest's own, else one in its name or source, else the
+    local date it was imported. (A v3 cache kept no `Last-Modified` per digest.)
+    """
+    taken: set[str] = set()
+    redated: list[int] = []
+    rows = conn.execute("SELECT pk, name, source, date, imported_at FROM digests ORDER BY pk")
+    for pk, name, source, date, imported_at in rows.fetchall():
+        if not date:
+            date = day.date_in_name(name) or day.date_in_name(source)
+            date = date or _local_date(imported_at) or day.local_today()
+            redated.append(pk)
+        source_name = day.source_name_of(name, source)
+        new_name = unique_name(f"{source_name}-{date}", taken)
+        label = day.digest_label("", date, day.origin_of(source))
+        conn.execute(
+            "UPDATE digests SET name = ?, alias = ?, date = ?, label = ?, source_name = ? "
+            "WHERE pk = ?",
+            (new_name, name, date, label, source_name, pk),
+        )
+    return redated
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name-2`, `name-3`… when taken; the result is added to `taken`."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def _local_date(iso: str) -> str:
+    """The local date of an ISO timestamp (UTC when it names no zone); "" if unparsable."""
+    try:
+        when = _dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return ""
+    return (when if when.tzinfo else when.replace(tzinfo=_dt.UTC)).astimezone().date().isoformat()
+
+
+def replace_members(conn: sqlite3.Connection, digests: Sequence[int]) -> None:
+    """Recompute the listing place of every paper of `digests` (the index is the caller's)."""
+    marks = ",".join("?" * len(digests))
+    pks = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT DISTINCT paper FROM membership WHERE digest IN ({marks})", tuple(digests)
+        )
+    ]
+    for pk in pks:
+        published = conn.execute("SELECT published FROM papers WHERE pk = ?", (pk,)).fetchone()[0]
+        conn.execute(
+            "UPDATE papers SET sort_key = ?, list_date = ?, list_ref = ? WHERE pk = ?",
+            (*placement(conn, pk, published), pk),
+        )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
     _v2_to_v3,
     _add_archive_and_enrichment,
+    _dated_digests,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

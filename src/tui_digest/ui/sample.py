@@ -19,4 +19,6 @@ def load_sample_digest() -> Digest:
 
 
 def is_sample(name: str | None) -> bool:
-    return bool(name) and name.startswith(SAMPLE_PREFIX)
+    # The store names it `sample-12-landmark-papers-<date>` and keeps the
+    # name above as its alias; either may be passed around.
+    return bool(name) and name.startswith((SAMPLE_PREFIX, "sample-"))

@@ -19,30 +19,101 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Literal, overload
 
-from tui_digest.core import schema
+from tui_digest.core import digest_day, schema
 from tui_digest.core.arxiv_meta import ApiEntryLike, EnrichCandidate
-from tui_digest.core.model import Digest, DigestInfo, ImportStats, ListRow, Paper, PaperRecord
-from tui_digest.core.store import enrichment, importer, papers, queries, sources, user_state
+from tui_digest.core.model import (
+    IDENTICAL,
+    NEW_DIGEST,
+    NO_NEW_PAPERS,
+    SAME_DAY,
+    Digest,
+    DigestInfo,
+    ImportStats,
+    ListRow,
+    Paper,
+    PaperRecord,
+)
+from tui_digest.core.store import (
+    days,
+    enrichment,
+    importer,
+    papers,
+    queries,
+    sources,
+    user_state,
+)
 from tui_digest.core.store.connection import Connections
-from tui_digest.core.store.rows import list_rows
 
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
+def _with_category(digest: Digest, category: str) -> Digest:
+    """The digest with `category` given to its papers that carry none."""
+    papers = [p if p.categories else replace(p, categories=[category]) for p in digest.papers]
+    return replace(digest, papers=papers)
+
+
 class Store(Connections):
     """The SQLite cache: papers, digests, membership, the user's state, the search index."""
 
+    # The local date of "now" for digests whose document, file name and
+    # response say nothing (an instance attribute to inject a clock).
+    today: Callable[[], str] = staticmethod(digest_day.local_today)
+
     # --- Import ---------------------------------------------------------------
 
-    def import_digest(self, digest: Digest) -> ImportStats:
-        """Merge one digest in, in one transaction (see `importer`)."""
+    def import_digest(
+        self,
+        digest: Digest,
+        *,
+        raw: bytes | None = None,
+        source_name: str = "",
+        category: str = "",
+        last_modified: str = "",
+    ) -> ImportStats:
+        """File one document under its source's digest for its day (see `days`).
+
+        `raw`: the bytes it was read from, kept so the digest exports exactly.
+        `source_name`: what its digests are named after (default: the
+        document's name without its date). `category`: the source's arXiv
+        category, given to papers that have none. `last_modified`: the HTTP
+        `Last-Modified`, one of the fallbacks for the digest's day.
+        """
+        if category:
+            digest = _with_category(digest, category)
         incoming = importer.incoming_papers(digest)  # hashed before taking the write lock
+        if not incoming.papers:
+            return ImportStats(outcome=NO_NEW_PAPERS)  # an empty document removes nothing
+        day = digest_day.digest_day(digest.date, digest.source, last_modified, self.today())
+        now = _now()
         with self._write() as conn:
-            return importer.import_digest(conn, digest, incoming, _now())
+            target = days.choose(conn, digest, incoming, day)
+            if target.outcome == IDENTICAL:
+                return ImportStats(
+                    unchanged=len(incoming.papers), digest=target.name, outcome=IDENTICAL
+                )
+            if target.outcome == NEW_DIGEST:
+                target = days.create(
+                    conn, digest, day=day, source_name=source_name, category=category, now=now
+                )
+            stats = importer.import_into(
+                conn,
+                digest,
+                incoming,
+                now,
+                dpk=target.pk,
+                day=day,
+                old_date=target.old_date or day,
+                existing=target.outcome == SAME_DAY,
+            )
+            days.keep_bytes(conn, target.pk, raw)
+        stats.digest, stats.outcome = target.name, target.outcome
+        return stats
 
     def reindex(self) -> int:
         """Rebuild the search index from the papers table; returns papers indexed."""
@@ -57,8 +128,9 @@ class Store(Connections):
     def list_ids(self, query: str = "", *, digest: str | None = None) -> list[int]:
         return queries.list_ids(self._conn(), query, digest)
 
-    def list_rows(self, rowids: Sequence[int]) -> list[ListRow]:
-        return list_rows(self._conn(), rowids)
+    def list_rows(self, rowids: Sequence[int], *, digest: str | None = None) -> list[ListRow]:
+        """The list rows of `rowids`; with `digest`, each with that digest's ref and date."""
+        return queries.rows_in_digest(self._conn(), rowids, digest)
 
     def search(
         self, query: str = "", *, digest: str | None = None, limit: int = 200, offset: int = 0
@@ -161,8 +233,18 @@ class Store(Connections):
 
     # --- Digests, stats, sources ------------------------------------------------
 
-    def digests(self) -> list[DigestInfo]:
-        return sources.digests(self._conn())
+    def digests(self, *, unread: bool = False) -> list[DigestInfo]:
+        """Every digest, newest day first (`unread`: count each one's unread papers)."""
+        return sources.digests(self._conn(), unread=unread)
+
+    def digest_name(self, name: str) -> str | None:
+        """The digest called `name`, or whose alias (an older name) is `name`; None if none."""
+        conn = self._conn()
+        return queries.canonical_name(conn, name) if days.resolve(conn, name) else None
+
+    def original_bytes(self, name: str) -> bytes | None:
+        """The bytes digest `name` was read from, when the cache kept them."""
+        return days.original_bytes(self._conn(), name)
 
     def stats(self) -> dict[str, object]:
         return sources.stats(self._conn(), self.path)

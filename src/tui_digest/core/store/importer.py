@@ -5,7 +5,8 @@ One digest is one write transaction (the caller's). The work is spread over
 
 1. `incoming_papers` (before the transaction): one entry per id at its first
    ref, and a hash of what each entry brings.
-2. Find or create the digest row; remember what each ref brought last time.
+2. `days` picks the digest row (that day's, or a new one); for a same-day
+   update, remember what each ref brought last time.
 3. Entries that bring exactly what they brought last time are skipped unread.
 4. The rest are merged into the papers table (`merge.merge_paper`).
 5. Membership is rewritten when it changed.
@@ -67,11 +68,11 @@ class DigestImport:
     digest: Digest
     incoming: Incoming
     now: str
+    dpk: int  # the digest row (see `days.choose` / `days.create`)
+    date: str  # its day
+    old_date: str  # its day before this import (= `date` for a new digest)
+    existing: bool  # a same-day update of a digest imported before
     stats: ImportStats = field(default_factory=ImportStats)
-    dpk: int = 0
-    date: str = ""
-    old_date: str = ""
-    existing: bool = False  # the digest was imported before
     previous: Previous = field(default_factory=dict)
     members: dict[str, int] = field(default_factory=dict)  # id -> pk
     new_rows: list[tuple[object, ...]] = field(default_factory=list)
@@ -82,10 +83,7 @@ class DigestImport:
     fts_new: dict[int, Paper] = field(default_factory=dict)  # pk -> row to (re)insert
 
     def run(self) -> ImportStats:
-        self._digest_row()
-        if not self.incoming.papers:
-            return self.stats  # an empty digest removes nothing
-        self.date = self.digest.date or self.old_date
+        self._previous()
         self._touch_digest()
         todo = self._skip_unchanged()
         self._merge(todo)
@@ -96,32 +94,18 @@ class DigestImport:
 
     # --- steps ---------------------------------------------------------------
 
-    def _digest_row(self) -> None:
-        d, conn = self.digest, self.conn
-        row = conn.execute(
-            "SELECT pk, date FROM digests WHERE name = ? AND source = ?", (d.name, d.source)
-        ).fetchone()
-        if row is None:
-            self.dpk = (
-                conn.execute(
-                    "INSERT INTO digests(name, source, date, kind, imported_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (d.name, d.source, d.date, d.kind, self.now, self.now),
-                ).lastrowid
-                or 0
-            )
-            self.old_date = d.date
+    def _previous(self) -> None:
+        """What each ref of the digest brought last time (a same-day update)."""
+        if not self.existing:
             return
-        self.dpk, self.old_date = row
         self.previous = {
             ref: (pk, pid, h)
-            for ref, pk, pid, h in conn.execute(
+            for ref, pk, pid, h in self.conn.execute(
                 "SELECT m.ref, m.paper, p.id, m.hash FROM membership m "
                 "JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
                 (self.dpk,),
             )
         }
-        self.existing = True
 
     def _touch_digest(self) -> None:
         if self.existing:
@@ -247,8 +231,16 @@ class DigestImport:
         )
 
 
-def import_digest(
-    conn: sqlite3.Connection, digest: Digest, incoming: Incoming, now: str
+def import_into(
+    conn: sqlite3.Connection,
+    digest: Digest,
+    incoming: Incoming,
+    now: str,
+    *,
+    dpk: int,
+    day: str,
+    old_date: str,
+    existing: bool,
 ) -> ImportStats:
-    """Import `digest` inside the caller's write transaction."""
-    return DigestImport(conn, digest, incoming, now).run()
+    """Merge `digest` into digest row `dpk` inside the caller's write transaction."""
+    return DigestImport(conn, digest, incoming, now, dpk, day, old_date, existing).run()

@@ -33,24 +33,4 @@ def unindex_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, Paper]]) ->
     conn.executemany(schema.FTS_DELETE, [(key, *search_values(p)) for key, p in rows])
 
 
-def placement(conn: sqlite3.Connection, pk: int, published: str) -> tuple[int, str, int]:
-    """(sort_key, list_date, list_ref) from the paper's newest appearance.
-
-    Newest means the latest date; among digests of that date the paper stays
-    where it was first listed. The same papers arrive the same day from the
-    digest and from arXiv's feed (and as cross-lists in several categories),
-    and moving them would re-key, so re-tokenise, every one of them.
-    """
-    best: tuple[tuple[int, int], int, str, int] | None = None
-    for date, dpk, ref in conn.execute(
-        "SELECT d.date, d.pk, m.ref FROM membership m JOIN digests d ON d.pk = m.digest "
-        "WHERE m.paper = ?",
-        (pk,),
-    ):
-        when = date or published
-        rank = (schema.date_days(when), -dpk)
-        if best is None or rank > best[0]:
-            best = (rank, schema.sort_key(when, dpk, ref), when, ref)
-    if best is None:
-        return schema.orphan_key(published, pk), published, 0
-    return best[1], best[2], best[3]
+placement = schema.placement  # the listing-key rule lives with the key layout

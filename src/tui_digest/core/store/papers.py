@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from tui_digest.core import arxiv_meta
-from tui_digest.core.model import Paper, PaperRecord
+from tui_digest.core.model import Listing, Paper, PaperRecord
 from tui_digest.core.store.index import index_rows, unindex_rows
 from tui_digest.core.store.rows import (
     CHUNK,
@@ -34,10 +34,10 @@ TEXT_COLUMNS = frozenset(
 def record(
     conn: sqlite3.Connection, row: PaperRow, meta: arxiv_meta.ArxivMeta | None = None
 ) -> PaperRecord:
-    names = [
-        r[0]
-        for r in conn.execute(
-            "SELECT d.name FROM membership m JOIN digests d ON d.pk = m.digest "
+    listings = [
+        Listing(name, date, ref)
+        for name, date, ref in conn.execute(
+            "SELECT d.name, d.date, m.ref FROM membership m JOIN digests d ON d.pk = m.digest "
             "WHERE m.paper = ? ORDER BY d.date DESC, d.pk DESC",
             (row.pk,),
         )
@@ -47,7 +47,8 @@ def record(
         paper=row.paper(),
         read=bool(row.read),
         starred=bool(row.starred),
-        digests=names,
+        digests=[item.digest for item in listings],
+        listings=listings,
         meta=meta,
     )
 

@@ -11,18 +11,58 @@ Every function raises `QueryError` (a ValueError) for a malformed query.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 from tui_digest.core.model import ListRow
 from tui_digest.core.query import MAX_EXPANSION, Plan, compile_query, parse_query
 from tui_digest.core.search_tokens import fold
-from tui_digest.core.store.rows import list_rows
+from tui_digest.core.store.days import resolve
+from tui_digest.core.store.rows import CHUNK, list_rows
 
 # Read at call time, so a test can lower it to exercise the fallback.
 max_expansion = MAX_EXPANSION
 
 
 def plan(conn: sqlite3.Connection, query: str, digest: str | None) -> Plan:
+    if digest is not None:
+        digest = canonical_name(conn, digest)
     return compile_query(parse_query(query), digest=digest, expand=lambda p: _expand(conn, p))
+
+
+def canonical_name(conn: sqlite3.Connection, name: str) -> str:
+    """A digest's name from its name or an alias (the newest digest with that alias)."""
+    pk = resolve(conn, name)
+    if pk is None:
+        return name
+    return str(conn.execute("SELECT name FROM digests WHERE pk = ?", (pk,)).fetchone()[0])
+
+
+def rows_in_digest(
+    conn: sqlite3.Connection, rowids: Sequence[int], digest: str | None
+) -> list[ListRow]:
+    """List rows; inside a digest, each with THAT digest's ref and date."""
+    rows = list_rows(conn, rowids)
+    if digest is None or not rows:
+        return rows
+    pk = resolve(conn, digest)
+    if pk is None:
+        return rows
+    date = conn.execute("SELECT date FROM digests WHERE pk = ?", (pk,)).fetchone()[0]
+    refs: dict[int, int] = {}
+    for i in range(0, len(rows), CHUNK):
+        chunk = [r.rowid for r in rows[i : i + CHUNK]]
+        marks = ",".join("?" * len(chunk))
+        refs.update(
+            conn.execute(
+                f"SELECT paper, min(ref) FROM membership WHERE digest = ? AND paper IN ({marks}) "
+                "GROUP BY paper",
+                (pk, *chunk),
+            ).fetchall()
+        )
+    for row in rows:
+        if row.rowid in refs:
+            row.ref, row.date = refs[row.rowid], date
+    return rows
 
 
 def _expand(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
@@ -60,7 +100,7 @@ def _page_ids(conn: sqlite3.Connection, p: Plan, limit: int, offset: int) -> lis
 def search(
     conn: sqlite3.Connection, query: str, digest: str | None, limit: int, offset: int
 ) -> list[ListRow]:
-    return list_rows(conn, _page_ids(conn, plan(conn, query, digest), limit, offset))
+    return rows_in_digest(conn, _page_ids(conn, plan(conn, query, digest), limit, offset), digest)
 
 
 def page(
@@ -89,4 +129,4 @@ def page(
         total = None
     else:
         total = int(conn.execute(p.count_sql, p.params).fetchone()[0])
-    return total, list_rows(conn, ids[:limit])
+    return total, rows_in_digest(conn, ids[:limit], digest)

@@ -19,13 +19,34 @@ SOURCE_FIELDS = (
 )
 
 
-def digests(conn: sqlite3.Connection) -> list[DigestInfo]:
-    return [
-        DigestInfo(name=name, date=date, source=source, count=count, kind=kind)
-        for name, date, source, count, kind in conn.execute(
-            "SELECT name, date, source, count, kind FROM digests ORDER BY date DESC, pk DESC"
+def digests(conn: sqlite3.Connection, *, unread: bool = False) -> list[DigestInfo]:
+    """Every digest, newest day first; `unread` also counts each one's unread papers."""
+    found = [
+        DigestInfo(
+            name=name,
+            date=date,
+            source=source,
+            count=count,
+            kind=kind,
+            label=label,
+            category=category,
+            alias=alias,
+        )
+        for name, date, source, count, kind, label, category, alias in conn.execute(
+            "SELECT name, date, source, count, kind, label, category, alias FROM digests "
+            "ORDER BY date DESC, pk DESC"
         )
     ]
+    if unread:
+        counts = dict(
+            conn.execute(
+                "SELECT d.name, count(*) FROM digests d JOIN membership m ON m.digest = d.pk "
+                "JOIN papers p ON p.pk = m.paper WHERE p.read = 0 GROUP BY d.pk"
+            ).fetchall()
+        )
+        for info in found:
+            info.unread = counts.get(info.name, 0)
+    return found
 
 
 def stats(conn: sqlite3.Connection, path: Path) -> dict[str, object]:
@@ -33,6 +54,9 @@ def stats(conn: sqlite3.Connection, path: Path) -> dict[str, object]:
         "SELECT count(*), coalesce(sum(read), 0), coalesce(sum(starred), 0) FROM papers"
     ).fetchone()
     n_digests = conn.execute("SELECT count(*) FROM digests").fetchone()[0]
+    # The original bytes of every digest version, compressed, are part of the
+    # file size below; said apart so nobody has to guess what they cost.
+    kept = conn.execute("SELECT coalesce(sum(length(data)), 0) FROM digest_bytes").fetchone()[0]
     size = 0
     for suffix in ("", "-wal"):
         part = Path(str(path) + suffix)
@@ -45,6 +69,7 @@ def stats(conn: sqlite3.Connection, path: Path) -> dict[str, object]:
         "starred": starred,
         "path": str(path),
         "size_bytes": size,
+        "digest_bytes": kept,
         "schema": schema.user_version(conn),
     }
 

@@ -45,7 +45,7 @@ class DigestPicker(ModalScreen[str | None]):
                 Option(
                     Content.assemble(
                         (f"{info.date or '----------':<10}  ", "dim"),
-                        info.name,
+                        info.label or info.name,
                         (f"  ({info.count:,})", "dim"),
                     ),
                     id=f"d{index}",

@@ -1,0 +1,117 @@
+"""Which day a digest belongs to, and how it is named and labelled.
+
+A digest always has a date (issue 17): the date the document states (a feed's
+channel or item dates, a Markdown digest's header), else a date in the file
+name (`…-2024-03-18.md`), else the HTTP `Last-Modified` of the response, else
+the local date of the fetch or import. Dates are local dates, as queries are.
+
+`local_today()` is the one clock for "the date of the fetch or import". It
+honours `TUI_DIGEST_TODAY=YYYY-MM-DD`, so a scripted replay (the week-long
+acceptance test, a back-fill script) can say which day it is.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+TODAY_ENV = "TUI_DIGEST_TODAY"
+_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def local_today() -> str:
+    """Today's local date as YYYY-MM-DD (or `$TUI_DIGEST_TODAY` when it holds a date)."""
+    forced = os.environ.get(TODAY_ENV, "").strip()
+    if forced and valid_date(forced):
+        return forced
+    return _dt.date.today().isoformat()
+
+
+def valid_date(text: str) -> bool:
+    try:
+        _dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def date_in_name(name: str) -> str:
+    """The last valid YYYY-MM-DD inside a file name or URL ("" when none)."""
+    tail = re.split(r"[/\\]", name.split("?", 1)[0].rstrip("/\\"))[-1]
+    found = [m.group(0) for m in _DATE_RE.finditer(tail) if valid_date(m.group(0))]
+    return found[-1] if found else ""
+
+
+def http_date_day(value: str | None) -> str:
+    """The local date of an HTTP date (`Last-Modified`); "" when absent or unparsable."""
+    if not value:
+        return ""
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.UTC)
+    return when.astimezone().date().isoformat()
+
+
+def digest_day(
+    document_date: str, source: str = "", last_modified: str = "", today: str = ""
+) -> str:
+    """The day of a digest by the rule of the module docstring."""
+    for candidate in (document_date[:10], date_in_name(source), http_date_day(last_modified)):
+        if candidate and valid_date(candidate):
+            return candidate
+    return today or local_today()
+
+
+def ascii_name(text: str, fallback: str = "digest") -> str:
+    """`text` as a CLI-friendly ASCII name: letters, digits, `.`, `_`, `-`."""
+    name = _NOT_ASCII_NAME.sub("-", text).strip("-.")
+    return name[:120] or fallback
+
+
+def source_name_of(name: str, source: str = "") -> str:
+    """The name a digest's source goes by: the document name without its date.
+
+    `digest-cs.AI-2024-03-18` -> `digest-cs.AI`; a nameless document is named
+    after its file (`cs.AI.md` -> `cs.AI`).
+    """
+    base = name or _stem(source)
+    base = _DATE_RE.sub("", base).strip(" -_.")
+    return ascii_name(base)
+
+
+def _stem(source: str) -> str:
+    tail = re.split(r"[/\\]", source.split("?", 1)[0].rstrip("/\\"))[-1]
+    return re.sub(r"(?i)\.(xml|rss|atom|md|markdown|txt|json)$", "", tail)
+
+
+def origin_of(source: str) -> str:
+    """Where a digest came from, for its label.
+
+    A raw GitHub file names its repository (`cn-chat-arxiv`), arXiv's feeds
+    say `arXiv`, another URL its host, a file its file name.
+    """
+    if "://" not in source:
+        return _stem(source) if source not in ("", "-", "<stdin>") else "stdin"
+    parts = urlsplit(source)
+    host = (parts.hostname or "").lower()
+    if host == "raw.githubusercontent.com":
+        segments = [s for s in parts.path.split("/") if s]
+        if len(segments) >= 2:
+            return segments[1]
+    if host.endswith("arxiv.org"):
+        return "arXiv"
+    if parts.scheme == "file":
+        return _stem(parts.path)
+    return host or source
+
+
+def digest_label(category: str, date: str, origin: str) -> str:
+    """`cs.AI · 2026-08-19 · cn-chat-arxiv` (parts that are unknown are left out)."""
+    return " · ".join(p for p in (category, date, origin) if p)

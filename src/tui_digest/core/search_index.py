@@ -1,0 +1,118 @@
+"""The full-text index: its columns, one paper's row, and rebuilding it.
+
+A contentless FTS5 table (detail=full, for exact phrases) whose rowid is the
+paper's listing key (`schema.sort_key`); see `schema` for why. Its text is
+pre-tokenised by `search_tokens`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from tui_digest.core.search_tokens import fold, index_pair
+
+TEXT_COLUMNS = ("ti", "abs", "au", "cat", "id")  # what a bare word searches
+# Each text column's prefix column (see `search_tokens.index_pair`).
+PREFIX_COLUMNS = {c: "p" + c for c in TEXT_COLUMNS}
+SEARCH_COLUMNS = (*TEXT_COLUMNS, "ty", *PREFIX_COLUMNS.values())
+# Every row's `ty` holds this token, so a query that only excludes can be
+# answered by FTS5 itself as "everything NOT ...".
+EVERY = "any"
+# Latin/digit tokens at least this long go into `terms`: a query word that
+# long is matched as the OR of the complete words it starts.
+TERM_MIN = 4
+
+
+def type_tokens(announce_type: str) -> str:
+    # "replace-cross" also answers type:replace and type:cross; the joined
+    # form lets type:replace-cross ask for exactly that.
+    t = announce_type.lower()
+    if t == "replace-cross":
+        return "replace cross replacecross"
+    return t
+
+
+def search_row(
+    id: str,
+    title_en: str,
+    title_zh: str,
+    summary_zh: str,
+    abstract_en: str,
+    abstract_zh: str,
+    authors_json: str,
+    categories_json: str,
+    announce_type: str,
+) -> tuple[str, ...]:
+    """The FTS5 column values of one paper, in `SEARCH_COLUMNS` order.
+
+    Deterministic: a contentless FTS5 delete must repeat the inserted values.
+    """
+    authors = json.loads(authors_json or "[]")
+    categories = json.loads(categories_json or "[]")
+    ti, pti = index_pair(title_en, title_zh)
+    ab, pab = index_pair(summary_zh, abstract_en, abstract_zh)
+    au, pau = index_pair(*authors)
+    ca, pca = index_pair(*categories)
+    i, pi = index_pair(id)
+    ty = type_tokens(announce_type)
+    return (ti, ab, au, ca, i, f"{EVERY} {ty}" if ty else EVERY, pti, pab, pau, pca, pi)
+
+
+def row_terms(row: Sequence[str]) -> set[str]:
+    """The long Latin/digit tokens of one `search_row`, as FTS5 stores them."""
+    # CJK tokens are one or two characters, so length alone tells them apart.
+    unique = set(" ".join(row[: len(TEXT_COLUMNS)]).split())  # dedupe before folding
+    return {fold(t) for t in unique if len(t) >= TERM_MIN}
+
+
+# The paper columns `search_row` reads, in its argument order.
+SEARCH_SOURCE = (
+    "id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories, "
+    "announce_type"
+)
+
+_CREATE_SEARCH = (
+    "CREATE VIRTUAL TABLE search USING fts5("
+    + ", ".join(SEARCH_COLUMNS)
+    + ", content='', tokenize=\"unicode61 remove_diacritics 2\")"
+)
+FTS_INSERT = (
+    f"INSERT INTO search(rowid, {', '.join(SEARCH_COLUMNS)}) "
+    f"VALUES (?{', ?' * len(SEARCH_COLUMNS)})"
+)
+FTS_DELETE = (
+    f"INSERT INTO search(search, rowid, {', '.join(SEARCH_COLUMNS)}) "
+    f"VALUES ('delete', ?{', ?' * len(SEARCH_COLUMNS)})"
+)
+TERMS_INSERT = "INSERT OR IGNORE INTO terms(term) VALUES (?)"
+
+
+def rebuild_search_index(conn: sqlite3.Connection) -> int:
+    """Drop and refill the search index (and `terms`) from `papers`; returns papers indexed."""
+    conn.execute("DROP TABLE IF EXISTS search")
+    conn.execute(_CREATE_SEARCH)
+    conn.execute("DELETE FROM terms")
+    rows = conn.execute(f"SELECT sort_key, {SEARCH_SOURCE} FROM papers")
+    n = 0
+    batch: list[tuple[object, ...]] = []
+    terms: set[str] = set()
+
+    def flush() -> None:
+        conn.executemany(FTS_INSERT, batch)
+        conn.executemany(TERMS_INSERT, ((t,) for t in terms))
+        batch.clear()
+        terms.clear()
+
+    for row in rows:
+        values = search_row(*row[1:])
+        batch.append((row[0], *values))
+        terms.update(row_terms(values))
+        if len(batch) >= 2000:
+            n += len(batch)
+            flush()
+    n += len(batch)
+    flush()
+    conn.execute("INSERT INTO search(search, rank) VALUES ('optimize', 0)")
+    return n

@@ -1,0 +1,133 @@
+"""A digest per (source, day): which digest an import becomes, and its name and bytes.
+
+The rule (issue 17): a document whose content differs from its source's
+latest digest creates that day's digest, or replaces that day's digest when
+the source already has one for the day; content identical to the latest
+digest creates nothing; an empty document creates nothing and removes
+nothing. A source is the document's path or URL (or, for a document with no
+source, its name), so re-importing the same path every day keeps every day.
+
+Names are unique ASCII `<source name>-<date>` (`-2`… when taken); the name a
+document gave itself is kept as `alias`, so names from before v4 still work.
+Each digest version's original bytes are kept zlib-compressed
+(`digest_bytes`) for `export --digest`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from dataclasses import dataclass
+
+from tui_digest.core import digest_day
+from tui_digest.core.model import IDENTICAL, NEW_DIGEST, SAME_DAY, Digest
+from tui_digest.core.schema import unique_name
+from tui_digest.core.store.importer import Incoming
+
+
+@dataclass(slots=True)
+class Target:
+    """Where an import goes: an existing digest row (`pk`), or a new one (`pk` 0)."""
+
+    outcome: str
+    pk: int = 0
+    name: str = ""
+    old_date: str = ""
+
+
+def source_key(digest: Digest) -> str:
+    return digest.source or digest.name
+
+
+def choose(conn: sqlite3.Connection, digest: Digest, incoming: Incoming, day: str) -> Target:
+    """Identical to the source's latest digest, that day's digest, or a new one."""
+    key = source_key(digest)
+    latest = conn.execute(
+        "SELECT pk, name, date FROM digests WHERE source = ? ORDER BY date DESC, pk DESC LIMIT 1",
+        (key,),
+    ).fetchone()
+    if latest is not None and _same_content(conn, latest[0], incoming):
+        return Target(IDENTICAL, latest[0], latest[1], latest[2])
+    today = conn.execute(
+        "SELECT pk, name, date FROM digests WHERE source = ? AND date = ? ORDER BY pk DESC LIMIT 1",
+        (key, day),
+    ).fetchone()
+    if today is not None:
+        return Target(SAME_DAY, today[0], today[1], today[2])
+    return Target(NEW_DIGEST)
+
+
+def _same_content(conn: sqlite3.Connection, dpk: int, incoming: Incoming) -> bool:
+    """Whether digest `dpk` lists exactly the incoming entries (ref, id, what each brought)."""
+    stored = conn.execute(
+        "SELECT m.ref, p.id, m.hash FROM membership m JOIN papers p ON p.pk = m.paper "
+        "WHERE m.digest = ? ORDER BY m.ref",
+        (dpk,),
+    ).fetchall()
+    wanted = sorted((ref, pid, incoming.hashes[pid]) for pid, (ref, _) in incoming.papers.items())
+    return [tuple(r) for r in stored] == wanted
+
+
+def create(
+    conn: sqlite3.Connection,
+    digest: Digest,
+    *,
+    day: str,
+    source_name: str,
+    category: str,
+    now: str,
+) -> Target:
+    """Insert the row of a new digest for `day`; returns it as a Target."""
+    base = digest_day.ascii_name(
+        source_name or digest_day.source_name_of(digest.name, digest.source)
+    )
+    wanted = f"{base}-{day}"
+    taken = {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM digests WHERE name = ? OR name LIKE ? ESCAPE '\\'",
+            (wanted, _like_prefix(wanted) + "-%"),
+        )
+    }
+    name = unique_name(wanted, taken)
+    label = digest_day.digest_label(category, day, digest_day.origin_of(digest.source))
+    pk = conn.execute(
+        "INSERT INTO digests(name, source, date, kind, imported_at, updated_at, alias, label, "
+        "category, source_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (name, source_key(digest), day, digest.kind, now, now, digest.name, label, category, base),
+    ).lastrowid
+    return Target(NEW_DIGEST, pk or 0, name, day)
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def keep_bytes(conn: sqlite3.Connection, dpk: int, raw: bytes | None) -> None:
+    """Keep this digest version's original bytes (compressed); a same-day update replaces them."""
+    if raw is None:
+        conn.execute("DELETE FROM digest_bytes WHERE digest = ?", (dpk,))
+        return
+    conn.execute(
+        "INSERT OR REPLACE INTO digest_bytes(digest, data) VALUES (?, ?)",
+        (dpk, zlib.compress(raw, 6)),
+    )
+
+
+def original_bytes(conn: sqlite3.Connection, name: str) -> bytes | None:
+    """The bytes digest `name` (or alias) was read from, when the cache kept them."""
+    pk = resolve(conn, name)
+    if pk is None:
+        return None
+    row = conn.execute("SELECT data FROM digest_bytes WHERE digest = ?", (pk,)).fetchone()
+    return zlib.decompress(row[0]) if row is not None else None
+
+
+def resolve(conn: sqlite3.Connection, name: str) -> int | None:
+    """The digest called `name`, else the newest whose alias is `name`."""
+    row = conn.execute("SELECT pk FROM digests WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        row = conn.execute(
+            "SELECT pk FROM digests WHERE alias = ? ORDER BY date DESC, pk DESC LIMIT 1", (name,)
+        ).fetchone()
+    return row[0] if row is not None else None
