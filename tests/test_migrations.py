@@ -147,3 +147,107 @@ def test_v2_cache_is_upgraded_to_the_v3_index(tmp_path):
 
 
 SCHEMA_V3 = 3
+
+
+def make_v3(path: Path) -> None:
+    """A cache as the v3 release wrote it (its schema code, its kind of rows).
+
+    v3 left fetched digests undated (named `<source>-<fetch date>`), named
+    imports after the file, and allowed one name under two sources.
+    """
+    from tui_digest.core.store.rows import paper_hash
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(conn, target=SCHEMA_V3)
+    digests = [
+        # pk, name, source, date, imported_at
+        (
+            1,
+            "digest-cs.AI-2026-08-19",
+            "https://raw.githubusercontent.com/x/y/master/cs.AI.md",
+            "",
+            "2026-08-19T07:00:00+00:00",
+        ),
+        (2, "cs.CL", "/home/u/cs.CL.md", "", "2026-08-20T09:30:00+00:00"),
+        (3, "arxiv-cs.AI", "https://rss.arxiv.org/rss/cs.AI", "2026-08-18", "2026-08-18T05:00:00"),
+        (4, "cs.CL", "/mnt/other/cs.CL.md", "", "2026-08-21T09:30:00+00:00"),
+    ]
+    for pk, name, source, date, imported in digests:
+        conn.execute(
+            "INSERT INTO digests(pk, name, source, date, kind, count, imported_at, updated_at) "
+            "VALUES (?, ?, ?, ?, 'digest', 1, ?, ?)",
+            (pk, name, source, date, imported, imported),
+        )
+    # paper pk -> (id, digests it is in as (digest, ref)), read, starred
+    papers = [
+        (1, "2608.00001", [(1, 1), (3, 2)], 1, 0),
+        (2, "2608.00002", [(2, 1)], 0, 1),
+        (3, "2608.00003", [(3, 1), (4, 1)], 0, 0),
+    ]
+    for pk, pid, members, read, starred in papers:
+        p = Paper(id=pid, title_en=f"Paper {pid}", abstract_zh="关于遗忘的研究")
+        # v3 placed undated digests by the published date (none here: day 0).
+        conn.execute(
+            "INSERT INTO papers(pk, id, title_en, abstract_zh, sort_key, list_date, list_ref, "
+            "read, starred) VALUES (?, ?, ?, ?, ?, '', 1, ?, ?)",
+            (pk, pid, p.title_en, p.abstract_zh, schema.orphan_key("", pk), read, starred),
+        )
+        for dpk, ref in members:
+            conn.execute(
+                "INSERT INTO membership(digest, ref, paper, hash) VALUES (?, ?, ?, ?)",
+                (dpk, ref, pk, paper_hash(p)),
+            )
+    schema.rebuild_search_index(conn)
+    conn.close()
+
+
+@pytest.fixture
+def utc_local_time(monkeypatch):
+    """Local dates computed from UTC timestamps, whatever zone the machine is in."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_v3_cache_migrates_to_dated_named_digests_keeping_state(tmp_path, utc_local_time):
+    db = tmp_path / "v3.db"
+    make_v3(db)
+    with Store.open(db) as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION
+        infos = {d.alias + "@" + d.source.rsplit("/", 2)[-2]: d for d in s.digests()}
+        got = sorted((d.name, d.date, d.alias) for d in s.digests())
+        assert got == [
+            ("arxiv-cs.AI-2026-08-18", "2026-08-18", "arxiv-cs.AI"),
+            ("cs.CL-2026-08-20", "2026-08-20", "cs.CL"),  # dated by its import
+            ("cs.CL-2026-08-21", "2026-08-21", "cs.CL"),  # same name, other source
+            ("digest-cs.AI-2026-08-19", "2026-08-19", "digest-cs.AI-2026-08-19"),  # by its name
+        ]
+        assert infos["cs.CL@u"].label == "2026-08-20 · cs.CL"
+        # Read and star state survive; papers keep every listing.
+        one, two = s.get_paper("2608.00001"), s.get_paper("2608.00002")
+        assert one.read and not one.starred and two.starred and not two.read
+        assert [x.digest for x in one.listings] == [
+            "digest-cs.AI-2026-08-19",
+            "arxiv-cs.AI-2026-08-18",
+        ]
+        # The listing moved to the new dates, and the index follows.
+        assert [r.id for r in s.search()] == ["2608.00003", "2608.00002", "2608.00001"]
+        assert s.count("date:2026-08-18") == 2 and s.count("遗忘 date:2026-08-20") == 1
+        assert s.count("is:read") == 1 and s.count("is:starred paper") == 1
+        # Old names keep working; a newest-first alias picks the latest of two.
+        assert s.digest_name("cs.CL") == "cs.CL-2026-08-21"
+        assert [r.id for r in s.search(digest="digest-cs.AI-2026-08-19")] == ["2608.00001"]
+        # Re-importing what the latest digest of a source holds creates nothing.
+        same = Digest(
+            "cs.CL",
+            source="/home/u/cs.CL.md",
+            papers=[
+                Paper(id="2608.00002", title_en="Paper 2608.00002", abstract_zh="关于遗忘的研究")
+            ],
+        )
+        assert s.import_digest(same).outcome == "identical"
+    assert s.verify() == ""

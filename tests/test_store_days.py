@@ -1,0 +1,193 @@
+"""A digest per (source, day) (issue 17 req 2-4): dates, names, same-day updates,
+identical and empty documents, per-digest refs, original bytes, categories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core import digest_day
+from tui_digest.core.model import IDENTICAL, NEW_DIGEST, NO_NEW_PAPERS, SAME_DAY, Digest, Paper
+from tui_digest.core.store import Store
+
+
+def paper(pid: str, **kw: object) -> Paper:
+    kw.setdefault("title_en", f"Title of {pid}")
+    return Paper(id=pid, **kw)  # type: ignore[arg-type]
+
+
+class Clock:
+    """The local date the store files undated documents under."""
+
+    def __init__(self, day: str) -> None:
+        self.day = day
+
+    def __call__(self) -> str:
+        return self.day
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock("2026-08-17")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cache.db"
+
+
+def open_store(db: Path, clock: Clock) -> Store:
+    s = Store.open(db)
+    s.today = clock
+    return s
+
+
+def daily(*ids: str) -> Digest:
+    """What re-importing the same `cs.AI.md` brings: no date in it, one path."""
+    return Digest("cs.AI", source="/data/cs.AI.md", papers=[paper(i) for i in ids])
+
+
+def test_each_day_of_one_path_is_kept_across_restarts(db, clock):
+    with open_store(db, clock) as s:
+        first = s.import_digest(daily("1", "2"))
+        assert (first.digest, first.outcome) == ("cs.AI-2026-08-17", NEW_DIGEST)
+    clock.day = "2026-08-18"
+    with open_store(db, clock) as s:
+        second = s.import_digest(daily("3", "1"))
+        assert (second.digest, second.outcome) == ("cs.AI-2026-08-18", NEW_DIGEST)
+        assert [(d.name, d.date, d.count) for d in s.digests()] == [
+            ("cs.AI-2026-08-18", "2026-08-18", 2),
+            ("cs.AI-2026-08-17", "2026-08-17", 2),
+        ]
+        # Yesterday's digest still lists its papers, at its own refs.
+        rows = s.search(digest="cs.AI-2026-08-17")
+        assert [(r.id, r.ref, r.date) for r in rows] == [
+            ("1", 1, "2026-08-17"),
+            ("2", 2, "2026-08-17"),
+        ]
+        rows = s.search(digest="cs.AI-2026-08-18")
+        assert [(r.id, r.ref, r.date) for r in rows] == [
+            ("3", 1, "2026-08-18"),
+            ("1", 2, "2026-08-18"),
+        ]
+        # date:D finds every paper listed that day, even one listed again later.
+        assert s.count("date:2026-08-17") == 2 and s.count("date:2026-08-18") == 2
+        assert s.count("date:2026-08-17 ti:title") == 2
+        assert s.count("-date:2026-08-17") == 1
+        assert s.count("date:2026-08-17", digest="cs.AI-2026-08-17") == 2
+        listings = s.get_paper("1").listings
+        assert [(x.digest, x.date, x.ref) for x in listings] == [
+            ("cs.AI-2026-08-18", "2026-08-18", 2),
+            ("cs.AI-2026-08-17", "2026-08-17", 1),
+        ]
+
+
+def test_same_day_update_replaces_that_day_only(db, clock):
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1", "2"))
+        clock.day = "2026-08-18"
+        s.import_digest(daily("3"))
+        update = s.import_digest(daily("3", "4"))
+        assert (update.digest, update.outcome) == ("cs.AI-2026-08-18", SAME_DAY)
+        assert update.new == 1 and update.unchanged == 1
+        assert [(d.name, d.count) for d in s.digests()] == [
+            ("cs.AI-2026-08-18", 2),
+            ("cs.AI-2026-08-17", 2),
+        ]
+        assert [r.id for r in s.search(digest="cs.AI-2026-08-17")] == ["1", "2"]
+
+
+def test_identical_content_creates_nothing(db, clock):
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1", "2"))
+        clock.day = "2026-08-19"
+        again = s.import_digest(daily("1", "2"))
+        assert (again.digest, again.outcome) == ("cs.AI-2026-08-17", IDENTICAL)
+        assert again.unchanged == 2 and again.new == again.updated == 0
+        assert [d.name for d in s.digests()] == ["cs.AI-2026-08-17"]
+
+
+def test_empty_document_creates_nothing_and_removes_nothing(db, clock):
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1"))
+        clock.day = "2026-08-22"  # a Saturday: the generator writes an empty digest
+        empty = s.import_digest(daily())
+        assert empty.no_new_papers and empty.outcome == NO_NEW_PAPERS and empty.digest == ""
+        assert [d.name for d in s.digests()] == ["cs.AI-2026-08-17"] and s.count() == 1
+
+
+def test_document_date_wins_then_file_name_then_last_modified(db, clock):
+    with open_store(db, clock) as s:
+        dated = Digest("x", source="/d/x.md", date="2024-03-18", papers=[paper("1")])
+        assert s.import_digest(dated).digest == "x-2024-03-18"
+        named = Digest("digest-cs.AI-2024-03-19", source="/d/digest-cs.AI-2024-03-19.md")
+        named.papers = [paper("2")]
+        assert s.import_digest(named).digest == "digest-cs.AI-2024-03-19"
+        fetched = Digest("feed", source="https://example.org/feed", papers=[paper("3")])
+        stats = s.import_digest(fetched, last_modified="Wed, 20 Mar 2024 12:00:00 GMT")
+        assert stats.digest == "feed-2024-03-20"
+        plain = Digest("plain", source="https://example.org/plain", papers=[paper("4")])
+        assert s.import_digest(plain).digest == "plain-2026-08-17"
+
+
+def test_names_are_ascii_unique_and_labels_say_where_from(db, clock):
+    url = "https://raw.githubusercontent.com/qhduan/cn-chat-arxiv/master/cs.AI.md"
+    with open_store(db, clock) as s:
+        a = s.import_digest(
+            Digest("cs.AI", source=url, papers=[paper("1")]),
+            source_name="digest-cs.AI",
+            category="cs.AI",
+        )
+        assert a.digest == "digest-cs.AI-2026-08-17"
+        b = s.import_digest(
+            Digest("x", source="/other/place.md", papers=[paper("2")]), source_name="digest-cs.AI"
+        )
+        assert b.digest == "digest-cs.AI-2026-08-17-2"
+        c = s.import_digest(Digest("论文 digest", source="/tmp/论文.md", papers=[paper("3")]))
+        assert c.digest.isascii() and c.digest.endswith("-2026-08-17")
+        info = {d.name: d for d in s.digests(unread=True)}
+        assert info[a.digest].label == "cs.AI · 2026-08-17 · cn-chat-arxiv"
+        assert info[a.digest].category == "cs.AI" and info[a.digest].unread == 1
+        s.set_read([s.get_paper("1").rowid])
+        assert {d.name: d.unread for d in s.digests(unread=True)}[a.digest] == 0
+
+
+def test_category_source_gives_its_category_to_papers_without_one(db, clock):
+    with open_store(db, clock) as s:
+        s.import_digest(
+            Digest(
+                "cs.AI", source="/d/cs.AI.md", papers=[paper("1"), paper("2", categories=["cs.LG"])]
+            ),
+            category="cs.AI",
+        )
+        assert s.count("cat:cs.AI") == 1 and s.count("cat:cs.LG") == 1
+        assert [r.category for r in s.search()] == ["cs.AI", "cs.LG"]
+
+
+def test_original_bytes_are_kept_per_version(db, clock):
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1"), raw=b"day one  \r\n")
+        clock.day = "2026-08-18"
+        s.import_digest(daily("2"), raw=b"day two v1")
+        s.import_digest(daily("2", "3"), raw=b"day two v2\n")
+    with open_store(db, clock) as s:
+        assert s.original_bytes("cs.AI-2026-08-17") == b"day one  \r\n"
+        assert s.original_bytes("cs.AI-2026-08-18") == b"day two v2\n"
+        assert s.original_bytes("nope") is None
+        assert s.stats()["digest_bytes"] > 0
+
+
+def test_local_today_honours_the_override(monkeypatch):
+    monkeypatch.setenv(digest_day.TODAY_ENV, "2026-08-19")
+    assert digest_day.local_today() == "2026-08-19"
+    monkeypatch.setenv(digest_day.TODAY_ENV, "not a date")
+    assert digest_day.local_today() != "not a date"
+
+
+def test_origin_and_names():
+    assert digest_day.origin_of("https://rss.arxiv.org/rss/cs.AI") == "arXiv"
+    assert digest_day.origin_of("/x/y/cs.CL.md") == "cs.CL"
+    assert digest_day.source_name_of("digest-cs.AI-2024-03-18") == "digest-cs.AI"
+    assert digest_day.date_in_name("/a/digest-cs.AI-2024-03-18.md") == "2024-03-18"
+    assert digest_day.date_in_name("/a/2024-13-45.md") == ""
