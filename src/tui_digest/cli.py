@@ -17,7 +17,7 @@ from tui_digest.cli_args import positive_int
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
-    from tui_digest.core.model import PaperRecord
+    from tui_digest.core.model import ImportStats, PaperRecord
     from tui_digest.core.store import Store
 
 EXPORT_FORMATS = ("markdown", "bibtex", "ris", "csl-json", "json")  # = core.export.FORMATS
@@ -112,21 +112,33 @@ def _import_documents(store: Store, args: argparse.Namespace, raw: str) -> int:
     failed = 0
     for source, read in _iter_inputs([raw], args.max_size * 1024 * 1024):
         try:
-            # No name for the bytes: they are freed before the store import.
-            result = read_document(read(), source=source, format=args.format)
+            # The bytes are kept (compressed) as this digest version's original,
+            # so `export --digest` writes it back exactly.
+            data = read()
+            result = read_document(data, source=source, format=args.format)
         except (InputError, OSError) as exc:
             failed += 1
             print(f"{for_terminal(source)}: error: {_describe(exc)}", file=sys.stderr)
             continue
         for problem in result.problems:
             print(for_terminal(problem.format(source)), file=sys.stderr)
-        stats = store.import_digest(result.digest)
-        total = len(result.digest.papers)
-        print(
-            f"{for_terminal(source)}: {total} papers ({result.format}): "
-            f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged"
-        )
+        stats = store.import_digest(result.digest, raw=data)
+        del data
+        line = _import_line(source, result.format, len(result.digest.papers), stats)
+        print(for_terminal(line))
     return failed
+
+
+def _import_line(source: str, fmt: str, total: int, stats: ImportStats) -> str:
+    """One line per document: counts, and what happened to its day's digest."""
+    from tui_digest.core.model import IDENTICAL
+
+    if stats.no_new_papers:
+        return f"{source}: no new papers ({fmt}): an empty document; nothing changed"
+    counts = f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged"
+    if stats.outcome == IDENTICAL:
+        return f"{source}: {total} papers ({fmt}): {counts} (same as {stats.digest}; no new digest)"
+    return f"{source}: {total} papers ({fmt}): {counts} -> {stats.digest} ({stats.outcome})"
 
 
 # --- export / search ------------------------------------------------------------
@@ -154,16 +166,27 @@ def render_export(records: list[PaperRecord], fmt: str) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    original: bytes | None = None
     with _closing(_open_store(args, readonly=True)) as store:
-        if args.digest and args.digest not in {d.name for d in store.digests()}:
-            raise CliError(f"no digest named {args.digest!r} (see `tui-digest digests`)")
+        if args.digest:
+            name = store.digest_name(args.digest)
+            if name is None:
+                raise CliError(f"no digest named {args.digest!r} (see `tui-digest digests`)")
+            args.digest = name
+            if args.format == "markdown" and not (args.query or args.ids):
+                # The whole digest as a digest: exactly the bytes it was read from.
+                original = store.original_bytes(name)
         records = _select(store, args)
-    text = render_export(records, args.format)
+    text: str | bytes = render_export(records, args.format) if original is None else original
     if args.output:
         from tui_digest.core.export import write_atomic
 
         path = write_atomic(args.output, text, overwrite=args.force)
         print(f"wrote {len(records)} papers to {for_terminal(path)}", file=sys.stderr)
+    elif isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
     else:
         _write_stdout(text)
     return 0
@@ -195,16 +218,34 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_digests(args: argparse.Namespace) -> int:
     with _closing(_open_store(args, readonly=True)) as store:
-        infos = store.digests()
+        infos = store.digests(unread=True)
+    from tui_digest.net.urls import display_url
+
+    if getattr(args, "json", False):
+        import json
+
+        # A cache from an earlier release may hold a source URL with its password.
+        objs = [
+            {
+                "name": d.name,
+                "label": d.label,
+                "date": d.date,
+                "source": display_url(d.source),
+                "category": d.category,
+                "papers": d.count,
+                "unread": d.unread,
+            }
+            for d in infos
+        ]
+        _write_stdout(json.dumps(objs, ensure_ascii=False, indent=2))
+        return 0
     if not infos:
         print("no digests imported yet (try `tui-digest import FILE`)")
         return 0
     from tui_digest.cli_table import format_table
-    from tui_digest.net.urls import display_url
 
-    # A cache from an earlier release may hold a source URL with its password.
-    rows = [[d.date or "-", d.name, str(d.count), d.kind, display_url(d.source)] for d in infos]
-    _write_stdout(format_table(["date", "name", "papers", "kind", "source"], rows))
+    rows = [[d.date or "-", d.name, str(d.count), str(d.unread), d.label] for d in infos]
+    _write_stdout(format_table(["date", "name", "papers", "unread", "label"], rows))
     return 0
 
 
@@ -341,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("digests", parents=[common], help="list imported digests")
+    p.add_argument("action", nargs="?", choices=("list",), default="list", help=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_digests)
     p = sub.add_parser("stats", parents=[common], help="counts and the cache path")
     p.set_defaults(func=cmd_stats)

@@ -58,6 +58,7 @@ JSON_KEYS = (
     "journal_ref",
     "doi",
     "digests",
+    "listings",
     "read",
     "starred",
 )
@@ -112,6 +113,8 @@ def record_to_json_obj(rec: PaperRecord) -> dict:
         "journal_ref": meta.journal_ref if meta else "",
         "doi": meta.doi if meta else "",
         "digests": list(rec.digests),
+        # Where it was listed: each digest with its date and the paper's ref there.
+        "listings": [{"digest": x.digest, "date": x.date, "ref": x.ref} for x in rec.listings],
         "read": bool(rec.read),
         "starred": bool(rec.starred),
     }
