@@ -17,7 +17,7 @@ from feed_server import FakeTime, FeedServer, Reply, arxiv_rss, conditional
 from tui_digest.config.sources import Source
 from tui_digest.core.store import Store
 from tui_digest.fetch.download import SourceFetcher
-from tui_digest.fetch.runner import SourceResult, digest_name, fetch_all
+from tui_digest.fetch.runner import SourceResult, fetch_all
 from tui_digest.net.options import HttpOptions
 
 PAPERS = [("2509.00001", "First paper"), ("2509.00002", "Second paper"), ("2509.00003", "Third")]
@@ -91,7 +91,7 @@ async def assert_failed_and_untouched(store, source, before, fake_time, match: s
 
 async def test_first_fetch_then_304(server, store, fake_time, cached):
     source, before = cached
-    assert before["digests"] == [("arxiv-cs.AI-2025-09-18", 3)]
+    assert before["digests"] == [("ai-2025-09-18", 3)]  # `<source name>-<feed date>`
     [again] = await run(store, [source], fake_time)
     assert again.status == "unchanged" and again.http_status == 304
     assert again.summary() == "ai: new 0 / updated 0 / unchanged 0"
@@ -178,6 +178,10 @@ async def test_empty_listing_is_not_a_digest(server, store, fake_time):
     [result] = await run(store, [Source("e", server.url("/empty"))], fake_time)
     assert result.status == "unchanged" and result.digest == ""
     assert store.digests() == []
+    # Said as such, not as an error: in the result line and the source's status.
+    assert result.no_new_papers and result.summary() == "e: no new papers"
+    state = store.get_source_state("e")
+    assert state["last_status"] == "no new papers (HTTP 200)" and state["last_error"] == ""
 
 
 async def test_real_samples(server, store, fake_time, samples):
@@ -270,7 +274,7 @@ async def test_disk_failure_keeps_validators(server, store, fake_time, cached):
         Reply(200, body=arxiv_rss("cs.AI", [("2509.00005", "Five")]), headers={"ETag": '"v3"'}),
     )
 
-    def broken_import(digest):
+    def broken_import(digest, **options):
         raise sqlite3.OperationalError("disk I/O error")
 
     store.import_digest = broken_import  # instance attribute shadows the method
@@ -324,14 +328,21 @@ async def test_arxiv_sources_are_spaced(store, fake_time):
     assert len(seen) == 2 and seen[1][1] - seen[0][1] >= 3.0
 
 
-def test_digest_name():
-    from tui_digest.core.model import Digest
-
-    src = Source("digest-cs.AI", "https://example.org/cs.AI.md")
-    assert digest_name(src, Digest("cs.AI"), "2026-01-02") == "digest-cs.AI-2026-01-02"
-    assert digest_name(src, Digest("cs.AI", date="2024-03-18"), "x") == "digest-cs.AI-2024-03-18"
-    own = Digest("arxiv-cs.AI-2025-09-18", date="2025-09-18")
-    assert digest_name(src, own, "2026-01-02") == "arxiv-cs.AI-2025-09-18"
+async def test_digests_are_named_after_the_source_and_dated(server, store, fake_time):
+    # A document with no date of its own is filed under the local date of the fetch.
+    server.route("/cs.AI.md", Reply(200, body=b"# nothing dated here\n"))
+    server.route("/t", Reply(200, body=FEED_V1))
+    now = dt.datetime(2026, 1, 2, 12, 0, tzinfo=dt.UTC)
+    results = await fetch_all(
+        store,
+        [Source("digest-cs.AI", server.url("/t"))],
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+        now=lambda: now,
+    )
+    [info] = store.digests()
+    assert results[0].digest == info.name and info.name.startswith("digest-cs.AI-")
+    assert info.name == f"digest-cs.AI-{info.date}" and info.date
 
 
 async def test_timestamps_use_injected_now(server, store, fake_time):
@@ -389,7 +400,11 @@ async def test_markdown_digest_named_by_fetch_date(server, store, fake_time):
             now=lambda: fixed,
         )
     assert sorted([auto.status, forced.status]) == ["new", "unchanged"]
-    assert auto.digest == "digest-cs.AI-2026-03-04" and forced.digest == "again-2026-03-04"
+    # One URL is one source: whichever copy came second is identical to the
+    # first's digest, named after the source that brought it first.
+    [info] = store.digests()
+    assert auto.digest == forced.digest == info.name
+    assert info.name in ("digest-cs.AI-2026-03-04", "again-2026-03-04")
     record = store.get_paper("2401.00001")
     assert record is not None and record.paper.title_zh == "一篇被抓取的论文"
 

@@ -29,6 +29,8 @@ class SourceResult:
     problems: int = 0  # entries the reader reported but did not stop on
     offline: str = ""  # the host that could not be resolved, when the run was offline
     notes: list[str] = field(default_factory=list)  # files of a folder that could not be read
+    # The document was empty (a weekend file): no digest, nothing removed; not an error.
+    no_new_papers: bool = False
 
     @property
     def ok(self) -> bool:
@@ -39,6 +41,8 @@ class SourceResult:
         name = clean_line(self.name, 200)
         if self.status == "failed":
             return f"{name}: failed ({clean_line(self.error, 500)})"
+        if self.no_new_papers:
+            return f"{name}: no new papers"
         return f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
 
 
@@ -59,4 +63,6 @@ def status_text(result: SourceResult, *, not_modified: bool = False) -> str:
         return f"failed{http}"
     if not_modified:
         return f"unchanged{http or ' (file not modified)'}"
+    if result.no_new_papers:
+        return f"no new papers{http}"
     return f"new {result.new} / updated {result.updated} / unchanged {result.unchanged}{http}"

@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.config.sources import Source
-from tui_digest.core.model import Digest, InputError, ReadResult
+from tui_digest.core.digest_day import source_name_of
+from tui_digest.core.model import InputError, ReadResult
 from tui_digest.core.publish_index import INDEX, index_url, looks_like_index, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError, Store
@@ -40,18 +41,9 @@ def _stamp(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def digest_name(source: Source, digest: Digest, today: str, *, in_folder: bool = False) -> str:
-    """The document's own name when it carries its date, else `<source name>-<date>`.
-
-    A digest URL such as `.../cs.AI.md` is rewritten every day under one file
-    name; naming each fetch by its date keeps yesterday's digest as it was. The
-    files of a folder source are told apart by their names: `<source name>-<file stem>`.
-    """
-    if digest.date and digest.name and digest.date in digest.name:
-        return digest.name
-    if in_folder and digest.name:
-        return f"{source.name}-{digest.name}"
-    return f"{source.name}-{digest.date or today}"
+def local_day(when: dt.datetime) -> str:
+    """The local date of a moment: the day a fetch files a document with no date of its own."""
+    return when.astimezone().date().isoformat()
 
 
 async def fetch_all(
@@ -176,7 +168,14 @@ class _Run:
             problems=len(read.problems),
         )
         try:
-            await self._import(source, started, read, result)
+            await self._import(
+                source,
+                started,
+                read,
+                result,
+                raw=response.body,
+                last_modified=response.last_modified,
+            )
         except (CacheError, sqlite3.Error, OSError) as exc:
             return await self._failed(source, started, f"cache: {exc}", response.http_status)
         return await self._succeeded(source, started, result, response)
@@ -218,18 +217,37 @@ class _Run:
         result: SourceResult,
         *,
         in_folder: bool = False,
+        raw: bytes | None = None,
+        last_modified: str | None = None,
     ) -> None:
         """Store one document's papers and add its counts to `result`."""
         digest = read.digest
-        if not digest.papers:  # an empty listing (arXiv at weekends) is not worth a digest
+        # The store files it under its day (see core.digest_day and store.days):
+        # a new day's content is a new digest, a same-day update replaces that
+        # day, identical content and an empty document (arXiv or the generator
+        # at weekends) create nothing; the last is said as "no new papers".
+        if in_folder:  # each file of a folder is its own source (digest.source is its path)
+            name = f"{source.name}-{source_name_of(digest.name, digest.source)}"
+        else:
+            digest.source = strip_credentials(source.url)
+            name = source.name
+        stats = await self._store(
+            self.store.import_digest,
+            digest,
+            raw=raw,
+            source_name=name,
+            category=source.effective_category,
+            last_modified=last_modified or "",
+            today=local_day(started),
+        )
+        if stats.no_new_papers:
+            result.no_new_papers = result.status == "unchanged" and not result.digest
             return
-        digest.name = digest_name(source, digest, started.date().isoformat(), in_folder=in_folder)
-        digest.source = strip_credentials(source.url)
-        stats = await self._store(self.store.import_digest, digest)
+        result.no_new_papers = False
         result.new += stats.new
         result.updated += stats.updated
         result.unchanged += stats.unchanged
-        result.digest = digest.name
+        result.digest = stats.digest
         if stats.new:
             result.status = "new"
         elif stats.updated and result.status != "new":
@@ -250,7 +268,7 @@ class _Run:
                 continue
             result.problems += len(read.problems)
             try:
-                await self._import(source, started, read, result, in_folder=True)
+                await self._import(source, started, read, result, in_folder=True, raw=body)
             except (CacheError, sqlite3.Error, OSError) as exc:
                 return await self._failed(source, started, f"cache: {exc}", None)
         if files and len(result.notes) == len(files):
@@ -285,18 +303,24 @@ class _Run:
                 read = await asyncio.to_thread(_read, got.body, feed.url, "digest-feed")
                 digest = read.digest
                 result.problems += len(read.problems)
-                if not digest.papers:
-                    continue
-                digest.name = digest_name(source, digest, started.date().isoformat())
                 digest.source = strip_credentials(feed.url)
-                stats = await self._store(self.store.import_digest, digest)
+                stats = await self._store(
+                    self.store.import_digest,
+                    digest,
+                    raw=got.body,
+                    category=feed.category,
+                    last_modified=got.last_modified or "",
+                    today=local_day(started),
+                )
+                if stats.no_new_papers:
+                    continue
             except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
                 errors.append(f"{feed.category}: {clean_line(str(exc), 300)}")
                 continue
             result.new += stats.new
             result.updated += stats.updated
             result.unchanged += stats.unchanged
-            result.digest = digest.name
+            result.digest = stats.digest
         if errors:
             failed = await self._failed(source, started, "; ".join(errors), response.http_status)
             failed.new, failed.updated, failed.unchanged = (

@@ -75,6 +75,7 @@ class Store(Connections):
         source_name: str = "",
         category: str = "",
         last_modified: str = "",
+        today: str = "",
     ) -> ImportStats:
         """File one document under its source's digest for its day (see `days`).
 
@@ -82,14 +83,17 @@ class Store(Connections):
         `source_name`: what its digests are named after (default: the
         document's name without its date). `category`: the source's arXiv
         category, given to papers that have none. `last_modified`: the HTTP
-        `Last-Modified`, one of the fallbacks for the digest's day.
+        `Last-Modified`, one of the fallbacks for the digest's day. `today`:
+        the local date of the fetch or import (default: `self.today()`).
         """
         if category:
             digest = _with_category(digest, category)
         incoming = importer.incoming_papers(digest)  # hashed before taking the write lock
         if not incoming.papers:
             return ImportStats(outcome=NO_NEW_PAPERS)  # an empty document removes nothing
-        day = digest_day.digest_day(digest.date, digest.source, last_modified, self.today())
+        day = digest_day.digest_day(
+            digest.date, digest.source, last_modified, today or self.today()
+        )
         now = _now()
         with self._write() as conn:
             target = days.choose(conn, digest, incoming, day)
