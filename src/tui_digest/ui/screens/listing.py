@@ -79,6 +79,7 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         # The cache changed under the listing (a fetch or a translation): the next
         # listing recounts the total and drops the rows the list has cached.
         self._stale = False
+        self._rows_digest: str | None = None  # the digest the drawn rows belong to
         self._activity: dict[str, str] = {}
 
     @property
@@ -121,7 +122,9 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_store_opened(self, message: msg.StoreOpened) -> None:
         self.store = message.store
-        self.paper_list.fetch_rows = message.store.list_rows
+        store = message.store
+        # Inside a digest each row shows that digest's ref and date.
+        self.paper_list.fetch_rows = lambda ids: store.list_rows(ids, digest=self._rows_digest)
         for notice in message.store.notices:  # a corrupt cache moved aside, read-only, ...
             self.notify(notice, title="Cache", severity="warning", timeout=15, markup=False)
         if message.sample_name:
@@ -238,6 +241,9 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
             return
         request = message.request
         fresh, self._stale = self._stale, False
+        if request.digest != self._rows_digest:
+            # Rows drawn for another digest carry that digest's refs and dates.
+            fresh, self._rows_digest = True, request.digest
         if message.total is not None:
             self._view_total = (request.digest, message.total)
         elif self._view_total is not None and self._view_total[0] != request.digest:
