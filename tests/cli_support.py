@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 
-def run_cli(*args: str, db: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    """`python -m tui_digest ARGS` against the cache at `db`."""
-    env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8")
+def run_cli(
+    *args: str, db: Path, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`python -m tui_digest ARGS` against the cache at `db` (`env`: extra variables)."""
+    env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8", **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "tui_digest", *args],
         input=stdin,

@@ -25,10 +25,15 @@ _NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 def local_today() -> str:
     """Today's local date as YYYY-MM-DD (or `$TUI_DIGEST_TODAY` when it holds a date)."""
+    return local_date(None)
+
+
+def local_date(when: _dt.datetime | None) -> str:
+    """The local date of a moment (now when None); `$TUI_DIGEST_TODAY` wins when set."""
     forced = os.environ.get(TODAY_ENV, "").strip()
     if forced and valid_date(forced):
         return forced
-    return _dt.date.today().isoformat()
+    return (when or _dt.datetime.now(_dt.UTC)).astimezone().date().isoformat()
 
 
 def valid_date(text: str) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.config.sources import Source
-from tui_digest.core.digest_day import source_name_of
+from tui_digest.core.digest_day import local_date, source_name_of
 from tui_digest.core.model import InputError, ReadResult
 from tui_digest.core.publish_index import INDEX, index_url, looks_like_index, parse_index
 from tui_digest.core.sanitize import clean_line
@@ -39,11 +39,6 @@ def utc_now() -> dt.datetime:
 
 def _stamp(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def local_day(when: dt.datetime) -> str:
-    """The local date of a moment: the day a fetch files a document with no date of its own."""
-    return when.astimezone().date().isoformat()
 
 
 async def fetch_all(
@@ -238,7 +233,7 @@ class _Run:
             source_name=name,
             category=source.effective_category,
             last_modified=last_modified or "",
-            today=local_day(started),
+            today=local_date(started),
         )
         if stats.no_new_papers:
             result.no_new_papers = result.status == "unchanged" and not result.digest
@@ -310,7 +305,7 @@ class _Run:
                     raw=got.body,
                     category=feed.category,
                     last_modified=got.last_modified or "",
-                    today=local_day(started),
+                    today=local_date(started),
                 )
                 if stats.no_new_papers:
                     continue
