@@ -32,6 +32,7 @@ SEARCH_KEYS = [
     "journal_ref",
     "doi",
     "digests",
+    "listings",
     "read",
     "starred",
 ]

@@ -222,7 +222,7 @@ class _Run:
         # day, identical content and an empty document (arXiv or the generator
         # at weekends) create nothing; the last is said as "no new papers".
         if in_folder:  # each file of a folder is its own source (digest.source is its path)
-            name = f"{source.name}-{source_name_of(digest.name, digest.source)}"
+            name = source_name_of(digest.name, digest.source)
         else:
             digest.source = strip_credentials(source.url)
             name = source.name
