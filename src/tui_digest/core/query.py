@@ -306,23 +306,32 @@ class Plan:
     params: list[object]
 
 
-def date_cond(key: str, pk: str, first: int, last: int, negated: bool) -> str:
-    """`date:` as SQL: listed in a digest of those days, or placed on them.
+# (first day, last day, key) -> the listing keys above `key` of papers listed
+# in a digest of those days: papers listed then and again later.
+Relisted = Callable[[int, int, int], list[int]]
+
+
+def date_cond(
+    key: str, first: int, last: int, negated: bool, relisted: Relisted | None = None
+) -> str:
+    """`date:` as SQL over a listing key: listed in a digest of those days.
 
     A paper's listing key carries the day of its newest appearance (or its
-    published date when it is in no digest), so the key range answers most
-    of it, and FTS5 seeks to its lower bound (every paper listed on those
-    days has a key at least that high). Papers listed on those days and
-    again later come from membership. Days are validated integers, so they
-    are written into the SQL as literals.
+    published date when it is in no digest), so the key range answers it,
+    as a range FTS5 and the listing seek to. Papers listed on those days and
+    again later have higher keys: `relisted` names them (usually none, or a
+    few), and the range is widened to the highest of them and filtered. Keys
+    are integers from the cache and days validated integers, so both are
+    written into the SQL as literals.
     """
     lo, hi = day_range_keys(first, last)
-    listed = (
-        "SELECT m.paper FROM digests d JOIN membership m ON m.digest = d.pk "
-        f"WHERE d.date BETWEEN '{day_iso(first)}' AND '{day_iso(last)}'"
-    )
-    cond = f"({key} >= {lo} AND ({key} <= {hi} OR {pk} IN ({listed})))"
-    return f"NOT {cond}" if negated else cond
+    extra = sorted(relisted(first, last, hi)) if relisted is not None else []
+    if not extra:
+        cond = f"{key} BETWEEN {lo} AND {hi}"
+    else:
+        keys = ",".join(str(int(k)) for k in extra)
+        cond = f"({key} BETWEEN {lo} AND {extra[-1]} AND ({key} <= {hi} OR {key} IN ({keys})))"
+    return f"NOT ({cond})" if negated else cond
 
 
 def day_iso(days: int) -> str:
@@ -332,7 +341,13 @@ def day_iso(days: int) -> str:
 _EPOCH = _dt.date(1970, 1, 1)
 
 
-def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None = None) -> Plan:
+def compile_query(
+    q: Query,
+    *,
+    digest: str | None = None,
+    expand: Expand | None = None,
+    relisted: Relisted | None = None,
+) -> Plan:
     if q.related is not None:
         # Similarity is computed by the rank layer, which removes the term
         # before asking the store; silently listing everything would be wrong.
@@ -352,7 +367,7 @@ def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None 
     if digest is not None:
         conds = ["d.name = ?", *(f.replace("l.", "p.") for f in flags)]
         params.append(digest)
-        conds += [date_cond("p.sort_key", "p.pk", *d) for d in q.dates]
+        conds += [date_cond("p.sort_key", *d, relisted) for d in q.dates]
         in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
         if positive:
             conds.append(in_search)
@@ -370,7 +385,7 @@ def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None 
 
     if not positive and not negative:
         conds = list(flags)
-        conds += [date_cond("l.key", "l.pk", *d) for d in q.dates]
+        conds += [date_cond("l.key", *d, relisted) for d in q.dates]
         cond = (" WHERE " + " AND ".join(conds)) if conds else ""
         return Plan(
             f"SELECT l.pk AS pk FROM listing l{cond} ORDER BY l.key DESC",
@@ -385,11 +400,11 @@ def compile_query(q: Query, *, digest: str | None = None, expand: Expand | None 
     params.append(match)
     # FTS5's rowid is the listing key: a date range is a rowid range it seeks to.
     conds = ["search MATCH ?"]
-    conds += [date_cond("s.rowid", "l.pk", *d) for d in q.dates]
+    conds += [date_cond("s.rowid", *d, relisted) for d in q.dates]
     where = " AND ".join(conds + flags)
     source = "search s CROSS JOIN listing l ON l.key = s.rowid"
     ids = f"SELECT l.pk AS pk FROM {source} WHERE {where} ORDER BY s.rowid DESC"
-    if flags or q.dates:
+    if flags:
         count = f"SELECT count(*) FROM {source} WHERE {where}"
     else:
         count = "SELECT count(*) FROM search s WHERE " + " AND ".join(conds)

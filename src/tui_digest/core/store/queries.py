@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from tui_digest.core.model import ListRow
-from tui_digest.core.query import MAX_EXPANSION, Plan, compile_query, parse_query
+from tui_digest.core.query import MAX_EXPANSION, Plan, compile_query, day_iso, parse_query
 from tui_digest.core.search_tokens import fold
 from tui_digest.core.store.days import resolve
 from tui_digest.core.store.rows import CHUNK, list_rows
@@ -26,7 +26,41 @@ max_expansion = MAX_EXPANSION
 def plan(conn: sqlite3.Connection, query: str, digest: str | None) -> Plan:
     if digest is not None:
         digest = canonical_name(conn, digest)
-    return compile_query(parse_query(query), digest=digest, expand=lambda p: _expand(conn, p))
+    return compile_query(
+        parse_query(query),
+        digest=digest,
+        expand=lambda p: _expand(conn, p),
+        relisted=lambda first, last, above: _relisted(conn, first, last, above),
+    )
+
+
+def _relisted(conn: sqlite3.Connection, first: int, last: int, above: int) -> list[int]:
+    """Listing keys above `above` of papers listed in a digest dated in [first, last].
+
+    Two ways to the same answer; the one with fewer membership rows to read is
+    taken, judged from the digests' counts: from the range's digests (a day
+    or a week long ago), or from the papers placed after the range (a month
+    or a year that reaches today, where few papers come later).
+    """
+    lo, hi = day_iso(first), day_iso(last)
+    inside, after = conn.execute(
+        "SELECT coalesce(sum(CASE WHEN date BETWEEN ?1 AND ?2 THEN count END), 0), "
+        "coalesce(sum(CASE WHEN date > ?2 THEN count END), 0) FROM digests",
+        (lo, hi),
+    ).fetchone()
+    if not inside or not after:
+        return []
+    if inside <= after:
+        sql = (
+            "SELECT DISTINCT p.sort_key FROM digests d JOIN membership m ON m.digest = d.pk "
+            "JOIN papers p ON p.pk = m.paper WHERE d.date BETWEEN ? AND ? AND p.sort_key > ?"
+        )
+    else:
+        sql = (
+            "SELECT DISTINCT l.key FROM listing l JOIN membership m ON m.paper = l.pk "
+            "JOIN digests d ON d.pk = m.digest WHERE d.date BETWEEN ? AND ? AND l.key > ?"
+        )
+    return [r[0] for r in conn.execute(sql, (lo, hi, above))]
 
 
 def canonical_name(conn: sqlite3.Connection, name: str) -> str:
