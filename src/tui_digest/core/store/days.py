@@ -81,7 +81,11 @@ def create(
     base = digest_day.ascii_name(
         source_name or digest_day.source_name_of(digest.name, digest.source)
     )
-    wanted = f"{base}-{day}"
+    own = digest_day.ascii_name(digest.name)
+    if not source_name and own.endswith((day, day[:7])):
+        wanted = own  # the document's name already says its day (or month: the archive's)
+    else:
+        wanted = f"{base}-{day}"
     taken = {
         r[0]
         for r in conn.execute(
