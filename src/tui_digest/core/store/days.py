@@ -82,10 +82,9 @@ def create(
         source_name or digest_day.source_name_of(digest.name, digest.source)
     )
     own = digest_day.ascii_name(digest.name)
-    if not source_name and own.endswith((day, day[:7])):
-        wanted = own  # the document's name already says its day (or month: the archive's)
-    else:
-        wanted = f"{base}-{day}"
+    # A document whose name already says its day (or month: the archive's) keeps it.
+    says_day = not source_name and own.endswith((day, day[:7]))
+    wanted = own if says_day else f"{base}-{day}"
     taken = {
         r[0]
         for r in conn.execute(
