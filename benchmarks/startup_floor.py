@@ -1,0 +1,147 @@
+"""The reader's first screen against the floor: a minimal Textual app.
+
+Each measurement is a fresh process that starts its clock before anything is
+imported and stops it when the first frame showing content has been drawn
+(Textual's own timing: `call_after_refresh` after the content arrived):
+
+- floor: an App with one Static and a Footer (the least a Textual reader can
+  show), stopped after its first refresh;
+- reader: `tui-digest` on a cache, stopped after the first listing page has
+  been drawn (as in benchmarks/startup.py).
+
+Runs alternate floor / reader (and each `--src` tree), so the machine's load
+hits all alike. The reader's cache is `--db` or a synthetic one of `--papers`
+papers (benchmarks/generate.py). Prints JSON: medians and reader / floor
+(issue 13's target is <= 1.25).
+"""
+
+from __future__ import annotations
+
+import time
+
+_T0 = time.perf_counter()  # before anything heavy is imported, for --child runs
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+
+
+def floor_child() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Static
+
+    result: dict[str, float] = {}
+
+    class Floor(App[None]):
+        BINDINGS = [("q", "quit", "Quit")]  # noqa: RUF012 (Textual reads it)
+
+        def compose(self) -> ComposeResult:
+            yield Static("tui-digest")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.report)
+
+        def report(self) -> None:
+            result["first_frame_ms"] = (time.perf_counter() - _T0) * 1000
+            self.exit()
+
+    Floor().run(headless=True, size=(160, 50))
+    print(json.dumps(result))
+
+
+def reader_child(src: str, db: str) -> None:
+    sys.path.insert(0, src)
+    from tui_digest.ui.app import make_app
+    from tui_digest.ui.screens.listing import ListingScreen
+    from tui_digest.ui.screens.main import MainScreen
+
+    MainScreen.read_delay = None
+    original = ListingScreen.on_listing_page
+    result: dict[str, float] = {}
+
+    def on_listing_page(self: ListingScreen, message) -> None:
+        original(self, message)
+        if not result and self.listing_ready:
+            self.call_after_refresh(report, self)
+
+    def report(screen: ListingScreen) -> None:
+        result["first_frame_ms"] = (time.perf_counter() - _T0) * 1000
+        screen.app.exit()
+
+    ListingScreen.on_listing_page = on_listing_page  # type: ignore[method-assign]
+    make_app(db, first_run_sample=False).run(headless=True, size=(160, 50))
+    print(json.dumps(result))
+
+
+def measure(*child_args: str) -> float:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *child_args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["first_frame_ms"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--papers", type=int, default=8)
+    ap.add_argument("--runs", type=int, default=9)
+    ap.add_argument("--db", type=Path, help="an existing cache (e.g. 65k real papers)")
+    ap.add_argument("--src", action="append", help="source tree(s) to compare (default: ./src)")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        if args.child[0] == "floor":
+            floor_child()
+        else:
+            reader_child(args.child[1], args.child[2])
+        return 0
+    srcs = [str(Path(s).resolve()) for s in (args.src or [str(SRC)])]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db
+        if db is None:
+            sys.path.insert(0, str(SRC))
+            sys.path.insert(0, str(HERE))
+            from generate import build_cache
+
+            db = Path(tmp) / "cache.db"
+            build_cache(db, args.papers, seed=0)
+        measure("floor")  # warm the OS file cache and bytecode
+        for src in srcs:
+            measure("reader", src, str(db))
+        floor: list[float] = []
+        reader: dict[str, list[float]] = {src: [] for src in srcs}
+        for _ in range(args.runs):
+            floor.append(measure("floor"))
+            for src in srcs:
+                reader[src].append(measure("reader", src, str(db)))
+    floor_ms = statistics.median(floor)
+    out = {
+        "db": str(args.db) if args.db else f"synthetic, {args.papers} papers",
+        "runs": args.runs,
+        "floor_ms": round(floor_ms, 1),
+        "reader": [
+            {
+                "src": src,
+                "first_screen_ms": round(statistics.median(ms), 1),
+                "ratio": round(statistics.median(ms) / floor_ms, 3),
+            }
+            for src, ms in reader.items()
+        ],
+    }
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
