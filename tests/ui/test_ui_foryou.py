@@ -136,3 +136,44 @@ async def test_starring_retrains_a_model_in_use(topical) -> None:
         await settle(pilot)
         after = Model.load(db)
         assert after is not None and after.n_starred == 6 and after.stars != before.stars
+
+
+async def test_training_runs_beside_the_listing_so_searching_goes_on(topical, monkeypatch) -> None:
+    import threading
+
+    from tui_digest.ui import foryou_actions
+
+    db, ids = topical
+    star(db, ids["rl"][:6])
+    release = threading.Event()
+    real_train = foryou_actions.background.train
+
+    def slow_train(path):
+        assert release.wait(60)  # held until the test has searched meanwhile
+        return real_train(path)
+
+    monkeypatch.setattr(foryou_actions.background, "train", slow_train)
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+
+        async def until(condition) -> None:
+            for _ in range(400):
+                if condition():
+                    return
+                await pilot.pause()
+            raise AssertionError("the reader did not get there")
+
+        await pilot.press("f")
+        await until(lambda: "training on 6 starred papers" in status_text(app))
+        # While the model trains, another search is answered at once.
+        main.search_box.value = "cat:cs.CV"
+        await until(lambda: main.matches == len(ids["diffusion"]))
+        main.search_box.value = "sort:foryou -is:starred"
+        release.set()
+        await settle(pilot)
+        assert "training" not in status_text(app)
+        with Store.open(db, readonly=True) as store:
+            top = [r.id for r in store.list_rows(main.paper_list.ids[:5])]
+        assert set(top) <= set(ids["rl"]) and main.paper_list.bars is not None

@@ -13,7 +13,14 @@ from pathlib import Path
 
 MIN_STARS = 5  # below this, ranking would be close to random: say so instead
 
-__all__ = ["MIN_STARS", "NotEnoughStars", "RankUnavailable", "has_model", "rank_dir"]
+__all__ = [
+    "MIN_STARS",
+    "NeedsTraining",
+    "NotEnoughStars",
+    "RankUnavailable",
+    "has_model",
+    "rank_dir",
+]
 
 
 def rank_dir(db: Path) -> Path:
@@ -32,6 +39,14 @@ class NotEnoughStars(Exception):
     def __init__(self, n_starred: int) -> None:
         self.n_starred = n_starred
         super().__init__(few_stars_message(n_starred))
+
+
+class NeedsTraining(Exception):
+    """The model is missing or out of date, and the caller asked not to wait for it."""
+
+    def __init__(self, n_starred: int) -> None:
+        self.n_starred = n_starred
+        super().__init__(f"For you: training on {n_starred} starred papers…")
 
 
 class RankUnavailable(Exception):

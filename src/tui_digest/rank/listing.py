@@ -53,12 +53,14 @@ class Ranking:
 
 
 def rank_listing(
-    store: Store, text: str, *, digest: str | None = None, child: bool = False
+    store: Store, text: str, *, digest: str | None = None, child: bool = False, wait: bool = True
 ) -> Ranking:
     """The query's ids, ranked when it asks for it (trains or rescores as needed).
 
     `child`: train and compute similarity in a child process (`rank.background`,
-    for the reader) instead of in this one (the CLI).
+    for the reader) instead of in this one (the CLI). `wait=False` (with
+    `child`): raise `NeedsTraining` instead of training, so the caller can
+    train elsewhere and ask again.
     Raises `NotEnoughStars` for sort:foryou with too few stars, `QueryError`
     for an unknown related: id, `RankUnavailable` without the rank extra.
     """
@@ -68,7 +70,7 @@ def rank_listing(
     if rq.related is not None:
         return _related(store, rq, digest, child)
     ids = store.list_ids(rq.rest, digest=digest)
-    model = _child_model(store.path) if child else _train_module().ensure_model(store.path)
+    model = _child_model(store.path, wait) if child else _train_module().ensure_model(store.path)
     scores, _known = model.lookup(ids)
     order = sorted(range(len(ids)), key=lambda i: -float(scores[i]))
     return Ranking(
@@ -78,9 +80,9 @@ def rank_listing(
     )
 
 
-def _child_model(db: Path):
+def _child_model(db: Path, wait: bool = True):
     """The stored model, brought up to date by a child process when it is not."""
-    from tui_digest.rank import MIN_STARS, NotEnoughStars, background
+    from tui_digest.rank import MIN_STARS, NeedsTraining, NotEnoughStars, background
     from tui_digest.rank.corpus import cache_state, read_only
 
     with read_only(db) as conn:
@@ -90,6 +92,8 @@ def _child_model(db: Path):
     files = _files_module()
     model = files.Model.load(db)
     if not files.is_fresh(model, state):
+        if not wait:
+            raise NeedsTraining(state.n_starred)
         background.train(db)
         model = files.Model.load(db)
     if model is None:

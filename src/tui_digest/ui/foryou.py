@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual.worker import get_current_worker
 
-from tui_digest.rank import MIN_STARS, NotEnoughStars, RankUnavailable
+from tui_digest.rank import MIN_STARS, NeedsTraining, NotEnoughStars, RankUnavailable
 from tui_digest.rank.listing import split_query
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class ListingHost(Protocol):
     def app(self) -> App: ...
     def post_message(self, message: msg.ListingMessage) -> bool: ...
     def set_activity(self, text: str, *, slot: str = "fetch") -> None: ...
+    def train_then_reload(self, activity: str) -> None: ...
     def notify(self, message: str, *, title: str = "", timeout: float | None = None,
                markup: bool = True) -> None: ...  # fmt: skip
 
@@ -81,17 +82,24 @@ class RankedListing:
     note: str = ""
     problem: str = ""  # set instead of ids: too few stars, the extra missing (the whole story)
     short: str = ""  # the problem in a status line's words
+    training: bool = False  # the model must be trained first (wait=False)
 
 
-def ranked_listing(store: Store, query: str, digest: str | None) -> RankedListing:
-    """In a thread worker: the ranked ids (may wait for training in a child process).
+def ranked_listing(
+    store: Store, query: str, digest: str | None, *, wait: bool = True
+) -> RankedListing:
+    """In a thread worker: the ranked ids (training in a child process when needed).
 
+    `wait=False`: when the model must be (re)trained first, return at once
+    with `training` set instead of waiting for it.
     Raises QueryError for a malformed query or an unknown related: id.
     """
     from tui_digest.rank.listing import rank_listing
 
     try:
-        ranking = rank_listing(store, query, digest=digest, child=True)
+        ranking = rank_listing(store, query, digest=digest, child=True, wait=wait)
+    except NeedsTraining as exc:
+        return RankedListing(training=True, short=str(exc))
     except NotEnoughStars as exc:
         short = f"For you needs {MIN_STARS} starred papers (you have {exc.n_starred}): press s"
         return RankedListing(problem=str(exc), short=short)
@@ -142,7 +150,9 @@ def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, 
     """In the listing thread, for a ranked query: post the first page, then every id.
 
     Ranking needs every match before the first row can be drawn (the best may
-    be the last in listing order), so there is no page-then-count here. A
+    be the last in listing order), so there is no page-then-count here. When
+    the model must be trained first, the screen trains it in another worker
+    and reads the listing again afterwards. A
     problem (too few stars, the extra missing) becomes the listing's error in
     the status line, and a notification that explains it.
     """
@@ -153,13 +163,18 @@ def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, 
     what = "finding related papers…" if "related:" in request.query.lower() else "ranking…"
     screen.app.call_from_thread(screen.set_activity, f"For you: {what}", slot="foryou")
     try:
-        ranked = ranked_listing(store, request.query, request.digest)
+        ranked = ranked_listing(store, request.query, request.digest, wait=False)
     except QueryError as error:
         screen.post_message(msg.ListingFailed(worker, request, str(error)))
         return
     finally:
         screen.app.call_from_thread(screen.set_activity, "", slot="foryou")
     if worker.is_cancelled:
+        return
+    if ranked.training:
+        # Train in another worker: this thread (and so the next search) must
+        # not wait for it. The current list stays until the listing is read again.
+        screen.app.call_from_thread(screen.train_then_reload, ranked.short)
         return
     if ranked.problem:
         screen.post_message(msg.ListingFailed(worker, request, ranked.short))

@@ -2,9 +2,11 @@
 
 A mixin of `MainScreen` (keys in `ui/keys.py`). Each action edits the search
 text (so what is shown is always a query the user can read and change), and
-the listing worker ranks it (`ui/foryou.read_ranked`). After the stars change
-the model is retrained in a child process, a few seconds later (one training
-for a burst of `s` presses), and only when For you has been used.
+the listing worker ranks it (`ui/foryou.read_ranked`). A model that must be
+trained first is trained here, in its own worker (the listing thread stays
+free for the next search), then the listing is read again. After the stars
+change the model is retrained in a child process, a few seconds later (one
+training for a burst of `s` presses), and only when For you has been used.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from pathlib import Path
 
 from textual import work
 from textual.timer import Timer
+from textual.worker import Worker, get_current_worker
 
 from tui_digest.core.model import DigestInfo, PaperRecord
 from tui_digest.core.store import Store
+from tui_digest.rank import RankUnavailable, background
 from tui_digest.ui.foryou import related_query, retrain, today_query, toggle_foryou
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.search_box import SearchBox
@@ -28,6 +32,7 @@ class ForYouActions:
     # tests call `retrain_foryou` themselves).
     retrain_delay: float | None = 3.0
     _retrain_timer: Timer | None = None
+    _training: Worker[None] | None = None
 
     search_box: SearchBox
     detail: PaperDetail
@@ -64,7 +69,33 @@ class ForYouActions:
         if self.store is not None:
             self._retrain(Path(self.store.path))
 
-    @work(thread=True, exclusive=True, group="foryou-train", exit_on_error=False,
+    def train_then_reload(self, activity: str) -> None:
+        """A ranked listing needs a (re)trained model: train it, then list again.
+
+        One training at a time: a ranked search while one runs waits for it
+        (its reload lists with whatever the search is by then).
+        """
+        if self.store is None:
+            return
+        if self._training is not None and self._training.is_running:
+            return
+        self.set_activity(activity, slot="foryou-train")  # type: ignore[attr-defined]
+        self._training = self._train_then_reload(Path(self.store.path))
+
+    @work(thread=True, group="foryou-train", exit_on_error=False, description="train For you")
+    def _train_then_reload(self, db: Path) -> None:
+        call = self.app.call_from_thread  # type: ignore[attr-defined]
+        try:
+            answer = background.train(db)
+        except RankUnavailable as exc:
+            call(self.notify, str(exc), title="For you", severity="warning", markup=False)  # type: ignore[attr-defined]
+            answer = {}
+        finally:
+            call(self.set_activity, "", slot="foryou-train")  # type: ignore[attr-defined]
+        if answer.get("status") == "ok" and not get_current_worker().is_cancelled:
+            call(self.reload, keep=True)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="foryou-retrain", exit_on_error=False,
           description="retrain For you")  # fmt: skip
     def _retrain(self, db: Path) -> None:
         problem = retrain(db)
