@@ -52,12 +52,13 @@ def test_writer_marks_only_machine_fields_that_have_text() -> None:
         title_en="Title",
         title_zh="标题",
         abstract_en="Abstract",
-        extras={"machine_fields": "title_zh,summary_zh"},  # summary_zh is empty
-    )
+        extras={"machine_fields": "title_zh,summary_zh", "machine_model": 'q"wen & co'},
+    )  # summary_zh is empty
     xml = write_digest_feed([paper], category="cs.AI", date="2025-09-18")
     assert xml.count("machine-translation") == 1
     [back] = read_digest_feed(xml.encode()).digest.papers
     assert back.extras["machine_fields"] == "title_zh"
+    assert back.extras["machine_model"] == 'q"wen & co'  # the model, from the title attribute
     assert back.summary_zh == "" and back.title_zh == "标题"
 
 

@@ -135,6 +135,7 @@ async def test_fetch_translate_publish_subscribe(servers, tmp_path) -> None:
             else:
                 assert mine.title_zh.startswith("译题：")
                 assert mine.extras["machine_fields"] == "title_zh,summary_zh,abstract_zh"
+                assert mine.extras["machine_model"] == "fake-model"
         # A refetch of an unchanged folder: nothing new.
         [again] = await fetch_all(subscriber, found.sources)
         assert again.status == "unchanged"

@@ -15,6 +15,7 @@ that an export can restore them.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -46,6 +47,7 @@ MACHINE_CLASS = "machine-translation"
 PUBLISHER_GENERATOR = "tui-digest"  # the channel <generator> of a published feed
 _P_TAG_RE = re.compile(r"(?i)<p(?:\s[^>]*)?>")
 _MACHINE_RE = re.compile(rf"""(?i)\sclass\s*=\s*["']?[^"'>]*\b{MACHINE_CLASS}\b""")
+_TITLE_ATTR_RE = re.compile(r'(?i)\stitle\s*=\s*"([^"]*)"')
 
 _URL_RE = re.compile(r"^https?://\S+$")
 _CJK_RE = re.compile("[\u3400-\u9fff]")
@@ -124,6 +126,14 @@ def _place(paragraphs: list[str], link: str) -> tuple[dict[str, str], list[str]]
     return fields, notes
 
 
+def _machine_model(markup: str) -> str:
+    """The model a marked paragraph names in its `title` attribute ("" when none)."""
+    for tag in _P_TAG_RE.findall(markup):
+        if _MACHINE_RE.search(tag) and (m := _TITLE_ATTR_RE.search(tag)):
+            return clean_line(html.unescape(m.group(1)), 200)
+    return ""
+
+
 def _machine_fields(markup: str, paragraphs: list[str]) -> str:
     """The Chinese fields whose paragraph is marked MACHINE_CLASS, comma-separated."""
     tags = _P_TAG_RE.findall(markup)
@@ -179,6 +189,9 @@ def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
     machine = _machine_fields(markup, paragraphs)
     if machine:
         extras[Extra.MACHINE_FIELDS] = machine
+        model = _machine_model(markup)
+        if model:
+            extras[Extra.MACHINE_MODEL] = model
     # The item title plays the part of the table's summary cell.
     item_title = clean_line(str(entry.get("title", "") or ""))
     summary_zh = clean_line(fields.get("summary_zh", "")) or item_title

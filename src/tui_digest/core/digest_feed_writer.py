@@ -8,8 +8,9 @@ English summary slot, Chinese abstract, English abstract). The paragraphs come
 from `digest_format.detail_fields`, so a day's feed and Markdown agree.
 
 Machine text is marked: a paragraph a model wrote carries
-`class="machine-translation"` (`MACHINE_CLASS`), which `digest_feed` reads
-back into `extras["machine_fields"]`. HTML feed readers simply show the text.
+`class="machine-translation"` (`MACHINE_CLASS`) and the model's name as its
+`title`, which `digest_feed` reads back into `extras["machine_fields"]` and
+`extras["machine_model"]`. HTML feed readers simply show the text.
 
 The output is a pure function of the papers and the day: no build time, no
 random ids, so publishing an unchanged day gives identical bytes.
@@ -27,6 +28,7 @@ from .digest_feed import MACHINE_CLASS, PUBLISHER_GENERATOR
 from .digest_format import detail_fields
 from .extras import Extra, machine_fields
 from .model import Paper
+from .sanitize import clean_line
 
 # The feed a category's papers come from (../shared/docs/upstream.md): the
 # channel's required <link>, since a published folder does not know its own URL.
@@ -37,8 +39,10 @@ def _machine(paper: Paper) -> set[str]:
     return set(machine_fields(paper.extras))
 
 
-def _p(text: str, machine: bool = False) -> str:
+def _p(text: str, machine: bool = False, model: str = "") -> str:
     attr = f' class="{MACHINE_CLASS}"' if machine else ""
+    if machine and model:
+        attr += f' title="{html.escape(model, quote=True)}"'  # which model wrote it
     # Newlines stay raw text inside the paragraph: the reader keeps them, where a
     # <br> would start a new block and lose blank lines.
     return f"<p{attr}>\n{html.escape(text, quote=False)}\n</p>"
@@ -48,15 +52,16 @@ def item_description(paper: Paper) -> str:
     """The item's HTML: the footnote paragraphs, machine-made ones marked."""
     f = detail_fields(paper)
     machine = _machine(paper)
+    model = clean_line(paper.extras.get(Extra.MACHINE_MODEL, ""), 200)
     paras = [
-        _p(f["title_zh"], "title_zh" in machine and bool(f["title_zh"])),
+        _p(f["title_zh"], "title_zh" in machine and bool(f["title_zh"]), model),
         _p(f["title_en"]),
         _p(f["link"]),
     ]
     if not (paper.extras.get(Extra.LAYOUT) == "early" and not f["summary_en"]):
-        paras.append(_p(f["summary_zh"], "summary_zh" in machine and bool(f["summary_zh"])))
+        paras.append(_p(f["summary_zh"], "summary_zh" in machine and bool(f["summary_zh"]), model))
         paras.append(_p(f["summary_en"]))
-    paras.append(_p(f["abstract_zh"], "abstract_zh" in machine and bool(f["abstract_zh"])))
+    paras.append(_p(f["abstract_zh"], "abstract_zh" in machine and bool(f["abstract_zh"]), model))
     paras.append(_p(f["abstract_en"]))
     return "\n".join(paras)
 
