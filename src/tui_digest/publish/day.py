@@ -3,23 +3,20 @@
 Everything else in `publish/` goes through the three functions here, so a
 change in how the store models days and digests touches this module only.
 
-The rule, with the store as it is today (digests carry a date, a name and a
-source; papers carry their categories):
+The rule, over the store's digests (one per source and day, with a date, a
+category when the source has one, a name and a source URL):
 
 - the digests of day D are those whose date is D;
-- a digest is category C's when its name or source names C (`arxiv-cs.AI-…`,
-  `https://rss.arxiv.org/rss/cs.AI`, `digest-cs.AI-…`); a digest that names
-  no category is nobody's;
+- a digest is category C's when the store records C as its category, else
+  when its source's file name or its name names C (`https://rss.arxiv.org/rss/cs.AI`,
+  `…/cs.AI.md`, `arxiv-cs.AI.xml`); a digest that names no category is nobody's;
 - a digest naming only C gives C all its papers (arXiv's cs.AI listing holds
   the cs.AI papers and the cross-lists, whatever categories the cache
   recorded for them first); a digest naming several (`cs.AI+cs.LG`) gives C
   the papers that list C among their categories, or that list none;
 - papers keep the order of the digest they first appear in (digests in import
-  order, then ref order), each once.
-
-Limitation: a digest's day is the date the store gives it (the feed's own
-date, else the day it was fetched); two fetches of one feed on one day are two
-digests of that day, and their union is published.
+  order, then ref order), each once: the same papers from the arXiv feed and
+  from a digest of that day are published once.
 """
 
 from __future__ import annotations
