@@ -290,3 +290,14 @@ def test_a_broken_translation_setup_still_publishes_in_english(tmp_path, extra, 
     assert done.returncode == 1  # published, but something needs fixing
     assert why in done.stderr and b"published in English" in done.stderr
     assert len(read_digest((out / "cs.AI.md").read_bytes()).digest.papers) == 4
+
+
+def test_real_digests_are_published_byte_for_byte(samples, tmp_path) -> None:
+    """Needs ../shared/samples: each real generator digest, imported then published."""
+    for path in sorted(samples.glob("digest-cs.*.md")):
+        category = path.name.split("-")[1]  # digest-cs.AI-2023-07-27-… -> cs.AI
+        with Store.open(tmp_path / f"{path.stem}.db") as store:
+            store.import_digest(read_document(path.read_bytes(), source=str(path)).digest)
+            published = write_plan(plan_day(store, categories=[category]), tmp_path / path.stem)
+        assert published.days[0].papers > 0, path.name
+        assert (tmp_path / path.stem / f"{category}.md").read_bytes() == path.read_bytes()
