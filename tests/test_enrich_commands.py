@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,12 @@ def test_enrich_asks_once_then_nothing(setup, capsys) -> None:
         assert len(api.asked) == 1 and api.max_results == [3]
     _code, out, _ = cli(capsys, "--db", str(db), "search", "id:2403.00002", "--json")
     assert '"comments": "about 2403.00002"' in out
+    # The categories arXiv gave are searchable; the digest still exports as it was read.
+    _code, out, _ = cli(capsys, "--db", str(db), "search", "cat:cs.LG", "--json")
+    assert len(json.loads(out)) == 3
+    digest = json.loads(cli(capsys, "--db", str(db), "digests", "--json")[1])[0]["name"]
+    _code, out, _ = cli(capsys, "--db", str(db), "export", "--digest", digest)
+    assert out == MINI.read_text("utf-8")
 
 
 def test_enrich_query_and_limit(setup, capsys) -> None:

@@ -15,7 +15,7 @@ from arxiv_api_fixtures import Meta
 from arxiv_api_server import ArxivStandIn
 from feed_server import FakeTime, Reply
 from tui_digest.core.arxiv_meta import FOUND, INVALID, MISSING
-from tui_digest.core.digest_format import read_digest, write_digest
+from tui_digest.core.digest_format import read_digest
 from tui_digest.core.export import record_to_json_obj
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
@@ -89,7 +89,8 @@ async def test_default_max_results_trap_is_avoided(store: Store) -> None:
 
 
 async def test_fields_are_stored_apart_and_shown_in_json(store: Store) -> None:
-    store.import_digest(read_digest(MINI.read_bytes(), source=str(MINI)).digest)
+    raw = MINI.read_bytes()
+    name = store.import_digest(read_digest(raw, source=str(MINI)).digest, raw=raw).digest
     known = {
         "2403.00001": Meta(
             id="2403.00001",
@@ -110,6 +111,8 @@ async def test_fields_are_stored_apart_and_shown_in_json(store: Store) -> None:
     assert rec.paper.authors == ["Author One", "Author Two"]
     assert rec.paper.published == "2024-03-01"
     assert rec.meta.categories == ["cs.LG", "cs.CV"]
+    assert rec.paper.categories == ["cs.LG", "cs.CV"]  # primary first
+    assert store.count("cat:cs.CV") == 1
     obj = record_to_json_obj(rec)
     assert (obj["comments"], obj["journal_ref"], obj["doi"]) == (
         "12 pages",
@@ -117,10 +120,12 @@ async def test_fields_are_stored_apart_and_shown_in_json(store: Store) -> None:
         "10.0000/placeholder.1",
     )
     assert store.count("au:author") == 1
-    # The digest's own text is untouched: it still writes back byte for byte.
-    rowids = store.list_ids("", digest="mini-2024-03-18")
-    papers = [r.paper for r in store.get_papers(rowids)]
-    assert write_digest(papers) == MINI.read_text("utf-8")
+    # The digest's own text is untouched: it still exports byte for byte.
+    assert store.original_bytes(name) == raw
+    rowids = store.list_ids("", digest=name)
+    assert [r.paper.abstract_en for r in store.get_papers(rowids)] == [
+        p.abstract_en for p in read_digest(raw).digest.papers
+    ]
 
 
 async def test_full_abstract_kept_only_where_the_digests_was_cut(store: Store) -> None:

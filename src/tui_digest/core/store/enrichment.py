@@ -1,9 +1,10 @@
 """What arXiv's query API said about papers, beside them (see `core.arxiv_meta`).
 
 The answers live in their own table; a found paper only gets its EMPTY
-authors and published date filled (the digest writer reads neither), and its
-categories gain arXiv's only when the primary one stays (the writer derives the
-old-style title suffix from it). So a digest still writes back as it was read.
+authors and published date filled, and its categories become arXiv's (primary
+first) followed by any it had that arXiv does not list. Its digest text is not
+touched, and `export --digest` writes each digest from the bytes it was read
+from, so enrichment never changes what a digest exports.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def _fill(conn: sqlite3.Connection, rowid: int, meta: ArxivMeta) -> bool:
         old = (list(p.authors), list(p.categories), p.published)
         if not p.authors and meta.authors:
             p.authors = list(meta.authors)
-        if p.categories and meta.categories and p.categories[0] == meta.categories[0]:
+        if meta.categories:
             p.categories = list(dict.fromkeys([*meta.categories, *p.categories]))
         if not p.published and meta.published:
             p.published = meta.published
