@@ -340,7 +340,7 @@ async def test_the_system_resolver_answers_and_fails_like_getaddrinfo(monkeypatc
 
     await resolve.system_resolver("localhost", 80)  # /etc/hosts: no query leaves the machine
 
-    def unknown(host, port, **kwargs):
+    def unknown(*args, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(resolve.socket, "getaddrinfo", unknown)

@@ -247,3 +247,52 @@ def test_unknown_keys_anywhere_are_warned(tmp_path):
         "unknown key 'model_name' in [translate] is ignored (did you mean 'model'?)",
         "unknown key 'kinds' in [sources[1]] is ignored (did you mean 'kind'?)",
     ]
+
+
+def test_one_deadline_covers_downloading_and_reading(tmp_path, monkeypatch):
+    # The body arrives at 0.9 s of a 1 s deadline; reading it never ends.
+    import threading
+
+    from tui_digest.fetch import runner
+
+    fake = FakeTime()
+    release = threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        fake.now += 0.9
+        return httpx.Response(200, content=FEED)
+
+    def stuck_read(body: bytes, url: str, format: str | None):
+        release.wait(30)  # a parse that would run far past the deadline
+        raise AssertionError("the result of an abandoned parse is never used")
+
+    monkeypatch.setattr(runner, "_read", stuck_read)
+
+    async def run() -> list:
+        store = Store.open(tmp_path / "cache.db")
+        client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        try:
+            async with client:
+                fetcher = SourceFetcher(
+                    HttpOptions(deadline=1.0), client=client, sleep=fake.sleep, clock=fake.clock
+                )
+                return await fetch_all(
+                    store, [Source("slow", "https://slow.example/feed")], fetcher=fetcher
+                )
+        finally:
+            store.close()
+
+    try:
+        [result] = asyncio.run(asyncio.wait_for(run(), timeout=10))
+    finally:
+        release.set()
+    assert not result.ok
+    assert "not read within the deadline of 1 s (the download took 0.9 s)" in result.error
+
+
+async def test_the_daemon_thread_helper_returns_and_raises():
+    from tui_digest.core.daemon_thread import run_in_daemon_thread
+
+    assert await run_in_daemon_thread(sum, [1, 2, 3]) == 6
+    with pytest.raises(ZeroDivisionError):
+        await run_in_daemon_thread(lambda: 1 / 0)

@@ -49,6 +49,7 @@ class FetchResult:
     content_type: str = ""
     local: bool = False  # read from a local file; `status` then only mimics HTTP
     files: list[Path] | None = None  # a folder source: its documents, in name order
+    elapsed: float = 0.0  # seconds the download took (its last request chain)
 
     @property
     def http_status(self) -> int | None:
@@ -132,6 +133,7 @@ class SourceFetcher:
             etag=response.etag,
             last_modified=response.last_modified,
             content_type=response.content_type,
+            elapsed=response.elapsed,
         )
 
     def _read_local(self, url: str, path: Path, last_modified: str | None) -> FetchResult:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.config.sources import Source
+from tui_digest.core.daemon_thread import run_in_daemon_thread
 from tui_digest.core.digest_day import local_date, source_name_of
 from tui_digest.core.model import InputError, ReadResult
 from tui_digest.core.publish_index import INDEX, index_url, looks_like_index, parse_index
@@ -149,11 +150,18 @@ class _Run:
         if looks_like_index(response.body):
             return await self._follow(source, started, response, url)
 
+        shown = display_url(source.url)
         try:
-            shown = display_url(source.url)
-            read = await asyncio.to_thread(_read, response.body, shown, source.format)
+            read = await self._parse(response, shown, source.format)
         except InputError as exc:
             return await self._failed(source, started, str(exc), response.http_status)
+        except TimeoutError:
+            deadline = self.fetcher.options.deadline
+            error = (
+                f"{shown}: not read within the deadline of {deadline:g} s "
+                f"(the download took {response.elapsed:.1f} s)"
+            )
+            return await self._failed(source, started, error, response.http_status)
 
         result = SourceResult(
             source.name,
@@ -195,6 +203,19 @@ class _Run:
                 return url, response
         index = index_url(url)  # the validators stored last time are the index's
         return index, await self._download(index, etag=etag, last_modified=last_modified)
+
+    async def _parse(self, response: FetchResult, shown: str, format: str | None) -> ReadResult:
+        """Read the document within what the deadline left after the download.
+
+        One deadline covers a source's request chain and the reading of its body
+        (the readers' own bounds keep parsing fast; this keeps it finite). A parse
+        past the deadline is abandoned in its daemon thread: TimeoutError.
+        """
+        budget = max(0.0, self.fetcher.options.deadline - response.elapsed)
+        async with asyncio.timeout(budget):
+            return await run_in_daemon_thread(
+                _read, response.body, shown, format, name=f"read {shown[:40]}"
+            )
 
     async def _download(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None

@@ -49,6 +49,7 @@ class Response:
     body: bytes = b""
     reason_phrase: str = ""
     note: str = ""  # why the retries stopped early ("Retry-After of 3600 s exceeds ...")
+    elapsed: float = 0.0  # seconds the chain that answered took (every hop, the body)
 
     @property
     def etag(self) -> str | None:
@@ -219,7 +220,9 @@ class HttpClient:
         started = self._clock()
         try:
             async with asyncio.timeout(deadline):
-                return await self._hops(method, url, headers, content, follow, started)
+                response = await self._hops(method, url, headers, content, follow, started)
+            response.elapsed = self._clock() - started
+            return response
         except TimeoutError:
             error = FetchError(
                 url,

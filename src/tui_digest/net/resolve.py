@@ -14,12 +14,11 @@ until the name server gave up.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
 import socket
-import threading
 from collections.abc import Awaitable, Callable
 
+from tui_digest.core.daemon_thread import run_in_daemon_thread
 from tui_digest.net.errors import FetchError
 
 # resolver(host, port): returns when the host resolves, raises OSError when it cannot.
@@ -36,27 +35,9 @@ def is_ip_literal(host: str) -> bool:
 
 async def system_resolver(host: str, port: int) -> None:
     """getaddrinfo in a daemon thread; OSError (socket.gaierror) when the name is unknown."""
-    loop = asyncio.get_running_loop()
-    done: asyncio.Future[OSError | None] = loop.create_future()
-
-    def settle(outcome: OSError | None) -> None:
-        if not done.done():
-            done.set_result(outcome)
-
-    def lookup() -> None:
-        outcome: OSError | None = None
-        try:
-            socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except OSError as exc:
-            outcome = exc
-        # RuntimeError: the loop is gone, and nobody waits for this answer any more.
-        with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(settle, outcome)
-
-    threading.Thread(target=lookup, name=f"resolve {host}", daemon=True).start()
-    outcome = await done
-    if outcome is not None:
-        raise outcome
+    await run_in_daemon_thread(
+        socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM, name=f"resolve {host}"
+    )
 
 
 async def check_resolves(
