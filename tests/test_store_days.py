@@ -3,6 +3,7 @@ identical and empty documents, per-digest refs, original bytes, categories."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,28 @@ def test_origin_and_names():
     assert digest_day.source_name_of("digest-cs.AI-2024-03-18") == "digest-cs.AI"
     assert digest_day.date_in_name("/a/digest-cs.AI-2024-03-18.md") == "2024-03-18"
     assert digest_day.date_in_name("/a/2024-13-45.md") == ""
+
+
+def test_export_digest_writes_a_markdown_digest_back_and_renders_a_feed(tmp_path):
+    from cli_support import run_cli
+    from tui_digest.core.digest_format import write_digest
+
+    db = tmp_path / "c.db"
+    body = write_digest([paper("2401.00001"), paper("2401.00002")]).encode() + b"\n\n  \n"
+    md = tmp_path / "digest-cs.AI-2024-03-18.md"
+    md.write_bytes(body)
+    done = run_cli("import", str(md), db=db)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"-> digest-cs.AI-2024-03-18 (new digest)" in done.stdout
+    out = run_cli("export", "--digest", "digest-cs.AI-2024-03-18", db=db)
+    assert out.returncode == 0 and out.stdout == body  # trailing whitespace and all
+    # The same file again: nothing new; an emptied file: no new papers.
+    again = run_cli("import", str(md), db=db)
+    assert b"no new digest" in again.stdout
+    md.write_bytes(
+        b"# \xe6\x91\x98\xe8\xa6\x81\n\n| Ref | Title | Summary |\n| --- | --- | --- |\n"
+    )
+    empty = run_cli("import", str(md), db=db)
+    assert b"no new papers" in empty.stdout
+    digests = run_cli("digests", "--json", db=db)
+    assert [d["papers"] for d in json.loads(digests.stdout)] == [2]

@@ -173,8 +173,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             if name is None:
                 raise CliError(f"no digest named {args.digest!r} (see `tui-digest digests`)")
             args.digest = name
-            if args.format == "markdown" and not (args.query or args.ids):
-                # The whole digest as a digest: exactly the bytes it was read from.
+            kind = next((d.kind for d in store.digests() if d.name == name), "")
+            if args.format == "markdown" and kind == "digest" and not (args.query or args.ids):
+                # A whole Markdown digest: exactly the bytes it was read from
+                # (a feed's digest is written in the digest layout instead).
                 original = store.original_bytes(name)
         records = _select(store, args)
     text: str | bytes = render_export(records, args.format) if original is None else original
