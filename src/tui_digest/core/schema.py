@@ -37,57 +37,26 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from tui_digest.core import digest_day as day
-from tui_digest.core.search_tokens import index_text
 
-# --- Listing order as one integer ---------------------------------------------
-#
-# bits 46..62  listing date as days since 1970-01-01 (0 when unknown)
-# bit  45      1 = placed by a digest appearance, 0 = in no digest (orphan)
-# bits 20..44  digest sequence (import order, the digest's primary key)
-# bits  0..19  2**20 - 1 - ref, so that a higher key means an earlier ref
-# Orphans use bits 0..44 for their own primary key instead.
-# Listing order is `sort_key DESC`.
-
-DAY_SHIFT = 46
-PLACED_BIT = 1 << 45
-SEQ_SHIFT = 20
-REF_MASK = (1 << 20) - 1
-_EPOCH = _dt.date(1970, 1, 1)
-
-
-def date_days(date: str) -> int:
-    """Days since 1970 of an ISO date ("YYYY-MM-DD"); 0 when missing or invalid."""
-    if len(date) < 10:
-        return 0
-    try:
-        days = (_dt.date.fromisoformat(date[:10]) - _EPOCH).days
-    except ValueError:
-        return 0
-    return days if 0 < days < (1 << 17) else 0
-
-
-def sort_key(date: str, seq: int, ref: int) -> int:
-    """Key of a paper whose newest appearance is `ref` in digest `seq` dated `date`."""
-    ref = min(max(ref, 0), REF_MASK)
-    return (date_days(date) << DAY_SHIFT) | PLACED_BIT | (seq << SEQ_SHIFT) | (REF_MASK - ref)
-
-
-def orphan_key(published: str, pk: int) -> int:
-    """Key of a paper that is in no digest: dated by `published`, after placed ones."""
-    return (date_days(published) << DAY_SHIFT) | pk
-
-
-def day_range_keys(first_day: int, last_day: int) -> tuple[int, int]:
-    """Inclusive sort-key bounds of the papers listed between two day numbers."""
-    return first_day << DAY_SHIFT, ((last_day + 1) << DAY_SHIFT) - 1
-
+# --- Listing order: see `listing_key` (re-exported: the query compiler and the store use it)
+from tui_digest.core.listing_key import (
+    DAY_SHIFT,
+    PLACED_BIT,
+    REF_MASK,
+    SEQ_SHIFT,
+    date_days,
+    day_range_keys,
+    orphan_key,
+    placement,
+    replace_members,
+    sort_key,
+)
 
 # --- Search index: see `search_index` (re-exported here for the query compiler) --
-
-from tui_digest.core.search_index import (  # noqa: E402
+from tui_digest.core.search_index import (
     EVERY,
     FTS_DELETE,
     FTS_INSERT,
@@ -102,20 +71,31 @@ from tui_digest.core.search_index import (  # noqa: E402
     search_row,
     type_tokens,
 )
+from tui_digest.core.search_tokens import index_text
 
 __all__ = [
+    "DAY_SHIFT",
     "EVERY",
     "FTS_DELETE",
     "FTS_INSERT",
+    "PLACED_BIT",
     "PREFIX_COLUMNS",
+    "REF_MASK",
     "SEARCH_COLUMNS",
     "SEARCH_SOURCE",
+    "SEQ_SHIFT",
     "TERMS_INSERT",
     "TERM_MIN",
     "TEXT_COLUMNS",
+    "date_days",
+    "day_range_keys",
+    "orphan_key",
+    "placement",
     "rebuild_search_index",
+    "replace_members",
     "row_terms",
     "search_row",
+    "sort_key",
     "type_tokens",
 ]
 
@@ -253,29 +233,6 @@ def _add_archive_and_enrichment(conn: sqlite3.Connection) -> None:
     conn.execute(CREATE_TABLE)
 
 
-def placement(conn: sqlite3.Connection, pk: int, published: str) -> tuple[int, str, int]:
-    """(sort_key, list_date, list_ref) of a paper from its newest appearance.
-
-    Newest means the latest date; among digests of that date the paper stays
-    where it was first listed. The same papers arrive the same day from the
-    digest and from arXiv's feed (and as cross-lists in several categories),
-    and moving them would re-key, so re-tokenise, every one of them.
-    """
-    best: tuple[tuple[int, int], int, str, int] | None = None
-    for date, dpk, ref in conn.execute(
-        "SELECT d.date, d.pk, m.ref FROM membership m JOIN digests d ON d.pk = m.digest "
-        "WHERE m.paper = ?",
-        (pk,),
-    ):
-        when = date or published
-        rank = (date_days(when), -dpk)
-        if best is None or rank > best[0]:
-            best = (rank, sort_key(when, dpk, ref), when, ref)
-    if best is None:
-        return orphan_key(published, pk), published, 0
-    return best[1], best[2], best[3]
-
-
 def _dated_digests(conn: sqlite3.Connection) -> None:
     """A digest per (source, day): every digest dated, named `<source>-<date>`, labelled.
 
@@ -356,23 +313,6 @@ def _local_date(iso: str) -> str:
     except ValueError:
         return ""
     return (when if when.tzinfo else when.replace(tzinfo=_dt.UTC)).astimezone().date().isoformat()
-
-
-def replace_members(conn: sqlite3.Connection, digests: Sequence[int]) -> None:
-    """Recompute the listing place of every paper of `digests` (the index is the caller's)."""
-    marks = ",".join("?" * len(digests))
-    pks = [
-        r[0]
-        for r in conn.execute(
-            f"SELECT DISTINCT paper FROM membership WHERE digest IN ({marks})", tuple(digests)
-        )
-    ]
-    for pk in pks:
-        published = conn.execute("SELECT published FROM papers WHERE pk = ?", (pk,)).fetchone()[0]
-        conn.execute(
-            "UPDATE papers SET sort_key = ?, list_date = ?, list_ref = ? WHERE pk = ?",
-            (*placement(conn, pk, published), pk),
-        )
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
