@@ -226,7 +226,7 @@ def test_v3_cache_migrates_to_dated_named_digests_keeping_state(tmp_path, utc_lo
             ("cs.CL-2026-08-21", "2026-08-21", "cs.CL"),  # same name, other source
             ("digest-cs.AI-2026-08-19", "2026-08-19", "digest-cs.AI-2026-08-19"),  # by its name
         ]
-        assert infos["cs.CL@u"].label == "2026-08-20 · cs.CL"
+        assert infos["cs.CL@u"].label == "2026-08-20 · u"  # the file's folder
         # Read and star state survive; papers keep every listing.
         one, two = s.get_paper("2608.00001"), s.get_paper("2608.00002")
         assert one.read and not one.starred and two.starred and not two.read

@@ -188,7 +188,8 @@ def test_local_today_honours_the_override(monkeypatch):
 
 def test_origin_and_names():
     assert digest_day.origin_of("https://rss.arxiv.org/rss/cs.AI") == "arXiv"
-    assert digest_day.origin_of("/x/y/cs.CL.md") == "cs.CL"
+    assert digest_day.origin_of("/x/cn-chat-arxiv/cs.CL.md") == "cn-chat-arxiv"
+    assert digest_day.origin_of("cs.CL.md") == "cs.CL"
     assert digest_day.source_name_of("digest-cs.AI-2024-03-18") == "digest-cs.AI"
     assert digest_day.date_in_name("/a/digest-cs.AI-2024-03-18.md") == "2024-03-18"
     assert digest_day.date_in_name("/a/2024-13-45.md") == ""
@@ -217,3 +218,18 @@ def test_export_digest_writes_a_markdown_digest_back_and_renders_a_feed(tmp_path
     assert b"no new papers" in empty.stdout
     digests = run_cli("digests", "--json", db=db)
     assert [d["papers"] for d in json.loads(digests.stdout)] == [2]
+
+
+def test_importing_a_category_file_gives_its_papers_the_category(tmp_path):
+    from cli_support import run_cli
+    from tui_digest.core.digest_format import write_digest
+
+    db = tmp_path / "c.db"
+    md = tmp_path / "cs.CL.md"
+    md.write_bytes(write_digest([paper("2401.00001")]).encode())
+    assert run_cli("import", str(md), db=db, env={"TUI_DIGEST_TODAY": "2026-08-19"}).returncode == 0
+    [info] = json.loads(run_cli("digests", "--json", db=db).stdout)
+    assert (info["name"], info["category"]) == ("cs.CL-2026-08-19", "cs.CL")
+    assert info["label"] == f"cs.CL · 2026-08-19 · {tmp_path.name}"
+    [found] = json.loads(run_cli("search", "--json", "cat:cs.CL", db=db).stdout)
+    assert found["categories"] == ["cs.CL"]

@@ -106,6 +106,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_documents(store: Store, args: argparse.Namespace, raw: str) -> int:
+    from tui_digest.config.sources import infer_category
     from tui_digest.core.model import InputError
     from tui_digest.core.readers import read_document
 
@@ -122,7 +123,10 @@ def _import_documents(store: Store, args: argparse.Namespace, raw: str) -> int:
             continue
         for problem in result.problems:
             print(for_terminal(problem.format(source)), file=sys.stderr)
-        stats = store.import_digest(result.digest, raw=data)
+        # A file named after an arXiv category (`cs.AI.md`) is that category's
+        # digest: its papers without a category get it, as a source's do.
+        category = infer_category(source) if source != "<stdin>" else ""
+        stats = store.import_digest(result.digest, raw=data, category=category)
         del data
         line = _import_line(source, result.format, len(result.digest.papers), stats)
         print(for_terminal(line))

@@ -100,10 +100,15 @@ def origin_of(source: str) -> str:
     """Where a digest came from, for its label.
 
     A raw GitHub file names its repository (`cn-chat-arxiv`), arXiv's feeds
-    say `arXiv`, another URL its host, a file its file name.
+    say `arXiv`, another URL its host, a file its folder.
     """
     if "://" not in source:
-        return _stem(source) if source not in ("", "-", "<stdin>") else "stdin"
+        if source in ("", "-", "<stdin>"):
+            return "stdin"
+        # A file says where it came from by its folder (a synced copy of the
+        # generator's repository: `cn-chat-arxiv/cs.AI.md`), else its name.
+        parts = [p for p in re.split(r"[/\\]", source) if p]
+        return parts[-2] if len(parts) >= 2 else _stem(source)
     parts = urlsplit(source)
     host = (parts.hostname or "").lower()
     if host == "raw.githubusercontent.com":
