@@ -33,9 +33,8 @@ def child(db: str) -> None:
     sys.path.insert(0, str(SRC))
     from tui_digest.ui.app import make_app
     from tui_digest.ui.screens.listing import ListingScreen
-    from tui_digest.ui.screens.main import MainScreen
+    from tui_digest.ui.timing import Timing, never
 
-    MainScreen.read_delay = None
     original = ListingScreen.on_listing_page  # where the handler is defined (see filter.py)
     result: dict[str, object] = {}
 
@@ -52,7 +51,7 @@ def child(db: str) -> None:
         screen.app.exit()
 
     ListingScreen.on_listing_page = on_listing_page  # type: ignore[method-assign]
-    app = make_app(db, first_run_sample=False)
+    app = make_app(db, first_run_sample=False, timing=Timing(schedule=never))
     app.run(headless=True, size=(160, 50))
     print(json.dumps(result))
 

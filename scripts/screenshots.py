@@ -40,8 +40,10 @@ async def settle(pilot) -> None:
 
 async def shoot(name: str, size: tuple[int, int], keys: Sequence[str], folder: Path) -> None:
     from tui_digest.ui.app import make_app
+    from tui_digest.ui.timing import Timing, never
 
-    app = make_app(folder / f"{name}.db")
+    # Every paper stays unread (the read timer never fires): stable pictures.
+    app = make_app(folder / f"{name}.db", timing=Timing(detail_delay=0.0, schedule=never))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         for key in keys:
@@ -62,10 +64,7 @@ async def main() -> int:
         # the sources screen shows it) means the default sources.
         os.environ["TUI_DIGEST_CONFIG"] = "/home/you/.config/tui-digest/config.toml"
         from tui_digest.ui.screens.export import ExportScreen
-        from tui_digest.ui.screens.main import MainScreen
 
-        MainScreen.read_delay = None  # every paper stays unread: stable pictures
-        MainScreen.detail_delay = 0.0
         ExportScreen.clock = staticmethod(lambda: datetime(2024, 2, 6, 9, 30))  # type: ignore[assignment]
         OUT.mkdir(exist_ok=True)
         for name, size, keys in SHOTS:

@@ -7,17 +7,13 @@ from ui_support import RECORDED, Note, build_cache
 
 from tui_digest.ui.app import DigestApp
 from tui_digest.ui.screens.export import ExportScreen
-from tui_digest.ui.screens.main import MainScreen
 
 
 @pytest.fixture(autouse=True)
 def _deterministic_ui(monkeypatch):
-    """No timers the tests would have to wait for; a frozen clock for file names."""
+    """A frozen clock for file names (the reader's timing comes from ui_support.make_app)."""
     from datetime import datetime
 
-    monkeypatch.setattr(MainScreen, "read_delay", None)
-    monkeypatch.setattr(MainScreen, "frame_hold", 0.0)
-    monkeypatch.setattr(MainScreen, "detail_delay", 0.0)
     monkeypatch.setattr(ExportScreen, "clock", staticmethod(lambda: datetime(2024, 2, 6, 9, 30)))
 
 

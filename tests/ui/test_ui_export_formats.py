@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 from textual.widgets import Input
-from ui_support import settle
+from ui_support import make_app, settle
 
 from tui_digest.core.store import Store
-from tui_digest.ui.app import make_app
 from tui_digest.ui.screens.export import ExportScreen
 
 SIZE = (140, 40)

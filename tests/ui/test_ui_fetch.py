@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from ui_support import build_cache, make_paper, notes, notifications, settle, status_text
+from ui_support import build_cache, make_app, make_paper, notes, notifications, settle, status_text
 
 from feed_server import FeedServer, Reply, conditional
 from tui_digest.core.digest_format import write_digest
 from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
 from tui_digest.fetch.runner import SourceResult
-from tui_digest.ui.app import make_app
 from tui_digest.ui.refresh import summarise
 from tui_digest.ui.screens.sources import SourcesScreen
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import make_paper, screen_text, settle
+from ui_support import make_app, make_paper, screen_text, settle
 
 from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
-from tui_digest.ui.app import make_app
 
 SIZE = (140, 40)
 

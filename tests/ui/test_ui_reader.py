@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from textual.widgets import Input
-from ui_support import HOSTILE_TITLE, notes, settle, status_text
+from ui_support import HOSTILE_TITLE, ManualTimers, make_app, notes, settle, status_text
 
 from tui_digest.core.store import Store
-from tui_digest.ui.app import DigestApp, make_app
+from tui_digest.ui.app import DigestApp
 from tui_digest.ui.screens.confirm import ConfirmScreen
 from tui_digest.ui.screens.digest_picker import DigestPicker
 from tui_digest.ui.screens.export import ExportScreen
@@ -111,8 +111,7 @@ async def test_unread_and_starred_quick_filters(cache: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         main = app.main
-        main.mark_current_read()
-        await pilot.press("j", "s")
+        await pilot.press("m", "j", "s")
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
@@ -166,26 +165,27 @@ async def test_star_applies_to_the_selection(cache: Path) -> None:
         assert [r.starred for r in store.get_papers(ids[:3])] == [True, True, False]
 
 
-async def test_read_after_delay_and_cancel_on_move(cache: Path) -> None:
-    app = make_app(cache, first_run_sample=False)
+async def test_read_after_dwell_and_cancel_on_move(cache: Path) -> None:
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         main = app.main
         ids = main.paper_list.ids
-        main.read_delay = 3600.0  # would never fire during the test
         await pilot.press("j")
         await settle(pilot)
-        assert main.pending_read == ids[1]
+        assert main.dwell.pending == ids[1]
+        timers.advance(1.9)  # not long enough ([reader] read_after_seconds = 2)
         await pilot.press("j")  # moving on cancels it
         await settle(pilot)
-        assert main.pending_read == ids[2]
-        main.read_delay = 0.0
+        assert main.dwell.pending == ids[2]
+        timers.advance(1.0)
         await pilot.press("j")
         await settle(pilot)
-        await pilot.pause(0.01)
+        timers.advance(2.0)
         await settle(pilot)
         store = Store.open(cache)
-        assert [r.read for r in store.get_papers(ids[1:4])] == [False, False, True]
+        assert [r.read for r in store.get_papers(ids[:4])] == [False, False, False, True]
         assert "read" in detail_text(app).split("\n")[0]
 
 

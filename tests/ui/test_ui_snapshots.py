@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from ui_support import settle
-
-from tui_digest.ui.app import make_app
+from ui_support import make_app, settle
 
 
 def test_main_wide(cache: Path, snap_compare) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ui_support import make_paper, notes, notifications, settle
+from ui_support import make_app, make_paper, notes, notifications, settle
 
 from fake_llm_server import FakeLLM, translator
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
-from tui_digest.ui.app import DigestApp, make_app
+from tui_digest.ui.app import DigestApp
 
 SIZE = (140, 40)
 MARK = "机器翻译 · machine-translated"

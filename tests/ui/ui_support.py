@@ -12,6 +12,8 @@ from textual.pilot import Pilot
 
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
+from tui_digest.ui import app as reader_app
+from tui_digest.ui.timing import Timing
 
 HOSTILE_TITLE = "[bold]Boom[/] [@click=app.quit]click[/] [link=javascript:alert(1)]x[/link]"
 
@@ -117,3 +119,46 @@ def screen_text(app: App) -> str:
         for strip in widget.render_lines(region):
             lines.append("".join(segment.text for segment in strip))
     return "\n".join(lines)
+
+
+class ManualTimers:
+    """A read-timer schedule that only fires when the test advances it (no sleeps)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._timers: list[_ManualTimer] = []
+
+    def __call__(self, delay: float, callback) -> _ManualTimer:
+        timer = _ManualTimer(self.now + delay, callback)
+        self._timers.append(timer)
+        return timer
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for t in self._timers if not t.stopped)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        due = sorted((t for t in self._timers if not t.stopped and t.due <= self.now),
+                     key=lambda t: t.due)  # fmt: skip
+        for timer in due:
+            if not timer.stopped:
+                timer.stopped = True
+                timer.callback()
+        self._timers = [t for t in self._timers if not t.stopped]
+
+
+@dataclass
+class _ManualTimer:
+    due: float
+    callback: object
+    stopped: bool = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def make_app(db_path, *, first_run_sample: bool = True, timers: ManualTimers | None = None):
+    """The reader with test timing: no held frames, no detail delay, a manual read timer."""
+    timing = Timing(frame_hold=0.0, detail_delay=0.0, schedule=timers or ManualTimers())
+    return reader_app.make_app(db_path, first_run_sample=first_run_sample, timing=timing)

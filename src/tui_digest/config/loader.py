@@ -10,6 +10,7 @@ from tui_digest.config.errors import ConfigWarning
 from tui_digest.config.fetch_settings import FetchSettings, parse_fetch
 from tui_digest.config.fields import unknown_keys
 from tui_digest.config.paths import config_path
+from tui_digest.config.reader_settings import ReaderSettings, parse_reader
 from tui_digest.config.sources import DEFAULT_SOURCES, Source, parse_sources
 from tui_digest.config.toml_file import read_toml
 
@@ -23,6 +24,7 @@ class Config:
     data: dict[str, Any] = field(default_factory=dict)  # the whole file as read
     text: str = ""  # the file's text, for line numbers in later messages
     warnings: list[ConfigWarning] = field(default_factory=list)
+    reader: ReaderSettings = field(default_factory=ReaderSettings)
 
     @property
     def default_sources(self) -> bool:
@@ -56,4 +58,5 @@ def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> 
         data,
         text,
         unknown_keys(where, text, data),
+        reader=parse_reader(where, text, data.get("reader", {})),
     )

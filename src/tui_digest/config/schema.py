@@ -33,6 +33,9 @@ TRANSLATE_KEYS = (
 # [enrich] (issue 17, requirement 5): arXiv's query API and whether to run after a fetch.
 ENRICH_KEYS = ("api_url", "after_fetch", "batch_size")
 
+# [reader] (issue 10, requirement 1): when the reader marks a paper read by itself.
+READER_KEYS = ("auto_read", "read_after_seconds")
+
 # table name -> its keys; a nested dict describes a sub-table; a list of keys inside a
 # one-element list describes an array of tables.
 SCHEMA: dict[str, Any] = {
@@ -40,4 +43,5 @@ SCHEMA: dict[str, Any] = {
     "fetch": {**dict.fromkeys(FETCH_KEYS), "per_host_interval": FREE},
     "translate": dict.fromkeys(TRANSLATE_KEYS),
     "enrich": dict.fromkeys(ENRICH_KEYS),
+    "reader": dict.fromkeys(READER_KEYS),
 }

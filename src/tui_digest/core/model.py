@@ -127,6 +127,7 @@ class ListRow:
     read: bool
     starred: bool
     ref: int  # 1-based position in that digest (0 when unknown)
+    announce_type: str = ""  # of the stored version: "replace" means a new version came
 
 
 @dataclass(slots=True)

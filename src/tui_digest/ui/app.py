@@ -20,6 +20,7 @@ from tui_digest.ui.screens.help import HelpScreen
 from tui_digest.ui.screens.main import MainScreen
 from tui_digest.ui.settings import Settings, save_settings
 from tui_digest.ui.signals import ReaderSignals
+from tui_digest.ui.timing import Timing
 from tui_digest.ui.workers import ReportsWorkerErrors
 
 
@@ -29,14 +30,19 @@ class DigestApp(ReportsWorkerErrors, App[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(keys.APP)
 
     def __init__(
-        self, db_path: Path | None, settings: Settings, *, first_run_sample: bool = True
+        self,
+        db_path: Path | None,
+        settings: Settings,
+        *,
+        first_run_sample: bool = True,
+        timing: Timing | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
         self.settings = settings
         self.first_run_sample = first_run_sample
         self.signals = ReaderSignals(self)
-        self._main = MainScreen(db_path, settings, first_run_sample=first_run_sample)
+        self._main = MainScreen(db_path, settings, first_run_sample=first_run_sample, timing=timing)
         if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
 
@@ -72,7 +78,12 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         yield from action_commands(self._main)
 
 
-def make_app(db_path: str | Path | None = None, *, first_run_sample: bool = True) -> DigestApp:
+def make_app(
+    db_path: str | Path | None = None,
+    *,
+    first_run_sample: bool = True,
+    timing: Timing | None = None,
+) -> DigestApp:
     """The reader, as the CLI and the tests build it."""
     path = Path(db_path).expanduser() if db_path else default_db_path()
-    return DigestApp(path, Settings.load(), first_run_sample=first_run_sample)
+    return DigestApp(path, Settings.load(), first_run_sample=first_run_sample, timing=timing)

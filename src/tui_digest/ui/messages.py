@@ -16,6 +16,7 @@ from textual.worker import Worker
 
 from tui_digest.core.model import DigestInfo, ListRow, PaperRecord
 from tui_digest.core.store import Store
+from tui_digest.ui.marks import FlagChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +30,18 @@ class ListingRequest:
 
 
 class StoreOpened(Message):
-    def __init__(self, store: Store, sample_name: str = "") -> None:
+    def __init__(
+        self,
+        store: Store,
+        sample_name: str = "",
+        *,
+        digest: str | None = None,
+        anchor: int | None = None,
+    ) -> None:
         self.store = store
         self.sample_name = sample_name  # set when the bundled sample was just imported
+        self.digest = digest  # the view opened (the one closed on, if it still exists)
+        self.anchor = anchor  # the paper closed on, if it is still in the cache
         super().__init__()
 
 
@@ -138,4 +148,34 @@ class ExportDone(Message):
     def __init__(self, path: Path, count: int) -> None:
         self.path = path
         self.count = count
+        super().__init__()
+
+
+class FlagsChanged(Message):
+    """A change to the user's marks was saved (`undo`: it took back an earlier one)."""
+
+    def __init__(self, change: FlagChange, *, undoable: bool, quiet: bool, undo: bool) -> None:
+        self.change = change
+        self.undoable = undoable  # goes on the undo stack
+        self.quiet = quiet  # no notification (the dwell timer, `o`)
+        self.undo = undo
+        super().__init__()
+
+
+class UnreadCounted(Message):
+    """Unread papers in the whole cache (each once) and per digest name."""
+
+    def __init__(self, total: int, by_digest: dict[str, int]) -> None:
+        self.total = total
+        self.by_digest = by_digest
+        super().__init__()
+
+
+class UnreadFound(Message):
+    """Where `n` / `N` goes: a paper (in `digest`, which may be another view), or nowhere."""
+
+    def __init__(self, rowid: int | None, digest: str | None, *, switch: bool) -> None:
+        self.rowid = rowid
+        self.digest = digest
+        self.switch = switch  # the paper is in another digest: show that digest first
         super().__init__()

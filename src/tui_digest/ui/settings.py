@@ -12,6 +12,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tui_digest.core.sanitize import clean_line
+
 LANGUAGES = ("both", "zh", "en")
 LANGUAGE_LABELS = {"both": "中文 + English", "zh": "中文", "en": "English"}
 LAYOUTS = ("auto", "wide", "stacked")
@@ -34,6 +36,11 @@ class Settings:
     language: str = "both"
     layout: str = "auto"  # "auto" follows the terminal width
     theme: str = ""
+    # Where the reader was closed, to reopen there: a digest name ("" = all
+    # papers), the search text and the arXiv id of the current paper.
+    digest: str = ""
+    query: str = ""
+    paper: str = ""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -49,8 +56,9 @@ class Settings:
             settings.language = raw["language"]
         if raw.get("layout") in LAYOUTS:
             settings.layout = raw["layout"]
-        if isinstance(raw.get("theme"), str):
-            settings.theme = raw["theme"]
+        for name in ("theme", "digest", "query", "paper"):
+            if isinstance(raw.get(name), str):
+                setattr(settings, name, clean_line(raw[name], 500))
         return settings
 
     def save(self, path: Path | None = None) -> None:

@@ -227,6 +227,22 @@ class Store(Connections):
 
     # --- User state -----------------------------------------------------------
 
+    def change_flag(self, flag: str, rowids: Sequence[int], value: bool) -> list[int]:
+        """Set "read" or "starred" to `value`; the papers that changed (what undo needs)."""
+        with self._write() as conn:
+            return user_state.change_flag(conn, flag, rowids, value)
+
+    def toggle_flag(self, flag: str, rowids: Sequence[int]) -> tuple[bool, list[int]]:
+        """Set the flag on all `rowids` unless all have it, then clear it (one transaction)."""
+        with self._write() as conn:
+            return user_state.toggle_flag(conn, flag, rowids)
+
+    def count_unread(self) -> int:
+        return user_state.count_unread(self._conn())
+
+    def unread_by_digest(self) -> dict[str, int]:
+        return user_state.unread_by_digest(self._conn())
+
     def set_read(self, rowids: Sequence[int], read: bool = True) -> None:
         with self._write() as conn:
             user_state.set_flag(conn, "read", rowids, read)

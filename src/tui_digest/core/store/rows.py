@@ -64,7 +64,10 @@ class PaperRow(NamedTuple):
 PAPER_COLS = ", ".join(PaperRow._fields)
 
 # What the paper list draws, in `ListRow` field order.
-_LIST_COLS = "pk, id, title_en, title_zh, summary_zh, list_date, category, read, starred, list_ref"
+_LIST_COLS = (
+    "pk, id, title_en, title_zh, summary_zh, list_date, category, read, starred, list_ref, "
+    "announce_type"
+)
 
 
 def paper_rows(
@@ -91,7 +94,9 @@ def list_rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ListRow]:
         chunk = tuple(rowids[i : i + CHUNK])
         marks = ",".join("?" * len(chunk))
         cursor = conn.execute(f"SELECT {_LIST_COLS} FROM papers WHERE pk IN ({marks})", chunk)
-        for pk, pid, title_en, title_zh, summary_zh, date, category, read, starred, ref in cursor:
+        for (
+            pk, pid, title_en, title_zh, summary_zh, date, category, read, starred, ref, kind
+        ) in cursor:  # fmt: skip
             found[pk] = ListRow(
                 rowid=pk,
                 id=pid,
@@ -103,6 +108,7 @@ def list_rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ListRow]:
                 read=bool(read),
                 starred=bool(starred),
                 ref=ref,
+                announce_type=kind,
             )
     return [found[pk] for pk in rowids if pk in found]
 

@@ -24,15 +24,25 @@ class DigestPicker(ModalScreen[str | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.DIGESTS)
 
-    def __init__(self, digests: list[DigestInfo], current: str | None) -> None:
+    def __init__(
+        self,
+        digests: list[DigestInfo],
+        current: str | None,
+        *,
+        unread: dict[str, int] | None = None,
+        unread_total: int | None = None,
+    ) -> None:
         super().__init__()
         # Newest first; names break ties so the order is stable.
         self.digests = sorted(digests, key=lambda d: (d.date, d.name), reverse=True)
         self.current = current
+        self.unread = unread  # digest name -> unread papers; None while not counted
+        self.unread_total = unread_total
 
     def compose(self) -> ComposeResult:
+        all_count = "" if self.unread_total is None else f"  ({self.unread_total:,} unread)"
         options = [
-            Option(Content.assemble(("All papers", "bold")), id="all"),
+            Option(Content.assemble(("All papers", "bold"), (all_count, "dim")), id="all"),
             Option(
                 Content.assemble(
                     ("For you", "bold"), ("  newest day, ranked by your stars", "dim")
@@ -41,12 +51,16 @@ class DigestPicker(ModalScreen[str | None]):
             ),
         ]
         for index, info in enumerate(self.digests):
+            if self.unread is None:
+                counts = f"  ({info.count:,})"
+            else:
+                counts = f"  ({self.unread.get(info.name, 0):,}/{info.count:,} unread)"
             options.append(
                 Option(
                     Content.assemble(
                         (f"{info.date or '----------':<10}  ", "dim"),
                         info.label or info.name,
-                        (f"  ({info.count:,})", "dim"),
+                        (counts, "dim"),
                     ),
                     id=f"d{index}",
                 )

@@ -54,15 +54,17 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
     selected = reactive(0)  # papers in the selection
     language = reactive("both")
 
-    # A keystroke holds the screen's next frame back until its results arrive
-    # (or this many seconds pass), so the echo and the new list are drawn in one
-    # frame instead of two 16 ms apart.
-    frame_hold: float = 0.03
-
-    def __init__(self, db_path: Path | None, *, first_run_sample: bool = True) -> None:
+    def __init__(
+        self, db_path: Path | None, *, first_run_sample: bool = True, frame_hold: float = 0.03
+    ) -> None:
         super().__init__()
         self.db_path = db_path
         self.first_run_sample = first_run_sample
+        self.frame_hold = frame_hold  # see Timing.frame_hold
+        # Put the cursor on this paper when the next listing arrives (the paper
+        # the reader was closed on, or where `n` jumped), else at the top.
+        self.anchor: int | None = None
+        self.restore_paper = ""  # arXiv id of the paper to reopen on
         self.store: Store | None = None
         self.query_text = ""
         self.digests: list[DigestInfo] = []
@@ -102,26 +104,38 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         signals_of(self.app).cache_changed.subscribe(self, self.cache_changed)
         self.search_box.edited = self._hold_frame
-        self._busy = self._latest = self._open_store(self.effective_query(), self.digest)
+        self._busy = self._latest = self._open_store(
+            self.effective_query(), self.digest, self.restore_paper
+        )
 
     # --- opening the cache ---------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False,
           description="open the cache")  # fmt: skip
-    def _open_store(self, query: str, digest: str | None) -> None:
-        """Open the cache (importing the sample on a first run), then the first listing."""
+    def _open_store(self, query: str, digest: str | None, paper: str) -> None:
+        """Open the cache (importing the sample on a first run), then the first listing.
+
+        `digest` and `paper` are where the reader was closed; a digest that is
+        gone gives all papers, a paper that is gone the top of the list.
+        """
         store = Store.open(self.db_path, quick_start=True)
         sample_name = ""
         if self.first_run_sample and store.is_empty():
             sample = load_sample_digest()
             store.import_digest(sample)
             sample_name = sample.name
-        self.post_message(msg.StoreOpened(store, sample_name))
+        digests = store.digests()
+        if digest is not None and digest not in {d.name for d in digests}:
+            digest = None
+        record = store.get_paper(paper) if paper else None
+        anchor = record.rowid if record is not None else None
+        self.post_message(msg.StoreOpened(store, sample_name, digest=digest, anchor=anchor))
         self._read_listing(store, msg.ListingRequest(query, digest))
-        self.post_message(msg.DigestsLoaded(store.digests()))
+        self.post_message(msg.DigestsLoaded(digests))
 
     def on_store_opened(self, message: msg.StoreOpened) -> None:
         self.store = message.store
+        self.digest, self.anchor = message.digest, message.anchor
         store = message.store
         # Inside a digest each row shows that digest's ref and date.
         self.paper_list.fetch_rows = lambda ids: store.list_rows(ids, digest=self._rows_digest)
@@ -253,6 +267,8 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         self.total = self._view_total[1] if self._view_total else None
         papers = self.paper_list
         keep = papers.current_rowid if request.keep else None
+        if self.anchor is not None:
+            keep, self.anchor = self.anchor, None
         # A full page may have more rows after it: one more (placeholder) row
         # until the count says how many.
         shown = message.matches + (1 if self.counting else 0)

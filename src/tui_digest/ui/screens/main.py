@@ -1,15 +1,14 @@
 """The main screen: summary table, detail pane, search box and status line.
 
-`ListingScreen` (screens/listing.py) keeps the list current; this class adds
-the detail pane, the user's marks (read, starred), the dialogs and the keys
-(declared in `ui/keys.py`).
+`ListingScreen` (screens/listing.py) keeps the list current, `ReadingScreen`
+(screens/reading.py) the user's marks and unread counts; this class adds the
+layout, the detail pane, the dialogs, the keys (declared in `ui/keys.py`) and
+reopening where the reader was closed.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -33,10 +32,11 @@ from tui_digest.ui.foryou_actions import ForYouActions
 from tui_digest.ui.refresh import Refresher
 from tui_digest.ui.screens.digest_picker import ALL_PAPERS, FOR_YOU, DigestPicker
 from tui_digest.ui.screens.export import ExportRequest, ExportScreen
-from tui_digest.ui.screens.listing import ListingScreen
+from tui_digest.ui.screens.reading import ReadingScreen
 from tui_digest.ui.screens.sources import SourcesScreen
 from tui_digest.ui.settings import Settings, next_language, save_settings
 from tui_digest.ui.signals import FetchFinished, signals_of
+from tui_digest.ui.timing import Timing
 from tui_digest.ui.translating import Translator
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
@@ -45,36 +45,37 @@ from tui_digest.ui.widgets.status_line import StatusLine
 
 WIDE_MIN_WIDTH = 110  # below this, "auto" stacks the panes
 
-StoreWrite = Callable[[Store], None]
 
-
-class MainScreen(ForYouActions, ListingScreen):
+class MainScreen(ForYouActions, ReadingScreen):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DigestCommands}
 
-    # Seconds a paper stays in the detail pane before it counts as read; None
-    # disables the timer (tests set None and call `mark_current_read`, or 0).
-    read_delay: float | None = 1.5
-    # The detail pane follows the cursor after this pause: re-flowing it costs a
-    # layout pass (~10-15 ms), which should neither ride on the frame that shows
-    # new search results nor run for every row while j is held down.
-    detail_delay: float = 0.05
-
     def __init__(
-        self, db_path: Path | None, settings: Settings, *, first_run_sample: bool = True
+        self,
+        db_path: Path | None,
+        settings: Settings,
+        *,
+        first_run_sample: bool = True,
+        timing: Timing | None = None,
     ) -> None:
-        super().__init__(db_path, first_run_sample=first_run_sample)
+        timing = timing or Timing()
+        super().__init__(
+            db_path,
+            first_run_sample=first_run_sample,
+            frame_hold=timing.frame_hold,
+            schedule=timing.schedule,
+        )
         self.settings = settings
+        self.detail_delay = timing.detail_delay  # see Timing.detail_delay
         self.refresher = Refresher(self, lambda: self.store, self.set_activity)
         self.translator = Translator(self, lambda: self.store, self.set_activity)
-        self._read_timer: Timer | None = None
-        self.pending_read: int | None = None  # the paper the read timer waits on
         self._detail_timer: Timer | None = None
-        # Flag writes run in one thread at a time, in the order they were made.
-        self._writes: deque[StoreWrite] = deque()
-        self._writes_lock = threading.Lock()
-        self._writing = False
+        # Reopen on the digest, search and paper the reader was closed on.
+        self.digest = settings.digest or None
+        self.query_text = settings.query
+        self.restore_paper = settings.paper
+        self.current_paper = settings.paper  # arXiv id of the paper in the detail pane
 
     # --- layout ----------------------------------------------------------------
 
@@ -96,6 +97,8 @@ class MainScreen(ForYouActions, ListingScreen):
             MainScreen.activity,
             MainScreen.selected,
             MainScreen.language,
+            MainScreen.unread_here,
+            MainScreen.unread_total,
         )
         yield Footer()
 
@@ -104,6 +107,7 @@ class MainScreen(ForYouActions, ListingScreen):
         self.paper_list.set_language(self.settings.language)
         self.detail.set_language(self.settings.language)
         self.detail.show_message("Opening the cache…")
+        self.search_box.value = self.query_text
         self._apply_layout()
         self.paper_list.focus()
         signals_of(self.app).fetch_finished.subscribe(self, self._fetch_finished)
@@ -124,6 +128,7 @@ class MainScreen(ForYouActions, ListingScreen):
         panes.set_class(layout == "stacked", "stacked")
 
     def store_ready(self) -> None:
+        super().store_ready()
         self.refresher.read_interval()
 
     def _fetch_finished(self, finished: FetchFinished) -> None:
@@ -134,11 +139,9 @@ class MainScreen(ForYouActions, ListingScreen):
 
     @on(PaperList.CursorMoved)
     def _cursor_moved(self, message: PaperList.CursorMoved) -> None:
-        for timer in (self._read_timer, self._detail_timer):
-            if timer is not None:
-                timer.stop()
-        self._read_timer = self._detail_timer = None
-        self.pending_read = None
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
         if message.rowid is None or self.store is None:
             return
         if self.detail_delay > 0:
@@ -171,75 +174,15 @@ class MainScreen(ForYouActions, ListingScreen):
             return
         row = self.paper_list.cached_row(message.rowid)
         self.detail.show(record, ref=row.ref if row else 0)
-        if record.read or self.read_delay is None:
-            return
-        mark = partial(self.mark_current_read, message.rowid)
-        if self.read_delay <= 0:
-            self.call_after_refresh(mark)  # Textual timers cannot run with a zero delay
-        else:
-            self._read_timer = self.set_timer(self.read_delay, mark)
-        self.pending_read = message.rowid
+        self.current_paper = record.paper.id
 
-    def mark_current_read(self, rowid: int | None = None) -> None:
-        """Mark the paper in the detail pane read (the read timer's callback)."""
-        record = self.detail.record
-        if record is None or (rowid is not None and record.rowid != rowid):
-            return
-        if not record.read:
-            self._set_flag("read", [record.rowid], True)
-
-    # --- marks ---------------------------------------------------------------------
-
-    def _targets(self) -> list[int]:
-        selected = self.paper_list.selected_in_order()
-        if selected:
-            return selected
-        current = self.paper_list.current_rowid
-        return [] if current is None else [current]
-
-    def _set_flag(self, flag: str, rowids: Sequence[int], value: bool) -> None:
-        """Set "read" or "starred" on screen at once, then in the cache (Store.set_<flag>)."""
-        self.paper_list.update_flags(rowids, **{flag: value})
+    def flags_shown(self, flag: str, rowids: tuple[int, ...], value: bool) -> None:
         record = self.detail.record
         if record is not None and record.rowid in rowids:
             setattr(record, flag, value)
             self.detail.show(record, ref=self.detail.ref)
-        chosen = list(rowids)
-        if flag == "read":
-            self._persist(lambda store: store.set_read(chosen, value))
-        else:
-            self._persist(lambda store: store.set_starred(chosen, value))
-
-    def _persist(self, write: StoreWrite) -> None:
-        """Queue a write; one thread runs the queue in order (m m must end unread)."""
-        with self._writes_lock:
-            self._writes.append(write)
-            if self._writing:
-                return
-            self._writing = True
-        self._run_writes()
-
-    @work(thread=True, group="persist", exit_on_error=False,
-          description="save the paper's state")  # fmt: skip
-    def _run_writes(self) -> None:
-        while True:
-            with self._writes_lock:
-                store = self.store
-                if not self._writes or store is None:
-                    self._writing = False  # under the lock: a new write starts a new run
-                    return
-                write = self._writes.popleft()
-            try:
-                write(store)
-            except BaseException:
-                with self._writes_lock:
-                    self._writing = False  # the next write retries the rest
-                raise
-
-    def _all_flag(self, rowids: Sequence[int], flag: str) -> bool:
-        rows = [self.paper_list.cached_row(rowid) for rowid in rowids]
-        known = [getattr(row, flag) for row in rows if row is not None]
-        return bool(known) and all(known) and len(known) == len(rowids)
+        if flag == "starred" and rowids:
+            self.stars_changed()  # For you retrains after a burst of star changes (undo too)
 
     # --- actions -------------------------------------------------------------------
 
@@ -280,11 +223,6 @@ class MainScreen(ForYouActions, ListingScreen):
         self.starred_only = not self.starred_only
         self.reload()
 
-    def show_digest(self, name: str | None) -> None:
-        """Show one digest by name, or all papers (None)."""
-        self.digest = name
-        self.reload()
-
     def action_show_all_papers(self) -> None:
         self.show_digest(None)
 
@@ -298,18 +236,16 @@ class MainScreen(ForYouActions, ListingScreen):
             elif choice is not None:
                 self.show_digest(None if choice == ALL_PAPERS else choice)
 
-        self.app.push_screen(DigestPicker(self.digests, self.digest), chosen)
+        picker = DigestPicker(
+            self.digests, self.digest, unread=self.unread_by_digest, unread_total=self.unread_total
+        )
+        self.app.push_screen(picker, chosen)
 
     def action_toggle_star(self) -> None:
-        rowids = self._targets()
-        if rowids:
-            self._set_flag("starred", rowids, not self._all_flag(rowids, "starred"))
-            self.stars_changed()
+        self.toggle_flag("starred")
 
     def action_toggle_read(self) -> None:
-        rowids = self._targets()
-        if rowids:
-            self._set_flag("read", rowids, not self._all_flag(rowids, "read"))
+        self.toggle_flag("read")
 
     def action_cycle_language(self) -> None:
         language = next_language(self.settings.language)
@@ -338,12 +274,16 @@ class MainScreen(ForYouActions, ListingScreen):
     def action_open_link(self) -> None:
         record = self._shown_record()
         if record is not None and opener.open_paper(self.app, record):
-            self.mark_current_read()
+            self._opened(record)
 
     def action_open_pdf(self) -> None:
         record = self._shown_record()
         if record is not None and opener.open_paper(self.app, record, pdf=True):
-            self.mark_current_read()
+            self._opened(record)
+
+    def _opened(self, record: PaperRecord) -> None:
+        if not record.read:
+            self.set_flag("read", [record.rowid], True)  # opening counts as reading
 
     def action_copy_link(self) -> None:
         record = self._shown_record()
@@ -365,10 +305,10 @@ class MainScreen(ForYouActions, ListingScreen):
         self.app.push_screen(SourcesScreen(self.store, self.refresher.last_results))
 
     def action_translate(self) -> None:
-        self.translator.start(self._targets())
+        self.translator.start(self.targets())
 
     def action_export(self) -> None:
-        rowids = self._targets()
+        rowids = self.targets()
         if not rowids or self.store is None:
             self.notify("Nothing to export.", severity="warning")
             return
@@ -387,3 +327,14 @@ class MainScreen(ForYouActions, ListingScreen):
     def on_export_done(self, message: msg.ExportDone) -> None:
         noun = "paper" if message.count == 1 else "papers"
         self.notify(f"Exported {message.count} {noun} to {message.path}", markup=False)
+
+    # --- closing -------------------------------------------------------------------
+
+    def on_unmount(self) -> None:
+        """Remember the digest, search and paper, to reopen on them."""
+        self.dwell.cancel()
+        settings = self.settings
+        settings.digest = self.digest or ""
+        settings.query = self.query_text
+        settings.paper = self.current_paper  # (the widgets are gone by now: no queries)
+        self.save_settings()

@@ -44,7 +44,8 @@ HEADERS = {
 }
 
 
-MARKS = 4  # selected, unread, star, space: drawn as their own segments
+MARKS = 4  # selected, unread, star, updated: drawn as their own segments
+UPDATED_TYPES = frozenset({"replace", "replace-cross", "updated"})
 
 
 def fit(text: str, width: int) -> str:
@@ -114,15 +115,21 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         "paper-list--read",
         "paper-list--unread",
         "paper-list--star",
+        "paper-list--updated",
         "paper-list--placeholder",
     }
 
     class CursorMoved(Message):
-        """The current paper changed (`rowid` is None when the list is empty)."""
+        """The current paper changed (`rowid` is None when the list is empty).
 
-        def __init__(self, rowid: int | None, index: int) -> None:
+        `deliberate`: the user moved it (a key or a click), as opposed to a new
+        listing putting it somewhere (the launch, a search, a refresh).
+        """
+
+        def __init__(self, rowid: int | None, index: int, *, deliberate: bool = False) -> None:
             self.rowid = rowid
             self.index = index
+            self.deliberate = deliberate
             super().__init__()
 
     class SelectionChanged(Message):
@@ -302,7 +309,8 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     # --- cursor and selection --------------------------------------------------
 
-    def move_cursor(self, index: int) -> None:
+    def move_cursor(self, index: int, *, deliberate: bool = True) -> None:
+        """Put the cursor on row `index` (a user's move unless `deliberate` is False)."""
         if not self._ids:
             return
         index = max(0, min(index, len(self._ids) - 1))
@@ -311,10 +319,10 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._cursor = index
         self._scroll_to_cursor()
         self.refresh()
-        self._post_cursor()
+        self._post_cursor(deliberate=deliberate)
 
-    def _post_cursor(self) -> None:
-        self.post_message(self.CursorMoved(self.current_rowid, self._cursor))
+    def _post_cursor(self, *, deliberate: bool = False) -> None:
+        self.post_message(self.CursorMoved(self.current_rowid, self._cursor, deliberate=deliberate))
 
     def _scroll_to_cursor(self) -> None:
         visible = max(1, self.scrollable_content_region.height - 1)  # minus the header
@@ -479,10 +487,13 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         selected = "●" if row.rowid in self.selected else " "
         unread = " " if row.read else "•"
         star = "★" if row.starred else " "
+        # A paper re-announced with a new version (`replace`) is marked as updated.
+        updated = "↻" if row.announce_type in UPDATED_TYPES else " "
         return Strip(
             [
                 Segment(selected + unread, style),
-                Segment(star + " ", style + get("paper-list--star")),
+                Segment(star, style + get("paper-list--star")),
+                Segment(updated, style + get("paper-list--updated")),
                 *_column_segments(self._cells(row, width), width - MARKS, style),
             ],
             width,

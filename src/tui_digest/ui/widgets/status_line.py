@@ -33,6 +33,8 @@ class StatusLine(Widget):
     activity = reactive("")
     selected = reactive(0)
     language = reactive("both")
+    unread_here: reactive[int | None] = reactive(None)
+    unread_total: reactive[int | None] = reactive(None)
 
     def render(self) -> Content:
         # While the count is being read, `matches` is the first page: "120+ / …".
@@ -40,6 +42,7 @@ class StatusLine(Widget):
         of = "…" if self.total is None else f"{self.total:,}"
         view = "All papers" if self.digest is None else self.digest
         parts: list[str | tuple[str, str]] = [(view, "bold"), "  ", (f"{shown} / {of}", "bold")]
+        parts += self._unread()
         flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
         filters = [name for name, on in flags if on]
         if filters:
@@ -56,3 +59,13 @@ class StatusLine(Widget):
         if self.error:
             parts += ["  ", (self.error, "$text-error")]
         return Content.assemble(*parts)
+
+    def _unread(self) -> list[str | tuple[str, str]]:
+        """ "12 unread", or "5 unread · 17 in all" in a digest (each paper counted once)."""
+        if self.unread_total is None:
+            return []
+        here = self.unread_total if self.unread_here is None else self.unread_here
+        text = f"{here:,} unread"
+        if self.digest is not None:
+            text += f" · {self.unread_total:,} in all"
+        return ["  ", (text, "$text-primary")]

@@ -1,0 +1,106 @@
+"""The user's marks as changes: what a key changed, how to say it, how to undo it.
+
+A `FlagChange` lists only the papers whose flag really changed (the store
+reports them), so undoing it restores exactly the previous values: those
+papers had the opposite value before.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+UNDO_DEPTH = 10  # changes ctrl+z can take back
+
+# How a change is told: flag -> (set, cleared)
+_VERBS = {"read": ("marked {} read", "marked {} unread"), "starred": ("starred {}", "unstarred {}")}
+
+
+def papers(count: int) -> str:
+    return f"{count:,} paper" if count == 1 else f"{count:,} papers"
+
+
+@dataclass(frozen=True, slots=True)
+class FlagChange:
+    flag: str  # "read" or "starred"
+    value: bool  # what the papers were set to
+    rowids: tuple[int, ...]  # the papers whose flag changed
+    asked: int = 0  # papers the user acted on (some may already have had the value)
+
+    def inverse(self) -> FlagChange:
+        return FlagChange(self.flag, not self.value, self.rowids, len(self.rowids))
+
+    def describe(self, *, capital: bool = True) -> str:
+        """ "Starred 3 papers", "Marked 1 paper unread" (plus the ones already so)."""
+        done, undone = _VERBS[self.flag]
+        text = (done if self.value else undone).format(papers(len(self.rowids)))
+        if capital:
+            text = text[0].upper() + text[1:]
+        already = self.asked - len(self.rowids)
+        if already > 0:
+            text += f" ({already:,} already were)"
+        return text
+
+
+class UndoStack:
+    """The last few undoable changes, newest last."""
+
+    def __init__(self, depth: int = UNDO_DEPTH) -> None:
+        self._changes: deque[FlagChange] = deque(maxlen=depth)
+
+    def __len__(self) -> int:
+        return len(self._changes)
+
+    def push(self, change: FlagChange) -> None:
+        if change.rowids:
+            self._changes.append(change)
+
+    def pop(self) -> FlagChange | None:
+        return self._changes.pop() if self._changes else None
+
+
+Schedule = Callable[[float, Callable[[], None]], object]
+
+
+class DwellTimer:
+    """Marks the current paper read once it has stayed current for `read_after` seconds.
+
+    Only a deliberate cursor move (a key or a click) starts it; the launch, a
+    new search result and a refresh never do. A paper the user marked by hand
+    (m, or ctrl+z) is never marked by the timer afterwards: an explicit mark wins.
+    `schedule(delay, callback)` returns an object with `stop()` (Textual's
+    `set_timer`; tests pass a clock they advance by hand).
+    """
+
+    def __init__(self, schedule: Schedule, on_dwell: Callable[[int], None]) -> None:
+        self._schedule = schedule
+        self._on_dwell = on_dwell
+        self.read_after: float | None = None  # None: [reader] auto_read = false
+        self.pending: int | None = None  # the paper the timer waits on
+        self._timer: object | None = None
+        self._explicit: set[int] = set()
+
+    def start(self, rowid: int) -> None:
+        self.cancel()
+        if self.read_after is None or rowid in self._explicit:
+            return
+        self.pending = rowid
+        self._timer = self._schedule(self.read_after, lambda: self._fire(rowid))
+
+    def cancel(self) -> None:
+        timer, self._timer, self.pending = self._timer, None, None
+        stop = getattr(timer, "stop", None)
+        if callable(stop):
+            stop()
+
+    def explicit(self, rowids: tuple[int, ...] | list[int]) -> None:
+        """The user set these papers by hand: the timer leaves them alone."""
+        self._explicit.update(rowids)
+        if self.pending in self._explicit:
+            self.cancel()
+
+    def _fire(self, rowid: int) -> None:
+        if self.pending == rowid:
+            self.pending = self._timer = None
+            self._on_dwell(rowid)

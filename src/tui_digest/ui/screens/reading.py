@@ -1,0 +1,308 @@
+"""The user's marks on the main screen: read state that tells the truth, reversible
+bulk changes, unread counts and jumping between unread papers (issue 10, 1-3).
+
+- A paper becomes read by itself only after a deliberate cursor move and
+  `[reader] read_after_seconds` of dwell (`DwellTimer`); `m` always wins.
+- `s` / `m` act on the selection, else the current paper; the toggle is decided
+  in SQL over every selected paper, loaded or not (`Store.toggle_flag`); the
+  selection is cleared after a bulk change; each change says what it did.
+- Changes are written by one thread at a time, in the order they were made
+  (`m m` ends unread), and the store reports which papers really changed: that
+  is what `ctrl+z` puts back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import on, work
+from textual.reactive import reactive
+from textual.worker import get_current_worker
+
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.loader import load_config
+from tui_digest.core.store import Store
+from tui_digest.ui import messages as msg
+from tui_digest.ui.marks import DwellTimer, FlagChange, Schedule, UndoStack
+from tui_digest.ui.screens.listing import ListingScreen
+from tui_digest.ui.widgets.paper_list import PaperList
+
+StoreWrite = Callable[[Store], None]
+FLAG_KEYS = {"read": "m", "starred": "s"}
+
+
+def setting(flag: str, rowids: list[int], value: bool) -> Callable[[Store], FlagChange]:
+    """The store work that sets `flag` to `value` on `rowids`, as a FlagChange."""
+
+    def change(store: Store) -> FlagChange:
+        return FlagChange(flag, value, tuple(store.change_flag(flag, rowids, value)), len(rowids))
+
+    return change
+
+
+class ReadingScreen(ListingScreen):
+    unread_here: reactive[int | None] = reactive(None)  # in the view (digest or all papers)
+    unread_total: reactive[int | None] = reactive(None)  # in the cache, each paper once
+
+    def __init__(
+        self,
+        db_path: Path | None,
+        *,
+        first_run_sample: bool = True,
+        frame_hold: float = 0.03,
+        schedule: Schedule | None = None,
+    ) -> None:
+        super().__init__(db_path, first_run_sample=first_run_sample, frame_hold=frame_hold)
+        self.dwell = DwellTimer(schedule or self.set_timer, self._dwelled)
+        self.undo = UndoStack()
+        self.unread_by_digest: dict[str, int] = {}
+        self._jump_to: int | None = None  # `n` landed in another digest: dwell there
+        # Flag writes run in one thread at a time, in the order they were made.
+        self._writes: deque[StoreWrite] = deque()
+        self._writes_lock = threading.Lock()
+        self._writing = False
+
+    def store_ready(self) -> None:
+        self._read_reader_config()
+        self.count_unread()
+
+    @work(thread=True, exclusive=True, group="reader-config", exit_on_error=False,
+          description="read the config")  # fmt: skip
+    def _read_reader_config(self) -> None:
+        try:
+            reader = load_config().reader
+        except ConfigError:
+            return  # the refresher says what is wrong with the file; the defaults apply
+        self.app.call_from_thread(setattr, self.dwell, "read_after", reader.read_after)
+
+    # --- the dwell timer -----------------------------------------------------------
+
+    @on(PaperList.CursorMoved)
+    def _dwell_on_move(self, message: PaperList.CursorMoved) -> None:
+        jumped = message.rowid is not None and message.rowid == self._jump_to
+        self._jump_to = None
+        if message.rowid is not None and (message.deliberate or jumped):
+            self.dwell.start(message.rowid)
+        elif message.rowid != self.dwell.pending:
+            self.dwell.cancel()  # a new listing moved the cursor: no dwell of its own
+
+    def _dwelled(self, rowid: int) -> None:
+        # Not undoable and not announced: the timer is not something the user did.
+        if rowid == self.paper_list.current_rowid:
+            self.change_marks(setting("read", [rowid], True), quiet=True, undoable=False)
+
+    # --- changes -------------------------------------------------------------------
+
+    def targets(self) -> list[int]:
+        selected = self.paper_list.selected_in_order()
+        if selected:
+            return selected
+        current = self.paper_list.current_rowid
+        return [] if current is None else [current]
+
+    def toggle_flag(self, flag: str) -> None:
+        """`s` / `m`: the selection (then cleared) or the current paper."""
+        rowids = self.targets()
+        if not rowids:
+            return
+        self.dwell.explicit(rowids)
+        bulk = bool(self.paper_list.selected)
+
+        def toggle(store: Store) -> FlagChange:
+            value, changed = store.toggle_flag(flag, rowids)
+            return FlagChange(flag, value, tuple(changed), len(rowids))
+
+        self.change_marks(toggle, quiet=False)
+        if bulk:
+            self.paper_list.clear_selection()
+
+    def set_flag(self, flag: str, rowids: list[int], value: bool, *, quiet: bool = True) -> None:
+        """Set a flag by hand (`o` marks read): undoable, and the timer leaves them alone."""
+        self.dwell.explicit(rowids)
+        self.change_marks(setting(flag, rowids, value), quiet=quiet)
+
+    def action_mark_all_read(self) -> None:
+        """`M`: every paper of the listing shown, loaded or not."""
+        query, digest = self.effective_query(), self.digest
+
+        def mark_all(store: Store) -> FlagChange:
+            ids = store.list_ids(query, digest=digest)
+            return FlagChange("read", True, tuple(store.change_flag("read", ids, True)), len(ids))
+
+        self.change_marks(mark_all, quiet=False)
+
+    def action_undo(self) -> None:
+        change = self.undo.pop()
+        if change is None:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        back = change.inverse()
+        self.dwell.explicit(back.rowids)
+
+        def undo(store: Store) -> FlagChange:
+            rowids = store.change_flag(back.flag, list(back.rowids), back.value)
+            return FlagChange(change.flag, change.value, tuple(rowids), change.asked)
+
+        self.change_marks(undo, quiet=False, undoable=False, undo=True)
+
+    def change_marks(
+        self,
+        work: Callable[[Store], FlagChange],
+        *,
+        quiet: bool,
+        undoable: bool = True,
+        undo: bool = False,
+    ) -> None:
+        """Run `work` in the writer thread; its FlagChange comes back as FlagsChanged."""
+
+        def write(store: Store) -> None:
+            change = work(store)
+            self.post_message(msg.FlagsChanged(change, undoable=undoable, quiet=quiet, undo=undo))
+
+        with self._writes_lock:
+            self._writes.append(write)
+            if self._writing:
+                return
+            self._writing = True
+        self._run_writes()
+
+    @work(thread=True, group="marks", exit_on_error=False,
+          description="save the papers' marks")  # fmt: skip
+    def _run_writes(self) -> None:
+        while True:
+            with self._writes_lock:
+                store = self.store
+                if not self._writes or store is None:
+                    self._writing = False  # under the lock: a new write starts a new run
+                    return
+                write = self._writes.popleft()
+            try:
+                write(store)
+            except BaseException:
+                with self._writes_lock:
+                    self._writing = False  # the next write retries the rest
+                raise
+
+    def on_flags_changed(self, message: msg.FlagsChanged) -> None:
+        change = message.change
+        value = change.value != message.undo  # an undo put back the opposite
+        self.paper_list.update_flags(change.rowids, **{change.flag: value})
+        self.flags_shown(change.flag, change.rowids, value)
+        if message.undoable:
+            self.undo.push(change)
+        if message.undo:
+            self.notify(f"Undone: {change.describe(capital=False)}.", markup=False)
+        elif not message.quiet:
+            # Every s / m / M says what it changed; a one-paper change only briefly.
+            hint = " · ctrl+z undoes" if change.rowids else ""
+            brief = change.asked <= 1
+            self.notify(f"{change.describe()}{hint}", markup=False, timeout=2 if brief else 6)
+        if change.rowids and change.flag == "read":
+            self.count_unread()
+
+    def flags_shown(self, flag: str, rowids: tuple[int, ...], value: bool) -> None:
+        """The papers' flags changed (subclasses update the detail pane)."""
+
+    # --- unread counts -------------------------------------------------------------
+
+    def count_unread(self) -> None:
+        if self.store is not None:
+            self._count_unread(self.store)
+
+    @work(thread=True, exclusive=True, group="unread", exit_on_error=False,
+          description="count the unread papers")  # fmt: skip
+    def _count_unread(self, store: Store) -> None:
+        try:
+            total, by_digest = store.count_unread(), store.unread_by_digest()
+        except sqlite3.DatabaseError:
+            # A damaged cache: the counts stay unknown ("…"), and the integrity
+            # check that runs after the first frame tells the user what to do.
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(msg.UnreadCounted(total, by_digest))
+
+    def on_unread_counted(self, message: msg.UnreadCounted) -> None:
+        self.unread_by_digest = message.by_digest
+        self.unread_total = message.total
+        self.show_unread_here()
+
+    def show_unread_here(self) -> None:
+        if self.unread_total is not None:
+            here = self.unread_by_digest.get(self.digest, 0) if self.digest else None
+            self.unread_here = self.unread_total if here is None else here
+
+    def cache_changed(self, change: object = None) -> None:
+        super().cache_changed()
+        self.count_unread()
+
+    # --- next / previous unread ------------------------------------------------------
+
+    def action_next_unread(self) -> None:
+        self._find_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._find_unread(-1)
+
+    def _find_unread(self, step: int) -> None:
+        store = self.store
+        if store is None:
+            return
+        papers = self.paper_list
+        # Digests in picker order (newest first): `n` goes on to older ones, `N` back.
+        order = [d.name for d in sorted(self.digests, key=lambda d: (d.date, d.name), reverse=True)]
+        if self.digest in order:
+            here = order.index(self.digest)
+            rest = order[here + 1 :] if step > 0 else order[:here][::-1]
+            others = [name for name in rest if self.unread_by_digest.get(name, 0)]
+        else:
+            others = []
+        self._seek_unread(
+            store, self.effective_query(), self.digest, papers.ids, papers.cursor, step, others
+        )
+
+    @work(thread=True, exclusive=True, group="seek-unread", exit_on_error=False,
+          description="find the next unread paper")  # fmt: skip
+    def _seek_unread(
+        self,
+        store: Store,
+        query: str,
+        digest: str | None,
+        ids: list[int],
+        cursor: int,
+        step: int,
+        others: list[str],
+    ) -> None:
+        unread_query = f"{query} is:unread".strip()
+        unread = set(store.list_ids(unread_query, digest=digest))
+        indexes = range(cursor + 1, len(ids)) if step > 0 else range(cursor - 1, -1, -1)
+        found = next((ids[i] for i in indexes if ids[i] in unread), None)
+        if found is not None:
+            self.post_message(msg.UnreadFound(found, digest, switch=False))
+            return
+        for name in others:  # this view is done: the next digest with unread papers
+            there = store.list_ids(unread_query, digest=name)
+            if there:
+                rowid = there[0] if step > 0 else there[-1]
+                self.post_message(msg.UnreadFound(rowid, name, switch=True))
+                return
+        self.post_message(msg.UnreadFound(None, digest, switch=False))
+
+    def on_unread_found(self, message: msg.UnreadFound) -> None:
+        if message.rowid is None:
+            self.notify("No more unread papers here.", markup=False)
+        elif message.switch:
+            self._jump_to = message.rowid
+            self.anchor = message.rowid
+            self.show_digest(message.digest)
+        elif message.rowid in self.paper_list.positions:
+            self.paper_list.move_cursor(self.paper_list.positions[message.rowid])
+
+    def show_digest(self, name: str | None) -> None:
+        """Show one digest by name, or all papers (None)."""
+        self.digest = name
+        self.show_unread_here()
+        self.reload()

@@ -1,0 +1,27 @@
+"""The reader's timing, given to the main screen when it is built (tests pass their own)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui_digest.ui.marks import Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    # A keystroke holds the screen's next frame back until its results arrive
+    # (or this many seconds pass), so the echo and the new list are drawn in
+    # one frame instead of two 16 ms apart.
+    frame_hold: float = 0.03
+    # The detail pane follows the cursor after this pause: re-flowing it costs a
+    # layout pass (~10-15 ms), which should neither ride on the frame that shows
+    # new search results nor run for every row while j is held down.
+    detail_delay: float = 0.05
+    # How the read timer is set: None is Textual's `set_timer`; tests pass a
+    # clock they advance by hand. (How long it waits is `[reader]` in the config.)
+    schedule: Schedule | None = None
+
+
+def never(delay: float, callback: object) -> None:
+    """A schedule whose timers never fire (benchmarks and screenshots: nothing gets read)."""
+    return None

@@ -1,0 +1,279 @@
+"""Triage (issue 10, requirements 1-3): read state that tells the truth, bulk changes
+that can be undone, unread counts, next/previous unread, reopening where closed.
+
+The read timer is a `ManualTimers` clock the tests advance by hand: no sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ui_support import ManualTimers, make_app, make_paper, notes, settle, status_text
+
+from tui_digest.core.model import Digest
+from tui_digest.core.store import Store
+from tui_digest.ui.screens.digest_picker import DigestPicker
+from tui_digest.ui.signals import CacheChanged
+
+SIZE = (140, 40)
+OLDER, NEWER = "digest-cs.LG-2024-02-05", "digest-cs.LG-2024-02-06"
+
+
+def read_ids(cache: Path) -> set[str]:
+    with Store.open(cache) as store:
+        return {r.id for r in store.list_rows(store.list_ids("is:read"))}
+
+
+def flags(cache: Path, rowids: list[int], flag: str) -> list[bool]:
+    with Store.open(cache) as store:
+        return [getattr(r, flag) for r in store.get_papers(rowids)]
+
+
+async def test_launch_search_and_refresh_mark_nothing_read(cache: Path) -> None:
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.detail.record is not None  # the first paper is shown...
+        timers.advance(60)
+        await settle(pilot)
+        assert read_ids(cache) == set()  # ...but not read: the launch is no deliberate move
+        await pilot.press("slash", *"graph", "enter")
+        await settle(pilot)
+        timers.advance(60)
+        await settle(pilot)
+        assert read_ids(cache) == set()  # a new search result neither
+        app.signals.cache_changed.publish(CacheChanged("test"))
+        await settle(pilot)
+        timers.advance(60)
+        await settle(pilot)
+        assert read_ids(cache) == set()  # nor a refresh
+        assert timers.waiting == 0
+        await pilot.press("j")  # a deliberate move: read after the dwell
+        await settle(pilot)
+        timers.advance(2)
+        await settle(pilot)
+        assert read_ids(cache) == {app.main.detail.record.paper.id}
+
+
+async def test_m_m_leaves_a_paper_unread_after_the_timer(cache: Path) -> None:
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.main.paper_list
+        await pilot.press("j")
+        await settle(pilot)
+        current = papers.current_rowid
+        await pilot.press("m", "m")
+        await settle(pilot)
+        timers.advance(60)
+        await settle(pilot)
+        assert flags(cache, [current], "read") == [False]
+        await pilot.press("k", "j")  # back to it later: an explicit mark still wins
+        await settle(pilot)
+        timers.advance(60)
+        await settle(pilot)
+        assert flags(cache, [current], "read") == [False]
+
+
+async def test_auto_read_false_turns_the_timer_off(cache: Path) -> None:
+    config = Path(os.environ["TUI_DIGEST_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[reader]\nauto_read = false\n", encoding="utf-8")
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        timers.advance(60)
+        await settle(pilot)
+        assert read_ids(cache) == set() and timers.waiting == 0
+        await pilot.press("m")  # by hand it still works
+        await settle(pilot)
+        assert read_ids(cache) == {app.main.detail.record.paper.id}
+
+
+async def test_select_all_m_s_change_only_the_selection_and_ctrl_z_restores(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        everything = list(papers.ids)
+        await pilot.press("slash", *"graph", "enter")
+        await settle(pilot)
+        shown = list(papers.ids)
+        assert 0 < len(shown) < len(everything)
+        await pilot.press("A")
+        assert f"{len(shown)} selected" in status_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert flags(cache, everything, "read") == [r in shown for r in everything]
+        assert any(f"Marked {len(shown)} papers read" in n for n in notes(app))
+        assert papers.selected == set() and "selected" not in status_text(app)
+        await pilot.press("s")  # the selection is gone: only the current paper
+        await settle(pilot)
+        assert flags(cache, everything, "starred") == [r == shown[0] for r in everything]
+        assert any("Starred 1 paper" in n for n in notes(app))
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert not any(flags(cache, everything, "starred"))
+        await pilot.press("slash", "ctrl+z")  # undo also works from the search box
+        await settle(pilot)
+        assert not any(flags(cache, everything, "read"))
+        assert app.focused is main.search_box
+        assert any("Undone: marked" in n for n in notes(app))
+        row = papers.cached_row(shown[0])
+        assert row is not None and not row.read and not row.starred  # redrawn as well
+
+
+async def test_selection_survives_searches_and_bulk_toggles_in_sql(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        main.search_box.value = "graph"
+        await settle(pilot)
+        first = list(papers.ids[:2])
+        await pilot.press("space", "space")
+        main.search_box.value = "retrieval"
+        await settle(pilot)
+        await pilot.press("space")
+        chosen = [*first, papers.ids[0]]
+        assert papers.selected == set(chosen)
+        assert "3 selected" in status_text(app)
+        await pilot.press("s")  # two of the three are not on screen: toggled in SQL
+        await settle(pilot)
+        assert flags(cache, chosen, "starred") == [True, True, True]
+        assert any("Starred 3 papers" in n for n in notes(app))
+        await pilot.press("k", "space", "space")  # one starred + one not: the toggle stars
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert any("Starred 1 paper (1 already were)" in n for n in notes(app))
+
+
+async def test_undo_is_a_few_levels_deep(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ids = list(app.main.paper_list.ids)
+        await pilot.press("s", "j", "s", "j", "m")
+        await settle(pilot)
+        assert flags(cache, ids[:3], "starred") == [True, True, False]
+        await pilot.press("ctrl+z", "ctrl+z")
+        await settle(pilot)
+        assert flags(cache, ids[:3], "starred") == [True, False, False]
+        assert flags(cache, ids[:3], "read") == [False, False, False]
+        await pilot.press("ctrl+z", "ctrl+z")
+        await settle(pilot)
+        assert not any(flags(cache, ids[:3], "starred"))
+        assert any("Nothing to undo" in n for n in notes(app))
+
+
+async def test_n_moves_to_the_next_unread_and_on_to_the_next_digest(cache: Path) -> None:
+    with Store.open(cache) as store:
+        newer = store.list_ids("", digest=NEWER)
+        store.set_read(newer[1:3], True)
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        main.show_digest(NEWER)
+        await settle(pilot)
+        assert papers.ids == newer
+        await pilot.press("n")
+        await settle(pilot)
+        assert papers.current_rowid == newer[3]  # 1 and 2 are read
+        await pilot.press("N")
+        await settle(pilot)
+        assert papers.current_rowid == newer[0]
+        await pilot.press("G", "n")  # this digest is done: on to the older one
+        await settle(pilot)
+        assert main.digest == OLDER
+        with Store.open(cache) as store:
+            older = store.list_ids("", digest=OLDER)
+        assert papers.current_rowid == older[0]
+        timers.advance(2)  # a jump is a deliberate move: it reads after the dwell
+        await settle(pilot)
+        assert flags(cache, [older[0]], "read") == [True]
+
+
+async def test_M_marks_everything_shown_read_with_an_undo_notice(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        main.show_digest(OLDER)
+        await settle(pilot)
+        assert "30 unread · 38 in all" in status_text(app)
+        await pilot.press("M")
+        await settle(pilot)
+        with Store.open(cache) as store:
+            assert store.count("is:read") == 30 and store.count("is:read", digest=NEWER) == 0
+        assert any("Marked 30 papers read · ctrl+z undoes" in n for n in notes(app))
+        assert "0 unread · 8 in all" in status_text(app)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert read_ids(cache) == set()
+        assert "30 unread · 38 in all" in status_text(app)
+
+
+async def test_unread_counts_in_status_line_and_digest_picker(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "38 unread" in status_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert "37 unread" in status_text(app)
+        await pilot.press("d")
+        assert isinstance(app.screen, DigestPicker)
+        options = app.screen.query_one("#digest-options")
+        text = "\n".join(
+            str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+        )
+        assert "All papers  (37 unread)" in text
+        assert "(7/8 unread)" in text and "(30/30 unread)" in text
+
+
+async def test_replaced_papers_show_as_updated(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    first, again = make_paper(1), make_paper(1)
+    again.version, again.announce_type = "v2", "replace"
+    with Store.open(db) as store:
+        store.import_digest(Digest("d-1", date="2024-02-05", papers=[first, make_paper(2)]))
+        store.import_digest(Digest("d-2", date="2024-02-06", papers=[again]))
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = ["".join(s.text for s in app.main.paper_list.render_line(y)) for y in (1, 2)]
+        assert lines[0][3] == "↻" and again.title_en[:20] in lines[0]
+        assert lines[1][3] == " "
+
+
+async def test_reopens_on_the_digest_search_and_paper_it_was_closed_on(cache: Path) -> None:
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        app.main.search_box.value = "graph"
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        paper = app.main.detail.record.paper.id
+        await pilot.press("q")
+    again = make_app(cache, first_run_sample=False, timers=ManualTimers())
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = again.main
+        assert main.digest == OLDER and main.query_text == "graph"
+        assert main.search_box.value == "graph"
+        assert main.detail.record.paper.id == paper
+        assert main.paper_list.cursor == 2
+        assert read_ids(cache) == set()  # reopening on a paper does not read it
