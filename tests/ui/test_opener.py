@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from ui_support import RECORDED, Note, notes, settle
+from ui_support import RECORDED, Note, make_app, notes, settle
 
 from tui_digest.ui import opener
 from tui_digest.ui.opener import (
@@ -243,8 +243,6 @@ async def test_paper_helpers_pick_the_abstract_page_the_pdf_and_the_bibtex(bare_
 
 
 async def test_reader_keys_with_no_browser_and_no_clipboard_tool(cache) -> None:
-    from tui_digest.ui.app import make_app
-
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
@@ -265,8 +263,6 @@ async def test_reader_keys_with_no_browser_and_no_clipboard_tool(cache) -> None:
 
 
 async def test_reader_o_with_a_fake_browser(cache, tmp_path, monkeypatch) -> None:
-    from tui_digest.ui.app import make_app
-
     bin_dir = tmp_path / "bin"
     monkeypatch.setenv("BROWSER", f"{fake_program(bin_dir, 'fake-browser')} --new-tab %s")
     app = make_app(cache, first_run_sample=False)

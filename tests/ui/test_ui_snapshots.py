@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 from ui_support import make_app, settle
 
 
@@ -58,6 +59,10 @@ def test_export_dialog(cache: Path, snap_compare) -> None:
         await settle(pilot)
         await pilot.press("space", "space", "e")
         await settle(pilot)
+        # The path box's cursor blinks in real time: hide it, or the picture
+        # depends on how long the steps above took.
+        pilot.app.screen.query_one("#export-path", Input).cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(
         make_app(cache, first_run_sample=False), terminal_size=(140, 36), run_before=export
