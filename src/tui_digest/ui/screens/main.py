@@ -236,8 +236,12 @@ class MainScreen(ForYouActions, ReadingScreen):
             elif choice is not None:
                 self.show_digest(None if choice == ALL_PAPERS else choice)
 
+        counted = self.unread_total is not None  # before the first count: totals only
         picker = DigestPicker(
-            self.digests, self.digest, unread=self.unread_by_digest, unread_total=self.unread_total
+            self.digests,
+            self.digest,
+            unread=self.unread_by_digest if counted else None,
+            unread_total=self.unread_total,
         )
         self.app.push_screen(picker, chosen)
 
