@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ui_support import make_paper, settle
+from ui_support import make_app, make_paper, settle
 
 from arxiv_api_fixtures import Meta
 from arxiv_api_server import ArxivStandIn
 from tui_digest.core.digest_format import write_digest
 from tui_digest.core.store import Store
-from tui_digest.ui.app import make_app
 
 SIZE = (140, 40)
 

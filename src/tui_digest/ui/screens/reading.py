@@ -230,6 +230,9 @@ class ReadingScreen(ListingScreen):
         self.unread_total = message.total
         self.show_unread_here()
 
+    def watch_digest(self) -> None:
+        self.show_unread_here()  # whoever changes the view (the picker, n, For you)
+
     def show_unread_here(self) -> None:
         if self.unread_total is not None:
             here = self.unread_by_digest.get(self.digest, 0) if self.digest else None
@@ -304,5 +307,4 @@ class ReadingScreen(ListingScreen):
     def show_digest(self, name: str | None) -> None:
         """Show one digest by name, or all papers (None)."""
         self.digest = name
-        self.show_unread_here()
         self.reload()
