@@ -43,13 +43,14 @@ def test_toggle_sets_unless_all_have_it_then_clears(store: Store) -> None:
 
 
 def test_unread_counts_count_a_paper_once_in_total(tmp_path: Path, store: Store) -> None:
+    a, b = sorted((d.name for d in store.digests()), key=lambda n: not n.startswith("a"))
     assert store.count_unread() == 4
-    assert store.unread_by_digest() == {"a": 3, "b": 2}
+    assert store.unread_by_digest() == {a: 3, b: 2}
     shared = store.get_paper("2402.10002")
     assert shared is not None
     store.change_flag("read", [shared.rowid], True)
     assert store.count_unread() == 3
-    assert store.unread_by_digest() == {"a": 2, "b": 1}
+    assert store.unread_by_digest() == {a: 2, b: 1}
     store.close()
     with Store.open(store.path) as again:  # the marks are in the cache
         assert again.count_unread() == 3

@@ -9,6 +9,7 @@ from weakref import WeakKeyDictionary
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
@@ -71,7 +72,10 @@ async def settle(pilot: Pilot) -> None:
     """Wait until workers and the messages they posted have all been handled."""
     app = pilot.app
     for _ in range(50):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue  # replaced by newer work (exclusive groups): wait for that one
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             await pilot.pause()
