@@ -223,6 +223,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_digests(args: argparse.Namespace) -> int:
+    if args.action == "rm":
+        from tui_digest.cli_retention import cmd_digests_rm
+
+        with _closing(_open_store(args)) as store:
+            return cmd_digests_rm(store, args)
     with _closing(_open_store(args, readonly=True)) as store:
         infos = store.digests(unread=True)
     from tui_digest.net.urls import display_url
@@ -387,8 +392,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--digest", metavar="NAME", help="only papers of this digest")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("digests", parents=[common], help="list imported digests")
-    p.add_argument("action", nargs="?", choices=("list",), default="list", help=argparse.SUPPRESS)
+    p = sub.add_parser(
+        "digests", parents=[common], help="list imported digests (`digests rm NAME...` removes)"
+    )
+    p.add_argument("action", nargs="?", choices=("list", "rm"), default="list", help="list or rm")
+    p.add_argument("names", nargs="*", metavar="NAME", help="rm: digest names or aliases")
+    p.add_argument("--yes", "-y", action="store_true", help="rm: remove without asking")
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_digests)
     p = sub.add_parser("stats", parents=[common], help="counts and the cache path")
@@ -406,6 +415,7 @@ def _register_optional(sub: argparse._SubParsersAction, common: argparse.Argumen
     from tui_digest.cli_enrich import register as register_enrich
     from tui_digest.cli_fetch import register as register_fetch
     from tui_digest.cli_rank import register as register_rank
+    from tui_digest.cli_retention import register as register_retention
     from tui_digest.cli_translate import register as register_translate
     from tui_digest.publish.commands import register as register_publish
 
@@ -414,6 +424,7 @@ def _register_optional(sub: argparse._SubParsersAction, common: argparse.Argumen
     register_publish(sub, common)
     register_rank(sub, common)
     register_enrich(sub, common)
+    register_retention(sub, common)
 
 
 def _version() -> str:

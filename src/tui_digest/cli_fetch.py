@@ -1,7 +1,8 @@
 """The headless `fetch` and `sources` subcommands.
 
     tui-digest fetch [--source NAME]... [--config PATH]
-    tui-digest sources [list [--json] | add URL | import FILE | export FILE] [--config PATH]
+    tui-digest sources [list [--json] | add URL | rm NAME | import FILE | export FILE]
+                       [--config PATH]
 
 `fetch` prints one line per source (`name: new N / updated N / unchanged N` or
 `name: failed (reason)`) and exits 1 when any source failed; the others are
@@ -57,7 +58,7 @@ def register(
     p = subparsers.add_parser("sources", parents=parents, help="list, import or export sources")
     _config_flag(p)
     _json_flag(p)
-    actions = p.add_subparsers(dest="sources_action", metavar="{list,add,import,export}")
+    actions = p.add_subparsers(dest="sources_action", metavar="{list,add,rm,import,export}")
     a = actions.add_parser(
         "list", parents=parents, help="list sources and their last fetch (the default)"
     )
@@ -70,6 +71,11 @@ def register(
     )
     a.add_argument("url", metavar="URL", help="a feed URL or path, or a published folder")
     a.add_argument("--name", default="", help="source name (for a folder: the name prefix)")
+    _config_flag(a)
+    a = actions.add_parser(
+        "rm", parents=parents, help="remove a source from the config (its digests stay)"
+    )
+    a.add_argument("name", metavar="NAME", help="the source's name, as `sources` lists it")
     _config_flag(a)
     a = actions.add_parser(
         "import", parents=parents, help="add the feeds of an OPML file to the config"
@@ -227,6 +233,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     body = {
         "list": _sources_list,
         "add": _sources_add,
+        "rm": _sources_rm,
         "import": _sources_import,
         "export": _sources_export,
     }[action]
@@ -360,6 +367,17 @@ def _sources_add(args: argparse.Namespace) -> int:
         print(f"added {clean_line(s.name, 100)} ({s.kind}): {clean_line(s.url, 500)}")
     where = clean_line(str(config.path), 500)
     print(f"{where}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
+    return EXIT_OK
+
+
+def _sources_rm(args: argparse.Namespace) -> int:
+    from tui_digest.config.editing import remove_source
+
+    where = remove_source(_load_for_writing(args).path, args.name)
+    print(
+        f"{for_terminal(where)}: removed source {clean_line(args.name, 100)} "
+        "(its digests stay in the cache; `tui-digest digests rm NAME...` removes them)"
+    )
     return EXIT_OK
 
 

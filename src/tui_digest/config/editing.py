@@ -1,6 +1,7 @@
 """Changing the user's config file with tomlkit, so that comments and layout survive.
 
-Only the `sources` key is ever written by the program (OPML import). When the
+Only the `sources` key is ever written by the program (OPML import, `sources
+rm`). When the
 new list only adds sources after the existing ones, the new `[[sources]]`
 tables are appended and everything already there stays byte for byte;
 otherwise the `sources` value is replaced where it stands. Either way the
@@ -47,6 +48,35 @@ def save_sources(path: str | Path | None, sources: list[Source]) -> Path:
     if not _reads_as(text, expected):  # pragma: no cover - tomlkit's own bug
         raise ConfigError(f"{where}: could not write the config faithfully")
     where.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(where, text, overwrite=True)
+    return where
+
+
+def remove_source(path: str | Path | None, name: str) -> Path:
+    """Remove the source called `name` from the config file, keeping every other
+    table and comment byte for byte; a ConfigError when there is none by that name.
+
+    A config without `sources` uses the built-in defaults: removing one of
+    them writes the others out (the user has now chosen the list).
+    """
+    import tomlkit
+
+    where = config_path(path)
+    config = load_config(where)
+    names = [s.name for s in config.sources]
+    if name not in names:
+        raise ConfigError(f"{where}: no source named {name!r} (see `tui-digest sources`)")
+    current = tomlkit.parse(config.text).get("sources") if config.exists else None
+    if not isinstance(current, tomlkit.items.AoT):
+        return save_sources(where, [s for s in config.sources if s.name != name])
+    doc = tomlkit.parse(config.text)
+    aot = doc["sources"]
+    del aot[names.index(name)]
+    text = tomlkit.dumps(doc)
+    expected = dict(config.data)
+    expected["sources"] = [t for i, t in enumerate(config.data["sources"]) if names[i] != name]
+    if not _reads_as(text, expected):  # pragma: no cover - tomlkit's own bug
+        raise ConfigError(f"{where}: could not write the config faithfully")
     write_atomic(where, text, overwrite=True)
     return where
 

@@ -11,6 +11,7 @@ Modules of the package, one concept each:
 - `enrichment`: what arXiv's API said, in its own table beside the papers
 - `user_state`: read / starred
 - `sources`: digests, source fetch state, totals
+- `retention`: removing digests and the papers only they listed
 Schema and migrations are `core.schema` (the query compiler shares its
 listing-key layout).
 """
@@ -42,6 +43,7 @@ from tui_digest.core.store import (
     importer,
     papers,
     queries,
+    retention,
     sources,
     user_state,
 )
@@ -279,3 +281,31 @@ class Store(Connections):
         sources.check_source_fields(fields)
         with self._write() as conn:
             sources.set_source_state(conn, name, fields)
+
+    # --- Retention (see `retention`) --------------------------------------------
+
+    def digest_pks(self, names: Sequence[str]) -> list[int]:
+        """The digests called (or aliased) `names`; a ValueError names the unknown ones."""
+        conn = self._conn()
+        found = {name: days.resolve(conn, name) for name in names}
+        missing = [name for name, pk in found.items() if pk is None]
+        if missing:
+            raise ValueError(
+                "no digest named " + ", ".join(map(repr, missing)) + " (see `tui-digest digests`)"
+            )
+        return sorted({pk for pk in found.values() if pk is not None})
+
+    def digests_older_than(self, day: str) -> list[int]:
+        """The digests dated before `day` (YYYY-MM-DD)."""
+        return retention.older_than(self._conn(), day)
+
+    def removal_plan(self, pks: Sequence[int]) -> retention.Removal:
+        """What `remove_digests(pks)` would remove, without changing anything."""
+        return retention.plan(self._conn(), pks)
+
+    def remove_digests(self, pks: Sequence[int]) -> retention.Removal:
+        """Remove digests and the unstarred papers only they listed, in one transaction."""
+        if not pks:
+            return retention.Removal([])
+        with self._write() as conn:
+            return retention.remove(conn, pks)

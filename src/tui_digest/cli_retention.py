@@ -1,0 +1,90 @@
+"""`tui-digest digests rm NAME...` and `tui-digest prune --older-than 180d` (issue 16 item 1).
+
+Both say what they will remove (digests, and the papers no remaining digest
+lists; starred papers are kept) and ask before removing, unless `--yes`.
+Without a terminal on stdin there is no one to ask: they refuse unless `--yes`.
+The removal is one transaction (see `core.store.retention`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import re
+import sys
+
+from tui_digest.core import digest_day
+from tui_digest.core.sanitize import for_terminal
+from tui_digest.core.store import Store
+
+
+class RetentionError(ValueError):
+    """A problem worth one line on stderr (the CLI reports ValueErrors as such)."""
+
+
+def parse_age(text: str) -> int:
+    """Days in `180d`, `26w` or a bare `180`; a ValueError says what is expected."""
+    m = re.fullmatch(r"\s*(\d{1,5})\s*([dw]?)\s*", text)
+    if m is None or int(m[1]) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected an age like 180d or 26w")
+    return int(m[1]) * (7 if m[2] == "w" else 1)
+
+
+def cutoff(days: int, today: str) -> str:
+    """The first day kept: digests dated before it are older than `days` days."""
+    return (_dt.date.fromisoformat(today) - _dt.timedelta(days=days)).isoformat()
+
+
+def remove(store: Store, pks: list[int], *, yes: bool, what: str) -> int:
+    """Say what removing `pks` does, ask (unless `yes`), remove; returns the exit status."""
+    if not pks:
+        print(f"nothing to remove ({what})")
+        return 0
+    plan = store.removal_plan(pks)
+    print(f"will remove {len(plan.digests)} digest(s) ({what}):")
+    for name in plan.digests:
+        print(f"  {for_terminal(name)}")
+    kept = f"; {plan.papers_kept} starred paper(s) kept" if plan.papers_kept else ""
+    print(f"and {plan.papers_deleted} paper(s) no other digest lists{kept}")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise RetentionError("not removing anything: no terminal to ask on; add --yes")
+        answer = input("remove them? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("nothing removed")
+            return 1
+    done = store.remove_digests(pks)
+    print(f"removed {len(done.digests)} digest(s) and {done.papers_deleted} paper(s)")
+    return 0
+
+
+def cmd_digests_rm(store: Store, args: argparse.Namespace) -> int:
+    if not args.names:
+        raise RetentionError("digests rm: name at least one digest (see `tui-digest digests`)")
+    return remove(store, store.digest_pks(args.names), yes=args.yes, what="as named")
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    from tui_digest.cli import _closing, _open_store
+
+    day = cutoff(args.older_than, digest_day.local_today())
+    with _closing(_open_store(args)) as store:
+        pks = store.digests_older_than(day)
+        return remove(store, pks, yes=args.yes, what=f"dated before {day}")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "prune",
+        parents=[common],
+        help="remove digests older than an age, and the papers only they listed",
+    )
+    p.add_argument(
+        "--older-than",
+        type=parse_age,
+        required=True,
+        metavar="AGE",
+        help="e.g. 180d or 26w: digests dated before that many days ago",
+    )
+    p.add_argument("--yes", "-y", action="store_true", help="remove without asking")
+    p.set_defaults(func=cmd_prune)

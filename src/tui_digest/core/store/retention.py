@@ -1,0 +1,128 @@
+"""Removing digests, and the papers no remaining digest lists (issue 16 item 1).
+
+One transaction per removal: the digests go (their membership and kept bytes
+cascade), then every paper they listed is either placed again from the
+digests that still list it, kept at its orphan place when the user starred
+it, or deleted. The search index is contentless and keyed by the listing key
+(see `index`), so each moved or deleted paper's old index row is deleted with
+exactly the values it was inserted with; `reindex` then gives the same result.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tui_digest.core import schema
+from tui_digest.core.model import Paper
+from tui_digest.core.store.index import index_rows, unindex_rows
+from tui_digest.core.store.rows import paper_rows
+
+
+@dataclass(slots=True)
+class Removal:
+    """What removing some digests does (or did): digest names, papers deleted, papers kept."""
+
+    digests: list[str]
+    papers_deleted: int = 0
+    papers_kept: int = 0  # listed by no digest any more, kept because the user starred them
+
+
+def older_than(conn: sqlite3.Connection, day: str) -> list[int]:
+    """The digests dated before `day` (YYYY-MM-DD); undated digests are never old."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT pk FROM digests WHERE date != '' AND date < ? ORDER BY date, pk", (day,)
+        )
+    ]
+
+
+def plan(conn: sqlite3.Connection, pks: Sequence[int]) -> Removal:
+    """What `remove` would do, without changing anything."""
+    names = _names(conn, pks)
+    orphans = _orphans(conn, pks)
+    starred = _starred(conn, orphans)
+    return Removal(names, len(orphans) - len(starred), len(starred))
+
+
+def remove(conn: sqlite3.Connection, pks: Sequence[int]) -> Removal:
+    """Remove digests `pks` inside the caller's write transaction."""
+    names = _names(conn, pks)
+    affected = _members(conn, pks)
+    orphans = set(_orphans(conn, pks))
+    starred = set(_starred(conn, sorted(orphans)))
+    old = _indexed(conn, affected)
+    marks = ",".join("?" * len(pks))
+    conn.execute(f"DELETE FROM digests WHERE pk IN ({marks})", tuple(pks))
+    deleted = 0
+    for pk, (key, paper) in old.items():
+        if pk in orphans and pk not in starred:
+            unindex_rows(conn, [(key, paper)])
+            conn.execute("DELETE FROM arxiv_meta WHERE id = ?", (paper.id,))
+            conn.execute("DELETE FROM papers WHERE pk = ?", (pk,))
+            deleted += 1
+            continue
+        published = conn.execute("SELECT published FROM papers WHERE pk = ?", (pk,)).fetchone()[0]
+        new_key, list_date, list_ref = schema.placement(conn, pk, published)
+        if new_key != key:
+            unindex_rows(conn, [(key, paper)])
+            conn.execute(
+                "UPDATE papers SET sort_key = ?, list_date = ?, list_ref = ? WHERE pk = ?",
+                (new_key, list_date, list_ref, pk),
+            )
+            index_rows(conn, [(new_key, paper)])
+    return Removal(names, deleted, len(starred))
+
+
+def _names(conn: sqlite3.Connection, pks: Sequence[int]) -> list[str]:
+    marks = ",".join("?" * len(pks))
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT name FROM digests WHERE pk IN ({marks}) ORDER BY date, pk", tuple(pks)
+        )
+    ]
+
+
+def _members(conn: sqlite3.Connection, pks: Sequence[int]) -> list[int]:
+    marks = ",".join("?" * len(pks))
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT DISTINCT paper FROM membership WHERE digest IN ({marks})", tuple(pks)
+        )
+    ]
+
+
+def _orphans(conn: sqlite3.Connection, pks: Sequence[int]) -> list[int]:
+    """Papers of `pks` that no other digest lists."""
+    marks = ",".join("?" * len(pks))
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT DISTINCT m.paper FROM membership m WHERE m.digest IN ({marks}) "
+            f"AND NOT EXISTS (SELECT 1 FROM membership o WHERE o.paper = m.paper "
+            f"AND o.digest NOT IN ({marks}))",
+            (*pks, *pks),
+        )
+    ]
+
+
+def _starred(conn: sqlite3.Connection, pks: Sequence[int]) -> list[int]:
+    # Once tags and notes exist (helper `cite`), a tagged or noted paper is kept too.
+    return [
+        pk
+        for pk in pks
+        if conn.execute("SELECT starred FROM papers WHERE pk = ?", (pk,)).fetchone()[0]
+    ]
+
+
+def _indexed(conn: sqlite3.Connection, pks: Sequence[int]) -> dict[int, tuple[int, Paper]]:
+    """Each paper's listing key and the paper as indexed (to delete its index row exactly)."""
+    out: dict[int, tuple[int, Paper]] = {}
+    for pk in pks:
+        for row in paper_rows(conn, "pk = ?", (pk,)):
+            out[pk] = (row.sort_key, row.paper())
+    return out

@@ -1,0 +1,170 @@
+"""Retention (issue 16 item 1): `digests rm` and `prune` through the CLI entry point.
+
+Removing is one transaction; papers no remaining digest lists go unless
+starred; the search index stays consistent (`reindex` gives the same
+results); everything is checked again after reopening the store.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_support import run_cli
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+
+QUERIES = ("", "Title", "alpha", "beta", "gamma", "shared", "2601.0000")
+
+
+def paper(pid: str, word: str) -> Paper:
+    return Paper(id=pid, title_en=f"Title {word} of {pid}", abstract_en=f"{word} abstract")
+
+
+def build(db: Path) -> None:
+    """Three days of one source; one paper on all three, one starred paper only on the first."""
+    days = {
+        "2025-01-10": [("2601.00001", "alpha"), ("2601.00002", "alpha"), ("2601.00009", "shared")],
+        "2025-06-01": [("2601.00003", "beta"), ("2601.00009", "shared")],
+        "2026-08-17": [("2601.00004", "gamma"), ("2601.00009", "shared")],
+    }
+    with Store.open(db) as s:
+        for day, entries in days.items():
+            s.today = lambda day=day: day
+            s.import_digest(
+                Digest("cs.AI", source="/data/cs.AI.md", papers=[paper(i, w) for i, w in entries])
+            )
+        rec = s.get_paper("2601.00002")
+        assert rec is not None
+        s.set_starred([rec.rowid])
+
+
+def results(db: Path) -> dict[str, list[str]]:
+    """What each query lists, and the raw index hits (stale index rows would show there)."""
+    with Store.open(db) as s:
+        found = {q: [r.id for r in s.search(q, limit=1000)] for q in QUERIES}
+        conn = s._conn()
+        for word in ("alpha", "beta", "gamma", "shared", "abstract"):
+            hits = conn.execute("SELECT rowid FROM search WHERE search MATCH ?", (word,))
+            found["index:" + word] = sorted(str(r[0]) for r in hits)
+        return found
+
+
+def assert_reindex_agrees(db: Path) -> dict[str, list[str]]:
+    before = results(db)
+    with Store.open(db) as s:
+        s.reindex()
+    assert results(db) == before
+    return before
+
+
+def names(db: Path) -> list[str]:
+    with Store.open(db) as s:
+        return [d.name for d in s.digests()]
+
+
+def test_rm_refuses_without_a_terminal_and_without_yes(tmp_path):
+    db = tmp_path / "c.db"
+    build(db)
+    out = run_cli("digests", "rm", "cs.AI-2025-01-10", db=db)
+    assert out.returncode != 0
+    assert b"add --yes" in out.stderr
+    assert b"2601.00001" not in out.stdout
+    assert b"cs.AI-2025-01-10" in out.stdout  # it said what it would remove
+    assert len(names(db)) == 3
+
+
+def test_rm_removes_the_digest_and_its_own_papers_keeps_starred_and_shared(tmp_path):
+    db = tmp_path / "c.db"
+    build(db)
+    out = run_cli("digests", "rm", "cs.AI-2025-01-10", "--yes", db=db)
+    assert out.returncode == 0, out.stderr
+    assert b"1 paper(s) no other digest lists; 1 starred paper(s) kept" in out.stdout
+    assert names(db) == ["cs.AI-2026-08-17", "cs.AI-2025-06-01"]
+    found = assert_reindex_agrees(db)
+    assert "2601.00001" not in found[""]  # only that digest listed it
+    assert "2601.00002" in found["alpha"]  # starred: kept, still searchable
+    assert found["shared"] == ["2601.00009"]
+    with Store.open(db) as s:
+        assert s.get_paper("2601.00001") is None
+        assert s.count("", digest="cs.AI-2025-06-01") == 2
+
+
+def test_rm_by_alias_and_unknown_names(tmp_path):
+    db = tmp_path / "c.db"
+    build(db)
+    bad = run_cli("digests", "rm", "nope", "--yes", db=db)
+    assert bad.returncode != 0
+    assert b"no digest named 'nope'" in bad.stderr
+    assert len(names(db)) == 3
+    # The alias is the name the document gave itself: the newest digest carrying it.
+    out = run_cli("digests", "rm", "cs.AI", "--yes", db=db)
+    assert out.returncode == 0, out.stderr
+    assert names(db) == ["cs.AI-2025-06-01", "cs.AI-2025-01-10"]
+    found = assert_reindex_agrees(db)
+    assert "2601.00004" not in found[""]
+    # The shared paper moves back to its newest remaining digest's place.
+    with Store.open(db) as s:
+        rec = s.get_paper("2601.00009")
+        assert rec is not None
+        assert [r.id for r in s.search("", digest="cs.AI-2025-06-01")] == [
+            "2601.00003",
+            "2601.00009",
+        ]
+
+
+def test_prune_older_than_removes_old_days_only(tmp_path):
+    db = tmp_path / "c.db"
+    build(db)
+    env = {"TUI_DIGEST_TODAY": "2026-08-20"}
+    refused = run_cli("prune", "--older-than", "180d", db=db, env=env)
+    assert refused.returncode != 0 and len(names(db)) == 3
+    out = run_cli("prune", "--older-than", "180d", "--yes", db=db, env=env)
+    assert out.returncode == 0, out.stderr
+    assert b"dated before 2026-02-21" in out.stdout
+    assert names(db) == ["cs.AI-2026-08-17"]
+    found = assert_reindex_agrees(db)
+    assert sorted(found[""]) == ["2601.00002", "2601.00004", "2601.00009"]
+    again = run_cli("prune", "--older-than", "180d", "--yes", db=db, env=env)
+    assert again.returncode == 0 and b"nothing to remove" in again.stdout
+
+
+def test_prune_rejects_a_bad_age(tmp_path):
+    out = run_cli("prune", "--older-than", "soon", "--yes", db=tmp_path / "c.db")
+    assert out.returncode != 0
+    assert b"expected an age like 180d" in out.stderr
+
+
+def test_sources_rm_edits_the_config_keeping_comments(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text(
+        "# my settings\n[fetch]\ninterval_minutes = 15 # keep\n\n"
+        '[[sources]]\nname = "a"\nurl = "https://a.org/feed" # first\n\n'
+        '# the one to go\n[[sources]]\nname = "b"\nurl = "https://b.org/feed"\n\n'
+        '[[sources]]\nname = "c"\nurl = "https://c.org/feed" # third\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    out = run_cli("sources", "rm", "b", "--config", str(config), db=db)
+    assert out.returncode == 0, out.stderr
+    assert b"removed source b" in out.stdout
+    text = config.read_text("utf-8")
+    assert "b.org" not in text
+    for kept in ("# my settings", "# keep", "# first", "# third", "c.org"):
+        assert kept in text
+    listed = run_cli("sources", "list", "--json", "--config", str(config), db=db)
+    assert [s["name"] for s in json.loads(listed.stdout)] == ["a", "c"]
+    missing = run_cli("sources", "rm", "b", "--config", str(config), db=db)
+    assert missing.returncode != 0
+    assert b"no source named 'b'" in missing.stderr
+
+
+def test_sources_rm_of_a_default_source_writes_the_others(tmp_path):
+    env = {"TUI_DIGEST_CONFIG": str(tmp_path / "none.toml")}  # no file yet: the defaults
+    db = tmp_path / "c.db"
+    before = json.loads(run_cli("sources", "list", "--json", db=db, env=env).stdout)
+    gone = before[0]["name"]
+    out = run_cli("sources", "rm", gone, db=db, env=env)
+    assert out.returncode == 0, out.stderr
+    after = json.loads(run_cli("sources", "list", "--json", db=db, env=env).stdout)
+    assert [s["name"] for s in after] == [s["name"] for s in before[1:]]
