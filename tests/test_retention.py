@@ -168,3 +168,24 @@ def test_sources_rm_of_a_default_source_writes_the_others(tmp_path):
     assert out.returncode == 0, out.stderr
     after = json.loads(run_cli("sources", "list", "--json", db=db, env=env).stdout)
     assert [s["name"] for s in after] == [s["name"] for s in before[1:]]
+
+
+def test_the_first_real_digest_replaces_the_bundled_sample(tmp_path):
+    from tui_digest.ui.sample import load_sample_digest
+
+    db = tmp_path / "c.db"
+    sample = load_sample_digest()
+    with Store.open(db) as s:
+        s.import_digest(sample)
+        s.import_digest(sample)  # the sample again (a second first run) keeps it
+        assert s.count("") == len(sample.papers) > 0
+    listed = json.loads(run_cli("digests", "--json", db=db).stdout)
+    assert [d["source"] for d in listed] == ["bundled sample"]
+    with Store.open(db) as s:
+        s.today = lambda: "2026-08-17"
+        s.import_digest(
+            Digest("cs.AI", source="/data/cs.AI.md", papers=[paper("2601.00004", "gamma")])
+        )
+    listed = json.loads(run_cli("digests", "--json", db=db).stdout)
+    assert [d["name"] for d in listed] == ["cs.AI-2026-08-17"]
+    assert assert_reindex_agrees(db)[""] == ["2601.00004"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tui_digest.core.model import Digest
+from tui_digest.core.store.retention import SAMPLE_SOURCE
 
 SAMPLE_PREFIX = "sample: "
 
@@ -12,7 +13,7 @@ def load_sample_digest() -> Digest:
     from tui_digest.core.readers import read_document
     from tui_digest.data import sample_digest_bytes
 
-    result = read_document(sample_digest_bytes(), source="bundled sample", format="digest")
+    result = read_document(sample_digest_bytes(), source=SAMPLE_SOURCE, format="digest")
     digest = result.digest
     digest.name = f"{SAMPLE_PREFIX}{len(digest.papers)} landmark papers"
     return digest

@@ -118,6 +118,9 @@ class Store(Connections):
                 existing=target.outcome == SAME_DAY,
             )
             days.keep_bytes(conn, target.pk, raw)
+            if days.source_key(digest) != retention.SAMPLE_SOURCE:
+                # The first real digest replaces the bundled sample (issue 16 item 1).
+                retention.drop_sample(conn)
         stats.digest, stats.outcome = target.name, target.outcome
         return stats
 

@@ -19,6 +19,10 @@ from tui_digest.core.model import Paper
 from tui_digest.core.store.index import index_rows, unindex_rows
 from tui_digest.core.store.rows import paper_rows
 
+# The `source` of the bundled sample digest (`ui.sample`): it goes by itself
+# once the first real digest arrives (`drop_sample`).
+SAMPLE_SOURCE = "bundled sample"
+
 
 @dataclass(slots=True)
 class Removal:
@@ -37,6 +41,12 @@ def older_than(conn: sqlite3.Connection, day: str) -> list[int]:
             "SELECT pk FROM digests WHERE date != '' AND date < ? ORDER BY date, pk", (day,)
         )
     ]
+
+
+def drop_sample(conn: sqlite3.Connection) -> Removal:
+    """Remove the bundled sample digest, if the cache holds it (caller's transaction)."""
+    pks = [r[0] for r in conn.execute("SELECT pk FROM digests WHERE source = ?", (SAMPLE_SOURCE,))]
+    return remove(conn, pks) if pks else Removal([])
 
 
 def plan(conn: sqlite3.Connection, pks: Sequence[int]) -> Removal:
