@@ -12,10 +12,13 @@ import argparse
 import datetime as _dt
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from tui_digest.core import digest_day
 from tui_digest.core.sanitize import for_terminal
-from tui_digest.core.store import Store
+
+if TYPE_CHECKING:  # the store is imported when a command runs, not at every CLI start
+    from tui_digest.core.store import Store
 
 
 class RetentionError(ValueError):
@@ -64,16 +67,14 @@ def cmd_digests_rm(store: Store, args: argparse.Namespace) -> int:
     return remove(store, store.digest_pks(args.names), yes=args.yes, what="as named")
 
 
-def cmd_prune(args: argparse.Namespace) -> int:
-    from tui_digest.cli import _closing, _open_store
-
+def cmd_prune(store: Store, args: argparse.Namespace) -> int:
     day = cutoff(args.older_than, digest_day.local_today())
-    with _closing(_open_store(args)) as store:
-        pks = store.digests_older_than(day)
-        return remove(store, pks, yes=args.yes, what=f"dated before {day}")
+    pks = store.digests_older_than(day)
+    return remove(store, pks, yes=args.yes, what=f"dated before {day}")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add `prune`."""
     p = sub.add_parser(
         "prune",
         parents=[common],
@@ -87,4 +88,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="e.g. 180d or 26w: digests dated before that many days ago",
     )
     p.add_argument("--yes", "-y", action="store_true", help="remove without asking")
-    p.set_defaults(func=cmd_prune)
+    p.set_defaults(func=_run_prune)
+
+
+def _run_prune(args: argparse.Namespace) -> int:
+    from tui_digest.core.store import Store
+
+    store = Store.open(args.db)
+    try:
+        for notice in store.notices:
+            print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
+        return cmd_prune(store, args)
+    finally:
+        store.close()
