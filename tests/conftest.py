@@ -14,7 +14,7 @@ SAMPLES = Path(os.environ.get("TUI_DIGEST_SAMPLES") or ROOT.parent / "shared" / 
 def samples() -> Path:
     """The real samples in ../shared/samples; tests that need them skip without them."""
     if not SAMPLES.is_dir():
-        pytest.skip("../shared/samples is not present")
+        pytest.skip("../shared/samples not present: needs the real upstream samples")
     return SAMPLES
 
 

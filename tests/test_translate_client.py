@@ -141,7 +141,9 @@ async def test_too_long_retry_after_fails_at_once(llm) -> None:
 async def test_slow_answer_times_out_and_is_retried(llm) -> None:
     sleeps = Sleeps()
     llm.script(Reply.stalled(), Reply.answer(GOOD))
-    async with client_for(llm, sleeps, read_timeout=0.2, deadline=0.3) as client:
+    # The stall ends by the read timeout; the deadline is generous so the good
+    # answer that follows never races a loaded machine.
+    async with client_for(llm, sleeps, read_timeout=1.0, deadline=30) as client:
         translation, _ = await client.translate(paper())
     assert translation.fields() == GOOD
     assert len(sleeps.calls) == 1
@@ -149,7 +151,7 @@ async def test_slow_answer_times_out_and_is_retried(llm) -> None:
 
 async def test_always_slow_fails_naming_the_timeout(llm) -> None:
     llm.script(Reply.stalled())
-    async with client_for(llm, Sleeps(), retries=1, read_timeout=0.2, deadline=0.3) as client:
+    async with client_for(llm, Sleeps(), retries=1, read_timeout=1.0, deadline=30) as client:
         with pytest.raises(TranslateError, match=r"timed out|no answer within"):
             await client.translate(paper())
     assert len(llm.requests) == 2

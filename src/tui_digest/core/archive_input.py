@@ -191,7 +191,8 @@ def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
             # truncated stream, where tarfile's own stream reader sees a clean end.
             stream: IO[bytes] = counting  # type: ignore[assignment]
             if fh.read(2) == b"\x1f\x8b":
-                stream = gzip.GzipFile(fileobj=counting, mode="rb")  # type: ignore[arg-type]
+                # typeshed wants a read-only file object; the counting reader is one in practice.
+                stream = gzip.GzipFile(fileobj=counting, mode="rb")  # type: ignore[call-overload]
             fh.seek(0)
             # Stream mode ("r|"): one pass over the file, no seeking back.
             tf = tarfile.open(fileobj=stream, mode="r|")  # noqa: SIM115 (closed by `with tf`)

@@ -523,13 +523,14 @@ def _unattributed(line_at: _Lines, header: re.Match[str], body: str, cut: int) -
 
 def read_digest(data: str | bytes, *, source: str = "", name: str | None = None) -> ReadResult:
     """Read a digest. Raises InputError when the document is not a digest at all."""
-    text, note = (decode_text(data)[0::2]) if isinstance(data, bytes) else (data, "")
+    # (`decoding`, not `note`: `note` is a footnote further down; one name, one type.)
+    text, decoding = (decode_text(data)[0::2]) if isinstance(data, bytes) else (data, "")
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     where = source or name or "<input>"
-    problems: list[Problem] = [Problem(0, note)] if note else []
+    problems: list[Problem] = [Problem(0, decoding)] if decoding else []
 
     # Footnote starts, found by their preceding newline (position 0 checked apart).
     starts = [(m.start() + 1, m) for m in _NL_FOOTNOTE_RE.finditer(text)]
@@ -621,13 +622,13 @@ def read_digest(data: str | bytes, *, source: str = "", name: str | None = None)
             )
         else:
             seen_rows[row.ref] = row.line
-        queue = by_ref.get(row.ref)
-        note = queue.popleft() if queue else None
-        if note is None and notes:
+        pending = by_ref.get(row.ref)
+        matched = pending.popleft() if pending else None
+        if matched is None and notes:
             problems.append(
                 Problem(row.line, f"table row [^{row.ref}] has no footnote; read from the table")
             )
-        pairs.append((row, note, row.line))
+        pairs.append((row, matched, row.line))
     if rows and not notes:
         problems.append(Problem(0, "no footnotes found; papers read from the table only"))
     if notes and not rows:
@@ -641,14 +642,15 @@ def read_digest(data: str | bytes, *, source: str = "", name: str | None = None)
             pairs.append((None, note, 0))
 
     papers: list[Paper] = []
-    for row, note, line in pairs:
+    # (Own names: `row`/`note`/`line` above hold non-optional values.)
+    for pair_row, pair_note, row_line in pairs:
         try:
-            paper, problem = _make_paper(row, note)
+            paper, problem = _make_paper(pair_row, pair_note)
         except Exception as exc:  # one paper's bug must not cost the others
             paper, problem = None, f"cannot be read ({type(exc).__name__}: {exc})"
         if problem:
-            ref = (row or note).ref  # type: ignore[union-attr]
-            at = note_line(note) if note is not None else line
+            ref = (pair_row or pair_note).ref  # type: ignore[union-attr]
+            at = note_line(pair_note) if pair_note is not None else row_line
             verdict = "" if paper is not None else "; skipped"
             problems.append(Problem(at, f"[^{ref}]: {problem}{verdict}"))
         if paper is not None:

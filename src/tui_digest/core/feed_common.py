@@ -60,9 +60,9 @@ def split_authors(text: str) -> list[str]:
     if not text:
         return []
     if looks_like_html(text):
-        names = anchor_texts(text)
-        if names:
-            return names
+        anchors = anchor_texts(text)
+        if anchors:
+            return anchors
         text = html_to_text(text)
     parts: list[str] = []
     depth = 0

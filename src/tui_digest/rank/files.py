@@ -45,7 +45,8 @@ def _save(path: Path, **arrays: np.ndarray) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    # numpy's stub types **kwds like its bool keyword (allow_pickle); arrays are meant.
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
     write_atomic(path, buffer.getvalue(), overwrite=True)  # complete or absent
 
 

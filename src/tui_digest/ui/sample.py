@@ -22,4 +22,4 @@ def load_sample_digest() -> Digest:
 def is_sample(name: str | None) -> bool:
     # The store names it `sample-12-landmark-papers-<date>` and keeps the
     # name above as its alias; either may be passed around.
-    return bool(name) and name.startswith((SAMPLE_PREFIX, "sample-"))
+    return name is not None and name.startswith((SAMPLE_PREFIX, "sample-"))
