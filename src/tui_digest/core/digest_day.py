@@ -107,8 +107,8 @@ def origin_of(source: str) -> str:
             return "stdin"
         # A file says where it came from by its folder (a synced copy of the
         # generator's repository: `cn-chat-arxiv/cs.AI.md`), else its name.
-        parts = [p for p in re.split(r"[/\\]", source) if p]
-        return parts[-2] if len(parts) >= 2 else _stem(source)
+        folders = [p for p in re.split(r"[/\\]", source) if p]
+        return folders[-2] if len(folders) >= 2 else _stem(source)
     parts = urlsplit(source)
     host = (parts.hostname or "").lower()
     if host == "raw.githubusercontent.com":
