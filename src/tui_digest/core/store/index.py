@@ -15,22 +15,30 @@ from tui_digest.core import schema
 from tui_digest.core.model import Paper
 from tui_digest.core.store.rows import search_values
 
+# Papers tokenised per `executemany`: a paper's index text is two to three
+# times its own (CJK bigrams, prefix columns), so a 65k-paper document
+# tokenised at once held ~0.5 GB of it; a chunk holds a few MB.
+CHUNK = 500
+
 
 def index_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int | None, Paper]]) -> None:
     """Insert the search rows of papers at their keys, and their long words into `terms`."""
     terms: set[str] = set()
-    values = []
-    for key, p in rows:
-        v = search_values(p)
-        terms.update(schema.row_terms(v))
-        values.append((key, *v))
-    conn.executemany(schema.FTS_INSERT, values)
+    for start in range(0, len(rows), CHUNK):
+        values = []
+        for key, p in rows[start : start + CHUNK]:
+            v = search_values(p)
+            terms.update(schema.row_terms(v))
+            values.append((key, *v))
+        conn.executemany(schema.FTS_INSERT, values)
     conn.executemany(schema.TERMS_INSERT, ((t,) for t in terms))
 
 
 def unindex_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, Paper]]) -> None:
     """Delete the search rows of papers that were indexed at these keys."""
-    conn.executemany(schema.FTS_DELETE, [(key, *search_values(p)) for key, p in rows])
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        conn.executemany(schema.FTS_DELETE, [(key, *search_values(p)) for key, p in chunk])
 
 
 placement = schema.placement  # the listing-key rule lives with the key layout
