@@ -3,13 +3,20 @@
 Threads: every thread gets its own connection (the UI reads from thread
 workers while a fetch imports); in WAL mode a reader never waits for a writer.
 Every write is one short `BEGIN IMMEDIATE` transaction (`Connections._write`).
+
+An import of a large document is one transaction too (a failure must leave no
+half-imported digest), and may hold the write lock for longer than SQLite's
+busy timeout. The reader's own writes (read, starred) are therefore
+`patient`: they wait for the lock as long as it takes instead of failing with
+"database is locked" (they run on the reader's write queue, never the UI).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
@@ -25,6 +32,13 @@ class Connections:
 
     path: Path
     readonly: bool
+    # How long one attempt to take the write lock waits inside SQLite.
+    busy_ms = 10_000
+    # A patient write tries this many times (each waiting `busy_ms`, then a
+    # growing pause): hours, far beyond any import.
+    patient_attempts = 1_000
+    # Injected by tests; the pause between a patient write's attempts.
+    _sleep: Callable[[float], object] = staticmethod(time.sleep)
 
     def __init__(self, path: Path, readonly: bool) -> None:
         self.path = path
@@ -99,9 +113,13 @@ class Connections:
             # check_same_thread=False only so close() can close every thread's
             # connection; each connection is used by the thread that made it.
             conn = sqlite3.connect(
-                uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10
+                uri,
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=self.busy_ms / 1000,
             )
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_ms)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -32000")
@@ -140,15 +158,16 @@ class Connections:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One `BEGIN IMMEDIATE` transaction, committed on success, rolled back on error."""
+    def _write(self, *, patient: bool = False) -> Iterator[sqlite3.Connection]:
+        """One `BEGIN IMMEDIATE` transaction, committed on success, rolled back on error.
+
+        `patient`: while another connection holds the write lock (a long
+        import), wait and try again instead of failing.
+        """
         if self.readonly:
             raise CacheError(f"{self.path}: opened read-only")
         conn = self._conn()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise self._as_cache_error(exc) from exc
+        self._begin(conn, self.patient_attempts if patient else 1)
         try:
             yield conn
             conn.execute("COMMIT")
@@ -160,6 +179,18 @@ class Connections:
             if isinstance(exc, sqlite3.OperationalError):
                 raise self._as_cache_error(exc) from exc
             raise
+
+    def _begin(self, conn: sqlite3.Connection, attempts: int) -> None:
+        pause = 0.05
+        for attempt in range(1, attempts + 1):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if attempt == attempts or not is_locked_error(exc) or self._closed:
+                    raise self._as_cache_error(exc) from exc
+            self._sleep(pause)
+            pause = min(pause * 2, 1.0)
 
     def _as_cache_error(self, exc: sqlite3.OperationalError) -> Exception:
         text = str(exc)

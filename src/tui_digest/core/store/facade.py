@@ -232,14 +232,16 @@ class Store(Connections):
 
     # --- User state -----------------------------------------------------------
 
+    # Patient: a concurrent import may hold the write lock for a while; the
+    # user's marks wait for it rather than fail (see `connection`).
     def change_flag(self, flag: str, rowids: Sequence[int], value: bool) -> list[int]:
         """Set "read" or "starred" to `value`; the papers that changed (what undo needs)."""
-        with self._write() as conn:
+        with self._write(patient=True) as conn:
             return user_state.change_flag(conn, flag, rowids, value)
 
     def toggle_flag(self, flag: str, rowids: Sequence[int]) -> tuple[bool, list[int]]:
         """Set the flag on all `rowids` unless all have it, then clear it (one transaction)."""
-        with self._write() as conn:
+        with self._write(patient=True) as conn:
             return user_state.toggle_flag(conn, flag, rowids)
 
     def count_unread(self) -> int:
@@ -249,11 +251,11 @@ class Store(Connections):
         return user_state.unread_by_digest(self._conn())
 
     def set_read(self, rowids: Sequence[int], read: bool = True) -> None:
-        with self._write() as conn:
+        with self._write(patient=True) as conn:
             user_state.set_flag(conn, "read", rowids, read)
 
     def set_starred(self, rowids: Sequence[int], starred: bool = True) -> None:
-        with self._write() as conn:
+        with self._write(patient=True) as conn:
             user_state.set_flag(conn, "starred", rowids, starred)
 
     # --- Digests, stats, sources ------------------------------------------------
