@@ -106,30 +106,40 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_documents(store: Store, args: argparse.Namespace, raw: str) -> int:
+    from tui_digest.cli_progress import ImportProgress
     from tui_digest.config.sources import infer_category
     from tui_digest.core.model import InputError
     from tui_digest.core.readers import read_document
 
     failed = 0
-    for source, read in _iter_inputs([raw], args.max_size * 1024 * 1024):
-        try:
-            # The bytes are kept (compressed) as this digest version's original,
-            # so `export --digest` writes it back exactly.
-            data = read()
-            result = read_document(data, source=source, format=args.format)
-        except (InputError, OSError) as exc:
-            failed += 1
-            print(f"{for_terminal(source)}: error: {_describe(exc)}", file=sys.stderr)
-            continue
-        for problem in result.problems:
-            print(for_terminal(problem.format(source)), file=sys.stderr)
-        # A file named after an arXiv category (`cs.AI.md`) is that category's
-        # digest: its papers without a category get it, as a source's do.
-        category = infer_category(source) if source != "<stdin>" else ""
-        stats = store.import_digest(result.digest, raw=data, category=category)
-        del data
-        line = _import_line(source, result.format, len(result.digest.papers), stats)
-        print(for_terminal(line))
+    bar = ImportProgress()  # shown on a terminal once the import takes over a second
+    try:
+        for source, read in _iter_inputs([raw], args.max_size * 1024 * 1024):
+            try:
+                # The bytes are kept (compressed) as this digest version's original,
+                # so `export --digest` writes it back exactly.
+                data = read()
+                result = read_document(data, source=source, format=args.format)
+            except (InputError, OSError) as exc:
+                failed += 1
+                bar.close()  # the message goes below, not under the bar
+                print(f"{for_terminal(source)}: error: {_describe(exc)}", file=sys.stderr)
+                continue
+            for problem in result.problems:
+                print(for_terminal(problem.format(source)), file=sys.stderr)
+            # A file named after an arXiv category (`cs.AI.md`) is that category's
+            # digest: its papers without a category get it, as a source's do.
+            category = infer_category(source) if source != "<stdin>" else ""
+            total = len(result.digest.papers)
+            bar.expect(total)
+            stats = store.import_digest(
+                result.digest, raw=data, category=category, progress=bar.advance
+            )
+            bar.finish_document(bar.total)
+            del data
+            print(for_terminal(_import_line(source, result.format, total, stats)))
+    finally:
+        bar.close()
     return failed
 
 

@@ -1,8 +1,10 @@
-"""A transient progress bar for long CLI commands (fetch, translate)."""
+"""A transient progress bar for long CLI commands (fetch, translate, import)."""
 
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 
@@ -29,3 +31,57 @@ def stderr_bar(label: str) -> Any | None:
     )
     bar.start()
     return bar
+
+
+class ImportProgress:
+    """Papers imported so far, as a bar once the import has taken over a second.
+
+    Short imports show nothing (no flicker); `total` grows as each document is
+    read. `bar_factory` and `clock` are injected by tests.
+    """
+
+    DELAY = 1.0
+
+    def __init__(
+        self,
+        *,
+        bar_factory: Callable[[str], Any | None] = stderr_bar,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._factory = bar_factory
+        self._clock = clock
+        self._start = clock()
+        self._bar: Any = None
+        self._task: Any = None
+        self._tried = False  # the factory said no (not a terminal): never ask again
+        self.total = 0
+        self.done = 0
+
+    def expect(self, papers: int) -> None:
+        self.total += papers
+        self._show()
+
+    def advance(self, papers: int) -> None:
+        self.done = min(self.done + papers, self.total)
+        self._show()
+
+    def finish_document(self, papers_so_far: int) -> None:
+        """A document is in: count its papers as done whatever was indexed."""
+        self.done = papers_so_far
+        self._show()
+
+    def _show(self) -> None:
+        if self._bar is None:
+            if self._tried or self._clock() - self._start < self.DELAY:
+                return
+            self._tried = True
+            self._bar = self._factory("importing")
+            if self._bar is None:
+                return
+            self._task = self._bar.add_task("papers", total=self.total)
+        self._bar.update(self._task, completed=self.done, total=self.total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

@@ -78,6 +78,7 @@ class Store(Connections):
         category: str = "",
         last_modified: str = "",
         today: str = "",
+        progress: Callable[[int], object] | None = None,
     ) -> ImportStats:
         """File one document under its source's digest for its day (see `days`).
 
@@ -87,6 +88,8 @@ class Store(Connections):
         category, given to papers that have none. `last_modified`: the HTTP
         `Last-Modified`, one of the fallbacks for the digest's day. `today`:
         the local date of the fetch or import (default: `self.today()`).
+        `progress(n)`: n more papers indexed (for a progress bar; called from
+        inside the transaction, so it must not touch the store).
         """
         if category:
             digest = _with_category(digest, category)
@@ -116,6 +119,7 @@ class Store(Connections):
                 day=day,
                 old_date=target.old_date or day,
                 existing=target.outcome == SAME_DAY,
+                progress=progress,
             )
             days.keep_bytes(conn, target.pk, raw)
             if days.source_key(digest) != retention.SAMPLE_SOURCE:

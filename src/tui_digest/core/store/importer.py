@@ -18,6 +18,7 @@ One digest is one write transaction (the caller's). The work is spread over
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tui_digest.core import schema
@@ -81,6 +82,7 @@ class DigestImport:
     keys: dict[int, int] = field(default_factory=dict)  # existing pk -> key before
     fts_old: list[tuple[int, Paper]] = field(default_factory=list)  # rows to delete
     fts_new: dict[int, Paper] = field(default_factory=dict)  # pk -> row to (re)insert
+    progress: Callable[[int], object] | None = None  # papers indexed so far, in steps
 
     def run(self) -> ImportStats:
         self._previous()
@@ -228,6 +230,7 @@ class DigestImport:
                 (placements[pk][0] if pk in placements else self.keys.get(pk), p)
                 for pk, p in self.fts_new.items()
             ],
+            self.progress,
         )
 
 
@@ -241,6 +244,9 @@ def import_into(
     day: str,
     old_date: str,
     existing: bool,
+    progress: Callable[[int], object] | None = None,
 ) -> ImportStats:
     """Merge `digest` into digest row `dpk` inside the caller's write transaction."""
-    return DigestImport(conn, digest, incoming, now, dpk, day, old_date, existing).run()
+    job = DigestImport(conn, digest, incoming, now, dpk, day, old_date, existing)
+    job.progress = progress
+    return job.run()

@@ -9,7 +9,7 @@ one inserted at the new key.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tui_digest.core import schema
 from tui_digest.core.model import Paper
@@ -21,8 +21,15 @@ from tui_digest.core.store.rows import search_values
 CHUNK = 500
 
 
-def index_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int | None, Paper]]) -> None:
-    """Insert the search rows of papers at their keys, and their long words into `terms`."""
+def index_rows(
+    conn: sqlite3.Connection,
+    rows: Sequence[tuple[int | None, Paper]],
+    progress: Callable[[int], object] | None = None,
+) -> None:
+    """Insert the search rows of papers at their keys, and their long words into `terms`.
+
+    `progress(n)` is called after each chunk of `n` papers (the bulk of an import's time).
+    """
     terms: set[str] = set()
     for start in range(0, len(rows), CHUNK):
         values = []
@@ -31,6 +38,8 @@ def index_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int | None, Paper]
             terms.update(schema.row_terms(v))
             values.append((key, *v))
         conn.executemany(schema.FTS_INSERT, values)
+        if progress is not None:
+            progress(len(values))
     conn.executemany(schema.TERMS_INSERT, ((t,) for t in terms))
 
 

@@ -1,0 +1,77 @@
+"""The import's progress: the store reports papers indexed; the CLI bar waits a second."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_digest.cli_progress import ImportProgress
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+from tui_digest.core.store import index as index_module
+
+
+def test_store_reports_every_new_paper_in_chunks(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(index_module, "CHUNK", 7)
+    papers = [Paper(id=f"2403.{i:05d}", title_en=f"Paper {i}") for i in range(1, 31)]
+    steps: list[int] = []
+    with Store.open(tmp_path / "c.db") as store:
+        store.import_digest(Digest("d", date="2024-03-18", papers=papers), progress=steps.append)
+        assert steps == [7, 7, 7, 7, 2]
+        assert store.count() == 30
+        steps.clear()  # the same document again: nothing to index, nothing reported
+        store.import_digest(Digest("d", date="2024-03-18", papers=papers), progress=steps.append)
+        assert steps == []
+
+
+class FakeBar:
+    def __init__(self) -> None:
+        self.updates: list[tuple[int, int]] = []
+        self.stopped = False
+
+    def add_task(self, description: str, total: int) -> int:
+        return 1
+
+    def update(self, task: int, completed: int, total: int) -> None:
+        self.updates.append((completed, total))
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def test_bar_appears_only_after_a_second_and_counts_papers():
+    now = [100.0]
+    bars: list[FakeBar] = []
+
+    def factory(label: str) -> FakeBar:
+        bars.append(FakeBar())
+        return bars[-1]
+
+    progress = ImportProgress(bar_factory=factory, clock=lambda: now[0])
+    progress.expect(1000)
+    progress.advance(500)
+    now[0] = 100.9
+    progress.advance(100)
+    assert bars == []  # under a second: no bar at all
+    now[0] = 101.2
+    progress.advance(100)
+    assert len(bars) == 1 and bars[0].updates[-1] == (700, 1000)
+    progress.expect(500)  # the next document is read
+    progress.finish_document(progress.total)
+    assert bars[0].updates[-1] == (1500, 1500)
+    progress.close()
+    assert bars[0].stopped
+
+
+def test_no_terminal_no_bar_and_never_asked_again():
+    now = [0.0]
+    asked: list[str] = []
+
+    def factory(label: str) -> None:
+        asked.append(label)
+
+    progress = ImportProgress(bar_factory=factory, clock=lambda: now[0])
+    now[0] = 5.0
+    progress.expect(10)
+    progress.advance(10)
+    progress.close()
+    assert asked == ["importing"]
