@@ -32,3 +32,28 @@ def test_examples():
         "diffusion based 遗忘 忘机 机制 制",
         "b ba bas d di dif 制 忘 机 遗",
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(TEXT, min_size=6, max_size=6), st.lists(TEXT, max_size=3), st.lists(TEXT, max_size=3)
+)
+def test_one_pass_row_and_terms_equal_the_row_and_its_terms(fields, authors, categories):
+    """The importer's single tokenising pass gives the same row and `terms` as before."""
+    from tui_digest.core.model import Paper
+    from tui_digest.core.schema import row_terms
+    from tui_digest.core.store.rows import search_values, search_values_terms
+
+    p = Paper(
+        id=fields[0],
+        title_en=fields[1],
+        title_zh=fields[2],
+        summary_zh=fields[3],
+        abstract_en=fields[4],
+        abstract_zh=fields[5],
+        authors=authors,
+        categories=categories,
+        announce_type="replace-cross",
+    )
+    row = search_values(p)
+    assert search_values_terms(p) == (row, row_terms(row))

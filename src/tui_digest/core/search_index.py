@@ -51,11 +51,45 @@ def search_row(
     """
     authors = json.loads(authors_json or "[]")
     categories = json.loads(categories_json or "[]")
-    ti, pti = index_pair(title_en, title_zh)
-    ab, pab = index_pair(summary_zh, abstract_en, abstract_zh)
-    au, pau = index_pair(*authors)
-    ca, pca = index_pair(*categories)
-    i, pi = index_pair(id)
+    return _row(id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories,
+                announce_type, None)  # fmt: skip
+
+
+def search_row_terms(
+    id: str,
+    title_en: str,
+    title_zh: str,
+    summary_zh: str,
+    abstract_en: str,
+    abstract_zh: str,
+    authors: Sequence[str],
+    categories: Sequence[str],
+    announce_type: str,
+) -> tuple[tuple[str, ...], set[str]]:
+    """`search_row` (from lists, not JSON) and its `row_terms`, in one tokenising pass."""
+    latin: set[str] = set()
+    row = _row(id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories,
+               announce_type, latin)  # fmt: skip
+    return row, {fold(t) for t in latin if len(t) >= TERM_MIN}
+
+
+def _row(
+    id: str,
+    title_en: str,
+    title_zh: str,
+    summary_zh: str,
+    abstract_en: str,
+    abstract_zh: str,
+    authors: Sequence[str],
+    categories: Sequence[str],
+    announce_type: str,
+    latin: set[str] | None,
+) -> tuple[str, ...]:
+    ti, pti = index_pair(title_en, title_zh, latin=latin)
+    ab, pab = index_pair(summary_zh, abstract_en, abstract_zh, latin=latin)
+    au, pau = index_pair(*authors, latin=latin)
+    ca, pca = index_pair(*categories, latin=latin)
+    i, pi = index_pair(id, latin=latin)
     ty = type_tokens(announce_type)
     return (ti, ab, au, ca, i, f"{EVERY} {ty}" if ty else EVERY, pti, pab, pau, pca, pi)
 

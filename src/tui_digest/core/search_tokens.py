@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import add as _add
 
 # Han (BMP + extension A + compatibility + supplementary planes), kana, Hangul.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
@@ -70,7 +71,7 @@ def index_text(*texts: str) -> str:
     return " ".join(t for text in texts for t in tokens(text))
 
 
-def index_pair(*texts: str) -> tuple[str, str]:
+def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
     """One FTS5 column and its prefix column.
 
     The prefix column holds, once each and sorted (deletes must repeat an
@@ -79,19 +80,30 @@ def index_pair(*texts: str) -> tuple[str, str]:
     then one exact token there instead of an FTS5 prefix query, which has to
     merge the doclists of every term it covers. (FTS5's own prefix indexes do
     this too, but they also copy every CJK bigram twice, with positions.)
+
+    `latin`, when given, receives the Latin/digit tokens (for `terms`), so the
+    caller need not split the column again.
     """
     # One pass over the pieces (not the tokens): a CJK run's characters are
     # exactly the characters of its bigrams, and it is classified once.
+    # Prefixes are cut once per distinct word (a word recurs in an abstract).
     toks: list[str] = []
     short: set[str] = set()
+    words_seen: set[str] = set()
     for text in texts:
         for piece in words(text):
             if piece[0] >= "\u3040" and is_cjk_run(piece):
-                toks.extend(cjk_tokens(piece))
+                if len(piece) > 1:
+                    toks += map(_add, piece, piece[1:])  # bigrams, as `cjk_tokens`
+                toks.append(piece[-1])
                 short.update(piece)
             else:
                 toks.append(piece)
-                short.update((piece[:1], piece[:2], piece[:3]))
+                words_seen.add(piece)
+    for w in words_seen:
+        short.update((w[:1], w[:2], w[:3]))
+    if latin is not None:
+        latin |= words_seen
     return " ".join(toks), " ".join(sorted(short))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from tui_digest.core import schema
 from tui_digest.core.model import Paper
-from tui_digest.core.store.rows import search_values
+from tui_digest.core.store.rows import search_values, search_values_terms
 
 # Papers tokenised per `executemany`: a paper's index text is two to three
 # times its own (CJK bigrams, prefix columns), so a 65k-paper document
@@ -34,8 +34,8 @@ def index_rows(
     for start in range(0, len(rows), CHUNK):
         values = []
         for key, p in rows[start : start + CHUNK]:
-            v = search_values(p)
-            terms.update(schema.row_terms(v))
+            v, long_words = search_values_terms(p)
+            terms.update(long_words)
             values.append((key, *v))
         conn.executemany(schema.FTS_INSERT, values)
         if progress is not None:

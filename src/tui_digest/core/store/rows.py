@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from tui_digest.core import schema
+from tui_digest.core import schema, search_index
 from tui_digest.core.model import ListRow, Paper
 
 CHUNK = 500  # bound parameters per IN (...) list
@@ -187,6 +187,21 @@ def search_values(p: Paper) -> tuple[str, ...]:
         p.abstract_zh,
         json_list(p.authors),
         json_list(p.categories),
+        p.announce_type,
+    )
+
+
+def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
+    """`search_values` and its long words for `terms`, tokenised once."""
+    return search_index.search_row_terms(
+        p.id,
+        p.title_en,
+        p.title_zh,
+        p.summary_zh,
+        p.abstract_en,
+        p.abstract_zh,
+        p.authors,
+        p.categories,
         p.announce_type,
     )
 
