@@ -97,7 +97,10 @@ SOURCES: list[Binding] = [
     # The refresh lives with the main screen; the app action reaches it.
     Binding("r", "app.refresh_sources", "Refresh", id="sources.refresh"),
 ]
-DIGESTS: list[Binding] = [Binding("escape", "cancel", "Close", id="digests.close")]
+DIGESTS: list[Binding] = [
+    Binding("escape", "cancel", "Close", id="digests.close"),
+    Binding("shift+delete", "delete_digest", "Delete", id="digests.delete"),
+]
 EXPORT: list[Binding] = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 CONFIRM: list[Binding] = [
     Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -117,5 +120,6 @@ SECTIONS: tuple[tuple[str, list[Binding]], ...] = (
 PALETTE_EXTRA: tuple[tuple[str, str, str], ...] = (
     ("select_all", "Select all shown", "Select every paper shown"),
     ("show_all_papers", "All papers", "Show every paper in the cache"),
+    ("delete_digest", "Delete this digest", "Remove the digest shown (asks first)"),
 )
 PALETTE_SKIP = frozenset({"switch_pane"})

@@ -85,5 +85,15 @@ class DigestPicker(ModalScreen[str | None]):
         else:
             self.dismiss(self.digests[int(option_id[1:])].name)
 
+    def action_delete_digest(self) -> None:
+        """Ask the main screen to delete the highlighted digest (it asks first)."""
+        from tui_digest.ui.digest_removal import DELETE
+
+        option_list = self.query_one(OptionList)
+        index = option_list.highlighted
+        option = option_list.get_option_at_index(index) if index is not None else None
+        if option is not None and (option.id or "").startswith("d"):
+            self.dismiss(DELETE + self.digests[int(option.id[1:])].name)
+
     def action_cancel(self) -> None:
         self.dismiss(None)

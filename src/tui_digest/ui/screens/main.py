@@ -27,6 +27,7 @@ from tui_digest.core.store import Store
 from tui_digest.ui import keys, opener
 from tui_digest.ui import messages as msg
 from tui_digest.ui.commands import DigestCommands
+from tui_digest.ui.digest_removal import DELETE, ask_to_remove
 from tui_digest.ui.export_job import export_papers
 from tui_digest.ui.foryou_actions import ForYouActions
 from tui_digest.ui.refresh import Refresher
@@ -229,9 +230,18 @@ class MainScreen(ForYouActions, ReadingScreen):
     def action_select_all(self) -> None:
         self.paper_list.action_select_all()
 
+    def action_delete_digest(self) -> None:
+        """Delete the digest shown, after asking (the palette's "Delete this digest")."""
+        if self.digest is None:
+            self.notify("Show a digest first (d picks one).", title="Delete", markup=False)
+        else:
+            ask_to_remove(self, self.digest)
+
     def action_pick_digest(self) -> None:
         def chosen(choice: str | None) -> None:
-            if choice == FOR_YOU:
+            if choice is not None and choice.startswith(DELETE):
+                ask_to_remove(self, choice[len(DELETE) :])
+            elif choice == FOR_YOU:
                 self.show_for_you()
             elif choice is not None:
                 self.show_digest(None if choice == ALL_PAPERS else choice)

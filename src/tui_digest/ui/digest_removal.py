@@ -1,0 +1,84 @@
+"""Deleting a digest from the reader (issue 16 item 1): ask, then remove in a thread.
+
+The digest picker's `shift+delete` and the palette's "Delete this digest"
+both end here. What would go is counted first (in a thread: it reads the
+cache), the question says it, and the removal itself is one store
+transaction (`Store.remove_digests`), after which the listing and the digest
+list are read again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from tui_digest.ui.screens.confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from tui_digest.core.store import Store
+    from tui_digest.core.store.retention import Removal
+
+# A picker result asking to delete the digest named after it (names hold no NUL).
+DELETE = "\0delete:"
+
+
+class Removing(Protocol):
+    """What this needs from the screen showing the listing."""
+
+    store: Store | None
+    digest: str | None
+
+    @property
+    def app(self) -> App: ...
+
+    def cache_changed(self, change: object = None) -> None: ...
+
+    def notify(self, message: str, *, title: str = "", markup: bool = True) -> None: ...
+
+
+def ask_to_remove(screen: Removing, name: str) -> None:
+    """Count what removing digest `name` takes away, ask, and remove it on yes."""
+    store = screen.store
+    if store is None:
+        return
+
+    def count() -> None:
+        pks = store.digest_pks([name])
+        plan = store.removal_plan(pks)
+        screen.app.call_from_thread(_ask, screen, store, name, pks, plan)
+
+    screen.app.run_worker(count, thread=True, group="remove-digest", exit_on_error=False)
+
+
+def _ask(screen: Removing, store: Store, name: str, pks: list[int], plan: Removal) -> None:
+    kept = f" ({plan.papers_kept} starred stay)" if plan.papers_kept else ""
+    question = (
+        f"Remove the digest {name} and the {plan.papers_deleted} paper(s) "
+        f"no other digest lists{kept}?"
+    )
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            screen.app.run_worker(
+                lambda: _remove(screen, store, name, pks),
+                thread=True,
+                group="remove-digest",
+                exit_on_error=False,
+            )
+
+    screen.app.push_screen(ConfirmScreen(question, yes_label="Remove"), answered)
+
+
+def _remove(screen: Removing, store: Store, name: str, pks: list[int]) -> None:
+    done = store.remove_digests(pks)
+    screen.app.call_from_thread(_removed, screen, name, done)
+
+
+def _removed(screen: Removing, name: str, done: Removal) -> None:
+    if screen.digest == name:
+        screen.digest = None  # the digest shown is gone: show every paper
+    screen.cache_changed()
+    screen.notify(
+        f"Removed {name} and {done.papers_deleted} paper(s).", title="Digest removed", markup=False
+    )

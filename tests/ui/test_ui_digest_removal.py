@@ -1,0 +1,65 @@
+"""Deleting a digest from the reader (issue 16 item 1): the picker's shift+delete and
+the palette command, both asking first; the removal holds after reopening the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ui_support import notes, settle
+
+from tui_digest.core.store import Store
+from tui_digest.ui.app import make_app
+from tui_digest.ui.screens.confirm import ConfirmScreen
+from tui_digest.ui.screens.digest_picker import DigestPicker
+
+SIZE = (140, 40)
+OLDER = "digest-cs.LG-2024-02-05"
+
+
+def digest_names(cache: Path) -> list[str]:
+    with Store.open(cache) as store:
+        return [d.name for d in store.digests()]
+
+
+async def test_shift_delete_in_the_picker_asks_then_removes(cache: Path) -> None:
+    before = digest_names(cache)
+    assert OLDER in before
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        assert isinstance(app.screen, DigestPicker)
+        await pilot.press("down", "down", "down", "shift+delete")  # the older digest
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert OLDER in app.screen.question
+        await pilot.press("n")  # No: nothing changes
+        await settle(pilot)
+        assert [d.name for d in app.main.digests] == before
+        await pilot.press("d", "down", "down", "down", "shift+delete")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert OLDER not in [d.name for d in app.main.digests]
+        assert any(n.startswith(f"Removed {OLDER}") for n in notes(app))
+        shown = app.main.matches
+    assert digest_names(cache) == [n for n in before if n != OLDER]
+    with Store.open(cache) as store:
+        assert store.count("") == shown
+
+
+async def test_the_palette_deletes_the_digest_shown(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.main)]
+        assert "Delete this digest" in titles
+        app.main.action_delete_digest()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.main.digest is None  # the digest shown is gone: every paper
+    assert OLDER not in digest_names(cache)
