@@ -17,7 +17,7 @@ MINI = FIXTURES / "mini-2024-03-18.md"
 JSON_KEYS = [
     "id", "version", "url", "title_en", "title_zh", "summary_zh", "summary_en", "abstract_en",
     "abstract_zh", "authors", "categories", "announce_type", "published", "comments",
-    "journal_ref", "doi", "digests", "listings", "read", "starred",
+    "journal_ref", "doi", "digests", "listings", "read", "starred", "tags", "note",
 ]  # fmt: skip
 
 

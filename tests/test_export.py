@@ -65,7 +65,7 @@ def test_json_object_has_exactly_the_keys_in_order_with_types():
     assert obj["digests"] == ["digest-cs.CL-2017-06-13", "sample"]
     assert obj["read"] is True and obj["starred"] is False
     for key in JSON_KEYS:
-        expected = list if key in ("authors", "categories", "digests", "listings") else str
+        expected = list if key in ("authors", "categories", "digests", "listings", "tags") else str
         if key in ("read", "starred"):
             expected = bool
         assert type(obj[key]) is expected, key
@@ -338,3 +338,17 @@ def test_safe_filename_is_always_one_safe_component(text):
     assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name)
     assert len(name.encode("utf-8")) <= 120
     assert Path(name).name == name
+
+
+def test_tags_and_note_are_kept_in_json_and_bibtex():
+    from dataclasses import replace
+
+    from tui_digest.core.bibtex import to_bibtex
+
+    rec = replace(ATTENTION, tags=["robotics", "LLM-agents"], note="Read §3 {again}\n50% done")
+    obj = record_to_json_obj(rec)
+    assert obj["tags"] == ["robotics", "LLM-agents"] and obj["note"].startswith("Read §3")
+    bib = to_bibtex([rec])
+    assert "keywords={robotics, LLM-agents}," in bib
+    assert r"note={Read §3 {again} 50\% done}," in bib  # balanced braces stay
+    assert "keywords" not in to_bibtex([ATTENTION]) and "note=" not in to_bibtex([ATTENTION])

@@ -35,6 +35,8 @@ SEARCH_KEYS = [
     "listings",
     "read",
     "starred",
+    "tags",
+    "note",
 ]
 
 

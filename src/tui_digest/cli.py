@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 EXPORT_FORMATS = ("markdown", "bibtex", "ris", "csl-json", "json")  # = core.export.FORMATS
-QUERY_COMMANDS = ("search", "export", "translate", "enrich")
+QUERY_COMMANDS = ("search", "export", "translate", "enrich", "tag")
 INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 # `import` refuses a larger input (a disk image, an endless pipe). The real
@@ -426,6 +426,7 @@ def _register_optional(sub: argparse._SubParsersAction, common: argparse.Argumen
     from tui_digest.cli_fetch import register as register_fetch
     from tui_digest.cli_rank import register as register_rank
     from tui_digest.cli_retention import register as register_retention
+    from tui_digest.cli_state import register as register_state
     from tui_digest.cli_translate import register as register_translate
     from tui_digest.publish.commands import register as register_publish
 
@@ -435,6 +436,7 @@ def _register_optional(sub: argparse._SubParsersAction, common: argparse.Argumen
     register_rank(sub, common)
     register_enrich(sub, common)
     register_retention(sub, common)
+    register_state(sub, common)
 
 
 def _version() -> str:

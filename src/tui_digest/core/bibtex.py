@@ -191,8 +191,15 @@ def bibtex_entry(rec: PaperRecord, key: str) -> str:
     if doi:
         # After arXiv's fields: the published version, when arXiv knows one.
         fields.append(("doi", bibtex_value(doi)))
+    if rec.tags:
+        # The user's tags and note (issue 12 req 5): `keywords` is what Zotero,
+        # JabRef and biblatex read as tags; `note` is the user's own words.
+        fields.append(("keywords", bibtex_value(", ".join(rec.tags))))
+    if rec.note:
+        fields.append(("note", bibtex_value(" ".join(rec.note.split()))))
     if p.title_zh and p.title_en:
-        # Not `note`: styles print notes, and CJK there breaks pdflatex builds.
+        # Not `note` for the Chinese title: styles print notes, and CJK there
+        # breaks pdflatex builds.
         # An unknown field is ignored by styles and kept by reference managers.
         fields.append(("titlezh", bibtex_value(p.title_zh)))
     body = "".join(f"      {name}={{{value}}},\n" for name, value in fields)

@@ -61,6 +61,8 @@ JSON_KEYS = (
     "listings",
     "read",
     "starred",
+    "tags",
+    "note",
 )
 
 
@@ -117,6 +119,9 @@ def record_to_json_obj(rec: PaperRecord) -> dict:
         "listings": [{"digest": x.digest, "date": x.date, "ref": x.ref} for x in rec.listings],
         "read": bool(rec.read),
         "starred": bool(rec.starred),
+        # The user's own (`tui-digest tag`, `note`; `#` and `a` in the reader).
+        "tags": list(rec.tags),
+        "note": rec.note,
     }
 
 

@@ -141,6 +141,8 @@ class PaperRecord:
     digests: list[str] = field(default_factory=list)  # digest names, newest first
     meta: ArxivMeta | None = None  # what arXiv's API said, when it was asked
     listings: list[Listing] = field(default_factory=list)  # one per digest, newest first
+    tags: list[str] = field(default_factory=list)  # the user's (core.store.user_log)
+    note: str = ""
 
 
 @dataclass(slots=True, frozen=True)

@@ -30,6 +30,9 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           the `rank` layer above reorders what it lists)
     related:ID            the papers most like paper ID; answered only by the
                           `rank` layer (`compile_query` refuses it)
+    tag:robotics          papers with this tag of the user's (any case)
+    note:word note:"a phrase"   papers whose note contains this text; bare
+                          words also match notes (see `query_user`)
     A word such as `foo:bar` with an unknown qualifier is searched as text.
 
 `parse_query` raises `QueryError` with a message meant for the user.
@@ -76,7 +79,7 @@ TYPE_VALUES = {
     "updated": "updated",
 }
 SORT_VALUES = ("foryou",)
-QUALIFIERS = (*FIELDS, "is", "type", "date", "sort", "related")
+QUALIFIERS = (*FIELDS, "is", "type", "date", "sort", "related", "tag", "note")
 
 
 @dataclass(slots=True, frozen=True)
@@ -96,10 +99,12 @@ class Query:
     dates: list[tuple[int, int, bool]] = field(default_factory=list)  # days, days, negated
     sort: str | None = None  # one of SORT_VALUES; None = listing order
     related: str | None = None  # an arXiv id (no version)
+    tags: list[tuple[str, bool]] = field(default_factory=list)  # (tag, negated)
+    notes: list[tuple[str, bool]] = field(default_factory=list)  # (text, negated)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.terms or self.types or self.dates) and (
+        return not (self.terms or self.types or self.dates or self.tags or self.notes) and (
             self.read is None and self.starred is None
         )
 
@@ -204,6 +209,10 @@ def _add(q: Query, qualifier: str | None, value: str, phrase: bool, negated: boo
         if v not in SORT_VALUES or negated:
             raise QueryError(f'unknown sort "{value}" (use ' + ", ".join(SORT_VALUES) + ")")
         q.sort = v
+    elif qualifier == "tag":
+        q.tags.append((value.strip(), negated))
+    elif qualifier == "note":
+        q.notes.append((value, negated))
     elif qualifier == "related":
         if negated:
             raise QueryError("-related: is not supported; use related:ID")
@@ -347,11 +356,21 @@ def compile_query(
     digest: str | None = None,
     expand: Expand | None = None,
     relisted: Relisted | None = None,
+    notes: bool = False,
 ) -> Plan:
+    """`notes`: some paper has a note, so bare words must also search notes."""
     if q.related is not None:
         # Similarity is computed by the rank layer, which removes the term
         # before asking the store; silently listing everything would be wrong.
         raise QueryError("related:ID lists similar papers only in the reader and `search`")
+    if q.tags or q.notes or (notes and any(t.field is None for t in q.terms)):
+        # The user's own words: a plan of its own, so searches without them
+        # keep the plans below (and their speed) unchanged.
+        from tui_digest.core.query_user import compile_with_user_text
+
+        return compile_with_user_text(
+            q, digest=digest, expand=expand, notes=notes, relisted=relisted
+        )
     positive = [fts_term(t, expand) for t in q.terms if not t.negated]
     positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
     negative = [fts_term(t, expand) for t in q.terms if t.negated]

@@ -28,6 +28,10 @@ Layout
   generator archive's English one-line summary, and what arXiv's query API
   said about each id and when it was asked (see `arxiv_meta`), kept apart from
   the digests' text.
+- `user_state`, `paper_tags`, `paper_notes` (`_add_user_state`): the user's
+  read/starred/tags/note per arXiv id with the time of the last change, so
+  the state can travel between machines (`core.store.user_log`). Triggers
+  on `papers` stamp every read/starred change, whoever writes it.
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -315,12 +319,55 @@ def _local_date(iso: str) -> str:
     return (when if when.tzinfo else when.replace(tzinfo=_dt.UTC)).astimezone().date().isoformat()
 
 
+def _add_user_state(conn: sqlite3.Connection) -> None:
+    """Tags, notes and the time of every change of the user's state (see `user_log`)."""
+    for stmt in (
+        # One row per arXiv id and field (read, starred, tags, note): its
+        # value as JSON and when it last changed (UTC, "...T..:..:..sssZ", so
+        # strings compare as times). Keyed by id, not pk: it travels. `pending`:
+        # imported for a paper this cache does not hold yet.
+        """CREATE TABLE user_state (
+            id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            pending INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (id, field)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX user_state_pending ON user_state(id) WHERE pending",
+        # Derived from user_state, for tag: searches and completion.
+        """CREATE TABLE paper_tags (
+            tag TEXT NOT NULL COLLATE NOCASE,
+            id TEXT NOT NULL,
+            PRIMARY KEY (tag, id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX paper_tags_id ON paper_tags(id)",
+        # Derived: the note folded (lower case, no accents, single spaces) for
+        # substring search; notes are few, so no index of their own.
+        """CREATE TABLE paper_notes (
+            id TEXT PRIMARY KEY,
+            folded TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        *(
+            f"""CREATE TRIGGER papers_state_{flag} AFTER UPDATE OF {flag} ON papers
+            WHEN NEW.{flag} != OLD.{flag} BEGIN
+                INSERT OR REPLACE INTO user_state(id, field, value, changed_at)
+                VALUES (NEW.id, '{flag}', CASE WHEN NEW.{flag} THEN 'true' ELSE 'false' END,
+                        strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+            END"""
+            for flag in ("read", "starred")
+        ),
+    ):
+        conn.execute(stmt)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
     _v2_to_v3,
     _add_archive_and_enrichment,
     _dated_digests,
+    _add_user_state,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

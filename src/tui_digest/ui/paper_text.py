@@ -24,6 +24,8 @@ HEADING = "bold $text-accent"
 TITLE = "bold"
 LABEL = "dim"
 MACHINE = "italic $text-warning"
+TAGS = "bold $text-success"
+NOTE = "italic"
 
 
 def machine_fields(record: PaperRecord) -> set[str]:
@@ -83,7 +85,16 @@ def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
     flags.append("read" if record.read else "unread")
     parts.append((marker, HEADING))
     parts.append(("  " + " · ".join(flags), LABEL))
+    if record.tags:
+        # The user's own tags and note (`#` and `a` in the reader), first: they
+        # are why the user came back to this paper.
+        parts.append(("  ", LABEL))
+        parts.append((" ".join("#" + _safe(t, line=True) for t in record.tags), TAGS))
     parts.append("\n\n")
+    if record.note:
+        parts.append(("note  ", LABEL))
+        parts.append((_safe(record.note), NOTE))
+        parts.append("\n\n")
 
     show_zh = language in ("both", "zh")
     show_en = language in ("both", "en")

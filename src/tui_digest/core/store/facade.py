@@ -10,6 +10,7 @@ Modules of the package, one concept each:
 - `papers`: whole papers, and the generic edit primitives features use
 - `enrichment`: what arXiv's API said, in its own table beside the papers
 - `user_state`: read / starred
+- `user_log`: tags, notes, the time of every state change; state files merged
 - `sources`: digests, source fetch state, totals
 - `retention`: removing digests and the papers only they listed
 Schema and migrations are `core.schema` (the query compiler shares its
@@ -45,6 +46,7 @@ from tui_digest.core.store import (
     queries,
     retention,
     sources,
+    user_log,
     user_state,
 )
 from tui_digest.core.store.connection import Connections
@@ -125,6 +127,7 @@ class Store(Connections):
             if days.source_key(digest) != retention.SAMPLE_SOURCE:
                 # The first real digest replaces the bundled sample (issue 16 item 1).
                 retention.drop_sample(conn)
+            user_log.apply_arrived(conn)  # read/starred imported before the paper came
         stats.digest, stats.outcome = target.name, target.outcome
         return stats
 
@@ -186,10 +189,19 @@ class Store(Connections):
     # --- Papers ---------------------------------------------------------------
 
     def get_paper(self, key: int | str) -> PaperRecord | None:
-        return papers.get_paper(self._conn(), key)
+        rec = papers.get_paper(self._conn(), key)
+        return None if rec is None else self._annotate([rec])[0]
 
     def get_papers(self, rowids: Sequence[int]) -> list[PaperRecord]:
-        return papers.get_papers(self._conn(), rowids)
+        return self._annotate(papers.get_papers(self._conn(), rowids))
+
+    def _annotate(self, recs: list[PaperRecord]) -> list[PaperRecord]:
+        """Attach the user's tags and notes (see `user_log`)."""
+        ids = [r.paper.id for r in recs]
+        tags, notes = user_log.tags_of(self._conn(), ids), user_log.notes_of(self._conn(), ids)
+        for r in recs:
+            r.tags, r.note = tags.get(r.paper.id, []), notes.get(r.paper.id, "")
+        return recs
 
     def update_paper(self, rowid: int, change: Callable[[Paper], Paper]) -> Paper | None:
         """Change one stored paper in one transaction (see `papers.update_paper`)."""
@@ -261,6 +273,40 @@ class Store(Connections):
     def set_starred(self, rowids: Sequence[int], starred: bool = True) -> None:
         with self._write(patient=True) as conn:
             user_state.set_flag(conn, "starred", rowids, starred)
+
+    # --- Tags, notes, state that travels (see `user_log`) ------------------------
+
+    def ids_of(self, rowids: Sequence[int]) -> list[str]:
+        """arXiv ids of papers by row, in the given order (unknown rows left out)."""
+        return [r.paper.id for r in papers.get_papers(self._conn(), rowids)]
+
+    def edit_tags(
+        self,
+        ids: Sequence[str],
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+        *,
+        at: str | None = None,
+    ) -> int:
+        """Add/remove tags on papers by arXiv id; returns how many papers changed."""
+        with self._write() as conn:
+            return user_log.edit_tags(conn, ids, add, remove, at or user_log.stamp())
+
+    def set_note(self, paper_id: str, note: str, *, at: str | None = None) -> bool:
+        """Set (or clear, with "") the note of a paper by arXiv id; False when unchanged."""
+        with self._write() as conn:
+            return user_log.set_note(conn, paper_id, note, at or user_log.stamp())
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        return user_log.all_tags(self._conn())
+
+    def export_state(self) -> list[user_log.Change]:
+        return list(user_log.export_changes(self._conn()))
+
+    def merge_state(self, changes: Sequence[user_log.Change]) -> user_log.MergeResult:
+        """Merge a state file's changes in one transaction (newest change wins)."""
+        with self._write() as conn:
+            return user_log.merge(conn, changes)
 
     # --- Digests, stats, sources ------------------------------------------------
 

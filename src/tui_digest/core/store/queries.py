@@ -18,6 +18,7 @@ from tui_digest.core.query import MAX_EXPANSION, Plan, compile_query, day_iso, p
 from tui_digest.core.search_tokens import fold
 from tui_digest.core.store.days import resolve
 from tui_digest.core.store.rows import CHUNK, list_rows
+from tui_digest.core.store.user_log import has_notes
 
 # Read at call time, so a test can lower it to exercise the fallback.
 max_expansion = MAX_EXPANSION
@@ -31,6 +32,7 @@ def plan(conn: sqlite3.Connection, query: str, digest: str | None) -> Plan:
         digest=digest,
         expand=lambda p: _expand(conn, p),
         relisted=lambda first, last, above: _relisted(conn, first, last, above),
+        notes=has_notes(conn),  # bare words then also search notes
     )
 
 

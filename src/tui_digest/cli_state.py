@@ -1,0 +1,173 @@
+"""Headless commands on the user's state: `mark`, `tag`, `note`, `state export|import`.
+
+    tui-digest mark read|unread|star|unstar ID... | --query Q
+    tui-digest tag ID... +robotics -old      (no +/-: print the papers' tags)
+    tui-digest note ID [TEXT...]             (no TEXT: print the note; "" clears it)
+    tui-digest state export [-o FILE]        JSON lines (core.state_file)
+    tui-digest state import FILE             newest change wins per paper and field
+
+Every change is timestamped like the reader's (core.store.user_log), so it
+travels with `state export`. Exit status: 0 done, 1 some ids or lines were
+not usable (the others were applied), 2 usage or cache error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui_digest.core.sanitize import for_terminal
+
+MARKS = {"read": ("read", True), "unread": ("read", False), "star": ("starred", True)}
+MARKS["unstar"] = ("starred", False)
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser(
+        "mark", parents=[common], help="mark papers read, unread, starred or not, for scripts"
+    )
+    p.add_argument("action", choices=tuple(MARKS))
+    p.add_argument("ids", nargs="*", metavar="ID", help="arXiv ids")
+    p.add_argument("--query", metavar="Q", help="every paper matching this search query")
+    p.set_defaults(func=cmd_mark)
+
+    p = subparsers.add_parser(
+        "tag", parents=[common], help="add (+tag) or remove (-tag) tags; alone, print the tags"
+    )
+    p.add_argument("items", nargs="*", metavar="ID|+TAG|-TAG")
+    p.set_defaults(func=cmd_tag)
+
+    p = subparsers.add_parser(
+        "note", parents=[common], help='set a paper\'s note ("" clears it); alone, print it'
+    )
+    p.add_argument("id", metavar="ID")
+    p.add_argument("text", nargs="*", metavar="TEXT")
+    p.set_defaults(func=cmd_note)
+
+    p = subparsers.add_parser(
+        "state", parents=[common], help="export or import read/starred/tags/notes (JSON lines)"
+    )
+    actions = p.add_subparsers(dest="state_action", metavar="ACTION", required=True)
+    e = actions.add_parser("export", parents=[common], help="write the state as JSON lines")
+    e.add_argument("-o", "--output", metavar="FILE", help="write to FILE (replaced) not stdout")
+    e.set_defaults(func=cmd_state_export)
+    i = actions.add_parser("import", parents=[common], help="merge a state file in")
+    i.add_argument("file", metavar="FILE")
+    i.set_defaults(func=cmd_state_import)
+
+
+def _store(args: argparse.Namespace, *, readonly: bool = False):
+    from tui_digest.cli import _open_store
+
+    return _open_store(args, readonly=readonly)
+
+
+def _rowids(store, ids: list[str]) -> tuple[list[int], list[str]]:
+    """Rows of the papers with these arXiv ids, and the ids not in the cache."""
+    found, missing = [], []
+    for pid in ids:
+        rec = store.get_paper(pid)
+        if rec is None:
+            missing.append(pid)
+        else:
+            found.append(rec.rowid)
+    return found, missing
+
+
+def _missing(missing: list[str]) -> int:
+    for pid in missing:
+        print(f"tui-digest: no paper with id {for_terminal(pid)!r} in the cache", file=sys.stderr)
+    return 1 if missing else 0
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    from tui_digest.cli import CliError
+
+    if bool(args.ids) == bool(args.query):
+        raise CliError("mark: give arXiv ids or --query Q (not both)")
+    column, value = MARKS[args.action]
+    with _store(args) as store:
+        if args.query:
+            rowids, missing = store.list_ids(args.query), []
+        else:
+            rowids, missing = _rowids(store, args.ids)
+        before = sum(getattr(r, column) == value for r in store.get_papers(rowids))
+        (store.set_read if column == "read" else store.set_starred)(rowids, value)
+    print(f"{args.action}: {len(rowids) - before} papers changed, {before} already were")
+    return _missing(missing)
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from tui_digest.cli import CliError
+
+    add = [t[1:] for t in args.items if t.startswith("+")]
+    remove = [t[1:] for t in args.items if t.startswith("-")]
+    ids = [t for t in args.items if not t.startswith(("+", "-"))]
+    if not ids:
+        raise CliError("tag: give at least one arXiv id (then +tag to add, -tag to remove)")
+    with _store(args, readonly=not (add or remove)) as store:
+        rowids, missing = _rowids(store, ids)
+        if add or remove:
+            changed = store.edit_tags(store.ids_of(rowids), add, remove)
+            print(f"tags: {changed} papers changed")
+        for rec in store.get_papers(rowids):
+            print(f"{rec.paper.id}\t{for_terminal(', '.join(rec.tags))}")
+    return _missing(missing)
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    from tui_digest.cli import CliError
+
+    with _store(args, readonly=not args.text) as store:
+        rec = store.get_paper(args.id)
+        if rec is None:
+            raise CliError(f"no paper with id {args.id!r} in the cache")
+        if not args.text:
+            if rec.note:
+                print(for_terminal(rec.note, 20_000))
+            return 0
+        text = " ".join(args.text)
+        changed = store.set_note(rec.paper.id, text)
+    what = "cleared" if not text.strip() else "saved"
+    print(f"note {what}" if changed else "note unchanged")
+    return 0
+
+
+def cmd_state_export(args: argparse.Namespace) -> int:
+    from tui_digest.core import state_file
+    from tui_digest.core.store.user_log import stamp
+
+    with _store(args, readonly=True) as store:
+        changes = store.export_state()
+    text = state_file.header(stamp()) + "\n" + "".join(state_file.dump(changes))
+    if args.output:
+        from tui_digest.core.atomic_file import write_atomic
+
+        # Replaced whole (atomically): the usual target is a synced folder
+        # that is exported to again and again.
+        path = write_atomic(args.output, text, overwrite=True)
+        print(f"wrote {len(changes)} changes to {for_terminal(path)}", file=sys.stderr)
+    else:
+        from tui_digest.cli import _write_stdout
+
+        _write_stdout(text)
+    return 0
+
+
+def cmd_state_import(args: argparse.Namespace) -> int:
+    from tui_digest.core import state_file
+    from tui_digest.core.readers import read_capped
+
+    raw = read_capped(args.file, cap=256 * 1024 * 1024)
+    parsed = state_file.parse(raw.decode("utf-8", errors="replace"), args.file)
+    for problem in parsed.problems[:20]:
+        print(f"tui-digest: {problem}", file=sys.stderr)
+    if len(parsed.problems) > 20:
+        print(f"tui-digest: ... and {len(parsed.problems) - 20} more problems", file=sys.stderr)
+    with _store(args) as store:
+        result = store.merge_state(parsed.changes)
+    print(
+        f"state: {result.applied} changes applied ({result.pending} for papers not here yet), "
+        f"{result.kept} kept (this cache had the same or newer)"
+    )
+    return 1 if parsed.problems else 0

@@ -1,0 +1,83 @@
+"""The user-state file: JSON lines that carry read/starred/tags/note between machines.
+
+    {"format": "tui-digest-state", "version": 1, "exported_at": "2026-11-30T10:00:00.000Z"}
+    {"id": "2403.10056", "field": "read", "value": true, "changed_at": "2026-11-29T08:12:03.120Z"}
+    {"id": "2403.10056", "field": "tags", "value": ["robotics"], "changed_at": "..."}
+
+One line per paper and field, so two files merge line by line and a line
+written by a newer version with an unknown field is skipped with a problem,
+not fatal. `changed_at` is UTC; `tui-digest state import` keeps, per paper
+and field, whichever change is newest (core.store.user_log.merge).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tui_digest.core.sanitize import clean_line, for_terminal
+from tui_digest.core.store.user_log import FIELDS, FLAG_FIELDS, Change, paper_id, parse_stamp
+
+FORMAT = "tui-digest-state"
+VERSION = 1
+
+
+def header(exported_at: str) -> str:
+    return json.dumps({"format": FORMAT, "version": VERSION, "exported_at": exported_at})
+
+
+def dump(changes: Iterable[Change]) -> Iterable[str]:
+    """One JSON line (with its newline) per change."""
+    for c in changes:
+        yield json.dumps(c.as_json(), ensure_ascii=False) + "\n"
+
+
+@dataclass(slots=True)
+class Parsed:
+    changes: list[Change] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "NAME:LINE: what is wrong"
+
+
+def _change(obj: object) -> Change:
+    if not isinstance(obj, dict):
+        raise ValueError("not a JSON object")
+    pid, fld, at = obj.get("id"), obj.get("field"), obj.get("changed_at")
+    # Any id the cache may hold (feeds other than arXiv's have their own).
+    if not isinstance(pid, str) or not pid.strip() or clean_line(pid, 200) != pid:
+        raise ValueError(f"bad paper id {for_terminal(pid, 40)!r}")
+    if fld not in FIELDS:
+        raise ValueError(f"unknown field {for_terminal(fld, 40)!r} (known: {', '.join(FIELDS)})")
+    if not isinstance(at, str):
+        raise ValueError("changed_at is missing")
+    value = obj.get("value")
+    ok = {
+        "tags": isinstance(value, list) and all(isinstance(t, str) for t in value),
+        "note": isinstance(value, str),
+    }.get(fld, isinstance(value, bool))
+    if not ok:
+        kind = (
+            "true or false"
+            if fld in FLAG_FIELDS
+            else {"tags": "a list of strings"}.get(fld, "a string")
+        )
+        raise ValueError(f"{fld} must be {kind}")
+    return Change(paper_id(pid), fld, value, parse_stamp(at))
+
+
+def parse(text: str, name: str) -> Parsed:
+    """The changes in a state file; a bad line is a problem naming NAME:LINE, never fatal."""
+    out = Parsed()
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if isinstance(obj, dict) and obj.get("format") == FORMAT:
+                if obj.get("version") != VERSION:
+                    raise ValueError(f"state file version {obj.get('version')!r} is not {VERSION}")
+                continue
+            out.changes.append(_change(obj))
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+            out.problems.append(f"{for_terminal(name)}:{number}: {for_terminal(exc)}")
+    return out

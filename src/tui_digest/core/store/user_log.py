@@ -1,0 +1,262 @@
+"""Tags, notes and the time of every change of the user's state, by arXiv id.
+
+`user_state` holds one row per (arXiv id, field) with the field's value (JSON)
+and when it last changed. read/starred stay in `papers` (the listing needs
+them); triggers on `papers` (schema `_add_user_state`) stamp every change of
+them, so the reader's marks, bulk changes and `tui-digest mark` all travel
+without each writer remembering to. Tags and notes live here only, with
+`paper_tags` and `paper_notes` derived for searching.
+
+Keyed by arXiv id, not by the cache's row numbers: a state file written on one
+machine applies on another (`merge`: the newest change wins per paper and
+field; ties keep what is here). A change for a paper this cache does not hold
+yet is kept (`pending`) and applied when the paper arrives (`apply_arrived`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from tui_digest.core.query_user import fold_note
+from tui_digest.core.sanitize import clean_line, clean_text
+
+FIELDS = ("read", "starred", "tags", "note")
+FLAG_FIELDS = ("read", "starred")
+# The time of a flag set before changes were recorded: older than any change.
+EPOCH = "1970-01-01T00:00:00.000Z"
+MAX_TAG = 64
+MAX_NOTE = 20_000
+
+
+def stamp(when: _dt.datetime | None = None) -> str:
+    """UTC time as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ') writes it (string order = time order)."""
+    when = (when or _dt.datetime.now(_dt.UTC)).astimezone(_dt.UTC)
+    return f"{when:%Y-%m-%dT%H:%M:%S}.{when.microsecond // 1000:03d}Z"
+
+
+def parse_stamp(text: str) -> str:
+    """An ISO 8601 time from a state file, as `stamp` writes it; ValueError when not one."""
+    when = _dt.datetime.fromisoformat(text.strip())
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.UTC)
+    return stamp(when)
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags as stored: trimmed, inner spaces as '-', no commas, once each (ignoring case)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in tags:
+        for part in clean_line(str(raw)).split(","):
+            tag = "-".join(part.split())[:MAX_TAG].lstrip("+-")
+            if tag and tag.casefold() not in seen:
+                seen.add(tag.casefold())
+                out.append(tag)
+    return out
+
+
+def clean_note(text: str) -> str:
+    return clean_text(str(text), MAX_NOTE).strip()
+
+
+# --- Reading ---------------------------------------------------------------------
+
+
+def _values(conn: sqlite3.Connection, field: str, ids: Sequence[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i : i + 500])
+        marks = ",".join("?" * len(chunk))
+        for pid, value in conn.execute(
+            f"SELECT id, value FROM user_state WHERE field = ? AND id IN ({marks})",
+            (field, *chunk),
+        ):
+            found[pid] = value
+    return found
+
+
+def tags_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[str]]:
+    return {
+        k: v for k, v in ((k, json.loads(v)) for k, v in _values(conn, "tags", ids).items()) if v
+    }
+
+
+def notes_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    return {
+        k: v for k, v in ((k, json.loads(v)) for k, v in _values(conn, "note", ids).items()) if v
+    }
+
+
+def all_tags(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """Every tag in use with its number of papers, most used first."""
+    rows = conn.execute(
+        "SELECT tag, count(*) AS n FROM paper_tags GROUP BY tag ORDER BY n DESC, tag"
+    )
+    return [(tag, int(n)) for tag, n in rows]
+
+
+def has_notes(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM paper_notes)").fetchone()[0] == 1
+
+
+# --- Writing (inside the caller's transaction) -------------------------------------
+
+
+def _put(
+    conn: sqlite3.Connection, pid: str, field: str, value: object, at: str, pending: bool = False
+) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO user_state(id, field, value, changed_at, pending) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (pid, field, json.dumps(value, ensure_ascii=False), at, int(pending)),
+    )
+
+
+def write_tags(conn: sqlite3.Connection, pid: str, tags: Sequence[str], at: str) -> None:
+    _put(conn, pid, "tags", list(tags), at)
+    conn.execute("DELETE FROM paper_tags WHERE id = ?", (pid,))
+    conn.executemany(
+        "INSERT OR IGNORE INTO paper_tags(tag, id) VALUES (?, ?)", ((t, pid) for t in tags)
+    )
+
+
+def write_note(conn: sqlite3.Connection, pid: str, note: str, at: str) -> None:
+    _put(conn, pid, "note", note, at)
+    if note:
+        conn.execute(
+            "INSERT OR REPLACE INTO paper_notes(id, folded) VALUES (?, ?)", (pid, fold_note(note))
+        )
+    else:
+        conn.execute("DELETE FROM paper_notes WHERE id = ?", (pid,))
+
+
+def edit_tags(
+    conn: sqlite3.Connection,
+    ids: Sequence[str],
+    add: Sequence[str],
+    remove: Sequence[str],
+    at: str,
+) -> int:
+    """Add and remove tags on papers; returns how many papers changed."""
+    add, gone = clean_tags(add), {t.casefold() for t in clean_tags(remove)}
+    current = tags_of(conn, ids)
+    changed = 0
+    for pid in dict.fromkeys(ids):
+        old = current.get(pid, [])
+        new = clean_tags([t for t in old if t.casefold() not in gone] + add)
+        if new != old:
+            write_tags(conn, pid, new, at)
+            changed += 1
+    return changed
+
+
+def set_note(conn: sqlite3.Connection, pid: str, note: str, at: str) -> bool:
+    note = clean_note(note)
+    if notes_of(conn, [pid]).get(pid, "") == note:
+        return False
+    write_note(conn, pid, note, at)
+    return True
+
+
+# --- Travelling: export and merge ------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class Change:
+    """One field of one paper's state as of `changed_at` (a line of a state file)."""
+
+    id: str
+    field: str
+    value: object
+    changed_at: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "field": self.field,
+            "value": self.value,
+            "changed_at": self.changed_at,
+        }
+
+
+def export_changes(conn: sqlite3.Connection) -> Iterator[Change]:
+    """Every recorded field, and flags set before changes were recorded (at EPOCH)."""
+    for pid, field, value, at in conn.execute(
+        "SELECT id, field, value, changed_at FROM user_state ORDER BY id, field"
+    ):
+        yield Change(pid, field, json.loads(value), at)
+    for flag in FLAG_FIELDS:
+        for (pid,) in conn.execute(
+            f"SELECT p.id FROM papers p WHERE p.{flag} AND NOT EXISTS "
+            f"(SELECT 1 FROM user_state u WHERE u.id = p.id AND u.field = '{flag}') ORDER BY p.id"
+        ):
+            yield Change(pid, flag, True, EPOCH)
+
+
+@dataclass(slots=True)
+class MergeResult:
+    applied: int = 0  # fields changed to the newer value from the file
+    kept: int = 0  # fields where this cache had the same or a newer change
+    pending: int = 0  # of `applied`: flags of papers not in this cache yet
+
+
+def _local(conn: sqlite3.Connection, pid: str, field: str) -> tuple[object, str] | None:
+    row = conn.execute(
+        "SELECT value, changed_at FROM user_state WHERE id = ? AND field = ?", (pid, field)
+    ).fetchone()
+    if row is not None:
+        return json.loads(row[0]), row[1]
+    if field in FLAG_FIELDS:
+        flag = conn.execute(f"SELECT {field} FROM papers WHERE id = ?", (pid,)).fetchone()
+        if flag is not None and flag[0]:
+            return True, EPOCH
+    return None
+
+
+def _apply_flag(conn: sqlite3.Connection, c: Change) -> bool:
+    """Set a flag from a change with its own time; False when the paper is not here."""
+    cur = conn.execute(f"UPDATE papers SET {c.field} = ? WHERE id = ?", (int(bool(c.value)), c.id))
+    # The trigger stamped the update with the time now; the change keeps its own.
+    _put(conn, c.id, c.field, bool(c.value), c.changed_at, pending=cur.rowcount == 0)
+    return cur.rowcount > 0
+
+
+def merge(conn: sqlite3.Connection, changes: Iterable[Change]) -> MergeResult:
+    """Merge changes in: per paper and field, the newest wins (a tie keeps this cache's)."""
+    result = MergeResult()
+    for c in changes:
+        local = _local(conn, c.id, c.field)
+        if local is not None and local[1] >= c.changed_at:
+            result.kept += 1
+            continue
+        result.applied += 1
+        if c.field in FLAG_FIELDS:
+            result.pending += not _apply_flag(conn, c)
+        elif c.field == "tags":
+            write_tags(conn, c.id, clean_tags(c.value), c.changed_at)  # type: ignore[arg-type]
+        else:
+            write_note(conn, c.id, clean_note(str(c.value)), c.changed_at)
+    return result
+
+
+def apply_arrived(conn: sqlite3.Connection) -> int:
+    """Apply imported flags of papers that have arrived since; returns how many."""
+    rows = conn.execute(
+        "SELECT u.id, u.field, u.value, u.changed_at FROM user_state u "
+        "JOIN papers p ON p.id = u.id WHERE u.pending"
+    ).fetchall()
+    for pid, field, value, at in rows:
+        _apply_flag(conn, Change(pid, field, json.loads(value), at))
+    return len(rows)
+
+
+_VERSION_RE = re.compile(r"v\d+$")
+
+
+def paper_id(text: str) -> str:
+    return _VERSION_RE.sub("", text.strip())

@@ -1,0 +1,70 @@
+"""`mark`, `tag`, `note` and `state export|import` through the real entry point
+(issue 10 req 7-8, issue 12 req 5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_support import run_cli
+
+DIGEST = Path(__file__).parent / "fixtures" / "digests" / "canonical-3.md"
+
+
+def out(proc) -> str:
+    return proc.stdout.decode("utf-8")
+
+
+def test_headless_changes_travel_and_an_older_file_loses_nothing(tmp_path):
+    db, laptop = tmp_path / "c.db", tmp_path / "laptop.db"
+    for cache in (db, laptop):
+        assert run_cli("import", str(DIGEST), db=cache).returncode == 0
+    tag = run_cli("tag", "2403.10056", "2310.03635", "+robotics", "+LLM agents", "-old", db=db)
+    assert tag.returncode == 0, tag.stderr
+    assert "2403.10056\trobotics, LLM-agents" in out(tag)
+    assert run_cli("note", "2310.03635", "用于任务规划", db=db).returncode == 0
+    mark = run_cli("mark", "star", "--query", "tag:robotics", db=db)
+    assert "star: 2 papers changed" in out(mark)
+    missing = run_cli("mark", "read", "2403.10056", "2499.00000", db=db)
+    assert missing.returncode == 1 and b"2499.00000" in missing.stderr
+    export = run_cli("state", "export", "-o", str(tmp_path / "s.jsonl"), db=db)
+    assert export.returncode == 0, export.stderr
+    lines = [json.loads(x) for x in (tmp_path / "s.jsonl").read_text("utf-8").splitlines()]
+    assert lines[0]["format"] == "tui-digest-state"
+    got = {(x["id"], x["field"]): x["value"] for x in lines[1:]}
+    assert got[("2403.10056", "read")] is True
+    assert got[("2310.03635", "note")] == "用于任务规划"
+    assert got[("2310.03635", "starred")] is True
+
+    # The other machine imports it and sees everything.
+    imported = run_cli("state", "import", str(tmp_path / "s.jsonl"), db=laptop)
+    assert imported.returncode == 0, imported.stderr
+    assert out(run_cli("note", "2310.03635", db=laptop)).strip() == "用于任务规划"
+    assert "2310.03635" in out(run_cli("search", "is:starred", "note:规划", db=laptop))
+    # It changes its mind later; importing the older file again keeps that.
+    run_cli("mark", "unread", "2403.10056", db=laptop)
+    run_cli("tag", "2403.10056", "-robotics", db=laptop)
+    again = run_cli("state", "import", str(tmp_path / "s.jsonl"), db=laptop)
+    assert "0 changes applied" in out(again)
+    assert "2403.10056" not in out(run_cli("search", "is:read", db=laptop))
+    assert "2403.10056\tLLM-agents" in out(run_cli("tag", "2403.10056", db=laptop))
+
+
+def test_state_import_reports_bad_lines_and_applies_the_rest(tmp_path):
+    db = tmp_path / "c.db"
+    run_cli("import", str(DIGEST), db=db)
+    f = tmp_path / "s.jsonl"
+    f.write_text(
+        '{"id": "2403.10056", "field": "starred", "value": true, "changed_at": "2024-01-01"}\n'
+        "{broken\n",
+        encoding="utf-8",
+    )
+    proc = run_cli("state", "import", str(f), db=db)
+    assert proc.returncode == 1
+    assert b"s.jsonl:2:" in proc.stderr
+    assert "1 changes applied" in out(proc)
+
+
+def test_mark_needs_ids_or_a_query(tmp_path):
+    proc = run_cli("mark", "read", db=tmp_path / "c.db")
+    assert proc.returncode == 2 and b"--query" in proc.stderr

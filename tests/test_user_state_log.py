@@ -1,0 +1,186 @@
+"""Tags, notes, timestamped state changes and state files that travel (issue 12 req 5,
+issue 10 req 7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core import state_file
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+from tui_digest.core.store.user_log import EPOCH, Change, parse_stamp
+
+OLD = "2020-01-01T00:00:00.000Z"
+NEW = "2099-01-01T00:00:00.000Z"
+
+
+def digest(name: str, *pids: str) -> Digest:
+    papers = [
+        Paper(id=p, title_en=f"Title of {p}", abstract_en="a study of diffusion") for p in pids
+    ]
+    return Digest(name=name, date="2024-03-18", papers=papers)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "cache.db"
+    with Store.open(path) as s:
+        s.import_digest(digest("d1", "2403.00001", "2403.00002", "2403.00003"))
+    return path
+
+
+def ids(store: Store, query: str) -> list[str]:
+    return [r.id for r in store.list_rows(store.list_ids(query))]
+
+
+def fields(store: Store) -> dict[tuple[str, str], tuple[object, str]]:
+    return {(c.id, c.field): (c.value, c.changed_at) for c in store.export_state()}
+
+
+def test_tags_add_remove_case_and_completion(db):
+    with Store.open(db) as s:
+        assert s.edit_tags(["2403.00001", "2403.00002"], ["robotics", "LLM agents"]) == 2
+        assert s.edit_tags(["2403.00001"], ["Robotics"], ["llm-agents"]) == 1
+        assert s.edit_tags(["2403.00001"], ["robotics"]) == 0  # already there, any case
+    with Store.open(db) as s:  # kept across a reopen
+        assert s.get_paper("2403.00001").tags == ["robotics"]
+        assert s.get_paper("2403.00002").tags == ["robotics", "LLM-agents"]
+        assert s.all_tags() == [("robotics", 2), ("LLM-agents", 1)]
+        assert ids(s, "tag:ROBOTICS") == ["2403.00001", "2403.00002"]
+        assert ids(s, "tag:llm-agents") == ["2403.00002"]
+        assert ids(s, "-tag:llm-agents") == ["2403.00001", "2403.00003"]
+        assert s.count("tag:robotics", digest="d1") == 2
+
+
+def test_notes_searchable_by_note_and_by_bare_words(db):
+    with Store.open(db) as s:
+        assert ids(s, "planning") == []
+        assert s.set_note("2403.00002", "Useful for 任务规划 and Planning")
+        assert not s.set_note("2403.00002", "Useful for 任务规划 and Planning")
+    with Store.open(db) as s:
+        assert s.get_paper("2403.00002").note == "Useful for 任务规划 and Planning"
+        assert ids(s, "note:planning") == ["2403.00002"]
+        assert ids(s, "note:规划") == ["2403.00002"]
+        assert ids(s, "planning") == ["2403.00002"]  # a bare word also matches notes
+        assert ids(s, "diffusion plann") == ["2403.00002"]  # text AND note, prefix
+        assert ids(s, "-planning") == ["2403.00001", "2403.00003"]
+        assert ids(s, 'note:"for 任务"') == ["2403.00002"]
+        assert ids(s, "diffusion") == ["2403.00001", "2403.00002", "2403.00003"]
+        assert s.count("planning", digest="d1") == 1
+        s.set_note("2403.00002", "")
+        assert ids(s, "planning") == []
+        assert s.get_paper("2403.00002").note == ""
+
+
+def test_every_flag_change_is_stamped_in_the_same_transaction(db):
+    with Store.open(db) as s:
+        rowid = s.get_paper("2403.00001").rowid
+        s.set_read([rowid])
+        s.set_starred([rowid])
+        s.set_read([rowid], False)
+        got = fields(s)
+    assert got[("2403.00001", "read")][0] is False
+    assert got[("2403.00001", "starred")][0] is True
+    assert got[("2403.00001", "read")][1] > OLD
+    assert ("2403.00002", "read") not in got
+
+
+def test_round_trip_export_change_import_older_keeps_newest(db, tmp_path):
+    with Store.open(db) as s:
+        s.set_read([s.get_paper("2403.00001").rowid])
+        s.edit_tags(["2403.00001"], ["robotics"])
+        s.set_note("2403.00001", "first note")
+        text = state_file.header(NEW) + "\n" + "".join(state_file.dump(s.export_state()))
+    (tmp_path / "state.jsonl").write_text(text, encoding="utf-8")
+    with Store.open(db) as s:  # later changes on this machine
+        s.set_read([s.get_paper("2403.00001").rowid], False)
+        s.set_note("2403.00001", "second note")
+        s.edit_tags(["2403.00001"], ["vision"], ["robotics"])
+    parsed = state_file.parse((tmp_path / "state.jsonl").read_text("utf-8"), "state.jsonl")
+    assert parsed.problems == []
+    with Store.open(db) as s:  # the older file changes nothing
+        result = s.merge_state(parsed.changes)
+        assert (result.applied, result.kept) == (0, 3)
+    with Store.open(db) as s:
+        rec = s.get_paper("2403.00001")
+        assert (rec.read, rec.note, rec.tags) == (False, "second note", ["vision"])
+        assert ids(s, "tag:robotics") == []
+
+
+def test_merge_newer_wins_and_a_fresh_cache_gets_everything(db, tmp_path):
+    newer = [
+        Change("2403.00002", "read", True, NEW),
+        Change("2403.00002", "tags", ["robotics"], NEW),
+        Change("2403.00003", "note", "from the laptop", NEW),
+        Change("2403.00003", "starred", True, OLD),
+    ]
+    with Store.open(db) as s:
+        s.set_starred([s.get_paper("2403.00003").rowid])  # now: newer than OLD
+        s.set_starred([s.get_paper("2403.00003").rowid], False)
+        result = s.merge_state(newer)
+        assert (result.applied, result.kept) == (3, 1)
+    with Store.open(db) as s:
+        assert s.get_paper("2403.00002").read
+        assert not s.get_paper("2403.00003").starred
+        assert ids(s, "is:read") == ["2403.00002"]  # the listing table follows
+        assert ids(s, "laptop") == ["2403.00003"]
+        # The imported time is kept, not the time of the import.
+        assert fields(s)[("2403.00002", "read")] == (True, NEW)
+
+
+def test_flags_set_before_stamping_export_as_epoch(db):
+    with Store.open(db) as s:
+        conn = s._conn()
+        conn.execute("UPDATE papers SET read = 1 WHERE id = '2403.00003'")
+        conn.execute("DELETE FROM user_state")
+        assert fields(s)[("2403.00003", "read")] == (True, EPOCH)
+        result = s.merge_state([Change("2403.00003", "read", False, OLD)])
+        assert result.applied == 1
+        assert not s.get_paper("2403.00003").read
+
+
+def test_state_for_a_paper_not_here_yet_applies_when_it_arrives(db):
+    with Store.open(db) as s:
+        result = s.merge_state(
+            [Change("2405.99999", "starred", True, NEW), Change("2405.99999", "tags", ["x"], NEW)]
+        )
+        assert result.pending == 1
+        assert fields(s)[("2405.99999", "starred")] == (True, NEW)  # exported again: not lost
+    with Store.open(db) as s:
+        s.import_digest(digest("d2", "2405.99999"))
+        rec = s.get_paper("2405.99999")
+        assert rec.starred and rec.tags == ["x"]
+        assert fields(s)[("2405.99999", "starred")] == (True, NEW)
+        assert ids(s, "is:starred tag:x") == ["2405.99999"]
+
+
+def line(pid: str, field: str, value: str, at: str) -> str:
+    return f'{{"id": "{pid}", "field": "{field}", "value": {value}, "changed_at": "{at}"}}'
+
+
+def test_state_file_bad_lines_are_problems_with_line_numbers():
+    text = "\n".join(
+        [
+            state_file.header(NEW),
+            line("2403.00001", "read", "true", "2024-01-02T03:04:05+02:00"),
+            "not json",
+            line("2403.00001", "colour", "1", "2024-01-01"),
+            line("2403.00001", "tags", '"robotics"', "2024-01-01"),
+            line("2403.00001", "note", '"x"', "yesterday"),
+            line("2403.00001v2", "note", '"kept"', "2024-01-01"),
+        ]
+    )
+    parsed = state_file.parse(text, "s.jsonl")
+    assert [p.split(":")[1] for p in parsed.problems] == ["3", "4", "5", "6"]
+    assert "unknown field 'colour'" in parsed.problems[1]
+    assert parsed.changes == [
+        Change("2403.00001", "read", True, "2024-01-02T01:04:05.000Z"),
+        Change("2403.00001", "note", "kept", "2024-01-01T00:00:00.000Z"),
+    ]
+
+
+def test_parse_stamp_orders_as_time():
+    assert parse_stamp("2024-01-02T03:04:05.5+02:00") == "2024-01-02T01:04:05.500Z"
+    assert parse_stamp("2024-01-02") < parse_stamp("2024-01-02T00:00:01Z")
