@@ -68,6 +68,10 @@ MAIN: list[Binding] = [
             tooltip="Rank the papers shown by your stars (toggles sort:foryou)"),
     Binding("R", "related", "Related", key_display="R", id="main.related", show=False,
             tooltip="List the papers most like the current one (related:ID)"),
+    Binding("number_sign", "edit_tags", "Tags", key_display="#", id="main.tags", show=False,
+            tooltip="Edit the tags of the selected papers (or the current one)"),
+    Binding("a", "edit_note", "Note", id="main.note", show=False,
+            tooltip="Write a note on the current paper (annotate)"),
     Binding("tab", "switch_pane", "Pane", id="main.pane", show=False,
             tooltip="Move focus between the list and the detail pane"),
 ]  # fmt: skip
@@ -100,6 +104,11 @@ SOURCES: list[Binding] = [
 DIGESTS: list[Binding] = [
     Binding("escape", "cancel", "Close", id="digests.close"),
     Binding("shift+delete", "delete_digest", "Delete", id="digests.delete"),
+]
+TAGS: list[Binding] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
+NOTE: list[Binding] = [
+    Binding("ctrl+s", "save", "Save", key_display="^s", id="note.save"),
+    Binding("escape", "cancel", "Cancel", id="note.cancel"),
 ]
 EXPORT: list[Binding] = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 CONFIRM: list[Binding] = [

@@ -26,6 +26,7 @@ from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
 from tui_digest.ui import keys, opener
 from tui_digest.ui import messages as msg
+from tui_digest.ui.annotate_actions import AnnotateActions
 from tui_digest.ui.commands import DigestCommands
 from tui_digest.ui.digest_removal import DELETE, ask_to_remove
 from tui_digest.ui.export_job import export_papers
@@ -47,7 +48,7 @@ from tui_digest.ui.widgets.status_line import StatusLine
 WIDE_MIN_WIDTH = 110  # below this, "auto" stacks the panes
 
 
-class MainScreen(ForYouActions, ReadingScreen):
+class MainScreen(AnnotateActions, ForYouActions, ReadingScreen):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DigestCommands}

@@ -1,0 +1,105 @@
+"""The dialogs of `#` (tags) and `a` (a note): small modals that return the new text.
+
+The tags field completes the tag being typed (the part after the last comma)
+from the tags already in use; the note is a TextArea (Enter starts a new line,
+ctrl+s saves). Both show the user's own text as plain Content, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, TextArea
+
+from tui_digest.ui import keys
+
+
+class TagSuggester(Suggester):
+    """Completes the last comma-separated tag from `tags` (most used first), any case."""
+
+    def __init__(self, tags: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = list(tags)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, last = value.rpartition(",")
+        typed = last.lstrip()
+        if not typed:
+            return None
+        chosen = {t.strip().casefold() for t in head.split(",")}
+        for tag in self.tags:
+            if tag.casefold().startswith(typed.casefold()) and tag.casefold() not in chosen:
+                return value + tag[len(typed) :]
+        return None
+
+
+class TagsDialog(ModalScreen[str | None]):
+    """Returns the comma-separated tags typed (Enter), or None (escape)."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.TAGS)
+
+    def __init__(self, title: str, tags: Sequence[str], known: Sequence[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.tags = list(tags)
+        self.known = list(known)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="tags-dialog"):
+            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Input(
+                ", ".join(self.tags),
+                placeholder="robotics, to-read",
+                suggester=TagSuggester(self.known),
+                id="tags-input",
+            )
+            yield Label(
+                Content("Comma-separated · → completes · Enter saves · escape cancels"),
+                classes="dim",
+            )
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """Returns the note (ctrl+s), or None (escape)."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.NOTE)
+
+    def __init__(self, title: str, note: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="note-dialog"):
+            yield Label(Content(self.title_text), classes="dialog-title")
+            yield TextArea(self.note, id="note-text", soft_wrap=True)
+            yield Label(
+                Content("ctrl+s saves (an empty note removes it) · escape cancels"),
+                classes="dim",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

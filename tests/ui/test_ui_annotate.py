@@ -1,0 +1,80 @@
+"""`#` edits tags (current paper or selection, with completion), `a` a note (issue 12 req 5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, TextArea
+from ui_support import settle
+
+from tui_digest.core.store import Store
+from tui_digest.ui.app import make_app
+from tui_digest.ui.screens.annotate import NoteDialog, TagsDialog, TagSuggester
+
+SIZE = (140, 40)
+
+
+def detail_text(app) -> str:
+    return str(app.main.detail.body.visual)
+
+
+async def test_hash_tags_the_current_paper_then_the_selection(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        first = main.paper_list.ids[0]
+        await pilot.press("number_sign")
+        await settle(pilot)
+        assert isinstance(app.screen, TagsDialog)
+        app.screen.query_one(Input).value = "robotics, LLM agents"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "#robotics #LLM-agents" in detail_text(app)
+        # Select two papers: the dialog offers what they share.
+        await pilot.press("space", "j", "space")
+        selected = main.paper_list.selected_in_order()
+        assert len(selected) == 2 and first in selected
+        second = next(r for r in selected if r != first)
+        await pilot.press("number_sign")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        assert field.value == ""  # the second paper has no tags yet
+        field.value = "vision"
+        await pilot.press("enter")
+        await settle(pilot)
+    with Store.open(cache) as store:
+        assert store.get_paper(first).tags == ["robotics", "LLM-agents", "vision"]
+        assert store.get_paper(second).tags == ["vision"]
+        assert [r.rowid for r in store.search("tag:robotics")] == [first]
+
+
+async def test_a_writes_a_note_and_escape_keeps_the_old_one(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        app.screen.query_one(TextArea).text = "Compare with [b]the baseline[/b]\nsection 4"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "note  Compare with [b]the baseline[/b]\nsection 4" in detail_text(app)
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one(TextArea).text = "thrown away"
+        await pilot.press("escape")
+        await settle(pilot)
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).note.startswith("Compare with [b]the baseline[/b]")
+        assert [r.rowid for r in store.search("baseline")] == [rowid]
+
+
+async def test_tag_completion_completes_the_last_tag_only() -> None:
+    s = TagSuggester(["robotics", "LLM-agents", "reading"])
+    assert await s.get_suggestion("ro") == "robotics"
+    assert await s.get_suggestion("robotics, llm") == "robotics, llm-agents"
+    assert await s.get_suggestion("robotics, r") == "robotics, reading"
+    assert await s.get_suggestion("robotics, ") is None
+    assert await s.get_suggestion("zz") is None
