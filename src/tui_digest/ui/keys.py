@@ -68,6 +68,8 @@ MAIN: list[Binding] = [
             tooltip="Rank the papers shown by your stars (toggles sort:foryou)"),
     Binding("R", "related", "Related", key_display="R", id="main.related", show=False,
             tooltip="List the papers most like the current one (related:ID)"),
+    Binding("enter", "read_paper", "Open", id="main.read_paper", show=False,
+            tooltip="Read the current paper full-screen (escape or q returns)"),
     Binding("number_sign", "edit_tags", "Tags", key_display="#", id="main.tags", show=False,
             tooltip="Edit the tags of the selected papers (or the current one)"),
     Binding("a", "edit_note", "Note", id="main.note", show=False,
@@ -105,6 +107,15 @@ DIGESTS: list[Binding] = [
     Binding("escape", "cancel", "Close", id="digests.close"),
     Binding("shift+delete", "delete_digest", "Delete", id="digests.delete"),
 ]
+READING: list[Binding] = [
+    Binding("j,down", "scroll(1)", "Down", key_display="j/↓", id="reading.down"),
+    Binding("k,up", "scroll(-1)", "Up", key_display="k/↑", id="reading.up"),
+    Binding("space,pagedown", "page", "Page", id="reading.page"),
+    Binding("J", "move(1)", "Next", key_display="J", id="reading.next"),
+    Binding("K", "move(-1)", "Previous", key_display="K", id="reading.previous"),
+    Binding("n", "next_unread", "Next unread", id="reading.next_unread"),
+    Binding("escape,q", "close", "Back", id="reading.close"),
+]
 TAGS: list[Binding] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
 NOTE: list[Binding] = [
     Binding("ctrl+s", "save", "Save", key_display="^s", id="note.save"),
@@ -121,6 +132,7 @@ SECTIONS: tuple[tuple[str, list[Binding]], ...] = (
     ("Moving and selecting", LIST),
     ("Reading", MAIN),
     ("Search box", SEARCH),
+    ("Reading view (enter)", READING),
     ("Application", APP),
 )
 

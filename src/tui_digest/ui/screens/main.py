@@ -34,6 +34,7 @@ from tui_digest.ui.foryou_actions import ForYouActions
 from tui_digest.ui.refresh import Refresher
 from tui_digest.ui.screens.digest_picker import ALL_PAPERS, FOR_YOU, DigestPicker
 from tui_digest.ui.screens.export import ExportRequest, ExportScreen
+from tui_digest.ui.screens.paper_view import PaperViewActions
 from tui_digest.ui.screens.reading import ReadingScreen
 from tui_digest.ui.screens.sources import SourcesScreen
 from tui_digest.ui.settings import Settings, next_language, save_settings
@@ -48,7 +49,7 @@ from tui_digest.ui.widgets.status_line import StatusLine
 WIDE_MIN_WIDTH = 110  # below this, "auto" stacks the panes
 
 
-class MainScreen(AnnotateActions, ForYouActions, ReadingScreen):
+class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DigestCommands}

@@ -1,0 +1,147 @@
+"""The reading view (issue 12 req 2): the current paper full-screen.
+
+`enter` on the list opens it; it shows what the detail pane shows (both
+languages, metadata, comments, the user's tags and note) plus the links, wrapped
+CJK-aware by `WrappingStatic`. `j`/`k`/space scroll, `J`/`K` move to the
+next/previous paper of the list and `n` to the next unread one; `escape` or
+`q` return to the list, whose cursor has followed every move (so the list is
+at the same place, and the main screen's read timer treats each move as the
+deliberate cursor move it is).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Protocol
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.style import Style
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from tui_digest.core.citation import is_arxiv_id, pdf_url
+from tui_digest.core.model import PaperRecord
+from tui_digest.core.store import Store
+from tui_digest.ui import keys
+from tui_digest.ui.paper_text import LABEL, detail_content
+from tui_digest.ui.text_wrap import WrappingStatic
+from tui_digest.ui.widgets.paper_list import PaperList
+
+CHUNK = 500  # rows read at a time while looking for the next unread paper
+
+
+class Lister(Protocol):
+    """What the view needs from the screen that opened it."""
+
+    store: Store | None
+    paper_list: PaperList
+    language: str
+
+
+class PaperView(Screen[None]):
+    CSS_PATH = "paper_view.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.READING)
+
+    def __init__(self, lister: Lister) -> None:
+        super().__init__()
+        self.lister = lister
+        self.record: PaperRecord | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(""), id="paper-view-position")
+        with VerticalScroll(id="paper-view-scroll"):
+            yield WrappingStatic(Content("Reading the paper…"), id="paper-view-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#paper-view-scroll").focus()
+        self._load_current()
+
+    @property
+    def papers(self) -> PaperList:
+        return self.lister.paper_list
+
+    def _load_current(self) -> None:
+        rowid = self.papers.current_rowid
+        if rowid is not None and self.lister.store is not None:
+            self._load(self.lister.store, rowid)
+
+    @work(thread=True, exclusive=True, group="paper-view", exit_on_error=False,
+          description="read the paper")  # fmt: skip
+    def _load(self, store: Store, rowid: int) -> None:
+        record = store.get_paper(rowid)
+        if record is not None and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, record)
+
+    def _show(self, record: PaperRecord) -> None:
+        if record.rowid != self.papers.current_rowid:
+            return  # the user moved on meanwhile
+        self.record = record
+        row = self.papers.cached_row(record.rowid)
+        body = detail_content(record, self.lister.language, row.ref if row else 0)
+        if is_arxiv_id(record.paper.id):
+            link = pdf_url(record.paper.id)
+            body = Content.assemble(
+                body, (f"{'pdf':<11}", LABEL), (link, Style(underline=True, link=link))
+            )
+        self.query_one("#paper-view-body", Static).update(body)
+        self.query_one("#paper-view-scroll", VerticalScroll).scroll_home(animate=False)
+        position = f"{self.papers.cursor + 1} / {len(self.papers.ids)}"
+        self.query_one("#paper-view-position", Static).update(
+            Content.assemble((position, LABEL), ("  ·  J/K next/previous · n next unread", LABEL))
+        )
+
+    # --- keys --------------------------------------------------------------------
+
+    def action_scroll(self, lines: int) -> None:
+        scroll = self.query_one("#paper-view-scroll", VerticalScroll)
+        scroll.scroll_to(y=scroll.scroll_y + lines, animate=False)
+
+    def action_page(self) -> None:
+        scroll = self.query_one("#paper-view-scroll", VerticalScroll)
+        scroll.scroll_to(y=scroll.scroll_y + max(1, scroll.size.height - 2), animate=False)
+
+    def action_move(self, delta: int) -> None:
+        target = self.papers.cursor + delta
+        if 0 <= target < len(self.papers.ids):
+            self.papers.move_cursor(target)
+            self._load_current()
+        else:
+            self.notify("No more papers this way.", markup=False)
+
+    def action_next_unread(self) -> None:
+        if self.lister.store is not None:
+            self._find_unread(self.lister.store, list(self.papers.ids), self.papers.cursor)
+
+    @work(thread=True, exclusive=True, group="paper-view-unread", exit_on_error=False,
+          description="find the next unread paper")  # fmt: skip
+    def _find_unread(self, store: Store, ids: list[int], cursor: int) -> None:
+        for start in range(cursor + 1, len(ids), CHUNK):
+            for row in store.list_rows(ids[start : start + CHUNK]):
+                if not row.read:
+                    self.app.call_from_thread(self._go_to, ids.index(row.rowid, start))
+                    return
+        self.app.call_from_thread(self.notify, "No unread paper further down.", markup=False)
+
+    def _go_to(self, index: int) -> None:
+        self.papers.move_cursor(index)
+        self._load_current()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class PaperViewActions:
+    """`enter` on the main screen (a mixin of `MainScreen`)."""
+
+    paper_list: PaperList
+
+    def action_read_paper(self) -> None:
+        if self.paper_list.current_rowid is None:
+            self.notify("No paper to read.", severity="warning")  # type: ignore[attr-defined]
+            return
+        self.app.push_screen(PaperView(self))  # type: ignore[attr-defined, arg-type]

@@ -1,0 +1,119 @@
+"""The reading view (issue 12 req 2): enter, j/k/space, J/K, n, escape/q."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.containers import VerticalScroll
+from textual.pilot import Pilot
+from ui_support import settle
+
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+from tui_digest.ui.app import make_app
+from tui_digest.ui.screens.main import MainScreen
+from tui_digest.ui.screens.paper_view import PaperView
+
+# arXiv:2402.01118's title as arXiv lists it (see tests/test_bibtex.py); the
+# abstract is placeholder text of a real abstract's length.
+TITLE = r"Pok\'eLLMon: A Human-Parity Agent for Pok\'emon Battles with Large Language Models"
+ABSTRACT = " ".join(
+    f"Sentence {i} of a placeholder abstract, long enough to wrap over several lines "
+    "in a narrow terminal and to need scrolling there."
+    for i in range(1, 13)
+)
+
+
+def reading_cache(path: Path) -> Path:
+    papers = [
+        Paper(
+            id="2402.01118",
+            version="v3",
+            url="https://arxiv.org/abs/2402.01118",
+            title_en=TITLE,
+            title_zh="PokéLLMon：在宝可梦对战中达到人类水平的大语言模型智能体",
+            summary_zh="用大语言模型玩宝可梦对战，并达到人类玩家的水平。",
+            abstract_en=ABSTRACT,
+            abstract_zh="占位摘要。" * 40,
+            authors=["Sihao Hu", "Tiansheng Huang", "Ling Liu"],
+            categories=["cs.AI"],
+            announce_type="new",
+            published="2024-02-02",
+        ),
+        *(
+            Paper(id=f"2402.0{i}000", title_en=f"Second paper {i}", abstract_en="Short.")
+            for i in (2, 3, 4)
+        ),
+    ]
+    with Store.open(path) as store:
+        store.import_digest(Digest(name="reading-2024-02-05", date="2024-02-05", papers=papers))
+        store.set_read([store.get_paper("2402.03000").rowid])
+    return path
+
+
+def body(app) -> str:
+    return str(app.screen.query_one("#paper-view-body").visual)
+
+
+async def open_view(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_enter_opens_scrolls_moves_and_returns_at_the_same_place(tmp_path: Path) -> None:
+    app = make_app(reading_cache(tmp_path / "c.db"), first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_view(pilot)
+        assert isinstance(app.screen, PaperView)
+        text = body(app)
+        assert "PokéLLMon" in text and "宝可梦" in text and "Sihao Hu" in text
+        assert "https://arxiv.org/pdf/2402.01118" in text
+        scroll = app.screen.query_one("#paper-view-scroll", VerticalScroll)
+        await pilot.press("j", "j")
+        assert scroll.scroll_y == 2
+        await pilot.press("k")
+        assert scroll.scroll_y == 1
+        await pilot.press("space")
+        assert scroll.scroll_y > 10
+        await pilot.press("J")
+        await settle(pilot)
+        assert "Second paper 2" in body(app) and scroll.scroll_y == 0
+        await pilot.press("n")  # 2402.03000 is read: the next unread is 2402.04000
+        await settle(pilot)
+        assert "Second paper 4" in body(app)
+        await pilot.press("K")
+        await settle(pilot)
+        assert "Second paper 3" in body(app)
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)  # q went back, it did not quit
+        assert app.main.paper_list.cursor == 2
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.main.paper_list.cursor == 2
+
+
+async def test_moving_past_the_ends_says_so(tmp_path: Path) -> None:
+    app = make_app(reading_cache(tmp_path / "c.db"), first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_view(pilot)
+        await pilot.press("K")
+        await settle(pilot)
+        assert app.main.paper_list.cursor == 0
+        assert "PokéLLMon" in body(app)
+        await pilot.press("J", "J", "J", "n")
+        await settle(pilot)
+        assert app.main.paper_list.cursor == 3
+
+
+def test_reading_view_80x24(tmp_path: Path, snap_compare) -> None:
+    app = make_app(reading_cache(tmp_path / "c.db"), first_run_sample=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_view)
+
+
+def test_reading_view_160x45(tmp_path: Path, snap_compare) -> None:
+    app = make_app(reading_cache(tmp_path / "c.db"), first_run_sample=False)
+    assert snap_compare(app, terminal_size=(160, 45), run_before=open_view)
