@@ -56,10 +56,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     i.set_defaults(func=cmd_state_import)
 
 
-def _store(args: argparse.Namespace, *, readonly: bool = False):
-    from tui_digest.cli import _open_store
+class StateUsageError(ValueError):
+    """Wrong arguments: printed by the CLI's main as one line, exit status 2."""
 
-    return _open_store(args, readonly=readonly)
+
+def _store(args: argparse.Namespace, *, readonly: bool = False):
+    from tui_digest.core.store import Store
+
+    store = Store.open(getattr(args, "db", None), readonly=readonly)
+    for notice in store.notices:
+        print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
+    return store
 
 
 def _rowids(store, ids: list[str]) -> tuple[list[int], list[str]]:
@@ -81,10 +88,8 @@ def _missing(missing: list[str]) -> int:
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
-    from tui_digest.cli import CliError
-
     if bool(args.ids) == bool(args.query):
-        raise CliError("mark: give arXiv ids or --query Q (not both)")
+        raise StateUsageError("mark: give arXiv ids or --query Q (not both)")
     column, value = MARKS[args.action]
     with _store(args) as store:
         if args.query:
@@ -98,13 +103,11 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from tui_digest.cli import CliError
-
     add = [t[1:] for t in args.items if t.startswith("+")]
     remove = [t[1:] for t in args.items if t.startswith("-")]
     ids = [t for t in args.items if not t.startswith(("+", "-"))]
     if not ids:
-        raise CliError("tag: give at least one arXiv id (then +tag to add, -tag to remove)")
+        raise StateUsageError("tag: give at least one arXiv id (then +tag to add, -tag to remove)")
     with _store(args, readonly=not (add or remove)) as store:
         rowids, missing = _rowids(store, ids)
         if add or remove:
@@ -116,12 +119,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    from tui_digest.cli import CliError
-
     with _store(args, readonly=not args.text) as store:
         rec = store.get_paper(args.id)
         if rec is None:
-            raise CliError(f"no paper with id {args.id!r} in the cache")
+            raise StateUsageError(f"no paper with id {args.id!r} in the cache")
         if not args.text:
             if rec.note:
                 print(for_terminal(rec.note, 20_000))
@@ -148,9 +149,8 @@ def cmd_state_export(args: argparse.Namespace) -> int:
         path = write_atomic(args.output, text, overwrite=True)
         print(f"wrote {len(changes)} changes to {for_terminal(path)}", file=sys.stderr)
     else:
-        from tui_digest.cli import _write_stdout
-
-        _write_stdout(text)
+        sys.stdout.write(text)
+        sys.stdout.flush()  # a full disk fails here, inside main's error handling
     return 0
 
 

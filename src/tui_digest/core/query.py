@@ -356,21 +356,15 @@ def compile_query(
     digest: str | None = None,
     expand: Expand | None = None,
     relisted: Relisted | None = None,
-    notes: bool = False,
 ) -> Plan:
-    """`notes`: some paper has a note, so bare words must also search notes."""
+    """SQL for a query without the user's own words (see `query_user.compile_any`)."""
     if q.related is not None:
         # Similarity is computed by the rank layer, which removes the term
         # before asking the store; silently listing everything would be wrong.
         raise QueryError("related:ID lists similar papers only in the reader and `search`")
-    if q.tags or q.notes or (notes and any(t.field is None for t in q.terms)):
-        # The user's own words: a plan of its own, so searches without them
-        # keep the plans below (and their speed) unchanged.
-        from tui_digest.core.query_user import compile_with_user_text
-
-        return compile_with_user_text(
-            q, digest=digest, expand=expand, notes=notes, relisted=relisted
-        )
+    if q.tags or q.notes:
+        # Their tables are the store's; `query_user.compile_any` compiles them.
+        raise QueryError("tag: and note: are answered by query_user.compile_any")
     positive = [fts_term(t, expand) for t in q.terms if not t.negated]
     positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
     negative = [fts_term(t, expand) for t in q.terms if t.negated]

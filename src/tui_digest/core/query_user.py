@@ -14,13 +14,38 @@ excludes papers whose text or note matches.
 
 from __future__ import annotations
 
-from tui_digest.core.query import Expand, Plan, Query, Relisted, date_cond, fts_term
+from tui_digest.core.query import (
+    Expand,
+    Plan,
+    Query,
+    Relisted,
+    compile_query,
+    date_cond,
+    fts_term,
+)
 from tui_digest.core.search_tokens import fold
 
 
 def fold_note(text: str) -> str:
     """What note searches compare: lower case, accents removed, single spaces."""
     return " ".join(fold(text.lower()).split())
+
+
+def compile_any(
+    q: Query,
+    *,
+    digest: str | None = None,
+    expand: Expand | None = None,
+    relisted: Relisted | None = None,
+    notes: bool = False,
+) -> Plan:
+    """Any query. `notes`: some paper has a note, so bare words must also search notes."""
+    user_text = q.tags or q.notes or (notes and any(t.field is None for t in q.terms))
+    if user_text and q.related is None:  # related: is refused by compile_query
+        return compile_with_user_text(
+            q, digest=digest, expand=expand, notes=notes, relisted=relisted
+        )
+    return compile_query(q, digest=digest, expand=expand, relisted=relisted)
 
 
 def compile_with_user_text(

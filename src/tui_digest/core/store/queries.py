@@ -14,7 +14,8 @@ import sqlite3
 from collections.abc import Sequence
 
 from tui_digest.core.model import ListRow
-from tui_digest.core.query import MAX_EXPANSION, Plan, compile_query, day_iso, parse_query
+from tui_digest.core.query import MAX_EXPANSION, Plan, day_iso, parse_query
+from tui_digest.core.query_user import compile_any
 from tui_digest.core.search_tokens import fold
 from tui_digest.core.store.days import resolve
 from tui_digest.core.store.rows import CHUNK, list_rows
@@ -27,7 +28,7 @@ max_expansion = MAX_EXPANSION
 def plan(conn: sqlite3.Connection, query: str, digest: str | None) -> Plan:
     if digest is not None:
         digest = canonical_name(conn, digest)
-    return compile_query(
+    return compile_any(
         parse_query(query),
         digest=digest,
         expand=lambda p: _expand(conn, p),
