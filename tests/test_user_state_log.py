@@ -64,7 +64,20 @@ def test_notes_searchable_by_note_and_by_bare_words(db):
         assert ids(s, "note:planning") == ["2403.00002"]
         assert ids(s, "note:规划") == ["2403.00002"]
         assert ids(s, "planning") == ["2403.00002"]  # a bare word also matches notes
-        assert ids(s, "diffusion plann") == ["2403.00002"]  # text AND note, prefix
+        assert ids(s, "useful plann") == ["2403.00002"]  # every word in the note
+        assert ids(s, "diffusion plann") == []  # one word in the text, one in the note
+        assert ids(s, "plann is:unread") == ["2403.00002"]
+        assert ids(s, "plann is:read") == []
+        assert ids(s, "plann -useful") == []
+        assert ids(s, "plann -diffusion") == []  # the text says diffusion
+        assert ids(s, "plann type:new") == []  # the paper's announce type is ""
+        assert ids(s, "ti:title plann") == ["2403.00002"]
+        assert ids(s, "ti:nothing plann") == []
+        s.edit_tags(["2403.00002", "2403.00003"], ["x"])
+        assert ids(s, "tag:x planning") == ["2403.00002"]
+        assert ids(s, "tag:x diffusion") == ["2403.00002", "2403.00003"]
+        assert s.count("useful plann", digest="d1") == 1
+        assert s.count("diffusion plann", digest="d1") == 0
         assert ids(s, "-planning") == ["2403.00001", "2403.00003"]
         assert ids(s, 'note:"for 任务"') == ["2403.00002"]
         assert ids(s, "diffusion") == ["2403.00001", "2403.00002", "2403.00003"]

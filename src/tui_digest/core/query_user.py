@@ -8,8 +8,10 @@ text, matched as a substring: "diffus" finds "diffusion", 规划 finds 任务规
 are small tables read whole. Queries without them keep `core.query`'s plans,
 so this costs the common search nothing.
 
-A bare word matches a paper when its text OR its note matches; `-word`
-excludes papers whose text or note matches.
+Once some paper has a note, a query's bare words match a paper whose text
+matches the query, or whose note holds every bare word (and whose text
+matches the query's other terms); `-word` excludes papers whose text or note
+holds the word.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def compile_any(
     notes: bool = False,
 ) -> Plan:
     """Any query. `notes`: some paper has a note, so bare words must also search notes."""
+    bare = any(t.field is None and not t.negated for t in q.terms)
+    if notes and bare and digest is None and not (q.tags or q.notes) and q.related is None:
+        return _text_or_note(q, expand=expand, relisted=relisted)
     user_text = q.tags or q.notes or (notes and any(t.field is None for t in q.terms))
     if user_text and q.related is None:  # related: is refused by compile_query
         return compile_with_user_text(
@@ -68,29 +73,31 @@ def compile_with_user_text(
     conds: list[str] = []
     params: list[object] = []
 
-    def both(term_text: str) -> bool:
-        return notes and bool(fold_note(term_text))
-
-    text_only = [
-        fts_term(t, expand)
-        for t in q.terms
-        if not t.negated and not (t.field is None and both(t.text))
-    ]
-    text_only += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
-    if text_only:
+    positive = [fts_term(t, expand) for t in q.terms if not t.negated]
+    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
+    bare = [fold_note(t.text) for t in q.terms if not t.negated and t.field is None]
+    if positive and notes and bare:
+        # The text matches the whole query, or the note holds every bare word
+        # and the text the rest (as `_text_or_note`).
+        rest = [fts_term(t, expand) for t in q.terms if not t.negated and t.field is not None]
+        rest += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
+        in_note = " AND ".join(in_notes for _ in bare)
+        if rest:
+            in_note += " AND " + in_search
+        conds.append(f"({in_search} OR ({in_note}))")
+        params += [" AND ".join(f"({e})" for e in positive), *bare]
+        if rest:
+            params.append(" AND ".join(f"({e})" for e in rest))
+    elif positive:
         conds.append(in_search)
-        params.append(" AND ".join(f"({e})" for e in text_only))
-    for t in q.terms:
-        if not t.negated and t.field is None and both(t.text):
-            conds.append(f"({in_search} OR {in_notes})")
-            params += [fts_term(t, expand), fold_note(t.text)]
+        params.append(" AND ".join(f"({e})" for e in positive))
     negative = [fts_term(t, expand) for t in q.terms if t.negated]
     negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
     if negative:
         conds.append("NOT " + in_search)
         params.append(" OR ".join(f"({e})" for e in negative))
     for t in q.terms:
-        if t.negated and t.field is None and both(t.text):
+        if notes and t.negated and t.field is None and fold_note(t.text):
             conds.append("NOT " + in_notes)
             params.append(fold_note(t.text))
     for tag, neg in q.tags:
@@ -117,4 +124,89 @@ def compile_with_user_text(
         f"SELECT l.pk AS pk FROM listing l WHERE {where} ORDER BY l.key DESC",
         f"SELECT count(*) FROM listing l WHERE {where}",
         params,
+    )
+
+
+def _text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) -> Plan:
+    """Bare words once notes exist, over all papers: as fast as a search without notes.
+
+    The papers whose text matches the query (FTS5 in listing order, as
+    `compile_query` reads it), then the papers whose note holds every bare word
+    (and that match the rest of the query) that are not among them. Both sides
+    come in listing order, so SQLite merges them and a page stops early.
+    """
+    flags = []
+    if q.read is not None:
+        flags.append(f"l.read = {int(q.read)}")
+    if q.starred is not None:
+        flags.append(f"l.starred = {int(q.starred)}")
+    positive = [fts_term(t, expand) for t in q.terms if not t.negated]
+    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
+    negative = [fts_term(t, expand) for t in q.terms if t.negated]
+    negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
+    neg_notes = [fold_note(t.text) for t in q.terms if t.negated and t.field is None]
+    neg_notes = [n for n in neg_notes if n]
+    in_notes = (
+        "l.pk IN (SELECT np.pk FROM paper_notes n JOIN papers np ON np.id = n.id "
+        "WHERE instr(n.folded, ?) > 0)"
+    )
+
+    # Side 1: the text matches every word (the plan of a search without notes).
+    match = " AND ".join(f"({e})" for e in positive)
+    if negative:
+        match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
+    text_conds = ["search MATCH ?", *flags]
+    text_conds += [date_cond("s.rowid", *d, relisted) for d in q.dates]
+    text_conds += ["NOT " + in_notes for _ in neg_notes]
+    text_params: list[object] = [match, *neg_notes]
+    text_side = (
+        "SELECT l.pk AS pk, s.rowid AS key FROM search s CROSS JOIN listing l "
+        "ON l.key = s.rowid WHERE " + " AND ".join(text_conds)
+    )
+
+    # Side 2: papers whose note holds every bare word (instr on a few hundred
+    # short notes first; FTS5 row lookups only for what else the query asks).
+    row_match = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = l.key)"
+    note_conds: list[str] = []
+    note_params: list[object] = []
+    for t in q.terms:
+        if not t.negated and t.field is None:
+            note_conds.append("instr(n.folded, ?) > 0")
+            note_params.append(fold_note(t.text))
+    note_conds += flags
+    for folded in neg_notes:
+        note_conds.append("instr(n.folded, ?) = 0")
+        note_params.append(folded)
+    for t in q.terms:
+        if not t.negated and t.field is not None:
+            note_conds.append(row_match)
+            note_params.append(fts_term(t, expand))
+    for tok, neg in q.types:
+        note_conds.append(("NOT " if neg else "") + row_match)
+        note_params.append(f'ty : "{tok}"')
+    if any(t.negated for t in q.terms):
+        note_conds.append("NOT " + row_match)
+        note_params.append(" OR ".join(f"({fts_term(t, expand)})" for t in q.terms if t.negated))
+    note_conds += [date_cond("l.key", *d, relisted) for d in q.dates]
+    # Not already on side 1, so the sides can be merged without comparing rows.
+    note_conds.append("NOT " + row_match)
+    note_params.append(match)
+    note_side = (
+        "SELECT l.pk AS pk, l.key AS key FROM paper_notes n CROSS JOIN papers np ON np.id = n.id "
+        "CROSS JOIN listing l ON l.key = np.sort_key"
+        + (" WHERE " + " AND ".join(note_conds) if note_conds else "")
+    )
+    both = f"{text_side} UNION ALL {note_side}"
+    # The sides are disjoint: their counts add up. Side 1 is counted from
+    # FTS5 alone when it needs nothing of `listing` (as `compile_query` does).
+    if flags or neg_notes:
+        text_count = f"SELECT count(*) FROM ({text_side})"
+    else:
+        text_count = "SELECT count(*) FROM search s WHERE " + " AND ".join(
+            c for c in text_conds if c not in flags
+        )
+    return Plan(
+        f"{both} ORDER BY key DESC",
+        f"SELECT ({text_count}) + (SELECT count(*) FROM ({note_side}))",
+        [*text_params, *note_params],
     )
