@@ -91,9 +91,10 @@ def cmd_mark(args: argparse.Namespace) -> int:
     if bool(args.ids) == bool(args.query):
         raise StateUsageError("mark: give arXiv ids or --query Q (not both)")
     column, value = MARKS[args.action]
+    missing: list[str] = []
     with _store(args) as store:
         if args.query:
-            rowids, missing = store.list_ids(args.query), []
+            rowids = store.list_ids(args.query)
         else:
             rowids, missing = _rowids(store, args.ids)
         before = sum(getattr(r, column) == value for r in store.get_papers(rowids))
