@@ -275,6 +275,8 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         if not is_ranked(request.query):
             papers.set_bars(None)  # a ranked listing's bars come with its ids (RankedIds)
         papers.set_listing(shown, message.rows, keep=keep, fresh=fresh)
+        papers.set_highlight(request.query)
+        self.detail.set_highlight(request.query)
         self.listing_ready = True
         if fresh and keep is not None and keep == papers.current_rowid:
             self.paper_reread(keep)  # same paper, maybe new text (a translation)
