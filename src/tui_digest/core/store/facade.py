@@ -46,6 +46,7 @@ from tui_digest.core.store import (
     retention,
     sources,
     user_state,
+    watch_seen,
 )
 from tui_digest.core.store.connection import Connections
 
@@ -261,6 +262,14 @@ class Store(Connections):
     def set_starred(self, rowids: Sequence[int], starred: bool = True) -> None:
         with self._write(patient=True) as conn:
             user_state.set_flag(conn, "starred", rowids, starred)
+
+    def watch_unseen(self, watch: str, rowids: Sequence[int]) -> list[int]:
+        """The papers of `rowids` not yet shown by `watch --since-last-run` for `watch`."""
+        return watch_seen.unseen(self._conn(), watch, rowids)
+
+    def mark_watch_seen(self, watch: str, rowids: Sequence[int]) -> None:
+        with self._write() as conn:
+            watch_seen.mark_seen(conn, watch, rowids, _now())
 
     # --- Digests, stats, sources ------------------------------------------------
 
