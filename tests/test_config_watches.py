@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tui_digest.config.editing import save_watch
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
-from tui_digest.config.watches import Watch, save_watch
+from tui_digest.config.watches import Watch
 
 CONFIG = """\
 # my reading list
