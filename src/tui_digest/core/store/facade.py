@@ -49,6 +49,7 @@ from tui_digest.core.store import (
     watch_seen,
 )
 from tui_digest.core.store.connection import Connections
+from tui_digest.core.store.watch import CacheWatch
 
 
 def _now() -> str:
@@ -288,6 +289,10 @@ class Store(Connections):
 
     def stats(self) -> dict[str, object]:
         return sources.stats(self._conn(), self.path)
+
+    def watch(self) -> CacheWatch:
+        """A watcher of other connections' changes to papers and digests (see `watch`)."""
+        return CacheWatch(self.path)
 
     def is_empty(self) -> bool:
         return sources.is_empty(self._conn())
