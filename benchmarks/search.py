@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -23,6 +24,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
 from generate import build_cache  # noqa: E402
+from tui_digest.core.digest_day import TODAY_ENV  # noqa: E402
 from tui_digest.core.store import Store  # noqa: E402
 
 
@@ -97,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
                 mark_some(store)
         with Store.open(db) as store:
             result["papers"] = store.stats()["papers"]
+            # date:today / date:-7d count from the newest digest's day, so they
+            # find papers in a generated cache (the reader's clock variable).
+            newest = store._conn().execute("SELECT max(date) FROM digests").fetchone()[0]
+            if newest and not os.environ.get(TODAY_ENV):
+                os.environ[TODAY_ENV] = newest
             result.update(run(store, queries, args.repeat))
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0

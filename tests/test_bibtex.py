@@ -295,5 +295,11 @@ def test_year(published, arxiv_id, year):
 
 def test_latex_line_break_becomes_a_space():
     # Found by hypothesis: a title that is only `\\` ended the value with a backslash.
-    assert bibtex_value("\\\\") == " "
+    assert bibtex_value("\\\\") == ""
+    assert bibtex_value("a \\\\ b") == "a b"
     assert bibtex_value("Part one\\\\part two") == "Part one part two"
+
+
+def test_caret_after_an_accent_command_is_not_a_caret_pair():
+    # Found by fuzzing: `\^^` is TeX's ^^ character-code trick behind an accent.
+    assert "^^" not in bibtex_value("$\\^^$")

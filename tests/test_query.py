@@ -8,6 +8,7 @@ import pytest
 
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.query import QueryError, parse_query
+from tui_digest.core.schema import date_days
 from tui_digest.core.search_tokens import index_text, query_tokens, tokens
 from tui_digest.core.store import Store
 
@@ -325,3 +326,86 @@ def test_short_prefixes_use_the_prefix_columns(store):
     assert found(store, "au:w") == ["2403.10001", "2403.10002", "hep-th/9901001"]
     assert found(store, "-d") == ["2403.10003", "2403.10002", "hep-th/9901001"]
     assert found(store, "ti:弦") == ["hep-th/9901001"]
+
+
+# --- OR, relative dates, sort:relevance (issue 10 req 9) --------------------------------
+
+
+def test_or_finds_either_word_in_both_languages(store):
+    assert found(store, "robot OR 遗忘") == ["2403.10003", "2403.10001", "2403.10002"]
+    assert found(store, "strings OR 机器人 OR witten") == ["2403.10003", "hep-th/9901001"]
+    # OR binds tighter than the implicit AND: language AND (robot OR 遗忘).
+    assert found(store, "language robot OR 遗忘") == ["2403.10003", "2403.10002"]
+    # Lowercase "or" is an ordinary word.
+    assert found(store, "robot or 遗忘") == []
+
+
+def test_parentheses_group(store):
+    assert found(store, "(robot control) OR (large forget)") == ["2403.10003", "2403.10002"]
+    assert found(store, "-(robot OR diffusion) language") == ["2403.10002", "hep-th/9901001"]
+    assert found(store, "(遗忘 -diffusion) OR branes") == ["2403.10002", "hep-th/9901001"]
+    # A group without OR is its words ANDed, and may hold any qualifier.
+    assert found(store, "(is:unread ti:robot)") == ["2403.10003"]
+    assert found(store, "ti:(robot OR strings)".replace("ti:", "")) == [
+        "2403.10003",
+        "hep-th/9901001",
+    ]
+    assert found(store, "au:smith OR au:witten", digest="march-01") == ["2403.10001"]
+    assert found(store, "au:smith OR au:witten") == ["2403.10001", "hep-th/9901001"]
+
+
+def test_or_parse_structure():
+    q = parse_query("agent (planning OR 规划) -survey")
+    assert [t.text for t in q.terms] == ["agent", "survey"]
+    (group,) = q.groups
+    assert [[t.text for t in opt] for opt in group.options] == [["planning"], ["规划"]]
+    assert not parse_query("a OR b").is_empty
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("OR diffusion", "OR needs a word"),
+        ("diffusion OR", "OR needs a word"),
+        ("a OR OR b", "OR needs a word"),
+        ("(a OR b", "unbalanced parenthesis"),
+        ("a OR -b", "cannot be an OR alternative"),
+        ("is:read OR b", "is: cannot stand inside OR"),
+        ("-(-a)", "needs a word that is not excluded"),
+        ("date:-0d", "at least one day"),
+    ],
+)
+def test_malformed_or_and_dates(text, message):
+    with pytest.raises(QueryError, match=message):
+        parse_query(text, today="2024-03-05")
+
+
+def test_relative_dates_follow_the_injected_clock(store, monkeypatch):
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-05")
+    assert found(store, "date:today") == ["2403.10003"]
+    assert found(store, "date:-1d") == ["2403.10003"]
+    assert found(store, "date:-4d") == ["2403.10003"]
+    assert found(store, "date:-5d") == ["2403.10003", "2403.10001", "2403.10002"]
+    assert found(store, "-date:-7d") == ["hep-th/9901001"]
+    # Across days: the same query on the next days covers less.
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-07")
+    assert found(store, "date:-7d") == ["2403.10003", "2403.10001", "2403.10002"]
+    assert found(store, "date:today") == []
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-08")
+    assert found(store, "date:-7d") == ["2403.10003"]
+    q = parse_query("date:-7d", today="2024-03-07")
+    assert q.dates == [(date_days("2024-03-01"), date_days("2024-03-07"), False)]
+
+
+def test_sort_relevance_ranks_by_fts(store):
+    # "language" occurs twice in 10002 (title and abstract), once elsewhere.
+    ranked = found(store, "language sort:relevance")
+    assert ranked[0] == "2403.10002"
+    assert sorted(ranked) == sorted(found(store, "language"))
+    assert found(store, "language") != ranked  # listing order differs
+    # 遗忘 is three times in 10002, once in 10001 (listed first in march-01).
+    assert found(store, "遗忘", digest="march-01") == ["2403.10001", "2403.10002"]
+    assert found(store, "遗忘 sort:relevance", digest="march-01") == ["2403.10002", "2403.10001"]
+    # Without words there is nothing to rank by: listing order.
+    assert found(store, "sort:relevance") == found(store, "")
+    assert found(store, "-diffusion sort:relevance", digest="march-01") == ["2403.10002"]

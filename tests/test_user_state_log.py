@@ -197,3 +197,17 @@ def test_state_file_bad_lines_are_problems_with_line_numbers():
 def test_parse_stamp_orders_as_time():
     assert parse_stamp("2024-01-02T03:04:05.5+02:00") == "2024-01-02T01:04:05.500Z"
     assert parse_stamp("2024-01-02") < parse_stamp("2024-01-02T00:00:01Z")
+
+
+def test_or_queries_with_notes_search_the_text_and_refuse_tag_filters(db):
+    from tui_digest.core.query import QueryError
+
+    with Store.open(db) as s:
+        s.set_note("2403.00002", "planning notes")
+        s.edit_tags(["2403.00002"], ["x"])
+    with Store.open(db) as s:
+        # OR groups keep working once notes exist (over the papers' own text).
+        assert ids(s, "diffusion OR nothingmatches") == ["2403.00001", "2403.00002", "2403.00003"]
+        assert ids(s, "(title OR nothingmatches) ti:2403.00003") == ["2403.00003"]
+        with pytest.raises(QueryError, match="OR cannot be combined"):
+            s.list_ids("tag:x (diffusion OR planning)")

@@ -428,6 +428,7 @@ def _register_optional(sub: argparse._SubParsersAction, common: argparse.Argumen
     from tui_digest.cli_retention import register as register_retention
     from tui_digest.cli_state import register as register_state
     from tui_digest.cli_translate import register as register_translate
+    from tui_digest.cli_watch import register as register_watch
     from tui_digest.publish.commands import register as register_publish
 
     register_fetch(sub, common)
@@ -437,6 +438,7 @@ def _register_optional(sub: argparse._SubParsersAction, common: argparse.Argumen
     register_enrich(sub, common)
     register_retention(sub, common)
     register_state(sub, common)
+    register_watch(sub, common)
 
 
 def _version() -> str:

@@ -234,6 +234,9 @@ async def test_help_screen_lists_the_bindings(cache: Path) -> None:
         text = str(app.screen.query_one("#help-text").visual)
         for expected in ("Export", "Select every paper shown", "Cycle the language", "Quit"):
             assert expected in text
+        # The query language page (issue 10 req 9).
+        for expected in ("Query language", "diffusion OR 扩散", "date:-7d", "sort:relevance"):
+            assert expected in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -1,7 +1,7 @@
 """Changing the user's config file with tomlkit, so that comments and layout survive.
 
-Only the `sources` key is ever written by the program (OPML import, `sources
-rm`). When the
+The program writes `sources` (OPML import, `sources rm`) and `watches`
+(`save_watch`). When the
 new list only adds sources after the existing ones, the new `[[sources]]`
 tables are appended and everything already there stays byte for byte;
 otherwise the `sources` value is replaced where it stands. Either way the
@@ -19,6 +19,8 @@ from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.config.paths import config_path
 from tui_digest.config.sources import Source, source_table
+from tui_digest.config.toml_file import read_toml
+from tui_digest.config.watches import Watch
 from tui_digest.core.atomic_file import write_atomic
 
 
@@ -96,3 +98,50 @@ def _reads_as(text: str, expected: dict[str, Any]) -> bool:
         return tomllib.loads(text) == expected
     except tomllib.TOMLDecodeError:
         return False
+
+
+def save_watch(path: str | Path | None, watch: Watch) -> Path:
+    """Add `watch` to the config (replacing the query of a watch of that name).
+
+    The reader's ctrl+s. As with `save_sources`, the text is read back and
+    compared before it atomically replaces the file.
+    """
+    import tomlkit
+
+    where = config_path(path)
+    config = load_config(where)  # refuses (ConfigError) to edit a file it cannot read
+    doc = tomlkit.parse(config.text) if config.exists else tomlkit.document()
+    expected = dict(read_toml(where).data) if config.exists else {}
+    tables = [dict(t) for t in expected.get("watches", [])]
+    current = doc.get("watches")
+    if isinstance(current, tomlkit.items.AoT):
+        for i, table in enumerate(current):
+            if table.get("name") == watch.name:
+                table["query"] = watch.query
+                tables[i]["query"] = watch.query
+                break
+        else:
+            current.append(_watch_table(watch))
+            tables.append({"name": watch.name, "query": watch.query})
+    else:
+        aot = tomlkit.aot()
+        aot.append(_watch_table(watch))
+        doc["watches"] = aot
+        tables = [{"name": watch.name, "query": watch.query}]
+    expected["watches"] = tables
+    text = tomlkit.dumps(doc)
+    if tomllib.loads(text) != expected:  # pragma: no cover - tomlkit's own bug
+        raise ConfigError(f"{where}: could not write the config faithfully")
+    where.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(where, text, overwrite=True)
+    return where
+
+
+def _watch_table(watch: Watch) -> Any:
+    import tomlkit
+
+    table = tomlkit.table()
+    table.add("name", watch.name)
+    table.add("query", watch.query)
+    table.add(tomlkit.nl())
+    return table

@@ -13,6 +13,7 @@ from tui_digest.config.paths import config_path
 from tui_digest.config.reader_settings import ReaderSettings, parse_reader
 from tui_digest.config.sources import DEFAULT_SOURCES, Source, parse_sources
 from tui_digest.config.toml_file import read_toml
+from tui_digest.config.watches import Watch, parse_watches
 
 
 @dataclass(slots=True)
@@ -25,6 +26,7 @@ class Config:
     text: str = ""  # the file's text, for line numbers in later messages
     warnings: list[ConfigWarning] = field(default_factory=list)
     reader: ReaderSettings = field(default_factory=ReaderSettings)
+    watches: list[Watch] = field(default_factory=list)  # [[watches]] named queries
 
     @property
     def default_sources(self) -> bool:
@@ -50,6 +52,7 @@ def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> 
     data, text, where = file.data, file.text, file.path
     fetch = parse_fetch(where, text, data.get("fetch", {}))
     sources = parse_sources(where, text, data["sources"]) if "sources" in data else None
+    watches = parse_watches(where, text, data["watches"]) if "watches" in data else []
     return Config(
         where,
         True,
@@ -59,4 +62,5 @@ def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> 
         text,
         unknown_keys(where, text, data),
         reader=parse_reader(where, text, data.get("reader", {})),
+        watches=watches,
     )

@@ -32,6 +32,8 @@ TRANSLATE_KEYS = (
 )
 # [enrich] (issue 17, requirement 5): arXiv's query API and whether to run after a fetch.
 ENRICH_KEYS = ("api_url", "after_fetch", "batch_size")
+# [[watches]] (issue 10, requirement 5): named queries (config/watches.py).
+WATCH_KEYS = ("name", "query")
 
 # [reader] (issue 10, requirement 1): when the reader marks a paper read by itself.
 READER_KEYS = ("auto_read", "read_after_seconds")
@@ -44,4 +46,5 @@ SCHEMA: dict[str, Any] = {
     "translate": dict.fromkeys(TRANSLATE_KEYS),
     "enrich": dict.fromkeys(ENRICH_KEYS),
     "reader": dict.fromkeys(READER_KEYS),
+    "watches": [dict.fromkeys(WATCH_KEYS)],
 }

@@ -118,13 +118,15 @@ def bibtex_value(text: str) -> str:
             out.append("_" if in_math else r"\_")
         elif tok == "^":
             prev = tokens[i - 1] if i else ""
-            caret_pair = nxt == "^" or prev == "^"
+            caret_pair = nxt == "^" or prev.endswith("^")  # `^^`, also after `\^`
             out.append("^" if in_math and not caret_pair else r"\textasciicircum{}")
         elif tok.startswith("\\"):
             out.append(_command(tok))
         else:
             out.append(tok)
-    return "".join(out)
+    # One space between words, none at the ends, as `clean_line` gave: a `\\` turned
+    # into a space must not leave a value that changes when escaped again.
+    return " ".join("".join(out).split())
 
 
 def _command(tok: str) -> str:

@@ -21,10 +21,18 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           so type:replace and type:cross also match it;
                           type:replace-cross matches only it
     date:2024  date:2024-03  date:2024-03-18  date:2024-03-01..2024-03-31
-    date:2024-03..  date:..2024-02
+    date:2024-03..  date:..2024-02  date:today  date:-7d
                           listed in a digest of those days (every day a paper
                           was listed counts); a paper in no digest by its
-                          published date
+                          published date. date:-7d is the last 7 local days
+                          (today and the 6 before); the clock is
+                          `$TUI_DIGEST_TODAY` when set (digest_day.local_today)
+    diffusion OR 扩散      either word; OR binds tighter than the implicit AND
+                          (`agent planning OR 规划` = agent AND (planning OR
+                          规划)); parentheses group: (a b) OR c, -(a OR b).
+                          Inside an OR or -( ) only words and phrases (with
+                          ti: au: abs: cat: id:) may stand; OR must be capitals
+    sort:relevance        best FTS5 rank (bm25) first instead of listing order
     sort:foryou           rank by the user's For you model instead of listing
                           order; `compile_query` ignores it (core never ranks:
                           the `rank` layer above reorders what it lists)
@@ -45,6 +53,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from tui_digest.core.digest_day import local_today
 from tui_digest.core.model import ANNOUNCE_TYPES
 from tui_digest.core.schema import (
     EVERY,
@@ -78,7 +87,7 @@ TYPE_VALUES = {
     "replace-cross": "replacecross",
     "updated": "updated",
 }
-SORT_VALUES = ("foryou",)
+SORT_VALUES = ("foryou", "relevance")
 QUALIFIERS = (*FIELDS, "is", "type", "date", "sort", "related", "tag", "note")
 
 
@@ -90,9 +99,22 @@ class Term:
     negated: bool = False
 
 
+@dataclass(slots=True, frozen=True)
+class AnyOf:
+    """`a OR (b c)`: any one of `options`, each an AND of terms and groups.
+
+    A negated group (`-(a OR b)`, `-(a b)`) excludes what it matches; inside an
+    option a negated member needs a positive one beside it (FTS5 `x NOT y`).
+    """
+
+    options: tuple[tuple[Term | AnyOf, ...], ...]
+    negated: bool = False
+
+
 @dataclass(slots=True)
 class Query:
     terms: list[Term] = field(default_factory=list)
+    groups: list[AnyOf] = field(default_factory=list)  # OR groups, ANDed with terms
     read: bool | None = None
     starred: bool | None = None
     types: list[tuple[str, bool]] = field(default_factory=list)  # (token, negated)
@@ -104,9 +126,9 @@ class Query:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.terms or self.types or self.dates or self.tags or self.notes) and (
-            self.read is None and self.starred is None
-        )
+        return not (
+            self.terms or self.groups or self.types or self.dates or self.tags or self.notes
+        ) and (self.read is None and self.starred is None)
 
 
 # --- Parsing ------------------------------------------------------------------
@@ -119,7 +141,9 @@ def _date_bounds(text: str, original: str) -> tuple[int, int]:
     """First and last day (days since 1970) covered by YYYY, YYYY-MM or YYYY-MM-DD."""
     m = _DATE_RE.fullmatch(text)
     if not m:
-        raise QueryError(f'bad date "{original}": use YYYY, YYYY-MM, YYYY-MM-DD or a range A..B')
+        raise QueryError(
+            f'bad date "{original}": use YYYY, YYYY-MM, YYYY-MM-DD, a range A..B, today or -7d'
+        )
     year, month, day = int(m[1]), m[2], m[3]
     try:
         if month is None:
@@ -135,7 +159,17 @@ def _date_bounds(text: str, original: str) -> tuple[int, int]:
     return date_days(first.isoformat()) or 1, date_days(last.isoformat()) or 1
 
 
-def _parse_date(value: str) -> tuple[int, int]:
+_RELATIVE_RE = re.compile(r"-(\d{1,4})d", re.IGNORECASE)
+
+
+def _parse_date(value: str, today: str) -> tuple[int, int]:
+    relative = _RELATIVE_RE.fullmatch(value)
+    if value.lower() == "today" or relative:
+        last = date_days(today) or 1
+        days = int(relative[1]) if relative else 1
+        if days < 1:
+            raise QueryError(f'bad date "{value}": give at least one day (-1d is today)')
+        return max(1, last - days + 1), last
     if ".." in value:
         left, _, right = value.partition("..")
         if not left and not right:
@@ -148,9 +182,14 @@ def _parse_date(value: str) -> tuple[int, int]:
     return _date_bounds(value, value)
 
 
-def parse_query(text: str) -> Query:
-    """Parse the search box text. Raises `QueryError` for malformed input."""
-    q = Query()
+# A lexed item: an atom (qualifier, value, phrase, negated), "OR", ")", or
+# ("(", negated).
+_Atom = tuple[str | None, str, bool, bool]
+
+
+def _lex(text: str) -> list[object]:
+    items: list[object] = []
+    depth = 0
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():
@@ -161,6 +200,16 @@ def parse_query(text: str) -> Query:
         if text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
             negated = True
             i += 1
+        if text[i] == "(":
+            items.append(("(", negated))
+            depth += 1
+            i += 1
+            continue
+        if text[i] == ")" and not negated and depth:
+            items.append(")")
+            depth -= 1
+            i += 1
+            continue
         qualifier = None
         m = _QUALIFIER_RE.match(text, i)
         if m and m[1].lower() in QUALIFIERS:
@@ -177,17 +226,135 @@ def parse_query(text: str) -> Query:
             i = close + 1
         else:
             j = i
-            while j < n and not text[j].isspace() and text[j] != '"':
+            # Inside a group a word ends at ")" (`(a OR b)`); elsewhere ")" is text.
+            while (
+                j < n
+                and not text[j].isspace()
+                and text[j] != '"'
+                and not (depth and text[j] == ")")
+            ):
                 j += 1
             value = text[i:j]
             i = j
         if qualifier is not None and not value.strip():
             raise QueryError(f'"{text[start:i]}" needs a value after {qualifier}:')
-        _add(q, qualifier, value, phrase, negated)
+        if value == "OR" and not (qualifier or phrase or negated):
+            items.append("OR")
+        else:
+            items.append((qualifier, value, phrase, negated))
+    if depth:
+        raise QueryError('unbalanced parenthesis: a "(" has no closing ")"')
+    return items
+
+
+# A parsed node: an atom, or a group (negated, its chains); a chain is the
+# list of a run's OR alternatives (one element: no OR).
+_Node = tuple
+
+
+def _chains(items: list[object], pos: int, nested: bool) -> tuple[list[list[_Node]], int]:
+    chains: list[list[_Node]] = []
+    joined = False  # the previous item was OR
+    while pos < len(items):
+        item = items[pos]
+        if item == ")":
+            if not nested:
+                raise QueryError('unbalanced parenthesis: a ")" has no opening "("')
+            break
+        if item == "OR":
+            if not chains or joined:
+                raise QueryError("OR needs a word or a group on each side")
+            joined = True
+            pos += 1
+            continue
+        if isinstance(item, tuple) and item[0] == "(":
+            inner, pos = _chains(items, pos + 1, True)
+            node: _Node = ("group", item[1], inner)
+            pos += 1  # the ")"
+        else:
+            node = ("atom", item)
+            pos += 1
+        if joined:
+            chains[-1].append(node)
+        else:
+            chains.append([node])
+        joined = False
+    if joined:
+        raise QueryError("OR needs a word or a group on each side")
+    return chains, pos
+
+
+def parse_query(text: str, *, today: str | None = None) -> Query:
+    """Parse the search box text. Raises `QueryError` for malformed input.
+
+    `today` (YYYY-MM-DD) anchors date:today and date:-Nd; default
+    `digest_day.local_today()`, which honours `$TUI_DIGEST_TODAY`.
+    """
+    q = Query()
+    chains, _ = _chains(_lex(text), 0, False)
+    day = today or (local_today() if "date:" in text.lower() else "1970-01-01")
+    _add_chains(q, chains, day)
     return q
 
 
-def _add(q: Query, qualifier: str | None, value: str, phrase: bool, negated: bool) -> None:
+def _add_chains(q: Query, chains: list[list[_Node]], today: str) -> None:
+    for chain in chains:
+        if len(chain) > 1:
+            options = tuple(o for o in (_option(node) for node in chain) if o)
+            if options:
+                q.groups.append(AnyOf(options))
+        elif chain[0][0] == "atom":
+            qualifier, value, phrase, negated = chain[0][1]
+            _add(q, qualifier, value, phrase, negated, today)
+        elif not chain[0][1]:
+            _add_chains(q, chain[0][2], today)  # (a b) alone: its words ANDed
+        else:
+            option = _option(("group", False, chain[0][2]))
+            if option:
+                q.groups.append(AnyOf((option,), negated=True))
+
+
+def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
+    """One OR alternative (or a negated group's body) as an AND of FTS5 members."""
+    if node[0] == "atom":
+        qualifier, value, phrase, negated = node[1]
+        if negated:
+            raise QueryError(f'"-{value}" cannot be an OR alternative on its own')
+        term = _group_term(qualifier, value, phrase, negated)
+        return (term,) if term else ()
+    _, negated, chains = node
+    members: list[Term | AnyOf] = []
+    for chain in chains:
+        if len(chain) > 1:
+            options = tuple(o for o in (_option(n) for n in chain) if o)
+            if options:
+                members.append(AnyOf(options))
+        elif chain[0][0] == "atom":
+            term = _group_term(*chain[0][1])
+            if term:
+                members.append(term)
+        else:
+            inner = _option(("group", False, chain[0][2]))
+            if inner:
+                members.append(AnyOf((inner,), negated=chain[0][1]))
+    if members and all(m.negated for m in members):
+        raise QueryError("a group needs a word that is not excluded")
+    if negated:
+        return (AnyOf((tuple(members),), negated=True),) if members else ()
+    return tuple(members)
+
+
+def _group_term(qualifier: str | None, value: str, phrase: bool, negated: bool) -> Term | None:
+    if qualifier is not None and qualifier not in FIELDS:
+        raise QueryError(f"{qualifier}: cannot stand inside OR or -( ); use it outside")
+    q = Query()
+    _add(q, qualifier, value, phrase, negated, "1970-01-01")
+    return q.terms[0] if q.terms else None
+
+
+def _add(
+    q: Query, qualifier: str | None, value: str, phrase: bool, negated: bool, today: str
+) -> None:
     if qualifier == "is":
         v = value.strip().lower()
         if v not in IS_VALUES:
@@ -202,7 +369,7 @@ def _add(q: Query, qualifier: str | None, value: str, phrase: bool, negated: boo
             raise QueryError(f'unknown type: value "{value}" (use ' + ", ".join(TYPE_VALUES) + ")")
         q.types.append((TYPE_VALUES[v], negated))
     elif qualifier == "date":
-        first, last = _parse_date(value.strip())
+        first, last = _parse_date(value.strip(), today)
         q.dates.append((first, last, negated))
     elif qualifier == "sort":
         v = value.strip().lower()
@@ -300,6 +467,18 @@ def fts_term(term: Term, expand: Expand | None = None) -> str:
     return f"{cols}({body})"
 
 
+def fts_node(node: Term | AnyOf, expand: Expand | None = None) -> str:
+    """A term or an OR group as an FTS5 expression (a negated group's body un-negated)."""
+    if isinstance(node, Term):
+        return fts_term(node, expand)
+    options = []
+    for members in node.options:
+        pos = " AND ".join(f"({fts_node(m, expand)})" for m in members if not m.negated)
+        neg = " OR ".join(f"({fts_node(m, expand)})" for m in members if m.negated)
+        options.append(f"({pos}) NOT ({neg})" if neg else pos)
+    return " OR ".join(f"({o})" for o in options)
+
+
 @dataclass(slots=True)
 class Plan:
     """SQL for one query.
@@ -365,9 +544,11 @@ def compile_query(
     if q.tags or q.notes:
         # Their tables are the store's; `query_user.compile_any` compiles them.
         raise QueryError("tag: and note: are answered by query_user.compile_any")
-    positive = [fts_term(t, expand) for t in q.terms if not t.negated]
+    relevance = q.sort == "relevance"
+    nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
+    positive = [fts_node(t, expand) for t in nodes if not t.negated]
     positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
-    negative = [fts_term(t, expand) for t in q.terms if t.negated]
+    negative = [fts_node(t, expand) for t in nodes if t.negated]
     negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
 
     params: list[object] = []
@@ -379,20 +560,37 @@ def compile_query(
 
     if digest is not None:
         conds = ["d.name = ?", *(f.replace("l.", "p.") for f in flags)]
-        params.append(digest)
+        digest_params: list[object] = [digest]
         conds += [date_cond("p.sort_key", *d, relisted) for d in q.dates]
         in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
-        if positive:
+        ranked = ""
+        order = "max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
+        if positive and relevance:
+            # The match evaluated once, its rank joined by listing key.
+            ranked = (
+                " JOIN (SELECT rowid AS k, rank AS r FROM search WHERE search MATCH ?) s"
+                " ON s.k = p.sort_key"
+            )
+            params.append(" AND ".join(f"({e})" for e in positive))
+            order = "min(s.r), " + order
+        elif positive:
             conds.append(in_search)
             params.append(" AND ".join(f"({e})" for e in positive))
         if negative:
             conds.append("NOT " + in_search)
-            params.append(" OR ".join(f"({e})" for e in negative))
+            digest_params.append(" OR ".join(f"({e})" for e in negative))
+        if ranked:  # the join's parameter comes first, before the WHERE's
+            params += digest_params
+        else:
+            params[:0] = digest_params[:1]
+            params += digest_params[1:]
         ids = (
             "SELECT p.pk AS pk FROM digests d JOIN membership m ON m.digest = d.pk "
-            "CROSS JOIN papers p ON p.pk = m.paper WHERE "
+            "CROSS JOIN papers p ON p.pk = m.paper"
+            + ranked
+            + " WHERE "
             + " AND ".join(conds)
-            + " GROUP BY p.pk ORDER BY max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
+            + f" GROUP BY p.pk ORDER BY {order}"
         )
         return Plan(ids, f"SELECT count(*) FROM ({ids})", params)
 
@@ -416,7 +614,9 @@ def compile_query(
     conds += [date_cond("s.rowid", *d, relisted) for d in q.dates]
     where = " AND ".join(conds + flags)
     source = "search s CROSS JOIN listing l ON l.key = s.rowid"
-    ids = f"SELECT l.pk AS pk FROM {source} WHERE {where} ORDER BY s.rowid DESC"
+    # sort:relevance: FTS5's rank (bm25), ties in listing order.
+    order = "s.rank, s.rowid DESC" if relevance and positive else "s.rowid DESC"
+    ids = f"SELECT l.pk AS pk FROM {source} WHERE {where} ORDER BY {order}"
     if flags:
         count = f"SELECT count(*) FROM {source} WHERE {where}"
     else:

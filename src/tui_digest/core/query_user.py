@@ -20,6 +20,7 @@ from tui_digest.core.query import (
     Expand,
     Plan,
     Query,
+    QueryError,
     Relisted,
     compile_query,
     date_cond,
@@ -42,6 +43,12 @@ def compile_any(
     notes: bool = False,
 ) -> Plan:
     """Any query. `notes`: some paper has a note, so bare words must also search notes."""
+    if q.groups:
+        # The user-text plans below predate OR groups and would drop them: an OR query
+        # searches the papers' text only (its bare words do not look in notes).
+        if q.tags or q.notes:
+            raise QueryError("OR cannot be combined with tag: or note: yet")
+        return compile_query(q, digest=digest, expand=expand, relisted=relisted)
     bare = any(t.field is None and not t.negated for t in q.terms)
     if notes and bare and digest is None and not (q.tags or q.notes) and q.related is None:
         return _text_or_note(q, expand=expand, relisted=relisted)

@@ -37,10 +37,12 @@ class RankedQuery:
 def split_query(text: str) -> RankedQuery:
     """Separate `sort:` and `related:` from the rest (raises QueryError when malformed)."""
     q = parse_query(text)
-    if q.sort is None and q.related is None:
+    # sort:relevance is the store's own (FTS5 rank): only sort:foryou is ours.
+    sort = q.sort if q.sort == "foryou" else None
+    if sort is None and q.related is None:
         return RankedQuery(text)
     rest = " ".join(_RANK_TERM.sub(" ", text).split())
-    return RankedQuery(rest, q.sort, q.related)
+    return RankedQuery(rest, sort, q.related)
 
 
 @dataclass(slots=True)

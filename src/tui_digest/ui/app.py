@@ -15,7 +15,9 @@ from textual.screen import Screen
 
 from tui_digest.core.paths import default_db_path
 from tui_digest.ui import keys
+from tui_digest.ui import messages as msg
 from tui_digest.ui.commands import action_commands
+from tui_digest.ui.follow import DEFAULT_SECONDS, CacheFollower
 from tui_digest.ui.screens.help import HelpScreen
 from tui_digest.ui.screens.main import MainScreen
 from tui_digest.ui.settings import Settings, save_settings
@@ -36,6 +38,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         *,
         first_run_sample: bool = True,
         timing: Timing | None = None,
+        follow_seconds: float = DEFAULT_SECONDS,
     ) -> None:
         super().__init__()
         self.db_path = db_path
@@ -43,6 +46,8 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         self.first_run_sample = first_run_sample
         self.signals = ReaderSignals(self)
         self._main = MainScreen(db_path, settings, first_run_sample=first_run_sample, timing=timing)
+        # Other processes' changes to the cache (0 s: only when `follower.poll()` is called).
+        self.follower = CacheFollower(self, lambda: self._main.store, follow_seconds)
         if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
 
@@ -53,7 +58,14 @@ class DigestApp(ReportsWorkerErrors, App[None]):
     def main(self) -> MainScreen:
         return self._main
 
+    def on_store_opened(self, message: msg.StoreOpened) -> None:
+        # Bubbled up from the main screen: the first poll notes where the cache
+        # stands (the listing just read it), then the timer follows it.
+        self.follower.poll()
+        self.follower.start()
+
     def on_unmount(self) -> None:
+        self.follower.stop()
         if self._main.store is not None:
             self._main.store.close()
 
@@ -83,7 +95,14 @@ def make_app(
     *,
     first_run_sample: bool = True,
     timing: Timing | None = None,
+    follow_seconds: float = DEFAULT_SECONDS,
 ) -> DigestApp:
     """The reader, as the CLI and the tests build it."""
     path = Path(db_path).expanduser() if db_path else default_db_path()
-    return DigestApp(path, Settings.load(), first_run_sample=first_run_sample, timing=timing)
+    return DigestApp(
+        path,
+        Settings.load(),
+        first_run_sample=first_run_sample,
+        timing=timing,
+        follow_seconds=follow_seconds,
+    )

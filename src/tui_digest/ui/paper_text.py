@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.style import Style
 
 from tui_digest.core import extras
+from tui_digest.core.highlight import NO_MATCH, Matcher
 from tui_digest.core.latex_text import readable
 from tui_digest.core.model import ListRow, PaperRecord
 from tui_digest.core.sanitize import clean_line, clean_text, is_safe_url
@@ -26,6 +27,15 @@ LABEL = "dim"
 MACHINE = "italic $text-warning"
 TAGS = "bold $text-success"
 NOTE = "italic"
+MATCH = "bold underline $text-warning"  # a search word (core.highlight)
+
+
+def marked(text: str, style: str | Style, match: Matcher) -> Content:
+    """`text` in `style`, the matches of `match` in MATCH on top (spans, never markup)."""
+    content = Content.styled(text, style) if style else Content(text)
+    for start, end in match.spans(text):
+        content = content.stylize(MATCH, start, end)
+    return content
 
 
 def machine_fields(record: PaperRecord) -> set[str]:
@@ -62,8 +72,10 @@ def _shown(text: str, *, line: bool = False) -> str:
     return readable(_safe(text, line=line))
 
 
-def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
-    """The paper as its digest footnote, followed by its metadata."""
+def detail_content(
+    record: PaperRecord, language: str, ref: int = 0, match: Matcher = NO_MATCH
+) -> Content:
+    """The paper as its digest footnote, followed by its metadata (`match` highlighted)."""
     paper = record.paper
     parts: list[str | Content | tuple[str, str | Style]] = []
     machine = machine_fields(record)
@@ -71,8 +83,7 @@ def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
 
     def para(text: str, style: str | Style = "", *, line: bool = False, field: str = "") -> None:
         if text:
-            shown = _shown(text, line=line)
-            parts.append((shown, style) if style else shown)
+            parts.append(marked(_shown(text, line=line), style, match))
             if field in machine:
                 parts.append("\n")
                 parts.append((mark, MACHINE))
@@ -142,6 +153,6 @@ def detail_content(record: PaperRecord, language: str, ref: int = 0) -> Content:
     for label, value in meta:
         if value:
             parts.append((f"{label:<11}", LABEL))
-            parts.append(_safe(value, line=True))
+            parts.append(marked(_safe(value, line=True), "", match))
             parts.append("\n")
     return Content.assemble(*parts)

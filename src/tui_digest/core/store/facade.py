@@ -48,8 +48,10 @@ from tui_digest.core.store import (
     sources,
     user_log,
     user_state,
+    watch_seen,
 )
 from tui_digest.core.store.connection import Connections
+from tui_digest.core.store.watch import CacheWatch
 
 
 def _now() -> str:
@@ -308,6 +310,14 @@ class Store(Connections):
         with self._write() as conn:
             return user_log.merge(conn, changes)
 
+    def watch_unseen(self, watch: str, rowids: Sequence[int]) -> list[int]:
+        """The papers of `rowids` not yet shown by `watch --since-last-run` for `watch`."""
+        return watch_seen.unseen(self._conn(), watch, rowids)
+
+    def mark_watch_seen(self, watch: str, rowids: Sequence[int]) -> None:
+        with self._write() as conn:
+            watch_seen.mark_seen(conn, watch, rowids, _now())
+
     # --- Digests, stats, sources ------------------------------------------------
 
     def digests(self, *, unread: bool = False) -> list[DigestInfo]:
@@ -325,6 +335,10 @@ class Store(Connections):
 
     def stats(self) -> dict[str, object]:
         return sources.stats(self._conn(), self.path)
+
+    def watch(self) -> CacheWatch:
+        """A watcher of other connections' changes to papers and digests (see `watch`)."""
+        return CacheWatch(self.path)
 
     def is_empty(self) -> bool:
         return sources.is_empty(self._conn())

@@ -92,8 +92,9 @@ class DigestPicker(ModalScreen[str | None]):
         option_list = self.query_one(OptionList)
         index = option_list.highlighted
         option = option_list.get_option_at_index(index) if index is not None else None
-        if option is not None and (option.id or "").startswith("d"):
-            self.dismiss(DELETE + self.digests[int(option.id[1:])].name)
+        option_id = option.id if option is not None else None
+        if option_id is not None and option_id.startswith("d"):
+            self.dismiss(DELETE + self.digests[int(option_id[1:])].name)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

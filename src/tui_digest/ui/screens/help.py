@@ -13,6 +13,24 @@ from textual.widgets import Label, Static
 
 from tui_digest.ui import keys
 
+# The query language (core/query.py's docstring has the full rules; README's
+# table the same examples). Plain strings: shown as text, never as markup.
+QUERY_LANGUAGE: tuple[tuple[str, str], ...] = (
+    ("diffusion model", "both words, any field, either language; prefixes count"),
+    ("模型 遗忘", "Chinese words anywhere in a text"),
+    ('"exact phrase"', "the words in this order"),
+    ("-survey", "exclude papers with the word"),
+    ("diffusion OR 扩散", "either word; OR binds tighter than the implicit AND"),
+    ("(a b) OR c  -(a OR b)", "parentheses group words and phrases"),
+    ("ti: au: abs: cat: id:", "a word in titles, authors, abstracts, categories, ids"),
+    ("is:unread is:starred", "your read and starred state"),
+    ("type:new type:cross", "type:replace type:replace-cross type:updated"),
+    ("date:2024-03-18", "listed that day; date:2024-03 date:A..B date:today"),
+    ("date:-7d", "listed in the last 7 days (today and the 6 before)"),
+    ("sort:relevance", "best match first instead of listing order"),
+    ("sort:foryou", "ranked by your stars;  related:ID  papers like ID"),
+)
+
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
@@ -27,6 +45,9 @@ class HelpScreen(ModalScreen[None]):
                 parts += [(f"  {shown:<14}", "bold"), f"{binding.description:<14}"]
                 parts += [(binding.tooltip, "dim"), "\n"]
             parts.append("\n")
+        parts += [("Query language (the search box, `search`, watch lists)", "bold $text-accent")]
+        for syntax, meaning in QUERY_LANGUAGE:
+            parts += ["\n", (f"  {syntax:<24}", "bold"), meaning]
         with Vertical(classes="dialog", id="help-dialog"):
             yield Label("tui-digest keys", classes="dialog-title")
             with VerticalScroll():

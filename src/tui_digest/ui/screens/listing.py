@@ -63,7 +63,7 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         self.frame_hold = frame_hold  # see Timing.frame_hold
         # Put the cursor on this paper when the next listing arrives (the paper
         # the reader was closed on, or where `n` jumped), else at the top.
-        self.anchor: int | None = None
+        self.resume_rowid: int | None = None  # not `anchor`: that is a Widget method
         self.restore_paper = ""  # arXiv id of the paper to reopen on
         self.store: Store | None = None
         self.query_text = ""
@@ -135,7 +135,7 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_store_opened(self, message: msg.StoreOpened) -> None:
         self.store = message.store
-        self.digest, self.anchor = message.digest, message.anchor
+        self.digest, self.resume_rowid = message.digest, message.anchor
         store = message.store
         # Inside a digest each row shows that digest's ref and date.
         self.paper_list.fetch_rows = lambda ids: store.list_rows(ids, digest=self._rows_digest)
@@ -267,14 +267,16 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         self.total = self._view_total[1] if self._view_total else None
         papers = self.paper_list
         keep = papers.current_rowid if request.keep else None
-        if self.anchor is not None:
-            keep, self.anchor = self.anchor, None
+        if self.resume_rowid is not None:
+            keep, self.resume_rowid = self.resume_rowid, None
         # A full page may have more rows after it: one more (placeholder) row
         # until the count says how many.
         shown = message.matches + (1 if self.counting else 0)
         if not is_ranked(request.query):
             papers.set_bars(None)  # a ranked listing's bars come with its ids (RankedIds)
         papers.set_listing(shown, message.rows, keep=keep, fresh=fresh)
+        papers.set_highlight(request.query)
+        self.detail.set_highlight(request.query)
         self.listing_ready = True
         if fresh and keep is not None and keep == papers.current_rowid:
             self.paper_reread(keep)  # same paper, maybe new text (a translation)

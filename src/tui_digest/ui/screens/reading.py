@@ -299,7 +299,7 @@ class ReadingScreen(ListingScreen):
             self.notify("No more unread papers here.", markup=False)
         elif message.switch:
             self._jump_to = message.rowid
-            self.anchor = message.rowid
+            self.resume_rowid = message.rowid
             self.show_digest(message.digest)
         elif message.rowid in self.paper_list.positions:
             self.paper_list.move_cursor(self.paper_list.positions[message.rowid])

@@ -7,6 +7,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from tui_digest.core.highlight import NO_MATCH, matcher
 from tui_digest.core.model import PaperRecord
 from tui_digest.ui.paper_text import detail_content
 from tui_digest.ui.text_wrap import WrappingStatic
@@ -20,6 +21,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.record: PaperRecord | None = None
         self.ref = 0
         self.language = "both"
+        self.match = NO_MATCH
+        self._match_query = ""
 
     def compose(self) -> ComposeResult:
         yield WrappingStatic(Content("No paper selected."), id="detail-body")
@@ -40,10 +43,16 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.record = None
         self.body.update(Content(message))
 
+    def set_highlight(self, query: str) -> None:
+        """Highlight the words of `query` (the search shown) from the next paper on."""
+        if query != self._match_query:
+            self._match_query, self.match = query, matcher(query)
+            self._render_record()
+
     def set_language(self, language: str) -> None:
         self.language = language
         self._render_record()
 
     def _render_record(self) -> None:
         if self.record is not None:
-            self.body.update(detail_content(self.record, self.language, self.ref))
+            self.body.update(detail_content(self.record, self.language, self.ref, self.match))

@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_digest.core.cells import steady
+from tui_digest.core.highlight import NO_MATCH, Matcher, Span, matcher
 from tui_digest.core.model import ListRow
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui import keys
@@ -46,6 +47,7 @@ HEADERS = {
 
 MARKS = 4  # selected, unread, star, updated: drawn as their own segments
 UPDATED_TYPES = frozenset({"replace", "replace-cross", "updated"})
+TITLE_COLUMN = 3  # in _cells: ref, date, category, title, summary
 
 
 def fit(text: str, width: int) -> str:
@@ -79,7 +81,12 @@ def column_widths(width: int, language: str) -> tuple[int, int, int, int, int, i
     return marks, ref, date, category, title, rest - title
 
 
-def _column_segments(columns: Iterable[str], width: int, style: Style) -> list[Segment]:
+def _column_segments(
+    columns: Iterable[str],
+    width: int,
+    style: Style,
+    marked: tuple[int, list[Span], Style] | None = None,
+) -> list[Segment]:
     """One segment per column, cut to `width` cells.
 
     Separate segments keep columns on their cells wherever the text is laid
@@ -88,7 +95,7 @@ def _column_segments(columns: Iterable[str], width: int, style: Style) -> list[S
     """
     segments: list[Segment] = []
     left = width
-    for text in columns:
+    for i, text in enumerate(columns):
         if left <= 0:
             break
         if not text:
@@ -96,6 +103,18 @@ def _column_segments(columns: Iterable[str], width: int, style: Style) -> list[S
         size = cell_len(text)
         if size > left:
             text, size = set_cell_size(text, left), left
+        elif marked is not None and i == marked[0] and marked[1]:
+            # Query matches (core.highlight) as styled pieces of the same column.
+            at = 0
+            for start, end in marked[1]:
+                if start > at:
+                    segments.append(Segment(text[at:start], style))
+                segments.append(Segment(text[start:end], style + marked[2]))
+                at = end
+            if at < len(text):
+                segments.append(Segment(text[at:], style))
+            left -= size
+            continue
         segments.append(Segment(text, style))
         left -= size
     if left > 0:
@@ -117,6 +136,7 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         "paper-list--star",
         "paper-list--updated",
         "paper-list--placeholder",
+        "paper-list--match",
     }
 
     class CursorMoved(Message):
@@ -162,6 +182,11 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         # A ranked listing's 0..1 value per paper (ui/foryou.py): drawn as a bar
         # in the Ref column, which means nothing in a ranked order.
         self.bars: dict[int, float] | None = None
+        # The search's words highlighted in the title cell; spans per fitted
+        # title, cached per row like the cells (cleared with a new query).
+        self._match: Matcher = NO_MATCH
+        self._match_query = ""
+        self._span_cache: LRUCache[tuple[int, int, str], list[Span]] = LRUCache(ROW_CACHE_SIZE)
 
     # --- data in -------------------------------------------------------------
 
@@ -235,6 +260,14 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         if bars != self.bars:
             self.bars = bars
             self.refresh()
+
+    def set_highlight(self, query: str) -> None:
+        """Highlight the words of `query` in the titles (a no-op for the same query)."""
+        if query == self._match_query:
+            return
+        self._match_query, self._match = query, matcher(query)
+        self._span_cache.clear()
+        self.refresh()
 
     def set_total(self, total: int) -> None:
         """The listing's row count, known after its first page (ids come later)."""
@@ -489,12 +522,21 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         star = "★" if row.starred else " "
         # A paper re-announced with a new version (`replace`) is marked as updated.
         updated = "↻" if row.announce_type in UPDATED_TYPES else " "
+        cells = self._cells(row, width)
+        marked = None
+        if self._match:
+            key = (row.rowid, width, self.language)
+            spans = self._span_cache.get(key)
+            if spans is None:
+                spans = self._match.spans(cells[TITLE_COLUMN])
+                self._span_cache.set(key, spans)
+            marked = (TITLE_COLUMN, spans, get("paper-list--match"))
         return Strip(
             [
                 Segment(selected + unread, style),
                 Segment(star, style + get("paper-list--star")),
                 Segment(updated, style + get("paper-list--updated")),
-                *_column_segments(self._cells(row, width), width - MARKS, style),
+                *_column_segments(cells, width - MARKS, style, marked),
             ],
             width,
         )

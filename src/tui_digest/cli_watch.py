@@ -1,0 +1,104 @@
+"""`tui-digest watch [NAME] [--json] [--since-last-run]`: what the watch lists match.
+
+A watch is a named query in the config (`[[watches]]`, config/watches.py).
+Without NAME every watch is printed, each under a `== name ==` line (the table)
+or as one JSON object per watch name (`--json`: {"name": [papers of
+`search --json`]}; with NAME just the array). `--since-last-run` prints only
+the papers not printed by an earlier run with that flag and remembers them in
+the cache (per watch), so a cron job mails each paper once. The exit status is
+0 with or without matches (1 for an unknown watch, 2 for a bad config or cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_OK = 0
+EXIT_UNKNOWN = 1
+EXIT_ERROR = 2
+
+
+def register(
+    subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None
+) -> None:
+    parents = [common] if common is not None else []
+    p = subparsers.add_parser(
+        "watch",
+        parents=parents,
+        help="print the papers of the config's watch lists",
+        description="Print the papers each [[watches]] query of the config matches.",
+    )
+    p.add_argument("name", nargs="?", help="only this watch (default: every watch)")
+    p.add_argument("--json", action="store_true", help="print the paper objects as JSON")
+    p.add_argument(
+        "--since-last-run",
+        action="store_true",
+        help="only papers not printed by an earlier --since-last-run (and remember these)",
+    )
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="config file (default: $TUI_DIGEST_CONFIG or the user config dir)",
+    )
+    p.set_defaults(func=cmd_watch)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from tui_digest.config.errors import ConfigError
+    from tui_digest.config.loader import load_config
+    from tui_digest.core.export import to_json
+    from tui_digest.core.query import QueryError
+    from tui_digest.core.sanitize import clean_line
+    from tui_digest.core.store import Store
+
+    try:
+        config = load_config(getattr(args, "config", None))
+    except ConfigError as exc:
+        print(f"tui-digest: {clean_line(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    for warning in config.warnings:
+        print(clean_line(str(warning)), file=sys.stderr)
+    watches = config.watches
+    if args.name is not None:
+        watches = [w for w in watches if w.name == args.name]
+        if not watches:
+            known = ", ".join(w.name for w in config.watches) or "none"
+            print(
+                f"tui-digest: no watch named {clean_line(args.name)!r} "
+                f"in {clean_line(str(config.path))} (watches: {clean_line(known)})",
+                file=sys.stderr,
+            )
+            return EXIT_UNKNOWN
+    store = Store.open(getattr(args, "db", None), readonly=not args.since_last_run)
+    try:
+        found: list[tuple[str, list[int]]] = []
+        for watch in watches:
+            try:
+                ids = store.list_ids(watch.query)
+            except QueryError as exc:  # validated at load; a cache may still refuse
+                print(f"tui-digest: watch {watch.name!r}: {exc}", file=sys.stderr)
+                return EXIT_ERROR
+            if args.since_last_run:
+                ids = store.watch_unseen(watch.name, ids)
+            found.append((watch.name, ids))
+        if args.json:
+            objs = {name: json.loads(to_json(store.get_papers(ids))) for name, ids in found}
+            out = objs[args.name] if args.name is not None else objs
+            sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        else:
+            from tui_digest.cli_table import format_rows
+
+            for name, ids in found:
+                if args.name is None:
+                    sys.stdout.write(f"== {clean_line(name)} ({len(ids)}) ==\n")
+                sys.stdout.write(format_rows(store.list_rows(ids), total=len(ids), width=160))
+        sys.stdout.flush()
+        if args.since_last_run:
+            for name, ids in found:
+                store.mark_watch_seen(name, ids)
+    finally:
+        store.close()
+    return EXIT_OK

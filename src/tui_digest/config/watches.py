@@ -1,0 +1,57 @@
+"""[[watches]]: named queries (issue 10 req 5), read from and saved to the config.
+
+    [[watches]]
+    name = "agents"
+    query = "agent 规划 -survey"
+
+A watch is a query of the search language (core/query.py); a malformed one is
+refused with the file, line and the parser's message. `save_watch` adds or
+replaces one watch with tomlkit (config/editing.py), so the user's comments
+and layout survive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.schema import WATCH_KEYS as WATCH_KEYS
+from tui_digest.config.toml_file import at, line_of
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    name: str
+    query: str
+
+
+def parse_watches(path: Path, text: str, raw: Any) -> list[Watch]:
+    from tui_digest.core.query import QueryError, parse_query
+
+    if not isinstance(raw, list):
+        raise ConfigError(
+            f"{at(path, line_of(text, 'watches'))}: 'watches' must be [[watches]] tables"
+        )
+    watches: list[Watch] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        where = f"{at(path, line_of(text, 'watches', index))}: watches[{index + 1}]"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{where}: each watch must be a table with name and query")
+        name, query = entry.get("name"), entry.get("query")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{where}: 'name' must be a non-empty string")
+        if not isinstance(query, str) or not query.strip():
+            raise ConfigError(f"{where}: watch {name!r}: 'query' must be a non-empty string")
+        try:
+            parse_query(query)
+        except QueryError as exc:
+            raise ConfigError(f"{where}: watch {name!r}: {exc}") from None
+        if name.strip() in seen:
+            raise ConfigError(f"{where}: duplicate watch name {name.strip()!r}")
+        seen.add(name.strip())
+        watches.append(Watch(name.strip(), query.strip()))
+    return watches

@@ -1,0 +1,79 @@
+"""Noticing that another process changed the cache (a cron `tui-digest fetch`, a CLI import).
+
+`PRAGMA data_version` (https://www.sqlite.org/pragma.html#pragma_data_version)
+is per connection and changes when *another* connection commits: a cheap
+poll. The watcher keeps a connection of its own, so every commit to the file,
+including the reader's own (its fetches, its read/star marks from other
+threads' connections), moves it. Only when it moved does the watcher read a
+small fingerprint of what the listings show (papers and digests, not the
+user's marks), so marking papers read never makes the reader re-list itself.
+The reader's own fetch moves the fingerprint too: it then refreshes once more
+than needed (harmless; the listing keeps its place).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from tui_digest.core.cache_guard import readonly_uri
+from tui_digest.core.errors import CacheError
+
+# Cheap on any size of cache: max(pk) uses the primary key; digests are few.
+# A new paper raises max(pk); a new digest or a same-day update changes the
+# digests' count, sizes or `updated_at`.
+_FINGERPRINT = (
+    "SELECT (SELECT max(pk) FROM papers), count(*), sum(count), max(updated_at) FROM digests"
+)
+
+
+class CacheWatch:
+    """Tells whether papers or digests changed since the last `changed()` call."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()  # poll workers run on changing threads
+        self._conn: sqlite3.Connection | None = None
+        self._version: int | None = None
+        self._fingerprint: tuple[object, ...] | None = None
+
+    def data_version(self) -> int:
+        """This connection's `PRAGMA data_version` (moves on another connection's commit)."""
+        with self._lock:
+            return self._data_version()
+
+    def _data_version(self) -> int:
+        if self._conn is None:
+            # Read-only: the watcher never writes. check_same_thread=False because
+            # each poll runs in a new worker thread; the lock keeps them in turn.
+            self._conn = sqlite3.connect(
+                readonly_uri(self.path), uri=True, check_same_thread=False, timeout=10
+            )
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed(self) -> bool:
+        """Papers or digests changed since the last call (the first call sets the baseline)."""
+        try:
+            return self._changed()
+        except sqlite3.Error as exc:
+            raise CacheError(f"{self.path}: cannot look for changes: {exc}") from exc
+
+    def _changed(self) -> bool:
+        with self._lock:
+            version = self._data_version()
+            if version == self._version:
+                return False
+            self._version = version
+            assert self._conn is not None
+            fingerprint = tuple(self._conn.execute(_FINGERPRINT).fetchone())
+            first = self._fingerprint is None
+            moved = fingerprint != self._fingerprint
+            self._fingerprint = fingerprint
+            return moved and not first
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

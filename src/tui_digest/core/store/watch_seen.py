@@ -1,0 +1,53 @@
+"""What `tui-digest watch --since-last-run` has already shown, per watch (issue 10 req 5).
+
+One row per (watch name, arXiv id) shown. Keyed by the arXiv id rather than the
+paper's row number, so a paper re-announced (`replace`) or a rebuilt cache still
+counts as shown. The table is created on first write (CREATE TABLE IF NOT
+EXISTS inside the write transaction), so older caches need no migration and a
+read-only store simply has nothing shown yet.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+_CREATE = (
+    "CREATE TABLE IF NOT EXISTS watch_seen ("
+    "watch TEXT NOT NULL, id TEXT NOT NULL, shown_at TEXT NOT NULL, "
+    "PRIMARY KEY (watch, id)) WITHOUT ROWID"
+)
+
+
+def _exists(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'watch_seen'"
+    ).fetchone()
+    return row is not None
+
+
+def unseen(conn: sqlite3.Connection, watch: str, rowids: Sequence[int]) -> list[int]:
+    """The papers of `rowids` (in their order) not yet shown for `watch`."""
+    if not rowids or not _exists(conn):
+        return list(rowids)
+    seen = {
+        r[0]
+        for r in conn.execute(
+            "SELECT p.pk FROM watch_seen w JOIN papers p ON p.id = w.id WHERE w.watch = ?",
+            (watch,),
+        )
+    }
+    return [r for r in rowids if r not in seen]
+
+
+def mark_seen(conn: sqlite3.Connection, watch: str, rowids: Sequence[int], when: str) -> None:
+    """Remember `rowids` as shown for `watch` (call inside a write transaction)."""
+    conn.execute(_CREATE)
+    for start in range(0, len(rowids), 500):
+        chunk = list(rowids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        conn.execute(
+            "INSERT OR IGNORE INTO watch_seen (watch, id, shown_at) "
+            f"SELECT ?, id, ? FROM papers WHERE pk IN ({marks})",
+            (watch, when, *chunk),
+        )

@@ -1,0 +1,106 @@
+"""`tui-digest watch`: the watch lists headless, new since the last run (issue 10 req 5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_support import run_cli
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+
+
+def paper(n: int, title: str, zh: str = "", kind: str = "new", version: str = "v1") -> Paper:
+    return Paper(
+        id=f"2403.1{n:04d}",
+        version=version,
+        title_en=title,
+        title_zh=zh,
+        authors=["A. Author"],
+        categories=["cs.AI"],
+        announce_type=kind,
+    )
+
+
+def setup(tmp_path: Path) -> tuple[Path, Path]:
+    db, config = tmp_path / "c.db", tmp_path / "config.toml"
+    config.write_text(
+        "# my watches\n"
+        '[[watches]]\nname = "agents"\nquery = "agent 规划 OR planning -survey"\n\n'
+        '[[watches]]\nname = "week"\nquery = "date:-7d diffusion"\n',
+        encoding="utf-8",
+    )
+    with Store.open(db) as store:
+        store.import_digest(
+            Digest(
+                "day-1",
+                date="2024-03-01",
+                papers=[
+                    paper(1, "Agent planning for robots"),
+                    paper(2, "An agent survey of planning"),
+                    paper(3, "Diffusion models", "扩散模型"),
+                    paper(4, "Agent", "智能体规划"),
+                ],
+            )
+        )
+    return db, config
+
+
+def watch(db: Path, config: Path, *args: str, today: str = "2024-03-01"):
+    done = run_cli("watch", *args, "--config", str(config), db=db, env={"TUI_DIGEST_TODAY": today})
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout.decode()
+
+
+def ids(out: str) -> list[str]:
+    return [p["id"] for p in json.loads(out)]
+
+
+def test_watch_prints_matches_as_search_json(tmp_path):
+    db, config = setup(tmp_path)
+    assert ids(watch(db, config, "agents", "--json")) == ["2403.10001", "2403.10004"]
+    both = json.loads(watch(db, config, "--json"))
+    assert list(both) == ["agents", "week"] and [p["id"] for p in both["week"]] == ["2403.10003"]
+    search = run_cli("search", "agent 规划 OR planning -survey", "--json", db=db)
+    assert json.loads(watch(db, config, "agents", "--json")) == json.loads(search.stdout)
+    table = watch(db, config)
+    assert "== agents (2) ==" in table and "== week (1) ==" in table
+    # Seven days later the relative date no longer covers the digest.
+    assert ids(watch(db, config, "week", "--json", today="2024-03-08")) == []
+
+
+def test_since_last_run_across_reopen_and_days(tmp_path):
+    db, config = setup(tmp_path)
+    first = watch(db, config, "agents", "--json", "--since-last-run")
+    assert ids(first) == ["2403.10001", "2403.10004"]
+    # Shown already: nothing new, and exit 0 all the same.
+    assert ids(watch(db, config, "agents", "--json", "--since-last-run")) == []
+    # Without the flag everything is printed (and nothing is remembered).
+    assert len(ids(watch(db, config, "agents", "--json"))) == 2
+    # The next day: one new paper, one re-announced (replace) paper already shown.
+    with Store.open(db) as store:
+        store.today = lambda: "2024-03-02"
+        store.import_digest(
+            Digest(
+                "day-2",
+                date="2024-03-02",
+                papers=[
+                    paper(5, "Planning with language agents"),
+                    paper(1, "Agent planning for robots", kind="replace", version="v2"),
+                ],
+            )
+        )
+    new = watch(db, config, "agents", "--json", "--since-last-run", today="2024-03-02")
+    assert ids(new) == ["2403.10005"]
+    # Each watch remembers on its own: "week" was never run with the flag.
+    assert ids(watch(db, config, "week", "--json", "--since-last-run")) == ["2403.10003"]
+    assert ids(watch(db, config, "week", "--json", "--since-last-run")) == []
+
+
+def test_unknown_watch_and_bad_config(tmp_path):
+    db, config = setup(tmp_path)
+    done = run_cli("watch", "nope", "--config", str(config), db=db)
+    assert done.returncode == 1 and "no watch named 'nope'" in done.stderr.decode()
+    config.write_text('[[watches]]\nname = "x"\nquery = "is:bogus"\n', encoding="utf-8")
+    done = run_cli("watch", "--config", str(config), db=db)
+    assert done.returncode == 2 and "config.toml:1" in done.stderr.decode()

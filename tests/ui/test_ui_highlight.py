@@ -1,0 +1,46 @@
+"""Search words highlighted in the list's title cell and the detail pane (issue 10 req 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ui_support import settle
+
+from tui_digest.ui.app import make_app
+from tui_digest.ui.paper_text import MATCH
+
+SIZE = (140, 40)
+
+
+def _title_segments(app, y: int = 1) -> list[tuple[str, bool]]:
+    """(text, highlighted) of the first row's segments (y=0 is the header)."""
+    papers = app.main.paper_list
+    match = papers.get_component_rich_style("paper-list--match")
+    strip = papers.render_line(y)
+    return [
+        (seg.text, bool(seg.style and seg.style.underline and match.underline)) for seg in strip
+    ]
+
+
+async def test_search_words_are_highlighted_in_list_and_detail(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # No search: nothing highlighted.
+        assert not any(on for _, on in _title_segments(app))
+        app.main.search_box.value = "retriev OR 扩散"
+        await settle(pilot)
+        assert app.main.matches > 0
+        marked = [text for text, on in _title_segments(app) if on]
+        assert marked and all(t.lower() == "retriev" or t == "扩散" for t in marked)
+        detail = app.main.detail
+        content = detail.body.visual
+        plain = str(content)
+        spans = [plain[s.start : s.end] for s in content.spans if s.style == MATCH]
+        assert spans and {s.lower() for s in spans} <= {"retriev", "扩散"}
+        # A new search replaces the highlights; clearing it removes them.
+        app.main.search_box.value = ""
+        await settle(pilot)
+        assert not any(on for _, on in _title_segments(app))
+        content = detail.body.visual
+        assert not [s for s in content.spans if s.style == MATCH]
