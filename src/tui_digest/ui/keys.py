@@ -100,6 +100,11 @@ SOURCES: list[Binding] = [
 DIGESTS: list[Binding] = [
     Binding("escape", "cancel", "Close", id="digests.close"),
     Binding("shift+delete", "delete_digest", "Delete", id="digests.delete"),
+    # The filter box keeps the focus; these move the highlight in the list meanwhile.
+    Binding("down", "move(1)", "Next", show=False, id="digests.down"),
+    Binding("up", "move(-1)", "Previous", show=False, id="digests.up"),
+    Binding("pagedown", "move(10)", "Page down", show=False, id="digests.pagedown"),
+    Binding("pageup", "move(-10)", "Page up", show=False, id="digests.pageup"),
 ]
 EXPORT: list[Binding] = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 CONFIRM: list[Binding] = [
