@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import settle
+from ui_support import make_app, settle
 
-from tui_digest.ui.app import make_app
 from tui_digest.ui.paper_text import MATCH
 
 SIZE = (140, 40)

@@ -390,7 +390,7 @@ async def test_digest_picker_switches_the_view(cache: Path) -> None:
         assert app.main.digest == "digest-cs.LG-2024-02-05"
         assert app.main.matches == 30
         assert "digest-cs.LG-2024-02-05" in status_text(app)
-        await pilot.press("d", "home", "enter")
+        await pilot.press("d", *"all papers", "enter")  # type to filter
         await settle(pilot)
         assert app.main.digest is None and app.main.matches == 38
 

@@ -106,6 +106,11 @@ SOURCES: list[Binding] = [
 DIGESTS: list[Binding] = [
     Binding("escape", "cancel", "Close", id="digests.close"),
     Binding("shift+delete", "delete_digest", "Delete", id="digests.delete"),
+    # The filter box keeps the focus; these move the highlight in the list meanwhile.
+    Binding("down", "move(1)", "Next", show=False, id="digests.down"),
+    Binding("up", "move(-1)", "Previous", show=False, id="digests.up"),
+    Binding("pagedown", "move(10)", "Page down", show=False, id="digests.pagedown"),
+    Binding("pageup", "move(-10)", "Page up", show=False, id="digests.pageup"),
 ]
 READING: list[Binding] = [
     Binding("j,down", "scroll(1)", "Down", key_display="j/↓", id="reading.down"),

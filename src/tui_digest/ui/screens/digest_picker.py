@@ -1,4 +1,4 @@
-"""Pick a digest (by date and name) or all papers."""
+"""Pick a digest (by date and name) or all papers, filtered as the user types."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_digest.core.model import DigestInfo
@@ -18,6 +18,11 @@ from tui_digest.ui import keys
 
 ALL_PAPERS = "\0all"  # cannot collide with a digest name (names hold no control chars)
 FOR_YOU = "\0foryou"  # the newest day's papers ranked by the For you model
+
+
+def matches(haystack: str, query: str) -> bool:
+    """Every whitespace-separated word of `query` occurs in `haystack` (any case)."""
+    return all(word in haystack for word in query.casefold().split())
 
 
 class DigestPicker(ModalScreen[str | None]):
@@ -38,16 +43,21 @@ class DigestPicker(ModalScreen[str | None]):
         self.current = current
         self.unread = unread  # digest name -> unread papers; None while not counted
         self.unread_total = unread_total
+        # (option id, prompt, lower-cased text the filter searches), in display order.
+        # Prompts are Content built from plain strings: digest names and labels
+        # come from feeds and are never parsed as markup.
+        self.rows: list[tuple[str, Content, str]] = self._rows()
 
-    def compose(self) -> ComposeResult:
+    def _rows(self) -> list[tuple[str, Content, str]]:
         all_count = "" if self.unread_total is None else f"  ({self.unread_total:,} unread)"
-        options = [
-            Option(Content.assemble(("All papers", "bold"), (all_count, "dim")), id="all"),
-            Option(
+        rows = [
+            ("all", Content.assemble(("All papers", "bold"), (all_count, "dim")), "all papers"),
+            (
+                "foryou",
                 Content.assemble(
                     ("For you", "bold"), ("  newest day, ranked by your stars", "dim")
                 ),
-                id="foryou",
+                "for you",
             ),
         ]
         for index, info in enumerate(self.digests):
@@ -55,35 +65,69 @@ class DigestPicker(ModalScreen[str | None]):
                 counts = f"  ({info.count:,})"
             else:
                 counts = f"  ({self.unread.get(info.name, 0):,}/{info.count:,} unread)"
-            options.append(
-                Option(
-                    Content.assemble(
-                        (f"{info.date or '----------':<10}  ", "dim"),
-                        info.label or info.name,
-                        (counts, "dim"),
-                    ),
-                    id=f"d{index}",
-                )
+            title = info.label or info.name
+            # The label usually names the category already (`cs.AI · date · origin`).
+            category = "" if not info.category or info.category in title else info.category
+            prompt = Content.assemble(
+                (f"{info.date or '----------':<10}  ", "dim"),
+                (f"{category:<8} ", "bold") if category else "",
+                title,
+                (counts, "dim"),
             )
+            haystack = " ".join((info.date, info.category, info.name, info.label, info.alias))
+            rows.append((f"d{index}", prompt, haystack.casefold()))
+        return rows
+
+    def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="digest-dialog"):
             yield Label("Show which digest?", classes="dialog-title")
-            yield OptionList(*options, id="digest-options")
+            yield Input(placeholder="Filter by name, category or date", id="digest-filter")
+            yield OptionList(*self._options(""), id="digest-options")
+
+    def _options(self, query: str) -> list[Option]:
+        return [Option(prompt, id=oid) for oid, prompt, text in self.rows if matches(text, query)]
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
         names = [info.name for info in self.digests]
-        option_list.highlighted = names.index(self.current) + 2 if self.current in names else 0
-        option_list.focus()
+        if self.current in names:
+            option_list.highlighted = option_list.get_option_index(f"d{names.index(self.current)}")
+        else:
+            option_list.highlighted = 0
+        self.query_one(Input).focus()
+
+    @on(Input.Changed, "#digest-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        option_list = self.query_one(OptionList)
+        option_list.set_options(self._options(event.value))
+        option_list.highlighted = 0 if option_list.option_count else None
+
+    @on(Input.Submitted, "#digest-filter")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is not None:
+            self._choose(option_list.get_option_at_index(option_list.highlighted))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        option_id = event.option.id or "all"
+        self._choose(event.option)
+
+    def _choose(self, option: Option) -> None:
+        option_id = option.id or "all"
         if option_id == "all":
             self.dismiss(ALL_PAPERS)
         elif option_id == "foryou":
             self.dismiss(FOR_YOU)
         else:
             self.dismiss(self.digests[int(option_id[1:])].name)
+
+    def action_move(self, delta: int) -> None:
+        option_list = self.query_one(OptionList)
+        if not option_list.option_count:
+            return
+        current = option_list.highlighted if option_list.highlighted is not None else -1
+        option_list.highlighted = max(0, min(option_list.option_count - 1, current + delta))
 
     def action_delete_digest(self) -> None:
         """Ask the main screen to delete the highlighted digest (it asks first)."""
