@@ -79,7 +79,9 @@ def test_rm_removes_the_digest_and_its_own_papers_keeps_starred_and_shared(tmp_p
     build(db)
     out = run_cli("digests", "rm", "cs.AI-2025-01-10", "--yes", db=db)
     assert out.returncode == 0, out.stderr
-    assert b"1 paper(s) no other digest lists; 1 starred paper(s) kept" in out.stdout
+    assert (
+        b"1 paper(s) no other digest lists; 1 starred, tagged or noted paper(s) kept" in out.stdout
+    )
     assert names(db) == ["cs.AI-2026-08-17", "cs.AI-2025-06-01"]
     found = assert_reindex_agrees(db)
     assert "2601.00001" not in found[""]  # only that digest listed it
@@ -189,3 +191,18 @@ def test_the_first_real_digest_replaces_the_bundled_sample(tmp_path):
     listed = json.loads(run_cli("digests", "--json", db=db).stdout)
     assert [d["name"] for d in listed] == ["cs.AI-2026-08-17"]
     assert assert_reindex_agrees(db)[""] == ["2601.00004"]
+
+
+def test_rm_keeps_tagged_and_noted_papers_too(tmp_path):
+    db = tmp_path / "c.db"
+    build(db)
+    with Store.open(db) as s:
+        s.edit_tags(["2601.00001"], ["keep"])
+        s.set_note("2601.00003", "read this again")
+    out = run_cli("digests", "rm", "cs.AI-2025-01-10", "cs.AI-2025-06-01", "--yes", db=db)
+    assert out.returncode == 0, out.stderr
+    assert b"3 starred, tagged or noted paper(s) kept" in out.stdout
+    found = assert_reindex_agrees(db)
+    assert {"2601.00001", "2601.00002", "2601.00003"} <= set(found[""])
+    with Store.open(db) as s:
+        assert s.get_paper("2601.00001").tags == ["keep"]

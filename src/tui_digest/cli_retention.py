@@ -47,7 +47,9 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str) -> int:
     print(f"will remove {len(plan.digests)} digest(s) ({what}):")
     for name in plan.digests:
         print(f"  {for_terminal(name)}")
-    kept = f"; {plan.papers_kept} starred paper(s) kept" if plan.papers_kept else ""
+    kept = (
+        f"; {plan.papers_kept} starred, tagged or noted paper(s) kept" if plan.papers_kept else ""
+    )
     print(f"and {plan.papers_deleted} paper(s) no other digest lists{kept}")
     if not yes:
         if not sys.stdin.isatty():

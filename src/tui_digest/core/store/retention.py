@@ -121,12 +121,20 @@ def _orphans(conn: sqlite3.Connection, pks: Sequence[int]) -> list[int]:
 
 
 def _starred(conn: sqlite3.Connection, pks: Sequence[int]) -> list[int]:
-    # Once tags and notes exist (helper `cite`), a tagged or noted paper is kept too.
-    return [
-        pk
-        for pk in pks
-        if conn.execute("SELECT starred FROM papers WHERE pk = ?", (pk,)).fetchone()[0]
-    ]
+    """Of `pks`, the papers the user marked (starred, tagged or noted): prune keeps them."""
+    kept = []
+    for pk in pks:
+        starred, pid = conn.execute("SELECT starred, id FROM papers WHERE pk = ?", (pk,)).fetchone()
+        if (
+            starred
+            or conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM paper_tags WHERE id = ?)"
+                " OR EXISTS (SELECT 1 FROM paper_notes WHERE id = ?)",
+                (pid, pid),
+            ).fetchone()[0]
+        ):
+            kept.append(pk)
+    return kept
 
 
 def _indexed(conn: sqlite3.Connection, pks: Sequence[int]) -> dict[int, tuple[int, Paper]]:
