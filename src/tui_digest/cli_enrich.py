@@ -15,7 +15,7 @@ import sqlite3
 import sys
 from typing import Any
 
-from tui_digest.cli_args import positive_int
+from tui_digest.cli_args import add_config_argument, error_text, positive_int
 from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.sanitize import clean_line
 
@@ -38,12 +38,7 @@ def register(
     )
     p.add_argument("query", nargs="*", help="only papers matching this search query")
     p.add_argument("--limit", type=positive_int, metavar="N", help="ask about at most N papers")
-    p.add_argument(
-        "--config",
-        metavar="PATH",
-        default=argparse.SUPPRESS,
-        help="config file (default: $TUI_DIGEST_CONFIG or the user config dir)",
-    )
+    add_config_argument(p)
     p.set_defaults(func=cmd_enrich)
 
 
@@ -55,10 +50,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     try:
         return _enrich(args)
     except (ConfigError, CacheError, InputError, sqlite3.Error, OSError, ValueError) as exc:
-        message = str(exc) or type(exc).__name__
-        if isinstance(exc, OSError) and exc.strerror:
-            message = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
-        print(f"tui-digest: {clean_line(message, 1000)}", file=sys.stderr)
+        print(f"tui-digest: {clean_line(error_text(exc), 1000)}", file=sys.stderr)
         return EXIT_ERROR
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui_digest.cli_args import add_config_argument, error_text
 from tui_digest.cli_config import load_warned
 from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.sanitize import clean_line, for_terminal
@@ -90,12 +91,7 @@ def register(
 
 def _config_flag(p: argparse.ArgumentParser) -> None:
     # SUPPRESS: a value given before a nested subcommand is not reset by its default.
-    p.add_argument(
-        "--config",
-        metavar="PATH",
-        default=argparse.SUPPRESS,
-        help="config file (default: $TUI_DIGEST_CONFIG or the user config dir)",
-    )
+    add_config_argument(p)
 
 
 def _json_flag(p: argparse.ArgumentParser) -> None:
@@ -117,10 +113,7 @@ def _guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace
     try:
         return body(args)
     except (CommandError, ConfigError, OpmlError, CacheError, InputError, OSError) as exc:
-        message = str(exc) or type(exc).__name__
-        if isinstance(exc, OSError) and exc.strerror:
-            message = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
-        print(f"tui-digest: {clean_line(message, 1000)}", file=sys.stderr)
+        print(f"tui-digest: {clean_line(error_text(exc), 1000)}", file=sys.stderr)
         return EXIT_ERROR
 
 

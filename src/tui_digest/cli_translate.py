@@ -15,7 +15,7 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tui_digest.cli_args import positive_int
+from tui_digest.cli_args import add_config_argument, error_text, positive_int
 from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.sanitize import clean_line
 
@@ -44,12 +44,7 @@ def register(
     p.add_argument(
         "--limit", type=positive_int, metavar="N", help="at most N papers (and max_papers_per_run)"
     )
-    p.add_argument(
-        "--config",
-        metavar="PATH",
-        default=argparse.SUPPRESS,
-        help="config file (default: $TUI_DIGEST_CONFIG or the user config dir)",
-    )
+    add_config_argument(p)
     p.set_defaults(func=cmd_translate)
 
 
@@ -79,10 +74,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         print(help_text, end="", file=sys.stderr)
         return EXIT_ERROR
     except (ConfigError, CacheError, InputError, sqlite3.Error, OSError, ValueError) as exc:
-        message = str(exc) or type(exc).__name__
-        if isinstance(exc, OSError) and exc.strerror:
-            message = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
-        print(f"tui-digest: {clean_line(message, 1000)}", file=sys.stderr)
+        print(f"tui-digest: {clean_line(error_text(exc), 1000)}", file=sys.stderr)
         return EXIT_ERROR
 
 

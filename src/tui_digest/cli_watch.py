@@ -15,6 +15,8 @@ import argparse
 import json
 import sys
 
+from tui_digest.cli_args import add_config_argument
+
 EXIT_OK = 0
 EXIT_UNKNOWN = 1
 EXIT_ERROR = 2
@@ -37,12 +39,7 @@ def register(
         action="store_true",
         help="only papers not printed by an earlier --since-last-run (and remember these)",
     )
-    p.add_argument(
-        "--config",
-        metavar="PATH",
-        default=argparse.SUPPRESS,
-        help="config file (default: $TUI_DIGEST_CONFIG or the user config dir)",
-    )
+    add_config_argument(p)
     p.set_defaults(func=cmd_watch)
 
 
