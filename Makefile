@@ -16,13 +16,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/tui-digest
 
+# Modules held to mccabe complexity 15 until C901 is enabled for the whole tree.
+C901_FILES := src/tui_digest/core/digest_*.py src/tui_digest/core/text_stream.py
+
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check --select C901 --config 'lint.mccabe.max-complexity = 15' $(C901_FILES)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check --select C901 --config 'lint.mccabe.max-complexity = 15' $(C901_FILES)
 	$(BIN)/ruff format --check src tests benchmarks
 
 screenshots: $(STAMP)

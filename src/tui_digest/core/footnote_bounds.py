@@ -17,30 +17,22 @@ caller knows): there a field may hold any text, `[x](x)` or `[^7]:` included,
 because the writer indents every field line.
 
 What follows is reported by the caller, with its line, and dropped. The check is
-a scan of each body, so `needs_check` first looks at the whole footnote section
-with two C-speed counts and says whether any body can hold such text at all:
-a clean digest pays only for those counts.
+a scan of each body, so the reader (`digest_format`, which streams and so sees
+one footnote at a time) first looks at the body with C-speed scans and calls
+`foreign_start` only when it holds an unindented line, a `[^` or two `](`.
+(It used to decide once for the whole document from counts of link paragraphs
+and unindented lines; a footnote missing its link could then hide a neighbour's
+second one, and that neighbour's paragraphs were joined to the wrong paper.)
 """
 
 from __future__ import annotations
 
 import re
 
-_UNINDENTED_RE = re.compile(r"\n[^ \t\n]")
 # A paper's link paragraph: the link text is its own target.
 _LINK_LINE_RE = re.compile(r"^\[([^\]\n]*)\]\(\1\)$")
 _HEADER_LINE_RE = re.compile(r"^\[\^\d+\]:")
 _URL_IN_LINK_RE = re.compile(r"\]\(([^)\s]*)\)")
-
-
-def needs_check(text: str, start: int, headers: int) -> bool:
-    """True when the footnote section `text[start:]`, holding `headers` headers, may
-    hold text of another paper: more link paragraphs than headers, or more lines
-    that start unindented than headers."""
-    if text.count("](http", start) > headers:
-        return True
-    unindented = len(_UNINDENTED_RE.findall(text, start))
-    return unindented > headers - (1 if text.startswith("[^", start) else 0)
 
 
 def foreign_start(body: str, *, canonical: bool = False) -> int:

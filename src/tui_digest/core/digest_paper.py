@@ -1,0 +1,340 @@
+"""One paper of a digest: its table row and footnote made into a `Paper`.
+
+`digest_format` finds the rows and footnotes of a document (streaming); this
+module places a footnote's paragraphs into fields (`_read_note`) and builds
+the paper from them and its table row (`_make_paper`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .arxiv_id import parse_arxiv_id
+from .digest_grammar import (
+    _CJK_RE,
+    _EN_HEADER_RE,
+    _LINK_RE,
+    _ROW_LINK_RE,
+    _ROW_REST_RE,
+    _TITLE_SUFFIX_RE,
+    _ZH_HEADER_RE,
+    INDENT,
+    _cell_escape,
+    _cell_unescape,
+    _meta,
+    _normal_url,
+    _period_part,
+    _unescape_field_line,
+)
+from .extras import Extra
+from .model import Paper
+from .sanitize import clean_line, clean_text
+
+
+class _Row:
+    __slots__ = ("line", "ref", "summary", "title", "url")
+
+    def __init__(self, ref: int, line: int, title: str, url: str, summary: str) -> None:
+        self.ref, self.line, self.title, self.url, self.summary = ref, line, title, url, summary
+
+
+class _Note:
+    __slots__ = ("body", "line", "pos", "ref", "title_zh")
+
+    def __init__(self, ref: int, pos: int, title_zh: str, body: str) -> None:
+        self.ref, self.pos, self.title_zh, self.body = ref, pos, title_zh, body
+        self.line = 0
+
+
+def _dedent(line: str) -> str:
+    if line.startswith(INDENT):
+        return line[4:]
+    if line.startswith("\t"):
+        return line[1:]
+    return line.lstrip(" ")
+
+
+def _blocks(body: str) -> list[list[str]]:
+    """Split a footnote body into blocks of de-indented lines separated by empty lines.
+
+    A blank line of one to three spaces counts as a separator (trailing spaces after
+    an editor); a line of four spaces or a tab is an empty field, not a separator.
+    Whitespace-only lines at the end of a block are the closing line or noise, never
+    field text (the writer escapes those), so they are dropped.
+    """
+    if body.startswith("\n    ") and "\n\n\n" not in body:
+        # Fast path for the canonical form: every line indented, single blank lines.
+        chunk = body[1:].rstrip("\n")
+        if chunk.count("\n") == chunk.count("\n    ") + chunk.count("\n\n"):
+            fast = [[x[4:] for x in part.split("\n")] for part in chunk.split("\n\n")]
+            for block in fast:
+                while block and not block[-1].strip():
+                    block.pop()
+            return fast
+    blocks: list[list[str]] = []
+    cur: list[str] = []
+    for line in body.split("\n"):
+        if not line or (len(line) < 4 and not line.strip() and "\t" not in line):
+            if cur:
+                blocks.append(cur)
+                cur = []
+            continue
+        cur.append(_dedent(line))
+    if cur:
+        blocks.append(cur)
+    for block in blocks:
+        while block and not block[-1].strip():
+            block.pop()
+    return blocks
+
+
+def _canonical(body: str) -> bool:
+    """The writer's layout: 6 blocks (4 for early digests), the link alone in the 2nd."""
+    blocks = _blocks(body)
+    return (
+        len(blocks) in (6, 4)
+        and len(blocks[1]) == 1
+        and _LINK_RE.match(blocks[1][0].strip()) is not None
+    )
+
+
+def _line_field(block: list[str]) -> str:
+    return clean_line(" ".join(block)) if block else ""
+
+
+def _para_field(block: list[str]) -> str:
+    if not block:
+        return ""
+    return clean_text("\n".join([_unescape_field_line(x) for x in block]))
+
+
+class _Fields:
+    __slots__ = (
+        "abstract_en",
+        "abstract_zh",
+        "early",
+        "link",
+        "summary_en",
+        "summary_zh",
+        "title_en",
+        "title_zh",
+    )
+
+    def __init__(self) -> None:
+        self.title_zh = self.title_en = self.link = ""
+        self.summary_zh = self.summary_en = self.abstract_zh = self.abstract_en = ""
+        self.early = False
+
+
+def _read_note(note: _Note, table_summary: str | None) -> tuple[_Fields, str]:
+    """Place the footnote's paragraphs; returns the fields and a problem text or ""."""
+    f = _Fields()
+    f.title_zh = clean_line(note.title_zh)
+    blocks = _blocks(note.body)
+    n = len(blocks)
+    # Fast path: the canonical layout, one block per field.
+    # A blank line inside a block is a missing paragraph break, never field text (the
+    # writer escapes those), so such a footnote takes the loose path.
+    if n in (6, 4) and len(blocks[1]) == 1 and all(x.strip() for b in blocks for x in b):
+        m = _LINK_RE.match(blocks[1][0].strip())
+        if m:
+            f.title_en = _line_field(blocks[0])
+            f.link = m.group(2)
+            if n == 6:
+                f.summary_zh = _line_field(blocks[2])
+                f.summary_en = _line_field(blocks[3])
+            else:
+                f.early = True
+            f.abstract_zh = _para_field(blocks[-2])
+            f.abstract_en = _para_field(blocks[-1])
+            return f, ""
+    return f, _read_note_loosely(f, note.body, table_summary)
+
+
+def _read_note_loosely(f: _Fields, body: str, table_summary: str | None) -> str:
+    """Place paragraphs of a footnote that is not in the canonical layout."""
+    lines = [_dedent(x) for x in body.split("\n")]
+    after_lines = _place_title(f, lines)
+    paras = _paragraphs(after_lines)
+    paras = _place_summaries(f, paras, table_summary or "")
+    problem = ""
+    if len(paras) > 2:
+        problem = f"{len(paras)} abstract paragraphs where 2 were expected; extra text joined"
+        paras = [paras[0], [x for p in paras[1:] for x in [*p, ""]][:-1]]
+    _place_abstracts(f, paras)
+    if not f.link and not problem:
+        problem = "no [link](link) paragraph in footnote"
+    return problem
+
+
+def _place_title(f: _Fields, lines: list[str]) -> list[str]:
+    """Find the link paragraph and the English title before it; the lines after the link."""
+    link_at = -1
+    for i, line in enumerate(lines):
+        m = _LINK_RE.match(line.strip())
+        if m:
+            link_at, f.link = i, m.group(2)
+            break
+    # No link paragraph: the body can only be placed by position.
+    before = [x for x in lines[:link_at] if x.strip()] if link_at > 0 else []
+    if before:
+        f.title_en = clean_line(" ".join(before))
+    elif f.title_zh and not _CJK_RE.search(f.title_zh):
+        # An English-only footnote puts the English title on the `[^N]:` line.
+        f.title_en, f.title_zh = f.title_zh, ""
+    return lines if link_at < 0 else lines[link_at + 1 :]
+
+
+def _paragraphs(lines: list[str]) -> list[list[str]]:
+    paras: list[list[str]] = []
+    cur: list[str] = []
+    for line in lines:
+        if line.strip():
+            cur.append(line)
+        elif cur:
+            paras.append(cur)
+            cur = []
+    if cur:
+        paras.append(cur)
+    return paras
+
+
+def _place_summaries(f: _Fields, paras: list[list[str]], summary: str) -> list[list[str]]:
+    """Take the one-line summaries off the front of `paras`; the paragraphs left."""
+    if paras and summary and clean_line(paras[0][0]) == summary:
+        f.summary_zh = summary
+        rest = paras[0][1:]  # a missing blank line glued the next paragraph on
+        paras = ([rest] if rest else []) + paras[1:]
+        if len(paras) >= 3:
+            f.summary_en = _line_field(paras.pop(0))
+    elif len(paras) >= 3:
+        f.summary_zh = _line_field(paras.pop(0))
+        if len(paras) >= 3:
+            f.summary_en = _line_field(paras.pop(0))
+    elif paras and summary:
+        f.early = len(paras) == 2
+    return paras
+
+
+def _place_abstracts(f: _Fields, paras: list[list[str]]) -> None:
+    if len(paras) == 2:
+        f.abstract_zh, f.abstract_en = _para_field(paras[0]), _para_field(paras[1])
+    elif len(paras) == 1:
+        text = _para_field(paras[0])
+        if _CJK_RE.search(text[:200]) and not text.startswith("arXiv:"):
+            f.abstract_zh = text
+        else:
+            f.abstract_en = text
+
+
+def _split_header(text: str, pattern: re.Pattern[str]) -> tuple[str, str]:
+    """(header, rest) of an abstract that starts with its `arXiv:…` header."""
+    if text.startswith("arXiv:"):
+        m = pattern.match(text)
+        if m:
+            return m.group(0), text[m.end() :]
+    return "", text
+
+
+def _split_suffix(title: str) -> tuple[str, str]:
+    """(title, suffix) of an English title that ends in an old-feed `(arXiv:…)`."""
+    if "(arXiv:" in title:
+        m = _TITLE_SUFFIX_RE.search(title)
+        if m:
+            return title[: m.start()], m.group(0)
+    return title, ""
+
+
+def _fields_of(row: _Row | None, note: _Note | None) -> tuple[_Fields, str | None, str]:
+    """The placed fields, the table's summary cell unescaped, and a problem or ""."""
+    table_summary = clean_line(_cell_unescape(row.summary)) if row else None
+    if note is not None:
+        f, problem = _read_note(note, table_summary)
+        return f, table_summary, problem
+    f = _Fields()
+    f.title_en = clean_line(_cell_unescape(row.title)) if row else ""
+    f.summary_zh = table_summary or ""
+    f.link = row.url if row else ""
+    return f, table_summary, ""
+
+
+def _make_paper(row: _Row | None, note: _Note | None) -> tuple[Paper | None, str]:
+    f, table_summary, problem = _fields_of(row, note)
+    link = clean_line(f.link)
+    table_url = row.url if row else ""
+    title, suffix = _split_suffix(f.title_en)
+    en_header, abstract_en = _split_header(f.abstract_en, _EN_HEADER_RE)
+    zh_header, abstract_zh = _split_header(f.abstract_zh, _ZH_HEADER_RE)
+    if link and parse_arxiv_id(link) is None:
+        problem = problem or f"link {link!r} is not an arXiv link"
+        link = ""
+    arxiv_id, version, cat, kind = _meta(suffix, en_header, link or table_url)
+    if not arxiv_id:
+        return None, problem or "no arXiv id in link, title or abstract"
+    url = _normal_url(link or table_url, arxiv_id)
+    extras: dict[str, str] = {}
+    if link and link != url:
+        extras[Extra.LINK] = link
+    summary_zh = f.summary_zh
+    if row is not None:
+        if table_url != (link or url):
+            extras[Extra.TABLE_URL] = table_url
+        if not summary_zh and table_summary:
+            summary_zh = table_summary
+        _table_extras(extras, row, title, suffix, summary_zh)
+    for key, value in (
+        (Extra.TITLE_SUFFIX, suffix),
+        (Extra.ABSTRACT_EN_HEADER, en_header),
+        (Extra.ABSTRACT_ZH_HEADER, zh_header),
+        (Extra.SUMMARY_EN, f.summary_en),
+        (Extra.LAYOUT, "early" if f.early else ""),
+    ):
+        if value:
+            extras[key] = value
+    paper = Paper(
+        id=arxiv_id,
+        version=version,
+        url=url,
+        title_en=title,
+        title_zh=f.title_zh,
+        summary_zh=summary_zh,
+        abstract_en=abstract_en,
+        abstract_zh=abstract_zh,
+        categories=[cat] if cat else [],
+        announce_type=kind,
+        extras=extras,
+    )
+    return paper, problem
+
+
+def _table_extras(
+    extras: dict[str, str], row: _Row, title: str, suffix: str, summary_zh: str
+) -> None:
+    """The table cells as written, when they differ from what the writer would derive."""
+    if row.summary != _cell_escape(summary_zh):
+        extras[Extra.TABLE_SUMMARY] = row.summary
+    if row.title != _cell_escape(title) + _period_part(suffix):
+        extras[Extra.TABLE_TITLE] = row.title
+
+
+def _split_row(line: str, start: int) -> tuple[str, str, str] | None:
+    """(title, url, summary) cells of a table row, from just after its ref cell."""
+    # Fast path: the first `](url) |` closes the title. The writer escapes every `|`
+    # in a title, so that sequence cannot occur inside one it wrote.
+    at = line.find("[", start)
+    link = _ROW_LINK_RE.search(line, at + 1) if at >= 0 and not line[start:at].strip() else None
+    if link is not None and line[link.start() - 1] == "\\":
+        escapes = len(line[: link.start()]) - len(line[: link.start()].rstrip("\\"))
+        link = None if escapes % 2 else link  # an escaped `\]` does not close the title
+    if link is None:
+        m = _ROW_REST_RE.match(line, start)
+        return None if m is None else (m[1], m[2], m[3])
+    summary = line[link.end() :]
+    if summary[:1] in (" ", "\t"):
+        summary = summary[1:]
+    if summary.endswith(" |"):
+        return line[at + 1 : link.start()], link[1], summary[:-2]
+    summary = summary.rstrip(" \t")
+    if summary.endswith("|") and not summary.endswith("\\|"):
+        summary = summary[:-1].rstrip(" \t")
+    return line[at + 1 : link.start()], link[1], summary

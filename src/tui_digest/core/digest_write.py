@@ -1,0 +1,161 @@
+"""Writing the bilingual Markdown digest (see `digest_format` for the format).
+
+The escapes and patterns come from `digest_grammar`, which the reader shares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .arxiv_id import abs_url, parse_arxiv_id
+from .digest_grammar import (
+    _CATEGORY_RE,
+    _EN_HEADER_RE,
+    _NEW_STYLE_TYPES,
+    _TITLE_SUFFIX_RE,
+    _VERSION_RE,
+    _ZH_HEADER_RE,
+    DETAIL_HEADING,
+    INDENT,
+    SUMMARY_HEADING,
+    TABLE_HEADER,
+    _cell_escape,
+    _cell_unescape,
+    _escape_field_line,
+    _meta,
+    _period_part,
+)
+from .extras import Extra
+from .model import ANNOUNCE_TYPES, Paper
+from .sanitize import clean_line, clean_text
+
+
+def _paragraph(text: str) -> str:
+    return "\n".join([INDENT + _escape_field_line(x) for x in text.split("\n")])
+
+
+def _link_for(paper: Paper) -> str:
+    for candidate in (paper.extras.get(Extra.LINK, ""), paper.url):
+        parsed = parse_arxiv_id(candidate) if candidate else None
+        if (
+            parsed
+            and parsed[0] == paper.id
+            and parsed[1] in ("", paper.version)
+            and candidate == clean_line(candidate)
+        ):
+            return candidate
+    return abs_url(paper.id)
+
+
+def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
+    """The title suffix and English abstract header that carry version/type/category."""
+    version = paper.version if _VERSION_RE.fullmatch(paper.version) else ""
+    cat = paper.primary_category if _CATEGORY_RE.fullmatch(paper.primary_category) else ""
+    kind = paper.announce_type if paper.announce_type in ANNOUNCE_TYPES else ""
+    want = (paper.id, version, cat, kind)
+    extras = paper.extras
+    suffix = extras.get(Extra.TITLE_SUFFIX, "")
+    header = extras.get(Extra.ABSTRACT_EN_HEADER, "")
+    if (
+        (suffix or header)
+        and (not suffix or _TITLE_SUFFIX_RE.fullmatch(suffix))
+        and (not header or _EN_HEADER_RE.fullmatch(header))
+        and _meta(suffix, header, link) == want
+    ):
+        return suffix, header
+    header = ""
+    if kind in _NEW_STYLE_TYPES:
+        header = f"arXiv:{paper.id}{version} Announce Type: {kind}  Abstract: "
+    suffix = ""
+    link_version = (parse_arxiv_id(link) or ("", ""))[1]
+    if cat or kind == "updated" or (version and not header and version != link_version):
+        parts = [f"arXiv:{paper.id}{version}"]
+        if cat:
+            parts.append(f"[{cat}]")
+        if kind == "updated":
+            parts.append("UPDATED")
+        suffix = f". ({' '.join(parts)})"
+    return suffix, header
+
+
+def _zh_header_for(paper: Paper) -> str:
+    header = paper.extras.get(Extra.ABSTRACT_ZH_HEADER, "")
+    m = _ZH_HEADER_RE.fullmatch(header) if header else None
+    if m and m["id"] == paper.id and (m["version"] or "") in ("", paper.version):
+        return header
+    return ""
+
+
+def _write_one(n: int, paper: Paper) -> tuple[str, str]:
+    extras = paper.extras
+    link = _link_for(paper)
+    suffix, en_header = _headers_for(paper, link)
+    zh_header = _zh_header_for(paper)
+    title_en = clean_line(paper.title_en)
+    summary_zh = clean_line(paper.summary_zh)
+    summary_en = clean_line(extras.get(Extra.SUMMARY_EN, ""))
+    table_title = extras.get(Extra.TABLE_TITLE)
+    if table_title is None or "\n" in table_title:
+        table_title = _cell_escape(title_en) + _period_part(suffix)
+    table_summary = extras.get(Extra.TABLE_SUMMARY)
+    if table_summary is None or "\n" in table_summary:
+        table_summary = _cell_escape(summary_zh)
+    table_url = extras.get(Extra.TABLE_URL, "")
+    parsed = parse_arxiv_id(table_url) if table_url else None
+    if not parsed or parsed[0] != paper.id or table_url != clean_line(table_url):
+        table_url = link
+    row = f"| [^{n}] | [{table_title}]({table_url}) | {table_summary} |"
+    parts = [
+        f"[^{n}]: {clean_line(paper.title_zh)}\n\n",
+        f"{INDENT}{title_en}{suffix}\n\n",
+        f"{INDENT}[{link}]({link})\n\n",
+    ]
+    if not (extras.get(Extra.LAYOUT) == "early" and not summary_en):
+        parts.append(f"{INDENT}{summary_zh}\n\n{INDENT}{summary_en}\n\n")
+    parts.append(_paragraph(zh_header + clean_text(paper.abstract_zh)))
+    parts.append("\n\n")
+    parts.append(_paragraph(en_header + clean_text(paper.abstract_en)))
+    parts.append("\n" + INDENT)
+    return row, "".join(parts)
+
+
+def write_digest(papers: Iterable[Paper]) -> str:
+    """The canonical digest for `papers`, refs numbered 1..N in the given order."""
+    rows: list[str] = []
+    notes: list[str] = []
+    for n, paper in enumerate(papers, 1):
+        row, note = _write_one(n, paper)
+        rows.append(row)
+        notes.append(note)
+    return (
+        f"{SUMMARY_HEADING}\n\n{TABLE_HEADER}"
+        + "\n".join(rows)
+        + f"\n\n{DETAIL_HEADING}\n\n"
+        + "\n".join(notes)
+        + "\n\n"
+    )
+
+
+def detail_fields(paper: Paper) -> dict[str, str]:
+    """The footnote's fields as `write_digest` writes them, unescaped (for the digest feed).
+
+    Keys: title_zh, title_en (with its arXiv suffix), link, summary_zh,
+    summary_en, abstract_zh and abstract_en (each with its header), and
+    table_summary (the table's summary cell). The digest feed publishes the
+    same paragraphs, so the Markdown and the feed of one day always agree.
+    """
+    link = _link_for(paper)
+    suffix, en_header = _headers_for(paper, link)
+    summary_zh = clean_line(paper.summary_zh)
+    cell = paper.extras.get(Extra.TABLE_SUMMARY)
+    table_summary = summary_zh if cell is None or "\n" in cell else _cell_unescape(cell)
+    return {
+        "title_zh": clean_line(paper.title_zh),
+        "title_en": clean_line(paper.title_en) + suffix,
+        "link": link,
+        "summary_zh": summary_zh,
+        "summary_en": clean_line(paper.extras.get(Extra.SUMMARY_EN, "")),
+        "abstract_zh": _zh_header_for(paper) + clean_text(paper.abstract_zh),
+        "abstract_en": en_header + clean_text(paper.abstract_en),
+        "table_summary": clean_line(table_summary),
+    }

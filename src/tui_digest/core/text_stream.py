@@ -1,0 +1,99 @@
+"""A document read as lines from a file, decoded the way `sanitize.decode_text` decodes bytes.
+
+The digest reader streams (issue 13 req 1, issue 11 item 9): a 169 MB digest
+is never held whole, as bytes or text. The encoding is decided the way
+`decode_text` decides it for the whole document, by reading the file once
+before the real read (incremental decoders, a chunk at a time, a fraction of
+the parse's cost): UTF-8 when every byte is valid UTF-8, else GB18030 when
+that decodes and is mostly CJK, else UTF-8 with U+FFFD for invalid sequences.
+Line ends are normalised like `\\r\\n` and `\\r` to `\\n` (universal newlines).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from .sanitize import _CJK_RE
+
+CHUNK = 1 << 20  # bytes per read while deciding the encoding
+# Characters of one line the reader keeps (real lines are a few KB; the field
+# caps in `sanitize` are 20,000 characters). The rest of a longer line is read
+# and dropped, so one endless line costs this much memory, not its size.
+LINE_CAP = 1 << 20
+_BOM = b"\xef\xbb\xbf"
+
+
+def _decodes(f: BinaryIO, codec: str, count_cjk: bool) -> tuple[bool, int, int]:
+    """Whether the rest of `f` decodes strictly as `codec`; (ok, non-ASCII, CJK) counts."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    non_ascii = cjk = 0
+    try:
+        while True:
+            chunk = f.read(CHUNK)
+            text = decoder.decode(chunk, final=not chunk)
+            if count_cjk and not text.isascii():
+                wide = [c for c in text if c > "\x7f"]
+                non_ascii += len(wide)
+                cjk += sum(1 for c in wide if _CJK_RE.match(c))
+            if not chunk:
+                return True, non_ascii, cjk
+    except UnicodeDecodeError:
+        return False, non_ascii, cjk
+
+
+def choose_encoding(f: BinaryIO) -> tuple[str, str, str]:
+    """(codec, errors, note) for seekable binary `f`, as `decode_text` would decide."""
+    start = f.tell()
+    if f.read(3) != _BOM:
+        f.seek(start)
+    body = f.tell()
+    if _decodes(f, "utf-8", False)[0]:
+        f.seek(start)
+        return "utf-8", "strict", ""
+    f.seek(body)
+    ok, non_ascii, cjk = _decodes(f, "gb18030", True)
+    f.seek(start)
+    if ok and non_ascii and cjk >= 0.8 * non_ascii:
+        return "gb18030", "strict", "bytes are not valid UTF-8; decoded as GB18030"
+    return "utf-8", "replace", "bytes are not valid UTF-8; invalid sequences replaced with U+FFFD"
+
+
+def open_text(f: BinaryIO) -> tuple[io.TextIOWrapper, str]:
+    """`f` (seekable, binary) as text with normalised line ends; and the decoding note."""
+    codec, errors, note = choose_encoding(f)
+    start = f.tell()
+    if f.read(3) != _BOM:
+        f.seek(start)
+    return io.TextIOWrapper(f, encoding=codec, errors=errors, newline=None), note  # type: ignore[arg-type]
+
+
+def split_lines(text: io.TextIOBase | io.StringIO) -> Iterator[str]:
+    """The lines of `text` exactly as `str.split("\\n")` would give them.
+
+    A line longer than `LINE_CAP` comes back as its first `LINE_CAP + 1`
+    characters (the reader cuts it and says so); the rest is read and dropped.
+    """
+    readline = text.readline
+    while True:
+        line = readline(LINE_CAP)
+        if not line:
+            yield ""  # the text ended with a newline (or was empty)
+            return
+        if line[-1] == "\n":
+            yield line[:-1]
+            continue
+        if len(line) < LINE_CAP:
+            yield line  # the last line, with no newline after it
+            return
+        more = readline(LINE_CAP)
+        if more == "\n":
+            yield line  # exactly LINE_CAP characters
+            continue
+        yield line + more[:1]
+        while more and more[-1] != "\n":
+            more = readline(LINE_CAP)
+        if not more:
+            return
