@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui_digest.core import query
+from tui_digest.core import query, query_fts
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
 
@@ -46,7 +46,9 @@ def store(tmp_path):
 def test_same_matches_with_and_without_the_column_filter(store, monkeypatch, q):
     fast = store.list_ids(q)
     monkeypatch.setattr(
-        query, "_columns", lambda fields, tokens, prefix_last=False: "{" + " ".join(fields) + "} : "
+        query_fts,
+        "_columns",
+        lambda fields, tokens, prefix_last=False: "{" + " ".join(fields) + "} : ",
     )
     assert store.list_ids(q) == fast
 
@@ -54,5 +56,5 @@ def test_same_matches_with_and_without_the_column_filter(store, monkeypatch, q):
 def test_type_words_are_not_matched_in_the_type_column(store):
     # "cross" as a word matches the two papers whose text has it, not every cross-list
     assert len(store.list_ids("cross")) == 2
-    assert "{" in query.fts_term(query.parse_query("cross").terms[0])
-    assert "{" not in query.fts_term(query.parse_query("模型").terms[0])
+    assert "{" in query_fts.fts_term(query.parse_query("cross").terms[0])
+    assert "{" not in query_fts.fts_term(query.parse_query("模型").terms[0])

@@ -10,7 +10,8 @@ import pytest
 
 from cli_support import run_cli
 from rank_corpus import build, star
-from tui_digest.core.query import QueryError, compile_query, parse_query
+from tui_digest.core.query import QueryError, parse_query
+from tui_digest.core.query_compile import compile_query
 from tui_digest.core.store import Store
 from tui_digest.rank.listing import split_query
 

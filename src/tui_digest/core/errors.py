@@ -9,3 +9,7 @@ from __future__ import annotations
 
 class CacheError(Exception):
     """The cache cannot be used as asked (newer schema, unreadable, locked...)."""
+
+
+class QueryError(ValueError):
+    """A malformed query; the message says what is wrong and where."""

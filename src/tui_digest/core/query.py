@@ -44,31 +44,21 @@ Syntax (words are separated by spaces; everything is case-insensitive):
     A word such as `foo:bar` with an unknown qualifier is searched as text.
 
 `parse_query` raises `QueryError` with a message meant for the user.
+The modules beside this one: `query_dates` (date: values and their SQL),
+`query_fts` (terms as FTS5 expressions), `query_compile` (a `Query` as SQL).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tui_digest.core.digest_day import local_today
-from tui_digest.core.model import ANNOUNCE_TYPES
-from tui_digest.core.schema import (
-    EVERY,
-    PREFIX_COLUMNS,
-    TERM_MIN,
-    TEXT_COLUMNS,
-    date_days,
-    day_range_keys,
-)
-from tui_digest.core.search_tokens import is_cjk_run, query_tokens
+from tui_digest.core.errors import QueryError
+from tui_digest.core.query_dates import parse_date
+from tui_digest.core.search_tokens import query_tokens
 
-
-class QueryError(ValueError):
-    """A malformed query; the message says what is wrong and where."""
-
+__all__ = ["AnyOf", "Query", "QueryError", "Term", "parse_query"]
 
 FIELDS = {
     "ti": "ti",
@@ -134,53 +124,6 @@ class Query:
 # --- Parsing ------------------------------------------------------------------
 
 _QUALIFIER_RE = re.compile(r"([A-Za-z]+):")
-_DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-
-
-def _date_bounds(text: str, original: str) -> tuple[int, int]:
-    """First and last day (days since 1970) covered by YYYY, YYYY-MM or YYYY-MM-DD."""
-    m = _DATE_RE.fullmatch(text)
-    if not m:
-        raise QueryError(
-            f'bad date "{original}": use YYYY, YYYY-MM, YYYY-MM-DD, a range A..B, today or -7d'
-        )
-    year, month, day = int(m[1]), m[2], m[3]
-    try:
-        if month is None:
-            first, last = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
-        elif day is None:
-            first = _dt.date(year, int(month), 1)
-            nxt = _dt.date(year + (first.month == 12), first.month % 12 + 1, 1)
-            last = nxt - _dt.timedelta(days=1)
-        else:
-            first = last = _dt.date(year, int(month), int(day))
-    except ValueError as exc:
-        raise QueryError(f'bad date "{original}": {exc}') from None
-    return date_days(first.isoformat()) or 1, date_days(last.isoformat()) or 1
-
-
-_RELATIVE_RE = re.compile(r"-(\d{1,4})d", re.IGNORECASE)
-
-
-def _parse_date(value: str, today: str) -> tuple[int, int]:
-    relative = _RELATIVE_RE.fullmatch(value)
-    if value.lower() == "today" or relative:
-        last = date_days(today) or 1
-        days = int(relative[1]) if relative else 1
-        if days < 1:
-            raise QueryError(f'bad date "{value}": give at least one day (-1d is today)')
-        return max(1, last - days + 1), last
-    if ".." in value:
-        left, _, right = value.partition("..")
-        if not left and not right:
-            raise QueryError('bad date "..": give at least one end of the range')
-        first = _date_bounds(left, value)[0] if left else 0
-        last = _date_bounds(right, value)[1] if right else (1 << 17) - 1
-        if first > last:
-            raise QueryError(f'bad date range "{value}": it ends before it starts')
-        return first, last
-    return _date_bounds(value, value)
-
 
 # A lexed item: an atom (qualifier, value, phrase, negated), "OR", ")", or
 # ("(", negated).
@@ -369,7 +312,7 @@ def _add(
             raise QueryError(f'unknown type: value "{value}" (use ' + ", ".join(TYPE_VALUES) + ")")
         q.types.append((TYPE_VALUES[v], negated))
     elif qualifier == "date":
-        first, last = _parse_date(value.strip(), today)
+        first, last = parse_date(value.strip(), today)
         q.dates.append((first, last, negated))
     elif qualifier == "sort":
         v = value.strip().lower()
@@ -390,235 +333,3 @@ def _add(
             value = re.sub(r"(?i)v\d+$", "", value)  # 2403.10056v2 -> 2403.10056
         if query_tokens(value):  # punctuation alone searches for nothing
             q.terms.append(Term(value, column, phrase, negated))
-
-
-# --- Compiling to FTS5 and SQL -------------------------------------------------
-
-# A word of TERM_MIN+ characters becomes the OR of the complete words it
-# starts when there are at most this many; beyond, FTS5's own prefix query.
-MAX_EXPANSION = 64
-
-Expand = Callable[[str], "list[str] | None"]
-
-
-def _quote(tokens: Sequence[str]) -> str:
-    return '"' + " ".join(tokens) + '"'
-
-
-# Every token that can stand in a column outside TEXT_COLUMNS: the `ty` words
-# (schema.type_tokens, plus EVERY) and the prefix columns' 1-3 character Latin
-# prefixes and single CJK characters. A term made only of other tokens matches
-# the same rows with or without a column filter, and FTS5 answers it about
-# twice as fast without one (it need not decode positions to test columns).
-_TYPE_WORDS = frozenset(
-    {EVERY, "new", "cross", "replace", "replacecross", "updated", *ANNOUNCE_TYPES}
-)
-
-
-def _outside_text_columns(token: str, prefix: bool = False) -> bool:
-    """Whether `token` (as a prefix, when `prefix`) may match outside TEXT_COLUMNS."""
-    if len(token) == 2 and is_cjk_run(token):
-        return False  # the prefix columns hold single CJK characters only
-    if len(token) < TERM_MIN or is_cjk_run(token):
-        return True
-    token = token.lower()
-    if prefix:
-        return any(word.startswith(token) for word in _TYPE_WORDS)
-    return token in _TYPE_WORDS
-
-
-def _columns(fields: Sequence[str], tokens: Sequence[str], prefix_last: bool = False) -> str:
-    """The column filter a term needs: none when its tokens can only be in TEXT_COLUMNS."""
-    if tuple(fields) == TEXT_COLUMNS and not any(
-        _outside_text_columns(t, prefix_last and i == len(tokens) - 1) for i, t in enumerate(tokens)
-    ):
-        return ""
-    return "{" + " ".join(fields) + "} : "
-
-
-def fts_term(term: Term, expand: Expand | None = None) -> str:
-    """One term as an FTS5 expression (column filter + phrase, maybe a prefix).
-
-    `expand(prefix)` lists the indexed words that start with `prefix` (None:
-    too many to list). Without it, prefixes use FTS5's `"..."*` syntax.
-    """
-    toks = query_tokens(term.text)
-    # A typed word is also a prefix; a quoted phrase is exact, except that a
-    # lone CJK character can only be found as the start of a pair.
-    last, may_prefix = toks[-1]
-    lone_cjk = len(last) == 1 and is_cjk_run(last)
-    prefix = may_prefix and (not term.phrase or lone_cjk)
-    fields = (term.field,) if term.field else TEXT_COLUMNS
-    words = [t for t, _ in toks]
-    if not prefix:
-        return f"{_columns(fields, words)}{_quote(words)}"
-    if len(toks) == 1 and (lone_cjk or len(last) < TERM_MIN):
-        # Short prefixes are single tokens of the prefix columns.
-        pcols = "{" + " ".join(PREFIX_COLUMNS[f] for f in fields) + "}"
-        return f"{pcols} : {_quote(words)}"
-    found = expand(last) if expand is not None and len(last) >= TERM_MIN else None
-    if found is None:
-        return f"{_columns(fields, words, prefix_last=True)}{_quote(words)}*"
-    # The complete words the prefix covers (the word itself is always one of
-    # the alternatives, so an empty expansion still finds nothing exactly).
-    alternatives = sorted({last, *found})
-    cols = _columns(fields, [*words[:-1], *alternatives])
-    body = " OR ".join(_quote([*words[:-1], w]) for w in alternatives)
-    return f"{cols}({body})"
-
-
-def fts_node(node: Term | AnyOf, expand: Expand | None = None) -> str:
-    """A term or an OR group as an FTS5 expression (a negated group's body un-negated)."""
-    if isinstance(node, Term):
-        return fts_term(node, expand)
-    options = []
-    for members in node.options:
-        pos = " AND ".join(f"({fts_node(m, expand)})" for m in members if not m.negated)
-        neg = " OR ".join(f"({fts_node(m, expand)})" for m in members if m.negated)
-        options.append(f"({pos}) NOT ({neg})" if neg else pos)
-    return " OR ".join(f"({o})" for o in options)
-
-
-@dataclass(slots=True)
-class Plan:
-    """SQL for one query.
-
-    `ids_sql` yields paper pks (as `pk`) in listing order; `count_sql` counts them; both
-    take `params`. Without a digest, matches come from the FTS5 index (whose
-    rowid is the listing key) joined with the small `listing` table only when
-    the query asks for read/starred state; with no text it reads `listing`.
-    """
-
-    ids_sql: str
-    count_sql: str
-    params: list[object]
-
-
-# (first day, last day, key) -> the listing keys above `key` of papers listed
-# in a digest of those days: papers listed then and again later.
-Relisted = Callable[[int, int, int], list[int]]
-
-
-def date_cond(
-    key: str, first: int, last: int, negated: bool, relisted: Relisted | None = None
-) -> str:
-    """`date:` as SQL over a listing key: listed in a digest of those days.
-
-    A paper's listing key carries the day of its newest appearance (or its
-    published date when it is in no digest), so the key range answers it,
-    as a range FTS5 and the listing seek to. Papers listed on those days and
-    again later have higher keys: `relisted` names them (usually none, or a
-    few), and the range is widened to the highest of them and filtered. Keys
-    are integers from the cache and days validated integers, so both are
-    written into the SQL as literals.
-    """
-    lo, hi = day_range_keys(first, last)
-    extra = sorted(relisted(first, last, hi)) if relisted is not None else []
-    if not extra:
-        cond = f"{key} BETWEEN {lo} AND {hi}"
-    else:
-        keys = ",".join(str(int(k)) for k in extra)
-        cond = f"({key} BETWEEN {lo} AND {extra[-1]} AND ({key} <= {hi} OR {key} IN ({keys})))"
-    return f"NOT ({cond})" if negated else cond
-
-
-def day_iso(days: int) -> str:
-    return (_EPOCH + _dt.timedelta(days=days)).isoformat()
-
-
-_EPOCH = _dt.date(1970, 1, 1)
-
-
-def compile_query(
-    q: Query,
-    *,
-    digest: str | None = None,
-    expand: Expand | None = None,
-    relisted: Relisted | None = None,
-) -> Plan:
-    """SQL for a query without the user's own words (see `query_user.compile_any`)."""
-    if q.related is not None:
-        # Similarity is computed by the rank layer, which removes the term
-        # before asking the store; silently listing everything would be wrong.
-        raise QueryError("related:ID lists similar papers only in the reader and `search`")
-    if q.tags or q.notes:
-        # Their tables are the store's; `query_user.compile_any` compiles them.
-        raise QueryError("tag: and note: are answered by query_user.compile_any")
-    relevance = q.sort == "relevance"
-    nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
-    positive = [fts_node(t, expand) for t in nodes if not t.negated]
-    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
-    negative = [fts_node(t, expand) for t in nodes if t.negated]
-    negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
-
-    params: list[object] = []
-    flags: list[str] = []
-    if q.read is not None:
-        flags.append(f"l.read = {int(q.read)}")
-    if q.starred is not None:
-        flags.append(f"l.starred = {int(q.starred)}")
-
-    if digest is not None:
-        conds = ["d.name = ?", *(f.replace("l.", "p.") for f in flags)]
-        digest_params: list[object] = [digest]
-        conds += [date_cond("p.sort_key", *d, relisted) for d in q.dates]
-        in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
-        ranked = ""
-        order = "max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
-        if positive and relevance:
-            # The match evaluated once, its rank joined by listing key.
-            ranked = (
-                " JOIN (SELECT rowid AS k, rank AS r FROM search WHERE search MATCH ?) s"
-                " ON s.k = p.sort_key"
-            )
-            params.append(" AND ".join(f"({e})" for e in positive))
-            order = "min(s.r), " + order
-        elif positive:
-            conds.append(in_search)
-            params.append(" AND ".join(f"({e})" for e in positive))
-        if negative:
-            conds.append("NOT " + in_search)
-            digest_params.append(" OR ".join(f"({e})" for e in negative))
-        if ranked:  # the join's parameter comes first, before the WHERE's
-            params += digest_params
-        else:
-            params[:0] = digest_params[:1]
-            params += digest_params[1:]
-        ids = (
-            "SELECT p.pk AS pk FROM digests d JOIN membership m ON m.digest = d.pk "
-            "CROSS JOIN papers p ON p.pk = m.paper"
-            + ranked
-            + " WHERE "
-            + " AND ".join(conds)
-            + f" GROUP BY p.pk ORDER BY {order}"
-        )
-        return Plan(ids, f"SELECT count(*) FROM ({ids})", params)
-
-    if not positive and not negative:
-        conds = list(flags)
-        conds += [date_cond("l.key", *d, relisted) for d in q.dates]
-        cond = (" WHERE " + " AND ".join(conds)) if conds else ""
-        return Plan(
-            f"SELECT l.pk AS pk FROM listing l{cond} ORDER BY l.key DESC",
-            f"SELECT count(*) FROM listing l{cond}",
-            params,
-        )
-
-    # Only exclusions: everything (every row has the EVERY token) NOT them.
-    match = " AND ".join(f"({e})" for e in positive) or f'ty : "{EVERY}"'
-    if negative:
-        match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
-    params.append(match)
-    # FTS5's rowid is the listing key: a date range is a rowid range it seeks to.
-    conds = ["search MATCH ?"]
-    conds += [date_cond("s.rowid", *d, relisted) for d in q.dates]
-    where = " AND ".join(conds + flags)
-    source = "search s CROSS JOIN listing l ON l.key = s.rowid"
-    # sort:relevance: FTS5's rank (bm25), ties in listing order.
-    order = "s.rank, s.rowid DESC" if relevance and positive else "s.rowid DESC"
-    ids = f"SELECT l.pk AS pk FROM {source} WHERE {where} ORDER BY {order}"
-    if flags:
-        count = f"SELECT count(*) FROM {source} WHERE {where}"
-    else:
-        count = "SELECT count(*) FROM search s WHERE " + " AND ".join(conds)
-    return Plan(ids, count, params)

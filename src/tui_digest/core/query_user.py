@@ -16,16 +16,10 @@ holds the word.
 
 from __future__ import annotations
 
-from tui_digest.core.query import (
-    Expand,
-    Plan,
-    Query,
-    QueryError,
-    Relisted,
-    compile_query,
-    date_cond,
-    fts_term,
-)
+from tui_digest.core.query import Query, QueryError
+from tui_digest.core.query_compile import Plan, compile_query
+from tui_digest.core.query_dates import Relisted, date_cond
+from tui_digest.core.query_fts import Expand, fts_term
 from tui_digest.core.search_tokens import fold
 
 

@@ -14,7 +14,10 @@ import sqlite3
 from collections.abc import Sequence
 
 from tui_digest.core.model import ListRow
-from tui_digest.core.query import MAX_EXPANSION, Plan, day_iso, parse_query
+from tui_digest.core.query import parse_query
+from tui_digest.core.query_compile import Plan
+from tui_digest.core.query_dates import day_iso
+from tui_digest.core.query_fts import MAX_EXPANSION
 from tui_digest.core.query_user import compile_any
 from tui_digest.core.search_tokens import fold
 from tui_digest.core.store.days import resolve

@@ -1,0 +1,121 @@
+"""A parsed `Query` as SQL over the cache: the FTS5 match, flags and dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui_digest.core.errors import QueryError
+from tui_digest.core.query import AnyOf, Query, Term
+from tui_digest.core.query_dates import Relisted, date_cond
+from tui_digest.core.query_fts import Expand, fts_node
+from tui_digest.core.search_index import EVERY
+
+
+@dataclass(slots=True)
+class Plan:
+    """SQL for one query.
+
+    `ids_sql` yields paper pks (as `pk`) in listing order; `count_sql` counts them; both
+    take `params`. Without a digest, matches come from the FTS5 index (whose
+    rowid is the listing key) joined with the small `listing` table only when
+    the query asks for read/starred state; with no text it reads `listing`.
+    """
+
+    ids_sql: str
+    count_sql: str
+    params: list[object]
+
+
+def compile_query(
+    q: Query,
+    *,
+    digest: str | None = None,
+    expand: Expand | None = None,
+    relisted: Relisted | None = None,
+) -> Plan:
+    """SQL for a query without the user's own words (see `query_user.compile_any`)."""
+    if q.related is not None:
+        # Similarity is computed by the rank layer, which removes the term
+        # before asking the store; silently listing everything would be wrong.
+        raise QueryError("related:ID lists similar papers only in the reader and `search`")
+    if q.tags or q.notes:
+        # Their tables are the store's; `query_user.compile_any` compiles them.
+        raise QueryError("tag: and note: are answered by query_user.compile_any")
+    relevance = q.sort == "relevance"
+    nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
+    positive = [fts_node(t, expand) for t in nodes if not t.negated]
+    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
+    negative = [fts_node(t, expand) for t in nodes if t.negated]
+    negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
+
+    params: list[object] = []
+    flags: list[str] = []
+    if q.read is not None:
+        flags.append(f"l.read = {int(q.read)}")
+    if q.starred is not None:
+        flags.append(f"l.starred = {int(q.starred)}")
+
+    if digest is not None:
+        conds = ["d.name = ?", *(f.replace("l.", "p.") for f in flags)]
+        digest_params: list[object] = [digest]
+        conds += [date_cond("p.sort_key", *d, relisted) for d in q.dates]
+        in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
+        ranked = ""
+        order = "max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
+        if positive and relevance:
+            # The match evaluated once, its rank joined by listing key.
+            ranked = (
+                " JOIN (SELECT rowid AS k, rank AS r FROM search WHERE search MATCH ?) s"
+                " ON s.k = p.sort_key"
+            )
+            params.append(" AND ".join(f"({e})" for e in positive))
+            order = "min(s.r), " + order
+        elif positive:
+            conds.append(in_search)
+            params.append(" AND ".join(f"({e})" for e in positive))
+        if negative:
+            conds.append("NOT " + in_search)
+            digest_params.append(" OR ".join(f"({e})" for e in negative))
+        if ranked:  # the join's parameter comes first, before the WHERE's
+            params += digest_params
+        else:
+            params[:0] = digest_params[:1]
+            params += digest_params[1:]
+        ids = (
+            "SELECT p.pk AS pk FROM digests d JOIN membership m ON m.digest = d.pk "
+            "CROSS JOIN papers p ON p.pk = m.paper"
+            + ranked
+            + " WHERE "
+            + " AND ".join(conds)
+            + f" GROUP BY p.pk ORDER BY {order}"
+        )
+        return Plan(ids, f"SELECT count(*) FROM ({ids})", params)
+
+    if not positive and not negative:
+        conds = list(flags)
+        conds += [date_cond("l.key", *d, relisted) for d in q.dates]
+        cond = (" WHERE " + " AND ".join(conds)) if conds else ""
+        return Plan(
+            f"SELECT l.pk AS pk FROM listing l{cond} ORDER BY l.key DESC",
+            f"SELECT count(*) FROM listing l{cond}",
+            params,
+        )
+
+    # Only exclusions: everything (every row has the EVERY token) NOT them.
+    match = " AND ".join(f"({e})" for e in positive) or f'ty : "{EVERY}"'
+    if negative:
+        match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
+    params.append(match)
+    # FTS5's rowid is the listing key: a date range is a rowid range it seeks to.
+    conds = ["search MATCH ?"]
+    conds += [date_cond("s.rowid", *d, relisted) for d in q.dates]
+    where = " AND ".join(conds + flags)
+    source = "search s CROSS JOIN listing l ON l.key = s.rowid"
+    # sort:relevance: FTS5's rank (bm25), ties in listing order.
+    order = "s.rank, s.rowid DESC" if relevance and positive else "s.rowid DESC"
+    ids = f"SELECT l.pk AS pk FROM {source} WHERE {where} ORDER BY {order}"
+    if flags:
+        count = f"SELECT count(*) FROM {source} WHERE {where}"
+    else:
+        count = "SELECT count(*) FROM search s WHERE " + " AND ".join(conds)
+    return Plan(ids, count, params)

@@ -1,0 +1,92 @@
+"""`date:` values: parsed into day ranges, and written as SQL over listing keys."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable
+
+from tui_digest.core.errors import QueryError
+from tui_digest.core.listing_key import date_days, day_range_keys
+
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def _date_bounds(text: str, original: str) -> tuple[int, int]:
+    """First and last day (days since 1970) covered by YYYY, YYYY-MM or YYYY-MM-DD."""
+    m = _DATE_RE.fullmatch(text)
+    if not m:
+        raise QueryError(
+            f'bad date "{original}": use YYYY, YYYY-MM, YYYY-MM-DD, a range A..B, today or -7d'
+        )
+    year, month, day = int(m[1]), m[2], m[3]
+    try:
+        if month is None:
+            first, last = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+        elif day is None:
+            first = _dt.date(year, int(month), 1)
+            nxt = _dt.date(year + (first.month == 12), first.month % 12 + 1, 1)
+            last = nxt - _dt.timedelta(days=1)
+        else:
+            first = last = _dt.date(year, int(month), int(day))
+    except ValueError as exc:
+        raise QueryError(f'bad date "{original}": {exc}') from None
+    return date_days(first.isoformat()) or 1, date_days(last.isoformat()) or 1
+
+
+_RELATIVE_RE = re.compile(r"-(\d{1,4})d", re.IGNORECASE)
+
+
+def parse_date(value: str, today: str) -> tuple[int, int]:
+    relative = _RELATIVE_RE.fullmatch(value)
+    if value.lower() == "today" or relative:
+        last = date_days(today) or 1
+        days = int(relative[1]) if relative else 1
+        if days < 1:
+            raise QueryError(f'bad date "{value}": give at least one day (-1d is today)')
+        return max(1, last - days + 1), last
+    if ".." in value:
+        left, _, right = value.partition("..")
+        if not left and not right:
+            raise QueryError('bad date "..": give at least one end of the range')
+        first = _date_bounds(left, value)[0] if left else 0
+        last = _date_bounds(right, value)[1] if right else (1 << 17) - 1
+        if first > last:
+            raise QueryError(f'bad date range "{value}": it ends before it starts')
+        return first, last
+    return _date_bounds(value, value)
+
+
+# (first day, last day, key) -> the listing keys above `key` of papers listed
+# in a digest of those days: papers listed then and again later.
+Relisted = Callable[[int, int, int], list[int]]
+
+
+def date_cond(
+    key: str, first: int, last: int, negated: bool, relisted: Relisted | None = None
+) -> str:
+    """`date:` as SQL over a listing key: listed in a digest of those days.
+
+    A paper's listing key carries the day of its newest appearance (or its
+    published date when it is in no digest), so the key range answers it,
+    as a range FTS5 and the listing seek to. Papers listed on those days and
+    again later have higher keys: `relisted` names them (usually none, or a
+    few), and the range is widened to the highest of them and filtered. Keys
+    are integers from the cache and days validated integers, so both are
+    written into the SQL as literals.
+    """
+    lo, hi = day_range_keys(first, last)
+    extra = sorted(relisted(first, last, hi)) if relisted is not None else []
+    if not extra:
+        cond = f"{key} BETWEEN {lo} AND {hi}"
+    else:
+        keys = ",".join(str(int(k)) for k in extra)
+        cond = f"({key} BETWEEN {lo} AND {extra[-1]} AND ({key} <= {hi} OR {key} IN ({keys})))"
+    return f"NOT ({cond})" if negated else cond
+
+
+def day_iso(days: int) -> str:
+    return (_EPOCH + _dt.timedelta(days=days)).isoformat()
+
+
+_EPOCH = _dt.date(1970, 1, 1)
