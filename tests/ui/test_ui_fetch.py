@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from ui_support import build_cache, make_app, make_paper, notes, notifications, settle, status_text
+from ui_support import (
+    RecordedSleeps,
+    build_cache,
+    make_app,
+    make_paper,
+    notes,
+    notifications,
+    settle,
+    status_text,
+)
 
 from feed_server import FeedServer, Reply, conditional
 from tui_digest.core.digest_format import write_digest
@@ -199,6 +208,30 @@ async def test_network_failure_is_reported_not_raised(cache: Path) -> None:
         assert app.is_running
         assert any("0 of 1 source(s) fetched" in n and "dead" in n for n in notes(app))
         assert app.main.matches == 38
+
+
+async def test_retries_wait_through_the_injected_sleep_not_the_clock(cache: Path) -> None:
+    # Two 503s, then the digest: the retry policy's backoff (1 s, then 2 s, with
+    # jitter) goes through the reader's injected sleep, so nothing is waited here.
+    sleeps = RecordedSleeps()
+    with FeedServer() as server:
+        server.route(
+            "/flaky.md",
+            Reply(503, body=b"busy"),
+            Reply(503, body=b"busy"),
+            Reply(200, body=new_digest_bytes(700, 2)),
+        )
+        write_config("[fetch]\nconcurrency = 1\n\n" + source_toml("flaky", server.url("/flaky.md")))
+        app = make_app(cache, first_run_sample=False, sleeps=sleeps)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            assert len(server.requests_to("/flaky.md")) == 3
+            assert app.main.matches == 40
+            assert any("1 of 1 source(s) fetched: 2 new papers" in n for n in notes(app))
+    backoff = [w for w in sleeps.waits if w > 0]
+    assert len(backoff) == 2 and 0.5 <= backoff[0] <= 1.0 and 1.0 <= backoff[1] <= 2.0
 
 
 async def test_broken_config_names_file_and_line(cache: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("sklearn", reason="the rank extra (scikit-learn) is part of [dev]")
 
-from ui_support import make_app, notes, screen_text, settle, status_text
+from ui_support import ManualTimers, make_app, notes, screen_text, settle, status_text
 
 from rank_corpus import build, star
 from tui_digest.core.store import Store
@@ -16,14 +16,8 @@ from tui_digest.rank.files import Model
 from tui_digest.rank.listing import rank_listing
 from tui_digest.ui.foryou import score_bar
 from tui_digest.ui.screens.digest_picker import DigestPicker
-from tui_digest.ui.screens.main import MainScreen
 
 SIZE = (140, 40)
-
-
-@pytest.fixture(autouse=True)
-def _no_retrain_timer(monkeypatch):
-    monkeypatch.setattr(MainScreen, "retrain_delay", None)  # tests call retrain_foryou
 
 
 @pytest.fixture
@@ -118,7 +112,8 @@ async def test_R_lists_the_papers_most_like_the_current_one(topical) -> None:
 async def test_starring_retrains_a_model_in_use(topical) -> None:
     db, ids = topical
     star(db, ids["parsing"][:5])
-    app = make_app(db, first_run_sample=False)
+    timers = ManualTimers()  # the retrain timer too: it fires when the test advances it
+    app = make_app(db, first_run_sample=False, timers=timers)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         main = app.main
@@ -131,7 +126,14 @@ async def test_starring_retrains_a_model_in_use(topical) -> None:
         main.paper_list.focus()
         await pilot.press("s")  # star one more paper
         await settle(pilot)
-        main.retrain_foryou()  # what the timer does once the user pauses
+        timers.advance(2.9)  # the user has not paused long enough yet
+        await settle(pilot)
+        assert Model.load(db).n_starred == 5  # type: ignore[union-attr]
+        await pilot.press("s", "s")  # unstar and star again: one retrain for the burst
+        timers.advance(2.9)
+        await settle(pilot)
+        assert Model.load(db).n_starred == 5  # type: ignore[union-attr]
+        timers.advance(0.5)  # over 3 s after the last star change
         await settle(pilot)
         after = Model.load(db)
         assert after is not None and after.n_starred == 6 and after.stars != before.stars

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -162,7 +163,30 @@ class _ManualTimer:
         self.stopped = True
 
 
-def make_app(db_path, *, first_run_sample: bool = True, timers: ManualTimers | None = None):
-    """The reader with test timing: no held frames, no detail delay, a manual read timer."""
-    timing = Timing(frame_hold=0.0, detail_delay=0.0, schedule=timers or ManualTimers())
+class RecordedSleeps:
+    """The network's sleep in tests: records each wait (retries, politeness) and returns at once."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        await asyncio.sleep(0)
+
+
+def make_app(
+    db_path,
+    *,
+    first_run_sample: bool = True,
+    timers: ManualTimers | None = None,
+    sleeps: RecordedSleeps | None = None,
+):
+    """The reader with test timing: no held frames, no detail delay, a manual read timer,
+    network waits recorded instead of spent."""
+    timing = Timing(
+        frame_hold=0.0,
+        detail_delay=0.0,
+        schedule=timers or ManualTimers(),
+        net_sleep=sleeps or RecordedSleeps(),
+    )
     return reader_app.make_app(db_path, first_run_sample=first_run_sample, timing=timing)

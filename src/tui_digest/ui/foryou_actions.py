@@ -12,26 +12,31 @@ training for a burst of `s` presses), and only when For you has been used.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from textual import work
-from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from tui_digest.core.model import DigestInfo, PaperRecord
 from tui_digest.core.store import Store
 from tui_digest.rank import RankUnavailable, background
 from tui_digest.ui.foryou import related_query, retrain, today_query, toggle_foryou
+from tui_digest.ui.marks import Schedule
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.search_box import SearchBox
+
+
+class _Stoppable(Protocol):
+    def stop(self) -> None: ...
 
 
 class ForYouActions:
     """Needs from the screen: search_box, detail, store, digests, digest, set_timer, notify."""
 
-    # Seconds after the last star change before the model is retrained (None: never;
-    # tests call `retrain_foryou` themselves).
-    retrain_delay: float | None = 3.0
-    _retrain_timer: Timer | None = None
+    # Set by the screen from its Timing (`Timing.retrain_delay`, `Timing.schedule`).
+    retrain_delay: float | None
+    retrain_schedule: Schedule | None
+    _retrain_timer: _Stoppable | None = None
     _training: Worker[None] | None = None
 
     search_box: SearchBox
@@ -62,7 +67,8 @@ class ForYouActions:
             return
         if self._retrain_timer is not None:
             self._retrain_timer.stop()
-        self._retrain_timer = self.set_timer(self.retrain_delay, self.retrain_foryou)  # type: ignore[attr-defined]
+        schedule = self.retrain_schedule or self.set_timer  # type: ignore[attr-defined]
+        self._retrain_timer = schedule(self.retrain_delay, self.retrain_foryou)  # type: ignore[assignment]
 
     def retrain_foryou(self) -> None:
         self._retrain_timer = None

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from tui_digest.core.store import Store
     from tui_digest.fetch.runner import SourceResult
+    from tui_digest.net.options import Sleep
 
 ShowActivity = Callable[..., None]  # (text, *, slot): "" clears the slot
 
@@ -73,9 +74,16 @@ class Refresher:
     """Starts refreshes for the main screen; never two at once."""
 
     def __init__(
-        self, host: Screen[None], store: Callable[[], Store | None], show_activity: ShowActivity
+        self,
+        host: Screen[None],
+        store: Callable[[], Store | None],
+        show_activity: ShowActivity,
+        *,
+        sleep: Sleep | None = None,
     ) -> None:
         self.host = host
+        # How retries and politeness pauses wait (None: asyncio.sleep; see Timing.net_sleep).
+        self._sleep = sleep
         self._store = store
         self._show = show_activity
         self.running = False
@@ -182,7 +190,7 @@ class Refresher:
             self._show(progress_text(0, len(sources), sources[0].name), slot=SLOT)
             # One client for the fetch and the enrichment after it: arXiv's feeds
             # and its API share one politeness clock.
-            fetcher = SourceFetcher(config.fetch.http_options())
+            fetcher = SourceFetcher(config.fetch.http_options(), sleep=self._sleep)
             results = await fetch_all(store, sources, progress=self._progress, fetcher=fetcher)
         except BaseException:
             if fetcher is not None:

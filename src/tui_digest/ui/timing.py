@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui_digest.net.options import Sleep
 from tui_digest.ui.marks import Schedule
 
 
@@ -20,6 +21,13 @@ class Timing:
     # How the read timer is set: None is Textual's `set_timer`; tests pass a
     # clock they advance by hand. (How long it waits is `[reader]` in the config.)
     schedule: Schedule | None = None
+    # Seconds after the last star change before For you's model is retrained
+    # (None: never; the timer is set through `schedule` like the read timer).
+    retrain_delay: float | None = 3.0
+    # How a refresh waits between HTTP retries and for a host's politeness
+    # interval: None is asyncio.sleep; tests pass one that records the wait
+    # and returns at once.
+    net_sleep: Sleep | None = None
 
 
 def never(delay: float, callback: object) -> None:

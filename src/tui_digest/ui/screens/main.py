@@ -71,7 +71,10 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
         )
         self.settings = settings
         self.detail_delay = timing.detail_delay  # see Timing.detail_delay
-        self.refresher = Refresher(self, lambda: self.store, self.set_activity)
+        self.retrain_delay, self.retrain_schedule = timing.retrain_delay, timing.schedule
+        self.refresher = Refresher(
+            self, lambda: self.store, self.set_activity, sleep=timing.net_sleep
+        )
         self.translator = Translator(self, lambda: self.store, self.set_activity)
         self._detail_timer: Timer | None = None
         # Reopen on the digest, search and paper the reader was closed on.
