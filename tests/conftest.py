@@ -8,14 +8,23 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # A git worktree next to others has no ../shared: TUI_DIGEST_SAMPLES points there.
 SAMPLES = Path(os.environ.get("TUI_DIGEST_SAMPLES") or ROOT.parent / "shared" / "samples")
+# Small excerpts of those samples, kept in the repository (see its README.md).
+EXCERPTS = ROOT / "tests" / "data" / "samples"
 
 
 @pytest.fixture
 def samples() -> Path:
-    """The real samples in ../shared/samples; tests that need them skip without them."""
+    """The whole real samples in ../shared/samples, for the few tests that need them
+    (full paper counts, the 737-paper digest); they skip without that folder."""
     if not SAMPLES.is_dir():
         pytest.skip("../shared/samples not present: needs the real upstream samples")
     return SAMPLES
+
+
+@pytest.fixture
+def excerpts() -> Path:
+    """The suite's own excerpts of the real samples: same file names, a few papers each."""
+    return EXCERPTS
 
 
 @pytest.fixture(autouse=True)

@@ -130,12 +130,12 @@ def test_archive_month(paper_id: str, expected: tuple[str, str] | None) -> None:
     assert archive_month(paper_id) == expected
 
 
-def test_real_records(samples) -> None:
-    """The two records in ../shared/samples/papers/ (skipped without that folder)."""
-    old = read_paper_json((samples / "papers/23/01/2301.00006.json").read_bytes())
+def test_real_records(excerpts) -> None:
+    """The two real records of ../shared/samples/papers/, copied whole to tests/data/samples."""
+    old = read_paper_json((excerpts / "papers/23/01/2301.00006.json").read_bytes())
     assert (old.id, old.version, old.categories) == ("2301.00006", "v2", ["cs.HC"])
     assert old.summary_en.startswith("This paper proposes a model")
-    new = read_paper_json((samples / "papers/26/08/2608.20338.json").read_bytes())
+    new = read_paper_json((excerpts / "papers/26/08/2608.20338.json").read_bytes())
     assert (new.id, new.announce_type) == ("2608.20338", "new")
     assert new.abstract_en.startswith("Large Language Models")
     assert new.abstract_zh.startswith("大型语言模型")

@@ -184,8 +184,8 @@ def test_newer_schema_is_refused_without_traceback(db):
     assert db.read_bytes() == before
 
 
-def test_seed_digest_round_trips_byte_for_byte(db, samples):
-    seed = samples / "seed-digest.md"
+def test_seed_digest_round_trips_byte_for_byte(db, excerpts):
+    seed = excerpts / "seed-digest.md"
     assert run("import", str(seed), db=db).returncode == 0
     proc = run("export", db=db)
     assert proc.returncode == 0, err(proc)

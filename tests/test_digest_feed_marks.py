@@ -62,8 +62,8 @@ def test_writer_marks_only_machine_fields_that_have_text() -> None:
     assert back.summary_zh == "" and back.title_zh == "标题"
 
 
-def test_real_digests_survive_the_feed(samples) -> None:
-    """Needs ../shared/samples: each real digest, written as a feed and read back.
+def test_real_digests_survive_the_feed(excerpts) -> None:
+    """Each real digest (its excerpt in tests/data/samples), written as a feed and read back.
 
     The feed keeps every field but not a field's leading or trailing blanks
     (real digests cut abstracts mid-word, leaving a trailing space), nor a
@@ -72,11 +72,11 @@ def test_real_digests_survive_the_feed(samples) -> None:
     """
     from tui_digest.core.digest_format import read_digest, write_digest
 
-    seed = (samples / "seed-digest.md").read_bytes()
+    seed = (excerpts / "seed-digest.md").read_bytes()
     papers = read_digest(seed).digest.papers
     back = read_digest_feed(write_digest_feed(papers, category="cs.AI", date="2024-03-18").encode())
     assert write_digest(back.digest.papers).encode() == seed
-    for path in sorted(samples.glob("digest-cs.*.md")):
+    for path in sorted(excerpts.glob("digest-cs.*.md")):
         papers = read_digest(path.read_bytes()).digest.papers
         xml = write_digest_feed(papers, category="cs.AI", date="2024-03-18")
         got = read_digest_feed(xml.encode())

@@ -26,13 +26,31 @@ COUNTS = {
     "seed-digest.md": 8,
     "digest-empty.md": 0,
 }
+# The same files as cut into tests/data/samples (see its README.md).
+EXCERPT_COUNTS = {
+    "digest-cs.LG-2024-02-06-large.md": 4,
+    "digest-cs.AI-2024-02-05-rss-links.md": 3,
+    "digest-cs.AI-2023-07-27-pipe-in-title.md": 3,
+    "digest-cs.LG-2023-03-13-first.md": 3,
+    "digest-cs.LG-2024-07-15-mixed.md": 7,
+    "seed-digest.md": 5,
+    "digest-empty.md": 0,
+}
 
 
-@pytest.mark.parametrize("name", sorted(COUNTS))
-def test_real_samples_paper_counts(samples, name):
-    path = samples / name
+def test_real_samples_paper_counts(samples):
+    for name, count in COUNTS.items():
+        check_digest(samples / name, count)
+
+
+@pytest.mark.parametrize("name", sorted(EXCERPT_COUNTS))
+def test_sample_excerpts_paper_counts(excerpts, name):
+    check_digest(excerpts / name, EXCERPT_COUNTS[name])
+
+
+def check_digest(path, count):
     result = read_digest(path.read_bytes(), source=str(path))
-    assert len(result.digest.papers) == COUNTS[name]
+    assert len(result.digest.papers) == count, path.name
     assert result.problems == []
     assert result.digest.name == path.stem
     assert result.digest.kind == "digest"
@@ -44,8 +62,8 @@ def test_real_samples_paper_counts(samples, name):
         assert paper.title_en and paper.abstract_en
 
 
-def test_seed_fields(samples):
-    papers = read_digest((samples / "seed-digest.md").read_bytes()).digest.papers
+def test_seed_fields(excerpts):
+    papers = read_digest((excerpts / "seed-digest.md").read_bytes()).digest.papers
     first = papers[0]
     assert first.id == "2403.10056"
     assert first.version == "v1"
@@ -55,7 +73,7 @@ def test_seed_fields(samples):
     assert first.abstract_en.startswith("Instruction tuning for large language models")
     assert first.abstract_zh.startswith("大型语言模型")
     assert first.extras["abstract_zh_header"] == "arXiv:2403.10056v1 公告类型: 跨领域 摘要："
-    old = papers[6]
+    old = papers[3]  # the real seed's 7th paper
     assert old.title_en == "CLEVRER-Humans: Describing Physical and Causal Events the Human Way"
     assert (old.id, old.version, old.categories, old.url) == (
         "2310.03635",
@@ -63,7 +81,7 @@ def test_seed_fields(samples):
         ["cs.AI"],
         "http://arxiv.org/abs/2310.03635",
     )
-    updated = papers[7]
+    updated = papers[4]  # the real seed's 8th
     assert updated.announce_type == "updated"
     assert updated.version == "v2"
     assert updated.categories == ["cs.CL"]

@@ -116,18 +116,27 @@ def test_unnormalised_input_is_normalised_like_ingest():
     assert (back.version, back.announce_type, back.categories) == ("", "", [])
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "seed-digest.md",
-        "digest-cs.LG-2023-03-13-first.md",
-        "digest-cs.AI-2023-07-27-pipe-in-title.md",
-        "digest-cs.AI-2024-02-05-rss-links.md",
-        "digest-cs.LG-2024-07-15-mixed.md",
-        "digest-cs.LG-2024-02-06-large.md",
-    ],
-)
-def test_real_papers_round_trip_with_extras(samples, name):
-    papers = read_digest((samples / name).read_bytes()).digest.papers
+REAL_DIGESTS = [
+    "seed-digest.md",
+    "digest-cs.LG-2023-03-13-first.md",
+    "digest-cs.AI-2023-07-27-pipe-in-title.md",
+    "digest-cs.AI-2024-02-05-rss-links.md",
+    "digest-cs.LG-2024-07-15-mixed.md",
+    "digest-cs.LG-2024-02-06-large.md",
+]
+
+
+@pytest.mark.parametrize("name", REAL_DIGESTS)
+def test_sample_excerpt_papers_round_trip_with_extras(excerpts, name):
+    check_round_trip(excerpts / name)
+
+
+def test_real_papers_round_trip_with_extras(samples):
+    for name in REAL_DIGESTS:
+        check_round_trip(samples / name)
+
+
+def check_round_trip(path):
+    papers = read_digest(path.read_bytes()).digest.papers
     again = read_digest(write_digest(papers)).digest.papers
     assert [(carried(p), p.extras) for p in again] == [(carried(p), p.extras) for p in papers]

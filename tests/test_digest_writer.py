@@ -23,9 +23,16 @@ EXACT = [
 ]
 
 
+def test_real_samples_rewrite_byte_for_byte(samples):
+    for name in EXACT:
+        data = (samples / name).read_bytes()
+        papers = read_digest(data, source=name).digest.papers
+        assert write_digest(papers) == data.decode("utf-8"), name
+
+
 @pytest.mark.parametrize("name", EXACT)
-def test_real_samples_rewrite_byte_for_byte(samples, name):
-    data = (samples / name).read_bytes()
+def test_sample_excerpts_rewrite_byte_for_byte(excerpts, name):
+    data = (excerpts / name).read_bytes()
     papers = read_digest(data, source=name).digest.papers
     assert write_digest(papers) == data.decode("utf-8")
 

@@ -210,8 +210,8 @@ def test_truncated_document_keeps_complete_entries_and_reports_error() -> None:
     assert any("entry 4: incomplete" in p.message for p in result.problems)
 
 
-def test_truncated_sample(samples) -> None:
-    data = (samples / "arxiv-rss2-format-sample.xml").read_bytes()
+def test_truncated_sample(excerpts) -> None:
+    data = (excerpts / "arxiv-rss2-format-sample.xml").read_bytes()
     result = read_document(data[: len(data) // 2], source="half.xml")
     assert result.format == "arxiv"
     assert len(result.digest.papers) == data[: len(data) // 2].count(b"</item>")

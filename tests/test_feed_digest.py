@@ -137,14 +137,14 @@ def test_name_without_a_date_or_source() -> None:
     assert (dated.digest.name, dated.digest.date) == ("digest-feed-cs.AI-2024-03-18", "2024-03-18")
 
 
-# --- the real sample --------------------------------------------------------------
+# --- the real sample's excerpt (tests/data/samples) -----------------------------------
 
 
-def test_digest_feed_sample(samples) -> None:
-    result = read_path(samples / "digest-feed-cs.AI-2024-03-18.xml")
+def test_digest_feed_sample(excerpts) -> None:
+    result = read_path(excerpts / "digest-feed-cs.AI-2024-03-18.xml")
     digest = result.digest
     assert result.format == digest.kind == "digest-feed"
-    assert len(digest.papers) == 200
+    assert len(digest.papers) == 7
     assert result.problems == []
     assert (digest.name, digest.date) == ("digest-feed-cs.AI-2024-03-18", "2024-03-18")
     for paper in digest.papers:
@@ -166,8 +166,8 @@ def test_digest_feed_sample(samples) -> None:
     assert {"new", "cross", "replace-cross", "updated"} <= kinds
 
 
-def test_digest_feed_sample_round_trips_through_the_markdown_writer(samples) -> None:
-    papers = read_path(samples / "digest-feed-cs.AI-2024-03-18.xml").digest.papers
+def test_digest_feed_sample_round_trips_through_the_markdown_writer(excerpts) -> None:
+    papers = read_path(excerpts / "digest-feed-cs.AI-2024-03-18.xml").digest.papers
     again = read_digest(write_digest(papers).encode(), source="export.md").digest.papers
     assert len(again) == len(papers)
     fields = ("id", "version", "url", "title_en", "title_zh", "summary_zh", "abstract_en")

@@ -184,9 +184,9 @@ async def test_empty_listing_is_not_a_digest(server, store, fake_time):
     assert state["last_status"] == "no new papers (HTTP 200)" and state["last_error"] == ""
 
 
-async def test_real_samples(server, store, fake_time, samples):
+async def test_real_samples(server, store, fake_time, excerpts):
     for name in ("arxiv-rss2-format-sample.xml", "arxiv-atom-cs.AI-2025-08-20.xml"):
-        server.route(f"/{name}", Reply(200, body=(samples / name).read_bytes()))
+        server.route(f"/{name}", Reply(200, body=(excerpts / name).read_bytes()))
     results = await run(
         store,
         [
@@ -196,8 +196,8 @@ async def test_real_samples(server, store, fake_time, samples):
         fake_time,
     )
     assert [r.status for r in results] == ["new", "new"], results
-    assert results[0].new == 25
-    assert store.count() >= 25
+    assert results[0].new == 3
+    assert store.count() >= 3
 
 
 # --- Failures leave the cache as it was ----------------------------------------
@@ -409,11 +409,11 @@ async def test_markdown_digest_named_by_fetch_date(server, store, fake_time):
     assert record is not None and record.paper.title_zh == "一篇被抓取的论文"
 
 
-async def test_real_digest_sample(server, store, fake_time, samples):
-    server.route("/seed.md", Reply(200, body=(samples / "seed-digest.md").read_bytes()))
+async def test_real_digest_sample(server, store, fake_time, excerpts):
+    server.route("/seed.md", Reply(200, body=(excerpts / "seed-digest.md").read_bytes()))
     [result] = await run(store, [Source("seed", server.url("/seed.md"), "digest")], fake_time)
-    assert (result.status, result.new) == ("new", 8)
-    assert store.count() == 8
+    assert (result.status, result.new) == ("new", 5)
+    assert store.count() == 5
 
 
 async def test_unexpected_reader_error_costs_only_that_source(

@@ -292,9 +292,9 @@ def test_a_broken_translation_setup_still_publishes_in_english(tmp_path, extra, 
     assert len(read_digest((out / "cs.AI.md").read_bytes()).digest.papers) == 4
 
 
-def test_real_digests_are_published_byte_for_byte(samples, tmp_path) -> None:
-    """Needs ../shared/samples: each real generator digest, imported then published."""
-    for path in sorted(samples.glob("digest-cs.*.md")):
+def test_real_digests_are_published_byte_for_byte(excerpts, tmp_path) -> None:
+    """Each real generator digest (its excerpt in tests/data/samples), imported then published."""
+    for path in sorted(excerpts.glob("digest-cs.*.md")):
         category = path.name.split("-")[1]  # digest-cs.AI-2023-07-27-… -> cs.AI
         with Store.open(tmp_path / f"{path.stem}.db") as store:
             store.import_digest(read_document(path.read_bytes(), source=str(path)).digest)

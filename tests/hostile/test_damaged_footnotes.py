@@ -106,8 +106,16 @@ def test_link_and_header_shaped_field_text_is_still_field_text():
     assert result.digest.papers[0].abstract_zh == odd.abstract_zh
 
 
+def test_sample_excerpts_with_a_header_deleted_keep_every_neighbour(excerpts):
+    check_header_deleted(excerpts)
+
+
 def test_real_digests_with_a_header_deleted_keep_every_neighbour(samples):
-    for path in sorted(samples.glob("digest-*.md")):
+    check_header_deleted(samples)
+
+
+def check_header_deleted(folder):
+    for path in sorted(folder.glob("digest-*.md")):
         text = path.read_text(encoding="utf-8")
         refs = [int(m) for m in re.findall(r"(?m)^\[\^(\d+)\]:", text)]
         if len(refs) < 3:

@@ -111,8 +111,8 @@ def test_opml_goes_through_the_same_guard():
         read_opml(b'<!DOCTYPE o [<!ENTITY e "e">]><opml/>', source="s.opml")
 
 
-def test_real_feed_shapes_pass_the_guard(samples):
-    for path in sorted(samples.glob("*.xml")):
+def test_real_feed_shapes_pass_the_guard(excerpts):
+    for path in sorted(excerpts.glob("*.xml")):
         text = path.read_text(encoding="utf-8")
         _root, offset = xml_guard.find_root(text, str(path))
         xml_guard.check_bounds(text, str(path), offset)  # raises if a real feed were refused
