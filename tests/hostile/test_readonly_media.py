@@ -98,3 +98,35 @@ def test_read_only_media_open_immutable_and_say_why(tmp_path, monkeypatch):
 def test_writable_media_never_open_immutable(tmp_path):
     # immutable skips locking: on a writable file system another process may write.
     assert cache_guard.readonly_uri(tmp_path / "cache.db").endswith("?mode=ro")
+
+
+def test_on_read_only_media_reading_commands_work_and_writing_ones_say_why(
+    tmp_path, monkeypatch, capsys
+):
+    from tui_digest.cli import main
+
+    db = tmp_path / "cache.db"
+    with Store.open(db) as store:
+        store.import_digest(Digest(name="d-2024-01-01", papers=many_papers(3)))
+        pid = store.list_rows(store.list_ids(""))[0].id
+    before = db.read_bytes()
+    real = os.statvfs
+
+    class _ReadOnly:
+        def __init__(self, st: os.statvfs_result) -> None:
+            self.f_flag = st.f_flag | os.ST_RDONLY
+
+    monkeypatch.setattr(os, "statvfs", lambda p: _ReadOnly(real(p)))
+    for args in (["stats"], ["search", "attention"], ["export"], ["digests"]):
+        assert main(["--db", str(db), *args]) == 0, args
+        err = capsys.readouterr().err
+        assert "damaged" not in err and "move it aside" not in err, args
+    writes = (["import", str(SAMPLE)], ["mark", "read", pid], ["tag", pid, "+x"],
+              ["note", pid, "hi"], ["reindex"])  # fmt: skip
+    for args in writes:
+        assert main(["--db", str(db), *args]) == 2, args
+        err = capsys.readouterr().err
+        assert f"{db} is read-only ({tmp_path} is on a read-only file system)" in err, args
+        assert f"{db}: the cache is open read-only; nothing was changed" in err, args
+        assert "Traceback" not in err and "damaged" not in err, args
+    assert db.read_bytes() == before

@@ -18,6 +18,7 @@ from textual import work
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
 from tui_digest.core.store.user_log import clean_tags
+from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.screens.annotate import NoteDialog, TagsDialog
 from tui_digest.ui.widgets.paper_list import PaperList
 
@@ -36,6 +37,8 @@ class AnnotateActions:
         rowids = self.targets()
         if not rowids or self.store is None:
             self.notify("No paper to tag.", severity="warning")  # type: ignore[attr-defined]
+            return
+        if refuse_readonly(self, self.store, "tags"):  # type: ignore[arg-type]
             return
         self._load_for_tags(self.store, rowids)
 
@@ -78,6 +81,8 @@ class AnnotateActions:
         rowid = current if current is not None else (rowids[0] if rowids else None)
         if rowid is None or self.store is None:
             self.notify("No paper to annotate.", severity="warning")  # type: ignore[attr-defined]
+            return
+        if refuse_readonly(self, self.store, "notes"):  # type: ignore[arg-type]
             return
         self._load_for_note(self.store, rowid)
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.notifications import SeverityLevel
 
     from tui_digest.core.store import Store
     from tui_digest.core.store.retention import Removal
@@ -34,13 +36,21 @@ class Removing(Protocol):
 
     def cache_changed(self, change: object = None) -> None: ...
 
-    def notify(self, message: str, *, title: str = "", markup: bool = True) -> None: ...
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
 
 
 def ask_to_remove(screen: Removing, name: str) -> None:
     """Count what removing digest `name` takes away, ask, and remove it on yes."""
     store = screen.store
-    if store is None:
+    if store is None or refuse_readonly(screen, store, "removing a digest"):
         return
 
     def count() -> None:

@@ -24,6 +24,7 @@ from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import Config, load_config
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui.enriching import Enricher
+from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.signals import CacheChanged, FetchFinished, signals_of
 
 if TYPE_CHECKING:
@@ -151,6 +152,10 @@ class Refresher:
                     title="Refresh",
                     markup=False,
                 )
+            return False
+        if store.readonly:  # the timer's ticks stay quiet; `r` says why
+            if not scheduled:
+                refuse_readonly(host, store, "fetched papers")
             return False
         self.running = True
         self._show("⟳ reading the config", slot=SLOT)

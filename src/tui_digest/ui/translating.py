@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from tui_digest.core.sanitize import clean_line
+from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.signals import CacheChanged, signals_of
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ class Translator:
             return False
         if store is None or not rowids:
             host.notify("No paper to translate.", title="Translate", markup=False)
+            return False
+        if refuse_readonly(host, store, "translations"):
             return False
         self.running = True
         host.run_worker(

@@ -165,7 +165,7 @@ class Connections:
         import), wait and try again instead of failing.
         """
         if self.readonly:
-            raise CacheError(f"{self.path}: opened read-only")
+            raise CacheError(f"{self.path}: the cache is open read-only; nothing was changed")
         conn = self._conn()
         self._begin(conn, self.patient_attempts if patient else 1)
         try:

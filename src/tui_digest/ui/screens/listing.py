@@ -120,7 +120,7 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         """
         store = Store.open(self.db_path, quick_start=True)
         sample_name = ""
-        if self.first_run_sample and store.is_empty():
+        if self.first_run_sample and not store.readonly and store.is_empty():
             sample = load_sample_digest()
             store.import_digest(sample)
             sample_name = sample.name

@@ -28,8 +28,10 @@ from tui_digest.config.loader import load_config
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
 from tui_digest.ui.marks import DwellTimer, FlagChange, Schedule, UndoStack
+from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.screens.listing import ListingScreen
 from tui_digest.ui.widgets.paper_list import PaperList
+from tui_digest.ui.widgets.status_line import StatusLine
 
 StoreWrite = Callable[[Store], None]
 FLAG_KEYS = {"read": "m", "starred": "s"}
@@ -67,6 +69,9 @@ class ReadingScreen(ListingScreen):
         self._writing = False
 
     def store_ready(self) -> None:
+        if self.store is not None and self.store.readonly:
+            for line in self.query(StatusLine):
+                line.readonly = True  # said once by the listing's notice, shown all along
         self._read_reader_config()
         self.count_unread()
 
@@ -157,7 +162,15 @@ class ReadingScreen(ListingScreen):
         undoable: bool = True,
         undo: bool = False,
     ) -> None:
-        """Run `work` in the writer thread; its FlagChange comes back as FlagsChanged."""
+        """Run `work` in the writer thread; its FlagChange comes back as FlagsChanged.
+
+        On a read-only cache nothing is written: a key says so, the read timer
+        (`quiet`) does nothing.
+        """
+        if self.store is not None and self.store.readonly:
+            if not quiet:
+                refuse_readonly(self, self.store, "read and starred marks")
+            return
 
         def write(store: Store) -> None:
             change = work(store)

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui_digest.ui.readonly import LABEL as READ_ONLY
 from tui_digest.ui.sample import is_sample
 from tui_digest.ui.settings import LANGUAGE_LABELS
 
@@ -35,6 +36,7 @@ class StatusLine(Widget):
     language = reactive("both")
     unread_here: reactive[int | None] = reactive(None)
     unread_total: reactive[int | None] = reactive(None)
+    readonly = reactive(False)  # the cache was opened read-only: nothing is saved
 
     def render(self) -> Content:
         # While the count is being read, `matches` is the first page: "120+ / …".
@@ -42,6 +44,8 @@ class StatusLine(Widget):
         of = "…" if self.total is None else f"{self.total:,}"
         view = "All papers" if self.digest is None else self.digest
         parts: list[str | tuple[str, str]] = [(view, "bold"), "  ", (f"{shown} / {of}", "bold")]
+        if self.readonly:
+            parts += ["  ", (READ_ONLY, "bold $text-warning")]
         parts += self._unread()
         flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
         filters = [name for name, on in flags if on]
