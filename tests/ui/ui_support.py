@@ -180,12 +180,16 @@ def make_app(
     first_run_sample: bool = True,
     timers: ManualTimers | None = None,
     sleeps: RecordedSleeps | None = None,
+    detail_delay: float = 0.0,
 ):
     """The reader with test timing: no held frames, no detail delay, a manual read timer,
-    network waits recorded instead of spent."""
+    network waits recorded instead of spent.
+
+    (`detail_delay`: a long one keeps the detail pane from following the cursor.)
+    """
     timing = Timing(
         frame_hold=0.0,
-        detail_delay=0.0,
+        detail_delay=detail_delay,
         schedule=timers or ManualTimers(),
         net_sleep=sleeps or RecordedSleeps(),
     )

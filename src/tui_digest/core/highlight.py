@@ -20,40 +20,88 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui_digest.core.query import AnyOf, QueryError, Term, parse_query
-from tui_digest.core.search_tokens import _CJK, _WORD_RE, is_cjk_run
+from tui_digest.core.search_tokens import _CJK_RUN_RE, _WORD_RE, is_cjk_run
 
 Span = tuple[int, int]
 
 
+class _Word(NamedTuple):
+    """One word of the query as it is looked for in a text."""
+
+    pattern: re.Pattern[str]  # the word alone, case ignored
+    latin: bool  # must start a word (a Latin/digit word; CJK matches anywhere)
+    whole: bool  # must also end one (a word inside a phrase, before its last)
+
+
+def _is_latin_word_char(ch: str) -> bool:
+    # `\w` minus "_" minus CJK, as the search's tokeniser cuts words (str.isalnum
+    # is exactly what `re` counts as a word character, apart from "_").
+    return ch.isalnum() and not _CJK_RUN_RE.match(ch)
+
+
 @dataclass(slots=True, frozen=True)
 class Matcher:
+    """Where a query's words occur in a text.
+
+    One regex finds where any word occurs (an alternation of the words,
+    longest first, case ignored); the word boundaries are checked here. Put in
+    the regex as look-arounds, their character class (letters except CJK)
+    makes compiling it cost ~3 ms, and a new query is compiled on every
+    keystroke of a search (issue 13 req 4). The result is the same as
+    the look-around regex's: at each position the first word (in the same
+    order) whose boundaries hold wins, and the search resumes after it.
+    """
+
     pattern: re.Pattern[str] | None
+    words: tuple[_Word, ...] = ()
 
     def spans(self, text: str) -> list[Span]:
         """Non-overlapping, sorted (start, end) ranges of `text` to highlight."""
         if self.pattern is None or not text:
             return []
         out: list[Span] = []
-        for m in self.pattern.finditer(text):
-            start, end = m.span()
-            if end <= start:
+        search = self.pattern.search
+        pos = 0
+        while (m := search(text, pos)) is not None:
+            start = m.start()
+            end = self._accepted(text, start, (m.lastindex or 1) - 1, m.end())
+            if end is None:
+                pos = start + 1  # no word fits here: the next position
                 continue
             if out and start <= out[-1][1]:
                 out[-1] = (out[-1][0], max(out[-1][1], end))
             else:
                 out.append((start, end))
+            pos = end
         return out
+
+    def _accepted(self, text: str, start: int, first: int, first_end: int) -> int | None:
+        """The end of the first word from `first` on that matches at `start` within bounds."""
+        after_word = start > 0 and _is_latin_word_char(text[start - 1])  # only CJK may start
+        for i in range(first, len(self.words)):
+            word = self.words[i]
+            if word.latin and after_word:
+                continue
+            if i == first:
+                end = first_end
+            else:
+                m = word.pattern.match(text, start)
+                if m is None:
+                    continue
+                end = m.end()
+            if word.whole and end < len(text) and _is_latin_word_char(text[end]):
+                continue
+            return end
+        return None
 
     def __bool__(self) -> bool:
         return self.pattern is not None
 
 
 NO_MATCH = Matcher(None)
-# A Latin word starts where no Latin letter/digit precedes (CJK and "_" separate).
-_NOT_AFTER_WORD = f"(?<![^\\W_{_CJK}])"
-_NOT_BEFORE_WORD = f"(?![^\\W_{_CJK}])"
 
 
 def _positive_terms(nodes: list[Term | AnyOf] | tuple[Term | AnyOf, ...]) -> list[Term]:
@@ -69,16 +117,16 @@ def _positive_terms(nodes: list[Term | AnyOf] | tuple[Term | AnyOf, ...]) -> lis
     return out
 
 
-def _word_patterns(term: Term) -> list[str]:
+def _term_words(term: Term) -> list[tuple[str, bool, bool]]:
+    """(word, latin, whole) for each word of `term`."""
     pieces = _WORD_RE.findall(term.text)
     out = []
     for i, piece in enumerate(pieces):
         if is_cjk_run(piece):
-            out.append(re.escape(piece))
+            out.append((piece, False, False))
             continue
         # Prefix, except inside a phrase before its last word (as the search).
-        whole = term.phrase and i < len(pieces) - 1
-        out.append(_NOT_AFTER_WORD + re.escape(piece) + (_NOT_BEFORE_WORD if whole else ""))
+        out.append((piece, True, term.phrase and i < len(pieces) - 1))
     return out
 
 
@@ -88,11 +136,15 @@ def matcher(query: str) -> Matcher:
         q = parse_query(query, today="1970-01-01")
     except QueryError:
         return NO_MATCH
-    patterns: set[str] = set()
+    found: set[tuple[str, bool, bool]] = set()
     for term in _positive_terms([*q.terms, *q.groups]):
-        patterns.update(_word_patterns(term))
-    if not patterns:
+        found.update(_term_words(term))
+    if not found:
         return NO_MATCH
     # Longest first, so "diffusion" wins over "diff" at the same place.
-    ordered = sorted(patterns, key=lambda p: (-len(p), p))
-    return Matcher(re.compile("|".join(ordered), re.IGNORECASE))
+    ordered = sorted(found, key=lambda w: (-len(w[0]), w))
+    words = tuple(
+        _Word(re.compile(re.escape(w), re.IGNORECASE), latin, whole) for w, latin, whole in ordered
+    )
+    pattern = re.compile("|".join(f"({re.escape(w)})" for w, _, _ in ordered), re.IGNORECASE)
+    return Matcher(pattern, words)

@@ -276,7 +276,9 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
             papers.set_bars(None)  # a ranked listing's bars come with its ids (RankedIds)
         papers.set_listing(shown, message.rows, keep=keep, fresh=fresh)
         papers.set_highlight(request.query)
-        self.detail.set_highlight(request.query)
+        # Without `keep` the cursor moved (`set_listing` said so): the detail pane
+        # re-reads its paper after the frame and shows the new highlights then.
+        self.detail.set_highlight(request.query, redraw=keep is not None)
         self.listing_ready = True
         if fresh and keep is not None and keep == papers.current_rowid:
             self.paper_reread(keep)  # same paper, maybe new text (a translation)

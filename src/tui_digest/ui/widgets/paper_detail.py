@@ -43,11 +43,18 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.record = None
         self.body.update(Content(message))
 
-    def set_highlight(self, query: str) -> None:
-        """Highlight the words of `query` (the search shown) from the next paper on."""
+    def set_highlight(self, query: str, *, redraw: bool = True) -> None:
+        """Highlight the words of `query` (the search shown).
+
+        `redraw=False`: only from the next `show` on. A new search moves the
+        cursor, so the pane re-reads its paper a moment later anyway; restyling
+        the old paper now would put a second re-flow of the pane (a layout pass,
+        ~10 ms on real abstracts) on the frame that shows the new rows.
+        """
         if query != self._match_query:
             self._match_query, self.match = query, matcher(query)
-            self._render_record()
+            if redraw:
+                self._render_record()
 
     def set_language(self, language: str) -> None:
         self.language = language

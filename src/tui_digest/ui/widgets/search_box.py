@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import BindingType
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from tui_digest.ui import keys
@@ -16,6 +18,13 @@ class SearchBox(Input):
     """Enter keeps the filter and hands focus back; escape clears it."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(keys.SEARCH)
+
+    # Input sets its virtual width (the text's) on every keystroke, and
+    # Widget.virtual_size asks for a layout pass of the whole screen when it
+    # changes: ~2-5 ms of each search-as-you-type frame, and a repaint of every
+    # widget. The box is one line at a fixed width, so its text never changes
+    # the layout; scrolling within it reads the value directly (max_scroll_x).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     class Cleared(Message):
         """The user cleared the search with escape."""

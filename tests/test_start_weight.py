@@ -1,0 +1,36 @@
+"""What the reader loads before its first frame (issue 13 req 5).
+
+Start-up is measured in benchmarks/startup_floor.py; these tests guard the
+structure: the libraries only some commands need stay unloaded until then.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+# Fetching (httpx, feedparser), editing the config (tomlkit), ranking (the maths).
+NOT_AT_START = ("httpx", "feedparser", "tomlkit", "sklearn", "scipy", "numpy")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = code + (
+        f"\nimport sys\nprint(','.join(n for n in {NOT_AT_START!r} if n in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return [name for name in out.stdout.strip().split(",") if name]
+
+
+def test_the_reader_module_loads_no_fetch_config_or_maths_library():
+    assert _loaded_after("import tui_digest.ui.app") == []
+
+
+def test_the_command_line_path_to_the_reader_loads_none_either():
+    # What `tui-digest` runs before the App starts: the parser, the launcher, the app.
+    code = (
+        "import tui_digest.cli, tui_digest.ui.launch\n"
+        "tui_digest.cli.build_parser()\n"
+        "from tui_digest.ui.app import make_app\n"
+        "make_app(':memory:', first_run_sample=False)\n"
+    )
+    assert _loaded_after(code) == []
