@@ -9,25 +9,21 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from tui_digest.cli_args import positive_int
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
-    from tui_digest.core.model import ImportStats, PaperRecord
+    from tui_digest.core.model import PaperRecord
     from tui_digest.core.store import Store
 
 EXPORT_FORMATS = ("markdown", "bibtex", "ris", "csl-json", "json")  # = core.export.FORMATS
 QUERY_COMMANDS = ("search", "export", "translate", "enrich", "tag")
-INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
-# `import` refuses a larger input (a disk image, an endless pipe). The real
-# digests are at most 169 MB; a whole digest is held in memory while it is
-# read and imported (about ten times its size), so this is not much higher.
-MAX_IMPORT_MIB = 512
+# `import` refuses a larger input (see `cli_import`); `--max-size` raises it.
+MAX_IMPORT_MIB = 2048
 
 
 class CliError(Exception):
@@ -59,33 +55,6 @@ def _common_parser() -> argparse.ArgumentParser:
 # --- import -------------------------------------------------------------------
 
 
-def _iter_inputs(paths: list[str], cap: int) -> Iterator[tuple[str, Callable[[], bytes]]]:
-    from tui_digest.core.readers import read_capped
-
-    hint = " (see --max-size)"
-
-    def reader(source: str, stream: BinaryIO | None = None) -> Callable[[], bytes]:
-        return lambda: read_capped(source, cap=cap, stream=stream, hint=hint)
-
-    for raw in paths:
-        if raw == "-":
-            yield "<stdin>", reader("<stdin>", sys.stdin.buffer)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-            )
-            if not found and not any(path.rglob("*.json")):
-                print(
-                    f"{for_terminal(path)}: no *.md, *.xml or *.json files found", file=sys.stderr
-                )
-            for p in found:
-                yield str(p), reader(str(p))
-        else:
-            yield str(path), reader(str(path))
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     from tui_digest.cli_archive import print_archive_import
     from tui_digest.core.archive_input import is_archive, is_record_file
@@ -106,53 +75,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_documents(store: Store, args: argparse.Namespace, raw: str) -> int:
-    from tui_digest.cli_progress import ImportProgress
-    from tui_digest.config.sources import infer_category
-    from tui_digest.core.model import InputError
-    from tui_digest.core.readers import read_document
+    from tui_digest.cli_import import import_documents
 
-    failed = 0
-    bar = ImportProgress()  # shown on a terminal once the import takes over a second
-    try:
-        for source, read in _iter_inputs([raw], args.max_size * 1024 * 1024):
-            try:
-                # The bytes are kept (compressed) as this digest version's original,
-                # so `export --digest` writes it back exactly.
-                data = read()
-                result = read_document(data, source=source, format=args.format)
-            except (InputError, OSError) as exc:
-                failed += 1
-                bar.close()  # the message goes below, not under the bar
-                print(f"{for_terminal(source)}: error: {_describe(exc)}", file=sys.stderr)
-                continue
-            for problem in result.problems:
-                print(for_terminal(problem.format(source)), file=sys.stderr)
-            # A file named after an arXiv category (`cs.AI.md`) is that category's
-            # digest: its papers without a category get it, as a source's do.
-            category = infer_category(source) if source != "<stdin>" else ""
-            total = len(result.digest.papers)
-            bar.expect(total)
-            stats = store.import_digest(
-                result.digest, raw=data, category=category, progress=bar.advance
-            )
-            bar.finish_document(bar.total)
-            del data
-            print(for_terminal(_import_line(source, result.format, total, stats)))
-    finally:
-        bar.close()
-    return failed
-
-
-def _import_line(source: str, fmt: str, total: int, stats: ImportStats) -> str:
-    """One line per document: counts, and what happened to its day's digest."""
-    from tui_digest.core.model import IDENTICAL
-
-    if stats.no_new_papers:
-        return f"{source}: no new papers ({fmt}): an empty document; nothing changed"
-    counts = f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged"
-    if stats.outcome == IDENTICAL:
-        return f"{source}: {total} papers ({fmt}): {counts} (same as {stats.digest}; no new digest)"
-    return f"{source}: {total} papers ({fmt}): {counts} -> {stats.digest} ({stats.outcome})"
+    return import_documents(store, args, raw, _describe)
 
 
 # --- export / search ------------------------------------------------------------
@@ -382,7 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=positive_int,
         default=MAX_IMPORT_MIB,
         metavar="MIB",
-        help=f"refuse an input larger than this many MiB (default {MAX_IMPORT_MIB})",
+        help=f"refuse an input larger than this many MiB (default {MAX_IMPORT_MIB}; digests are "
+        "streamed, feeds are read whole and refused above 64 MiB)",
     )
     p.set_defaults(func=cmd_import)
 

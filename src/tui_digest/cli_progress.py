@@ -70,7 +70,24 @@ class ImportProgress:
         self.done = papers_so_far
         self._show()
 
-    def _show(self) -> None:
+    def streaming(self, papers: int, fraction: float) -> None:
+        """Inside a streamed document: `papers` read so far, `fraction` of its bytes.
+
+        Its total is not known before its end: it is estimated from the bytes
+        read (the bar's total grows or shrinks a little as the estimate does).
+        """
+        estimate = round(papers / fraction) if fraction > 0 else papers
+        self._show(self.done + papers, self.total + max(estimate, papers))
+
+    def finish_stream(self, papers: int) -> None:
+        """A streamed document is in, with `papers` papers."""
+        self.total += papers
+        self.done = self.total
+        self._show()
+
+    def _show(self, done: int | None = None, total: int | None = None) -> None:
+        done = self.done if done is None else done
+        total = self.total if total is None else total
         if self._bar is None:
             if self._tried or self._clock() - self._start < self.DELAY:
                 return
@@ -78,8 +95,8 @@ class ImportProgress:
             self._bar = self._factory("importing")
             if self._bar is None:
                 return
-            self._task = self._bar.add_task("papers", total=self.total)
-        self._bar.update(self._task, completed=self.done, total=self.total)
+            self._task = self._bar.add_task("papers", total=total)
+        self._bar.update(self._task, completed=done, total=total)
 
     def close(self) -> None:
         if self._bar is not None:

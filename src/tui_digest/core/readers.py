@@ -16,11 +16,12 @@ from __future__ import annotations
 import os
 import re
 import stat
+import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
 from .feed_common import decode_document, find_root, local_name, parse_feed
-from .model import InputError, ReadResult
+from .model import Digest, InputError, ReadResult
 from .sanitize import clean_line
 
 FORMATS = ("digest", "digest-feed", "arxiv", "feed")
@@ -148,9 +149,7 @@ def _storable_names(result: ReadResult) -> ReadResult:
     A file name that is not UTF-8 reaches Python as lone surrogates
     (`surrogateescape`), which no cache can store.
     """
-    digest = result.digest
-    digest.source = clean_line(digest.source, 4_000)
-    digest.name = clean_line(digest.name, 200)
+    storable_digest(result.digest)
     return result
 
 
@@ -180,6 +179,56 @@ def read_capped(source: str, *, cap: int, stream: BinaryIO | None = None, hint: 
             return _read_stream(f, cap, too_big)  # the file may grow meanwhile
     except OSError as exc:
         raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from exc
+
+
+def open_capped(
+    source: str, *, cap: int, stream: BinaryIO | None = None, hint: str = ""
+) -> BinaryIO:
+    """File `source` (or `stream`) opened for reading from its start, seekable.
+
+    The same refusals as `read_capped`; a pipe or standard input is copied to
+    a temporary file as it is read (refused as soon as it passes `cap`), so
+    that the digest reader can read it twice (the encoding, then the text)
+    without holding it in memory.
+    """
+    too_big = f"{source}: larger than {cap} bytes; refused{hint}"
+    if stream is not None:
+        return _spool(stream, cap, too_big)
+    try:
+        st = os.stat(source)
+        if stat.S_ISREG(st.st_mode):
+            if st.st_size > cap:
+                raise InputError(too_big)
+            return open(source, "rb")
+        if not stat.S_ISFIFO(st.st_mode):
+            raise InputError(f"{source}: not a regular file, folder or pipe")
+        with open(source, "rb") as f:
+            return _spool(f, cap, too_big)
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _spool(stream: BinaryIO, cap: int, too_big: str) -> BinaryIO:
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (returned; the caller closes it)
+    size = 0
+    try:
+        while chunk := stream.read(min(_CHUNK, cap + 1 - size) or 1):
+            size += len(chunk)
+            if size > cap:
+                raise InputError(too_big)
+            out.write(chunk)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
+
+
+def storable_digest(digest: Digest) -> Digest:
+    """The digest's source and name cleaned like text (see `_storable_names`)."""
+    digest.source = clean_line(digest.source, 4_000)
+    digest.name = clean_line(digest.name, 200)
+    return digest
 
 
 def _read_stream(stream: BinaryIO, cap: int, too_big: str) -> bytes:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import tempfile
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -68,6 +70,53 @@ def open_text(f: BinaryIO) -> tuple[io.TextIOWrapper, str]:
     if f.read(3) != _BOM:
         f.seek(start)
     return io.TextIOWrapper(f, encoding=codec, errors=errors, newline=None), note  # type: ignore[arg-type]
+
+
+class KeptBytes(io.RawIOBase):
+    """A binary file read through this is also zlib-compressed, into a temporary file.
+
+    The cache keeps each digest's original bytes compressed (`export --digest`
+    writes them back exactly); compressing them as the reader reads them means
+    a 169 MB document is never held whole, neither raw nor compressed.
+    """
+
+    def __init__(self, f: BinaryIO) -> None:
+        super().__init__()
+        self._f = f
+        self._zip = zlib.compressobj(6)
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.position = 0  # bytes read so far
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        n = self._f.readinto(buffer)  # type: ignore[attr-defined]
+        if n:
+            self.position += n
+            self._out.write(self._zip.compress(memoryview(buffer)[:n]))
+        return n or 0
+
+    def compressed(self) -> tuple[BinaryIO, int]:
+        """The compressed bytes of everything read (a file at its start), and their size."""
+        self._out.write(self._zip.flush())
+        size = self._out.tell()
+        self._out.seek(0)
+        return self._out, size  # type: ignore[return-value]
+
+    def close(self) -> None:
+        self._out.close()
+        super().close()
+
+
+def open_kept(f: BinaryIO) -> tuple[io.TextIOWrapper, str, KeptBytes]:
+    """`open_text`, with every byte of `f` from its current position also kept compressed."""
+    codec, errors, note = choose_encoding(f)
+    kept = KeptBytes(f)
+    buffered = io.BufferedReader(kept, CHUNK)
+    if buffered.peek(3)[:3] == _BOM:
+        buffered.read(3)
+    return io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline=None), note, kept
 
 
 def split_lines(text: io.TextIOBase | io.StringIO) -> Iterator[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from tui_digest.core import digest_day
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, SAME_DAY, Digest
@@ -59,13 +60,42 @@ def choose(conn: sqlite3.Connection, digest: Digest, incoming: Incoming, day: st
 
 def _same_content(conn: sqlite3.Connection, dpk: int, incoming: Incoming) -> bool:
     """Whether digest `dpk` lists exactly the incoming entries (ref, id, what each brought)."""
+    wanted = sorted((ref, pid, incoming.hashes[pid]) for pid, (ref, _) in incoming.papers.items())
+    return lists_exactly(conn, dpk, wanted)
+
+
+def lists_exactly(conn: sqlite3.Connection, dpk: int, wanted: list[tuple[int, str, bytes]]) -> bool:
+    """Whether digest `dpk` lists exactly `wanted` (ref, id, hash), sorted by ref."""
+    if conn.execute("SELECT count(*) FROM membership WHERE digest = ?", (dpk,)).fetchone()[
+        0
+    ] != len(wanted):
+        return False
     stored = conn.execute(
         "SELECT m.ref, p.id, m.hash FROM membership m JOIN papers p ON p.pk = m.paper "
         "WHERE m.digest = ? ORDER BY m.ref",
         (dpk,),
-    ).fetchall()
-    wanted = sorted((ref, pid, incoming.hashes[pid]) for pid, (ref, _) in incoming.papers.items())
-    return [tuple(r) for r in stored] == wanted
+    )
+    return all(tuple(r) == w for r, w in zip(stored, wanted, strict=False))
+
+
+def choose_streamed(conn: sqlite3.Connection, digest: Digest, day: str) -> tuple[Target, int]:
+    """For a document read as it is imported: that day's digest or a new one, and the
+    source's latest digest (0 if none), to compare with once every entry is known."""
+    key = source_key(digest)
+    latest = conn.execute(
+        "SELECT pk FROM digests WHERE source = ? ORDER BY date DESC, pk DESC LIMIT 1", (key,)
+    ).fetchone()
+    today = conn.execute(
+        "SELECT pk, name, date FROM digests WHERE source = ? AND date = ? ORDER BY pk DESC LIMIT 1",
+        (key, day),
+    ).fetchone()
+    target = Target(SAME_DAY, *today) if today is not None else Target(NEW_DIGEST)
+    return target, latest[0] if latest is not None else 0
+
+
+def latest_target(conn: sqlite3.Connection, dpk: int) -> Target:
+    name, date = conn.execute("SELECT name, date FROM digests WHERE pk = ?", (dpk,)).fetchone()
+    return Target(IDENTICAL, dpk, name, date)
 
 
 def create(
@@ -115,6 +145,17 @@ def keep_bytes(conn: sqlite3.Connection, dpk: int, raw: bytes | None) -> None:
         "INSERT OR REPLACE INTO digest_bytes(digest, data) VALUES (?, ?)",
         (dpk, zlib.compress(raw, 6)),
     )
+
+
+def keep_compressed(conn: sqlite3.Connection, dpk: int, data: BinaryIO, size: int) -> None:
+    """Keep zlib-compressed bytes read from file `data` (`size` bytes), in pieces:
+    a 169 MB digest's 40 MB never sit in memory at once (SQLite's incremental blob I/O)."""
+    conn.execute(
+        "INSERT OR REPLACE INTO digest_bytes(digest, data) VALUES (?, zeroblob(?))", (dpk, size)
+    )
+    with conn.blobopen("digest_bytes", "data", dpk) as blob:
+        while chunk := data.read(1 << 20):
+            blob.write(chunk)
 
 
 def original_bytes(conn: sqlite3.Connection, name: str) -> bytes | None:

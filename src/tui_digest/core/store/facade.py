@@ -20,7 +20,7 @@ listing-key layout).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Literal, overload
 
@@ -51,7 +51,9 @@ from tui_digest.core.store import (
     watch_seen,
 )
 from tui_digest.core.store.connection import Connections
+from tui_digest.core.store.rows import paper_hash
 from tui_digest.core.store.watch import CacheWatch
+from tui_digest.core.text_stream import KeptBytes
 
 
 def _now() -> str:
@@ -62,6 +64,28 @@ def _with_category(digest: Digest, category: str) -> Digest:
     """The digest with `category` given to its papers that carry none."""
     papers = [p if p.categories else replace(p, categories=[category]) for p in digest.papers]
     return replace(digest, papers=papers)
+
+
+class _Unchanged(Exception):
+    """Raised inside a streamed import's transaction to roll it back: nothing to keep."""
+
+    def __init__(self, stats: ImportStats) -> None:
+        super().__init__(stats.outcome)
+        self.stats = stats
+
+
+def _batches(papers: Iterable[Paper], category: str) -> Iterator[list[tuple[int, Paper, bytes]]]:
+    """(ref, paper, hash) in batches of `importer.BATCH`; refs count every paper from 1."""
+    batch: list[tuple[int, Paper, bytes]] = []
+    for ref, paper in enumerate(papers, 1):
+        if category and not paper.categories:
+            paper = replace(paper, categories=[category])
+        batch.append((ref, paper, paper_hash(paper)))
+        if len(batch) >= importer.BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class Store(Connections):
@@ -130,6 +154,73 @@ class Store(Connections):
                 # The first real digest replaces the bundled sample (issue 16 item 1).
                 retention.drop_sample(conn)
             user_log.apply_arrived(conn)  # read/starred imported before the paper came
+        stats.digest, stats.outcome = target.name, target.outcome
+        return stats
+
+    def import_stream(
+        self,
+        digest: Digest,
+        papers: Iterable[Paper],
+        *,
+        kept: KeptBytes | None = None,
+        source_name: str = "",
+        category: str = "",
+        last_modified: str = "",
+        today: str = "",
+        progress: Callable[[int], object] | None = None,
+    ) -> ImportStats:
+        """`import_digest` for a document read as it is imported (`DigestStream`).
+
+        `digest` names the document (its papers list is not used); `papers`
+        are taken in batches, so memory does not grow with the document. Still
+        one transaction: whatever fails (the stream raising at its end
+        included) leaves nothing of it. Whether the document is identical to
+        its source's latest digest, or empty, is known only at the end: the
+        transaction is then rolled back, as if nothing had been written.
+        `kept`: the compressed original bytes, kept for `export --digest`.
+        """
+        day = digest_day.digest_day(
+            digest.date, digest.source, last_modified, today or self.today()
+        )
+        now = _now()
+        try:
+            with self._write() as conn:
+                target, latest = days.choose_streamed(conn, digest, day)
+                if target.outcome == NEW_DIGEST:
+                    target = days.create(
+                        conn, digest, day=day, source_name=source_name, category=category, now=now
+                    )
+                job = importer.DigestImport(
+                    conn,
+                    now,
+                    target.pk,
+                    day,
+                    target.old_date or day,
+                    target.outcome == SAME_DAY,
+                    progress=progress,
+                )
+                job.start()
+                job.touch(digest.kind)
+                for batch in _batches(papers, category):
+                    job.add(batch, repeats=True)
+                listed = job.membership()
+                if not listed:
+                    raise _Unchanged(ImportStats(outcome=NO_NEW_PAPERS))
+                if latest and days.lists_exactly(conn, latest, listed):
+                    same = days.latest_target(conn, latest)
+                    raise _Unchanged(
+                        ImportStats(unchanged=len(listed), digest=same.name, outcome=IDENTICAL)
+                    )
+                stats = job.finish()
+                if kept is not None:
+                    days.keep_compressed(conn, target.pk, *kept.compressed())
+                else:
+                    days.keep_bytes(conn, target.pk, None)
+                if days.source_key(digest) != retention.SAMPLE_SOURCE:
+                    retention.drop_sample(conn)
+                user_log.apply_arrived(conn)
+        except _Unchanged as unchanged:
+            return unchanged.stats
         stats.digest, stats.outcome = target.name, target.outcome
         return stats
 

@@ -1,24 +1,32 @@
 """Importing one digest: merge its papers, record its membership, keep the index.
 
-One digest is one write transaction (the caller's). The work is spread over
-`DigestImport`'s steps so each reads as one rule:
+One digest is one write transaction (the caller's), fed in batches so that a
+169 MB document never has to be held whole (issue 13 req 1): `DigestImport`
+takes `add(batch)` as many times as needed, then `finish()`. Each step reads
+as one rule:
 
-1. `incoming_papers` (before the transaction): one entry per id at its first
-   ref, and a hash of what each entry brings.
-2. `days` picks the digest row (that day's, or a new one); for a same-day
-   update, remember what each ref brought last time.
-3. Entries that bring exactly what they brought last time are skipped unread.
-4. The rest are merged into the papers table (`merge.merge_paper`).
-5. Membership is rewritten when it changed.
-6. Papers whose newest appearance moved get a new listing key; their search
-   rows move with them (every old row is deleted before any new one is
-   inserted: keys may swap places).
+1. `start`: for a same-day update, what each ref brought last time.
+2. `add`: entries that bring exactly what they brought last time are skipped
+   unread; the rest are merged into the papers table (`merge.merge_paper`).
+   A new paper of a new digest is indexed at once (its listing key holds the
+   new digest's number, so no other row can have it); every other paper
+   whose text changed loses its old search row now and gets its new one in
+   `finish`, read back from the papers table.
+3. `finish`: membership is rewritten when it changed; papers whose newest
+   appearance moved get a new listing key and their search rows move with
+   them (every old row is deleted before any new one is inserted: keys may
+   swap places).
+
+A whole document in memory (`incoming_papers`) has its repeated ids merged
+before; a stream meets them as they come (`add(..., repeats=True)`), and the
+entry's hash then covers every occurrence.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tui_digest.core import schema
@@ -37,6 +45,8 @@ from tui_digest.core.store.rows import (
 
 # ref -> (paper pk, paper id, hash of what that entry brought last time)
 Previous = dict[int, tuple[int, str, bytes | None]]
+# Papers merged per batch: a few MB of text, one id lookup, one executemany.
+BATCH = 2000
 
 
 @dataclass(slots=True)
@@ -61,13 +71,16 @@ def incoming_papers(digest: Digest) -> Incoming:
     return Incoming(papers, {pid: paper_hash(p) for pid, (_, p) in papers.items()})
 
 
+def repeat_hash(first: bytes, again: bytes) -> bytes:
+    """The hash of an entry whose id came again in the same streamed document."""
+    return hashlib.blake2b(first + again, digest_size=16).digest()
+
+
 @dataclass
 class DigestImport:
-    """The state of one import inside its transaction; `run()` does it."""
+    """The state of one import inside its transaction: `start`, `add`…, `finish`."""
 
     conn: sqlite3.Connection
-    digest: Digest
-    incoming: Incoming
     now: str
     dpk: int  # the digest row (see `days.choose` / `days.create`)
     date: str  # its day
@@ -75,105 +88,127 @@ class DigestImport:
     existing: bool  # a same-day update of a digest imported before
     stats: ImportStats = field(default_factory=ImportStats)
     previous: Previous = field(default_factory=dict)
-    members: dict[str, int] = field(default_factory=dict)  # id -> pk
-    new_rows: list[tuple[object, ...]] = field(default_factory=list)
-    changed: dict[int, Paper] = field(default_factory=dict)  # pk -> merged paper
-    current: dict[int, Paper] = field(default_factory=dict)  # papers whose text is known
-    keys: dict[int, int] = field(default_factory=dict)  # existing pk -> key before
-    fts_old: list[tuple[int, Paper]] = field(default_factory=list)  # rows to delete
-    fts_new: dict[int, Paper] = field(default_factory=dict)  # pk -> row to (re)insert
+    entries: dict[str, list] = field(default_factory=dict)  # id -> [ref, pk, hash]
+    new_pks: set[int] = field(default_factory=set)
+    unindexed: set[int] = field(default_factory=set)  # pks whose search row comes in `finish`
+    next_pk: int = 0
     progress: Callable[[int], object] | None = None  # papers indexed so far, in steps
 
-    def run(self) -> ImportStats:
-        self._previous()
-        self._touch_digest()
-        todo = self._skip_unchanged()
-        self._merge(todo)
-        entries = self._membership()
-        placements = self._replace(self._affected(entries))
-        self._write_index(placements)
-        return self.stats
+    def start(self) -> None:
+        """What each ref brought last time (a same-day update); the digest touched."""
+        if self.existing:
+            self.previous = {
+                ref: (pk, pid, h)
+                for ref, pk, pid, h in self.conn.execute(
+                    "SELECT m.ref, m.paper, p.id, m.hash FROM membership m "
+                    "JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
+                    (self.dpk,),
+                )
+            }
+        self.next_pk = self.conn.execute("SELECT coalesce(max(pk), 0) FROM papers").fetchone()[0]
 
-    # --- steps ---------------------------------------------------------------
-
-    def _previous(self) -> None:
-        """What each ref of the digest brought last time (a same-day update)."""
-        if not self.existing:
-            return
-        self.previous = {
-            ref: (pk, pid, h)
-            for ref, pk, pid, h in self.conn.execute(
-                "SELECT m.ref, m.paper, p.id, m.hash FROM membership m "
-                "JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
-                (self.dpk,),
-            )
-        }
-
-    def _touch_digest(self) -> None:
+    def touch(self, kind: str) -> None:
         if self.existing:
             self.conn.execute(
                 "UPDATE digests SET date = ?, kind = ?, updated_at = ? WHERE pk = ?",
-                (self.date, self.digest.kind, self.now, self.dpk),
+                (self.date, kind, self.now, self.dpk),
             )
 
-    def _skip_unchanged(self) -> list[str]:
-        """Ids to merge; an entry that brings what it brought last time changes nothing."""
-        todo: list[str] = []
-        hashes = self.incoming.hashes
-        for pid, (ref, _) in self.incoming.papers.items():
+    # --- add -----------------------------------------------------------------
+
+    def add(self, batch: Iterable[tuple[int, Paper, bytes]], *, repeats: bool = False) -> None:
+        """Merge a batch of (ref, paper, hash) entries (refs rising)."""
+        todo: list[tuple[int, Paper]] = []
+        again: list[tuple[Paper, bytes]] = []
+        for ref, paper, h in batch:
+            if not paper.id:
+                continue
+            if paper.id in self.entries:
+                if repeats:
+                    again.append((paper, h))
+                continue
             was = self.previous.get(ref)
-            if was is not None and was[1] == pid and was[2] == hashes[pid]:
-                self.members[pid] = was[0]
+            if was is not None and was[1] == paper.id and was[2] == h:
+                self.entries[paper.id] = [ref, was[0], h]
                 self.stats.unchanged += 1
             else:
-                todo.append(pid)
-        return todo
+                self.entries[paper.id] = [ref, 0, h]
+                todo.append((ref, paper))
+        self._merge(todo)
+        for paper, h in again:
+            self._repeat(paper, h)
 
-    def _merge(self, todo: list[str]) -> None:
-        found: dict[str, PaperRow] = {r.id: r for r in paper_rows_in(self.conn, "id", todo)}
-        next_pk = self.conn.execute("SELECT coalesce(max(pk), 0) FROM papers").fetchone()[0]
-        for pid in todo:
-            ref, paper = self.incoming.papers[pid]
-            row = found.get(pid)
+    def _merge(self, todo: Sequence[tuple[int, Paper]]) -> None:
+        ids = [p.id for _, p in todo]
+        found: dict[str, PaperRow] = {r.id: r for r in paper_rows_in(self.conn, "id", ids)}
+        new_rows: list[tuple[object, ...]] = []
+        updates: list[tuple[object, ...]] = []
+        gone: list[tuple[int, Paper]] = []  # search rows to delete (old text)
+        fresh: list[tuple[int | None, Paper]] = []  # search rows to insert now
+        for ref, paper in todo:
+            row = found.get(paper.id)
             if row is None:
-                next_pk += 1
-                self._add(next_pk, ref, paper)
-                self.members[pid] = next_pk
+                self.next_pk += 1
+                pk = self.next_pk
+                when = self.date or paper.published
+                key = schema.sort_key(when, self.dpk, ref)
+                new_rows.append((pk, *paper_values(paper), self.now, key, when, ref))
+                self.new_pks.add(pk)
+                if self.existing:
+                    self.unindexed.add(pk)  # its key may still be held by a row that moves
+                else:
+                    fresh.append((key, paper))
+                self.stats.new += 1
             else:
-                self._merge_into(row, paper)
-                self.members[pid] = row.pk
-        self.conn.executemany(INSERT_PAPER, self.new_rows)
-        self.conn.executemany(
-            UPDATE_PAPER, [update_values(p, pk) for pk, p in self.changed.items()]
-        )
+                pk = row.pk
+                old = row.paper()
+                merged = merge_paper(old, paper)
+                if merged != old:
+                    gone.append((row.sort_key, old))
+                    updates.append(update_values(merged, pk))
+                    self.unindexed.add(pk)
+                    self.stats.updated += 1
+                else:
+                    self.stats.unchanged += 1
+            self.entries[paper.id][1] = pk
+        unindex_rows(self.conn, gone)
+        self.conn.executemany(INSERT_PAPER, new_rows)
+        self.conn.executemany(UPDATE_PAPER, updates)
+        index_rows(self.conn, fresh, self.progress)
 
-    def _add(self, pk: int, ref: int, paper: Paper) -> None:
-        when = self.date or paper.published
-        key = schema.sort_key(when, self.dpk, ref)
-        self.new_rows.append((pk, *paper_values(paper), self.now, key, when, ref))
-        self.keys[pk] = key
-        self.fts_new[pk] = paper
-        self.stats.new += 1
-
-    def _merge_into(self, row: PaperRow, paper: Paper) -> None:
+    def _repeat(self, paper: Paper, h: bytes) -> None:
+        """An id met again in a streamed document: merge it into the row it made."""
+        entry = self.entries[paper.id]
+        entry[2] = repeat_hash(entry[2], h)
+        row = next(paper_rows_in(self.conn, "pk", [entry[1]]))
         old = row.paper()
-        self.keys[row.pk] = row.sort_key
         merged = merge_paper(old, paper)
-        self.current[row.pk] = merged
-        if merged != old:
-            self.changed[row.pk] = merged
-            self.fts_old.append((row.sort_key, old))
-            self.fts_new[row.pk] = merged
-            self.stats.updated += 1
-        else:
-            self.stats.unchanged += 1
+        if merged == old:
+            return
+        if row.pk not in self.unindexed:
+            unindex_rows(self.conn, [(row.sort_key, old)])
+            self.unindexed.add(row.pk)
+        self.conn.execute(UPDATE_PAPER, update_values(merged, row.pk))
 
-    def _membership(self) -> list[tuple[int, int, bytes]]:
-        """Rewrite this digest's membership when it changed; returns (ref, pk, hash)s."""
-        hashes = self.incoming.hashes
-        entries = sorted(
-            (ref, self.members[pid], hashes[pid]) for pid, (ref, _) in self.incoming.papers.items()
+    # --- finish --------------------------------------------------------------
+
+    def membership(self) -> list[tuple[int, str, bytes]]:
+        """(ref, id, hash) of every entry, by ref (what `days` compares)."""
+        return sorted((ref, pid, h) for pid, (ref, _, h) in self.entries.items())
+
+    def finish(self) -> ImportStats:
+        entries = sorted((ref, pk, h) for ref, pk, h in self.entries.values())
+        self._membership(entries)
+        placements = self._replace(self._affected(entries))
+        self.conn.executemany(
+            "UPDATE papers SET sort_key = ?, list_date = ?, list_ref = ? WHERE pk = ?",
+            [(*place, pk) for pk, place in placements.items()],
         )
+        self._index_rest()
+        return self.stats
+
+    def _membership(self, entries: list[tuple[int, int, bytes]]) -> None:
+        """Rewrite this digest's membership when it changed."""
         before = sorted((ref, pk, h) for ref, (pk, _, h) in self.previous.items())
         if entries != before:
             self.conn.execute("DELETE FROM membership WHERE digest = ?", (self.dpk,))
@@ -182,7 +217,6 @@ class DigestImport:
                 [(self.dpk, ref, pk, h) for ref, pk, h in entries],
             )
             self.conn.execute("UPDATE digests SET count = ? WHERE pk = ?", (len(entries), self.dpk))
-        return entries  # type: ignore[return-value]
 
     def _affected(self, entries: list[tuple[int, int, bytes]]) -> set[int]:
         """Existing papers whose listing key may move.
@@ -196,42 +230,34 @@ class DigestImport:
             was_at = {(ref, pk) for ref, (pk, _, _) in self.previous.items()}
             now_at = {(ref, pk) for ref, pk, _ in entries}
             affected = {pk for _, pk in was_at ^ now_at}
-        # In place, as before the split: the set's iteration order decides the
-        # order of FTS deletes, which shapes the index's segments (cache size).
-        affected -= {r[0] for r in self.new_rows}  # type: ignore[misc]
+        # In place: the set's iteration order decides the order of FTS deletes,
+        # which shapes the index's segments (cache size).
+        affected -= self.new_pks
         return affected
 
     def _replace(self, affected: set[int]) -> dict[int, tuple[int, str, int]]:
-        """New (sort_key, list_date, list_ref) of the affected papers that moved."""
-        missing = [pk for pk in affected if pk not in self.keys]
-        for row in paper_rows_in(self.conn, "pk", missing):
-            self.keys[row.pk] = row.sort_key
-            self.current[row.pk] = row.paper()
+        """New (sort_key, list_date, list_ref) of the affected papers that moved.
+
+        The search row of a paper that moves is deleted here (its text is the
+        stored one, unless `add` already deleted it); it is inserted again by
+        `_index_rest`, after every delete.
+        """
         placements: dict[int, tuple[int, str, int]] = {}
-        for pk in affected:
-            place = placement(self.conn, pk, self.current[pk].published)
-            if place[0] != self.keys[pk]:
-                placements[pk] = place
-                if pk not in self.changed:
-                    self.fts_old.append((self.keys[pk], self.current[pk]))
-                    self.fts_new[pk] = self.current[pk]
+        for row in paper_rows_in(self.conn, "pk", list(affected)):
+            place = placement(self.conn, row.pk, row.published)
+            if place[0] != row.sort_key:
+                placements[row.pk] = place
+                if row.pk not in self.unindexed:
+                    unindex_rows(self.conn, [(row.sort_key, row.paper())])
+                    self.unindexed.add(row.pk)
         return placements
 
-    def _write_index(self, placements: dict[int, tuple[int, str, int]]) -> None:
-        # Every old FTS row goes before any new one: keys may swap places.
-        unindex_rows(self.conn, self.fts_old)
-        self.conn.executemany(
-            "UPDATE papers SET sort_key = ?, list_date = ?, list_ref = ? WHERE pk = ?",
-            [(*place, pk) for pk, place in placements.items()],
-        )
-        index_rows(
-            self.conn,
-            [
-                (placements[pk][0] if pk in placements else self.keys.get(pk), p)
-                for pk, p in self.fts_new.items()
-            ],
-            self.progress,
-        )
+    def _index_rest(self) -> None:
+        """Search rows of the papers `add` and `_replace` left unindexed, read back."""
+        pks = sorted(self.unindexed)
+        for i in range(0, len(pks), BATCH):
+            rows = paper_rows_in(self.conn, "pk", pks[i : i + BATCH])
+            index_rows(self.conn, [(r.sort_key, r.paper()) for r in rows], self.progress)
 
 
 def import_into(
@@ -246,7 +272,11 @@ def import_into(
     existing: bool,
     progress: Callable[[int], object] | None = None,
 ) -> ImportStats:
-    """Merge `digest` into digest row `dpk` inside the caller's write transaction."""
-    job = DigestImport(conn, digest, incoming, now, dpk, day, old_date, existing)
-    job.progress = progress
-    return job.run()
+    """Merge `digest` (held whole) into digest row `dpk` inside the caller's transaction."""
+    job = DigestImport(conn, now, dpk, day, old_date, existing, progress=progress)
+    job.start()
+    job.touch(digest.kind)
+    items = [(ref, paper, incoming.hashes[pid]) for pid, (ref, paper) in incoming.papers.items()]
+    for i in range(0, len(items), BATCH):
+        job.add(items[i : i + BATCH])
+    return job.finish()

@@ -1,0 +1,180 @@
+"""`tui-digest import`: documents read and imported one at a time, digests streamed.
+
+A Markdown digest is read as it is imported (`DigestStream` into
+`Store.import_stream`): a 169 MB archive digest never sits in memory whole,
+as bytes, text or papers (issue 11 item 9, issue 13 req 1). Feeds are read
+whole by the guarded XML parser, so they have their own, lower cap.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from tui_digest.core.sanitize import decode_text, for_terminal
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tui_digest.cli_progress import ImportProgress
+    from tui_digest.core.model import ImportStats, Problem
+    from tui_digest.core.store import Store
+
+INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
+# `import` refuses a larger input (a disk image, an endless pipe); `--max-size`
+# raises it. A digest is streamed, so its size costs time, not memory; the
+# largest real one is 169 MB.
+MAX_IMPORT_MIB = 2048
+# Feeds (and whatever is not a digest) are read whole, at ~5 times their size.
+MAX_WHOLE_MIB = 64
+# Problems listed per streamed document (the rest are counted): a damaged
+# 2 GB file must not collect millions of them.
+MAX_PROBLEMS = 1000
+_HEAD = 1 << 20  # bytes read to tell a digest from a feed
+
+
+def _open_inputs(paths: list[str], cap: int) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+    from tui_digest.core.readers import open_capped
+
+    hint = " (see --max-size)"
+
+    def opener(source: str, stream: BinaryIO | None = None) -> Callable[[], BinaryIO]:
+        return lambda: open_capped(source, cap=cap, stream=stream, hint=hint)
+
+    for raw in paths:
+        if raw == "-":
+            yield "<stdin>", opener("<stdin>", sys.stdin.buffer)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+            )
+            if not found and not any(path.rglob("*.json")):
+                print(
+                    f"{for_terminal(path)}: no *.md, *.xml or *.json files found", file=sys.stderr
+                )
+            for p in found:
+                yield str(p), opener(str(p))
+        else:
+            yield str(path), opener(str(path))
+
+
+def is_streamed_digest(f: BinaryIO, format: str | None) -> bool:
+    """Whether `f` is read as a Markdown digest, from its first MB (as `readers` detects it)."""
+    if format is not None:
+        return format == "digest"
+    from tui_digest.core.digest_format import looks_like_digest
+
+    head = f.read(_HEAD)
+    f.seek(0)
+    if len(head) == _HEAD and b"\n" in head:
+        head = head[: head.rindex(b"\n")]  # whole lines: no character cut in two
+    text = decode_text(head)[0]
+    return not text.lstrip().startswith("<") and looks_like_digest(text)
+
+
+def import_documents(
+    store: Store, args: argparse.Namespace, raw: str, describe: Callable[[BaseException], str]
+) -> int:
+    from tui_digest.cli_progress import ImportProgress
+    from tui_digest.config.sources import infer_category
+    from tui_digest.core.model import InputError
+
+    failed = 0
+    bar = ImportProgress()  # shown on a terminal once the import takes over a second
+    try:
+        for source, opener in _open_inputs([raw], args.max_size * 1024 * 1024):
+            # A file named after an arXiv category (`cs.AI.md`) is that category's
+            # digest: its papers without a category get it, as a source's do.
+            category = infer_category(source) if source != "<stdin>" else ""
+            try:
+                with opener() as f:
+                    if is_streamed_digest(f, args.format):
+                        stats, problems, total = _streamed(store, f, source, category, bar)
+                        fmt = "digest"
+                    else:
+                        stats, problems, total, fmt = _whole(store, f, source, args, category, bar)
+            except (InputError, OSError) as exc:
+                failed += 1
+                bar.close()  # the message goes below, not under the bar
+                print(f"{for_terminal(source)}: error: {describe(exc)}", file=sys.stderr)
+                continue
+            for problem in problems:
+                print(for_terminal(problem.format(source)), file=sys.stderr)
+            print(for_terminal(import_line(source, fmt, total, stats)))
+    finally:
+        bar.close()
+    return failed
+
+
+def _streamed(
+    store: Store, f: BinaryIO, source: str, category: str, bar: ImportProgress
+) -> tuple[ImportStats, list[Problem], int]:
+    """Read and import a digest at once; (stats, problems, papers read)."""
+    import os
+
+    from tui_digest.core.digest_format import DigestStream
+    from tui_digest.core.readers import storable_digest
+    from tui_digest.core.text_stream import open_kept, split_lines
+
+    size = os.fstat(f.fileno()).st_size or 1
+    text, decoding, kept = open_kept(f)
+    stream = DigestStream(source=source, decoding=decoding, max_problems=MAX_PROBLEMS)
+    storable_digest(stream.digest)
+    read = 0
+
+    def papers() -> Iterator:
+        nonlocal read
+        for _, paper in stream.read(split_lines(text)):
+            read += 1
+            if read % 500 == 0:
+                bar.streaming(read, kept.position / size)
+            yield paper
+
+    with kept:
+        stats = store.import_stream(stream.digest, papers(), kept=kept, category=category)
+    bar.finish_stream(read)
+    return stats, stream.problems, read
+
+
+def _whole(
+    store: Store,
+    f: BinaryIO,
+    source: str,
+    args: argparse.Namespace,
+    category: str,
+    bar: ImportProgress,
+) -> tuple[ImportStats, list[Problem], int, str]:
+    """Read a feed (or anything not streamed) whole, then import it."""
+    from tui_digest.core.model import InputError
+    from tui_digest.core.readers import read_document
+
+    cap = min(args.max_size, MAX_WHOLE_MIB) * 1024 * 1024
+    data = f.read(cap + 1)
+    if len(data) > cap:
+        raise InputError(
+            f"{source}: larger than {cap} bytes; feeds are read whole and refused above that"
+        )
+    result = read_document(data, source=source, format=args.format)
+    total = len(result.digest.papers)
+    bar.expect(total)
+    # The bytes are kept (compressed) as this digest version's original,
+    # so `export --digest` writes it back exactly.
+    stats = store.import_digest(result.digest, raw=data, category=category, progress=bar.advance)
+    bar.finish_document(bar.total)
+    return stats, result.problems, total, result.format
+
+
+def import_line(source: str, fmt: str, total: int, stats: ImportStats) -> str:
+    """One line per document: counts, and what happened to its day's digest."""
+    from tui_digest.core.model import IDENTICAL
+
+    if stats.no_new_papers:
+        return f"{source}: no new papers ({fmt}): an empty document; nothing changed"
+    counts = f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged"
+    if stats.outcome == IDENTICAL:
+        return f"{source}: {total} papers ({fmt}): {counts} (same as {stats.digest}; no new digest)"
+    return f"{source}: {total} papers ({fmt}): {counts} -> {stats.digest} ({stats.outcome})"
