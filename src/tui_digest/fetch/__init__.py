@@ -5,6 +5,8 @@
 - `offline`  OfflineWatch: one unresolvable host ends the run's other network requests
 - `opml`     OPML import/export of the source list
 - `runner`   fetch_all(store, sources) -> list[SourceResult], atomic per source
+- `folders`  folder sources: a local folder file by file, a published folder by its index
+- `store_steps` the store's side of a run: a document imported, a source's status recorded
 - `results`  SourceResult and the lines shown for a run (one `offline:` line)
 
 Sources and [fetch] settings come from `config`; the headless `fetch` and

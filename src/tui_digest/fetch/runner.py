@@ -18,28 +18,19 @@ from typing import TYPE_CHECKING, Any
 
 from tui_digest.config.sources import Source
 from tui_digest.core.daemon_thread import run_in_daemon_thread
-from tui_digest.core.digest_day import local_date, source_name_of
 from tui_digest.core.model import InputError, ReadResult
-from tui_digest.core.publish_index import INDEX, index_url, looks_like_index, parse_index
-from tui_digest.core.sanitize import clean_line
+from tui_digest.core.publish_index import index_url, looks_like_index
 from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher, local_path
-from tui_digest.fetch.offline import OfflineWatch
-from tui_digest.fetch.results import Progress, SourceResult, status_text
+from tui_digest.fetch.folders import FolderSources, index_of_folder, is_web_page
+from tui_digest.fetch.results import Progress, SourceResult
+from tui_digest.fetch.store_steps import read_body, utc_now
 from tui_digest.net.errors import FetchError
 from tui_digest.net.options import Clock, HttpOptions, Sleep
-from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
+from tui_digest.net.urls import display_url, strip_credentials
 
 if TYPE_CHECKING:
     import httpx
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _stamp(when: dt.datetime) -> str:
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 async def fetch_all(
@@ -73,28 +64,8 @@ async def fetch_all(
             await fetcher.aclose()
 
 
-class _Run:
-    def __init__(
-        self,
-        store: Store,
-        fetcher: SourceFetcher,
-        progress: Progress | None,
-        total: int,
-        now: Callable[[], dt.datetime],
-    ) -> None:
-        self.store = store
-        self.fetcher = fetcher
-        self.progress = progress
-        self.total = total
-        self.done = 0
-        self.now = now
-        # SQLite takes one writer at a time; queueing here keeps the waits out of busy_timeout.
-        self.store_lock = asyncio.Lock()
-        self.offline = OfflineWatch()
-
-    async def _store(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        async with self.store_lock:
-            return await asyncio.to_thread(fn, *args, **kwargs)
+class _Run(FolderSources):
+    """One run over the sources: each source's steps, from the request to its status."""
 
     def _report(self, name: str) -> None:
         if self.progress is not None:
@@ -192,14 +163,14 @@ class _Run:
         feed); only when nothing but a web page or a 403/404 is there is the
         folder's `index.json` asked for (a published folder).
         """
-        url = _index_of_folder(source_url)
+        url = index_of_folder(source_url)
         try:
             response = await self._download(url, etag=etag, last_modified=last_modified)
         except FetchError as exc:
             if not (url.endswith("/") and exc.status in (403, 404)):
                 raise
         else:
-            if not (url.endswith("/") and _is_web_page(response)):
+            if not (url.endswith("/") and is_web_page(response)):
                 return url, response
         index = index_url(url)  # the validators stored last time are the index's
         return index, await self._download(index, etag=etag, last_modified=last_modified)
@@ -225,212 +196,6 @@ class _Run:
             return await self.offline.guard(url, request)
         return await request
 
-    async def _import(
-        self,
-        source: Source,
-        started: dt.datetime,
-        read: ReadResult,
-        result: SourceResult,
-        *,
-        in_folder: bool = False,
-        raw: bytes | None = None,
-        last_modified: str | None = None,
-    ) -> None:
-        """Store one document's papers and add its counts to `result`."""
-        digest = read.digest
-        # The store files it under its day (see core.digest_day and store.days):
-        # a new day's content is a new digest, a same-day update replaces that
-        # day, identical content and an empty document (arXiv or the generator
-        # at weekends) create nothing; the last is said as "no new papers".
-        if in_folder:  # each file of a folder is its own source (digest.source is its path)
-            name = source_name_of(digest.name, digest.source)
-        else:
-            digest.source = strip_credentials(source.url)
-            name = source.name
-        stats = await self._store(
-            self.store.import_digest,
-            digest,
-            raw=raw,
-            source_name=name,
-            category=source.effective_category,
-            last_modified=last_modified or "",
-            today=local_date(started),
-        )
-        if stats.no_new_papers:
-            result.no_new_papers = result.status == "unchanged" and not result.digest
-            return
-        result.no_new_papers = False
-        result.new += stats.new
-        result.updated += stats.updated
-        result.unchanged += stats.unchanged
-        result.digest = stats.digest
-        if stats.new:
-            result.status = "new"
-        elif stats.updated and result.status != "new":
-            result.status = "updated"
 
-    async def _import_folder(
-        self, source: Source, started: dt.datetime, response: FetchResult
-    ) -> SourceResult:
-        """Every digest and feed in a folder source, one file at a time; a bad file costs itself."""
-        result = SourceResult(source.name, display_url(source.url), "unchanged")
-        files = response.files or []
-        for path in files:
-            try:
-                body = await asyncio.to_thread(self.fetcher.read_file, path)
-                read = await asyncio.to_thread(_read, body, str(path), source.format)
-            except (FetchError, InputError) as exc:
-                result.notes.append(clean_line(str(exc), 500))
-                continue
-            result.problems += len(read.problems)
-            try:
-                await self._import(source, started, read, result, in_folder=True, raw=body)
-            except (CacheError, sqlite3.Error, OSError) as exc:
-                return await self._failed(source, started, f"cache: {exc}", None)
-        if files and len(result.notes) == len(files):
-            return await self._failed(source, started, result.notes[0], None)
-        return await self._succeeded(source, started, result, response)
-
-    async def _follow(
-        self, source: Source, started: dt.datetime, response: FetchResult, url: str
-    ) -> SourceResult:
-        """A published folder's index: import each category's newest feed.
-
-        The feeds are fetched without validators: the index carries their
-        hashes, so an unchanged index (a 304) already said there is nothing
-        new. One category failing never stops the others; the index's
-        validators are kept only when every category came in.
-        """
-        try:
-            index = parse_index(response.body, url)
-        except ValueError as exc:
-            return await self._failed(source, started, str(exc), response.http_status)
-        result = SourceResult(
-            source.name,
-            display_url(source.url),
-            "unchanged",
-            http_status=response.http_status,
-            problems=len(index.notes),
-        )
-        errors: list[str] = []
-        for feed in index.feeds:
-            try:
-                got = await self.fetcher.fetch(feed.url)
-                read = await asyncio.to_thread(_read, got.body, feed.url, "digest-feed")
-                digest = read.digest
-                result.problems += len(read.problems)
-                digest.source = strip_credentials(feed.url)
-                stats = await self._store(
-                    self.store.import_digest,
-                    digest,
-                    raw=got.body,
-                    category=feed.category,
-                    last_modified=got.last_modified or "",
-                    today=local_date(started),
-                )
-                if stats.no_new_papers:
-                    continue
-            except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
-                errors.append(f"{feed.category}: {clean_line(str(exc), 300)}")
-                continue
-            result.new += stats.new
-            result.updated += stats.updated
-            result.unchanged += stats.unchanged
-            result.digest = stats.digest
-        if errors:
-            failed = await self._failed(source, started, "; ".join(errors), response.http_status)
-            failed.new, failed.updated, failed.unchanged = (
-                result.new,
-                result.updated,
-                result.unchanged,
-            )
-            return failed
-        result.status = "new" if result.new else "updated" if result.updated else "unchanged"
-        return await self._succeeded(source, started, result, response)
-
-    async def _succeeded(
-        self,
-        source: Source,
-        started: dt.datetime,
-        result: SourceResult,
-        response: FetchResult,
-        *,
-        keep_validators: bool = False,
-    ) -> SourceResult:
-        fields: dict[str, Any] = {
-            "url": strip_credentials(source.url),
-            "last_checked": _stamp(started),
-            "last_success": _stamp(started),
-            "last_status": status_text(result, not_modified=response.not_modified),
-            "last_error": "",
-        }
-        # A 304 may omit the validators; keep the stored ones then.
-        if not keep_validators or response.etag:
-            fields["etag"] = response.etag
-        if not keep_validators or response.last_modified:
-            fields["last_modified"] = response.last_modified
-        try:
-            await self._store(self.store.set_source_state, source.name, **fields)
-        except (CacheError, sqlite3.Error, OSError) as exc:
-            # The content is committed; only its validators were lost (next run refetches).
-            result.status = "failed"
-            result.error = f"cache: could not record the fetch state: {exc}"
-        return result
-
-    async def _failed(
-        self,
-        source: Source,
-        started: dt.datetime,
-        error: str,
-        http_status: int | None,
-        *,
-        offline: str = "",
-    ) -> SourceResult:
-        # Whatever produced the message, the source's password never reaches a screen or the cache.
-        error = mask_in_text(error, source.url)
-        result = SourceResult(
-            source.name,
-            display_url(source.url),
-            "failed",
-            error=error,
-            http_status=http_status,
-            offline=offline,
-        )
-        try:
-            await self._store(
-                self.store.set_source_state,
-                source.name,
-                last_checked=_stamp(started),
-                last_status=status_text(result),
-                last_error=error,
-            )
-        except (CacheError, sqlite3.Error, OSError) as exc:
-            result.error = f"{error}; also could not record it: {exc}"
-        return result
-
-
-def _index_of_folder(url: str) -> str:
-    """A folder source's `index.json` (a published folder); any other URL as it is."""
-    try:
-        path = local_path(url)
-    except FetchError:
-        return url  # the fetch itself reports what is wrong with it
-    if path is None:
-        return url  # http(s): see _Run._get
-    # A local folder with an index is a published folder; without one, a folder of
-    # digests and feeds that is imported file by file.
-    return str(path / INDEX) if path.is_dir() and (path / INDEX).is_file() else url
-
-
-def _is_web_page(response: FetchResult) -> bool:
-    """An HTML page (a server's folder listing), not a feed or a digest."""
-    if response.not_modified:
-        return False
-    head = response.body[:512].lstrip().lower()
-    return "html" in response.content_type.lower() or head.startswith((b"<!doctype html", b"<html"))
-
-
-def _read(body: bytes, url: str, format: str | None) -> ReadResult:
-    from tui_digest.core.readers import read_document
-
-    return read_document(body, source=url, format=format)
+# Read through this name so that a test can make one source's reading fail.
+_read = read_body

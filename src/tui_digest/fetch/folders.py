@@ -1,0 +1,128 @@
+"""Sources that are folders: a local folder of documents, or a published folder's index.
+
+A local folder is imported file by file (a bad file costs itself). A published
+folder (`tui-digest publish`) is followed through its `index.json`: each
+category's newest feed is fetched and imported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+
+from tui_digest.config.sources import Source
+from tui_digest.core.digest_day import local_date
+from tui_digest.core.model import InputError
+from tui_digest.core.publish_index import INDEX, parse_index
+from tui_digest.core.sanitize import clean_line
+from tui_digest.core.store import CacheError
+from tui_digest.fetch.download import FetchResult, local_path
+from tui_digest.fetch.results import SourceResult
+from tui_digest.fetch.store_steps import StoreSteps, read_body
+from tui_digest.net.errors import FetchError
+from tui_digest.net.urls import display_url, strip_credentials
+
+
+class FolderSources(StoreSteps):
+    """The folder steps of a run (a base of `runner._Run`)."""
+
+    async def _import_folder(
+        self, source: Source, started: dt.datetime, response: FetchResult
+    ) -> SourceResult:
+        """Every digest and feed in a folder source, one file at a time; a bad file costs itself."""
+        result = SourceResult(source.name, display_url(source.url), "unchanged")
+        files = response.files or []
+        for path in files:
+            try:
+                body = await asyncio.to_thread(self.fetcher.read_file, path)
+                read = await asyncio.to_thread(read_body, body, str(path), source.format)
+            except (FetchError, InputError) as exc:
+                result.notes.append(clean_line(str(exc), 500))
+                continue
+            result.problems += len(read.problems)
+            try:
+                await self._import(source, started, read, result, in_folder=True, raw=body)
+            except (CacheError, sqlite3.Error, OSError) as exc:
+                return await self._failed(source, started, f"cache: {exc}", None)
+        if files and len(result.notes) == len(files):
+            return await self._failed(source, started, result.notes[0], None)
+        return await self._succeeded(source, started, result, response)
+
+    async def _follow(
+        self, source: Source, started: dt.datetime, response: FetchResult, url: str
+    ) -> SourceResult:
+        """A published folder's index: import each category's newest feed.
+
+        The feeds are fetched without validators: the index carries their
+        hashes, so an unchanged index (a 304) already said there is nothing
+        new. One category failing never stops the others; the index's
+        validators are kept only when every category came in.
+        """
+        try:
+            index = parse_index(response.body, url)
+        except ValueError as exc:
+            return await self._failed(source, started, str(exc), response.http_status)
+        result = SourceResult(
+            source.name,
+            display_url(source.url),
+            "unchanged",
+            http_status=response.http_status,
+            problems=len(index.notes),
+        )
+        errors: list[str] = []
+        for feed in index.feeds:
+            try:
+                got = await self.fetcher.fetch(feed.url)
+                read = await asyncio.to_thread(read_body, got.body, feed.url, "digest-feed")
+                digest = read.digest
+                result.problems += len(read.problems)
+                digest.source = strip_credentials(feed.url)
+                stats = await self._store(
+                    self.store.import_digest,
+                    digest,
+                    raw=got.body,
+                    category=feed.category,
+                    last_modified=got.last_modified or "",
+                    today=local_date(started),
+                )
+                if stats.no_new_papers:
+                    continue
+            except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
+                errors.append(f"{feed.category}: {clean_line(str(exc), 300)}")
+                continue
+            result.new += stats.new
+            result.updated += stats.updated
+            result.unchanged += stats.unchanged
+            result.digest = stats.digest
+        if errors:
+            failed = await self._failed(source, started, "; ".join(errors), response.http_status)
+            failed.new, failed.updated, failed.unchanged = (
+                result.new,
+                result.updated,
+                result.unchanged,
+            )
+            return failed
+        result.status = "new" if result.new else "updated" if result.updated else "unchanged"
+        return await self._succeeded(source, started, result, response)
+
+
+def index_of_folder(url: str) -> str:
+    """A folder source's `index.json` (a published folder); any other URL as it is."""
+    try:
+        path = local_path(url)
+    except FetchError:
+        return url  # the fetch itself reports what is wrong with it
+    if path is None:
+        return url  # http(s): see _Run._get
+    # A local folder with an index is a published folder; without one, a folder of
+    # digests and feeds that is imported file by file.
+    return str(path / INDEX) if path.is_dir() and (path / INDEX).is_file() else url
+
+
+def is_web_page(response: FetchResult) -> bool:
+    """An HTML page (a server's folder listing), not a feed or a digest."""
+    if response.not_modified:
+        return False
+    head = response.body[:512].lstrip().lower()
+    return "html" in response.content_type.lower() or head.startswith((b"<!doctype html", b"<html"))

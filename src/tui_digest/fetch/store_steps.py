@@ -1,0 +1,168 @@
+"""The store's side of a fetch run: one document imported, a source's outcome recorded.
+
+`StoreSteps` is the base of the run (`runner._Run`): it holds the store, the
+fetcher and the run's progress, queues the store calls (SQLite takes one
+writer at a time), imports a document into its day, and records each source's
+state: validators and status after a success, the error after a failure
+(with the source's password masked: it never reaches a screen or the cache).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from tui_digest.config.sources import Source
+from tui_digest.core.digest_day import local_date, source_name_of
+from tui_digest.core.model import ReadResult
+from tui_digest.core.store import CacheError, Store
+from tui_digest.fetch.download import FetchResult, SourceFetcher
+from tui_digest.fetch.offline import OfflineWatch
+from tui_digest.fetch.results import Progress, SourceResult, status_text
+from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _stamp(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_body(body: bytes, url: str, format: str | None) -> ReadResult:
+    """Read a fetched document (any format the readers know; `format` forces one)."""
+    from tui_digest.core.readers import read_document
+
+    return read_document(body, source=url, format=format)
+
+
+class StoreSteps:
+    def __init__(
+        self,
+        store: Store,
+        fetcher: SourceFetcher,
+        progress: Progress | None,
+        total: int,
+        now: Callable[[], dt.datetime],
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.now = now
+        # SQLite takes one writer at a time; queueing here keeps the waits out of busy_timeout.
+        self.store_lock = asyncio.Lock()
+        self.offline = OfflineWatch()
+
+    async def _store(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        async with self.store_lock:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def _import(
+        self,
+        source: Source,
+        started: dt.datetime,
+        read: ReadResult,
+        result: SourceResult,
+        *,
+        in_folder: bool = False,
+        raw: bytes | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """Store one document's papers and add its counts to `result`."""
+        digest = read.digest
+        # The store files it under its day (see core.digest_day and store.days):
+        # a new day's content is a new digest, a same-day update replaces that
+        # day, identical content and an empty document (arXiv or the generator
+        # at weekends) create nothing; the last is said as "no new papers".
+        if in_folder:  # each file of a folder is its own source (digest.source is its path)
+            name = source_name_of(digest.name, digest.source)
+        else:
+            digest.source = strip_credentials(source.url)
+            name = source.name
+        stats = await self._store(
+            self.store.import_digest,
+            digest,
+            raw=raw,
+            source_name=name,
+            category=source.effective_category,
+            last_modified=last_modified or "",
+            today=local_date(started),
+        )
+        if stats.no_new_papers:
+            result.no_new_papers = result.status == "unchanged" and not result.digest
+            return
+        result.no_new_papers = False
+        result.new += stats.new
+        result.updated += stats.updated
+        result.unchanged += stats.unchanged
+        result.digest = stats.digest
+        if stats.new:
+            result.status = "new"
+        elif stats.updated and result.status != "new":
+            result.status = "updated"
+
+    async def _succeeded(
+        self,
+        source: Source,
+        started: dt.datetime,
+        result: SourceResult,
+        response: FetchResult,
+        *,
+        keep_validators: bool = False,
+    ) -> SourceResult:
+        fields: dict[str, Any] = {
+            "url": strip_credentials(source.url),
+            "last_checked": _stamp(started),
+            "last_success": _stamp(started),
+            "last_status": status_text(result, not_modified=response.not_modified),
+            "last_error": "",
+        }
+        # A 304 may omit the validators; keep the stored ones then.
+        if not keep_validators or response.etag:
+            fields["etag"] = response.etag
+        if not keep_validators or response.last_modified:
+            fields["last_modified"] = response.last_modified
+        try:
+            await self._store(self.store.set_source_state, source.name, **fields)
+        except (CacheError, sqlite3.Error, OSError) as exc:
+            # The content is committed; only its validators were lost (next run refetches).
+            result.status = "failed"
+            result.error = f"cache: could not record the fetch state: {exc}"
+        return result
+
+    async def _failed(
+        self,
+        source: Source,
+        started: dt.datetime,
+        error: str,
+        http_status: int | None,
+        *,
+        offline: str = "",
+    ) -> SourceResult:
+        # Whatever produced the message, the source's password never reaches a screen or the cache.
+        error = mask_in_text(error, source.url)
+        result = SourceResult(
+            source.name,
+            display_url(source.url),
+            "failed",
+            error=error,
+            http_status=http_status,
+            offline=offline,
+        )
+        try:
+            await self._store(
+                self.store.set_source_state,
+                source.name,
+                last_checked=_stamp(started),
+                last_status=status_text(result),
+                last_error=error,
+            )
+        except (CacheError, sqlite3.Error, OSError) as exc:
+            result.error = f"{error}; also could not record it: {exc}"
+        return result
