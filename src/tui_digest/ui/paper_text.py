@@ -77,7 +77,7 @@ def detail_content(
 ) -> Content:
     """The paper as its digest footnote, followed by its metadata (`match` highlighted)."""
     paper = record.paper
-    parts: list[str | Content | tuple[str, str | Style]] = []
+    parts: Parts = []
     machine = machine_fields(record)
     mark = machine_mark(record) if machine else ""
 
@@ -89,24 +89,7 @@ def detail_content(
                 parts.append((mark, MACHINE))
             parts.append("\n\n")
 
-    marker = f"[^{ref}]" if ref else "[^?]"
-    flags = []
-    if record.starred:
-        flags.append("★ starred")
-    flags.append("read" if record.read else "unread")
-    parts.append((marker, HEADING))
-    parts.append(("  " + " · ".join(flags), LABEL))
-    if record.tags:
-        # The user's own tags and note (`#` and `a` in the reader), first: they
-        # are why the user came back to this paper.
-        parts.append(("  ", LABEL))
-        parts.append((" ".join("#" + _safe(t, line=True) for t in record.tags), TAGS))
-    parts.append("\n\n")
-    if record.note:
-        parts.append(("note  ", LABEL))
-        parts.append((_safe(record.note), NOTE))
-        parts.append("\n\n")
-
+    parts += _heading(record, ref)
     show_zh = language in ("both", "zh")
     show_en = language in ("both", "en")
     if show_zh:
@@ -131,8 +114,33 @@ def detail_content(
     if show_en or not paper.abstract_zh:
         para(abstract_en)
 
-    parts.append(("─" * 24, LABEL))
-    parts.append("\n")
+    parts += _metadata(record, match)
+    return Content.assemble(*parts)
+
+
+Parts = list[str | Content | tuple[str, str | Style]]
+
+
+def _heading(record: PaperRecord, ref: int) -> Parts:
+    """`[^ref]  ★ starred · read  #tags`, then the user's note."""
+    flags = ["★ starred"] if record.starred else []
+    flags.append("read" if record.read else "unread")
+    parts: Parts = [(f"[^{ref}]" if ref else "[^?]", HEADING), ("  " + " · ".join(flags), LABEL)]
+    if record.tags:
+        # The user's own tags and note (`#` and `a` in the reader), first: they
+        # are why the user came back to this paper.
+        parts.append(("  ", LABEL))
+        parts.append((" ".join("#" + _safe(t, line=True) for t in record.tags), TAGS))
+    parts.append("\n\n")
+    if record.note:
+        parts += [("note  ", LABEL), (_safe(record.note), NOTE), "\n\n"]
+    return parts
+
+
+def _metadata(record: PaperRecord, match: Matcher) -> Parts:
+    """The lines under the rule: id, categories, dates, authors, arXiv's fields, digests."""
+    paper, arxiv = record.paper, record.meta
+    parts: Parts = [("─" * 24, LABEL), "\n"]
     meta = [
         ("id", paper.id + paper.version),
         (
@@ -155,4 +163,4 @@ def detail_content(
             parts.append((f"{label:<11}", LABEL))
             parts.append(marked(_safe(value, line=True), "", match))
             parts.append("\n")
-    return Content.assemble(*parts)
+    return parts
