@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from textual import work
+from textual.reactive import reactive
 from textual.worker import Worker, get_current_worker
 
 from tui_digest.core.model import DigestInfo, PaperRecord
@@ -43,6 +44,7 @@ class ForYouActions:
     detail: PaperDetail
     store: Store | None
     digests: list[DigestInfo]
+    digest: reactive[str | None]  # the screen's (ListingScreen.digest)
 
     def action_toggle_foryou(self) -> None:
         """`f`: add sort:foryou to the search, or take it out."""
@@ -58,7 +60,7 @@ class ForYouActions:
 
     def show_for_you(self) -> None:
         """The picker's "For you": all papers of the newest day, ranked."""
-        self.digest = None
+        self.digest = None  # type: ignore[arg-type]  # the mixin's host is the screen (a DOMNode)
         self.search_box.value = today_query(self.digests)
 
     def stars_changed(self) -> None:
@@ -106,10 +108,7 @@ class ForYouActions:
     def _retrain(self, db: Path) -> None:
         problem = retrain(db)
         if problem:
+            notify = self.notify  # type: ignore[attr-defined]
             self.app.call_from_thread(  # type: ignore[attr-defined]
-                self.notify,
-                problem,
-                title="For you",
-                severity="warning",
-                markup=False,  # type: ignore[attr-defined]
+                notify, problem, title="For you", severity="warning", markup=False
             )

@@ -115,7 +115,7 @@ class Refresher:
     def read_interval(self) -> None:
         """Read [fetch] interval_minutes once the cache is open (in a thread: file I/O)."""
         self.host.run_worker(
-            self._read_interval,
+            self._read_interval(),
             group="read-config",
             description="read the config",
             exit_on_error=False,

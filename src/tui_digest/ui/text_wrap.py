@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
 from textual.app import RenderResult
 from textual.content import Content
 from textual.geometry import Size
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
 
 # Closing punctuation never starts a line; opening punctuation never ends one
 # (the usual "kinsoku" rules, for the characters digests actually contain).
@@ -127,4 +131,5 @@ class WrappingStatic(Static):
         wrapped = self._wrapped_for(width)
         if wrapped is None:
             return super().get_content_height(container, viewport, width)
-        return wrapped.get_height(self.styles, width)
+        # Textual's own Widget passes its styles here too; they are typed as a RulesMap.
+        return wrapped.get_height(cast("RulesMap", self.styles), width)

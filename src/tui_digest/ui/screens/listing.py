@@ -16,6 +16,7 @@ line is bound to) and turns it into store reads in thread workers:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -53,6 +54,8 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
     activity = reactive("")  # what background jobs are doing
     selected = reactive(0)  # papers in the selection
     language = reactive("both")
+    # Ranked listings train a model first: MainScreen has this from ForYouActions.
+    train_then_reload: Callable[[str], None]
 
     def __init__(
         self, db_path: Path | None, *, first_run_sample: bool = True, frame_hold: float = 0.03
