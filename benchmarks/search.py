@@ -3,7 +3,11 @@
 Builds a synthetic cache (default 100,000 papers; 10% marked read, 1% starred)
 or uses `--db PATH`, runs every query of `--queries FILE` (default
 benchmarks/queries.txt) `--repeat` times after one warm-up, and prints JSON:
-p50_ms / p95_ms over every timed run, and per query the median time, the
+p50_ms / p95_ms over every timed run of the page plus its count
+(`Store.page`), the same for the page alone (`count=False`: what the reader
+waits for before it draws; it counts afterwards), both again per class of
+query (`## name` lines in the file) with the CPU time of the process (the
+steadier figure on a shared machine), and per query the median time, the
 count, and the time of `list_ids` (the UI's full id array).
 """
 
@@ -28,9 +32,17 @@ from tui_digest.core.digest_day import TODAY_ENV  # noqa: E402
 from tui_digest.core.store import Store  # noqa: E402
 
 
-def read_queries(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [q.strip() for q in lines if q.strip() and not q.lstrip().startswith("#")]
+def read_queries(path: Path) -> list[tuple[str, str]]:
+    """(class, query) pairs; a "## name" line names the class of the queries below it."""
+    out: list[tuple[str, str]] = []
+    kind = "all"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        if text.startswith("## "):
+            kind = text[3:].strip()
+        elif text and not text.startswith("#"):
+            out.append((kind, text))
+    return out
 
 
 def mark_some(store: Store, seed: int = 1) -> None:
@@ -46,16 +58,35 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[k]
 
 
-def run(store: Store, queries: list[str], repeat: int) -> dict[str, object]:
+def _timed(call: object) -> tuple[float, float, object]:
+    """(wall ms, CPU ms, result) of `call()`."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    result = call()  # type: ignore[operator]
+    return (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000, result
+
+
+def _summary(runs: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(percentile(runs, 50), 2), "p95_ms": round(percentile(runs, 95), 2)}
+
+
+def run(store: Store, queries: list[tuple[str, str]], repeat: int) -> dict[str, object]:
     all_runs: list[float] = []
+    page_runs: list[float] = []
+    per_class: dict[str, dict[str, list[float]]] = {}
     per_query = []
-    for q in queries:
+    for kind, q in queries:
         store.page(q, limit=200)
         times = []
+        runs = per_class.setdefault(kind, {"both": [], "both_cpu": [], "page": [], "page_cpu": []})
         for _ in range(repeat):
-            t0 = time.perf_counter()
-            total, page = store.page(q, limit=200)
-            times.append((time.perf_counter() - t0) * 1000)
+            ms, cpu, (total, page) = _timed(lambda q=q: store.page(q, limit=200))
+            times.append(ms)
+            runs["both"].append(ms)
+            runs["both_cpu"].append(cpu)
+            ms, cpu, _ = _timed(lambda q=q: store.page(q, limit=200, count=False))
+            runs["page"].append(ms)
+            runs["page_cpu"].append(cpu)
+            page_runs.append(ms)
         assert total == store.count(q), q
         t0 = time.perf_counter()
         ids = store.list_ids(q)
@@ -64,18 +95,34 @@ def run(store: Store, queries: list[str], repeat: int) -> dict[str, object]:
         all_runs.extend(times)
         per_query.append(
             {
+                "class": kind,
                 "query": q,
                 "count": total,
                 "ms": round(statistics.median(times), 2),
                 "list_ids_ms": round(ids_ms, 2),
             }
         )
+    classes = {
+        kind: {
+            "queries": sum(1 for k, _ in queries if k == kind),
+            "page_and_count": _summary(runs["both"]),
+            "page_and_count_cpu": _summary(runs["both_cpu"]),
+            "page_alone": _summary(runs["page"]),
+            "page_alone_cpu": _summary(runs["page_cpu"]),
+        }
+        for kind, runs in per_class.items()
+    }
+    cpu = [c for runs in per_class.values() for c in runs["both_cpu"]]
     return {
         "queries": len(queries),
         "runs": len(all_runs),
         "p50_ms": round(percentile(all_runs, 50), 2),
         "p95_ms": round(percentile(all_runs, 95), 2),
+        "cpu_p50_ms": round(percentile(cpu, 50), 2),
+        "cpu_p95_ms": round(percentile(cpu, 95), 2),
+        "page_alone": _summary(page_runs),
         "max_ms": round(max(all_runs), 2),
+        "per_class": classes,
         "list_ids_p95_ms": round(percentile([q["list_ids_ms"] for q in per_query], 95), 2),
         "per_query": per_query,
     }

@@ -1,0 +1,193 @@
+"""The compiled queries find what FTS5's own query language finds, for the whole language.
+
+The compiler does not hand FTS5 the query as typed: a 1-3 character prefix is
+a token of a prefix column, a longer one the OR of the words `terms` lists, a
+column filter is dropped where it cannot matter. Here every query is answered
+twice over the same papers: by the store, and by an oracle FTS5 table holding
+the same rows, asked with plain phrases and FTS5's own prefix queries. The
+results must be the same papers in the same order, also inside a digest and
+with a date. The papers hold the traps: tokens present but apart, in two
+columns, across two authors, in the wrong order, with accents, in full width.
+(It is also the test a layout without positions would have to pass: see the
+layout measurements in the README's performance section.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core import schema
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.query import AnyOf, Term, parse_query
+from tui_digest.core.search_index import PREFIX_COLUMNS, SEARCH_COLUMNS, TEXT_COLUMNS
+from tui_digest.core.search_tokens import is_cjk_run, query_tokens
+from tui_digest.core.store import Store
+
+TEXTS = [
+    # (title_en, title_zh, abstract_en, abstract_zh, authors, categories, type)
+    ("Large Language Models forget", "大型语言模型的灾难性遗忘", "We study large-language agents.",
+     "缓解灾难性遗忘。", ["Li Zhang", "Wei Wang"], ["cs.CL", "cs.LG"], "new"),
+    ("Language, large and small", "灾难性强，性遗忘", "Models of language that are large.",
+     "灾难与遗忘无关。", ["Zhang Li"], ["cs.LG", "stat.CV"], "cross"),
+    ("Diffusion", "扩散", "A model of graphs; self-supervised diffusion model training.",
+     "图神经网络与扩散模型。", ["Anna Li", "Zhang Ming"], ["cs.CV"], "replace"),
+    ("Self supervision for diffusion models", "自监督扩散模型", "No graph neural nets here.",
+     "图神经的网络。", ["Ming Zhang"], ["cs.CV", "cs.AI"], "replace-cross"),
+    ("Café society of agents", "智能体社会", "A cafe society; ＬＬＭ ａｇｅｎｔ planning.",
+     "规划与推理。", ["José Núñez"], ["cs.MA"], "new"),
+    ("Graph neural networks survey", "图神经网络综述", "A survey of graph neural networks.",
+     "综述。", ["Li Zhang"], ["cs.LG"], "updated"),
+    ("Chain of thought prompting", "思维链提示", "Thought chains of prompting; chain-of-thought.",
+     "思维链与提示。", ["Wei Li", "Zhang Wei"], ["cs.CL"], "new"),
+    ("Point cloud models", "点云模型", "Point clouds and cloud points.",
+     "点云与云点。", ["Olga Ivanova"], ["cs.CV", "cs.RO"], "cross"),
+]  # fmt: skip
+
+QUERIES = [
+    # words, prefixes, Chinese words of two and more characters, single characters
+    "large", "lang", "la", "l", "model", "models", "diffus", "遗忘", "灾难性遗忘", "灾难性",
+    "性遗忘", "图神经网络", "图神经", "模", "遗", "点云", "云点", "思维链",
+    # phrases, in both languages and across columns, authors and texts
+    '"large language"', '"language large"', '"large language models"', '"large lang"',
+    '"diffusion model"', '"diffusion models"', '"graph neural"', '"graph neural networks"',
+    '"chain of thought"', '"point cloud"', '"cloud points"', '"li zhang"', '"zhang li"',
+    '"zhang wei"', '"wei wang"', '"cafe society"', '"café society"', '"llm agent"',
+    '"ＬＬＭ ａｇｅｎｔ"', '"灾难性遗忘"', '"性遗忘"', '"大型语言 模型"', '"模型 的"',
+    "self-supervised", "self-sup", "large-language", "chain-of-thought", "cs.CV", "stat.CV",
+    # negations
+    '-"large language"', '-灾难性遗忘', 'model -"diffusion model"', "-cs.CV",
+    'graph -"graph neural"', '-"li zhang" zhang', "-模型 -遗忘", "diffusion -self-supervised",
+    # field filters
+    'ti:"large language"', 'abs:"large language"', "ti:灾难性遗忘", "abs:灾难性遗忘",
+    'au:"li zhang"', 'au:"zhang li"', "au:zhang", "au:zh", "cat:cs.CV", "cat:stat.CV",
+    "cat:cs", "cat:cv", "id:2401.00003", "id:2401", "-ti:diffusion", 'ti:"chain of"',
+    "ti:cloud -abs:\"point cloud\"",
+    # types
+    "type:cross 灾难性遗忘", 'type:new -"chain of thought"', "type:replace",
+    # OR groups, watch-list style, with phrases and negated members inside
+    "diffusion OR 灾难性遗忘", '"large language" OR 图神经网络', "(灾难性遗忘 OR 思维链) model",
+    '("graph neural" OR "point cloud") -survey', '-("large language" OR 点云)',
+    '(model -"diffusion model") OR 综述', "agent (planning OR 规划) -survey",
+    '(ti:"large language" OR au:"zhang wei") OR cat:stat.CV', "(a OR 灾难性) 遗忘",
+    # nothing but phrases that fail, and phrases of one token
+    '"forget large"', '"遗忘"', '"large"', '"模"',
+]  # fmt: skip
+
+
+def _paper(i: int, row: tuple) -> Paper:  # type: ignore[type-arg]
+    en, zh, abs_en, abs_zh, authors, cats, kind = row
+    return Paper(id=f"2401.{i:05d}", title_en=en, title_zh=zh, abstract_en=abs_en,
+                 abstract_zh=abs_zh, summary_zh=zh[:4], authors=authors, categories=cats,
+                 announce_type=kind)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory):
+    path: Path = tmp_path_factory.mktemp("eq") / "c.db"
+    s = Store.open(path)
+    papers = [_paper(i, row) for i, row in enumerate(TEXTS)]
+    s.import_digest(Digest("d1", date="2024-01-01", papers=papers[:4]))
+    s.import_digest(Digest("d2", date="2024-01-02", papers=papers[4:]))
+    conn = s._conn()
+    # The oracle: the same rows, with positions.
+    conn.execute(
+        f"CREATE VIRTUAL TABLE oracle USING fts5({', '.join(SEARCH_COLUMNS)}, content='', "
+        'tokenize="unicode61 remove_diacritics 2")'
+    )
+    rows = conn.execute(f"SELECT sort_key, {schema.SEARCH_SOURCE} FROM papers").fetchall()
+    conn.executemany(
+        f"INSERT INTO oracle(rowid, {', '.join(SEARCH_COLUMNS)}) "
+        f"VALUES (?{', ?' * len(SEARCH_COLUMNS)})",
+        [(r[0], *schema.search_row(*r[1:])) for r in rows],
+    )
+    yield s
+    s.close()
+
+
+def _oracle_term(t: Term) -> str:
+    """A term as detail=full FTS5 answers it: a real phrase, FTS5's own prefix."""
+    toks = query_tokens(t.text)
+    last, may_prefix = toks[-1]
+    lone_cjk = len(last) == 1 and is_cjk_run(last)
+    prefix = may_prefix and (not t.phrase or lone_cjk)
+    fields = (t.field,) if t.field else TEXT_COLUMNS
+    phrase = '"' + " ".join(w for w, _ in toks) + '"' + ("*" if prefix else "")
+    if len(toks) == 1 and prefix and (lone_cjk or len(last) < 4):
+        fields = tuple(PREFIX_COLUMNS[f] for f in fields)
+        phrase = phrase[:-1]
+    return "{" + " ".join(fields) + "} : " + phrase
+
+
+def _oracle_node(node: Term | AnyOf) -> str:
+    if isinstance(node, Term):
+        return _oracle_term(node)
+    options = []
+    for members in node.options:
+        pos = " AND ".join(f"({_oracle_node(m)})" for m in members if not m.negated)
+        neg = " OR ".join(f"({_oracle_node(m)})" for m in members if m.negated)
+        options.append(f"({pos}) NOT ({neg})" if neg else pos)
+    return " OR ".join(f"({o})" for o in options)
+
+
+def oracle(store: Store, text: str) -> list[int]:
+    q = parse_query(text)
+    nodes = [*q.terms, *q.groups]
+    pos = [_oracle_node(n) for n in nodes if not n.negated]
+    pos += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
+    neg = [_oracle_node(n) for n in nodes if n.negated]
+    neg += [f'ty : "{tok}"' for tok, neg in q.types if neg]
+    match = " AND ".join(f"({e})" for e in pos) or f'ty : "{schema.EVERY}"'
+    if neg:
+        match = f"({match}) NOT ({' OR '.join(f'({e})' for e in neg)})"
+    sql = (
+        "SELECT l.pk FROM oracle o JOIN listing l ON l.key = o.rowid "
+        "WHERE oracle MATCH ? ORDER BY o.rowid DESC"
+    )
+    return [r[0] for r in store._conn().execute(sql, (match,))]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_same_papers_as_an_index_with_positions(store, text):
+    expected = oracle(store, text)
+    assert store.list_ids(text) == expected
+    assert store.count(text) == len(expected)
+    total, page = store.page(text, limit=3)
+    assert total == len(expected) and [r.rowid for r in page] == expected[:3]
+    # Inside one digest, and with the filters that are not text.
+    in_d1 = set(store.list_ids(digest="d1"))
+    assert store.list_ids(text, digest="d1") == [pk for pk in expected if pk in in_d1]
+    dated = set(store.list_ids("date:2024-01-02"))
+    assert store.list_ids(text + " date:2024-01-02") == [pk for pk in expected if pk in dated]
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ('"large language"', "on large language agents"),
+        ("灾难性遗忘", "关于灾难性遗忘"),
+        ('graph -"large language"', "a graph"),
+        ("cat:cs.CV is:unread self-sup", "self-supervised"),
+    ],
+)
+def test_notes_and_tags_keep_phrases_exact(tmp_path, text, note):
+    s = Store.open(tmp_path / "n.db")
+    papers = [_paper(i, row) for i, row in enumerate(TEXTS)]
+    s.import_digest(Digest("d1", date="2024-01-01", papers=papers))
+    without_notes = s.list_ids(text)
+    assert without_notes, text
+    # Once a note exists bare words also search notes: a note without the
+    # words changes nothing; one with them adds its paper (the Olga paper
+    # matches none of these queries by its text).
+    olga = s.list_ids("au:olga")[0]
+    s.set_note(papers[0].id, "unrelated remark")
+    assert s.list_ids(text) == without_notes
+    s.set_note(papers[7].id, note)
+    with_note = s.list_ids(text)
+    assert set(with_note) - set(without_notes) == {olga}
+    assert set(without_notes) <= set(with_note)
+    s.edit_tags([papers[0].id, papers[2].id, papers[3].id], add=["x"])
+    tagged = set(s.list_ids("tag:x"))
+    assert s.list_ids(text + " tag:x") == [pk for pk in with_note if pk in tagged]
+    s.close()
