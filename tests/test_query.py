@@ -409,3 +409,22 @@ def test_sort_relevance_ranks_by_fts(store):
     # Without words there is nothing to rank by: listing order.
     assert found(store, "sort:relevance") == found(store, "")
     assert found(store, "-diffusion sort:relevance", digest="march-01") == ["2403.10002"]
+
+
+def test_date_search_follows_papers_listed_again_by_any_connection(tmp_path):
+    # The keys of papers listed on a day and again later are kept between
+    # plans (store.queries._relisted_cached) until the cache changes: by
+    # another connection (data_version) or by this one (total_changes).
+    path = tmp_path / "d.db"
+    p1, p2, p3 = (Paper(id=f"2403.0000{i}", title_en=f"Paper {i}") for i in (1, 2, 3))
+    with Store.open(path) as s:
+        s.import_digest(Digest("d1", date="2024-03-01", papers=[p1, p2]))
+        s.import_digest(Digest("d2", date="2024-03-02", papers=[p3]))
+        assert found(s, "date:2024-03-01") == ["2403.00001", "2403.00002"]
+        with Store.open(path) as other:
+            other.import_digest(Digest("d3", date="2024-03-03", papers=[p1]))
+        assert found(s, "date:2024-03-01") == ["2403.00001", "2403.00002"]
+        assert found(s, "date:2024-03-01 paper") == ["2403.00001", "2403.00002"]
+        s.import_digest(Digest("d4", date="2024-03-04", papers=[p2]))
+        assert found(s, "date:2024-03-01") == ["2403.00002", "2403.00001"]
+        assert found(s, "date:2024-03-03..2024-03-04") == ["2403.00002", "2403.00001"]

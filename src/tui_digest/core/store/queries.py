@@ -35,9 +35,35 @@ def plan(conn: sqlite3.Connection, query: str, digest: str | None) -> Plan:
         parse_query(query),
         digest=digest,
         expand=lambda p: _expand(conn, p),
-        relisted=lambda first, last, above: _relisted(conn, first, last, above),
+        relisted=lambda first, last, above: _relisted_cached(conn, first, last, above),
         notes=has_notes(conn),  # bare words then also search notes
     )
+
+
+# The answers of `_relisted` per connection while the cache does not change:
+# {id(conn): (conn, (data_version, total_changes), {(first, last, above): keys})}.
+# A date: query is planned for its page, its count and its id list, and again
+# on every keystroke that follows, and reading the keys costs ~15 ms for a
+# month at 65k papers. The connection is held so that its id is not reused.
+_RELISTED: dict[
+    int, tuple[sqlite3.Connection, tuple[int, int], dict[tuple[int, int, int], list[int]]]
+] = {}
+_RELISTED_CONNECTIONS = 8
+
+
+def _relisted_cached(conn: sqlite3.Connection, first: int, last: int, above: int) -> list[int]:
+    # data_version changes when another connection commits; total_changes when this one writes.
+    stamp = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
+    entry = _RELISTED.get(id(conn))
+    if entry is None or entry[0] is not conn or entry[1] != stamp:
+        if entry is None and len(_RELISTED) >= _RELISTED_CONNECTIONS:
+            _RELISTED.pop(next(iter(_RELISTED)))
+        entry = _RELISTED[id(conn)] = (conn, stamp, {})
+    answers = entry[2]
+    key = (first, last, above)
+    if key not in answers:
+        answers[key] = _relisted(conn, first, last, above)
+    return answers[key]
 
 
 def _relisted(conn: sqlite3.Connection, first: int, last: int, above: int) -> list[int]:
