@@ -348,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _register_optional(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Subcommands that live with their feature (fetch, sources, translate, publish, related,
     enrich)."""
+    from tui_digest.cli_backup import register as register_backup
     from tui_digest.cli_enrich import register as register_enrich
     from tui_digest.cli_fetch import register as register_fetch
     from tui_digest.cli_rank import register as register_rank
@@ -365,6 +366,7 @@ def _register_optional(sub: argparse._SubParsersAction, common: argparse.Argumen
     register_retention(sub, common)
     register_state(sub, common)
     register_watch(sub, common)
+    register_backup(sub, common)
 
 
 def _version() -> str:

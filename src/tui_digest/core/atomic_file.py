@@ -12,7 +12,9 @@ import errno
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = False) -> Path:
@@ -27,6 +29,54 @@ def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = False
     never written through. On any error the temporary file is removed.
     """
     target = Path(path)
+    _check_target(target, overwrite)
+
+    # Encoded before any file exists, so a bad string leaves nothing behind.
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+    def fill(f: BinaryIO, _tmp: Path) -> None:
+        f.write(payload)
+
+    return _place(target, fill, overwrite)
+
+
+def fill_atomic(
+    path: str | Path, fill: Callable[[Path], object], *, overwrite: bool = False
+) -> Path:
+    """Like `write_atomic`, for content another writer puts into a file by name.
+
+    `fill(tmp)` writes the (empty, already created) temporary file `tmp`, e.g.
+    SQLite's `VACUUM INTO`; it is then fsynced and moved into place with the
+    same checks and no-clobber rule as `write_atomic`.
+    """
+    target = Path(path)
+    _check_target(target, overwrite)
+    return _place(target, lambda _f, tmp: fill(tmp), overwrite)
+
+
+def _place(target: Path, fill: Callable[[BinaryIO, Path], object], overwrite: bool) -> Path:
+    """Create a temporary file beside `target`, `fill` it, fsync it, move it into place."""
+    folder = target.parent
+    tmp, fd = _create_temp(folder, target)
+    try:
+        with os.fdopen(fd, "r+b") as f:
+            _keep_mode_of(target, f.fileno(), overwrite)
+            f.flush()
+            fill(f, tmp)
+            f.flush()
+            os.fsync(f.fileno())
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _move_no_clobber(tmp, target)
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    _fsync_dir(folder)
+    return target
+
+
+def _check_target(target: Path, overwrite: bool) -> None:
     folder = target.parent
     if not target.name or target.name in (".", ".."):
         raise IsADirectoryError(errno.EISDIR, "not a file name", str(target))
@@ -43,25 +93,6 @@ def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = False
     _refuse_special_file(target)
     if not overwrite and os.path.lexists(target):
         raise _exists_error(target)
-
-    # Encoded before any file exists, so a bad string leaves nothing behind.
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    tmp, fd = _create_temp(folder, target)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            _keep_mode_of(target, f.fileno(), overwrite)
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            _move_no_clobber(tmp, target)
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-    _fsync_dir(folder)
-    return target
 
 
 def _refuse_special_file(target: Path) -> None:

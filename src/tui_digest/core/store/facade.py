@@ -13,6 +13,7 @@ Modules of the package, one concept each:
 - `user_log`: tags, notes, the time of every state change; state files merged
 - `sources`: digests, source fetch state, totals
 - `retention`: removing digests and the papers only they listed
+- `backup`: a consistent copy of the cache in one file
 Schema and migrations are `core.schema` (the query compiler shares its
 listing-key layout).
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Literal, overload
 
 from tui_digest.core import digest_day, schema
@@ -39,6 +41,7 @@ from tui_digest.core.model import (
     PaperRecord,
 )
 from tui_digest.core.store import (
+    backup,
     days,
     enrichment,
     importer,
@@ -433,6 +436,10 @@ class Store(Connections):
 
     def is_empty(self) -> bool:
         return sources.is_empty(self._conn())
+
+    def backup(self, target: str | Path, *, overwrite: bool = False) -> Path:
+        """Write a consistent, compacted copy of the cache to `target` (see `backup`)."""
+        return backup.backup(self._conn(), self.path, target, overwrite=overwrite)
 
     def get_source_state(self, name: str) -> dict[str, object] | None:
         return sources.get_source_state(self._conn(), name)

@@ -1,0 +1,45 @@
+"""`tui-digest backup FILE`: a consistent copy of the cache (issue 16 item 9).
+
+The cache is the only copy of past days, so this is the one thing worth
+scheduling. The copy is made with SQLite's `VACUUM INTO` (see
+`core.store.backup`), so a fetch writing meanwhile never tears it; restoring
+is copying the file back to the cache path (`tui-digest stats` names it) or
+pointing `--db` at it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui_digest.core.sanitize import for_terminal
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="write a consistent copy of the cache to FILE (restore: use it as --db)",
+    )
+    p.add_argument("file", metavar="FILE", help="where to write the copy (one SQLite file)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(func=cmd_backup)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from tui_digest.core.store import Store
+
+    store = Store.open(args.db, readonly=True)
+    try:
+        for notice in store.notices:
+            print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
+        papers = store.count("")
+        digests = len(store.digests())
+        path = store.backup(args.file, overwrite=args.force)
+    finally:
+        store.close()
+    size = path.stat().st_size / (1024 * 1024)
+    print(
+        f"backed up {papers} papers in {digests} digests ({size:.1f} MiB) to {for_terminal(path)}"
+    )
+    return 0

@@ -1,0 +1,56 @@
+"""A consistent copy of the cache in one file (`tui-digest backup FILE`).
+
+The cache is the only copy of past days (feeds only carry today), so a backup
+must be a snapshot, not a file copy taken while a fetch writes: SQLite's
+`VACUUM INTO` writes the database as one read transaction sees it, compacted,
+as a single file without `-wal`/`-shm` companions
+(https://www.sqlite.org/lang_vacuum.html#vacuuminto). It works on a read-only
+connection too. The file named by `VACUUM INTO` must not exist or be empty: it
+is an empty temporary file beside the target, moved into place when complete
+(`core.atomic_file.fill_atomic`), so an interrupted backup leaves no half file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+from tui_digest.core.atomic_file import fill_atomic
+from tui_digest.core.errors import CacheError
+
+
+def backup(conn: sqlite3.Connection, cache: Path, target: str | Path, *, overwrite: bool) -> Path:
+    """Write a consistent copy of the cache open on `conn` (file `cache`) to `target`.
+
+    Refuses to write over an existing file unless `overwrite` (FileExistsError),
+    and refuses the cache itself or its companions whatever `overwrite` says.
+    """
+    path = Path(target).expanduser()
+    _refuse_cache_files(cache, path)
+
+    def fill(tmp: Path) -> None:
+        try:
+            conn.execute("VACUUM INTO ?", (str(tmp),))
+        except sqlite3.OperationalError as exc:
+            raise CacheError(f"{path}: the backup failed: {exc}") from exc
+
+    return fill_atomic(path, fill, overwrite=overwrite)
+
+
+def _refuse_cache_files(cache: Path, path: Path) -> None:
+    own = {cache.resolve()} | {Path(f"{cache.resolve()}{s}") for s in ("-wal", "-shm", "-journal")}
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return
+    if resolved in own or (path.exists() and _same_file(cache, path)):
+        raise OSError(errno.EINVAL, f"refusing to back up the cache onto itself ({path})")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

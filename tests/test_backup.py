@@ -1,0 +1,108 @@
+"""`tui-digest backup FILE` (issue 16 item 9): a consistent copy that restores.
+
+Run through the real entry point; the restore opens the copy as the cache.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from cli_support import run_cli
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+
+
+def build(db: Path) -> None:
+    with Store.open(db) as s:
+        s.today = lambda: "2026-11-02"
+        s.import_digest(
+            Digest(
+                "cs.AI",
+                source="/data/cs.AI.md",
+                papers=[
+                    Paper(id="2611.00001", title_en="Backup alpha", abstract_en="first"),
+                    Paper(id="2611.00002", title_en="Backup beta", abstract_en="second"),
+                ],
+            )
+        )
+        rec = s.get_paper("2611.00002")
+        assert rec is not None
+        s.set_starred([rec.rowid])
+        s.set_note("2611.00001", "keep this")
+
+
+def test_backup_writes_a_copy_that_restores_papers_and_marks(tmp_path):
+    db = tmp_path / "cache.db"
+    build(db)
+    copy = tmp_path / "copy.db"
+    out = run_cli("backup", str(copy), db=db)
+    assert out.returncode == 0, out.stderr
+    assert b"backed up 2 papers in 1 digests" in out.stdout
+    assert str(copy).encode() in out.stdout
+    # No companions: one self-contained file, and no temporary file left behind.
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("copy")] == ["copy.db"]
+    assert not list(tmp_path.glob(".tui-digest-*"))
+    # Restore: the copy used as the cache.
+    listed = run_cli("search", "Backup", "--json", db=copy)
+    assert listed.returncode == 0, listed.stderr
+    assert b"2611.00001" in listed.stdout and b"2611.00002" in listed.stdout
+    with Store.open(copy) as s:
+        starred = s.get_paper("2611.00002")
+        noted = s.get_paper("2611.00001")
+        assert starred is not None and starred.starred
+        assert noted is not None and noted.note == "keep this"
+        assert [d.name for d in s.digests()] == [d.name for d in Store.open(db).digests()]
+
+
+def test_backup_refuses_to_overwrite_unless_forced(tmp_path):
+    db = tmp_path / "cache.db"
+    build(db)
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(b"precious")
+    out = run_cli("backup", str(copy), db=db)
+    assert out.returncode == 2
+    assert b"refusing to overwrite" in out.stderr and b"--force" in out.stderr
+    assert copy.read_bytes() == b"precious"
+    forced = run_cli("backup", str(copy), "--force", db=db)
+    assert forced.returncode == 0, forced.stderr
+    with Store.open(copy, readonly=True) as s:
+        assert s.count("") == 2
+
+
+def test_backup_refuses_the_cache_itself_and_a_missing_folder(tmp_path):
+    db = tmp_path / "cache.db"
+    build(db)
+    before = db.read_bytes()
+    out = run_cli("backup", str(db), "--force", db=db)
+    assert out.returncode == 2 and b"onto itself" in out.stderr
+    assert db.read_bytes() == before
+    missing = run_cli("backup", str(tmp_path / "nowhere" / "copy.db"), db=db)
+    assert missing.returncode == 2 and b"does not exist" in missing.stderr
+
+
+def test_backup_prints_a_cleaned_path(tmp_path):
+    db = tmp_path / "cache.db"
+    build(db)
+    name = "copy\x1b]52;c;bad\x07.db"
+    out = run_cli("backup", str(tmp_path / name), db=db)
+    assert out.returncode == 0, out.stderr
+    assert b"\x1b" not in out.stdout and b"\x07" not in out.stdout
+    assert (tmp_path / name).stat().st_size > 0
+
+
+def test_backup_while_the_cache_is_open_for_writing_is_consistent(tmp_path):
+    """A writer holding uncommitted changes: the copy has the last committed state."""
+    db = tmp_path / "cache.db"
+    build(db)
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DELETE FROM papers")
+        out = run_cli("backup", str(tmp_path / "copy.db"), db=db)
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    assert out.returncode == 0, out.stderr
+    with Store.open(tmp_path / "copy.db", readonly=True) as s:
+        assert s.count("") == 2
