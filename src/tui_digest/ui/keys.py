@@ -89,6 +89,9 @@ LIST: list[Binding] = [
             tooltip="Toggle selection of the current paper"),
     Binding("A", "select_all", "All", key_display="A", id="list.select_all",
             tooltip="Select every paper shown (again: clear the selection)"),
+    # The search kept with enter stays until cleared: escape clears it from the list too.
+    Binding("escape", "screen.clear_search", "Clear search", show=False,
+            id="list.clear_search", tooltip="Clear the kept search (the status line shows it)"),
 ]  # fmt: skip
 
 SEARCH: list[Binding] = [

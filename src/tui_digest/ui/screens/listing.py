@@ -21,7 +21,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from textual import work
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
@@ -29,6 +29,7 @@ from textual.worker import Worker, get_current_worker
 from tui_digest.core.model import DigestInfo
 from tui_digest.core.query import QueryError
 from tui_digest.core.store import Store
+from tui_digest.ui import first_run
 from tui_digest.ui import messages as msg
 from tui_digest.ui.foryou import is_ranked, read_ranked
 from tui_digest.ui.sample import load_sample_digest
@@ -56,6 +57,8 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
     language = reactive("both")
     # Ranked listings train a model first: MainScreen has this from ForYouActions.
     train_then_reload: Callable[[str], None]
+    # The search text (the box's, kept after enter); a var: the screen need not repaint.
+    query_text = var("")
 
     def __init__(
         self, db_path: Path | None, *, first_run_sample: bool = True, frame_hold: float = 0.03
@@ -69,7 +72,6 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         self.resume_rowid: int | None = None  # not `anchor`: that is a Widget method
         self.restore_paper = ""  # arXiv id of the paper to reopen on
         self.store: Store | None = None
-        self.query_text = ""
         self.digests: list[DigestInfo] = []
         self.listing_ready = False  # the first page of the latest request is shown
         self._cache_verified = False
@@ -145,11 +147,9 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         for notice in message.store.notices:  # a corrupt cache moved aside, read-only, ...
             self.notify(notice, title="Cache", severity="warning", timeout=15, markup=False)
         if message.sample_name:
-            self.note = "sample data: import your own digests with tui-digest import"
+            self.note = first_run.NOTE
             self.notify(
-                f"Showing the bundled sample digest ({message.sample_name}).",
-                title="First run",
-                markup=False,
+                first_run.welcome(message.sample_name), title="First run", markup=False, timeout=15
             )
         self.store_ready()
 

@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
-from tui_digest.ui import keys, opener
+from tui_digest.ui import first_run, keys, opener
 from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
 from tui_digest.ui.commands import DigestCommands
@@ -105,6 +105,7 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
             MainScreen.language,
             MainScreen.unread_here,
             MainScreen.unread_total,
+            MainScreen.query_text,
         )
         yield Footer()
 
@@ -140,6 +141,13 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
     def _fetch_finished(self, finished: FetchFinished) -> None:
         if finished.new_digests:
             self.translator.after_fetch(finished.new_digests)
+        if not self.note:
+            return
+        if finished.new_digests:
+            self.note = ""  # real digests arrived: the sample is gone
+        elif problem := first_run.unreachable(finished.results):
+            self.note = first_run.NOTE_UNREACHABLE
+            self.notify(problem, title="First run", severity="warning", markup=False, timeout=20)
 
     # --- the current paper ---------------------------------------------------------
 
@@ -208,6 +216,11 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
             return
         self.query_text = event.value
         self.reload()
+
+    def action_clear_search(self) -> None:
+        """Escape in the list: clear the kept search (the box's escape does it there)."""
+        if self.query_text:
+            self.search_box.value = ""  # Input.Changed reloads the listing
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:

@@ -14,6 +14,8 @@ from tui_digest.ui.readonly import LABEL as READ_ONLY
 from tui_digest.ui.sample import is_sample
 from tui_digest.ui.settings import LANGUAGE_LABELS
 
+SEARCH_SHOWN = 40  # characters of the search the line shows before "…"
+
 
 class StatusLine(Widget):
     """One line of state. Untrusted parts (digest names, query errors) are plain text.
@@ -37,6 +39,7 @@ class StatusLine(Widget):
     unread_here: reactive[int | None] = reactive(None)
     unread_total: reactive[int | None] = reactive(None)
     readonly = reactive(False)  # the cache was opened read-only: nothing is saved
+    query_text = reactive("")  # the search shown (the box may be scrolled or cut off)
 
     def render(self) -> Content:
         # While the count is being read, `matches` is the first page: "120+ / …".
@@ -47,6 +50,8 @@ class StatusLine(Widget):
         if self.readonly:
             parts += ["  ", (READ_ONLY, "bold $text-warning")]
         parts += self._unread()
+        if self.query_text.strip():
+            parts += ["  ", *self._search()]
         flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
         filters = [name for name, on in flags if on]
         if filters:
@@ -63,6 +68,17 @@ class StatusLine(Widget):
         if self.error:
             parts += ["  ", (self.error, "$text-error")]
         return Content.assemble(*parts)
+
+    def _search(self) -> list[str | tuple[str, str]]:
+        """The active search (the user's text: plain) and how to clear it."""
+        query = self.query_text.strip()
+        if len(query) > SEARCH_SHOWN:
+            query = query[: SEARCH_SHOWN - 1] + "…"
+        return [
+            ("search: ", "$text-accent"),
+            (query, "bold $text-accent"),
+            (" (esc clears)", "dim"),
+        ]
 
     def _unread(self) -> list[str | tuple[str, str]]:
         """ "12 unread", or "5 unread · 17 in all" in a digest (each paper counted once)."""
