@@ -16,8 +16,9 @@ from textual.binding import Binding
 APP: list[Binding] = [
     Binding("question_mark", "help", "Help", key_display="?", id="app.help",
             tooltip="Show every key"),
+    # show=False: the footer docks the palette key on the right by itself (once).
     Binding("ctrl+p", "command_palette", "Commands", key_display="^p", id="app.commands",
-            tooltip="Open the command palette"),
+            show=False, tooltip="Open the command palette"),
     Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit tui-digest"),
 ]  # fmt: skip
 
@@ -134,6 +135,30 @@ CONFIRM: list[Binding] = [
     Binding("y", "answer(True)", "Yes", id="confirm.yes"),
     Binding("n,escape", "answer(False)", "No", id="confirm.no"),
 ]
+
+# The footer (widgets/footer.py): these stay visible on the right at any width...
+FOOTER_PINNED: tuple[str, ...] = ("app.help", "app.quit", "app.commands")
+# ...and the other keys shown come in this order, so a narrow terminal cuts the
+# least useful ones (moving keys last: they are the ones a user tries first anyway).
+FOOTER_ORDER: tuple[str, ...] = (
+    "main.search",
+    "main.digest",
+    "main.star",
+    "main.read",
+    "main.open",
+    "main.unread",
+    "main.starred",
+    "list.select",
+    "main.export",
+    "main.language",
+    "main.layout",
+    "list.select_all",
+    "reading.close",
+    "reading.next",
+    "reading.previous",
+    "reading.next_unread",
+    "reading.page",
+)
 
 # What the help screen lists, in this order.
 SECTIONS: tuple[tuple[str, list[Binding]], ...] = (

@@ -19,7 +19,7 @@ from textual.binding import BindingType
 from textual.command import Provider
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from tui_digest.core.model import PaperRecord
@@ -41,6 +41,7 @@ from tui_digest.ui.settings import Settings, next_language, save_settings
 from tui_digest.ui.signals import FetchFinished, signals_of
 from tui_digest.ui.timing import Timing
 from tui_digest.ui.translating import Translator
+from tui_digest.ui.widgets.footer import ReaderFooter
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox
@@ -107,7 +108,7 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
             MainScreen.unread_total,
             MainScreen.query_text,
         )
-        yield Footer()
+        yield ReaderFooter()
 
     def on_mount(self) -> None:
         self.language = self.settings.language

@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.style import Style
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tui_digest.core.citation import is_arxiv_id, pdf_url
@@ -29,6 +29,7 @@ from tui_digest.core.store import Store
 from tui_digest.ui import keys
 from tui_digest.ui.paper_text import LABEL, detail_content
 from tui_digest.ui.text_wrap import WrappingStatic
+from tui_digest.ui.widgets.footer import ReaderFooter
 from tui_digest.ui.widgets.paper_list import PaperList
 
 CHUNK = 500  # rows read at a time while looking for the next unread paper
@@ -55,7 +56,7 @@ class PaperView(Screen[None]):
         yield Static(Content(""), id="paper-view-position")
         with VerticalScroll(id="paper-view-scroll"):
             yield WrappingStatic(Content("Reading the paper…"), id="paper-view-body")
-        yield Footer()
+        yield ReaderFooter()
 
     def on_mount(self) -> None:
         self.query_one("#paper-view-scroll").focus()
