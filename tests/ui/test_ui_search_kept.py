@@ -57,3 +57,40 @@ async def test_a_long_search_is_cut_with_an_ellipsis(cache: Path) -> None:
         line = status_text(app)
         assert "search: retrieval xxx" in line and "… (esc clears)" in line
         assert "x" * 60 not in line
+
+
+async def test_typing_a_quote_keeps_the_last_result_without_an_error(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        await pilot.press("slash", *"retrieval")
+        await settle(pilot)
+        before, ids = main.matches, list(main.paper_list.ids)
+        assert 0 < before < 38
+        seen: list[tuple[int, str]] = []
+        # Every keystroke of an unfinished phrase: the same result, no error.
+        for key in ["space", "quotation_mark", *"scaling", "space", *"laws"]:
+            await pilot.press(key)
+            await settle(pilot)
+            seen.append((main.matches, main.error))
+            assert list(main.paper_list.ids) == ids, main.search_box.value
+        assert seen == [(before, "")] * len(seen)
+        assert "unbalanced" not in status_text(app)
+        await pilot.press("quotation_mark")  # the phrase closes: the query parses again
+        await settle(pilot)
+        assert main.search_box.value == 'retrieval "scaling laws"'
+        assert 0 < main.matches <= before and main.error == ""
+
+
+async def test_an_unfinished_query_left_with_enter_says_why(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"cat:", "enter")
+        await settle(pilot)
+        assert "needs a value after cat:" in status_text(app)
+        # A query that is wrong, not unfinished, is reported while typing.
+        await pilot.press("slash", "escape", "slash", *"is:bogus")
+        await settle(pilot)
+        assert "unknown is: value" in status_text(app)

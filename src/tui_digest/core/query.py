@@ -60,6 +60,12 @@ from tui_digest.core.search_tokens import query_tokens
 
 __all__ = ["AnyOf", "Query", "QueryError", "Term", "parse_query"]
 
+class IncompleteQuery(QueryError):
+    """A query that is not finished yet: an open quote or "(", a qualifier or OR
+    with nothing after it. Typed one key at a time, every query passes through
+    these; the reader keeps the last result instead of reporting them."""
+
+
 FIELDS = {
     "ti": "ti",
     "title": "ti",
@@ -162,7 +168,7 @@ def _lex(text: str) -> list[object]:
         if phrase:
             close = text.find('"', i + 1)
             if close < 0:
-                raise QueryError(
+                raise IncompleteQuery(
                     f'unbalanced quote at column {i + 1}: "{text[i : i + 30]}" has no closing "'
                 )
             value = text[i + 1 : close]
@@ -180,13 +186,13 @@ def _lex(text: str) -> list[object]:
             value = text[i:j]
             i = j
         if qualifier is not None and not value.strip():
-            raise QueryError(f'"{text[start:i]}" needs a value after {qualifier}:')
+            raise IncompleteQuery(f'"{text[start:i]}" needs a value after {qualifier}:')
         if value == "OR" and not (qualifier or phrase or negated):
             items.append("OR")
         else:
             items.append((qualifier, value, phrase, negated))
     if depth:
-        raise QueryError('unbalanced parenthesis: a "(" has no closing ")"')
+        raise IncompleteQuery('unbalanced parenthesis: a "(" has no closing ")"')
     return items
 
 
@@ -223,7 +229,7 @@ def _chains(items: list[object], pos: int, nested: bool) -> tuple[list[list[_Nod
             chains.append([node])
         joined = False
     if joined:
-        raise QueryError("OR needs a word or a group on each side")
+        raise IncompleteQuery("OR needs a word or a group on each side")
     return chains, pos
 
 

@@ -156,7 +156,7 @@ def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, 
     problem (too few stars, the extra missing) becomes the listing's error in
     the status line, and a notification that explains it.
     """
-    from tui_digest.core.query import QueryError
+    from tui_digest.core.query import IncompleteQuery, QueryError
     from tui_digest.ui import messages as msg
 
     worker = get_current_worker()
@@ -165,7 +165,8 @@ def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, 
     try:
         ranked = ranked_listing(store, request.query, request.digest, wait=False)
     except QueryError as error:
-        screen.post_message(msg.ListingFailed(worker, request, str(error)))
+        incomplete = isinstance(error, IncompleteQuery)
+        screen.post_message(msg.ListingFailed(worker, request, str(error), incomplete=incomplete))
         return
     finally:
         screen.app.call_from_thread(screen.set_activity, "", slot="foryou")

@@ -105,9 +105,12 @@ class ListingCount(ListingMessage):
 class ListingFailed(ListingMessage):
     """The query was refused (malformed); `error` is shown in the status line."""
 
-    def __init__(self, worker: Worker[None], request: ListingRequest, error: str) -> None:
+    def __init__(
+        self, worker: Worker[None], request: ListingRequest, error: str, *, incomplete: bool = False
+    ) -> None:
         super().__init__(worker, request)
         self.error = error
+        self.incomplete = incomplete  # not finished yet (an open quote): see IncompleteQuery
 
 
 class ListingDone(ListingMessage):

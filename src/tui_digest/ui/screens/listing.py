@@ -27,7 +27,7 @@ from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from tui_digest.core.model import DigestInfo
-from tui_digest.core.query import QueryError
+from tui_digest.core.query import IncompleteQuery, QueryError
 from tui_digest.core.store import Store
 from tui_digest.ui import first_run
 from tui_digest.ui import messages as msg
@@ -88,6 +88,7 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         self._stale = False
         self._rows_digest: str | None = None  # the digest the drawn rows belong to
         self._activity: dict[str, str] = {}
+        self.incomplete_error = ""  # why the query typed so far does not parse yet
 
     @property
     def listing_busy(self) -> bool:
@@ -217,7 +218,10 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
                     query, digest=digest, limit=FIRST_PAGE, count=False
                 )
             except QueryError as error:
-                self.post_message(msg.ListingFailed(worker, request, str(error)))
+                incomplete = isinstance(error, IncompleteQuery)
+                self.post_message(
+                    msg.ListingFailed(worker, request, str(error), incomplete=incomplete)
+                )
                 return
             counted = counted_matches is not None
             matches = len(rows) if counted_matches is None else counted_matches
@@ -265,7 +269,7 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
             self._view_total = (request.digest, message.total)
         elif self._view_total is not None and self._view_total[0] != request.digest:
             self._view_total = None
-        self.matches, self.error = message.matches, ""
+        self.matches, self.error, self.incomplete_error = message.matches, "", ""
         self.counting = not message.counted
         self.total = self._view_total[1] if self._view_total else None
         papers = self.paper_list
@@ -332,10 +336,16 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
             self.paper_list.set_ids(message.ids)
 
     def on_listing_failed(self, message: msg.ListingFailed) -> None:
-        if not message.stale:
-            self.error = message.error
-            self.counting = False
-            self._release_frame()
+        if message.stale:
+            return
+        if message.incomplete and self.search_box.has_focus:
+            # Still typing (an open quote, `cat:`): the list keeps the last result
+            # and nothing flashes; enter shows why if it is left unfinished.
+            self.incomplete_error, self.error = message.error, ""
+        else:
+            self.incomplete_error, self.error = "", message.error
+        self.counting = False
+        self._release_frame()
 
     # --- the cache as a whole ------------------------------------------------------
 

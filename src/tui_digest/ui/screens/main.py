@@ -225,6 +225,8 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
+        if self.incomplete_error:
+            self.error = self.incomplete_error  # kept unfinished: now say why
         self.paper_list.focus()
 
     @on(SearchBox.Cleared)
