@@ -428,3 +428,15 @@ def test_date_search_follows_papers_listed_again_by_any_connection(tmp_path):
         s.import_digest(Digest("d4", date="2024-03-04", papers=[p2]))
         assert found(s, "date:2024-03-01") == ["2403.00002", "2403.00001"]
         assert found(s, "date:2024-03-03..2024-03-04") == ["2403.00002", "2403.00001"]
+
+
+def test_unfinished_queries_raise_incomplete_query_and_wrong_ones_do_not():
+    from tui_digest.core.query import IncompleteQuery, QueryError, parse_query
+
+    for text in ('retrieval "scaling', "(a OR b", "cat:", "a OR"):
+        with pytest.raises(IncompleteQuery):
+            parse_query(text)
+    for text in ("is:bogus", "OR a", "a OR OR b"):
+        with pytest.raises(QueryError) as info:
+            parse_query(text)
+        assert not isinstance(info.value, IncompleteQuery), text

@@ -13,3 +13,9 @@ class CacheError(Exception):
 
 class QueryError(ValueError):
     """A malformed query; the message says what is wrong and where."""
+
+
+class IncompleteQuery(QueryError):
+    """A query that is not finished yet: an open quote or "(", a qualifier or OR
+    with nothing after it. Typed one key at a time, every query passes through
+    these; the reader keeps the last result instead of reporting them."""

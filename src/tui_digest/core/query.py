@@ -54,16 +54,11 @@ import re
 from dataclasses import dataclass, field
 
 from tui_digest.core.digest_day import local_today
-from tui_digest.core.errors import QueryError
+from tui_digest.core.errors import IncompleteQuery, QueryError
 from tui_digest.core.query_dates import parse_date
 from tui_digest.core.search_tokens import query_tokens
 
-__all__ = ["AnyOf", "Query", "QueryError", "Term", "parse_query"]
-
-class IncompleteQuery(QueryError):
-    """A query that is not finished yet: an open quote or "(", a qualifier or OR
-    with nothing after it. Typed one key at a time, every query passes through
-    these; the reader keeps the last result instead of reporting them."""
+__all__ = ["AnyOf", "IncompleteQuery", "Query", "QueryError", "Term", "parse_query"]
 
 
 FIELDS = {
