@@ -234,6 +234,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def _sources_list(args: argparse.Namespace) -> int:
+    from tui_digest.core.when import SYSTEM_CLOCK  # local time, relative (--json keeps UTC ISO)
+
     config = _load(args)
     states = _source_states(getattr(args, "db", None), [s.name for s in config.sources])
     if getattr(args, "json", False):
@@ -249,7 +251,7 @@ def _sources_list(args: argparse.Namespace) -> int:
                 clean_line(s.name, 60),
                 s.kind,
                 "yes" if s.enabled else "no",
-                str(state.get("last_checked") or "never"),
+                SYSTEM_CLOCK.show_stamp(state.get("last_checked"), "never"),
                 clean_line(str(state.get("last_status") or "-"), 60),
                 clean_line(display_url(s.url), 500),
             )

@@ -14,6 +14,7 @@ from textual.worker import WorkerCancelled
 
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
+from tui_digest.core.when import SYSTEM_CLOCK, Clock
 from tui_digest.ui import app as reader_app
 from tui_digest.ui.timing import Timing
 
@@ -181,16 +182,19 @@ def make_app(
     timers: ManualTimers | None = None,
     sleeps: RecordedSleeps | None = None,
     detail_delay: float = 0.0,
+    clock: Clock | None = None,
 ):
     """The reader with test timing: no held frames, no detail delay, a manual read timer,
     network waits recorded instead of spent.
 
-    (`detail_delay`: a long one keeps the detail pane from following the cursor.)
+    (`detail_delay`: a long one keeps the detail pane from following the cursor;
+    `clock`: a fixed now and time zone for the times shown.)
     """
     timing = Timing(
         frame_hold=0.0,
         detail_delay=detail_delay,
         schedule=timers or ManualTimers(),
         net_sleep=sleeps or RecordedSleeps(),
+        clock=clock or SYSTEM_CLOCK,
     )
     return reader_app.make_app(db_path, first_run_sample=first_run_sample, timing=timing)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tui_digest.core.when import SYSTEM_CLOCK, Clock
 from tui_digest.net.options import Sleep
 from tui_digest.ui.marks import Schedule
 
@@ -28,6 +29,8 @@ class Timing:
     # interval: None is asyncio.sleep; tests pass one that records the wait
     # and returns at once.
     net_sleep: Sleep | None = None
+    # Now and the time zone, for the times shown (fetch times): tests fix both.
+    clock: Clock = SYSTEM_CLOCK
 
 
 def never(delay: float, callback: object) -> None:

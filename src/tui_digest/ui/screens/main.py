@@ -72,6 +72,7 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
         )
         self.settings = settings
         self.detail_delay = timing.detail_delay  # see Timing.detail_delay
+        self.clock = timing.clock  # the times shown (see core.when)
         self.retrain_delay, self.retrain_schedule = timing.retrain_delay, timing.schedule
         self.refresher = Refresher(
             self, lambda: self.store, self.set_activity, sleep=timing.net_sleep
@@ -337,7 +338,8 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
         if self.store is None:
             self.notify("The cache is still opening.", markup=False)
             return
-        self.app.push_screen(SourcesScreen(self.store, self.refresher.last_results))
+        results = self.refresher.last_results
+        self.app.push_screen(SourcesScreen(self.store, results, clock=self.clock))
 
     def action_translate(self) -> None:
         self.translator.start(self.targets())

@@ -22,6 +22,7 @@ from textual.widgets import Label, Static
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.core.sanitize import clean_line
+from tui_digest.core.when import SYSTEM_CLOCK, Clock
 from tui_digest.net.urls import display_url
 from tui_digest.ui import keys
 from tui_digest.ui.signals import FetchFinished, signals_of
@@ -46,9 +47,15 @@ def _text(value: object, limit: int = 300) -> str:
 
 
 def sources_content(
-    path: str, views: Sequence[SourceView], results: Sequence[SourceResult] = ()
+    path: str,
+    views: Sequence[SourceView],
+    results: Sequence[SourceResult] = (),
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Content:
-    """The whole listing as one Content (plain text parts with fixed styles)."""
+    """The whole listing as one Content (plain text parts with fixed styles).
+
+    Fetch times are shown in the local zone, relative to now (`core.when`).
+    """
     latest = {r.name: r for r in results}
     parts: list[str | tuple[str, str]] = [("config  ", "dim"), _text(path, 500), "\n\n"]
     if not views:
@@ -64,7 +71,7 @@ def sources_content(
         state = view.state
         status = _text(state.get("last_status"))
         error = _text(state.get("last_error"), 500)
-        checked = _text(state.get("last_checked"))
+        checked = _text(clock.show_stamp(state.get("last_checked")))
         if not checked:
             parts += [("  never fetched", "italic dim"), "\n"]
         else:
@@ -72,7 +79,7 @@ def sources_content(
             parts += [("  last fetch  ", "dim"), checked, "  "]
             parts.append((status or "?", "$text-error" if failed else "$text-success"))
             parts.append("\n")
-            success = _text(state.get("last_success"))
+            success = _text(clock.show_stamp(state.get("last_success")))
             if failed and success:
                 parts += [("  last success  ", "dim"), success, "\n"]
             if error:
@@ -93,10 +100,13 @@ class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
             self.content = content
             super().__init__()
 
-    def __init__(self, store: Store, results: Sequence[SourceResult] = ()) -> None:
+    def __init__(
+        self, store: Store, results: Sequence[SourceResult] = (), *, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         super().__init__()
         self.store = store
         self.results = list(results)
+        self.clock = clock
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="sources-dialog"):
@@ -135,7 +145,7 @@ class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
             for s in config.sources
         ]
         where = str(config.path) + ("" if config.exists else "  (not found: the defaults)")
-        self.post_message(self.Loaded(sources_content(where, views, results)))
+        self.post_message(self.Loaded(sources_content(where, views, results, self.clock)))
 
     def on_sources_screen_loaded(self, message: Loaded) -> None:
         self.text.update(message.content)

@@ -1,0 +1,57 @@
+"""Times in the reader (issue 16 item 5): local zone, short and relative, clock injected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from ui_support import make_app, settle
+
+from tui_digest.core.store import Store
+from tui_digest.core.when import Clock
+from tui_digest.ui.screens.sources import SourcesScreen
+
+UTC8 = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(stamp: str) -> Clock:
+    moment = dt.datetime.fromisoformat(stamp)
+    return Clock(now=lambda: moment, zone=UTC8)
+
+
+async def sources_text(cache: Path, clock: Clock) -> str:
+    app = make_app(cache, first_run_sample=False, clock=clock)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        assert isinstance(app.screen, SourcesScreen)
+        return str(app.screen.text.visual)
+
+
+async def test_the_sources_screen_shows_fetch_times_local_and_relative(cache: Path) -> None:
+    config = Path(os.environ["TUI_DIGEST_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        '[[sources]]\nname = "ai"\nurl = "https://example.org/ai.md"\n\n'
+        '[[sources]]\nname = "cl"\nurl = "https://example.org/cl.md"\n'
+    )
+    with Store.open(cache) as store:
+        store.set_source_state("ai", last_checked="2026-08-19T01:14:00Z", last_status="new 3")
+        store.set_source_state(
+            "cl",
+            last_checked="2026-08-18T13:40:00Z",
+            last_success="2026-08-16T05:00:00Z",
+            last_status="failed (HTTP 503)",
+            last_error="HTTP 503",
+        )
+    text = await sources_text(cache, at("2026-08-19T10:00:00+08:00"))
+    assert "last fetch  today 09:14" in text
+    assert "last fetch  yesterday 21:40" in text
+    assert "last success  3 days ago" in text
+    assert "T01:14" not in text  # no raw UTC stamps
+    # A week later (the cache reopened): the same stamps read as dates.
+    text = await sources_text(cache, at("2026-08-26T10:00:00+08:00"))
+    assert "last fetch  2026-08-19 09:14" in text
+    assert "last success  2026-08-16 13:00" in text
