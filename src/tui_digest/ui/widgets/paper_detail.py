@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -9,6 +10,7 @@ from textual.widgets import Static
 
 from tui_digest.core.highlight import NO_MATCH, matcher
 from tui_digest.core.model import PaperRecord
+from tui_digest.ui import opener
 from tui_digest.ui.paper_text import detail_content
 from tui_digest.ui.text_wrap import WrappingStatic
 
@@ -63,3 +65,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def _render_record(self) -> None:
         if self.record is not None:
             self.body.update(detail_content(self.record, self.language, self.ref, self.match))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a link opens it (only http/https ones are links: see paper_text)."""
+        link = event.style.link
+        if link:
+            event.stop()
+            opener.open_in_browser(self.app, link)  # refuses anything but http(s) itself

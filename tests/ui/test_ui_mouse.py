@@ -1,0 +1,116 @@
+"""The mouse (issue 16 item 7): a click moves the cursor, the wheel scrolls the pane
+under the pointer, a click on a link in the detail opens it (http/https only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.pilot import Pilot
+from ui_support import make_app, settle
+
+SIZE = (140, 22)
+
+
+async def wheel(pilot: Pilot, x: int, y: int, *, down: bool = True, times: int = 3) -> None:
+    """Wheel turns at screen (x, y), posted to the app as the terminal driver does."""
+    kind = events.MouseScrollDown if down else events.MouseScrollUp
+    for _ in range(times):
+        pilot.app.post_message(kind(None, x, y, 0, 0, 0, False, False, False, x, y))
+        await pilot.pause()
+
+
+def link_cell(app) -> tuple[int, int, str]:
+    """Where the detail pane draws a link (screen cell), and its URL."""
+    detail = app.main.detail
+    region = detail.content_region
+    for y in range(region.y, region.bottom):
+        for x in range(region.x, region.right):
+            link = app.screen.get_style_at(x, y).link
+            if link:
+                return x, y, link
+    raise AssertionError("no link drawn in the detail pane")
+
+
+async def test_a_click_moves_the_cursor_to_the_row(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.main.paper_list
+        app.main.detail.focus()
+        await pilot.click("#papers", offset=(10, 4))  # row 0 is the header
+        await settle(pilot)
+        assert papers.cursor == 3 and papers.has_focus
+        assert not papers.selected  # a click moves; space selects
+        record = app.main.detail.record
+        assert record is not None and record.rowid == papers.ids[3]
+        await pilot.press("space")
+        assert papers.selected == {papers.ids[3]}
+
+
+async def test_the_wheel_scrolls_the_pane_under_the_pointer(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers, detail = app.main.paper_list, app.main.detail
+        app.main.paper_list.focus()
+        assert papers.scroll_y == 0 and detail.scroll_y == 0
+        assert detail.max_scroll_y > 0  # the footnote is taller than the pane
+        d = detail.content_region
+        await wheel(pilot, d.x + 2, d.y + 2)
+        assert detail.scroll_y > 0 and papers.scroll_y == 0
+        assert papers.has_focus  # scrolling does not take the focus
+        p = papers.content_region
+        await wheel(pilot, p.x + 5, p.y + 3)
+        assert papers.scroll_y > 0
+        scrolled = detail.scroll_y
+        await wheel(pilot, p.x + 5, p.y + 3, down=False)
+        assert papers.scroll_y == 0 and detail.scroll_y == scrolled
+        assert papers.cursor == 0  # the wheel scrolls, it does not move the cursor
+
+
+async def test_a_click_on_a_link_in_the_detail_opens_it(cache: Path, monkeypatch) -> None:
+    from tui_digest.ui import opener
+
+    opened: list[str] = []
+
+    def fake_open(url: str, **_: object) -> opener.Outcome:
+        opened.append(url)
+        return opener.Outcome(True, "fake-browser")
+
+    monkeypatch.setattr(opener, "open_url", fake_open)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        x, y, link = link_cell(app)
+        assert link.startswith("https://arxiv.org/abs/")
+        await pilot.click(offset=(x, y))
+        await settle(pilot)
+        assert opened == [link]
+        # A click on text that is not a link opens nothing.
+        d = app.main.detail.content_region
+        await pilot.click(offset=(d.x, d.y))
+        await settle(pilot)
+        assert opened == [link]
+
+
+async def test_a_stored_javascript_link_is_not_a_link(cache: Path, monkeypatch) -> None:
+    from tui_digest.ui import opener
+
+    opened: list[str] = []
+    monkeypatch.setattr(opener, "open_url", lambda url, **_: opened.append(url))
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")  # the newer digest's second paper: url javascript:alert(1)
+        await settle(pilot)
+        record = app.main.detail.record
+        assert record is not None and record.paper.url == "javascript:alert(1)"
+        d = app.main.detail.content_region
+        links = {
+            app.screen.get_style_at(x, y).link
+            for y in range(d.y, d.bottom)
+            for x in range(d.x, d.right)
+        }
+        assert links <= {None, ""}
+        assert opened == []
