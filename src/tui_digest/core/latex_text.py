@@ -15,247 +15,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Symbols a control word stands for, in text and in math.
-SYMBOLS: dict[str, str] = {
-    # Greek
-    **dict(
-        zip(
-            [
-                "alpha",
-                "beta",
-                "gamma",
-                "delta",
-                "epsilon",
-                "varepsilon",
-                "zeta",
-                "eta",
-                "theta",
-                "vartheta",
-                "iota",
-                "kappa",
-                "lambda",
-                "mu",
-                "nu",
-                "xi",
-                "pi",
-                "varpi",
-                "rho",
-                "varrho",
-                "sigma",
-                "varsigma",
-                "tau",
-                "upsilon",
-                "phi",
-                "varphi",
-                "chi",
-                "psi",
-                "omega",
-            ],
-            "αβγδϵεζηθϑικλμνξπϖρϱσςτυϕφχψω",
-            strict=True,
-        )
-    ),
-    **dict(
-        zip(
-            [
-                "Gamma",
-                "Delta",
-                "Theta",
-                "Lambda",
-                "Xi",
-                "Pi",
-                "Sigma",
-                "Upsilon",
-                "Phi",
-                "Psi",
-                "Omega",
-            ],
-            "ΓΔΘΛΞΠΣΥΦΨΩ",
-            strict=True,
-        )
-    ),
-    # Relations, operators, arrows
-    "times": "×",
-    "cdot": "·",
-    "cdots": "⋯",
-    "ldots": "…",
-    "dots": "…",
-    "pm": "±",
-    "mp": "∓",
-    "div": "÷",
-    "leq": "≤",
-    "le": "≤",
-    "geq": "≥",
-    "ge": "≥",
-    "neq": "≠",
-    "ne": "≠",
-    "approx": "≈",
-    "sim": "∼",
-    "simeq": "≃",
-    "equiv": "≡",
-    "propto": "∝",
-    "ll": "≪",
-    "gg": "≫",
-    "infty": "∞",
-    "to": "→",
-    "rightarrow": "→",
-    "leftarrow": "←",
-    "leftrightarrow": "↔",
-    "Rightarrow": "⇒",
-    "Leftarrow": "⇐",
-    "Leftrightarrow": "⇔",
-    "mapsto": "↦",
-    "uparrow": "↑",
-    "downarrow": "↓",
-    "in": "∈",
-    "notin": "∉",
-    "subset": "⊂",
-    "subseteq": "⊆",
-    "supset": "⊃",
-    "cup": "∪",
-    "cap": "∩",
-    "emptyset": "∅",
-    "forall": "∀",
-    "exists": "∃",
-    "neg": "¬",
-    "wedge": "∧",
-    "vee": "∨",
-    "oplus": "⊕",
-    "otimes": "⊗",
-    "circ": "∘",
-    "bullet": "•",
-    "star": "⋆",
-    "ast": "∗",
-    "partial": "∂",
-    "nabla": "∇",
-    "sum": "∑",
-    "prod": "∏",
-    "int": "∫",
-    "ell": "ℓ",
-    "hbar": "ℏ",
-    "top": "⊤",
-    "bot": "⊥",
-    "perp": "⊥",
-    "prime": "′",
-    "dagger": "†",
-    "degree": "°",
-    "langle": "⟨",
-    "rangle": "⟩",
-    "mid": "|",
-    "vert": "|",
-    "|": "‖",
-    "%": "%",
-    "&": "&",
-    "#": "#",
-    "_": "_",
-    "$": "$",
-    "{": "{",
-    "}": "}",
-    # Text-mode letters (author names)
-    "ss": "ß",
-    "o": "ø",
-    "O": "Ø",
-    "aa": "å",
-    "AA": "Å",
-    "ae": "æ",
-    "AE": "Æ",
-    "oe": "œ",
-    "OE": "Œ",
-    "l": "ł",
-    "L": "Ł",
-    "i": "ı",
-    "textbackslash": "\\",
-    "textasciitilde": "~",
-    "textasciicircum": "^",
-    "textbraceleft": "{",
-    "textbraceright": "}",
-    "textendash": "–",
-    "textemdash": "—",
-    "textdegree": "°",
-}
-
-# Letters of names, written inside words (`Bj\o rn`, `\AA ngstr\"om`).
-_TEXT_LETTERS = frozenset(["ss", "o", "O", "aa", "AA", "ae", "AE", "oe", "OE", "l", "L", "i"])
-# Operator names print as the word itself.
-OPERATORS = frozenset(
-    [
-        "log",
-        "ln",
-        "exp",
-        "sin",
-        "cos",
-        "tan",
-        "max",
-        "min",
-        "arg",
-        "argmax",
-        "argmin",
-        "lim",
-        "sup",
-        "inf",
-        "det",
-        "dim",
-        "ker",
-        "deg",
-        "gcd",
-        "Pr",
-    ]
-)
-# Spacing commands: a plain space.
-SPACES = frozenset([",", ";", ":", "!", " ", "quad", "qquad"])
-# Commands whose braced argument is shown as is: fonts and boxes.
-FONT_COMMANDS = frozenset(
-    [
-        "mbox",
-        "text",
-        "textrm",
-        "textbf",
-        "textit",
-        "textsf",
-        "texttt",
-        "textsc",
-        "textup",
-        "textnormal",
-        "emph",
-        "mathrm",
-        "mathbf",
-        "mathit",
-        "mathsf",
-        "mathtt",
-        "mathcal",
-        "mathscr",
-        "mathfrak",
-        "mathnormal",
-        "boldsymbol",
-        "bm",
-        "operatorname",
-    ]
-)
-_BLACKBOARD = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ", "E": "𝔼"}
-
-# Accent commands -> combining mark (NFC composes them: \'e -> é).
-ACCENTS = {
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    '"': "\u0308",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "r": "\u030a",
-    "c": "\u0327",
-    "k": "\u0328",
-}
-
-SUPERSCRIPT = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True))
-# Lowercase modifier letters (U+1D2C block and neighbours) for `x^d`, `2^k`.
-SUPERSCRIPT.update(zip("abcdefghjklmoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True))
-SUPERSCRIPT.update({"−": "⁻", "∘": "°", "′": "′", "∗": "*", "*": "*", "⊤": "ᵀ", "T": "ᵀ"})
-SUBSCRIPT = dict(
-    zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
+from tui_digest.core.latex_symbols import (
+    ACCENTS,
+    BLACKBOARD,
+    FONT_COMMANDS,
+    OPERATORS,
+    SPACES,
+    SUBSCRIPT,
+    SUPERSCRIPT,
+    SYMBOLS,
+    TEXT_LETTERS,
 )
 
 
@@ -365,7 +134,7 @@ class _Parser:
                 return _blackboard(inner) if name == "mathbb" else inner
         if name in SYMBOLS:
             self.i = _skip_empty_group(s, after)
-            if name in _TEXT_LETTERS:
+            if name in TEXT_LETTERS:
                 # TeX swallows the space after a control word: `Bj\o rn` is "Bjørn".
                 while self.i < len(s) and s[self.i] == " " and self.i == after:
                     self.i += 1
@@ -540,7 +309,7 @@ def _skip_empty_group(s: str, pos: int) -> int:
 
 
 def _blackboard(text: str) -> str:
-    return "".join(_BLACKBOARD.get(c, c) for c in text)
+    return "".join(BLACKBOARD.get(c, c) for c in text)
 
 
 def _paren(text: str) -> str:
