@@ -234,3 +234,22 @@ def test_reader_marks_wait_for_a_streamed_import(tmp_path):
             reader.close()
         assert pauses, "the reader's write never met the import's lock"
         assert result[0].new == 300  # type: ignore[attr-defined]
+
+
+def test_a_feed_is_read_whole_so_its_own_cap_is_lower(tmp_path, capsys, monkeypatch):
+    from tests.hostile.inputs import arxiv_rss
+
+    from tui_digest import cli_import
+
+    monkeypatch.setattr(cli_import, "MAX_WHOLE_MIB", 1)
+    path = tmp_path / "feed.xml"
+    feed = arxiv_rss(title="t", abstract="a" * (2 * 1024 * 1024), author="w")
+    path.write_text(feed, encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    assert cli.main(["--db", db, "import", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"{path}: error: {path}: larger than 1048576 bytes; refused "
+        "(a feed is read whole; see --max-size)\n"
+    )
+    assert cli.main(["--db", db, "import", "--max-size", "3", str(path)]) == 0
+    assert "1 papers (arxiv): 1 new" in capsys.readouterr().out

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_digest.cli_args import positive_int
+from tui_digest.cli_import import MAX_IMPORT_MIB
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
 EXPORT_FORMATS = ("markdown", "bibtex", "ris", "csl-json", "json")  # = core.export.FORMATS
 QUERY_COMMANDS = ("search", "export", "translate", "enrich", "tag")
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
-# `import` refuses a larger input (see `cli_import`); `--max-size` raises it.
-MAX_IMPORT_MIB = 2048
 
 
 class CliError(Exception):
@@ -305,10 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--max-size",
         type=positive_int,
-        default=MAX_IMPORT_MIB,
+        default=None,
         metavar="MIB",
-        help=f"refuse an input larger than this many MiB (default {MAX_IMPORT_MIB}; digests are "
-        "streamed, feeds are read whole and refused above 64 MiB)",
+        help=f"refuse an input larger than this many MiB (default {MAX_IMPORT_MIB} for a digest, "
+        "which is streamed; {MAX_WHOLE_MIB} for a feed, which is read whole)",
     )
     p.set_defaults(func=cmd_import)
 

@@ -27,8 +27,11 @@ INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
 # raises it. A digest is streamed, so its size costs time, not memory; the
 # largest real one is 169 MB.
 MAX_IMPORT_MIB = 2048
-# Feeds (and whatever is not a digest) are read whole, at ~5 times their size.
-MAX_WHOLE_MIB = 64
+# Feeds (and whatever is not a digest) are read whole: feedparser holds ~10
+# times a feed's size (a 30 MB feed of 25,000 entries peaked at 344 MB), so
+# without an explicit --max-size they are refused above this. Real arXiv
+# listings are 1-3 MB.
+MAX_WHOLE_MIB = 20
 # Problems listed per streamed document (the rest are counted): a damaged
 # 2 GB file must not collect millions of them.
 MAX_PROBLEMS = 1000
@@ -86,7 +89,8 @@ def import_documents(
     failed = 0
     bar = ImportProgress()  # shown on a terminal once the import takes over a second
     try:
-        for source, opener in _open_inputs([raw], args.max_size * 1024 * 1024):
+        cap = (args.max_size or MAX_IMPORT_MIB) * 1024 * 1024
+        for source, opener in _open_inputs([raw], cap):
             # A file named after an arXiv category (`cs.AI.md`) is that category's
             # digest: its papers without a category get it, as a source's do.
             category = infer_category(source) if source != "<stdin>" else ""
@@ -152,11 +156,11 @@ def _whole(
     from tui_digest.core.model import InputError
     from tui_digest.core.readers import read_document
 
-    cap = min(args.max_size, MAX_WHOLE_MIB) * 1024 * 1024
+    cap = (args.max_size or MAX_WHOLE_MIB) * 1024 * 1024
     data = f.read(cap + 1)
     if len(data) > cap:
         raise InputError(
-            f"{source}: larger than {cap} bytes; feeds are read whole and refused above that"
+            f"{source}: larger than {cap} bytes; refused (a feed is read whole; see --max-size)"
         )
     result = read_document(data, source=source, format=args.format)
     total = len(result.digest.papers)

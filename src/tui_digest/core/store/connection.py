@@ -37,6 +37,8 @@ class Connections:
     # A patient write tries this many times (each waiting `busy_ms`, then a
     # growing pause): hours, far beyond any import.
     patient_attempts = 1_000
+    # PRAGMA cache_size of every connection (negative: KiB).
+    cache_kib = -32000
     # Injected by tests; the pause between a patient write's attempts.
     _sleep: Callable[[float], object] = staticmethod(time.sleep)
 
@@ -122,7 +124,7 @@ class Connections:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_ms)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA cache_size = -32000")
+            conn.execute(f"PRAGMA cache_size = {self.cache_kib}")
             conn.execute("PRAGMA temp_store = MEMORY")
         except sqlite3.Error as exc:
             raise CacheError(f"{self.path}: cannot open the cache: {exc}") from exc

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal, overload
@@ -67,6 +68,9 @@ def _with_category(digest: Digest, category: str) -> Digest:
     """The digest with `category` given to its papers that carry none."""
     papers = [p if p.categories else replace(p, categories=[category]) for p in digest.papers]
     return replace(digest, papers=papers)
+
+
+IMPORT_CACHE_KIB = -8000  # PRAGMA cache_size of a streamed import (negative: KiB)
 
 
 class _Unchanged(Exception):
@@ -131,7 +135,7 @@ class Store(Connections):
             digest.date, digest.source, last_modified, today or self.today()
         )
         now = _now()
-        with self._write() as conn:
+        with self._import_cache(), self._write() as conn:
             target = days.choose(conn, digest, incoming, day)
             if target.outcome == IDENTICAL:
                 return ImportStats(
@@ -187,7 +191,7 @@ class Store(Connections):
         )
         now = _now()
         try:
-            with self._write() as conn:
+            with self._import_cache(), self._write() as conn:
                 target, latest = days.choose_streamed(conn, digest, day)
                 if target.outcome == NEW_DIGEST:
                     target = days.create(
@@ -226,6 +230,18 @@ class Store(Connections):
             return unchanged.stats
         stats.digest, stats.outcome = target.name, target.outcome
         return stats
+
+    @contextmanager
+    def _import_cache(self) -> Iterator[None]:
+        """A small page cache while importing: with the reader's 32 MB one, SQLite's
+        memory grew with the transaction (~3 KB per paper, 220 MB for 65k papers);
+        with 8 MB it stays flat, at the same speed."""
+        conn = self._conn()
+        conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA cache_size = {self.cache_kib}")
 
     def reindex(self) -> int:
         """Rebuild the search index from the papers table; returns papers indexed."""
