@@ -47,7 +47,6 @@ Escaping, designed so that real (unescaped) digests still read as they always di
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
@@ -77,7 +76,7 @@ from .digest_write import _write_one, detail_fields, write_digest
 from .footnote_bounds import first_link, foreign_start
 from .model import Digest, InputError, Paper, Problem, ReadResult
 from .sanitize import clean_line, decode_text
-from .text_stream import LINE_CAP, split_lines
+from .text_stream import LINE_CAP
 
 __all__ = [
     "ARXIV_ID_RE",
@@ -224,13 +223,14 @@ class DigestStream:
         """Papers of a document given as `str.split("\\n")` lines (see `split_lines`)."""
         header: tuple[re.Match[str], int] | None = None
         body: list[str] = []
-        size = 0
+        room = 0  # characters footnote `header` may still take
         in_notes = False
+        line_cap = LINE_CAP  # (locals: this loop runs once per line of 169 MB)
         for n, line in enumerate(lines, 1):
-            if len(line) > LINE_CAP:
-                line = line[:LINE_CAP]
-                self._problems.add(n, _LONG, 0, f"line longer than {LINE_CAP} characters; cut")
-            if len(self._start) < 2048:
+            if len(line) > line_cap:
+                line = line[:line_cap]
+                self._problems.add(n, _LONG, 0, f"line longer than {line_cap} characters; cut")
+            if n <= 2048 and len(self._start) < 2048:
                 self._start += line + "\n"
             if line.startswith("[^"):
                 m = _FOOTNOTE_RE.match(line)
@@ -238,17 +238,17 @@ class DigestStream:
                 if m or bad:
                     if header is not None:
                         yield from self._note(*header, body)
-                    header, body, size = None, [], 0
+                    header, body, room = None, [], NOTE_CAP
                     if m:
                         header, in_notes = (m, n), True
                     else:
                         self._bad_label(n, bad)  # type: ignore[arg-type]
                     continue
             if header is not None:
-                size += len(line) + 1
-                if size <= NOTE_CAP:
+                room -= len(line) + 1
+                if room >= 0:
                     body.append(line)
-                elif size - len(line) - 1 <= NOTE_CAP:
+                elif room + len(line) + 1 >= 0:
                     message = f"footnote longer than {NOTE_CAP} characters; the rest dropped"
                     self._problems.add(n, _LONG, 1, message)
             elif not in_notes and line.startswith("|"):
@@ -400,7 +400,7 @@ def read_digest(data: str | bytes, *, source: str = "", name: str | None = None)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     stream = DigestStream(source=source, name=name, decoding=decoding)
-    found = sorted(stream.read(split_lines(io.StringIO(text, newline="\n"))), key=_first)
+    found = sorted(stream.read(text.split("\n")), key=_first)
     stream.digest.papers = [paper for _, paper in found]
     return ReadResult(digest=stream.digest, problems=stream.problems, format="digest")
 
