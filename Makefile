@@ -17,7 +17,8 @@ run: $(STAMP)
 	$(BIN)/tui-digest
 
 # Modules held to mccabe complexity 15 until C901 is enabled for the whole tree.
-C901_FILES := src/tui_digest/core/digest_*.py src/tui_digest/core/text_stream.py
+C901_FILES := src/tui_digest/core/digest_*.py src/tui_digest/core/text_stream.py \
+	src/tui_digest/core/store/importer.py src/tui_digest/cli_import.py
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
