@@ -67,3 +67,17 @@ def test_export_dialog(cache: Path, snap_compare) -> None:
     assert snap_compare(
         make_app(cache, first_run_sample=False), terminal_size=(140, 36), run_before=export
     )
+
+
+def test_main_light_theme(cache: Path, snap_compare) -> None:
+    """A light theme (issue 16 item 8): the app's colours are theme variables."""
+
+    async def light(pilot: Pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("slash", *"graph", "enter", "space", "j")
+        await settle(pilot)
+
+    assert snap_compare(
+        make_app(cache, first_run_sample=False), terminal_size=(140, 36), run_before=light
+    )

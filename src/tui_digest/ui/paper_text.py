@@ -23,7 +23,7 @@ from tui_digest.core.sanitize import clean_line, clean_text, is_safe_url
 
 HEADING = "bold $text-accent"
 TITLE = "bold"
-LABEL = "dim"
+LABEL = "$text-muted"  # not "dim": that fades below 3:1 in light themes
 MACHINE = "italic $text-warning"
 TAGS = "bold $text-success"
 NOTE = "italic"

@@ -51,11 +51,15 @@ class DigestPicker(ModalScreen[str | None]):
     def _rows(self) -> list[tuple[str, Content, str]]:
         all_count = "" if self.unread_total is None else f"  ({self.unread_total:,} unread)"
         rows = [
-            ("all", Content.assemble(("All papers", "bold"), (all_count, "dim")), "all papers"),
+            (
+                "all",
+                Content.assemble(("All papers", "bold"), (all_count, "$text-muted")),
+                "all papers",
+            ),
             (
                 "foryou",
                 Content.assemble(
-                    ("For you", "bold"), ("  newest day, ranked by your stars", "dim")
+                    ("For you", "bold"), ("  newest day, ranked by your stars", "$text-muted")
                 ),
                 "for you",
             ),
@@ -69,10 +73,10 @@ class DigestPicker(ModalScreen[str | None]):
             # The label usually names the category already (`cs.AI · date · origin`).
             category = "" if not info.category or info.category in title else info.category
             prompt = Content.assemble(
-                (f"{info.date or '----------':<10}  ", "dim"),
+                (f"{info.date or '----------':<10}  ", "$text-muted"),
                 (f"{category:<8} ", "bold") if category else "",
                 title,
-                (counts, "dim"),
+                (counts, "$text-muted"),
             )
             haystack = " ".join((info.date, info.category, info.name, info.label, info.alias))
             rows.append((f"d{index}", prompt, haystack.casefold()))

@@ -43,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
             for binding in bindings:
                 shown = self._keys(binding)
                 parts += [(f"  {shown:<14}", "bold"), f"{binding.description:<14}"]
-                parts += [(binding.tooltip, "dim"), "\n"]
+                parts += [(binding.tooltip, "$text-muted"), "\n"]
             parts.append("\n")
         parts += [("Query language (the search box, `search`, watch lists)", "bold $text-accent")]
         for syntax, meaning in QUERY_LANGUAGE:

@@ -57,7 +57,7 @@ def sources_content(
     Fetch times are shown in the local zone, relative to now (`core.when`).
     """
     latest = {r.name: r for r in results}
-    parts: list[str | tuple[str, str]] = [("config  ", "dim"), _text(path, 500), "\n\n"]
+    parts: list[str | tuple[str, str]] = [("config  ", "$text-muted"), _text(path, 500), "\n\n"]
     if not views:
         parts.append("No sources configured.")
     for view in views:
@@ -66,27 +66,27 @@ def sources_content(
         if not view.enabled:
             extra.append("disabled")
         if extra:
-            parts.append((f"  ({', '.join(extra)})", "dim"))
-        parts += ["\n", ("  ", ""), (_text(display_url(view.url), 500), "dim"), "\n"]
+            parts.append((f"  ({', '.join(extra)})", "$text-muted"))
+        parts += ["\n", ("  ", ""), (_text(display_url(view.url), 500), "$text-muted"), "\n"]
         state = view.state
         status = _text(state.get("last_status"))
         error = _text(state.get("last_error"), 500)
         checked = _text(clock.show_stamp(state.get("last_checked")))
         if not checked:
-            parts += [("  never fetched", "italic dim"), "\n"]
+            parts += [("  never fetched", "italic $text-muted"), "\n"]
         else:
             failed = status.startswith("failed")
-            parts += [("  last fetch  ", "dim"), checked, "  "]
+            parts += [("  last fetch  ", "$text-muted"), checked, "  "]
             parts.append((status or "?", "$text-error" if failed else "$text-success"))
             parts.append("\n")
             success = _text(clock.show_stamp(state.get("last_success")))
             if failed and success:
-                parts += [("  last success  ", "dim"), success, "\n"]
+                parts += [("  last success  ", "$text-muted"), success, "\n"]
             if error:
-                parts += [("  error  ", "dim"), (error, "$text-error"), "\n"]
+                parts += [("  error  ", "$text-muted"), (error, "$text-error"), "\n"]
         result = latest.get(view.name)
         if result is not None and result.ok and result.digest:
-            parts += [("  digest  ", "dim"), _text(result.digest, 200), "\n"]
+            parts += [("  digest  ", "$text-muted"), _text(result.digest, 200), "\n"]
         parts.append("\n")
     return Content.assemble(*parts)
 

@@ -55,16 +55,16 @@ class StatusLine(Widget):
         flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
         filters = [name for name, on in flags if on]
         if filters:
-            parts += ["  ", ("filter: " + " ".join(filters), "$text-accent")]
+            parts += ["  ", ("filter: " + " ".join(filters), "$text-secondary")]
         if self.selected:
-            parts += ["  ", (f"{self.selected:,} selected", "$text-warning")]
+            parts += ["  ", (f" {self.selected:,} selected ", "bold $foreground on $warning-muted")]
         if self.activity:
             # Progress of a fetch or translation; it names untrusted sources: plain text.
             parts += ["  ", (self.activity, "$text-success")]
-        parts += ["  ", (LANGUAGE_LABELS.get(self.language, self.language), "dim")]
+        parts += ["  ", (LANGUAGE_LABELS.get(self.language, self.language), "$text-muted")]
         # The sample note belongs to the sample's views only.
         if self.note and (self.digest is None or is_sample(self.digest)):
-            parts += ["  ", (self.note, "italic $text-accent")]
+            parts += ["  ", (self.note, "italic $text-secondary")]
         if self.error:
             parts += ["  ", (self.error, "$text-error")]
         return Content.assemble(*parts)
@@ -75,9 +75,9 @@ class StatusLine(Widget):
         if len(query) > SEARCH_SHOWN:
             query = query[: SEARCH_SHOWN - 1] + "…"
         return [
-            ("search: ", "$text-accent"),
-            (query, "bold $text-accent"),
-            (" (esc clears)", "dim"),
+            ("search: ", "$text-secondary"),
+            (query, "bold $text-secondary"),
+            (" (esc clears)", "$text-muted"),
         ]
 
     def _unread(self) -> list[str | tuple[str, str]]:
