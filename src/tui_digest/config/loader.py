@@ -9,6 +9,7 @@ from typing import Any
 from tui_digest.config.errors import ConfigWarning
 from tui_digest.config.fetch_settings import FetchSettings, parse_fetch
 from tui_digest.config.fields import unknown_keys
+from tui_digest.config.keymap import KeyEntry, parse_keys
 from tui_digest.config.paths import config_path
 from tui_digest.config.reader_settings import ReaderSettings, parse_reader
 from tui_digest.config.sources import DEFAULT_SOURCES, Source, parse_sources
@@ -27,6 +28,7 @@ class Config:
     warnings: list[ConfigWarning] = field(default_factory=list)
     reader: ReaderSettings = field(default_factory=ReaderSettings)
     watches: list[Watch] = field(default_factory=list)  # [[watches]] named queries
+    keys: list[KeyEntry] = field(default_factory=list)  # [keys] binding id = key
 
     @property
     def default_sources(self) -> bool:
@@ -63,4 +65,5 @@ def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> 
         unknown_keys(where, text, data),
         reader=parse_reader(where, text, data.get("reader", {})),
         watches=watches,
+        keys=parse_keys(where, text, data["keys"]) if "keys" in data else [],
     )

@@ -47,4 +47,6 @@ SCHEMA: dict[str, Any] = {
     "enrich": dict.fromkeys(ENRICH_KEYS),
     "reader": dict.fromkeys(READER_KEYS),
     "watches": [dict.fromkeys(WATCH_KEYS)],
+    # [keys] (issue 16 item 9): binding ids, which the reader checks (ui/keymap.py).
+    "keys": FREE,
 }

@@ -5,7 +5,7 @@ Imports point one way: app → screens → widgets/helpers; nothing imports the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,11 +13,13 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
+from tui_digest.config.errors import ConfigWarning
 from tui_digest.core.paths import default_db_path
 from tui_digest.ui import keys
 from tui_digest.ui import messages as msg
 from tui_digest.ui.commands import action_commands
 from tui_digest.ui.follow import DEFAULT_SECONDS, CacheFollower
+from tui_digest.ui.keymap import load_keymap
 from tui_digest.ui.screens.help import HelpScreen
 from tui_digest.ui.screens.main import MainScreen
 from tui_digest.ui.settings import Settings, save_settings
@@ -39,8 +41,13 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         first_run_sample: bool = True,
         timing: Timing | None = None,
         follow_seconds: float = DEFAULT_SECONDS,
+        keymap: dict[str, str] | None = None,
+        keymap_warnings: Sequence[ConfigWarning] = (),
     ) -> None:
         super().__init__()
+        # [keys] in the config (ui/keymap.py), applied when the app mounts.
+        self.user_keymap = dict(keymap or {})
+        self.keymap_warnings = list(keymap_warnings)
         self.db_path = db_path
         self.settings = settings
         self.first_run_sample = first_run_sample
@@ -52,6 +59,11 @@ class DigestApp(ReportsWorkerErrors, App[None]):
             self.theme = settings.theme
 
     def on_mount(self) -> None:
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
+        if self.keymap_warnings:
+            text = "\n".join(str(w) for w in self.keymap_warnings)
+            self.notify(text, title="Keys", severity="warning", markup=False, timeout=15)
         self.push_screen(self._main)
 
     @property
@@ -99,10 +111,13 @@ def make_app(
 ) -> DigestApp:
     """The reader, as the CLI and the tests build it."""
     path = Path(db_path).expanduser() if db_path else default_db_path()
+    keymap, warnings = load_keymap()  # before the app runs: no file I/O on its loop
     return DigestApp(
         path,
         Settings.load(),
         first_run_sample=first_run_sample,
         timing=timing,
         follow_seconds=follow_seconds,
+        keymap=keymap,
+        keymap_warnings=warnings,
     )

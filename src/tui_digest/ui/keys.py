@@ -177,3 +177,14 @@ PALETTE_EXTRA: tuple[tuple[str, str, str], ...] = (
     ("delete_digest", "Delete this digest", "Remove the digest shown (asks first)"),
 )
 PALETTE_SKIP = frozenset({"switch_pane"})
+
+
+def binding_ids() -> frozenset[str]:
+    """Every binding id above: what `[keys]` in the config may name (ui/keymap.py)."""
+    return frozenset(
+        binding.id
+        for value in globals().values()
+        if isinstance(value, list)
+        for binding in value
+        if isinstance(binding, Binding) and binding.id
+    )

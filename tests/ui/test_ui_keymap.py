@@ -1,0 +1,80 @@
+"""Keys from the config (issue 16 item 9): `[keys]` remaps bindings by id through
+Textual's keymap; unknown ids are named in a warning, with the closest real id."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from ui_support import make_app, notifications, settle
+
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.loader import load_config
+from tui_digest.ui import keys
+from tui_digest.ui.widgets.footer import ReaderFooter
+
+SIZE = (140, 36)
+
+
+def write_config(text: str) -> Path:
+    path = Path(os.environ["TUI_DIGEST_CONFIG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_keys_from_the_config_replace_the_defaults(cache: Path) -> None:
+    write_config('[keys]\n"main.star" = "x"\nmain.read = "ctrl+r,R"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        first = main.paper_list.current_rowid
+        await pilot.press("s")  # no longer star
+        await settle(pilot)
+        assert main.detail.record is not None and not main.detail.record.starred
+        await pilot.press("x")
+        await settle(pilot)
+        assert main.detail.record.rowid == first and main.detail.record.starred
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert main.detail.record.read
+        # The footer shows the new key.
+        footer = app.screen.query_one(ReaderFooter)
+        shown = [" ".join(str(k.render()).split()) for k in footer.query("FooterKey")]
+        assert "x Star" in shown and "s Star" not in shown
+        assert not [n for n in notifications(app) if n.title == "Keys"]
+
+
+async def test_unknown_ids_are_warned_about_with_file_and_line(cache: Path) -> None:
+    path = write_config('[fetch]\ninterval_minutes = 0\n\n[keys]\nmain.stra = "x"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warning = next(n for n in notifications(app) if n.title == "Keys")
+        assert f"{path}:5" in warning.message
+        assert "'main.stra' is not a binding id" in warning.message
+        assert "did you mean 'main.star'?" in warning.message
+        assert warning.markup is False
+        await pilot.press("s")  # the default key still works
+        await settle(pilot)
+        assert app.main.detail.record is not None and app.main.detail.record.starred
+
+
+def test_every_binding_has_a_unique_id() -> None:
+    ids = [
+        b.id
+        for name in dir(keys)
+        if isinstance(getattr(keys, name), list)
+        for b in getattr(keys, name)
+        if hasattr(b, "key")
+    ]
+    assert all(ids) and len(ids) == len(set(ids))
+    assert {"main.star", "app.quit", "list.select"} <= keys.binding_ids()
+
+
+def test_a_key_that_is_not_a_string_is_an_error_naming_the_line() -> None:
+    path = write_config('[keys]\n"main.star" = "x"\n"main.read" = 3\n')
+    with pytest.raises(ConfigError, match=rf"{path}:3: keys.main.read must be a key"):
+        load_config()
