@@ -44,6 +44,14 @@ async def test_keys_from_the_config_replace_the_defaults(cache: Path) -> None:
         footer = app.screen.query_one(ReaderFooter)
         shown = [" ".join(str(k.render()).split()) for k in footer.query("FooterKey")]
         assert "x Star" in shown and "s Star" not in shown
+        # So does the help screen.
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = str(app.screen.query_one("#help-text").visual)
+        star = next(line for line in text.splitlines() if "Star or unstar" in line)
+        assert star.split()[0] == "x"
+        read = next(line for line in text.splitlines() if "Mark the selected" in line)
+        assert read.split()[:2] == ["^r", "R"]
         assert not [n for n in notifications(app) if n.title == "Keys"]
 
 

@@ -55,9 +55,11 @@ class HelpScreen(ModalScreen[None]):
             yield Label(Content("escape closes · ctrl+p opens the command palette"), classes="dim")
 
     def _keys(self, binding: Binding) -> str:
-        if binding.key_display:
+        # A key from the config's [keys] (DigestApp.user_keymap) replaces the default.
+        remapped = getattr(self.app, "user_keymap", {}).get(binding.id or "")
+        if binding.key_display and not remapped:
             return binding.key_display
-        each = (key.strip() for key in binding.key.split(","))
+        each = (key.strip() for key in (remapped or binding.key).split(","))
         return " ".join(self.app.get_key_display(Binding(key, "")) for key in each)
 
     def action_close(self) -> None:
