@@ -440,3 +440,12 @@ def test_unfinished_queries_raise_incomplete_query_and_wrong_ones_do_not():
         with pytest.raises(QueryError) as info:
             parse_query(text)
         assert not isinstance(info.value, IncompleteQuery), text
+
+
+@pytest.mark.parametrize("query", ["", "language", "-diffusion", "is:unread", "date:2024-03"])
+def test_capped_count_stops_after_cap_plus_one(store, query):
+    total = store.count(query)
+    for cap in range(0, total + 2):
+        assert store.count(query, cap=cap) == min(total, cap + 1)
+    digest_total = store.count(query, digest="march-01")
+    assert store.count(query, digest="march-01", cap=0) == min(digest_total, 1)

@@ -250,8 +250,9 @@ class Store(Connections):
 
     # --- Queries --------------------------------------------------------------
 
-    def count(self, query: str = "", *, digest: str | None = None) -> int:
-        return queries.count(self._conn(), query, digest)
+    def count(self, query: str = "", *, digest: str | None = None, cap: int | None = None) -> int:
+        """Papers matching `query`; with `cap`, at most cap + 1 (above `cap`: "cap+")."""
+        return queries.count(self._conn(), query, digest, cap)
 
     def list_ids(self, query: str = "", *, digest: str | None = None) -> list[int]:
         return queries.list_ids(self._conn(), query, digest)
