@@ -3,8 +3,9 @@
 Writes N distinct synthetic bilingual papers (benchmarks/generate.py, default
 65,536, about the generator archive's 65,538) as Markdown digests, then
 imports them into a fresh cache with the real CLI in a child process, which
-reports its own wall time and peak RSS (`resource.getrusage`, so the parent's
-generated papers never count). Two shapes:
+reports its own wall time and peak RSS (VmHWM from /proc, so the parent's
+generated papers never count; elsewhere `resource.getrusage`, whose maximum on
+Linux would include the parent's size at the fork). Two shapes:
 
 - `one`: a single digest of all N papers (the archive as one document);
 - `daily`: the same papers as the daily category digests they came in
@@ -52,6 +53,15 @@ def child(src: str, db: str, paths: list[str]) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime  # steadier than wall time on a shared machine
     peak = usage.ru_maxrss / 1024  # KiB on Linux
+    # ru_maxrss survives fork and exec on Linux: a child of this (large) parent
+    # reports at least the parent's size. VmHWM is this process's own peak.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    peak = int(line.split()[1]) / 1024
+    except OSError:
+        pass
     print(json.dumps({"rc": rc, "seconds": seconds, "cpu_s": cpu, "peak_rss_mb": peak}))
 
 
