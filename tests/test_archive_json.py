@@ -131,7 +131,7 @@ def test_archive_month(paper_id: str, expected: tuple[str, str] | None) -> None:
 
 
 def test_real_records(excerpts) -> None:
-    """The two real records of ../shared/samples/papers/, copied whole to tests/data/samples."""
+    """The two real records of ../shared/samples/papers/, copied whole by the `excerpts` fixture."""
     old = read_paper_json((excerpts / "papers/23/01/2301.00006.json").read_bytes())
     assert (old.id, old.version, old.categories) == ("2301.00006", "v2", ["cs.HC"])
     assert old.summary_en.startswith("This paper proposes a model")

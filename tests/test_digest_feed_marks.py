@@ -63,7 +63,7 @@ def test_writer_marks_only_machine_fields_that_have_text() -> None:
 
 
 def test_real_digests_survive_the_feed(excerpts) -> None:
-    """Each real digest (its excerpt in tests/data/samples), written as a feed and read back.
+    """Each real digest (its excerpt, cut at test time), written as a feed and read back.
 
     The feed keeps every field but not a field's leading or trailing blanks
     (real digests cut abstracts mid-word, leaving a trailing space), nor a

@@ -26,7 +26,7 @@ COUNTS = {
     "seed-digest.md": 8,
     "digest-empty.md": 0,
 }
-# The same files as cut into tests/data/samples (see its README.md).
+# The same files as cut by tests/sample_excerpts.py (the `excerpts` fixture).
 EXCERPT_COUNTS = {
     "digest-cs.LG-2024-02-06-large.md": 4,
     "digest-cs.AI-2024-02-05-rss-links.md": 3,

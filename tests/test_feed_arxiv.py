@@ -40,7 +40,7 @@ def item(
     )
 
 
-# --- the sample excerpts (tests/data/samples) -----------------------------------------
+# --- the sample excerpts (tests/sample_excerpts.py) -----------------------------------------
 
 
 def test_rss2_and_atom_samples_agree(excerpts) -> None:

@@ -137,7 +137,7 @@ def test_name_without_a_date_or_source() -> None:
     assert (dated.digest.name, dated.digest.date) == ("digest-feed-cs.AI-2024-03-18", "2024-03-18")
 
 
-# --- the real sample's excerpt (tests/data/samples) -----------------------------------
+# --- the real sample's excerpt (tests/sample_excerpts.py) -----------------------------------
 
 
 def test_digest_feed_sample(excerpts) -> None:

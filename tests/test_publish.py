@@ -293,7 +293,7 @@ def test_a_broken_translation_setup_still_publishes_in_english(tmp_path, extra, 
 
 
 def test_real_digests_are_published_byte_for_byte(excerpts, tmp_path) -> None:
-    """Each real generator digest (its excerpt in tests/data/samples), imported then published."""
+    """Each real generator digest (its excerpt, cut at test time), imported then published."""
     for path in sorted(excerpts.glob("digest-cs.*.md")):
         category = path.name.split("-")[1]  # digest-cs.AI-2023-07-27-… -> cs.AI
         with Store.open(tmp_path / f"{path.stem}.db") as store:

@@ -1,9 +1,11 @@
-"""Cut the suite's sample excerpts (tests/data/samples/) out of the real samples.
+"""Cut small excerpts out of the real samples in ../shared/samples, at test time.
 
-Run by hand, not by the tests: `python tests/data/make_excerpts.py [SAMPLES]`
-(default `../shared/samples`, or $TUI_DIGEST_SAMPLES). The excerpts are committed,
-so the suite needs no ../shared on a fresh clone; this script records how each
-one was made (see tests/data/samples/README.md).
+The samples' own README asks that they are not copied into the project, so the
+excerpts are never committed: the `excerpts` fixture (tests/conftest.py) cuts them
+into a temporary folder when ../shared/samples (or $TUI_DIGEST_SAMPLES) is there,
+and the tests that use them skip, saying they need the real upstream samples,
+when it is not. `python tests/sample_excerpts.py OUT` writes them by hand.
+Tests cover the same points with the suite's own written fixtures elsewhere.
 
 Every cut is textual: whole papers (a digest's table row and its footnote
 block, a feed's `<item>`/`<entry>`) are kept byte for byte and the rest is
@@ -19,9 +21,7 @@ import shutil
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "samples"
-ROOT = HERE.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 
 # file name -> 0-based positions of the papers kept (chosen to keep each
 # sample's point: old and new styles, every announce type, the `|` in a title,
@@ -82,19 +82,21 @@ def cut_feed(data: bytes, tag: bytes, keep: list[int], also: list[bytes]) -> byt
     )
 
 
-def main(samples: Path) -> None:
-    OUT.mkdir(exist_ok=True)
+def write_excerpts(samples: Path, out: Path) -> Path:
+    """Write every excerpt, under the real sample's file name, into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
     for name, keep in DIGESTS.items():
         text = (samples / name).read_bytes().decode("utf-8")
-        (OUT / name).write_bytes(cut_digest(text, keep).encode("utf-8"))
+        (out / name).write_bytes(cut_digest(text, keep).encode("utf-8"))
     for name, (tag, keep) in FEEDS.items():
         data = (samples / name).read_bytes()
-        (OUT / name).write_bytes(cut_feed(data, tag, keep, FEED_ALSO.get(name, [])))
+        (out / name).write_bytes(cut_feed(data, tag, keep, FEED_ALSO.get(name, [])))
     for name in WHOLE:
-        (OUT / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(samples / name, OUT / name)
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(samples / name, out / name)
+    return out
 
 
 if __name__ == "__main__":
     default = os.environ.get("TUI_DIGEST_SAMPLES") or ROOT.parent / "shared" / "samples"
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else default))
+    write_excerpts(Path(default), Path(sys.argv[1]))
