@@ -9,8 +9,24 @@ from __future__ import annotations
 import subprocess
 import sys
 
-# Fetching (httpx, feedparser), editing the config (tomlkit), ranking (the maths).
-NOT_AT_START = ("httpx", "feedparser", "tomlkit", "sklearn", "scipy", "numpy")
+# Fetching (httpx, feedparser), editing the config (tomlkit), ranking (the maths);
+# the dialogs a key opens (tags and note: a TextArea; export: radio buttons; the
+# sources), the opener and exporters, the config file's parser.
+NOT_AT_START = (
+    "httpx",
+    "feedparser",
+    "tomlkit",
+    "sklearn",
+    "scipy",
+    "numpy",
+    "tui_digest.ui.screens.annotate",
+    "tui_digest.ui.screens.export",
+    "tui_digest.ui.screens.sources",
+    "tui_digest.ui.screens.digest_picker",
+    "tui_digest.ui.opener",
+    "tui_digest.core.export",
+    "tui_digest.config.loader",
+)
 
 
 def _loaded_after(code: str) -> list[str]:

@@ -19,7 +19,6 @@ from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
 from tui_digest.core.store.user_log import clean_tags
 from tui_digest.ui.readonly import refuse_readonly
-from tui_digest.ui.screens.annotate import NoteDialog, TagsDialog
 from tui_digest.ui.widgets.paper_list import PaperList
 
 
@@ -50,6 +49,9 @@ class AnnotateActions:
         self.app.call_from_thread(self._ask_tags, records, known)  # type: ignore[attr-defined]
 
     def _ask_tags(self, records: list[PaperRecord], known: list[str]) -> None:
+        # The dialogs (a TextArea) are imported when asked for, not with the reader.
+        from tui_digest.ui.screens.annotate import TagsDialog
+
         if not records:
             return
         shared = [t for t in records[0].tags if all(t in r.tags for r in records[1:])]
@@ -94,6 +96,8 @@ class AnnotateActions:
             self.app.call_from_thread(self._ask_note, record)  # type: ignore[attr-defined]
 
     def _ask_note(self, record: PaperRecord) -> None:
+        from tui_digest.ui.screens.annotate import NoteDialog
+
         def answered(value: str | None) -> None:
             if value is None or value.strip() == record.note:
                 return

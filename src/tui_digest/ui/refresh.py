@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from tui_digest.config.errors import ConfigError
-from tui_digest.config.loader import Config, load_config
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui.enriching import Enricher
 from tui_digest.ui.readonly import refuse_readonly
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.timer import Timer
 
+    from tui_digest.config.loader import Config
     from tui_digest.core.store import Store
     from tui_digest.fetch.runner import SourceResult
     from tui_digest.net.options import Sleep
@@ -69,6 +69,14 @@ def summarise(results: Sequence[SourceResult]) -> tuple[str, SeverityLevel]:
 
 def progress_text(done: int, total: int, name: str) -> str:
     return f"⟳ fetching {done}/{total} · {clean_line(name, 40)}"
+
+
+def _load_config() -> Config:
+    # Imported in the worker's thread: the config schema and TOML parser are
+    # not needed for the reader's first frame (issue 13 req 5).
+    from tui_digest.config.loader import load_config
+
+    return load_config()
 
 
 class Refresher:
@@ -123,7 +131,7 @@ class Refresher:
 
     async def _read_interval(self) -> None:
         try:
-            config = await asyncio.to_thread(load_config)
+            config = await asyncio.to_thread(_load_config)
         except ConfigError as error:
             # Not fatal for reading; `r` reports it again when asked to fetch.
             self.host.notify(
@@ -175,7 +183,7 @@ class Refresher:
         fetcher: SourceFetcher | None = None
         try:
             try:
-                config: Config = await asyncio.to_thread(load_config)
+                config: Config = await asyncio.to_thread(_load_config)
             except ConfigError as error:
                 host.notify(str(error), title="Refresh", severity="error", markup=False, timeout=10)
                 return

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,19 +24,14 @@ from textual.worker import get_current_worker
 
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
-from tui_digest.ui import first_run, keys, opener
+from tui_digest.ui import first_run, keys
 from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
 from tui_digest.ui.commands import DigestCommands
-from tui_digest.ui.digest_removal import DELETE, ask_to_remove
-from tui_digest.ui.export_job import export_papers
 from tui_digest.ui.foryou_actions import ForYouActions
 from tui_digest.ui.refresh import Refresher
-from tui_digest.ui.screens.digest_picker import ALL_PAPERS, FOR_YOU, DigestPicker
-from tui_digest.ui.screens.export import ExportRequest, ExportScreen
 from tui_digest.ui.screens.paper_view import PaperViewActions
 from tui_digest.ui.screens.reading import ReadingScreen
-from tui_digest.ui.screens.sources import SourcesScreen
 from tui_digest.ui.settings import Settings, next_language, save_settings
 from tui_digest.ui.signals import FetchFinished, signals_of
 from tui_digest.ui.timing import Timing
@@ -46,6 +41,12 @@ from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox
 from tui_digest.ui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from tui_digest.ui.screens.export import ExportRequest
+
+# What only a key needs (dialogs, the opener, exporting) is imported when the key
+# is pressed: the first frame does not wait for those modules (issue 13 req 5).
 
 WIDE_MIN_WIDTH = 110  # below this, "auto" stacks the panes
 
@@ -254,12 +255,17 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
 
     def action_delete_digest(self) -> None:
         """Delete the digest shown, after asking (the palette's "Delete this digest")."""
+        from tui_digest.ui.digest_removal import ask_to_remove
+
         if self.digest is None:
             self.notify("Show a digest first (d picks one).", title="Delete", markup=False)
         else:
             ask_to_remove(self, self.digest)
 
     def action_pick_digest(self) -> None:
+        from tui_digest.ui.digest_removal import DELETE, ask_to_remove
+        from tui_digest.ui.screens.digest_picker import ALL_PAPERS, FOR_YOU, DigestPicker
+
         def chosen(choice: str | None) -> None:
             if choice is not None and choice.startswith(DELETE):
                 ask_to_remove(self, choice[len(DELETE) :])
@@ -308,11 +314,15 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
         return record
 
     def action_open_link(self) -> None:
+        from tui_digest.ui import opener
+
         record = self._shown_record()
         if record is not None and opener.open_paper(self.app, record):
             self._opened(record)
 
     def action_open_pdf(self) -> None:
+        from tui_digest.ui import opener
+
         record = self._shown_record()
         if record is not None and opener.open_paper(self.app, record, pdf=True):
             self._opened(record)
@@ -322,11 +332,15 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
             self.set_flag("read", [record.rowid], True)  # opening counts as reading
 
     def action_copy_link(self) -> None:
+        from tui_digest.ui import opener
+
         record = self._shown_record()
         if record is not None:
             opener.copy_paper_link(self.app, record)
 
     def action_copy_bibtex(self) -> None:
+        from tui_digest.ui import opener
+
         record = self._shown_record()
         if record is not None:
             opener.copy_paper_bibtex(self.app, record)
@@ -338,6 +352,8 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
         if self.store is None:
             self.notify("The cache is still opening.", markup=False)
             return
+        from tui_digest.ui.screens.sources import SourcesScreen
+
         results = self.refresher.last_results
         self.app.push_screen(SourcesScreen(self.store, results, clock=self.clock))
 
@@ -345,6 +361,8 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
         self.translator.start(self.targets())
 
     def action_export(self) -> None:
+        from tui_digest.ui.screens.export import ExportScreen
+
         rowids = self.targets()
         if not rowids or self.store is None:
             self.notify("Nothing to export.", severity="warning")
@@ -358,6 +376,8 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
 
     @work(thread=True, group="export", exit_on_error=False, description="export")
     def _export(self, store: Store, rowids: list[int], request: ExportRequest) -> None:
+        from tui_digest.ui.export_job import export_papers
+
         count = export_papers(store, rowids, request.format, request.path, request.overwrite)
         self.post_message(msg.ExportDone(request.path, count))
 

@@ -24,7 +24,6 @@ from textual.reactive import reactive
 from textual.worker import get_current_worker
 
 from tui_digest.config.errors import ConfigError
-from tui_digest.config.loader import load_config
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
 from tui_digest.ui.marks import DwellTimer, FlagChange, Schedule, UndoStack
@@ -79,6 +78,8 @@ class ReadingScreen(ListingScreen):
           description="read the config")  # fmt: skip
     def _read_reader_config(self) -> None:
         try:
+            from tui_digest.config.loader import load_config  # (not for the first frame)
+
             reader = load_config().reader
         except ConfigError:
             return  # the refresher says what is wrong with the file; the defaults apply
