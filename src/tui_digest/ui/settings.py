@@ -1,4 +1,4 @@
-"""The reader's small persistent settings (language view, layout), stored as JSON.
+"""The reader's small persistent settings (language view, layout, columns), stored as JSON.
 
 Where: `TUI_DIGEST_SETTINGS` if set; else `settings.json` next to the file named by
 `TUI_DIGEST_CONFIG`; else platformdirs' user config folder. A missing or broken file
@@ -17,6 +17,10 @@ from tui_digest.core.sanitize import clean_line
 LANGUAGES = ("both", "zh", "en")
 LANGUAGE_LABELS = {"both": "中文 + English", "zh": "中文", "en": "English"}
 LAYOUTS = ("auto", "wide", "stacked")
+# The list's share of the panes in percent, side by side (`split`) and stacked
+# (`split_stacked`); `<` / `>` move it by SPLIT_STEP within SPLIT_RANGE.
+SPLIT_RANGE = (25, 80)
+SPLIT_STEP = 5
 
 
 def settings_path() -> Path:
@@ -35,6 +39,9 @@ def settings_path() -> Path:
 class Settings:
     language: str = "both"
     layout: str = "auto"  # "auto" follows the terminal width
+    summary: bool = True  # the list's summary column (`c`)
+    split: int = 60
+    split_stacked: int = 55
     theme: str = ""
     # Where the reader was closed, to reopen there: a digest name ("" = all
     # papers), the search text and the arXiv id of the current paper.
@@ -56,6 +63,12 @@ class Settings:
             settings.language = raw["language"]
         if raw.get("layout") in LAYOUTS:
             settings.layout = raw["layout"]
+        if isinstance(raw.get("summary"), bool):
+            settings.summary = raw["summary"]
+        for name in ("split", "split_stacked"):
+            value = raw.get(name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                setattr(settings, name, clamp_split(value))
         for name in ("theme", "digest", "query", "paper"):
             if isinstance(raw.get(name), str):
                 setattr(settings, name, clean_line(raw[name], 500))
@@ -77,6 +90,11 @@ def save_settings(settings: Settings) -> str:
     except OSError as error:
         return f"Could not save settings: {error}"
     return ""
+
+
+def clamp_split(percent: int) -> int:
+    low, high = SPLIT_RANGE
+    return max(low, min(high, percent))
 
 
 def next_language(language: str) -> str:

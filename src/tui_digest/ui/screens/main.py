@@ -29,6 +29,7 @@ from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
 from tui_digest.ui.commands import DigestCommands
 from tui_digest.ui.foryou_actions import ForYouActions
+from tui_digest.ui.pane_layout import PaneLayout
 from tui_digest.ui.refresh import Refresher
 from tui_digest.ui.screens.paper_view import PaperViewActions
 from tui_digest.ui.screens.reading import ReadingScreen
@@ -48,10 +49,8 @@ if TYPE_CHECKING:
 # What only a key needs (dialogs, the opener, exporting) is imported when the key
 # is pressed: the first frame does not wait for those modules (issue 13 req 5).
 
-WIDE_MIN_WIDTH = 110  # below this, "auto" stacks the panes
 
-
-class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen):
+class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, PaneLayout, ReadingScreen):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DigestCommands}
@@ -124,18 +123,7 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
         # (Textual then runs ListingScreen.on_mount too: handlers run along the MRO.)
 
     def on_resize(self) -> None:
-        self._apply_layout()
-
-    def effective_layout(self) -> str:
-        if self.settings.layout in ("wide", "stacked"):
-            return self.settings.layout
-        return "wide" if self.app.size.width >= WIDE_MIN_WIDTH else "stacked"
-
-    def _apply_layout(self) -> None:
-        layout = self.effective_layout()
-        panes = self.query_one("#panes")
-        panes.set_class(layout == "wide", "wide")
-        panes.set_class(layout == "stacked", "stacked")
+        self._apply_layout()  # (PaneLayout: "auto" stacks below 100 columns)
 
     def store_ready(self) -> None:
         super().store_ready()
@@ -294,11 +282,6 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, ReadingScreen
         self.settings.language = self.language = language
         self.paper_list.set_language(language)
         self.detail.set_language(language)
-        self.save_settings()
-
-    def action_toggle_layout(self) -> None:
-        self.settings.layout = "stacked" if self.effective_layout() == "wide" else "wide"
-        self._apply_layout()
         self.save_settings()
 
     def save_settings(self) -> None:

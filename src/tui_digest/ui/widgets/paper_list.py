@@ -70,16 +70,56 @@ def cell(text: str, width: int) -> str:
     return fit(text, width - 1) + " " if width > 0 else ""
 
 
-def column_widths(width: int, language: str) -> tuple[int, int, int, int, int, int]:
-    """(marks, ref, date, category, title, summary) widths in cells for a row `width` wide."""
-    marks, ref = MARKS, 6
-    date = 11 if width >= 78 else 0
-    category = 10 if width >= 64 else 0
+# Columns the list may leave out when no row of the loaded listing fills them
+# (the title is always shown). See `PaperList.filled_columns`.
+OPTIONAL = frozenset({"ref", "date", "category", "summary"})
+# Cells the title column gets before a summary column is given any: 60 of
+# title text and the space that separates it from the next column.
+TITLE_FIRST = 61
+SUMMARY_MIN = 20  # a summary narrower than this says nothing: the title keeps the room
+
+
+def column_widths(
+    width: int,
+    language: str,
+    *,
+    filled: frozenset[str] = OPTIONAL,
+    summary: bool = True,
+) -> tuple[int, int, int, int, int, int]:
+    """(marks, ref, date, category, title, summary) widths in cells for a row `width` wide.
+
+    Titles first (issue 12 req 1): a column in `OPTIONAL` that is not `filled`
+    takes no room, and the summary (when shown at all) only gets what is left
+    once the title has `TITLE_FIRST` cells, or its usual share of a wide list.
+    """
+    marks = MARKS
+    ref = 6 if "ref" in filled else 0
+    date = 11 if width >= 78 and "date" in filled else 0
+    category = 10 if width >= 64 and "category" in filled else 0
     rest = max(0, width - marks - ref - date - category)
-    if language == "en":
+    if language == "en" or not summary or "summary" not in filled:
         return marks, ref, date, category, rest, 0
-    title = rest * 11 // 20
+    title = max(rest * 11 // 20, min(rest, TITLE_FIRST))
+    if rest - title < SUMMARY_MIN:
+        title = rest
     return marks, ref, date, category, title, rest - title
+
+
+def filled_columns(rows: Iterable[ListRow]) -> set[str]:
+    """The optional columns at least one of `rows` has something to show in."""
+    filled: set[str] = set()
+    for row in rows:
+        if row.ref:
+            filled.add("ref")
+        if row.date:
+            filled.add("date")
+        if row.category:
+            filled.add("category")
+        if row.summary_zh:
+            filled.add("summary")
+        if len(filled) == len(OPTIONAL):
+            break
+    return filled
 
 
 def _column_segments(
@@ -211,6 +251,12 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         # Drawn rows (see `_row`); keyed by everything a row's look depends on.
         self._strip_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
         self._look: _Look | None = None  # while a frame is drawn
+        # Titles first: optional columns no row of this listing fills take no
+        # room (they only ever appear while one listing is shown, so scrolling
+        # never makes columns jump back), and the summary column is the user's
+        # choice (`c`, kept in the settings).
+        self._filled: frozenset[str] = frozenset()
+        self.show_summary = True
 
     # --- data in -------------------------------------------------------------
 
@@ -236,8 +282,10 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._anchor = None
         if keep is not None and keep not in page and total > len(page):
             self._anchor = keep
+            self._fill_columns(rows)
             self.refresh()
             return
+        self._fill_columns(rows, new_listing=True)
         screen_row = self._cursor - int(self.scroll_offset.y)
         before = self.current_rowid
         self._ids = page
@@ -282,6 +330,9 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
     def set_bars(self, bars: dict[int, float] | None) -> None:
         """Show a score bar per paper instead of the ref number (None: the ref again)."""
         if bars != self.bars:
+            if (bars is None) != (self.bars is None):
+                self._cell_cache.clear()  # the Score column is shown even where no ref is
+                self._span_cache.clear()
             self.bars = bars
             self.refresh()
 
@@ -331,6 +382,36 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
     def set_language(self, language: str) -> None:
         self.language = language
         self.refresh()
+
+    def set_summary(self, shown: bool) -> None:
+        """Show or leave out the summary column (it still needs room beside the title)."""
+        if shown != self.show_summary:
+            self.show_summary = shown
+            self._cell_cache.clear()
+            self._span_cache.clear()
+            self.refresh()
+
+    def _fill_columns(self, rows: Iterable[ListRow], *, new_listing: bool = False) -> None:
+        filled = frozenset(filled_columns(rows))
+        if not new_listing:
+            filled |= self._filled
+        if filled != self._filled:
+            self._filled = filled
+            self._cell_cache.clear()
+            self._span_cache.clear()
+            self.refresh()
+
+    @property
+    def filled(self) -> frozenset[str]:
+        """The optional columns some row of this listing fills (the rest are hidden)."""
+        return self._filled
+
+    def widths(self, width: int | None = None) -> tuple[int, int, int, int, int, int]:
+        """(marks, ref, date, category, title, summary) as drawn now (or at `width`)."""
+        if width is None:
+            width = self.scrollable_content_region.width
+        filled = self._filled | {"ref"} if self.bars is not None else self._filled
+        return column_widths(width, self.language, filled=filled, summary=self.show_summary)
 
     # --- data out ------------------------------------------------------------
 
@@ -502,6 +583,7 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
             return
         self._pending.difference_update(message.requested)
         self.cache_rows(message.rows)
+        self._fill_columns(message.rows)
         self.refresh()
 
     # --- drawing ---------------------------------------------------------------
@@ -539,7 +621,7 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     def _header(self, width: int, base: Style, look: _Look) -> Strip:
         style = base + look.header
-        marks, ref, date, category, title, summary = column_widths(width, self.language)
+        marks, ref, date, category, title, summary = self.widths(width)
         title_head, summary_head = HEADERS.get(self.language, HEADERS["both"])
         columns = (
             cell("", marks),
@@ -572,6 +654,8 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
             self._match_query,
             self.bars is not None,
             bar,
+            self._filled,  # the columns shown
+            self.show_summary,
             look,
         )
         strip = self._strip_cache.get(key)
@@ -611,7 +695,7 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         key = (row.rowid, width, self.language)
         columns = self._cell_cache.get(key)
         if columns is None:
-            _, ref, date, category, title, summary = column_widths(width, self.language)
+            _, ref, date, category, title, summary = self.widths(width)
             columns = (
                 cell(f"{row.ref:>4}" if row.ref else "", ref),
                 cell(clean_line(row.date), date),
@@ -621,7 +705,7 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
             )
             self._cell_cache.set(key, columns)
         if self.bars is not None:
-            ref = column_widths(width, self.language)[1]
+            ref = self.widths(width)[1]
             value = self.bars.get(row.rowid)
             columns = (cell(score_bar(value) if value is not None else "", ref), *columns[1:])
         return columns

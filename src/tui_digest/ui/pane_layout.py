@@ -1,0 +1,104 @@
+"""Where the main screen's panes go (issue 12 req 1): a mixin of `MainScreen`.
+
+Side by side, the list takes `Settings.split` percent of the width (default 60,
+so at 160 columns the title column has 60+ cells); stacked, `split_stacked`
+percent of the height. `<` / `>` move the split of the layout shown, `c` shows
+or hides the list's summary column, `v` switches the layout; all of them are
+kept in the settings (`ui/settings.py`), so the next start looks the same.
+
+"auto" (the default) stacks the panes below `WIDE_MIN_WIDTH` columns and puts
+them side by side again when the terminal is widened. `v` always flips what is
+shown: to the layout "auto" would pick at this width it stores "auto" (so the
+layout follows the width again), to the other one it stores that layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from textual.screen import Screen
+
+from tui_digest.ui.settings import SPLIT_STEP, Settings, clamp_split
+from tui_digest.ui.widgets.paper_list import PaperList
+
+WIDE_MIN_WIDTH = 100  # below this, "auto" stacks the panes
+
+
+def auto_layout(width: int) -> str:
+    return "wide" if width >= WIDE_MIN_WIDTH else "stacked"
+
+
+class PaneLayout:
+    """Needs from the screen: settings, paper_list, save_settings (and it is a Screen)."""
+
+    settings: Settings
+    paper_list: PaperList
+    save_settings: Callable[[], None]
+
+    @property
+    def _screen(self) -> Screen[None]:
+        return cast("Screen[None]", self)
+
+    def effective_layout(self) -> str:
+        if self.settings.layout in ("wide", "stacked"):
+            return self.settings.layout
+        return auto_layout(self._screen.app.size.width)
+
+    def _apply_layout(self) -> None:
+        layout = self.effective_layout()
+        screen = self._screen
+        panes = screen.query_one("#panes")
+        panes.set_class(layout == "wide", "wide")
+        panes.set_class(layout == "stacked", "stacked")
+        pane = screen.query_one("#summary-pane")
+        if layout == "wide":
+            pane.styles.width = f"{self.settings.split}%"
+            pane.styles.height = "1fr"
+        else:
+            pane.styles.width = "1fr"
+            pane.styles.height = f"{self.settings.split_stacked}%"
+        self.paper_list.set_summary(self.settings.summary)
+
+    def action_toggle_layout(self) -> None:
+        shown = self.effective_layout()
+        wanted = "stacked" if shown == "wide" else "wide"
+        auto = auto_layout(self._screen.app.size.width)
+        self.settings.layout = "auto" if wanted == auto else wanted
+        self._apply_layout()
+        self.save_settings()
+
+    def action_narrow_list(self) -> None:
+        self.move_split(-1)
+
+    def action_widen_list(self) -> None:
+        self.move_split(1)
+
+    def move_split(self, step: int) -> None:
+        """Give the list `step` (±1) more steps of the room; the detail pane the rest."""
+        name = "split" if self.effective_layout() == "wide" else "split_stacked"
+        before = getattr(self.settings, name)
+        after = clamp_split(before + step * SPLIT_STEP)
+        if after == before:
+            edge = "widest" if step > 0 else "narrowest"
+            self._screen.notify(f"The list is at its {edge}.", markup=False)
+            return
+        setattr(self.settings, name, after)
+        self._apply_layout()
+        self.save_settings()
+
+    def action_toggle_summary(self) -> None:
+        self.settings.summary = not self.settings.summary
+        self.paper_list.set_summary(self.settings.summary)
+        self.save_settings()
+        papers = self.paper_list
+        if papers.language == "en":
+            shown = "on (the English view has no summary column)"
+        elif not self.settings.summary:
+            shown = "off"
+        elif papers.widths()[5] == 0:
+            # Titles first: the column only gets room beside a full title.
+            shown = "on: it shows once the list is wider (> widens it)"
+        else:
+            shown = "on"
+        self._screen.notify(f"Summary column {shown}.", markup=False)
