@@ -93,6 +93,7 @@ async def test_c_toggles_the_summary_column_and_the_choice_is_kept(tmp_path: Pat
         await pilot.press("c")
         assert papers.widths()[5] == 0 and "Summary" not in line(papers, 0)
         assert papers.widths()[4] > before
+        assert "在有限成对偏好比较下" not in line(papers, 1)  # drawn rows too
         assert notes(app)[-1] == "Summary column off."
     assert Settings.load().summary is False
     again = make_app(cache, first_run_sample=False)
