@@ -162,8 +162,14 @@ async def test_file_source_and_cursor_deep_in_the_list(tmp_path: Path, older: in
         assert papers.current_rowid == current and papers.cursor == count + 3 - 3
         assert papers.cursor - int(papers.scroll_offset.y) == screen_row  # same screen row
         assert app.main.detail.record.rowid == current
-        lines = ["".join(s.text for s in papers.render_line(y)) for y in range(1, 10)]
-        assert all(line.strip() != "…" for line in lines)  # the rows were read again
+
+        def drawn() -> bool:
+            lines = ["".join(s.text for s in papers.render_line(y)) for y in range(1, 10)]
+            return all(line.strip() != "…" for line in lines)
+
+        # The rows are read again by themselves (no key pressed); settle can
+        # return between a stale read's message and the new read it starts.
+        await until(pilot, drawn, "the rows read again")
         assert any("1 of 1 source(s) fetched: 3 new papers" in n for n in notes(app))
 
 
