@@ -65,7 +65,7 @@ MAIN: list[Binding] = [
     Binding("greater_than_sign", "widen_list", "Wider list", key_display=">",
             id="main.split_wider", show=False,
             tooltip="Give the list more room and the detail pane less (kept)"),
-    Binding("c", "toggle_summary", "Summary column", id="main.summary_column", show=False,
+    Binding("c", "toggle_summary", "Summary", id="main.summary_column", show=False,
             tooltip="Show or hide the list's summary column (kept)"),
     Binding("r", "refresh", "Refresh", id="main.refresh", show=False,
             tooltip="Fetch new digests from the configured sources"),
