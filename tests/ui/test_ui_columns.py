@@ -47,7 +47,7 @@ async def test_a_wide_terminal_has_room_for_the_summary_beside_the_title(tmp_pat
         assert title_cells(papers) >= 60
         assert papers.widths()[5] >= 20
         assert "Summary" in line(papers, 0)
-        assert any("在有限成对偏好比较下" in line(papers, y) for y in range(1, 4))
+        assert any("在有限的成对比较下学习度量" in line(papers, y) for y in range(1, 4))
 
 
 async def test_columns_empty_on_the_loaded_page_are_hidden(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ async def test_columns_empty_on_the_loaded_page_are_hidden(tmp_path: Path) -> No
         main.show_digest(WITH_CATEGORIES)
         await settle(pilot)
         assert "Category" in line(papers, 0)
-        assert "cs.SD" in line(papers, 1)  # WavJourney's category
+        assert "cs.SD" in line(papers, 1)  # the first paper's category
         assert papers.widths()[4] == wide_title - 10  # the room came from the title
 
 
@@ -93,7 +93,7 @@ async def test_c_toggles_the_summary_column_and_the_choice_is_kept(tmp_path: Pat
         await pilot.press("c")
         assert papers.widths()[5] == 0 and "Summary" not in line(papers, 0)
         assert papers.widths()[4] > before
-        assert "在有限成对偏好比较下" not in line(papers, 1)  # drawn rows too
+        assert "在有限的成对比较下学习度量" not in line(papers, 1)  # drawn rows too
         assert notes(app)[-1] == "Summary column off."
     assert Settings.load().summary is False
     again = make_app(cache, first_run_sample=False)
