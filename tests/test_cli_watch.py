@@ -104,3 +104,61 @@ def test_unknown_watch_and_bad_config(tmp_path):
     config.write_text('[[watches]]\nname = "x"\nquery = "is:bogus"\n', encoding="utf-8")
     done = run_cli("watch", "--config", str(config), db=db)
     assert done.returncode == 2 and "config.toml:1" in done.stderr.decode()
+
+
+def test_watch_hits_shown_travel_with_the_state_and_survive_a_restart(tmp_path):
+    """state export carries what --since-last-run printed; importing it on another
+    machine (another cache) means those papers are not printed there again, an
+    older file takes nothing away, and a paper not there yet counts once it arrives."""
+    db, config = setup(tmp_path)
+    assert ids(watch(db, config, "agents", "--json", "--since-last-run")) == [
+        "2403.10001",
+        "2403.10004",
+    ]
+    state = tmp_path / "state.jsonl"
+    assert run_cli("state", "export", "-o", str(state), db=db).returncode == 0
+    lines = [json.loads(x) for x in state.read_text("utf-8").splitlines()[1:]]
+    seen = sorted((x["id"], x["value"]) for x in lines if x["field"] == "watch_seen")
+    assert seen == [("2403.10001", "agents"), ("2403.10004", "agents")]
+    assert all(x["changed_at"].endswith("Z") for x in lines)
+
+    # The other machine has only paper 1 yet; it imports the state, then restarts.
+    laptop = tmp_path / "laptop.db"
+    with Store.open(laptop) as store:
+        store.import_digest(Digest("day-1", date="2024-03-01", papers=[paper(1, "Agent planning")]))
+    done = run_cli("state", "import", str(state), db=laptop)
+    assert done.returncode == 0, done.stderr
+    assert "2 changes applied" in done.stdout.decode()
+    with Store.open(laptop) as store:  # reopened: the import is in the file
+        store.import_digest(
+            Digest("day-1b", date="2024-03-01", papers=[paper(4, "Agent", "智能体规划")])
+        )
+    # Neither paper is printed again (paper 4 arrived after the import).
+    assert ids(watch(laptop, config, "agents", "--json", "--since-last-run")) == []
+    # The laptop shows a new paper; importing the older file again removes nothing.
+    with Store.open(laptop) as store:
+        store.import_digest(Digest("day-2", date="2024-03-02", papers=[paper(5, "Agent planning")]))
+    assert ids(watch(laptop, config, "agents", "--json", "--since-last-run")) == ["2403.10005"]
+    again = run_cli("state", "import", str(state), db=laptop)
+    assert "0 changes applied" in again.stdout.decode()
+    assert ids(watch(laptop, config, "agents", "--json", "--since-last-run")) == []
+    # And back: the first machine learns that the laptop showed paper 5.
+    back = tmp_path / "back.jsonl"
+    assert run_cli("state", "export", "-o", str(back), db=laptop).returncode == 0
+    with Store.open(db) as store:
+        store.import_digest(Digest("day-2", date="2024-03-02", papers=[paper(5, "Agent planning")]))
+    assert run_cli("state", "import", str(back), db=db).returncode == 0
+    assert ids(watch(db, config, "agents", "--json", "--since-last-run")) == []
+
+
+def test_a_bad_watch_seen_line_is_a_problem_with_its_line():
+    from tui_digest.core import state_file
+
+    at = '"changed_at": "2024-03-01T00:00:00Z"'
+    text = (
+        f'{{"id": "2403.10001", "field": "watch_seen", "value": "agents", {at}}}\n'
+        f'{{"id": "2403.10002", "field": "watch_seen", "value": 3, {at}}}\n'
+    )
+    parsed = state_file.parse(text, "s.jsonl")
+    assert [c.value for c in parsed.changes] == ["agents"]
+    assert parsed.problems == ["s.jsonl:2: watch_seen must be a watch name"]

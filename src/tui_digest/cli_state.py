@@ -45,7 +45,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.set_defaults(func=cmd_note)
 
     p = subparsers.add_parser(
-        "state", parents=[common], help="export or import read/starred/tags/notes (JSON lines)"
+        "state",
+        parents=[common],
+        help="export or import read/starred/tags/notes/watch hits shown (JSON lines)",
     )
     actions = p.add_subparsers(dest="state_action", metavar="ACTION", required=True)
     e = actions.add_parser("export", parents=[common], help="write the state as JSON lines")

@@ -3,11 +3,15 @@
     {"format": "tui-digest-state", "version": 1, "exported_at": "2026-11-30T10:00:00.000Z"}
     {"id": "2403.10056", "field": "read", "value": true, "changed_at": "2026-11-29T08:12:03.120Z"}
     {"id": "2403.10056", "field": "tags", "value": ["robotics"], "changed_at": "..."}
+    {"id": "2403.10056", "field": "watch_seen", "value": "agents", "changed_at": "..."}
 
 One line per paper and field, so two files merge line by line and a line
 written by a newer version with an unknown field is skipped with a problem,
 not fatal. `changed_at` is UTC; `tui-digest state import` keeps, per paper
-and field, whichever change is newest (core.store.user_log.merge).
+and field, whichever change is newest (core.store.user_log.merge). A
+`watch_seen` line says `tui-digest watch --since-last-run` showed the paper
+for that watch: one line per paper and watch, added to what the cache has
+shown (never removed).
 """
 
 from __future__ import annotations
@@ -17,7 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tui_digest.core.sanitize import clean_line, for_terminal
-from tui_digest.core.store.user_log import FIELDS, FLAG_FIELDS, Change, paper_id, parse_stamp
+from tui_digest.core.store.user_log import (
+    FIELDS,
+    FLAG_FIELDS,
+    SEEN_FIELD,
+    Change,
+    paper_id,
+    parse_stamp,
+)
 
 FORMAT = "tui-digest-state"
 VERSION = 1
@@ -54,12 +65,13 @@ def _change(obj: object) -> Change:
     ok = {
         "tags": isinstance(value, list) and all(isinstance(t, str) for t in value),
         "note": isinstance(value, str),
+        SEEN_FIELD: isinstance(value, str) and bool(value.strip()) and clean_line(value) == value,
     }.get(fld, isinstance(value, bool))
     if not ok:
         kind = (
             "true or false"
             if fld in FLAG_FIELDS
-            else {"tags": "a list of strings"}.get(fld, "a string")
+            else {"tags": "a list of strings", SEEN_FIELD: "a watch name"}.get(fld, "a string")
         )
         raise ValueError(f"{fld} must be {kind}")
     return Change(paper_id(pid), fld, value, parse_stamp(at))

@@ -29,6 +29,7 @@ class AnnotateActions:
     targets: Callable[[], list[int]]
     paper_reread: Callable[[int], None]
     paper_list: PaperList
+    user_text_changed: Callable[[], None]  # the watch lists find their papers again
     # One tags/note write at a time (each a short transaction of its own).
     _user_text_lock = threading.Lock()
 
@@ -118,3 +119,4 @@ class AnnotateActions:
             write(self.store)
         for rowid in rowids:
             self.app.call_from_thread(self.paper_reread, rowid)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.user_text_changed)  # type: ignore[attr-defined]

@@ -83,6 +83,8 @@ MAIN: list[Binding] = [
             tooltip="Edit the tags of the selected papers (or the current one)"),
     Binding("a", "edit_note", "Note", id="main.note", show=False,
             tooltip="Write a note on the current paper (annotate)"),
+    Binding("ctrl+s", "save_watch", "Save search", key_display="^s", id="main.save_watch",
+            show=False, tooltip="Save the current search as a watch list (asks for a name)"),
     Binding("tab", "switch_pane", "Pane", id="main.pane", show=False,
             tooltip="Move focus between the list and the detail pane"),
 ]  # fmt: skip
@@ -138,6 +140,7 @@ NOTE: list[Binding] = [
     Binding("ctrl+s", "save", "Save", key_display="^s", id="note.save"),
     Binding("escape", "cancel", "Cancel", id="note.cancel"),
 ]
+WATCH_NAME: list[Binding] = [Binding("escape", "cancel", "Cancel", id="watch_name.cancel")]
 EXPORT: list[Binding] = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 CONFIRM: list[Binding] = [
     Binding("y", "answer(True)", "Yes", id="confirm.yes"),

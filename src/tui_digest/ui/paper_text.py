@@ -12,6 +12,8 @@ text exactly as it came.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.content import Content
 from textual.style import Style
 
@@ -27,6 +29,7 @@ LABEL = "$text-muted"  # not "dim": that fades below 3:1 in light themes
 MACHINE = "italic $text-warning"
 TAGS = "bold $text-success"
 NOTE = "italic"
+WATCHES = "bold $text-success"  # the watch lists that find the paper (◆ in the list)
 MATCH = "bold underline $text-warning"  # a search word (core.highlight)
 
 
@@ -73,9 +76,14 @@ def _shown(text: str, *, line: bool = False) -> str:
 
 
 def detail_content(
-    record: PaperRecord, language: str, ref: int = 0, match: Matcher = NO_MATCH
+    record: PaperRecord,
+    language: str,
+    ref: int = 0,
+    match: Matcher = NO_MATCH,
+    watches: Sequence[str] = (),
 ) -> Content:
-    """The paper as its digest footnote, followed by its metadata (`match` highlighted)."""
+    """The paper as its digest footnote, followed by its metadata (`match` highlighted);
+    `watches`: the names of the watch lists that find it."""
     paper = record.paper
     parts: Parts = []
     machine = machine_fields(record)
@@ -89,7 +97,7 @@ def detail_content(
                 parts.append((mark, MACHINE))
             parts.append("\n\n")
 
-    parts += _heading(record, ref)
+    parts += _heading(record, ref, watches)
     show_zh = language in ("both", "zh")
     show_en = language in ("both", "en")
     if show_zh:
@@ -121,8 +129,8 @@ def detail_content(
 Parts = list[str | Content | tuple[str, str | Style]]
 
 
-def _heading(record: PaperRecord, ref: int) -> Parts:
-    """`[^ref]  ★ starred · read  #tags`, then the user's note."""
+def _heading(record: PaperRecord, ref: int, watches: Sequence[str] = ()) -> Parts:
+    """`[^ref]  ★ starred · read  #tags  ◆ watch names`, then the user's note."""
     flags = ["★ starred"] if record.starred else []
     flags.append("read" if record.read else "unread")
     parts: Parts = [(f"[^{ref}]" if ref else "[^?]", HEADING), ("  " + " · ".join(flags), LABEL)]
@@ -131,6 +139,9 @@ def _heading(record: PaperRecord, ref: int) -> Parts:
         # are why the user came back to this paper.
         parts.append(("  ", LABEL))
         parts.append((" ".join("#" + _safe(t, line=True) for t in record.tags), TAGS))
+    if watches:
+        parts += [("  ◆ ", WATCHES), ("watch ", LABEL)]
+        parts.append((", ".join(_safe(w, line=True) for w in watches), WATCHES))
     parts.append("\n\n")
     if record.note:
         parts += [("note  ", LABEL), (_safe(record.note), NOTE), "\n\n"]

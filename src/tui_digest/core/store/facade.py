@@ -52,6 +52,7 @@ from tui_digest.core.store import (
     sources,
     user_log,
     user_state,
+    watch_lists,
     watch_seen,
 )
 from tui_digest.core.store.connection import Connections
@@ -421,13 +422,21 @@ class Store(Connections):
         with self._write() as conn:
             return user_log.merge(conn, changes)
 
+    def watch_hits(self, watches: Sequence[tuple[str, str]]) -> watch_lists.WatchIndex:
+        """Each (name, query) watch's papers and unread count (see `watch_lists`)."""
+        return watch_lists.find_hits(self._conn(), watches)
+
+    def watch_unread(self, index: watch_lists.WatchIndex) -> dict[str, int]:
+        """Unread papers per watch of papers found before (after reading: no new search)."""
+        return watch_lists.unread_counts(self._conn(), index)
+
     def watch_unseen(self, watch: str, rowids: Sequence[int]) -> list[int]:
         """The papers of `rowids` not yet shown by `watch --since-last-run` for `watch`."""
         return watch_seen.unseen(self._conn(), watch, rowids)
 
     def mark_watch_seen(self, watch: str, rowids: Sequence[int]) -> None:
         with self._write() as conn:
-            watch_seen.mark_seen(conn, watch, rowids, _now())
+            watch_seen.mark_seen(conn, watch, rowids, user_log.stamp())
 
     # --- Digests, stats, sources ------------------------------------------------
 

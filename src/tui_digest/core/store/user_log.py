@@ -24,9 +24,13 @@ from dataclasses import dataclass
 
 from tui_digest.core.query_user import fold_note
 from tui_digest.core.sanitize import clean_line, clean_text
+from tui_digest.core.store import watch_seen
 
-FIELDS = ("read", "starred", "tags", "note")
+FIELDS = ("read", "starred", "tags", "note", "watch_seen")
 FLAG_FIELDS = ("read", "starred")
+# What `tui-digest watch --since-last-run` has shown, one line per paper and
+# watch (value: the watch's name); merged as a union (store.watch_seen).
+SEEN_FIELD = "watch_seen"
 # The time of a flag set before changes were recorded: older than any change.
 EPOCH = "1970-01-01T00:00:00.000Z"
 MAX_TAG = 64
@@ -196,6 +200,8 @@ def export_changes(conn: sqlite3.Connection) -> Iterator[Change]:
             f"(SELECT 1 FROM user_state u WHERE u.id = p.id AND u.field = '{flag}') ORDER BY p.id"
         ):
             yield Change(pid, flag, True, EPOCH)
+    for pid, watch, shown_at in watch_seen.exported(conn):
+        yield Change(pid, SEEN_FIELD, watch, parse_stamp(shown_at))
 
 
 @dataclass(slots=True)
@@ -227,9 +233,14 @@ def _apply_flag(conn: sqlite3.Connection, c: Change) -> bool:
 
 
 def merge(conn: sqlite3.Connection, changes: Iterable[Change]) -> MergeResult:
-    """Merge changes in: per paper and field, the newest wins (a tie keeps this cache's)."""
+    """Merge changes in: per paper and field, the newest wins (a tie keeps this cache's);
+    watch hits shown are added to what this cache has shown (a union)."""
     result = MergeResult()
+    seen: list[tuple[str, str, str]] = []
     for c in changes:
+        if c.field == SEEN_FIELD:
+            seen.append((c.id, str(c.value), c.changed_at))
+            continue
         local = _local(conn, c.id, c.field)
         if local is not None and local[1] >= c.changed_at:
             result.kept += 1
@@ -241,6 +252,10 @@ def merge(conn: sqlite3.Connection, changes: Iterable[Change]) -> MergeResult:
             write_tags(conn, c.id, clean_tags(c.value), c.changed_at)  # type: ignore[arg-type]
         else:
             write_note(conn, c.id, clean_note(str(c.value)), c.changed_at)
+    if seen:
+        added = watch_seen.merge_seen(conn, seen)
+        result.applied += added
+        result.kept += len(seen) - added
     return result
 
 

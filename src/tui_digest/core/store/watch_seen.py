@@ -5,12 +5,17 @@ paper's row number, so a paper re-announced (`replace`) or a rebuilt cache still
 counts as shown. The table is created on first write (CREATE TABLE IF NOT
 EXISTS inside the write transaction), so older caches need no migration and a
 read-only store simply has nothing shown yet.
+
+It travels with the user's state (`state export`, field `watch_seen`: one
+line per paper and watch, the watch's name as the value). Being shown is for
+good, so importing is a union: a line adds what this cache lacks and never
+takes anything away, whatever its time (`merge_seen`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 _CREATE = (
     "CREATE TABLE IF NOT EXISTS watch_seen ("
@@ -51,3 +56,24 @@ def mark_seen(conn: sqlite3.Connection, watch: str, rowids: Sequence[int], when:
             f"SELECT ?, id, ? FROM papers WHERE pk IN ({marks})",
             (watch, when, *chunk),
         )
+
+
+def exported(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str]]:
+    """(arXiv id, watch, shown at) of everything shown, by id then watch."""
+    if _exists(conn):
+        yield from conn.execute("SELECT id, watch, shown_at FROM watch_seen ORDER BY id, watch")
+
+
+def merge_seen(conn: sqlite3.Connection, seen: Iterable[tuple[str, str, str]]) -> int:
+    """Add (arXiv id, watch, shown at) rows this cache lacks (inside a write
+    transaction); returns how many were new. A paper not in the cache yet is
+    kept too: it counts as shown when it arrives."""
+    conn.execute(_CREATE)
+    added = 0
+    for pid, watch, when in seen:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO watch_seen (watch, id, shown_at) VALUES (?, ?, ?)",
+            (watch, pid, when),
+        )
+        added += cur.rowcount
+    return added

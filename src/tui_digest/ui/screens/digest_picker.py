@@ -1,4 +1,8 @@
-"""Pick a digest (by date and name) or all papers, filtered as the user types."""
+"""Pick a digest (by date and name), all papers or a watch list, filtered as the user types.
+
+In this order (issue 10 req 4): All papers, For you, the watch lists (each
+with its unread/total count), then the digests, newest first.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_digest.core.model import DigestInfo
+from tui_digest.core.store.watch_lists import WatchHits
 from tui_digest.ui import keys
 
 ALL_PAPERS = "\0all"  # cannot collide with a digest name (names hold no control chars)
 FOR_YOU = "\0foryou"  # the newest day's papers ranked by the For you model
+WATCH = "\0watch:"  # + a watch list's name
 
 
 def matches(haystack: str, query: str) -> bool:
@@ -36,6 +42,7 @@ class DigestPicker(ModalScreen[str | None]):
         *,
         unread: dict[str, int] | None = None,
         unread_total: int | None = None,
+        watches: list[WatchHits] | None = None,
     ) -> None:
         super().__init__()
         # Newest first; names break ties so the order is stable.
@@ -43,6 +50,7 @@ class DigestPicker(ModalScreen[str | None]):
         self.current = current
         self.unread = unread  # digest name -> unread papers; None while not counted
         self.unread_total = unread_total
+        self.watches = watches or []  # (their hits counted; names come from the config)
         # (option id, prompt, lower-cased text the filter searches), in display order.
         # Prompts are Content built from plain strings: digest names and labels
         # come from feeds and are never parsed as markup.
@@ -64,6 +72,20 @@ class DigestPicker(ModalScreen[str | None]):
                 "for you",
             ),
         ]
+        for index, watch in enumerate(self.watches):
+            if watch.problem:
+                counts = "  (the cache refuses its query)"
+            else:
+                counts = f"  ({watch.unread:,}/{len(watch.hits):,} unread)"
+            prompt = Content.assemble(
+                ("watch", "bold $text-accent"),
+                "  ",
+                (watch.name, "bold"),
+                (f"  {watch.query}", "dim"),
+                (counts, "dim"),
+            )
+            haystack = " ".join(("watch", watch.name, watch.query))
+            rows.append((f"w{index}", prompt, haystack.casefold()))
         for index, info in enumerate(self.digests):
             if self.unread is None:
                 counts = f"  ({info.count:,})"
@@ -123,6 +145,8 @@ class DigestPicker(ModalScreen[str | None]):
             self.dismiss(ALL_PAPERS)
         elif option_id == "foryou":
             self.dismiss(FOR_YOU)
+        elif option_id.startswith("w"):
+            self.dismiss(WATCH + self.watches[int(option_id[1:])].name)
         else:
             self.dismiss(self.digests[int(option_id[1:])].name)
 

@@ -37,6 +37,7 @@ from tui_digest.ui.settings import Settings, next_language, save_settings
 from tui_digest.ui.signals import FetchFinished, signals_of
 from tui_digest.ui.timing import Timing
 from tui_digest.ui.translating import Translator
+from tui_digest.ui.watch_actions import WatchActions
 from tui_digest.ui.widgets.footer import ReaderFooter
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
@@ -50,7 +51,9 @@ if TYPE_CHECKING:
 # is pressed: the first frame does not wait for those modules (issue 13 req 5).
 
 
-class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, PaneLayout, ReadingScreen):
+class MainScreen(
+    WatchActions, AnnotateActions, PaperViewActions, ForYouActions, PaneLayout, ReadingScreen
+):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DigestCommands}
@@ -128,6 +131,7 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, PaneLayout, R
     def store_ready(self) -> None:
         super().store_ready()
         self.refresher.read_interval()
+        self.load_watches()
 
     def _fetch_finished(self, finished: FetchFinished) -> None:
         if finished.new_digests:
@@ -188,6 +192,8 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, PaneLayout, R
             self.detail.show(record, ref=self.detail.ref)
         if flag == "starred" and rowids:
             self.stars_changed()  # For you retrains after a burst of star changes (undo too)
+        if rowids:
+            self.count_watches()  # unread counts (and hits of is:/tag: watches)
 
     # --- actions -------------------------------------------------------------------
 
@@ -252,13 +258,15 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, PaneLayout, R
 
     def action_pick_digest(self) -> None:
         from tui_digest.ui.digest_removal import DELETE, ask_to_remove
-        from tui_digest.ui.screens.digest_picker import ALL_PAPERS, FOR_YOU, DigestPicker
+        from tui_digest.ui.screens.digest_picker import ALL_PAPERS, FOR_YOU, WATCH, DigestPicker
 
         def chosen(choice: str | None) -> None:
             if choice is not None and choice.startswith(DELETE):
                 ask_to_remove(self, choice[len(DELETE) :])
             elif choice == FOR_YOU:
                 self.show_for_you()
+            elif choice is not None and choice.startswith(WATCH):
+                self.show_watch(choice[len(WATCH) :])
             elif choice is not None:
                 self.show_digest(None if choice == ALL_PAPERS else choice)
 
@@ -268,6 +276,7 @@ class MainScreen(AnnotateActions, PaperViewActions, ForYouActions, PaneLayout, R
             self.digest,
             unread=self.unread_by_digest if counted else None,
             unread_total=self.unread_total,
+            watches=self.watch_hits,
         )
         self.app.push_screen(picker, chosen)
 

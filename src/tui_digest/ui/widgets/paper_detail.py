@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -24,6 +26,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.language = "both"
         self.match = NO_MATCH
         self._match_query = ""
+        # The names of the watch lists that find a paper (ui/watch_actions.py).
+        self.watch_names: Callable[[int], Sequence[str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield WrappingStatic(Content("No paper selected."), id="detail-body")
@@ -57,13 +61,22 @@ class PaperDetail(VerticalScroll, can_focus=True):
             if redraw:
                 self._render_record()
 
+    def set_watch_names(self, names: Callable[[int], Sequence[str]] | None) -> None:
+        """How to name the watch lists that find a paper (None: there are none)."""
+        self.watch_names = names
+        self._render_record()
+
     def set_language(self, language: str) -> None:
         self.language = language
         self._render_record()
 
     def _render_record(self) -> None:
         if self.record is not None:
-            self.body.update(detail_content(self.record, self.language, self.ref, self.match))
+            names = self.watch_names
+            watches = names(self.record.rowid) if names is not None else ()
+            self.body.update(
+                detail_content(self.record, self.language, self.ref, self.match, watches)
+            )
 
     def on_click(self, event: events.Click) -> None:
         """A click on a link opens it (only http/https ones are links: see paper_text)."""

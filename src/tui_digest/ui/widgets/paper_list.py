@@ -12,7 +12,7 @@ Widths are measured in terminal cells (`cell_len` / `set_cell_size`), never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -47,6 +47,7 @@ HEADERS = {
 
 
 MARKS = 4  # selected, unread, star, updated: drawn as their own segments
+WATCH_MARK = "◆"  # a watch list finds the paper: a fifth mark, while there are watches
 UPDATED_TYPES = frozenset({"replace", "replace-cross", "updated"})
 TITLE_COLUMN = 3  # in _cells: ref, date, category, title, summary
 
@@ -85,6 +86,7 @@ def column_widths(
     *,
     filled: frozenset[str] = OPTIONAL,
     summary: bool = True,
+    marks: int = MARKS,
 ) -> tuple[int, int, int, int, int, int]:
     """(marks, ref, date, category, title, summary) widths in cells for a row `width` wide.
 
@@ -92,7 +94,6 @@ def column_widths(
     takes no room, and the summary (when shown at all) only gets what is left
     once the title has `TITLE_FIRST` cells, or its usual share of a wide list.
     """
-    marks = MARKS
     ref = 6 if "ref" in filled else 0
     date = 11 if width >= 78 and "date" in filled else 0
     category = 10 if width >= 64 and "category" in filled else 0
@@ -172,6 +173,7 @@ COMPONENTS = (
     "unread",
     "star",
     "updated",
+    "watch",
     "placeholder",
     "match",
 )
@@ -189,6 +191,7 @@ class _Look(NamedTuple):
     unread: Style
     star: Style
     updated: Style
+    watch: Style
     placeholder: Style
     match: Style
 
@@ -251,6 +254,8 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         # Drawn rows (see `_row`); keyed by everything a row's look depends on.
         self._strip_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
         self._look: _Look | None = None  # while a frame is drawn
+        # Papers some watch list finds (ui/watch_actions.py); None: no watches, no column.
+        self.watched: Mapping[int, object] | None = None
         # Titles first: optional columns no row of this listing fills take no
         # room (they only ever appear while one listing is shown, so scrolling
         # never makes columns jump back), and the summary column is the user's
@@ -284,6 +289,10 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
             self._anchor = keep
             self._fill_columns(rows)
             self.refresh()
+            # The old listing stays up: read its rows again now (`fresh` dropped
+            # them), since no `set_ids` follows when the count finds the same
+            # number of ids (a second refresh after an import).
+            self._ensure_rows()
             return
         self._fill_columns(rows, new_listing=True)
         screen_row = self._cursor - int(self.scroll_offset.y)
@@ -335,6 +344,21 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
                 self._span_cache.clear()
             self.bars = bars
             self.refresh()
+
+    def set_watch_marks(self, watched: Mapping[int, object] | None) -> None:
+        """Mark the rows of these papers (None: there are no watches, drop the column)."""
+        if watched is self.watched:
+            return
+        if (watched is None) != (self.watched is None):
+            self._cell_cache.clear()  # one cell more or less for the marks
+            self._span_cache.clear()
+        self._strip_cache.clear()
+        self.watched = watched
+        self.refresh()
+
+    @property
+    def marks_width(self) -> int:
+        return MARKS + (self.watched is not None)
 
     def set_highlight(self, query: str) -> None:
         """Highlight the words of `query` in the titles (a no-op for the same query)."""
@@ -411,7 +435,9 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         if width is None:
             width = self.scrollable_content_region.width
         filled = self._filled | {"ref"} if self.bars is not None else self._filled
-        return column_widths(width, self.language, filled=filled, summary=self.show_summary)
+        return column_widths(
+            width, self.language, filled=filled, summary=self.show_summary, marks=self.marks_width
+        )
 
     # --- data out ------------------------------------------------------------
 
@@ -643,7 +669,9 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         selected = row.rowid in self.selected
         cursor = index == self._cursor
         bar = self.bars.get(row.rowid) if self.bars is not None else None
+        watched = None if self.watched is None else row.rowid in self.watched
         key = (
+            watched,
             row.rowid,
             cursor,
             selected,
@@ -669,6 +697,9 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
         unread = " " if row.read else "•"
         # A paper re-announced with a new version (`replace`) is marked as updated.
         updated = "↻" if row.announce_type in UPDATED_TYPES else " "
+        watch = []
+        if watched is not None:
+            watch.append(Segment(WATCH_MARK if watched else " ", style + look.watch))
         cells = self._cells(row, width)
         marked = None
         if self._match:
@@ -683,7 +714,8 @@ class PaperList(ReportsWorkerErrors, ScrollView, can_focus=True):
                 Segment(("●" if selected else " ") + unread, style),
                 Segment("★" if row.starred else " ", style + look.star),
                 Segment(updated, style + look.updated),
-                *_column_segments(cells, width - MARKS, style, marked),
+                *watch,
+                *_column_segments(cells, width - self.marks_width, style, marked),
             ],
             width,
         )
