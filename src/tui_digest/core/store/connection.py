@@ -138,7 +138,7 @@ class Connections:
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or self._closed:
             conn = self._local.conn = self._connect()
         return conn
 
@@ -147,11 +147,24 @@ class Connections:
         return damage(self.path, thorough=True)
 
     def close(self) -> None:
+        """Close this thread's connection and those of finished threads.
+
+        A connection another live thread holds may be in the middle of a
+        query: closing it then crashed the process (the reader quitting
+        while a worker counted unread papers). It is interrupted instead
+        (sqlite3_interrupt may be called from any thread; it is a no-op on
+        an idle connection) and left to its thread: the store refuses any
+        further use, and the connection closes when its thread ends.
+        """
         with self._conns_lock:
             conns, self._conns = self._conns, []
             self._closed = True
-        for _, conn in conns:
-            conn.close()
+        me = threading.current_thread()
+        for thread, conn in conns:
+            if thread is not me and thread.is_alive():
+                conn.interrupt()
+            else:
+                conn.close()
 
     def __enter__(self) -> Self:
         return self
