@@ -35,6 +35,7 @@ from tui_digest.ui.screens.paper_view import PaperViewActions
 from tui_digest.ui.screens.reading import ReadingScreen
 from tui_digest.ui.settings import Settings, next_language, save_settings
 from tui_digest.ui.signals import FetchFinished, signals_of
+from tui_digest.ui.split_drag import SplitDrag
 from tui_digest.ui.timing import Timing
 from tui_digest.ui.translating import Translator
 from tui_digest.ui.watch_actions import WatchActions
@@ -52,7 +53,13 @@ if TYPE_CHECKING:
 
 
 class MainScreen(
-    WatchActions, AnnotateActions, PaperViewActions, ForYouActions, PaneLayout, ReadingScreen
+    WatchActions,
+    AnnotateActions,
+    PaperViewActions,
+    ForYouActions,
+    PaneLayout,
+    SplitDrag,
+    ReadingScreen,
 ):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)

@@ -1,0 +1,64 @@
+"""Dragging the split between the list and the detail pane with the mouse (issue 16 item 7).
+
+The divider is the detail pane's edge: its left border side by side, its top
+border stacked. A press on it captures the mouse; moves set the list's share
+(`Settings.split` / `split_stacked`, clamped like `<` / `>`); the release keeps
+it in the settings. A mixin of `MainScreen`, beside `PaneLayout`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from textual import events
+from textual.screen import Screen
+from textual.widget import Widget
+
+from tui_digest.ui.settings import Settings, clamp_split
+
+
+class SplitDrag:
+    """Needs from the screen: settings, effective_layout, _apply_layout, save_settings
+    (`PaneLayout` and `MainScreen` have them)."""
+
+    settings: Settings
+    effective_layout: Callable[[], str]
+    _apply_layout: Callable[[], None]
+    save_settings: Callable[[], None]
+    _dragging = False  # a press on the divider captured the mouse
+
+    def _divider_at(self, event: events.MouseEvent) -> bool:
+        screen = cast("Screen[None]", self)
+        detail = screen.query_one("#detail", Widget)
+        if self.effective_layout() == "wide":
+            return int(event.screen_x) == detail.region.x
+        return int(event.screen_y) == detail.region.y
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button == 1 and self._divider_at(event):
+            self._dragging = True
+            cast("Screen[None]", self).capture_mouse()
+            event.stop()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if not self._dragging:
+            return
+        screen = cast("Screen[None]", self)
+        panes = screen.query_one("#panes", Widget).region
+        if self.effective_layout() == "wide":
+            share = (event.screen_x - panes.x) * 100 / max(panes.width, 1)
+            name = "split"
+        else:
+            share = (event.screen_y - panes.y) * 100 / max(panes.height, 1)
+            name = "split_stacked"
+        value = clamp_split(round(share))
+        if value != getattr(self.settings, name):
+            setattr(self.settings, name, value)
+            self._apply_layout()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            cast("Screen[None]", self).release_mouse()
+            self.save_settings()
