@@ -199,15 +199,41 @@ def test_parse_stamp_orders_as_time():
     assert parse_stamp("2024-01-02") < parse_stamp("2024-01-02T00:00:01Z")
 
 
-def test_or_queries_with_notes_search_the_text_and_refuse_tag_filters(db):
-    from tui_digest.core.query import QueryError
-
+def test_or_groups_take_tags_and_notes_and_their_words_search_the_text(db):
+    """tag: and note: may stand in OR groups (they were refused); a group's words
+    search the papers' text only, with or without notes (issue 10 loose end)."""
     with Store.open(db) as s:
-        s.set_note("2403.00002", "planning notes")
-        s.edit_tags(["2403.00002"], ["x"])
+        assert ids(s, "diffusion OR nothingmatches") == ["2403.00001", "2403.00002", "2403.00003"]
+        s.edit_tags(["2403.00001"], ["robotics"])
+        s.edit_tags(["2403.00003"], ["vision"])
+        assert ids(s, "tag:robotics OR tag:vision") == ["2403.00001", "2403.00003"]
+        assert ids(s, "tag:robotics OR ti:2403.00002") == ["2403.00001", "2403.00002"]
+        assert ids(s, "-(tag:robotics OR tag:vision)") == ["2403.00002"]
+        s.set_note("2403.00002", "planning notes, 任务规划")
     with Store.open(db) as s:
-        # OR groups keep working once notes exist (over the papers' own text).
+        # Once notes exist, OR groups keep working over the text (one FTS5 match).
         assert ids(s, "diffusion OR nothingmatches") == ["2403.00001", "2403.00002", "2403.00003"]
         assert ids(s, "(title OR nothingmatches) ti:2403.00003") == ["2403.00003"]
-        with pytest.raises(QueryError, match="OR cannot be combined"):
-            s.list_ids("tag:x (diffusion OR planning)")
+        assert ids(s, "nothingmatches OR 规划") == []  # a group's words: the text only
+        assert ids(s, "note:规划 OR nothingmatches") == ["2403.00002"]
+        assert ids(s, "note:planning OR tag:robotics") == ["2403.00001", "2403.00002"]
+        assert ids(s, "planning OR tag:vision") == ["2403.00003"]
+        assert ids(s, "tag:robotics (diffusion OR nothingmatches)") == ["2403.00001"]
+        assert ids(s, "tag:robotics (planning OR nothingmatches)") == []
+        assert ids(s, "diffusion (tag:robotics OR note:规划)") == ["2403.00001", "2403.00002"]
+        assert ids(s, "diffusion -(note:planning OR tag:robotics)") == ["2403.00003"]
+        assert ids(s, "(diffusion tag:vision) OR ti:2403.00001") == ["2403.00001", "2403.00003"]
+        assert ids(s, "(diffusion -tag:vision) OR nothingmatches") == ["2403.00001", "2403.00002"]
+        # Bare words beside a group still look in notes, as in any query.
+        assert ids(s, "planning (tag:robotics OR note:规划)") == ["2403.00002"]
+        assert ids(s, "note:planning OR tag:vision is:unread") == ["2403.00002", "2403.00003"]
+        s.set_read([s.get_paper("2403.00003").rowid])
+        assert ids(s, "note:planning OR tag:vision is:unread") == ["2403.00002"]
+        # Inside a digest the same.
+        assert s.count("tag:robotics OR note:planning", digest="d1") == 2
+        assert s.count("-(tag:robotics OR note:planning)", digest="d1") == 1
+        # A tag or a note is not in the text: neither is highlighted there.
+        from tui_digest.core.highlight import matcher
+
+        assert matcher("tag:robotics OR note:planning").spans("robotics planning") == []
+        assert matcher("diffusion OR tag:x").spans("a diffusion model") == [(2, 11)]

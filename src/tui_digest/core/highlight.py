@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from tui_digest.core.query import AnyOf, QueryError, Term, parse_query
+from tui_digest.core.query import USER_FIELDS, AnyOf, QueryError, Term, parse_query
 from tui_digest.core.search_tokens import _CJK_RUN_RE, _WORD_RE, is_cjk_run
 
 Span = tuple[int, int]
@@ -110,7 +110,8 @@ def _positive_terms(nodes: list[Term | AnyOf] | tuple[Term | AnyOf, ...]) -> lis
         if node.negated:
             continue
         if isinstance(node, Term):
-            out.append(node)
+            if node.field not in USER_FIELDS:  # a tag or a note is not in the text
+                out.append(node)
         else:
             for option in node.options:
                 out += _positive_terms(option)

@@ -31,7 +31,8 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           (`agent planning OR 规划` = agent AND (planning OR
                           规划)); parentheses group: (a b) OR c, -(a OR b).
                           Inside an OR or -( ) only words and phrases (with
-                          ti: au: abs: cat: id:) may stand; OR must be capitals
+                          ti: au: abs: cat: id:), tag: and note: may stand
+                          (`tag:robotics OR 机器人`); OR must be capitals
     sort:relevance        best FTS5 rank (bm25) first instead of listing order
     sort:foryou           rank by the user's For you model instead of listing
                           order; `compile_query` ignores it (core never ranks:
@@ -80,12 +81,17 @@ TYPE_VALUES = {
 }
 SORT_VALUES = ("foryou", "relevance")
 QUALIFIERS = (*FIELDS, "is", "type", "date", "sort", "related", "tag", "note")
+# In an OR group, `Term.field` may also be one of these: the user's own words,
+# not in the FTS index (`query_user` compiles them; everywhere else they are
+# `Query.tags` and `Query.notes`).
+USER_FIELDS = ("tag", "note")
 
 
 @dataclass(slots=True, frozen=True)
 class Term:
     text: str
-    field: str | None = None  # an FTS column, or None for every text column
+    # An FTS column, None for every text column, or (in OR groups only) one of USER_FIELDS.
+    field: str | None = None
     phrase: bool = False
     negated: bool = False
 
@@ -289,6 +295,10 @@ def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
 
 
 def _group_term(qualifier: str | None, value: str, phrase: bool, negated: bool) -> Term | None:
+    if qualifier in USER_FIELDS:
+        # The user's tags and notes: `query_user` compiles a group holding them.
+        text = value.strip() if qualifier == "tag" else value
+        return Term(text, qualifier, phrase, negated) if text.strip() else None
     if qualifier is not None and qualifier not in FIELDS:
         raise QueryError(f"{qualifier}: cannot stand inside OR or -( ); use it outside")
     q = Query()

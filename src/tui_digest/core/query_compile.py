@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui_digest.core.errors import QueryError
-from tui_digest.core.query import AnyOf, Query, Term
+from tui_digest.core.query import USER_FIELDS, AnyOf, Query, Term
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand, fts_node
 from tui_digest.core.search_index import EVERY
@@ -38,7 +39,7 @@ def compile_query(
         # Similarity is computed by the rank layer, which removes the term
         # before asking the store; silently listing everything would be wrong.
         raise QueryError("related:ID lists similar papers only in the reader and `search`")
-    if q.tags or q.notes:
+    if q.tags or q.notes or has_user_terms(q.groups):
         # Their tables are the store's; `query_user.compile_any` compiles them.
         raise QueryError("tag: and note: are answered by query_user.compile_any")
     relevance = q.sort == "relevance"
@@ -119,3 +120,14 @@ def compile_query(
     else:
         count = "SELECT count(*) FROM search s WHERE " + " AND ".join(conds)
     return Plan(ids, count, params)
+
+
+def has_user_terms(nodes: Sequence[Term | AnyOf]) -> bool:
+    """Some OR group member is a tag: or note: (see `query.USER_FIELDS`)."""
+    for node in nodes:
+        if isinstance(node, Term):
+            if node.field in USER_FIELDS:
+                return True
+        elif any(has_user_terms(option) for option in node.options):
+            return True
+    return False

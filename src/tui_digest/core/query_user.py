@@ -12,12 +12,18 @@ Once some paper has a note, a query's bare words match a paper whose text
 matches the query, or whose note holds every bare word (and whose text
 matches the query's other terms); `-word` excludes papers whose text or note
 holds the word.
+
+An OR group's words search the papers' text only, so a query with groups
+keeps `compile_query`'s single FTS5 match. (Letting them look in notes too
+made a page of `diffusion OR 扩散` ~50-100x slower at 100k papers once a note
+exists; that needs a plan of two sides, as `_text_or_note`.) A group holding
+tag: or note: is compiled member by member (`_group_cond`).
 """
 
 from __future__ import annotations
 
-from tui_digest.core.query import Query, QueryError
-from tui_digest.core.query_compile import Plan, compile_query
+from tui_digest.core.query import AnyOf, Query
+from tui_digest.core.query_compile import Plan, compile_query, has_user_terms
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand, fts_term
 from tui_digest.core.search_tokens import fold
@@ -38,10 +44,13 @@ def compile_any(
 ) -> Plan:
     """Any query. `notes`: some paper has a note, so bare words must also search notes."""
     if q.groups:
-        # The user-text plans below predate OR groups and would drop them: an OR query
-        # searches the papers' text only (its bare words do not look in notes).
-        if q.tags or q.notes:
-            raise QueryError("OR cannot be combined with tag: or note: yet")
+        # An OR group's words search the papers' text only (one FTS5 match, as
+        # fast as without notes). With tag: or note: (in a group or beside one)
+        # each member is a condition of its own (`_group_cond`).
+        if (q.tags or q.notes or has_user_terms(q.groups)) and q.related is None:
+            return compile_with_user_text(
+                q, digest=digest, expand=expand, notes=notes, relisted=relisted
+            )
         return compile_query(q, digest=digest, expand=expand, relisted=relisted)
     bare = any(t.field is None and not t.negated for t in q.terms)
     if notes and bare and digest is None and not (q.tags or q.notes) and q.related is None:
@@ -101,6 +110,10 @@ def compile_with_user_text(
         if notes and t.negated and t.field is None and fold_note(t.text):
             conds.append("NOT " + in_notes)
             params.append(fold_note(t.text))
+    for group in q.groups:
+        cond, group_params = _group_cond(group, in_search, in_tags, in_notes, expand)
+        conds.append(cond)
+        params += group_params
     for tag, neg in q.tags:
         conds.append(("NOT " if neg else "") + in_tags)
         params.append(tag)
@@ -126,6 +139,37 @@ def compile_with_user_text(
         f"SELECT count(*) FROM listing l WHERE {where}",
         params,
     )
+
+
+def _group_cond(
+    group: AnyOf, in_search: str, in_tags: str, in_notes: str, expand: Expand | None
+) -> tuple[str, list[object]]:
+    """An OR group as SQL: each option an AND of its members' conditions.
+
+    A word or phrase is an FTS5 match of the papers' text (as in a group
+    without tag: or note:); tag: and note: look in their tables.
+    """
+    options: list[str] = []
+    params: list[object] = []
+    for members in group.options:
+        conds: list[str] = []
+        for m in members:
+            if isinstance(m, AnyOf):
+                cond, inner = _group_cond(m, in_search, in_tags, in_notes, expand)
+                conds.append(cond)  # (its own negation included)
+                params += inner
+                continue
+            if m.field == "tag":
+                cond, inner = in_tags, [m.text]
+            elif m.field == "note":
+                cond, inner = in_notes, [fold_note(m.text)]
+            else:
+                cond, inner = in_search, [fts_term(m, expand)]
+            conds.append(("NOT " if m.negated else "") + cond)
+            params += inner
+        options.append("(" + " AND ".join(conds) + ")")
+    sql = "(" + " OR ".join(options) + ")"
+    return ("NOT " + sql if group.negated else sql), params
 
 
 def _text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) -> Plan:

@@ -81,8 +81,8 @@ class DigestPicker(ModalScreen[str | None]):
                 ("watch", "bold $text-accent"),
                 "  ",
                 (watch.name, "bold"),
-                (f"  {watch.query}", "dim"),
-                (counts, "dim"),
+                (f"  {watch.query}", "$text-muted"),
+                (counts, "$text-muted"),
             )
             haystack = " ".join(("watch", watch.name, watch.query))
             rows.append((f"w{index}", prompt, haystack.casefold()))
