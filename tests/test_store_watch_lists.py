@@ -12,7 +12,7 @@ from tui_digest.core.store import Store
 WATCHES = [
     ("agents", "agent (planning OR 规划) -survey"),
     ("today", "date:today"),
-    ("broken", "tag:x OR note:y"),  # parsed, but refused by the compiler
+    ("broken", "related:2403.20001"),  # parsed, but refused by the compiler
 ]
 
 
