@@ -7,13 +7,14 @@ and the reader's start stay fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_digest.cli_args import positive_int
+from tui_digest.cli_argv import query_terms_last
 from tui_digest.cli_import import MAX_IMPORT_MIB
+from tui_digest.cli_output import OutputError, drop_stdout, terminal_width, write_stdout
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 EXPORT_FORMATS = ("markdown", "bibtex", "ris", "csl-json", "json")  # = core.export.FORMATS
-QUERY_COMMANDS = ("search", "export", "translate", "enrich", "tag")
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 
@@ -128,7 +128,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(text)
         sys.stdout.buffer.flush()
     else:
-        _write_stdout(text)
+        write_stdout(text)
     return 0
 
 
@@ -145,11 +145,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         if args.json:
             from tui_digest.core.export import to_json
 
-            _write_stdout(to_json(store.get_papers([r.rowid for r in rows])))
+            write_stdout(to_json(store.get_papers([r.rowid for r in rows])))
             return 0
     from tui_digest.cli_table import format_rows
 
-    _write_stdout(format_rows(rows, total=total, width=_terminal_width()))
+    write_stdout(format_rows(rows, total=total, width=terminal_width()))
     return 0
 
 
@@ -182,7 +182,7 @@ def cmd_digests(args: argparse.Namespace) -> int:
             }
             for d in infos
         ]
-        _write_stdout(json.dumps(objs, ensure_ascii=False, indent=2))
+        write_stdout(json.dumps(objs, ensure_ascii=False, indent=2))
         return 0
     if not infos:
         print("no digests imported yet (try `tui-digest import FILE`)")
@@ -190,7 +190,7 @@ def cmd_digests(args: argparse.Namespace) -> int:
     from tui_digest.cli_table import format_table
 
     rows = [[d.date or "-", d.name, str(d.count), str(d.unread), d.label] for d in infos]
-    _write_stdout(format_table(["date", "name", "papers", "unread", "label"], rows))
+    write_stdout(format_table(["date", "name", "papers", "unread", "label"], rows))
     return 0
 
 
@@ -227,41 +227,6 @@ class _closing:
 
     def __exit__(self, *exc: object) -> None:
         self.store.close()
-
-
-def _terminal_width() -> int:
-    if not sys.stdout.isatty():
-        return 160
-    return os.get_terminal_size().columns
-
-
-class OutputError(Exception):
-    """Standard output could not take everything: the output is incomplete."""
-
-
-def _write_stdout(text: str) -> None:
-    """Write and flush, so a full disk or `/dev/full` is an error here, not lost at exit."""
-    try:
-        sys.stdout.write(text)
-        if text and not text.endswith("\n"):
-            sys.stdout.write("\n")
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        _drop_stdout()
-        reason = exc.strerror or str(exc)
-        raise OutputError(
-            f"cannot write to standard output: {reason}; the output is incomplete"
-        ) from None
-
-
-def _drop_stdout() -> None:
-    # What is still buffered can never be written; without this, the flush
-    # at exit fails again and Python prints a traceback-like warning.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
 
 
 def _describe(exc: BaseException) -> str:
@@ -382,66 +347,16 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (CliError, CacheError, QueryError, InputError, OSError, ValueError)
 
 
-def _query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
-    """Let `search model -survey` work unquoted.
-
-    argparse takes `-survey` for an unknown option; for the commands that take
-    a query, every token that is not one of the command's own options (or the
-    value of one) is moved behind `--`, where argparse reads it as a query word.
-    """
-    sub = _command_index(argv)
-    if sub is None or argv[sub] not in QUERY_COMMANDS or "--" in argv:
-        return argv
-    subparser = _subparsers(parser)[argv[sub]]
-    takes_value: set[str] = set()
-    flags: set[str] = set()
-    for action in subparser._actions:
-        for opt in action.option_strings:
-            (takes_value if action.nargs != 0 else flags).add(opt)
-    head, options, words = argv[: sub + 1], [], []
-    rest = iter(argv[sub + 1 :])
-    for token in rest:
-        name = token.split("=", 1)[0]
-        if token in flags or (name in takes_value and "=" in token):
-            options.append(token)
-        elif token in takes_value:
-            options += [token, next(rest, "")]
-        else:
-            words.append(token)
-    return head + options + (["--", *words] if words else [])
-
-
-def _command_index(argv: list[str]) -> int | None:
-    """Index of the subcommand: the first token that is neither a global option nor its value."""
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        if token == "--db":
-            i += 2
-        elif token.startswith("-"):
-            i += 1
-        else:
-            return i
-    return None
-
-
-def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(_query_terms_last(parser, argv))
+    args = parser.parse_args(query_terms_last(parser, argv))
     if not hasattr(args, "db"):
         args.db = None
     func = getattr(args, "func", cmd_run)
     try:
         status = func(args)
-        _write_stdout("")  # what print() left buffered fails here, not silently at exit
+        write_stdout("")  # what print() left buffered fails here, not silently at exit
         return status
     except KeyboardInterrupt:
         return 130
@@ -449,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         # The reader of a pipe went away (`| head`): the output is incomplete,
         # so the status says so (141, as a process killed by SIGPIPE), quietly
         # as other Unix tools do, except for `export`, whose output is data.
-        _drop_stdout()
+        drop_stdout()
         if func is cmd_export:
             print(
                 "tui-digest: standard output was closed early; the export is incomplete",
