@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from tui_digest.ui.readonly import refuse_readonly
+from tui_digest.ui.readonly import Notifies, refuse_readonly
 from tui_digest.ui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.notifications import SeverityLevel
 
     from tui_digest.core.store import Store
     from tui_digest.core.store.retention import Removal
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 DELETE = "\0delete:"
 
 
-class Removing(Protocol):
+class Removing(Notifies, Protocol):
     """What this needs from the screen showing the listing."""
 
     store: Store | None
@@ -35,16 +34,6 @@ class Removing(Protocol):
     def app(self) -> App: ...
 
     def cache_changed(self, change: object = None) -> None: ...
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None: ...
 
 
 def ask_to_remove(screen: Removing, name: str) -> None:
