@@ -55,6 +55,22 @@ def search_row(
                 announce_type, None)  # fmt: skip
 
 
+def search_row_lists(
+    id: str,
+    title_en: str,
+    title_zh: str,
+    summary_zh: str,
+    abstract_en: str,
+    abstract_zh: str,
+    authors: Sequence[str],
+    categories: Sequence[str],
+    announce_type: str,
+) -> tuple[str, ...]:
+    """`search_row` from lists (a `Paper`'s), with no JSON round trip."""
+    return _row(id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories,
+                announce_type, None)  # fmt: skip
+
+
 def search_row_terms(
     id: str,
     title_en: str,

@@ -12,9 +12,9 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from tui_digest.core import schema, search_index
+from tui_digest.core import search_index
 from tui_digest.core.model import ListRow, Paper
 
 CHUNK = 500  # bound parameters per IN (...) list
@@ -176,34 +176,20 @@ def update_values(p: Paper, pk: int) -> tuple[object, ...]:
     return (*paper_values(p)[1:], pk)
 
 
+def _search_fields(p: Paper) -> tuple[Any, ...]:
+    """The fields of `p` the search index reads, in `search_index.search_row`'s order."""
+    return (p.id, p.title_en, p.title_zh, p.summary_zh, p.abstract_en, p.abstract_zh,
+            p.authors, p.categories, p.announce_type)  # fmt: skip
+
+
 def search_values(p: Paper) -> tuple[str, ...]:
-    """The paper's row of the search index (see `schema.search_row`)."""
-    return schema.search_row(
-        p.id,
-        p.title_en,
-        p.title_zh,
-        p.summary_zh,
-        p.abstract_en,
-        p.abstract_zh,
-        json_list(p.authors),
-        json_list(p.categories),
-        p.announce_type,
-    )
+    """The paper's row of the search index (see `search_index.search_row`)."""
+    return search_index.search_row_lists(*_search_fields(p))
 
 
 def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
     """`search_values` and its long words for `terms`, tokenised once."""
-    return search_index.search_row_terms(
-        p.id,
-        p.title_en,
-        p.title_zh,
-        p.summary_zh,
-        p.abstract_en,
-        p.abstract_zh,
-        p.authors,
-        p.categories,
-        p.announce_type,
-    )
+    return search_index.search_row_terms(*_search_fields(p))
 
 
 def paper_hash(p: Paper) -> bytes:
