@@ -63,7 +63,7 @@ def edited(papers: list[Paper]) -> list[Paper]:
 @pytest.mark.parametrize("batch", [3, 2000])
 def test_streamed_import_leaves_the_cache_as_a_whole_import_does(tmp_path, monkeypatch, batch):
     monkeypatch.setattr(importer, "BATCH", batch)
-    monkeypatch.setattr("tui_digest.core.store.facade.importer.BATCH", batch)
+    monkeypatch.setattr("tui_digest.core.store.importer.BATCH", batch)
     papers = many_papers(20)
     steps = [
         Digest("a-2024-03-18", source="a.md", date="2024-03-18", papers=papers),
@@ -120,7 +120,7 @@ def test_outcomes_of_streamed_documents(tmp_path):
 
 
 def test_a_failure_half_way_leaves_nothing_of_the_document(tmp_path, monkeypatch):
-    monkeypatch.setattr("tui_digest.core.store.facade.importer.BATCH", 4)
+    monkeypatch.setattr("tui_digest.core.store.importer.BATCH", 4)
     first = Digest("a-2024-03-18", source="a.md", date="2024-03-18", papers=many_papers(3))
     with Store.open(tmp_path / "c.db") as store:
         store.import_digest(first)

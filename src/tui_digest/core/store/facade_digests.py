@@ -1,0 +1,86 @@
+"""`Store`'s methods for the cache as a whole: its digests, sources, totals, retention.
+
+Each method hands its work to one module: `sources` (digests, source fetch
+state, totals), `days` (digest names, aliases, original bytes), `retention`
+(removing digests and the papers only they listed), `backup` (a consistent
+copy) and `watch` (noticing other processes' commits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui_digest.core.model import DigestInfo
+from tui_digest.core.store import backup, days, queries, retention, sources
+from tui_digest.core.store.connection import Connections
+from tui_digest.core.store.watch import CacheWatch
+
+
+class DigestMethods(Connections):
+    """Digests, source state, totals, backups and retention; part of `Store`."""
+
+    # --- Digests, stats, sources ----------------------------------------------
+
+    def digests(self, *, unread: bool = False) -> list[DigestInfo]:
+        """Every digest, newest day first (`unread`: count each one's unread papers)."""
+        return sources.digests(self._conn(), unread=unread)
+
+    def digest_name(self, name: str) -> str | None:
+        """The digest called `name`, or whose alias (an older name) is `name`; None if none."""
+        conn = self._conn()
+        return queries.canonical_name(conn, name) if days.resolve(conn, name) else None
+
+    def original_bytes(self, name: str) -> bytes | None:
+        """The bytes digest `name` was read from, when the cache kept them."""
+        return days.original_bytes(self._conn(), name)
+
+    def stats(self) -> dict[str, object]:
+        return sources.stats(self._conn(), self.path)
+
+    def watch(self) -> CacheWatch:
+        """A watcher of other connections' changes to papers and digests (see `watch`)."""
+        return CacheWatch(self.path)
+
+    def is_empty(self) -> bool:
+        return sources.is_empty(self._conn())
+
+    def backup(self, target: str | Path, *, overwrite: bool = False) -> Path:
+        """Write a consistent, compacted copy of the cache to `target` (see `backup`)."""
+        return backup.backup(self._conn(), self.path, target, overwrite=overwrite)
+
+    def get_source_state(self, name: str) -> dict[str, object] | None:
+        return sources.get_source_state(self._conn(), name)
+
+    def set_source_state(self, name: str, **fields: object) -> None:
+        sources.check_source_fields(fields)
+        with self._write() as conn:
+            sources.set_source_state(conn, name, fields)
+
+    # --- Retention (see `retention`) ------------------------------------------
+
+    def digest_pks(self, names: Sequence[str]) -> list[int]:
+        """The digests called (or aliased) `names`; a ValueError names the unknown ones."""
+        conn = self._conn()
+        found = {name: days.resolve(conn, name) for name in names}
+        missing = [name for name, pk in found.items() if pk is None]
+        if missing:
+            raise ValueError(
+                "no digest named " + ", ".join(map(repr, missing)) + " (see `tui-digest digests`)"
+            )
+        return sorted({pk for pk in found.values() if pk is not None})
+
+    def digests_older_than(self, day: str) -> list[int]:
+        """The digests dated before `day` (YYYY-MM-DD)."""
+        return retention.older_than(self._conn(), day)
+
+    def removal_plan(self, pks: Sequence[int]) -> retention.Removal:
+        """What `remove_digests(pks)` would remove, without changing anything."""
+        return retention.plan(self._conn(), pks)
+
+    def remove_digests(self, pks: Sequence[int]) -> retention.Removal:
+        """Remove digests and the unstarred papers only they listed, in one transaction."""
+        if not pks:
+            return retention.Removal([])
+        with self._write() as conn:
+            return retention.remove(conn, pks)

@@ -1,0 +1,98 @@
+"""`Store`'s methods for the user's own state: read/starred, tags, notes, watches.
+
+Each method hands its work to one module: `user_state` (read/starred),
+`user_log` (tags, notes, the time of every change; state files merged),
+`watch_lists` (each watch's papers and unread count) and `watch_seen` (what
+`watch --since-last-run` has shown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tui_digest.core.store import papers, user_log, user_state, watch_lists, watch_seen
+from tui_digest.core.store.connection import Connections
+
+
+class UserMethods(Connections):
+    """The user's marks, tags, notes and watches; part of `Store`."""
+
+    # --- Read / starred (see `user_state`) ------------------------------------
+
+    # Patient: a concurrent import may hold the write lock for a while; the
+    # user's marks wait for it rather than fail (see `connection`).
+    def change_flag(self, flag: str, rowids: Sequence[int], value: bool) -> list[int]:
+        """Set "read" or "starred" to `value`; the papers that changed (what undo needs)."""
+        with self._write(patient=True) as conn:
+            return user_state.change_flag(conn, flag, rowids, value)
+
+    def toggle_flag(self, flag: str, rowids: Sequence[int]) -> tuple[bool, list[int]]:
+        """Set the flag on all `rowids` unless all have it, then clear it (one transaction)."""
+        with self._write(patient=True) as conn:
+            return user_state.toggle_flag(conn, flag, rowids)
+
+    def count_unread(self) -> int:
+        return user_state.count_unread(self._conn())
+
+    def unread_by_digest(self) -> dict[str, int]:
+        return user_state.unread_by_digest(self._conn())
+
+    def set_read(self, rowids: Sequence[int], read: bool = True) -> None:
+        with self._write(patient=True) as conn:
+            user_state.set_flag(conn, "read", rowids, read)
+
+    def set_starred(self, rowids: Sequence[int], starred: bool = True) -> None:
+        with self._write(patient=True) as conn:
+            user_state.set_flag(conn, "starred", rowids, starred)
+
+    # --- Tags, notes, state that travels (see `user_log`) ---------------------
+
+    def ids_of(self, rowids: Sequence[int]) -> list[str]:
+        """arXiv ids of papers by row, in the given order (unknown rows left out)."""
+        return [r.paper.id for r in papers.get_papers(self._conn(), rowids)]
+
+    def edit_tags(
+        self,
+        ids: Sequence[str],
+        add: Sequence[str] = (),
+        remove: Sequence[str] = (),
+        *,
+        at: str | None = None,
+    ) -> int:
+        """Add/remove tags on papers by arXiv id; returns how many papers changed."""
+        with self._write() as conn:
+            return user_log.edit_tags(conn, ids, add, remove, at or user_log.stamp())
+
+    def set_note(self, paper_id: str, note: str, *, at: str | None = None) -> bool:
+        """Set (or clear, with "") the note of a paper by arXiv id; False when unchanged."""
+        with self._write() as conn:
+            return user_log.set_note(conn, paper_id, note, at or user_log.stamp())
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        return user_log.all_tags(self._conn())
+
+    def export_state(self) -> list[user_log.Change]:
+        return list(user_log.export_changes(self._conn()))
+
+    def merge_state(self, changes: Sequence[user_log.Change]) -> user_log.MergeResult:
+        """Merge a state file's changes in one transaction (newest change wins)."""
+        with self._write() as conn:
+            return user_log.merge(conn, changes)
+
+    # --- Watches (see `watch_lists`, `watch_seen`) ----------------------------
+
+    def watch_hits(self, watches: Sequence[tuple[str, str]]) -> watch_lists.WatchIndex:
+        """Each (name, query) watch's papers and unread count (see `watch_lists`)."""
+        return watch_lists.find_hits(self._conn(), watches)
+
+    def watch_unread(self, index: watch_lists.WatchIndex) -> dict[str, int]:
+        """Unread papers per watch of papers found before (after reading: no new search)."""
+        return watch_lists.unread_counts(self._conn(), index)
+
+    def watch_unseen(self, watch: str, rowids: Sequence[int]) -> list[int]:
+        """The papers of `rowids` not yet shown by `watch --since-last-run` for `watch`."""
+        return watch_seen.unseen(self._conn(), watch, rowids)
+
+    def mark_watch_seen(self, watch: str, rowids: Sequence[int]) -> None:
+        with self._write() as conn:
+            watch_seen.mark_seen(conn, watch, rowids, user_log.stamp())
