@@ -232,7 +232,8 @@ def work_path(db: Path, typed: list[str], rows_on_screen: int = 45) -> dict[str,
     """The same keystrokes without the event loop: count + first page + drawing the rows."""
     from tui_digest.core.query import QueryError
     from tui_digest.core.store import Store
-    from tui_digest.ui.widgets.paper_list import cell, column_widths
+    from tui_digest.ui.widgets.list_cells import cell
+    from tui_digest.ui.widgets.list_columns import column_widths
 
     times: list[float] = []
     with Store.open(db, readonly=True) as store:

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 
 from tui_digest import cli
 from tui_digest.core.cells import MAX_MARKS, steady
-from tui_digest.ui.widgets.paper_list import cell, fit
+from tui_digest.ui.widgets.list_cells import cell, fit
 
 from .inputs import markdown_digest
 

@@ -11,7 +11,8 @@ from ui_support import make_app, notes, settle
 
 from tui_digest.core.model import ListRow
 from tui_digest.ui.settings import Settings
-from tui_digest.ui.widgets.paper_list import PaperList, column_widths, filled_columns
+from tui_digest.ui.widgets.list_columns import column_widths, filled_columns
+from tui_digest.ui.widgets.paper_list import PaperList
 
 WIDE = (160, 45)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from rich.cells import cell_len
 
 from tui_digest.ui.settings import Settings, next_language, settings_path
-from tui_digest.ui.widgets.paper_list import cell, column_widths, fit
+from tui_digest.ui.widgets.list_cells import cell, fit
+from tui_digest.ui.widgets.list_columns import column_widths
 
 
 def test_fit_measures_cells_not_characters() -> None:

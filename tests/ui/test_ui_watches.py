@@ -19,7 +19,7 @@ from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
 from tui_digest.ui.screens.digest_picker import DigestPicker
 from tui_digest.ui.screens.watch_name import WatchNameDialog
-from tui_digest.ui.widgets.paper_list import WATCH_MARK
+from tui_digest.ui.widgets.list_rows import WATCH_MARK
 
 SIZE = (140, 40)
 CONFIG = """\

@@ -27,19 +27,17 @@ from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from tui_digest.core.model import DigestInfo
-from tui_digest.core.query import IncompleteQuery, QueryError
 from tui_digest.core.store import Store
 from tui_digest.ui import first_run
 from tui_digest.ui import messages as msg
-from tui_digest.ui.foryou import is_ranked, read_ranked
+from tui_digest.ui.foryou import is_ranked
+from tui_digest.ui.listing_read import read_listing
 from tui_digest.ui.sample import load_sample_digest
 from tui_digest.ui.signals import CacheChanged, signals_of
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox
 from tui_digest.ui.workers import ReportsWorkerErrors
-
-FIRST_PAGE = 120  # rows read with the first frame: more than any terminal shows
 
 
 class ListingScreen(ReportsWorkerErrors, Screen[None]):
@@ -204,46 +202,8 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         self._read_listing(store, request)
 
     def _read_listing(self, store: Store, request: msg.ListingRequest) -> None:
-        """In a listing thread: the first page, then (when the page is full) the count."""
-        worker = get_current_worker()
-        try:
-            if worker.is_cancelled:
-                return  # a newer keystroke already asked again
-            query, digest = request.query, request.digest
-            if is_ranked(query):  # sort:foryou, related:ID: every id first (ui/foryou.py)
-                read_ranked(self, store, request, FIRST_PAGE)
-                return
-            try:
-                counted_matches, rows = store.page(
-                    query, digest=digest, limit=FIRST_PAGE, count=False
-                )
-            except QueryError as error:
-                incomplete = isinstance(error, IncompleteQuery)
-                self.post_message(
-                    msg.ListingFailed(worker, request, str(error), incomplete=incomplete)
-                )
-                return
-            counted = counted_matches is not None
-            matches = len(rows) if counted_matches is None else counted_matches
-            total = request.total
-            if total is None and counted and not query:
-                total = matches
-            if worker.is_cancelled:
-                return
-            page = msg.ListingPage(
-                worker, request, matches=matches, total=total, rows=rows, counted=counted
-            )
-            self.post_message(page)
-            if (counted and total is not None) or worker.is_cancelled:
-                return
-            if not counted:
-                matches = store.count(query, digest=digest)
-            if total is None:
-                total = store.count("", digest=digest) if query else matches
-            if not worker.is_cancelled:
-                self.post_message(msg.ListingCount(worker, request, matches=matches, total=total))
-        finally:
-            self.post_message(msg.ListingDone(worker, request))
+        """In a listing thread: the first page, then the count (`listing_read`)."""
+        read_listing(self, store, request)
 
     def on_listing_done(self, message: msg.ListingDone) -> None:
         if message.worker is not self._busy:

@@ -1,0 +1,64 @@
+"""The listing thread's reads: the first page, then (when the page is full) the count.
+
+Runs in `ListingScreen`'s listing worker (`group="listing"`). The page comes
+first and is posted at once, so the rows are drawn before the count is known;
+the count follows (`Store.page(count=False)` says when the page already is the
+count). The worker checks `is_cancelled` between its statements: a newer
+keystroke cancels it, and the screen drops any message it posts after that.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.worker import get_current_worker
+
+from tui_digest.core.query import IncompleteQuery, QueryError
+from tui_digest.ui import messages as msg
+from tui_digest.ui.foryou import ListingHost, is_ranked, read_ranked
+
+if TYPE_CHECKING:
+    from tui_digest.core.store import Store
+
+FIRST_PAGE = 120  # rows read with the first frame: more than any terminal shows
+
+
+def read_listing(screen: ListingHost, store: Store, request: msg.ListingRequest) -> None:
+    """In a listing thread: post the first page, then the count; always `ListingDone`."""
+    worker = get_current_worker()
+    try:
+        if worker.is_cancelled:
+            return  # a newer keystroke already asked again
+        query, digest = request.query, request.digest
+        if is_ranked(query):  # sort:foryou, related:ID: every id first (ui/foryou.py)
+            read_ranked(screen, store, request, FIRST_PAGE)
+            return
+        try:
+            counted_matches, rows = store.page(query, digest=digest, limit=FIRST_PAGE, count=False)
+        except QueryError as error:
+            incomplete = isinstance(error, IncompleteQuery)
+            screen.post_message(
+                msg.ListingFailed(worker, request, str(error), incomplete=incomplete)
+            )
+            return
+        counted = counted_matches is not None
+        matches = len(rows) if counted_matches is None else counted_matches
+        total = request.total
+        if total is None and counted and not query:
+            total = matches
+        if worker.is_cancelled:
+            return
+        page = msg.ListingPage(
+            worker, request, matches=matches, total=total, rows=rows, counted=counted
+        )
+        screen.post_message(page)
+        if (counted and total is not None) or worker.is_cancelled:
+            return
+        if not counted:
+            matches = store.count(query, digest=digest)
+        if total is None:
+            total = store.count("", digest=digest) if query else matches
+        if not worker.is_cancelled:
+            screen.post_message(msg.ListingCount(worker, request, matches=matches, total=total))
+    finally:
+        screen.post_message(msg.ListingDone(worker, request))

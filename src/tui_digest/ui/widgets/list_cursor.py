@@ -1,0 +1,133 @@
+"""The paper list's listing, cursor and selection: a scroll view over row ids.
+
+`CursorList` holds the ids of the current listing in order, the cursor (an
+index into them) and the selected rowids, and moves the cursor on the list's
+keys and clicks, scrolling to keep it on screen. It posts `CursorMoved` and
+`SelectionChanged`; `PaperList` (paper_list.py) adds the rows and the drawing.
+Row 0 of the view is the header, so listing row i is drawn on line i + 1.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from textual import events
+from textual.scroll_view import ScrollView
+
+from tui_digest.ui.widgets import list_messages
+
+
+class CursorList(ScrollView):
+    """Ids, a cursor and a selection; moved by the list's key actions and clicks."""
+
+    CursorMoved: TypeAlias = list_messages.CursorMoved
+    SelectionChanged: TypeAlias = list_messages.SelectionChanged
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._ids: list[int] = []
+        self._positions: dict[int, int] | None = None
+        self._total = 0  # rows in the listing; may exceed len(_ids) until all ids arrive
+        self._cursor = 0
+        self.selected: set[int] = set()
+
+    @property
+    def ids(self) -> list[int]:
+        return self._ids
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def positions(self) -> dict[int, int]:
+        if self._positions is None:
+            self._positions = {rowid: index for index, rowid in enumerate(self._ids)}
+        return self._positions
+
+    @property
+    def cursor(self) -> int:
+        return self._cursor
+
+    @property
+    def current_rowid(self) -> int | None:
+        return self._ids[self._cursor] if 0 <= self._cursor < len(self._ids) else None
+
+    def selected_in_order(self) -> list[int]:
+        """Selected rowids: those in this listing in listing order, then the rest by rowid."""
+        shown = [rowid for rowid in self._ids if rowid in self.selected]
+        hidden = sorted(self.selected.difference(shown))
+        return shown + hidden
+
+    def move_cursor(self, index: int, *, deliberate: bool = True) -> None:
+        """Put the cursor on row `index` (a user's move unless `deliberate` is False)."""
+        if not self._ids:
+            return
+        index = max(0, min(index, len(self._ids) - 1))
+        if index == self._cursor:
+            return
+        self._cursor = index
+        self._scroll_to_cursor()
+        self.refresh()
+        self._post_cursor(deliberate=deliberate)
+
+    def _post_cursor(self, *, deliberate: bool = False) -> None:
+        self.post_message(self.CursorMoved(self.current_rowid, self._cursor, deliberate=deliberate))
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.scrollable_content_region.height - 1)  # minus the header
+        top = int(self.scroll_offset.y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + visible:
+            self.scroll_to(y=self._cursor - visible + 1, animate=False)
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 2)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._ids) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self._cursor + self._page())
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self._cursor - self._page())
+
+    def action_toggle_select(self) -> None:
+        rowid = self.current_rowid
+        if rowid is None:
+            return
+        self.selected.symmetric_difference_update((rowid,))
+        self.refresh()
+        self.post_message(self.SelectionChanged(len(self.selected)))
+        self.move_cursor(self._cursor + 1)
+
+    def action_select_all(self) -> None:
+        shown = set(self._ids)
+        if shown and shown <= self.selected:
+            self.selected -= shown
+        else:
+            self.selected |= shown
+        self.refresh()
+        self.post_message(self.SelectionChanged(len(self.selected)))
+
+    def clear_selection(self) -> None:
+        self.selected.clear()
+        self.refresh()
+        self.post_message(self.SelectionChanged(0))
+
+    async def _on_click(self, event: events.Click) -> None:
+        if event.y < 1:
+            return
+        self.focus()
+        self.move_cursor(int(self.scroll_offset.y) + event.y - 1)

@@ -1,0 +1,39 @@
+"""What the paper list tells its screen (`PaperList.CursorMoved`, ...).
+
+Defined here with the `paper_list` namespace, so their handlers keep the names
+they had as classes nested in `PaperList` (`on_paper_list_cursor_moved`).
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from tui_digest.core.model import ListRow
+
+
+class CursorMoved(Message, namespace="paper_list"):
+    """The current paper changed (`rowid` is None when the list is empty).
+
+    `deliberate`: the user moved it (a key or a click), as opposed to a new
+    listing putting it somewhere (the launch, a search, a refresh).
+    """
+
+    def __init__(self, rowid: int | None, index: int, *, deliberate: bool = False) -> None:
+        self.rowid = rowid
+        self.index = index
+        self.deliberate = deliberate
+        super().__init__()
+
+
+class SelectionChanged(Message, namespace="paper_list"):
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__()
+
+
+class RowsLoaded(Message, namespace="paper_list"):
+    def __init__(self, requested: list[int], rows: list[ListRow], epoch: int = 0) -> None:
+        self.requested = requested
+        self.rows = rows
+        self.epoch = epoch  # rows read before an invalidation are dropped
+        super().__init__()
