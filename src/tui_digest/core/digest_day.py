@@ -64,6 +64,15 @@ def http_date_day(value: str | None) -> str:
     return when.astimezone().date().isoformat()
 
 
+def iso_local_date(iso: str) -> str:
+    """The local date of an ISO timestamp (UTC when it names no zone); "" if unparsable."""
+    try:
+        when = _dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return ""
+    return (when if when.tzinfo else when.replace(tzinfo=_dt.UTC)).astimezone().date().isoformat()
+
+
 def digest_day(
     document_date: str, source: str = "", last_modified: str = "", today: str = ""
 ) -> str:
@@ -78,6 +87,16 @@ def ascii_name(text: str, fallback: str = "digest") -> str:
     """`text` as a CLI-friendly ASCII name: letters, digits, `.`, `_`, `-`."""
     name = _NOT_ASCII_NAME.sub("-", text).strip("-.")
     return name[:120] or fallback
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name-2`, `name-3`… when taken; the result is added to `taken`."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    taken.add(candidate)
+    return candidate
 
 
 def source_name_of(name: str, source: str = "") -> str:

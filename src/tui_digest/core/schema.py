@@ -38,7 +38,6 @@ recreates the first two.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import sqlite3
 from collections.abc import Callable
@@ -287,10 +286,10 @@ def name_v3_digests(conn: sqlite3.Connection) -> list[int]:
     for pk, name, source, date, imported_at in rows.fetchall():
         if not date:
             date = day.date_in_name(name) or day.date_in_name(source)
-            date = date or _local_date(imported_at) or day.local_today()
+            date = date or day.iso_local_date(imported_at) or day.local_today()
             redated.append(pk)
         source_name = day.source_name_of(name, source)
-        new_name = unique_name(f"{source_name}-{date}", taken)
+        new_name = day.unique_name(f"{source_name}-{date}", taken)
         label = day.digest_label("", date, day.origin_of(source))
         conn.execute(
             "UPDATE digests SET name = ?, alias = ?, date = ?, label = ?, source_name = ? "
@@ -298,25 +297,6 @@ def name_v3_digests(conn: sqlite3.Connection) -> list[int]:
             (new_name, name, date, label, source_name, pk),
         )
     return redated
-
-
-def unique_name(name: str, taken: set[str]) -> str:
-    """`name`, or `name-2`, `name-3`… when taken; the result is added to `taken`."""
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}-{n}"
-    taken.add(candidate)
-    return candidate
-
-
-def _local_date(iso: str) -> str:
-    """The local date of an ISO timestamp (UTC when it names no zone); "" if unparsable."""
-    try:
-        when = _dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return ""
-    return (when if when.tzinfo else when.replace(tzinfo=_dt.UTC)).astimezone().date().isoformat()
 
 
 def _add_user_state(conn: sqlite3.Connection) -> None:

@@ -22,7 +22,6 @@ from typing import BinaryIO
 
 from tui_digest.core import digest_day
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, SAME_DAY, Digest
-from tui_digest.core.schema import unique_name
 from tui_digest.core.store.importer import Incoming
 
 
@@ -122,7 +121,7 @@ def create(
             (wanted, _like_prefix(wanted) + "-%"),
         )
     }
-    name = unique_name(wanted, taken)
+    name = digest_day.unique_name(wanted, taken)
     label = digest_day.digest_label(category, day, digest_day.origin_of(digest.source))
     pk = conn.execute(
         "INSERT INTO digests(name, source, date, kind, imported_at, updated_at, alias, label, "
