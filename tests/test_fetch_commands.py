@@ -7,7 +7,8 @@ import argparse
 import pytest
 
 from feed_server import FeedServer, Reply, arxiv_rss, conditional
-from tui_digest.cli_fetch import register
+from tui_digest.cli_fetch import register as register_fetch
+from tui_digest.cli_sources import register as register_sources
 from tui_digest.config.loader import load_config
 from tui_digest.core.store import Store
 
@@ -17,7 +18,9 @@ def cli(argv: list[str]) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(prog="tui-digest", parents=[common])
-    register(parser.add_subparsers(dest="command"), common)
+    sub = parser.add_subparsers(dest="command")
+    register_fetch(sub, common)
+    register_sources(sub, common)
     args = parser.parse_args(argv)
     if not hasattr(args, "db"):
         args.db = None

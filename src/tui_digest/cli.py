@@ -317,12 +317,14 @@ def _register_optional(sub: argparse._SubParsersAction, common: argparse.Argumen
     from tui_digest.cli_fetch import register as register_fetch
     from tui_digest.cli_rank import register as register_rank
     from tui_digest.cli_retention import register as register_retention
+    from tui_digest.cli_sources import register as register_sources
     from tui_digest.cli_state import register as register_state
     from tui_digest.cli_translate import register as register_translate
     from tui_digest.cli_watch import register as register_watch
     from tui_digest.publish.commands import register as register_publish
 
     register_fetch(sub, common)
+    register_sources(sub, common)
     register_translate(sub, common)
     register_publish(sub, common)
     register_rank(sub, common)

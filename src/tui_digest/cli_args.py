@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
+
+from tui_digest.core.sanitize import clean_line
+
+EXIT_ERROR = 2
+
+
+class CommandError(Exception):
+    """A problem worth one line on stderr."""
 
 
 def positive_int(text: str) -> int:
@@ -30,3 +40,18 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
     return str(exc) or type(exc).__name__
+
+
+def guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """`body(args)`, with the errors a config/sources command expects as one line on
+    stderr and exit status 2, never a traceback."""
+    from tui_digest.config.errors import ConfigError
+    from tui_digest.core.model import InputError
+    from tui_digest.core.store import CacheError
+    from tui_digest.fetch.opml import OpmlError
+
+    try:
+        return body(args)
+    except (CommandError, ConfigError, OpmlError, CacheError, InputError, OSError) as exc:
+        print(f"tui-digest: {clean_line(error_text(exc), 1000)}", file=sys.stderr)
+        return EXIT_ERROR

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,3 +21,14 @@ def load_warned(path: str | Path | None, *, must_exist: bool = False) -> Config:
     for warning in config.warnings:
         print(clean_line(str(warning), 1000), file=sys.stderr)
     return config
+
+
+def load_chosen(args: argparse.Namespace) -> Config:
+    """The config `--config` names (it must exist then), else the default one."""
+    explicit = getattr(args, "config", None)
+    return load_warned(explicit, must_exist=explicit is not None)
+
+
+def load_for_writing(args: argparse.Namespace) -> Config:
+    """The config a command is about to change: one that does not exist yet is created."""
+    return load_warned(getattr(args, "config", None))

@@ -10,6 +10,6 @@
 - `results`  SourceResult and the lines shown for a run (one `offline:` line)
 
 Sources and [fetch] settings come from `config`; the headless `fetch` and
-`sources` commands live in `cli_fetch`. Nothing here is imported by `core`;
+`sources` commands live in `cli_fetch` and `cli_sources`. Nothing here is imported by `core`;
 httpx is imported lazily.
 """

@@ -1,0 +1,251 @@
+"""The headless `sources` subcommand: the configured sources, listed and edited.
+
+    tui-digest sources [list [--json] | add URL | rm NAME | import FILE | export FILE]
+                       [--config PATH]
+
+`list` shows each source with its last fetch (from the cache, read-only);
+`add`, `rm` and `import` edit the config file (its comments survive, see
+`config.editing`); `export` writes OPML without the URLs' passwords. Errors
+are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui_digest.cli_args import CommandError, add_config_argument, guarded
+from tui_digest.cli_config import load_chosen, load_for_writing
+from tui_digest.core.sanitize import clean_line, for_terminal
+from tui_digest.net.urls import display_url
+
+EXIT_OK = 0
+
+
+def register(
+    subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None
+) -> None:
+    """Add `sources`; `common` is a parent parser (the global --db flag)."""
+    parents = [common] if common is not None else []
+    # --config on `sources` and on each action: a value given before a nested
+    # action is not reset by the action's default (see `add_config_argument`).
+    p = subparsers.add_parser("sources", parents=parents, help="list, import or export sources")
+    add_config_argument(p)
+    _json_flag(p)
+    actions = p.add_subparsers(dest="sources_action", metavar="{list,add,rm,import,export}")
+    a = actions.add_parser(
+        "list", parents=parents, help="list sources and their last fetch (the default)"
+    )
+    add_config_argument(a)
+    _json_flag(a)
+    a = actions.add_parser(
+        "add",
+        parents=parents,
+        help="add a feed, or a published folder (one source per category of its index.json)",
+    )
+    a.add_argument("url", metavar="URL", help="a feed URL or path, or a published folder")
+    a.add_argument("--name", default="", help="source name (for a folder: the name prefix)")
+    add_config_argument(a)
+    a = actions.add_parser(
+        "rm", parents=parents, help="remove a source from the config (its digests stay)"
+    )
+    a.add_argument("name", metavar="NAME", help="the source's name, as `sources` lists it")
+    add_config_argument(a)
+    a = actions.add_parser(
+        "import", parents=parents, help="add the feeds of an OPML file to the config"
+    )
+    a.add_argument("file", metavar="FILE", help="OPML file ('-' for stdin)")
+    add_config_argument(a)
+    a = actions.add_parser("export", parents=parents, help="write the sources as OPML")
+    a.add_argument("file", metavar="FILE", help="output file ('-' for stdout)")
+    add_config_argument(a)
+    p.set_defaults(func=cmd_sources)
+
+
+def _json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print a JSON array of {name, url, kind, enabled, category, last_checked, "
+        "last_status}",
+    )
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    action = getattr(args, "sources_action", None) or "list"
+    body = {
+        "list": _sources_list,
+        "add": _sources_add,
+        "rm": _sources_rm,
+        "import": _sources_import,
+        "export": _sources_export,
+    }[action]
+    return guarded(body, args)
+
+
+def _sources_list(args: argparse.Namespace) -> int:
+    from tui_digest.core.when import SYSTEM_CLOCK  # local time, relative (--json keeps UTC ISO)
+
+    config = load_chosen(args)
+    states = _source_states(getattr(args, "db", None), [s.name for s in config.sources])
+    if getattr(args, "json", False):
+        print(sources_json(config.sources, states))
+        return EXIT_OK
+    origin = str(config.path) if config.exists else f"built-in defaults (no {config.path})"
+    print(f"# sources from {clean_line(origin, 500)}")
+    rows = [("NAME", "KIND", "ENABLED", "LAST CHECKED", "LAST STATUS", "URL")]
+    for s in config.sources:
+        state = states.get(s.name) or {}
+        rows.append(
+            (
+                clean_line(s.name, 60),
+                s.kind,
+                "yes" if s.enabled else "no",
+                SYSTEM_CLOCK.show_stamp(state.get("last_checked"), "never"),
+                clean_line(str(state.get("last_status") or "-"), 60),
+                clean_line(display_url(s.url), 500),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        cells = [cell.ljust(w) for cell, w in zip(row[:5], widths, strict=True)]
+        print("  ".join([*cells, row[5]]).rstrip())
+    for s in config.sources:
+        error = (states.get(s.name) or {}).get("last_error")
+        if error:
+            print(f"{clean_line(s.name, 60)}: last error: {clean_line(str(error), 500)}")
+    return EXIT_OK
+
+
+def sources_json(sources: list[Any], states: dict[str, dict[str, object]]) -> str:
+    """The `sources list --json` array; URLs shown without their password."""
+    import json
+
+    def text(value: object) -> str | None:
+        return clean_line(str(value), 1000) if value else None
+
+    rows = []
+    for s in sources:
+        state = states.get(s.name) or {}
+        rows.append(
+            {
+                "name": clean_line(s.name, 1000),
+                "url": clean_line(display_url(s.url), 2000),
+                "kind": s.kind,
+                "enabled": s.enabled,
+                "category": s.effective_category or None,
+                "last_checked": text(state.get("last_checked")),
+                "last_status": text(state.get("last_status")),
+            }
+        )
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def _source_states(db: str | None, names: list[str]) -> dict[str, dict[str, object]]:
+    """Fetch state per source name; empty when there is no cache yet."""
+    from tui_digest.core import paths
+    from tui_digest.core.store import CacheError, Store
+
+    path = Path(db).expanduser() if db else paths.default_db_path()
+    if not path.exists():
+        return {}
+    try:
+        store = Store.open(path, readonly=True)
+    except CacheError as exc:
+        print(f"tui-digest: {for_terminal(exc)}; fetch state not shown", file=sys.stderr)
+        return {}
+    try:
+        return {n: state for n in names if (state := store.get_source_state(n))}
+    finally:
+        store.close()
+
+
+def _sources_import(args: argparse.Namespace) -> int:
+    from tui_digest.config.editing import save_sources
+    from tui_digest.fetch.opml import merge_sources, read_opml
+
+    label = "<stdin>" if args.file == "-" else args.file
+    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    imported = read_opml(data, source=label)
+    config = load_for_writing(args)
+    merged = merge_sources(config.sources, imported.sources)
+    for why in imported.skipped + merged.skipped:
+        print(f"{for_terminal(label)}: skipped {clean_line(why, 500)}", file=sys.stderr)
+    if merged.added:
+        save_sources(config.path, merged.sources)
+    print(
+        f"{for_terminal(config.path)}: added {len(merged.added)} source(s), "
+        f"{len(merged.sources)} in all"
+    )
+    return EXIT_OK
+
+
+def _sources_add(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: every CLI start would pay for it
+
+    from tui_digest.config.editing import save_sources
+    from tui_digest.fetch.download import SourceFetcher
+    from tui_digest.fetch.opml import merge_sources
+    from tui_digest.net.errors import FetchError
+    from tui_digest.publish.subscribe import SubscribeError, discover
+
+    config = load_for_writing(args)
+
+    async def find():  # -> Found
+        async with SourceFetcher(config.fetch.http_options()) as fetcher:
+            return await discover(args.url, fetcher, name=args.name)
+
+    try:
+        found = asyncio.run(find())
+    except (SubscribeError, FetchError) as exc:
+        raise CommandError(str(exc)) from None
+    for note in found.notes:
+        print(f"tui-digest: index: {clean_line(note, 300)}", file=sys.stderr)
+    merged = merge_sources(config.sources, found.sources)
+    for why in merged.skipped:
+        print(f"skipped {clean_line(why, 500)}", file=sys.stderr)
+    if merged.added:
+        save_sources(config.path, merged.sources)
+    if found.publisher:
+        print(f"published folder of {clean_line(found.publisher, 100)!r}")
+    for s in merged.added:
+        print(f"added {clean_line(s.name, 100)} ({s.kind}): {clean_line(s.url, 500)}")
+    where = clean_line(str(config.path), 500)
+    print(f"{where}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
+    return EXIT_OK
+
+
+def _sources_rm(args: argparse.Namespace) -> int:
+    from tui_digest.config.editing import remove_source
+
+    where = remove_source(load_for_writing(args).path, args.name)
+    print(
+        f"{for_terminal(where)}: removed source {clean_line(args.name, 100)} "
+        "(its digests stay in the cache; `tui-digest digests rm NAME...` removes them)"
+    )
+    return EXIT_OK
+
+
+def _sources_export(args: argparse.Namespace) -> int:
+    from tui_digest.fetch.opml import write_opml
+    from tui_digest.net.urls import has_credentials
+
+    config = load_chosen(args)
+    data = write_opml(config.sources)
+    for s in config.sources:
+        if has_credentials(s.url):
+            print(
+                f"{clean_line(s.name, 200)}: the URL's user name and password are left out "
+                "of the OPML (they stay in the config file)",
+                file=sys.stderr,
+            )
+    if args.file == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        Path(args.file).write_bytes(data)
+        print(f"{for_terminal(args.file)}: wrote {len(config.sources)} source(s)", file=sys.stderr)
+    return EXIT_OK
