@@ -33,16 +33,8 @@ stored detail still agrees with the paper's fields before reusing it):
 - `summary_en`: text in the English one-line-summary slot after the Chinese summary.
 - `layout`: "early" for the March 2023 footnotes that have no summary paragraphs.
 
-Escaping, designed so that real (unescaped) digests still read as they always did:
-
-- Table cells: `|` is written `\\|`; `]` is written `\\]` only before `(`; a
-  backslash is doubled only before `\\`, `|`, `](` or at the end of the cell. The
-  reader undoes exactly those sequences, so `\\Sigma` in a real title is untouched.
-  Fields are read from the footnote when there is one; cells are only compared.
-- Abstracts may hold newlines: each line of the field becomes one indented line
-  (a continuation line, not a new paragraph). A line that is empty or blank, or made
-  only of backslashes and blanks, gets one extra leading backslash, so that no line
-  of a field can look like a paragraph break; the reader strips it again.
+Escaping (see `digest_grammar`, which both directions take it from) is designed
+so that real (unescaped) digests still read as they always did.
 """
 
 from __future__ import annotations
@@ -72,6 +64,19 @@ from .digest_grammar import (
     ZH_HEADER_RE,
 )
 from .digest_paper import _canonical, _make_paper, _Note, _Row, _split_row
+from .digest_problems import (
+    _DECODING,
+    _FOREIGN,
+    _LABEL,
+    _LONG,
+    _MISSING,
+    _NO_ROW,
+    _PAPER,
+    _REPEATED,
+    _ROWS,
+    _TABLE,
+    ReadProblems,
+)
 from .digest_write import _write_one, detail_fields, write_digest
 from .footnote_bounds import first_link, foreign_start
 from .model import Digest, InputError, Paper, Problem, ReadResult
@@ -106,10 +111,6 @@ __all__ = [
 NOTE_CAP = 1 << 20
 _UNINDENTED_RE = re.compile(r"\n[^ \t\n]")
 
-# Problems are listed by line; on one line in the order of these phases (the
-# order the whole-document reader found them in before it streamed).
-_DECODING, _TABLE, _LABEL, _FOREIGN, _REPEATED, _ROWS, _MISSING, _NO_ROW, _PAPER, _LONG = range(10)
-
 
 def looks_like_digest(text: str) -> bool:
     """Cheap check on the start of a document: a digest table or footnotes."""
@@ -137,27 +138,6 @@ def _may_hold_foreign(body: str) -> bool:
     """False when `foreign_start(body)` must be -1: no unindented line after the
     first, no `[^`, fewer than two `](` (two C-speed scans of a few KB)."""
     return "[^" in body or body.count("](") > 1 or _UNINDENTED_RE.search(body) is not None
-
-
-class _Problems:
-    """Problems with their sort key; `cap` keeps at most that many (streaming)."""
-
-    def __init__(self, cap: int | None) -> None:
-        self.items: list[tuple[int, int, object, Problem]] = []
-        self.cap = cap
-        self.dropped = 0
-
-    def add(self, line: int, phase: int, seq: object, message: str) -> None:
-        if self.cap is not None and len(self.items) >= self.cap:
-            self.dropped += 1
-            return
-        self.items.append((line, phase, seq, Problem(line, message)))
-
-    def listed(self) -> list[Problem]:
-        out = [p for *_, p in sorted(self.items, key=lambda item: item[:3])]  # type: ignore[arg-type]
-        if self.dropped:
-            out.append(Problem(0, f"{self.dropped} more problems not listed"))
-        return out
 
 
 class _RefSeen:
@@ -200,7 +180,7 @@ class DigestStream:
         self.digest = Digest(
             name=digest_name, source=source, date=_digest_date(digest_name), kind="digest"
         )
-        self._problems = _Problems(max_problems)
+        self._problems = ReadProblems(max_problems)
         if decoding:
             self._problems.add(0, _DECODING, 0, decoding)
         self._rows: list[_Row | None] = []  # a row is let go once its footnote came

@@ -3,6 +3,17 @@
 The writer (`digest_write`) and the reader (`digest_paper`, `digest_format`)
 take their patterns and escapes from here, so that the escaping the writer
 applies and the unescaping the reader undoes can never drift apart.
+
+Escaping, designed so that real (unescaped) digests still read as they always did:
+
+- Table cells: `|` is written `\\|`; `]` is written `\\]` only before `(`; a
+  backslash is doubled only before `\\`, `|`, `](` or at the end of the cell. The
+  reader undoes exactly those sequences, so `\\Sigma` in a real title is untouched.
+  Fields are read from the footnote when there is one; cells are only compared.
+- Abstracts may hold newlines: each line of the field becomes one indented line
+  (a continuation line, not a new paragraph). A line that is empty or blank, or made
+  only of backslashes and blanks, gets one extra leading backslash, so that no line
+  of a field can look like a paragraph break; the reader strips it again.
 """
 
 from __future__ import annotations
