@@ -87,6 +87,7 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         self._rows_digest: str | None = None  # the digest the drawn rows belong to
         self._activity: dict[str, str] = {}
         self.incomplete_error = ""  # why the query typed so far does not parse yet
+        self._first_shown = False  # the first listing (or its error) has been applied
 
     @property
     def listing_busy(self) -> bool:
@@ -154,6 +155,20 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
 
     def store_ready(self) -> None:
         """Called once the cache is open (subclasses start what needs it)."""
+
+    def first_listing_drawn(self) -> None:
+        """Called once, after the frame that shows the first listing (or why it failed).
+
+        Subclasses start here what the first screen does not show (unread and
+        watch counts, the config's settings): their threads would compete with
+        the first page for the GIL, and their work grows with the cache (issue
+        13 req 5: the first frame stays independent of the cache's size).
+        """
+
+    def _listing_shown(self) -> None:
+        if not self._first_shown:
+            self._first_shown = True
+            self.call_after_refresh(self.first_listing_drawn)
 
     # --- asking for a listing -------------------------------------------------------
 
@@ -254,6 +269,7 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
                 "No papers match." if self.effective_query() else "No papers here yet."
             )
         self._release_frame()
+        self._listing_shown()
 
     def paper_reread(self, rowid: int) -> None:
         """The current paper may have new text (subclasses re-read the detail pane)."""
@@ -306,6 +322,7 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
             self.incomplete_error, self.error = "", message.error
         self.counting = False
         self._release_frame()
+        self._listing_shown()
 
     # --- the cache as a whole ------------------------------------------------------
 

@@ -135,8 +135,9 @@ class MainScreen(
     def on_resize(self) -> None:
         self._apply_layout()  # (PaneLayout: "auto" stacks below 100 columns)
 
-    def store_ready(self) -> None:
-        super().store_ready()
+    def first_listing_drawn(self) -> None:
+        # The config file and the watch lists' counts wait for the first frame.
+        super().first_listing_drawn()
         self.refresher.read_interval()
         self.load_watches()
 

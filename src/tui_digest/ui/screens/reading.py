@@ -71,6 +71,10 @@ class ReadingScreen(ListingScreen):
         if self.store is not None and self.store.readonly:
             for line in self.query(StatusLine):
                 line.readonly = True  # said once by the listing's notice, shown all along
+
+    def first_listing_drawn(self) -> None:
+        # The counts read every unread paper (30 ms at 65k): not before the first frame.
+        super().first_listing_drawn()
         self._read_reader_config()
         self.count_unread()
 
