@@ -9,6 +9,7 @@ keystroke cancels it, and the screen drops any message it posts after that.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
@@ -23,8 +24,19 @@ if TYPE_CHECKING:
 FIRST_PAGE = 120  # rows read with the first frame: more than any terminal shows
 
 
-def read_listing(screen: ListingHost, store: Store, request: msg.ListingRequest) -> None:
-    """In a listing thread: post the first page, then the count; always `ListingDone`."""
+def read_listing(
+    screen: ListingHost,
+    store: Store,
+    request: msg.ListingRequest,
+    *,
+    post: Callable[[msg.ListingMessage], object] | None = None,
+) -> None:
+    """In a listing thread: post the first page, then the count; always `ListingDone`.
+
+    `post`: how the messages leave (default `screen.post_message`; the first
+    listing's are held for the screen's first frame, see ui/held_messages.py).
+    """
+    post = post or screen.post_message
     worker = get_current_worker()
     try:
         if worker.is_cancelled:
@@ -37,9 +49,7 @@ def read_listing(screen: ListingHost, store: Store, request: msg.ListingRequest)
             counted_matches, rows = store.page(query, digest=digest, limit=FIRST_PAGE, count=False)
         except QueryError as error:
             incomplete = isinstance(error, IncompleteQuery)
-            screen.post_message(
-                msg.ListingFailed(worker, request, str(error), incomplete=incomplete)
-            )
+            post(msg.ListingFailed(worker, request, str(error), incomplete=incomplete))
             return
         counted = counted_matches is not None
         matches = len(rows) if counted_matches is None else counted_matches
@@ -51,7 +61,7 @@ def read_listing(screen: ListingHost, store: Store, request: msg.ListingRequest)
         page = msg.ListingPage(
             worker, request, matches=matches, total=total, rows=rows, counted=counted
         )
-        screen.post_message(page)
+        post(page)
         if (counted and total is not None) or worker.is_cancelled:
             return
         if not counted:
@@ -59,6 +69,6 @@ def read_listing(screen: ListingHost, store: Store, request: msg.ListingRequest)
         if total is None:
             total = store.count("", digest=digest) if query else matches
         if not worker.is_cancelled:
-            screen.post_message(msg.ListingCount(worker, request, matches=matches, total=total))
+            post(msg.ListingCount(worker, request, matches=matches, total=total))
     finally:
-        screen.post_message(msg.ListingDone(worker, request))
+        post(msg.ListingDone(worker, request))

@@ -31,6 +31,7 @@ from tui_digest.core.store import Store
 from tui_digest.ui import first_run
 from tui_digest.ui import messages as msg
 from tui_digest.ui.foryou import is_ranked
+from tui_digest.ui.held_messages import HeldMessages
 from tui_digest.ui.listing_read import read_listing
 from tui_digest.ui.sample import load_sample_digest
 from tui_digest.ui.signals import CacheChanged, signals_of
@@ -38,6 +39,12 @@ from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox
 from tui_digest.ui.workers import ReportsWorkerErrors
+
+# How long the screen's first frame waits for the first page (ui/held_messages.py):
+# long enough for any cache that opens normally (a few ms of work), short enough
+# that a cache held by an import still shows "Opening the cache…" at once.
+FIRST_PAGE_HOLD = 0.25
+FIRST_PAGE_MESSAGES = (msg.ListingPage, msg.ListingFailed, msg.ListingDone)
 
 
 class ListingScreen(ReportsWorkerErrors, Screen[None]):
@@ -106,37 +113,49 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
     def search_box(self) -> SearchBox:
         return self.query_one("#search", SearchBox)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         signals_of(self.app).cache_changed.subscribe(self, self.cache_changed)
         self.search_box.edited = self._hold_frame
+        # The first frame waits a moment for the first page (see ui/held_messages.py).
+        opening = HeldMessages(self, lambda m: isinstance(m, FIRST_PAGE_MESSAGES))
         self._busy = self._latest = self._open_store(
-            self.effective_query(), self.digest, self.restore_paper
+            self.effective_query(), self.digest, self.restore_paper, opening
         )
+        for message in await opening.release(FIRST_PAGE_HOLD):
+            getattr(self, message.handler_name)(message)  # as Textual would dispatch it
+            if isinstance(message, msg.StoreOpened):
+                self.app.post_message(message)  # (it bubbles up to the app)
 
     # --- opening the cache ---------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False,
           description="open the cache")  # fmt: skip
-    def _open_store(self, query: str, digest: str | None, paper: str) -> None:
+    def _open_store(
+        self, query: str, digest: str | None, paper: str, opening: HeldMessages
+    ) -> None:
         """Open the cache (importing the sample on a first run), then the first listing.
 
         `digest` and `paper` are where the reader was closed; a digest that is
-        gone gives all papers, a paper that is gone the top of the list.
+        gone gives all papers, a paper that is gone the top of the list. The
+        messages go through `opening` (held for the screen's first frame).
         """
-        store = Store.open(self.db_path, quick_start=True)
-        sample_name = ""
-        if self.first_run_sample and not store.readonly and store.is_empty():
-            sample = load_sample_digest()
-            store.import_digest(sample)
-            sample_name = sample.name
-        digests = store.digests()
-        if digest is not None and digest not in {d.name for d in digests}:
-            digest = None
-        record = store.get_paper(paper) if paper else None
-        anchor = record.rowid if record is not None else None
-        self.post_message(msg.StoreOpened(store, sample_name, digest=digest, anchor=anchor))
-        self._read_listing(store, msg.ListingRequest(query, digest))
-        self.post_message(msg.DigestsLoaded(digests))
+        try:
+            store = Store.open(self.db_path, quick_start=True)
+            sample_name = ""
+            if self.first_run_sample and not store.readonly and store.is_empty():
+                sample = load_sample_digest()
+                store.import_digest(sample)
+                sample_name = sample.name
+            digests = store.digests()
+            if digest is not None and digest not in {d.name for d in digests}:
+                digest = None
+            record = store.get_paper(paper) if paper else None
+            anchor = record.rowid if record is not None else None
+            opening.post(msg.StoreOpened(store, sample_name, digest=digest, anchor=anchor))
+            self._read_listing(store, msg.ListingRequest(query, digest), post=opening.post)
+            opening.post(msg.DigestsLoaded(digests))
+        finally:
+            opening.finished()
 
     def on_store_opened(self, message: msg.StoreOpened) -> None:
         self.store = message.store
@@ -216,9 +235,17 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
     def _listing(self, store: Store, request: msg.ListingRequest) -> None:
         self._read_listing(store, request)
 
-    def _read_listing(self, store: Store, request: msg.ListingRequest) -> None:
-        """In a listing thread: the first page, then the count (`listing_read`)."""
-        read_listing(self, store, request)
+    def _read_listing(
+        self,
+        store: Store,
+        request: msg.ListingRequest,
+        post: Callable[[msg.ListingMessage], object] | None = None,
+    ) -> None:
+        """In a listing thread: the first page, then the count (`listing_read`).
+
+        `post`: how the messages leave (default `post_message`).
+        """
+        read_listing(self, store, request, post=post)
 
     def on_listing_done(self, message: msg.ListingDone) -> None:
         if message.worker is not self._busy:

@@ -62,6 +62,10 @@ class MainScreen(
     ReadingScreen,
 ):
     CSS_PATH = "main.tcss"
+    # The list has the focus from the start: the first listing may be applied
+    # before the first frame (held_messages.py), and it must not find the
+    # search box focused as Textual's default ("*": the first focusable) would.
+    AUTO_FOCUS = "#papers"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DigestCommands}
 
@@ -121,7 +125,7 @@ class MainScreen(
         )
         yield ReaderFooter()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:  # (async as ListingScreen's, which waits for the page)
         self.language = self.settings.language
         self.paper_list.set_language(self.settings.language)
         self.detail.set_language(self.settings.language)
