@@ -11,6 +11,8 @@ fetch). Everything is checked through the real CLI in a subprocess:
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -56,26 +58,46 @@ WEEK = [
 SOURCE = "digest-cs.AI"
 
 
-def cli(db: Path, day: str, *args: str) -> str:
-    done = run_cli(*args, db=db, env={"TUI_DIGEST_TODAY": day})
+def cli(db: Path, day: str, *args: str, env: dict[str, str] | None = None) -> str:
+    done = run_cli(*args, db=db, env={"TUI_DIGEST_TODAY": day, **(env or {})})
     assert done.returncode == 0, done.stderr.decode()
     return done.stdout.decode("utf-8")
 
 
-@pytest.fixture
-def week(tmp_path: Path):
-    """Replay the week; returns (db, the fetch lines of each day, server URL)."""
-    db = tmp_path / "cache.db"
-    config = tmp_path / "config.toml"
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory):
+    """Replay the week once for the module (eight CLI fetches): (db, lines, config).
+
+    Module-scoped fixtures run before the per-test isolated folders of conftest, so
+    the replay names its own config, data and config folders.
+    """
+    base = tmp_path_factory.mktemp("week")
+    db = base / "cache.db"
+    config = base / "config.toml"
+    env = {
+        "TUI_DIGEST_CONFIG": str(config),
+        "XDG_DATA_HOME": str(base / "data"),
+        "XDG_CONFIG_HOME": str(base / "config"),
+    }
     lines: list[str] = []
     with FeedServer() as server:
         url = server.url("/cs.AI.md")
         config.write_text(f'[[sources]]\nname = "{SOURCE}"\nurl = "{url}"\n', encoding="utf-8")
         for day, body in WEEK:
             server.route("/cs.AI.md", Reply(200, body=body))
-            lines.append(cli(db, day, "fetch", "--config", str(config)).strip())
-        yield db, lines, config
+            lines.append(cli(db, day, "fetch", "--config", str(config), env=env).strip())
     # (the server stops here; every check below reads the cache only)
+    return db, lines, config
+
+
+@pytest.fixture
+def week(replayed, tmp_path: Path):
+    """The replayed week's cache, copied for each test (SQLite's backup API)."""
+    db, lines, config = replayed
+    copy = tmp_path / "cache.db"
+    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    return copy, lines, config
 
 
 def test_a_digest_per_day_named_labelled_and_counted(week):

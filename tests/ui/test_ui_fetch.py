@@ -62,13 +62,17 @@ def new_digest_bytes(first: int, count: int) -> bytes:
     return text.encode("utf-8")
 
 
-async def until(pilot: Pilot, condition, what: str, tries: int = 2000) -> None:
-    """Let the app run until `condition()` holds (no fixed sleeps: bounded pauses)."""
+async def until(pilot: Pilot, condition, what: str, tries: int = 2000, detail=None) -> None:
+    """Let the app run until `condition()` holds (no fixed sleeps: bounded pauses).
+
+    `detail()`, when given, says what the app showed instead (for a failure report).
+    """
     for _ in range(tries):
         if condition():
             return
         await pilot.pause(0.005)
-    raise AssertionError(f"timed out waiting for {what}")
+    extra = f": {detail()}" if detail is not None else ""
+    raise AssertionError(f"timed out waiting for {what}{extra}")
 
 
 async def test_r_imports_new_papers_keeping_cursor_search_and_selection(cache: Path) -> None:
@@ -255,13 +259,24 @@ async def test_interval_refreshes_on_a_timer(cache: Path, tmp_path: Path) -> Non
     digest = tmp_path / "timer.md"
     digest.write_bytes(new_digest_bytes(600, 2))
     # 0.002 minutes = 0.12 s between refreshes.
-    write_config("[fetch]\ninterval_minutes = 0.002\n\n" + source_toml("timed", digest.as_uri()))
+    source = source_toml("timed", digest.as_uri())
+    write_config("[fetch]\ninterval_minutes = 0.002\n\n" + source)
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         refresher = app.main.refresher
         await until(pilot, lambda: refresher.interval_minutes == 0.002, "the interval")
-        await until(pilot, lambda: app.main.matches == 40, "a timed refresh")
+        # Each refresh reads the config again: turned off now, the timed refresh that
+        # comes next is the last one (no refresh every 0.12 s for the rest of the test,
+        # which on a loaded machine kept the listing from ever catching up).
+        write_config("[fetch]\ninterval_minutes = 0\n\n" + source)
+        await until(pilot, lambda: refresher.interval_minutes == 0, "the interval turned off")
+        await until(
+            pilot,
+            lambda: app.main.matches == 40,
+            "a timed refresh",
+            detail=lambda: f"{app.main.matches} listed; notes {notes(app)}",
+        )
         assert any("2 new papers" in n for n in notes(app))
         # A tick while a refresh runs does not start a second one.
         refresher.running = True
