@@ -26,6 +26,12 @@ NOT_AT_START = (
     "tui_digest.ui.opener",
     "tui_digest.core.export",
     "tui_digest.config.loader",
+    # Help, the importer and what removes, backs up or counts watches.
+    "tui_digest.ui.screens.help",
+    "tui_digest.core.store.importer",
+    "tui_digest.core.store.retention",
+    "tui_digest.core.store.backup",
+    "tui_digest.core.store.watch_lists",
 )
 
 
@@ -41,6 +47,14 @@ def test_the_reader_module_loads_no_fetch_config_or_maths_library():
     assert _loaded_after("import tui_digest.ui.app") == []
 
 
+def test_the_reader_module_loads_no_network_package():
+    # The reader's timing names the network's Sleep type only; the CLI's parser
+    # may load tui_digest.net for its URL helpers, the reader module does not.
+    probe = "import sys, tui_digest.ui.app\nprint('tui_digest.net' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_the_command_line_path_to_the_reader_loads_none_either():
     # What `tui-digest` runs before the App starts: the parser, the launcher, the app.
     code = (
@@ -49,5 +63,6 @@ def test_the_command_line_path_to_the_reader_loads_none_either():
         "from tui_digest.ui.app import make_app\n"
         "make_app(':memory:', first_run_sample=False)\n"
     )
-    # (make_app reads the config's [keys] before the app starts: its parser loads.)
-    assert _loaded_after(code) in ([], ["tui_digest.config.loader"])
+    # make_app reads the config's [keys] before the app starts; without a
+    # config file (as here: tests/conftest.py) not even its parser loads.
+    assert _loaded_after(code) == []

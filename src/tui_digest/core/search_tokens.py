@@ -22,11 +22,14 @@ import re
 import unicodedata
 from operator import add as _add
 
+from tui_digest.core.lazy_pattern import LazyPattern
+
 # Han (BMP + extension A + compatibility + supplementary planes), kana, Hangul.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
-_CJK_RUN_RE = re.compile(f"[{_CJK}]+")
+# Compiled on first use (~1 and ~2 ms: the reader's first frame needs neither).
+_CJK_RUN_RE = LazyPattern(f"[{_CJK}]+")
 # A word: letters/digits that are not CJK; underscore counts as a separator.
-_WORD_RE = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
+_WORD_RE = LazyPattern(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 
 
 def _normalise(text: str) -> str:

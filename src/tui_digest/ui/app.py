@@ -20,7 +20,6 @@ from tui_digest.ui import messages as msg
 from tui_digest.ui.commands import action_commands
 from tui_digest.ui.follow import DEFAULT_SECONDS, CacheFollower
 from tui_digest.ui.keymap import load_keymap
-from tui_digest.ui.screens.help import HelpScreen
 from tui_digest.ui.screens.main import MainScreen
 from tui_digest.ui.settings import Settings, save_settings
 from tui_digest.ui.signals import ReaderSignals
@@ -82,6 +81,8 @@ class DigestApp(ReportsWorkerErrors, App[None]):
             self._main.store.close()
 
     def action_help(self) -> None:
+        from tui_digest.ui.screens.help import HelpScreen  # (when asked: issue 13 req 5)
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

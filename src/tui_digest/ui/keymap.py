@@ -11,10 +11,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_digest.config.errors import ConfigError, ConfigWarning
-from tui_digest.config.keymap import KeyEntry
+from tui_digest.config.paths import config_path
 from tui_digest.ui import keys
+
+if TYPE_CHECKING:
+    from tui_digest.config.keymap import KeyEntry
 
 
 def keymap_of(
@@ -38,6 +42,8 @@ def keymap_of(
 
 def load_keymap() -> tuple[dict[str, str], list[ConfigWarning]]:
     """The keymap the config asks for, and its warnings ({} when it cannot be read)."""
+    if not config_path().exists():
+        return {}, []  # no file, no [keys]: the config's parser stays unloaded (issue 13 req 5)
     from tui_digest.config.loader import load_config
 
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tui_digest.core.model import Digest
-from tui_digest.core.store.retention import SAMPLE_SOURCE
 
 SAMPLE_PREFIX = "sample: "
 
@@ -11,6 +10,7 @@ SAMPLE_PREFIX = "sample: "
 def load_sample_digest() -> Digest:
     """Read the bundled digest (Markdown only: no network libraries are imported)."""
     from tui_digest.core.readers import read_document
+    from tui_digest.core.store.retention import SAMPLE_SOURCE  # (first run only: issue 13 req 5)
     from tui_digest.data import sample_digest_bytes
 
     result = read_document(sample_digest_bytes(), source=SAMPLE_SOURCE, format="digest")

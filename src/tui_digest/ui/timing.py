@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tui_digest.core.when import SYSTEM_CLOCK, Clock
-from tui_digest.net.options import Sleep
 from tui_digest.ui.marks import Schedule
+
+if TYPE_CHECKING:  # (a type only: the reader's start does not load the network package)
+    from tui_digest.net.options import Sleep
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,11 +27,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import get_current_worker
 
-if TYPE_CHECKING:  # the config and the ctrl+s dialog load when first needed (start-up)
+if TYPE_CHECKING:  # the config, the ctrl+s dialog and the counting load when first needed
     from tui_digest.config.watches import Watch
+    from tui_digest.core.store.watch_lists import WatchHits, WatchIndex
 
 from tui_digest.core.store import Store
-from tui_digest.core.store.watch_lists import WatchHits, WatchIndex
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox

@@ -18,11 +18,13 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from tui_digest.core import digest_day
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, SAME_DAY, Digest
-from tui_digest.core.store.importer import Incoming
+
+if TYPE_CHECKING:  # (a type only: reading the cache does not load the importer)
+    from tui_digest.core.store.importer import Incoming
 
 
 @dataclass(slots=True)

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_digest.core.model import DigestInfo
-from tui_digest.core.store import backup, days, queries, retention, sources
+from tui_digest.core.store import days, queries, sources
 from tui_digest.core.store.connection import Connections
-from tui_digest.core.store.watch import CacheWatch
+
+if TYPE_CHECKING:
+    from tui_digest.core.store import retention
+    from tui_digest.core.store.watch import CacheWatch
+
+# `backup`, `retention` and `watch` are imported by the methods that use them:
+# the reader's first frame needs none (issue 13 req 5).
 
 
 class DigestMethods(Connections):
@@ -40,6 +47,8 @@ class DigestMethods(Connections):
 
     def watch(self) -> CacheWatch:
         """A watcher of other connections' changes to papers and digests (see `watch`)."""
+        from tui_digest.core.store.watch import CacheWatch
+
         return CacheWatch(self.path)
 
     def is_empty(self) -> bool:
@@ -47,6 +56,8 @@ class DigestMethods(Connections):
 
     def backup(self, target: str | Path, *, overwrite: bool = False) -> Path:
         """Write a consistent, compacted copy of the cache to `target` (see `backup`)."""
+        from tui_digest.core.store import backup
+
         return backup.backup(self._conn(), self.path, target, overwrite=overwrite)
 
     def get_source_state(self, name: str) -> dict[str, object] | None:
@@ -72,14 +83,20 @@ class DigestMethods(Connections):
 
     def digests_older_than(self, day: str) -> list[int]:
         """The digests dated before `day` (YYYY-MM-DD)."""
+        from tui_digest.core.store import retention
+
         return retention.older_than(self._conn(), day)
 
     def removal_plan(self, pks: Sequence[int]) -> retention.Removal:
         """What `remove_digests(pks)` would remove, without changing anything."""
+        from tui_digest.core.store import retention
+
         return retention.plan(self._conn(), pks)
 
     def remove_digests(self, pks: Sequence[int]) -> retention.Removal:
         """Remove digests and the unstarred papers only they listed, in one transaction."""
+        from tui_digest.core.store import retention
+
         if not pks:
             return retention.Removal([])
         with self._write() as conn:

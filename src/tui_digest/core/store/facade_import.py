@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from tui_digest.core import digest_day, schema
 from tui_digest.core.model import (
@@ -25,10 +26,15 @@ from tui_digest.core.model import (
     ImportStats,
     Paper,
 )
-from tui_digest.core.store import days, importer, retention, user_log
+from tui_digest.core.store import days, user_log
 from tui_digest.core.store.connection import Connections
 from tui_digest.core.store.rows import paper_hash
-from tui_digest.core.text_stream import KeptBytes
+
+if TYPE_CHECKING:
+    from tui_digest.core.text_stream import KeptBytes
+
+# `importer` and `retention` are imported by the functions that import: a
+# reader that only reads (its first frame) never loads them (issue 13 req 5).
 
 IMPORT_CACHE_KIB = -8000  # PRAGMA cache_size of a streamed import (negative: KiB)
 
@@ -73,6 +79,8 @@ class _Unchanged(Exception):
 
 def _batches(papers: Iterable[Paper], category: str) -> Iterator[list[tuple[int, Paper, bytes]]]:
     """(ref, paper, hash) in batches of `importer.BATCH`; refs count every paper from 1."""
+    from tui_digest.core.store import importer
+
     batch: list[tuple[int, Paper, bytes]] = []
     for ref, paper in enumerate(papers, 1):
         if category and not paper.categories:
@@ -96,6 +104,8 @@ def _create(
 
 def _settle(conn: sqlite3.Connection, digest: Digest) -> None:
     """What every kept import does last, inside its transaction."""
+    from tui_digest.core.store import retention
+
     if days.source_key(digest) != retention.SAMPLE_SOURCE:
         # The first real digest replaces the bundled sample (issue 16 item 1).
         retention.drop_sample(conn)
@@ -125,6 +135,8 @@ class ImportMethods(Connections):
         `raw`: the bytes it was read from, kept so the digest exports exactly.
         The other keywords are those of `ImportOptions`.
         """
+        from tui_digest.core.store import importer
+
         options = ImportOptions(source_name, category, last_modified, today, progress)
         if category:
             digest = _with_category(digest, category)
@@ -179,6 +191,8 @@ class ImportMethods(Connections):
         transaction is then rolled back, as if nothing had been written.
         `kept`: the compressed original bytes, kept for `export --digest`.
         """
+        from tui_digest.core.store import importer
+
         options = ImportOptions(source_name, category, last_modified, today, progress)
         day = self._day(digest, options)
         now = _now()

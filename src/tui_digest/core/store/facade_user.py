@@ -9,9 +9,13 @@ Each method hands its work to one module: `user_state` (read/starred),
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from tui_digest.core.store import papers, user_log, user_state, watch_lists, watch_seen
+from tui_digest.core.store import papers, user_log, user_state, watch_seen
 from tui_digest.core.store.connection import Connections
+
+if TYPE_CHECKING:
+    from tui_digest.core.store import watch_lists
 
 
 class UserMethods(Connections):
@@ -83,10 +87,14 @@ class UserMethods(Connections):
 
     def watch_hits(self, watches: Sequence[tuple[str, str]]) -> watch_lists.WatchIndex:
         """Each (name, query) watch's papers and unread count (see `watch_lists`)."""
+        from tui_digest.core.store import watch_lists  # (after the first frame: issue 13 req 5)
+
         return watch_lists.find_hits(self._conn(), watches)
 
     def watch_unread(self, index: watch_lists.WatchIndex) -> dict[str, int]:
         """Unread papers per watch of papers found before (after reading: no new search)."""
+        from tui_digest.core.store import watch_lists
+
         return watch_lists.unread_counts(self._conn(), index)
 
     def watch_unseen(self, watch: str, rowids: Sequence[int]) -> list[int]:
