@@ -10,6 +10,11 @@ with a date. The papers hold the traps: tokens present but apart, in two
 columns, across two authors, in the wrong order, with accents, in full width.
 (It is also the test a layout without positions would have to pass: see the
 layout measurements in the README's performance section.)
+
+The store has two ways to a page (`store.queries.page`): walking the listing
+order, or, for a selective query, collecting every key it matches first. Both
+are checked page by page, with the collection's limit lowered so that the
+fallback runs too, with capped counts and with the user's flags.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from tui_digest.core.model import Digest, Paper
 from tui_digest.core.query import AnyOf, Term, parse_query
 from tui_digest.core.search_index import PREFIX_COLUMNS, SEARCH_COLUMNS, TEXT_COLUMNS
 from tui_digest.core.search_tokens import is_cjk_run, query_tokens
-from tui_digest.core.store import Store
+from tui_digest.core.store import Store, queries
 
 TEXTS = [
     # (title_en, title_zh, abstract_en, abstract_zh, authors, categories, type)
@@ -191,3 +196,87 @@ def test_notes_and_tags_keep_phrases_exact(tmp_path, text, note):
     tagged = set(s.list_ids("tag:x"))
     assert s.list_ids(text + " tag:x") == [pk for pk in with_note if pk in tagged]
     s.close()
+
+
+@pytest.mark.parametrize("collect", [2, 10_000])
+@pytest.mark.parametrize("text", QUERIES)
+def test_every_plan_pages_and_counts_the_same(store, text, collect, monkeypatch):
+    monkeypatch.setattr(queries, "COLLECT", collect)
+    queries.forget_answers()
+    expected = oracle(store, text)
+    seen: list[int] = []
+    for offset in range(0, len(expected) + 2, 2):
+        total, rows = store.page(text, limit=2, offset=offset, count=False)
+        seen += [r.rowid for r in rows]
+        assert total in (None, len(expected))
+    assert seen == expected
+    for cap in (0, 1, 2, 5):
+        assert store.count(text, cap=cap) == min(len(expected), cap + 1)
+    assert store.count(text) == len(expected)
+    assert store.list_ids(text) == expected
+    queries.forget_answers()  # a count and an id list with nothing kept
+    assert store.count(text, cap=2) == min(len(expected), 3)
+    assert store.list_ids(text) == expected
+
+
+@pytest.mark.parametrize("collect", [2, 10_000])
+def test_flags_filter_every_plan(store, collect, monkeypatch):
+    monkeypatch.setattr(queries, "COLLECT", collect)
+    everything = store.list_ids()
+    starred, read = everything[1:7:2], everything[:4]
+    store.set_starred(starred)
+    store.set_read(read)
+    try:
+        for text in ["", *QUERIES]:
+            queries.forget_answers()
+            expected = oracle(store, text) if text else everything
+            for flag, keep in (
+                ("is:starred", set(starred)),
+                ("-is:starred", set(everything) - set(starred)),
+                ("is:unread", set(everything) - set(read)),
+                ("is:read is:starred", set(read) & set(starred)),
+            ):
+                want = [pk for pk in expected if pk in keep]
+                query = f"{text} {flag}"
+                total, rows = store.page(query, limit=2, count=True)
+                assert (total, [r.rowid for r in rows]) == (len(want), want[:2]), query
+                assert store.count(query, cap=1) == min(len(want), 2), query
+                assert store.list_ids(query) == want, query
+    finally:
+        store.set_starred(starred, False)
+        store.set_read(read, False)
+
+
+def test_a_selective_page_is_read_once_for_its_count_and_ids(store):
+    queries.forget_answers()
+    text = '"large language"'
+    expected = oracle(store, text)
+    total, _ = store.page(text, limit=1, count=False)
+    assert total == len(expected) == 1  # the page knew the count: it read every key
+    statements: list[str] = []
+    conn = store._conn()
+    conn.set_trace_callback(statements.append)
+    try:
+        assert store.count(text, cap=10_000) == len(expected)
+        assert store.list_ids(text) == expected
+    finally:
+        conn.set_trace_callback(None)
+    assert not [s for s in statements if "MATCH" in s]
+
+
+def test_kept_keys_follow_writes_from_any_connection(tmp_path):
+    path = tmp_path / "c.db"
+    papers = [_paper(i, row) for i, row in enumerate(TEXTS)]
+    with Store.open(path) as reader, Store.open(path) as writer:
+        writer.import_digest(Digest("d1", date="2024-01-01", papers=papers[:1]))
+        text = '"large language" is:unread'
+        assert reader.page(text, limit=5, count=False)[0] == 1
+        writer.import_digest(Digest("d2", date="2024-01-02", papers=papers[1:]))
+        assert reader.count(text, cap=10) == 1  # only the first paper has the phrase
+        writer.import_digest(Digest("d3", date="2024-01-03", papers=[_paper(9, TEXTS[0])]))
+        assert reader.count(text, cap=10) == 2  # another connection committed
+        assert reader.page(text, limit=5, count=False)[0] == 2
+        reader.set_read(reader.list_ids(text)[:1])
+        assert reader.count(text, cap=10) == 1  # this connection wrote
+    with Store.open(path) as reopened:
+        assert reopened.count(text) == 1

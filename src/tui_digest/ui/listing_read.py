@@ -5,6 +5,11 @@ first and is posted at once, so the rows are drawn before the count is known;
 the count follows (`Store.page(count=False)` says when the page already is the
 count). The worker checks `is_cancelled` between its statements: a newer
 keystroke cancels it, and the screen drops any message it posts after that.
+
+The count stops at COUNT_CAP (the status line shows "10,000+"): at 500k
+papers a common word's full count costs several pages' time. The full id
+array, read after it in its own worker, brings the exact number
+(`ListingScreen.on_listing_ids`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 FIRST_PAGE = 120  # rows read with the first frame: more than any terminal shows
+COUNT_CAP = 10_000  # a listing's count stops here ("10,000+") until its ids arrive
 
 
 def read_listing(
@@ -62,13 +68,17 @@ def read_listing(
             worker, request, matches=matches, total=total, rows=rows, counted=counted
         )
         post(page)
-        if (counted and total is not None) or worker.is_cancelled:
+        # A selective query's page may know its count and be full: the count
+        # message still follows, to have the ids read (`on_listing_count`).
+        if (counted and total is not None and matches <= len(rows)) or worker.is_cancelled:
             return
+        capped = False
         if not counted:
-            matches = store.count(query, digest=digest)
+            matches = store.count(query, digest=digest, cap=COUNT_CAP)
+            capped, matches = matches > COUNT_CAP, min(matches, COUNT_CAP)
         if total is None:
-            total = store.count("", digest=digest) if query else matches
+            total = store.count("", digest=digest) if query or capped else matches
         if not worker.is_cancelled:
-            post(msg.ListingCount(worker, request, matches=matches, total=total))
+            post(msg.ListingCount(worker, request, matches=matches, total=total, capped=capped))
     finally:
         post(msg.ListingDone(worker, request))

@@ -92,14 +92,25 @@ class ListingPage(ListingMessage):
 
 
 class ListingCount(ListingMessage):
-    """The count of a listing whose page was posted first."""
+    """The count of a listing whose page was posted first.
+
+    `capped`: more than `matches` match (the count stopped there, shown as
+    "10,000+"); the exact number comes with the full id array.
+    """
 
     def __init__(
-        self, worker: Worker[None], request: ListingRequest, *, matches: int, total: int
+        self,
+        worker: Worker[None],
+        request: ListingRequest,
+        *,
+        matches: int,
+        total: int,
+        capped: bool = False,
     ) -> None:
         super().__init__(worker, request)
         self.matches = matches
         self.total = total
+        self.capped = capped
 
 
 class ListingFailed(ListingMessage):

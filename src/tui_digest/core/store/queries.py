@@ -21,6 +21,7 @@ from tui_digest.core.query_fts import MAX_EXPANSION
 from tui_digest.core.query_user import compile_any
 from tui_digest.core.search_tokens import fold
 from tui_digest.core.store.days import resolve
+from tui_digest.core.store.queries_shared import PerConnection
 from tui_digest.core.store.rows import CHUNK, list_rows
 from tui_digest.core.store.user_log import has_notes
 
@@ -40,30 +41,30 @@ def plan(conn: sqlite3.Connection, query: str, digest: str | None) -> Plan:
     )
 
 
-# The answers of `_relisted` per connection while the cache does not change:
-# {id(conn): (conn, (data_version, total_changes), {(first, last, above): keys})}.
-# A date: query is planned for its page, its count and its id list, and again
-# on every keystroke that follows, and reading the keys costs ~15 ms for a
-# month at 65k papers. The connection is held so that its id is not reused.
-_RELISTED: dict[
-    int, tuple[sqlite3.Connection, tuple[int, int], dict[tuple[int, int, int], list[int]]]
-] = {}
-_RELISTED_CONNECTIONS = 8
+# The answers of `_relisted` while the cache does not change (see
+# `queries_shared`): a date: query is planned for its page, its count and its
+# id list, and again on every keystroke that follows, and reading the keys
+# costs ~15 ms for a month at 65k papers.
+_RELISTED = PerConnection(entries=64)
+# The keys of selective queries (`_collect`), newest first; None: more than COLLECT.
+_COLLECTED = PerConnection(entries=8)
+# A selective query's page collects at most this many keys (the reader's count
+# cap): beyond, its count is "more than COLLECT" and its page walks the listing.
+COLLECT = 10_000
+
+
+def forget_answers() -> None:
+    """Drop every kept answer (`benchmarks/search.py` times first readings)."""
+    _RELISTED.clear()
+    _COLLECTED.clear()
 
 
 def _relisted_cached(conn: sqlite3.Connection, first: int, last: int, above: int) -> list[int]:
-    # data_version changes when another connection commits; total_changes when this one writes.
-    stamp = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
-    entry = _RELISTED.get(id(conn))
-    if entry is None or entry[0] is not conn or entry[1] != stamp:
-        if entry is None and len(_RELISTED) >= _RELISTED_CONNECTIONS:
-            _RELISTED.pop(next(iter(_RELISTED)))
-        entry = _RELISTED[id(conn)] = (conn, stamp, {})
-    answers = entry[2]
+    answers = _RELISTED.answers(conn)
     key = (first, last, above)
     if key not in answers:
-        answers[key] = _relisted(conn, first, last, above)
-    return answers[key]
+        _RELISTED.put(answers, key, _relisted(conn, first, last, above))
+    return answers[key]  # type: ignore[return-value]
 
 
 def _relisted(conn: sqlite3.Connection, first: int, last: int, above: int) -> list[int]:
@@ -145,22 +146,77 @@ def _expand(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
     return None if len(found) > limit else found
 
 
+def _collect(conn: sqlite3.Connection, p: Plan) -> list[int] | None:
+    """Every key a selective plan matches, newest first; None when more than COLLECT.
+
+    Read in FTS5's own order (see `Plan`) and kept (`_COLLECTED`): the page,
+    the count and the id list that follow share this one reading.
+    """
+    assert p.keys_sql is not None
+    answers = _COLLECTED.answers(conn)
+    key = (p.keys_sql, tuple(p.params))
+    if key in answers:
+        return answers[key]  # type: ignore[return-value]
+    joined = conn.execute(
+        f"SELECT group_concat(key) FROM ({p.keys_sql} LIMIT ?)", (*p.params, COLLECT + 1)
+    ).fetchone()[0]
+    keys = sorted(map(int, joined.split(",")), reverse=True) if joined else []
+    found = keys if len(keys) <= COLLECT else None
+    _COLLECTED.put(answers, key, found)
+    return found
+
+
+def _collected(conn: sqlite3.Connection, p: Plan) -> list[int] | bool | None:
+    """What `_collect` kept for `p` (False: nothing kept, or no keys to keep)."""
+    if p.keys_sql is None:
+        return False
+    answers = _COLLECTED.answers(conn)
+    return answers.get((p.keys_sql, tuple(p.params)), False)  # type: ignore[return-value]
+
+
+def _pks(conn: sqlite3.Connection, keys: Sequence[int]) -> list[int]:
+    """The papers of listing keys, in their order."""
+    if not keys:
+        return []
+    joined = conn.execute(
+        "SELECT group_concat(pk) FROM (SELECT l.pk AS pk FROM json_each(?) j "
+        "CROSS JOIN listing l ON l.key = j.value ORDER BY j.key)",
+        ("[" + ",".join(map(str, keys)) + "]",),
+    ).fetchone()[0]
+    return list(map(int, joined.split(","))) if joined else []
+
+
+def _count(conn: sqlite3.Connection, p: Plan, cap: int | None) -> int:
+    kept = _collected(conn, p)
+    if isinstance(kept, list):
+        return len(kept) if cap is None else min(len(kept), cap + 1)
+    if kept is None and cap is not None and cap <= COLLECT:
+        return cap + 1  # more than COLLECT matched
+    if cap is None:
+        return int(conn.execute(p.count_sql, p.params).fetchone()[0])
+    if p.keys_sql is not None:
+        # FTS5's own order, and `listing` only when the query asks for its flags.
+        capped = f"SELECT count(*) FROM ({p.keys_sql} LIMIT ?)"
+    else:
+        capped = f"SELECT count(*) FROM ({p.ids_sql} LIMIT ?)"
+    return int(conn.execute(capped, (*p.params, cap + 1)).fetchone()[0])
+
+
 def count(conn: sqlite3.Connection, query: str, digest: str | None, cap: int | None = None) -> int:
     """Papers matching; with `cap`, at most cap + 1 (more than `cap`: "10,000+").
 
-    Matches come in listing order and a capped count stops reading after
-    cap + 1 of them: at 500k papers a count of a common word reads 10,001
-    matches instead of a few hundred thousand.
+    A capped count stops reading after cap + 1 matches: at 500k papers a
+    count of a common word reads 10,001 matches instead of a few hundred
+    thousand. What the page of the same query read is reused (`_collect`).
     """
-    p = plan(conn, query, digest)
-    if cap is None:
-        return int(conn.execute(p.count_sql, p.params).fetchone()[0])
-    capped = f"SELECT count(*) FROM ({p.ids_sql} LIMIT ?)"
-    return int(conn.execute(capped, (*p.params, cap + 1)).fetchone()[0])
+    return _count(conn, plan(conn, query, digest), cap)
 
 
 def list_ids(conn: sqlite3.Connection, query: str, digest: str | None) -> list[int]:
     p = plan(conn, query, digest)
+    kept = _collected(conn, p)
+    if isinstance(kept, list):
+        return _pks(conn, kept)
     # One string instead of a Python row per match: several times faster for
     # tens of thousands of ids. The subquery keeps its ORDER BY (SQLite does
     # not flatten an ordered subquery into an aggregate).
@@ -175,7 +231,8 @@ def _page_ids(conn: sqlite3.Connection, p: Plan, limit: int, offset: int) -> lis
 def search(
     conn: sqlite3.Connection, query: str, digest: str | None, limit: int, offset: int
 ) -> list[ListRow]:
-    return rows_in_digest(conn, _page_ids(conn, plan(conn, query, digest), limit, offset), digest)
+    _total, rows = page(conn, query, digest, limit, offset, count=False)
+    return rows
 
 
 def page(
@@ -190,12 +247,20 @@ def page(
     """(total matches, one page of rows): what a listing shows, from one plan.
 
     When the whole result fits in the first page, its length is the total and
-    the count query (a second full evaluation) is skipped; narrow and
-    excluding queries, the slowest to evaluate, are usually in that case.
-    `count=False` skips the count for a full page too (the total is then None):
-    the reader draws the page first and counts after (ui/screens/listing.py).
+    the count query (a second full evaluation) is skipped. A selective query
+    (`Plan.selective`: phrases, exclusions, is:starred) first collects every
+    key it matches in FTS5's cheaper order, when there are at most COLLECT:
+    the page is cut from them and the total is their number, and the count
+    and id list that follow reuse them. `count=False` skips the count when it
+    is not known already (the total is then None): the reader draws the page
+    first and counts after (ui/screens/listing.py).
     """
     p = plan(conn, query, digest)
+    if p.selective and p.keys_sql is not None:
+        keys = _collect(conn, p)
+        if keys is not None:
+            ids = _pks(conn, keys[offset : offset + limit])
+            return len(keys), rows_in_digest(conn, ids, digest)
     ids = _page_ids(conn, p, limit + 1, offset)
     total: int | None
     if offset == 0 and len(ids) <= limit:
@@ -203,5 +268,5 @@ def page(
     elif not count:
         total = None
     else:
-        total = int(conn.execute(p.count_sql, p.params).fetchone()[0])
+        total = _count(conn, p, None)
     return total, rows_in_digest(conn, ids[:limit], digest)

@@ -10,6 +10,9 @@ line is bound to) and turns it into store reads in thread workers:
   any message from a cancelled worker;
 - the page comes first and is drawn at once; the count and the full id array
   follow (`Store.page(count=False)` says when the page already is the count).
+  The count stops at `listing_read.COUNT_CAP` (the status line shows
+  "10,000+"); the id array, read after it in its own worker, brings the
+  exact number.
 
 `MainScreen` (screens/main.py) adds the detail pane, the user's marks and the keys.
 """
@@ -310,10 +313,11 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
             self._cache_verified = True
             self.call_after_refresh(self._verify_cache)
         self._view_total = (message.request.digest, message.total)
-        self.matches, self.counting, self.total = message.matches, False, message.total
+        # A capped count stays "counting" ("10,000+") until the ids bring the number.
+        self.matches, self.counting, self.total = message.matches, message.capped, message.total
         papers = self.paper_list
         papers.set_total(message.matches)
-        if message.matches > len(papers.ids):
+        if message.capped or message.matches > len(papers.ids):
             # The full id array (22 ms at 100k) is read after this frame is drawn:
             # building it holds the GIL, and the frame should not wait on it.
             self.call_after_refresh(self._ask_for_ids, message)
@@ -332,6 +336,8 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
     def on_listing_ids(self, message: msg.ListingIds) -> None:
         if not message.stale:
             self.paper_list.set_ids(message.ids)
+            if self.counting:  # the count was capped: the ids are the exact number
+                self.matches, self.counting = len(message.ids), False
 
     def on_ranked_ids(self, message: msg.RankedIds) -> None:
         if not message.stale:
