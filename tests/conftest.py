@@ -10,6 +10,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = Path(os.environ.get("TUI_DIGEST_SAMPLES") or ROOT.parent / "shared" / "samples")
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto` (make test) starts two workers per CPU this process may use.
+
+    A reader test spends about half its time idle: Pilot.press and Pilot.pause wait for
+    the app to go quiet in 20 ms sleeps (textual._wait.wait_for_idle), and the CLI tests
+    wait on subprocesses; with one worker per CPU the CPUs sat idle that long (measured
+    with /proc/self/schedstat over the reader tests: 123 s on a CPU, 133 s asleep
+    besides the time spent waiting for one).
+    PYTEST_XDIST_AUTO_NUM_WORKERS still wins when set.
+    """
+    forced = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
+    if forced:
+        return int(forced)
+    return 2 * len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 4
+
+
 @pytest.fixture
 def samples() -> Path:
     """The whole real samples in ../shared/samples, for the few tests that need them
