@@ -6,7 +6,15 @@ import json
 from pathlib import Path
 
 from textual.widgets import Input
-from ui_support import HOSTILE_TITLE, ManualTimers, make_app, notes, settle, status_text
+from ui_support import (
+    HOSTILE_TITLE,
+    ManualTimers,
+    make_app,
+    notes,
+    palette_offers,
+    settle,
+    status_text,
+)
 
 from tui_digest.core.store import Store
 from tui_digest.ui.app import DigestApp
@@ -405,7 +413,7 @@ async def test_command_palette_runs_reader_commands(cache: Path) -> None:
         await pilot.press("ctrl+p")
         for key in "unread":
             await pilot.press(key)
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Unread")
         await pilot.press("enter")
         await settle(pilot)
         assert app.main.unread_only
@@ -418,7 +426,7 @@ async def test_command_palette_jumps_to_a_digest(cache: Path) -> None:
         await pilot.press("ctrl+p")
         for key in "2024-02-05":
             await pilot.press(key)
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "2024-02-05")
         await pilot.press("enter")
         await settle(pilot)
         assert app.main.digest == "digest-cs.LG-2024-02-05"

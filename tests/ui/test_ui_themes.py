@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.color import Color
 from textual.screen import Screen
-from ui_support import make_app, settle
+from ui_support import make_app, palette_offers, settle
 
 from tui_digest.ui.settings import Settings
 
@@ -98,11 +98,11 @@ async def test_the_palette_theme_switcher_is_kept_between_runs(cache: Path) -> N
         await settle(pilot)
         assert app.theme != "solarized-light"
         await pilot.press("ctrl+p", *"theme")
-        await pilot.pause(0.3)  # the palette searches its providers in the background
+        await palette_offers(pilot, "Theme")
         await pilot.press("enter")  # "Theme: Change the current theme"
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "ansi-dark")  # the theme list (in name order)
         await pilot.press(*"solarized-light")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "solarized-light")
         await pilot.press("enter")
         await settle(pilot)
         assert app.theme == "solarized-light"

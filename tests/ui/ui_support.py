@@ -86,6 +86,23 @@ async def settle(pilot: Pilot) -> None:
     raise AssertionError("workers did not settle")
 
 
+async def palette_offers(pilot: Pilot, text: str, tries: int = 500) -> None:
+    """Wait until the command palette's highlighted command reads `text`.
+
+    The palette asks its providers in the background; this waits for that answer
+    instead of a fixed pause.
+    """
+    from textual.command import CommandList
+
+    for _ in range(tries):
+        lists = pilot.app.screen.query(CommandList)
+        option = lists.first().highlighted_option if lists else None
+        if option is not None and text in str(option.prompt):
+            return
+        await pilot.pause()
+    raise AssertionError(f"the command palette never offered {text!r}")
+
+
 @dataclass(frozen=True)
 class Note:
     """One notification as the app was asked to show it."""
