@@ -51,9 +51,6 @@ def worst_text(app) -> tuple[float, str]:
             widget, region = app.get_widget_at(x, y)
             if type(widget).__name__ in NOT_OURS or isinstance(widget, Screen):
                 continue  # (a dialog's backdrop fades the screen behind it on purpose)
-            style = app.screen.get_style_at(x, y)
-            if style.color is None or style.bgcolor is None:
-                continue
             key = (id(widget), y)
             if key not in lines:
                 strips = widget.render_lines(region.reset_offset)
@@ -61,6 +58,10 @@ def worst_text(app) -> tuple[float, str]:
             line = lines[key]
             char = line[x - region.x : x - region.x + 1]
             if not char or not is_text(char):
+                continue
+            # (the character first: most cells are blank, and their style is the dear part)
+            style = app.screen.get_style_at(x, y)
+            if style.color is None or style.bgcolor is None:
                 continue
             fg = Color.from_rich_color(style.color)
             bg = Color.from_rich_color(style.bgcolor)
