@@ -144,9 +144,24 @@ async def run(
 
         def on_failed(self: ListingScreen, message: msg.ListingFailed) -> None:
             mark("page_start")
+            shown = (self.error, self.incomplete_error, self.counting)
             original_failed(self, message)
             mark("page_end")
             state["handled"] = True
+            if (self.error, self.incomplete_error, self.counting) == shown:
+                # The same error as the keystroke before (`"chain` then `"chain `):
+                # nothing on screen changes, so no frame follows; the keystroke's
+                # work ends here.
+                nothing_to_draw()
+
+        def nothing_to_draw() -> None:
+            done = state.get("frame")
+            if isinstance(done, asyncio.Event) and not done.is_set():
+                state["frame_at"] = time.perf_counter()
+                state["frame_cpu"] = time.thread_time()
+                if profile is not None:
+                    profile.disable()
+                done.set()
 
         def detail_caught_up() -> bool:
             current = main.paper_list.current_rowid

@@ -70,3 +70,61 @@ async def test_a_row_drawn_again_the_same_way_comes_from_the_cache(cache: Path) 
         assert moved is not first and moved.text == first.text
         papers.update_flags([papers.current_rowid], starred=True)
         assert "★" in papers.render_line(2).text  # a flag is part of a row's look
+
+
+async def test_a_keystroke_does_not_repaint_the_screen(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The state the status line shows lives on the screen; a screen that repaints
+    # on a change makes Textual redraw every widget on it, not only the list and
+    # the status line (a full-screen update on each keystroke).
+    app = make_app(cache, first_run_sample=False, detail_delay=NEVER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        main.search_box.focus()
+        await settle(pilot)
+        repaints: list[object] = []
+        original = main.refresh
+
+        def spy(*regions, **kwargs):
+            repaints.append(kwargs)
+            return original(*regions, **kwargs)
+
+        monkeypatch.setattr(main, "refresh", spy)
+        before = main.matches
+        await pilot.press("s", "c", "a", "l")
+        await settle(pilot)
+        assert main.matches != before and main.query_text == "scal"
+        status = main.query_one("#status").render()
+        assert f"{main.matches:,} / " in str(status)  # the status line still follows
+        assert repaints == []
+
+
+async def test_rows_follow_the_lists_focus_and_the_theme(cache: Path) -> None:
+    # Rows are drawn with styles looked up once per change of what they depend
+    # on (PaperList._current_look), not once per frame: the cursor row must
+    # still change with the list's focus and with the theme.
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        papers = main.paper_list
+
+        def cursor_style():
+            strip = papers.render_line(1 + papers.cursor - int(papers.scroll_offset.y))
+            return next(iter(strip)).style
+
+        papers.focus()
+        await settle(pilot)
+        focused = cursor_style()
+        main.search_box.focus()
+        await settle(pilot)
+        blurred = cursor_style()
+        assert blurred != focused
+        papers.focus()
+        await settle(pilot)
+        assert cursor_style() == focused
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(pilot)
+        assert cursor_style() not in (focused, blurred)

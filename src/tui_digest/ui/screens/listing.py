@@ -24,7 +24,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from textual import work
-from textual.reactive import reactive, var
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
@@ -52,20 +52,24 @@ FIRST_PAGE_MESSAGES = (msg.ListingPage, msg.ListingFailed, msg.ListingDone)
 
 class ListingScreen(ReportsWorkerErrors, Screen[None]):
     # --- state shown in the status line (bound in MainScreen.compose) -----------
-    digest: reactive[str | None] = reactive(None)  # None: all papers
-    unread_only = reactive(False)
-    starred_only = reactive(False)
-    matches = reactive(0)  # papers matching (the first page's length while counting)
-    total: reactive[int | None] = reactive(None)  # papers in the view; None: not counted yet
-    counting = reactive(False)  # the page is shown, its count is still being read
-    error = reactive("")  # a malformed query, in the query language's words
-    note = reactive("")  # e.g. "sample data: ..."
-    activity = reactive("")  # what background jobs are doing
-    selected = reactive(0)  # papers in the selection
-    language = reactive("both")
+    # `var`s, not repainting reactives: the status line they are bound to draws
+    # them, and a screen that repaints itself makes Textual redraw every widget
+    # on it (a full-screen update on every keystroke: ~5 of the 14 ms of event
+    # loop CPU a keystroke took on the real-data cache, benchmarks/filter.py).
+    digest: var[str | None] = var(None)  # None: all papers
+    unread_only = var(False)
+    starred_only = var(False)
+    matches = var(0)  # papers matching (the first page's length while counting)
+    total: var[int | None] = var(None)  # papers in the view; None: not counted yet
+    counting = var(False)  # the page is shown, its count is still being read
+    error = var("")  # a malformed query, in the query language's words
+    note = var("")  # e.g. "sample data: ..."
+    activity = var("")  # what background jobs are doing
+    selected = var(0)  # papers in the selection
+    language = var("both")
     # Ranked listings train a model first: MainScreen has this from ForYouActions.
     train_then_reload: Callable[[str], None]
-    # The search text (the box's, kept after enter); a var: the screen need not repaint.
+    # The search text (the box's, kept after enter).
     query_text = var("")
 
     def __init__(

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual import on, work
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.worker import get_current_worker
 
 from tui_digest.config.errors import ConfigError
@@ -46,8 +46,9 @@ def setting(flag: str, rowids: list[int], value: bool) -> Callable[[Store], Flag
 
 
 class ReadingScreen(ListingScreen):
-    unread_here: reactive[int | None] = reactive(None)  # in the view (digest or all papers)
-    unread_total: reactive[int | None] = reactive(None)  # in the cache, each paper once
+    # Bound to the status line; `var`s so that the screen does not repaint (listing.py).
+    unread_here: var[int | None] = var(None)  # in the view (digest or all papers)
+    unread_total: var[int | None] = var(None)  # in the cache, each paper once
 
     def __init__(
         self,

@@ -83,9 +83,11 @@ class RowPainter:
         self.match_query = ""
         # Fitted cells per (row, width, language): cell widths of CJK are costly.
         self._cells: LRUCache[tuple[int, int, str], tuple[str, ...]] = LRUCache(ROW_CACHE_SIZE)
-        self._spans: LRUCache[tuple[int, int, str], list[Span]] = LRUCache(ROW_CACHE_SIZE)
+        self._spans: LRUCache[tuple[int, int, str], tuple[Span, ...]] = LRUCache(ROW_CACHE_SIZE)
         # Drawn rows (see `row`); keyed by everything a row's look depends on.
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
+        self._look: Look | None = None  # the look the last row was drawn with
+        self._look_number = 0
 
     # --- what the rows depend on (each setter says whether anything changed) -----
 
@@ -97,6 +99,7 @@ class RowPainter:
     def forget_rows(self) -> None:
         """Drop what was drawn from rows whose text or flags may have changed."""
         self._cells.clear()
+        self._spans.clear()  # spans of a title that may have changed (a translation)
         self._strips.clear()
 
     def set_bars(self, bars: dict[int, float] | None) -> bool:
@@ -177,8 +180,13 @@ class RowPainter:
         redraw mostly rows drawn a moment ago.)
         """
         width = look.width
+        if look is not self._look:
+            # A new look (styles or width): an int stands for it in the keys
+            # (hashing its twelve styles for each row costs more than the lookup).
+            self._look, self._look_number = look, self._look_number + 1
         bar = self.bars.get(row.rowid) if self.bars is not None else None
         watched = None if self.watched is None else row.rowid in self.watched
+        spans = self._title_spans(row, width) if self.match else None
         key = (
             watched,
             row.rowid,
@@ -188,12 +196,15 @@ class RowPainter:
             row.starred,
             row.announce_type,
             self.language,
-            self.match_query,
+            # The matches drawn, not the query: a keystroke that leaves a
+            # title's matches as they were (most rows match elsewhere) redraws
+            # nothing of it.
+            spans,
             self.bars is not None,
             bar,
             self.filled,  # the columns shown
             self.show_summary,
-            look,
+            self._look_number,
         )
         strip = self._strips.get(key)
         if strip is not None:
@@ -210,14 +221,7 @@ class RowPainter:
         if watched is not None:
             watch.append(Segment(WATCH_MARK if watched else " ", style + look.watch))
         cells = self.cells(row, width)
-        marked = None
-        if self.match:
-            key_spans = (row.rowid, width, self.language)
-            spans = self._spans.get(key_spans)
-            if spans is None:
-                spans = self.match.spans(cells[TITLE_COLUMN])
-                self._spans.set(key_spans, spans)
-            marked = (TITLE_COLUMN, spans, look.match)
+        marked = (TITLE_COLUMN, list(spans), look.match) if spans is not None else None
         strip = Strip(
             [
                 Segment(("●" if selected else " ") + unread, style),
@@ -231,7 +235,25 @@ class RowPainter:
         self._strips.set(key, strip)
         return strip
 
+    def _title_spans(self, row: ListRow, width: int) -> tuple[Span, ...]:
+        """Where the search's words are in the row's fitted title (cached per query)."""
+        key = (row.rowid, width, self.language)
+        spans = self._spans.get(key)
+        if spans is None:
+            spans = tuple(self.match.spans(self._fitted(row, width)[TITLE_COLUMN]))
+            self._spans.set(key, spans)
+        return spans
+
     def cells(self, row: ListRow, width: int) -> tuple[str, ...]:
+        """The row's text columns, fitted, with the score bar in a ranked listing."""
+        columns = self._fitted(row, width)
+        if self.bars is not None:
+            ref = self.widths(width)[1]
+            value = self.bars.get(row.rowid)
+            columns = (cell(score_bar(value) if value is not None else "", ref), *columns[1:])
+        return columns
+
+    def _fitted(self, row: ListRow, width: int) -> tuple[str, ...]:
         """The row's text columns, fitted (cached: cell widths of CJK are costly)."""
         key = (row.rowid, width, self.language)
         columns = self._cells.get(key)
@@ -245,8 +267,4 @@ class RowPainter:
                 cell(clean_line(row_summary(row, self.language)), summary),
             )
             self._cells.set(key, columns)
-        if self.bars is not None:
-            ref = self.widths(width)[1]
-            value = self.bars.get(row.rowid)
-            columns = (cell(score_bar(value) if value is not None else "", ref), *columns[1:])
         return columns
