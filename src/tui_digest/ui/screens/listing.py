@@ -25,11 +25,9 @@ from pathlib import Path
 
 from textual import work
 from textual.reactive import var
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
-from tui_digest.core.model import DigestInfo
 from tui_digest.core.store import Store
 from tui_digest.ui import first_run
 from tui_digest.ui import messages as msg
@@ -37,11 +35,11 @@ from tui_digest.ui.foryou import is_ranked
 from tui_digest.ui.held_messages import HeldMessages
 from tui_digest.ui.listing_read import read_listing
 from tui_digest.ui.sample import load_sample_digest
+from tui_digest.ui.screens.cache_screen import CacheScreen
 from tui_digest.ui.signals import CacheChanged, signals_of
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox
-from tui_digest.ui.workers import ReportsWorkerErrors
 
 # How long the screen's first frame waits for the first page (ui/held_messages.py):
 # long enough for any cache that opens normally (a few ms of work), short enough
@@ -50,7 +48,7 @@ FIRST_PAGE_HOLD = 0.25
 FIRST_PAGE_MESSAGES = (msg.ListingPage, msg.ListingFailed, msg.ListingDone)
 
 
-class ListingScreen(ReportsWorkerErrors, Screen[None]):
+class ListingScreen(CacheScreen):
     # --- state shown in the status line (bound in MainScreen.compose) -----------
     # `var`s, not repainting reactives: the status line they are bound to draws
     # them, and a screen that repaints itself makes Textual redraw every widget
@@ -83,8 +81,6 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         # the reader was closed on, or where `n` jumped), else at the top.
         self.resume_rowid: int | None = None  # not `anchor`: that is a Widget method
         self.restore_paper = ""  # arXiv id of the paper to reopen on
-        self.store: Store | None = None
-        self.digests: list[DigestInfo] = []
         self.listing_ready = False  # the first page of the latest request is shown
         self._cache_verified = False
         # The view the last total counted (a new search in the same view reuses it).
@@ -362,35 +358,6 @@ class ListingScreen(ReportsWorkerErrors, Screen[None]):
         self._listing_shown()
 
     # --- the cache as a whole ------------------------------------------------------
-
-    @work(thread=True, group="verify-cache", exit_on_error=False, description="check the cache")
-    def _verify_cache(self) -> None:
-        store = self.store
-        problem = store.verify() if store is not None else ""
-        if problem and store is not None:
-            self.post_message(msg.CacheDamaged(str(store.path), problem))
-
-    def on_cache_damaged(self, message: msg.CacheDamaged) -> None:
-        self.notify(
-            f"The cache {message.path} is damaged ({message.problem}). Quit and run "
-            "`tui-digest stats`: it moves the damaged file aside and starts a fresh cache.",
-            title="Cache",
-            severity="error",
-            timeout=30,
-            markup=False,
-        )
-
-    def load_digests(self) -> None:
-        if self.store is not None:
-            self._load_digests(self.store)
-
-    @work(thread=True, exclusive=True, group="digests", exit_on_error=False,
-          description="list the digests")  # fmt: skip
-    def _load_digests(self, store: Store) -> None:
-        self.post_message(msg.DigestsLoaded(store.digests()))
-
-    def on_digests_loaded(self, message: msg.DigestsLoaded) -> None:
-        self.digests = message.digests
 
     def cache_changed(self, change: CacheChanged | None = None) -> None:
         """Papers were added or changed behind the listing: show them, keeping the place.
