@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from tui_digest.core.search_tokens import index_pair, is_cjk_run, tokens
 
-TEXT = st.text(alphabet="ab c1_-é模型遗忘ｶﾞ한국어ーＡ .\u3042\U00020001\n", max_size=40)
+TEXT = st.text(alphabet="ab c1_-é模型遗忘ｶﾞ한국어ーＡ .\u3042\U00020001\nß\u0301・ﬁ", max_size=40)
 
 
 def definition(*texts: str) -> tuple[str, str]:

@@ -86,7 +86,8 @@ def search_row_terms(
     latin: set[str] = set()
     row = _row(id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories,
                announce_type, latin)  # fmt: skip
-    return row, {fold(t) for t in latin if len(t) >= TERM_MIN}
+    # `fold` only changes non-ASCII words: most are ASCII, so test that first.
+    return row, {t if t.isascii() else fold(t) for t in latin if len(t) >= TERM_MIN}
 
 
 def _row(

@@ -94,7 +94,12 @@ def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
     short: set[str] = set()
     words_seen: set[str] = set()
     for text in texts:
-        for piece in words(text):
+        pieces = words(text)
+        if text.isascii():  # no CJK: every piece is a word (most text is English)
+            toks += pieces
+            words_seen.update(pieces)
+            continue
+        for piece in pieces:
             if piece[0] >= "\u3040" and is_cjk_run(piece):
                 if len(piece) > 1:
                     toks += map(_add, piece, piece[1:])  # bigrams, as `cjk_tokens`

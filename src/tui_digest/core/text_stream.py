@@ -72,6 +72,12 @@ def open_text(f: BinaryIO) -> tuple[io.TextIOWrapper, str]:
     return io.TextIOWrapper(f, encoding=codec, errors=errors, newline=None), note  # type: ignore[arg-type]
 
 
+# zlib level of the kept original bytes. 4, not zlib's default 6: on the
+# digests (synthetic and the real samples) it compresses 2.3x as fast (~90 vs
+# ~40 MB/s, a tenth of a large import's CPU time at 6) for 4-5 % more bytes.
+KEEP_LEVEL = 4
+
+
 class KeptBytes(io.RawIOBase):
     """A binary file read through this is also zlib-compressed, into a temporary file.
 
@@ -83,7 +89,7 @@ class KeptBytes(io.RawIOBase):
     def __init__(self, f: BinaryIO) -> None:
         super().__init__()
         self._f = f
-        self._zip = zlib.compressobj(6)
+        self._zip = zlib.compressobj(KEEP_LEVEL)
         self._out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self.position = 0  # bytes read so far
 

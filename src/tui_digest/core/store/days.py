@@ -139,12 +139,14 @@ def _like_prefix(text: str) -> str:
 
 def keep_bytes(conn: sqlite3.Connection, dpk: int, raw: bytes | None) -> None:
     """Keep this digest version's original bytes (compressed); a same-day update replaces them."""
+    from tui_digest.core.text_stream import KEEP_LEVEL  # (importing only)
+
     if raw is None:
         conn.execute("DELETE FROM digest_bytes WHERE digest = ?", (dpk,))
         return
     conn.execute(
         "INSERT OR REPLACE INTO digest_bytes(digest, data) VALUES (?, ?)",
-        (dpk, zlib.compress(raw, 6)),
+        (dpk, zlib.compress(raw, KEEP_LEVEL)),
     )
 
 
