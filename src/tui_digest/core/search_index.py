@@ -151,6 +151,7 @@ def rebuild_search_index(conn: sqlite3.Connection) -> int:
     terms: set[str] = set()
 
     def flush() -> None:
+        batch.sort()  # ascending rowids: see `store.index`
         conn.executemany(FTS_INSERT, batch)
         conn.executemany(TERMS_INSERT, ((t,) for t in terms))
         batch.clear()

@@ -230,8 +230,6 @@ class DigestImport:
             was_at = {(ref, pk) for ref, (pk, _, _) in self.previous.items()}
             now_at = {(ref, pk) for ref, pk, _ in entries}
             affected = {pk for _, pk in was_at ^ now_at}
-        # In place: the set's iteration order decides the order of FTS deletes,
-        # which shapes the index's segments (cache size).
         affected -= self.new_pks
         return affected
 
@@ -243,13 +241,15 @@ class DigestImport:
         `_index_rest`, after every delete.
         """
         placements: dict[int, tuple[int, str, int]] = {}
+        gone: list[tuple[int, Paper]] = []
         for row in paper_rows_in(self.conn, "pk", list(affected)):
             place = placement(self.conn, row.pk, row.published)
             if place[0] != row.sort_key:
                 placements[row.pk] = place
                 if row.pk not in self.unindexed:
-                    unindex_rows(self.conn, [(row.sort_key, row.paper())])
+                    gone.append((row.sort_key, row.paper()))
                     self.unindexed.add(row.pk)
+        unindex_rows(self.conn, gone)  # at once: in key order (see `index`)
         return placements
 
     def _index_rest(self) -> None:

@@ -4,6 +4,14 @@ The FTS5 index is contentless and its rowid is the paper's listing key
 (`schema.sort_key`), so a paper that moves in the listing must have its old
 index row deleted (with exactly the values it was inserted with) and a new
 one inserted at the new key.
+
+Rows go to FTS5 in ascending rowid order. FTS5 gathers pending rows in memory
+and writes them out as a new segment whenever a row's rowid is below the last
+one's (or the pending data passes its hash size): see sqlite3Fts5IndexBeginWrite
+in SQLite's ext/fts5/fts5_index.c. An import meets its papers in listing
+order, which is descending key order, so unsorted it wrote a segment per paper
+and merged them all again later: a 10k-paper digest's FTS5 inserts took 3.8 s
+of CPU, sorted 2.3 s, for the same index.
 """
 
 from __future__ import annotations
@@ -21,6 +29,11 @@ from tui_digest.core.store.rows import search_values, search_values_terms
 CHUNK = 500
 
 
+def _ascending(rows: Sequence[tuple[int | None, Paper]]) -> list[tuple[int | None, Paper]]:
+    """`rows` by key, lowest first (a row without a key last: FTS5 gives it the next rowid)."""
+    return sorted(rows, key=lambda row: (row[0] is None, row[0] or 0))
+
+
 def index_rows(
     conn: sqlite3.Connection,
     rows: Sequence[tuple[int | None, Paper]],
@@ -31,6 +44,7 @@ def index_rows(
     `progress(n)` is called after each chunk of `n` papers (the bulk of an import's time).
     """
     terms: set[str] = set()
+    rows = _ascending(rows)
     for start in range(0, len(rows), CHUNK):
         values = []
         for key, p in rows[start : start + CHUNK]:
@@ -45,6 +59,7 @@ def index_rows(
 
 def unindex_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, Paper]]) -> None:
     """Delete the search rows of papers that were indexed at these keys."""
+    rows = sorted(rows, key=lambda row: row[0])  # ascending, as `index_rows`
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         conn.executemany(schema.FTS_DELETE, [(key, *search_values(p)) for key, p in chunk])
