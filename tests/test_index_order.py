@@ -57,3 +57,37 @@ def test_rows_go_to_fts5_lowest_key_first(tmp_path):
         conn.execute("INSERT INTO search(search, rank) VALUES ('integrity-check', 0)")
     finally:
         conn.close()
+
+
+def _hash_size(conn: sqlite3.Connection) -> int | None:
+    row = conn.execute("SELECT v FROM search_config WHERE k = 'hashsize'").fetchone()
+    return None if row is None else int(row[0])
+
+
+def test_imports_and_reindexing_give_fts5_a_larger_pending_batch(tmp_path):
+    """FTS5's 'hashsize' is set by every import and by a rebuild of the index."""
+    from tui_digest.core.model import Digest
+    from tui_digest.core.search_index import FTS_HASH_SIZE, rebuild_search_index
+    from tui_digest.core.store import Store
+
+    path = tmp_path / "c.db"
+    with Store.open(path) as store:
+        store.import_digest(Digest(name="d", date="2024-05-01", papers=[_paper(1)]))
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert _hash_size(conn) == FTS_HASH_SIZE
+        conn.execute("DELETE FROM search_config WHERE k = 'hashsize'")  # as a cache from before
+    finally:
+        conn.close()
+    with Store.open(path) as store:  # the next import, after a restart, sets it again
+        store.import_digest(Digest(name="e", date="2024-05-02", papers=[_paper(2)]))
+        assert store.search("diffusion")  # the index still answers
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert _hash_size(conn) == FTS_HASH_SIZE
+        conn.execute("BEGIN")
+        assert rebuild_search_index(conn) == 2
+        conn.execute("COMMIT")
+        assert _hash_size(conn) == FTS_HASH_SIZE
+    finally:
+        conn.close()
