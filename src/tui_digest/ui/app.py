@@ -5,7 +5,7 @@ Imports point one way: app → screens → widgets/helpers; nothing imports the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,6 +19,7 @@ from tui_digest.ui import keys
 from tui_digest.ui import messages as msg
 from tui_digest.ui.commands import action_commands
 from tui_digest.ui.follow import DEFAULT_SECONDS, CacheFollower
+from tui_digest.ui.hangup import HangupWatch, stdin_is_terminal
 from tui_digest.ui.keymap import load_keymap
 from tui_digest.ui.screens.main import MainScreen
 from tui_digest.ui.settings import Settings, save_settings
@@ -42,6 +43,8 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         follow_seconds: float = DEFAULT_SECONDS,
         keymap: dict[str, str] | None = None,
         keymap_warnings: Sequence[ConfigWarning] = (),
+        is_terminal: Callable[[], bool] = stdin_is_terminal,
+        hangup_seconds: float = 2.0,
     ) -> None:
         super().__init__()
         # [keys] in the config (ui/keymap.py), applied when the app mounts.
@@ -54,6 +57,8 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         self._main = MainScreen(db_path, settings, first_run_sample=first_run_sample, timing=timing)
         # Other processes' changes to the cache (0 s: only when `follower.poll()` is called).
         self.follower = CacheFollower(self, lambda: self._main.store, follow_seconds)
+        # A terminal that closes without a SIGHUP reaching us ends the reader (ui/hangup.py).
+        self.hangup = HangupWatch(self, is_terminal, hangup_seconds)
         if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
 
@@ -64,6 +69,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
             text = "\n".join(str(w) for w in self.keymap_warnings)
             self.notify(text, title="Keys", severity="warning", markup=False, timeout=15)
         self.push_screen(self._main)
+        self.hangup.start()
 
     @property
     def main(self) -> MainScreen:
@@ -77,6 +83,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
 
     def on_unmount(self) -> None:
         self.follower.stop()
+        self.hangup.stop()
         if self._main.store is not None:
             self._main.store.close()
 
