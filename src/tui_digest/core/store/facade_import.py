@@ -63,10 +63,16 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
+def _categorised(paper: Paper, category: str) -> Paper:
+    """`paper`, given the source's `category` when it carries none (both import paths)."""
+    if category and not paper.categories:
+        return replace(paper, categories=[category])
+    return paper
+
+
 def _with_category(digest: Digest, category: str) -> Digest:
     """The digest with `category` given to its papers that carry none."""
-    papers = [p if p.categories else replace(p, categories=[category]) for p in digest.papers]
-    return replace(digest, papers=papers)
+    return replace(digest, papers=[_categorised(p, category) for p in digest.papers])
 
 
 class _Unchanged(Exception):
@@ -83,8 +89,7 @@ def _batches(papers: Iterable[Paper], category: str) -> Iterator[list[tuple[int,
 
     batch: list[tuple[int, Paper, bytes]] = []
     for ref, paper in enumerate(papers, 1):
-        if category and not paper.categories:
-            paper = replace(paper, categories=[category])
+        paper = _categorised(paper, category)
         batch.append((ref, paper, paper_hash(paper)))
         if len(batch) >= importer.BATCH:
             yield batch
