@@ -1,30 +1,55 @@
 """The footer (issue 16 item 4): every key once, `? Help` and `q Quit` always shown,
-the most useful keys first on a narrow terminal."""
+the most useful keys first on a narrow terminal; one widget drawing one line
+(issue 13 req 5) that follows the focus and presses the key clicked."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from textual.containers import HorizontalGroup
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.geometry import Region
+from textual.widgets import Static
 from ui_support import make_app, settle
 
 from tui_digest.ui.widgets.footer import ReaderFooter
 
 
+def drawn(footer: ReaderFooter) -> str:
+    """The footer's line as drawn (public render_lines)."""
+    strips = footer.render_lines(Region(0, 0, footer.size.width, 1))
+    return "".join(segment.text for segment in strips[0])
+
+
 def shown_keys(app) -> tuple[list[str], list[str]]:
-    """(the keys drawn whole left of the pinned group, the pinned keys), as their text."""
+    """(the keys drawn left of the separator, the pinned keys), each as the text drawn there."""
     footer = app.screen.query_one(ReaderFooter)
-    pinned = footer.query_one(HorizontalGroup)
-    left, right = footer.region.x, pinned.region.x
-    keys, kept = [], []
-    for widget in footer.query("FooterKey"):
-        text = " ".join(str(widget.render()).split())
-        if widget.parent is pinned:
-            kept.append(text)
-        elif widget.region.width and left <= widget.region.x and widget.region.right <= right:
-            keys.append(text)
+    line = drawn(footer)
+    assert len(line) == footer.size.width == app.size.width
+    keys: list[str] = []
+    kept: list[str] = []
+    for placed in footer.placed():
+        text = line[placed.x : placed.x + placed.width]
+        # Drawn whole, where the footer says (the last key's trailing space is the edge).
+        assert text == placed.key.text[: placed.width] and placed.width >= len(text.rstrip())
+        (kept if placed.pinned else keys).append(" ".join(text.split()))
+    if kept:
+        first_pinned = min(p.x for p in footer.placed() if p.pinned)
+        assert line[first_pinned - 1] == "▏"  # the separator, right of every other key
+        assert all(p.x + p.width < first_pinned for p in footer.placed() if not p.pinned)
     return keys, kept
+
+
+def footer_of(app) -> ReaderFooter:
+    return app.screen.query_one(ReaderFooter)
+
+
+async def click_key(pilot, label: str) -> None:
+    """Click the middle of the footer key drawn as `label` ("s Star")."""
+    footer = footer_of(pilot.app)
+    placed = next(p for p in footer.placed() if " ".join(p.key.text.split()) == label)
+    await pilot.click(ReaderFooter, offset=(placed.x + placed.width // 2, 0))
 
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])
@@ -38,10 +63,9 @@ async def test_every_key_once_and_help_quit_always_visible(cache: Path, width: i
         everything = keys + pinned
         assert len(everything) == len(set(everything)), everything  # each key once
         assert all("^p" not in key for key in keys)
-        # The pinned group is drawn inside the screen, at its right edge.
-        footer = app.screen.query_one(ReaderFooter)
-        group = footer.query_one(HorizontalGroup)
-        assert group.region.right == app.size.width and group.region.width > 0
+        # The pinned keys end at the screen's right edge.
+        last = max(footer_of(app).placed(), key=lambda p: p.x)
+        assert last.pinned and last.x + last.width == app.size.width
         # The most useful keys come first: whatever fits starts with these.
         first = ["/ Search", "d Digest", "s Star", "m Read", "o Open"]
         assert keys[: len(first)] == first[: len(keys)]
@@ -62,3 +86,99 @@ async def test_the_reading_view_pins_help_and_quit_too(cache: Path) -> None:
         # Here q goes back to the list (as escape does): it is not pinned as Quit.
         assert pinned == ["? Help", "^p Commands"]
         assert keys[:3] == ["esc Back", "J Next", "K Previous"]
+
+
+async def test_the_footer_follows_the_focus(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        keys, _ = shown_keys(app)
+        assert "s Star" in keys and "esc Clear search" not in keys
+        await pilot.press("slash")  # the search box takes the letters: s types an s
+        await pilot.pause()
+        keys, pinned = shown_keys(app)
+        assert "esc Clear search" in keys and "s Star" not in keys
+        assert "q Quit" not in pinned  # (q types a q there)
+        await pilot.press("escape")
+        await pilot.pause()
+        keys, pinned = shown_keys(app)
+        assert "s Star" in keys and "esc Clear search" not in keys
+        assert pinned == ["? Help", "q Quit", "^p Commands"]
+
+
+async def test_clicking_a_key_presses_it(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        main = app.main
+        assert main.detail.record is not None and not main.detail.record.starred
+        await click_key(pilot, "s Star")
+        await settle(pilot)
+        assert main.detail.record.starred
+        await click_key(pilot, "? Help")  # a pinned key too
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_the_hovered_key_shows_its_tooltip(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        footer = footer_of(app)
+        star = next(p for p in footer.placed() if p.key.binding_id == "main.star")
+        await pilot.hover(ReaderFooter, offset=(star.x + 1, 0))
+        assert footer.tooltip == star.key.tooltip
+        assert "Star or unstar" in str(footer.tooltip)
+        gap = max(p.x + p.width for p in footer.placed() if not p.pinned) + 1
+        await pilot.hover(ReaderFooter, offset=(gap, 0))
+        assert footer.tooltip is None
+
+
+class Disabled(App[None]):
+    """A key its screen disables (check_action -> None): dimmed, and a click only rings."""
+
+    BINDINGS = [  # noqa: RUF012 (Textual reads it)
+        Binding("x", "go", "Go", id="t.go"),
+        Binding("z", "stop", "Stop", id="t.stop"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done: list[str] = []
+        self.bells = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("body")
+        yield ReaderFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "stop" else True
+
+    def action_go(self) -> None:
+        self.done.append("go")
+
+    def action_stop(self) -> None:
+        self.done.append("stop")
+
+    def bell(self) -> None:
+        self.bells += 1
+
+
+async def test_a_disabled_key_is_dimmed_and_a_click_only_rings() -> None:
+    app = Disabled()
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+        footer = footer_of(app)
+        placed = {p.key.description: p for p in footer.placed()}
+        assert not placed["Stop"].key.enabled and placed["Go"].key.enabled
+        strip = footer.render_lines(Region(0, 0, 60, 1))[0]
+        styles = {seg.text.strip(): seg.style for seg in strip if seg.text.strip()}
+        # (Textual draws dim text as a colour blended toward the background.)
+        assert styles["z"].color != styles["x"].color and styles["Go"] != styles["Stop"]
+        await pilot.click(ReaderFooter, offset=(placed["Stop"].x + 1, 0))
+        await pilot.click(ReaderFooter, offset=(placed["Go"].x + 1, 0))
+        await pilot.pause()
+        assert app.done == ["go"] and app.bells == 1

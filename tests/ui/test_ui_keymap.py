@@ -42,7 +42,7 @@ async def test_keys_from_the_config_replace_the_defaults(cache: Path) -> None:
         assert main.detail.record.read
         # The footer shows the new key.
         footer = app.screen.query_one(ReaderFooter)
-        shown = [" ".join(str(k.render()).split()) for k in footer.query("FooterKey")]
+        shown = [" ".join(p.key.text.split()) for p in footer.placed()]
         assert "x Star" in shown and "s Star" not in shown
         # So does the help screen.
         await pilot.press("question_mark")

@@ -15,8 +15,9 @@ from tui_digest.ui.settings import Settings
 # Textual's own light themes (ansi-light takes the terminal's colours: nothing to measure).
 LIGHT_THEMES = ("textual-light", "catppuccin-latte", "solarized-light", "rose-pine-dawn",
                 "atom-one-light")  # fmt: skip
-# Widgets whose colours are Textual's own (its footer keys).
-NOT_OURS = ("FooterKey", "ScrollBar", "Input")  # (Input: its placeholder)
+# Widgets whose colours are Textual's own: the footer draws with the theme's
+# footer variables (as Textual's Footer, whose keys were excluded here), Input its placeholder.
+NOT_OURS = ("ReaderFooter", "ScrollBar", "Input")
 
 
 def is_text(char: str) -> bool:

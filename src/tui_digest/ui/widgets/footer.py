@@ -1,61 +1,240 @@
 """The footer: every key once, `?` Help, `q` Quit and `^p` pinned right, useful keys first.
 
-Textual's `Footer` lists the bindings of the focused widget, then the screen's,
-then the app's, and cuts what does not fit: on an 80-column terminal the
-app's `q Quit` fell off while `^p` appeared twice (once as a binding, once
-docked right). Here the keys of `keys.FOOTER_PINNED` sit docked on the right
-with the palette key, and the rest follow `keys.FOOTER_ORDER` (by binding id,
-so a key remapped in the config keeps its place).
+One widget drawing one line (issue 13 req 5). Textual's `Footer` mounts a
+widget per key (15 on the main screen) after the screen's first refresh and
+mounts them all again whenever the bindings change: ~25-30 ms of the reader's
+start. This one reads the same public API (`Screen.active_bindings`, updated
+on `Screen.bindings_updated_signal`) and draws the keys itself.
+
+As Textual's footer: the keys of the focused widget, then the screen's, then
+the app's (`show=True` bindings, one key per action, disabled ones dimmed),
+the palette key docked right; a click on a key presses it. Unlike it: the keys
+of `keys.FOOTER_PINNED` sit on the right with the palette key at any width
+(on an 80-column terminal Textual's cut the app's `q Quit` off), the others
+follow `keys.FOOTER_ORDER` (by binding id, so a key remapped in the config
+keeps its place), and a key that does not fit whole is not drawn.
+
+Descriptions and tooltips are our constants (ui/keys.py); a key's display may
+come from the config's `[keys]`: all of it is drawn as plain text, never markup.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import HorizontalGroup
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from tui_digest.ui import keys
 
+SEPARATOR = "▏"  # as Textual's footer draws its docked palette key (a `vkey` border)
 
-class ReaderFooter(Footer):
-    DEFAULT_CSS = """
-    ReaderFooter HorizontalGroup.-pinned {
-        dock: right;
-        width: auto;
-        height: 1;
-        background: $footer-background;
-        border-left: vkey $foreground 20%;
+
+@dataclass(frozen=True, slots=True)
+class FooterKey:
+    """One key as shown: what to press, what it does, and whether it can be pressed now."""
+
+    key: str  # the key Textual binds (pressed on a click)
+    display: str  # as shown ("?", "^p", "j/↓")
+    description: str
+    binding_id: str
+    enabled: bool = True
+    tooltip: str = ""
+
+    @property
+    def text(self) -> str:
+        return f" {self.display} {self.description} "
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedKey:
+    """A key drawn at columns x .. x + width of the footer."""
+
+    x: int
+    width: int
+    key: FooterKey
+    pinned: bool
+
+
+def footer_keys(screen: Screen) -> tuple[list[FooterKey], list[FooterKey]]:
+    """(the keys shown left in `FOOTER_ORDER`, the pinned keys in `FOOTER_PINNED` order)."""
+    app = screen.app
+    seen: set[str] = set()
+    rest: list[FooterKey] = []
+    pinned: list[FooterKey] = []
+    for namespace, binding, enabled, tooltip in screen.active_bindings.values():
+        # The palette's key (keys.APP, show=False) is shown docked, as Textual's footer does.
+        palette = binding.action == "command_palette" and namespace is app
+        if not (binding.show or (palette and app.ENABLE_COMMAND_PALETTE)):
+            continue
+        if binding.action in seen:
+            continue  # one key per action (as Textual's footer)
+        seen.add(binding.action)
+        key = FooterKey(
+            key=binding.key.split(",")[0],
+            display=app.get_key_display(binding),
+            description=binding.description,
+            binding_id=binding.id or "",
+            enabled=enabled,
+            tooltip=tooltip or binding.tooltip or binding.description,
+        )
+        (pinned if palette or key.binding_id in keys.FOOTER_PINNED else rest).append(key)
+    return _ordered(rest, keys.FOOTER_ORDER), _ordered(pinned, keys.FOOTER_PINNED)
+
+
+def _ordered(shown: list[FooterKey], order: tuple[str, ...]) -> list[FooterKey]:
+    """The keys whose binding ids are in `order` first, in that order; then the rest as listed."""
+    rank = {binding_id: i for i, binding_id in enumerate(order)}
+    return sorted(shown, key=lambda k: rank.get(k.binding_id, len(rank)))
+
+
+def place(rest: list[FooterKey], pinned: list[FooterKey], width: int) -> list[PlacedKey]:
+    """Where each key is drawn on a line `width` cells wide: the pinned keys against the
+    right edge after a separator, the others from the left while they fit whole."""
+    placed: list[PlacedKey] = []
+    right = width
+    for key in reversed(pinned):
+        # (The rightmost ends at the edge: its trailing space is not drawn.)
+        size = cell_len(key.text) - (right == width)
+        if right - size < 0:
+            break
+        right -= size
+        placed.append(PlacedKey(right, size, key, pinned=True))
+    placed.reverse()
+    if pinned:
+        right -= len(SEPARATOR)
+    x = 0
+    for key in rest:
+        size = cell_len(key.text)
+        if x + size > right:
+            if x + size - 1 == right:  # fits but for its trailing space: the separator's
+                placed.append(PlacedKey(x, size - 1, key, pinned=False))
+            break
+        placed.append(PlacedKey(x, size, key, pinned=False))
+        x += size
+    return sorted(placed, key=lambda p: p.x)
+
+
+class ReaderFooter(Widget, can_focus=False):
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {  # noqa: RUF012 (Textual reads it)
+        "reader-footer--key",
+        "reader-footer--description",
+        "reader-footer--separator",
+        "reader-footer--hover",
     }
-    ReaderFooter HorizontalGroup.-pinned FooterKey {
-        margin-right: 0;
+    # The colours are Textual's footer theme variables (as its FooterKey's).
+    DEFAULT_CSS = """
+    ReaderFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        pointer: pointer;
+    }
+    ReaderFooter > .reader-footer--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    ReaderFooter > .reader-footer--description {
+        color: $footer-description-foreground;
+        background: $footer-description-background;
+    }
+    ReaderFooter > .reader-footer--separator {
+        color: $foreground 20%;
+    }
+    ReaderFooter > .reader-footer--hover {
+        color: $footer-key-foreground;
+        background: $block-hover-background;
     }
     """
 
-    def compose(self) -> ComposeResult:
-        ids = {
-            active.binding.key: active.binding.id or ""
-            for active in self.screen.active_bindings.values()
-        }
-        pinned: list[Widget] = []
-        rest: list[Widget] = []
-        for widget in super().compose():
-            # Footer's keys carry the binding's `key` (public attribute of its FooterKey).
-            binding_id = ids.get(getattr(widget, "key", None) or "", "")
-            if widget.has_class("-command-palette"):
-                widget.remove_class("-command-palette")  # docked with the group instead
-                pinned.append(widget)
-            elif binding_id in keys.FOOTER_PINNED:
-                pinned.append(widget)
-            else:
-                rest.append(widget)
-        yield from _ordered(rest, ids, keys.FOOTER_ORDER)
-        if pinned:
-            yield HorizontalGroup(*_ordered(pinned, ids, keys.FOOTER_PINNED), classes="-pinned")
+    def __init__(self) -> None:
+        super().__init__()
+        self._keys: tuple[list[FooterKey], list[FooterKey]] | None = None  # None: to read
+        self._placed: list[PlacedKey] = []
+        self._hover: FooterKey | None = None
 
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
-def _ordered(widgets: list[Widget], ids: dict[str, str], order: tuple[str, ...]) -> list[Widget]:
-    """The keys whose binding ids are in `order` first, in that order; then the rest as listed."""
-    rank = {binding_id: i for i, binding_id in enumerate(order)}
-    last = len(rank)
-    return sorted(widgets, key=lambda w: rank.get(ids.get(getattr(w, "key", None) or "", ""), last))
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        # As Textual's footer: while the terminal has lost focus the focused widget is
+        # blurred; keep showing its keys rather than the screen's.
+        if screen is self.screen and self.app.app_focus:
+            self._keys = None
+            self.refresh()
+
+    def placed(self) -> list[PlacedKey]:
+        """The keys drawn, and where (left to right)."""
+        if self._keys is None:
+            self._keys = footer_keys(self.screen)
+        self._placed = place(*self._keys, self.size.width)
+        return self._placed
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y != 0 or not width:
+            return Strip.blank(width, base)
+        key_style = self.get_component_rich_style("reader-footer--key")
+        description_style = self.get_component_rich_style("reader-footer--description")
+        hover_style = self.get_component_rich_style("reader-footer--hover")
+        dim = Style(dim=True)
+        segments: list[Segment] = []
+        x = 0
+        for placed in self.placed():
+            if placed.x > x:
+                if placed.pinned:
+                    gap = placed.x - x - len(SEPARATOR)
+                    segments.append(Segment(" " * gap, base))
+                    separator = self.get_component_rich_style("reader-footer--separator")
+                    segments.append(Segment(SEPARATOR, separator))
+                else:
+                    segments.append(Segment(" " * (placed.x - x), base))
+            key = placed.key
+            keys_style, text_style = key_style, description_style
+            if key == self._hover:
+                keys_style, text_style = keys_style + hover_style, text_style + hover_style
+            if not key.enabled:
+                keys_style, text_style = keys_style + dim, text_style + dim
+            segments.append(Segment(f" {key.display} ", keys_style))
+            # (A key against the separator or the edge is drawn without its trailing space.)
+            trailing = " " if placed.width == cell_len(key.text) else ""
+            segments.append(Segment(f"{key.description}{trailing}", text_style))
+            x = placed.x + placed.width
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def key_at(self, x: int) -> FooterKey | None:
+        """The key drawn at column `x`, if any."""
+        return next((p.key for p in self._placed if p.x <= x < p.x + p.width), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        key = self.key_at(event.x)
+        if key != self._hover:
+            self._hover = key
+            self.tooltip = key.tooltip if key else None
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        key = self.key_at(event.x)
+        if key is None:
+            return
+        if key.enabled:
+            self.app.simulate_key(key.key)  # as Textual's FooterKey: the key, as if pressed
+        else:
+            self.app.bell()
