@@ -11,10 +11,12 @@ columns, across two authors, in the wrong order, with accents, in full width.
 (It is also the test a layout without positions would have to pass: see the
 layout measurements in the README's performance section.)
 
-The store has two ways to a page (`store.queries.page`): walking the listing
-order, or, for a selective query, collecting every key it matches first. Both
-are checked page by page, with the collection's limit lowered so that the
-fallback runs too, with capped counts and with the user's flags.
+The store has several ways to a page (`store.queries.page`): walking the
+listing order, or, for a selective query, reading the newest papers first and
+then the rest descending or every key ascending (`store.queries_window`), or
+collecting every key it matches. All are checked page by page, with the
+window and the collection's limit shrunk so that each branch and fallback
+runs, with capped counts and with the user's flags.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from tui_digest.core.model import Digest, Paper
 from tui_digest.core.query import AnyOf, Term, parse_query
 from tui_digest.core.search_index import PREFIX_COLUMNS, SEARCH_COLUMNS, TEXT_COLUMNS
 from tui_digest.core.search_tokens import is_cjk_run, query_tokens
-from tui_digest.core.store import Store, queries
+from tui_digest.core.store import Store, queries, queries_window
 
 TEXTS = [
     # (title_en, title_zh, abstract_en, abstract_zh, authors, categories, type)
@@ -198,9 +200,39 @@ def test_notes_and_tags_keep_phrases_exact(tmp_path, text, note):
     s.close()
 
 
+# The window of newest papers (`queries_window`): the whole cache (its size
+# by default here), 2 of the 8 papers with the rest read ascending ("rare")
+# or descending ("common"), or too many matches in it ("dense": walk), or 5
+# papers, where a page of 2 may be found ("wide").
+WINDOWS = {
+    "whole": {},
+    "whole-dense": {"WINDOW_KEYS": 1},
+    "wide": {"WINDOW_MIN": 5, "WINDOW_SHARE": 2},
+    "rare": {"WINDOW_MIN": 2, "WINDOW_SHARE": 4, "SPARSE": 10**9},
+    "common": {"WINDOW_MIN": 2, "WINDOW_SHARE": 4, "SPARSE": 0},
+    "dense": {"WINDOW_MIN": 2, "WINDOW_SHARE": 4, "WINDOW_KEYS": 0},
+}
+
+
+@pytest.fixture(params=sorted(WINDOWS))
+def window(request, monkeypatch):
+    for name, value in WINDOWS[request.param].items():
+        monkeypatch.setattr(queries_window, name, value)
+    queries.forget_answers()
+    return request.param
+
+
+def test_the_window_is_the_newest_papers(store, monkeypatch):
+    monkeypatch.setattr(queries_window, "WINDOW_MIN", 3)
+    queries.forget_answers()
+    papers, window, lowest = queries_window._boundary(store._conn())
+    keys = [r[0] for r in store._conn().execute("SELECT key FROM listing ORDER BY key DESC")]
+    assert (papers, window, lowest) == (8, 3, keys[2])
+
+
 @pytest.mark.parametrize("collect", [2, 10_000])
 @pytest.mark.parametrize("text", QUERIES)
-def test_every_plan_pages_and_counts_the_same(store, text, collect, monkeypatch):
+def test_every_plan_pages_and_counts_the_same(store, text, collect, window, monkeypatch):
     monkeypatch.setattr(queries, "COLLECT", collect)
     queries.forget_answers()
     expected = oracle(store, text)
@@ -220,7 +252,7 @@ def test_every_plan_pages_and_counts_the_same(store, text, collect, monkeypatch)
 
 
 @pytest.mark.parametrize("collect", [2, 10_000])
-def test_flags_filter_every_plan(store, collect, monkeypatch):
+def test_flags_filter_every_plan(store, collect, window, monkeypatch):
     monkeypatch.setattr(queries, "COLLECT", collect)
     everything = store.list_ids()
     starred, read = everything[1:7:2], everything[:4]

@@ -38,6 +38,10 @@ class Plan:
     params: list[object]
     keys_sql: str | None = None
     selective: bool = False
+    # The FTS5 match has a NOT: FTS5 then ignores a lower rowid bound (its
+    # first step tests every row from the start), so `store.queries_window`
+    # cannot read the newest papers alone.
+    negates: bool = False
 
 
 def compile_query(
@@ -142,7 +146,14 @@ def compile_query(
         keys = "SELECT s.rowid AS key FROM search s WHERE " + " AND ".join(conds)
     if relevance and positive:
         return Plan(ids, count, params)  # its order is FTS5's rank, not the key
-    return Plan(ids, count, params, keys_sql=keys, selective=is_selective(nodes) or bool(q.starred))
+    return Plan(
+        ids,
+        count,
+        params,
+        keys_sql=keys,
+        selective=is_selective(nodes) or bool(q.starred),
+        negates=bool(negative) or has_negation(nodes),
+    )
 
 
 # `papers_starred` is a partial index of the starred papers (schema v1).
@@ -162,6 +173,16 @@ def is_selective(nodes: Sequence[Term | AnyOf]) -> bool:
             if len(query_tokens(node.text)) > 1:
                 return True
         elif any(is_selective(option) for option in node.options):
+            return True
+    return False
+
+
+def has_negation(nodes: Sequence[Term | AnyOf]) -> bool:
+    """Some term or group is excluded, at any depth (FTS5 `x NOT y`)."""
+    for node in nodes:
+        if node.negated:
+            return True
+        if isinstance(node, AnyOf) and any(has_negation(o) for o in node.options):
             return True
     return False
 

@@ -42,10 +42,17 @@ def _outside_text_columns(token: str, prefix: bool = False) -> bool:
     return token in _TYPE_WORDS
 
 
-def _columns(fields: Sequence[str], tokens: Sequence[str], prefix_last: bool = False) -> str:
-    """The column filter a term needs: none when its tokens can only be in TEXT_COLUMNS."""
-    if tuple(fields) == TEXT_COLUMNS and not any(
-        _outside_text_columns(t, prefix_last and i == len(tokens) - 1) for i, t in enumerate(tokens)
+def _columns(fields: Sequence[str], phrases: Sequence[Sequence[tuple[str, bool]]]) -> str:
+    """The column filter the OR of `phrases` ((token, is a prefix) lists) needs.
+
+    None when each phrase has a token that can only be in TEXT_COLUMNS: a
+    phrase matches inside one column, so that token keeps it there. (`"chain
+    of thought"`: `of` may be a prefix-column token, `chain` cannot; without
+    the filter FTS5 need not decode the positions of every row of `of` to
+    test columns: 500k papers, 11.6 -> 8.7 ms.)
+    """
+    if tuple(fields) == TEXT_COLUMNS and all(
+        any(not _outside_text_columns(t, prefix) for t, prefix in phrase) for phrase in phrases
     ):
         return ""
     return "{" + " ".join(fields) + "} : "
@@ -65,19 +72,20 @@ def fts_term(term: Term, expand: Expand | None = None) -> str:
     prefix = may_prefix and (not term.phrase or lone_cjk)
     fields = (term.field,) if term.field else TEXT_COLUMNS
     words = [t for t, _ in toks]
+    exact = [(w, False) for w in words[:-1]]
     if not prefix:
-        return f"{_columns(fields, words)}{_quote(words)}"
+        return f"{_columns(fields, [[*exact, (last, False)]])}{_quote(words)}"
     if len(toks) == 1 and (lone_cjk or len(last) < TERM_MIN):
         # Short prefixes are single tokens of the prefix columns.
         pcols = "{" + " ".join(PREFIX_COLUMNS[f] for f in fields) + "}"
         return f"{pcols} : {_quote(words)}"
     found = expand(last) if expand is not None and len(last) >= TERM_MIN else None
     if found is None:
-        return f"{_columns(fields, words, prefix_last=True)}{_quote(words)}*"
+        return f"{_columns(fields, [[*exact, (last, True)]])}{_quote(words)}*"
     # The complete words the prefix covers (the word itself is always one of
     # the alternatives, so an empty expansion still finds nothing exactly).
     alternatives = sorted({last, *found})
-    cols = _columns(fields, [*words[:-1], *alternatives])
+    cols = _columns(fields, [[*exact, (w, False)] for w in alternatives])
     body = " OR ".join(_quote([*words[:-1], w]) for w in alternatives)
     return f"{cols}({body})"
 

@@ -21,6 +21,7 @@ from tui_digest.core.query_fts import MAX_EXPANSION
 from tui_digest.core.query_user import compile_any
 from tui_digest.core.search_tokens import fold
 from tui_digest.core.store.days import resolve
+from tui_digest.core.store import queries_window
 from tui_digest.core.store.queries_shared import PerConnection
 from tui_digest.core.store.rows import CHUNK, list_rows
 from tui_digest.core.store.user_log import has_notes
@@ -57,6 +58,7 @@ def forget_answers() -> None:
     """Drop every kept answer (`benchmarks/search.py` times first readings)."""
     _RELISTED.clear()
     _COLLECTED.clear()
+    queries_window.forget()
 
 
 def _relisted_cached(conn: sqlite3.Connection, first: int, last: int, above: int) -> list[int]:
@@ -202,6 +204,11 @@ def _count(conn: sqlite3.Connection, p: Plan, cap: int | None) -> int:
         return cap + 1  # more than COLLECT matched
     if cap is None:
         return int(conn.execute(p.count_sql, p.params).fetchone()[0])
+    if p.selective and p.keys_sql is not None and cap <= COLLECT:
+        # The same reading, kept, then gives the id list (the page did not
+        # read every key: `page`).
+        keys = _collect(conn, p)
+        return cap + 1 if keys is None else min(len(keys), cap + 1)
     if p.keys_sql is not None:
         # FTS5's own order, and `listing` only when the query asks for its flags.
         capped = f"SELECT count(*) FROM ({p.keys_sql} LIMIT ?)"
@@ -256,21 +263,27 @@ def page(
 
     When the whole result fits in the first page, its length is the total and
     the count query (a second full evaluation) is skipped. A selective query
-    (`Plan.selective`: phrases, exclusions, is:starred) first collects every
-    key it matches in FTS5's cheaper order, when there are at most COLLECT:
-    the page is cut from them and the total is their number, and the count
-    and id list that follow reuse them. `count=False` skips the count when it
+    (`Plan.selective`: phrases, exclusions, is:starred) reads its first page
+    from the newest papers first (`queries_window`), and may then read every
+    key it matches in FTS5's cheaper order: the total is their number, and the
+    count and id list that follow reuse them (so do later pages, which
+    collect them when the first did not). `count=False` skips the count when it
     is not known already (the total is then None): the reader draws the page
     first and counts after (ui/screens/listing.py).
     """
     p = plan(conn, query, digest)
     if p.selective and p.keys_sql is not None:
-        keys = _collect(conn, p)
-        if keys is not None:
-            ids = _pks(conn, keys[offset : offset + limit])
-            return len(keys), rows_in_digest(conn, ids, digest)
+        kept = _collected(conn, p)
+        if offset == 0 and kept is False and not p.negates:
+            found = queries_window.first_keys(conn, p.keys_sql, p.params, limit, COLLECT)
+            if found is not None:
+                return _window_page(conn, p, digest, limit, count, *found)
+        elif kept is False:
+            kept = _collect(conn, p)
+        if isinstance(kept, list):
+            ids = _pks(conn, kept[offset : offset + limit])
+            return len(kept), rows_in_digest(conn, ids, digest)
     ids = _page_ids(conn, p, limit + 1, offset)
-    total: int | None
     if offset == 0 and len(ids) <= limit:
         total = len(ids)
     elif not count:
@@ -278,3 +291,23 @@ def page(
     else:
         total = _count(conn, p, None)
     return total, rows_in_digest(conn, ids[:limit], digest)
+
+
+def _window_page(
+    conn: sqlite3.Connection,
+    p: Plan,
+    digest: str | None,
+    limit: int,
+    count: bool,
+    keys: list[int],
+    every: bool,
+) -> tuple[int | None, list[ListRow]]:
+    """A first page from `queries_window.first_keys`; every key found is kept."""
+    total: int | None = None
+    if every:
+        total = len(keys)
+        if total <= COLLECT:
+            _COLLECTED.put(_COLLECTED.answers(conn), (p.keys_sql, tuple(p.params)), keys)
+    elif count:
+        total = _count(conn, p, None)
+    return total, rows_in_digest(conn, _pks(conn, keys[:limit]), digest)
