@@ -42,6 +42,10 @@ class Plan:
     # first step tests every row from the start), so `store.queries_window`
     # cannot read the newest papers alone.
     negates: bool = False
+    # The match has an FTS5 prefix query (`"cs cv"*`): FTS5 merges every
+    # matching word's doclist whole for each statement, whatever the bound
+    # or the order, so one walk of the listing order is the cheapest page.
+    prefixed: bool = False
 
 
 def compile_query(
@@ -153,6 +157,7 @@ def compile_query(
         keys_sql=keys,
         selective=is_selective(nodes) or bool(q.starred),
         negates=bool(negative) or has_negation(nodes),
+        prefixed='"*' in match,
     )
 
 

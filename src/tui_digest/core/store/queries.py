@@ -20,8 +20,8 @@ from tui_digest.core.query_dates import day_iso
 from tui_digest.core.query_fts import MAX_EXPANSION
 from tui_digest.core.query_user import compile_any
 from tui_digest.core.search_tokens import fold
-from tui_digest.core.store.days import resolve
 from tui_digest.core.store import queries_window
+from tui_digest.core.store.days import resolve
 from tui_digest.core.store.queries_shared import PerConnection
 from tui_digest.core.store.rows import CHUNK, list_rows
 from tui_digest.core.store.user_log import has_notes
@@ -58,7 +58,6 @@ def forget_answers() -> None:
     """Drop every kept answer (`benchmarks/search.py` times first readings)."""
     _RELISTED.clear()
     _COLLECTED.clear()
-    queries_window.forget()
 
 
 def _relisted_cached(conn: sqlite3.Connection, first: int, last: int, above: int) -> list[int]:
@@ -272,7 +271,7 @@ def page(
     first and counts after (ui/screens/listing.py).
     """
     p = plan(conn, query, digest)
-    if p.selective and p.keys_sql is not None:
+    if p.selective and p.keys_sql is not None and not p.prefixed:
         kept = _collected(conn, p)
         if offset == 0 and kept is False and not p.negates:
             found = queries_window.first_keys(conn, p.keys_sql, p.params, limit, COLLECT)
