@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, TextArea
-from ui_support import settle
+from ui_support import make_app, settle
 
 from tui_digest.core.store import Store
-from tui_digest.ui.app import make_app
 from tui_digest.ui.screens.annotate import NoteDialog, TagsDialog, TagSuggester
 
 SIZE = (140, 40)

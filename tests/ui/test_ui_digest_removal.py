@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import notes, settle
+from ui_support import make_app, notes, settle
 
 from tui_digest.core.store import Store
-from tui_digest.ui.app import make_app
 from tui_digest.ui.screens.confirm import ConfirmScreen
 from tui_digest.ui.screens.digest_picker import DigestPicker
 

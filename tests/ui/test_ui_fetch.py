@@ -45,7 +45,11 @@ def write_config(text: str) -> Path:
     if "[enrich]" not in text:
         # No asking the real arXiv after a refresh (on by default).
         text += "\n[enrich]\nafter_fetch = false\n"
-    path.write_text(text, encoding="utf-8")
+    # Written whole, then renamed into place: a refresh (the interval timer's too)
+    # reads the file in a thread, and a write in place could be read half done.
+    part = path.with_name(path.name + ".part")
+    part.write_text(text, encoding="utf-8")
+    part.replace(path)
     return path
 
 

@@ -1,6 +1,6 @@
 """The reader follows the cache: another process's import shows up in place.
 
-The follower's timer is off (`follow_seconds=0`); the test calls its poll
+The follower's timer is off (ui_support.make_app); the test calls its poll
 itself, as the timer would every two seconds.
 """
 
@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import build_cache, make_paper, settle, status_text
+from ui_support import build_cache, make_app, make_paper, settle, status_text
 
 from cli_support import run_cli
 from tui_digest.core.digest_format import write_digest
 from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
-from tui_digest.ui.app import make_app
 
 SIZE = (140, 40)
 
@@ -44,7 +43,7 @@ async def test_another_connections_import_appears_keeping_cursor_search_selectio
     tmp_path: Path,
 ) -> None:
     cache = build_cache(tmp_path / "cache.db")
-    app = make_app(cache, first_run_sample=False, follow_seconds=0)
+    app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         main, papers = await _open_and_place(app, pilot)
         before, total = main.matches, main.total
@@ -82,7 +81,7 @@ async def test_cli_import_in_another_process_appears(tmp_path: Path) -> None:
     cache = build_cache(tmp_path / "cache.db")
     digest_file = tmp_path / "digest-cs.IR-2024-02-07.md"
     digest_file.write_text(write_digest(_retrieval_papers(420, 3)), encoding="utf-8")
-    app = make_app(cache, first_run_sample=False, follow_seconds=0)
+    app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         main, papers = await _open_and_place(app, pilot)
         before = main.matches

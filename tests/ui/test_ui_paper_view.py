@@ -6,11 +6,10 @@ from pathlib import Path
 
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from ui_support import settle
+from ui_support import make_app, settle
 
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
-from tui_digest.ui.app import make_app
 from tui_digest.ui.screens.main import MainScreen
 from tui_digest.ui.screens.paper_view import PaperView
 

@@ -200,9 +200,12 @@ def make_app(
     sleeps: RecordedSleeps | None = None,
     detail_delay: float = 0.0,
     clock: Clock | None = None,
+    follow_seconds: float = 0.0,
 ):
     """The reader with test timing: no held frames, no detail delay, a manual read timer,
-    network waits recorded instead of spent.
+    network waits recorded instead of spent, no timer polling the cache for other
+    processes' changes (a test calls `app.follower.poll()` or `main.cache_changed()`:
+    a poll firing on its own reloaded the listing at a moment no test chose).
 
     (`detail_delay`: a long one keeps the detail pane from following the cursor;
     `clock`: a fixed now and time zone for the times shown.)
@@ -214,4 +217,6 @@ def make_app(
         net_sleep=sleeps or RecordedSleeps(),
         clock=clock or SYSTEM_CLOCK,
     )
-    return reader_app.make_app(db_path, first_run_sample=first_run_sample, timing=timing)
+    return reader_app.make_app(
+        db_path, first_run_sample=first_run_sample, timing=timing, follow_seconds=follow_seconds
+    )

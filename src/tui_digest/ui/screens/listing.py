@@ -34,6 +34,7 @@ from tui_digest.ui import messages as msg
 from tui_digest.ui.foryou import is_ranked
 from tui_digest.ui.held_messages import HeldMessages
 from tui_digest.ui.listing_read import read_listing
+from tui_digest.ui.listing_thread import ListingThreads
 from tui_digest.ui.sample import load_sample_digest
 from tui_digest.ui.screens.cache_screen import CacheScreen
 from tui_digest.ui.signals import CacheChanged, signals_of
@@ -87,6 +88,7 @@ class ListingScreen(CacheScreen):
         self._view_total: tuple[str | None, int] | None = None
         self._latest: Worker[None] | None = None  # the newest listing request's worker
         self._busy: Worker[None] | None = None  # the listing worker whose thread runs
+        self._threads = ListingThreads()  # has the busy one's thread begun? (listing_thread.py)
         self._queued: bool | None = None  # the `keep` of the request waiting for it
         self._ids_worker: Worker[None] | None = None
         self._held = ExitStack()  # an App.batch_update() kept open across a search
@@ -143,6 +145,8 @@ class ListingScreen(CacheScreen):
         messages go through `opening` (held for the screen's first frame).
         """
         try:
+            if not self._threads.begin(get_current_worker()):
+                return  # cancelled before it began (the reader is closing)
             store = Store.open(self.db_path, quick_start=True)
             sample_name = ""
             if self.first_run_sample and not store.readonly and store.is_empty():
@@ -206,19 +210,22 @@ class ListingScreen(CacheScreen):
         """Ask for the listing the current state describes; the newest request wins.
 
         Runs at once when no listing thread is busy; otherwise the busy one is
-        cancelled and only the latest request runs once its thread returns.
+        cancelled and only the latest request runs once its thread returns (at
+        once if its thread had not begun: then it never will, listing_thread.py).
         `keep` leaves the current paper under the cursor (after an import)
         instead of starting again at the top (a new search).
         """
         if self.store is None:
             return
         self.listing_ready = False
+        busy = self._busy
         for worker in (self._latest, self._ids_worker):
-            if worker is not None:
+            if worker is not None and worker is not busy:
                 worker.cancel()  # its pending messages are dropped from now on
-        if self._busy is not None:
+        if busy is not None and self._threads.cancel(busy):  # wait for its ListingDone
             self._queued = keep if self._queued is None else self._queued and keep
             return
+        self._busy = None
         self._start_listing(keep)
 
     def _start_listing(self, keep: bool) -> None:
@@ -236,7 +243,8 @@ class ListingScreen(CacheScreen):
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False,
           description="search the cache")  # fmt: skip
     def _listing(self, store: Store, request: msg.ListingRequest) -> None:
-        self._read_listing(store, request)
+        if self._threads.begin(get_current_worker()):
+            self._read_listing(store, request)
 
     def _read_listing(
         self,
