@@ -14,7 +14,10 @@ hits all alike. The reader's cache is `--db` or a synthetic one of `--papers`
 papers (benchmarks/generate.py). Prints JSON: medians and reader / floor
 (issue 13's target is <= 1.25), for the wall time and for the CPU time the
 process used until its first frame (`time.process_time`, all threads), which a
-loaded machine inflates far less; and the load average while it ran.
+loaded machine inflates far less; the peak resident memory at that frame
+(`ru_maxrss`; issue 13's table: <= 50 MB); and the load average while it ran.
+The reader child pauses the collector before importing the app, as
+`tui-digest` does (ui/start_gc.py).
 
 Both children run with their bytecode cached (in a temporary
 `PYTHONPYCACHEPREFIX`), as an installed reader and Textual run: with
@@ -43,6 +46,13 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 
 
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far (Linux reports ru_maxrss in KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def floor_child() -> None:
     from textual.app import App, ComposeResult
     from textual.widgets import Footer, Static
@@ -62,6 +72,7 @@ def floor_child() -> None:
         def report(self) -> None:
             result["first_frame_ms"] = (time.perf_counter() - _T0) * 1000
             result["cpu_ms"] = time.process_time() * 1000
+            result["rss_mb"] = peak_rss_mb()
             self.exit()
 
     Floor().run(headless=True, size=(160, 50))
@@ -70,6 +81,12 @@ def floor_child() -> None:
 
 def reader_child(src: str, db: str) -> None:
     sys.path.insert(0, src)
+    try:  # as `tui-digest` does before it imports the app (launch.run_reader)
+        from tui_digest.ui import start_gc
+    except ImportError:  # a tree from before 2026-11-30 17:30 UTC
+        pass
+    else:
+        start_gc.pause()
     from tui_digest.ui.app import make_app
     from tui_digest.ui.screens.listing import ListingScreen
     from tui_digest.ui.screens.main import MainScreen
@@ -86,6 +103,7 @@ def reader_child(src: str, db: str) -> None:
     def report(screen: ListingScreen) -> None:
         result["first_frame_ms"] = (time.perf_counter() - _T0) * 1000
         result["cpu_ms"] = time.process_time() * 1000
+        result["rss_mb"] = peak_rss_mb()
         screen.app.exit()
 
     ListingScreen.on_listing_page = on_listing_page  # type: ignore[method-assign]
@@ -104,8 +122,8 @@ def child_env(pycache: Path | None) -> dict[str, str]:
     return env
 
 
-def measure(env: dict[str, str], *child_args: str) -> tuple[float, float]:
-    """(wall ms, CPU ms of the process, all threads) to the first frame."""
+def measure(env: dict[str, str], *child_args: str) -> tuple[float, float, float]:
+    """(wall ms, CPU ms of the process (all threads), peak RSS MB) to the first frame."""
     out = subprocess.run(
         [sys.executable, __file__, "--child", *child_args],
         capture_output=True,
@@ -115,7 +133,7 @@ def measure(env: dict[str, str], *child_args: str) -> tuple[float, float]:
         env=env,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    return float(result["first_frame_ms"]), float(result["cpu_ms"])
+    return float(result["first_frame_ms"]), float(result["cpu_ms"]), float(result["rss_mb"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,16 +173,16 @@ def main(argv: list[str] | None = None) -> int:
         measure(env, "floor")  # warm the OS file cache and bytecode
         for src in srcs:
             measure(env, "reader", src, str(db))
-        floor: list[tuple[float, float]] = []
-        reader: dict[str, list[tuple[float, float]]] = {src: [] for src in srcs}
+        floor: list[tuple[float, float, float]] = []
+        reader: dict[str, list[tuple[float, float, float]]] = {src: [] for src in srcs}
         loads = [os.getloadavg()[0]]
         for _ in range(args.runs):
             floor.append(measure(env, "floor"))
             for src in srcs:
                 reader[src].append(measure(env, "reader", src, str(db)))
             loads.append(os.getloadavg()[0])
-    floor_ms = statistics.median(ms for ms, _ in floor)
-    floor_cpu = statistics.median(cpu for _, cpu in floor)
+    floor_ms = statistics.median(ms for ms, _, _ in floor)
+    floor_cpu = statistics.median(cpu for _, cpu, _ in floor)
     out = {
         "db": str(args.db) if args.db else f"synthetic, {args.papers} papers",
         "runs": args.runs,
@@ -172,13 +190,15 @@ def main(argv: list[str] | None = None) -> int:
         "load_average": [round(min(loads), 1), round(max(loads), 1)],
         "floor_ms": round(floor_ms, 1),
         "floor_cpu_ms": round(floor_cpu, 1),
+        "floor_peak_rss_mb": round(statistics.median(rss for _, _, rss in floor), 1),
         "reader": [
             {
                 "src": src,
-                "first_screen_ms": round(statistics.median(ms for ms, _ in runs), 1),
-                "ratio": round(statistics.median(ms for ms, _ in runs) / floor_ms, 3),
-                "cpu_ms": round(statistics.median(cpu for _, cpu in runs), 1),
-                "cpu_ratio": round(statistics.median(cpu for _, cpu in runs) / floor_cpu, 3),
+                "first_screen_ms": round(statistics.median(ms for ms, _, _ in runs), 1),
+                "ratio": round(statistics.median(ms for ms, _, _ in runs) / floor_ms, 3),
+                "cpu_ms": round(statistics.median(cpu for _, cpu, _ in runs), 1),
+                "cpu_ratio": round(statistics.median(cpu for _, cpu, _ in runs) / floor_cpu, 3),
+                "peak_rss_mb": round(statistics.median(rss for _, _, rss in runs), 1),
             }
             for src, runs in reader.items()
         ],

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 
 def run_reader(db_path: str | None = None) -> int:
+    from tui_digest.ui import start_gc
+
+    start_gc.pause()  # until the first frame (ui/start_gc.py)
     from tui_digest.ui.app import make_app
 
     app = make_app(db_path)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import cast
 
 from textual.screen import Screen
+from textual.widget import Widget
 
 from tui_digest.ui.settings import SPLIT_STEP, Settings, clamp_split
 from tui_digest.ui.widgets.paper_list import PaperList
@@ -46,19 +47,27 @@ class PaneLayout:
         return auto_layout(self._screen.app.size.width)
 
     def _apply_layout(self) -> None:
-        layout = self.effective_layout()
         screen = self._screen
-        panes = screen.query_one("#panes")
+        self.lay_out(screen.query_one("#panes"), screen.query_one("#summary-pane"))
+        self.paper_list.set_summary(self.settings.summary)
+
+    def lay_out(self, panes: Widget, pane: Widget) -> None:
+        """Give `panes` its layout's class and the list's `pane` its share.
+
+        Also called from `compose`, before they are mounted: their first styling
+        then is their last (a class set after mounting restyles every widget
+        below it, ~3 ms at the start; issue 13 req 5), and the later calls from
+        `on_mount` and `on_resize` change nothing.
+        """
+        layout = self.effective_layout()
         panes.set_class(layout == "wide", "wide")
         panes.set_class(layout == "stacked", "stacked")
-        pane = screen.query_one("#summary-pane")
         if layout == "wide":
             pane.styles.width = f"{self.settings.split}%"
             pane.styles.height = "1fr"
         else:
             pane.styles.width = "1fr"
             pane.styles.height = f"{self.settings.split_stacked}%"
-        self.paper_list.set_summary(self.settings.summary)
 
     def action_toggle_layout(self) -> None:
         shown = self.effective_layout()

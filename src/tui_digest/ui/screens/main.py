@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
-from tui_digest.ui import first_run, keys
+from tui_digest.ui import first_run, keys, start_gc
 from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
 from tui_digest.ui.commands import DigestCommands
@@ -61,7 +61,7 @@ class MainScreen(
     SplitDrag,
     ReadingScreen,
 ):
-    CSS_PATH = "main.tcss"
+    # (Its styles, main.tcss, are loaded with the app's: see DigestApp.CSS_PATH.)
     # The list has the focus from the start: the first listing may be applied
     # before the first frame (held_messages.py), and it must not find the
     # search box focused as Textual's default ("*": the first focusable) would.
@@ -102,8 +102,10 @@ class MainScreen(
     # --- layout ----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="panes"):
-            with Vertical(id="summary-pane"):
+        panes, pane = Horizontal(id="panes"), Vertical(id="summary-pane")
+        self.lay_out(panes, pane)  # (styled once, as mounted: see PaneLayout.lay_out)
+        with panes:
+            with pane:
                 yield SearchBox(id="search")
                 yield PaperList(id="papers")
             yield PaperDetail(id="detail")
@@ -140,6 +142,7 @@ class MainScreen(
         self._apply_layout()  # (PaneLayout: "auto" stacks below 100 columns)
 
     def first_listing_drawn(self) -> None:
+        start_gc.resume()  # (if the start paused the collector: ui/start_gc.py)
         # The config file and the watch lists' counts wait for the first frame.
         super().first_listing_drawn()
         self.refresher.read_interval()
