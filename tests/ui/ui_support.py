@@ -70,18 +70,30 @@ def build_cache(path: Path, n_first: int = 30, n_second: int = 8) -> Path:
     return path
 
 
+def _busy(app: App) -> bool:
+    """Work is under way: a worker, or the listing thread of a cancelled one.
+
+    A listing worker cancelled while its thread runs is no longer running for
+    Textual, but the listing waits for that thread's `ListingDone` before it
+    starts the request that replaced it (screens/listing.py): without asking the
+    screen, settle could return in that gap, before the newest listing.
+    """
+    main = getattr(app, "main", None)
+    return any(w.is_running for w in app.workers) or bool(main and main.listing_busy)
+
+
 async def settle(pilot: Pilot) -> None:
     """Wait until workers and the messages they posted have all been handled."""
     app = pilot.app
-    for _ in range(50):
+    for _ in range(500):  # bounded: each round pauses at least 20 ms
         try:
             await app.workers.wait_for_complete()
         except WorkerCancelled:
             continue  # replaced by newer work (exclusive groups): wait for that one
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        if not _busy(app):
             await pilot.pause()
-            if not any(w.is_running for w in app.workers):
+            if not _busy(app):
                 return
     raise AssertionError("workers did not settle")
 
