@@ -57,3 +57,104 @@ def test_one_pass_row_and_terms_equal_the_row_and_its_terms(fields, authors, cat
     )
     row = search_values(p)
     assert search_values_terms(p) == (row, row_terms(row))
+
+
+# What the rewritten tokeniser must treat exactly as before: full-width
+# punctuation and letters, ligatures, combining marks, kana marks and the
+# middle dot, Bopomofo (a word script beyond U+3040 that is not CJK), Greek
+# final sigma, dotted I, sharp s, an unassigned code point in a CJK range.
+MIXED = st.text(
+    alphabet="aB z09_-.,é\u0301模型遗忘机制，。：；（）！？“”"
+    "Ａｂ１ﬁ①ｶﾞ한국어ー・゛ㄅㄆΣσςİßẞ\u3097\U00020001 \n",
+    max_size=60,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(MIXED, max_size=4))
+def test_index_pair_is_byte_identical_to_the_reference(texts):
+    """The cheaper tokeniser (issue 13 req 1) writes the index it wrote before."""
+    import tokens_reference as ref
+    from tui_digest.core.search_tokens import _normalise
+
+    latin: set[str] = set()
+    ref_latin: set[str] = set()
+    assert index_pair(*texts, latin=latin) == ref.index_pair(*texts, latin=ref_latin)
+    assert latin == ref_latin
+    for text in texts:
+        assert _normalise(text) == ref._normalise(text)
+
+
+def test_full_width_pairs_are_nfkc():
+    import unicodedata
+
+    from tui_digest.core.search_tokens import FULL_WIDTH
+
+    for wide, narrow in FULL_WIDTH:
+        assert unicodedata.normalize("NFKC", wide) == narrow != wide
+
+
+def _paper_texts(papers):
+    for p in papers:
+        yield (p.title_en, p.title_zh)
+        yield (p.summary_zh, p.abstract_en, p.abstract_zh)
+        yield tuple(p.authors)
+        yield tuple(p.categories)
+        yield (p.id,)
+
+
+def _assert_identical(papers) -> int:
+    import tokens_reference as ref
+
+    n = 0
+    for texts in _paper_texts(papers):
+        assert index_pair(*texts) == ref.index_pair(*texts), texts
+        n += 1
+    return n
+
+
+def test_generated_papers_tokenise_as_before():
+    """Real-shaped text: `benchmarks/generate.py`'s bilingual papers."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("bench_generate", path)
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    papers = [p for d in generate.iter_digests(300, seed=7) for p in d.papers]
+    assert _assert_identical(papers) >= 1500
+
+
+def test_real_samples_tokenise_as_before(samples):
+    """The real digests in ../shared/samples (skipped without them)."""
+    from tui_digest.core.digest_format import read_digest
+
+    papers = []
+    for path in sorted(samples.glob("digest-*.md")):
+        papers += read_digest(path.read_bytes(), source=str(path)).digest.papers
+    assert len(papers) > 700
+    _assert_identical(papers)
+
+
+def test_long_terms_of_many_papers_are_the_union_of_each_papers_terms():
+    """The importer folds a batch's words once: the same `terms` as paper by paper."""
+    from tui_digest.core.model import Paper
+    from tui_digest.core.search_index import long_terms
+    from tui_digest.core.store.rows import search_values_terms, search_values_words
+
+    papers = [
+        Paper(id="2401.00001", title_en="Résumé Models", abstract_en="Diffusion ＡＢＣＤ models"),
+        Paper(
+            id="2401.00002",
+            title_zh="模型",
+            abstract_en="resume diffusion Straße",
+            authors=["Jörg Ölz"],
+        ),
+    ]
+    latin: set[str] = set()
+    rows = [search_values_words(p, latin) for p in papers]
+    each = [search_values_terms(p) for p in papers]
+    assert rows == [row for row, _ in each]
+    assert long_terms(latin) == set().union(*(terms for _, terms in each))
+    assert {"resume", "diffusion", "abcd", "strasse", "jorg"} <= long_terms(latin)

@@ -21,7 +21,8 @@ from collections.abc import Callable, Sequence
 
 from tui_digest.core import schema
 from tui_digest.core.model import Paper
-from tui_digest.core.store.rows import search_values, search_values_terms
+from tui_digest.core.search_index import long_terms
+from tui_digest.core.store.rows import search_values, search_values_words
 
 # Papers tokenised per `executemany`: a paper's index text is two to three
 # times its own (CJK bigrams, prefix columns), so a 65k-paper document
@@ -43,18 +44,14 @@ def index_rows(
 
     `progress(n)` is called after each chunk of `n` papers (the bulk of an import's time).
     """
-    terms: set[str] = set()
+    latin: set[str] = set()  # every paper's Latin/digit words, folded once at the end
     rows = _ascending(rows)
     for start in range(0, len(rows), CHUNK):
-        values = []
-        for key, p in rows[start : start + CHUNK]:
-            v, long_words = search_values_terms(p)
-            terms.update(long_words)
-            values.append((key, *v))
+        values = [(key, *search_values_words(p, latin)) for key, p in rows[start : start + CHUNK]]
         conn.executemany(schema.FTS_INSERT, values)
         if progress is not None:
             progress(len(values))
-    conn.executemany(schema.TERMS_INSERT, ((t,) for t in terms))
+    conn.executemany(schema.TERMS_INSERT, ((t,) for t in long_terms(latin)))
 
 
 def unindex_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, Paper]]) -> None:

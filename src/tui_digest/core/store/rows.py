@@ -192,6 +192,11 @@ def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
     return search_index.search_row_terms(*_search_fields(p))
 
 
+def search_values_words(p: Paper, latin: set[str]) -> tuple[str, ...]:
+    """`search_values`, its Latin/digit words added to `latin` (see `search_row_words`)."""
+    return search_index.search_row_words(*_search_fields(p), latin)
+
+
 def paper_hash(p: Paper) -> bytes:
     """What an incoming paper brings, as 16 bytes (compared on re-import).
 
