@@ -85,7 +85,7 @@ def search_row_terms(
     """`search_row` (from lists, not JSON) and its `row_terms`, in one tokenising pass."""
     latin: set[str] = set()
     row = search_row_words(id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors,
-                           categories, announce_type, latin)  # fmt: skip
+                           categories, announce_type, latin=latin)  # fmt: skip
     return row, long_terms(latin)
 
 
@@ -99,6 +99,7 @@ def search_row_words(
     authors: Sequence[str],
     categories: Sequence[str],
     announce_type: str,
+    *,
     latin: set[str],
 ) -> tuple[str, ...]:
     """`search_row` from lists; its Latin/digit words are added to `latin`.

@@ -194,7 +194,7 @@ def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
 
 def search_values_words(p: Paper, latin: set[str]) -> tuple[str, ...]:
     """`search_values`, its Latin/digit words added to `latin` (see `search_row_words`)."""
-    return search_index.search_row_words(*_search_fields(p), latin)
+    return search_index.search_row_words(*_search_fields(p), latin=latin)
 
 
 def paper_hash(p: Paper) -> bytes:
