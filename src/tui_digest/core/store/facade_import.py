@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tui_digest.core import digest_day, schema
+from tui_digest.core.cache_guard import readonly_uri
 from tui_digest.core.model import (
     IDENTICAL,
     NEW_DIGEST,
@@ -197,6 +198,7 @@ class ImportMethods(Connections):
         `kept`: the compressed original bytes, kept for `export --digest`.
         """
         from tui_digest.core.store import importer
+        from tui_digest.core.store.read_ahead import NewRows, ReadAhead
 
         options = ImportOptions(source_name, category, last_modified, today, progress)
         day = self._day(digest, options)
@@ -214,11 +216,17 @@ class ImportMethods(Connections):
                     target.old_date or day,
                     target.outcome == SAME_DAY,
                     progress=options.progress,
+                    bulk=True,
                 )
                 job.start()
                 job.touch(digest.kind)
-                for batch in _batches(papers, category):
-                    job.add(batch, repeats=True)
+                # The next batch is read (and its new papers tokenised) in a
+                # thread while this one is written (`read_ahead`). A same-day
+                # update indexes its new papers at the end (`DigestImport`).
+                rows = None if job.existing else NewRows(self._snapshot)
+                with ReadAhead(_batches(papers, category), rows) as ahead:
+                    for batch, ready in ahead:
+                        job.add(batch, repeats=True, ready=ready)
                 listed = job.membership()
                 if not listed:
                     raise _Unchanged(ImportStats(outcome=NO_NEW_PAPERS))
@@ -237,6 +245,10 @@ class ImportMethods(Connections):
             return unchanged.stats
         stats.digest, stats.outcome = target.name, target.outcome
         return stats
+
+    def _snapshot(self) -> sqlite3.Connection:
+        """A read-only connection: the cache as it was before a running import."""
+        return sqlite3.connect(readonly_uri(self.path), uri=True, timeout=self.busy_ms / 1000)
 
     def _day(self, digest: Digest, options: ImportOptions) -> str:
         """The day a document is filed under (see `digest_day.digest_day`)."""

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from tui_digest.core import schema
 from tui_digest.core.model import Digest, ImportStats, Paper
 from tui_digest.core.search_index import set_fts_hash_size
-from tui_digest.core.store.index import index_rows, placement, unindex_rows
+from tui_digest.core.store.bulk import insert_rows
+from tui_digest.core.store.index import Ready, index_rows, placement, unindex_rows
 from tui_digest.core.store.merge import merge_paper
 from tui_digest.core.store.rows import (
     INSERT_PAPER,
@@ -94,6 +95,8 @@ class DigestImport:
     unindexed: set[int] = field(default_factory=set)  # pks whose search row comes in `finish`
     next_pk: int = 0
     progress: Callable[[int], object] | None = None  # papers indexed so far, in steps
+    # New papers' rows as single statements: another thread reads ahead (`bulk`).
+    bulk: bool = False
 
     def start(self) -> None:
         """What each ref brought last time (a same-day update); the digest touched."""
@@ -119,8 +122,17 @@ class DigestImport:
 
     # --- add -----------------------------------------------------------------
 
-    def add(self, batch: Iterable[tuple[int, Paper, bytes]], *, repeats: bool = False) -> None:
-        """Merge a batch of (ref, paper, hash) entries (refs rising)."""
+    def add(
+        self,
+        batch: Iterable[tuple[int, Paper, bytes]],
+        *,
+        repeats: bool = False,
+        ready: Ready | None = None,
+    ) -> None:
+        """Merge a batch of (ref, paper, hash) entries (refs rising).
+
+        `ready`: search rows of new papers made ahead (`read_ahead`).
+        """
         todo: list[tuple[int, Paper]] = []
         again: list[tuple[Paper, bytes]] = []
         for ref, paper, h in batch:
@@ -137,11 +149,11 @@ class DigestImport:
             else:
                 self.entries[paper.id] = [ref, 0, h]
                 todo.append((ref, paper))
-        self._merge(todo)
+        self._merge(todo, ready)
         for paper, h in again:
             self._repeat(paper, h)
 
-    def _merge(self, todo: Sequence[tuple[int, Paper]]) -> None:
+    def _merge(self, todo: Sequence[tuple[int, Paper]], ready: Ready | None = None) -> None:
         ids = [p.id for _, p in todo]
         found: dict[str, PaperRow] = {r.id: r for r in paper_rows_in(self.conn, "id", ids)}
         new_rows: list[tuple[object, ...]] = []
@@ -175,9 +187,9 @@ class DigestImport:
                     self.stats.unchanged += 1
             self.entries[paper.id][1] = pk
         unindex_rows(self.conn, gone)
-        self.conn.executemany(INSERT_PAPER, new_rows)
+        insert_rows(self.conn, INSERT_PAPER, new_rows, bulk=self.bulk)
         self.conn.executemany(UPDATE_PAPER, updates)
-        index_rows(self.conn, fresh, self.progress)
+        index_rows(self.conn, fresh, self.progress, ready=ready, bulk=self.bulk)
 
     def _repeat(self, paper: Paper, h: bytes) -> None:
         """An id met again in a streamed document: merge it into the row it made."""

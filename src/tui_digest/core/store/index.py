@@ -18,16 +18,24 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from tui_digest.core import schema
 from tui_digest.core.model import Paper
 from tui_digest.core.search_index import long_terms
+from tui_digest.core.store.bulk import insert_rows
 from tui_digest.core.store.rows import search_values, search_values_words
 
 # Papers tokenised per `executemany`: a paper's index text is two to three
 # times its own (CJK bigrams, prefix columns), so a 65k-paper document
 # tokenised at once held ~0.5 GB of it; a chunk holds a few MB.
 CHUNK = 500
+# Papers per multi-row statement (`bulk`). FTS5 writes its pending rows out as
+# a segment at the start of every statement that may need undoing part-way
+# (its xSavepoint: `fts5SavepointMethod` in SQLite's ext/fts5/fts5_main.c),
+# which a multi-row INSERT is: a statement per 500 papers made segments of
+# 500, a quarter of what the 4 MB hash size gathers (`FTS_HASH_SIZE`).
+BULK_CHUNK = 2000
 
 
 def _ascending(rows: Sequence[tuple[int | None, Paper]]) -> list[tuple[int | None, Paper]]:
@@ -35,23 +43,53 @@ def _ascending(rows: Sequence[tuple[int | None, Paper]]) -> list[tuple[int | Non
     return sorted(rows, key=lambda row: (row[0] is None, row[0] or 0))
 
 
+@dataclass(slots=True)
+class Ready:
+    """Search rows made ahead of time (`read_ahead`): by id, the paper each was
+    made from (a row is used only for that very object) and the row; and the
+    Latin/digit words of all of them (one set: per paper, sets cost memory)."""
+
+    rows: dict[str, tuple[Paper, tuple[str, ...]]] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)
+
+
 def index_rows(
     conn: sqlite3.Connection,
     rows: Sequence[tuple[int | None, Paper]],
     progress: Callable[[int], object] | None = None,
+    *,
+    ready: Ready | None = None,
+    bulk: bool = False,
 ) -> None:
     """Insert the search rows of papers at their keys, and their long words into `terms`.
 
     `progress(n)` is called after each chunk of `n` papers (the bulk of an import's time).
+    `ready`: rows already made; `bulk`: multi-row statements (see `bulk`).
     """
     latin: set[str] = set()  # every paper's Latin/digit words, folded once at the end
+    made: dict[str, tuple[Paper, tuple[str, ...]]] = ready.rows if ready else {}
+    used: list[tuple[str, ...]] = []
     rows = _ascending(rows)
-    for start in range(0, len(rows), CHUNK):
-        values = [(key, *search_values_words(p, latin)) for key, p in rows[start : start + CHUNK]]
-        conn.executemany(schema.FTS_INSERT, values)
+    step = BULK_CHUNK if bulk else CHUNK
+    for start in range(0, len(rows), step):
+        values = []
+        for key, p in rows[start : start + step]:
+            row = made.get(p.id)
+            if row is not None and row[0] is p:
+                values.append((key, *row[1]))
+                used.append(row[1])
+            else:
+                values.append((key, *search_values_words(p, latin)))
+        insert_rows(conn, schema.FTS_INSERT, values, bulk=bulk)
         if progress is not None:
             progress(len(values))
-    conn.executemany(schema.TERMS_INSERT, ((t,) for t in long_terms(latin)))
+    terms = long_terms(latin)
+    if ready is not None and len(used) == len(made):
+        terms |= long_terms(ready.words)
+    else:  # some rows made ahead were not used: only the words of those that were
+        for values_made in used:
+            terms |= schema.row_terms(values_made)
+    insert_rows(conn, schema.TERMS_INSERT, [(t,) for t in terms], bulk=bulk)
 
 
 def unindex_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, Paper]]) -> None:

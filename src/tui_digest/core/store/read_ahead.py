@@ -1,0 +1,140 @@
+"""Reading and tokenising a streamed document ahead of its writes (issue 13 req 1).
+
+A streamed import does two kinds of work: Python's (reading and parsing the
+digest, compressing its bytes, hashing entries, tokenising search rows) and
+SQLite's (the inserts, FTS5's above all). Python's sqlite3 lets go of the GIL
+while SQLite executes a statement, so `ReadAhead` runs the first kind for the
+next batch in a thread of its own while the importing thread writes this one
+(as single statements, `bulk`, or it would wait for the GIL after every row).
+
+What stays as it was: the import is one transaction on one connection, used
+only by the importing thread; the queue between the threads holds one batch,
+so memory stays flat. The reading thread learns which papers are new through
+a read-only connection of its own, which sees the cache as it was before the
+import (the import holds the write lock, so nothing else commits meanwhile);
+it cannot see the import's own rows and need not: a paper the import added
+came earlier in the stream, so it knows that id already. A row made for a
+paper that then turns out not to be new is not used (`index.Ready`). Whatever
+the reading thread raises (a bad document: the reader's message, its file and
+line) is raised in the importing thread, which rolls the transaction back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from types import TracebackType
+
+from tui_digest.core.model import Paper
+from tui_digest.core.store.index import Ready
+from tui_digest.core.store.rows import search_values_words
+
+Entry = tuple[int, Paper, bytes]  # (ref, paper, hash), as `DigestImport.add` takes them
+_END = object()
+
+
+class _Failed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+class ReadAhead:
+    """The batches of `batches`, produced in a thread one batch ahead of their use.
+
+    `prepare(batch)`, when given, runs in that thread too and its result comes
+    with the batch; `prepare.close()` is called there when it ends. Use as a
+    context manager: leaving it (an error in the importing thread included)
+    stops the thread and waits for it.
+    """
+
+    def __init__(self, batches: Iterable[list[Entry]], prepare: NewRows | None = None) -> None:
+        self._batches = batches
+        self._prepare = prepare
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="import-read-ahead", daemon=True)
+
+    def __enter__(self) -> ReadAhead:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        # The thread checks `_stop` after every `put`, so it puts at most once
+        # more: freeing the queue's one place lets that `put` through.
+        self._stop.set()
+        with contextlib.suppress(queue.Empty):
+            self._queue.get_nowait()
+        self._thread.join()
+
+    def __iter__(self) -> Iterator[tuple[list[Entry], Ready | None]]:
+        while True:
+            item = self._queue.get()
+            if item is _END:
+                return
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item  # type: ignore[misc]
+
+    def _run(self) -> None:
+        try:
+            for batch in self._batches:
+                ready = self._prepare(batch) if self._prepare is not None else None
+                self._queue.put((batch, ready))
+                if self._stop.is_set():
+                    return
+            self._queue.put(_END)
+        except BaseException as exc:  # handed to the importing thread, raised there
+            self._queue.put(_Failed(exc))
+        finally:
+            if self._prepare is not None:
+                self._prepare.close()
+
+
+class NewRows:
+    """`ReadAhead`'s `prepare` for a new digest: the search rows of its new papers.
+
+    New: not met earlier in this stream, and not in the cache before the
+    import (asked through `connect()`, a read-only connection of this thread's
+    own, closed by `close`).
+    """
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self._connect = connect
+        self._conn: sqlite3.Connection | None = None
+        self._seen: set[str] = set()
+
+    def __call__(self, batch: list[Entry]) -> Ready:
+        first: dict[str, Paper] = {}
+        for _, paper, _ in batch:
+            if paper.id and paper.id not in self._seen and paper.id not in first:
+                first[paper.id] = paper
+        self._seen.update(first)
+        for known in self._existing(list(first)):
+            del first[known]
+        ready = Ready()
+        for pid, paper in first.items():
+            ready.rows[pid] = (paper, search_values_words(paper, ready.words))
+        return ready
+
+    def _existing(self, ids: list[str]) -> list[str]:
+        if self._conn is None:
+            self._conn = self._connect()
+        found: list[str] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found += [
+                r[0]
+                for r in self._conn.execute(f"SELECT id FROM papers WHERE id IN ({marks})", chunk)
+            ]
+        return found
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
