@@ -251,3 +251,31 @@ def test_v3_cache_migrates_to_dated_named_digests_keeping_state(tmp_path, utc_lo
         )
         assert s.import_digest(same).outcome == "identical"
     assert s.verify() == ""
+
+
+def test_v6_cache_gains_the_read_flag_index_and_keeps_it_across_restarts(tmp_path):
+    db = tmp_path / "c.db"
+    papers = [Paper(id=f"2401.{i:05d}", title_en=f"Paper {i}") for i in range(6)]
+    with Store.open(db) as s:
+        s.import_digest(Digest("d", date="2024-03-01", papers=papers))
+        s.set_read(s.list_ids()[1::2])
+        read, unread = s.list_ids("is:read"), s.list_ids("is:unread")
+    # The same cache as version 6 wrote it: no index on the read flag.
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP INDEX listing_by_read")
+        conn.execute("PRAGMA user_version = 6")
+    with pytest.raises(CacheError, match="needs an upgrade"):
+        Store.open(db, readonly=True)
+    for _ in range(2):  # migrated on the first open, unchanged on the next
+        with Store.open(db) as s:
+            assert s.stats()["schema"] == schema.SCHEMA_VERSION == 7
+            assert (s.list_ids("is:read"), s.list_ids("is:unread")) == (read, unread)
+            assert len(read) == 3 and s.count("is:read", cap=1) == 2
+            plan = (
+                s._conn()
+                .execute(
+                    "EXPLAIN QUERY PLAN SELECT l.pk FROM listing l WHERE l.read = 1 ORDER BY l.key DESC"
+                )
+                .fetchall()
+            )
+            assert "listing_by_read" in str(plan)

@@ -22,6 +22,7 @@ Layout
   longer one is the OR of the complete words it starts, listed by `terms`.
 - `listing` (v3): key -> pk plus read/starred, kept by triggers on `papers`;
   a search with is:read/is:starred joins its matches with this small table.
+  `listing_by_read` (`_index_read_flag`) lists one flag's papers in key order.
 - `membership.hash` (v3): what each digest entry brought last time, so that
   re-importing an unchanged digest does not read its papers.
 - `papers.summary_en` and `arxiv_meta` (`_add_archive_and_enrichment`): the
@@ -341,6 +342,16 @@ def _add_user_state(conn: sqlite3.Connection) -> None:
         conn.execute(stmt)
 
 
+def _index_read_flag(conn: sqlite3.Connection) -> None:
+    """is:read / is:unread without a text word seek their papers in listing order.
+
+    Without it is:read walked the whole listing when few papers are read
+    (500k papers, nothing read: 12 ms for an empty page; with it 0.04 ms).
+    The index holds (read, key): one flag's papers in key order.
+    """
+    conn.execute("CREATE INDEX listing_by_read ON listing(read)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -348,6 +359,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _add_archive_and_enrichment,
     _dated_digests,
     _add_user_state,
+    _index_read_flag,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
