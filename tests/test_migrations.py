@@ -271,11 +271,6 @@ def test_v6_cache_gains_the_read_flag_index_and_keeps_it_across_restarts(tmp_pat
             assert s.stats()["schema"] == schema.SCHEMA_VERSION == 7
             assert (s.list_ids("is:read"), s.list_ids("is:unread")) == (read, unread)
             assert len(read) == 3 and s.count("is:read", cap=1) == 2
-            plan = (
-                s._conn()
-                .execute(
-                    "EXPLAIN QUERY PLAN SELECT l.pk FROM listing l WHERE l.read = 1 ORDER BY l.key DESC"
-                )
-                .fetchall()
-            )
+            sql = "SELECT l.pk FROM listing l WHERE l.read = 1 ORDER BY l.key DESC"
+            plan = s._conn().execute("EXPLAIN QUERY PLAN " + sql).fetchall()
             assert "listing_by_read" in str(plan)
