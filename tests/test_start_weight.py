@@ -32,6 +32,12 @@ NOT_AT_START = (
     "tui_digest.core.store.retention",
     "tui_digest.core.store.backup",
     "tui_digest.core.store.watch_lists",
+    # The reading view (enter) and the citation helpers only it and the exports use;
+    # the HTTP date parser only a fetch uses.
+    "tui_digest.ui.screens.paper_view",
+    "tui_digest.core.citation",
+    "tui_digest.core.arxiv_id",
+    "email.utils",
 )
 
 

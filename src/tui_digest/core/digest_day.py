@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 TODAY_ENV = "TUI_DIGEST_TODAY"
@@ -55,6 +54,8 @@ def http_date_day(value: str | None) -> str:
     """The local date of an HTTP date (`Last-Modified`); "" when absent or unparsable."""
     if not value:
         return ""
+    from email.utils import parsedate_to_datetime  # (only a fetch needs it: issue 13 req 5)
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -31,7 +31,7 @@ from tui_digest.ui.commands import DigestCommands
 from tui_digest.ui.foryou_actions import ForYouActions
 from tui_digest.ui.pane_layout import PaneLayout
 from tui_digest.ui.refresh import Refresher
-from tui_digest.ui.screens.paper_view import PaperViewActions
+from tui_digest.ui.screens.paper_view_actions import PaperViewActions
 from tui_digest.ui.screens.reading import ReadingScreen
 from tui_digest.ui.settings import Settings, next_language, save_settings
 from tui_digest.ui.signals import FetchFinished, signals_of

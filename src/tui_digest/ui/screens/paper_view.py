@@ -134,15 +134,3 @@ class PaperView(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-class PaperViewActions:
-    """`enter` on the main screen (a mixin of `MainScreen`)."""
-
-    paper_list: PaperList
-
-    def action_read_paper(self) -> None:
-        if self.paper_list.current_rowid is None:
-            self.notify("No paper to read.", severity="warning")  # type: ignore[attr-defined]
-            return
-        self.app.push_screen(PaperView(self))  # type: ignore[attr-defined, arg-type]
