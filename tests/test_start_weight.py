@@ -38,6 +38,8 @@ NOT_AT_START = (
     "tui_digest.core.citation",
     "tui_digest.core.arxiv_id",
     "email.utils",
+    # A paper's content hash (core.store.rows.paper_hash) is taken when importing.
+    "hashlib",
 )
 
 

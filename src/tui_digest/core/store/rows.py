@@ -8,7 +8,6 @@ which value a field gets). Writes go through `paper_values`, whose order
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -221,4 +220,6 @@ def paper_hash(p: Paper) -> bytes:
             sorted(p.extras.items()),
         )
     )
+    import hashlib  # (here: the reader's start does not load it; issue 13 req 5)
+
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
