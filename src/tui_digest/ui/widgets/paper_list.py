@@ -25,7 +25,7 @@ from textual.strip import Strip
 from tui_digest.core.model import ListRow
 from tui_digest.ui import keys
 from tui_digest.ui.widgets import list_messages
-from tui_digest.ui.widgets.list_columns import Widths, filled_columns
+from tui_digest.ui.widgets.list_columns import ColumnFill, Widths
 from tui_digest.ui.widgets.list_cursor import CursorList
 from tui_digest.ui.widgets.list_rows import COMPONENTS, ROW_CACHE_SIZE, Look, RowPainter
 from tui_digest.ui.workers import ReportsWorkerErrors
@@ -50,6 +50,7 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         self._epoch = 0  # bumped when cached rows may be out of date (an import)
         self._anchor: int | None = None  # the paper to keep under the cursor once ids arrive
         self._painter = RowPainter()
+        self._fill = ColumnFill()  # what the loaded rows of this listing fill
         self._frame: tuple[Look, int] | None = None  # (look, top row) while a frame is drawn
         self._styles: tuple[object, Look] | None = None  # see _current_look
 
@@ -185,13 +186,13 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
             self.refresh()
 
     def _fill_columns(self, rows: Iterable[ListRow], *, new_listing: bool = False) -> None:
-        """Titles first: optional columns no row of this listing fills take no room
-        (they only ever appear while one listing is shown, so scrolling never makes
-        columns jump back)."""
-        filled = frozenset(filled_columns(rows))
-        if not new_listing:
-            filled |= self._painter.filled
-        if self._painter.set_filled(filled):
+        """Titles first: optional columns no loaded row of this listing fills take
+        no room, nor the date while they all show one (`ColumnFill`; columns only
+        ever appear while one listing is shown, so scrolling never makes them
+        jump back)."""
+        if new_listing:
+            self._fill = ColumnFill()
+        if self._painter.set_filled(self._fill.add(rows)):
             self.refresh()
 
     # --- how rows are drawn (RowPainter's state, read by the screen and tests) ------
@@ -214,7 +215,7 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
 
     @property
     def filled(self) -> frozenset[str]:
-        """The optional columns some row of this listing fills (the rest are hidden)."""
+        """The optional columns the loaded rows of this listing fill (the rest are hidden)."""
         return self._painter.filled
 
     @property
