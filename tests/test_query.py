@@ -451,15 +451,18 @@ def test_capped_count_stops_after_cap_plus_one(store, query):
     assert store.count(query, digest="march-01", cap=0) == min(digest_total, 1)
 
 
-def test_every_date_range_finds_the_papers_listed_in_it_whichever_way_it_looks(tmp_path):
+@pytest.mark.parametrize("order", [[0, 1, 2, 3, 4, 5, 6], [2, 0, 1, 6, 3, 5, 4]])
+def test_every_date_range_finds_the_papers_listed_in_it_whichever_way_it_looks(tmp_path, order):
     # Papers listed on several days, some again later. Early ranges are read
     # from their own digests, late ones from the papers placed after them
     # (store.queries._relisted picks by the digests' counts): both must find
     # exactly the papers some digest of the range lists, in listing order.
+    # Digests imported in date order (the later ones are a range of pks) or not.
     days = [f"2024-03-{d:02d}" for d in range(1, 8)]
     papers = [Paper(id=f"2403.{i:05d}", title_en=f"Paper {i}") for i in range(14)]
     with Store.open(tmp_path / "r.db") as s:
-        for k, day in enumerate(days):
+        for k in order:
+            day = days[k]
             listed = [p for i, p in enumerate(papers) if (i * 7 + k * 3) % 5 < 2 + k % 3]
             s.import_digest(Digest(f"d{k}", date=day, papers=listed))
         conn = s._conn()

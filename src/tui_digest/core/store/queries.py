@@ -89,20 +89,61 @@ def _relisted(conn: sqlite3.Connection, first: int, last: int, above: int) -> li
         # (`above` is its last key, as `date_cond` asks), and that is read from
         # the small `membership_paper` index: a ~3 KB `papers` row is read for
         # those few only (500k papers, half a month: 11 -> 6.5 ms; a month
-        # long ago 22-26 -> 13 ms).
+        # long ago 22-26 -> 13 ms). When the later digests are the ones from
+        # some pk on (digests imported in date order), "listed later" is a
+        # range of that index, with no `digests` row to read per paper
+        # (500k papers, a month long ago: 11.4 -> 7.1 ms).
+        first_later = _first_later_digest(conn, hi)
+        later = (
+            "JOIN digests d2 ON d2.pk = m2.digest WHERE m2.paper = m.paper AND d2.date > ?2"
+            if first_later is None
+            else f"WHERE m2.paper = m.paper AND m2.digest >= {int(first_later)}"
+        )
         sql = (
             "SELECT DISTINCT p.sort_key FROM papers p WHERE p.pk IN ("
             "SELECT m.paper FROM digests d JOIN membership m ON m.digest = d.pk "
-            "WHERE d.date BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM membership m2 "
-            "JOIN digests d2 ON d2.pk = m2.digest WHERE m2.paper = m.paper AND d2.date > ?2)"
+            f"WHERE d.date BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM membership m2 {later})"
             ") AND p.sort_key > ?3"
         )
     else:
-        sql = (
-            "SELECT DISTINCT l.key FROM listing l JOIN membership m ON m.paper = l.pk "
-            "JOIN digests d ON d.pk = m.digest WHERE d.date BETWEEN ?1 AND ?2 AND l.key > ?3"
+        span = _digest_span(conn, lo, hi)
+        listed = (
+            "JOIN digests d ON d.pk = m.digest WHERE d.date BETWEEN ?1 AND ?2"
+            if span is None
+            else f"WHERE m.digest BETWEEN {span[0]} AND {span[1]}"  # 6.4 -> 4.9 ms
         )
+        sql = f"SELECT DISTINCT l.key FROM listing l JOIN membership m ON m.paper = l.pk {listed}"
+        sql += " AND l.key > ?3"
     return [r[0] for r in conn.execute(sql, (lo, hi, above))]
+
+
+def _first_later_digest(conn: sqlite3.Connection, last: str) -> int | None:
+    """The lowest pk of the digests dated after `last`, if every digest from it on is."""
+    first = conn.execute("SELECT min(pk) FROM digests WHERE date > ?", (last,)).fetchone()[0]
+    if (
+        first is None
+        or conn.execute(
+            "SELECT 1 FROM digests WHERE pk > ? AND NOT date > ? LIMIT 1", (first, last)
+        ).fetchone()
+    ):
+        return None
+    return int(first)
+
+
+def _digest_span(conn: sqlite3.Connection, first: str, last: str) -> tuple[int, int] | None:
+    """(lowest, highest pk) of the digests dated in [first, last], if no other lies between."""
+    low, high = conn.execute(
+        "SELECT min(pk), max(pk) FROM digests WHERE date BETWEEN ? AND ?", (first, last)
+    ).fetchone()
+    if (
+        low is None
+        or conn.execute(
+            "SELECT 1 FROM digests WHERE pk BETWEEN ? AND ? AND NOT date BETWEEN ? AND ? LIMIT 1",
+            (low, high, first, last),
+        ).fetchone()
+    ):
+        return None
+    return int(low), int(high)
 
 
 def canonical_name(conn: sqlite3.Connection, name: str) -> str:
