@@ -152,7 +152,39 @@ def test_multi_row_statements_write_what_executemany_writes():
     tables = [c.execute("SELECT rowid, a, b, c, typeof(c), d FROM t").fetchall() for c in conns]
     assert len(tables[0]) == 23
     assert all(t == tables[0] for t in tables[1:])
-    assert values_sql("INSERT INTO t(a) VALUES (?)", 3) == "INSERT INTO t(a) VALUES (?),(?),(?)"
+    assert values_sql("INSERT INTO t(a) VALUES (?)", 3) == (
+        "INSERT INTO t(a) SELECT * FROM (VALUES (?),(?),(?)) WHERE column1 IS NOT NULL"
+    )
     with pytest.raises(ValueError):
         values_sql("INSERT INTO t(a) SELECT 1", 2)
     assert schema.FTS_INSERT.count("?") == len(schema.SEARCH_COLUMNS) + 1
+
+
+def test_multi_row_statements_come_in_few_shapes(monkeypatch):
+    """Row counts are padded to a multiple of SHAPE: a compiled statement per shape,
+    not per count (Python's sqlite3 keeps 128 of them, each as big as its rows)."""
+    from tui_digest.core.store import bulk
+
+    monkeypatch.setattr(bulk, "ROWS", 20)
+    monkeypatch.setattr(bulk, "SHAPE", 5)
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t(a INTEGER, b TEXT)")
+    statements: set[str] = set()
+
+    def spy(sql: str, rows: int) -> str:
+        statements.add(made := values_sql(sql, rows))
+        return made
+
+    monkeypatch.setattr(bulk, "values_sql", spy)
+    total = 0
+    for n in range(1, 48):
+        insert_rows(
+            conn, "INSERT INTO t(a, b) VALUES (?, ?)", [(i, None) for i in range(n)], bulk=True
+        )
+        total += n
+    assert len(statements) == 4  # 5, 10, 15 and 20 rows
+    assert conn.execute("SELECT count(*), count(a), count(b) FROM t").fetchone() == (
+        total,
+        total,
+        0,
+    )

@@ -1,14 +1,19 @@
-"""Many rows in one statement: `INSERT … VALUES (?, …), (?, …), …`.
+"""Many rows in one statement: `INSERT … SELECT * FROM (VALUES (?, …), (?, …), …)`.
 
 `executemany` steps SQLite once per row and takes the GIL back between rows.
 While another thread runs Python (`read_ahead`: the next batch being read and
 tokenised), each of those takes waits for that thread to let go of the GIL,
 up to `sys.getswitchinterval()` (5 ms): 4,000 search rows took 0.7-1.1 s
 alone and 5.0-5.4 s beside a busy thread (load average ~9). The same rows as
-one multi-row VALUES per `ROWS` rows step SQLite once, letting go of the GIL
-for the whole statement: 2.1 s beside the busy thread, and no more CPU than
-`executemany` (0.68-0.71 s; a JSON array taken apart by `json_each` cost ~15 %
-more). The same rows in the same order, bound the same way.
+multi-row statements step SQLite once per statement, letting go of the GIL
+for all of it: 2.1 s beside the busy thread, and no more CPU than
+`executemany` (a JSON array taken apart by `json_each` cost ~15 % more).
+
+Python's sqlite3 keeps every statement it compiled (128 per connection), and
+a statement of N rows holds memory for all of its parameters: one shape per
+row count grew a 23-file import by ~5 MB a file (56 → 164 MB). So the rows
+are padded with all-NULL rows, which the statement leaves out, up to a
+multiple of `SHAPE` rows: at most `ROWS / SHAPE` shapes per INSERT.
 """
 
 from __future__ import annotations
@@ -18,29 +23,40 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
 
-ROWS = 2000  # rows per statement (fewer when their parameters would pass SQLite's limit)
+ROWS = 2000  # rows per statement at most (fewer when their parameters pass SQLite's limit)
+SHAPE = 500  # statements hold a multiple of this many rows (or of the whole, when fewer)
 
 
 @lru_cache(maxsize=64)
 def values_sql(sql: str, rows: int) -> str:
-    """`INSERT … VALUES (?, …)` with `rows` rows of parameters."""
+    """`INSERT … (cols) VALUES (?, …)` for `rows` rows, all-NULL ones left out."""
     head, sep, values = sql.partition(" VALUES ")
     if not sep or not values.startswith("(") or not values.endswith(")"):
         raise ValueError(f"not a plain INSERT … VALUES (…): {sql}")
-    return f"{head} VALUES {','.join([values] * rows)}"
+    width = values.count("?")
+    columns = ", ".join(f"column{i}" for i in range(1, width + 1))
+    real = f"coalesce({columns}) IS NOT NULL" if width > 1 else "column1 IS NOT NULL"
+    return f"{head} SELECT * FROM (VALUES {','.join([values] * rows)}) WHERE {real}"
 
 
 def insert_rows(
     conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[object]], *, bulk: bool
 ) -> None:
-    """`conn.executemany(sql, rows)`; as multi-row statements when `bulk`."""
+    """`conn.executemany(sql, rows)`; as multi-row statements when `bulk`.
+
+    No row may be all NULL (padding rows are, and are left out).
+    """
     if not rows:
         return
     if not bulk:
         conn.executemany(sql, rows)
         return
-    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    step = max(1, min(ROWS, limit // len(rows[0])))
-    for i in range(0, len(rows), step):
-        chunk = rows[i : i + step]
-        conn.execute(values_sql(sql, len(chunk)), list(chain.from_iterable(chunk)))
+    width = len(rows[0])
+    most = max(1, min(ROWS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    shape = min(SHAPE, most)
+    for i in range(0, len(rows), most):
+        chunk = rows[i : i + most]
+        padded = min(most, -(-len(chunk) // shape) * shape)  # up to a multiple of `shape`
+        params = list(chain.from_iterable(chunk))
+        params += [None] * ((padded - len(chunk)) * width)
+        conn.execute(values_sql(sql, padded), params)
