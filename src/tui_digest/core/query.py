@@ -41,7 +41,7 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           `rank` layer (`compile_query` refuses it)
     tag:robotics          papers with this tag of the user's (any case)
     note:word note:"a phrase"   papers whose note contains this text; bare
-                          words also match notes (see `query_user`)
+                          words also match notes, in OR groups too (see `query_notes`)
     A word such as `foo:bar` with an unknown qualifier is searched as text.
 
 `parse_query` raises `QueryError` with a message meant for the user.

@@ -8,30 +8,31 @@ text, matched as a substring: "diffus" finds "diffusion", 规划 finds 任务规
 are small tables read whole. Queries without them keep `core.query`'s plans,
 so this costs the common search nothing.
 
-Once some paper has a note, a query's bare words match a paper whose text
-matches the query, or whose note holds every bare word (and whose text
-matches the query's other terms); `-word` excludes papers whose text or note
-holds the word.
-
-An OR group's words search the papers' text only, so a query with groups
-keeps `compile_query`'s single FTS5 match. (Letting them look in notes too
-made a page of `diffusion OR 扩散` ~50-100x slower at 100k papers once a note
-exists; that needs a plan of two sides, as `_text_or_note`.) A group holding
-tag: or note: is compiled member by member (`_group_cond`).
+Once some paper has a note, bare words (also inside OR groups) match notes
+too, by the rule `query_notes` states: every part of the query satisfied by
+the paper's text or its note. A paper without a note is answered by the text
+alone, so a plan has two sides (`_text_or_note`): the one FTS5 match over the
+papers without a note, and the rule over the papers with one. (Letting every
+word look in notes inside the one match made a page of `diffusion OR 扩散`
+~50-100x slower at 100k papers once a note existed.)
 """
 
 from __future__ import annotations
 
-from tui_digest.core.query import AnyOf, Query
+from tui_digest.core.query import AnyOf, Query, Term
 from tui_digest.core.query_compile import Plan, compile_query, has_user_terms
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand, fts_term
-from tui_digest.core.search_tokens import fold
+from tui_digest.core.query_notes import (
+    NOTED_KEYS,
+    NOTED_PKS,
+    NoteRule,
+    fold_note,
+    searches_notes,
+    text_match,
+)
 
-
-def fold_note(text: str) -> str:
-    """What note searches compare: lower case, accents removed, single spaces."""
-    return " ".join(fold(text.lower()).split())
+__all__ = ["compile_any", "compile_with_user_text", "fold_note"]
 
 
 def compile_any(
@@ -43,20 +44,13 @@ def compile_any(
     notes: bool = False,
 ) -> Plan:
     """Any query. `notes`: some paper has a note, so bare words must also search notes."""
-    if q.groups:
-        # An OR group's words search the papers' text only (one FTS5 match, as
-        # fast as without notes). With tag: or note: (in a group or beside one)
-        # each member is a condition of its own (`_group_cond`).
-        if (q.tags or q.notes or has_user_terms(q.groups)) and q.related is None:
-            return compile_with_user_text(
-                q, digest=digest, expand=expand, notes=notes, relisted=relisted
-            )
+    if q.related is not None:  # refused by compile_query
         return compile_query(q, digest=digest, expand=expand, relisted=relisted)
-    bare = any(t.field is None and not t.negated for t in q.terms)
-    if notes and bare and digest is None and not (q.tags or q.notes) and q.related is None:
+    user_terms = bool(q.tags or q.notes or has_user_terms(q.groups))
+    notes = notes and searches_notes([*q.terms, *q.groups])
+    if notes and digest is None and not user_terms:
         return _text_or_note(q, expand=expand, relisted=relisted)
-    user_text = q.tags or q.notes or (notes and any(t.field is None for t in q.terms))
-    if user_text and q.related is None:  # related: is refused by compile_query
+    if user_terms or notes:
         return compile_with_user_text(
             q, digest=digest, expand=expand, notes=notes, relisted=relisted
         )
@@ -71,6 +65,11 @@ def compile_with_user_text(
     notes: bool,
     relisted: Relisted | None = None,
 ) -> Plan:
+    """Each part of the query a condition of its own (tags, notes, a digest's papers).
+
+    `notes`: bare words also search notes (`query_notes`): the text
+    conditions hold for a paper without a note, the rule for one with.
+    """
     key, pk, flag = ("l.key", "l.pk", "l.") if digest is None else ("p.sort_key", "p.pk", "p.")
     in_search = f"{key} IN (SELECT rowid FROM search WHERE search MATCH ?)"
     in_notes = (
@@ -85,20 +84,7 @@ def compile_with_user_text(
 
     positive = [fts_term(t, expand) for t in q.terms if not t.negated]
     positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
-    bare = [fold_note(t.text) for t in q.terms if not t.negated and t.field is None]
-    if positive and notes and bare:
-        # The text matches the whole query, or the note holds every bare word
-        # and the text the rest (as `_text_or_note`).
-        rest = [fts_term(t, expand) for t in q.terms if not t.negated and t.field is not None]
-        rest += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
-        in_note = " AND ".join(in_notes for _ in bare)
-        if rest:
-            in_note += " AND " + in_search
-        conds.append(f"({in_search} OR ({in_note}))")
-        params += [" AND ".join(f"({e})" for e in positive), *bare]
-        if rest:
-            params.append(" AND ".join(f"({e})" for e in rest))
-    elif positive:
+    if positive:
         conds.append(in_search)
         params.append(" AND ".join(f"({e})" for e in positive))
     negative = [fts_term(t, expand) for t in q.terms if t.negated]
@@ -106,14 +92,20 @@ def compile_with_user_text(
     if negative:
         conds.append("NOT " + in_search)
         params.append(" OR ".join(f"({e})" for e in negative))
-    for t in q.terms:
-        if notes and t.negated and t.field is None and fold_note(t.text):
-            conds.append("NOT " + in_notes)
-            params.append(fold_note(t.text))
     for group in q.groups:
         cond, group_params = _group_cond(group, in_search, in_tags, in_notes, expand)
         conds.append(cond)
         params += group_params
+    if notes and conds:
+        # Papers without a note by their text; those with one by the rule,
+        # found once over `paper_notes` (a few rows).
+        rule = NoteRule(expand, key="np.sort_key", pk="np.pk", folded="n.folded")
+        note_conds, note_params = rule.query(q)
+        conds = [
+            f"(({' AND '.join(conds)}) AND {pk} NOT IN ({NOTED_PKS}) OR {pk} IN ("
+            f"{NOTED_PKS} WHERE {' AND '.join(note_conds)}))"
+        ]
+        params += note_params
     for tag, neg in q.tags:
         conds.append(("NOT " if neg else "") + in_tags)
         params.append(tag)
@@ -175,83 +167,59 @@ def _group_cond(
 def _text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) -> Plan:
     """Bare words once notes exist, over all papers: as fast as a search without notes.
 
-    The papers whose text matches the query (FTS5 in listing order, as
-    `compile_query` reads it), then the papers whose note holds every bare word
-    (and that match the rest of the query) that are not among them. Both sides
-    come in listing order, so SQLite merges them and a page stops early.
+    Two disjoint sides: the papers without a note whose text matches the
+    query (the FTS5 match of `compile_query`, in listing order, less the few
+    keys of noted papers), and the papers with a note that the rule of
+    `query_notes` accepts (a few rows, each part tried on the note first).
+    Both come in listing order, so SQLite merges them and a page stops early.
+    sort:relevance ranks by the text's bm25; a paper whose text does not
+    match the whole query (found through its note) comes after the ranked ones.
     """
     flags = []
     if q.read is not None:
         flags.append(f"l.read = {int(q.read)}")
     if q.starred is not None:
         flags.append(f"l.starred = {int(q.starred)}")
-    positive = [fts_term(t, expand) for t in q.terms if not t.negated]
-    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
-    negative = [fts_term(t, expand) for t in q.terms if t.negated]
-    negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
-    neg_notes = [fold_note(t.text) for t in q.terms if t.negated and t.field is None]
-    neg_notes = [n for n in neg_notes if n]
-    in_notes = (
-        "l.pk IN (SELECT np.pk FROM paper_notes n JOIN papers np ON np.id = n.id "
-        "WHERE instr(n.folded, ?) > 0)"
-    )
+    match = text_match(q, expand)
+    nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
+    positive = any(not n.negated for n in nodes)
+    ranked = q.sort == "relevance" and (positive or any(not neg for _, neg in q.types))
 
-    # Side 1: the text matches every word (the plan of a search without notes).
-    match = " AND ".join(f"({e})" for e in positive)
-    if negative:
-        match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
-    text_conds = ["search MATCH ?", *flags]
+    # Side 1: the text of a paper without a note.
+    text_conds = ["search MATCH ?", f"s.rowid NOT IN ({NOTED_KEYS})"]
     text_conds += [date_cond("s.rowid", *d, relisted) for d in q.dates]
-    text_conds += ["NOT " + in_notes for _ in neg_notes]
-    text_params: list[object] = [match, *neg_notes]
+    rank = ", s.rank AS r" if ranked else ""
     text_side = (
-        "SELECT l.pk AS pk, s.rowid AS key FROM search s CROSS JOIN listing l "
-        "ON l.key = s.rowid WHERE " + " AND ".join(text_conds)
+        f"SELECT l.pk AS pk, s.rowid AS key{rank} FROM search s CROSS JOIN listing l "
+        "ON l.key = s.rowid WHERE " + " AND ".join(text_conds + flags)
     )
 
-    # Side 2: papers whose note holds every bare word (instr on a few hundred
-    # short notes first; FTS5 row lookups only for what else the query asks).
-    row_match = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = l.key)"
-    note_conds: list[str] = []
-    note_params: list[object] = []
-    for t in q.terms:
-        if not t.negated and t.field is None:
-            note_conds.append("instr(n.folded, ?) > 0")
-            note_params.append(fold_note(t.text))
+    # Side 2: the papers with a note, by the rule.
+    rule = NoteRule(expand, key="l.key", pk="l.pk", folded="n.folded")
+    note_conds, note_params = rule.query(q)
     note_conds += flags
-    for folded in neg_notes:
-        note_conds.append("instr(n.folded, ?) = 0")
-        note_params.append(folded)
-    for t in q.terms:
-        if not t.negated and t.field is not None:
-            note_conds.append(row_match)
-            note_params.append(fts_term(t, expand))
-    for tok, neg in q.types:
-        note_conds.append(("NOT " if neg else "") + row_match)
-        note_params.append(f'ty : "{tok}"')
-    if any(t.negated for t in q.terms):
-        note_conds.append("NOT " + row_match)
-        note_params.append(" OR ".join(f"({fts_term(t, expand)})" for t in q.terms if t.negated))
     note_conds += [date_cond("l.key", *d, relisted) for d in q.dates]
-    # Not already on side 1, so the sides can be merged without comparing rows.
-    note_conds.append("NOT " + row_match)
-    note_params.append(match)
+    rank_params: list[object] = []
+    if ranked:  # the text's rank when it matches the whole query, else NULL
+        rank = ", (SELECT rank FROM search WHERE search MATCH ? AND rowid = l.key) AS r"
+        rank_params.append(match)
     note_side = (
-        "SELECT l.pk AS pk, l.key AS key FROM paper_notes n CROSS JOIN papers np ON np.id = n.id "
-        "CROSS JOIN listing l ON l.key = np.sort_key"
+        f"SELECT l.pk AS pk, l.key AS key{rank} FROM paper_notes n "
+        "CROSS JOIN papers np ON np.id = n.id CROSS JOIN listing l ON l.key = np.sort_key"
         + (" WHERE " + " AND ".join(note_conds) if note_conds else "")
     )
-    both = f"{text_side} UNION ALL {note_side}"
+    ids = f"{text_side} UNION ALL {note_side} ORDER BY key DESC"
+    if ranked:
+        ids = f"SELECT pk FROM ({text_side} UNION ALL {note_side}) ORDER BY r IS NULL, r, key DESC"
     # The sides are disjoint: their counts add up. Side 1 is counted from
     # FTS5 alone when it needs nothing of `listing` (as `compile_query` does).
-    if flags or neg_notes:
+    if flags:
         text_count = f"SELECT count(*) FROM ({text_side})"
     else:
-        text_count = "SELECT count(*) FROM search s WHERE " + " AND ".join(
-            c for c in text_conds if c not in flags
-        )
+        text_count = "SELECT count(*) FROM search s WHERE " + " AND ".join(text_conds)
+    # (The note side's rank stays in its count: the parameters are the same.)
     return Plan(
-        f"{both} ORDER BY key DESC",
+        ids,
         f"SELECT ({text_count}) + (SELECT count(*) FROM ({note_side}))",
-        [*text_params, *note_params],
+        [match, *rank_params, *note_params],
     )

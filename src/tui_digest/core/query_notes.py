@@ -1,0 +1,138 @@
+"""The rule for papers that have a note, as SQL over one such paper.
+
+Once some paper has a note, a query's bare words also match notes: a paper
+matches when every AND-ed part of the query (a term, an OR group, a type) is
+satisfied by its text or by its note. A bare word (or "phrase") is satisfied
+by its text or by its note holding the folded word; a word with a field
+(`ti:`, `au:`...) and `type:` only by the text; an OR group when one of its
+options is, an option when each of its members is (so in `(graph neural) OR
+图`, `graph` may be in the text and `neural` in the note); `tag:` and `note:`
+members by the user's tags and note. `-word` and `-( )` exclude a paper whose
+text or note satisfies them (`-word`: the word is in the text or the note).
+
+A paper without a note is thus answered by the text alone, which is the one
+FTS5 match of `compile_query`; only the papers with a note (the user's own,
+few) need the rule part by part, here: `instr` on the folded note first, then
+an FTS5 lookup of that one row (`search MATCH ? AND rowid = key`) for what
+the note does not hold. `query_user` puts the two sides together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tui_digest.core.query import USER_FIELDS, AnyOf, Query, Term
+from tui_digest.core.query_fts import Expand, fts_node, fts_term
+from tui_digest.core.search_index import EVERY
+from tui_digest.core.search_tokens import fold
+
+# The pks and listing keys of the papers with a note (one small table scan).
+NOTED_KEYS = "SELECT np.sort_key FROM paper_notes n JOIN papers np ON np.id = n.id"
+NOTED_PKS = "SELECT np.pk FROM paper_notes n JOIN papers np ON np.id = n.id"
+
+
+def fold_note(text: str) -> str:
+    """What note searches compare: lower case, accents removed, single spaces."""
+    return " ".join(fold(text.lower()).split())
+
+
+def searches_notes(nodes: Sequence[Term | AnyOf]) -> bool:
+    """Some bare word (a term without a field), at any depth, positive or negated."""
+    for node in nodes:
+        if isinstance(node, Term):
+            if node.field is None:
+                return True
+        elif any(searches_notes(option) for option in node.options):
+            return True
+    return False
+
+
+def text_match(q: Query, expand: Expand | None) -> str:
+    """The query's terms, groups and types as one FTS5 match of the papers' text.
+
+    As `compile_query` builds it: only exclusions match every paper (the
+    EVERY token) but them. No tag: or note: may stand in its groups.
+    """
+    nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
+    positive = [fts_node(t, expand) for t in nodes if not t.negated]
+    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
+    negative = [fts_node(t, expand) for t in nodes if t.negated]
+    negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
+    match = " AND ".join(f"({e})" for e in positive) or f'ty : "{EVERY}"'
+    if negative:
+        match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
+    return match
+
+
+class NoteRule:
+    """The rule as SQL conditions over one paper: `key` its listing key (the
+    FTS5 rowid), `pk` its pk, `folded` its folded note (`paper_notes.folded`)."""
+
+    def __init__(self, expand: Expand | None, *, key: str, pk: str, folded: str) -> None:
+        self.expand = expand
+        self.row_match = f"EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = {key})"
+        self.in_note = f"instr({folded}, ?) > 0"
+        self.in_tags = (
+            f"{pk} IN (SELECT tp.pk FROM paper_tags t JOIN papers tp ON tp.id = t.id "
+            "WHERE t.tag = ?)"
+        )
+
+    def query(self, q: Query) -> tuple[list[str], list[object]]:
+        """Conditions (AND-ed) for the query's terms, groups and types."""
+        conds: list[str] = []
+        params: list[object] = []
+        # The note's parts first: `instr` is cheap, a row lookup is not.
+        nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
+        for node in sorted(nodes, key=lambda n: not isinstance(n, Term)):
+            cond, inner = self.node(node)
+            conds.append(cond)
+            params += inner
+        for tok, neg in q.types:
+            conds.append(("NOT " if neg else "") + self.row_match)
+            params.append(f'ty : "{tok}"')
+        return conds, params
+
+    def node(self, node: Term | AnyOf) -> tuple[str, list[object]]:
+        """One term or group, its own negation included."""
+        if isinstance(node, Term):
+            cond, params = self._term(node)
+        else:
+            cond, params = self._group(node)
+        return ("NOT " + cond if node.negated else cond), params
+
+    def _term(self, t: Term) -> tuple[str, list[object]]:
+        if t.field == "tag":
+            return self.in_tags, [t.text]
+        if t.field == "note":
+            return self.in_note, [fold_note(t.text)]
+        match = fts_term(t, self.expand)
+        folded = fold_note(t.text)
+        if t.field is not None or not folded:
+            return self.row_match, [match]
+        return f"({self.in_note} OR {self.row_match})", [folded, match]
+
+    def _group(self, group: AnyOf) -> tuple[str, list[object]]:
+        params: list[object] = []
+        plain = [o[0] for o in group.options if len(o) == 1 and isinstance(o[0], Term)]
+        if len(plain) == len(group.options) and all(_plain(m) for m in plain):
+            # `a OR b OR "c d"`: a note holding one of the bare words, or the
+            # text matching the group (one row lookup instead of one a word).
+            notes = [m for m in plain if m.field is None and fold_note(m.text)]
+            conds = [self.in_note for _ in notes] + [self.row_match]
+            params += [fold_note(m.text) for m in notes]
+            params.append(fts_node(AnyOf(group.options), self.expand))
+            return "(" + " OR ".join(conds) + ")", params
+        options: list[str] = []
+        for members in group.options:
+            conds = []
+            for m in members:
+                cond, inner = self.node(m)
+                conds.append(cond)
+                params += inner
+            options.append("(" + " AND ".join(conds) + ")")
+        return "(" + " OR ".join(options) + ")", params
+
+
+def _plain(term: Term) -> bool:
+    """A positive word or phrase of the text (not tag: or note:)."""
+    return not term.negated and term.field not in USER_FIELDS
