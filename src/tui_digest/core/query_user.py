@@ -10,9 +10,10 @@ so this costs the common search nothing.
 
 Once some paper has a note, bare words (also inside OR groups) match notes
 too, by the rule `query_notes` states: every part of the query satisfied by
-the paper's text or its note. A paper without a note is answered by the text
-alone, so a plan has two sides (`_text_or_note`): the one FTS5 match over the
-papers without a note, and the rule over the papers with one. (Letting every
+the paper's text or its note. A paper whose note holds none of the query's
+bare words is answered by its text alone, so a plan has two sides
+(`_text_or_note`): the one FTS5 match over the other papers, and the rule over
+the few whose note holds one. (Letting every
 word look in notes inside the one match made a page of `diffusion OR 扩散`
 ~50-100x slower at 100k papers once a note existed.)
 """
@@ -24,11 +25,11 @@ from tui_digest.core.query_compile import Plan, compile_query, has_user_terms
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand, fts_term
 from tui_digest.core.query_notes import (
-    NOTED_KEYS,
-    NOTED_PKS,
     NoteRule,
     fold_note,
-    searches_notes,
+    holds_any,
+    note_words,
+    noted_with,
     text_match,
 )
 
@@ -47,7 +48,7 @@ def compile_any(
     if q.related is not None:  # refused by compile_query
         return compile_query(q, digest=digest, expand=expand, relisted=relisted)
     user_terms = bool(q.tags or q.notes or has_user_terms(q.groups))
-    notes = notes and searches_notes([*q.terms, *q.groups])
+    notes = notes and bool(note_words([*q.terms, *q.groups]))
     if notes and digest is None and not user_terms:
         return _text_or_note(q, expand=expand, relisted=relisted)
     if user_terms or notes:
@@ -68,7 +69,8 @@ def compile_with_user_text(
     """Each part of the query a condition of its own (tags, notes, a digest's papers).
 
     `notes`: bare words also search notes (`query_notes`): the text
-    conditions hold for a paper without a note, the rule for one with.
+    conditions hold for a paper whose note holds none of them, the rule for
+    the others.
     """
     key, pk, flag = ("l.key", "l.pk", "l.") if digest is None else ("p.sort_key", "p.pk", "p.")
     in_search = f"{key} IN (SELECT rowid FROM search WHERE search MATCH ?)"
@@ -97,15 +99,16 @@ def compile_with_user_text(
         conds.append(cond)
         params += group_params
     if notes and conds:
-        # Papers without a note by their text; those with one by the rule,
-        # found once over `paper_notes` (a few rows).
+        # Papers by their text, but those whose note holds a bare word of the
+        # query by the rule, found once over `paper_notes` (a few rows).
+        noted, words = noted_with(note_words([*q.terms, *q.groups]), "pk")
         rule = NoteRule(expand, key="np.sort_key", pk="np.pk", folded="n.folded")
         note_conds, note_params = rule.query(q)
         conds = [
-            f"(({' AND '.join(conds)}) AND {pk} NOT IN ({NOTED_PKS}) OR {pk} IN ("
-            f"{NOTED_PKS} WHERE {' AND '.join(note_conds)}))"
+            f"(({' AND '.join(conds)}) AND {pk} NOT IN ({noted}) OR {pk} IN ("
+            f"{noted} AND {' AND '.join(note_conds)}))"
         ]
-        params += note_params
+        params += [*words, *words, *note_params]
     for tag, neg in q.tags:
         conds.append(("NOT " if neg else "") + in_tags)
         params.append(tag)
@@ -167,10 +170,10 @@ def _group_cond(
 def _text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) -> Plan:
     """Bare words once notes exist, over all papers: as fast as a search without notes.
 
-    Two disjoint sides: the papers without a note whose text matches the
-    query (the FTS5 match of `compile_query`, in listing order, less the few
-    keys of noted papers), and the papers with a note that the rule of
-    `query_notes` accepts (a few rows, each part tried on the note first).
+    Two disjoint sides: the papers whose text matches the query (the FTS5
+    match of `compile_query`, in listing order) less those whose note holds a
+    bare word of the query, and those papers (a few rows) if the rule of
+    `query_notes` accepts them, each part tried on the note first.
     Both come in listing order, so SQLite merges them and a page stops early.
     sort:relevance ranks by the text's bm25; a paper whose text does not
     match the whole query (found through its note) comes after the ranked ones.
@@ -185,8 +188,9 @@ def _text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None)
     positive = any(not n.negated for n in nodes)
     ranked = q.sort == "relevance" and (positive or any(not neg for _, neg in q.types))
 
-    # Side 1: the text of a paper without a note.
-    text_conds = ["search MATCH ?", f"s.rowid NOT IN ({NOTED_KEYS})"]
+    # Side 1: the text of a paper whose note (if any) holds no word of the query.
+    noted, words = noted_with(note_words(nodes), "sort_key")
+    text_conds = ["search MATCH ?", f"s.rowid NOT IN ({noted})"]
     text_conds += [date_cond("s.rowid", *d, relisted) for d in q.dates]
     rank = ", s.rank AS r" if ranked else ""
     text_side = (
@@ -194,9 +198,11 @@ def _text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None)
         "ON l.key = s.rowid WHERE " + " AND ".join(text_conds + flags)
     )
 
-    # Side 2: the papers with a note, by the rule.
+    # Side 2: the papers whose note holds a word of the query, by the rule.
     rule = NoteRule(expand, key="l.key", pk="l.pk", folded="n.folded")
     note_conds, note_params = rule.query(q)
+    note_conds.insert(0, holds_any(words))
+    note_params[:0] = words
     note_conds += flags
     note_conds += [date_cond("l.key", *d, relisted) for d in q.dates]
     rank_params: list[object] = []
@@ -221,5 +227,5 @@ def _text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None)
     return Plan(
         ids,
         f"SELECT ({text_count}) + (SELECT count(*) FROM ({note_side}))",
-        [match, *rank_params, *note_params],
+        [match, *words, *rank_params, *note_params],
     )
