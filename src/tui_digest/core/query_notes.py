@@ -52,7 +52,7 @@ def holds_any(words: Sequence[str]) -> str:
     return "(" + " OR ".join("instr(n.folded, ?) > 0" for _ in words) + ")"
 
 
-def noted_with(words: Sequence[str], column: str) -> tuple[str, list[object]]:
+def noted_with(words: Sequence[str], column: str) -> tuple[str, list[str]]:
     """SQL of `column` ("sort_key" or "pk") of the papers whose note holds one of `words`."""
     sql = f"SELECT np.{column} FROM paper_notes n JOIN papers np ON np.id = n.id WHERE "
     return sql + holds_any(words), list(words)
