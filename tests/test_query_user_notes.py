@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tui_digest.core import query_user
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.query import AnyOf, Query, Term, parse_query
 from tui_digest.core.query_compile import compile_query
@@ -154,8 +155,11 @@ def _oracle(store: Store, text: str) -> list[int]:
     return [pk for pk in order if matches(pk)]
 
 
+@pytest.mark.parametrize("lookups", [40, 0])
 @pytest.mark.parametrize("text", QUERIES)
-def test_every_part_by_the_text_or_the_note(store, text):
+def test_every_part_by_the_text_or_the_note(store, text, lookups, monkeypatch):
+    # Both ways of counting: notes looked up one by one, or the match walked.
+    monkeypatch.setattr(query_user, "LOOKUPS", lookups)
     expected = _oracle(store, text)
     assert store.list_ids(text) == expected
     assert store.count(text) == len(expected)
