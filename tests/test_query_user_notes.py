@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_digest.core import query_user
+from tui_digest.core import query_note_plan
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.query import AnyOf, Query, Term, parse_query
 from tui_digest.core.query_compile import compile_query
@@ -155,11 +155,13 @@ def _oracle(store: Store, text: str) -> list[int]:
     return [pk for pk in order if matches(pk)]
 
 
-@pytest.mark.parametrize("lookups", [40, 0])
+@pytest.mark.parametrize("lookups", [(40, 250), (0, 0), (40, 0), (0, 250)])
 @pytest.mark.parametrize("text", QUERIES)
 def test_every_part_by_the_text_or_the_note(store, text, lookups, monkeypatch):
-    # Both ways of counting: notes looked up one by one, or the match walked.
-    monkeypatch.setattr(query_user, "LOOKUPS", lookups)
+    # Every way of counting: noted papers looked up one by one or the match
+    # walked (side 1), the rule by row lookups or by whole matches (side 2).
+    monkeypatch.setattr(query_note_plan, "LOOKUPS", lookups[0])
+    monkeypatch.setattr(query_note_plan, "RULE_LOOKUPS", lookups[1])
     expected = _oracle(store, text)
     assert store.list_ids(text) == expected
     assert store.count(text) == len(expected)

@@ -28,6 +28,9 @@ from tui_digest.core.query_fts import Expand, fts_node, fts_term
 from tui_digest.core.search_index import EVERY
 from tui_digest.core.search_tokens import fold
 
+# The notes with their papers (`n`, `np`).
+NOTES = "paper_notes n JOIN papers np ON np.id = n.id"
+
 
 def fold_note(text: str) -> str:
     """What note searches compare: lower case, accents removed, single spaces."""
@@ -54,8 +57,7 @@ def holds_any(words: Sequence[str]) -> str:
 
 def noted_with(words: Sequence[str], column: str) -> tuple[str, list[str]]:
     """SQL of `column` ("sort_key" or "pk") of the papers whose note holds one of `words`."""
-    sql = f"SELECT np.{column} FROM paper_notes n JOIN papers np ON np.id = n.id WHERE "
-    return sql + holds_any(words), list(words)
+    return f"SELECT np.{column} FROM {NOTES} WHERE {holds_any(words)}", list(words)
 
 
 def text_match(q: Query, expand: Expand | None) -> str:
@@ -77,11 +79,20 @@ def text_match(q: Query, expand: Expand | None) -> str:
 
 class NoteRule:
     """The rule as SQL conditions over one paper: `key` its listing key (the
-    FTS5 rowid), `pk` its pk, `folded` its folded note (`paper_notes.folded`)."""
+    FTS5 rowid), `pk` its pk, `folded` its folded note (`paper_notes.folded`).
 
-    def __init__(self, expand: Expand | None, *, key: str, pk: str, folded: str) -> None:
+    `bulk`: the text is tested by reading each part's whole match once (for
+    many papers) instead of looking the paper's row up (for a few).
+    """
+
+    def __init__(
+        self, expand: Expand | None, *, key: str, pk: str, folded: str, bulk: bool = False
+    ) -> None:
         self.expand = expand
         self.row_match = f"EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = {key})"
+        if bulk:
+            # Many papers to test (a count): each part's matches read once.
+            self.row_match = f"{key} IN (SELECT rowid FROM search WHERE search MATCH ?)"
         self.in_note = f"instr({folded}, ?) > 0"
         self.in_tags = (
             f"{pk} IN (SELECT tp.pk FROM paper_tags t JOIN papers tp ON tp.id = t.id "

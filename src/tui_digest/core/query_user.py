@@ -12,7 +12,7 @@ Once some paper has a note, bare words (also inside OR groups) match notes
 too, by the rule `query_notes` states: every part of the query satisfied by
 the paper's text or its note. A paper whose note holds none of the query's
 bare words is answered by its text alone, so a plan has two sides
-(`_text_or_note`): the one FTS5 match over the other papers, and the rule over
+(`query_note_plan`): the one FTS5 match over the other papers, and the rule over
 the few whose note holds one. (Letting every
 word look in notes inside the one match made a page of `diffusion OR 扩散`
 ~50-100x slower at 100k papers once a note existed.)
@@ -20,18 +20,12 @@ word look in notes inside the one match made a page of `diffusion OR 扩散`
 
 from __future__ import annotations
 
-from tui_digest.core.query import AnyOf, Query, Term
+from tui_digest.core.query import AnyOf, Query
 from tui_digest.core.query_compile import Plan, compile_query, has_user_terms
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand, fts_term
-from tui_digest.core.query_notes import (
-    NoteRule,
-    fold_note,
-    holds_any,
-    note_words,
-    noted_with,
-    text_match,
-)
+from tui_digest.core.query_note_plan import text_or_note
+from tui_digest.core.query_notes import NoteRule, fold_note, note_words, noted_with
 
 __all__ = ["compile_any", "compile_with_user_text", "fold_note"]
 
@@ -50,7 +44,7 @@ def compile_any(
     user_terms = bool(q.tags or q.notes or has_user_terms(q.groups))
     notes = notes and bool(note_words([*q.terms, *q.groups]))
     if notes and digest is None and not user_terms:
-        return _text_or_note(q, expand=expand, relisted=relisted)
+        return text_or_note(q, expand=expand, relisted=relisted)
     if user_terms or notes:
         return compile_with_user_text(
             q, digest=digest, expand=expand, notes=notes, relisted=relisted
@@ -165,100 +159,3 @@ def _group_cond(
         options.append("(" + " AND ".join(conds) + ")")
     sql = "(" + " OR ".join(options) + ")"
     return ("NOT " + sql if group.negated else sql), params
-
-
-def _text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) -> Plan:
-    """Bare words once notes exist, over all papers: as fast as a search without notes.
-
-    Two disjoint sides: the papers whose text matches the query (the FTS5
-    match of `compile_query`, in listing order) less those whose note holds a
-    bare word of the query, and those papers (a few rows) if the rule of
-    `query_notes` accepts them, each part tried on the note first.
-    Both come in listing order, so SQLite merges them and a page stops early.
-    sort:relevance ranks by the text's bm25; a paper whose text does not
-    match the whole query (found through its note) comes after the ranked ones.
-    """
-    flags = []
-    if q.read is not None:
-        flags.append(f"l.read = {int(q.read)}")
-    if q.starred is not None:
-        flags.append(f"l.starred = {int(q.starred)}")
-    match = text_match(q, expand)
-    nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
-    positive = any(not n.negated for n in nodes)
-    ranked = q.sort == "relevance" and (positive or any(not neg for _, neg in q.types))
-
-    # Side 1: the text of a paper whose note (if any) holds no word of the query.
-    noted, words = noted_with(note_words(nodes), "sort_key")
-    text_conds = ["search MATCH ?", f"s.rowid NOT IN ({noted})"]
-    text_conds += [date_cond("s.rowid", *d, relisted) for d in q.dates]
-    rank = ", s.rank AS r" if ranked else ""
-    text_side = (
-        f"SELECT l.pk AS pk, s.rowid AS key{rank} FROM search s CROSS JOIN listing l "
-        "ON l.key = s.rowid WHERE " + " AND ".join(text_conds + flags)
-    )
-
-    # Side 2: the papers whose note holds a word of the query, by the rule.
-    rule = NoteRule(expand, key="l.key", pk="l.pk", folded="n.folded")
-    note_conds, note_params = rule.query(q)
-    note_conds.insert(0, f"l.key IN ({noted})")
-    note_params[:0] = words
-    note_conds += flags
-    note_conds += [date_cond("l.key", *d, relisted) for d in q.dates]
-    rank_params: list[object] = []
-    if ranked:  # the text's rank when it matches the whole query, else NULL
-        rank = ", (SELECT rank FROM search WHERE search MATCH ? AND rowid = l.key) AS r"
-        rank_params.append(match)
-    note_side = (
-        f"SELECT l.pk AS pk, l.key AS key{rank} FROM listing l "
-        "CROSS JOIN papers np ON np.pk = l.pk CROSS JOIN paper_notes n ON n.id = np.id"
-        + (" WHERE " + " AND ".join(note_conds) if note_conds else "")
-    )
-    ids = f"{text_side} UNION ALL {note_side} ORDER BY key DESC"
-    if ranked:
-        ids = f"SELECT pk FROM ({text_side} UNION ALL {note_side}) ORDER BY r IS NULL, r, key DESC"
-    params = [match, *words, *rank_params, *note_params]
-    # The sides are disjoint: their counts add up.
-    note_count = f"SELECT count(*) FROM ({_numbered(note_side, 2 + len(words))})"
-    if flags:
-        count = f"SELECT (SELECT count(*) FROM ({_numbered(text_side, 1)})) + ({note_count})"
-        return Plan(ids, count, params)
-    noted_dates = [date_cond("np.sort_key", *d, relisted) for d in q.dates]
-    return Plan(ids, _text_count(text_conds[2:], noted_dates, len(words), note_count), params)
-
-
-# At most this many papers whose note holds a query word are looked up one
-# by one in FTS5 (`search MATCH ? AND rowid = ?`, 20-50 us each at 65k
-# papers) to count side 1; beyond, the match is walked testing every key
-# against them (`rowid NOT IN`, ~60 ns a key: ~3 ms for 52k keys).
-LOOKUPS = 40
-
-
-def _text_count(dates: list[str], noted_dates: list[str], words: int, note_count: str) -> str:
-    """The count of `_text_or_note`, its parameters numbered as the page's.
-
-    Side 1 is the FTS5 match less the papers whose note holds a query word.
-    When those are few, the match is counted from FTS5 alone (as
-    `compile_query` does: ~2 ms for 52k of 65k papers) and those of them
-    whose text matches are taken away.
-    """
-    held = _numbered(holds_any(["?"] * words), 2)
-    noted = f"FROM paper_notes n JOIN papers np ON np.id = n.id WHERE {held}"
-    noted += "".join(f" AND {d}" for d in noted_dates)
-    in_text = "EXISTS (SELECT 1 FROM search WHERE search MATCH ?1 AND rowid = np.sort_key)"
-    text = "search s WHERE search MATCH ?1" + "".join(f" AND {d}" for d in dates)
-    return (
-        f"SELECT ({note_count}) + CASE WHEN (SELECT count(*) {noted}) <= {LOOKUPS} "
-        f"THEN (SELECT count(*) FROM {text}) - (SELECT count(*) {noted} AND {in_text}) "
-        f"ELSE (SELECT count(*) FROM {text} AND s.rowid NOT IN (SELECT np.sort_key {noted})) "
-        "END"
-    )
-
-
-def _numbered(sql: str, first: int) -> str:
-    """`sql` with its `?` numbered from `first` (`?3`, `?4`...), to reuse parameters."""
-    parts = sql.split("?")
-    out = parts[0]
-    for i, part in enumerate(parts[1:]):
-        out += f"?{first + i}{part}"
-    return out
