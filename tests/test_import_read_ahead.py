@@ -188,3 +188,56 @@ def test_multi_row_statements_come_in_few_shapes(monkeypatch):
         total,
         0,
     )
+
+
+def _kept_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "kept-bytes"]
+
+
+def test_kept_bytes_are_compressed_in_a_thread_exactly(tmp_path, monkeypatch):
+    """The original bytes, read in many chunks, come out whole (compressed elsewhere)."""
+    import io
+    import zlib
+
+    from tui_digest.core import text_stream
+
+    monkeypatch.setattr(text_stream, "CHUNK", 1000)  # many chunks, more than AHEAD
+    data = ("模型 model\r\n" * 5000).encode()
+    text, _, kept = text_stream.open_kept(io.BytesIO(data))
+    with kept:
+        assert "".join(text_stream.split_lines(text)).count("model") == 5000
+        out, size = kept.compressed()
+        assert zlib.decompress(out.read()) == data and size < len(data)
+    assert not _kept_threads()
+
+
+def test_an_error_while_compressing_is_raised_and_the_thread_ends(monkeypatch):
+    """A full disk under the temporary file: `compressed()` raises it; reading never hangs."""
+    import io
+
+    from tui_digest.core import text_stream
+
+    monkeypatch.setattr(text_stream, "CHUNK", 1000)
+    text, _, kept = text_stream.open_kept(io.BytesIO(b"x" * 100_000))
+
+    def full(data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kept._out, "write", full)
+    with kept:
+        text.read()  # 100 chunks: far more than wait for the thread
+        with pytest.raises(OSError, match="No space left"):
+            kept.compressed()
+    assert not _kept_threads()
+
+
+def test_closing_kept_bytes_unread_ends_its_thread():
+    import io
+
+    from tui_digest.core import text_stream
+
+    text, _, kept = text_stream.open_kept(io.BytesIO(b"abc"))
+    assert _kept_threads()
+    kept.close()
+    assert not _kept_threads()
+    del text  # (dropping the text closes it, and `kept` with it, as well)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import codecs
 import io
+import queue
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -84,7 +86,16 @@ class KeptBytes(io.RawIOBase):
     The cache keeps each digest's original bytes compressed (`export --digest`
     writes them back exactly); compressing them as the reader reads them means
     a 169 MB document is never held whole, neither raw nor compressed.
+
+    The compressing happens in a thread of its own (zlib lets go of the GIL):
+    it was a tenth of the reading thread's time in a streamed import, which
+    limits the import's speed when a second core is free (`read_ahead`). At
+    most `AHEAD` chunks wait for it. `compressed()` or `close()` waits for it
+    to finish; an error there (the temporary file's disk full) is raised by
+    `compressed()`.
     """
+
+    AHEAD = 4
 
     def __init__(self, f: BinaryIO) -> None:
         super().__init__()
@@ -92,6 +103,10 @@ class KeptBytes(io.RawIOBase):
         self._zip = zlib.compressobj(KEEP_LEVEL)
         self._out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self.position = 0  # bytes read so far
+        self._chunks: queue.Queue[bytes | None] = queue.Queue(self.AHEAD)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._compress, name="kept-bytes", daemon=True)
+        self._thread.start()
 
     def readable(self) -> bool:
         return True
@@ -100,17 +115,34 @@ class KeptBytes(io.RawIOBase):
         n = self._f.readinto(buffer)  # type: ignore[attr-defined]
         if n:
             self.position += n
-            self._out.write(self._zip.compress(memoryview(buffer)[:n]))
+            self._chunks.put(bytes(memoryview(buffer)[:n]))  # the buffer is reused
         return n or 0
+
+    def _compress(self) -> None:
+        while (chunk := self._chunks.get()) is not None:
+            if self._error is None:  # after an error, only drained (a reader may wait)
+                try:
+                    self._out.write(self._zip.compress(chunk))
+                except BaseException as exc:  # raised by `compressed()`
+                    self._error = exc
+
+    def _finish(self) -> None:
+        if self._thread.is_alive():
+            self._chunks.put(None)
+            self._thread.join()
 
     def compressed(self) -> tuple[BinaryIO, int]:
         """The compressed bytes of everything read (a file at its start), and their size."""
+        self._finish()
+        if self._error is not None:
+            raise self._error
         self._out.write(self._zip.flush())
         size = self._out.tell()
         self._out.seek(0)
         return self._out, size  # type: ignore[return-value]
 
     def close(self) -> None:
+        self._finish()
         self._out.close()
         super().close()
 
