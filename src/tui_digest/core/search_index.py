@@ -65,48 +65,15 @@ def search_row_lists(
     authors: Sequence[str],
     categories: Sequence[str],
     announce_type: str,
-) -> tuple[str, ...]:
-    """`search_row` from lists (a `Paper`'s), with no JSON round trip."""
-    return _row(id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories,
-                announce_type, None)  # fmt: skip
-
-
-def search_row_terms(
-    id: str,
-    title_en: str,
-    title_zh: str,
-    summary_zh: str,
-    abstract_en: str,
-    abstract_zh: str,
-    authors: Sequence[str],
-    categories: Sequence[str],
-    announce_type: str,
-) -> tuple[tuple[str, ...], set[str]]:
-    """`search_row` (from lists, not JSON) and its `row_terms`, in one tokenising pass."""
-    latin: set[str] = set()
-    row = search_row_words(id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors,
-                           categories, announce_type, latin=latin)  # fmt: skip
-    return row, long_terms(latin)
-
-
-def search_row_words(
-    id: str,
-    title_en: str,
-    title_zh: str,
-    summary_zh: str,
-    abstract_en: str,
-    abstract_zh: str,
-    authors: Sequence[str],
-    categories: Sequence[str],
-    announce_type: str,
     *,
-    latin: set[str],
+    latin: set[str] | None = None,
 ) -> tuple[str, ...]:
-    """`search_row` from lists; its Latin/digit words are added to `latin`.
+    """`search_row` from lists (a `Paper`'s), with no JSON round trip.
 
-    For an importer: many papers' words gathered in one set, then `long_terms`
-    once, fold each distinct word once (words recur across papers: per paper,
-    this was a seventh of the tokenising time).
+    `latin`, when given, gathers the row's Latin/digit words. An importer
+    gathers a whole batch's in one set and calls `long_terms` once, folding
+    each distinct word once (words recur across papers: per paper, this was a
+    seventh of the tokenising time).
     """
     return _row(id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories,
                 announce_type, latin)  # fmt: skip

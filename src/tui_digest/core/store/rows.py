@@ -188,12 +188,14 @@ def search_values(p: Paper) -> tuple[str, ...]:
 
 def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
     """`search_values` and its long words for `terms`, tokenised once."""
-    return search_index.search_row_terms(*_search_fields(p))
+    latin: set[str] = set()
+    row = search_values_words(p, latin)
+    return row, search_index.long_terms(latin)
 
 
 def search_values_words(p: Paper, latin: set[str]) -> tuple[str, ...]:
-    """`search_values`, its Latin/digit words added to `latin` (see `search_row_words`)."""
-    return search_index.search_row_words(*_search_fields(p), latin=latin)
+    """`search_values`, its Latin/digit words added to `latin` (see `search_row_lists`)."""
+    return search_index.search_row_lists(*_search_fields(p), latin=latin)
 
 
 def paper_hash(p: Paper) -> bytes:
