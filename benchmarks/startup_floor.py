@@ -11,13 +11,16 @@ imported and stops it when the first frame showing content has been drawn
 
 Runs alternate floor / reader (and each `--src` tree), so the machine's load
 hits all alike. The reader's cache is `--db` or a synthetic one of `--papers`
-papers (benchmarks/generate.py). Prints JSON: medians and reader / floor
-(issue 13's target is <= 1.25), for the wall time and for the CPU time the
-process used until its first frame (`time.process_time`, all threads), which a
-loaded machine inflates far less; the peak resident memory at that frame
-(`ru_maxrss`; issue 13's table: <= 50 MB); and the load average while it ran.
-The reader child pauses the collector before importing the app, as
-`tui-digest` does (ui/start_gc.py).
+papers (benchmarks/generate.py); trees of different schema versions need a
+cache each (`--db` per `--src`, in order: import the same files with each
+tree's CLI). Every child starts with fresh settings and no config.
+
+Prints JSON: medians and reader / floor (issue 13's target is <= 1.25), for
+the wall time and for the CPU time the process used until its first frame
+(`time.process_time`, all threads), which a loaded machine inflates far less;
+the peak resident memory at that frame (`ru_maxrss`; issue 13's table:
+<= 50 MB); and the load average while it ran. The reader child pauses the
+collector before importing the app, as `tui-digest` does (ui/start_gc.py).
 
 Both children run with their bytecode cached (in a temporary
 `PYTHONPYCACHEPREFIX`), as an installed reader and Textual run: with
@@ -122,16 +125,30 @@ def child_env(pycache: Path | None) -> dict[str, str]:
     return env
 
 
-def measure(env: dict[str, str], *child_args: str) -> tuple[float, float, float]:
-    """(wall ms, CPU ms of the process (all threads), peak RSS MB) to the first frame."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", *child_args],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-        env=env,
-    )
+CHILD_TIMEOUT = 60  # s: a start that never draws its first frame (a frozen listing)
+
+
+def measure(env: dict[str, str], *child_args: str) -> tuple[float, float, float] | None:
+    """(wall ms, CPU ms of the process (all threads), peak RSS MB) to the first frame.
+
+    None when the child drew no first frame within CHILD_TIMEOUT (it is killed; the
+    run is counted in the output's `timeouts` instead of ending the benchmark).
+    """
+    # Fresh settings for every child: the reader saves the paper it was closed on,
+    # and reopening on it (another tree's cache, or the last run's) is other work.
+    settings = Path(env["TUI_DIGEST_SETTINGS"])
+    settings.unlink(missing_ok=True)
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", *child_args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=CHILD_TIMEOUT,
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        return None
     result = json.loads(out.stdout.strip().splitlines()[-1])
     return float(result["first_frame_ms"]), float(result["cpu_ms"]), float(result["rss_mb"])
 
@@ -140,7 +157,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--papers", type=int, default=8)
     ap.add_argument("--runs", type=int, default=9)
-    ap.add_argument("--db", type=Path, help="an existing cache (e.g. 65k real papers)")
+    ap.add_argument(
+        "--db",
+        type=Path,
+        action="append",
+        help="an existing cache (e.g. 65k real papers); one per --src, in the same order, "
+        "when the trees differ in schema (a tree opens a cache of its own schema version)",
+    )
     ap.add_argument("--src", action="append", help="source tree(s) to compare (default: ./src)")
     ap.add_argument(
         "--no-bytecode-cache",
@@ -162,29 +185,38 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["TUI_DIGEST_SETTINGS"] = str(Path(tmp) / "settings.json")
         os.environ["TUI_DIGEST_CONFIG"] = str(Path(tmp) / "config.toml")
         env = child_env(None if args.no_bytecode_cache else Path(tmp) / "pycache")
-        db = args.db
-        if db is None:
+        synthetic = not args.db
+        if synthetic:
             sys.path.insert(0, str(SRC))
             sys.path.insert(0, str(HERE))
             from generate import build_cache
 
-            db = Path(tmp) / "cache.db"
-            build_cache(db, args.papers, seed=0)
+            args.db = [Path(tmp) / "cache.db"]
+            build_cache(args.db[0], args.papers, seed=0)
+        if len(args.db) not in (1, len(srcs)):
+            ap.error("give one --db, or one per --src")
+        pairs = zip(srcs, args.db if len(args.db) > 1 else args.db * len(srcs), strict=True)
+        dbs = {src: str(db) for src, db in pairs}
         measure(env, "floor")  # warm the OS file cache and bytecode
         for src in srcs:
-            measure(env, "reader", src, str(db))
+            measure(env, "reader", src, dbs[src])
         floor: list[tuple[float, float, float]] = []
         reader: dict[str, list[tuple[float, float, float]]] = {src: [] for src in srcs}
+        timeouts = dict.fromkeys(srcs, 0)
         loads = [os.getloadavg()[0]]
         for _ in range(args.runs):
-            floor.append(measure(env, "floor"))
+            if (run := measure(env, "floor")) is not None:
+                floor.append(run)
             for src in srcs:
-                reader[src].append(measure(env, "reader", src, str(db)))
+                if (run := measure(env, "reader", src, dbs[src])) is not None:
+                    reader[src].append(run)
+                else:
+                    timeouts[src] += 1
             loads.append(os.getloadavg()[0])
     floor_ms = statistics.median(ms for ms, _, _ in floor)
     floor_cpu = statistics.median(cpu for _, cpu, _ in floor)
     out = {
-        "db": str(args.db) if args.db else f"synthetic, {args.papers} papers",
+        "db": f"synthetic, {args.papers} papers" if synthetic else [str(d) for d in args.db],
         "runs": args.runs,
         "bytecode_cached": not args.no_bytecode_cache,
         "load_average": [round(min(loads), 1), round(max(loads), 1)],
@@ -199,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
                 "cpu_ms": round(statistics.median(cpu for _, cpu, _ in runs), 1),
                 "cpu_ratio": round(statistics.median(cpu for _, cpu, _ in runs) / floor_cpu, 3),
                 "peak_rss_mb": round(statistics.median(rss for _, _, rss in runs), 1),
+                "timeouts": timeouts[src],
             }
             for src, runs in reader.items()
         ],
