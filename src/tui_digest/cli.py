@@ -60,23 +60,29 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     failed = 0
     with _closing(_open_store(args)) as store:
+        documents: list[str] = []  # read one after another (the next while this one is written)
         for raw in args.paths:
             path = Path(raw)
             # The generator's per-paper JSON: a record, an archive of the
             # repository, or the *.json files of a folder (besides its digests).
             if raw != "-" and path.is_file() and (is_archive(path) or is_record_file(path)):
+                failed += _import_documents(store, args, documents)
+                documents = []
                 failed += print_archive_import(store, path)
                 continue
-            failed += _import_documents(store, args, raw)
+            documents.append(raw)
             if raw != "-" and path.is_dir():
+                failed += _import_documents(store, args, documents)
+                documents = []
                 failed += print_archive_import(store, path)
+        failed += _import_documents(store, args, documents)
     return 1 if failed else 0
 
 
-def _import_documents(store: Store, args: argparse.Namespace, raw: str) -> int:
+def _import_documents(store: Store, args: argparse.Namespace, raws: list[str]) -> int:
     from tui_digest.cli_import import import_documents
 
-    return import_documents(store, args, raw, _describe)
+    return import_documents(store, args, raws, _describe) if raws else 0
 
 
 # --- export / search ------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     import argparse
 
     from tui_digest.cli_progress import ImportProgress
+    from tui_digest.cli_read_ahead import ReadDigest
     from tui_digest.core.model import ImportStats, Problem
     from tui_digest.core.store import Store
 
@@ -38,7 +40,11 @@ MAX_PROBLEMS = 1000
 _HEAD = 1 << 20  # bytes read to tell a digest from a feed
 
 
-def _open_inputs(paths: list[str], cap: int) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+def _open_inputs(
+    paths: list[str], cap: int
+) -> Iterator[tuple[str, Callable[[], BinaryIO] | None, str]]:
+    """(source, opener, category) per input; (message, None, "") for a folder with none."""
+    from tui_digest.config.sources import infer_category
     from tui_digest.core.readers import open_capped
 
     hint = " (see --max-size)"
@@ -48,7 +54,7 @@ def _open_inputs(paths: list[str], cap: int) -> Iterator[tuple[str, Callable[[],
 
     for raw in paths:
         if raw == "-":
-            yield "<stdin>", opener("<stdin>", sys.stdin.buffer)
+            yield "<stdin>", opener("<stdin>", sys.stdin.buffer), ""
             continue
         path = Path(raw)
         if path.is_dir():
@@ -56,13 +62,13 @@ def _open_inputs(paths: list[str], cap: int) -> Iterator[tuple[str, Callable[[],
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
             )
             if not found and not any(path.rglob("*.json")):
-                print(
-                    f"{for_terminal(path)}: no *.md, *.xml or *.json files found", file=sys.stderr
-                )
+                yield f"{for_terminal(path)}: no *.md, *.xml or *.json files found", None, ""
             for p in found:
-                yield str(p), opener(str(p))
+                # A file named after an arXiv category (`cs.AI.md`) is that category's
+                # digest: its papers without a category get it, as a source's do.
+                yield str(p), opener(str(p)), infer_category(str(p))
         else:
-            yield str(path), opener(str(path))
+            yield str(path), opener(str(path)), infer_category(str(path))
 
 
 def is_streamed_digest(f: BinaryIO, format: str | None) -> bool:
@@ -80,38 +86,69 @@ def is_streamed_digest(f: BinaryIO, format: str | None) -> bool:
 
 
 def import_documents(
-    store: Store, args: argparse.Namespace, raw: str, describe: Callable[[BaseException], str]
+    store: Store,
+    args: argparse.Namespace,
+    raws: list[str],
+    describe: Callable[[BaseException], str],
 ) -> int:
+    """Import the documents at `raws` (files, folders, `-`) in order; how many failed.
+
+    The next small digest is read while this one is written (`cli_read_ahead`).
+    """
     from tui_digest.cli_progress import ImportProgress
-    from tui_digest.config.sources import infer_category
+    from tui_digest.cli_read_ahead import DocumentsAhead, Failed
     from tui_digest.core.model import InputError
 
     failed = 0
     bar = ImportProgress()  # shown on a terminal once the import takes over a second
+    cap = (args.max_size or MAX_IMPORT_MIB) * 1024 * 1024
     try:
-        cap = (args.max_size or MAX_IMPORT_MIB) * 1024 * 1024
-        for source, opener in _open_inputs([raw], cap):
-            # A file named after an arXiv category (`cs.AI.md`) is that category's
-            # digest: its papers without a category get it, as a source's do.
-            category = infer_category(source) if source != "<stdin>" else ""
-            try:
-                with opener() as f:
-                    if is_streamed_digest(f, args.format):
-                        stats, problems, total = _streamed(store, f, source, category, bar)
+        inputs = _open_inputs(raws, cap)
+        is_digest = partial(is_streamed_digest, format=args.format)
+        with DocumentsAhead(inputs, is_digest, MAX_PROBLEMS) as documents:
+            for source, opener, category, ahead in documents:
+                if opener is None:
+                    print(source, file=sys.stderr)  # a folder without documents
+                    continue
+                try:
+                    if isinstance(ahead, Failed):
+                        raise ahead.exc
+                    if ahead is not None:
+                        stats, problems, total = _imported_ahead(store, ahead, category, bar)
                         fmt = "digest"
                     else:
-                        stats, problems, total, fmt = _whole(store, f, source, args, category, bar)
-            except (InputError, OSError) as exc:
-                failed += 1
-                bar.close()  # the message goes below, not under the bar
-                print(f"{for_terminal(source)}: error: {describe(exc)}", file=sys.stderr)
-                continue
-            for problem in problems:
-                print(for_terminal(problem.format(source)), file=sys.stderr)
-            print(for_terminal(import_line(source, fmt, total, stats)))
+                        with opener() as f:
+                            if is_streamed_digest(f, args.format):
+                                stats, problems, total = _streamed(store, f, source, category, bar)
+                                fmt = "digest"
+                            else:
+                                stats, problems, total, fmt = _whole(
+                                    store, f, source, args, category, bar
+                                )
+                except (InputError, OSError) as exc:
+                    failed += 1
+                    bar.close()  # the message goes below, not under the bar
+                    print(f"{for_terminal(source)}: error: {describe(exc)}", file=sys.stderr)
+                    continue
+                for problem in problems:
+                    print(for_terminal(problem.format(source)), file=sys.stderr)
+                print(for_terminal(import_line(source, fmt, total, stats)))
     finally:
         bar.close()
     return failed
+
+
+def _imported_ahead(
+    store: Store, ahead: ReadDigest, category: str, bar: ImportProgress
+) -> tuple[ImportStats, list[Problem], int]:
+    """Import a digest read ahead (`cli_read_ahead`); (stats, problems, papers read)."""
+    bar.streaming(ahead.total, 1.0)
+    with ahead.kept:
+        stats = store.import_stream(
+            ahead.digest, (), kept=ahead.kept, category=category, prepared=ahead.prepared
+        )
+    bar.finish_stream(ahead.total)
+    return stats, ahead.problems, ahead.total
 
 
 def _streamed(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -32,7 +32,12 @@ from tui_digest.core.store.connection import Connections
 from tui_digest.core.store.rows import paper_hash
 
 if TYPE_CHECKING:
+    from tui_digest.core.store.index import Ready
     from tui_digest.core.text_stream import KeptBytes
+
+# A document's papers as `prepare_papers` makes them: batches of (ref, paper,
+# hash) with the search rows made ahead for them.
+Prepared = Sequence[tuple[list[tuple[int, Paper, bytes]], "Ready | None"]]
 
 # `importer` and `retention` are imported by the functions that import: a
 # reader that only reads (its first frame) never loads them (issue 13 req 5).
@@ -97,6 +102,20 @@ def _batches(papers: Iterable[Paper], category: str) -> Iterator[list[tuple[int,
             batch = []
     if batch:
         yield batch
+
+
+def prepare_papers(papers: Iterable[Paper], category: str = "") -> Prepared:
+    """A document's papers read, hashed and tokenised whole, without asking the store.
+
+    For a small document read in a thread while the previous one is written
+    (`cli_import`): what is new is decided when it is imported, not now, since
+    the previous document's papers are not committed yet. Rows are made for
+    every paper (the first of each id); the import uses those of its new ones.
+    """
+    from tui_digest.core.store.read_ahead import NewRows
+
+    rows = NewRows(None)
+    return [(batch, rows(batch)) for batch in _batches(papers, category)]
 
 
 def _create(
@@ -186,6 +205,7 @@ class ImportMethods(Connections):
         last_modified: str = "",
         today: str = "",
         progress: Callable[[int], object] | None = None,
+        prepared: Prepared | None = None,
     ) -> ImportStats:
         """`import_digest` for a document read as it is imported (`DigestStream`).
 
@@ -196,6 +216,8 @@ class ImportMethods(Connections):
         its source's latest digest, or empty, is known only at the end: the
         transaction is then rolled back, as if nothing had been written.
         `kept`: the compressed original bytes, kept for `export --digest`.
+        `prepared`: the papers already read (`prepare_papers`); `papers` is then
+        not read.
         """
         from tui_digest.core.store import importer
         from tui_digest.core.store.read_ahead import NewRows, ReadAhead
@@ -223,10 +245,14 @@ class ImportMethods(Connections):
                 # The next batch is read (and its new papers tokenised) in a
                 # thread while this one is written (`read_ahead`). A same-day
                 # update indexes its new papers at the end (`DigestImport`).
-                rows = None if job.existing else NewRows(self._snapshot)
-                with ReadAhead(_batches(papers, category), rows) as ahead:
-                    for batch, ready in ahead:
-                        job.add(batch, repeats=True, ready=ready)
+                if prepared is not None:
+                    for batch, ready in prepared:
+                        job.add(batch, repeats=True, ready=None if job.existing else ready)
+                else:
+                    rows = None if job.existing else NewRows(self._snapshot)
+                    with ReadAhead(_batches(papers, category), rows) as ahead:
+                        for batch, ready in ahead:
+                            job.add(batch, repeats=True, ready=ready)
                 listed = job.membership()
                 if not listed:
                     raise _Unchanged(ImportStats(outcome=NO_NEW_PAPERS))

@@ -47,10 +47,16 @@ def _ascending(rows: Sequence[tuple[int | None, Paper]]) -> list[tuple[int | Non
 class Ready:
     """Search rows made ahead of time (`read_ahead`): by id, the paper each was
     made from (a row is used only for that very object) and the row; and the
-    Latin/digit words of all of them (one set: per paper, sets cost memory)."""
+    Latin/digit words of all of them (one set: per paper, sets cost memory).
+
+    `words_of`: each paper's words instead, for rows made before it is known
+    which papers are new (a small document read while the previous one is
+    written, `read_ahead.NewRows` without the store): then `terms` gets the
+    words of the rows used, without tokenising them again."""
 
     rows: dict[str, tuple[Paper, tuple[str, ...]]] = field(default_factory=dict)
     words: set[str] = field(default_factory=set)
+    words_of: dict[str, set[str]] | None = None
 
 
 def index_rows(
@@ -69,6 +75,7 @@ def index_rows(
     latin: set[str] = set()  # every paper's Latin/digit words, folded once at the end
     made: dict[str, tuple[Paper, tuple[str, ...]]] = ready.rows if ready else {}
     used: list[tuple[str, ...]] = []
+    used_ids: list[str] = []
     rows = _ascending(rows)
     step = BULK_CHUNK if bulk else CHUNK
     for start in range(0, len(rows), step):
@@ -78,13 +85,19 @@ def index_rows(
             if row is not None and row[0] is p:
                 values.append((key, *row[1]))
                 used.append(row[1])
+                used_ids.append(p.id)
             else:
                 values.append((key, *search_values_words(p, latin)))
         insert_rows(conn, schema.FTS_INSERT, values, bulk=bulk)
         if progress is not None:
             progress(len(values))
+    words_of = ready.words_of if ready is not None else None
+    if words_of is not None:  # rows made before it was known which are new: the used ones'
+        latin.update(*(words_of[pid] for pid in used_ids))
     terms = long_terms(latin)
-    if ready is not None and len(used) == len(made):
+    if words_of is not None:
+        pass  # the used rows' words are in `latin`
+    elif ready is not None and len(used) == len(made):
         terms |= long_terms(ready.words)
     else:  # some rows made ahead were not used: only the words of those that were
         for values_made in used:

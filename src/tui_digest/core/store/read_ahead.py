@@ -100,10 +100,14 @@ class NewRows:
 
     New: not met earlier in this stream, and not in the cache before the
     import (asked through `connect()`, a read-only connection of this thread's
-    own, closed by `close`).
+    own, closed by `close`). Without `connect`, the store is not asked: a
+    document read before the previous one's import commits (`prepare_document`)
+    gets rows for all its papers, and its import uses those of the papers that
+    turn out new when it writes (`index.Ready`: a row made but not used is
+    left out, its words too).
     """
 
-    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(self, connect: Callable[[], sqlite3.Connection] | None) -> None:
         self._connect = connect
         self._conn: sqlite3.Connection | None = None
         self._seen: set[str] = set()
@@ -117,11 +121,20 @@ class NewRows:
         for known in self._existing(list(first)):
             del first[known]
         ready = Ready()
+        if self._connect is None:  # which are new is known only when written
+            ready.words_of = {}
+            for pid, paper in first.items():
+                words: set[str] = set()
+                ready.rows[pid] = (paper, search_values_words(paper, words))
+                ready.words_of[pid] = words
+            return ready
         for pid, paper in first.items():
             ready.rows[pid] = (paper, search_values_words(paper, ready.words))
         return ready
 
     def _existing(self, ids: list[str]) -> list[str]:
+        if self._connect is None:
+            return []
         if self._conn is None:
             self._conn = self._connect()
         found: list[str] = []

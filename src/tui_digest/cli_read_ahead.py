@@ -1,0 +1,178 @@
+"""`tui-digest import` of many documents: the next small digest is read while this one is written.
+
+A daily digest (150-700 papers, ~1 MB) is one batch of a streamed import, so
+the read-ahead inside a document (`core/store/read_ahead.py`) has nothing to
+overlap with: reading, hashing and tokenising it, then writing it, took turns
+on one core (issue 13 req 1). `DocumentsAhead` reads (parses, hashes and
+tokenises: `facade_import.prepare_papers`) the next small digest in a thread
+of its own while the importing thread writes the current one.
+
+What stays as it was: each document is imported in its own transaction, in
+order, by the importing thread, and which digest it becomes and which of its
+papers are new is decided there, when it is written (the reading thread never
+asks the store: the previous document is not committed yet while it reads).
+A document that fails to read is reported at its turn, naming its file and
+line, and the others go on. Memory stays bounded: a document is read ahead
+only when it is at most `AHEAD_MAX_BYTES`, and at most one waits while the
+next is read; larger documents, feeds and standard input are read at their
+turn, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import queue
+import stat
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import Digest, Problem
+    from tui_digest.core.store.facade_import import Prepared
+    from tui_digest.core.text_stream import KeptBytes
+
+# A digest at most this large is read whole ahead of its turn (its text, papers
+# and search rows: a few times its size in memory). Daily digests are ~1 MB.
+AHEAD_MAX_BYTES = 8 * 1024 * 1024
+
+Input = tuple[str, Callable[[], BinaryIO] | None, str]  # (source, opener, category)
+_END = object()
+
+
+@dataclass(slots=True)
+class ReadDigest:
+    """A digest read whole ahead of its import: `import_stream(…, prepared=…)`."""
+
+    digest: Digest
+    problems: list[Problem]
+    total: int  # papers read
+    prepared: Prepared
+    kept: KeptBytes  # its compressed bytes; closed by whoever imports (or drops) it
+    # The text read through `kept`: closing it (as its garbage collection does)
+    # closes `kept`, so it lives as long as this does.
+    text: io.TextIOBase
+
+
+class Failed:
+    """Reading a document failed; raised again at its turn."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+Ahead = ReadDigest | Failed | None  # None: not read ahead, read it at its turn
+
+
+IsDigest = Callable[[BinaryIO], bool]  # whether a file is read as a streamed digest
+
+
+def read_small_digest(
+    source: str, opener: Callable[[], BinaryIO], category: str, is_digest: IsDigest, problems: int
+) -> ReadDigest | None:
+    """The digest at `source` read whole, if it is a small regular file holding one.
+
+    `problems`: how many of its problems are listed at most (`DigestStream`).
+    """
+    from tui_digest.core.digest_format import DigestStream
+    from tui_digest.core.readers import storable_digest
+    from tui_digest.core.store.facade_import import prepare_papers
+    from tui_digest.core.text_stream import open_kept, split_lines
+
+    if source == "<stdin>":
+        return None
+    try:
+        st = os.stat(source)
+    except OSError:
+        return None  # the importing thread opens it and reports why it cannot
+    if not stat.S_ISREG(st.st_mode) or st.st_size > AHEAD_MAX_BYTES:
+        return None
+    with opener() as f:
+        if not is_digest(f):
+            return None
+        text, decoding, kept = open_kept(f)
+        try:
+            stream = DigestStream(source=source, decoding=decoding, max_problems=problems)
+            storable_digest(stream.digest)
+            papers = (paper for _, paper in stream.read(split_lines(text)))
+            prepared = prepare_papers(papers, category)
+        except BaseException:
+            kept.close()
+            raise
+    total = sum(len(batch) for batch, _ in prepared)
+    return ReadDigest(stream.digest, stream.problems, total, prepared, kept, text)
+
+
+def _drop(ahead: object) -> None:
+    if isinstance(ahead, tuple) and isinstance(ahead[-1], ReadDigest):
+        ahead[-1].kept.close()
+
+
+class DocumentsAhead:
+    """(source, opener, category, ahead) for each input, the next read in a thread.
+
+    Use as a context manager: leaving it stops the thread, waits for it and
+    closes what it read and nobody took.
+    """
+
+    def __init__(self, inputs: Iterable[Input], is_digest: IsDigest, problems: int) -> None:
+        self._inputs = inputs
+        self._is_digest = is_digest
+        self._problems = problems
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="import-next-doc", daemon=True)
+
+    def __enter__(self) -> DocumentsAhead:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+        while True:
+            try:
+                _drop(self._queue.get_nowait())
+            except queue.Empty:
+                return
+
+    def __iter__(self) -> Iterator[tuple[str, Callable[[], BinaryIO] | None, str, Ahead]]:
+        while True:
+            item = self._queue.get()
+            if item is _END:
+                return
+            if isinstance(item, Failed):  # the inputs themselves failed (not one document)
+                raise item.exc
+            yield item  # type: ignore[misc]
+
+    def _put(self, item: object) -> bool:
+        # Polls `_stop` so that leaving early never leaves this thread blocked.
+        while not self._stop.is_set():
+            with contextlib.suppress(queue.Full):
+                self._queue.put(item, timeout=0.05)
+                return True
+        _drop(item)
+        return False
+
+    def _run(self) -> None:
+        try:
+            for source, opener, category in self._inputs:
+                ahead: Ahead = None
+                if opener is not None:
+                    try:
+                        ahead = read_small_digest(
+                            source, opener, category, self._is_digest, self._problems
+                        )
+                    except BaseException as exc:  # raised at its turn, by the importing thread
+                        ahead = Failed(exc)
+                if not self._put((source, opener, category, ahead)):
+                    return
+            self._put(_END)
+        except BaseException as exc:  # listing the inputs failed: raised by `__iter__`
+            self._put(Failed(exc))
