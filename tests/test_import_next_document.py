@@ -12,6 +12,7 @@ and its neighbours are imported, and the thread ends however the import ends.
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -112,6 +113,29 @@ def test_files_in_one_command_import_as_one_at_a_time(tmp_path, capsys, monkeypa
     with Store.open(tmp_path / "all.db", readonly=True) as store:
         assert store.list_ids("changed title second")
         assert len(store.list_ids("")) == 6 + 5 + 4
+
+
+def test_the_gil_changes_hands_often_only_while_a_document_read_ahead_is_written(
+    tmp_path, capsys, monkeypatch
+):
+    files = _daily_files(tmp_path / "in")
+    seen: list[float] = []
+    real_import = Store.import_stream
+
+    def import_stream(self, *args, **kwargs):
+        seen.append(sys.getswitchinterval())
+        return real_import(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "import_stream", import_stream)
+    before = sys.getswitchinterval()
+    assert before != cli_read_ahead.SWITCH_INTERVAL
+    sizes = [p.stat().st_size for p in files]
+    monkeypatch.setattr(cli_read_ahead, "AHEAD_MAX_BYTES", max(sizes) - 1)
+    assert _import(capsys, tmp_path / "c.db", *files)[0] == 0
+    # The largest file is streamed as before, at the usual interval.
+    quick = pytest.approx(cli_read_ahead.SWITCH_INTERVAL, rel=0.01)
+    assert seen == [before if size == max(sizes) else quick for size in sizes]
+    assert before in seen and sys.getswitchinterval() == before
 
 
 def test_a_bad_file_between_good_ones_is_reported_at_its_turn(tmp_path, capsys):

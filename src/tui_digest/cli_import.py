@@ -142,8 +142,10 @@ def _imported_ahead(
     store: Store, ahead: ReadDigest, category: str, bar: ImportProgress
 ) -> tuple[ImportStats, list[Problem], int]:
     """Import a digest read ahead (`cli_read_ahead`); (stats, problems, papers read)."""
+    from tui_digest.cli_read_ahead import quick_switches
+
     bar.streaming(ahead.total, 1.0)
-    with ahead.kept:
+    with ahead.kept, quick_switches():  # the next document is being read meanwhile
         stats = store.import_stream(
             ahead.digest, (), kept=ahead.kept, category=category, prepared=ahead.prepared
         )
