@@ -23,14 +23,13 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import queue
 import stat
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from types import TracebackType
 from typing import TYPE_CHECKING, BinaryIO
+
+from tui_digest.core.one_ahead import OneAhead
 
 if TYPE_CHECKING:
     from tui_digest.core.model import Digest, Problem
@@ -50,7 +49,6 @@ AHEAD_MAX_BYTES = 8 * 1024 * 1024
 SWITCH_INTERVAL = 0.0002
 
 Input = tuple[str, Callable[[], BinaryIO] | None, str]  # (source, opener, category)
-_END = object()
 
 
 @dataclass(slots=True)
@@ -127,72 +125,33 @@ def quick_switches() -> Iterator[None]:
         sys.setswitchinterval(saved)
 
 
-def _drop(ahead: object) -> None:
-    if isinstance(ahead, tuple) and isinstance(ahead[-1], ReadDigest):
-        ahead[-1].kept.close()
+def _drop(item: tuple[str, Callable[[], BinaryIO] | None, str, Ahead]) -> None:
+    ahead = item[-1]
+    if isinstance(ahead, ReadDigest):
+        ahead.kept.close()
 
 
-class DocumentsAhead:
+class DocumentsAhead(OneAhead[tuple[str, Callable[[], BinaryIO] | None, str, Ahead]]):
     """(source, opener, category, ahead) for each input, the next read in a thread.
 
-    Use as a context manager: leaving it stops the thread, waits for it and
-    closes what it read and nobody took.
+    Use as a context manager (`one_ahead.OneAhead`): leaving it stops the
+    thread, waits for it and closes what it read and nobody took. A document
+    that fails to read comes as `Failed`, raised at its turn by the importing
+    thread; a failure to list the inputs themselves is raised by the iteration.
     """
 
     def __init__(self, inputs: Iterable[Input], is_digest: IsDigest, problems: int) -> None:
-        self._inputs = inputs
-        self._is_digest = is_digest
-        self._problems = problems
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="import-next-doc", daemon=True)
+        super().__init__(_read(inputs, is_digest, problems), name="import-next-doc", drop=_drop)
 
-    def __enter__(self) -> DocumentsAhead:
-        self._thread.start()
-        return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._stop.set()
-        self._thread.join()
-        while True:
+def _read(
+    inputs: Iterable[Input], is_digest: IsDigest, problems: int
+) -> Iterator[tuple[str, Callable[[], BinaryIO] | None, str, Ahead]]:
+    for source, opener, category in inputs:
+        ahead: Ahead = None
+        if opener is not None:
             try:
-                _drop(self._queue.get_nowait())
-            except queue.Empty:
-                return
-
-    def __iter__(self) -> Iterator[tuple[str, Callable[[], BinaryIO] | None, str, Ahead]]:
-        while True:
-            item = self._queue.get()
-            if item is _END:
-                return
-            if isinstance(item, Failed):  # the inputs themselves failed (not one document)
-                raise item.exc
-            yield item  # type: ignore[misc]
-
-    def _put(self, item: object) -> bool:
-        # Polls `_stop` so that leaving early never leaves this thread blocked.
-        while not self._stop.is_set():
-            with contextlib.suppress(queue.Full):
-                self._queue.put(item, timeout=0.05)
-                return True
-        _drop(item)
-        return False
-
-    def _run(self) -> None:
-        try:
-            for source, opener, category in self._inputs:
-                ahead: Ahead = None
-                if opener is not None:
-                    try:
-                        ahead = read_small_digest(
-                            source, opener, category, self._is_digest, self._problems
-                        )
-                    except BaseException as exc:  # raised at its turn, by the importing thread
-                        ahead = Failed(exc)
-                if not self._put((source, opener, category, ahead)):
-                    return
-            self._put(_END)
-        except BaseException as exc:  # listing the inputs failed: raised by `__iter__`
-            self._put(Failed(exc))
+                ahead = read_small_digest(source, opener, category, is_digest, problems)
+            except BaseException as exc:  # raised at its turn, by the importing thread
+                ahead = Failed(exc)
+        yield source, opener, category, ahead

@@ -21,78 +21,30 @@ line) is raised in the importing thread, which rolls the transaction back.
 
 from __future__ import annotations
 
-import contextlib
-import queue
 import sqlite3
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from types import TracebackType
+from collections.abc import Callable, Iterable
 
 from tui_digest.core.model import Paper
+from tui_digest.core.one_ahead import OneAhead
 from tui_digest.core.store.index import Ready
 from tui_digest.core.store.rows import search_values_words
 
 Entry = tuple[int, Paper, bytes]  # (ref, paper, hash), as `DigestImport.add` takes them
-_END = object()
 
 
-class _Failed:
-    def __init__(self, exc: BaseException) -> None:
-        self.exc = exc
-
-
-class ReadAhead:
+class ReadAhead(OneAhead[tuple[list[Entry], Ready | None]]):
     """The batches of `batches`, produced in a thread one batch ahead of their use.
 
     `prepare(batch)`, when given, runs in that thread too and its result comes
     with the batch; `prepare.close()` is called there when it ends. Use as a
-    context manager: leaving it (an error in the importing thread included)
-    stops the thread and waits for it.
+    context manager (`one_ahead.OneAhead`): leaving it (an error in the
+    importing thread included) stops the thread and waits for it.
     """
 
     def __init__(self, batches: Iterable[list[Entry]], prepare: NewRows | None = None) -> None:
-        self._batches = batches
-        self._prepare = prepare
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="import-read-ahead", daemon=True)
-
-    def __enter__(self) -> ReadAhead:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        # The thread checks `_stop` after every `put`, so it puts at most once
-        # more: freeing the queue's one place lets that `put` through.
-        self._stop.set()
-        with contextlib.suppress(queue.Empty):
-            self._queue.get_nowait()
-        self._thread.join()
-
-    def __iter__(self) -> Iterator[tuple[list[Entry], Ready | None]]:
-        while True:
-            item = self._queue.get()
-            if item is _END:
-                return
-            if isinstance(item, _Failed):
-                raise item.exc
-            yield item  # type: ignore[misc]
-
-    def _run(self) -> None:
-        try:
-            for batch in self._batches:
-                ready = self._prepare(batch) if self._prepare is not None else None
-                self._queue.put((batch, ready))
-                if self._stop.is_set():
-                    return
-            self._queue.put(_END)
-        except BaseException as exc:  # handed to the importing thread, raised there
-            self._queue.put(_Failed(exc))
-        finally:
-            if self._prepare is not None:
-                self._prepare.close()
+        made = ((batch, prepare(batch) if prepare is not None else None) for batch in batches)
+        done = prepare.close if prepare is not None else None
+        super().__init__(made, name="import-read-ahead", done=done)
 
 
 class NewRows:
