@@ -29,14 +29,16 @@ here queries, papers and enrichment. Each group is a class built on
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
-from tui_digest.core.arxiv_meta import ApiEntryLike, EnrichCandidate
 from tui_digest.core.model import ListRow, Paper, PaperRecord
-from tui_digest.core.store import enrichment, papers, queries, user_log
+from tui_digest.core.store import papers, queries, user_log
 from tui_digest.core.store.facade_digests import DigestMethods
 from tui_digest.core.store.facade_import import ImportMethods
 from tui_digest.core.store.facade_user import UserMethods
+
+if TYPE_CHECKING:  # enrichment (and arxiv_meta's classes) load when first used: not at start
+    from tui_digest.core.arxiv_meta import ApiEntryLike, EnrichCandidate
 
 
 class Store(ImportMethods, UserMethods, DigestMethods):
@@ -138,6 +140,8 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         self, query: str = "", *, digest: str | None = None
     ) -> list[EnrichCandidate]:
         """The papers matching `query` (in listing order) with what arXiv said so far."""
+        from tui_digest.core.store import enrichment
+
         conn = self._conn()
         return enrichment.candidates(conn, queries.list_ids(conn, query, digest))
 
@@ -150,5 +154,7 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         invalid: bool = False,
     ) -> int:
         """Remember one answer of arXiv's API in one transaction; returns papers changed."""
+        from tui_digest.core.store import enrichment
+
         with self._write() as conn:
             return enrichment.apply(conn, asked, entries, asked_at=asked_at, invalid=invalid)

@@ -11,8 +11,8 @@ import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from tui_digest.core import arxiv_meta
 from tui_digest.core.model import Listing, Paper, PaperRecord
 from tui_digest.core.store.index import index_rows, unindex_rows
 from tui_digest.core.store.rows import (
@@ -25,15 +25,16 @@ from tui_digest.core.store.rows import (
     update_values,
 )
 
+if TYPE_CHECKING:
+    from tui_digest.core.arxiv_meta import ArxivMeta
+
 # Columns `find_incomplete` may name (text columns of `papers`).
 TEXT_COLUMNS = frozenset(
     ("title_en", "title_zh", "summary_zh", "abstract_en", "abstract_zh", "url", "published")
 )
 
 
-def record(
-    conn: sqlite3.Connection, row: PaperRow, meta: arxiv_meta.ArxivMeta | None = None
-) -> PaperRecord:
+def record(conn: sqlite3.Connection, row: PaperRow, meta: ArxivMeta | None = None) -> PaperRecord:
     listings = [
         Listing(name, date, ref)
         for name, date, ref in conn.execute(
@@ -62,10 +63,14 @@ def get_paper(conn: sqlite3.Connection, key: int | str) -> PaperRecord | None:
     row = next(rows, None)
     if row is None:
         return None
+    from tui_digest.core import arxiv_meta  # what arXiv's API said: not needed at start
+
     return record(conn, row, arxiv_meta.load(conn, [row.id]).get(row.id))
 
 
 def get_papers(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[PaperRecord]:
+    from tui_digest.core import arxiv_meta  # not needed at start
+
     rows = list(paper_rows_in(conn, "pk", rowids))
     metas = arxiv_meta.load(conn, (row.id for row in rows))  # what arXiv's API said
     found = {row.pk: record(conn, row, metas.get(row.id)) for row in rows}
