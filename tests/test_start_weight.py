@@ -40,6 +40,10 @@ NOT_AT_START = (
     "email.utils",
     # A paper's content hash (core.store.rows.paper_hash) is taken when importing.
     "hashlib",
+    # What arXiv's API said: read with a paper's record (the detail pane, after
+    # the first frame) and written by `enrich`.
+    "tui_digest.core.arxiv_meta",
+    "tui_digest.core.store.enrichment",
 )
 
 
