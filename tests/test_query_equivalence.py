@@ -9,7 +9,7 @@ results must be the same papers in the same order, also inside a digest and
 with a date. The papers hold the traps: tokens present but apart, in two
 columns, across two authors, in the wrong order, with accents, in full width.
 (It is also the test a layout without positions would have to pass: see the
-layout measurements in the README's performance section.)
+layout measurements in docs/performance.md.)
 
 The store has several ways to a page (`store.queries.page`): walking the
 listing order, or, for a selective query, reading the newest papers first and
