@@ -158,3 +158,26 @@ def test_long_terms_of_many_papers_are_the_union_of_each_papers_terms():
     assert rows == [row for row, _ in each]
     assert long_terms(latin) == set().union(*(terms for _, terms in each))
     assert {"resume", "diffusion", "abcd", "strasse", "jorg"} <= long_terms(latin)
+
+
+def test_code_point_array_is_four_bytes():
+    """`_joined_tokens` writes UTF-32 code units into an `array("I")`."""
+    from array import array
+
+    assert array("I").itemsize == 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, max_size=4), st.lists(TEXT, max_size=3))
+def test_authors_and_categories_tokenise_as_separate_texts(authors, categories):
+    """`_row` tokenises each list as one space-joined text: the same columns."""
+    import tokens_reference as ref
+    from tui_digest.core.search_index import search_row_lists
+
+    latin: set[str] = set()
+    row = search_row_lists("", "", "", "", "", "", authors, categories, "", latin=latin)
+    ref_latin: set[str] = set()
+    au, pau = ref.index_pair(*authors, latin=ref_latin)
+    ca, pca = ref.index_pair(*categories, latin=ref_latin)
+    assert (row[2], row[8], row[3], row[9]) == (au, pau, ca, pca)
+    assert latin == ref_latin
