@@ -48,6 +48,35 @@ class Plan:
     prefixed: bool = False
 
 
+def fts_parts(q: Query, expand: Expand | None) -> tuple[list[str], list[str]]:
+    """The FTS5 expressions of the query's terms, groups and types: (positive, negated)."""
+    nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
+    positive = [fts_node(t, expand) for t in nodes if not t.negated]
+    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
+    negative = [fts_node(t, expand) for t in nodes if t.negated]
+    negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
+    return positive, negative
+
+
+def whole_match(positive: Sequence[str], negative: Sequence[str]) -> str:
+    """One FTS5 match of every positive part and none of the negated ones."""
+    # Only exclusions: everything (every row has the EVERY token) NOT them.
+    match = " AND ".join(f"({e})" for e in positive) or f'ty : "{EVERY}"'
+    if negative:
+        match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
+    return match
+
+
+def flag_conds(q: Query, table: str) -> list[str]:
+    """SQL conditions for is:read / is:starred on the listing row `table` ("l." or "p.")."""
+    flags: list[str] = []
+    if q.read is not None:
+        flags.append(f"{table}read = {int(q.read)}")
+    if q.starred is not None:
+        flags.append(f"{table}starred = {int(q.starred)}")
+    return flags
+
+
 def compile_query(
     q: Query,
     *,
@@ -65,20 +94,13 @@ def compile_query(
         raise QueryError("tag: and note: are answered by query_user.compile_any")
     relevance = q.sort == "relevance"
     nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
-    positive = [fts_node(t, expand) for t in nodes if not t.negated]
-    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
-    negative = [fts_node(t, expand) for t in nodes if t.negated]
-    negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
+    positive, negative = fts_parts(q, expand)
 
     params: list[object] = []
-    flags: list[str] = []
-    if q.read is not None:
-        flags.append(f"l.read = {int(q.read)}")
-    if q.starred is not None:
-        flags.append(f"l.starred = {int(q.starred)}")
+    flags = flag_conds(q, "l.")
 
     if digest is not None:
-        conds = ["d.name = ?", *(f.replace("l.", "p.") for f in flags)]
+        conds = ["d.name = ?", *flag_conds(q, "p.")]
         digest_params: list[object] = [digest]
         conds += [date_cond("p.sort_key", *d, relisted) for d in q.dates]
         in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
@@ -129,10 +151,7 @@ def compile_query(
             selective=bool(q.starred),
         )
 
-    # Only exclusions: everything (every row has the EVERY token) NOT them.
-    match = " AND ".join(f"({e})" for e in positive) or f'ty : "{EVERY}"'
-    if negative:
-        match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
+    match = whole_match(positive, negative)
     params.append(match)
     # FTS5's rowid is the listing key: a date range is a rowid range it seeks to.
     conds = ["search MATCH ?"]

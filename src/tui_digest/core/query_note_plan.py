@@ -22,7 +22,7 @@ reading each part's whole match.
 from __future__ import annotations
 
 from tui_digest.core.query import AnyOf, Query, Term
-from tui_digest.core.query_compile import Plan
+from tui_digest.core.query_compile import Plan, flag_conds
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand
 from tui_digest.core.query_notes import (
@@ -44,11 +44,7 @@ RULE_LOOKUPS = 250
 
 def text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) -> Plan:
     """Bare words once notes exist, over all papers: as fast as a search without notes."""
-    flags = []
-    if q.read is not None:
-        flags.append(f"l.read = {int(q.read)}")
-    if q.starred is not None:
-        flags.append(f"l.starred = {int(q.starred)}")
+    flags = flag_conds(q, "l.")
     match = text_match(q, expand)
     nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
     positive = any(not n.negated for n in nodes) or any(not neg for _, neg in q.types)

@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tui_digest.core.query import USER_FIELDS, AnyOf, Query, Term
+from tui_digest.core.query_compile import fts_parts, whole_match
 from tui_digest.core.query_fts import Expand, fts_node, fts_term
-from tui_digest.core.search_index import EVERY
 from tui_digest.core.search_tokens import fold
 
 # The notes with their papers (`n`, `np`).
@@ -61,20 +61,16 @@ def noted_with(words: Sequence[str], column: str) -> tuple[str, list[str]]:
 
 
 def text_match(q: Query, expand: Expand | None) -> str:
-    """The query's terms, groups and types as one FTS5 match of the papers' text.
+    """The query's terms, groups and types as one FTS5 match of the papers' text,
+    as `compile_query` builds it. No tag: or note: may stand in its groups."""
+    return whole_match(*fts_parts(q, expand))
 
-    As `compile_query` builds it: only exclusions match every paper (the
-    EVERY token) but them. No tag: or note: may stand in its groups.
-    """
-    nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
-    positive = [fts_node(t, expand) for t in nodes if not t.negated]
-    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
-    negative = [fts_node(t, expand) for t in nodes if t.negated]
-    negative += [f'ty : "{tok}"' for tok, neg in q.types if neg]
-    match = " AND ".join(f"({e})" for e in positive) or f'ty : "{EVERY}"'
-    if negative:
-        match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
-    return match
+
+def tags_cond(pk: str) -> str:
+    """SQL: the paper of `pk` has the tag given as the one parameter."""
+    return (
+        f"{pk} IN (SELECT tp.pk FROM paper_tags t JOIN papers tp ON tp.id = t.id WHERE t.tag = ?)"
+    )
 
 
 class NoteRule:
@@ -94,10 +90,7 @@ class NoteRule:
             # Many papers to test (a count): each part's matches read once.
             self.row_match = f"{key} IN (SELECT rowid FROM search WHERE search MATCH ?)"
         self.in_note = f"instr({folded}, ?) > 0"
-        self.in_tags = (
-            f"{pk} IN (SELECT tp.pk FROM paper_tags t JOIN papers tp ON tp.id = t.id "
-            "WHERE t.tag = ?)"
-        )
+        self.in_tags = tags_cond(pk)
 
     def query(self, q: Query) -> tuple[list[str], list[object]]:
         """Conditions (AND-ed) for the query's terms, groups and types."""

@@ -21,11 +21,11 @@ word look in notes inside the one match made a page of `diffusion OR 扩散`
 from __future__ import annotations
 
 from tui_digest.core.query import AnyOf, Query
-from tui_digest.core.query_compile import Plan, compile_query, has_user_terms
+from tui_digest.core.query_compile import Plan, compile_query, flag_conds, has_user_terms
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand, fts_term
 from tui_digest.core.query_note_plan import text_or_note
-from tui_digest.core.query_notes import NoteRule, fold_note, note_words, noted_with
+from tui_digest.core.query_notes import NoteRule, fold_note, note_words, noted_with, tags_cond
 
 __all__ = ["compile_any", "compile_with_user_text", "fold_note"]
 
@@ -72,9 +72,7 @@ def compile_with_user_text(
         f"{pk} IN (SELECT np.pk FROM paper_notes n JOIN papers np ON np.id = n.id "
         "WHERE instr(n.folded, ?) > 0)"
     )
-    in_tags = (
-        f"{pk} IN (SELECT tp.pk FROM paper_tags t JOIN papers tp ON tp.id = t.id WHERE t.tag = ?)"
-    )
+    in_tags = tags_cond(pk)
     conds: list[str] = []
     params: list[object] = []
 
@@ -109,10 +107,7 @@ def compile_with_user_text(
     for text, neg in q.notes:
         conds.append(("NOT " if neg else "") + in_notes)
         params.append(fold_note(text))
-    if q.read is not None:
-        conds.append(f"{flag}read = {int(q.read)}")
-    if q.starred is not None:
-        conds.append(f"{flag}starred = {int(q.starred)}")
+    conds += flag_conds(q, flag)
     conds += [date_cond(key, *d, relisted) for d in q.dates]
     where = " AND ".join(conds) or "1"
 
