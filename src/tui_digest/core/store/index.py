@@ -95,13 +95,12 @@ def index_rows(
     if words_of is not None:  # rows made before it was known which are new: the used ones'
         latin.update(*(words_of[pid] for pid in used_ids))
     terms = long_terms(latin)
-    if words_of is not None:
-        pass  # the used rows' words are in `latin`
-    elif ready is not None and len(used) == len(made):
-        terms |= long_terms(ready.words)
-    else:  # some rows made ahead were not used: only the words of those that were
-        for values_made in used:
-            terms |= schema.row_terms(values_made)
+    if ready is not None and words_of is None:  # (with `words_of`, they are in `latin`)
+        if len(used) == len(made):
+            terms |= long_terms(ready.words)
+        else:  # some rows made ahead were not used: only the words of those that were
+            for values_made in used:
+                terms |= schema.row_terms(values_made)
     insert_rows(conn, schema.TERMS_INSERT, [(t,) for t in terms], bulk=bulk)
 
 
