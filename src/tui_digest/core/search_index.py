@@ -122,9 +122,20 @@ SEARCH_SOURCE = (
     "announce_type"
 )
 
+# The order the columns are declared in; rows are written and read by column
+# name, so a cache created with another order works the same. `abs` comes
+# first because FTS5 writes a column marker (0x01 and the column number)
+# before the positions of every column but the first, in each paper's entry
+# of each term (`sqlite3Fts5PoslistSafeAppend` in SQLite's
+# ext/fts5/fts5_buffer.c), and the abstracts hold most of those entries
+# (10k papers: 3.3 of 7.3 million; `pabs` 2.9). Measured on 10k generated
+# papers: the index 41.9 -> 35.9 MB, its inserts 1.13 -> 0.96 s of CPU. The
+# default bm25 weighs every column alike, so `sort:relevance` is unchanged.
+DECLARED_ORDER = ("abs", *(c for c in SEARCH_COLUMNS if c != "abs"))
+
 _CREATE_SEARCH = (
     "CREATE VIRTUAL TABLE search USING fts5("
-    + ", ".join(SEARCH_COLUMNS)
+    + ", ".join(DECLARED_ORDER)
     + ", content='', tokenize=\"unicode61 remove_diacritics 2\")"
 )
 FTS_INSERT = (

@@ -1,0 +1,97 @@
+"""The order the search index declares its columns in (`search_index.DECLARED_ORDER`).
+
+New caches declare `abs` first (a smaller index: see the constant). Rows are
+written, deleted and searched by column name, so a cache made before, with
+`ti` first, keeps answering exactly alike, through imports that replace
+papers, until `reindex` gives it the new order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_query_equivalence import QUERIES, TEXTS
+
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.search_index import SEARCH_COLUMNS
+from tui_digest.core.store import Store
+
+OLD_CREATE = (
+    f"CREATE VIRTUAL TABLE search USING fts5({', '.join(SEARCH_COLUMNS)}, content='', "
+    'tokenize="unicode61 remove_diacritics 2")'
+)
+
+
+def _papers(changed: bool = False) -> list[Paper]:
+    out = []  # a later version's text replaces the earlier one's (`store.merge`)
+    for i, (en, zh, abs_en, abs_zh, authors, cats, kind) in enumerate(TEXTS):
+        if changed and i % 3 == 0:  # a new version of every third paper
+            abs_en, abs_zh = abs_en + " Revised: graph diffusion.", abs_zh + "修订：大型语言模型。"
+        version = "v2" if changed else "v1"
+        out.append(Paper(id=f"2401.{i:05d}", version=version, title_en=en, title_zh=zh,
+                         abstract_en=abs_en, abstract_zh=abs_zh, summary_zh=zh[:4],
+                         authors=authors, categories=cats, announce_type=kind))  # fmt: skip
+    return out
+
+
+def _declared(store: Store) -> str:
+    sql = store._conn().execute("SELECT sql FROM sqlite_master WHERE name = 'search'").fetchone()
+    return str(sql[0])
+
+
+def _answers(store: Store) -> dict[str, tuple[object, ...]]:
+    """Every query's count and page, in listing order and by relevance."""
+    out: dict[str, tuple[object, ...]] = {}
+    for q in QUERIES:
+        total, rows = store.page(q, limit=200)
+        ranked = [r.id for r in store.search(q + " sort:relevance", limit=200)]
+        out[q] = (total, store.count(q), [r.id for r in rows], ranked)
+    return out
+
+
+def _old_order_cache(path: Path) -> Store:
+    store = Store.open(path)
+    conn = store._conn()
+    conn.execute("DROP TABLE search")
+    conn.execute(OLD_CREATE)
+    return store
+
+
+def _import(store: Store, papers: list[Paper]) -> None:
+    store.import_digest(Digest("d1", date="2024-01-01", papers=papers[:4]))
+    store.import_digest(Digest("d2", date="2024-01-02", papers=papers[4:]))
+
+
+def test_a_new_cache_declares_the_abstracts_first(tmp_path):
+    with Store.open(tmp_path / "c.db") as store:
+        assert "fts5(abs, ti, au, cat, id, ty, pti, pabs, pau, pcat, pid," in _declared(store)
+
+
+def test_a_cache_in_the_old_order_answers_alike_until_reindexed(tmp_path):
+    new = Store.open(tmp_path / "new.db")
+    old = _old_order_cache(tmp_path / "old.db")
+    try:
+        assert "fts5(ti, abs," in _declared(old)
+        for store in (new, old):
+            _import(store, _papers())
+        first = _answers(new)
+        assert first == _answers(old)
+        assert sum(a[1] for a in first.values()) > 50  # the queries find things
+        # New versions replace the old rows: FTS5 deletes them by column name too.
+        for store in (new, old):
+            _import(store, _papers(changed=True))
+            conn = store._conn()
+            conn.execute("INSERT INTO search(search, rank) VALUES ('integrity-check', 0)")
+        second = _answers(new)
+        assert second == _answers(old)
+        assert second != first
+        assert new.count('"大型语言模型"') == 3 == old.count("修订")
+    finally:
+        new.close()
+        old.close()
+    # Reopened (a later session), then rebuilt: the new order, the same answers.
+    with Store.open(tmp_path / "old.db") as store:
+        assert _answers(store) == second
+        assert store.reindex() == len(TEXTS)
+        assert "fts5(abs, ti," in _declared(store)
+        assert _answers(store) == second
