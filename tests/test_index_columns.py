@@ -1,6 +1,6 @@
 """The order the search index declares its columns in (`search_index.DECLARED_ORDER`).
 
-New caches declare `abs` first (a smaller index: see the constant). Rows are
+New caches declare `pabs` first (a smaller index: see the constant). Rows are
 written, deleted and searched by column name, so a cache made before, with
 `ti` first, keeps answering exactly alike, through imports that replace
 papers, until `reindex` gives it the new order.
@@ -62,9 +62,9 @@ def _import(store: Store, papers: list[Paper]) -> None:
     store.import_digest(Digest("d2", date="2024-01-02", papers=papers[4:]))
 
 
-def test_a_new_cache_declares_the_abstracts_first(tmp_path):
+def test_a_new_cache_declares_the_abstracts_prefixes_first(tmp_path):
     with Store.open(tmp_path / "c.db") as store:
-        assert "fts5(abs, ti, au, cat, id, ty, pti, pabs, pau, pcat, pid," in _declared(store)
+        assert "fts5(pabs, ti, abs, au, cat, id, ty, pti, pau, pcat, pid," in _declared(store)
 
 
 def test_a_cache_in_the_old_order_answers_alike_until_reindexed(tmp_path):
@@ -93,5 +93,5 @@ def test_a_cache_in_the_old_order_answers_alike_until_reindexed(tmp_path):
     with Store.open(tmp_path / "old.db") as store:
         assert _answers(store) == second
         assert store.reindex() == len(TEXTS)
-        assert "fts5(abs, ti," in _declared(store)
+        assert "fts5(pabs, ti," in _declared(store)
         assert _answers(store) == second
