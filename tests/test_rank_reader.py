@@ -9,14 +9,13 @@ from tui_digest.core.model import DigestInfo
 from tui_digest.core.store import Store
 from tui_digest.ui.foryou import (
     BAR_WIDTH,
-    bar_values,
     is_ranked,
-    ranked_listing,
     related_query,
     score_bar,
     today_query,
     toggle_foryou,
 )
+from tui_digest.ui.foryou_read import bar_values, ranked_listing
 
 
 def test_f_toggles_sort_foryou_in_the_search():

@@ -142,18 +142,18 @@ async def test_starring_retrains_a_model_in_use(topical) -> None:
 async def test_training_runs_beside_the_listing_so_searching_goes_on(topical, monkeypatch) -> None:
     import threading
 
-    from tui_digest.ui import foryou_actions
+    from tui_digest.rank import background
 
     db, ids = topical
     star(db, ids["rl"][:6])
     release = threading.Event()
-    real_train = foryou_actions.background.train
+    real_train = background.train
 
     def slow_train(path):
         assert release.wait(60)  # held until the test has searched meanwhile
         return real_train(path)
 
-    monkeypatch.setattr(foryou_actions.background, "train", slow_train)
+    monkeypatch.setattr(background, "train", slow_train)
     app = make_app(db, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

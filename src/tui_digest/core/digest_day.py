@@ -17,9 +17,11 @@ import os
 import re
 from urllib.parse import urlsplit
 
+from tui_digest.core.lazy_pattern import LazyPattern
+
 TODAY_ENV = "TUI_DIGEST_TODAY"
-_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_NOT_ASCII_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_DATE_RE = LazyPattern(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_NOT_ASCII_NAME = LazyPattern(r"[^A-Za-z0-9._-]+")
 
 
 def local_today() -> str:

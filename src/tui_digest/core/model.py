@@ -76,6 +76,8 @@ class Problem:
 
 @dataclass(slots=True)
 class ReadResult:
+    """A document read: its digest, what could not be placed, the format it was read as."""
+
     digest: Digest
     problems: list[Problem] = field(default_factory=list)
     format: str = ""  # detected or forced format name
@@ -100,6 +102,8 @@ NO_NEW_PAPERS = "no new papers"  # an empty document: no digest, nothing removed
 
 @dataclass(slots=True)
 class ImportStats:
+    """What one import did: papers new, updated and unchanged, and where they went."""
+
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -156,6 +160,8 @@ class Listing:
 
 @dataclass(slots=True)
 class DigestInfo:
+    """A digest as the picker and the CLI list it: name, date, source, paper count."""
+
     name: str  # unique ASCII name, `<source name>-<date>`
     date: str
     source: str

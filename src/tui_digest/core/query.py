@@ -89,6 +89,8 @@ USER_FIELDS = ("tag", "note")
 
 @dataclass(slots=True, frozen=True)
 class Term:
+    """One search word or phrase, maybe limited to a field, maybe negated."""
+
     text: str
     # An FTS column, None for every text column, or (in OR groups only) one of USER_FIELDS.
     field: str | None = None
@@ -110,6 +112,8 @@ class AnyOf:
 
 @dataclass(slots=True)
 class Query:
+    """A parsed search: terms and OR groups (ANDed), flags, types, dates, the order."""
+
     terms: list[Term] = field(default_factory=list)
     groups: list[AnyOf] = field(default_factory=list)  # OR groups, ANDed with terms
     read: bool | None = None

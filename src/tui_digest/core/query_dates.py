@@ -7,9 +7,10 @@ import re
 from collections.abc import Callable
 
 from tui_digest.core.errors import QueryError
+from tui_digest.core.lazy_pattern import LazyPattern
 from tui_digest.core.listing_key import date_days, day_range_keys
 
-_DATE_RE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_DATE_RE = LazyPattern(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 def _date_bounds(text: str, original: str) -> tuple[int, int]:
@@ -34,7 +35,7 @@ def _date_bounds(text: str, original: str) -> tuple[int, int]:
     return date_days(first.isoformat()) or 1, date_days(last.isoformat()) or 1
 
 
-_RELATIVE_RE = re.compile(r"-(\d{1,4})d", re.IGNORECASE)
+_RELATIVE_RE = LazyPattern(r"-(\d{1,4})d", re.IGNORECASE)
 
 
 def parse_date(value: str, today: str) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 A mixin of `MainScreen` (keys in `ui/keys.py`). Each action edits the search
 text (so what is shown is always a query the user can read and change), and
-the listing worker ranks it (`ui/foryou.read_ranked`). A model that must be
+the listing worker ranks it (`ui/foryou_read.read_ranked`). A model that must be
 trained first is trained here, in its own worker (the listing thread stays
 free for the next search), then the listing is read again. After the stars
 change the model is retrained in a child process, a few seconds later (one
@@ -20,7 +20,6 @@ from textual.worker import Worker, get_current_worker
 
 from tui_digest.core.model import DigestInfo, PaperRecord
 from tui_digest.core.store import Store
-from tui_digest.rank import RankUnavailable, background
 from tui_digest.ui.foryou import related_query, retrain, today_query, toggle_foryou
 from tui_digest.ui.marks import Schedule
 from tui_digest.ui.widgets.paper_detail import PaperDetail
@@ -92,6 +91,8 @@ class ForYouActions:
 
     @work(thread=True, group="foryou-train", exit_on_error=False, description="train For you")
     def _train_then_reload(self, db: Path) -> None:
+        from tui_digest.rank import RankUnavailable, background  # (not at start: issue 13 req 5)
+
         call = self.app.call_from_thread  # type: ignore[attr-defined]
         try:
             answer = background.train(db)

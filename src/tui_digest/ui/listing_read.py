@@ -21,10 +21,11 @@ from textual.worker import get_current_worker
 
 from tui_digest.core.query import IncompleteQuery, QueryError
 from tui_digest.ui import messages as msg
-from tui_digest.ui.foryou import ListingHost, is_ranked, read_ranked
+from tui_digest.ui.foryou import is_ranked
 
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
+    from tui_digest.ui.foryou_read import ListingHost
 
 FIRST_PAGE = 120  # rows read with the first frame: more than any terminal shows
 COUNT_CAP = 10_000  # a listing's count stops here ("10,000+") until its ids arrive
@@ -48,7 +49,9 @@ def read_listing(
         if worker.is_cancelled:
             return  # a newer keystroke already asked again
         query, digest = request.query, request.digest
-        if is_ranked(query):  # sort:foryou, related:ID: every id first (ui/foryou.py)
+        if is_ranked(query):  # sort:foryou, related:ID: every id first (ui/foryou_read.py)
+            from tui_digest.ui.foryou_read import read_ranked  # (not at start: issue 13 req 5)
+
             read_ranked(screen, store, request, FIRST_PAGE)
             return
         try:

@@ -23,6 +23,8 @@ def papers(count: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FlagChange:
+    """A read or starred flag set on some papers (what undo reverses)."""
+
     flag: str  # "read" or "starred"
     value: bool  # what the papers were set to
     rowids: tuple[int, ...]  # the papers whose flag changed

@@ -37,6 +37,8 @@ def settings_path() -> Path:
 
 @dataclass(slots=True)
 class Settings:
+    """The reader's remembered choices (the settings file)."""
+
     language: str = "both"
     layout: str = "auto"  # "auto" follows the terminal width
     summary: bool = True  # the list's summary column (`c`)

@@ -25,11 +25,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class CacheChanged:
+    """The cache changed under the reader (a fetch, a translation)."""
+
     reason: str  # "fetch", "translate": for logs and tests
 
 
 @dataclass(frozen=True, slots=True)
 class FetchFinished:
+    """A fetch ended: what each source brought."""
+
     results: Sequence[SourceResult] = field(default_factory=tuple)
 
     @property

@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # (a type only: the reader's start does not load the network 
 
 @dataclass(frozen=True, slots=True)
 class Timing:
+    """The reader's delays and clocks (tests pass their own)."""
+
     # A keystroke holds the screen's next frame back until its results arrive
     # (or this many seconds pass), so the echo and the new list are drawn in
     # one frame instead of two 16 ms apart.

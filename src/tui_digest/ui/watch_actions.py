@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -31,13 +30,14 @@ if TYPE_CHECKING:  # the config, the ctrl+s dialog and the counting load when fi
     from tui_digest.config.watches import Watch
     from tui_digest.core.store.watch_lists import WatchHits, WatchIndex
 
+from tui_digest.core.lazy_pattern import LazyPattern
 from tui_digest.core.store import Store
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox
 
 # Queries whose papers change with the user's own state, not only with the cache.
-_STATEFUL = re.compile(r"(?i)(?<![^\s(\-])(is|tag|note):")
+_STATEFUL = LazyPattern(r"(?i)(?<![^\s(\-])(is|tag|note):")
 
 
 def looks_at_state(query: str) -> bool:

@@ -206,6 +206,8 @@ def export_changes(conn: sqlite3.Connection) -> Iterator[Change]:
 
 @dataclass(slots=True)
 class MergeResult:
+    """What merging a state file did, field by field."""
+
     applied: int = 0  # fields changed to the newer value from the file
     kept: int = 0  # fields where this cache had the same or a newer change
     pending: int = 0  # of `applied`: flags of papers not in this cache yet
