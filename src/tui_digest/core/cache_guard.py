@@ -36,7 +36,9 @@ COMPANIONS = ("-wal", "-shm", "-journal")
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 
 
-@dataclass(slots=True)
+# repr=False: nothing prints these; each method a dataclass generates costs
+# the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, repr=False)
 class GuardResult:
     """What the store must do: open read-only or not; `messages` are for the user."""
 

@@ -74,7 +74,9 @@ class Problem:
         return f"{where}: {self.severity}: {self.message}"
 
 
-@dataclass(slots=True)
+# eq=False: nothing compares these; each method a dataclass generates costs
+# the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, eq=False)
 class ReadResult:
     """A document read: its digest, what could not be placed, the format it was read as."""
 

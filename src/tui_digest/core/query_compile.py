@@ -13,7 +13,9 @@ from tui_digest.core.search_index import EVERY
 from tui_digest.core.search_tokens import query_tokens
 
 
-@dataclass(slots=True)
+# repr=False: nothing prints these; each method a dataclass generates costs
+# the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, repr=False)
 class Plan:
     """SQL for one query.
 

@@ -23,14 +23,18 @@ if TYPE_CHECKING:
     from tui_digest.fetch.runner import SourceResult
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class CacheChanged:
     """The cache changed under the reader (a fetch, a translation)."""
 
     reason: str  # "fetch", "translate": for logs and tests
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class FetchFinished:
     """A fetch ended: what each source brought."""
 

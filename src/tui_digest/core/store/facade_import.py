@@ -45,7 +45,9 @@ Prepared = Sequence[tuple[list[tuple[int, Paper, bytes]], "Ready | None"]]
 IMPORT_CACHE_KIB = -8000  # PRAGMA cache_size of a streamed import (negative: KiB)
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ImportOptions:
     """What the caller says about a document beyond its content.
 

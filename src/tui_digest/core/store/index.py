@@ -43,7 +43,9 @@ def _ascending(rows: Sequence[tuple[int | None, Paper]]) -> list[tuple[int | Non
     return sorted(rows, key=lambda row: (row[0] is None, row[0] or 0))
 
 
-@dataclass(slots=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, eq=False, repr=False)
 class Ready:
     """Search rows made ahead of time (`read_ahead`): by id, the paper each was
     made from (a row is used only for that very object) and the row; and the

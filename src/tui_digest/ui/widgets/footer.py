@@ -35,7 +35,9 @@ from tui_digest.ui import keys
 SEPARATOR = "▏"  # as Textual's footer draws its docked palette key (a `vkey` border)
 
 
-@dataclass(frozen=True, slots=True)
+# repr=False: nothing prints these; each method a dataclass generates costs
+# the reader's start ~60 us (issue 13 req 5).
+@dataclass(frozen=True, slots=True, repr=False)
 class FooterKey:
     """One key as shown: what to press, what it does, and whether it can be pressed now."""
 
@@ -51,7 +53,9 @@ class FooterKey:
         return f" {self.display} {self.description} "
 
 
-@dataclass(frozen=True, slots=True)
+# repr=False: nothing prints these; each method a dataclass generates costs
+# the reader's start ~60 us (issue 13 req 5).
+@dataclass(frozen=True, slots=True, repr=False)
 class PlacedKey:
     """A key drawn at columns x .. x + width of the footer."""
 
