@@ -8,10 +8,13 @@ papers, until `reindex` gives it the new order.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from tests.test_query_equivalence import QUERIES, TEXTS
 
+from cli_support import run_cli
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.search_index import SEARCH_COLUMNS
 from tui_digest.core.store import Store
@@ -95,3 +98,28 @@ def test_a_cache_in_the_old_order_answers_alike_until_reindexed(tmp_path):
         assert store.reindex() == len(TEXTS)
         assert "fts5(pabs, ti," in _declared(store)
         assert _answers(store) == second
+
+
+def _pages(store: Store) -> int:
+    return int(store._conn().execute("PRAGMA page_count").fetchone()[0])
+
+
+def test_the_reindex_command_rebuilds_in_the_new_order_and_gives_the_space_back(tmp_path):
+    db = tmp_path / "old.db"
+    with _old_order_cache(db) as store:
+        _import(store, _papers())
+        # More papers, so that the index spans many pages.
+        more = [replace(p, id=f"2402.{i:05d}", abstract_en=f"{p.abstract_en} {i} " * 20)
+                for i, p in enumerate(_papers() * 25)]  # fmt: skip
+        store.import_digest(Digest("d3", date="2024-01-03", papers=more))
+        before, pages = _answers(store), _pages(store)
+    done = run_cli("reindex", db=db)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode()
+    assert re.fullmatch(rf"search index rebuilt \({len(TEXTS) * 26} papers\); "
+                        r"cache \d+\.\d -> \d+\.\d MB\n", out)  # fmt: skip
+    with Store.open(db) as store:
+        assert "fts5(pabs, ti," in _declared(store)
+        assert store._conn().execute("PRAGMA freelist_count").fetchone()[0] == 0
+        assert _pages(store) < pages
+        assert _answers(store) == before

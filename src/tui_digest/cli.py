@@ -210,8 +210,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_reindex(args: argparse.Namespace) -> int:
     with _closing(_open_store(args)) as store:
-        store.reindex()
-        print(f"search index rebuilt ({store.count('')} papers)")
+        papers = store.reindex()
+        before, after = store.compact()  # the old index's pages, given back
+        mb = 1_000_000
+        sizes = f"{before / mb:.1f} -> {after / mb:.1f} MB"
+        print(f"search index rebuilt ({papers} papers); cache {sizes}")
     return 0
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tui_digest.core import digest_day, schema
 from tui_digest.core.cache_guard import readonly_uri
+from tui_digest.core.errors import CacheError
 from tui_digest.core.model import (
     IDENTICAL,
     NEW_DIGEST,
@@ -300,3 +301,25 @@ class ImportMethods(Connections):
         """Rebuild the search index from the papers table; returns papers indexed."""
         with self._write() as conn:
             return schema.rebuild_search_index(conn)
+
+    def compact(self) -> tuple[int, int]:
+        """Rewrite the cache without its free pages (SQLite's VACUUM); (bytes before, after).
+
+        A rebuilt index leaves the old one's pages free: the file keeps them
+        for later papers until it is compacted. VACUUM is one transaction, so
+        a crash leaves the cache as it was (https://www.sqlite.org/lang_vacuum.html).
+        """
+        if self.readonly:
+            raise CacheError(f"{self.path}: the cache is open read-only; nothing was changed")
+        conn = self._conn()
+
+        def size() -> int:
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            return int(pages) * int(conn.execute("PRAGMA page_size").fetchone()[0])
+
+        before = size()
+        try:
+            conn.execute("VACUUM")
+        except sqlite3.OperationalError as exc:
+            raise self._as_cache_error(exc) from exc
+        return before, size()
