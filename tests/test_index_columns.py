@@ -68,6 +68,7 @@ def _import(store: Store, papers: list[Paper]) -> None:
 def test_a_new_cache_declares_the_abstracts_prefixes_first(tmp_path):
     with Store.open(tmp_path / "c.db") as store:
         assert "fts5(pabs, ti, abs, au, cat, id, ty, pti, pau, pcat, pid," in _declared(store)
+        assert store.stats()["search_index"] == "current"
 
 
 def test_a_cache_in_the_old_order_answers_alike_until_reindexed(tmp_path):
@@ -75,6 +76,7 @@ def test_a_cache_in_the_old_order_answers_alike_until_reindexed(tmp_path):
     old = _old_order_cache(tmp_path / "old.db")
     try:
         assert "fts5(ti, abs," in _declared(old)
+        assert "`tui-digest reindex` rebuilds it smaller" in str(old.stats()["search_index"])
         for store in (new, old):
             _import(store, _papers())
         first = _answers(new)
@@ -97,6 +99,7 @@ def test_a_cache_in_the_old_order_answers_alike_until_reindexed(tmp_path):
         assert _answers(store) == second
         assert store.reindex() == len(TEXTS)
         assert "fts5(pabs, ti," in _declared(store)
+        assert store.stats()["search_index"] == "current"
         assert _answers(store) == second
 
 

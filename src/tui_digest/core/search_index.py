@@ -141,6 +141,18 @@ _CREATE_SEARCH = (
     + ", ".join(DECLARED_ORDER)
     + ", content='', tokenize=\"unicode61 remove_diacritics 2\")"
 )
+
+
+def layout_is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the index was created as `rebuild_search_index` creates it now.
+
+    An older one answers the same (columns are used by name); `reindex`
+    rebuilds it in the current, smaller order.
+    """
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search'").fetchone()
+    return row is not None and row[0] == _CREATE_SEARCH
+
+
 FTS_INSERT = (
     f"INSERT INTO search(rowid, {', '.join(SEARCH_COLUMNS)}) "
     f"VALUES (?{', ?' * len(SEARCH_COLUMNS)})"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tui_digest.core import schema
 from tui_digest.core.model import DigestInfo
+from tui_digest.core.search_index import layout_is_current
 
 SOURCE_FIELDS = (
     "url",
@@ -71,6 +72,9 @@ def stats(conn: sqlite3.Connection, path: Path) -> dict[str, object]:
         "size_bytes": size,
         "digest_bytes": kept,
         "schema": schema.user_version(conn),
+        "search_index": "current"
+        if layout_is_current(conn)
+        else "an older layout (`tui-digest reindex` rebuilds it smaller)",
     }
 
 
