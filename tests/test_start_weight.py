@@ -78,3 +78,73 @@ def test_the_command_line_path_to_the_reader_loads_none_either():
     # make_app reads the config's [keys] before the app starts; without a
     # config file (as here: tests/conftest.py) not even its parser loads.
     assert _loaded_after(code) == []
+
+
+# What the first frame itself (the app running, up to the frame that shows the
+# first listing) does not load either: the rank layer, the user's tags and notes,
+# what an import merges; nor the paper's whole record when the reader reopens on it.
+NOT_AT_FIRST_FRAME = (
+    *NOT_AT_START,
+    "tui_digest.rank",
+    "tui_digest.rank.listing",
+    "tui_digest.ui.foryou_read",
+    "tui_digest.core.store.user_log",
+    "tui_digest.core.store.watch_seen",
+    "tui_digest.core.store.merge",
+)
+
+_FIRST_FRAME_CHILD = """
+import json, sys
+from tui_digest.ui.app import make_app
+from tui_digest.ui.screens.main import MainScreen
+from tui_digest.ui.timing import Timing
+
+seen = {}
+
+def first_listing_drawn(self):
+    # Called after the frame that shows the first listing (before what it starts).
+    seen["rows"] = self.paper_list.total
+    seen["cursor"] = self.paper_list.current_rowid
+    seen["loaded"] = [n for n in NAMES if n in sys.modules]
+    self.app.exit()
+
+MainScreen.first_listing_drawn = first_listing_drawn
+# The detail pane waits a minute: its paper is read after the first frame.
+make_app(sys.argv[1], first_run_sample=False, timing=Timing(detail_delay=60)).run(
+    headless=True, size=(160, 50)
+)
+print(json.dumps(seen))
+"""
+
+
+def test_the_first_frame_loads_none_of_them_even_reopening_on_a_paper(tmp_path):
+    import json
+    import os
+
+    from tui_digest.core.store import Store
+    from tui_digest.ui.sample import load_sample_digest
+
+    db = tmp_path / "cache.db"
+    store = Store.open(db)
+    store.import_digest(load_sample_digest())
+    ids = store.list_ids()
+    paper = store.get_paper(ids[3])
+    store.close()
+    assert paper is not None
+    # Closed on the fourth paper: the reader reopens there (its row, not its record).
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"paper": paper.paper.id}), encoding="utf-8")
+    env = dict(os.environ, TUI_DIGEST_SETTINGS=str(settings))
+    code = f"NAMES = {NOT_AT_FIRST_FRAME!r}\n" + _FIRST_FRAME_CHILD
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        timeout=120,
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["rows"] == len(ids)
+    assert seen["cursor"] == ids[3]
+    assert seen["loaded"] == []

@@ -313,6 +313,15 @@ def test_get_paper_by_id_with_version_and_missing(store):
     assert [r.paper.id for r in recs] == ["2401.00001"]
 
 
+def test_rowid_of_finds_a_papers_row_by_id_with_or_without_version(store):
+    store.import_digest(Digest("a", papers=[paper("2401.00001"), paper("2401.00002")]))
+    row = store.get_paper("2401.00002").rowid
+    assert store.rowid_of("2401.00002") == row
+    assert store.rowid_of(" 2401.00002v7 ") == row
+    assert store.rowid_of("2401.00001") != row
+    assert store.rowid_of("9999.99999") is None
+
+
 # --- Sources ---------------------------------------------------------------------------
 
 

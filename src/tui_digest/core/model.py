@@ -119,7 +119,9 @@ class ImportStats:
         return self.outcome == NO_NEW_PAPERS
 
 
-@dataclass(slots=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, eq=False, repr=False)
 class ListRow:
     """The narrow row the paper list draws (no abstracts)."""
 
@@ -136,7 +138,9 @@ class ListRow:
     announce_type: str = ""  # of the stored version: "replace" means a new version came
 
 
-@dataclass(slots=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, eq=False, repr=False)
 class PaperRecord:
     """One full paper with the user's state and where it appeared."""
 
@@ -151,7 +155,9 @@ class PaperRecord:
     note: str = ""
 
 
-@dataclass(slots=True, frozen=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, frozen=True, eq=False, repr=False)
 class Listing:
     """Where a paper was listed: its own ref in that digest, and the digest's date."""
 
@@ -160,7 +166,9 @@ class Listing:
     ref: int
 
 
-@dataclass(slots=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, eq=False, repr=False)
 class DigestInfo:
     """A digest as the picker and the CLI list it: name, date, source, paper count."""
 

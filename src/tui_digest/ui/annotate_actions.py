@@ -17,7 +17,6 @@ from textual import work
 
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
-from tui_digest.core.store.user_log import clean_tags
 from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.widgets.paper_list import PaperList
 
@@ -61,6 +60,8 @@ class AnnotateActions:
 
         def answered(value: str | None) -> None:
             if value is not None:
+                from tui_digest.core.store.user_log import clean_tags  # (not at start)
+
                 self._save_tags(records, shared, clean_tags(value.split(",")))
 
         self.app.push_screen(TagsDialog(title, shared, known), answered)  # type: ignore[attr-defined]

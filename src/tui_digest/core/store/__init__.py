@@ -9,6 +9,15 @@ from __future__ import annotations
 from tui_digest.core.errors import CacheError
 from tui_digest.core.query import QueryError
 from tui_digest.core.store.facade import Store
-from tui_digest.core.store.merge import merge_paper, version_number
 
 __all__ = ["CacheError", "QueryError", "Store", "merge_paper", "version_number"]
+
+
+def __getattr__(name: str) -> object:
+    # What only an import uses (`merge`) loads when first asked for, not with
+    # the reader's first frame (issue 13 req 5).
+    if name in ("merge_paper", "version_number"):
+        from tui_digest.core.store import merge
+
+        return getattr(merge, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

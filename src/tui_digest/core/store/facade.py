@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, overload
 
 from tui_digest.core.model import ListRow, Paper, PaperRecord
-from tui_digest.core.store import papers, queries, user_log
+from tui_digest.core.store import papers, queries
 from tui_digest.core.store.facade_digests import DigestMethods
 from tui_digest.core.store.facade_import import ImportMethods
 from tui_digest.core.store.facade_user import UserMethods
@@ -101,11 +101,17 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         rec = papers.get_paper(self._conn(), key)
         return None if rec is None else self._annotate([rec])[0]
 
+    def rowid_of(self, paper_id: str) -> int | None:
+        """The row of the paper with arXiv id `paper_id`; None when it is not in the cache."""
+        return papers.rowid_of(self._conn(), paper_id)
+
     def get_papers(self, rowids: Sequence[int]) -> list[PaperRecord]:
         return self._annotate(papers.get_papers(self._conn(), rowids))
 
     def _annotate(self, recs: list[PaperRecord]) -> list[PaperRecord]:
         """Attach the user's tags and notes (see `user_log`)."""
+        from tui_digest.core.store import user_log  # (not before the first frame: issue 13 req 5)
+
         ids = [r.paper.id for r in recs]
         tags, notes = user_log.tags_of(self._conn(), ids), user_log.notes_of(self._conn(), ids)
         for r in recs:

@@ -28,7 +28,7 @@ from tui_digest.core.model import (
     ImportStats,
     Paper,
 )
-from tui_digest.core.store import days, user_log
+from tui_digest.core.store import days
 from tui_digest.core.store.connection import Connections
 from tui_digest.core.store.rows import paper_hash
 
@@ -132,7 +132,7 @@ def _create(
 
 def _settle(conn: sqlite3.Connection, digest: Digest) -> None:
     """What every kept import does last, inside its transaction."""
-    from tui_digest.core.store import retention
+    from tui_digest.core.store import retention, user_log
 
     if days.source_key(digest) != retention.SAMPLE_SOURCE:
         # The first real digest replaces the bundled sample (issue 16 item 1).

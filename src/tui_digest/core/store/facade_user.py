@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tui_digest.core.store import papers, user_log, user_state, watch_seen
+from tui_digest.core.store import papers, user_state
 from tui_digest.core.store.connection import Connections
 
 if TYPE_CHECKING:
-    from tui_digest.core.store import watch_lists
+    from tui_digest.core.store import user_log, watch_lists
+
+# `user_log` and `watch_seen` load when a method here first needs them: the
+# reader's first frame reads neither (issue 13 req 5).
 
 
 class UserMethods(Connections):
@@ -64,22 +67,32 @@ class UserMethods(Connections):
         at: str | None = None,
     ) -> int:
         """Add/remove tags on papers by arXiv id; returns how many papers changed."""
+        from tui_digest.core.store import user_log
+
         with self._write() as conn:
             return user_log.edit_tags(conn, ids, add, remove, at or user_log.stamp())
 
     def set_note(self, paper_id: str, note: str, *, at: str | None = None) -> bool:
         """Set (or clear, with "") the note of a paper by arXiv id; False when unchanged."""
+        from tui_digest.core.store import user_log
+
         with self._write() as conn:
             return user_log.set_note(conn, paper_id, note, at or user_log.stamp())
 
     def all_tags(self) -> list[tuple[str, int]]:
+        from tui_digest.core.store import user_log
+
         return user_log.all_tags(self._conn())
 
     def export_state(self) -> list[user_log.Change]:
+        from tui_digest.core.store import user_log
+
         return list(user_log.export_changes(self._conn()))
 
     def merge_state(self, changes: Sequence[user_log.Change]) -> user_log.MergeResult:
         """Merge a state file's changes in one transaction (newest change wins)."""
+        from tui_digest.core.store import user_log
+
         with self._write() as conn:
             return user_log.merge(conn, changes)
 
@@ -99,8 +112,12 @@ class UserMethods(Connections):
 
     def watch_unseen(self, watch: str, rowids: Sequence[int]) -> list[int]:
         """The papers of `rowids` not yet shown by `watch --since-last-run` for `watch`."""
+        from tui_digest.core.store import watch_seen
+
         return watch_seen.unseen(self._conn(), watch, rowids)
 
     def mark_watch_seen(self, watch: str, rowids: Sequence[int]) -> None:
+        from tui_digest.core.store import user_log, watch_seen
+
         with self._write() as conn:
             watch_seen.mark_seen(conn, watch, rowids, user_log.stamp())

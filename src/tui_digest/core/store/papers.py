@@ -68,6 +68,14 @@ def get_paper(conn: sqlite3.Connection, key: int | str) -> PaperRecord | None:
     return record(conn, row, arxiv_meta.load(conn, [row.id]).get(row.id))
 
 
+def rowid_of(conn: sqlite3.Connection, paper_id: str) -> int | None:
+    """The row of the paper with arXiv id `paper_id` (version ignored), without reading it."""
+    found = conn.execute(
+        "SELECT pk FROM papers WHERE id = ?", (re.sub(r"v\d+$", "", paper_id.strip()),)
+    ).fetchone()
+    return None if found is None else int(found[0])
+
+
 def get_papers(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[PaperRecord]:
     from tui_digest.core import arxiv_meta  # not needed at start
 

@@ -24,10 +24,15 @@ from tui_digest.core.store import queries_window
 from tui_digest.core.store.days import resolve
 from tui_digest.core.store.queries_shared import PerConnection
 from tui_digest.core.store.rows import CHUNK, list_rows
-from tui_digest.core.store.user_log import has_notes
 
 # Read at call time, so a test can lower it to exercise the fallback.
 max_expansion = MAX_EXPANSION
+
+
+def has_notes(conn: sqlite3.Connection) -> bool:
+    """Whether any paper has a note (`user_log` writes them; here so that a listing
+    does not load that module: not before the reader's first frame, issue 13 req 5)."""
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM paper_notes)").fetchone()[0] == 1
 
 
 def plan(conn: sqlite3.Connection, query: str, digest: str | None) -> Plan:

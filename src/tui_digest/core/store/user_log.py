@@ -104,10 +104,6 @@ def all_tags(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     return [(tag, int(n)) for tag, n in rows]
 
 
-def has_notes(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT EXISTS (SELECT 1 FROM paper_notes)").fetchone()[0] == 1
-
-
 # --- Writing (inside the caller's transaction) -------------------------------------
 
 

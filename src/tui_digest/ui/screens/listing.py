@@ -156,8 +156,9 @@ class ListingScreen(CacheScreen):
             digests = store.digests()
             if digest is not None and digest not in {d.name for d in digests}:
                 digest = None
-            record = store.get_paper(paper) if paper else None
-            anchor = record.rowid if record is not None else None
+            # Only its row: the whole record (with its tags, notes and what arXiv's
+            # API said) is the detail pane's, read after the first frame.
+            anchor = store.rowid_of(paper) if paper else None
             opening.post(msg.StoreOpened(store, sample_name, digest=digest, anchor=anchor))
             self._read_listing(store, msg.ListingRequest(query, digest), post=opening.post)
             opening.post(msg.DigestsLoaded(digests))
