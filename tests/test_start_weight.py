@@ -26,6 +26,7 @@ NOT_AT_START = (
     "tui_digest.ui.opener",
     "tui_digest.core.export",
     "tui_digest.config.loader",
+    "tui_digest.config.errors",
     # Help, the importer and what removes, backs up or counts watches.
     "tui_digest.ui.screens.help",
     "tui_digest.core.store.importer",

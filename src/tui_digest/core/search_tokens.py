@@ -18,7 +18,6 @@ that calls `Store.reindex()` (see `schema.py`).
 
 from __future__ import annotations
 
-import re
 import sys
 import unicodedata
 from array import array
@@ -185,7 +184,7 @@ def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
     return " ".join(toks), " ".join(sorted(short))
 
 
-_MARKS_RE = re.compile(r"[\u0300-\u036f]")
+_MARKS_RE = LazyPattern(r"[\u0300-\u036f]")
 
 
 def fold(term: str) -> str:

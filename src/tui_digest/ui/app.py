@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, CSSPathType, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from tui_digest.config.errors import ConfigWarning
 from tui_digest.core.paths import default_db_path
 from tui_digest.ui import keys, start_gc
 from tui_digest.ui import messages as msg
@@ -26,6 +25,9 @@ from tui_digest.ui.settings import Settings, save_settings
 from tui_digest.ui.signals import ReaderSignals
 from tui_digest.ui.timing import Timing
 from tui_digest.ui.workers import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from tui_digest.config.errors import ConfigWarning
 
 
 class DigestApp(ReportsWorkerErrors, App[None]):

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_digest.config.errors import ConfigError, ConfigWarning
 from tui_digest.config.paths import config_path
 from tui_digest.ui import keys
 
 if TYPE_CHECKING:
+    from tui_digest.config.errors import ConfigWarning
     from tui_digest.config.keymap import KeyEntry
 
 
@@ -25,6 +25,8 @@ def keymap_of(
     entries: Sequence[KeyEntry], path: Path
 ) -> tuple[dict[str, str], list[ConfigWarning]]:
     """(binding id -> keys for the ids the reader has, a warning per unknown id)."""
+    from tui_digest.config.errors import ConfigWarning
+
     known = keys.binding_ids()
     keymap: dict[str, str] = {}
     warnings: list[ConfigWarning] = []
@@ -44,6 +46,7 @@ def load_keymap() -> tuple[dict[str, str], list[ConfigWarning]]:
     """The keymap the config asks for, and its warnings ({} when it cannot be read)."""
     if not config_path().exists():
         return {}, []  # no file, no [keys]: the config's parser stays unloaded (issue 13 req 5)
+    from tui_digest.config.errors import ConfigError
     from tui_digest.config.loader import load_config
 
     try:

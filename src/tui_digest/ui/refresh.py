@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
-from tui_digest.config.errors import ConfigError
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui.enriching import Enricher
 from tui_digest.ui.readonly import refuse_readonly
@@ -130,6 +129,8 @@ class Refresher:
         )
 
     async def _read_interval(self) -> None:
+        from tui_digest.config.errors import ConfigError  # (after the first frame: issue 13 req 5)
+
         try:
             config = await asyncio.to_thread(_load_config)
         except ConfigError as error:
@@ -176,6 +177,7 @@ class Refresher:
         return True
 
     async def _run(self, store: Store) -> None:
+        from tui_digest.config.errors import ConfigError
         from tui_digest.fetch.download import SourceFetcher
         from tui_digest.fetch.runner import fetch_all  # httpx: only once a fetch starts
 

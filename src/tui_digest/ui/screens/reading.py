@@ -23,7 +23,6 @@ from textual import on, work
 from textual.reactive import var
 from textual.worker import get_current_worker
 
-from tui_digest.config.errors import ConfigError
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
 from tui_digest.ui.marks import DwellTimer, FlagChange, Schedule, UndoStack
@@ -82,8 +81,10 @@ class ReadingScreen(ListingScreen):
     @work(thread=True, exclusive=True, group="reader-config", exit_on_error=False,
           description="read the config")  # fmt: skip
     def _read_reader_config(self) -> None:
+        from tui_digest.config.errors import ConfigError  # (not for the first frame)
+
         try:
-            from tui_digest.config.loader import load_config  # (not for the first frame)
+            from tui_digest.config.loader import load_config
 
             reader = load_config().reader
         except ConfigError:

@@ -53,9 +53,9 @@ class FooterKey:
         return f" {self.display} {self.description} "
 
 
-# repr=False: nothing prints these; each method a dataclass generates costs
-# the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, repr=False)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class PlacedKey:
     """A key drawn at columns x .. x + width of the footer."""
 
