@@ -211,10 +211,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     with _closing(_open_store(args)) as store:
         papers = store.reindex()
-        before, after = store.compact()  # the old index's pages, given back
+        print(f"search index rebuilt ({papers} papers)", flush=True)
+        # The old index's pages are free now; give them back. Should that fail (VACUUM
+        # needs room for a copy), the rebuilt index stays and the error is reported.
+        before, after = store.compact()
         mb = 1_000_000
-        sizes = f"{before / mb:.1f} -> {after / mb:.1f} MB"
-        print(f"search index rebuilt ({papers} papers); cache {sizes}")
+        print(f"cache compacted: {before / mb:.1f} -> {after / mb:.1f} MB")
     return 0
 
 
