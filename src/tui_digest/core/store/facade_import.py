@@ -13,7 +13,7 @@ import datetime as _dt
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui_digest.core import digest_day, schema
@@ -33,6 +33,7 @@ from tui_digest.core.store.connection import Connections
 from tui_digest.core.store.rows import paper_hash
 
 if TYPE_CHECKING:
+    from tui_digest.core.store.import_options import ImportOptions
     from tui_digest.core.store.index import Ready
     from tui_digest.core.text_stream import KeptBytes
 
@@ -44,28 +45,6 @@ Prepared = Sequence[tuple[list[tuple[int, Paper, bytes]], "Ready | None"]]
 # reader that only reads (its first frame) never loads them (issue 13 req 5).
 
 IMPORT_CACHE_KIB = -8000  # PRAGMA cache_size of a streamed import (negative: KiB)
-
-
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class ImportOptions:
-    """What the caller says about a document beyond its content.
-
-    `source_name`: what its digests are named after (default: the document's
-    name without its date). `category`: the source's arXiv category, given to
-    papers that have none. `last_modified`: the HTTP `Last-Modified`, one of
-    the fallbacks for the digest's day. `today`: the local date of the fetch
-    or import (default: `Store.today()`). `progress(n)`: n more papers indexed
-    (for a progress bar; called from inside the transaction, so it must not
-    touch the store).
-    """
-
-    source_name: str = ""
-    category: str = ""
-    last_modified: str = ""
-    today: str = ""
-    progress: Callable[[int], object] | None = None
 
 
 def _now() -> str:
@@ -164,6 +143,7 @@ class ImportMethods(Connections):
         The other keywords are those of `ImportOptions`.
         """
         from tui_digest.core.store import importer
+        from tui_digest.core.store.import_options import ImportOptions  # (not at start)
 
         options = ImportOptions(source_name, category, last_modified, today, progress)
         if category:
@@ -223,6 +203,7 @@ class ImportMethods(Connections):
         not read.
         """
         from tui_digest.core.store import importer
+        from tui_digest.core.store.import_options import ImportOptions  # (not at start)
         from tui_digest.core.store.read_ahead import NewRows, ReadAhead
 
         options = ImportOptions(source_name, category, last_modified, today, progress)

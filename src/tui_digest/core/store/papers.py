@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui_digest.core.model import Listing, Paper, PaperRecord
-from tui_digest.core.store.index import index_rows, unindex_rows
 from tui_digest.core.store.rows import (
     CHUNK,
     UPDATE_PAPER,
@@ -110,6 +109,9 @@ def update_paper(
         return old
     conn.execute(UPDATE_PAPER, update_values(new, rowid))
     if search_values(new) != search_values(old):
+        # (The index's writer loads with the first edit, not the reader's start.)
+        from tui_digest.core.store.index import index_rows, unindex_rows
+
         unindex_rows(conn, [(row.sort_key, old)])
         index_rows(conn, [(row.sort_key, new)])
     return new

@@ -1,0 +1,32 @@
+"""`ImportOptions`: what a caller says about a document beyond its content (see `facade_import`).
+
+A module of its own so that a reader that only reads (its first frame) does not
+build the class (issue 13 req 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class ImportOptions:
+    """What the caller says about a document beyond its content.
+
+    `source_name`: what its digests are named after (default: the document's
+    name without its date). `category`: the source's arXiv category, given to
+    papers that have none. `last_modified`: the HTTP `Last-Modified`, one of
+    the fallbacks for the digest's day. `today`: the local date of the fetch
+    or import (default: `Store.today()`). `progress(n)`: n more papers indexed
+    (for a progress bar; called from inside the transaction, so it must not
+    touch the store).
+    """
+
+    source_name: str = ""
+    category: str = ""
+    last_modified: str = ""
+    today: str = ""
+    progress: Callable[[int], object] | None = None
