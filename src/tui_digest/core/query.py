@@ -87,7 +87,9 @@ QUALIFIERS = (*FIELDS, "is", "type", "date", "sort", "related", "tag", "note")
 USER_FIELDS = ("tag", "note")
 
 
-@dataclass(slots=True, frozen=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, frozen=True, eq=False, repr=False)
 class Term:
     """One search word or phrase, maybe limited to a field, maybe negated."""
 
@@ -98,7 +100,9 @@ class Term:
     negated: bool = False
 
 
-@dataclass(slots=True, frozen=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, frozen=True, eq=False, repr=False)
 class AnyOf:
     """`a OR (b c)`: any one of `options`, each an AND of terms and groups.
 
@@ -110,7 +114,9 @@ class AnyOf:
     negated: bool = False
 
 
-@dataclass(slots=True)
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, eq=False, repr=False)
 class Query:
     """A parsed search: terms and OR groups (ANDed), flags, types, dates, the order."""
 
