@@ -1,5 +1,7 @@
 """Plain data classes shared by every layer.
 
+`Paper` is defined in `core.paper`, and what reading a document yields in
+`core.model_read` (see the end of this module); all are imported from here.
 Text in these objects has been cleaned once at ingest (see `sanitize`): it holds
 no terminal control characters, but it is still untrusted for markup.
 """
@@ -9,90 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tui_digest.core.paper import ANNOUNCE_TYPES as ANNOUNCE_TYPES
+from tui_digest.core.paper import Paper as Paper
+
 if TYPE_CHECKING:
     from .arxiv_meta import ArxivMeta
-
-ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross", "updated")
-
-
-@dataclass(slots=True)
-class Paper:
-    """One arXiv paper, bilingual.
-
-    `extras` holds format-preserving details that are not part of the paper's
-    meaning but are needed to write a digest back exactly as it was read (for
-    example the `(arXiv:… [cat])` title suffix, the `Announce Type` abstract
-    header, the translated header of the Chinese abstract, a table cell that
-    differs from the derived one), and the marks machine translation leaves.
-    Every key is declared once, in `core.extras` (`Extra`); the store persists
-    them as JSON and merges them key by key like any other field.
-    """
-
-    id: str  # arXiv id without version: "2403.10056" or "hep-th/9901001"
-    version: str = ""  # "v1", or "" when unknown
-    url: str = ""
-    title_en: str = ""
-    title_zh: str = ""
-    summary_zh: str = ""
-    abstract_en: str = ""
-    abstract_zh: str = ""
-    authors: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)  # primary first
-    announce_type: str = ""  # one of ANNOUNCE_TYPES or ""
-    published: str = ""  # ISO date "YYYY-MM-DD" or ""
-    # The English one-line summary; only the generator's JSON archive has it
-    # (`en_tdlr`, see core/archive_json.py). Not part of the Markdown digest.
-    summary_en: str = ""
-    extras: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def primary_category(self) -> str:
-        return self.categories[0] if self.categories else ""
-
-
-# eq=False: nothing compares these (a ReadResult's repr shows them); each
-# method a dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, eq=False)
-class Digest:
-    """A document that lists papers: a Markdown digest, or one fetch of a feed."""
-
-    name: str  # e.g. "digest-cs.AI-2024-03-18"
-    source: str = ""  # file path or URL it came from
-    date: str = ""  # ISO date "YYYY-MM-DD" or ""
-    papers: list[Paper] = field(default_factory=list)  # in ref order
-    kind: str = "digest"  # "digest", "digest-feed", "arxiv", "feed"
-
-
-@dataclass(slots=True, frozen=True)
-class Problem:
-    """Something a reader could not place. `line` is 1-based (0 when unknown)."""
-
-    line: int
-    message: str
-    severity: str = "warning"  # "warning": entry kept or skipped; "error": document-level
-
-    def format(self, source: str = "") -> str:
-        where = f"{source}:{self.line}" if self.line else source or "<input>"
-        return f"{where}: {self.severity}: {self.message}"
-
-
-# eq=False: nothing compares these; each method a dataclass generates costs
-# the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, eq=False)
-class ReadResult:
-    """A document read: its digest, what could not be placed, the format it was read as."""
-
-    digest: Digest
-    problems: list[Problem] = field(default_factory=list)
-    format: str = ""  # detected or forced format name
-
-
-class InputError(ValueError):
-    """An input that is not a digest or feed at all (the whole document is refused).
-
-    The message names the source and, where it can, the line.
-    """
-
+    from .model_read import Digest as Digest
+    from .model_read import InputError as InputError
+    from .model_read import Problem as Problem
+    from .model_read import ReadResult as ReadResult
 
 # --- What the store hands out -------------------------------------------------
 
@@ -183,3 +110,17 @@ class DigestInfo:
     category: str = ""
     alias: str = ""  # the name the document gave itself (names before v4 live on here)
     unread: int | None = None  # filled when asked for (`Store.digests(unread=True)`)
+
+
+# What reading a document yields (`Digest`, `Problem`, `ReadResult`, `InputError`)
+# is in `model_read`, loaded when one is first asked for from here: a reader that
+# only reads does not build those classes before its first frame (issue 13 req 5).
+_READ = frozenset({"Digest", "InputError", "Problem", "ReadResult"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _READ:
+        from tui_digest.core import model_read
+
+        return getattr(model_read, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tui_digest.core.model import Digest
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import Digest
 
 SAMPLE_PREFIX = "sample: "
 

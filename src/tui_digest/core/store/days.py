@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from tui_digest.core import digest_day
-from tui_digest.core.model import IDENTICAL, NEW_DIGEST, SAME_DAY, Digest
+from tui_digest.core.model import IDENTICAL, NEW_DIGEST, SAME_DAY
 
-if TYPE_CHECKING:  # (a type only: reading the cache does not load the importer)
+if TYPE_CHECKING:  # (types only: reading the cache does not load the importer)
+    from tui_digest.core.model import Digest
     from tui_digest.core.store.importer import Incoming
 
 

@@ -19,20 +19,13 @@ from typing import TYPE_CHECKING
 from tui_digest.core import digest_day, schema
 from tui_digest.core.cache_guard import readonly_uri
 from tui_digest.core.errors import CacheError
-from tui_digest.core.model import (
-    IDENTICAL,
-    NEW_DIGEST,
-    NO_NEW_PAPERS,
-    SAME_DAY,
-    Digest,
-    ImportStats,
-    Paper,
-)
+from tui_digest.core.model import IDENTICAL, NEW_DIGEST, NO_NEW_PAPERS, SAME_DAY, ImportStats, Paper
 from tui_digest.core.store import days
 from tui_digest.core.store.connection import Connections
 from tui_digest.core.store.rows import paper_hash
 
 if TYPE_CHECKING:
+    from tui_digest.core.model import Digest
     from tui_digest.core.store.import_options import ImportOptions
     from tui_digest.core.store.index import Ready
     from tui_digest.core.text_stream import KeptBytes
