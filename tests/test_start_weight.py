@@ -94,6 +94,7 @@ NOT_AT_FIRST_FRAME = (
     "tui_digest.core.store.merge",
     # What reading and importing a document yield; the index's writer.
     "tui_digest.core.model_read",
+    "tui_digest.core.paper",
     "tui_digest.core.store.import_options",
     "tui_digest.core.store.index",
 )

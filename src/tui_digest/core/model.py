@@ -1,7 +1,8 @@
 """Plain data classes shared by every layer.
 
 `Paper` is defined in `core.paper`, and what reading a document yields in
-`core.model_read` (see the end of this module); all are imported from here.
+`core.model_read` (loaded when asked for: see the end of this module); all are
+imported from here.
 Text in these objects has been cleaned once at ingest (see `sanitize`): it holds
 no terminal control characters, but it is still untrusted for markup.
 """
@@ -11,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tui_digest.core.paper import ANNOUNCE_TYPES as ANNOUNCE_TYPES
-from tui_digest.core.paper import Paper as Paper
-
 if TYPE_CHECKING:
     from .arxiv_meta import ArxivMeta
     from .model_read import Digest as Digest
     from .model_read import InputError as InputError
     from .model_read import Problem as Problem
     from .model_read import ReadResult as ReadResult
+    from .paper import Paper as Paper
+
+ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross", "updated")  # Paper.announce_type
 
 # --- What the store hands out -------------------------------------------------
 
@@ -112,13 +113,18 @@ class DigestInfo:
     unread: int | None = None  # filled when asked for (`Store.digests(unread=True)`)
 
 
-# What reading a document yields (`Digest`, `Problem`, `ReadResult`, `InputError`)
-# is in `model_read`, loaded when one is first asked for from here: a reader that
-# only reads does not build those classes before its first frame (issue 13 req 5).
+# `Paper` (in `paper`) and what reading a document yields (`Digest`, `Problem`,
+# `ReadResult`, `InputError`, in `model_read`) load when first asked for from
+# here: the reader's first frame lists rows (`ListRow`) and builds none of those
+# classes (issue 13 req 5).
 _READ = frozenset({"Digest", "InputError", "Problem", "ReadResult"})
 
 
 def __getattr__(name: str) -> object:
+    if name == "Paper":
+        from tui_digest.core import paper
+
+        return getattr(paper, name)
     if name in _READ:
         from tui_digest.core import model_read
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross", "updated")
-
 
 @dataclass(slots=True)
 class Paper:
@@ -35,7 +33,7 @@ class Paper:
     abstract_zh: str = ""
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)  # primary first
-    announce_type: str = ""  # one of ANNOUNCE_TYPES or ""
+    announce_type: str = ""  # one of core.model.ANNOUNCE_TYPES or ""
     published: str = ""  # ISO date "YYYY-MM-DD" or ""
     # The English one-line summary; only the generator's JSON archive has it
     # (`en_tdlr`, see core/archive_json.py). Not part of the Markdown digest.

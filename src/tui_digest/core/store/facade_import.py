@@ -19,20 +19,20 @@ from typing import TYPE_CHECKING
 from tui_digest.core import digest_day, schema
 from tui_digest.core.cache_guard import readonly_uri
 from tui_digest.core.errors import CacheError
-from tui_digest.core.model import IDENTICAL, NEW_DIGEST, NO_NEW_PAPERS, SAME_DAY, ImportStats, Paper
+from tui_digest.core.model import IDENTICAL, NEW_DIGEST, NO_NEW_PAPERS, SAME_DAY, ImportStats
 from tui_digest.core.store import days
 from tui_digest.core.store.connection import Connections
 from tui_digest.core.store.rows import paper_hash
 
 if TYPE_CHECKING:
-    from tui_digest.core.model import Digest
+    from tui_digest.core.model import Digest, Paper
     from tui_digest.core.store.import_options import ImportOptions
     from tui_digest.core.store.index import Ready
     from tui_digest.core.text_stream import KeptBytes
 
 # A document's papers as `prepare_papers` makes them: batches of (ref, paper,
 # hash) with the search rows made ahead for them.
-Prepared = Sequence[tuple[list[tuple[int, Paper, bytes]], "Ready | None"]]
+Prepared = Sequence[tuple[list[tuple[int, "Paper", bytes]], "Ready | None"]]
 
 # `importer` and `retention` are imported by the functions that import: a
 # reader that only reads (its first frame) never loads them (issue 13 req 5).

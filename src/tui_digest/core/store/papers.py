@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tui_digest.core.model import Listing, Paper, PaperRecord
+from tui_digest.core.model import Listing, PaperRecord
 from tui_digest.core.store.rows import (
     CHUNK,
     UPDATE_PAPER,
@@ -26,6 +26,7 @@ from tui_digest.core.store.rows import (
 
 if TYPE_CHECKING:
     from tui_digest.core.arxiv_meta import ArxivMeta
+    from tui_digest.core.model import Paper
 
 # Columns `find_incomplete` may name (text columns of `papers`).
 TEXT_COLUMNS = frozenset(

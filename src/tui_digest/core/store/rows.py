@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tui_digest.core import search_index
-from tui_digest.core.model import ListRow, Paper
+from tui_digest.core.model import ListRow
+
+if TYPE_CHECKING:
+    from tui_digest.core.paper import Paper
 
 CHUNK = 500  # bound parameters per IN (...) list
 
@@ -42,6 +45,8 @@ class PaperRow(NamedTuple):
     summary_en: str
 
     def paper(self) -> Paper:
+        from tui_digest.core.paper import Paper  # (not for the first frame's rows)
+
         return Paper(
             id=self.id,
             version=self.version,
