@@ -13,8 +13,8 @@ from ui_support import ManualTimers, make_app, make_paper, notes, settle, status
 
 from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
+from tui_digest.ui.news import CacheChanged
 from tui_digest.ui.screens.digest_picker import DigestPicker
-from tui_digest.ui.signals import CacheChanged
 
 SIZE = (140, 40)
 OLDER, NEWER = "digest-cs.LG-2024-02-05", "digest-cs.LG-2024-02-06"

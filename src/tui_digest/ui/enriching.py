@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from tui_digest.core.sanitize import clean_line
-from tui_digest.ui.signals import CacheChanged, signals_of
+from tui_digest.ui.signals import signals_of
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -95,6 +95,8 @@ class Enricher:
             if http is not None:
                 await http.aclose()
         if report.updated or report.found:
+            from tui_digest.ui.news import CacheChanged
+
             signals_of(self.host.app).cache_changed.publish(CacheChanged("enrich"))
         if report.stopped:
             self._notify(report.summary(), "warning")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.core.errors import CacheError
-from tui_digest.ui.signals import CacheChanged, signals_of
+from tui_digest.ui.signals import signals_of
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -74,6 +74,8 @@ class CacheFollower:
         finally:
             self._polling = False
         if changed:
+            from tui_digest.ui.news import CacheChanged
+
             signals_of(self.app).cache_changed.publish(CacheChanged("other process"))
 
     def stop(self) -> None:

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui.enriching import Enricher
 from tui_digest.ui.readonly import refuse_readonly
-from tui_digest.ui.signals import CacheChanged, FetchFinished, signals_of
+from tui_digest.ui.signals import signals_of
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -215,6 +215,8 @@ class Refresher:
             self.running = False
             self._show("", slot=SLOT)
         self.last_results = results
+        from tui_digest.ui.news import CacheChanged, FetchFinished  # (after the first frame)
+
         signals = signals_of(host.app)
         if any(r.new or r.updated for r in results):
             signals.cache_changed.publish(CacheChanged("fetch"))

@@ -6,13 +6,13 @@
 
 Publishers (the refresher, the translator) and subscribers (the main screen,
 the sources screen) only know this module, not each other: nothing scans the
-screen stack to push results into a screen.
+screen stack to push results into a screen. What the signals carry
+(`CacheChanged`, `FetchFinished`) is in `ui/news.py`, loaded by the first
+publisher: not before the first frame (issue 13 req 5).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual.signal import Signal
@@ -20,30 +20,7 @@ from textual.signal import Signal
 if TYPE_CHECKING:
     from textual.app import App
 
-    from tui_digest.fetch.runner import SourceResult
-
-
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class CacheChanged:
-    """The cache changed under the reader (a fetch, a translation)."""
-
-    reason: str  # "fetch", "translate": for logs and tests
-
-
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
-class FetchFinished:
-    """A fetch ended: what each source brought."""
-
-    results: Sequence[SourceResult] = field(default_factory=tuple)
-
-    @property
-    def new_digests(self) -> list[str]:
-        """Digests that brought new papers (what an after-fetch translation reads)."""
-        return [r.digest for r in self.results if r.new and r.digest]
+    from tui_digest.ui.news import CacheChanged, FetchFinished
 
 
 class ReaderSignals:

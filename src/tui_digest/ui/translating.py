@@ -18,7 +18,7 @@ from textual.screen import Screen
 
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui.readonly import refuse_readonly
-from tui_digest.ui.signals import CacheChanged, signals_of
+from tui_digest.ui.signals import signals_of
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -159,6 +159,8 @@ class Translator:
             self.running = False
             self._show("", slot=SLOT)
         if report.done:
+            from tui_digest.ui.news import CacheChanged
+
             signals_of(self.host.app).cache_changed.publish(CacheChanged("translate"))
         if automatic and not report.outcomes:
             return

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.reactive import var
@@ -37,10 +38,13 @@ from tui_digest.ui.listing_read import read_listing
 from tui_digest.ui.listing_thread import ListingThreads
 from tui_digest.ui.sample import load_sample_digest
 from tui_digest.ui.screens.cache_screen import CacheScreen
-from tui_digest.ui.signals import CacheChanged, signals_of
+from tui_digest.ui.signals import signals_of
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox
+
+if TYPE_CHECKING:
+    from tui_digest.ui.news import CacheChanged
 
 # How long the screen's first frame waits for the first page (ui/held_messages.py):
 # long enough for any cache that opens normally (a few ms of work), short enough

@@ -34,7 +34,7 @@ from tui_digest.ui.refresh import Refresher
 from tui_digest.ui.screens.paper_view_actions import PaperViewActions
 from tui_digest.ui.screens.reading import ReadingScreen
 from tui_digest.ui.settings import Settings, next_language, save_settings
-from tui_digest.ui.signals import FetchFinished, signals_of
+from tui_digest.ui.signals import signals_of
 from tui_digest.ui.split_drag import SplitDrag
 from tui_digest.ui.timing import Timing
 from tui_digest.ui.translating import Translator
@@ -46,6 +46,7 @@ from tui_digest.ui.widgets.search_box import SearchBox
 from tui_digest.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from tui_digest.ui.news import FetchFinished
     from tui_digest.ui.screens.export import ExportRequest
 
 # What only a key needs (dialogs, the opener, exporting) is imported when the key

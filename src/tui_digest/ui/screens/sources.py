@@ -25,7 +25,8 @@ from tui_digest.core.sanitize import clean_line
 from tui_digest.core.when import SYSTEM_CLOCK, Clock
 from tui_digest.net.urls import display_url
 from tui_digest.ui import keys
-from tui_digest.ui.signals import FetchFinished, signals_of
+from tui_digest.ui.news import FetchFinished
+from tui_digest.ui.signals import signals_of
 from tui_digest.ui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:

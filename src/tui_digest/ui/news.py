@@ -1,0 +1,38 @@
+"""What the reader's signals carry (`ui/signals.py`): `CacheChanged`, `FetchFinished`.
+
+A module of its own, imported by the publishers when they publish: the
+reader's first frame publishes nothing and does not build these classes
+(issue 13 req 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui_digest.fetch.runner import SourceResult
+
+
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class CacheChanged:
+    """The cache changed under the reader (a fetch, a translation)."""
+
+    reason: str  # "fetch", "translate": for logs and tests
+
+
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class FetchFinished:
+    """A fetch ended: what each source brought."""
+
+    results: Sequence[SourceResult] = field(default_factory=tuple)
+
+    @property
+    def new_digests(self) -> list[str]:
+        """Digests that brought new papers (what an after-fetch translation reads)."""
+        return [r.digest for r in self.results if r.new and r.digest]
