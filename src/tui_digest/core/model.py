@@ -1,8 +1,8 @@
 """Plain data classes shared by every layer.
 
-`Paper` is defined in `core.paper`, and what reading a document yields in
-`core.model_read` (loaded when asked for: see the end of this module); all are
-imported from here.
+`Paper`, `PaperRecord` and `Listing` are defined in `core.paper`, and what
+reading a document yields in `core.model_read` (both loaded when asked for: see
+the end of this module); all are imported from here.
 Text in these objects has been cleaned once at ingest (see `sanitize`): it holds
 no terminal control characters, but it is still untrusted for markup.
 """
@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .arxiv_meta import ArxivMeta
     from .model_read import Digest as Digest
     from .model_read import InputError as InputError
     from .model_read import Problem as Problem
     from .model_read import ReadResult as ReadResult
+    from .paper import Listing as Listing
     from .paper import Paper as Paper
+    from .paper import PaperRecord as PaperRecord
 
 ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross", "updated")  # Paper.announce_type
 
@@ -71,34 +72,6 @@ class ListRow:
 # eq=False, repr=False: nothing compares or prints these, and each method a
 # dataclass generates costs the reader's start ~60 us (issue 13 req 5).
 @dataclass(slots=True, eq=False, repr=False)
-class PaperRecord:
-    """One full paper with the user's state and where it appeared."""
-
-    rowid: int
-    paper: Paper
-    read: bool = False
-    starred: bool = False
-    digests: list[str] = field(default_factory=list)  # digest names, newest first
-    meta: ArxivMeta | None = None  # what arXiv's API said, when it was asked
-    listings: list[Listing] = field(default_factory=list)  # one per digest, newest first
-    tags: list[str] = field(default_factory=list)  # the user's (core.store.user_log)
-    note: str = ""
-
-
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, frozen=True, eq=False, repr=False)
-class Listing:
-    """Where a paper was listed: its own ref in that digest, and the digest's date."""
-
-    digest: str
-    date: str
-    ref: int
-
-
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, eq=False, repr=False)
 class DigestInfo:
     """A digest as the picker and the CLI list it: name, date, source, paper count."""
 
@@ -113,15 +86,17 @@ class DigestInfo:
     unread: int | None = None  # filled when asked for (`Store.digests(unread=True)`)
 
 
-# `Paper` (in `paper`) and what reading a document yields (`Digest`, `Problem`,
+# A paper and its record (`Paper`, `PaperRecord`, `Listing`, in `paper`) and
+# what reading a document yields (`Digest`, `Problem`,
 # `ReadResult`, `InputError`, in `model_read`) load when first asked for from
 # here: the reader's first frame lists rows (`ListRow`) and builds none of those
 # classes (issue 13 req 5).
+_PAPER = frozenset({"Listing", "Paper", "PaperRecord"})
 _READ = frozenset({"Digest", "InputError", "Problem", "ReadResult"})
 
 
 def __getattr__(name: str) -> object:
-    if name == "Paper":
+    if name in _PAPER:
         from tui_digest.core import paper
 
         return getattr(paper, name)

@@ -1,13 +1,20 @@
-"""`Paper`: one arXiv paper, bilingual (importable from `core.model` as before).
+"""`Paper`: one arXiv paper, bilingual; `PaperRecord`: one as the cache holds it
+(with the user's state and where it was listed). Importable from `core.model`.
 
-A module of its own so that `core.model_read` (what reading a document yields)
-can name it without importing `core.model`, which loads `model_read` when asked
-(issue 13 req 5). Text in it has been cleaned once at ingest (see `sanitize`).
+A module of its own, loaded when a paper is first built or read: the reader's
+first frame lists `ListRow`s and builds none of these classes; and
+`core.model_read` names `Paper` without importing `core.model`, which loads it
+when asked (issue 13 req 5). Text in them has been cleaned once at ingest (see
+`sanitize`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui_digest.core.arxiv_meta import ArxivMeta
 
 
 @dataclass(slots=True)
@@ -43,3 +50,31 @@ class Paper:
     @property
     def primary_category(self) -> str:
         return self.categories[0] if self.categories else ""
+
+
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, eq=False, repr=False)
+class PaperRecord:
+    """One full paper with the user's state and where it appeared."""
+
+    rowid: int
+    paper: Paper
+    read: bool = False
+    starred: bool = False
+    digests: list[str] = field(default_factory=list)  # digest names, newest first
+    meta: ArxivMeta | None = None  # what arXiv's API said, when it was asked
+    listings: list[Listing] = field(default_factory=list)  # one per digest, newest first
+    tags: list[str] = field(default_factory=list)  # the user's (core.store.user_log)
+    note: str = ""
+
+
+# eq=False, repr=False: nothing compares or prints these, and each method a
+# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
+@dataclass(slots=True, frozen=True, eq=False, repr=False)
+class Listing:
+    """Where a paper was listed: its own ref in that digest, and the digest's date."""
+
+    digest: str
+    date: str
+    ref: int

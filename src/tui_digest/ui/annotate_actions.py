@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import work
 
-from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
 from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.widgets.paper_list import PaperList
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import PaperRecord
 
 
 class AnnotateActions:

@@ -12,18 +12,21 @@ training for a burst of `s` presses), and only when For you has been used.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual import work
 from textual.reactive import reactive
 from textual.worker import Worker, get_current_worker
 
-from tui_digest.core.model import DigestInfo, PaperRecord
+from tui_digest.core.model import DigestInfo
 from tui_digest.core.store import Store
 from tui_digest.ui.foryou import related_query, retrain, today_query, toggle_foryou
 from tui_digest.ui.marks import Schedule
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.search_box import SearchBox
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import PaperRecord
 
 
 class _Stoppable(Protocol):

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.worker import Worker
 
-from tui_digest.core.model import DigestInfo, ListRow, PaperRecord
+from tui_digest.core.model import DigestInfo, ListRow
 from tui_digest.core.store import Store
 from tui_digest.ui.marks import FlagChange
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import PaperRecord
 
 
 # eq=False, repr=False: nothing compares or prints these, and each method a

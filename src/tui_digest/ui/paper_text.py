@@ -13,6 +13,7 @@ text exactly as it came.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.style import Style
@@ -20,8 +21,11 @@ from textual.style import Style
 from tui_digest.core import extras
 from tui_digest.core.highlight import NO_MATCH, Matcher
 from tui_digest.core.latex_text import readable
-from tui_digest.core.model import ListRow, PaperRecord
+from tui_digest.core.model import ListRow
 from tui_digest.core.sanitize import clean_line, clean_text, is_safe_url
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import PaperRecord
 
 HEADING = "bold $text-accent"
 TITLE = "bold"

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, overload
 
-from tui_digest.core.model import ListRow, PaperRecord
+from tui_digest.core.model import ListRow
 from tui_digest.core.store import papers, queries
 from tui_digest.core.store.facade_digests import DigestMethods
 from tui_digest.core.store.facade_import import ImportMethods
@@ -39,7 +39,7 @@ from tui_digest.core.store.facade_user import UserMethods
 
 if TYPE_CHECKING:  # enrichment (and arxiv_meta's classes) load when first used: not at start
     from tui_digest.core.arxiv_meta import ApiEntryLike, EnrichCandidate
-    from tui_digest.core.model import Paper
+    from tui_digest.core.model import Paper, PaperRecord
 
 
 class Store(ImportMethods, UserMethods, DigestMethods):

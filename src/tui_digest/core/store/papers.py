@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tui_digest.core.model import Listing, PaperRecord
 from tui_digest.core.store.rows import (
     CHUNK,
     UPDATE_PAPER,
@@ -26,7 +25,7 @@ from tui_digest.core.store.rows import (
 
 if TYPE_CHECKING:
     from tui_digest.core.arxiv_meta import ArxivMeta
-    from tui_digest.core.model import Paper
+    from tui_digest.core.model import Paper, PaperRecord
 
 # Columns `find_incomplete` may name (text columns of `papers`).
 TEXT_COLUMNS = frozenset(
@@ -35,6 +34,8 @@ TEXT_COLUMNS = frozenset(
 
 
 def record(conn: sqlite3.Connection, row: PaperRow, meta: ArxivMeta | None = None) -> PaperRecord:
+    from tui_digest.core.paper import Listing, PaperRecord  # (after the first frame)
+
     listings = [
         Listing(name, date, ref)
         for name, date, ref in conn.execute(

@@ -22,7 +22,6 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
 from tui_digest.ui import first_run, keys, start_gc
 from tui_digest.ui import messages as msg
@@ -46,6 +45,7 @@ from tui_digest.ui.widgets.search_box import SearchBox
 from tui_digest.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from tui_digest.core.model import PaperRecord
     from tui_digest.ui.news import FetchFinished
     from tui_digest.ui.screens.export import ExportRequest
 

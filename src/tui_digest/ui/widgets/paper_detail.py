@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -11,9 +12,11 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui_digest.core.highlight import NO_MATCH, matcher
-from tui_digest.core.model import PaperRecord
 from tui_digest.ui.paper_text import detail_content
 from tui_digest.ui.text_wrap import WrappingStatic
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import PaperRecord
 
 
 class PaperDetail(VerticalScroll, can_focus=True):
