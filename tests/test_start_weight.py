@@ -95,6 +95,7 @@ NOT_AT_FIRST_FRAME = (
     # What reading and importing a document yield; the index's writer.
     "tui_digest.core.model_read",
     "tui_digest.core.paper",
+    "tui_digest.core.store.paper_rows",
     "tui_digest.core.store.import_options",
     "tui_digest.core.store.index",
 )

@@ -35,12 +35,11 @@ from tui_digest.core.search_index import set_fts_hash_size
 from tui_digest.core.store.bulk import insert_rows
 from tui_digest.core.store.index import Ready, index_rows, placement, unindex_rows
 from tui_digest.core.store.merge import merge_paper
+from tui_digest.core.store.paper_rows import PaperRow, paper_rows_in
 from tui_digest.core.store.rows import (
     INSERT_PAPER,
     UPDATE_PAPER,
-    PaperRow,
     paper_hash,
-    paper_rows_in,
     paper_values,
     update_values,
 )

@@ -16,9 +16,6 @@ from typing import TYPE_CHECKING
 from tui_digest.core.store.rows import (
     CHUNK,
     UPDATE_PAPER,
-    PaperRow,
-    paper_rows,
-    paper_rows_in,
     search_values,
     update_values,
 )
@@ -26,6 +23,7 @@ from tui_digest.core.store.rows import (
 if TYPE_CHECKING:
     from tui_digest.core.arxiv_meta import ArxivMeta
     from tui_digest.core.model import Paper, PaperRecord
+    from tui_digest.core.store.paper_rows import PaperRow
 
 # Columns `find_incomplete` may name (text columns of `papers`).
 TEXT_COLUMNS = frozenset(
@@ -56,6 +54,8 @@ def record(conn: sqlite3.Connection, row: PaperRow, meta: ArxivMeta | None = Non
 
 
 def get_paper(conn: sqlite3.Connection, key: int | str) -> PaperRecord | None:
+    from tui_digest.core.store.paper_rows import paper_rows  # (after the first frame)
+
     """The paper at row `key` (int), or with arXiv id `key` (str, version ignored)."""
     if isinstance(key, int):
         rows = paper_rows(conn, "pk = ?", (key,))
@@ -79,6 +79,7 @@ def rowid_of(conn: sqlite3.Connection, paper_id: str) -> int | None:
 
 def get_papers(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[PaperRecord]:
     from tui_digest.core import arxiv_meta  # not needed at start
+    from tui_digest.core.store.paper_rows import paper_rows_in
 
     rows = list(paper_rows_in(conn, "pk", rowids))
     metas = arxiv_meta.load(conn, (row.id for row in rows))  # what arXiv's API said
@@ -96,6 +97,8 @@ def update_paper(
     index is rewritten only when the searchable text changed. Returns the
     stored paper, or None when there is no such row.
     """
+    from tui_digest.core.store.paper_rows import paper_rows
+
     row = next(paper_rows(conn, "pk = ?", (rowid,)), None)
     if row is None:
         return None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from tui_digest.core import schema
 from tui_digest.core.model import Paper
 from tui_digest.core.store.index import index_rows, unindex_rows
-from tui_digest.core.store.rows import paper_rows
+from tui_digest.core.store.paper_rows import paper_rows
 
 # The `source` of the bundled sample digest (`ui.sample`): it goes by itself
 # once the first real digest arrives (`drop_sample`).

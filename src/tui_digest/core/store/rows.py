@@ -1,17 +1,17 @@
 """Rows of the `papers` table by column name, and a `Paper`'s values for them.
 
-A row read with `PAPER_COLS` becomes a `PaperRow` (a named tuple: as fast as
-the plain tuple, but read by name, so adding a column cannot silently shift
-which value a field gets). Writes go through `paper_values`, whose order
-`INSERT_PAPER` and `UPDATE_PAPER` follow.
+Whole rows are read as `PaperRow`s (`paper_rows.py`, loaded when a paper is
+first read: the reader's first frame reads `ListRow`s only, issue 13 req 5).
+Writes go through `paper_values`, whose order `INSERT_PAPER` and
+`UPDATE_PAPER` follow.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from tui_digest.core import search_index
 from tui_digest.core.model import ListRow
@@ -22,73 +22,11 @@ if TYPE_CHECKING:
 CHUNK = 500  # bound parameters per IN (...) list
 
 
-class PaperRow(NamedTuple):
-    """One `papers` row as `SELECT {PAPER_COLS}` returns it."""
-
-    pk: int
-    id: str
-    version: str
-    url: str
-    title_en: str
-    title_zh: str
-    summary_zh: str
-    abstract_en: str
-    abstract_zh: str
-    authors: str  # JSON list
-    categories: str  # JSON list
-    announce_type: str
-    published: str
-    extras: str  # JSON object
-    read: int
-    starred: int
-    sort_key: int
-    summary_en: str
-
-    def paper(self) -> Paper:
-        from tui_digest.core.paper import Paper  # (not for the first frame's rows)
-
-        return Paper(
-            id=self.id,
-            version=self.version,
-            url=self.url,
-            title_en=self.title_en,
-            title_zh=self.title_zh,
-            summary_zh=self.summary_zh,
-            abstract_en=self.abstract_en,
-            abstract_zh=self.abstract_zh,
-            authors=json.loads(self.authors),
-            categories=json.loads(self.categories),
-            announce_type=self.announce_type,
-            published=self.published,
-            extras=json.loads(self.extras),
-            summary_en=self.summary_en,
-        )
-
-
-PAPER_COLS = ", ".join(PaperRow._fields)
-
 # What the paper list draws, in `ListRow` field order.
 _LIST_COLS = (
     "pk, id, title_en, title_zh, summary_zh, list_date, category, read, starred, list_ref, "
     "announce_type"
 )
-
-
-def paper_rows(
-    conn: sqlite3.Connection, where: str, params: Sequence[object] = ()
-) -> Iterator[PaperRow]:
-    """`PaperRow`s of `SELECT … FROM papers WHERE {where}`."""
-    cursor = conn.execute(f"SELECT {PAPER_COLS} FROM papers WHERE {where}", tuple(params))
-    return map(PaperRow._make, cursor)
-
-
-def paper_rows_in(
-    conn: sqlite3.Connection, column: str, keys: Sequence[object]
-) -> Iterator[PaperRow]:
-    """`PaperRow`s whose `column` (pk or id) is one of `keys`, in chunks; any order."""
-    for i in range(0, len(keys), CHUNK):
-        chunk = keys[i : i + CHUNK]
-        yield from paper_rows(conn, f"{column} IN ({','.join('?' * len(chunk))})", chunk)
 
 
 def list_rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ListRow]:
