@@ -21,12 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tui_digest.core.sanitize import clean_line, for_terminal
+from tui_digest.core.store.papers import paper_id
 from tui_digest.core.store.user_log import (
     FIELDS,
     FLAG_FIELDS,
     SEEN_FIELD,
     Change,
-    paper_id,
     parse_stamp,
 )
 

@@ -53,14 +53,20 @@ def record(conn: sqlite3.Connection, row: PaperRow, meta: ArxivMeta | None = Non
     )
 
 
+def paper_id(text: str) -> str:
+    """An arXiv id as the cache keys papers: trimmed, its version dropped
+    ("2403.10056v2" -> "2403.10056")."""
+    return re.sub(r"v\d+$", "", text.strip())
+
+
 def get_paper(conn: sqlite3.Connection, key: int | str) -> PaperRecord | None:
+    """The paper at row `key` (int), or with arXiv id `key` (str, version ignored)."""
     from tui_digest.core.store.paper_rows import paper_rows  # (after the first frame)
 
-    """The paper at row `key` (int), or with arXiv id `key` (str, version ignored)."""
     if isinstance(key, int):
         rows = paper_rows(conn, "pk = ?", (key,))
     else:
-        rows = paper_rows(conn, "id = ?", (re.sub(r"v\d+$", "", key.strip()),))
+        rows = paper_rows(conn, "id = ?", (paper_id(key),))
     row = next(rows, None)
     if row is None:
         return None
@@ -69,11 +75,9 @@ def get_paper(conn: sqlite3.Connection, key: int | str) -> PaperRecord | None:
     return record(conn, row, arxiv_meta.load(conn, [row.id]).get(row.id))
 
 
-def rowid_of(conn: sqlite3.Connection, paper_id: str) -> int | None:
-    """The row of the paper with arXiv id `paper_id` (version ignored), without reading it."""
-    found = conn.execute(
-        "SELECT pk FROM papers WHERE id = ?", (re.sub(r"v\d+$", "", paper_id.strip()),)
-    ).fetchone()
+def rowid_of(conn: sqlite3.Connection, arxiv_id: str) -> int | None:
+    """The row of the paper with arXiv id `arxiv_id` (version ignored), without reading it."""
+    found = conn.execute("SELECT pk FROM papers WHERE id = ?", (paper_id(arxiv_id),)).fetchone()
     return None if found is None else int(found[0])
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -268,10 +267,3 @@ def apply_arrived(conn: sqlite3.Connection) -> int:
     for pid, field, value, at in rows:
         _apply_flag(conn, Change(pid, field, json.loads(value), at))
     return len(rows)
-
-
-_VERSION_RE = re.compile(r"v\d+$")
-
-
-def paper_id(text: str) -> str:
-    return _VERSION_RE.sub("", text.strip())
