@@ -12,12 +12,13 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from tests.test_query_equivalence import QUERIES, TEXTS
 
 from cli_support import run_cli
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.search_index import SEARCH_COLUMNS
-from tui_digest.core.store import Store
+from tui_digest.core.store import CacheError, Store
 
 OLD_CREATE = (
     f"CREATE VIRTUAL TABLE search USING fts5({', '.join(SEARCH_COLUMNS)}, content='', "
@@ -126,3 +127,14 @@ def test_the_reindex_command_rebuilds_in_the_new_order_and_gives_the_space_back(
         assert store._conn().execute("PRAGMA freelist_count").fetchone()[0] == 0
         assert _pages(store) < pages
         assert _answers(store) == before
+
+
+def test_a_read_only_cache_is_not_compacted(tmp_path):
+    db = tmp_path / "c.db"
+    with Store.open(db) as store:
+        _import(store, _papers())
+    with (
+        Store.open(db, readonly=True) as store,
+        pytest.raises(CacheError, match="open read-only; nothing was changed"),
+    ):
+        store.compact()

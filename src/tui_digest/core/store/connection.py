@@ -172,6 +172,12 @@ class Connections:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _writable(self) -> sqlite3.Connection:
+        """The connection, for a change; a CacheError when the cache is open read-only."""
+        if self.readonly:
+            raise CacheError(f"{self.path}: the cache is open read-only; nothing was changed")
+        return self._conn()
+
     @contextmanager
     def _write(self, *, patient: bool = False) -> Iterator[sqlite3.Connection]:
         """One `BEGIN IMMEDIATE` transaction, committed on success, rolled back on error.
@@ -179,9 +185,7 @@ class Connections:
         `patient`: while another connection holds the write lock (a long
         import), wait and try again instead of failing.
         """
-        if self.readonly:
-            raise CacheError(f"{self.path}: the cache is open read-only; nothing was changed")
-        conn = self._conn()
+        conn = self._writable()
         self._begin(conn, self.patient_attempts if patient else 1)
         try:
             yield conn

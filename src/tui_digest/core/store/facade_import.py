@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from tui_digest.core import digest_day, schema
 from tui_digest.core.cache_guard import readonly_uri
-from tui_digest.core.errors import CacheError
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, NO_NEW_PAPERS, SAME_DAY, ImportStats
 from tui_digest.core.store import days
 from tui_digest.core.store.connection import Connections
@@ -283,9 +282,7 @@ class ImportMethods(Connections):
         for later papers until it is compacted. VACUUM is one transaction, so
         a crash leaves the cache as it was (https://www.sqlite.org/lang_vacuum.html).
         """
-        if self.readonly:
-            raise CacheError(f"{self.path}: the cache is open read-only; nothing was changed")
-        conn = self._conn()
+        conn = self._writable()
 
         def size() -> int:
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
