@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from tui_digest.core.record import record
 
 
 class ConfigError(ValueError):
     """The config file cannot be used; the message names the file and, when known, the line."""
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@record(frozen=True)
 class ConfigWarning:
     """A problem that does not stop the program (an unknown key).
 

@@ -19,9 +19,9 @@ Pure and small: no Textual here; the UI caches spans per row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from tui_digest.core.query import USER_FIELDS, AnyOf, QueryError, Term, parse_query
+from tui_digest.core.record import record
 from tui_digest.core.search_tokens import _CJK_RUN_RE, _WORD_RE, is_cjk_run
 
 Span = tuple[int, int]
@@ -48,9 +48,7 @@ def _is_latin_word_char(ch: str) -> bool:
     return ch.isalnum() and not _CJK_RUN_RE.match(ch)
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, frozen=True, eq=False, repr=False)
+@record(frozen=True)
 class Matcher:
     """Where a query's words occur in a text.
 

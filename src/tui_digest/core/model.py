@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tui_digest.core.record import record
+
 if TYPE_CHECKING:
     from .model_read import Digest as Digest
     from .model_read import InputError as InputError
@@ -50,9 +52,7 @@ class ImportStats:
         return self.outcome == NO_NEW_PAPERS
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, eq=False, repr=False)
+@record()
 class ListRow:
     """The narrow row the paper list draws (no abstracts)."""
 
@@ -69,9 +69,7 @@ class ListRow:
     announce_type: str = ""  # of the stored version: "replace" means a new version came
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, eq=False, repr=False)
+@record()
 class DigestInfo:
     """A digest as the picker and the CLI list it: name, date, source, paper count."""
 

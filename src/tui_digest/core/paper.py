@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tui_digest.core.record import record
+
 if TYPE_CHECKING:
     from tui_digest.core.arxiv_meta import ArxivMeta
 
@@ -52,9 +54,7 @@ class Paper:
         return self.categories[0] if self.categories else ""
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, eq=False, repr=False)
+@record()
 class PaperRecord:
     """One full paper with the user's state and where it appeared."""
 
@@ -69,9 +69,7 @@ class PaperRecord:
     note: str = ""
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, frozen=True, eq=False, repr=False)
+@record(frozen=True)
 class Listing:
     """Where a paper was listed: its own ref in that digest, and the digest's date."""
 

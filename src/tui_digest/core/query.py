@@ -52,11 +52,12 @@ The modules beside this one: `query_dates` (date: values and their SQL),
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from tui_digest.core.digest_day import local_today
 from tui_digest.core.errors import IncompleteQuery, QueryError
 from tui_digest.core.query_dates import parse_date
+from tui_digest.core.record import record
 from tui_digest.core.search_tokens import query_tokens
 
 __all__ = ["AnyOf", "IncompleteQuery", "Query", "QueryError", "Term", "parse_query"]
@@ -87,9 +88,7 @@ QUALIFIERS = (*FIELDS, "is", "type", "date", "sort", "related", "tag", "note")
 USER_FIELDS = ("tag", "note")
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, frozen=True, eq=False, repr=False)
+@record(frozen=True)
 class Term:
     """One search word or phrase, maybe limited to a field, maybe negated."""
 
@@ -100,9 +99,7 @@ class Term:
     negated: bool = False
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, frozen=True, eq=False, repr=False)
+@record(frozen=True)
 class AnyOf:
     """`a OR (b c)`: any one of `options`, each an AND of terms and groups.
 
@@ -114,9 +111,7 @@ class AnyOf:
     negated: bool = False
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, eq=False, repr=False)
+@record()
 class Query:
     """A parsed search: terms and OR groups (ANDed), flags, types, dates, the order."""
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from tui_digest.core.record import record
 
 RELATIVE_DAYS = 7  # from this many days back, the date is clearer than "n days ago"
 
@@ -37,9 +39,7 @@ def parse_stamp(text: object) -> dt.datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@record(frozen=True)
 class Clock:
     """Now and the zone times are shown in (tests pass fixed ones)."""
 

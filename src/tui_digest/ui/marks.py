@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from tui_digest.core.record import record
 
 UNDO_DEPTH = 10  # changes ctrl+z can take back
 
@@ -21,9 +22,7 @@ def papers(count: int) -> str:
     return f"{count:,} paper" if count == 1 else f"{count:,} papers"
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@record(frozen=True)
 class FlagChange:
     """A read or starred flag set on some papers (what undo reverses)."""
 

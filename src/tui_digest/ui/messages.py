@@ -8,7 +8,6 @@ keystroke.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from textual.message import Message
 from textual.worker import Worker
 
 from tui_digest.core.model import DigestInfo, ListRow
+from tui_digest.core.record import record
 from tui_digest.core.store import Store
 from tui_digest.ui.marks import FlagChange
 
@@ -23,9 +23,7 @@ if TYPE_CHECKING:
     from tui_digest.core.model import PaperRecord
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@record(frozen=True)
 class ListingRequest:
     """What a listing worker reads: the query, the view, and what the screen already knows."""
 

@@ -8,25 +8,23 @@ reader's first frame publishes nothing and does not build these classes
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
+
+from tui_digest.core.record import record
 
 if TYPE_CHECKING:
     from tui_digest.fetch.runner import SourceResult
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@record(frozen=True)
 class CacheChanged:
     """The cache changed under the reader (a fetch, a translation)."""
 
     reason: str  # "fetch", "translate": for logs and tests
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@record(frozen=True)
 class FetchFinished:
     """A fetch ended: what each source brought."""
 

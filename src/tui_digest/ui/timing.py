@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tui_digest.core.record import record
 from tui_digest.core.when import SYSTEM_CLOCK, Clock
 from tui_digest.ui.marks import Schedule
 
@@ -12,9 +12,7 @@ if TYPE_CHECKING:  # (a type only: the reader's start does not load the network 
     from tui_digest.net.options import Sleep
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@record(frozen=True)
 class Timing:
     """The reader's delays and clocks (tests pass their own)."""
 

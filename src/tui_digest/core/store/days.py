@@ -17,20 +17,18 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from tui_digest.core import digest_day
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, SAME_DAY
+from tui_digest.core.record import record
 
 if TYPE_CHECKING:  # (types only: reading the cache does not load the importer)
     from tui_digest.core.model import Digest
     from tui_digest.core.store.importer import Incoming
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, eq=False, repr=False)
+@record()
 class Target:
     """Where an import goes: an existing digest row (`pk`), or a new one (`pk` 0)."""
 

@@ -7,12 +7,11 @@ build the class (issue 13 req 5).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from tui_digest.core.record import record
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@record(frozen=True)
 class ImportOptions:
     """What the caller says about a document beyond its content.
 

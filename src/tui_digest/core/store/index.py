@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from tui_digest.core import schema
 from tui_digest.core.model import Paper
+from tui_digest.core.record import record
 from tui_digest.core.search_index import long_terms
 from tui_digest.core.store.bulk import insert_rows
 from tui_digest.core.store.rows import search_values, search_values_words
@@ -43,9 +44,7 @@ def _ascending(rows: Sequence[tuple[int | None, Paper]]) -> list[tuple[int | Non
     return sorted(rows, key=lambda row: (row[0] is None, row[0] or 0))
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, eq=False, repr=False)
+@record()
 class Ready:
     """Search rows made ahead of time (`read_ahead`): by id, the paper each was
     made from (a row is used only for that very object) and the row; and the

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tui_digest.core.query_user import fold_note
+from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
 from tui_digest.core.store import watch_seen
 
@@ -199,9 +200,7 @@ def export_changes(conn: sqlite3.Connection) -> Iterator[Change]:
         yield Change(pid, SEEN_FIELD, watch, parse_stamp(shown_at))
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(slots=True, eq=False, repr=False)
+@record()
 class MergeResult:
     """What merging a state file did, field by field."""
 

@@ -30,6 +30,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui_digest.core.record import record
 from tui_digest.ui import keys
 
 SEPARATOR = "▏"  # as Textual's footer draws its docked palette key (a `vkey` border)
@@ -53,9 +54,7 @@ class FooterKey:
         return f" {self.display} {self.description} "
 
 
-# eq=False, repr=False: nothing compares or prints these, and each method a
-# dataclass generates costs the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@record(frozen=True)
 class PlacedKey:
     """A key drawn at columns x .. x + width of the footer."""
 
