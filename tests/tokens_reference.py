@@ -1,9 +1,11 @@
 """The search tokeniser as it was before issue 13 req 1 made it cheaper: the reference.
 
 `search_tokens.index_pair` and `_normalise` were rewritten for speed; the
-index they write must stay byte-identical (a contentless FTS5 delete repeats
-the inserted values, and caches indexed before must answer the same), so the
-tests compare the new functions with these, kept verbatim.
+index they write must keep its tokens (a contentless FTS5 delete repeats the
+inserted tokens, and caches indexed before must answer the same), so the
+tests compare the new functions with these, kept verbatim: the text columns
+byte for byte, the prefix column (sorted here, in first-appearance order
+since) as a set.
 """
 
 from __future__ import annotations

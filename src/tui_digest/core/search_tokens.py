@@ -21,6 +21,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 from array import array
+from itertools import chain
 from operator import add as _add
 
 from tui_digest.core.lazy_pattern import LazyPattern
@@ -33,8 +34,6 @@ _CJK_RUN_RE = LazyPattern(f"[{_CJK}]+")
 _WORD_RE = LazyPattern(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 
 
-# A Latin/digit word of ASCII text once lower-cased (what `_WORD_RE` finds there).
-_ASCII_WORD_RE = LazyPattern("[a-z0-9]+")
 # `_WORD_RE` telling its two kinds apart: (CJK run, "") or ("", word).
 _PIECE_RE = LazyPattern(f"([{_CJK}]+)|([^\\W_{_CJK}]+)")
 # The full-width punctuation of Chinese text and its NFKC form. NFKC changes
@@ -139,49 +138,81 @@ def _joined_tokens(runs: tuple[str, ...], words: tuple[str, ...]) -> str:
     return out.tobytes().decode(_UTF32).replace("\0", "")[:-1]
 
 
+class _Prefixes(dict[str, tuple[str, str, str]]):
+    """A word's 3-, 2- and 1-character prefixes, cut once per distinct word.
+
+    Words recur across papers (the same few thousand make most abstracts), so
+    the slices are looked up, not cut again; `dict.__getitem__` is called
+    from C and only a new word reaches `__missing__`. Bounded: cleared when it
+    holds `LIMIT` words (a real archive has a few hundred thousand distinct
+    words; ~5 MB at the limit).
+    """
+
+    LIMIT = 20_000
+
+    def __missing__(self, word: str) -> tuple[str, str, str]:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        cut = self[word] = (word[:3], word[:2], word[:1])
+        return cut
+
+
+_PREFIXES = _Prefixes()
+# ASCII text once encoded: letters lower-cased, digits kept, every other byte a
+# space, so `split()` gives the words `_WORD_RE` finds in ASCII text once
+# lower-cased (runs of [a-z0-9]); a third cheaper than that regex.
+_ASCII_WORDS = bytes(
+    c | 0x20 if chr(c).isalpha() else c if chr(c).isdigit() else 32 for c in range(128)
+) + bytes(32 for _ in range(128))
+
+
 def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
     """One FTS5 column and its prefix column.
 
-    The prefix column holds, once each and sorted (deletes must repeat an
-    insert exactly), the 1-, 2- and 3-character prefixes of every Latin/digit
-    token and every CJK character. A query word of up to three characters is
-    then one exact token there instead of an FTS5 prefix query, which has to
-    merge the doclists of every term it covers. (FTS5's own prefix indexes do
-    this too, but they also copy every CJK bigram twice, with positions.)
+    The prefix column holds, once each, the 1-, 2- and 3-character prefixes
+    of every Latin/digit token and every CJK character. A query word of up to
+    three characters is then one exact token there instead of an FTS5 prefix
+    query, which has to merge the doclists of every term it covers. (FTS5's
+    own prefix indexes do this too, but they also copy every CJK bigram
+    twice, with positions.) Its order is deterministic (first appearance: the
+    CJK characters, then each word's 3-, 2- and 1-character prefixes) but
+    means nothing: the column is only ever matched one token at a time
+    (`query_fts`), its tokens' counts alone reach bm25, and a contentless
+    FTS5 delete only marks each of the row's terms deleted whatever its
+    position (`sqlite3Fts5HashWrite` in SQLite's ext/fts5/fts5_hash.c, called
+    with a negative column by `fts5StorageDeleteFromIndex` in fts5_storage.c),
+    so rows written sorted by earlier versions are deleted the same. Not
+    sorting saved ~a fifth of the tokeniser's CPU (issue 13 req 1).
 
     `latin`, when given, receives the Latin/digit tokens (for `terms`), so the
     caller need not split the column again.
     """
     # One pass over the pieces (not the tokens): a CJK run's characters are
     # exactly the characters of its bigrams, and `_PIECE_RE` says which kind a
-    # piece is. Prefixes are cut once per distinct word (a word recurs in an
-    # abstract), the 3-character ones first: the shorter ones are cut from
-    # those, which are fewer. Byte-identical to the plainer version kept in
-    # `tests/tokens_reference.py` (tested), ~25 % less CPU (issue 13 req 1).
+    # piece is. Tokens equal to the plainer version kept in
+    # `tests/tokens_reference.py` (tested).
     toks: list[str] = []
-    short: set[str] = set()
-    words_seen: set[str] = set()
+    cjk = ""
+    seen: list[str] = []  # the Latin/digit words, repeats and all
     for text in texts:
         if text.isascii():  # no CJK: every piece is a word (most text is English)
-            pieces = _ASCII_WORD_RE.findall(text.lower())
+            pieces = text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
             toks += pieces
-            words_seen.update(pieces)
+            seen += pieces
             continue
         pieces = _PIECE_RE.findall(_normalise(text))
         if pieces:
             runs, words = zip(*pieces, strict=True)
             toks.append(_joined_tokens(runs, words))
-            short.update("".join(runs))  # every CJK character
-            words_seen.update(words)
-    words_seen.discard("")
-    three = {w[:3] for w in words_seen}
-    two = {w[:2] for w in three}
-    short |= three
-    short |= two
-    short.update({w[:1] for w in two})
+            cjk += "".join(runs)  # every CJK character
+            seen += words  # "" for each run: dropped below
+    short = dict.fromkeys(cjk)
+    short.update(dict.fromkeys(chain.from_iterable(map(_PREFIXES.__getitem__, seen))))
+    short.pop("", None)
     if latin is not None:
-        latin |= words_seen
-    return " ".join(toks), " ".join(sorted(short))
+        latin.update(seen)
+        latin.discard("")
+    return " ".join(toks), " ".join(short)
 
 
 _MARKS_RE = LazyPattern(r"[\u0300-\u036f]")
