@@ -10,16 +10,19 @@ listing is counted and tells the user when the cache is damaged.
 from __future__ import annotations
 
 from textual import work
-from textual.screen import Screen
 
 from tui_digest.core.model import DigestInfo
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
+from tui_digest.ui.screens.styled_at_mount import StyledAtMount
 from tui_digest.ui.workers import ReportsWorkerErrors
 
 
-class CacheScreen(ReportsWorkerErrors, Screen[None]):
-    """A screen over one cache: the store, its digests, its integrity check."""
+class CacheScreen(ReportsWorkerErrors, StyledAtMount):
+    """A screen over one cache: the store, its digests, its integrity check.
+
+    (Pushed once at the start: not restyled whole when first shown, see StyledAtMount.)
+    """
 
     def __init__(self) -> None:
         super().__init__()

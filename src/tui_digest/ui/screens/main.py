@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.command import Provider
-from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
@@ -28,7 +27,7 @@ from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
 from tui_digest.ui.commands import DigestCommands
 from tui_digest.ui.foryou_actions import ForYouActions
-from tui_digest.ui.pane_layout import PaneLayout
+from tui_digest.ui.pane_layout import ListPane, PaneLayout, Panes
 from tui_digest.ui.refresh import Refresher
 from tui_digest.ui.screens.paper_view_actions import PaperViewActions
 from tui_digest.ui.screens.reading import ReadingScreen
@@ -67,6 +66,9 @@ class MainScreen(
     # before the first frame (held_messages.py), and it must not find the
     # search box focused as Textual's default ("*": the first focusable) would.
     AUTO_FOCUS = "#papers"
+    # Covered by its widgets: drawn as blank lines of its background (Textual's
+    # `BLANK`; see pane_layout.Panes).
+    BLANK = True
     BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DigestCommands}
 
@@ -105,8 +107,8 @@ class MainScreen(
     def compose(self) -> ComposeResult:
         # The layout's class from the start: a class added even before mounting
         # restyles the widget (~0.7 ms of the start; issue 13 req 5).
-        panes = Horizontal(id="panes", classes=self.effective_layout())
-        pane = Vertical(id="summary-pane")
+        panes = Panes(id="panes", classes=self.effective_layout())
+        pane = ListPane(id="summary-pane")
         self.lay_out(panes, pane)  # (styled once, as mounted: see PaneLayout.lay_out)
         with panes:
             with pane:
