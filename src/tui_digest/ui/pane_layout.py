@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -35,13 +34,15 @@ WIDE_MIN_WIDTH = 100  # below this, "auto" stacks the panes
 # (MainScreen.BLANK) that took the first frame's drawing from ~10.9 to ~8.2 ms
 # of CPU (issue 13 req 5), and it helps every frame that redraws the screen.
 # tests/ui/test_ui_styled_at_mount.py checks that their children cover them.
-class Panes(Horizontal):
+# They are plain widgets laid out by main.tcss: Textual's Horizontal and Vertical
+# would only add their own style sheets to parse at the start.
+class Panes(Widget):
     """The list's pane and the detail pane (side by side or stacked by class)."""
 
     BLANK = True
 
 
-class ListPane(Vertical):
+class ListPane(Widget):
     """The search box above the list."""
 
     BLANK = True
