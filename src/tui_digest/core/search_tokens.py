@@ -22,7 +22,7 @@ import sys
 import unicodedata
 from array import array
 from itertools import chain
-from operator import add as _add
+from operator import itemgetter
 
 from tui_digest.core.lazy_pattern import LazyPattern
 
@@ -34,8 +34,6 @@ _CJK_RUN_RE = LazyPattern(f"[{_CJK}]+")
 _WORD_RE = LazyPattern(f"[{_CJK}]+|[^\\W_{_CJK}]+")
 
 
-# `_WORD_RE` telling its two kinds apart: (CJK run, "") or ("", word).
-_PIECE_RE = LazyPattern(f"([{_CJK}]+)|([^\\W_{_CJK}]+)")
 # The full-width punctuation of Chinese text and its NFKC form. NFKC changes
 # them, so a Chinese text was normalised in full (a tenth of the tokeniser's
 # time). Replacing a character by its own NFKC form leaves the NFKC form of
@@ -101,12 +99,13 @@ def index_text(*texts: str) -> str:
 
 
 _SPACE = array("I", [32])
+_first = itemgetter(0)
 # `array("I")` holds native 4-byte code points (asserted by the tests).
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 
 
-def _joined_tokens(runs: tuple[str, ...], words: tuple[str, ...]) -> str:
-    """The tokens of one text's pieces joined by spaces (`_PIECE_RE` groups).
+def _joined_tokens(pieces: list[str], is_word: list[bool]) -> str:
+    """The tokens of one text's pieces (CJK runs and words) joined by spaces.
 
     Built from the code points in C, not one bigram string at a time (3.5
     million per 10k papers): each character c is written as three code points,
@@ -116,17 +115,16 @@ def _joined_tokens(runs: tuple[str, ...], words: tuple[str, ...]) -> str:
     leaves "遗忘 忘机 机制 制 llm ". Equal to the per-run loop kept in
     `tests/tokens_reference.py` (tested); ~a third less CPU for Chinese text.
     """
-    parts = list(map(_add, runs, words))  # each piece is a run or a word
     chars = array("I")
-    chars.frombytes("".join(parts).encode(_UTF32))
+    chars.frombytes("".join(pieces).encode(_UTF32))
     n = len(chars)
     nexts = chars[1:]
     nexts.append(0)
     spaces = _SPACE * n
     end = 0
-    for part, word in zip(parts, words, strict=True):
+    for piece, word in zip(pieces, is_word, strict=True):
         start = end
-        end += len(part)
+        end += len(piece)
         nexts[end - 1] = 0
         if word:
             nexts[start:end] = array("I", bytes(4 * (end - start)))
@@ -158,6 +156,27 @@ class _Prefixes(dict[str, tuple[str, str, str]]):
 
 
 _PREFIXES = _Prefixes()
+
+
+class _StartsWord(dict[str, bool]):
+    """Whether a piece `_WORD_RE` found that starts with this character is a
+    Latin/digit word (else a CJK run: a piece is all one or the other).
+
+    Per character, cached: a regex telling the two apart by groups made the
+    findall twice as slow as `_WORD_RE`'s, and a Chinese text's pieces start
+    with a few thousand distinct characters.
+    """
+
+    LIMIT = 50_000
+
+    def __missing__(self, char: str) -> bool:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        word = self[char] = _CJK_RUN_RE.match(char) is None
+        return word
+
+
+_STARTS_WORD = _StartsWord()
 # ASCII text once encoded: letters lower-cased, digits kept, every other byte a
 # space, so `split()` gives the words `_WORD_RE` finds in ASCII text once
 # lower-cased (runs of [a-z0-9]); a third cheaper than that regex.
@@ -188,11 +207,11 @@ def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
     caller need not split the column again.
     """
     # One pass over the pieces (not the tokens): a CJK run's characters are
-    # exactly the characters of its bigrams, and `_PIECE_RE` says which kind a
-    # piece is. Tokens equal to the plainer version kept in
+    # exactly the characters of its bigrams, and its first character says
+    # which kind a piece is. Tokens equal to the plainer version kept in
     # `tests/tokens_reference.py` (tested).
     toks: list[str] = []
-    cjk = ""
+    runs: list[str] = []  # the CJK runs
     seen: list[str] = []  # the Latin/digit words, repeats and all
     for text in texts:
         if text.isascii():  # no CJK: every piece is a word (most text is English)
@@ -200,18 +219,23 @@ def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
             toks += pieces
             seen += pieces
             continue
-        pieces = _PIECE_RE.findall(_normalise(text))
+        pieces = _WORD_RE.findall(_normalise(text))
         if pieces:
-            runs, words = zip(*pieces, strict=True)
-            toks.append(_joined_tokens(runs, words))
-            cjk += "".join(runs)  # every CJK character
-            seen += words  # "" for each run: dropped below
-    short = dict.fromkeys(cjk)
-    short.update(dict.fromkeys(chain.from_iterable(map(_PREFIXES.__getitem__, seen))))
-    short.pop("", None)
+            is_word = list(map(_STARTS_WORD.__getitem__, map(_first, pieces)))
+            toks.append(_joined_tokens(pieces, is_word))
+            if True in is_word:
+                for piece, word in zip(pieces, is_word, strict=True):
+                    (seen if word else runs).append(piece)
+            else:
+                runs += pieces
+    distinct = dict.fromkeys(seen)
+    short = dict.fromkeys("".join(runs))  # every CJK character
+    short.update(dict.fromkeys(chain.from_iterable(map(_PREFIXES.__getitem__, distinct))))
     if latin is not None:
-        latin.update(seen)
-        latin.discard("")
+        # From a dict, not the list: a set updated from a dict is sized for it
+        # once, one grown word by word took twice the memory (a document read
+        # ahead keeps a set per paper: 10k daily digests' peak +18 MB).
+        latin.update(distinct)
     return " ".join(toks), " ".join(short)
 
 
