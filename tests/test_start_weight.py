@@ -98,6 +98,11 @@ NOT_AT_FIRST_FRAME = (
     "tui_digest.core.store.paper_rows",
     "tui_digest.core.store.import_options",
     "tui_digest.core.store.index",
+    # The palette's commands (when it opens), fetching and translating (after the
+    # first frame at the earliest: MainScreen.refresher / translator are made on use).
+    "tui_digest.ui.commands",
+    "tui_digest.ui.refresh",
+    "tui_digest.ui.translating",
 )
 
 _FIRST_FRAME_CHILD = """

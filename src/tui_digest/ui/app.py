@@ -16,7 +16,6 @@ from textual.screen import Screen
 from tui_digest.core.paths import default_db_path
 from tui_digest.ui import keys, start_gc
 from tui_digest.ui import messages as msg
-from tui_digest.ui.commands import action_commands
 from tui_digest.ui.follow import DEFAULT_SECONDS, CacheFollower
 from tui_digest.ui.hangup import HangupWatch, stdin_is_terminal
 from tui_digest.ui.keymap import load_keymap
@@ -115,6 +114,8 @@ class DigestApp(ReportsWorkerErrors, App[None]):
                     self.notify(problem, severity="warning", markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tui_digest.ui.commands import action_commands  # (when the palette opens)
+
         yield from super().get_system_commands(screen)
         yield from action_commands(self._main)
 

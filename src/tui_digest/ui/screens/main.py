@@ -9,7 +9,7 @@ reopening where the reader was closed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,17 +25,14 @@ from tui_digest.core.store import Store
 from tui_digest.ui import first_run, keys, start_gc
 from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
-from tui_digest.ui.commands import DigestCommands
 from tui_digest.ui.foryou_actions import ForYouActions
 from tui_digest.ui.pane_layout import ListPane, PaneLayout, Panes
-from tui_digest.ui.refresh import Refresher
 from tui_digest.ui.screens.paper_view_actions import PaperViewActions
 from tui_digest.ui.screens.reading import ReadingScreen
 from tui_digest.ui.settings import Settings, next_language, save_settings
 from tui_digest.ui.signals import signals_of
 from tui_digest.ui.split_drag import SplitDrag
 from tui_digest.ui.timing import Timing
-from tui_digest.ui.translating import Translator
 from tui_digest.ui.watch_actions import WatchActions
 from tui_digest.ui.widgets.footer import ReaderFooter
 from tui_digest.ui.widgets.paper_detail import PaperDetail
@@ -46,10 +43,21 @@ from tui_digest.ui.widgets.status_line import StatusLine
 if TYPE_CHECKING:
     from tui_digest.core.model import PaperRecord
     from tui_digest.ui.news import FetchFinished
+    from tui_digest.ui.refresh import Refresher
     from tui_digest.ui.screens.export import ExportRequest
+    from tui_digest.ui.translating import Translator
 
 # What only a key needs (dialogs, the opener, exporting) is imported when the key
 # is pressed: the first frame does not wait for those modules (issue 13 req 5).
+# So are the palette's commands, the fetching and the translating, all of which
+# start after the first frame at the earliest.
+
+
+def digest_commands() -> type[Provider]:
+    """The palette's provider, loaded when the palette opens (Textual calls this)."""
+    from tui_digest.ui.commands import DigestCommands
+
+    return DigestCommands
 
 
 class MainScreen(
@@ -70,7 +78,7 @@ class MainScreen(
     # `BLANK`; see pane_layout.Panes).
     BLANK = True
     BINDINGS: ClassVar[list[BindingType]] = list(keys.MAIN)
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DigestCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {digest_commands}
 
     def __init__(
         self,
@@ -91,16 +99,27 @@ class MainScreen(
         self.detail_delay = timing.detail_delay  # see Timing.detail_delay
         self.clock = timing.clock  # the times shown (see core.when)
         self.retrain_delay, self.retrain_schedule = timing.retrain_delay, timing.schedule
-        self.refresher = Refresher(
-            self, lambda: self.store, self.set_activity, sleep=timing.net_sleep
-        )
-        self.translator = Translator(self, lambda: self.store, self.set_activity)
+        self._net_sleep = timing.net_sleep  # the refresher's, made on first use
         self._detail_timer: Timer | None = None
         # Reopen on the digest, search and paper the reader was closed on.
         self.digest = settings.digest or None
         self.query_text = settings.query
         self.restore_paper = settings.paper
         self.current_paper = settings.paper  # arXiv id of the paper in the detail pane
+
+    @cached_property
+    def refresher(self) -> Refresher:
+        """Fetches the configured sources (first used after the first frame)."""
+        from tui_digest.ui.refresh import Refresher
+
+        return Refresher(self, lambda: self.store, self.set_activity, sleep=self._net_sleep)
+
+    @cached_property
+    def translator(self) -> Translator:
+        """Translates papers with the configured model (after a fetch, or `t`)."""
+        from tui_digest.ui.translating import Translator
+
+        return Translator(self, lambda: self.store, self.set_activity)
 
     # --- layout ----------------------------------------------------------------
 
