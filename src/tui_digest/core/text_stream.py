@@ -27,6 +27,7 @@ CHUNK = 1 << 20  # bytes per read while deciding the encoding
 # caps in `sanitize` are 20,000 characters). The rest of a longer line is read
 # and dropped, so one endless line costs this much memory, not its size.
 LINE_CAP = 1 << 20
+READ_CHARS = 1 << 16  # characters per read of `split_lines` (less than LINE_CAP)
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -162,25 +163,30 @@ def split_lines(text: io.TextIOBase | io.StringIO) -> Iterator[str]:
 
     A line longer than `LINE_CAP` comes back as its first `LINE_CAP + 1`
     characters (the reader cuts it and says so); the rest is read and dropped.
+    Read `READ_CHARS` at a time and split in C: a `readline` per line took
+    ~2 µs each, 0.06 s of CPU per 10k papers (150k lines; issue 13 req 1).
     """
-    readline = text.readline
+    read, cap, size = text.read, LINE_CAP, READ_CHARS
+    rest = ""  # the line read so far
+    cut = False  # `rest` is a line cut at cap + 1 characters: drop to its end
     while True:
-        line = readline(LINE_CAP)
-        if not line:
-            yield ""  # the text ended with a newline (or was empty)
+        chunk = read(size)
+        if not chunk:
+            yield rest  # "" when the text ended with a newline (or was empty)
             return
-        if line[-1] == "\n":
-            yield line[:-1]
-            continue
-        if len(line) < LINE_CAP:
-            yield line  # the last line, with no newline after it
-            return
-        more = readline(LINE_CAP)
-        if more == "\n":
-            yield line  # exactly LINE_CAP characters
-            continue
-        yield line + more[:1]
-        while more and more[-1] != "\n":
-            more = readline(LINE_CAP)
-        if not more:
-            return
+        if cut:
+            at = chunk.find("\n")
+            if at < 0:
+                continue
+            yield rest
+            rest, cut, chunk = "", False, chunk[at + 1 :]
+        lines = (rest + chunk).split("\n") if rest else chunk.split("\n")
+        rest = lines.pop()
+        if lines:
+            if len(lines[0]) > cap:  # the others lie inside `chunk`, shorter than cap
+                lines[0] = lines[0][: cap + 1]
+            if len(chunk) > cap:  # (unless a read is longer than cap)
+                lines = [line[: cap + 1] for line in lines]
+            yield from lines
+        if len(rest) > cap:
+            rest, cut = rest[: cap + 1], True

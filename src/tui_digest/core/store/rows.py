@@ -84,12 +84,18 @@ INSERT_PAPER = (
 UPDATE_PAPER = f"UPDATE papers SET {', '.join(f'{c} = ?' for c in _VALUE_COLS[1:])} WHERE pk = ?"
 
 
+# `json.dumps` with any non-default option builds a new encoder per call (a
+# third of its cost for a short list); an import encodes three per paper.
+_ENCODE_LIST = json.JSONEncoder(ensure_ascii=False).encode
+_ENCODE_DICT = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def json_list(items: Iterable[str]) -> str:
-    return json.dumps(list(items), ensure_ascii=False)
+    return _ENCODE_LIST(list(items))
 
 
 def json_dict(items: dict[str, str]) -> str:
-    return json.dumps(dict(items), ensure_ascii=False, sort_keys=True)
+    return _ENCODE_DICT(dict(items))
 
 
 def paper_values(p: Paper) -> tuple[object, ...]:
