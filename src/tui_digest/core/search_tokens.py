@@ -141,17 +141,20 @@ class _Prefixes(dict[str, tuple[str, str, str]]):
 
     Words recur across papers (the same few thousand make most abstracts), so
     the slices are looked up, not cut again; `dict.__getitem__` is called
-    from C and only a new word reaches `__missing__`. Bounded: cleared when it
-    holds `LIMIT` words (a real archive has a few hundred thousand distinct
-    words; ~5 MB at the limit).
+    from C and only a new word reaches `__missing__`. Only words with a letter
+    are kept: numbers, every paper's id among them, rarely recur. Bounded:
+    cleared when it holds `LIMIT` words (a real archive has a few hundred
+    thousand distinct words; ~5 MB at the limit).
     """
 
     LIMIT = 20_000
 
     def __missing__(self, word: str) -> tuple[str, str, str]:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        cut = self[word] = (word[:3], word[:2], word[:1])
+        cut = (word[:3], word[:2], word[:1])
+        if not word.isdigit():
+            if len(self) >= self.LIMIT:
+                self.clear()
+            self[word] = cut
         return cut
 
 
