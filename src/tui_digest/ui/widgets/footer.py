@@ -20,7 +20,7 @@ come from the config's `[keys]`: all of it is drawn as plain text, never markup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -30,16 +30,16 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui_digest.core.record import record
 from tui_digest.ui import keys
 
 SEPARATOR = "▏"  # as Textual's footer draws its docked palette key (a `vkey` border)
 
 
-# repr=False: nothing prints these; each method a dataclass generates costs
-# the reader's start ~60 us (issue 13 req 5).
-@dataclass(frozen=True, slots=True, repr=False)
-class FooterKey:
+# Values compared by value (the hovered key is found again after the keys are
+# read anew): NamedTuples, which Python makes in ~50 us at the reader's start,
+# where a frozen dataclass compiles its methods from source (~300 us; issue 13
+# req 5).
+class FooterKey(NamedTuple):
     """One key as shown: what to press, what it does, and whether it can be pressed now."""
 
     key: str  # the key Textual binds (pressed on a click)
@@ -54,8 +54,7 @@ class FooterKey:
         return f" {self.display} {self.description} "
 
 
-@record(frozen=True)
-class PlacedKey:
+class PlacedKey(NamedTuple):
     """A key drawn at columns x .. x + width of the footer."""
 
     x: int
