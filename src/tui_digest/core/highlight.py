@@ -19,9 +19,9 @@ Pure and small: no Textual here; the UI caches spans per row.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from tui_digest.core.query import USER_FIELDS, AnyOf, QueryError, Term, parse_query
-from tui_digest.core.record import record
 from tui_digest.core.search_tokens import _CJK_RUN_RE, _WORD_RE, is_cjk_run
 
 Span = tuple[int, int]
@@ -48,8 +48,9 @@ def _is_latin_word_char(ch: str) -> bool:
     return ch.isalnum() and not _CJK_RUN_RE.match(ch)
 
 
-@record(frozen=True)
-class Matcher:
+# A NamedTuple: made in ~50 us at the reader's start, where a frozen dataclass
+# compiles its methods from source (~250-380 us; issue 13 req 5).
+class Matcher(NamedTuple):
     """Where a query's words occur in a text.
 
     One regex finds where any word occurs (an alternation of the words,
