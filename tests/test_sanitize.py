@@ -30,3 +30,17 @@ def test_safe_urls():
     assert is_safe_url("http://arxiv.org/abs/1")
     for bad in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "ftp://x"):
         assert not is_safe_url(bad)
+
+
+def test_every_character_the_control_pattern_drops_is_not_printable():
+    """`clean_text` skips the pattern for a text `str.isprintable` accepts."""
+    import sys
+
+    from tui_digest.core.sanitize import _CONTROL_RE
+
+    dropped = [c for c in map(chr, range(sys.maxunicode + 1)) if _CONTROL_RE.match(c)]
+    assert len(dropped) > 2048 + 128  # the surrogates and tag characters among them
+    assert not any(c.isprintable() for c in dropped)
+    for c in dropped:  # each still goes from a text that is otherwise printable
+        if c != "\r":  # (a line end, made "\n" first)
+            assert clean_text(f"a{c}b") in ("ab", "a\ufffdb")

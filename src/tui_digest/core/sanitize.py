@@ -46,7 +46,11 @@ def clean_text(text: str, limit: int = MAX_TEXT) -> str:
         return ""
     if "\r" in text:
         text = _CRLF_RE.sub("\n", text)
-    text = _CONTROL_RE.sub(_drop_or_replace, text)
+    # Every character `_CONTROL_RE` finds is one `isprintable` refuses (tested
+    # over all of Unicode), which tests a line in a third of the regex's time:
+    # 100k fields per 10k papers imported (issue 13 req 1).
+    if not text.isprintable():
+        text = _CONTROL_RE.sub(_drop_or_replace, text)
     if len(text) > limit:
         text = text[: max(0, limit - len(TRUNCATION_MARKER))] + TRUNCATION_MARKER
     return text
