@@ -56,7 +56,7 @@ def _daily_files(folder: Path) -> list[Path]:
 
 
 def _cache(db: Path) -> dict[str, list[tuple]]:
-    """What must be identical: the index byte for byte, `terms`, papers and digests."""
+    """What must be identical: the index byte for byte, `terms`, papers, digests, members."""
     conn = sqlite3.connect(db)
     try:
         papers = conn.execute("SELECT * FROM papers ORDER BY pk").fetchall()
@@ -67,6 +67,11 @@ def _cache(db: Path) -> dict[str, list[tuple]]:
             "terms": sorted(conn.execute("SELECT * FROM terms").fetchall()),
             "papers": [r[:when] + r[when + 1 :] for r in papers],
             "digests": conn.execute("SELECT name, date FROM digests ORDER BY name").fetchall(),
+            "membership": conn.execute(
+                "SELECT d.name, m.ref, p.id, m.hash FROM membership m"
+                " JOIN digests d ON d.pk = m.digest JOIN papers p ON p.pk = m.paper"
+                " ORDER BY d.name, m.ref"
+            ).fetchall(),
         }
     finally:
         conn.close()

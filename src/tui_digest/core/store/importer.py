@@ -226,9 +226,13 @@ class DigestImport:
         before = sorted((ref, pk, h) for ref, (pk, _, h) in self.previous.items())
         if entries != before:
             self.conn.execute("DELETE FROM membership WHERE digest = ?", (self.dpk,))
-            self.conn.executemany(
+            # Multi-row when the next document is read meanwhile (`bulk`):
+            # `executemany` waited for the GIL after each of a digest's rows.
+            insert_rows(
+                self.conn,
                 "INSERT INTO membership(digest, ref, paper, hash) VALUES (?, ?, ?, ?)",
                 [(self.dpk, ref, pk, h) for ref, pk, h in entries],
+                bulk=self.bulk,
             )
             self.conn.execute("UPDATE digests SET count = ? WHERE pk = ?", (len(entries), self.dpk))
 
