@@ -232,8 +232,10 @@ def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
             else:
                 runs += pieces
     distinct = dict.fromkeys(seen)
-    short = dict.fromkeys("".join(runs))  # every CJK character
-    short.update(dict.fromkeys(chain.from_iterable(map(_PREFIXES.__getitem__, distinct))))
+    # Every CJK character, then the words' prefixes, into one dict.
+    short = dict.fromkeys(
+        chain("".join(runs), chain.from_iterable(map(_PREFIXES.__getitem__, distinct)))
+    )
     if latin is not None:
         # From a dict, not the list: a set updated from a dict is sized for it
         # once, one grown word by word took twice the memory (a document read
