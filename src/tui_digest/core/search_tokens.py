@@ -21,7 +21,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 from array import array
-from itertools import chain
+from itertools import accumulate, chain
 from operator import itemgetter
 
 from tui_digest.core.lazy_pattern import LazyPattern
@@ -99,6 +99,7 @@ def index_text(*texts: str) -> str:
 
 
 _SPACE = array("I", [32])
+_ZERO = array("I", [0])
 _first = itemgetter(0)
 # `array("I")` holds native 4-byte code points (asserted by the tests).
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
@@ -121,18 +122,22 @@ def _joined_tokens(pieces: list[str], is_word: list[bool]) -> str:
     nexts = chars[1:]
     nexts.append(0)
     spaces = _SPACE * n
-    end = 0
-    for piece, word in zip(pieces, is_word, strict=True):
-        start = end
-        end += len(piece)
-        nexts[end - 1] = 0
-        if word:
-            nexts[start:end] = array("I", bytes(4 * (end - start)))
-            spaces[start : end - 1] = array("I", bytes(4 * (end - start - 1)))
-    out = array("I", bytes(12 * n))
-    out[0::3] = chars
+    if True in is_word:
+        end = 0
+        for piece, word in zip(pieces, is_word, strict=True):
+            start = end
+            end += len(piece)
+            nexts[end - 1] = 0
+            if word:
+                nexts[start:end] = _ZERO * (end - start)
+                spaces[start : end - 1] = _ZERO * (end - start - 1)
+    else:  # CJK runs only (most Chinese texts): just mark where each ends
+        for end in accumulate(map(len, pieces)):
+            nexts[end - 1] = 0
+    out = chars * 3  # (every slot is overwritten: cheaper than zeroed bytes)
     out[1::3] = nexts
     out[2::3] = spaces
+    out[0::3] = chars
     return out.tobytes().decode(_UTF32).replace("\0", "")[:-1]
 
 
