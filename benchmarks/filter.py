@@ -40,6 +40,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
+# As `tui-digest` does before Textual is imported (its drawing rate; ui/frame_rate.py).
+from tui_digest.ui.frame_rate import raise_frame_rate  # noqa: E402
+
+raise_frame_rate()
+
 from textual.app import App  # noqa: E402
 from textual.worker import WorkerCancelled  # noqa: E402
 

@@ -90,6 +90,12 @@ def reader_child(src: str, db: str) -> None:
         pass
     else:
         start_gc.pause()
+    try:
+        from tui_digest.ui.frame_rate import raise_frame_rate
+    except ImportError:  # a tree from before 2026-11-30 23:00 UTC
+        pass
+    else:
+        raise_frame_rate()
     from tui_digest.ui.app import make_app
     from tui_digest.ui.screens.listing import ListingScreen
     from tui_digest.ui.screens.main import MainScreen

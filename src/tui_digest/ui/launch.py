@@ -8,7 +8,9 @@ from __future__ import annotations
 
 
 def run_reader(db_path: str | None = None) -> int:
-    from tui_digest.ui import start_gc
+    from tui_digest.ui import frame_rate, start_gc
+
+    frame_rate.raise_frame_rate()  # before Textual is imported (ui/frame_rate.py)
 
     start_gc.pause()  # until the first frame (ui/start_gc.py)
     from tui_digest.ui.app import make_app
