@@ -171,21 +171,34 @@ TERMS_INSERT = "INSERT OR IGNORE INTO terms(term) VALUES (?)"
 # 1.7 s at 16 MB, but at 8 MB and up the import ended with the inputs of its
 # last merges free in the file (10k: 78 MB, 87 MB at 16 MB); at 4 MB none.
 FTS_HASH_SIZE = 4 * 1024 * 1024
+# How large FTS5 writes the leaf pages of its doclists (its 'pgsz' option,
+# 4,050 bytes by default, also in fts5_config.c), each a row of `search_data`.
+# A search reads a long doclist leaf by leaf, one blob lookup each: with
+# leaves that fill one 16 KB page of the cache file (`connection`'s
+# page_size, less the row's overhead) the 500k-paper benchmark's page p95 went
+# 11.2-11.7 -> 10.5 ms (caches reindexed each way, alternated; its slow phrases
+# ~7-12 % faster), at a cost where little is read: 65k p95 3.1-3.2 -> 3.2 ms,
+# and +0.4-0.5 % of cache. FTS5 reads leaves of any size, so an index written
+# before keeps working and its segments take the new size as they are merged
+# (tests/test_index_leaves.py).
+FTS_PAGE_SIZE = 16_000
+_FTS_OPTIONS = {"hashsize": FTS_HASH_SIZE, "pgsz": FTS_PAGE_SIZE}
 
 
-def set_fts_hash_size(conn: sqlite3.Connection) -> None:
-    """Give the index `FTS_HASH_SIZE` (written only when it differs: a write
-    tells every reader the cache changed)."""
-    row = conn.execute("SELECT v FROM search_config WHERE k = 'hashsize'").fetchone()
-    if row is None or row[0] != FTS_HASH_SIZE:
-        conn.execute(f"INSERT INTO search(search, rank) VALUES ('hashsize', {FTS_HASH_SIZE})")
+def set_fts_options(conn: sqlite3.Connection) -> None:
+    """Give the index `FTS_HASH_SIZE` and `FTS_PAGE_SIZE` (each written only
+    when it differs: a write tells every reader the cache changed)."""
+    for name, value in _FTS_OPTIONS.items():
+        row = conn.execute("SELECT v FROM search_config WHERE k = ?", (name,)).fetchone()
+        if row is None or row[0] != value:
+            conn.execute(f"INSERT INTO search(search, rank) VALUES ('{name}', {value})")
 
 
 def rebuild_search_index(conn: sqlite3.Connection) -> int:
     """Drop and refill the search index (and `terms`) from `papers`; returns papers indexed."""
     conn.execute("DROP TABLE IF EXISTS search")
     conn.execute(_CREATE_SEARCH)
-    set_fts_hash_size(conn)
+    set_fts_options(conn)
     conn.execute("DELETE FROM terms")
     rows = conn.execute(f"SELECT sort_key, {SEARCH_SOURCE} FROM papers")
     n = 0

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from tui_digest.core import schema
 from tui_digest.core.model import Digest, ImportStats, Paper
-from tui_digest.core.search_index import set_fts_hash_size
+from tui_digest.core.search_index import set_fts_options
 from tui_digest.core.store.bulk import insert_rows
 from tui_digest.core.store.index import Ready, index_rows, placement, unindex_rows
 from tui_digest.core.store.merge import merge_paper
@@ -109,8 +109,8 @@ class DigestImport:
                 )
             }
         self.next_pk = self.conn.execute("SELECT coalesce(max(pk), 0) FROM papers").fetchone()[0]
-        # Caches indexed before FTS_HASH_SIZE get it with their next import.
-        set_fts_hash_size(self.conn)
+        # Caches indexed before FTS_HASH_SIZE / FTS_PAGE_SIZE get them with their next import.
+        set_fts_options(self.conn)
 
     def touch(self, kind: str) -> None:
         if self.existing:
