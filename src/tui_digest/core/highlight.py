@@ -48,8 +48,7 @@ def _is_latin_word_char(ch: str) -> bool:
     return ch.isalnum() and not _CJK_RUN_RE.match(ch)
 
 
-# A NamedTuple: made in ~50 us at the reader's start, where a frozen dataclass
-# compiles its methods from source (~250-380 us; issue 13 req 5).
+# A NamedTuple, for the reader's start (see core.record).
 class Matcher(NamedTuple):
     """Where a query's words occur in a text.
 

@@ -37,8 +37,7 @@ def parse_stamp(text: object) -> dt.datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
-# A NamedTuple: made in ~50 us at the reader's start, where a frozen dataclass
-# compiles its methods from source (~250-380 us; issue 13 req 5).
+# A NamedTuple, for the reader's start (see core.record).
 class Clock(NamedTuple):
     """Now and the zone times are shown in (tests pass fixed ones)."""
 

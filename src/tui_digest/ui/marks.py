@@ -21,8 +21,7 @@ def papers(count: int) -> str:
     return f"{count:,} paper" if count == 1 else f"{count:,} papers"
 
 
-# A NamedTuple: made in ~50 us at the reader's start, where a frozen dataclass
-# compiles its methods from source (~250-380 us; issue 13 req 5).
+# A NamedTuple, for the reader's start (see core.record).
 class FlagChange(NamedTuple):
     """A read or starred flag set on some papers (what undo reverses)."""
 

@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from tui_digest.core.model import PaperRecord
 
 
-# A NamedTuple: made in ~50 us at the reader's start, where a frozen dataclass
-# compiles its methods from source (~250 us; issue 13 req 5).
+# A NamedTuple, for the reader's start (see core.record).
 class ListingRequest(NamedTuple):
     """What a listing worker reads: the query, the view, and what the screen already knows."""
 

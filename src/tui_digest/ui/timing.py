@@ -11,8 +11,7 @@ if TYPE_CHECKING:  # (a type only: the reader's start does not load the network 
     from tui_digest.net.options import Sleep
 
 
-# A NamedTuple: made in ~50 us at the reader's start, where a frozen dataclass
-# compiles its methods from source (~250 us; issue 13 req 5).
+# A NamedTuple, for the reader's start (see core.record).
 class Timing(NamedTuple):
     """The reader's delays and clocks (tests pass their own)."""
 

@@ -35,10 +35,8 @@ from tui_digest.ui import keys
 SEPARATOR = "▏"  # as Textual's footer draws its docked palette key (a `vkey` border)
 
 
-# Values compared by value (the hovered key is found again after the keys are
-# read anew): NamedTuples, which Python makes in ~50 us at the reader's start,
-# where a frozen dataclass compiles its methods from source (~300 us; issue 13
-# req 5).
+# Compared by value (the hovered key is found again after the keys are read
+# anew). A NamedTuple, for the reader's start (see core.record).
 class FooterKey(NamedTuple):
     """One key as shown: what to press, what it does, and whether it can be pressed now."""
 
