@@ -22,7 +22,7 @@ import re
 from typing import NamedTuple
 
 from tui_digest.core.query import USER_FIELDS, AnyOf, QueryError, Term, parse_query
-from tui_digest.core.search_tokens import _CJK_RUN_RE, _WORD_RE, is_cjk_run
+from tui_digest.core.search_tokens import _CJK_RUN_RE, _WORD_RE, is_cjk_piece
 
 Span = tuple[int, int]
 
@@ -129,7 +129,7 @@ def _term_words(term: Term) -> list[tuple[str, bool, bool]]:
     pieces = _WORD_RE.findall(term.text)
     out = []
     for i, piece in enumerate(pieces):
-        if is_cjk_run(piece):
+        if is_cjk_piece(piece):
             out.append((piece, False, False))
             continue
         # Prefix, except inside a phrase before its last word (as the search).

@@ -66,6 +66,32 @@ def is_cjk_run(token: str) -> bool:
     return bool(_CJK_RUN_RE.fullmatch(token))
 
 
+class _StartsWord(dict[str, bool]):
+    """Whether a piece `_WORD_RE` found that starts with this character is a
+    Latin/digit word (else a CJK run: a piece is all one or the other).
+
+    Per character, cached: a regex telling the two apart by groups made the
+    findall twice as slow as `_WORD_RE`'s, and a Chinese text's pieces start
+    with a few thousand distinct characters.
+    """
+
+    LIMIT = 50_000
+
+    def __missing__(self, char: str) -> bool:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        word = self[char] = _CJK_RUN_RE.match(char) is None
+        return word
+
+
+_STARTS_WORD = _StartsWord()
+
+
+def is_cjk_piece(piece: str) -> bool:
+    """Whether a piece `words()` found (`_WORD_RE`) is a CJK run, else a Latin/digit word."""
+    return not _STARTS_WORD[piece[0]]
+
+
 def cjk_tokens(run: str) -> list[str]:
     """Bigrams of a CJK run, then its last character alone."""
     if len(run) == 1:
@@ -86,7 +112,7 @@ def tokens(text: str) -> list[str]:
     """Index tokens of `text` in order."""
     out: list[str] = []
     for piece in words(text):
-        if piece[0] >= "\u3040" and is_cjk_run(piece):
+        if is_cjk_piece(piece):
             out.extend(cjk_tokens(piece))
         else:
             out.append(piece)
@@ -166,25 +192,6 @@ class _Prefixes(dict[str, tuple[str, str, str]]):
 _PREFIXES = _Prefixes()
 
 
-class _StartsWord(dict[str, bool]):
-    """Whether a piece `_WORD_RE` found that starts with this character is a
-    Latin/digit word (else a CJK run: a piece is all one or the other).
-
-    Per character, cached: a regex telling the two apart by groups made the
-    findall twice as slow as `_WORD_RE`'s, and a Chinese text's pieces start
-    with a few thousand distinct characters.
-    """
-
-    LIMIT = 50_000
-
-    def __missing__(self, char: str) -> bool:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        word = self[char] = _CJK_RUN_RE.match(char) is None
-        return word
-
-
-_STARTS_WORD = _StartsWord()
 # ASCII text once encoded: letters lower-cased, digits kept, every other byte a
 # space, so `split()` gives the words `_WORD_RE` finds in ASCII text once
 # lower-cased (runs of [a-z0-9]); a third cheaper than that regex.
@@ -268,7 +275,7 @@ def query_tokens(text: str) -> list[tuple[str, bool]]:
     """
     out: list[tuple[str, bool]] = []
     for piece in words(text):
-        if piece[0] >= "\u3040" and is_cjk_run(piece):
+        if is_cjk_piece(piece):
             if len(piece) == 1:
                 out.append((piece, True))
             else:
