@@ -46,6 +46,13 @@ NEW = Paper(
 def _open(path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     schema.migrate(conn)
+    # Caches indexed with sorted prefix columns were made with FTS5's unicode61
+    # tokenizer (before `fts_fold`), which folded the rows' text itself.
+    conn.execute("DROP TABLE search")
+    conn.execute(
+        f"CREATE VIRTUAL TABLE search USING fts5({', '.join(search_index.DECLARED_ORDER)}, "
+        "content='', tokenize=\"unicode61 remove_diacritics 2\")"
+    )
     conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, search, 'instance')")
     return conn
 

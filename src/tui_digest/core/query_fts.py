@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from tui_digest.core.fts_fold import fts_fold
 from tui_digest.core.model import ANNOUNCE_TYPES
 from tui_digest.core.query import AnyOf, Term
 from tui_digest.core.search_index import EVERY, PREFIX_COLUMNS, TERM_MIN, TEXT_COLUMNS
@@ -17,7 +18,8 @@ Expand = Callable[[str], "list[str] | None"]
 
 
 def _quote(tokens: Sequence[str]) -> str:
-    return '"' + " ".join(tokens) + '"'
+    # Folded here, as the index's text is (`fts_fold`): FTS5 no longer does it.
+    return '"' + fts_fold(" ".join(tokens)) + '"'
 
 
 # Every token that can stand in a column outside TEXT_COLUMNS: the `ty` words

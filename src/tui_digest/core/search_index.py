@@ -2,7 +2,8 @@
 
 A contentless FTS5 table (detail=full, for exact phrases) whose rowid is the
 paper's listing key (`schema.sort_key`); see `schema` for why. Its text is
-pre-tokenised by `search_tokens`.
+pre-tokenised by `search_tokens` and folded by `fts_fold`, so FTS5's `ascii`
+tokenizer only splits it at the spaces.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from tui_digest.core.search_tokens import fold, index_pair
+from tui_digest.core.fts_fold import fts_fold
+from tui_digest.core.search_tokens import index_pair
 
 TEXT_COLUMNS = ("ti", "abs", "au", "cat", "id")  # what a bare word searches
 # Each text column's prefix column (see `search_tokens.index_pair`).
@@ -81,8 +83,13 @@ def search_row_lists(
 
 def long_terms(words: Iterable[str]) -> set[str]:
     """The `terms` entries of these Latin/digit words (see `row_terms`)."""
-    # `fold` only changes non-ASCII words: most are ASCII, so test that first.
-    return {t if t.isascii() else fold(t) for t in words if len(t) >= TERM_MIN}
+    # `fts_fold` only changes non-ASCII words: most are ASCII, so test that first.
+    terms = {t if t.isascii() else fts_fold(t) for t in words if len(t) >= TERM_MIN}
+    # A character unicode61 splits at made two tokens of one word (rare).
+    for split in [t for t in terms if " " in t]:
+        terms.discard(split)
+        terms.update(t for t in split.split() if len(t) >= TERM_MIN)
+    return terms
 
 
 def _row(
@@ -113,7 +120,7 @@ def row_terms(row: Sequence[str]) -> set[str]:
     """The long Latin/digit tokens of one `search_row`, as FTS5 stores them."""
     # CJK tokens are one or two characters, so length alone tells them apart.
     unique = set(" ".join(row[: len(TEXT_COLUMNS)]).split())  # dedupe before folding
-    return {fold(t) for t in unique if len(t) >= TERM_MIN}
+    return {fts_fold(t) for t in unique if len(t) >= TERM_MIN}
 
 
 # The paper columns `search_row` reads, in its argument order.
@@ -136,10 +143,12 @@ SEARCH_SOURCE = (
 # weighs every column alike, so `sort:relevance` is unchanged.
 DECLARED_ORDER = ("pabs", *(c for c in SEARCH_COLUMNS if c != "pabs"))
 
+# `ascii`: the text comes folded as unicode61 (remove_diacritics 2) folded it,
+# which indexes made before still use; both answer alike (`fts_fold`).
 _CREATE_SEARCH = (
     "CREATE VIRTUAL TABLE search USING fts5("
     + ", ".join(DECLARED_ORDER)
-    + ", content='', tokenize=\"unicode61 remove_diacritics 2\")"
+    + ", content='', tokenize=\"ascii\")"
 )
 
 

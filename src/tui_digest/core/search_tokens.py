@@ -12,6 +12,10 @@ words go through the same function, so index and query always agree.
   trailing single character lets a one-character query be a prefix match
   that also finds the character at the end of a run.
 
+The text is then folded as FTS5's unicode61 tokenizer folded it
+(`fts_fold`: diacritics off), since the index is now made with FTS5's
+cheaper `ascii` tokenizer, which folds nothing.
+
 Changing anything here changes the index: bump the schema with a migration
 that calls `Store.reindex()` (see `schema.py`).
 """
@@ -24,6 +28,7 @@ from array import array
 from itertools import accumulate, chain
 from operator import itemgetter
 
+from tui_digest.core.fts_fold import fts_fold, needs_fold
 from tui_digest.core.lazy_pattern import LazyPattern
 
 # Han (BMP + extension A + compatibility + supplementary planes), kana, Hangul.
@@ -228,13 +233,17 @@ def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
     toks: list[str] = []
     runs: list[str] = []  # the CJK runs
     seen: list[str] = []  # the Latin/digit words, repeats and all
+    fold = False  # some character must be folded as unicode61 did (rare)
     for text in texts:
         if text.isascii():  # no CJK: every piece is a word (most text is English)
             pieces = text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
             toks += pieces
             seen += pieces
             continue
-        pieces = _WORD_RE.findall(_normalise(text))
+        normalised = _normalise(text)
+        # FTS5 no longer folds (`fts_fold`): see whether this text needs it.
+        fold = fold or needs_fold(normalised)
+        pieces = _WORD_RE.findall(normalised)
         if pieces:
             is_word = list(map(_STARTS_WORD.__getitem__, map(_first, pieces)))
             toks.append(_joined_tokens(pieces, is_word))
@@ -253,6 +262,8 @@ def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
         # once, one grown word by word took twice the memory (a document read
         # ahead keeps a set per paper: 10k daily digests' peak +18 MB).
         latin.update(distinct)
+    if fold:
+        return fts_fold(" ".join(toks)), fts_fold(" ".join(short))
     return " ".join(toks), " ".join(short)
 
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
+from tui_digest.core.fts_fold import fts_fold
 from tui_digest.core.model import ListRow
 from tui_digest.core.query import parse_query
 from tui_digest.core.query_compile import Plan
 from tui_digest.core.query_dates import day_iso
 from tui_digest.core.query_fts import MAX_EXPANSION
 from tui_digest.core.query_user import compile_any
-from tui_digest.core.search_tokens import fold
 from tui_digest.core.store import queries_window
 from tui_digest.core.store.days import resolve
 from tui_digest.core.store.queries_shared import PerConnection
@@ -189,7 +189,7 @@ def rows_in_digest(
 
 def _expand(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
     """Indexed words starting with `prefix`; None when there are too many to list."""
-    prefix = fold(prefix)
+    prefix = fts_fold(prefix)
     limit = max_expansion
     found = [
         r[0]

@@ -74,7 +74,7 @@ def stats(conn: sqlite3.Connection, path: Path) -> dict[str, object]:
         "schema": schema.user_version(conn),
         "search_index": "current"
         if layout_is_current(conn)
-        else "an older layout (`tui-digest reindex` rebuilds it smaller)",
+        else "an older layout (`tui-digest reindex` rebuilds it in the current one)",
     }
 
 
