@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from tui_digest.core.fts_fold import fts_fold
-from tui_digest.core.search_tokens import index_pair
+from tui_digest.core.search_tokens import WordSink, index_pair
 
 TEXT_COLUMNS = ("ti", "abs", "au", "cat", "id")  # what a bare word searches
 # Each text column's prefix column (see `search_tokens.index_pair`).
@@ -68,7 +68,7 @@ def search_row_lists(
     categories: Sequence[str],
     announce_type: str,
     *,
-    latin: set[str] | None = None,
+    latin: WordSink | None = None,
 ) -> tuple[str, ...]:
     """`search_row` from lists (a `Paper`'s), with no JSON round trip.
 
@@ -102,7 +102,7 @@ def _row(
     authors: Sequence[str],
     categories: Sequence[str],
     announce_type: str,
-    latin: set[str] | None,
+    latin: WordSink | None,
 ) -> tuple[str, ...]:
     ti, pti = index_pair(title_en, title_zh, latin=latin)
     ab, pab = index_pair(summary_zh, abstract_en, abstract_zh, latin=latin)

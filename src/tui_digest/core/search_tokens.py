@@ -27,6 +27,7 @@ import unicodedata
 from array import array
 from itertools import accumulate, chain
 from operator import itemgetter
+from typing import Protocol
 
 from tui_digest.core.fts_fold import fts_fold, needs_fold
 from tui_digest.core.lazy_pattern import LazyPattern
@@ -197,6 +198,16 @@ class _Prefixes(dict[str, tuple[str, str, str]]):
 _PREFIXES = _Prefixes()
 
 
+class WordSink(Protocol):
+    """What `index_pair(latin=…)` hands each text's distinct Latin/digit words to.
+
+    A `set[str]` (they are added), or a list that keeps each text's dict as is
+    (`read_ahead.WordDicts`: no set per paper to build).
+    """
+
+    def update(self, words: dict[str, None], /) -> object: ...
+
+
 # ASCII text once encoded: letters lower-cased, digits kept, every other byte a
 # space, so `split()` gives the words `_WORD_RE` finds in ASCII text once
 # lower-cased (runs of [a-z0-9]); a third cheaper than that regex.
@@ -205,7 +216,7 @@ _ASCII_WORDS = bytes(
 ) + bytes(32 for _ in range(128))
 
 
-def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
+def index_pair(*texts: str, latin: WordSink | None = None) -> tuple[str, str]:
     """One FTS5 column and its prefix column.
 
     The prefix column holds, once each, the 1-, 2- and 3-character prefixes
@@ -258,9 +269,9 @@ def index_pair(*texts: str, latin: set[str] | None = None) -> tuple[str, str]:
         chain("".join(runs), chain.from_iterable(map(_PREFIXES.__getitem__, distinct)))
     )
     if latin is not None:
-        # From a dict, not the list: a set updated from a dict is sized for it
-        # once, one grown word by word took twice the memory (a document read
-        # ahead keeps a set per paper: 10k daily digests' peak +18 MB).
+        # The dict, not the list: a set updated from a dict is sized for it
+        # once, one grown word by word took twice the memory; a document read
+        # ahead keeps each paper's dicts as they are (`read_ahead.WordDicts`).
         latin.update(distinct)
     if fold:
         return fts_fold(" ".join(toks)), fts_fold(" ".join(short))

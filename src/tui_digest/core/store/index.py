@@ -52,12 +52,13 @@ class Ready:
 
     `words_of`: each paper's words instead, for rows made before it is known
     which papers are new (a small document read while the previous one is
-    written, `read_ahead.NewRows` without the store): then `terms` gets the
-    words of the rows used, without tokenising them again."""
+    written, `read_ahead.NewRows` without the store), as the tokeniser's dicts
+    (`read_ahead.WordDicts`): then `terms` gets the words of the rows used,
+    without tokenising them again."""
 
     rows: dict[str, tuple[Paper, tuple[str, ...]]] = field(default_factory=dict)
     words: set[str] = field(default_factory=set)
-    words_of: dict[str, set[str]] | None = None
+    words_of: dict[str, list[dict[str, None]]] | None = None
 
 
 def index_rows(
@@ -94,7 +95,8 @@ def index_rows(
             progress(len(values))
     words_of = ready.words_of if ready is not None else None
     if words_of is not None:  # rows made before it was known which are new: the used ones'
-        latin.update(*(words_of[pid] for pid in used_ids))
+        for pid in used_ids:
+            latin.update(*words_of[pid])  # (a paper's words: a dict per text)
     terms = long_terms(latin)
     if ready is not None and words_of is None:  # (with `words_of`, they are in `latin`)
         if len(used) == len(made):

@@ -47,6 +47,19 @@ class ReadAhead(OneAhead[tuple[list[Entry], Ready | None]]):
         super().__init__(made, name="import-read-ahead", done=done)
 
 
+class WordDicts(list[dict[str, None]]):
+    """One paper's Latin/digit words as the tokeniser found them: each text's
+    dict of distinct words, kept as it is (`search_tokens.WordSink`).
+
+    A set per paper cost a fifth of the tokenising time of a document read
+    ahead (10k papers of daily digests: `NewRows` 1.03 s of CPU, 0.85 s with
+    one set for all): building it inserts every word again, where the dicts
+    are made anyway. Only the rows used are joined into `terms` (`index_rows`).
+    """
+
+    update = list.append  # what `index_pair` calls with each text's dict
+
+
 class NewRows:
     """`ReadAhead`'s `prepare` for a new digest: the search rows of its new papers.
 
@@ -76,7 +89,7 @@ class NewRows:
         if self._connect is None:  # which are new is known only when written
             ready.words_of = {}
             for pid, paper in first.items():
-                words: set[str] = set()
+                words = WordDicts()
                 ready.rows[pid] = (paper, search_values_words(paper, words))
                 ready.words_of[pid] = words
             return ready

@@ -18,6 +18,7 @@ from tui_digest.core.model import ListRow
 
 if TYPE_CHECKING:
     from tui_digest.core.paper import Paper
+    from tui_digest.core.search_tokens import WordSink
 
 CHUNK = 500  # bound parameters per IN (...) list
 
@@ -142,7 +143,7 @@ def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
     return row, search_index.long_terms(latin)
 
 
-def search_values_words(p: Paper, latin: set[str]) -> tuple[str, ...]:
+def search_values_words(p: Paper, latin: WordSink) -> tuple[str, ...]:
     """`search_values`, its Latin/digit words added to `latin` (see `search_row_lists`)."""
     return search_index.search_row_lists(*_search_fields(p), latin=latin)
 
