@@ -63,7 +63,10 @@ def fts_parts(q: Query, expand: Expand | None) -> tuple[list[str], list[str]]:
 def whole_match(positive: Sequence[str], negative: Sequence[str]) -> str:
     """One FTS5 match of every positive part and none of the negated ones."""
     # Only exclusions: everything (every row has the EVERY token) NOT them.
-    match = " AND ".join(f"({e})" for e in positive) or f'ty : "{EVERY}"'
+    # No `ty :` filter: the token matches every row with or without one (it
+    # may be a word of a text too), and FTS5 then need not read positions to
+    # test columns (500k papers, `-模型 is:unread`: 13.2 -> 12.3 ms).
+    match = " AND ".join(f"({e})" for e in positive) or f'"{EVERY}"'
     if negative:
         match = f"({match}) NOT ({' OR '.join(f'({e})' for e in negative)})"
     return match
