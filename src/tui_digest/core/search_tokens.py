@@ -244,7 +244,7 @@ def index_pair(*texts: str, latin: WordSink | None = None) -> tuple[str, str]:
     toks: list[str] = []
     runs: list[str] = []  # the CJK runs
     seen: list[str] = []  # the Latin/digit words, repeats and all
-    fold = False  # some character must be folded as unicode61 did (rare)
+    to_fold = False  # some character must be folded as unicode61 did (rare)
     for text in texts:
         if text.isascii():  # no CJK: every piece is a word (most text is English)
             pieces = text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
@@ -253,7 +253,7 @@ def index_pair(*texts: str, latin: WordSink | None = None) -> tuple[str, str]:
             continue
         normalised = _normalise(text)
         # FTS5 no longer folds (`fts_fold`): see whether this text needs it.
-        fold = fold or needs_fold(normalised)
+        to_fold = to_fold or needs_fold(normalised)
         pieces = _WORD_RE.findall(normalised)
         if pieces:
             is_word = list(map(_STARTS_WORD.__getitem__, map(_first, pieces)))
@@ -273,7 +273,7 @@ def index_pair(*texts: str, latin: WordSink | None = None) -> tuple[str, str]:
         # once, one grown word by word took twice the memory; a document read
         # ahead keeps each paper's dicts as they are (`read_ahead.WordDicts`).
         latin.update(distinct)
-    if fold:
+    if to_fold:
         return fts_fold(" ".join(toks)), fts_fold(" ".join(short))
     return " ".join(toks), " ".join(short)
 
@@ -282,7 +282,12 @@ _MARKS_RE = LazyPattern(r"[\u0300-\u036f]")
 
 
 def fold(term: str) -> str:
-    """A token as FTS5's unicode61 (remove_diacritics 2) stores it."""
+    """A word without its combining accents (NFD, marks dropped): what note
+    searches compare (`query_notes.fold_note`, stored in `paper_notes`).
+
+    Not the index's fold: that is `fts_fold`, which follows unicode61 exactly
+    (this one also strips what unicode61 keeps, such as Greek tonos).
+    """
     if term.isascii():
         return term
     return _MARKS_RE.sub("", unicodedata.normalize("NFD", term))
