@@ -117,10 +117,10 @@ def _row(
 
 
 def row_terms(row: Sequence[str]) -> set[str]:
-    """The long Latin/digit tokens of one `search_row`, as FTS5 stores them."""
+    """The long Latin/digit tokens of one `search_row`, as FTS5 stores them
+    (the row's text is folded already: `index_pair`)."""
     # CJK tokens are one or two characters, so length alone tells them apart.
-    unique = set(" ".join(row[: len(TEXT_COLUMNS)]).split())  # dedupe before folding
-    return {fts_fold(t) for t in unique if len(t) >= TERM_MIN}
+    return {t for t in " ".join(row[: len(TEXT_COLUMNS)]).split() if len(t) >= TERM_MIN}
 
 
 # The paper columns `search_row` reads, in its argument order.
