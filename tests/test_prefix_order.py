@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.test_fts_fold import UNICODE61_SEARCH
+
 import tokens_reference as ref
 from tui_digest.core import schema, search_index
 from tui_digest.core.model import Paper
@@ -49,10 +51,7 @@ def _open(path) -> sqlite3.Connection:
     # Caches indexed with sorted prefix columns were made with FTS5's unicode61
     # tokenizer (before `fts_fold`), which folded the rows' text itself.
     conn.execute("DROP TABLE search")
-    conn.execute(
-        f"CREATE VIRTUAL TABLE search USING fts5({', '.join(search_index.DECLARED_ORDER)}, "
-        "content='', tokenize=\"unicode61 remove_diacritics 2\")"
-    )
+    conn.execute(UNICODE61_SEARCH)
     conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, search, 'instance')")
     return conn
 
