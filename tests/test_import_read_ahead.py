@@ -25,7 +25,7 @@ from tui_digest.core.store import Store, importer
 from tui_digest.core.store import index as store_index
 from tui_digest.core.store.bulk import insert_rows, values_sql
 from tui_digest.core.store.index import Ready, index_rows
-from tui_digest.core.store.read_ahead import NewRows, ReadAhead
+from tui_digest.core.store.read_ahead import NewRows, ReadAhead, ready_rows
 from tui_digest.core.store.rows import search_values, search_values_words
 
 
@@ -45,6 +45,8 @@ def test_rows_made_ahead_are_the_ones_indexed(tmp_path, monkeypatch):
     monkeypatch.setattr("tui_digest.core.store.read_ahead.search_values_words", spy)
     monkeypatch.setattr(store_index, "search_values_words", spy)
     monkeypatch.setattr(importer, "BATCH", 7)
+    # (Not in a child process: `test_tokenise_child` holds that.)
+    monkeypatch.setattr("tui_digest.core.store.tokenise_child.FROM_BATCH", None)
     with Store.open(tmp_path / "c.db") as store:
         # A later digest: the papers it holds stay listed there (none moves).
         store.import_digest(Digest("a", date="2024-03-20", papers=many_papers(5)))
@@ -102,8 +104,12 @@ def test_new_rows_are_those_of_papers_new_to_the_cache_and_the_stream(tmp_path):
         rows = NewRows(store._snapshot)
         old, new = many_papers(3), many_papers(4, prefix="25")
         first = rows([(1, old[0], b""), (2, new[0], b""), (3, new[1], b""), (4, new[0], b"")])
-        second = rows([(5, new[1], b""), (6, new[2], b""), (7, replace(new[3], id=""), b"")])
+        # (From the second batch on, maybe made in a child process: `tokenise_child`.)
+        second = ready_rows(
+            rows([(5, new[1], b""), (6, new[2], b""), (7, replace(new[3], id=""), b"")])
+        )
         rows.close()
+    assert isinstance(first, Ready) and isinstance(second, Ready)
     assert list(first.rows) == [new[0].id, new[1].id]
     assert first.rows[new[0].id] == (new[0], search_values(new[0]))
     assert list(second.rows) == [new[2].id]

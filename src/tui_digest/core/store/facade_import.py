@@ -86,10 +86,10 @@ def prepare_papers(papers: Iterable[Paper], category: str = "") -> Prepared:
     the previous document's papers are not committed yet. Rows are made for
     every paper (the first of each id); the import uses those of its new ones.
     """
-    from tui_digest.core.store.read_ahead import NewRows
+    from tui_digest.core.store.read_ahead import NewRows, ready_rows
 
-    rows = NewRows(None)
-    return [(batch, rows(batch)) for batch in _batches(papers, category)]
+    rows = NewRows(None)  # (never the child: that needs `connect`)
+    return [(batch, ready_rows(rows(batch))) for batch in _batches(papers, category)]
 
 
 def _create(
@@ -196,7 +196,7 @@ class ImportMethods(Connections):
         """
         from tui_digest.core.store import importer
         from tui_digest.core.store.import_options import ImportOptions  # (not at start)
-        from tui_digest.core.store.read_ahead import NewRows, ReadAhead
+        from tui_digest.core.store.read_ahead import NewRows, ReadAhead, ready_rows
 
         options = ImportOptions(source_name, category, last_modified, today, progress)
         day = self._day(digest, options)
@@ -227,8 +227,8 @@ class ImportMethods(Connections):
                 else:
                     rows = None if job.existing else NewRows(self._snapshot)
                     with ReadAhead(_batches(papers, category), rows) as ahead:
-                        for batch, ready in ahead:
-                            job.add(batch, repeats=True, ready=ready)
+                        for batch, made in ahead:
+                            job.add(batch, repeats=True, ready=ready_rows(made))
                 listed = job.membership()
                 if not listed:
                     raise _Unchanged(ImportStats(outcome=NO_NEW_PAPERS))

@@ -166,7 +166,10 @@ class DigestImport:
                 pk = self.next_pk
                 when = self.date or paper.published
                 key = schema.sort_key(when, self.dpk, ref)
-                new_rows.append((pk, *paper_values(paper), self.now, key, when, ref))
+                values = ready.values_of(paper) if ready is not None else None
+                if values is None:
+                    values = paper_values(paper)
+                new_rows.append((pk, *values, self.now, key, when, ref))
                 self.new_pks.add(pk)
                 if self.existing:
                     self.unindexed.add(pk)  # its key may still be held by a row that moves

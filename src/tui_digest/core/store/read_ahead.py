@@ -17,6 +17,11 @@ came earlier in the stream, so it knows that id already. A row made for a
 paper that then turns out not to be new is not used (`index.Ready`). Whatever
 the reading thread raises (a bad document: the reader's message, its file and
 line) is raised in the importing thread, which rolls the transaction back.
+
+A document of more than one batch has its new papers tokenised in a child
+process from the second batch on (`tokenise_child`): that Python then no
+longer holds this process's GIL. Each paper's `papers` row is made here,
+ahead, too (`Ready.values`).
 """
 
 from __future__ import annotations
@@ -26,19 +31,27 @@ from collections.abc import Callable, Iterable
 
 from tui_digest.core.model import Paper
 from tui_digest.core.one_ahead import OneAhead
+from tui_digest.core.store import importer
 from tui_digest.core.store.index import Ready
-from tui_digest.core.store.rows import search_values_words
+from tui_digest.core.store.rows import paper_values, search_values_words
+from tui_digest.core.store.tokenise_child import Child, Pending
 
 Entry = tuple[int, Paper, bytes]  # (ref, paper, hash), as `DigestImport.add` takes them
 
 
-class ReadAhead(OneAhead[tuple[list[Entry], Ready | None]]):
+def ready_rows(made: Ready | Pending | None) -> Ready | None:
+    """The rows `NewRows` made for a batch, once made (in the importing thread)."""
+    return made.ready() if isinstance(made, Pending) else made
+
+
+class ReadAhead(OneAhead[tuple[list[Entry], Ready | Pending | None]]):
     """The batches of `batches`, produced in a thread one batch ahead of their use.
 
     `prepare(batch)`, when given, runs in that thread too and its result comes
-    with the batch; `prepare.close()` is called there when it ends. Use as a
-    context manager (`one_ahead.OneAhead`): leaving it (an error in the
-    importing thread included) stops the thread and waits for it.
+    with the batch (`ready_rows` gives its rows); `prepare.close()` is called
+    there when it ends. Use as a context manager (`one_ahead.OneAhead`):
+    leaving it (an error in the importing thread included) stops the thread
+    and waits for it.
     """
 
     def __init__(self, batches: Iterable[list[Entry]], prepare: NewRows | None = None) -> None:
@@ -70,14 +83,19 @@ class NewRows:
     gets rows for all its papers, and its import uses those of the papers that
     turn out new when it writes (`index.Ready`: a row made but not used is
     left out, its words too).
+
+    With `connect` (one large document), rows from the second batch on are
+    made in a child process (`tokenise_child`): a `Pending` is returned.
     """
 
     def __init__(self, connect: Callable[[], sqlite3.Connection] | None) -> None:
         self._connect = connect
         self._conn: sqlite3.Connection | None = None
         self._seen: set[str] = set()
+        self._batches = 0
+        self._child = Child()
 
-    def __call__(self, batch: list[Entry]) -> Ready:
+    def __call__(self, batch: list[Entry]) -> Ready | Pending:
         first: dict[str, Paper] = {}
         for _, paper, _ in batch:
             if paper.id and paper.id not in self._seen and paper.id not in first:
@@ -92,9 +110,19 @@ class NewRows:
                 words = WordDicts()
                 ready.rows[pid] = (paper, search_values_words(paper, words))
                 ready.words_of[pid] = words
+            ready.values = {pid: paper_values(paper) for pid, paper in first.items()}
             return ready
+        self._batches += 1
+        if self._batches == 1 and len(batch) >= importer.BATCH and self._child.enabled():
+            self._child.start()  # a document of more than one batch, probably
+        if first and self._child.wanted(self._batches):
+            pending = self._child.submit(first)
+            if pending is not None:
+                pending.values = {pid: paper_values(paper) for pid, paper in first.items()}
+                return pending
         for pid, paper in first.items():
             ready.rows[pid] = (paper, search_values_words(paper, ready.words))
+        ready.values = {pid: paper_values(paper) for pid, paper in first.items()}
         return ready
 
     def _existing(self, ids: list[str]) -> list[str]:
@@ -113,6 +141,7 @@ class NewRows:
         return found
 
     def close(self) -> None:
+        self._child.close()
         if self._conn is not None:
             self._conn.close()
             self._conn = None

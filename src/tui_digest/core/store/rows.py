@@ -125,7 +125,7 @@ def update_values(p: Paper, pk: int) -> tuple[object, ...]:
     return (*paper_values(p)[1:], pk)
 
 
-def _search_fields(p: Paper) -> tuple[Any, ...]:
+def search_fields(p: Paper) -> tuple[Any, ...]:
     """The fields of `p` the search index reads, in `search_index.search_row`'s order."""
     return (p.id, p.title_en, p.title_zh, p.summary_zh, p.abstract_en, p.abstract_zh,
             p.authors, p.categories, p.announce_type)  # fmt: skip
@@ -133,7 +133,7 @@ def _search_fields(p: Paper) -> tuple[Any, ...]:
 
 def search_values(p: Paper) -> tuple[str, ...]:
     """The paper's row of the search index (see `search_index.search_row`)."""
-    return search_index.search_row_lists(*_search_fields(p))
+    return search_index.search_row_lists(*search_fields(p))
 
 
 def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
@@ -145,7 +145,7 @@ def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
 
 def search_values_words(p: Paper, latin: WordSink) -> tuple[str, ...]:
     """`search_values`, its Latin/digit words added to `latin` (see `search_row_lists`)."""
-    return search_index.search_row_lists(*_search_fields(p), latin=latin)
+    return search_index.search_row_lists(*search_fields(p), latin=latin)
 
 
 def paper_hash(p: Paper) -> bytes:
