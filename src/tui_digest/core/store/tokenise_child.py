@@ -5,12 +5,16 @@ writes this one (`read_ahead`). Python's sqlite3 lets go of the GIL while
 SQLite runs a statement, but the reading thread's own work is Python that
 holds it: reading, parsing and hashing the digest, and tokenising the new
 papers' search rows. Timed per thread on the 65,536-paper digest (2 cores,
-quiet): the reading thread ran 9.7 s of CPU over 13.5 s and set the pace,
-the importing thread waiting 3 s for its batches. Tokenising is the larger
-part of that Python (~0.9 of ~1.5 s per 10k papers), and it needs nothing
-but the paper's fields, so from a document's second batch on it runs in a
-child process, one batch at a time in order, while this process parses the
-next batch and writes the last.
+quiet): the reading thread ran 9.7 s of CPU and ended 13.5 s into a 15 s
+import, and the importing thread waited 3 s for its batches. Tokenising is
+the larger part of that Python (~0.9 of ~1.5 s per 10k papers), and it needs
+nothing but the paper's fields, so from a document's second batch on it runs
+in a child process, one batch at a time in order, while this process parses
+the next batch and writes the last. The importing thread then sets the pace:
+the 65k digest (`benchmarks/import_scale.py`, alternated with the code
+before, load ~1.7) 15.7 / 16.1 -> 14.0 / 15.1 s. Memory stays within bounds
+because batches are now 1,000 papers (`importer.BATCH`): the importing
+process's peak 223 -> 202 MB, plus the child's 48 MB.
 
 Only what crosses the pipe costs: the fields go as a tuple of strings per
 paper and the rows come back as tuples of strings (one set of words per
@@ -43,9 +47,6 @@ if TYPE_CHECKING:
 # that goes to the child (1-based; None: never), and the cores needed.
 FROM_BATCH: int | None = 2
 MIN_CORES = 2
-# Papers per call: what crosses the pipe at once (pickled both ways) and what
-# the child holds stays a few MB.
-CALL = int(os.environ.get("TC_CALL", "2000"))
 
 Fields = tuple[Any, ...]  # `rows.search_fields` of one paper
 Made = tuple[list[tuple[str, ...]], list[str]]  # rows, and the batch's Latin/digit words
@@ -77,9 +78,9 @@ def cores() -> int:
 class Pending:
     """A batch's rows being made in the child: `ready()` waits for them."""
 
-    def __init__(self, papers: dict[str, Paper], made: list[Future[Made]]) -> None:
+    def __init__(self, papers: dict[str, Paper], made: Future[Made]) -> None:
         self.papers = papers  # id -> the paper its row is for, in batch order
-        self.made = made  # one per CALL papers
+        self.made = made
         self.values: dict[str, tuple[object, ...]] = {}  # `Ready.values`, made in this process
 
     def ready(self) -> Ready:
@@ -87,13 +88,8 @@ class Pending:
         from tui_digest.core.store.rows import search_values_words
 
         result = Ready(values=self.values)
-        rows: list[tuple[str, ...]] = []
-        words: set[str] = set()
         try:
-            for part in self.made:
-                part_rows, part_words = part.result()
-                rows += part_rows
-                words.update(part_words)
+            rows, words = self.made.result()
         except (BrokenProcessPool, CancelledError):
             # The child died or was stopped: the same rows, made here.
             for pid, paper in self.papers.items():
@@ -101,7 +97,7 @@ class Pending:
             return result
         for (pid, paper), row in zip(self.papers.items(), rows, strict=True):
             result.rows[pid] = (paper, row)
-        result.words = words
+        result.words = set(words)
         return result
 
 
@@ -129,14 +125,8 @@ class Child:
         """The rows of `papers` made in the child; None if it cannot be started."""
         from tui_digest.core.store.rows import search_fields
 
-        fields = [search_fields(p) for p in papers.values()]
-        made = []
-        for i in range(0, len(fields), CALL):
-            part = self._call(tokenise, fields[i : i + CALL])
-            if part is None:
-                return None
-            made.append(part)
-        return Pending(papers, made)
+        made = self._call(tokenise, [search_fields(p) for p in papers.values()])
+        return None if made is None else Pending(papers, made)
 
     def _call(self, fn: Any, *args: Any) -> Future[Any] | None:
         if self._failed:
