@@ -17,8 +17,9 @@ from tests.hostile.inputs import many_papers
 
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store, importer, tokenise_child
-from tui_digest.core.store.read_ahead import NewRows
-from tui_digest.core.store.rows import search_values
+from tui_digest.core.store.index import Ready
+from tui_digest.core.store.read_ahead import NewRows, ready_rows
+from tui_digest.core.store.rows import paper_values, search_values
 
 
 def _papers() -> list[Paper]:
@@ -162,14 +163,11 @@ def test_new_rows_carry_each_papers_values(tmp_path, small_batches):
     with Store.open(tmp_path / "c.db") as store:
         rows = NewRows(store._snapshot)
         first = rows([(i, p, b"") for i, p in enumerate(papers[:7], 1)])
-        second = tokenise_child.Pending  # (the type a later batch may be)
-        later = rows([(i, p, b"") for i, p in enumerate(papers[7:14], 8)])
+        later = rows([(i, p, b"") for i, p in enumerate(papers[7:14], 8)])  # in the child
         rows.close()
-    from tui_digest.core.store.read_ahead import ready_rows
-    from tui_digest.core.store.rows import paper_values
-
+    assert isinstance(later, tokenise_child.Pending)
     for made, batch in ((first, papers[:7]), (ready_rows(later), papers[7:14])):
-        assert made is not None and not isinstance(made, second)
+        assert isinstance(made, Ready)
         for p in batch:
             assert made.values_of(p) == paper_values(p)
             assert made.rows[p.id] == (p, search_values(p))

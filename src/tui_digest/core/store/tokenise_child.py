@@ -16,12 +16,13 @@ before, load ~1.7) 15.7 / 16.1 -> 14.0 / 15.1 s. Memory stays within bounds
 because batches are now 1,000 papers (`importer.BATCH`): the importing
 process's peak 223 -> 202 MB, plus the child's 48 MB.
 
-Only what crosses the pipe costs: the fields go as a tuple of strings per
-paper and the rows come back as tuples of strings (one set of words per
-batch, as `Ready.words` takes it). The rows are those `search_index` makes in
-this process: the same functions, deterministic whatever the hash seed
-(`search_tokens`). A document of one batch (a daily digest: a few hundred
-papers) never starts the child, nor does a machine with one core.
+Only what crosses the pipe costs: the fields go as one tuple per paper (its
+texts, and its authors and categories as lists) and the rows come back as
+tuples of strings, with one list of words per batch (`Ready.words`). The
+rows are those `search_index` makes in this process: the same functions,
+deterministic whatever the hash seed (`search_tokens`). A document of one
+batch (a daily digest: a few hundred papers) never starts the child, nor does
+a machine with one core.
 
 If the child cannot be started, or dies, or its work was cancelled, the batch
 is tokenised here instead (the same rows, only slower). An error the
