@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from tests.cache_contents import cache_contents as _cache
 from tests.hostile.inputs import many_papers
 
 from tui_digest import cli, cli_read_ahead
@@ -53,28 +54,6 @@ def _daily_files(folder: Path) -> list[Path]:
         _write(folder, "cs.AI-2024-03-19.md", day2),
         _write(folder, "digest-2024-03-20.md", day3),
     ]
-
-
-def _cache(db: Path) -> dict[str, list[tuple]]:
-    """What must be identical: the index byte for byte, `terms`, papers, digests, members."""
-    conn = sqlite3.connect(db)
-    try:
-        papers = conn.execute("SELECT * FROM papers ORDER BY pk").fetchall()
-        columns = [d[0] for d in conn.execute("SELECT * FROM papers LIMIT 0").description]
-        when = columns.index("added_at")  # the clock's
-        return {
-            "search_data": conn.execute("SELECT id, block FROM search_data ORDER BY id").fetchall(),
-            "terms": sorted(conn.execute("SELECT * FROM terms").fetchall()),
-            "papers": [r[:when] + r[when + 1 :] for r in papers],
-            "digests": conn.execute("SELECT name, date FROM digests ORDER BY name").fetchall(),
-            "membership": conn.execute(
-                "SELECT d.name, m.ref, p.id, m.hash FROM membership m"
-                " JOIN digests d ON d.pk = m.digest JOIN papers p ON p.pk = m.paper"
-                " ORDER BY d.name, m.ref"
-            ).fetchall(),
-        }
-    finally:
-        conn.close()
 
 
 def _import(capsys, db: Path, *paths: Path, extra: tuple[str, ...] = ()) -> tuple[int, str, str]:

@@ -6,13 +6,13 @@ child must cost nothing but speed (or raise, for an error of the tokeniser).
 
 from __future__ import annotations
 
-import sqlite3
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from tests.cache_contents import cache_contents as _tables
 from tests.hostile.inputs import many_papers
 
 from tui_digest.core.model import Digest, Paper
@@ -35,21 +35,6 @@ def _papers() -> list[Paper]:
             )
         )
     return out
-
-
-def _tables(db: Path) -> dict[str, list]:
-    conn = sqlite3.connect(db)
-    try:
-        papers = conn.execute("SELECT * FROM papers ORDER BY pk").fetchall()
-        columns = [d[0] for d in conn.execute("SELECT * FROM papers LIMIT 0").description]
-        when = columns.index("added_at")  # the clock's
-        return {
-            "search_data": conn.execute("SELECT id, block FROM search_data ORDER BY id").fetchall(),
-            "terms": sorted(conn.execute("SELECT * FROM terms").fetchall()),
-            "papers": [r[:when] + r[when + 1 :] for r in papers],
-        }
-    finally:
-        conn.close()
 
 
 def _import(db: Path, papers: list[Paper]) -> None:
