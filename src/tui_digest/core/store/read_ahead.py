@@ -115,14 +115,15 @@ class NewRows:
         self._batches += 1
         if self._batches == 1 and len(batch) >= importer.BATCH and self._child.enabled():
             self._child.start()  # a document of more than one batch, probably
-        if first and self._child.wanted(self._batches):
-            pending = self._child.submit(first)
-            if pending is not None:
-                pending.values = {pid: paper_values(paper) for pid, paper in first.items()}
-                return pending
+        # Submitted before the values are made, so that the child starts sooner.
+        pending = self._child.submit(first) if first and self._child.wanted(self._batches) else None
+        values = {pid: paper_values(paper) for pid, paper in first.items()}
+        if pending is not None:
+            pending.values = values
+            return pending
+        ready.values = values
         for pid, paper in first.items():
             ready.rows[pid] = (paper, search_values_words(paper, ready.words))
-        ready.values = {pid: paper_values(paper) for pid, paper in first.items()}
         return ready
 
     def _existing(self, ids: list[str]) -> list[str]:
