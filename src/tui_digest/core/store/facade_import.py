@@ -135,6 +135,7 @@ class ImportMethods(Connections):
         The other keywords are those of `ImportOptions`.
         """
         from tui_digest.core.store import importer
+        from tui_digest.core.store.import_gc import fewer_collections
         from tui_digest.core.store.import_options import ImportOptions  # (not at start)
 
         options = ImportOptions(source_name, category, last_modified, today, progress)
@@ -145,7 +146,7 @@ class ImportMethods(Connections):
             return ImportStats(outcome=NO_NEW_PAPERS)  # an empty document removes nothing
         day = self._day(digest, options)
         now = _now()
-        with self._import_cache(), self._write() as conn:
+        with fewer_collections(), self._import_cache(), self._write() as conn:
             target = days.choose(conn, digest, incoming, day)
             if target.outcome == IDENTICAL:
                 return ImportStats(
@@ -195,6 +196,7 @@ class ImportMethods(Connections):
         not read.
         """
         from tui_digest.core.store import importer
+        from tui_digest.core.store.import_gc import fewer_collections
         from tui_digest.core.store.import_options import ImportOptions  # (not at start)
         from tui_digest.core.store.read_ahead import NewRows, ReadAhead, ready_rows
 
@@ -202,7 +204,7 @@ class ImportMethods(Connections):
         day = self._day(digest, options)
         now = _now()
         try:
-            with self._import_cache(), self._write() as conn:
+            with fewer_collections(), self._import_cache(), self._write() as conn:
                 target, latest = days.choose_streamed(conn, digest, day)
                 if target.outcome == NEW_DIGEST:
                     target = _create(conn, digest, day, options, now)
