@@ -127,13 +127,20 @@ class _Writer:
         return " ".join(w.capitalize() if i == 0 or len(w) > 3 else w for i, w in enumerate(words))
 
 
-def iter_digests(n_papers: int, seed: int = 0, *, oldest_first: bool = False) -> Iterator[Digest]:
+def iter_digests(
+    n_papers: int,
+    seed: int = 0,
+    *,
+    oldest_first: bool = False,
+    per_digest: tuple[int, int] = (150, 700),
+) -> Iterator[Digest]:
     """The digests of `make_digests` one at a time, holding only the last one.
 
     Newest first by default (the order they are generated in, so the output is
     the same as before for a seed). `oldest_first` walks the days the other way
     round (the order a user imports them; the text differs but is drawn alike),
     so a 500k-paper cache can be built without holding every paper at once.
+    `per_digest`: the range each digest's paper count is drawn from.
     """
     rng = random.Random(seed)
     w = _Writer(rng)
@@ -142,7 +149,7 @@ def iter_digests(n_papers: int, seed: int = 0, *, oldest_first: bool = False) ->
     previous: list[Paper] = []
     sizes: list[int] = []
     while made < n_papers:
-        size = min(rng.randint(150, 700), n_papers - made)
+        size = min(rng.randint(*per_digest), n_papers - made)
         sizes.append(size)
         made += size
     days: list[dt.date] = []

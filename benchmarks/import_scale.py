@@ -12,6 +12,11 @@ counts in `cpu_s`. Two shapes:
 - `one`: a single digest of all N papers (the archive as one document);
 - `daily`: the same papers as the daily category digests they came in
   (150-700 papers each), imported in one command; reported in MB/s.
+  `--digest-size 20-120` draws smaller ones, ~70 papers on average: the size
+  of the real daily history issue 13 measured (155 digests, 28 MB, at ~2.6 KB
+  per paper; the real samples in ../shared/samples hold 44-737 papers). Each
+  digest is one transaction, so this shape measures what a document costs
+  besides its papers.
 
 `--src DIR` (repeatable) runs the same files against several source trees,
 alternating run by run, so a before/after comparison shares the machine's
@@ -110,7 +115,9 @@ def child(src: str, db: str, paths: list[str]) -> None:
     )
 
 
-def write_files(folder: Path, n: int, seed: int) -> tuple[Path, list[Path]]:
+def write_files(
+    folder: Path, n: int, seed: int, sizes: tuple[int, int] = (150, 700)
+) -> tuple[Path, list[Path]]:
     """The one big digest and the daily digests, with the same N papers."""
     sys.path.insert(0, str(SRC))
     sys.path.insert(0, str(HERE))
@@ -127,7 +134,7 @@ def write_files(folder: Path, n: int, seed: int) -> tuple[Path, list[Path]]:
     from tui_digest.core.digest_format import DETAIL_HEADING, SUMMARY_HEADING, TABLE_HEADER
     from tui_digest.core.digest_format import _write_one as write_one
 
-    for d in iter_digests(n, seed, oldest_first=True):
+    for d in iter_digests(n, seed, oldest_first=True, per_digest=sizes):
         path = daily_dir / f"{d.name}.md"
         path.write_text(write_digest(d.papers), encoding="utf-8")
         daily.append(path)
@@ -172,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--shape", choices=("one", "daily", "both"), default="both")
+    ap.add_argument(
+        "--digest-size", default="150-700", help="papers per daily digest: LO-HI (default 150-700)"
+    )
     ap.add_argument("--src", action="append", help="source tree(s) to compare (default: ./src)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -182,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         t0 = time.perf_counter()
-        big, daily = write_files(tmp, args.papers, args.seed)
+        lo, _, hi = args.digest_size.partition("-")
+        big, daily = write_files(tmp, args.papers, args.seed, (int(lo), int(hi or lo)))
         print(f"generated in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
         shapes = {"one": [big], "daily": daily}
         wanted = ["one", "daily"] if args.shape == "both" else [args.shape]

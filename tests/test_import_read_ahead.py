@@ -167,33 +167,48 @@ def test_multi_row_statements_write_what_executemany_writes():
 
 
 def test_multi_row_statements_come_in_few_shapes(monkeypatch):
-    """Row counts are padded to a multiple of SHAPE: a compiled statement per shape,
-    not per count (Python's sqlite3 keeps 128 of them, each as big as its rows)."""
+    """Row counts are padded to the next power of two (or a full chunk): a
+    compiled statement per shape, not per count (Python's sqlite3 keeps 128
+    of them, each as big as its rows), and one statement per chunk."""
     from tui_digest.core.store import bulk
 
     monkeypatch.setattr(bulk, "ROWS", 20)
-    monkeypatch.setattr(bulk, "SHAPE", 5)
+    monkeypatch.setattr(bulk, "SMALLEST", 4)
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE t(a INTEGER, b TEXT)")
     statements: set[str] = set()
+    sizes: list[int] = []
 
     def spy(sql: str, rows: int) -> str:
         statements.add(made := values_sql(sql, rows))
+        sizes.append(rows)
         return made
 
     monkeypatch.setattr(bulk, "values_sql", spy)
     total = 0
     for n in range(1, 48):
-        insert_rows(
-            conn, "INSERT INTO t(a, b) VALUES (?, ?)", [(i, None) for i in range(n)], bulk=True
-        )
+        sizes.clear()
+        rows = [(total + i, None) for i in range(n)]
+        insert_rows(conn, "INSERT INTO t(a, b) VALUES (?, ?)", rows, bulk=True)
         total += n
-    assert len(statements) == 4  # 5, 10, 15 and 20 rows
-    assert conn.execute("SELECT count(*), count(a), count(b) FROM t").fetchone() == (
-        total,
-        total,
-        0,
-    )
+        assert len(sizes) == -(-n // 20)  # one statement per chunk of 20
+        last = n % 20 or 20
+        assert sizes[-1] < 2 * last or sizes[-1] == 4  # at most half of it padding
+    assert len(statements) == 4  # 4, 8, 16 and 20 rows
+    # Every row once, in order (an FTS5 index wants rising rowids).
+    assert [r[0] for r in conn.execute("SELECT a FROM t ORDER BY rowid")] == list(range(total))
+    assert conn.execute("SELECT count(*), count(b) FROM t").fetchone() == (total, 0)
+
+
+def test_statement_shapes_are_powers_of_two_up_to_a_full_chunk():
+    from tui_digest.core.store.bulk import SMALLEST, shape
+
+    assert shape(1, 2000) == SMALLEST == 16
+    assert [shape(n, 2000) for n in (16, 17, 67, 437, 1000, 1024, 1025, 2000)] == [
+        16, 32, 128, 512, 1024, 1024, 2000, 2000,
+    ]  # fmt: skip
+    assert shape(1000, 1092) == 1024 and shape(1050, 1092) == 1092
+    assert shape(3, 1) == 1 and shape(5, 10) == 10
 
 
 def _kept_threads() -> list[threading.Thread]:
