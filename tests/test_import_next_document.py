@@ -105,12 +105,19 @@ def test_the_gil_changes_hands_often_only_while_a_document_read_ahead_is_written
     files = _daily_files(tmp_path / "in")
     seen: list[float] = []
     real_import = Store.import_stream
+    real_write = Store._write_prepared
 
     def import_stream(self, *args, **kwargs):
-        seen.append(sys.getswitchinterval())
+        if kwargs.get("prepared") is None:  # (a document read ahead is written below)
+            seen.append(sys.getswitchinterval())
         return real_import(self, *args, **kwargs)
 
+    def write_prepared(self, *args, **kwargs):
+        seen.append(sys.getswitchinterval())
+        return real_write(self, *args, **kwargs)
+
     monkeypatch.setattr(Store, "import_stream", import_stream)
+    monkeypatch.setattr(Store, "_write_prepared", write_prepared)
     before = sys.getswitchinterval()
     assert before != cli_read_ahead.SWITCH_INTERVAL
     sizes = [p.stat().st_size for p in files]
@@ -175,17 +182,14 @@ def test_a_failure_while_writing_stops_the_reading_thread(tmp_path, capsys, monk
         return ahead
 
     monkeypatch.setattr(cli_read_ahead, "read_small_digest", read)
-    calls = 0
-    real_import = Store.import_stream
+    real_write = Store._write_prepared
 
-    def import_stream(self, *args, **kwargs):
-        nonlocal calls
-        calls += 1
-        if calls == 2:
+    def write_prepared(self, conn, digest, *args, **kwargs):
+        if "2024-03-19" in digest.source:  # the second file, whenever it is written
             raise RuntimeError("disk on fire")
-        return real_import(self, *args, **kwargs)
+        return real_write(self, conn, digest, *args, **kwargs)
 
-    monkeypatch.setattr(Store, "import_stream", import_stream)
+    monkeypatch.setattr(Store, "_write_prepared", write_prepared)
     with pytest.raises(RuntimeError, match="disk on fire"):
         cli.main(["--db", str(tmp_path / "c.db"), "import", *map(str, files)])
     assert not _threads()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tui_digest.cli_read_ahead import ReadDigest
     from tui_digest.core.model import ImportStats, Problem
     from tui_digest.core.store import Store
+    from tui_digest.core.store.import_group import ImportGroup, Outcome
 
 INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
 # `import` refuses a larger input (a disk image, an endless pipe); `--max-size`
@@ -93,38 +94,44 @@ def import_documents(
 ) -> int:
     """Import the documents at `raws` (files, folders, `-`) in order; how many failed.
 
-    The next small digest is read while this one is written (`cli_read_ahead`).
+    The next small digest is read while this one is written (`cli_read_ahead`),
+    and small digests share write transactions (`import_group`): a document's
+    line is printed once it is committed.
     """
     from tui_digest.cli_progress import ImportProgress
-    from tui_digest.cli_read_ahead import DocumentsAhead, Failed
+    from tui_digest.cli_read_ahead import DocumentsAhead, Failed, ReadDigest
     from tui_digest.core.model import InputError
 
     failed = 0
     bar = ImportProgress()  # shown on a terminal once the import takes over a second
     cap = (args.max_size or MAX_IMPORT_MIB) * 1024 * 1024
+    report = partial(_report, bar=bar, describe=describe)
     try:
         inputs = _open_inputs(raws, cap)
         is_digest = partial(is_streamed_digest, format=args.format)
-        with DocumentsAhead(inputs, is_digest, MAX_PROBLEMS) as documents:
+        with (
+            DocumentsAhead(inputs, is_digest, MAX_PROBLEMS) as documents,
+            store.import_group() as group,
+        ):
             for source, opener, category, ahead in documents:
+                if isinstance(ahead, ReadDigest):
+                    failed += report(_grouped(group, source, ahead, category, bar))
+                    continue
+                failed += report(group.commit())  # (its lines come first)
                 if opener is None:
                     print(source, file=sys.stderr)  # a folder without documents
                     continue
                 try:
                     if isinstance(ahead, Failed):
                         raise ahead.exc
-                    if ahead is not None:
-                        stats, problems, total = _imported_ahead(store, ahead, category, bar)
-                        fmt = "digest"
-                    else:
-                        with opener() as f:
-                            if is_streamed_digest(f, args.format):
-                                stats, problems, total = _streamed(store, f, source, category, bar)
-                                fmt = "digest"
-                            else:
-                                stats, problems, total, fmt = _whole(
-                                    store, f, source, args, category, bar
-                                )
+                    with opener() as f:
+                        if is_streamed_digest(f, args.format):
+                            stats, problems, total = _streamed(store, f, source, category, bar)
+                            fmt = "digest"
+                        else:
+                            stats, problems, total, fmt = _whole(
+                                store, f, source, args, category, bar
+                            )
                 except (InputError, OSError) as exc:
                     failed += 1
                     bar.close()  # the message goes below, not under the bar
@@ -133,24 +140,61 @@ def import_documents(
                 for problem in problems:
                     print(for_terminal(problem.format(source)), file=sys.stderr)
                 print(for_terminal(import_line(source, fmt, total, stats)))
+            failed += report(group.commit())
     finally:
         bar.close()
     return failed
 
 
-def _imported_ahead(
-    store: Store, ahead: ReadDigest, category: str, bar: ImportProgress
-) -> tuple[ImportStats, list[Problem], int]:
-    """Import a digest read ahead (`cli_read_ahead`); (stats, problems, papers read)."""
-    from tui_digest.cli_read_ahead import quick_switches
+Grouped = tuple[str, "ReadDigest"]  # (source, the digest read ahead)
 
+
+def _grouped(
+    group: ImportGroup[Grouped], source: str, ahead: ReadDigest, category: str, bar: ImportProgress
+) -> list[Outcome[Grouped]]:
+    """Import a digest read ahead (`cli_read_ahead`) into the open group; what became final."""
+    from tui_digest.cli_read_ahead import quick_switches
+    from tui_digest.core.store.import_group import GroupDoc
+
+    doc = GroupDoc(ahead.digest, ahead.prepared, ahead.kept, category, (source, ahead))
+    ahead.prepared = ()  # the group's now (it lets go of what it has written)
     bar.streaming(ahead.total, 1.0)
-    with ahead.kept, quick_switches():  # the next document is being read meanwhile
-        stats = store.import_stream(
-            ahead.digest, (), kept=ahead.kept, category=category, prepared=ahead.prepared
-        )
+    with quick_switches():  # the next document is being read meanwhile
+        done = group.add(doc)
     bar.finish_stream(ahead.total)
-    return stats, ahead.problems, ahead.total
+    return done
+
+
+def _report(
+    outcomes: list[Outcome[Grouped]],
+    *,
+    bar: ImportProgress,
+    describe: Callable[[BaseException], str],
+) -> int:
+    """Print the outcomes of grouped documents, in order; how many failed.
+
+    An error other than the input's own (the cache's) is raised once the
+    others are printed, as it was raised at its document's turn before.
+    """
+    from tui_digest.core.model import InputError
+
+    failed = 0
+    fatal: Exception | None = None
+    for doc, result in outcomes:
+        source, ahead = doc.tag
+        if isinstance(result, (InputError, OSError)):
+            failed += 1
+            bar.close()
+            print(f"{for_terminal(source)}: error: {describe(result)}", file=sys.stderr)
+        elif isinstance(result, Exception):
+            fatal = fatal or result
+        else:
+            for problem in ahead.problems:
+                print(for_terminal(problem.format(source)), file=sys.stderr)
+            print(for_terminal(import_line(source, "digest", ahead.total, result)))
+    if fatal is not None:
+        raise fatal
+    return failed
 
 
 def _streamed(

@@ -7,10 +7,11 @@ on one core (issue 13 req 1). `DocumentsAhead` reads (parses, hashes and
 tokenises: `facade_import.prepare_papers`) the next small digest in a thread
 of its own while the importing thread writes the current one.
 
-What stays as it was: each document is imported in its own transaction, in
-order, by the importing thread, and which digest it becomes and which of its
-papers are new is decided there, when it is written (the reading thread never
-asks the store: the previous document is not committed yet while it reads).
+What stays as it was: each document is imported all or nothing, in order,
+by the importing thread, and which digest it becomes and which of its papers
+are new is decided there, when it is written (the reading thread never asks
+the store: the previous document is not committed yet while it reads).
+Documents read ahead share write transactions (`core/store/import_group.py`).
 A document that fails to read is reported at its turn, naming its file and
 line, and the others go on. Memory stays bounded: a document is read ahead
 only when it is at most `AHEAD_MAX_BYTES`, and at most one waits while the
@@ -33,7 +34,7 @@ from tui_digest.core.one_ahead import OneAhead
 
 if TYPE_CHECKING:
     from tui_digest.core.model import Digest, Problem
-    from tui_digest.core.store.facade_import import Prepared
+    from tui_digest.core.store.import_group import Prepared
     from tui_digest.core.text_stream import KeptBytes
 
 # A digest at most this large is read whole ahead of its turn (its text, papers

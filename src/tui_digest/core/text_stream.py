@@ -106,6 +106,7 @@ class KeptBytes(io.RawIOBase):
         self.position = 0  # bytes read so far
         self._chunks: queue.Queue[bytes | None] = queue.Queue(self.AHEAD)
         self._error: BaseException | None = None
+        self._size: int | None = None  # of the compressed bytes, once all are written
         self._thread = threading.Thread(target=self._compress, name="kept-bytes", daemon=True)
         self._thread.start()
 
@@ -133,14 +134,18 @@ class KeptBytes(io.RawIOBase):
             self._thread.join()
 
     def compressed(self) -> tuple[BinaryIO, int]:
-        """The compressed bytes of everything read (a file at its start), and their size."""
+        """The compressed bytes of everything read (a file at its start), and their size.
+
+        May be called again (an import rolled back and tried alone: `import_group`).
+        """
         self._finish()
         if self._error is not None:
             raise self._error
-        self._out.write(self._zip.flush())
-        size = self._out.tell()
+        if self._size is None:
+            self._out.write(self._zip.flush())
+            self._size = self._out.tell()
         self._out.seek(0)
-        return self._out, size  # type: ignore[return-value]
+        return self._out, self._size  # type: ignore[return-value]
 
     def close(self) -> None:
         self._finish()

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui_digest.core import digest_day, schema
 from tui_digest.core.cache_guard import readonly_uri
@@ -25,13 +25,9 @@ from tui_digest.core.store.rows import paper_hash
 
 if TYPE_CHECKING:
     from tui_digest.core.model import Digest, Paper
+    from tui_digest.core.store.import_group import ImportGroup, Prepared
     from tui_digest.core.store.import_options import ImportOptions
-    from tui_digest.core.store.index import Ready
     from tui_digest.core.text_stream import KeptBytes
-
-# A document's papers as `prepare_papers` makes them: batches of (ref, paper,
-# hash) with the search rows made ahead for them.
-Prepared = Sequence[tuple[list[tuple[int, "Paper", bytes]], "Ready | None"]]
 
 # `importer` and `retention` are imported by the functions that import: a
 # reader that only reads (its first frame) never loads them (issue 13 req 5).
@@ -201,8 +197,11 @@ class ImportMethods(Connections):
         from tui_digest.core.store.read_ahead import NewRows, ReadAhead, ready_rows
 
         options = ImportOptions(source_name, category, last_modified, today, progress)
-        day = self._day(digest, options)
         now = _now()
+        if prepared is not None:
+            with fewer_collections(), self._import_cache(), self._write() as conn:
+                return self._write_prepared(conn, digest, prepared, kept, options, now)
+        day = self._day(digest, options)
         try:
             with fewer_collections(), self._import_cache(), self._write() as conn:
                 target, latest = days.choose_streamed(conn, digest, day)
@@ -223,14 +222,10 @@ class ImportMethods(Connections):
                 # The next batch is read (and its new papers tokenised) in a
                 # thread while this one is written (`read_ahead`). A same-day
                 # update indexes its new papers at the end (`DigestImport`).
-                if prepared is not None:
-                    for batch, ready in prepared:
-                        job.add(batch, repeats=True, ready=None if job.existing else ready)
-                else:
-                    rows = None if job.existing else NewRows(self._snapshot)
-                    with ReadAhead(_batches(papers, category), rows) as ahead:
-                        for batch, made in ahead:
-                            job.add(batch, repeats=True, ready=ready_rows(made))
+                rows = None if job.existing else NewRows(self._snapshot)
+                with ReadAhead(_batches(papers, category), rows) as ahead:
+                    for batch, made in ahead:
+                        job.add(batch, repeats=True, ready=ready_rows(made))
                 listed = job.membership()
                 if not listed:
                     raise _Unchanged(ImportStats(outcome=NO_NEW_PAPERS))
@@ -247,6 +242,65 @@ class ImportMethods(Connections):
                 _settle(conn, digest)
         except _Unchanged as unchanged:
             return unchanged.stats
+        stats.digest, stats.outcome = target.name, target.outcome
+        return stats
+
+    def import_group(self) -> ImportGroup[Any]:
+        """Small documents read whole ahead, imported several to a transaction
+        (`import_group`): `add` each, then `commit`."""
+        from tui_digest.core.store.import_group import ImportGroup
+
+        return ImportGroup(self)
+
+    def _write_prepared(
+        self,
+        conn: sqlite3.Connection,
+        digest: Digest,
+        prepared: Prepared,
+        kept: KeptBytes | None,
+        options: ImportOptions,
+        now: str = "",
+    ) -> ImportStats:
+        """A document read whole ahead (`prepare_papers`), inside the caller's transaction.
+
+        What it lists is known before anything is written, so a document that
+        brings nothing to keep (identical to its source's latest digest, or
+        without papers) writes nothing: it needs no rollback, and may share a
+        transaction with others (`import_group`).
+        """
+        from tui_digest.core.store import importer
+
+        now = now or _now()
+        day = self._day(digest, options)
+        target, latest = days.choose_streamed(conn, digest, day)
+        listed = importer.listing(batch for batch, _ in prepared)
+        if not listed:
+            return ImportStats(outcome=NO_NEW_PAPERS)
+        if latest and days.lists_exactly(conn, latest, listed):
+            same = days.latest_target(conn, latest)
+            return ImportStats(unchanged=len(listed), digest=same.name, outcome=IDENTICAL)
+        if target.outcome == NEW_DIGEST:
+            target = _create(conn, digest, day, options, now)
+        job = importer.DigestImport(
+            conn,
+            now,
+            target.pk,
+            day,
+            target.old_date or day,
+            target.outcome == SAME_DAY,
+            progress=options.progress,
+            bulk=True,
+        )
+        job.start()
+        job.touch(digest.kind)
+        for batch, ready in prepared:
+            job.add(batch, repeats=True, ready=None if job.existing else ready)
+        stats = job.finish()
+        if kept is not None:
+            days.keep_compressed(conn, target.pk, *kept.compressed())
+        else:
+            days.keep_bytes(conn, target.pk, None)
+        _settle(conn, digest)
         stats.digest, stats.outcome = target.name, target.outcome
         return stats
 

@@ -82,6 +82,23 @@ def repeat_hash(first: bytes, again: bytes) -> bytes:
     return hashlib.blake2b(first + again, digest_size=16).digest()
 
 
+def listing(batches: Iterable[Iterable[tuple[int, Paper, bytes]]]) -> list[tuple[int, str, bytes]]:
+    """(ref, id, hash) of every entry of a document given whole, by ref: what
+    `DigestImport.membership` gives once its batches are added, known before
+    anything is written (an id met again adds to its first entry's hash)."""
+    entries: dict[str, list] = {}  # id -> [ref, hash]
+    for batch in batches:
+        for ref, paper, h in batch:
+            if not paper.id:
+                continue
+            entry = entries.get(paper.id)
+            if entry is None:
+                entries[paper.id] = [ref, h]
+            else:
+                entry[1] = repeat_hash(entry[1], h)
+    return sorted((ref, pid, h) for pid, (ref, h) in entries.items())
+
+
 @dataclass
 class DigestImport:
     """The state of one import inside its transaction: `start`, `add`…, `finish`."""
