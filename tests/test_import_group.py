@@ -313,3 +313,35 @@ def test_the_cli_prints_each_digest_once_committed_in_order(tmp_path, capsys, mo
     with Store.open(tmp_path / "c.db", readonly=True) as store:
         day3 = [d for d in store.digests() if d.name == "digest-2024-03-20"]
         assert len(day3) == 1 and day3[0].count == len(later)
+
+
+def test_the_first_group_drops_the_bundled_sample_as_one_digest_would(tmp_path):
+    """The first real digest drops the bundled sample (re-keying the sample
+    papers a digest repeats) inside the group's transaction; a paper the
+    group changes again the next day is indexed once, as it is now."""
+    from tui_digest.core.readers import read_document
+    from tui_digest.core.store.retention import SAMPLE_SOURCE
+    from tui_digest.data import sample_digest_bytes
+
+    sample = read_document(sample_digest_bytes(), source=SAMPLE_SOURCE, format="digest").digest
+    folder = tmp_path / "in"
+    folder.mkdir()
+    day1 = [*many_papers(10), *sample.papers[:2]]
+    day2 = [replace(day1[3], title_en="Changed again the next day", version="v2"), sample.papers[1]]
+    paths = [
+        _write(folder, "digest-2024-03-18.md", day1),
+        _write(folder, "digest-2024-03-19.md", day2),
+    ]
+    for db in ("alone.db", "group.db"):
+        with Store.open(tmp_path / db) as store:
+            store.import_digest(sample)
+    _alone(tmp_path / "alone.db", paths)
+    with Store.open(tmp_path / "group.db") as store, store.import_group() as group:
+        done = group.add(_doc(paths[0])) + group.add(_doc(paths[1])) + group.commit()
+    assert [_outcome(r)[0] for _, r in done] == [NEW_DIGEST, NEW_DIGEST]
+    assert _but_the_index(tmp_path / "group.db") == _but_the_index(tmp_path / "alone.db")
+    assert _answers(tmp_path / "group.db") == _answers(tmp_path / "alone.db")
+    with Store.open(tmp_path / "group.db", readonly=True) as store:
+        assert not [d for d in store.digests() if d.source == SAMPLE_SOURCE]
+        assert len(store.list_ids("changed again")) == 1
+        assert len(store.list_ids("")) == 12
