@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tui_digest.core.model import Digest, Paper
     from tui_digest.core.store.import_group import ImportGroup, Prepared
     from tui_digest.core.store.import_options import ImportOptions
+    from tui_digest.core.store.importer import DigestImport
     from tui_digest.core.text_stream import KeptBytes
 
 # `importer` and `retention` are imported by the functions that import: a
@@ -95,6 +96,66 @@ def _create(
     return days.create(
         conn, digest, day=day, source_name=options.source_name, category=options.category, now=now
     )
+
+
+def _start(
+    conn: sqlite3.Connection,
+    digest: Digest,
+    target: days.Target,
+    day: str,
+    options: ImportOptions,
+    now: str,
+) -> tuple[days.Target, DigestImport]:
+    """The digest row a document goes to (created if new), and its import started."""
+    from tui_digest.core.store import importer
+
+    if target.outcome == NEW_DIGEST:
+        target = _create(conn, digest, day, options, now)
+    job = importer.DigestImport(
+        conn,
+        now,
+        target.pk,
+        day,
+        target.old_date or day,
+        target.outcome == SAME_DAY,
+        progress=options.progress,
+        bulk=True,
+    )
+    job.start()
+    job.touch(digest.kind)
+    return target, job
+
+
+def _nothing_to_keep(
+    conn: sqlite3.Connection, latest: int, listed: list[tuple[int, str, bytes]]
+) -> ImportStats | None:
+    """The outcome of a document that lists nothing, or exactly what its source's
+    latest digest (`latest`) lists; None when it is to be kept."""
+    if not listed:
+        return ImportStats(outcome=NO_NEW_PAPERS)
+    if latest and days.lists_exactly(conn, latest, listed):
+        same = days.latest_target(conn, latest)
+        return ImportStats(unchanged=len(listed), digest=same.name, outcome=IDENTICAL)
+    return None
+
+
+def _end(
+    conn: sqlite3.Connection,
+    digest: Digest,
+    target: days.Target,
+    job: DigestImport,
+    kept: KeptBytes | None,
+) -> ImportStats:
+    """Finish a document's import: its membership and listing, its kept bytes,
+    and what every kept import does last."""
+    stats = job.finish()
+    if kept is not None:
+        days.keep_compressed(conn, target.pk, *kept.compressed())
+    else:
+        days.keep_bytes(conn, target.pk, None)
+    _settle(conn, digest)
+    stats.digest, stats.outcome = target.name, target.outcome
+    return stats
 
 
 def _settle(conn: sqlite3.Connection, digest: Digest) -> None:
@@ -191,7 +252,6 @@ class ImportMethods(Connections):
         `prepared`: the papers already read (`prepare_papers`); `papers` is then
         not read.
         """
-        from tui_digest.core.store import importer
         from tui_digest.core.store.import_gc import fewer_collections
         from tui_digest.core.store.import_options import ImportOptions  # (not at start)
         from tui_digest.core.store.read_ahead import NewRows, ReadAhead, ready_rows
@@ -205,20 +265,7 @@ class ImportMethods(Connections):
         try:
             with fewer_collections(), self._import_cache(), self._write() as conn:
                 target, latest = days.choose_streamed(conn, digest, day)
-                if target.outcome == NEW_DIGEST:
-                    target = _create(conn, digest, day, options, now)
-                job = importer.DigestImport(
-                    conn,
-                    now,
-                    target.pk,
-                    day,
-                    target.old_date or day,
-                    target.outcome == SAME_DAY,
-                    progress=options.progress,
-                    bulk=True,
-                )
-                job.start()
-                job.touch(digest.kind)
+                target, job = _start(conn, digest, target, day, options, now)
                 # The next batch is read (and its new papers tokenised) in a
                 # thread while this one is written (`read_ahead`). A same-day
                 # update indexes its new papers at the end (`DigestImport`).
@@ -226,24 +273,12 @@ class ImportMethods(Connections):
                 with ReadAhead(_batches(papers, category), rows) as ahead:
                     for batch, made in ahead:
                         job.add(batch, repeats=True, ready=ready_rows(made))
-                listed = job.membership()
-                if not listed:
-                    raise _Unchanged(ImportStats(outcome=NO_NEW_PAPERS))
-                if latest and days.lists_exactly(conn, latest, listed):
-                    same = days.latest_target(conn, latest)
-                    raise _Unchanged(
-                        ImportStats(unchanged=len(listed), digest=same.name, outcome=IDENTICAL)
-                    )
-                stats = job.finish()
-                if kept is not None:
-                    days.keep_compressed(conn, target.pk, *kept.compressed())
-                else:
-                    days.keep_bytes(conn, target.pk, None)
-                _settle(conn, digest)
+                unchanged = _nothing_to_keep(conn, latest, job.membership())
+                if unchanged is not None:
+                    raise _Unchanged(unchanged)
+                return _end(conn, digest, target, job, kept)
         except _Unchanged as unchanged:
             return unchanged.stats
-        stats.digest, stats.outcome = target.name, target.outcome
-        return stats
 
     def import_group(self) -> ImportGroup[Any]:
         """Small documents read whole ahead, imported several to a transaction
@@ -273,36 +308,13 @@ class ImportMethods(Connections):
         now = now or _now()
         day = self._day(digest, options)
         target, latest = days.choose_streamed(conn, digest, day)
-        listed = importer.listing(batch for batch, _ in prepared)
-        if not listed:
-            return ImportStats(outcome=NO_NEW_PAPERS)
-        if latest and days.lists_exactly(conn, latest, listed):
-            same = days.latest_target(conn, latest)
-            return ImportStats(unchanged=len(listed), digest=same.name, outcome=IDENTICAL)
-        if target.outcome == NEW_DIGEST:
-            target = _create(conn, digest, day, options, now)
-        job = importer.DigestImport(
-            conn,
-            now,
-            target.pk,
-            day,
-            target.old_date or day,
-            target.outcome == SAME_DAY,
-            progress=options.progress,
-            bulk=True,
-        )
-        job.start()
-        job.touch(digest.kind)
+        unchanged = _nothing_to_keep(conn, latest, importer.listing(b for b, _ in prepared))
+        if unchanged is not None:
+            return unchanged
+        target, job = _start(conn, digest, target, day, options, now)
         for batch, ready in prepared:
             job.add(batch, repeats=True, ready=None if job.existing else ready)
-        stats = job.finish()
-        if kept is not None:
-            days.keep_compressed(conn, target.pk, *kept.compressed())
-        else:
-            days.keep_bytes(conn, target.pk, None)
-        _settle(conn, digest)
-        stats.digest, stats.outcome = target.name, target.outcome
-        return stats
+        return _end(conn, digest, target, job, kept)
 
     def _snapshot(self) -> sqlite3.Connection:
         """A read-only connection: the cache as it was before a running import."""
