@@ -3,14 +3,18 @@
 `tui-digest import` of a day's or a history's digests reads each small
 digest whole in a thread (`cli_read_ahead`) and used to import each in its
 own transaction. The real daily history is ~70 papers a digest (issue 13:
-155 digests, 28 MB), and each transaction ended with FTS5 writing its
-pending index data out as a segment, merged again later: inserting 10,000
-papers' search rows took 1.8 s of CPU at 67 papers a transaction, 1.3 s at
-~470 and 0.95 s at 10,000 (the same rows into an empty index). A savepoint
-per document would not help: FTS5 writes its pending data out at each one
-too (`fts5SavepointMethod` in SQLite's ext/fts5/fts5_main.c). So documents
-join one transaction until it holds `MAX_PAPERS` papers or has been open
-`MAX_SECONDS`, then it is committed.
+155 digests, 28 MB), and each commit cost the importing thread, which sets
+the pace, ~4.5 ms (154 digests of 67 papers: 0.66-0.70 s of commits, 0.28 s
+once grouped): FTS5 writing out and merging its pending index data, the
+write-ahead log's commit and its checkpoints. So documents join one
+transaction until it holds `MAX_PAPERS` papers or has been open
+`MAX_SECONDS`, then it is committed. (Inside a group FTS5 still writes a
+segment per document: each multi-row statement opens a savepoint, and FTS5
+writes its pending data out at each, `fts5SavepointMethod` in SQLite's
+ext/fts5/fts5_main.c. Inserting the same 10,000 search rows into an empty
+index took 1.8 s of CPU at 67 papers a statement, 1.3 s at ~470 and 0.95 s
+at 2,000; holding a group's rows back to its commit was measured and not
+adopted: docs/performance.md.)
 
 Each document is still all or nothing, and the others never pay for it:
 
@@ -88,10 +92,10 @@ class GroupStore(Protocol):
     ) -> ImportStats: ...
 
 
-# Papers a transaction holds before it is committed: ~470-paper transactions
-# cost a third more index CPU than one of 10,000, 67-paper ones almost twice.
-# The group's documents stay in memory until then (their papers, to import
-# one alone again after a failure).
+# Papers a transaction holds before it is committed. The group's documents
+# stay in memory until then (their papers, to import one alone again after a
+# failure): 2,000 took the 142-digest import's peak 57 -> 85 MB, 1,000 to 70 MB
+# for a little more time (3.25-3.36 against 3.19-3.24 s).
 MAX_PAPERS = 2000
 # The longest a group keeps the write lock while documents still come.
 MAX_SECONDS = 1.0
