@@ -345,3 +345,31 @@ def test_the_first_group_drops_the_bundled_sample_as_one_digest_would(tmp_path):
         assert not [d for d in store.digests() if d.source == SAMPLE_SOURCE]
         assert len(store.list_ids("changed again")) == 1
         assert len(store.list_ids("")) == 12
+
+
+def test_the_group_is_committed_before_waiting_for_the_next_digest(tmp_path, capsys, monkeypatch):
+    """The write lock is not held while the reading thread works: when the next
+    digest is not read yet, what the group holds is committed (and printed) first."""
+    paths = _days(tmp_path / "in")[:2]
+    committed = threading.Event()
+    real_read = cli_read_ahead.read_small_digest
+
+    def read(source, *args):
+        if source == str(paths[1]):  # read only once the first one is committed
+            assert committed.wait(10), "the group held the lock while the next digest was read"
+        return real_read(source, *args)
+
+    real_commit = ImportGroup.commit
+
+    def commit(self):
+        done = real_commit(self)
+        if done:
+            committed.set()
+        return done
+
+    monkeypatch.setattr(cli_read_ahead, "read_small_digest", read)
+    monkeypatch.setattr(ImportGroup, "commit", commit)
+    assert cli.main(["--db", str(tmp_path / "c.db"), "import", *map(str, paths)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [str(p) for p in paths]
+    assert committed.is_set()

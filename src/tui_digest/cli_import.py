@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     import argparse
 
     from tui_digest.cli_progress import ImportProgress
-    from tui_digest.cli_read_ahead import ReadDigest
+    from tui_digest.cli_read_ahead import Ahead, ReadDigest
     from tui_digest.core.model import ImportStats, Problem
+    from tui_digest.core.one_ahead import OneAhead
     from tui_digest.core.store import Store
     from tui_digest.core.store.import_group import ImportGroup, Outcome
 
@@ -105,7 +106,11 @@ def import_documents(
     failed = 0
     bar = ImportProgress()  # shown on a terminal once the import takes over a second
     cap = (args.max_size or MAX_IMPORT_MIB) * 1024 * 1024
-    report = partial(_report, bar=bar, describe=describe)
+
+    def report(outcomes: list[Outcome[Grouped]]) -> None:
+        nonlocal failed
+        failed += _report(outcomes, bar=bar, describe=describe)
+
     try:
         inputs = _open_inputs(raws, cap)
         is_digest = partial(is_streamed_digest, format=args.format)
@@ -113,11 +118,11 @@ def import_documents(
             DocumentsAhead(inputs, is_digest, MAX_PROBLEMS) as documents,
             store.import_group() as group,
         ):
-            for source, opener, category, ahead in documents:
+            for source, opener, category, ahead in _committed_meanwhile(documents, group, report):
                 if isinstance(ahead, ReadDigest):
-                    failed += report(_grouped(group, source, ahead, category, bar))
+                    report(_grouped(group, source, ahead, category, bar))
                     continue
-                failed += report(group.commit())  # (its lines come first)
+                report(group.commit())  # (its lines come first)
                 if opener is None:
                     print(source, file=sys.stderr)  # a folder without documents
                     continue
@@ -140,10 +145,30 @@ def import_documents(
                 for problem in problems:
                     print(for_terminal(problem.format(source)), file=sys.stderr)
                 print(for_terminal(import_line(source, fmt, total, stats)))
-            failed += report(group.commit())
+            report(group.commit())
     finally:
         bar.close()
     return failed
+
+
+Document = tuple[str, "Callable[[], BinaryIO] | None", str, "Ahead"]  # (source, opener, …)
+
+
+def _committed_meanwhile(
+    documents: OneAhead[Document],
+    group: ImportGroup[Grouped],
+    report: Callable[[list[Outcome[Grouped]]], object],
+) -> Iterator[Document]:
+    """The documents in order; the open group is committed whenever the next
+    one is not read yet, so the write lock is never held while waiting for it."""
+    items = iter(documents)
+    while True:
+        if not documents.ready():
+            report(group.commit())
+        try:
+            yield next(items)
+        except StopIteration:
+            return
 
 
 Grouped = tuple[str, "ReadDigest"]  # (source, the digest read ahead)

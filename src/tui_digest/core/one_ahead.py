@@ -79,6 +79,10 @@ class OneAhead(Generic[T]):
                 raise item.exc
             yield item  # type: ignore[misc]
 
+    def ready(self) -> bool:
+        """Whether the next item (or the end) is made, so that taking it will not wait."""
+        return not self._queue.empty()
+
     def _dropped(self, item: object) -> None:
         if self._drop is not None and item is not _END and not isinstance(item, _Failed):
             self._drop(item)  # type: ignore[arg-type]

@@ -30,7 +30,9 @@ Each document is still all or nothing, and the others never pay for it:
   none of them reported, the cache as before them.
 
 The reader's own writes wait for the lock meanwhile, as they do for any
-import (`connection`); `MAX_SECONDS` bounds how long a group holds it.
+import (`connection`); `MAX_SECONDS` bounds how long a group holds it, and
+`cli_import` commits the group whenever the next document is not read yet,
+so the lock is never held while the reading thread works.
 
 Measured (`benchmarks/import_scale.py --shape daily`, alternated with the code
 before, 2-core machine at load 1.4-1.8): 10,000 papers as 142 digests of
