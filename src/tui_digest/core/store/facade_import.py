@@ -192,7 +192,6 @@ class ImportMethods(Connections):
         The other keywords are those of `ImportOptions`.
         """
         from tui_digest.core.store import importer
-        from tui_digest.core.store.import_gc import fewer_collections
         from tui_digest.core.store.import_options import ImportOptions  # (not at start)
 
         options = ImportOptions(source_name, category, last_modified, today, progress)
@@ -203,7 +202,7 @@ class ImportMethods(Connections):
             return ImportStats(outcome=NO_NEW_PAPERS)  # an empty document removes nothing
         day = self._day(digest, options)
         now = _now()
-        with fewer_collections(), self._import_cache(), self._write() as conn:
+        with self._importing(), self._write() as conn:
             target = days.choose(conn, digest, incoming, day)
             if target.outcome == IDENTICAL:
                 return ImportStats(
@@ -252,18 +251,17 @@ class ImportMethods(Connections):
         `prepared`: the papers already read (`prepare_papers`); `papers` is then
         not read.
         """
-        from tui_digest.core.store.import_gc import fewer_collections
         from tui_digest.core.store.import_options import ImportOptions  # (not at start)
         from tui_digest.core.store.read_ahead import NewRows, ReadAhead, ready_rows
 
         options = ImportOptions(source_name, category, last_modified, today, progress)
-        now = _now()
         if prepared is not None:
-            with fewer_collections(), self._import_cache(), self._write() as conn:
-                return self._write_prepared(conn, digest, prepared, kept, options, now)
+            with self._importing(), self._write() as conn:
+                return self._write_prepared(conn, digest, prepared, kept, options)
+        now = _now()
         day = self._day(digest, options)
         try:
-            with fewer_collections(), self._import_cache(), self._write() as conn:
+            with self._importing(), self._write() as conn:
                 target, latest = days.choose_streamed(conn, digest, day)
                 target, job = _start(conn, digest, target, day, options, now)
                 # The next batch is read (and its new papers tokenised) in a
@@ -294,7 +292,6 @@ class ImportMethods(Connections):
         prepared: Prepared,
         kept: KeptBytes | None,
         options: ImportOptions,
-        now: str = "",
     ) -> ImportStats:
         """A document read whole ahead (`prepare_papers`), inside the caller's transaction.
 
@@ -305,13 +302,12 @@ class ImportMethods(Connections):
         """
         from tui_digest.core.store import importer
 
-        now = now or _now()
         day = self._day(digest, options)
         target, latest = days.choose_streamed(conn, digest, day)
         unchanged = _nothing_to_keep(conn, latest, importer.listing(b for b, _ in prepared))
         if unchanged is not None:
             return unchanged
-        target, job = _start(conn, digest, target, day, options, now)
+        target, job = _start(conn, digest, target, day, options, _now())
         for batch, ready in prepared:
             job.add(batch, repeats=True, ready=None if job.existing else ready)
         return _end(conn, digest, target, job, kept)
@@ -327,16 +323,20 @@ class ImportMethods(Connections):
         )
 
     @contextmanager
-    def _import_cache(self) -> Iterator[None]:
-        """A small page cache while importing: with the reader's 32 MB one, SQLite's
-        memory grew with the transaction (~3 KB per paper, 220 MB for 65k papers);
-        with 8 MB it stays flat, at the same speed."""
+    def _importing(self) -> Iterator[None]:
+        """What every import runs under, put back after it: the garbage collector
+        running less often (`import_gc`), and a small page cache (with the
+        reader's 32 MB one, SQLite's memory grew with the transaction, ~3 KB per
+        paper, 220 MB for 65k papers; with 8 MB it stays flat, at the same speed)."""
+        from tui_digest.core.store.import_gc import fewer_collections
+
         conn = self._conn()
-        conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
-        try:
-            yield
-        finally:
-            conn.execute(f"PRAGMA cache_size = {self.cache_kib}")
+        with fewer_collections():
+            conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+            try:
+                yield
+            finally:
+                conn.execute(f"PRAGMA cache_size = {self.cache_kib}")
 
     def reindex(self) -> int:
         """Rebuild the search index from the papers table; returns papers indexed."""

@@ -71,7 +71,7 @@ class GroupStore(Protocol):
 
     def _begin(self, conn: sqlite3.Connection, attempts: int) -> None: ...
 
-    def _import_cache(self) -> AbstractContextManager[None]: ...
+    def _importing(self) -> AbstractContextManager[None]: ...
 
     def _write_prepared(
         self,
@@ -80,7 +80,6 @@ class GroupStore(Protocol):
         prepared: Prepared,
         kept: KeptBytes | None,
         options: ImportOptions,
-        now: str = "",
     ) -> ImportStats: ...
 
     def import_stream(
@@ -185,12 +184,9 @@ class ImportGroup(Generic[T]):
     def _open(self) -> sqlite3.Connection:
         if self._conn is not None:
             return self._conn
-        from tui_digest.core.store.import_gc import fewer_collections
-
         conn = self._store._writable()
         stack = ExitStack()
-        stack.enter_context(fewer_collections())
-        stack.enter_context(self._store._import_cache())
+        stack.enter_context(self._store._importing())
         try:
             self._store._begin(conn, 1)
         except BaseException:
