@@ -195,6 +195,26 @@ def test_origin_and_names():
     assert digest_day.date_in_name("/a/2024-13-45.md") == ""
 
 
+def test_picker_parts_tell_digests_of_one_day_apart():
+    parts = digest_day.picker_parts
+    # A category's digest: the category, then where it came from (the date is shown apart).
+    label = "cs.AI · 2026-08-19 · cn-chat-arxiv"
+    assert parts("cs.AI-2026-08-19", "2026-08-19", label, "cs.AI") == ("cs.AI", "cn-chat-arxiv")
+    # No category: two feeds of one day from one folder had the same label.
+    one = parts("arxiv-cs.AI-2025-09-18", "2025-09-18", "2025-09-18 · samples", "")
+    two = parts("arxiv-cs.AI-2025-09-18-2", "2025-09-18", "2025-09-18 · samples", "")
+    assert one == ("arxiv-cs.AI", "samples") and two == ("arxiv-cs.AI-2", "samples")
+    assert parts("digest-cs.AI-2023-07-27-pipe-in-title", "2023-07-27", "", "")[0] == (
+        "digest-cs.AI-pipe-in-title"
+    )
+    # Undated, and a label from a feed kept as it is (shown as plain text by the picker).
+    assert parts("notes", "", "", "") == ("notes", "")
+    assert parts("x-2024-03-01", "2024-03-01", "[b]Boom[/] · 2024-03-01", "[red]cat") == (
+        "[red]cat",
+        "[b]Boom[/]",
+    )
+
+
 def test_export_digest_writes_a_markdown_digest_back_and_renders_a_feed(tmp_path):
     from cli_support import run_cli
     from tui_digest.core.digest_format import write_digest

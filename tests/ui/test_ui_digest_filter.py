@@ -112,3 +112,34 @@ async def test_a_digest_label_with_markup_shows_literally(tmp_path: Path) -> Non
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running  # the [@click=app.quit] was never an action
+
+
+async def test_digests_of_one_day_without_a_category_are_told_apart(tmp_path: Path) -> None:
+    """Two arXiv feeds of one day read from one folder were both `2025-09-18 · samples`."""
+    db = tmp_path / "cache.db"
+    with Store.open(db) as store:
+        for i, feed in enumerate(("atom", "rss2")):
+            digest = Digest(
+                name="arxiv-cs.AI-2025-09-18",
+                source=f"/home/r/samples/arxiv-{feed}.xml",
+                date="2025-09-18",
+                papers=[make_paper(i)],
+            )
+            store.import_digest(digest, today="2025-09-18")
+        names = [d.name for d in store.digests()]
+    assert sorted(names) == ["arxiv-cs.AI-2025-09-18", "arxiv-cs.AI-2025-09-18-2"]
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        picker = app.screen
+        assert isinstance(picker, DigestPicker)
+        rows = prompts(picker)[2:]
+        assert sorted(rows) == [
+            "2025-09-18  arxiv-cs.AI samples  (1/1 unread)",
+            "2025-09-18  arxiv-cs.AI-2 samples  (1/1 unread)",
+        ]
+        # Newest first, names breaking ties: the second row is the first feed.
+        await pilot.press("down", "down", "down", "enter")
+        await settle(pilot)
+        assert app.main.digest == "arxiv-cs.AI-2025-09-18"

@@ -147,3 +147,21 @@ def origin_of(source: str) -> str:
 def digest_label(category: str, date: str, origin: str) -> str:
     """`cs.AI · 2026-08-19 · cn-chat-arxiv` (parts that are unknown are left out)."""
     return " · ".join(p for p in (category, date, origin) if p)
+
+
+def picker_parts(name: str, date: str, label: str, category: str) -> tuple[str, str]:
+    """(who, what) of a digest's row in a list that shows its date apart.
+
+    `who` tells digests of one day apart: the category, or when none is
+    known, the name without its date (`arxiv-cs.AI-2025-09-18-2` ->
+    `arxiv-cs.AI-2`): two feeds of one day read from one folder were both
+    `2025-09-18 · samples`. `what` is the label (else the name) without the
+    parts that repeat `date` or `who` (`cs.AI · 2026-08-19 · cn-chat-arxiv`
+    -> `cn-chat-arxiv`); a label from a feed is otherwise kept as it is.
+    """
+    who = category
+    if not who:
+        who = name.replace(date, "") if date else name
+        who = re.sub(r"([-_.])[-_.]+", r"\1", who).strip(" -_.") or name
+    parts = [p for p in (label or name).split(" · ") if p not in (date, who, category)]
+    return who, " · ".join(parts)

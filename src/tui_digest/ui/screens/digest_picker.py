@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui_digest.core.digest_day import picker_parts
 from tui_digest.core.model import DigestInfo
 from tui_digest.core.store.watch_lists import WatchHits
 from tui_digest.ui import keys
@@ -91,13 +92,11 @@ class DigestPicker(ModalScreen[str | None]):
                 counts = f"  ({info.count:,})"
             else:
                 counts = f"  ({self.unread.get(info.name, 0):,}/{info.count:,} unread)"
-            title = info.label or info.name
-            # The label usually names the category already (`cs.AI · date · origin`).
-            category = "" if not info.category or info.category in title else info.category
+            who, what = picker_parts(info.name, info.date, info.label, info.category)
             prompt = Content.assemble(
                 (f"{info.date or '----------':<10}  ", "$text-muted"),
-                (f"{category:<8} ", "bold") if category else "",
-                title,
+                (f"{who:<8} ", "bold"),
+                what,
                 (counts, "$text-muted"),
             )
             haystack = " ".join((info.date, info.category, info.name, info.label, info.alias))
