@@ -30,6 +30,15 @@ def many_digests(db: Path, n: int = 50) -> list[DigestInfo]:
         return store.digests()
 
 
+async def open_picker(app, pilot) -> DigestPicker:
+    """Settle the reader and press `d`: the picker."""
+    await settle(pilot)
+    await pilot.press("d")
+    picker = app.screen
+    assert isinstance(picker, DigestPicker)
+    return picker
+
+
 def prompts(picker: DigestPicker) -> list[str]:
     options = picker.query_one("#digest-options")
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]  # type: ignore[attr-defined]
@@ -50,10 +59,7 @@ async def test_typing_filters_the_digests_and_enter_opens_the_highlighted_one(
     assert len(wanted) == 7
     app = make_app(db, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        picker = app.screen
-        assert isinstance(picker, DigestPicker)
+        picker = await open_picker(app, pilot)
         rows = prompts(picker)
         assert rows[0].startswith("All papers") and rows[1].startswith("For you")
         assert len(rows) == 52
@@ -130,11 +136,7 @@ async def test_digests_of_one_day_without_a_category_are_told_apart(tmp_path: Pa
     assert sorted(names) == ["arxiv-cs.AI-2025-09-18", "arxiv-cs.AI-2025-09-18-2"]
     app = make_app(db, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        picker = app.screen
-        assert isinstance(picker, DigestPicker)
-        rows = prompts(picker)[2:]
+        rows = prompts(await open_picker(app, pilot))[2:]
         assert sorted(rows) == [
             "2025-09-18  arxiv-cs.AI samples  (1/1 unread)",
             "2025-09-18  arxiv-cs.AI-2 samples  (1/1 unread)",
