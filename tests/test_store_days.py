@@ -191,8 +191,34 @@ def test_origin_and_names():
     assert digest_day.origin_of("/x/cn-chat-arxiv/cs.CL.md") == "cn-chat-arxiv"
     assert digest_day.origin_of("cs.CL.md") == "cs.CL"
     assert digest_day.source_name_of("digest-cs.AI-2024-03-18") == "digest-cs.AI"
+    assert digest_day.source_name_of("digest-cs.LG-2024-07-15-mixed") == "digest-cs.LG-mixed"
+    assert digest_day.source_name_of("2024-07-15_cs.LG") == "cs.LG"
+    assert digest_day.source_name_of("", "/a/x-2024-07-15.md") == "x"
     assert digest_day.date_in_name("/a/digest-cs.AI-2024-03-18.md") == "2024-03-18"
     assert digest_day.date_in_name("/a/2024-13-45.md") == ""
+
+
+def test_a_date_inside_a_file_name_leaves_one_dash_and_older_names_stay(db, clock):
+    """`x-2024-07-15-mixed.md` was named `x--mixed-2024-07-15` before; a cache
+    holding such a name keeps it (its same-day update too); new ones get one dash."""
+
+    def mixed(day: str, *ids: str) -> Digest:
+        return Digest("", source=f"/data/x-{day}-mixed.md", papers=[paper(i) for i in ids])
+
+    with open_store(db, clock) as s:
+        first = s.import_digest(mixed("2024-07-15", "1"))
+        assert first.digest == "x-mixed-2024-07-15"
+        with s._write() as conn:  # as the rule before named it
+            conn.execute("UPDATE digests SET name = 'x--mixed-2024-07-15'")
+    with open_store(db, clock) as s:  # restarted: the same file again, one paper more
+        again = s.import_digest(mixed("2024-07-15", "1", "2"))
+        assert (again.digest, again.outcome) == ("x--mixed-2024-07-15", SAME_DAY)
+        nxt = s.import_digest(mixed("2024-07-16", "3"))
+        assert (nxt.digest, nxt.outcome) == ("x-mixed-2024-07-16", NEW_DIGEST)
+        assert [(d.name, d.count) for d in s.digests()] == [
+            ("x-mixed-2024-07-16", 1),
+            ("x--mixed-2024-07-15", 2),
+        ]
 
 
 def test_picker_parts_tell_digests_of_one_day_apart():

@@ -105,11 +105,14 @@ def unique_name(name: str, taken: set[str]) -> str:
 def source_name_of(name: str, source: str = "") -> str:
     """The name a digest's source goes by: the document name without its date.
 
-    `digest-cs.AI-2024-03-18` -> `digest-cs.AI`; a nameless document is named
-    after its file (`cs.AI.md` -> `cs.AI`).
+    `digest-cs.AI-2024-03-18` -> `digest-cs.AI`, `cs.LG-2024-07-15-mixed` ->
+    `cs.LG-mixed`; a nameless document is named after its file (`cs.AI.md`
+    -> `cs.AI`).
     """
     base = name or _stem(source)
-    base = _DATE_RE.sub("", base).strip(" -_.")
+    # The date and the separators around it become one dash: a date inside a
+    # name (`digest-cs.LG-2024-07-15-mixed`) left `digest-cs.LG--mixed`.
+    base = re.sub(r"[ \-_.]*\0[ \-_.]*", "-", _DATE_RE.sub("\0", base)).strip(" -_.")
     return ascii_name(base)
 
 
