@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 
+from arxiv_api_fixtures import Meta
+from arxiv_api_server import ArxivStandIn
 from feed_server import FeedServer, Reply, arxiv_rss, conditional
 from tui_digest.cli_fetch import register as register_fetch
 from tui_digest.cli_sources import register as register_sources
@@ -43,12 +46,79 @@ def config(tmp_path, server):
     path = tmp_path / "config.toml"
     path.write_text(
         "[fetch]\nconcurrency = 2\n\n"
+        # (asking arXiv after a fetch is tested below, against a stand-in)
+        "[enrich]\nafter_fetch = false\n\n"
         f'[[sources]]\nname = "ai"\nurl = "{server.url("/ai")}"\n\n'
         f'[[sources]]\nname = "cl"\nurl = "{server.url("/cl")}"\nkind = "arxiv"\n\n'
         f'[[sources]]\nname = "off"\nurl = "{server.url("/off")}"\nenabled = false\n',
         encoding="utf-8",
     )
     return path
+
+
+def with_enrich(config: Path, table: str) -> Path:
+    """The fixture's config with another [enrich] table."""
+    text = config.read_text("utf-8").replace("[enrich]\nafter_fetch = false\n", table)
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+NEW_IDS = ["2509.00001", "2509.00002", "2509.00003", "2509.00100"]
+
+
+def test_fetch_asks_arxiv_about_the_papers_it_brought_then_nothing(config, tmp_path, capsys):
+    db = tmp_path / "c.db"
+    with ArxivStandIn({i: Meta(id=i, authors=["Ada Lovelace"]) for i in NEW_IDS}) as api:
+        with_enrich(config, f'[enrich]\napi_url = "{api.url}"\n')
+        assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert out[:2] == [
+            "ai: new 3 / updated 0 / unchanged 0",
+            "cl: new 1 / updated 0 / unchanged 0",
+        ]
+        assert out[2].startswith("asked arXiv about 4 paper(s) in 1 request(s): 4 found")
+        assert [sorted(ids) for ids in api.asked] == [NEW_IDS]
+        # Nothing new the next time: arXiv is not asked again.
+        assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
+        assert capsys.readouterr().out.splitlines() == [
+            "ai: new 0 / updated 0 / unchanged 0",
+            "cl: new 0 / updated 0 / unchanged 1",
+        ]
+        assert len(api.asked) == 1
+    store = Store.open(db)
+    try:
+        assert {p.id for p in store.search("au:lovelace", limit=10)} == set(NEW_IDS)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("how", ["--no-enrich", "after_fetch = false"])
+def test_fetch_without_enrichment_asks_nothing(config, tmp_path, capsys, how):
+    with ArxivStandIn() as api:
+        off = "after_fetch = false\n" if how.startswith("after") else ""
+        with_enrich(config, f'[enrich]\napi_url = "{api.url}"\n{off}')
+        extra = [how] if how.startswith("--") else []
+        assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "c.db"), *extra]) == 0
+        assert len(capsys.readouterr().out.splitlines()) == 2
+        assert api.requests == []
+
+
+def test_a_stopped_enrichment_is_said_on_stderr_and_keeps_the_fetch(config, tmp_path, capsys):
+    with ArxivStandIn() as api:
+        api.script.append(Reply(200, body=b"Rate exceeded."))
+        with_enrich(config, f'[enrich]\napi_url = "{api.url}"\n')
+        assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "c.db")]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2  # the sources' lines
+    assert "stopped: " in captured.err and "Rate exceeded" in captured.err
+
+
+def test_a_bad_enrich_table_stops_before_any_fetch(config, server, tmp_path, capsys):
+    with_enrich(config, "[enrich]\nafter_fetch = 1\n")
+    assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "c.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "true or false" in err
+    assert server.requests == []
 
 
 def test_fetch_prints_one_line_per_source(config, tmp_path, capsys):

@@ -6,6 +6,8 @@ content, a same-day update on Tuesday, Wednesday identical to Tuesday, an empty
 weekend file. `TUI_DIGEST_TODAY` is the injected clock (the local date of each
 fetch). Everything is checked through the real CLI in a subprocess:
 `fetch`, `digests --json`, `search --json`, `export --digest`, `sources list`.
+A local stand-in for arXiv's query API answers the enrichment each `fetch`
+runs after it ([enrich] after_fetch, on by default).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from arxiv_api_fixtures import Meta
+from arxiv_api_server import ArxivStandIn
 from cli_support import run_cli
 from feed_server import FeedServer, Reply
 from tui_digest.core.digest_format import write_digest
@@ -66,7 +70,8 @@ def cli(db: Path, day: str, *args: str, env: dict[str, str] | None = None) -> st
 
 @pytest.fixture(scope="module")
 def replayed(tmp_path_factory):
-    """Replay the week once for the module (eight CLI fetches): (db, lines, config).
+    """Replay the week once for the module (eight CLI fetches): (db, lines, config,
+    the ids of each request arXiv's stand-in answered).
 
     Module-scoped fixtures run before the per-test isolated folders of conftest, so
     the replay names its own config, data and config folders.
@@ -80,24 +85,47 @@ def replayed(tmp_path_factory):
         "XDG_CONFIG_HOME": str(base / "config"),
     }
     lines: list[str] = []
-    with FeedServer() as server:
+    known = {
+        paper(n).id: Meta(
+            id=paper(n).id, authors=[f"Author Number{n}"], primary="cs.RO", categories=["cs.RO"]
+        )
+        for n in range(1, 10)
+    }
+    with FeedServer() as server, ArxivStandIn(known) as api:
         url = server.url("/cs.AI.md")
-        config.write_text(f'[[sources]]\nname = "{SOURCE}"\nurl = "{url}"\n', encoding="utf-8")
+        config.write_text(
+            f'[[sources]]\nname = "{SOURCE}"\nurl = "{url}"\n\n[enrich]\napi_url = "{api.url}"\n',
+            encoding="utf-8",
+        )
         for day, body in WEEK:
             server.route("/cs.AI.md", Reply(200, body=body))
             lines.append(cli(db, day, "fetch", "--config", str(config), env=env).strip())
-    # (the server stops here; every check below reads the cache only)
-    return db, lines, config
+    # (the servers stop here; every check below reads the cache only)
+    return db, lines, config, api.asked
 
 
 @pytest.fixture
 def week(replayed, tmp_path: Path):
     """The replayed week's cache, copied for each test (SQLite's backup API)."""
-    db, lines, config = replayed
+    db, lines, config, _asked = replayed
     copy = tmp_path / "cache.db"
     with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(copy)) as target:
         source.backup(target)
     return copy, lines, config
+
+
+def test_each_fetch_asks_arxiv_about_the_papers_it_brought_once(replayed, week):
+    *_, asked = replayed
+    db, lines, _ = week
+    ids = [paper(n).id for n in range(1, 10)]
+    # Monday 1-3; Tuesday 4 and 5, then 6 in the evening update (1 was asked on
+    # Monday); Wednesday's identical file brings nothing; Thursday 7 (2 known).
+    assert asked == [ids[0:3], ids[3:5], ids[5:6], ids[6:7], ids[7:9]]
+    assert lines[0].splitlines()[-1].startswith("asked arXiv about 3 paper(s) in 1 request(s)")
+    assert lines[3] == f"{SOURCE}: new 0 / updated 0 / unchanged 4"  # nothing to ask
+    # What arXiv said is searchable at once (a cron job's fetch is enough).
+    found = json.loads(cli(db, "2026-08-24", "search", "au:number7", "--json"))
+    assert [p["id"] for p in found] == [ids[6]]
 
 
 def test_a_digest_per_day_named_labelled_and_counted(week):
@@ -147,9 +175,9 @@ def test_every_day_a_paper_was_listed_counts(week):
         {"digest": "digest-cs.AI-2026-08-17", "date": "2026-08-17", "ref": 1},
     ]
     assert one["digests"] == ["digest-cs.AI-2026-08-18", "digest-cs.AI-2026-08-17"]
-    # Papers of a category source carry its category.
+    # Papers of a category source carry its category, after arXiv's own (enrichment).
     assert len(ids("cat:cs.AI", "--limit", "100")) == 9
-    assert one["categories"] == ["cs.AI"]
+    assert one["categories"] == ["cs.RO", "cs.AI"]
     # Inside a digest, that digest's order.
     assert ids("--digest", "digest-cs.AI-2026-08-18", "planning") == [
         "2608.00004",

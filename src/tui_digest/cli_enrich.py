@@ -71,7 +71,7 @@ def _enrich(args: argparse.Namespace) -> int:
             # The limit counts papers to ask, not papers already answered.
             todo = {c.id for c in plan(candidates, utc_now())[: args.limit]}
             candidates = [c for c in candidates if c.id in todo]
-        with _Progress() as progress:
+        with EnrichProgress() as progress:
             import asyncio  # here, not at the top: every CLI start would pay for it
 
             report = asyncio.run(
@@ -91,14 +91,14 @@ def _enrich(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_STOPPED
 
 
-class _Progress:
+class EnrichProgress:
     """A transient bar on a terminal's stderr (ids answered / ids to ask)."""
 
     def __init__(self) -> None:
         self._bar: Any = None
         self._task: Any = None
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> EnrichProgress:
         self._bar = stderr_bar("asking arXiv")
         if self._bar is not None:
             self._task = self._bar.add_task("", total=None)

@@ -7,6 +7,15 @@
 committed all the same. Without a network it says so in one line
 (`offline: could not reach HOST`) instead of one failure per source. Errors
 are one line on stderr, never a traceback.
+
+Then, as the reader does after a refresh (`[enrich] after_fetch`, on by
+default; `--no-enrich` skips it), it asks arXiv's query API about the papers
+of the digests that brought new ones, over the same HTTP client, so arXiv's
+feeds and its API keep one politeness clock: a cron job's `fetch` gives
+`au:` and `cat:` the new papers at once. Its line (`asked arXiv about N
+paper(s) …`) follows the sources'. A stopped enrichment (arXiv unreachable or throttling) is said
+on stderr and does not change the exit status, which is the fetch's: what
+was not asked is asked by `tui-digest enrich`.
 """
 
 from __future__ import annotations
@@ -22,6 +31,9 @@ from tui_digest.core.sanitize import clean_line, for_terminal
 
 if TYPE_CHECKING:
     from tui_digest.config.loader import Config
+    from tui_digest.core.store import Store
+    from tui_digest.enrich.config import EnrichConfig
+    from tui_digest.enrich.runner import EnrichReport
     from tui_digest.fetch.runner import SourceResult
 
 EXIT_OK = 0
@@ -43,6 +55,11 @@ def register(
         action="append",
         help="fetch only this source (repeatable; also fetches a disabled one)",
     )
+    p.add_argument(
+        "--no-enrich",
+        action="store_true",
+        help="do not ask arXiv about the new papers afterwards ([enrich] after_fetch)",
+    )
     add_config_argument(p)
     p.set_defaults(func=cmd_fetch)
 
@@ -56,30 +73,62 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def _fetch(args: argparse.Namespace) -> int:
     from tui_digest.core.store import Store
-    from tui_digest.fetch.runner import fetch_all
 
     config = load_chosen(args)
     sources = _chosen_sources(config, getattr(args, "source", None))
     if not sources:
         print(f"{for_terminal(config.path)}: no enabled sources; nothing to fetch", file=sys.stderr)
         return EXIT_OK
+    enrich = None
+    if not getattr(args, "no_enrich", False):
+        from tui_digest.enrich.config import enrich_from
+
+        enrich = enrich_from(config)  # a bad [enrich] table stops before any fetch
+        if not enrich.after_fetch:
+            enrich = None
     store = Store.open(getattr(args, "db", None))
     try:
-        with _ProgressLine(len(sources)) as progress:
-            import asyncio  # here, not at the top: every CLI start would pay for it
+        import asyncio  # here, not at the top: every CLI start would pay for it
 
-            results = asyncio.run(
-                fetch_all(
-                    store,
-                    sources,
-                    progress=progress.update,
-                    options=config.fetch.http_options(),
-                )
-            )
+        results, report = asyncio.run(_fetch_then_enrich(store, sources, config, enrich))
     finally:
         store.close()
     _print_results(results)
+    if report is not None:
+        for problem in report.problems:
+            print(f"tui-digest: {clean_line(problem, 500)}", file=sys.stderr)
+        print(report.summary(), file=sys.stderr if report.stopped else sys.stdout)
     return EXIT_SOURCE_FAILED if any(not r.ok for r in results) else EXIT_OK
+
+
+async def _fetch_then_enrich(
+    store: Store, sources: list[Any], config: Config, enrich: EnrichConfig | None
+) -> tuple[list[SourceResult], EnrichReport | None]:
+    """The sources fetched; then, with `enrich`, arXiv asked about the new digests'
+    papers over the same client (None: nothing to ask, or not asked)."""
+    import asyncio
+
+    from tui_digest.cli_enrich import EnrichProgress
+    from tui_digest.enrich.runner import digest_candidates, enrich_papers
+    from tui_digest.fetch.download import SourceFetcher
+    from tui_digest.fetch.results import new_digests
+    from tui_digest.fetch.runner import fetch_all
+
+    fetcher = SourceFetcher(config.fetch.http_options())
+    try:
+        with _ProgressLine(len(sources)) as progress:
+            results = await fetch_all(store, sources, progress=progress.update, fetcher=fetcher)
+        digests = new_digests(results)
+        if enrich is None or not digests:
+            return results, None
+        candidates = await asyncio.to_thread(digest_candidates, store, digests)
+        with EnrichProgress() as line:
+            report = await enrich_papers(
+                store, candidates, enrich, http=fetcher.http, progress=line.update
+            )
+        return results, report
+    finally:
+        await fetcher.aclose()
 
 
 def _chosen_sources(config: Config, names: list[str] | None) -> list[Any]:

@@ -2,7 +2,7 @@
 
     [enrich]
     api_url = "http://export.arxiv.org/api/query"   # arXiv's query API (the default)
-    after_fetch = true                              # enrich new papers after each refresh
+    after_fetch = true                              # enrich new papers after each fetch or refresh
     batch_size = 100                                # ids per request (arXiv allows 2,000)
 
 Enrichment needs no key and is on by default: without the table these defaults

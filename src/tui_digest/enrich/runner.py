@@ -85,6 +85,16 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def digest_candidates(store: Store, digests: Sequence[str]) -> list[Candidate]:
+    """The papers of `digests` (what a fetch brought), each once: after-fetch
+    enrichment asks about these, in the reader and in `tui-digest fetch`."""
+    seen: dict[str, Candidate] = {}
+    for name in digests:
+        for c in store.enrich_candidates("", digest=name):
+            seen.setdefault(c.id, c)
+    return list(seen.values())
+
+
 def plan(candidates: Sequence[Candidate], now: dt.datetime) -> list[Candidate]:
     """The candidates to ask now, once each, in their order."""
     seen: set[str] = set()

@@ -46,6 +46,12 @@ class SourceResult:
         return f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
 
 
+def new_digests(results: Sequence[SourceResult]) -> list[str]:
+    """The digests that brought new papers (what after-fetch enrichment and
+    translation read)."""
+    return [r.digest for r in results if r.new and r.digest]
+
+
 def offline_line(results: Sequence[SourceResult]) -> str:
     """ "offline: could not reach HOST" when the run found no network, else "".
 

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
-    from tui_digest.core.arxiv_meta import EnrichCandidate
     from tui_digest.core.store import Store
     from tui_digest.net.client import HttpClient
 
@@ -61,14 +60,7 @@ class Enricher:
         from tui_digest.config.errors import ConfigError
         from tui_digest.config.loader import load_config
         from tui_digest.enrich.config import enrich_from
-        from tui_digest.enrich.runner import enrich_papers
-
-        def candidates() -> list[EnrichCandidate]:
-            seen: dict[str, EnrichCandidate] = {}
-            for name in digests:
-                for c in store.enrich_candidates("", digest=name):
-                    seen.setdefault(c.id, c)
-            return list(seen.values())
+        from tui_digest.enrich.runner import digest_candidates, enrich_papers
 
         try:
             try:
@@ -79,7 +71,7 @@ class Enricher:
                 return
             if not cfg.after_fetch:
                 return
-            todo = await asyncio.to_thread(candidates)
+            todo = await asyncio.to_thread(digest_candidates, store, digests)
             self._show("ⓐ asking arXiv…", slot=SLOT)
             report = await enrich_papers(
                 store,

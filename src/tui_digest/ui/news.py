@@ -33,4 +33,6 @@ class FetchFinished:
     @property
     def new_digests(self) -> list[str]:
         """Digests that brought new papers (what an after-fetch translation reads)."""
-        return [r.digest for r in self.results if r.new and r.digest]
+        from tui_digest.fetch.results import new_digests
+
+        return new_digests(self.results)
