@@ -9,6 +9,7 @@ import pytest
 
 from arxiv_api_fixtures import Meta
 from arxiv_api_server import ArxivStandIn
+from fake_llm_server import FakeLLM, translator
 from feed_server import FeedServer, Reply, arxiv_rss, conditional
 from tui_digest.cli_fetch import register as register_fetch
 from tui_digest.cli_sources import register as register_sources
@@ -111,6 +112,49 @@ def test_a_stopped_enrichment_is_said_on_stderr_and_keeps_the_fetch(config, tmp_
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 2  # the sources' lines
     assert "stopped: " in captured.err and "Rate exceeded" in captured.err
+
+
+def test_fetch_translates_the_english_papers_it_brought_when_asked(config, tmp_path, capsys):
+    db = tmp_path / "c.db"
+    with FakeLLM() as llm:
+        llm.handler = translator()
+        table = f'[translate]\nenabled = true\nafter_fetch = true\nbase_url = "{llm.base_url}"\n'
+        with_enrich(config, "[enrich]\nafter_fetch = false\n\n" + table + 'model = "fake"\n')
+        assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert out[:2] == [
+            "ai: new 3 / updated 0 / unchanged 0",
+            "cl: new 1 / updated 0 / unchanged 0",
+        ]
+        assert out[-1].startswith("translated 4, failed 0 of 4 paper(s) with fake"), out
+        assert sorted(r.paper["arxiv_id"] for r in llm.requests) == NEW_IDS
+        # Nothing new the next time, nothing translated; --no-translate skips it.
+        assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
+        assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "other.db"),
+                    "--no-translate"]) == 0  # fmt: skip
+        assert len(llm.requests) == 4
+    store = Store.open(db)
+    try:
+        [row] = store.search("id:2509.00100", limit=5)
+        assert row.title_zh == "译题：CL paper"
+    finally:
+        store.close()
+
+
+def test_a_translation_that_cannot_run_is_one_line_and_keeps_the_fetch(
+    config, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.delenv("NO_SUCH_KEY_VARIABLE", raising=False)
+    table = (
+        '[translate]\nenabled = true\nafter_fetch = true\nbase_url = "https://llm.example/v1"\n'
+        'model = "m"\napi_key_env = "NO_SUCH_KEY_VARIABLE"\n'
+    )
+    with_enrich(config, "[enrich]\nafter_fetch = false\n\n" + table)
+    assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "c.db")]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2
+    assert captured.err.count("\n") == 1 and "cannot translate:" in captured.err
+    assert "NO_SUCH_KEY_VARIABLE" in captured.err
 
 
 def test_a_bad_enrich_table_stops_before_any_fetch(config, server, tmp_path, capsys):

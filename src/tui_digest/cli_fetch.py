@@ -16,6 +16,11 @@ feeds and its API keep one politeness clock: a cron job's `fetch` gives
 paper(s) …`) follows the sources'. A stopped enrichment (arXiv unreachable or throttling) is said
 on stderr and does not change the exit status, which is the fetch's: what
 was not asked is asked by `tui-digest enrich`.
+
+With `[translate] after_fetch = true` (off by default), the English-only ones
+among those papers are then translated, as in the reader (`--no-translate`
+skips it): its lines are `tui-digest translate`'s, and a translation that
+cannot run (the key's variable unset) is one line on stderr.
 """
 
 from __future__ import annotations
@@ -31,10 +36,12 @@ from tui_digest.core.sanitize import clean_line, for_terminal
 
 if TYPE_CHECKING:
     from tui_digest.config.loader import Config
+    from tui_digest.core.model import PaperRecord
     from tui_digest.core.store import Store
     from tui_digest.enrich.config import EnrichConfig
     from tui_digest.enrich.runner import EnrichReport
     from tui_digest.fetch.runner import SourceResult
+    from tui_digest.translate.config import TranslateConfig
 
 EXIT_OK = 0
 EXIT_SOURCE_FAILED = 1
@@ -59,6 +66,11 @@ def register(
         "--no-enrich",
         action="store_true",
         help="do not ask arXiv about the new papers afterwards ([enrich] after_fetch)",
+    )
+    p.add_argument(
+        "--no-translate",
+        action="store_true",
+        help="do not translate the new English-only papers afterwards ([translate] after_fetch)",
     )
     add_config_argument(p)
     p.set_defaults(func=cmd_fetch)
@@ -86,26 +98,37 @@ def _fetch(args: argparse.Namespace) -> int:
         enrich = enrich_from(config)  # a bad [enrich] table stops before any fetch
         if not enrich.after_fetch:
             enrich = None
+    translate = None if getattr(args, "no_translate", False) else _translate_config(config)
     store = Store.open(getattr(args, "db", None))
     try:
         import asyncio  # here, not at the top: every CLI start would pay for it
 
-        results, report = asyncio.run(_fetch_then_enrich(store, sources, config, enrich))
+        results, digests = asyncio.run(_fetch_then_enrich(store, sources, config, enrich))
+        if translate is not None and digests:
+            asyncio.run(_translate_new(store, digests, translate))
     finally:
         store.close()
-    _print_results(results)
-    if report is not None:
-        for problem in report.problems:
-            print(f"tui-digest: {clean_line(problem, 500)}", file=sys.stderr)
-        print(report.summary(), file=sys.stderr if report.stopped else sys.stdout)
     return EXIT_SOURCE_FAILED if any(not r.ok for r in results) else EXIT_OK
+
+
+def _translate_config(config: Config) -> TranslateConfig | None:
+    """[translate] when it is enabled with `after_fetch` (a broken table stops the
+    command before any fetch, as `translate` would)."""
+    from tui_digest.translate.config import NotConfigured, load_translate_config, usable_or_raise
+
+    try:
+        cfg = usable_or_raise(load_translate_config(config=config))
+    except NotConfigured:
+        return None
+    return cfg if cfg.after_fetch else None
 
 
 async def _fetch_then_enrich(
     store: Store, sources: list[Any], config: Config, enrich: EnrichConfig | None
-) -> tuple[list[SourceResult], EnrichReport | None]:
-    """The sources fetched; then, with `enrich`, arXiv asked about the new digests'
-    papers over the same client (None: nothing to ask, or not asked)."""
+) -> tuple[list[SourceResult], list[str]]:
+    """The sources fetched, and with `enrich` arXiv asked about the papers of the
+    digests they brought over the same client (each said as it ends); the
+    results, and those digests."""
     import asyncio
 
     from tui_digest.cli_enrich import EnrichProgress
@@ -118,17 +141,51 @@ async def _fetch_then_enrich(
     try:
         with _ProgressLine(len(sources)) as progress:
             results = await fetch_all(store, sources, progress=progress.update, fetcher=fetcher)
+        _print_results(results)
         digests = new_digests(results)
-        if enrich is None or not digests:
-            return results, None
-        candidates = await asyncio.to_thread(digest_candidates, store, digests)
-        with EnrichProgress() as line:
-            report = await enrich_papers(
-                store, candidates, enrich, http=fetcher.http, progress=line.update
-            )
-        return results, report
+        if enrich is not None and digests:
+            candidates = await asyncio.to_thread(digest_candidates, store, digests)
+            with EnrichProgress() as line:
+                report = await enrich_papers(
+                    store, candidates, enrich, http=fetcher.http, progress=line.update
+                )
+            _print_enriched(report)
+        return results, digests
     finally:
         await fetcher.aclose()
+
+
+def _print_enriched(report: EnrichReport) -> None:
+    for problem in report.problems:
+        print(f"tui-digest: {clean_line(problem, 500)}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr if report.stopped else sys.stdout, flush=True)
+
+
+async def _translate_new(store: Store, digests: list[str], cfg: TranslateConfig) -> None:
+    """The English-only papers of `digests` translated, `tui-digest translate`'s lines."""
+    import asyncio
+
+    from tui_digest.cli_translate import TranslateProgress, print_report
+    from tui_digest.config.errors import ConfigError
+    from tui_digest.translate.rules import digest_papers
+    from tui_digest.translate.runner import needs_translation, translate_papers
+
+    def english_only() -> list[PaperRecord]:
+        records = store.get_papers(digest_papers(store, digests))
+        return [r for r in records if needs_translation(r.paper)]
+
+    records = await asyncio.to_thread(english_only)
+    if not records:
+        return
+    try:
+        cfg.api_key()  # its variable unset: said before anything starts
+        # (at most max_papers_per_run of them: the report says how many are left)
+        with TranslateProgress(min(len(records), cfg.max_papers_per_run), cfg) as progress:
+            report = await translate_papers(store, records, cfg, progress=progress.update)
+    except ConfigError as exc:  # the key's variable unset, a broken glossary
+        print(f"tui-digest: cannot translate: {clean_line(str(exc), 1000)}", file=sys.stderr)
+        return
+    print_report(report)
 
 
 def _chosen_sources(config: Config, names: list[str] | None) -> list[Any]:

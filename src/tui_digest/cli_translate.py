@@ -106,13 +106,13 @@ def _translate(args: argparse.Namespace) -> int:
         if not records:
             print("nothing to translate: every matching paper has its Chinese fields")
             return EXIT_OK
-        with _Progress(len(records), cfg) as progress:
+        with TranslateProgress(len(records), cfg) as progress:
             import asyncio  # here, not at the top: every CLI start would pay for it
 
             report = asyncio.run(translate_papers(store, records, cfg, progress=progress.update))
     finally:
         store.close()
-    _print_report(report)
+    print_report(report)
     if more_left and not report.aborted:
         print(
             f"more papers still lack Chinese fields (at most {limit} per run: "
@@ -123,14 +123,14 @@ def _translate(args: argparse.Namespace) -> int:
     return EXIT_PAPER_FAILED if report.failed else EXIT_OK
 
 
-def _print_report(report: TranslateReport) -> None:
+def print_report(report: TranslateReport) -> None:
     for outcome in report.outcomes:
         if outcome.status == "skipped":
             print(outcome.line(), flush=True)
     print(report.summary(), flush=True)
 
 
-class _Progress:
+class TranslateProgress:
     """Per-paper lines on stdout; a transient rich bar on stderr when it is a terminal."""
 
     def __init__(self, total: int, cfg: TranslateConfig) -> None:
@@ -139,7 +139,7 @@ class _Progress:
         self._bar: Any = None
         self._task: Any = None
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> TranslateProgress:
         self._bar = stderr_bar("translating")
         if self._bar is not None:
             self._task = self._bar.add_task("", total=self.total)

@@ -46,7 +46,7 @@ model = "gpt-4o-mini"
 api_key_env = "OPENAI_API_KEY"           # name of the environment variable holding the key
 concurrency = 2                          # requests in flight at once
 max_papers_per_run = 50
-after_fetch = false                      # also translate after each fetch in the reader
+after_fetch = false                      # also translate after each fetch (CLI or reader)
 """
 
 KEYS = frozenset(TRANSLATE_KEYS)

@@ -20,6 +20,8 @@ from tui_digest.core.model import Paper, PaperRecord
 from tui_digest.core.sanitize import clean_line, clean_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tui_digest.core.store import Store
 
 MAX_ERROR = 500
@@ -34,6 +36,16 @@ def translation_candidates(
     `query` narrows them with the search language.
     """
     return store.find_incomplete(query, empty_any=ZH_FIELDS, filled_any=_SOURCE_FIELDS, limit=limit)
+
+
+def digest_papers(store: Store, digests: Sequence[str]) -> list[int]:
+    """The papers of `digests` (what a fetch brought), each once: after-fetch
+    translation hands these to the runner, which keeps the English-only ones
+    (in the reader and in `tui-digest fetch`)."""
+    seen: dict[int, None] = {}
+    for name in digests:
+        seen.update(dict.fromkeys(store.list_ids("", digest=name)))
+    return list(seen)
 
 
 def fill_translation(paper: Paper, fields: dict[str, str], model: str) -> list[str]:

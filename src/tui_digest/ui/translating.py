@@ -100,12 +100,7 @@ class Translator:
     async def _after_fetch(self, store: Store, digests: list[str]) -> None:
         from tui_digest.config.errors import ConfigError
         from tui_digest.translate.config import load_if_enabled
-
-        def papers_of_digests() -> list[int]:
-            seen: dict[int, None] = {}
-            for name in digests:
-                seen.update(dict.fromkeys(store.list_ids("", digest=name)))
-            return list(seen)
+        from tui_digest.translate.rules import digest_papers
 
         handed_over = False
         try:
@@ -117,7 +112,7 @@ class Translator:
             if cfg is None or not cfg.after_fetch:
                 return
             # The runner keeps only papers with English and missing Chinese fields.
-            rowids = await asyncio.to_thread(papers_of_digests)
+            rowids = await asyncio.to_thread(digest_papers, store, digests)
             handed_over = True
         finally:
             if not handed_over:
