@@ -157,6 +157,20 @@ def test_a_translation_that_cannot_run_is_one_line_and_keeps_the_fetch(
     assert "NO_SUCH_KEY_VARIABLE" in captured.err
 
 
+def test_a_broken_translate_table_stops_the_fetch_only_when_it_asks_for_it(
+    config, tmp_path, capsys
+):
+    broken = '[translate]\nenabled = true\nbase_url = "ftp://llm.example/v1"\nmodel = "m"\n'
+    with_enrich(config, "[enrich]\nafter_fetch = false\n\n" + broken)
+    assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "a.db")]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2  # fetched, as before
+    text = config.read_text("utf-8").replace('model = "m"\n', 'model = "m"\nafter_fetch = true\n')
+    config.write_text(text, encoding="utf-8")
+    assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "b.db")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and "base_url" in captured.err
+
+
 def test_a_bad_enrich_table_stops_before_any_fetch(config, server, tmp_path, capsys):
     with_enrich(config, "[enrich]\nafter_fetch = 1\n")
     assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "c.db")]) == 2

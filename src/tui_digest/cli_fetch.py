@@ -13,9 +13,9 @@ default; `--no-enrich` skips it), it asks arXiv's query API about the papers
 of the digests that brought new ones, over the same HTTP client, so arXiv's
 feeds and its API keep one politeness clock: a cron job's `fetch` gives
 `au:` and `cat:` the new papers at once. Its line (`asked arXiv about N
-paper(s) …`) follows the sources'. A stopped enrichment (arXiv unreachable or throttling) is said
-on stderr and does not change the exit status, which is the fetch's: what
-was not asked is asked by `tui-digest enrich`.
+paper(s) …`) follows the sources'. A stopped enrichment (arXiv unreachable or
+throttling) is said on stderr and does not change the exit status, which is
+the fetch's: what was not asked is asked by `tui-digest enrich`.
 
 With `[translate] after_fetch = true` (off by default), the English-only ones
 among those papers are then translated, as in the reader (`--no-translate`
@@ -112,13 +112,20 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _translate_config(config: Config) -> TranslateConfig | None:
-    """[translate] when it is enabled with `after_fetch` (a broken table stops the
-    command before any fetch, as `translate` would)."""
+    """[translate] when it is enabled with `after_fetch`. A broken table stops the
+    command before any fetch only when it asks for translation after fetching:
+    otherwise it is `translate`'s business, and `fetch` worked with it before."""
+    from tui_digest.config.errors import ConfigError
     from tui_digest.translate.config import NotConfigured, load_translate_config, usable_or_raise
 
     try:
         cfg = usable_or_raise(load_translate_config(config=config))
     except NotConfigured:
+        return None
+    except ConfigError:
+        table = config.data.get("translate")
+        if isinstance(table, dict) and table.get("after_fetch") is True:
+            raise
         return None
     return cfg if cfg.after_fetch else None
 
