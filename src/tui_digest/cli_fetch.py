@@ -91,13 +91,7 @@ def _fetch(args: argparse.Namespace) -> int:
     if not sources:
         print(f"{for_terminal(config.path)}: no enabled sources; nothing to fetch", file=sys.stderr)
         return EXIT_OK
-    enrich = None
-    if not getattr(args, "no_enrich", False):
-        from tui_digest.enrich.config import enrich_from
-
-        enrich = enrich_from(config)  # a bad [enrich] table stops before any fetch
-        if not enrich.after_fetch:
-            enrich = None
+    enrich = None if getattr(args, "no_enrich", False) else _enrich_config(config)
     translate = None if getattr(args, "no_translate", False) else _translate_config(config)
     store = Store.open(getattr(args, "db", None))
     try:
@@ -109,6 +103,21 @@ def _fetch(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return EXIT_SOURCE_FAILED if any(not r.ok for r in results) else EXIT_OK
+
+
+def _enrich_config(config: Config) -> EnrichConfig | None:
+    """[enrich] when it asks for enrichment after fetching (the default). A broken
+    table is said in one line and the fetch goes on without it: fetching is the
+    command's job, and it worked with that table before it also enriched."""
+    from tui_digest.config.errors import ConfigError
+    from tui_digest.enrich.config import enrich_from
+
+    try:
+        cfg = enrich_from(config)
+    except ConfigError as exc:
+        print(f"tui-digest: {clean_line(str(exc), 1000)}; not asking arXiv", file=sys.stderr)
+        return None
+    return cfg if cfg.after_fetch else None
 
 
 def _translate_config(config: Config) -> TranslateConfig | None:
