@@ -236,7 +236,8 @@ def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None
         else:
             name = source_stem(source) or "-".join(x for x in ("digest-feed", date) if x)
     digest = Digest(name=clean_line(name, 200), source=source, date=date, papers=papers, kind=KIND)
-    return ReadResult(digest=digest, problems=problems, format=KIND)
+    published = parsed.feed.get("generator") == PUBLISHER_GENERATOR
+    return ReadResult(digest=digest, problems=problems, format=KIND, published=published)
 
 
 def read_digest_feed(data: bytes, *, source: str = "", name: str | None = None) -> ReadResult:

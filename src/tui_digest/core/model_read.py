@@ -50,6 +50,9 @@ class ReadResult:
     digest: Digest
     problems: list[Problem] = field(default_factory=list)
     format: str = ""  # detected or forced format name
+    # A feed `tui-digest publish` wrote (its channel's generator): its folder's
+    # index.json lists every day, so a subscriber can fetch the days it missed.
+    published: bool = False
 
 
 class InputError(ValueError):

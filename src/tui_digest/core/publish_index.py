@@ -29,6 +29,7 @@ FORMAT = "tui-digest-publish"
 VERSION = 1
 INDEX = "index.json"
 _CATEGORY_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,30}(?:\.[A-Za-z][A-Za-z0-9-]{0,30})?")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RELATIVE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,80})?")
 
 
@@ -36,6 +37,9 @@ _RELATIVE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}(?:/[A-Za-z0-9][A-Za-
 class Feed:
     category: str
     url: str  # the category's newest feed, resolved against the index's URL
+    # Each published day's own feed (date -> URL, resolved likewise): what a
+    # subscriber that missed days fetches (`fetch.catch_up`).
+    days: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -74,8 +78,27 @@ def parse_index(data: bytes, url: str) -> PublishIndex:
         elif not isinstance(xml, str) or not _RELATIVE_RE.fullmatch(xml) or ".." in xml:
             index.notes.append(f"{category}: no usable feed file name; skipped")
         else:
-            index.feeds.append(Feed(category, urljoin(url, xml)))
+            days = _days(entry.get("dates"), url)
+            index.feeds.append(Feed(category, urljoin(url, xml), days))
     return index
+
+
+def _days(dates: Any, url: str) -> dict[str, str]:
+    """The usable day entries of a category (`{"2025-09-18": {"xml": …}}`); others skipped."""
+    days: dict[str, str] = {}
+    if not isinstance(dates, dict):
+        return days
+    for date, entry in dates.items():
+        xml = entry.get("xml") if isinstance(entry, dict) else None
+        if (
+            isinstance(date, str)
+            and _DATE_RE.fullmatch(date)
+            and isinstance(xml, str)
+            and _RELATIVE_RE.fullmatch(xml)
+            and ".." not in xml
+        ):
+            days[date] = urljoin(url, xml)
+    return days
 
 
 def index_url(folder_url: str) -> str:

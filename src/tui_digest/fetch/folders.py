@@ -2,7 +2,8 @@
 
 A local folder is imported file by file (a bad file costs itself). A published
 folder (`tui-digest publish`) is followed through its `index.json`: each
-category's newest feed is fetched and imported.
+category's newest feed is fetched and imported, and the days before it that
+the cache missed (`catch_up`).
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from tui_digest.core.model import InputError
 from tui_digest.core.publish_index import INDEX, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
+from tui_digest.fetch.catch_up import CatchUp, missing
 from tui_digest.fetch.download import FetchResult, local_path
 from tui_digest.fetch.results import SourceResult
-from tui_digest.fetch.store_steps import StoreSteps, read_body
+from tui_digest.fetch.store_steps import read_body
 from tui_digest.net.errors import FetchError
 from tui_digest.net.urls import display_url, strip_credentials
 
 
-class FolderSources(StoreSteps):
+class FolderSources(CatchUp):
     """The folder steps of a run (a base of `runner._Run`)."""
 
     async def _import_folder(
@@ -72,12 +74,14 @@ class FolderSources(StoreSteps):
         )
         errors: list[str] = []
         for feed in index.feeds:
+            key = strip_credentials(feed.url)
             try:
                 got = await self.fetcher.fetch(feed.url)
                 read = await asyncio.to_thread(read_body, got.body, feed.url, "digest-feed")
                 digest = read.digest
                 result.problems += len(read.problems)
-                digest.source = strip_credentials(feed.url)
+                digest.source = key
+                held = await self._days_held(key)  # before: the days it missed come after
                 stats = await self._store(
                     self.store.import_digest,
                     digest,
@@ -86,10 +90,13 @@ class FolderSources(StoreSteps):
                     last_modified=got.last_modified or "",
                     today=local_date(started),
                 )
-                if stats.no_new_papers:
-                    continue
             except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
                 errors.append(f"{feed.category}: {clean_line(str(exc), 300)}")
+                continue
+            if held and digest.date:
+                days = missing(feed.days, held, max(held), digest.date)
+                await self._catch_up(result, days, key=key, source_name="", category=feed.category)
+            if stats.no_new_papers:
                 continue
             result.new += stats.new
             result.updated += stats.updated

@@ -21,6 +21,7 @@ from tui_digest.core.daemon_thread import run_in_daemon_thread
 from tui_digest.core.model import InputError, ReadResult
 from tui_digest.core.publish_index import index_url, looks_like_index
 from tui_digest.core.store import CacheError, Store
+from tui_digest.fetch.catch_up import missing
 from tui_digest.fetch.download import FetchResult, SourceFetcher, local_path
 from tui_digest.fetch.folders import FolderSources, index_of_folder, is_web_page
 from tui_digest.fetch.results import Progress, SourceResult
@@ -141,7 +142,10 @@ class _Run(FolderSources):
             http_status=response.http_status,
             problems=len(read.problems),
         )
+        key = strip_credentials(source.url)
         try:
+            # A published feed: the days held before, to fetch those it missed after.
+            held = await self._days_held(key) if read.published else set()
             await self._import(
                 source,
                 started,
@@ -152,6 +156,15 @@ class _Run(FolderSources):
             )
         except (CacheError, sqlite3.Error, OSError) as exc:
             return await self._failed(source, started, f"cache: {exc}", response.http_status)
+        if held and read.digest.date:
+            days = await self._days_of_index(source.url)
+            await self._catch_up(
+                result,
+                missing(days, held, max(held), read.digest.date),
+                key=key,
+                source_name=source.name,
+                category=source.effective_category,
+            )
         return await self._succeeded(source, started, result, response)
 
     async def _get(

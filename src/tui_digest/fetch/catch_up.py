@@ -1,0 +1,103 @@
+"""Days a subscriber of a published folder missed, fetched from its index.
+
+A feed `tui-digest publish` writes (`<category>.xml`) holds the newest day
+only, but the folder's `index.json` lists every day it published, each with
+its own feed (`<category>/<date>.xml`: `core.publish_index`). A subscriber
+whose machine was off over a weekend fetched Friday, then Tuesday: Monday
+was never in its cache. So when a published feed (or a published folder's
+index) brings a new day, the days between the newest one the cache already
+held for that source and the new one are fetched too, oldest first, each
+filed under its own day as the same source's digest (`store.days`).
+
+Only days after the newest one held: a first subscription takes the newest
+day alone, as before, and days removed on purpose (`tui-digest prune`) are
+not fetched again. At most `MAX_DAYS` of them, the newest, per run. A day
+that cannot be fetched or read is a note of the source's result; it never
+costs the source its newest day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from urllib.parse import urljoin
+
+from tui_digest.core.model import InputError
+from tui_digest.core.publish_index import INDEX, parse_index
+from tui_digest.core.sanitize import clean_line
+from tui_digest.core.store import CacheError
+from tui_digest.fetch.results import SourceResult
+from tui_digest.fetch.store_steps import StoreSteps, read_body
+from tui_digest.net.errors import FetchError
+from tui_digest.net.urls import strip_credentials
+
+MAX_DAYS = 31  # read at call time, so a test can lower it
+
+
+def missing(days: dict[str, str], held: set[str], since: str, until: str) -> list[tuple[str, str]]:
+    """(date, URL) of the index's days after `since` and before `until` that the
+    cache does not hold, oldest first: at most MAX_DAYS, the newest of them."""
+    wanted = sorted((d, url) for d, url in days.items() if since < d < until and d not in held)
+    return wanted[-MAX_DAYS:] if MAX_DAYS > 0 else []
+
+
+class CatchUp(StoreSteps):
+    """The catch-up steps of a run (a base of `runner._Run`)."""
+
+    async def _days_held(self, key: str) -> set[str]:
+        """The days of the digests the cache holds from source `key`."""
+        infos = await self._store(self.store.digests)
+        return {d.date for d in infos if d.source == key and d.date}
+
+    async def _days_of_index(self, feed_url: str) -> dict[str, str]:
+        """The days the folder of a published feed lists for that feed ({} when its
+        index cannot be had: the feed's newest day was imported all the same)."""
+        where = urljoin(feed_url, INDEX)
+        try:
+            got = await self.fetcher.fetch(where)
+            index = parse_index(got.body, where)
+        except (FetchError, ValueError):
+            return {}
+        own = strip_credentials(feed_url)
+        for feed in index.feeds:
+            if strip_credentials(feed.url) == own:
+                return feed.days
+        return {}
+
+    async def _catch_up(
+        self,
+        result: SourceResult,
+        days: list[tuple[str, str]],
+        *,
+        key: str,
+        source_name: str,
+        category: str,
+    ) -> None:
+        """Import each of `days` (oldest first) as source `key`'s digest of that day."""
+        for day, url in days:
+            try:
+                got = await self.fetcher.fetch(url)
+                read = await asyncio.to_thread(read_body, got.body, url, "digest-feed")
+                read.digest.source = key
+                stats = await self._store(
+                    self.store.import_digest,
+                    read.digest,
+                    raw=got.body,
+                    source_name=source_name,
+                    category=category,
+                    last_modified=got.last_modified or "",
+                    today=day,
+                )
+            except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
+                result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
+                continue
+            result.problems += len(read.problems)
+            if stats.no_new_papers:
+                continue
+            result.new += stats.new
+            result.updated += stats.updated
+            result.unchanged += stats.unchanged
+            if stats.new:
+                result.status = "new"
+            elif stats.updated and result.status != "new":
+                result.status = "updated"
