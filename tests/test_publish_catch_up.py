@@ -18,6 +18,7 @@ from tui_digest.config.sources import Source
 from tui_digest.core.readers import read_document
 from tui_digest.core.store import Store
 from tui_digest.fetch import catch_up
+from tui_digest.fetch.results import new_digests
 from tui_digest.fetch.runner import fetch_all
 from tui_digest.publish.run import plan_day, write_plan
 
@@ -71,6 +72,8 @@ async def test_the_days_missed_are_fetched_then_nothing_more(publisher, tmp_path
         assert (back.status, back.new, back.notes) == ("new", 12, [])  # 16, 17 and 18
         assert days_of(sub) == [(f"2025-09-{d}", 4) for d in (15, 16, 17, 18)]
         assert {d.source for d in sub.digests()} == {str(out / "cs.AI.xml")}  # one source
+        # After-fetch enrichment and translation read every day it brought.
+        assert sorted(new_digests([back])) == sorted(d.name for d in sub.digests())[1:]
         # The day after: only that day; the next run brings nothing.
         publisher.publish(19)
         [next_day] = await fetch_all(sub, [source])

@@ -99,5 +99,6 @@ class CatchUp(StoreSteps):
             result.unchanged += stats.unchanged
             if stats.new:
                 result.status = "new"
+                result.caught_up.append(stats.digest)
             elif stats.updated and result.status != "new":
                 result.status = "updated"

@@ -31,6 +31,8 @@ class SourceResult:
     notes: list[str] = field(default_factory=list)  # files of a folder that could not be read
     # The document was empty (a weekend file): no digest, nothing removed; not an error.
     no_new_papers: bool = False
+    # Digests of days a subscriber had missed that brought new papers (`catch_up`).
+    caught_up: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -49,7 +51,8 @@ class SourceResult:
 def new_digests(results: Sequence[SourceResult]) -> list[str]:
     """The digests that brought new papers (what after-fetch enrichment and
     translation read)."""
-    return [r.digest for r in results if r.new and r.digest]
+    found = [name for r in results if r.new for name in (*r.caught_up, r.digest) if name]
+    return list(dict.fromkeys(found))
 
 
 def offline_line(results: Sequence[SourceResult]) -> str:
