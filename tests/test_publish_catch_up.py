@@ -144,6 +144,8 @@ async def test_over_http_with_the_index_beside_the_feed(publisher, tmp_path):
                 "2025-09-16",
                 "2025-09-17",
             ]
+            [same] = await fetch_all(sub, [source])  # the same newest day: no index asked
+            assert same.new == 0
         asked = [r.path for r in server.requests]
         assert asked.count("/site/index.json") == 1  # asked once the feed said it was published
         assert "/site/cs.AI/2025-09-16.xml" in asked and "/site/cs.AI/2025-09-17.xml" not in asked

@@ -156,7 +156,7 @@ class _Run(FolderSources):
             )
         except (CacheError, sqlite3.Error, OSError) as exc:
             return await self._failed(source, started, f"cache: {exc}", response.http_status)
-        if held and read.digest.date:
+        if held and read.digest.date > max(held):  # a new day: were any missed before it?
             days = await self._days_of_index(source.url)
             await self._catch_up(
                 result,
