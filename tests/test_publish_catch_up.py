@@ -169,6 +169,6 @@ def test_the_index_days_are_untrusted_input() -> None:
     [feed] = index.feeds
     assert feed.url == "https://lab.example/site/cs.AI.xml"
     assert feed.days == {"2025-09-16": "https://lab.example/site/cs.AI/2025-09-16.xml"}
-    assert catch_up.missing(feed.days, {"2025-09-15"}, "2025-09-15", "2025-09-20") == [
+    assert catch_up.missing(feed.days, {"2025-09-15"}, "2025-09-20") == [
         ("2025-09-16", "https://lab.example/site/cs.AI/2025-09-16.xml")
     ]

@@ -162,9 +162,6 @@ def picker_parts(name: str, date: str, label: str, category: str) -> tuple[str, 
     parts that repeat `date` or `who` (`cs.AI · 2026-08-19 · cn-chat-arxiv`
     -> `cn-chat-arxiv`); a label from a feed is otherwise kept as it is.
     """
-    who = category
-    if not who:
-        who = name.replace(date, "") if date else name
-        who = re.sub(r"([-_.])[-_.]+", r"\1", who).strip(" -_.") or name
+    who = category or source_name_of(name)
     parts = [p for p in (label or name).split(" · ") if p not in (date, who, category)]
     return who, " · ".join(parts)

@@ -34,11 +34,15 @@ from tui_digest.net.urls import strip_credentials
 MAX_DAYS = 31  # read at call time, so a test can lower it
 
 
-def missing(days: dict[str, str], held: set[str], since: str, until: str) -> list[tuple[str, str]]:
-    """(date, URL) of the index's days after `since` and before `until` that the
-    cache does not hold, oldest first: at most MAX_DAYS, the newest of them."""
-    wanted = sorted((d, url) for d, url in days.items() if since < d < until and d not in held)
-    return wanted[-MAX_DAYS:] if MAX_DAYS > 0 else []
+def missing(days: dict[str, str], held: set[str], until: str) -> list[tuple[str, str]]:
+    """(date, URL) of the index's days after the newest one `held` and before
+    `until`, oldest first: at most MAX_DAYS, the newest of them. None when
+    nothing was held (a first subscription takes the newest day alone)."""
+    if not held or MAX_DAYS <= 0:
+        return []
+    since = max(held)
+    wanted = sorted((d, url) for d, url in days.items() if since < d < until)
+    return wanted[-MAX_DAYS:]
 
 
 class CatchUp(StoreSteps):
@@ -94,11 +98,6 @@ class CatchUp(StoreSteps):
             result.problems += len(read.problems)
             if stats.no_new_papers:
                 continue
-            result.new += stats.new
-            result.updated += stats.updated
-            result.unchanged += stats.unchanged
+            result.add(stats)
             if stats.new:
-                result.status = "new"
                 result.caught_up.append(stats.digest)
-            elif stats.updated and result.status != "new":
-                result.status = "updated"

@@ -93,14 +93,11 @@ class FolderSources(CatchUp):
             except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
                 errors.append(f"{feed.category}: {clean_line(str(exc), 300)}")
                 continue
-            if held and digest.date:
-                days = missing(feed.days, held, max(held), digest.date)
-                await self._catch_up(result, days, key=key, source_name="", category=feed.category)
+            days = missing(feed.days, held, digest.date)
+            await self._catch_up(result, days, key=key, source_name="", category=feed.category)
             if stats.no_new_papers:
                 continue
-            result.new += stats.new
-            result.updated += stats.updated
-            result.unchanged += stats.unchanged
+            result.add(stats)
             result.digest = stats.digest
         if errors:
             failed = await self._failed(source, started, "; ".join(errors), response.http_status)
@@ -110,7 +107,6 @@ class FolderSources(CatchUp):
                 result.unchanged,
             )
             return failed
-        result.status = "new" if result.new else "updated" if result.updated else "unchanged"
         return await self._succeeded(source, started, result, response)
 
 

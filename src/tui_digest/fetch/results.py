@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from tui_digest.core.sanitize import clean_line
 from tui_digest.fetch.offline import offline_message
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import ImportStats
 
 Status = Literal["new", "updated", "unchanged", "failed"]
 # progress(done, total, name): once when a source starts (done = sources finished so far)
@@ -37,6 +40,17 @@ class SourceResult:
     @property
     def ok(self) -> bool:
         return self.status != "failed"
+
+    def add(self, stats: ImportStats) -> None:
+        """Count one imported document in (its status: new when any document
+        brought new papers, else updated when any updated some)."""
+        self.new += stats.new
+        self.updated += stats.updated
+        self.unchanged += stats.unchanged
+        if stats.new:
+            self.status = "new"
+        elif stats.updated and self.status != "new":
+            self.status = "updated"
 
     def summary(self) -> str:
         """One plain line for the CLI, e.g. `cs.AI: new 3 / updated 0 / unchanged 40`."""

@@ -160,7 +160,7 @@ class _Run(FolderSources):
             days = await self._days_of_index(source.url)
             await self._catch_up(
                 result,
-                missing(days, held, max(held), read.digest.date),
+                missing(days, held, read.digest.date),
                 key=key,
                 source_name=source.name,
                 category=source.effective_category,

@@ -98,14 +98,8 @@ class StoreSteps:
             result.no_new_papers = result.status == "unchanged" and not result.digest
             return
         result.no_new_papers = False
-        result.new += stats.new
-        result.updated += stats.updated
-        result.unchanged += stats.unchanged
+        result.add(stats)
         result.digest = stats.digest
-        if stats.new:
-            result.status = "new"
-        elif stats.updated and result.status != "new":
-            result.status = "updated"
 
     async def _succeeded(
         self,
