@@ -9,7 +9,7 @@ whole by the guarded XML parser, so they have their own, lower cap.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -139,12 +139,9 @@ def import_documents(
                             )
                 except (InputError, OSError) as exc:
                     failed += 1
-                    bar.close()  # the message goes below, not under the bar
-                    print(f"{for_terminal(source)}: error: {describe(exc)}", file=sys.stderr)
+                    _say_failed(source, describe(exc), bar)
                     continue
-                for problem in problems:
-                    print(for_terminal(problem.format(source)), file=sys.stderr)
-                print(for_terminal(import_line(source, fmt, total, stats)))
+                _say_imported(source, fmt, total, stats, problems)
             report(group.commit())
     finally:
         bar.close()
@@ -209,17 +206,28 @@ def _report(
         source, ahead = doc.tag
         if isinstance(result, (InputError, OSError)):
             failed += 1
-            bar.close()
-            print(f"{for_terminal(source)}: error: {describe(result)}", file=sys.stderr)
+            _say_failed(source, describe(result), bar)
         elif isinstance(result, Exception):
             fatal = fatal or result
         else:
-            for problem in ahead.problems:
-                print(for_terminal(problem.format(source)), file=sys.stderr)
-            print(for_terminal(import_line(source, "digest", ahead.total, result)))
+            _say_imported(source, "digest", ahead.total, result, ahead.problems)
     if fatal is not None:
         raise fatal
     return failed
+
+
+def _say_failed(source: str, why: str, bar: ImportProgress) -> None:
+    bar.close()  # the message goes below, not under the bar
+    print(f"{for_terminal(source)}: error: {why}", file=sys.stderr)
+
+
+def _say_imported(
+    source: str, fmt: str, total: int, stats: ImportStats, problems: Sequence[Problem]
+) -> None:
+    """A document's problems (stderr), then its line."""
+    for problem in problems:
+        print(for_terminal(problem.format(source)), file=sys.stderr)
+    print(for_terminal(import_line(source, fmt, total, stats)))
 
 
 def _streamed(
