@@ -21,6 +21,7 @@ from tui_digest.fetch import catch_up
 from tui_digest.fetch.results import new_digests
 from tui_digest.fetch.runner import fetch_all
 from tui_digest.publish.run import plan_day, write_plan
+from tui_digest.translate.rules import apply_translation
 
 ARXIV = (
     Path(__file__).parent / "fixtures" / "feeds" / "arxiv-rss-cs.AI-2025-09-18.xml"
@@ -40,10 +41,17 @@ class Publisher:
         self.store = Store.open(tmp_path / "publisher.db")
         self.out = tmp_path / "site"
 
-    def publish(self, day: int) -> None:
+    def publish(self, day: int, *, zh: dict[str, str] | None = None) -> None:
+        """Publish September `day` (again, with Chinese fields `zh` of its first paper
+        translated)."""
+        date = f"2025-09-{day}"
         read = read_document(arxiv_day(day), source="https://rss.arxiv.org/rss/cs.AI")
-        self.store.import_digest(read.digest)
-        write_plan(plan_day(self.store), self.out, title="lab")
+        self.store.import_digest(read.digest, today=date)
+        if zh:
+            [digest] = [d.name for d in self.store.digests() if d.date == date]
+            first = self.store.search("", digest=digest, limit=1)[0]
+            apply_translation(self.store, first.rowid, zh, model="m")
+        write_plan(plan_day(self.store, date=date), self.out, title="lab")
 
 
 @pytest.fixture
@@ -162,13 +170,113 @@ def test_the_index_days_are_untrusted_input() -> None:
         "2025-09-18": {"xml": "https://elsewhere.example/x.xml"},  # another host
         "yesterday": {"xml": "cs.AI/y.xml"},  # not a date
         "2025-09-19": "cs.AI/2025-09-19.xml",  # not an entry
+        "2025-09-20": {"xml": "cs.AI/2025-09-20.xml", "sha256": "not a hash"},
+        "2025-09-21": {"xml": "cs.AI/2025-09-21.xml", "sha256": "ab" * 32},
     }
     raw = {"format": FORMAT, "version": VERSION, "title": "lab", "categories": {
         "cs.AI": {"xml": "cs.AI.xml", "dates": dates}}}  # fmt: skip
     index = parse_index(json.dumps(raw).encode(), "https://lab.example/site/index.json")
     [feed] = index.feeds
     assert feed.url == "https://lab.example/site/cs.AI.xml"
-    assert feed.days == {"2025-09-16": "https://lab.example/site/cs.AI/2025-09-16.xml"}
+    assert feed.days == {
+        d: f"https://lab.example/site/cs.AI/{d}.xml"
+        for d in ("2025-09-16", "2025-09-20", "2025-09-21")
+    }
+    assert feed.sha256 == {"2025-09-21": "ab" * 32}  # a hash must be one to be compared
     assert catch_up.missing(feed.days, {"2025-09-15"}, "2025-09-20") == [
         ("2025-09-16", "https://lab.example/site/cs.AI/2025-09-16.xml")
     ]
+
+
+def serve_site(server: FeedServer, out: Path) -> None:
+    """Route every file the publisher wrote under /site/ (the folder itself: its index)."""
+
+    def serve(relative: str):
+        def handle(request: Request) -> Reply:
+            return Reply(200, body=(out / relative).read_bytes())
+
+        return handle
+
+    for path in out.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(out).as_posix()
+            server.route(f"/site/{relative}", serve(relative))
+    server.route("/site/", serve("index.json"))
+
+
+@pytest.mark.parametrize("subscribe", ["category feed", "folder"])
+async def test_a_day_re_published_after_it_was_fetched_is_fetched_again(
+    publisher, tmp_path, subscribe
+):
+    """Monday is published, fetched, then re-published with a title translated (the
+    translation budget ran out on Monday) before Tuesday: Tuesday's fetch brings both."""
+    title_zh = "部分可观测下的图神经网络规划"
+    with FeedServer() as server:
+        path = "/site/cs.AI.xml" if subscribe == "category feed" else "/site/"
+        source = Source(
+            "lab-cs.AI", server.url(path), "digest-feed" if path.endswith("xml") else ""
+        )
+        with Store.open(tmp_path / "subscriber.db") as sub:
+            publisher.publish(15)
+            serve_site(server, publisher.out)
+            [first] = await fetch_all(sub, [source])
+            assert first.new == 4
+            publisher.publish(15, zh={"title_zh": title_zh})  # Monday again, then Tuesday
+            publisher.publish(16)
+            serve_site(server, publisher.out)
+            [tuesday] = await fetch_all(sub, [source])
+            assert (tuesday.new, tuesday.updated, tuesday.notes) == (4, 1, [])
+            assert days_of(sub) == [("2025-09-15", 4), ("2025-09-16", 4)]
+            monday = sub.digests()[1].name
+            assert [r.title_zh for r in sub.search(title_zh, digest=monday)] == [title_zh]
+            # What Monday's digest exports is the re-published feed, byte for byte.
+            assert (
+                sub.original_bytes(monday) == (publisher.out / "cs.AI/2025-09-15.xml").read_bytes()
+            )
+            [again] = await fetch_all(sub, [source])
+            assert (again.new, again.updated) == (0, 0)
+            # Monday re-published once more, with no new day: the folder's index is
+            # read at every fetch; a category feed's only when the feed brings a day.
+            summary_zh = "在部分可观测环境中用图神经网络做规划"
+            publisher.publish(15, zh={"summary_zh": summary_zh})
+            serve_site(server, publisher.out)
+            [same_week] = await fetch_all(sub, [source])
+            assert same_week.updated == (1 if subscribe == "folder" else 0)
+        # After a restart: Wednesday, and Monday's change if it was not fetched yet.
+        with Store.open(tmp_path / "subscriber.db") as sub:
+            publisher.publish(17)
+            serve_site(server, publisher.out)
+            [wednesday] = await fetch_all(sub, [source])
+            assert (wednesday.new, wednesday.updated) == (4, 0 if subscribe == "folder" else 1)
+            assert len(sub.search(summary_zh, limit=5)) == 1
+            [thursday] = await fetch_all(sub, [source])
+            assert (thursday.new, thursday.updated) == (0, 0)
+        asked = [r.path for r in server.requests]
+    assert asked.count("/site/cs.AI/2025-09-15.xml") == 2  # once each time it was re-published
+    assert "/site/cs.AI/2025-09-16.xml" not in asked  # Tuesday came as the newest feed
+
+
+async def test_days_the_index_cannot_vouch_for_are_not_fetched_again(publisher, tmp_path):
+    """A day whose index entry has no SHA-256, or whose kept bytes differ only because
+    the cache holds none, is not fetched again; one that differs is."""
+    from tui_digest.core.publish_index import Feed
+
+    feed = Feed("cs.AI", "https://lab.example/cs.AI.xml")
+    feed.days = {d: f"https://lab.example/cs.AI/{d}.xml" for d in ("2025-09-15", "2025-09-16")}
+    feed.sha256 = {"2025-09-15": "a" * 64}
+    kept = {"2025-09-15": "b" * 64, "2025-09-16": "c" * 64}
+    assert catch_up.republished(feed, kept, "2025-09-17") == [
+        ("2025-09-15", "https://lab.example/cs.AI/2025-09-15.xml")
+    ]
+    assert catch_up.republished(feed, {"2025-09-15": "a" * 64}, "2025-09-17") == []
+    assert catch_up.republished(feed, kept, "2025-09-15") == []  # not the newest day itself
+    with Store.open(tmp_path / "c.db") as store:
+        read = read_document(arxiv_day(15), source="s")
+        store.import_digest(read.digest)  # no bytes kept
+        assert store.kept_sha256("s", ["2025-09-15"]) == {}
+        store.import_digest(read_document(arxiv_day(16), source="s").digest, raw=arxiv_day(16))
+        import hashlib
+
+        assert store.kept_sha256("s", ["2025-09-15", "2025-09-16", "2025-09-17"]) == {
+            "2025-09-16": hashlib.sha256(arxiv_day(16)).hexdigest()
+        }

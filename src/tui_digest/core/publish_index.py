@@ -30,6 +30,7 @@ VERSION = 1
 INDEX = "index.json"
 _CATEGORY_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,30}(?:\.[A-Za-z][A-Za-z0-9-]{0,30})?")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
 _RELATIVE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,80})?")
 
 
@@ -40,6 +41,10 @@ class Feed:
     # Each published day's own feed (date -> URL, resolved likewise): what a
     # subscriber that missed days fetches (`fetch.catch_up`).
     days: dict[str, str] = field(default_factory=dict)
+    # The SHA-256 (hex) of each day's feed, where the index gives one: a
+    # subscriber holding other bytes for that day fetches it again (the
+    # publisher re-published it, e.g. with more of it translated).
+    sha256: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -78,16 +83,18 @@ def parse_index(data: bytes, url: str) -> PublishIndex:
         elif not isinstance(xml, str) or not _RELATIVE_RE.fullmatch(xml) or ".." in xml:
             index.notes.append(f"{category}: no usable feed file name; skipped")
         else:
-            days = _days(entry.get("dates"), url)
-            index.feeds.append(Feed(category, urljoin(url, xml), days))
+            days, sha256 = _days(entry.get("dates"), url)
+            index.feeds.append(Feed(category, urljoin(url, xml), days, sha256))
     return index
 
 
-def _days(dates: Any, url: str) -> dict[str, str]:
-    """The usable day entries of a category (`{"2025-09-18": {"xml": …}}`); others skipped."""
+def _days(dates: Any, url: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The usable day entries of a category (`{"2025-09-18": {"xml": …, "sha256": …}}`),
+    others skipped: (date -> feed URL, date -> its SHA-256 where one is given)."""
     days: dict[str, str] = {}
+    sha256: dict[str, str] = {}
     if not isinstance(dates, dict):
-        return days
+        return days, sha256
     for date, entry in dates.items():
         xml = entry.get("xml") if isinstance(entry, dict) else None
         if (
@@ -98,7 +105,10 @@ def _days(dates: Any, url: str) -> dict[str, str]:
             and ".." not in xml
         ):
             days[date] = urljoin(url, xml)
-    return days
+            digest = entry.get("sha256")
+            if isinstance(digest, str) and _SHA256_RE.fullmatch(digest):
+                sha256[date] = digest
+    return days, sha256
 
 
 def index_url(folder_url: str) -> str:

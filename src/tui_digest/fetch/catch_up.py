@@ -11,7 +11,10 @@ filed under its own day as the same source's digest (`store.days`).
 
 Only days after the newest one held: a first subscription takes the newest
 day alone, as before, and days removed on purpose (`tui-digest prune`) are
-not fetched again. At most `MAX_DAYS` of them, the newest, per run. A day
+not fetched again. A day held already is fetched again when the publisher
+re-published it since (say with the rest of it translated the next
+morning): the index gives each day's SHA-256, and the cache kept the bytes
+it read that day from. At most `MAX_DAYS` days, the newest, per run. A day
 that cannot be fetched or read is a note of the source's result; it never
 costs the source its newest day.
 """
@@ -23,7 +26,7 @@ import sqlite3
 from urllib.parse import urljoin
 
 from tui_digest.core.model import InputError
-from tui_digest.core.publish_index import INDEX, parse_index
+from tui_digest.core.publish_index import INDEX, Feed, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
 from tui_digest.fetch.results import SourceResult
@@ -45,6 +48,16 @@ def missing(days: dict[str, str], held: set[str], until: str) -> list[tuple[str,
     return wanted[-MAX_DAYS:]
 
 
+def republished(feed: Feed, kept: dict[str, str], until: str) -> list[tuple[str, str]]:
+    """(date, URL) of the days before `until` whose bytes the cache `kept` (date ->
+    SHA-256) are not those the index now gives for that day, oldest first."""
+    return sorted(
+        (d, feed.days[d])
+        for d, sha in kept.items()
+        if d < until and d in feed.days and feed.sha256.get(d, sha) != sha
+    )
+
+
 class CatchUp(StoreSteps):
     """The catch-up steps of a run (a base of `runner._Run`)."""
 
@@ -53,20 +66,33 @@ class CatchUp(StoreSteps):
         infos = await self._store(self.store.digests)
         return {d.date for d in infos if d.source == key and d.date}
 
-    async def _days_of_index(self, feed_url: str) -> dict[str, str]:
-        """The days the folder of a published feed lists for that feed ({} when its
+    async def _feed_of_index(self, feed_url: str) -> Feed | None:
+        """What the folder of a published feed lists for that feed (None when its
         index cannot be had: the feed's newest day was imported all the same)."""
         where = urljoin(feed_url, INDEX)
         try:
             got = await self.fetcher.fetch(where)
             index = parse_index(got.body, where)
         except (FetchError, ValueError):
-            return {}
+            return None
         own = strip_credentials(feed_url)
-        for feed in index.feeds:
-            if strip_credentials(feed.url) == own:
-                return feed.days
-        return {}
+        return next((f for f in index.feeds if strip_credentials(f.url) == own), None)
+
+    async def _days_to_fetch(
+        self, result: SourceResult, feed: Feed | None, key: str, held: set[str], until: str
+    ) -> list[tuple[str, str]]:
+        """(date, URL) of the days source `key` missed before `until` and of those it
+        holds that were re-published since, oldest first: at most MAX_DAYS, the newest."""
+        if feed is None or MAX_DAYS <= 0:
+            return []
+        recent = sorted(d for d in held if d < until and d in feed.sha256)[-MAX_DAYS:]
+        kept: dict[str, str] = {}
+        try:
+            kept = await self._store(self.store.kept_sha256, key, recent) if recent else {}
+        except (CacheError, sqlite3.Error) as exc:  # the missed days are fetched all the same
+            result.notes.append(f"the days held could not be compared: {clean_line(str(exc), 300)}")
+        wanted = set(missing(feed.days, held, until)) | set(republished(feed, kept, until))
+        return sorted(wanted)[-MAX_DAYS:]
 
     async def _catch_up(
         self,

@@ -18,7 +18,7 @@ from tui_digest.core.model import InputError
 from tui_digest.core.publish_index import INDEX, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
-from tui_digest.fetch.catch_up import CatchUp, missing
+from tui_digest.fetch.catch_up import CatchUp
 from tui_digest.fetch.download import FetchResult, local_path
 from tui_digest.fetch.results import SourceResult
 from tui_digest.fetch.store_steps import read_body
@@ -93,7 +93,7 @@ class FolderSources(CatchUp):
             except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
                 errors.append(f"{feed.category}: {clean_line(str(exc), 300)}")
                 continue
-            days = missing(feed.days, held, digest.date)
+            days = await self._days_to_fetch(result, feed, key, held, digest.date)
             await self._catch_up(result, days, key=key, source_name="", category=feed.category)
             if stats.no_new_papers:
                 continue

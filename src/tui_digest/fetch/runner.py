@@ -21,7 +21,6 @@ from tui_digest.core.daemon_thread import run_in_daemon_thread
 from tui_digest.core.model import InputError, ReadResult
 from tui_digest.core.publish_index import index_url, looks_like_index
 from tui_digest.core.store import CacheError, Store
-from tui_digest.fetch.catch_up import missing
 from tui_digest.fetch.download import FetchResult, SourceFetcher, local_path
 from tui_digest.fetch.folders import FolderSources, index_of_folder, is_web_page
 from tui_digest.fetch.results import Progress, SourceResult
@@ -156,11 +155,11 @@ class _Run(FolderSources):
             )
         except (CacheError, sqlite3.Error, OSError) as exc:
             return await self._failed(source, started, f"cache: {exc}", response.http_status)
-        if held and read.digest.date > max(held):  # a new day: were any missed before it?
-            days = await self._days_of_index(source.url)
+        if held and read.digest.date > max(held):  # a new day: were any missed or changed?
+            feed = await self._feed_of_index(source.url)
             await self._catch_up(
                 result,
-                missing(days, held, read.digest.date),
+                await self._days_to_fetch(result, feed, key, held, read.digest.date),
                 key=key,
                 source_name=source.name,
                 category=source.effective_category,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, BinaryIO
 
 from tui_digest.core import digest_day
@@ -169,6 +170,28 @@ def original_bytes(conn: sqlite3.Connection, name: str) -> bytes | None:
         return None
     row = conn.execute("SELECT data FROM digest_bytes WHERE digest = ?", (pk,)).fetchone()
     return zlib.decompress(row[0]) if row is not None else None
+
+
+def kept_sha256(conn: sqlite3.Connection, source: str, dates: Iterable[str]) -> dict[str, str]:
+    """date -> SHA-256 (hex) of the bytes `source`'s digest of that day was last read
+    from, for those of `dates` it has a digest of whose bytes the cache kept."""
+    import hashlib
+
+    wanted = sorted(set(dates))
+    if not wanted:
+        return {}
+    rows = conn.execute(
+        "SELECT d.date, b.data FROM digests d JOIN digest_bytes b ON b.digest = d.pk "
+        f"WHERE d.source = ? AND d.date IN ({','.join('?' * len(wanted))}) ORDER BY d.pk",
+        (source, *wanted),
+    )
+    kept: dict[str, str] = {}
+    for date, data in rows:  # the newest digest of a day last, as `choose` files updates
+        try:
+            kept[date] = hashlib.sha256(zlib.decompress(data)).hexdigest()
+        except zlib.error:  # damaged bytes: that day cannot be compared
+            kept.pop(date, None)
+    return kept
 
 
 def resolve(conn: sqlite3.Connection, name: str) -> int | None:

@@ -42,6 +42,10 @@ class DigestMethods(Connections):
         """The bytes digest `name` was read from, when the cache kept them."""
         return days.original_bytes(self._conn(), name)
 
+    def kept_sha256(self, source: str, dates: Sequence[str]) -> dict[str, str]:
+        """date -> SHA-256 of the bytes `source`'s digest of each of `dates` was read from."""
+        return days.kept_sha256(self._conn(), source, dates)
+
     def stats(self) -> dict[str, object]:
         return sources.stats(self._conn(), self.path)
 
