@@ -108,6 +108,20 @@ async def test_moving_past_the_ends_says_so(tmp_path: Path) -> None:
         assert app.main.paper_list.cursor == 3
 
 
+async def test_a_wide_terminal_keeps_a_readable_measure(tmp_path: Path) -> None:
+    """At 220 columns the text is a centred column of at most 100 cells, not 216-cell
+    lines; at 80 it takes the width there is."""
+    app = make_app(reading_cache(tmp_path / "c.db"), first_run_sample=False)
+    async with app.run_test(size=(220, 60)) as pilot:
+        await open_view(pilot)
+        text = app.screen.query_one("#paper-view-body")
+        assert text.size.width == 100
+        assert 55 <= text.region.x <= 60  # centred: (220 - 100) / 2, the padding aside
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert text.size.width == 80 - 4 - 2  # less the padding and the scrollbar
+
+
 def test_reading_view_80x24(tmp_path: Path, snap_compare) -> None:
     app = make_app(reading_cache(tmp_path / "c.db"), first_run_sample=False)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_view)
