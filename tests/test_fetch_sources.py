@@ -269,6 +269,79 @@ async def test_a_name_resolution_failure_is_not_retried():
     assert err.value.kind == "dns" and calls == ["nowhere.example"] and fake.sleeps == []
 
 
+async def _run_with_resolver(tmp_path: Path, resolves, sources, options=None):
+    """A run whose host names go through `resolves(host)` (raises OSError: unknown),
+    with arXiv's feeds served by a mock transport."""
+
+    async def resolver(host: str, port: int) -> None:
+        await resolves(host)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        category = request.url.path.rsplit("/", 1)[-1]
+        pid = {"cs.AI": "2509.00011", "cs.CL": "2509.00012"}[category]
+        return httpx.Response(200, content=arxiv_rss(category, [(pid, f"A {category} paper")]))
+
+    fake = FakeTime()
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    with Store.open(tmp_path / "cache.db") as store:
+        async with client:
+            fetcher = SourceFetcher(
+                options or HttpOptions(),
+                client=client,
+                sleep=fake.sleep,
+                clock=fake.clock,
+                resolver=resolver,
+            )
+            return await fetch_all(store, sources, fetcher=fetcher), fake
+
+
+LAB = Source("lab-cs.AI", "https://digests.lab.example/cs.AI.xml")
+ARXIV = [Source(f"arxiv-{c}", f"https://rss.arxiv.org/rss/{c}") for c in ("cs.AI", "cs.CL")]
+
+
+async def test_one_host_that_does_not_resolve_costs_only_its_own_sources(tmp_path):
+    """A lab's folder whose domain expired (or a mistyped host) is not "offline": the
+    other hosts resolve, so only its source fails, naming the host, and arXiv's come in."""
+    asked: list[str] = []
+
+    async def resolves(host: str) -> None:
+        asked.append(host)
+        if host == "digests.lab.example":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    results, _ = await _run_with_resolver(tmp_path, resolves, [LAB, *ARXIV])
+    lab, ai, cl = results
+    assert lab.status == "failed" and not lab.offline
+    assert lab.error.endswith("could not resolve host digests.lab.example")
+    assert (ai.status, ai.new, cl.status, cl.new) == ("new", 1, "new", 1)
+    assert offline_line(results) == ""
+    assert asked.count("rss.arxiv.org") == 1  # the probe and the requests share one resolution
+    text, severity = summarise(results)
+    assert "offline" not in text and severity == "warning"
+
+
+async def test_when_no_host_resolves_the_run_is_offline_without_waiting_twice(tmp_path):
+    """Offline with a name server that never answers: the probe joins the other hosts'
+    resolutions under way instead of starting its own, so the run ends after one
+    `resolve_timeout`, in one offline line."""
+    never = asyncio.Event()
+
+    async def resolves(host: str) -> None:
+        if host == "digests.lab.example":
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        await never.wait()  # a silent name server
+
+    started = time.monotonic()
+    results, fake = await asyncio.wait_for(
+        _run_with_resolver(tmp_path, resolves, [LAB, *ARXIV], HttpOptions(resolve_timeout=0.5)),
+        timeout=10,
+    )
+    assert time.monotonic() - started < 1.5  # one resolve_timeout, not one per step
+    assert all(r.offline == "digests.lab.example" for r in results)
+    assert offline_line(results) == "offline: could not reach digests.lab.example"
+    assert fake.sleeps == []
+
+
 def test_cli_prints_the_offline_line_once(capsys):
     from tui_digest.cli_fetch import _print_results
 

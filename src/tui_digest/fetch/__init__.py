@@ -2,7 +2,8 @@
 
 - `download` SourceFetcher: a source's bytes, by conditional GET (through `net`), from a
              file, or the digests and feeds of a local folder
-- `offline`  OfflineWatch: one unresolvable host ends the run's other network requests
+- `offline`  OfflineWatch: an unresolvable host, when no other host resolves, ends the run's
+             other network requests (otherwise it fails only its own sources)
 - `opml`     OPML import/export of the source list
 - `runner`   fetch_all(store, sources) -> list[SourceResult], atomic per source
 - `folders`  folder sources: a local folder file by file, a published folder by its index

@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from tui_digest.config.sources import Source
 from tui_digest.core.daemon_thread import run_in_daemon_thread
@@ -57,11 +58,30 @@ async def fetch_all(
             extra["clock"] = clock
         fetcher = SourceFetcher(options, client=client, sleep=sleep, **extra)
     run = _Run(store, fetcher, progress, len(sources), now)
+    run.offline.probe = _other_hosts_probe(fetcher, sources)
     try:
         return list(await asyncio.gather(*(run.one(s) for s in sources)))
     finally:
         if own:
             await fetcher.aclose()
+
+
+def _other_hosts_probe(
+    fetcher: SourceFetcher, sources: Sequence[Source]
+) -> Callable[[str], Awaitable[bool]]:
+    """Whether a host of `sources` other than the one that failed resolves (`OfflineWatch`)."""
+    urls: list[str] = []
+    for source in sources:
+        try:
+            if local_path(source.url) is None:
+                urls.append(source.url)
+        except FetchError:
+            continue  # a scheme not fetched: that source says so itself
+
+    async def probe(failed: str) -> bool:
+        return await fetcher.http.reaches_any(u for u in urls if urlsplit(u).hostname != failed)
+
+    return probe
 
 
 class _Run(FolderSources):

@@ -18,7 +18,7 @@ import errno
 import random
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -117,6 +117,9 @@ class HttpClient:
         self._owns_client = client is None
         self._resolver = resolver if resolver is not None or client else system_resolver
         self._resolved: set[tuple[str, int]] = set()
+        # Resolutions under way, shared by every request (and `reaches_any`) that
+        # waits for the same host; a failed one is forgotten, so a later run asks again.
+        self._resolving: dict[tuple[str, int], asyncio.Future[None]] = {}
         self._sleep: Sleep = sleep or asyncio.sleep
         self._clock = clock
         self._wall_clock = wall_clock
@@ -273,8 +276,47 @@ class HttpClient:
             return  # a bad port: httpx says so
         if not host or is_ip_literal(host) or (host, port) in self._resolved:
             return
-        await check_resolves(url, host, port, self._resolver, self.options.resolve_timeout)
-        self._resolved.add((host, port))
+        key = (host, port)
+        pending = self._resolving.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self._resolve(url, key))
+            # Its failure is each waiter's to raise; when every waiter was cancelled
+            # (the run went offline meanwhile), nobody's: retrieved here, not logged.
+            pending.add_done_callback(lambda f: f.cancelled() or f.exception())
+            self._resolving[key] = pending
+        try:
+            # Shielded: one waiter cancelled (its source given up) leaves the others theirs.
+            await asyncio.shield(pending)
+        except FetchError as exc:  # told for this URL, not the one that asked first
+            raise FetchError(url, exc.reason, kind=exc.kind) from None
+
+    async def _resolve(self, url: str, key: tuple[str, int]) -> None:
+        assert self._resolver is not None
+        try:
+            await check_resolves(url, *key, self._resolver, self.options.resolve_timeout)
+        finally:
+            del self._resolving[key]
+        self._resolved.add(key)
+
+    async def reaches_any(self, urls: Iterable[str]) -> bool:
+        """Whether the host of any of `urls` resolves (joining resolutions under way).
+
+        False when nothing can be told: no resolver (a caller's transport resolves
+        itself), or no such host. What a run asks when one host name did not resolve:
+        is the machine offline, or is that one host wrong?
+        """
+        if self._resolver is None:
+            return False
+        checks = {asyncio.ensure_future(self._check_resolves(url)) for url in dict.fromkeys(urls)}
+        try:
+            while checks:
+                done, checks = await asyncio.wait(checks, return_when=asyncio.FIRST_COMPLETED)
+                if not all([task.exception() for task in done]):  # (each one's retrieved)
+                    return True
+            return False
+        finally:
+            for task in checks:  # (the resolutions themselves go on: shielded)
+                task.cancel()
 
     async def _one(
         self, method: str, url: str, extra: dict[str, str], content: bytes | None

@@ -4,7 +4,8 @@ Without a network the resolver often does not fail: it waits for a name
 server that never answers, and httpx reports that as a connect *timeout*,
 which looks like a slow server and is retried. Resolving first, under
 `HttpOptions.resolve_timeout`, turns both a failure and a wait into a "dns"
-FetchError at once, which is not retried and tells the run it is offline.
+FetchError at once, which is not retried and tells the run it may be offline
+(`fetch/offline.py` asks whether other hosts resolve before it says so).
 
 The lookup runs in a daemon thread: `getaddrinfo` cannot be cancelled, and a
 thread of the event loop's default executor would hold the program open
