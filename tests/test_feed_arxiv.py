@@ -262,6 +262,26 @@ def test_unknown_announce_type_is_reported() -> None:
     assert any("unknown announce type 'sideways'" in p.message for p in result.problems)
 
 
+def test_every_announce_type_arxiv_documents_is_kept(tmp_path) -> None:
+    """`absonly` is one of arXiv's announce types (../shared/docs/upstream.md): kept
+    as it came, with no problem reported, searchable as `type:absonly`, written back
+    into a digest's abstract header and read from it again."""
+    from tui_digest.core.digest_format import read_digest, write_digest
+    from tui_digest.core.store import Store
+
+    kinds = ("new", "cross", "replace", "replace-cross", "absonly")
+    items = "".join(item(f"2509.0000{i}", kind=k) for i, k in enumerate(kinds, 1))
+    result = read_arxiv_feed(rss2(items))
+    assert [p.announce_type for p in result.digest.papers] == list(kinds)
+    assert result.problems == []
+    with Store.open(tmp_path / "c.db") as store:
+        store.import_digest(result.digest)
+        assert [r.id for r in store.search("type:absonly", limit=10)] == ["2509.00005"]
+        assert len(store.search("-type:absonly", limit=10)) == 4
+    again = read_digest(write_digest(result.digest.papers))
+    assert [p.announce_type for p in again.digest.papers] == list(kinds)
+
+
 def test_explicit_name_wins() -> None:
     assert read_arxiv_feed(rss2(item()), name="my-name").digest.name == "my-name"
 

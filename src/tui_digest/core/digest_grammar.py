@@ -76,7 +76,7 @@ _CELL_ESCAPE_RE = re.compile(r"\\(?=[\\|]|\]\(|$)|\||\](?=\()")
 _LINE_NEEDS_ESCAPE_RE = re.compile(r"\\*\s*")
 _LINE_ESCAPED_RE = re.compile(r"\\+\s*")
 
-_NEW_STYLE_TYPES = frozenset(("new", "cross", "replace", "replace-cross"))
+_NEW_STYLE_TYPES = frozenset(("new", "cross", "replace", "replace-cross", "absonly"))
 
 # --- small helpers shared by both directions -------------------------------------
 

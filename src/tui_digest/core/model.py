@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from .paper import Paper as Paper
     from .paper import PaperRecord as PaperRecord
 
-ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross", "updated")  # Paper.announce_type
+# Paper.announce_type: arXiv's own types (its feeds' `arxiv:announce_type`, per
+# ../shared/docs/upstream.md: new, replace, absonly, cross, replace-cross), and
+# "updated" from the pre-2024 feeds' titles.
+ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross", "absonly", "updated")
 
 # --- What the store hands out -------------------------------------------------
 

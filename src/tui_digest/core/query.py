@@ -78,6 +78,7 @@ TYPE_VALUES = {
     "cross": "cross",
     "replace": "replace",
     "replace-cross": "replacecross",
+    "absonly": "absonly",
     "updated": "updated",
 }
 SORT_VALUES = ("foryou", "relevance")
