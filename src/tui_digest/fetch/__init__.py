@@ -4,6 +4,8 @@
              file, or the digests and feeds of a local folder
 - `offline`  OfflineWatch: an unresolvable host, when no other host resolves, ends the run's
              other network requests (otherwise it fails only its own sources)
+- `catch_up` the days a subscriber missed: a published folder's (its index), the generator's
+             (`git_history`: the repository's commits of the file)
 - `opml`     OPML import/export of the source list
 - `runner`   fetch_all(store, sources) -> list[SourceResult], atomic per source
 - `folders`  folder sources: a local folder file by file, a published folder by its index

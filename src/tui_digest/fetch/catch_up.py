@@ -25,10 +25,13 @@ import asyncio
 import sqlite3
 from urllib.parse import urljoin
 
+from tui_digest.config.sources import Source
 from tui_digest.core.model import InputError
 from tui_digest.core.publish_index import INDEX, Feed, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
+from tui_digest.fetch import git_history
+from tui_digest.fetch.git_history import RawFile
 from tui_digest.fetch.results import SourceResult
 from tui_digest.fetch.store_steps import StoreSteps, read_body
 from tui_digest.net.errors import FetchError
@@ -94,6 +97,32 @@ class CatchUp(StoreSteps):
         wanted = set(missing(feed.days, held, until)) | set(republished(feed, kept, until))
         return sorted(wanted)[-MAX_DAYS:]
 
+    async def _history(
+        self, result: SourceResult, raw: RawFile, key: str, held: set[str], source: Source
+    ) -> None:
+        """The days source `key` (the generator's file `raw`) missed before the newest
+        one it now holds, from the repository's history (`git_history`)."""
+        try:
+            now = await self._days_held(key)
+            days = git_history.missed_days(held, max(now)) if now else []
+            if not days:
+                return
+            url = git_history.commits_url(raw, days)
+            got = await self.fetcher.fetch(url)
+            commits = git_history.parse_commits(got.body, url)
+        except (FetchError, ValueError, CacheError, sqlite3.Error) as exc:
+            result.notes.append(f"the days before: {clean_line(str(exc), 300)}")
+            return
+        wanted = [(day, raw.at(sha)) for day, sha in git_history.last_of_each_day(commits, days)]
+        await self._catch_up(
+            result,
+            wanted,
+            key=key,
+            source_name=source.name,
+            category=source.effective_category,
+            kind="digest",
+        )
+
     async def _catch_up(
         self,
         result: SourceResult,
@@ -102,12 +131,13 @@ class CatchUp(StoreSteps):
         key: str,
         source_name: str,
         category: str,
+        kind: str = "digest-feed",
     ) -> None:
         """Import each of `days` (oldest first) as source `key`'s digest of that day."""
         for day, url in days:
             try:
                 got = await self.fetcher.fetch(url)
-                read = await asyncio.to_thread(read_body, got.body, url, "digest-feed")
+                read = await asyncio.to_thread(read_body, got.body, url, kind)
                 read.digest.source = key
                 stats = await self._store(
                     self.store.import_digest,

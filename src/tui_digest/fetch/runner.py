@@ -24,6 +24,7 @@ from tui_digest.core.publish_index import index_url, looks_like_index
 from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher, local_path
 from tui_digest.fetch.folders import FolderSources, index_of_folder, is_web_page
+from tui_digest.fetch.git_history import raw_file
 from tui_digest.fetch.results import Progress, SourceResult
 from tui_digest.fetch.store_steps import read_body, utc_now
 from tui_digest.net.errors import FetchError
@@ -162,9 +163,11 @@ class _Run(FolderSources):
             problems=len(read.problems),
         )
         key = strip_credentials(source.url)
+        raw = raw_file(key)  # the generator's file on GitHub: its history has the days missed
         try:
-            # A published feed: the days held before, to fetch those it missed after.
-            held = await self._days_held(key) if read.published else set()
+            # A published feed, or the generator's file: the days held before, to fetch
+            # those it missed after.
+            held = await self._days_held(key) if read.published or raw else set()
             await self._import(
                 source,
                 started,
@@ -175,7 +178,9 @@ class _Run(FolderSources):
             )
         except (CacheError, sqlite3.Error, OSError) as exc:
             return await self._failed(source, started, f"cache: {exc}", response.http_status)
-        if held and read.digest.date > max(held):  # a new day: were any missed or changed?
+        if held and raw is not None and result.digest and not read.published:
+            await self._history(result, raw, key, held, source)
+        elif held and read.published and read.digest.date > max(held):  # missed or changed?
             feed = await self._feed_of_index(source.url)
             await self._catch_up(
                 result,

@@ -1,0 +1,143 @@
+"""Days of the generator's digests a subscriber missed, read from the repository's history.
+
+The generator (qhduan/cn-chat-arxiv) overwrites `<cat>.md` at each of its
+runs, so yesterday's digest lives only in the git history, at
+`https://raw.githubusercontent.com/<owner>/<repo>/<commit-sha>/<cat>.md`
+(../shared/docs/upstream.md). A subscriber whose machine was off for a few
+days fetched Monday, then Thursday: Tuesday and Wednesday never reached its
+cache. So when a fetch of such a raw file brings a new day and the newest day
+the cache held from it is older than the day before, the days between are
+read from the history, oldest first, each filed under its own day as the
+same source's digest (`store.days`):
+
+- GitHub's "list commits" endpoint names the commits that changed the file
+  in that span: `GET https://api.github.com/repos/{owner}/{repo}/commits`
+  with `sha` (the branch), `path`, `since` and `until` (ISO 8601 UTC,
+  `YYYY-MM-DDTHH:MM:SSZ`) and `per_page` (at most 100), newest first
+  (docs.github.com/en/rest/commits/commits#list-commits; one request per
+  gap, since GitHub allows 60 an hour without a token:
+  docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api);
+- the last commit of each missed local day is the file as that day left it
+  (a fetch that day would have filed it under that day, as `local_date`
+  does), and is read from the raw host at that commit.
+
+As with a published folder's missed days (`catch_up`): only days after the
+newest one held, none for a first subscription, at most `MAX_DAYS` (the
+newest), and a day that cannot be had is a note of the source's result that
+costs nothing else. The weekend runs' empty files create nothing, as always.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlencode, urlsplit
+
+RAW_HOST = "raw.githubusercontent.com"
+API = "https://api.github.com"
+MAX_DAYS = 31  # read at call time, so a test can lower it
+PER_PAGE = 100  # the endpoint's most: ~4 runs a day leave ~25 days of commits a page
+
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_SHA_RE = re.compile(r"[0-9a-f]{40}")
+
+
+@dataclass(frozen=True, slots=True)
+class RawFile:
+    """A file of a GitHub repository as its raw host serves it at a branch."""
+
+    owner: str
+    repo: str
+    branch: str
+    path: str  # as in the URL (percent-encoded where it was)
+
+    def at(self, sha: str) -> str:
+        """The raw URL of this file as commit `sha` left it."""
+        return f"https://{RAW_HOST}/{self.owner}/{self.repo}/{sha}/{self.path}"
+
+
+def raw_file(url: str) -> RawFile | None:
+    """`https://raw.githubusercontent.com/<owner>/<repo>/<branch>/<path>`, else None."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or parts.hostname != RAW_HOST or parts.query:
+        return None
+    owner, _, rest = parts.path.lstrip("/").partition("/")
+    repo, _, rest = rest.partition("/")
+    branch, _, path = rest.partition("/")
+    names = (owner, repo, branch)
+    if not all(_NAME_RE.fullmatch(n) for n in names) or not path or ".." in path.split("/"):
+        return None
+    return RawFile(owner, repo, branch, path)
+
+
+def missed_days(held: set[str], until: str) -> list[str]:
+    """The days strictly between the newest day `held` and `until`, oldest first (at
+    most MAX_DAYS, the newest); none when nothing was held."""
+    if not held or MAX_DAYS <= 0:
+        return []
+    first = dt.date.fromisoformat(max(held)) + dt.timedelta(days=1)
+    last = dt.date.fromisoformat(until)
+    days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days)]
+    return days[-MAX_DAYS:]
+
+
+def commits_url(raw: RawFile, days: list[str]) -> str:
+    """The request for the commits that changed `raw` during `days` (local days)."""
+    return f"{API}/repos/{raw.owner}/{raw.repo}/commits?" + urlencode(
+        {
+            "sha": raw.branch,
+            "path": unquote(raw.path),
+            "since": _utc(_local_midnight(days[0])),
+            "until": _utc(_local_midnight(days[-1]) + dt.timedelta(days=1)),
+            "per_page": PER_PAGE,
+        }
+    )
+
+
+def parse_commits(body: bytes, url: str) -> list[tuple[str, dt.datetime]]:
+    """(sha, committed at) of each commit the endpoint listed. ValueError if not a list."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{url}: not JSON ({exc})") from None
+    if not isinstance(data, list):
+        message = data.get("message") if isinstance(data, dict) else None
+        raise ValueError(f"{url}: not a list of commits ({str(message or '')[:200]})")
+    out: list[tuple[str, dt.datetime]] = []
+    for entry in data:
+        sha = entry.get("sha") if isinstance(entry, dict) else None
+        commit = entry.get("commit") if isinstance(entry, dict) else None
+        committer = commit.get("committer") if isinstance(commit, dict) else None
+        when = committer.get("date") if isinstance(committer, dict) else None
+        if not (isinstance(sha, str) and _SHA_RE.fullmatch(sha) and isinstance(when, str)):
+            continue  # an entry we cannot use; the others still count
+        try:
+            moment = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is not None:
+            out.append((sha, moment))
+    return out
+
+
+def last_of_each_day(
+    commits: list[tuple[str, dt.datetime]], days: list[str]
+) -> list[tuple[str, str]]:
+    """(day, sha) of the last commit of each of `days` (local) that has one, oldest first."""
+    wanted = set(days)
+    last: dict[str, tuple[dt.datetime, str]] = {}
+    for sha, moment in commits:
+        day = moment.astimezone().date().isoformat()
+        if day in wanted and (day not in last or moment > last[day][0]):
+            last[day] = (moment, sha)
+    return [(day, last[day][1]) for day in sorted(last)]
+
+
+def _local_midnight(day: str) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time()).astimezone()
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,240 @@
+"""The generator's days a subscriber missed come from the repository's history (`git_history`).
+
+The generator overwrites `cs.AI.md` at every run, so a day the subscriber did
+not fetch lives only in the git history (../shared/docs/upstream.md). A
+stand-in for GitHub (its raw host and its "list commits" endpoint) serves a
+repository whose file changes four times a weekday and is empty at weekends;
+the subscriber fetches on some days only, each a fresh `fetch_all` at an
+injected time, as a cron job would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import httpx
+import pytest
+
+from feed_server import FakeTime
+from tui_digest.config.sources import Source
+from tui_digest.core.digest_format import write_digest
+from tui_digest.core.model import Paper
+from tui_digest.core.store import Store
+from tui_digest.fetch import git_history
+from tui_digest.fetch.download import SourceFetcher
+from tui_digest.fetch.results import SourceResult
+from tui_digest.fetch.runner import fetch_all
+
+URL = "https://raw.githubusercontent.com/qhduan/cn-chat-arxiv/master/cs.AI.md"
+EMPTY = "## Summary\n\n| Ref | Title | Summary |\n| --- | --- | --- |\n"
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    """Local days are UTC days here, whatever the machine's zone."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def at(day: str, hour: int) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{hour:02d}:00:00+00:00")
+
+
+class Repository:
+    """The generator's repository: commits of cs.AI.md, four runs each weekday."""
+
+    def __init__(self) -> None:
+        self.commits: list[tuple[str, dt.datetime, str]] = []  # sha, when, text
+        self.requests: list[httpx.Request] = []
+        self.api_status = 200
+
+    def run(self, day: str, hour: int, ids: list[str]) -> None:
+        """A run of the generator at `hour` on `day` writing papers `ids` (none: weekend)."""
+        papers = [Paper(id=i, title_en=f"Paper {i}", abstract_en=f"About {i}.") for i in ids]
+        text = write_digest(papers) if papers else EMPTY
+        sha = f"{len(self.commits) + 1:040x}"
+        self.commits.append((sha, at(day, hour), text))
+
+    def week(self, days: dict[str, list[str]]) -> None:
+        for day, ids in days.items():
+            for n, hour in enumerate((1, 7, 13, 19)):  # each run adds a paper to the day's
+                self.run(day, hour, ids[: max(1, len(ids) - 3 + n)] if ids else [])
+
+    def head_at(self, moment: dt.datetime) -> str:
+        return max((c for c in self.commits if c[1] <= moment), key=lambda c: c[1])[2]
+
+    def handler(self, now: list[dt.datetime]):
+        def handle(request: httpx.Request) -> httpx.Response:
+            self.requests.append(request)
+            parts = request.url.path.split("/")
+            if request.url.host == "api.github.com":
+                return self._list(request)
+            if request.url.host == git_history.RAW_HOST and parts[3] == "master":
+                return httpx.Response(
+                    200, content=self.head_at(now[0]).encode(), headers={"ETag": f'"{now[0]}"'}
+                )
+            for sha, _, text in self.commits:
+                if parts[3] == sha:
+                    return httpx.Response(200, content=text.encode())
+            return httpx.Response(404)
+
+        return handle
+
+    def _list(self, request: httpx.Request) -> httpx.Response:
+        if self.api_status != 200:
+            body = {"message": "API rate limit exceeded"}
+            return httpx.Response(self.api_status, content=json.dumps(body).encode())
+        q = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
+        assert (q["sha"], q["path"], q["per_page"]) == ("master", "cs.AI.md", "100")
+        since = dt.datetime.fromisoformat(q["since"].replace("Z", "+00:00"))
+        until = dt.datetime.fromisoformat(q["until"].replace("Z", "+00:00"))
+        listed = [
+            {"sha": sha, "commit": {"committer": {"date": when.strftime("%Y-%m-%dT%H:%M:%SZ")}}}
+            for sha, when, _ in reversed(self.commits)  # newest first, as GitHub lists them
+            if since <= when <= until
+        ]
+        return httpx.Response(200, content=json.dumps(listed).encode())
+
+
+async def fetch_at(
+    db: Path, repo: Repository, moment: dt.datetime, source: Source | None = None
+) -> SourceResult:
+    fake = FakeTime()
+    now = [moment]
+    client = httpx.AsyncClient(transport=httpx.MockTransport(repo.handler(now)))
+    async with client:
+        fetcher = SourceFetcher(client=client, sleep=fake.sleep, clock=fake.clock)
+        with Store.open(db) as store:
+            [result] = await fetch_all(
+                store, [source or Source("digest-cs.AI", URL)], fetcher=fetcher, now=lambda: moment
+            )
+    return result
+
+
+def days_of(db: Path) -> list[tuple[str, int]]:
+    with Store.open(db) as store:
+        return sorted((d.date, d.count) for d in store.digests())
+
+
+def asked(repo: Repository) -> list[str]:
+    return [f"{r.url.host}{r.url.path}" for r in repo.requests]
+
+
+WEEK = {  # Monday 2026-11-16 to Sunday 2026-11-22
+    "2026-11-16": [f"2611.0010{i}" for i in range(4)],
+    "2026-11-17": [f"2611.0020{i}" for i in range(5)],
+    "2026-11-18": [f"2611.0030{i}" for i in range(6)],
+    "2026-11-19": [f"2611.0040{i}" for i in range(4)],
+    "2026-11-20": [f"2611.0050{i}" for i in range(4)],
+    "2026-11-21": [],
+    "2026-11-22": [],
+}
+
+
+async def test_the_days_missed_come_from_the_history_then_nothing_more(tmp_path):
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    monday = await fetch_at(db, repo, at("2026-11-16", 8))  # after the second run
+    assert monday.new == 2 and days_of(db) == [("2026-11-16", 2)]
+    assert not any("api.github.com" in a for a in asked(repo))  # nothing missed yet
+    # Off Monday evening to Wednesday; Thursday at 9: Monday's rest, Tuesday, Wednesday.
+    repo.requests.clear()
+    thursday = await fetch_at(db, repo, at("2026-11-19", 9))
+    assert days_of(db) == [
+        ("2026-11-16", 2),  # Monday stays as it was fetched (only days after it are read)
+        ("2026-11-17", 5),  # each missed day as its last run left it
+        ("2026-11-18", 6),
+        ("2026-11-19", 2),  # today, as the raw file is now
+    ]
+    assert thursday.status == "new" and thursday.new == 2 + 5 + 6 and thursday.notes == []
+    [listing] = [r for r in repo.requests if r.url.host == "api.github.com"]
+    assert listing.url.path == "/repos/qhduan/cn-chat-arxiv/commits"
+    q = parse_qs(listing.url.query.decode())
+    assert (q["since"], q["until"]) == (["2026-11-17T00:00:00Z"], ["2026-11-19T00:00:00Z"])
+    shas = [a.split("/")[3] for a in asked(repo) if a.startswith(git_history.RAW_HOST)]
+    last_runs = [c[0] for c in repo.commits if c[1] in (at("2026-11-17", 19), at("2026-11-18", 19))]
+    assert shas == ["master", *last_runs]  # today's file, then one commit per missed day
+    # The same day again, then a restart: nothing more is asked of the history.
+    repo.requests.clear()
+    again = await fetch_at(db, repo, at("2026-11-19", 10))
+    assert again.new == 0 and not any("api.github.com" in a for a in asked(repo))
+    assert [d for d, _ in days_of(db)] == [f"2026-11-{d}" for d in (16, 17, 18, 19)]
+
+
+async def test_a_weekend_missed_brings_nothing_and_costs_nothing(tmp_path):
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    repo.week({"2026-11-23": [f"2611.0060{i}" for i in range(4)]})
+    await fetch_at(db, repo, at("2026-11-20", 20))  # Friday, after the last run
+    repo.requests.clear()
+    monday = await fetch_at(db, repo, at("2026-11-23", 8))
+    # Saturday's and Sunday's files were read from the history, and were empty: no
+    # digest for them, no problem either.
+    weekend = [c[0] for c in repo.commits if c[1] in (at("2026-11-21", 19), at("2026-11-22", 19))]
+    assert [a.split("/")[3] for a in asked(repo) if a.startswith(git_history.RAW_HOST)] == [
+        "master",
+        *weekend,
+    ]
+    assert days_of(db) == [("2026-11-20", 4), ("2026-11-23", 2)]
+    assert monday.status == "new" and monday.notes == [] and monday.problems == 0
+
+
+async def test_a_history_that_cannot_be_had_costs_only_the_days_before(tmp_path):
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    await fetch_at(db, repo, at("2026-11-16", 20))
+    repo.api_status = 403  # GitHub's rate limit for clients without a token
+    thursday = await fetch_at(db, repo, at("2026-11-19", 20))
+    assert thursday.status == "new" and thursday.new == 4  # today came in all the same
+    assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-19"]
+    [note] = thursday.notes
+    assert note.startswith("the days before: ") and "403" in note
+
+
+async def test_a_first_subscription_and_other_hosts_ask_no_history(tmp_path, monkeypatch):
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    await fetch_at(db, repo, at("2026-11-18", 20))  # the first fetch: today only
+    assert days_of(db) == [("2026-11-18", 6)]
+    assert not any("api.github.com" in a for a in asked(repo))
+    monkeypatch.setattr(git_history, "MAX_DAYS", 1)
+    await fetch_at(db, repo, at("2026-11-21", 12))  # Saturday: an empty file, nothing new
+    await fetch_at(db, repo, at("2026-11-23", 12))  # Monday: only the newest missed day
+    assert [d for d, _ in days_of(db)] == ["2026-11-18"]  # Friday was not within 1 day
+    assert git_history.raw_file("https://example.org/qhduan/cn-chat-arxiv/master/cs.AI.md") is None
+    assert git_history.raw_file(URL) == git_history.RawFile(
+        "qhduan", "cn-chat-arxiv", "master", "cs.AI.md"
+    )
+    for bad in (URL.replace("/master/", "/../"), URL + "?x=1", URL.replace("https:", "http:")):
+        assert git_history.raw_file(bad) is None
+
+
+def test_commit_listings_are_untrusted_input():
+    body = json.dumps(
+        [
+            {"sha": "a" * 40, "commit": {"committer": {"date": "2026-11-17T19:00:00Z"}}},
+            {"sha": "b" * 40, "commit": {"committer": {"date": "2026-11-17T07:00:00Z"}}},
+            {"sha": "not a sha", "commit": {"committer": {"date": "2026-11-17T20:00:00Z"}}},
+            {"sha": "c" * 40, "commit": {"committer": {"date": "yesterday"}}},
+            {"sha": "d" * 40},
+            "junk",
+        ]
+    ).encode()
+    commits = git_history.parse_commits(body, "u")
+    assert [sha for sha, _ in commits] == ["a" * 40, "b" * 40]
+    assert git_history.last_of_each_day(commits, ["2026-11-17"]) == [("2026-11-17", "a" * 40)]
+    with pytest.raises(ValueError, match=r"not a list of commits \(API rate limit"):
+        git_history.parse_commits(b'{"message": "API rate limit exceeded"}', "u")
+    with pytest.raises(ValueError, match="not JSON"):
+        git_history.parse_commits(b"<html>", "u")
