@@ -28,6 +28,7 @@ from tui_digest.fetch import git_history
 from tui_digest.fetch.download import SourceFetcher
 from tui_digest.fetch.results import SourceResult
 from tui_digest.fetch.runner import fetch_all
+from tui_digest.ui.refresh import summarise
 
 URL = "https://raw.githubusercontent.com/qhduan/cn-chat-arxiv/master/cs.AI.md"
 EMPTY = "## Summary\n\n| Ref | Title | Summary |\n| --- | --- | --- |\n"
@@ -155,6 +156,12 @@ async def test_the_days_missed_come_from_the_history_then_nothing_more(tmp_path)
         ("2026-11-19", 2),  # today, as the raw file is now
     ]
     assert thursday.status == "new" and thursday.new == 2 + 5 + 6 and thursday.notes == []
+    assert (
+        thursday.summary() == "digest-cs.AI: new 13 / updated 0 / unchanged 0 (with 2 missed days)"
+    )
+    assert summarise([thursday])[0].startswith(
+        "1 of 1 source(s) fetched: 13 new papers (with 2 missed days)"
+    )
     [listing] = [r for r in repo.requests if r.url.host == "api.github.com"]
     assert listing.url.path == "/repos/qhduan/cn-chat-arxiv/commits"
     q = parse_qs(listing.url.query.decode())

@@ -59,7 +59,11 @@ class SourceResult:
             return f"{name}: failed ({clean_line(self.error, 500)})"
         if self.no_new_papers:
             return f"{name}: no new papers"
-        return f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
+        line = f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
+        if self.caught_up:  # the days missed before, fetched too (their papers counted in)
+            n = len(self.caught_up)
+            line += f" (with {n} missed day{'' if n == 1 else 's'})"
+        return line
 
 
 def new_digests(results: Sequence[SourceResult]) -> list[str]:

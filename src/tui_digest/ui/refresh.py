@@ -49,8 +49,11 @@ def summarise(results: Sequence[SourceResult]) -> tuple[str, SeverityLevel]:
     failed = [r for r in results if not r.ok]
     fetched = len(results) - len(failed)
     noun = "paper" if new == 1 else "papers"
+    missed = sum(len(r.caught_up) for r in results)
+    days = f" (with {missed} missed day{'' if missed == 1 else 's'})" if missed else ""
     lines = [
-        f"{fetched} of {len(results)} source(s) fetched: {new:,} new {noun}, {updated:,} updated."
+        f"{fetched} of {len(results)} source(s) fetched: {new:,} new {noun}{days}, "
+        f"{updated:,} updated."
     ]
     offline = offline_line(results)
     if offline:  # one line for every source the missing network cost
