@@ -53,6 +53,18 @@ def excerpts(tmp_path_factory) -> Path:
     return write_excerpts(SAMPLES, tmp_path_factory.mktemp("excerpts"))
 
 
+@pytest.fixture
+def utc_local_time(monkeypatch):
+    """Local dates computed from UTC timestamps, whatever zone the machine is in."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory, monkeypatch):
     """Never touch the user's real cache or config from a test."""

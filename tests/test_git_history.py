@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -35,13 +34,8 @@ EMPTY = "## Summary\n\n| Ref | Title | Summary |\n| --- | --- | --- |\n"
 
 
 @pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    """Local days are UTC days here, whatever the machine's zone."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def utc(utc_local_time):
+    """Local days are UTC days here, whatever the machine's zone (conftest)."""
 
 
 def at(day: str, hour: int) -> dt.datetime:

@@ -201,18 +201,6 @@ def make_v3(path: Path) -> None:
     conn.close()
 
 
-@pytest.fixture
-def utc_local_time(monkeypatch):
-    """Local dates computed from UTC timestamps, whatever zone the machine is in."""
-    import time
-
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 def test_v3_cache_migrates_to_dated_named_digests_keeping_state(tmp_path, utc_local_time):
     db = tmp_path / "v3.db"
     make_v3(db)
