@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from feed_server import FakeTime
+from test_feed_digest import feed, item
 from tui_digest.config.sources import Source
 from tui_digest.core.digest_format import write_digest
 from tui_digest.core.model import Paper
@@ -43,17 +44,23 @@ def at(day: str, hour: int) -> dt.datetime:
 
 
 class Repository:
-    """The generator's repository: commits of cs.AI.md, four runs each weekday."""
+    """The generator's repository: commits of cs.AI.md (or its digest feed, cs.AI.xml),
+    four runs each weekday."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "cs.AI.md") -> None:
+        self.name = name
         self.commits: list[tuple[str, dt.datetime, str]] = []  # sha, when, text
         self.requests: list[httpx.Request] = []
         self.api_status = 200
 
     def run(self, day: str, hour: int, ids: list[str]) -> None:
         """A run of the generator at `hour` on `day` writing papers `ids` (none: weekend)."""
-        papers = [Paper(id=i, title_en=f"Paper {i}", abstract_en=f"About {i}.") for i in ids]
-        text = write_digest(papers) if papers else EMPTY
+        if self.name.endswith(".xml"):  # the generator's digest feed (tests/test_feed_digest.py)
+            items = [item([f"论文 {i}", f"Paper {i}", f"https://arxiv.org/abs/{i}"]) for i in ids]
+            text = feed(*items).decode()
+        else:
+            papers = [Paper(id=i, title_en=f"Paper {i}", abstract_en=f"About {i}.") for i in ids]
+            text = write_digest(papers) if papers else EMPTY
         sha = f"{len(self.commits) + 1:040x}"
         self.commits.append((sha, at(day, hour), text))
 
@@ -87,7 +94,7 @@ class Repository:
             body = {"message": "API rate limit exceeded"}
             return httpx.Response(self.api_status, content=json.dumps(body).encode())
         q = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
-        assert (q["sha"], q["path"], q["per_page"]) == ("master", "cs.AI.md", "100")
+        assert (q["sha"], q["path"], q["per_page"]) == ("master", self.name, "100")
         since = dt.datetime.fromisoformat(q["since"].replace("Z", "+00:00"))
         until = dt.datetime.fromisoformat(q["until"].replace("Z", "+00:00"))
         listed = [
@@ -133,16 +140,18 @@ WEEK = {  # Monday 2026-11-16 to Sunday 2026-11-22
 }
 
 
-async def test_the_days_missed_come_from_the_history_then_nothing_more(tmp_path):
+@pytest.mark.parametrize("name", ["cs.AI.md", "cs.AI.xml"])
+async def test_the_days_missed_come_from_the_history_then_nothing_more(tmp_path, name):
     db = tmp_path / "cache.db"
-    repo = Repository()
+    repo = Repository(name)
     repo.week(WEEK)
-    monday = await fetch_at(db, repo, at("2026-11-16", 8))  # after the second run
+    source = Source("digest-cs.AI", URL.replace("cs.AI.md", name))
+    monday = await fetch_at(db, repo, at("2026-11-16", 8), source)  # after the second run
     assert monday.new == 2 and days_of(db) == [("2026-11-16", 2)]
     assert not any("api.github.com" in a for a in asked(repo))  # nothing missed yet
     # Off Monday evening to Wednesday; Thursday at 9: Monday's rest, Tuesday, Wednesday.
     repo.requests.clear()
-    thursday = await fetch_at(db, repo, at("2026-11-19", 9))
+    thursday = await fetch_at(db, repo, at("2026-11-19", 9), source)
     assert days_of(db) == [
         ("2026-11-16", 2),  # Monday stays as it was fetched (only days after it are read)
         ("2026-11-17", 5),  # each missed day as its last run left it
@@ -165,7 +174,7 @@ async def test_the_days_missed_come_from_the_history_then_nothing_more(tmp_path)
     assert shas == ["master", *last_runs]  # today's file, then one commit per missed day
     # The same day again, then a restart: nothing more is asked of the history.
     repo.requests.clear()
-    again = await fetch_at(db, repo, at("2026-11-19", 10))
+    again = await fetch_at(db, repo, at("2026-11-19", 10), source)
     assert again.new == 0 and not any("api.github.com" in a for a in asked(repo))
     assert [d for d, _ in days_of(db)] == [f"2026-11-{d}" for d in (16, 17, 18, 19)]
 

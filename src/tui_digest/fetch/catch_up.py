@@ -120,7 +120,7 @@ class CatchUp(StoreSteps):
             key=key,
             source_name=source.name,
             category=source.effective_category,
-            kind="digest",
+            kind=source.format,  # (the generator's `<cat>.xml` is a digest feed)
         )
 
     async def _catch_up(
@@ -131,7 +131,7 @@ class CatchUp(StoreSteps):
         key: str,
         source_name: str,
         category: str,
-        kind: str = "digest-feed",
+        kind: str | None = "digest-feed",
     ) -> None:
         """Import each of `days` (oldest first) as source `key`'s digest of that day."""
         for day, url in days:
