@@ -248,3 +248,19 @@ def test_commit_listings_are_untrusted_input():
         git_history.parse_commits(b'{"message": "API rate limit exceeded"}', "u")
     with pytest.raises(ValueError, match="not JSON"):
         git_history.parse_commits(b"<html>", "u")
+
+
+async def test_a_day_the_user_removed_is_not_read_back_from_the_history(tmp_path):
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    await fetch_at(db, repo, at("2026-11-16", 20))
+    await fetch_at(db, repo, at("2026-11-17", 20))
+    with Store.open(db) as store:  # `tui-digest digests rm` of Tuesday
+        [tuesday] = [d.name for d in store.digests() if d.date == "2026-11-17"]
+        store.remove_digests(store.digest_pks([tuesday]))
+    repo.requests.clear()
+    thursday = await fetch_at(db, repo, at("2026-11-19", 20))
+    # Wednesday was missed and comes from the history; Tuesday stays removed.
+    assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-18", "2026-11-19"]
+    assert thursday.caught_up and len(thursday.caught_up) == 1

@@ -248,17 +248,38 @@ def test_v6_cache_gains_the_read_flag_index_and_keeps_it_across_restarts(tmp_pat
         s.import_digest(Digest("d", date="2024-03-01", papers=papers))
         s.set_read(s.list_ids()[1::2])
         read, unread = s.list_ids("is:read"), s.list_ids("is:unread")
-    # The same cache as version 6 wrote it: no index on the read flag.
+    # The same cache as version 6 wrote it: no index on the read flag (nor what came after).
     with sqlite3.connect(db) as conn:
         conn.execute("DROP INDEX listing_by_read")
+        conn.execute("DROP TABLE removed_days")
         conn.execute("PRAGMA user_version = 6")
     with pytest.raises(CacheError, match="needs an upgrade"):
         Store.open(db, readonly=True)
     for _ in range(2):  # migrated on the first open, unchanged on the next
         with Store.open(db) as s:
-            assert s.stats()["schema"] == schema.SCHEMA_VERSION == 7
+            assert s.stats()["schema"] == schema.SCHEMA_VERSION
             assert (s.list_ids("is:read"), s.list_ids("is:unread")) == (read, unread)
             assert len(read) == 3 and s.count("is:read", cap=1) == 2
             sql = "SELECT l.pk FROM listing l WHERE l.read = 1 ORDER BY l.key DESC"
             plan = s._conn().execute("EXPLAIN QUERY PLAN " + sql).fetchall()
             assert "listing_by_read" in str(plan)
+
+
+def test_v7_cache_gains_the_removed_days_and_remembers_removals_across_restarts(tmp_path):
+    db = tmp_path / "c.db"
+    with Store.open(db) as s:
+        for day in ("2026-11-16", "2026-11-17"):
+            papers = [Paper(id=f"2611.{day[-2:]}001", title_en="P")]
+            s.import_digest(Digest("cs.AI", source="https://x.example/cs.AI.md", papers=papers),
+                            today=day)  # fmt: skip
+    with sqlite3.connect(db) as conn:  # as version 7 wrote it
+        conn.execute("DROP TABLE removed_days")
+        conn.execute("PRAGMA user_version = 7")
+    with Store.open(db) as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION
+        [newest] = [d.name for d in s.digests() if d.date == "2026-11-17"]
+        s.remove_digests(s.digest_pks([newest]))
+    with Store.open(db) as s:  # the removal is remembered, the other day is still held
+        assert [d.date for d in s.digests()] == ["2026-11-16"]
+        assert s.source_days("https://x.example/cs.AI.md") == {"2026-11-16", "2026-11-17"}
+        assert s.source_days("elsewhere") == set()

@@ -280,3 +280,21 @@ async def test_days_the_index_cannot_vouch_for_are_not_fetched_again(publisher, 
         assert store.kept_sha256("s", ["2025-09-15", "2025-09-16", "2025-09-17"]) == {
             "2025-09-16": hashlib.sha256(arxiv_day(16)).hexdigest()
         }
+
+
+@pytest.mark.parametrize("subscribe", ["category feed", "folder"])
+async def test_a_day_the_user_removed_is_not_brought_back(publisher, tmp_path, subscribe):
+    out = publisher.out
+    url = str(out / "cs.AI.xml") if subscribe == "category feed" else str(out)
+    source = Source("lab-cs.AI", url, "digest-feed" if subscribe == "category feed" else "")
+    with Store.open(tmp_path / "subscriber.db") as sub:
+        for day in (15, 16):
+            publisher.publish(day)
+            await fetch_all(sub, [source])
+        [tuesday] = [d.name for d in sub.digests() if d.date == "2025-09-16"]
+        sub.remove_digests(sub.digest_pks([tuesday]))  # `tui-digest digests rm`
+    with Store.open(tmp_path / "subscriber.db") as sub:  # another day, another process
+        publisher.publish(17)
+        [wednesday] = await fetch_all(sub, [source])
+        assert wednesday.new == 4 and wednesday.caught_up == []
+        assert [d for d, _ in days_of(sub)] == ["2025-09-15", "2025-09-17"]

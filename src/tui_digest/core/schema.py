@@ -352,6 +352,23 @@ def _index_read_flag(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX listing_by_read ON listing(read)")
 
 
+def _add_removed_days(conn: sqlite3.Connection) -> None:
+    """The days of a source whose digests the user removed (`digests rm`, `prune`).
+
+    The catch-ups of missed days (`fetch.catch_up`: a published folder's
+    index, the generator's git history) fetch the days after the newest one a
+    source has; without this, removing a source's newest day would be undone
+    by the next fetch. Keyed like `digests(source, date)`.
+    """
+    conn.execute(
+        """CREATE TABLE removed_days (
+            source TEXT NOT NULL,
+            date TEXT NOT NULL,
+            PRIMARY KEY (source, date)
+        ) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -360,6 +377,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _dated_digests,
     _add_user_state,
     _index_read_flag,
+    _add_removed_days,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -65,9 +65,10 @@ class CatchUp(StoreSteps):
     """The catch-up steps of a run (a base of `runner._Run`)."""
 
     async def _days_held(self, key: str) -> set[str]:
-        """The days of the digests the cache holds from source `key`."""
-        infos = await self._store(self.store.digests)
-        return {d.date for d in infos if d.source == key and d.date}
+        """The days of the digests the cache holds from source `key`, and of those the
+        user removed from it: a catch-up brings neither."""
+        days: set[str] = await self._store(self.store.source_days, key)
+        return days
 
     async def _feed_of_index(self, feed_url: str) -> Feed | None:
         """What the folder of a published feed lists for that feed (None when its

@@ -172,6 +172,19 @@ def original_bytes(conn: sqlite3.Connection, name: str) -> bytes | None:
     return zlib.decompress(row[0]) if row is not None else None
 
 
+def days_of(conn: sqlite3.Connection, source: str) -> set[str]:
+    """The days `source` has a digest of, or had one the user removed (`removed_days`):
+    the days a catch-up of missed days must not bring (back)."""
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT date FROM digests WHERE source = ? AND date != '' "
+            "UNION SELECT date FROM removed_days WHERE source = ?",
+            (source, source),
+        )
+    }
+
+
 def kept_sha256(conn: sqlite3.Connection, source: str, dates: Iterable[str]) -> dict[str, str]:
     """date -> SHA-256 (hex) of the bytes `source`'s digest of that day was last read
     from, for those of `dates` it has a digest of whose bytes the cache kept."""

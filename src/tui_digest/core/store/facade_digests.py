@@ -42,6 +42,10 @@ class DigestMethods(Connections):
         """The bytes digest `name` was read from, when the cache kept them."""
         return days.original_bytes(self._conn(), name)
 
+    def source_days(self, source: str) -> set[str]:
+        """The days `source` has a digest of, or had one that was removed."""
+        return days.days_of(self._conn(), source)
+
     def kept_sha256(self, source: str, dates: Sequence[str]) -> dict[str, str]:
         """date -> SHA-256 of the bytes `source`'s digest of each of `dates` was read from."""
         return days.kept_sha256(self._conn(), source, dates)

@@ -65,6 +65,12 @@ def remove(conn: sqlite3.Connection, pks: Sequence[int]) -> Removal:
     starred = set(_starred(conn, sorted(orphans)))
     old = _indexed(conn, affected)
     marks = ",".join("?" * len(pks))
+    # Remembered, so that no catch-up of missed days brings them back (schema).
+    conn.execute(
+        "INSERT OR IGNORE INTO removed_days(source, date) SELECT source, date FROM digests "
+        f"WHERE pk IN ({marks}) AND date != '' AND source != ?",
+        (*pks, SAMPLE_SOURCE),
+    )
     conn.execute(f"DELETE FROM digests WHERE pk IN ({marks})", tuple(pks))
     deleted = 0
     for pk, (key, paper) in old.items():
