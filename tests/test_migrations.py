@@ -283,3 +283,31 @@ def test_v7_cache_gains_the_removed_days_and_remembers_removals_across_restarts(
         assert [d.date for d in s.digests()] == ["2026-11-16"]
         assert s.source_days("https://x.example/cs.AI.md") == {"2026-11-16", "2026-11-17"}
         assert s.source_days("elsewhere") == set()
+
+
+def test_reading_commands_upgrade_a_cache_an_older_release_made(tmp_path):
+    """After an upgrade of tui-digest, `search`, `stats` and the other reading commands
+    work on the old cache (upgraded once, as the reader would) instead of asking the
+    user to "open it once without read-only"; `Store.open(readonly=True)` still writes
+    nothing."""
+    from cli_support import run_cli
+
+    db = tmp_path / "c.db"
+    with Store.open(db) as s:
+        s.import_digest(
+            Digest("d", date="2024-03-01", papers=[Paper(id="2403.00001", title_en="Kept")])
+        )
+    with sqlite3.connect(db) as conn:  # as version 7 wrote it
+        conn.execute("DROP TABLE removed_days")
+        conn.execute("PRAGMA user_version = 7")
+    with pytest.raises(CacheError, match=r"needs an upgrade .* where it can be written"):
+        Store.open(db, readonly=True)
+    with sqlite3.connect(db) as conn:
+        assert schema.user_version(conn) == 7
+    done = run_cli("search", "Kept", db=db)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"2403.00001" in done.stdout and done.stderr == b""
+    with sqlite3.connect(db) as conn:
+        assert schema.user_version(conn) == schema.SCHEMA_VERSION
+    stats = run_cli("stats", db=db)
+    assert stats.returncode == 0 and f"schema: {schema.SCHEMA_VERSION}".encode() in stats.stdout

@@ -32,7 +32,8 @@ class CliError(Exception):
 def _open_store(args: argparse.Namespace, *, readonly: bool = False) -> Store:
     from tui_digest.core.store import Store
 
-    store = Store.open(args.db, readonly=readonly)
+    # A reading command upgrades a cache an older release made (`open_reading`).
+    store = Store.open_reading(args.db) if readonly else Store.open(args.db)
     for notice in store.notices:
         print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
     return store

@@ -57,7 +57,7 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
     from tui_digest.core.store import Store
     from tui_digest.rank.listing import rank_listing
 
-    store = Store.open(getattr(args, "db", None), readonly=True)
+    store = Store.open_reading(getattr(args, "db", None))
     try:
         for notice in store.notices:
             print(f"tui-digest: {notice}", file=sys.stderr)

@@ -153,7 +153,7 @@ def _source_states(db: str | None, names: list[str]) -> dict[str, dict[str, obje
     if not path.exists():
         return {}
     try:
-        store = Store.open(path, readonly=True)
+        store = Store.open_reading(path)
     except CacheError as exc:
         print(f"tui-digest: {for_terminal(exc)}; fetch state not shown", file=sys.stderr)
         return {}

@@ -65,7 +65,8 @@ class StateUsageError(ValueError):
 def _store(args: argparse.Namespace, *, readonly: bool = False):
     from tui_digest.core.store import Store
 
-    store = Store.open(getattr(args, "db", None), readonly=readonly)
+    db = getattr(args, "db", None)
+    store = Store.open_reading(db) if readonly else Store.open(db)
     for notice in store.notices:
         print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
     return store

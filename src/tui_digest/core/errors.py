@@ -11,6 +11,10 @@ class CacheError(Exception):
     """The cache cannot be used as asked (newer schema, unreadable, locked...)."""
 
 
+class UpgradeNeeded(CacheError):
+    """A read-only open of a cache an older release made (it writes nothing)."""
+
+
 class QueryError(ValueError):
     """A malformed query; the message says what is wrong and where."""
 

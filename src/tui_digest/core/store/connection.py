@@ -23,7 +23,7 @@ from typing import Self
 
 from tui_digest.core import schema
 from tui_digest.core.cache_guard import check_cache, damage, is_locked_error, readonly_uri
-from tui_digest.core.errors import CacheError
+from tui_digest.core.errors import CacheError, UpgradeNeeded
 from tui_digest.core.paths import default_db_path
 
 
@@ -85,13 +85,31 @@ class Connections:
             store._prepare(new_file=not exists)
         return store
 
+    @classmethod
+    def open_reading(cls, path: str | Path | None = None) -> Self:
+        """Open the cache read-only for a command that only reads it.
+
+        A cache an older release made is upgraded first, once, as the reader or
+        any writing command would (a read-only open writes nothing and refuses
+        it): after an upgrade of tui-digest, `search` or `stats` must not ask
+        the user to "open it once without read-only". A cache that cannot be
+        written (a read-only file or folder) is still refused, saying so.
+        """
+        try:
+            return cls.open(path, readonly=True)
+        except UpgradeNeeded:
+            upgraded = cls.open(path)  # (migrates, or raises why it cannot)
+            upgraded.close()
+            return cls.open(path, readonly=True)
+
     def _require_current(self) -> None:
         version = schema.user_version(self._conn())
         if version < schema.SCHEMA_VERSION:
             self.close()
-            raise CacheError(
+            raise UpgradeNeeded(
                 f"{self.path}: cache schema {version} needs an upgrade to "
-                f"{schema.SCHEMA_VERSION}; open it once without read-only"
+                f"{schema.SCHEMA_VERSION}, which a read-only open does not make; open it once "
+                "where it can be written (the reader or any writing command upgrades it)"
             )
 
     def _prepare(self, *, new_file: bool) -> None:
