@@ -94,14 +94,15 @@ class Repository:
             body = {"message": "API rate limit exceeded"}
             return httpx.Response(self.api_status, content=json.dumps(body).encode())
         q = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
-        assert (q["sha"], q["path"], q["per_page"]) == ("master", self.name, "100")
+        assert (q["sha"], q["path"]) == ("master", self.name)
+        per_page, page = int(q["per_page"]), int(q.get("page", "1"))
         since = dt.datetime.fromisoformat(q["since"].replace("Z", "+00:00"))
         until = dt.datetime.fromisoformat(q["until"].replace("Z", "+00:00"))
         listed = [
             {"sha": sha, "commit": {"committer": {"date": when.strftime("%Y-%m-%dT%H:%M:%SZ")}}}
             for sha, when, _ in reversed(self.commits)  # newest first, as GitHub lists them
             if since <= when <= until
-        ]
+        ][(page - 1) * per_page : page * per_page]
         return httpx.Response(200, content=json.dumps(listed).encode())
 
 
@@ -241,7 +242,8 @@ def test_commit_listings_are_untrusted_input():
             "junk",
         ]
     ).encode()
-    commits = git_history.parse_commits(body, "u")
+    commits, listed = git_history.parse_commits(body, "u")
+    assert listed == 6
     assert [sha for sha, _ in commits] == ["a" * 40, "b" * 40]
     assert git_history.last_of_each_day(commits, ["2026-11-17"]) == [("2026-11-17", "a" * 40)]
     with pytest.raises(ValueError, match=r"not a list of commits \(API rate limit"):
@@ -264,3 +266,22 @@ async def test_a_day_the_user_removed_is_not_read_back_from_the_history(tmp_path
     # Wednesday was missed and comes from the history; Tuesday stays removed.
     assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-18", "2026-11-19"]
     assert thursday.caught_up and len(thursday.caught_up) == 1
+
+
+async def test_a_full_page_of_commits_is_followed_by_the_next(tmp_path, monkeypatch):
+    """GitHub lists at most `per_page` commits, newest first: a gap with more commits
+    than a page reads the next page, so its oldest days are not lost."""
+    monkeypatch.setattr(git_history, "PER_PAGE", 3)
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    await fetch_at(db, repo, at("2026-11-16", 20))
+    repo.requests.clear()
+    await fetch_at(db, repo, at("2026-11-19", 9))  # Tuesday's and Wednesday's 8 commits
+    pages = [
+        parse_qs(r.url.query.decode())["page"]
+        for r in repo.requests
+        if r.url.host == "api.github.com"
+    ]
+    assert pages == [["1"], ["2"]]  # (PAGES: at most two)
+    assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19"]

@@ -22,6 +22,7 @@ costs the source its newest day.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 from urllib.parse import urljoin
 
@@ -108,9 +109,14 @@ class CatchUp(StoreSteps):
             days = git_history.missed_days(held, max(now)) if now else []
             if not days:
                 return
-            url = git_history.commits_url(raw, days)
-            got = await self.fetcher.fetch(url)
-            commits = git_history.parse_commits(got.body, url)
+            commits: list[tuple[str, dt.datetime]] = []
+            for page in range(1, git_history.PAGES + 1):
+                url = git_history.commits_url(raw, days, page)
+                got = await self.fetcher.fetch(url)
+                listed, count = git_history.parse_commits(got.body, url)
+                commits += listed
+                if count < git_history.PER_PAGE:
+                    break
         except (FetchError, ValueError, CacheError, sqlite3.Error) as exc:
             result.notes.append(f"the days before: {clean_line(str(exc), 300)}")
             return

@@ -14,8 +14,9 @@ same source's digest (`store.days`):
   in that span: `GET https://api.github.com/repos/{owner}/{repo}/commits`
   with `sha` (the branch), `path`, `since` and `until` (ISO 8601 UTC,
   `YYYY-MM-DDTHH:MM:SSZ`) and `per_page` (at most 100), newest first
-  (docs.github.com/en/rest/commits/commits#list-commits; one request per
-  gap, since GitHub allows 60 an hour without a token:
+  (docs.github.com/en/rest/commits/commits#list-commits; a `page` more
+  when the first is full, `PAGES` at most: GitHub allows 60 requests an hour
+  without a token:
   docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api);
 - the last commit of each missed local day is the file as that day left it
   (a fetch that day would have filed it under that day, as `local_date`
@@ -38,7 +39,10 @@ from urllib.parse import unquote, urlencode, urlsplit
 RAW_HOST = "raw.githubusercontent.com"
 API = "https://api.github.com"
 MAX_DAYS = 31  # read at call time, so a test can lower it
-PER_PAGE = 100  # the endpoint's most: ~4 runs a day leave ~25 days of commits a page
+# The endpoint's most per page, newest first: ~4 runs a day fill a page in ~25
+# days, so a full page is followed by one more (`PAGES`), ~50 days in all.
+PER_PAGE = 100
+PAGES = 2
 
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _SHA_RE = re.compile(r"[0-9a-f]{40}")
@@ -83,7 +87,7 @@ def missed_days(held: set[str], until: str) -> list[str]:
     return days[-MAX_DAYS:]
 
 
-def commits_url(raw: RawFile, days: list[str]) -> str:
+def commits_url(raw: RawFile, days: list[str], page: int = 1) -> str:
     """The request for the commits that changed `raw` during `days` (local days)."""
     return f"{API}/repos/{raw.owner}/{raw.repo}/commits?" + urlencode(
         {
@@ -92,12 +96,14 @@ def commits_url(raw: RawFile, days: list[str]) -> str:
             "since": _utc(_local_midnight(days[0])),
             "until": _utc(_local_midnight(days[-1]) + dt.timedelta(days=1)),
             "per_page": PER_PAGE,
+            "page": page,
         }
     )
 
 
-def parse_commits(body: bytes, url: str) -> list[tuple[str, dt.datetime]]:
-    """(sha, committed at) of each commit the endpoint listed. ValueError if not a list."""
+def parse_commits(body: bytes, url: str) -> tuple[list[tuple[str, dt.datetime]], int]:
+    """((sha, committed at) of each usable commit the endpoint listed, how many it
+    listed: a full page has a next one). ValueError if not a list."""
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -119,7 +125,7 @@ def parse_commits(body: bytes, url: str) -> list[tuple[str, dt.datetime]]:
             continue
         if moment.tzinfo is not None:
             out.append((sha, moment))
-    return out
+    return out, len(data)
 
 
 def last_of_each_day(
