@@ -285,3 +285,24 @@ async def test_a_full_page_of_commits_is_followed_by_the_next(tmp_path, monkeypa
     ]
     assert pages == [["1"], ["2"]]  # (PAGES: at most two)
     assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19"]
+
+
+async def test_a_second_page_that_cannot_be_had_keeps_the_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(git_history, "PER_PAGE", 3)
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    await fetch_at(db, repo, at("2026-11-16", 20))
+    handle = repo._list
+
+    def first_page_only(request: httpx.Request) -> httpx.Response:
+        if b"page=2" in request.url.query:
+            return httpx.Response(403, content=b'{"message": "API rate limit exceeded"}')
+        return handle(request)
+
+    monkeypatch.setattr(repo, "_list", first_page_only)
+    thursday = await fetch_at(db, repo, at("2026-11-19", 9))
+    # Page 1 held Wednesday's last commits; Tuesday's were on page 2.
+    assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-18", "2026-11-19"]
+    [note] = thursday.notes
+    assert note.startswith("the oldest days before: ") and "403" in note

@@ -112,8 +112,15 @@ class CatchUp(StoreSteps):
             commits: list[tuple[str, dt.datetime]] = []
             for page in range(1, git_history.PAGES + 1):
                 url = git_history.commits_url(raw, days, page)
-                got = await self.fetcher.fetch(url)
-                listed, count = git_history.parse_commits(got.body, url)
+                try:
+                    got = await self.fetcher.fetch(url)
+                    listed, count = git_history.parse_commits(got.body, url)
+                except (FetchError, ValueError) as exc:
+                    if page == 1:
+                        raise
+                    # The newer days, from the first page, are read all the same.
+                    result.notes.append(f"the oldest days before: {clean_line(str(exc), 300)}")
+                    break
                 commits += listed
                 if count < git_history.PER_PAGE:
                     break
