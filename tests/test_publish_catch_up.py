@@ -61,6 +61,13 @@ def publisher(tmp_path):
     p.store.close()
 
 
+def subscription(publisher: Publisher, subscribe: str) -> Source:
+    """The source a subscriber adds: the category feed `sources add` writes, or the folder."""
+    if subscribe == "category feed":
+        return Source("lab-cs.AI", str(publisher.out / "cs.AI.xml"), "digest-feed")
+    return Source("lab-cs.AI", str(publisher.out), "")
+
+
 def days_of(store: Store) -> list[tuple[str, int]]:
     return sorted((d.date, d.count) for d in store.digests())
 
@@ -68,8 +75,7 @@ def days_of(store: Store) -> list[tuple[str, int]]:
 @pytest.mark.parametrize("subscribe", ["category feed", "folder"])
 async def test_the_days_missed_are_fetched_then_nothing_more(publisher, tmp_path, subscribe):
     out = publisher.out
-    url = str(out / "cs.AI.xml") if subscribe == "category feed" else str(out)
-    source = Source("lab-cs.AI", url, "digest-feed" if subscribe == "category feed" else "")
+    source = subscription(publisher, subscribe)
     with Store.open(tmp_path / "subscriber.db") as sub:
         publisher.publish(15)  # Monday
         [first] = await fetch_all(sub, [source])
@@ -284,9 +290,7 @@ async def test_days_the_index_cannot_vouch_for_are_not_fetched_again(publisher, 
 
 @pytest.mark.parametrize("subscribe", ["category feed", "folder"])
 async def test_a_day_the_user_removed_is_not_brought_back(publisher, tmp_path, subscribe):
-    out = publisher.out
-    url = str(out / "cs.AI.xml") if subscribe == "category feed" else str(out)
-    source = Source("lab-cs.AI", url, "digest-feed" if subscribe == "category feed" else "")
+    source = subscription(publisher, subscribe)
     with Store.open(tmp_path / "subscriber.db") as sub:
         for day in (15, 16):
             publisher.publish(day)
