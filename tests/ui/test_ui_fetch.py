@@ -318,6 +318,21 @@ def test_summary_counts_and_lists_failures() -> None:
     assert summarise(results[:1])[1] == "information"
 
 
+def test_summary_says_what_a_source_that_came_in_could_not_do() -> None:
+    """A note (the missed days GitHub would not list, a folder's bad file) is shown as
+    `tui-digest fetch` shows it on stderr, not dropped."""
+    came = SourceResult("digest-cs.AI", "u", "new", new=4)
+    came.notes = ["the days before: https://api.github.com/…: HTTP 403 Forbidden", "b", "c"]
+    text, severity = summarise([came, SourceResult("quiet", "u", "unchanged")])
+    assert text.splitlines()[1:] == [
+        "! digest-cs.AI: the days before: https://api.github.com/…: HTTP 403 Forbidden",
+        "! digest-cs.AI: b",
+        "… and 1 more (`tui-digest fetch` lists all).",
+    ]
+    assert severity == "warning"
+    assert summarise([SourceResult("a", "u", "new", new=1)])[1] == "information"
+
+
 def test_digest_helper_makes_new_papers() -> None:
     # Guard for the fixtures above: the served digest reads back as 4 retrieval papers.
     from tui_digest.core.readers import read_document

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 ShowActivity = Callable[..., None]  # (text, *, slot): "" clears the slot
 
 MAX_FAILURES_LISTED = 4
+MAX_NOTES_LISTED = 2
 SLOT = "fetch"
 
 
@@ -63,9 +64,18 @@ def summarise(results: Sequence[SourceResult]) -> tuple[str, SeverityLevel]:
         lines.append(f"✗ {clean_line(result.name, 60)}: {clean_line(result.error, 240)}")
     if len(failed) > MAX_FAILURES_LISTED:
         lines.append(f"… and {len(failed) - MAX_FAILURES_LISTED} more failed (S shows all).")
+    # What a source that came in could not do besides (a missed day, a folder's bad
+    # file): what `tui-digest fetch` says on stderr, so the reader does not hide it.
+    notes = [(r.name, note) for r in results if r.ok for note in r.notes]
+    for name, note in notes[:MAX_NOTES_LISTED]:
+        lines.append(f"! {clean_line(name, 60)}: {clean_line(note, 240)}")
+    if len(notes) > MAX_NOTES_LISTED:
+        lines.append(f"… and {len(notes) - MAX_NOTES_LISTED} more (`tui-digest fetch` lists all).")
     severity: SeverityLevel = "information"
     if failed or offline:
         severity = "error" if not fetched else "warning"
+    elif notes:
+        severity = "warning"
     return "\n".join(lines), severity
 
 
