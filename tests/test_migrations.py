@@ -311,3 +311,28 @@ def test_reading_commands_upgrade_a_cache_an_older_release_made(tmp_path):
         assert schema.user_version(conn) == schema.SCHEMA_VERSION
     stats = run_cli("stats", db=db)
     assert stats.returncode == 0 and f"schema: {schema.SCHEMA_VERSION}".encode() in stats.stdout
+
+
+def test_an_older_cache_is_backed_up_as_it_is_before_the_upgrade(tmp_path):
+    """`backup` before the new release upgrades the cache: the copy is the old cache as
+    it was, and the new release opens (and upgrades) the copy as it would the cache."""
+    from cli_support import run_cli
+
+    db = tmp_path / "c.db"
+    with Store.open(db) as s:
+        s.import_digest(
+            Digest("d", date="2024-03-01", papers=[Paper(id="2403.00001", title_en="Kept")])
+        )
+    with sqlite3.connect(db) as conn:  # as version 7 wrote it
+        conn.execute("DROP TABLE removed_days")
+        conn.execute("PRAGMA user_version = 7")
+    copy = tmp_path / "before-upgrade.db"
+    done = run_cli("backup", str(copy), db=db)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"backed up 1 papers in 1 digests" in done.stdout
+    for path in (db, copy):  # neither was upgraded
+        with sqlite3.connect(path) as conn:
+            assert schema.user_version(conn) == 7
+    with Store.open(copy) as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION
+        assert [r.id for r in s.search("Kept")] == ["2403.00001"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from tui_digest.core.sanitize import for_terminal
 
@@ -27,17 +28,28 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from tui_digest.core.errors import UpgradeNeeded
     from tui_digest.core.store import Store
 
-    store = Store.open(args.db, readonly=True)
     try:
-        for notice in store.notices:
-            print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
-        papers = store.count("")
-        digests = len(store.digests())
-        path = store.backup(args.file, overwrite=args.force)
-    finally:
-        store.close()
+        store = Store.open(args.db, readonly=True)
+    except UpgradeNeeded:
+        # A cache an older release made: copied as it is, so that it can be backed
+        # up before this release upgrades it (which any other command does).
+        from tui_digest.core.paths import default_db_path
+        from tui_digest.core.store.backup import backup_as_is
+
+        cache = Path(args.db).expanduser() if args.db else default_db_path()
+        path, papers, digests = backup_as_is(cache, args.file, overwrite=args.force)
+    else:
+        try:
+            for notice in store.notices:
+                print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
+            papers = store.count("")
+            digests = len(store.digests())
+            path = store.backup(args.file, overwrite=args.force)
+        finally:
+            store.close()
     size = path.stat().st_size / (1024 * 1024)
     print(
         f"backed up {papers} papers in {digests} digests ({size:.1f} MiB) to {for_terminal(path)}"

@@ -39,6 +39,27 @@ def backup(conn: sqlite3.Connection, cache: Path, target: str | Path, *, overwri
     return fill_atomic(path, fill, overwrite=overwrite)
 
 
+def backup_as_is(cache: Path, target: str | Path, *, overwrite: bool) -> tuple[Path, int, int]:
+    """Copy a cache an older release made, as it is, without opening it as a `Store`
+    (which would need it upgraded first): (the copy, its papers, its digests).
+
+    A careful user backs the cache up before the new release upgrades it; the
+    copy is then a cache that release can open (and upgrade) again.
+    """
+    from tui_digest.core.cache_guard import readonly_uri
+
+    conn = sqlite3.connect(readonly_uri(cache), uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        papers, digests = (
+            int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) if t in tables else 0
+            for t in ("papers", "digests")
+        )
+        return backup(conn, cache, target, overwrite=overwrite), papers, digests
+    finally:
+        conn.close()
+
+
 def _refuse_cache_files(cache: Path, path: Path) -> None:
     own = {cache.resolve()} | {Path(f"{cache.resolve()}{s}") for s in ("-wal", "-shm", "-journal")}
     try:
