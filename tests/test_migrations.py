@@ -285,6 +285,18 @@ def test_v7_cache_gains_the_removed_days_and_remembers_removals_across_restarts(
         assert s.source_days("elsewhere") == set()
 
 
+def v7_cache(db: Path) -> Path:
+    """A cache as version 7 wrote it (no `removed_days`), holding one paper, "Kept"."""
+    with Store.open(db) as s:
+        s.import_digest(
+            Digest("d", date="2024-03-01", papers=[Paper(id="2403.00001", title_en="Kept")])
+        )
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TABLE removed_days")
+        conn.execute("PRAGMA user_version = 7")
+    return db
+
+
 def test_reading_commands_upgrade_a_cache_an_older_release_made(tmp_path):
     """After an upgrade of tui-digest, `search`, `stats` and the other reading commands
     work on the old cache (upgraded once, as the reader would) instead of asking the
@@ -292,14 +304,7 @@ def test_reading_commands_upgrade_a_cache_an_older_release_made(tmp_path):
     nothing."""
     from cli_support import run_cli
 
-    db = tmp_path / "c.db"
-    with Store.open(db) as s:
-        s.import_digest(
-            Digest("d", date="2024-03-01", papers=[Paper(id="2403.00001", title_en="Kept")])
-        )
-    with sqlite3.connect(db) as conn:  # as version 7 wrote it
-        conn.execute("DROP TABLE removed_days")
-        conn.execute("PRAGMA user_version = 7")
+    db = v7_cache(tmp_path / "c.db")
     with pytest.raises(CacheError, match=r"needs an upgrade .* where it can be written"):
         Store.open(db, readonly=True)
     with sqlite3.connect(db) as conn:
@@ -318,14 +323,7 @@ def test_an_older_cache_is_backed_up_as_it_is_before_the_upgrade(tmp_path):
     it was, and the new release opens (and upgrades) the copy as it would the cache."""
     from cli_support import run_cli
 
-    db = tmp_path / "c.db"
-    with Store.open(db) as s:
-        s.import_digest(
-            Digest("d", date="2024-03-01", papers=[Paper(id="2403.00001", title_en="Kept")])
-        )
-    with sqlite3.connect(db) as conn:  # as version 7 wrote it
-        conn.execute("DROP TABLE removed_days")
-        conn.execute("PRAGMA user_version = 7")
+    db = v7_cache(tmp_path / "c.db")
     copy = tmp_path / "before-upgrade.db"
     done = run_cli("backup", str(copy), db=db)
     assert done.returncode == 0, done.stderr.decode()
