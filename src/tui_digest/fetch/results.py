@@ -60,10 +60,13 @@ class SourceResult:
         if self.no_new_papers:
             return f"{name}: no new papers"
         line = f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
-        if self.caught_up:  # the days missed before, fetched too (their papers counted in)
-            n = len(self.caught_up)
-            line += f" (with {n} missed day{'' if n == 1 else 's'})"
-        return line
+        # The days missed before, fetched too (their papers counted in).
+        return line + with_missed_days(len(self.caught_up))
+
+
+def with_missed_days(n: int) -> str:
+    """` (with N missed days)` after a count that includes them; "" for none."""
+    return f" (with {n} missed day{'' if n == 1 else 's'})" if n else ""
 
 
 def new_digests(results: Sequence[SourceResult]) -> list[str]:

@@ -43,15 +43,14 @@ SLOT = "fetch"
 
 def summarise(results: Sequence[SourceResult]) -> tuple[str, SeverityLevel]:
     """(plain text, severity) of the notification that ends a refresh."""
-    from tui_digest.fetch.results import offline_line
+    from tui_digest.fetch.results import offline_line, with_missed_days
 
     new = sum(r.new for r in results)
     updated = sum(r.updated for r in results)
     failed = [r for r in results if not r.ok]
     fetched = len(results) - len(failed)
     noun = "paper" if new == 1 else "papers"
-    missed = sum(len(r.caught_up) for r in results)
-    days = f" (with {missed} missed day{'' if missed == 1 else 's'})" if missed else ""
+    days = with_missed_days(sum(len(r.caught_up) for r in results))
     lines = [
         f"{fetched} of {len(results)} source(s) fetched: {new:,} new {noun}{days}, "
         f"{updated:,} updated."
