@@ -235,14 +235,16 @@ def test_offline_run_fails_fast_in_one_line(tmp_path):
     digest, rss_ai, rss_cl, local = results
     assert local.ok and local.new == 1  # a local source does not need the network
     for r in (digest, rss_ai, rss_cl):
-        assert not r.ok and r.offline == "raw.githubusercontent.com"
-        assert r.error == "offline: could not reach raw.githubusercontent.com"
+        assert not r.ok and r.offline == "raw.githubusercontent.com"  # the run's first failure
+    # ...but each source's own error names its own host
+    assert digest.error == "offline: could not reach raw.githubusercontent.com"
+    assert rss_ai.error == rss_cl.error == "offline: could not reach rss.arxiv.org"
     assert fake.sleeps == []  # nothing was retried, no politeness wait was served
     store = Store.open(tmp_path / "cache.db")
     state = store.get_source_state("arxiv-cs.CL")
     store.close()
     assert state["last_status"] == "offline"
-    assert state["last_error"] == "offline: could not reach raw.githubusercontent.com"
+    assert state["last_error"] == "offline: could not reach rss.arxiv.org"
     assert offline_line(results) == "offline: could not reach raw.githubusercontent.com"
     text, severity = summarise(results)
     assert text.splitlines()[0] == "offline: could not reach raw.githubusercontent.com"
@@ -354,7 +356,9 @@ def test_cli_prints_the_offline_line_once(capsys):
     results[0].offline = results[1].offline = "raw.githubusercontent.com"
     _print_results(results)
     out = capsys.readouterr().out.splitlines()
-    assert out == ["local: new 2 / updated 0 / unchanged 0", f"{off} (2 source(s) not fetched)"]
+    assert out == ["local: new 2 / updated 0 / unchanged 0", f"{off} (2 sources not fetched)"]
+    _print_results(results[1:])
+    assert capsys.readouterr().out.splitlines()[-1] == f"{off} (1 source not fetched)"
 
 
 def test_defaults_name_only_the_two_documented_hosts():

@@ -237,7 +237,8 @@ def _print_results(results: list[SourceResult]) -> None:
     offline = offline_line(results)
     if offline:
         missed = sum(1 for r in results if r.offline)
-        print(f"{clean_line(offline, 300)} ({missed} source(s) not fetched)", flush=True)
+        plural = "source" if missed == 1 else "sources"
+        print(f"{clean_line(offline, 300)} ({missed} {plural} not fetched)", flush=True)
 
 
 class _ProgressLine:

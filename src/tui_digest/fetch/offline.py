@@ -5,8 +5,8 @@ When host names cannot be resolved at all, the machine is almost certainly
 offline; the other network sources of the run would each wait for their own
 resolution or connect timeout. `OfflineWatch` records the first such failure
 and answers every other network fetch of the run at once (those in flight are
-cancelled) with the one message the CLI and the reader show:
-"offline: could not reach <host>".
+cancelled) with "offline: could not reach <its host>"; the CLI and the reader show one
+line for the run, naming the host that failed first.
 
 A mistyped host name (NXDOMAIN), a publisher's expired domain or a host a
 resolver blocks looks the same from here, and must not cost the other
@@ -50,7 +50,9 @@ class OfflineWatch:
         return self._event.is_set()
 
     def _error(self, url: str) -> FetchError:
-        return FetchError(url, offline_message(self.host), kind="dns")
+        # Each source names its own host: the sources table of an arXiv feed saying
+        # "could not reach raw.githubusercontent.com" sent people to the wrong host.
+        return FetchError(url, offline_message(urlsplit(url).hostname or self.host), kind="dns")
 
     async def guard(self, url: str, request: Awaitable[T]) -> T:
         """Await `request` unless the run goes offline first; then FetchError(kind="dns")."""
