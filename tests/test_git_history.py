@@ -164,7 +164,7 @@ async def test_the_days_missed_come_from_the_history_then_nothing_more(tmp_path,
         thursday.summary() == "digest-cs.AI: new 13 / updated 0 / unchanged 0 (with 2 missed days)"
     )
     assert summarise([thursday])[0].startswith(
-        "1 of 1 source(s) fetched: 13 new papers (with 2 missed days)"
+        "1 of 1 source fetched: 13 new papers (with 2 missed days)"
     )
     [listing] = [r for r in repo.requests if r.url.host == "api.github.com"]
     assert listing.url.path == "/repos/qhduan/cn-chat-arxiv/commits"

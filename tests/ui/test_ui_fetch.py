@@ -120,10 +120,10 @@ async def test_r_imports_new_papers_keeping_cursor_search_and_selection(cache: P
             assert main.detail.record is not None and main.detail.record.rowid == current
             assert f"{before + 4} / 42" in status_text(app)
             assert "fetching" not in status_text(app)  # the progress is gone
-            note = next(n for n in notifications(app) if "source(s) fetched" in n.message)
+            note = next(n for n in notifications(app) if "sources fetched" in n.message)
             assert note.markup is False
             text = str(note.message)
-            assert "1 of 2 source(s) fetched: 4 new papers" in text
+            assert "1 of 2 sources fetched: 4 new papers" in text
             assert "bad" in text and "404" in text
             # Rows drawn after the import are the new ones (the row cache was reset).
             line = "".join(s.text for s in papers.render_line(1))
@@ -178,7 +178,7 @@ async def test_file_source_and_cursor_deep_in_the_list(tmp_path: Path, older: in
         # The rows are read again by themselves (no key pressed); settle can
         # return between a stale read's message and the new read it starts.
         await until(pilot, drawn, "the rows read again")
-        assert any("1 of 1 source(s) fetched: 3 new papers" in n for n in notes(app))
+        assert any("1 of 1 source fetched: 3 new papers" in n for n in notes(app))
 
 
 async def test_second_r_says_running_and_progress_is_shown(cache: Path) -> None:
@@ -220,7 +220,7 @@ async def test_network_failure_is_reported_not_raised(cache: Path) -> None:
         await pilot.press("r")
         await settle(pilot)
         assert app.is_running
-        assert any("0 of 1 source(s) fetched" in n and "dead" in n for n in notes(app))
+        assert any("0 of 1 source fetched" in n and "dead" in n for n in notes(app))
         assert app.main.matches == 38
 
 
@@ -243,7 +243,7 @@ async def test_retries_wait_through_the_injected_sleep_not_the_clock(cache: Path
             await settle(pilot)
             assert len(server.requests_to("/flaky.md")) == 3
             assert app.main.matches == 40
-            assert any("1 of 1 source(s) fetched: 2 new papers" in n for n in notes(app))
+            assert any("1 of 1 source fetched: 2 new papers" in n for n in notes(app))
     backoff = [w for w in sleeps.waits if w > 0]
     assert len(backoff) == 2 and 0.5 <= backoff[0] <= 1.0 and 1.0 <= backoff[1] <= 2.0
 
@@ -311,7 +311,7 @@ def test_summary_counts_and_lists_failures() -> None:
         *(SourceResult(f"f{i}", "u", "failed", error=f"boom {i}") for i in range(6)),
     ]
     text, severity = summarise(results)
-    assert text.startswith("1 of 7 source(s) fetched: 3 new papers, 1 updated.")
+    assert text.startswith("1 of 7 sources fetched: 3 new papers, 1 updated.")
     assert "f0: boom 0" in text and "f5" not in text and "2 more failed" in text
     assert severity == "warning"
     assert summarise(results[1:])[1] == "error"

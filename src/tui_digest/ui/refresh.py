@@ -51,8 +51,9 @@ def summarise(results: Sequence[SourceResult]) -> tuple[str, SeverityLevel]:
     fetched = len(results) - len(failed)
     noun = "paper" if new == 1 else "papers"
     days = with_missed_days(sum(len(r.caught_up) for r in results))
+    sources = "source" if len(results) == 1 else "sources"
     lines = [
-        f"{fetched} of {len(results)} source(s) fetched: {new:,} new {noun}{days}, "
+        f"{fetched} of {len(results)} {sources} fetched: {new:,} new {noun}{days}, "
         f"{updated:,} updated."
     ]
     offline = offline_line(results)
