@@ -9,14 +9,24 @@ from pathlib import Path
 
 
 def run_cli(
-    *args: str, db: Path, stdin: bytes | None = None, env: dict[str, str] | None = None
+    *args: str,
+    db: Path,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess:
-    """`python -m tui_digest ARGS` against the cache at `db` (`env`: extra variables)."""
+    """`python -m tui_digest ARGS` against the cache at `db` (`env`: extra variables;
+    `cwd`: the folder it runs in, for relative paths)."""
     env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8", **(env or {}))
+    if env.get("PYTHONPATH"):  # (a relative one would not hold in another `cwd`)
+        env["PYTHONPATH"] = os.pathsep.join(
+            os.path.abspath(p) for p in env["PYTHONPATH"].split(os.pathsep) if p
+        )
     return subprocess.run(
         [sys.executable, "-m", "tui_digest", *args],
         input=stdin,
         capture_output=True,
         env=env,
+        cwd=cwd,
         timeout=120,
     )

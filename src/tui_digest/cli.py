@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tui_digest.cli_args import positive_int
 from tui_digest.cli_argv import query_terms_last
-from tui_digest.cli_import import MAX_IMPORT_MIB
+from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB
 from tui_digest.cli_output import OutputError, drop_stdout, terminal_width, write_stdout
 from tui_digest.core.sanitize import for_terminal
 
@@ -59,6 +59,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from tui_digest.cli_archive import print_archive_import
     from tui_digest.core.archive_input import is_archive, is_record_file
 
+    if args.source is not None:
+        _check_named_source(args)
     failed = 0
     with _closing(_open_store(args)) as store:
         documents: list[str] = []  # read one after another (the next while this one is written)
@@ -78,6 +80,22 @@ def cmd_import(args: argparse.Namespace) -> int:
                 failed += print_archive_import(store, path)
         failed += _import_documents(store, args, documents)
     return 1 if failed else 0
+
+
+def _check_named_source(args: argparse.Namespace) -> None:
+    """`--source` names the source of one document: not of a folder's many, nor an archive's."""
+    from tui_digest.core.archive_input import is_archive, is_record_file
+
+    if len(args.paths) != 1:
+        raise CliError("--source names the source of one document; give one PATH")
+    raw = args.paths[0]
+    path = Path(raw)
+    if raw != "-" and (path.is_dir() or is_archive(path) or is_record_file(path)):
+        raise CliError(f"--source names the source of one document, not of {for_terminal(raw)}")
+    from tui_digest.core.sanitize import clean_line
+
+    if not clean_line(args.source, 2000):
+        raise CliError("--source: an empty name")
 
 
 def _import_documents(store: Store, args: argparse.Namespace, raws: list[str]) -> int:
@@ -284,7 +302,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="MIB",
         help=f"refuse an input larger than this many MiB (default {MAX_IMPORT_MIB} for a digest, "
-        "which is streamed; {MAX_WHOLE_MIB} for a feed, which is read whole)",
+        f"which is streamed; {MAX_WHOLE_MIB} for a feed, which is read whole)",
+    )
+    p.add_argument(
+        "--source",
+        metavar="NAME",
+        help="the source the one document given belongs to (say the URL a piped "
+        "document came from): its digests by day, its label and category follow it "
+        "(default: the file's absolute path; every stdin import is the source <stdin>)",
     )
     p.set_defaults(func=cmd_import)
 

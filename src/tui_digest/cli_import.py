@@ -8,13 +8,14 @@ whole by the guarded XML parser, so they have their own, lower cap.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from tui_digest.core.sanitize import decode_text, for_terminal
+from tui_digest.core.sanitize import clean_line, decode_text, for_terminal
 
 if TYPE_CHECKING:
     import argparse
@@ -43,22 +44,36 @@ _HEAD = 1 << 20  # bytes read to tell a digest from a feed
 
 
 def _open_inputs(
-    paths: list[str], cap: int
+    paths: list[str], cap: int, named: str | None = None
 ) -> Iterator[tuple[str, Callable[[], BinaryIO] | None, str]]:
-    """(source, opener, category) per input; (message, None, "") for a folder with none."""
+    """(source, opener, category) per input; (message, None, "") for a folder with none.
+
+    A file's source is its absolute path: the digests of a source are its days,
+    so `cs.AI.md` imported in two folders (or as `./cs.AI.md` and `../x/cs.AI.md`)
+    must be two sources, not one whose day the other replaces. `named` (the
+    `--source` of a single document) is the source instead, e.g. the URL a
+    piped document came from (without its password)."""
     from tui_digest.config.sources import infer_category
     from tui_digest.core.readers import open_capped
+    from tui_digest.net.urls import strip_credentials
 
     hint = " (see --max-size)"
 
     def opener(source: str, stream: BinaryIO | None = None) -> Callable[[], BinaryIO]:
         return lambda: open_capped(source, cap=cap, stream=stream, hint=hint)
 
+    if named is not None:
+        source = clean_line(strip_credentials(named.strip()), 2000)
+        piped = paths == ["-"]
+        where = opener("<stdin>", sys.stdin.buffer) if piped else opener(paths[0])
+        yield source, where, infer_category(source)
+        return
+
     for raw in paths:
         if raw == "-":
             yield "<stdin>", opener("<stdin>", sys.stdin.buffer), ""
             continue
-        path = Path(raw)
+        path = Path(os.path.abspath(raw))  # (`..` folded; symbolic links kept, as typed)
         if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
@@ -112,7 +127,7 @@ def import_documents(
         failed += _report(outcomes, bar=bar, describe=describe)
 
     try:
-        inputs = _open_inputs(raws, cap)
+        inputs = _open_inputs(raws, cap, getattr(args, "source", None))
         is_digest = partial(is_streamed_digest, format=args.format)
         with (
             DocumentsAhead(inputs, is_digest, MAX_PROBLEMS) as documents,

@@ -1,0 +1,111 @@
+"""Which source an imported document belongs to: a file's absolute path, or `--source`.
+
+A source's digests are its days: a document whose content differs from the
+source's latest digest becomes (or replaces) that day's digest. So two
+different files must never be one source, or the second import of the day
+replaces the first's digest and leaves its papers in none; and one file
+reached by two spellings must stay one source, or the same day is filed twice.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cli_support import run_cli as run
+
+MINI = Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md"
+
+
+def other_papers() -> bytes:
+    """MINI with other arXiv ids: a different document of three other papers."""
+    return MINI.read_bytes().replace(b"2403.0000", b"2403.9000")
+
+
+def day(date: str) -> dict[str, str]:
+    return {"TUI_DIGEST_TODAY": date}
+
+
+def digests(db: Path) -> list[dict]:
+    proc = run("digests", "--json", db=db)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> tuple[Path, Path]:
+    a, b = tmp_path / "lab-a", tmp_path / "lab-b"
+    a.mkdir()
+    b.mkdir()
+    (a / "cs.AI.md").write_bytes(MINI.read_bytes())
+    (b / "cs.AI.md").write_bytes(other_papers())
+    return a, b
+
+
+def test_the_same_name_in_two_folders_is_two_sources(tmp_path, folders):
+    db = tmp_path / "cache.db"
+    a, b = folders
+    for folder in (a, b):
+        proc = run("import", "cs.AI.md", db=db, env=day("2024-03-18"), cwd=folder)
+        assert proc.returncode == 0, proc.stderr
+        assert "(new digest)" in proc.stdout.decode()  # not a "same-day update"
+    got = sorted((d["label"], d["papers"], d["source"]) for d in digests(db))
+    assert got == [
+        ("cs.AI · 2024-03-18 · lab-a", 3, str(a / "cs.AI.md")),
+        ("cs.AI · 2024-03-18 · lab-b", 3, str(b / "cs.AI.md")),
+    ]
+    # every paper is still listed by a digest of that day
+    proc = run("search", "--json", "date:2024-03-18", db=db)
+    assert len(json.loads(proc.stdout)) == 6
+
+
+def test_one_file_by_any_spelling_is_one_source_and_keeps_its_days(tmp_path, folders):
+    db = tmp_path / "cache.db"
+    a, _ = folders
+    for how, cwd in (("cs.AI.md", a), ("./cs.AI.md", a), ("../lab-a/cs.AI.md", a)):
+        proc = run("import", how, db=db, env=day("2024-03-18"), cwd=cwd)
+        assert proc.returncode == 0, proc.stderr
+    proc = run("import", str(a / "cs.AI.md"), db=db, env=day("2024-03-18"))
+    assert "no new digest" in proc.stdout.decode()
+    assert [d["name"] for d in digests(db)] == ["cs.AI-2024-03-18"]
+    # the next day the file changed: a day of its own, the first day kept
+    (a / "cs.AI.md").write_bytes(other_papers())
+    proc = run("import", "cs.AI.md", db=db, env=day("2024-03-19"), cwd=a)
+    assert proc.returncode == 0, proc.stderr
+    got = sorted((d["name"], d["papers"]) for d in digests(db))
+    assert got == [("cs.AI-2024-03-18", 3), ("cs.AI-2024-03-19", 3)]
+
+
+def test_piped_documents_with_their_own_source(tmp_path):
+    db = tmp_path / "cache.db"
+    raw = "https://raw.githubusercontent.com/qhduan/cn-chat-arxiv/master/"
+    for cat, body in (("cs.AI", MINI.read_bytes()), ("cs.CL", other_papers())):
+        url = raw.replace("https://", "https://me:secret@") + f"{cat}.md"
+        proc = run("import", "--source", url, "-", db=db, stdin=body, env=day("2024-03-18"))
+        assert proc.returncode == 0, proc.stderr
+        assert "secret" not in proc.stdout.decode() + proc.stderr.decode()
+    got = sorted((d["source"], d["category"], d["label"], d["papers"]) for d in digests(db))
+    assert got == [
+        (raw + "cs.AI.md", "cs.AI", "cs.AI · 2024-03-18 · cn-chat-arxiv", 3),
+        (raw + "cs.CL.md", "cs.CL", "cs.CL · 2024-03-18 · cn-chat-arxiv", 3),
+    ]
+    assert b"secret" not in db.read_bytes()
+    # without --source every pipe is the one source <stdin>, as the README says
+    proc = run("import", "-", db=db, stdin=MINI.read_bytes(), env=day("2024-03-18"))
+    assert "<stdin>: 3 papers" in proc.stdout.decode()
+
+
+@pytest.mark.parametrize(
+    "paths, why",
+    [
+        (["a.md", "b.md"], "give one PATH"),
+        (["."], "not of ."),
+    ],
+)
+def test_source_names_one_document(tmp_path, paths, why):
+    proc = run("import", "--source", "x", *paths, db=tmp_path / "c.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert why in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
+    assert not (tmp_path / "c.db").exists()
