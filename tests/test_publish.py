@@ -223,6 +223,30 @@ def test_publish_cli_twice_gives_identical_bytes(tmp_path) -> None:
     assert bad.returncode == 2 and b"not a date" in bad.stderr
 
 
+@pytest.mark.parametrize(
+    "args, why",
+    [
+        (["--date", "2020-01-01"], "2020-01-01: no digest; nothing published"),
+        (["--category", "cs.XX"], "cs.XX: no papers that day; nothing published"),
+        (["--query", "nosuchword"], "cs.AI: no papers that day match --query; nothing"),
+    ],
+)
+def test_publish_cli_with_nothing_to_publish_exits_2_and_writes_nothing(
+    tmp_path, args, why
+) -> None:
+    """A cron job (`fetch && publish`) must see that nothing went out."""
+    db = tmp_path / "cli.db"
+    feed = tmp_path / "arxiv-cs.AI.xml"
+    feed.write_bytes(ARXIV_CS_AI)
+    assert run_cli("import", str(feed), db=db).returncode == 0
+    out = tmp_path / "site"
+    out.mkdir()
+    done = run_cli("publish", "--out", str(out), "--no-translate", *args, db=db)
+    assert done.returncode == 2
+    assert why in done.stderr.decode() and done.stdout == b""
+    assert list(out.iterdir()) == []  # not even an index.json
+
+
 def test_publish_cli_translates_first_within_the_token_ceiling(tmp_path) -> None:
     from fake_llm_server import FakeLLM, translator
 

@@ -136,6 +136,12 @@ def _publish(args: argparse.Namespace) -> int:
     report = None
     try:
         plan = plan_day(store, categories=args.category, date=args.date or "", query=args.query)
+        if not plan.unique():  # nothing to publish: the folder is left as it was
+            asked = ", ".join(clean_line(c, 100) for c in plan.papers) or "no category"
+            matching = " match --query" if plan.query.strip() else ""
+            what = f"{asked}: no papers that day{matching}" if plan.papers else "no digest"
+            print(f"tui-digest: {plan.date}: {what}; nothing published", file=sys.stderr)
+            return EXIT_ERROR
         if cfg is not None and plan.unique():
             import asyncio  # here, not at the top: every CLI start would pay for it
 
@@ -148,8 +154,6 @@ def _publish(args: argparse.Namespace) -> int:
         published = write_plan(plan, Path(args.out), title=clean_line(args.title, 100))
     finally:
         store.close()
-    if not plan.papers:
-        print(f"{plan.date}: no category has a digest that day; nothing published")
     for day in published.days:
         print(clean_line(day.line(), 2000))
     if published.index_changed:
