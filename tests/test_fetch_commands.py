@@ -277,3 +277,27 @@ def test_import_bad_opml(tmp_path, capsys):
     assert err.startswith(f"tui-digest: {bad}:1: XML entity declarations are not accepted")
     assert cli(["sources", "import", str(tmp_path / "missing.opml")]) == 2
     assert "No such file" in capsys.readouterr().err
+
+
+def test_a_folder_file_that_cannot_be_read_exits_1_and_the_rest_is_kept(tmp_path, capsys):
+    """A cron job must notice a corrupted file in a mirrored folder, as `import` does."""
+    folder = tmp_path / "mirror"
+    folder.mkdir()
+    (folder / "cs.CL.xml").write_bytes(arxiv_rss("cs.CL", [("2509.00100", "CL paper")]))
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[enrich]\nafter_fetch = false\n\n[[sources]]\nname = "mirror"\n'
+        f'url = "{folder.as_uri()}/"\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
+    (folder / "junk.md").write_bytes(b"garbage\n")
+    assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "mirror: skipped" in err and "junk.md" in err
+    store = Store.open(db)
+    try:
+        assert store.count() == 1
+    finally:
+        store.close()

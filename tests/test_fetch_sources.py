@@ -163,11 +163,19 @@ def test_a_folder_source_imports_every_digest_and_feed_inside(tmp_path):
     names = {d.name for d in store.digests()}
     # One digest per file, each under the name its document carries (with its date).
     assert names == {"cs.AI-2024-03-18", "cs.CL-2024-03-19", "arxiv-cs.LG-2025-09-18"}
+    # A file named after a category is that category's digest, as `import FOLDER` has it.
+    assert {d.name: d.category for d in store.digests()}["arxiv-cs.LG-2025-09-18"] == "cs.LG"
     [again] = _run(store, [source])
     assert again.status == "unchanged" and again.new == 0
     _digest_file(folder / "cs.AI-2024-03-20.md", ["2403.00005"])
     [later] = _run(store, [source])
     assert later.new == 1
+    _digest_file(folder / "cs.SE.md", ["2403.00006"])
+    [named] = _run(store, [source])
+    assert named.new == 1
+    [cs_se] = [d.name for d in store.digests() if d.category == "cs.SE"]
+    assert cs_se.startswith("cs.SE-")
+    assert store.list_ids("cat:cs.SE") and len(store.list_ids("cat:cs.SE")) == 1
     store.close()
 
 

@@ -102,7 +102,10 @@ def _fetch(args: argparse.Namespace) -> int:
             asyncio.run(_translate_new(store, digests, translate))
     finally:
         store.close()
-    return EXIT_SOURCE_FAILED if any(not r.ok for r in results) else EXIT_OK
+    # A source that came in but could not have all it should (a folder's unreadable
+    # file, a missed day) is a failure to a cron job too: it says so on stderr.
+    failed = any(not r.ok or r.notes for r in results)
+    return EXIT_SOURCE_FAILED if failed else EXIT_OK
 
 
 def _enrich_config(config: Config) -> EnrichConfig | None:

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from tui_digest.config.sources import Source
+from tui_digest.config.sources import Source, infer_category
 from tui_digest.core.digest_day import local_date, source_name_of
 from tui_digest.core.model import ReadResult
 from tui_digest.core.store import CacheError, Store
@@ -80,8 +80,12 @@ class StoreSteps:
         # a new day's content is a new digest, a same-day update replaces that
         # day, identical content and an empty document (arXiv or the generator
         # at weekends) create nothing; the last is said as "no new papers".
+        category = source.effective_category
         if in_folder:  # each file of a folder is its own source (digest.source is its path)
             name = source_name_of(digest.name, digest.source)
+            # ...and a file named after a category (`cs.AI.md`) is that category's
+            # digest, as `tui-digest import FOLDER` has it, unless the source says
+            category = source.category or infer_category(digest.source)
         else:
             digest.source = strip_credentials(source.url)
             name = source.name
@@ -90,7 +94,7 @@ class StoreSteps:
             digest,
             raw=raw,
             source_name=name,
-            category=source.effective_category,
+            category=category,
             last_modified=last_modified or "",
             today=local_date(started),
         )
