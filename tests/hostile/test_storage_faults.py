@@ -444,3 +444,42 @@ def test_disk_full_after_sqlite_rolled_back_still_says_disk_full(tmp_path, monke
         monkeypatch.setattr(s, "_conn", lambda: failing)
         with pytest.raises((sqlite3.OperationalError, CacheError), match="disk is full"):
             s.import_digest(big_digest("half", 100))
+
+
+# --- Verifying an open cache keeps this process's locks ---------------------------------
+
+_OTHER_PROCESS = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("SELECT count(*) FROM papers").fetchone()
+conn.close()  # the last user of a WAL database checkpoints it and deletes the log
+"""
+
+
+def test_verifying_an_open_cache_keeps_its_lock_for_the_other_processes(tmp_path):
+    """The reader verifies its cache after its first frame, its connections open.
+
+    Reading the file's header with open()/close() dropped every POSIX lock the
+    process held on it: a `tui-digest fetch` run meanwhile then took itself
+    for the cache's last user and deleted the write-ahead log under the
+    reader, whose next marks failed ("disk I/O error") or were lost.
+    """
+    db = tmp_path / "cache.db"
+    make_cache(db)
+    wal = Path(f"{db}-wal")
+    store = Store.open(db)
+    try:
+        rowid = store.list_ids("")[0]
+        store.set_starred([rowid])  # the connection holds the cache (and its log)
+        assert store.verify() == ""
+        subprocess.run([sys.executable, "-c", _OTHER_PROCESS, str(db)], check=True, timeout=60)
+        assert wal.exists()  # still ours: the other process was not the last user
+        store.set_starred([rowid], False)
+        assert store.edit_tags(store.ids_of([rowid]), add=["keep"]) == 1
+    finally:
+        store.close()
+    with Store.open(db) as again:
+        [record] = again.get_papers([rowid])
+        assert not record.starred and again.list_ids("tag:keep") == [rowid]
+    assert quick_check(db) == "ok"

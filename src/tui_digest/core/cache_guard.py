@@ -34,6 +34,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 COMPANIONS = ("-wal", "-shm", "-journal")
 # sqlite3's primary result codes for "another connection holds the lock".
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+_SQLITE_NOTADB = 26  # "file is not a database"
 
 
 # repr=False: nothing prints these; each method a dataclass generates costs
@@ -50,22 +51,37 @@ class GuardResult:
 # --- Damage -------------------------------------------------------------------------
 
 
-def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True) -> str:
+def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True, header: bool = True) -> str:
     """Why the existing file at `path` is not a usable SQLite database, or "" if it is.
 
     Reads only (`mode=ro`), so a healthy cache is never modified here. A lock
     held by another process is not damage: that is reported as "" and left to
     the store's busy timeout and `retry_locked`.
+
+    `header`: read the file's first bytes first, so that a file that is not
+    SQLite's is told before SQLite touches its `-wal`/`-shm` companions. Only
+    where this process holds no connection to the file (`check_cache`, before
+    the store opens it): closing any descriptor of a file drops every POSIX
+    lock the process holds on it, SQLite's included ("Posix advisory locks
+    canceled by a separate thread doing close()",
+    https://www.sqlite.org/howtocorrupt.html). `Store.verify`, which the
+    reader runs with its connections open, reads it through SQLite instead:
+    the header read there let the next `tui-digest fetch` take itself for the
+    cache's last user and delete the write-ahead log under the reader, whose
+    marks then failed ("disk I/O error") or were lost.
     """
     try:
-        with path.open("rb") as f:
-            head = f.read(len(SQLITE_HEADER))
+        size = path.stat().st_size
+        if header and size:
+            with path.open("rb") as f:
+                if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                    return "the file is not an SQLite database"
+        elif not os.access(path, os.R_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     except OSError as exc:
         raise CacheError(f"{path}: cannot read the cache: {exc.strerror or exc}") from exc
-    if not head:
+    if not size:
         return "the file is empty"
-    if head != SQLITE_HEADER:
-        return "the file is not an SQLite database"
     try:
         conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout)
     except sqlite3.Error as exc:
@@ -82,6 +98,8 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True) -> str:
             return ""
         return f"the database is damaged ({exc})"
     except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorcode == _SQLITE_NOTADB:  # its header is not SQLite's
+            return "the file is not an SQLite database"
         return f"the database is damaged ({exc})"
     finally:
         conn.close()

@@ -162,7 +162,8 @@ class Connections:
 
     def verify(self) -> str:
         """Why the cache file is damaged (PRAGMA quick_check), or "" when it is sound."""
-        return damage(self.path, thorough=True)
+        # (header=False: this process holds connections to the file; see `damage`)
+        return damage(self.path, thorough=True, header=False)
 
     def close(self) -> None:
         """Close this thread's connection and those of finished threads.
