@@ -70,3 +70,26 @@ def test_close_closes_own_and_finished_threads_connections(tmp_path: Path) -> No
     for conn in (own, seen[0]):
         with pytest.raises(sqlite3.ProgrammingError):
             conn.execute("SELECT 1")
+
+
+def test_a_pool_threads_connection_leaves_no_log_behind(tmp_path: Path) -> None:
+    """The reader's workers run in pool threads that live until the process ends
+    (asyncio's `to_thread`): their connections are never closed, and the log
+    they left made every next start check the whole cache as after a crash."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tui_digest.core.model import Digest, Paper
+
+    db = tmp_path / "cache.db"
+    wal = Path(f"{db}-wal")
+    store = Store.open(db)
+    with ThreadPoolExecutor(1) as pool:
+        digest = Digest("d", papers=[Paper(id="2401.00001", title_en="t")])
+        pool.submit(store.import_digest, digest).result()
+        [rowid] = pool.submit(store.list_ids, "").result()
+        pool.submit(store.set_starred, [rowid]).result()
+        assert wal.exists() and wal.stat().st_size > 0
+        store.close()  # the pool's thread is alive: its connection is only interrupted
+        assert not wal.exists() or wal.stat().st_size == 0
+    with Store.open(db) as again:
+        assert again.get_papers([rowid])[0].starred

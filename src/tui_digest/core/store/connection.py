@@ -13,6 +13,7 @@ busy timeout. The reader's own writes (read, starred) are therefore
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -174,16 +175,38 @@ class Connections:
         (sqlite3_interrupt may be called from any thread; it is a no-op on
         an idle connection) and left to its thread: the store refuses any
         further use, and the connection closes when its thread ends.
+
+        Threads of a pool (asyncio's `to_thread`) live until the process
+        ends, and a connection never closed leaves the write-ahead log behind:
+        the next start took that for an unclean shutdown and checked the whole
+        cache, at every start of the reader. So the log is then checkpointed
+        and truncated to nothing (`_truncate_log`).
         """
         with self._conns_lock:
             conns, self._conns = self._conns, []
             self._closed = True
         me = threading.current_thread()
+        lingering = False
         for thread, conn in conns:
             if thread is not me and thread.is_alive():
                 conn.interrupt()
+                lingering = True
             else:
                 conn.close()
+        if lingering and not self.readonly:
+            self._truncate_log()
+
+    def _truncate_log(self) -> None:
+        """Copy the write-ahead log into the cache and empty it, if no reader needs it."""
+        try:
+            conn = sqlite3.connect(self.path.resolve().as_uri(), uri=True, timeout=0.5)
+        except sqlite3.Error:
+            return  # (the log stays: the next start checks the cache, as after a crash)
+        # An interrupted query may still hold its snapshot: the checkpoint then
+        # copies what it can and says "busy" in its row. Whatever fails here, nothing
+        # is lost: the log stays, and the next start checks the whole cache.
+        with contextlib.closing(conn), contextlib.suppress(sqlite3.Error):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def __enter__(self) -> Self:
         return self
