@@ -78,7 +78,19 @@ def test_backup_refuses_the_cache_itself_and_a_missing_folder(tmp_path):
     assert out.returncode == 2 and b"onto itself" in out.stderr
     assert db.read_bytes() == before
     missing = run_cli("backup", str(tmp_path / "nowhere" / "copy.db"), db=db)
-    assert missing.returncode == 2 and b"does not exist" in missing.stderr
+    assert missing.returncode == 2
+    # one clean line, the folder named once
+    folder = str(tmp_path / "nowhere")
+    assert missing.stderr.decode() == (
+        f"tui-digest: cannot write {folder}/copy.db: folder {folder} does not exist\n"
+    )
+    (tmp_path / "taken.db").write_bytes(b"mine")
+    taken = run_cli("backup", str(tmp_path / "taken.db"), db=db)
+    assert taken.returncode == 2 and (tmp_path / "taken.db").read_bytes() == b"mine"
+    assert taken.stderr.decode() == (
+        f"tui-digest: refusing to overwrite {tmp_path / 'taken.db'}: a file already exists "
+        "there (--force overwrites it)\n"
+    )
 
 
 def test_backup_prints_a_cleaned_path(tmp_path):

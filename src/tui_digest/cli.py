@@ -262,8 +262,12 @@ class _closing:
 def _describe(exc: BaseException) -> str:
     """One clean line for `exc`: paths and messages from outside are untrusted text."""
     if isinstance(exc, OSError) and exc.strerror:
-        where = f" {exc.filename}" if exc.filename else ""
-        return for_terminal(f"{exc.strerror}{where}")
+        # (our own messages name the path already: "… folder /x does not exist")
+        named = exc.filename and str(exc.filename) in exc.strerror
+        where = f" {exc.filename}" if exc.filename and not named else ""
+        # Only `export -o` and `backup` refuse an existing file, and both take --force.
+        hint = " (--force overwrites it)" if isinstance(exc, FileExistsError) else ""
+        return for_terminal(f"{exc.strerror}{where}{hint}")
     return for_terminal(str(exc) or type(exc).__name__)
 
 

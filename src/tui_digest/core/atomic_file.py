@@ -126,7 +126,7 @@ def _exists_error(target: Path) -> FileExistsError:
     what = "a symlink" if target.is_symlink() else "a file"
     return FileExistsError(
         errno.EEXIST,
-        f"refusing to overwrite {target}: {what} already exists there (use overwrite/--force)",
+        f"refusing to overwrite {target}: {what} already exists there",
         str(target),
     )
 
