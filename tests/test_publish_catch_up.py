@@ -28,10 +28,11 @@ ARXIV = (
 ).read_bytes()
 
 
-def arxiv_day(day: int) -> bytes:
-    """The fixture as arXiv's cs.AI listing of September `day`, with ids of its own."""
+def arxiv_day(day: int, ids_of: int | None = None) -> bytes:
+    """The fixture as arXiv's cs.AI listing of September `day`, with ids of its own
+    (or those of day `ids_of`)."""
     data = ARXIV.replace(b"Thu, 18 Sep 2025", f"Thu, {day} Sep 2025".encode())
-    return data.replace(b"2509.1000", f"2509.{day}00".encode())
+    return data.replace(b"2509.1000", f"2509.{ids_of or day}00".encode())
 
 
 class Publisher:
@@ -41,11 +42,14 @@ class Publisher:
         self.store = Store.open(tmp_path / "publisher.db")
         self.out = tmp_path / "site"
 
-    def publish(self, day: int, *, zh: dict[str, str] | None = None) -> None:
+    def publish(
+        self, day: int, *, zh: dict[str, str] | None = None, ids_of: int | None = None
+    ) -> None:
         """Publish September `day` (again, with Chinese fields `zh` of its first paper
-        translated)."""
+        translated; with the papers of day `ids_of`)."""
         date = f"2025-09-{day}"
-        read = read_document(arxiv_day(day), source="https://rss.arxiv.org/rss/cs.AI")
+        data = arxiv_day(day, ids_of)
+        read = read_document(data, source="https://rss.arxiv.org/rss/cs.AI")
         self.store.import_digest(read.digest, today=date)
         if zh:
             [digest] = [d.name for d in self.store.digests() if d.date == date]
@@ -98,6 +102,22 @@ async def test_the_days_missed_are_fetched_then_nothing_more(publisher, tmp_path
     with Store.open(tmp_path / "subscriber.db") as sub:
         assert [d.date for d in sub.digests()] == [f"2025-09-{d}" for d in (19, 18, 17, 16, 15)]
         assert len(sub.search("", digest=sub.digests()[2].name, limit=10)) == 4
+
+
+@pytest.mark.parametrize("subscribe", ["category feed", "folder"])
+async def test_a_missed_day_of_papers_known_already_is_counted(publisher, tmp_path, subscribe):
+    """Tuesday listed again the papers of Monday (say as replacements): no new
+    paper, yet Tuesday is a day the cache gained, and says so."""
+    source = subscription(publisher, subscribe)
+    with Store.open(tmp_path / "subscriber.db") as sub:
+        publisher.publish(15)
+        await fetch_all(sub, [source])
+        publisher.publish(16, ids_of=15)
+        publisher.publish(17)
+        [back] = await fetch_all(sub, [source])
+        assert back.new == 4 and len(back.caught_up) == 1
+        assert "(with 1 missed day)" in back.summary()
+        assert days_of(sub) == [(f"2025-09-{d}", 4) for d in (15, 16, 17)]
 
 
 async def test_a_first_subscription_and_pruned_days_fetch_no_past(publisher, tmp_path):

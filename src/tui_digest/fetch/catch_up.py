@@ -27,7 +27,7 @@ import sqlite3
 from urllib.parse import urljoin
 
 from tui_digest.config.sources import Source
-from tui_digest.core.model import InputError
+from tui_digest.core.model import NEW_DIGEST, InputError
 from tui_digest.core.publish_index import INDEX, Feed, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
@@ -169,5 +169,7 @@ class CatchUp(StoreSteps):
             if stats.no_new_papers:
                 continue
             result.add(stats)
-            if stats.new:
+            # A missed day is a day the cache now has, even when its papers were
+            # known already (from the newest day, imported first, or a cross-list).
+            if stats.new or stats.outcome == NEW_DIGEST:
                 result.caught_up.append(stats.digest)
