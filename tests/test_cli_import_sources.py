@@ -109,3 +109,13 @@ def test_source_names_one_document(tmp_path, paths, why):
     assert proc.returncode == 2
     assert why in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
     assert not (tmp_path / "c.db").exists()
+
+
+def test_a_today_that_is_not_a_date_is_refused(tmp_path):
+    """A replay with a typo in the date must not file its day under the real date."""
+    proc = run("import", str(MINI), db=tmp_path / "c.db", env=day("2025-13-45"))
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == (
+        "tui-digest: TUI_DIGEST_TODAY='2025-13-45' is not a date (YYYY-MM-DD)\n"
+    )
+    assert not (tmp_path / "c.db").exists()

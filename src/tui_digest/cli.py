@@ -7,6 +7,7 @@ and the reader's start stay fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -382,6 +383,16 @@ def _version() -> str:
     return f"tui-digest {__version__}"
 
 
+def _check_today() -> None:
+    """A `$TUI_DIGEST_TODAY` that is not a date would be ignored: a scripted replay
+    or back-fill would then file its days under the real date, unnoticed."""
+    from tui_digest.core.digest_day import TODAY_ENV, valid_date
+
+    forced = os.environ.get(TODAY_ENV, "").strip()
+    if forced and not valid_date(forced):
+        raise CliError(f"{TODAY_ENV}={forced!r} is not a date (YYYY-MM-DD)")
+
+
 def _user_errors() -> tuple[type[BaseException], ...]:
     from tui_digest.core.model import InputError
     from tui_digest.core.query import QueryError
@@ -398,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         args.db = None
     func = getattr(args, "func", cmd_run)
     try:
+        _check_today()
         status = func(args)
         write_stdout("")  # what print() left buffered fails here, not silently at exit
         return status
