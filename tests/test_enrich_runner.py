@@ -182,6 +182,9 @@ async def test_rate_exceeded_stops_and_records_nothing(store: Store) -> None:
         report, _ = await _run(store, api)
     assert not report.ok and "Rate exceeded" in report.stopped
     assert report.asked == 0
+    # The three were never answered: the summary says they wait, not "asked before".
+    assert "asked before" not in report.summary()
+    assert "; 3 left for the next run; stopped: " in report.summary()
     assert all(store.get_paper(i).meta is None for i in ids)
     with ArxivStandIn(_known(ids)) as api:
         report, _ = await _run(store, api)

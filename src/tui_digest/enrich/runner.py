@@ -46,6 +46,7 @@ Progress = Callable[[int, int], None]
 @dataclass(slots=True)
 class EnrichReport:
     candidates: int = 0
+    planned: int = 0  # candidates that needed asking in this run
     asked: int = 0  # ids sent (an id re-sent after a malformed neighbour counts once)
     requests: int = 0
     found: int = 0
@@ -58,7 +59,13 @@ class EnrichReport:
     @property
     def skipped(self) -> int:
         """Candidates not asked: answered before (or given up on)."""
-        return self.candidates - self.asked
+        return self.candidates - self.planned
+
+    @property
+    def left(self) -> int:
+        """Candidates that needed asking but were not, the run having stopped: the
+        next run asks them (they were counted as "asked before" until 2026-12-01)."""
+        return self.planned - self.asked
 
     @property
     def ok(self) -> bool:
@@ -76,6 +83,8 @@ class EnrichReport:
         )
         if self.skipped:
             text += f"; {self.skipped} asked before"
+        if self.left:
+            text += f"; {self.left} left for the next run"
         if self.stopped:
             text += f"; stopped: {clean_line(self.stopped, 500)}"
         return text
@@ -121,6 +130,7 @@ async def enrich_papers(
     """Ask about the candidates that need it; see the module docstring."""
     report = EnrichReport(candidates=len(candidates))
     todo = plan(candidates, now())
+    report.planned = len(todo)
     if not todo:
         return report
     own = http is None
