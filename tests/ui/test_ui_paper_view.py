@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from ui_support import make_app, settle
+from ui_support import ManualTimers, make_app, settle
 
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
@@ -130,3 +130,74 @@ def test_reading_view_80x24(tmp_path: Path, snap_compare) -> None:
 def test_reading_view_160x45(tmp_path: Path, snap_compare) -> None:
     app = make_app(reading_cache(tmp_path / "c.db"), first_run_sample=False)
     assert snap_compare(app, terminal_size=(160, 45), run_before=open_view)
+
+
+def header(app) -> str:
+    return body(app).split("\n")[0]
+
+
+async def test_the_view_says_when_the_paper_it_shows_becomes_read(tmp_path: Path) -> None:
+    """The read timer (and `m`) mark the paper the view shows: its header follows,
+    and the view stays where the reader had scrolled to."""
+    timers = ManualTimers()
+    app = make_app(reading_cache(tmp_path / "c.db"), first_run_sample=False, timers=timers)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_view(pilot)
+        await pilot.press("J", "K")  # deliberate moves: the timer starts on the first paper
+        await settle(pilot)
+        assert "PokéLLMon" in body(app) and "unread" in header(app)
+        await pilot.press("j", "j")
+        timers.advance(2)
+        await settle(pilot)
+        assert "unread" not in header(app) and "read" in header(app)
+        assert app.screen.query_one("#paper-view-scroll", VerticalScroll).scroll_y == 2
+        await pilot.press("m")  # back to unread, by hand
+        await settle(pilot)
+        assert "unread" in header(app)
+        assert "1 / 4" in str(app.screen.query_one("#paper-view-position").visual)
+
+
+async def test_n_in_the_view_goes_on_to_the_next_digest_as_in_the_list(tmp_path: Path) -> None:
+    db = reading_cache(tmp_path / "c.db")
+    with Store.open(db) as store:  # an older digest with an unread paper
+        older = [Paper(id="2401.09000", title_en="Older unread paper", abstract_en="Old.")]
+        store.import_digest(Digest(name="reading-2024-01-29", date="2024-01-29", papers=older))
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main.show_digest("reading-2024-02-05")
+        await settle(pilot)
+        await pilot.press("G")  # the last paper of the newest digest
+        await open_view(pilot)
+        assert "Second paper 4" in body(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, PaperView)
+        assert app.main.digest == "reading-2024-01-29"
+        assert "Older unread paper" in body(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.main.paper_list.current_rowid is not None
+        assert "Older unread paper" in str(app.main.detail.record.paper.title_en)
+
+
+async def test_s_in_the_view_stars_the_paper_read_not_the_selection(tmp_path: Path) -> None:
+    db = reading_cache(tmp_path / "c.db")
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "space", "g")  # the second paper selected, the first current
+        await open_view(pilot)
+        assert "PokéLLMon" in body(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "starred" in header(app)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "starred" not in header(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.main.paper_list.selected  # the list's selection is left alone
+    with Store.open(db) as store:
+        first, second = (store.get_paper(i) for i in ("2402.01118", "2402.02000"))
+        assert first.starred and not second.starred

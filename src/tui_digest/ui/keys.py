@@ -133,8 +133,18 @@ READING: list[Binding] = [
     Binding("J", "move(1)", "Next", key_display="J", id="reading.next"),
     Binding("K", "move(-1)", "Previous", key_display="K", id="reading.previous"),
     Binding("n", "next_unread", "Next unread", id="reading.next_unread"),
+    Binding("N", "previous_unread", "Prev unread", key_display="N", show=False,
+            id="reading.previous_unread"),
+    # The paper read, whatever the list has selected (the list's keys act on that).
+    Binding("s", "flag('starred')", "Star", id="reading.star"),
+    Binding("m", "flag('read')", "Read", id="reading.read"),
+    Binding("ctrl+z", "undo", "Undo", key_display="^z", show=False, id="reading.undo"),
+    Binding("o", "open_link", "Open", id="reading.open"),
+    Binding("O", "open_pdf", "PDF", key_display="O", show=False, id="reading.open_pdf"),
+    Binding("y", "copy_link", "Copy link", show=False, id="reading.copy"),
+    Binding("b", "copy_bibtex", "Copy BibTeX", show=False, id="reading.copy_bibtex"),
     Binding("escape,q", "close", "Back", id="reading.close"),
-]
+]  # fmt: skip
 TAGS: list[Binding] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
 NOTE: list[Binding] = [
     Binding("ctrl+s", "save", "Save", key_display="^s", id="note.save"),

@@ -193,6 +193,7 @@ class MainScreen(
             self._detail_timer = None
         if message.rowid is None or self.store is None:
             return
+        self.view_follows_cursor(message.rowid)
         if self.detail_delay > 0:
             self._detail_timer = self.set_timer(
                 self.detail_delay, partial(self._show_paper, message.rowid)
@@ -230,6 +231,7 @@ class MainScreen(
         if record is not None and record.rowid in rowids:
             setattr(record, flag, value)
             self.detail.show(record, ref=self.detail.ref)
+        self.view_flags_shown(flag, rowids, value)
         if flag == "starred" and rowids:
             self.stars_changed()  # For you retrains after a burst of star changes (undo too)
         if rowids:

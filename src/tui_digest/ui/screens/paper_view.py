@@ -3,7 +3,8 @@
 `enter` on the list opens it; it shows what the detail pane shows (both
 languages, metadata, comments, the user's tags and note) plus the links, wrapped
 CJK-aware by `WrappingStatic`. `j`/`k`/space scroll, `J`/`K` move to the
-next/previous paper of the list and `n` to the next unread one; `escape` or
+next/previous paper of the list and `n` to the next unread one (on to the
+next digest, as in the list); `escape` or
 `q` return to the list, whose cursor has followed every move (so the list is
 at the same place, and the main screen's read timer treats each move as the
 deliberate cursor move it is).
@@ -32,8 +33,6 @@ from tui_digest.ui.text_wrap import WrappingStatic
 from tui_digest.ui.widgets.footer import ReaderFooter
 from tui_digest.ui.widgets.paper_list import PaperList
 
-CHUNK = 500  # rows read at a time while looking for the next unread paper
-
 
 class Lister(Protocol):
     """What the view needs from the screen that opened it."""
@@ -41,6 +40,15 @@ class Lister(Protocol):
     store: Store | None
     paper_list: PaperList
     language: str
+
+    def action_next_unread(self) -> None: ...
+    def action_previous_unread(self) -> None: ...
+    def action_undo(self) -> None: ...
+    def action_open_link(self) -> None: ...
+    def action_open_pdf(self) -> None: ...
+    def action_copy_link(self) -> None: ...
+    def action_copy_bibtex(self) -> None: ...
+    def toggle_flag(self, flag: str, *, current_only: bool = False) -> None: ...
 
 
 class PaperView(Screen[None]):
@@ -51,6 +59,7 @@ class PaperView(Screen[None]):
         super().__init__()
         self.lister = lister
         self.record: PaperRecord | None = None
+        self._loading: int | None = None  # the paper asked for last
 
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="paper-view-position")
@@ -69,7 +78,20 @@ class PaperView(Screen[None]):
     def _load_current(self) -> None:
         rowid = self.papers.current_rowid
         if rowid is not None and self.lister.store is not None:
+            self._loading = rowid
             self._load(self.lister.store, rowid)
+
+    def follow(self, rowid: int) -> None:
+        """The list's cursor is on `rowid` now (this view moved it, or `n` went on to
+        another digest): show that paper, unless it is the one shown or coming."""
+        if rowid != self._loading:
+            self._load_current()
+
+    def flags_shown(self, flag: str, rowids: tuple[int, ...], value: bool) -> None:
+        """Marks changed (the read timer, `s`, `m`): the header says so, in place."""
+        if self.record is not None and self.record.rowid in rowids:
+            setattr(self.record, flag, value)
+            self._draw_paper(self.record)
 
     @work(thread=True, exclusive=True, group="paper-view", exit_on_error=False,
           description="read the paper")  # fmt: skip
@@ -82,6 +104,10 @@ class PaperView(Screen[None]):
         if record.rowid != self.papers.current_rowid:
             return  # the user moved on meanwhile
         self.record = record
+        self._draw_paper(record)
+        self.query_one("#paper-view-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def _draw_paper(self, record: PaperRecord) -> None:
         row = self.papers.cached_row(record.rowid)
         body = detail_content(record, self.lister.language, row.ref if row else 0)
         if is_arxiv_id(record.paper.id):
@@ -90,8 +116,7 @@ class PaperView(Screen[None]):
                 body, (f"{'pdf':<11}", LABEL), (link, Style(underline=True, link=link))
             )
         self.query_one("#paper-view-body", Static).update(body)
-        self.query_one("#paper-view-scroll", VerticalScroll).scroll_home(animate=False)
-        position = f"{self.papers.cursor + 1} / {len(self.papers.ids)}"
+        position = f"{self.papers.cursor + 1:,} / {len(self.papers.ids):,}"
         self.query_one("#paper-view-position", Static).update(
             Content.assemble((position, LABEL), ("  ·  J/K next/previous · n next unread", LABEL))
         )
@@ -114,23 +139,34 @@ class PaperView(Screen[None]):
         else:
             self.notify("No more papers this way.", markup=False)
 
+    # The list's own actions, on the paper read: its screen keeps the marks, their
+    # undo and the read timer, and this view follows its cursor and its marks.
+
     def action_next_unread(self) -> None:
-        if self.lister.store is not None:
-            self._find_unread(self.lister.store, list(self.papers.ids), self.papers.cursor)
+        """As `n` in the list: the next unread paper, then on to the next digest with
+        unread papers (the list follows, and this view follows the list)."""
+        self.lister.action_next_unread()
 
-    @work(thread=True, exclusive=True, group="paper-view-unread", exit_on_error=False,
-          description="find the next unread paper")  # fmt: skip
-    def _find_unread(self, store: Store, ids: list[int], cursor: int) -> None:
-        for start in range(cursor + 1, len(ids), CHUNK):
-            for row in store.list_rows(ids[start : start + CHUNK]):
-                if not row.read:
-                    self.app.call_from_thread(self._go_to, ids.index(row.rowid, start))
-                    return
-        self.app.call_from_thread(self.notify, "No unread paper further down.", markup=False)
+    def action_previous_unread(self) -> None:
+        self.lister.action_previous_unread()
 
-    def _go_to(self, index: int) -> None:
-        self.papers.move_cursor(index)
-        self._load_current()
+    def action_flag(self, flag: str) -> None:
+        self.lister.toggle_flag(flag, current_only=True)
+
+    def action_undo(self) -> None:
+        self.lister.action_undo()
+
+    def action_open_link(self) -> None:
+        self.lister.action_open_link()
+
+    def action_open_pdf(self) -> None:
+        self.lister.action_open_pdf()
+
+    def action_copy_link(self) -> None:
+        self.lister.action_copy_link()
+
+    def action_copy_bibtex(self) -> None:
+        self.lister.action_copy_bibtex()
 
     def action_close(self) -> None:
         self.dismiss(None)

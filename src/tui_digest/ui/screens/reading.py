@@ -116,13 +116,15 @@ class ReadingScreen(ListingScreen):
         current = self.paper_list.current_rowid
         return [] if current is None else [current]
 
-    def toggle_flag(self, flag: str) -> None:
-        """`s` / `m`: the selection (then cleared) or the current paper."""
-        rowids = self.targets()
+    def toggle_flag(self, flag: str, *, current_only: bool = False) -> None:
+        """`s` / `m`: the selection (then cleared) or the current paper (`current_only`:
+        the reading view's, which acts on the paper read)."""
+        current = self.paper_list.current_rowid
+        rowids = ([] if current is None else [current]) if current_only else self.targets()
         if not rowids:
             return
         self.dwell.explicit(rowids)
-        bulk = bool(self.paper_list.selected)
+        bulk = bool(self.paper_list.selected) and not current_only
 
         def toggle(store: Store) -> FlagChange:
             value, changed = store.toggle_flag(flag, rowids)
