@@ -220,6 +220,14 @@ async def test_M_marks_everything_shown_read_with_an_undo_notice(cache: Path) ->
         await settle(pilot)
         assert read_ids(cache) == set()
         assert "30 unread · 38 in all" in status_text(app)
+        # A search narrows what is shown, not what the unread counts count: said so.
+        await pilot.press("slash", *"zzzznothing", "enter")
+        await settle(pilot)
+        assert "0 / 30" in status_text(app)
+        assert "30 unread in the digest · 38 in all" in status_text(app)
+        main.show_digest(None)
+        await settle(pilot)
+        assert "38 unread in all" in status_text(app)
 
 
 async def test_unread_counts_in_status_line_and_digest_picker(cache: Path) -> None:
@@ -277,3 +285,15 @@ async def test_reopens_on_the_digest_search_and_paper_it_was_closed_on(cache: Pa
         assert main.detail.record.paper.id == paper
         assert main.paper_list.cursor == 2
         assert read_ids(cache) == set()  # reopening on a paper does not read it
+
+
+async def test_at_80_columns_the_status_line_keeps_the_search(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        await pilot.press("slash", *"zzzznothing", "enter")
+        await settle(pilot)
+        line = status_text(app)
+        assert "search: zzzznothing" in line and len(line) <= 80

@@ -42,6 +42,14 @@ class StatusLine(Widget):
     query_text = reactive("")  # the search shown (the box may be scrolled or cut off)
 
     def render(self) -> Content:
+        line = self._line(compact=False)
+        if line.cell_length > self.size.width > 0:
+            # A narrow terminal: the search must not be cut off behind the counts'
+            # words (at 80 columns "search:" was left without the search).
+            line = self._line(compact=True)
+        return line
+
+    def _line(self, *, compact: bool) -> Content:
         # While the count is being read, `matches` is the first page: "120+ / …".
         shown = f"{self.matches:,}+" if self.counting else f"{self.matches:,}"
         of = "…" if self.total is None else f"{self.total:,}"
@@ -49,9 +57,9 @@ class StatusLine(Widget):
         parts: list[str | tuple[str, str]] = [(view, "bold"), "  ", (f"{shown} / {of}", "bold")]
         if self.readonly:
             parts += ["  ", (READ_ONLY, "bold $text-warning")]
-        parts += self._unread()
+        parts += self._unread(compact)
         if self.query_text.strip():
-            parts += ["  ", *self._search()]
+            parts += ["  ", *self._search(compact)]
         flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
         filters = [name for name, on in flags if on]
         if filters:
@@ -69,7 +77,7 @@ class StatusLine(Widget):
             parts += ["  ", (self.error, "$text-error")]
         return Content.assemble(*parts)
 
-    def _search(self) -> list[str | tuple[str, str]]:
+    def _search(self, compact: bool) -> list[str | tuple[str, str]]:
         """The active search (the user's text: plain) and how to clear it."""
         query = self.query_text.strip()
         if len(query) > SEARCH_SHOWN:
@@ -77,15 +85,23 @@ class StatusLine(Widget):
         return [
             ("search: ", "$text-secondary"),
             (query, "bold $text-secondary"),
-            (" (esc clears)", "$text-muted"),
+            ("" if compact else " (esc clears)", "$text-muted"),
         ]
 
-    def _unread(self) -> list[str | tuple[str, str]]:
-        """ "12 unread", or "5 unread · 17 in all" in a digest (each paper counted once)."""
+    def _unread(self, compact: bool) -> list[str | tuple[str, str]]:
+        """ "12 unread", or "5 unread · 17 in all" in a digest (each paper counted once).
+
+        They count the digest (or all papers), not what a search or filter shows:
+        then the line says so ("5 unread in the digest"), or "2 / 12 · 12 unread"
+        read as if the two papers found were twelve unread ones."""
         if self.unread_total is None:
             return []
         here = self.unread_total if self.unread_here is None else self.unread_here
+        narrowed = bool(self.query_text.strip()) or self.unread_only or self.starred_only
         text = f"{here:,} unread"
-        if self.digest is not None:
-            text += f" · {self.unread_total:,} in all"
+        # (a line short of room drops these words first)
+        if not compact and self.digest is not None:
+            text += f"{' in the digest' if narrowed else ''} · {self.unread_total:,} in all"
+        elif not compact and narrowed:
+            text += " in all"
         return ["  ", (text, "$text-primary")]
