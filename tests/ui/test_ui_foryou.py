@@ -86,7 +86,8 @@ async def test_with_few_stars_the_reader_explains_instead_of_ranking(topical) ->
         await pilot.press("f")
         await settle(pilot)
         assert "For you needs 5 starred papers (you have 2)" in status_text(app)
-        assert any("press s on papers" in n for n in notes(app))
+        assert any("Press s on papers" in n and "then f ranks" in n for n in notes(app))
+        assert not any("Open the reader" in n for n in notes(app))  # it is open
         assert app.main.paper_list.ids == before  # the listing stays as it was
 
 

@@ -245,6 +245,18 @@ async def test_help_screen_lists_the_bindings(cache: Path) -> None:
         # The query language page (issue 10 req 9).
         for expected in ("Query language", "diffusion OR 扩散", "date:-7d", "sort:relevance"):
             assert expected in text
+        assert "tag:robotics" in text and "note:baseline" in text
+        # Its meanings start in one column, Chinese examples included (cells, not chars).
+        from rich.cells import cell_len
+
+        rows = [line for line in text.splitlines() if line.startswith("  ")]
+        starts = {
+            cell_len(line[: line.index(m)])
+            for line in rows
+            for m in ("either word", "Chinese words anywhere", "papers with (or")
+            if m in line
+        }
+        assert len(starts) == 1
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

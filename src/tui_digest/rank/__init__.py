@@ -53,10 +53,19 @@ class RankUnavailable(Exception):
     """The optional dependencies of ranking are not installed."""
 
 
-def few_stars_message(n_starred: int) -> str:
+def few_stars_message(n_starred: int, *, in_reader: bool = False) -> str:
+    """Why For you cannot rank yet, and what to do: on the command line, or in the
+    reader (which must not send its user to open the reader)."""
     have = "no papers" if n_starred == 0 else f"{n_starred} paper{'s' * (n_starred != 1)}"
+    start = (
+        f"For you needs at least {MIN_STARS} starred papers to learn from; you have starred {have}."
+    )
+    if in_reader:
+        return (
+            f"{start} Press s on papers you would like more of, then f ranks any listing "
+            "by them (* shows your stars)."
+        )
     return (
-        f"For you needs at least {MIN_STARS} starred papers to learn from; you have starred "
-        f"{have}. Open the reader (tui-digest), press s on papers you would like more of, "
+        f"{start} Open the reader (tui-digest), press s on papers you would like more of, "
         "and sort:foryou will rank any listing by them (is:starred lists your stars)."
     )

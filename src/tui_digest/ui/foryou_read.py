@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual.worker import get_current_worker
 
-from tui_digest.rank import MIN_STARS, NeedsTraining, NotEnoughStars, RankUnavailable
+from tui_digest.rank import (
+    MIN_STARS,
+    NeedsTraining,
+    NotEnoughStars,
+    RankUnavailable,
+    few_stars_message,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -64,7 +70,7 @@ def ranked_listing(
         return RankedListing(training=True, short=str(exc))
     except NotEnoughStars as exc:
         short = f"For you needs {MIN_STARS} starred papers (you have {exc.n_starred}): press s"
-        return RankedListing(problem=str(exc), short=short)
+        return RankedListing(problem=few_stars_message(exc.n_starred, in_reader=True), short=short)
     except RankUnavailable as exc:
         return RankedListing(problem=str(exc), short="For you is not installed: see the note")
     return RankedListing(ranking.ids, bar_values(ranking.ids, ranking.scores), ranking.note)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -15,6 +16,7 @@ from tui_digest.ui import keys
 
 # The query language (core/query.py's docstring has the full rules; README's
 # table the same examples). Plain strings: shown as text, never as markup.
+SYNTAX_CELLS = 26  # the query column's width
 QUERY_LANGUAGE: tuple[tuple[str, str], ...] = (
     ("diffusion model", "both words, any field, either language; prefixes count"),
     ("模型 遗忘", "Chinese words anywhere in a text"),
@@ -24,6 +26,8 @@ QUERY_LANGUAGE: tuple[tuple[str, str], ...] = (
     ("(a b) OR c  -(a OR b)", "parentheses group words and phrases"),
     ("ti: au: abs: cat: id:", "a word in titles, authors, abstracts, categories, ids"),
     ("is:unread is:starred", "your read and starred state"),
+    ("tag:robotics -tag:old", "papers with (or without) that tag"),
+    ('note:baseline note:"a b"', "papers whose note holds the text"),
     ("type:new type:cross", "type:replace type:replace-cross type:updated"),
     ("date:2024-03-18", "listed that day; date:2024-03 date:A..B date:today"),
     ("date:-7d", "listed in the last 7 days (today and the 6 before)"),
@@ -47,7 +51,9 @@ class HelpScreen(ModalScreen[None]):
             parts.append("\n")
         parts += [("Query language (the search box, `search`, watch lists)", "bold $text-accent")]
         for syntax, meaning in QUERY_LANGUAGE:
-            parts += ["\n", (f"  {syntax:<24}", "bold"), meaning]
+            # Padded by cells, not characters: a Chinese character takes two.
+            pad = " " * max(1, SYNTAX_CELLS - cell_len(syntax))
+            parts += ["\n", (f"  {syntax}{pad}", "bold"), meaning]
         with Vertical(classes="dialog", id="help-dialog"):
             yield Label("tui-digest keys", classes="dialog-title")
             with VerticalScroll():
