@@ -119,3 +119,18 @@ def test_a_today_that_is_not_a_date_is_refused(tmp_path):
         "tui-digest: TUI_DIGEST_TODAY='2025-13-45' is not a date (YYYY-MM-DD)\n"
     )
     assert not (tmp_path / "c.db").exists()
+
+
+def test_a_synced_file_with_another_list_the_same_day_keeps_both(tmp_path, folders):
+    """`import cs.AI.md` from a synced copy, again after a later upstream run the same
+    day that lists other papers: both lists stay, each a digest of that day."""
+    db = tmp_path / "cache.db"
+    a, b = folders
+    proc = run("import", "cs.AI.md", db=db, env=day("2024-03-18"), cwd=a)
+    assert proc.returncode == 0, proc.stderr
+    (a / "cs.AI.md").write_bytes((b / "cs.AI.md").read_bytes())  # the next run's file
+    proc = run("import", "cs.AI.md", db=db, env=day("2024-03-18"), cwd=a)
+    assert proc.returncode == 0, proc.stderr
+    assert "-> cs.AI-2024-03-18-2 (new digest)" in proc.stdout.decode()
+    got = sorted((d["name"], d["papers"]) for d in digests(db))
+    assert got == [("cs.AI-2024-03-18", 3), ("cs.AI-2024-03-18-2", 3)]

@@ -99,6 +99,29 @@ def test_same_day_update_replaces_that_day_only(db, clock):
         assert [r.id for r in s.search(digest="cs.AI-2026-08-17")] == ["1", "2"]
 
 
+def test_a_same_day_list_of_other_papers_is_a_digest_of_its_own(db, clock):
+    """The generator's file is overwritten at each run: a run after arXiv's next
+    announcement lists other papers under the same local day. That is not a revision
+    of the morning's list, and replacing it left the morning's papers in no digest."""
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1", "2"))
+        clock.day = "2026-08-18"
+        s.import_digest(daily("3", "4", "5"))  # the morning's fetch
+        later = s.import_digest(daily("6", "7", "8", "3"))  # after the announcement
+        assert (later.digest, later.outcome) == ("cs.AI-2026-08-18-2", NEW_DIGEST)
+        # ...and its own revision later that day replaces it, not the morning's list
+        revised = s.import_digest(daily("6", "7", "8", "9"))
+        assert (revised.digest, revised.outcome) == ("cs.AI-2026-08-18-2", SAME_DAY)
+    with open_store(db, clock) as s:  # after a restart
+        assert [(d.name, d.date, d.count) for d in s.digests()] == [
+            ("cs.AI-2026-08-18-2", "2026-08-18", 4),
+            ("cs.AI-2026-08-18", "2026-08-18", 3),
+            ("cs.AI-2026-08-17", "2026-08-17", 2),
+        ]
+        assert s.count("date:2026-08-18") == 7  # every paper listed that day, each once
+        assert [r.id for r in s.search(digest="cs.AI-2026-08-18")] == ["3", "4", "5"]
+
+
 def test_identical_content_creates_nothing(db, clock):
     with open_store(db, clock) as s:
         s.import_digest(daily("1", "2"))

@@ -57,8 +57,31 @@ def choose(conn: sqlite3.Connection, digest: Digest, incoming: Incoming, day: st
         (key, day),
     ).fetchone()
     if today is not None:
-        return Target(SAME_DAY, today[0], today[1], today[2])
+        return revision_or_new(conn, Target(SAME_DAY, *today), set(incoming.papers))
     return Target(NEW_DIGEST)
+
+
+def revision_or_new(conn: sqlite3.Connection, target: Target, ids: set[str]) -> Target:
+    """A same-day update is a revision of that day's list (translations filled in,
+    rows added): it replaces it. A document that shares less than half of the
+    smaller of the two lists is another list of that day, and a digest of its own
+    (`-2`): the generator's file is overwritten by each of its runs, and a run
+    after arXiv's next announcement lists other papers under the same local day.
+    Replacing the earlier list left its papers in no digest (issue 17's rule,
+    found by a replay on 2026-12-01); `import_stream`, which learns the list only
+    as it writes it, keeps replacing."""
+    if target.outcome != SAME_DAY:
+        return target
+    old = {
+        r[0]
+        for r in conn.execute(
+            "SELECT p.id FROM membership m JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
+            (target.pk,),
+        )
+    }
+    if len(old & ids) * 2 < min(len(old), len(ids)):
+        return Target(NEW_DIGEST)
+    return target
 
 
 def _same_content(conn: sqlite3.Connection, dpk: int, incoming: Incoming) -> bool:

@@ -304,9 +304,11 @@ class ImportMethods(Connections):
 
         day = self._day(digest, options)
         target, latest = days.choose_streamed(conn, digest, day)
-        unchanged = _nothing_to_keep(conn, latest, importer.listing(b for b, _ in prepared))
+        listed = importer.listing(b for b, _ in prepared)
+        unchanged = _nothing_to_keep(conn, latest, listed)
         if unchanged is not None:
             return unchanged
+        target = days.revision_or_new(conn, target, {pid for _, pid, _ in listed})
         target, job = _start(conn, digest, target, day, options, _now())
         for batch, ready in prepared:
             job.add(batch, repeats=True, ready=None if job.existing else ready)
