@@ -206,3 +206,40 @@ def test_rm_keeps_tagged_and_noted_papers_too(tmp_path):
     assert {"2601.00001", "2601.00002", "2601.00003"} <= set(found[""])
     with Store.open(db) as s:
         assert s.get_paper("2601.00001").tags == ["keep"]
+
+
+def test_prune_removes_the_papers_a_same_day_update_left_in_no_digest(tmp_path):
+    """A same-day revision that drops papers leaves them in no digest: searchable, in
+    no day's view. `prune` removes them once first seen before its cutoff (unless
+    marked), as it removes the papers of the digests it removes."""
+    db = tmp_path / "c.db"
+    ids = ["2601.00004", "2601.00005", "2601.00006", "2601.00007"]
+    with Store.open(db) as s:
+        s.today = lambda: "2026-08-17"
+        source = "/data/cs.AI.md"
+        s.import_digest(Digest("cs.AI", source=source, papers=[paper(i, "w") for i in ids]))
+        revised = [paper(ids[0], "w"), paper(ids[3], "w")]  # 5 and 6 dropped the same day
+        assert s.import_digest(Digest("cs.AI", source=source, papers=revised)).outcome == (
+            "same-day update"
+        )
+        s.set_starred([s.get_paper(ids[2]).rowid])
+        assert s.count() == 4 and len(s.search(digest="cs.AI-2026-08-17")) == 2
+        # first seen after the cutoff: not yet
+        assert s.removal_plan([], loose_before="2000-01-01").papers_deleted == 0
+        plan = s.removal_plan([], loose_before="2999-01-01")
+        assert (plan.papers_deleted, plan.papers_loose, plan.digests) == (1, 1, [])
+        done = s.remove_digests([], loose_before="2999-01-01")
+        assert done.papers_deleted == 1
+    found = assert_reindex_agrees(db)
+    assert sorted(found[""]) == [ids[0], ids[2], ids[3]]  # the starred one stays
+    # Through the CLI: the same rule, said.
+    with Store.open(db) as s:
+        s.today = lambda: "2026-08-17"
+        s.import_digest(Digest("cs.AI", source="/data/cs.AI.md", papers=[paper(ids[0], "w")]))
+    out = run_cli(
+        "prune", "--older-than", "1d", "--yes", db=db, env={"TUI_DIGEST_TODAY": "2999-01-01"}
+    )
+    assert out.returncode == 0, out.stderr
+    assert b"(of them 1 listed by no digest since a same-day update" in out.stdout
+    with Store.open(db) as s:
+        assert [r.id for r in s.search("", limit=10)] == [ids[2]]

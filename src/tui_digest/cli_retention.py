@@ -38,12 +38,13 @@ def cutoff(days: int, today: str) -> str:
     return (_dt.date.fromisoformat(today) - _dt.timedelta(days=days)).isoformat()
 
 
-def remove(store: Store, pks: list[int], *, yes: bool, what: str) -> int:
-    """Say what removing `pks` does, ask (unless `yes`), remove; returns the exit status."""
-    if not pks:
+def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: str = "") -> int:
+    """Say what removing `pks` does, ask (unless `yes`), remove; returns the exit status.
+    `loose_before`: `prune` also removes the papers no digest lists any more."""
+    plan = store.removal_plan(pks, loose_before=loose_before)
+    if not pks and not plan.papers_deleted:
         print(f"nothing to remove ({what})")
         return 0
-    plan = store.removal_plan(pks)
     print(f"will remove {len(plan.digests)} digest(s) ({what}):")
     for name in plan.digests:
         print(f"  {for_terminal(name)}")
@@ -51,6 +52,11 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str) -> int:
         f"; {plan.papers_kept} starred, tagged or noted paper(s) kept" if plan.papers_kept else ""
     )
     print(f"and {plan.papers_deleted} paper(s) no other digest lists{kept}")
+    if plan.papers_loose:
+        print(
+            f"(of them {plan.papers_loose} listed by no digest since a same-day update dropped"
+            f" them, first seen before {loose_before})"
+        )
     if not yes:
         if not sys.stdin.isatty():
             raise RetentionError("not removing anything: no terminal to ask on; add --yes")
@@ -58,7 +64,7 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str) -> int:
         if answer not in ("y", "yes"):
             print("nothing removed")
             return 1
-    done = store.remove_digests(pks)
+    done = store.remove_digests(pks, loose_before=loose_before)
     print(f"removed {len(done.digests)} digest(s) and {done.papers_deleted} paper(s)")
     return 0
 
@@ -72,7 +78,7 @@ def cmd_digests_rm(store: Store, args: argparse.Namespace) -> int:
 def cmd_prune(store: Store, args: argparse.Namespace) -> int:
     day = cutoff(args.older_than, digest_day.local_today())
     pks = store.digests_older_than(day)
-    return remove(store, pks, yes=args.yes, what=f"dated before {day}")
+    return remove(store, pks, yes=args.yes, what=f"dated before {day}", loose_before=day)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

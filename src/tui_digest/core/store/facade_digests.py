@@ -95,17 +95,22 @@ class DigestMethods(Connections):
 
         return retention.older_than(self._conn(), day)
 
-    def removal_plan(self, pks: Sequence[int]) -> retention.Removal:
-        """What `remove_digests(pks)` would remove, without changing anything."""
+    def removal_plan(self, pks: Sequence[int], *, loose_before: str = "") -> retention.Removal:
+        """What `remove_digests(pks, loose_before=)` would remove, without changing anything."""
         from tui_digest.core.store import retention
 
-        return retention.plan(self._conn(), pks)
+        conn = self._conn()
+        loose = retention.loose_before(conn, loose_before) if loose_before else []
+        return retention.plan(conn, pks, loose)
 
-    def remove_digests(self, pks: Sequence[int]) -> retention.Removal:
-        """Remove digests and the unstarred papers only they listed, in one transaction."""
+    def remove_digests(self, pks: Sequence[int], *, loose_before: str = "") -> retention.Removal:
+        """Remove digests and the unstarred papers only they listed, in one transaction;
+        `loose_before` (`prune`): also the unmarked papers no digest lists, first seen
+        before that day (`retention.loose_before`)."""
         from tui_digest.core.store import retention
 
-        if not pks:
-            return retention.Removal([])
         with self._write() as conn:
-            return retention.remove(conn, pks)
+            loose = retention.loose_before(conn, loose_before) if loose_before else []
+            if not pks and not loose:
+                return retention.Removal([])
+            return retention.remove(conn, pks, loose)

@@ -31,6 +31,7 @@ class Removal:
     digests: list[str]
     papers_deleted: int = 0
     papers_kept: int = 0  # listed by no digest any more, kept because the user starred them
+    papers_loose: int = 0  # of papers_deleted, those no digest listed before (`loose_before`)
 
 
 def older_than(conn: sqlite3.Connection, day: str) -> list[int]:
@@ -49,20 +50,40 @@ def drop_sample(conn: sqlite3.Connection) -> Removal:
     return remove(conn, pks) if pks else Removal([])
 
 
-def plan(conn: sqlite3.Connection, pks: Sequence[int]) -> Removal:
+def loose_before(conn: sqlite3.Connection, day: str) -> list[int]:
+    """Papers no digest lists, first seen before `day`, that the user did not mark.
+
+    A same-day update that drops papers from its day's list leaves them in no
+    digest (searchable, but in no day's view): `prune` removes them as it removes
+    the papers of the digests it removes, once they are as old as those.
+    """
+    loose = [
+        r[0]
+        for r in conn.execute(
+            "SELECT pk FROM papers WHERE added_at < ? "
+            "AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.paper = papers.pk)",
+            (day,),
+        )
+    ]
+    marked = set(_starred(conn, loose))
+    return [pk for pk in loose if pk not in marked]
+
+
+def plan(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = ()) -> Removal:
     """What `remove` would do, without changing anything."""
     names = _names(conn, pks)
     orphans = _orphans(conn, pks)
     starred = _starred(conn, orphans)
-    return Removal(names, len(orphans) - len(starred), len(starred))
+    return Removal(names, len(orphans) - len(starred) + len(loose), len(starred), len(loose))
 
 
-def remove(conn: sqlite3.Connection, pks: Sequence[int]) -> Removal:
-    """Remove digests `pks` inside the caller's write transaction."""
+def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = ()) -> Removal:
+    """Remove digests `pks` inside the caller's write transaction, and the `loose`
+    papers (`loose_before`)."""
     names = _names(conn, pks)
-    affected = _members(conn, pks)
-    orphans = set(_orphans(conn, pks))
-    starred = set(_starred(conn, sorted(orphans)))
+    affected = _members(conn, pks) + list(loose)
+    orphans = set(_orphans(conn, pks)) | set(loose)
+    starred = set(_starred(conn, sorted(orphans - set(loose))))
     old = _indexed(conn, affected)
     marks = ",".join("?" * len(pks))
     # Remembered, so that no catch-up of missed days brings them back (schema).
@@ -89,7 +110,7 @@ def remove(conn: sqlite3.Connection, pks: Sequence[int]) -> Removal:
                 (new_key, list_date, list_ref, pk),
             )
             index_rows(conn, [(new_key, paper)])
-    return Removal(names, deleted, len(starred))
+    return Removal(names, deleted, len(starred), len(loose))
 
 
 def _names(conn: sqlite3.Connection, pks: Sequence[int]) -> list[str]:
