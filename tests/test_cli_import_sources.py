@@ -134,3 +134,25 @@ def test_a_synced_file_with_another_list_the_same_day_keeps_both(tmp_path, folde
     assert "-> cs.AI-2024-03-18-2 (new digest)" in proc.stdout.decode()
     got = sorted((d["name"], d["papers"]) for d in digests(db))
     assert got == [("cs.AI-2024-03-18", 3), ("cs.AI-2024-03-18-2", 3)]
+
+
+def test_a_clone_of_the_generators_repository_imports_without_its_readme(tmp_path):
+    """A clone holds README.md beside its digests, and .git/.github folders: not digests,
+    so importing the clone every day must not fail (exit 1) on them."""
+    clone = tmp_path / "cn-chat-arxiv"
+    (clone / ".git").mkdir(parents=True)
+    (clone / ".github" / "ISSUE_TEMPLATE").mkdir(parents=True)
+    (clone / "README.md").write_text("# cn-chat-arxiv\n\nDaily arXiv digests.\n", "utf-8")
+    (clone / "readme.zh.md").write_text("# 说明\n", "utf-8")
+    (clone / ".git" / "description.md").write_text("not a digest\n", "utf-8")
+    (clone / ".github" / "ISSUE_TEMPLATE" / "bug.md").write_text("---\nname: bug\n", "utf-8")
+    (clone / "cs.AI.md").write_bytes(MINI.read_bytes())
+    proc = run("import", str(clone), db=tmp_path / "c.db", env=day("2024-03-18"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == b"" and proc.stdout.decode().count("\n") == 1
+    assert "cs.AI.md: 3 papers" in proc.stdout.decode()
+    # ...while a damaged digest of the clone is still an error, naming it
+    (clone / "cs.CL.md").write_bytes(b"\x00garbage\n")
+    proc = run("import", str(clone), db=tmp_path / "c.db", env=day("2024-03-18"))
+    assert proc.returncode == 1 and "cs.CL.md" in proc.stderr.decode()
+    assert "README" not in proc.stderr.decode()

@@ -291,7 +291,12 @@ def test_a_folder_file_that_cannot_be_read_exits_1_and_the_rest_is_kept(tmp_path
         encoding="utf-8",
     )
     db = tmp_path / "c.db"
+    # a clone's README and .git are not digests: no note, no failure
+    (folder / "README.md").write_text("# A mirror of the digests\n", encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "x.md").write_text("not a digest\n", encoding="utf-8")
     assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
+    assert "skipped" not in capsys.readouterr().err
     (folder / "junk.md").write_bytes(b"garbage\n")
     assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 1
     err = capsys.readouterr().err

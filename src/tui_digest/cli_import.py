@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
     from tui_digest.core.store.import_group import ImportGroup, Outcome
 
-INPUT_SUFFIXES = (".md", ".xml", ".rss", ".atom")
 # `import` refuses a larger input (a disk image, an endless pipe); `--max-size`
 # raises it. A digest is streamed, so its size costs time, not memory; the
 # largest real one is 169 MB.
@@ -54,6 +53,7 @@ def _open_inputs(
     `--source` of a single document) is the source instead, e.g. the URL a
     piped document came from (without its password)."""
     from tui_digest.config.sources import infer_category
+    from tui_digest.core.folder_walk import document_files
     from tui_digest.core.readers import open_capped
     from tui_digest.net.urls import strip_credentials
 
@@ -75,9 +75,7 @@ def _open_inputs(
             continue
         path = Path(os.path.abspath(raw))  # (`..` folded; symbolic links kept, as typed)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-            )
+            found = document_files(path)  # (not a clone's README.md or .git)
             if not found and not any(path.rglob("*.json")):
                 yield f"{for_terminal(path)}: no *.md, *.xml or *.json files found", None, ""
             for p in found:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from tui_digest.core.folder_walk import document_files
 from tui_digest.net.client import HttpClient
 from tui_digest.net.errors import FetchError
 from tui_digest.net.headers import clean_validator
@@ -29,8 +30,7 @@ from tui_digest.net.resolve import Resolver
 if TYPE_CHECKING:
     import httpx
 
-# What a folder source imports: the suffixes `tui-digest import FOLDER` reads.
-FOLDER_SUFFIXES = (".md", ".xml", ".rss", ".atom")
+# The most files a folder source reads (`core.folder_walk` says which it reads).
 MAX_FOLDER_FILES = 10_000
 
 ACCEPT = (
@@ -159,9 +159,7 @@ class SourceFetcher:
     def _list_folder(self, url: str, folder: Path, last_modified: str | None) -> FetchResult:
         """The digests and feeds in `folder` (recursively); 304 when none changed."""
         try:
-            files = sorted(
-                p for p in folder.rglob("*") if p.suffix.lower() in FOLDER_SUFFIXES and p.is_file()
-            )
+            files = document_files(folder)  # (not a clone's README.md or .git)
             if len(files) > MAX_FOLDER_FILES:
                 raise FetchError(
                     url, f"the folder holds more than {MAX_FOLDER_FILES} files", kind="local"
