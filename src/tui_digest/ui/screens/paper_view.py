@@ -4,9 +4,9 @@
 languages, metadata, comments, the user's tags and note) plus the links, wrapped
 CJK-aware by `WrappingStatic`. `j`/`k`/space scroll, `J`/`K` move to the
 next/previous paper of the list and `n` to the next unread one (on to the
-next digest, as in the list); `escape` or
-`q` return to the list, whose cursor has followed every move (so the list is
-at the same place, and the main screen's read timer treats each move as the
+next digest, as in the list); `s`/`m` mark the paper read. `escape` or `q`
+return to the list, whose cursor has followed every move (so the list is at
+the same place, and the main screen's read timer treats each move as the
 deliberate cursor move it is).
 """
 
