@@ -53,17 +53,51 @@ def test_missing_cache_is_fine(tmp_path):
     assert not result.readonly and not result.messages and result.moved_to is None
 
 
-def test_zero_length_cache_is_moved_aside_with_dated_name(tmp_path):
+def test_zero_length_cache_is_a_new_cache_not_damage(tmp_path):
+    """An empty file holds nothing, and is what another process creating the cache at
+    the same moment has made before its first page: moving it aside lost that
+    process's import, reported as done."""
     db = tmp_path / "cache.db"
     db.write_bytes(b"")
     result = check_cache(db, now=NOW)
-    assert result.moved_to == tmp_path / "cache.db.corrupt-20261124-031500"
-    assert result.moved_to.exists() and not db.exists()
-    assert result.messages == [
-        f"{db}: the cache was unusable (the file is empty); moved it to "
-        f"{result.moved_to} and started a fresh cache"
+    assert result.moved_to is None and not result.messages and not result.readonly
+    assert db.exists() and not list(tmp_path.glob("*.corrupt-*"))
+    make_cache(db)
+    with Store.open(db) as s:
+        assert s.count() == 3
+
+
+def test_parallel_first_imports_into_a_new_cache_all_land(tmp_path):
+    """Six `tui-digest import` started at once on a cache that does not exist yet:
+    each that says it imported its digest has it in the cache."""
+    mini = Path(__file__).parents[1] / "fixtures" / "cli" / "mini-2024-03-18.md"
+    db = tmp_path / "new" / "cache.db"
+    docs = []
+    for i in range(6):
+        doc = tmp_path / f"d{i}-2024-03-18.md"
+        doc.write_bytes(mini.read_bytes().replace(b"2403.0000", f"2403.{i}000".encode()))
+        docs.append(doc)
+    env = dict(os.environ, TUI_DIGEST_DB=str(db))
+    if env.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.pathsep.join(map(os.path.abspath, env["PYTHONPATH"].split(":")))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tui_digest", "import", str(d)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for d in docs
     ]
-    assert not result.readonly
+    outs = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert all(code == 0 for code, _, _ in outs), outs
+    assert not list(db.parent.glob("*.corrupt-*"))
+    with Store.open(db) as s:
+        assert sorted(d.source for d in s.digests()) == sorted(map(str, docs))
+        assert s.count() == 18
 
 
 def test_non_sqlite_file_is_moved_aside_with_its_wal_and_shm(tmp_path):
@@ -199,7 +233,7 @@ def test_no_cache_in_readonly_folder_is_a_clear_error(tmp_path, deny_write):
 
 def test_damaged_cache_in_readonly_folder_is_refused_not_touched(tmp_path, deny_write):
     db = tmp_path / "cache.db"
-    db.write_bytes(b"")
+    db.write_bytes(b"not a database, and not empty")
     deny_write.add(tmp_path)
     with pytest.raises(CacheError, match="cannot be replaced"):
         check_cache(db)

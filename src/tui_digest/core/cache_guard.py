@@ -1,8 +1,8 @@
 """Storage faults met when the cache is opened: damage, read-only places, locks.
 
 `check_cache` runs before the store opens a connection. It never deletes
-anything: a damaged cache (an empty file, a file that is not SQLite, or one
-that fails `PRAGMA quick_check`) is renamed aside with its `-wal`/`-shm`
+anything: a damaged cache (a file that is not SQLite, or one that fails
+`PRAGMA quick_check`; an empty file is a new cache) is renamed aside with its `-wal`/`-shm`
 companions under a dated name, so the store can start a fresh cache and the
 user can still recover or report the old one. A cache the user cannot write
 is opened read-only instead of failing on the first write.
@@ -226,10 +226,12 @@ def check_cache(
         # (killed, crashed, power cut): that is when a full check is worth it.
         wal = path.with_name(path.name + "-wal")
         thorough = wal.is_file() and wal.stat().st_size > 0
-    problem = damage(path, thorough=thorough) if exists else ""
-
-    if problem and want_readonly and path.stat().st_size == 0:
-        return result  # an empty file holds nothing: the store reports "no cache there"
+    # An empty file holds nothing to recover, and is no damage: SQLite makes a new
+    # database of it. It is also what another tui-digest creating the cache at this
+    # moment has made before its first page: moving it aside then cost that
+    # process's import, reported as done, to a file nobody reads.
+    empty = exists and path.stat().st_size == 0
+    problem = damage(path, thorough=thorough) if exists and not empty else ""
     if problem:
         if want_readonly or why_ro:
             because = "a read-only open" if want_readonly else why_ro
