@@ -156,3 +156,28 @@ def test_a_clone_of_the_generators_repository_imports_without_its_readme(tmp_pat
     proc = run("import", str(clone), db=tmp_path / "c.db", env=day("2024-03-18"))
     assert proc.returncode == 1 and "cs.CL.md" in proc.stderr.decode()
     assert "README" not in proc.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["state", "export", "-o", "{db}"],
+        ["state", "export", "-o", "{db}-wal"],
+        ["sources", "export", "{db}"],
+        ["sources", "export", "{config}"],
+        ["export", "-o", "{db}", "--force"],
+    ],
+)
+def test_no_output_file_is_written_over_the_cache_or_the_config(tmp_path, command):
+    """`state export -o cache.db` replaced the cache with JSON lines (found by a bug hunt)."""
+    db = tmp_path / "cache.db"
+    assert run("import", str(MINI), db=db).returncode == 0
+    config = tmp_path / "config.toml"
+    config.write_text('[[sources]]\nname = "x"\nurl = "https://example.org/x.xml"\n', "utf-8")
+    before = db.read_bytes(), config.read_bytes()
+    argv = [part.format(db=db, config=config) for part in command]
+    proc = run(*argv, db=db, env={"TUI_DIGEST_CONFIG": str(config)})
+    assert proc.returncode == 2, proc.stdout
+    assert "refusing to write over the" in proc.stderr.decode()
+    assert (db.read_bytes(), config.read_bytes()) == before
+    assert run("search", "--json", "", db=db).returncode == 0

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_digest.cli_args import positive_int
+from tui_digest.cli_args import positive_int, refuse_own_files
 from tui_digest.cli_argv import query_terms_last
 from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB
 from tui_digest.cli_output import OutputError, drop_stdout, terminal_width, write_stdout
@@ -147,6 +147,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output:
         from tui_digest.core.export import write_atomic
 
+        refuse_own_files(args.output, db=args.db)  # (--force or not)
         path = write_atomic(args.output, text, overwrite=args.force)
         print(f"wrote {len(records)} papers to {for_terminal(path)}", file=sys.stderr)
     elif isinstance(text, bytes):

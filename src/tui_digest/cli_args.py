@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from tui_digest.core.sanitize import clean_line
 
@@ -55,3 +57,22 @@ def guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     except (CommandError, ConfigError, OpmlError, CacheError, InputError, OSError) as exc:
         print(f"tui-digest: {clean_line(error_text(exc), 1000)}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def refuse_own_files(
+    target: str | Path, *, db: str | Path | None, config: str | Path | None = None
+) -> None:
+    """OSError (a one-line user error) when `target` is the cache or the config file:
+    a command's output file must never replace them (`state export -o cache.db`)."""
+    from tui_digest.core.paths import default_config_path, default_db_path, is_own_file
+    from tui_digest.core.sanitize import for_terminal
+
+    owns = (
+        ("the cache", Path(db) if db else default_db_path()),
+        ("the config file", Path(config) if config else default_config_path()),
+    )
+    for what, own in owns:
+        if is_own_file(target, own):
+            raise OSError(
+                errno.EINVAL, f"refusing to write over {what} ({for_terminal(str(target))})"
+            )

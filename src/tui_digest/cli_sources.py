@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui_digest.cli_args import CommandError, add_config_argument, guarded
+from tui_digest.cli_args import CommandError, add_config_argument, guarded, refuse_own_files
 from tui_digest.cli_config import load_chosen, load_for_writing
 from tui_digest.core.sanitize import clean_line, for_terminal
 from tui_digest.net.urls import display_url
@@ -246,6 +246,11 @@ def _sources_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        Path(args.file).write_bytes(data)
+        from tui_digest.core.atomic_file import write_atomic
+
+        # Complete or absent, and never over the cache or the config it was read from;
+        # an OPML file exported before is replaced, as the README's example does.
+        refuse_own_files(args.file, db=getattr(args, "db", None), config=config.path)
+        write_atomic(args.file, data, overwrite=True)
         print(f"{for_terminal(args.file)}: wrote {len(config.sources)} source(s)", file=sys.stderr)
     return EXIT_OK

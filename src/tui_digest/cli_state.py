@@ -139,9 +139,12 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 def cmd_state_export(args: argparse.Namespace) -> int:
+    from tui_digest.cli_args import refuse_own_files
     from tui_digest.core import state_file
     from tui_digest.core.store.user_log import stamp
 
+    if args.output:
+        refuse_own_files(args.output, db=args.db, config=getattr(args, "config", None))
     with _store(args, readonly=True) as store:
         changes = store.export_state()
     text = state_file.header(stamp()) + "\n" + "".join(state_file.dump(changes))

@@ -13,12 +13,12 @@ is an empty temporary file beside the target, moved into place when complete
 from __future__ import annotations
 
 import errno
-import os
 import sqlite3
 from pathlib import Path
 
 from tui_digest.core.atomic_file import fill_atomic
 from tui_digest.core.errors import CacheError
+from tui_digest.core.paths import is_own_file
 
 
 def backup(conn: sqlite3.Connection, cache: Path, target: str | Path, *, overwrite: bool) -> Path:
@@ -61,17 +61,5 @@ def backup_as_is(cache: Path, target: str | Path, *, overwrite: bool) -> tuple[P
 
 
 def _refuse_cache_files(cache: Path, path: Path) -> None:
-    own = {cache.resolve()} | {Path(f"{cache.resolve()}{s}") for s in ("-wal", "-shm", "-journal")}
-    try:
-        resolved = path.resolve()
-    except OSError:
-        return
-    if resolved in own or (path.exists() and _same_file(cache, path)):
+    if is_own_file(path, cache):
         raise OSError(errno.EINVAL, f"refusing to back up the cache onto itself ({path})")
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
