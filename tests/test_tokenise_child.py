@@ -6,6 +6,10 @@ child must cost nothing but speed (or raise, for an error of the tokeniser).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -157,3 +161,42 @@ def test_new_rows_carry_each_papers_values(tmp_path, small_batches):
             assert made.values_of(p) == paper_values(p)
             assert made.rows[p.id] == (p, search_values(p))
             assert made.values_of(replace(p)) is None
+
+
+_PARENT = """
+import os, sys, time
+from tui_digest.core.store import tokenise_child
+child = tokenise_child.Child()
+print(child._call(os.getpid).result(), flush=True)
+time.sleep(120)
+"""
+
+
+def _gone(pid: int) -> bool:
+    """Whether process `pid` has ended (a zombie nobody reaped has ended too)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            return any(line.split()[1:2] == ["Z"] for line in f if line.startswith("State:"))
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc to see the child")
+def test_the_child_ends_with_a_killed_importing_process():
+    """`kill -9` (or a cron `timeout`) of an import left the child waiting for ever,
+    holding the command's standard output, so a pipeline never saw its end."""
+    env = dict(os.environ)
+    if env.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.pathsep.join(map(os.path.abspath, env["PYTHONPATH"].split(":")))
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT], stdout=subprocess.PIPE, env=env)
+    child = int(parent.stdout.readline())
+    assert not _gone(child)
+    parent.kill()
+    # The pipe's end comes: no process holds its write end any more (before, the
+    # child did, and this waited for ever: TimeoutExpired).
+    out, _ = parent.communicate(timeout=30)
+    assert out == b""
+    deadline = time.monotonic() + 30
+    while not _gone(child) and time.monotonic() < deadline:
+        time.sleep(0.05)  # (waits on the child's exit, bounded; not a timing assumption)
+    assert _gone(child)

@@ -60,13 +60,34 @@ def tokenise(fields: Sequence[Fields]) -> Made:
     return rows, list(words)
 
 
-def _quiet() -> None:
+def _child_setup(parent: int) -> None:
     """The child leaves Ctrl+C to the importing process, which stops it: the
     interrupt reaches the terminal's whole process group, and the child would
-    print a traceback of its own."""
+    print a traceback of its own.
+
+    And it ends with the importing process: killed (`kill -9`, a SIGTERM, a
+    cron `timeout`), that process never stops it, and it waited for work for
+    ever, holding the command's standard output open, so a pipeline reading
+    it never saw its end. It never writes there: /dev/null instead.
+    """
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True, name="parent").start()
+
+
+def _end_with(parent: int, every: float = 0.5) -> None:
+    """Exit once `parent` is gone (this process is then another's child)."""
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
 
 
 def cores() -> int:
@@ -138,7 +159,10 @@ class Child:
 
                 # spawn, not fork: the importing process has threads running.
                 self._pool = ProcessPoolExecutor(
-                    1, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet
+                    1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_child_setup,
+                    initargs=(os.getpid(),),
                 )
             return self._pool.submit(fn, *args)  # (the first submit starts the child)
         except (BrokenProcessPool, OSError, ImportError, NotImplementedError):
