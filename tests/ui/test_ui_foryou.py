@@ -179,3 +179,30 @@ async def test_training_runs_beside_the_listing_so_searching_goes_on(topical, mo
         with Store.open(db, readonly=True) as store:
             top = [r.id for r in store.list_rows(main.paper_list.ids[:5])]
         assert set(top) <= set(ids["rl"]) and main.paper_list.bars is not None
+
+
+async def test_reopening_on_for_you_after_new_papers_retrains_and_ranks(topical) -> None:
+    """Closed on For you, reopened after a fetch brought papers (the model is stale):
+    the reader stayed on "Opening the cache…" for good (found by a bug hunt)."""
+    from tui_digest.core.model import Digest, Paper
+    from tui_digest.ui.settings import Settings
+
+    db, ids = topical
+    star(db, ids["diffusion"][:8])
+    query = "date:2024-03-13 sort:foryou"
+    with Store.open(db, readonly=True) as store:
+        rank_listing(store, query)  # trained on the cache as it was
+    with Store.open(db) as store:  # a fetch brings a paper: the model is stale now
+        store.import_digest(
+            Digest("late", papers=[Paper(id="2403.99999", title_en="A diffusion paper")])
+        )
+    Settings(query=query).save()
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        assert main.search_box.value == query
+        with Store.open(db, readonly=True) as store:
+            expected = rank_listing(store, query).ids
+        assert expected and main.paper_list.ids == expected
+        assert main.paper_list.bars is not None

@@ -79,18 +79,24 @@ class ForYouActions:
         if self.store is not None:
             self._retrain(Path(self.store.path))
 
-    def train_then_reload(self, activity: str) -> None:
-        """A ranked listing needs a (re)trained model: train it, then list again.
+    def train_then_reload(self, activity: str, store: Store | None = None) -> None:
+        """A ranked listing (read from `store`) needs a (re)trained model: train it,
+        then list again.
 
         One training at a time: a ranked search while one runs waits for it
-        (its reload lists with whatever the search is by then).
+        (its reload lists with whatever the search is by then). The reader's
+        first listing asks before the screen has its store (`StoreOpened` is held
+        for the first frame): it passes the store it read from. Without it, a
+        reader reopened on a For you search after new papers came stayed on
+        "Opening the cache…" for good.
         """
-        if self.store is None:
+        store = store or self.store
+        if store is None:
             return
         if self._training is not None and self._training.is_running:
             return
         self.set_activity(activity, slot="foryou-train")  # type: ignore[attr-defined]
-        self._training = self._train_then_reload(Path(self.store.path))
+        self._training = self._train_then_reload(Path(store.path))
 
     @work(thread=True, group="foryou-train", exit_on_error=False, description="train For you")
     def _train_then_reload(self, db: Path) -> None:

@@ -36,7 +36,7 @@ class ListingHost(Protocol):
     def app(self) -> App: ...
     def post_message(self, message: msg.ListingMessage) -> bool: ...
     def set_activity(self, text: str, *, slot: str = "fetch") -> None: ...
-    def train_then_reload(self, activity: str) -> None: ...
+    def train_then_reload(self, activity: str, store: Store | None) -> None: ...
     def notify(self, message: str, *, title: str = "", timeout: float | None = None,
                markup: bool = True) -> None: ...  # fmt: skip
 
@@ -118,7 +118,7 @@ def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, 
     if ranked.training:
         # Train in another worker: this thread (and so the next search) must
         # not wait for it. The current list stays until the listing is read again.
-        screen.app.call_from_thread(screen.train_then_reload, ranked.short)
+        screen.app.call_from_thread(screen.train_then_reload, ranked.short, store)
         return
     if ranked.problem:
         screen.post_message(msg.ListingFailed(worker, request, ranked.short))
