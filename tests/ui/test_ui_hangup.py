@@ -72,3 +72,33 @@ def test_stdin_is_terminal_answers_for_the_real_stdin() -> None:
 
     expected = sys.__stdin__ is not None and os.isatty(sys.__stdin__.fileno())
     assert stdin_is_terminal() is expected
+
+
+async def test_sighup_and_sigterm_quit_as_q_does(cache: Path) -> None:
+    """Closing the terminal (SIGHUP) or `kill` (SIGTERM) ended the process at once:
+    the place it was closed on went unsaved, the write-ahead log stayed behind."""
+    import os
+    import signal
+
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        app = reader(cache, Terminal())
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("j", "j")
+            await settle(pilot)
+            current = app.main.current_paper
+            assert current
+            # a terminal: the watch started on mount, the loop handles the signals
+            assert signal.getsignal(sig) not in (signal.SIG_DFL, signal.SIG_IGN)
+            os.kill(os.getpid(), sig)
+            for _ in range(2000):
+                if not app.is_running:
+                    break
+                await pilot.pause(0.005)
+            assert not app.is_running and app.hangup.hung_up is (sig == signal.SIGHUP)
+        assert app.return_code == 0
+        assert Settings.load().paper == current  # saved, as `q` saves it
+        wal = Path(f"{cache}-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+    # The handlers went with the reader: the process's own defaults are back.
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

@@ -9,11 +9,19 @@ is Textualize/textual pull request #6690, open as of 2026-08) while the reader
 keeps its cache open. A hung-up terminal is no longer a terminal (`isatty`
 fails with EIO), so a check every few seconds, one system call, tells; the
 reader then exits as if `q` had been pressed (settings saved, cache closed).
+
+The signals themselves, SIGHUP (the terminal closed) and SIGTERM (`kill`, a
+session or service ending), end the reader the same way: Python's default for
+both ended the process at once, with the place it was closed on unsaved (the
+next start reopened somewhere stale) and the write-ahead log left behind.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -23,6 +31,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
 DEFAULT_SECONDS = 2.0
+_SIGNALS = tuple(s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s is not None)
 
 
 def stdin_is_terminal() -> bool:
@@ -49,6 +58,7 @@ class HangupWatch:
         self.is_terminal = is_terminal
         self.seconds = seconds
         self._timer: Timer | None = None
+        self._caught: list[int] = []  # signals handled by the loop, until `stop`
         self.hung_up = False
 
     def start(self) -> bool:
@@ -56,7 +66,21 @@ class HangupWatch:
         if self.seconds <= 0 or self._timer is not None or not self.is_terminal():
             return False
         self._timer = self.app.set_interval(self.seconds, self.check)
+        self.catch_signals()
         return True
+
+    def catch_signals(self) -> None:
+        """SIGHUP and SIGTERM exit as `q` does (where the platform has them)."""
+        loop = asyncio.get_running_loop()
+        for sig in _SIGNALS:
+            # (Windows has neither the signals nor loop signal handlers)
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self._signalled, sig)
+                self._caught.append(sig)
+
+    def _signalled(self, sig: int) -> None:
+        self.hung_up = sig == getattr(signal, "SIGHUP", None)
+        self.app.exit()
 
     def check(self) -> None:
         if self.is_terminal():
@@ -69,3 +93,7 @@ class HangupWatch:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        while self._caught:
+            sig = self._caught.pop()
+            with contextlib.suppress(RuntimeError, ValueError):  # (the loop is gone)
+                asyncio.get_running_loop().remove_signal_handler(sig)
