@@ -5,16 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input, TextArea
-from ui_support import make_app, settle
+from ui_support import detail_text, make_app, settle
 
 from tui_digest.core.store import Store
 from tui_digest.ui.screens.annotate import NoteDialog, TagsDialog, TagSuggester
 
 SIZE = (140, 40)
-
-
-def detail_text(app) -> str:
-    return str(app.main.detail.body.visual)
 
 
 async def test_hash_tags_the_current_paper_then_the_selection(cache: Path) -> None:

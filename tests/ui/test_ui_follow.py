@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import build_cache, make_app, make_paper, settle, status_text
+from ui_support import build_cache, detail_text, make_app, make_paper, settle, status_text
 
 from cli_support import run_cli
 from tui_digest.core.digest_format import write_digest
@@ -95,3 +95,29 @@ async def test_cli_import_in_another_process_appears(tmp_path: Path) -> None:
         assert main.matches == before + 3 and main.total == 41
         assert main.search_box.value == "retrieval"
         assert papers.current_rowid == current and papers.selected == selected
+
+
+async def test_marks_tags_and_notes_of_another_process_appear_in_place(tmp_path: Path) -> None:
+    """`tui-digest mark read …` (or `tag`, `note`) from another shell: the open
+    reader's rows, detail pane and counts follow; the listing stays (an unread-only
+    view does not lose the paper under the cursor)."""
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        _, papers = await _open_and_place(app, pilot)
+        app.follower.poll()  # the baseline
+        await settle(pilot)
+        ids = list(papers.ids)
+        current = papers.current_rowid
+        assert "38 unread" in status_text(app)
+        with Store.open(cache) as other:
+            pids = other.ids_of(ids[:2])
+            current_id = other.ids_of([current])[0]
+        assert run_cli("mark", "read", *pids, db=cache).returncode == 0
+        assert run_cli("tag", current_id, "+keep", db=cache).returncode == 0
+        app.follower.poll()
+        await settle(pilot)
+        assert [papers.cached_row(r).read for r in ids[:3]] == [True, True, False]
+        assert "36 unread" in status_text(app)
+        assert "#keep" in detail_text(app).split("\n")[0]
+        assert list(papers.ids) == ids and papers.current_rowid == current  # not re-listed

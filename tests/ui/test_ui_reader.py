@@ -9,6 +9,7 @@ from textual.widgets import Input
 from ui_support import (
     HOSTILE_TITLE,
     ManualTimers,
+    detail_text,
     make_app,
     notes,
     palette_offers,
@@ -17,7 +18,6 @@ from ui_support import (
 )
 
 from tui_digest.core.store import Store
-from tui_digest.ui.app import DigestApp
 from tui_digest.ui.screens.confirm import ConfirmScreen
 from tui_digest.ui.screens.digest_picker import DigestPicker
 from tui_digest.ui.screens.export import ExportScreen
@@ -25,10 +25,6 @@ from tui_digest.ui.screens.help import HelpScreen
 from tui_digest.ui.settings import Settings, settings_path
 
 SIZE = (140, 40)
-
-
-def detail_text(app: DigestApp) -> str:
-    return str(app.main.detail.body.visual)
 
 
 async def test_opens_on_all_papers_with_the_first_paper_in_detail(cache: Path) -> None:

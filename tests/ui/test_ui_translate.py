@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ui_support import make_app, make_paper, notes, notifications, settle
+from ui_support import detail_text, make_app, make_paper, notes, notifications, settle
 
 from fake_llm_server import FakeLLM, translator
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
-from tui_digest.ui.app import DigestApp
 
 SIZE = (140, 40)
 MARK = "机器翻译 · machine-translated"
@@ -24,10 +23,6 @@ def write_config(text: str) -> Path:
         text += "\n[enrich]\nafter_fetch = false\n"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def detail_text(app: DigestApp) -> str:
-    return str(app.main.detail.body.visual)
 
 
 def english_only(i: int) -> Paper:

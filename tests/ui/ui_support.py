@@ -137,6 +137,11 @@ def notes(app: App) -> list[str]:
     return [note.message for note in notifications(app)]
 
 
+def detail_text(app) -> str:
+    """The detail pane's text as drawn (plain)."""
+    return str(app.main.detail.body.visual)
+
+
 def status_text(app) -> str:
     """The status line as drawn (plain text)."""
     from tui_digest.ui.widgets.status_line import StatusLine

@@ -63,7 +63,7 @@ class CacheFollower:
 
     async def _poll(self, watch: CacheWatch) -> None:
         try:
-            changed = await asyncio.to_thread(watch.changed)
+            changed, marked = await asyncio.to_thread(watch.what_changed)
         except (CacheError, OSError) as error:
             # The file went away or is locked for long: say so once, stop following.
             self.stop()
@@ -73,10 +73,11 @@ class CacheFollower:
             return
         finally:
             self._polling = False
-        if changed:
+        if changed or marked:
             from tui_digest.ui.news import CacheChanged
 
-            signals_of(self.app).cache_changed.publish(CacheChanged("other process"))
+            news = CacheChanged("other process", marks_only=not changed)
+            signals_of(self.app).cache_changed.publish(news)
 
     def stop(self) -> None:
         if self._timer is not None:

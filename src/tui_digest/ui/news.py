@@ -22,6 +22,9 @@ class CacheChanged:
     """The cache changed under the reader (a fetch, a translation)."""
 
     reason: str  # "fetch", "translate": for logs and tests
+    # Only the user's marks, tags or notes changed (another process's `tui-digest
+    # mark`): the listing stays, its rows' flags and the counts are read again.
+    marks_only: bool = False
 
 
 @record(frozen=True)

@@ -5,8 +5,10 @@ is per connection and changes when *another* connection commits: a cheap
 poll. The watcher keeps a connection of its own, so every commit to the file,
 including the reader's own (its fetches, its read/star marks from other
 threads' connections), moves it. Only when it moved does the watcher read a
-small fingerprint of what the listings show (papers and digests, not the
-user's marks), so marking papers read never makes the reader re-list itself.
+small fingerprint of what the listings show (papers and digests), and one of
+the user's marks (`tui-digest mark`, `tag`, `note` in another process): marks
+only refresh the rows' flags and the counts, so marking papers read never
+makes the reader re-list itself.
 The reader's own fetch moves the fingerprint too: it then refreshes once more
 than needed (harmless; the listing keeps its place).
 """
@@ -26,6 +28,11 @@ from tui_digest.core.errors import CacheError
 _FINGERPRINT = (
     "SELECT (SELECT max(pk) FROM papers), count(*), sum(count), max(updated_at) FROM digests"
 )
+# The user's marks, tags and notes: every change of them stamps `user_state`
+# (triggers on papers' read/starred, `user_log` for the rest), so another
+# process's `tui-digest mark`, `tag` or `note` moves it. Read only when a commit
+# happened (data_version moved): one pass over the changes recorded.
+_MARKS = "SELECT count(*), max(changed_at) FROM user_state"
 
 
 class CacheWatch:
@@ -37,6 +44,7 @@ class CacheWatch:
         self._conn: sqlite3.Connection | None = None
         self._version: int | None = None
         self._fingerprint: tuple[object, ...] | None = None
+        self._marks: tuple[object, ...] | None = None
 
     def data_version(self) -> int:
         """This connection's `PRAGMA data_version` (moves on another connection's commit)."""
@@ -54,23 +62,31 @@ class CacheWatch:
 
     def changed(self) -> bool:
         """Papers or digests changed since the last call (the first call sets the baseline)."""
+        return self.what_changed()[0]
+
+    def what_changed(self) -> tuple[bool, bool]:
+        """(papers or digests, the user's marks) changed since the last call (the
+        first call sets the baseline). The reader's own marks count too: it then
+        reads its rows' flags again, which changes nothing it shows."""
         try:
             return self._changed()
         except sqlite3.Error as exc:
             raise CacheError(f"{self.path}: cannot look for changes: {exc}") from exc
 
-    def _changed(self) -> bool:
+    def _changed(self) -> tuple[bool, bool]:
         with self._lock:
             version = self._data_version()
             if version == self._version:
-                return False
+                return False, False
             self._version = version
             assert self._conn is not None
             fingerprint = tuple(self._conn.execute(_FINGERPRINT).fetchone())
+            marks = tuple(self._conn.execute(_MARKS).fetchone())
             first = self._fingerprint is None
             moved = fingerprint != self._fingerprint
-            self._fingerprint = fingerprint
-            return moved and not first
+            marked = marks != self._marks
+            self._fingerprint, self._marks = fingerprint, marks
+            return moved and not first, marked and not first
 
     def close(self) -> None:
         with self._lock:

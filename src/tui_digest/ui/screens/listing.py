@@ -379,9 +379,17 @@ class ListingScreen(CacheScreen):
         same paper; the total is recounted and cached row text is dropped.
         (Subscribed to `signals.cache_changed`.)
         """
+        if change is not None and change.marks_only:
+            self.marks_changed()
+            return
         self._stale = True
         self.reload(keep=True)
         self.load_digests()
+
+    def marks_changed(self) -> None:
+        """Another process changed the user's marks, tags or notes: the rows read
+        their flags again (the listing and its place stay; subclasses recount)."""
+        self.paper_list.refresh_flags()
 
     def set_activity(self, text: str, *, slot: str = "fetch") -> None:
         """Show (or with "" clear) what a background job is doing, in the status line."""

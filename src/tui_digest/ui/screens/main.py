@@ -204,6 +204,15 @@ class MainScreen(
     def paper_reread(self, rowid: int) -> None:
         self._show_paper(rowid)
 
+    def marks_changed(self) -> None:
+        """Another process marked, tagged or noted papers: the rows, the detail pane
+        (its tags and note), the unread and watch counts follow."""
+        super().marks_changed()
+        self.count_watches()
+        current = self.paper_list.current_rowid
+        if current is not None:
+            self.paper_reread(current)
+
     def _show_paper(self, rowid: int) -> None:
         if self.store is not None and rowid == self.paper_list.current_rowid:
             self._load_paper(self.store, rowid)

@@ -18,6 +18,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.reactive import var
@@ -30,6 +31,9 @@ from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.screens.listing import ListingScreen
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from tui_digest.ui.news import CacheChanged
 
 StoreWrite = Callable[[Store], None]
 FLAG_KEYS = {"read": "m", "starred": "s"}
@@ -260,8 +264,8 @@ class ReadingScreen(ListingScreen):
             here = self.unread_by_digest.get(self.digest, 0) if self.digest else None
             self.unread_here = self.unread_total if here is None else here
 
-    def cache_changed(self, change: object = None) -> None:
-        super().cache_changed()
+    def cache_changed(self, change: CacheChanged | None = None) -> None:
+        super().cache_changed(change)
         self.count_unread()
 
     # --- next / previous unread ------------------------------------------------------

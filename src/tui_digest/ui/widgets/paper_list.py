@@ -176,6 +176,20 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
                 row.starred = starred
         self.refresh()
 
+    def refresh_flags(self) -> None:
+        """Read the cached rows around the screen again (their read/starred flags
+        changed in the cache): they are replaced as they come, never blanked."""
+        fetch = self.fetch_rows
+        if fetch is None or not self.is_mounted:
+            return
+        height = max(1, self.size.height)
+        top = int(self.scroll_offset.y)
+        window = self._ids[max(0, top - height) : top + 2 * height]
+        cached = [r for r in window if r in self._rows and r not in self._pending]
+        if cached:
+            self._pending.update(cached)
+            self._fetch(fetch, cached, self._epoch)
+
     def set_language(self, language: str) -> None:
         self._painter.language = language  # part of every cache key: nothing to clear
         self.refresh()
