@@ -250,3 +250,28 @@ def test_long_author_runs_are_bounded_before_feedparser(reader, feedparser_input
         read_document(text.encode())
     longest = max(len(run) for run in re.findall(rb"[A-Za-z0-9_.+-]+", feedparser_input[0]))
     assert longest <= 1024
+
+
+def test_a_password_in_a_paper_link_is_neither_stored_nor_shown() -> None:
+    """Feeds and digests may carry `user:password@` in their links (a private
+    mirror): the papers keep the link without it, and the messages show none."""
+    from .inputs import arxiv_rss, generic_feed, generic_item, markdown_digest
+
+    secret = "s3cretPW"
+    mirror = f"https://alice:{secret}@arxiv.org/abs/2403.10056"
+    feed = generic_feed(
+        [
+            generic_item(link=mirror),
+            generic_item(title="Elsewhere", link=f"https://bob:{secret}@example.org/post/1"),
+        ]
+    )
+    read = read_document(feed.encode(), source="feed.xml")
+    [paper] = read.digest.papers
+    assert paper.url == "https://arxiv.org/abs/2403.10056"
+    assert read.problems and all(secret not in str(p) for p in read.problems)
+    rss = arxiv_rss(title="T", abstract="A", author="X", link=mirror)
+    [paper] = read_document(rss.encode(), source="rss.xml").digest.papers
+    assert secret not in paper.url
+    md = markdown_digest().replace("https://arxiv.org/abs/2403.10056", mirror)
+    [paper] = read_document(md.encode(), source="d.md").digest.papers
+    assert secret not in paper.url and all(secret not in v for v in paper.extras.values())

@@ -33,7 +33,7 @@ from .arxiv_id import abs_url, parse_arxiv_id
 from .digest_format import EN_HEADER_RE, SUFFIX_FLAG_TYPES, TITLE_SUFFIX_RE, ZH_HEADER_RE
 from .extras import Extra
 from .model import ANNOUNCE_TYPES, InputError, Paper
-from .sanitize import MAX_TEXT, clean_line, clean_text, decode_text
+from .sanitize import MAX_TEXT, clean_line, clean_text, decode_text, without_password
 
 ARCHIVE_KIND = "archive"
 ARCHIVE_PREFIX = "archive-"
@@ -107,7 +107,7 @@ def read_paper_json(data: bytes, *, source: str = "") -> Paper:
 
 def _paper(v: dict[str, str], where: str, source: str) -> Paper:
     extras: dict[str, str] = {}
-    link = clean_line(v["link"])
+    link = without_password(clean_line(v["link"]))
 
     title = clean_line(v["title"])
     suffix_id = suffix_version = category = kind = ""

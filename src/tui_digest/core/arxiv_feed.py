@@ -34,7 +34,7 @@ from .feed_common import (
     source_stem,
 )
 from .model import ANNOUNCE_TYPES, Digest, Paper, ReadResult
-from .sanitize import MAX_TEXT, clean_line, clean_text
+from .sanitize import MAX_TEXT, clean_line, clean_text, without_password
 
 KIND = "arxiv"
 
@@ -134,7 +134,7 @@ def paper_from_entry(entry: Any, fallback_date: str = "") -> tuple[Paper | None,
     abstract, from_header = split_abstract_header(abstract)
     abstract = unwrap(abstract)
 
-    link = clean_line(entry_link(entry))
+    link = without_password(clean_line(entry_link(entry)))
     guid = clean_line(str(entry.get("id", "") or ""))
     found = None
     for candidate in (guid, link):

@@ -38,7 +38,7 @@ from .feed_common import (
 )
 from .html_text import html_paragraphs
 from .model import Digest, Paper, ReadResult
-from .sanitize import MAX_TEXT, clean_line, clean_text
+from .sanitize import MAX_TEXT, clean_line, clean_text, without_password
 
 KIND = "digest-feed"
 
@@ -150,7 +150,7 @@ def _machine_fields(markup: str, paragraphs: list[str]) -> str:
 
 
 def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
-    link = clean_line(entry_link(entry))
+    link = without_password(clean_line(entry_link(entry)))
     markup = entry_summary(entry)[: MAX_TEXT * 8]
     paragraphs = [clean_text(p) for p in html_paragraphs(markup)]
     fields, notes = _place(paragraphs, link)

@@ -28,7 +28,7 @@ from .digest_grammar import (
 )
 from .extras import Extra
 from .model import Paper
-from .sanitize import clean_line, clean_text
+from .sanitize import clean_line, clean_text, without_password
 
 
 class _Row:
@@ -260,8 +260,8 @@ def _fields_of(row: _Row | None, note: _Note | None) -> tuple[_Fields, str | Non
 
 def _make_paper(row: _Row | None, note: _Note | None) -> tuple[Paper | None, str]:
     f, table_summary, problem = _fields_of(row, note)
-    link = clean_line(f.link)
-    table_url = row.url if row else ""
+    link = without_password(clean_line(f.link))
+    table_url = without_password(row.url) if row else ""
     title, suffix = _split_suffix(f.title_en)
     en_header, abstract_en = _split_header(f.abstract_en, _EN_HEADER_RE)
     zh_header, abstract_zh = _split_header(f.abstract_zh, _ZH_HEADER_RE)

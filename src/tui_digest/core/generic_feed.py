@@ -31,14 +31,14 @@ from .feed_common import (
     source_stem,
 )
 from .model import Digest, Paper, ReadResult
-from .sanitize import MAX_TEXT, clean_line, clean_text
+from .sanitize import MAX_TEXT, clean_line, clean_text, without_password
 
 KIND = "feed"
 
 
 def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
-    link = clean_line(entry_link(entry))
-    guid = clean_line(str(entry.get("id", "") or ""))
+    link = without_password(clean_line(entry_link(entry)))
+    guid = without_password(clean_line(str(entry.get("id", "") or "")))
     title = clean_line(detail_text(entry, "title"))
     found = parse_arxiv_id(link) or parse_arxiv_id(guid)
     if found is None:

@@ -124,3 +124,23 @@ def is_safe_url(url: str) -> bool:
     """Only http and https links may be opened."""
     lowered = url.strip().lower()
     return lowered.startswith(("http://", "https://")) and not any(c in url for c in "\n\r\t\x00 ")
+
+
+_USERINFO = LazyPattern(r"(?<=//)[^/?#@]*@")
+
+
+def without_password(url: str) -> str:
+    """`url` without its `user:password@` part: a link a feed or digest carried
+    with one is stored and shown without it (a password in a URL is never
+    stored or shown; the configured sources' are masked in `net.urls`)."""
+    if "@" not in url:
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # (a malformed host): cut what stands where userinfo would
+        return _USERINFO.sub("", url, count=1)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
