@@ -150,6 +150,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         refuse_own_files(args.output, db=args.db)  # (--force or not)
         path = write_atomic(args.output, text, overwrite=args.force)
         print(f"wrote {len(records)} papers to {for_terminal(path)}", file=sys.stderr)
+    elif isinstance(text, bytes) and sys.stdout.isatty():
+        # The bytes are the document as it came: written to a file or a pipe they
+        # are its exact copy, but a terminal would obey the escapes a hostile one
+        # holds (OSC 52 writes the clipboard). Shown there, they are cleaned.
+        from tui_digest.core.sanitize import clean_text, decode_text
+
+        write_stdout(clean_text(decode_text(text)[0], limit=len(text) + 1))
     elif isinstance(text, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(text)

@@ -136,6 +136,46 @@ def test_cli_search_prints_hostile_title_without_escapes(tmp_path, run_cli):
     assert "[bold]markup[/bold]" in search  # printed literally, not interpreted
 
 
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_export_digest_writes_its_bytes_to_files_and_pipes_but_not_escapes_to_a_terminal(
+    tmp_path, run_cli
+):
+    """`export --digest` gives the document's bytes back exactly, escapes included;
+    a terminal would obey them (OSC 52 writes the clipboard), so there it is cleaned."""
+    import subprocess
+    import sys
+
+    source = hostile_digest_file(tmp_path)
+    db = tmp_path / "cache.db"
+    assert run_cli("import", str(source), db=db).returncode == 0
+    piped = run_cli("export", "--digest", "digest-2024-03-18", db=db)
+    assert piped.returncode == 0 and piped.stdout == source.read_bytes()  # the exact copy
+    leader, follower = os.openpty()
+    env = dict(os.environ, TUI_DIGEST_DB=str(db))
+    if env.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.pathsep.join(map(os.path.abspath, env["PYTHONPATH"].split(":")))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_digest", "export", "--digest", "digest-2024-03-18"],
+        stdout=follower, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other end closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    proc.stderr.close()
+    text = shown.decode("utf-8", "replace")
+    assert "2403.10056" in text and "Esc" in text
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+
+
 def test_cli_search_cleans_titles_even_from_a_tampered_cache(tmp_path, run_cli):
     db = tmp_path / "cache.db"
     assert run_cli("import", str(hostile_digest_file(tmp_path)), db=db).returncode == 0
