@@ -163,6 +163,13 @@ async def test_redirect_to_file_is_refused(server, fake_time):
             await f.fetch(server.url("/evil"))
 
 
+async def test_redirect_to_javascript_is_refused_not_an_internal_error(server, fake_time):
+    server.route("/js", Reply(302, headers={"Location": "javascript:alert(1)"}))
+    async with fetcher(fake_time) as f:
+        with pytest.raises(FetchError, match="refused an answer naming an invalid URL"):
+            await f.fetch(server.url("/js"))
+
+
 def test_redirect_policy():
     assert check_redirect("https://a.org/x", "/y") == "https://a.org/y"
     assert check_redirect("http://a.org/x", "https://b.org/") == "https://b.org/"

@@ -349,6 +349,10 @@ class HttpClient:
                         body=body,
                         reason_phrase=response.reason_phrase,
                     )
+        except httpx.InvalidURL as exc:
+            # httpx reads a redirect's Location as it receives the answer, even when
+            # it follows none: `javascript:…` failed there, as an "internal error".
+            raise FetchError(url, f"refused an answer naming an invalid URL ({exc})") from None
         except httpx.TransportError as exc:
             kind = classify(exc)
             reason = _describe(exc, kind, host)
