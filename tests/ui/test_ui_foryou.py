@@ -206,3 +206,53 @@ async def test_reopening_on_for_you_after_new_papers_retrains_and_ranks(topical)
             expected = rank_listing(store, query).ids
         assert expected and main.paper_list.ids == expected
         assert main.paper_list.bars is not None
+
+
+def _newer_day(db: Path, day: str = "2024-03-14") -> None:
+    from tui_digest.core.model import Digest, Paper
+
+    n = day[-2:]
+    with Store.open(db) as store:
+        papers = [Paper(id=f"2403.9{n}{i:02d}", title_en=f"Diffusion {i}") for i in range(3)]
+        store.import_digest(Digest(f"digest-{day}", date=day, papers=papers))
+
+
+async def test_for_you_follows_the_newest_day_open_and_reopened(topical) -> None:
+    """For you is "the newest day, ranked": a fetch bringing a newer day moves it
+    there, and so does reopening the reader after one came (found by a bug hunt:
+    it stayed on the day it was chosen, a date in its search)."""
+    from tui_digest.ui.settings import Settings
+
+    db, ids = topical
+    star(db, ids["diffusion"][:8])
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_for_you()
+        await settle(pilot)
+        assert app.main.search_box.value == "date:2024-03-13 sort:foryou"
+        _newer_day(db)
+        app.main.cache_changed()  # (as the follower does for a cron fetch)
+        await settle(pilot)
+        assert app.main.search_box.value == "date:2024-03-14 sort:foryou"
+    assert Settings.load().foryou_newest
+    # Closed on For you; a newer day comes; reopened: the newest day again.
+    _newer_day(db, "2024-03-15")
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.search_box.value == "date:2024-03-15 sort:foryou"
+
+
+async def test_a_day_chosen_by_hand_stays_when_newer_days_come(topical) -> None:
+    from tui_digest.ui.settings import Settings
+
+    db, ids = topical
+    star(db, ids["diffusion"][:8])
+    Settings(query="date:2024-03-12 sort:foryou").save()  # typed, not For you's newest
+    _newer_day(db)
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.search_box.value == "date:2024-03-12 sort:foryou"
+    assert not Settings.load().foryou_newest

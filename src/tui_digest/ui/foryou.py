@@ -52,6 +52,40 @@ def today_query(digests: list[DigestInfo]) -> str:
     return f"date:{max(dates)} {SORT_TERM}" if dates else SORT_TERM
 
 
+_FORYOU_DAY = LazyPattern(r"date:\d{4}-\d{2}-\d{2} sort:foryou")  # (today_query's)
+
+
+def is_foryou_day(query: str) -> bool:
+    """Whether `query` is what `today_query` makes (For you of one day)."""
+    return _FORYOU_DAY.fullmatch(query.strip()) is not None
+
+
+def newest_day_shown(query: str, digest: str | None, digests: list[DigestInfo]) -> bool:
+    """Whether the search is For you's newest day of `digests` (as the picker sets it)."""
+    return bool(digests) and digest is None and query.strip() == today_query(digests)
+
+
+def newest_day_followed(
+    query: str,
+    digest: str | None,
+    before: list[DigestInfo],
+    after: list[DigestInfo],
+    *,
+    reopened: bool = False,
+) -> str | None:
+    """The search For you's newest day becomes when the digests go from `before` to
+    `after` (a fetch brought a newer day), or None to leave it. `reopened`: the
+    reader was closed on For you's newest day (`Settings.foryou_newest`), and opens
+    after a newer day came. The search holds the day's date, so without this it
+    stayed on the day it was chosen."""
+    if digest is not None or not is_foryou_day(query):
+        return None
+    if not reopened and not newest_day_shown(query, digest, before):
+        return None  # another day, chosen by hand: left alone
+    newest = today_query(after)
+    return newest if after and newest != query.strip() else None
+
+
 def score_bar(value: float, width: int = BAR_WIDTH) -> str:
     """A bar of `width` cells, filled in eighths: 1.0 is full, 0.0 empty."""
     eighths = round(max(0.0, min(1.0, value)) * width * 8)

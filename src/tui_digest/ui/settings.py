@@ -52,6 +52,9 @@ class Settings:
     digest: str = ""
     query: str = ""
     paper: str = ""
+    # The search was For you's newest day (`date:D sort:foryou`): reopened, it is
+    # the newest day then, not day D.
+    foryou_newest: bool = False
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -67,8 +70,9 @@ class Settings:
             settings.language = raw["language"]
         if raw.get("layout") in LAYOUTS:
             settings.layout = raw["layout"]
-        if isinstance(raw.get("summary"), bool):
-            settings.summary = raw["summary"]
+        for name in ("summary", "foryou_newest"):
+            if isinstance(raw.get(name), bool):
+                setattr(settings, name, raw[name])
         for name in ("split", "split_stacked"):
             value = raw.get(name)
             if isinstance(value, int) and not isinstance(value, bool):

@@ -56,4 +56,8 @@ class CacheScreen(ReportsWorkerErrors, StyledAtMount):
         self.post_message(msg.DigestsLoaded(store.digests()))
 
     def on_digests_loaded(self, message: msg.DigestsLoaded) -> None:
-        self.digests = message.digests
+        before, self.digests = self.digests, message.digests
+        self.digests_changed(before)
+
+    def digests_changed(self, before: list[DigestInfo]) -> None:
+        """The digests were listed again (`before`: the last list; subclasses follow)."""

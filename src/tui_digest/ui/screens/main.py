@@ -25,6 +25,7 @@ from tui_digest.core.store import Store
 from tui_digest.ui import first_run, keys, start_gc
 from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
+from tui_digest.ui.foryou import newest_day_followed, newest_day_shown
 from tui_digest.ui.foryou_actions import ForYouActions
 from tui_digest.ui.pane_layout import ListPane, PaneLayout, Panes
 from tui_digest.ui.screens.paper_view_actions import PaperViewActions
@@ -41,7 +42,7 @@ from tui_digest.ui.widgets.search_box import SearchBox
 from tui_digest.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from tui_digest.core.model import PaperRecord
+    from tui_digest.core.model import DigestInfo, PaperRecord
     from tui_digest.ui.news import FetchFinished
     from tui_digest.ui.refresh import Refresher
     from tui_digest.ui.screens.export import ExportRequest
@@ -105,6 +106,8 @@ class MainScreen(
         self.digest = settings.digest or None
         self.query_text = settings.query
         self.restore_paper = settings.paper
+        # Closed on For you's newest day: reopened, it is the newest day then.
+        self._reopen_newest = settings.foryou_newest
         self.current_paper = settings.paper  # arXiv id of the paper in the detail pane
 
     @cached_property
@@ -203,6 +206,14 @@ class MainScreen(
 
     def paper_reread(self, rowid: int) -> None:
         self._show_paper(rowid)
+
+    def digests_changed(self, before: list[DigestInfo]) -> None:
+        newest = newest_day_followed(
+            self.query_text, self.digest, before, self.digests, reopened=self._reopen_newest
+        )
+        self._reopen_newest = False
+        if newest is not None:
+            self.search_box.value = newest
 
     def marks_changed(self) -> None:
         """Another process marked, tagged or noted papers: the rows, the detail pane
@@ -436,5 +447,6 @@ class MainScreen(
         settings = self.settings
         settings.digest = self.digest or ""
         settings.query = self.query_text
+        settings.foryou_newest = newest_day_shown(self.query_text, self.digest, self.digests)
         settings.paper = self.current_paper  # (the widgets are gone by now: no queries)
         self.save_settings()
