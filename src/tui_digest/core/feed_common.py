@@ -33,7 +33,7 @@ from . import arxiv_id
 from .html_text import anchor_texts, html_to_text, looks_like_html
 from .model import InputError, Paper, Problem
 from .xml_decode import as_utf8_xml, decode_document
-from .xml_guard import check_bounds, find_root, neutralise_char_refs
+from .xml_guard import OutOfBounds, check_bounds, find_root, neutralise_char_refs
 
 # --- arXiv ids ------------------------------------------------------------------
 
@@ -191,6 +191,41 @@ def _bound_author_runs(text: str) -> str:
     return _AUTHOR_TEXT_RE.sub(cut, text)
 
 
+MAX_ENTRIES_CUT = 100  # entries past the bounds left out before the feed is refused
+
+
+def _within_bounds(text: str, source: str, offset: int) -> tuple[str, list[Problem]]:
+    """`text` with the entries that exceed a bound of `xml_guard` left out, and a
+    problem (error) for each; InputError for a document past its bounds as a whole
+    (or by more than MAX_ENTRIES_CUT entries). One oversized item (40 attributes,
+    a 4 MB text node) used to cost its neighbours, the whole feed refused. A cut
+    entry's lines stay as empty lines, so every later line keeps its number."""
+    problems: list[Problem] = []
+    while True:
+        try:
+            check_bounds(text, source, offset)
+            return text, problems
+        except OutOfBounds as exc:
+            # The entry the bound was exceeded in: the last one begun at or before
+            # it and not ended before it (none: a bound of the feed itself).
+            starts = [
+                m.start()
+                for m in _ENTRY_START_RE.finditer(text, offset, exc.pos + 64)
+                if m.start() <= exc.pos
+            ]
+            start = starts[-1] if starts else -1
+            closed = start >= 0 and _ENTRY_END_RE.search(text, start, exc.pos) is not None
+            end = _ENTRY_END_RE.search(text, exc.pos)
+            if not exc.local or start < 0 or closed or end is None:
+                raise
+            if len(problems) >= MAX_ENTRIES_CUT:
+                raise
+            line = text.count("\n", 0, start) + 1
+            reason = str(exc).split(": ", 1)[-1]
+            problems.append(Problem(line, f"entry skipped: {reason}"))
+            text = text[:start] + "\n" * text.count("\n", start, end.end()) + text[end.end() :]
+
+
 def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
     """Decode, check and parse a feed document; raise InputError if it is none."""
     where = source or "<input>"
@@ -202,7 +237,7 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
         what = {"": "no XML element", "html": "an HTML page"}.get(kind, f"<{root}> document")
         raise InputError(f"{where}: not an RSS or Atom feed ({what})")
 
-    check_bounds(text, source, offset)
+    text, cut = _within_bounds(text, source, offset)
     text = neutralise_char_refs(_bound_author_runs(text))
 
     import feedparser  # lazily: core must import without it
@@ -215,7 +250,7 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
         sanitize_html=False,
         resolve_relative_uris=False,
     )
-    problems: list[Problem] = []
+    problems: list[Problem] = list(cut)
     if decoded.note:
         problems.append(Problem(0, decoded.note))
     entries = list(parsed.get("entries", []))

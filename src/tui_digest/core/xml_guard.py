@@ -21,6 +21,9 @@ one linear pass, and refuses (InputError, naming the source and line):
   density of real feeds), which keeps the whole parse near half a second
   per MB (see `benchmarks/xml_bounds.py`).
 
+A bound exceeded inside one entry (`OutOfBounds.local`) costs that entry only:
+the feed reader leaves it out and reads the rest (`feed_common._within_bounds`).
+
 `neutralise_char_refs` rewrites numeric character references that name no
 character (a lone surrogate `&#xD800;`, anything above U+10FFFF) as
 `&#xFFFD;`: feedparser crashes on them (`chr(c).encode`), which used to cost
@@ -130,6 +133,17 @@ def _line(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
+class OutOfBounds(InputError):
+    """A bound exceeded at `pos` of the text: by one part of the document (an
+    attribute list, a nesting, a text node), which the caller may cut out and
+    check the rest (`local` False: the document as a whole, its element count)."""
+
+    def __init__(self, message: str, pos: int, *, local: bool = True) -> None:
+        super().__init__(message)
+        self.pos = pos
+        self.local = local
+
+
 def check_bounds(text: str, source: str = "", start: int = 0) -> None:
     """Raise InputError when `text` (from `start`, the root) exceeds the bounds.
 
@@ -149,9 +163,10 @@ def check_bounds(text: str, source: str = "", start: int = 0) -> None:
         end_of_text = m.start() if m else n
         text_run += end_of_text - pos
         if text_run > MAX_TEXT_NODE:
-            raise InputError(
+            raise OutOfBounds(
                 f"{where}:{_line(text, end_of_text)}: a text node of more than "
-                f"{MAX_TEXT_NODE} characters is not accepted"
+                f"{MAX_TEXT_NODE} characters is not accepted",
+                end_of_text,
             )
         if m is None:
             return
@@ -175,24 +190,28 @@ def check_bounds(text: str, source: str = "", start: int = 0) -> None:
             continue
         elements += 1
         if elements > budget:
-            raise InputError(
+            raise OutOfBounds(
                 f"{where}:{_line(text, m.start())}: more than {budget} elements in "
                 f"{n} characters are not accepted (at most {MAX_ELEMENTS}, and one per "
-                f"{CHARS_PER_ELEMENT} characters beyond the first {FREE_ELEMENTS})"
+                f"{CHARS_PER_ELEMENT} characters beyond the first {FREE_ELEMENTS})",
+                m.start(),
+                local=False,
             )
         if gt - m.end() > _SHORTEST_OVER_CAP:
             count = len(_ATTRIBUTE_RE.findall(text, m.end(), gt))
             if count > MAX_ATTRIBUTES:
-                raise InputError(
+                raise OutOfBounds(
                     f"{where}:{_line(text, m.start())}: <{name}> has {count} attributes; "
-                    f"more than {MAX_ATTRIBUTES} are not accepted"
+                    f"more than {MAX_ATTRIBUTES} are not accepted",
+                    m.start(),
                 )
         if text[gt - 2 : gt] != "/>":
             stack.append(name)
             if len(stack) > MAX_DEPTH:
-                raise InputError(
+                raise OutOfBounds(
                     f"{where}:{_line(text, m.start())}: elements nested more than "
-                    f"{MAX_DEPTH} deep are not accepted"
+                    f"{MAX_DEPTH} deep are not accepted",
+                    m.start(),
                 )
 
 
