@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 
 import pytest
@@ -97,7 +98,7 @@ enabled = false
             r"c\.toml:4: sources\[2\]: duplicate source name 'a'",
         ),
         ('[[sources]]\nname = "a"\nurl = "https://a.org/"\nenabled = "yes"\n', "true or false"),
-        ("[fetch]\nconcurrency = 0\n", r"c\.toml:1: fetch\.concurrency must be"),
+        ("[fetch]\nconcurrency = 0\n", r"c\.toml:2: fetch\.concurrency must be"),
         ("[fetch]\ninterval_minutes = -1\n", "interval_minutes must be"),
         ("[fetch]\nper_host_interval = 'fast'\n", "per_host_interval must be"),
         ('sources = "none"\n', r"c\.toml:1: 'sources' must be"),
@@ -283,3 +284,17 @@ def test_merge_sources():
     assert [s.name for s in result.sources] == ["a", "b", "a (2)", "c"]
     assert [s.url for s in result.added] == ["https://new.org/", "/x"]
     assert len(result.skipped) == 1 and "already a source" in result.skipped[0]
+
+
+def test_a_bad_value_is_named_at_its_own_line_not_its_tables(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[fetch]\ninterval_minutes = 30\n# why so many\nconcurrency = 1e400\n\n[reader]\n"
+        'auto_read = true\nread_after_seconds = "soon"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:4: fetch\.concurrency"):
+        load_config(path)
+    path.write_text(path.read_text("utf-8").replace("concurrency = 1e400", "concurrency = 2"))
+    with pytest.raises(ConfigError, match=rf"{re.escape(str(path))}:8: reader\.read_after"):
+        load_config(path)

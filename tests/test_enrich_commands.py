@@ -87,6 +87,6 @@ def test_config_defaults_and_errors(tmp_path: Path, capsys) -> None:
         config.write_text("# x\n" + body)
         with pytest.raises(ConfigError, match=message) as info:
             load_enrich_config(config)
-        assert f"{config}:2" in str(info.value)
+        assert f"{config}:3" in str(info.value)  # the key's own line
     code, _out, err = cli(capsys, "--db", str(tmp_path / "c.db"), "enrich", "--config", str(config))
     assert code == 2 and "batch_size must be an integer from 1 to 2000" in err

@@ -93,7 +93,7 @@ def test_bad_config_is_one_line_with_file_and_line(tmp_path, capsys) -> None:
     path.write_text("[translate]\nconcurrency = 0\n", "utf-8")
     assert run(["translate", "--config", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"tui-digest: {path}:1: translate.concurrency")
+    assert err.startswith(f"tui-digest: {path}:2: translate.concurrency")  # the key's line
 
 
 def test_translate_everything(config, db, llm, capsys) -> None:

@@ -96,22 +96,23 @@ def test_sample_section_is_valid_and_enabled(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "message", "line"),
     [
-        ("enabled = 1", "enabled must be true or false"),
-        ('base_url = "ftp://x/v1"', "must be an http"),
-        ('base_url = "https://user:pw@x/v1"', "must not contain credentials"),
-        ("model = 3", "model must be a string"),
-        ("concurrency = 0", "concurrency must be an integer from 1 to 32"),
-        ("max_papers_per_run = true", "max_papers_per_run must be an integer"),
-        ("timeout_seconds = -1", "timeout_seconds must be a number"),
+        ("enabled = 1", "enabled must be true or false", 4),
+        ('base_url = "ftp://x/v1"', "must be an http", 3),
+        ('base_url = "https://user:pw@x/v1"', "must not contain credentials", 3),
+        ("model = 3", "model must be a string", 4),
+        ("concurrency = 0", "concurrency must be an integer from 1 to 32", 4),
+        ("max_papers_per_run = true", "max_papers_per_run must be an integer", 4),
+        ("timeout_seconds = -1", "timeout_seconds must be a number", 4),
     ],
 )
-def test_bad_values_name_file_line_and_key(tmp_path, body, message) -> None:
+def test_bad_values_name_file_line_and_key(tmp_path, body, message, line) -> None:
+    """The line is the bad key's own (4), or the table's for a URL (3)."""
     path = write(tmp_path, f"# comment\n\n[translate]\n{body}\n")
     with pytest.raises(ConfigError, match=message) as info:
         load_translate_config(path)
-    assert str(info.value).startswith(f"{path}:3:")
+    assert str(info.value).startswith(f"{path}:{line}:")
 
 
 def test_unknown_key_is_a_warning_not_an_error(tmp_path) -> None:

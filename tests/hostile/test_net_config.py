@@ -188,7 +188,7 @@ def test_one_deadline_covers_every_redirect_hop():
 def test_absurd_numbers_are_refused_naming_the_key(tmp_path, body, key):
     path = tmp_path / "c.toml"
     path.write_text(body, encoding="utf-8")
-    with pytest.raises(ConfigError, match=rf"^{path}:1: {key} must be") as err:
+    with pytest.raises(ConfigError, match=rf"^{path}:2: {key} must be") as err:
         load_config(path)
     assert "from 0 to" in str(err.value) or "integer from 1" in str(err.value)
 
@@ -211,7 +211,7 @@ def test_infinite_host_interval_stops_fetch_at_once_with_the_key(tmp_path, run_c
     )
     result = run_cli("fetch", "--config", str(config), db=tmp_path / "cache.db")
     assert result.returncode == 2
-    assert f"{config}:1: fetch.per_host_interval must be".encode() in result.stderr
+    assert f"{config}:2: fetch.per_host_interval must be".encode() in result.stderr
 
 
 # --- item 10: unknown keys --------------------------------------------------------

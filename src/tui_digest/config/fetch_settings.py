@@ -41,7 +41,7 @@ def parse_fetch(path: Path, text: str, raw: Any) -> FetchSettings:
     line = line_of(text, "fetch")
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{at(path, line)}: [fetch] must be a table")
-    table = Table(raw, name="fetch", path=path, line=line)
+    table = Table(raw, name="fetch", path=path, line=line, text=text)
     settings = FetchSettings()
     settings.interval_minutes = table.number("interval_minutes", 0.0, 0.0, MAX_INTERVAL_MINUTES)
     settings.concurrency = table.integer("concurrency", settings.concurrency, 1, MAX_CONCURRENCY)

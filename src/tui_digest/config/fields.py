@@ -18,18 +18,28 @@ from tui_digest.config.toml_file import at, line_of, line_of_key
 class Table:
     """The values of one table (`[fetch]`, one `[[sources]]` entry) with typed getters."""
 
-    def __init__(self, raw: Mapping[str, Any], *, name: str, path: Path, line: int) -> None:
+    def __init__(
+        self, raw: Mapping[str, Any], *, name: str, path: Path, line: int, text: str = ""
+    ) -> None:
         self.raw = raw
         self.name = name  # "fetch", "translate", "sources[2]"
         self.path = path
         self.line = line
+        self.text = text  # the file's text, to name a bad key's own line
 
     @property
     def where(self) -> str:
         return at(self.path, self.line)
 
     def error(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{self.where}: {self.name}.{key} {problem}")
+        # The key's own line, not its table's header (a bad value three lines down
+        # was reported on the `[fetch]` line).
+        line = 0
+        if self.text:  # `key`, or a subtable's `host` of `per_host_interval.host`
+            head, _, rest = key.partition(".")
+            line = line_of_key(self.text, rest, self.line) if rest else 0
+            line = line or line_of_key(self.text, head, self.line)
+        return ConfigError(f"{at(self.path, line or self.line)}: {self.name}.{key} {problem}")
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.raw.get(key, default)

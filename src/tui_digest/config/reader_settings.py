@@ -34,7 +34,7 @@ def parse_reader(path: Path, text: str, raw: Any) -> ReaderSettings:
     line = line_of(text, "reader")
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{at(path, line)}: [reader] must be a table")
-    table = Table(raw, name="reader", path=path, line=line)
+    table = Table(raw, name="reader", path=path, line=line, text=text)
     defaults = ReaderSettings()
     return ReaderSettings(
         auto_read=table.boolean("auto_read", defaults.auto_read),

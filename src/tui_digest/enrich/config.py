@@ -51,7 +51,7 @@ def parse_enrich(raw: Any, *, where: Path, text: str = "") -> EnrichConfig:
     line = line_of(text, "enrich") if text else 0
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{at(where, line)}: [enrich] must be a table")
-    table = Table(raw, name="enrich", path=where, line=line)
+    table = Table(raw, name="enrich", path=where, line=line, text=text)
     api_url = table.string("api_url", API_URL)
     problem = _url_problem(api_url)
     if problem:

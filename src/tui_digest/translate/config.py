@@ -166,7 +166,7 @@ def parse_translate(raw: Any, *, where: Path, text: str = "") -> TranslateConfig
         raise NotConfigured(f"{where}: no [translate] table, so translation is not configured")
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{at(where, line)}: [translate] must be a table")
-    table = Table(raw, name="translate", path=where, line=line)
+    table = Table(raw, name="translate", path=where, line=line, text=text)
     secrets = sorted(k for k in raw if k.lower() in _SECRET_KEYS)
     if secrets:
         # The value is deliberately not shown: it may be the key itself.
