@@ -16,6 +16,7 @@ Only numpy is imported here (no scikit-learn): the reader loads scores with it.
 from __future__ import annotations
 
 import io
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ __all__ = [
     "is_fresh",
     "load_features",
     "rank_dir",
+    "rows_unchanged",
     "save_features",
 ]
 
@@ -73,6 +75,9 @@ class Model:
     max_pk: int  # papers up to this pk were scored
     score_pks: np.ndarray  # int64, ascending
     scores: np.ndarray  # float32, aligned with score_pks
+    # The arXiv id of the paper at `max_pk`: a paper removed since may have left
+    # its pk to a new one (`rows_unchanged`), whose score this is not.
+    last_id: str = ""
 
     def save(self, db: Path) -> None:
         _save(
@@ -85,6 +90,7 @@ class Model:
             counts=np.array([self.n_starred, self.n_papers, self.max_pk]),
             score_pks=self.score_pks,
             scores=self.scores,
+            last_id=np.array(self.last_id),
         )
 
     @classmethod
@@ -103,6 +109,7 @@ class Model:
             max_pk=max_pk,
             score_pks=a["score_pks"],
             scores=a["scores"],
+            last_id=str(a["last_id"]) if "last_id" in a else "",
         )
 
     def lookup(self, pks: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -148,3 +155,18 @@ def is_current(model: Model | None, state: CacheState) -> bool:
 def is_fresh(model: Model | None, state: CacheState) -> bool:
     """Current, and every paper of the cache has a stored score."""
     return model is not None and is_current(model, state) and state.max_pk <= model.max_pk
+
+
+def rows_unchanged(conn: sqlite3.Connection, model: Model) -> bool:
+    """Whether the papers the model scored are still those rows: none removed.
+
+    SQLite gives a new row the highest pk + 1, so removing the newest papers
+    (`digests rm`, `prune`) leaves their pks to the next ones imported, which
+    then got the removed papers' scores (`sort:foryou` ranked them so). The
+    count of rows up to `max_pk` and the id at `max_pk` tell.
+    """
+    if not len(model.score_pks):
+        return True
+    (n,) = conn.execute("SELECT count(*) FROM papers WHERE pk <= ?", (model.max_pk,)).fetchone()
+    row = conn.execute("SELECT id FROM papers WHERE pk = ?", (model.max_pk,)).fetchone()
+    return int(n) == len(model.score_pks) and row is not None and row[0] == model.last_id

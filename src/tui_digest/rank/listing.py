@@ -87,13 +87,14 @@ def _child_model(db: Path, wait: bool = True):
     from tui_digest.rank import MIN_STARS, NeedsTraining, NotEnoughStars, background
     from tui_digest.rank.corpus import cache_state, read_only
 
-    with read_only(db) as conn:
-        state = cache_state(conn)
-    if state.n_starred < MIN_STARS:
-        raise NotEnoughStars(state.n_starred)
     files = _files_module()
     model = files.Model.load(db)
-    if not files.is_fresh(model, state):
+    with read_only(db) as conn:
+        state = cache_state(conn)
+        unchanged = model is not None and files.rows_unchanged(conn, model)
+    if state.n_starred < MIN_STARS:
+        raise NotEnoughStars(state.n_starred)
+    if not unchanged or not files.is_fresh(model, state):
         if not wait:
             raise NeedsTraining(state.n_starred)
         background.train(db)

@@ -27,7 +27,13 @@ from tui_digest.rank.features import (
     undamp,
     weigh,
 )
-from tui_digest.rank.files import Model, is_current, load_features, save_features
+from tui_digest.rank.files import (
+    Model,
+    is_current,
+    load_features,
+    rows_unchanged,
+    save_features,
+)
 
 # At most this many unstarred papers train the model (a deterministic sample):
 # with balanced class weights more negatives barely move the ranking, and it
@@ -182,8 +188,16 @@ def train(db: Path) -> Model:
         score_pks=feats.pks,
         scores=scores,
     )
+    model.last_id = _id_at(db, model.max_pk)
     model.save(db)
     return model
+
+
+def _id_at(db: Path, pk: int) -> str:
+    """The arXiv id of paper `pk` ("" if none): what `files.rows_unchanged` checks."""
+    with read_only(db) as conn:
+        row = conn.execute("SELECT id FROM papers WHERE pk = ?", (pk,)).fetchone()
+    return str(row[0]) if row else ""
 
 
 def score_counts(
@@ -202,6 +216,7 @@ def rescore(db: Path, model: Model) -> Model:
     model.score_pks = np.concatenate([model.score_pks, feats.pks[new]])
     model.scores = np.concatenate([model.scores, scores])
     model.max_pk = int(feats.pks[-1])
+    model.last_id = _id_at(db, model.max_pk)
     model.save(db)
     return model
 
@@ -213,7 +228,9 @@ def ensure_model(db: Path) -> Model:
     if state.n_starred < MIN_STARS:
         raise NotEnoughStars(state.n_starred)
     model = Model.load(db)
-    if model is None or not is_current(model, state):
+    with read_only(db) as conn:
+        unchanged = model is not None and rows_unchanged(conn, model)
+    if model is None or not unchanged or not is_current(model, state):
         return train(db)
     if state.max_pk > model.max_pk:
         return rescore(db, model)
