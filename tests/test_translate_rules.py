@@ -102,7 +102,7 @@ def test_update_paper_refuses_to_change_the_id(store):
 
 def test_find_incomplete_rejects_unknown_columns(store):
     with pytest.raises(ValueError, match="bad columns"):
-        store.find_incomplete(empty_any=["title_zh; DROP TABLE papers"], filled_any=["title_en"])
+        store.find_incomplete(missing={"title_zh; DROP TABLE papers": ("title_en",)})
 
 
 def test_machine_fields_ignores_unknown_names():

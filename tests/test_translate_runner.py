@@ -365,3 +365,21 @@ async def test_nothing_to_do_sends_nothing(store, llm) -> None:
     report = await translate_papers(store, [999], config(llm), environ=ENV)
     assert report.outcomes == [] and llm.requests == []
     assert json.dumps(report.usage.requests) == "0"
+
+
+async def test_a_paper_without_an_english_abstract_is_translated_once(store, llm) -> None:
+    """It gets a Chinese title and summary, never a Chinese abstract: it was asked for
+    one again at every run, a request and its tokens each time (found by a bug hunt)."""
+    from tui_digest.core.model import Digest
+
+    store.import_digest(
+        Digest("d", papers=[Paper(id="2501.09001", title_en="A title only", abstract_en="")])
+    )
+    assert [r.paper.id for r in translation_candidates(store)] == ["2501.09001"]
+    first = await translate_papers(store, translation_candidates(store), config(llm), environ=ENV)
+    assert first.done == 1 and len(llm.requests) == 1
+    paper = paper_with(store, "2501.09001")
+    assert paper.title_zh and paper.summary_zh and paper.abstract_zh == ""
+    assert translation_candidates(store) == []  # a second run asks nothing
+    again = await translate_papers(store, [store.get_paper("2501.09001")], config(llm), environ=ENV)
+    assert again.done == 0 and len(llm.requests) == 1

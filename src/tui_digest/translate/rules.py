@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui_digest.core.extras import ZH_FIELDS, Extra, join_machine_fields, machine_fields
+from tui_digest.core.extras import Extra, join_machine_fields, machine_fields
 from tui_digest.core.model import Paper, PaperRecord
 from tui_digest.core.sanitize import clean_line, clean_text
 
@@ -25,7 +25,22 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 MAX_ERROR = 500
-_SOURCE_FIELDS = ("title_en", "abstract_en")
+# What each Chinese field is made from: one without its English source is not
+# missing (a paper without an English abstract gets no Chinese one).
+SOURCES: dict[str, tuple[str, ...]] = {
+    "title_zh": ("title_en",),
+    "summary_zh": ("title_en", "abstract_en"),
+    "abstract_zh": ("abstract_en",),
+}
+
+
+def missing_fields(paper: Paper) -> list[str]:
+    """The Chinese fields of `paper` to translate: empty, and their English there."""
+    return [
+        field
+        for field, sources in SOURCES.items()
+        if not getattr(paper, field).strip() and any(getattr(paper, s).strip() for s in sources)
+    ]
 
 
 def translation_candidates(
@@ -35,7 +50,7 @@ def translation_candidates(
 
     `query` narrows them with the search language.
     """
-    return store.find_incomplete(query, empty_any=ZH_FIELDS, filled_any=_SOURCE_FIELDS, limit=limit)
+    return store.find_incomplete(query, missing=SOURCES, limit=limit)
 
 
 def digest_papers(store: Store, digests: Sequence[str]) -> list[int]:
@@ -51,7 +66,7 @@ def digest_papers(store: Store, digests: Sequence[str]) -> list[int]:
 def fill_translation(paper: Paper, fields: dict[str, str], model: str) -> list[str]:
     """Fill `paper`'s empty Chinese fields from `fields` in place; returns the names filled."""
     filled: list[str] = []
-    for name in ZH_FIELDS:
+    for name in missing_fields(paper):  # (never a Chinese abstract without an English one)
         clean = clean_text if name == "abstract_zh" else clean_line
         value = clean(fields.get(name) or "")
         if value and not getattr(paper, name):

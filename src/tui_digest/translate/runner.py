@@ -30,7 +30,6 @@ from tui_digest.translate import prompt
 from tui_digest.translate.client import LlmClient, TranslateError, Usage
 from tui_digest.translate.config import TranslateConfig, usable_or_raise
 from tui_digest.translate.glossary import load_glossary
-from tui_digest.translate.prompt import FIELDS
 from tui_digest.translate.rules import apply_translation, record_translation_failure
 
 if TYPE_CHECKING:
@@ -115,9 +114,10 @@ class TranslateReport:
 
 
 def needs_translation(paper: Paper) -> bool:
-    """English to translate from, and at least one Chinese field still empty."""
-    has_english = bool(paper.title_en.strip() or paper.abstract_en.strip())
-    return has_english and any(not getattr(paper, f).strip() for f in FIELDS)
+    """A Chinese field still empty whose English is there (`rules.missing_fields`)."""
+    from tui_digest.translate.rules import missing_fields
+
+    return bool(missing_fields(paper))
 
 
 async def translate_papers(

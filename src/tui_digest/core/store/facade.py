@@ -28,7 +28,7 @@ here queries, papers and enrichment. Each group is a class built on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, overload
 
 from tui_digest.core.model import ListRow
@@ -128,17 +128,14 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         self,
         query: str = "",
         *,
-        empty_any: Sequence[str],
-        filled_any: Sequence[str],
+        missing: Mapping[str, Sequence[str]],
         limit: int | None = None,
     ) -> list[PaperRecord]:
-        """Papers, in listing order, with a field of `empty_any` empty and one of
-        `filled_any` filled; `query` narrows them with the search language."""
+        """Papers, in listing order, with a field of `missing` empty and one of its
+        sources filled (`papers.find_incomplete`); `query` narrows them."""
         conn = self._conn()
         ordered = (lambda: queries.list_ids(conn, query, None)) if query.strip() else None
-        ids = papers.find_incomplete(
-            conn, ordered, empty_any=empty_any, filled_any=filled_any, limit=limit
-        )
+        ids = papers.find_incomplete(conn, ordered, missing=missing, limit=limit)
         return papers.get_papers(conn, ids)
 
     # --- What arXiv's API said (see `enrichment`) -----------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -130,28 +130,28 @@ def find_incomplete(
     conn: sqlite3.Connection,
     ordered_ids: Callable[[], list[int]] | None,
     *,
-    empty_any: Sequence[str],
-    filled_any: Sequence[str],
+    missing: Mapping[str, Sequence[str]],
     limit: int | None = None,
 ) -> list[int]:
-    """Row ids, in listing order, of papers with one of `empty_any` empty and one of
-    `filled_any` not.
+    """Row ids, in listing order, of papers with a field of `missing` empty while one
+    of that field's sources (`missing[field]`) is filled.
 
-    `ordered_ids` narrows the papers to those ids (a query's matches);
+    Per field, not any empty field with any filled one: a paper without an
+    English abstract has no Chinese one to make, and was asked for it again at
+    every run. `ordered_ids` narrows the papers to those ids (a query's matches);
     None means every paper.
     """
-    unknown = (set(empty_any) | set(filled_any)) - TEXT_COLUMNS
-    if unknown or not empty_any or not filled_any:
+    columns = set(missing) | {c for sources in missing.values() for c in sources}
+    unknown = columns - TEXT_COLUMNS
+    if unknown or not missing or not all(missing.values()):
         raise ValueError(f"find_incomplete: bad columns {sorted(unknown) or 'none'}")
     if limit is not None and limit <= 0:
         return []
-    wanted = (
-        "("
-        + " OR ".join(f"p.{c} = ''" for c in empty_any)
-        + ") AND ("
-        + " OR ".join(f"p.{c} != ''" for c in filled_any)
-        + ")"
+    wanted = " OR ".join(
+        f"(p.{field} = '' AND (" + " OR ".join(f"p.{c} != ''" for c in sources) + "))"
+        for field, sources in missing.items()
     )
+    wanted = f"({wanted})"
     if ordered_ids is None:
         sql = (
             "SELECT l.pk FROM listing l CROSS JOIN papers p ON p.pk = l.pk "
