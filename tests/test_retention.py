@@ -243,3 +243,20 @@ def test_prune_removes_the_papers_a_same_day_update_left_in_no_digest(tmp_path):
     assert b"(of them 1 listed by no digest since a same-day update" in out.stdout
     with Store.open(db) as s:
         assert [r.id for r in s.search("", limit=10)] == [ids[2]]
+
+
+def test_a_removed_read_paper_is_read_again_when_it_comes_back(tmp_path):
+    """Read marks travel by arXiv id, as tags and notes do: `digests rm`, then the
+    paper imported again, left it unread while `state export` said read."""
+    db = tmp_path / "c.db"
+    build(db)
+    with Store.open(db) as s:
+        s.set_read([s.get_paper("2601.00001").rowid])
+    assert run_cli("digests", "rm", "cs.AI-2025-01-10", "--yes", db=db).returncode == 0
+    with Store.open(db) as s:
+        assert s.get_paper("2601.00001") is None
+        s.today = lambda: "2026-08-18"
+        s.import_digest(Digest("cs.AI", source="/data/cs.AI.md", papers=[paper("2601.00001", "x")]))
+    with Store.open(db) as s:
+        assert s.get_paper("2601.00001").read
+        assert s.list_ids("is:read") == [s.get_paper("2601.00001").rowid]

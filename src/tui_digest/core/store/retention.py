@@ -99,6 +99,13 @@ def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = 
             unindex_rows(conn, [(key, paper)])
             conn.execute("DELETE FROM arxiv_meta WHERE id = ?", (paper.id,))
             conn.execute("DELETE FROM papers WHERE pk = ?", (pk,))
+            # Its read mark waits for it, as an imported one for a paper not yet
+            # here does (`user_log.apply_arrived`): imported again, it was unread,
+            # while `state export` still said read.
+            conn.execute(
+                "UPDATE user_state SET pending = 1 WHERE id = ? AND field IN ('read', 'starred')",
+                (paper.id,),
+            )
             deleted += 1
             continue
         published = conn.execute("SELECT published FROM papers WHERE pk = ?", (pk,)).fetchone()[0]
