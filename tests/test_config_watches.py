@@ -50,6 +50,11 @@ def test_watches_are_read_and_their_keys_known(tmp_path):
         ('[[watches]]\nname = ""\nquery = "a"\n', "'name' must be a non-empty string"),
         ('[[watches]]\nname = "x"\n', "'query' must be a non-empty string"),
         ('watches = "a"\n', "must be \\[\\[watches\\]\\] tables"),
+        (  # `tui-digest watch` cannot answer it: refused here, not at the first run
+            '[[watches]]\nname = "a"\nquery = "x"\n\n[[watches]]\nname = "r"\n'
+            'query = "related:2303.06018"\n',
+            r"config\.toml:5: watches\[2\]: watch 'r': related:ID lists similar papers only",
+        ),
         (
             '[[watches]]\nname = "x"\nquery = "a"\n\n[[watches]]\nname = "x"\nquery = "b"\n',
             r"config\.toml:5: watches\[2\]: duplicate watch name 'x'",

@@ -47,9 +47,16 @@ def parse_watches(path: Path, text: str, raw: Any) -> list[Watch]:
         if not isinstance(query, str) or not query.strip():
             raise ConfigError(f"{where}: watch {name!r}: 'query' must be a non-empty string")
         try:
-            parse_query(query)
+            parsed = parse_query(query)
         except QueryError as exc:
             raise ConfigError(f"{where}: watch {name!r}: {exc}") from None
+        if parsed.related is not None:
+            # `tui-digest watch` cannot answer it (it lists papers of the search
+            # language only): said here, not when it stopped the other watches.
+            raise ConfigError(
+                f"{where}: watch {name!r}: related:ID lists similar papers only in the "
+                "reader and `search`, not in a watch"
+            )
         if name.strip() in seen:
             raise ConfigError(f"{where}: duplicate watch name {name.strip()!r}")
         seen.add(name.strip())
