@@ -228,3 +228,31 @@ def test_a_note_changed_or_removed_changes_the_answer(tmp_path):
         s.set_note("2402.00002", "")
     with Store.open(tmp_path / "c.db") as s:
         assert s.list_ids("nothingmatches OR 扩散") == s.list_ids("ti:diffusion")
+
+
+def test_tags_match_in_any_case_beyond_ascii(tmp_path):
+    """Tags are edited case-insensitively (casefold); `tag:` now searches so too:
+    `tag:ÜNÏCÖDÉ` and `tag:STRASSE` missed `Ünïcödé` and `Straße` (found by a bug hunt)."""
+    from tui_digest.core.model import Digest, Paper
+    from tui_digest.core.store import Store
+
+    with Store.open(tmp_path / "c.db") as store:
+        store.import_digest(
+            Digest("d", papers=[Paper(id=f"2401.0000{i}", title_en=f"T{i}") for i in (1, 2, 3)])
+        )
+        store.edit_tags(["2401.00001"], add=["Ünïcödé"])
+        store.edit_tags(["2401.00002"], add=["Straße", "Ml"])
+        ids = {store.get_paper(p).rowid: p for p in ("2401.00001", "2401.00002", "2401.00003")}
+
+        def found(query: str) -> list[str]:
+            return sorted(ids[r] for r in store.list_ids(query))
+
+        assert found("tag:ÜNÏCÖDÉ") == found("tag:ünïcödé") == ["2401.00001"]
+        assert found("tag:STRASSE") == found("tag:straße") == ["2401.00002"]
+        assert found("tag:ml") == found("tag:ML") == ["2401.00002"]
+        assert found("-tag:strasse") == ["2401.00001", "2401.00003"]
+        assert found("(tag:STRASSE OR tag:ünïcödé)") == ["2401.00001", "2401.00002"]
+    with Store.open(tmp_path / "c.db", readonly=True) as store:  # a read-only open too
+        assert [store.get_paper(r).paper.id for r in store.list_ids("tag:STRASSE")] == [
+            "2401.00002"
+        ]

@@ -67,9 +67,15 @@ def text_match(q: Query, expand: Expand | None) -> str:
 
 
 def tags_cond(pk: str) -> str:
-    """SQL: the paper of `pk` has the tag given as the one parameter."""
+    """SQL: the paper of `pk` has the tag given as the one parameter, folded (`fold_tag`).
+
+    Tags are matched in any case, as they are edited (`str.casefold`): the
+    column's NOCASE folds ASCII only (`tag:STRASSE` missed `Straße`). The store's
+    connections define `fold_tag` (`store.connection`); tags are few, so reading
+    them all is cheap."""
     return (
-        f"{pk} IN (SELECT tp.pk FROM paper_tags t JOIN papers tp ON tp.id = t.id WHERE t.tag = ?)"
+        f"{pk} IN (SELECT tp.pk FROM paper_tags t JOIN papers tp ON tp.id = t.id "
+        "WHERE fold_tag(t.tag) = ?)"
     )
 
 

@@ -140,6 +140,7 @@ class Connections:
                 check_same_thread=False,
                 timeout=self.busy_ms / 1000,
             )
+            conn.create_function("fold_tag", 1, _fold_tag, deterministic=True)  # (tag:)
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_ms)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -282,3 +283,8 @@ def check_version(path: Path) -> None:
         )
     if version == 0 and tables:
         raise CacheError(f"{path}: not a tui-digest cache (unknown tables); not modified")
+
+
+def _fold_tag(tag: str | None) -> str | None:
+    """SQL `fold_tag`: a tag as `tag:` compares it, case folded (`query_notes.tags_cond`)."""
+    return tag.casefold() if isinstance(tag, str) else tag
