@@ -68,3 +68,22 @@ def test_state_import_reports_bad_lines_and_applies_the_rest(tmp_path):
 def test_mark_needs_ids_or_a_query(tmp_path):
     proc = run_cli("mark", "read", db=tmp_path / "c.db")
     assert proc.returncode == 2 and b"--query" in proc.stderr
+
+
+def test_note_prints_its_lines_and_what_is_cut_is_said(tmp_path):
+    """`note ID` printed a multi-line note on one line; a 200-character tag and a
+    30,000-character note were stored cut, and the command said nothing."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    pid = "2403.10056"
+    note = "first line\n\tindented\x1b[31m red\nlast"
+    assert run_cli("note", pid, note, db=db).returncode == 0
+    shown = run_cli("note", pid, db=db).stdout.decode()
+    assert shown == "first line\n\tindented[31m red\nlast\n"  # lines kept, the escape out
+    long_tag = "t" * 200
+    out = run_cli("tag", pid, f"+{long_tag}", db=db)
+    assert out.returncode == 0 and "tag cut to 64 characters" in out.stderr.decode()
+    out = run_cli("note", pid, "n" * 30_000, db=db)
+    assert out.returncode == 0 and "note cut to 20,000 characters" in out.stderr.decode()
+    out = run_cli("tag", pid, "+short", db=db)
+    assert out.stderr == b""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui_digest.core.sanitize import for_terminal
+from tui_digest.core.sanitize import clean_text, for_terminal
 
 MARKS = {"read": ("read", True), "unread": ("read", False), "star": ("starred", True)}
 MARKS["unstar"] = ("starred", False)
@@ -115,6 +115,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
     with _store(args, readonly=not (add or remove)) as store:
         rowids, missing = _rowids(store, ids)
         if add or remove:
+            from tui_digest.core.store.user_log import MAX_TAG
+
+            long = [t for t in add if len(t.strip()) > MAX_TAG]
+            _say_cut(long, f"tag cut to {MAX_TAG} characters")
             changed = store.edit_tags(store.ids_of(rowids), add, remove)
             print(f"tags: {changed} papers changed")
         for rec in store.get_papers(rowids):
@@ -122,16 +126,27 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return _missing(missing)
 
 
+def _say_cut(what: list[str], how: str) -> None:
+    """Say on stderr what is stored shorter than given (it was cut silently)."""
+    for item in what:
+        print(f"tui-digest: {for_terminal(item, 80)}: {how}", file=sys.stderr)
+
+
 def cmd_note(args: argparse.Namespace) -> int:
     with _store(args, readonly=not args.text) as store:
         rec = store.get_paper(args.id)
         if rec is None:
             raise StateUsageError(f"no paper with id {args.id!r} in the cache")
+        from tui_digest.core.store.user_log import MAX_NOTE
+
         if not args.text:
             if rec.note:
-                print(for_terminal(rec.note, 20_000))
+                # Its lines and tabs kept (a note is text, not a file name), controls out.
+                print(clean_text(rec.note, MAX_NOTE))
             return 0
         text = " ".join(args.text)
+        if len(text.strip()) > MAX_NOTE:
+            _say_cut(["note"], f"note cut to {MAX_NOTE:,} characters")
         changed = store.set_note(rec.paper.id, text)
     what = "cleared" if not text.strip() else "saved"
     print(f"note {what}" if changed else "note unchanged")
