@@ -226,3 +226,15 @@ async def test_concurrency_is_bounded(llm) -> None:
     async with client_for(llm, Sleeps(), concurrency=2) as client:
         results = await asyncio.gather(*(client.translate(paper(n)) for n in range(1, 7)))
     assert len(results) == 6 and peak == 2
+
+
+async def test_a_deadline_message_says_each_attempt_had_it(llm) -> None:
+    """With timeout_seconds = 3 and a server taking 5 s, one paper took 18 s (four
+    attempts) and the message said "no answer within 3 s" (found by a bug hunt)."""
+    from tui_digest.net.errors import FetchError
+
+    async with client_for(llm, Sleeps(), retries=3, deadline=3) as client:
+        error = client._failed(
+            llm.base_url, FetchError(llm.base_url, "deadline of 3 s exceeded", kind="timeout")
+        )
+    assert str(error).endswith("no answer within 3 s (timeout_seconds, 4 attempts)")

@@ -157,8 +157,12 @@ class LlmClient:
         shown = display_url(url)
         reason = self.redact(clean_line(exc.reason, 300))
         if exc.kind == "timeout" and "deadline" in exc.reason:
+            # Each attempt had that long (a slow answer is tried again): say how many,
+            # or "within 3 s" read as the whole wait.
+            tries = 1 + self.options.retries if self.options.retry_on_deadline else 1
+            times = f", {tries} attempts" if tries > 1 else ""
             return TranslateError(
-                f"{shown}: no answer within {self.options.deadline:g} s (timeout_seconds)"
+                f"{shown}: no answer within {self.options.deadline:g} s (timeout_seconds{times})"
             )
         if exc.unreachable:
             return TranslateError(f"{shown}: cannot connect: {reason}", fatal=True)
