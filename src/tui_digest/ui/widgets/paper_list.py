@@ -182,10 +182,7 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         fetch = self.fetch_rows
         if fetch is None or not self.is_mounted:
             return
-        height = max(1, self.size.height)
-        top = int(self.scroll_offset.y)
-        window = self._ids[max(0, top - height) : top + 2 * height]
-        cached = [r for r in window if r in self._rows and r not in self._pending]
+        cached = [r for r in self._near_rowids() if r in self._rows and r not in self._pending]
         if cached:
             self._pending.update(cached)
             self._fetch(fetch, cached, self._epoch)
@@ -279,12 +276,15 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         top = int(self.scroll_offset.y)
         return self._ids[top : top + max(1, self.size.height - 1)]
 
-    def missing_rowids(self) -> list[int]:
-        """Rows wanted soon (the screen, and a screen either side) and not cached."""
+    def _near_rowids(self) -> list[int]:
+        """The rows of the screen, and of a screen either side."""
         height = max(1, self.size.height)
         top = int(self.scroll_offset.y)
-        window = self._ids[max(0, top - height) : top + 2 * height]
-        return [r for r in window if r not in self._rows and r not in self._pending]
+        return self._ids[max(0, top - height) : top + 2 * height]
+
+    def missing_rowids(self) -> list[int]:
+        """Rows wanted soon (`_near_rowids`) and not cached."""
+        return [r for r in self._near_rowids() if r not in self._rows and r not in self._pending]
 
     def _ensure_rows(self) -> None:
         fetch = self.fetch_rows
