@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from tui_digest.core import schema
 from tui_digest.core.model import Paper
+from tui_digest.core.store import user_log
 from tui_digest.core.store.index import index_rows, unindex_rows
 from tui_digest.core.store.paper_rows import paper_rows
 
@@ -99,13 +100,7 @@ def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = 
             unindex_rows(conn, [(key, paper)])
             conn.execute("DELETE FROM arxiv_meta WHERE id = ?", (paper.id,))
             conn.execute("DELETE FROM papers WHERE pk = ?", (pk,))
-            # Its read mark waits for it, as an imported one for a paper not yet
-            # here does (`user_log.apply_arrived`): imported again, it was unread,
-            # while `state export` still said read.
-            conn.execute(
-                "UPDATE user_state SET pending = 1 WHERE id = ? AND field IN ('read', 'starred')",
-                (paper.id,),
-            )
+            user_log.await_return(conn, paper.id)  # (its read mark, should it come back)
             deleted += 1
             continue
         published = conn.execute("SELECT published FROM papers WHERE pk = ?", (pk,)).fetchone()[0]

@@ -257,6 +257,17 @@ def merge(conn: sqlite3.Connection, changes: Iterable[Change]) -> MergeResult:
     return result
 
 
+def await_return(conn: sqlite3.Connection, pid: str) -> None:
+    """Paper `pid` left the cache (`retention`): its flags wait for it, as imported
+    ones for a paper not yet here do, and `apply_arrived` puts them back. Imported
+    again, it was unread, while `state export` still said read."""
+    marks = ",".join("?" * len(FLAG_FIELDS))
+    conn.execute(
+        f"UPDATE user_state SET pending = 1 WHERE id = ? AND field IN ({marks})",
+        (pid, *FLAG_FIELDS),
+    )
+
+
 def apply_arrived(conn: sqlite3.Connection) -> int:
     """Apply imported flags of papers that have arrived since; returns how many."""
     rows = conn.execute(
