@@ -30,7 +30,11 @@ from tui_digest.translate import prompt
 from tui_digest.translate.client import LlmClient, TranslateError, Usage
 from tui_digest.translate.config import TranslateConfig, usable_or_raise
 from tui_digest.translate.glossary import load_glossary
-from tui_digest.translate.rules import apply_translation, record_translation_failure
+from tui_digest.translate.rules import (
+    apply_translation,
+    missing_fields,
+    record_translation_failure,
+)
 
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
@@ -115,8 +119,6 @@ class TranslateReport:
 
 def needs_translation(paper: Paper) -> bool:
     """A Chinese field still empty whose English is there (`rules.missing_fields`)."""
-    from tui_digest.translate.rules import missing_fields
-
     return bool(missing_fields(paper))
 
 
