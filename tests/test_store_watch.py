@@ -34,19 +34,20 @@ def test_data_version_moves_only_when_another_connection_commits(tmp_path: Path)
             watch.close()
 
 
-def test_changed_follows_papers_and_digests_not_marks(tmp_path: Path) -> None:
+def test_what_changed_tells_papers_and_digests_from_marks(tmp_path: Path) -> None:
     path = tmp_path / "cache.db"
     with Store.open(path) as store:
         store.import_digest(_digest("digest-cs.LG-2024-02-05", "2024-02-05", 0, 3))
     with Store.open(path) as reader:
         watch = reader.watch()
         try:
-            assert watch.changed() is False  # the baseline
-            assert watch.changed() is False
+            # (papers or digests, the user's marks) changed since the last look
+            assert watch.what_changed() == (False, False)  # the baseline
+            assert watch.what_changed() == (False, False)
             with Store.open(path) as other:  # a CLI import in another process
                 other.import_digest(_digest("digest-cs.LG-2024-02-06", "2024-02-06", 10, 2))
-            assert watch.changed() is True
-            assert watch.changed() is False  # reported once
+            assert watch.what_changed() == (True, False)
+            assert watch.what_changed() == (False, False)  # reported once
             # Read/star marks commit, but change nothing a listing has to re-read.
             ids = reader.list_ids()
             assert len(ids) == 5
@@ -54,10 +55,10 @@ def test_changed_follows_papers_and_digests_not_marks(tmp_path: Path) -> None:
             reader.set_read(ids[:2])
             reader.set_starred(ids[:1])
             assert watch.data_version() != before  # the marks did commit
-            assert watch.changed() is False
+            assert watch.what_changed() == (False, True)  # the marks alone
             # A same-day update that adds papers to a known digest is a change.
             with Store.open(path) as other:
                 other.import_digest(_digest("digest-cs.LG-2024-02-06", "2024-02-06", 10, 4))
-            assert watch.changed() is True
+            assert watch.what_changed()[0] is True
         finally:
             watch.close()

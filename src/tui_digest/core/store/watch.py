@@ -36,7 +36,8 @@ _MARKS = "SELECT count(*), max(changed_at) FROM user_state"
 
 
 class CacheWatch:
-    """Tells whether papers or digests changed since the last `changed()` call."""
+    """Tells whether papers or digests, or the user's marks, changed since the last
+    `what_changed()` call."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -59,10 +60,6 @@ class CacheWatch:
                 readonly_uri(self.path), uri=True, check_same_thread=False, timeout=10
             )
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-
-    def changed(self) -> bool:
-        """Papers or digests changed since the last call (the first call sets the baseline)."""
-        return self.what_changed()[0]
 
     def what_changed(self) -> tuple[bool, bool]:
         """(papers or digests, the user's marks) changed since the last call (the
