@@ -114,7 +114,8 @@ async def test_429_with_retry_after_waits_by_injected_sleep(llm) -> None:
         translation, usage = await client.translate(paper())
     assert translation.fields() == GOOD
     assert sleeps.calls == [7.0, 2.0]
-    assert usage.requests == 1  # only answered requests count
+    # Every request the server saw counts: rate limits count refused ones too.
+    assert usage.requests == 3
     assert len(llm.requests) == 3
 
 
@@ -128,6 +129,7 @@ async def test_500_backs_off_then_gives_up_with_the_status(llm) -> None:
     assert "HTTP 500" in info.value.reason and "upstream exploded" in info.value.reason
     assert sleeps.calls == [1.0, 2.0]  # base * 2**attempt, jitter pinned to 100 %
     assert len(llm.requests) == 3
+    assert info.value.usage.requests == 3  # the run's report counted 0 before
 
 
 async def test_too_long_retry_after_fails_at_once(llm) -> None:

@@ -50,6 +50,7 @@ class Response:
     reason_phrase: str = ""
     note: str = ""  # why the retries stopped early ("Retry-After of 3600 s exceeds ...")
     elapsed: float = 0.0  # seconds the chain that answered took (every hop, the body)
+    attempts: int = 1  # requests made for this answer, retries included (translate counts them)
 
     @property
     def etag(self) -> str | None:
@@ -190,8 +191,13 @@ class HttpClient:
     # --- retries ---------------------------------------------------------------
 
     async def _with_retries(self, attempt: Callable[[], object]) -> Response:
+        made = 0
+
         async def checked() -> Response:
+            nonlocal made
+            made += 1
             response = await attempt()  # type: ignore[misc]
+            response.attempts = made
             if response.status in RETRY_STATUSES:
                 raise Retryable(
                     _StatusToRetry(response),

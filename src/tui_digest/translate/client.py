@@ -170,28 +170,36 @@ class LlmClient:
 
     def _completion(self, url: str, response: Response) -> Completion:
         status, raw = response.status, response.body
+        # Every attempt the net layer made is a request the provider saw (and may bill).
+        sent = response.attempts
         if status == 429 or 500 <= status <= 599:  # the net layer's retries are used up
             reason = self._reason(url, status, response, raw)
             if response.note:
                 reason += f"; {response.note}"
-            raise TranslateError(reason, status=status)
+            raise self._refused(reason, status, sent)
         if status != 200:
             reason = self._reason(url, status, response, raw)
             if 300 <= status < 400:
                 reason += " (redirects are not followed: set base_url to the final URL)"
-            raise TranslateError(reason, status=status, fatal=status in FATAL_STATUSES)
+            raise self._refused(reason, status, sent, fatal=status in FATAL_STATUSES)
         try:
             decoded = json.loads(raw.decode("utf-8", errors="replace"))
         except json.JSONDecodeError:
             # A 200 that is not JSON at all: count it as a malformed answer.
-            return Completion("", Usage(requests=1))
+            return Completion("", Usage(requests=sent))
         prompt_tokens, completion_tokens = prompt.usage_of(decoded)
-        usage = Usage(prompt_tokens, completion_tokens, 1)
+        usage = Usage(prompt_tokens, completion_tokens, sent)
         try:
             content = prompt.completion_content(decoded)
         except prompt.MalformedAnswer:
             content = ""
         return Completion(content, usage)
+
+    @staticmethod
+    def _refused(reason: str, status: int, sent: int, *, fatal: bool = False) -> TranslateError:
+        error = TranslateError(reason, status=status, fatal=fatal)
+        error.usage.requests = sent
+        return error
 
     def _reason(self, url: str, status: int, response: Response, raw: bytes) -> str:
         """`URL: HTTP 429 Too Many Requests: <server's message>`, cleaned and redacted."""
