@@ -12,6 +12,7 @@ from ui_support import make_app, notifications, settle
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.ui import keys
+from tui_digest.ui.screens.help import HelpText
 from tui_digest.ui.widgets.footer import ReaderFooter
 
 SIZE = (140, 36)
@@ -47,7 +48,7 @@ async def test_keys_from_the_config_replace_the_defaults(cache: Path) -> None:
         # So does the help screen.
         await pilot.press("question_mark")
         await settle(pilot)
-        text = str(app.screen.query_one("#help-text").visual)
+        text = app.screen.query_one(HelpText).plain
         star = next(line for line in text.splitlines() if "Star or unstar" in line)
         assert star.split()[0] == "x"
         read = next(line for line in text.splitlines() if "Mark the selected" in line)

@@ -21,7 +21,7 @@ from tui_digest.core.store import Store
 from tui_digest.ui.screens.confirm import ConfirmScreen
 from tui_digest.ui.screens.digest_picker import DigestPicker
 from tui_digest.ui.screens.export import ExportScreen
-from tui_digest.ui.screens.help import HelpScreen
+from tui_digest.ui.screens.help import HelpScreen, HelpText
 from tui_digest.ui.settings import Settings, settings_path
 
 SIZE = (140, 40)
@@ -235,7 +235,7 @@ async def test_help_screen_lists_the_bindings(cache: Path) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").visual)
+        text = app.screen.query_one(HelpText).plain
         for expected in ("Export", "Select every paper shown", "Cycle the language", "Quit"):
             assert expected in text
         # The query language page (issue 10 req 9).
@@ -255,6 +255,27 @@ async def test_help_screen_lists_the_bindings(cache: Path) -> None:
         assert len(starts) == 1
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_at_80_columns_wraps_each_description_under_itself(cache: Path) -> None:
+    """A long description went back to column 0, under the keys (found by a bug hunt)."""
+    from rich.cells import cell_len
+
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_text = app.screen.query_one(HelpText)
+        width = help_text.content_size.width
+        lines = help_text.plain.split("\n")
+        assert all(cell_len(line) <= width for line in lines)
+        select_all = next(i for i, line in enumerate(lines) if "Select every paper" in line)
+        column = lines[select_all].index("Select every paper")
+        following = lines[select_all + 1]
+        # The rest of the sentence continues in the description's own column.
+        assert following[:column].strip() == "" and following[column:].strip()
+        assert "the selection)" in " ".join(lines[select_all : select_all + 3])
 
 
 async def test_quit(cache: Path) -> None:

@@ -110,6 +110,26 @@ def wrap_content(content: Content, width: int) -> Content:
     return Content("\n").join(lines)
 
 
+def hanging_line(lead: Content, tail: Content, width: int) -> Content:
+    """`lead` then `tail`, whose continuation lines start under `tail`'s first cell.
+
+    The help screen's columns: at 80 columns a long description went back to
+    column 0 under the keys, and the keys no longer stood out.
+    """
+    indent = lead.cell_length
+    room = width - indent
+    if room < 12:  # too narrow for a column: plain wrapping reads better
+        return wrap_content(lead + tail, width)
+    offsets = break_offsets(tail.plain, room)
+    if not offsets:
+        return lead + tail
+    pieces = tail.divide(offsets)
+    pad = Content(" " * indent)
+    lines = [lead + pieces[0].rstrip()]
+    lines += [pad + piece.rstrip() for piece in pieces[1:]]  # (a piece starts after a space)
+    return Content("\n").join(lines)
+
+
 class WrappingStatic(Static):
     """A Static whose Content breaks lines with `break_offsets` (CJK-aware)."""
 

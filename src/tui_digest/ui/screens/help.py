@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.cells import cell_len
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widget import Widget
+from textual.widgets import Label
 
 from tui_digest.ui import keys
+from tui_digest.ui.text_wrap import hanging_line
 
 # The query language (core/query.py's docstring has the full rules; README's
 # table the same examples). Plain strings: shown as text, never as markup.
@@ -36,28 +39,58 @@ QUERY_LANGUAGE: tuple[tuple[str, str], ...] = (
 )
 
 
+class HelpText(Widget):
+    """The help's rows, each tail wrapped to the width under its own first cell."""
+
+    DEFAULT_CSS = "HelpText { height: auto; }"
+
+    def __init__(self, rows: list[tuple[Content, Content]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows = rows
+        self._built: tuple[int, Content] | None = None
+
+    @property
+    def plain(self) -> str:
+        """The text as drawn at the current width (tests read it)."""
+        return self._for(self.content_size.width or 100).plain
+
+    def _for(self, width: int) -> Content:
+        if self._built is None or self._built[0] != width:
+            lines = [hanging_line(lead, tail, width) for lead, tail in self.rows]
+            self._built = (width, Content("\n").join(lines))
+        return self._built[1]
+
+    def render(self) -> RenderResult:
+        return self._for(self.content_size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._for(width).plain.split("\n"))
+
+
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(keys.HELP)
 
     def compose(self) -> ComposeResult:
-        parts: list[str | tuple[str, str]] = []
+        # (lead, tail) rows: a tail wraps under itself, never back under the keys.
+        rows: list[tuple[Content, Content]] = []
         for title, bindings in keys.SECTIONS:
-            parts += [(title, "bold $text-accent"), "\n"]
+            rows.append((Content.styled(title, "bold $text-accent"), Content()))
             for binding in bindings:
                 shown = self._keys(binding)
-                parts += [(f"  {shown:<14}", "bold"), f"{binding.description:<14}"]
-                parts += [(binding.tooltip, "$text-muted"), "\n"]
-            parts.append("\n")
-        parts += [("Query language (the search box, `search`, watch lists)", "bold $text-accent")]
+                lead = Content.assemble((f"  {shown:<14}", "bold"), f"{binding.description:<14}")
+                rows.append((lead, Content.styled(binding.tooltip, "$text-muted")))
+            rows.append((Content(), Content()))
+        title = "Query language (the search box, `search`, watch lists)"
+        rows.append((Content.styled(title, "bold $text-accent"), Content()))
         for syntax, meaning in QUERY_LANGUAGE:
             # Padded by cells, not characters: a Chinese character takes two.
             pad = " " * max(1, SYNTAX_CELLS - cell_len(syntax))
-            parts += ["\n", (f"  {syntax}{pad}", "bold"), meaning]
+            rows.append((Content.styled(f"  {syntax}{pad}", "bold"), Content(meaning)))
         with Vertical(classes="dialog", id="help-dialog"):
             yield Label("tui-digest keys", classes="dialog-title")
             with VerticalScroll():
-                yield Static(Content.assemble(*parts), id="help-text")
+                yield HelpText(rows, id="help-text")
             yield Label(Content("escape closes · ctrl+p opens the command palette"), classes="dim")
 
     def _keys(self, binding: Binding) -> str:
