@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
+from tui_digest.core.sanitize import without_password
+
 MASK = "***"
 
 
@@ -55,17 +57,13 @@ def has_credentials(url: str) -> bool:
 
 
 def strip_credentials(url: str) -> str:
-    """`url` without its `user:password@` part: what may be stored outside the config file."""
-    if "@" not in url:
-        return url
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return _mask_loose(url)
-    _user, _password, hostport = _split_userinfo(parts.netloc)
-    if hostport == parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=hostport))
+    """`url` without its `user:password@` part: what may be stored outside the config file.
+
+    The same rule as the readers' (`core.sanitize.without_password`): one place
+    decides, and a URL Python cannot split loses its user info rather than
+    keeping a masked copy of it.
+    """
+    return without_password(url)
 
 
 def mask_in_text(text: str, url: str) -> str:
