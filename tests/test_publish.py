@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,26 @@ def test_publish_writes_markdown_feed_dated_copies_and_index(store, tmp_path) ->
             }
         },
     }
+
+
+def test_an_untranslated_published_feed_is_read_back_as_a_digest_feed(tmp_path) -> None:
+    """Published with no Chinese text at all, the feed was sniffed as arXiv's own
+    (its channel <link> is the category feed) and every paper lost its title."""
+    s = Store.open(tmp_path / "cache.db")
+    import_arxiv(s)
+    out = tmp_path / "site"
+    write_plan(plan_day(s), out, title="lab")
+    s.close()
+    data = (out / "cs.AI.xml").read_bytes()
+    assert not re.search("[\u3400-\u9fff]", data.decode("utf-8"))  # no CJK to sniff by
+    result = read_document(data, source=str(out / "cs.AI.xml"))
+    assert result.format == "digest-feed" and not result.problems
+    papers = result.digest.papers
+    assert [p.id for p in papers] == IDS
+    assert all(p.title_en and p.title_zh == "" for p in papers)
+    fed = read_document(ARXIV_CS_AI, source="https://rss.arxiv.org/rss/cs.AI").digest.papers
+    assert [p.title_en for p in papers] == [p.title_en for p in fed]
+    assert [p.abstract_en for p in papers] == [p.abstract_en for p in fed]
 
 
 def test_republishing_an_unchanged_day_rewrites_nothing(store, tmp_path) -> None:

@@ -43,6 +43,10 @@ _ARXIV_CHANNEL_RE = re.compile(
     r"<id>\s*https?://(?:rss\.|export\.)?arxiv\.org/|updates on arXiv\.org",
     re.IGNORECASE,
 )
+# Our own published feed (core/digest_feed_writer): a digest feed even when no
+# paper has Chinese text yet (published untranslated), and although its channel
+# <link> is arXiv's category feed.
+_OUR_GENERATOR_RE = re.compile(r"<generator>\s*tui-digest\s*</generator>")
 _FIRST_ENTRY_RE = re.compile(r"<(?:[\w-]+:)?(?:item|entry)[\s>/]")
 
 
@@ -69,10 +73,12 @@ def _sniff(text: str, source: str) -> str | None:
             return None
         if kind in ("rss", "feed", "rdf"):
             body = text[offset : offset + _SNIFF_CHARS]
-            if _DIGEST_FEED_URL_P_RE.search(body) and _CJK_RE.search(body):
-                return "digest-feed"
             first = _FIRST_ENTRY_RE.search(body)
             channel = body[: first.start()] if first else body
+            if _DIGEST_FEED_URL_P_RE.search(body) and (
+                _CJK_RE.search(body) or _OUR_GENERATOR_RE.search(channel)
+            ):
+                return "digest-feed"
             if (
                 _ARXIV_NS_RE.search(channel)
                 or "oai:arXiv.org:" in body
