@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tui_digest.cli import main
+from tui_digest.core.digest_feed_writer import item_description
 from tui_digest.core.digest_format import read_digest
 from tui_digest.core.store import Store
 
@@ -144,3 +145,22 @@ def test_a_damaged_archive_keeps_what_was_read(tmp_path, db, capsys) -> None:
     archive.write_bytes(b"PK\x03\x04 not really a zip")
     code, _out, err = cli(capsys, db, "import", str(archive))
     assert code == 1 and "broken.zip" in err and "not a readable" in err
+
+
+def test_the_english_summary_survives_a_markdown_export_and_publish(tmp_path, db, capsys) -> None:
+    """The archive's `en_tdlr` goes into the digest's English-summary slot; it was dropped."""
+    single = tmp_path / "2403.00005.json"
+    single.write_bytes(_record("2403.00005"))
+    assert cli(capsys, db, "import", str(single))[0] == 0
+    code, out, err = cli(capsys, db, "export")
+    assert code == 0, err
+    exported = tmp_path / "out.md"
+    exported.write_text(out, "utf-8")
+    other = tmp_path / "other.db"
+    assert cli(capsys, other, "import", str(exported))[0] == 0
+    [obj] = json.loads(cli(capsys, other, "search", "id:2403.00005", "--json")[1])
+    assert obj["summary_en"] == "One-line summary of 2403.00005."
+    # The published feed carries the same slot (core/digest_feed_writer).
+    with Store.open(db, readonly=True) as store:
+        paper = store.get_paper("2403.00005").paper
+    assert "One-line summary of 2403.00005." in item_description(paper)

@@ -86,6 +86,16 @@ def _zh_header_for(paper: Paper) -> str:
     return ""
 
 
+def _summary_en(paper: Paper) -> str:
+    """The English one-line summary slot: the digest's own text, else the archive's.
+
+    A digest keeps its slot's text as an extra (byte-exact rewriting); the
+    generator's JSON archive brings it as `Paper.summary_en`, which the
+    Markdown and the feed dropped.
+    """
+    return clean_line(paper.extras.get(Extra.SUMMARY_EN, "") or paper.summary_en)
+
+
 def _write_one(n: int, paper: Paper) -> tuple[str, str]:
     extras = paper.extras
     link = _link_for(paper)
@@ -93,7 +103,7 @@ def _write_one(n: int, paper: Paper) -> tuple[str, str]:
     zh_header = _zh_header_for(paper)
     title_en = clean_line(paper.title_en)
     summary_zh = clean_line(paper.summary_zh)
-    summary_en = clean_line(extras.get(Extra.SUMMARY_EN, ""))
+    summary_en = _summary_en(paper)
     table_title = extras.get(Extra.TABLE_TITLE)
     if table_title is None or "\n" in table_title:
         table_title = _cell_escape(title_en) + _period_part(suffix)
@@ -154,7 +164,7 @@ def detail_fields(paper: Paper) -> dict[str, str]:
         "title_en": clean_line(paper.title_en) + suffix,
         "link": link,
         "summary_zh": summary_zh,
-        "summary_en": clean_line(paper.extras.get(Extra.SUMMARY_EN, "")),
+        "summary_en": _summary_en(paper),
         "abstract_zh": _zh_header_for(paper) + clean_text(paper.abstract_zh),
         "abstract_en": en_header + clean_text(paper.abstract_en),
         "table_summary": clean_line(table_summary),
