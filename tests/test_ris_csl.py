@@ -13,13 +13,19 @@ from tui_digest.core.model import Paper, PaperRecord
 from tui_digest.core.ris import to_ris
 
 
-def make(rowid: int = 1, **fields) -> PaperRecord:
+def make(rowid: int = 1, meta_published: str = "", **fields) -> PaperRecord:
+    from tui_digest.core.arxiv_meta import FOUND, ArxivMeta
+
     fields.setdefault("id", "2403.10056")
-    return PaperRecord(rowid, Paper(**fields))
+    meta = None
+    if meta_published:  # what arXiv's API said (`tui-digest enrich`)
+        meta = ArxivMeta(fields["id"], FOUND, "2024-01-01T00:00:00Z", published=meta_published)
+    return PaperRecord(rowid, Paper(**fields), meta=meta)
 
 
 ATTENTION = make(
     7,
+    meta_published="2017-06-12",
     id="1706.03762",
     url="https://arxiv.org/abs/1706.03762",
     title_en="Attention Is All You Need",
@@ -147,7 +153,8 @@ def test_csl_json_reads_back_as_schema_valid_items():
     assert first["issued"] == {"date-parts": [[2017, 6, 12]]}
     assert first["URL"] == "https://arxiv.org/abs/1706.03762"
     assert first["number"] == "arXiv:1706.03762" and first["publisher"] == "arXiv"
-    assert data[1]["issued"] == {"date-parts": [[2024]]} and "author" not in data[1]
+    # No date but the id's: its year and month (2403.*).
+    assert data[1]["issued"] == {"date-parts": [[2024, 3]]} and "author" not in data[1]
 
 
 def test_csl_ids_are_the_bibtex_keys_and_unique():
@@ -260,7 +267,86 @@ def test_the_digests_own_fields_win_and_a_malformed_doi_is_left_out():
     rec.meta.doi = "not a doi"
     (item,) = json.loads(to_csl_json([rec]))
     assert item["author"] == [{"family": "Lee", "given": "Ann"}]
-    assert item["keyword"] == "cs.LG" and item["issued"] == {"date-parts": [[2024, 3, 1]]}
+    # The date is arXiv's (v1), not the day a feed listed the paper.
+    assert item["keyword"] == "cs.LG" and item["issued"] == {"date-parts": [[2024, 2, 2]]}
     assert "DOI" not in item
     (ris,) = parse_ris(to_ris([rec]))
     assert values(ris, "DO") == [] and values(ris, "AU") == ["Lee, Ann"]
+
+
+# --- The cited date: the paper's, not the day a feed re-announced it ---------------------
+
+
+def reannounced(meta_published: str = "", **fields) -> PaperRecord:
+    """arXiv:2309.01390 as an arXiv feed listed it in 2025 (a replacement)."""
+    from tui_digest.core.arxiv_meta import FOUND, ArxivMeta
+
+    fields.setdefault("id", "2309.01390")
+    fields.setdefault("title_en", "Bridging Gaps")
+    fields.setdefault("authors", ["Kenji Tanaka"])
+    fields.setdefault("published", "2025-09-18")  # the listing date
+    meta = None
+    if meta_published:
+        meta = ArxivMeta(fields["id"], FOUND, "2025-09-19T00:00:00Z", published=meta_published)
+    return PaperRecord(1, Paper(**fields), meta=meta)
+
+
+def cited(rec: PaperRecord) -> tuple[str, str, list, list, list]:
+    """(BibTeX key, year, CSL date-parts, RIS PY, RIS DA) of one paper."""
+    from test_bibtex import parse_bibtex
+    from tui_digest.core.bibtex import to_bibtex
+
+    ((_, key, fields),) = parse_bibtex(to_bibtex([rec]))
+    (item,) = json.loads(to_csl_json([rec]))
+    (ris,) = parse_ris(to_ris([rec]))
+    parts = item.get("issued", {}).get("date-parts", [[]])[0]
+    return key, fields.get("year", ""), parts, values(ris, "PY"), values(ris, "DA")
+
+
+def test_an_enriched_paper_is_cited_with_arxivs_date_not_the_listing_date():
+    # Found by a bug hunt: after `enrich` answered 2023-09-04, still 2025.
+    key, year, parts, py, da = cited(reannounced("2023-09-04"))
+    assert (year, parts, py, da) == ("2023", [2023, 9, 4], ["2023"], ["2023/09/04"])
+    assert key == "tanaka2023bridging"
+
+
+def test_without_arxivs_date_the_id_gives_year_and_month_not_the_listing_date():
+    key, year, parts, py, da = cited(reannounced())
+    assert (year, parts, py, da) == ("2023", [2023, 9], ["2023"], [])
+    assert key == "tanaka2023bridging"
+    _key, year, parts, _py, _da = cited(reannounced(id="2312.07358", published="2025-09-18"))
+    assert (year, parts) == ("2023", [2023, 12])
+
+
+def test_the_same_paper_gets_the_same_year_from_any_source():
+    from_digest = reannounced(published="")
+    from_feed = reannounced(published="2025-09-18")
+    from_archive = reannounced(published="2023-09-05")
+    assert {cited(r)[:2] for r in (from_digest, from_feed, from_archive)} == {
+        ("tanaka2023bridging", "2023")
+    }
+
+
+def test_a_paper_without_an_arxiv_id_keeps_its_own_date():
+    rec = reannounced(id="blog-7", published="2025-09-18T10:00:00Z")
+    _key, year, parts, py, da = cited(rec)
+    assert (year, parts, py, da) == ("2025", [2025, 9, 18], ["2025"], ["2025/09/18"])
+
+
+@pytest.mark.parametrize(
+    ("arxiv_id", "parts"),
+    [
+        ("0704.0001", [2007, 4]),
+        ("1412.6980", [2014, 12]),
+        ("2501.00007", [2025, 1]),
+        ("9912.12345", [2099, 12]),  # arxiv_identifier.html: YY 99 = 2099
+        ("hep-th/9901001", [1999, 1]),
+        ("math.GT/0309136", [2003, 9]),
+        ("2413.00001", []),
+        ("blog-7", []),
+    ],
+)
+def test_id_date_parts_follow_arxivs_identifier_scheme(arxiv_id, parts):
+    from tui_digest.core.citation import id_date_parts
+
+    assert id_date_parts(arxiv_id) == parts

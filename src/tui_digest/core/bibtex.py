@@ -28,10 +28,9 @@ from tui_digest.core.citation import (
     cited_authors,
     cited_categories,
     cited_doi,
-    cited_published,
+    cited_year,
     is_arxiv_id,
     paper_url,
-    paper_year,
     split_name,
 )
 from tui_digest.core.model import PaperRecord
@@ -177,7 +176,7 @@ def bibtex_entry(rec: PaperRecord, key: str) -> str:
     authors = [a for a in (_author(a) for a in cited_authors(rec)) if a]
     if authors:
         fields.append(("author", " and ".join(authors)))
-    year = paper_year(cited_published(rec), p.id)
+    year = cited_year(rec)
     if year:
         fields.append(("year", year))
     if p.id:

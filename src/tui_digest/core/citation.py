@@ -18,6 +18,7 @@ from tui_digest.core.sanitize import clean_line, is_safe_url
 
 _NEW_ID_RE = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")  # 2403.10056: YYMM.NNNNN
 _OLD_ID_RE = re.compile(r"^[A-Za-z][A-Za-z.-]*/(\d{2})(\d{2})\d{3}$")  # hep-th/9901001
+_ISO_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:$|[T ])")
 _URL_UNSAFE_RE = re.compile(r"[\s{}\\%#\"]")
 
 # Words skipped when choosing the key's title word, as reference managers do.
@@ -81,10 +82,20 @@ def cited_categories(rec: PaperRecord) -> list[str]:
     return list(rec.meta.categories) if rec.meta is not None else []
 
 
-def cited_published(rec: PaperRecord) -> str:
-    if rec.paper.published:
-        return rec.paper.published
-    return rec.meta.published if rec.meta is not None else ""
+def cited_date(rec: PaperRecord) -> list[int]:
+    """[year, month, day] as far as known, the same for a paper from any source.
+
+    arXiv's API date (`published`: the day of v1) when the paper was enriched;
+    else the year and month its arXiv id encodes (`id_date_parts`); only then the
+    stored `published`, which for an arXiv feed is the day it was listed (a
+    replacement re-announces a 2023 paper in 2025) and for another feed the
+    post's date.
+    """
+    if rec.meta is not None:
+        parts = iso_date_parts(rec.meta.published)
+        if parts:
+            return parts
+    return id_date_parts(rec.paper.id) or iso_date_parts(rec.paper.published)
 
 
 def cited_doi(rec: PaperRecord) -> str:
@@ -93,26 +104,50 @@ def cited_doi(rec: PaperRecord) -> str:
     return doi if re.fullmatch(r"10\.\d{4,9}/\S+", doi) else ""
 
 
+def iso_date_parts(date: str) -> list[int]:
+    """[year, month, day] of an ISO date (or its start: `2023`, `2023-09`, a timestamp)."""
+    m = _ISO_DATE_RE.match((date or "").strip())
+    if not m:
+        return []
+    parts = [int(g) for g in m.groups() if g]
+    if (len(parts) > 1 and not 1 <= parts[1] <= 12) or (len(parts) > 2 and not 1 <= parts[2] <= 31):
+        return []
+    return parts
+
+
+def id_date_parts(arxiv_id: str) -> list[int]:
+    """[year, month] an arXiv id encodes, [] for anything else.
+
+    arXiv's identifier scheme (https://info.arxiv.org/help/arxiv_identifier.html):
+    new-style ids (April 2007 on) are `YYMM.NNNNN`, YY 07 = 2007 through 99 = 2099;
+    old-style ids (1991 to March 2007) are `archive/YYMMNNN`. YYMM is the month the
+    paper was first announced, so every version and every listing of it share it.
+    """
+    arxiv_id = (arxiv_id or "").strip()
+    m = _NEW_ID_RE.match(arxiv_id)
+    century = 2000
+    if not m:
+        m = _OLD_ID_RE.match(arxiv_id)
+        century = 1900 if m and int(m.group(1)) >= 91 else 2000
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return []
+    return [century + int(m.group(1)), int(m.group(2))]
+
+
 def paper_year(published: str, arxiv_id: str) -> str:
     """The year from `published` (ISO date), else from the arXiv id, else ""."""
-    if re.match(r"^\d{4}(-|$)", published or ""):
-        return published[:4]
-    arxiv_id = (arxiv_id or "").strip()
-    m = _NEW_ID_RE.match(arxiv_id) or _OLD_ID_RE.match(arxiv_id)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        return ""
-    yy = int(m.group(1))
-    # Old-style ids started in 1991; new-style ids in April 2007 (0704.*).
-    return str(1900 + yy if yy >= 91 else 2000 + yy)
+    parts = iso_date_parts(published) or id_date_parts(arxiv_id)
+    return str(parts[0]) if parts else ""
 
 
 def date_parts(published: str, arxiv_id: str) -> list[int]:
-    """[year, month, day] as far as known: the ISO date, else the id's year."""
-    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", (published or "").strip())
-    if m:
-        return [int(g) for g in m.groups() if g]
-    year = paper_year("", arxiv_id)
-    return [int(year)] if year else []
+    """[year, month, day] as far as known: the ISO date, else the id's year and month."""
+    return iso_date_parts(published) or id_date_parts(arxiv_id)
+
+
+def cited_year(rec: PaperRecord) -> str:
+    parts = cited_date(rec)
+    return str(parts[0]) if parts else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +208,7 @@ def _key_base(rec: PaperRecord) -> str:
         author = _ascii_word(surname[-1]) if surname else ""
     words = [_ascii_word(w) for w in clean_line(p.title_en).split()]
     word = next((w for w in words if w and w not in _KEY_STOPWORDS), "")
-    base = (author or "arxiv") + paper_year(cited_published(rec), p.id) + word
+    base = (author or "arxiv") + cited_year(rec) + word
     # A key made only of the fallback would hide which paper it is.
     if base == "arxiv":
         base += _ascii_word(p.id)

@@ -19,9 +19,8 @@ from tui_digest.core.citation import (
     citation_keys,
     cited_authors,
     cited_categories,
+    cited_date,
     cited_doi,
-    cited_published,
-    date_parts,
     paper_url,
     pdf_url,
     split_name,
@@ -49,7 +48,7 @@ def csl_item(rec: PaperRecord, key: str) -> dict:
     authors = [_csl_name(a) for a in cited_authors(rec) if clean_line(a)]
     if authors:
         item["author"] = authors
-    parts = date_parts(cited_published(rec), p.id)
+    parts = cited_date(rec)
     if parts:
         item["issued"] = {"date-parts": [parts]}
     if pdf_url(p.id):  # an arXiv paper

@@ -27,11 +27,9 @@ from collections.abc import Iterable
 from tui_digest.core.citation import (
     cited_authors,
     cited_categories,
+    cited_date,
     cited_doi,
-    cited_published,
-    date_parts,
     paper_url,
-    paper_year,
     pdf_url,
     split_name,
 )
@@ -54,11 +52,9 @@ def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
     p = rec.paper
     tags: list[tuple[str, str]] = [("TY", "UNPB"), ("TI", p.title_en or p.title_zh or p.id)]
     tags += [("AU", _ris_name(a)) for a in cited_authors(rec) if clean_line(a)]
-    published = cited_published(rec)
-    year = paper_year(published, p.id)
-    if year:
-        tags.append(("PY", year))
-    parts = date_parts(published, p.id)
+    parts = cited_date(rec)
+    if parts:
+        tags.append(("PY", str(parts[0])))
     if len(parts) == 3:
         tags.append(("DA", "{:04d}/{:02d}/{:02d}".format(*parts)))
     if p.abstract_en:
