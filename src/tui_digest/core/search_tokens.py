@@ -296,17 +296,25 @@ def fold(term: str) -> str:
 def query_tokens(text: str) -> list[tuple[str, bool]]:
     """Tokens of a query word or phrase, each with "may be a prefix".
 
-    A CJK run in a query yields its bigrams only (the trailing single
-    character is an index-side device); a one-character run is a prefix of the
-    bigrams that start with it.
+    A CJK run at the end of a query word yields its bigrams only (it may be
+    the start of a longer run in the text); a one-character run there is a
+    prefix of the bigrams that start with it. A run followed by another piece
+    in the same query (`基于Transformer`, `方法，通过`) ended in the text too,
+    so it also yields its last character alone, as the index wrote it
+    (`cjk_tokens`: "基于 于 transformer"); without it the phrase never lined
+    up with the index (found by a bug hunt).
     """
     out: list[tuple[str, bool]] = []
-    for piece in words(text):
+    pieces = words(text)
+    last = len(pieces) - 1
+    for n, piece in enumerate(pieces):
         if is_cjk_piece(piece):
             if len(piece) == 1:
                 out.append((piece, True))
             else:
                 out.extend((piece[i : i + 2], False) for i in range(len(piece) - 1))
+                if n < last:
+                    out.append((piece[-1], False))
         else:
             out.append((piece, True))
     return out

@@ -1,0 +1,86 @@
+"""Queries as users type or paste them: Chinese next to Latin text or
+punctuation in one word, paper ids as the reader shows them, full-width
+operators from a Chinese input method (found by a bug hunt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.search_tokens import query_tokens
+from tui_digest.core.store import Store
+
+PAPERS = [
+    Paper(
+        id="2401.00001",
+        version="v1",
+        title_en="Diffusion transformers",
+        title_zh="扩散变换器",
+        summary_zh="本文提出基于Transformer的扩散模型",
+        abstract_zh="大型语言模型（LLMs）的指导调整。新型连续指导调整方法，通过动态重放数据。",
+        authors=["Wei Li"],
+        categories=["cs.LG"],
+    ),
+    Paper(
+        id="2401.00002",
+        version="v2",
+        title_en="A survey of planning",
+        title_zh="规划综述",
+        summary_zh="大模型GPT规划",
+        abstract_en="A survey.",
+        authors=["Na Zhang"],
+        categories=["cs.AI"],
+    ),
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store.open(tmp_path / "p.db")
+    s.import_digest(Digest("d1", date="2024-01-02", papers=PAPERS))
+    yield s
+    s.close()
+
+
+def found(store: Store, query: str) -> list[str]:
+    rows = store.search(query)
+    assert store.count(query) == len(rows)
+    return [r.id for r in rows]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "基于Transformer",
+        "基于transformer的扩散",
+        "Transformer的",
+        "新型连续指导调整方法，通过动态重放数据",
+        "大型语言模型（LLMs）的指导调整",
+        '"大型语言模型（LLMs）的指导调整"',
+        "模型（LLMs",
+    ],
+)
+def test_chinese_next_to_latin_or_punctuation_in_one_word(store, query):
+    assert found(store, query) == ["2401.00001"]
+
+
+def test_chinese_next_to_latin_in_one_word_other_paper(store):
+    assert found(store, "大模型GPT") == ["2401.00002"]
+    assert found(store, "型GPT") == ["2401.00002"]
+    # The run is still contiguous: a gap in the text is not bridged.
+    assert found(store, "基于的Transformer") == []
+
+
+def test_query_tokens_keep_the_run_end_before_another_piece():
+    # The index writes a run's last character after its bigrams
+    # ("基于 于 transformer"); the query must too, or the phrase never lines up.
+    assert query_tokens("基于Transformer") == [
+        ("基于", False),
+        ("于", False),
+        ("transformer", True),
+    ]
+    # At the end of the word the run's bigrams alone (a prefix of what follows).
+    assert query_tokens("灾难性") == [("灾难", False), ("难性", False)]
+    assert query_tokens("GPT模型") == [("gpt", True), ("模型", False)]
