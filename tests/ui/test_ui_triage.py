@@ -297,3 +297,47 @@ async def test_at_80_columns_the_status_line_keeps_the_search(cache: Path) -> No
         await settle(pilot)
         line = status_text(app)
         assert "search: zzzznothing" in line and len(line) <= 80
+
+
+async def test_quitting_while_marks_are_written_waits_for_them(cache: Path, monkeypatch) -> None:
+    """`A` `m` `q` on 65k papers exited 0 before the marks were written: all were lost
+    (closing the cache interrupted its writer). Now `q` says so and waits."""
+    import threading
+
+    gate = threading.Event()
+    entered = threading.Event()
+    toggle_flag = Store.toggle_flag
+
+    def held(self, *args, **kwargs):
+        entered.set()
+        assert gate.wait(30)  # until the test has pressed q
+        return toggle_flag(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "toggle_flag", held)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        total = len(app.main.paper_list.ids)
+        await pilot.press("A", "m")
+        for _ in range(2000):
+            if entered.is_set():
+                break
+            await pilot.pause(0.005)
+        assert entered.is_set()
+        for _ in range(2000):  # a write that takes a while says so
+            if "saving marks" in status_text(app):
+                break
+            await pilot.pause(0.005)
+        assert "saving marks" in status_text(app)
+        await pilot.press("q")
+        await pilot.pause(0.1)
+        assert app.is_running  # still writing: not gone yet
+        assert any("Saving your changes" in n for n in notes(app))
+        gate.set()
+        for _ in range(2000):
+            if not app.is_running:
+                break
+            await pilot.pause(0.005)
+        assert not app.is_running
+    assert app.return_code == 0
+    assert len(read_ids(cache)) == total > 1

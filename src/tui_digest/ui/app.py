@@ -5,6 +5,7 @@ Imports point one way: app → screens → widgets/helpers; nothing imports the 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -26,7 +27,15 @@ from tui_digest.ui.timing import Timing
 from tui_digest.ui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from tui_digest.config.errors import ConfigWarning
+
+
+# Worker groups that write what the user asked for: finished before the reader
+# exits. (Fetch, enrich and translate are not waited for: each commits in its
+# own transactions and the next run picks up where it stopped.)
+FINISH_AT_QUIT = frozenset({"marks", "annotate-write", "export", "watch-save", "remove-digest"})
 
 
 class DigestApp(ReportsWorkerErrors, App[None]):
@@ -88,6 +97,27 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         # stands (the listing just read it), then the timer follows it.
         self.follower.poll()
         self.follower.start()
+
+    async def action_quit(self) -> None:
+        """Quit once the writes the user asked for are done (`q`, SIGHUP, SIGTERM).
+
+        Closing the cache interrupts its writer: quitting while 65k marks, an
+        undo or an export were being written dropped them, with exit status 0.
+        The wait runs beside the message loop, so the screen keeps drawing.
+        """
+        if not self._unfinished_writes():
+            self.exit()
+            return
+        self.notify("Saving your changes before quitting…", markup=False, timeout=60)
+        self.run_worker(self._exit_when_saved(), group="quit", exclusive=True)
+
+    async def _exit_when_saved(self) -> None:
+        while self._unfinished_writes():
+            await asyncio.sleep(0.05)  # (a pending worker cannot be awaited yet)
+        self.exit()
+
+    def _unfinished_writes(self) -> list[Worker[object]]:
+        return [w for w in self.workers if w.group in FINISH_AT_QUIT and not w.is_finished]
 
     def on_unmount(self) -> None:
         self.follower.stop()

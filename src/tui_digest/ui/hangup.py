@@ -80,14 +80,14 @@ class HangupWatch:
 
     def _signalled(self, sig: int) -> None:
         self.hung_up = sig == getattr(signal, "SIGHUP", None)
-        self.app.exit()
+        self.app.call_next(self.app.run_action, "quit")  # pending writes finish first
 
     def check(self) -> None:
         if self.is_terminal():
             return
         self.hung_up = True
         self.stop()
-        self.app.exit()
+        self.app.call_next(self.app.run_action, "quit")
 
     def stop(self) -> None:
         if self._timer is not None:

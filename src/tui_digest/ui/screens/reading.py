@@ -48,6 +48,10 @@ def setting(flag: str, rowids: list[int], value: bool) -> Callable[[Store], Flag
     return change
 
 
+# Seconds a flag write may take before the status line says it is saving.
+SAVING_SHOWN_AFTER = 0.4
+
+
 class ReadingScreen(ListingScreen):
     # Bound to the status line; `var`s so that the screen does not repaint (listing.py).
     unread_here: var[int | None] = var(None)  # in the view (digest or all papers)
@@ -195,6 +199,16 @@ class ReadingScreen(ListingScreen):
                 return
             self._writing = True
         self._run_writes()
+        # A mark of every paper of a big cache takes seconds: say so if it is still going
+        # (at once would flash the status line at every `m`).
+        self.set_timer(SAVING_SHOWN_AFTER, self._show_saving)
+
+    def _show_saving(self) -> None:
+        if self._writing:
+            self.set_activity("saving marks…", slot="marks")
+
+    def _writes_done(self) -> None:
+        self.set_activity("", slot="marks")
 
     @work(thread=True, group="marks", exit_on_error=False,
           description="save the papers' marks")  # fmt: skip
@@ -204,6 +218,7 @@ class ReadingScreen(ListingScreen):
                 store = self.store
                 if not self._writes or store is None:
                     self._writing = False  # under the lock: a new write starts a new run
+                    self.app.call_from_thread(self._writes_done)
                     return
                 write = self._writes.popleft()
             try:
