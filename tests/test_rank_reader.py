@@ -95,3 +95,31 @@ def test_star_changes_retrain_only_a_model_in_use(tmp_path):
     again = Model.load(db)
     assert first is not None and again is not None
     assert again.n_starred == 12 and again.stars != first.stars
+
+
+def test_stop_all_ends_a_running_child_at_once() -> None:
+    """The reader quitting during a training at 500k waited ~100 s for the child."""
+    import sys
+    import threading
+
+    from tui_digest.rank import RankUnavailable, background
+
+    outcome: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            background.run_command([sys.executable, "-c", "import time; time.sleep(120)"])
+        except RankUnavailable as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    for _ in range(20_000):  # until the child is running (no sleeping on a guess)
+        if background._running:
+            break
+        thread.join(0.001)
+    assert background.stop_all() == 1
+    thread.join(30)
+    assert not thread.is_alive()
+    assert [str(e) for e in outcome] == ["the For you worker was stopped"]
+    assert not background._running

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from tui_digest.rank import RankUnavailable
@@ -18,24 +19,56 @@ from tui_digest.rank import RankUnavailable
 TIMEOUT = 300.0  # seconds; the first build of the features at 100k papers takes ~20 s
 
 
+# Children still running, so the reader can end them when it quits: a quit
+# during training at 500k waited ~100 s on a blank screen for the child.
+_running: set[subprocess.Popen[str]] = set()
+_lock = threading.Lock()
+
+
 def run(*args: str) -> object:
     """Run `python -m tui_digest.rank ARGS`; its JSON answer, or RankUnavailable."""
+    return run_command([sys.executable, "-m", "tui_digest.rank", *args])
+
+
+def run_command(command: list[str]) -> object:
+    """Run `command` as a child that `stop_all` can end; the JSON line it printed."""
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "tui_digest.rank", *args],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
         raise RankUnavailable(f"the For you worker could not run: {exc}") from None
-    if done.returncode != 0:
-        lines = (done.stderr or "").strip().splitlines()
+    with _lock:
+        _running.add(child)
+    try:
+        out, err = child.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        child.kill()
+        child.communicate()
+        raise RankUnavailable(f"the For you worker could not run: {exc}") from None
+    finally:
+        with _lock:
+            _running.discard(child)
+    if child.returncode != 0:
+        lines = (err or "").strip().splitlines()
+        if child.returncode < 0 and not lines:
+            raise RankUnavailable("the For you worker was stopped")
         raise RankUnavailable(
-            lines[-1] if lines else f"the For you worker failed ({done.returncode})"
+            lines[-1] if lines else f"the For you worker failed ({child.returncode})"
         )
-    return json.loads(done.stdout)
+    return json.loads(out)
+
+
+def stop_all() -> int:
+    """End every child still running (the reader is quitting); how many there were.
+
+    Their work is lost, which is fine: the model is written only when training
+    ends, and the next start trains again.
+    """
+    with _lock:
+        children = list(_running)
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    return len(children)
 
 
 def train(db: Path) -> dict:

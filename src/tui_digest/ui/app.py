@@ -122,6 +122,9 @@ class DigestApp(ReportsWorkerErrors, App[None]):
     def on_unmount(self) -> None:
         self.follower.stop()
         self.hangup.stop()
+        from tui_digest.rank import background  # (light: the child holds the libraries)
+
+        background.stop_all()  # a For you training would hold the exit for minutes
         if self._main.store is not None:
             self._main.store.close()
 
