@@ -256,3 +256,41 @@ async def test_a_day_chosen_by_hand_stays_when_newer_days_come(topical) -> None:
         await settle(pilot)
         assert app.main.search_box.value == "date:2024-03-12 sort:foryou"
     assert not Settings.load().foryou_newest
+
+
+async def test_for_you_then_a_digest_then_for_you_again_lists_each(topical) -> None:
+    """For you kept its `date:… sort:foryou` search in a digest of another day ("No
+    papers match"), and choosing For you again listed nothing new: the search text
+    had not changed (found by a bug hunt)."""
+    db, ids = topical
+    star(db, ids["diffusion"][:8])
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        main.show_for_you()
+        await settle(pilot)
+        ranked = list(main.paper_list.ids)
+        assert ranked and main.search_box.value == "date:2024-03-13 sort:foryou"
+        older = next(d for d in main.digests if d.date != "2024-03-13")
+        await pilot.press("d")
+        picker = app.screen
+        assert isinstance(picker, DigestPicker)
+        picker.dismiss(older.name)
+        await settle(pilot)
+        assert main.search_box.value == ""  # For you's day is no filter for another digest
+        with Store.open(db, readonly=True) as store:
+            assert sorted(main.paper_list.ids) == sorted(store.list_ids("", digest=older.name))
+        await pilot.press("d")
+        assert isinstance(app.screen, DigestPicker)
+        app.screen.dismiss("\0foryou")
+        await settle(pilot)
+        assert main.digest is None and main.paper_list.ids == ranked
+        # And the same For you search chosen again from a digest lists again.
+        main.show_digest(older.name)
+        main.search_box.value = "date:2024-03-13 sort:foryou"  # (typed by hand in a digest)
+        await settle(pilot)
+        assert main.paper_list.ids == []
+        main.show_for_you()
+        await settle(pilot)
+        assert main.digest is None and main.paper_list.ids == ranked

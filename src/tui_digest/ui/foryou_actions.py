@@ -63,7 +63,7 @@ class ForYouActions:
     def show_for_you(self) -> None:
         """The picker's "For you": all papers of the newest day, ranked."""
         self.digest = None  # type: ignore[arg-type]  # the mixin's host is the screen (a DOMNode)
-        self.search_box.value = today_query(self.digests)
+        self.search_for(today_query(self.digests))  # type: ignore[attr-defined]
 
     def stars_changed(self) -> None:
         """After `s`: retrain once the user pauses (the next ranking uses it)."""

@@ -150,7 +150,7 @@ class WatchActions:
         if watch is None:
             return
         self.digest = None  # type: ignore[arg-type]  # the mixin's host is the screen (a DOMNode)
-        self.search_box.value = watch.query
+        self.search_for(watch.query)  # type: ignore[attr-defined]
 
     # --- ctrl+s ---------------------------------------------------------------------------
 

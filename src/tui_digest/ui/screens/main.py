@@ -25,7 +25,7 @@ from tui_digest.core.store import Store
 from tui_digest.ui import first_run, keys, start_gc
 from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
-from tui_digest.ui.foryou import newest_day_followed, newest_day_shown
+from tui_digest.ui.foryou import is_foryou_day, newest_day_followed, newest_day_shown
 from tui_digest.ui.foryou_actions import ForYouActions
 from tui_digest.ui.pane_layout import ListPane, PaneLayout, Panes
 from tui_digest.ui.screens.paper_view_actions import PaperViewActions
@@ -330,6 +330,10 @@ class MainScreen(
             elif choice is not None and choice.startswith(WATCH):
                 self.show_watch(choice[len(WATCH) :])
             elif choice is not None:
+                if is_foryou_day(self.search_box.value):
+                    # For you's day and ranking are not a filter for another view:
+                    # kept, a digest of another day showed "No papers match".
+                    self.search_box.value = ""
                 self.show_digest(None if choice == ALL_PAPERS else choice)
 
         counted = self.unread_total is not None  # before the first count: totals only

@@ -349,3 +349,11 @@ class ReadingScreen(ListingScreen):
         """Show one digest by name, or all papers (None)."""
         self.digest = name
         self.reload()
+
+    def search_for(self, query: str) -> None:
+        """Search `query` in the view chosen: listed again even when the text is the
+        same (the view changed under it; the box's change alone would not list)."""
+        if self.search_box.value == query:
+            self.reload()
+        else:
+            self.search_box.value = query
