@@ -208,7 +208,7 @@ def bibtex_entry(rec: PaperRecord, key: str) -> str:
 
 
 def to_bibtex(records: Iterable[PaperRecord]) -> str:
-    """One `@misc` entry per paper, keys like `vaswani2017attention`, unique."""
+    """One `@misc` entry per paper, keyed `vaswani2017attention-1706.03762` (`citation_key`)."""
     recs = list(records)
     keys = citation_keys(recs)
     return "\n".join(bibtex_entry(r, k) for r, k in zip(recs, keys, strict=True))
