@@ -34,6 +34,8 @@ class SourceResult:
     notes: list[str] = field(default_factory=list)  # files of a folder that could not be read
     # The document was empty (a weekend file): no digest, nothing removed; not an error.
     no_new_papers: bool = False
+    # The server answered 304 (or a local file or folder was untouched): nothing read.
+    not_modified: bool = False
     # Digests of days a subscriber had missed that brought new papers (`catch_up`).
     caught_up: list[str] = field(default_factory=list)
 
@@ -59,6 +61,9 @@ class SourceResult:
             return f"{name}: failed ({clean_line(self.error, 500)})"
         if self.no_new_papers:
             return f"{name}: no new papers"
+        if self.not_modified:  # said as `sources list` says it (not "new 0 / updated 0 …")
+            why = "HTTP 304" if self.http_status == 304 else "file not modified"
+            return f"{name}: not modified ({why})"
         line = f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
         # The days missed before, fetched too (their papers counted in).
         return line + with_missed_days(len(self.caught_up))

@@ -134,7 +134,11 @@ class _Run(FolderSources):
 
         if response.not_modified:
             result = SourceResult(
-                source.name, display_url(source.url), "unchanged", http_status=response.http_status
+                source.name,
+                display_url(source.url),
+                "unchanged",
+                http_status=response.http_status,
+                not_modified=True,
             )
             return await self._succeeded(source, started, result, response, keep_validators=True)
         if response.files is not None:
