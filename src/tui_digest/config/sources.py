@@ -80,6 +80,28 @@ def infer_category(url: str) -> str:
     return ""
 
 
+# arXiv's feeds: `https://rss.arxiv.org/rss/<cat>` and `.../atom/<cat>`, several
+# categories joined with `+` (/work/shared/docs/upstream.md, "arXiv").
+ARXIV_FEED_HOST = "rss.arxiv.org"
+_ARXIV_FEED_PATH_RE = re.compile(r"/(?:rss|atom)/([A-Za-z.+-]+)/?")
+
+
+def arxiv_feed_categories(url: str) -> list[str]:
+    """The categories of an arXiv feed URL (`rss/cs.AI+cs.LG` -> [cs.AI, cs.LG]), else []."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        return []
+    if parts.scheme.lower() not in ("http", "https") or host != ARXIV_FEED_HOST:
+        return []
+    match = _ARXIV_FEED_PATH_RE.fullmatch(unquote(parts.path))
+    if not match:
+        return []
+    categories = [c for c in match.group(1).split("+") if c]
+    return categories if categories and all(is_category(c) for c in categories) else []
+
+
 def is_category(text: str) -> bool:
     match = _CATEGORY_RE.fullmatch(text)
     return bool(match) and match.group(1) in _ARCHIVES  # type: ignore[union-attr]
