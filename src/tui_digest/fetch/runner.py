@@ -140,6 +140,14 @@ class _Run(FolderSources):
                 http_status=response.http_status,
                 not_modified=True,
             )
+            if str(state.get("last_status") or "").startswith("no new papers"):
+                # The same empty file as last time (a weekend): today is held too.
+                result.no_new_papers = True
+                day = local_date(started)
+                try:
+                    await self._store(self.store.hold_empty_day, strip_credentials(source.url), day)
+                except (CacheError, sqlite3.Error, OSError) as exc:
+                    return await self._failed(source, started, f"cache: {exc}", 304)
             return await self._succeeded(source, started, result, response, keep_validators=True)
         if response.files is not None:
             return await self._import_folder(source, started, response)
