@@ -100,7 +100,7 @@ class Repository:
         until = dt.datetime.fromisoformat(q["until"].replace("Z", "+00:00"))
         listed = [
             {"sha": sha, "commit": {"committer": {"date": when.strftime("%Y-%m-%dT%H:%M:%SZ")}}}
-            for sha, when, _ in reversed(self.commits)  # newest first, as GitHub lists them
+            for sha, when, _ in reversed(self.commits)  # newest first (GitHub documents no order)
             if since <= when <= until
         ][(page - 1) * per_page : page * per_page]
         return httpx.Response(200, content=json.dumps(listed).encode())
@@ -347,4 +347,4 @@ async def test_a_second_page_that_cannot_be_had_keeps_the_first(tmp_path, monkey
     # Page 1 held Wednesday's last commits; Tuesday's were on page 2.
     assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-18", "2026-11-19"]
     [note] = thursday.notes
-    assert note.startswith("the oldest days before: ") and "403" in note
+    assert note.startswith("some days before: ") and "403" in note

@@ -23,8 +23,11 @@ DEFAULT_CATEGORIES = ("cs.AI", "cs.CL", "cs.LG")
 # Every category the generator publishes at HEAD (upstream.md); the README lists them.
 UPSTREAM_CATEGORIES = ("cs.AI", "cs.CL", "cs.IR", "cs.LG", "cs.SE", "econ", "q-fin", "stat.ML")
 
-# arXiv's archives (https://arxiv.org/category_taxonomy): a file named `<archive>` or
-# `<archive>.<subject>` names an arXiv category.
+# arXiv's active archives, as arXiv's own taxonomy lists them (`ARCHIVES` with
+# is_active=True in github.com/arXiv/arxiv-base, arxiv/taxonomy/definitions.py,
+# verified 2026-12-01; the taxonomy page is arxiv.org/category_taxonomy; see
+# docs/upstream-sources.md): a file named `<archive>` or `<archive>.<subject>`
+# names an arXiv category.
 _ARCHIVES = frozenset(
     (
         *("astro-ph", "cond-mat", "cs", "econ", "eess", "gr-qc", "hep-ex", "hep-lat"),

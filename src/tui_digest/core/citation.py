@@ -48,7 +48,10 @@ def abs_url(arxiv_id: str) -> str:
 
 
 def pdf_url(arxiv_id: str) -> str:
-    """https://arxiv.org/pdf/<id> (docs/upstream: the PDF of the newest version)."""
+    """https://arxiv.org/pdf/<id>: arXiv's PDF URIs "may also be constructed from the
+    article identifier" (info.arxiv.org/help/ir.html); an id without a version
+    "refers to the most recent version" (info.arxiv.org/help/arxiv_identifier.html).
+    See docs/upstream-sources.md."""
     return f"https://arxiv.org/pdf/{arxiv_id}" if is_arxiv_id(arxiv_id) else ""
 
 

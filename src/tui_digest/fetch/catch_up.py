@@ -118,8 +118,8 @@ class CatchUp(StoreSteps):
                 except (FetchError, ValueError) as exc:
                     if page == 1:
                         raise
-                    # The newer days, from the first page, are read all the same.
-                    result.notes.append(f"the oldest days before: {clean_line(str(exc), 300)}")
+                    # The days the first page listed are read all the same.
+                    result.notes.append(f"some days before: {clean_line(str(exc), 300)}")
                     break
                 commits += listed
                 if count < git_history.PER_PAGE:
