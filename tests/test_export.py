@@ -350,5 +350,23 @@ def test_tags_and_note_are_kept_in_json_and_bibtex():
     assert obj["tags"] == ["robotics", "LLM-agents"] and obj["note"].startswith("Read §3")
     bib = to_bibtex([rec])
     assert "keywords={robotics, LLM-agents}," in bib
-    assert r"note={Read §3 {again} 50\% done}," in bib  # balanced braces stay
-    assert "keywords" not in to_bibtex([ATTENTION]) and "note=" not in to_bibtex([ATTENTION])
+    # `annote`, not `note`: standard styles print `note` in the reference list.
+    assert r"annote={Read §3 {again} 50\% done}," in bib  # balanced braces stay
+    assert "note={" not in bib.replace("annote={", "")
+    assert "keywords" not in to_bibtex([ATTENTION]) and "annote=" not in to_bibtex([ATTENTION])
+
+
+def test_the_private_note_is_not_printed_in_a_reference_list():
+    # Found by a bug hunt: the note went to BibTeX `note`, which the standard styles
+    # print ("…2025. 对比RL基线，别引用这篇. URL: …"), and its Chinese broke pdflatex.
+    pybtex = pytest.importorskip(
+        "pybtex", reason="pybtex (not a dependency) formats the .bib in BibTeX's plain style"
+    )
+    from dataclasses import replace
+
+    from tui_digest.core.bibtex import to_bibtex
+
+    rec = replace(ATTENTION, note="对比RL基线，别引用这篇 privatewords")
+    out = pybtex.format_from_string(to_bibtex([rec]), "plain", output_backend="text")
+    assert "Attention is all you need" in out  # the entry is in the list
+    assert "privatewords" not in out and "别引用" not in out

@@ -205,9 +205,17 @@ def test_truncated_document_keeps_complete_entries_and_reports_error() -> None:
     assert [p.id for p in result.digest.papers] == [f"2403.1005{i}" for i in range(3)]
     errors = [p for p in result.problems if p.severity == "error"]
     assert len(errors) == 1
-    assert "truncated or malformed" in errors[0].message
+    assert "truncated (its XML is not closed)" in errors[0].message
+    assert result.truncated  # (fetch and import fail it: test_fetch_truncated)
     assert errors[0].line == cut.count("\n") + 1
     assert any("entry 4: incomplete" in p.message for p in result.problems)
+
+
+def test_malformed_but_closed_document_is_not_truncated() -> None:
+    text = rss(ITEM.format(title="A <b> B", body="abstract"))  # an unclosed <b>: malformed
+    result = read_document(text.encode(), source="bad.xml", format="feed")
+    assert any(p.severity == "error" for p in result.problems)
+    assert not result.truncated
 
 
 def test_truncated_sample(excerpts) -> None:

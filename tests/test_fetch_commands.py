@@ -82,7 +82,7 @@ def test_fetch_asks_arxiv_about_the_papers_it_brought_then_nothing(config, tmp_p
         # Nothing new the next time: arXiv is not asked again.
         assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
         assert capsys.readouterr().out.splitlines() == [
-            "ai: new 0 / updated 0 / unchanged 0",
+            "ai: not modified (HTTP 304)",
             "cl: new 0 / updated 0 / unchanged 1",
         ]
         assert len(api.asked) == 1
@@ -186,7 +186,7 @@ def test_fetch_prints_one_line_per_source(config, tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out == ["ai: new 3 / updated 0 / unchanged 0", "cl: new 1 / updated 0 / unchanged 0"]
     assert cli(["--db", str(db), "fetch", "--config", str(config), "--source", "ai"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["ai: new 0 / updated 0 / unchanged 0"]
+    assert capsys.readouterr().out.splitlines() == ["ai: not modified (HTTP 304)"]
     store = Store.open(db)
     try:
         assert store.count() == 4

@@ -94,7 +94,8 @@ async def test_first_fetch_then_304(server, store, fake_time, cached):
     assert before["digests"] == [("ai-2025-09-18", 3)]  # `<source name>-<feed date>`
     [again] = await run(store, [source], fake_time)
     assert again.status == "unchanged" and again.http_status == 304
-    assert again.summary() == "ai: new 0 / updated 0 / unchanged 0"
+    # Said as `sources list` says it (found by a bug hunt: "new 0 / updated 0 / unchanged 0").
+    assert again.summary() == "ai: not modified (HTTP 304)"
     assert server.requests_to("/feed")[-1].headers["if-none-match"] == '"v1"'
     after = snapshot(store, "ai")
     assert {k: v for k, v in after.items() if k != "last_success"} == {

@@ -100,7 +100,7 @@ class Repository:
         until = dt.datetime.fromisoformat(q["until"].replace("Z", "+00:00"))
         listed = [
             {"sha": sha, "commit": {"committer": {"date": when.strftime("%Y-%m-%dT%H:%M:%SZ")}}}
-            for sha, when, _ in reversed(self.commits)  # newest first, as GitHub lists them
+            for sha, when, _ in reversed(self.commits)  # newest first (GitHub documents no order)
             if since <= when <= until
         ][(page - 1) * per_page : page * per_page]
         return httpx.Response(200, content=json.dumps(listed).encode())
@@ -197,6 +197,48 @@ async def test_a_weekend_missed_brings_nothing_and_costs_nothing(tmp_path):
     ]
     assert days_of(db) == [("2026-11-20", 4), ("2026-11-23", 2)]
     assert monday.status == "new" and monday.notes == [] and monday.problems == 0
+
+
+@pytest.mark.parametrize("etag_of_content", [False, True])
+async def test_a_weekend_fetched_empty_is_held_and_never_asked_again(tmp_path, etag_of_content):
+    """Found by a bug hunt: every Monday the history was asked for the Saturday and
+    Sunday already fetched (their empty files made no digest, so the days counted as
+    not held), and a 403 from GitHub then failed the fetch. A day fetched is held,
+    even empty, also when Sunday's fetch is told 304 (the same empty file)."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    repo.week({"2026-11-23": [f"2611.0060{i}" for i in range(4)]})
+    if etag_of_content:  # the raw host's ETag follows the content: 304 for the same file
+        plain = repo.handler
+
+        def handler(now):
+            inner = plain(now)
+
+            def handle(request: httpx.Request) -> httpx.Response:
+                answer = inner(request)
+                if request.url.host != git_history.RAW_HOST or answer.status_code != 200:
+                    return answer
+                etag = f'"{hash(answer.content)}"'
+                if request.headers.get("if-none-match") == etag:
+                    return httpx.Response(304, headers={"ETag": etag})
+                return httpx.Response(200, content=answer.content, headers={"ETag": etag})
+
+            return handle
+
+        repo.handler = handler  # type: ignore[method-assign]
+    await fetch_at(db, repo, at("2026-11-20", 20))  # Friday, after the last run
+    saturday = await fetch_at(db, repo, at("2026-11-21", 20))
+    sunday = await fetch_at(db, repo, at("2026-11-22", 20))
+    assert saturday.no_new_papers and saturday.ok
+    assert sunday.ok and (sunday.not_modified if etag_of_content else sunday.no_new_papers)
+    # Across a restart (each fetch opens the cache anew), GitHub refusing its API:
+    repo.api_status = 403
+    repo.requests.clear()
+    monday = await fetch_at(db, repo, at("2026-11-23", 8))
+    assert not any("api.github.com" in a for a in asked(repo))
+    assert monday.ok and monday.notes == [] and monday.new == 2
+    assert days_of(db) == [("2026-11-20", 4), ("2026-11-23", 2)]
 
 
 async def test_a_history_that_cannot_be_had_costs_only_the_days_before(tmp_path):
@@ -305,4 +347,4 @@ async def test_a_second_page_that_cannot_be_had_keeps_the_first(tmp_path, monkey
     # Page 1 held Wednesday's last commits; Tuesday's were on page 2.
     assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-18", "2026-11-19"]
     [note] = thursday.notes
-    assert note.startswith("the oldest days before: ") and "403" in note
+    assert note.startswith("some days before: ") and "403" in note

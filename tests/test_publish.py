@@ -223,6 +223,90 @@ def test_a_foreign_index_is_refused_and_left_alone(store, tmp_path) -> None:
     assert not (out / "cs.AI.md").exists()
 
 
+GOOD_DAY = {"md": "cs.AI/2025-09-17.md", "xml": "cs.AI/2025-09-17.xml", "papers": 3}
+GOOD_ENTRY = {"latest": "2025-09-17", "md": "cs.AI.md", "xml": "cs.AI.xml"}
+
+
+def _index(categories) -> str:
+    return json.dumps({"format": "tui-digest-publish", "version": 1, "categories": categories})
+
+
+@pytest.mark.parametrize(
+    ("categories", "why"),
+    [
+        # Found by a bug hunt: an AttributeError traceback and exit 1.
+        ({"cs.AI": []}, "'cs.AI' is not an object"),
+        # Found by a bug hunt: kept as "5", so real dates never updated cs.AI.md again.
+        ({"cs.AI": {**GOOD_ENTRY, "latest": 5, "dates": {}}}, '"latest" is 5, not a date'),
+        ([], '"categories" is not an object'),
+        ({"../x": {**GOOD_ENTRY, "dates": {}}}, "'../x' is not a category name"),
+        ({"cs.AI": {**GOOD_ENTRY, "dates": []}}, "'cs.AI': \"dates\" is not an object"),
+        ({"cs.AI": {**GOOD_ENTRY, "md": 3, "dates": {}}}, '"md" is 3, not a file name'),
+        ({"cs.AI": {**GOOD_ENTRY, "dates": {"yesterday": GOOD_DAY}}}, "'yesterday' is not a date"),
+        ({"cs.AI": {**GOOD_ENTRY, "dates": {"2025-09-17": "x"}}}, "is not an object"),
+        (
+            {"cs.AI": {**GOOD_ENTRY, "dates": {"2025-09-17": {**GOOD_DAY, "papers": "3"}}}},
+            "\"papers\" is '3', not a count",
+        ),
+        (
+            {"cs.AI": {**GOOD_ENTRY, "dates": {"2025-09-17": {**GOOD_DAY, "sha256": 1}}}},
+            '"sha256" is 1, not a SHA-256',
+        ),
+    ],
+)
+def test_a_broken_index_is_refused_naming_the_file_and_nothing_is_written(
+    tmp_path, categories, why
+) -> None:
+    db = tmp_path / "cli.db"
+    feed = tmp_path / "arxiv-cs.AI.xml"
+    feed.write_bytes(ARXIV_CS_AI)
+    assert run_cli("import", str(feed), db=db).returncode == 0
+    out = tmp_path / "site"
+    out.mkdir()
+    index = out / "index.json"
+    index.write_text(_index(categories), "utf-8")
+    done = run_cli("publish", "--out", str(out), "--no-translate", db=db)
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert f"{index}: " in err and why in err and "Traceback" not in err
+    assert [p.name for p in out.iterdir()] == ["index.json"]
+    assert index.read_text("utf-8") == _index(categories)
+
+
+def test_a_broken_index_is_refused_before_any_translation(tmp_path) -> None:
+    from fake_llm_server import FakeLLM, translator
+
+    db = tmp_path / "cli.db"
+    feed = tmp_path / "arxiv-cs.AI.xml"
+    feed.write_bytes(ARXIV_CS_AI)
+    assert run_cli("import", str(feed), db=db).returncode == 0
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.json").write_text(_index({"cs.AI": []}), "utf-8")
+    with FakeLLM() as llm:
+        llm.handler = translator(prompt_tokens=300, completion_tokens=100)
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[translate]\nenabled = true\nbase_url = "{llm.base_url}"\nmodel = "fake-model"\n',
+            "utf-8",
+        )
+        done = run_cli("publish", "--out", str(out), "--config", str(config), db=db)
+    assert done.returncode == 2 and b"is not an object" in done.stderr
+    assert llm.requests == []  # nothing paid for a run that cannot publish
+
+
+def test_a_valid_older_index_without_sha256_is_still_published_into(store, tmp_path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.json").write_text(
+        _index({"cs.AI": {**GOOD_ENTRY, "dates": {"2025-09-17": GOOD_DAY}}}), "utf-8"
+    )
+    write_plan(plan_day(store), out)
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    assert index["categories"]["cs.AI"]["latest"] == DAY
+    assert sorted(index["categories"]["cs.AI"]["dates"]) == ["2025-09-17", DAY]
+
+
 def test_publish_cli_twice_gives_identical_bytes(tmp_path) -> None:
     db = tmp_path / "cli.db"
     feed = tmp_path / "arxiv-cs.AI.xml"

@@ -141,7 +141,7 @@ def test_csl_json_reads_back_as_schema_valid_items():
     for item in data:
         check_csl_item(item)
     first = data[0]
-    assert first["id"] == "vaswani2017attention" and first["type"] == "article"
+    assert first["id"] == "vaswani2017attention-1706.03762" and first["type"] == "article"
     assert first["title"] == "Attention Is All You Need"
     assert first["translated-title"] == "注意力就是你所需要的一切"
     assert first["author"] == [
@@ -160,7 +160,11 @@ def test_csl_json_reads_back_as_schema_valid_items():
 def test_csl_ids_are_the_bibtex_keys_and_unique():
     recs = [make(i, id=f"2403.1000{i}", title_en="Scaling", authors=["J Kaplan"]) for i in range(3)]
     ids = [item["id"] for item in json.loads(to_csl_json(recs))]
-    assert ids == ["kaplan2024scaling", "kaplan2024scalinga", "kaplan2024scalingb"]
+    assert ids == [f"kaplan2024scaling-2403.1000{i}" for i in range(3)]
+    from test_bibtex import keys_of
+    from tui_digest.core.bibtex import to_bibtex
+
+    assert keys_of(to_bibtex(recs)) == ids
     assert json.loads(to_csl_json([])) == []
 
 
@@ -245,7 +249,7 @@ def test_every_format_takes_authors_categories_date_and_doi_from_enrichment():
 
     rec = enriched()
     ((_, key, fields),) = parse_bibtex(to_bibtex([rec]))
-    assert key == "hu2024pokellmon"
+    assert key == "hu2024pokellmon-2402.01118"
     assert fields["author"] == "Sihao Hu and Tiansheng Huang and Ling Liu"
     assert fields["primaryclass"] == "cs.AI" and fields["year"] == "2024"
     assert fields["doi"] == "10.48550/arXiv.2402.01118"
@@ -307,13 +311,13 @@ def test_an_enriched_paper_is_cited_with_arxivs_date_not_the_listing_date():
     # Found by a bug hunt: after `enrich` answered 2023-09-04, still 2025.
     key, year, parts, py, da = cited(reannounced("2023-09-04"))
     assert (year, parts, py, da) == ("2023", [2023, 9, 4], ["2023"], ["2023/09/04"])
-    assert key == "tanaka2023bridging"
+    assert key == "tanaka2023bridging-2309.01390"
 
 
 def test_without_arxivs_date_the_id_gives_year_and_month_not_the_listing_date():
     key, year, parts, py, da = cited(reannounced())
     assert (year, parts, py, da) == ("2023", [2023, 9], ["2023"], [])
-    assert key == "tanaka2023bridging"
+    assert key == "tanaka2023bridging-2309.01390"
     _key, year, parts, _py, _da = cited(reannounced(id="2312.07358", published="2025-09-18"))
     assert (year, parts) == ("2023", [2023, 12])
 
@@ -323,7 +327,7 @@ def test_the_same_paper_gets_the_same_year_from_any_source():
     from_feed = reannounced(published="2025-09-18")
     from_archive = reannounced(published="2023-09-05")
     assert {cited(r)[:2] for r in (from_digest, from_feed, from_archive)} == {
-        ("tanaka2023bridging", "2023")
+        ("tanaka2023bridging-2309.01390", "2023")
     }
 
 

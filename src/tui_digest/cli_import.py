@@ -142,12 +142,13 @@ def import_documents(
                 try:
                     if isinstance(ahead, Failed):
                         raise ahead.exc
+                    cut = False
                     with opener() as f:
                         if is_streamed_digest(f, args.format):
                             stats, problems, total = _streamed(store, f, source, category, bar)
                             fmt = "digest"
                         else:
-                            stats, problems, total, fmt = _whole(
+                            stats, problems, total, fmt, cut = _whole(
                                 store, f, source, args, category, bar
                             )
                 except (InputError, OSError) as exc:
@@ -155,6 +156,10 @@ def import_documents(
                     _say_failed(source, describe(exc), bar)
                     continue
                 _say_imported(source, fmt, total, stats, problems)
+                if cut:  # its complete entries are kept, but it is not the whole document
+                    failed += 1
+                    why = "the document is truncated (its XML is not closed); import it again whole"
+                    _say_failed(source, why, bar)
             report(group.commit())
     finally:
         bar.close()
@@ -280,8 +285,9 @@ def _whole(
     args: argparse.Namespace,
     category: str,
     bar: ImportProgress,
-) -> tuple[ImportStats, list[Problem], int, str]:
-    """Read a feed (or anything not streamed) whole, then import it."""
+) -> tuple[ImportStats, list[Problem], int, str, bool]:
+    """Read a feed (or anything not streamed) whole, then import it; the last
+    item says whether the document was cut off (`ReadResult.truncated`)."""
     from tui_digest.core.model import InputError
     from tui_digest.core.readers import read_document
 
@@ -298,7 +304,7 @@ def _whole(
     # so `export --digest` writes it back exactly.
     stats = store.import_digest(result.digest, raw=data, category=category, progress=bar.advance)
     bar.finish_document(bar.total)
-    return stats, result.problems, total, result.format
+    return stats, result.problems, total, result.format, result.truncated
 
 
 def import_line(source: str, fmt: str, total: int, stats: ImportStats) -> str:

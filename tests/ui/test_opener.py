@@ -234,7 +234,7 @@ async def test_paper_helpers_pick_the_abstract_page_the_pdf_and_the_bibtex(bare_
     assert "https://arxiv.org/abs/2402.01118" in shown[0]
     assert "https://arxiv.org/pdf/2402.01118" in shown[1]
     assert shown[2] == "This paper has no PDF link."
-    assert bib.startswith("@misc{hu2024pokellmon,") and r"title={Pok\'eLLMon}" in bib
+    assert bib.startswith("@misc{hu2024pokellmon-2402.01118,") and r"title={Pok\'eLLMon}" in bib
     assert link == "https://arxiv.org/abs/2402.01118"
     assert shown[-1] == "This paper has no link."
 
@@ -258,8 +258,20 @@ async def test_reader_keys_with_no_browser_and_no_clipboard_tool(cache) -> None:
         await pilot.press("b")
         await settle(pilot)
         assert app.clipboard.startswith("@misc{") and f"eprint={{{paper.id}}}" in app.clipboard
+        copied = app.clipboard
         assert "BibTeX with OSC 52" in notes(app)[-1]
         assert app.main.detail.record.read  # asking to open counts as reading
+    # Found by a bug hunt: `b` copied the bare key while an export of several papers
+    # suffixed it. The key is the one `export --format bibtex` writes for the paper.
+    from tui_digest.core.export import to_bibtex
+    from tui_digest.core.store import Store
+
+    with Store.open(cache) as store:
+        everything = to_bibtex(store.get_papers(store.list_ids("", digest=None)))
+    key = copied.split(",", 1)[0] + ","
+    assert everything.count(key) == 1
+    entry = everything[everything.index(key) :].split("\n}\n", 1)[0]
+    assert f"eprint={{{paper.id}}}" in entry
 
 
 async def test_reader_o_with_a_fake_browser(cache, tmp_path, monkeypatch) -> None:

@@ -248,6 +248,37 @@ async def test_retries_wait_through_the_injected_sleep_not_the_clock(cache: Path
     assert len(backoff) == 2 and 0.5 <= backoff[0] <= 1.0 and 1.0 <= backoff[1] <= 2.0
 
 
+async def test_refreshes_share_one_politeness_clock(cache: Path) -> None:
+    """`r` pressed again after a refresh keeps the host's spacing: one clock for every
+    refresh of the reader, not one per refresh (found by a bug hunt: arXiv was asked at
+    0, 1.51, 3.00 and 3.02 s). 127.0.0.1 gets arXiv's 3 s here; the clock is injected."""
+    from feed_server import FakeTime
+    from tui_digest.net.politeness import HostSlots
+
+    time = FakeTime()
+    starts: list[float] = []
+
+    def answer(request):
+        starts.append(time.clock() - 1_000.0)
+        return Reply(200, body=new_digest_bytes(800, 2))
+
+    with FeedServer() as server:
+        server.route("/d.md", answer)
+        write_config(
+            '[fetch]\nconcurrency = 1\nper_host_interval = { "127.0.0.1" = 3 }\n\n'
+            + source_toml("polite", server.url("/d.md"))
+        )
+        app = make_app(cache, first_run_sample=False, sleeps=time.sleep)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.main.refresher.slots = HostSlots(time.clock)
+            for _ in range(3):
+                await pilot.press("r")
+                await settle(pilot)
+                assert not app.main.refresher.running
+    assert starts == [0.0, 3.0, 6.0]
+
+
 async def test_broken_config_names_file_and_line(cache: Path) -> None:
     path = write_config("[fetch]\ninterval_minutes = -1\n")
     app = make_app(cache, first_run_sample=False)

@@ -23,8 +23,11 @@ DEFAULT_CATEGORIES = ("cs.AI", "cs.CL", "cs.LG")
 # Every category the generator publishes at HEAD (upstream.md); the README lists them.
 UPSTREAM_CATEGORIES = ("cs.AI", "cs.CL", "cs.IR", "cs.LG", "cs.SE", "econ", "q-fin", "stat.ML")
 
-# arXiv's archives (https://arxiv.org/category_taxonomy): a file named `<archive>` or
-# `<archive>.<subject>` names an arXiv category.
+# arXiv's active archives, as arXiv's own taxonomy lists them (`ARCHIVES` with
+# is_active=True in github.com/arXiv/arxiv-base, arxiv/taxonomy/definitions.py,
+# verified 2026-12-01; the taxonomy page is arxiv.org/category_taxonomy; see
+# docs/upstream-sources.md): a file named `<archive>` or `<archive>.<subject>`
+# names an arXiv category.
 _ARCHIVES = frozenset(
     (
         *("astro-ph", "cond-mat", "cs", "econ", "eess", "gr-qc", "hep-ex", "hep-lat"),
@@ -78,6 +81,28 @@ def infer_category(url: str) -> str:
     if match and match.group(1) in _ARCHIVES:
         return stem
     return ""
+
+
+# arXiv's feeds: `https://rss.arxiv.org/rss/<cat>` and `.../atom/<cat>`, several
+# categories joined with `+` (/work/shared/docs/upstream.md, "arXiv").
+ARXIV_FEED_HOST = "rss.arxiv.org"
+_ARXIV_FEED_PATH_RE = re.compile(r"/(?:rss|atom)/([A-Za-z.+-]+)/?")
+
+
+def arxiv_feed_categories(url: str) -> list[str]:
+    """The categories of an arXiv feed URL (`rss/cs.AI+cs.LG` -> [cs.AI, cs.LG]), else []."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        return []
+    if parts.scheme.lower() not in ("http", "https") or host != ARXIV_FEED_HOST:
+        return []
+    match = _ARXIV_FEED_PATH_RE.fullmatch(unquote(parts.path))
+    if not match:
+        return []
+    categories = [c for c in match.group(1).split("+") if c]
+    return categories if categories and all(is_category(c) for c in categories) else []
 
 
 def is_category(text: str) -> bool:

@@ -208,7 +208,7 @@ def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None
         else:
             name = source_stem(source) or "-".join(x for x in ("arxiv", category, date) if x)
     digest = Digest(name=clean_line(name, 200), source=source, date=date, papers=papers, kind=KIND)
-    return ReadResult(digest=digest, problems=problems, format=KIND)
+    return ReadResult(digest=digest, problems=problems, format=KIND, truncated=parsed.truncated)
 
 
 def read_arxiv_feed(data: bytes, *, source: str = "", name: str | None = None) -> ReadResult:

@@ -194,10 +194,14 @@ def bibtex_entry(rec: PaperRecord, key: str) -> str:
         fields.append(("doi", bibtex_value(doi)))
     if rec.tags:
         # The user's tags and note (issue 12 req 5): `keywords` is what Zotero,
-        # JabRef and biblatex read as tags; `note` is the user's own words.
+        # JabRef and biblatex read as tags.
         fields.append(("keywords", bibtex_value(", ".join(rec.tags))))
     if rec.note:
-        fields.append(("note", bibtex_value(" ".join(rec.note.split()))))
+        # The note is private: `annote`, which the standard styles leave out (the
+        # `annotation` style exists to print it, ctan.org/pkg/annotation), not
+        # `note`, which plain, alpha and the others print in the reference list
+        # (and whose Chinese would then reach pdflatex).
+        fields.append(("annote", bibtex_value(" ".join(rec.note.split()))))
     if p.title_zh and p.title_en:
         # Not `note` for the Chinese title: styles print notes, and CJK there
         # breaks pdflatex builds.
@@ -208,7 +212,7 @@ def bibtex_entry(rec: PaperRecord, key: str) -> str:
 
 
 def to_bibtex(records: Iterable[PaperRecord]) -> str:
-    """One `@misc` entry per paper, keys like `vaswani2017attention`, unique."""
+    """One `@misc` entry per paper, keyed `vaswani2017attention-1706.03762` (`citation_key`)."""
     recs = list(records)
     keys = citation_keys(recs)
     return "\n".join(bibtex_entry(r, k) for r, k in zip(recs, keys, strict=True))

@@ -48,7 +48,10 @@ def abs_url(arxiv_id: str) -> str:
 
 
 def pdf_url(arxiv_id: str) -> str:
-    """https://arxiv.org/pdf/<id> (docs/upstream: the PDF of the newest version)."""
+    """https://arxiv.org/pdf/<id>: arXiv's PDF URIs "may also be constructed from the
+    article identifier" (info.arxiv.org/help/ir.html); an id without a version
+    "refers to the most recent version" (info.arxiv.org/help/arxiv_identifier.html).
+    See docs/upstream-sources.md."""
     return f"https://arxiv.org/pdf/{arxiv_id}" if is_arxiv_id(arxiv_id) else ""
 
 
@@ -198,21 +201,48 @@ def _ascii_word(text: str) -> str:
 
 
 def _key_base(rec: PaperRecord) -> str:
-    p = rec.paper
-    author = ""
+    """`<firstauthor><year><firstword>`, or "" when no author is known."""
     authors = cited_authors(rec)
-    if authors:
-        first = split_name(authors[0])
-        # The last word of the family name: "van Beethoven" -> beethoven, as arXiv does.
-        surname = (first.family or first.literal).split()
-        author = _ascii_word(surname[-1]) if surname else ""
-    words = [_ascii_word(w) for w in clean_line(p.title_en).split()]
+    if not authors:
+        return ""
+    first = split_name(authors[0])
+    # The last word of the family name: "van Beethoven" -> beethoven, as arXiv does.
+    surname = (first.family or first.literal).split()
+    author = _ascii_word(surname[-1]) if surname else ""
+    if not author:
+        return ""
+    words = [_ascii_word(w) for w in clean_line(rec.paper.title_en).split()]
     word = next((w for w in words if w and w not in _KEY_STOPWORDS), "")
-    base = (author or "arxiv") + cited_year(rec) + word
-    # A key made only of the fallback would hide which paper it is.
-    if base == "arxiv":
-        base += _ascii_word(p.id)
-    return base[:60]
+    return (author + cited_year(rec) + word)[:60]
+
+
+def _key_id(paper_id: str) -> str:
+    """The paper's id as key characters: one id, one result.
+
+    An arXiv id keeps its digits and dots (`2501.00007`); an old-style one its
+    archive, lower-cased, with `-` for the slash (`hep-th-9901001`): letters,
+    digits, `.` and `-` inside a key are valid for BibTeX, biber and pandoc
+    (whose keys may hold "internal punctuation"). Anything else is folded to
+    ASCII letters and digits.
+    """
+    paper_id = paper_id.strip()
+    if is_arxiv_id(paper_id):
+        return paper_id.lower().replace("/", "-")
+    return _ascii_word(paper_id)[:40]
+
+
+def citation_key(rec: PaperRecord) -> str:
+    """The paper's key, the same in every export and in the reader's `b`.
+
+    `<firstauthor><year><firstword>-<arXiv id>` (`vaswani2017attention-1706.03762`):
+    the readable part as arXiv's own BibTeX writes it, and the id so that two
+    papers never share a key whichever papers are exported together (a bare
+    `smith2025deep` is two papers in a 65,000-paper archive). Without a known
+    author, `arxiv-<id>`: a title word alone says little, and `arxiv<year>learning`
+    would be 17 papers.
+    """
+    ident = _key_id(rec.paper.id) or "paper"
+    return f"{_key_base(rec) or 'arxiv'}-{ident}"
 
 
 def _suffix(n: int) -> str:
@@ -225,12 +255,12 @@ def _suffix(n: int) -> str:
 
 
 def citation_keys(records: Sequence[PaperRecord]) -> list[str]:
-    """`<firstauthor><year><firstword>` per paper (ASCII), unique within `records`.
+    """`citation_key` per paper, unique within `records`.
 
-    The first paper keeps the plain key; later ones with the same key get a, b, ...
-    (a suffixed key that another paper already has is skipped too).
+    Keys carry the paper's id, so they differ unless two records share an id (or
+    non-arXiv ids that fold alike); only then later ones get a, b, ... appended.
     """
-    bases = [_key_base(r) for r in records]
+    bases = [citation_key(r) for r in records]
     taken = set(bases)
     used: set[str] = set()
     keys = []

@@ -237,7 +237,13 @@ def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None
             name = source_stem(source) or "-".join(x for x in ("digest-feed", date) if x)
     digest = Digest(name=clean_line(name, 200), source=source, date=date, papers=papers, kind=KIND)
     published = parsed.feed.get("generator") == PUBLISHER_GENERATOR
-    return ReadResult(digest=digest, problems=problems, format=KIND, published=published)
+    return ReadResult(
+        digest=digest,
+        problems=problems,
+        format=KIND,
+        published=published,
+        truncated=parsed.truncated,
+    )
 
 
 def read_digest_feed(data: bytes, *, source: str = "", name: str | None = None) -> ReadResult:

@@ -154,6 +154,9 @@ class ParsedFeed:
     version: str
     problems: list[Problem] = field(default_factory=list)
     entry_lines: list[int] = field(default_factory=list)  # best-effort 1-based lines
+    # The document ends before its root element is closed (a download cut off):
+    # its complete entries are kept, but it is not the whole document.
+    truncated: bool = False
 
     def line_of(self, index: int) -> int:
         return self.entry_lines[index] if index < len(self.entry_lines) else 0
@@ -263,6 +266,7 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
         last = m.start()
         starts.append(line_no)
     lines = starts if len(starts) == len(entries) else []
+    truncated = False
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         line = _error_line(exc)
@@ -278,14 +282,15 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
                 )
             )
         entries = entries[:complete] if complete < len(entries) else entries
+        truncated = _root_unclosed(text, root, offset)
         message = getattr(exc, "getMessage", None)
         detail = message() if callable(message) else str(exc)
+        what = "truncated (its XML is not closed)" if truncated else "truncated or malformed XML"
         problems.insert(
             0,
             Problem(
                 line,
-                f"the document is truncated or malformed XML ({detail}); "
-                f"kept the {len(entries)} complete entries",
+                f"the document is {what} ({detail}); kept the {len(entries)} complete entries",
                 "error",
             ),
         )
@@ -295,7 +300,20 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
         version=parsed.get("version", "") or "",
         problems=problems,
         entry_lines=lines,
+        truncated=truncated,
     )
+
+
+def _root_unclosed(text: str, root: str, offset: int) -> bool:
+    """Whether the document ends with its root element (`root`, found at `offset`)
+    still open: no `</root>` after it and the start tag not self-closed."""
+    start_end = text.find(">", offset)
+    if start_end < 0:
+        return True
+    if text[start_end - 1] == "/":
+        return False
+    closing = re.compile(rf"</{re.escape(root)}\s*>")
+    return closing.search(text, start_end) is None
 
 
 def entry_link(entry: Any) -> str:

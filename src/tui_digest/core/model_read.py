@@ -53,6 +53,9 @@ class ReadResult:
     # A feed `tui-digest publish` wrote (its channel's generator): its folder's
     # index.json lists every day, so a subscriber can fetch the days it missed.
     published: bool = False
+    # The document was cut off (its XML never closed): the entries read are
+    # complete, but it is not the whole document (fetch and import fail it).
+    truncated: bool = False
 
 
 class InputError(ValueError):

@@ -118,8 +118,8 @@ class CatchUp(StoreSteps):
                 except (FetchError, ValueError) as exc:
                     if page == 1:
                         raise
-                    # The newer days, from the first page, are read all the same.
-                    result.notes.append(f"the oldest days before: {clean_line(str(exc), 300)}")
+                    # The days the first page listed are read all the same.
+                    result.notes.append(f"some days before: {clean_line(str(exc), 300)}")
                     break
                 commits += listed
                 if count < git_history.PER_PAGE:
@@ -166,7 +166,11 @@ class CatchUp(StoreSteps):
                 result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
                 continue
             result.problems += len(read.problems)
-            if stats.no_new_papers:
+            if stats.no_new_papers:  # held all the same: never asked for again
+                try:
+                    await self._store(self.store.hold_empty_day, key, day)
+                except (CacheError, sqlite3.Error, OSError) as exc:
+                    result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
                 continue
             result.add(stats)
             # A missed day is a day the cache now has, even when its papers were

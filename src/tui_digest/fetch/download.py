@@ -25,6 +25,7 @@ from tui_digest.net.client import HttpClient
 from tui_digest.net.errors import FetchError
 from tui_digest.net.headers import clean_validator
 from tui_digest.net.options import Clock, HttpOptions, Sleep
+from tui_digest.net.politeness import HostSlots, is_rate_exceeded
 from tui_digest.net.resolve import Resolver
 
 if TYPE_CHECKING:
@@ -88,7 +89,9 @@ class SourceFetcher:
         wall_clock: Clock = time.time,
         rng: Callable[[], float] = random.random,
         resolver: Resolver | None = None,
+        slots: HostSlots | None = None,
     ) -> None:
+        # `slots`: a politeness clock shared beyond this fetcher (see HttpClient).
         self.http = HttpClient(
             options,
             client=client,
@@ -97,6 +100,7 @@ class SourceFetcher:
             wall_clock=wall_clock,
             rng=rng,
             resolver=resolver,
+            slots=slots,
         )
         self.options = self.http.options
 
@@ -119,6 +123,16 @@ class SourceFetcher:
         response = await self.http.get(
             url, headers={"Accept": ACCEPT}, etag=etag, last_modified=last_modified
         )
+        if response.status == 200 and is_rate_exceeded(
+            urlsplit(response.url).hostname or "", response.body
+        ):
+            # (HttpClient has pushed arXiv's clock as for a 429.)
+            raise FetchError(
+                response.url,
+                "throttled: arXiv answered 'Rate exceeded.' (HTTP 200) instead of the feed; "
+                "try again later",
+                kind="status",
+            )
         if response.status not in (200, 304):
             reason = response.reason_phrase or (
                 "server error" if response.status >= 500 else "unexpected status"

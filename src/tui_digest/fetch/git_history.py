@@ -12,12 +12,16 @@ same source's digest (`store.days`):
 
 - GitHub's "list commits" endpoint names the commits that changed the file
   in that span: `GET https://api.github.com/repos/{owner}/{repo}/commits`
-  with `sha` (the branch), `path`, `since` and `until` (ISO 8601 UTC,
-  `YYYY-MM-DDTHH:MM:SSZ`) and `per_page` (at most 100), newest first
-  (docs.github.com/en/rest/commits/commits#list-commits; a `page` more
-  when the first is full, `PAGES` at most: GitHub allows 60 requests an hour
-  without a token:
-  docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api);
+  with `sha` (the branch), `path`, `since` and `until` (ISO 8601,
+  `YYYY-MM-DDTHH:MM:SSZ`), `per_page` (at most 100) and `page`
+  (docs.github.com/rest/commits/commits#list-commits, operation
+  `repos/list-commits` of GitHub's OpenAPI description; verified 2026-12-01,
+  see docs/upstream-sources.md). The order of the list is not documented
+  (github.com/github/rest-api-description/issues/4814): nothing here counts
+  on it, each day's last commit is found by its date. A `page` more when the
+  first is full, `PAGES` at most: "the primary rate limit for unauthenticated
+  requests is 60 requests per hour"
+  (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api);
 - the last commit of each missed local day is the file as that day left it
   (a fetch that day would have filed it under that day, as `local_date`
   does), and is read from the raw host at that commit.
@@ -39,8 +43,8 @@ from urllib.parse import unquote, urlencode, urlsplit
 RAW_HOST = "raw.githubusercontent.com"
 API = "https://api.github.com"
 MAX_DAYS = 31  # read at call time, so a test can lower it
-# The endpoint's most per page, newest first: ~4 runs a day fill a page in ~25
-# days, so a full page is followed by one more (`PAGES`), ~50 days in all.
+# The endpoint's most per page (its `per_page`, "max 100"): ~4 runs a day fill
+# a page in ~25 days, so a full page is followed by one more (`PAGES`), ~50 days.
 PER_PAGE = 100
 PAGES = 2
 

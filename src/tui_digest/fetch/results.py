@@ -34,6 +34,8 @@ class SourceResult:
     notes: list[str] = field(default_factory=list)  # files of a folder that could not be read
     # The document was empty (a weekend file): no digest, nothing removed; not an error.
     no_new_papers: bool = False
+    # The server answered 304 (or a local file or folder was untouched): nothing read.
+    not_modified: bool = False
     # Digests of days a subscriber had missed that brought new papers (`catch_up`).
     caught_up: list[str] = field(default_factory=list)
 
@@ -57,6 +59,9 @@ class SourceResult:
         name = clean_line(self.name, 200)
         if self.status == "failed":
             return f"{name}: failed ({clean_line(self.error, 500)})"
+        if self.not_modified:  # said as `sources list` says it (not "new 0 / updated 0 …")
+            why = "HTTP 304" if self.http_status == 304 else "file not modified"
+            return f"{name}: not modified ({why})"
         if self.no_new_papers:
             return f"{name}: no new papers"
         line = f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
@@ -91,6 +96,8 @@ def status_text(result: SourceResult, *, not_modified: bool = False) -> str:
         return "offline"
     if result.status == "failed":
         return f"failed{http}"
+    if not_modified and result.no_new_papers:  # the same empty file: kept so for the next 304
+        return f"no new papers{http or ' (file not modified)'}"
     if not_modified:
         return f"unchanged{http or ' (file not modified)'}"
     if result.no_new_papers:

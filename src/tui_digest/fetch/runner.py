@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from tui_digest.config.sources import Source
 from tui_digest.core.daemon_thread import run_in_daemon_thread
+from tui_digest.core.digest_day import digest_day, local_date
 from tui_digest.core.model import InputError, ReadResult
 from tui_digest.core.publish_index import index_url, looks_like_index
 from tui_digest.core.store import CacheError, Store
@@ -133,8 +134,20 @@ class _Run(FolderSources):
 
         if response.not_modified:
             result = SourceResult(
-                source.name, display_url(source.url), "unchanged", http_status=response.http_status
+                source.name,
+                display_url(source.url),
+                "unchanged",
+                http_status=response.http_status,
+                not_modified=True,
             )
+            if str(state.get("last_status") or "").startswith("no new papers"):
+                # The same empty file as last time (a weekend): today is held too.
+                result.no_new_papers = True
+                day = local_date(started)
+                try:
+                    await self._store(self.store.hold_empty_day, strip_credentials(source.url), day)
+                except (CacheError, sqlite3.Error, OSError) as exc:
+                    return await self._failed(source, started, f"cache: {exc}", 304)
             return await self._succeeded(source, started, result, response, keep_validators=True)
         if response.files is not None:
             return await self._import_folder(source, started, response)
@@ -154,6 +167,8 @@ class _Run(FolderSources):
                 f"(the download took {response.elapsed:.1f} s)"
             )
             return await self._failed(source, started, error, response.http_status)
+        if read.truncated:
+            return await self._cut_off(source, started, read, response, shown)
 
         result = SourceResult(
             source.name,
@@ -190,6 +205,48 @@ class _Run(FolderSources):
                 category=source.effective_category,
             )
         return await self._succeeded(source, started, result, response)
+
+    async def _cut_off(
+        self,
+        source: Source,
+        started: dt.datetime,
+        read: ReadResult,
+        response: FetchResult,
+        shown: str,
+    ) -> SourceResult:
+        """A document that ends before its XML is closed (a download cut off, even
+        one that came whole by its Content-Length): its complete entries are kept
+        unless its day is held already (a cut copy never shrinks a held day), and
+        the source fails naming its URL. Its validators are not stored, so the
+        next fetch downloads it again instead of being told 304 for good."""
+        key = strip_credentials(source.url)
+        partial = SourceResult(source.name, shown, "unchanged", http_status=response.http_status)
+        day = digest_day(read.digest.date, key, response.last_modified or "", local_date(started))
+        try:
+            held = day in await self._days_held(key)
+            if not held:  # (no raw bytes: a cut document is not this day's original)
+                await self._import(
+                    source, started, read, partial, last_modified=response.last_modified
+                )
+        except (CacheError, sqlite3.Error, OSError) as exc:
+            return await self._failed(source, started, f"cache: {exc}", response.http_status)
+        kept = (
+            f"kept the day held before ({day})"
+            if held
+            else f"kept the {len(read.digest.papers)} complete entries"
+        )
+        error = (
+            f"{shown}: the document is truncated (its XML is not closed); {kept}; "
+            "it is downloaded again at the next fetch"
+        )
+        result = await self._failed(source, started, error, response.http_status)
+        result.new, result.updated, result.unchanged = (
+            partial.new,
+            partial.updated,
+            partial.unchanged,
+        )
+        result.digest, result.problems = partial.digest, len(read.problems)
+        return result
 
     async def _get(
         self, source_url: str, *, etag: str | None, last_modified: str | None

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui_digest.config.sources import Source, infer_category
-from tui_digest.core.digest_day import local_date, source_name_of
+from tui_digest.core.digest_day import digest_day, local_date, source_name_of
 from tui_digest.core.model import ReadResult
 from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher
@@ -100,6 +100,11 @@ class StoreSteps:
         )
         if stats.no_new_papers:
             result.no_new_papers = result.status == "unchanged" and not result.digest
+            if not in_folder:  # a day fetched is held, even empty (no catch-up asks for it)
+                day = digest_day(
+                    digest.date, digest.source, last_modified or "", local_date(started)
+                )
+                await self._store(self.store.hold_empty_day, digest.source, day)
             return
         result.no_new_papers = False
         result.add(stats)

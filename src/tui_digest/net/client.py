@@ -27,7 +27,7 @@ from tui_digest.net.decode import read_body
 from tui_digest.net.errors import FetchError, Kind, Retryable, RetryAfterTooLong
 from tui_digest.net.headers import clean_validator, parse_retry_after
 from tui_digest.net.options import Clock, HttpOptions, Sleep
-from tui_digest.net.politeness import HostSpacing, host_interval
+from tui_digest.net.politeness import HostSlots, HostSpacing, host_interval, is_rate_exceeded
 from tui_digest.net.redirects import REDIRECT_CODES, check_redirect
 from tui_digest.net.resolve import Resolver, check_resolves, is_ip_literal, system_resolver
 from tui_digest.net.retry import with_retries
@@ -109,9 +109,12 @@ class HttpClient:
         wall_clock: Clock = time.time,
         rng: Callable[[], float] = random.random,
         resolver: Resolver | None = None,
+        slots: HostSlots | None = None,
     ) -> None:
         """`resolver` checks a host name before its first request (default: the system's,
         unless `client` is given: a caller's transport, a mock in tests, resolves itself).
+        `slots`: the politeness clock shared with other clients (the reader keeps one
+        for all its refreshes and enrichments; its clock then counts the spacing).
         """
         self.options = options or HttpOptions()
         self._client = client
@@ -127,7 +130,7 @@ class HttpClient:
         self._rng = rng
         self._semaphore = asyncio.Semaphore(max(1, self.options.concurrency))
         self.spacing = HostSpacing(
-            lambda host: host_interval(host, self.options), self._sleep, clock
+            lambda host: host_interval(host, self.options), self._sleep, clock, slots
         )
 
     async def __aenter__(self) -> HttpClient:
@@ -324,6 +327,17 @@ class HttpClient:
             for task in checks:  # (the resolutions themselves go on: shielded)
                 task.cancel()
 
+    def _push_if_throttled(self, host: str, answer: Response) -> None:
+        """A throttling answer (429, 503, or arXiv's `Rate exceeded.` body, which
+        /work/shared/docs/upstream.md says may come instead of a feed) keeps the host's
+        group, every arXiv host for one, unasked until its Retry-After has passed
+        (at most `retry_after_max`: a longer one fails the request anyway)."""
+        if answer.status not in (429, 503) and not is_rate_exceeded(host, answer.body):
+            return
+        wait = parse_retry_after(answer.headers.get("retry-after"), self._wall_clock())
+        if wait is not None:
+            self.spacing.push(host, min(wait, self.options.retry_after_max))
+
     async def _one(
         self, method: str, url: str, extra: dict[str, str], content: bytes | None
     ) -> Response:
@@ -348,13 +362,16 @@ class HttpClient:
                     body = b""
                     if response.status_code not in REDIRECT_CODES:
                         body = await read_body(url, response, self.options.max_bytes)
-                    return Response(
+                    answer = Response(
                         url=url,
                         status=response.status_code,
                         headers={k.lower(): v for k, v in response.headers.items()},
                         body=body,
                         reason_phrase=response.reason_phrase,
                     )
+                    # Still holding the host's turn: the next request reads the pushed slot.
+                    self._push_if_throttled(host, answer)
+                    return answer
         except httpx.InvalidURL as exc:
             # httpx reads a redirect's Location as it receives the answer, even when
             # it follows none: `javascript:…` failed there, as an "internal error".

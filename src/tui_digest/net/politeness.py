@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable
 
 from tui_digest.net.options import Clock, HttpOptions, Sleep
@@ -12,6 +13,17 @@ from tui_digest.net.options import Clock, HttpOptions, Sleep
 def is_arxiv_host(host: str) -> bool:
     host = host.lower().rstrip(".")
     return host == "arxiv.org" or host.endswith(".arxiv.org")
+
+
+def is_rate_exceeded(host: str, body: bytes) -> bool:
+    """Whether an arXiv host answered its plain-text `Rate exceeded.` (throttling,
+    sent with HTTP 200 instead of a feed: /work/shared/docs/upstream.md, "Traps",
+    after arXiv's API user manual, info.arxiv.org/help/api/user-manual)."""
+    return (
+        is_arxiv_host(host)
+        and len(body) < 200
+        and body.strip().lower().startswith(b"rate exceeded")
+    )
 
 
 def politeness_key(host: str) -> str:
@@ -34,20 +46,49 @@ def host_interval(host: str, options: HttpOptions) -> float:
     return interval
 
 
+class HostSlots:
+    """When each host group may next be asked, shared by every client that holds it.
+
+    One per process or app (the reader keeps one for all its refreshes and the
+    enrichment after them): arXiv asks for one request every 3 s and one
+    connection at a time across all its machines (/work/shared/docs/upstream.md,
+    "Politeness"), so a new client must not start a new clock. `clock` is the
+    one the slots are counted in. The locks are asyncio's: share one HostSlots
+    within one event loop.
+    """
+
+    def __init__(self, clock: Clock = time.monotonic) -> None:
+        self.clock = clock
+        self.next: dict[str, float] = {}
+        self.locks: dict[str, asyncio.Lock] = {}
+
+    def push(self, host: str, seconds: float) -> None:
+        """The host's group is not asked again for `seconds` from now (a throttling
+        answer's Retry-After), whatever its interval says."""
+        key = politeness_key(host)
+        self.next[key] = max(self.next.get(key, 0.0), self.clock() + max(0.0, seconds))
+
+
 class HostSpacing:
     """Keeps at least `interval(host)` seconds between the starts of two requests to a host.
 
     Requests to a host with an interval run one at a time (`turn` holds a per-host
     lock), so the spacing holds even when the concurrency slot is granted late.
-    arXiv's hosts share one clock (`politeness_key`).
+    arXiv's hosts share one clock (`politeness_key`); clients given the same
+    `HostSlots` share it too.
     """
 
-    def __init__(self, interval: Callable[[str], float], sleep: Sleep, clock: Clock) -> None:
+    def __init__(
+        self,
+        interval: Callable[[str], float],
+        sleep: Sleep,
+        clock: Clock,
+        slots: HostSlots | None = None,
+    ) -> None:
         self._interval = interval
         self._sleep = sleep
-        self._clock = clock
-        self._next: dict[str, float] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self.slots = slots if slots is not None else HostSlots(clock)
+        self._clock = self.slots.clock
 
     @contextlib.asynccontextmanager
     async def turn(self, host: str) -> AsyncIterator[None]:
@@ -55,8 +96,10 @@ class HostSpacing:
             yield
             return
         key = politeness_key(host)
-        async with self._locks.setdefault(key, asyncio.Lock()):
-            delay = self._next.get(key, 0.0) - self._clock()
+        async with self.slots.locks.setdefault(key, asyncio.Lock()):
+            # (A throttling answer pushes the slot while its request still holds
+            # this lock: `HttpClient._one`; so the next one reads it here.)
+            delay = self.slots.next.get(key, 0.0) - self._clock()
             if delay > 0:
                 await self._sleep(delay)
             yield
@@ -65,4 +108,9 @@ class HostSpacing:
         """Call when the request really starts."""
         interval = self._interval(host)
         if interval > 0:
-            self._next[politeness_key(host)] = self._clock() + interval
+            key = politeness_key(host)
+            self.slots.next[key] = max(self.slots.next.get(key, 0.0), self._clock() + interval)
+
+    def push(self, host: str, seconds: float) -> None:
+        """See `HostSlots.push`."""
+        self.slots.push(host, seconds)

@@ -129,7 +129,13 @@ def _publish(args: argparse.Namespace) -> int:
 
     from tui_digest.config.errors import ConfigError
     from tui_digest.core.store import Store
-    from tui_digest.publish.run import plan_day, refresh, translate_missing, write_plan
+    from tui_digest.publish.run import (
+        check_folder,
+        plan_day,
+        refresh,
+        translate_missing,
+        write_plan,
+    )
 
     cfg, broken = _translation_config(args)
     store = Store.open(getattr(args, "db", None))
@@ -142,6 +148,7 @@ def _publish(args: argparse.Namespace) -> int:
             what = f"{asked}: no papers that day{matching}" if plan.papers else "no digest"
             print(f"tui-digest: {plan.date}: {what}; nothing published", file=sys.stderr)
             return EXIT_ERROR
+        check_folder(Path(args.out))  # a broken index refused before any translation
         if cfg is not None and plan.unique():
             import asyncio  # here, not at the top: every CLI start would pay for it
 

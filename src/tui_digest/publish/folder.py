@@ -27,6 +27,7 @@ from tui_digest.core.publish_index import FORMAT, INDEX, VERSION
 
 __all__ = ["FORMAT", "INDEX", "VERSION", "PublishError", "Written", "add_day", "read_index"]
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
 # A category becomes a file name: letters, digits, '.', '-' only, never '..'.
 SAFE_CATEGORY_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,30}(?:\.[A-Za-z][A-Za-z0-9-]{0,30})?")
 
@@ -84,10 +85,76 @@ def read_index(folder: Path, title: str) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise PublishError(f"{path}: not a tui-digest publish index; move it away to publish here")
-    if not isinstance(data.get("categories"), dict):
-        data["categories"] = {}
+    problem = index_problem(data)
+    if problem:
+        # Refused whole, before anything is written: publishing into it would crash
+        # half-way or keep the bad entry (a `"latest": 5` kept every later day from
+        # becoming the category's newest).
+        raise PublishError(f"{path}: {problem}; fix it or move it away to publish here")
     data["title"] = title
     return data
+
+
+def index_problem(data: dict[str, Any]) -> str:
+    """What is wrong with an index's contents (as `add_day` writes them), or ""."""
+    if data.get("version") != VERSION:
+        return f"publish index version {_shown(data.get('version'))}, not {VERSION}"
+    categories = data.get("categories")
+    if not isinstance(categories, dict):
+        return '"categories" is not an object'
+    for category, entry in categories.items():
+        where = f"category {category[:60]!r}"
+        if not SAFE_CATEGORY_RE.fullmatch(category):
+            return f"{where} is not a category name"
+        if not isinstance(entry, dict):
+            return f"{where} is not an object"
+        problem = _fields_problem(entry, {"latest": _is_date, "md": _is_name, "xml": _is_name})
+        if not problem and not isinstance(entry.get("dates"), dict):
+            problem = '"dates" is not an object'
+        if problem:
+            return f"{where}: {problem}"
+        for date, day in entry["dates"].items():
+            if not _DATE_RE.fullmatch(date):
+                return f"{where}: day {date[:40]!r} is not a date (YYYY-MM-DD)"
+            if not isinstance(day, dict):
+                return f"{where}: day {date} is not an object"
+            # "sha256" is optional: indexes written before it was added lack it.
+            checks = {"md": _is_name, "xml": _is_name, "papers": _is_count}
+            problem = _fields_problem(day, checks) or _fields_problem(
+                {"sha256": day.get("sha256", "0" * 64)}, {"sha256": _is_sha256}
+            )
+            if problem:
+                return f"{where}: day {date}: {problem}"
+    return ""
+
+
+def _fields_problem(obj: dict[str, Any], checks: dict[str, Any]) -> str:
+    for key, check in checks.items():
+        what = check(obj.get(key))
+        if what:
+            return f'"{key}" is {_shown(obj.get(key))}, not {what}'
+    return ""
+
+
+def _shown(value: Any) -> str:
+    return "missing" if value is None else repr(value)[:40]
+
+
+def _is_date(value: Any) -> str:
+    return "" if isinstance(value, str) and _DATE_RE.fullmatch(value) else "a date (YYYY-MM-DD)"
+
+
+def _is_name(value: Any) -> str:
+    return "" if isinstance(value, str) and value else "a file name"
+
+
+def _is_count(value: Any) -> str:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return "" if ok else "a count"
+
+
+def _is_sha256(value: Any) -> str:
+    return "" if isinstance(value, str) and _SHA256_RE.fullmatch(value) else "a SHA-256"
 
 
 def add_day(index: dict[str, Any], category: str, date: str, count: int, feed: str) -> bool:

@@ -123,11 +123,20 @@ class Published:
         return sum(len(d.written.changed) for d in self.days) + self.index_changed
 
 
-def write_plan(plan: Plan, out: Path, *, title: str = "tui-digest") -> Published:
-    """Write the plan's digests into `out` (created if missing), then the index."""
+def check_folder(out: Path, *, title: str = "tui-digest") -> None:
+    """Raise PublishError if `out` cannot be published into (not a folder, a broken
+    index): checked before translating, which would otherwise be paid for in vain."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise PublishError(f"{out}: not a folder")
+    if out.is_dir():
+        read_index(out, title)
+
+
+def write_plan(plan: Plan, out: Path, *, title: str = "tui-digest") -> Published:
+    """Write the plan's digests into `out` (created if missing), then the index."""
+    out = Path(out)
+    check_folder(out, title=title)
     out.mkdir(parents=True, exist_ok=True)
     index = read_index(out, title)
     results: list[DayResult] = []

@@ -2,8 +2,10 @@
 
 A published folder (a URL or path whose `index.json` `tui-digest publish`
 wrote) becomes one source per category, each its newest feed (`<cat>.xml`,
-kind digest-feed), named `<publisher>-<category>`. Anything else (an arXiv
-feed, a digest's raw Markdown) becomes one source as it is.
+kind digest-feed), named `<publisher>-<category>`. An arXiv feed
+(`https://rss.arxiv.org/rss/<cat>`) becomes an arXiv source named like the
+defaults (`arxiv-<cat>`). Anything else (a digest's raw Markdown, another feed)
+becomes one source as it is.
 
 The URL is refused when it carries a password: the config file would keep it.
 """
@@ -16,7 +18,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui_digest.config.sources import Source, url_problem
+from tui_digest.config.sources import Source, arxiv_feed_categories, url_problem
 from tui_digest.core.publish_index import index_url, looks_like_index, parse_index
 from tui_digest.core.sanitize import clean_line
 
@@ -74,6 +76,11 @@ async def discover(url: str, fetcher: SourceFetcher, *, name: str = "") -> Found
         raise SubscribeError(str(exc)) from None
     if path is not None and not path.exists():
         raise SubscribeError(f"{clean_line(str(path), 500)}: no such file or folder")
+    categories = arxiv_feed_categories(url) if path is None else []
+    if categories:  # named like the defaults (`arxiv-cs.CL`), never taken for a folder
+        single = categories[0] if len(categories) == 1 else ""
+        slug = name or _slug("arxiv-" + "-".join(categories))
+        return Found([Source(slug, url, "arxiv", category=single)])
     folder = path.is_dir() if path is not None else _looks_like_folder(url)
     if not folder:
         stem = PurePosixPath(urlsplit(url).path if "://" in url else url).stem

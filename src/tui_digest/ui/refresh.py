@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
     from tui_digest.fetch.runner import SourceResult
     from tui_digest.net.options import Sleep
+    from tui_digest.net.politeness import HostSlots
 
 ShowActivity = Callable[..., None]  # (text, *, slot): "" clears the slot
 
@@ -113,6 +114,12 @@ class Refresher:
         self.last_results: list[SourceResult] = []
         # Asks arXiv about the papers a refresh brought ([enrich] after_fetch).
         self.enricher = Enricher(host, store, show_activity)
+        # One politeness clock for every refresh and enrichment of the reader: arXiv
+        # asks for one request every 3 s across its hosts (/work/shared/docs/upstream.md,
+        # "Politeness"); a clock per refresh let `r` pressed again, or pressed during
+        # the enrichment, ask arXiv 1-2 s after the last request. Made on first use
+        # (the network package is not loaded for the first frame); tests set their own.
+        self.slots: HostSlots | None = None
 
     # --- the timer ---------------------------------------------------------------
 
@@ -216,9 +223,15 @@ class Refresher:
                 )
                 return
             self._show(progress_text(0, len(sources), sources[0].name), slot=SLOT)
-            # One client for the fetch and the enrichment after it: arXiv's feeds
-            # and its API share one politeness clock.
-            fetcher = SourceFetcher(config.fetch.http_options(), sleep=self._sleep)
+            # One client for the fetch and the enrichment after it, and one clock
+            # (`slots`) for every client: arXiv's feeds and its API share one.
+            if self.slots is None:
+                from tui_digest.net.politeness import HostSlots
+
+                self.slots = HostSlots()
+            fetcher = SourceFetcher(
+                config.fetch.http_options(), sleep=self._sleep, slots=self.slots
+            )
             results = await fetch_all(store, sources, progress=self._progress, fetcher=fetcher)
         except BaseException:
             if fetcher is not None:

@@ -208,6 +208,13 @@ def days_of(conn: sqlite3.Connection, source: str) -> set[str]:
     }
 
 
+def hold_day(conn: sqlite3.Connection, source: str, day: str) -> None:
+    """A day `source` was fetched and brought nothing (an empty weekend file): held
+    like a day with a digest, so no catch-up of missed days asks for it again.
+    Kept with the removed days (`removed_days`: the days a catch-up must not bring)."""
+    conn.execute("INSERT OR IGNORE INTO removed_days(source, date) VALUES (?, ?)", (source, day))
+
+
 def kept_sha256(conn: sqlite3.Connection, source: str, dates: Iterable[str]) -> dict[str, str]:
     """date -> SHA-256 (hex) of the bytes `source`'s digest of that day was last read
     from, for those of `dates` it has a digest of whose bytes the cache kept."""

@@ -1,8 +1,9 @@
 """What arXiv's query API said about papers, beside them (see `core.arxiv_meta`).
 
 The answers live in their own table; a found paper only gets its EMPTY
-authors and published date filled, and its categories become arXiv's (primary
-first) followed by any it had that arXiv does not list. Its digest text is not
+authors filled, its published date becomes arXiv's (the first version's; a
+feed's is the day of the announcement it came in), and its categories become
+arXiv's (primary first) followed by any it had that arXiv does not list. Its digest text is not
 touched, and `export --digest` writes each digest from the bytes it was read
 from, so enrichment never changes what a digest exports.
 """
@@ -77,7 +78,9 @@ def _fill(conn: sqlite3.Connection, rowid: int, meta: ArxivMeta) -> bool:
             p.authors = list(meta.authors)
         if meta.categories:
             p.categories = list(dict.fromkeys([*meta.categories, *p.categories]))
-        if not p.published and meta.published:
+        # arXiv's own date (its first version's) wins over one a feed or digest
+        # gave (the day a later version was announced): found by a bug hunt.
+        if meta.published:
             p.published = meta.published
         filled = (p.authors, p.categories, p.published) != old
         return p

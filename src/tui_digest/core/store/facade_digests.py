@@ -46,6 +46,11 @@ class DigestMethods(Connections):
         """The days `source` has a digest of, or had one that was removed."""
         return days.days_of(self._conn(), source)
 
+    def hold_empty_day(self, source: str, day: str) -> None:
+        """`source` was fetched on `day` and was empty: the day is held (see `days.hold_day`)."""
+        with self._write() as conn:
+            days.hold_day(conn, source, day)
+
     def kept_sha256(self, source: str, dates: Sequence[str]) -> dict[str, str]:
         """date -> SHA-256 of the bytes `source`'s digest of each of `dates` was read from."""
         return days.kept_sha256(self._conn(), source, dates)

@@ -16,9 +16,16 @@ _TEXT_FIELDS = (
     "abstract_en",
     "abstract_zh",
     "announce_type",
-    "published",
     "summary_en",
 )
+# An announcement of the abstract alone, without a new version. arXiv's RSS
+# documentation defines new, replace and cross only
+# (info.arxiv.org/help/rss_specifications.html); `absonly` is listed among the
+# feed's announce types (/work/shared/docs/upstream.md) and in arXiv's feed
+# service with them (github.com/arXiv/arxiv-feed, feed/consts.py, UpdateActions).
+# It names the abstract and keeps the version: the abstract it brings is the
+# newer one (found by a bug hunt: it was thrown away as "the same version").
+ABSONLY = "absonly"
 _VERSION_RE = re.compile(r"\d+")
 
 
@@ -33,15 +40,23 @@ def merge_paper(old: Paper, new: Paper) -> Paper:
 
     A non-empty field is never replaced by an empty one. A newer version
     (compared numerically) replaces the text fields; the same or an older
-    version only fills fields that are empty. Author and category lists are
+    version only fills fields that are empty, except that an `absonly`
+    announcement of the same version brings its abstract and announce type.
+    `published` is the earliest date known: a new version's announcement
+    never moves it forward. Author and category lists are
     replaced only by a non-empty list, and only when newer or the stored one is
     empty. `extras` follow the text rule key by key.
     """
     newer = version_number(new.version) > version_number(old.version)
+    same = version_number(new.version) == version_number(old.version)
     merged = Paper(id=old.id)
     for name in _TEXT_FIELDS:
         ov, nv = getattr(old, name), getattr(new, name)
         setattr(merged, name, nv if nv and (newer or not ov) else ov)
+    if same and new.announce_type == ABSONLY and new.abstract_en:
+        merged.abstract_en, merged.announce_type = new.abstract_en, ABSONLY
+    # ISO dates: the smaller is the earlier; the first version's date stays.
+    merged.published = min((d for d in (old.published, new.published) if d), default="")
     for name in ("authors", "categories"):
         ov, nv = getattr(old, name), getattr(new, name)
         setattr(merged, name, list(nv) if nv and (newer or not ov) else list(ov))
