@@ -252,6 +252,8 @@ def test_v6_cache_gains_the_read_flag_index_and_keeps_it_across_restarts(tmp_pat
     with sqlite3.connect(db) as conn:
         conn.execute("DROP INDEX listing_by_read")
         conn.execute("DROP TABLE removed_days")
+        conn.execute("DROP TABLE undo_log")
+        conn.execute("DROP TABLE meta")
         conn.execute("PRAGMA user_version = 6")
     with pytest.raises(CacheError, match="needs an upgrade"):
         Store.open(db, readonly=True)
@@ -274,6 +276,8 @@ def test_v7_cache_gains_the_removed_days_and_remembers_removals_across_restarts(
                             today=day)  # fmt: skip
     with sqlite3.connect(db) as conn:  # as version 7 wrote it
         conn.execute("DROP TABLE removed_days")
+        conn.execute("DROP TABLE undo_log")
+        conn.execute("DROP TABLE meta")
         conn.execute("PRAGMA user_version = 7")
     with Store.open(db) as s:
         assert s.stats()["schema"] == schema.SCHEMA_VERSION
@@ -293,6 +297,8 @@ def v7_cache(db: Path) -> Path:
         )
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TABLE removed_days")
+        conn.execute("DROP TABLE undo_log")
+        conn.execute("DROP TABLE meta")
         conn.execute("PRAGMA user_version = 7")
     return db
 

@@ -41,13 +41,13 @@ def test_what_changed_tells_papers_and_digests_from_marks(tmp_path: Path) -> Non
     with Store.open(path) as reader:
         watch = reader.watch()
         try:
-            # (papers or digests, the user's marks) changed since the last look
-            assert watch.what_changed() == (False, False)  # the baseline
-            assert watch.what_changed() == (False, False)
+            # (papers or digests, the user's marks, removals) changed since the last look
+            assert watch.what_changed() == (False, False, False)  # the baseline
+            assert watch.what_changed() == (False, False, False)
             with Store.open(path) as other:  # a CLI import in another process
                 other.import_digest(_digest("digest-cs.LG-2024-02-06", "2024-02-06", 10, 2))
-            assert watch.what_changed() == (True, False)
-            assert watch.what_changed() == (False, False)  # reported once
+            assert watch.what_changed() == (True, False, False)
+            assert watch.what_changed() == (False, False, False)  # reported once
             # Read/star marks commit, but change nothing a listing has to re-read.
             ids = reader.list_ids()
             assert len(ids) == 5
@@ -55,10 +55,14 @@ def test_what_changed_tells_papers_and_digests_from_marks(tmp_path: Path) -> Non
             reader.set_read(ids[:2])
             reader.set_starred(ids[:1])
             assert watch.data_version() != before  # the marks did commit
-            assert watch.what_changed() == (False, True)  # the marks alone
+            assert watch.what_changed() == (False, True, False)  # the marks alone
             # A same-day update that adds papers to a known digest is a change.
             with Store.open(path) as other:
                 other.import_digest(_digest("digest-cs.LG-2024-02-06", "2024-02-06", 10, 4))
             assert watch.what_changed()[0] is True
+            # Removing papers is told apart: their row numbers may be reused.
+            with Store.open(path) as other:
+                other.remove_digests(other.digest_pks(["digest-cs.LG-2024-02-05"]))
+            assert watch.what_changed() == (True, False, True)
         finally:
             watch.close()

@@ -341,3 +341,72 @@ async def test_quitting_while_marks_are_written_waits_for_them(cache: Path, monk
         assert not app.is_running
     assert app.return_code == 0
     assert len(read_ids(cache)) == total > 1
+
+
+async def test_undo_survives_a_restart_and_a_removal_forgets_it(cache: Path) -> None:
+    """ctrl+z after reopening said "Nothing to undo." (the history lived in memory;
+    found by two bug hunts). It is kept in the cache now; a removal of papers
+    forgets it, since their row numbers may be given to new papers."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ids = list(app.main.paper_list.ids)
+        await pilot.press("s", "j", "s")
+        await settle(pilot)
+        await pilot.press("M")  # every paper read
+        await settle(pilot)
+        assert all(flags(cache, ids, "read"))
+        await pilot.press("q")
+    for _ in range(2):  # two sessions, one undo each
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+z")
+            await settle(pilot)
+            await pilot.press("q")
+    assert not any(flags(cache, ids, "read"))  # the M, undone in the second session
+    assert flags(cache, ids[:3], "starred") == [True, False, False]  # and one star
+    # Another process removes a digest: what is left of the history is forgotten.
+    with Store.open(cache) as other:
+        assert other.undo_depth() == 1
+        other.remove_digests(other.digest_pks([OLDER]))
+        assert other.undo_depth() == 0
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert any("Nothing to undo" in n for n in notes(app))
+
+
+async def test_a_removal_by_another_process_clears_the_selection(cache: Path) -> None:
+    """The selection holds row numbers: after a removal and an import, the new papers
+    got the removed ones' numbers and `s` starred them (found by a bug hunt)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        app.follower.poll()  # the baseline
+        await settle(pilot)
+        main.show_digest(OLDER)
+        await settle(pilot)
+        await pilot.press("A")
+        assert papers.selected and "selected" in status_text(app)
+        with Store.open(cache) as other:  # `digests rm` in another process
+            other.remove_digests(other.digest_pks([OLDER]))
+        app.follower.poll()
+        await settle(pilot)
+        assert papers.selected == set() and "selected" not in status_text(app)
+        assert any("the selection was cleared" in n for n in notes(app))
+        # An import alone (no removal) keeps a selection, as before.
+        main.show_digest(NEWER)
+        await settle(pilot)
+        await pilot.press("space")
+        with Store.open(cache) as other:
+            other.import_digest(
+                Digest(name="digest-cs.LG-2024-02-09", date="2024-02-09",
+                       papers=[make_paper(900)])
+            )  # fmt: skip
+        app.follower.poll()
+        await settle(pilot)
+        assert len(papers.selected) == 1

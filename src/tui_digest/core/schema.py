@@ -369,6 +369,21 @@ def _add_removed_days(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_undo_log(conn: sqlite3.Connection) -> None:
+    """The reader's undo history (`store.undo_log`), so ctrl+z survives a restart,
+    and `meta`, small counters (how often papers were removed)."""
+    conn.execute(
+        """CREATE TABLE undo_log (
+            pk INTEGER PRIMARY KEY,
+            flag TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            asked INTEGER NOT NULL,
+            rowids BLOB NOT NULL
+        )"""
+    )
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -378,6 +393,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _add_user_state,
     _index_read_flag,
     _add_removed_days,
+    _add_undo_log,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -407,5 +423,8 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk): a second ROLLBACK
+            # said "no transaction is active" instead of what went wrong.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise

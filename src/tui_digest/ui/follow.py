@@ -63,7 +63,7 @@ class CacheFollower:
 
     async def _poll(self, watch: CacheWatch) -> None:
         try:
-            changed, marked = await asyncio.to_thread(watch.what_changed)
+            changed, marked, removed = await asyncio.to_thread(watch.what_changed)
         except (CacheError, OSError) as error:
             # The file went away or is locked for long: say so once, stop following.
             self.stop()
@@ -76,7 +76,7 @@ class CacheFollower:
         if changed or marked:
             from tui_digest.ui.news import CacheChanged
 
-            news = CacheChanged("other process", marks_only=not changed)
+            news = CacheChanged("other process", marks_only=not changed, removed=removed)
             signals_of(self.app).cache_changed.publish(news)
 
     def stop(self) -> None:

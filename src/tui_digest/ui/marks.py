@@ -7,11 +7,8 @@ papers had the opposite value before.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from typing import NamedTuple
-
-UNDO_DEPTH = 10  # changes ctrl+z can take back
 
 # How a change is told: flag -> (set, cleared)
 _VERBS = {"read": ("marked {} read", "marked {} unread"), "starred": ("starred {}", "unstarred {}")}
@@ -43,23 +40,6 @@ class FlagChange(NamedTuple):
         if already > 0:
             text += f" ({already:,} already were)"
         return text
-
-
-class UndoStack:
-    """The last few undoable changes, newest last."""
-
-    def __init__(self, depth: int = UNDO_DEPTH) -> None:
-        self._changes: deque[FlagChange] = deque(maxlen=depth)
-
-    def __len__(self) -> int:
-        return len(self._changes)
-
-    def push(self, change: FlagChange) -> None:
-        if change.rowids:
-            self._changes.append(change)
-
-    def pop(self) -> FlagChange | None:
-        return self._changes.pop() if self._changes else None
 
 
 Schedule = Callable[[float, Callable[[], None]], object]

@@ -25,6 +25,8 @@ class CacheChanged:
     # Only the user's marks, tags or notes changed (another process's `tui-digest
     # mark`): the listing stays, its rows' flags and the counts are read again.
     marks_only: bool = False
+    # Papers were removed: row numbers held since may now name other papers.
+    removed: bool = False
 
 
 @record(frozen=True)

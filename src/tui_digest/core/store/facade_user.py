@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tui_digest.core.store import papers, user_state
+from tui_digest.core.store import papers, undo_log, user_state
 from tui_digest.core.store.connection import Connections
 
 if TYPE_CHECKING:
@@ -37,6 +37,20 @@ class UserMethods(Connections):
         """Set the flag on all `rowids` unless all have it, then clear it (one transaction)."""
         with self._write(patient=True) as conn:
             return user_state.toggle_flag(conn, flag, rowids)
+
+    # --- Undo (see `undo_log`): kept in the cache, so ctrl+z survives a restart ---
+
+    def push_undo(self, flag: str, value: bool, rowids: Sequence[int], asked: int) -> None:
+        with self._write(patient=True) as conn:
+            undo_log.push(conn, flag, value, rowids, asked)
+
+    def undo_last(self) -> undo_log.Undone | None:
+        """Take back the newest remembered change (None: nothing to undo)."""
+        with self._write(patient=True) as conn:
+            return undo_log.undo_last(conn)
+
+    def undo_depth(self) -> int:
+        return undo_log.depth(self._conn())
 
     def count_unread(self) -> int:
         return user_state.count_unread(self._conn())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tui_digest.core import schema
 from tui_digest.core.model import Paper
-from tui_digest.core.store import user_log
+from tui_digest.core.store import undo_log, user_log
 from tui_digest.core.store.index import index_rows, unindex_rows
 from tui_digest.core.store.paper_rows import paper_rows
 
@@ -112,6 +112,8 @@ def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = 
                 (new_key, list_date, list_ref, pk),
             )
             index_rows(conn, [(new_key, paper)])
+    if deleted:
+        undo_log.forget(conn)  # their row numbers may go to the next papers added
     return Removal(names, deleted, len(starred), len(loose))
 
 

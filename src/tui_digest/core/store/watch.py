@@ -33,6 +33,9 @@ _FINGERPRINT = (
 # process's `tui-digest mark`, `tag` or `note` moves it. Read only when a commit
 # happened (data_version moved): one pass over the changes recorded.
 _MARKS = "SELECT count(*), max(changed_at) FROM user_state"
+# Papers were removed (`store.undo_log.forget`): their row numbers may be given
+# to new papers, so row numbers held since (a selection) no longer name them.
+_REMOVALS = "SELECT coalesce((SELECT value FROM meta WHERE key = 'papers_removed'), 0)"
 
 
 class CacheWatch:
@@ -46,6 +49,7 @@ class CacheWatch:
         self._version: int | None = None
         self._fingerprint: tuple[object, ...] | None = None
         self._marks: tuple[object, ...] | None = None
+        self._removals = 0
 
     def data_version(self) -> int:
         """This connection's `PRAGMA data_version` (moves on another connection's commit)."""
@@ -61,29 +65,33 @@ class CacheWatch:
             )
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
-    def what_changed(self) -> tuple[bool, bool]:
-        """(papers or digests, the user's marks) changed since the last call (the
-        first call sets the baseline). The reader's own marks count too: it then
-        reads its rows' flags again, which changes nothing it shows."""
+    def what_changed(self) -> tuple[bool, bool, bool]:
+        """(papers or digests, the user's marks, papers removed) changed since the
+        last call (the first call sets the baseline). The reader's own marks count
+        too: it then reads its rows' flags again, which changes nothing it shows."""
         try:
             return self._changed()
         except sqlite3.Error as exc:
             raise CacheError(f"{self.path}: cannot look for changes: {exc}") from exc
 
-    def _changed(self) -> tuple[bool, bool]:
+    def _changed(self) -> tuple[bool, bool, bool]:
         with self._lock:
             version = self._data_version()
             if version == self._version:
-                return False, False
+                return False, False, False
             self._version = version
             assert self._conn is not None
             fingerprint = tuple(self._conn.execute(_FINGERPRINT).fetchone())
             marks = tuple(self._conn.execute(_MARKS).fetchone())
+            removals = int(self._conn.execute(_REMOVALS).fetchone()[0])
             first = self._fingerprint is None
             moved = fingerprint != self._fingerprint
             marked = marks != self._marks
-            self._fingerprint, self._marks = fingerprint, marks
-            return moved and not first, marked and not first
+            removed = removals != self._removals
+            self._fingerprint, self._marks, self._removals = fingerprint, marks, removals
+            if first:
+                return False, False, False
+            return moved or removed, marked, removed
 
     def close(self) -> None:
         with self._lock:

@@ -382,6 +382,15 @@ class ListingScreen(CacheScreen):
         if change is not None and change.marks_only:
             self.marks_changed()
             return
+        if change is not None and change.removed and self.paper_list.selected:
+            # Row numbers of removed papers go to the next ones added: kept, the
+            # selection would star or mark papers the user never chose.
+            self.paper_list.clear_selection()
+            self.notify(
+                "Papers were removed from the cache: the selection was cleared.",
+                markup=False,
+                severity="warning",
+            )
         self._stale = True
         self.reload(keep=True)
         self.load_digests()

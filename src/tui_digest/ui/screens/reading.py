@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
-from tui_digest.ui.marks import DwellTimer, FlagChange, Schedule, UndoStack
+from tui_digest.ui.marks import DwellTimer, FlagChange, Schedule
 from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.screens.listing import ListingScreen
 from tui_digest.ui.widgets.paper_list import PaperList
@@ -67,7 +67,6 @@ class ReadingScreen(ListingScreen):
     ) -> None:
         super().__init__(db_path, first_run_sample=first_run_sample, frame_hold=frame_hold)
         self.dwell = DwellTimer(schedule or self.set_timer, self._dwelled)
-        self.undo = UndoStack()
         self.unread_by_digest: dict[str, int] = {}
         self._jump_to: int | None = None  # `n` landed in another digest: dwell there
         # Flag writes run in one thread at a time, in the order they were made.
@@ -158,22 +157,20 @@ class ReadingScreen(ListingScreen):
         self.change_marks(mark_all, quiet=False)
 
     def action_undo(self) -> None:
-        change = self.undo.pop()
-        if change is None:
-            self.notify("Nothing to undo.", markup=False)
-            return
-        back = change.inverse()
-        self.dwell.explicit(back.rowids)
+        """ctrl+z: take back the newest change. The history is kept in the cache
+        (`store.undo_log`), so it survives a restart."""
 
-        def undo(store: Store) -> FlagChange:
-            rowids = store.change_flag(back.flag, list(back.rowids), back.value)
-            return FlagChange(change.flag, change.value, tuple(rowids), change.asked)
+        def undo(store: Store) -> FlagChange | None:
+            undone = store.undo_last()
+            if undone is None:
+                return None
+            return FlagChange(undone.flag, undone.value, tuple(undone.rowids), undone.asked)
 
         self.change_marks(undo, quiet=False, undoable=False, undo=True)
 
     def change_marks(
         self,
-        work: Callable[[Store], FlagChange],
+        work: Callable[[Store], FlagChange | None],
         *,
         quiet: bool,
         undoable: bool = True,
@@ -191,6 +188,11 @@ class ReadingScreen(ListingScreen):
 
         def write(store: Store) -> None:
             change = work(store)
+            if change is None:  # (an undo with nothing left to undo)
+                self.app.call_from_thread(self.notify, "Nothing to undo.", markup=False)
+                return
+            if undoable and change.rowids:
+                store.push_undo(change.flag, change.value, change.rowids, change.asked)
             self.post_message(msg.FlagsChanged(change, undoable=undoable, quiet=quiet, undo=undo))
 
         with self._writes_lock:
@@ -233,9 +235,8 @@ class ReadingScreen(ListingScreen):
         value = change.value != message.undo  # an undo put back the opposite
         self.paper_list.update_flags(change.rowids, **{change.flag: value})
         self.flags_shown(change.flag, change.rowids, value)
-        if message.undoable:
-            self.undo.push(change)
         if message.undo:
+            self.dwell.explicit(change.rowids)  # put back by hand: the timer leaves them
             self.notify(f"Undone: {change.describe(capital=False)}.", markup=False)
         elif not message.quiet:
             # Every s / m / M says what it changed; a one-paper change only briefly.
