@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from hypothesis import given
@@ -80,19 +83,31 @@ def braces_balanced(text: str) -> bool:
 
 
 def latex_safe(value: str) -> bool:
-    """No bare % # &, $ in pairs, _ and ^ only inside math, no ^^, no file commands."""
+    """No bare % # &, no ^^, no file commands; `$` math opens and closes within one
+    group (never `$$`, TeX's display math), and `_`/`^` only inside it; groups
+    (`{`/`}`, not the escaped `\\{`/`\\}`) balance."""
     tokens = _TOKEN_RE.findall(value)
     if any(t in ("%", "#", "&") for t in tokens) or "^^" in value:
         return False
     if any(t in (r"\input", r"\def", r"\end", r"\write", r"\csname") for t in tokens):
         return False
-    in_math = False
-    for tok in tokens:
-        if tok == "$":
-            in_math = not in_math
-        elif tok in ("_", "^") and not in_math:
+    depth, math_at = 0, -1  # group depth, the depth math was opened at (-1: no math)
+    for i, tok in enumerate(tokens):
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            if depth == math_at or depth == 0:  # closes a group math began in, or none
+                return False
+            depth -= 1
+        elif tok == "$":
+            if math_at < 0 and i + 1 < len(tokens) and tokens[i + 1] == "$":
+                return False
+            if math_at >= 0 and depth != math_at:
+                return False
+            math_at = depth if math_at < 0 else -1
+        elif tok in ("_", "^") and math_at < 0:
             return False
-    return not in_math and not value.endswith("\\")
+    return math_at < 0 and depth == 0 and not value.endswith("\\")
 
 
 # --- The entry ------------------------------------------------------------------------
@@ -248,11 +263,51 @@ def test_entries_are_separated_and_empty_input_is_empty():
         (r"\end{document}", r"\textbackslash{}end{document}"),
         ("$^^5cinput$", r"$\textasciicircum{}\textasciicircum{}5cinput$"),
         ("line\nbreak", "line break"),
+        # Found by a bug hunt: `\{` was paired with `}`, which LaTeX and pandoc read
+        # as a group's end ("unexpected 'a'": pandoc refused the whole .bib).
+        (r"$O(n\log n)$ sets \{x} and {0,1\}",
+         r"$O(n\log n)$ sets \{x\textbraceright{} and \textbraceleft{}0,1\}"),
+        # Found by a bug hunt: math opened outside a group and closed inside it.
+        ("Odd $ dollar and {braced $ math}", r"Odd \$ dollar and {braced \$ math}"),
+        ("$a{$ b }", r"\$a{\$ b }"),
+        ("$x$ and {$y^2$}", "$x$ and {$y^2$}"),
+        ("$$ a", r"\$\$ a"),  # `$$` is TeX's display math
+        (r"{ \} and \{ }", r"{ \textbraceright{} and \textbraceleft{} }"),
     ],
 )  # fmt: skip
 def test_bibtex_value_escapes_only_what_breaks(text, expected):
     assert bibtex_value(text) == expected
     assert latex_safe(expected) and braces_balanced(expected)
+
+
+PANDOC_TITLES = [
+    r"$O(n\log n)$ sets \{x} and {0,1\}",
+    "Odd $ dollar and {braced $ math}",
+    r"\{x\} kept, a \{ alone",
+    "}{ unbalanced { title",
+    "$x$ and {$y^2$} holds, costs $5",
+    r"{ \} braces \{ }",
+]
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="needs pandoc to read the .bib")
+def test_pandoc_reads_every_entry_and_title_of_hostile_titles(tmp_path):
+    recs = [
+        make(i, id=f"2403.1000{i}", title_en=title, authors=["Ann Lee"])
+        for i, title in enumerate(PANDOC_TITLES)
+    ]
+    bib = tmp_path / "refs.bib"
+    bib.write_text(to_bibtex(recs), encoding="utf-8")
+    done = subprocess.run(
+        ["pandoc", "-f", "bibtex", "-t", "csljson", str(bib)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    items = {item["id"]: item for item in json.loads(done.stdout)}
+    assert sorted(items) == sorted(keys_of(to_bibtex(recs)))
+    for rec, key in zip(recs, keys_of(to_bibtex(recs)), strict=True):
+        title = items[key].get("title", "")
+        words = re.findall(r"[a-z]{4,}", rec.paper.title_en)
+        assert words and all(w in title.lower() for w in words), (rec.paper.title_en, title)
 
 
 @given(st.text())

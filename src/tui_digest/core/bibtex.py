@@ -84,21 +84,22 @@ _BRACE_TEXT = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 def bibtex_value(text: str) -> str:
     """`text` on one line, LaTeX kept, with only what would break BibTeX/LaTeX escaped.
 
-    - braces: BibTeX counts every brace, escaped or not, so an unmatched `{`, `}`,
-      `\\{` or `\\}` becomes `\\textbraceleft{}` / `\\textbraceright{}`; matched
-      pairs stay as written;
+    - braces: a group's `{` and `}` pair up among themselves, and so do the escaped
+      `\\{` and `\\}` (LaTeX and pandoc read those as characters; BibTeX counts
+      them too, so both kinds must balance); one without a partner becomes
+      `\\textbraceleft{}` / `\\textbraceright{}`;
     - `%` (would comment out the rest of the line, closing brace included), `#`
       and `&` (LaTeX errors) are escaped when bare;
-    - `$`: kept when they pair up as math, all escaped when their count is odd;
+    - `$`: kept when they pair up as math within one group, escaped otherwise (all
+      of them when their count is odd; `$$`, TeX's display math, both);
     - `_` and `^` outside math (LaTeX errors) are escaped; `^^` always (TeX reads
       it as a character code, a way to spell any command);
     - a backslash at the end or before a non-ASCII character becomes
       `\\textbackslash{}`, and so do file/definition commands (`\\input`, `\\def`...).
     """
     tokens = _TOKEN_RE.findall(clean_line(text))
-    dollars = sum(1 for t in tokens if t == "$")
-    math_ok = dollars % 2 == 0
     unmatched = _unmatched_braces(tokens)
+    math = _math_dollars(tokens, unmatched)
     out: list[str] = []
     in_math = False
     for i, tok in enumerate(tokens):
@@ -106,7 +107,7 @@ def bibtex_value(text: str) -> str:
         if i in unmatched:
             out.append(_BRACE_TEXT[tok[-1]])
         elif tok == "$":
-            if math_ok:
+            if i in math:
                 in_math = not in_math
                 out.append("$")
             else:
@@ -140,19 +141,55 @@ def _command(tok: str) -> str:
 
 
 def _unmatched_braces(tokens: list[str]) -> set[int]:
-    """Indexes of brace tokens (`{`, `}`, `\\{`, `\\}`) that have no partner."""
-    stack: list[int] = []
+    """Indexes of brace tokens that have no partner of their own kind.
+
+    A group's `{`/`}` pair among themselves and escaped `\\{`/`\\}` among
+    themselves: pairing `\\{x}` would leave LaTeX and pandoc (for which `\\{` is a
+    character) a `}` that closes the field early. Each kind balanced means BibTeX,
+    which counts both alike, sees a balanced value too.
+    """
     unmatched: set[int] = set()
-    for i, tok in enumerate(tokens):
-        if tok in ("{", "\\{"):
-            stack.append(i)
-        elif tok in ("}", "\\}"):
-            if stack:
-                stack.pop()
-            else:
-                unmatched.add(i)
-    unmatched.update(stack)
+    for opening, closing in (("{", "}"), ("\\{", "\\}")):
+        stack: list[int] = []
+        for i, tok in enumerate(tokens):
+            if tok == opening:
+                stack.append(i)
+            elif tok == closing:
+                if stack:
+                    stack.pop()
+                else:
+                    unmatched.add(i)
+        unmatched.update(stack)
     return unmatched
+
+
+def _math_dollars(tokens: list[str], unmatched: set[int]) -> set[int]:
+    """Indexes of the `$` that open or close math: pairs within one group.
+
+    Math opened outside a group and closed inside it (`$ a {b $ c}`) is a LaTeX
+    error and makes pandoc drop the title, so such a `$` pairs with nothing; so
+    does an empty pair (`$$` is display math), and every `$` when their count is
+    odd (no telling which one is the stray).
+    """
+    if sum(1 for t in tokens if t == "$") % 2:
+        return set()
+    paired: set[int] = set()
+    pending: list[int] = [-1]  # per open group: the index of its unclosed `$`, or -1
+    for i, tok in enumerate(tokens):
+        if i in unmatched:
+            continue  # written as \\textbrace..., not a group
+        if tok == "{":
+            pending.append(-1)
+        elif tok == "}":
+            pending.pop()  # a `$` still open in this group stays text
+        elif tok == "$":
+            if pending[-1] < 0:
+                pending[-1] = i
+            else:
+                if pending[-1] != i - 1:  # not `$$`
+                    paired.update((pending[-1], i))
+                pending[-1] = -1
+    return paired
 
 
 def _author(name: str) -> str:
