@@ -20,7 +20,15 @@ from tests.hostile.inputs import many_papers
 
 from tui_digest import cli, cli_read_ahead
 from tui_digest.core.digest_write import write_digest
-from tui_digest.core.model import IDENTICAL, NEW_DIGEST, NO_NEW_PAPERS, SAME_DAY, ImportStats
+from tui_digest.core.model import (
+    IDENTICAL,
+    NEW_DIGEST,
+    NO_NEW_PAPERS,
+    SAME_DAY,
+    Digest,
+    ImportStats,
+    Paper,
+)
 from tui_digest.core.store import Store, import_group
 from tui_digest.core.store.import_group import GroupDoc, ImportGroup
 
@@ -279,6 +287,50 @@ def test_the_readers_write_waits_for_an_open_group(tmp_path):
             marking.join(10)
         assert not marking.is_alive() and errors == []
         assert reader.count("is:starred") == 1
+
+
+@pytest.mark.parametrize("write", ["note", "tags", "state", "import", "remove"])
+def test_every_write_waits_for_an_open_group(tmp_path, write):
+    """A note or tags typed in the reader, a `state import`, a second import or a
+    removal during a long import failed with "locked" after 10 s, and the reader
+    threw the typed text away (found by a bug hunt). They wait, as marks do."""
+    from tui_digest.core.store import user_log
+
+    paths = _days(tmp_path / "in")[:3]
+    db = tmp_path / "c.db"
+    _alone(db, paths[:1])
+    with Store.open(db) as importing, Store.open(db) as other:
+        other.busy_ms = 50  # each attempt waits 50 ms in SQLite, then retries
+        other._sleep = lambda s: None
+        paper_id = other.get_papers(other.list_ids("")[:1])[0].paper.id
+        writes = {
+            "note": lambda: other.set_note(paper_id, "compare with the baseline"),
+            "tags": lambda: other.edit_tags([paper_id], add=["robotics"]),
+            "state": lambda: other.merge_state(
+                [user_log.Change(paper_id, "starred", True, "2099-03-20T00:00:00Z")]
+            ),
+            "import": lambda: other.import_digest(
+                Digest("other", date="2024-03-30", papers=[Paper(id="2403.99999", title_en="X")])
+            ),
+            "remove": lambda: other.remove_digests(other.digest_pks([other.digests()[0].name])),
+        }
+        errors: list[BaseException] = []
+        with importing.import_group() as group:
+            assert group.add(_doc(paths[1])) == []
+
+            def run() -> None:
+                try:
+                    writes[write]()
+                except BaseException as exc:  # reported by the assertion below
+                    errors.append(exc)
+
+            writing = threading.Thread(target=run)
+            writing.start()
+            writing.join(0.3)
+            assert writing.is_alive(), errors  # waiting for the lock
+            group.commit()
+            writing.join(10)
+        assert not writing.is_alive() and errors == []
 
 
 def test_the_cli_prints_each_digest_once_committed_in_order(tmp_path, capsys, monkeypatch):

@@ -348,6 +348,8 @@ def test_store_import_retried_through_the_guard_while_locked(tmp_path, impatient
     db = tmp_path / "cache.db"
     make_cache(db)
     with Store.open(db) as s:
+        s.patient_attempts = 2  # (every write waits for the lock; here, briefly)
+        s._sleep = lambda _: None
         holder = sqlite3.connect(db, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         digest = Digest("e", papers=[Paper(id="2402.00001")])
@@ -517,3 +519,39 @@ def test_verifying_an_open_cache_keeps_its_lock_for_the_other_processes(tmp_path
         [record] = again.get_papers([rowid])
         assert not record.starred and again.list_ids("tag:keep") == [rowid]
     assert quick_check(db) == "ok"
+
+
+def test_a_file_size_limit_is_a_clear_message_not_a_traceback(tmp_path):
+    """Over a disk quota or `ulimit -f`, SQLite says only "disk I/O error": the import
+    ended in a Python traceback (found by a bug hunt). The cache keeps what it had."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    from tests.hostile.inputs import many_papers
+
+    from tui_digest.core.digest_write import write_digest
+
+    db = tmp_path / "cache.db"
+    make_cache(db)
+    big = tmp_path / "big.md"
+    big.write_text(write_digest(many_papers(3000, abstract_len=2000)), "utf-8")
+    limit = db.stat().st_size + 256 * 1024  # room for the log to start, not for 3,000 papers
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_digest", "--db", str(db), "import", str(big)],
+        capture_output=True,
+        env=dict(os.environ, PYTHONIOENCODING="utf-8"),
+        preexec_fn=limited,
+        timeout=120,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert "Traceback" not in err
+    assert "could not be written (disk I/O error" in err and str(db) in err
+    with Store.open(db) as s:
+        assert s.count() == 3 and s.verify() == ""

@@ -6,9 +6,10 @@ Every write is one short `BEGIN IMMEDIATE` transaction (`Connections._write`).
 
 An import of a large document is one transaction too (a failure must leave no
 half-imported digest), and may hold the write lock for longer than SQLite's
-busy timeout. The reader's own writes (read, starred) are therefore
-`patient`: they wait for the lock as long as it takes instead of failing with
-"database is locked" (they run on the reader's write queue, never the UI).
+busy timeout. Every write is therefore `patient`: it waits for the lock as
+long as it takes instead of failing with "database is locked" (the reader's
+run on its write queue or in workers, never the UI; a CLI command waits as
+`tui-digest mark` always did).
 """
 
 from __future__ import annotations
@@ -222,11 +223,13 @@ class Connections:
         return self._conn()
 
     @contextmanager
-    def _write(self, *, patient: bool = False) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, patient: bool = True) -> Iterator[sqlite3.Connection]:
         """One `BEGIN IMMEDIATE` transaction, committed on success, rolled back on error.
 
-        `patient`: while another connection holds the write lock (a long
-        import), wait and try again instead of failing.
+        `patient` (every write): while another connection holds the write lock
+        (a long import), wait and try again instead of failing. Only marks
+        waited once: a note or tag typed in the reader was thrown away, and a
+        cron fetch or a second import failed, while a 40 s import ran.
         """
         conn = self._writable()
         self._begin(conn, self.patient_attempts if patient else 1)
@@ -258,6 +261,13 @@ class Connections:
         text = str(exc)
         if "disk is full" in text or "database or disk is full" in text:
             return CacheError(f"{self.path}: the disk is full; nothing of this change was saved")
+        if "disk I/O error" in text:
+            # Over a disk quota or a file size limit, or a failing disk: SQLite
+            # says no more than this (the transaction was rolled back).
+            return CacheError(
+                f"{self.path}: the cache could not be written (disk I/O error: over a disk "
+                "quota or file size limit, or a failing disk?); nothing of this change was saved"
+            )
         if is_locked_error(exc):
             return CacheError(
                 f"{self.path}: the cache is locked by another tui-digest process; try again"
