@@ -365,6 +365,22 @@ async def test_export_write_error_is_reported(cache: Path, tmp_path: Path) -> No
     assert list(folder.iterdir()) == [blocker]  # nothing half-written
 
 
+async def test_export_to_a_missing_folder_names_the_path_once(cache: Path, tmp_path: Path) -> None:
+    # Found by a bug hunt: the message named the path twice ("…: 'nodir'").
+    target = tmp_path / "nodir" / "x.bib"
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = [n for n in notes(app) if n.startswith("Could not export")]
+    assert shown == [
+        f"Could not export: cannot write {target}: folder {target.parent} does not exist"
+    ]
+
+
 async def test_escape_closes_the_export_dialog(cache: Path) -> None:
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
