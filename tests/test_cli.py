@@ -164,6 +164,24 @@ def test_export_to_file_refuses_overwrite_without_force(imported, tmp_path):
     assert target.read_text().startswith("# 摘要")
 
 
+def test_export_output_dash_is_standard_output_and_empty_is_an_error(imported, tmp_path):
+    # Found by a bug hunt: `-o -` wrote a file named "-" (import reads "-" as stdin),
+    # `-o ''` silently wrote to stdout, and one paper was "wrote 1 papers".
+    proc = run("export", "--ids", "2403.00001", "--format", "bibtex", "-o", "-", db=imported,
+               cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, err(proc)
+    assert out(proc).startswith("@misc{") and not (tmp_path / "-").exists()
+    proc = run("export", "--ids", "2403.00001", "-o", "", db=imported, cwd=tmp_path)
+    assert proc.returncode == 2 and out(proc) == ""
+    assert "-o needs a file name (or - for standard output)" in err(proc)
+    target = tmp_path / "one.bib"
+    proc = run("export", "--ids", "2403.00001", "-o", str(target), db=imported)
+    assert proc.returncode == 0 and err(proc) == f"wrote 1 paper to {target}\n"
+    proc = run("export", "--ids", "2403.00001,2403.00002", "-o", str(target), "--force",
+               db=imported)  # fmt: skip
+    assert err(proc) == f"wrote 2 papers to {target}\n"
+
+
 def test_digests_and_stats(imported):
     proc = run("digests", db=imported)
     assert proc.returncode == 0

@@ -130,6 +130,11 @@ def render_export(records: list[PaperRecord], fmt: str) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.output == "":
+        # Not standard output by accident: an empty $VAR in `-o "$OUT"` is a mistake.
+        raise CliError("-o needs a file name (or - for standard output)")
+    if args.output == "-":  # as `import -` reads standard input
+        args.output = None
     original: bytes | None = None
     with _closing(_open_store(args, readonly=True)) as store:
         if args.digest:
@@ -149,7 +154,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         refuse_own_files(args.output, db=args.db)  # (--force or not)
         path = write_atomic(args.output, text, overwrite=args.force)
-        print(f"wrote {len(records)} papers to {for_terminal(path)}", file=sys.stderr)
+        noun = "paper" if len(records) == 1 else "papers"
+        print(f"wrote {len(records)} {noun} to {for_terminal(path)}", file=sys.stderr)
     elif isinstance(text, bytes) and sys.stdout.isatty():
         # The bytes are the document as it came: written to a file or a pipe they
         # are its exact copy, but a terminal would obey the escapes a hostile one
@@ -331,7 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--digest", metavar="NAME", help="only papers of this digest")
     p.add_argument("--ids", metavar="ID,...", help="only these arXiv ids")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of stdout (- is stdout)"
+    )
     p.add_argument("--force", action="store_true", help="overwrite an existing -o file")
     p.set_defaults(func=cmd_export)
 
