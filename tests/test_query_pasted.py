@@ -84,3 +84,30 @@ def test_query_tokens_keep_the_run_end_before_another_piece():
     # At the end of the word the run's bigrams alone (a prefix of what follows).
     assert query_tokens("灾难性") == [("灾难", False), ("难性", False)]
     assert query_tokens("GPT模型") == [("gpt", True), ("模型", False)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "2401.00002",
+        "2401.00002v2",
+        "2401.00002V1",
+        "arXiv:2401.00002",
+        "arxiv:2401.00002v1",
+        "https://arxiv.org/abs/2401.00002",
+        "arxiv.org/abs/2401.00002v2",
+        "http://arxiv.org/pdf/2401.00002v2.pdf",
+        "(arXiv:2401.00002),",
+        "id:2401.00002v3",
+        "id:arXiv:2401.00002",
+        "2401.00002v2 OR 2401.99999",
+    ],
+)
+def test_a_paper_id_as_shown_or_copied_finds_the_paper(store, query):
+    assert found(store, query) == ["2401.00002"]
+
+
+def test_an_excluded_id_with_version_excludes_the_paper(store):
+    assert found(store, "-2401.00002v1") == ["2401.00001"]
+    # A word that merely contains an id is text.
+    assert found(store, "x2401.00002v1") == []

@@ -42,6 +42,8 @@ Syntax (words are separated by spaces; everything is case-insensitive):
     tag:robotics          papers with this tag of the user's (any case)
     note:word note:"a phrase"   papers whose note contains this text; bare
                           words also match notes, in OR groups too (see `query_notes`)
+    2403.10056v2  arXiv:2403.10056  https://arxiv.org/abs/2403.10056
+                          a paper id as shown or copied: searched as the bare id
     A word such as `foo:bar` with an unknown qualifier is searched as text.
 
 `parse_query` raises `QueryError` with a message meant for the user.
@@ -343,10 +345,23 @@ def _add(
     elif qualifier == "related":
         if negated:
             raise QueryError("-related: is not supported; use related:ID")
-        q.related = re.sub(r"(?i)v\d+$", "", value.strip())
+        q.related = _paper_id(value) or re.sub(r"(?i)v\d+$", "", value.strip())
     else:
         column = FIELDS[qualifier] if qualifier else None
-        if column == "id" and not phrase:
-            value = re.sub(r"(?i)v\d+$", "", value)  # 2403.10056v2 -> 2403.10056
+        if column in (None, "id") and not phrase:
+            # A paper id as the reader shows or copies it (2403.10056v2,
+            # arXiv:2403.10056, an arxiv.org link) searches for the bare id,
+            # as the index holds it.
+            value = _paper_id(value) or value
         if query_tokens(value):  # punctuation alone searches for nothing
             q.terms.append(Term(value, column, phrase, negated))
+
+
+def _paper_id(word: str) -> str | None:
+    """`arxiv_id.word_arxiv_id`; that module is loaded for a word with a digit
+    only (not before the reader's first frame: issue 13 req 5)."""
+    if not any(c.isdigit() for c in word):
+        return None
+    from tui_digest.core.arxiv_id import word_arxiv_id
+
+    return word_arxiv_id(word)
