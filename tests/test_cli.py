@@ -120,6 +120,18 @@ def test_malformed_query_is_one_line(imported):
     assert len(lines) == 1 and lines[0].startswith("tui-digest:")
 
 
+def test_long_or_deep_queries_with_a_note_answer_or_say_why(imported):
+    # Found by a bug hunt: a traceback (SQLite's expression depth) once a note existed.
+    assert run("note", "2403.00001", "planning", db=imported).returncode == 0
+    ored = " OR ".join(["diffusion", *(f"w{i}" for i in range(500))])
+    proc = run("search", ored, "--json", db=imported)
+    assert proc.returncode == 0, err(proc)
+    assert "2403.00001" in [d["id"] for d in json.loads(out(proc))]
+    proc = run("search", "(" * 12 + "a" + ")" * 12, db=imported)
+    assert proc.returncode == 2 and "Traceback" not in err(proc)
+    assert err(proc).strip() == "tui-digest: parentheses nest at most 10 deep"
+
+
 def test_export_all_markdown_reproduces_listing(imported):
     proc = run("export", db=imported)
     assert proc.returncode == 0, err(proc)

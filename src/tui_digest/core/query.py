@@ -138,6 +138,7 @@ class Query:
 
 # --- Parsing ------------------------------------------------------------------
 
+MAX_NESTING = 10
 _QUALIFIER_RE = re.compile(r"([A-Za-z]+):")
 
 # A lexed item: an atom (qualifier, value, phrase, negated), "OR", ")", or
@@ -161,6 +162,9 @@ def _lex(text: str) -> list[object]:
         if text[i] == "(":
             items.append(("(", negated))
             depth += 1
+            if depth > MAX_NESTING:
+                # Deeper would exhaust Python's recursion or FTS5's expression depth.
+                raise QueryError(f"parentheses nest at most {MAX_NESTING} deep")
             i += 1
             continue
         if text[i] == ")" and not negated and depth:

@@ -21,7 +21,7 @@ word look in notes inside the one match made a page of `diffusion OR 扩散`
 from __future__ import annotations
 
 from tui_digest.core.query import AnyOf, Query
-from tui_digest.core.query_compile import Plan, compile_query, flag_conds, has_user_terms
+from tui_digest.core.query_compile import Plan, compile_query, flag_conds, has_user_terms, joined
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand, fts_term
 from tui_digest.core.query_note_plan import text_or_note
@@ -97,8 +97,8 @@ def compile_with_user_text(
         rule = NoteRule(expand, key="np.sort_key", pk="np.pk", folded="n.folded")
         note_conds, note_params = rule.query(q)
         conds = [
-            f"(({' AND '.join(conds)}) AND {pk} NOT IN ({noted}) OR {pk} IN ("
-            f"{noted} AND {' AND '.join(note_conds)}))"
+            f"(({joined('AND', conds)}) AND {pk} NOT IN ({noted}) OR {pk} IN ("
+            f"{noted} AND {joined('AND', note_conds)}))"
         ]
         params += [*words, *words, *note_params]
     for tag, neg in q.tags:
@@ -109,7 +109,7 @@ def compile_with_user_text(
         params.append(fold_note(text))
     conds += flag_conds(q, flag)
     conds += [date_cond(key, *d, relisted) for d in q.dates]
-    where = " AND ".join(conds) or "1"
+    where = joined("AND", conds) if conds else "1"
 
     if digest is not None:
         ids = (
@@ -151,6 +151,6 @@ def _group_cond(
                 cond, inner = in_search, [fts_term(m, expand)]
             conds.append(("NOT " if m.negated else "") + cond)
             params += inner
-        options.append("(" + " AND ".join(conds) + ")")
-    sql = "(" + " OR ".join(options) + ")"
+        options.append("(" + joined("AND", conds) + ")")
+    sql = "(" + joined("OR", options) + ")"
     return ("NOT " + sql if group.negated else sql), params
