@@ -111,3 +111,27 @@ def test_an_excluded_id_with_version_excludes_the_paper(store):
     assert found(store, "-2401.00002v1") == ["2401.00001"]
     # A word that merely contains an id is text.
     assert found(store, "x2401.00002v1") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("－survey", ["2401.00001"]),
+        ("−survey", ["2401.00001"]),
+        ("ti：survey", ["2401.00002"]),
+        ("ｔｉ:survey", ["2401.00002"]),
+        ("ｔｉ：ｓｕｒｖｅｙ", ["2401.00002"]),
+        ("is:ｕｎｒｅａｄ", ["2401.00001", "2401.00002"]),
+        ("“survey of”", ["2401.00002"]),
+        ("＂survey of＂", ["2401.00002"]),
+        ("“of survey”", []),
+        ("（survey ＯＲ 扩散）", ["2401.00001", "2401.00002"]),
+        ("－（survey OR planning）", ["2401.00001"]),
+        ("ｓｏｒｔ：relevance　survey", ["2401.00002"]),
+        # Chinese text keeps its punctuation as text.
+        ("模型（LLMs）的指导", ["2401.00001"]),
+        ("（LLMs）的指导", ["2401.00001"]),
+    ],
+)
+def test_full_width_operators_from_a_chinese_input_method(store, query, expected):
+    assert found(store, query) == expected

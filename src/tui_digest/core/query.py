@@ -45,6 +45,8 @@ Syntax (words are separated by spaces; everything is case-insensitive):
     2403.10056v2  arXiv:2403.10056  https://arxiv.org/abs/2403.10056
                           a paper id as shown or copied: searched as the bare id
     A word such as `foo:bar` with an unknown qualifier is searched as text.
+    Full-width forms (－ ： （ ） ＂ ｔｉ ＯＲ), curly quotes and the minus sign
+    are read as the ASCII of the syntax (a Chinese input method types them).
 
 `parse_query` raises `QueryError` with a message meant for the user.
 The modules beside this one: `query_dates` (date: values and their SQL),
@@ -146,7 +148,24 @@ _QUALIFIER_RE = re.compile(r"([A-Za-z]+):")
 _Atom = tuple[str | None, str, bool, bool]
 
 
-def _lex(text: str) -> list[object]:
+# What a Chinese input method types for the syntax's ASCII: the full-width
+# forms U+FF01-FF5E (NFKC's fold: －, ：, （, ｔｉ, ＯＲ), curly quotes and the
+# minus sign. One character each, so positions in the folded text are those
+# of the query as typed (found by a bug hunt: `－survey` did not exclude).
+_SYNTAX_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {
+    0x201C: ord('"'),
+    0x201D: ord('"'),
+    0x2212: ord("-"),
+}
+# Qualifiers whose value is a keyword or a date, read folded too (is:ｕｎｒｅａｄ).
+_KEYWORD_VALUES = ("is", "type", "date", "sort", "related")
+
+
+def _lex(typed: str) -> list[object]:
+    """The query's items. The syntax is read from the query with full-width
+    forms folded (`_SYNTAX_FOLD`); words and phrases keep the text as typed
+    (the tokeniser folds it as the index's), keywords are read folded."""
+    text = typed.translate(_SYNTAX_FOLD)
     items: list[object] = []
     depth = 0
     i, n = 0, len(text)
@@ -184,7 +203,7 @@ def _lex(text: str) -> list[object]:
                 raise IncompleteQuery(
                     f'unbalanced quote at column {i + 1}: "{text[i : i + 30]}" has no closing "'
                 )
-            value = text[i + 1 : close]
+            value = typed[i + 1 : close]
             i = close + 1
         else:
             j = i
@@ -196,7 +215,9 @@ def _lex(text: str) -> list[object]:
                 and not (depth and text[j] == ")")
             ):
                 j += 1
-            value = text[i:j]
+            value = typed[i:j]
+            if qualifier in _KEYWORD_VALUES or text[i:j] == "OR":
+                value = text[i:j]
             i = j
         if qualifier is not None and not value.strip():
             raise IncompleteQuery(f'"{text[start:i]}" needs a value after {qualifier}:')
@@ -254,7 +275,8 @@ def parse_query(text: str, *, today: str | None = None) -> Query:
     """
     q = Query()
     chains, _ = _chains(_lex(text), 0, False)
-    day = today or (local_today() if "date:" in text.lower() else "1970-01-01")
+    dated = "date:" in text.translate(_SYNTAX_FOLD).lower()
+    day = today or (local_today() if dated else "1970-01-01")
     _add_chains(q, chains, day)
     return q
 
