@@ -132,6 +132,16 @@ def test_long_or_deep_queries_with_a_note_answer_or_say_why(imported):
     assert err(proc).strip() == "tui-digest: parentheses nest at most 10 deep"
 
 
+@pytest.mark.parametrize("query", ["model", "sort:foryou", ""])
+def test_search_in_an_unknown_digest_is_an_error(imported, query):
+    # As `export --digest` (found by a bug hunt: "no matches (0 / 0)", exit 0).
+    proc = run("search", query, "--digest", "nonexist", db=imported)
+    assert proc.returncode == 2
+    assert err(proc).strip().startswith("tui-digest: no digest named 'nonexist'")
+    proc = run("search", query, "--digest", "mini-2024-03-18", "--json", db=imported)
+    assert proc.returncode in (0, 1), err(proc)  # (1: too few stars to rank)
+
+
 def test_export_all_markdown_reproduces_listing(imported):
     proc = run("export", db=imported)
     assert proc.returncode == 0, err(proc)

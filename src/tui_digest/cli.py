@@ -138,10 +138,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     original: bytes | None = None
     with _closing(_open_store(args, readonly=True)) as store:
         if args.digest:
-            name = store.digest_name(args.digest)
-            if name is None:
-                raise CliError(f"no digest named {args.digest!r} (see `tui-digest digests`)")
-            args.digest = name
+            _known_digest(store, args)
+            name = args.digest
             kind = next((d.kind for d in store.digests() if d.name == name), "")
             if args.format == "markdown" and kind == "digest" and not (args.query or args.ids):
                 # A whole Markdown digest: exactly the bytes it was read from
@@ -172,9 +170,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _known_digest(store: Store, args: argparse.Namespace) -> None:
+    """`--digest NAME` names a digest (or an alias of one): else a CliError, as
+    `export` says (`search` said "no matches (0 / 0)", exit 0)."""
+    if args.digest:
+        name = store.digest_name(args.digest)
+        if name is None:
+            raise CliError(f"no digest named {args.digest!r} (see `tui-digest digests`)")
+        args.digest = name
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     from tui_digest.rank.listing import split_query
+
+    if args.digest:
+        with _closing(_open_store(args, readonly=True)) as store:
+            _known_digest(store, args)
 
     if split_query(query).ranked:  # sort:foryou, related:ID
         from tui_digest.cli_rank import ranked_search
