@@ -151,3 +151,14 @@ def test_a_date_filter_never_matches_an_undated_paper(tmp_path):
     assert found(s, "date:1970..2023") == ["2401.00001"]
     assert found(s, "-date:..2023") == ["2401.00002"]  # not listed then: undated too
     s.close()
+
+
+def test_a_tag_is_searched_as_saving_stores_it(store):
+    # Found by a bug hunt: `+'old stuff'` is saved as old-stuff, and
+    # tag:"old stuff" found nothing.
+    store.edit_tags(["2401.00001"], add=["old stuff"])
+    assert store.all_tags() == [("old-stuff", 1)]
+    for query in ('tag:"old stuff"', 'tag:"Old   Stuff"', "tag:old-stuff", 'tag:"+old stuff"'):
+        assert found(store, query) == ["2401.00001"], query
+    assert found(store, '-tag:"old stuff"') == ["2401.00002"]
+    assert found(store, 'tag:"old stuff" OR survey') == ["2401.00001", "2401.00002"]

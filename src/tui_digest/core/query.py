@@ -91,6 +91,14 @@ QUALIFIERS = (*FIELDS, "is", "type", "date", "sort", "related", "tag", "note")
 # not in the FTS index (`query_user` compiles them; everywhere else they are
 # `Query.tags` and `Query.notes`).
 USER_FIELDS = ("tag", "note")
+MAX_TAG = 64  # characters a saved tag keeps
+
+
+def saved_tag(text: str) -> str:
+    """A tag as saving stores it (`store.user_log.clean_tags`): inner spaces as
+    "-", cut to MAX_TAG characters, no leading + or -. `tag:"old stuff"` then
+    finds the tag saved as `+'old stuff'` (old-stuff; found by a bug hunt)."""
+    return "-".join(text.split())[:MAX_TAG].lstrip("+-")
 
 
 @record(frozen=True)
@@ -331,7 +339,7 @@ def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
 def _group_term(qualifier: str | None, value: str, phrase: bool, negated: bool) -> Term | None:
     if qualifier in USER_FIELDS:
         # The user's tags and notes: `query_user` compiles a group holding them.
-        text = value.strip() if qualifier == "tag" else value
+        text = saved_tag(value) if qualifier == "tag" else value
         return Term(text, qualifier, phrase, negated) if text.strip() else None
     if qualifier is not None and qualifier not in FIELDS:
         raise QueryError(f"{qualifier}: cannot stand inside OR or -( ); use it outside")
@@ -365,7 +373,7 @@ def _add(
             raise QueryError(f'unknown sort "{value}" (use ' + ", ".join(SORT_VALUES) + ")")
         q.sort = v
     elif qualifier == "tag":
-        q.tags.append((value.strip(), negated))
+        q.tags.append((saved_tag(value), negated))
     elif qualifier == "note":
         q.notes.append((value, negated))
     elif qualifier == "related":
