@@ -311,10 +311,16 @@ def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
     if node[0] == "atom":
         qualifier, value, phrase, negated = node[1]
         if negated:
-            raise QueryError(f'"-{value}" cannot be an OR alternative on its own')
+            # As typed: the qualifier and quotes kept (it said "-old" for -tag:old).
+            shown = (f"{qualifier}:" if qualifier else "") + (f'"{value}"' if phrase else value)
+            raise QueryError(f'"-{shown}" cannot be an OR alternative on its own')
         term = _group_term(qualifier, value, phrase, negated)
         return (term,) if term else ()
     _, negated, chains = node
+    if negated:
+        # Only an OR alternative reaches here negated (`a OR -(b c)`): FTS5 has
+        # no NOT on its own (it was an FTS5 syntax error, a traceback).
+        raise QueryError('"-( )" cannot be an OR alternative on its own; exclude it outside the OR')
     members: list[Term | AnyOf] = []
     for chain in chains:
         if len(chain) > 1:
@@ -331,8 +337,6 @@ def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
                 members.append(AnyOf((inner,), negated=chain[0][1]))
     if members and all(m.negated for m in members):
         raise QueryError("a group needs a word that is not excluded")
-    if negated:
-        return (AnyOf((tuple(members),), negated=True),) if members else ()
     return tuple(members)
 
 
@@ -368,10 +372,7 @@ def _add(
         first, last = parse_date(value.strip(), today)
         q.dates.append((first, last, negated))
     elif qualifier == "sort":
-        v = value.strip().lower()
-        if v not in SORT_VALUES or negated:
-            raise QueryError(f'unknown sort "{value}" (use ' + ", ".join(SORT_VALUES) + ")")
-        q.sort = v
+        q.sort = _sort(value, negated)
     elif qualifier == "tag":
         q.tags.append((saved_tag(value), negated))
     elif qualifier == "note":
@@ -389,6 +390,15 @@ def _add(
             value = _paper_id(value) or value
         if query_tokens(value):  # punctuation alone searches for nothing
             q.terms.append(Term(value, column, phrase, negated))
+
+
+def _sort(value: str, negated: bool) -> str:
+    v = value.strip().lower()
+    if v not in SORT_VALUES:
+        raise QueryError(f'unknown sort "{value}" (use ' + ", ".join(SORT_VALUES) + ")")
+    if negated:  # (it said 'unknown sort "relevance"')
+        raise QueryError(f"-sort: is not supported; use sort:{v}")
+    return v
 
 
 def _paper_id(word: str) -> str | None:
