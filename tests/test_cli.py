@@ -120,6 +120,28 @@ def test_malformed_query_is_one_line(imported):
     assert len(lines) == 1 and lines[0].startswith("tui-digest:")
 
 
+def test_long_or_deep_queries_with_a_note_answer_or_say_why(imported):
+    # Found by a bug hunt: a traceback (SQLite's expression depth) once a note existed.
+    assert run("note", "2403.00001", "planning", db=imported).returncode == 0
+    ored = " OR ".join(["diffusion", *(f"w{i}" for i in range(500))])
+    proc = run("search", ored, "--json", db=imported)
+    assert proc.returncode == 0, err(proc)
+    assert "2403.00001" in [d["id"] for d in json.loads(out(proc))]
+    proc = run("search", "(" * 12 + "a" + ")" * 12, db=imported)
+    assert proc.returncode == 2 and "Traceback" not in err(proc)
+    assert err(proc).strip() == "tui-digest: parentheses nest at most 10 deep"
+
+
+@pytest.mark.parametrize("query", ["model", "sort:foryou", ""])
+def test_search_in_an_unknown_digest_is_an_error(imported, query):
+    # As `export --digest` (found by a bug hunt: "no matches (0 / 0)", exit 0).
+    proc = run("search", query, "--digest", "nonexist", db=imported)
+    assert proc.returncode == 2
+    assert err(proc).strip().startswith("tui-digest: no digest named 'nonexist'")
+    proc = run("search", query, "--digest", "mini-2024-03-18", "--json", db=imported)
+    assert proc.returncode in (0, 1), err(proc)  # (1: too few stars to rank)
+
+
 def test_export_all_markdown_reproduces_listing(imported):
     proc = run("export", db=imported)
     assert proc.returncode == 0, err(proc)
@@ -162,6 +184,24 @@ def test_export_to_file_refuses_overwrite_without_force(imported, tmp_path):
     proc = run("export", "-o", str(target), "--force", db=imported)
     assert proc.returncode == 0
     assert target.read_text().startswith("# 摘要")
+
+
+def test_export_output_dash_is_standard_output_and_empty_is_an_error(imported, tmp_path):
+    # Found by a bug hunt: `-o -` wrote a file named "-" (import reads "-" as stdin),
+    # `-o ''` silently wrote to stdout, and one paper was "wrote 1 papers".
+    proc = run("export", "--ids", "2403.00001", "--format", "bibtex", "-o", "-", db=imported,
+               cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, err(proc)
+    assert out(proc).startswith("@misc{") and not (tmp_path / "-").exists()
+    proc = run("export", "--ids", "2403.00001", "-o", "", db=imported, cwd=tmp_path)
+    assert proc.returncode == 2 and out(proc) == ""
+    assert "-o needs a file name (or - for standard output)" in err(proc)
+    target = tmp_path / "one.bib"
+    proc = run("export", "--ids", "2403.00001", "-o", str(target), db=imported)
+    assert proc.returncode == 0 and err(proc) == f"wrote 1 paper to {target}\n"
+    proc = run("export", "--ids", "2403.00001,2403.00002", "-o", str(target), "--force",
+               db=imported)  # fmt: skip
+    assert err(proc) == f"wrote 2 papers to {target}\n"
 
 
 def test_digests_and_stats(imported):

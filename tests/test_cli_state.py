@@ -68,6 +68,13 @@ def test_state_import_reports_bad_lines_and_applies_the_rest(tmp_path):
 def test_mark_needs_ids_or_a_query(tmp_path):
     proc = run_cli("mark", "read", db=tmp_path / "c.db")
     assert proc.returncode == 2 and b"--query" in proc.stderr
+    assert b"not both" not in proc.stderr
+    # Found by a bug hunt: an empty --query said "(not both)" though neither was given.
+    proc = run_cli("mark", "unread", "--query", "", db=tmp_path / "c.db")
+    assert proc.returncode == 2 and b"not both" not in proc.stderr
+    assert b"--query is empty" in proc.stderr
+    proc = run_cli("mark", "unread", "2403.10056", "--query", "x", db=tmp_path / "c.db")
+    assert proc.returncode == 2 and b"not both" in proc.stderr
 
 
 def test_note_prints_its_lines_and_what_is_cut_is_said(tmp_path):

@@ -187,6 +187,31 @@ def test_missing_parent_folder_is_a_clear_error(tmp_path):
     assert not (tmp_path / "no").exists()
 
 
+def test_errors_name_the_target_once_and_never_the_temporary_file(tmp_path):
+    # Found by a bug hunt: the reader's export dialog showed "nodir/x.bib" twice.
+    target = tmp_path / "nodir" / "x.bib"
+    with pytest.raises(FileNotFoundError) as caught:
+        write_atomic(target, "x")
+    assert str(caught.value) == (f"cannot write {target}: folder {target.parent} does not exist")
+    (tmp_path / "taken").write_text("mine")
+    with pytest.raises(FileExistsError) as caught:
+        write_atomic(tmp_path / "taken", "x")
+    assert str(caught.value).count(str(tmp_path / "taken")) == 1
+    assert "Errno" not in str(caught.value)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+def test_a_folder_that_refuses_new_files_names_the_target_not_the_temporary_file():
+    # Found by a bug hunt: `export -o /proc/x.md` said
+    # "No such file or directory /proc/.tui-digest-17f517d7bbc5.tmp".
+    with pytest.raises(OSError) as caught:
+        write_atomic("/proc/x.md", "x")
+    text = str(caught.value)
+    assert ".tmp" not in text and "tui-digest-" not in text and "Errno" not in text
+    assert text.startswith("cannot write /proc/x.md: ") and text.count("/proc/x.md") == 1
+    assert caught.value.filename is None  # `file: reason` printers add nothing
+
+
 def test_parent_that_is_a_file_and_target_that_is_a_folder(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(NotADirectoryError):

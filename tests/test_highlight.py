@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui_digest.core.fts_fold import fts_fold
 from tui_digest.core.highlight import NO_MATCH, matcher
 
 
@@ -39,6 +42,16 @@ def marked(query: str, text: str) -> list[str]:
         ("gpt", "用GPT做 ChatGPT", ["GPT"]),
         # Overlapping matches merge into one span.
         ("diff diffusion", "diffusion", ["diffusion"]),
+        # Folded as the index folds (found by a bug hunt: these were found
+        # but not highlighted): accents, full width, ligatures, ß.
+        ("cafe", "Café society; CAFÉ", ["Café", "CAFÉ"]),
+        ("café", "cafe Café", ["cafe", "Café"]),
+        ("gpt", "ＧＰＴ－４ and GPT", ["ＧＰＴ", "GPT"]),
+        ("ＧＰＴ－４", "GPT-4 ＧＰＴ－４", ["GPT", "4", "ＧＰＴ", "４"]),
+        ("strasse", "Straße and strasse", ["Straße", "strasse"]),
+        ("fine", "ﬁne tuning", ["ﬁne"]),
+        ("nunez", "José Núñez", ["Núñez"]),
+        ("cafe", "cafe\u0301 x", ["cafe\u0301"]),
         ("", "anything", []),
         ('"unclosed', "unclosed", []),
     ],
@@ -89,8 +102,19 @@ def _reference_spans(query: str, text: str) -> list[tuple[int, int]]:
         return []
     ordered = sorted(patterns, key=lambda p: (-len(p), p))
     out: list[tuple[int, int]] = []
-    for m in re.compile("|".join(ordered), re.IGNORECASE).finditer(text):
-        start, end = m.span()
+    # The text folded character by character as the index folds it, and the
+    # place in `text` of each folded character (a dropped accent joins the one before).
+    folded, starts, ends = "", [], []
+    for i, ch in enumerate(text):
+        piece = "" if unicodedata.category(ch) == "Mn" else unicodedata.normalize("NFKC", ch)
+        piece = fts_fold(piece.casefold())
+        if not piece and ends:
+            ends[-1] = i + 1
+        folded += piece
+        starts += [i] * len(piece)
+        ends += [i + 1] * len(piece)
+    for m in re.compile("|".join(ordered), re.IGNORECASE).finditer(folded):
+        start, end = starts[m.start()], ends[m.end() - 1]
         if out and start <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
@@ -112,6 +136,7 @@ _VOCAB = [
     "模",
 ]
 _TEXT_PIECES = [*_VOCAB, "x", "_", " ", "-", "é", "É", "ü", "Ｄ", "2", "。", "模型", "DIFF", "ｄ"]
+_TEXT_PIECES += ["ß", "ﬁ", "\u0301", "Ｍｏｄ", "ÉLAN"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -352,6 +352,33 @@ def test_publish_cli_with_nothing_to_publish_exits_2_and_writes_nothing(
     assert list(out.iterdir()) == []  # not even an index.json
 
 
+def test_a_newest_day_without_a_categorised_digest_names_them_and_a_day_to_publish(
+    tmp_path,
+) -> None:
+    # Found by a bug hunt: "2026-12-01: no digest; nothing published" while
+    # `tui-digest digests` listed seed-digest-2026-12-01.
+    db = tmp_path / "cli.db"
+    feed = tmp_path / "arxiv-cs.AI.xml"
+    feed.write_bytes(ARXIV_CS_AI)
+    seed = tmp_path / "seed-digest-2026-12-01.md"
+    seed.write_bytes((FIXTURES / "cli" / "mini-2024-03-18.md").read_bytes())
+    assert run_cli("import", str(feed), str(seed), db=db).returncode == 0
+    out = tmp_path / "site"
+    done = run_cli("publish", "--out", str(out), "--no-translate", db=db)
+    err = done.stderr.decode()
+    assert done.returncode == 2 and done.stdout == b""
+    assert "2026-12-01: no digest of that day has a category (seed-digest-2026-12-01)" in err
+    assert f"the newest day that can be published is {DAY} (--date {DAY})" in err
+    assert not out.exists()
+    # No day at all: said so, with the day that can be published.
+    done = run_cli("publish", "--out", str(out), "--date", "2020-01-01", db=db)
+    err = done.stderr.decode()
+    assert "2020-01-01: no digest; nothing published" in err
+    assert f"the newest day that can be published is {DAY} (--date {DAY})" in err
+    done = run_cli("publish", "--out", str(out), "--no-translate", "--date", DAY, db=db)
+    assert done.returncode == 0, done.stderr.decode()
+
+
 def test_publish_cli_translates_first_within_the_token_ceiling(tmp_path) -> None:
     from fake_llm_server import FakeLLM, translator
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -295,10 +296,16 @@ def test_unknown_qualifier_is_text():
         ("date:..", 'bad date ".."'),
         ("ti:", "needs a value"),
         ("is:", "needs a value"),
+        # Found by a bug hunt: these named the wrong thing.
+        ("-sort:relevance", "-sort: is not supported; use sort:relevance"),
+        ("tag:robotics OR -tag:old", '"-tag:old" cannot be an OR alternative'),
+        ('x OR -ti:"a b"', '"-ti:"a b"" cannot be an OR alternative'),
+        ("-(a b) OR c", '"-( )" cannot be an OR alternative'),
+        ("x (y OR -(a OR b))", '"-( )" cannot be an OR alternative'),
     ],
 )
 def test_malformed_queries_have_clear_messages(text, message, store):
-    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(".", r"\.")):
+    with pytest.raises(QueryError, match=re.escape(message)):
         parse_query(text)
     with pytest.raises(QueryError):
         store.count(text)
@@ -409,6 +416,31 @@ def test_sort_relevance_ranks_by_fts(store):
     # Without words there is nothing to rank by: listing order.
     assert found(store, "sort:relevance") == found(store, "")
     assert found(store, "-diffusion sort:relevance", digest="march-01") == ["2403.10002"]
+
+
+def test_sort_relevance_ranks_with_tags_notes_and_in_a_digest_with_notes(store):
+    # Found by a bug hunt: with tag:/note: terms, or in a digest once any paper
+    # had a note, sort:relevance was ignored (listing or digest order).
+    ids = [r.rowid for r in store.search("")]
+    store.edit_tags(["2403.10001", "2403.10002", "2403.10003"], add=["x"])
+    assert found(store, "language") == ["2403.10003", "2403.10002", "hep-th/9901001"]
+    ranked = found(store, "language sort:relevance")
+    assert ranked[0] == "2403.10002"
+    assert found(store, "language sort:relevance tag:x") == [
+        i for i in ranked if i != "hep-th/9901001"
+    ]
+    assert found(store, "language tag:x")[0] == "2403.10003"
+    assert found(store, "遗忘 sort:relevance tag:x", digest="march-01") == [
+        "2403.10002",
+        "2403.10001",
+    ]
+    store.set_note("hep-th/9901001", "unrelated")
+    assert found(store, "遗忘 sort:relevance", digest="march-01") == ["2403.10002", "2403.10001"]
+    # A paper found through its note only comes after the ranked ones.
+    store.set_note("2403.10003", "about 遗忘")
+    assert found(store, "遗忘 sort:relevance tag:x") == ["2403.10002", "2403.10001", "2403.10003"]
+    assert found(store, "遗忘 tag:x") == ["2403.10003", "2403.10001", "2403.10002"]
+    assert len(ids) == 4
 
 
 def test_date_search_follows_papers_listed_again_by_any_connection(tmp_path):

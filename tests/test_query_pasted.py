@@ -84,3 +84,81 @@ def test_query_tokens_keep_the_run_end_before_another_piece():
     # At the end of the word the run's bigrams alone (a prefix of what follows).
     assert query_tokens("灾难性") == [("灾难", False), ("难性", False)]
     assert query_tokens("GPT模型") == [("gpt", True), ("模型", False)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "2401.00002",
+        "2401.00002v2",
+        "2401.00002V1",
+        "arXiv:2401.00002",
+        "arxiv:2401.00002v1",
+        "https://arxiv.org/abs/2401.00002",
+        "arxiv.org/abs/2401.00002v2",
+        "http://arxiv.org/pdf/2401.00002v2.pdf",
+        "(arXiv:2401.00002),",
+        "id:2401.00002v3",
+        "id:arXiv:2401.00002",
+        "2401.00002v2 OR 2401.99999",
+    ],
+)
+def test_a_paper_id_as_shown_or_copied_finds_the_paper(store, query):
+    assert found(store, query) == ["2401.00002"]
+
+
+def test_an_excluded_id_with_version_excludes_the_paper(store):
+    assert found(store, "-2401.00002v1") == ["2401.00001"]
+    # A word that merely contains an id is text.
+    assert found(store, "x2401.00002v1") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("－survey", ["2401.00001"]),
+        ("−survey", ["2401.00001"]),
+        ("ti：survey", ["2401.00002"]),
+        ("ｔｉ:survey", ["2401.00002"]),
+        ("ｔｉ：ｓｕｒｖｅｙ", ["2401.00002"]),
+        ("is:ｕｎｒｅａｄ", ["2401.00001", "2401.00002"]),
+        ("“survey of”", ["2401.00002"]),
+        ("＂survey of＂", ["2401.00002"]),
+        ("“of survey”", []),
+        ("（survey ＯＲ 扩散）", ["2401.00001", "2401.00002"]),
+        ("－（survey OR planning）", ["2401.00001"]),
+        ("ｓｏｒｔ：relevance　survey", ["2401.00002"]),
+        # Chinese text keeps its punctuation as text.
+        ("模型（LLMs）的指导", ["2401.00001"]),
+        ("（LLMs）的指导", ["2401.00001"]),
+    ],
+)
+def test_full_width_operators_from_a_chinese_input_method(store, query, expected):
+    assert found(store, query) == expected
+
+
+def test_a_date_filter_never_matches_an_undated_paper(tmp_path):
+    # Found by a bug hunt: `date:..2023` listed the papers with no date (kept,
+    # starred, after their digest was removed; no published date).
+    s = Store.open(tmp_path / "d.db")
+    s.import_digest(Digest("old", date="2023-05-01", papers=[PAPERS[0]]))
+    s.import_digest(Digest("gone", date="2024-01-02", papers=[PAPERS[1]]))
+    s.set_starred([s.get_paper("2401.00002").rowid], True)
+    s.remove_digests(s.digest_pks(["gone"]))
+    assert found(s, "") == ["2401.00001", "2401.00002"]
+    assert found(s, "date:..2023") == ["2401.00001"]
+    assert found(s, "date:..2023-12-31 survey") == []
+    assert found(s, "date:1970..2023") == ["2401.00001"]
+    assert found(s, "-date:..2023") == ["2401.00002"]  # not listed then: undated too
+    s.close()
+
+
+def test_a_tag_is_searched_as_saving_stores_it(store):
+    # Found by a bug hunt: `+'old stuff'` is saved as old-stuff, and
+    # tag:"old stuff" found nothing.
+    store.edit_tags(["2401.00001"], add=["old stuff"])
+    assert store.all_tags() == [("old-stuff", 1)]
+    for query in ('tag:"old stuff"', 'tag:"Old   Stuff"', "tag:old-stuff", 'tag:"+old stuff"'):
+        assert found(store, query) == ["2401.00001"], query
+    assert found(store, '-tag:"old stuff"') == ["2401.00002"]
+    assert found(store, 'tag:"old stuff" OR survey') == ["2401.00001", "2401.00002"]

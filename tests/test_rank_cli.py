@@ -48,8 +48,10 @@ def test_sort_and_related_are_parsed_and_validated():
     assert parse_query("diffusion").sort is None
     with pytest.raises(QueryError, match="unknown sort"):
         parse_query("sort:random")
-    with pytest.raises(QueryError, match="unknown sort"):
+    with pytest.raises(QueryError, match="-sort: is not supported; use sort:foryou"):
         parse_query("-sort:foryou")
+    with pytest.raises(QueryError, match="unknown sort"):
+        parse_query("-sort:random")
     with pytest.raises(QueryError, match="needs a value"):
         parse_query("related:")
     # The core lists sort:foryou in listing order (the rank layer reorders)

@@ -130,13 +130,16 @@ def render_export(records: list[PaperRecord], fmt: str) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.output == "":
+        # Not standard output by accident: an empty $VAR in `-o "$OUT"` is a mistake.
+        raise CliError("-o needs a file name (or - for standard output)")
+    if args.output == "-":  # as `import -` reads standard input
+        args.output = None
     original: bytes | None = None
     with _closing(_open_store(args, readonly=True)) as store:
         if args.digest:
-            name = store.digest_name(args.digest)
-            if name is None:
-                raise CliError(f"no digest named {args.digest!r} (see `tui-digest digests`)")
-            args.digest = name
+            _known_digest(store, args)
+            name = args.digest
             kind = next((d.kind for d in store.digests() if d.name == name), "")
             if args.format == "markdown" and kind == "digest" and not (args.query or args.ids):
                 # A whole Markdown digest: exactly the bytes it was read from
@@ -149,7 +152,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         refuse_own_files(args.output, db=args.db)  # (--force or not)
         path = write_atomic(args.output, text, overwrite=args.force)
-        print(f"wrote {len(records)} papers to {for_terminal(path)}", file=sys.stderr)
+        noun = "paper" if len(records) == 1 else "papers"
+        print(f"wrote {len(records)} {noun} to {for_terminal(path)}", file=sys.stderr)
     elif isinstance(text, bytes) and sys.stdout.isatty():
         # The bytes are the document as it came: written to a file or a pipe they
         # are its exact copy, but a terminal would obey the escapes a hostile one
@@ -166,9 +170,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _known_digest(store: Store, args: argparse.Namespace) -> None:
+    """`--digest NAME` names a digest (or an alias of one): else a CliError, as
+    `export` says (`search` said "no matches (0 / 0)", exit 0)."""
+    if args.digest:
+        name = store.digest_name(args.digest)
+        if name is None:
+            raise CliError(f"no digest named {args.digest!r} (see `tui-digest digests`)")
+        args.digest = name
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     from tui_digest.rank.listing import split_query
+
+    if args.digest:
+        with _closing(_open_store(args, readonly=True)) as store:
+            _known_digest(store, args)
 
     if split_query(query).ranked:  # sort:foryou, related:ID
         from tui_digest.cli_rank import ranked_search
@@ -331,7 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--digest", metavar="NAME", help="only papers of this digest")
     p.add_argument("--ids", metavar="ID,...", help="only these arXiv ids")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of stdout (- is stdout)"
+    )
     p.add_argument("--force", action="store_true", help="overwrite an existing -o file")
     p.set_defaults(func=cmd_export)
 

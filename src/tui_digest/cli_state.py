@@ -91,8 +91,12 @@ def _missing(missing: list[str]) -> int:
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
-    if bool(args.ids) == bool(args.query):
-        raise StateUsageError("mark: give arXiv ids or --query Q (not both)")
+    if args.ids and args.query is not None:
+        raise StateUsageError("mark: give arXiv ids or --query Q, not both")
+    if args.query is not None and not args.query.strip():
+        raise StateUsageError("mark: --query is empty; give a search (e.g. is:unread) or arXiv ids")
+    if not args.ids and args.query is None:
+        raise StateUsageError("mark: give arXiv ids or --query Q")
     column, value = MARKS[args.action]
     missing: list[str] = []
     with _store(args) as store:

@@ -98,7 +98,7 @@ async def test_chinese_search(cache: Path) -> None:
         assert 0 < app.main.matches < 38
 
 
-async def test_malformed_query_shows_message_and_keeps_results(cache: Path) -> None:
+async def test_malformed_query_shows_message_and_no_papers(cache: Path) -> None:
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -106,8 +106,18 @@ async def test_malformed_query_shows_message_and_keeps_results(cache: Path) -> N
         await settle(pilot)
         assert "is:bogus" not in notes(app)
         assert "unknown is: value" in status_text(app)
-        assert len(app.main.paper_list.ids) == 38
+        # The failed query shows nothing as its result, not the papers of the
+        # search before it ("38 / 38" beside the error; found by a bug hunt).
+        assert app.main.paper_list.ids == [] and app.main.matches == 0
+        assert "0 / 38" in status_text(app)
         assert app.is_running
+        # A query too long for SQLite is said so the same way.
+        app.main.search_box.value = " ".join(["(a OR b)"] * 20) + " " + "(" * 11 + "x" + ")" * 11
+        await settle(pilot)
+        assert "nest at most" in status_text(app) and app.main.paper_list.ids == []
+        app.main.search_box.value = ""
+        await settle(pilot)
+        assert len(app.main.paper_list.ids) == 38 and "nest" not in status_text(app)
 
 
 async def test_unread_and_starred_quick_filters(cache: Path) -> None:
@@ -363,6 +373,22 @@ async def test_export_write_error_is_reported(cache: Path, tmp_path: Path) -> No
         assert any(n.startswith("Could not export") for n in notes(app))
         assert app.is_running
     assert list(folder.iterdir()) == [blocker]  # nothing half-written
+
+
+async def test_export_to_a_missing_folder_names_the_path_once(cache: Path, tmp_path: Path) -> None:
+    # Found by a bug hunt: the message named the path twice ("…: 'nodir'").
+    target = tmp_path / "nodir" / "x.bib"
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = [n for n in notes(app) if n.startswith("Could not export")]
+    assert shown == [
+        f"Could not export: cannot write {target}: folder {target.parent} does not exist"
+    ]
 
 
 async def test_escape_closes_the_export_dialog(cache: Path) -> None:

@@ -47,6 +47,25 @@ def parse_arxiv_id(url_or_text: str) -> tuple[str, str] | None:
     return m.group("id"), m.group("version") or ""
 
 
+# Brackets and punctuation around an id pasted from running text.
+_WORD_EDGES = "()[]<>{},.;:'\"“”‘’（），。；：、"
+
+
+def word_arxiv_id(word: str) -> str | None:
+    """The id (no version) when the whole of `word` names one paper: a bare id
+    with or without version, `arXiv:ID`, or an arxiv.org abs/pdf/html link
+    (what the reader shows and copies); else None. Brackets and punctuation
+    around it are ignored (`(arXiv:2401.00005),`). For search words
+    (`core.query`), which hold no spaces.
+    """
+    text = word.strip().strip(_WORD_EDGES)
+    if not text or not any(c.isdigit() for c in text):
+        return None
+    text = re.sub(r"V(\d+)$", r"v\1", text)  # 2401.00005V2
+    m = _URL_RE.match(text) or _PREFIXED_RE.fullmatch(text) or _BARE_RE.fullmatch(text)
+    return m.group("id") if m else None
+
+
 def abs_url(arxiv_id: str, scheme: str = "https") -> str:
     """The canonical abstract page of a paper."""
     return f"{scheme}://arxiv.org/abs/{arxiv_id}"

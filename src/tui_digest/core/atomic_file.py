@@ -54,6 +54,41 @@ def fill_atomic(
     return _place(target, lambda _f, tmp: fill(tmp), overwrite)
 
 
+class _Named:
+    """An OSError whose text is its message alone, which names the target once.
+
+    Raised with no `filename`: `str()` of a plain OSError would add
+    "[Errno 2]" and repeat the path, and `file: reason` printers the path again;
+    and the path is the target the user asked for, never the temporary file.
+    """
+
+    strerror: str | None
+
+    def __str__(self) -> str:
+        return self.strerror or ""
+
+
+_NAMED: dict[type[OSError], type[OSError]] = {}
+
+
+def write_error(err: int | None, message: str) -> OSError:
+    """An OSError of the class Python gives `err` (FileExistsError for EEXIST, ...),
+    whose str() is `message`."""
+    base = type(OSError(err, message)) if err is not None else OSError
+    named = _NAMED.get(base)
+    if named is None:
+        named = _NAMED[base] = type(base.__name__, (_Named, base), {"__module__": __name__})
+    return named(err or errno.EIO, message)
+
+
+def _about_target(exc: OSError, target: Path) -> OSError:
+    """`exc` as an error about `target` (it may name the temporary file)."""
+    if isinstance(exc, _Named):
+        return exc
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return write_error(exc.errno, f"cannot write {target}: {reason}")
+
+
 def _place(target: Path, fill: Callable[[BinaryIO, Path], object], overwrite: bool) -> Path:
     """Create a temporary file beside `target`, `fill` it, fsync it, move it into place."""
     folder = target.parent
@@ -69,27 +104,29 @@ def _place(target: Path, fill: Callable[[BinaryIO, Path], object], overwrite: bo
             os.replace(tmp, target)
         else:
             _move_no_clobber(tmp, target)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise _about_target(exc, target) from exc
     except BaseException:
         _remove_quietly(tmp)
         raise
-    _fsync_dir(folder)
+    try:
+        _fsync_dir(folder)
+    except OSError as exc:
+        raise _about_target(exc, target) from exc
     return target
 
 
 def _check_target(target: Path, overwrite: bool) -> None:
     folder = target.parent
     if not target.name or target.name in (".", ".."):
-        raise IsADirectoryError(errno.EISDIR, "not a file name", str(target))
+        raise write_error(errno.EISDIR, f"cannot write {target}: not a file name")
     if not folder.exists():
-        raise FileNotFoundError(
-            errno.ENOENT, f"cannot write {target}: folder {folder} does not exist", str(folder)
-        )
+        raise write_error(errno.ENOENT, f"cannot write {target}: folder {folder} does not exist")
     if not folder.is_dir():
-        raise NotADirectoryError(
-            errno.ENOTDIR, f"cannot write {target}: {folder} is not a folder", str(folder)
-        )
+        raise write_error(errno.ENOTDIR, f"cannot write {target}: {folder} is not a folder")
     if target.is_dir() and not target.is_symlink():
-        raise IsADirectoryError(errno.EISDIR, f"{target} is a folder", str(target))
+        raise write_error(errno.EISDIR, f"cannot write {target}: it is a folder")
     _refuse_special_file(target)
     if not overwrite and os.path.lexists(target):
         raise _exists_error(target)
@@ -115,20 +152,16 @@ def _refuse_special_file(target: Path) -> None:
         else "a folder" if stat.S_ISDIR(mode)
         else "not a regular file"
     )  # fmt: skip
-    raise OSError(
+    raise write_error(
         errno.EINVAL,
         f"refusing to replace {target}: it is {kind}, not a regular file "
         "(write to standard output and redirect instead)",
     )
 
 
-def _exists_error(target: Path) -> FileExistsError:
+def _exists_error(target: Path) -> OSError:  # a FileExistsError
     what = "a symlink" if target.is_symlink() else "a file"
-    return FileExistsError(
-        errno.EEXIST,
-        f"refusing to overwrite {target}: {what} already exists there",
-        str(target),
-    )
+    return write_error(errno.EEXIST, f"refusing to overwrite {target}: {what} already exists there")
 
 
 def _create_temp(folder: Path, target: Path) -> tuple[Path, int]:
@@ -141,13 +174,13 @@ def _create_temp(folder: Path, target: Path) -> tuple[Path, int]:
         except FileExistsError:
             continue
         except PermissionError as e:
-            raise PermissionError(
-                e.errno,
-                f"cannot write {target}: no permission to create files in {folder}",
-                str(folder),
+            raise write_error(
+                e.errno, f"cannot write {target}: no permission to create files in {folder}"
             ) from e
+        except OSError as e:  # /proc: ENOENT; a read-only file system: EROFS; ...
+            raise _about_target(e, target) from e
         return tmp, fd
-    raise FileExistsError(errno.EEXIST, f"cannot create a temporary file in {folder}")
+    raise write_error(errno.EEXIST, f"cannot write {target}: no temporary file could be created")
 
 
 _O_BINARY = getattr(os, "O_BINARY", 0)

@@ -11,7 +11,9 @@ What counts as a match follows the search (core/search_tokens.py):
 - a Chinese word matches wherever its characters occur together ("遗忘" in
   "灾难性遗忘"); a single character wherever it occurs;
 - case is ignored; excluded words (`-survey`, `-(a OR b)`) and qualifiers such
-  as `is:` or `date:` highlight nothing; words of every OR alternative do.
+  as `is:` or `date:` highlight nothing; words of every OR alternative do;
+- text and words are folded as the index folds them (NFKC, case, accents:
+  `fts_fold`), so `cafe` highlights "Café" and `gpt` "ＧＰＴ", as they find them.
 
 Pure and small: no Textual here; the UI caches spans per row.
 """
@@ -19,8 +21,10 @@ Pure and small: no Textual here; the UI caches spans per row.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
+from tui_digest.core.fts_fold import fts_fold
 from tui_digest.core.query import USER_FIELDS, AnyOf, QueryError, Term, parse_query
 from tui_digest.core.search_tokens import _CJK_RUN_RE, _WORD_RE, is_cjk_piece
 
@@ -48,6 +52,53 @@ def _is_latin_word_char(ch: str) -> bool:
     return ch.isalnum() and not _CJK_RUN_RE.match(ch)
 
 
+# Characters whose fold is not one character (ß -> ss, ﬁ -> fi, a combining
+# accent -> ""): a text holding none of them folds position for position.
+# Never cleared: such characters are few.
+_ODD: set[str] = set()
+
+
+class _CharFold(dict[str, str]):
+    """Each character as the index folds it (`search_tokens._normalise`, then
+    `fts_fold`), cached; combining marks dropped (the index drops accents)."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, ch: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        if unicodedata.category(ch) == "Mn":
+            folded = ""
+        else:
+            folded = fts_fold(unicodedata.normalize("NFKC", ch).casefold())
+        if len(folded) != 1:
+            _ODD.add(ch)
+        self[ch] = folded
+        return folded
+
+
+_FOLD = _CharFold()
+
+
+def fold_text(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """`text` folded, and where each folded character starts and ends in `text`
+    (None, None: at the same place, the common case)."""
+    if text.isascii():
+        return text.lower(), None, None
+    folded = "".join(map(_FOLD.__getitem__, text))
+    if len(folded) == len(text) and _ODD.isdisjoint(text):
+        return folded, None, None
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        piece = _FOLD[ch]
+        if not piece and ends:
+            ends[-1] = i + 1  # a dropped mark belongs to the character before it
+        starts += [i] * len(piece)
+        ends += [i + 1] * len(piece)
+    return folded, starts, ends
+
+
 # A NamedTuple, for the reader's start (see core.record).
 class Matcher(NamedTuple):
     """Where a query's words occur in a text.
@@ -68,8 +119,23 @@ class Matcher(NamedTuple):
         """Non-overlapping, sorted (start, end) ranges of `text` to highlight."""
         if self.pattern is None or not text:
             return []
+        folded, starts, ends = fold_text(text)
+        found = self._spans(self.pattern, folded)
+        if starts is None or ends is None:
+            return found
         out: list[Span] = []
-        search = self.pattern.search
+        for a, b in found:  # back to the text as displayed
+            start, end = starts[a], ends[b - 1]
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        return out
+
+    def _spans(self, pattern: re.Pattern[str], text: str) -> list[Span]:
+        """`spans` of a folded text."""
+        out: list[Span] = []
+        search = pattern.search
         pos = 0
         while (m := search(text, pos)) is not None:
             start = m.start()
@@ -125,8 +191,8 @@ def _positive_terms(nodes: list[Term | AnyOf] | tuple[Term | AnyOf, ...]) -> lis
 
 
 def _term_words(term: Term) -> list[tuple[str, bool, bool]]:
-    """(word, latin, whole) for each word of `term`."""
-    pieces = _WORD_RE.findall(term.text)
+    """(word, latin, whole) for each word of `term`, folded as texts are."""
+    pieces = _WORD_RE.findall(fold_text(term.text)[0])
     out = []
     for i, piece in enumerate(pieces):
         if is_cjk_piece(piece):

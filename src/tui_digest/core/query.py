@@ -42,7 +42,11 @@ Syntax (words are separated by spaces; everything is case-insensitive):
     tag:robotics          papers with this tag of the user's (any case)
     note:word note:"a phrase"   papers whose note contains this text; bare
                           words also match notes, in OR groups too (see `query_notes`)
+    2403.10056v2  arXiv:2403.10056  https://arxiv.org/abs/2403.10056
+                          a paper id as shown or copied: searched as the bare id
     A word such as `foo:bar` with an unknown qualifier is searched as text.
+    Full-width forms (－ ： （ ） ＂ ｔｉ ＯＲ), curly quotes and the minus sign
+    are read as the ASCII of the syntax (a Chinese input method types them).
 
 `parse_query` raises `QueryError` with a message meant for the user.
 The modules beside this one: `query_dates` (date: values and their SQL),
@@ -87,6 +91,14 @@ QUALIFIERS = (*FIELDS, "is", "type", "date", "sort", "related", "tag", "note")
 # not in the FTS index (`query_user` compiles them; everywhere else they are
 # `Query.tags` and `Query.notes`).
 USER_FIELDS = ("tag", "note")
+MAX_TAG = 64  # characters a saved tag keeps
+
+
+def saved_tag(text: str) -> str:
+    """A tag as saving stores it (`store.user_log.clean_tags`): inner spaces as
+    "-", cut to MAX_TAG characters, no leading + or -. `tag:"old stuff"` then
+    finds the tag saved as `+'old stuff'` (old-stuff; found by a bug hunt)."""
+    return "-".join(text.split())[:MAX_TAG].lstrip("+-")
 
 
 @record(frozen=True)
@@ -136,6 +148,7 @@ class Query:
 
 # --- Parsing ------------------------------------------------------------------
 
+MAX_NESTING = 10
 _QUALIFIER_RE = re.compile(r"([A-Za-z]+):")
 
 # A lexed item: an atom (qualifier, value, phrase, negated), "OR", ")", or
@@ -143,7 +156,24 @@ _QUALIFIER_RE = re.compile(r"([A-Za-z]+):")
 _Atom = tuple[str | None, str, bool, bool]
 
 
-def _lex(text: str) -> list[object]:
+# What a Chinese input method types for the syntax's ASCII: the full-width
+# forms U+FF01-FF5E (NFKC's fold: －, ：, （, ｔｉ, ＯＲ), curly quotes and the
+# minus sign. One character each, so positions in the folded text are those
+# of the query as typed (found by a bug hunt: `－survey` did not exclude).
+_SYNTAX_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {
+    0x201C: ord('"'),
+    0x201D: ord('"'),
+    0x2212: ord("-"),
+}
+# Qualifiers whose value is a keyword or a date, read folded too (is:ｕｎｒｅａｄ).
+_KEYWORD_VALUES = ("is", "type", "date", "sort", "related")
+
+
+def _lex(typed: str) -> list[object]:
+    """The query's items. The syntax is read from the query with full-width
+    forms folded (`_SYNTAX_FOLD`); words and phrases keep the text as typed
+    (the tokeniser folds it as the index's), keywords are read folded."""
+    text = typed.translate(_SYNTAX_FOLD)
     items: list[object] = []
     depth = 0
     i, n = 0, len(text)
@@ -159,6 +189,9 @@ def _lex(text: str) -> list[object]:
         if text[i] == "(":
             items.append(("(", negated))
             depth += 1
+            if depth > MAX_NESTING:
+                # Deeper would exhaust Python's recursion or FTS5's expression depth.
+                raise QueryError(f"parentheses nest at most {MAX_NESTING} deep")
             i += 1
             continue
         if text[i] == ")" and not negated and depth:
@@ -178,7 +211,7 @@ def _lex(text: str) -> list[object]:
                 raise IncompleteQuery(
                     f'unbalanced quote at column {i + 1}: "{text[i : i + 30]}" has no closing "'
                 )
-            value = text[i + 1 : close]
+            value = typed[i + 1 : close]
             i = close + 1
         else:
             j = i
@@ -190,7 +223,9 @@ def _lex(text: str) -> list[object]:
                 and not (depth and text[j] == ")")
             ):
                 j += 1
-            value = text[i:j]
+            value = typed[i:j]
+            if qualifier in _KEYWORD_VALUES or text[i:j] == "OR":
+                value = text[i:j]
             i = j
         if qualifier is not None and not value.strip():
             raise IncompleteQuery(f'"{text[start:i]}" needs a value after {qualifier}:')
@@ -248,7 +283,8 @@ def parse_query(text: str, *, today: str | None = None) -> Query:
     """
     q = Query()
     chains, _ = _chains(_lex(text), 0, False)
-    day = today or (local_today() if "date:" in text.lower() else "1970-01-01")
+    dated = "date:" in text.translate(_SYNTAX_FOLD).lower()
+    day = today or (local_today() if dated else "1970-01-01")
     _add_chains(q, chains, day)
     return q
 
@@ -275,10 +311,16 @@ def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
     if node[0] == "atom":
         qualifier, value, phrase, negated = node[1]
         if negated:
-            raise QueryError(f'"-{value}" cannot be an OR alternative on its own')
+            # As typed: the qualifier and quotes kept (it said "-old" for -tag:old).
+            shown = (f"{qualifier}:" if qualifier else "") + (f'"{value}"' if phrase else value)
+            raise QueryError(f'"-{shown}" cannot be an OR alternative on its own')
         term = _group_term(qualifier, value, phrase, negated)
         return (term,) if term else ()
     _, negated, chains = node
+    if negated:
+        # Only an OR alternative reaches here negated (`a OR -(b c)`): FTS5 has
+        # no NOT on its own (it was an FTS5 syntax error, a traceback).
+        raise QueryError('"-( )" cannot be an OR alternative on its own; exclude it outside the OR')
     members: list[Term | AnyOf] = []
     for chain in chains:
         if len(chain) > 1:
@@ -295,15 +337,13 @@ def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
                 members.append(AnyOf((inner,), negated=chain[0][1]))
     if members and all(m.negated for m in members):
         raise QueryError("a group needs a word that is not excluded")
-    if negated:
-        return (AnyOf((tuple(members),), negated=True),) if members else ()
     return tuple(members)
 
 
 def _group_term(qualifier: str | None, value: str, phrase: bool, negated: bool) -> Term | None:
     if qualifier in USER_FIELDS:
         # The user's tags and notes: `query_user` compiles a group holding them.
-        text = value.strip() if qualifier == "tag" else value
+        text = saved_tag(value) if qualifier == "tag" else value
         return Term(text, qualifier, phrase, negated) if text.strip() else None
     if qualifier is not None and qualifier not in FIELDS:
         raise QueryError(f"{qualifier}: cannot stand inside OR or -( ); use it outside")
@@ -332,21 +372,40 @@ def _add(
         first, last = parse_date(value.strip(), today)
         q.dates.append((first, last, negated))
     elif qualifier == "sort":
-        v = value.strip().lower()
-        if v not in SORT_VALUES or negated:
-            raise QueryError(f'unknown sort "{value}" (use ' + ", ".join(SORT_VALUES) + ")")
-        q.sort = v
+        q.sort = _sort(value, negated)
     elif qualifier == "tag":
-        q.tags.append((value.strip(), negated))
+        q.tags.append((saved_tag(value), negated))
     elif qualifier == "note":
         q.notes.append((value, negated))
     elif qualifier == "related":
         if negated:
             raise QueryError("-related: is not supported; use related:ID")
-        q.related = re.sub(r"(?i)v\d+$", "", value.strip())
+        q.related = _paper_id(value) or re.sub(r"(?i)v\d+$", "", value.strip())
     else:
         column = FIELDS[qualifier] if qualifier else None
-        if column == "id" and not phrase:
-            value = re.sub(r"(?i)v\d+$", "", value)  # 2403.10056v2 -> 2403.10056
+        if column in (None, "id") and not phrase:
+            # A paper id as the reader shows or copies it (2403.10056v2,
+            # arXiv:2403.10056, an arxiv.org link) searches for the bare id,
+            # as the index holds it.
+            value = _paper_id(value) or value
         if query_tokens(value):  # punctuation alone searches for nothing
             q.terms.append(Term(value, column, phrase, negated))
+
+
+def _sort(value: str, negated: bool) -> str:
+    v = value.strip().lower()
+    if v not in SORT_VALUES:
+        raise QueryError(f'unknown sort "{value}" (use ' + ", ".join(SORT_VALUES) + ")")
+    if negated:  # (it said 'unknown sort "relevance"')
+        raise QueryError(f"-sort: is not supported; use sort:{v}")
+    return v
+
+
+def _paper_id(word: str) -> str | None:
+    """`arxiv_id.word_arxiv_id`; that module is loaded for a word with a digit
+    only (not before the reader's first frame: issue 13 req 5)."""
+    if not any(c.isdigit() for c in word):
+        return None
+    from tui_digest.core.arxiv_id import word_arxiv_id
+
+    return word_arxiv_id(word)

@@ -50,6 +50,23 @@ class Plan:
     prefixed: bool = False
 
 
+def joined(op: str, conds: Sequence[str]) -> str:
+    """`conds` joined by `op` ("AND"/"OR") as a balanced tree, in their order.
+
+    SQLite refuses an expression deeper than 1000 (SQLITE_MAX_EXPR_DEPTH), and
+    `a OR b OR c ...` is one level per operand: a query of 500 ORed words
+    failed once a note existed (found by a bug hunt). Halves in parentheses
+    keep the depth near log2 of the count; the order (so the parameters')
+    is kept, and SQLite still splits a WHERE's ANDs into its terms.
+    """
+    if len(conds) == 1:
+        return conds[0]
+    if len(conds) <= 8:
+        return "(" + f" {op} ".join(conds) + ")"
+    half = len(conds) // 2
+    return f"({joined(op, conds[:half])} {op} {joined(op, conds[half:])})"
+
+
 def fts_parts(q: Query, expand: Expand | None) -> tuple[list[str], list[str]]:
     """The FTS5 expressions of the query's terms, groups and types: (positive, negated)."""
     nodes: list[Term | AnyOf] = [*q.terms, *q.groups]

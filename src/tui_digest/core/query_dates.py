@@ -50,7 +50,9 @@ def parse_date(value: str, today: str) -> tuple[int, int]:
         left, _, right = value.partition("..")
         if not left and not right:
             raise QueryError('bad date "..": give at least one end of the range')
-        first = _date_bounds(left, value)[0] if left else 0
+        # Day 0 is an undated paper's (no digest, no published date): an
+        # open start is the first real day, so `date:..2023` never matches it.
+        first = _date_bounds(left, value)[0] if left else 1
         last = _date_bounds(right, value)[1] if right else (1 << 17) - 1
         if first > last:
             raise QueryError(f'bad date range "{value}": it ends before it starts')

@@ -22,7 +22,7 @@ reading each part's whole match.
 from __future__ import annotations
 
 from tui_digest.core.query import AnyOf, Query, Term
-from tui_digest.core.query_compile import Plan, flag_conds
+from tui_digest.core.query_compile import Plan, flag_conds, joined
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand
 from tui_digest.core.query_notes import (
@@ -75,7 +75,7 @@ def text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) 
         "FROM listing l CROSS JOIN papers np ON np.pk = l.pk "
         f"CROSS JOIN paper_notes n ON n.id = np.id WHERE l.key IN ({noted_keys})"
     )
-    note_side = f"SELECT l.pk AS pk, l.key AS key{rank} {note_from} AND " + " AND ".join(tail)
+    note_side = f"SELECT l.pk AS pk, l.key AS key{rank} {note_from} AND " + joined("AND", tail)
 
     ids = f"{text_side} UNION ALL {note_side} ORDER BY key DESC"
     if ranked:
@@ -89,7 +89,9 @@ def text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) 
 
     def side2(bulk: bool) -> str:
         conds, _ = NoteRule(expand, key="l.key", pk="l.pk", folded="n.folded", bulk=bulk).query(q)
-        where = " AND ".join([holds, _numbered(" AND ".join(conds), at_rule), *flags, *note_dates])
+        where = joined(
+            "AND", [holds, _numbered(joined("AND", conds), at_rule), *flags, *note_dates]
+        )
         listed = f"{NOTES} CROSS JOIN listing l ON l.key = np.sort_key"
         return f"(SELECT count(*) FROM {listed} WHERE {where})"
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tui_digest.core.query import USER_FIELDS, AnyOf, Query, Term
-from tui_digest.core.query_compile import fts_parts, whole_match
+from tui_digest.core.query_compile import fts_parts, joined, whole_match
 from tui_digest.core.query_fts import Expand, fts_node, fts_term
 from tui_digest.core.search_tokens import fold
 
@@ -52,7 +52,7 @@ def note_words(nodes: Sequence[Term | AnyOf]) -> list[str]:
 
 def holds_any(words: Sequence[str]) -> str:
     """SQL: the note `n.folded` holds one of `words` (one parameter each)."""
-    return "(" + " OR ".join("instr(n.folded, ?) > 0" for _ in words) + ")"
+    return "(" + joined("OR", ["instr(n.folded, ?) > 0" for _ in words]) + ")"
 
 
 def noted_with(words: Sequence[str], column: str) -> tuple[str, list[str]]:
@@ -142,7 +142,7 @@ class NoteRule:
             conds = [self.in_note for _ in notes] + [self.row_match]
             params += [fold_note(m.text) for m in notes]
             params.append(fts_node(AnyOf(group.options), self.expand))
-            return "(" + " OR ".join(conds) + ")", params
+            return "(" + joined("OR", conds) + ")", params
         options: list[str] = []
         for members in group.options:
             conds = []
@@ -150,8 +150,8 @@ class NoteRule:
                 cond, inner = self.node(m)
                 conds.append(cond)
                 params += inner
-            options.append("(" + " AND ".join(conds) + ")")
-        return "(" + " OR ".join(options) + ")", params
+            options.append("(" + joined("AND", conds) + ")")
+        return "(" + joined("OR", options) + ")", params
 
 
 def _plain(term: Term) -> bool:

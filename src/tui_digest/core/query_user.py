@@ -21,9 +21,9 @@ word look in notes inside the one match made a page of `diffusion OR 扩散`
 from __future__ import annotations
 
 from tui_digest.core.query import AnyOf, Query
-from tui_digest.core.query_compile import Plan, compile_query, flag_conds, has_user_terms
+from tui_digest.core.query_compile import Plan, compile_query, flag_conds, has_user_terms, joined
 from tui_digest.core.query_dates import Relisted, date_cond
-from tui_digest.core.query_fts import Expand, fts_term
+from tui_digest.core.query_fts import Expand, fts_node, fts_term
 from tui_digest.core.query_note_plan import text_or_note
 from tui_digest.core.query_notes import NoteRule, fold_note, note_words, noted_with, tags_cond
 
@@ -97,8 +97,8 @@ def compile_with_user_text(
         rule = NoteRule(expand, key="np.sort_key", pk="np.pk", folded="n.folded")
         note_conds, note_params = rule.query(q)
         conds = [
-            f"(({' AND '.join(conds)}) AND {pk} NOT IN ({noted}) OR {pk} IN ("
-            f"{noted} AND {' AND '.join(note_conds)}))"
+            f"(({joined('AND', conds)}) AND {pk} NOT IN ({noted}) OR {pk} IN ("
+            f"{noted} AND {joined('AND', note_conds)}))"
         ]
         params += [*words, *words, *note_params]
     for tag, neg in q.tags:
@@ -109,20 +109,44 @@ def compile_with_user_text(
         params.append(fold_note(text))
     conds += flag_conds(q, flag)
     conds += [date_cond(key, *d, relisted) for d in q.dates]
-    where = " AND ".join(conds) or "1"
+    where = joined("AND", conds) if conds else "1"
 
+    # sort:relevance: the text's rank (bm25) of the query's words; a paper
+    # found through its note or tags alone comes after the ranked ones, as in
+    # `query_note_plan` (it was ignored here; found by a bug hunt).
+    rank_match = _rank_match(q, expand) if q.sort == "relevance" else ""
+    ranked, rank_params = "", []
+    if rank_match:
+        ranked = (
+            " LEFT JOIN (SELECT rowid AS k, rank AS r FROM search WHERE search MATCH ?) s"
+            f" ON s.k = {key}"
+        )
+        rank_params = [rank_match]
     if digest is not None:
+        order = "max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
+        if ranked:
+            order = "min(s.r) IS NULL, min(s.r), " + order
         ids = (
             "SELECT p.pk AS pk FROM digests d JOIN membership m ON m.digest = d.pk "
-            f"CROSS JOIN papers p ON p.pk = m.paper WHERE d.name = ? AND {where}"
-            " GROUP BY p.pk ORDER BY max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
+            f"CROSS JOIN papers p ON p.pk = m.paper{ranked} WHERE d.name = ? AND {where}"
+            f" GROUP BY p.pk ORDER BY {order}"
         )
-        return Plan(ids, f"SELECT count(*) FROM ({ids})", [digest, *params])
+        return Plan(ids, f"SELECT count(*) FROM ({ids})", [*rank_params, digest, *params])
+    # (The count keeps the join, so both take the same parameters; it adds no rows.)
+    order = "s.r IS NULL, s.r, l.key DESC" if ranked else "l.key DESC"
     return Plan(
-        f"SELECT l.pk AS pk FROM listing l WHERE {where} ORDER BY l.key DESC",
-        f"SELECT count(*) FROM listing l WHERE {where}",
-        params,
+        f"SELECT l.pk AS pk FROM listing l{ranked} WHERE {where} ORDER BY {order}",
+        f"SELECT count(*) FROM listing l{ranked} WHERE {where}",
+        [*rank_params, *params],
     )
+
+
+def _rank_match(q: Query, expand: Expand | None) -> str:
+    """The FTS5 match of the query's positive words and OR groups of words (no
+    tag: or note: in them): what sort:relevance ranks by; "" when none."""
+    parts = [fts_term(t, expand) for t in q.terms if not t.negated]
+    parts += [fts_node(g, expand) for g in q.groups if not g.negated and not has_user_terms([g])]
+    return " AND ".join(f"({e})" for e in parts)
 
 
 def _group_cond(
@@ -151,6 +175,6 @@ def _group_cond(
                 cond, inner = in_search, [fts_term(m, expand)]
             conds.append(("NOT " if m.negated else "") + cond)
             params += inner
-        options.append("(" + " AND ".join(conds) + ")")
-    sql = "(" + " OR ".join(options) + ")"
+        options.append("(" + joined("AND", conds) + ")")
+    sql = "(" + joined("OR", options) + ")"
     return ("NOT " + sql if group.negated else sql), params

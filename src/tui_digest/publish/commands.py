@@ -124,6 +124,30 @@ def _warn_english(reason: str) -> None:
     )
 
 
+def _nothing_to_publish(store, plan) -> str:  # (Store, Plan)
+    """Why the plan is empty, and (when no category was asked for) which day is not."""
+    from tui_digest.publish.day import digests_of_day, newest_publishable_day
+
+    if plan.papers:  # categories asked for (or found) but without papers
+        asked = ", ".join(clean_line(c, 100) for c in plan.papers)
+        matching = " match --query" if plan.query.strip() else ""
+        return f"{plan.date}: {asked}: no papers that day{matching}; nothing published"
+    names = digests_of_day(store, plan.date)
+    if names:
+        shown = ", ".join(clean_line(n, 100) for n in names[:5])
+        shown += f" and {len(names) - 5} more" if len(names) > 5 else ""
+        why = f"no digest of that day has a category ({shown})"
+    else:
+        why = "no digest"
+    newest = newest_publishable_day(store, skip=plan.date)
+    hint = (
+        f"the newest day that can be published is {newest} (--date {newest})"
+        if newest
+        else "no day has a digest with a category"
+    )
+    return f"{plan.date}: {why}; nothing published; {hint}"
+
+
 def _publish(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -143,10 +167,7 @@ def _publish(args: argparse.Namespace) -> int:
     try:
         plan = plan_day(store, categories=args.category, date=args.date or "", query=args.query)
         if not plan.unique():  # nothing to publish: the folder is left as it was
-            asked = ", ".join(clean_line(c, 100) for c in plan.papers) or "no category"
-            matching = " match --query" if plan.query.strip() else ""
-            what = f"{asked}: no papers that day{matching}" if plan.papers else "no digest"
-            print(f"tui-digest: {plan.date}: {what}; nothing published", file=sys.stderr)
+            print(f"tui-digest: {_nothing_to_publish(store, plan)}", file=sys.stderr)
             return EXIT_ERROR
         check_folder(Path(args.out))  # a broken index refused before any translation
         if cfg is not None and plan.unique():

@@ -135,3 +135,17 @@ def papers_of_day(
                 seen.add(record.rowid)
                 out.append(record)
     return out
+
+
+def digests_of_day(store: Store, date: str) -> list[str]:
+    """The names of day `date`'s digests, in import order."""
+    return [d.name for d in reversed(store.digests()) if d.date == date]
+
+
+def newest_publishable_day(store: Store, *, skip: str = "", limit: int = 100) -> str:
+    """The newest day that has a category's digest ("" if none among the newest
+    `limit` days): what to suggest when the day asked for has none. Asked only
+    when nothing can be published, so reading each day's digests costs nothing
+    on the way that publishes."""
+    dates = sorted({d.date for d in store.digests() if d.date and d.date != skip}, reverse=True)
+    return next((date for date in dates[:limit] if categories_of_day(store, date)), "")

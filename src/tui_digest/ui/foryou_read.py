@@ -121,7 +121,7 @@ def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, 
         screen.app.call_from_thread(screen.train_then_reload, ranked.short, store)
         return
     if ranked.problem:
-        screen.post_message(msg.ListingFailed(worker, request, ranked.short))
+        screen.post_message(msg.ListingFailed(worker, request, ranked.short, keep=True))
         screen.app.call_from_thread(
             screen.notify, ranked.problem, title="For you", timeout=20, markup=False
         )

@@ -117,14 +117,26 @@ class ListingCount(ListingMessage):
 
 
 class ListingFailed(ListingMessage):
-    """The query was refused (malformed); `error` is shown in the status line."""
+    """The query was refused (malformed); `error` is shown in the status line.
+
+    The list then shows no papers, unless `incomplete` (still being typed) or
+    `keep` (the query is right but cannot be answered yet: For you with too
+    few stars keeps the listing as it was).
+    """
 
     def __init__(
-        self, worker: Worker[None], request: ListingRequest, error: str, *, incomplete: bool = False
+        self,
+        worker: Worker[None],
+        request: ListingRequest,
+        error: str,
+        *,
+        incomplete: bool = False,
+        keep: bool = False,
     ) -> None:
         super().__init__(worker, request)
         self.error = error
         self.incomplete = incomplete  # not finished yet (an open quote): see IncompleteQuery
+        self.keep = keep
 
 
 class ListingDone(ListingMessage):

@@ -11,11 +11,13 @@ Every function raises `QueryError` (a ValueError) for a malformed query.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from tui_digest.core.fts_fold import fts_fold
 from tui_digest.core.model import ListRow
-from tui_digest.core.query import parse_query
+from tui_digest.core.query import QueryError, parse_query
 from tui_digest.core.query_compile import Plan
 from tui_digest.core.query_dates import day_iso
 from tui_digest.core.query_fts import MAX_EXPANSION
@@ -27,6 +29,29 @@ from tui_digest.core.store.rows import CHUNK, list_rows
 
 # Read at call time, so a test can lower it to exercise the fallback.
 max_expansion = MAX_EXPANSION
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+# SQLite's words when a statement exceeds one of its limits (expression depth,
+# parameters, parser stack, FTS5's expression depth): the query is too long.
+_TOO_LONG = ("too large", "too many", "stack overflow", "too big", "too complex")
+
+
+def _limits_are_query_errors(run: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A query beyond SQLite's limits is the user's `QueryError` (the CLI's
+    exit 2, the reader's message), not a traceback (found by a bug hunt)."""
+
+    @wraps(run)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return run(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            if not any(words in str(exc).lower() for words in _TOO_LONG):
+                raise
+            raise QueryError(f"the search is too long ({exc})") from exc
+
+    return checked
 
 
 def has_notes(conn: sqlite3.Connection) -> bool:
@@ -262,6 +287,7 @@ def _count(conn: sqlite3.Connection, p: Plan, cap: int | None) -> int:
     return int(conn.execute(capped, (*p.params, cap + 1)).fetchone()[0])
 
 
+@_limits_are_query_errors
 def count(conn: sqlite3.Connection, query: str, digest: str | None, cap: int | None = None) -> int:
     """Papers matching; with `cap`, at most cap + 1 (more than `cap`: "10,000+").
 
@@ -272,6 +298,7 @@ def count(conn: sqlite3.Connection, query: str, digest: str | None, cap: int | N
     return _count(conn, plan(conn, query, digest), cap)
 
 
+@_limits_are_query_errors
 def list_ids(conn: sqlite3.Connection, query: str, digest: str | None) -> list[int]:
     p = plan(conn, query, digest)
     kept = _collected(conn, p)
@@ -295,6 +322,7 @@ def search(
     return rows
 
 
+@_limits_are_query_errors
 def page(
     conn: sqlite3.Connection,
     query: str,

@@ -21,6 +21,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from tui_digest.core.query import MAX_TAG as MAX_TAG  # (cli_state reads it here)
+from tui_digest.core.query import saved_tag
 from tui_digest.core.query_user import fold_note
 from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
@@ -33,7 +35,6 @@ FLAG_FIELDS = ("read", "starred")
 SEEN_FIELD = "watch_seen"
 # The time of a flag set before changes were recorded: older than any change.
 EPOCH = "1970-01-01T00:00:00.000Z"
-MAX_TAG = 64
 MAX_NOTE = 20_000
 
 
@@ -57,7 +58,7 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     for raw in tags:
         for part in clean_line(str(raw)).split(","):
-            tag = "-".join(part.split())[:MAX_TAG].lstrip("+-")
+            tag = saved_tag(part)
             if tag and tag.casefold() not in seen:
                 seen.add(tag.casefold())
                 out.append(tag)

@@ -366,6 +366,14 @@ class ListingScreen(CacheScreen):
             self.incomplete_error, self.error = message.error, ""
         else:
             self.incomplete_error, self.error = "", message.error
+        if not message.incomplete and not message.keep:
+            # The query failed: it has no result, so the list shows none (it
+            # showed the search before it, "14 / 14" beside the error; found
+            # by a bug hunt). `total` stays the view's.
+            self.matches = 0
+            self.paper_list.set_listing(0, [])
+            self.paper_list.set_highlight("")
+            self.detail.show_message(message.error)
         self.counting = False
         self._release_frame()
         self._listing_shown()

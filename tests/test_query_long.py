@@ -1,0 +1,82 @@
+"""Long queries (hundreds of words ORed or ANDed) once notes and tags exist:
+SQLite refuses an expression tree deeper than 1000, so the plans join their
+conditions as balanced trees (found by a bug hunt)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.query_compile import joined
+from tui_digest.core.store import Store
+
+
+def _papers() -> list[Paper]:
+    return [
+        Paper(id=f"2401.{i:05d}", title_en=f"w{i} topic", title_zh="模型", authors=["A B"])
+        for i in range(1, 6)
+    ]
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store.open(tmp_path / "l.db")
+    s.import_digest(Digest("d1", date="2024-01-02", papers=_papers()))
+    yield s
+    s.close()
+
+
+def _check(s: Store, query: str, expected: set[str], digest: str | None = None) -> None:
+    rows = s.search(query, digest=digest)
+    assert {r.id for r in rows} == expected
+    assert s.count(query, digest=digest) == len(expected)
+    total, page = s.page(query, limit=2, digest=digest)
+    assert total == len(expected) and len(page) == min(2, len(expected))
+
+
+def test_500_words_ored_and_1000_anded_with_notes_and_tags(store):
+    ored = " OR ".join(f"w{i}" for i in range(500))
+    anded = " ".join(["topic"] * 1000)
+    store.set_note("2401.00003", "w7 noted")
+    store.edit_tags(["2401.00002"], add=["x"])
+    everyone = {f"2401.{i:05d}" for i in range(1, 6)}
+    _check(store, ored, everyone)
+    _check(store, ored, everyone, digest="d1")
+    _check(store, ored + " tag:x", {"2401.00002"})
+    _check(store, ored + " sort:relevance", everyone)
+    _check(store, anded, everyone)
+    _check(store, anded, everyone, digest="d1")
+    _check(store, anded + " -tag:x", everyone - {"2401.00002"})
+    _check(store, "(" + ored + ") OR tag:x", everyone)
+    _check(store, ored + " note:noted", {"2401.00003"})
+
+
+def test_joined_is_balanced_and_keeps_the_order():
+    conds = [f"c{i}" for i in range(1000)]
+    sql = joined("OR", conds)
+    assert [t for t in sql.replace("(", " ").replace(")", " ").split() if t != "OR"] == conds
+    depth = deepest = 0
+    for ch in sql:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        deepest = max(deepest, depth)
+    assert deepest <= 12
+    assert joined("AND", ["a"]) == "a"
+    assert joined("AND", ["a", "b"]) == "(a AND b)"
+
+
+def test_too_deep_or_too_long_is_a_query_error_not_a_crash(store):
+    from tui_digest.core.query import QueryError
+
+    deep = "(" * 10 + "w1 OR w2" + ")" * 10
+    _check(store, deep, {"2401.00001", "2401.00002"})
+    with pytest.raises(QueryError, match="nest at most 10"):
+        store.search("(" * 2000 + "a" + ")" * 2000)
+    # Beyond SQLite's limits (here its parameter count, lowered): a QueryError.
+    conn = store._conn()
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 50)
+    store.set_note("2401.00003", "noted")
+    with pytest.raises(QueryError, match="too long"):
+        store.search(" OR ".join(f"w{i}" for i in range(100)))
