@@ -124,7 +124,7 @@ def test_without_patience_the_same_write_fails_with_locked(two_stores, monkeypat
     )
     held.start()
     try:
-        with pytest.raises(CacheError, match="locked"), reader._write():
+        with pytest.raises(CacheError, match="locked"), reader._write(patient=False):
             pass
     finally:
         held.release.set()
