@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
-from ui_support import make_app, settle
+from ui_support import build_cache, make_app, settle
 
 from tui_digest.core.store import Store
 from tui_digest.ui.screens.export import ExportScreen
@@ -46,3 +47,22 @@ async def test_csl_json_and_ris_from_the_dialog(cache: Path, tmp_path: Path, mon
     assert text.startswith("TY  - UNPB\r\n") and text.endswith("ER  - \r\n")
     record = Store.open(cache).get_paper(current.paper.id)
     assert f"TI  - {record.paper.title_en}\r\n" in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_export_dialog_fits_a_small_terminal(tmp_path: Path, size) -> None:
+    """At 80x24 only the top edges of Export and Cancel showed (found by a bug hunt)."""
+    from textual.widgets import Button
+
+    from tui_digest.ui.screens.export import ExportScreen
+
+    app = make_app(build_cache(tmp_path / "cache.db"), first_run_sample=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        dialog = app.screen.query_one("#export-dialog")
+        for button in app.screen.query(Button):
+            inside = dialog.content_region
+            assert button.region.height == 3 and inside.contains_region(button.region), button.id

@@ -410,3 +410,22 @@ async def test_a_removal_by_another_process_clears_the_selection(cache: Path) ->
         app.follower.poll()
         await settle(pilot)
         assert len(papers.selected) == 1
+
+
+async def test_the_selection_stays_on_a_short_status_line(cache: Path) -> None:
+    """At 80 columns, behind a long search, "N selected" fell off the line while s/m
+    still acted on all of them (found by a bug hunt)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        app.main.search_box.value = "robot planning -survey cat:cs.RO OR graph neural"
+        await settle(pilot)
+        from textual.geometry import Region
+
+        from tui_digest.ui.widgets.status_line import StatusLine
+
+        status = app.main.query_one(StatusLine)
+        drawn = status.render_lines(Region(0, 0, status.size.width, status.size.height))
+        text = "".join(segment.text for strip in drawn for segment in strip)
+        assert "selected" in text and "search:" in status_text(app)

@@ -55,8 +55,18 @@ class StatusLine(Widget):
         of = "…" if self.total is None else f"{self.total:,}"
         view = "All papers" if self.digest is None else self.digest
         parts: list[str | tuple[str, str]] = [(view, "bold"), "  ", (f"{shown} / {of}", "bold")]
+        # What must never fall off a short line comes first: the selection (s/m act
+        # on all of it, shown or not), an error, work in progress. Behind a long
+        # search they were cut off at 80 columns.
+        if self.selected:
+            parts += ["  ", (f" {self.selected:,} selected ", "bold $foreground on $warning-muted")]
         if self.readonly:
             parts += ["  ", (READ_ONLY, "bold $text-warning")]
+        if self.error:
+            parts += ["  ", (self.error, "$text-error")]
+        if self.activity:
+            # Progress of a fetch or translation; it names untrusted sources: plain text.
+            parts += ["  ", (self.activity, "$text-success")]
         parts += self._unread(compact)
         if self.query_text.strip():
             parts += ["  ", *self._search(compact)]
@@ -64,17 +74,10 @@ class StatusLine(Widget):
         filters = [name for name, on in flags if on]
         if filters:
             parts += ["  ", ("filter: " + " ".join(filters), "$text-secondary")]
-        if self.selected:
-            parts += ["  ", (f" {self.selected:,} selected ", "bold $foreground on $warning-muted")]
-        if self.activity:
-            # Progress of a fetch or translation; it names untrusted sources: plain text.
-            parts += ["  ", (self.activity, "$text-success")]
         parts += ["  ", (LANGUAGE_LABELS.get(self.language, self.language), "$text-muted")]
         # The sample note belongs to the sample's views only.
         if self.note and (self.digest is None or is_sample(self.digest)):
             parts += ["  ", (self.note, "italic $text-secondary")]
-        if self.error:
-            parts += ["  ", (self.error, "$text-error")]
         return Content.assemble(*parts)
 
     def _search(self, compact: bool) -> list[str | tuple[str, str]]:
