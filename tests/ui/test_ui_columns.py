@@ -142,6 +142,11 @@ async def test_the_split_moves_with_angle_brackets_and_is_kept(tmp_path: Path) -
         await pilot.pause()
         assert pane.size.width == 40  # 25 %: the narrowest
         assert notes(again)[-1] == "The list is at its narrowest."
+        # Said once, not a toast per key (60 presses stacked 60 toasts: a bug hunt).
+        assert notes(again).count("The list is at its narrowest.") == 1
+        await pilot.press("greater_than_sign", "less_than_sign", "less_than_sign")
+        await pilot.pause()
+        assert notes(again).count("The list is at its narrowest.") == 2  # moved, then again
 
 
 async def test_the_stacked_split_is_its_own_and_kept(tmp_path: Path) -> None:

@@ -58,6 +58,7 @@ class PaneLayout:
     settings: Settings
     paper_list: PaperList
     save_settings: Callable[[], None]
+    _edge_told = ""  # the edge last said ("widest"/"narrowest"), until the split moves
 
     @property
     def _screen(self) -> Screen[None]:
@@ -111,9 +112,14 @@ class PaneLayout:
         before = getattr(self.settings, name)
         after = clamp_split(before + step * SPLIT_STEP)
         if after == before:
+            # Said once per edge until the split moves again: held down, `>` stacked
+            # a toast per key over the list and the detail pane.
             edge = "widest" if step > 0 else "narrowest"
-            self._screen.notify(f"The list is at its {edge}.", markup=False)
+            if self._edge_told != edge:
+                self._edge_told = edge
+                self._screen.notify(f"The list is at its {edge}.", markup=False)
             return
+        self._edge_told = ""
         setattr(self.settings, name, after)
         self._apply_layout()
         self.save_settings()
