@@ -202,6 +202,27 @@ async def test_n_moves_to_the_next_unread_and_on_to_the_next_digest(cache: Path)
         assert flags(cache, [older[0]], "read") == [True]
 
 
+async def test_n_in_the_oldest_digest_wraps_round_to_the_newest(cache: Path) -> None:
+    """After the oldest digest `n` said "No more unread papers here." while a newer
+    digest had unread papers (left undone by the last session, now done)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        main.show_digest(OLDER)
+        await settle(pilot)
+        await pilot.press("G", "n")
+        await settle(pilot)
+        with Store.open(cache) as store:
+            newer = store.list_ids("", digest=NEWER)
+        assert main.digest == NEWER and papers.current_rowid == newer[0]
+        await pilot.press("g", "N")  # and N from the newest goes round to the oldest
+        await settle(pilot)
+        assert main.digest == OLDER
+        with Store.open(cache) as store:
+            assert papers.current_rowid == store.list_ids("", digest=OLDER)[-1]
+
+
 async def test_M_marks_everything_shown_read_with_an_undo_notice(cache: Path) -> None:
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:

@@ -297,11 +297,16 @@ class ReadingScreen(ListingScreen):
         if store is None:
             return
         papers = self.paper_list
-        # Digests in picker order (newest first): `n` goes on to older ones, `N` back.
+        # Digests in picker order (newest first): `n` goes on to older ones, `N` back;
+        # past the last one each wraps round (after the oldest digest, `n` found
+        # nothing while newer digests still had unread papers).
         order = [d.name for d in sorted(self.digests, key=lambda d: (d.date, d.name), reverse=True)]
         if self.digest in order:
             here = order.index(self.digest)
-            rest = order[here + 1 :] if step > 0 else order[:here][::-1]
+            if step > 0:
+                rest = order[here + 1 :] + order[:here]
+            else:
+                rest = order[:here][::-1] + order[here + 1 :][::-1]
             others = [name for name in rest if self.unread_by_digest.get(name, 0)]
         else:
             others = []
