@@ -48,6 +48,7 @@ class GuardResult:
     readonly: bool = False
     messages: list[str] = field(default_factory=list)
     moved_to: Path | None = None  # where a damaged cache went, when one was moved
+    why_readonly: str = ""  # why the cache cannot be written, when that made it read-only
 
 
 # --- Damage -------------------------------------------------------------------------
@@ -267,6 +268,7 @@ def check_cache(
         if not exists:
             raise CacheError(f"{path}: cannot create a cache there: {why_ro}")
         result.readonly = True
+        result.why_readonly = why_ro
         result.messages.append(
             f"{path} is read-only ({why_ro}); opened read-only, changes will not be saved"
         )
