@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import run_cli as run
+from tui_digest.core.cache_guard import SQLITE_HEADER
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 MINI = FIXTURES / "mini-2024-03-18.md"
@@ -251,9 +252,20 @@ def test_query_rewrite_only_applies_at_the_command_position(tmp_path, db):
 
 
 def test_corrupt_cache_is_moved_aside_and_the_user_told_where(db):
-    db.write_bytes(b"garbage, not SQLite" * 50)
+    db.write_bytes(SQLITE_HEADER + b"garbage, not SQLite" * 50)
     proc = run("import", str(MINI), db=db)
     assert proc.returncode == 0, err(proc)
     moved = [p for p in db.parent.iterdir() if ".corrupt-" in p.name]
     assert len(moved) == 1 and str(moved[0]) in err(proc)
     assert "3 new" in out(proc)
+
+
+def test_a_text_file_given_as_the_cache_is_refused_not_replaced(tmp_path):
+    """`--db notes.md mark read X` once renamed notes.md aside and made a cache in its place."""
+    notes = tmp_path / "notes.md"
+    notes.write_text("# my notes\n\nnot a cache\n")
+    proc = run("mark", "read", "2401.00001", db=notes)
+    assert proc.returncode != 0
+    assert "not a tui-digest cache" in err(proc) and "not modified" in err(proc)
+    assert notes.read_text() == "# my notes\n\nnot a cache\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.md"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tui_digest.core.cache_guard import SQLITE_HEADER
 from tui_digest.core.model import Digest, ImportStats, Paper
 from tui_digest.core.store import CacheError, Store, merge_paper
 
@@ -64,7 +65,7 @@ def test_readonly_open_of_missing_file_is_refused(tmp_path):
 
 def test_garbage_file_is_moved_aside_intact_and_a_fresh_cache_made(tmp_path):
     bad = tmp_path / "c.db"
-    bad.write_bytes(b"this is not sqlite at all" * 100)
+    bad.write_bytes(SQLITE_HEADER + b"this is not sqlite at all" * 100)
     before = bad.read_bytes()
     with Store.open(bad) as s:
         assert s.is_empty()
@@ -75,7 +76,7 @@ def test_garbage_file_is_moved_aside_intact_and_a_fresh_cache_made(tmp_path):
 
 def test_garbage_file_opened_read_only_is_refused_and_untouched(tmp_path):
     bad = tmp_path / "c.db"
-    bad.write_bytes(b"this is not sqlite at all" * 100)
+    bad.write_bytes(SQLITE_HEADER + b"this is not sqlite at all" * 100)
     before = bad.read_bytes()
     with pytest.raises(CacheError):
         Store.open(bad, readonly=True)

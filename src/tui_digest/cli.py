@@ -108,7 +108,7 @@ def _import_documents(store: Store, args: argparse.Namespace, raws: list[str]) -
 # --- export / search ------------------------------------------------------------
 
 
-def _select(store: Store, args: argparse.Namespace) -> list[PaperRecord]:
+def _select(store: Store, args: argparse.Namespace) -> list[int]:
     query = " ".join(getattr(args, "query", None) or [])
     rowids = store.list_ids(query, digest=args.digest)
     if args.ids:
@@ -120,7 +120,7 @@ def _select(store: Store, args: argparse.Namespace) -> list[PaperRecord]:
                 raise CliError(f"no paper with id {paper_id!r} in the cache")
             keys.add(rec.rowid)
         rowids = [r for r in rowids if r in keys]
-    return store.get_papers(rowids)
+    return rowids
 
 
 def render_export(records: list[PaperRecord], fmt: str) -> str:
@@ -135,8 +135,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError("-o needs a file name (or - for standard output)")
     if args.output == "-":  # as `import -` reads standard input
         args.output = None
-    original: bytes | None = None
+    if args.output:
+        refuse_own_files(args.output, db=args.db)  # (--force or not), before any work
     with _closing(_open_store(args, readonly=True)) as store:
+        original: bytes | None = None
         if args.digest:
             _known_digest(store, args)
             name = args.digest
@@ -145,28 +147,13 @@ def cmd_export(args: argparse.Namespace) -> int:
                 # A whole Markdown digest: exactly the bytes it was read from
                 # (a feed's digest is written in the digest layout instead).
                 original = store.original_bytes(name)
-        records = _select(store, args)
-    text: str | bytes = render_export(records, args.format) if original is None else original
-    if args.output:
-        from tui_digest.core.export import write_atomic
+        rowids = _select(store, args)
+        from tui_digest.cli_export import export_original, export_streamed
 
-        refuse_own_files(args.output, db=args.db)  # (--force or not)
-        path = write_atomic(args.output, text, overwrite=args.force)
-        noun = "paper" if len(records) == 1 else "papers"
-        print(f"wrote {len(records)} {noun} to {for_terminal(path)}", file=sys.stderr)
-    elif isinstance(text, bytes) and sys.stdout.isatty():
-        # The bytes are the document as it came: written to a file or a pipe they
-        # are its exact copy, but a terminal would obey the escapes a hostile one
-        # holds (OSC 52 writes the clipboard). Shown there, they are cleaned.
-        from tui_digest.core.sanitize import clean_text, decode_text
-
-        write_stdout(clean_text(decode_text(text)[0], limit=len(text) + 1))
-    elif isinstance(text, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text)
-        sys.stdout.buffer.flush()
-    else:
-        write_stdout(text)
+        if original is not None:
+            export_original(args, original, len(rowids))
+        else:
+            export_streamed(args, store, rowids)
     return 0
 
 

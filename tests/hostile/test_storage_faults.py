@@ -100,29 +100,45 @@ def test_parallel_first_imports_into_a_new_cache_all_land(tmp_path):
         assert s.count() == 18
 
 
-def test_non_sqlite_file_is_moved_aside_with_its_wal_and_shm(tmp_path):
+def test_unreadable_sqlite_file_is_moved_aside_with_its_wal_and_shm(tmp_path):
     db = tmp_path / "cache.db"
-    db.write_bytes(b"this is my thesis, not a database\n" * 100)
+    db.write_bytes(cache_guard.SQLITE_HEADER + b"my cache, scribbled over\n" * 100)
     (tmp_path / "cache.db-wal").write_bytes(b"wal bytes")
     (tmp_path / "cache.db-shm").write_bytes(b"shm bytes")
     result = check_cache(db, now=NOW)
     moved = result.moved_to
-    assert moved is not None and moved.read_bytes().startswith(b"this is my thesis")
+    assert moved is not None and b"my cache, scribbled" in moved.read_bytes()
     assert Path(f"{moved}-wal").read_bytes() == b"wal bytes"
-    assert Path(f"{moved}-shm").read_bytes() == b"shm bytes"
+    # (SQLite itself rebuilds the -shm index when it reads the file; it is moved too)
+    assert Path(f"{moved}-shm").exists()
     assert not any(Path(f"{db}{s}").exists() for s in ("", "-wal", "-shm"))
     assert "not an SQLite database" in result.messages[0]
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_a_file_without_the_sqlite_header_is_refused_and_untouched(tmp_path, readonly):
+    """A text file given as the cache is nobody's damaged cache: never moved, never written."""
+    db = tmp_path / "notes.md"
+    db.write_bytes(b"this is my thesis, not a database\n" * 100)
+    before = db.read_bytes()
+    with pytest.raises(CacheError, match=r"not a tui-digest cache .*not modified"):
+        check_cache(db, want_readonly=readonly, now=NOW)
+    with pytest.raises(CacheError, match=r"not a tui-digest cache .*not modified"):
+        Store.open(db, readonly=readonly)
+    assert db.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [db]
 
 
 def test_move_aside_never_overwrites_an_earlier_corrupt_copy(tmp_path):
     db = tmp_path / "cache.db"
     earlier = tmp_path / "cache.db.corrupt-20261124-031500"
     earlier.write_bytes(b"first damaged cache")
-    db.write_bytes(b"second damaged cache")
+    second = cache_guard.SQLITE_HEADER + b"second damaged cache"
+    db.write_bytes(second)
     result = check_cache(db, now=NOW)
     assert result.moved_to == tmp_path / "cache.db.corrupt-20261124-031500-2"
     assert earlier.read_bytes() == b"first damaged cache"
-    assert result.moved_to.read_bytes() == b"second damaged cache"
+    assert result.moved_to.read_bytes() == second
 
 
 def corrupt_pages(db: Path) -> None:
@@ -151,21 +167,21 @@ def test_sqlite_file_failing_quick_check_is_moved_aside(tmp_path):
 def test_store_starts_fresh_after_guard_moved_a_corrupt_cache(tmp_path):
     """The wiring the lead adds to Store.open, done by hand: guard, then open."""
     db = tmp_path / "cache.db"
-    db.write_bytes(b"\x00garbage" * 500)
+    db.write_bytes(cache_guard.SQLITE_HEADER + b"\x00garbage" * 500)
     result = check_cache(db, now=NOW)
     with Store.open(db, readonly=result.readonly) as s:
         assert s.is_empty()
         s.import_digest(Digest("d", papers=[Paper(id="2401.00001")]))
         assert s.count() == 1
-    assert result.moved_to is not None and result.moved_to.read_bytes().startswith(b"\x00garbage")
+    assert result.moved_to is not None and b"\x00garbage" in result.moved_to.read_bytes()
 
 
 def test_damaged_cache_with_readonly_open_is_refused_not_moved(tmp_path):
     db = tmp_path / "cache.db"
-    db.write_bytes(b"not sqlite")
+    db.write_bytes(cache_guard.SQLITE_HEADER + b"not sqlite")
     with pytest.raises(CacheError, match=r"unusable .*read-only open"):
         check_cache(db, want_readonly=True)
-    assert db.read_bytes() == b"not sqlite"
+    assert db.read_bytes() == cache_guard.SQLITE_HEADER + b"not sqlite"
     assert list(tmp_path.iterdir()) == [db]
 
 
@@ -233,7 +249,7 @@ def test_no_cache_in_readonly_folder_is_a_clear_error(tmp_path, deny_write):
 
 def test_damaged_cache_in_readonly_folder_is_refused_not_touched(tmp_path, deny_write):
     db = tmp_path / "cache.db"
-    db.write_bytes(b"not a database, and not empty")
+    db.write_bytes(cache_guard.SQLITE_HEADER + b"not a database, and not empty")
     deny_write.add(tmp_path)
     with pytest.raises(CacheError, match="cannot be replaced"):
         check_cache(db)

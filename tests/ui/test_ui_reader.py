@@ -606,7 +606,7 @@ async def test_a_held_frame_is_released_by_the_results(cache: Path, monkeypatch)
 
 async def test_corrupt_cache_is_moved_aside_and_the_reader_says_where(tmp_path: Path) -> None:
     db = tmp_path / "cache.db"
-    db.write_bytes(b"definitely not SQLite" * 40)
+    db.write_bytes(b"SQLite format 3\x00" + b"definitely not SQLite" * 40)
     app = make_app(db, first_run_sample=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -54,6 +54,19 @@ def fill_atomic(
     return _place(target, lambda _f, tmp: fill(tmp), overwrite)
 
 
+def stream_atomic(
+    path: str | Path, fill: Callable[[BinaryIO], object], *, overwrite: bool = False
+) -> Path:
+    """Like `write_atomic`, for content written piece by piece: `fill(f)` writes
+    the (empty) temporary file's binary stream `f` as it goes, so a large export
+    is never held whole in memory. The target is checked before `fill` runs (a
+    missing folder is said at once, not after the work); an error in `fill`
+    leaves no file."""
+    target = Path(path)
+    _check_target(target, overwrite)
+    return _place(target, lambda f, _tmp: fill(f), overwrite)
+
+
 class _Named:
     """An OSError whose text is its message alone, which names the target once.
 

@@ -1,11 +1,13 @@
 """Storage faults met when the cache is opened: damage, read-only places, locks.
 
 `check_cache` runs before the store opens a connection. It never deletes
-anything: a damaged cache (a file that is not SQLite, or one that fails
-`PRAGMA quick_check`; an empty file is a new cache) is renamed aside with its `-wal`/`-shm`
-companions under a dated name, so the store can start a fresh cache and the
-user can still recover or report the old one. A cache the user cannot write
-is opened read-only instead of failing on the first write.
+anything: a damaged cache (one with SQLite's header that SQLite cannot open
+or that fails `PRAGMA quick_check`; an empty file is a new cache) is renamed
+aside with its `-wal`/`-shm` companions under a dated name, so the store can
+start a fresh cache and the user can still recover or report the old one. A
+file that does not even start with SQLite's header is no cache at all (a
+`--db` typo): it is refused, untouched. A cache the user cannot write is
+opened read-only instead of failing on the first write.
 
 `retry_locked` wraps one write so that a cache busy with another tui-digest
 process is retried with backoff and then refused with a sentence, not a
@@ -46,6 +48,7 @@ class GuardResult:
     readonly: bool = False
     messages: list[str] = field(default_factory=list)
     moved_to: Path | None = None  # where a damaged cache went, when one was moved
+    why_readonly: str = ""  # why the cache cannot be written, when that made it read-only
 
 
 # --- Damage -------------------------------------------------------------------------
@@ -107,6 +110,15 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True, header: b
     if verdict != "ok":
         return f"the database failed its integrity check ({verdict[:300]})"
     return ""
+
+
+def has_sqlite_header(path: Path) -> bool:
+    """True when the file at `path` starts with SQLite's 16-byte header."""
+    try:
+        with path.open("rb") as f:
+            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError as exc:
+        raise CacheError(f"{path}: cannot read the cache: {exc.strerror or exc}") from exc
 
 
 def aside_name(path: Path, now: _dt.datetime | None = None) -> Path:
@@ -231,7 +243,12 @@ def check_cache(
     # moment has made before its first page: moving it aside then cost that
     # process's import, reported as done, to a file nobody reads.
     empty = exists and path.stat().st_size == 0
-    problem = damage(path, thorough=thorough) if exists and not empty else ""
+    if exists and not empty and not has_sqlite_header(path):
+        # Not a cache that was damaged but some other file (`--db notes.md`):
+        # moving it aside and writing a new cache in its place surprised its
+        # owner. A damaged cache keeps its header and is still moved aside.
+        raise CacheError(f"{path}: not a tui-digest cache (not an SQLite file); not modified")
+    problem = damage(path, thorough=thorough, header=False) if exists and not empty else ""
     if problem:
         if want_readonly or why_ro:
             because = "a read-only open" if want_readonly else why_ro
@@ -251,6 +268,7 @@ def check_cache(
         if not exists:
             raise CacheError(f"{path}: cannot create a cache there: {why_ro}")
         result.readonly = True
+        result.why_readonly = why_ro
         result.messages.append(
             f"{path} is read-only ({why_ro}); opened read-only, changes will not be saved"
         )

@@ -260,7 +260,13 @@ def citation_keys(records: Sequence[PaperRecord]) -> list[str]:
     Keys carry the paper's id, so they differ unless two records share an id (or
     non-arXiv ids that fold alike); only then later ones get a, b, ... appended.
     """
-    bases = [citation_key(r) for r in records]
+    return keys_from_bases([citation_key(r) for r in records])
+
+
+def keys_from_bases(bases: Sequence[str]) -> list[str]:
+    """Each `citation_key` made unique: a later repeat of a key gets a, b, ...
+    appended, never a key another paper has (the export streams use this on the
+    keys alone, without holding the papers)."""
     taken = set(bases)
     used: set[str] = set()
     keys = []

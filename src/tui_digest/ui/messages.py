@@ -32,6 +32,14 @@ class ListingRequest(NamedTuple):
     total: int | None = None  # the view's total when it is still valid (saves a count)
 
 
+class StoreFailed(Message):
+    """The cache could not be opened (`error` says why and what to do): nothing to show."""
+
+    def __init__(self, error: str) -> None:
+        self.error = error
+        super().__init__()
+
+
 class StoreOpened(Message):
     def __init__(
         self,

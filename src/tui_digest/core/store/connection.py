@@ -82,7 +82,7 @@ class Connections:
         store = cls(path, readonly)
         store.notices = list(guard.messages)
         if readonly:
-            store._require_current()
+            store._require_current(guard.why_readonly)
         else:
             store._prepare(new_file=not exists)
         return store
@@ -104,8 +104,18 @@ class Connections:
             upgraded.close()
             return cls.open(path, readonly=True)
 
-    def _require_current(self) -> None:
+    def _require_current(self, why_readonly: str = "") -> None:
         version = schema.user_version(self._conn())
+        if version < schema.SCHEMA_VERSION and why_readonly:
+            # Not a read-only open asked for: "open it where it can be written"
+            # told a user in the reader to do what they were doing.
+            self.close()
+            raise UpgradeNeeded(
+                f"{self.path}: cache schema {version} needs an upgrade to "
+                f"{schema.SCHEMA_VERSION} before it can be read, and it cannot be written "
+                f"here ({why_readonly}); make it writable, or run any tui-digest command on "
+                "it once where it can be written (that upgrades it); not modified"
+            )
         if version < schema.SCHEMA_VERSION:
             self.close()
             raise UpgradeNeeded(

@@ -29,6 +29,7 @@ from textual.reactive import var
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
+from tui_digest.core.errors import CacheError
 from tui_digest.core.store import Store
 from tui_digest.ui import first_run
 from tui_digest.ui import messages as msg
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 # long enough for any cache that opens normally (a few ms of work), short enough
 # that a cache held by an import still shows "Opening the cache…" at once.
 FIRST_PAGE_HOLD = 0.25
-FIRST_PAGE_MESSAGES = (msg.ListingPage, msg.ListingFailed, msg.ListingDone)
+FIRST_PAGE_MESSAGES = (msg.ListingPage, msg.ListingFailed, msg.ListingDone, msg.StoreFailed)
 
 
 class ListingScreen(CacheScreen):
@@ -151,7 +152,13 @@ class ListingScreen(CacheScreen):
         try:
             if not self._threads.begin(get_current_worker()):
                 return  # cancelled before it began (the reader is closing)
-            store = Store.open(self.db_path, quick_start=True)
+            try:
+                store = Store.open(self.db_path, quick_start=True)
+            except CacheError as error:
+                # Said where the papers would be, for as long as the reader runs: a
+                # toast (the worker's error) went, and "Opening the cache…" stayed.
+                opening.post(msg.StoreFailed(str(error)))
+                return
             sample_name = ""
             if self.first_run_sample and not store.readonly and store.is_empty():
                 sample = load_sample_digest()
@@ -168,6 +175,14 @@ class ListingScreen(CacheScreen):
             opening.post(msg.DigestsLoaded(digests))
         finally:
             opening.finished()
+
+    def on_store_failed(self, message: msg.StoreFailed) -> None:
+        self._busy, self._queued = None, None  # no listing can follow without a store
+        self.error = "the cache could not be opened"
+        self.matches, self.total, self.counting = 0, 0, False
+        self.paper_list.set_listing(0, [])
+        self.detail.show_message(message.error)
+        self._release_frame()
 
     def on_store_opened(self, message: msg.StoreOpened) -> None:
         self.store = message.store

@@ -1,0 +1,91 @@
+"""Writing what `tui-digest export` selected: streamed to a file or standard output.
+
+The papers are read, rendered and written a chunk at a time (`core.export_stream`),
+so exporting 65,000 papers no longer holds the whole document (it peaked at 1 GB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui_digest.cli_output import OutputError, drop_stdout, write_stdout
+from tui_digest.core.sanitize import for_terminal
+
+if TYPE_CHECKING:
+    from tui_digest.core.store import Store
+
+
+def export_streamed(args: argparse.Namespace, store: Store, rowids: list[int]) -> None:
+    """Papers read, rendered and written a chunk at a time (`export_stream`): the
+    whole document in memory peaked at 1 GB for 65,000 papers."""
+    from tui_digest.core import export_stream
+
+    chunks = export_stream.store_chunks(store, rowids)
+    if args.output:
+        path, count = export_stream.export_file(
+            args.output, chunks, args.format, overwrite=args.force
+        )
+        _say_wrote(count, path)
+        return
+    sys.stdout.flush()
+    export_stream.write_export(_StdoutBytes(), chunks, args.format)
+    _flush_stdout()
+
+
+class _StdoutBytes:
+    """Standard output's bytes; a failed write is an OutputError, as `write_stdout` says it."""
+
+    def write(self, data: bytes) -> int:
+        try:
+            return sys.stdout.buffer.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            _stdout_failed(exc)
+            raise  # (not reached)
+
+    def flush(self) -> None:
+        _flush_stdout()
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _stdout_failed(exc)
+
+
+def _stdout_failed(exc: OSError) -> None:
+    drop_stdout()
+    reason = exc.strerror or str(exc)
+    raise OutputError(
+        f"cannot write to standard output: {reason}; the output is incomplete"
+    ) from None
+
+
+def _say_wrote(count: int, path: Path) -> None:
+    noun = "paper" if count == 1 else "papers"
+    print(f"wrote {count} {noun} to {for_terminal(path)}", file=sys.stderr)
+
+
+def export_original(args: argparse.Namespace, original: bytes, count: int) -> None:
+    if args.output:
+        from tui_digest.core.export import write_atomic
+
+        _say_wrote(count, write_atomic(args.output, original, overwrite=args.force))
+    elif sys.stdout.isatty():
+        # The bytes are the document as it came: written to a file or a pipe they
+        # are its exact copy, but a terminal would obey the escapes a hostile one
+        # holds (OSC 52 writes the clipboard). Shown there, they are cleaned.
+        from tui_digest.core.sanitize import clean_text, decode_text
+
+        write_stdout(clean_text(decode_text(original)[0], limit=len(original) + 1))
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(original)
+        sys.stdout.buffer.flush()

@@ -1,0 +1,253 @@
+"""Export written as it is rendered: papers read in chunks, never the whole document in memory.
+
+`export.render` builds the whole text, which for 65,000 papers peaked at 1 GB
+(500,000 papers: MemoryError). Here the papers come in chunks of `CHUNK` from
+the store, each is rendered and written out, and only what must span the whole
+export is kept: the citation keys (one short string a paper) and, for the
+Markdown digest, whose table comes before its footnotes, the footnotes are
+spooled to an anonymous temporary file beside the output and copied after the
+table. The bytes are exactly those of `export.render` for the same papers.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from tui_digest.core.atomic_file import stream_atomic
+from tui_digest.core.model import PaperRecord
+
+__all__ = ["CHUNK", "Chunks", "Sink", "export_file", "list_chunks", "store_chunks", "write_export"]
+
+# Papers read and rendered at a time: ~1,000 papers of a digest are a few MB.
+CHUNK = 1000
+
+# A fresh pass over the papers, chunk by chunk, each time it is called (the
+# citation formats may need two passes, see `_keyed`).
+Chunks = Callable[[], Iterable[Sequence[PaperRecord]]]
+
+
+class Sink(Protocol):
+    """Where the bytes go: the atomic temporary file, or standard output."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+class _PaperStore(Protocol):
+    def get_papers(self, rowids: Sequence[int]) -> list[PaperRecord]: ...
+
+
+def store_chunks(store: _PaperStore, rowids: Sequence[int], size: int | None = None) -> Chunks:
+    """The papers `rowids` in that order (a repeated row repeated, unknown rows left out),
+    `size` (default `CHUNK`) at a time."""
+    rowids = list(rowids)
+    size = size or CHUNK
+
+    def chunks() -> Iterator[list[PaperRecord]]:
+        for start in range(0, len(rowids), size):
+            yield store.get_papers(rowids[start : start + size])
+
+    return chunks
+
+
+def list_chunks(records: Sequence[PaperRecord], size: int = CHUNK) -> Chunks:
+    def chunks() -> Iterator[Sequence[PaperRecord]]:
+        for start in range(0, len(records), size):
+            yield records[start : start + size]
+
+    return chunks
+
+
+def _records(chunks: Chunks) -> Iterator[PaperRecord]:
+    for chunk in chunks():
+        yield from chunk
+
+
+def export_file(
+    path: str | Path, chunks: Chunks, fmt: str, *, overwrite: bool = False
+) -> tuple[Path, int]:
+    """Write the papers to `path` atomically (see `atomic_file.stream_atomic`);
+    returns the path and how many papers were written. The folder is checked
+    before any paper is read."""
+    target = Path(path)
+    written = 0
+
+    def fill(f: BinaryIO) -> None:
+        nonlocal written
+
+        def rewind() -> None:
+            f.flush()
+            f.seek(0)
+            f.truncate()
+
+        written = write_export(f, chunks, fmt, spool_dir=target.parent, rewind=rewind)
+
+    return stream_atomic(target, fill, overwrite=overwrite), written
+
+
+def write_export(
+    out: Sink,
+    chunks: Chunks,
+    fmt: str,
+    *,
+    spool_dir: Path | None = None,
+    rewind: Callable[[], None] | None = None,
+) -> int:
+    """Write the papers as format `fmt` (a key of `export.FORMATS`) to `out` as UTF-8;
+    returns how many papers were written.
+
+    `rewind`: empties `out`, a new file, to be written again (then the
+    citation formats read the papers once unless two of them share a key).
+    `spool_dir`: where the Markdown footnotes wait for the table (None: the
+    system's temporary folder).
+    """
+    if fmt != "markdown" and fmt not in _WRITERS:
+        raise ValueError(f"unknown export format {fmt!r}")
+
+    def write(text: str) -> None:
+        out.write(text.encode("utf-8"))
+
+    if fmt == "markdown":
+        return _markdown(out, chunks, write, spool_dir)
+    if fmt in _KEYED:
+        return _keyed(chunks, fmt, write, rewind)
+    return _WRITERS[fmt](_records(chunks), write, None)
+
+
+# --- Markdown digest: table rows to the output, footnotes to a spool -----------
+
+
+def _markdown(
+    out: Sink, chunks: Chunks, write: Callable[[str], None], spool_dir: Path | None
+) -> int:
+    # The layout of `digest_write.write_digest`: heading, rows joined by "\n",
+    # the details heading, footnotes joined by "\n", a final blank line.
+    from tui_digest.core.digest_grammar import DETAIL_HEADING, SUMMARY_HEADING, TABLE_HEADER
+    from tui_digest.core.digest_write import _write_one
+
+    n = 0
+    with tempfile.TemporaryFile(dir=spool_dir) as spool:
+        write(f"{SUMMARY_HEADING}\n\n{TABLE_HEADER}")
+        for rec in _records(chunks):
+            n += 1
+            row, note = _write_one(n, rec.paper)
+            sep = "\n" if n > 1 else ""
+            write(sep + row)
+            spool.write((sep + note).encode("utf-8"))
+        write(f"\n\n{DETAIL_HEADING}\n\n")
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)  # `write` keeps no buffer of its own
+        write("\n\n")
+    return n
+
+
+# --- Citation formats and JSON --------------------------------------------------
+
+
+def _bibtex(recs: Iterable[PaperRecord], write: Callable[[str], None], keys: Keys) -> int:
+    from tui_digest.core.bibtex import bibtex_entry
+
+    n = 0
+    for rec in recs:
+        write(("\n" if n else "") + bibtex_entry(rec, keys.next(rec)))  # "\n".join(entries)
+        n += 1
+    return n
+
+
+def _ris(recs: Iterable[PaperRecord], write: Callable[[str], None], _keys: object) -> int:
+    from tui_digest.core.ris import EOL, ris_record
+
+    n = 0
+    for rec in recs:
+        write("".join(f"{tag}  - {value}{EOL}" for tag, value in ris_record(rec)))
+        n += 1
+    return n
+
+
+def _csl_json(recs: Iterable[PaperRecord], write: Callable[[str], None], keys: Keys) -> int:
+    from tui_digest.core.csl_json import csl_item
+
+    return _json_array((csl_item(rec, keys.next(rec)) for rec in recs), write)
+
+
+def _json(recs: Iterable[PaperRecord], write: Callable[[str], None], _keys: object) -> int:
+    from tui_digest.core.export import record_to_json_obj
+
+    return _json_array((record_to_json_obj(rec) for rec in recs), write)
+
+
+def _json_array(objs: Iterable[dict], write: Callable[[str], None]) -> int:
+    """`json.dumps(list(objs), ensure_ascii=False, indent=2) + "\\n"`, one object at a time.
+
+    An element of an indented array is its own indented dump shifted by one
+    level; a newline inside a string is written as `\\n`, so every raw newline
+    of the dump starts a line to shift.
+    """
+    n = 0
+    for obj in objs:
+        text = json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        write(("[\n  " if n == 0 else ",\n  ") + text)
+        n += 1
+    write("\n]\n" if n else "[]\n")
+    return n
+
+
+class Keys:
+    """The citation keys, in export order: each paper's `citation_key`, or, when
+    `exact` is given (two papers shared a key), the keys `citation_keys` gives."""
+
+    def __init__(self, exact: list[str] | None = None) -> None:
+        from tui_digest.core.citation import citation_key
+
+        self._key = citation_key
+        self._exact = iter(exact) if exact is not None else None
+        self.bases: list[str] = []
+        self._seen: set[str] = set()
+        self.repeated = False
+
+    def next(self, rec: PaperRecord) -> str:
+        if self._exact is not None:
+            return next(self._exact)
+        base = self._key(rec)
+        self.repeated = self.repeated or base in self._seen
+        self._seen.add(base)
+        self.bases.append(base)
+        return base
+
+
+_WRITERS: dict[str, Callable[..., int]] = {
+    "bibtex": _bibtex,
+    "ris": _ris,
+    "csl-json": _csl_json,
+    "json": _json,
+}
+_KEYED = ("bibtex", "csl-json")
+
+
+def _keyed(
+    chunks: Chunks, fmt: str, write: Callable[[str], None], rewind: Callable[[], None] | None
+) -> int:
+    """BibTeX and CSL-JSON: keys are unique within the export (`citation_keys`).
+
+    Each paper's own key is already unique unless the same paper (or two
+    non-arXiv ids that fold alike) is exported twice. So a file is written in one
+    pass with those keys and, only if one repeated, emptied and written again
+    with the suffixed keys. Standard output cannot be rewound: there the keys
+    are worked out in a first pass.
+    """
+    from tui_digest.core.citation import citation_key, keys_from_bases
+
+    writer = _WRITERS[fmt]
+    if rewind is None:
+        bases = [citation_key(rec) for rec in _records(chunks)]
+        return writer(_records(chunks), write, Keys(keys_from_bases(bases)))
+    keys = Keys()
+    n = writer(_records(chunks), write, keys)
+    if not keys.repeated:
+        return n
+    rewind()
+    return writer(_records(chunks), write, Keys(keys_from_bases(keys.bases)))
