@@ -131,3 +131,20 @@ def test_table_only_paper_reads_escaped_cells_back():
     table_only = text[: text.index("[^1]: ")]
     (back,) = read_digest(table_only).digest.papers
     assert (back.title_en, back.summary_zh) == (paper.title_en, paper.summary_zh)
+
+
+def test_a_category_known_from_the_source_adds_no_title_suffix() -> None:
+    """Fetched from `…/cs.AI.md`, every paper has the category cs.AI; a digest of the
+    new style (no title suffix) was then written with '. (arXiv:ID [cs.AI])' after
+    every title, by export and publish (found by a bug hunt)."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from tui_digest.core.digest_format import read_digest, write_digest
+
+    text = (Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md").read_text("utf-8")
+    papers = read_digest(text).digest.papers
+    assert write_digest(papers) == text
+    categorised = [replace(p, categories=["cs.AI"]) for p in papers]
+    assert all(p.primary_category == "cs.AI" for p in categorised)
+    assert write_digest(categorised) == text
