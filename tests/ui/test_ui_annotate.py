@@ -66,6 +66,25 @@ async def test_a_writes_a_note_and_escape_keeps_the_old_one(cache: Path) -> None
         assert [r.rowid for r in store.search("baseline")] == [rowid]
 
 
+async def test_typing_in_the_note_editor_adds_after_the_note(cache: Path) -> None:
+    """The editor opened with the cursor at the start: the words typed were glued to
+    the front of the note ('reader noteduring import'; found by a bug hunt)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        with Store.open(cache) as store:
+            store.set_note(store.get_paper(rowid).paper.id, "during import")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press("enter", *"more")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).note == "during import\nmore"
+
+
 async def test_tag_completion_completes_the_last_tag_only() -> None:
     s = TagSuggester(["robotics", "LLM-agents", "reading"])
     assert await s.get_suggestion("ro") == "robotics"

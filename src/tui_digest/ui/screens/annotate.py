@@ -96,7 +96,10 @@ class NoteDialog(ModalScreen[str | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        area = self.query_one(TextArea)
+        area.focus()
+        # At the end: typing adds to the note (at the start it was glued to its front).
+        area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
