@@ -425,3 +425,35 @@ def test_the_group_is_committed_before_waiting_for_the_next_digest(tmp_path, cap
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [str(p) for p in paths]
     assert committed.is_set()
+
+
+def test_a_cli_write_says_it_waits_for_another_process(tmp_path):
+    """`tui-digest note` sat silent for as long as another import held the cache
+    (found by a bug hunt); it now says on stderr, once, that it waits."""
+    import os
+    import subprocess
+    import sys
+
+    paths = _days(tmp_path / "in")[:1]
+    db = tmp_path / "c.db"
+    _alone(db, paths)
+    with Store.open(db) as store:
+        paper_id = store.get_papers(store.list_ids("")[:1])[0].paper.id
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process's long import
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tui_digest", "--db", str(db), "note", paper_id, "waited"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, PYTHONIOENCODING="utf-8"),
+    )
+    assert child.stderr is not None
+    line = child.stderr.readline().decode()  # (comes within a second of trying)
+    assert "waiting for another tui-digest process writing to" in line and str(db) in line
+    holder.execute("COMMIT")
+    holder.close()
+    _out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    assert b"waiting" not in err  # said once
+    with Store.open(db) as store:
+        assert store.get_paper(paper_id).note == "waited"

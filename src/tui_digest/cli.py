@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -416,6 +417,15 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (CliError, CacheError, QueryError, InputError, OSError, ValueError)
 
 
+def _say_waiting(path: Path) -> None:
+    shown = for_terminal(path, 300)
+    print(
+        f"tui-digest: waiting for another tui-digest process writing to {shown}…",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -423,6 +433,18 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "db"):
         args.db = None
     func = getattr(args, "func", cmd_run)
+    if func is not cmd_run:  # (the reader's writes wait in its workers, saying so)
+        from tui_digest.core.store.connection import Connections
+
+        Connections.on_wait = _say_waiting
+        try:
+            return _run(func, args)
+        finally:
+            Connections.on_wait = None  # (main is called in-process by tests)
+    return _run(func, args)
+
+
+def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         _check_today()
         status = func(args)

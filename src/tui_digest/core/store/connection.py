@@ -28,6 +28,9 @@ from tui_digest.core.cache_guard import check_cache, damage, is_locked_error, re
 from tui_digest.core.errors import CacheError, UpgradeNeeded
 from tui_digest.core.paths import default_db_path
 
+# How long a write that tells of its wait first waits inside SQLite.
+TELL_WAIT_AFTER_MS = 1000
+
 
 class Connections:
     """The cache file and its per-thread connections; `Store` builds on it."""
@@ -43,6 +46,10 @@ class Connections:
     cache_kib = -32000
     # Injected by tests; the pause between a patient write's attempts.
     _sleep: Callable[[float], object] = staticmethod(time.sleep)
+    # Told (with the cache's path) once when a write starts waiting for another
+    # process's write lock: the CLI says so on stderr, or `tui-digest note` sat
+    # silent for as long as an import ran. None: wait without a word.
+    on_wait: Callable[[Path], object] | None = None
 
     def __init__(self, path: Path, readonly: bool) -> None:
         self.path = path
@@ -256,16 +263,30 @@ class Connections:
             raise
 
     def _begin(self, conn: sqlite3.Connection, attempts: int) -> None:
-        pause = 0.05
-        for attempt in range(1, attempts + 1):
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if attempt == attempts or not is_locked_error(exc) or self._closed:
-                    raise self._as_cache_error(exc) from exc
-            self._sleep(pause)
-            pause = min(pause * 2, 1.0)
+        # A patient write with someone to tell (`on_wait`) waits briefly first, so
+        # that the wait is said within a second, then as long as it takes.
+        # (read from the class: a function there would bind to the instance)
+        tell = type(self).on_wait if attempts > 1 else None
+        if tell is not None:
+            conn.execute(f"PRAGMA busy_timeout = {min(int(self.busy_ms), TELL_WAIT_AFTER_MS)}")
+        try:
+            pause = 0.05
+            for attempt in range(1, attempts + 1):
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if attempt == attempts or not is_locked_error(exc) or self._closed:
+                        raise self._as_cache_error(exc) from exc
+                if tell is not None:
+                    tell(self.path)
+                    tell = None
+                    conn.execute(f"PRAGMA busy_timeout = {int(self.busy_ms)}")
+                self._sleep(pause)
+                pause = min(pause * 2, 1.0)
+        finally:
+            if tell is not None:  # (never told: the short timeout goes back)
+                conn.execute(f"PRAGMA busy_timeout = {int(self.busy_ms)}")
 
     def _as_cache_error(self, exc: sqlite3.OperationalError) -> Exception:
         text = str(exc)
