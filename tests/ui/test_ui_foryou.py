@@ -294,3 +294,43 @@ async def test_for_you_then_a_digest_then_for_you_again_lists_each(topical) -> N
         main.show_for_you()
         await settle(pilot)
         assert main.digest is None and main.paper_list.ids == ranked
+
+
+async def test_while_for_you_trains_the_day_is_listed_unranked(topical, monkeypatch) -> None:
+    """For ~15 s the search said `date:… sort:foryou` while the list still showed All
+    papers (found by a bug hunt): the day's papers are listed until the ranking comes."""
+    import threading
+
+    from tui_digest.rank import background
+
+    db, ids = topical
+    star(db, ids["rl"][:6])
+    release = threading.Event()
+    real_train = background.train
+
+    def slow_train(path):
+        assert release.wait(60)  # held until the test has looked
+        return real_train(path)
+
+    monkeypatch.setattr(background, "train", slow_train)
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        with Store.open(db, readonly=True) as store:
+            day = sorted(store.list_ids("date:2024-03-13"))
+            everything = store.count("")
+        assert 0 < len(day) < everything
+        main.show_for_you()
+        for _ in range(400):
+            if "training" in status_text(app) and sorted(main.paper_list.ids) == day:
+                break
+            await pilot.pause()
+        assert "training" in status_text(app)
+        assert sorted(main.paper_list.ids) == day and main.paper_list.bars is None
+        release.set()
+        for _ in range(400):
+            if main.paper_list.bars is not None:
+                break
+            await pilot.pause()
+        assert main.paper_list.bars is not None and sorted(main.paper_list.ids) == day

@@ -21,6 +21,7 @@ from tui_digest.rank import (
     RankUnavailable,
     few_stars_message,
 )
+from tui_digest.ui.foryou import is_ranked, toggle_foryou
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -117,8 +118,14 @@ def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, 
         return
     if ranked.training:
         # Train in another worker: this thread (and so the next search) must
-        # not wait for it. The current list stays until the listing is read again.
+        # not wait for it. Meanwhile the query's papers are listed unranked: the
+        # list kept showing the view before (All papers under For you's search).
         screen.app.call_from_thread(screen.train_then_reload, ranked.short, store)
+        unranked = toggle_foryou(request.query)
+        if unranked != request.query and not is_ranked(unranked):
+            from tui_digest.ui.listing_read import read_listing
+
+            read_listing(screen, store, request._replace(query=unranked))
         return
     if ranked.problem:
         screen.post_message(msg.ListingFailed(worker, request, ranked.short, keep=True))
