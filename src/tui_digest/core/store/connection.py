@@ -131,8 +131,14 @@ class Connections:
                 # Rows hold ~2-3 KB of text: with 4 KB pages most would sit
                 # alone on a page; 16 KB pages pack them.
                 conn.execute("PRAGMA page_size = 16384")
-            conn.execute("PRAGMA journal_mode=WAL")
-            schema.migrate(conn)
+            self._patiently(lambda: conn.execute("PRAGMA journal_mode=WAL").fetchall())
+            # Each step waits for the write lock as every write does (`_write`):
+            # an import or another upgrade holding it made this "cannot prepare
+            # the cache: database is locked".
+            schema.migrate(conn, begin=lambda c: self._begin(c, self.patient_attempts))
+        except CacheError:
+            self.close()
+            raise  # (already a sentence: "locked by another tui-digest process", ...)
         except Exception as exc:  # re-raised: a failed migration must not look like success
             self.close()
             raise CacheError(f"{self.path}: cannot prepare the cache: {exc}") from exc
@@ -256,10 +262,15 @@ class Connections:
             raise
 
     def _begin(self, conn: sqlite3.Connection, attempts: int) -> None:
+        self._patiently(lambda: conn.execute("BEGIN IMMEDIATE"), attempts)
+
+    def _patiently(self, step: Callable[[], object], attempts: int | None = None) -> None:
+        """Run `step`; while another connection holds the lock, pause and run it again."""
+        attempts = self.patient_attempts if attempts is None else attempts
         pause = 0.05
         for attempt in range(1, attempts + 1):
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                step()
                 return
             except sqlite3.OperationalError as exc:
                 if attempt == attempts or not is_locked_error(exc) or self._closed:
