@@ -340,3 +340,44 @@ def test_an_older_cache_is_backed_up_as_it_is_before_the_upgrade(tmp_path):
     with Store.open(copy) as s:
         assert s.stats()["schema"] == schema.SCHEMA_VERSION
         assert [r.id for r in s.search("Kept")] == ["2403.00001"]
+
+
+class _QuickStore(Store):
+    busy_ms = 20  # each attempt at the lock gives up quickly; the tests count them
+
+
+def test_an_upgrade_waits_while_another_process_holds_the_write_lock(tmp_path, monkeypatch):
+    """It failed at once: "cannot prepare the cache: database is locked" (found by a bug hunt)."""
+    db = v7_cache(tmp_path / "c.db")
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another tui-digest writing (an import)
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            holder.execute("COMMIT")  # the other process is done
+
+    monkeypatch.setattr(_QuickStore, "_sleep", staticmethod(pause))
+    try:
+        with _QuickStore.open(db) as s:
+            assert s.stats()["schema"] == schema.SCHEMA_VERSION
+            assert [p.title_en for p in s.search("Kept")] == ["Kept"]
+    finally:
+        holder.close()
+    assert len(pauses) == 3
+
+
+def test_an_upgrade_locked_for_good_says_so_in_the_usual_words(tmp_path, monkeypatch):
+    db = v7_cache(tmp_path / "c.db")
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(_QuickStore, "patient_attempts", 2)
+    monkeypatch.setattr(_QuickStore, "_sleep", staticmethod(lambda s: None))
+    try:
+        with pytest.raises(CacheError, match="locked by another tui-digest process; try again"):
+            _QuickStore.open(db)
+    finally:
+        holder.close()
+    with sqlite3.connect(db) as conn:
+        assert schema.user_version(conn) == 7

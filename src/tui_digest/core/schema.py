@@ -402,17 +402,27 @@ def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    target: int = SCHEMA_VERSION,
+    *,
+    begin: Callable[[sqlite3.Connection], None] = _begin_immediate,
+) -> int:
     """Bring `conn` (autocommit mode) forward to `target`, one transaction per step.
 
     Returns the version it started from. The caller has already refused a
-    database newer than this code.
+    database newer than this code. `begin` opens each step's write transaction
+    (the store's waits while another process holds the write lock).
     """
     start = user_version(conn)
     if start >= target:
         return start  # current: no write lock, so opening never waits on another writer
     while True:
-        conn.execute("BEGIN IMMEDIATE")
+        begin(conn)
         try:
             # Read under the write lock: another process may have migrated meanwhile.
             version = user_version(conn)

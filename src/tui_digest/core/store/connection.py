@@ -138,8 +138,14 @@ class Connections:
                 # Rows hold ~2-3 KB of text: with 4 KB pages most would sit
                 # alone on a page; 16 KB pages pack them.
                 conn.execute("PRAGMA page_size = 16384")
-            conn.execute("PRAGMA journal_mode=WAL")
-            schema.migrate(conn)
+            self._patiently(lambda: conn.execute("PRAGMA journal_mode=WAL").fetchall())
+            # Each step waits for the write lock as every write does (`_write`):
+            # an import or another upgrade holding it made this "cannot prepare
+            # the cache: database is locked".
+            schema.migrate(conn, begin=lambda c: self._begin(c, self.patient_attempts))
+        except CacheError:
+            self.close()
+            raise  # (already a sentence: "locked by another tui-digest process", ...)
         except Exception as exc:  # re-raised: a failed migration must not look like success
             self.close()
             raise CacheError(f"{self.path}: cannot prepare the cache: {exc}") from exc
@@ -263,17 +269,32 @@ class Connections:
             raise
 
     def _begin(self, conn: sqlite3.Connection, attempts: int) -> None:
-        # A patient write with someone to tell (`on_wait`) waits briefly first, so
-        # that the wait is said within a second, then as long as it takes.
+        self._patiently(lambda: conn.execute("BEGIN IMMEDIATE"), attempts, conn=conn)
+
+    def _patiently(
+        self,
+        step: Callable[[], object],
+        attempts: int | None = None,
+        *,
+        conn: sqlite3.Connection | None = None,
+    ) -> None:
+        """Run `step`; while another connection holds the lock, pause and run it again.
+
+        With someone to tell (`on_wait`), the first try on `conn` waits briefly,
+        so that the wait is said within a second, then as long as it takes.
+        """
+        attempts = self.patient_attempts if attempts is None else attempts
         # (read from the class: a function there would bind to the instance)
         tell = type(self).on_wait if attempts > 1 else None
-        if tell is not None:
+        short = tell is not None and conn is not None
+        if short:
+            assert conn is not None
             conn.execute(f"PRAGMA busy_timeout = {min(int(self.busy_ms), TELL_WAIT_AFTER_MS)}")
         try:
             pause = 0.05
             for attempt in range(1, attempts + 1):
                 try:
-                    conn.execute("BEGIN IMMEDIATE")
+                    step()
                     return
                 except sqlite3.OperationalError as exc:
                     if attempt == attempts or not is_locked_error(exc) or self._closed:
@@ -281,11 +302,14 @@ class Connections:
                 if tell is not None:
                     tell(self.path)
                     tell = None
+                if short:
+                    assert conn is not None
                     conn.execute(f"PRAGMA busy_timeout = {int(self.busy_ms)}")
+                    short = False
                 self._sleep(pause)
                 pause = min(pause * 2, 1.0)
         finally:
-            if tell is not None:  # (never told: the short timeout goes back)
+            if short and conn is not None:  # (never waited: the short timeout goes back)
                 conn.execute(f"PRAGMA busy_timeout = {int(self.busy_ms)}")
 
     def _as_cache_error(self, exc: sqlite3.OperationalError) -> Exception:
