@@ -90,8 +90,13 @@ def bar_values(ids: list[int], scores: list[float]) -> dict[int, float]:
     return {pk: (s - lo) / span if span > 0 else 1.0 for pk, s in zip(ids, scores, strict=True)}
 
 
-def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, first: int) -> None:
+def read_ranked(
+    screen: ListingHost, store: Store, request: msg.ListingRequest, first: int
+) -> str | None:
     """In the listing thread, for a ranked query: post the first page, then every id.
+
+    Returns the query to list unranked meanwhile when the model must be
+    trained first (`sort:foryou` taken out), else None.
 
     Ranking needs every match before the first row can be drawn (the best may
     be the last in listing order), so there is no page-then-count here. When
@@ -111,11 +116,11 @@ def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, 
     except QueryError as error:
         incomplete = isinstance(error, IncompleteQuery)
         screen.post_message(msg.ListingFailed(worker, request, str(error), incomplete=incomplete))
-        return
+        return None
     finally:
         screen.app.call_from_thread(screen.set_activity, "", slot="foryou")
     if worker.is_cancelled:
-        return
+        return None
     if ranked.training:
         # Train in another worker: this thread (and so the next search) must
         # not wait for it. Meanwhile the query's papers are listed unranked: the
@@ -123,25 +128,24 @@ def read_ranked(screen: ListingHost, store: Store, request: msg.ListingRequest, 
         screen.app.call_from_thread(screen.train_then_reload, ranked.short, store)
         unranked = toggle_foryou(request.query)
         if unranked != request.query and not is_ranked(unranked):
-            from tui_digest.ui.listing_read import read_listing
-
-            read_listing(screen, store, request._replace(query=unranked))
-        return
+            return unranked  # (the caller lists it: ui/listing_read.py)
+        return None
     if ranked.problem:
         screen.post_message(msg.ListingFailed(worker, request, ranked.short, keep=True))
         screen.app.call_from_thread(
             screen.notify, ranked.problem, title="For you", timeout=20, markup=False
         )
-        return
+        return None
     rows = store.list_rows(ranked.ids[:first])
     total = request.total
     if total is None:
         total = store.count("", digest=request.digest)
     if worker.is_cancelled:
-        return
+        return None
     screen.post_message(
         msg.ListingPage(
             worker, request, matches=len(ranked.ids), total=total, rows=rows, counted=True
         )
     )
     screen.post_message(msg.RankedIds(worker, request, ranked.ids, ranked.bars))
+    return None

@@ -52,8 +52,12 @@ def read_listing(
         if is_ranked(query):  # sort:foryou, related:ID: every id first (ui/foryou_read.py)
             from tui_digest.ui.foryou_read import read_ranked  # (not at start: issue 13 req 5)
 
-            read_ranked(screen, store, request, FIRST_PAGE)
-            return
+            meanwhile = read_ranked(screen, store, request, FIRST_PAGE)
+            if meanwhile is None:
+                return
+            # For you trains first: its papers, unranked, until it has ranked them.
+            request = request._replace(query=meanwhile)
+            query = meanwhile
         try:
             counted_matches, rows = store.page(query, digest=digest, limit=FIRST_PAGE, count=False)
         except QueryError as error:
