@@ -416,6 +416,16 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (CliError, CacheError, QueryError, InputError, OSError, ValueError)
 
 
+def _announce_upgrades() -> None:
+    """A command that upgrades the cache says so first, on stderr: it takes a while."""
+    from tui_digest.core.store import Store
+
+    def notice(old: int, new: int) -> None:
+        print(f"tui-digest: Upgrading the cache (schema {old} → {new})…", file=sys.stderr)
+
+    Store.upgrade_notice = staticmethod(notice)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -423,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "db"):
         args.db = None
     func = getattr(args, "func", cmd_run)
+    if func is not cmd_run:  # (the reader says it in its window)
+        _announce_upgrades()
     try:
         _check_today()
         status = func(args)
