@@ -12,6 +12,8 @@ from tui_digest.core import schema
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import CacheError, Store
 
+MINI = Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md"
+
 
 def make_v1(path: Path) -> None:
     """A cache as the first release wrote it: tables and data, no search index."""
@@ -317,7 +319,9 @@ def test_reading_commands_upgrade_a_cache_an_older_release_made(tmp_path):
         assert schema.user_version(conn) == 7
     done = run_cli("search", "Kept", db=db)
     assert done.returncode == 0, done.stderr.decode()
-    assert b"2403.00001" in done.stdout and done.stderr == b""
+    assert b"2403.00001" in done.stdout
+    upgrading = f"tui-digest: Upgrading the cache (schema 7 → {schema.SCHEMA_VERSION})…\n"
+    assert done.stderr.decode() == upgrading
     with sqlite3.connect(db) as conn:
         assert schema.user_version(conn) == schema.SCHEMA_VERSION
     stats = run_cli("stats", db=db)
@@ -381,3 +385,27 @@ def test_an_upgrade_locked_for_good_says_so_in_the_usual_words(tmp_path, monkeyp
         holder.close()
     with sqlite3.connect(db) as conn:
         assert schema.user_version(conn) == 7
+
+
+def test_a_command_says_on_stderr_when_it_upgrades_the_cache_and_only_then(tmp_path):
+    """`stats` on a 30k-paper schema-3 cache printed nothing for 15 s (found by a bug hunt)."""
+    from cli_support import run_cli
+
+    db = v7_cache(tmp_path / "c.db")
+    first = run_cli("mark", "read", "2403.00001", db=db)
+    assert first.returncode == 0, first.stderr.decode()
+    said = first.stderr.decode().splitlines()
+    assert said == [f"tui-digest: Upgrading the cache (schema 7 → {schema.SCHEMA_VERSION})…"]
+    again = run_cli("stats", db=db)  # upgraded: nothing more to say
+    assert again.returncode == 0 and again.stderr == b""
+    new = run_cli("import", str(MINI), db=tmp_path / "new.db")  # a new cache is no upgrade
+    assert new.returncode == 0 and b"Upgrading" not in new.stderr
+
+
+def test_on_upgrade_is_told_once_from_and_to_and_never_for_a_new_cache(tmp_path):
+    told: list[tuple[int, int]] = []
+    db = v7_cache(tmp_path / "c.db")
+    Store.open(db, on_upgrade=lambda old, new: told.append((old, new))).close()
+    Store.open(db, on_upgrade=lambda old, new: told.append((old, new))).close()
+    Store.open(tmp_path / "new.db", on_upgrade=lambda old, new: told.append((old, new))).close()
+    assert told == [(7, schema.SCHEMA_VERSION)]

@@ -426,6 +426,16 @@ def _say_waiting(path: Path) -> None:
     )
 
 
+def _announce_upgrades() -> None:
+    """A command that upgrades the cache says so first, on stderr: it takes a while."""
+    from tui_digest.core.store import Store
+
+    def notice(old: int, new: int) -> None:
+        print(f"tui-digest: Upgrading the cache (schema {old} → {new})…", file=sys.stderr)
+
+    Store.upgrade_notice = staticmethod(notice)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -433,9 +443,10 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "db"):
         args.db = None
     func = getattr(args, "func", cmd_run)
-    if func is not cmd_run:  # (the reader's writes wait in its workers, saying so)
+    if func is not cmd_run:  # (the reader shows both in its window)
         from tui_digest.core.store.connection import Connections
 
+        _announce_upgrades()
         Connections.on_wait = _say_waiting
         try:
             return _run(func, args)

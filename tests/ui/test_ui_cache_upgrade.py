@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,35 @@ async def test_an_old_cache_on_read_only_media_says_why_in_the_main_area(
         assert "…" not in status and "could not be opened" in status
         assert app.main.store is None
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+async def test_the_reader_says_an_upgrade_is_running_where_it_said_opening(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A 30k-paper schema-3 cache showed "Opening the cache…" for ~20 s, no word of an
+    upgrade (found by a bug hunt). The last step waits here until the test saw the words."""
+    from tui_digest.core import schema
+
+    db = old_cache(tmp_path / "cache.db")
+    seen = threading.Event()
+    step = schema.MIGRATIONS[7]
+
+    def slow_step(conn: sqlite3.Connection) -> None:
+        assert seen.wait(30), "the reader never said it was upgrading"
+        step(conn)
+
+    steps = list(schema.MIGRATIONS)
+    steps[7] = slow_step
+    monkeypatch.setattr(schema, "MIGRATIONS", steps)
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        words = f"Upgrading the cache (schema 7 → {schema.SCHEMA_VERSION})…"
+        for _ in range(500):  # bounded; each round lets the screen handle its messages
+            if words in detail_text(app):
+                break
+            await pilot.pause()
+        shown = detail_text(app)
+        seen.set()
+        assert words in shown
+        await settle(pilot)
+        assert app.main.matches == 1 and "Kept" in detail_text(app)

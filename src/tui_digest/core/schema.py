@@ -411,12 +411,16 @@ def migrate(
     target: int = SCHEMA_VERSION,
     *,
     begin: Callable[[sqlite3.Connection], None] = _begin_immediate,
+    on_upgrade: Callable[[int, int], None] | None = None,
 ) -> int:
     """Bring `conn` (autocommit mode) forward to `target`, one transaction per step.
 
     Returns the version it started from. The caller has already refused a
     database newer than this code. `begin` opens each step's write transaction
     (the store's waits while another process holds the write lock).
+    `on_upgrade(from, to)` is called once, under the lock, before the first step
+    runs (not when another process has upgraded it meanwhile): an upgrade of a
+    large cache takes a while, and the user is told it is under way.
     """
     start = user_version(conn)
     if start >= target:
@@ -429,6 +433,9 @@ def migrate(
             if version >= target:
                 conn.execute("ROLLBACK")
                 return start
+            if on_upgrade is not None:
+                on_upgrade(version, target)
+                on_upgrade = None
             MIGRATIONS[version](conn)
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")

@@ -32,6 +32,14 @@ class ListingRequest(NamedTuple):
     total: int | None = None  # the view's total when it is still valid (saves a count)
 
 
+class StoreUpgrading(Message):
+    """Opening the cache upgrades it (schema `old` to `new`): that takes a while."""
+
+    def __init__(self, old: int, new: int) -> None:
+        self.old, self.new = old, new
+        super().__init__()
+
+
 class StoreFailed(Message):
     """The cache could not be opened (`error` says why and what to do): nothing to show."""
 

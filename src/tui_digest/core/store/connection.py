@@ -44,6 +44,10 @@ class Connections:
     patient_attempts = 1_000
     # PRAGMA cache_size of every connection (negative: KiB).
     cache_kib = -32000
+    # Told (old schema, new schema) when an upgrade of an existing cache starts,
+    # unless `open` is given its own `on_upgrade`: the CLI sets it to a line on
+    # stderr (a 30k-paper cache took ~15 s with nothing said).
+    upgrade_notice: Callable[[int, int], object] | None = None
     # Injected by tests; the pause between a patient write's attempts.
     _sleep: Callable[[float], object] = staticmethod(time.sleep)
     # Told (with the cache's path) once when a write starts waiting for another
@@ -66,9 +70,17 @@ class Connections:
 
     @classmethod
     def open(
-        cls, path: str | Path | None = None, *, readonly: bool = False, quick_start: bool = False
+        cls,
+        path: str | Path | None = None,
+        *,
+        readonly: bool = False,
+        quick_start: bool = False,
+        on_upgrade: Callable[[int, int], object] | None = None,
     ) -> Self:
         """Open (creating or upgrading) the cache at `path`.
+
+        `on_upgrade(old, new)` (else `upgrade_notice`) is called from this thread
+        when an upgrade of an existing cache starts; never for a new cache.
 
         Damaged caches are moved aside first. That check reads the whole file,
         so `quick_start` (the reader) runs it only after an unclean shutdown and
@@ -91,7 +103,7 @@ class Connections:
         if readonly:
             store._require_current(guard.why_readonly)
         else:
-            store._prepare(new_file=not exists)
+            store._prepare(new_file=not exists, on_upgrade=on_upgrade or cls.upgrade_notice)
         return store
 
     @classmethod
@@ -131,7 +143,13 @@ class Connections:
                 "where it can be written (the reader or any writing command upgrades it)"
             )
 
-    def _prepare(self, *, new_file: bool) -> None:
+    def _prepare(
+        self, *, new_file: bool, on_upgrade: Callable[[int, int], object] | None = None
+    ) -> None:
+        def started(old: int, new: int) -> None:
+            if old > 0 and on_upgrade is not None:  # (0: a new cache is being made)
+                on_upgrade(old, new)
+
         conn = self._conn()
         try:
             if new_file:
@@ -142,7 +160,9 @@ class Connections:
             # Each step waits for the write lock as every write does (`_write`):
             # an import or another upgrade holding it made this "cannot prepare
             # the cache: database is locked".
-            schema.migrate(conn, begin=lambda c: self._begin(c, self.patient_attempts))
+            schema.migrate(
+                conn, begin=lambda c: self._begin(c, self.patient_attempts), on_upgrade=started
+            )
         except CacheError:
             self.close()
             raise  # (already a sentence: "locked by another tui-digest process", ...)
