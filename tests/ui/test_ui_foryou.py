@@ -140,21 +140,30 @@ async def test_starring_retrains_a_model_in_use(topical) -> None:
         assert after is not None and after.n_starred == 6 and after.stars != before.stars
 
 
-async def test_training_runs_beside_the_listing_so_searching_goes_on(topical, monkeypatch) -> None:
+@pytest.fixture
+def held_training(monkeypatch):
+    """Training waits until the test sets the event it yields (it looks meanwhile)."""
     import threading
 
     from tui_digest.rank import background
 
-    db, ids = topical
-    star(db, ids["rl"][:6])
     release = threading.Event()
     real_train = background.train
 
     def slow_train(path):
-        assert release.wait(60)  # held until the test has searched meanwhile
+        assert release.wait(60)
         return real_train(path)
 
     monkeypatch.setattr(background, "train", slow_train)
+    return release
+
+
+async def test_training_runs_beside_the_listing_so_searching_goes_on(
+    topical, held_training
+) -> None:
+    db, ids = topical
+    star(db, ids["rl"][:6])
+    release = held_training
     app = make_app(db, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -296,23 +305,12 @@ async def test_for_you_then_a_digest_then_for_you_again_lists_each(topical) -> N
         assert main.digest is None and main.paper_list.ids == ranked
 
 
-async def test_while_for_you_trains_the_day_is_listed_unranked(topical, monkeypatch) -> None:
+async def test_while_for_you_trains_the_day_is_listed_unranked(topical, held_training) -> None:
     """For ~15 s the search said `date:… sort:foryou` while the list still showed All
     papers (found by a bug hunt): the day's papers are listed until the ranking comes."""
-    import threading
-
-    from tui_digest.rank import background
-
     db, ids = topical
     star(db, ids["rl"][:6])
-    release = threading.Event()
-    real_train = background.train
-
-    def slow_train(path):
-        assert release.wait(60)  # held until the test has looked
-        return real_train(path)
-
-    monkeypatch.setattr(background, "train", slow_train)
+    release = held_training
     app = make_app(db, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
