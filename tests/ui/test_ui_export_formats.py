@@ -66,3 +66,24 @@ async def test_the_export_dialog_fits_a_small_terminal(tmp_path: Path, size) -> 
         for button in app.screen.query(Button):
             inside = dialog.content_region
             assert button.region.height == 3 and inside.contains_region(button.region), button.id
+
+
+async def test_down_in_the_file_box_chooses_the_next_format(cache: Path, tmp_path, monkeypatch):
+    """`e`, Down, Enter exported Markdown: the dialog opens in the file box, where
+    Down did nothing (found by a bug hunt)."""
+    monkeypatch.chdir(tmp_path)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.screen.query_one("#export-path", Input).value.endswith(".bib")
+        await pilot.press("down", "up", "up")  # (no further than the first)
+        await pilot.pause()
+        assert app.screen.query_one("#export-path", Input).value.endswith(".md")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+    [written] = list(tmp_path.glob("digest-*"))
+    assert written.suffix == ".bib" and written.read_text("utf-8").startswith("@misc{")

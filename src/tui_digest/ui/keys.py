@@ -151,7 +151,13 @@ NOTE: list[Binding] = [
     Binding("escape", "cancel", "Cancel", id="note.cancel"),
 ]
 WATCH_NAME: list[Binding] = [Binding("escape", "cancel", "Cancel", id="watch_name.cancel")]
-EXPORT: list[Binding] = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+EXPORT: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="export.cancel"),
+    # From the file box (where the dialog opens): Down then Enter exported
+    # Markdown, not the format pointed at. (The list of formats takes them itself.)
+    Binding("down", "format(1)", "Next format", show=False, id="export.next_format"),
+    Binding("up", "format(-1)", "Previous format", show=False, id="export.previous_format"),
+]
 CONFIRM: list[Binding] = [
     Binding("y", "answer(True)", "Yes", id="confirm.yes"),
     Binding("n,escape", "answer(False)", "No", id="confirm.no"),

@@ -77,6 +77,12 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 break
         path_input.value = value + FORMATS[self.format][1]
 
+    def action_format(self, step: int) -> None:
+        """Up/Down in the file box: choose the previous/next format (the name follows)."""
+        buttons = list(self.query(RadioButton))
+        now = next((i for i, b in enumerate(buttons) if b.value), 0)
+        buttons[max(0, min(len(buttons) - 1, now + step))].value = True
+
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
