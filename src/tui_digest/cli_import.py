@@ -312,7 +312,9 @@ def import_line(source: str, fmt: str, total: int, stats: ImportStats) -> str:
     from tui_digest.core.model import IDENTICAL
 
     if stats.no_new_papers:
-        return f"{source}: no new papers ({fmt}): an empty document; nothing changed"
+        # (not "an empty document": a cut-off feed with no complete entry gets this
+        # line too, beside the stderr line that says it was cut off)
+        return f"{source}: no new papers ({fmt}): no complete paper in it; nothing changed"
     counts = f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged"
     if stats.outcome == IDENTICAL:
         return f"{source}: {total} papers ({fmt}): {counts} (same as {stats.digest}; no new digest)"

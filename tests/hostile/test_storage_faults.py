@@ -571,3 +571,20 @@ def test_a_file_size_limit_is_a_clear_message_not_a_traceback(tmp_path):
     assert "could not be written (disk I/O error" in err and str(db) in err
     with Store.open(db) as s:
         assert s.count() == 3 and s.verify() == ""
+
+
+def test_a_cut_off_feed_without_a_whole_entry_is_not_called_empty(tmp_path):
+    """stdout said "an empty document" while stderr said the feed was cut off
+    (found by a bug hunt)."""
+    from cli_support import run_cli
+
+    feed = tmp_path / "cut.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        "<item><title>A paper</title><link>https://arxiv.org/abs/2401.00001</link>",
+        "utf-8",
+    )
+    done = run_cli("import", str(feed), db=tmp_path / "c.db")
+    out, err = done.stdout.decode(), done.stderr.decode()
+    assert "cut off" in err or "truncated" in err, err
+    assert "empty document" not in out and "no complete paper in it" in out
