@@ -350,6 +350,17 @@ def test_publish_cli_with_nothing_to_publish_exits_2_and_writes_nothing(
     assert done.returncode == 2
     assert why in done.stderr.decode() and done.stdout == b""
     assert list(out.iterdir()) == []  # not even an index.json
+    # With translation set up but its key missing: no word of "published in English"
+    # before "nothing published" (found by a bug hunt).
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[translate]\nenabled = true\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\n'
+        'api_key_env = "TUI_TEST_UNSET_KEY"\n',
+        "utf-8",
+    )
+    done = run_cli("publish", "--out", str(out), "--config", str(config), *args, db=db)
+    assert done.returncode == 2 and why in done.stderr.decode()
+    assert b"published in English" not in done.stderr
 
 
 def test_a_newest_day_without_a_categorised_digest_names_them_and_a_day_to_publish(

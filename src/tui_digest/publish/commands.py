@@ -161,7 +161,6 @@ def _publish(args: argparse.Namespace) -> int:
         write_plan,
     )
 
-    cfg, broken = _translation_config(args)
     store = Store.open(getattr(args, "db", None))
     report = None
     try:
@@ -170,6 +169,8 @@ def _publish(args: argparse.Namespace) -> int:
             print(f"tui-digest: {_nothing_to_publish(store, plan)}", file=sys.stderr)
             return EXIT_ERROR
         check_folder(Path(args.out))  # a broken index refused before any translation
+        # Only now: "published in English" came before "nothing published".
+        cfg, broken = _translation_config(args)
         if cfg is not None and plan.unique():
             import asyncio  # here, not at the top: every CLI start would pay for it
 
