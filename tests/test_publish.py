@@ -44,6 +44,17 @@ def _state(folder: Path) -> dict[Path, tuple[bytes, int, int]]:
     }
 
 
+def _imported_with_a_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A CLI cache holding the cs.AI feed, and an empty folder to publish into."""
+    db = tmp_path / "cli.db"
+    feed = tmp_path / "arxiv-cs.AI.xml"
+    feed.write_bytes(ARXIV_CS_AI)
+    assert run_cli("import", str(feed), db=db).returncode == 0
+    out = tmp_path / "site"
+    out.mkdir()
+    return db, out
+
+
 @pytest.fixture
 def store(tmp_path):
     s = Store.open(tmp_path / "cache.db")
@@ -257,12 +268,7 @@ def _index(categories) -> str:
 def test_a_broken_index_is_refused_naming_the_file_and_nothing_is_written(
     tmp_path, categories, why
 ) -> None:
-    db = tmp_path / "cli.db"
-    feed = tmp_path / "arxiv-cs.AI.xml"
-    feed.write_bytes(ARXIV_CS_AI)
-    assert run_cli("import", str(feed), db=db).returncode == 0
-    out = tmp_path / "site"
-    out.mkdir()
+    db, out = _imported_with_a_site(tmp_path)
     index = out / "index.json"
     index.write_text(_index(categories), "utf-8")
     done = run_cli("publish", "--out", str(out), "--no-translate", db=db)
@@ -276,12 +282,7 @@ def test_a_broken_index_is_refused_naming_the_file_and_nothing_is_written(
 def test_a_broken_index_is_refused_before_any_translation(tmp_path) -> None:
     from fake_llm_server import FakeLLM, translator
 
-    db = tmp_path / "cli.db"
-    feed = tmp_path / "arxiv-cs.AI.xml"
-    feed.write_bytes(ARXIV_CS_AI)
-    assert run_cli("import", str(feed), db=db).returncode == 0
-    out = tmp_path / "site"
-    out.mkdir()
+    db, out = _imported_with_a_site(tmp_path)
     (out / "index.json").write_text(_index({"cs.AI": []}), "utf-8")
     with FakeLLM() as llm:
         llm.handler = translator(prompt_tokens=300, completion_tokens=100)
@@ -340,12 +341,7 @@ def test_publish_cli_with_nothing_to_publish_exits_2_and_writes_nothing(
     tmp_path, args, why
 ) -> None:
     """A cron job (`fetch && publish`) must see that nothing went out."""
-    db = tmp_path / "cli.db"
-    feed = tmp_path / "arxiv-cs.AI.xml"
-    feed.write_bytes(ARXIV_CS_AI)
-    assert run_cli("import", str(feed), db=db).returncode == 0
-    out = tmp_path / "site"
-    out.mkdir()
+    db, out = _imported_with_a_site(tmp_path)
     done = run_cli("publish", "--out", str(out), "--no-translate", *args, db=db)
     assert done.returncode == 2
     assert why in done.stderr.decode() and done.stdout == b""
