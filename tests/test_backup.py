@@ -118,3 +118,31 @@ def test_backup_while_the_cache_is_open_for_writing_is_consistent(tmp_path):
     assert out.returncode == 0, out.stderr
     with Store.open(tmp_path / "copy.db", readonly=True) as s:
         assert s.count("") == 2
+
+
+def test_a_killed_backups_temporary_files_are_removed_by_the_next_write(tmp_path):
+    """A backup killed midway (a cron timeout) left `.tui-digest-….tmp` and its
+    `-journal` for good, 216 MB each time (found by a bug hunt). The next atomic
+    write into the folder removes those of processes gone over an hour ago."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "cache.db"
+    build(db)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, check=True)  # fmt: skip
+    dead = int(gone.stdout)  # a process that has ended
+    hour_ago = time.time() - 3700
+    left = [tmp_path / f".tui-digest-{dead}-0123456789ab.tmp{end}" for end in ("", "-journal")]
+    recent = tmp_path / f".tui-digest-{dead}-ba9876543210.tmp"  # perhaps still being written
+    mine = tmp_path / f".tui-digest-{os.getpid()}-00000000000a.tmp"  # a live process's
+    for path in [*left, recent, mine]:
+        path.write_bytes(b"x" * 1000)
+    for path in [*left, mine]:
+        os.utime(path, (hour_ago, hour_ago))
+    out = run_cli("backup", str(tmp_path / "copy.db"), db=db)
+    assert out.returncode == 0, out.stderr
+    assert not any(p.exists() for p in left)
+    assert recent.exists() and mine.exists()

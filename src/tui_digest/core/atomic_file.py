@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -177,11 +179,54 @@ def _exists_error(target: Path) -> OSError:  # a FileExistsError
     return write_error(errno.EEXIST, f"refusing to overwrite {target}: {what} already exists there")
 
 
+# A temporary file names the process that writes it (`.tui-digest-<pid>-<hex>.tmp`),
+# so that one left by a killed process (a cron `backup` ended by a timeout left
+# 216 MB each time) can be told from one being written, and removed.
+_TEMP_RE = re.compile(r"\.tui-digest-(\d+)-[0-9a-f]{12}\.tmp(-journal|-wal|-shm)?")
+LEFTOVER_AGE = 3600.0  # seconds: only an hour-old file of a gone process is removed
+
+
+def _remove_leftovers(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files (and SQLite's files beside them) that processes
+    now gone left in `folder` over an hour ago; the ones removed."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed  # (the write itself will say what is wrong with the folder)
+    for entry in entries:
+        m = _TEMP_RE.fullmatch(entry.name)
+        if m is None or _alive(int(m[1])):
+            continue
+        try:
+            if now - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_AGE:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue  # (someone else's, or gone already: not ours to insist)
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # another user's process, or cannot tell: leave its file alone
+    return True
+
+
 def _create_temp(folder: Path, target: Path) -> tuple[Path, int]:
     # os.open with 0o666 (not mkstemp's 0o600) so the umask decides the final
     # mode, like any file the user creates.
+    _remove_leftovers(folder)
     for _ in range(100):
-        tmp = folder / f".tui-digest-{secrets.token_hex(6)}.tmp"
+        tmp = folder / f".tui-digest-{os.getpid()}-{secrets.token_hex(6)}.tmp"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
         except FileExistsError:
