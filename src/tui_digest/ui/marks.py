@@ -27,9 +27,6 @@ class FlagChange(NamedTuple):
     rowids: tuple[int, ...]  # the papers whose flag changed
     asked: int = 0  # papers the user acted on (some may already have had the value)
 
-    def inverse(self) -> FlagChange:
-        return FlagChange(self.flag, not self.value, self.rowids, len(self.rowids))
-
     def describe(self, *, capital: bool = True) -> str:
         """ "Starred 3 papers", "Marked 1 paper unread" (plus the ones already so)."""
         done, undone = _VERBS[self.flag]

@@ -199,9 +199,8 @@ class ExportDone(Message):
 class FlagsChanged(Message):
     """A change to the user's marks was saved (`undo`: it took back an earlier one)."""
 
-    def __init__(self, change: FlagChange, *, undoable: bool, quiet: bool, undo: bool) -> None:
+    def __init__(self, change: FlagChange, *, quiet: bool, undo: bool) -> None:
         self.change = change
-        self.undoable = undoable  # goes on the undo stack
         self.quiet = quiet  # no notification (the dwell timer, `o`)
         self.undo = undo
         super().__init__()

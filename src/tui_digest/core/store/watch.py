@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tui_digest.core.cache_guard import readonly_uri
 from tui_digest.core.errors import CacheError
+from tui_digest.core.store import undo_log
 
 # Cheap on any size of cache: max(pk) uses the primary key; digests are few.
 # A new paper raises max(pk); a new digest or a same-day update changes the
@@ -33,9 +34,6 @@ _FINGERPRINT = (
 # process's `tui-digest mark`, `tag` or `note` moves it. Read only when a commit
 # happened (data_version moved): one pass over the changes recorded.
 _MARKS = "SELECT count(*), max(changed_at) FROM user_state"
-# Papers were removed (`store.undo_log.forget`): their row numbers may be given
-# to new papers, so row numbers held since (a selection) no longer name them.
-_REMOVALS = "SELECT coalesce((SELECT value FROM meta WHERE key = 'papers_removed'), 0)"
 
 
 class CacheWatch:
@@ -83,7 +81,9 @@ class CacheWatch:
             assert self._conn is not None
             fingerprint = tuple(self._conn.execute(_FINGERPRINT).fetchone())
             marks = tuple(self._conn.execute(_MARKS).fetchone())
-            removals = int(self._conn.execute(_REMOVALS).fetchone()[0])
+            # Papers removed (`undo_log.forget` counts them): their row numbers may go
+            # to new papers, so numbers held since (a selection) no longer name them.
+            removals = undo_log.removals(self._conn)
             first = self._fingerprint is None
             moved = fingerprint != self._fingerprint
             marked = marks != self._marks

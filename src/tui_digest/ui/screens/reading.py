@@ -193,7 +193,7 @@ class ReadingScreen(ListingScreen):
                 return
             if undoable and change.rowids:
                 store.push_undo(change.flag, change.value, change.rowids, change.asked)
-            self.post_message(msg.FlagsChanged(change, undoable=undoable, quiet=quiet, undo=undo))
+            self.post_message(msg.FlagsChanged(change, quiet=quiet, undo=undo))
 
         with self._writes_lock:
             self._writes.append(write)
