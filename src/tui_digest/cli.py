@@ -20,7 +20,6 @@ from tui_digest.cli_output import OutputError, drop_stdout, terminal_width, writ
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
-    from tui_digest.core.model import PaperRecord
     from tui_digest.core.store import Store
 
 EXPORT_FORMATS = ("markdown", "bibtex", "ris", "csl-json", "json")  # = core.export.FORMATS
@@ -122,12 +121,6 @@ def _select(store: Store, args: argparse.Namespace) -> list[int]:
             keys.add(rec.rowid)
         rowids = [r for r in rowids if r in keys]
     return rowids
-
-
-def render_export(records: list[PaperRecord], fmt: str) -> str:
-    from tui_digest.core import export
-
-    return export.render(records, fmt)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

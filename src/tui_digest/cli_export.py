@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_digest.cli_output import OutputError, drop_stdout, write_stdout
+from tui_digest.cli_output import stdout_failed, write_stdout
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -44,11 +44,7 @@ class _StdoutBytes:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            _stdout_failed(exc)
-            raise  # (not reached)
-
-    def flush(self) -> None:
-        _flush_stdout()
+            stdout_failed(exc)
 
 
 def _flush_stdout() -> None:
@@ -57,15 +53,7 @@ def _flush_stdout() -> None:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        _stdout_failed(exc)
-
-
-def _stdout_failed(exc: OSError) -> None:
-    drop_stdout()
-    reason = exc.strerror or str(exc)
-    raise OutputError(
-        f"cannot write to standard output: {reason}; the output is incomplete"
-    ) from None
+        stdout_failed(exc)
 
 
 def _say_wrote(count: int, path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 
 def terminal_width() -> int:
@@ -30,11 +31,16 @@ def write_stdout(text: str) -> None:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        drop_stdout()
-        reason = exc.strerror or str(exc)
-        raise OutputError(
-            f"cannot write to standard output: {reason}; the output is incomplete"
-        ) from None
+        stdout_failed(exc)
+
+
+def stdout_failed(exc: OSError) -> NoReturn:
+    """Standard output could not be written (a full disk, a closed terminal): say so."""
+    drop_stdout()
+    reason = exc.strerror or str(exc)
+    raise OutputError(
+        f"cannot write to standard output: {reason}; the output is incomplete"
+    ) from None
 
 
 def drop_stdout() -> None:

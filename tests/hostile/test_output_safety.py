@@ -96,11 +96,11 @@ def test_bibtex_export_escapes_and_keeps_braces_balanced():
 
 
 def test_rendered_exports_through_the_cli_renderer(tmp_path):
-    from tui_digest.cli import render_export
+    from tui_digest.core.export import render
 
     rec = record()
     for fmt in ("markdown", "json", "bibtex"):
-        text = render_export([rec], fmt)
+        text = render([rec], fmt)
         assert "\x1b" not in text
         if fmt != "bibtex":
             assert "[bold red]x[/]" in text  # written as text, never rendered as markup

@@ -186,27 +186,23 @@ _TEMP_RE = re.compile(r"\.tui-digest-(\d+)-[0-9a-f]{12}\.tmp(-journal|-wal|-shm)
 LEFTOVER_AGE = 3600.0  # seconds: only an hour-old file of a gone process is removed
 
 
-def _remove_leftovers(folder: Path, now: float | None = None) -> list[Path]:
+def _remove_leftovers(folder: Path, now: float | None = None) -> None:
     """Remove the temporary files (and SQLite's files beside them) that processes
-    now gone left in `folder` over an hour ago; the ones removed."""
+    now gone left in `folder` over an hour ago."""
     now = time.time() if now is None else now
-    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return removed  # (the write itself will say what is wrong with the folder)
+        return  # (the write itself will say what is wrong with the folder)
     for entry in entries:
         m = _TEMP_RE.fullmatch(entry.name)
         if m is None or _alive(int(m[1])):
             continue
         try:
-            if now - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_AGE:
-                continue
-            os.unlink(entry.path)
+            if now - entry.stat(follow_symlinks=False).st_mtime >= LEFTOVER_AGE:
+                os.unlink(entry.path)
         except OSError:
             continue  # (someone else's, or gone already: not ours to insist)
-        removed.append(Path(entry.path))
-    return removed
 
 
 def _alive(pid: int) -> bool:
@@ -216,7 +212,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError, OverflowError):
+    except (OSError, OverflowError):
         return True  # another user's process, or cannot tell: leave its file alone
     return True
 

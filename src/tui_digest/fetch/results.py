@@ -90,15 +90,15 @@ def offline_line(results: Sequence[SourceResult]) -> str:
     return offline_message(host) if host else ""
 
 
-def status_text(result: SourceResult, *, not_modified: bool = False) -> str:
+def status_text(result: SourceResult) -> str:
     http = f" (HTTP {result.http_status})" if result.http_status else ""
     if result.offline:
         return "offline"
     if result.status == "failed":
         return f"failed{http}"
-    if not_modified and result.no_new_papers:  # the same empty file: kept so for the next 304
+    if result.not_modified and result.no_new_papers:  # the same empty file: kept for the next 304
         return f"no new papers{http or ' (file not modified)'}"
-    if not_modified:
+    if result.not_modified:
         return f"unchanged{http or ' (file not modified)'}"
     if result.no_new_papers:
         return f"no new papers{http}"

@@ -123,7 +123,7 @@ class StoreSteps:
             "url": strip_credentials(source.url),
             "last_checked": _stamp(started),
             "last_success": _stamp(started),
-            "last_status": status_text(result, not_modified=response.not_modified),
+            "last_status": status_text(result),
             "last_error": "",
         }
         # A 304 may omit the validators; keep the stored ones then.

@@ -171,7 +171,7 @@ def _publish(args: argparse.Namespace) -> int:
         check_folder(Path(args.out))  # a broken index refused before any translation
         # Only now: "published in English" came before "nothing published".
         cfg, broken = _translation_config(args)
-        if cfg is not None and plan.unique():
+        if cfg is not None:  # (the plan has papers: see above)
             import asyncio  # here, not at the top: every CLI start would pay for it
 
             try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui_digest.core.digest_feed_writer import write_digest_feed
 from tui_digest.core.digest_format import write_digest
@@ -123,22 +123,21 @@ class Published:
         return sum(len(d.written.changed) for d in self.days) + self.index_changed
 
 
-def check_folder(out: Path, *, title: str = "tui-digest") -> None:
+def check_folder(out: Path, *, title: str = "tui-digest") -> dict[str, Any]:
     """Raise PublishError if `out` cannot be published into (not a folder, a broken
-    index): checked before translating, which would otherwise be paid for in vain."""
+    index): checked before translating, which would otherwise be paid for in vain.
+    Returns its index (a new one when the folder is not there yet)."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise PublishError(f"{out}: not a folder")
-    if out.is_dir():
-        read_index(out, title)
+    return read_index(out, title)
 
 
 def write_plan(plan: Plan, out: Path, *, title: str = "tui-digest") -> Published:
     """Write the plan's digests into `out` (created if missing), then the index."""
     out = Path(out)
-    check_folder(out, title=title)
+    index = check_folder(out, title=title)  # (read once: the folder checked with it)
     out.mkdir(parents=True, exist_ok=True)
-    index = read_index(out, title)
     results: list[DayResult] = []
     for category, records in plan.papers.items():
         result = DayResult(category, plan.date, len(records), _untranslated(records))
