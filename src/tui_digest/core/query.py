@@ -283,8 +283,10 @@ def parse_query(text: str, *, today: str | None = None) -> Query:
     """
     q = Query()
     chains, _ = _chains(_lex(text), 0, False)
-    dated = "date:" in text.translate(_SYNTAX_FOLD).lower()
-    day = today or (local_today() if dated else "1970-01-01")
+    # (the clock is read only for a date: term, and only when not given one)
+    day = today or (
+        local_today() if "date:" in text.translate(_SYNTAX_FOLD).lower() else "1970-01-01"
+    )
     _add_chains(q, chains, day)
     return q
 

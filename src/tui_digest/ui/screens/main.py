@@ -330,11 +330,16 @@ class MainScreen(
             elif choice is not None and choice.startswith(WATCH):
                 self.show_watch(choice[len(WATCH) :])
             elif choice is not None:
+                name = None if choice == ALL_PAPERS else choice
                 if is_foryou_day(self.search_box.value):
                     # For you's day and ranking are not a filter for another view:
-                    # kept, a digest of another day showed "No papers match".
-                    self.search_box.value = ""
-                self.show_digest(None if choice == ALL_PAPERS else choice)
+                    # kept, a digest of another day showed "No papers match". (One
+                    # listing: `show_digest` then the box's change listed twice,
+                    # the first one ranked.)
+                    self.digest = name
+                    self.search_for("")
+                else:
+                    self.show_digest(name)
 
         counted = self.unread_total is not None  # before the first count: totals only
         picker = DigestPicker(
