@@ -252,6 +252,11 @@ def test_tags_match_in_any_case_beyond_ascii(tmp_path):
         assert found("tag:ml") == found("tag:ML") == ["2401.00002"]
         assert found("-tag:strasse") == ["2401.00001", "2401.00003"]
         assert found("(tag:STRASSE OR tag:ünïcödé)") == ["2401.00001", "2401.00002"]
+        # With a note in the cache, words and groups take the note plan
+        # (`query_notes.NoteRule`), which folds the tag in the same SQL.
+        store.set_note("2401.00003", "a note")
+        assert found("T2 (tag:ML OR tag:nothing)") == ["2401.00002"]
+        assert found("tag:STRASSE OR note") == ["2401.00002", "2401.00003"]
     with Store.open(tmp_path / "c.db", readonly=True) as store:  # a read-only open too
         assert [store.get_paper(r).paper.id for r in store.list_ids("tag:STRASSE")] == [
             "2401.00002"

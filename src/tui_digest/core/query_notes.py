@@ -67,7 +67,7 @@ def text_match(q: Query, expand: Expand | None) -> str:
 
 
 def tags_cond(pk: str) -> str:
-    """SQL: the paper of `pk` has the tag given as the one parameter, folded (`fold_tag`).
+    """SQL: the paper of `pk` has the tag given as the one parameter, both folded (`fold_tag`).
 
     Tags are matched in any case, as they are edited (`str.casefold`): the
     column's NOCASE folds ASCII only (`tag:STRASSE` missed `Straße`). The store's
@@ -75,7 +75,7 @@ def tags_cond(pk: str) -> str:
     them all is cheap."""
     return (
         f"{pk} IN (SELECT tp.pk FROM paper_tags t JOIN papers tp ON tp.id = t.id "
-        "WHERE fold_tag(t.tag) = ?)"
+        "WHERE fold_tag(t.tag) = fold_tag(?))"
     )
 
 

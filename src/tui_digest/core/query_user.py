@@ -103,7 +103,7 @@ def compile_with_user_text(
         params += [*words, *words, *note_params]
     for tag, neg in q.tags:
         conds.append(("NOT " if neg else "") + in_tags)
-        params.append(tag.casefold())
+        params.append(tag)
     for text, neg in q.notes:
         conds.append(("NOT " if neg else "") + in_notes)
         params.append(fold_note(text))
@@ -168,7 +168,7 @@ def _group_cond(
                 params += inner
                 continue
             if m.field == "tag":
-                cond, inner = in_tags, [m.text.casefold()]
+                cond, inner = in_tags, [m.text]
             elif m.field == "note":
                 cond, inner = in_notes, [fold_note(m.text)]
             else:
