@@ -119,7 +119,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
     with _store(args, readonly=not (add or remove)) as store:
         rowids, missing = _rowids(store, ids)
         if add or remove:
-            from tui_digest.core.store.user_log import MAX_TAG
+            from tui_digest.core.query import MAX_TAG
 
             long = [t for t in add if len(t.strip()) > MAX_TAG]
             _say_cut(long, f"tag cut to {MAX_TAG} characters")

@@ -76,8 +76,9 @@ def compile_with_user_text(
     conds: list[str] = []
     params: list[object] = []
 
-    positive = [fts_term(t, expand) for t in q.terms if not t.negated]
-    positive += [f'ty : "{tok}"' for tok, neg in q.types if not neg]
+    # (each word's match built once: a prefix's expansion reads the `terms` table)
+    word_matches = [fts_term(t, expand) for t in q.terms if not t.negated]
+    positive = [*word_matches, *(f'ty : "{tok}"' for tok, neg in q.types if not neg)]
     if positive:
         conds.append(in_search)
         params.append(" AND ".join(f"({e})" for e in positive))
@@ -114,7 +115,7 @@ def compile_with_user_text(
     # sort:relevance: the text's rank (bm25) of the query's words; a paper
     # found through its note or tags alone comes after the ranked ones, as in
     # `query_note_plan` (it was ignored here; found by a bug hunt).
-    rank_match = _rank_match(q, expand) if q.sort == "relevance" else ""
+    rank_match = _rank_match(q, word_matches, expand) if q.sort == "relevance" else ""
     ranked, rank_params = "", []
     if rank_match:
         ranked = (
@@ -141,10 +142,11 @@ def compile_with_user_text(
     )
 
 
-def _rank_match(q: Query, expand: Expand | None) -> str:
-    """The FTS5 match of the query's positive words and OR groups of words (no
-    tag: or note: in them): what sort:relevance ranks by; "" when none."""
-    parts = [fts_term(t, expand) for t in q.terms if not t.negated]
+def _rank_match(q: Query, word_matches: list[str], expand: Expand | None) -> str:
+    """The FTS5 match of the query's positive words (`word_matches`, built already)
+    and OR groups of words (no tag: or note: in them): what sort:relevance ranks
+    by; "" when none."""
+    parts = [*word_matches]
     parts += [fts_node(g, expand) for g in q.groups if not g.negated and not has_user_terms([g])]
     return " AND ".join(f"({e})" for e in parts)
 

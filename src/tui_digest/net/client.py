@@ -336,7 +336,7 @@ class HttpClient:
             return
         wait = parse_retry_after(answer.headers.get("retry-after"), self._wall_clock())
         if wait is not None:
-            self.spacing.push(host, min(wait, self.options.retry_after_max))
+            self.spacing.slots.push(host, min(wait, self.options.retry_after_max))
 
     async def _one(
         self, method: str, url: str, extra: dict[str, str], content: bytes | None

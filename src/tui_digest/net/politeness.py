@@ -110,7 +110,3 @@ class HostSpacing:
         if interval > 0:
             key = politeness_key(host)
             self.slots.next[key] = max(self.slots.next.get(key, 0.0), self._clock() + interval)
-
-    def push(self, host: str, seconds: float) -> None:
-        """See `HostSlots.push`."""
-        self.slots.push(host, seconds)

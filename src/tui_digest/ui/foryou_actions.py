@@ -79,7 +79,7 @@ class ForYouActions:
         if self.store is not None:
             self._retrain(Path(self.store.path))
 
-    def train_then_reload(self, activity: str, store: Store | None = None) -> None:
+    def train_then_reload(self, activity: str, store: Store) -> None:
         """A ranked listing (read from `store`) needs a (re)trained model: train it,
         then list again.
 
@@ -90,9 +90,6 @@ class ForYouActions:
         reader reopened on a For you search after new papers came stayed on
         "Opening the cache…" for good.
         """
-        store = store or self.store
-        if store is None:
-            return
         if self._training is not None and self._training.is_running:
             return
         self.set_activity(activity, slot="foryou-train")  # type: ignore[attr-defined]

@@ -21,7 +21,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from tui_digest.core.query import MAX_TAG as MAX_TAG  # (cli_state reads it here)
 from tui_digest.core.query import saved_tag
 from tui_digest.core.query_user import fold_note
 from tui_digest.core.record import record

@@ -72,7 +72,7 @@ class ListingScreen(CacheScreen):
     selected = var(0)  # papers in the selection
     language = var("both")
     # Ranked listings train a model first: MainScreen has this from ForYouActions.
-    train_then_reload: Callable[[str, Store | None], None]
+    train_then_reload: Callable[[str, Store], None]
     # The search text (the box's, kept after enter).
     query_text = var("")
 
