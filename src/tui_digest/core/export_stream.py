@@ -159,11 +159,11 @@ def _bibtex(recs: Iterable[PaperRecord], write: Callable[[str], None], keys: Key
 
 
 def _ris(recs: Iterable[PaperRecord], write: Callable[[str], None], _keys: object) -> int:
-    from tui_digest.core.ris import EOL, ris_record
+    from tui_digest.core.ris import ris_text
 
     n = 0
     for rec in recs:
-        write("".join(f"{tag}  - {value}{EOL}" for tag, value in ris_record(rec)))
+        write(ris_text(rec))
         n += 1
     return n
 
@@ -206,15 +206,16 @@ class Keys:
         self._key = citation_key
         self._exact = iter(exact) if exact is not None else None
         self.bases: list[str] = []
-        self._seen: set[str] = set()
-        self.repeated = False
+
+    @property
+    def repeated(self) -> bool:
+        """Two papers got the same key (the same paper exported twice)."""
+        return len(set(self.bases)) != len(self.bases)
 
     def next(self, rec: PaperRecord) -> str:
         if self._exact is not None:
             return next(self._exact)
         base = self._key(rec)
-        self.repeated = self.repeated or base in self._seen
-        self._seen.add(base)
         self.bases.append(base)
         return base
 

@@ -77,7 +77,11 @@ def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
     return [(tag, clean_line(value)) for tag, value in tags]
 
 
+def ris_text(rec: PaperRecord) -> str:
+    """One record's lines, each `TAG  - value` and EOL."""
+    return "".join(f"{tag}  - {value}{EOL}" for tag, value in ris_record(rec))
+
+
 def to_ris(records: Iterable[PaperRecord]) -> str:
     """All records, one after the other (no blank line between, as the spec shows)."""
-    lines = [f"{tag}  - {value}" for rec in records for tag, value in ris_record(rec)]
-    return "".join(line + EOL for line in lines)
+    return "".join(ris_text(rec) for rec in records)
