@@ -75,14 +75,12 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True, header: b
     """
     try:
         size = path.stat().st_size
-        if header and size:
-            with path.open("rb") as f:
-                if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                    return "the file is not an SQLite database"
-        elif not os.access(path, os.R_OK):
+        if not (header and size) and not os.access(path, os.R_OK):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     except OSError as exc:
         raise CacheError(f"{path}: cannot read the cache: {exc.strerror or exc}") from exc
+    if header and size and not has_sqlite_header(path):
+        return "the file is not an SQLite database"
     if not size:
         return "the file is empty"
     try:

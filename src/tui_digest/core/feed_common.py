@@ -33,7 +33,7 @@ from . import arxiv_id
 from .html_text import anchor_texts, html_to_text, looks_like_html
 from .model import InputError, Paper, Problem
 from .xml_decode import as_utf8_xml, decode_document
-from .xml_guard import OutOfBounds, check_bounds, find_root, neutralise_char_refs
+from .xml_guard import OutOfBounds, check_bounds, find_root, line_at, neutralise_char_refs
 
 # --- arXiv ids ------------------------------------------------------------------
 
@@ -223,7 +223,7 @@ def _within_bounds(text: str, source: str, offset: int) -> tuple[str, list[Probl
                 raise
             if len(problems) >= MAX_ENTRIES_CUT:
                 raise
-            line = text.count("\n", 0, start) + 1
+            line = line_at(text, start)
             reason = str(exc).split(": ", 1)[-1]
             problems.append(Problem(line, f"entry skipped: {reason}"))
             text = text[:start] + "\n" * text.count("\n", start, end.end()) + text[end.end() :]

@@ -129,7 +129,8 @@ _SHORTEST_OVER_CAP = 5 * MAX_ATTRIBUTES
 _CLOSERS = {"!--": "-->", "![CDATA[": "]]>", "?": "?>", "!": ">"}
 
 
-def _line(text: str, pos: int) -> int:
+def line_at(text: str, pos: int) -> int:
+    """The 1-based line of `text` that offset `pos` is on."""
     return text.count("\n", 0, pos) + 1
 
 
@@ -164,7 +165,7 @@ def check_bounds(text: str, source: str = "", start: int = 0) -> None:
         text_run += end_of_text - pos
         if text_run > MAX_TEXT_NODE:
             raise OutOfBounds(
-                f"{where}:{_line(text, end_of_text)}: a text node of more than "
+                f"{where}:{line_at(text, end_of_text)}: a text node of more than "
                 f"{MAX_TEXT_NODE} characters is not accepted",
                 end_of_text,
             )
@@ -191,7 +192,7 @@ def check_bounds(text: str, source: str = "", start: int = 0) -> None:
         elements += 1
         if elements > budget:
             raise OutOfBounds(
-                f"{where}:{_line(text, m.start())}: more than {budget} elements in "
+                f"{where}:{line_at(text, m.start())}: more than {budget} elements in "
                 f"{n} characters are not accepted (at most {MAX_ELEMENTS}, and one per "
                 f"{CHARS_PER_ELEMENT} characters beyond the first {FREE_ELEMENTS})",
                 m.start(),
@@ -201,7 +202,7 @@ def check_bounds(text: str, source: str = "", start: int = 0) -> None:
             count = len(_ATTRIBUTE_RE.findall(text, m.end(), gt))
             if count > MAX_ATTRIBUTES:
                 raise OutOfBounds(
-                    f"{where}:{_line(text, m.start())}: <{name}> has {count} attributes; "
+                    f"{where}:{line_at(text, m.start())}: <{name}> has {count} attributes; "
                     f"more than {MAX_ATTRIBUTES} are not accepted",
                     m.start(),
                 )
@@ -209,7 +210,7 @@ def check_bounds(text: str, source: str = "", start: int = 0) -> None:
             stack.append(name)
             if len(stack) > MAX_DEPTH:
                 raise OutOfBounds(
-                    f"{where}:{_line(text, m.start())}: elements nested more than "
+                    f"{where}:{line_at(text, m.start())}: elements nested more than "
                     f"{MAX_DEPTH} deep are not accepted",
                     m.start(),
                 )
