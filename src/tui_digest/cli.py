@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_digest.cli_args import positive_int, refuse_own_files
+from tui_digest.cli_args import add_config_argument, positive_int, refuse_own_files
 from tui_digest.cli_argv import query_terms_last
 from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB
 from tui_digest.cli_output import OutputError, drop_stdout, terminal_width, write_stdout
@@ -250,6 +250,16 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from tui_digest.ui.launch import run_reader
 
+    config = getattr(args, "config", None)
+    if config is not None:
+        path = Path(config).expanduser()
+        if not path.is_file():
+            where = for_terminal(str(path))
+            print(f"tui-digest: {where}: config file not found", file=sys.stderr)
+            return 2
+        # Everything the reader starts (its settings, keys, watch lists and
+        # fetches) finds its config through this variable (config/paths.py).
+        os.environ["TUI_DIGEST_CONFIG"] = str(path.resolve())
     return run_reader(getattr(args, "db", None))
 
 
@@ -288,9 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=_version())
+    add_config_argument(parser)  # a command's own --config takes it when given first
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("run", parents=[common], help="open the reader (the default)")
+    add_config_argument(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
