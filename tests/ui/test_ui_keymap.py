@@ -12,6 +12,7 @@ from ui_support import make_app, notifications, settle
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.ui import keys
+from tui_digest.ui.keymap import clashes
 from tui_digest.ui.screens.help import HelpText
 from tui_digest.ui.widgets.footer import ReaderFooter
 
@@ -26,7 +27,8 @@ def write_config(text: str) -> Path:
 
 
 async def test_keys_from_the_config_replace_the_defaults(cache: Path) -> None:
-    write_config('[keys]\n"main.star" = "x"\nmain.read = "ctrl+r,R"\n')
+    # The README's example.
+    write_config('[keys]\n"main.star" = "x"\nmain.read = "ctrl+r,i"\n')
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -52,7 +54,7 @@ async def test_keys_from_the_config_replace_the_defaults(cache: Path) -> None:
         star = next(line for line in text.splitlines() if "Star or unstar" in line)
         assert star.split()[0] == "x"
         read = next(line for line in text.splitlines() if "Mark the selected" in line)
-        assert read.split()[:2] == ["^r", "R"]
+        assert read.split()[:2] == ["^r", "i"]
         assert not [n for n in notifications(app) if n.title == "Keys"]
 
 
@@ -69,6 +71,30 @@ async def test_unknown_ids_are_warned_about_with_file_and_line(cache: Path) -> N
         await pilot.press("s")  # the default key still works
         await settle(pilot)
         assert app.main.detail.record is not None and app.main.detail.record.starred
+
+
+async def test_a_key_two_bindings_would_share_is_warned_about(cache: Path) -> None:
+    # The README's example once gave `R` (Related) to main.read too: `R` then
+    # marked papers read, with no word of it (found by a bug hunt).
+    path = write_config('[keys]\n"main.star" = "x"\nmain.read = "ctrl+r,R"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warning = next(n for n in notifications(app) if n.title == "Keys")
+        assert f"{path}:3" in warning.message
+        assert "'main.read': 'R' is also the key of 'main.related'" in warning.message
+        assert warning.markup is False
+
+
+def test_clashes_are_the_users_not_the_defaults() -> None:
+    assert clashes({}) == []
+    # The reading view's q closes it instead of quitting: by design.
+    assert clashes({"reading.close": "escape,q"}) == []
+    assert clashes({"main.star": "q"}) == [("main.star", "q", "app.quit")]
+    assert clashes({"reading.star": "n"}) == [("reading.star", "n", "reading.next_unread")]
+    # Swapped keys clash with nothing; two ids on one key are named once.
+    assert clashes({"main.star": "m", "main.read": "s"}) == []
+    assert clashes({"main.star": "x", "main.read": "x"}) == [("main.read", "x", "main.star")]
 
 
 def test_every_binding_has_a_unique_id() -> None:

@@ -39,6 +39,16 @@ def keymap_of(
         if close:
             message += f" (did you mean {close[0]!r}?)"
         warnings.append(ConfigWarning(path, entry.line, message))
+    lines = {entry.binding_id: entry.line for entry in entries}
+    for binding_id, key, other in clashes(keymap):
+        warnings.append(
+            ConfigWarning(
+                path,
+                lines.get(binding_id, 0),
+                f"[keys] {binding_id!r}: {key!r} is also the key of {other!r}; "
+                "one of them will not work (give it another key)",
+            )
+        )
     return keymap, warnings
 
 
@@ -54,3 +64,44 @@ def load_keymap() -> tuple[dict[str, str], list[ConfigWarning]]:
     except ConfigError:
         return {}, []
     return keymap_of(config.keys, config.path)
+
+
+# Bindings that are live at the same moment: the list's, the main screen's and
+# the app's while the list has the focus; the reading view's and the app's.
+# (Dialogs hold few keys, and those only while they are open.)
+_TOGETHER = ((keys.LIST, keys.MAIN, keys.APP), (keys.READING, keys.APP))
+
+
+def clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(remapped id, key, other id) for each key `keymap` gives a binding that
+    another binding live beside it has too, by default or by `keymap`.
+
+    `App.set_keymap` takes such a map as it is, so the README's own example
+    once made `R` mark papers read instead of listing related ones (found by a
+    bug hunt). The clashes the defaults have are by design (the reading view's
+    `q` closes it instead of quitting) and are not named.
+    """
+    by_design = _pairs({})
+    found: list[tuple[str, str, str]] = []
+    for pair in sorted(_pairs(keymap) - by_design, key=lambda p: sorted(p)):
+        key = next(part for part in pair if part.startswith("key:"))[4:]
+        ids = sorted(part for part in pair if not part.startswith("key:"))
+        remapped = [i for i in ids if i in keymap]
+        if remapped:
+            first = remapped[0]
+            found.append((first, key, next(i for i in ids if i != first)))
+    return found
+
+
+def _pairs(keymap: dict[str, str]) -> set[frozenset[str]]:
+    """{id, other id, "key:" + key} for each key two bindings live together share."""
+    pairs: set[frozenset[str]] = set()
+    for scope in _TOGETHER:
+        owners: dict[str, list[str]] = {}
+        for binding in (b for group in scope for b in group):
+            assert binding.id is not None  # every binding of `keys` has one (tested)
+            for key in keymap.get(binding.id, binding.key).split(","):
+                owners.setdefault(key.strip(), []).append(binding.id)
+        for key, ids in owners.items():
+            pairs.update(frozenset((a, b, "key:" + key)) for a in ids for b in ids if a < b)
+    return pairs
