@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, TextArea
-from ui_support import detail_text, make_app, settle
+from ui_support import detail_text, make_app, notifications, settle
 
 from tui_digest.core.store import Store
 from tui_digest.ui.screens.annotate import NoteDialog, TagsDialog, TagSuggester
@@ -92,3 +94,60 @@ async def test_tag_completion_completes_the_last_tag_only() -> None:
     assert await s.get_suggestion("robotics, r") == "robotics, reading"
     assert await s.get_suggestion("robotics, ") is None
     assert await s.get_suggestion("zz") is None
+
+
+async def test_a_note_that_cannot_be_saved_is_not_lost(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a full disk the reader said "Note saved." as the write started, then the
+    error, and the note typed was gone with its dialog (found by a bug hunt)."""
+    full = sqlite3.OperationalError("database or disk is full")
+
+    def set_note(self: Store, paper_id: str, note: str) -> None:
+        raise full
+
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        with monkeypatch.context() as patch:
+            patch.setattr(Store, "set_note", set_note)
+            await pilot.press("a")
+            await settle(pilot)
+            app.screen.query_one(TextArea).text = "a long note\nthat took a while"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            said = [n.message for n in notifications(app)]
+            assert "Note saved." not in said
+            assert any("disk is full" in m for m in said)
+            # The dialog is back with the text typed.
+            assert isinstance(app.screen, NoteDialog)
+            assert "not saved" in app.screen.title_text
+            assert app.screen.query_one(TextArea).text == "a long note\nthat took a while"
+        # Room again: ctrl+s saves it, and says so only then.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, NoteDialog)
+        assert "Note saved." in [n.message for n in notifications(app)]
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).note == "a long note\nthat took a while"
+
+
+async def test_tags_are_said_saved_only_once_they_are(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def edit_tags(self: Store, *args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "edit_tags", edit_tags)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("number_sign")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "robotics"
+        await pilot.press("enter")
+        await settle(pilot)
+        said = [n.message for n in notifications(app)]
+        assert not any(m.startswith("Tags saved") for m in said)
+        assert any("disk is full" in m for m in said)

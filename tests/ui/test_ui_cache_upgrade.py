@@ -100,3 +100,19 @@ async def test_the_reader_says_an_upgrade_is_running_where_it_said_opening(
         assert words in shown
         await settle(pilot)
         assert app.main.matches == 1 and "Kept" in detail_text(app)
+
+
+async def test_a_file_where_the_cache_folder_should_be_is_said_in_the_main_area(
+    tmp_path: Path,
+) -> None:
+    """XDG_DATA_HOME naming a file: an OSError, which the reader only toasted, and
+    "Opening the cache…" stayed for the session (found by a bug hunt)."""
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    app = make_app(tmp_path / "afile" / "tui-digest" / "cache.db", first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = detail_text(app)
+        assert "Opening the cache" not in shown
+        assert "cannot create the cache's folder" in shown and str(tmp_path / "afile") in shown
+        assert "could not be opened" in status_text(app)
+        assert app.main.store is None

@@ -96,6 +96,21 @@ async def test_auto_read_false_turns_the_timer_off(cache: Path) -> None:
         assert read_ids(cache) == {app.main.detail.record.paper.id}
 
 
+async def test_a_config_with_an_error_reads_with_the_default_timer(cache: Path) -> None:
+    config = Path(os.environ["TUI_DIGEST_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[reader]\nauto_read = false\n\n[keys]\n"main.star" = 1\n', "utf-8")
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        timers.advance(2)
+        await settle(pilot)
+        assert read_ids(cache) == {app.main.detail.record.paper.id}
+
+
 async def test_select_all_m_s_change_only_the_selection_and_ctrl_z_restores(cache: Path) -> None:
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:

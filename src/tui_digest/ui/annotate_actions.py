@@ -78,9 +78,12 @@ class AnnotateActions:
         rowids = [r.rowid for r in records]
         if not removed and {t.casefold() for t in shared} == keep:
             return
-        self._write_user_text(lambda store: store.edit_tags(ids, new, removed), rowids)
         noun = "paper" if len(ids) == 1 else "papers"
-        self.notify(f"Tags saved on {len(ids)} {noun}.", markup=False)  # type: ignore[attr-defined]
+        self._write_user_text(
+            lambda store: store.edit_tags(ids, new, removed),
+            rowids,
+            saved=f"Tags saved on {len(ids)} {noun}.",
+        )
 
     def action_edit_note(self) -> None:
         rowids = self.targets()
@@ -100,27 +103,56 @@ class AnnotateActions:
         if record is not None:
             self.app.call_from_thread(self._ask_note, record)  # type: ignore[attr-defined]
 
-    def _ask_note(self, record: PaperRecord) -> None:
+    def _ask_note(self, record: PaperRecord, typed: str | None = None) -> None:
+        """The note dialog; `typed`: the text of a note that could not be saved."""
         from tui_digest.ui.screens.annotate import NoteDialog
 
         def answered(value: str | None) -> None:
             if value is None or value.strip() == record.note:
                 return
             pid, rowid = record.paper.id, record.rowid
-            self._write_user_text(lambda store: store.set_note(pid, value), [rowid])
-            self.notify("Note removed." if not value.strip() else "Note saved.", markup=False)  # type: ignore[attr-defined]
+            self._write_user_text(
+                lambda store: store.set_note(pid, value),
+                [rowid],
+                saved="Note removed." if not value.strip() else "Note saved.",
+                # The dialog is closed by then: what was typed would be lost.
+                unsaved=lambda: self._ask_note(record, value),
+            )
 
         title = f"Note on {record.paper.id}"
-        self.app.push_screen(NoteDialog(title, record.note), answered)  # type: ignore[attr-defined]
+        if typed is not None:
+            title += " (not saved: ctrl+s tries again)"
+        text = record.note if typed is None else typed
+        self.app.push_screen(NoteDialog(title, text), answered)  # type: ignore[attr-defined]
 
     @work(thread=True, group="annotate-write", exclusive=False, exit_on_error=False,
           description="save tags or a note")  # fmt: skip
-    def _write_user_text(self, write: Callable[[Store], object], rowids: Sequence[int]) -> None:
-        """Write in a thread, then show the new tags/note in the detail pane."""
+    def _write_user_text(
+        self,
+        write: Callable[[Store], object],
+        rowids: Sequence[int],
+        *,
+        saved: str,
+        unsaved: Callable[[], None] | None = None,
+    ) -> None:
+        """Write in a thread, then say `saved` and show the new tags/note in the
+        detail pane. A failed write is the worker's error (its notification), and
+        `unsaved` is called on the event loop (the note dialog opens again).
+
+        "Saved" was said as the write started: on a full disk the user read
+        "Note saved." just before the error, and the note typed was gone (found
+        by a bug hunt).
+        """
         with self._user_text_lock:
             if self.store is None:
                 return
-            write(self.store)
+            try:
+                write(self.store)
+            except Exception:
+                if unsaved is not None:
+                    self.app.call_from_thread(unsaved)  # type: ignore[attr-defined]
+                raise  # reported by the app's one worker-error handler
+        self.app.call_from_thread(self.notify, saved, markup=False)  # type: ignore[attr-defined]
         for rowid in rowids:
             self.app.call_from_thread(self.paper_reread, rowid)  # type: ignore[attr-defined]
         self.app.call_from_thread(self.user_text_changed)  # type: ignore[attr-defined]

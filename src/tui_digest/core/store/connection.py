@@ -92,7 +92,17 @@ class Connections:
         guard = check_cache(path, want_readonly=readonly, thorough=None if quick_start else True)
         readonly = readonly or guard.readonly
         if not readonly:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                # (a file where a folder should be: XDG_DATA_HOME naming a file)
+                # A CacheError, which the reader shows in place of the papers;
+                # as an OSError it left "Opening the cache…" up for good.
+                culprit = f"{exc.filename}: " if exc.filename else ""
+                raise CacheError(
+                    f"{path.parent}: cannot create the cache's folder "
+                    f"({culprit}{exc.strerror or exc})"
+                ) from exc
         exists = path.exists() and path.stat().st_size > 0
         if exists:
             check_version(path)

@@ -89,13 +89,17 @@ class ReadingScreen(ListingScreen):
           description="read the config")  # fmt: skip
     def _read_reader_config(self) -> None:
         from tui_digest.config.errors import ConfigError  # (not for the first frame)
+        from tui_digest.config.reader_settings import ReaderSettings
 
         try:
             from tui_digest.config.loader import load_config
 
             reader = load_config().reader
         except ConfigError:
-            return  # the refresher says what is wrong with the file; the defaults apply
+            # The refresher says what is wrong with the file; the defaults apply
+            # (returning here left the timer off for the whole session: a typo
+            # in [keys] stopped papers being marked read; found by a bug hunt).
+            reader = ReaderSettings()
         self.app.call_from_thread(setattr, self.dwell, "read_after", reader.read_after)
 
     # --- the dwell timer -----------------------------------------------------------
