@@ -32,7 +32,10 @@ def read_toml(where: Path, *, must_exist: bool = False) -> TomlFile:
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
     try:
-        text = raw.decode("utf-8")
+        # utf-8-sig: Windows editors start a UTF-8 file with a byte-order mark,
+        # which TOML does not allow ("Invalid statement (at line 1, column 1)":
+        # nothing a user could see; found by a bug hunt).
+        text = raw.decode("utf-8-sig")
         data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{where}: not UTF-8 text (byte {exc.start})") from None
