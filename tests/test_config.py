@@ -44,9 +44,9 @@ def test_a_byte_order_mark_and_crlf_lines_are_read(tmp_path):
     """As Windows editors save it: this was "invalid TOML: Invalid statement (at
     line 1, column 1)" (found by a bug hunt); an error still names its line."""
     path = tmp_path / "bom.toml"
-    path.write_bytes(b'\xef\xbb\xbf[fetch]\r\ninterval_minutes = 30\r\n')
+    path.write_bytes(b"\xef\xbb\xbf[fetch]\r\ninterval_minutes = 30\r\n")
     assert load_config(path).fetch.interval_minutes == 30
-    path.write_bytes(b'\xef\xbb\xbf[fetch]\r\ninterval_minutes = \r\n')
+    path.write_bytes(b"\xef\xbb\xbf[fetch]\r\ninterval_minutes = \r\n")
     with pytest.raises(ConfigError, match=r"bom.toml: invalid TOML: .*line 2"):
         load_config(path)
 

@@ -10,9 +10,10 @@ import pytest
 from ui_support import make_app, notifications, settle
 
 from tui_digest.config.errors import ConfigError
+from tui_digest.config.keymap import KeyEntry
 from tui_digest.config.loader import load_config
-from tui_digest.ui import keys
-from tui_digest.ui.keymap import clashes
+from tui_digest.ui import key_names, keys
+from tui_digest.ui.keymap import clashes, keymap_of
 from tui_digest.ui.screens.help import HelpText
 from tui_digest.ui.widgets.footer import ReaderFooter
 
@@ -113,3 +114,60 @@ def test_a_key_that_is_not_a_string_is_an_error_naming_the_line() -> None:
     path = write_config('[keys]\n"main.star" = "x"\n"main.read" = 3\n')
     with pytest.raises(ConfigError, match=rf"{path}:3: keys.main.read must be a key"):
         load_config()
+
+
+def test_keys_textual_never_reports_are_named_and_dropped() -> None:
+    entries = [
+        KeyEntry("main.read", "Ctrl+R", 4),
+        KeyEntry("main.star", "banana+ctrl,x", 5),
+        KeyEntry("main.language", "Escape", 6),
+        KeyEntry("main.open", "plus,f5,ctrl+shift+up", 7),
+    ]
+    keymap, warnings = keymap_of(entries, Path("c.toml"))
+    # Ctrl+R was the only key of main.read: its default (m) stays.
+    assert keymap == {"main.star": "x", "main.open": "plus,f5,ctrl+shift+up"}
+    said = [(w.line, w.message) for w in warnings]
+    assert said == [
+        (4, "[keys] 'main.read': 'Ctrl+R' is not a key name (did you mean 'ctrl+r'?); ignored"),
+        (5, "[keys] 'main.star': 'banana+ctrl' is not a key name; ignored"),
+        (6, "[keys] 'main.language': 'Escape' is not a key name (did you mean 'escape'?); ignored"),
+    ]
+
+
+def test_a_typed_key_is_refused_for_a_binding_that_acts_in_the_search_box() -> None:
+    """main.undo acts before the focused widget: as "z" it took every z typed in the
+    search box ("zero" became "ero", "Nothing to undo."; found by a bug hunt)."""
+    keymap, warnings = keymap_of(
+        [KeyEntry("main.undo", "z,ctrl+u", 2), KeyEntry("main.star", "z", 3)], Path("c.toml")
+    )
+    assert keymap == {"main.undo": "ctrl+u", "main.star": "z"}
+    assert [w.line for w in warnings] == [2]
+    assert "'z' would be taken from what is typed in the search box" in warnings[0].message
+
+
+async def test_a_key_name_that_is_no_key_leaves_the_default(cache: Path) -> None:
+    write_config('[keys]\nmain.read = "Ctrl+R"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warning = next(n for n in notifications(app) if n.title == "Keys")
+        assert "'Ctrl+R' is not a key name (did you mean 'ctrl+r'?)" in warning.message
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.main.detail.record is not None and app.main.detail.record.read
+
+
+def test_every_default_key_is_a_key_name() -> None:
+    # The check refuses nothing the reader itself binds.
+    defaults = {
+        key
+        for name in dir(keys)
+        if isinstance(getattr(keys, name), list)
+        for b in getattr(keys, name)
+        if hasattr(b, "key")
+        for key in b.key.split(",")
+    }
+    assert {"question_mark", "number_sign", "less_than_sign", "ctrl+z"} <= defaults
+    assert [k for k in sorted(defaults) if not key_names.is_key(k)] == []
+    assert [k for k in ("plus", "minus", "slash", "R", "space") if not key_names.is_typed(k)] == []
+    assert not any(key_names.is_typed(k) for k in ("escape", "f5", "ctrl+r", "enter"))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_digest.config.paths import config_path
-from tui_digest.ui import keys
+from tui_digest.ui import key_names, keys
 
 if TYPE_CHECKING:
     from tui_digest.config.errors import ConfigWarning
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 def keymap_of(
     entries: Sequence[KeyEntry], path: Path
 ) -> tuple[dict[str, str], list[ConfigWarning]]:
-    """(binding id -> keys for the ids the reader has, a warning per unknown id)."""
+    """(binding id -> keys for the ids the reader has, a warning per unknown id,
+    per key that is no key name or would be taken from the search box, and per
+    key two bindings would share)."""
     from tui_digest.config.errors import ConfigWarning
 
     known = keys.binding_ids()
@@ -32,7 +34,10 @@ def keymap_of(
     warnings: list[ConfigWarning] = []
     for entry in entries:
         if entry.binding_id in known:
-            keymap[entry.binding_id] = entry.keys
+            usable, said = _checked_keys(entry)
+            warnings += [ConfigWarning(path, entry.line, message) for message in said]
+            if usable:  # else its default key stays
+                keymap[entry.binding_id] = ",".join(usable)
             continue
         message = f"[keys] {entry.binding_id!r} is not a binding id; ignored"
         close = difflib.get_close_matches(entry.binding_id, sorted(known), n=1, cutoff=0.6)
@@ -50,6 +55,33 @@ def keymap_of(
             )
         )
     return keymap, warnings
+
+
+def _checked_keys(entry: KeyEntry) -> tuple[list[str], list[str]]:
+    """(the entry's keys Textual can report, a message for each problem)."""
+    usable: list[str] = []
+    said: list[str] = []
+    for key in entry.keys.split(","):
+        if not key_names.is_key(key):
+            guess = key_names.suggestion(key)
+            hint = f" (did you mean {guess!r}?)" if guess else ""
+            said.append(f"[keys] {entry.binding_id!r}: {key!r} is not a key name{hint}; ignored")
+            continue
+        if entry.binding_id in _PRIORITY and key_names.is_typed(key):
+            # A priority binding takes its key before the focused widget does.
+            said.append(
+                f"[keys] {entry.binding_id!r}: {key!r} would be taken from what is typed "
+                "in the search box; ignored (give it a key with ctrl or alt)"
+            )
+            continue
+        usable.append(key)
+    return usable, said
+
+
+# Bindings that act before the focused widget sees the key (the search box's too).
+_PRIORITY = frozenset(
+    b.id for group in (keys.APP, keys.MAIN, keys.LIST) for b in group if b.priority and b.id
+)
 
 
 def load_keymap() -> tuple[dict[str, str], list[ConfigWarning]]:

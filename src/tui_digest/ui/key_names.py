@@ -1,0 +1,66 @@
+"""Whether a key name from the config's `[keys]` is one Textual can report.
+
+`App.set_keymap` takes any string, so "Ctrl+R" or "banana+ctrl" bound nothing
+while the footer and help advertised it, and the binding's default key was
+gone (found by a bug hunt). A key is Textual's: modifiers (lower case) joined
+by "+" to a base that is one character, a name of `textual.keys.Keys` (escape,
+f5, pageup, …), or a character's name as Textual spells it (question_mark,
+number_sign: `textual.keys.key_to_character`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from contextlib import suppress
+from functools import cache
+
+from textual.keys import REPLACED_KEYS, Keys, key_to_character
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+@cache
+def _named_keys() -> frozenset[str]:
+    """The base names `Keys` holds ("escape", "f5", "pageup", …), not "<any>" and such."""
+    return frozenset(k.value.rpartition("+")[2] for k in Keys if not k.value.startswith("<"))
+
+
+def is_key(name: str) -> bool:
+    *modifiers, base = name.split("+")
+    if not base or any(m not in MODIFIERS for m in modifiers):
+        return False
+    if len(base) == 1:
+        return True
+    # Textual spells names in lower case ("Escape" is never pressed).
+    return base.islower() and (base in _named_keys() or _character(base) is not None)
+
+
+def _character(base: str) -> str | None:
+    """The character a base key name types, if any ("question_mark" -> "?")."""
+    character = key_to_character(base)
+    if character is None and base in REPLACED_KEYS:
+        # "plus", "minus", "slash"…: Textual's short names, which its own
+        # `key_to_character` does not turn back ("plus_sign" is no Unicode name).
+        name = REPLACED_KEYS[base].upper()  # "HYPHEN_MINUS", "PLUS_SIGN"
+        for spelled in (name.replace("_", " "), name.replace("_", "-")):
+            with suppress(KeyError):
+                return unicodedata.lookup(spelled)
+    return character
+
+
+def suggestion(name: str) -> str | None:
+    """A key like `name` that is one ("Ctrl+R" -> "ctrl+r"), if there is one."""
+    *modifiers, base = name.split("+")
+    if modifiers or len(base) > 1:  # a letter alone keeps its case: "R" is shift+r
+        base = base.lower()
+    guess = "+".join([*(m.lower() for m in modifiers), base])
+    return guess if guess != name and is_key(guess) else None
+
+
+def is_typed(name: str) -> bool:
+    """Whether the key types a character (into the search box, say): no modifier
+    but shift, and a base that is a character."""
+    *modifiers, base = name.split("+")
+    character = _character(base)
+    typed = character is not None and character.isprintable()
+    return typed and all(m == "shift" for m in modifiers)
