@@ -123,6 +123,31 @@ def test_migration_failure_rolls_back(tmp_path, monkeypatch):
         assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'half_done'").fetchone()
 
 
+def test_a_new_cache_that_cannot_be_made_is_not_half_made(tmp_path, monkeypatch):
+    """Made step by step, a full disk left a cache at schema 5, which the next start
+    called an upgrade ("Upgrading the cache (schema 5 → 9)…") of a cache that never
+    was (found by a bug hunt)."""
+    db = tmp_path / "c.db"
+    steps = list(schema.MIGRATIONS)
+
+    def full(conn: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "MIGRATIONS", [*steps[:5], full, *steps[6:]])
+        with pytest.raises(CacheError, match="disk is full"):
+            Store.open(db)
+    with sqlite3.connect(db) as conn:
+        assert schema.user_version(conn) == 0
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    told: list[tuple[int, int]] = []
+    with Store.open(db, on_upgrade=lambda old, new: told.append((old, new))) as store:
+        assert store.is_empty()
+    assert told == []  # a new cache, not an upgrade
+    with sqlite3.connect(db) as conn:
+        assert schema.user_version(conn) == schema.SCHEMA_VERSION
+
+
 def test_v2_cache_is_upgraded_to_the_v3_index(tmp_path):
     db = tmp_path / "c.db"
     make_v1(db)

@@ -413,7 +413,8 @@ def migrate(
     begin: Callable[[sqlite3.Connection], None] = _begin_immediate,
     on_upgrade: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Bring `conn` (autocommit mode) forward to `target`, one transaction per step.
+    """Bring `conn` (autocommit mode) forward to `target`, one transaction per step
+    (a new database: one for all).
 
     Returns the version it started from. The caller has already refused a
     database newer than this code. `begin` opens each step's write transaction
@@ -436,8 +437,13 @@ def migrate(
             if on_upgrade is not None:
                 on_upgrade(version, target)
                 on_upgrade = None
-            MIGRATIONS[version](conn)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
+            # A new cache is made in one transaction: made step by step, a
+            # full disk left a half-made one, which the next start called "an
+            # upgrade (schema 5 → 9)" of a cache that never was (found by a bug
+            # hunt). An existing cache moves a step per transaction.
+            for step in range(version, target if version == 0 else version + 1):
+                MIGRATIONS[step](conn)
+                conn.execute(f"PRAGMA user_version = {step + 1}")
             conn.execute("COMMIT")
         except BaseException:
             # SQLite may have rolled back already (a full disk): a second ROLLBACK
