@@ -87,3 +87,39 @@ async def test_down_in_the_file_box_chooses_the_next_format(cache: Path, tmp_pat
         await settle(pilot)
     [written] = list(tmp_path.glob("digest-*"))
     assert written.suffix == ".bib" and written.read_text("utf-8").startswith("@misc{")
+
+
+async def test_dialogs_show_what_matters_in_a_short_terminal(tmp_path: Path) -> None:
+    """At 40x12 the digest picker showed no digest at all, and the export dialog cut
+    off its file box and buttons (found by a bug hunt): below 20 rows the dialogs
+    drop their padding and scroll, the focused box in view."""
+    from textual.widgets import Button, Input, OptionList
+
+    from tui_digest.ui.screens.digest_picker import DigestPicker
+    from tui_digest.ui.screens.export import ExportScreen
+
+    app = make_app(build_cache(tmp_path / "cache.db"), first_run_sample=False)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPicker) and app.screen.has_class("-short")
+        options = app.screen.query_one(OptionList)
+        shown = options.region.intersection(app.screen.query_one("#digest-dialog").content_region)
+        assert options.option_count >= 3 and shown.height >= 3
+        await pilot.press("escape")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        dialog = app.screen.query_one("#export-dialog")
+        path_box = app.screen.query_one("#export-path", Input)
+        assert path_box.has_focus
+        assert dialog.content_region.contains_region(path_box.region)
+        # The buttons are below: the dialog scrolls to them.
+        ok = app.screen.query_one("#export-ok", Button)
+        ok.scroll_visible(animate=False)
+        await settle(pilot)
+        assert dialog.content_region.contains_region(ok.region)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert not app.screen.has_class("-short")

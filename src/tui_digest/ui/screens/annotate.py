@@ -20,6 +20,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label, TextArea
 
 from tui_digest.ui import keys
+from tui_digest.ui.screens import breakpoints
 
 
 class TagSuggester(Suggester):
@@ -45,6 +46,7 @@ class TagsDialog(ModalScreen[str | None]):
     """Returns the comma-separated tags typed (Enter), or None (escape)."""
 
     CSS_PATH = "dialogs.tcss"
+    VERTICAL_BREAKPOINTS = breakpoints.SHORT  # (dialogs.tcss: -short)
     BINDINGS: ClassVar[list[BindingType]] = list(keys.TAGS)
 
     def __init__(self, title: str, tags: Sequence[str], known: Sequence[str]) -> None:
@@ -79,6 +81,7 @@ class NoteDialog(ModalScreen[str | None]):
     """Returns the note (ctrl+s), or None (escape)."""
 
     CSS_PATH = "dialogs.tcss"
+    VERTICAL_BREAKPOINTS = breakpoints.SHORT  # (dialogs.tcss: -short)
     BINDINGS: ClassVar[list[BindingType]] = list(keys.NOTE)
 
     def __init__(self, title: str, note: str) -> None:

@@ -13,10 +13,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_digest.ui import keys
+from tui_digest.ui.screens import breakpoints
 
 
 class ConfirmScreen(ModalScreen[bool]):
     CSS_PATH = "dialogs.tcss"
+    VERTICAL_BREAKPOINTS = breakpoints.SHORT  # (dialogs.tcss: -short)
     BINDINGS: ClassVar[list[BindingType]] = list(keys.CONFIRM)
 
     def __init__(self, question: str, yes_label: str = "Yes") -> None:

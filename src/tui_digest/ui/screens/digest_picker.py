@@ -21,6 +21,7 @@ from tui_digest.core.digest_day import picker_parts
 from tui_digest.core.model import DigestInfo
 from tui_digest.core.store.watch_lists import WatchHits
 from tui_digest.ui import keys
+from tui_digest.ui.screens import breakpoints
 
 ALL_PAPERS = "\0all"  # cannot collide with a digest name (names hold no control chars)
 FOR_YOU = "\0foryou"  # the newest day's papers ranked by the For you model
@@ -34,6 +35,7 @@ def matches(haystack: str, query: str) -> bool:
 
 class DigestPicker(ModalScreen[str | None]):
     CSS_PATH = "dialogs.tcss"
+    VERTICAL_BREAKPOINTS = breakpoints.SHORT  # (dialogs.tcss: -short)
     BINDINGS: ClassVar[list[BindingType]] = list(keys.DIGESTS)
 
     def __init__(

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from tui_digest.ui import keys
 from tui_digest.ui.export_job import FORMATS
+from tui_digest.ui.screens import breakpoints
 from tui_digest.ui.screens.confirm import ConfirmScreen
 
 
@@ -34,6 +35,7 @@ def default_name(fmt: str, now: datetime) -> str:
 
 class ExportScreen(ModalScreen[ExportRequest | None]):
     CSS_PATH = "dialogs.tcss"
+    VERTICAL_BREAKPOINTS = breakpoints.SHORT  # (dialogs.tcss: -short)
     BINDINGS: ClassVar[list[BindingType]] = list(keys.EXPORT)
 
     # The clock that names the default file; tests replace it for stable snapshots.

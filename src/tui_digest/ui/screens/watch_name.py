@@ -16,6 +16,7 @@ from textual.widgets import Input, Label
 
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui import keys
+from tui_digest.ui.screens import breakpoints
 
 
 class WatchNameDialog(ModalScreen[str | None]):
@@ -23,6 +24,7 @@ class WatchNameDialog(ModalScreen[str | None]):
     (→) and is replaced."""
 
     CSS_PATH = "dialogs.tcss"
+    VERTICAL_BREAKPOINTS = breakpoints.SHORT  # (dialogs.tcss: -short)
     BINDINGS: ClassVar[list[BindingType]] = list(keys.WATCH_NAME)
 
     def __init__(self, query: str, name: str, known: Sequence[str]) -> None:

@@ -1,0 +1,11 @@
+"""The dialogs' one vertical breakpoint: below 20 rows a dialog's screen has the
+class `-short` (dialogs.tcss drops padding and margins and lets the dialog scroll).
+
+Textual sets the class from the terminal's height (`Screen.VERTICAL_BREAKPOINTS`:
+https://textual.textualize.io/api/app/#textual.app.App.VERTICAL_BREAKPOINTS).
+At 20 rows and more the dialogs fit as they are (the export's 19 rows included).
+"""
+
+from __future__ import annotations
+
+SHORT: list[tuple[int, str]] = [(0, "-short"), (20, "-tall")]
