@@ -90,7 +90,7 @@ def _sources_list(args: argparse.Namespace) -> int:
     from tui_digest.core.when import SYSTEM_CLOCK  # local time, relative (--json keeps UTC ISO)
 
     config = load_chosen(args)
-    states = _source_states(getattr(args, "db", None), [s.name for s in config.sources])
+    states = _source_states(getattr(args, "db", None), config.sources)
     if getattr(args, "json", False):
         print(sources_json(config.sources, states))
         return EXIT_OK
@@ -144,8 +144,9 @@ def sources_json(sources: list[Any], states: dict[str, dict[str, object]]) -> st
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
-def _source_states(db: str | None, names: list[str]) -> dict[str, dict[str, object]]:
-    """Fetch state per source name; empty when there is no cache yet."""
+def _source_states(db: str | None, sources: list[Any]) -> dict[str, dict[str, object]]:
+    """Fetch state per source name, of the URL it has now (another URL's result is not
+    this one's: a renamed URL is as never fetched); empty when there is no cache yet."""
     from tui_digest.core import paths
     from tui_digest.core.store import CacheError, Store
 
@@ -158,7 +159,7 @@ def _source_states(db: str | None, names: list[str]) -> dict[str, dict[str, obje
         print(f"tui-digest: {for_terminal(exc)}; fetch state not shown", file=sys.stderr)
         return {}
     try:
-        return {n: state for n in names if (state := store.get_source_state(n))}
+        return {s.name: st for s in sources if (st := store.fetch_state(s.name, s.url))}
     finally:
         store.close()
 
