@@ -1,11 +1,12 @@
 """The headless `sources` subcommand: the configured sources, listed and edited.
 
-    tui-digest sources [list [--json] | add URL | rm NAME | import FILE | export FILE]
+    tui-digest sources [list [--json] | add URL | rm NAME | import FILE | export FILE [--force]]
                        [--config PATH]
 
 `list` shows each source with its last fetch (from the cache, read-only);
 `add`, `rm` and `import` edit the config file (its comments survive, see
-`config.editing`); `export` writes OPML without the URLs' passwords. Errors
+`config.editing`); `export` writes OPML without the URLs' passwords, over an
+existing file only with `--force`. Errors
 are one line on stderr, never a traceback.
 """
 
@@ -60,6 +61,7 @@ def register(
     add_config_argument(a)
     a = actions.add_parser("export", parents=parents, help="write the sources as OPML")
     a.add_argument("file", metavar="FILE", help="output file ('-' for stdout)")
+    a.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     add_config_argument(a)
     p.set_defaults(func=cmd_sources)
 
@@ -250,8 +252,8 @@ def _sources_export(args: argparse.Namespace) -> int:
         from tui_digest.core.atomic_file import write_atomic
 
         # Complete or absent, and never over the cache or the config it was read from;
-        # an OPML file exported before is replaced, as the README's example does.
+        # an existing file only with --force, as `export -o` and `backup`.
         refuse_own_files(args.file, db=getattr(args, "db", None), config=config.path)
-        write_atomic(args.file, data, overwrite=True)
+        write_atomic(args.file, data, overwrite=args.force)
         print(f"{for_terminal(args.file)}: wrote {len(config.sources)} source(s)", file=sys.stderr)
     return EXIT_OK
