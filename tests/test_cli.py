@@ -251,6 +251,29 @@ def test_query_rewrite_only_applies_at_the_command_position(tmp_path, db):
     assert b"https://example.org/x.md" in target.read_bytes()
 
 
+def test_sources_export_refuses_an_existing_file_as_export_and_backup_do(tmp_path, imported):
+    """`sources export FILE.opml` replaced an existing file without being asked, where
+    `export -o` and `backup` refuse (found by a bug hunt): now the same refusal and
+    the same --force."""
+    config = tmp_path / "c.toml"
+    config.write_text('[[sources]]\nname = "x"\nurl = "https://example.org/x.md"\n')
+    target = tmp_path / "mine.opml"
+    target.write_bytes(b"my own notes\n")
+    refused = run("sources", "export", str(target), "--config", str(config), db=imported)
+    assert refused.returncode == 2, err(refused)
+    assert err(refused) == (
+        f"tui-digest: refusing to overwrite {target}: a file already exists there"
+        " (--force overwrites it)\n"
+    )
+    assert target.read_bytes() == b"my own notes\n"
+    for other in (["export", "-o", str(target)], ["backup", str(target)]):
+        proc = run(*other, db=imported)
+        assert (proc.returncode, err(proc)) == (2, err(refused)), other
+    forced = run("sources", "export", str(target), "--force", "--config", str(config), db=imported)
+    assert forced.returncode == 0, err(forced)
+    assert b"https://example.org/x.md" in target.read_bytes()
+
+
 def test_corrupt_cache_is_moved_aside_and_the_user_told_where(db):
     db.write_bytes(SQLITE_HEADER + b"garbage, not SQLite" * 50)
     proc = run("import", str(MINI), db=db)

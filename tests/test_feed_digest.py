@@ -92,10 +92,11 @@ def test_early_layout_without_summary_paragraphs() -> None:
     assert (paper.abstract_zh, paper.abstract_en) == ("中文摘要", "Abstract")
     assert paper.summary_zh == ""
     assert paper.url == "http://arxiv.org/abs/2303.00001"
-    assert paper.extras == {"layout": "early"}
+    assert paper.extras == {"layout": "early", "plain": "1"}
     # The Markdown writer then writes the early footnote form, without summary slots.
     written = write_digest([paper])
-    assert read_digest(written.encode()).digest.papers[0].extras == {"layout": "early"}
+    again = read_digest(written.encode()).digest.papers[0]
+    assert again.extras == {"layout": "early", "plain": "1"}
 
 
 def test_english_only_item() -> None:

@@ -99,7 +99,10 @@ def test_sources_list_json(tmp_path):
     db = tmp_path / "cache.db"
     store = Store.open(db)
     store.set_source_state(
-        "digest-cs.AI", last_checked="2026-08-19T06:00:00Z", last_status="new 3 / updated 0"
+        "digest-cs.AI",
+        url=UPSTREAM_RAW + "cs.AI.md",  # (the state of the URL the source has: shown)
+        last_checked="2026-08-19T06:00:00Z",
+        last_status="new 3 / updated 0",
     )
     store.close()
     config = tmp_path / "c.toml"

@@ -336,6 +336,23 @@ def test_source_state_roundtrip(store):
         store.set_source_state("cs.AI", colour="red")
 
 
+def test_source_state_is_of_one_url(tmp_path):
+    """What a fetch recorded is its URL's: read for another URL it is none, and a
+    result recorded for another URL leaves nothing of the old one's (validators)."""
+    path = tmp_path / "cache.db"
+    with Store.open(path) as store:
+        store.set_source_state("s", url="https://a.org/x", etag='"a"', last_status="new 3")
+    with Store.open(path) as store:  # reopened
+        assert store.fetch_state("s", "https://user:pw@a.org/x")["etag"] == '"a"'
+        assert store.fetch_state("s", "https://b.org/x") is None
+        store.set_source_state("s", url="https://b.org/x", last_status="failed (HTTP 404)")
+        assert store.fetch_state("s", "https://a.org/x") is None
+        state = store.fetch_state("s", "https://b.org/x")
+        assert (state["etag"], state["last_status"]) == (None, "failed (HTTP 404)")
+        store.set_source_state("s", url="https://b.org/x", etag='"b"')
+        assert store.fetch_state("s", "https://b.org/x")["last_status"] == "failed (HTTP 404)"
+
+
 # --- Threads ---------------------------------------------------------------------------
 
 

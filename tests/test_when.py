@@ -61,7 +61,12 @@ def test_sources_list_shows_local_times_and_json_keeps_utc_iso(tmp_path, monkeyp
     config.write_text('[[sources]]\nname = "ai"\nurl = "https://example.org/ai.md"\n')
     db = tmp_path / "cache.db"
     with Store.open(db) as store:
-        store.set_source_state("ai", last_checked="2024-02-05T23:30:00Z", last_status="new 3")
+        store.set_source_state(
+            "ai",
+            url="https://example.org/ai.md",
+            last_checked="2024-02-05T23:30:00Z",
+            last_status="new 3",
+        )
     env = {"TZ": "XST-8"}  # POSIX: eight hours east of UTC, no zone database needed
     out = run_cli("sources", "list", "--config", str(config), db=db, env=env)
     assert out.returncode == 0, out.stderr

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_digest.cli_args import add_config_argument, positive_int, refuse_own_files
+from tui_digest.cli_args import FORCE_HINT, add_config_argument, positive_int, refuse_own_files
 from tui_digest.cli_argv import query_terms_last
 from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB
 from tui_digest.cli_output import OutputError, drop_stdout, terminal_width, write_stdout
@@ -283,8 +283,7 @@ def _describe(exc: BaseException) -> str:
         # (our own messages name the path already: "… folder /x does not exist")
         named = exc.filename and str(exc.filename) in exc.strerror
         where = f" {exc.filename}" if exc.filename and not named else ""
-        # Only `export -o` and `backup` refuse an existing file, and both take --force.
-        hint = " (--force overwrites it)" if isinstance(exc, FileExistsError) else ""
+        hint = FORCE_HINT if isinstance(exc, FileExistsError) else ""
         return for_terminal(f"{exc.strerror}{where}{hint}")
     return for_terminal(str(exc) or type(exc).__name__)
 

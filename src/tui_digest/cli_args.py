@@ -37,10 +37,16 @@ def add_config_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# Every command that refuses to write over an existing file takes --force
+# (`export -o`, `backup`, `sources export`): the refusal says so.
+FORCE_HINT = " (--force overwrites it)"
+
+
 def error_text(exc: BaseException) -> str:
     """The text of a command's error: an OSError as `file: reason`, else its message."""
     if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+        hint = FORCE_HINT if isinstance(exc, FileExistsError) else ""
+        return (f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror) + hint
     return str(exc) or type(exc).__name__
 
 

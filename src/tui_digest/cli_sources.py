@@ -1,11 +1,12 @@
 """The headless `sources` subcommand: the configured sources, listed and edited.
 
-    tui-digest sources [list [--json] | add URL | rm NAME | import FILE | export FILE]
+    tui-digest sources [list [--json] | add URL | rm NAME | import FILE | export FILE [--force]]
                        [--config PATH]
 
 `list` shows each source with its last fetch (from the cache, read-only);
 `add`, `rm` and `import` edit the config file (its comments survive, see
-`config.editing`); `export` writes OPML without the URLs' passwords. Errors
+`config.editing`); `export` writes OPML without the URLs' passwords, over an
+existing file only with `--force`. Errors
 are one line on stderr, never a traceback.
 """
 
@@ -60,6 +61,7 @@ def register(
     add_config_argument(a)
     a = actions.add_parser("export", parents=parents, help="write the sources as OPML")
     a.add_argument("file", metavar="FILE", help="output file ('-' for stdout)")
+    a.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     add_config_argument(a)
     p.set_defaults(func=cmd_sources)
 
@@ -90,7 +92,7 @@ def _sources_list(args: argparse.Namespace) -> int:
     from tui_digest.core.when import SYSTEM_CLOCK  # local time, relative (--json keeps UTC ISO)
 
     config = load_chosen(args)
-    states = _source_states(getattr(args, "db", None), [s.name for s in config.sources])
+    states = _source_states(getattr(args, "db", None), config.sources)
     if getattr(args, "json", False):
         print(sources_json(config.sources, states))
         return EXIT_OK
@@ -144,8 +146,9 @@ def sources_json(sources: list[Any], states: dict[str, dict[str, object]]) -> st
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
-def _source_states(db: str | None, names: list[str]) -> dict[str, dict[str, object]]:
-    """Fetch state per source name; empty when there is no cache yet."""
+def _source_states(db: str | None, sources: list[Any]) -> dict[str, dict[str, object]]:
+    """Fetch state per source name, of the URL it has now (another URL's result is not
+    this one's: a renamed URL is as never fetched); empty when there is no cache yet."""
     from tui_digest.core import paths
     from tui_digest.core.store import CacheError, Store
 
@@ -158,7 +161,7 @@ def _source_states(db: str | None, names: list[str]) -> dict[str, dict[str, obje
         print(f"tui-digest: {for_terminal(exc)}; fetch state not shown", file=sys.stderr)
         return {}
     try:
-        return {n: state for n in names if (state := store.get_source_state(n))}
+        return {s.name: st for s in sources if (st := store.fetch_state(s.name, s.url))}
     finally:
         store.close()
 
@@ -249,8 +252,8 @@ def _sources_export(args: argparse.Namespace) -> int:
         from tui_digest.core.atomic_file import write_atomic
 
         # Complete or absent, and never over the cache or the config it was read from;
-        # an OPML file exported before is replaced, as the README's example does.
+        # an existing file only with --force, as `export -o` and `backup`.
         refuse_own_files(args.file, db=getattr(args, "db", None), config=config.path)
-        write_atomic(args.file, data, overwrite=True)
+        write_atomic(args.file, data, overwrite=args.force)
         print(f"{for_terminal(args.file)}: wrote {len(config.sources)} source(s)", file=sys.stderr)
     return EXIT_OK

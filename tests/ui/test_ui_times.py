@@ -38,9 +38,15 @@ async def test_the_sources_screen_shows_fetch_times_local_and_relative(cache: Pa
         '[[sources]]\nname = "cl"\nurl = "https://example.org/cl.md"\n'
     )
     with Store.open(cache) as store:
-        store.set_source_state("ai", last_checked="2026-08-19T01:14:00Z", last_status="new 3")
+        store.set_source_state(
+            "ai",
+            url="https://example.org/ai.md",
+            last_checked="2026-08-19T01:14:00Z",
+            last_status="new 3",
+        )
         store.set_source_state(
             "cl",
+            url="https://example.org/cl.md",
             last_checked="2026-08-18T13:40:00Z",
             last_success="2026-08-16T05:00:00Z",
             last_status="failed (HTTP 503)",
@@ -55,3 +61,21 @@ async def test_the_sources_screen_shows_fetch_times_local_and_relative(cache: Pa
     text = await sources_text(cache, at("2026-08-26T10:00:00+08:00"))
     assert "last fetch  2026-08-19 09:14" in text
     assert "last success  2026-08-16 13:00" in text
+
+
+async def test_the_sources_screen_shows_another_urls_result_as_never_fetched(cache: Path) -> None:
+    """A source that keeps its name but has another URL in the config: its last result
+    was of the old URL, so the new one reads as never fetched (found by a bug hunt)."""
+    config = Path(os.environ["TUI_DIGEST_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[[sources]]\nname = "ai"\nurl = "https://example.org/ai.md"\n')
+    with Store.open(cache) as store:
+        store.set_source_state(
+            "ai",
+            url="http://127.0.0.1:9/gh/other.md",
+            last_checked="2026-08-19T01:14:00Z",
+            last_status="new 3",
+        )
+    text = await sources_text(cache, at("2026-08-19T10:00:00+08:00"))
+    assert "never fetched" in text
+    assert "new 3" not in text and "last fetch" not in text

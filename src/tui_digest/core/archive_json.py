@@ -152,6 +152,8 @@ def _paper(v: dict[str, str], where: str, source: str) -> Paper:
     url = abs_url(arxiv_id, scheme)
     if link and link != url:
         extras[Extra.LINK] = link
+    if Extra.TITLE_SUFFIX not in extras and Extra.ABSTRACT_EN_HEADER not in extras:
+        extras[Extra.PLAIN] = "1"  # (the writer then makes up neither)
     return Paper(
         id=arxiv_id,
         version=version,

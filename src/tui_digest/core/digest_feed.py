@@ -177,6 +177,8 @@ def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
     )
     if en_header:
         extras[Extra.ABSTRACT_EN_HEADER] = en_header
+    elif not suffix:
+        extras[Extra.PLAIN] = "1"  # (the writer then makes up neither)
     abstract_zh, zh_header = _split_zh_header(clean_text(fields.get("abstract_zh", "")))
     if zh_header:
         extras[Extra.ABSTRACT_ZH_HEADER] = zh_header

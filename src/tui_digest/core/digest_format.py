@@ -32,6 +32,10 @@ stored detail still agrees with the paper's fields before reusing it):
 - `abstract_zh_header`: the translated header, `arXiv:2403.10056v1 公告类型: 跨领域 摘要：`.
 - `summary_en`: text in the English one-line-summary slot after the Chinese summary.
 - `layout`: "early" for the March 2023 footnotes that have no summary paragraphs.
+- `plain`: "1" when the title had no suffix and the English abstract no header. The
+  writer then writes neither, even for a category, version or announce type the
+  paper learnt since (from its source's name, arXiv's API, a feed); a stored suffix
+  or header is likewise kept unless the paper contradicts it (a newer version).
 
 Escaping (see `digest_grammar`, which both directions take it from) is designed
 so that real (unescaped) digests still read as they always did.

@@ -288,6 +288,7 @@ def _make_paper(row: _Row | None, note: _Note | None) -> tuple[Paper | None, str
         (Extra.ABSTRACT_ZH_HEADER, zh_header),
         (Extra.SUMMARY_EN, f.summary_en),
         (Extra.LAYOUT, "early" if f.early else ""),
+        (Extra.PLAIN, "" if suffix or en_header else "1"),  # (the writer then makes up neither)
     ):
         if value:
             extras[key] = value

@@ -27,6 +27,12 @@ class Extra:
     ABSTRACT_ZH_HEADER: Final = "abstract_zh_header"  # the translated header line
     SUMMARY_EN: Final = "summary_en"  # the English one-line summary
     LAYOUT: Final = "layout"  # "early": the generator's first footnote layout
+    # "1": the digest's English title had no `(arXiv:…)` suffix and its abstract no
+    # `arXiv:… Announce Type:` header. Without it, a paper with neither (an arXiv
+    # feed's: the writer composes them) could not be told from one whose digest
+    # wrote neither, and a category learnt later (the source's, arXiv's) made the
+    # writer invent a suffix the digest never had.
+    PLAIN: Final = "plain"
     # Written by machine translation (`translate.rules`); read by the merge
     # rule (a human translation replaces a machine one) and the reader.
     MACHINE_FIELDS: Final = "machine_fields"  # comma-separated machine-made fields

@@ -110,15 +110,13 @@ class _Run(FolderSources):
     async def _fetch_one(self, source: Source) -> SourceResult:
         started = self.now()
         try:
-            state = await self._store(self.store.get_source_state, source.name) or {}
+            # Validators belong to the URL they came from; a changed URL starts afresh.
+            state = await self._store(self.store.fetch_state, source.name, source.url) or {}
         except (CacheError, sqlite3.Error, OSError) as exc:
             error = f"cache: {exc}"
             return SourceResult(source.name, display_url(source.url), "failed", error=error)
-        # Validators belong to the URL they came from; a changed URL starts afresh. The
-        # cache holds the URL without its password (the password stays in the config).
-        same_url = state.get("url") == strip_credentials(source.url)
-        etag = state.get("etag") if same_url else None
-        last_modified = state.get("last_modified") if same_url else None
+        etag = state.get("etag")
+        last_modified = state.get("last_modified")
 
         try:
             url, response = await self._get(

@@ -162,6 +162,7 @@ class StoreSteps:
             await self._store(
                 self.store.set_source_state,
                 source.name,
+                url=strip_credentials(source.url),  # (whose result this is: `fetch_state`)
                 last_checked=_stamp(started),
                 last_status=status_text(result),
                 last_error=error,

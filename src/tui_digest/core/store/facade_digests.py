@@ -76,6 +76,10 @@ class DigestMethods(Connections):
     def get_source_state(self, name: str) -> dict[str, object] | None:
         return sources.get_source_state(self._conn(), name)
 
+    def fetch_state(self, name: str, url: str) -> dict[str, object] | None:
+        """The source's last fetch state when it was of `url` (see `sources.fetch_state`)."""
+        return sources.fetch_state(self._conn(), name, url)
+
     def set_source_state(self, name: str, **fields: object) -> None:
         sources.check_source_fields(fields)
         with self._write() as conn:

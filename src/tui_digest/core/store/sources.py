@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tui_digest.core import schema
 from tui_digest.core.model import DigestInfo
+from tui_digest.core.sanitize import without_password
 from tui_digest.core.search_index import layout_is_current
 
 SOURCE_FIELDS = (
@@ -91,6 +92,17 @@ def get_source_state(conn: sqlite3.Connection, name: str) -> dict[str, object] |
     return dict(zip(("name", *SOURCE_FIELDS), row, strict=True))
 
 
+def fetch_state(conn: sqlite3.Connection, name: str, url: str) -> dict[str, object] | None:
+    """What the last fetch of source `name` recorded, when that fetch was of `url`.
+
+    A source keeps its name when its URL changes in the config; the result of its
+    old URL (its status, its error, its validators) says nothing about the new one,
+    which is then as never fetched. The cache holds URLs without their password.
+    """
+    state = get_source_state(conn, name)
+    return state if state is not None and state["url"] == without_password(url) else None
+
+
 def check_source_fields(fields: dict[str, object]) -> None:
     unknown = set(fields) - set(SOURCE_FIELDS)
     if unknown:
@@ -98,7 +110,16 @@ def check_source_fields(fields: dict[str, object]) -> None:
 
 
 def set_source_state(conn: sqlite3.Connection, name: str, fields: dict[str, object]) -> None:
+    """Record `fields` of a source's fetch state.
+
+    The state belongs to one URL: `fields` naming another URL than the stored one
+    clear what they do not set (the old URL's validators, last success, error).
+    """
     conn.execute("INSERT OR IGNORE INTO sources(name) VALUES (?)", (name,))
+    if "url" in fields:
+        (stored,) = conn.execute("SELECT url FROM sources WHERE name = ?", (name,)).fetchone()
+        if stored != fields["url"]:
+            fields = {**dict.fromkeys(SOURCE_FIELDS), **fields}
     if fields:
         sets = ", ".join(f"{k} = ?" for k in fields)
         conn.execute(f"UPDATE sources SET {sets} WHERE name = ?", (*fields.values(), name))

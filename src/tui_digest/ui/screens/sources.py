@@ -142,7 +142,8 @@ class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
             self.post_message(self.Loaded(Content(str(error))))
             return
         views = [
-            SourceView(s.name, s.url, s.kind, s.enabled, store.get_source_state(s.name) or {})
+            # The state of the URL it has now: a renamed URL is as never fetched.
+            SourceView(s.name, s.url, s.kind, s.enabled, store.fetch_state(s.name, s.url) or {})
             for s in config.sources
         ]
         where = str(config.path) + ("" if config.exists else "  (not found: the defaults)")
