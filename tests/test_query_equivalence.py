@@ -60,7 +60,8 @@ QUERIES = [
     '"large language"', '"language large"', '"large language models"', '"large lang"',
     '"diffusion model"', '"diffusion models"', '"graph neural"', '"graph neural networks"',
     '"chain of thought"', '"point cloud"', '"cloud points"', '"li zhang"', '"zhang li"',
-    '"zhang wei"', '"wei wang"', '"cafe society"', '"café society"', '"llm agent"',
+    '"zhang wei"', '"wei wang"', '"li zhang wei"', '"wei li zhang"', '"cafe society"',
+    '"café society"', '"llm agent"',
     '"ＬＬＭ ａｇｅｎｔ"', '"灾难性遗忘"', '"性遗忘"', '"大型语言 模型"', '"模型 的"',
     "self-supervised", "self-sup", "large-language", "chain-of-thought", "cs.CV", "stat.CV",
     # negations
@@ -68,7 +69,8 @@ QUERIES = [
     'graph -"graph neural"', '-"li zhang" zhang', "-模型 -遗忘", "diffusion -self-supervised",
     # field filters
     'ti:"large language"', 'abs:"large language"', "ti:灾难性遗忘", "abs:灾难性遗忘",
-    'au:"li zhang"', 'au:"zhang li"', "au:zhang", "au:zh", "cat:cs.CV", "cat:stat.CV",
+    'au:"li zhang"', 'au:"zhang li"', 'au:"zhang wei"', 'au:"wang zhang"', "au:zhang", "au:zh",
+    "cat:cs.CV", "cat:stat.CV",
     "cat:cs", "cat:cv", "id:2401.00003", "id:2401", "-ti:diffusion", 'ti:"chain of"',
     "ti:cloud -abs:\"point cloud\"",
     # types
@@ -167,6 +169,15 @@ def test_same_papers_as_an_index_with_positions(store, text):
     assert store.list_ids(text, digest="d1") == [pk for pk in expected if pk in in_d1]
     dated = set(store.list_ids("date:2024-01-02"))
     assert store.list_ids(text + " date:2024-01-02") == [pk for pk in expected if pk in dated]
+
+
+def test_a_phrase_matches_inside_one_author_name(store):
+    """Paper 0's authors are "Li Zhang" and "Wei Wang": no phrase spans the two
+    (layout 2, `search_tokens.APART`); paper 6 has an author "Zhang Wei"."""
+    ids = {p: [r.id for r in store.search(p, limit=20)] for p in QUERIES}
+    assert ids['au:"zhang wei"'] == ids['"zhang wei"'] == ["2401.00006"]
+    assert ids['"li zhang wei"'] == ids['"wei li zhang"'] == []
+    assert sorted(ids['au:"li zhang"']) == ["2401.00000", "2401.00005"]
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,20 @@ A contentless FTS5 table (detail=full, for exact phrases) whose rowid is the
 paper's listing key (`schema.sort_key`); see `schema` for why. Its text is
 pre-tokenised by `search_tokens` and folded by `fts_fold`, so FTS5's `ascii`
 tokenizer only splits it at the spaces.
+
+Row layouts: a contentless row is deleted by repeating the values it was
+inserted with, so what a row holds is versioned (`ROW_LAYOUT`, kept in the
+cache's `meta` table, `row_layout`) and a row is always written and deleted
+by the builder of its cache's layout (`search_row(..., layout=)`). A cache
+whose rows were written by an older builder keeps using it, answering as it
+did, until `reindex` (`rebuild_search_index`) rewrites every row in the
+current one; `stats` calls it an older layout meanwhile.
+
+- Layout 1: each column's texts one after another, the authors as one text.
+- Layout 2: the texts of a column (each author's name, a title and its
+  translation) are kept apart by `APART`, a token no query can produce, so
+  a phrase matches inside one text only (`au:"li na"` no longer finds the
+  authors "Wei Li" and "Na Zhang").
 """
 
 from __future__ import annotations
@@ -26,6 +40,12 @@ EVERY = "any"
 # long is matched as the OR of the complete words it starts.
 TERM_MIN = 4
 
+# The row builder new indexes and `reindex` use (see the module docstring).
+ROW_LAYOUT = 2
+# A cache without this `meta` row holds layout 1: every cache made before
+# layouts were counted (`schema._count_row_layouts`).
+LAYOUT_KEY = "search_row_layout"
+
 
 def type_tokens(announce_type: str) -> str:
     # "replace-cross" also answers type:replace and type:cross; the joined
@@ -46,15 +66,18 @@ def search_row(
     authors_json: str,
     categories_json: str,
     announce_type: str,
+    *,
+    layout: int = ROW_LAYOUT,
 ) -> tuple[str, ...]:
-    """The FTS5 column values of one paper, in `SEARCH_COLUMNS` order.
+    """The FTS5 column values of one paper, in `SEARCH_COLUMNS` order, as
+    layout `layout` writes them (the fields as `SEARCH_SOURCE` reads them).
 
     Deterministic: a contentless FTS5 delete must repeat the inserted values.
     """
     authors = json.loads(authors_json or "[]")
     categories = json.loads(categories_json or "[]")
-    return _row(id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories,
-                announce_type, None)  # fmt: skip
+    return _BUILDERS[layout](id, title_en, title_zh, summary_zh, abstract_en, abstract_zh,
+                             authors, categories, announce_type, None)  # fmt: skip
 
 
 def search_row_lists(
@@ -69,6 +92,7 @@ def search_row_lists(
     announce_type: str,
     *,
     latin: WordSink | None = None,
+    layout: int = ROW_LAYOUT,
 ) -> tuple[str, ...]:
     """`search_row` from lists (a `Paper`'s), with no JSON round trip.
 
@@ -77,8 +101,8 @@ def search_row_lists(
     each distinct word once (words recur across papers: per paper, this was a
     seventh of the tokenising time).
     """
-    return _row(id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories,
-                announce_type, latin)  # fmt: skip
+    return _BUILDERS[layout](id, title_en, title_zh, summary_zh, abstract_en, abstract_zh,
+                             authors, categories, announce_type, latin)  # fmt: skip
 
 
 def long_terms(words: Iterable[str]) -> set[str]:
@@ -92,7 +116,7 @@ def long_terms(words: Iterable[str]) -> set[str]:
     return terms
 
 
-def _row(
+def _row_v1(
     id: str,
     title_en: str,
     title_zh: str,
@@ -104,16 +128,50 @@ def _row(
     announce_type: str,
     latin: WordSink | None,
 ) -> tuple[str, ...]:
+    """Layout 1, as every cache made before layouts were counted holds it.
+
+    Never change it: its rows are deleted by repeating what it made.
+    """
     ti, pti = index_pair(title_en, title_zh, latin=latin)
     ab, pab = index_pair(summary_zh, abstract_en, abstract_zh, latin=latin)
     # One text per list, not one per name: a space separates words in both
     # regular expressions and NFKC does not compose across it, so the tokens
-    # are those of the names apart (tested), for less per-text overhead.
+    # are those of the names apart (tested), for less per-text overhead. (A
+    # phrase could then span two names: layout 2 keeps them apart.)
     au, pau = index_pair(" ".join(authors), latin=latin)
     ca, pca = index_pair(" ".join(categories), latin=latin)
     i, pi = index_pair(id, latin=latin)
     ty = type_tokens(announce_type)
     return (ti, ab, au, ca, i, f"{EVERY} {ty}" if ty else EVERY, pti, pab, pau, pca, pi)
+
+
+def _row_v2(
+    id: str,
+    title_en: str,
+    title_zh: str,
+    summary_zh: str,
+    abstract_en: str,
+    abstract_zh: str,
+    authors: Sequence[str],
+    categories: Sequence[str],
+    announce_type: str,
+    latin: WordSink | None,
+) -> tuple[str, ...]:
+    """Layout 2: each column's texts kept apart (`search_tokens.APART`), each
+    author's name a text of its own, so that no phrase spans two of them."""
+    ti, pti = index_pair(title_en, title_zh, latin=latin, apart=True)
+    ab, pab = index_pair(summary_zh, abstract_en, abstract_zh, latin=latin, apart=True)
+    au, pau = index_pair(*authors, latin=latin, apart=True)
+    # Categories stay one text: their names are fixed pairs (`cs.CL`), and
+    # a phrase across two of them (`"cl cs"`) means nothing to search for.
+    ca, pca = index_pair(" ".join(categories), latin=latin)
+    i, pi = index_pair(id, latin=latin)
+    ty = type_tokens(announce_type)
+    return (ti, ab, au, ca, i, f"{EVERY} {ty}" if ty else EVERY, pti, pab, pau, pca, pi)
+
+
+# Each layout's row builder, by its number (`ROW_LAYOUT`, `row_layout`).
+_BUILDERS = {1: _row_v1, 2: _row_v2}
 
 
 def row_terms(row: Sequence[str]) -> set[str]:
@@ -155,11 +213,34 @@ _CREATE_SEARCH = (
 def layout_is_current(conn: sqlite3.Connection) -> bool:
     """Whether the index was created as `rebuild_search_index` creates it now.
 
-    An older one answers the same (columns are used by name); `reindex`
-    rebuilds it in the current, smaller order.
+    One declared in an older order or with another tokenizer answers the same
+    (columns are used by name); one with rows of an older layout answers as
+    that layout did (`row_layout`). `reindex` rebuilds either in the current one.
     """
     row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search'").fetchone()
-    return row is not None and row[0] == _CREATE_SEARCH
+    return row is not None and row[0] == _CREATE_SEARCH and row_layout(conn) == ROW_LAYOUT
+
+
+def row_layout(conn: sqlite3.Connection) -> int:
+    """The layout the cache's index rows were written in (see the module docstring).
+
+    Every row of the cache has it: rows are inserted, and deleted, by its
+    builder (`search_row(layout=)`), until `rebuild_search_index` rewrites them all.
+    """
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (LAYOUT_KEY,)).fetchone()
+    return 1 if row is None else int(row[0])
+
+
+def _record_layout(conn: sqlite3.Connection, layout: int) -> None:
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+        # The migrations before `meta` existed rebuild in layout 1, which
+        # a cache without the row has (`schema._count_row_layouts`).
+        if layout != 1:
+            raise ValueError("a search index of layout 2 and up needs the `meta` table")
+    elif layout == 1:
+        conn.execute("DELETE FROM meta WHERE key = ?", (LAYOUT_KEY,))
+    else:
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (LAYOUT_KEY, layout))
 
 
 FTS_INSERT = (
@@ -203,10 +284,12 @@ def set_fts_options(conn: sqlite3.Connection) -> None:
             conn.execute(f"INSERT INTO search(search, rank) VALUES ('{name}', {value})")
 
 
-def rebuild_search_index(conn: sqlite3.Connection) -> int:
-    """Drop and refill the search index (and `terms`) from `papers`; returns papers indexed."""
+def rebuild_search_index(conn: sqlite3.Connection, layout: int = ROW_LAYOUT) -> int:
+    """Drop and refill the search index (and `terms`) from `papers`, its rows in
+    `layout` (recorded: `row_layout`); returns papers indexed."""
     conn.execute("DROP TABLE IF EXISTS search")
     conn.execute(_CREATE_SEARCH)
+    _record_layout(conn, layout)
     set_fts_options(conn)
     conn.execute("DELETE FROM terms")
     rows = conn.execute(f"SELECT sort_key, {SEARCH_SOURCE} FROM papers")
@@ -222,7 +305,7 @@ def rebuild_search_index(conn: sqlite3.Connection) -> int:
         terms.clear()
 
     for row in rows:
-        values = search_row(*row[1:])
+        values = search_row(*row[1:], layout=layout)
         batch.append((row[0], *values))
         terms.update(row_terms(values))
         if len(batch) >= 2000:

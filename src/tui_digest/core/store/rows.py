@@ -131,9 +131,9 @@ def search_fields(p: Paper) -> tuple[Any, ...]:
             p.authors, p.categories, p.announce_type)  # fmt: skip
 
 
-def search_values(p: Paper) -> tuple[str, ...]:
-    """The paper's row of the search index (see `search_index.search_row`)."""
-    return search_index.search_row_lists(*search_fields(p))
+def search_values(p: Paper, layout: int = search_index.ROW_LAYOUT) -> tuple[str, ...]:
+    """The paper's row of the search index in `layout` (see `search_index.search_row`)."""
+    return search_index.search_row_lists(*search_fields(p), layout=layout)
 
 
 def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
@@ -143,9 +143,11 @@ def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
     return row, search_index.long_terms(latin)
 
 
-def search_values_words(p: Paper, latin: WordSink) -> tuple[str, ...]:
+def search_values_words(
+    p: Paper, latin: WordSink, layout: int = search_index.ROW_LAYOUT
+) -> tuple[str, ...]:
     """`search_values`, its Latin/digit words added to `latin` (see `search_row_lists`)."""
-    return search_index.search_row_lists(*search_fields(p), latin=latin)
+    return search_index.search_row_lists(*search_fields(p), latin=latin, layout=layout)
 
 
 def paper_hash(p: Paper) -> bytes:
