@@ -26,6 +26,7 @@ WEI_LI_NA_ZHANG = Paper(
     id="2401.00001",
     title_en="Sparse attention for long documents",
     abstract_en="We study sparse attention.",
+    summary_en="Attention that skips tokens.",  # the archive's (`papers.summary_en`)
     authors=["Wei Li", "Na Zhang"],
     categories=["cs.CL"],
 )
@@ -33,6 +34,7 @@ LI_NA = Paper(
     id="2401.00002",
     title_en="Graph diffusion",
     abstract_en="Diffusion on graphs.",
+    extras={"summary_en": "Heat kernels on graphs."},  # a digest's summary slot
     authors=["Li Na"],
     categories=["cs.LG"],
 )
@@ -52,7 +54,8 @@ REVISED = replace(
 QUERIES = [
     'au:"li na"', '"li na"', 'au:"wei li"', 'au:"na zhang"', 'au:"zhang wei"', "au:zhang",
     "au:zha", "au:zhao", "zhang", "na", "sparse", "study", '"sparse attention"', "dense",
-    'au:"li na" sort:relevance', "zhang sort:relevance",
+    'au:"li na" sort:relevance', "zhang sort:relevance", "skips", "abs:skips", "kernels",
+    '"heat kernels"', '"kernels diffusion"',
 ]  # fmt: skip
 
 
@@ -120,6 +123,22 @@ NEW_ANSWERS = {
     "dense": [],
     'au:"li na" sort:relevance': _ids(LI_NA),
     "zhang sort:relevance": _ids(WEI_LI_NA_ZHANG, ZHANG_WEI),
+    # The English one-line summary, from either place (`rows.search_fields`).
+    "skips": _ids(WEI_LI_NA_ZHANG),
+    "abs:skips": _ids(WEI_LI_NA_ZHANG),
+    "kernels": _ids(LI_NA),
+    '"heat kernels"': _ids(LI_NA),
+    '"kernels diffusion"': [],  # (the summary and the abstract are apart)
+}
+# What layout 1 answered differently: phrases across two names, no English summary.
+LAYOUT_1 = {
+    'au:"li na"': _ids(WEI_LI_NA_ZHANG, LI_NA),
+    '"li na"': _ids(WEI_LI_NA_ZHANG, LI_NA),
+    'au:"li na" sort:relevance': _ids(WEI_LI_NA_ZHANG, LI_NA),
+    "skips": [],
+    "abs:skips": [],
+    "kernels": [],
+    '"heat kernels"': [],
 }
 
 
@@ -139,9 +158,7 @@ def test_a_cache_of_layout_1_answers_as_before_until_reindexed(tmp_path, monkeyp
         assert "`tui-digest reindex` rebuilds it" in str(store.stats()["search_index"])
         first = _answers(store)
         # As layout 1 always answered: the phrase spans "Wei Li" and "Na Zhang".
-        assert first == {**NEW_ANSWERS, 'au:"li na"': _ids(WEI_LI_NA_ZHANG, LI_NA),
-                         '"li na"': _ids(WEI_LI_NA_ZHANG, LI_NA),
-                         'au:"li na" sort:relevance': _ids(WEI_LI_NA_ZHANG, LI_NA)}  # fmt: skip
+        assert first == {**NEW_ANSWERS, **LAYOUT_1}
         _index_is_its_papers(store, 1)
         # A new version replaces the paper: its layout-1 row is deleted as it
         # was written. Streamed in batches of one, from the second in the
@@ -169,9 +186,10 @@ def test_a_cache_of_layout_1_answers_as_before_until_reindexed(tmp_path, monkeyp
         assert store.stats()["search_index"] == "current"
         _index_is_its_papers(store, 2)
         third = _answers(store)
-        assert third == {**second, 'au:"li na"': _ids(LI_NA, more[1]),
-                         '"li na"': _ids(LI_NA, more[1]),
-                         'au:"li na" sort:relevance': _ids(LI_NA, more[1])}  # fmt: skip
+        twin = {p.id: m.id for p, m in zip(PAPERS, more, strict=True)}  # (the copies)
+        new = {q: sorted({*want, *(twin[i] for i in want)}) for q, want in NEW_ANSWERS.items()}
+        assert third == {**second, **{q: new[q] for q in LAYOUT_1}}
+        assert third["skips"] == _ids(REVISED, more[0])
         # And rows are now written and deleted in layout 2.
         back = replace(WEI_LI_NA_ZHANG, version="v3")  # "Na Zhang" again
         store.import_digest(Digest("d3", date="2024-01-03", papers=[back]))

@@ -82,14 +82,21 @@ QUERIES = [
     '(ti:"large language" OR au:"zhang wei") OR cat:stat.CV', "(a OR 灾难性) 遗忘",
     # nothing but phrases that fail, and phrases of one token
     '"forget large"', '"遗忘"', '"large"', '"模"',
+    # the English one-line summaries (`SUMMARIES_EN`), apart from the abstracts
+    "manifold", '"manifold learning"', "abs:tldr", "ahead", '"plan ahead"', '"learning a"',
+    '"ahead a"',
 ]  # fmt: skip
+# The English one-line summary of two papers: the archive's (`Paper.summary_en`),
+# and a digest's summary slot (`extras`).
+SUMMARIES_EN = {2: {"summary_en": "A tldr on manifold learning."},
+                4: {"extras": {"summary_en": "Agents that plan ahead."}}}  # fmt: skip
 
 
 def _paper(i: int, row: tuple) -> Paper:  # type: ignore[type-arg]
     en, zh, abs_en, abs_zh, authors, cats, kind = row
     return Paper(id=f"2401.{i:05d}", title_en=en, title_zh=zh, abstract_en=abs_en,
                  abstract_zh=abs_zh, summary_zh=zh[:4], authors=authors, categories=cats,
-                 announce_type=kind)  # fmt: skip
+                 announce_type=kind, **SUMMARIES_EN.get(i, {}))  # type: ignore[arg-type]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +176,13 @@ def test_same_papers_as_an_index_with_positions(store, text):
     assert store.list_ids(text, digest="d1") == [pk for pk in expected if pk in in_d1]
     dated = set(store.list_ids("date:2024-01-02"))
     assert store.list_ids(text + " date:2024-01-02") == [pk for pk in expected if pk in dated]
+
+
+def test_the_english_summaries_are_searched(store):
+    ids = {p: [r.id for r in store.search(p, limit=20)] for p in QUERIES}
+    assert ids["manifold"] == ids['"manifold learning"'] == ids["abs:tldr"] == ["2401.00002"]
+    assert ids["ahead"] == ids['"plan ahead"'] == ["2401.00004"]
+    assert ids['"learning a"'] == ids['"ahead a"'] == []  # (the abstract is another text)
 
 
 def test_a_phrase_matches_inside_one_author_name(store):

@@ -230,7 +230,7 @@ def test_authors_and_categories_tokenise_as_separate_texts(authors, categories):
     names = [ref.index_pair(a)[0] for a in authors]
     for layout in (1, 2):
         latin: set[str] = set()
-        row = search_row_lists("", "", "", "", "", "", authors, categories, "", latin=latin,
+        row = search_row_lists("", "", "", "", "", "", "", authors, categories, "", latin=latin,
                                layout=layout)  # fmt: skip
         if layout == 2:
             assert row[2] == f" {APART} ".join(fts_fold(n) for n in names if n)

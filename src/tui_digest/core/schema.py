@@ -176,7 +176,10 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         "CREATE VIRTUAL TABLE search USING fts5(ti, abs, au, cat, id, ty, content='', "
         "tokenize=\"unicode61 remove_diacritics 2\", prefix='1 2 3')"
     )
-    rows = conn.execute(f"SELECT sort_key, {SEARCH_SOURCE} FROM papers")
+    rows = conn.execute(
+        "SELECT sort_key, id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, "
+        "authors, categories, announce_type FROM papers"
+    )
     conn.executemany(
         "INSERT INTO search(rowid, ti, abs, au, cat, id, ty) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (

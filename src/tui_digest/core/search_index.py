@@ -17,7 +17,8 @@ current one; `stats` calls it an older layout meanwhile.
 - Layout 2: the texts of a column (each author's name, a title and its
   translation) are kept apart by `APART`, a token no query can produce, so
   a phrase matches inside one text only (`au:"li na"` no longer finds the
-  authors "Wei Li" and "Na Zhang").
+  authors "Wei Li" and "Na Zhang"); the English one-line summary is in
+  `abs`, as the Chinese one is.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def search_row(
     title_en: str,
     title_zh: str,
     summary_zh: str,
+    summary_en: str,
     abstract_en: str,
     abstract_zh: str,
     authors_json: str,
@@ -76,8 +78,8 @@ def search_row(
     """
     authors = json.loads(authors_json or "[]")
     categories = json.loads(categories_json or "[]")
-    return _BUILDERS[layout](id, title_en, title_zh, summary_zh, abstract_en, abstract_zh,
-                             authors, categories, announce_type, None)  # fmt: skip
+    return _BUILDERS[layout](id, title_en, title_zh, summary_zh, summary_en, abstract_en,
+                             abstract_zh, authors, categories, announce_type, None)  # fmt: skip
 
 
 def search_row_lists(
@@ -85,6 +87,7 @@ def search_row_lists(
     title_en: str,
     title_zh: str,
     summary_zh: str,
+    summary_en: str,
     abstract_en: str,
     abstract_zh: str,
     authors: Sequence[str],
@@ -101,8 +104,8 @@ def search_row_lists(
     each distinct word once (words recur across papers: per paper, this was a
     seventh of the tokenising time).
     """
-    return _BUILDERS[layout](id, title_en, title_zh, summary_zh, abstract_en, abstract_zh,
-                             authors, categories, announce_type, latin)  # fmt: skip
+    return _BUILDERS[layout](id, title_en, title_zh, summary_zh, summary_en, abstract_en,
+                             abstract_zh, authors, categories, announce_type, latin)  # fmt: skip
 
 
 def long_terms(words: Iterable[str]) -> set[str]:
@@ -121,6 +124,7 @@ def _row_v1(
     title_en: str,
     title_zh: str,
     summary_zh: str,
+    summary_en: str,
     abstract_en: str,
     abstract_zh: str,
     authors: Sequence[str],
@@ -128,7 +132,8 @@ def _row_v1(
     announce_type: str,
     latin: WordSink | None,
 ) -> tuple[str, ...]:
-    """Layout 1, as every cache made before layouts were counted holds it.
+    """Layout 1, as every cache made before layouts were counted holds it
+    (without the English one-line summary).
 
     Never change it: its rows are deleted by repeating what it made.
     """
@@ -150,6 +155,7 @@ def _row_v2(
     title_en: str,
     title_zh: str,
     summary_zh: str,
+    summary_en: str,
     abstract_en: str,
     abstract_zh: str,
     authors: Sequence[str],
@@ -158,9 +164,11 @@ def _row_v2(
     latin: WordSink | None,
 ) -> tuple[str, ...]:
     """Layout 2: each column's texts kept apart (`search_tokens.APART`), each
-    author's name a text of its own, so that no phrase spans two of them."""
+    author's name a text of its own, so that no phrase spans two of them;
+    the English one-line summary with the Chinese one and the abstracts."""
     ti, pti = index_pair(title_en, title_zh, latin=latin, apart=True)
-    ab, pab = index_pair(summary_zh, abstract_en, abstract_zh, latin=latin, apart=True)
+    abstracts = (summary_zh, summary_en, abstract_en, abstract_zh)
+    ab, pab = index_pair(*abstracts, latin=latin, apart=True)
     au, pau = index_pair(*authors, latin=latin, apart=True)
     # Categories stay one text: their names are fixed pairs (`cs.CL`), and
     # a phrase across two of them (`"cl cs"`) means nothing to search for.
@@ -181,11 +189,22 @@ def row_terms(row: Sequence[str]) -> set[str]:
     return {t for t in " ".join(row[: len(TEXT_COLUMNS)]).split() if len(t) >= TERM_MIN}
 
 
-# The paper columns `search_row` reads, in its argument order.
-SEARCH_SOURCE = (
-    "id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, authors, categories, "
+# The paper columns `search_row` reads, in its argument order. The English
+# one-line summary is the generator archive's (`papers.summary_en`), else the
+# digest's summary slot (`extras`: `Extra.SUMMARY_EN`), as the reader shows
+# and exports it (`rows.search_fields` reads a `Paper` alike).
+_SUMMARY_EN = (
+    "CASE summary_en WHEN '' THEN coalesce(json_extract(extras, '$.summary_en'), '') "
+    "ELSE summary_en END"
+)
+_SOURCE = (
+    "id, title_en, title_zh, summary_zh, {}, abstract_en, abstract_zh, authors, categories, "
     "announce_type"
 )
+SEARCH_SOURCE = _SOURCE.format(_SUMMARY_EN)
+# Layout 1 reads no English summary: '' (the v3 migration's rebuild runs before
+# `papers.summary_en` exists).
+_SOURCES = {1: _SOURCE.format("''"), 2: SEARCH_SOURCE}
 
 # The order the columns are declared in; rows are written and read by column
 # name, so a cache created with another order works the same. FTS5 writes a
@@ -292,7 +311,7 @@ def rebuild_search_index(conn: sqlite3.Connection, layout: int = ROW_LAYOUT) -> 
     _record_layout(conn, layout)
     set_fts_options(conn)
     conn.execute("DELETE FROM terms")
-    rows = conn.execute(f"SELECT sort_key, {SEARCH_SOURCE} FROM papers")
+    rows = conn.execute(f"SELECT sort_key, {_SOURCES[layout]} FROM papers")
     n = 0
     batch: list[tuple[object, ...]] = []
     terms: set[str] = set()
