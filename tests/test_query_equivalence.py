@@ -85,10 +85,13 @@ QUERIES = [
     # the English one-line summaries (`SUMMARIES_EN`), apart from the abstracts
     "manifold", '"manifold learning"', "abs:tldr", "ahead", '"plan ahead"', '"learning a"',
     '"ahead a"',
+    # LaTeX, searched as the reader shows it (and its words as written)
+    "α", "alpha", '"α divergences"', '"naive bayes rules"', "textit", '"learning alpha"',
 ]  # fmt: skip
 # The English one-line summary of two papers: the archive's (`Paper.summary_en`),
 # and a digest's summary slot (`extras`).
-SUMMARIES_EN = {2: {"summary_en": "A tldr on manifold learning."},
+SUMMARIES_EN = {2: {"summary_en": "A tldr on manifold learning, $\\alpha$-divergences "
+                                  'and na\\"ive \\textit{Bayes} rules.'},
                 4: {"extras": {"summary_en": "Agents that plan ahead."}}}  # fmt: skip
 
 
@@ -183,6 +186,10 @@ def test_the_english_summaries_are_searched(store):
     assert ids["manifold"] == ids['"manifold learning"'] == ids["abs:tldr"] == ["2401.00002"]
     assert ids["ahead"] == ids['"plan ahead"'] == ["2401.00004"]
     assert ids['"learning a"'] == ids['"ahead a"'] == []  # (the abstract is another text)
+    # As the reader shows it (`latex_text.readable`), and its words as written.
+    for query in ("α", "alpha", '"α divergences"', '"naive bayes rules"', "textit"):
+        assert ids[query] == ["2401.00002"], query
+    assert ids['"learning alpha"'] == []
 
 
 def test_a_phrase_matches_inside_one_author_name(store):

@@ -18,7 +18,8 @@ current one; `stats` calls it an older layout meanwhile.
   translation) are kept apart by `APART`, a token no query can produce, so
   a phrase matches inside one text only (`au:"li na"` no longer finds the
   authors "Wei Li" and "Na Zhang"); the English one-line summary is in
-  `abs`, as the Chinese one is.
+  `abs`, as the Chinese one is; titles, summaries, abstracts and authors are
+  indexed as the reader shows them, LaTeX made readable (`_shown_pair`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from tui_digest.core.fts_fold import fts_fold
-from tui_digest.core.search_tokens import WordSink, index_pair
+from tui_digest.core.latex_text import readable
+from tui_digest.core.search_tokens import WordSink, index_pair, is_cjk_piece, words
 
 TEXT_COLUMNS = ("ti", "abs", "au", "cat", "id")  # what a bare word searches
 # Each text column's prefix column (see `search_tokens.index_pair`).
@@ -165,17 +167,40 @@ def _row_v2(
 ) -> tuple[str, ...]:
     """Layout 2: each column's texts kept apart (`search_tokens.APART`), each
     author's name a text of its own, so that no phrase spans two of them;
-    the English one-line summary with the Chinese one and the abstracts."""
-    ti, pti = index_pair(title_en, title_zh, latin=latin, apart=True)
-    abstracts = (summary_zh, summary_en, abstract_en, abstract_zh)
-    ab, pab = index_pair(*abstracts, latin=latin, apart=True)
-    au, pau = index_pair(*authors, latin=latin, apart=True)
+    the English one-line summary with the Chinese one and the abstracts; the
+    texts the reader shows with their LaTeX made readable, as shown
+    (`_shown_pair`)."""
+    ti, pti = _shown_pair([title_en, title_zh], latin)
+    ab, pab = _shown_pair([summary_zh, summary_en, abstract_en, abstract_zh], latin)
+    au, pau = _shown_pair(list(authors), latin)
     # Categories stay one text: their names are fixed pairs (`cs.CL`), and
     # a phrase across two of them (`"cl cs"`) means nothing to search for.
     ca, pca = index_pair(" ".join(categories), latin=latin)
     i, pi = index_pair(id, latin=latin)
     ty = type_tokens(announce_type)
     return (ti, ab, au, ca, i, f"{EVERY} {ty}" if ty else EVERY, pti, pab, pau, pca, pi)
+
+
+def _shown_pair(texts: list[str], latin: WordSink | None) -> tuple[str, str]:
+    """`index_pair` of `texts` as the reader shows them (`latex_text.readable`:
+    `na\\"ive` is naïve, `$\\theta$` θ, `\\textit{word}` word), each apart;
+    then, after `APART`, the words of the texts as written that the shown ones
+    lack (`na`, `ive`, `theta`, `textit`), once each: every Latin/digit word
+    that found a paper before still does (`theta` for θ), and no phrase runs
+    into them (phrases match the text as shown).
+
+    Indexed as written only, `naïve gradient`, `θ` or `"the right segment"`
+    found nothing where the reader showed them (tests/test_index_latex.py).
+    """
+    shown = [readable(t, cache=False) for t in texts]
+    if shown == texts:  # no LaTeX (most papers): `readable` returned each text itself
+        return index_pair(*texts, latin=latin, apart=True)
+    lost: dict[str, None] = {}
+    for text, seen in zip(texts, shown, strict=True):
+        if seen != text:
+            kept = set(words(seen))
+            lost.update((w, None) for w in words(text) if w not in kept and not is_cjk_piece(w))
+    return index_pair(*shown, " ".join(lost), latin=latin, apart=True)
 
 
 # Each layout's row builder, by its number (`ROW_LAYOUT`, `row_layout`).
