@@ -75,9 +75,9 @@ def test_files_in_one_command_import_as_one_at_a_time(tmp_path, capsys, monkeypa
     made_in: set[str] = set()
     real = store_read_ahead.search_values_words
 
-    def spy(paper, words):
+    def spy(paper, words, *layout):
         made_in.add(threading.current_thread().name)
-        return real(paper, words)
+        return real(paper, words, *layout)
 
     monkeypatch.setattr(store_read_ahead, "search_values_words", spy)
     rc, out, err = _import(capsys, tmp_path / "all.db", *files)

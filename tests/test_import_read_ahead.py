@@ -21,6 +21,7 @@ from tests.hostile.inputs import many_papers
 
 from tui_digest.core import schema
 from tui_digest.core.model import Digest, Paper
+from tui_digest.core.search_index import ROW_LAYOUT
 from tui_digest.core.store import Store, importer
 from tui_digest.core.store import index as store_index
 from tui_digest.core.store.bulk import insert_rows, values_sql
@@ -38,9 +39,9 @@ def test_rows_made_ahead_are_the_ones_indexed(tmp_path, monkeypatch):
     made_in: list[str] = []
     real = search_values_words
 
-    def spy(p: Paper, latin: set[str]) -> tuple[str, ...]:
+    def spy(p: Paper, latin: set[str], layout: int = ROW_LAYOUT) -> tuple[str, ...]:
         made_in.append(threading.current_thread().name)
-        return real(p, latin)
+        return real(p, latin, layout)
 
     monkeypatch.setattr("tui_digest.core.store.read_ahead.search_values_words", spy)
     monkeypatch.setattr(store_index, "search_values_words", spy)

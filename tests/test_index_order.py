@@ -29,6 +29,9 @@ class Recording:
             self.keys["delete"] += [r[0] for r in rows]
         return self.conn.executemany(sql, rows)
 
+    def execute(self, sql: str, *args):  # type: ignore[no-untyped-def]
+        return self.conn.execute(sql, *args)  # (the cache's row layout is read)
+
 
 def _paper(i: int) -> Paper:
     return Paper(id=f"2401.{i:05d}", title_en=f"Paper {i} on diffusion", title_zh="扩散模型")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_digest.core import schema
+from tui_digest.core import schema, search_index
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import CacheError, Store
 
@@ -224,7 +224,7 @@ def make_v3(path: Path) -> None:
                 "INSERT INTO membership(digest, ref, paper, hash) VALUES (?, ?, ?, ?)",
                 (dpk, ref, pk, paper_hash(p)),
             )
-    schema.rebuild_search_index(conn)
+    schema.rebuild_search_index(conn, layout=1)  # (as a v3 cache: no `meta`)
     conn.close()
 
 
@@ -249,7 +249,10 @@ def test_v3_cache_migrates_to_dated_named_digests_keeping_state(tmp_path, utc_lo
             "digest-cs.AI-2026-08-19",
             "arxiv-cs.AI-2026-08-18",
         ]
-        # The listing moved to the new dates, and the index follows.
+        # The listing moved to the new dates, and the index follows: rebuilt by
+        # the v4 step in row layout 1 (no `meta` then), as the cache keeps it.
+        assert search_index.row_layout(s._conn()) == 1
+        assert "older layout" in str(s.stats()["search_index"])
         assert [r.id for r in s.search()] == ["2608.00003", "2608.00002", "2608.00001"]
         assert s.count("date:2026-08-18") == 2 and s.count("遗忘 date:2026-08-20") == 1
         assert s.count("is:read") == 1 and s.count("is:starred paper") == 1

@@ -52,6 +52,8 @@ def _open(path) -> sqlite3.Connection:
     # tokenizer (before `fts_fold`), which folded the rows' text itself.
     conn.execute("DROP TABLE search")
     conn.execute(UNICODE61_SEARCH)
+    # And their rows were of layout 1 (`search_index.row_layout`: no `meta` row).
+    conn.execute("DELETE FROM meta WHERE key = ?", (search_index.LAYOUT_KEY,))
     conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, search, 'instance')")
     return conn
 

@@ -60,7 +60,8 @@ QUERIES = [
     '"large language"', '"language large"', '"large language models"', '"large lang"',
     '"diffusion model"', '"diffusion models"', '"graph neural"', '"graph neural networks"',
     '"chain of thought"', '"point cloud"', '"cloud points"', '"li zhang"', '"zhang li"',
-    '"zhang wei"', '"wei wang"', '"cafe society"', '"café society"', '"llm agent"',
+    '"zhang wei"', '"wei wang"', '"li zhang wei"', '"wei li zhang"', '"cafe society"',
+    '"café society"', '"llm agent"',
     '"ＬＬＭ ａｇｅｎｔ"', '"灾难性遗忘"', '"性遗忘"', '"大型语言 模型"', '"模型 的"',
     "self-supervised", "self-sup", "large-language", "chain-of-thought", "cs.CV", "stat.CV",
     # negations
@@ -68,7 +69,8 @@ QUERIES = [
     'graph -"graph neural"', '-"li zhang" zhang', "-模型 -遗忘", "diffusion -self-supervised",
     # field filters
     'ti:"large language"', 'abs:"large language"', "ti:灾难性遗忘", "abs:灾难性遗忘",
-    'au:"li zhang"', 'au:"zhang li"', "au:zhang", "au:zh", "cat:cs.CV", "cat:stat.CV",
+    'au:"li zhang"', 'au:"zhang li"', 'au:"zhang wei"', 'au:"wang zhang"', "au:zhang", "au:zh",
+    "cat:cs.CV", "cat:stat.CV",
     "cat:cs", "cat:cv", "id:2401.00003", "id:2401", "-ti:diffusion", 'ti:"chain of"',
     "ti:cloud -abs:\"point cloud\"",
     # types
@@ -80,14 +82,24 @@ QUERIES = [
     '(ti:"large language" OR au:"zhang wei") OR cat:stat.CV', "(a OR 灾难性) 遗忘",
     # nothing but phrases that fail, and phrases of one token
     '"forget large"', '"遗忘"', '"large"', '"模"',
+    # the English one-line summaries (`SUMMARIES_EN`), apart from the abstracts
+    "manifold", '"manifold learning"', "abs:tldr", "ahead", '"plan ahead"', '"learning a"',
+    '"ahead a"',
+    # LaTeX, searched as the reader shows it (and its words as written)
+    "α", "alpha", '"α divergences"', '"naive bayes rules"', "textit", '"learning alpha"',
 ]  # fmt: skip
+# The English one-line summary of two papers: the archive's (`Paper.summary_en`),
+# and a digest's summary slot (`extras`).
+SUMMARIES_EN = {2: {"summary_en": "A tldr on manifold learning, $\\alpha$-divergences "
+                                  'and na\\"ive \\textit{Bayes} rules.'},
+                4: {"extras": {"summary_en": "Agents that plan ahead."}}}  # fmt: skip
 
 
 def _paper(i: int, row: tuple) -> Paper:  # type: ignore[type-arg]
     en, zh, abs_en, abs_zh, authors, cats, kind = row
     return Paper(id=f"2401.{i:05d}", title_en=en, title_zh=zh, abstract_en=abs_en,
                  abstract_zh=abs_zh, summary_zh=zh[:4], authors=authors, categories=cats,
-                 announce_type=kind)  # fmt: skip
+                 announce_type=kind, **SUMMARIES_EN.get(i, {}))  # type: ignore[arg-type]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +179,26 @@ def test_same_papers_as_an_index_with_positions(store, text):
     assert store.list_ids(text, digest="d1") == [pk for pk in expected if pk in in_d1]
     dated = set(store.list_ids("date:2024-01-02"))
     assert store.list_ids(text + " date:2024-01-02") == [pk for pk in expected if pk in dated]
+
+
+def test_the_english_summaries_are_searched(store):
+    ids = {p: [r.id for r in store.search(p, limit=20)] for p in QUERIES}
+    assert ids["manifold"] == ids['"manifold learning"'] == ids["abs:tldr"] == ["2401.00002"]
+    assert ids["ahead"] == ids['"plan ahead"'] == ["2401.00004"]
+    assert ids['"learning a"'] == ids['"ahead a"'] == []  # (the abstract is another text)
+    # As the reader shows it (`latex_text.readable`), and its words as written.
+    for query in ("α", "alpha", '"α divergences"', '"naive bayes rules"', "textit"):
+        assert ids[query] == ["2401.00002"], query
+    assert ids['"learning alpha"'] == []
+
+
+def test_a_phrase_matches_inside_one_author_name(store):
+    """Paper 0's authors are "Li Zhang" and "Wei Wang": no phrase spans the two
+    (layout 2, `search_tokens.APART`); paper 6 has an author "Zhang Wei"."""
+    ids = {p: [r.id for r in store.search(p, limit=20)] for p in QUERIES}
+    assert ids['au:"zhang wei"'] == ids['"zhang wei"'] == ["2401.00006"]
+    assert ids['"li zhang wei"'] == ids['"wei li zhang"'] == []
+    assert sorted(ids['au:"li zhang"']) == ["2401.00000", "2401.00005"]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui_digest.core.fts_fold import fts_fold
 from tui_digest.core.search_tokens import index_pair, is_cjk_run, tokens
 
 TEXT = st.text(alphabet="ab c1_-é模型遗忘ｶﾞ한국어ーＡ .\u3042\U00020001\nß\u0301・ﬁ", max_size=40)
@@ -216,15 +217,25 @@ def test_code_point_array_is_four_bytes():
 @settings(max_examples=300, deadline=None)
 @given(st.lists(TEXT, max_size=4), st.lists(TEXT, max_size=3))
 def test_authors_and_categories_tokenise_as_separate_texts(authors, categories):
-    """`_row` tokenises each list as one space-joined text: the same columns."""
+    """Layout 1 tokenises each list as one space-joined text: the same columns.
+    Layout 2 keeps each author's tokens apart (`APART` between two names that
+    have any), and its categories as layout 1's."""
     import tokens_reference as ref
     from tui_digest.core.search_index import search_row_lists
+    from tui_digest.core.search_tokens import APART
 
-    latin: set[str] = set()
-    row = search_row_lists("", "", "", "", "", "", authors, categories, "", latin=latin)
     ref_latin: set[str] = set()
     au, pau = ref.index_pair(*authors, latin=ref_latin)
     ca, pca = ref.index_pair(*categories, latin=ref_latin)
-    assert same_pair((row[2], row[8]), (au, pau))
-    assert same_pair((row[3], row[9]), (ca, pca))
-    assert latin == ref_latin
+    names = [ref.index_pair(a)[0] for a in authors]
+    for layout in (1, 2):
+        latin: set[str] = set()
+        row = search_row_lists("", "", "", "", "", "", "", authors, categories, "", latin=latin,
+                               layout=layout)  # fmt: skip
+        if layout == 2:
+            assert row[2] == f" {APART} ".join(fts_fold(n) for n in names if n)
+            assert same_pair((row[2].replace(f" {APART}", ""), row[8]), (au, pau))
+        else:
+            assert same_pair((row[2], row[8]), (au, pau))
+        assert same_pair((row[3], row[9]), (ca, pca))
+        assert latin == ref_latin

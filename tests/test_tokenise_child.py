@@ -58,8 +58,8 @@ def test_rows_made_in_the_child_make_the_same_cache(tmp_path, monkeypatch, small
     made: list[int] = []
     real_submit = tokenise_child.Child.submit
 
-    def spy(self, papers):
-        pending = real_submit(self, papers)
+    def spy(self, papers, layout):
+        pending = real_submit(self, papers, layout)
         made.append(0 if pending is None else len(papers))
         return pending
 
@@ -102,10 +102,10 @@ def test_an_error_of_the_tokeniser_in_the_child_rolls_the_import_back(tmp_path, 
 def test_a_child_that_died_costs_only_speed(tmp_path, monkeypatch, small_batches):
     """Its batches are tokenised here: the same rows."""
 
-    def broken(self, papers):
+    def broken(self, papers, layout):
         dead: Future = Future()
         dead.set_exception(BrokenProcessPool("the child was killed"))
-        return tokenise_child.Pending(papers, dead)
+        return tokenise_child.Pending(papers, dead, layout)
 
     monkeypatch.setattr(tokenise_child.Child, "submit", broken)
     papers = _papers()

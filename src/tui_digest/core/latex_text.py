@@ -6,7 +6,9 @@ pieces into the characters they stand for and leaves everything it does not
 understand exactly as written: a math segment with one unknown command is kept
 whole, `$` and all, rather than half-converted into something misleading.
 
-Stored text and exports never go through here; this is display only.
+Stored text and exports never go through here. The search index holds the
+text as shown too (`search_index`), so what the reader shows is what a search
+finds.
 """
 
 from __future__ import annotations
@@ -38,15 +40,17 @@ _MAX_GROUP = 2000  # characters in one braced argument or one math segment
 _SPECIAL_RE = re.compile(r"[\\$]|\{\\")
 
 
-def readable(text: str) -> str:
+def readable(text: str, *, cache: bool = True) -> str:
     """`text` with simple inline LaTeX shown as Unicode; the rest unchanged.
 
     Cheap when there is nothing to do (most titles), and cached for short texts
-    because the list asks again for the same titles on every redraw.
+    because the list asks again for the same titles on every redraw. The
+    search index asks once per text (`search_index`): `cache=False` keeps an
+    import's texts out of the reader's cache.
     """
     if "\\" not in text and "$" not in text:
         return text
-    if len(text) <= 1000:
+    if cache and len(text) <= 1000:
         return _readable_cached(text)
     return _readable(text)
 

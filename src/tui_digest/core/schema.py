@@ -33,6 +33,9 @@ Layout
   read/starred/tags/note per arXiv id with the time of the last change, so
   the state can travel between machines (`core.store.user_log`). Triggers
   on `papers` stamp every read/starred change, whoever writes it.
+- `meta` row `search_row_layout` (`_count_row_layouts`): which builder wrote
+  the search index's rows (`search_index.row_layout`); a contentless row is
+  deleted by repeating its values, so a cache keeps its layout until `reindex`.
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -173,7 +176,10 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         "CREATE VIRTUAL TABLE search USING fts5(ti, abs, au, cat, id, ty, content='', "
         "tokenize=\"unicode61 remove_diacritics 2\", prefix='1 2 3')"
     )
-    rows = conn.execute(f"SELECT sort_key, {SEARCH_SOURCE} FROM papers")
+    rows = conn.execute(
+        "SELECT sort_key, id, title_en, title_zh, summary_zh, abstract_en, abstract_zh, "
+        "authors, categories, announce_type FROM papers"
+    )
     conn.executemany(
         "INSERT INTO search(rowid, ti, abs, au, cat, id, ty) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
@@ -226,7 +232,7 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
         "ALTER TABLE membership ADD COLUMN hash BLOB",
     ):
         conn.execute(stmt)
-    rebuild_search_index(conn)
+    rebuild_search_index(conn, layout=1)  # (no `meta` yet: `_count_row_layouts`)
 
 
 def _add_archive_and_enrichment(conn: sqlite3.Connection) -> None:
@@ -272,7 +278,7 @@ def _dated_digests(conn: sqlite3.Connection) -> None:
             "INSERT INTO listing(key, pk, read, starred) "
             "SELECT sort_key, pk, read, starred FROM papers ORDER BY sort_key"
         )
-        rebuild_search_index(conn)
+        rebuild_search_index(conn, layout=1)  # (no `meta` yet: `_count_row_layouts`)
 
 
 def name_v3_digests(conn: sqlite3.Connection) -> list[int]:
@@ -384,6 +390,20 @@ def _add_undo_log(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID")
 
 
+def _count_row_layouts(conn: sqlite3.Connection) -> None:
+    """The search index's rows get a layout number (`search_index.row_layout`).
+
+    A cache with papers keeps its rows, written in layout 1 (no `meta` row
+    says so): deleting one repeats what layout 1 made, and `reindex` moves it
+    to the current layout; nothing is rebuilt on open. An empty one (a new
+    cache) is rebuilt in the current layout at once, at no cost. From this
+    version on, a tui-digest that knows no layouts refuses the cache (its
+    deletes would repeat layout 1's values in a cache of another).
+    """
+    if conn.execute("SELECT 1 FROM papers LIMIT 1").fetchone() is None:
+        rebuild_search_index(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -394,6 +414,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _index_read_flag,
     _add_removed_days,
     _add_undo_log,
+    _count_row_layouts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -16,8 +16,11 @@ The text is then folded as FTS5's unicode61 tokenizer folded it
 (`fts_fold`: diacritics off), since the index is now made with FTS5's
 cheaper `ascii` tokenizer, which folds nothing.
 
-Changing anything here changes the index: bump the schema with a migration
-that calls `Store.reindex()` (see `schema.py`).
+Changing anything here changes the index's rows, and a contentless row is
+deleted by repeating its values: the rows a cache holds must still be made
+exactly as they were. So a change is a new row layout (`search_index.
+ROW_LAYOUT`), its builder beside the old ones, which keep making their rows
+as before (see `search_index`).
 """
 
 from __future__ import annotations
@@ -198,6 +201,17 @@ class _Prefixes(dict[str, tuple[str, str, str]]):
 _PREFIXES = _Prefixes()
 
 
+# What `index_pair(apart=True)` writes between two texts of one column: a
+# private-use character. FTS5's tokenizers keep it as a token of its own
+# (`ascii`: every non-ASCII character is a token character; unicode61: the
+# Co category is; SQLite's ext/fts5/fts5_tokenize.c), so it takes a position
+# and no phrase can span it, and no query holds it: `_WORD_RE` drops every
+# character that is not a letter or digit (\W), from texts and queries
+# alike, so it is not in `terms` or the prefix columns either (tested).
+APART = "\ue000"
+_APART_JOIN = f" {APART} "
+
+
 class WordSink(Protocol):
     """What `index_pair(latin=…)` hands each text's distinct Latin/digit words to.
 
@@ -216,7 +230,7 @@ _ASCII_WORDS = bytes(
 ) + bytes(32 for _ in range(128))
 
 
-def index_pair(*texts: str, latin: WordSink | None = None) -> tuple[str, str]:
+def index_pair(*texts: str, latin: WordSink | None = None, apart: bool = False) -> tuple[str, str]:
     """One FTS5 column and its prefix column.
 
     The prefix column holds, once each, the 1-, 2- and 3-character prefixes
@@ -235,21 +249,24 @@ def index_pair(*texts: str, latin: WordSink | None = None) -> tuple[str, str]:
     sorting saved ~a fifth of the tokeniser's CPU (issue 13 req 1).
 
     `latin`, when given, receives the Latin/digit tokens (for `terms`), so the
-    caller need not split the column again.
+    caller need not split the column again. `apart`: `APART` stands between
+    the tokens of two texts (a text without tokens adds none), so that no
+    phrase matches across them.
     """
     # One pass over the pieces (not the tokens): a CJK run's characters are
     # exactly the characters of its bigrams, and its first character says
     # which kind a piece is. Tokens equal to the plainer version kept in
     # `tests/tokens_reference.py` (tested).
-    toks: list[str] = []
+    toks: list[str] = []  # each text's tokens, joined by spaces
     runs: list[str] = []  # the CJK runs
     seen: list[str] = []  # the Latin/digit words, repeats and all
     to_fold = False  # some character must be folded as unicode61 did (rare)
     for text in texts:
         if text.isascii():  # no CJK: every piece is a word (most text is English)
             pieces = text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
-            toks += pieces
-            seen += pieces
+            if pieces:
+                toks.append(" ".join(pieces))
+                seen += pieces
             continue
         normalised = _normalise(text)
         # FTS5 no longer folds (`fts_fold`): see whether this text needs it.
@@ -273,9 +290,11 @@ def index_pair(*texts: str, latin: WordSink | None = None) -> tuple[str, str]:
         # once, one grown word by word took twice the memory; a document read
         # ahead keeps each paper's dicts as they are (`read_ahead.WordDicts`).
         latin.update(distinct)
+    # (`fts_fold` leaves `APART` as it is: no FTS5 tokenizer changes it.)
+    column = (_APART_JOIN if apart else " ").join(toks)
     if to_fold:
-        return fts_fold(" ".join(toks)), fts_fold(" ".join(short))
-    return " ".join(toks), " ".join(short)
+        return fts_fold(column), fts_fold(" ".join(short))
+    return column, " ".join(short)
 
 
 _MARKS_RE = LazyPattern(r"[\u0300-\u036f]")

@@ -3,7 +3,9 @@
 The FTS5 index is contentless and its rowid is the paper's listing key
 (`schema.sort_key`), so a paper that moves in the listing must have its old
 index row deleted (with exactly the values it was inserted with) and a new
-one inserted at the new key.
+one inserted at the new key. Both are made by the row builder of the
+cache's layout (`search_index.row_layout`), which every row of it was
+inserted with.
 
 Rows go to FTS5 in ascending rowid order. FTS5 gathers pending rows in memory
 and writes them out as a new segment whenever a row's rowid is below the last
@@ -23,7 +25,7 @@ from dataclasses import field
 from tui_digest.core import schema
 from tui_digest.core.model import Paper
 from tui_digest.core.record import record
-from tui_digest.core.search_index import long_terms
+from tui_digest.core.search_index import ROW_LAYOUT, long_terms, row_layout
 from tui_digest.core.store.bulk import insert_rows
 from tui_digest.core.store.rows import search_values, search_values_words
 
@@ -59,12 +61,16 @@ class Ready:
     `values`: each paper's `rows.paper_values` (its `papers` row), also made
     ahead: the importing thread sets the pace of a large import once its rows
     are tokenised in a child process (`tokenise_child`), and that JSON encoding
-    was most of its own Python (~0.12 s per 10k papers under cProfile)."""
+    was most of its own Python (~0.12 s per 10k papers under cProfile).
+
+    `layout`: the row layout the rows were made in; a cache of another
+    layout (`search_index.row_layout`) makes its own instead."""
 
     rows: dict[str, tuple[Paper, tuple[str, ...]]] = field(default_factory=dict)
     words: set[str] = field(default_factory=set)
     words_of: dict[str, list[dict[str, None]]] | None = None
     values: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    layout: int = ROW_LAYOUT
 
     def values_of(self, paper: Paper) -> tuple[object, ...] | None:
         """`paper`'s values made ahead, if made from this very object."""
@@ -86,6 +92,9 @@ def index_rows(
     `ready`: rows already made; `bulk`: multi-row statements (see `bulk`).
     """
     latin: set[str] = set()  # every paper's Latin/digit words, folded once at the end
+    layout = row_layout(conn)
+    if ready is not None and ready.layout != layout:
+        ready = None  # (rows made for a cache of another layout: made again here)
     made: dict[str, tuple[Paper, tuple[str, ...]]] = ready.rows if ready else {}
     used: list[tuple[str, ...]] = []
     used_ids: list[str] = []
@@ -100,7 +109,7 @@ def index_rows(
                 used.append(row[1])
                 used_ids.append(p.id)
             else:
-                values.append((key, *search_values_words(p, latin)))
+                values.append((key, *search_values_words(p, latin, layout)))
         insert_rows(conn, schema.FTS_INSERT, values, bulk=bulk)
         if progress is not None:
             progress(len(values))
@@ -119,11 +128,14 @@ def index_rows(
 
 
 def unindex_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, Paper]]) -> None:
-    """Delete the search rows of papers that were indexed at these keys."""
+    """Delete the search rows of papers that were indexed at these keys (as
+    the papers were then: their values are made again, in the cache's layout)."""
     rows = sorted(rows, key=lambda row: row[0])  # ascending, as `index_rows`
+    layout = row_layout(conn)
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        conn.executemany(schema.FTS_DELETE, [(key, *search_values(p)) for key, p in chunk])
+        deletes = [(key, *search_values(p, layout)) for key, p in chunk]
+        conn.executemany(schema.FTS_DELETE, deletes)
 
 
 placement = schema.placement  # the listing-key rule lives with the key layout

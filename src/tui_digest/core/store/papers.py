@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tui_digest.core.search_index import row_layout
 from tui_digest.core.store.rows import (
     CHUNK,
     UPDATE_PAPER,
@@ -117,7 +118,8 @@ def update_paper(
     if new == old:
         return old
     conn.execute(UPDATE_PAPER, update_values(new, rowid))
-    if search_values(new) != search_values(old):
+    layout = row_layout(conn)  # (what the cache's rows hold: `search_index`)
+    if search_values(new, layout) != search_values(old, layout):
         # (The index's writer loads with the first edit, not the reader's start.)
         from tui_digest.core.store.index import index_rows, unindex_rows
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 
 from tui_digest.core.model import Paper
 from tui_digest.core.one_ahead import OneAhead
+from tui_digest.core.search_index import ROW_LAYOUT, row_layout
 from tui_digest.core.store import importer
 from tui_digest.core.store.index import Ready
 from tui_digest.core.store.rows import paper_values, search_values_words
@@ -86,6 +87,9 @@ class NewRows:
 
     With `connect` (one large document), rows from the second batch on are
     made in a child process (`tokenise_child`): a `Pending` is returned.
+    The rows are made in the cache's row layout, read through `connect`;
+    without it, in the current one (`index_rows` makes its own for a cache
+    of another).
     """
 
     def __init__(self, connect: Callable[[], sqlite3.Connection] | None) -> None:
@@ -94,6 +98,7 @@ class NewRows:
         self._seen: set[str] = set()
         self._batches = 0
         self._child = Child()
+        self._layout = ROW_LAYOUT
 
     def __call__(self, batch: list[Entry]) -> Ready | Pending:
         first: dict[str, Paper] = {}
@@ -103,7 +108,7 @@ class NewRows:
         self._seen.update(first)
         for known in self._existing(list(first)):
             del first[known]
-        ready = Ready()
+        ready = Ready(layout=self._layout)  # (read by `_existing`)
         if self._connect is None:  # which are new is known only when written
             ready.words_of = {}
             for pid, paper in first.items():
@@ -116,14 +121,15 @@ class NewRows:
         if self._batches == 1 and len(batch) >= importer.BATCH and self._child.enabled():
             self._child.start()  # a document of more than one batch, probably
         # Submitted before the values are made, so that the child starts sooner.
-        pending = self._child.submit(first) if first and self._child.wanted(self._batches) else None
+        wanted = first and self._child.wanted(self._batches)
+        pending = self._child.submit(first, self._layout) if wanted else None
         values = {pid: paper_values(paper) for pid, paper in first.items()}
         if pending is not None:
             pending.values = values
             return pending
         ready.values = values
         for pid, paper in first.items():
-            ready.rows[pid] = (paper, search_values_words(paper, ready.words))
+            ready.rows[pid] = (paper, search_values_words(paper, ready.words, self._layout))
         return ready
 
     def _existing(self, ids: list[str]) -> list[str]:
@@ -131,6 +137,7 @@ class NewRows:
             return []
         if self._conn is None:
             self._conn = self._connect()
+            self._layout = row_layout(self._conn)
         found: list[str] = []
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.core import search_index
+from tui_digest.core.extras import Extra
 from tui_digest.core.model import ListRow
 
 if TYPE_CHECKING:
@@ -127,13 +128,15 @@ def update_values(p: Paper, pk: int) -> tuple[object, ...]:
 
 def search_fields(p: Paper) -> tuple[Any, ...]:
     """The fields of `p` the search index reads, in `search_index.search_row`'s order."""
-    return (p.id, p.title_en, p.title_zh, p.summary_zh, p.abstract_en, p.abstract_zh,
-            p.authors, p.categories, p.announce_type)  # fmt: skip
+    # The English summary as the reader shows it (`search_index.SEARCH_SOURCE`).
+    summary_en = p.summary_en or p.extras.get(Extra.SUMMARY_EN, "")
+    return (p.id, p.title_en, p.title_zh, p.summary_zh, summary_en, p.abstract_en,
+            p.abstract_zh, p.authors, p.categories, p.announce_type)  # fmt: skip
 
 
-def search_values(p: Paper) -> tuple[str, ...]:
-    """The paper's row of the search index (see `search_index.search_row`)."""
-    return search_index.search_row_lists(*search_fields(p))
+def search_values(p: Paper, layout: int = search_index.ROW_LAYOUT) -> tuple[str, ...]:
+    """The paper's row of the search index in `layout` (see `search_index.search_row`)."""
+    return search_index.search_row_lists(*search_fields(p), layout=layout)
 
 
 def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
@@ -143,9 +146,11 @@ def search_values_terms(p: Paper) -> tuple[tuple[str, ...], set[str]]:
     return row, search_index.long_terms(latin)
 
 
-def search_values_words(p: Paper, latin: WordSink) -> tuple[str, ...]:
+def search_values_words(
+    p: Paper, latin: WordSink, layout: int = search_index.ROW_LAYOUT
+) -> tuple[str, ...]:
     """`search_values`, its Latin/digit words added to `latin` (see `search_row_lists`)."""
-    return search_index.search_row_lists(*search_fields(p), latin=latin)
+    return search_index.search_row_lists(*search_fields(p), latin=latin, layout=layout)
 
 
 def paper_hash(p: Paper) -> bytes:

@@ -53,10 +53,10 @@ Fields = tuple[Any, ...]  # `rows.search_fields` of one paper
 Made = tuple[list[tuple[str, ...]], list[str]]  # rows, and the batch's Latin/digit words
 
 
-def tokenise(fields: Sequence[Fields]) -> Made:
-    """The search rows of these papers and their Latin/digit words (in the child)."""
+def tokenise(fields: Sequence[Fields], layout: int) -> Made:
+    """The search rows of these papers in `layout` and their Latin/digit words (in the child)."""
     words: set[str] = set()
-    rows = [search_index.search_row_lists(*f, latin=words) for f in fields]
+    rows = [search_index.search_row_lists(*f, latin=words, layout=layout) for f in fields]
     return rows, list(words)
 
 
@@ -100,22 +100,24 @@ def cores() -> int:
 class Pending:
     """A batch's rows being made in the child: `ready()` waits for them."""
 
-    def __init__(self, papers: dict[str, Paper], made: Future[Made]) -> None:
+    def __init__(self, papers: dict[str, Paper], made: Future[Made], layout: int) -> None:
         self.papers = papers  # id -> the paper its row is for, in batch order
         self.made = made
+        self.layout = layout  # the rows' (`Ready.layout`)
         self.values: dict[str, tuple[object, ...]] = {}  # `Ready.values`, made in this process
 
     def ready(self) -> Ready:
         from tui_digest.core.store.index import Ready
         from tui_digest.core.store.rows import search_values_words
 
-        result = Ready(values=self.values)
+        result = Ready(values=self.values, layout=self.layout)
         try:
             rows, words = self.made.result()
         except (BrokenProcessPool, CancelledError):
             # The child died or was stopped: the same rows, made here.
             for pid, paper in self.papers.items():
-                result.rows[pid] = (paper, search_values_words(paper, result.words))
+                row = search_values_words(paper, result.words, self.layout)
+                result.rows[pid] = (paper, row)
             return result
         for (pid, paper), row in zip(self.papers.items(), rows, strict=True):
             result.rows[pid] = (paper, row)
@@ -143,12 +145,12 @@ class Child:
         (starting a Python and importing the tokeniser takes ~0.2 s)."""
         self._call(os.getpid)
 
-    def submit(self, papers: dict[str, Paper]) -> Pending | None:
-        """The rows of `papers` made in the child; None if it cannot be started."""
+    def submit(self, papers: dict[str, Paper], layout: int) -> Pending | None:
+        """The rows of `papers` in `layout`, made in the child; None if it cannot be started."""
         from tui_digest.core.store.rows import search_fields
 
-        made = self._call(tokenise, [search_fields(p) for p in papers.values()])
-        return None if made is None else Pending(papers, made)
+        made = self._call(tokenise, [search_fields(p) for p in papers.values()], layout)
+        return None if made is None else Pending(papers, made, layout)
 
     def _call(self, fn: Any, *args: Any) -> Future[Any] | None:
         if self._failed:
