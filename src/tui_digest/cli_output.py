@@ -2,13 +2,23 @@
 
 A full disk or a closed pipe must be an error where it happens, not a
 traceback at exit (see write_stdout).
+
+Every write goes to standard output's binary layer and is repeated until all of
+it is written (`write_stdout_bytes`): with PYTHONUNBUFFERED=1 (`python -u`)
+CPython makes `sys.stdout.buffer` the raw FileIO, not a BufferedWriter, and
+the text layer writes through to it ignoring how many bytes it took. A write
+to a pipe whose reader goes away (`| head -1`) while the writer waits returns
+the bytes written so far, not EPIPE (measured with strace: write(1, 200000
+bytes) = 65536); the rest was then silently lost and the exit status was 0.
+A BufferedWriter writes the rest and gets EPIPE: so does this, unbuffered or not.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
-from typing import NoReturn
+from typing import BinaryIO, NoReturn
 
 
 def terminal_width() -> int:
@@ -23,15 +33,47 @@ class OutputError(Exception):
 
 def write_stdout(text: str) -> None:
     """Write and flush, so a full disk or `/dev/full` is an error here, not lost at exit."""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    stream = sys.stdout
     try:
-        sys.stdout.write(text)
-        if text and not text.endswith("\n"):
-            sys.stdout.write("\n")
-        sys.stdout.flush()
+        binary = getattr(stream, "buffer", None)
+        if binary is None:  # a text-only stream put in its place (a StringIO)
+            stream.write(text)
+            stream.flush()
+            return
+        stream.flush()  # what print() left in the text layer goes first
+        _write_all(binary, text.encode(stream.encoding, stream.errors or "strict"))
     except BrokenPipeError:
         raise
     except OSError as exc:
         stdout_failed(exc)
+
+
+def write_stdout_bytes(data: bytes) -> None:
+    """`data` as it is (an export's exact bytes) to standard output, all of it, flushed."""
+    try:
+        sys.stdout.flush()
+        _write_all(sys.stdout.buffer, data)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        stdout_failed(exc)
+
+
+def _write_all(binary: BinaryIO, data: bytes) -> None:
+    # A raw stream's write may take part of `data` (see the module's docstring):
+    # the rest is written again, as BufferedWriter does, so a reader that went
+    # away is a BrokenPipeError here. A BufferedWriter takes everything at once.
+    view = memoryview(data)
+    while view:
+        written = binary.write(view)
+        if written is None:  # a non-blocking descriptor that is full
+            raise BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+        if written <= 0:  # (never seen; it would loop for ever)
+            raise OSError(errno.EIO, "the write took no bytes")
+        view = view[written:]
+    binary.flush()
 
 
 def stdout_failed(exc: OSError) -> NoReturn:

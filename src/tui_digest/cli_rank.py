@@ -17,6 +17,7 @@ import os
 import sys
 
 from tui_digest.cli_args import positive_int
+from tui_digest.cli_output import write_stdout
 from tui_digest.rank import NotEnoughStars, RankUnavailable
 
 EXIT_OK = 0
@@ -74,7 +75,7 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
         if args.json:
             from tui_digest.core.export import to_json
 
-            _write(to_json(store.get_papers(shown)))
+            write_stdout(to_json(store.get_papers(shown)))
             return EXIT_OK
         rows = store.list_rows(shown)
     finally:
@@ -83,7 +84,7 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
 
     print(f"tui-digest: {ranking.note}", file=sys.stderr)
     width = os.get_terminal_size().columns if sys.stdout.isatty() else 160
-    _write(format_rows(rows, total=len(ranking.ids), width=width))
+    write_stdout(format_rows(rows, total=len(ranking.ids), width=width))
     return EXIT_OK
 
 
@@ -112,8 +113,3 @@ def _say_when_training(db, query: str) -> None:
         print(
             f"tui-digest: retraining For you on {state.n_starred} starred papers…", file=sys.stderr
         )
-
-
-def _write(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
-    sys.stdout.flush()

@@ -175,8 +175,9 @@ def cmd_state_export(args: argparse.Namespace) -> int:
         path = write_atomic(args.output, text, overwrite=True)
         print(f"wrote {len(changes)} changes to {for_terminal(path)}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()  # a full disk fails here, inside main's error handling
+        from tui_digest.cli_output import write_stdout
+
+        write_stdout(text)  # a full disk fails here, inside main's error handling
     return 0
 
 
