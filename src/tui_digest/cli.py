@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 from tui_digest.cli_args import add_config_argument, positive_int, refuse_own_files
 from tui_digest.cli_argv import query_terms_last
 from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB
-from tui_digest.cli_output import OutputError, drop_stdout, terminal_width, write_stdout
+from tui_digest.cli_output import (
+    OutputError,
+    drop_stdout,
+    stand_in_for_closed_streams,
+    terminal_width,
+    write_stdout,
+)
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -447,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(query_terms_last(parser, argv))
     if not hasattr(args, "db"):
         args.db = None
+    stand_in_for_closed_streams()  # (after --help, which argparse prints to stderr then)
     func = getattr(args, "func", cmd_run)
     if func is not cmd_run:  # (the reader shows both in its window)
         from tui_digest.core.store.connection import Connections

@@ -16,6 +16,7 @@ A BufferedWriter writes the rest and gets EPIPE: so does this, unbuffered or not
 from __future__ import annotations
 
 import errno
+import io
 import os
 import sys
 from typing import BinaryIO, NoReturn
@@ -88,6 +89,42 @@ def stdout_failed(exc: OSError) -> NoReturn:
 def drop_stdout() -> None:
     # What is still buffered can never be written; without this, the flush
     # at exit fails again and Python prints a traceback-like warning.
+    stand_in = getattr(getattr(sys.stdout, "buffer", None), "raw", None)
+    if isinstance(stand_in, _ClosedStdout):
+        stand_in.dropped = True
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
+
+
+class _ClosedStdout(io.RawIOBase):
+    """Standard output closed by the shell (`>&-`): a write fails as one to a
+    closed descriptor would (EBADF), until that was reported (`dropped`).
+
+    The OutputError itself is raised, not the OSError: a print() in a command
+    that says any OSError in its own words (`guarded`) would make it a second,
+    vaguer line ("tui-digest: Bad file descriptor")."""
+
+    dropped = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def,override]
+        if self.dropped:
+            return len(data)
+        stdout_failed(OSError(errno.EBADF, os.strerror(errno.EBADF)))
+
+
+def stand_in_for_closed_streams() -> None:
+    """With standard output closed, Python sets sys.stdout to None and every
+    command crashed (AttributeError). It becomes a stream whose writes fail, so
+    a command that writes to it says "cannot write to standard output: Bad file
+    descriptor" and exits 2, as for a full disk (a command that writes nothing
+    there still works). A closed standard error becomes os.devnull: print(...,
+    file=None) would write the messages to standard output instead."""
+    if sys.stdout is None:
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedStdout()), encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process)
