@@ -20,7 +20,6 @@ from tui_digest.cli_output import (
     OutputError,
     drop_stdout,
     stand_in_for_closed_streams,
-    terminal_width,
     write_stdout,
 )
 from tui_digest.core.sanitize import for_terminal
@@ -186,9 +185,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
             write_stdout(to_json(store.get_papers([r.rowid for r in rows])))
             return 0
-    from tui_digest.cli_table import format_rows
+    from tui_digest.cli_table import write_rows
 
-    write_stdout(format_rows(rows, total=total, width=terminal_width()))
+    write_rows(rows, total=total)
     return 0
 
 
@@ -226,10 +225,12 @@ def cmd_digests(args: argparse.Namespace) -> int:
     if not infos:
         print("no digests imported yet (try `tui-digest import FILE`)")
         return 0
-    from tui_digest.cli_table import format_table
+    from tui_digest.cli_table import MAX_COLUMN, format_table
 
     rows = [[d.date or "-", d.name, str(d.count), str(d.unread), d.label] for d in infos]
-    write_stdout(format_table(["date", "name", "papers", "unread", "label"], rows))
+    # Whole names into a pipe: a name cut with "…" is one `digests rm` refuses.
+    fit = MAX_COLUMN if sys.stdout.isatty() else None
+    write_stdout(format_table(["date", "name", "papers", "unread", "label"], rows, fit))
     return 0
 
 

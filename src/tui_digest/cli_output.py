@@ -23,9 +23,11 @@ from typing import BinaryIO, NoReturn
 
 
 def terminal_width() -> int:
-    if not sys.stdout.isatty():
-        return 160
-    return os.get_terminal_size().columns
+    """Standard output's terminal's columns (80 when it is not a terminal)."""
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return 80
 
 
 class OutputError(Exception):

@@ -13,7 +13,6 @@ stderr and exits 1 instead of ranking at random.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from tui_digest.cli_args import positive_int
@@ -80,11 +79,10 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
         rows = store.list_rows(shown)
     finally:
         store.close()
-    from tui_digest.cli_table import format_rows
+    from tui_digest.cli_table import write_rows
 
     print(f"tui-digest: {ranking.note}", file=sys.stderr)
-    width = os.get_terminal_size().columns if sys.stdout.isatty() else 160
-    write_stdout(format_rows(rows, total=len(ranking.ids), width=width))
+    write_rows(rows, total=len(ranking.ids))
     return EXIT_OK
 
 

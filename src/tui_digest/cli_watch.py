@@ -87,12 +87,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
             out = objs[args.name] if args.name is not None else objs
             write_stdout(json.dumps(out, ensure_ascii=False, indent=2))
         else:
-            from tui_digest.cli_table import format_rows
+            from tui_digest.cli_table import write_rows
 
             for name, ids in found:
                 if args.name is None:
                     write_stdout(f"== {clean_line(name)} ({len(ids)}) ==")
-                write_stdout(format_rows(store.list_rows(ids), total=len(ids), width=160))
+                write_rows(store.list_rows(ids), total=len(ids))
         # Remembered only once all of it was written: a reader gone early
         # (`| head`) is a BrokenPipeError above, and the papers come again.
         if args.since_last_run:
