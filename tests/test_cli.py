@@ -103,7 +103,7 @@ def test_search_human_table_and_prefix(imported):
     proc = run("search", "diffus", db=imported)
     assert proc.returncode == 0, err(proc)
     assert "2403.00001" in out(proc) and "2403.00002" not in out(proc)
-    assert "1 shown of 1" in out(proc)
+    assert "1 shown of 1" in err(proc)  # (on stderr into a pipe: stdout has papers only)
 
 
 def test_search_limit_and_exclusion(imported):

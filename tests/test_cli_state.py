@@ -65,6 +65,25 @@ def test_state_import_reports_bad_lines_and_applies_the_rest(tmp_path):
     assert "1 changes applied" in out(proc)
 
 
+def test_an_id_not_in_the_cache_is_exit_1_for_mark_tag_and_note(tmp_path):
+    # Found by a bug hunt: `note` exited 2 (a usage error) where `mark` and `tag` exit 1.
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    said = "tui-digest: no paper with id '9999.99999' in the cache\n"
+    for command in (
+        ["mark", "unread", "9999.99999"],
+        ["tag", "9999.99999", "+x"],
+        ["tag", "9999.99999"],
+        ["note", "9999.99999", "text"],
+        ["note", "9999.99999"],
+    ):
+        proc = run_cli(*command, db=db)
+        assert (proc.returncode, proc.stderr.decode()) == (1, said), command
+    # With a known id beside it the known one is changed, and the status is still 1.
+    proc = run_cli("tag", "2403.10056", "9999.99999", "+x", db=db)
+    assert proc.returncode == 1 and "2403.10056\tx" in out(proc)
+
+
 def test_mark_needs_ids_or_a_query(tmp_path):
     proc = run_cli("mark", "read", db=tmp_path / "c.db")
     assert proc.returncode == 2 and b"--query" in proc.stderr

@@ -68,8 +68,10 @@ def test_enrich_stops_with_status_1_when_arxiv_throttles(setup, capsys) -> None:
     with ArxivStandIn() as api:
         api.script.append(Reply(200, body=b"Rate exceeded."))
         config.write_text(f'[enrich]\napi_url = "{api.url}"\n')
-        code, out, _ = cli(capsys, "--db", str(db), "enrich", "--config", str(config))
-    assert code == 1 and "Rate exceeded" in out and "try again later" in out
+        code, out, err = cli(capsys, "--db", str(db), "enrich", "--config", str(config))
+    # Why it stopped is on stderr: `enrich >/dev/null` in cron keeps the reason.
+    assert code == 1 and out == ""
+    assert "stopped: " in err and "Rate exceeded" in err and "try again later" in err
 
 
 def test_config_defaults_and_errors(tmp_path: Path, capsys) -> None:

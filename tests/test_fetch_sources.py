@@ -366,10 +366,11 @@ def test_cli_prints_the_offline_line_once(capsys):
     ]
     results[0].offline = results[1].offline = "raw.githubusercontent.com"
     _print_results(results)
-    out = capsys.readouterr().out.splitlines()
-    assert out == ["local: new 2 / updated 0 / unchanged 0", f"{off} (2 sources not fetched)"]
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["local: new 2 / updated 0 / unchanged 0"]
+    assert captured.err.splitlines() == [f"{off} (2 sources not fetched)"]  # (a failure)
     _print_results(results[1:])
-    assert capsys.readouterr().out.splitlines()[-1] == f"{off} (1 source not fetched)"
+    assert capsys.readouterr().err.splitlines() == [f"{off} (1 source not fetched)"]
 
 
 def test_defaults_name_only_the_two_documented_hosts():

@@ -349,7 +349,8 @@ def test_reading_commands_upgrade_a_cache_an_older_release_made(tmp_path):
     assert done.returncode == 0, done.stderr.decode()
     assert b"2403.00001" in done.stdout
     upgrading = f"tui-digest: Upgrading the cache (schema 7 → {schema.SCHEMA_VERSION})…\n"
-    assert done.stderr.decode() == upgrading
+    # (the count line goes to stderr too when stdout is not a terminal)
+    assert done.stderr.decode() == upgrading + "-- 1 shown of 1 matches\n"
     with sqlite3.connect(db) as conn:
         assert schema.user_version(conn) == schema.SCHEMA_VERSION
     stats = run_cli("stats", db=db)

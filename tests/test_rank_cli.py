@@ -91,7 +91,9 @@ def test_search_sort_foryou_ranks_by_the_stars(cache):
     star(db, ids["diffusion"][10:12])
     again = run_cli("search", "sort:foryou", "--limit", "3", db=db)
     assert "retraining For you on 12 starred papers" in again.stderr.decode()
-    assert "3 shown of 48 matches" in table.stdout.decode()
+    # Piped: three paper lines on stdout, the count on stderr.
+    assert len(table.stdout.decode().splitlines()) == 3
+    assert "-- 3 shown of 48 matches" in table.stderr.decode()
 
 
 def test_search_sort_foryou_with_few_stars_explains_how_to_start(cache):

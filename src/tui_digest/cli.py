@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 from tui_digest.cli_args import FORCE_HINT, add_config_argument, positive_int, refuse_own_files
 from tui_digest.cli_argv import query_terms_last
 from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB
-from tui_digest.cli_output import OutputError, drop_stdout, terminal_width, write_stdout
+from tui_digest.cli_output import (
+    OutputError,
+    drop_stdout,
+    stand_in_for_closed_streams,
+    write_stdout,
+)
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -180,9 +185,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
             write_stdout(to_json(store.get_papers([r.rowid for r in rows])))
             return 0
-    from tui_digest.cli_table import format_rows
+    from tui_digest.cli_table import write_rows
 
-    write_stdout(format_rows(rows, total=total, width=terminal_width()))
+    write_rows(rows, total=total)
     return 0
 
 
@@ -220,10 +225,12 @@ def cmd_digests(args: argparse.Namespace) -> int:
     if not infos:
         print("no digests imported yet (try `tui-digest import FILE`)")
         return 0
-    from tui_digest.cli_table import format_table
+    from tui_digest.cli_table import MAX_COLUMN, format_table
 
     rows = [[d.date or "-", d.name, str(d.count), str(d.unread), d.label] for d in infos]
-    write_stdout(format_table(["date", "name", "papers", "unread", "label"], rows))
+    # Whole names into a pipe: a name cut with "…" is one `digests rm` refuses.
+    fit = MAX_COLUMN if sys.stdout.isatty() else None
+    write_stdout(format_table(["date", "name", "papers", "unread", "label"], rows, fit))
     return 0
 
 
@@ -446,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(query_terms_last(parser, argv))
     if not hasattr(args, "db"):
         args.db = None
+    stand_in_for_closed_streams()  # (after --help, which argparse prints to stderr then)
     func = getattr(args, "func", cmd_run)
     if func is not cmd_run:  # (the reader shows both in its window)
         from tui_digest.core.store.connection import Connections

@@ -3,7 +3,8 @@
     tui-digest enrich [QUERY...] [--limit N] [--config PATH] [--db PATH]
 
 Asks arXiv's query API about the papers matching QUERY (all by default) that
-were not asked before, and prints one summary line. Exit status: 0 done,
+were not asked before, and prints one summary line (on stderr when the run
+stopped early, saying why). Exit status: 0 done,
 1 the run stopped early (arXiv unreachable, throttling, an error answer),
 2 configuration or cache error.
 """
@@ -87,7 +88,8 @@ def _enrich(args: argparse.Namespace) -> int:
         store.close()
     for problem in report.problems:
         print(f"tui-digest: {clean_line(problem, 500)}", file=sys.stderr)
-    print(report.summary(), flush=True)
+    # A stopped run's line (it says why) on stderr, as `fetch` says it.
+    print(report.summary(), file=sys.stdout if report.ok else sys.stderr, flush=True)
     return EXIT_OK if report.ok else EXIT_STOPPED
 
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_digest.cli_output import stdout_failed, write_stdout
+from tui_digest.cli_output import write_stdout, write_stdout_bytes
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -30,30 +30,15 @@ def export_streamed(args: argparse.Namespace, store: Store, rowids: list[int]) -
         )
         _say_wrote(count, path)
         return
-    sys.stdout.flush()
     export_stream.write_export(_StdoutBytes(), chunks, args.format)
-    _flush_stdout()
 
 
 class _StdoutBytes:
-    """Standard output's bytes; a failed write is an OutputError, as `write_stdout` says it."""
+    """Standard output's bytes, each chunk written whole (`write_stdout_bytes`)."""
 
     def write(self, data: bytes) -> int:
-        try:
-            return sys.stdout.buffer.write(data)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            stdout_failed(exc)
-
-
-def _flush_stdout() -> None:
-    try:
-        sys.stdout.buffer.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        stdout_failed(exc)
+        write_stdout_bytes(data)
+        return len(data)
 
 
 def _say_wrote(count: int, path: Path) -> None:
@@ -74,6 +59,4 @@ def export_original(args: argparse.Namespace, original: bytes, count: int) -> No
 
         write_stdout(clean_text(decode_text(original)[0], limit=len(original) + 1))
     else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(original)
-        sys.stdout.buffer.flush()
+        write_stdout_bytes(original)

@@ -222,12 +222,14 @@ def _chosen_sources(config: Config, names: list[str] | None) -> list[Any]:
 
 
 def _print_results(results: list[SourceResult]) -> None:
+    """A line per source: what came on stdout, a failure (and the offline line) on
+    stderr, so `fetch >/dev/null` in cron still says why it exits 1."""
     from tui_digest.fetch.results import offline_line
 
     for r in results:
         if r.offline:
             continue  # said once, below
-        print(r.summary(), flush=True)
+        print(r.summary(), file=sys.stdout if r.ok else sys.stderr, flush=True)
         name = clean_line(r.name, 200)
         for note in r.notes:
             print(f"{name}: skipped {clean_line(note, 500)}", file=sys.stderr)
@@ -241,7 +243,8 @@ def _print_results(results: list[SourceResult]) -> None:
     if offline:
         missed = sum(1 for r in results if r.offline)
         plural = "source" if missed == 1 else "sources"
-        print(f"{clean_line(offline, 300)} ({missed} {plural} not fetched)", flush=True)
+        line = f"{clean_line(offline, 300)} ({missed} {plural} not fetched)"
+        print(line, file=sys.stderr, flush=True)
 
 
 class _ProgressLine:

@@ -2,19 +2,32 @@
 
 A full disk or a closed pipe must be an error where it happens, not a
 traceback at exit (see write_stdout).
+
+Every write goes to standard output's binary layer and is repeated until all of
+it is written (`write_stdout_bytes`): with PYTHONUNBUFFERED=1 (`python -u`)
+CPython makes `sys.stdout.buffer` the raw FileIO, not a BufferedWriter, and
+the text layer writes through to it ignoring how many bytes it took. A write
+to a pipe whose reader goes away (`| head -1`) while the writer waits returns
+the bytes written so far, not EPIPE (measured with strace: write(1, 200000
+bytes) = 65536); the rest was then silently lost and the exit status was 0.
+A BufferedWriter writes the rest and gets EPIPE: so does this, unbuffered or not.
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
-from typing import NoReturn
+from typing import BinaryIO, NoReturn
 
 
 def terminal_width() -> int:
-    if not sys.stdout.isatty():
-        return 160
-    return os.get_terminal_size().columns
+    """Standard output's terminal's columns (80 when it is not a terminal)."""
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return 80
 
 
 class OutputError(Exception):
@@ -23,15 +36,47 @@ class OutputError(Exception):
 
 def write_stdout(text: str) -> None:
     """Write and flush, so a full disk or `/dev/full` is an error here, not lost at exit."""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    stream = sys.stdout
     try:
-        sys.stdout.write(text)
-        if text and not text.endswith("\n"):
-            sys.stdout.write("\n")
-        sys.stdout.flush()
+        binary = getattr(stream, "buffer", None)
+        if binary is None:  # a text-only stream put in its place (a StringIO)
+            stream.write(text)
+            stream.flush()
+            return
+        stream.flush()  # what print() left in the text layer goes first
+        _write_all(binary, text.encode(stream.encoding, stream.errors or "strict"))
     except BrokenPipeError:
         raise
     except OSError as exc:
         stdout_failed(exc)
+
+
+def write_stdout_bytes(data: bytes) -> None:
+    """`data` as it is (an export's exact bytes) to standard output, all of it, flushed."""
+    try:
+        sys.stdout.flush()
+        _write_all(sys.stdout.buffer, data)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        stdout_failed(exc)
+
+
+def _write_all(binary: BinaryIO, data: bytes) -> None:
+    # A raw stream's write may take part of `data` (see the module's docstring):
+    # the rest is written again, as BufferedWriter does, so a reader that went
+    # away is a BrokenPipeError here. A BufferedWriter takes everything at once.
+    view = memoryview(data)
+    while view:
+        written = binary.write(view)
+        if written is None:  # a non-blocking descriptor that is full
+            raise BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+        if written <= 0:  # (never seen; it would loop for ever)
+            raise OSError(errno.EIO, "the write took no bytes")
+        view = view[written:]
+    binary.flush()
 
 
 def stdout_failed(exc: OSError) -> NoReturn:
@@ -46,6 +91,42 @@ def stdout_failed(exc: OSError) -> NoReturn:
 def drop_stdout() -> None:
     # What is still buffered can never be written; without this, the flush
     # at exit fails again and Python prints a traceback-like warning.
+    stand_in = getattr(getattr(sys.stdout, "buffer", None), "raw", None)
+    if isinstance(stand_in, _ClosedStdout):
+        stand_in.dropped = True
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
+
+
+class _ClosedStdout(io.RawIOBase):
+    """Standard output closed by the shell (`>&-`): a write fails as one to a
+    closed descriptor would (EBADF), until that was reported (`dropped`).
+
+    The OutputError itself is raised, not the OSError: a print() in a command
+    that says any OSError in its own words (`guarded`) would make it a second,
+    vaguer line ("tui-digest: Bad file descriptor")."""
+
+    dropped = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def,override]
+        if self.dropped:
+            return len(data)
+        stdout_failed(OSError(errno.EBADF, os.strerror(errno.EBADF)))
+
+
+def stand_in_for_closed_streams() -> None:
+    """With standard output closed, Python sets sys.stdout to None and every
+    command crashed (AttributeError). It becomes a stream whose writes fail, so
+    a command that writes to it says "cannot write to standard output: Bad file
+    descriptor" and exits 2, as for a full disk (a command that writes nothing
+    there still works). A closed standard error becomes os.devnull: print(...,
+    file=None) would write the messages to standard output instead."""
+    if sys.stdout is None:
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedStdout()), encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process)

@@ -13,10 +13,10 @@ stderr and exits 1 instead of ranking at random.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from tui_digest.cli_args import positive_int
+from tui_digest.cli_output import write_stdout
 from tui_digest.rank import NotEnoughStars, RankUnavailable
 
 EXIT_OK = 0
@@ -74,16 +74,15 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
         if args.json:
             from tui_digest.core.export import to_json
 
-            _write(to_json(store.get_papers(shown)))
+            write_stdout(to_json(store.get_papers(shown)))
             return EXIT_OK
         rows = store.list_rows(shown)
     finally:
         store.close()
-    from tui_digest.cli_table import format_rows
+    from tui_digest.cli_table import write_rows
 
     print(f"tui-digest: {ranking.note}", file=sys.stderr)
-    width = os.get_terminal_size().columns if sys.stdout.isatty() else 160
-    _write(format_rows(rows, total=len(ranking.ids), width=width))
+    write_rows(rows, total=len(ranking.ids))
     return EXIT_OK
 
 
@@ -112,8 +111,3 @@ def _say_when_training(db, query: str) -> None:
         print(
             f"tui-digest: retraining For you on {state.n_starred} starred papers…", file=sys.stderr
         )
-
-
-def _write(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
-    sys.stdout.flush()

@@ -246,8 +246,9 @@ def _sources_export(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     if args.file == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        from tui_digest.cli_output import write_stdout_bytes
+
+        write_stdout_bytes(data)
     else:
         from tui_digest.core.atomic_file import write_atomic
 

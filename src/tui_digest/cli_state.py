@@ -8,7 +8,8 @@
 
 Every change is timestamped like the reader's (core.store.user_log), so it
 travels with `state export`. Exit status: 0 done, 1 some ids or lines were
-not usable (the others were applied), 2 usage or cache error.
+not usable (the others were applied; an id not in the cache, for `note` too),
+2 usage or cache error.
 """
 
 from __future__ import annotations
@@ -139,8 +140,8 @@ def _say_cut(what: list[str], how: str) -> None:
 def cmd_note(args: argparse.Namespace) -> int:
     with _store(args, readonly=not args.text) as store:
         rec = store.get_paper(args.id)
-        if rec is None:
-            raise StateUsageError(f"no paper with id {args.id!r} in the cache")
+        if rec is None:  # an id not in the cache: 1, as `mark` and `tag` say it
+            return _missing([args.id])
         from tui_digest.core.store.user_log import MAX_NOTE
 
         if not args.text:
@@ -175,8 +176,9 @@ def cmd_state_export(args: argparse.Namespace) -> int:
         path = write_atomic(args.output, text, overwrite=True)
         print(f"wrote {len(changes)} changes to {for_terminal(path)}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()  # a full disk fails here, inside main's error handling
+        from tui_digest.cli_output import write_stdout
+
+        write_stdout(text)  # a full disk fails here, inside main's error handling
     return 0
 
 

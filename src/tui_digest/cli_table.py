@@ -1,43 +1,59 @@
-"""Plain-text tables for the CLI that line up CJK (double-width) text."""
+"""Plain-text tables for the CLI that line up CJK (double-width) text.
+
+On a terminal the columns are fitted to its width (a long field cut with "…");
+into a pipe or a file every field is whole: a cut digest name was refused by
+`digests rm`, and a script reading titles had them cut at 160 columns.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from rich.cells import cell_len, set_cell_size
 
+from tui_digest.cli_output import terminal_width, write_stdout
 from tui_digest.core.cells import steady
 from tui_digest.core.model import ListRow
 from tui_digest.core.sanitize import clean_line
 
+MAX_COLUMN = 60  # a digests column on a terminal
 
-def _fit(text: str, width: int) -> str:
+
+def _fit(text: str, width: int, *, cut: bool = True) -> str:
     # The cache is cleaned at ingest, but a terminal deserves a second guard
     # against a cache written by something else.
     # Emoji sequences, fillers and mark stacks would not be as wide as measured.
     text = steady(clean_line(text))
     if cell_len(text) <= width:
         return text + " " * (width - cell_len(text))
+    if not cut:
+        return text
     return set_cell_size(text, width - 1) + "…"
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 60) -> str:
+def format_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int | None = MAX_COLUMN
+) -> str:
+    """Columns as wide as their widest cell, at most `max_width` (None: no limit)."""
     widths = [
-        min(max_width, max([cell_len(h)] + [cell_len(steady(clean_line(r[i]))) for r in rows]))
+        max([cell_len(h)] + [cell_len(steady(clean_line(r[i]))) for r in rows])
         for i, h in enumerate(headers)
     ]
+    if max_width is not None:
+        widths = [min(max_width, w) for w in widths]
     lines = ["  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     for row in rows:
         lines.append("  ".join(_fit(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines) + "\n"
 
 
-def format_rows(rows: Sequence[ListRow], *, total: int, width: int = 160) -> str:
-    """Search results: id, date, category, flags, then title / Chinese title."""
-    if not rows:
-        return f"no matches (0 / {total})\n" if total == 0 else f"0 shown of {total}\n"
+def format_rows(rows: Sequence[ListRow], *, width: int | None = 160) -> str:
+    """Search results, a line each: id, date, category, flags, then title / Chinese
+    title; fitted to `width` columns, or every field whole when `width` is None."""
+    cut = width is not None
     fixed = 14 + 2 + 10 + 2 + 8 + 2 + 2 + 2
-    title_w = max(20, width - fixed)
+    title_w = max(20, width - fixed) if width is not None else 0
     out = []
     for r in rows:
         flags = ("*" if r.starred else " ") + (" " if r.read else "•")
@@ -45,8 +61,28 @@ def format_rows(rows: Sequence[ListRow], *, total: int, width: int = 160) -> str
         if r.title_en and r.title_zh:
             title = f"{r.title_en} / {r.title_zh}"
         out.append(
-            f"{_fit(r.id, 14)}  {_fit(r.date or '-', 10)}  {_fit(r.category or '-', 8)}  "
-            f"{flags}  {_fit(title, title_w).rstrip()}"
+            f"{_fit(r.id, 14, cut=cut)}  {_fit(r.date or '-', 10, cut=cut)}  "
+            f"{_fit(r.category or '-', 8, cut=cut)}  {flags}  "
+            f"{_fit(title, title_w, cut=cut).rstrip()}"
         )
-    out.append(f"-- {len(rows)} shown of {total} matches")
-    return "\n".join(out) + "\n"
+    return "".join(line + "\n" for line in out)
+
+
+def rows_summary(shown: int, total: int) -> str:
+    if not shown:
+        return f"no matches (0 / {total})" if total == 0 else f"0 shown of {total}"
+    return f"-- {shown} shown of {total} matches"
+
+
+def write_rows(rows: Sequence[ListRow], *, total: int) -> None:
+    """The rows on standard output, and how many of `total` they are: below them on a
+    terminal, on stderr otherwise, so `| wc -l` counts papers and a script reads
+    only paper lines."""
+    on_terminal = sys.stdout.isatty()
+    text = format_rows(rows, width=terminal_width() if on_terminal else None)
+    summary = rows_summary(len(rows), total)
+    if on_terminal:
+        write_stdout(text + summary)
+        return
+    write_stdout(text)
+    print(summary, file=sys.stderr, flush=True)

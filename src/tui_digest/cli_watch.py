@@ -16,6 +16,7 @@ import json
 import sys
 
 from tui_digest.cli_args import add_config_argument
+from tui_digest.cli_output import write_stdout
 
 EXIT_OK = 0
 EXIT_UNKNOWN = 1
@@ -84,15 +85,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
         if args.json:
             objs = {name: json.loads(to_json(store.get_papers(ids))) for name, ids in found}
             out = objs[args.name] if args.name is not None else objs
-            sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+            write_stdout(json.dumps(out, ensure_ascii=False, indent=2))
         else:
-            from tui_digest.cli_table import format_rows
+            from tui_digest.cli_table import write_rows
 
             for name, ids in found:
                 if args.name is None:
-                    sys.stdout.write(f"== {clean_line(name)} ({len(ids)}) ==\n")
-                sys.stdout.write(format_rows(store.list_rows(ids), total=len(ids), width=160))
-        sys.stdout.flush()
+                    write_stdout(f"== {clean_line(name)} ({len(ids)}) ==")
+                write_rows(store.list_rows(ids), total=len(ids))
+        # Remembered only once all of it was written: a reader gone early
+        # (`| head`) is a BrokenPipeError above, and the papers come again.
         if args.since_last_run:
             for name, ids in found:
                 store.mark_watch_seen(name, ids)

@@ -137,7 +137,7 @@ def test_the_password_is_never_shown_nor_stored(tmp_path, run_cli):
     digests = run_cli("digests", db=db)
     opml = run_cli("sources", "export", "-", "--config", str(config), db=db)
     assert fetched.returncode == 1  # "gone" failed with a 404, "private" worked
-    assert b"private: new 1" in fetched.stdout and b"HTTP 404" in fetched.stdout
+    assert b"private: new 1" in fetched.stdout and b"HTTP 404" in fetched.stderr
     for out in (fetched, listed, digests, opml):
         assert SECRET.encode() not in out.stdout + out.stderr, out
     assert b"me:***@127.0.0.1" in listed.stdout

@@ -114,3 +114,51 @@ def test_a_closed_pipe_is_a_non_zero_exit(cache, command):
     assert "Traceback" not in err and "Exception ignored" not in err
     if command == ["export"]:
         assert err == "tui-digest: standard output was closed early; the export is incomplete\n"
+
+
+def _closed_stdout(*args: str, db, close_stderr: bool = False) -> subprocess.CompletedProcess:
+    """The CLI with standard output closed by the shell (`>&-`): Python's sys.stdout is None."""
+    env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8")
+    script = 'exec "$0" -m tui_digest "$@" >&-' + (" 2>&-" if close_stderr else "")
+    return subprocess.run(
+        ["/bin/sh", "-c", script, sys.executable, *args],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stats"],
+        ["search", "title"],
+        ["search", "title", "--json"],
+        ["export", "--format", "bibtex"],
+        ["digests"],
+    ],
+)
+def test_a_closed_standard_output_is_one_line_and_exit_2(cache, command):
+    proc = _closed_stdout(*command, db=cache)
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == (
+        "tui-digest: cannot write to standard output: Bad file descriptor; "
+        "the output is incomplete\n"
+    )
+
+
+def test_a_closed_standard_output_is_no_error_for_a_command_that_writes_nothing_there(
+    cache, tmp_path
+):
+    # As with /dev/full: only a command with something to write there fails.
+    target = tmp_path / "out.bib"
+    proc = _closed_stdout("export", "--format", "bibtex", "-o", str(target), db=cache)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.decode() == f"wrote 1 paper to {target}\n"
+    assert target.read_text(encoding="utf-8").startswith("@misc{")
+
+
+def test_closed_standard_output_and_error_is_exit_2(cache):
+    proc = _closed_stdout("stats", db=cache, close_stderr=True)
+    assert proc.returncode == 2
+    assert proc.stdout == b"" and proc.stderr == b""

@@ -1,0 +1,125 @@
+"""The CLI's tables: fitted on a terminal, whole into a pipe (found by a bug hunt).
+
+Piped, `digests` cut names to 60 cells ("…plannin…", which `digests rm` then
+refused) and `search`/`watch` cut titles at 160 columns and categories at 8 cells;
+the "-- 3 shown of 73 matches" line went to stdout, so `| wc -l` counted it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+
+from cli_support import run_cli
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+
+LONG_NAME = "weekly-reading-group-selection-for-the-robotics-and-planning-subgroup"
+LONG_TITLE = "A very long title " * 15 + "that ends here"  # 284 characters
+LONG_CATEGORY = "physics.atom-ph"  # 15 characters, the column is 8 wide
+
+
+def build(db: Path) -> str:
+    papers = [
+        Paper(
+            id="2403.00001", title_en=LONG_TITLE, title_zh="很长的标题", categories=[LONG_CATEGORY]
+        ),
+        Paper(id="2403.00002", title_en="Short", categories=["cs.AI"]),
+        Paper(id="2403.00003", title_en="Also short", categories=["cs.LG"]),
+    ]
+    with Store.open(db) as store:
+        store.import_digest(Digest(LONG_NAME, date="2024-03-13", papers=papers))
+    names = json.loads(run_cli("digests", "--json", db=db).stdout)
+    assert len(names) == 1 and len(names[0]["name"]) > 60
+    return names[0]["name"]
+
+
+def test_piped_digests_prints_whole_names_that_digests_rm_takes(tmp_path):
+    db = tmp_path / "c.db"
+    name = build(db)
+    listed = run_cli("digests", db=db)
+    assert listed.returncode == 0
+    line = listed.stdout.decode().splitlines()[1]
+    assert "…" not in line and line.split()[1] == name
+    # The name as printed is one `digests rm` and `export --digest` take.
+    assert run_cli("export", "--digest", line.split()[1], db=db).returncode == 0
+    removed = run_cli("digests", "rm", line.split()[1], "--yes", db=db)
+    assert removed.returncode == 0, removed.stderr.decode()
+    assert json.loads(run_cli("digests", "--json", db=db).stdout) == []
+
+
+def test_piped_search_prints_whole_fields_and_the_count_on_stderr(tmp_path):
+    db = tmp_path / "c.db"
+    build(db)
+    found = run_cli("search", "", "--limit", "2", db=db)
+    assert found.returncode == 0
+    lines = found.stdout.decode().splitlines()
+    assert len(lines) == 2  # papers only: `| wc -l` counts them
+    assert "…" not in found.stdout.decode()
+    assert any(f"{LONG_TITLE} / 很长的标题" in ln and LONG_CATEGORY in ln for ln in lines)
+    assert found.stderr.decode() == "-- 2 shown of 3 matches\n"
+    none = run_cli("search", "nothingmatchesthis", db=db)
+    assert none.returncode == 0
+    assert none.stdout == b"" and none.stderr.decode() == "no matches (0 / 0)\n"
+
+
+def test_piped_watch_prints_whole_titles_and_the_count_on_stderr(tmp_path):
+    db = tmp_path / "c.db"
+    build(db)
+    config = tmp_path / "config.toml"
+    config.write_text('[[watches]]\nname = "long"\nquery = "long"\n', encoding="utf-8")
+    done = run_cli("watch", "--config", str(config), db=db)
+    assert done.returncode == 0
+    out = done.stdout.decode().splitlines()
+    assert out[0] == "== long (1) ==" and LONG_TITLE in out[1] and len(out) == 2
+    assert done.stderr.decode() == "-- 1 shown of 1 matches\n"
+
+
+def _on_terminal(args: list[str], db: Path, columns: int) -> str:
+    """What the CLI writes to a terminal `columns` wide (a pseudo-terminal)."""
+    main, child = os.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_digest", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=child,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(child)
+    data = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: the child's side is closed (Linux)
+            break
+        if not chunk:
+            break
+        data += chunk
+    os.close(main)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode()
+    assert err == b""  # the count stays with the table on a terminal
+    return data.decode().replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_on_a_terminal_fields_are_fitted_and_the_count_follows_the_table(tmp_path):
+    db = tmp_path / "c.db"
+    name = build(db)
+    shown = _on_terminal(["search", "", "--limit", "2"], db, columns=100).splitlines()
+    assert len(shown) == 3 and shown[-1] == "-- 2 shown of 3 matches"
+    long_line = next(ln for ln in shown if ln.startswith("2403.00001"))
+    assert long_line.endswith("…") and len(long_line) <= 100
+    assert "physics…" in long_line  # the category cut to its 8 cells
+    listed = _on_terminal(["digests"], db, columns=100).splitlines()
+    assert name not in listed[1] and name[:59] + "…" in listed[1]
