@@ -20,7 +20,10 @@ from tui_digest.cli_output import (
     OutputError,
     drop_stdout,
     stand_in_for_closed_streams,
+    tolerate_encoding,
+    write_json,
     write_stdout,
+    write_utf8,
 )
 from tui_digest.core.sanitize import for_terminal
 
@@ -183,7 +186,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         if args.json:
             from tui_digest.core.export import to_json
 
-            write_stdout(to_json(store.get_papers([r.rowid for r in rows])))
+            write_utf8(to_json(store.get_papers([r.rowid for r in rows])))
             return 0
     from tui_digest.cli_table import write_rows
 
@@ -205,8 +208,6 @@ def cmd_digests(args: argparse.Namespace) -> int:
     from tui_digest.net.urls import display_url
 
     if getattr(args, "json", False):
-        import json
-
         # A cache from an earlier release may hold a source URL with its password.
         objs = [
             {
@@ -220,7 +221,7 @@ def cmd_digests(args: argparse.Namespace) -> int:
             }
             for d in infos
         ]
-        write_stdout(json.dumps(objs, ensure_ascii=False, indent=2))
+        write_json(objs)
         return 0
     if not infos:
         print("no digests imported yet (try `tui-digest import FILE`)")
@@ -454,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "db"):
         args.db = None
     stand_in_for_closed_streams()  # (after --help, which argparse prints to stderr then)
+    tolerate_encoding()
     func = getattr(args, "func", cmd_run)
     if func is not cmd_run:  # (the reader shows both in its window)
         from tui_digest.core.store.connection import Connections

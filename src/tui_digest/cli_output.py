@@ -15,8 +15,10 @@ A BufferedWriter writes the rest and gets EPIPE: so does this, unbuffered or not
 
 from __future__ import annotations
 
+import codecs
 import errno
 import io
+import json
 import os
 import sys
 from typing import BinaryIO, NoReturn
@@ -117,6 +119,36 @@ class _ClosedStdout(io.RawIOBase):
         if self.dropped:
             return len(data)
         stdout_failed(OSError(errno.EBADF, os.strerror(errno.EBADF)))
+
+
+def write_json(obj: object) -> None:
+    """`obj` as JSON to standard output, in UTF-8 whatever the locale's encoding.
+
+    JSON between programs is UTF-8 (RFC 8259, section 8.1), as the exports
+    are; through a GBK locale's text layer a character GBK lacks failed the
+    whole command (found by a bug hunt), and "replace" would corrupt the data.
+    """
+    write_utf8(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def write_utf8(text: str) -> None:
+    """A line or more of data (JSON) to standard output in UTF-8, whatever the locale."""
+    write_stdout_bytes((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+
+
+def tolerate_encoding() -> None:
+    """Text for people never fails on a character the locale cannot encode.
+
+    Under a locale that is not UTF-8 (zh_CN.GBK, or PYTHONIOENCODING=latin-1)
+    `search` printed nothing and exited 2 on its own unread marker "•" (found
+    by a bug hunt). Such a character is now shown as "?"; the Chinese text GBK
+    can encode is printed as it is. Exports and JSON are bytes (UTF-8) and do
+    not pass through here.
+    """
+    stream = sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    if codecs.lookup(encoding).name != "utf-8" and isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors="replace")
 
 
 def stand_in_for_closed_streams() -> None:

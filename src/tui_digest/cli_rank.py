@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from tui_digest.cli_args import positive_int
-from tui_digest.cli_output import write_stdout
+from tui_digest.cli_output import write_utf8
 from tui_digest.rank import NotEnoughStars, RankUnavailable
 
 EXIT_OK = 0
@@ -74,7 +74,7 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
         if args.json:
             from tui_digest.core.export import to_json
 
-            write_stdout(to_json(store.get_papers(shown)))
+            write_utf8(to_json(store.get_papers(shown)))
             return EXIT_OK
         rows = store.list_rows(shown)
     finally:

@@ -19,6 +19,7 @@ from typing import Any
 
 from tui_digest.cli_args import CommandError, add_config_argument, guarded, refuse_own_files
 from tui_digest.cli_config import load_chosen, load_for_writing
+from tui_digest.cli_output import write_json
 from tui_digest.core.sanitize import clean_line, for_terminal
 from tui_digest.net.urls import display_url
 
@@ -94,7 +95,7 @@ def _sources_list(args: argparse.Namespace) -> int:
     config = load_chosen(args)
     states = _source_states(getattr(args, "db", None), config.sources)
     if getattr(args, "json", False):
-        print(sources_json(config.sources, states))
+        write_json(source_rows(config.sources, states))
         return EXIT_OK
     origin = str(config.path) if config.exists else f"built-in defaults (no {config.path})"
     print(f"# sources from {clean_line(origin, 500)}")
@@ -122,9 +123,10 @@ def _sources_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def sources_json(sources: list[Any], states: dict[str, dict[str, object]]) -> str:
+def source_rows(
+    sources: list[Any], states: dict[str, dict[str, object]]
+) -> list[dict[str, object]]:
     """The `sources list --json` array; URLs shown without their password."""
-    import json
 
     def text(value: object) -> str | None:
         return clean_line(str(value), 1000) if value else None
@@ -143,7 +145,7 @@ def sources_json(sources: list[Any], states: dict[str, dict[str, object]]) -> st
                 "last_status": text(state.get("last_status")),
             }
         )
-    return json.dumps(rows, ensure_ascii=False, indent=2)
+    return rows
 
 
 def _source_states(db: str | None, sources: list[Any]) -> dict[str, dict[str, object]]:

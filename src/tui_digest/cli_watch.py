@@ -16,7 +16,7 @@ import json
 import sys
 
 from tui_digest.cli_args import add_config_argument
-from tui_digest.cli_output import write_stdout
+from tui_digest.cli_output import write_json, write_stdout
 
 EXIT_OK = 0
 EXIT_UNKNOWN = 1
@@ -85,7 +85,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         if args.json:
             objs = {name: json.loads(to_json(store.get_papers(ids))) for name, ids in found}
             out = objs[args.name] if args.name is not None else objs
-            write_stdout(json.dumps(out, ensure_ascii=False, indent=2))
+            write_json(out)
         else:
             from tui_digest.cli_table import write_rows
 
