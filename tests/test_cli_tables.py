@@ -17,9 +17,11 @@ import termios
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from cli_support import run_cli
-from tui_digest.core.model import Digest, Paper
+from tui_digest.cli_table import format_rows
+from tui_digest.core.model import Digest, ListRow, Paper
 from tui_digest.core.store import Store
 
 LONG_NAME = "weekly-reading-group-selection-for-the-robotics-and-planning-subgroup"
@@ -123,3 +125,16 @@ def test_on_a_terminal_fields_are_fitted_and_the_count_follows_the_table(tmp_pat
     assert "physics…" in long_line  # the category cut to its 8 cells
     listed = _on_terminal(["digests"], db, columns=100).splitlines()
     assert name not in listed[1] and name[:59] + "…" in listed[1]
+
+
+@pytest.mark.parametrize("width", [160, 80, 61, 50, 40, 30])
+def test_search_rows_fit_a_narrow_terminal(width: int) -> None:
+    """At 50 columns every row wrapped onto a second line: the id, date and category
+    took 42 cells and the title at least 20 (found by a bug hunt)."""
+    title = "Don't Half-listen: Capturing Key-part Information"
+    zh = "不要半听：捕获关键部分信息"
+    row = ListRow(1, "2403.10056", title, zh, "", "2024-03-18", "cs.CL", False, False, 1)
+    (line,) = format_rows([row], width=width).splitlines()
+    assert cell_len(line) <= width
+    assert line.startswith("2403.10056") and "•" in line and "Don't" in line
+    assert ("2024-03-18" in line) == (width >= 52) and ("cs.CL" in line) == (width >= 62)

@@ -48,23 +48,42 @@ def format_table(
     return "\n".join(lines) + "\n"
 
 
+# The search table's columns before the flags and the title, with their widths.
+_FIELDS = {"id": 14, "date": 10, "category": 8}
+MIN_TITLE = 20  # a narrower terminal gives up the category, then the date, first
+
+
+def _fields(width: int | None) -> list[str]:
+    """The columns shown in `width` cells: in a narrow terminal every row wrapped
+    onto a second line (id, date and category took 42 cells; found by a bug hunt)."""
+    fields = list(_FIELDS)
+    for drop in ("category", "date"):
+        if width is None or _fixed(fields) + MIN_TITLE <= width:
+            break
+        fields.remove(drop)
+    return fields
+
+
+def _fixed(fields: Sequence[str]) -> int:
+    return sum(_FIELDS[f] + 2 for f in fields) + 2 + 2  # and the flags, then the title
+
+
 def format_rows(rows: Sequence[ListRow], *, width: int | None = 160) -> str:
     """Search results, a line each: id, date, category, flags, then title / Chinese
-    title; fitted to `width` columns, or every field whole when `width` is None."""
+    title; fitted to `width` columns (a narrow one drops the category, then the
+    date), or every field whole when `width` is None."""
     cut = width is not None
-    fixed = 14 + 2 + 10 + 2 + 8 + 2 + 2 + 2
-    title_w = max(20, width - fixed) if width is not None else 0
+    fields = _fields(width)
+    title_w = max(8, width - _fixed(fields)) if width is not None else 0
     out = []
     for r in rows:
         flags = ("*" if r.starred else " ") + (" " if r.read else "•")
         title = r.title_en or r.title_zh
         if r.title_en and r.title_zh:
             title = f"{r.title_en} / {r.title_zh}"
-        out.append(
-            f"{_fit(r.id, 14, cut=cut)}  {_fit(r.date or '-', 10, cut=cut)}  "
-            f"{_fit(r.category or '-', 8, cut=cut)}  {flags}  "
-            f"{_fit(title, title_w, cut=cut).rstrip()}"
-        )
+        values = {"id": r.id, "date": r.date or "-", "category": r.category or "-"}
+        cells = [_fit(values[f], _FIELDS[f], cut=cut) for f in fields]
+        out.append("  ".join([*cells, flags, _fit(title, title_w, cut=cut).rstrip()]))
     return "".join(line + "\n" for line in out)
 
 
