@@ -588,3 +588,40 @@ def test_a_cut_off_feed_without_a_whole_entry_is_not_called_empty(tmp_path):
     out, err = done.stdout.decode(), done.stderr.decode()
     assert "cut off" in err or "truncated" in err, err
     assert "empty document" not in out and "no complete paper in it" in out
+
+
+@pytest.mark.parametrize("command", [["stats"], ["import", "-"]])
+def test_a_full_disk_at_open_leaves_the_cache_where_it_is(tmp_path, command):
+    """On a full disk SQLite cannot make a WAL cache's -shm file and says "disk I/O
+    error": that was taken for damage, the intact cache was moved aside as corrupt
+    and a fresh one started, every paper seemingly gone (found by a bug hunt). A
+    file size limit of 0 fails the same way."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    db = tmp_path / "cache.db"
+    make_cache(db)
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    assert not db.with_name("cache.db-shm").exists()  # closed cleanly: made at the next open
+
+    def full() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_digest", "--db", str(db), *command],
+        input=b"",
+        capture_output=True,
+        env=dict(os.environ, PYTHONIOENCODING="utf-8"),
+        preexec_fn=full,
+        timeout=60,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert "Traceback" not in err and "is the disk full or failing?" in err
+    assert sorted(p.name for p in tmp_path.iterdir() if "corrupt" in p.name) == []
+    with Store.open(db) as s:
+        assert s.count() == 3 and s.verify() == ""

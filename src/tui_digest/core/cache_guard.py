@@ -37,6 +37,9 @@ COMPANIONS = ("-wal", "-shm", "-journal")
 # sqlite3's primary result codes for "another connection holds the lock".
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 _SQLITE_NOTADB = 26  # "file is not a database"
+# Failures of the machine, not of the file: out of memory, I/O error, disk full,
+# cannot open (SQLite's primary result codes, https://www.sqlite.org/rescode.html).
+_NOT_THE_FILE = frozenset({7, 10, 13, 14})
 
 
 # repr=False: nothing prints these; each method a dataclass generates costs
@@ -86,6 +89,7 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True, header: b
     try:
         conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout)
     except sqlite3.Error as exc:
+        _refuse_if_not_the_file(path, exc)
         return f"cannot be opened ({exc})"
     try:
         # quick_check reads every page (~0.3 s per 700 MB cache); the light
@@ -97,6 +101,7 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True, header: b
     except sqlite3.OperationalError as exc:
         if is_locked_error(exc):
             return ""
+        _refuse_if_not_the_file(path, exc)
         return f"the database is damaged ({exc})"
     except sqlite3.DatabaseError as exc:
         if exc.sqlite_errorcode == _SQLITE_NOTADB:  # its header is not SQLite's
@@ -108,6 +113,20 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True, header: b
     if verdict != "ok":
         return f"the database failed its integrity check ({verdict[:300]})"
     return ""
+
+
+def _refuse_if_not_the_file(path: Path, exc: sqlite3.Error) -> None:
+    """A failure of the disk, not of the cache, is a CacheError, never damage.
+
+    A full disk fails making the -shm file of a WAL cache ("disk I/O error").
+    Taken for damage, an intact cache was moved aside and the reader started
+    empty, every paper and star seemingly gone (found by a bug hunt).
+    """
+    if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in _NOT_THE_FILE:
+        raise CacheError(
+            f"{path}: cannot read the cache ({exc}): is the disk full or failing? "
+            "The cache was left as it is"
+        ) from exc
 
 
 def has_sqlite_header(path: Path) -> bool:
