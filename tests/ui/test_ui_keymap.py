@@ -138,11 +138,36 @@ def test_a_typed_key_is_refused_for_a_binding_that_acts_in_the_search_box() -> N
     """main.undo acts before the focused widget: as "z" it took every z typed in the
     search box ("zero" became "ero", "Nothing to undo."; found by a bug hunt)."""
     keymap, warnings = keymap_of(
-        [KeyEntry("main.undo", "z,ctrl+u", 2), KeyEntry("main.star", "z", 3)], Path("c.toml")
+        [KeyEntry("main.undo", "z,ctrl+y", 2), KeyEntry("main.star", "z", 3)], Path("c.toml")
     )
-    assert keymap == {"main.undo": "ctrl+u", "main.star": "z"}
+    assert keymap == {"main.undo": "ctrl+y", "main.star": "z"}
     assert [w.line for w in warnings] == [2]
-    assert "'z' would be taken from what is typed in the search box" in warnings[0].message
+    assert "'z' would be taken from the search box, which types or edits" in warnings[0].message
+
+
+def test_holes_a_regression_hunt_found_in_the_key_checks() -> None:
+    """ "/" clashed with the search's "slash" unwarned (the search box then had no
+    key); "shift+x" and "ctrl+R", which Textual never reports, were taken; ctrl+u
+    for undo took the search box's "clear to the start" (found by a bug hunt)."""
+    entries = [
+        KeyEntry("main.starred", "/", 2),
+        KeyEntry("main.star", "shift+x,x", 3),
+        KeyEntry("main.read", "ctrl+R", 4),
+        KeyEntry("main.undo", "ctrl+u,ctrl+y", 5),
+    ]
+    keymap, warnings = keymap_of(entries, Path("c.toml"))
+    assert keymap == {
+        "main.starred": "slash",
+        "main.star": "x",
+        "main.undo": "ctrl+y",
+    }  # main.read keeps its default (m)
+    said = {(w.line, w.message) for w in warnings}
+    no_key = "[keys] 'main.{}': '{}' is not a key name (did you mean '{}'?); ignored"
+    assert (3, no_key.format("star", "shift+x", "X")) in said
+    assert (4, no_key.format("read", "ctrl+R", "ctrl+r")) in said
+    assert any(line == 5 and "'ctrl+u' would be taken from the search box" in m for line, m in said)
+    assert any(line == 2 and "is also the key of 'main.search'" in m for line, m in said)
+    assert len(warnings) == 4
 
 
 async def test_a_key_name_that_is_no_key_leaves_the_default(cache: Path) -> None:

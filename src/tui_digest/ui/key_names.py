@@ -14,7 +14,7 @@ import unicodedata
 from contextlib import suppress
 from functools import cache
 
-from textual.keys import REPLACED_KEYS, Keys, key_to_character
+from textual.keys import KEY_NAME_REPLACEMENTS, REPLACED_KEYS, Keys, key_to_character
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 
@@ -25,12 +25,31 @@ def _named_keys() -> frozenset[str]:
     return frozenset(k.value.rpartition("+")[2] for k in Keys if not k.value.startswith("<"))
 
 
+def canonical(name: str) -> str:
+    """`name` as Textual reports the key: a punctuation character by its name
+    ("/" is "slash", "#" "number_sign"), as `App.set_keymap` takes it. Two
+    spellings of one key compare equal only so (a clash of "/" with the
+    search's "slash" went unwarned; found by a bug hunt)."""
+    *modifiers, base = name.split("+")
+    if len(base) == 1 and not base.isalnum():
+        spelled = "space" if base == " " else None
+        with suppress(ValueError):
+            spelled = spelled or unicodedata.name(base).lower().replace(" ", "_").replace("-", "_")
+        if spelled:
+            base = KEY_NAME_REPLACEMENTS.get(spelled, spelled)
+    return "+".join([*modifiers, base])
+
+
 def is_key(name: str) -> bool:
     *modifiers, base = name.split("+")
     if not base or any(m not in MODIFIERS for m in modifiers):
         return False
     if len(base) == 1:
-        return True
+        # Textual reports a shifted letter as the letter ("X", never "shift+x"),
+        # and ctrl with a letter in lower case ("ctrl+r", never "ctrl+R").
+        if base.isalpha() and "shift" in modifiers and not {"alt", "ctrl"} & set(modifiers):
+            return False
+        return not (base.isupper() and "ctrl" in modifiers)
     # Textual spells names in lower case ("Escape" is never pressed).
     return base.islower() and (base in _named_keys() or _character(base) is not None)
 
@@ -49,11 +68,14 @@ def _character(base: str) -> str | None:
 
 
 def suggestion(name: str) -> str | None:
-    """A key like `name` that is one ("Ctrl+R" -> "ctrl+r"), if there is one."""
+    """A key like `name` that is one ("Ctrl+R" -> "ctrl+r", "shift+x" -> "X"), if any."""
     *modifiers, base = name.split("+")
+    modifiers = [m.lower() for m in modifiers]
+    if modifiers == ["shift"] and len(base) == 1 and base.isalpha():
+        return base.upper()
     if modifiers or len(base) > 1:  # a letter alone keeps its case: "R" is shift+r
         base = base.lower()
-    guess = "+".join([*(m.lower() for m in modifiers), base])
+    guess = "+".join([*modifiers, base])
     return guess if guess != name and is_key(guess) else None
 
 

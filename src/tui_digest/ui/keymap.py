@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
+from textual.widgets import Input
+
 from tui_digest.config.paths import config_path
 from tui_digest.ui import key_names, keys
 
@@ -61,21 +64,34 @@ def _checked_keys(entry: KeyEntry) -> tuple[list[str], list[str]]:
     """(the entry's keys Textual can report, a message for each problem)."""
     usable: list[str] = []
     said: list[str] = []
-    for key in entry.keys.split(","):
+    for written in entry.keys.split(","):
+        key = key_names.canonical(written)  # "/" is "slash", as Textual reports it
         if not key_names.is_key(key):
-            guess = key_names.suggestion(key)
+            guess = key_names.suggestion(written)
             hint = f" (did you mean {guess!r}?)" if guess else ""
-            said.append(f"[keys] {entry.binding_id!r}: {key!r} is not a key name{hint}; ignored")
-            continue
-        if entry.binding_id in _PRIORITY and key_names.is_typed(key):
-            # A priority binding takes its key before the focused widget does.
             said.append(
-                f"[keys] {entry.binding_id!r}: {key!r} would be taken from what is typed "
-                "in the search box; ignored (give it a key with ctrl or alt)"
+                f"[keys] {entry.binding_id!r}: {written!r} is not a key name{hint}; ignored"
+            )
+            continue
+        if entry.binding_id in _PRIORITY and (key_names.is_typed(key) or key in _EDITING):
+            # A priority binding takes its key before the focused widget does:
+            # a letter would never reach the search box, ctrl+u no longer
+            # clear it (found by a bug hunt).
+            said.append(
+                f"[keys] {entry.binding_id!r}: {written!r} would be taken from the search "
+                "box, which types or edits with it; ignored (give it another key)"
             )
             continue
         usable.append(key)
     return usable, said
+
+
+# What the search box (Textual's Input) does with keys: edit and move.
+_EDITING = frozenset(
+    key.strip()
+    for binding in Input.BINDINGS
+    for key in (binding.key if isinstance(binding, Binding) else binding[0]).split(",")
+)
 
 
 # Bindings that act before the focused widget sees the key (the search box's too).
@@ -133,7 +149,7 @@ def _pairs(keymap: dict[str, str]) -> set[frozenset[str]]:
         for binding in (b for group in scope for b in group):
             assert binding.id is not None  # every binding of `keys` has one (tested)
             for key in keymap.get(binding.id, binding.key).split(","):
-                owners.setdefault(key.strip(), []).append(binding.id)
+                owners.setdefault(key_names.canonical(key.strip()), []).append(binding.id)
         for key, ids in owners.items():
             pairs.update(frozenset((a, b, "key:" + key)) for a in ids for b in ids if a < b)
     return pairs
