@@ -104,6 +104,11 @@ def test_unknown_watch_and_bad_config(tmp_path):
     config.write_text('[[watches]]\nname = "x"\nquery = "is:bogus"\n', encoding="utf-8")
     done = run_cli("watch", "--config", str(config), db=db)
     assert done.returncode == 2 and "config.toml:1" in done.stderr.decode()
+    # A mistyped --config printed nothing and exited 0 (found by a bug hunt).
+    for args in (["watch", "--config", "nope.toml"], ["--config", "nope.toml", "watch", "--json"]):
+        done = run_cli(*args, db=db)
+        assert done.returncode == 2 and done.stdout == b""
+        assert "nope.toml: config file not found" in done.stderr.decode()
 
 
 def test_watch_hits_shown_travel_with_the_state_and_survive_a_restart(tmp_path):

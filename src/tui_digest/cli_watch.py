@@ -45,20 +45,20 @@ def register(
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
+    from tui_digest.cli_config import load_chosen
     from tui_digest.config.errors import ConfigError
-    from tui_digest.config.loader import load_config
     from tui_digest.core.export import to_json
     from tui_digest.core.query import QueryError
     from tui_digest.core.sanitize import clean_line
     from tui_digest.core.store import Store
 
     try:
-        config = load_config(getattr(args, "config", None))
+        # A --config that names no file is an error, as for every other command:
+        # a cron job's mistyped path printed nothing and exited 0 (found by a bug hunt).
+        config = load_chosen(args)
     except ConfigError as exc:
         print(f"tui-digest: {clean_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
-    for warning in config.warnings:
-        print(clean_line(str(warning)), file=sys.stderr)
     watches = config.watches
     if args.name is not None:
         watches = [w for w in watches if w.name == args.name]
