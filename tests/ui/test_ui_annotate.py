@@ -133,21 +133,34 @@ async def test_a_note_that_cannot_be_saved_is_not_lost(
         assert store.get_paper(rowid).note == "a long note\nthat took a while"
 
 
-async def test_tags_are_said_saved_only_once_they_are(
+async def test_tags_are_said_saved_only_once_they_are_and_not_lost(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The tags typed were gone with their dialog on a failed write, while a note's
+    dialog came back (found by a regression hunt)."""
+
     def edit_tags(self: Store, *args: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(Store, "edit_tags", edit_tags)
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("number_sign")
+        rowid = app.main.paper_list.current_rowid
+        with monkeypatch.context() as patch:
+            patch.setattr(Store, "edit_tags", edit_tags)
+            await pilot.press("number_sign")
+            await settle(pilot)
+            app.screen.query_one(Input).value = "robotics, to-read"
+            await pilot.press("enter")
+            await settle(pilot)
+            said = [n.message for n in notifications(app)]
+            assert not any(m.startswith("Tags saved") for m in said)
+            assert any("disk is full" in m for m in said)
+            assert isinstance(app.screen, TagsDialog) and "not saved" in app.screen.title_text
+            assert app.screen.query_one(Input).value == "robotics, to-read"
+        await pilot.press("enter")  # room again
         await settle(pilot)
-        app.screen.query_one(Input).value = "robotics"
-        await pilot.press("enter")
-        await settle(pilot)
-        said = [n.message for n in notifications(app)]
-        assert not any(m.startswith("Tags saved") for m in said)
-        assert any("disk is full" in m for m in said)
+        assert not isinstance(app.screen, TagsDialog)
+        assert "Tags saved on 1 paper." in [n.message for n in notifications(app)]
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).tags == ["robotics", "to-read"]

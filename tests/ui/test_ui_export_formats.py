@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
-from ui_support import build_cache, make_app, settle
+from ui_support import build_cache, make_app, make_paper, settle
 
 from tui_digest.core.store import Store
 from tui_digest.ui.screens.export import ExportScreen
@@ -123,3 +123,37 @@ async def test_dialogs_show_what_matters_in_a_short_terminal(tmp_path: Path) -> 
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         assert not app.screen.has_class("-short")
+
+
+@pytest.mark.parametrize("size", [(80, 20), (80, 24), (80, 27), (100, 45), (60, 12)])
+async def test_the_digest_list_stays_inside_its_dialog(tmp_path: Path, size) -> None:
+    """At 20-27 rows (80x24 too) the list of 30 digests ran past the dialog's bottom
+    and the highlight moved out of sight (found by a regression hunt)."""
+    from textual.widgets import OptionList
+
+    from tui_digest.core.model import Digest
+    from tui_digest.ui.screens.digest_picker import DigestPicker
+
+    db = tmp_path / "cache.db"
+    with Store.open(db) as store:
+        for day in range(1, 31):
+            name = f"digest-cs.LG-2024-01-{day:02d}"
+            store.import_digest(Digest(name, date=f"2024-01-{day:02d}", papers=[make_paper(day)]))
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPicker)
+        dialog = app.screen.query_one("#digest-dialog")
+        options = app.screen.query_one(OptionList)
+        assert options.option_count >= 31  # all papers, For you, the 30 digests
+        assert dialog.content_region.contains_region(options.region)
+        for _ in range(20):
+            await pilot.press("down")
+        await settle(pilot)
+        highlighted = options.highlighted
+        assert highlighted is not None and highlighted >= 20
+        # The highlight is scrolled into the list's view.
+        top = int(options.scroll_offset.y)
+        assert top <= highlighted < top + options.scrollable_content_region.height

@@ -51,7 +51,10 @@ class AnnotateActions:
         known = [tag for tag, _ in store.all_tags()]
         self.app.call_from_thread(self._ask_tags, records, known)  # type: ignore[attr-defined]
 
-    def _ask_tags(self, records: list[PaperRecord], known: list[str]) -> None:
+    def _ask_tags(
+        self, records: list[PaperRecord], known: list[str], typed: list[str] | None = None
+    ) -> None:
+        """The tags dialog; `typed`: the tags of an edit that could not be saved."""
         # The dialogs (a TextArea) are imported when asked for, not with the reader.
         from tui_digest.ui.screens.annotate import TagsDialog
 
@@ -60,30 +63,30 @@ class AnnotateActions:
         shared = [t for t in records[0].tags if all(t in r.tags for r in records[1:])]
         ids = [r.paper.id for r in records]
         title = f"Tags of {ids[0]}" if len(ids) == 1 else f"Tags of {len(ids)} selected papers"
+        if typed is not None:
+            title += " (not saved: Enter tries again)"
 
         def answered(value: str | None) -> None:
-            if value is not None:
-                from tui_digest.core.store.user_log import clean_tags  # (not at start)
+            if value is None:
+                return
+            from tui_digest.core.store.user_log import clean_tags  # (not at start)
 
-                self._save_tags(records, shared, clean_tags(value.split(",")))
+            new = clean_tags(value.split(","))
+            keep = {t.casefold() for t in new}
+            removed = [t for t in shared if t.casefold() not in keep]
+            if not removed and {t.casefold() for t in shared} == keep:
+                return
+            noun = "paper" if len(ids) == 1 else "papers"
+            self._write_user_text(
+                lambda store: store.edit_tags(ids, new, removed),
+                [r.rowid for r in records],
+                saved=f"Tags saved on {len(ids)} {noun}.",
+                # The dialog is closed by then: what was typed would be lost.
+                unsaved=lambda: self._ask_tags(records, known, new),
+            )
 
-        self.app.push_screen(TagsDialog(title, shared, known), answered)  # type: ignore[attr-defined]
-
-    def _save_tags(
-        self, records: Sequence[PaperRecord], shared: Sequence[str], new: Sequence[str]
-    ) -> None:
-        keep = {t.casefold() for t in new}
-        removed = [t for t in shared if t.casefold() not in keep]
-        ids = [r.paper.id for r in records]
-        rowids = [r.rowid for r in records]
-        if not removed and {t.casefold() for t in shared} == keep:
-            return
-        noun = "paper" if len(ids) == 1 else "papers"
-        self._write_user_text(
-            lambda store: store.edit_tags(ids, new, removed),
-            rowids,
-            saved=f"Tags saved on {len(ids)} {noun}.",
-        )
+        dialog = TagsDialog(title, shared if typed is None else typed, known)
+        self.app.push_screen(dialog, answered)  # type: ignore[attr-defined]
 
     def action_edit_note(self) -> None:
         rowids = self.targets()

@@ -3,7 +3,8 @@ class `-short` (dialogs.tcss drops padding and margins and lets the dialog scrol
 
 Textual sets the class from the terminal's height (`Screen.VERTICAL_BREAKPOINTS`:
 https://textual.textualize.io/api/app/#textual.app.App.VERTICAL_BREAKPOINTS).
-At 20 rows and more the dialogs fit as they are (the export's 19 rows included).
+At 20 rows and more the dialogs fit with their padding (the export's 19 rows; the
+digest list takes a share of the height, `45vh`).
 """
 
 from __future__ import annotations
