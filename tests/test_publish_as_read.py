@@ -5,8 +5,11 @@ and whose abstracts no `Announce Type` header (the generator's early-2024 form,
 `digest-cs.LG-2024-02-06-large.md`), imported again from a synced `cs.LG.md` (the
 file name gives its papers the category cs.LG), was published and exported with a
 made-up '. (arXiv:2402.02625 [cs.LG])' after its English title and a '.' after the
-table's title. The digest reader now records that its text had neither
-(`Extra.PLAIN`), and the writer adds nothing a digest's text did not have.
+table's title. The digest reader records that its text had neither
+(`Extra.PLAIN`), and the writer then adds no category learnt since; a version or
+an announce type arXiv gave since is written (the marker alone cost an arXiv day
+its versions and types once a generator digest listed the same papers: found by
+the regression hunt after it).
 """
 
 from __future__ import annotations
@@ -67,13 +70,46 @@ def test_a_plain_digest_is_published_as_read_after_a_synced_category_file(tmp_pa
     assert f"| [^1] | [{SHARED.title_en}](" in shown.stdout.decode("utf-8")
 
 
-def test_what_a_digest_paper_learns_later_adds_no_suffix_or_header() -> None:
-    """A category (the source's, arXiv's), a version or an announce type from a feed
-    are not in the digest's text, so the writer writes that text as it was."""
+def test_a_category_alone_adds_no_suffix_but_arxivs_fields_are_written() -> None:
+    """A category a digest paper learns (its source's, arXiv's API through `enrich`)
+    is not in the digest's text, so the writer writes that text as it was; a
+    version and an announce type, which only arXiv's feeds and API give, are."""
     text = write_digest(FIRST)
     papers = read_digest(text).digest.papers
-    learnt = [replace(p, categories=["cs.LG"], version="v1", announce_type="new") for p in papers]
-    assert write_digest(learnt) == text
-    # A paper no digest wrote (an arXiv feed's) still gets the fields written out.
-    (fed,) = read_digest(write_digest([replace(SHARED, categories=["cs.LG"])])).digest.papers
-    assert fed.primary_category == "cs.LG"
+    assert write_digest([replace(p, categories=["cs.LG"]) for p in papers]) == text
+    # The same papers as an arXiv feed announced them (its fields, the digest's
+    # extras): the day is written with the version, the type and the category.
+    announced = [
+        replace(p, categories=["cs.CL"], version="v2", announce_type="replace") for p in papers
+    ]
+    written = write_digest(announced)
+    assert f"{SHARED.title_en}. (arXiv:2402.02625v2 [cs.CL])" in written
+    assert "arXiv:2402.02625v2 Announce Type: replace  Abstract: The abstract of" in written
+    (back, _) = read_digest(written).digest.papers
+    assert (back.version, back.announce_type, back.categories) == ("v2", "replace", ["cs.CL"])
+
+
+def test_an_arxiv_day_keeps_its_versions_and_types_when_a_digest_lists_its_papers(
+    tmp_path,
+) -> None:
+    """Found by the regression hunt: an arXiv feed's day published after a generator
+    digest (no suffix, no header) listed the same papers lost every version, type
+    and category, so subscribers read `('2402.02625', '', '', [])` back."""
+    from feed_server import arxiv_rss
+
+    db = tmp_path / "cache.db"
+    feed = tmp_path / "cs.CL.xml"
+    feed.write_bytes(arxiv_rss("cs.CL", [(SHARED.id, SHARED.title_en, "2")], day="18"))
+    digest = tmp_path / "digest-cs.CL-2025-09-19.md"
+    digest.write_text(write_digest([SHARED]), encoding="utf-8")
+    assert run_cli("import", str(feed), db=db).returncode == 0
+    assert run_cli("import", str(digest), db=db).returncode == 0
+    with Store.open(db) as store:
+        [day] = [d.date for d in store.digests() if d.name.startswith("arxiv")]
+    out = tmp_path / "site"
+    done = run_cli("publish", "--out", str(out), "--date", day, "--no-translate", db=db)
+    assert done.returncode == 0, done.stderr
+    published = (out / "cs.CL" / f"{day}.md").read_text(encoding="utf-8")
+    assert f"arXiv:{SHARED.id}v2 Announce Type: new  Abstract: " in published
+    (back,) = read_digest(published).digest.papers
+    assert (back.version, back.announce_type) == ("v2", "new")

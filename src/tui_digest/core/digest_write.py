@@ -47,16 +47,6 @@ def _link_for(paper: Paper) -> str:
     return abs_url(paper.id)
 
 
-def _agrees(text: tuple[str, ...], paper: tuple[str, ...]) -> bool:
-    """Whether a digest's (id, version, category, type) does not contradict the paper's.
-
-    A field the text did not carry ("") is no contradiction: the paper may have
-    learnt it since, from the source (`cs.AI.md`), arXiv's API or a feed.
-    """
-    pairs = zip(text[1:], paper[1:], strict=True)
-    return text[0] == paper[0] and all(t in ("", p) for t, p in pairs)
-
-
 def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
     """The title suffix and English abstract header that carry version/type/category."""
     version = paper.version if _VERSION_RE.fullmatch(paper.version) else ""
@@ -65,23 +55,35 @@ def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
     extras = paper.extras
     suffix = extras.get(Extra.TITLE_SUFFIX, "")
     header = extras.get(Extra.ABSTRACT_EN_HEADER, "")
-    # A paper read from a digest keeps the suffix and header its text had, or none
-    # when it had none (`Extra.PLAIN`): a category, version or type learnt since
-    # adds none (one from the source, `cs.AI.md`, gave every title of a digest a
-    # made-up '. (arXiv:ID [cs.AI])'). Only a text the paper contradicts (a newer
-    # version's) is written again from the fields, as is a paper no digest wrote.
+    link_version = (parse_arxiv_id(link) or ("", ""))[1]
+    # A digest that carries no title suffix (the new style: the abstract's header
+    # holds id, version and type) never shows a category: one known from elsewhere
+    # (the source's, `cs.AI.md`) made its every title gain a made-up suffix.
+    want = (paper.id, version, cat if suffix else "", kind)
     if (
-        (suffix or header or extras.get(Extra.PLAIN) == "1")
+        (suffix or header)
         and (not suffix or _TITLE_SUFFIX_RE.fullmatch(suffix))
         and (not header or _EN_HEADER_RE.fullmatch(header))
-        and _agrees(_meta(suffix, header, link), (paper.id, version, cat, kind))
+        and _meta(suffix, header, link) == want
     ):
         return suffix, header
+    # A digest whose text had neither (`Extra.PLAIN`: the generator's early-2024
+    # form) is written with neither, whatever category its paper learnt since
+    # (its source's name, `cs.LG.md`, or `enrich`: a made-up '. (arXiv:ID
+    # [cs.LG])' was published; found by a bug hunt). Unless arXiv announced the
+    # paper since (a type, or a version its link did not carry): that day is
+    # written with them (the marker alone lost an arXiv day's versions and
+    # types once a generator digest listed its papers; found by a regression hunt).
+    if (
+        extras.get(Extra.PLAIN) == "1"
+        and not (suffix or header or kind)
+        and version in ("", link_version)
+    ):
+        return "", ""
     header = ""
     if kind in _NEW_STYLE_TYPES:
         header = f"arXiv:{paper.id}{version} Announce Type: {kind}  Abstract: "
     suffix = ""
-    link_version = (parse_arxiv_id(link) or ("", ""))[1]
     if cat or kind == "updated" or (version and not header and version != link_version):
         parts = [f"arXiv:{paper.id}{version}"]
         if cat:
