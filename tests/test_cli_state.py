@@ -50,6 +50,21 @@ def test_headless_changes_travel_and_an_older_file_loses_nothing(tmp_path):
     assert "2403.10056\tLLM-agents" in out(run_cli("tag", "2403.10056", db=laptop))
 
 
+def test_state_export_dash_is_standard_output(tmp_path, monkeypatch):
+    """`-o -` made a file named "-" (and exited 0 with standard output closed; found
+    by a regression hunt): it is standard output, as for `export -o -`."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    assert run_cli("note", "2310.03635", "用于任务规划", db=db).returncode == 0
+    monkeypatch.chdir(tmp_path)
+    done = run_cli("state", "export", "-o", "-", db=db)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "-").exists()
+    lines = [json.loads(x) for x in done.stdout.decode("utf-8").splitlines()]
+    assert lines[0]["format"] == "tui-digest-state"
+    assert {"id": "2310.03635", "field": "note"}.items() <= lines[1].items()
+
+
 def test_state_import_reports_bad_lines_and_applies_the_rest(tmp_path):
     db = tmp_path / "c.db"
     run_cli("import", str(DIGEST), db=db)

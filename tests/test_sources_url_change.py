@@ -71,3 +71,25 @@ def test_a_changed_url_shows_never_fetched_until_that_url_is_fetched(tmp_path) -
         assert "new 0 / updated 0 / unchanged 2 (HTTP 200)" in row
         row, entry = listed(db, old)
         assert row.split()[3:5] == ["never", "-"] and entry["last_status"] is None
+
+
+def test_an_earlier_releases_failures_still_show_after_the_upgrade(tmp_path) -> None:
+    """An earlier release stored no URL with a failed fetch: after the upgrade its
+    source read "never fetched" and its last error was gone (found by a regression
+    hunt). A state with no URL is the source's own."""
+    from tui_digest.core.store import Store
+
+    db = tmp_path / "cache.db"
+    url = "http://127.0.0.1:9/nothere.md"
+    cfg = config(tmp_path / "config.toml", url)
+    with Store.open(db) as store:
+        store.set_source_state(
+            NAME,
+            last_checked="2026-11-30T08:00:00Z",
+            last_status="failed (HTTP 404)",
+            last_error=f"{url}: HTTP 404 Not Found",
+        )
+        assert not store.get_source_state(NAME)["url"]  # (the column says "")
+    row, entry = listed(db, cfg)
+    assert "failed (HTTP 404)" in row and "never" not in row
+    assert entry["last_status"] == "failed (HTTP 404)"

@@ -163,12 +163,14 @@ def cmd_state_export(args: argparse.Namespace) -> int:
     from tui_digest.core import state_file
     from tui_digest.core.store.user_log import stamp
 
-    if args.output:
+    # `-o -` is standard output, as for `export -o -` (it made a file named "-").
+    to_file = bool(args.output) and args.output != "-"
+    if to_file:
         refuse_own_files(args.output, db=args.db, config=getattr(args, "config", None))
     with _store(args, readonly=True) as store:
         changes = store.export_state()
     text = state_file.header(stamp()) + "\n" + "".join(state_file.dump(changes))
-    if args.output:
+    if to_file:
         from tui_digest.core.atomic_file import write_atomic
 
         # Replaced whole (atomically): the usual target is a synced folder
@@ -176,9 +178,11 @@ def cmd_state_export(args: argparse.Namespace) -> int:
         path = write_atomic(args.output, text, overwrite=True)
         print(f"wrote {len(changes)} changes to {for_terminal(path)}", file=sys.stderr)
     else:
-        from tui_digest.cli_output import write_stdout
+        from tui_digest.cli_output import write_utf8
 
-        write_stdout(text)  # a full disk fails here, inside main's error handling
+        # Data for `state import`: UTF-8 whatever the locale. A full disk (or a
+        # closed standard output) fails here, inside main's error handling.
+        write_utf8(text)
     return 0
 
 

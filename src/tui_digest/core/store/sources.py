@@ -98,9 +98,14 @@ def fetch_state(conn: sqlite3.Connection, name: str, url: str) -> dict[str, obje
     A source keeps its name when its URL changes in the config; the result of its
     old URL (its status, its error, its validators) says nothing about the new one,
     which is then as never fetched. The cache holds URLs without their password.
+    A state with no URL is an earlier release's record of failures only (it
+    stored the URL on success): it is the source's, or an upgrade hid why the
+    source had been failing (found by a regression hunt).
     """
     state = get_source_state(conn, name)
-    return state if state is not None and state["url"] == without_password(url) else None
+    if state is None or state["url"] not in (None, "", without_password(url)):
+        return None
+    return state
 
 
 def check_source_fields(fields: dict[str, object]) -> None:
