@@ -31,13 +31,15 @@ def export_streamed(args: argparse.Namespace, store: Store, rowids: list[int]) -
         _say_wrote(count, path)
         return
     export_stream.write_export(_StdoutBytes(), chunks, args.format)
+    write_stdout_bytes(b"")  # the one flush: a full disk or a closed pipe fails here
 
 
 class _StdoutBytes:
-    """Standard output's bytes, each chunk written whole (`write_stdout_bytes`)."""
+    """Standard output's bytes, each chunk written whole (`write_stdout_bytes`), not
+    flushed: a flush per record made a 65k export's writes 2-3 times as costly."""
 
     def write(self, data: bytes) -> int:
-        write_stdout_bytes(data)
+        write_stdout_bytes(data, flush=False)
         return len(data)
 
 

@@ -55,18 +55,19 @@ def write_stdout(text: str) -> None:
         stdout_failed(exc)
 
 
-def write_stdout_bytes(data: bytes) -> None:
-    """`data` as it is (an export's exact bytes) to standard output, all of it, flushed."""
+def write_stdout_bytes(data: bytes, *, flush: bool = True) -> None:
+    """`data` as it is (an export's exact bytes) to standard output, all of it, then
+    flushed unless `flush` is False (a streamed export flushes once, at its end)."""
     try:
         sys.stdout.flush()
-        _write_all(sys.stdout.buffer, data)
+        _write_all(sys.stdout.buffer, data, flush=flush)
     except BrokenPipeError:
         raise
     except OSError as exc:
         stdout_failed(exc)
 
 
-def _write_all(binary: BinaryIO, data: bytes) -> None:
+def _write_all(binary: BinaryIO, data: bytes, *, flush: bool = True) -> None:
     # A raw stream's write may take part of `data` (see the module's docstring):
     # the rest is written again, as BufferedWriter does, so a reader that went
     # away is a BrokenPipeError here. A BufferedWriter takes everything at once.
@@ -78,7 +79,8 @@ def _write_all(binary: BinaryIO, data: bytes) -> None:
         if written <= 0:  # (never seen; it would loop for ever)
             raise OSError(errno.EIO, "the write took no bytes")
         view = view[written:]
-    binary.flush()
+    if flush:
+        binary.flush()
 
 
 def stdout_failed(exc: OSError) -> NoReturn:
