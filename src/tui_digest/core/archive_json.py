@@ -31,7 +31,7 @@ from typing import Any
 
 from .arxiv_id import abs_url, parse_arxiv_id
 from .digest_format import EN_HEADER_RE, SUFFIX_FLAG_TYPES, TITLE_SUFFIX_RE, ZH_HEADER_RE
-from .extras import Extra
+from .extras import Extra, mark_plain
 from .model import ANNOUNCE_TYPES, InputError, Paper
 from .sanitize import MAX_TEXT, clean_line, clean_text, decode_text, without_password
 
@@ -152,8 +152,7 @@ def _paper(v: dict[str, str], where: str, source: str) -> Paper:
     url = abs_url(arxiv_id, scheme)
     if link and link != url:
         extras[Extra.LINK] = link
-    if Extra.TITLE_SUFFIX not in extras and Extra.ABSTRACT_EN_HEADER not in extras:
-        extras[Extra.PLAIN] = "1"  # (the writer then makes up neither)
+    mark_plain(extras)
     return Paper(
         id=arxiv_id,
         version=version,

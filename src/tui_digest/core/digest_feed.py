@@ -24,7 +24,7 @@ from .arxiv_feed import normalise_announce_type
 # The Markdown reader owns the grammar of titles and abstract headers; the feed
 # strips exactly what it strips, so the digest writer can restore them.
 from .digest_format import EN_HEADER_RE, SUFFIX_FLAG_TYPES, TITLE_SUFFIX_RE, ZH_HEADER_RE
-from .extras import Extra
+from .extras import Extra, mark_plain
 from .feed_common import (
     ParsedFeed,
     channel_date,
@@ -177,8 +177,7 @@ def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
     )
     if en_header:
         extras[Extra.ABSTRACT_EN_HEADER] = en_header
-    elif not suffix:
-        extras[Extra.PLAIN] = "1"  # (the writer then makes up neither)
+    mark_plain(extras)
     abstract_zh, zh_header = _split_zh_header(clean_text(fields.get("abstract_zh", "")))
     if zh_header:
         extras[Extra.ABSTRACT_ZH_HEADER] = zh_header

@@ -26,7 +26,7 @@ from .digest_grammar import (
     _period_part,
     _unescape_field_line,
 )
-from .extras import Extra
+from .extras import Extra, mark_plain
 from .model import Paper
 from .sanitize import clean_line, clean_text, without_password
 
@@ -288,10 +288,10 @@ def _make_paper(row: _Row | None, note: _Note | None) -> tuple[Paper | None, str
         (Extra.ABSTRACT_ZH_HEADER, zh_header),
         (Extra.SUMMARY_EN, f.summary_en),
         (Extra.LAYOUT, "early" if f.early else ""),
-        (Extra.PLAIN, "" if suffix or en_header else "1"),  # (the writer then makes up neither)
     ):
         if value:
             extras[key] = value
+    mark_plain(extras)
     paper = Paper(
         id=arxiv_id,
         version=version,

@@ -74,12 +74,8 @@ def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
     # paper since (a type, or a version its link did not carry): that day is
     # written with them (the marker alone lost an arXiv day's versions and
     # types once a generator digest listed its papers; found by a regression hunt).
-    if (
-        extras.get(Extra.PLAIN) == "1"
-        and not (suffix or header or kind)
-        and version in ("", link_version)
-    ):
-        return "", ""
+    if extras.get(Extra.PLAIN) == "1" and not kind and version in ("", link_version):
+        cat = ""  # then nothing below makes a suffix or a header
     header = ""
     if kind in _NEW_STYLE_TYPES:
         header = f"arXiv:{paper.id}{version} Announce Type: {kind}  Abstract: "

@@ -58,3 +58,10 @@ def join_machine_fields(names: Iterable[str]) -> str:
     """The stored form of a set of machine-made fields, in `ZH_FIELDS` order."""
     wanted = set(names)
     return ",".join(n for n in ZH_FIELDS if n in wanted)
+
+
+def mark_plain(extras: dict[str, str]) -> None:
+    """Record `Extra.PLAIN` when a digest's text gave its paper neither a title
+    suffix nor an English abstract header (the writer then makes up neither)."""
+    if Extra.TITLE_SUFFIX not in extras and Extra.ABSTRACT_EN_HEADER not in extras:
+        extras[Extra.PLAIN] = "1"
