@@ -129,21 +129,17 @@ def clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     bug hunt). The clashes the defaults have are by design (the reading view's
     `q` closes it instead of quitting) and are not named.
     """
-    by_design = _pairs({})
     found: list[tuple[str, str, str]] = []
-    for pair in sorted(_pairs(keymap) - by_design, key=lambda p: sorted(p)):
-        key = next(part for part in pair if part.startswith("key:"))[4:]
-        ids = sorted(part for part in pair if not part.startswith("key:"))
-        remapped = [i for i in ids if i in keymap]
-        if remapped:
-            first = remapped[0]
-            found.append((first, key, next(i for i in ids if i != first)))
+    for a, b, key in sorted(_pairs(keymap) - _pairs({})):
+        first = a if a in keymap else b  # ids in order: the first one remapped
+        if first in keymap:
+            found.append((first, key, b if first == a else a))
     return found
 
 
-def _pairs(keymap: dict[str, str]) -> set[frozenset[str]]:
-    """{id, other id, "key:" + key} for each key two bindings live together share."""
-    pairs: set[frozenset[str]] = set()
+def _pairs(keymap: dict[str, str]) -> set[tuple[str, str, str]]:
+    """(id, other id, key), ids in order, for each key two bindings live together share."""
+    pairs: set[tuple[str, str, str]] = set()
     for scope in _TOGETHER:
         owners: dict[str, list[str]] = {}
         for binding in (b for group in scope for b in group):
@@ -151,5 +147,5 @@ def _pairs(keymap: dict[str, str]) -> set[frozenset[str]]:
             for key in keymap.get(binding.id, binding.key).split(","):
                 owners.setdefault(key_names.canonical(key.strip()), []).append(binding.id)
         for key, ids in owners.items():
-            pairs.update(frozenset((a, b, "key:" + key)) for a in ids for b in ids if a < b)
+            pairs.update((a, b, key) for a in ids for b in ids if a < b)
     return pairs
