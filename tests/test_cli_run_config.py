@@ -48,3 +48,11 @@ def test_a_missing_config_is_refused_before_the_reader_starts(
 def test_without_it_the_environment_still_decides(reader_config: list[str | None]) -> None:
     assert cli.main(["run"]) == 0
     assert reader_config == ["/nowhere/else.toml"]
+
+
+def test_a_folder_is_no_config(
+    tmp_path: Path, reader_config: list[str | None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["run", "--config", str(tmp_path)]) == 2
+    assert reader_config == []
+    assert f"{tmp_path}: is a folder, not a config file" in capsys.readouterr().err

@@ -260,10 +260,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = getattr(args, "config", None)
     if config is not None:
-        path = Path(config).expanduser()
+        from tui_digest.config.paths import config_path
+
+        path = config_path(config)
         if not path.is_file():
-            where = for_terminal(str(path))
-            print(f"tui-digest: {where}: config file not found", file=sys.stderr)
+            # (the words `read_toml` has for them; what is wrong inside the
+            # file the reader shows itself, and starts anyway)
+            why = "is a folder, not a config file" if path.is_dir() else "config file not found"
+            print(f"tui-digest: {for_terminal(str(path))}: {why}", file=sys.stderr)
             return 2
         # Everything the reader starts (its settings, keys, watch lists and
         # fetches) finds its config through this variable (config/paths.py).
