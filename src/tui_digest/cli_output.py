@@ -36,19 +36,21 @@ class OutputError(Exception):
     """Standard output could not take everything: the output is incomplete."""
 
 
+def _line(text: str) -> str:
+    """`text` ending with a newline (an empty text stays empty: a flush only)."""
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
 def write_stdout(text: str) -> None:
     """Write and flush, so a full disk or `/dev/full` is an error here, not lost at exit."""
-    if text and not text.endswith("\n"):
-        text += "\n"
+    text = _line(text)
     stream = sys.stdout
-    try:
-        binary = getattr(stream, "buffer", None)
-        if binary is None:  # a text-only stream put in its place (a StringIO)
-            stream.write(text)
-            stream.flush()
-            return
-        stream.flush()  # what print() left in the text layer goes first
-        _write_all(binary, text.encode(stream.encoding, stream.errors or "strict"))
+    if getattr(stream, "buffer", None) is not None:
+        write_stdout_bytes(text.encode(stream.encoding, stream.errors or "strict"))
+        return
+    try:  # a text-only stream put in its place (a StringIO)
+        stream.write(text)
+        stream.flush()
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -59,7 +61,7 @@ def write_stdout_bytes(data: bytes, *, flush: bool = True) -> None:
     """`data` as it is (an export's exact bytes) to standard output, all of it, then
     flushed unless `flush` is False (a streamed export flushes once, at its end)."""
     try:
-        sys.stdout.flush()
+        sys.stdout.flush()  # what print() left in the text layer goes first
         _write_all(sys.stdout.buffer, data, flush=flush)
     except BrokenPipeError:
         raise
@@ -135,7 +137,7 @@ def write_json(obj: object) -> None:
 
 def write_utf8(text: str) -> None:
     """A line or more of data (JSON) to standard output in UTF-8, whatever the locale."""
-    write_stdout_bytes((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+    write_stdout_bytes(_line(text).encode("utf-8"))
 
 
 def tolerate_encoding() -> None:
