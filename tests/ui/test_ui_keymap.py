@@ -196,3 +196,27 @@ def test_every_default_key_is_a_key_name() -> None:
     assert [k for k in sorted(defaults) if not key_names.is_key(k)] == []
     assert [k for k in ("plus", "minus", "slash", "R", "space") if not key_names.is_typed(k)] == []
     assert not any(key_names.is_typed(k) for k in ("escape", "f5", "ctrl+r", "enter"))
+
+
+def test_unicode_names_textual_shortens_bind_the_key_textual_reports() -> None:
+    """ "low_line" is the Unicode name of "_", but Textual reports the key as
+    "underscore": a binding to "low_line" passed the check and never fired."""
+    entries = [
+        KeyEntry("main.star", "low_line", 2),
+        KeyEntry("main.read", "hyphen_minus", 3),
+        KeyEntry("main.open", "shift+commercial_at", 4),
+    ]
+    keymap, warnings = keymap_of(entries, Path("c.toml"))
+    assert keymap == {"main.star": "underscore", "main.read": "minus", "main.open": "shift+at"}
+    assert warnings == []
+
+
+def test_common_names_of_keys_get_textuals_name_as_a_hint() -> None:
+    entries = [KeyEntry("main.star", "period", 2), KeyEntry("main.read", "ctrl+esc", 3)]
+    keymap, warnings = keymap_of(entries, Path("c.toml"))
+    assert keymap == {}
+    no_key = "[keys] 'main.{}': '{}' is not a key name (did you mean '{}'?); ignored"
+    assert [w.message for w in warnings] == [
+        no_key.format("star", "period", "full_stop"),
+        no_key.format("read", "ctrl+esc", "ctrl+escape"),
+    ]

@@ -31,13 +31,21 @@ def canonical(name: str) -> str:
     spellings of one key compare equal only so (a clash of "/" with the
     search's "slash" went unwarned; found by a bug hunt)."""
     *modifiers, base = name.split("+")
-    if len(base) == 1 and not base.isalnum():
-        spelled = "space" if base == " " else None
-        with suppress(ValueError):
-            spelled = spelled or unicodedata.name(base).lower().replace(" ", "_").replace("-", "_")
-        if spelled:
-            base = KEY_NAME_REPLACEMENTS.get(spelled, spelled)
+    # A long name: the character's Unicode name where Textual reports a short
+    # one ("low_line" is reported as "underscore", "hyphen_minus" as "minus",
+    # so a binding to the long name never fired; `KEY_NAME_REPLACEMENTS`).
+    base = _key_of(base) if len(base) == 1 else KEY_NAME_REPLACEMENTS.get(base, base)
     return "+".join([*modifiers, base])
+
+
+def _key_of(character: str) -> str:
+    """The name Textual reports a typed character's key by."""
+    if character.isalnum():
+        return character
+    spelled = "space" if character == " " else None
+    with suppress(ValueError):
+        spelled = spelled or unicodedata.name(character).lower().replace(" ", "_").replace("-", "_")
+    return KEY_NAME_REPLACEMENTS.get(spelled, spelled) if spelled else character
 
 
 def is_key(name: str) -> bool:
@@ -51,7 +59,17 @@ def is_key(name: str) -> bool:
             return False
         return not (base.isupper() and "ctrl" in modifiers)
     # Textual spells names in lower case ("Escape" is never pressed).
-    return base.islower() and (base in _named_keys() or _character(base) is not None)
+    return base.islower() and (base in _named_keys() or _reported(base) == base)
+
+
+def _reported(base: str) -> str | None:
+    """How Textual reports the key of the character `base` names, if it types
+    one: "esc" names a character too (U+001B's alias), but the key is reported
+    as "escape"; "latin_small_letter_a" is reported as "a"."""
+    character = _character(base)
+    if character is None or not character.isprintable():
+        return None
+    return _key_of(character)
 
 
 def _character(base: str) -> str | None:
@@ -67,10 +85,26 @@ def _character(base: str) -> str | None:
     return character
 
 
+# Names people write for keys Textual calls otherwise ("." is "full_stop":
+# its Unicode name, which Textual reports; `textual.keys`).
+_ALIASES = {
+    "period": "full_stop",
+    "dot": "full_stop",
+    "esc": "escape",
+    "pgup": "pageup",
+    "pgdn": "pagedown",
+    "pgdown": "pagedown",
+    "del": "delete",
+}
+
+
 def suggestion(name: str) -> str | None:
-    """A key like `name` that is one ("Ctrl+R" -> "ctrl+r", "shift+x" -> "X"), if any."""
+    """A key like `name` that is one ("Ctrl+R" -> "ctrl+r", "shift+x" -> "X",
+    "period" -> "full_stop"), if any."""
     *modifiers, base = name.split("+")
     modifiers = [m.lower() for m in modifiers]
+    if len(base) > 1:
+        base = _ALIASES.get(base.lower()) or _reported(base.lower()) or base
     if modifiers == ["shift"] and len(base) == 1 and base.isalpha():
         return base.upper()
     if modifiers or len(base) > 1:  # a letter alone keeps its case: "R" is shift+r
