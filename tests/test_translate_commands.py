@@ -136,8 +136,12 @@ def test_failures_exit_1_and_name_the_reason(config, db, llm, capsys) -> None:
 
     llm.handler = handler
     assert run(["translate", "--config", str(config), "--db", str(db)]) == 1
-    out = capsys.readouterr().out
-    assert "2501.07003: failed (malformed answer twice: title_zh has no Chinese characters)" in out
+    out, err = capsys.readouterr()
+    # The failure on stderr (cron's mail with stdout thrown away still has it),
+    # the papers done and the summary on stdout.
+    failed = "2501.07003: failed (malformed answer twice: title_zh has no Chinese characters)"
+    assert err.splitlines()[1:] == [failed]  # after "translating 3 paper(s) with …"
+    assert "failed (" not in out and out.count(": done (") == 2
     assert "translated 2, failed 1 of 3" in out
 
 
@@ -145,8 +149,10 @@ def test_rejected_key_stops_with_2_and_never_prints_the_key(config, db, llm, cap
     llm.script(Reply.error(401, f"Incorrect API key provided: {KEY}."))
     assert run(["translate", "--config", str(config), "--db", str(db)]) == 2
     out, err = capsys.readouterr()
-    assert "HTTP 401" in out and "stopped:" in out and "skipped" in out
-    assert KEY not in out + err and "[redacted]" in out
+    # A run that stopped says why on stderr, with the papers it never sent.
+    assert "HTTP 401" in err and "stopped:" in err and "skipped" in err
+    assert "stopped:" not in out
+    assert KEY not in out + err and "[redacted]" in err
 
 
 def test_bad_query_is_one_line(config, db, llm, capsys) -> None:

@@ -124,14 +124,18 @@ def _translate(args: argparse.Namespace) -> int:
 
 
 def print_report(report: TranslateReport) -> None:
+    # A run that stopped says so on stderr, with the papers it left, as
+    # `enrich` does: `translate >/dev/null` in cron still tells why it failed.
+    out = sys.stderr if report.aborted else sys.stdout
     for outcome in report.outcomes:
         if outcome.status == "skipped":
-            print(outcome.line(), flush=True)
-    print(report.summary(), flush=True)
+            print(outcome.line(), file=out, flush=True)
+    print(report.summary(), file=out, flush=True)
 
 
 class TranslateProgress:
-    """Per-paper lines on stdout; a transient rich bar on stderr when it is a terminal."""
+    """Per-paper lines (a failure's on stderr, the rest on stdout); a transient
+    rich bar on stderr when it is a terminal."""
 
     def __init__(self, total: int, cfg: TranslateConfig) -> None:
         self.total = total
@@ -154,11 +158,12 @@ class TranslateProgress:
     def update(self, done: int, total: int, outcome: PaperOutcome) -> None:
         if outcome.status != "skipped":
             line = outcome.line()
-            if self._bar is not None and sys.stdout.isatty():
-                # Above the bar, on the same terminal.
+            failed = outcome.status == "failed"
+            if self._bar is not None and (failed or sys.stdout.isatty()):
+                # Above the bar, on the same terminal (the bar's is stderr).
                 self._bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
             else:
-                print(line, flush=True)
+                print(line, file=sys.stderr if failed else sys.stdout, flush=True)
         if self._bar is not None:
             self._bar.update(
                 self._task, completed=done, total=total, description=clean_line(outcome.title, 60)
