@@ -157,3 +157,25 @@ async def test_the_digest_list_stays_inside_its_dialog(tmp_path: Path, size) -> 
         # The highlight is scrolled into the list's view.
         top = int(options.scroll_offset.y)
         assert top <= highlighted < top + options.scrollable_content_region.height
+
+
+async def test_help_and_sources_use_the_whole_height_of_a_short_terminal(tmp_path: Path) -> None:
+    """The help and the sources kept their padding below 20 rows: at 40x12 the
+    help showed three of its lines. They take the dialogs' short layout too."""
+    from textual.containers import VerticalScroll
+
+    from tui_digest.ui.screens.help import HelpScreen
+    from tui_digest.ui.screens.sources import SourcesScreen
+
+    app = make_app(build_cache(tmp_path / "cache.db"), first_run_sample=False)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        for key, screen in (("question_mark", HelpScreen), ("S", SourcesScreen)):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, screen) and app.screen.has_class("-short")
+            shown = app.screen.query_one(VerticalScroll).region
+            # 12 rows: the border (2), the title and the closing hint: 8 left.
+            assert shown.height == 8, key
+            await pilot.press("escape")
+            await settle(pilot)

@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from tui_digest.ui import keys
+from tui_digest.ui.screens import breakpoints
 from tui_digest.ui.text_wrap import hanging_line
 
 # The query language (core/query.py's docstring has the full rules; README's
@@ -69,6 +70,7 @@ class HelpText(Widget):
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
+    VERTICAL_BREAKPOINTS = breakpoints.SHORT  # (dialogs.tcss: -short)
     BINDINGS: ClassVar[list[BindingType]] = list(keys.HELP)
 
     def compose(self) -> ComposeResult:

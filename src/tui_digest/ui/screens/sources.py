@@ -26,6 +26,7 @@ from tui_digest.core.when import SYSTEM_CLOCK, Clock
 from tui_digest.net.urls import display_url
 from tui_digest.ui import keys
 from tui_digest.ui.news import FetchFinished
+from tui_digest.ui.screens import breakpoints
 from tui_digest.ui.signals import signals_of
 from tui_digest.ui.workers import ReportsWorkerErrors
 
@@ -94,6 +95,7 @@ def sources_content(
 
 class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
+    VERTICAL_BREAKPOINTS = breakpoints.SHORT  # (dialogs.tcss: -short)
     BINDINGS: ClassVar[list[BindingType]] = list(keys.SOURCES)
 
     class Loaded(Message):
