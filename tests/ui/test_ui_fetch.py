@@ -132,7 +132,7 @@ async def test_r_imports_new_papers_keeping_cursor_search_and_selection(cache: P
             await pilot.press("S")
             await settle(pilot)
             assert isinstance(app.screen, SourcesScreen)
-            listing = str(app.screen.text.visual)
+            listing = app.screen.text.plain
             assert "good" in listing and server.url("/digest-cs.IR-2024-02-07.md") in listing
             assert "new 4 / updated 0 / unchanged 0" in listing
             assert "failed (HTTP 404)" in listing
@@ -332,7 +332,7 @@ async def test_hostile_source_names_are_plain_text(cache: Path, tmp_path: Path) 
         assert any(hostile in n for n in notes(app))
         await pilot.press("S")
         await settle(pilot)
-        assert hostile in str(app.screen.text.visual)
+        assert hostile in app.screen.text.plain
         assert app.is_running
 
 
@@ -372,3 +372,23 @@ def test_digest_helper_makes_new_papers() -> None:
     assert isinstance(result.digest, Digest)
     assert len(result.digest.papers) == 4
     assert all("retrieval" in p.title_en.lower() for p in result.digest.papers)
+
+
+async def test_a_long_error_wraps_under_itself_on_the_sources_screen(
+    cache: Path, tmp_path: Path
+) -> None:
+    """A server's long error went back to column 0 under its label."""
+    missing = tmp_path / ("a-folder-with-a-long-name-" * 6) / "missing.md"
+    write_config(source_toml("far", missing.as_uri()))
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        lines = app.screen.text.plain.split("\n")
+        at = next(i for i, line in enumerate(lines) if line.startswith("  error  "))
+        more = lines[at + 1 : next(i for i in range(at, len(lines)) if not lines[i].strip())]
+        assert len(more) >= 2  # the error took several lines
+        assert all(line.startswith(" " * 9) and line[9] != " " for line in more), lines

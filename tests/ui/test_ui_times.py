@@ -27,7 +27,7 @@ async def sources_text(cache: Path, clock: Clock) -> str:
         await pilot.press("S")
         await settle(pilot)
         assert isinstance(app.screen, SourcesScreen)
-        return str(app.screen.text.visual)
+        return app.screen.text.plain
 
 
 async def test_the_sources_screen_shows_fetch_times_local_and_relative(cache: Path) -> None:

@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.cells import cell_len
-from textual.app import ComposeResult, RenderResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Label
 
 from tui_digest.ui import keys
 from tui_digest.ui.screens import breakpoints
-from tui_digest.ui.text_wrap import hanging_line
+from tui_digest.ui.widgets.hanging_rows import HangingRows
 
 # The query language (core/query.py's docstring has the full rules; README's
 # table the same examples). Plain strings: shown as text, never as markup.
@@ -40,32 +38,8 @@ QUERY_LANGUAGE: tuple[tuple[str, str], ...] = (
 )
 
 
-class HelpText(Widget):
-    """The help's rows, each tail wrapped to the width under its own first cell."""
-
-    DEFAULT_CSS = "HelpText { height: auto; }"
-
-    def __init__(self, rows: list[tuple[Content, Content]], *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.rows = rows
-        self._built: tuple[int, Content] | None = None
-
-    @property
-    def plain(self) -> str:
-        """The text as drawn at the current width (tests read it)."""
-        return self._for(self.content_size.width or 100).plain
-
-    def _for(self, width: int) -> Content:
-        if self._built is None or self._built[0] != width:
-            lines = [hanging_line(lead, tail, width) for lead, tail in self.rows]
-            self._built = (width, Content("\n").join(lines))
-        return self._built[1]
-
-    def render(self) -> RenderResult:
-        return self._for(self.content_size.width)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._for(width).plain.split("\n"))
+class HelpText(HangingRows):
+    """The help's rows: keys (or query syntax), then what they do."""
 
 
 class HelpScreen(ModalScreen[None]):

@@ -1,7 +1,8 @@
 """The sources screen: each configured source and how its last fetch went.
 
 Names, URLs and errors come from the config file and from servers: they are
-assembled into `Content` as plain text, never parsed as markup.
+assembled into `Content` as plain text, never parsed as markup, in rows whose
+values wrap under themselves (`HangingRows`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Label
 
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
@@ -28,6 +29,7 @@ from tui_digest.ui import keys
 from tui_digest.ui.news import FetchFinished
 from tui_digest.ui.screens import breakpoints
 from tui_digest.ui.signals import signals_of
+from tui_digest.ui.widgets.hanging_rows import HangingRows, Row
 from tui_digest.ui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -48,49 +50,62 @@ def _text(value: object, limit: int = 300) -> str:
     return clean_line(value, limit) if isinstance(value, str) else ""
 
 
-def sources_content(
+def sources_rows(
     path: str,
     views: Sequence[SourceView],
     results: Sequence[SourceResult] = (),
     clock: Clock = SYSTEM_CLOCK,
-) -> Content:
-    """The whole listing as one Content (plain text parts with fixed styles).
+) -> list[Row]:
+    """The whole listing as (label, value) rows of plain text with fixed styles:
+    a long value (a server's error) wraps under itself, not under its label.
 
     Fetch times are shown in the local zone, relative to now (`core.when`).
     """
     latest = {r.name: r for r in results}
-    parts: list[str | tuple[str, str]] = [("config  ", "$text-muted"), _text(path, 500), "\n\n"]
+
+    def labelled(label: str, *value: str | tuple[str, str]) -> Row:
+        return (Content.styled(f"  {label}  ", "$text-muted"), Content.assemble(*value))
+
+    rows: list[Row] = [
+        (Content.styled("config  ", "$text-muted"), Content(_text(path, 500))),
+        _BLANK,
+    ]
     if not views:
-        parts.append("No sources configured.")
+        rows.append((Content(), Content("No sources configured.")))
     for view in views:
-        parts.append((_text(view.name, 120), "bold"))
         extra = [view.kind] if view.kind != "auto" else []
         if not view.enabled:
             extra.append("disabled")
+        title: list[str | tuple[str, str]] = [(_text(view.name, 120), "bold")]
         if extra:
-            parts.append((f"  ({', '.join(extra)})", "$text-muted"))
-        parts += ["\n", ("  ", ""), (_text(display_url(view.url), 500), "$text-muted"), "\n"]
+            title.append((f"  ({', '.join(extra)})", "$text-muted"))
+        rows.append((Content(), Content.assemble(*title)))
+        rows.append(
+            (Content("  "), Content.styled(_text(display_url(view.url), 500), "$text-muted"))
+        )
         state = view.state
         status = _text(state.get("last_status"))
         error = _text(state.get("last_error"), 500)
         checked = _text(clock.show_stamp(state.get("last_checked")))
         if not checked:
-            parts += [("  never fetched", "italic $text-muted"), "\n"]
+            rows.append((Content(), Content.styled("  never fetched", "italic $text-muted")))
         else:
             failed = status.startswith("failed")
-            parts += [("  last fetch  ", "$text-muted"), checked, "  "]
-            parts.append((status or "?", "$text-error" if failed else "$text-success"))
-            parts.append("\n")
+            style = "$text-error" if failed else "$text-success"
+            rows.append(labelled("last fetch", checked, "  ", (status or "?", style)))
             success = _text(clock.show_stamp(state.get("last_success")))
             if failed and success:
-                parts += [("  last success  ", "$text-muted"), success, "\n"]
+                rows.append(labelled("last success", success))
             if error:
-                parts += [("  error  ", "$text-muted"), (error, "$text-error"), "\n"]
+                rows.append(labelled("error", (error, "$text-error")))
         result = latest.get(view.name)
         if result is not None and result.ok and result.digest:
-            parts += [("  digest  ", "$text-muted"), _text(result.digest, 200), "\n"]
-        parts.append("\n")
-    return Content.assemble(*parts)
+            rows.append(labelled("digest", _text(result.digest, 200)))
+        rows.append(_BLANK)
+    return rows
+
+
+_BLANK: Row = (Content(), Content())
 
 
 class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
@@ -99,8 +114,8 @@ class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(keys.SOURCES)
 
     class Loaded(Message):
-        def __init__(self, content: Content) -> None:
-            self.content = content
+        def __init__(self, rows: list[Row]) -> None:
+            self.rows = rows
             super().__init__()
 
     def __init__(
@@ -115,12 +130,12 @@ class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
         with Vertical(classes="dialog", id="sources-dialog"):
             yield Label("Sources", classes="dialog-title")
             with VerticalScroll():
-                yield Static(Content("Reading the config…"), id="sources-text")
+                yield HangingRows([(Content(), Content("Reading the config…"))], id="sources-text")
             yield Label(Content("r fetches them all · escape closes"), classes="dim")
 
     @property
-    def text(self) -> Static:
-        return self.query_one("#sources-text", Static)
+    def text(self) -> HangingRows:
+        return self.query_one("#sources-text", HangingRows)
 
     def on_mount(self) -> None:
         signals_of(self.app).fetch_finished.subscribe(self, self._fetch_finished)
@@ -141,7 +156,7 @@ class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
         try:
             config = load_config()
         except ConfigError as error:
-            self.post_message(self.Loaded(Content(str(error))))
+            self.post_message(self.Loaded([(Content(), Content(str(error)))]))
             return
         views = [
             # The state of the URL it has now: a renamed URL is as never fetched.
@@ -149,10 +164,10 @@ class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
             for s in config.sources
         ]
         where = str(config.path) + ("" if config.exists else "  (not found: the defaults)")
-        self.post_message(self.Loaded(sources_content(where, views, results, self.clock)))
+        self.post_message(self.Loaded(sources_rows(where, views, results, self.clock)))
 
     def on_sources_screen_loaded(self, message: Loaded) -> None:
-        self.text.update(message.content)
+        self.text.update(message.rows)
 
     def action_close(self) -> None:
         self.dismiss(None)
