@@ -13,11 +13,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tui_digest.core.search_index import row_layout
 from tui_digest.core.store.rows import (
     CHUNK,
     UPDATE_PAPER,
-    search_values,
+    search_fields,
     update_values,
 )
 
@@ -118,8 +117,9 @@ def update_paper(
     if new == old:
         return old
     conn.execute(UPDATE_PAPER, update_values(new, rowid))
-    layout = row_layout(conn)  # (what the cache's rows hold: `search_index`)
-    if search_values(new, layout) != search_values(old, layout):
+    # The fields the rows are made of, not the rows: making a paper's rows is
+    # its tokenising, and the rows are made again below to delete and insert.
+    if search_fields(new) != search_fields(old):
         # (The index's writer loads with the first edit, not the reader's start.)
         from tui_digest.core.store.index import index_rows, unindex_rows
 
