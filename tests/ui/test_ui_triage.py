@@ -465,3 +465,43 @@ async def test_the_selection_stays_on_a_short_status_line(cache: Path) -> None:
         drawn = status.render_lines(Region(0, 0, status.size.width, status.size.height))
         text = "".join(segment.text for strip in drawn for segment in strip)
         assert "selected" in text and "search:" in status_text(app)
+
+
+async def test_each_cache_reopens_on_its_own_place(cache: Path, tmp_path: Path) -> None:
+    """The place was one for every `--db`: closing the reader on another cache made
+    this one reopen on All papers at the top (found by a bug hunt)."""
+    import shutil
+
+    other = tmp_path / "other" / "cache.db"
+    other.parent.mkdir()
+    shutil.copy(cache, other)
+    app = make_app(cache, first_run_sample=False, timers=ManualTimers())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        paper = app.main.detail.record.paper.id
+        await pilot.press("q")
+    elsewhere = make_app(other, first_run_sample=False, timers=ManualTimers())
+    async with elsewhere.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # The other cache has no place of its own yet: it opens on All papers.
+        assert elsewhere.main.digest is None and elsewhere.main.paper_list.cursor == 0
+        elsewhere.main.search_box.value = "graph"
+        await settle(pilot)
+        await pilot.press("q")
+    for _ in range(2):  # and again after a restart of each
+        again = make_app(cache, first_run_sample=False, timers=ManualTimers())
+        async with again.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert again.main.digest == OLDER and again.main.query_text == ""
+            assert again.main.detail.record.paper.id == paper
+            await pilot.press("q")
+        other_again = make_app(other, first_run_sample=False, timers=ManualTimers())
+        async with other_again.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert other_again.main.digest is None
+            assert other_again.main.query_text == "graph"
+            await pilot.press("q")

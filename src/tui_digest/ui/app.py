@@ -165,7 +165,7 @@ def make_app(
     keymap, warnings = load_keymap()  # before the app runs: no file I/O on its loop
     return DigestApp(
         path,
-        Settings.load(),
+        Settings.load(cache=path),
         first_run_sample=first_run_sample,
         timing=timing,
         follow_seconds=follow_seconds,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tui_digest.core.sanitize import clean_line
@@ -21,6 +21,11 @@ LAYOUTS = ("auto", "wide", "stacked")
 # (`split_stacked`); `<` / `>` move it by SPLIT_STEP within SPLIT_RANGE.
 SPLIT_RANGE = (25, 80)
 SPLIT_STEP = 5
+# The reopen place is kept per cache (`--db`): one cache's digest and paper
+# reopened another on All papers at the top, its own place lost (found by a bug
+# hunt). The places of this many caches, the most recently closed last.
+PLACES_KEPT = 8
+_PLACE = ("digest", "query", "paper", "foryou_newest")
 
 
 def settings_path() -> Path:
@@ -55,17 +60,24 @@ class Settings:
     # The search was For you's newest day (`date:D sort:foryou`): reopened, it is
     # the newest day then, not day D.
     foryou_newest: bool = False
+    # The four above for each cache (by its resolved path), and the cache they
+    # now describe ("": a file from before, whose place is any cache's).
+    places: dict[str, dict[str, object]] = field(default_factory=dict)
+    cache: str = ""
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Settings:
+    def load(cls, path: Path | None = None, *, cache: Path | None = None) -> Settings:
+        """The settings file's, with the reopen place of `cache` (if given)."""
         path = path or settings_path()
+        settings = cls()
+        if cache is not None:
+            settings.cache = _cache_key(cache)
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return cls()
+            return settings
         if not isinstance(raw, dict):
-            return cls()
-        settings = cls()
+            return settings
         if raw.get("language") in LANGUAGES:
             settings.language = raw["language"]
         if raw.get("layout") in LAYOUTS:
@@ -80,15 +92,45 @@ class Settings:
         for name in ("theme", "digest", "query", "paper"):
             if isinstance(raw.get(name), str):
                 setattr(settings, name, clean_line(raw[name], 500))
+        places = raw.get("places")
+        if isinstance(places, dict):
+            settings.places = {
+                clean_line(k, 4000): v for k, v in places.items() if isinstance(v, dict)
+            }
+        if settings.cache and settings.places:
+            # (A file from before has no places: its one place is this cache's.)
+            settings._use_place(settings.places.get(settings.cache, {}))
         return settings
+
+    def _use_place(self, place: dict[str, object]) -> None:
+        self.digest = self.query = self.paper = ""
+        self.foryou_newest = place.get("foryou_newest") is True
+        for name in ("digest", "query", "paper"):
+            value = place.get(name)
+            if isinstance(value, str):
+                setattr(self, name, clean_line(value, 500))
 
     def save(self, path: Path | None = None) -> None:
         """Write the settings; an unwritable folder only costs persistence (raises OSError)."""
         from tui_digest.core.atomic_file import write_atomic
 
         path = path or settings_path()
+        if self.cache:
+            self.places.pop(self.cache, None)  # (re-inserted last: the most recent)
+            self.places[self.cache] = {name: getattr(self, name) for name in _PLACE}
+            while len(self.places) > PLACES_KEPT:
+                del self.places[next(iter(self.places))]
+        data = asdict(self)
+        del data["cache"]  # (the cache of this run, not a setting)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(asdict(self), indent=2) + "\n", overwrite=True)
+        write_atomic(path, json.dumps(data, indent=2) + "\n", overwrite=True)
+
+
+def _cache_key(cache: Path) -> str:
+    try:
+        return str(cache.expanduser().resolve())
+    except (OSError, RuntimeError):  # (a loop of links: the path as given)
+        return str(cache)
 
 
 def save_settings(settings: Settings) -> str:

@@ -1,0 +1,44 @@
+"""The reopen place is kept per cache (`ui/settings.py`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tui_digest.ui.settings import PLACES_KEPT, Settings
+
+
+def test_a_settings_file_from_before_keeps_its_place_for_the_cache_opened(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"digest": "d1", "paper": "2401.00001", "language": "zh"}))
+    settings = Settings.load(path, cache=tmp_path / "a.db")
+    assert (settings.digest, settings.paper, settings.language) == ("d1", "2401.00001", "zh")
+    settings.save(path)
+    # Saved, it is that cache's place; another cache starts from none.
+    other = Settings.load(path, cache=tmp_path / "b.db")
+    assert (other.digest, other.paper, other.language) == ("", "", "zh")
+    assert Settings.load(path, cache=tmp_path / "a.db").digest == "d1"
+
+
+def test_the_places_of_the_most_recent_caches_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    for n in range(PLACES_KEPT + 2):
+        settings = Settings.load(path, cache=tmp_path / f"{n}.db")
+        settings.digest = f"digest {n}"
+        settings.save(path)
+    assert Settings.load(path, cache=tmp_path / "0.db").digest == ""  # the oldest went
+    assert Settings.load(path, cache=tmp_path / "2.db").digest == "digest 2"
+    assert Settings.load(path, cache=tmp_path / f"{PLACES_KEPT + 1}.db").digest.endswith("9")
+    places = json.loads(path.read_text())["places"]
+    assert len(places) == PLACES_KEPT and "cache" not in json.loads(path.read_text())
+
+
+def test_a_cache_named_through_a_link_is_the_same_cache(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    real = tmp_path / "real.db"
+    real.write_bytes(b"")
+    (tmp_path / "link.db").symlink_to(real)
+    settings = Settings.load(path, cache=tmp_path / "link.db")
+    settings.paper = "2401.00002"
+    settings.save(path)
+    assert Settings.load(path, cache=real).paper == "2401.00002"
