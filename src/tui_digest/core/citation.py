@@ -67,6 +67,18 @@ def paper_url(rec: PaperRecord) -> str:
     return ""
 
 
+def plain_text(text: str) -> str:
+    """`text` as the reader shows it (`latex_text.readable`): `Pok\\'eLLMon` -> PokéLLMon,
+    `$O(n^2)$` -> O(n²), `50\\%` -> 50%.
+
+    For the formats whose fields are plain text, RIS and CSL-JSON: Zotero, EndNote and
+    citeproc print their titles and abstracts as they are, so raw LaTeX would reach
+    the reference list as backslashes and dollars. BibTeX is TeX and keeps the LaTeX.
+    Not cached: an export's thousands of titles would push the reader's out of the cache.
+    """
+    return readable(text, cache=False)
+
+
 # --- What the digest says, else what arXiv's API said (`tui-digest enrich`) ---------------
 # Digests carry no authors, categories or dates (docs/upstream.md); enrichment keeps
 # arXiv's answer beside the paper (core/arxiv_meta) without changing the digest's text.

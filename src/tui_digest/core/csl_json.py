@@ -23,6 +23,7 @@ from tui_digest.core.citation import (
     cited_doi,
     paper_url,
     pdf_url,
+    plain_text,
     split_name,
 )
 from tui_digest.core.model import PaperRecord
@@ -30,7 +31,7 @@ from tui_digest.core.sanitize import clean_line, clean_text
 
 
 def _csl_name(name: str) -> dict[str, str]:
-    parts = split_name(name)
+    parts = split_name(plain_text(name))
     if parts.literal:
         return {"literal": parts.literal}
     out = {"family": parts.family, "given": parts.given}
@@ -42,9 +43,13 @@ def _csl_name(name: str) -> dict[str, str]:
 def csl_item(rec: PaperRecord, key: str) -> dict:
     """One CSL item; keys without a value are left out (the schema allows that)."""
     p = rec.paper
-    item: dict = {"id": key, "type": "article", "title": clean_line(p.title_en or p.title_zh)}
+    # Text as the reader shows it, not LaTeX: the schema's "title", "translated-title" and
+    # "abstract" are plain strings ({"type": "string"} in citation-style-language/schema,
+    # schemas/input/csl-data.json), which citeproc prints as they are.
+    title = clean_line(plain_text(p.title_en or p.title_zh))
+    item: dict = {"id": key, "type": "article", "title": title}
     if p.title_zh and p.title_en:
-        item["translated-title"] = clean_line(p.title_zh)
+        item["translated-title"] = clean_line(plain_text(p.title_zh))
     authors = [_csl_name(a) for a in cited_authors(rec) if clean_line(a)]
     if authors:
         item["author"] = authors
@@ -61,7 +66,7 @@ def csl_item(rec: PaperRecord, key: str) -> dict:
     if doi:
         item["DOI"] = doi
     if p.abstract_en:
-        item["abstract"] = clean_text(p.abstract_en)
+        item["abstract"] = clean_text(plain_text(p.abstract_en))
     categories = cited_categories(rec)
     if categories:
         item["keyword"] = ", ".join(clean_line(c) for c in categories)

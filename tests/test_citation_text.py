@@ -1,0 +1,80 @@
+"""RIS and CSL-JSON carry the text the reader shows; BibTeX keeps the LaTeX.
+
+The papers come from an arXiv Atom listing with the titles and names a bug hunt
+found mishandled (tests/fixtures/feeds/arxiv-atom-tricky-names.xml).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_ris_csl import check_csl_item, parse_ris, values
+from tui_digest.core.arxiv_feed import read_arxiv_feed
+from tui_digest.core.bibtex import to_bibtex
+from tui_digest.core.csl_json import to_csl_json
+from tui_digest.core.model import Paper, PaperRecord
+from tui_digest.core.ris import to_ris
+
+FEED = Path(__file__).parent / "fixtures" / "feeds" / "arxiv-atom-tricky-names.xml"
+
+
+def feed_records() -> dict[str, PaperRecord]:
+    papers = read_arxiv_feed(FEED.read_bytes()).digest.papers
+    return {p.id: PaperRecord(n, p) for n, p in enumerate(papers, 1)}
+
+
+def ris_of(rec: PaperRecord) -> list[tuple[str, str]]:
+    (out,) = parse_ris(to_ris([rec]))
+    return out
+
+
+def csl_of(rec: PaperRecord) -> dict:
+    (item,) = json.loads(to_csl_json([rec]))
+    check_csl_item(item)
+    return item
+
+
+READABLE_TITLES = {
+    "2403.20001": "PokéLLMon: 100% of {GPT}s & friends #1 use snake_case and O(n²) time",
+    "hep-th/9901001": "Old-style id: the {AdS} / CFT correspondence ~ revisited",
+    "2403.20002": "A title with an unmatched } brace and a lone $ dollar and 50% off",
+    "2403.20003": "SQL-PaLM: Improved large language model adaptation for text-to-SQL",
+}
+
+
+def test_ris_and_csl_titles_and_abstracts_are_the_readable_text():
+    recs = feed_records()
+    for paper_id, title in READABLE_TITLES.items():
+        ris, csl = ris_of(recs[paper_id]), csl_of(recs[paper_id])
+        assert values(ris, "TI") == [title] and csl["title"] == title
+        abstract = "An abstract with α and 30% & more_stuff."
+        assert values(ris, "AB") == [abstract] and csl["abstract"] == abstract
+
+
+def test_translated_title_and_names_are_readable_too():
+    rec = PaperRecord(
+        1,
+        Paper(
+            id="2403.10056",
+            title_en='Schr\\"odinger bridges',
+            title_zh="薛定谔桥 $O(n^2)$",
+            abstract_en="We solve Schr\\\"odinger's problem in $O(n^2)$.",
+            authors=["Paul Erd\\H{o}s", 'Kurt G\\"odel'],
+        ),
+    )
+    ris, csl = ris_of(rec), csl_of(rec)
+    assert values(ris, "TI") == ["Schrödinger bridges"] and csl["title"] == "Schrödinger bridges"
+    assert values(ris, "TT") == ["薛定谔桥 O(n²)"] and csl["translated-title"] == "薛定谔桥 O(n²)"
+    assert values(ris, "AB") == ["We solve Schrödinger's problem in O(n²)."]
+    assert values(ris, "AU") == ["Erdős, Paul", "Gödel, Kurt"]
+    assert csl["author"] == [
+        {"family": "Erdős", "given": "Paul"},
+        {"family": "Gödel", "given": "Kurt"},
+    ]
+
+
+def test_bibtex_keeps_the_latex():
+    out = to_bibtex([feed_records()["2403.20001"]])
+    title = r"Pok\'eLLMon: 100\% of {GPT}s \& friends \#1 use snake\_case and $O(n^2)$ time"
+    assert "title={" + title + "}" in out
