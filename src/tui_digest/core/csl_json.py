@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from tui_digest.core.citation import (
     citation_keys,
+    cited_abstract,
     cited_authors,
     cited_categories,
     cited_date,
@@ -65,8 +66,9 @@ def csl_item(rec: PaperRecord, key: str) -> dict:
     doi = cited_doi(rec)
     if doi:
         item["DOI"] = doi
-    if p.abstract_en:
-        item["abstract"] = clean_text(plain_text(p.abstract_en))
+    abstract = cited_abstract(rec)
+    if abstract:
+        item["abstract"] = clean_text(plain_text(abstract))
     categories = cited_categories(rec)
     if categories:
         item["keyword"] = ", ".join(clean_line(c) for c in categories)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tui_digest.core.citation import (
+    cited_abstract,
     cited_authors,
     cited_categories,
     cited_date,
@@ -63,8 +64,9 @@ def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
         tags.append(("PY", str(parts[0])))
     if len(parts) == 3:
         tags.append(("DA", "{:04d}/{:02d}/{:02d}".format(*parts)))
-    if p.abstract_en:
-        tags.append(("AB", plain_text(p.abstract_en)))
+    abstract = cited_abstract(rec)
+    if abstract:
+        tags.append(("AB", plain_text(abstract)))
     url = paper_url(rec)
     if url:
         tags.append(("UR", url))
