@@ -78,3 +78,27 @@ def test_bibtex_keeps_the_latex():
     out = to_bibtex([feed_records()["2403.20001"]])
     title = r"Pok\'eLLMon: 100\% of {GPT}s \& friends \#1 use snake\_case and $O(n^2)$ time"
     assert "title={" + title + "}" in out
+
+
+# --- names: a suffix after a comma ("Martin Luther King, Jr.") -----------------------
+
+
+def test_a_suffix_after_a_comma_in_dc_creator_stays_with_its_name():
+    # arXiv's dc:creator is one comma-separated string (docs/upstream.md).
+    paper = feed_records()["hep-th/9901001"].paper
+    assert paper.authors == ["Juan Maldacena", "Martin Luther King, Jr.", "Vincent van Gogh III"]
+
+
+def test_the_citation_formats_write_the_suffix_apart():
+    rec = feed_records()["hep-th/9901001"]
+    assert values(ris_of(rec), "AU") == [
+        "Maldacena, Juan",
+        "King, Martin Luther, Jr.",
+        "van Gogh, Vincent, III",
+    ]
+    king = csl_of(rec)["author"][1]
+    assert king == {"family": "King", "given": "Martin Luther", "suffix": "Jr."}
+    from test_bibtex import parse_bibtex
+
+    authors = parse_bibtex(to_bibtex([rec]))[0][2]["author"]
+    assert authors == "Juan Maldacena and King, Jr., Martin Luther and van Gogh, III, Vincent"

@@ -183,6 +183,8 @@ def test_csl_json_keeps_hostile_text_as_data():
         ("Ludwig van Beethoven", "van Beethoven", "Ludwig", "", ""),
         ("Jean-Pierre de la Fontaine", "de la Fontaine", "Jean-Pierre", "", ""),
         ("Guy L. Steele Jr.", "Steele", "Guy L.", "Jr.", ""),
+        ("Martin Luther King, Jr.", "King", "Martin Luther", "Jr.", ""),
+        ("Aristotle, Jr.", "", "", "", "Aristotle, Jr."),
         ("Aristotle", "", "", "", "Aristotle"),
         ("张三", "", "", "", "张三"),
         ("a, b, c, d", "", "", "", "a, b, c, d"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from tui_digest.core.arxiv_id import ARXIV_ID_RE
 from tui_digest.core.latex_text import readable
 from tui_digest.core.model import PaperRecord
+from tui_digest.core.name_suffix import is_name_suffix
 from tui_digest.core.sanitize import clean_line, is_safe_url
 
 _NEW_ID_RE = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")  # 2403.10056: YYMM.NNNNN
@@ -33,7 +34,6 @@ _FOLD = str.maketrans(
         "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H",
     }
 )  # fmt: skip
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
 def is_arxiv_id(arxiv_id: str) -> bool:
@@ -189,7 +189,8 @@ class Name:
 
 
 def split_name(name: str) -> Name:
-    """ "Ashish Vaswani" / "Vaswani, Ashish" / "Guy Steele Jr." -> family, given, suffix.
+    """ "Ashish Vaswani" / "Vaswani, Ashish" / "Guy Steele Jr." / "Martin Luther King, Jr."
+    -> family, given, suffix.
 
     A single word (a mononym, or a CJK name written without spaces) stays whole
     as `literal`, since guessing which part is the family name would be wrong
@@ -198,14 +199,21 @@ def split_name(name: str) -> Name:
     name = " ".join(clean_line(name).split())
     if "," in name:
         parts = [p.strip() for p in name.split(",")]
+        if len(parts) == 2 and is_name_suffix(parts[1]):
+            # "Martin Luther King, Jr." (as `feed_common.split_authors` keeps it): the
+            # name before the comma in natural order, then its suffix.
+            first = split_name(parts[0])
+            if first.literal or first.suffix:
+                return Name(literal=name)
+            return Name(family=first.family, given=first.given, suffix=parts[1])
         if len(parts) == 2 and all(parts):
             return Name(family=parts[0], given=parts[1])
-        if len(parts) == 3 and parts[1].lower() in _SUFFIXES and parts[0] and parts[2]:
+        if len(parts) == 3 and is_name_suffix(parts[1]) and parts[0] and parts[2]:
             return Name(family=parts[0], given=parts[2], suffix=parts[1])
         return Name(literal=name)
     words = name.split()
     suffix = ""
-    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
+    if len(words) > 2 and is_name_suffix(words[-1]):
         suffix = words.pop()
     if len(words) < 2:
         return Name(literal=name)
