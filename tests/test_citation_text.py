@@ -102,3 +102,56 @@ def test_the_citation_formats_write_the_suffix_apart():
 
     authors = parse_bibtex(to_bibtex([rec]))[0][2]["author"]
     assert authors == "Juan Maldacena and King, Jr., Martin Luther and van Gogh, III, Vincent"
+
+
+# --- names: particles ("van", "de La") -----------------------------------------------
+
+
+def _named(*authors: str) -> PaperRecord:
+    return PaperRecord(1, Paper(id="2403.10056", title_en="T", authors=list(authors)))
+
+
+def test_particles_stay_with_the_family_name_and_csl_gets_them_apart():
+    # The names the hunt's stand-in for arXiv's API gave (/tmp/hunt-cite/repro).
+    rec = _named(
+        "Jean de La Fontaine",
+        "Ludwig van Beethoven",
+        "Maria de los Angeles Garcia",
+        "Johannes Diderik van der Waals",
+    )
+    assert values(ris_of(rec), "AU") == [
+        "de La Fontaine, Jean",
+        "van Beethoven, Ludwig",
+        "Garcia, Maria de los Angeles",
+        "van der Waals, Johannes Diderik",
+    ]
+    assert csl_of(rec)["author"] == [
+        {"family": "Fontaine", "given": "Jean", "non-dropping-particle": "de La"},
+        {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
+        {"family": "Garcia", "given": "Maria de los Angeles"},
+        {"family": "Waals", "given": "Johannes Diderik", "non-dropping-particle": "van der"},
+    ]
+
+
+def test_particles_with_a_suffix_and_in_the_comma_forms():
+    rec = _named("Vincent van Gogh III", "de La Fontaine, Jean", "van Beethoven, Jr., Ludwig")
+    assert values(ris_of(rec), "AU") == [
+        "van Gogh, Vincent, III",
+        "de La Fontaine, Jean",
+        "van Beethoven, Ludwig, Jr.",
+    ]
+    assert csl_of(rec)["author"] == [
+        {"family": "Gogh", "given": "Vincent", "non-dropping-particle": "van", "suffix": "III"},
+        {"family": "Fontaine", "given": "Jean", "non-dropping-particle": "de La"},
+        {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van", "suffix": "Jr."},
+    ]
+
+
+def test_no_particle_where_the_name_does_not_tell():
+    # A capitalised word with no lower-case particle before it may be a given name,
+    # and an all-lower-case name has no case to go by: no particle, as before.
+    rec = _named("Anna Van Dyke", "Jean La Fontaine", "li wei ming")
+    assert values(ris_of(rec), "AU") == ["Dyke, Anna Van", "Fontaine, Jean La", "wei ming, li"]
+    authors = csl_of(rec)["author"]
+    assert all("non-dropping-particle" not in a for a in authors)
+    assert [a["family"] for a in authors] == ["Dyke", "Fontaine", "wei ming"]

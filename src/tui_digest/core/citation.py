@@ -1,4 +1,6 @@
-"""What every citation format needs from a paper: its key, year, links and names.
+"""What every citation format needs from a paper: its key, year, links and abstract.
+
+Names are split in `person_name`.
 
 Shared by the BibTeX, RIS and CSL-JSON writers so that one paper gets the same
 key, year and link in all three.
@@ -9,12 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from tui_digest.core.arxiv_id import ARXIV_ID_RE
 from tui_digest.core.latex_text import readable
 from tui_digest.core.model import PaperRecord
-from tui_digest.core.name_suffix import is_name_suffix
+from tui_digest.core.person_name import split_name
 from tui_digest.core.sanitize import clean_line, is_safe_url
 
 _NEW_ID_RE = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")  # 2403.10056: YYMM.NNNNN
@@ -176,56 +177,6 @@ def date_parts(published: str, arxiv_id: str) -> list[int]:
 def cited_year(rec: PaperRecord) -> str:
     parts = cited_date(rec)
     return str(parts[0]) if parts else ""
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    """A person's name split for citation formats; `literal` when it cannot be split."""
-
-    family: str = ""
-    given: str = ""
-    suffix: str = ""
-    literal: str = ""
-
-
-def split_name(name: str) -> Name:
-    """ "Ashish Vaswani" / "Vaswani, Ashish" / "Guy Steele Jr." / "Martin Luther King, Jr."
-    -> family, given, suffix.
-
-    A single word (a mononym, or a CJK name written without spaces) stays whole
-    as `literal`, since guessing which part is the family name would be wrong
-    about half the time.
-    """
-    name = " ".join(clean_line(name).split())
-    if "," in name:
-        parts = [p.strip() for p in name.split(",")]
-        if len(parts) == 2 and is_name_suffix(parts[1]):
-            # "Martin Luther King, Jr." (as `feed_common.split_authors` keeps it): the
-            # name before the comma in natural order, then its suffix.
-            first = split_name(parts[0])
-            if first.literal or first.suffix:
-                return Name(literal=name)
-            return Name(family=first.family, given=first.given, suffix=parts[1])
-        if len(parts) == 2 and all(parts):
-            return Name(family=parts[0], given=parts[1])
-        if len(parts) == 3 and is_name_suffix(parts[1]) and parts[0] and parts[2]:
-            return Name(family=parts[0], given=parts[2], suffix=parts[1])
-        return Name(literal=name)
-    words = name.split()
-    suffix = ""
-    if len(words) > 2 and is_name_suffix(words[-1]):
-        suffix = words.pop()
-    if len(words) < 2:
-        return Name(literal=name)
-    # Lower-case particles belong to the family name: "Ludwig van Beethoven".
-    first_particle = len(words) - 1
-    while first_particle > 1 and words[first_particle - 1].islower():
-        first_particle -= 1
-    return Name(
-        family=" ".join(words[first_particle:]),
-        given=" ".join(words[:first_particle]),
-        suffix=suffix,
-    )
 
 
 def _ascii_word(text: str) -> str:

@@ -3,7 +3,7 @@
 Field names and types follow the CSL data schema
 (citation-style-language/schema, schemas/input/csl-data.json, version 1.0):
 an array of objects, each with the required `id` and `type`; names as
-`{"family", "given", "suffix"}` or `{"literal"}`; dates as
+`{"family", "given", "non-dropping-particle", "suffix"}` or `{"literal"}`; dates as
 `{"date-parts": [[year, month, day]]}`. Preprints are `type: "article"` (CSL's
 type for works not formally published) with the repository as `publisher` and
 the arXiv identifier as `number`, the mapping Zotero's developers settled on
@@ -25,9 +25,9 @@ from tui_digest.core.citation import (
     paper_url,
     pdf_url,
     plain_text,
-    split_name,
 )
 from tui_digest.core.model import PaperRecord
+from tui_digest.core.person_name import split_name
 from tui_digest.core.sanitize import clean_line, clean_text
 
 
@@ -36,6 +36,15 @@ def _csl_name(name: str) -> dict[str, str]:
     if parts.literal:
         return {"literal": parts.literal}
     out = {"family": parts.family, "given": parts.given}
+    if parts.particle:
+        # The name-variable of the CSL data schema (citation-style-language/schema,
+        # schemas/input/csl-data.json) has "dropping-particle" and "non-dropping-particle"
+        # beside "family". Whether a particle drops when the family name stands alone is
+        # a convention of the name's language the text does not tell; the RIS and BibTeX
+        # exports keep it with the family name ("van Beethoven, Ludwig"), and so does
+        # "non-dropping-particle".
+        out["family"] = parts.family_core
+        out["non-dropping-particle"] = parts.particle
     if parts.suffix:
         out["suffix"] = parts.suffix
     return out

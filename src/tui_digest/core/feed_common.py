@@ -32,7 +32,7 @@ from typing import Any
 from . import arxiv_id
 from .html_text import anchor_texts, html_to_text, looks_like_html
 from .model import InputError, Paper, Problem
-from .name_suffix import is_name_suffix
+from .person_name import is_name_suffix
 from .xml_decode import as_utf8_xml, decode_document
 from .xml_guard import OutOfBounds, check_bounds, find_root, line_at, neutralise_char_refs
 

@@ -35,9 +35,9 @@ from tui_digest.core.citation import (
     paper_url,
     pdf_url,
     plain_text,
-    split_name,
 )
 from tui_digest.core.model import PaperRecord
+from tui_digest.core.person_name import split_name
 from tui_digest.core.sanitize import clean_line
 
 EOL = "\r\n"
