@@ -268,6 +268,25 @@ def test_split_authors() -> None:
     assert split_authors("") == []
 
 
+def test_split_authors_keeps_a_suffix_after_a_comma_with_its_name():
+    # arXiv's dc:creator: every author in one comma-separated string (docs/upstream.md).
+    names = "Juan Maldacena, Martin Luther King, Jr., Vincent van Gogh III, Ann Lee, sr"
+    assert split_authors(names) == [
+        "Juan Maldacena",
+        "Martin Luther King, Jr.",
+        "Vincent van Gogh III",
+        "Ann Lee, sr",
+    ]
+    assert split_authors("Guy Steele, Jr. and Bo Chen, Cy Dee, II") == [
+        "Guy Steele, Jr.",
+        "Bo Chen",
+        "Cy Dee, II",
+    ]
+    # Only after a comma and with a name before it: nothing to attach it to else.
+    assert split_authors("Jr., Ann Lee; III") == ["Jr.", "Ann Lee", "III"]
+    assert split_authors("Ann Lee, Juniper Jones") == ["Ann Lee", "Juniper Jones"]
+
+
 def test_iso_date_keeps_the_feeds_own_day() -> None:
     assert iso_date("Thu, 18 Sep 2025 23:30:00 -0400") == "2025-09-18"
     assert iso_date("2025-08-20T00:00:00-04:00") == "2025-08-20"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tui_digest.core.citation import split_name
 from tui_digest.core.csl_json import to_csl_json
 from tui_digest.core.model import Paper, PaperRecord
+from tui_digest.core.person_name import split_name
 from tui_digest.core.ris import to_ris
 
 
@@ -182,7 +182,11 @@ def test_csl_json_keeps_hostile_text_as_data():
         ("Steele, Jr., Guy", "Steele", "Guy", "Jr.", ""),
         ("Ludwig van Beethoven", "van Beethoven", "Ludwig", "", ""),
         ("Jean-Pierre de la Fontaine", "de la Fontaine", "Jean-Pierre", "", ""),
+        ("Jean de La Fontaine", "de La Fontaine", "Jean", "", ""),
+        ("Maria de los Angeles Garcia", "Garcia", "Maria de los Angeles", "", ""),
         ("Guy L. Steele Jr.", "Steele", "Guy L.", "Jr.", ""),
+        ("Martin Luther King, Jr.", "King", "Martin Luther", "Jr.", ""),
+        ("Aristotle, Jr.", "", "", "", "Aristotle, Jr."),
         ("Aristotle", "", "", "", "Aristotle"),
         ("张三", "", "", "", "张三"),
         ("a, b, c, d", "", "", "", "a, b, c, d"),

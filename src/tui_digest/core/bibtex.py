@@ -31,9 +31,9 @@ from tui_digest.core.citation import (
     cited_year,
     is_arxiv_id,
     paper_url,
-    split_name,
 )
 from tui_digest.core.model import PaperRecord
+from tui_digest.core.person_name import split_name
 from tui_digest.core.sanitize import clean_line
 
 # A control word or symbol, a character LaTeX or BibTeX treats specially, or a run of

@@ -1,4 +1,6 @@
-"""What every citation format needs from a paper: its key, year, links and names.
+"""What every citation format needs from a paper: its key, year, links and abstract.
+
+Names are split in `person_name`.
 
 Shared by the BibTeX, RIS and CSL-JSON writers so that one paper gets the same
 key, year and link in all three.
@@ -9,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from tui_digest.core.arxiv_id import ARXIV_ID_RE
 from tui_digest.core.latex_text import readable
 from tui_digest.core.model import PaperRecord
+from tui_digest.core.person_name import split_name
 from tui_digest.core.sanitize import clean_line, is_safe_url
 
 _NEW_ID_RE = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")  # 2403.10056: YYMM.NNNNN
@@ -33,7 +35,6 @@ _FOLD = str.maketrans(
         "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H",
     }
 )  # fmt: skip
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
 def is_arxiv_id(arxiv_id: str) -> bool:
@@ -67,6 +68,18 @@ def paper_url(rec: PaperRecord) -> str:
     return ""
 
 
+def plain_text(text: str) -> str:
+    """`text` as the reader shows it (`latex_text.readable`): `Pok\\'eLLMon` -> PokéLLMon,
+    `$O(n^2)$` -> O(n²), `50\\%` -> 50%.
+
+    For the formats whose fields are plain text, RIS and CSL-JSON: Zotero, EndNote and
+    citeproc print their titles and abstracts as they are, so raw LaTeX would reach
+    the reference list as backslashes and dollars. BibTeX is TeX and keeps the LaTeX.
+    Not cached: an export's thousands of titles would push the reader's out of the cache.
+    """
+    return readable(text, cache=False)
+
+
 # --- What the digest says, else what arXiv's API said (`tui-digest enrich`) ---------------
 # Digests carry no authors, categories or dates (docs/upstream.md); enrichment keeps
 # arXiv's answer beside the paper (core/arxiv_meta) without changing the digest's text.
@@ -76,6 +89,19 @@ def cited_authors(rec: PaperRecord) -> list[str]:
     if rec.paper.authors:
         return list(rec.paper.authors)
     return list(rec.meta.authors) if rec.meta is not None else []
+
+
+def cited_abstract(rec: PaperRecord) -> str:
+    """The English abstract the reader shows: arXiv's full one where the digest's was cut.
+
+    Digests cut English abstracts at 1,000 characters (docs/upstream.md); `enrich`
+    keeps arXiv's whole abstract beside such a paper (`ArxivMeta.abstract`, "" when
+    the digest's was whole), and the longer of the two is the one to show and cite.
+    """
+    abstract = rec.paper.abstract_en
+    if rec.meta is not None and len(rec.meta.abstract) > len(abstract):
+        return rec.meta.abstract
+    return abstract
 
 
 def cited_categories(rec: PaperRecord) -> list[str]:
@@ -151,48 +177,6 @@ def date_parts(published: str, arxiv_id: str) -> list[int]:
 def cited_year(rec: PaperRecord) -> str:
     parts = cited_date(rec)
     return str(parts[0]) if parts else ""
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    """A person's name split for citation formats; `literal` when it cannot be split."""
-
-    family: str = ""
-    given: str = ""
-    suffix: str = ""
-    literal: str = ""
-
-
-def split_name(name: str) -> Name:
-    """ "Ashish Vaswani" / "Vaswani, Ashish" / "Guy Steele Jr." -> family, given, suffix.
-
-    A single word (a mononym, or a CJK name written without spaces) stays whole
-    as `literal`, since guessing which part is the family name would be wrong
-    about half the time.
-    """
-    name = " ".join(clean_line(name).split())
-    if "," in name:
-        parts = [p.strip() for p in name.split(",")]
-        if len(parts) == 2 and all(parts):
-            return Name(family=parts[0], given=parts[1])
-        if len(parts) == 3 and parts[1].lower() in _SUFFIXES and parts[0] and parts[2]:
-            return Name(family=parts[0], given=parts[2], suffix=parts[1])
-        return Name(literal=name)
-    words = name.split()
-    suffix = ""
-    if len(words) > 2 and words[-1].lower() in _SUFFIXES:
-        suffix = words.pop()
-    if len(words) < 2:
-        return Name(literal=name)
-    # Lower-case particles belong to the family name: "Ludwig van Beethoven".
-    first_particle = len(words) - 1
-    while first_particle > 1 and words[first_particle - 1].islower():
-        first_particle -= 1
-    return Name(
-        family=" ".join(words[first_particle:]),
-        given=" ".join(words[:first_particle]),
-        suffix=suffix,
-    )
 
 
 def _ascii_word(text: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from tui_digest.core.atomic_file import write_atomic
 from tui_digest.core.bibtex import to_bibtex
-from tui_digest.core.citation import paper_year
+from tui_digest.core.citation import cited_abstract, paper_year
 from tui_digest.core.extras import Extra
 from tui_digest.core.model import PaperRecord
 
@@ -104,7 +104,8 @@ def record_to_json_obj(rec: PaperRecord) -> dict:
         "summary_zh": p.summary_zh,
         # The archive's `en_tdlr`, else the digest's rarely filled English summary slot.
         "summary_en": p.summary_en or p.extras.get(Extra.SUMMARY_EN, ""),
-        "abstract_en": p.abstract_en,
+        # arXiv's full abstract where the digest's was cut, as the reader shows it.
+        "abstract_en": cited_abstract(rec),
         "abstract_zh": p.abstract_zh,
         "authors": list(p.authors),
         "categories": list(p.categories),

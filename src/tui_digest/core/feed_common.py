@@ -32,6 +32,7 @@ from typing import Any
 from . import arxiv_id
 from .html_text import anchor_texts, html_to_text, looks_like_html
 from .model import InputError, Paper, Problem
+from .person_name import is_name_suffix
 from .xml_decode import as_utf8_xml, decode_document
 from .xml_guard import OutOfBounds, check_bounds, find_root, line_at, neutralise_char_refs
 
@@ -56,7 +57,8 @@ _AND_RE = re.compile(r",?\s+and\s+", re.IGNORECASE)
 
 
 def split_authors(text: str) -> list[str]:
-    """Split "A, B and C" into names; commas inside parentheses (affiliations) are kept."""
+    """Split "A, B and C" into names; commas inside parentheses (affiliations) are kept,
+    and so is the one before a name's suffix ("Martin Luther King, Jr.")."""
     if not text:
         return []
     if looks_like_html(text):
@@ -64,25 +66,34 @@ def split_authors(text: str) -> list[str]:
         if anchors:
             return anchors
         text = html_to_text(text)
-    parts: list[str] = []
+    # (text, whether a comma came before it): a suffix only joins across a comma.
+    parts: list[tuple[str, bool]] = []
     depth = 0
     current: list[str] = []
+    after_comma = False
     for ch in text:
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
         if (ch in ",;" and depth == 0) or ch == "\n":
-            parts.append("".join(current))
+            parts.append(("".join(current), after_comma))
             current = []
+            after_comma = ch == ","
         else:
             current.append(ch)
-    parts.append("".join(current))
+    parts.append(("".join(current), after_comma))
     names: list[str] = []
-    for part in parts:
+    for part, comma in parts:
         # "and" joins only the last two names; it is never inside a name's word.
-        names.extend(p for p in _AND_RE.split(part) if p.strip())
-    return [" ".join(n.split()) for n in names if n.strip()]
+        pieces = [" ".join(p.split()) for p in _AND_RE.split(part)]
+        if comma and names and pieces and is_name_suffix(pieces[0]):
+            # arXiv's dc:creator is one comma-separated string (docs/upstream.md), so
+            # "Martin Luther King, Jr., ..." puts a comma inside a name: a lone "Jr."
+            # or "III" after a comma is the previous name's suffix, not an author.
+            names[-1] = f"{names[-1]}, {pieces.pop(0)}"
+        names.extend(p for p in pieces if p)
+    return names
 
 
 def iso_date(raw: str, parsed: Any = None) -> str:

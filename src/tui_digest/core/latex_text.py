@@ -1,4 +1,4 @@
-"""Simple inline LaTeX shown as readable Unicode, for the reader only.
+"""Simple inline LaTeX shown as readable Unicode: the reader, the search index, RIS, CSL-JSON.
 
 arXiv titles and abstracts carry the LaTeX their authors typed (`$^2$`,
 `\\alpha`, `Pok\\'eLLMon`, `\\mbox{-}`). `readable` turns the common, unambiguous
@@ -6,7 +6,9 @@ pieces into the characters they stand for and leaves everything it does not
 understand exactly as written: a math segment with one unknown command is kept
 whole, `$` and all, rather than half-converted into something misleading.
 
-Stored text and exports never go through here. The search index holds the
+Stored text never goes through here, nor do the exports that keep the text
+as it came (Markdown, JSON, BibTeX, which is TeX); RIS and CSL-JSON, plain-text
+formats, carry this readable text (`citation.plain_text`). The search index holds the
 text as shown too (`search_index`), so what the reader shows is what a search
 finds.
 """

@@ -16,8 +16,10 @@ translator maps, zotero/translators RIS.js):
     TT  translated title (the Chinese title)
     ER  end of record
 
-Values are single lines; RIS has no escaping, so a line break inside a title
-would start a bogus tag and is folded to a space.
+Titles, abstract and names are the text the reader shows (`citation.plain_text`),
+not the LaTeX arXiv lists: RIS has no markup. Values are single lines; RIS has
+no escaping, so a line break inside a title would start a bogus tag and is
+folded to a space.
 """
 
 from __future__ import annotations
@@ -25,22 +27,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tui_digest.core.citation import (
+    cited_abstract,
     cited_authors,
     cited_categories,
     cited_date,
     cited_doi,
     paper_url,
     pdf_url,
-    split_name,
+    plain_text,
 )
 from tui_digest.core.model import PaperRecord
+from tui_digest.core.person_name import split_name
 from tui_digest.core.sanitize import clean_line
 
 EOL = "\r\n"
 
 
 def _ris_name(name: str) -> str:
-    parts = split_name(name)
+    parts = split_name(plain_text(name))
     if parts.literal:
         return parts.literal
     out = f"{parts.family}, {parts.given}"
@@ -50,15 +54,19 @@ def _ris_name(name: str) -> str:
 def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
     """The (tag, value) pairs of one record, `TY` first and `ER` last."""
     p = rec.paper
-    tags: list[tuple[str, str]] = [("TY", "UNPB"), ("TI", p.title_en or p.title_zh or p.id)]
+    # Titles and abstract as the reader shows them: RIS values are plain text to Zotero
+    # and EndNote, so `Pok\\'eLLMon` would be imported with its backslash.
+    title = plain_text(p.title_en or p.title_zh) or p.id
+    tags: list[tuple[str, str]] = [("TY", "UNPB"), ("TI", title)]
     tags += [("AU", _ris_name(a)) for a in cited_authors(rec) if clean_line(a)]
     parts = cited_date(rec)
     if parts:
         tags.append(("PY", str(parts[0])))
     if len(parts) == 3:
         tags.append(("DA", "{:04d}/{:02d}/{:02d}".format(*parts)))
-    if p.abstract_en:
-        tags.append(("AB", p.abstract_en))
+    abstract = cited_abstract(rec)
+    if abstract:
+        tags.append(("AB", plain_text(abstract)))
     url = paper_url(rec)
     if url:
         tags.append(("UR", url))
@@ -72,7 +80,7 @@ def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
         tags.append(("DO", doi))
     tags += [("KW", c) for c in cited_categories(rec) if clean_line(c)]
     if p.title_zh and p.title_en:
-        tags.append(("TT", p.title_zh))
+        tags.append(("TT", plain_text(p.title_zh)))
     tags.append(("ER", ""))
     return [(tag, clean_line(value)) for tag, value in tags]
 
