@@ -45,8 +45,9 @@ Schedule = Callable[[float, Callable[[], None]], object]
 class DwellTimer:
     """Marks the current paper read once it has stayed current for `read_after` seconds.
 
-    Only a deliberate cursor move (a key or a click) starts it; the launch, a
-    new search result and a refresh never do. A paper the user marked by hand
+    Only a deliberate cursor move (a key or a click) or opening the paper
+    full-screen (`enter`) starts it; the launch, a new search result and a
+    refresh never do. A paper the user marked by hand
     (m, or ctrl+z) is never marked by the timer afterwards: an explicit mark wins.
     `schedule(delay, callback)` returns an object with `stop()` (Textual's
     `set_timer`; tests pass a clock they advance by hand).

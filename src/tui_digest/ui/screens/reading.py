@@ -1,8 +1,9 @@
 """The user's marks on the main screen: read state that tells the truth, reversible
 bulk changes, unread counts and jumping between unread papers (issue 10, 1-3).
 
-- A paper becomes read by itself only after a deliberate cursor move and
-  `[reader] read_after_seconds` of dwell (`DwellTimer`); `m` always wins.
+- A paper becomes read by itself only after a deliberate cursor move (or
+  `enter` opening it full-screen) and `[reader] read_after_seconds` of dwell
+  (`DwellTimer`); `m` always wins.
 - `s` / `m` act on the selection, else the current paper; the toggle is decided
   in SQL over every selected paper, loaded or not (`Store.toggle_flag`); the
   selection is cleared after a bulk change; each change says what it did.
