@@ -264,6 +264,34 @@ def test_picker_parts_tell_digests_of_one_day_apart():
     )
 
 
+def test_picker_rows_tell_apart_rows_that_would_read_the_same():
+    from tui_digest.core.model import DigestInfo
+
+    def info(name: str, date: str = "2026-11-10", category: str = "cs.LG") -> DigestInfo:
+        label = digest_day.digest_label(category, date, "arXiv")
+        return DigestInfo(name, date, "src", 1, label=label, category=category)
+
+    rows = digest_day.picker_rows(
+        [
+            info("digest-cs.LG-2026-11-10-2"),
+            info("digest-cs.LG-2026-11-10"),
+            info("digest-cs.LG-2026-11-09", "2026-11-09"),
+            info("digest-cs.AI-2026-11-10", category="cs.AI"),
+            # Names that differ only by a date that is not the digest's: the whole name.
+            info("x-cs.IR-2026-01-01", category="cs.IR"),
+            info("x-cs.IR-2026-01-02", category="cs.IR"),
+        ]
+    )
+    assert rows == [
+        ("digest-cs.LG-2", "arXiv"),
+        ("digest-cs.LG", "arXiv"),
+        ("cs.LG", "arXiv"),
+        ("cs.AI", "arXiv"),
+        ("x-cs.IR-2026-01-01", "arXiv"),
+        ("x-cs.IR-2026-01-02", "arXiv"),
+    ]
+
+
 def test_export_digest_writes_a_markdown_digest_back_and_renders_a_feed(tmp_path):
     from cli_support import run_cli
     from tui_digest.core.digest_format import write_digest

@@ -145,3 +145,36 @@ async def test_digests_of_one_day_without_a_category_are_told_apart(tmp_path: Pa
         await pilot.press("down", "down", "down", "enter")
         await settle(pilot)
         assert app.main.digest == "arxiv-cs.AI-2025-09-18"
+
+
+async def test_two_lists_of_one_day_from_one_source_read_apart(tmp_path: Path) -> None:
+    """A second announcement the same local day makes `digest-cs.LG-2026-11-10-2`
+    beside `digest-cs.LG-2026-11-10`: the picker showed two identical rows (found
+    by a bug hunt). They are told apart by the `-2` their names carry."""
+    db = tmp_path / "cache.db"
+    feeds = ("https://rss.arxiv.org/rss/cs.LG", "https://export.arxiv.org/rss/cs.LG")
+    with Store.open(db) as store:
+        for i, source in enumerate(feeds):
+            digest = Digest(name="cs.LG", date="2026-11-10", source=source, papers=[make_paper(i)])
+            done = store.import_digest(
+                digest, source_name="digest-cs.LG", category="cs.LG", today="2026-11-10"
+            )
+            assert done.digest == ("digest-cs.LG-2026-11-10", "digest-cs.LG-2026-11-10-2")[i]
+        store.import_digest(  # another day's list keeps its short row
+            Digest(name="cs.LG", date="2026-11-09", source=feeds[0], papers=[make_paper(5)]),
+            source_name="digest-cs.LG",
+            category="cs.LG",
+            today="2026-11-09",
+        )
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        picker = await open_picker(app, pilot)
+        rows = [" ".join(row.split()) for row in prompts(picker)[2:]]
+        assert rows == [
+            "2026-11-10 digest-cs.LG-2 arXiv (1/1 unread)",
+            "2026-11-10 digest-cs.LG arXiv (1/1 unread)",
+            "2026-11-09 cs.LG arXiv (1/1 unread)",
+        ]
+        await pilot.press(*"-2", "enter")  # and the filter finds the one meant
+        await settle(pilot)
+        assert app.main.digest == "digest-cs.LG-2026-11-10-2"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import make_app, notes, settle
+from ui_support import make_app, notes, settle, status_text
 
+from cli_support import run_cli
 from tui_digest.core.store import Store
 from tui_digest.ui.screens.confirm import ConfirmScreen
 from tui_digest.ui.screens.digest_picker import DigestPicker
@@ -62,3 +63,33 @@ async def test_the_palette_deletes_the_digest_shown(cache: Path) -> None:
         await settle(pilot)
         assert app.main.digest is None  # the digest shown is gone: every paper
     assert OLDER not in digest_names(cache)
+
+
+async def test_a_digest_removed_by_the_cli_while_shown_gives_all_papers(cache: Path) -> None:
+    """`tui-digest digests rm NAME --yes` in another shell while the reader shows
+    NAME: it stayed on NAME with "No papers here yet." and `NAME 0 / 0`, as if the
+    digest waited for papers (found by a bug hunt). It says once that the digest
+    is gone and shows all papers, as it does when reopened."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        app.follower.poll()  # the baseline
+        await settle(pilot)
+        main.show_digest(OLDER)
+        await settle(pilot)
+        assert main.matches == 30
+        done = run_cli("digests", "rm", OLDER, "--yes", db=cache)
+        assert done.returncode == 0, done.stderr.decode()
+        app.follower.poll()
+        await settle(pilot)
+        assert main.digest is None
+        assert main.matches == main.total == 8  # every paper left: the newer digest's
+        assert OLDER not in status_text(app)
+        assert [n for n in notes(app) if OLDER in n] == [
+            f"The digest {OLDER} was removed: showing all papers."
+        ]
+        app.follower.poll()  # nothing more changed: nothing more said
+        main.cache_changed()
+        await settle(pilot)
+        assert len([n for n in notes(app) if OLDER in n]) == 1

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import build_cache, detail_text, make_app, make_paper, settle, status_text
+from ui_support import (
+    ManualTimers,
+    build_cache,
+    detail_text,
+    make_app,
+    make_paper,
+    settle,
+    status_text,
+)
 
 from cli_support import run_cli
 from tui_digest.core.digest_format import write_digest
@@ -121,3 +129,52 @@ async def test_marks_tags_and_notes_of_another_process_appear_in_place(tmp_path:
         assert "36 unread" in status_text(app)
         assert "#keep" in detail_text(app).split("\n")[0]
         assert list(papers.ids) == ids and papers.current_rowid == current  # not re-listed
+
+
+NEWER = "digest-cs.LG-2024-02-06"
+
+
+def _revise_newer(cache: Path, *, without: set[int]) -> None:
+    """Another process imports a same-day revision of NEWER that drops papers."""
+    papers = [make_paper(100 + i) for i in range(8) if i not in without]
+    with Store.open(cache) as other:
+        done = other.import_digest(Digest(name=NEWER, date="2024-02-06", papers=papers))
+        assert done.outcome == "same-day update"
+
+
+async def test_an_import_that_drops_the_current_paper_keeps_the_cursor_in_place(
+    tmp_path: Path,
+) -> None:
+    """The cursor jumped to row 1 when the paper under it left the listing (found
+    by a bug hunt): it stays at its position, clamped to the list, and that move
+    is not one the read timer starts on."""
+    cache = build_cache(tmp_path / "cache.db")
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        app.follower.poll()  # the baseline
+        await settle(pilot)
+        main.show_digest(NEWER)
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "j")  # row 5, 2402.10104: its timer runs
+        await settle(pilot)
+        assert papers.cursor == 4 and timers.waiting == 1
+        _revise_newer(cache, without={4})
+        app.follower.poll()
+        await settle(pilot)
+        assert len(papers.ids) == 7
+        assert papers.cursor == 4  # the same row, now the next paper's
+        assert main.detail.record.paper.id == "2402.10105"
+        timers.advance(60)
+        await settle(pilot)
+        with Store.open(cache) as store:
+            assert store.list_ids("is:read") == []  # no dwell on the paper moved under it
+        await pilot.press("G")  # the last row (2402.10107); a revision drops it
+        await settle(pilot)
+        _revise_newer(cache, without={4, 7})
+        app.follower.poll()
+        await settle(pilot)
+        assert len(papers.ids) == 6 and papers.cursor == 5  # clamped to the list
+        assert main.detail.record.paper.id == "2402.10106"

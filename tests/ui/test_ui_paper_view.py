@@ -201,3 +201,61 @@ async def test_s_in_the_view_stars_the_paper_read_not_the_selection(tmp_path: Pa
     with Store.open(db) as store:
         first, second = (store.get_paper(i) for i in ("2402.01118", "2402.02000"))
         assert first.starred and not second.starred
+
+
+def is_read(db: Path, paper_id: str) -> bool:
+    with Store.open(db) as store:
+        record = store.get_paper(paper_id)
+        assert record is not None
+        return record.read
+
+
+async def read_for(pilot: Pilot, timers: ManualTimers, seconds: float) -> None:
+    """`enter`, `seconds` on the paper in the reading view, `escape`."""
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PaperView)
+    timers.advance(seconds)
+    await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+
+
+async def test_enter_without_a_move_reads_the_paper_after_the_dwell(tmp_path: Path) -> None:
+    """The reader reopens on the paper it was closed on, a digest picked shows its
+    first row: `enter` there, with no cursor move first, never started the read
+    timer (found by a bug hunt). Opening a paper is deliberate; the launch and
+    the pick themselves still mark nothing."""
+    db = reading_cache(tmp_path / "c.db")
+    with Store.open(db) as store:
+        older = [Paper(id="2401.09000", title_en="Older unread paper", abstract_en="Old.")]
+        store.import_digest(Digest(name="reading-2024-01-29", date="2024-01-29", papers=older))
+    app = make_app(db, first_run_sample=False, timers=ManualTimers())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main.show_digest("reading-2024-02-05")
+        await settle(pilot)
+        await pilot.press("j")  # closed on the second paper (its timer never ran out)
+        await settle(pilot)
+        await pilot.press("q")
+    timers = ManualTimers()
+    again = make_app(db, first_run_sample=False, timers=timers)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        main = again.main
+        assert main.detail.record.paper.id == "2402.02000"
+        timers.advance(60)
+        await settle(pilot)
+        assert not is_read(db, "2402.02000")  # reopening on it reads nothing
+        await read_for(pilot, timers, 1)
+        assert not is_read(db, "2402.02000")  # (not before the delay)
+        await read_for(pilot, timers, 5)
+        assert is_read(db, "2402.02000")
+        main.show_digest("reading-2024-01-29")
+        await settle(pilot)
+        assert main.detail.record.paper.id == "2401.09000"
+        timers.advance(60)
+        await settle(pilot)
+        assert not is_read(db, "2401.09000")  # picking the digest reads nothing
+        await read_for(pilot, timers, 5)
+        assert is_read(db, "2401.09000")

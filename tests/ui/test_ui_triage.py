@@ -78,6 +78,38 @@ async def test_m_m_leaves_a_paper_unread_after_the_timer(cache: Path) -> None:
         assert flags(cache, [current], "read") == [False]
 
 
+async def test_a_star_or_its_undo_leaves_the_read_timer_on(cache: Path) -> None:
+    """Only the read flag set by hand is explicit for the timer: `j s` (or `s`
+    then ctrl+z) turned the timer off for that paper for the session, and it
+    never became read (found by a bug hunt)."""
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.main.paper_list
+        await pilot.press("j", "s")
+        await settle(pilot)
+        starred = papers.current_rowid
+        timers.advance(2)
+        await settle(pilot)
+        assert flags(cache, [starred], "read") == [True]
+        assert flags(cache, [starred], "starred") == [True]
+        await pilot.press("j", "s", "ctrl+z")
+        await settle(pilot)
+        undone = papers.current_rowid
+        assert flags(cache, [undone], "starred") == [False]
+        timers.advance(2)
+        await settle(pilot)
+        assert flags(cache, [undone], "read") == [True]
+        await pilot.press("j", "s", "k", "ctrl+z", "j")  # back to it after the undo
+        await settle(pilot)
+        again = papers.current_rowid
+        timers.advance(2)
+        await settle(pilot)
+        assert flags(cache, [again], "read") == [True]
+        assert flags(cache, [again], "starred") == [False]
+
+
 async def test_auto_read_false_turns_the_timer_off(cache: Path) -> None:
     config = Path(os.environ["TUI_DIGEST_CONFIG"])
     config.parent.mkdir(parents=True, exist_ok=True)

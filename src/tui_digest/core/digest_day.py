@@ -15,9 +15,15 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui_digest.core.lazy_pattern import LazyPattern
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import DigestInfo
 
 TODAY_ENV = "TUI_DIGEST_TODAY"
 _DATE_RE = LazyPattern(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -165,3 +171,27 @@ def picker_parts(name: str, date: str, label: str, category: str) -> tuple[str, 
     who = category or source_name_of(name)
     parts = [p for p in (label or name).split(" · ") if p not in (date, who, category)]
     return who, " · ".join(parts)
+
+
+def picker_rows(digests: Sequence[DigestInfo]) -> list[tuple[str, str]]:
+    """`picker_parts` of each digest, with rows that would read the same told apart.
+
+    Two lists of one day from one source (a second announcement the same local
+    day: `digest-cs.LG-2026-11-10` and `…-2026-11-10-2`) were two identical
+    rows `cs.LG  arXiv` (found by a bug hunt). Where (date, who, what) repeat,
+    `who` is the source name as the digest's name has it (`digest-cs.LG`,
+    `digest-cs.LG-2`: the `-2` the name carries), else the whole name, which is
+    unique.
+    """
+    parts = [picker_parts(d.name, d.date, d.label, d.category) for d in digests]
+    seen = Counter((d.date, *p) for d, p in zip(digests, parts, strict=True))
+    rows: list[tuple[str, str]] = []
+    for info, (who, what) in zip(digests, parts, strict=True):
+        if seen[(info.date, who, what)] > 1:
+            who = source_name_of(info.name)
+        rows.append((who, what))
+    again = Counter((d.date, *p) for d, p in zip(digests, rows, strict=True))
+    return [
+        (info.name if again[(info.date, who, what)] > 1 else who, what)
+        for info, (who, what) in zip(digests, rows, strict=True)
+    ]

@@ -45,9 +45,11 @@ Schedule = Callable[[float, Callable[[], None]], object]
 class DwellTimer:
     """Marks the current paper read once it has stayed current for `read_after` seconds.
 
-    Only a deliberate cursor move (a key or a click) starts it; the launch, a
-    new search result and a refresh never do. A paper the user marked by hand
-    (m, or ctrl+z) is never marked by the timer afterwards: an explicit mark wins.
+    Only a deliberate cursor move (a key or a click) or opening the paper
+    full-screen (`enter`) starts it; the launch, a new search result and a
+    refresh never do. A paper the user marked read or unread by hand
+    (m, or ctrl+z of such a change) is never marked by the timer afterwards: an
+    explicit mark wins. A star (or its undo) says nothing about reading.
     `schedule(delay, callback)` returns an object with `stop()` (Textual's
     `set_timer`; tests pass a clock they advance by hand).
     """
@@ -73,8 +75,13 @@ class DwellTimer:
         if callable(stop):
             stop()
 
-    def explicit(self, rowids: tuple[int, ...] | list[int]) -> None:
-        """The user set these papers by hand: the timer leaves them alone."""
+    def explicit(self, flag: str, rowids: tuple[int, ...] | list[int]) -> None:
+        """The user set `flag` on these papers by hand: when it is the read flag,
+        the timer leaves them alone. Any other flag changes nothing here: a star
+        (or undoing one) turned the timer off for the paper for the whole session,
+        and `j s` never read it (found by a bug hunt)."""
+        if flag != "read":
+            return
         self._explicit.update(rowids)
         if self.pending in self._explicit:
             self.cancel()

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui_digest.core.digest_day import picker_parts
+from tui_digest.core.digest_day import picker_rows
 from tui_digest.core.model import DigestInfo
 from tui_digest.core.store.watch_lists import WatchHits
 from tui_digest.ui import keys
@@ -89,12 +89,12 @@ class DigestPicker(ModalScreen[str | None]):
             )
             haystack = " ".join(("watch", watch.name, watch.query))
             rows.append((f"w{index}", prompt, haystack.casefold()))
-        for index, info in enumerate(self.digests):
+        parts = picker_rows(self.digests)  # (rows that would read the same told apart)
+        for index, (info, (who, what)) in enumerate(zip(self.digests, parts, strict=True)):
             if self.unread is None:
                 counts = f"  ({info.count:,})"
             else:
                 counts = f"  ({self.unread.get(info.name, 0):,}/{info.count:,} unread)"
-            who, what = picker_parts(info.name, info.date, info.label, info.category)
             prompt = Content.assemble(
                 (f"{info.date or '----------':<10}  ", "$text-muted"),
                 (f"{who:<8} ", "bold"),

@@ -30,6 +30,7 @@ from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
 from tui_digest.core.errors import CacheError
+from tui_digest.core.model import DigestInfo
 from tui_digest.core.store import Store
 from tui_digest.ui import first_run
 from tui_digest.ui import messages as msg
@@ -425,6 +426,25 @@ class ListingScreen(CacheScreen):
         self._stale = True
         self.reload(keep=True)
         self.load_digests()
+
+    def digests_changed(self, before: list[DigestInfo]) -> None:
+        """The digest shown is gone (another process's `digests rm`): say so once and
+        show all papers, as the reader does when it reopens on a removed digest. It
+        stayed on the digest's name with "No papers here yet." and `NAME 0 / 0`, as
+        if the digest waited for papers (found by a bug hunt). The reader's own
+        removal shows all papers itself (ui/digest_removal.py)."""
+        gone = self.digest
+        if gone is None or gone in {d.name for d in self.digests}:
+            return
+        if gone not in {d.name for d in before}:
+            return  # not listed before either (no digest list yet): nothing to tell
+        self.notify(
+            f"The digest {gone} was removed: showing all papers.",
+            title="Digest removed",
+            markup=False,
+        )
+        self.digest = None
+        self.reload()
 
     def marks_changed(self) -> None:
         """Another process changed the user's marks, tags or notes: the rows read

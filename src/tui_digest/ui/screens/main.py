@@ -208,6 +208,7 @@ class MainScreen(
         self._show_paper(rowid)
 
     def digests_changed(self, before: list[DigestInfo]) -> None:
+        super().digests_changed(before)  # (the digest shown may be gone)
         newest = newest_day_followed(
             self.query_text, self.digest, before, self.digests, reopened=self._reopen_newest
         )

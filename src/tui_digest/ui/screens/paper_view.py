@@ -7,7 +7,8 @@ next/previous paper of the list and `n` to the next unread one (on to the
 next digest, as in the list); `s`/`m` mark the paper read. `escape` or `q`
 return to the list, whose cursor has followed every move (so the list is at
 the same place, and the main screen's read timer treats each move as the
-deliberate cursor move it is).
+deliberate cursor move it is; `enter` itself starts the timer on the paper
+opened, screens/paper_view_actions.py).
 """
 
 from __future__ import annotations

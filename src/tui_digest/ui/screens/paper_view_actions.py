@@ -12,19 +12,28 @@ from typing import TYPE_CHECKING
 from tui_digest.ui.widgets.paper_list import PaperList
 
 if TYPE_CHECKING:
+    from tui_digest.ui.marks import DwellTimer
     from tui_digest.ui.screens.paper_view import PaperView
 
 
 class PaperViewActions:
     paper_list: PaperList
+    dwell: DwellTimer  # the read timer (ReadingScreen's)
     paper_view: PaperView | None = None  # the reading view, while it is open
 
     def action_read_paper(self) -> None:
         from tui_digest.ui.screens.paper_view import PaperView
 
-        if self.paper_list.current_rowid is None:
+        rowid = self.paper_list.current_rowid
+        if rowid is None:
             self.notify("No paper to read.", severity="warning")  # type: ignore[attr-defined]
             return
+        # Opening a paper to read it is as deliberate as moving onto it: the reader
+        # reopens on a paper (or a digest's first row) without a move, and `enter`
+        # there never started the timer (found by a bug hunt). A timer already
+        # running on it goes on: the paper has been dwelt on since it started.
+        if self.dwell.pending != rowid:
+            self.dwell.start(rowid)
         view = PaperView(self)  # type: ignore[arg-type]
         self.paper_view = view
 

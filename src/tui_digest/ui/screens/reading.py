@@ -1,8 +1,9 @@
 """The user's marks on the main screen: read state that tells the truth, reversible
 bulk changes, unread counts and jumping between unread papers (issue 10, 1-3).
 
-- A paper becomes read by itself only after a deliberate cursor move and
-  `[reader] read_after_seconds` of dwell (`DwellTimer`); `m` always wins.
+- A paper becomes read by itself only after a deliberate cursor move (or
+  `enter` opening it full-screen) and `[reader] read_after_seconds` of dwell
+  (`DwellTimer`); `m` always wins.
 - `s` / `m` act on the selection, else the current paper; the toggle is decided
   in SQL over every selected paper, loaded or not (`Store.toggle_flag`); the
   selection is cleared after a bulk change; each change says what it did.
@@ -134,7 +135,7 @@ class ReadingScreen(ListingScreen):
         rowids = ([] if current is None else [current]) if current_only else self.targets()
         if not rowids:
             return
-        self.dwell.explicit(rowids)
+        self.dwell.explicit(flag, rowids)  # (only `m` is explicit for the timer)
         bulk = bool(self.paper_list.selected) and not current_only
 
         def toggle(store: Store) -> FlagChange:
@@ -146,8 +147,9 @@ class ReadingScreen(ListingScreen):
             self.paper_list.clear_selection()
 
     def set_flag(self, flag: str, rowids: list[int], value: bool, *, quiet: bool = True) -> None:
-        """Set a flag by hand (`o` marks read): undoable, and the timer leaves them alone."""
-        self.dwell.explicit(rowids)
+        """Set a flag by hand (`o` marks read): undoable, and the timer leaves them
+        alone when it is the read flag."""
+        self.dwell.explicit(flag, rowids)
         self.change_marks(setting(flag, rowids, value), quiet=quiet)
 
     def action_mark_all_read(self) -> None:
@@ -240,7 +242,9 @@ class ReadingScreen(ListingScreen):
         self.paper_list.update_flags(change.rowids, **{change.flag: value})
         self.flags_shown(change.flag, change.rowids, value)
         if message.undo:
-            self.dwell.explicit(change.rowids)  # put back by hand: the timer leaves them
+            # Read marks put back by hand: the timer leaves those papers (a star's
+            # undo leaves their timer as it was).
+            self.dwell.explicit(change.flag, change.rowids)
             self.notify(f"Undone: {change.describe(capital=False)}.", markup=False)
         elif not message.quiet:
             # Every s / m / M says what it changed; a one-paper change only briefly.

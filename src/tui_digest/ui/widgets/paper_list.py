@@ -69,7 +69,9 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         `fresh`: the cache changed (an import), so rows drawn before are out of
         date. `keep`: a rowid to leave under the cursor, at the same screen row;
         when it is not in the first page the old listing stays up until
-        `set_ids` brings the position (no jump to the top and back).
+        `set_ids` brings the position (no jump to the top and back); when it is
+        gone, the cursor stays at its position. Either way the move this makes
+        is posted as not deliberate (the read timer does not start on it).
         """
         if fresh:
             self.invalidate_rows()
@@ -92,8 +94,14 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         self._positions = None
         self._total = max(total, len(self._ids))
         self._pending.clear()
-        if keep is not None and keep in page:
-            self._cursor = page.index(keep)
+        if keep is not None:
+            # The kept paper; when it is gone (an import removed it), the same
+            # position, clamped: README promises an open reader keeps its place,
+            # and this jumped to row 1 (found by a bug hunt). `set_ids` does the same.
+            if keep in page:
+                self._cursor = page.index(keep)
+            else:
+                self._cursor = min(self._cursor, max(0, len(page) - 1))
             self._resize_virtual()
             self.scroll_to(y=max(0, self._cursor - screen_row), animate=False)
             self._ensure_rows()
