@@ -284,6 +284,7 @@ def test_v6_cache_gains_the_read_flag_index_and_keeps_it_across_restarts(tmp_pat
         conn.execute("DROP TABLE removed_days")
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
+        conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 6")
     with pytest.raises(CacheError, match="needs an upgrade"):
         Store.open(db, readonly=True)
@@ -308,6 +309,7 @@ def test_v7_cache_gains_the_removed_days_and_remembers_removals_across_restarts(
         conn.execute("DROP TABLE removed_days")
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
+        conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 7")
     with Store.open(db) as s:
         assert s.stats()["schema"] == schema.SCHEMA_VERSION
@@ -329,6 +331,7 @@ def v7_cache(db: Path) -> Path:
         conn.execute("DROP TABLE removed_days")
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
+        conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 7")
     return db
 

@@ -35,7 +35,7 @@ def snapshot(store: Store) -> dict[str, object]:
             "extras, sort_key, list_date, list_ref FROM papers ORDER BY pk"
         ).fetchall(),
         "membership": conn.execute(
-            "SELECT d.name, m.ref, m.paper, m.hash FROM membership m "
+            "SELECT d.name, m.ref, m.paper, m.hash, m.announce_type FROM membership m "
             "JOIN digests d ON d.pk = m.digest ORDER BY d.name, m.ref"
         ).fetchall(),
         "digests": conn.execute("SELECT name, date, count FROM digests ORDER BY pk").fetchall(),
@@ -65,6 +65,9 @@ def test_streamed_import_leaves_the_cache_as_a_whole_import_does(tmp_path, monke
     monkeypatch.setattr(importer, "BATCH", batch)
     monkeypatch.setattr("tui_digest.core.store.importer.BATCH", batch)
     papers = many_papers(20)
+    fresh = many_papers(2, prefix="26")
+    untyped, cross = (replace(fresh[0], announce_type=kind) for kind in ("", "cross"))
+    twice = [untyped, fresh[1], cross]
     steps = [
         Digest("a-2024-03-18", source="a.md", date="2024-03-18", papers=papers),
         # The same document again: nothing changes.
@@ -75,6 +78,9 @@ def test_streamed_import_leaves_the_cache_as_a_whole_import_does(tmp_path, monke
         Digest("b-2024-03-19", source="b.md", date="2024-03-19", papers=papers[::-1]),
         # An id twice in one document.
         Digest("c-2024-03-20", source="c.md", date="2024-03-20", papers=[*papers[:3], papers[1]]),
+        # A new id twice, first without a type: its listing takes the second's
+        # either way (as the paper does).
+        Digest("d-2024-03-20", source="d.md", date="2024-03-20", papers=twice),
     ]
     whole, stream = both(tmp_path)
     with whole, stream:
@@ -99,8 +105,8 @@ def _without_repeat_hashes(whole: dict[str, object], stream: Store) -> dict[str,
         "SELECT d.name, m.ref, m.paper, m.hash FROM membership m JOIN digests d ON d.pk = m.digest"
     )}  # fmt: skip
     whole["membership"] = [
-        (n, r, p, mine[(n, r)] if n.startswith("c-") else h)
-        for n, r, p, h in whole["membership"]  # type: ignore[attr-defined]
+        (n, r, p, mine[(n, r)] if n[:2] in ("c-", "d-") else h, kind)
+        for n, r, p, h, kind in whole["membership"]  # type: ignore[attr-defined]
     ]
     return whole
 

@@ -168,12 +168,13 @@ def test_every_day_a_paper_was_listed_counts(week):
         "2608.00006",
     ]
     assert ids("date:2026-08-19") == [] and ids("date:2026-08-22..2026-08-23") == []
-    # Each listing keeps its own ref and date; `digests` stays.
+    # Each listing keeps its own ref, date and announce type; `digests` stays.
     [one] = json.loads(cli(db, "2026-08-24", "search", "--json", "id:2608.00001"))
-    assert one["listings"] == [
+    assert [{k: x[k] for k in ("digest", "date", "ref")} for x in one["listings"]] == [
         {"digest": "digest-cs.AI-2026-08-18", "date": "2026-08-18", "ref": 4},
         {"digest": "digest-cs.AI-2026-08-17", "date": "2026-08-17", "ref": 1},
     ]
+    assert {x["announce_type"] for x in one["listings"]} == {one["announce_type"]}
     assert one["digests"] == ["digest-cs.AI-2026-08-18", "digest-cs.AI-2026-08-17"]
     # Papers of a category source carry its category, after arXiv's own (enrichment).
     assert len(ids("cat:cs.AI", "--limit", "100")) == 9

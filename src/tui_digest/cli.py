@@ -186,7 +186,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         if args.json:
             from tui_digest.core.export import to_json
 
-            write_utf8(to_json(store.get_papers([r.rowid for r in rows])))
+            rowids = [r.rowid for r in rows]
+            write_utf8(to_json(store.get_papers(rowids, digest=args.digest or None)))
             return 0
     from tui_digest.cli_table import write_rows
 

@@ -23,7 +23,9 @@ def export_streamed(args: argparse.Namespace, store: Store, rowids: list[int]) -
     whole document in memory peaked at 1 GB for 65,000 papers."""
     from tui_digest.core import export_stream
 
-    chunks = export_stream.store_chunks(store, rowids)
+    # A digest's papers with the announce types of its listing (`new` in one
+    # category's feed, `cross` in another's); else each paper's own.
+    chunks = export_stream.store_chunks(store, rowids, digest=args.digest or None)
     if args.output:
         path, count = export_stream.export_file(
             args.output, chunks, args.format, overwrite=args.force

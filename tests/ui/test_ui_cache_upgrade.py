@@ -43,6 +43,7 @@ def old_cache(db: Path) -> Path:
         conn.execute("DROP TABLE removed_days")
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
+        conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 7")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return db

@@ -116,8 +116,12 @@ def record_to_json_obj(rec: PaperRecord) -> dict:
         "journal_ref": meta.journal_ref if meta else "",
         "doi": meta.doi if meta else "",
         "digests": list(rec.digests),
-        # Where it was listed: each digest with its date and the paper's ref there.
-        "listings": [{"digest": x.digest, "date": x.date, "ref": x.ref} for x in rec.listings],
+        # Where it was listed: each digest with its date, the paper's ref there,
+        # and the announce type that digest gave it (`new` in one, `cross` in another).
+        "listings": [
+            {"digest": x.digest, "date": x.date, "ref": x.ref, "announce_type": x.announce_type}
+            for x in rec.listings
+        ],
         "read": bool(rec.read),
         "starred": bool(rec.starred),
         # The user's own (`tui-digest tag`, `note`; `#` and `a` in the reader).

@@ -38,18 +38,24 @@ class Sink(Protocol):
 
 
 class _PaperStore(Protocol):
-    def get_papers(self, rowids: Sequence[int]) -> list[PaperRecord]: ...
+    def get_papers(
+        self, rowids: Sequence[int], *, digest: str | None = None
+    ) -> list[PaperRecord]: ...
 
 
-def store_chunks(store: _PaperStore, rowids: Sequence[int], size: int | None = None) -> Chunks:
+def store_chunks(
+    store: _PaperStore, rowids: Sequence[int], size: int | None = None, *, digest: str | None = None
+) -> Chunks:
     """The papers `rowids` in that order (a repeated row repeated, unknown rows left out),
-    `size` (default `CHUNK`) at a time."""
+    `size` (default `CHUNK`) at a time; with `digest`, as that digest listed them
+    (its announce types: `Store.get_papers`)."""
     rowids = list(rowids)
     size = size or CHUNK
 
     def chunks() -> Iterator[list[PaperRecord]]:
         for start in range(0, len(rowids), size):
-            yield store.get_papers(rowids[start : start + size])
+            ids = rowids[start : start + size]
+            yield store.get_papers(ids) if digest is None else store.get_papers(ids, digest=digest)
 
     return chunks
 

@@ -69,7 +69,9 @@ class ListRow:
     read: bool
     starred: bool
     ref: int  # 1-based position in that digest (0 when unknown)
-    announce_type: str = ""  # of the stored version: "replace" means a new version came
+    # Of the stored version ("replace": a new version came); inside a digest,
+    # the type that digest's listing gave it (`store.queries.rows_in_digest`).
+    announce_type: str = ""
 
 
 @record()

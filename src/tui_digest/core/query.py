@@ -19,7 +19,9 @@ Syntax (words are separated by spaces; everything is case-insensitive):
     type:new type:cross type:replace type:replace-cross type:updated
                           replace-cross is both a replacement and a cross-list,
                           so type:replace and type:cross also match it;
-                          type:replace-cross matches only it
+                          type:replace-cross matches only it. Inside a
+                          digest, the type that digest's listing gave the
+                          paper (`query_compile.listing_type_conds`)
     date:2024  date:2024-03  date:2024-03-18  date:2024-03-01..2024-03-31
     date:2024-03..  date:..2024-02  date:today  date:-7d
                           listed in a digest of those days (every day a paper

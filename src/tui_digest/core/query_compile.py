@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tui_digest.core.errors import QueryError
 from tui_digest.core.query import USER_FIELDS, AnyOf, Query, Term
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand, fts_node
-from tui_digest.core.search_index import EVERY
+from tui_digest.core.search_index import EVERY, type_tokens
 from tui_digest.core.search_tokens import query_tokens
 
 
@@ -89,6 +89,33 @@ def whole_match(positive: Sequence[str], negative: Sequence[str]) -> str:
     return match
 
 
+# The announce types (`model.ANNOUNCE_TYPES`; not imported: `model` loads more).
+_ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross", "absonly", "updated")
+
+
+def listing_type(m: str = "m.", p: str = "p.") -> str:
+    """SQL of the announce type a digest gave a paper: its membership row `m`'s
+    (schema `_add_listing_types`), else, when the document gave none, paper `p`'s own."""
+    return f"(CASE WHEN {m}announce_type != '' THEN {m}announce_type ELSE {p}announce_type END)"
+
+
+def listing_type_conds(types: Sequence[tuple[str, bool]]) -> list[str]:
+    """`type:` inside a digest: conditions on the listing's type (`listing_type`),
+    not the index's `ty` column (the paper's own type, which another digest's
+    listing may have set: arXiv announces a paper `new` in its primary category
+    and `cross` in the others, ../shared/docs/upstream.md).
+
+    The same answers as the index's tokens (`type_tokens`): type:cross also
+    finds replace-cross. The values are this module's constants, so they are
+    written into the SQL (no parameters to keep in order)."""
+    conds = []
+    for tok, neg in types:
+        values = [t for t in _ANNOUNCE_TYPES if tok in type_tokens(t).split()]
+        listed = ", ".join(f"'{t}'" for t in values) or "''"
+        conds.append(f"lower({listing_type()}) {'NOT IN' if neg else 'IN'} ({listed})")
+    return conds
+
+
 def flag_conds(q: Query, table: str) -> list[str]:
     """SQL conditions for is:read / is:starred on the listing row `table` ("l." or "p.")."""
     flags: list[str] = []
@@ -116,13 +143,17 @@ def compile_query(
         raise QueryError("tag: and note: are answered by query_user.compile_any")
     relevance = q.sort == "relevance"
     nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
+    types: list[tuple[str, bool]] = []
+    if digest is not None:
+        # Inside a digest, type: asks for that listing's type (`listing_type_conds`).
+        types, q = q.types, replace(q, types=[])
     positive, negative = fts_parts(q, expand)
 
     params: list[object] = []
     flags = flag_conds(q, "l.")
 
     if digest is not None:
-        conds = ["d.name = ?", *flag_conds(q, "p.")]
+        conds = ["d.name = ?", *flag_conds(q, "p."), *listing_type_conds(types)]
         digest_params: list[object] = [digest]
         conds += [date_cond("p.sort_key", *d, relisted) for d in q.dates]
         in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"

@@ -20,8 +20,17 @@ word look in notes inside the one match made a page of `diffusion OR 扩散`
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tui_digest.core.query import AnyOf, Query
-from tui_digest.core.query_compile import Plan, compile_query, flag_conds, has_user_terms, joined
+from tui_digest.core.query_compile import (
+    Plan,
+    compile_query,
+    flag_conds,
+    has_user_terms,
+    joined,
+    listing_type_conds,
+)
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand, fts_node, fts_term
 from tui_digest.core.query_note_plan import text_or_note
@@ -67,6 +76,11 @@ def compile_with_user_text(
     the others.
     """
     key, pk, flag = ("l.key", "l.pk", "l.") if digest is None else ("p.sort_key", "p.pk", "p.")
+    types: list[tuple[str, bool]] = []
+    if digest is not None:
+        # Inside a digest, type: is that listing's type (`listing_type_conds`):
+        # ANDed with the rest, as no note holds a type.
+        types, q = q.types, replace(q, types=[])
     in_search = f"{key} IN (SELECT rowid FROM search WHERE search MATCH ?)"
     in_notes = (
         f"{pk} IN (SELECT np.pk FROM paper_notes n JOIN papers np ON np.id = n.id "
@@ -109,6 +123,7 @@ def compile_with_user_text(
         conds.append(("NOT " if neg else "") + in_notes)
         params.append(fold_note(text))
     conds += flag_conds(q, flag)
+    conds += listing_type_conds(types)
     conds += [date_cond(key, *d, relisted) for d in q.dates]
     where = joined("AND", conds) if conds else "1"
 

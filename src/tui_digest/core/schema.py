@@ -25,6 +25,9 @@ Layout
   `listing_by_read` (`_index_read_flag`) lists one flag's papers in key order.
 - `membership.hash` (v3): what each digest entry brought last time, so that
   re-importing an unchanged digest does not read its papers.
+- `membership.announce_type` (`_add_listing_types`): the announce type that
+  digest gave the paper ('' when it gave none); `query_compile.listing_type`
+  reads it.
 - `papers.summary_en` and `arxiv_meta` (`_add_archive_and_enrichment`): the
   generator archive's English one-line summary, and what arXiv's query API
   said about each id and when it was asked (see `arxiv_meta`), kept apart from
@@ -404,6 +407,24 @@ def _count_row_layouts(conn: sqlite3.Connection) -> None:
         rebuild_search_index(conn)
 
 
+def _add_listing_types(conn: sqlite3.Connection) -> None:
+    """Each listing of a paper keeps the announce type its document gave it.
+
+    arXiv's per-category feeds announce one paper as `new` in its primary
+    category and as `cross` in another on the same day
+    (/work/shared/docs/upstream.md), so the type belongs to the listing: a
+    digest is shown, searched (`type:`), exported and published with its own.
+    `papers.announce_type` stays the paper's own (what `merge` keeps), used
+    where no digest is chosen and for a listing whose document gave none ('').
+    The rows made before get the paper's type: the best one known.
+    """
+    conn.execute("ALTER TABLE membership ADD COLUMN announce_type TEXT NOT NULL DEFAULT ''")
+    conn.execute(
+        "UPDATE membership SET announce_type = "
+        "(SELECT p.announce_type FROM papers p WHERE p.pk = membership.paper)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -415,6 +436,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _add_removed_days,
     _add_undo_log,
     _count_row_layouts,
+    _add_listing_types,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -16,7 +16,8 @@ category when the source has one, a name and a source URL):
   the papers that list C among their categories, or that list none;
 - papers keep the order of the digest they first appear in (digests in import
   order, then ref order), each once: the same papers from the arXiv feed and
-  from a digest of that day are published once.
+  from a digest of that day are published once, with the announce type that
+  digest gave them (`Store.get_papers(digest=)`).
 """
 
 from __future__ import annotations
@@ -88,7 +89,10 @@ def _digests_of(store: Store, date: str) -> Iterator[_Day]:
     # store.digests() is newest first, then newest import first: reversed, a
     # day's digests come in import order.
     for info in reversed([d for d in store.digests() if d.date == date]):
-        records = store.get_papers(store.list_ids("", digest=info.name))
+        # Each paper as this digest listed it: its announce type is the
+        # listing's (arXiv's cs.LG feed calls a cs.CL paper `cross` the day
+        # cs.CL's calls it `new`; ../shared/docs/upstream.md).
+        records = store.get_papers(store.list_ids("", digest=info.name), digest=info.name)
         yield _Day(info, _named(info, records), records)
 
 

@@ -13,7 +13,7 @@ bytes depend only on the papers, so an unchanged day rewrites nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,10 +101,21 @@ async def translate_missing(
 
 
 def refresh(store: Store, plan: Plan) -> Plan:
-    """The same plan with the papers read again (after translation filled them)."""
+    """The same plan with the papers read again (after translation filled them).
+
+    Each keeps the announce type of the listing it was planned from (`days`):
+    read again, a paper has its own, which another category's listing may have set.
+    """
     fresh = {r.rowid: r for r in store.get_papers([r.rowid for r in plan.unique()])}
-    papers = {c: [fresh.get(r.rowid, r) for r in rs] for c, rs in plan.papers.items()}
+    papers = {c: [_as_planned(fresh.get(r.rowid), r) for r in rs] for c, rs in plan.papers.items()}
     return Plan(plan.date, papers, plan.query)
+
+
+def _as_planned(fresh: PaperRecord | None, planned: PaperRecord) -> PaperRecord:
+    if fresh is None:
+        return planned
+    paper = replace(fresh.paper, announce_type=planned.paper.announce_type)
+    return replace(fresh, paper=paper)
 
 
 def _untranslated(records: list[PaperRecord]) -> int:

@@ -85,9 +85,12 @@ def detail_content(
     ref: int = 0,
     match: Matcher = NO_MATCH,
     watches: Sequence[str] = (),
+    *,
+    announce_type: str = "",
 ) -> Content:
     """The paper as its digest footnote, followed by its metadata (`match` highlighted);
-    `watches`: the names of the watch lists that find it."""
+    `watches`: the names of the watch lists that find it; `announce_type`: the
+    type the digest viewed gave it (its list row's), else the paper's own is shown."""
     paper = record.paper
     parts: Parts = []
     machine = machine_fields(record)
@@ -126,7 +129,7 @@ def detail_content(
     if show_en or not paper.abstract_zh:
         para(abstract_en)
 
-    parts += _metadata(record, match)
+    parts += _metadata(record, match, announce_type or paper.announce_type)
     return Content.assemble(*parts)
 
 
@@ -152,7 +155,7 @@ def _heading(record: PaperRecord, ref: int, watches: Sequence[str] = ()) -> Part
     return parts
 
 
-def _metadata(record: PaperRecord, match: Matcher) -> Parts:
+def _metadata(record: PaperRecord, match: Matcher, announce_type: str) -> Parts:
     """The lines under the rule: id, categories, dates, authors, arXiv's fields, digests."""
     paper, arxiv = record.paper, record.meta
     parts: Parts = [("─" * 24, LABEL), "\n"]
@@ -162,7 +165,7 @@ def _metadata(record: PaperRecord, match: Matcher) -> Parts:
             "categories",
             " ".join(arxiv.categories if arxiv and arxiv.categories else paper.categories),
         ),
-        ("announce", paper.announce_type),
+        ("announce", announce_type),
         ("published", paper.published or (arxiv.published if arxiv else "")),
         (
             "authors",

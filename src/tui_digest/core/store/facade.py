@@ -106,8 +106,10 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         """The row of the paper with arXiv id `paper_id`; None when it is not in the cache."""
         return papers.rowid_of(self._conn(), paper_id)
 
-    def get_papers(self, rowids: Sequence[int]) -> list[PaperRecord]:
-        return self._annotate(papers.get_papers(self._conn(), rowids))
+    def get_papers(self, rowids: Sequence[int], *, digest: str | None = None) -> list[PaperRecord]:
+        """The papers at `rowids`, in that order; with `digest`, each with the
+        announce type that digest's listing gave it (`papers.get_papers`)."""
+        return self._annotate(papers.get_papers(self._conn(), rowids, digest))
 
     def _annotate(self, recs: list[PaperRecord]) -> list[PaperRecord]:
         """Attach the user's tags and notes (see `user_log`)."""

@@ -34,7 +34,7 @@ from tui_digest.core.model import Digest, ImportStats, Paper
 from tui_digest.core.search_index import set_fts_options
 from tui_digest.core.store.bulk import insert_rows
 from tui_digest.core.store.index import Ready, index_rows, placement, unindex_rows
-from tui_digest.core.store.merge import merge_paper
+from tui_digest.core.store.merge import listed_as, merge_paper
 from tui_digest.core.store.paper_rows import PaperRow, paper_rows_in
 from tui_digest.core.store.rows import (
     INSERT_PAPER,
@@ -44,8 +44,8 @@ from tui_digest.core.store.rows import (
     update_values,
 )
 
-# ref -> (paper pk, paper id, hash of what that entry brought last time)
-Previous = dict[int, tuple[int, str, bytes | None]]
+# ref -> (paper pk, paper id, hash of what that entry brought last time, its listing's type)
+Previous = dict[int, tuple[int, str, bytes | None, str]]
 # Papers merged per batch: a few MB of text, one id lookup, one multi-row
 # statement per table. A streamed document has three batches alive at once
 # (written, tokenised in the child process, parsed: `read_ahead`); at 2,000
@@ -111,7 +111,9 @@ class DigestImport:
     existing: bool  # a same-day update of a digest imported before
     stats: ImportStats = field(default_factory=ImportStats)
     previous: Previous = field(default_factory=dict)
-    entries: dict[str, list] = field(default_factory=dict)  # id -> [ref, pk, hash]
+    # id -> [ref, pk, hash, version, announce type]: the last two what this
+    # document says of the paper (`listed_as`), its listing's type kept in `membership`.
+    entries: dict[str, list] = field(default_factory=dict)
     new_pks: set[int] = field(default_factory=set)
     unindexed: set[int] = field(default_factory=set)  # pks whose search row comes in `finish`
     next_pk: int = 0
@@ -123,9 +125,9 @@ class DigestImport:
         """What each ref brought last time (a same-day update); the digest touched."""
         if self.existing:
             self.previous = {
-                ref: (pk, pid, h)
-                for ref, pk, pid, h in self.conn.execute(
-                    "SELECT m.ref, m.paper, p.id, m.hash FROM membership m "
+                ref: (pk, pid, h, kind)
+                for ref, pk, pid, h, kind in self.conn.execute(
+                    "SELECT m.ref, m.paper, p.id, m.hash, m.announce_type FROM membership m "
                     "JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
                     (self.dpk,),
                 )
@@ -164,11 +166,12 @@ class DigestImport:
                     again.append((paper, h))
                 continue
             was = self.previous.get(ref)
+            listed = [paper.version, paper.announce_type]
             if was is not None and was[1] == paper.id and was[2] == h:
-                self.entries[paper.id] = [ref, was[0], h]
+                self.entries[paper.id] = [ref, was[0], h, *listed]
                 self.stats.unchanged += 1
             else:
-                self.entries[paper.id] = [ref, 0, h]
+                self.entries[paper.id] = [ref, 0, h, *listed]
                 todo.append((ref, paper))
         self._merge(todo, ready)
         for paper, h in again:
@@ -219,6 +222,9 @@ class DigestImport:
         """An id met again in a streamed document: merge it into the row it made."""
         entry = self.entries[paper.id]
         entry[2] = repeat_hash(entry[2], h)
+        # The listing's type by the rule of a paper's (as `incoming_papers` merges
+        # a document held whole): a newer version's, else the first one given.
+        entry[3], entry[4] = listed_as(entry[3], entry[4], paper)
         row = next(paper_rows_in(self.conn, "pk", [entry[1]]))
         old = row.paper()
         merged = merge_paper(old, paper)
@@ -233,10 +239,10 @@ class DigestImport:
 
     def membership(self) -> list[tuple[int, str, bytes]]:
         """(ref, id, hash) of every entry, by ref (what `days` compares)."""
-        return sorted((ref, pid, h) for pid, (ref, _, h) in self.entries.items())
+        return sorted((ref, pid, h) for pid, (ref, _, h, _, _) in self.entries.items())
 
     def finish(self) -> ImportStats:
-        entries = sorted((ref, pk, h) for ref, pk, h in self.entries.values())
+        entries = sorted((ref, pk, h, kind) for ref, pk, h, _, kind in self.entries.values())
         self._membership(entries)
         placements = self._replace(self._affected(entries))
         self.conn.executemany(
@@ -246,32 +252,39 @@ class DigestImport:
         self._index_rest()
         return self.stats
 
-    def _membership(self, entries: list[tuple[int, int, bytes]]) -> None:
-        """Rewrite this digest's membership when it changed."""
-        before = sorted((ref, pk, h) for ref, (pk, _, h) in self.previous.items())
+    def _membership(self, entries: list[tuple[int, int, bytes, str]]) -> None:
+        """Rewrite this digest's membership when it changed.
+
+        Each row keeps the type this document gave its paper: one paper is `new`
+        in one category's listing and `cross` in another's (schema
+        `_add_listing_types`). A type alone differing (a row an upgrade gave the
+        paper's type) is a change too.
+        """
+        before = sorted((ref, pk, h, kind) for ref, (pk, _, h, kind) in self.previous.items())
         if entries != before:
             self.conn.execute("DELETE FROM membership WHERE digest = ?", (self.dpk,))
             # Multi-row when the next document is read meanwhile (`bulk`):
             # `executemany` waited for the GIL after each of a digest's rows.
             insert_rows(
                 self.conn,
-                "INSERT INTO membership(digest, ref, paper, hash) VALUES (?, ?, ?, ?)",
-                [(self.dpk, ref, pk, h) for ref, pk, h in entries],
+                "INSERT INTO membership(digest, ref, paper, hash, announce_type) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(self.dpk, ref, pk, h, kind) for ref, pk, h, kind in entries],
                 bulk=self.bulk,
             )
             self.conn.execute("UPDATE digests SET count = ? WHERE pk = ?", (len(entries), self.dpk))
 
-    def _affected(self, entries: list[tuple[int, int, bytes]]) -> set[int]:
+    def _affected(self, entries: list[tuple[int, int, bytes, str]]) -> set[int]:
         """Existing papers whose listing key may move.
 
         Every member when the date changed, else the papers whose entry in this
         digest is new, gone or moved.
         """
         if self.date != self.old_date:
-            affected = {pk for _, pk, _ in entries} | {pk for pk, _, _ in self.previous.values()}
+            affected = {e[1] for e in entries} | {was[0] for was in self.previous.values()}
         else:
-            was_at = {(ref, pk) for ref, (pk, _, _) in self.previous.items()}
-            now_at = {(ref, pk) for ref, pk, _ in entries}
+            was_at = {(ref, was[0]) for ref, was in self.previous.items()}
+            now_at = {(ref, pk) for ref, pk, _, _ in entries}
             affected = {pk for _, pk in was_at ^ now_at}
         affected -= self.new_pks
         return affected

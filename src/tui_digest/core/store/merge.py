@@ -15,7 +15,6 @@ _TEXT_FIELDS = (
     "summary_zh",
     "abstract_en",
     "abstract_zh",
-    "announce_type",
     "summary_en",
 )
 # An announcement of the abstract alone, without a new version. arXiv's RSS
@@ -33,6 +32,30 @@ def version_number(version: str) -> int:
     """ "v12" -> 12; "" or unparsable -> 0 (unknown, older than any known version)."""
     m = _VERSION_RE.search(version)
     return int(m[0]) if m else 0
+
+
+def listed_as(version: str, announce_type: str, new: Paper) -> tuple[str, str]:
+    """(version, announce type) once `new` arrives for a paper known at `version`
+    with `announce_type`: the rule `merge_paper` keeps the paper's type by, and
+    the importer a listing's when one document lists an id twice.
+
+    A newer version's type wins, an empty one never does; the same or an older
+    version only fills an empty type, except `absonly` of the same version with
+    an abstract (it brings the abstract: see `ABSONLY`).
+    """
+    newer = version_number(new.version) > version_number(version)
+    kind = new.announce_type
+    if kind and (newer or not announce_type):
+        announce_type = kind
+    elif (
+        kind == ABSONLY
+        and new.abstract_en
+        and version_number(new.version) == version_number(version)
+    ):
+        announce_type = ABSONLY
+    if new.version and (newer or not version):
+        version = new.version
+    return version, announce_type
 
 
 def merge_paper(old: Paper, new: Paper) -> Paper:
@@ -53,8 +76,9 @@ def merge_paper(old: Paper, new: Paper) -> Paper:
     for name in _TEXT_FIELDS:
         ov, nv = getattr(old, name), getattr(new, name)
         setattr(merged, name, nv if nv and (newer or not ov) else ov)
+    _, merged.announce_type = listed_as(old.version, old.announce_type, new)
     if same and new.announce_type == ABSONLY and new.abstract_en:
-        merged.abstract_en, merged.announce_type = new.abstract_en, ABSONLY
+        merged.abstract_en = new.abstract_en
     # ISO dates: the smaller is the earlier; the first version's date stays.
     merged.published = min((d for d in (old.published, new.published) if d), default="")
     for name in ("authors", "categories"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -34,11 +34,12 @@ TEXT_COLUMNS = frozenset(
 def record(conn: sqlite3.Connection, row: PaperRow, meta: ArxivMeta | None = None) -> PaperRecord:
     from tui_digest.core.paper import Listing, PaperRecord  # (after the first frame)
 
+    # Each listing's own announce type; its document gave none: the paper's.
     listings = [
-        Listing(name, date, ref)
-        for name, date, ref in conn.execute(
-            "SELECT d.name, d.date, m.ref FROM membership m JOIN digests d ON d.pk = m.digest "
-            "WHERE m.paper = ? ORDER BY d.date DESC, d.pk DESC",
+        Listing(name, date, ref, announce_type or row.announce_type)
+        for name, date, ref, announce_type in conn.execute(
+            "SELECT d.name, d.date, m.ref, m.announce_type FROM membership m "
+            "JOIN digests d ON d.pk = m.digest WHERE m.paper = ? ORDER BY d.date DESC, d.pk DESC",
             (row.pk,),
         )
     ]
@@ -81,14 +82,33 @@ def rowid_of(conn: sqlite3.Connection, arxiv_id: str) -> int | None:
     return None if found is None else int(found[0])
 
 
-def get_papers(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[PaperRecord]:
+def get_papers(
+    conn: sqlite3.Connection, rowids: Sequence[int], digest: str | None = None
+) -> list[PaperRecord]:
+    """The papers at `rowids`, in that order. With `digest` (a name or an alias),
+    each as that digest listed it: its announce type is that listing's."""
     from tui_digest.core import arxiv_meta  # not needed at start
     from tui_digest.core.store.paper_rows import paper_rows_in
 
     rows = list(paper_rows_in(conn, "pk", rowids))
     metas = arxiv_meta.load(conn, (row.id for row in rows))  # what arXiv's API said
     found = {row.pk: record(conn, row, metas.get(row.id)) for row in rows}
+    if digest is not None:
+        as_listed(conn, found.values(), digest)
     return [found[pk] for pk in rowids if pk in found]
+
+
+def as_listed(conn: sqlite3.Connection, records: Iterable[PaperRecord], digest: str) -> None:
+    """Give each record's paper the announce type `digest`'s listing gave it
+    (schema `_add_listing_types`); a paper that digest does not list keeps its own."""
+    from tui_digest.core.store.queries import canonical_name
+
+    name = canonical_name(conn, digest)
+    for rec in records:
+        for listing in rec.listings:
+            if listing.digest == name:
+                rec.paper.announce_type = listing.announce_type
+                break
 
 
 def update_paper(

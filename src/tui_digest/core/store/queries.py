@@ -187,7 +187,8 @@ def canonical_name(conn: sqlite3.Connection, name: str) -> str:
 def rows_in_digest(
     conn: sqlite3.Connection, rowids: Sequence[int], digest: str | None
 ) -> list[ListRow]:
-    """List rows; inside a digest, each with THAT digest's ref and date."""
+    """List rows; inside a digest, each with THAT digest's ref, date and announce
+    type (the one its document gave; else the paper's own: schema `_add_listing_types`)."""
     rows = list_rows(conn, rowids)
     if digest is None or not rows:
         return rows
@@ -195,20 +196,21 @@ def rows_in_digest(
     if pk is None:
         return rows
     date = conn.execute("SELECT date FROM digests WHERE pk = ?", (pk,)).fetchone()[0]
-    refs: dict[int, int] = {}
+    listed: dict[int, tuple[int, str]] = {}
     for i in range(0, len(rows), CHUNK):
         chunk = [r.rowid for r in rows[i : i + CHUNK]]
         marks = ",".join("?" * len(chunk))
-        refs.update(
-            conn.execute(
-                f"SELECT paper, min(ref) FROM membership WHERE digest = ? AND paper IN ({marks}) "
-                "GROUP BY paper",
-                (pk, *chunk),
-            ).fetchall()
-        )
+        # (With min(), SQLite takes the bare column from the row of the minimum.)
+        for paper, ref, kind in conn.execute(
+            f"SELECT paper, min(ref), announce_type FROM membership "
+            f"WHERE digest = ? AND paper IN ({marks}) GROUP BY paper",
+            (pk, *chunk),
+        ):
+            listed[paper] = (ref, kind)
     for row in rows:
-        if row.rowid in refs:
-            row.ref, row.date = refs[row.rowid], date
+        if row.rowid in listed:
+            row.ref, kind = listed[row.rowid]
+            row.date, row.announce_type = date, kind or row.announce_type
     return rows
 
 

@@ -244,14 +244,17 @@ class MainScreen(
             self.detail.show_message("This paper is no longer in the cache.")
             return
         row = self.paper_list.cached_row(message.rowid)
-        self.detail.show(record, ref=row.ref if row else 0)
+        # The row's ref and announce type are those of the digest viewed (`new`
+        # in one category's listing, `cross` in another's): the detail says the same.
+        kind = row.announce_type if row else ""
+        self.detail.show(record, ref=row.ref if row else 0, announce_type=kind)
         self.current_paper = record.paper.id
 
     def flags_shown(self, flag: str, rowids: tuple[int, ...], value: bool) -> None:
         record = self.detail.record
         if record is not None and record.rowid in rowids:
             setattr(record, flag, value)
-            self.detail.show(record, ref=self.detail.ref)
+            self.detail.show(record, ref=self.detail.ref, announce_type=self.detail.announce_type)
         self.view_flags_shown(flag, rowids, value)
         if flag == "starred" and rowids:
             self.stars_changed()  # For you retrains after a burst of star changes (undo too)
@@ -432,17 +435,23 @@ class MainScreen(
             self.notify("Nothing to export.", severity="warning")
             return
 
+        digest = self.digest  # (its listing's announce types are written)
+
         def chosen(request: ExportRequest | None) -> None:
             if request is not None and self.store is not None:
-                self._export(self.store, rowids, request)
+                self._export(self.store, rowids, request, digest)
 
         self.app.push_screen(ExportScreen(len(rowids)), chosen)
 
     @work(thread=True, group="export", exit_on_error=False, description="export")
-    def _export(self, store: Store, rowids: list[int], request: ExportRequest) -> None:
+    def _export(
+        self, store: Store, rowids: list[int], request: ExportRequest, digest: str | None
+    ) -> None:
         from tui_digest.ui.export_job import export_papers
 
-        count = export_papers(store, rowids, request.format, request.path, request.overwrite)
+        count = export_papers(
+            store, rowids, request.format, request.path, request.overwrite, digest=digest
+        )
         self.post_message(msg.ExportDone(request.path, count))
 
     def on_export_done(self, message: msg.ExportDone) -> None:

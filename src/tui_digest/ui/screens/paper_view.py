@@ -110,7 +110,12 @@ class PaperView(Screen[None]):
 
     def _draw_paper(self, record: PaperRecord) -> None:
         row = self.papers.cached_row(record.rowid)
-        body = detail_content(record, self.lister.language, row.ref if row else 0)
+        body = detail_content(  # (the ref and announce type of the digest viewed)
+            record,
+            self.lister.language,
+            row.ref if row else 0,
+            announce_type=row.announce_type if row else "",
+        )
         if is_arxiv_id(record.paper.id):
             link = pdf_url(record.paper.id)
             body = Content.assemble(

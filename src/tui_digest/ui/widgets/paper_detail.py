@@ -26,6 +26,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.record: PaperRecord | None = None
         self.ref = 0
+        self.announce_type = ""  # the listing's, as its row shows it ("": the paper's)
         self.language = "both"
         self.match = NO_MATCH
         self._match_query = ""
@@ -39,10 +40,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def body(self) -> Static:
         return self.query_one("#detail-body", Static)
 
-    def show(self, record: PaperRecord, *, ref: int = 0) -> None:
+    def show(self, record: PaperRecord, *, ref: int = 0, announce_type: str = "") -> None:
         changed = self.record is None or self.record.rowid != record.rowid
         self.record = record
-        self.ref = ref
+        self.ref, self.announce_type = ref, announce_type
         self._render_record()
         if changed:
             self.scroll_home(animate=False)
@@ -78,7 +79,14 @@ class PaperDetail(VerticalScroll, can_focus=True):
             names = self.watch_names
             watches = names(self.record.rowid) if names is not None else ()
             self.body.update(
-                detail_content(self.record, self.language, self.ref, self.match, watches)
+                detail_content(
+                    self.record,
+                    self.language,
+                    self.ref,
+                    self.match,
+                    watches,
+                    announce_type=self.announce_type,
+                )
             )
 
     def on_click(self, event: events.Click) -> None:
