@@ -140,3 +140,54 @@ def check_round_trip(path):
     papers = read_digest(path.read_bytes()).digest.papers
     again = read_digest(write_digest(papers)).digest.papers
     assert [(carried(p), p.extras) for p in again] == [(carried(p), p.extras) for p in papers]
+
+
+def test_a_paper_without_chinese_fields_is_written_as_the_generator_writes_empty_fields():
+    """Published untranslated (found by a bug hunt): the empty Chinese abstract was a
+    line holding only a backslash and the empty title line ended in a space. The
+    generator writes an empty field as four spaces and nothing else (its English
+    summary slot, docs/digest-format.md and every sample), and no footnote line of
+    the samples ends in a blank."""
+    english_only = Paper(
+        id="2508.20001",
+        version="v1",
+        url="https://arxiv.org/abs/2508.20001",
+        title_en="Planning Agents That Ask for Help",
+        abstract_en="Agents that plan learn when to ask.",
+        announce_type="new",
+    )
+    translated = Paper(
+        id="2508.20002",
+        version="v1",
+        url="https://arxiv.org/abs/2508.20002",
+        title_en="Another",
+        title_zh="另一篇",
+        summary_zh="总结。",
+        abstract_en="Text.",
+        abstract_zh="中文摘要。",
+        announce_type="new",
+    )
+    text = write_digest([english_only, translated])
+    note = text[text.index("[^1]:") : text.index("[^2]:")]
+    assert note == (
+        "[^1]:\n\n"
+        "    Planning Agents That Ask for Help\n\n"
+        "    [https://arxiv.org/abs/2508.20001](https://arxiv.org/abs/2508.20001)\n\n"
+        "    \n\n"  # the Chinese summary, empty
+        "    \n\n"  # the English summary slot, empty as in every real digest
+        "    \n\n"  # the Chinese abstract, empty: four spaces, not "    \\"
+        "    arXiv:2508.20001v1 Announce Type: new  Abstract: Agents that plan learn when to ask.\n"
+        "    \n"
+    )
+    assert not any(line.endswith(" ") and line.strip() for line in text.split("\n"))
+    assert "\\" not in text
+    result = read_digest(text, source="english-only.md")
+    assert result.problems == []
+    assert [carried(p) for p in result.digest.papers] == [
+        carried(english_only),
+        carried(translated),
+    ]
+    assert write_digest(result.digest.papers) == text
+    # The same with CRLF line endings, as a copy through another tool may leave it.
+    again = read_digest(text.replace("\n", "\r\n").encode()).digest.papers
+    assert [carried(p) for p in again] == [carried(english_only), carried(translated)]

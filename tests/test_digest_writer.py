@@ -128,7 +128,7 @@ def test_escaping_in_cells_and_paragraphs():
 def test_table_only_paper_reads_escaped_cells_back():
     paper = Paper(id="2403.10056", title_en="A | B ](x) \\", summary_zh="x | y")
     text = write_digest([paper])
-    table_only = text[: text.index("[^1]: ")]
+    table_only = text[: text.index("[^1]:")]  # (no title_zh: no blank after the colon)
     (back,) = read_digest(table_only).digest.papers
     assert (back.title_en, back.summary_zh) == (paper.title_en, paper.summary_zh)
 

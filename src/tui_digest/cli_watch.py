@@ -7,6 +7,13 @@ or as one JSON object per watch name (`--json`: {"name": [papers of
 the papers not printed by an earlier run with that flag and remembers them in
 the cache (per watch), so a cron job mails each paper once. The exit status is
 0 with or without matches (1 for an unknown watch, 2 for a bad config or cache).
+
+A watch whose query has `sort:foryou` is ranked as `search` ranks it (best
+first; the reader's watch list does the same, it opens the watch's query as a
+search): the watch printed newest first without a word (found by a bug hunt).
+When it cannot be ranked (fewer stars than For you needs, the rank extra not
+installed) the papers are still printed, in listing order, after a line on
+stderr saying why: a cron job still mails the day's papers, and the reason.
 """
 
 from __future__ import annotations
@@ -75,7 +82,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         found: list[tuple[str, list[int]]] = []
         for watch in watches:
             try:
-                ids = store.list_ids(watch.query)
+                ids = _watch_ids(store, watch.name, watch.query)
             except QueryError as exc:  # validated at load; a cache may still refuse
                 print(f"tui-digest: watch {watch.name!r}: {exc}", file=sys.stderr)
                 return EXIT_ERROR
@@ -101,3 +108,22 @@ def cmd_watch(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return EXIT_OK
+
+
+def _watch_ids(store, name: str, query: str) -> list[int]:  # (Store, ...)
+    """The watch's papers: in listing order, or ranked for `sort:foryou` (see the
+    module doc). `related:` never gets here: config/watches.py refuses it."""
+    from tui_digest.core.sanitize import clean_line
+    from tui_digest.rank.listing import split_query
+
+    if not split_query(query).ranked:
+        return store.list_ids(query)
+    from tui_digest.rank import NotEnoughStars, RankUnavailable
+    from tui_digest.rank.listing import rank_listing
+
+    try:
+        return rank_listing(store, query).ids
+    except (NotEnoughStars, RankUnavailable) as exc:
+        why = clean_line(str(exc), 500)
+        print(f"tui-digest: watch {name!r} not ranked: {why}; listed newest first", file=sys.stderr)
+        return store.list_ids(query)

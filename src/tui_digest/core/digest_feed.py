@@ -11,6 +11,13 @@ follows it is summary, slot and abstracts, and shorter forms (no summary, an
 English-only digest) are placed by counting from there. Abstract headers are
 split off exactly as the Markdown reader does and kept in `Paper.extras`, so
 that an export can restore them.
+
+A feed `tui-digest publish` wrote also carries, per item, what the paragraphs
+have no room for (see `digest_feed_writer`): `<category>` elements (the
+paper's categories, primary first), one `<dc:creator>` per author and a
+`<pubDate>`. The generator's feeds have none of these (../shared/docs/upstream.md:
+"The XML has no `pubDate`"; its Markdown no authors, categories or dates), so
+for them only the title suffix gives a category, as before.
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ from .feed_common import (
     channel_date,
     collect_papers,
     date_in,
+    entry_authors,
+    entry_date,
     entry_link,
     entry_summary,
     parse_arxiv_id,
@@ -149,7 +158,33 @@ def _machine_fields(markup: str, paragraphs: list[str]) -> str:
     return ",".join(k for k, i in at.items() if i in marked and paragraphs[i])
 
 
-def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
+def _categories(entry: Any, title_category: str) -> list[str]:
+    """The title suffix's category, then the item's <category> terms, each once."""
+    found = [title_category] if title_category else []
+    for tag in entry.get("tags", []) or []:
+        term = tag.get("term") if hasattr(tag, "get") else None
+        if term:
+            found.append(str(term))
+    return list(dict.fromkeys(c for c in (clean_line(x, 64) for x in found) if c))
+
+
+def _authors(entry: Any, whole_names: bool) -> list[str]:
+    """The item's authors. Our own feeds write one <dc:creator> per name, and a
+    name may hold a comma ("Smith, J."), so each is taken whole; another feed's
+    single element is split as arXiv's comma-joined one is (`entry_authors`)."""
+    if whole_names:
+        names = [
+            str(a.get("name", "") or "") if hasattr(a, "get") else ""
+            for a in entry.get("authors", []) or []
+        ]
+    else:
+        names = entry_authors(entry)
+    cleaned = (clean_line(n, 300) for n in names[:1000])
+    return [n for n in cleaned if n]
+
+
+def paper_from_entry(entry: Any, *, ours: bool = False) -> tuple[Paper | None, list[str]]:
+    """One paper of an item; `ours`: the feed is one `tui-digest publish` wrote."""
     link = without_password(clean_line(entry_link(entry)))
     markup = entry_summary(entry)[: MAX_TEXT * 8]
     paragraphs = [clean_text(p) for p in html_paragraphs(markup)]
@@ -213,15 +248,18 @@ def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
         summary_zh=summary_zh,
         abstract_en=abstract_en,
         abstract_zh=abstract_zh,
-        categories=[from_title["category"]] if from_title.get("category") else [],
+        authors=_authors(entry, ours),
+        categories=_categories(entry, from_title.get("category", "")),
         announce_type=announce,
+        published=entry_date(entry),
         extras=extras,
     )
     return paper, notes
 
 
 def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None) -> ReadResult:
-    papers, problems = collect_papers(parsed, paper_from_entry)
+    published = parsed.feed.get("generator") == PUBLISHER_GENERATOR
+    papers, problems = collect_papers(parsed, lambda e: paper_from_entry(e, ours=published))
     date = channel_date(parsed.feed) or date_in(name or "") or date_in(source)
     if not name:
         title = clean_line(str(parsed.feed.get("title", "") or ""), 200)
@@ -230,14 +268,13 @@ def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None
         # title ("lab cs.AI" -> "lab-cs.AI-2025-09-18"), so the reader shows
         # whose digest it is.
         publisher = title[: m.start()].strip() if m else ""
-        if m and date and publisher and parsed.feed.get("generator") == PUBLISHER_GENERATOR:
+        if m and date and publisher and published:
             name = f"{'-'.join(publisher.split())}-{m.group(1)}-{date}"
         elif m and date:
             name = f"digest-feed-{m.group(1)}-{date}"
         else:
             name = source_stem(source) or "-".join(x for x in ("digest-feed", date) if x)
     digest = Digest(name=clean_line(name, 200), source=source, date=date, papers=papers, kind=KIND)
-    published = parsed.feed.get("generator") == PUBLISHER_GENERATOR
     return ReadResult(
         digest=digest,
         problems=problems,

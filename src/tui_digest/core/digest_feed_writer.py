@@ -7,6 +7,25 @@ as HTML `<p>` blocks (Chinese title, English title, link, Chinese summary,
 English summary slot, Chinese abstract, English abstract). The paragraphs come
 from `digest_format.detail_fields`, so a day's feed and Markdown agree.
 
+What the paragraphs have no room for (the generator's digests carry no
+authors, categories or dates: ../shared/docs/upstream.md) goes in the item's
+own metadata elements, which `digest_feed` reads back, so that a subscriber's
+papers keep them (`search cat:cs.AI` finds the cross-lists there too):
+
+- one RSS 2.0 `<category>` per arXiv category, primary first (RSS 2.0
+  specification, https://www.rssboard.org/rss-specification, "<category>
+  sub-element of <item>": "Includes the item in one or more categories", and
+  an item may have several);
+- one Dublin Core `<dc:creator>` per author (http://purl.org/dc/elements/1.1/,
+  https://www.dublincore.org/specifications/dublin-core/dces/: creator is "An
+  entity primarily responsible for making the resource", the name of the
+  entity; RSS 2.0's own `<author>` is the author's e-mail address, which we do
+  not have). One element per name, never a comma-joined list as arXiv's feeds
+  write: a name may hold a comma ("Smith, J.").
+- the paper's date as the item's RSS 2.0 `<pubDate>` ("Indicates when the item
+  was published", an RFC 822 date; midnight UTC of the ISO day, which the
+  reader, taking the date in the stamp's own zone, reads back as that day).
+
 Machine text is marked: a paragraph a model wrote carries
 `class="machine-translation"` (`MACHINE_CLASS`) and the model's name as its
 `title`, which `digest_feed` reads back into `extras["machine_fields"]` and
@@ -33,6 +52,7 @@ from .sanitize import clean_line
 # The feed a category's papers come from (../shared/docs/upstream.md): the
 # channel's required <link>, since a published folder does not know its own URL.
 ARXIV_RSS = "https://rss.arxiv.org/rss/{category}"
+DC_NS = "http://purl.org/dc/elements/1.1/"  # the Dublin Core elements' namespace
 
 
 def _machine(paper: Paper) -> set[str]:
@@ -66,17 +86,36 @@ def item_description(paper: Paper) -> str:
     return "\n".join(paras)
 
 
+def _day_stamp(day: dt.date) -> str:
+    """RFC 822 date-time of midnight UTC on `day` (RSS 2.0 dates are RFC 822)."""
+    return format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
+
+
+def item_metadata(paper: Paper) -> str:
+    """The item's <category>, <dc:creator> and <pubDate> elements (see the module doc)."""
+    cats = [c for c in map(clean_line, paper.categories) if c]
+    names = [a for a in map(clean_line, paper.authors) if a]
+    parts = [f"<category>{escape(c)}</category>" for c in cats]
+    parts += [f"<dc:creator>{escape(a)}</dc:creator>" for a in names]
+    try:
+        day = dt.date.fromisoformat(paper.published) if paper.published else None
+    except ValueError:  # not an ISO day: no date rather than a wrong one
+        day = None
+    if day is not None:
+        parts.append(f"<pubDate>{_day_stamp(day)}</pubDate>")
+    return "".join(parts)
+
+
 def write_digest_feed(
     papers: Iterable[Paper], *, category: str, date: str, title: str = "tui-digest"
 ) -> str:
     """The RSS 2.0 document of one category's digest for `date` (YYYY-MM-DD)."""
-    day = dt.date.fromisoformat(date)
-    stamp = format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
+    stamp = _day_stamp(dt.date.fromisoformat(date))
     # The reader takes the category from the end of the channel title.
     channel_title = f"{title} {category}".strip()
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<rss version="2.0"><channel>'
+        f'<rss version="2.0" xmlns:dc="{DC_NS}"><channel>'
         f"<title>{escape(channel_title)}</title>"
         f"<link>{escape(ARXIV_RSS.format(category=category))}</link>"
         f"<description>{escape(f'Bilingual digest of {category} for {date}')}</description>"
@@ -89,6 +128,7 @@ def write_digest_feed(
         items.append(
             f"<item><title>{escape(f['table_summary'])}</title>"
             f"<link>{escape(f['link'])}</link>"
-            f"<description>{escape(item_description(paper))}</description></item>\n"
+            f"<description>{escape(item_description(paper))}</description>"
+            f"{item_metadata(paper)}</item>\n"
         )
     return head + "".join(items) + "</channel></rss>\n"

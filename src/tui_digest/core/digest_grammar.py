@@ -13,7 +13,9 @@ Escaping, designed so that real (unescaped) digests still read as they always di
 - Abstracts may hold newlines: each line of the field becomes one indented line
   (a continuation line, not a new paragraph). A line that is empty or blank, or made
   only of backslashes and blanks, gets one extra leading backslash, so that no line
-  of a field can look like a paragraph break; the reader strips it again.
+  of a field can look like a paragraph break; the reader strips it again. A field
+  that is empty altogether is no such line: it is written as the generator writes
+  an empty field, four spaces and nothing else (`digest_write._paragraph`).
 """
 
 from __future__ import annotations

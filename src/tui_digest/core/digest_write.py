@@ -31,7 +31,22 @@ from .sanitize import clean_line, clean_text
 
 
 def _paragraph(text: str) -> str:
+    """A field as indented lines. An empty field is a line of four spaces and nothing
+    else, as the generator writes its empty English-summary slot (digest-format.md:
+    "<four spaces, nothing else>"; every sample's slot line is "    "); both readers
+    take that line for an empty paragraph. Only a blank line *inside* a field is
+    escaped (`_escape_field_line`): there it would end the paragraph; a lone backslash
+    for an empty Chinese abstract was text no real digest holds."""
+    if not text:
+        return INDENT
     return "\n".join([INDENT + _escape_field_line(x) for x in text.split("\n")])
+
+
+def _note_head(n: int, title_zh: str) -> str:
+    """`[^N]: Chinese title`; without a title `[^N]:`, with no trailing blank (the
+    samples have no footnote line ending in a space; digest-format.md counts
+    trailing spaces among the flaws a reader meets, not the canonical form)."""
+    return f"[^{n}]: {title_zh}" if title_zh else f"[^{n}]:"
 
 
 def _link_for(paper: Paper) -> str:
@@ -128,7 +143,7 @@ def _write_one(n: int, paper: Paper) -> tuple[str, str]:
         table_url = link
     row = f"| [^{n}] | [{table_title}]({table_url}) | {table_summary} |"
     parts = [
-        f"[^{n}]: {clean_line(paper.title_zh)}\n\n",
+        f"{_note_head(n, clean_line(paper.title_zh))}\n\n",
         f"{INDENT}{title_en}{suffix}\n\n",
         f"{INDENT}[{link}]({link})\n\n",
     ]
