@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from tui_digest.core.paths import own_file_named
 from tui_digest.ui import keys
 from tui_digest.ui.export_job import FORMATS
 from tui_digest.ui.screens import breakpoints
@@ -41,10 +42,13 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     # The clock that names the default file; tests replace it for stable snapshots.
     clock: Callable[[], datetime] = datetime.now
 
-    def __init__(self, count: int, *, directory: Path | None = None) -> None:
+    def __init__(
+        self, count: int, *, directory: Path | None = None, cache: Path | None = None
+    ) -> None:
         super().__init__()
         self.count = count
         self.directory = directory
+        self.cache = cache  # the reader's cache (None: the default one), never written over
         self.format = "markdown"
 
     def compose(self) -> ComposeResult:
@@ -89,20 +93,30 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def _say(self, problem: str) -> None:
+        self.query_one("#export-error", Static).update(Content(problem))
+
     @on(Button.Pressed, "#export-ok")
     @on(Input.Submitted, "#export-path")
     def submit(self) -> None:
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
-            self.query_one("#export-error", Static).update(Content("Give a file name."))
+            self._say("Give a file name.")
             return
         path = Path(text).expanduser()
         if not path.is_absolute():
             path = (self.directory or Path.cwd()) / path
+        # The cache (and its -wal/-shm) or the config file, by any spelling or link:
+        # "Replace it?" then `y` replaced the cache with the export, every star,
+        # note and tag gone. The CLI refuses the same (cli_args.refuse_own_files).
+        # (The config file is the one the reader reads: $TUI_DIGEST_CONFIG, which
+        # `run --config` sets, or the default.)
+        own = own_file_named(path, db=self.cache)
+        if own is not None:
+            self._say(f"{path} is {own}: export to another file.")
+            return
         if path.is_dir():
-            self.query_one("#export-error", Static).update(
-                Content(f"{path} is a folder; give a file name.")
-            )
+            self._say(f"{path} is a folder; give a file name.")
             return
         if not path.exists():
             self.dismiss(ExportRequest(self.format, path))

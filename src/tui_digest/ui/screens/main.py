@@ -435,7 +435,7 @@ class MainScreen(
             if request is not None and self.store is not None:
                 self._export(self.store, rowids, request)
 
-        self.app.push_screen(ExportScreen(len(rowids)), chosen)
+        self.app.push_screen(ExportScreen(len(rowids), cache=self.db_path), chosen)
 
     @work(thread=True, group="export", exit_on_error=False, description="export")
     def _export(self, store: Store, rowids: list[int], request: ExportRequest) -> None:
