@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from ui_support import make_app, notes, settle
 
 from tui_digest.core.store import Store
@@ -65,3 +65,45 @@ async def test_the_dialog_refuses_to_write_over_the_config_file(
         assert isinstance(app.screen, ExportScreen)
         assert "the config file" in _error_text(app)
     assert config.read_text("utf-8") == "# mine\n"
+
+
+@pytest.mark.parametrize(
+    ("downs", "typed"), [(2, "refs.ris"), (1, "mine.bib"), (3, "x.csl.json"), (4, "all.json")]
+)
+async def test_typing_after_a_format_change_replaces_the_whole_name(
+    cache: Path, tmp_path: Path, monkeypatch, downs: int, typed: str
+) -> None:
+    """Down, Down, `refs.ris`, Enter wrote `refs.riss`: the longer name came in
+    with the shorter default's selection, so typing kept its last character."""
+    monkeypatch.chdir(tmp_path)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        for _ in range(downs):  # (one at a time: quick presses are the next test's)
+            await pilot.press("down")
+            await settle(pilot)
+        await pilot.press(*typed)
+        await settle(pilot)
+        assert app.screen.query_one("#export-path", Input).value == typed
+        await pilot.press("enter")
+        await settle(pilot)
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("cache.db")) == [
+        typed
+    ]
+
+
+async def test_a_name_the_user_typed_stays_when_the_format_changes(
+    cache: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"mine.md", "down")
+        await settle(pilot)
+        path_input = app.screen.query_one("#export-path", Input)
+        assert path_input.value == "mine.bib"
+        await pilot.press("backspace", *"tex")  # (the cursor is at the end)
+        await settle(pilot)
+        assert path_input.value == "mine.bitex"

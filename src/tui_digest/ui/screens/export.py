@@ -74,14 +74,30 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def _format_changed(self, event: RadioSet.Changed) -> None:
         button_id = event.pressed.id or ""
         self.format = button_id.removeprefix("fmt-") if button_id else "markdown"
+        self._rename_for(self.format)
+
+    def _rename_for(self, fmt: str) -> None:
+        """The file box's name with `fmt`'s extension; what the user typed stays."""
         path_input = self.query_one("#export-path", Input)
         value = path_input.value
+        stem = value
         # The longest matching extension, so "x.csl.json" loses ".csl.json", not ".json".
         for ext in sorted({ext for _label, ext in FORMATS.values()}, key=len, reverse=True):
             if value.endswith(ext):
-                value = value[: -len(ext)]
+                stem = value[: -len(ext)]
                 break
-        path_input.value = value + FORMATS[self.format][1]
+        whole = bool(value) and path_input.selected_text == value
+        in_extension = max(path_input.selection) > len(stem)
+        path_input.value = stem + FORMATS[fmt][1]
+        # Left as it was, the selection (the whole default name, on focus) covered
+        # all but the last characters of a longer name: `refs.ris` typed after a
+        # change to RIS gave `refs.riss`. A name still all selected stays so, and
+        # typing replaces it; a cursor or selection in the old extension goes to the
+        # end (a cursor in the stem stays where it is).
+        if whole:
+            path_input.select_all()
+        elif in_extension:
+            path_input.cursor_position = len(path_input.value)
 
     def action_format(self, step: int) -> None:
         """Up/Down in the file box: choose the previous/next format (the name follows)."""
