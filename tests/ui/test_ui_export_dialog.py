@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual import events
+from textual.widgets import Input, RadioSet, Static
 from ui_support import make_app, notes, settle
 
 from tui_digest.core.store import Store
@@ -14,6 +15,13 @@ from tui_digest.ui.screens.confirm import ConfirmScreen
 from tui_digest.ui.screens.export import ExportScreen
 
 SIZE = (140, 40)
+
+
+def quick_presses(app, *keys: str) -> None:
+    """Keys queued at once, as a terminal delivers quick presses (`pilot.press`
+    waits for the app to go idle after each key, so it cannot show this)."""
+    for key in keys:
+        app.post_message(events.Key(key, None))
 
 
 def _error_text(app) -> str:
@@ -107,3 +115,74 @@ async def test_a_name_the_user_typed_stays_when_the_format_changes(
         await pilot.press("backspace", *"tex")  # (the cursor is at the end)
         await settle(pilot)
         assert path_input.value == "mine.bitex"
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (("down", "down", "down"), "csl-json"),
+        (("down", "down", "down", "up"), "ris"),
+        (("down", "up"), "markdown"),
+        (("down", "down", "up", "down", "down", "down", "down"), "json"),
+    ],
+)
+async def test_quick_presses_each_move_the_format(
+    cache: Path, tmp_path: Path, monkeypatch, keys: tuple[str, ...], expected: str
+) -> None:
+    """Three quick Downs moved one step: each press read the format back from the
+    radio buttons, which change only when the set handles its queued message."""
+    from tui_digest.ui.export_job import FORMATS
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        quick_presses(app, *keys)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert screen.format == expected
+        pressed = screen.query_one("#export-format", RadioSet).pressed_button
+        assert pressed is not None and pressed.id == f"fmt-{expected}"
+        [on] = [b.id for b in screen.query("RadioButton") if b.value]
+        assert on == f"fmt-{expected}"
+        assert screen.query_one("#export-path", Input).value.endswith(FORMATS[expected][1])
+        await pilot.press("enter")
+        await settle(pilot)
+    [written] = [p for p in tmp_path.iterdir() if not p.name.startswith("cache.db")]
+    assert written.name.endswith(FORMATS[expected][1])
+
+
+async def test_enter_right_after_quick_presses_exports_the_format_chosen(
+    cache: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        quick_presses(app, "down", "down", "down", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        assert any("Exported 1 paper" in n for n in notes(app))
+    [written] = [p for p in tmp_path.iterdir() if not p.name.startswith("cache.db")]
+    assert written.name.endswith(".csl.json")
+
+
+async def test_a_click_after_quick_presses_is_the_choice(
+    cache: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        quick_presses(app, "down", "down")
+        await pilot.click("#fmt-json")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen) and screen.format == "json"
+        assert [b.id for b in screen.query("RadioButton") if b.value] == ["fmt-json"]
+        assert screen.query_one("#export-path", Input).value.endswith(".json")
+        assert not screen.query_one("#export-path", Input).value.endswith(".csl.json")

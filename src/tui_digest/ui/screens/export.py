@@ -49,7 +49,11 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.count = count
         self.directory = directory
         self.cache = cache  # the reader's cache (None: the default one), never written over
+        # The chosen format: the screen's own, not read back from the radio buttons
+        # (see action_format).
         self.format = "markdown"
+        # The buttons action_format pressed whose RadioSet.Changed is still to come.
+        self._pressing: list[str] = []
 
     def compose(self) -> ComposeResult:
         noun = "paper" if self.count == 1 else "papers"
@@ -73,6 +77,12 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self, event: RadioSet.Changed) -> None:
         button_id = event.pressed.id or ""
+        if button_id in self._pressing:
+            # The set catching up with a format Up/Down chose: not a choice of its own
+            # (a quick Down, Up would otherwise end on the format Down pointed at).
+            self._pressing.remove(button_id)
+            return
+        # A click, or Enter/Space in the set.
         self.format = button_id.removeprefix("fmt-") if button_id else "markdown"
         self._rename_for(self.format)
 
@@ -100,10 +110,37 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             path_input.cursor_position = len(path_input.value)
 
     def action_format(self, step: int) -> None:
-        """Up/Down in the file box: choose the previous/next format (the name follows)."""
-        buttons = list(self.query(RadioButton))
-        now = next((i for i, b in enumerate(buttons) if b.value), 0)
-        buttons[max(0, min(len(buttons) - 1, now + step))].value = True
+        """Up/Down in the file box: choose the previous/next format (the name follows).
+
+        From `self.format`: a radio button's value changes only when the set handles
+        its queued message, so reading the buttons made each of three quick Downs
+        start from the first format (they reached BibTeX, not CSL-JSON)."""
+        formats = list(FORMATS)
+        now = formats.index(self.format)
+        chosen = formats[max(0, min(len(formats) - 1, now + step))]
+        if chosen != self.format:
+            self.format = chosen
+            self._rename_for(chosen)
+            self._show_format()
+
+    def _show_format(self) -> None:
+        """Make `self.format`'s button the set's pressed one."""
+        if not self.is_attached:
+            return  # (closed meanwhile)
+        radio_set = self.query_one("#export-format", RadioSet)
+        behind = [b for b in radio_set.query(RadioButton) if b.value]
+        behind = [b for b in behind if b is not radio_set.pressed_button]
+        if behind:
+            # A button turned on whose Changed the set has yet to handle (a quick
+            # press before this one): pressing now would be undone by it, and a
+            # button already on cannot be pressed. Again once the set has handled
+            # it: after the messages queued in that button, then in the set.
+            behind[-1].call_later(radio_set.call_later, self._show_format)
+            return
+        button = self.query_one(f"#fmt-{self.format}", RadioButton)
+        if not button.value:
+            self._pressing.append(button.id or "")
+            button.value = True  # (the set turns the other off, and says Changed)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
