@@ -70,15 +70,9 @@ def refuse_own_files(
 ) -> None:
     """OSError (a one-line user error) when `target` is the cache or the config file:
     a command's output file must never replace them (`state export -o cache.db`)."""
-    from tui_digest.core.paths import default_config_path, default_db_path, is_own_file
+    from tui_digest.core.paths import own_file_named
     from tui_digest.core.sanitize import for_terminal
 
-    owns = (
-        ("the cache", Path(db) if db else default_db_path()),
-        ("the config file", Path(config) if config else default_config_path()),
-    )
-    for what, own in owns:
-        if is_own_file(target, own):
-            raise OSError(
-                errno.EINVAL, f"refusing to write over {what} ({for_terminal(str(target))})"
-            )
+    what = own_file_named(target, db=db, config=config)
+    if what is not None:
+        raise OSError(errno.EINVAL, f"refusing to write over {what} ({for_terminal(str(target))})")

@@ -44,3 +44,18 @@ def is_own_file(target: str | Path, own: str | Path) -> bool:
         return target_path.exists() and os.path.samefile(own_path, target_path)
     except OSError:
         return False
+
+
+def own_file_named(
+    target: str | Path, *, db: str | Path | None, config: str | Path | None = None
+) -> str | None:
+    """ "the cache" or "the config file" when writing `target` would write over it
+    (`is_own_file`: any spelling, link, or the cache's companions), else None.
+
+    The one check behind the CLI's refusal (cli_args.refuse_own_files) and the
+    reader's export dialog: the dialog replaced the cache with a Markdown export."""
+    owns = (
+        ("the cache", Path(db) if db else default_db_path()),
+        ("the config file", Path(config) if config else default_config_path()),
+    )
+    return next((what for what, own in owns if is_own_file(target, own)), None)

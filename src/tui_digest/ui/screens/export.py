@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from tui_digest.core.paths import own_file_named
 from tui_digest.ui import keys
 from tui_digest.ui.export_job import FORMATS
 from tui_digest.ui.screens import breakpoints
@@ -41,11 +42,18 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     # The clock that names the default file; tests replace it for stable snapshots.
     clock: Callable[[], datetime] = datetime.now
 
-    def __init__(self, count: int, *, directory: Path | None = None) -> None:
+    def __init__(
+        self, count: int, *, directory: Path | None = None, cache: Path | None = None
+    ) -> None:
         super().__init__()
         self.count = count
         self.directory = directory
+        self.cache = cache  # the reader's cache (None: the default one), never written over
+        # The chosen format: the screen's own, not read back from the radio buttons
+        # (see action_format).
         self.format = "markdown"
+        # The buttons action_format pressed whose RadioSet.Changed is still to come.
+        self._pressing: list[str] = []
 
     def compose(self) -> ComposeResult:
         noun = "paper" if self.count == 1 else "papers"
@@ -69,40 +77,99 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self, event: RadioSet.Changed) -> None:
         button_id = event.pressed.id or ""
+        if button_id in self._pressing:
+            # The set catching up with a format Up/Down chose: not a choice of its own
+            # (a quick Down, Up would otherwise end on the format Down pointed at).
+            self._pressing.remove(button_id)
+            return
+        # A click, or Enter/Space in the set.
         self.format = button_id.removeprefix("fmt-") if button_id else "markdown"
+        self._rename_for(self.format)
+
+    def _rename_for(self, fmt: str) -> None:
+        """The file box's name with `fmt`'s extension; what the user typed stays."""
         path_input = self.query_one("#export-path", Input)
         value = path_input.value
+        stem = value
         # The longest matching extension, so "x.csl.json" loses ".csl.json", not ".json".
         for ext in sorted({ext for _label, ext in FORMATS.values()}, key=len, reverse=True):
             if value.endswith(ext):
-                value = value[: -len(ext)]
+                stem = value[: -len(ext)]
                 break
-        path_input.value = value + FORMATS[self.format][1]
+        whole = bool(value) and path_input.selected_text == value
+        in_extension = max(path_input.selection) > len(stem)
+        path_input.value = stem + FORMATS[fmt][1]
+        # Left as it was, the selection (the whole default name, on focus) covered
+        # all but the last characters of a longer name: `refs.ris` typed after a
+        # change to RIS gave `refs.riss`. A name still all selected stays so, and
+        # typing replaces it; a cursor or selection in the old extension goes to the
+        # end (a cursor in the stem stays where it is).
+        if whole:
+            path_input.select_all()
+        elif in_extension:
+            path_input.cursor_position = len(path_input.value)
 
     def action_format(self, step: int) -> None:
-        """Up/Down in the file box: choose the previous/next format (the name follows)."""
-        buttons = list(self.query(RadioButton))
-        now = next((i for i, b in enumerate(buttons) if b.value), 0)
-        buttons[max(0, min(len(buttons) - 1, now + step))].value = True
+        """Up/Down in the file box: choose the previous/next format (the name follows).
+
+        From `self.format`: a radio button's value changes only when the set handles
+        its queued message, so reading the buttons made each of three quick Downs
+        start from the first format (they reached BibTeX, not CSL-JSON)."""
+        formats = list(FORMATS)
+        now = formats.index(self.format)
+        chosen = formats[max(0, min(len(formats) - 1, now + step))]
+        if chosen != self.format:
+            self.format = chosen
+            self._rename_for(chosen)
+            self._show_format()
+
+    def _show_format(self) -> None:
+        """Make `self.format`'s button the set's pressed one."""
+        if not self.is_attached:
+            return  # (closed meanwhile)
+        radio_set = self.query_one("#export-format", RadioSet)
+        behind = [b for b in radio_set.query(RadioButton) if b.value]
+        behind = [b for b in behind if b is not radio_set.pressed_button]
+        if behind:
+            # A button turned on whose Changed the set has yet to handle (a quick
+            # press before this one): pressing now would be undone by it, and a
+            # button already on cannot be pressed. Again once the set has handled
+            # it: after the messages queued in that button, then in the set.
+            behind[-1].call_later(radio_set.call_later, self._show_format)
+            return
+        button = self.query_one(f"#fmt-{self.format}", RadioButton)
+        if not button.value:
+            self._pressing.append(button.id or "")
+            button.value = True  # (the set turns the other off, and says Changed)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def _say(self, problem: str) -> None:
+        self.query_one("#export-error", Static).update(Content(problem))
 
     @on(Button.Pressed, "#export-ok")
     @on(Input.Submitted, "#export-path")
     def submit(self) -> None:
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
-            self.query_one("#export-error", Static).update(Content("Give a file name."))
+            self._say("Give a file name.")
             return
         path = Path(text).expanduser()
         if not path.is_absolute():
             path = (self.directory or Path.cwd()) / path
+        # The cache (and its -wal/-shm) or the config file, by any spelling or link:
+        # "Replace it?" then `y` replaced the cache with the export, every star,
+        # note and tag gone. The CLI refuses the same (cli_args.refuse_own_files).
+        # (The config file is the one the reader reads: $TUI_DIGEST_CONFIG, which
+        # `run --config` sets, or the default.)
+        own = own_file_named(path, db=self.cache)
+        if own is not None:
+            self._say(f"{path} is {own}: export to another file.")
+            return
         if path.is_dir():
-            self.query_one("#export-error", Static).update(
-                Content(f"{path} is a folder; give a file name.")
-            )
+            self._say(f"{path} is a folder; give a file name.")
             return
         if not path.exists():
             self.dismiss(ExportRequest(self.format, path))

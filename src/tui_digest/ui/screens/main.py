@@ -441,7 +441,7 @@ class MainScreen(
             if request is not None and self.store is not None:
                 self._export(self.store, rowids, request, digest)
 
-        self.app.push_screen(ExportScreen(len(rowids)), chosen)
+        self.app.push_screen(ExportScreen(len(rowids), cache=self.db_path), chosen)
 
     @work(thread=True, group="export", exit_on_error=False, description="export")
     def _export(
