@@ -186,3 +186,39 @@ async def test_a_click_after_quick_presses_is_the_choice(
         assert [b.id for b in screen.query("RadioButton") if b.value] == ["fmt-json"]
         assert screen.query_one("#export-path", Input).value.endswith(".json")
         assert not screen.query_one("#export-path", Input).value.endswith(".csl.json")
+
+
+async def test_the_status_line_says_an_export_is_running(
+    cache: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """With the dialog gone at once, a long export (65,000 papers as BibTeX: half a
+    minute) showed nothing until it was done, and looked like a failure."""
+    import threading
+
+    from ui_support import status_text, until
+
+    from tui_digest.ui import export_job
+
+    gate, entered = threading.Event(), threading.Event()
+    real = export_job.export_papers
+
+    def held(*args, **kwargs):
+        entered.set()
+        assert gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_job, "export_papers", held)
+    monkeypatch.chdir(tmp_path)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "enter")
+        await until(pilot, entered.is_set, "the export started")
+        await pilot.pause()  # (not settle: it waits for the workers, the export too)
+        assert not isinstance(app.screen, ExportScreen)
+        assert "exporting 1 paper…" in status_text(app)
+        gate.set()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert "exporting" not in status_text(app)
+        assert any("Exported 1 paper" in n for n in notes(app))

@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from ui_support import (
     RecordedSleeps,
     build_cache,
@@ -21,6 +20,7 @@ from ui_support import (
     notifications,
     settle,
     status_text,
+    until,
 )
 
 from feed_server import FeedServer, Reply, conditional
@@ -64,19 +64,6 @@ def new_digest_bytes(first: int, count: int) -> bytes:
         paper.published = NEW_DATE
     text = write_digest(papers)
     return text.encode("utf-8")
-
-
-async def until(pilot: Pilot, condition, what: str, tries: int = 2000, detail=None) -> None:
-    """Let the app run until `condition()` holds (no fixed sleeps: bounded pauses).
-
-    `detail()`, when given, says what the app showed instead (for a failure report).
-    """
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.005)
-    extra = f": {detail()}" if detail is not None else ""
-    raise AssertionError(f"timed out waiting for {what}{extra}")
 
 
 async def test_r_imports_new_papers_keeping_cursor_search_and_selection(cache: Path) -> None:

@@ -237,3 +237,16 @@ def make_app(
     return reader_app.make_app(
         db_path, first_run_sample=first_run_sample, timing=timing, follow_seconds=follow_seconds
     )
+
+
+async def until(pilot: Pilot, condition, what: str, tries: int = 2000, detail=None) -> None:
+    """Let the app run until `condition()` holds (no fixed sleeps: bounded pauses).
+
+    `detail()`, when given, says what the app showed instead (for a failure report).
+    """
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.005)
+    extra = f": {detail()}" if detail is not None else ""
+    raise AssertionError(f"timed out waiting for {what}{extra}")

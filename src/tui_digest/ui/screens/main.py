@@ -449,9 +449,20 @@ class MainScreen(
     ) -> None:
         from tui_digest.ui.export_job import export_papers
 
-        count = export_papers(
-            store, rowids, request.format, request.path, request.overwrite, digest=digest
+        # Said in the status line while it runs: 65,000 papers as BibTeX take half
+        # a minute, and with the dialog gone at once a user took the silence for a
+        # failure and exported again (found by a bug hunt).
+        slot = f"export-{id(request)}"
+        noun = "paper" if len(rowids) == 1 else "papers"
+        self.app.call_from_thread(
+            self.set_activity, f"exporting {len(rowids):,} {noun}…", slot=slot
         )
+        try:
+            count = export_papers(
+                store, rowids, request.format, request.path, request.overwrite, digest=digest
+            )
+        finally:
+            self.app.call_from_thread(self.set_activity, "", slot=slot)
         self.post_message(msg.ExportDone(request.path, count))
 
     def on_export_done(self, message: msg.ExportDone) -> None:
