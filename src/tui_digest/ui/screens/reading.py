@@ -366,4 +366,4 @@ class ReadingScreen(ListingScreen):
         if self.search_box.value == query:
             self.reload()
         else:
-            self.search_box.value = query
+            self.search_box.set_query(query)
