@@ -95,6 +95,12 @@ class ListingScreen(CacheScreen):
         self._busy: Worker[None] | None = None  # the listing worker whose thread runs
         self._threads = ListingThreads()  # has the busy one's thread begun? (listing_thread.py)
         self._queued: bool | None = None  # the `keep` of the request waiting for it
+        # The request the listing on screen came from. The box (`effective_query`)
+        # may already say something else: a newer request not answered yet, or
+        # an unfinished query that kept this listing. Keys that act on "the
+        # listing" (M, n) read this one: with the box's, M after clearing a
+        # related: search marked the whole cache read (found by a bug hunt).
+        self.shown_request: msg.ListingRequest | None = None
         self._ids_worker: Worker[None] | None = None
         self._held = ExitStack()  # an App.batch_update() kept open across a search
         self._hold_timer: Timer | None = None
@@ -188,6 +194,7 @@ class ListingScreen(CacheScreen):
         self._busy, self._queued = None, None  # no listing can follow without a store
         self.error = "the cache could not be opened"
         self.matches, self.total, self.counting = 0, 0, False
+        self.shown_request = None
         self.paper_list.set_listing(0, [])
         self.detail.show_message(message.error)
         self._release_frame()
@@ -310,6 +317,7 @@ class ListingScreen(CacheScreen):
             self._view_total = (request.digest, message.total)
         elif self._view_total is not None and self._view_total[0] != request.digest:
             self._view_total = None
+        self.shown_request = request
         self.matches, self.error, self.incomplete_error = message.matches, "", ""
         self.counting = not message.counted
         self.total = self._view_total[1] if self._view_total else None
@@ -393,7 +401,7 @@ class ListingScreen(CacheScreen):
             # The query failed: it has no result, so the list shows none (it
             # showed the search before it, "14 / 14" beside the error; found
             # by a bug hunt). `total` stays the view's.
-            self.matches = 0
+            self.matches, self.shown_request = 0, None
             self.paper_list.set_listing(0, [])
             self.paper_list.set_highlight("")
             self.detail.show_message(message.error)
