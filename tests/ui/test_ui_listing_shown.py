@@ -78,3 +78,35 @@ async def test_m_and_n_on_an_unfinished_query_act_on_the_kept_listing(cache: Pat
         assert not [n for n in notes(app) if "Could not" in n]
         assert read_marks(cache) == len(shown)
         assert f"Marked {len(shown)} papers read · ctrl+z undoes" in notes(app)
+
+
+async def test_a_search_cleared_during_a_ranking_is_listed_at_once(
+    cache: Path, monkeypatch
+) -> None:
+    gate = threading.Event()
+    gate.set()
+    fake_related(monkeypatch, [3, 5, 7], gate)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        await pilot.press("R")
+        await settle(pilot)
+        assert main.paper_list.ids == [3, 5, 7]
+        gate.clear()  # the next ranking takes as long as the test wants (a slow child)
+        await pilot.press("slash", "end", *" x")
+        assert main.listing_busy
+        await pilot.press("ctrl+u", "enter")
+        try:
+            for _ in range(200):
+                if main.shown_request is not None and main.shown_request.query == "":
+                    break
+                await pilot.pause()
+            assert main.shown_request is not None and main.shown_request.query == ""
+            assert main.matches == 38 and main.paper_list.bars is None
+        finally:
+            gate.set()
+        await settle(pilot)
+        # The ranking's late answer is dropped.
+        assert main.query_text == "" and main.matches == 38
+        assert len(main.paper_list.ids) == 38 and main.paper_list.bars is None

@@ -95,6 +95,7 @@ class ListingScreen(CacheScreen):
         self._busy: Worker[None] | None = None  # the listing worker whose thread runs
         self._threads = ListingThreads()  # has the busy one's thread begun? (listing_thread.py)
         self._queued: bool | None = None  # the `keep` of the request waiting for it
+        self._busy_ranked = False  # the busy thread ranks (its child process takes seconds)
         # The request the listing on screen came from. The box (`effective_query`)
         # may already say something else: a newer request not answered yet, or
         # an unfinished query that kept this listing. Keys that act on "the
@@ -259,7 +260,14 @@ class ListingScreen(CacheScreen):
                 worker.cancel()  # its pending messages are dropped from now on
         if busy is not None and self._threads.cancel(busy):  # wait for its ListingDone
             self._queued = keep if self._queued is None else self._queued and keep
-            return
+            if not (self._busy_ranked and not is_ranked(self.effective_query())):
+                return
+            # A ranking's child process runs for seconds (related: at 65k papers
+            # 7-15 s), and an unranked listing queued behind it left the old
+            # ranked rows up under the new search. Its thread is left to finish;
+            # its messages are dropped (cancelled) and its ListingDone is not the
+            # busy one's. Another ranked request still waits: one child at a time.
+            keep, self._queued = self._queued, None
         self._busy = None
         self._start_listing(keep)
 
@@ -273,6 +281,7 @@ class ListingScreen(CacheScreen):
         request = msg.ListingRequest(
             self.effective_query(), self.digest, keep, known[1] if same_view and known else None
         )
+        self._busy_ranked = is_ranked(request.query)
         self._busy = self._latest = self._listing(store, request)
 
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False,
