@@ -386,6 +386,14 @@ class ListingScreen(CacheScreen):
             ids = store.list_ids(request.query, digest=request.digest)
             self.post_message(msg.ListingIds(listing, request, ids))
 
+    @work(thread=True, exclusive=True, group="listing-ids", exit_on_error=False,
+          description="list the papers")  # fmt: skip
+    def _load_kept_ids(self, store: Store, request: msg.ListingRequest) -> None:
+        worker = get_current_worker()  # (cancelled by the next request, as any ids worker)
+        ids = store.list_ids(request.query, digest=request.digest)
+        if not worker.is_cancelled:
+            self.post_message(msg.ListingIds(worker, request, ids))
+
     def on_listing_ids(self, message: msg.ListingIds) -> None:
         if not message.stale:
             self.paper_list.set_ids(message.ids)
@@ -414,9 +422,27 @@ class ListingScreen(CacheScreen):
             self.paper_list.set_listing(0, [])
             self.paper_list.set_highlight("")
             self.detail.show_message(message.error)
-        self.counting = False
+            self.counting = False
+        else:
+            self._finish_kept_listing()
         self._release_frame()
         self._listing_shown()
+
+    def _finish_kept_listing(self) -> None:
+        """A failed query kept the listing shown: let it finish its count and ids.
+
+        Typing on (`robot "agent`) cancelled the kept listing's count or ids;
+        "counting" was then turned off, so its first page's length or its
+        capped count read as final ("10,000 / 65,207", or "120"), and only its
+        first page could be reached (G stopped at row 120; found by a bug hunt).
+        Its ids are read again here: they bring the exact number
+        (`on_listing_ids`). A ranked listing came with all its ids.
+        """
+        shown, papers, store = self.shown_request, self.paper_list, self.store
+        if shown is None or store is None or is_ranked(shown.query):
+            return
+        if self.counting or len(papers.ids) < papers.total:
+            self._ids_worker = self._load_kept_ids(store, shown)
 
     # --- the cache as a whole ------------------------------------------------------
 
