@@ -331,6 +331,8 @@ class ListingScreen(CacheScreen):
         self.counting = not message.counted
         self.total = self._view_total[1] if self._view_total else None
         papers = self.paper_list
+        if not request.keep and papers.forget_waiting():
+            self.notify("Select all was not done: the listing changed.", markup=False)
         keep = papers.current_rowid if request.keep else None
         if self.resume_rowid is not None:
             keep, self.resume_rowid = self.resume_rowid, None
@@ -370,6 +372,7 @@ class ListingScreen(CacheScreen):
         self.matches, self.counting, self.total = message.matches, message.capped, message.total
         papers = self.paper_list
         papers.set_total(message.matches)
+        papers.listing_arrived()  # (the page may have been all of it)
         if message.capped or message.matches > len(papers.ids):
             # The full id array (22 ms at 100k) is read after this frame is drawn:
             # building it holds the GIL, and the frame should not wait on it.
@@ -399,11 +402,13 @@ class ListingScreen(CacheScreen):
             self.paper_list.set_ids(message.ids)
             if self.counting:  # the count was capped: the ids are the exact number
                 self.matches, self.counting = len(message.ids), False
+            self.paper_list.listing_arrived()  # a G or select-all that waited for them
 
     def on_ranked_ids(self, message: msg.RankedIds) -> None:
         if not message.stale:
             self.paper_list.set_bars(message.bars)
             self.paper_list.set_ids(message.ids)
+            self.paper_list.listing_arrived()
 
     def on_listing_failed(self, message: msg.ListingFailed) -> None:
         if message.stale:
