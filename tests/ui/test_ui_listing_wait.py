@@ -1,6 +1,7 @@
-"""`A` pressed right after a search, while only the first page's ids are here,
-acts on the whole listing once its ids come (found by a bug hunt on a 65k-paper
-cache: A selected 120 of 47,459 papers and the next s/m/e acted on those)."""
+"""`A` and `G` pressed right after a search, while only the first page's ids are here,
+act on the whole listing once its ids come (found by a bug hunt on a 65k-paper
+cache: A selected 120 of 47,459 papers and the next s/m/e acted on those; G
+stopped at row 120 and stayed)."""
 
 from __future__ import annotations
 
@@ -86,3 +87,23 @@ async def test_select_all_waiting_is_dropped_with_its_listing(big: Path, monkeyp
         ids.release()
         await settle(pilot)
         assert main.selected == 0
+
+
+async def test_g_before_the_ids_goes_to_the_last_row_once_they_come(big: Path, monkeypatch) -> None:
+    ids = HeldIds(monkeypatch)
+    app = make_app(big, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await search_first_page(pilot, ids)
+        main = app.main
+        await pilot.press("G")
+        assert main.paper_list.cursor == listing_read.FIRST_PAGE - 1
+        ids.release()
+        await settle(pilot)
+        assert main.paper_list.cursor == PAPERS - 1
+        # A move after G wins over it.
+        await pilot.press("g", "slash", *" -protein", "enter")
+        await settle(pilot)
+        await pilot.press("G", "k")
+        ids.release()
+        await settle(pilot)
+        assert main.paper_list.cursor == listing_read.FIRST_PAGE - 2

@@ -30,8 +30,9 @@ class CursorList(ScrollView):
         self._total = 0  # rows in the listing; may exceed len(_ids) until all ids arrive
         self._cursor = 0
         self.selected: set[int] = set()
-        # `A` pressed before the listing's ids all came (only its first page is
-        # here): done by `listing_arrived` once they have.
+        # Keys pressed before the listing's ids all came (only its first page is
+        # here): done by `listing_arrived` once they have (see action_last).
+        self._last_when_listed = False
         self._select_when_listed = False
 
     @property
@@ -69,6 +70,7 @@ class CursorList(ScrollView):
 
     def move_cursor(self, index: int, *, deliberate: bool = True) -> None:
         """Put the cursor on row `index` (a user's move unless `deliberate` is False)."""
+        self._last_when_listed = False  # a newer move wins over a waiting G
         if not self._ids:
             return
         index = max(0, min(index, len(self._ids) - 1))
@@ -103,7 +105,11 @@ class CursorList(ScrollView):
         self.move_cursor(0)
 
     def action_last(self) -> None:
+        # Right after a search only the first page's ids are here: G went to row
+        # 120 of 47,459 and stayed (found by a bug hunt). It goes to the last row
+        # here now, and to the listing's last once its ids come.
         self.move_cursor(len(self._ids) - 1)
+        self._last_when_listed = not self.listed
 
     def action_page_down(self) -> None:
         self.move_cursor(self._cursor + self._page())
@@ -144,6 +150,8 @@ class CursorList(ScrollView):
         """The listing's ids or count came: do what waited for all its ids."""
         if not self.listed:
             return
+        if self._last_when_listed:
+            self.move_cursor(len(self._ids) - 1)
         if self._select_when_listed:
             self._select_when_listed = False
             self._select_shown()
@@ -152,7 +160,7 @@ class CursorList(ScrollView):
         """Another listing replaces this one: drop what waited for its ids (True
         when a select-all was waiting)."""
         waited = self._select_when_listed
-        self._select_when_listed = False
+        self._last_when_listed = self._select_when_listed = False
         return waited
 
     def _select_shown(self) -> None:
