@@ -50,7 +50,7 @@ class ForYouActions:
 
     def action_toggle_foryou(self) -> None:
         """`f`: add sort:foryou to the search, or take it out."""
-        self.search_box.value = toggle_foryou(self.search_box.value)
+        self.search_box.set_query(toggle_foryou(self.search_box.value))
 
     def action_related(self) -> None:
         """`R`: list the papers most like the current one."""
@@ -58,7 +58,7 @@ class ForYouActions:
         if record is None:
             self.notify("No paper is open.", title="Related", markup=False)  # type: ignore[attr-defined]
             return
-        self.search_box.value = related_query(record.paper.id)
+        self.search_box.set_query(related_query(record.paper.id))
 
     def show_for_you(self) -> None:
         """The picker's "For you": all papers of the newest day, ranked."""

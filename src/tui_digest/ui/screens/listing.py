@@ -96,6 +96,13 @@ class ListingScreen(CacheScreen):
         self._busy: Worker[None] | None = None  # the listing worker whose thread runs
         self._threads = ListingThreads()  # has the busy one's thread begun? (listing_thread.py)
         self._queued: bool | None = None  # the `keep` of the request waiting for it
+        self._busy_ranked = False  # the busy thread ranks (its child process takes seconds)
+        # The request the listing on screen came from. The box (`effective_query`)
+        # may already say something else: a newer request not answered yet, or
+        # an unfinished query that kept this listing. Keys that act on "the
+        # listing" (M, n) read this one: with the box's, M after clearing a
+        # related: search marked the whole cache read (found by a bug hunt).
+        self.shown_request: msg.ListingRequest | None = None
         self._ids_worker: Worker[None] | None = None
         self._held = ExitStack()  # an App.batch_update() kept open across a search
         self._hold_timer: Timer | None = None
@@ -189,6 +196,7 @@ class ListingScreen(CacheScreen):
         self._busy, self._queued = None, None  # no listing can follow without a store
         self.error = "the cache could not be opened"
         self.matches, self.total, self.counting = 0, 0, False
+        self.shown_request = None
         self.paper_list.set_listing(0, [])
         self.detail.show_message(message.error)
         self._release_frame()
@@ -253,7 +261,14 @@ class ListingScreen(CacheScreen):
                 worker.cancel()  # its pending messages are dropped from now on
         if busy is not None and self._threads.cancel(busy):  # wait for its ListingDone
             self._queued = keep if self._queued is None else self._queued and keep
-            return
+            if not (self._busy_ranked and not is_ranked(self.effective_query())):
+                return
+            # A ranking's child process runs for seconds (related: at 65k papers
+            # 7-15 s), and an unranked listing queued behind it left the old
+            # ranked rows up under the new search. Its thread is left to finish;
+            # its messages are dropped (cancelled) and its ListingDone is not the
+            # busy one's. Another ranked request still waits: one child at a time.
+            keep, self._queued = self._queued, None
         self._busy = None
         self._start_listing(keep)
 
@@ -267,6 +282,7 @@ class ListingScreen(CacheScreen):
         request = msg.ListingRequest(
             self.effective_query(), self.digest, keep, known[1] if same_view and known else None
         )
+        self._busy_ranked = is_ranked(request.query)
         self._busy = self._latest = self._listing(store, request)
 
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False,
@@ -311,10 +327,13 @@ class ListingScreen(CacheScreen):
             self._view_total = (request.digest, message.total)
         elif self._view_total is not None and self._view_total[0] != request.digest:
             self._view_total = None
+        self.shown_request = request
         self.matches, self.error, self.incomplete_error = message.matches, "", ""
         self.counting = not message.counted
         self.total = self._view_total[1] if self._view_total else None
         papers = self.paper_list
+        if not request.keep and papers.forget_waiting():
+            self.notify("Select all was not done: the listing changed.", markup=False)
         keep = papers.current_rowid if request.keep else None
         if self.resume_rowid is not None:
             keep, self.resume_rowid = self.resume_rowid, None
@@ -354,6 +373,7 @@ class ListingScreen(CacheScreen):
         self.matches, self.counting, self.total = message.matches, message.capped, message.total
         papers = self.paper_list
         papers.set_total(message.matches)
+        papers.listing_arrived()  # (the page may have been all of it)
         if message.capped or message.matches > len(papers.ids):
             # The full id array (22 ms at 100k) is read after this frame is drawn:
             # building it holds the GIL, and the frame should not wait on it.
@@ -370,16 +390,26 @@ class ListingScreen(CacheScreen):
             ids = store.list_ids(request.query, digest=request.digest)
             self.post_message(msg.ListingIds(listing, request, ids))
 
+    @work(thread=True, exclusive=True, group="listing-ids", exit_on_error=False,
+          description="list the papers")  # fmt: skip
+    def _load_kept_ids(self, store: Store, request: msg.ListingRequest) -> None:
+        worker = get_current_worker()  # (cancelled by the next request, as any ids worker)
+        ids = store.list_ids(request.query, digest=request.digest)
+        if not worker.is_cancelled:
+            self.post_message(msg.ListingIds(worker, request, ids))
+
     def on_listing_ids(self, message: msg.ListingIds) -> None:
         if not message.stale:
             self.paper_list.set_ids(message.ids)
             if self.counting:  # the count was capped: the ids are the exact number
                 self.matches, self.counting = len(message.ids), False
+            self.paper_list.listing_arrived()  # a G or select-all that waited for them
 
     def on_ranked_ids(self, message: msg.RankedIds) -> None:
         if not message.stale:
             self.paper_list.set_bars(message.bars)
             self.paper_list.set_ids(message.ids)
+            self.paper_list.listing_arrived()
 
     def on_listing_failed(self, message: msg.ListingFailed) -> None:
         if message.stale:
@@ -394,13 +424,31 @@ class ListingScreen(CacheScreen):
             # The query failed: it has no result, so the list shows none (it
             # showed the search before it, "14 / 14" beside the error; found
             # by a bug hunt). `total` stays the view's.
-            self.matches = 0
+            self.matches, self.shown_request = 0, None
             self.paper_list.set_listing(0, [])
             self.paper_list.set_highlight("")
             self.detail.show_message(message.error)
-        self.counting = False
+            self.counting = False
+        else:
+            self._finish_kept_listing()
         self._release_frame()
         self._listing_shown()
+
+    def _finish_kept_listing(self) -> None:
+        """A failed query kept the listing shown: let it finish its count and ids.
+
+        Typing on (`robot "agent`) cancelled the kept listing's count or ids;
+        "counting" was then turned off, so its first page's length or its
+        capped count read as final ("10,000 / 65,207", or "120"), and only its
+        first page could be reached (G stopped at row 120; found by a bug hunt).
+        Its ids are read again here: they bring the exact number
+        (`on_listing_ids`). A ranked listing came with all its ids.
+        """
+        shown, papers, store = self.shown_request, self.paper_list, self.store
+        if shown is None or store is None or is_ranked(shown.query):
+            return
+        if self.counting or len(papers.ids) < papers.total:
+            self._ids_worker = self._load_kept_ids(store, shown)
 
     # --- the cache as a whole ------------------------------------------------------
 

@@ -214,7 +214,7 @@ class MainScreen(
         )
         self._reopen_newest = False
         if newest is not None:
-            self.search_box.value = newest
+            self.search_box.set_query(newest)
 
     def marks_changed(self) -> None:
         """Another process marked, tagged or noted papers: the rows, the detail pane

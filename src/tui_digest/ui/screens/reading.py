@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
+from tui_digest.ui.foryou import is_ranked
 from tui_digest.ui.marks import DwellTimer, FlagChange, Schedule
 from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.screens.listing import ListingScreen
@@ -153,11 +154,20 @@ class ReadingScreen(ListingScreen):
         self.change_marks(setting(flag, rowids, value), quiet=quiet)
 
     def action_mark_all_read(self) -> None:
-        """`M`: every paper of the listing shown, loaded or not."""
-        query, digest = self.effective_query(), self.digest
+        """`M`: every paper of the listing shown, loaded or not.
+
+        The shown listing's query (`shown_request`), not the box's: a newer
+        search may not be answered yet, or be unfinished (an open quote).
+        A ranked listing (related:, sort:foryou) has all its ids in the list.
+        """
+        shown = self.shown_request
+        if shown is None:
+            return  # no listing (it failed): nothing is shown to mark
+        query, digest = shown.query, shown.digest
+        ranked = list(self.paper_list.ids) if is_ranked(query) else None
 
         def mark_all(store: Store) -> FlagChange:
-            ids = store.list_ids(query, digest=digest)
+            ids = ranked if ranked is not None else store.list_ids(query, digest=digest)
             return FlagChange("read", True, tuple(store.change_flag("read", ids, True)), len(ids))
 
         self.change_marks(mark_all, quiet=False)
@@ -318,9 +328,13 @@ class ReadingScreen(ListingScreen):
             others = [name for name in rest if self.unread_by_digest.get(name, 0)]
         else:
             others = []
-        self._seek_unread(
-            store, self.effective_query(), self.digest, papers.ids, papers.cursor, step, others
-        )
+        # The shown listing's query, as for M; a ranked one's order is the list's
+        # ids, and its unread papers are the view's unread ones among them.
+        shown = self.shown_request
+        if shown is None:
+            return
+        query = "" if is_ranked(shown.query) else shown.query
+        self._seek_unread(store, query, shown.digest, papers.ids, papers.cursor, step, others)
 
     @work(thread=True, exclusive=True, group="seek-unread", exit_on_error=False,
           description="find the next unread paper")  # fmt: skip
@@ -370,4 +384,4 @@ class ReadingScreen(ListingScreen):
         if self.search_box.value == query:
             self.reload()
         else:
-            self.search_box.value = query
+            self.search_box.set_query(query)

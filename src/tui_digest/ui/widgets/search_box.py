@@ -39,6 +39,16 @@ class SearchBox(Input):
         # Changed message travels to the screen (the screen holds the frame there).
         self.edited: Callable[[], None] | None = None
 
+    def set_query(self, text: str) -> None:
+        """Put `text` in the box (a key or the picker chose it), the cursor at its end.
+
+        `Input` leaves the cursor where it was after the first value: `f` on
+        "cat:cs.AI" left it at 0, and `/` then typing wrote in front of the
+        query (" cat:cs.AIsort:foryou"; found by a bug hunt).
+        """
+        self.value = text
+        self.cursor_position = len(text)
+
     def watch_value(self, value: str) -> None:
         if self.edited is not None:
             self.edited()
