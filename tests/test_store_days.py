@@ -302,3 +302,29 @@ def test_importing_a_category_file_gives_its_papers_the_category(tmp_path):
     assert info["label"] == f"cs.CL · 2026-08-19 · {tmp_path.name}"
     [found] = json.loads(run_cli("search", "--json", "cat:cs.CL", db=db).stdout)
     assert found["categories"] == ["cs.CL"]
+
+
+def test_a_revision_replaces_its_papers_text_another_source_only_fills(db, clock):
+    """A revised list of the same source corrects the text of the papers its
+    previous version listed (non-empty fields only), counted as updated; a paper
+    another source lists, or one new to the list, keeps the stored text."""
+    other = Digest("lab", source="/lab/cs.AI.md", papers=[paper("3", summary_zh="乙")])
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1", "2"))
+        s.import_digest(other)
+        first = [paper("1", summary_zh="旧"), paper("2", title_zh="题")]
+        first.append(paper("3", summary_zh="甲"))
+        s.import_digest(Digest("cs.AI", source="/data/cs.AI.md", papers=first))
+        assert s.get_paper("3").paper.summary_zh == "乙"  # another source's text: only filled
+    with open_store(db, clock) as s:  # the same day's revision, after a restart
+        revised = [paper("1", summary_zh="新"), paper("2"), paper("3", summary_zh="丙")]
+        stats = s.import_digest(Digest("cs.AI", source="/data/cs.AI.md", papers=revised))
+        assert (stats.outcome, stats.updated) == (SAME_DAY, 2)
+        assert s.get_paper("1").paper.summary_zh == "新"
+        assert s.get_paper("2").paper.title_zh == "题"  # an empty field never wipes one
+        assert s.get_paper("3").paper.summary_zh == "丙"  # listed by this list's last version
+        assert s.count("新") == 1 and s.count("旧") == 0  # the search index follows
+    with open_store(db, clock) as s:  # the other source's revision of its own list
+        again = Digest("lab", source="/lab/cs.AI.md", papers=[paper("3", summary_zh="丁")])
+        assert s.import_digest(again).updated == 1
+        assert s.get_paper("3").paper.summary_zh == "丁"

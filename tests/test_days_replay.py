@@ -1,0 +1,46 @@
+"""Days of real use replayed through the real CLI (a bug hunt's day files, in
+fixtures/days, cut from the real samples by its mkdigest.py): revisions of a
+day's list, a list revised after midnight, removed days. Each command is a new
+process, so every step is also a restart; `TUI_DIGEST_TODAY` is the clock."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from cli_support import run_cli
+
+DAYS = Path(__file__).parent / "fixtures" / "days"
+NEW_SUMMARY = "今日更新的摘要文本"  # what day1b.md says of 2403.18717
+
+
+def run(*args: str, db: Path, today: str = "") -> str:
+    proc = run_cli(*args, db=db, env={"TUI_DIGEST_TODAY": today} if today else None)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.decode("utf-8")
+
+
+def import_as(folder: Path, day_file: str, today: str, db: Path) -> str:
+    """Copy `day_file` over the one source file `folder/cs.LG.md` and import it."""
+    target = folder / "cs.LG.md"
+    shutil.copyfile(DAYS / day_file, target)
+    return run("import", str(target), db=db, today=today)
+
+
+def test_a_same_day_revision_of_a_summary_reaches_search_and_export(tmp_path):
+    db, folder = tmp_path / "c.db", tmp_path / "x"
+    folder.mkdir()
+    import_as(folder, "day1.md", "2026-11-05", db)
+    old = json.loads(run("search", "id:2403.18717", "--json", db=db))[0]["summary_zh"]
+    assert old != NEW_SUMMARY
+    out = import_as(folder, "day1b.md", "2026-11-05", db)
+    # Its new rows, and the revised summary as an update, not "unchanged".
+    assert "2 new, 1 updated, 18 unchanged" in out, out
+    [paper] = json.loads(run("search", "id:2403.18717", "--json", db=db))
+    assert paper["summary_zh"] == NEW_SUMMARY
+    # The paper's own export says what the digest's kept bytes say.
+    assert NEW_SUMMARY in run("export", "--digest", "cs.LG-2026-11-05", db=db)
+    exported = run("export", "--format", "markdown", "id:2403.18717", db=db)
+    [row] = [line for line in exported.splitlines() if line.startswith("| [^1] |")]
+    assert row.endswith(f"| {NEW_SUMMARY} |"), row
