@@ -44,3 +44,25 @@ def test_a_same_day_revision_of_a_summary_reaches_search_and_export(tmp_path):
     exported = run("export", "--format", "markdown", "id:2403.18717", db=db)
     [row] = [line for line in exported.splitlines() if line.startswith("| [^1] |")]
     assert row.endswith(f"| {NEW_SUMMARY} |"), row
+
+
+def test_a_list_revised_after_midnight_replaces_that_day_across_restarts(tmp_path):
+    """tueA.md and tueB.md on 11-10 (two lists of that day: -10 and -10-2); wed.md
+    the next morning is tueB plus one row and one revised summary: a revision of
+    -10-2, not a digest of 11-11 listing the same papers again. thu.md, a list of
+    other papers, is the next day's digest as before."""
+    db, folder = tmp_path / "c.db", tmp_path / "x"
+    folder.mkdir()
+    import_as(folder, "tueA.md", "2026-11-10", db)
+    import_as(folder, "tueB.md", "2026-11-10", db)
+    out = import_as(folder, "wed.md", "2026-11-11", db)
+    assert "-> cs.LG-2026-11-10-2 (same-day update)" in out, out
+    assert "1 new, 1 updated, 14 unchanged" in out, out  # its revised summary too
+    [lois] = json.loads(run("search", "id:2307.14142", "--json", db=db))
+    assert lois["summary_zh"] == "翻译修订后的摘要"
+    got = [(d["name"], d["date"], d["papers"]) for d in json.loads(run("digests", "--json", db=db))]
+    assert got == [("cs.LG-2026-11-10-2", "2026-11-10", 16), ("cs.LG-2026-11-10", "2026-11-10", 15)]
+    listed = json.loads(run("search", "--json", "--limit", "100", "date:2026-11-10", db=db))
+    assert len(listed) == 31 and not json.loads(run("search", "--json", "date:2026-11-11", db=db))
+    out = import_as(folder, "thu.md", "2026-11-11", db)
+    assert "-> cs.LG-2026-11-11 (new digest)" in out, out

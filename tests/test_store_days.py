@@ -50,38 +50,66 @@ def daily(*ids: str) -> Digest:
 
 
 def test_each_day_of_one_path_is_kept_across_restarts(db, clock):
+    # (Each day's list is mostly other papers: one sharing at least half of the
+    # smaller list with the day before would be a revision of it, see below.)
     with open_store(db, clock) as s:
-        first = s.import_digest(daily("1", "2"))
+        first = s.import_digest(daily("1", "2", "5"))
         assert (first.digest, first.outcome) == ("cs.AI-2026-08-17", NEW_DIGEST)
     clock.day = "2026-08-18"
     with open_store(db, clock) as s:
-        second = s.import_digest(daily("3", "1"))
+        second = s.import_digest(daily("3", "4", "1"))
         assert (second.digest, second.outcome) == ("cs.AI-2026-08-18", NEW_DIGEST)
         assert [(d.name, d.date, d.count) for d in s.digests()] == [
-            ("cs.AI-2026-08-18", "2026-08-18", 2),
-            ("cs.AI-2026-08-17", "2026-08-17", 2),
+            ("cs.AI-2026-08-18", "2026-08-18", 3),
+            ("cs.AI-2026-08-17", "2026-08-17", 3),
         ]
         # Yesterday's digest still lists its papers, at its own refs.
         rows = s.search(digest="cs.AI-2026-08-17")
         assert [(r.id, r.ref, r.date) for r in rows] == [
             ("1", 1, "2026-08-17"),
             ("2", 2, "2026-08-17"),
+            ("5", 3, "2026-08-17"),
         ]
         rows = s.search(digest="cs.AI-2026-08-18")
         assert [(r.id, r.ref, r.date) for r in rows] == [
             ("3", 1, "2026-08-18"),
-            ("1", 2, "2026-08-18"),
+            ("4", 2, "2026-08-18"),
+            ("1", 3, "2026-08-18"),
         ]
         # date:D finds every paper listed that day, even one listed again later.
-        assert s.count("date:2026-08-17") == 2 and s.count("date:2026-08-18") == 2
-        assert s.count("date:2026-08-17 ti:title") == 2
-        assert s.count("-date:2026-08-17") == 1
-        assert s.count("date:2026-08-17", digest="cs.AI-2026-08-17") == 2
+        assert s.count("date:2026-08-17") == 3 and s.count("date:2026-08-18") == 3
+        assert s.count("date:2026-08-17 ti:title") == 3
+        assert s.count("-date:2026-08-17") == 2
+        assert s.count("date:2026-08-17", digest="cs.AI-2026-08-17") == 3
         listings = s.get_paper("1").listings
         assert [(x.digest, x.date, x.ref) for x in listings] == [
-            ("cs.AI-2026-08-18", "2026-08-18", 2),
+            ("cs.AI-2026-08-18", "2026-08-18", 3),
             ("cs.AI-2026-08-17", "2026-08-17", 1),
         ]
+
+
+def test_a_list_revised_after_midnight_revises_the_day_before(db, clock):
+    """The evening's list revised and read the next morning (its day is the clock's):
+    sharing at least half of the smaller list with the source's latest digest, of
+    an earlier day, it replaces that digest at its date. A dated document, or one
+    of mostly other papers, is a digest of its own day."""
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1", "2", "3", "4"))
+    clock.day = "2026-08-18"
+    with open_store(db, clock) as s:
+        revised = s.import_digest(daily("1", "2", "3", "4", "5"))
+        assert (revised.digest, revised.outcome) == ("cs.AI-2026-08-17", SAME_DAY)
+        assert [(d.name, d.date, d.count) for d in s.digests()] == [
+            ("cs.AI-2026-08-17", "2026-08-17", 5)
+        ]
+        assert s.count("date:2026-08-18") == 0 and s.count("date:2026-08-17") == 5
+        dated = Digest("cs.AI", source="/data/cs.AI.md", date="2026-08-18")
+        dated.papers = [paper(i) for i in ("1", "2", "3", "4", "6")]
+        assert s.import_digest(dated).outcome == NEW_DIGEST  # the day it says
+    clock.day = "2026-08-19"
+    with open_store(db, clock) as s:
+        other = s.import_digest(daily("7", "8", "9", "1"))
+        assert (other.digest, other.outcome) == ("cs.AI-2026-08-19", NEW_DIGEST)
 
 
 def test_same_day_update_replaces_that_day_only(db, clock):

@@ -208,6 +208,8 @@ class ImportMethods(Connections):
                 return ImportStats(
                     unchanged=len(incoming.papers), digest=target.name, outcome=IDENTICAL
                 )
+            if target.outcome == SAME_DAY:
+                day = target.old_date  # (a revision of an earlier day's list keeps its day)
             if target.outcome == NEW_DIGEST:
                 target = _create(conn, digest, day, options, now)
             stats = importer.import_into(
@@ -303,12 +305,14 @@ class ImportMethods(Connections):
         from tui_digest.core.store import importer
 
         day = self._day(digest, options)
-        target, latest = days.choose_streamed(conn, digest, day)
+        target, latest = days.choose_streamed(conn, digest, day, earlier=True)
         listed = importer.listing(b for b, _ in prepared)
         unchanged = _nothing_to_keep(conn, latest, listed)
         if unchanged is not None:
             return unchanged
         target = days.revision_or_new(conn, target, {pid for _, pid, _ in listed})
+        if target.outcome == SAME_DAY:
+            day = target.old_date  # (a revision of an earlier day's list keeps its day)
         target, job = _start(conn, digest, target, day, options, _now())
         for batch, ready in prepared:
             job.add(batch, repeats=True, ready=None if job.existing else ready)
