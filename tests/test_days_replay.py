@@ -66,3 +66,38 @@ def test_a_list_revised_after_midnight_replaces_that_day_across_restarts(tmp_pat
     assert len(listed) == 31 and not json.loads(run("search", "--json", "date:2026-11-11", db=db))
     out = import_as(folder, "thu.md", "2026-11-11", db)
     assert "-> cs.LG-2026-11-11 (new digest)" in out, out
+
+
+def test_a_removed_digest_served_again_unchanged_stays_removed(tmp_path):
+    """rm-comes-back: a folder source whose file a sync tool touched is read again;
+    its list is the digest the user removed, so the fetch creates nothing (each
+    command a restart). `tui-digest import FILE` by hand still brings it back."""
+    db, src = tmp_path / "c.db", tmp_path / "src"
+    src.mkdir()
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'[[sources]]\nname = "local"\nurl = "file://{src}/"\n[enrich]\nafter_fetch = false\n',
+        "utf-8",
+    )
+
+    def fetch(today: str) -> str:
+        proc = run_cli(
+            "fetch", db=db, env={"TUI_DIGEST_TODAY": today, "TUI_DIGEST_CONFIG": str(config)}
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.decode("utf-8")
+
+    shutil.copyfile(DAYS / "day1.md", src / "cs.AI.md")
+    fetch("2026-11-05")
+    shutil.copyfile(DAYS / "day2.md", src / "cs.AI.md")
+    fetch("2026-11-06")
+    run("digests", "rm", "cs.AI-2026-11-06", "--yes", db=db)
+    (src / "cs.AI.md").touch()  # a sync tool rewrote the unchanged file
+    (src / "cs.AI.md").write_bytes((src / "cs.AI.md").read_bytes())
+    out = fetch("2026-11-07")
+    assert "new 0 / updated 0 / unchanged 22" in out, out
+    names = [d["name"] for d in json.loads(run("digests", "--json", db=db))]
+    assert names == ["cs.AI-2026-11-05"]
+    # Imported by hand, it comes back (README: "Removing digests").
+    back = run("import", str(src / "cs.AI.md"), db=db, today="2026-11-07")
+    assert "-> cs.AI-2026-11-07 (new digest)" in back, back

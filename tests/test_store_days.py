@@ -11,6 +11,7 @@ import pytest
 from tui_digest.core import digest_day
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, NO_NEW_PAPERS, SAME_DAY, Digest, Paper
 from tui_digest.core.store import Store
+from tui_digest.core.store.facade_import import prepare_papers
 
 
 def paper(pid: str, **kw: object) -> Paper:
@@ -356,3 +357,32 @@ def test_a_revision_replaces_its_papers_text_another_source_only_fills(db, clock
         again = Digest("lab", source="/lab/cs.AI.md", papers=[paper("3", summary_zh="丁")])
         assert s.import_digest(again).updated == 1
         assert s.get_paper("3").paper.summary_zh == "丁"
+
+
+def test_a_removed_list_is_not_brought_back_but_by_hand(db, clock):
+    """A removed digest's list read again (a fetch: whole, streamed or read ahead)
+    creates nothing, across restarts; `revive_removed` (an import by hand) brings it
+    back, and a removal after that is remembered again."""
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1", "2", "3"))
+        clock.day = "2026-08-18"
+        s.import_digest(daily("4", "5", "6"))
+        s.remove_digests(s.digest_pks(["cs.AI-2026-08-18"]))
+    clock.day = "2026-08-19"
+    with open_store(db, clock) as s:
+        again = daily("4", "5", "6")
+        whole = s.import_digest(again)
+        streamed = s.import_stream(again, again.papers)
+        prepared = s.import_stream(again, (), prepared=prepare_papers(again.papers))
+        for stats in (whole, streamed, prepared):
+            assert (stats.outcome, stats.digest, stats.unchanged) == (IDENTICAL, "", 3)
+        assert [d.name for d in s.digests()] == ["cs.AI-2026-08-17"]
+        assert s.get_paper("4") is None
+        other = s.import_digest(daily("4", "5", "7"))  # another list: a digest
+        assert (other.digest, other.outcome) == ("cs.AI-2026-08-19", NEW_DIGEST)
+        s.remove_digests(s.digest_pks(["cs.AI-2026-08-19"]))
+    with open_store(db, clock) as s:
+        back = s.import_stream(again, again.papers, revive_removed=True)
+        assert (back.digest, back.outcome, back.new) == ("cs.AI-2026-08-19", NEW_DIGEST, 3)
+        s.remove_digests(s.digest_pks(["cs.AI-2026-08-19"]))
+        assert s.import_digest(daily("4", "5", "6")).outcome == IDENTICAL

@@ -15,6 +15,11 @@ digest, of an earlier day, replaces that digest and keeps its date; one of
 mostly other papers is the new day's digest. (Only a document that does not
 state its day: one dated by itself or its file name is of the day it says.)
 
+A digest the user removed (`digests rm`, `prune`) is remembered by its list
+(`removed_lists`): a fetch whose list is one the user removed from that source
+creates nothing, as content identical to the latest digest does; only an
+import by hand (`revive`) brings it back.
+
 Names are unique ASCII `<source name>-<date>` (`-2`… when taken); the name a
 document gave itself is kept as `alias`, so names from before v4 still work.
 Each digest version's original bytes are kept zlib-compressed
@@ -31,6 +36,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from tui_digest.core import digest_day
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, SAME_DAY
 from tui_digest.core.record import record
+from tui_digest.core.store.removed_lists import removed_list
 
 if TYPE_CHECKING:  # (types only: reading the cache does not load the importer)
     from tui_digest.core.model import Digest
@@ -51,14 +57,20 @@ def source_key(digest: Digest) -> str:
     return digest.source or digest.name
 
 
-def choose(conn: sqlite3.Connection, digest: Digest, incoming: Incoming, day: str) -> Target:
+def choose(
+    conn: sqlite3.Connection, digest: Digest, incoming: Incoming, day: str, *, revive: bool
+) -> Target:
     """Identical to the source's latest digest, a revision of that day's digest (or
     of the latest's, of an earlier day: `earlier_candidate`), or a new one. A
-    revision's `old_date` is the day it is filed under."""
+    revision's `old_date` is the day it is filed under. A list the user removed
+    from the source is IDENTICAL too, with no digest (pk 0, no name), unless
+    `revive` (`removed_list`)."""
     key = source_key(digest)
     latest = _latest(conn, key)
     if latest is not None and _same_content(conn, latest[0], incoming):
         return Target(IDENTICAL, *latest)
+    if removed_list(conn, key, _listing(incoming), revive=revive):
+        return Target(IDENTICAL)
     earlier = latest if earlier_candidate(digest) else None
     return revision_or_new(conn, _candidate(conn, key, day, earlier), set(incoming.papers))
 
@@ -125,8 +137,12 @@ def revision_or_new(conn: sqlite3.Connection, target: Target, ids: set[str]) -> 
 
 def _same_content(conn: sqlite3.Connection, dpk: int, incoming: Incoming) -> bool:
     """Whether digest `dpk` lists exactly the incoming entries (ref, id, what each brought)."""
-    wanted = sorted((ref, pid, incoming.hashes[pid]) for pid, (ref, _) in incoming.papers.items())
-    return lists_exactly(conn, dpk, wanted)
+    return lists_exactly(conn, dpk, _listing(incoming))
+
+
+def _listing(incoming: Incoming) -> list[tuple[int, str, bytes]]:
+    """The incoming entries (ref, id, what each brought), by ref."""
+    return sorted((ref, pid, incoming.hashes[pid]) for pid, (ref, _) in incoming.papers.items())
 
 
 def lists_exactly(conn: sqlite3.Connection, dpk: int, wanted: list[tuple[int, str, bytes]]) -> bool:
