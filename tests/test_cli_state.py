@@ -128,3 +128,12 @@ def test_note_prints_its_lines_and_what_is_cut_is_said(tmp_path):
     assert out.returncode == 0 and "note cut to 20,000 characters" in out.stderr.decode()
     out = run_cli("tag", pid, "+short", db=db)
     assert out.stderr == b""
+
+
+def test_state_import_counts_every_change_for_an_absent_paper(tmp_path):
+    """A new cache holds none of the file's papers: all 17 changes wait for them
+    (flags, tags, notes and watch hits alike), and the report says so."""
+    state = Path(__file__).parent / "fixtures" / "days" / "state.jsonl"
+    proc = run_cli("state", "import", str(state), db=tmp_path / "c.db")
+    assert proc.returncode == 0, proc.stderr
+    assert "17 changes applied (17 for papers not here yet)" in out(proc)

@@ -102,3 +102,19 @@ async def test_enrichment_replaces_a_feed_date_with_arxivs(db: Path) -> None:
         later = paper(version="v3", published="2025-09-25")
         store.import_digest(Digest("a", date="2025-09-25", papers=[later]))
         assert store.get_paper("2609.00001").paper.published == "2025-08-30"
+
+
+def test_a_revision_replaces_same_version_text_but_not_older_or_human_by_machine():
+    """`merge_paper(revision=True)`: the same source's revised entry (see `days`)."""
+    machine = {"machine_fields": "title_zh", "machine_model": "m"}
+    old = paper(version="v2", summary_zh="旧", title_zh="人译")
+    same = paper(version="v2", summary_zh="新", title_zh="机译", extras=machine)
+    got = merge_paper(old, same, revision=True)
+    assert got.summary_zh == "新"
+    assert got.title_zh == "人译" and "machine_fields" not in got.extras  # human stays
+    assert merge_paper(old, same).summary_zh == "旧"  # not a revision: fills only
+    older = paper(version="v1", summary_zh="新")
+    assert merge_paper(old, older, revision=True).summary_zh == "旧"
+    # A machine translation is replaced by the revision's own machine one.
+    was_machine = paper(version="v2", title_zh="机译一", extras=dict(machine))
+    assert merge_paper(was_machine, same, revision=True).title_zh == "机译"

@@ -284,6 +284,7 @@ def test_v6_cache_gains_the_read_flag_index_and_keeps_it_across_restarts(tmp_pat
         conn.execute("DROP TABLE removed_days")
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
+        conn.execute("DROP TABLE removed_lists")
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 6")
     with pytest.raises(CacheError, match="needs an upgrade"):
@@ -309,6 +310,7 @@ def test_v7_cache_gains_the_removed_days_and_remembers_removals_across_restarts(
         conn.execute("DROP TABLE removed_days")
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
+        conn.execute("DROP TABLE removed_lists")
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 7")
     with Store.open(db) as s:
@@ -331,6 +333,7 @@ def v7_cache(db: Path) -> Path:
         conn.execute("DROP TABLE removed_days")
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
+        conn.execute("DROP TABLE removed_lists")
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 7")
     return db
@@ -441,3 +444,33 @@ def test_on_upgrade_is_told_once_from_and_to_and_never_for_a_new_cache(tmp_path)
     Store.open(db, on_upgrade=lambda old, new: told.append((old, new))).close()
     Store.open(tmp_path / "new.db", on_upgrade=lambda old, new: told.append((old, new))).close()
     assert told == [(7, schema.SCHEMA_VERSION)]
+
+
+def test_a_cache_before_removed_lists_gains_them_in_one_step_keeping_its_removed_days(tmp_path):
+    """`_remember_removed_lists` (schema 12): a cache as version 11 wrote it keeps
+    its removed days (no list is known for them) and remembers later removals'
+    lists, across restarts: the removed list fetched again creates nothing."""
+    db, source = tmp_path / "c.db", "https://x.example/cs.AI.md"
+
+    def day(n: int) -> Digest:
+        return Digest("cs.AI", source=source, papers=[Paper(id=f"2611.0{n}001", title_en="P")])
+
+    with Store.open(db) as s:
+        s.import_digest(day(1), today="2026-11-16")
+        s.import_digest(day(2), today="2026-11-17")
+        s.remove_digests(s.digest_pks(["cs.AI-2026-11-17"]))
+    before = schema.MIGRATIONS.index(schema._remember_removed_lists)  # (11)
+    with sqlite3.connect(db) as conn:  # as the version before wrote it
+        conn.execute("DROP TABLE removed_lists")
+        conn.execute(f"PRAGMA user_version = {before}")
+    steps: list[tuple[int, int]] = []
+    with Store.open(db, on_upgrade=lambda a, b: steps.append((a, b))) as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION and steps == [(before, before + 1)]
+        assert s.source_days(source) == {"2026-11-16", "2026-11-17"}  # kept
+        # Removed before the upgrade: its list is not known, an import brings it.
+        assert s.import_digest(day(2), today="2026-11-18").outcome == "new digest"
+        s.remove_digests(s.digest_pks(["cs.AI-2026-11-18"]))
+    with Store.open(db) as s:
+        again = s.import_digest(day(2), today="2026-11-19")
+        assert (again.outcome, again.digest, again.unchanged) == ("identical", "", 1)
+        assert [d.name for d in s.digests()] == ["cs.AI-2026-11-16"]

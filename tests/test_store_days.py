@@ -11,6 +11,7 @@ import pytest
 from tui_digest.core import digest_day
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, NO_NEW_PAPERS, SAME_DAY, Digest, Paper
 from tui_digest.core.store import Store
+from tui_digest.core.store.facade_import import prepare_papers
 
 
 def paper(pid: str, **kw: object) -> Paper:
@@ -50,38 +51,66 @@ def daily(*ids: str) -> Digest:
 
 
 def test_each_day_of_one_path_is_kept_across_restarts(db, clock):
+    # (Each day's list is mostly other papers: one sharing at least half of the
+    # smaller list with the day before would be a revision of it, see below.)
     with open_store(db, clock) as s:
-        first = s.import_digest(daily("1", "2"))
+        first = s.import_digest(daily("1", "2", "5"))
         assert (first.digest, first.outcome) == ("cs.AI-2026-08-17", NEW_DIGEST)
     clock.day = "2026-08-18"
     with open_store(db, clock) as s:
-        second = s.import_digest(daily("3", "1"))
+        second = s.import_digest(daily("3", "4", "1"))
         assert (second.digest, second.outcome) == ("cs.AI-2026-08-18", NEW_DIGEST)
         assert [(d.name, d.date, d.count) for d in s.digests()] == [
-            ("cs.AI-2026-08-18", "2026-08-18", 2),
-            ("cs.AI-2026-08-17", "2026-08-17", 2),
+            ("cs.AI-2026-08-18", "2026-08-18", 3),
+            ("cs.AI-2026-08-17", "2026-08-17", 3),
         ]
         # Yesterday's digest still lists its papers, at its own refs.
         rows = s.search(digest="cs.AI-2026-08-17")
         assert [(r.id, r.ref, r.date) for r in rows] == [
             ("1", 1, "2026-08-17"),
             ("2", 2, "2026-08-17"),
+            ("5", 3, "2026-08-17"),
         ]
         rows = s.search(digest="cs.AI-2026-08-18")
         assert [(r.id, r.ref, r.date) for r in rows] == [
             ("3", 1, "2026-08-18"),
-            ("1", 2, "2026-08-18"),
+            ("4", 2, "2026-08-18"),
+            ("1", 3, "2026-08-18"),
         ]
         # date:D finds every paper listed that day, even one listed again later.
-        assert s.count("date:2026-08-17") == 2 and s.count("date:2026-08-18") == 2
-        assert s.count("date:2026-08-17 ti:title") == 2
-        assert s.count("-date:2026-08-17") == 1
-        assert s.count("date:2026-08-17", digest="cs.AI-2026-08-17") == 2
+        assert s.count("date:2026-08-17") == 3 and s.count("date:2026-08-18") == 3
+        assert s.count("date:2026-08-17 ti:title") == 3
+        assert s.count("-date:2026-08-17") == 2
+        assert s.count("date:2026-08-17", digest="cs.AI-2026-08-17") == 3
         listings = s.get_paper("1").listings
         assert [(x.digest, x.date, x.ref) for x in listings] == [
-            ("cs.AI-2026-08-18", "2026-08-18", 2),
+            ("cs.AI-2026-08-18", "2026-08-18", 3),
             ("cs.AI-2026-08-17", "2026-08-17", 1),
         ]
+
+
+def test_a_list_revised_after_midnight_revises_the_day_before(db, clock):
+    """The evening's list revised and read the next morning (its day is the clock's):
+    sharing at least half of the smaller list with the source's latest digest, of
+    an earlier day, it replaces that digest at its date. A dated document, or one
+    of mostly other papers, is a digest of its own day."""
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1", "2", "3", "4"))
+    clock.day = "2026-08-18"
+    with open_store(db, clock) as s:
+        revised = s.import_digest(daily("1", "2", "3", "4", "5"))
+        assert (revised.digest, revised.outcome) == ("cs.AI-2026-08-17", SAME_DAY)
+        assert [(d.name, d.date, d.count) for d in s.digests()] == [
+            ("cs.AI-2026-08-17", "2026-08-17", 5)
+        ]
+        assert s.count("date:2026-08-18") == 0 and s.count("date:2026-08-17") == 5
+        dated = Digest("cs.AI", source="/data/cs.AI.md", date="2026-08-18")
+        dated.papers = [paper(i) for i in ("1", "2", "3", "4", "6")]
+        assert s.import_digest(dated).outcome == NEW_DIGEST  # the day it says
+    clock.day = "2026-08-19"
+    with open_store(db, clock) as s:
+        other = s.import_digest(daily("7", "8", "9", "1"))
+        assert (other.digest, other.outcome) == ("cs.AI-2026-08-19", NEW_DIGEST)
 
 
 def test_same_day_update_replaces_that_day_only(db, clock):
@@ -330,3 +359,58 @@ def test_importing_a_category_file_gives_its_papers_the_category(tmp_path):
     assert info["label"] == f"cs.CL · 2026-08-19 · {tmp_path.name}"
     [found] = json.loads(run_cli("search", "--json", "cat:cs.CL", db=db).stdout)
     assert found["categories"] == ["cs.CL"]
+
+
+def test_a_revision_replaces_its_papers_text_another_source_only_fills(db, clock):
+    """A revised list of the same source corrects the text of the papers its
+    previous version listed (non-empty fields only), counted as updated; a paper
+    another source lists, or one new to the list, keeps the stored text."""
+    other = Digest("lab", source="/lab/cs.AI.md", papers=[paper("3", summary_zh="乙")])
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1", "2"))
+        s.import_digest(other)
+        first = [paper("1", summary_zh="旧"), paper("2", title_zh="题")]
+        first.append(paper("3", summary_zh="甲"))
+        s.import_digest(Digest("cs.AI", source="/data/cs.AI.md", papers=first))
+        assert s.get_paper("3").paper.summary_zh == "乙"  # another source's text: only filled
+    with open_store(db, clock) as s:  # the same day's revision, after a restart
+        revised = [paper("1", summary_zh="新"), paper("2"), paper("3", summary_zh="丙")]
+        stats = s.import_digest(Digest("cs.AI", source="/data/cs.AI.md", papers=revised))
+        assert (stats.outcome, stats.updated) == (SAME_DAY, 2)
+        assert s.get_paper("1").paper.summary_zh == "新"
+        assert s.get_paper("2").paper.title_zh == "题"  # an empty field never wipes one
+        assert s.get_paper("3").paper.summary_zh == "丙"  # listed by this list's last version
+        assert s.count("新") == 1 and s.count("旧") == 0  # the search index follows
+    with open_store(db, clock) as s:  # the other source's revision of its own list
+        again = Digest("lab", source="/lab/cs.AI.md", papers=[paper("3", summary_zh="丁")])
+        assert s.import_digest(again).updated == 1
+        assert s.get_paper("3").paper.summary_zh == "丁"
+
+
+def test_a_removed_list_is_not_brought_back_but_by_hand(db, clock):
+    """A removed digest's list read again (a fetch: whole, streamed or read ahead)
+    creates nothing, across restarts; `revive_removed` (an import by hand) brings it
+    back, and a removal after that is remembered again."""
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1", "2", "3"))
+        clock.day = "2026-08-18"
+        s.import_digest(daily("4", "5", "6"))
+        s.remove_digests(s.digest_pks(["cs.AI-2026-08-18"]))
+    clock.day = "2026-08-19"
+    with open_store(db, clock) as s:
+        again = daily("4", "5", "6")
+        whole = s.import_digest(again)
+        streamed = s.import_stream(again, again.papers)
+        prepared = s.import_stream(again, (), prepared=prepare_papers(again.papers))
+        for stats in (whole, streamed, prepared):
+            assert (stats.outcome, stats.digest, stats.unchanged) == (IDENTICAL, "", 3)
+        assert [d.name for d in s.digests()] == ["cs.AI-2026-08-17"]
+        assert s.get_paper("4") is None
+        other = s.import_digest(daily("4", "5", "7"))  # another list: a digest
+        assert (other.digest, other.outcome) == ("cs.AI-2026-08-19", NEW_DIGEST)
+        s.remove_digests(s.digest_pks(["cs.AI-2026-08-19"]))
+    with open_store(db, clock) as s:
+        back = s.import_stream(again, again.papers, revive_removed=True)
+        assert (back.digest, back.outcome, back.new) == ("cs.AI-2026-08-19", NEW_DIGEST, 3)
+        s.remove_digests(s.digest_pks(["cs.AI-2026-08-19"]))
+        assert s.import_digest(daily("4", "5", "6")).outcome == IDENTICAL

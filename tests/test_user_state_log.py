@@ -162,7 +162,7 @@ def test_state_for_a_paper_not_here_yet_applies_when_it_arrives(db):
         result = s.merge_state(
             [Change("2405.99999", "starred", True, NEW), Change("2405.99999", "tags", ["x"], NEW)]
         )
-        assert result.pending == 1
+        assert result.pending == 2  # the star and the tags both wait for the paper
         assert fields(s)[("2405.99999", "starred")] == (True, NEW)  # exported again: not lost
     with Store.open(db) as s:
         s.import_digest(digest("d2", "2405.99999"))

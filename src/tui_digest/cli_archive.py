@@ -61,7 +61,7 @@ def file_month(store: Store, name: str, date: str, papers: list[Paper]) -> tuple
         papers=[combined[k] for k in sorted(combined)],
         kind=ARCHIVE_KIND,
     )
-    stats = store.import_digest(digest)
+    stats = store.import_digest(digest, revive_removed=True)  # (by hand: see `days`)
     return stats.new, stats.updated
 
 

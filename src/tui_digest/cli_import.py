@@ -129,7 +129,7 @@ def import_documents(
         is_digest = partial(is_streamed_digest, format=args.format)
         with (
             DocumentsAhead(inputs, is_digest, MAX_PROBLEMS) as documents,
-            store.import_group() as group,
+            store.import_group(revive_removed=True) as group,
         ):
             for source, opener, category, ahead in _committed_meanwhile(documents, group, report):
                 if isinstance(ahead, ReadDigest):
@@ -273,7 +273,9 @@ def _streamed(
             yield paper
 
     with kept:
-        stats = store.import_stream(stream.digest, papers(), kept=kept, category=category)
+        stats = store.import_stream(
+            stream.digest, papers(), kept=kept, category=category, revive_removed=True
+        )
     bar.finish_stream(read)
     return stats, stream.problems, read
 
@@ -302,7 +304,9 @@ def _whole(
     bar.expect(total)
     # The bytes are kept (compressed) as this digest version's original,
     # so `export --digest` writes it back exactly.
-    stats = store.import_digest(result.digest, raw=data, category=category, progress=bar.advance)
+    stats = store.import_digest(
+        result.digest, raw=data, category=category, progress=bar.advance, revive_removed=True
+    )
     bar.finish_document(bar.total)
     return stats, result.problems, total, result.format, result.truncated
 

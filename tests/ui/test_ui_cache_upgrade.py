@@ -34,7 +34,8 @@ def readonly_media(monkeypatch):
 
 
 def old_cache(db: Path) -> Path:
-    """A cache as release 7 wrote it (no `removed_days`, `undo_log`, `meta`): one paper."""
+    """A cache as release 7 wrote it (no `removed_days`, `undo_log`, `meta`,
+    `removed_lists`): one paper."""
     with Store.open(db) as s:
         s.import_digest(
             Digest("d", date="2024-03-01", papers=[Paper(id="2403.00001", title_en="Kept")])
@@ -43,6 +44,7 @@ def old_cache(db: Path) -> Path:
         conn.execute("DROP TABLE removed_days")
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
+        conn.execute("DROP TABLE removed_lists")
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 7")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

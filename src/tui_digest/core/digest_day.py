@@ -86,10 +86,20 @@ def digest_day(
     document_date: str, source: str = "", last_modified: str = "", today: str = ""
 ) -> str:
     """The day of a digest by the rule of the module docstring."""
-    for candidate in (document_date[:10], date_in_name(source), http_date_day(last_modified)):
+    for candidate in (stated_day(document_date, source), http_date_day(last_modified)):
         if candidate and valid_date(candidate):
             return candidate
     return today or local_today()
+
+
+def stated_day(document_date: str, source: str = "") -> str:
+    """The day a document states itself (its own date, else one in its file name),
+    or "": a day known only from when it was served or read may be the day after
+    the list it revises (`store.days`)."""
+    for candidate in (document_date[:10], date_in_name(source)):
+        if candidate and valid_date(candidate):
+            return candidate
+    return ""
 
 
 def ascii_name(text: str, fallback: str = "digest") -> str:

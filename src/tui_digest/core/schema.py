@@ -39,6 +39,9 @@ Layout
 - `meta` row `search_row_layout` (`_count_row_layouts`): which builder wrote
   the search index's rows (`search_index.row_layout`); a contentless row is
   deleted by repeating its values, so a cache keeps its layout until `reindex`.
+- `removed_days` (`_add_removed_days`) and `removed_lists`
+  (`_remember_removed_lists`): the days and the lists of the digests the user
+  removed, which neither a catch-up nor a fetch of the same list brings back.
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -425,6 +428,29 @@ def _add_listing_types(conn: sqlite3.Connection) -> None:
     )
 
 
+def _remember_removed_lists(conn: sqlite3.Connection) -> None:
+    """What each digest the user removed listed (`digests rm`, `prune`), so that
+    a fetch serving that list again creates nothing (`store.removed_lists`).
+
+    `removed_days` keeps only the day, which the catch-ups of missed days read;
+    a source's file served again unchanged (touched by a sync tool, an HTTP 200
+    with the same body) became a new digest of the day it was fetched, every
+    paper unread. `fingerprint` is 16 bytes of the removed digest's (ref, id,
+    hash) list (`store.removed_lists.fingerprint`), so a digest of any size costs one row;
+    `name` and `date` say which it was. Caches from before keep their removed
+    days, with no list (what those digests listed is gone).
+    """
+    conn.execute(
+        """CREATE TABLE removed_lists (
+            source TEXT NOT NULL,
+            fingerprint BLOB NOT NULL,
+            date TEXT NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (source, fingerprint)
+        ) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -437,6 +463,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _add_undo_log,
     _count_row_layouts,
     _add_listing_types,
+    _remember_removed_lists,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

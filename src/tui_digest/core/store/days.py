@@ -6,6 +6,19 @@ the source already has one for the day; content identical to the latest
 digest creates nothing; an empty document creates nothing and removes
 nothing. A source is the document's path or URL (or, for a document with no
 source, its name), so re-importing the same path every day keeps every day.
+Replacing is for a revision of a list only (`revision_or_new`): a document
+sharing less than half of the smaller list with that day's digest is another
+digest of the day (`-2`). A revision fetched after local midnight (the
+evening's list revised and read the next morning) is still a revision: a
+document sharing at least half of the smaller list with the source's latest
+digest, of an earlier day, replaces that digest and keeps its date; one of
+mostly other papers is the new day's digest. (Only a document that does not
+state its day: one dated by itself or its file name is of the day it says.)
+
+A digest the user removed (`digests rm`, `prune`) is remembered by its list
+(`removed_lists`): a fetch whose list is one the user removed from that source
+creates nothing, as content identical to the latest digest does; only an
+import by hand (`revive`) brings it back.
 
 Names are unique ASCII `<source name>-<date>` (`-2`… when taken); the name a
 document gave itself is kept as `alias`, so names from before v4 still work.
@@ -23,6 +36,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from tui_digest.core import digest_day
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, SAME_DAY
 from tui_digest.core.record import record
+from tui_digest.core.store.removed_lists import removed_list
 
 if TYPE_CHECKING:  # (types only: reading the cache does not load the importer)
     from tui_digest.core.model import Digest
@@ -43,33 +57,70 @@ def source_key(digest: Digest) -> str:
     return digest.source or digest.name
 
 
-def choose(conn: sqlite3.Connection, digest: Digest, incoming: Incoming, day: str) -> Target:
-    """Identical to the source's latest digest, that day's digest, or a new one."""
+def choose(
+    conn: sqlite3.Connection, digest: Digest, incoming: Incoming, day: str, *, revive: bool
+) -> Target:
+    """Identical to the source's latest digest, a revision of that day's digest (or
+    of the latest's, of an earlier day: `earlier_candidate`), or a new one. A
+    revision's `old_date` is the day it is filed under. A list the user removed
+    from the source is IDENTICAL too, with no digest (pk 0, no name), unless
+    `revive` (`removed_list`)."""
     key = source_key(digest)
-    latest = conn.execute(
+    latest = _latest(conn, key)
+    if latest is not None and _same_content(conn, latest[0], incoming):
+        return Target(IDENTICAL, *latest)
+    if removed_list(conn, key, _listing(incoming), revive=revive):
+        return Target(IDENTICAL)
+    earlier = latest if earlier_candidate(digest) else None
+    return revision_or_new(conn, _candidate(conn, key, day, earlier), set(incoming.papers))
+
+
+def earlier_candidate(digest: Digest) -> bool:
+    """Whether `digest` may revise its source's digest of an earlier day: only when
+    it does not state its day (`digest_day.stated_day`). Its day is then when it
+    was served or read, which after midnight is the next day; a dated document
+    (a feed, a history's day, `…-2025-06-01.md`) is of the day it says."""
+    return not digest_day.stated_day(digest.date, digest.source)
+
+
+def _latest(conn: sqlite3.Connection, key: str) -> tuple[int, str, str] | None:
+    """(pk, name, date) of source `key`'s latest digest."""
+    row = conn.execute(
         "SELECT pk, name, date FROM digests WHERE source = ? ORDER BY date DESC, pk DESC LIMIT 1",
         (key,),
     ).fetchone()
-    if latest is not None and _same_content(conn, latest[0], incoming):
-        return Target(IDENTICAL, latest[0], latest[1], latest[2])
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
+def _candidate(
+    conn: sqlite3.Connection, key: str, day: str, latest: tuple[int, str, str] | None
+) -> Target:
+    """The digest a document of `day` may be a revision of: the source's digest of
+    that day, else its latest digest when that is of an earlier day; or none."""
     today = conn.execute(
         "SELECT pk, name, date FROM digests WHERE source = ? AND date = ? ORDER BY pk DESC LIMIT 1",
         (key, day),
     ).fetchone()
     if today is not None:
-        return revision_or_new(conn, Target(SAME_DAY, *today), set(incoming.papers))
+        return Target(SAME_DAY, *today)
+    if latest is not None and latest[2] and latest[2] < day:
+        return Target(SAME_DAY, *latest)
     return Target(NEW_DIGEST)
 
 
 def revision_or_new(conn: sqlite3.Connection, target: Target, ids: set[str]) -> Target:
-    """A same-day update is a revision of that day's list (translations filled in,
-    rows added): it replaces it. A document that shares less than half of the
-    smaller of the two lists is another list of that day, and a digest of its own
-    (`-2`): the generator's file is overwritten by each of its runs, and a run
-    after arXiv's next announcement lists other papers under the same local day.
-    Replacing the earlier list left its papers in no digest (issue 17's rule,
-    found by a replay on 2026-12-01); `import_stream`, which learns the list only
-    as it writes it, keeps replacing."""
+    """An update is a revision of the list it may replace (translations filled
+    in, rows added, a summary corrected): it replaces it, at its date. A
+    document that shares less than half of the smaller of the two lists is
+    another list, and a digest of its own: of the same day (`-2`) when the
+    generator's file, overwritten by each of its runs, lists other papers after
+    arXiv's next announcement under the same local day (replacing the earlier
+    list left its papers in no digest: issue 17's rule, found by a replay on
+    2026-12-01), or of the new day. The latest digest of an earlier day is a
+    candidate too (`_candidate`): the evening's list revised and fetched after
+    midnight became a second digest of the same papers (found by a replay).
+    `import_stream`, which learns the list only as it writes it, keeps
+    replacing that day's digest and never an earlier day's."""
     if target.outcome != SAME_DAY:
         return target
     old = {
@@ -86,8 +137,12 @@ def revision_or_new(conn: sqlite3.Connection, target: Target, ids: set[str]) -> 
 
 def _same_content(conn: sqlite3.Connection, dpk: int, incoming: Incoming) -> bool:
     """Whether digest `dpk` lists exactly the incoming entries (ref, id, what each brought)."""
-    wanted = sorted((ref, pid, incoming.hashes[pid]) for pid, (ref, _) in incoming.papers.items())
-    return lists_exactly(conn, dpk, wanted)
+    return lists_exactly(conn, dpk, _listing(incoming))
+
+
+def _listing(incoming: Incoming) -> list[tuple[int, str, bytes]]:
+    """The incoming entries (ref, id, what each brought), by ref."""
+    return sorted((ref, pid, incoming.hashes[pid]) for pid, (ref, _) in incoming.papers.items())
 
 
 def lists_exactly(conn: sqlite3.Connection, dpk: int, wanted: list[tuple[int, str, bytes]]) -> bool:
@@ -104,18 +159,18 @@ def lists_exactly(conn: sqlite3.Connection, dpk: int, wanted: list[tuple[int, st
     return all(tuple(r) == w for r, w in zip(stored, wanted, strict=False))
 
 
-def choose_streamed(conn: sqlite3.Connection, digest: Digest, day: str) -> tuple[Target, int]:
+def choose_streamed(
+    conn: sqlite3.Connection, digest: Digest, day: str, *, earlier: bool = False
+) -> tuple[Target, int]:
     """For a document read as it is imported: that day's digest or a new one, and the
-    source's latest digest (0 if none), to compare with once every entry is known."""
+    source's latest digest (0 if none), to compare with once every entry is known.
+    `earlier`: the latest digest of an earlier day is a candidate too (as
+    `earlier_candidate` allows), for a caller that knows the list before writing
+    and asks `revision_or_new`."""
     key = source_key(digest)
-    latest = conn.execute(
-        "SELECT pk FROM digests WHERE source = ? ORDER BY date DESC, pk DESC LIMIT 1", (key,)
-    ).fetchone()
-    today = conn.execute(
-        "SELECT pk, name, date FROM digests WHERE source = ? AND date = ? ORDER BY pk DESC LIMIT 1",
-        (key, day),
-    ).fetchone()
-    target = Target(SAME_DAY, *today) if today is not None else Target(NEW_DIGEST)
+    latest = _latest(conn, key)
+    earlier = earlier and earlier_candidate(digest)
+    target = _candidate(conn, key, day, latest if earlier else None)
     return target, latest[0] if latest is not None else 0
 
 

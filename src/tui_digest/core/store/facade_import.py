@@ -21,6 +21,7 @@ from tui_digest.core.cache_guard import readonly_uri
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, NO_NEW_PAPERS, SAME_DAY, ImportStats
 from tui_digest.core.store import days
 from tui_digest.core.store.connection import Connections
+from tui_digest.core.store.removed_lists import removed_list
 from tui_digest.core.store.rows import paper_hash
 
 if TYPE_CHECKING:
@@ -127,15 +128,22 @@ def _start(
 
 
 def _nothing_to_keep(
-    conn: sqlite3.Connection, latest: int, listed: list[tuple[int, str, bytes]]
+    conn: sqlite3.Connection,
+    digest: Digest,
+    latest: int,
+    listed: list[tuple[int, str, bytes]],
+    options: ImportOptions,
 ) -> ImportStats | None:
-    """The outcome of a document that lists nothing, or exactly what its source's
-    latest digest (`latest`) lists; None when it is to be kept."""
+    """The outcome of a document that lists nothing, exactly what its source's
+    latest digest (`latest`) lists, or a list the user removed from its source
+    (unless imported by hand: `removed_lists`); None when it is to be kept."""
     if not listed:
         return ImportStats(outcome=NO_NEW_PAPERS)
     if latest and days.lists_exactly(conn, latest, listed):
         same = days.latest_target(conn, latest)
         return ImportStats(unchanged=len(listed), digest=same.name, outcome=IDENTICAL)
+    if removed_list(conn, days.source_key(digest), listed, revive=options.revive_removed):
+        return ImportStats(unchanged=len(listed), outcome=IDENTICAL)  # (no digest holds it)
     return None
 
 
@@ -185,6 +193,7 @@ class ImportMethods(Connections):
         last_modified: str = "",
         today: str = "",
         progress: Callable[[int], object] | None = None,
+        revive_removed: bool = False,
     ) -> ImportStats:
         """File one document under its source's digest for its day (see `days`).
 
@@ -194,7 +203,9 @@ class ImportMethods(Connections):
         from tui_digest.core.store import importer
         from tui_digest.core.store.import_options import ImportOptions  # (not at start)
 
-        options = ImportOptions(source_name, category, last_modified, today, progress)
+        options = ImportOptions(
+            source_name, category, last_modified, today, progress, revive_removed
+        )
         if category:
             digest = _with_category(digest, category)
         incoming = importer.incoming_papers(digest)  # hashed before taking the write lock
@@ -203,11 +214,13 @@ class ImportMethods(Connections):
         day = self._day(digest, options)
         now = _now()
         with self._importing(), self._write() as conn:
-            target = days.choose(conn, digest, incoming, day)
+            target = days.choose(conn, digest, incoming, day, revive=revive_removed)
             if target.outcome == IDENTICAL:
                 return ImportStats(
                     unchanged=len(incoming.papers), digest=target.name, outcome=IDENTICAL
                 )
+            if target.outcome == SAME_DAY:
+                day = target.old_date  # (a revision of an earlier day's list keeps its day)
             if target.outcome == NEW_DIGEST:
                 target = _create(conn, digest, day, options, now)
             stats = importer.import_into(
@@ -238,6 +251,7 @@ class ImportMethods(Connections):
         today: str = "",
         progress: Callable[[int], object] | None = None,
         prepared: Prepared | None = None,
+        revive_removed: bool = False,
     ) -> ImportStats:
         """`import_digest` for a document read as it is imported (`DigestStream`).
 
@@ -254,7 +268,9 @@ class ImportMethods(Connections):
         from tui_digest.core.store.import_options import ImportOptions  # (not at start)
         from tui_digest.core.store.read_ahead import NewRows, ReadAhead, ready_rows
 
-        options = ImportOptions(source_name, category, last_modified, today, progress)
+        options = ImportOptions(
+            source_name, category, last_modified, today, progress, revive_removed
+        )
         if prepared is not None:
             with self._importing(), self._write() as conn:
                 return self._write_prepared(conn, digest, prepared, kept, options)
@@ -271,19 +287,20 @@ class ImportMethods(Connections):
                 with ReadAhead(_batches(papers, category), rows) as ahead:
                     for batch, made in ahead:
                         job.add(batch, repeats=True, ready=ready_rows(made))
-                unchanged = _nothing_to_keep(conn, latest, job.membership())
+                unchanged = _nothing_to_keep(conn, digest, latest, job.membership(), options)
                 if unchanged is not None:
                     raise _Unchanged(unchanged)
                 return _end(conn, digest, target, job, kept)
         except _Unchanged as unchanged:
             return unchanged.stats
 
-    def import_group(self) -> ImportGroup[Any]:
+    def import_group(self, *, revive_removed: bool = False) -> ImportGroup[Any]:
         """Small documents read whole ahead, imported several to a transaction
-        (`import_group`): `add` each, then `commit`."""
+        (`import_group`): `add` each, then `commit`. `revive_removed`: as
+        `ImportOptions` has it, for every document."""
         from tui_digest.core.store.import_group import ImportGroup
 
-        return ImportGroup(self)
+        return ImportGroup(self, revive_removed=revive_removed)
 
     def _write_prepared(
         self,
@@ -303,12 +320,14 @@ class ImportMethods(Connections):
         from tui_digest.core.store import importer
 
         day = self._day(digest, options)
-        target, latest = days.choose_streamed(conn, digest, day)
+        target, latest = days.choose_streamed(conn, digest, day, earlier=True)
         listed = importer.listing(b for b, _ in prepared)
-        unchanged = _nothing_to_keep(conn, latest, listed)
+        unchanged = _nothing_to_keep(conn, digest, latest, listed, options)
         if unchanged is not None:
             return unchanged
         target = days.revision_or_new(conn, target, {pid for _, pid, _ in listed})
+        if target.outcome == SAME_DAY:
+            day = target.old_date  # (a revision of an earlier day's list keeps its day)
         target, job = _start(conn, digest, target, day, options, _now())
         for batch, ready in prepared:
             job.add(batch, repeats=True, ready=None if job.existing else ready)

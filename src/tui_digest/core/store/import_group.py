@@ -90,6 +90,7 @@ class GroupStore(Protocol):
         kept: KeptBytes | None = None,
         category: str = "",
         prepared: Prepared | None = None,
+        revive_removed: bool = False,
     ) -> ImportStats: ...
 
 
@@ -130,8 +131,15 @@ class ImportGroup(Generic[T]):
     is not committed (and closes what it held).
     """
 
-    def __init__(self, store: GroupStore, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        store: GroupStore,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        revive_removed: bool = False,
+    ) -> None:
         self._store = store
+        self._revive = revive_removed  # (`ImportOptions.revive_removed`)
         self._clock = clock
         self._pending: list[tuple[GroupDoc[T], ImportStats]] = []
         self._papers = 0
@@ -155,7 +163,7 @@ class ImportGroup(Generic[T]):
 
         try:
             conn = self._open()
-            options = ImportOptions(category=doc.category)
+            options = ImportOptions(category=doc.category, revive_removed=self._revive)
             stats = self._store._write_prepared(conn, doc.digest, doc.prepared, doc.kept, options)
         except Exception:
             return self._alone([*(d for d, _ in self._pending), doc])
@@ -202,7 +210,12 @@ class ImportGroup(Generic[T]):
         for doc in docs:
             try:
                 stats = self._store.import_stream(
-                    doc.digest, (), kept=doc.kept, category=doc.category, prepared=doc.prepared
+                    doc.digest,
+                    (),
+                    kept=doc.kept,
+                    category=doc.category,
+                    prepared=doc.prepared,
+                    revive_removed=self._revive,
                 )
             except Exception as exc:
                 out.append((doc, exc))

@@ -21,7 +21,9 @@ class ImportOptions:
     the fallbacks for the digest's day. `today`: the local date of the fetch
     or import (default: `Store.today()`). `progress(n)`: n more papers indexed
     (for a progress bar; called from inside the transaction, so it must not
-    touch the store).
+    touch the store). `revive_removed`: the user imports the document by hand
+    (`tui-digest import`), so a list they removed from its source comes back; a
+    fetch leaves it removed (`removed_lists`).
     """
 
     source_name: str = ""
@@ -29,3 +31,4 @@ class ImportOptions:
     last_modified: str = ""
     today: str = ""
     progress: Callable[[int], object] | None = None
+    revive_removed: bool = False

@@ -7,7 +7,8 @@ as one rule:
 
 1. `start`: for a same-day update, what each ref brought last time.
 2. `add`: entries that bring exactly what they brought last time are skipped
-   unread; the rest are merged into the papers table (`merge.merge_paper`).
+   unread; the rest are merged into the papers table (`merge.merge_paper`),
+   as a revision when the digest's previous version listed the paper too.
    A new paper of a new digest is indexed at once (its listing key holds the
    new digest's number, so no other row can have it); every other paper
    whose text changed loses its old search row now and gets its new one in
@@ -111,6 +112,9 @@ class DigestImport:
     existing: bool  # a same-day update of a digest imported before
     stats: ImportStats = field(default_factory=ImportStats)
     previous: Previous = field(default_factory=dict)
+    # Ids the digest's previous version listed: their entries are the same
+    # source's revised text (`merge_paper(revision=True)`).
+    revised: set[str] = field(default_factory=set)
     # id -> [ref, pk, hash, version, announce type]: the last two what this
     # document says of the paper (`listed_as`), its listing's type kept in `membership`.
     entries: dict[str, list] = field(default_factory=dict)
@@ -132,6 +136,7 @@ class DigestImport:
                     (self.dpk,),
                 )
             }
+            self.revised = {pid for _, pid, _, _ in self.previous.values()}
         self.next_pk = self.conn.execute("SELECT coalesce(max(pk), 0) FROM papers").fetchone()[0]
         # Caches indexed before FTS_HASH_SIZE / FTS_PAGE_SIZE get them with their next import.
         set_fts_options(self.conn)
@@ -204,7 +209,7 @@ class DigestImport:
             else:
                 pk = row.pk
                 old = row.paper()
-                merged = merge_paper(old, paper)
+                merged = merge_paper(old, paper, revision=paper.id in self.revised)
                 if merged != old:
                     gone.append((row.sort_key, old))
                     updates.append(update_values(merged, pk))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tui_digest.core.extras import Extra, machine_fields
+from tui_digest.core.extras import Extra, join_machine_fields, machine_fields
 from tui_digest.core.model import Paper
 
 _TEXT_FIELDS = (
@@ -58,24 +58,35 @@ def listed_as(version: str, announce_type: str, new: Paper) -> tuple[str, str]:
     return version, announce_type
 
 
-def merge_paper(old: Paper, new: Paper) -> Paper:
+def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
     """What the cache keeps when `new` arrives for a paper it already holds.
 
     A non-empty field is never replaced by an empty one. A newer version
     (compared numerically) replaces the text fields; the same or an older
     version only fills fields that are empty, except that an `absonly`
     announcement of the same version brings its abstract and announce type.
+    `revision`: `new` is the entry of a revised digest whose earlier version
+    listed this paper too (the same source's list again, `days`); unless it is
+    an older version, its non-empty text fields replace the stored ones, since
+    the source corrected its own text (a changed summary was dropped as "the
+    same version": found by a bug hunt). A machine translation it brings never
+    replaces a human one. Lists and `extras` keep the rule for other sources
+    (arXiv's categories, learnt by enrichment, stay).
     `published` is the earliest date known: a new version's announcement
     never moves it forward. Author and category lists are
-    replaced only by a non-empty list, and only when newer or the stored one is
-    empty. `extras` follow the text rule key by key.
+    replaced only by a non-empty list, and only when newer or the stored one
+    is empty. `extras` follow the text rule key by key (without `revision`).
     """
     newer = version_number(new.version) > version_number(old.version)
     same = version_number(new.version) == version_number(old.version)
+    revise = newer or (revision and same)
+    kept_human = _human_kept(old, new) if revision and same else frozenset()
     merged = Paper(id=old.id)
     for name in _TEXT_FIELDS:
         ov, nv = getattr(old, name), getattr(new, name)
-        setattr(merged, name, nv if nv and (newer or not ov) else ov)
+        take = nv and (not ov or (revise and name not in kept_human))
+        setattr(merged, name, nv if take else ov)
+    # (The paper's own type; a listing keeps the type its document gave it.)
     _, merged.announce_type = listed_as(old.version, old.announce_type, new)
     if same and new.announce_type == ABSONLY and new.abstract_en:
         merged.abstract_en = new.abstract_en
@@ -90,7 +101,22 @@ def merge_paper(old: Paper, new: Paper) -> Paper:
             extras[key] = value
     merged.extras = extras
     _human_over_machine(old, new, merged)
+    if kept_human:  # the human text stayed: no mark may call it machine-made
+        marks = [n for n in machine_fields(merged.extras) if n not in kept_human]
+        if marks:
+            merged.extras[Extra.MACHINE_FIELDS] = join_machine_fields(marks)
+        else:
+            merged.extras.pop(Extra.MACHINE_FIELDS, None)
+            merged.extras.pop(Extra.MACHINE_MODEL, None)
     return merged
+
+
+def _human_kept(old: Paper, new: Paper) -> frozenset[str]:
+    """Fields of the same version a revision must not replace: a human one
+    (not marked machine-made) that `new` brings machine-made. (A newer version
+    replaces them: its text is about another version.)"""
+    machine_old = set(machine_fields(old.extras))
+    return frozenset(n for n in machine_fields(new.extras) if n not in machine_old)
 
 
 def _human_over_machine(old: Paper, new: Paper, merged: Paper) -> None:

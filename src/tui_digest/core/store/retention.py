@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tui_digest.core import schema
 from tui_digest.core.model import Paper
-from tui_digest.core.store import undo_log, user_log
+from tui_digest.core.store import removed_lists, undo_log, user_log
 from tui_digest.core.store.index import index_rows, unindex_rows
 from tui_digest.core.store.paper_rows import paper_rows
 
@@ -87,7 +87,9 @@ def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = 
     starred = set(_starred(conn, sorted(orphans - set(loose))))
     old = _indexed(conn, affected)
     marks = ",".join("?" * len(pks))
-    # Remembered, so that no catch-up of missed days brings them back (schema).
+    # Remembered, so that no catch-up of missed days brings them back (schema),
+    # nor a fetch of the same list (`removed_lists`).
+    removed_lists.remember_removed(conn, pks, SAMPLE_SOURCE)
     conn.execute(
         "INSERT OR IGNORE INTO removed_days(source, date) SELECT source, date FROM digests "
         f"WHERE pk IN ({marks}) AND date != '' AND source != ?",

@@ -206,7 +206,7 @@ class MergeResult:
 
     applied: int = 0  # fields changed to the newer value from the file
     kept: int = 0  # fields where this cache had the same or a newer change
-    pending: int = 0  # of `applied`: flags of papers not in this cache yet
+    pending: int = 0  # of `applied`: changes for papers not in this cache yet
 
 
 def _local(conn: sqlite3.Connection, pid: str, field: str) -> tuple[object, str] | None:
@@ -246,15 +246,26 @@ def merge(conn: sqlite3.Connection, changes: Iterable[Change]) -> MergeResult:
         result.applied += 1
         if c.field in FLAG_FIELDS:
             result.pending += not _apply_flag(conn, c)
-        elif c.field == "tags":
+            continue
+        # A tag or note of a paper not here waits for it too (it is kept by id):
+        # it counts as pending like a flag (only flags were counted: a new
+        # cache's `state import` said 8 of 17 changes were for absent papers).
+        result.pending += not _present(conn, c.id)
+        if c.field == "tags":
             write_tags(conn, c.id, clean_tags(c.value), c.changed_at)  # type: ignore[arg-type]
         else:
             write_note(conn, c.id, clean_note(str(c.value)), c.changed_at)
     if seen:
         added = watch_seen.merge_seen(conn, seen)
-        result.applied += added
-        result.kept += len(seen) - added
+        result.applied += len(added)
+        result.kept += len(seen) - len(added)
+        result.pending += sum(not _present(conn, pid) for pid in added)
     return result
+
+
+def _present(conn: sqlite3.Connection, pid: str) -> bool:
+    """Whether this cache holds paper `pid`."""
+    return conn.execute("SELECT 1 FROM papers WHERE id = ?", (pid,)).fetchone() is not None
 
 
 def await_return(conn: sqlite3.Connection, pid: str) -> None:

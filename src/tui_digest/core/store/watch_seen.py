@@ -64,16 +64,17 @@ def exported(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str]]:
         yield from conn.execute("SELECT id, watch, shown_at FROM watch_seen ORDER BY id, watch")
 
 
-def merge_seen(conn: sqlite3.Connection, seen: Iterable[tuple[str, str, str]]) -> int:
+def merge_seen(conn: sqlite3.Connection, seen: Iterable[tuple[str, str, str]]) -> list[str]:
     """Add (arXiv id, watch, shown at) rows this cache lacks (inside a write
-    transaction); returns how many were new. A paper not in the cache yet is
-    kept too: it counts as shown when it arrives."""
+    transaction); returns the arXiv id of each row that was new. A paper not in
+    the cache yet is kept too: it counts as shown when it arrives."""
     conn.execute(_CREATE)
-    added = 0
+    added: list[str] = []
     for pid, watch, when in seen:
         cur = conn.execute(
             "INSERT OR IGNORE INTO watch_seen (watch, id, shown_at) VALUES (?, ?, ?)",
             (watch, pid, when),
         )
-        added += cur.rowcount
+        if cur.rowcount:
+            added.append(pid)
     return added
