@@ -42,3 +42,18 @@ def test_a_cache_named_through_a_link_is_the_same_cache(tmp_path: Path) -> None:
     settings.paper = "2401.00002"
     settings.save(path)
     assert Settings.load(path, cache=real).paper == "2401.00002"
+
+
+def test_two_readers_open_at_once_keep_each_others_place(tmp_path: Path) -> None:
+    """Each reader saved the places it had read at its start: the one closed last
+    put back the other cache's old place (found by a regression hunt)."""
+    path = tmp_path / "settings.json"
+    small = Settings.load(path, cache=tmp_path / "small.db")
+    big = Settings.load(path, cache=tmp_path / "big.db")
+    small.digest = "digest-pipe"
+    small.save(path)  # closed first
+    big.digest = ""
+    big.paper = "2401.00003"
+    big.save(path)
+    assert Settings.load(path, cache=tmp_path / "small.db").digest == "digest-pipe"
+    assert Settings.load(path, cache=tmp_path / "big.db").paper == "2401.00003"

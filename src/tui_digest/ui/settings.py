@@ -92,11 +92,7 @@ class Settings:
         for name in ("theme", "digest", "query", "paper"):
             if isinstance(raw.get(name), str):
                 setattr(settings, name, clean_line(raw[name], 500))
-        places = raw.get("places")
-        if isinstance(places, dict):
-            settings.places = {
-                clean_line(k, 4000): v for k, v in places.items() if isinstance(v, dict)
-            }
+        settings.places = _places_of(raw)
         if settings.cache and settings.places:
             # (A file from before has no places: its one place is this cache's.)
             settings._use_place(settings.places.get(settings.cache, {}))
@@ -116,6 +112,11 @@ class Settings:
 
         path = path or settings_path()
         if self.cache:
+            # The places as the file has them now: a reader closed meanwhile on
+            # another cache wrote its own, which the copy read at the start lacks
+            # (two readers at once lost each other's place; found by a
+            # regression hunt).
+            self.places = {**self.places, **_places_in(path)}
             self.places.pop(self.cache, None)  # (re-inserted last: the most recent)
             self.places[self.cache] = {name: getattr(self, name) for name in _PLACE}
             while len(self.places) > PLACES_KEPT:
@@ -124,6 +125,22 @@ class Settings:
         del data["cache"]  # (the cache of this run, not a setting)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(data, indent=2) + "\n", overwrite=True)
+
+
+def _places_of(raw: dict[str, object]) -> dict[str, dict[str, object]]:
+    places = raw.get("places")
+    if not isinstance(places, dict):
+        return {}
+    return {clean_line(k, 4000): v for k, v in places.items() if isinstance(v, dict)}
+
+
+def _places_in(path: Path) -> dict[str, dict[str, object]]:
+    """The places the settings file holds now ({} when it cannot be read)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return _places_of(raw) if isinstance(raw, dict) else {}
 
 
 def _cache_key(cache: Path) -> str:
