@@ -36,7 +36,8 @@ def csl_of(rec: PaperRecord) -> dict:
 
 
 READABLE_TITLES = {
-    "2403.20001": "PokéLLMon: 100% of {GPT}s & friends #1 use snake_case and O(n²) time",
+    # `{GPT}` protects the letters' case in BibTeX: plain text drops the braces.
+    "2403.20001": "PokéLLMon: 100% of GPTs & friends #1 use snake_case and O(n²) time",
     "hep-th/9901001": "Old-style id: the {AdS} / CFT correspondence ~ revisited",
     "2403.20002": "A title with an unmatched } brace and a lone $ dollar and 50% off",
     "2403.20003": "SQL-PaLM: Improved large language model adaptation for text-to-SQL",
@@ -155,3 +156,24 @@ def test_no_particle_where_the_name_does_not_tell():
     authors = csl_of(rec)["author"]
     assert all("non-dropping-particle" not in a for a in authors)
     assert [a["family"] for a in authors] == ["Dyke", "Fontaine", "wei ming"]
+
+
+def test_braces_that_only_protect_letters_are_not_printed():
+    """A real sample's `Polyak-{\\L}ojasiewicz` reached RIS as `Polyak-{Ł}ojasiewicz`
+    (found by a regression hunt); escaped braces and arguments stay what they are."""
+    from tui_digest.core.citation import plain_text
+
+    assert plain_text("Polyak-{\\L}ojasiewicz Condition") == "Polyak-Łojasiewicz Condition"
+    assert plain_text("Bj{\\o}rn and {{Nested}} {GPT}s") == "Bjørn and Nested GPTs"
+    assert plain_text("the \\{AdS\\} / CFT") == "the {AdS} / CFT"
+    assert plain_text("$x^{10}$ and $\\frac{a}{bc}$") == "x¹⁰ and a/bc"
+    assert plain_text("\\textbf{Bold} move") == "Bold move"
+
+
+def test_a_name_with_an_affiliation_is_cited_as_written():
+    """ "Wei Zhang (Tsinghua University, Beijing)": CSL-JSON had family "Wei Zhang
+    (Tsinghua University" and given "Beijing)"; "John Doe (MIT)" family "(MIT)"."""
+    for name in ("Wei Zhang (Tsinghua University, Beijing)", "John Doe (MIT)"):
+        rec = PaperRecord(1, Paper(id="2403.10056", title_en="T", authors=[name]))
+        assert csl_of(rec)["author"] == [{"literal": name}]
+        assert values(ris_of(rec), "AU") == [name]

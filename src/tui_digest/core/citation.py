@@ -76,8 +76,23 @@ def plain_text(text: str) -> str:
     citeproc print their titles and abstracts as they are, so raw LaTeX would reach
     the reference list as backslashes and dollars. BibTeX is TeX and keeps the LaTeX.
     Not cached: an export's thousands of titles would push the reader's out of the cache.
+    Braces that only protect letters from BibTeX's case changes (`{GPT}s`,
+    `{\\L}ojasiewicz`) go too: in a plain-text field they are printed as braces.
     """
+    if "{" in text:
+        text = _BRACED_LETTER_RE.sub(r"\\\1{}", text)  # `{\L}o` is `\L{}o`: Ło
+        for _ in range(3):  # (inner groups first: `{b {c}}`)
+            text, found = _BARE_GROUP_RE.subn(r"\1", text)
+            if not found:
+                break
     return readable(text, cache=False)
+
+
+# `{\L}`, `{\o}`: a letter command alone in braces (an escaped `\{` is not a group).
+_BRACED_LETTER_RE = re.compile(r"(?<!\\)\{\\([A-Za-z]+)\}")
+# A group of plain text not after a command, `^`, `_` or another group (where it
+# would be an argument: `\frac{a}{bc}`, `x^{10}`), nor escaped.
+_BARE_GROUP_RE = re.compile(r"(?<![\\A-Za-z^_}])\{([^{}\\$]*)\}")
 
 
 # --- What the digest says, else what arXiv's API said (`tui-digest enrich`) ---------------

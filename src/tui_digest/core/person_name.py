@@ -76,6 +76,12 @@ def split_name(name: str) -> Name:
     about half the time.
     """
     name = " ".join(clean_line(name).split())
+    if "(" in name or ")" in name:
+        # An affiliation kept with the name ("Wei Zhang (Tsinghua University,
+        # Beijing)": `feed_common.split_authors` keeps it whole): its comma or its
+        # last word taken for the family name made "Beijing)" a given name (found
+        # by a regression hunt). The name is cited as written.
+        return Name(literal=name)
     if "," in name:
         parts = [p.strip() for p in name.split(",")]
         if len(parts) == 2 and is_name_suffix(parts[1]):
