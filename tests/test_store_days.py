@@ -113,6 +113,30 @@ def test_a_list_revised_after_midnight_revises_the_day_before(db, clock):
         assert (other.digest, other.outcome) == ("cs.AI-2026-08-19", NEW_DIGEST)
 
 
+def test_a_new_day_sharing_part_of_yesterdays_list_is_a_new_day(db, clock):
+    """Taken for a revision of yesterday's list, a small next-day list repeating
+    three of its 40 papers (or a day half the same) replaced it, and the rest of
+    yesterday's papers were in no digest (found by a regression hunt). A revision
+    of yesterday keeps (nearly) all of it; and only yesterday's is revised."""
+    with open_store(db, clock) as s:
+        s.import_digest(daily(*(f"a{n}" for n in range(40))))
+    clock.day = "2026-08-18"
+    with open_store(db, clock) as s:
+        small = s.import_digest(daily("a1", "a2", "a3", "b1", "b2", "b3"))
+        assert (small.digest, small.outcome) == ("cs.AI-2026-08-18", NEW_DIGEST)
+        assert s.count("", digest="cs.AI-2026-08-17") == 40
+    clock.day = "2026-08-19"
+    with open_store(db, clock) as s:
+        half = s.import_digest(daily("a1", "a2", "a3", "c1", "c2", "c3"))
+        assert (half.digest, half.outcome) == ("cs.AI-2026-08-19", NEW_DIGEST)
+        assert s.count("", digest="cs.AI-2026-08-18") == 6
+    clock.day = "2026-08-21"  # the 19th's list and one row more, two days on: a day of its own
+    with open_store(db, clock) as s:
+        later = s.import_digest(daily("a1", "a2", "a3", "c1", "c2", "c3", "d1"))
+        assert (later.digest, later.outcome) == ("cs.AI-2026-08-21", NEW_DIGEST)
+        assert [d.count for d in s.digests()] == [7, 6, 6, 40]
+
+
 def test_same_day_update_replaces_that_day_only(db, clock):
     with open_store(db, clock) as s:
         s.import_digest(daily("1", "2"))

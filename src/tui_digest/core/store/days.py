@@ -28,6 +28,7 @@ Each digest version's original bytes are kept zlib-compressed
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import zlib
 from collections.abc import Iterable
@@ -72,7 +73,8 @@ def choose(
     if removed_list(conn, key, _listing(incoming), revive=revive):
         return Target(IDENTICAL)
     earlier = latest if earlier_candidate(digest) else None
-    return revision_or_new(conn, _candidate(conn, key, day, earlier), set(incoming.papers))
+    target = _candidate(conn, key, day, earlier)
+    return revision_or_new(conn, target, set(incoming.papers), day=day)
 
 
 def earlier_candidate(digest: Digest) -> bool:
@@ -96,19 +98,28 @@ def _candidate(
     conn: sqlite3.Connection, key: str, day: str, latest: tuple[int, str, str] | None
 ) -> Target:
     """The digest a document of `day` may be a revision of: the source's digest of
-    that day, else its latest digest when that is of an earlier day; or none."""
+    that day, else its latest digest when that is of the day before; or none."""
     today = conn.execute(
         "SELECT pk, name, date FROM digests WHERE source = ? AND date = ? ORDER BY pk DESC LIMIT 1",
         (key, day),
     ).fetchone()
     if today is not None:
         return Target(SAME_DAY, *today)
-    if latest is not None and latest[2] and latest[2] < day:
+    if latest is not None and latest[2] and latest[2] == _day_before(day):
         return Target(SAME_DAY, *latest)
     return Target(NEW_DIGEST)
 
 
-def revision_or_new(conn: sqlite3.Connection, target: Target, ids: set[str]) -> Target:
+def _day_before(day: str) -> str:
+    try:
+        return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+    except ValueError:
+        return ""
+
+
+def revision_or_new(
+    conn: sqlite3.Connection, target: Target, ids: set[str], *, day: str = ""
+) -> Target:
     """An update is a revision of the list it may replace (translations filled
     in, rows added, a summary corrected): it replaces it, at its date. A
     document that shares less than half of the smaller of the two lists is
@@ -130,6 +141,15 @@ def revision_or_new(conn: sqlite3.Connection, target: Target, ids: set[str]) -> 
             (target.pk,),
         )
     }
+    if target.old_date and day and target.old_date < day:
+        # Yesterday's list revised after midnight keeps (nearly) all of it and adds
+        # a few rows. A list that shares only some papers with it (a small day
+        # repeating replacements, a new day half the same) is a new day: taken for a
+        # revision, it replaced yesterday's list and left the rest in no digest
+        # (found by a regression hunt).
+        if len(old - ids) * 10 > len(old) or len(ids - old) > len(old):
+            return Target(NEW_DIGEST)
+        return target
     if len(old & ids) * 2 < min(len(old), len(ids)):
         return Target(NEW_DIGEST)
     return target

@@ -325,7 +325,7 @@ class ImportMethods(Connections):
         unchanged = _nothing_to_keep(conn, digest, latest, listed, options)
         if unchanged is not None:
             return unchanged
-        target = days.revision_or_new(conn, target, {pid for _, pid, _ in listed})
+        target = days.revision_or_new(conn, target, {pid for _, pid, _ in listed}, day=day)
         if target.outcome == SAME_DAY:
             day = target.old_date  # (a revision of an earlier day's list keeps its day)
         target, job = _start(conn, digest, target, day, options, _now())
