@@ -10,9 +10,9 @@ Replacing is for a revision of a list only (`revision_or_new`): a document
 sharing less than half of the smaller list with that day's digest is another
 digest of the day (`-2`). A revision fetched after local midnight (the
 evening's list revised and read the next morning) is still a revision: a
-document sharing at least half of the smaller list with the source's latest
-digest, of an earlier day, replaces that digest and keeps its date; one of
-mostly other papers is the new day's digest. (Only a document that does not
+document that keeps the source's digest of the day before nearly whole (a
+tenth of it gone at most, at most as many papers added) replaces that digest
+and keeps its date; any other list is the new day's digest. (Only a document that does not
 state its day: one dated by itself or its file name is of the day it says.)
 
 A digest the user removed (`digests rm`, `prune`) is remembered by its list
