@@ -118,3 +118,19 @@ def test_a_revision_replaces_same_version_text_but_not_older_or_human_by_machine
     # A machine translation is replaced by the revision's own machine one.
     was_machine = paper(version="v2", title_zh="机译一", extras=dict(machine))
     assert merge_paper(was_machine, same, revision=True).title_zh == "机译"
+
+
+def test_a_revision_filling_an_empty_field_by_machine_keeps_it_marked():
+    """The revision that fills in translations: its machine-made summary lost its
+    mark and was shown as human text (found by a review)."""
+    machine = {"machine_fields": "summary_zh", "machine_model": "m"}
+    old = paper(version="v1", summary_zh="")
+    got = merge_paper(old, paper(version="v1", summary_zh="机译", extras=machine), revision=True)
+    assert got.summary_zh == "机译" and got.extras.get("machine_fields") == "summary_zh"
+
+
+def test_a_revision_corrects_the_papers_own_announce_type():
+    old = paper(version="v1", announce_type="new")
+    fixed = paper(version="v1", announce_type="cross")
+    assert merge_paper(old, fixed, revision=True).announce_type == "cross"
+    assert merge_paper(old, fixed).announce_type == "new"  # another list: fills only

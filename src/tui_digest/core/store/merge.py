@@ -88,6 +88,8 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
         setattr(merged, name, nv if take else ov)
     # (The paper's own type; a listing keeps the type its document gave it.)
     _, merged.announce_type = listed_as(old.version, old.announce_type, new)
+    if revision and same and new.announce_type:
+        merged.announce_type = new.announce_type  # (the source corrected its own list)
     if same and new.announce_type == ABSONLY and new.abstract_en:
         merged.abstract_en = new.abstract_en
     # ISO dates: the smaller is the earlier; the first version's date stays.
@@ -116,7 +118,11 @@ def _human_kept(old: Paper, new: Paper) -> frozenset[str]:
     (not marked machine-made) that `new` brings machine-made. (A newer version
     replaces them: its text is about another version.)"""
     machine_old = set(machine_fields(old.extras))
-    return frozenset(n for n in machine_fields(new.extras) if n not in machine_old)
+    # Only a field the old paper has: an empty one the revision fills stays marked
+    # machine-made (found by a review: its mark was dropped, the text shown as human).
+    return frozenset(
+        n for n in machine_fields(new.extras) if n not in machine_old and getattr(old, n, "")
+    )
 
 
 def _human_over_machine(old: Paper, new: Paper, merged: Paper) -> None:
