@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import Input, RadioSet, Static
+from textual.widgets import Input, RadioButton, RadioSet, Static
 from ui_support import make_app, notes, settle
 
 from tui_digest.core.store import Store
@@ -222,3 +222,41 @@ async def test_the_status_line_says_an_export_is_running(
         await settle(pilot)
         assert "exporting" not in status_text(app)
         assert any("Exported 1 paper" in n for n in notes(app))
+
+
+async def test_a_click_on_the_format_still_on_amid_quick_presses_ends(
+    cache: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Down, then a click on the button that was still on, then Down: two buttons
+    stayed on, and the dialog re-queued its syncing thousands of times a second
+    until closed (found by a review). It gives up after a few turns and sets the
+    buttons as the chosen format says."""
+    monkeypatch.chdir(tmp_path)
+    calls = 0
+    show = ExportScreen._show_format
+
+    def counted(self, *args):
+        nonlocal calls
+        calls += 1
+        return show(self, *args)
+
+    monkeypatch.setattr(ExportScreen, "_show_format", counted)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.action_format(1)
+        screen.query_one("#fmt-markdown", RadioButton).toggle()
+        screen.action_format(1)
+        for _ in range(50):
+            await pilot.pause()
+        assert calls < 40
+        on = [b.id for b in screen.query(RadioButton) if b.value]
+        assert on == [f"fmt-{screen.format}"]
+        screen.action_format(-1)  # (with two on, this one looped for ever)
+        for _ in range(50):
+            await pilot.pause()
+        assert calls < 60 and screen.format == "bibtex"
+        assert [b.id for b in screen.query(RadioButton) if b.value] == ["fmt-bibtex"]

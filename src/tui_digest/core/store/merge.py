@@ -121,7 +121,7 @@ def _human_kept(old: Paper, new: Paper) -> frozenset[str]:
     # Only a field the old paper has: an empty one the revision fills stays marked
     # machine-made (found by a review: its mark was dropped, the text shown as human).
     return frozenset(
-        n for n in machine_fields(new.extras) if n not in machine_old and getattr(old, n, "")
+        n for n in machine_fields(new.extras) if n not in machine_old and getattr(old, n, None)
     )
 
 

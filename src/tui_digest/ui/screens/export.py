@@ -34,6 +34,11 @@ def default_name(fmt: str, now: datetime) -> str:
     return f"digest-{now:%Y%m%d-%H%M%S}{FORMATS[fmt][1]}"
 
 
+# How many times `_show_format` waits for the radio set to catch up (each a turn
+# of the set's queue: one or two are needed after quick presses).
+_SHOW_TRIES = 8
+
+
 class ExportScreen(ModalScreen[ExportRequest | None]):
     CSS_PATH = "dialogs.tcss"
     VERTICAL_BREAKPOINTS = breakpoints.SHORT  # (dialogs.tcss: -short)
@@ -81,6 +86,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             # The set catching up with a format Up/Down chose: not a choice of its own
             # (a quick Down, Up would otherwise end on the format Down pointed at).
             self._pressing.remove(button_id)
+            if not self._pressing and sum(b.value for b in event.radio_set.query(RadioButton)) > 1:
+                self._set_buttons(event.radio_set)  # (a click amid the presses left two on)
             return
         # A click, or Enter/Space in the set.
         self.format = button_id.removeprefix("fmt-") if button_id else "markdown"
@@ -123,24 +130,40 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             self._rename_for(chosen)
             self._show_format()
 
-    def _show_format(self) -> None:
+    def _show_format(self, tries: int = _SHOW_TRIES) -> None:
         """Make `self.format`'s button the set's pressed one."""
         if not self.is_attached:
             return  # (closed meanwhile)
         radio_set = self.query_one("#export-format", RadioSet)
         behind = [b for b in radio_set.query(RadioButton) if b.value]
         behind = [b for b in behind if b is not radio_set.pressed_button]
-        if behind:
+        if behind and tries > 0:
             # A button turned on whose Changed the set has yet to handle (a quick
             # press before this one): pressing now would be undone by it, and a
             # button already on cannot be pressed. Again once the set has handled
             # it: after the messages queued in that button, then in the set.
-            behind[-1].call_later(radio_set.call_later, self._show_format)
+            behind[-1].call_later(radio_set.call_later, self._show_format, tries - 1)
+            return
+        if behind:
+            # Still two on after that (a click on the button already on, amid quick
+            # presses, leaves one the set never takes as pressed): set them all as
+            # `self.format` says, quietly. Unbounded, this ran thousands of times
+            # a second until the dialog closed (found by a review).
+            self._pressing.clear()
+            self._set_buttons(radio_set)
+            # (and once more when the set has handled what it still had queued)
+            radio_set.call_after_refresh(self._set_buttons, radio_set)
             return
         button = self.query_one(f"#fmt-{self.format}", RadioButton)
         if not button.value:
             self._pressing.append(button.id or "")
             button.value = True  # (the set turns the other off, and says Changed)
+
+    def _set_buttons(self, radio_set: RadioSet) -> None:
+        if self.is_attached:
+            with radio_set.prevent(RadioButton.Changed):
+                for button in radio_set.query(RadioButton):
+                    button.value = button.id == f"fmt-{self.format}"
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
