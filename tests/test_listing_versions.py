@@ -1,0 +1,76 @@
+"""A listing's announce type goes with the version that listing gave the paper.
+
+arXiv announces a paper's v1 as `new` one day and its v2 as `replace` a later
+day (`arxiv:announce_type`, /work/shared/docs/upstream.md). With a type per
+listing but one version per paper, publishing or exporting the earlier day
+wrote "arXiv:2508.14001v2 Announce Type: new", and a subscriber importing that
+day's file then the next kept "v2 new" for good (the same version only fills
+an empty type: `merge.listed_as`), so `type:replace` missed it. Found by a bug
+hunt. The feeds are the project's own (tests/fixtures/feeds/arxiv-atom-listver-*).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_support import run_cli
+from tui_digest.core.readers import read_document
+from tui_digest.core.store import Store
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+PAPER = "2508.14001"  # v1 new in cs.AI on 08-20 (cross in cs.LG), v2 replace in cs.AI on 08-21
+AI_20 = FEEDS / "arxiv-atom-listver-cs.AI-2025-08-20.xml"
+LG_20 = FEEDS / "arxiv-atom-listver-cs.LG-2025-08-20.xml"
+AI_21 = FEEDS / "arxiv-atom-listver-cs.AI-2025-08-21.xml"
+
+
+def import_feed(store: Store, path: Path) -> str:
+    """Import an arXiv listing as `fetch` files it; returns its digest's name."""
+    category = path.name.split("-")[3]
+    result = read_document(path.read_bytes(), source=f"http://rss.arxiv.org/atom/{category}")
+    return store.import_digest(result.digest).digest
+
+
+def as_listed(store: Store, digest: str) -> tuple[str, str]:
+    [rowid] = store.list_ids(f"id:{PAPER}", digest=digest)
+    [rec] = store.get_papers([rowid], digest=digest)
+    return rec.paper.version, rec.paper.announce_type
+
+
+def test_publishing_an_earlier_day_writes_that_days_version_with_its_type(
+    tmp_path: Path,
+) -> None:
+    db, out, sub = tmp_path / "pub.db", tmp_path / "site", tmp_path / "sub.db"
+    with Store.open(db) as store:
+        day20, day21 = import_feed(store, AI_20), import_feed(store, AI_21)
+        lg20 = import_feed(store, LG_20)
+    with Store.open(db, readonly=True) as store:  # across a restart
+        assert as_listed(store, day20) == ("v1", "new")
+        assert as_listed(store, lg20) == ("v1", "cross")
+        assert as_listed(store, day21) == ("v2", "replace")
+        assert (
+            store.get_paper(PAPER).paper.version,
+            store.get_paper(PAPER).paper.announce_type,
+        ) == ("v2", "replace")
+        listed = {x.digest: (x.version, x.announce_type) for x in store.get_paper(PAPER).listings}
+        assert listed == {day20: ("v1", "new"), lg20: ("v1", "cross"), day21: ("v2", "replace")}
+    for day in ("2025-08-20", "2025-08-21"):
+        done = run_cli("publish", "--out", str(out), "--date", day, db=db)
+        assert done.returncode == 0, done.stderr
+    md20 = (out / "cs.AI" / "2025-08-20.md").read_text("utf-8")
+    assert f"arXiv:{PAPER}v1 Announce Type: new" in md20
+    assert f"arXiv:{PAPER}v2" not in md20
+    assert f"arXiv:{PAPER}v2 Announce Type: replace" in (out / "cs.AI" / "2025-08-21.md").read_text(
+        "utf-8"
+    )
+    # The earlier day exported: the same pairing.
+    done = run_cli("export", "--digest", day20, "--format", "markdown", db=db)
+    assert f"arXiv:{PAPER}v1 Announce Type: new" in done.stdout.decode("utf-8")
+    # A subscriber importing the two days' feeds in order ends with v2 replace.
+    for day in ("2025-08-20", "2025-08-21"):
+        done = run_cli("import", str(out / "cs.AI" / f"{day}.xml"), db=sub)
+        assert done.returncode == 0, done.stderr
+    done = run_cli("search", "--json", "type:replace", db=sub)
+    [paper] = json.loads(done.stdout)
+    assert (paper["id"], paper["version"], paper["announce_type"]) == (PAPER, "v2", "replace")
