@@ -12,11 +12,16 @@ hunt. The feeds are the project's own (tests/fixtures/feeds/arxiv-atom-listver-*
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
+import pytest
+
 from cli_support import run_cli
+from tui_digest.core.model import IDENTICAL
 from tui_digest.core.readers import read_document
 from tui_digest.core.store import Store
+from tui_digest.core.store.facade_import import prepare_papers
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 PAPER = "2508.14001"  # v1 new in cs.AI on 08-20 (cross in cs.LG), v2 replace in cs.AI on 08-21
@@ -74,3 +79,48 @@ def test_publishing_an_earlier_day_writes_that_days_version_with_its_type(
     done = run_cli("search", "--json", "type:replace", db=sub)
     [paper] = json.loads(done.stdout)
     assert (paper["id"], paper["version"], paper["announce_type"]) == (PAPER, "v2", "replace")
+
+
+def _reimport(store: Store, path: Path, how: str) -> str:
+    """Import a feed again by one of the store's import paths; returns the outcome."""
+    category = path.name.split("-")[3]
+    digest = read_document(path.read_bytes(), source=f"http://rss.arxiv.org/atom/{category}").digest
+    if how == "whole":
+        return store.import_digest(digest).outcome
+    if how == "stream":
+        return store.import_stream(digest, iter(digest.papers)).outcome
+    return store.import_stream(digest, [], prepared=prepare_papers(digest.papers)).outcome
+
+
+@pytest.mark.parametrize("how", ["whole", "stream", "prepared"])
+def test_importing_the_same_documents_again_repairs_an_upgraded_caches_listings(
+    tmp_path: Path, how: str
+) -> None:
+    """A schema-10 cache upgraded gave every listing the paper's own type
+    (`replace`, of its v2) and no version; an identical document wrote nothing,
+    so importing the feeds again could not repair them (found by a bug hunt)."""
+    db = tmp_path / "cache.db"
+    with Store.open(db) as store:
+        names = [import_feed(store, path) for path in (AI_20, LG_20, AI_21)]
+    with sqlite3.connect(db, isolation_level=None) as conn:  # as schema 10 had it
+        conn.execute("DROP TABLE removed_lists")  # (schema 12)
+        conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
+        conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
+        conn.execute("PRAGMA user_version = 10")
+    conn.close()
+    with Store.open(db) as store:
+        assert [as_listed(store, name) for name in names] == [("v2", "replace")] * 3
+        digests = store.stats()["digests"]
+        # The cs.LG day and the cs.AI 08-21 one are their sources' latest: identical.
+        assert _reimport(store, LG_20, how) == IDENTICAL
+        assert _reimport(store, AI_21, how) == IDENTICAL
+        _reimport(store, AI_20, how)  # (its source's latest is 08-21: a same-day revision)
+        assert store.stats()["digests"] == digests  # no digest made
+    with Store.open(db, readonly=True) as store:  # across a restart
+        assert [as_listed(store, name) for name in names] == [
+            ("v1", "new"),
+            ("v1", "cross"),
+            ("v2", "replace"),
+        ]
+        assert sorted(r.id for r in store.search("type:cross", digest=names[1])) == [PAPER]
+        assert store.list_ids("type:replace", digest=names[0]) == []

@@ -101,6 +101,22 @@ def listing(batches: Iterable[Iterable[tuple[int, Paper, bytes]]]) -> list[tuple
     return sorted((ref, pid, h) for pid, (ref, h) in entries.items())
 
 
+def listed(batches: Iterable[Iterable[tuple[int, Paper, bytes]]]) -> list[tuple[int, str, str]]:
+    """(ref, version, type) of every entry of a document given whole, as
+    `DigestImport` would keep them in `membership` (an id met again: `listed_as`)."""
+    entries: dict[str, list] = {}  # id -> [ref, version, type]
+    for batch in batches:
+        for ref, paper, _ in batch:
+            if not paper.id:
+                continue
+            entry = entries.get(paper.id)
+            if entry is None:
+                entries[paper.id] = [ref, paper.version, paper.announce_type]
+            else:
+                entry[1], entry[2] = listed_as(entry[1], entry[2], paper)
+    return [(ref, version, kind) for ref, version, kind in entries.values()]
+
+
 @dataclass
 class DigestImport:
     """The state of one import inside its transaction: `start`, `add`…, `finish`."""
@@ -247,6 +263,10 @@ class DigestImport:
     def membership(self) -> list[tuple[int, str, bytes]]:
         """(ref, id, hash) of every entry, by ref (what `days` compares)."""
         return sorted((ref, pid, h) for pid, (ref, _, h, _, _) in self.entries.items())
+
+    def listed(self) -> list[tuple[int, str, str]]:
+        """(ref, version, type) of every entry (what `days.relabels` compares)."""
+        return [(ref, version, kind) for ref, _, _, version, kind in self.entries.values()]
 
     def finish(self) -> ImportStats:
         entries = sorted(
