@@ -124,3 +124,25 @@ def test_importing_the_same_documents_again_repairs_an_upgraded_caches_listings(
         ]
         assert sorted(r.id for r in store.search("type:cross", digest=names[1])) == [PAPER]
         assert store.list_ids("type:replace", digest=names[0]) == []
+
+
+def test_a_digests_rows_and_detail_show_the_version_its_listing_gave(tmp_path: Path) -> None:
+    """Inside the 08-20 digest the list row, and the detail pane's id line drawn
+    from it (`MainScreen` passes the row's type and version), say v1 with `new`."""
+    from tui_digest.ui.paper_text import detail_content
+
+    db = tmp_path / "cache.db"
+    with Store.open(db) as store:
+        day20, day21 = import_feed(store, AI_20), import_feed(store, AI_21)
+    with Store.open(db, readonly=True) as store:
+        for digest, want in ((day20, ("v1", "new")), (day21, ("v2", "replace"))):
+            [row] = [r for r in store.search("", digest=digest) if r.id == PAPER]
+            assert (row.version, row.announce_type) == want
+            record = store.get_paper(PAPER)
+            text = detail_content(
+                record, "en", row.ref, announce_type=row.announce_type, version=row.version
+            ).plain
+            assert f"{PAPER}{want[0]}" in text and want[1] in text
+        [row] = [r for r in store.search("") if r.id == PAPER]  # no digest: the paper's own
+        assert (row.version, row.announce_type) == ("", "replace")
+        assert f"{PAPER}v2" in detail_content(store.get_paper(PAPER), "en").plain
