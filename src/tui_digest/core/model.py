@@ -72,6 +72,8 @@ class ListRow:
     # Of the stored version ("replace": a new version came); inside a digest,
     # the type that digest's listing gave it (`store.queries.rows_in_digest`).
     announce_type: str = ""
+    # Inside a digest, the version its listing gave it with that type ("": the paper's).
+    version: str = ""
 
 
 @record()

@@ -72,9 +72,11 @@ class PaperRecord:
 @record(frozen=True)
 class Listing:
     """Where a paper was listed: its own ref in that digest, the digest's date, and
-    the announce type that digest gave it (the paper's own when it gave none)."""
+    the announce type and version that digest gave it (the paper's own when it
+    gave none)."""
 
     digest: str
     date: str
     ref: int
     announce_type: str = ""
+    version: str = ""

@@ -27,7 +27,8 @@ Layout
   re-importing an unchanged digest does not read its papers.
 - `membership.announce_type` (`_add_listing_types`): the announce type that
   digest gave the paper ('' when it gave none); `query_compile.listing_type`
-  reads it.
+  reads it. `membership.version` (`_add_listing_versions`): the version it
+  gave the paper with that type ('' when it gave none, or made before).
 - `papers.summary_en` and `arxiv_meta` (`_add_archive_and_enrichment`): the
   generator archive's English one-line summary, and what arXiv's query API
   said about each id and when it was asked (see `arxiv_meta`), kept apart from
@@ -451,6 +452,19 @@ def _remember_removed_lists(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_listing_versions(conn: sqlite3.Connection) -> None:
+    """Each listing of a paper keeps the version its document gave it, beside its type.
+
+    A listing's type without its version paired the paper's newest version
+    with an earlier day's type: v1 `new` on one day and v2 `replace` the next,
+    the first day published again said "v2 … new", and a subscriber importing
+    that file kept "v2 new" for good (found by a bug hunt). Rows made before
+    get '' (unknown: the paper's own version, as before); importing their
+    document again fills it (`days.relabels`).
+    """
+    conn.execute("ALTER TABLE membership ADD COLUMN version TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -464,6 +478,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _count_row_layouts,
     _add_listing_types,
     _remember_removed_lists,
+    _add_listing_versions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -103,8 +103,9 @@ async def translate_missing(
 def refresh(store: Store, plan: Plan) -> Plan:
     """The same plan with the papers read again (after translation filled them).
 
-    Each keeps the announce type of the listing it was planned from (`days`):
-    read again, a paper has its own, which another category's listing may have set.
+    Each keeps the announce type and version of the listing it was planned from
+    (`days`): read again, a paper has its own, which another category's listing
+    or a later day may have set.
     """
     fresh = {r.rowid: r for r in store.get_papers([r.rowid for r in plan.unique()])}
     papers = {c: [_as_planned(fresh.get(r.rowid), r) for r in rs] for c, rs in plan.papers.items()}
@@ -114,7 +115,9 @@ def refresh(store: Store, plan: Plan) -> Plan:
 def _as_planned(fresh: PaperRecord | None, planned: PaperRecord) -> PaperRecord:
     if fresh is None:
         return planned
-    paper = replace(fresh.paper, announce_type=planned.paper.announce_type)
+    paper = replace(
+        fresh.paper, announce_type=planned.paper.announce_type, version=planned.paper.version
+    )
     return replace(fresh, paper=paper)
 
 

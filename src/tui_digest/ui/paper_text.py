@@ -87,10 +87,13 @@ def detail_content(
     watches: Sequence[str] = (),
     *,
     announce_type: str = "",
+    version: str = "",
 ) -> Content:
     """The paper as its digest footnote, followed by its metadata (`match` highlighted);
     `watches`: the names of the watch lists that find it; `announce_type`: the
-    type the digest viewed gave it (its list row's), else the paper's own is shown."""
+    type the digest viewed gave it (its list row's), else the paper's own is shown;
+    `version`: the version that listing gave it with that type (an earlier day's
+    type is of an earlier version), else the paper's own."""
     paper = record.paper
     parts: Parts = []
     machine = machine_fields(record)
@@ -129,7 +132,7 @@ def detail_content(
     if show_en or not paper.abstract_zh:
         para(abstract_en)
 
-    parts += _metadata(record, match, announce_type or paper.announce_type)
+    parts += _metadata(record, match, announce_type or paper.announce_type, version)
     return Content.assemble(*parts)
 
 
@@ -155,12 +158,12 @@ def _heading(record: PaperRecord, ref: int, watches: Sequence[str] = ()) -> Part
     return parts
 
 
-def _metadata(record: PaperRecord, match: Matcher, announce_type: str) -> Parts:
+def _metadata(record: PaperRecord, match: Matcher, announce_type: str, version: str) -> Parts:
     """The lines under the rule: id, categories, dates, authors, arXiv's fields, digests."""
     paper, arxiv = record.paper, record.meta
     parts: Parts = [("─" * 24, LABEL), "\n"]
     meta = [
-        ("id", paper.id + paper.version),
+        ("id", paper.id + (version or paper.version)),
         (
             "categories",
             " ".join(arxiv.categories if arxiv and arxiv.categories else paper.categories),

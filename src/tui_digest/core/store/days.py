@@ -179,6 +179,46 @@ def lists_exactly(conn: sqlite3.Connection, dpk: int, wanted: list[tuple[int, st
     return all(tuple(r) == w for r, w in zip(stored, wanted, strict=False))
 
 
+# A listing's version and type as an identical document gives them (`relabels`).
+RELABEL = (
+    "UPDATE membership SET version = ?, announce_type = ? "
+    "WHERE digest = ? AND ref = ? AND paper = ?"
+)
+
+
+def relabels(
+    conn: sqlite3.Connection, dpk: int, wanted: Iterable[tuple[int, str, str]]
+) -> list[tuple[str, str, int, int, int]]:
+    """RELABEL's parameters for the rows of digest `dpk` whose version or type
+    differ from `wanted` ((ref, version, type) of a document `lists_exactly` found
+    identical to it); usually none.
+
+    An identical document writes no digest, but what it says of each listing
+    is still right where the row is not: a cache upgraded to schema 11 gave
+    every old listing the paper's own type, and to 13 an unknown version, and
+    importing the same documents again could not repair them (found by a bug
+    hunt). A row is updated in place: no new digest, the outcome still IDENTICAL.
+    """
+    stored = {
+        ref: (paper, version, kind)
+        for ref, paper, version, kind in conn.execute(
+            "SELECT ref, paper, version, announce_type FROM membership WHERE digest = ?", (dpk,)
+        )
+    }
+    fixes = []
+    for ref, version, kind in wanted:
+        row = stored.get(ref)
+        if row is not None and row[1:] != (version, kind):
+            fixes.append((version, kind, dpk, ref, row[0]))
+    return fixes
+
+
+def relabel(conn: sqlite3.Connection, dpk: int, wanted: Iterable[tuple[int, str, str]]) -> None:
+    """Update the listings of digest `dpk` an identical document says otherwise of
+    (`relabels`), inside the caller's transaction."""
+    conn.executemany(RELABEL, relabels(conn, dpk, wanted))
+
+
 def choose_streamed(
     conn: sqlite3.Connection, digest: Digest, day: str, *, earlier: bool = False
 ) -> tuple[Target, int]:

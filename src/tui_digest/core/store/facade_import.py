@@ -54,11 +54,12 @@ def _with_category(digest: Digest, category: str) -> Digest:
 
 
 class _Unchanged(Exception):
-    """Raised inside a streamed import's transaction to roll it back: nothing to keep."""
+    """Raised inside a streamed import's transaction to roll it back: nothing to keep
+    but `fixes`, the listings to relabel afterwards (`days.relabels`)."""
 
-    def __init__(self, stats: ImportStats) -> None:
+    def __init__(self, stats: ImportStats, fixes: list[tuple[str, str, int, int, int]]) -> None:
         super().__init__(stats.outcome)
-        self.stats = stats
+        self.stats, self.fixes = stats, fixes
 
 
 def _batches(papers: Iterable[Paper], category: str) -> Iterator[list[tuple[int, Paper, bytes]]]:
@@ -216,6 +217,12 @@ class ImportMethods(Connections):
         with self._importing(), self._write() as conn:
             target = days.choose(conn, digest, incoming, day, revive=revive_removed)
             if target.outcome == IDENTICAL:
+                if target.pk:  # (not a removed list: no digest holds it)
+                    days.relabel(
+                        conn,
+                        target.pk,
+                        [(ref, p.version, p.announce_type) for ref, p in incoming.papers.values()],
+                    )
                 return ImportStats(
                     unchanged=len(incoming.papers), digest=target.name, outcome=IDENTICAL
                 )
@@ -289,9 +296,15 @@ class ImportMethods(Connections):
                         job.add(batch, repeats=True, ready=ready_rows(made))
                 unchanged = _nothing_to_keep(conn, digest, latest, job.membership(), options)
                 if unchanged is not None:
-                    raise _Unchanged(unchanged)
+                    same = unchanged.outcome == IDENTICAL and unchanged.digest
+                    raise _Unchanged(
+                        unchanged, days.relabels(conn, latest, job.listed()) if same else []
+                    )
                 return _end(conn, digest, target, job, kept)
         except _Unchanged as unchanged:
+            if unchanged.fixes:  # (after the rollback: only these rows are written)
+                with self._write() as conn:
+                    conn.executemany(days.RELABEL, unchanged.fixes)
             return unchanged.stats
 
     def import_group(self, *, revive_removed: bool = False) -> ImportGroup[Any]:
@@ -324,6 +337,8 @@ class ImportMethods(Connections):
         listed = importer.listing(b for b, _ in prepared)
         unchanged = _nothing_to_keep(conn, digest, latest, listed, options)
         if unchanged is not None:
+            if unchanged.outcome == IDENTICAL and unchanged.digest:
+                days.relabel(conn, latest, importer.listed(b for b, _ in prepared))
             return unchanged
         target = days.revision_or_new(conn, target, {pid for _, pid, _ in listed}, day=day)
         if target.outcome == SAME_DAY:

@@ -45,8 +45,9 @@ from tui_digest.core.store.rows import (
     update_values,
 )
 
-# ref -> (paper pk, paper id, hash of what that entry brought last time, its listing's type)
-Previous = dict[int, tuple[int, str, bytes | None, str]]
+# ref -> (paper pk, paper id, hash of what that entry brought last time, its
+# listing's version and type)
+Previous = dict[int, tuple[int, str, bytes | None, str, str]]
 # Papers merged per batch: a few MB of text, one id lookup, one multi-row
 # statement per table. A streamed document has three batches alive at once
 # (written, tokenised in the child process, parsed: `read_ahead`); at 2,000
@@ -100,6 +101,22 @@ def listing(batches: Iterable[Iterable[tuple[int, Paper, bytes]]]) -> list[tuple
     return sorted((ref, pid, h) for pid, (ref, h) in entries.items())
 
 
+def listed(batches: Iterable[Iterable[tuple[int, Paper, bytes]]]) -> list[tuple[int, str, str]]:
+    """(ref, version, type) of every entry of a document given whole, as
+    `DigestImport` would keep them in `membership` (an id met again: `listed_as`)."""
+    entries: dict[str, list] = {}  # id -> [ref, version, type]
+    for batch in batches:
+        for ref, paper, _ in batch:
+            if not paper.id:
+                continue
+            entry = entries.get(paper.id)
+            if entry is None:
+                entries[paper.id] = [ref, paper.version, paper.announce_type]
+            else:
+                entry[1], entry[2] = listed_as(entry[1], entry[2], paper)
+    return [(ref, version, kind) for ref, version, kind in entries.values()]
+
+
 @dataclass
 class DigestImport:
     """The state of one import inside its transaction: `start`, `add`…, `finish`."""
@@ -116,7 +133,7 @@ class DigestImport:
     # source's revised text (`merge_paper(revision=True)`).
     revised: set[str] = field(default_factory=set)
     # id -> [ref, pk, hash, version, announce type]: the last two what this
-    # document says of the paper (`listed_as`), its listing's type kept in `membership`.
+    # document says of the paper (`listed_as`), kept as its listing's in `membership`.
     entries: dict[str, list] = field(default_factory=dict)
     new_pks: set[int] = field(default_factory=set)
     unindexed: set[int] = field(default_factory=set)  # pks whose search row comes in `finish`
@@ -129,14 +146,15 @@ class DigestImport:
         """What each ref brought last time (a same-day update); the digest touched."""
         if self.existing:
             self.previous = {
-                ref: (pk, pid, h, kind)
-                for ref, pk, pid, h, kind in self.conn.execute(
-                    "SELECT m.ref, m.paper, p.id, m.hash, m.announce_type FROM membership m "
+                ref: (pk, pid, h, version, kind)
+                for ref, pk, pid, h, version, kind in self.conn.execute(
+                    "SELECT m.ref, m.paper, p.id, m.hash, m.version, m.announce_type "
+                    "FROM membership m "
                     "JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
                     (self.dpk,),
                 )
             }
-            self.revised = {pid for _, pid, _, _ in self.previous.values()}
+            self.revised = {pid for _, pid, _, _, _ in self.previous.values()}
         self.next_pk = self.conn.execute("SELECT coalesce(max(pk), 0) FROM papers").fetchone()[0]
         # Caches indexed before FTS_HASH_SIZE / FTS_PAGE_SIZE get them with their next import.
         set_fts_options(self.conn)
@@ -246,8 +264,14 @@ class DigestImport:
         """(ref, id, hash) of every entry, by ref (what `days` compares)."""
         return sorted((ref, pid, h) for pid, (ref, _, h, _, _) in self.entries.items())
 
+    def listed(self) -> list[tuple[int, str, str]]:
+        """(ref, version, type) of every entry (what `days.relabels` compares)."""
+        return [(ref, version, kind) for ref, _, _, version, kind in self.entries.values()]
+
     def finish(self) -> ImportStats:
-        entries = sorted((ref, pk, h, kind) for ref, pk, h, _, kind in self.entries.values())
+        entries = sorted(
+            (ref, pk, h, version, kind) for ref, pk, h, version, kind in self.entries.values()
+        )
         self._membership(entries)
         placements = self._replace(self._affected(entries))
         self.conn.executemany(
@@ -257,29 +281,32 @@ class DigestImport:
         self._index_rest()
         return self.stats
 
-    def _membership(self, entries: list[tuple[int, int, bytes, str]]) -> None:
+    def _membership(self, entries: list[tuple[int, int, bytes, str, str]]) -> None:
         """Rewrite this digest's membership when it changed.
 
-        Each row keeps the type this document gave its paper: one paper is `new`
-        in one category's listing and `cross` in another's (schema
-        `_add_listing_types`). A type alone differing (a row an upgrade gave the
-        paper's type) is a change too.
+        Each row keeps the version and type this document gave its paper: one
+        paper is `new` in one category's listing and `cross` in another's (schema
+        `_add_listing_types`), v1 `new` one day and v2 `replace` the next
+        (`_add_listing_versions`). A type or version alone differing (a row an
+        upgrade made) is a change too.
         """
-        before = sorted((ref, pk, h, kind) for ref, (pk, _, h, kind) in self.previous.items())
+        before = sorted(
+            (ref, pk, h, version, kind) for ref, (pk, _, h, version, kind) in self.previous.items()
+        )
         if entries != before:
             self.conn.execute("DELETE FROM membership WHERE digest = ?", (self.dpk,))
             # Multi-row when the next document is read meanwhile (`bulk`):
             # `executemany` waited for the GIL after each of a digest's rows.
             insert_rows(
                 self.conn,
-                "INSERT INTO membership(digest, ref, paper, hash, announce_type) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(self.dpk, ref, pk, h, kind) for ref, pk, h, kind in entries],
+                "INSERT INTO membership(digest, ref, paper, hash, version, announce_type) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(self.dpk, *entry) for entry in entries],
                 bulk=self.bulk,
             )
             self.conn.execute("UPDATE digests SET count = ? WHERE pk = ?", (len(entries), self.dpk))
 
-    def _affected(self, entries: list[tuple[int, int, bytes, str]]) -> set[int]:
+    def _affected(self, entries: list[tuple[int, int, bytes, str, str]]) -> set[int]:
         """Existing papers whose listing key may move.
 
         Every member when the date changed, else the papers whose entry in this
@@ -289,7 +316,7 @@ class DigestImport:
             affected = {e[1] for e in entries} | {was[0] for was in self.previous.values()}
         else:
             was_at = {(ref, was[0]) for ref, was in self.previous.items()}
-            now_at = {(ref, pk) for ref, pk, _, _ in entries}
+            now_at = {(ref, pk) for ref, pk, *_ in entries}
             affected = {pk for _, pk in was_at ^ now_at}
         affected -= self.new_pks
         return affected

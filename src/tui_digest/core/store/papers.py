@@ -34,11 +34,11 @@ TEXT_COLUMNS = frozenset(
 def record(conn: sqlite3.Connection, row: PaperRow, meta: ArxivMeta | None = None) -> PaperRecord:
     from tui_digest.core.paper import Listing, PaperRecord  # (after the first frame)
 
-    # Each listing's own announce type; its document gave none: the paper's.
+    # Each listing's own announce type and version; its document gave none: the paper's.
     listings = [
-        Listing(name, date, ref, announce_type or row.announce_type)
-        for name, date, ref, announce_type in conn.execute(
-            "SELECT d.name, d.date, m.ref, m.announce_type FROM membership m "
+        Listing(name, date, ref, announce_type or row.announce_type, version or row.version)
+        for name, date, ref, announce_type, version in conn.execute(
+            "SELECT d.name, d.date, m.ref, m.announce_type, m.version FROM membership m "
             "JOIN digests d ON d.pk = m.digest WHERE m.paper = ? ORDER BY d.date DESC, d.pk DESC",
             (row.pk,),
         )
@@ -100,7 +100,9 @@ def get_papers(
 
 def as_listed(conn: sqlite3.Connection, records: Iterable[PaperRecord], digest: str) -> None:
     """Give each record's paper the announce type `digest`'s listing gave it
-    (schema `_add_listing_types`); a paper that digest does not list keeps its own."""
+    (schema `_add_listing_types`), with the version it gave it with
+    (`_add_listing_versions`: an earlier day's type is of an earlier version);
+    a paper that digest does not list keeps its own."""
     from tui_digest.core.store.queries import canonical_name
 
     name = canonical_name(conn, digest)
@@ -108,6 +110,7 @@ def as_listed(conn: sqlite3.Connection, records: Iterable[PaperRecord], digest: 
         for listing in rec.listings:
             if listing.digest == name:
                 rec.paper.announce_type = listing.announce_type
+                rec.paper.version = listing.version
                 break
 
 

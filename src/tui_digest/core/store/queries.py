@@ -196,20 +196,20 @@ def rows_in_digest(
     if pk is None:
         return rows
     date = conn.execute("SELECT date FROM digests WHERE pk = ?", (pk,)).fetchone()[0]
-    listed: dict[int, tuple[int, str]] = {}
+    listed: dict[int, tuple[int, str, str]] = {}
     for i in range(0, len(rows), CHUNK):
         chunk = [r.rowid for r in rows[i : i + CHUNK]]
         marks = ",".join("?" * len(chunk))
         # (With min(), SQLite takes the bare column from the row of the minimum.)
-        for paper, ref, kind in conn.execute(
-            f"SELECT paper, min(ref), announce_type FROM membership "
+        for paper, ref, kind, version in conn.execute(
+            f"SELECT paper, min(ref), announce_type, version FROM membership "
             f"WHERE digest = ? AND paper IN ({marks}) GROUP BY paper",
             (pk, *chunk),
         ):
-            listed[paper] = (ref, kind)
+            listed[paper] = (ref, kind, version)
     for row in rows:
         if row.rowid in listed:
-            row.ref, kind = listed[row.rowid]
+            row.ref, kind, row.version = listed[row.rowid]
             row.date, row.announce_type = date, kind or row.announce_type
     return rows
 

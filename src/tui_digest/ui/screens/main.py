@@ -246,15 +246,18 @@ class MainScreen(
         row = self.paper_list.cached_row(message.rowid)
         # The row's ref and announce type are those of the digest viewed (`new`
         # in one category's listing, `cross` in another's): the detail says the same.
-        kind = row.announce_type if row else ""
-        self.detail.show(record, ref=row.ref if row else 0, announce_type=kind)
+        kind, version = (row.announce_type, row.version) if row else ("", "")
+        self.detail.show(record, ref=row.ref if row else 0, announce_type=kind, version=version)
         self.current_paper = record.paper.id
 
     def flags_shown(self, flag: str, rowids: tuple[int, ...], value: bool) -> None:
         record = self.detail.record
         if record is not None and record.rowid in rowids:
             setattr(record, flag, value)
-            self.detail.show(record, ref=self.detail.ref, announce_type=self.detail.announce_type)
+            detail = self.detail
+            detail.show(
+                record, ref=detail.ref, announce_type=detail.announce_type, version=detail.version
+            )
         self.view_flags_shown(flag, rowids, value)
         if flag == "starred" and rowids:
             self.stars_changed()  # For you retrains after a burst of star changes (undo too)

@@ -115,6 +115,7 @@ class PaperView(Screen[None]):
             self.lister.language,
             row.ref if row else 0,
             announce_type=row.announce_type if row else "",
+            version=row.version if row else "",
         )
         if is_arxiv_id(record.paper.id):
             link = pdf_url(record.paper.id)

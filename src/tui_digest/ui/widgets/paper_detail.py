@@ -27,6 +27,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.record: PaperRecord | None = None
         self.ref = 0
         self.announce_type = ""  # the listing's, as its row shows it ("": the paper's)
+        self.version = ""  # the version that listing gave it with its type ("": the paper's)
         self.language = "both"
         self.match = NO_MATCH
         self._match_query = ""
@@ -40,10 +41,12 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def body(self) -> Static:
         return self.query_one("#detail-body", Static)
 
-    def show(self, record: PaperRecord, *, ref: int = 0, announce_type: str = "") -> None:
+    def show(
+        self, record: PaperRecord, *, ref: int = 0, announce_type: str = "", version: str = ""
+    ) -> None:
         changed = self.record is None or self.record.rowid != record.rowid
         self.record = record
-        self.ref, self.announce_type = ref, announce_type
+        self.ref, self.announce_type, self.version = ref, announce_type, version
         self._render_record()
         if changed:
             self.scroll_home(animate=False)
@@ -86,6 +89,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
                     self.match,
                     watches,
                     announce_type=self.announce_type,
+                    version=self.version,
                 )
             )
 
