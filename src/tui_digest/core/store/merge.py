@@ -105,12 +105,17 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
     _human_over_machine(old, new, merged)
     if kept_human:  # the human text stayed: no mark may call it machine-made
         marks = [n for n in machine_fields(merged.extras) if n not in kept_human]
-        if marks:
-            merged.extras[Extra.MACHINE_FIELDS] = join_machine_fields(marks)
-        else:
-            merged.extras.pop(Extra.MACHINE_FIELDS, None)
-            merged.extras.pop(Extra.MACHINE_MODEL, None)
+        _set_machine_marks(merged.extras, marks)
     return merged
+
+
+def _set_machine_marks(extras: dict[str, str], names: list[str]) -> None:
+    """Record `names` as the machine-made fields; none: no mark and no model."""
+    if names:
+        extras[Extra.MACHINE_FIELDS] = join_machine_fields(names)
+    else:
+        extras.pop(Extra.MACHINE_FIELDS, None)
+        extras.pop(Extra.MACHINE_MODEL, None)
 
 
 def _human_kept(old: Paper, new: Paper) -> frozenset[str]:
@@ -140,8 +145,4 @@ def _human_over_machine(old: Paper, new: Paper, merged: Paper) -> None:
         if value and name not in theirs:
             setattr(merged, name, value)
             machine.remove(name)
-    if machine:
-        merged.extras[Extra.MACHINE_FIELDS] = ",".join(machine)
-    else:
-        merged.extras.pop(Extra.MACHINE_FIELDS, None)
-        merged.extras.pop(Extra.MACHINE_MODEL, None)
+    _set_machine_marks(merged.extras, machine)

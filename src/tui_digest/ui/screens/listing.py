@@ -385,18 +385,19 @@ class ListingScreen(CacheScreen):
 
     @work(thread=True, exclusive=True, group="listing-ids", exit_on_error=False,
           description="list the papers")  # fmt: skip
-    def _load_ids(self, store: Store, listing: Worker[None], request: msg.ListingRequest) -> None:
-        if not listing.is_cancelled and not get_current_worker().is_cancelled:
-            ids = store.list_ids(request.query, digest=request.digest)
-            self.post_message(msg.ListingIds(listing, request, ids))
-
-    @work(thread=True, exclusive=True, group="listing-ids", exit_on_error=False,
-          description="list the papers")  # fmt: skip
-    def _load_kept_ids(self, store: Store, request: msg.ListingRequest) -> None:
-        worker = get_current_worker()  # (cancelled by the next request, as any ids worker)
+    def _load_ids(
+        self, store: Store, listing: Worker[None] | None, request: msg.ListingRequest
+    ) -> None:
+        """The ids of the listing `listing` read the first page of; None for a kept
+        listing's (`on_listing_failed`), whose worker is gone: this one stands for
+        it (cancelled by the next request, as any ids worker)."""
+        worker = get_current_worker()
+        owner = listing if listing is not None else worker
+        if owner.is_cancelled or worker.is_cancelled:
+            return
         ids = store.list_ids(request.query, digest=request.digest)
         if not worker.is_cancelled:
-            self.post_message(msg.ListingIds(worker, request, ids))
+            self.post_message(msg.ListingIds(owner, request, ids))
 
     def on_listing_ids(self, message: msg.ListingIds) -> None:
         if not message.stale:
@@ -448,7 +449,7 @@ class ListingScreen(CacheScreen):
         if shown is None or store is None or is_ranked(shown.query):
             return
         if self.counting or len(papers.ids) < papers.total:
-            self._ids_worker = self._load_kept_ids(store, shown)
+            self._ids_worker = self._load_ids(store, None, shown)
 
     # --- the cache as a whole ------------------------------------------------------
 
