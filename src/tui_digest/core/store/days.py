@@ -68,9 +68,10 @@ def choose(
     `revive` (`removed_list`)."""
     key = source_key(digest)
     latest = _latest(conn, key)
-    if latest is not None and _same_content(conn, latest[0], incoming):
+    listing = _listing(incoming)  # (what the latest digest and the removed lists are matched by)
+    if latest is not None and lists_exactly(conn, latest[0], listing):
         return Target(IDENTICAL, *latest)
-    if removed_list(conn, key, _listing(incoming), revive=revive):
+    if removed_list(conn, key, listing, revive=revive):
         return Target(IDENTICAL)
     earlier = latest if earlier_candidate(digest) else None
     target = _candidate(conn, key, day, earlier)
@@ -127,9 +128,10 @@ def revision_or_new(
     generator's file, overwritten by each of its runs, lists other papers after
     arXiv's next announcement under the same local day (replacing the earlier
     list left its papers in no digest: issue 17's rule, found by a replay on
-    2026-12-01), or of the new day. The latest digest of an earlier day is a
-    candidate too (`_candidate`): the evening's list revised and fetched after
-    midnight became a second digest of the same papers (found by a replay).
+    2026-12-01), or of the new day. The digest of the day before is a
+    candidate too (`_candidate`), for a list that keeps it nearly whole: the
+    evening's list revised and fetched after midnight became a second digest
+    of the same papers (found by a replay).
     `import_stream`, which learns the list only as it writes it, keeps
     replacing that day's digest and never an earlier day's."""
     if target.outcome != SAME_DAY:
@@ -153,11 +155,6 @@ def revision_or_new(
     if len(old & ids) * 2 < min(len(old), len(ids)):
         return Target(NEW_DIGEST)
     return target
-
-
-def _same_content(conn: sqlite3.Connection, dpk: int, incoming: Incoming) -> bool:
-    """Whether digest `dpk` lists exactly the incoming entries (ref, id, what each brought)."""
-    return lists_exactly(conn, dpk, _listing(incoming))
 
 
 def _listing(incoming: Incoming) -> list[tuple[int, str, bytes]]:
