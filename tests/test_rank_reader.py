@@ -123,3 +123,29 @@ def test_stop_all_ends_a_running_child_at_once() -> None:
     assert not thread.is_alive()
     assert [str(e) for e in outcome] == ["the For you worker was stopped"]
     assert not background._running
+
+
+def test_a_stopped_caller_ends_its_child_and_is_told_so() -> None:
+    """A newer search stops waiting for `related:`: its child must not run on."""
+    import sys
+
+    from tui_digest.rank import Abandoned, background
+
+    asked: list[bool] = []
+
+    def stop() -> bool:  # says stop on its third look, the child running by then
+        asked.append(bool(background._running))
+        return len(asked) >= 3
+
+    with pytest.raises(Abandoned):
+        background.run_command([sys.executable, "-c", "import time; time.sleep(120)"], stop=stop)
+    assert asked == [True, True, True] and not background._running
+
+
+def test_a_caller_that_never_stops_gets_the_answer() -> None:
+    import sys
+
+    from tui_digest.rank import background
+
+    command = [sys.executable, "-c", "import time, json; time.sleep(0.3); print(json.dumps([1]))"]
+    assert background.run_command(command, stop=lambda: False) == [1]

@@ -110,6 +110,51 @@ async def test_R_lists_the_papers_most_like_the_current_one(topical) -> None:
         assert set(first) <= set(ids[topic])
 
 
+async def test_a_search_typed_while_related_runs_ends_its_child(topical, monkeypatch) -> None:
+    """`related:` takes 7-15 s at 65k papers; a search typed meanwhile left its
+    child running to the end, "For you: finding related papers…" in the status
+    line until then, and a second ranked search started a second child beside it
+    (found by a review)."""
+    import sys
+
+    from tui_digest.rank import Abandoned, background
+
+    ended: list[str] = []
+    real_run_command = background.run_command
+
+    def slow_run(*args, stop=None):  # the related: child, held until it is stopped
+        assert args[0] == "related" and stop is not None
+        sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
+        try:
+            return real_run_command(sleeper, stop=stop)
+        except Abandoned:
+            ended.append(args[0])
+            raise
+
+    monkeypatch.setattr(background, "run", slow_run)
+    db, ids = topical
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+
+        async def until(condition) -> None:
+            for _ in range(2000):
+                if condition():
+                    return
+                await pilot.pause()
+            raise AssertionError("the reader did not get there")
+
+        await pilot.press("R")
+        await until(lambda: "finding related papers" in status_text(app) and background._running)
+        main.search_box.value = "cat:cs.CV"
+        await until(lambda: main.matches == len(ids["diffusion"]))
+        await until(lambda: ended == ["related"] and not background._running)
+        await settle(pilot)
+        assert "For you" not in status_text(app)
+        assert main.matches == len(ids["diffusion"])
+
+
 async def test_starring_retrains_a_model_in_use(topical) -> None:
     db, ids = topical
     star(db, ids["parsing"][:5])

@@ -53,6 +53,10 @@ class RankUnavailable(Exception):
     """The optional dependencies of ranking are not installed."""
 
 
+class Abandoned(Exception):
+    """The caller stopped waiting (a newer search): its child process was ended."""
+
+
 def few_stars_message(n_starred: int, *, in_reader: bool = False) -> str:
     """Why For you cannot rank yet, and what to do: on the command line, or in the
     reader (which must not send its user to open the reader)."""

@@ -12,11 +12,15 @@ import json
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from tui_digest.rank import RankUnavailable
+from tui_digest.rank import Abandoned, RankUnavailable
 
 TIMEOUT = 300.0  # seconds; the first build of the features at 100k papers takes ~20 s
+POLL = 0.1  # seconds between looks at `stop` while a child runs
+
+Stop = Callable[[], bool]
 
 
 # Children still running, so the reader can end them when it quits: a quit
@@ -25,13 +29,19 @@ _running: set[subprocess.Popen[str]] = set()
 _lock = threading.Lock()
 
 
-def run(*args: str) -> object:
+def run(*args: str, stop: Stop | None = None) -> object:
     """Run `python -m tui_digest.rank ARGS`; its JSON answer, or RankUnavailable."""
-    return run_command([sys.executable, "-m", "tui_digest.rank", *args])
+    return run_command([sys.executable, "-m", "tui_digest.rank", *args], stop=stop)
 
 
-def run_command(command: list[str]) -> object:
-    """Run `command` as a child that `stop_all` can end; the JSON line it printed."""
+def run_command(command: list[str], *, stop: Stop | None = None) -> object:
+    """Run `command` as a child that `stop_all` can end; the JSON line it printed.
+
+    `stop`: asked every POLL seconds; when it says True the child is ended and
+    `Abandoned` raised. A search typed while `related:` ran (7-15 s at 65k
+    papers) left its child running to the end, and the next ranked search
+    started a second one beside it.
+    """
     try:
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
@@ -39,7 +49,7 @@ def run_command(command: list[str]) -> object:
     with _lock:
         _running.add(child)
     try:
-        out, err = child.communicate(timeout=TIMEOUT)
+        out, err = _wait(child, stop)
     except subprocess.TimeoutExpired as exc:
         child.kill()
         child.communicate()
@@ -55,6 +65,25 @@ def run_command(command: list[str]) -> object:
             lines[-1] if lines else f"the For you worker failed ({child.returncode})"
         )
     return json.loads(out)
+
+
+def _wait(child: subprocess.Popen[str], stop: Stop | None) -> tuple[str, str]:
+    """The child's output once it ends; Abandoned (the child ended) when `stop` says so."""
+    if stop is None:
+        return child.communicate(timeout=TIMEOUT)
+    waited = 0.0
+    while True:
+        try:
+            # communicate() may be called again after its timeout: no output is lost.
+            return child.communicate(timeout=POLL)
+        except subprocess.TimeoutExpired:
+            waited += POLL
+            if stop():
+                child.terminate()
+                child.communicate()
+                raise Abandoned() from None
+            if waited >= TIMEOUT:
+                raise
 
 
 def stop_all() -> int:
@@ -77,7 +106,7 @@ def train(db: Path) -> dict:
     return answer
 
 
-def related(db: Path, pk: int, limit: int) -> list[tuple[int, float]]:
-    answer = run("related", str(db), str(pk), str(limit))
+def related(db: Path, pk: int, limit: int, stop: Stop | None = None) -> list[tuple[int, float]]:
+    answer = run("related", str(db), str(pk), str(limit), stop=stop)
     assert isinstance(answer, list)
     return [(int(pk), float(sim)) for pk, sim in answer]

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from tui_digest.core.query import parse_query
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tui_digest.core.store import Store
 
 RELATED_LIMIT = 50  # papers a related: listing holds at most
@@ -55,14 +57,21 @@ class Ranking:
 
 
 def rank_listing(
-    store: Store, text: str, *, digest: str | None = None, child: bool = False, wait: bool = True
+    store: Store,
+    text: str,
+    *,
+    digest: str | None = None,
+    child: bool = False,
+    wait: bool = True,
+    stop: Callable[[], bool] | None = None,
 ) -> Ranking:
     """The query's ids, ranked when it asks for it (trains or rescores as needed).
 
     `child`: train and compute similarity in a child process (`rank.background`,
     for the reader) instead of in this one (the CLI). `wait=False` (with
     `child`): raise `NeedsTraining` instead of training, so the caller can
-    train elsewhere and ask again.
+    train elsewhere and ask again. `stop` (with `child`): asked while the
+    related: child runs; it ends the child and raises `Abandoned` when True.
     Raises `NotEnoughStars` for sort:foryou with too few stars, `QueryError`
     for an unknown related: id, `RankUnavailable` without the rank extra.
     """
@@ -70,7 +79,7 @@ def rank_listing(
     if not rq.ranked:
         return Ranking(store.list_ids(text, digest=digest))
     if rq.related is not None:
-        return _related(store, rq, digest, child)
+        return _related(store, rq, digest, child, stop)
     ids = store.list_ids(rq.rest, digest=digest)
     model = _child_model(store.path, wait) if child else _train_module().ensure_model(store.path)
     scores, _known = model.lookup(ids)
@@ -104,7 +113,9 @@ def _child_model(db: Path, wait: bool = True):
     return model
 
 
-def _related(store: Store, rq: RankedQuery, digest: str | None, child: bool) -> Ranking:
+def _related(
+    store: Store, rq: RankedQuery, digest: str | None, child: bool, stop: Callable[[], bool] | None
+) -> Ranking:
     from tui_digest.core.query import QueryError
 
     record = store.get_paper(rq.related or "")
@@ -113,7 +124,7 @@ def _related(store: Store, rq: RankedQuery, digest: str | None, child: bool) -> 
     if child:
         from tui_digest.rank import background
 
-        found = background.related(store.path, record.rowid, RELATED_LIMIT)
+        found = background.related(store.path, record.rowid, RELATED_LIMIT, stop)
     else:
         found = _train_module().related(store.path, record.rowid, limit=RELATED_LIMIT)
     if rq.rest.strip() or digest is not None:

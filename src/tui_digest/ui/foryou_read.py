@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from tui_digest.rank import (
     MIN_STARS,
+    Abandoned,
     NeedsTraining,
     NotEnoughStars,
     RankUnavailable,
@@ -24,6 +25,8 @@ from tui_digest.rank import (
 from tui_digest.ui.foryou import is_ranked, toggle_foryou
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.app import App
 
     from tui_digest.core.store import Store
@@ -55,18 +58,24 @@ class RankedListing:
 
 
 def ranked_listing(
-    store: Store, query: str, digest: str | None, *, wait: bool = True
+    store: Store,
+    query: str,
+    digest: str | None,
+    *,
+    wait: bool = True,
+    stop: Callable[[], bool] | None = None,
 ) -> RankedListing:
     """In a thread worker: the ranked ids (training in a child process when needed).
 
     `wait=False`: when the model must be (re)trained first, return at once
-    with `training` set instead of waiting for it.
+    with `training` set instead of waiting for it. `stop`: see `rank_listing`
+    (raises `Abandoned`).
     Raises QueryError for a malformed query or an unknown related: id.
     """
     from tui_digest.rank.listing import rank_listing
 
     try:
-        ranking = rank_listing(store, query, digest=digest, child=True, wait=wait)
+        ranking = rank_listing(store, query, digest=digest, child=True, wait=wait, stop=stop)
     except NeedsTraining as exc:
         return RankedListing(training=True, short=str(exc))
     except NotEnoughStars as exc:
@@ -111,14 +120,21 @@ def read_ranked(
     worker = get_current_worker()
     what = "finding related papers…" if "related:" in request.query.lower() else "ranking…"
     screen.app.call_from_thread(screen.set_activity, f"For you: {what}", slot="foryou")
+    stop = lambda: worker.is_cancelled  # noqa: E731  (a newer search: end the child)
     try:
-        ranked = ranked_listing(store, request.query, request.digest, wait=False)
+        ranked = ranked_listing(store, request.query, request.digest, wait=False, stop=stop)
     except QueryError as error:
         incomplete = isinstance(error, IncompleteQuery)
         screen.post_message(msg.ListingFailed(worker, request, str(error), incomplete=incomplete))
         return None
+    except Abandoned:
+        return None
     finally:
-        screen.app.call_from_thread(screen.set_activity, "", slot="foryou")
+        # A cancelled ranking leaves the slot to the listing that replaced it
+        # (`ListingScreen.reload` clears it, or the next ranking sets it): its
+        # clearing could land after the next ranking's "For you: …".
+        if not worker.is_cancelled:
+            screen.app.call_from_thread(screen.set_activity, "", slot="foryou")
     if worker.is_cancelled:
         return None
     if ranked.training:

@@ -268,7 +268,10 @@ class ListingScreen(CacheScreen):
             # ranked rows up under the new search. Its thread is left to finish;
             # its messages are dropped (cancelled) and its ListingDone is not the
             # busy one's. Another ranked request still waits: one child at a time.
+            # Its child is ended within a moment (rank.background.run_command's
+            # `stop`); its "For you: …" goes now.
             keep, self._queued = self._queued, None
+            self.set_activity("", slot="foryou")
         self._busy = None
         self._start_listing(keep)
 
