@@ -72,6 +72,14 @@ def test_publishing_an_earlier_day_writes_that_days_version_with_its_type(
     # The earlier day exported: the same pairing.
     done = run_cli("export", "--digest", day20, "--format", "markdown", db=db)
     assert f"arXiv:{PAPER}v1 Announce Type: new" in done.stdout.decode("utf-8")
+    # JSON gives each listing its version beside its type; --digest the listing's.
+    done = run_cli("search", "--json", f"id:{PAPER}", db=db)
+    [paper] = json.loads(done.stdout)
+    listed = {x["digest"]: (x["version"], x["announce_type"]) for x in paper["listings"]}
+    assert listed == {day20: ("v1", "new"), lg20: ("v1", "cross"), day21: ("v2", "replace")}
+    done = run_cli("export", "--digest", day20, "--format", "json", db=db)
+    [paper] = [p for p in json.loads(done.stdout) if p["id"] == PAPER]
+    assert (paper["version"], paper["announce_type"]) == ("v1", "new")
     # A subscriber importing the two days' feeds in order ends with v2 replace.
     for day in ("2025-08-20", "2025-08-21"):
         done = run_cli("import", str(out / "cs.AI" / f"{day}.xml"), db=sub)

@@ -117,9 +117,16 @@ def record_to_json_obj(rec: PaperRecord) -> dict:
         "doi": meta.doi if meta else "",
         "digests": list(rec.digests),
         # Where it was listed: each digest with its date, the paper's ref there,
-        # and the announce type that digest gave it (`new` in one, `cross` in another).
+        # and the announce type and version that digest gave it (`new` v1 in one
+        # day's, `replace` v2 in a later one's; `cross` in another category's).
         "listings": [
-            {"digest": x.digest, "date": x.date, "ref": x.ref, "announce_type": x.announce_type}
+            {
+                "digest": x.digest,
+                "date": x.date,
+                "ref": x.ref,
+                "announce_type": x.announce_type,
+                "version": x.version,
+            }
             for x in rec.listings
         ],
         "read": bool(rec.read),
