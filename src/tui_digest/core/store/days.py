@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from tui_digest.core import digest_day
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, SAME_DAY
 from tui_digest.core.record import record
-from tui_digest.core.store.removed_lists import removed_list
+from tui_digest.core.store.removed_lists import removed_list, stored_list
 
 if TYPE_CHECKING:  # (types only: reading the cache does not load the importer)
     from tui_digest.core.model import Digest
@@ -168,12 +168,7 @@ def lists_exactly(conn: sqlite3.Connection, dpk: int, wanted: list[tuple[int, st
         0
     ] != len(wanted):
         return False
-    stored = conn.execute(
-        "SELECT m.ref, p.id, m.hash FROM membership m JOIN papers p ON p.pk = m.paper "
-        "WHERE m.digest = ? ORDER BY m.ref",
-        (dpk,),
-    )
-    return all(tuple(r) == w for r, w in zip(stored, wanted, strict=False))
+    return all(tuple(r) == w for r, w in zip(stored_list(conn, dpk), wanted, strict=False))
 
 
 # A listing's version and type as an identical document gives them (`relabels`).

@@ -30,6 +30,15 @@ def fingerprint(listed: Iterable[Sequence[object]]) -> bytes | None:
     return h.digest()
 
 
+def stored_list(conn: sqlite3.Connection, dpk: int) -> sqlite3.Cursor:
+    """What digest `dpk` lists: (ref, id, hash) rows by ref (also `days.lists_exactly`'s)."""
+    return conn.execute(
+        "SELECT m.ref, p.id, m.hash FROM membership m JOIN papers p ON p.pk = m.paper "
+        "WHERE m.digest = ? ORDER BY m.ref",
+        (dpk,),
+    )
+
+
 def remember_removed(conn: sqlite3.Connection, pks: Sequence[int], skip_source: str) -> None:
     """Before digests `pks` go: what each listed, so no fetch brings it back."""
     for pk, source, date, name in conn.execute(
@@ -37,12 +46,7 @@ def remember_removed(conn: sqlite3.Connection, pks: Sequence[int], skip_source: 
         "AND source != ?",
         (*pks, skip_source),
     ).fetchall():
-        listed = conn.execute(
-            "SELECT m.ref, p.id, m.hash FROM membership m JOIN papers p ON p.pk = m.paper "
-            "WHERE m.digest = ? ORDER BY m.ref",
-            (pk,),
-        )
-        mark = fingerprint(listed)
+        mark = fingerprint(stored_list(conn, pk))
         if mark is not None:
             conn.execute(
                 "INSERT OR REPLACE INTO removed_lists(source, fingerprint, date, name) "
