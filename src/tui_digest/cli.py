@@ -13,7 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_digest.cli_args import FORCE_HINT, add_config_argument, positive_int, refuse_own_files
+from tui_digest.cli_args import (
+    add_config_argument,
+    error_text,
+    positive_int,
+    refuse_own_files,
+)
 from tui_digest.cli_argv import query_terms_last
 from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB
 from tui_digest.cli_output import (
@@ -292,13 +297,7 @@ class _closing:
 
 def _describe(exc: BaseException) -> str:
     """One clean line for `exc`: paths and messages from outside are untrusted text."""
-    if isinstance(exc, OSError) and exc.strerror:
-        # (our own messages name the path already: "… folder /x does not exist")
-        named = exc.filename and str(exc.filename) in exc.strerror
-        where = f" {exc.filename}" if exc.filename and not named else ""
-        hint = FORCE_HINT if isinstance(exc, FileExistsError) else ""
-        return for_terminal(f"{exc.strerror}{where}{hint}")
-    return for_terminal(str(exc) or type(exc).__name__)
+    return for_terminal(error_text(exc))
 
 
 def build_parser() -> argparse.ArgumentParser:

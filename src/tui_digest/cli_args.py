@@ -43,10 +43,15 @@ FORCE_HINT = " (--force overwrites it)"
 
 
 def error_text(exc: BaseException) -> str:
-    """The text of a command's error: an OSError as `file: reason`, else its message."""
+    """The text of a command's error: an OSError as `file: reason`, else its message.
+
+    Our own OSErrors name the path in their text already ("cannot write X:
+    folder Y does not exist"): the file is not put before them a second time.
+    """
     if isinstance(exc, OSError) and exc.strerror:
         hint = FORCE_HINT if isinstance(exc, FileExistsError) else ""
-        return (f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror) + hint
+        named = not exc.filename or str(exc.filename) in exc.strerror
+        return (exc.strerror if named else f"{exc.filename}: {exc.strerror}") + hint
     return str(exc) or type(exc).__name__
 
 
