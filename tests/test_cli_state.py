@@ -137,3 +137,36 @@ def test_state_import_counts_every_change_for_an_absent_paper(tmp_path):
     proc = run_cli("state", "import", str(state), db=tmp_path / "c.db")
     assert proc.returncode == 0, proc.stderr
     assert "17 changes applied (17 for papers not here yet)" in out(proc)
+
+
+def test_a_note_with_line_separators_travels_through_export_and_import(tmp_path):
+    """Found by a bug hunt: a note pasted from a PDF holds U+2029 (or U+2028, NEL);
+    `state import` split its line there (str.splitlines), said "Unterminated
+    string" and lost the note."""
+    src, dst = tmp_path / "a.db", tmp_path / "b.db"
+    for cache in (src, dst):
+        assert run_cli("import", str(DIGEST), db=cache).returncode == 0
+    note = "Eq. 3 see p.4\u2029compare\u2028line"
+    assert run_cli("note", "2403.10056", note, db=src).returncode == 0
+    state = tmp_path / "s.jsonl"
+    assert run_cli("state", "export", "-o", str(state), db=src).returncode == 0
+    written = state.read_text("utf-8")
+    # Escaped when written, so any JSON-lines reader sees one change per line.
+    assert not {"\u2028", "\u2029"} & set(written)
+    assert len(written.splitlines()) == 2 and "\\u2029" in written
+    proc = run_cli("state", "import", str(state), db=dst)
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    assert "1 changes applied" in out(proc)
+    assert out(run_cli("note", "2403.10056", db=dst)) == note + "\n"
+
+
+def test_a_state_file_with_raw_line_separators_in_a_string_is_read(tmp_path):
+    """Another tool (or an older tui-digest) writes them raw: JSON allows that."""
+    from tui_digest.core import state_file
+
+    line = '{"id": "2403.10056", "field": "note", "value": "a\u2029b\u2028c\x85d", '
+    text = state_file.header("2026-12-01T00:00:00.000Z") + "\r\n" + line
+    text += '"changed_at": "2026-11-29T08:12:03.120Z"}\r\n'
+    parsed = state_file.parse(text, "s.jsonl")
+    assert parsed.problems == []
+    assert [(c.field, c.value) for c in parsed.changes] == [("note", "a\u2029b\u2028c\x85d")]

@@ -38,10 +38,22 @@ def header(exported_at: str) -> str:
     return json.dumps({"format": FORMAT, "version": VERSION, "exported_at": exported_at})
 
 
+# Characters that Python's str.splitlines() (and other JSON-lines readers, e.g.
+# JavaScript before ES2019) take for line ends though JSON lets them stand raw
+# in a string: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR (text pasted from PDFs
+# carries them). json.dumps already escapes the C0 ones (\x0b, \x0c, \x1c-\x1e).
+_LINE_BREAKERS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def dump(changes: Iterable[Change]) -> Iterable[str]:
-    """One JSON line (with its newline) per change."""
+    """One JSON line (with its newline) per change.
+
+    Non-ASCII text stays readable (ensure_ascii=False) except the characters
+    above, escaped so that every reader sees one change per line. They can only
+    occur inside JSON strings, where the escape means the same character.
+    """
     for c in changes:
-        yield json.dumps(c.as_json(), ensure_ascii=False) + "\n"
+        yield json.dumps(c.as_json(), ensure_ascii=False).translate(_LINE_BREAKERS) + "\n"
 
 
 @dataclass(slots=True)
@@ -80,7 +92,10 @@ def _change(obj: object) -> Change:
 def parse(text: str, name: str) -> Parsed:
     """The changes in a state file; a bad line is a problem naming NAME:LINE, never fatal."""
     out = Parsed()
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines end at "\n" only (a "\r" before it is JSON whitespace): splitlines()
+    # also split at U+2028/U+2029 and other characters a note may hold raw,
+    # which cut the line of a note pasted from a PDF in two and lost it.
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
