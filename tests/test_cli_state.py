@@ -170,3 +170,20 @@ def test_a_state_file_with_raw_line_separators_in_a_string_is_read(tmp_path):
     parsed = state_file.parse(text, "s.jsonl")
     assert parsed.problems == []
     assert [(c.field, c.value) for c in parsed.changes] == [("note", "a\u2029b\u2028c\x85d")]
+
+
+def test_state_import_with_a_stamp_out_of_range_applies_the_other_lines(tmp_path):
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    f = tmp_path / "s.jsonl"
+    f.write_text(
+        '{"id": "2403.10056", "field": "starred", "value": true, "changed_at": "2026-11-29"}\n'
+        '{"id": "2403.05518", "field": "read", "value": true,'
+        ' "changed_at": "0001-01-01T00:00:00+01:00"}\n'
+        '{"id": "2403.04963", "field": "read", "value": true, "changed_at": "2026-11-29"}\n',
+        encoding="utf-8",
+    )
+    proc = run_cli("state", "import", str(f), db=db)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    assert b"s.jsonl:2: changed_at '0001-01-01T00:00:00+01:00' is out of range" in proc.stderr
+    assert "2 changes applied" in out(proc)

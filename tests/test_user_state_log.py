@@ -200,6 +200,27 @@ def test_state_file_bad_lines_are_problems_with_line_numbers():
 def test_parse_stamp_orders_as_time():
     assert parse_stamp("2024-01-02T03:04:05.5+02:00") == "2024-01-02T01:04:05.500Z"
     assert parse_stamp("2024-01-02") < parse_stamp("2024-01-02T00:00:01Z")
+    # Found by a bug hunt: year 9 was "9-01-01T…", which sorted after every 2024 change.
+    assert parse_stamp("0009-01-01T00:00:00Z") == "0009-01-01T00:00:00.000Z"
+    assert parse_stamp("0009-01-01") < parse_stamp("2024-01-02")
+
+
+def test_a_stamp_out_of_range_in_utc_is_a_bad_line_not_a_crash():
+    """Found by a bug hunt: one such line raised OverflowError and the whole
+    `state import` stopped with a traceback, nothing applied."""
+    text = "\n".join(
+        [
+            state_file.header(NEW),
+            line("2403.00001", "read", "true", "2024-01-02T03:04:05Z"),
+            line("2403.00002", "read", "true", "0001-01-01T00:00:00+01:00"),
+            line("2403.00003", "read", "true", "9999-12-31T23:59:59-01:00"),
+            line("2403.00004", "read", "true", "9999-12-31T23:59:59+01:00"),
+        ]
+    )
+    parsed = state_file.parse(text, "s.jsonl")
+    assert [p.split(":")[1] for p in parsed.problems] == ["3", "4"]
+    assert "out of range" in parsed.problems[0]
+    assert [c.id for c in parsed.changes] == ["2403.00001", "2403.00004"]
 
 
 def test_or_groups_take_tags_and_notes_and_their_words_search_notes_too(db):

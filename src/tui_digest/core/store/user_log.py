@@ -40,7 +40,9 @@ MAX_NOTE = 20_000
 def stamp(when: _dt.datetime | None = None) -> str:
     """UTC time as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ') writes it (string order = time order)."""
     when = (when or _dt.datetime.now(_dt.UTC)).astimezone(_dt.UTC)
-    return f"{when:%Y-%m-%dT%H:%M:%S}.{when.microsecond // 1000:03d}Z"
+    # The year with four digits always: strftime's %Y writes year 9 as "9" on
+    # glibc, and "9-01-01…" sorts after "2026-…", so it won every merge.
+    return f"{when.year:04d}-{when:%m-%dT%H:%M:%S}.{when.microsecond // 1000:03d}Z"
 
 
 def parse_stamp(text: str) -> str:
@@ -48,7 +50,12 @@ def parse_stamp(text: str) -> str:
     when = _dt.datetime.fromisoformat(text.strip())
     if when.tzinfo is None:
         when = when.replace(tzinfo=_dt.UTC)
-    return stamp(when)
+    try:
+        return stamp(when)
+    except OverflowError:
+        # In UTC it falls before year 1 or after 9999 ("0001-01-01T00:00:00+01:00"):
+        # one bad line of a state file, not a crash of the whole import.
+        raise ValueError(f"changed_at {text.strip()[:40]!r} is out of range in UTC") from None
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
