@@ -187,3 +187,34 @@ def test_state_import_with_a_stamp_out_of_range_applies_the_other_lines(tmp_path
     assert proc.returncode == 1 and b"Traceback" not in proc.stderr
     assert b"s.jsonl:2: changed_at '0001-01-01T00:00:00+01:00' is out of range" in proc.stderr
     assert "2 changes applied" in out(proc)
+
+
+def test_state_import_reads_a_bom_and_utf16_as_powershell_writes_them(tmp_path):
+    """Found by a bug hunt: a UTF-8 BOM made line 1 "Unexpected UTF-8 BOM" (exit 1
+    though every change applied); UTF-16 (PowerShell 5's `>`) applied nothing and
+    said "Expecting value" for each line, never naming the encoding."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    text = (
+        '{"format": "tui-digest-state", "version": 1, "exported_at": "2026-12-01T00:00:00Z"}\r\n'
+        '{"id": "2403.10056", "field": "note", "value": "用于规划", "changed_at": "2026-11-29"}\r\n'
+    )
+    f = tmp_path / "s.jsonl"
+    for data in (
+        b"\xef\xbb\xbf" + text.encode("utf-8"),
+        b"\xff\xfe" + text.encode("utf-16-le"),
+        b"\xfe\xff" + text.encode("utf-16-be"),
+        text.encode("utf-16-le"),  # no BOM: a JSON line starts with "{"
+    ):
+        f.write_bytes(data)
+        proc = run_cli("state", "import", str(f), db=tmp_path / f"{len(data)}{data[:1]!r}.db")
+        assert (proc.returncode, proc.stderr.decode()) == (0, ""), data[:4]
+        assert "1 changes applied" in out(proc)
+    f.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    proc = run_cli("state", "import", str(f), db=db)
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    assert out(run_cli("note", "2403.10056", db=db)) == "用于规划\n"
+    # Bytes that are no UTF-8 are said once, by name (their lines' problems follow).
+    f.write_bytes(text.encode("utf-8").replace("用".encode(), b"\xff"))
+    proc = run_cli("state", "import", str(f), db=db)
+    assert b"s.jsonl: not valid UTF-8" in proc.stderr

@@ -191,7 +191,10 @@ def cmd_state_import(args: argparse.Namespace) -> int:
     from tui_digest.core.readers import read_capped
 
     raw = read_capped(args.file, cap=256 * 1024 * 1024)
-    parsed = state_file.parse(raw.decode("utf-8", errors="replace"), args.file)
+    text, note = state_file.decode(raw)  # a BOM (PowerShell's) names the encoding
+    if note:
+        print(f"tui-digest: {for_terminal(args.file)}: {note}", file=sys.stderr)
+    parsed = state_file.parse(text, args.file)
     for problem in parsed.problems[:20]:
         print(f"tui-digest: {problem}", file=sys.stderr)
     if len(parsed.problems) > 20:
