@@ -218,3 +218,13 @@ def test_state_import_reads_a_bom_and_utf16_as_powershell_writes_them(tmp_path):
     f.write_bytes(text.encode("utf-8").replace("用".encode(), b"\xff"))
     proc = run_cli("state", "import", str(f), db=db)
     assert b"s.jsonl: not valid UTF-8" in proc.stderr
+
+
+def test_note_alone_says_only_the_id_is_required(tmp_path):
+    """Found by a bug hunt: it said "the following arguments are required: ID, TEXT",
+    though `note ID` (no TEXT) prints the note."""
+    proc = run_cli("note", db=tmp_path / "c.db")
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.decode().splitlines()[-1].endswith("the following arguments are required: ID")
+    )

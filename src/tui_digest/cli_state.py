@@ -42,7 +42,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "note", parents=[common], help='set a paper\'s note ("" clears it); alone, print it'
     )
     p.add_argument("id", metavar="ID")
-    p.add_argument("text", nargs="*", metavar="TEXT")
+    # A default makes argparse treat it as optional: without one, `note` alone
+    # said "the following arguments are required: ID, TEXT" (TEXT is not).
+    p.add_argument("text", nargs="*", default=[], metavar="TEXT")
     p.set_defaults(func=cmd_note)
 
     p = subparsers.add_parser(
