@@ -82,7 +82,15 @@ def test_publish_writes_markdown_feed_dated_copies_and_index(store, tmp_path) ->
     assert (day.category, day.date, day.papers) == ("cs.AI", DAY, 4)
     assert day.untranslated == 3  # published in English, never dropped
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert names == ["cs.AI.md", "cs.AI.xml", f"cs.AI/{DAY}.md", f"cs.AI/{DAY}.xml", "index.json"]
+    assert names == [
+        ".tui-digest.lock",  # folder_lock's (empty; not a temporary file)
+        "cs.AI.md",
+        "cs.AI.xml",
+        f"cs.AI/{DAY}.md",
+        f"cs.AI/{DAY}.xml",
+        "index.json",
+    ]
+    assert (out / ".tui-digest.lock").stat().st_size == 0
 
     md = (out / "cs.AI.md").read_text("utf-8")
     [digest] = store.digests()

@@ -17,8 +17,12 @@ import argparse
 import datetime as dt
 import sqlite3
 import sys
+from typing import TYPE_CHECKING
 
-from tui_digest.core.sanitize import clean_line
+from tui_digest.core.sanitize import clean_line, for_terminal
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -148,6 +152,16 @@ def _nothing_to_publish(store, plan) -> str:  # (Store, Plan)
     return f"{plan.date}: {why}; nothing published; {hint}"
 
 
+def _say_waiting(lock: Path) -> None:
+    """Said before `publish` waits for another run into the same folder (folder_lock)."""
+    print(
+        f"tui-digest: another publish is writing to {for_terminal(lock.parent)}; "
+        f"waiting for it to finish (lock {for_terminal(lock.name)})",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def _publish(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -180,7 +194,9 @@ def _publish(args: argparse.Namespace) -> int:
                 _warn_english(str(exc))
                 broken = True
             plan = refresh(store, plan)
-        published = write_plan(plan, Path(args.out), title=clean_line(args.title, 100))
+        published = write_plan(
+            plan, Path(args.out), title=clean_line(args.title, 100), waiting=_say_waiting
+        )
     finally:
         store.close()
     for day in published.days:

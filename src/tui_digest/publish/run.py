@@ -12,7 +12,7 @@ bytes depend only on the papers, so an unchanged day rewrites nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ from tui_digest.publish.folder import (
     read_index,
     write_if_changed,
 )
+from tui_digest.publish.folder_lock import locked
 
 if TYPE_CHECKING:
     from tui_digest.core.model import PaperRecord
@@ -147,11 +148,30 @@ def check_folder(out: Path, *, title: str = "tui-digest") -> dict[str, Any]:
     return read_index(out, title)
 
 
-def write_plan(plan: Plan, out: Path, *, title: str = "tui-digest") -> Published:
-    """Write the plan's digests into `out` (created if missing), then the index."""
+def write_plan(
+    plan: Plan,
+    out: Path,
+    *,
+    title: str = "tui-digest",
+    waiting: Callable[[Path], None] | None = None,
+) -> Published:
+    """Write the plan's digests into `out` (created if missing), then the index.
+
+    Under the folder's publish lock (`folder_lock`), from reading the index to
+    writing it: another run into `out` waits (`waiting(lock path)` is called
+    first), so neither loses the other's days nor judges "newest" from a stale
+    index.
+    """
     out = Path(out)
-    index = check_folder(out, title=title)  # (read once: the folder checked with it)
+    check_folder(out, title=title)  # not a folder, a broken index: refused before mkdir
+    # (An OSError, here or from the lock file, reaches the CLI's handler as before.)
     out.mkdir(parents=True, exist_ok=True)
+    with locked(out, waiting=waiting):
+        return _write_locked(plan, out, title)
+
+
+def _write_locked(plan: Plan, out: Path, title: str) -> Published:
+    index = check_folder(out, title=title)  # read again: another run may have added days
     results: list[DayResult] = []
     for category, records in plan.papers.items():
         result = DayResult(category, plan.date, len(records), _untranslated(records))

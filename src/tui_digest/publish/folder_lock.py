@@ -1,0 +1,61 @@
+"""One `publish` at a time per folder: an exclusive lock around reading and writing it.
+
+`write_plan` reads `index.json`, adds the day and writes the files and the
+index back. Two runs into one folder at once (a timer and a hand-run
+`--date`) each read the index before the other wrote it: the second write
+lost the first run's days and categories, and an older `--date` judged the
+newest day from an index that did not list it yet and replaced `cs.AI.md`.
+
+    with locked(folder, waiting=say):   # `say(path)` once if another run holds it
+        ...read the index, write the files and the index...
+
+The lock is `fcntl.flock` on `DIR/.tui-digest.lock` (an empty file,
+created once and left there: removing it would let a third run lock a new
+file while the second still holds the old one). The kernel releases it when
+the run ends, however it ends, so a killed run never leaves the folder
+locked. The second run waits for the first rather than failing: a timer's
+run should still publish.
+
+Where there is no `fcntl` (Windows) no lock is taken, as before: two runs
+into one folder at the same time can still lose index entries there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: see the module's docstring
+    fcntl = None  # type: ignore[assignment]
+
+# Not ".tui-digest-…": that prefix is atomic_file's temporary files, which
+# tests and clean-ups look for.
+LOCK_NAME = ".tui-digest.lock"
+
+
+@contextmanager
+def locked(folder: Path, *, waiting: Callable[[Path], None] | None = None) -> Iterator[Path]:
+    """Hold `folder`'s publish lock (the folder must exist); yields the lock file's path.
+
+    `waiting(path)` is called once, before blocking, when another process holds it.
+    OSError (a folder that cannot be written) is the caller's to report.
+    """
+    path = Path(folder) / LOCK_NAME
+    # O_RDWR, not O_RDONLY: on NFS Linux emulates flock with fcntl byte-range
+    # locks, and an exclusive one needs a descriptor open for writing (flock(2)).
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # another run holds it: say so, then wait
+                if waiting is not None:
+                    waiting(path)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield path
+    finally:
+        os.close(fd)  # releases the lock

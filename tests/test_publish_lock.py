@@ -1,0 +1,94 @@
+"""Two `publish` runs into one folder at once (found by a bug hunt): each read
+index.json before the other wrote it, so the index kept one run's day only, and
+an older `--date` replaced the newest `cs.AI.md`. The folder's lock makes the
+second run wait. Deterministic: the test holds the lock, sees both runs wait,
+then lets them go."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import threading
+from pathlib import Path
+
+from cli_support import run_cli, start_cli
+from test_publish import ARXIV_CS_AI, DAY, import_arxiv, other_day
+from tui_digest.core.digest_format import read_digest
+from tui_digest.core.store import Store
+from tui_digest.publish.folder_lock import LOCK_NAME, locked
+from tui_digest.publish.run import plan_day, write_plan
+
+NEWER = "2025-09-19"
+
+
+def _hold(folder: Path):
+    """The folder's lock taken as another process would (its own open file)."""
+    f = (folder / LOCK_NAME).open("a+b")
+    fcntl.flock(f, fcntl.LOCK_EX)
+    return f  # closing it releases the lock
+
+
+def test_two_publish_runs_at_once_wait_for_each_other_and_keep_both_days(tmp_path):
+    db, out = tmp_path / "cli.db", tmp_path / "site"
+    for day, data in (("18", ARXIV_CS_AI), ("19", other_day(ARXIV_CS_AI, "19"))):
+        feed = tmp_path / day / "arxiv-cs.AI.xml"
+        feed.parent.mkdir()
+        feed.write_bytes(data)
+        assert run_cli("import", str(feed), db=db).returncode == 0
+    out.mkdir()
+    held = _hold(out)
+    runs = [
+        start_cli("publish", "--out", str(out), "--no-translate", db=db),
+        start_cli("publish", "--out", str(out), "--date", DAY, "--no-translate", db=db),
+    ]
+    try:
+        for run in runs:
+            # Each says it waits, and does: nothing is written while the lock is held.
+            said = run.stderr.readline().decode()
+            assert "another publish is writing to" in said and "waiting" in said, said
+            assert run.poll() is None
+        assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+    finally:
+        held.close()
+        for run in runs:
+            run.communicate(timeout=120)
+    assert [run.returncode for run in runs] == [0, 0]
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    assert sorted(index["categories"]["cs.AI"]["dates"]) == [DAY, NEWER]
+    assert index["categories"]["cs.AI"]["latest"] == NEWER
+    # Whichever ran first, the top file is the newest day's.
+    assert (out / "cs.AI.md").read_bytes() == (out / f"cs.AI/{NEWER}.md").read_bytes()
+
+
+def test_write_plan_waits_for_the_lock_and_says_so_once(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    store = Store.open(tmp_path / "cache.db")
+    import_arxiv(store)
+    plan = plan_day(store)
+    store.close()
+    said: list[Path] = []
+    # Free: no word of waiting.
+    write_plan(plan, out, waiting=said.append)
+    assert said == []
+    told = threading.Event()
+    done: list[object] = []
+
+    def waiting(lock: Path) -> None:
+        said.append(lock)
+        told.set()
+
+    (out / "index.json").unlink()
+    with locked(out) as lock:
+        worker = threading.Thread(
+            target=lambda: done.append(write_plan(plan, out, waiting=waiting))
+        )
+        worker.start()
+        assert told.wait(timeout=60)
+        assert worker.is_alive() and not (out / "index.json").exists()
+    worker.join(timeout=60)
+    assert said == [lock] and len(done) == 1
+    assert (
+        json.loads((out / "index.json").read_text("utf-8"))["categories"]["cs.AI"]["latest"] == DAY
+    )
+    assert len(read_digest((out / "cs.AI.md").read_bytes()).digest.papers) == 4
