@@ -377,7 +377,7 @@ class ListingScreen(CacheScreen):
         papers = self.paper_list
         papers.set_total(message.matches)
         papers.listing_arrived()  # (the page may have been all of it)
-        if message.capped or message.matches > len(papers.ids):
+        if message.capped or message.matches > len(papers.ids) or papers.awaiting_ids:
             # The full id array (22 ms at 100k) is read after this frame is drawn:
             # building it holds the GIL, and the frame should not wait on it.
             self.call_after_refresh(self._ask_for_ids, message)
