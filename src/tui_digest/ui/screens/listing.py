@@ -335,8 +335,8 @@ class ListingScreen(CacheScreen):
         self.counting = not message.counted
         self.total = self._view_total[1] if self._view_total else None
         papers = self.paper_list
-        if not request.keep and papers.forget_waiting():
-            self.notify("Select all was not done: the listing changed.", markup=False)
+        if not request.keep:
+            self.drop_waiting_keys()
         keep = papers.current_rowid if request.keep else None
         if self.resume_rowid is not None:
             keep, self.resume_rowid = self.resume_rowid, None
@@ -359,6 +359,12 @@ class ListingScreen(CacheScreen):
             )
         self._release_frame()
         self._listing_shown()
+
+    def drop_waiting_keys(self) -> None:
+        """Another listing replaces this one: a G or select-all waiting for its
+        ids is not done on the next (said for the select-all)."""
+        if self.paper_list.forget_waiting():
+            self.notify("Select all was not done: the listing changed.", markup=False)
 
     def paper_reread(self, rowid: int) -> None:
         """The current paper may have new text (subclasses re-read the detail pane)."""

@@ -302,13 +302,22 @@ class MainScreen(
     def _selection_changed(self, message: PaperList.SelectionChanged) -> None:
         self.selected = message.count
 
+    # The quick filters keep the place: the cursor stays on its paper when it is
+    # still listed, else on the next one that is (PaperList.set_listing). They
+    # started again at the top (`j` x30, `u`: back at ref 1; found by a bug hunt).
     def action_toggle_unread(self) -> None:
         self.unread_only = not self.unread_only
-        self.reload()
+        self._reload_keeping_place()
 
     def action_toggle_starred(self) -> None:
         self.starred_only = not self.starred_only
-        self.reload()
+        self._reload_keeping_place()
+
+    def _reload_keeping_place(self) -> None:
+        """Another listing, the cursor kept on its paper: unlike a kept listing (an
+        import), it is not the listing a waiting G or select-all was meant for."""
+        self.drop_waiting_keys()
+        self.reload(keep=True)
 
     def action_show_all_papers(self) -> None:
         self.show_digest(None)
