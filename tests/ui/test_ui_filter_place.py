@@ -1,4 +1,4 @@
-"""`u` and `*` keep the place in the list.
+"""`u`, `*` and escape (clearing a kept search) keep the place in the list.
 
 They started again at the top, even with the current paper still listed (`j` x30,
 `u`: back at ref 1; found by a bug hunt). Each case is tried on the first page
@@ -117,6 +117,45 @@ async def test_star_filter_keeps_a_starred_current_paper_both_ways(
         await settle(pilot)
         assert main.matches == 250
         assert papers.current_rowid == current and papers.cursor == row
+
+
+@pytest.mark.parametrize(("moves", "row"), [(3, 23), (28, 50 + 121)])
+async def test_escape_in_the_list_keeps_the_paper_of_the_cleared_search(
+    tmp_path: Path, moves: int, row: int
+) -> None:
+    """A researcher who searched, moved to a paper and cleared the search stays on
+    that paper in the full list (on the first page, and beyond it: row 171)."""
+    cache = _cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        await pilot.press("slash", *"retrieval", "enter")  # topic 5: every 6th paper
+        await settle(pilot)
+        assert main.matches == 42
+        await pilot.press(*"j" * moves)
+        await settle(pilot)
+        current = papers.current_rowid
+        await pilot.press("escape")
+        await settle(pilot)
+        assert main.query_text == "" and main.matches == 250
+        assert papers.current_rowid == current and papers.cursor == row
+        assert main.detail.record.paper.id == papers.cached_row(current).id
+
+
+async def test_escape_in_the_box_abandons_the_search_for_the_top(tmp_path: Path) -> None:
+    """A search being typed and abandoned: its first result was never chosen."""
+    cache = _cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        main, papers = await _open_at(pilot, 30)
+        await pilot.press("slash", *"retrieval")
+        await settle(pilot)
+        assert main.matches == 42 and papers.cursor == 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert main.query_text == "" and main.matches == 250
+        assert papers.cursor == 0 and app.focused is papers
 
 
 async def test_a_select_all_waiting_for_the_listing_is_not_done_on_the_filtered_one(

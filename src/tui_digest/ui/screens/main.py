@@ -284,9 +284,16 @@ class MainScreen(
         self.reload()
 
     def action_clear_search(self) -> None:
-        """Escape in the list: clear the kept search (the box's escape does it there)."""
+        """Escape in the list: clear the kept search (the box's escape does it there).
+
+        The cursor stays on its paper in the wider listing: the user chose it
+        among the results (the box's escape abandons a search being typed, whose
+        first result nobody chose: that one starts at the top).
+        """
         if self.query_text:
-            self.search_box.value = ""  # Input.Changed reloads the listing
+            self.query_text = ""
+            self.search_box.value = ""  # its Input.Changed finds the same text: no reload
+            self._reload_keeping_place()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
