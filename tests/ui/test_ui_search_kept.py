@@ -21,16 +21,21 @@ async def test_escape_in_the_list_clears_a_kept_search(cache: Path) -> None:
         assert 0 < main.matches < 38
         line = status_text(app)
         assert "search: retrieval (esc clears)" in line
-        await pilot.press("j", "escape")
+        await pilot.press("j")
+        await settle(pilot)
+        chosen = main.paper_list.current_rowid
+        await pilot.press("escape")
         await settle(pilot)
         assert main.query_text == "" and main.search_box.value == ""
         assert main.matches == 38
+        assert main.paper_list.current_rowid == chosen  # still on it (test_ui_filter_place)
         assert app.focused is main.paper_list
         assert "search:" not in status_text(app)
         # Nothing kept: escape changes nothing.
+        row = main.paper_list.cursor
         await pilot.press("j", "escape")
         await settle(pilot)
-        assert main.matches == 38 and main.paper_list.cursor == 1
+        assert main.matches == 38 and main.paper_list.cursor == row + 1
 
 
 async def test_a_search_reopened_from_settings_shows_and_clears(cache: Path) -> None:

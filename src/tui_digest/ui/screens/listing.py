@@ -335,8 +335,8 @@ class ListingScreen(CacheScreen):
         self.counting = not message.counted
         self.total = self._view_total[1] if self._view_total else None
         papers = self.paper_list
-        if not request.keep and papers.forget_waiting():
-            self.notify("Select all was not done: the listing changed.", markup=False)
+        if not request.keep:
+            self.drop_waiting_keys()
         keep = papers.current_rowid if request.keep else None
         if self.resume_rowid is not None:
             keep, self.resume_rowid = self.resume_rowid, None
@@ -360,6 +360,12 @@ class ListingScreen(CacheScreen):
         self._release_frame()
         self._listing_shown()
 
+    def drop_waiting_keys(self) -> None:
+        """Another listing replaces this one: a G or select-all waiting for its
+        ids is not done on the next (said for the select-all)."""
+        if self.paper_list.forget_waiting():
+            self.notify("Select all was not done: the listing changed.", markup=False)
+
     def paper_reread(self, rowid: int) -> None:
         """The current paper may have new text (subclasses re-read the detail pane)."""
 
@@ -377,7 +383,7 @@ class ListingScreen(CacheScreen):
         papers = self.paper_list
         papers.set_total(message.matches)
         papers.listing_arrived()  # (the page may have been all of it)
-        if message.capped or message.matches > len(papers.ids):
+        if message.capped or message.matches > len(papers.ids) or papers.awaiting_ids:
             # The full id array (22 ms at 100k) is read after this frame is drawn:
             # building it holds the GIL, and the frame should not wait on it.
             self.call_after_refresh(self._ask_for_ids, message)

@@ -284,9 +284,16 @@ class MainScreen(
         self.reload()
 
     def action_clear_search(self) -> None:
-        """Escape in the list: clear the kept search (the box's escape does it there)."""
+        """Escape in the list: clear the kept search (the box's escape does it there).
+
+        The cursor stays on its paper in the wider listing: the user chose it
+        among the results (the box's escape abandons a search being typed, whose
+        first result nobody chose: that one starts at the top).
+        """
         if self.query_text:
-            self.search_box.value = ""  # Input.Changed reloads the listing
+            self.query_text = ""
+            self.search_box.value = ""  # its Input.Changed finds the same text: no reload
+            self._reload_keeping_place()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -302,13 +309,22 @@ class MainScreen(
     def _selection_changed(self, message: PaperList.SelectionChanged) -> None:
         self.selected = message.count
 
+    # The quick filters keep the place: the cursor stays on its paper when it is
+    # still listed, else on the next one that is (PaperList.set_listing). They
+    # started again at the top (`j` x30, `u`: back at ref 1; found by a bug hunt).
     def action_toggle_unread(self) -> None:
         self.unread_only = not self.unread_only
-        self.reload()
+        self._reload_keeping_place()
 
     def action_toggle_starred(self) -> None:
         self.starred_only = not self.starred_only
-        self.reload()
+        self._reload_keeping_place()
+
+    def _reload_keeping_place(self) -> None:
+        """Another listing, the cursor kept on its paper: unlike a kept listing (an
+        import), it is not the listing a waiting G or select-all was meant for."""
+        self.drop_waiting_keys()
+        self.reload(keep=True)
 
     def action_show_all_papers(self) -> None:
         self.show_digest(None)

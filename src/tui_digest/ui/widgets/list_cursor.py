@@ -9,12 +9,39 @@ Row 0 of the view is the header, so listing row i is drawn on line i + 1.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
 from textual import events
 from textual.scroll_view import ScrollView
 
 from tui_digest.ui.widgets import list_messages
+
+
+def place_of_gone(
+    gone: int | None, old_ids: Sequence[int], old_cursor: int, positions: Mapping[int, int]
+) -> int:
+    """Where the cursor goes when the paper it was on (`gone`, at `old_cursor` of
+    `old_ids`) is not in the new listing (`positions`: its rowid -> row): on the
+    paper after it in the old order that is still listed, else the one before
+    it, else the top. As a mail reader moves on from a deleted message: a
+    removed block of papers (`digests rm` of the top digest) leaves the cursor
+    on the first paper after the block, not at the same row number deep in the
+    rest. When the cursor was not on `gone` (a paper to return to on opening,
+    from another listing), it keeps its row number, clamped.
+    """
+    size = len(positions)
+    if not 0 <= old_cursor < len(old_ids) or old_ids[old_cursor] != gone:
+        return min(old_cursor, max(0, size - 1))
+    for index in range(old_cursor + 1, len(old_ids)):
+        row = positions.get(old_ids[index])
+        if row is not None:
+            return row
+    for index in range(old_cursor - 1, -1, -1):
+        row = positions.get(old_ids[index])
+        if row is not None:
+            return row
+    return 0
 
 
 class CursorList(ScrollView):

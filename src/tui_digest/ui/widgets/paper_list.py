@@ -26,7 +26,7 @@ from tui_digest.core.model import ListRow
 from tui_digest.ui import keys
 from tui_digest.ui.widgets import list_messages
 from tui_digest.ui.widgets.list_columns import ColumnFill, Widths
-from tui_digest.ui.widgets.list_cursor import CursorList
+from tui_digest.ui.widgets.list_cursor import CursorList, place_of_gone
 from tui_digest.ui.widgets.list_rows import COMPONENTS, ROW_CACHE_SIZE, Look, RowPainter
 from tui_digest.ui.workers import ReportsWorkerErrors
 
@@ -69,9 +69,10 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         `fresh`: the cache changed (an import), so rows drawn before are out of
         date. `keep`: a rowid to leave under the cursor, at the same screen row;
         when it is not in the first page the old listing stays up until
-        `set_ids` brings the position (no jump to the top and back); when it is
-        gone, the cursor stays at its position. Either way the move this makes
-        is posted as not deliberate (the read timer does not start on it).
+        `set_ids` brings the position (no jump to the top and back; the screen
+        reads the ids whenever `awaiting_ids`); when it is gone, the cursor goes
+        to the nearest paper still listed (`place_of_gone`). Either way the move
+        this makes is posted as not deliberate (the read timer does not start on it).
         """
         if fresh:
             self.invalidate_rows()
@@ -82,26 +83,25 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
             self._anchor = keep
             self._fill_columns(rows)
             self.refresh()
-            # The old listing stays up: read its rows again now (`fresh` dropped
-            # them), since no `set_ids` follows when the count finds the same
-            # number of ids (a second refresh after an import).
+            # The old listing stays up until `set_ids`: read its rows again now
+            # (`fresh` dropped them), drawn while the ids are read.
             self._ensure_rows()
             return
         self._fill_columns(rows, new_listing=True)
         screen_row = self._cursor - int(self.scroll_offset.y)
-        before = self.current_rowid
+        before, old_ids, old_cursor = self.current_rowid, self._ids, self._cursor
         self._ids = page
         self._positions = None
         self._total = max(total, len(self._ids))
         self._pending.clear()
         if keep is not None:
-            # The kept paper; when it is gone (an import removed it), the same
-            # position, clamped: README promises an open reader keeps its place,
-            # and this jumped to row 1 (found by a bug hunt). `set_ids` does the same.
+            # The kept paper; when it is gone (an import removed it), the nearest
+            # one left: README promises an open reader keeps its place, and this
+            # jumped to row 1 (found by a bug hunt). `set_ids` does the same.
             if keep in page:
                 self._cursor = page.index(keep)
             else:
-                self._cursor = min(self._cursor, max(0, len(page) - 1))
+                self._cursor = place_of_gone(keep, old_ids, old_cursor, self.positions)
             self._resize_virtual()
             self.scroll_to(y=max(0, self._cursor - screen_row), animate=False)
             self._ensure_rows()
@@ -119,14 +119,14 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         anchored = self._anchor is not None
         self._anchor = None
         screen_row = self._cursor - int(self.scroll_offset.y)
-        before = self.current_rowid
+        before, old_ids, old_cursor = self.current_rowid, self._ids, self._cursor
         self._ids = list(ids)
         self._positions = None
         self._total = len(self._ids)
         if current is not None and current in self.positions:
             self._cursor = self.positions[current]
         else:
-            self._cursor = min(self._cursor, max(0, len(self._ids) - 1))
+            self._cursor = place_of_gone(current, old_ids, old_cursor, self.positions)
         self._resize_virtual()
         if anchored:
             self.scroll_to(y=max(0, self._cursor - screen_row), animate=False)
@@ -134,6 +134,15 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         self._ensure_rows()
         if self.current_rowid != before:
             self._post_cursor()
+
+    @property
+    def awaiting_ids(self) -> bool:
+        """The previous listing stays up until `set_ids` brings this one's ids (a
+        kept paper beyond the first page, or gone): they must be read even when
+        the count looks complete. Not read when the new count was no larger,
+        the list kept the old ids for good: after a `digests rm` of the top
+        digest its rows were "…" placeholders that never loaded (found by a bug hunt)."""
+        return self._anchor is not None
 
     def set_bars(self, bars: dict[int, float] | None) -> None:
         """Show a score bar per paper instead of the ref number (None: the ref again)."""
