@@ -88,7 +88,9 @@ class NotAsked(Exception):
 
 
 class HostSpacing:
-    """Keeps at least `interval(host)` seconds between the starts of two requests to a host.
+    """Keeps at least `interval(host)` seconds between the end of one request to a host
+    (its answer read, or its failure) and the start of the next: so the server sees
+    them at least that far apart whatever the round trip (see `HttpClient._one`).
 
     Requests to a host with an interval run one at a time (`turn` holds a per-host
     lock), so the spacing holds even when the concurrency slot is granted late.
@@ -131,7 +133,7 @@ class HostSpacing:
             yield
 
     def stamp(self, host: str) -> None:
-        """Call when the request really starts."""
+        """Call when a request has ended, still holding its turn."""
         interval = self._interval(host)
         if interval > 0:
             key = politeness_key(host)
