@@ -141,3 +141,43 @@ async def test_a_shared_clock_is_counted_in_the_slots_clock() -> None:
     slots.push("rss.arxiv.org", 1)  # never pulls a slot back
     assert slots.next["arxiv.org"] == time.clock() + 5
     await a.aclose()
+
+
+class SlowLink:
+    """A MockTransport where time passes on the wire: opening the connection takes
+    `handshake` seconds (the first request only: the connection is kept), then the
+    request reaches the server, whose answer takes `answer` seconds to come back.
+    Records when the server received each request."""
+
+    def __init__(self, time: FakeTime, handshake: float, answer: float) -> None:
+        self.time = time
+        self.handshake = handshake
+        self.answer = answer
+        self.received: list[float] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if not self.received:
+            self.time.now += self.handshake
+        self.received.append(self.time.clock())
+        self.time.now += self.answer
+        return httpx.Response(200, content=b"<rss/>")
+
+
+@pytest.mark.parametrize(("handshake", "answer"), [(0.05, 0.01), (0.75, 0.25), (0.0, 2.0)])
+async def test_arxiv_receives_two_requests_at_least_3_s_apart(handshake, answer) -> None:
+    """Found by a bug hunt: the spacing was stamped before the connection was opened,
+    so arXiv received the first two requests 2.95 s apart on loopback and 2.4-2.7 s
+    apart over a 250 ms round trip (TCP and TLS handshakes come before the request)."""
+    time = FakeTime()
+    link = SlowLink(time, handshake, answer)
+    fetcher = SourceFetcher(
+        HttpOptions(retries=0),
+        client=httpx.AsyncClient(transport=httpx.MockTransport(link)),
+        sleep=time.sleep,
+        clock=time.clock,
+    )
+    async with fetcher:
+        for url in (FEED, API, FEED):
+            await fetcher.http.get(url)
+    gaps = [b - a for a, b in zip(link.received, link.received[1:], strict=False)]
+    assert len(gaps) == 2 and min(gaps) >= 3.0, gaps

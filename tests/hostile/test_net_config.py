@@ -101,22 +101,27 @@ def test_validators_are_checked_on_the_way_in():
 # --- item 5: passwords in source URLs ------------------------------------------------
 
 SECRET = "s3cretPassw0rd"
+TOKEN = "ghp_SECRETTOKEN123"
 
 
 def test_display_and_strip_credentials():
     url = f"https://me:{SECRET}@feeds.example.org:8443/x?y=1"
     assert display_url(url) == "https://me:***@feeds.example.org:8443/x?y=1"
     assert strip_credentials(url) == "https://feeds.example.org:8443/x?y=1"
-    assert display_url("https://me@example.org/") == "https://me@example.org/"
+    # A user name alone is how a token is given (`https://TOKEN@host/`): masked whole.
+    assert display_url(f"https://{TOKEN}@example.org/x") == "https://***@example.org/x"
+    assert display_url(f"https://{TOKEN}@[::1/broken") == "https://***@[::1/broken"
+    assert strip_credentials(f"https://{TOKEN}@example.org/x") == "https://example.org/x"
+    assert display_url("mailto:me@example.org") == "mailto:me@example.org"
     assert display_url("not a url with :pw@ in it") == "not a url with :pw@ in it"
     assert display_url(f"http://u:{SECRET}@[::1/broken") == "http://u:***@[::1/broken"
     # A URL Python cannot split: stored without its user info, by the readers' rule too.
     assert strip_credentials(f"http://u:{SECRET}@[::1/broken") == "http://[::1/broken"
 
 
-def _no_secret_in_cache(db: Path) -> None:
+def _no_secret_in_cache(db: Path, secret: str = SECRET) -> None:
     for path in db.parent.glob(db.name + "*"):
-        assert SECRET.encode() not in path.read_bytes(), path
+        assert secret.encode() not in path.read_bytes(), path
 
 
 def test_the_password_is_never_shown_nor_stored(tmp_path, run_cli):
@@ -146,6 +151,44 @@ def test_the_password_is_never_shown_nor_stored(tmp_path, run_cli):
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     _no_secret_in_cache(db)
+
+
+def test_a_token_given_as_the_user_name_is_never_shown_nor_stored(tmp_path, run_cli):
+    """Found by a bug hunt: `https://TOKEN@host/…` (GitHub's form) was shown in the
+    clear by `fetch`'s error line and `sources list [--json]`, and
+    stored in the sources table's last_error (and so in the WAL)."""
+    db = tmp_path / "cache.db"
+    config = tmp_path / "config.toml"
+    with FeedServer() as server:
+        server.route("/feed", Reply(200, body=FEED))
+        server.route(
+            "/other", Reply(200, body=FEED, headers={"Content-Type": "application/rss+xml"})
+        )
+        good = server.url("/feed").replace("http://", f"http://{TOKEN}@")
+        bad = server.url("/missing").replace("http://", f"http://{TOKEN}@")
+        config.write_text(
+            f'[[sources]]\nname = "private"\nurl = "{good}"\n\n'
+            f'[[sources]]\nname = "gone"\nurl = "{bad}"\n',
+            encoding="utf-8",
+        )
+        fetched = run_cli("fetch", "--no-enrich", "--config", str(config), db=db)
+        assert server.requests_to("/feed")[0].headers["authorization"].startswith("Basic ")
+        other = server.url("/other").replace("http://", f"http://{TOKEN}@")
+        added = run_cli("sources", "add", other, "--name", "more", "--config", str(config), db=db)
+    listed = run_cli("sources", "list", "--config", str(config), db=db)
+    as_json = run_cli("sources", "list", "--json", "--config", str(config), db=db)
+    digests = run_cli("digests", db=db)
+    assert fetched.returncode == 1 and added.returncode == 2  # (add refuses user info)
+    assert b"private: new 1" in fetched.stdout and b"HTTP 404" in fetched.stderr
+    assert b"gone: failed (http://***@127.0.0.1:" in fetched.stderr
+    for out in (fetched, added, listed, as_json, digests):
+        assert TOKEN.encode() not in out.stdout + out.stderr, out
+    assert b"***@127.0.0.1" in listed.stdout and b"***@127.0.0.1" in as_json.stdout
+    assert TOKEN in config.read_text(encoding="utf-8")  # the config file keeps it
+    Store.open(db).close()  # checkpoint the WAL into the file, then read every byte
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _no_secret_in_cache(db, TOKEN)
 
 
 # --- item 8: one deadline per request chain; numbers in the config -------------------

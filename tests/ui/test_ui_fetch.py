@@ -379,3 +379,28 @@ async def test_a_long_error_wraps_under_itself_on_the_sources_screen(
         more = lines[at + 1 : next(i for i in range(at, len(lines)) if not lines[i].strip())]
         assert len(more) >= 2  # the error took several lines
         assert all(line.startswith(" " * 9) and line[9] != " " for line in more), lines
+
+
+async def test_a_token_in_a_source_url_is_masked_in_the_notification_and_on_s(
+    cache: Path,
+) -> None:
+    """Found by a bug hunt: `https://TOKEN@host/…` (a token as the user name) was
+    shown in the clear by the refresh notification and the sources screen."""
+    token = "ghp_SECRETTOKEN123"
+    with FeedServer() as server:
+        server.route("/digest-cs.IR-2024-02-07.md", Reply(200, body=new_digest_bytes(300, 2)))
+        good = server.url("/digest-cs.IR-2024-02-07.md").replace("http://", f"http://{token}@")
+        gone = server.url("/gone.md").replace("http://", f"http://{token}@")
+        write_config(source_toml("private", good) + source_toml("gone", gone))
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            text = "\n".join(notes(app))
+            assert "gone" in text and "***@127.0.0.1" in text and token not in text
+            await pilot.press("S")
+            await settle(pilot)
+            listing = app.screen.text.plain
+            assert "private" in listing and "***@127.0.0.1" in listing
+            assert token not in listing

@@ -105,6 +105,33 @@ def arxiv_feed_categories(url: str) -> list[str]:
     return categories if categories and all(is_category(c) for c in categories) else []
 
 
+def same_feed_key(url: str) -> str:
+    """What URLs naming one feed have in common, to tell a source already there.
+
+    An arXiv feed is its categories (`rss` or `atom`, `http` or `https`, a trailing
+    slash, the order of `+`-joined categories: one listing). Another http(s) URL is
+    its host (case and a trailing dot aside), its port unless the scheme's default,
+    its path without a trailing slash, and its query; neither its scheme (`http`
+    and `https` serve one feed) nor its user info (credentials) count. Anything
+    else (a path, a `file:` URL) is itself.
+    """
+    categories = arxiv_feed_categories(url)
+    if categories:
+        return "arxiv:" + "+".join(sorted(set(categories)))
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
+    except ValueError:
+        return url
+    if scheme not in ("http", "https") or not host:
+        return url
+    where = host if port in (None, 80, 443) else f"{host}:{port}"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"web://{where}{parts.path.rstrip('/')}{query}"
+
+
 def is_category(text: str) -> bool:
     match = _CATEGORY_RE.fullmatch(text)
     return bool(match) and match.group(1) in _ARCHIVES  # type: ignore[union-attr]

@@ -49,6 +49,11 @@ class ImportStats:
     # part of equality, so counts compare as counts.
     digest: str = field(default="", compare=False)
     outcome: str = field(default="", compare=False)
+    # The ids behind the counts (an import into a digest row; empty for an identical
+    # or streamed one): a fetch run counts a paper two sources list alike for both.
+    new_ids: set[str] = field(default_factory=set, compare=False, repr=False)
+    updated_ids: set[str] = field(default_factory=set, compare=False, repr=False)
+    ids: set[str] = field(default_factory=set, compare=False, repr=False)
 
     @property
     def no_new_papers(self) -> bool:

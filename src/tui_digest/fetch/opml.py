@@ -13,7 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from tui_digest.config.sources import KINDS, Source
+from tui_digest.config.sources import KINDS, Source, same_feed_key
 from tui_digest.core.model import InputError
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.xml_guard import guard
@@ -103,20 +103,25 @@ class MergeResult:
 
 
 def merge_sources(existing: list[Source], imported: list[Source]) -> MergeResult:
-    """Append imported sources whose URL is new; a clashing name gets a numeric suffix."""
+    """Append imported sources whose feed is new; a clashing name gets a numeric suffix.
+
+    A feed is told by `same_feed_key`, not by the URL's exact text: `sources add
+    http://rss.arxiv.org/rss/cs.AI/` added "arxiv-cs.AI (2)" beside the default
+    `https://rss.arxiv.org/rss/cs.AI`, fetching the same listing twice."""
     merged = list(existing)
-    urls = {s.url for s in existing}
+    held = {same_feed_key(s.url): s for s in existing}
     names = {s.name for s in existing}
     added: list[Source] = []
     skipped: list[str] = []
     for s in imported:
-        if s.url in urls:
-            skipped.append(f"{s.name}: already a source ({display_url(s.url)})")
+        there = held.get(same_feed_key(s.url))
+        if there is not None:
+            skipped.append(f"{s.name}: already a source, {there.name} ({display_url(there.url)})")
             continue
         name = _unique(s.name, names)
         names.add(name)
-        urls.add(s.url)
         new = Source(name, s.url, s.kind, s.enabled)
+        held[same_feed_key(s.url)] = new
         merged.append(new)
         added.append(new)
     return MergeResult(merged, added, skipped)

@@ -38,6 +38,10 @@ class SourceResult:
     not_modified: bool = False
     # Digests of days a subscriber had missed that brought new papers (`catch_up`).
     caught_up: list[str] = field(default_factory=list)
+    # The ids behind `new` and `updated`: a paper two sources brought is counted
+    # for each, and once in the run's total (`run_totals`).
+    new_ids: set[str] = field(default_factory=set, repr=False)
+    updated_ids: set[str] = field(default_factory=set, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -49,6 +53,8 @@ class SourceResult:
         self.new += stats.new
         self.updated += stats.updated
         self.unchanged += stats.unchanged
+        self.new_ids |= stats.new_ids
+        self.updated_ids |= stats.updated_ids
         if stats.new:
             self.status = "new"
         elif stats.updated and self.status != "new":
@@ -67,6 +73,16 @@ class SourceResult:
         line = f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
         # The days missed before, fetched too (their papers counted in).
         return line + with_missed_days(len(self.caught_up))
+
+
+def run_totals(results: Sequence[SourceResult]) -> tuple[int, int]:
+    """(papers new, papers updated) in a run, each paper once however many sources
+    listed it (a result without ids, from elsewhere, counts as it says)."""
+    new_ids: set[str] = set().union(*(r.new_ids for r in results))
+    updated_ids: set[str] = set().union(*(r.updated_ids for r in results)) - new_ids
+    new = len(new_ids) + sum(r.new for r in results if not r.new_ids)
+    updated = len(updated_ids) + sum(r.updated for r in results if not r.updated_ids)
+    return new, updated
 
 
 def with_missed_days(n: int) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from tui_digest.config.sources import Source, infer_category
 from tui_digest.core.digest_day import digest_day, local_date, source_name_of
-from tui_digest.core.model import ReadResult
+from tui_digest.core.model import ImportStats, ReadResult
 from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher
 from tui_digest.fetch.offline import OfflineWatch
@@ -58,6 +58,8 @@ class StoreSteps:
         # SQLite takes one writer at a time; queueing here keeps the waits out of busy_timeout.
         self.store_lock = asyncio.Lock()
         self.offline = OfflineWatch()
+        # id -> (the source that imported it first in this run, what it was then).
+        self.first_seen: dict[str, tuple[str, str]] = {}
 
     async def _store(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         async with self.store_lock:
@@ -107,8 +109,35 @@ class StoreSteps:
                 await self._store(self.store.hold_empty_day, digest.source, day)
             return
         result.no_new_papers = False
+        self._as_before_the_run(source.name, stats)
         result.add(stats)
         result.digest = stats.digest
+
+    def _as_before_the_run(self, name: str, stats: ImportStats) -> None:
+        """Count `stats` as the cache stood before this run, not before this import.
+
+        Sources are fetched at once and imported in whatever order their answers
+        come; three arXiv feeds listing the same 25 papers said "new 25" for the
+        first imported and "unchanged 25" for the others, a different one each run.
+        A paper another source brought new (or updated) in this run is new (or
+        updated) for this source too; the run's total counts it once
+        (`results.run_totals`). Within one source (a folder's files) the counts
+        stay by document, as before.
+        """
+        new, updated = stats.new_ids, stats.updated_ids
+        for pid in stats.ids:
+            seen = self.first_seen.get(pid)
+            if seen is None:
+                how = "new" if pid in new else "updated" if pid in updated else "unchanged"
+                self.first_seen[pid] = (name, how)
+            elif seen[0] != name and seen[1] == "new":
+                new.add(pid)
+                updated.discard(pid)
+            elif seen[0] != name and seen[1] == "updated" and pid not in new:
+                updated.add(pid)
+        if stats.ids:
+            stats.new, stats.updated = len(new), len(updated)
+            stats.unchanged = len(stats.ids) - stats.new - stats.updated
 
     async def _succeeded(
         self,

@@ -61,16 +61,36 @@ class HostSlots:
         self.clock = clock
         self.next: dict[str, float] = {}
         self.locks: dict[str, asyncio.Lock] = {}
+        # Per group: (the host that asked, the seconds it asked for) of the push that
+        # holds `next`, so that a request not sent because of it can say who asked.
+        self.asked: dict[str, tuple[str, float]] = {}
 
     def push(self, host: str, seconds: float) -> None:
         """The host's group is not asked again for `seconds` from now (a throttling
         answer's Retry-After), whatever its interval says."""
         key = politeness_key(host)
-        self.next[key] = max(self.next.get(key, 0.0), self.clock() + max(0.0, seconds))
+        until = self.clock() + max(0.0, seconds)
+        if until > self.next.get(key, 0.0):
+            self.next[key] = until
+            self.asked[key] = (host.lower().rstrip("."), max(0.0, seconds))
+
+
+class NotAsked(Exception):
+    """A request not sent: its host's group asked us (Retry-After) to wait longer
+    than we wait for a request."""
+
+    def __init__(self, host: str, seconds: float, left: float) -> None:
+        self.host = host
+        self.seconds = seconds
+        self.left = left
+        more = f", {left:.0f} s from now" if left < seconds - 1 else ""
+        super().__init__(f"not asked: {host} asked us to wait {seconds:.0f} s{more}")
 
 
 class HostSpacing:
-    """Keeps at least `interval(host)` seconds between the starts of two requests to a host.
+    """Keeps at least `interval(host)` seconds between the end of one request to a host
+    (its answer read, or its failure) and the start of the next: so the server sees
+    them at least that far apart whatever the round trip (see `HttpClient._one`).
 
     Requests to a host with an interval run one at a time (`turn` holds a per-host
     lock), so the spacing holds even when the concurrency slot is granted late.
@@ -84,11 +104,16 @@ class HostSpacing:
         sleep: Sleep,
         clock: Clock,
         slots: HostSlots | None = None,
+        wait_max: float | None = None,
     ) -> None:
+        """`wait_max`: the longest wait for a turn a throttling answer may impose
+        (the Retry-After a request itself would wait for); beyond it, `turn` raises
+        NotAsked at once instead of waiting for minutes."""
         self._interval = interval
         self._sleep = sleep
         self.slots = slots if slots is not None else HostSlots(clock)
         self._clock = self.slots.clock
+        self._wait_max = wait_max
 
     @contextlib.asynccontextmanager
     async def turn(self, host: str) -> AsyncIterator[None]:
@@ -100,12 +125,15 @@ class HostSpacing:
             # (A throttling answer pushes the slot while its request still holds
             # this lock: `HttpClient._one`; so the next one reads it here.)
             delay = self.slots.next.get(key, 0.0) - self._clock()
+            if self._wait_max is not None and delay > self._wait_max:
+                asked, seconds = self.slots.asked.get(key, (key, delay))
+                raise NotAsked(asked, seconds, delay)
             if delay > 0:
                 await self._sleep(delay)
             yield
 
     def stamp(self, host: str) -> None:
-        """Call when the request really starts."""
+        """Call when a request has ended, still holding its turn."""
         interval = self._interval(host)
         if interval > 0:
             key = politeness_key(host)

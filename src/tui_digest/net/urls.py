@@ -1,4 +1,4 @@
-"""URLs as shown to people: never with a password in them."""
+"""URLs as shown to people: never with a password, or a token given as the user name, in them."""
 
 from __future__ import annotations
 
@@ -18,11 +18,19 @@ def _split_userinfo(netloc: str) -> tuple[str, str | None, str]:
     return user, (password if colon else None), hostport
 
 
+def _masked_userinfo(user: str, password: str | None) -> str:
+    """`user:***` for a user and a password; `***` for a user name alone, which is
+    how a token is usually given (`https://TOKEN@host/…`, GitHub's form): the
+    name is then the secret."""
+    return f"{user}:{MASK}" if password is not None else MASK
+
+
 def display_url(url: str) -> str:
-    """`url` with any password replaced by `***` (`https://me:***@host/x`).
+    """`url` with any password replaced by `***` (`https://me:***@host/x`), and a
+    user name given alone (a token) replaced whole (`https://***@host/x`).
 
     Works on text that is not a valid URL too: it never raises, and text without
-    a `user:password@` part comes back unchanged.
+    a `userinfo@` part before its host comes back unchanged.
     """
     if "@" not in url:
         return url
@@ -30,10 +38,10 @@ def display_url(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return _mask_loose(url)
-    user, password, hostport = _split_userinfo(parts.netloc)
-    if password is None:
+    if "@" not in parts.netloc:
         return url
-    netloc = f"{user}:{MASK}@{hostport}"
+    user, password, hostport = _split_userinfo(parts.netloc)
+    netloc = f"{_masked_userinfo(user, password)}@{hostport}"
     return urlunsplit(parts._replace(netloc=netloc))
 
 
@@ -42,10 +50,10 @@ def _mask_loose(text: str) -> str:
     if not sep:
         return text
     netloc, slash, tail = rest.partition("/")
-    user, password, hostport = _split_userinfo(netloc)
-    if password is None:
+    if "@" not in netloc:
         return text
-    return f"{scheme}://{user}:{MASK}@{hostport}{slash}{tail}"
+    user, password, hostport = _split_userinfo(netloc)
+    return f"{scheme}://{_masked_userinfo(user, password)}@{hostport}{slash}{tail}"
 
 
 def has_credentials(url: str) -> bool:
@@ -67,18 +75,25 @@ def strip_credentials(url: str) -> str:
 
 
 def mask_in_text(text: str, url: str) -> str:
-    """`text` (an error message, say) with `url`'s password masked wherever it occurs.
+    """`text` (an error message, say) with `url`'s secret masked wherever it occurs:
+    its password, or its user name when that comes alone (a token).
 
-    The password alone is replaced only when it is long enough not to be an
+    The secret alone is replaced only when it is long enough not to be an
     ordinary word of the message (a one-letter password would garble the text).
     """
     try:
-        password = urlsplit(url).password
+        parts = urlsplit(url)
+        user, password = parts.username, parts.password
     except ValueError:
-        password = None
-    if not password:
+        user = password = None
+    if password:
+        text = text.replace(url, display_url(url)).replace(f":{password}@", f":{MASK}@")
+        secret = password
+    elif user and password is None:
+        text = text.replace(url, display_url(url)).replace(f"//{user}@", f"//{MASK}@")
+        secret = user
+    else:
         return text
-    text = text.replace(url, display_url(url)).replace(f":{password}@", f":{MASK}@")
-    if len(password) >= 6:
-        text = text.replace(password, MASK)
+    if len(secret) >= 6:
+        text = text.replace(secret, MASK)
     return text

@@ -44,10 +44,9 @@ SLOT = "fetch"
 
 def summarise(results: Sequence[SourceResult]) -> tuple[str, SeverityLevel]:
     """(plain text, severity) of the notification that ends a refresh."""
-    from tui_digest.fetch.results import offline_line, with_missed_days
+    from tui_digest.fetch.results import offline_line, run_totals, with_missed_days
 
-    new = sum(r.new for r in results)
-    updated = sum(r.updated for r in results)
+    new, updated = run_totals(results)  # (a paper two sources brought counts once)
     failed = [r for r in results if not r.ok]
     fetched = len(results) - len(failed)
     noun = "paper" if new == 1 else "papers"

@@ -224,6 +224,7 @@ class DigestImport:
                 else:
                     fresh.append((key, paper))
                 self.stats.new += 1
+                self.stats.new_ids.add(paper.id)
             else:
                 pk = row.pk
                 old = row.paper()
@@ -233,6 +234,7 @@ class DigestImport:
                     updates.append(update_values(merged, pk))
                     self.unindexed.add(pk)
                     self.stats.updated += 1
+                    self.stats.updated_ids.add(paper.id)
                 else:
                     self.stats.unchanged += 1
             self.entries[paper.id][1] = pk
@@ -279,6 +281,7 @@ class DigestImport:
             [(*place, pk) for pk, place in placements.items()],
         )
         self._index_rest()
+        self.stats.ids = set(self.entries)
         return self.stats
 
     def _membership(self, entries: list[tuple[int, int, bytes, str, str]]) -> None:
