@@ -20,7 +20,7 @@ def query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
     a query, every token that is not one of the command's own options (or the
     value of one) is moved behind `--`, where argparse reads it as a query word.
     """
-    sub = _command_index(argv)
+    sub = _command_index(parser, argv)
     if sub is None or argv[sub] not in QUERY_COMMANDS or "--" in argv:
         return argv
     subparser = _subparsers(parser)[argv[sub]]
@@ -42,18 +42,35 @@ def query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
     return head + options + (["--", *words] if words else [])
 
 
-def _command_index(argv: list[str]) -> int | None:
-    """Index of the subcommand: the first token that is neither a global option nor its value."""
+def _command_index(parser: argparse.ArgumentParser, argv: list[str]) -> int | None:
+    """Index of the subcommand: the first token that is neither a global option nor its value.
+
+    Which global options take a value is read from `parser`: a list written here
+    knew only `--db`, and `--config PATH search model -survey` took PATH for the
+    command (found by a bug hunt). A prefix argparse would expand counts too.
+    """
     i = 0
     while i < len(argv):
         token = argv[i]
-        if token == "--db":
-            i += 2
-        elif token.startswith("-"):
-            i += 1
-        else:
+        if not token.startswith("-"):
             return i
+        action = _option(parser, token)
+        takes_value = action is not None and action.nargs != 0 and "=" not in token
+        i += 2 if takes_value else 1
     return None
+
+
+def _option(parser: argparse.ArgumentParser, token: str) -> argparse.Action | None:
+    """The option of `parser` that `token` names as argparse reads it: exactly
+    (`--db`, `--db=X`, `-o`), or by a prefix of one long option only (`--conf`)."""
+    name = token.split("=", 1)[0] if token.startswith("--") else token
+    options = {opt: a for a in parser._actions for opt in a.option_strings}
+    if name in options:
+        return options[name]
+    if not name.startswith("--"):
+        return None
+    matches = {a for opt, a in options.items() if opt.startswith("--") and opt.startswith(name)}
+    return matches.pop() if len(matches) == 1 else None
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
