@@ -138,3 +138,34 @@ def test_search_rows_fit_a_narrow_terminal(width: int) -> None:
     assert cell_len(line) <= width
     assert line.startswith("2403.10056") and "•" in line and "Don't" in line
     assert ("2024-03-18" in line) == (width >= 52) and ("cs.CL" in line) == (width >= 62)
+
+
+def test_a_message_instead_of_a_list_goes_to_stderr_in_a_pipe(tmp_path):
+    """`digests | cat` on an empty cache printed "no digests imported yet" on stdout,
+    and `sources list` began with "# sources from PATH" (found by a bug hunt)."""
+    db = tmp_path / "c.db"
+    Store.open(db).close()  # an empty cache
+    empty = run_cli("digests", db=db)
+    assert empty.returncode == 0
+    assert empty.stdout == b"" and "no digests imported yet" in empty.stderr.decode()
+    config = tmp_path / "config.toml"
+    config.write_text('[[sources]]\nname = "x"\nurl = "http://127.0.0.1:9/x.md"\n', "utf-8")
+    with Store.open(db) as store:
+        store.set_source_state("x", last_checked="2026-11-30T08:00:00Z", last_error="gone")
+    listed = run_cli("sources", "list", "--config", str(config), db=db)
+    assert listed.returncode == 0, listed.stderr.decode()
+    rows = listed.stdout.decode().splitlines()
+    assert rows[0].split()[:2] == ["NAME", "KIND"] and len(rows) == 2 and rows[1].startswith("x ")
+    assert listed.stderr.decode() == f"# sources from {config}\nx: last error: gone\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_on_a_terminal_the_messages_stay_with_the_list(tmp_path):
+    db = tmp_path / "c.db"
+    Store.open(db).close()  # an empty cache
+    shown = _on_terminal(["digests"], db, columns=100)
+    assert shown == "no digests imported yet (try `tui-digest import FILE`)\n"
+    config = tmp_path / "config.toml"
+    config.write_text('[[sources]]\nname = "x"\nurl = "http://127.0.0.1:9/x.md"\n', "utf-8")
+    listed = _on_terminal(["sources", "list", "--config", str(config)], db, columns=100)
+    assert listed.splitlines()[0] == f"# sources from {config}"

@@ -239,19 +239,21 @@ def test_sources_list_shows_state(config, tmp_path, capsys):
     cli(["fetch", "--config", str(config), "--db", str(db)])
     capsys.readouterr()
     assert cli(["sources", "list", "--config", str(config), "--db", str(db)]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"# sources from {config}"
-    assert out[1].split() == ["NAME", "KIND", "ENABLED", "LAST", "CHECKED", "LAST", "STATUS", "URL"]
-    ai = out[2].split()
+    captured = capsys.readouterr()
+    out = captured.out.splitlines()
+    assert captured.err.startswith(f"# sources from {config}\n")  # (not a terminal)
+    assert out[0].split() == ["NAME", "KIND", "ENABLED", "LAST", "CHECKED", "LAST", "STATUS", "URL"]
+    ai = out[1].split()
     assert ai[:3] == ["ai", "auto", "yes"] and ai[-1].endswith("/ai")
-    assert "new 3 / updated 0 / unchanged 0 (HTTP 200)" in out[2]
-    assert out[4].split()[:4] == ["off", "auto", "no", "never"]
+    assert "new 3 / updated 0 / unchanged 0 (HTTP 200)" in out[1]
+    assert out[3].split()[:4] == ["off", "auto", "no", "never"]
 
 
 def test_sources_list_defaults_without_cache(capsys):
     assert cli(["sources"]) == 0
-    out = capsys.readouterr().out
-    assert "built-in defaults" in out
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "built-in defaults" in captured.err
     assert "https://rss.arxiv.org/rss/cs.LG" in out and "never" in out
 
 

@@ -61,8 +61,9 @@ def test_a_changed_url_shows_never_fetched_until_that_url_is_fetched(tmp_path) -
         row, entry = listed(db, new)
         assert "failed" in row and "HTTP 404" in row
         assert "HTTP 404" in str(entry["last_status"])
+        # (said on stderr into a pipe: stdout holds the table only)
         assert (
-            "last error" in run_cli("sources", "list", "--config", str(new), db=db).stdout.decode()
+            "last error" in run_cli("sources", "list", "--config", str(new), db=db).stderr.decode()
         )
         # ... and the old URL's validators went with the old URL's result.
         assert run_cli("fetch", "--config", str(new), db=db).returncode == 0

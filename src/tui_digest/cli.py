@@ -27,6 +27,7 @@ from tui_digest.cli_output import (
     stand_in_for_closed_streams,
     tolerate_encoding,
     write_json,
+    write_note,
     write_stdout,
     write_utf8,
 )
@@ -230,7 +231,7 @@ def cmd_digests(args: argparse.Namespace) -> int:
         write_json(objs)
         return 0
     if not infos:
-        print("no digests imported yet (try `tui-digest import FILE`)")
+        write_note("no digests imported yet (try `tui-digest import FILE`)")
         return 0
     from tui_digest.cli_table import MAX_COLUMN, format_table
 

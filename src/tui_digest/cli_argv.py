@@ -17,43 +17,79 @@ def query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
     """Let `search model -survey` work unquoted.
 
     argparse takes `-survey` for an unknown option; for the commands that take
-    a query, every token that is not one of the command's own options (or the
-    value of one) is moved behind `--`, where argparse reads it as a query word.
+    a query, every word is moved behind `--`, where argparse reads it as a query
+    word. A token starting with `--` is never a word (no query term starts with
+    two): it stays an option, so a mistyped one (`--fromat`) is refused as by
+    every other command, not searched for (found by a bug hunt: `export
+    is:starred --fromat bibtex -o x.bib` wrote an empty Markdown file, exit 0).
     """
-    sub = _command_index(argv)
+    sub = _command_index(parser, argv)
     if sub is None or argv[sub] not in QUERY_COMMANDS or "--" in argv:
         return argv
     subparser = _subparsers(parser)[argv[sub]]
-    takes_value: set[str] = set()
-    flags: set[str] = set()
-    for action in subparser._actions:
-        for opt in action.option_strings:
-            (takes_value if action.nargs != 0 else flags).add(opt)
     head, options, words = argv[: sub + 1], [], []
     rest = iter(argv[sub + 1 :])
     for token in rest:
-        name = token.split("=", 1)[0]
-        if token in flags or (name in takes_value and "=" in token):
-            options.append(token)
-        elif token in takes_value:
-            options += [token, next(rest, "")]
-        else:
+        action = _option(subparser, token)
+        if action is None and not token.startswith("--"):
+            _refuse_glued_value(subparser, token)
             words.append(token)
+            continue
+        # A known option (or a prefix argparse expands), or one argparse refuses.
+        options.append(token)
+        if action is not None and action.nargs != 0 and "=" not in token:
+            value = next(rest, None)
+            if value is not None:  # (none: argparse says "expected one argument")
+                options.append(value)
     return head + options + (["--", *words] if words else [])
 
 
-def _command_index(argv: list[str]) -> int | None:
-    """Index of the subcommand: the first token that is neither a global option nor its value."""
+def _refuse_glued_value(subparser: argparse.ArgumentParser, token: str) -> None:
+    """argparse reads `-os2.bib` as `-o s2.bib`; here it could as well be a negated
+    word. Either guess is silently wrong one time in two (a file named
+    "verview" for `-overview`), so a glued value that looks like a file name or
+    `=value` is refused; any other `-oword` stays a negated word."""
+    short, glued = token[:2], token[2:]
+    action = _option(subparser, short) if len(token) > 2 and not token.startswith("--") else None
+    if action is None or action.nargs == 0:
+        return
+    if glued == "-" or any(c in glued for c in "./="):
+        subparser.error(
+            f"{token}: {short} glued to a value, or a negated query word? "
+            f"Write {short} {glued.removeprefix('=')} for the option, "
+            f"or end the options with -- and write the query after it (-- {token})"
+        )
+
+
+def _command_index(parser: argparse.ArgumentParser, argv: list[str]) -> int | None:
+    """Index of the subcommand: the first token that is neither a global option nor its value.
+
+    Which global options take a value is read from `parser`: a list written here
+    knew only `--db`, and `--config PATH search model -survey` took PATH for the
+    command (found by a bug hunt). A prefix argparse would expand counts too.
+    """
     i = 0
     while i < len(argv):
         token = argv[i]
-        if token == "--db":
-            i += 2
-        elif token.startswith("-"):
-            i += 1
-        else:
+        if not token.startswith("-"):
             return i
+        action = _option(parser, token)
+        takes_value = action is not None and action.nargs != 0 and "=" not in token
+        i += 2 if takes_value else 1
     return None
+
+
+def _option(parser: argparse.ArgumentParser, token: str) -> argparse.Action | None:
+    """The option of `parser` that `token` names as argparse reads it: exactly
+    (`--db`, `--db=X`, `-o`), or by a prefix of one long option only (`--conf`)."""
+    name = token.split("=", 1)[0] if token.startswith("--") else token
+    options = {opt: a for a in parser._actions for opt in a.option_strings}
+    if name in options:
+        return options[name]
+    if not name.startswith("--"):
+        return None
+    matches = {a for opt, a in options.items() if opt.startswith("--") and opt.startswith(name)}
+    return matches.pop() if len(matches) == 1 else None
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

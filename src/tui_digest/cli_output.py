@@ -125,6 +125,17 @@ class _ClosedStdout(io.RawIOBase):
         stdout_failed(OSError(errno.EBADF, os.strerror(errno.EBADF)))
 
 
+def write_note(text: str) -> None:
+    """A line for the person, not the data (a count, "no digests imported yet",
+    where a list came from): with the output on a terminal, below it; into a
+    pipe or a file, on standard error, so a script reads data lines only
+    (`digests | cat` got the message as if it were a digest; bug hunt)."""
+    if sys.stdout.isatty():
+        write_stdout(text)
+    else:
+        print(text, file=sys.stderr, flush=True)
+
+
 def write_json(obj: object) -> None:
     """`obj` as JSON to standard output, in UTF-8 whatever the locale's encoding.
 

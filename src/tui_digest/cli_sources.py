@@ -19,7 +19,7 @@ from typing import Any
 
 from tui_digest.cli_args import CommandError, add_config_argument, guarded, refuse_own_files
 from tui_digest.cli_config import load_chosen, load_for_writing
-from tui_digest.cli_output import write_json
+from tui_digest.cli_output import write_json, write_note
 from tui_digest.core.sanitize import clean_line, for_terminal
 from tui_digest.net.urls import display_url
 
@@ -98,7 +98,9 @@ def _sources_list(args: argparse.Namespace) -> int:
         write_json(source_rows(config.sources, states))
         return EXIT_OK
     origin = str(config.path) if config.exists else f"built-in defaults (no {config.path})"
-    print(f"# sources from {clean_line(origin, 500)}")
+    # Where the list came from, and each source's last error, are for the
+    # person: into a pipe they go to stderr, and stdout holds the table only.
+    write_note(f"# sources from {clean_line(origin, 500)}")
     rows = [("NAME", "KIND", "ENABLED", "LAST CHECKED", "LAST STATUS", "URL")]
     for s in config.sources:
         state = states.get(s.name) or {}
@@ -119,7 +121,7 @@ def _sources_list(args: argparse.Namespace) -> int:
     for s in config.sources:
         error = (states.get(s.name) or {}).get("last_error")
         if error:
-            print(f"{clean_line(s.name, 60)}: last error: {clean_line(str(error), 500)}")
+            write_note(f"{clean_line(s.name, 60)}: last error: {clean_line(str(error), 500)}")
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len, set_cell_size
 
-from tui_digest.cli_output import terminal_width, write_stdout
+from tui_digest.cli_output import terminal_width, write_note, write_stdout
 from tui_digest.core.cells import steady
 from tui_digest.core.model import ListRow
 from tui_digest.core.sanitize import clean_line
@@ -98,10 +98,5 @@ def write_rows(rows: Sequence[ListRow], *, total: int) -> None:
     terminal, on stderr otherwise, so `| wc -l` counts papers and a script reads
     only paper lines."""
     on_terminal = sys.stdout.isatty()
-    text = format_rows(rows, width=terminal_width() if on_terminal else None)
-    summary = rows_summary(len(rows), total)
-    if on_terminal:
-        write_stdout(text + summary)
-        return
-    write_stdout(text)
-    print(summary, file=sys.stderr, flush=True)
+    write_stdout(format_rows(rows, width=terminal_width() if on_terminal else None))
+    write_note(rows_summary(len(rows), total))
