@@ -196,6 +196,10 @@ class DigestStream:
         self._next_row = 0
         self._later: list[tuple[tuple[int, ...], Paper | None]] = []  # footnotes without a row
         self._start = ""  # the first 2 KB, to say what a non-digest is
+        # arXiv id -> the ref of the entry that gave it first (in `read_digest`
+        # order); order -> (ref, line) of a paper made but not yet yielded.
+        self._ids: dict[str, int] = {}
+        self._where: dict[tuple[int, ...], tuple[int, int]] = {}
 
     @property
     def problems(self) -> list[Problem]:
@@ -324,24 +328,45 @@ class DigestStream:
             paper, problem = _make_paper(row, note)
         except Exception as exc:  # one paper's bug must not cost the others
             paper, problem = None, f"cannot be read ({type(exc).__name__}: {exc})"
+        ref = (row or note).ref  # type: ignore[union-attr]
+        at = note.line if note is not None else row.line  # type: ignore[union-attr]
         if problem:
-            ref = (row or note).ref  # type: ignore[union-attr]
-            at = note.line if note is not None else row.line  # type: ignore[union-attr]
             verdict = "" if paper is not None else "; skipped"
             self._problems.add(at, _PAPER, order, f"[^{ref}]: {problem}{verdict}")
+        if paper is not None and paper.id:
+            self._where[order] = (ref, at)
         return order, paper
+
+    def _first(self, order: tuple[int, ...], paper: Paper) -> bool:
+        """Whether `paper` (about to be yielded) is the first entry with its arXiv id.
+
+        A later entry with an id already given is skipped with a problem, as the
+        feed readers skip one (`feed_common`: "duplicate arXiv id … skipped"):
+        merged into the first, its text vanished without a word (one paper, one
+        row; the first entry is the one the store keeps the place of).
+        """
+        ref, at = self._where.pop(order, (0, 0))
+        if not paper.id:
+            return True
+        first = self._ids.get(paper.id)
+        if first is None:
+            self._ids[paper.id] = ref
+            return True
+        message = f"[^{ref}]: duplicate arXiv id {paper.id} (first in [^{first}]); skipped"
+        self._problems.add(at, _PAPER, order, message)
+        return False
 
     def _flush(self) -> Iterator[tuple[tuple[int, ...], Paper]]:
         """Every paper whose turn has come: rows in order, then footnotes without a row."""
         while self._next_row in self._ready:
             order, paper = self._ready.pop(self._next_row)
             self._next_row += 1
-            if paper is not None:
+            if paper is not None and self._first(order, paper):
                 yield order, paper
         if self._next_row == len(self._rows) and self._later:
             later, self._later = self._later, []
             for order, paper in later:
-                if paper is not None:
+                if paper is not None and self._first(order, paper):
                     yield order, paper
 
     # --- the end -------------------------------------------------------------
