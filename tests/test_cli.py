@@ -51,6 +51,24 @@ def test_import_reports_counts_and_reimport_is_unchanged(db):
     assert "0 new, 0 updated, 3 unchanged" in out(again)
 
 
+def test_an_id_given_twice_in_a_digest_is_skipped_with_a_warning(tmp_path, db):
+    """The second entry with an id is named (file, line) and not counted; before,
+    it was merged into the first without a word and its text was gone."""
+    text = MINI.read_text(encoding="utf-8")
+    third = text.index("[^3]: ")
+    path = tmp_path / "mini-2024-03-18.md"
+    path.write_text(text[:third] + text[third:].replace("2403.00003", "2403.00001"), "utf-8")
+    proc = run("import", str(path), db=db)
+    assert proc.returncode == 0, err(proc)
+    line = text[:third].count("\n") + 1
+    assert err(proc) == (
+        f"{path}:{line}: warning: [^3]: duplicate arXiv id 2403.00001 (first in [^1]); skipped\n"
+    )
+    assert "2 papers (digest): 2 new, 0 updated, 0 unchanged" in out(proc)
+    shown = json.loads(out(run("search", "id:2403.00001", "--json", db=db)))
+    assert shown[0]["title_en"] == "Efficient Sampling for Diffusion Models"
+
+
 def test_db_flag_works_before_and_after_subcommand(tmp_path):
     a, b = tmp_path / "a.db", tmp_path / "b.db"
     env_db = tmp_path / "env.db"

@@ -277,19 +277,37 @@ def test_row_without_footnote_unescapes_cells():
 def test_same_ref_twice_keeps_both():
     lines = CANON.split("\n")
     row3 = lines[6]
-    text = CANON.replace(row3, row3 + "\n" + row3)
+    other = row3.replace("hep-th/9901001", "hep-th/9901002")
+    text = CANON.replace(row3, row3 + "\n" + other)
     note3 = CANON[CANON.index("[^3]: ") :].rstrip("\n") + "\n"
-    text = text.rstrip("\n") + "\n" + note3 + "\n"
+    note3b = note3.replace("hep-th/9901001", "hep-th/9901002")
+    text = text.rstrip("\n") + "\n" + note3b + "\n"
     result = read(text)
     assert [p.id for p in result.digest.papers] == [
         "2403.10056",
         "2310.03635",
         "hep-th/9901001",
-        "hep-th/9901001",
+        "hep-th/9901002",
     ]
     messages = " ".join(p.message for p in result.problems)
     assert "[^3]" in messages
     assert all(p.line > 0 for p in result.problems)
+
+
+def test_an_arxiv_id_given_again_is_skipped_with_a_warning_at_its_line():
+    """As the feed readers do (`feed_common`): the first entry stays, a later one
+    with the same id is skipped and named by line (it was merged into the first
+    without a word, its text gone)."""
+    second, third = CANON.index("[^2]: "), CANON.index("[^3]: ")
+    note2 = CANON[second:third].replace("2310.03635", "2403.10056")
+    text = CANON[:second] + note2 + CANON[third:]
+    line = CANON[:second].count("\n") + 1
+    result = read(text)
+    assert [p.id for p in result.digest.papers] == ["2403.10056", "hep-th/9901001"]
+    assert result.digest.papers[0] == read(CANON).digest.papers[0]  # the first, untouched
+    assert [(p.line, p.message) for p in result.problems] == [
+        (line, "[^2]: duplicate arXiv id 2403.10056 (first in [^1]); skipped")
+    ]
 
 
 def test_refs_out_of_order_pair_by_number():

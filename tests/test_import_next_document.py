@@ -39,7 +39,7 @@ def _write(folder: Path, name: str, papers) -> Path:
 
 def _daily_files(folder: Path) -> list[Path]:
     """Three days; day 2 repeats a paper of day 1 as it was and one changed, and
-    repeats one of its own ids; day 3 repeats one of day 2's."""
+    repeats one of its own ids (skipped with a warning); day 3 repeats one of day 2's."""
     folder.mkdir()
     day1 = many_papers(6)
     day2 = [
@@ -54,6 +54,9 @@ def _daily_files(folder: Path) -> list[Path]:
         _write(folder, "cs.AI-2024-03-19.md", day2),
         _write(folder, "digest-2024-03-20.md", day3),
     ]
+
+
+_DUPLICATE = "[^8]: duplicate arXiv id 2501.00003 (first in [^5]); skipped"
 
 
 def _import(capsys, db: Path, *paths: Path, extra: tuple[str, ...] = ()) -> tuple[int, str, str]:
@@ -81,7 +84,7 @@ def test_files_in_one_command_import_as_one_at_a_time(tmp_path, capsys, monkeypa
 
     monkeypatch.setattr(store_read_ahead, "search_values_words", spy)
     rc, out, err = _import(capsys, tmp_path / "all.db", *files)
-    assert (rc, err) == (0, "")
+    assert (rc, err) == (0, f"{files[1]}:114: warning: {_DUPLICATE}\n")
     assert out.splitlines() == lines
     assert "1 updated" in lines[1]  # the changed paper (day 1 committed before it was written)
     assert _cache(tmp_path / "all.db") == one_at_a_time

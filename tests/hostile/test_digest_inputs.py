@@ -135,7 +135,8 @@ def test_footnote_without_row_kept_with_warning():
 
 
 def test_same_ref_twice_keeps_both_and_warns():
-    text = CANONICAL.replace(row(CANONICAL, 3), row(CANONICAL, 3) + row(CANONICAL, 3))
+    again = row(CANONICAL, 3).replace("hep-th/9901001", "hep-th/9901002")
+    text = CANONICAL.replace(row(CANONICAL, 3), row(CANONICAL, 3) + again)
     result = read(text)
     assert len(result.digest.papers) == 4
     second = text.index(row(CANONICAL, 3)) + len(row(CANONICAL, 3))

@@ -26,6 +26,10 @@ class Digest:
     date: str = ""  # ISO date "YYYY-MM-DD" or ""
     papers: list[Paper] = field(default_factory=list)  # in ref order
     kind: str = "digest"  # "digest", "digest-feed", "arxiv", "feed"
+    # Why the document looks cut off, or "": a Markdown digest whose last
+    # table rows have no footnote (`DigestStream`). Known once it is read to
+    # its end; the store refuses it as a revision of a day it holds (`days`).
+    cut: str = ""
 
 
 @dataclass(slots=True, frozen=True)

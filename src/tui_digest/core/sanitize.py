@@ -77,16 +77,47 @@ def _mostly_cjk(text: str) -> bool:
     return sum(1 for c in non_ascii if _CJK_RE.match(c)) >= 0.8 * len(non_ascii)
 
 
+# Byte order marks and their codecs. UTF-32 LE before UTF-16 LE: its BOM is
+# a prefix of UTF-32 LE's.
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def bom_of(head: bytes) -> tuple[str, int]:
+    """(codec, length) of the byte order mark `head` starts with; ("", 0) if none."""
+    for bom, codec in BOMS:
+        if head.startswith(bom):
+            return codec, len(bom)
+    return "", 0
+
+
+def bom_note(codec: str) -> str:
+    """The note on a document its BOM says is `codec` (not UTF-8) that is not valid `codec`."""
+    return f"bytes are not valid {codec.upper()}; invalid sequences replaced with U+FFFD"
+
+
 def decode_text(data: bytes) -> tuple[str, str, str]:
     """Decode bytes that should be UTF-8: (text, codec, note about any repair).
 
+    A byte order mark decides: Windows Notepad saves "Unicode" as UTF-16 LE
+    with one, and a BOM is never the start of text in another encoding.
     Chinese text that is not valid UTF-8 is usually GBK/GB18030 with a wrong
     label, so that is tried before giving up; it is accepted only when the
     result is mostly CJK, so random bytes never turn into plausible mojibake.
     Otherwise invalid sequences become U+FFFD.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    codec, skip = bom_of(data[:4])
+    data = data[skip:]
+    if codec and codec != "utf-8":
+        try:
+            return data.decode(codec), codec, ""
+        except UnicodeDecodeError:  # (an odd byte count: a cut file; a lone surrogate)
+            return data.decode(codec, errors="replace"), codec, bom_note(codec)
     try:
         return data.decode("utf-8"), "utf-8", ""
     except UnicodeDecodeError:

@@ -4,8 +4,9 @@ The digest reader streams (issue 13 req 1, issue 11 item 9): a 169 MB digest
 is never held whole, as bytes or text. The encoding is decided the way
 `decode_text` decides it for the whole document, by reading the file once
 before the real read (incremental decoders, a chunk at a time, a fraction of
-the parse's cost): UTF-8 when every byte is valid UTF-8, else GB18030 when
-that decodes and is mostly CJK, else UTF-8 with U+FFFD for invalid sequences.
+the parse's cost): the codec a byte order mark names (UTF-16 from Windows
+Notepad), else UTF-8 when every byte is valid UTF-8, else GB18030 when that
+decodes and is mostly CJK, else UTF-8 with U+FFFD for invalid sequences.
 Line ends are normalised like `\\r\\n` and `\\r` to `\\n` (universal newlines).
 """
 
@@ -20,7 +21,7 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from .sanitize import _CJK_RE
+from .sanitize import _CJK_RE, bom_note, bom_of
 
 CHUNK = 1 << 20  # bytes per read while deciding the encoding
 # Characters of one line the reader keeps (real lines are a few KB; the field
@@ -28,7 +29,6 @@ CHUNK = 1 << 20  # bytes per read while deciding the encoding
 # and dropped, so one endless line costs this much memory, not its size.
 LINE_CAP = 1 << 20
 READ_CHARS = 1 << 16  # characters per read of `split_lines` (less than LINE_CAP)
-_BOM = b"\xef\xbb\xbf"
 
 
 def _decodes(f: BinaryIO, codec: str, count_cjk: bool) -> tuple[bool, int, int]:
@@ -52,9 +52,13 @@ def _decodes(f: BinaryIO, codec: str, count_cjk: bool) -> tuple[bool, int, int]:
 def choose_encoding(f: BinaryIO) -> tuple[str, str, str]:
     """(codec, errors, note) for seekable binary `f`, as `decode_text` would decide."""
     start = f.tell()
-    if f.read(3) != _BOM:
-        f.seek(start)
+    marked, skip = bom_of(f.read(4))
+    f.seek(start + skip)
     body = f.tell()
+    if marked and marked != "utf-8":
+        ok = _decodes(f, marked, False)[0]
+        f.seek(start)
+        return (marked, "strict", "") if ok else (marked, "replace", bom_note(marked))
     if _decodes(f, "utf-8", False)[0]:
         f.seek(start)
         return "utf-8", "strict", ""
@@ -70,8 +74,7 @@ def open_text(f: BinaryIO) -> tuple[io.TextIOWrapper, str]:
     """`f` (seekable, binary) as text with normalised line ends; and the decoding note."""
     codec, errors, note = choose_encoding(f)
     start = f.tell()
-    if f.read(3) != _BOM:
-        f.seek(start)
+    f.seek(start + bom_of(f.read(4))[1])
     return io.TextIOWrapper(f, encoding=codec, errors=errors, newline=None), note  # type: ignore[arg-type]
 
 
@@ -158,8 +161,7 @@ def open_kept(f: BinaryIO) -> tuple[io.TextIOWrapper, str, KeptBytes]:
     codec, errors, note = choose_encoding(f)
     kept = KeptBytes(f)
     buffered = io.BufferedReader(kept, CHUNK)
-    if buffered.peek(3)[:3] == _BOM:
-        buffered.read(3)
+    buffered.read(bom_of(buffered.peek(4)[:4])[1])
     return io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline=None), note, kept
 
 

@@ -10,17 +10,10 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from .sanitize import decode_text
+from .sanitize import BOMS, decode_text
 
 _XML_DECL_RE = re.compile(rb"^<\?xml[^>]{0,200}?\?>")
 _ENCODING_ATTR_RE = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM is a prefix
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "euc-cn", "x-gbk"}
 
 
@@ -47,7 +40,7 @@ def decode_document(data: bytes) -> Decoded:
     result is mostly CJK; otherwise invalid bytes become U+FFFD. Either way the
     text holds no mojibake.
     """
-    for bom, codec in _BOMS:
+    for bom, codec in BOMS:
         if data.startswith(bom):
             return Decoded(data[len(bom) :].decode(codec, errors="replace"), codec)
     if data.startswith((b"<\x00?\x00", b"<\x00r\x00", b"<\x00f\x00")):

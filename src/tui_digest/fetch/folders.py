@@ -45,6 +45,9 @@ class FolderSources(CatchUp):
             result.problems += len(read.problems)
             try:
                 await self._import(source, started, read, result, in_folder=True, raw=body)
+            except InputError as exc:  # a cut copy of a day held (`days.refuse_cut`)
+                result.notes.append(clean_line(str(exc), 500))
+                continue
             except (CacheError, sqlite3.Error, OSError) as exc:
                 return await self._failed(source, started, f"cache: {exc}", None)
         if files and len(result.notes) == len(files):

@@ -189,8 +189,10 @@ class _Run(FolderSources):
                 raw=response.body,
                 last_modified=response.last_modified,
             )
-        except (CacheError, sqlite3.Error, OSError) as exc:
-            return await self._failed(source, started, f"cache: {exc}", response.http_status)
+        except (InputError, CacheError, sqlite3.Error, OSError) as exc:
+            # InputError: a cut copy of a day held (`days.refuse_cut`), which says why.
+            why = str(exc) if isinstance(exc, InputError) else f"cache: {exc}"
+            return await self._failed(source, started, why, response.http_status)
         if held and raw is not None and result.digest and not read.published:
             await self._history(result, raw, key, held, source)
         elif held and read.published and read.digest.date > max(held):  # missed or changed?

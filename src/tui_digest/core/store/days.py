@@ -78,6 +78,28 @@ def choose(
     return revision_or_new(conn, target, set(incoming.papers), day=day)
 
 
+def refuse_cut(digest: Digest, target: Target) -> None:
+    """Raise InputError when `digest` looks cut off (`Digest.cut`) and would replace
+    a digest the cache holds (`target` SAME_DAY), inside the caller's transaction.
+
+    A cut copy of a day's digest (a download or a copy that ended early) shares
+    most of its list with the day held, so it passed for a revision: it
+    replaced the day's kept bytes and list, and the footnote it ends in cut
+    mid-way shortened a stored abstract (found by a bug hunt). A cut feed is
+    kept out of a day held the same way (`fetch.runner._cut_off`). A cut
+    document of a day not held is still imported: its problems say what it lacks.
+    """
+    if not digest.cut or target.outcome != SAME_DAY:
+        return
+    from tui_digest.core.model import InputError
+
+    where = digest.source or digest.name or "<input>"
+    raise InputError(
+        f"{where}: the document looks cut off: {digest.cut}; not taken as a "
+        f"revision of digest {target.name}, which is left as it was; the whole document replaces it"
+    )
+
+
 def earlier_candidate(digest: Digest) -> bool:
     """Whether `digest` may revise its source's digest of an earlier day: only when
     it does not state its day (`digest_day.stated_day`). Its day is then when it

@@ -226,6 +226,7 @@ class ImportMethods(Connections):
                 return ImportStats(
                     unchanged=len(incoming.papers), digest=target.name, outcome=IDENTICAL
                 )
+            days.refuse_cut(digest, target)
             if target.outcome == SAME_DAY:
                 day = target.old_date  # (a revision of an earlier day's list keeps its day)
             if target.outcome == NEW_DIGEST:
@@ -300,6 +301,7 @@ class ImportMethods(Connections):
                     raise _Unchanged(
                         unchanged, days.relabels(conn, latest, job.listed()) if same else []
                     )
+                days.refuse_cut(digest, target)  # (known at its end: rolled back)
                 return _end(conn, digest, target, job, kept)
         except _Unchanged as unchanged:
             if unchanged.fixes:  # (after the rollback: only these rows are written)
@@ -341,6 +343,7 @@ class ImportMethods(Connections):
                 days.relabel(conn, latest, importer.listed(b for b, _ in prepared))
             return unchanged
         target = days.revision_or_new(conn, target, {pid for _, pid, _ in listed}, day=day)
+        days.refuse_cut(digest, target)
         if target.outcome == SAME_DAY:
             day = target.old_date  # (a revision of an earlier day's list keeps its day)
         target, job = _start(conn, digest, target, day, options, _now())

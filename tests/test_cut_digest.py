@@ -1,0 +1,169 @@
+"""A cut-off copy of a Markdown digest never replaces the day the cache holds.
+
+Found by a bug hunt: importing (or fetching) the first 80 % or 55 % of a
+737-paper digest the cache held was taken for a same-day revision: "0 new,
+126 updated", exit 0, the kept bytes replaced by the cut ones and the abstract
+of the footnote it ended in shortened (721 -> 184 characters). A cut document
+has its table whole and its last table rows without a footnote
+(`DigestStream._cut`); as a revision of a day held it is refused, naming the
+file or URL, and nothing stored changes (`days.refuse_cut`). A real revision
+(the generator rewrites its file through the day, adding rows) still replaces
+the day: tests/test_days*.py, test_store_days.py, test_week_of_fetches.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from tests.hostile.inputs import many_papers
+
+from feed_server import FakeTime, FeedServer, Reply
+from tui_digest import cli, cli_read_ahead
+from tui_digest.config.sources import Source
+from tui_digest.core.digest_format import read_digest, write_digest
+from tui_digest.core.store import Store
+from tui_digest.fetch.download import SourceFetcher
+from tui_digest.fetch.runner import SourceResult, fetch_all
+from tui_digest.net.options import HttpOptions
+
+PAPERS = many_papers(20, abstract_len=600)
+WHOLE = write_digest(PAPERS).encode()
+NAME = "cs.AI-2024-03-18"  # a dated name: the day is the file's, whatever the clock says
+
+
+def cut(fraction: float) -> bytes:
+    return WHOLE[: int(len(WHOLE) * fraction)]
+
+
+# --- the reader's finding ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fraction", [0.55, 0.8, 0.9])
+def test_a_document_that_ends_before_its_footnotes_looks_cut(fraction):
+    result = read_digest(cut(fraction), source="d.md")
+    missing = sum("has no footnote" in p.message for p in result.problems)
+    assert missing >= 1
+    assert result.digest.cut == (
+        "its last table row has no footnote"
+        if missing == 1
+        else f"its last {missing} table rows have no footnote"
+    )
+
+
+def test_a_document_cut_inside_its_last_footnote_looks_cut():
+    result = read_digest(cut(0.99), source="d.md")
+    assert result.digest.cut == "its last footnote [^20] ends mid-line, without a line break"
+    assert [p.abstract_en for p in result.digest.papers[:19]] == [
+        p.abstract_en for p in PAPERS[:19]
+    ]
+
+
+def test_whole_and_damaged_documents_do_not_look_cut():
+    assert read_digest(WHOLE).digest.cut == ""
+    text = WHOLE.decode()
+    # A footnote missing in the middle is a damaged entry, not a cut.
+    middle = text[: text.index("[^5]: ")] + text[text.index("[^6]: ") :]
+    assert read_digest(middle).digest.cut == ""
+    # Footnotes only, or a table only: nothing says where the document should end.
+    assert read_digest(text[text.index("[^1]: ") :]).digest.cut == ""
+    assert read_digest(text[: text.index("[^1]: ")]).digest.cut == ""
+    # Without its closing line (variations docs/digest-format.md lists): whole.
+    assert read_digest(text.rstrip(" \n") + "\n").digest.cut == ""
+    assert read_digest(text[: -len("\n    \n\n")] + "\n").digest.cut == ""
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+def _import(capsys, db: Path, path: Path) -> tuple[int, str, str]:
+    rc = cli.main(["--db", str(db), "import", str(path)])
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+def _abstracts(db: Path) -> dict[str, str]:
+    with Store.open(db, readonly=True) as store:
+        return {p.id: store.get_paper(p.id).paper.abstract_en for p in PAPERS}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("ahead_max", [cli_read_ahead.AHEAD_MAX_BYTES, 0])
+def test_import_of_a_cut_copy_of_a_day_held_is_refused(tmp_path, capsys, monkeypatch, ahead_max):
+    """Read ahead and imported in a group, or streamed (too large to read ahead)."""
+    monkeypatch.setattr(cli_read_ahead, "AHEAD_MAX_BYTES", ahead_max)
+    db, path = tmp_path / "cache.db", tmp_path / f"{NAME}.md"
+    path.write_bytes(WHOLE)
+    assert _import(capsys, db, path)[0] == 0
+    held = _abstracts(db)
+    for fraction in (0.99, 0.8, 0.55):
+        path.write_bytes(cut(fraction))
+        rc, out, err = _import(capsys, db, path)
+        assert (rc, out) == (1, "")
+        assert err.startswith(f"{path}: error: {path}: the document looks cut off: its last ")
+        assert f"not taken as a revision of digest {NAME}, which is left as it was" in err
+        with Store.open(db, readonly=True) as store:
+            assert store.original_bytes(NAME) == WHOLE
+            assert [(d.name, d.count) for d in store.digests()] == [(NAME, 20)]
+        assert _abstracts(db) == held
+
+    # The generator's next version of the day (two rows more) is a revision as before.
+    more = PAPERS + many_papers(22)[20:]
+    path.write_text(write_digest(more), encoding="utf-8")
+    rc, out, err = _import(capsys, db, path)
+    assert (rc, err) == (0, "")
+    assert "22 papers (digest): 2 new, 0 updated, 20 unchanged" in out and "same-day update" in out
+
+
+def test_a_cut_copy_of_a_day_not_held_is_imported_as_before(tmp_path, capsys):
+    db, path = tmp_path / "cache.db", tmp_path / f"{NAME}.md"
+    path.write_bytes(cut(0.8))
+    rc, out, err = _import(capsys, db, path)
+    assert rc == 0 and "(new digest)" in out
+    assert "has no footnote; read from the table" in err
+
+
+# --- fetch ---------------------------------------------------------------------------------
+
+
+async def _fetch(store: Store, source: Source) -> SourceResult:
+    fake = FakeTime(50.0)
+    fetcher = SourceFetcher(
+        HttpOptions(retries=1), sleep=fake.sleep, clock=fake.clock, rng=lambda: 1.0
+    )
+    async with fetcher:
+        [result] = await fetch_all(store, [source], fetcher=fetcher)
+    return result
+
+
+async def test_fetch_of_a_cut_copy_of_a_day_held_fails_and_keeps_the_day(tmp_path):
+    changed = replace(PAPERS[-1], abstract_en="A corrected abstract.")
+    revised = write_digest([*PAPERS[:-1], changed]).encode()
+    markdown = {"Content-Type": "text/markdown; charset=utf-8"}
+    with FeedServer() as server:
+        server.route(
+            f"/{NAME}.md",
+            Reply(200, body=WHOLE, headers=markdown),
+            Reply(200, body=cut(0.8), headers=markdown),
+            Reply(200, body=revised, headers=markdown),
+        )
+        url = server.url(f"/{NAME}.md")
+        source = Source("ai", url)
+        with Store.open(tmp_path / "cache.db") as store:
+            assert (await _fetch(store, source)).new == 20
+            second = await _fetch(store, source)
+            assert second.status == "failed", second
+            assert url in second.error and "looks cut off" in second.error, second.error
+            assert store.get_source_state("ai")["last_status"].startswith("failed")
+            assert store.original_bytes(store.digests()[0].name) == WHOLE
+            assert _stored_abstract(store, PAPERS[-1].id) == PAPERS[-1].abstract_en
+            # The whole file again: a revision of the day, as before.
+            third = await _fetch(store, source)
+            assert third.ok and third.updated == 1, third
+            assert _stored_abstract(store, PAPERS[-1].id) == "A corrected abstract."
+
+
+def _stored_abstract(store: Store, pid: str) -> str:
+    record = store.get_paper(pid)
+    assert record is not None
+    return record.paper.abstract_en
