@@ -537,3 +537,34 @@ async def test_each_cache_reopens_on_its_own_place(cache: Path, tmp_path: Path) 
             assert other_again.main.digest is None
             assert other_again.main.query_text == "graph"
             await pilot.press("q")
+
+
+async def test_m_m_leaves_a_paper_unread_after_a_restart_too(cache: Path) -> None:
+    """`m m` leaves it unread for good: the hand mark was kept in memory only, and
+    after a restart (which reopens on that paper) `j k` and the timer read it
+    (found by a bug hunt). An unmarked paper beside it is still read by the timer."""
+    app = make_app(cache, first_run_sample=False, timers=ManualTimers())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "j", "m", "m")
+        await settle(pilot)
+        marked = app.main.paper_list.current_rowid
+        await pilot.press("q")
+    assert flags(cache, [marked], "read") == [False]
+    timers = ManualTimers()
+    again = make_app(cache, first_run_sample=False, timers=timers)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = again.main.paper_list
+        assert papers.current_rowid == marked  # it reopens on that paper
+        await pilot.press("j")
+        await settle(pilot)
+        below = papers.current_rowid
+        timers.advance(60)
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert papers.current_rowid == marked
+        timers.advance(60)
+        await settle(pilot)
+        assert flags(cache, [marked, below], "read") == [False, True]

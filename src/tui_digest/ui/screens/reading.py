@@ -42,10 +42,11 @@ FLAG_KEYS = {"read": "m", "starred": "s"}
 
 
 def setting(flag: str, rowids: list[int], value: bool) -> Callable[[Store], FlagChange]:
-    """The store work that sets `flag` to `value` on `rowids`, as a FlagChange."""
+    """The store work that sets `flag` to `value` on `rowids` by hand, as a FlagChange."""
 
     def change(store: Store) -> FlagChange:
-        return FlagChange(flag, value, tuple(store.change_flag(flag, rowids, value)), len(rowids))
+        changed = store.change_flag(flag, rowids, value, by_hand=True)
+        return FlagChange(flag, value, tuple(changed), len(rowids))
 
     return change
 
@@ -117,8 +118,14 @@ class ReadingScreen(ListingScreen):
 
     def _dwelled(self, rowid: int) -> None:
         # Not undoable and not announced: the timer is not something the user did.
+        # The store skips a paper whose read flag was set by hand, in this session
+        # or an earlier one (`explicit` only knows this session's).
         if rowid == self.paper_list.current_rowid:
-            self.change_marks(setting("read", [rowid], True), quiet=True, undoable=False)
+
+            def read(store: Store) -> FlagChange:
+                return FlagChange("read", True, tuple(store.timer_read(rowid)), 1)
+
+            self.change_marks(read, quiet=True, undoable=False)
 
     # --- changes -------------------------------------------------------------------
 
@@ -140,7 +147,7 @@ class ReadingScreen(ListingScreen):
         bulk = bool(self.paper_list.selected) and not current_only
 
         def toggle(store: Store) -> FlagChange:
-            value, changed = store.toggle_flag(flag, rowids)
+            value, changed = store.toggle_flag(flag, rowids, by_hand=True)
             return FlagChange(flag, value, tuple(changed), len(rowids))
 
         self.change_marks(toggle, quiet=False)
