@@ -127,23 +127,38 @@ DIGESTS: list[Binding] = [
     Binding("pageup", "move(-10)", "Page up", show=False, id="digests.pageup"),
 ]
 READING: list[Binding] = [
-    Binding("j,down", "scroll(1)", "Down", key_display="j/↓", id="reading.down"),
-    Binding("k,up", "scroll(-1)", "Up", key_display="k/↑", id="reading.up"),
-    Binding("space,pagedown", "page", "Page", id="reading.page"),
-    Binding("J", "move(1)", "Next", key_display="J", id="reading.next"),
-    Binding("K", "move(-1)", "Previous", key_display="K", id="reading.previous"),
-    Binding("n", "next_unread", "Next unread", id="reading.next_unread"),
+    Binding("j,down", "scroll(1)", "Down", key_display="j/↓", id="reading.down",
+            tooltip="Scroll the paper down"),
+    Binding("k,up", "scroll(-1)", "Up", key_display="k/↑", id="reading.up",
+            tooltip="Scroll the paper up"),
+    Binding("space,pagedown", "page", "Page", id="reading.page",
+            tooltip="Scroll the paper down a page"),
+    Binding("J", "move(1)", "Next", key_display="J", id="reading.next",
+            tooltip="Read the next paper of the list"),
+    Binding("K", "move(-1)", "Previous", key_display="K", id="reading.previous",
+            tooltip="Read the previous paper of the list"),
+    Binding("n", "next_unread", "Next unread", id="reading.next_unread",
+            tooltip="Read the next unread paper (then on to the next digest)"),
     Binding("N", "previous_unread", "Prev unread", key_display="N", show=False,
-            id="reading.previous_unread"),
+            id="reading.previous_unread",
+            tooltip="Read the previous unread paper (then newer digests)"),
     # The paper read, whatever the list has selected (the list's keys act on that).
-    Binding("s", "flag('starred')", "Star", id="reading.star"),
-    Binding("m", "flag('read')", "Read", id="reading.read"),
-    Binding("ctrl+z", "undo", "Undo", key_display="^z", show=False, id="reading.undo"),
-    Binding("o", "open_link", "Open", id="reading.open"),
-    Binding("O", "open_pdf", "PDF", key_display="O", show=False, id="reading.open_pdf"),
-    Binding("y", "copy_link", "Copy link", show=False, id="reading.copy"),
-    Binding("b", "copy_bibtex", "Copy BibTeX", show=False, id="reading.copy_bibtex"),
-    Binding("escape,q", "close", "Back", id="reading.close"),
+    Binding("s", "flag('starred')", "Star", id="reading.star",
+            tooltip="Star or unstar the paper being read"),
+    Binding("m", "flag('read')", "Read", id="reading.read",
+            tooltip="Mark the paper being read read or unread"),
+    Binding("ctrl+z", "undo", "Undo", key_display="^z", show=False, id="reading.undo",
+            tooltip="Undo the last read/star change (ten levels deep)"),
+    Binding("o", "open_link", "Open", id="reading.open",
+            tooltip="Open the paper's abstract page (or show its URL)"),
+    Binding("O", "open_pdf", "PDF", key_display="O", show=False, id="reading.open_pdf",
+            tooltip="Open the paper's PDF (or show its URL)"),
+    Binding("y", "copy_link", "Copy link", show=False, id="reading.copy",
+            tooltip="Copy the paper's link (clipboard tool, else OSC 52)"),
+    Binding("b", "copy_bibtex", "Copy BibTeX", show=False, id="reading.copy_bibtex",
+            tooltip="Copy the paper's BibTeX (clipboard tool, else OSC 52)"),
+    Binding("escape,q", "close", "Back", id="reading.close",
+            tooltip="Back to the list (its cursor is on the paper read)"),
 ]  # fmt: skip
 TAGS: list[Binding] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
 NOTE: list[Binding] = [
@@ -204,6 +219,9 @@ PALETTE_EXTRA: tuple[tuple[str, str, str], ...] = (
     ("delete_digest", "Delete this digest", "Remove the digest shown (asks first)"),
 )
 PALETTE_SKIP = frozenset({"switch_pane"})
+# The reading view's palette offers its own bindings (on the paper read), not the
+# list's; scrolling is only useful as a key.
+READING_PALETTE_SKIP = frozenset({"scroll(1)", "scroll(-1)", "page"})
 
 
 def binding_ids() -> frozenset[str]:
