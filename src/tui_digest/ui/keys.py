@@ -24,7 +24,7 @@ APP: list[Binding] = [
 
 MAIN: list[Binding] = [
     Binding("slash", "focus_search", "Search", key_display="/", id="main.search",
-            tooltip="Search as you type (Enter keeps it, escape clears it)"),
+            tooltip="Search as you type (Enter keeps it, Clear search empties it)"),
     Binding("u", "toggle_unread", "Unread", id="main.unread",
             tooltip="Show unread papers only (adds is:unread)"),
     Binding("asterisk", "toggle_starred", "Starred", key_display="*", id="main.starred",
@@ -41,7 +41,7 @@ MAIN: list[Binding] = [
             id="main.previous_unread", show=False,
             tooltip="Jump to the previous unread paper (then newer digests)"),
     Binding("M", "mark_all_read", "All read", key_display="M", id="main.mark_all_read",
-            show=False, tooltip="Mark every paper shown read (ctrl+z undoes it)"),
+            show=False, tooltip="Mark every paper shown read (Undo takes it back)"),
     # priority: undo works while the search box has focus too.
     Binding("ctrl+z", "undo", "Undo", key_display="^z", id="main.undo", priority=True, show=False,
             tooltip="Undo the last read/star change (ten levels deep)"),
@@ -78,7 +78,7 @@ MAIN: list[Binding] = [
     Binding("R", "related", "Related", key_display="R", id="main.related", show=False,
             tooltip="List the papers most like the current one (related:ID)"),
     Binding("enter", "read_paper", "Open", id="main.read_paper", show=False,
-            tooltip="Read the current paper full-screen (escape or q returns)"),
+            tooltip="Read the current paper full-screen (Back returns to the list)"),
     Binding("number_sign", "edit_tags", "Tags", key_display="#", id="main.tags", show=False,
             tooltip="Edit the tags of the selected papers (or the current one)"),
     Binding("a", "edit_note", "Note", id="main.note", show=False,

@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
 from tui_digest.ui.foryou import is_ranked
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.marks import DwellTimer, FlagChange, Schedule
 from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.screens.listing import ListingScreen
@@ -265,7 +266,9 @@ class ReadingScreen(ListingScreen):
             self.notify(f"Undone: {change.describe(capital=False)}.", markup=False)
         elif not message.quiet:
             # Every s / m / M says what it changed; a one-paper change only briefly.
-            hint = " · ctrl+z undoes" if change.rowids else ""
+            # The undo key of the screen shown (the reading view has its own), as bound now.
+            undo = "main.undo" if self.app.screen is self else "reading.undo"
+            hint = f" · {hint_key(self.app, undo)} undoes" if change.rowids else ""
             brief = change.asked <= 1
             self.notify(f"{change.describe()}{hint}", markup=False, timeout=2 if brief else 6)
         if change.rowids and change.flag == "read":

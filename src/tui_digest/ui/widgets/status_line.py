@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.readonly import LABEL as READ_ONLY
 from tui_digest.ui.sample import is_sample
 from tui_digest.ui.settings import LANGUAGE_LABELS
@@ -88,8 +89,13 @@ class StatusLine(Widget):
         return [
             ("search: ", "$text-secondary"),
             (query, "bold $text-secondary"),
-            ("" if compact else " (esc clears)", "$text-muted"),
+            ("" if compact else f" ({self._clear_key} clears)", "$text-muted"),
         ]
+
+    @property
+    def _clear_key(self) -> str:
+        # The list's key that clears a kept search, as bound now ([keys] may move it).
+        return hint_key(self.app, "list.clear_search", short=True)
 
     def _unread(self, compact: bool) -> list[str | tuple[str, str]]:
         """ "12 unread", or "5 unread · 17 in all" in a digest (each paper counted once).
