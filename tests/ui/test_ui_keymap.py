@@ -90,7 +90,8 @@ async def test_a_key_two_bindings_would_share_is_warned_about(cache: Path) -> No
 def test_clashes_are_the_users_not_the_defaults() -> None:
     assert clashes({}) == []
     # The reading view's q closes it instead of quitting: by design.
-    assert clashes({"reading.close": "escape,q"}) == []
+    assert clashes({"reading.close": "escape,q"}) == []  # (reading.back's q: one action)
+    assert ("reading.star", "q", "reading.back") in clashes({"reading.star": "q"})
     assert clashes({"main.star": "q"}) == [("main.star", "q", "app.quit")]
     assert clashes({"reading.star": "n"}) == [("reading.star", "n", "reading.next_unread")]
     # Swapped keys clash with nothing; two ids on one key are named once.
@@ -265,3 +266,27 @@ async def test_hints_name_the_keys_bound_in_the_config(cache: Path) -> None:
         await settle(pilot)
         hints = [str(label.visual) for label in app.screen.query(Label)]
         assert any(hint.endswith("Enter saves · f7 cancels") for hint in hints)
+
+
+async def test_q_goes_back_from_the_reading_view_when_reading_close_is_remapped(
+    cache: Path,
+) -> None:
+    """`"reading.close" = "h"` took q from the reading view, where it then quit the
+    app (the footer said "q Quit"; found by a bug hunt). q keeps its own id
+    (`reading.back`): it goes back, and h does too."""
+    from tui_digest.ui.screens.paper_view import PaperView
+
+    write_config('[keys]\n"reading.close" = "h"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("q", "h"):
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, PaperView)
+            shown = [p.key.text for p in app.screen.query_one(ReaderFooter).placed()]
+            assert not any("Quit" in text for text in shown)
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.is_running and app.screen is app.main, key
+        assert not [n for n in notifications(app) if n.title == "Keys"]

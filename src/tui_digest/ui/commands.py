@@ -50,8 +50,10 @@ def reading_commands(screen: Widget) -> Iterator[SystemCommand]:
     that view, so "Star" stars the paper read (the list's commands starred the
     hidden selection, and "Search" focused the hidden search box; found by a
     bug hunt). Titles and help are our own constants from `keys`."""
+    seen: set[str] = set()  # (q and escape both go back: one "Back")
     for binding in keys.READING:
-        if binding.action not in keys.READING_PALETTE_SKIP:
+        if binding.action not in keys.READING_PALETTE_SKIP | seen:
+            seen.add(binding.action)
             run = partial(screen.run_action, binding.action)
             yield SystemCommand(binding.description, binding.tooltip, run)
 

@@ -157,8 +157,12 @@ READING: list[Binding] = [
             tooltip="Copy the paper's link (clipboard tool, else OSC 52)"),
     Binding("b", "copy_bibtex", "Copy BibTeX", show=False, id="reading.copy_bibtex",
             tooltip="Copy the paper's BibTeX (clipboard tool, else OSC 52)"),
-    Binding("escape,q", "close", "Back", id="reading.close",
+    Binding("escape", "close", "Back", id="reading.close",
             tooltip="Back to the list (its cursor is on the paper read)"),
+    # q has an id of its own: giving reading.close other keys in [keys] took q
+    # from the view, and q then quit the whole app from it (found by a bug hunt).
+    Binding("q", "close", "Back", show=False, id="reading.back",
+            tooltip="Back to the list too (q never quits from the reading view)"),
 ]  # fmt: skip
 TAGS: list[Binding] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
 NOTE: list[Binding] = [
