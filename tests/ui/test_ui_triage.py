@@ -568,3 +568,38 @@ async def test_m_m_leaves_a_paper_unread_after_a_restart_too(cache: Path) -> Non
         timers.advance(60)
         await settle(pilot)
         assert flags(cache, [marked, below], "read") == [False, True]
+
+
+async def test_a_short_status_line_keeps_saying_what_the_unread_count_counts(
+    cache: Path,
+) -> None:
+    """At 120 columns a search and a filter made the line compact, which dropped
+    "in the digest": "0 / 30  30 unread  search: …  filter: is:unread" read as if
+    30 were the filtered list's unread count (found by a bug hunt). A short
+    qualifier stays; with no room even for that, the count goes."""
+    import re
+
+    from tui_digest.ui.widgets.status_line import StatusLine
+
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        await pilot.press("slash", *"zzzznothing", "enter", "u")
+        await settle(pilot)
+        line = status_text(app)
+        assert "in the digest" not in line  # (the short line)
+        assert "30 unread in digest  search: zzzznothing" in line and "is:unread" in line
+        assert len(line) <= 120
+        bare = re.compile(r"\d unread(?! in)")
+        for width in (100, 80, 60):
+            status = app.main.query_one(StatusLine)
+            await pilot.resize_terminal(width, 30)
+            await settle(pilot)
+            line = str(status.render())
+            assert "search: zzzznothing" in line and not bare.search(line), (width, line)
+        app.main.show_digest(None)
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert "38 unread in all  search: zzzznothing" in status_text(app)
