@@ -228,3 +228,19 @@ def test_note_alone_says_only_the_id_is_required(tmp_path):
     assert (
         proc.stderr.decode().splitlines()[-1].endswith("the following arguments are required: ID")
     )
+
+
+def test_a_mark_from_the_cli_is_by_hand_and_the_read_timer_leaves_it(tmp_path):
+    """`tui-digest mark read|unread` is a mark by hand: the reader's timer never
+    marks that paper read afterwards (`Store.timer_read`); one not marked is."""
+    from tui_digest.core.store import Store
+
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    assert run_cli("mark", "read", "2403.10056", db=db).returncode == 0
+    assert run_cli("mark", "unread", "2403.10056", db=db).returncode == 0
+    with Store.open(db) as store:
+        by_hand, other = (store.get_paper(i).rowid for i in ("2403.10056", "2310.03635"))
+        assert store.timer_read(by_hand) == [] and store.timer_read(other) == [other]
+        assert [r.read for r in store.get_papers([by_hand, other])] == [False, True]
+        assert store.read_by_hand([by_hand, other]) == {by_hand}

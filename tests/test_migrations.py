@@ -285,6 +285,7 @@ def test_v6_cache_gains_the_read_flag_index_and_keeps_it_across_restarts(tmp_pat
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
         conn.execute("DROP TABLE removed_lists")
+        conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 6")
@@ -312,6 +313,7 @@ def test_v7_cache_gains_the_removed_days_and_remembers_removals_across_restarts(
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
         conn.execute("DROP TABLE removed_lists")
+        conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 7")
@@ -336,6 +338,7 @@ def v7_cache(db: Path) -> Path:
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
         conn.execute("DROP TABLE removed_lists")
+        conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
         conn.execute("PRAGMA user_version = 7")
@@ -465,6 +468,7 @@ def test_a_cache_before_removed_lists_gains_them_in_one_step_keeping_its_removed
     before = schema.MIGRATIONS.index(schema._remember_removed_lists)  # (11)
     with sqlite3.connect(db) as conn:  # as the version before wrote it
         conn.execute("DROP TABLE removed_lists")
+        conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute(f"PRAGMA user_version = {before}")
     steps: list[tuple[int, int]] = []
@@ -480,3 +484,27 @@ def test_a_cache_before_removed_lists_gains_them_in_one_step_keeping_its_removed
         again = s.import_digest(day(2), today="2026-11-19")
         assert (again.outcome, again.digest, again.unchanged) == ("identical", "", 1)
         assert [d.name for d in s.digests()] == ["cs.AI-2026-11-16"]
+
+
+def test_v13_cache_gains_the_hand_read_marks_and_keeps_them_across_restarts(tmp_path):
+    """Schema 14 (`hand_read`): the papers whose read flag was set by hand, which
+    the read timer leaves alone after a restart too."""
+    db = tmp_path / "c.db"
+    papers = [Paper(id=f"2401.{i:05d}", title_en=f"Paper {i}") for i in range(3)]
+    with Store.open(db) as s:
+        s.import_digest(Digest("d", date="2024-03-01", papers=papers))
+    with sqlite3.connect(db) as conn:  # as version 13 wrote it
+        conn.execute("DROP TABLE hand_read")
+        conn.execute("PRAGMA user_version = 13")
+    with Store.open(db) as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION == 14
+        first, second, third = s.list_ids()
+        assert s.toggle_flag("read", [first], by_hand=True) == (True, [first])
+        assert s.change_flag("read", [first], False, by_hand=True) == [first]
+        s.change_flag("starred", [second], True, by_hand=True)  # a star is not a read mark
+    with Store.open(db) as s:
+        assert s.read_by_hand([first, second, third]) == {first}
+        assert (s.timer_read(first), s.timer_read(second)) == ([], [second])
+        s.push_undo("read", True, [third], 1)  # an `m` undone: put back by hand
+        s.change_flag("read", [third], True)
+        assert s.undo_last() is not None and s.timer_read(third) == []

@@ -108,7 +108,10 @@ def cmd_mark(args: argparse.Namespace) -> int:
         else:
             rowids, missing = _rowids(store, args.ids)
         before = sum(getattr(r, column) == value for r in store.get_papers(rowids))
-        (store.set_read if column == "read" else store.set_starred)(rowids, value)
+        if column == "read":  # by hand: the reader's timer leaves these papers alone
+            store.set_read(rowids, value, by_hand=True)
+        else:
+            store.set_starred(rowids, value)
     print(f"{args.action}: {len(rowids) - before} papers changed, {before} already were")
     return _missing(missing)
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from ui_support import make_app, notifications, settle
+from ui_support import make_app, notes, notifications, settle, status_text
 
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.keymap import KeyEntry
@@ -90,7 +90,8 @@ async def test_a_key_two_bindings_would_share_is_warned_about(cache: Path) -> No
 def test_clashes_are_the_users_not_the_defaults() -> None:
     assert clashes({}) == []
     # The reading view's q closes it instead of quitting: by design.
-    assert clashes({"reading.close": "escape,q"}) == []
+    assert clashes({"reading.close": "escape,q"}) == []  # (reading.back's q: one action)
+    assert ("reading.star", "q", "reading.back") in clashes({"reading.star": "q"})
     assert clashes({"main.star": "q"}) == [("main.star", "q", "app.quit")]
     assert clashes({"reading.star": "n"}) == [("reading.star", "n", "reading.next_unread")]
     # Swapped keys clash with nothing; two ids on one key are named once.
@@ -220,3 +221,72 @@ def test_common_names_of_keys_get_textuals_name_as_a_hint() -> None:
         no_key.format("star", "period", "full_stop"),
         no_key.format("read", "ctrl+esc", "ctrl+escape"),
     ]
+
+
+async def test_hints_name_the_keys_bound_in_the_config(cache: Path) -> None:
+    """After remapping in [keys], the search box, the status line, the toasts, the
+    reading view's header and the dialogs named the default keys (found by a bug
+    hunt): each names the key bound now."""
+    from textual.widgets import Label
+
+    from tui_digest.ui.widgets.search_box import SearchBox
+
+    write_config(
+        "[keys]\n"
+        '"main.search" = "f3"\n"main.undo" = "f4"\n"reading.undo" = "f6"\n'
+        '"reading.next" = "right"\n"reading.previous" = "left"\n'
+        '"reading.next_unread" = "space"\n"reading.page" = "pagedown"\n'
+        '"list.clear_search" = "backspace"\n"search.clear" = "f2"\n'
+        '"help.close" = "f9"\n"tags.cancel" = "f7"\n'
+    )
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        box = main.query_one(SearchBox)
+        assert box.placeholder.startswith("f3 search:")
+        await pilot.press("f3", *"graph", "enter")
+        await settle(pilot)
+        assert "search: graph (backspace clears)" in status_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert notes(app)[-1].endswith("· f4 undoes")
+        await pilot.press("enter")
+        await settle(pilot)
+        position = str(app.screen.query_one("#paper-view-position").visual)
+        assert "right/left next/previous · space next unread" in position
+        await pilot.press("m")
+        await settle(pilot)
+        assert notes(app)[-1].endswith("· f6 undoes")
+        await pilot.press("escape", "question_mark")
+        await settle(pilot)
+        hints = [str(label.visual) for label in app.screen.query(Label)]
+        assert "f9 closes · ctrl+p opens the command palette" in hints
+        await pilot.press("f9", "number_sign")
+        await settle(pilot)
+        hints = [str(label.visual) for label in app.screen.query(Label)]
+        assert any(hint.endswith("Enter saves · f7 cancels") for hint in hints)
+
+
+async def test_q_goes_back_from_the_reading_view_when_reading_close_is_remapped(
+    cache: Path,
+) -> None:
+    """`"reading.close" = "h"` took q from the reading view, where it then quit the
+    app (the footer said "q Quit"; found by a bug hunt). q keeps its own id
+    (`reading.back`): it goes back, and h does too."""
+    from tui_digest.ui.screens.paper_view import PaperView
+
+    write_config('[keys]\n"reading.close" = "h"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("q", "h"):
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, PaperView)
+            shown = [p.key.text for p in app.screen.query_one(ReaderFooter).placed()]
+            assert not any("Quit" in text for text in shown)
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.is_running and app.screen is app.main, key
+        assert not [n for n in notifications(app) if n.title == "Keys"]

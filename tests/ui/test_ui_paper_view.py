@@ -259,3 +259,31 @@ async def test_enter_without_a_move_reads_the_paper_after_the_dwell(tmp_path: Pa
         assert not is_read(db, "2401.09000")  # picking the digest reads nothing
         await read_for(pilot, timers, 5)
         assert is_read(db, "2401.09000")
+
+
+async def test_the_palette_in_the_view_offers_the_views_commands_on_the_paper_read(
+    tmp_path: Path,
+) -> None:
+    """ctrl+p in the reading view ran the list's commands: "Star" starred the hidden
+    selection ("Starred 2 papers"), and "All read", "Digest", "Search" were offered
+    (found by a bug hunt). It offers the view's own, acting on the paper read."""
+    from ui_support import palette_offers
+
+    db = reading_cache(tmp_path / "c.db")
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space")  # (space moves on) two selected, the third read
+        await open_view(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Star", "Read", "Next unread", "Back", "Copy BibTeX"} <= titles
+        assert not titles & {"All read", "Digest", "Search", "Delete this digest", "Export"}
+        await pilot.press("ctrl+p", *"star")
+        await palette_offers(pilot, "Star")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PaperView) and "starred" in header(app)
+        assert len(app.main.paper_list.selected) == 2  # the list's selection is left alone
+    with Store.open(db) as store:
+        starred = [r.paper.id for r in store.get_papers(store.list_ids("is:starred"))]
+    assert starred == ["2402.03000"]

@@ -537,3 +537,69 @@ async def test_each_cache_reopens_on_its_own_place(cache: Path, tmp_path: Path) 
             assert other_again.main.digest is None
             assert other_again.main.query_text == "graph"
             await pilot.press("q")
+
+
+async def test_m_m_leaves_a_paper_unread_after_a_restart_too(cache: Path) -> None:
+    """`m m` leaves it unread for good: the hand mark was kept in memory only, and
+    after a restart (which reopens on that paper) `j k` and the timer read it
+    (found by a bug hunt). An unmarked paper beside it is still read by the timer."""
+    app = make_app(cache, first_run_sample=False, timers=ManualTimers())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "j", "m", "m")
+        await settle(pilot)
+        marked = app.main.paper_list.current_rowid
+        await pilot.press("q")
+    assert flags(cache, [marked], "read") == [False]
+    timers = ManualTimers()
+    again = make_app(cache, first_run_sample=False, timers=timers)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = again.main.paper_list
+        assert papers.current_rowid == marked  # it reopens on that paper
+        await pilot.press("j")
+        await settle(pilot)
+        below = papers.current_rowid
+        timers.advance(60)
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert papers.current_rowid == marked
+        timers.advance(60)
+        await settle(pilot)
+        assert flags(cache, [marked, below], "read") == [False, True]
+
+
+async def test_a_short_status_line_keeps_saying_what_the_unread_count_counts(
+    cache: Path,
+) -> None:
+    """At 120 columns a search and a filter made the line compact, which dropped
+    "in the digest": "0 / 30  30 unread  search: …  filter: is:unread" read as if
+    30 were the filtered list's unread count (found by a bug hunt). A short
+    qualifier stays; with no room even for that, the count goes."""
+    import re
+
+    from tui_digest.ui.widgets.status_line import StatusLine
+
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        await pilot.press("slash", *"zzzznothing", "enter", "u")
+        await settle(pilot)
+        line = status_text(app)
+        assert "in the digest" not in line  # (the short line)
+        assert "30 unread in digest  search: zzzznothing" in line and "is:unread" in line
+        assert len(line) <= 120
+        bare = re.compile(r"\d unread(?! in)")
+        for width in (100, 80, 60):
+            status = app.main.query_one(StatusLine)
+            await pilot.resize_terminal(width, 30)
+            await settle(pilot)
+            line = str(status.render())
+            assert "search: zzzznothing" in line and not bare.search(line), (width, line)
+        app.main.show_digest(None)
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert "38 unread in all  search: zzzznothing" in status_text(app)

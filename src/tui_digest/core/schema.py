@@ -43,6 +43,8 @@ Layout
 - `removed_days` (`_add_removed_days`) and `removed_lists`
   (`_remember_removed_lists`): the days and the lists of the digests the user
   removed, which neither a catch-up nor a fetch of the same list brings back.
+- `hand_read` (`_remember_hand_read`): the papers whose read flag the user set
+  by hand, which the read timer never marks (`store.hand_read`).
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -465,6 +467,14 @@ def _add_listing_versions(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE membership ADD COLUMN version TEXT NOT NULL DEFAULT ''")
 
 
+def _remember_hand_read(conn: sqlite3.Connection) -> None:
+    """The papers whose read flag the user set by hand, by arXiv id (`store.hand_read`):
+    the read timer leaves them alone across restarts ("`m m` leaves it unread for
+    good" held only until quit; found by a bug hunt). Caches from before start
+    with none (what was marked by hand was never recorded)."""
+    conn.execute("CREATE TABLE hand_read (id TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -479,6 +489,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _add_listing_types,
     _remember_removed_lists,
     _add_listing_versions,
+    _remember_hand_read,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

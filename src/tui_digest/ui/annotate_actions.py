@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from tui_digest.core.store import Store
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.widgets.paper_list import PaperList
 
@@ -124,7 +125,7 @@ class AnnotateActions:
 
         title = f"Note on {record.paper.id}"
         if typed is not None:
-            title += " (not saved: ctrl+s tries again)"
+            title += f" (not saved: {hint_key(self.app, 'note.save')} tries again)"  # type: ignore[attr-defined]
         text = record.note if typed is None else typed
         self.app.push_screen(NoteDialog(title, text), answered)  # type: ignore[attr-defined]
 

@@ -147,10 +147,16 @@ class DigestApp(ReportsWorkerErrors, App[None]):
                     self.notify(problem, severity="warning", markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from tui_digest.ui.commands import action_commands  # (when the palette opens)
+        from tui_digest.ui.commands import action_commands, reading_commands  # (when asked)
+        from tui_digest.ui.screens.paper_view import PaperView
 
         yield from super().get_system_commands(screen)
-        yield from action_commands(self._main)
+        # The screen the palette opened over: the list's commands act on the list's
+        # cursor and selection, which the reading view hides; a dialog adds none.
+        if screen is self._main:
+            yield from action_commands(self._main)
+        elif isinstance(screen, PaperView):
+            yield from reading_commands(screen)
 
 
 def make_app(

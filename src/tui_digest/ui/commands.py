@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.widget import Widget
 
 from tui_digest.core.model import DigestInfo
 from tui_digest.ui import keys
@@ -42,6 +43,19 @@ def action_commands(screen: object) -> Iterator[SystemCommand]:
         method = _action(screen, action)
         if method is not None:
             yield SystemCommand(title, help_text, method)
+
+
+def reading_commands(screen: Widget) -> Iterator[SystemCommand]:
+    """The reading view's palette: one command per binding of `keys.READING`, run on
+    that view, so "Star" stars the paper read (the list's commands starred the
+    hidden selection, and "Search" focused the hidden search box; found by a
+    bug hunt). Titles and help are our own constants from `keys`."""
+    seen: set[str] = set()  # (q and escape both go back: one "Back")
+    for binding in keys.READING:
+        if binding.action not in keys.READING_PALETTE_SKIP | seen:
+            seen.add(binding.action)
+            run = partial(screen.run_action, binding.action)
+            yield SystemCommand(binding.description, binding.tooltip, run)
 
 
 def _action(screen: object, name: str) -> Callable[[], object] | None:

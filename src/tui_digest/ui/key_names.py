@@ -72,6 +72,13 @@ def _reported(base: str) -> str | None:
     return _key_of(character)
 
 
+def typed_character(base: str) -> str | None:
+    """The printable character a base key name types ("question_mark" -> "?",
+    "slash" -> "/"), None for a key that types none ("escape", "f3")."""
+    character = _character(base)
+    return character if character is not None and character.isprintable() else None
+
+
 def _character(base: str) -> str | None:
     """The character a base key name types, if any ("question_mark" -> "?")."""
     character = key_to_character(base)

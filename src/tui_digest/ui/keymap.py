@@ -127,10 +127,16 @@ def clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     `App.set_keymap` takes such a map as it is, so the README's own example
     once made `R` mark papers read instead of listing related ones (found by a
     bug hunt). The clashes the defaults have are by design (the reading view's
-    `q` closes it instead of quitting) and are not named.
+    `q` closes it instead of quitting) and are not named, nor are two bindings
+    of one action on a key (`reading.close` given `q` beside `reading.back`).
     """
+    actions = {b.id: b.action for scope in _TOGETHER for group in scope for b in group}
+    # By action: `reading.close` given q joins `reading.back`'s default q (both go back).
+    by_design = {(actions[a], actions[b], key) for a, b, key in _pairs({})}
     found: list[tuple[str, str, str]] = []
-    for a, b, key in sorted(_pairs(keymap) - _pairs({})):
+    for a, b, key in sorted(_pairs(keymap)):
+        if {(actions[a], actions[b], key), (actions[b], actions[a], key)} & by_design:
+            continue
         first = a if a in keymap else b  # ids in order: the first one remapped
         if first in keymap:
             found.append((first, key, b if first == a else a))
@@ -140,6 +146,7 @@ def clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
 def _pairs(keymap: dict[str, str]) -> set[tuple[str, str, str]]:
     """(id, other id, key), ids in order, for each key two bindings live together share."""
     pairs: set[tuple[str, str, str]] = set()
+    actions = {b.id: b.action for scope in _TOGETHER for group in scope for b in group}
     for scope in _TOGETHER:
         owners: dict[str, list[str]] = {}
         for binding in (b for group in scope for b in group):
@@ -147,5 +154,7 @@ def _pairs(keymap: dict[str, str]) -> set[tuple[str, str, str]]:
             for key in keymap.get(binding.id, binding.key).split(","):
                 owners.setdefault(key_names.canonical(key.strip()), []).append(binding.id)
         for key, ids in owners.items():
-            pairs.update((a, b, key) for a in ids for b in ids if a < b)
+            pairs.update(
+                (a, b, key) for a in ids for b in ids if a < b and actions[a] != actions[b]
+            )
     return pairs

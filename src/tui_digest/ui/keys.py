@@ -24,7 +24,7 @@ APP: list[Binding] = [
 
 MAIN: list[Binding] = [
     Binding("slash", "focus_search", "Search", key_display="/", id="main.search",
-            tooltip="Search as you type (Enter keeps it, escape clears it)"),
+            tooltip="Search as you type (Enter keeps it, Clear search empties it)"),
     Binding("u", "toggle_unread", "Unread", id="main.unread",
             tooltip="Show unread papers only (adds is:unread)"),
     Binding("asterisk", "toggle_starred", "Starred", key_display="*", id="main.starred",
@@ -41,7 +41,7 @@ MAIN: list[Binding] = [
             id="main.previous_unread", show=False,
             tooltip="Jump to the previous unread paper (then newer digests)"),
     Binding("M", "mark_all_read", "All read", key_display="M", id="main.mark_all_read",
-            show=False, tooltip="Mark every paper shown read (ctrl+z undoes it)"),
+            show=False, tooltip="Mark every paper shown read (Undo takes it back)"),
     # priority: undo works while the search box has focus too.
     Binding("ctrl+z", "undo", "Undo", key_display="^z", id="main.undo", priority=True, show=False,
             tooltip="Undo the last read/star change (ten levels deep)"),
@@ -78,7 +78,7 @@ MAIN: list[Binding] = [
     Binding("R", "related", "Related", key_display="R", id="main.related", show=False,
             tooltip="List the papers most like the current one (related:ID)"),
     Binding("enter", "read_paper", "Open", id="main.read_paper", show=False,
-            tooltip="Read the current paper full-screen (escape or q returns)"),
+            tooltip="Read the current paper full-screen (Back returns to the list)"),
     Binding("number_sign", "edit_tags", "Tags", key_display="#", id="main.tags", show=False,
             tooltip="Edit the tags of the selected papers (or the current one)"),
     Binding("a", "edit_note", "Note", id="main.note", show=False,
@@ -127,23 +127,42 @@ DIGESTS: list[Binding] = [
     Binding("pageup", "move(-10)", "Page up", show=False, id="digests.pageup"),
 ]
 READING: list[Binding] = [
-    Binding("j,down", "scroll(1)", "Down", key_display="j/↓", id="reading.down"),
-    Binding("k,up", "scroll(-1)", "Up", key_display="k/↑", id="reading.up"),
-    Binding("space,pagedown", "page", "Page", id="reading.page"),
-    Binding("J", "move(1)", "Next", key_display="J", id="reading.next"),
-    Binding("K", "move(-1)", "Previous", key_display="K", id="reading.previous"),
-    Binding("n", "next_unread", "Next unread", id="reading.next_unread"),
+    Binding("j,down", "scroll(1)", "Down", key_display="j/↓", id="reading.down",
+            tooltip="Scroll the paper down"),
+    Binding("k,up", "scroll(-1)", "Up", key_display="k/↑", id="reading.up",
+            tooltip="Scroll the paper up"),
+    Binding("space,pagedown", "page", "Page", id="reading.page",
+            tooltip="Scroll the paper down a page"),
+    Binding("J", "move(1)", "Next", key_display="J", id="reading.next",
+            tooltip="Read the next paper of the list"),
+    Binding("K", "move(-1)", "Previous", key_display="K", id="reading.previous",
+            tooltip="Read the previous paper of the list"),
+    Binding("n", "next_unread", "Next unread", id="reading.next_unread",
+            tooltip="Read the next unread paper (then on to the next digest)"),
     Binding("N", "previous_unread", "Prev unread", key_display="N", show=False,
-            id="reading.previous_unread"),
+            id="reading.previous_unread",
+            tooltip="Read the previous unread paper (then newer digests)"),
     # The paper read, whatever the list has selected (the list's keys act on that).
-    Binding("s", "flag('starred')", "Star", id="reading.star"),
-    Binding("m", "flag('read')", "Read", id="reading.read"),
-    Binding("ctrl+z", "undo", "Undo", key_display="^z", show=False, id="reading.undo"),
-    Binding("o", "open_link", "Open", id="reading.open"),
-    Binding("O", "open_pdf", "PDF", key_display="O", show=False, id="reading.open_pdf"),
-    Binding("y", "copy_link", "Copy link", show=False, id="reading.copy"),
-    Binding("b", "copy_bibtex", "Copy BibTeX", show=False, id="reading.copy_bibtex"),
-    Binding("escape,q", "close", "Back", id="reading.close"),
+    Binding("s", "flag('starred')", "Star", id="reading.star",
+            tooltip="Star or unstar the paper being read"),
+    Binding("m", "flag('read')", "Read", id="reading.read",
+            tooltip="Mark the paper being read read or unread"),
+    Binding("ctrl+z", "undo", "Undo", key_display="^z", show=False, id="reading.undo",
+            tooltip="Undo the last read/star change (ten levels deep)"),
+    Binding("o", "open_link", "Open", id="reading.open",
+            tooltip="Open the paper's abstract page (or show its URL)"),
+    Binding("O", "open_pdf", "PDF", key_display="O", show=False, id="reading.open_pdf",
+            tooltip="Open the paper's PDF (or show its URL)"),
+    Binding("y", "copy_link", "Copy link", show=False, id="reading.copy",
+            tooltip="Copy the paper's link (clipboard tool, else OSC 52)"),
+    Binding("b", "copy_bibtex", "Copy BibTeX", show=False, id="reading.copy_bibtex",
+            tooltip="Copy the paper's BibTeX (clipboard tool, else OSC 52)"),
+    Binding("escape", "close", "Back", id="reading.close",
+            tooltip="Back to the list (its cursor is on the paper read)"),
+    # q has an id of its own: giving reading.close other keys in [keys] took q
+    # from the view, and q then quit the whole app from it (found by a bug hunt).
+    Binding("q", "close", "Back", show=False, id="reading.back",
+            tooltip="Back to the list too (q never quits from the reading view)"),
 ]  # fmt: skip
 TAGS: list[Binding] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
 NOTE: list[Binding] = [
@@ -204,6 +223,9 @@ PALETTE_EXTRA: tuple[tuple[str, str, str], ...] = (
     ("delete_digest", "Delete this digest", "Remove the digest shown (asks first)"),
 )
 PALETTE_SKIP = frozenset({"switch_pane"})
+# The reading view's palette offers its own bindings (on the paper read), not the
+# list's; scrolling is only useful as a key.
+READING_PALETTE_SKIP = frozenset({"scroll(1)", "scroll(-1)", "page"})
 
 
 def binding_ids() -> frozenset[str]:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the config, the ctrl+s dialog and the counting load when fi
 
 from tui_digest.core.lazy_pattern import LazyPattern
 from tui_digest.core.store import Store
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox
@@ -161,8 +162,10 @@ class WatchActions:
 
         query = self.search_box.value.strip()  # (the screen's query_text follows it)
         if not query:
+            app = self.app  # type: ignore[attr-defined]
+            search, save = hint_key(app, "main.search"), hint_key(app, "main.save_watch")
             self.notify(  # type: ignore[attr-defined]
-                "Type a search first (/); ctrl+s then saves it as a watch list.",
+                f"Type a search first ({search}); {save} then saves it as a watch list.",
                 title="Watch list",
                 markup=False,
             )

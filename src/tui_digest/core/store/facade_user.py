@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tui_digest.core.store import papers, undo_log, user_state
+from tui_digest.core.store import hand_read, papers, undo_log, user_state
 from tui_digest.core.store.connection import Connections
 
 if TYPE_CHECKING:
@@ -28,15 +28,36 @@ class UserMethods(Connections):
 
     # Patient: a concurrent import may hold the write lock for a while; the
     # user's marks wait for it rather than fail (see `connection`).
-    def change_flag(self, flag: str, rowids: Sequence[int], value: bool) -> list[int]:
+    # `by_hand`: the user set it (a key, the CLI), not the read timer nor a bulk
+    # "all read": a read flag set so is remembered, and the timer never marks
+    # those papers again (see `hand_read`; a star says nothing about reading).
+    def change_flag(
+        self, flag: str, rowids: Sequence[int], value: bool, *, by_hand: bool = False
+    ) -> list[int]:
         """Set "read" or "starred" to `value`; the papers that changed (what undo needs)."""
         with self._write(patient=True) as conn:
+            if by_hand and flag == "read":
+                hand_read.remember(conn, rowids)
             return user_state.change_flag(conn, flag, rowids, value)
 
-    def toggle_flag(self, flag: str, rowids: Sequence[int]) -> tuple[bool, list[int]]:
+    def toggle_flag(
+        self, flag: str, rowids: Sequence[int], *, by_hand: bool = False
+    ) -> tuple[bool, list[int]]:
         """Set the flag on all `rowids` unless all have it, then clear it (one transaction)."""
         with self._write(patient=True) as conn:
+            if by_hand and flag == "read":
+                hand_read.remember(conn, rowids)
             return user_state.toggle_flag(conn, flag, rowids)
+
+    def timer_read(self, rowid: int) -> list[int]:
+        """The read timer's mark: [rowid] when it became read, [] when it was read
+        already or its read flag was set by hand (`hand_read`)."""
+        with self._write(patient=True) as conn:
+            return hand_read.timer_read(conn, rowid)
+
+    def read_by_hand(self, rowids: Sequence[int]) -> set[int]:
+        """Of `rowids`, those whose read flag the user set by hand."""
+        return hand_read.by_hand(self._conn(), rowids)
 
     # --- Undo (see `undo_log`): kept in the cache, so ctrl+z survives a restart ---
 
@@ -45,9 +66,13 @@ class UserMethods(Connections):
             undo_log.push(conn, flag, value, rowids, asked)
 
     def undo_last(self) -> undo_log.Undone | None:
-        """Take back the newest remembered change (None: nothing to undo)."""
+        """Take back the newest remembered change (None: nothing to undo). Read
+        flags put back are set by hand (`hand_read`)."""
         with self._write(patient=True) as conn:
-            return undo_log.undo_last(conn)
+            undone = undo_log.undo_last(conn)
+            if undone is not None and undone.flag == "read":
+                hand_read.remember(conn, undone.rowids)
+            return undone
 
     def undo_depth(self) -> int:
         return undo_log.depth(self._conn())
@@ -58,8 +83,10 @@ class UserMethods(Connections):
     def unread_by_digest(self) -> dict[str, int]:
         return user_state.unread_by_digest(self._conn())
 
-    def set_read(self, rowids: Sequence[int], read: bool = True) -> None:
+    def set_read(self, rowids: Sequence[int], read: bool = True, *, by_hand: bool = False) -> None:
         with self._write(patient=True) as conn:
+            if by_hand:
+                hand_read.remember(conn, rowids)
             user_state.set_flag(conn, "read", rowids, read)
 
     def set_starred(self, rowids: Sequence[int], starred: bool = True) -> None:

@@ -20,6 +20,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label, TextArea
 
 from tui_digest.ui import keys
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.screens import breakpoints
 
 
@@ -65,7 +66,10 @@ class TagsDialog(ModalScreen[str | None]):
                 id="tags-input",
             )
             yield Label(
-                Content("Comma-separated · → completes · Enter saves · escape cancels"),
+                Content(
+                    "Comma-separated · → completes · Enter saves · "
+                    f"{hint_key(self.app, 'tags.cancel')} cancels"
+                ),
                 classes="dim",
             )
 
@@ -94,7 +98,10 @@ class NoteDialog(ModalScreen[str | None]):
             yield Label(Content(self.title_text), classes="dialog-title")
             yield TextArea(self.note, id="note-text", soft_wrap=True)
             yield Label(
-                Content("ctrl+s saves (an empty note removes it) · escape cancels"),
+                Content(
+                    f"{hint_key(self.app, 'note.save')} saves (an empty note removes it) · "
+                    f"{hint_key(self.app, 'note.cancel')} cancels"
+                ),
                 classes="dim",
             )
 

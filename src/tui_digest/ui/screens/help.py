@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from tui_digest.ui import keys
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.screens import breakpoints
 from tui_digest.ui.widgets.hanging_rows import HangingRows
 
@@ -67,7 +68,9 @@ class HelpScreen(ModalScreen[None]):
             yield Label("tui-digest keys", classes="dialog-title")
             with VerticalScroll():
                 yield HelpText(rows, id="help-text")
-            yield Label(Content("escape closes · ctrl+p opens the command palette"), classes="dim")
+            close, palette = hint_key(self.app, "help.close"), hint_key(self.app, "app.commands")
+            hint = f"{close} closes · {palette} opens the command palette"
+            yield Label(Content(hint), classes="dim")
 
     def _keys(self, binding: Binding) -> str:
         # A key from the config's [keys] (DigestApp.user_keymap) replaces the default.

@@ -29,6 +29,7 @@ from tui_digest.core.citation import is_arxiv_id, pdf_url
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
 from tui_digest.ui import keys
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.paper_text import LABEL, detail_content
 from tui_digest.ui.text_wrap import WrappingStatic
 from tui_digest.ui.widgets.footer import ReaderFooter
@@ -125,8 +126,15 @@ class PaperView(Screen[None]):
         self.query_one("#paper-view-body", Static).update(body)
         position = f"{self.papers.cursor + 1:,} / {len(self.papers.ids):,}"
         self.query_one("#paper-view-position", Static).update(
-            Content.assemble((position, LABEL), ("  ·  J/K next/previous · n next unread", LABEL))
+            Content.assemble((position, LABEL), (self._moves_hint(), LABEL))
         )
+
+    def _moves_hint(self) -> str:
+        """ "  ·  J/K next/previous · n next unread", with the keys as bound now."""
+        next_, previous, unread = (
+            hint_key(self.app, f"reading.{name}") for name in ("next", "previous", "next_unread")
+        )
+        return f"  ·  {next_}/{previous} next/previous · {unread} next unread"
 
     # --- keys --------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
 from tui_digest.ui.foryou import is_ranked
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.marks import DwellTimer, FlagChange, Schedule
 from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.screens.listing import ListingScreen
@@ -42,10 +43,11 @@ FLAG_KEYS = {"read": "m", "starred": "s"}
 
 
 def setting(flag: str, rowids: list[int], value: bool) -> Callable[[Store], FlagChange]:
-    """The store work that sets `flag` to `value` on `rowids`, as a FlagChange."""
+    """The store work that sets `flag` to `value` on `rowids` by hand, as a FlagChange."""
 
     def change(store: Store) -> FlagChange:
-        return FlagChange(flag, value, tuple(store.change_flag(flag, rowids, value)), len(rowids))
+        changed = store.change_flag(flag, rowids, value, by_hand=True)
+        return FlagChange(flag, value, tuple(changed), len(rowids))
 
     return change
 
@@ -117,8 +119,14 @@ class ReadingScreen(ListingScreen):
 
     def _dwelled(self, rowid: int) -> None:
         # Not undoable and not announced: the timer is not something the user did.
+        # The store skips a paper whose read flag was set by hand, in this session
+        # or an earlier one (`explicit` only knows this session's).
         if rowid == self.paper_list.current_rowid:
-            self.change_marks(setting("read", [rowid], True), quiet=True, undoable=False)
+
+            def read(store: Store) -> FlagChange:
+                return FlagChange("read", True, tuple(store.timer_read(rowid)), 1)
+
+            self.change_marks(read, quiet=True, undoable=False)
 
     # --- changes -------------------------------------------------------------------
 
@@ -140,7 +148,7 @@ class ReadingScreen(ListingScreen):
         bulk = bool(self.paper_list.selected) and not current_only
 
         def toggle(store: Store) -> FlagChange:
-            value, changed = store.toggle_flag(flag, rowids)
+            value, changed = store.toggle_flag(flag, rowids, by_hand=True)
             return FlagChange(flag, value, tuple(changed), len(rowids))
 
         self.change_marks(toggle, quiet=False)
@@ -258,7 +266,9 @@ class ReadingScreen(ListingScreen):
             self.notify(f"Undone: {change.describe(capital=False)}.", markup=False)
         elif not message.quiet:
             # Every s / m / M says what it changed; a one-paper change only briefly.
-            hint = " · ctrl+z undoes" if change.rowids else ""
+            # The undo key of the screen shown (the reading view has its own), as bound now.
+            undo = "main.undo" if self.app.screen is self else "reading.undo"
+            hint = f" · {hint_key(self.app, undo)} undoes" if change.rowids else ""
             brief = change.asked <= 1
             self.notify(f"{change.describe()}{hint}", markup=False, timeout=2 if brief else 6)
         if change.rowids and change.flag == "read":

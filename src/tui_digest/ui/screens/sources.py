@@ -26,6 +26,7 @@ from tui_digest.core.sanitize import clean_line
 from tui_digest.core.when import SYSTEM_CLOCK, Clock
 from tui_digest.net.urls import display_url
 from tui_digest.ui import keys
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.news import FetchFinished
 from tui_digest.ui.screens import breakpoints
 from tui_digest.ui.signals import signals_of
@@ -131,7 +132,8 @@ class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
             yield Label("Sources", classes="dialog-title")
             with VerticalScroll():
                 yield HangingRows([(Content(), Content("Reading the config…"))], id="sources-text")
-            yield Label(Content("r fetches them all · escape closes"), classes="dim")
+            refresh, close = (hint_key(self.app, f"sources.{n}") for n in ("refresh", "close"))
+            yield Label(Content(f"{refresh} fetches them all · {close} closes"), classes="dim")
 
     @property
     def text(self) -> HangingRows:

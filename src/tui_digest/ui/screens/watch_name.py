@@ -16,6 +16,7 @@ from textual.widgets import Input, Label
 
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui import keys
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.screens import breakpoints
 
 
@@ -45,7 +46,8 @@ class WatchNameDialog(ModalScreen[str | None]):
                 id="watch-name",
             )
             hint = (
-                "Enter saves it to the config (a watch of that name is replaced) · escape cancels"
+                "Enter saves it to the config (a watch of that name is replaced) · "
+                f"{hint_key(self.app, 'watch_name.cancel')} cancels"
             )
             yield Label(
                 Content(hint),

@@ -12,6 +12,9 @@ from textual.reactive import Reactive
 from textual.widgets import Input
 
 from tui_digest.ui import keys
+from tui_digest.ui.key_hints import hint_key
+
+PLACEHOLDER = '{} search: words, "phrases", cat:cs.LG, is:unread …'
 
 
 class SearchBox(Input):
@@ -31,13 +34,17 @@ class SearchBox(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            placeholder='/ search: words, "phrases", cat:cs.LG, is:unread …',
+            placeholder=PLACEHOLDER.format("/"),
             id=id,
             select_on_focus=False,
         )
         # Called as soon as the text changes, before the box repaints or its
         # Changed message travels to the screen (the screen holds the frame there).
         self.edited: Callable[[], None] | None = None
+
+    def on_mount(self) -> None:
+        # The key that focuses the box as bound now (the config's [keys] may move it).
+        self.placeholder = PLACEHOLDER.format(hint_key(self.app, "main.search"))
 
     def set_query(self, text: str) -> None:
         """Put `text` in the box (a key or the picker chose it), the cursor at its end.

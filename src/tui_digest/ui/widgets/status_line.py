@@ -10,11 +10,14 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.readonly import LABEL as READ_ONLY
 from tui_digest.ui.sample import is_sample
 from tui_digest.ui.settings import LANGUAGE_LABELS
 
 SEARCH_SHOWN = 40  # characters of the search the line shows before "…"
+# How much the line says, as room allows (`render`).
+FULL, COMPACT, TIGHT = 0, 1, 2
 
 
 class StatusLine(Widget):
@@ -42,14 +45,17 @@ class StatusLine(Widget):
     query_text = reactive("")  # the search shown (the box may be scrolled or cut off)
 
     def render(self) -> Content:
-        line = self._line(compact=False)
-        if line.cell_length > self.size.width > 0:
-            # A narrow terminal: the search must not be cut off behind the counts'
-            # words (at 80 columns "search:" was left without the search).
-            line = self._line(compact=True)
-        return line
+        # A narrow terminal: the search must not be cut off behind the counts'
+        # words (at 80 columns "search:" was left without the search). Each
+        # step down says less: COMPACT, then TIGHT (see `_unread`).
+        for level in (FULL, COMPACT):
+            line = self._line(level)
+            if not line.cell_length > self.size.width > 0:
+                return line
+        return self._line(TIGHT)
 
-    def _line(self, *, compact: bool) -> Content:
+    def _line(self, level: int) -> Content:
+        compact = level > FULL
         # While the count is being read, `matches` is the first page: "120+ / …".
         shown = f"{self.matches:,}+" if self.counting else f"{self.matches:,}"
         of = "…" if self.total is None else f"{self.total:,}"
@@ -67,7 +73,7 @@ class StatusLine(Widget):
         if self.activity:
             # Progress of a fetch or translation; it names untrusted sources: plain text.
             parts += ["  ", (self.activity, "$text-success")]
-        parts += self._unread(compact)
+        parts += self._unread(level)
         if self.query_text.strip():
             parts += ["  ", *self._search(compact)]
         flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
@@ -88,23 +94,34 @@ class StatusLine(Widget):
         return [
             ("search: ", "$text-secondary"),
             (query, "bold $text-secondary"),
-            ("" if compact else " (esc clears)", "$text-muted"),
+            ("" if compact else f" ({self._clear_key} clears)", "$text-muted"),
         ]
 
-    def _unread(self, compact: bool) -> list[str | tuple[str, str]]:
+    @property
+    def _clear_key(self) -> str:
+        # The list's key that clears a kept search, as bound now ([keys] may move it).
+        return hint_key(self.app, "list.clear_search", short=True)
+
+    def _unread(self, level: int) -> list[str | tuple[str, str]]:
         """ "12 unread", or "5 unread · 17 in all" in a digest (each paper counted once).
 
         They count the digest (or all papers), not what a search or filter shows:
         then the line says so ("5 unread in the digest"), or "2 / 12 · 12 unread"
-        read as if the two papers found were twelve unread ones."""
+        read as if the two papers found were twelve unread ones.
+
+        A line short of room (COMPACT, 120 columns with a search and a filter)
+        drops "· 17 in all" but keeps a short qualifier ("5 unread in digest"):
+        dropping it brought the misreading back (found by a bug hunt). Shorter
+        still (TIGHT), a narrowed view's count goes rather than be misread."""
         if self.unread_total is None:
             return []
         here = self.unread_total if self.unread_here is None else self.unread_here
         narrowed = bool(self.query_text.strip()) or self.unread_only or self.starred_only
+        if narrowed and level == TIGHT:
+            return []
         text = f"{here:,} unread"
-        # (a line short of room drops these words first)
-        if not compact and self.digest is not None:
+        if level == FULL and self.digest is not None:
             text += f"{' in the digest' if narrowed else ''} · {self.unread_total:,} in all"
-        elif not compact and narrowed:
-            text += " in all"
+        elif narrowed:
+            text += " in digest" if self.digest is not None else " in all"
         return ["  ", (text, "$text-primary")]
