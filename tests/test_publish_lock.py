@@ -11,6 +11,8 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
+
 from cli_support import run_cli, start_cli
 from test_publish import ARXIV_CS_AI, DAY, import_arxiv, other_day
 from tui_digest.core.digest_format import read_digest
@@ -92,3 +94,51 @@ def test_write_plan_waits_for_the_lock_and_says_so_once(tmp_path):
         json.loads((out / "index.json").read_text("utf-8"))["categories"]["cs.AI"]["latest"] == DAY
     )
     assert len(read_digest((out / "cs.AI.md").read_bytes()).digest.papers) == 4
+
+
+def _refuse_writing(monkeypatch, code: int) -> None:
+    """os.open as for a user who may not write the lock file (or a read-only mount)."""
+    import errno
+    import os
+
+    from tui_digest.publish import folder_lock
+
+    real_open = os.open
+
+    def fake_open(path, flags, *args):
+        if flags & (os.O_RDWR | os.O_WRONLY | os.O_CREAT):
+            raise OSError(code, os.strerror(code), str(path))
+        return real_open(path, flags, *args)
+
+    assert code in (errno.EACCES, errno.EROFS)
+    monkeypatch.setattr(folder_lock.os, "open", fake_open)
+
+
+def test_a_lock_file_another_user_made_is_locked_read_only(tmp_path, monkeypatch):
+    """Found by a regression hunt: a lab's second publisher (the lock file 0644,
+    made by the first) failed with "Permission denied", nothing published."""
+    import errno
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / LOCK_NAME).touch()
+    _refuse_writing(monkeypatch, errno.EACCES)
+    # The lock is really held: another open file cannot take it.
+    with (
+        locked(folder),
+        (folder / LOCK_NAME).open("rb") as other,
+        pytest.raises(BlockingIOError),
+    ):
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def test_a_read_only_folder_without_a_lock_file_publishes_unlocked(tmp_path, monkeypatch):
+    """Re-publishing an unchanged day into a read-only mount failed with
+    "Read-only file system"; it writes nothing, so it needs no lock."""
+    import errno
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    _refuse_writing(monkeypatch, errno.EROFS)
+    with locked(folder) as path:
+        assert path == folder / LOCK_NAME and not path.exists()

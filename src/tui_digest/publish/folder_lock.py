@@ -18,10 +18,19 @@ run should still publish.
 
 Where there is no `fcntl` (Windows) no lock is taken, as before: two runs
 into one folder at the same time can still lose index entries there.
+
+A lock file this user may not write (another member of a lab made it, 0644
+under umask 022) or a folder mounted read-only is opened for reading: a
+read-only descriptor takes an exclusive flock on a local file system. A
+read-only folder without the file takes no lock: nothing can be written
+there, and re-publishing an unchanged day writes nothing (found by a
+regression hunt: both failed with "Permission denied" / "Read-only file
+system" where publish worked before the lock).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,9 +54,10 @@ def locked(folder: Path, *, waiting: Callable[[Path], None] | None = None) -> It
     OSError (a folder that cannot be written) is the caller's to report.
     """
     path = Path(folder) / LOCK_NAME
-    # O_RDWR, not O_RDONLY: on NFS Linux emulates flock with fcntl byte-range
-    # locks, and an exclusive one needs a descriptor open for writing (flock(2)).
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    fd = _open(path)
+    if fd is None:
+        yield path
+        return
     try:
         if fcntl is not None:
             try:
@@ -59,3 +69,18 @@ def locked(folder: Path, *, waiting: Callable[[Path], None] | None = None) -> It
         yield path
     finally:
         os.close(fd)  # releases the lock
+
+
+def _open(path: Path) -> int | None:
+    """A descriptor to lock `path` with; None for a read-only folder without it."""
+    try:
+        # O_RDWR first: on NFS Linux emulates flock with fcntl byte-range locks,
+        # and an exclusive one needs a descriptor open for writing (flock(2)).
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+    try:
+        return os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
