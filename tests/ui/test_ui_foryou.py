@@ -262,6 +262,29 @@ async def test_reopening_on_for_you_after_new_papers_retrains_and_ranks(topical)
         assert main.paper_list.bars is not None
 
 
+async def test_reopened_on_for_you_with_too_few_stars_lists_the_papers_unranked(
+    topical,
+) -> None:
+    """`f` with 2 stars, quit, reopen: the reader stayed on "Opening the cache…"
+    with an empty list (found by a regression hunt): the ranking's problem kept
+    a listing that was never shown."""
+    from tui_digest.ui.settings import Settings
+
+    db, ids = topical
+    star(db, ids["rl"][:2])
+    Settings(query="cat:cs.CV sort:foryou").save()
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        with Store.open(db, readonly=True) as store:
+            expected = store.list_ids("cat:cs.CV")
+        assert expected and main.paper_list.ids == expected
+        assert main.search_box.value == "cat:cs.CV" and main.paper_list.bars is None
+        assert "Opening the cache" not in screen_text(app)
+        assert any("Press s on papers" in n for n in notes(app))
+
+
 def _newer_day(db: Path, day: str = "2024-03-14") -> None:
     from tui_digest.core.model import Digest, Paper
 
