@@ -497,7 +497,7 @@ def test_v13_cache_gains_the_hand_read_marks_and_keeps_them_across_restarts(tmp_
         conn.execute("DROP TABLE hand_read")
         conn.execute("PRAGMA user_version = 13")
     with Store.open(db) as s:
-        assert s.stats()["schema"] == schema.SCHEMA_VERSION == 14
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION >= 14
         first, second, third = s.list_ids()
         assert s.toggle_flag("read", [first], by_hand=True) == (True, [first])
         assert s.change_flag("read", [first], False, by_hand=True) == [first]

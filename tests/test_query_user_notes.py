@@ -24,7 +24,7 @@ from tui_digest.core.model import Digest, Paper
 from tui_digest.core.query import AnyOf, Query, Term, parse_query
 from tui_digest.core.query_compile import compile_query
 from tui_digest.core.query_user import compile_any
-from tui_digest.core.query_user import fold_note as folded
+from tui_digest.core.search_tokens import is_cjk_run, query_tokens, tokens
 from tui_digest.core.store import Store
 
 TEXTS = [
@@ -81,6 +81,12 @@ QUERIES = [
     "robot survey",
     "-diffusion",
     "plann -graph",
+    # inside a word is not a word's start; a phrase's last word is whole
+    "ffusion OR raph",
+    "-eural",
+    '"plan" OR "scenes"',
+    "note:euristics OR note:heur",
+    '-note:"graph of" robot OR graph',
 ]
 
 
@@ -114,6 +120,22 @@ def store(cache: Path):
     s.close()
 
 
+def in_note(note: str, term: Term) -> bool:
+    """Whether `note` holds `term` as a text would (the index's tokens, in a
+    row, the last a prefix for a typed word or a lone CJK character)."""
+    have = tokens(note)
+    want = query_tokens(term.text)
+    last, may_prefix = want[-1]
+    prefix = may_prefix and (not term.phrase or (len(last) == 1 and is_cjk_run(last)))
+    n = len(want)
+    for i in range(len(have) - n + 1):
+        head = all(have[i + j] == want[j][0] for j in range(n - 1))
+        end = have[i + n - 1]
+        if head and (end.startswith(last) if prefix else end == last):
+            return True
+    return False
+
+
 def _text(store: Store, q: Query) -> set[int]:
     """Papers whose text matches `q`, as `compile_query` answers it (no notes)."""
     p = compile_query(q)
@@ -125,7 +147,7 @@ def _oracle(store: Store, text: str) -> list[int]:
     conn = store._conn()
     order = store.list_ids("")
     pid = dict(conn.execute("SELECT pk, id FROM papers"))
-    notes = {i: folded(n) for i, (*_, n, _) in enumerate(TEXTS)}
+    notes = {i: n for i, (*_, n, _) in enumerate(TEXTS)}
     tags = {i: [t.lower() for t in ts] for i, (*_, ts) in enumerate(TEXTS)}
     read = {pk for pk, r in conn.execute("SELECT pk, read FROM papers") if r}
 
@@ -137,9 +159,9 @@ def _oracle(store: Store, text: str) -> list[int]:
             if node.field == "tag":
                 found = node.text.lower() in tags[i]
             elif node.field == "note":
-                found = folded(node.text) in notes[i]
+                found = in_note(notes[i], node)
             else:
-                by_note = node.field is None and bool(notes[i]) and folded(node.text) in notes[i]
+                by_note = node.field is None and in_note(notes[i], node)
                 found = by_note or pk in _text(store, Query(terms=[replace(node, negated=False)]))
         return found != node.negated
 
@@ -148,7 +170,7 @@ def _oracle(store: Store, text: str) -> list[int]:
         parts = all(sat(n, pk) for n in [*q.terms, *q.groups])
         types = all((pk in _text(store, Query(types=[(t, False)]))) != neg for t, neg in q.types)
         user = all((t.lower() in tags[i]) != neg for t, neg in q.tags)
-        user = user and all((folded(t) in notes[i]) != neg for t, neg in q.notes)
+        user = user and all(in_note(notes[i], t) != t.negated for t in q.notes)
         flag = q.read is None or (pk in read) == q.read
         return parts and types and user and flag
 

@@ -266,3 +266,33 @@ def test_a_removed_read_paper_is_read_again_when_it_comes_back(tmp_path):
     with Store.open(db) as s:
         assert s.get_paper("2601.00001").read
         assert s.list_ids("is:read") == [s.get_paper("2601.00001").rowid]
+
+
+def test_a_kept_paper_keeps_a_date(tmp_path):
+    """A kept paper without a published date was left with none: `date:` never
+    found it again (found by a bug hunt). It is dated by the first day a
+    removed digest listed it; a published date it has stays."""
+    db = tmp_path / "c.db"
+    build(db)
+    with Store.open(db) as s:
+        # 2601.00003 (listed on 2025-06-01 only) has arXiv's date; 2601.00002 none.
+        s._conn().execute("UPDATE papers SET published = '2025-05-28' WHERE id = '2601.00003'")
+        s.set_note("2601.00003", "keep")
+        assert s.get_paper("2601.00002").paper.published == ""
+    out = run_cli("digests", "rm", "cs.AI-2025-01-10", "cs.AI-2025-06-01", "--yes", db=db)
+    assert out.returncode == 0, out.stderr
+    assert_reindex_agrees(db)
+    with Store.open(db) as s:  # reopened: the dates are the cache's
+        assert s.get_paper("2601.00002").paper.published == "2025-01-10"
+        assert s.get_paper("2601.00003").paper.published == "2025-05-28"
+
+        def ids(query: str) -> list[str]:
+            return sorted(r.id for r in s.search(query, limit=100))
+
+        assert ids("date:2025-01-10 is:starred") == ["2601.00002"]
+        assert ids("date:2025-01") == ["2601.00002"]
+        assert ids("date:2025-05") == ["2601.00003"]
+        assert ids("-date:1900..2100") == []
+    out = run_cli("export", "--format", "json", "--ids", "2601.00002", db=db)
+    [exported] = json.loads(out.stdout)
+    assert (exported["published"], exported["listings"]) == ("2025-01-10", [])

@@ -42,8 +42,10 @@ Syntax (words are separated by spaces; everything is case-insensitive):
     related:ID            the papers most like paper ID; answered only by the
                           `rank` layer (`compile_query` refuses it)
     tag:robotics          papers with this tag of the user's (any case)
-    note:word note:"a phrase"   papers whose note contains this text; bare
-                          words also match notes, in OR groups too (see `query_notes`)
+    note:word note:"a phrase"   papers whose note contains this word or
+                          phrase, matched as in the text (a word from a word's
+                          start); bare words also match notes, in OR groups
+                          too (see `query_notes`)
     2403.10056v2  arXiv:2403.10056  https://arxiv.org/abs/2403.10056
                           a paper id as shown or copied: searched as the bare id
     A word such as `foo:bar` with an unknown qualifier is searched as text.
@@ -139,7 +141,7 @@ class Query:
     sort: str | None = None  # one of SORT_VALUES; None = listing order
     related: str | None = None  # an arXiv id (no version)
     tags: list[tuple[str, bool]] = field(default_factory=list)  # (tag, negated)
-    notes: list[tuple[str, bool]] = field(default_factory=list)  # (text, negated)
+    notes: list[Term] = field(default_factory=list)  # note: terms (field "note")
 
     @property
     def is_empty(self) -> bool:
@@ -348,7 +350,9 @@ def _group_term(qualifier: str | None, value: str, phrase: bool, negated: bool) 
     if qualifier in USER_FIELDS:
         # The user's tags and notes: `query_user` compiles a group holding them.
         text = saved_tag(value) if qualifier == "tag" else value
-        return Term(text, qualifier, phrase, negated) if text.strip() else None
+        # (a note: of punctuation alone searches for nothing, as a word does)
+        found = text.strip() if qualifier == "tag" else query_tokens(text)
+        return Term(text, qualifier, phrase, negated) if found else None
     if qualifier is not None and qualifier not in FIELDS:
         raise QueryError(f"{qualifier}: cannot stand inside OR or -( ); use it outside")
     q = Query()
@@ -380,7 +384,8 @@ def _add(
     elif qualifier == "tag":
         q.tags.append((saved_tag(value), negated))
     elif qualifier == "note":
-        q.notes.append((value, negated))
+        if query_tokens(value):  # punctuation alone searches for nothing
+            q.notes.append(Term(value, "note", phrase, negated))
     elif qualifier == "related":
         if negated:
             raise QueryError("-related: is not supported; use related:ID")

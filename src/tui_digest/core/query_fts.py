@@ -60,24 +60,37 @@ def _columns(fields: Sequence[str], phrases: Sequence[Sequence[tuple[str, bool]]
     return "{" + " ".join(fields) + "} : "
 
 
+def term_tokens(term: Term) -> tuple[list[str], bool]:
+    """The tokens a term stands for in the index's text, in order (not folded
+    by `fts_fold` yet), and whether the last one may be a prefix of a token.
+
+    A typed word is also a prefix; a quoted phrase is exact, except that a
+    lone CJK character can only be found as the start of a pair. Notes are
+    matched by the same rule (`query_notes.note_pattern`). No tokens: the
+    term searches for nothing (the parser drops such terms).
+    """
+    toks = query_tokens(term.text)
+    if not toks:
+        return [], False
+    last, may_prefix = toks[-1]
+    lone_cjk = len(last) == 1 and is_cjk_run(last)
+    return [t for t, _ in toks], may_prefix and (not term.phrase or lone_cjk)
+
+
 def fts_term(term: Term, expand: Expand | None = None) -> str:
     """One term as an FTS5 expression (column filter + phrase, maybe a prefix).
 
     `expand(prefix)` lists the indexed words that start with `prefix` (None:
     too many to list). Without it, prefixes use FTS5's `"..."*` syntax.
     """
-    toks = query_tokens(term.text)
-    # A typed word is also a prefix; a quoted phrase is exact, except that a
-    # lone CJK character can only be found as the start of a pair.
-    last, may_prefix = toks[-1]
+    words, prefix = term_tokens(term)
+    last = words[-1]
     lone_cjk = len(last) == 1 and is_cjk_run(last)
-    prefix = may_prefix and (not term.phrase or lone_cjk)
     fields = (term.field,) if term.field else TEXT_COLUMNS
-    words = [t for t, _ in toks]
     exact = [(w, False) for w in words[:-1]]
     if not prefix:
         return f"{_columns(fields, [[*exact, (last, False)]])}{_quote(words)}"
-    if len(toks) == 1 and (lone_cjk or len(last) < TERM_MIN):
+    if len(words) == 1 and (lone_cjk or len(last) < TERM_MIN):
         # Short prefixes are single tokens of the prefix columns.
         pcols = "{" + " ".join(PREFIX_COLUMNS[f] for f in fields) + "}"
         return f"{pcols} : {_quote(words)}"

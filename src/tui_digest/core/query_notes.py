@@ -3,7 +3,7 @@
 Once some paper has a note, a query's bare words also match notes: a paper
 matches when every AND-ed part of the query (a term, an OR group, a type) is
 satisfied by its text or by its note. A bare word (or "phrase") is satisfied
-by its text or by its note holding the folded word; a word with a field
+by its text or by its note holding it as the text would (`note_pattern`); a word with a field
 (`ti:`, `au:`...) and `type:` only by the text; an OR group when one of its
 options is, an option when each of its members is (so in `(graph neural) OR
 图`, `graph` may be in the text and `neural` in the note); `tag:` and `note:`
@@ -14,7 +14,7 @@ A paper whose note holds none of the query's bare words (as most papers
 have no note) is thus answered by its text alone: the one FTS5 match of
 `compile_query`. Only the papers whose note holds one of them (`noted_with`:
 a scan of the user's few notes) need the rule part by part, here: `instr` on
-the folded note first, then an FTS5 lookup of that one row (`search MATCH ?
+the note's tokens first, then an FTS5 lookup of that one row (`search MATCH ?
 AND rowid = key`, ~50 us at 65k papers) for what the note does not hold.
 `query_user` puts the two sides together.
 """
@@ -23,27 +23,49 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tui_digest.core.fts_fold import fts_fold
 from tui_digest.core.query import USER_FIELDS, AnyOf, Query, Term
 from tui_digest.core.query_compile import fts_parts, joined, whole_match
-from tui_digest.core.query_fts import Expand, fts_node, fts_term
-from tui_digest.core.search_tokens import fold
+from tui_digest.core.query_fts import Expand, fts_node, fts_term, term_tokens
+from tui_digest.core.search_tokens import index_pair
 
 # The notes with their papers (`n`, `np`).
 NOTES = "paper_notes n JOIN papers np ON np.id = n.id"
 
 
 def fold_note(text: str) -> str:
-    """What note searches compare: lower case, accents removed, single spaces."""
-    return " ".join(fold(text.lower()).split())
+    """What note searches compare (`paper_notes.folded`): the note's tokens as
+    the search index holds a text's (`search_tokens.index_pair`: NFKC,
+    case-folded, accents off, Chinese as character pairs), with a space on
+    each side, so that " tok" is found only where a token starts.
+
+    It was the note lower-cased with accents off, searched for any substring:
+    `ran` found "Transformer", and full-width `ＢＥＲＴ` (a Chinese input
+    method's) was not `bert` (found by a bug hunt). `schema._refold_notes`
+    refolds the notes a cache stored the old way."""
+    return f" {index_pair(text)[0]} "
+
+
+def note_pattern(term: Term) -> str | None:
+    """What a note's `fold_note` holds when it has `term` (a word, a phrase,
+    `note:`'s text), found with `instr`: its tokens as FTS5 matches them in the
+    text (`term_tokens`), from a token's start, the last one whole unless it
+    may be a prefix. None: no tokens (punctuation), nothing to find."""
+    words, prefix = term_tokens(term)
+    if not words:
+        return None
+    return " " + fts_fold(" ".join(words)) + ("" if prefix else " ")
 
 
 def note_words(nodes: Sequence[Term | AnyOf]) -> list[str]:
-    """The folded bare words (terms without a field), at any depth, of either sign."""
+    """The `note_pattern`s of the bare words (terms without a field), at any
+    depth, of either sign."""
     words: list[str] = []
     for node in nodes:
         if isinstance(node, Term):
-            if node.field is None and fold_note(node.text):
-                words.append(fold_note(node.text))
+            pattern = note_pattern(node) if node.field is None else None
+            if pattern is not None:
+                words.append(pattern)
         else:
             for option in node.options:
                 words += note_words(option)
@@ -125,12 +147,12 @@ class NoteRule:
         if t.field == "tag":
             return self.in_tags, [t.text]
         if t.field == "note":
-            return self.in_note, [fold_note(t.text)]
+            return self.in_note, [note_pattern(t)]
         match = fts_term(t, self.expand)
-        folded = fold_note(t.text)
-        if t.field is not None or not folded:
+        pattern = note_pattern(t)
+        if t.field is not None or pattern is None:
             return self.row_match, [match]
-        return f"({self.in_note} OR {self.row_match})", [folded, match]
+        return f"({self.in_note} OR {self.row_match})", [pattern, match]
 
     def _group(self, group: AnyOf) -> tuple[str, list[object]]:
         params: list[object] = []
@@ -138,9 +160,9 @@ class NoteRule:
         if len(plain) == len(group.options) and all(_plain(m) for m in plain):
             # `a OR b OR "c d"`: a note holding one of the bare words, or the
             # text matching the group (one row lookup instead of one a word).
-            notes = [m for m in plain if m.field is None and fold_note(m.text)]
+            notes = note_words(plain)
             conds = [self.in_note for _ in notes] + [self.row_match]
-            params += [fold_note(m.text) for m in notes]
+            params += notes
             params.append(fts_node(AnyOf(group.options), self.expand))
             return "(" + joined("OR", conds) + ")", params
         options: list[str] = []

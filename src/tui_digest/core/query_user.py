@@ -3,8 +3,9 @@ words once some paper has a note.
 
 Tags and notes are not in the FTS index: they change with every keystroke of
 the user's, while the index is keyed by listing order and rewritten only when
-a paper moves. They are few, so `paper_tags` (by tag) and `paper_notes` (folded
-text, matched as a substring: "diffus" finds "diffusion", 规划 finds 任务规划)
+a paper moves. They are few, so `paper_tags` (by tag) and `paper_notes` (each
+note's index tokens, matched as the text is: "diffus" finds "diffusion", 规划
+finds 任务规划, "ran" does not find "Transformer"; `query_notes.fold_note`)
 are small tables read whole. Queries without them keep `core.query`'s plans,
 so this costs the common search nothing.
 
@@ -34,7 +35,14 @@ from tui_digest.core.query_compile import (
 from tui_digest.core.query_dates import Relisted, date_cond
 from tui_digest.core.query_fts import Expand, fts_node, fts_term
 from tui_digest.core.query_note_plan import text_or_note
-from tui_digest.core.query_notes import NoteRule, fold_note, note_words, noted_with, tags_cond
+from tui_digest.core.query_notes import (
+    NoteRule,
+    fold_note,
+    note_pattern,
+    note_words,
+    noted_with,
+    tags_cond,
+)
 
 __all__ = ["compile_any", "compile_with_user_text", "fold_note"]
 
@@ -119,9 +127,9 @@ def compile_with_user_text(
     for tag, neg in q.tags:
         conds.append(("NOT " if neg else "") + in_tags)
         params.append(tag)
-    for text, neg in q.notes:
-        conds.append(("NOT " if neg else "") + in_notes)
-        params.append(fold_note(text))
+    for term in q.notes:
+        conds.append(("NOT " if term.negated else "") + in_notes)
+        params.append(note_pattern(term))
     conds += flag_conds(q, flag)
     conds += listing_type_conds(types)
     conds += [date_cond(key, *d, relisted) for d in q.dates]
@@ -187,7 +195,7 @@ def _group_cond(
             if m.field == "tag":
                 cond, inner = in_tags, [m.text]
             elif m.field == "note":
-                cond, inner = in_notes, [fold_note(m.text)]
+                cond, inner = in_notes, [note_pattern(m)]
             else:
                 cond, inner = in_search, [fts_term(m, expand)]
             conds.append(("NOT " if m.negated else "") + cond)

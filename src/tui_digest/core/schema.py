@@ -45,6 +45,8 @@ Layout
   removed, which neither a catch-up nor a fetch of the same list brings back.
 - `hand_read` (`_remember_hand_read`): the papers whose read flag the user set
   by hand, which the read timer never marks (`store.hand_read`).
+- `paper_notes.folded` is the note's search tokens since `_refold_notes`
+  (schema 15; `query_notes.fold_note`).
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -56,8 +58,6 @@ import sqlite3
 from collections.abc import Callable
 
 from tui_digest.core import digest_day as day
-
-# --- Listing order: see `listing_key` (re-exported: the query compiler and the store use it)
 from tui_digest.core.listing_key import (
     DAY_SHIFT,
     PLACED_BIT,
@@ -70,6 +70,9 @@ from tui_digest.core.listing_key import (
     replace_members,
     sort_key,
 )
+
+# --- Listing order: see `listing_key` (re-exported: the query compiler and the store use it)
+from tui_digest.core.query_notes import fold_note
 
 # --- Search index: see `search_index` (re-exported here for the query compiler) --
 from tui_digest.core.search_index import (
@@ -338,8 +341,9 @@ def _add_user_state(conn: sqlite3.Connection) -> None:
             PRIMARY KEY (tag, id)
         ) WITHOUT ROWID""",
         "CREATE INDEX paper_tags_id ON paper_tags(id)",
-        # Derived: the note folded (lower case, no accents, single spaces) for
-        # substring search; notes are few, so no index of their own.
+        # Derived: the note folded for search (`query_notes.fold_note`; lower
+        # case, no accents, single spaces until `_refold_notes`); notes are few,
+        # so no index of their own.
         """CREATE TABLE paper_notes (
             id TEXT PRIMARY KEY,
             folded TEXT NOT NULL
@@ -475,6 +479,24 @@ def _remember_hand_read(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE hand_read (id TEXT PRIMARY KEY) WITHOUT ROWID")
 
 
+def _refold_notes(conn: sqlite3.Connection) -> None:
+    """Each note's search form made again, from the note (`user_state`), as
+    `query_notes.fold_note` makes it now: the note's index tokens.
+
+    It was the note lower-cased with accents off, searched for any substring
+    (`ran` found "Transformer"; full-width `ＢＥＲＴ` was not `bert`; found by a
+    bug hunt). Notes are few: every one is read.
+    """
+    rows = conn.execute(
+        "SELECT n.id, s.value FROM paper_notes n "
+        "JOIN user_state s ON s.id = n.id AND s.field = 'note'"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE paper_notes SET folded = ? WHERE id = ?",
+        [(fold_note(json.loads(value)), pid) for pid, value in rows],
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -490,6 +512,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _remember_removed_lists,
     _add_listing_versions,
     _remember_hand_read,
+    _refold_notes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -297,21 +297,6 @@ def index_pair(*texts: str, latin: WordSink | None = None, apart: bool = False) 
     return column, " ".join(short)
 
 
-_MARKS_RE = LazyPattern(r"[\u0300-\u036f]")
-
-
-def fold(term: str) -> str:
-    """A word without its combining accents (NFD, marks dropped): what note
-    searches compare (`query_notes.fold_note`, stored in `paper_notes`).
-
-    Not the index's fold: that is `fts_fold`, which follows unicode61 exactly
-    (this one also strips what unicode61 keeps, such as Greek tonos).
-    """
-    if term.isascii():
-        return term
-    return _MARKS_RE.sub("", unicodedata.normalize("NFD", term))
-
-
 def query_tokens(text: str) -> list[tuple[str, bool]]:
     """Tokens of a query word or phrase, each with "may be a prefix".
 

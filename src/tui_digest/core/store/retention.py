@@ -87,6 +87,7 @@ def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = 
     starred = set(_starred(conn, sorted(orphans - set(loose))))
     old = _indexed(conn, affected)
     marks = ",".join("?" * len(pks))
+    first_listed = _first_listed(conn, pks, starred)
     # Remembered, so that no catch-up of missed days brings them back (schema),
     # nor a fetch of the same list (`removed_lists`).
     removed_lists.remember_removed(conn, pks, SAMPLE_SOURCE)
@@ -106,6 +107,14 @@ def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = 
             deleted += 1
             continue
         published = conn.execute("SELECT published FROM papers WHERE pk = ?", (pk,)).fetchone()[0]
+        if pk in starred and not published and pk in first_listed:
+            # Kept, listed by no digest now: without a date, `date:` never
+            # found it again (README: kept papers stay "at their publication
+            # date"; found by a bug hunt). The first day a digest announced it
+            # is the earliest date known, as `merge_paper` keeps `published`
+            # (arXiv's date replaces it when the paper is enriched).
+            published = first_listed[pk]
+            conn.execute("UPDATE papers SET published = ? WHERE pk = ?", (published, pk))
         new_key, list_date, list_ref = schema.placement(conn, pk, published)
         if new_key != key:
             unindex_rows(conn, [(key, paper)])
@@ -127,6 +136,19 @@ def _names(conn: sqlite3.Connection, pks: Sequence[int]) -> list[str]:
             f"SELECT name FROM digests WHERE pk IN ({marks}) ORDER BY date, pk", tuple(pks)
         )
     ]
+
+
+def _first_listed(conn: sqlite3.Connection, pks: Sequence[int], kept: set[int]) -> dict[int, str]:
+    """Of the `kept` papers, the first day a dated digest of `pks` listed each."""
+    if not kept:
+        return {}
+    marks = ",".join("?" * len(pks))
+    rows = conn.execute(
+        "SELECT m.paper, min(d.date) FROM membership m JOIN digests d ON d.pk = m.digest "
+        f"WHERE m.digest IN ({marks}) AND d.date != '' GROUP BY m.paper",
+        tuple(pks),
+    )
+    return {pk: day for pk, day in rows if pk in kept}
 
 
 def _members(conn: sqlite3.Connection, pks: Sequence[int]) -> list[int]:
