@@ -505,6 +505,14 @@ def test_v13_cache_gains_the_hand_read_marks_and_keeps_them_across_restarts(tmp_
     with Store.open(db) as s:
         assert s.read_by_hand([first, second, third]) == {first}
         assert (s.timer_read(first), s.timer_read(second)) == ([], [second])
-        s.push_undo("read", True, [third], 1)  # an `m` undone: put back by hand
-        s.change_flag("read", [third], True)
+        # An `m` undone stays by hand (the `m` said so); an `M` undone does not
+        # become by hand (it turned the timer off for good on every paper it had
+        # marked; found by a regression hunt).
+        assert s.toggle_flag("read", [third], by_hand=True) == (True, [third])
+        s.push_undo("read", True, [third], 1)
         assert s.undo_last() is not None and s.timer_read(third) == []
+        s.change_flag("read", [second], False)  # (read by the timer above)
+        assert s.change_flag("read", [second], True) == [second]  # `M`
+        s.push_undo("read", True, [second], 3)
+        assert s.undo_last() is not None and s.read_by_hand([second]) == set()
+        assert s.timer_read(second) == [second]

@@ -570,6 +570,38 @@ async def test_m_m_leaves_a_paper_unread_after_a_restart_too(cache: Path) -> Non
         assert flags(cache, [marked, below], "read") == [False, True]
 
 
+async def test_ctrl_z_of_M_leaves_the_read_timer_on_across_a_restart(cache: Path) -> None:
+    """`M` then ctrl+z: the papers are back as they were, and the timer reads them
+    again when dwelt on. The undo made every one "marked by hand", so the timer
+    never read them, for good (found by a regression hunt and a review)."""
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert read_ids(cache) == set()
+        await pilot.press("j")
+        await settle(pilot)
+        first = app.main.paper_list.current_rowid
+        timers.advance(60)
+        await settle(pilot)
+        await pilot.press("q")
+    assert first is not None and flags(cache, [first], "read") == [True]
+    timers = ManualTimers()
+    again = make_app(cache, first_run_sample=False, timers=timers)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        second = again.main.paper_list.current_rowid
+        timers.advance(60)
+        await settle(pilot)
+        assert second not in (None, first) and flags(cache, [second], "read") == [True]
+
+
 async def test_a_short_status_line_keeps_saying_what_the_unread_count_counts(
     cache: Path,
 ) -> None:

@@ -48,7 +48,7 @@ class DwellTimer:
     Only a deliberate cursor move (a key or a click) or opening the paper
     full-screen (`enter`) starts it; the launch, a new search result and a
     refresh never do. A paper the user marked read or unread by hand
-    (m, or ctrl+z of such a change) is never marked by the timer afterwards: an
+    (m; ctrl+z of an m leaves it so) is never marked by the timer afterwards: an
     explicit mark wins. A star (or its undo) says nothing about reading.
     `schedule(delay, callback)` returns an object with `stop()` (Textual's
     `set_timer`; tests pass a clock they advance by hand).

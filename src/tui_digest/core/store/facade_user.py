@@ -66,13 +66,15 @@ class UserMethods(Connections):
             undo_log.push(conn, flag, value, rowids, asked)
 
     def undo_last(self) -> undo_log.Undone | None:
-        """Take back the newest remembered change (None: nothing to undo). Read
-        flags put back are set by hand (`hand_read`)."""
+        """Take back the newest remembered change (None: nothing to undo).
+
+        It marks nothing as set by hand (`hand_read`): an `m` undone was
+        remembered by the `m` itself, and an `M` undone is not a choice about
+        each paper. Undoing `M` turned the read timer off for good on every
+        paper it had marked (found by a regression hunt and a review).
+        """
         with self._write(patient=True) as conn:
-            undone = undo_log.undo_last(conn)
-            if undone is not None and undone.flag == "read":
-                hand_read.remember(conn, undone.rowids)
-            return undone
+            return undo_log.undo_last(conn)
 
     def undo_depth(self) -> int:
         return undo_log.depth(self._conn())

@@ -2,7 +2,8 @@
 
 README: "`m m` leaves it unread for good". The reader's timer marks a paper
 read after a dwell; a paper the user marked read or unread by hand (`m`, `o`,
-ctrl+z of a read change, `tui-digest mark read|unread`) is never marked by it.
+`tui-digest mark read|unread`; ctrl+z of an `m` leaves it so, an `M` is not
+by hand, nor its undo) is never marked by it.
 That used to be remembered in memory only, so after a restart the timer read
 the paper again (found by a bug hunt).
 

@@ -260,9 +260,8 @@ class ReadingScreen(ListingScreen):
         self.paper_list.update_flags(change.rowids, **{change.flag: value})
         self.flags_shown(change.flag, change.rowids, value)
         if message.undo:
-            # Read marks put back by hand: the timer leaves those papers (a star's
-            # undo leaves their timer as it was).
-            self.dwell.explicit(change.flag, change.rowids)
+            # The timer is left as it was: an `m` undone was made explicit by
+            # the `m`; an `M` undone was no choice about each paper (`Store.undo_last`).
             self.notify(f"Undone: {change.describe(capital=False)}.", markup=False)
         elif not message.quiet:
             # Every s / m / M says what it changed; a one-paper change only briefly.
