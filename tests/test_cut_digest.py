@@ -115,6 +115,58 @@ def test_import_of_a_cut_copy_of_a_day_held_is_refused(tmp_path, capsys, monkeyp
     assert "22 papers (digest): 2 new, 0 updated, 20 unchanged" in out and "same-day update" in out
 
 
+@pytest.mark.parametrize("ahead_max", [cli_read_ahead.AHEAD_MAX_BYTES, 0])
+def test_whole_revisions_that_show_a_sign_are_still_revisions(
+    tmp_path, capsys, monkeypatch, ahead_max
+):
+    """A whole document saved without its final line break (`$(…)`, an editor),
+    or with a row repeated after the last, was refused as "cut off", and a
+    fetched source then failed on every run (found by a regression hunt and a
+    review). The day held says otherwise: the document lists papers it lacks,
+    or lists as many and its last abstracts are whole."""
+    monkeypatch.setattr(cli_read_ahead, "AHEAD_MAX_BYTES", ahead_max)
+    db, path = tmp_path / "cache.db", tmp_path / f"{NAME}.md"
+    path.write_bytes(write_digest(PAPERS[:18]).encode())
+    assert _import(capsys, db, path)[0] == 0
+    path.write_bytes(WHOLE.rstrip())  # two papers more, no final line break
+    rc, out, err = _import(capsys, db, path)
+    assert (rc, err) == (0, "") and "2 new" in out and "same-day update" in out
+    # The same list again, a summary fixed, still without the line break.
+    fixed = [replace(PAPERS[0], summary_zh="修正后的摘要"), *PAPERS[1:]]
+    path.write_bytes(write_digest(fixed).encode().rstrip())
+    rc, out, err = _import(capsys, db, path)
+    assert (rc, err) == (0, "") and "1 updated" in out
+    # A row repeated after the last (its slot never gets a footnote), two papers more.
+    more = PAPERS + many_papers(22)[20:]
+    text = write_digest(more)
+    first_row = next(line for line in text.splitlines() if line.startswith("| [^1] |"))
+    table_end = text.index("\n\n[^1]: ")
+    path.write_text(text[:table_end] + "\n" + first_row + text[table_end:], encoding="utf-8")
+    rc, out, err = _import(capsys, db, path)
+    assert rc == 0 and "2 new" in out and "same-day update" in out
+    with Store.open(db, readonly=True) as store:
+        assert [(d.name, d.count) for d in store.digests()] == [(NAME, 22)]
+
+
+@pytest.mark.parametrize("ahead_max", [cli_read_ahead.AHEAD_MAX_BYTES, 0])
+def test_a_copy_cut_inside_its_table_is_refused(tmp_path, capsys, monkeypatch, ahead_max):
+    """Cut mid-row in the table (no footnote read at all): it replaced a 737-paper
+    day with 160 papers and stored a summary cut mid-character (found by a
+    regression hunt)."""
+    monkeypatch.setattr(cli_read_ahead, "AHEAD_MAX_BYTES", ahead_max)
+    db, path = tmp_path / "cache.db", tmp_path / f"{NAME}.md"
+    path.write_bytes(WHOLE)
+    assert _import(capsys, db, path)[0] == 0
+    text = WHOLE.decode()
+    row = text.index("| [^12] |")
+    path.write_bytes(text[: row + 40].encode())
+    rc, _out, err = _import(capsys, db, path)
+    assert rc == 1 and "its table ends mid-row, without a line break" in err
+    with Store.open(db, readonly=True) as store:
+        assert store.original_bytes(NAME) == WHOLE
+        assert [(d.name, d.count) for d in store.digests()] == [(NAME, 20)]
+
+
 def test_a_cut_copy_of_a_day_not_held_is_imported_as_before(tmp_path, capsys):
     db, path = tmp_path / "cache.db", tmp_path / f"{NAME}.md"
     path.write_bytes(cut(0.8))

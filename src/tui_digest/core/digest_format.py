@@ -201,8 +201,9 @@ class DigestStream:
         self._ids: dict[str, int] = {}
         self._where: dict[tuple[int, ...], tuple[int, int]] = {}
         # The ref of the footnote the document ends in, when it ends without a
-        # line break (`_cut`); -1 otherwise.
+        # line break (`_cut`); -1 otherwise. `_open_row`: it ends so in the table.
         self._open_end = -1
+        self._open_row = False
 
     @property
     def problems(self) -> list[Problem]:
@@ -216,6 +217,7 @@ class DigestStream:
         body: list[str] = []
         room = 0  # characters footnote `header` may still take
         in_notes = False
+        line = ""  # (an empty document has no last line)
         line_cap = LINE_CAP  # (locals: this loop runs once per line of 169 MB)
         for n, line in enumerate(lines, 1):
             if len(line) > line_cap:
@@ -248,6 +250,8 @@ class DigestStream:
             if line:  # (the last line: "" when the document ends with a line break)
                 self._open_end = int(header[0].group(1))
             yield from self._note(*header, body)
+        elif not in_notes and line.startswith("|"):  # (the table's last row, cut mid-way?)
+            self._open_row = True
         yield from self._finish()
 
     def _bad_label(self, n: int, m: re.Match[str]) -> None:
@@ -340,6 +344,9 @@ class DigestStream:
             self._problems.add(at, _PAPER, order, f"[^{ref}]: {problem}{verdict}")
         if paper is not None and paper.id:
             self._where[order] = (ref, at)
+            if note is not None and note.ref == self._open_end:  # the end: cut mid-way?
+                self.digest.cut_id = paper.id
+                self.digest.cut_chars = len(paper.abstract_en) + len(paper.abstract_zh)
         return order, paper
 
     def _first(self, order: tuple[int, ...], paper: Paper) -> bool:
@@ -386,20 +393,26 @@ class DigestStream:
         last footnote there is usually cut mid-way too; 55 % of a 737-paper
         digest: 386 rows without one). A row missing its footnote elsewhere in
         the table is a damaged entry, not a cut: only the last row counts.
-        A document cut inside its last footnote has every row's footnote, but
-        ends mid-line: every digest ends with a line break (the canonical
-        `…abstract\n    \n\n`, and each variation docs/digest-format.md lists).
+        A document cut inside its last footnote (or its table) has every row's
+        footnote, but ends mid-line, which a whole document saved without its
+        final line break does too: these are only signs, and the store refuses
+        the document only when the day it holds agrees (`days.refuse_cut`).
         """
+        if self._open_row:
+            self.digest.cut_kind = "table"
+            return "its table ends mid-row, without a line break"
         if not self._notes or not self._rows:
             return ""
         if self._rows[-1] is None:
             if self._open_end < 0:
                 return ""
+            self.digest.cut_kind = "note"
             return f"its last footnote [^{self._open_end}] ends mid-line, without a line break"
         rows = reversed(self._rows)
         tail = next((i for i, row in enumerate(rows) if row is None), len(self._rows))
         if tail == len(self._rows):  # no row has a footnote: they are not the table's
             return ""
+        self.digest.cut_kind = "rows"
         which = "table row has" if tail == 1 else f"{tail} table rows have"
         return f"its last {which} no footnote"
 

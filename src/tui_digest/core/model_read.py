@@ -27,9 +27,16 @@ class Digest:
     papers: list[Paper] = field(default_factory=list)  # in ref order
     kind: str = "digest"  # "digest", "digest-feed", "arxiv", "feed"
     # Why the document looks cut off, or "": a Markdown digest whose last
-    # table rows have no footnote (`DigestStream`). Known once it is read to
-    # its end; the store refuses it as a revision of a day it holds (`days`).
+    # table rows have no footnote, or that ends mid-line (`DigestStream`). Known
+    # once it is read to its end; the store refuses it as a revision of a day
+    # it holds when that day agrees (`days.refuse_cut`). `cut_kind`: "rows",
+    # "note" (its last footnote ends mid-line) or "table" (its table does).
     cut: str = ""
+    cut_kind: str = ""
+    # "note": the paper whose footnote the document ends in, and how long its
+    # abstracts came (a cut one is shorter than the one stored).
+    cut_id: str = ""
+    cut_chars: int = 0
 
 
 @dataclass(slots=True, frozen=True)

@@ -78,7 +78,9 @@ def choose(
     return revision_or_new(conn, target, set(incoming.papers), day=day)
 
 
-def refuse_cut(digest: Digest, target: Target) -> None:
+def refuse_cut(
+    conn: sqlite3.Connection, digest: Digest, target: Target, incoming: Iterable[str]
+) -> None:
     """Raise InputError when `digest` looks cut off (`Digest.cut`) and would replace
     a digest the cache holds (`target` SAME_DAY), inside the caller's transaction.
 
@@ -88,8 +90,29 @@ def refuse_cut(digest: Digest, target: Target) -> None:
     mid-way shortened a stored abstract (found by a bug hunt). A cut feed is
     kept out of a day held the same way (`fetch.runner._cut_off`). A cut
     document of a day not held is still imported: its problems say what it lacks.
+
+    The document's signs are checked against the day held, because a whole
+    document can show them too (saved without its final line break, a last
+    row left without its footnote): only a document that lists nothing the day
+    lacks (`incoming`: its arXiv ids) is a cut copy, and then only when it lists
+    fewer papers, or ends inside a footnote whose abstracts come shorter than
+    the ones stored, or its last rows lack footnotes (their text would be the
+    table's alone). A whole revision without its final line break was refused
+    (found by a regression hunt and a review).
     """
     if not digest.cut or target.outcome != SAME_DAY:
+        return
+    held = {pid for (pid,) in conn.execute(
+        "SELECT p.id FROM membership m JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
+        (target.pk,),
+    )}  # fmt: skip
+    listed = set(incoming)
+    if not listed <= held:
+        return  # it brings papers the day lacks: a revision
+    fewer = len(listed) < len(held)
+    if digest.cut_kind == "note" and not fewer and not _shorter(conn, digest):
+        return
+    if digest.cut_kind == "table" and not fewer:
         return
     from tui_digest.core.model import InputError
 
@@ -98,6 +121,15 @@ def refuse_cut(digest: Digest, target: Target) -> None:
         f"{where}: the document looks cut off: {digest.cut}; not taken as a "
         f"revision of digest {target.name}, which is left as it was; the whole document replaces it"
     )
+
+
+def _shorter(conn: sqlite3.Connection, digest: Digest) -> bool:
+    """Whether the paper `digest` ends in came with shorter abstracts than stored."""
+    stored = conn.execute(
+        "SELECT length(abstract_en) + length(abstract_zh) FROM papers WHERE id = ?",
+        (digest.cut_id,),
+    ).fetchone()
+    return stored is not None and digest.cut_chars < stored[0]
 
 
 def earlier_candidate(digest: Digest) -> bool:

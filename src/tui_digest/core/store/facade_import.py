@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -226,7 +226,7 @@ class ImportMethods(Connections):
                 return ImportStats(
                     unchanged=len(incoming.papers), digest=target.name, outcome=IDENTICAL
                 )
-            days.refuse_cut(digest, target)
+            days.refuse_cut(conn, digest, target, incoming.papers)
             if target.outcome == SAME_DAY:
                 day = target.old_date  # (a revision of an earlier day's list keeps its day)
             if target.outcome == NEW_DIGEST:
@@ -301,7 +301,11 @@ class ImportMethods(Connections):
                     raise _Unchanged(
                         unchanged, days.relabels(conn, latest, job.listed()) if same else []
                     )
-                days.refuse_cut(digest, target)  # (known at its end: rolled back)
+                if digest.cut and target.outcome == SAME_DAY:  # (known at its end: rolled back)
+                    # The day as it was before this import wrote its papers.
+                    with closing(self._snapshot()) as before:
+                        listed = (pid for _, pid, _ in job.membership())
+                        days.refuse_cut(before, digest, target, listed)
                 return _end(conn, digest, target, job, kept)
         except _Unchanged as unchanged:
             if unchanged.fixes:  # (after the rollback: only these rows are written)
@@ -343,7 +347,7 @@ class ImportMethods(Connections):
                 days.relabel(conn, latest, importer.listed(b for b, _ in prepared))
             return unchanged
         target = days.revision_or_new(conn, target, {pid for _, pid, _ in listed}, day=day)
-        days.refuse_cut(digest, target)
+        days.refuse_cut(conn, digest, target, (pid for _, pid, _ in listed))
         if target.outcome == SAME_DAY:
             day = target.old_date  # (a revision of an earlier day's list keeps its day)
         target, job = _start(conn, digest, target, day, options, _now())
