@@ -310,6 +310,23 @@ def test_an_arxiv_id_given_again_is_skipped_with_a_warning_at_its_line():
     ]
 
 
+def test_a_row_without_footnote_gives_way_to_a_later_entry_of_its_id():
+    """Row [^1] lost its footnote and [^2] gives the same id with one: the first
+    (the table's text alone) was kept and [^2]'s abstracts skipped as a
+    duplicate (found by a regression hunt)."""
+    first, second, third = CANON.index("[^1]: "), CANON.index("[^2]: "), CANON.index("[^3]: ")
+    text = CANON[:first] + CANON[second:third].replace("2310.03635", "2403.10056") + CANON[third:]
+    text = text.replace("https://arxiv.org/abs/2310.03635", "https://arxiv.org/abs/2403.10056")
+    result = read(text)
+    assert [p.id for p in result.digest.papers] == ["2403.10056", "hep-th/9901001"]
+    kept = result.digest.papers[0]
+    whole = read(CANON).digest.papers[1]
+    assert kept.abstract_en == whole.abstract_en and kept.abstract_zh == whole.abstract_zh
+    assert [p.message for p in result.problems] == [
+        "table row [^1] has no footnote; its arXiv id 2403.10056 is [^2]'s, which is kept"
+    ]
+
+
 def test_refs_out_of_order_pair_by_number():
     lines = CANON.split("\n")
     lines[4], lines[6] = lines[6], lines[4]  # table order 3, 2, 1

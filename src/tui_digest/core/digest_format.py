@@ -430,12 +430,32 @@ class DigestStream:
                 message = f"footnote [^{ref}] appears {seen.count} times (lines {lines})"
                 self._problems.add(seen.lines[1], _REPEATED, seen.order, message)
         self.digest.cut = self._cut()
+        # A row without its footnote whose id a later entry gives with one: that
+        # entry is kept, not the table's text (`_first` keeps the first of an id;
+        # the table-only one lost the paper's abstracts; found by a regression hunt).
+        later = {
+            paper.id: index
+            for index, (_, paper) in self._ready.items()
+            if paper is not None and paper.id
+        }
         for index, row in enumerate(self._rows):
             if row is not None:  # no footnote came for it
+                order, paper = self._paper(row, None, (0, index))
+                fuller = later.get(paper.id, -1) if paper is not None else -1
+                if paper is not None and fuller > index:
+                    ref = self._where.pop(order, (row.ref, 0))[0]
+                    other = self._where.get(self._ready[fuller][0], (0, 0))[0]
+                    message = (
+                        f"table row [^{ref}] has no footnote; its arXiv id "
+                        f"{paper.id} is [^{other}]'s, which is kept"
+                    )
+                    self._problems.add(row.line, _ROWS, (index, 1), message)
+                    self._ready[index] = (order, None)
+                    continue
                 if self._notes:
                     message = f"table row [^{row.ref}] has no footnote; read from the table"
                     self._problems.add(row.line, _ROWS, (index, 1), message)
-                self._ready[index] = self._paper(row, None, (0, index))
+                self._ready[index] = (order, paper)
         if self._rows and not self._notes:
             self._problems.add(
                 0, _MISSING, 0, "no footnotes found; papers read from the table only"
