@@ -6,8 +6,10 @@ then lets them go."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -142,3 +144,59 @@ def test_a_read_only_folder_without_a_lock_file_publishes_unlocked(tmp_path, mon
     _refuse_writing(monkeypatch, errno.EROFS)
     with locked(folder) as path:
         assert path == folder / LOCK_NAME and not path.exists()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param(errno.EBADF, id="EBADF-nfs-read-only-handle"),
+        pytest.param(errno.ENOLCK, id="ENOLCK-nfs-without-lockd"),
+        pytest.param(errno.EOPNOTSUPP, id="EOPNOTSUPP"),
+        pytest.param(errno.ENOSYS, id="ENOSYS"),
+        pytest.param(errno.EINVAL, id="EINVAL"),
+    ],
+)
+def test_a_file_system_that_cannot_lock_publishes_unlocked_and_says_so(
+    tmp_path, monkeypatch, capsys, code
+):
+    """Found by review: on NFS (flock emulated with byte-range locks, which need a
+    writable descriptor: EBADF for the read-only fallback; ENOLCK without lockd) and
+    on sshfs/SMB/FUSE mounts flock fails, and that aborted a publish that worked
+    before the lock existed. Now the run says so on stderr and publishes unlocked."""
+    from tui_digest.cli import main
+    from tui_digest.publish import folder_lock
+
+    def no_lock(fd, op):
+        raise OSError(code, os.strerror(code))
+
+    db, out = tmp_path / "cache.db", tmp_path / "site"
+    store = Store.open(db)
+    import_arxiv(store)
+    store.close()
+    monkeypatch.setattr(folder_lock.fcntl, "flock", no_lock)
+    told: list[tuple[Path, int | None]] = []
+    with locked(tmp_path, unlocked=lambda p, e: told.append((p, e.errno))) as path:
+        assert path.exists()
+    assert told == [(tmp_path / LOCK_NAME, code)]
+    monkeypatch.setenv("TUI_DIGEST_DB", str(db))
+    capsys.readouterr()
+    assert main(["publish", "--out", str(out), "--no-translate"]) == 0
+    said = capsys.readouterr().err
+    assert "could not lock" in said and "publishing without the lock" in said, said
+    assert (
+        json.loads((out / "index.json").read_text("utf-8"))["categories"]["cs.AI"]["latest"] == DAY
+    )
+    assert len(read_digest((out / "cs.AI.md").read_bytes()).digest.papers) == 4
+
+
+def test_other_flock_errors_still_fail(tmp_path, monkeypatch):
+    """Only "this file system cannot lock" is published unlocked; an interrupted
+    wait (EINTR) or anything else is still the caller's error."""
+    from tui_digest.publish import folder_lock
+
+    def interrupted(fd, op):
+        raise OSError(errno.EINTR, os.strerror(errno.EINTR))
+
+    monkeypatch.setattr(folder_lock.fcntl, "flock", interrupted)
+    with pytest.raises(InterruptedError), locked(tmp_path):
+        pass

@@ -162,6 +162,17 @@ def _say_waiting(lock: Path) -> None:
     )
 
 
+def _say_unlocked(lock: Path, error: OSError) -> None:
+    """Said when the folder's file system cannot take the lock (folder_lock): the run goes on."""
+    print(
+        f"tui-digest: could not lock {for_terminal(lock.parent)} "
+        f"({for_terminal(error.strerror or str(error))}); publishing without the lock: "
+        "do not start another publish into this folder until this one ends",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def _publish(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -195,7 +206,11 @@ def _publish(args: argparse.Namespace) -> int:
                 broken = True
             plan = refresh(store, plan)
         published = write_plan(
-            plan, Path(args.out), title=clean_line(args.title, 100), waiting=_say_waiting
+            plan,
+            Path(args.out),
+            title=clean_line(args.title, 100),
+            waiting=_say_waiting,
+            unlocked=_say_unlocked,
         )
     finally:
         store.close()

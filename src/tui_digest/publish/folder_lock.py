@@ -26,6 +26,14 @@ read-only folder without the file takes no lock: nothing can be written
 there, and re-publishing an unchanged day writes nothing (found by a
 regression hunt: both failed with "Permission denied" / "Read-only file
 system" where publish worked before the lock).
+
+A file system that cannot take the lock is published unlocked, as on
+Windows, after `unlocked(path, error)` says so: on NFS Linux emulates flock
+with fcntl byte-range locks, and an exclusive one needs a descriptor open for
+writing, so the read-only fallback above fails with EBADF there (flock(2));
+NFS without its lock daemon fails with ENOLCK, and file systems without
+locks (FUSE ones such as sshfs, some SMB mounts) with EOPNOTSUPP, ENOSYS or
+EINVAL. Each of these aborted a publish that worked before the lock existed.
 """
 
 from __future__ import annotations
@@ -45,13 +53,27 @@ except ImportError:  # Windows: see the module's docstring
 # tests and clean-ups look for.
 LOCK_NAME = ".tui-digest.lock"
 
+# flock's errors that mean "this file system cannot lock this descriptor", not
+# "someone holds it" (flock(2): EBADF, ENOLCK, EINVAL; ENOSYS/EOPNOTSUPP from
+# file systems without lock support): see the module's docstring.
+CANNOT_LOCK = frozenset(
+    {errno.EBADF, errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EINVAL}
+)
+
 
 @contextmanager
-def locked(folder: Path, *, waiting: Callable[[Path], None] | None = None) -> Iterator[Path]:
+def locked(
+    folder: Path,
+    *,
+    waiting: Callable[[Path], None] | None = None,
+    unlocked: Callable[[Path, OSError], None] | None = None,
+) -> Iterator[Path]:
     """Hold `folder`'s publish lock (the folder must exist); yields the lock file's path.
 
     `waiting(path)` is called once, before blocking, when another process holds it.
-    OSError (a folder that cannot be written) is the caller's to report.
+    `unlocked(path, error)` is called when the file system cannot lock (CANNOT_LOCK):
+    the body then runs without the lock. Other OSErrors (a folder that cannot be
+    written) are the caller's to report.
     """
     path = Path(folder) / LOCK_NAME
     fd = _open(path)
@@ -61,11 +83,17 @@ def locked(folder: Path, *, waiting: Callable[[Path], None] | None = None) -> It
     try:
         if fcntl is not None:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:  # another run holds it: say so, then wait
-                if waiting is not None:
-                    waiting(path)
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:  # another run holds it: say so, then wait
+                    if waiting is not None:
+                        waiting(path)
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError as exc:
+                if exc.errno not in CANNOT_LOCK:
+                    raise
+                if unlocked is not None:
+                    unlocked(path, exc)
         yield path
     finally:
         os.close(fd)  # releases the lock

@@ -154,19 +154,21 @@ def write_plan(
     *,
     title: str = "tui-digest",
     waiting: Callable[[Path], None] | None = None,
+    unlocked: Callable[[Path, OSError], None] | None = None,
 ) -> Published:
     """Write the plan's digests into `out` (created if missing), then the index.
 
     Under the folder's publish lock (`folder_lock`), from reading the index to
     writing it: another run into `out` waits (`waiting(lock path)` is called
     first), so neither loses the other's days nor judges "newest" from a stale
-    index.
+    index. A file system that cannot lock is written unlocked after
+    `unlocked(lock path, error)` (folder_lock).
     """
     out = Path(out)
     check_folder(out, title=title)  # not a folder, a broken index: refused before mkdir
     # (An OSError, here or from the lock file, reaches the CLI's handler as before.)
     out.mkdir(parents=True, exist_ok=True)
-    with locked(out, waiting=waiting):
+    with locked(out, waiting=waiting, unlocked=unlocked):
         return _write_locked(plan, out, title)
 
 
