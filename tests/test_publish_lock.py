@@ -32,6 +32,16 @@ def _hold(folder: Path):
     return f  # closing it releases the lock
 
 
+def _line_within(stream, seconds: float = 60) -> str:
+    """`stream.readline()`, failing the test (not hanging it) if no line comes in time."""
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout=seconds)
+    assert got, f"no line on stderr within {seconds} s"
+    return got[0].decode()
+
+
 def test_two_publish_runs_at_once_wait_for_each_other_and_keep_both_days(tmp_path):
     db, out = tmp_path / "cli.db", tmp_path / "site"
     for day, data in (("18", ARXIV_CS_AI), ("19", other_day(ARXIV_CS_AI, "19"))):
@@ -48,7 +58,7 @@ def test_two_publish_runs_at_once_wait_for_each_other_and_keep_both_days(tmp_pat
     try:
         for run in runs:
             # Each says it waits, and does: nothing is written while the lock is held.
-            said = run.stderr.readline().decode()
+            said = _line_within(run.stderr)
             assert "another publish is writing to" in said and "waiting" in said, said
             assert run.poll() is None
         assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
