@@ -330,7 +330,9 @@ def test_summary_counts_and_lists_failures() -> None:
     ]
     text, severity = summarise(results)
     assert text.startswith("1 of 7 sources fetched: 3 new papers, 1 updated.")
-    assert "f0: boom 0" in text and "f5" not in text and "2 more failed" in text
+    assert "f0: boom 0" in text and "f5" not in text and "2 more failed (S shows all)" in text
+    # The sources key as bound now (the reader passes hint_key's; found by review).
+    assert "2 more failed (ctrl+o shows all)" in summarise(results, sources_key="ctrl+o")[0]
     assert severity == "warning"
     assert summarise(results[1:])[1] == "error"
     assert summarise(results[:1])[1] == "information"

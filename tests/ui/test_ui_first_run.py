@@ -77,3 +77,26 @@ async def test_a_first_fetch_that_works_replaces_the_sample_and_its_note(tmp_pat
             assert app.main.matches == 3
             assert "sample data" not in status_text(app)
             assert not any("No digest could be fetched" in n.message for n in notifications(app))
+
+
+async def test_the_first_run_notices_name_remapped_keys(tmp_path: Path) -> None:
+    """Found by review: the first-run note and notices said "r" and "S" after
+    `[keys]` had moved refresh and sources elsewhere."""
+    port = closed_port()
+    write_config([("digest-cs.AI", f"http://127.0.0.1:{port}/cs.AI.md")])
+    path = Path(os.environ["TUI_DIGEST_CONFIG"])
+    keys = '\n[keys]\n"main.refresh" = "f5"\n"main.sources" = "ctrl+o"\n'
+    path.write_text(path.read_text("utf-8") + keys, encoding="utf-8")
+    app = make_reader(tmp_path / "fresh.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        welcome = next(n for n in notifications(app) if n.title == "First run")
+        assert "Press f5 to fetch" in welcome.message and "ctrl+o shows them" in welcome.message
+        assert "f5 fetches the configured digests now" in status_text(app)
+        await pilot.press("f5")
+        await settle(pilot)
+        line = status_text(app)
+        assert "f5 tries again" in line and "ctrl+o shows why" in line, line
+        warning = next(n for n in notifications(app) if "No digest could be fetched" in n.message)
+        assert "press f5 to try again" in warning.message
+        assert "ctrl+o shows each source's error" in warning.message

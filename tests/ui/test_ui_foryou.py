@@ -400,3 +400,26 @@ async def test_while_for_you_trains_the_day_is_listed_unranked(topical, held_tra
                 break
             await pilot.pause()
         assert main.paper_list.bars is not None and sorted(main.paper_list.ids) == day
+
+
+async def test_with_few_stars_the_notice_names_remapped_keys(topical) -> None:
+    """Found by review: the few-stars notice said "press s", "then f ranks" and
+    "* shows your stars" after `[keys]` had moved them."""
+    import os
+
+    db, ids = topical
+    star(db, ids["rl"][:2])
+    config = Path(os.environ["TUI_DIGEST_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        '[keys]\n"main.star" = "x"\n"main.foryou" = "F"\n"main.starred" = "plus"\n',
+        encoding="utf-8",
+    )
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        assert "For you needs 5 starred papers (you have 2): press x" in status_text(app)
+        notice = next(n for n in notes(app) if "Press x on papers" in n)
+        assert "then F ranks" in notice and "(+ shows your stars)" in notice, notice

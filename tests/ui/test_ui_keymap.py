@@ -290,3 +290,15 @@ async def test_q_goes_back_from_the_reading_view_when_reading_close_is_remapped(
             await settle(pilot)
             assert app.is_running and app.screen is app.main, key
         assert not [n for n in notifications(app) if n.title == "Keys"]
+
+
+async def test_delete_without_a_digest_names_the_remapped_picker_key(cache: Path) -> None:
+    """Found by review: "Show a digest first (d picks one)" after `[keys]` moved it."""
+    write_config('[keys]\n"main.digest" = "D"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main.digest is None  # all papers: no digest shown
+        app.main.action_delete_digest()
+        await settle(pilot)
+        assert "Show a digest first (D picks one)." in notes(app)

@@ -25,7 +25,7 @@ def read_marks(db: Path) -> int:
 def fake_related(monkeypatch, ids: list[int], gate: threading.Event | None = None) -> None:
     """related: ranks to `ids` (after `gate` opens): no model, no child process."""
 
-    def ranked(store, query, digest, *, wait=True, stop=None) -> RankedListing:
+    def ranked(store, query, digest, *, wait=True, stop=None, keys=None) -> RankedListing:
         if gate is not None:
             gate.wait(timeout=30)
         return RankedListing(list(ids), {pk: 1.0 for pk in ids})

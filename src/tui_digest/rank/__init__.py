@@ -57,17 +57,21 @@ class Abandoned(Exception):
     """The caller stopped waiting (a newer search): its child process was ended."""
 
 
-def few_stars_message(n_starred: int, *, in_reader: bool = False) -> str:
+def few_stars_message(n_starred: int, *, reader_keys: tuple[str, str, str] | None = None) -> str:
     """Why For you cannot rank yet, and what to do: on the command line, or in the
-    reader (which must not send its user to open the reader)."""
+    reader (which must not send its user to open the reader). `reader_keys`: in
+    the reader, its (star, For you, starred) keys as bound now; the reader
+    passes them in, as the config's `[keys]` may remap them (rank does not
+    import the UI)."""
     have = "no papers" if n_starred == 0 else f"{n_starred} paper{'s' * (n_starred != 1)}"
     start = (
         f"For you needs at least {MIN_STARS} starred papers to learn from; you have starred {have}."
     )
-    if in_reader:
+    if reader_keys is not None:
+        star, foryou, starred = reader_keys
         return (
-            f"{start} Press s on papers you would like more of, then f ranks any listing "
-            "by them (* shows your stars)."
+            f"{start} Press {star} on papers you would like more of, then {foryou} ranks "
+            f"any listing by them ({starred} shows your stars)."
         )
     return (
         f"{start} Open the reader (tui-digest), press s on papers you would like more of, "

@@ -23,6 +23,7 @@ from tui_digest.rank import (
     few_stars_message,
 )
 from tui_digest.ui.foryou import is_ranked, toggle_foryou
+from tui_digest.ui.key_hints import hint_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -57,6 +58,11 @@ class RankedListing:
     training: bool = False  # the model must be trained first (wait=False)
 
 
+def reader_keys(app: App[object]) -> tuple[str, str, str]:
+    """(star, For you, starred): the keys the few-stars notice names, as bound now."""
+    return hint_key(app, "main.star"), hint_key(app, "main.foryou"), hint_key(app, "main.starred")
+
+
 def ranked_listing(
     store: Store,
     query: str,
@@ -64,8 +70,12 @@ def ranked_listing(
     *,
     wait: bool = True,
     stop: Callable[[], bool] | None = None,
+    keys: tuple[str, str, str] = ("s", "f", "*"),
 ) -> RankedListing:
     """In a thread worker: the ranked ids (training in a child process when needed).
+
+    `keys`: the (star, For you, starred) keys as bound now (`reader_keys`), which
+    the few-stars notice names; the defaults otherwise.
 
     `wait=False`: when the model must be (re)trained first, return at once
     with `training` set instead of waiting for it. `stop`: see `rank_listing`
@@ -79,8 +89,11 @@ def ranked_listing(
     except NeedsTraining as exc:
         return RankedListing(training=True, short=str(exc))
     except NotEnoughStars as exc:
-        short = f"For you needs {MIN_STARS} starred papers (you have {exc.n_starred}): press s"
-        return RankedListing(problem=few_stars_message(exc.n_starred, in_reader=True), short=short)
+        short = (
+            f"For you needs {MIN_STARS} starred papers (you have {exc.n_starred}): press {keys[0]}"
+        )
+        problem = few_stars_message(exc.n_starred, reader_keys=keys)
+        return RankedListing(problem=problem, short=short)
     except RankUnavailable as exc:
         return RankedListing(problem=str(exc), short="For you is not installed: see the note")
     return RankedListing(ranking.ids, bar_values(ranking.ids, ranking.scores), ranking.note)
@@ -122,7 +135,14 @@ def read_ranked(
     screen.app.call_from_thread(screen.set_activity, f"For you: {what}", slot="foryou")
     stop = lambda: worker.is_cancelled  # noqa: E731  (a newer search: end the child)
     try:
-        ranked = ranked_listing(store, request.query, request.digest, wait=False, stop=stop)
+        ranked = ranked_listing(
+            store,
+            request.query,
+            request.digest,
+            wait=False,
+            stop=stop,
+            keys=reader_keys(screen.app),
+        )
     except QueryError as error:
         incomplete = isinstance(error, IncompleteQuery)
         screen.post_message(msg.ListingFailed(worker, request, str(error), incomplete=incomplete))

@@ -28,13 +28,24 @@ def _defaults() -> dict[str, str]:
     }
 
 
+def bound_keys(app: App[object], binding_id: str) -> list[str]:
+    """The keys of `binding_id` as bound now, as Textual names them: the config's
+    `[keys]` (kept in `DigestApp.user_keymap`), else the default. The help
+    screen and the hints both read keys here, so they cannot disagree."""
+    bound = remapped(app, binding_id) or _defaults()[binding_id]
+    return [key.strip() for key in bound.split(",")]
+
+
+def remapped(app: App[object], binding_id: str) -> str | None:
+    """The config's `[keys]` entry for `binding_id`, or None when it keeps its default."""
+    return getattr(app, "user_keymap", {}).get(binding_id) or None
+
+
 def hint_key(app: App[object], binding_id: str, *, short: bool = False) -> str:
-    """The first key of `binding_id` as bound now (the config's `[keys]`, kept in
-    `DigestApp.user_keymap`, else the default), spelled as the hints spell keys:
-    "escape", "ctrl+z", "f3", "/" for slash, "J". `short`: "esc" for escape
-    (the status line is short of room)."""
-    bound = getattr(app, "user_keymap", {}).get(binding_id) or _defaults()[binding_id]
-    return spelled(bound.split(",")[0].strip(), short=short)
+    """The first key of `binding_id` as bound now (`bound_keys`), spelled as the
+    hints spell keys: "escape", "ctrl+z", "f3", "/" for slash, "J". `short`:
+    "esc" for escape (the status line is short of room)."""
+    return spelled(bound_keys(app, binding_id)[0], short=short)
 
 
 def spelled(key: str, *, short: bool = False) -> str:

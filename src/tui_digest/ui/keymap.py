@@ -118,6 +118,8 @@ def load_keymap() -> tuple[dict[str, str], list[ConfigWarning]]:
 # the app's while the list has the focus; the reading view's and the app's.
 # (Dialogs hold few keys, and those only while they are open.)
 _TOGETHER = ((keys.LIST, keys.MAIN, keys.APP), (keys.READING, keys.APP))
+# binding id -> its action, for the bindings `_TOGETHER` names (computed once).
+_ACTIONS = {b.id: b.action for scope in _TOGETHER for group in scope for b in group}
 
 
 def clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -130,12 +132,11 @@ def clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     `q` closes it instead of quitting) and are not named, nor are two bindings
     of one action on a key (`reading.close` given `q` beside `reading.back`).
     """
-    actions = {b.id: b.action for scope in _TOGETHER for group in scope for b in group}
     # By action: `reading.close` given q joins `reading.back`'s default q (both go back).
-    by_design = {(actions[a], actions[b], key) for a, b, key in _pairs({})}
+    by_design = {(_ACTIONS[a], _ACTIONS[b], key) for a, b, key in _pairs({})}
     found: list[tuple[str, str, str]] = []
     for a, b, key in sorted(_pairs(keymap)):
-        if {(actions[a], actions[b], key), (actions[b], actions[a], key)} & by_design:
+        if {(_ACTIONS[a], _ACTIONS[b], key), (_ACTIONS[b], _ACTIONS[a], key)} & by_design:
             continue
         first = a if a in keymap else b  # ids in order: the first one remapped
         if first in keymap:
@@ -146,7 +147,6 @@ def clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
 def _pairs(keymap: dict[str, str]) -> set[tuple[str, str, str]]:
     """(id, other id, key), ids in order, for each key two bindings live together share."""
     pairs: set[tuple[str, str, str]] = set()
-    actions = {b.id: b.action for scope in _TOGETHER for group in scope for b in group}
     for scope in _TOGETHER:
         owners: dict[str, list[str]] = {}
         for binding in (b for group in scope for b in group):
@@ -155,6 +155,6 @@ def _pairs(keymap: dict[str, str]) -> set[tuple[str, str, str]]:
                 owners.setdefault(key_names.canonical(key.strip()), []).append(binding.id)
         for key, ids in owners.items():
             pairs.update(
-                (a, b, key) for a in ids for b in ids if a < b and actions[a] != actions[b]
+                (a, b, key) for a in ids for b in ids if a < b and _ACTIONS[a] != _ACTIONS[b]
             )
     return pairs

@@ -22,6 +22,7 @@ from textual.screen import Screen
 
 from tui_digest.core.sanitize import clean_line
 from tui_digest.ui.enriching import Enricher
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.signals import signals_of
 
@@ -42,8 +43,12 @@ MAX_NOTES_LISTED = 2
 SLOT = "fetch"
 
 
-def summarise(results: Sequence[SourceResult]) -> tuple[str, SeverityLevel]:
-    """(plain text, severity) of the notification that ends a refresh."""
+def summarise(
+    results: Sequence[SourceResult], *, sources_key: str = "S"
+) -> tuple[str, SeverityLevel]:
+    """(plain text, severity) of the notification that ends a refresh.
+
+    `sources_key`: the sources screen's key as bound now (`key_hints`)."""
     from tui_digest.fetch.results import offline_line, run_totals, with_missed_days
 
     new, updated = run_totals(results)  # (a paper two sources brought counts once)
@@ -63,7 +68,9 @@ def summarise(results: Sequence[SourceResult]) -> tuple[str, SeverityLevel]:
     for result in failed[:MAX_FAILURES_LISTED]:
         lines.append(f"✗ {clean_line(result.name, 60)}: {clean_line(result.error, 240)}")
     if len(failed) > MAX_FAILURES_LISTED:
-        lines.append(f"… and {len(failed) - MAX_FAILURES_LISTED} more failed (S shows all).")
+        lines.append(
+            f"… and {len(failed) - MAX_FAILURES_LISTED} more failed ({sources_key} shows all)."
+        )
     # What a source that came in could not do besides (a missed day, a folder's bad
     # file): what `tui-digest fetch` says on stderr, so the reader does not hide it.
     notes = [(r.name, note) for r in results if r.ok for note in r.notes]
@@ -247,7 +254,7 @@ class Refresher:
             signals.cache_changed.publish(CacheChanged("fetch"))
         finished = FetchFinished(tuple(results))
         signals.fetch_finished.publish(finished)
-        text, severity = summarise(results)
+        text, severity = summarise(results, sources_key=hint_key(host.app, "main.sources"))
         host.notify(text, title="Refresh", severity=severity, markup=False, timeout=10)
         # The enricher closes the client when it takes it.
         if not self.enricher.after_fetch(finished.new_digests, http=fetcher.http):

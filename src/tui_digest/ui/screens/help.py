@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from tui_digest.ui import keys
-from tui_digest.ui.key_hints import hint_key
+from tui_digest.ui.key_hints import bound_keys, hint_key, remapped
 from tui_digest.ui.screens import breakpoints
 from tui_digest.ui.widgets.hanging_rows import HangingRows
 
@@ -73,11 +73,11 @@ class HelpScreen(ModalScreen[None]):
             yield Label(Content(hint), classes="dim")
 
     def _keys(self, binding: Binding) -> str:
-        # A key from the config's [keys] (DigestApp.user_keymap) replaces the default.
-        remapped = getattr(self.app, "user_keymap", {}).get(binding.id or "")
-        if binding.key_display and not remapped:
+        # A key from the config's [keys] replaces the default (and its key_display).
+        assert binding.id is not None  # every binding of `keys` has one (tested)
+        if binding.key_display and not remapped(self.app, binding.id):
             return binding.key_display
-        each = (key.strip() for key in (remapped or binding.key).split(","))
+        each = bound_keys(self.app, binding.id)
         return " ".join(self.app.get_key_display(Binding(key, "")) for key in each)
 
     def action_close(self) -> None:

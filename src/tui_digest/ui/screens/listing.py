@@ -210,9 +210,12 @@ class ListingScreen(CacheScreen):
         for notice in message.store.notices:  # a corrupt cache moved aside, read-only, ...
             self.notify(notice, title="Cache", severity="warning", timeout=15, markup=False)
         if message.sample_name:
-            self.note = first_run.NOTE
+            self.note = first_run.note(self.app)
             self.notify(
-                first_run.welcome(message.sample_name), title="First run", markup=False, timeout=15
+                first_run.welcome(self.app, message.sample_name),
+                title="First run",
+                markup=False,
+                timeout=15,
             )
         self.store_ready()
 

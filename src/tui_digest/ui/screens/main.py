@@ -27,6 +27,7 @@ from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
 from tui_digest.ui.foryou import is_foryou_day, newest_day_followed, newest_day_shown
 from tui_digest.ui.foryou_actions import ForYouActions
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.pane_layout import ListPane, PaneLayout, Panes
 from tui_digest.ui.screens.paper_view_actions import PaperViewActions
 from tui_digest.ui.screens.reading import ReadingScreen
@@ -183,8 +184,8 @@ class MainScreen(
             return
         if finished.new_digests:
             self.note = ""  # real digests arrived: the sample is gone
-        elif problem := first_run.unreachable(finished.results):
-            self.note = first_run.NOTE_UNREACHABLE
+        elif problem := first_run.unreachable(self.app, finished.results):
+            self.note = first_run.note_unreachable(self.app)
             self.notify(problem, title="First run", severity="warning", markup=False, timeout=20)
 
     # --- the current paper ---------------------------------------------------------
@@ -337,7 +338,8 @@ class MainScreen(
         from tui_digest.ui.digest_removal import ask_to_remove
 
         if self.digest is None:
-            self.notify("Show a digest first (d picks one).", title="Delete", markup=False)
+            pick = hint_key(self.app, "main.digest")
+            self.notify(f"Show a digest first ({pick} picks one).", title="Delete", markup=False)
         else:
             ask_to_remove(self, self.digest)
 
