@@ -244,3 +244,29 @@ def test_a_mark_from_the_cli_is_by_hand_and_the_read_timer_leaves_it(tmp_path):
         assert store.timer_read(by_hand) == [] and store.timer_read(other) == [other]
         assert [r.read for r in store.get_papers([by_hand, other])] == [False, True]
         assert store.read_by_hand([by_hand, other]) == {by_hand}
+
+
+def test_a_cut_utf16_state_file_is_named_not_silently_repaired():
+    """state_file.decode kept its own BOM table beside sanitize's (found by review)
+    and, reading a UTF-16 file with invalid bytes (cut mid-character), replaced
+    them without a word; now it uses sanitize's BOMs and says so, as for UTF-8."""
+    from tui_digest.core import state_file
+
+    line = '{"id": "2403.10056", "field": "read", "value": true, "changed_at": "2026-11-29"}\n'
+    for data, codec in (
+        (b"\xff\xfe" + line.encode("utf-16-le") + b"{", "UTF-16-LE"),
+        (b"\xfe\xff" + line.encode("utf-16-be") + b"\x00", "UTF-16-BE"),
+        (line.encode("utf-16-le") + b"\x00\xd8", "UTF-16-LE"),  # no BOM; a lone surrogate
+        (b"\xff\xfe\x00\x00" + line.encode("utf-32-le") + b"{", "UTF-32-LE"),
+    ):
+        text, note = state_file.decode(data)
+        assert text.startswith(line) and text.endswith("\ufffd"), data[:4]
+        assert note.startswith(f"bytes are not valid {codec}"), (data[:4], note)
+    # Whole files: no note, and the BOM is gone.
+    for data in (
+        b"\xef\xbb\xbf" + line.encode("utf-8"),
+        b"\xff\xfe" + line.encode("utf-16-le"),
+        b"\x00\x00\xfe\xff" + line.encode("utf-32-be"),
+        line.encode("utf-16-be"),
+    ):
+        assert state_file.decode(data) == (line, ""), data[:4]

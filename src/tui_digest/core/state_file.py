@@ -16,12 +16,11 @@ shown (never removed).
 
 from __future__ import annotations
 
-import codecs
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tui_digest.core.sanitize import clean_line, for_terminal
+from tui_digest.core.sanitize import bom_note, bom_of, clean_line, for_terminal
 from tui_digest.core.store.papers import paper_id
 from tui_digest.core.store.user_log import (
     FIELDS,
@@ -57,37 +56,27 @@ def dump(changes: Iterable[Change]) -> Iterable[str]:
         yield json.dumps(c.as_json(), ensure_ascii=False).translate(_LINE_BREAKERS) + "\n"
 
 
-# A byte order mark names the encoding (PowerShell 5's `>` and `Out-File` write
-# UTF-16 LE with one, `-Encoding utf8` UTF-8 with one). UTF-32 LE first: its
-# BOM starts with UTF-16 LE's.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-
 def decode(data: bytes) -> tuple[str, str]:
     """A state file's text, and a note when its bytes were not what they should be.
 
-    UTF-8 is what `state export` writes; a BOM is dropped and the encoding it
-    names used. Without one, a file starting `{` as UTF-16 (every other byte
-    zero: a JSON line starts with `{`) is read as that; anything else as UTF-8,
-    invalid bytes becoming U+FFFD (the note says so).
+    UTF-8 is what `state export` writes. A byte order mark (`sanitize.bom_of`,
+    the one table of them) is dropped and the encoding it names used: a file
+    written with a UTF-16 BOM, as some Windows tools write. Without one, a file
+    starting `{` as UTF-16 (every other byte zero: a JSON line starts with `{`)
+    is read as that; anything else as UTF-8. Invalid bytes become U+FFFD and
+    the note says so.
     """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace"), ""
-    for start, codec in ((b"{\x00", "utf-16-le"), (b"\x00{", "utf-16-be")):
-        if data.startswith(start):
-            return data.decode(codec, errors="replace"), ""
+    codec, skip = bom_of(data[:4])
+    if not codec:
+        sniffed = {b"{\x00": "utf-16-le", b"\x00{": "utf-16-be"}.get(data[:2])
+        codec = sniffed or "utf-8"
     try:
-        return data.decode("utf-8"), ""
+        return data[skip:].decode(codec), ""
     except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        return text, "not valid UTF-8: invalid bytes read as U+FFFD (save it as UTF-8)"
+        text = data[skip:].decode(codec, errors="replace")
+        if codec == "utf-8":
+            return text, "not valid UTF-8: invalid bytes read as U+FFFD (save it as UTF-8)"
+        return text, bom_note(codec)
 
 
 @dataclass(slots=True)
