@@ -196,7 +196,7 @@ def cmd_state_import(args: argparse.Namespace) -> int:
     from tui_digest.core.readers import read_capped
 
     raw = read_capped(args.file, cap=256 * 1024 * 1024)
-    text, note = state_file.decode(raw)  # a BOM (PowerShell's) names the encoding
+    text, note = state_file.decode(raw)  # a BOM names the encoding (state_file.decode)
     if note:
         print(f"tui-digest: {for_terminal(args.file)}: {note}", file=sys.stderr)
     parsed = state_file.parse(text, args.file)

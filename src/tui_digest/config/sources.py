@@ -108,12 +108,16 @@ def arxiv_feed_categories(url: str) -> list[str]:
 def same_feed_key(url: str) -> str:
     """What URLs naming one feed have in common, to tell a source already there.
 
-    An arXiv feed is its categories (`rss` or `atom`, `http` or `https`, a trailing
-    slash, the order of `+`-joined categories: one listing). Another http(s) URL is
-    its host (case and a trailing dot aside), its port unless the scheme's default,
-    its path without a trailing slash, and its query; neither its scheme (`http`
-    and `https` serve one feed) nor its user info (credentials) count. Anything
-    else (a path, a `file:` URL) is itself.
+    An arXiv feed is its categories: `rss/<cat>` and `atom/<cat>` list one
+    category's day, several joined with `+` (/work/shared/docs/upstream.md,
+    "arXiv", "Feeds"), so neither the format, a trailing slash nor the order of
+    the categories counts. Another http(s) URL is its host (case and a trailing
+    dot aside), its port unless the scheme's default, its path without a
+    trailing slash, and its query. Its scheme does not count, for arXiv either:
+    our assumption (no upstream documents it) that `http://` and `https://`
+    of one URL are one feed, so that a source re-added with the other scheme is
+    told as already there. Nor does its user info (credentials). Anything else
+    (a path, a `file:` URL) is itself.
     """
     categories = arxiv_feed_categories(url)
     if categories:

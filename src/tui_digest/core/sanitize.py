@@ -104,8 +104,10 @@ def bom_note(codec: str) -> str:
 def decode_text(data: bytes) -> tuple[str, str, str]:
     """Decode bytes that should be UTF-8: (text, codec, note about any repair).
 
-    A byte order mark decides: Windows Notepad saves "Unicode" as UTF-16 LE
-    with one, and a BOM is never the start of text in another encoding.
+    A byte order mark decides: a file written with a UTF-16 BOM, as some Windows
+    tools write (Notepad's "Unicode" is UTF-16 LE with a BOM, by the hex dumps in
+    http://www.herongyang.com/Unicode/Notepad-Supported-Save-and-Open-File-Formats.html),
+    and a BOM is never the start of text in another encoding.
     Chinese text that is not valid UTF-8 is usually GBK/GB18030 with a wrong
     label, so that is tried before giving up; it is accepted only when the
     result is mostly CJK, so random bytes never turn into plausible mojibake.

@@ -38,10 +38,15 @@ def header(exported_at: str) -> str:
     return json.dumps({"format": FORMAT, "version": VERSION, "exported_at": exported_at})
 
 
-# Characters that Python's str.splitlines() (and other JSON-lines readers, e.g.
-# JavaScript before ES2019) take for line ends though JSON lets them stand raw
-# in a string: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR (text pasted from PDFs
-# carries them). json.dumps already escapes the C0 ones (\x0b, \x0c, \x1c-\x1e).
+# Characters that line-splitting tools take for line ends though JSON lets them
+# stand raw in a string: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR (text pasted
+# from PDFs carries them). Python's str.splitlines() splits on all three (its
+# documented line boundaries: https://docs.python.org/3/library/stdtypes.html#str.splitlines),
+# and tui-digest's own `state import` once read the file that way: a note with
+# U+2028 was cut in two and lost (found by a bug hunt; it now splits at \n only).
+# (JSON parsers accept them raw: JSON.parse always has; ES2019's "JSON superset",
+# https://github.com/tc39/proposal-json-superset, changed only JavaScript source
+# string literals.) json.dumps already escapes the C0 ones (\x0b, \x0c, \x1c-\x1e).
 _LINE_BREAKERS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
@@ -60,8 +65,13 @@ def decode(data: bytes) -> tuple[str, str]:
     """A state file's text, and a note when its bytes were not what they should be.
 
     UTF-8 is what `state export` writes. A byte order mark (`sanitize.bom_of`,
-    the one table of them) is dropped and the encoding it names used: a file
-    written with a UTF-16 BOM, as some Windows tools write. Without one, a file
+    the one table of them) is dropped and the encoding it names used. Windows
+    PowerShell 5.1's `>` writes UTF-16 LE with a BOM: `>` is Out-File
+    (https://learn.microsoft.com/powershell/module/microsoft.powershell.utility/out-file),
+    whose 5.1 default encoding is "Unicode", UTF-16 LE, and Windows PowerShell
+    writes a BOM for every Unicode encoding but UTF-7
+    (https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_character_encoding).
+    Without one, a file
     starting `{` as UTF-16 (every other byte zero: a JSON line starts with `{`)
     is read as that; anything else as UTF-8. Invalid bytes become U+FFFD and
     the note says so.

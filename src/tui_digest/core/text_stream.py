@@ -4,9 +4,10 @@ The digest reader streams (issue 13 req 1, issue 11 item 9): a 169 MB digest
 is never held whole, as bytes or text. The encoding is decided the way
 `decode_text` decides it for the whole document, by reading the file once
 before the real read (incremental decoders, a chunk at a time, a fraction of
-the parse's cost): the codec a byte order mark names (UTF-16 from Windows
-Notepad), else UTF-8 when every byte is valid UTF-8, else GB18030 when that
-decodes and is mostly CJK, else UTF-8 with U+FFFD for invalid sequences.
+the parse's cost): the codec a byte order mark names (UTF-16 with a BOM, as
+some Windows tools write: see `sanitize.decode_text`), else UTF-8 when every
+byte is valid UTF-8, else GB18030 when that decodes and is mostly CJK, else
+UTF-8 with U+FFFD for invalid sequences.
 Line ends are normalised like `\\r\\n` and `\\r` to `\\n` (universal newlines).
 """
 

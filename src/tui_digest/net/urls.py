@@ -19,9 +19,10 @@ def _split_userinfo(netloc: str) -> tuple[str, str | None, str]:
 
 
 def _masked_userinfo(user: str, password: str | None) -> str:
-    """`user:***` for a user and a password; `***` for a user name alone, which is
-    how a token is usually given (`https://TOKEN@host/…`, GitHub's form): the
-    name is then the secret."""
+    """`user:***` for a user and a password; `***` for a user name alone. Our
+    assumption, not a documented rule: a user name given alone may be a token
+    (`https://TOKEN@host/…`, a form guides for git hosts show), so the name is
+    treated as the secret; hiding a plain user name costs little."""
     return f"{user}:{MASK}" if password is not None else MASK
 
 
