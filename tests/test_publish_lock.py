@@ -210,3 +210,25 @@ def test_other_flock_errors_still_fail(tmp_path, monkeypatch):
     monkeypatch.setattr(folder_lock.fcntl, "flock", interrupted)
     with pytest.raises(InterruptedError), locked(tmp_path):
         pass
+
+
+def test_a_lock_file_this_user_cannot_read_publishes_unlocked_and_says_so(tmp_path, monkeypatch):
+    """Another user's lock file made under umask 077 (0600): publish failed with
+    "Permission denied" (found by a regression hunt); it goes on unlocked, saying so."""
+    import errno
+    import os
+
+    from tui_digest.publish import folder_lock
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / LOCK_NAME).touch()
+
+    def fake_open(path, flags, *args):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    monkeypatch.setattr(folder_lock.os, "open", fake_open)
+    said: list[tuple[Path, OSError]] = []
+    with locked(folder, unlocked=lambda path, exc: said.append((path, exc))) as path:
+        assert path == folder / LOCK_NAME
+    assert [(p, e.errno) for p, e in said] == [(folder / LOCK_NAME, errno.EACCES)]

@@ -76,7 +76,12 @@ def locked(
     written) are the caller's to report.
     """
     path = Path(folder) / LOCK_NAME
-    fd = _open(path)
+    try:
+        fd = _open(path)
+    except PermissionError as exc:  # a lock file this user may not even read (0600)
+        if unlocked is not None:
+            unlocked(path, exc)
+        fd = None
     if fd is None:
         yield path
         return
