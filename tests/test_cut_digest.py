@@ -66,9 +66,11 @@ def test_whole_and_damaged_documents_do_not_look_cut():
     # A footnote missing in the middle is a damaged entry, not a cut.
     middle = text[: text.index("[^5]: ")] + text[text.index("[^6]: ") :]
     assert read_digest(middle).digest.cut == ""
-    # Footnotes only, or a table only: nothing says where the document should end.
+    # Footnotes only: nothing says where the document should end. A table only
+    # may be a copy cut before its footnotes: the store asks the day held.
     assert read_digest(text[text.index("[^1]: ") :]).digest.cut == ""
-    assert read_digest(text[: text.index("[^1]: ")]).digest.cut == ""
+    table = read_digest(text[: text.index("[^1]: ")]).digest
+    assert (table.cut, table.cut_kind) == ("it has table rows but no footnotes", "table")
     # Without its closing line (variations docs/digest-format.md lists): whole.
     assert read_digest(text.rstrip(" \n") + "\n").digest.cut == ""
     assert read_digest(text[: -len("\n    \n\n")] + "\n").digest.cut == ""
@@ -165,6 +167,52 @@ def test_a_copy_cut_inside_its_table_is_refused(tmp_path, capsys, monkeypatch, a
     with Store.open(db, readonly=True) as store:
         assert store.original_bytes(NAME) == WHOLE
         assert [(d.name, d.count) for d in store.digests()] == [(NAME, 20)]
+
+
+@pytest.mark.parametrize("ahead_max", [cli_read_ahead.AHEAD_MAX_BYTES, 0])
+def test_cut_copies_judged_by_what_they_would_cost_the_day(
+    tmp_path, capsys, monkeypatch, ahead_max
+):
+    """Found by a regression hunt after the first version of the rule: a copy cut
+    at a line break inside the table (737 papers became 160), and a cut copy of
+    the next version (one paper added) that shortened an abstract, were taken;
+    a text fix with a row repeated after the last was refused."""
+    monkeypatch.setattr(cli_read_ahead, "AHEAD_MAX_BYTES", ahead_max)
+    db, path = tmp_path / "cache.db", tmp_path / f"{NAME}.md"
+    path.write_bytes(WHOLE)
+    assert _import(capsys, db, path)[0] == 0
+    held = _abstracts(db)
+    text = WHOLE.decode()
+    refused = {
+        "cut at a line break in the table": text[: text.index("| [^12] |")],
+        "next version cut in a footnote": write_digest(PAPERS + many_papers(21)[20:])[
+            : text.index("[^12]: ") + 700
+        ],
+        "next version cut in its old last footnote": _cut_in_last_old_footnote(),
+    }
+    for why, cut_text in refused.items():
+        path.write_text(cut_text, encoding="utf-8")
+        rc, _out, err = _import(capsys, db, path)
+        assert rc == 1 and "the document looks cut off" in err, why
+        with Store.open(db, readonly=True) as store:
+            assert store.original_bytes(NAME) == WHOLE, why
+            assert [(d.name, d.count) for d in store.digests()] == [(NAME, 20)], why
+        assert _abstracts(db) == held, why
+    # A text fix and a row repeated after the last: a revision.
+    fixed = write_digest([replace(PAPERS[0], summary_zh="修正后的摘要"), *PAPERS[1:]])
+    first_row = next(line for line in fixed.splitlines() if line.startswith("| [^1] |"))
+    table_end = fixed.index("\n\n[^1]: ")
+    path.write_text(fixed[:table_end] + "\n" + first_row + fixed[table_end:], encoding="utf-8")
+    rc, out, err = _import(capsys, db, path)
+    assert rc == 0 and "1 updated" in out and "same-day update" in out
+
+
+def _cut_in_last_old_footnote() -> str:
+    """The next version (two rows added) cut inside the day's last paper's
+    footnote: only new papers' rows lack footnotes, but [^20]'s abstract is cut."""
+    text = write_digest(PAPERS + many_papers(22)[20:])
+    start = text.index("[^20]: ")
+    return text[: start + (text.index("[^21]: ") - start) * 2 // 3]
 
 
 def test_a_cut_copy_of_a_day_not_held_is_imported_as_before(tmp_path, capsys):

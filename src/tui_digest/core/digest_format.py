@@ -398,9 +398,13 @@ class DigestStream:
         final line break does too: these are only signs, and the store refuses
         the document only when the day it holds agrees (`days.refuse_cut`).
         """
-        if self._open_row:
+        if self._open_row or (self._rows and not self._notes):
+            # Ended inside its table (or before its first footnote): whatever
+            # rows came, the store refuses it only if it drops papers of the day.
             self.digest.cut_kind = "table"
-            return "its table ends mid-row, without a line break"
+            if self._open_row:
+                return "its table ends mid-row, without a line break"
+            return "it has table rows but no footnotes"
         if not self._notes or not self._rows:
             return ""
         if self._rows[-1] is None:
@@ -411,6 +415,13 @@ class DigestStream:
         rows = reversed(self._rows)
         tail = next((i for i, row in enumerate(rows) if row is None), len(self._rows))
         if tail == len(self._rows):  # no row has a footnote: they are not the table's
+            return ""
+        # Rows repeated after the last (a ref used again) are of entries given
+        # with a footnote: no paper of theirs loses its text.
+        given = set(self._ids) | {p.id for _, p in self._ready.values() if p is not None}
+        ids = [_row_id(row) for row in self._rows[-tail:] if row is not None]
+        self.digest.cut_ids = [pid for pid in dict.fromkeys(ids) if pid and pid not in given]
+        if not self.digest.cut_ids:
             return ""
         self.digest.cut_kind = "rows"
         which = "table row has" if tail == 1 else f"{tail} table rows have"
@@ -464,6 +475,12 @@ class DigestStream:
             message = "no table rows found; papers read from the footnotes only"
             self._problems.add(0, _MISSING, 1, message)
         yield from self._flush()
+
+
+def _row_id(row: _Row) -> str:
+    """The arXiv id a table row links to ("" when it links none)."""
+    found = parse_arxiv_id(row.url) if row.url else None
+    return found[0] if found else ""
 
 
 def read_digest(data: str | bytes, *, source: str = "", name: str | None = None) -> ReadResult:

@@ -92,13 +92,15 @@ def refuse_cut(
     document of a day not held is still imported: its problems say what it lacks.
 
     The document's signs are checked against the day held, because a whole
-    document can show them too (saved without its final line break, a last
-    row left without its footnote): only a document that lists nothing the day
-    lacks (`incoming`: its arXiv ids) is a cut copy, and then only when it lists
-    fewer papers, or ends inside a footnote whose abstracts come shorter than
-    the ones stored, or its last rows lack footnotes (their text would be the
-    table's alone). A whole revision without its final line break was refused
-    (found by a regression hunt and a review).
+    document can show them too (saved without its final line break, a row
+    repeated after the last) and a cut one can add papers too (a cut copy of
+    the generator's next version). It is a cut copy when it would cost the day
+    something: ending in its table, it drops papers the day lists; ending
+    mid-line in a footnote, that paper's abstracts come shorter than
+    stored; its last rows without footnotes are of papers the day holds (their
+    text would be the table's alone). A whole revision without its final line
+    break was refused, and a cut copy that added one paper shortened an
+    abstract (found by regression hunts and a review).
     """
     if not digest.cut or target.outcome != SAME_DAY:
         return
@@ -106,14 +108,14 @@ def refuse_cut(
         "SELECT p.id FROM membership m JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
         (target.pk,),
     )}  # fmt: skip
-    listed = set(incoming)
-    if not listed <= held:
-        return  # it brings papers the day lacks: a revision
-    fewer = len(listed) < len(held)
-    if digest.cut_kind == "note" and not fewer and not _shorter(conn, digest):
-        return
-    if digest.cut_kind == "table" and not fewer:
-        return
+    # (a document that ends mid-line in a footnote: that paper's stored text wins)
+    if not (digest.cut_id and _shorter(conn, digest)):
+        if digest.cut_kind == "note":
+            return
+        if digest.cut_kind == "table" and held <= set(incoming):
+            return
+        if digest.cut_kind == "rows" and not held.intersection(digest.cut_ids):
+            return
     from tui_digest.core.model import InputError
 
     where = digest.source or digest.name or "<input>"
