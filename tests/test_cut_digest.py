@@ -189,6 +189,11 @@ def test_cut_copies_judged_by_what_they_would_cost_the_day(
             : text.index("[^12]: ") + 700
         ],
         "next version cut in its old last footnote": _cut_in_last_old_footnote(),
+        # (a fourth regression hunt) the next version cut after its table: every
+        # paper of the day listed, but the day's kept bytes would lose every footnote.
+        "next version cut after its table": _next_cut_after_table(),
+        # Its Chinese abstract grew by more than its English one lost.
+        "cut English, longer Chinese": _cut_english_longer_chinese(),
     }
     for why, cut_text in refused.items():
         path.write_text(cut_text, encoding="utf-8")
@@ -205,6 +210,19 @@ def test_cut_copies_judged_by_what_they_would_cost_the_day(
     path.write_text(fixed[:table_end] + "\n" + first_row + fixed[table_end:], encoding="utf-8")
     rc, out, err = _import(capsys, db, path)
     assert rc == 0 and "1 updated" in out and "same-day update" in out
+
+
+def _next_cut_after_table() -> str:
+    text = write_digest(PAPERS + many_papers(22)[20:])
+    return text[: text.index("[^1]: ")]
+
+
+def _cut_english_longer_chinese() -> str:
+    last = PAPERS[-1]
+    longer = replace(last, abstract_zh=last.abstract_zh + "更长的中文摘要。" * 200)
+    text = write_digest([*PAPERS[:-1], longer])
+    assert text.endswith(last.abstract_en + "\n    \n\n")  # the English abstract ends it
+    return text[: len(text) - len("\n    \n\n") - len(last.abstract_en) // 2]
 
 
 def _cut_in_last_old_footnote() -> str:

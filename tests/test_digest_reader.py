@@ -327,6 +327,18 @@ def test_a_row_without_footnote_gives_way_to_a_later_entry_of_its_id():
     ]
 
 
+def test_a_row_without_footnote_gives_way_to_a_footnote_without_row_of_its_id():
+    """The last footnote labelled [^4] instead of [^3] (a typo): its entry was
+    skipped as a duplicate of row [^3]'s table-only one, abstracts lost (found by
+    a regression hunt)."""
+    text = CANON.replace("[^3]: ", "[^4]: ")
+    result = read(text)
+    assert [p.id for p in result.digest.papers] == ["2403.10056", "2310.03635", "hep-th/9901001"]
+    whole = read(CANON).digest.papers[2]
+    assert result.digest.papers[2].abstract_en == whole.abstract_en
+    assert read(text).digest.cut == ""  # nothing lost: not a cut either
+
+
 def test_refs_out_of_order_pair_by_number():
     lines = CANON.split("\n")
     lines[4], lines[6] = lines[6], lines[4]  # table order 3, 2, 1

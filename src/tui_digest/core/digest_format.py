@@ -346,7 +346,7 @@ class DigestStream:
             self._where[order] = (ref, at)
             if note is not None and note.ref == self._open_end:  # the end: cut mid-way?
                 self.digest.cut_id = paper.id
-                self.digest.cut_chars = len(paper.abstract_en) + len(paper.abstract_zh)
+                self.digest.cut_chars = (len(paper.abstract_en), len(paper.abstract_zh))
         return order, paper
 
     def _first(self, order: tuple[int, ...], paper: Paper) -> bool:
@@ -418,7 +418,9 @@ class DigestStream:
             return ""
         # Rows repeated after the last (a ref used again) are of entries given
         # with a footnote: no paper of theirs loses its text.
-        given = set(self._ids) | {p.id for _, p in self._ready.values() if p is not None}
+        given = set(self._ids) | {
+            p.id for _, p in (*self._ready.values(), *self._later) if p is not None
+        }
         ids = [_row_id(row) for row in self._rows[-tail:] if row is not None]
         self.digest.cut_ids = [pid for pid in dict.fromkeys(ids) if pid and pid not in given]
         if not self.digest.cut_ids:
@@ -444,18 +446,22 @@ class DigestStream:
         # A row without its footnote whose id a later entry gives with one: that
         # entry is kept, not the table's text (`_first` keeps the first of an id;
         # the table-only one lost the paper's abstracts; found by a regression hunt).
+        # (a footnote without a row comes after every row: len(self._rows))
         later = {
-            paper.id: index
-            for index, (_, paper) in self._ready.items()
+            paper.id: (index, order)
+            for index, (order, paper) in [
+                *self._ready.items(),
+                *((len(self._rows), item) for item in self._later),
+            ]
             if paper is not None and paper.id
         }
         for index, row in enumerate(self._rows):
             if row is not None:  # no footnote came for it
                 order, paper = self._paper(row, None, (0, index))
-                fuller = later.get(paper.id, -1) if paper is not None else -1
+                fuller, its = later.get(paper.id, (-1, ())) if paper is not None else (-1, ())
                 if paper is not None and fuller > index:
                     ref = self._where.pop(order, (row.ref, 0))[0]
-                    other = self._where.get(self._ready[fuller][0], (0, 0))[0]
+                    other = self._where.get(its, (0, 0))[0]
                     message = (
                         f"table row [^{ref}] has no footnote; its arXiv id "
                         f"{paper.id} is [^{other}]'s, which is kept"

@@ -34,10 +34,10 @@ class Digest:
     cut: str = ""
     cut_kind: str = ""
     # "note": the paper whose footnote the document ends in, and how long its
-    # abstracts came (a cut one is shorter than the one stored). "rows": the
+    # abstracts came (a cut one is shorter than the one stored; each compared). "rows": the
     # ids of the last rows without a footnote (their text would be the table's).
     cut_id: str = ""
-    cut_chars: int = 0
+    cut_chars: tuple[int, int] = (0, 0)  # (English, Chinese)
     cut_ids: list[str] = field(default_factory=list)
 
 

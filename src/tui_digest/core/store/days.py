@@ -112,7 +112,7 @@ def refuse_cut(
     if not (digest.cut_id and _shorter(conn, digest)):
         if digest.cut_kind == "note":
             return
-        if digest.cut_kind == "table" and held <= set(incoming):
+        if digest.cut_kind == "table" and held <= set(incoming) and not _has_text(conn, target):
             return
         if digest.cut_kind == "rows" and not held.intersection(digest.cut_ids):
             return
@@ -125,13 +125,29 @@ def refuse_cut(
     )
 
 
+def _has_text(conn: sqlite3.Connection, target: Target) -> bool:
+    """Whether the day held has footnote text (an abstract): a document without
+    footnotes would put the table alone in its place (the kept bytes lost them all:
+    a copy of the next version cut after its table; found by a regression hunt)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM membership m JOIN papers p ON p.pk = m.paper WHERE m.digest = ? "
+            "AND (p.abstract_en != '' OR p.abstract_zh != '') LIMIT 1",
+            (target.pk,),
+        ).fetchone()
+        is not None
+    )
+
+
 def _shorter(conn: sqlite3.Connection, digest: Digest) -> bool:
     """Whether the paper `digest` ends in came with shorter abstracts than stored."""
     stored = conn.execute(
-        "SELECT length(abstract_en) + length(abstract_zh) FROM papers WHERE id = ?",
+        "SELECT length(abstract_en), length(abstract_zh) FROM papers WHERE id = ?",
         (digest.cut_id,),
     ).fetchone()
-    return stored is not None and digest.cut_chars < stored[0]
+    # Each abstract on its own: a next version's longer Chinese one hid a cut English one.
+    en, zh = digest.cut_chars
+    return stored is not None and (en < stored[0] or zh < stored[1])
 
 
 def earlier_candidate(digest: Digest) -> bool:
