@@ -104,10 +104,7 @@ def refuse_cut(
     """
     if not digest.cut or target.outcome != SAME_DAY:
         return
-    held = {pid for (pid,) in conn.execute(
-        "SELECT p.id FROM membership m JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
-        (target.pk,),
-    )}  # fmt: skip
+    held = {pid for _, pid, _ in stored_list(conn, target.pk)}
     # (a document that ends mid-line in a footnote: that paper's stored text wins)
     if not (digest.cut_id and _shorter(conn, digest)):
         if digest.cut_kind == "note":
