@@ -383,8 +383,19 @@ class DigestStream:
 
     # --- the end -------------------------------------------------------------
 
-    def _cut(self) -> str:
+    def _waiting(self) -> dict[str, tuple[int, tuple[int, ...]]]:
+        """Entries made but not yet yielded, by arXiv id: (the row index they wait
+        at, their order). A footnote without a row comes after every row."""
+        after_rows = ((len(self._rows), item) for item in self._later)
+        return {
+            paper.id: (index, order)
+            for index, (order, paper) in [*self._ready.items(), *after_rows]
+            if paper is not None and paper.id
+        }
+
+    def _cut(self, waiting: dict[str, tuple[int, tuple[int, ...]]]) -> str:
         """Why the document looks cut off (a download or a copy ended early), or "".
+        `waiting`: `_waiting()`, the entries not yet yielded.
 
         The table comes first and the footnotes follow it in its order, each
         version of the generator's file whole (it rewrites the file, rows and
@@ -418,11 +429,10 @@ class DigestStream:
             return ""
         # Rows repeated after the last (a ref used again) are of entries given
         # with a footnote: no paper of theirs loses its text.
-        given = set(self._ids) | {
-            p.id for _, p in (*self._ready.values(), *self._later) if p is not None
-        }
         ids = [_row_id(row) for row in self._rows[-tail:] if row is not None]
-        self.digest.cut_ids = [pid for pid in dict.fromkeys(ids) if pid and pid not in given]
+        self.digest.cut_ids = [
+            pid for pid in dict.fromkeys(ids) if pid and pid not in self._ids and pid not in waiting
+        ]
         if not self.digest.cut_ids:
             return ""
         self.digest.cut_kind = "rows"
@@ -442,19 +452,11 @@ class DigestStream:
                 lines = ", ".join(map(str, seen.lines[:10])) + (", …" if seen.count > 10 else "")
                 message = f"footnote [^{ref}] appears {seen.count} times (lines {lines})"
                 self._problems.add(seen.lines[1], _REPEATED, seen.order, message)
-        self.digest.cut = self._cut()
+        later = self._waiting()
+        self.digest.cut = self._cut(later)
         # A row without its footnote whose id a later entry gives with one: that
         # entry is kept, not the table's text (`_first` keeps the first of an id;
         # the table-only one lost the paper's abstracts; found by a regression hunt).
-        # (a footnote without a row comes after every row: len(self._rows))
-        later = {
-            paper.id: (index, order)
-            for index, (order, paper) in [
-                *self._ready.items(),
-                *((len(self._rows), item) for item in self._later),
-            ]
-            if paper is not None and paper.id
-        }
         for index, row in enumerate(self._rows):
             if row is not None:  # no footnote came for it
                 order, paper = self._paper(row, None, (0, index))
