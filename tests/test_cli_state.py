@@ -270,3 +270,55 @@ def test_a_cut_utf16_state_file_is_named_not_silently_repaired():
         line.encode("utf-16-be"),
     ):
         assert state_file.decode(data) == (line, ""), data[:4]
+
+
+def test_a_mark_by_hand_travels_and_the_other_machines_timer_leaves_it(tmp_path):
+    """`m m` on the laptop leaves a paper unread for good there; after `state
+    export`/`state import` the desktop's read timer marked it read all the same
+    (hand marks did not travel: a known gap). A read line now says `by_hand`,
+    and the desktop remembers it, across a restart and for a paper it does not
+    hold yet (it arrives later). A paper the laptop's timer read carries no
+    such word: the desktop's timer still reads its other papers."""
+    from tui_digest.core.store import Store
+
+    laptop, desktop, late = tmp_path / "laptop.db", tmp_path / "desktop.db", tmp_path / "late.db"
+    for cache in (laptop, desktop):
+        assert run_cli("import", str(DIGEST), db=cache).returncode == 0
+    assert run_cli("mark", "read", "2403.10056", db=laptop).returncode == 0
+    assert run_cli("mark", "unread", "2403.10056", db=laptop).returncode == 0
+    with Store.open(laptop) as store:  # the laptop's timer reads another paper
+        assert store.timer_read(store.get_paper("2310.03635").rowid)
+    state = tmp_path / "s.jsonl"
+    assert run_cli("state", "export", "-o", str(state), db=laptop).returncode == 0
+    lines = [json.loads(x) for x in state.read_text("utf-8").splitlines()[1:]]
+    read = {x["id"]: x for x in lines if x["field"] == "read"}
+    assert read["2403.10056"]["by_hand"] is True and "by_hand" not in read["2310.03635"]
+
+    for cache in (desktop, late):
+        imported = run_cli("state", "import", str(state), db=cache)
+        assert imported.returncode == 0, imported.stderr
+    # `late` gets the paper only now, after the state (kept by id until then).
+    assert run_cli("import", str(DIGEST), db=late).returncode == 0
+    for cache in (desktop, late):
+        with Store.open(cache) as store:  # a restart: a new process, a new handle
+            hand = store.get_paper("2403.10056").rowid
+            assert store.timer_read(hand) == []
+            assert store.get_paper("2403.10056").read is False
+            others = [p.rowid for p in store.list_rows(store.list_ids(""))]
+            assert store.read_by_hand(others) == {hand}
+
+
+def test_a_state_line_with_a_bad_by_hand_is_a_problem_and_only_read_carries_it():
+    from tui_digest.core import state_file
+
+    at = '"changed_at": "2026-11-29T08:00:00Z"'
+    text = "\n".join(
+        [
+            '{"id": "2403.10056", "field": "read", "value": false, "by_hand": "yes", ' + at + "}",
+            '{"id": "2403.10056", "field": "starred", "value": true, "by_hand": true, ' + at + "}",
+            '{"id": "2310.03635", "field": "read", "value": false, "by_hand": true, ' + at + "}",
+        ]
+    )
+    parsed = state_file.parse(text, "s.jsonl")
+    assert parsed.problems == ["s.jsonl:1: by_hand must be true or false"]
+    assert [(c.field, c.by_hand) for c in parsed.changes] == [("starred", False), ("read", True)]

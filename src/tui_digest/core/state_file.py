@@ -1,7 +1,7 @@
 """The user-state file: JSON lines that carry read/starred/tags/note between machines.
 
     {"format": "tui-digest-state", "version": 1, "exported_at": "2026-11-30T10:00:00.000Z"}
-    {"id": "2403.10056", "field": "read", "value": true, "changed_at": "2026-11-29T08:12:03.120Z"}
+    {"id": "2403.10056", "field": "read", "value": true, "changed_at": "…", "by_hand": true}
     {"id": "2403.10056", "field": "tags", "value": ["robotics"], "changed_at": "..."}
     {"id": "2403.10056", "field": "watch_seen", "value": "agents", "changed_at": "..."}
 
@@ -11,7 +11,9 @@ not fatal. `changed_at` is UTC; `tui-digest state import` keeps, per paper
 and field, whichever change is newest (core.store.user_log.merge). A
 `watch_seen` line says `tui-digest watch --since-last-run` showed the paper
 for that watch: one line per paper and watch, added to what the cache has
-shown (never removed).
+shown (never removed). `"by_hand": true` on a read line says the user set
+that flag by hand (store.hand_read): the importing cache's read timer leaves
+the paper alone too. Readers that do not know the key ignore it.
 """
 
 from __future__ import annotations
@@ -119,7 +121,11 @@ def _change(obj: object) -> Change:
             else {"tags": "a list of strings", SEEN_FIELD: "a watch name"}.get(fld, "a string")
         )
         raise ValueError(f"{fld} must be {kind}")
-    return Change(paper_id(pid), fld, value, parse_stamp(at))
+    by_hand = obj.get("by_hand", False)
+    if not isinstance(by_hand, bool):
+        raise ValueError("by_hand must be true or false")
+    # Only a read flag can be set by hand (`store.hand_read`); elsewhere it means nothing.
+    return Change(paper_id(pid), fld, value, parse_stamp(at), by_hand=by_hand and fld == "read")
 
 
 def parse(text: str, name: str) -> Parsed:

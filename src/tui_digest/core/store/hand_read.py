@@ -36,6 +36,12 @@ def remember(conn: sqlite3.Connection, rowids: Sequence[int]) -> None:
         )
 
 
+def remember_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
+    """These arXiv ids' read flags were set by hand on another machine (a state
+    file's `by_hand`, `user_log.merge`): held or not here yet, the timer leaves them."""
+    conn.executemany("INSERT OR IGNORE INTO hand_read(id) VALUES (?)", ((i,) for i in ids))
+
+
 def timer_read(conn: sqlite3.Connection, rowid: int) -> list[int]:
     """The read timer marks `rowid` read unless the user set its read flag by hand;
     returns [rowid] when it changed, else []."""

@@ -25,7 +25,7 @@ from tui_digest.core.query import saved_tag
 from tui_digest.core.query_user import fold_note
 from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
-from tui_digest.core.store import watch_seen
+from tui_digest.core.store import hand_read, watch_seen
 
 FIELDS = ("read", "starred", "tags", "note", "watch_seen")
 FLAG_FIELDS = ("read", "starred")
@@ -181,22 +181,37 @@ class Change:
     field: str
     value: object
     changed_at: str
+    # A read flag the user set by hand (`hand_read`): the read timer of the
+    # machine importing it leaves the paper alone too. Written as "by_hand":
+    # true on read lines only; a reader of the file that knows nothing of it
+    # ignores the key (a line is an object; unknown keys were always skipped).
+    by_hand: bool = False
 
     def as_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "id": self.id,
             "field": self.field,
             "value": self.value,
             "changed_at": self.changed_at,
         }
+        if self.by_hand:
+            out["by_hand"] = True
+        return out
 
 
 def export_changes(conn: sqlite3.Connection) -> Iterator[Change]:
-    """Every recorded field, and flags set before changes were recorded (at EPOCH)."""
-    for pid, field, value, at in conn.execute(
-        "SELECT id, field, value, changed_at FROM user_state ORDER BY id, field"
+    """Every recorded field, and flags set before changes were recorded (at EPOCH).
+
+    A read line says whether the user set that flag by hand (`Change.by_hand`):
+    `m m` on the laptop left the paper unread for good there, and the desktop's
+    read timer marked it read again once the state travelled (a known gap,
+    closed here)."""
+    for pid, field, value, at, hand in conn.execute(
+        "SELECT u.id, u.field, u.value, u.changed_at, "
+        "u.field = 'read' AND EXISTS (SELECT 1 FROM hand_read h WHERE h.id = u.id) "
+        "FROM user_state u ORDER BY u.id, u.field"
     ):
-        yield Change(pid, field, json.loads(value), at)
+        yield Change(pid, field, json.loads(value), at, by_hand=bool(hand))
     for flag in FLAG_FIELDS:
         for (pid,) in conn.execute(
             f"SELECT p.id FROM papers p WHERE p.{flag} AND NOT EXISTS "
@@ -249,8 +264,15 @@ def merge(conn: sqlite3.Connection, changes: Iterable[Change]) -> MergeResult:
         local = _local(conn, c.id, c.field)
         if local is not None and local[1] >= c.changed_at:
             result.kept += 1
+            if c.by_hand and local == (c.value, c.changed_at):
+                # The same change, already here (a file imported before by a
+                # version that did not read `by_hand`, or both ways round).
+                hand_read.remember_ids(conn, [c.id])
             continue
         result.applied += 1
+        if c.by_hand:
+            # By id: a paper not here yet is left alone by the timer once it arrives.
+            hand_read.remember_ids(conn, [c.id])
         if c.field in FLAG_FIELDS:
             result.pending += not _apply_flag(conn, c)
             continue
