@@ -67,6 +67,10 @@ def test_config_before_search_keeps_a_negated_word(imported, tmp_path):
         (["export", "is:starred", "-os2.bib"], "Write -o s2.bib for the option"),
         (["export", "x", "-o=s2.bib"], "Write -o s2.bib for the option"),
         (["export", "x", "-o/tmp/out"], "Write -o /tmp/out for the option"),
+        # a long option with one dash: it searched for papers without "json"
+        (["search", "graph", "-json"], "-json: the option --json, or a negated query word?"),
+        (["search", "graph", "-limit=5"], "Write --limit=5 for the option"),
+        (["export", "x", "-format", "bibtex"], "Write --format for the option"),
     ],
 )
 def test_an_option_that_is_not_one_is_refused_not_searched_for(argv, said, capsys, tmp_path):
@@ -91,6 +95,9 @@ def test_an_option_that_is_not_one_is_refused_not_searched_for(argv, said, capsy
             ["search", "--js", "-(survey OR review)"],
             ["search", "--js", "--", "-(survey OR review)"],
         ),
+        # a word that is no option of the command, with one dash or two letters
+        (["search", "x", "-js", "-j"], ["search", "--", "x", "-js", "-j"]),
+        (["search", "--", "graph", "-json"], ["search", "--", "graph", "-json"]),
         # after the user's own --, everything is a word
         (["export", "-o", "x.bib", "--", "-os2.bib"], ["export", "-o", "x.bib", "--", "-os2.bib"]),
     ],

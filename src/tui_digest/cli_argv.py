@@ -32,6 +32,7 @@ def query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
     for token in rest:
         action = _option(subparser, token)
         if action is None and not token.startswith("--"):
+            _refuse_single_dash_option(subparser, token)
             _refuse_glued_value(subparser, token)
             words.append(token)
             continue
@@ -42,6 +43,23 @@ def query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
             if value is not None:  # (none: argparse says "expected one argument")
                 options.append(value)
     return head + options + (["--", *words] if words else [])
+
+
+def _refuse_single_dash_option(subparser: argparse.ArgumentParser, token: str) -> None:
+    """`search graph -json` searched for papers without the word "json" and
+    printed a table, exit 0, where `--json` was meant (left from a bug hunt).
+    A word that is a long option of the command with one dash is refused,
+    naming both readings; `-- -json` still searches for it."""
+    name = token.split("=", 1)[0]
+    if len(name) < 3 or name.startswith("--"):
+        return
+    long = "-" + name
+    if any(long in a.option_strings for a in subparser._actions):
+        subparser.error(
+            f"{token}: the option {long}, or a negated query word? "
+            f"Write {long}{token[len(name) :]} for the option, "
+            f"or end the options with -- and write the query after it (-- {token})"
+        )
 
 
 def _refuse_glued_value(subparser: argparse.ArgumentParser, token: str) -> None:
