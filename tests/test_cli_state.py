@@ -127,7 +127,7 @@ def test_note_prints_its_lines_and_what_is_cut_is_said(tmp_path):
     out = run_cli("note", pid, "n" * 30_000, db=db)
     assert out.returncode == 0 and "note cut to 20,000 characters" in out.stderr.decode()
     out = run_cli("tag", pid, "+short", db=db)
-    assert out.stderr == b""
+    assert out.stderr == b"tags: 1 paper changed\n"  # nothing cut, nothing said of it
 
 
 def test_state_import_counts_every_change_for_an_absent_paper(tmp_path):
@@ -322,3 +322,17 @@ def test_a_state_line_with_a_bad_by_hand_is_a_problem_and_only_read_carries_it()
     parsed = state_file.parse(text, "s.jsonl")
     assert parsed.problems == ["s.jsonl:1: by_hand must be true or false"]
     assert [(c.field, c.by_hand) for c in parsed.changes] == [("starred", False), ("read", True)]
+
+
+def test_tag_counts_go_to_stderr_in_a_pipe_and_one_paper_is_one(tmp_path):
+    """`tag ID +x | cut -f2` read "tags: 1 papers changed" as a data line (left
+    from a bug hunt): the count is for the person (stderr in a pipe); the data
+    lines stay "ID<tab>tags". Counts of one say "1 paper"."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    tag = run_cli("tag", "2403.10056", "+robotics", db=db)
+    assert tag.returncode == 0, tag.stderr
+    assert out(tag).splitlines() == ["2403.10056\trobotics"]
+    assert tag.stderr.decode().strip() == "tags: 1 paper changed"
+    mark = run_cli("mark", "star", "2403.10056", db=db)
+    assert out(mark).strip() == "star: 1 paper changed, 0 already were"

@@ -167,3 +167,20 @@ def test_a_bad_watch_seen_line_is_a_problem_with_its_line():
     parsed = state_file.parse(text, "s.jsonl")
     assert [c.value for c in parsed.changes] == ["agents"]
     assert parsed.problems == ["s.jsonl:2: watch_seen must be a watch name"]
+
+
+def test_no_watches_says_so_and_where_to_add_one(tmp_path):
+    """With no watch in the config, `watch` printed nothing, exit 0, just as for
+    watches that found nothing (left from a bug hunt): it now says there are
+    none and names the file, on stderr in a pipe, and opens no cache. `--json`
+    stays `{}` (data for a script)."""
+    db, config = tmp_path / "c.db", tmp_path / "config.toml"
+    config.write_text("# nothing yet\n", encoding="utf-8")
+    for args in ([], ["--since-last-run"]):
+        done = run_cli("watch", *args, "--config", str(config), db=db)
+        assert done.returncode == 0 and done.stdout == b""
+        said = done.stderr.decode()
+        assert f"no watches in {config}" in said and "[[watches]]" in said
+    done = run_cli("watch", "--json", "--config", str(config), db=db)
+    assert done.returncode == 0 and json.loads(done.stdout) == {}
+    assert not db.exists()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tui_digest.cli_output import write_note
 from tui_digest.core.sanitize import clean_text, for_terminal
 
 MARKS = {"read": ("read", True), "unread": ("read", False), "star": ("starred", True)}
@@ -112,7 +113,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
             store.set_read(rowids, value, by_hand=True)
         else:
             store.set_starred(rowids, value)
-    print(f"{args.action}: {len(rowids) - before} papers changed, {before} already were")
+    print(f"{args.action}: {_papers(len(rowids) - before)} changed, {before} already were")
     return _missing(missing)
 
 
@@ -130,10 +131,17 @@ def cmd_tag(args: argparse.Namespace) -> int:
             long = [t for t in add if len(t.strip()) > MAX_TAG]
             _say_cut(long, f"tag cut to {MAX_TAG} characters")
             changed = store.edit_tags(store.ids_of(rowids), add, remove)
-            print(f"tags: {changed} papers changed")
+            # A count for the person; the data lines below are "ID<tab>tags", and
+            # `tag … | cut -f2` read this line as one (left from a bug hunt).
+            if rowids:  # (for ids none of which is here, the errors say it all)
+                write_note(f"tags: {_papers(changed)} changed")
         for rec in store.get_papers(rowids):
             print(f"{rec.paper.id}\t{for_terminal(', '.join(rec.tags))}")
     return _missing(missing)
+
+
+def _papers(n: int) -> str:
+    return f"{n} paper" if n == 1 else f"{n} papers"
 
 
 def _say_cut(what: list[str], how: str) -> None:

@@ -23,7 +23,8 @@ import json
 import sys
 
 from tui_digest.cli_args import add_config_argument
-from tui_digest.cli_output import write_json, write_stdout
+from tui_digest.cli_output import write_json, write_note, write_stdout
+from tui_digest.core.sanitize import for_terminal
 
 EXIT_OK = 0
 EXIT_UNKNOWN = 1
@@ -77,6 +78,19 @@ def cmd_watch(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_UNKNOWN
+    if not watches and args.json:
+        write_json({})  # (no cache needed to say there is nothing)
+        return EXIT_OK
+    if not watches:
+        # It printed nothing, exit 0, as for watches that found nothing: a new
+        # user (or a cron job reading the wrong config) could not tell the two
+        # apart (left from a bug hunt). Said where a person reads it (write_note).
+        write_note(
+            f"no watches in {for_terminal(str(config.path))}: add one as "
+            '[[watches]] name = "…" query = "…" (README: Watch lists), '
+            "or save a search in the reader with ctrl+s"
+        )
+        return EXIT_OK
     store = Store.open(getattr(args, "db", None), readonly=not args.since_last_run)
     try:
         found: list[tuple[str, list[int]]] = []
