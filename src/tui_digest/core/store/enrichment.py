@@ -17,16 +17,14 @@ from tui_digest.core import arxiv_meta
 from tui_digest.core.arxiv_meta import ApiEntryLike, ArxivMeta, EnrichCandidate
 from tui_digest.core.model import Paper
 from tui_digest.core.store.papers import update_paper
-from tui_digest.core.store.rows import CHUNK
+from tui_digest.core.store.rows import in_chunks
 
 
 def candidates(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[EnrichCandidate]:
     """The papers at `rowids` (in that order) with what arXiv said about them so far."""
     found: dict[int, EnrichCandidate] = {}
     cut_at = arxiv_meta.CUT_AT - arxiv_meta.CUT_SLACK
-    for i in range(0, len(rowids), CHUNK):
-        chunk = rowids[i : i + CHUNK]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(rowids):
         # The English abstract's length with its `arXiv:… Abstract:` header, without
         # reading either: the digests cut the two together at 1,000 characters.
         for pk, pid, version, length in conn.execute(

@@ -22,14 +22,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from tui_digest.core.store.rows import CHUNK
+from tui_digest.core.store.rows import in_chunks
 
 
 def remember(conn: sqlite3.Connection, rowids: Sequence[int]) -> None:
     """The user set these papers' read flag by hand (inside the caller's transaction)."""
-    for i in range(0, len(rowids), CHUNK):
-        chunk = list(rowids[i : i + CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(rowids):
         conn.execute(
             f"INSERT OR IGNORE INTO hand_read(id) SELECT id FROM papers WHERE pk IN ({marks})",
             chunk,
@@ -57,9 +55,7 @@ def timer_read(conn: sqlite3.Connection, rowid: int) -> list[int]:
 def by_hand(conn: sqlite3.Connection, rowids: Sequence[int]) -> set[int]:
     """Of `rowids`, the papers whose read flag was set by hand."""
     found: set[int] = set()
-    for i in range(0, len(rowids), CHUNK):
-        chunk = list(rowids[i : i + CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(rowids):
         found.update(
             r[0]
             for r in conn.execute(

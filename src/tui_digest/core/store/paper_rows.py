@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from tui_digest.core.store.rows import CHUNK
+from tui_digest.core.store.rows import in_chunks
 
 if TYPE_CHECKING:
     from tui_digest.core.paper import Paper
@@ -77,6 +77,5 @@ def paper_rows_in(
     conn: sqlite3.Connection, column: str, keys: Sequence[object]
 ) -> Iterator[PaperRow]:
     """`PaperRow`s whose `column` (pk or id) is one of `keys`, in chunks; any order."""
-    for i in range(0, len(keys), CHUNK):
-        chunk = keys[i : i + CHUNK]
-        yield from paper_rows(conn, f"{column} IN ({','.join('?' * len(chunk))})", chunk)
+    for chunk, marks in in_chunks(keys):
+        yield from paper_rows(conn, f"{column} IN ({marks})", chunk)

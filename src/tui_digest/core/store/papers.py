@@ -14,8 +14,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui_digest.core.store.rows import (
-    CHUNK,
     UPDATE_PAPER,
+    in_chunks,
     search_fields,
     update_values,
 )
@@ -187,9 +187,7 @@ def find_incomplete(
         return [r[0] for r in conn.execute(sql)]
     found: list[int] = []
     ids = ordered_ids()
-    for i in range(0, len(ids), CHUNK):
-        chunk = ids[i : i + CHUNK]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         keep = {
             r[0]
             for r in conn.execute(

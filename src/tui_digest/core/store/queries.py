@@ -25,7 +25,7 @@ from tui_digest.core.query_user import compile_any
 from tui_digest.core.store import queries_window
 from tui_digest.core.store.days import resolve
 from tui_digest.core.store.queries_shared import PerConnection
-from tui_digest.core.store.rows import CHUNK, list_rows
+from tui_digest.core.store.rows import in_chunks, list_rows
 
 # Read at call time, so a test can lower it to exercise the fallback.
 max_expansion = MAX_EXPANSION
@@ -197,9 +197,7 @@ def rows_in_digest(
         return rows
     date = conn.execute("SELECT date FROM digests WHERE pk = ?", (pk,)).fetchone()[0]
     listed: dict[int, tuple[int, str, str]] = {}
-    for i in range(0, len(rows), CHUNK):
-        chunk = [r.rowid for r in rows[i : i + CHUNK]]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks([r.rowid for r in rows]):
         # (With min(), SQLite takes the bare column from the row of the minimum.)
         for paper, ref, kind, version in conn.execute(
             f"SELECT paper, min(ref), announce_type, version FROM membership "

@@ -34,7 +34,7 @@ from tui_digest.core.one_ahead import OneAhead
 from tui_digest.core.search_index import ROW_LAYOUT, row_layout
 from tui_digest.core.store import importer
 from tui_digest.core.store.index import Ready
-from tui_digest.core.store.rows import paper_values, search_values_words
+from tui_digest.core.store.rows import in_chunks, paper_values, search_values_words
 from tui_digest.core.store.tokenise_child import Child, Pending
 
 Entry = tuple[int, Paper, bytes]  # (ref, paper, hash), as `DigestImport.add` takes them
@@ -139,9 +139,7 @@ class NewRows:
             self._conn = self._connect()
             self._layout = row_layout(self._conn)
         found: list[str] = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             found += [
                 r[0]
                 for r in self._conn.execute(f"SELECT id FROM papers WHERE id IN ({marks})", chunk)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui_digest.core import search_index
 from tui_digest.core.extras import Extra
@@ -21,7 +21,22 @@ if TYPE_CHECKING:
     from tui_digest.core.paper import Paper
     from tui_digest.core.search_tokens import WordSink
 
-CHUNK = 500  # bound parameters per IN (...) list
+# Bound parameters per IN (...) list. SQLite binds at most
+# SQLITE_MAX_VARIABLE_NUMBER parameters in one statement (999 before SQLite
+# 3.32.0, 32,766 since: https://www.sqlite.org/limits.html); 500 keeps every
+# statement under either, with room for the query's own parameters.
+CHUNK = 500
+
+_T = TypeVar("_T")
+
+
+def in_chunks(values: Sequence[_T]) -> Iterator[tuple[list[_T], str]]:
+    """`values` CHUNK at a time, each with the "?,?,…" of its IN (...) list.
+
+    The one place for the loop every store module wrote out itself (ten times)."""
+    for i in range(0, len(values), CHUNK):
+        chunk = list(values[i : i + CHUNK])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 # What the paper list draws, in `ListRow` field order.
@@ -34,9 +49,7 @@ _LIST_COLS = (
 def list_rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ListRow]:
     """The list rows of `rowids`, in that order (unknown ones left out)."""
     found: dict[int, ListRow] = {}
-    for i in range(0, len(rowids), CHUNK):
-        chunk = tuple(rowids[i : i + CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(rowids):
         cursor = conn.execute(f"SELECT {_LIST_COLS} FROM papers WHERE pk IN ({marks})", chunk)
         for (
             pk, pid, title_en, title_zh, summary_zh, date, category, read, starred, ref, kind

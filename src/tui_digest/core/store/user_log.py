@@ -26,6 +26,7 @@ from tui_digest.core.query_user import fold_note
 from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
 from tui_digest.core.store import hand_read, watch_seen
+from tui_digest.core.store.rows import in_chunks
 
 FIELDS = ("read", "starred", "tags", "note", "watch_seen")
 FLAG_FIELDS = ("read", "starred")
@@ -80,9 +81,7 @@ def clean_note(text: str) -> str:
 
 def _values(conn: sqlite3.Connection, field: str, ids: Sequence[str]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for i in range(0, len(ids), 500):
-        chunk = list(ids[i : i + 500])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         for pid, value in conn.execute(
             f"SELECT id, value FROM user_state WHERE field = ? AND id IN ({marks})",
             (field, *chunk),

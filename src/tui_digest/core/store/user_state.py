@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from tui_digest.core.store.rows import CHUNK
+from tui_digest.core.store.rows import in_chunks
 
 FLAGS = ("read", "starred")
 
@@ -18,9 +18,7 @@ def set_flag(conn: sqlite3.Connection, column: str, rowids: Sequence[int], value
     """Set `column` (one of FLAGS) on the papers `rowids`; rows already set are not written."""
     if column not in FLAGS:
         raise ValueError(f"unknown flag {column!r}")
-    for i in range(0, len(rowids), CHUNK):
-        chunk = rowids[i : i + CHUNK]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(rowids):
         conn.execute(
             f"UPDATE papers SET {column} = ? WHERE pk IN ({marks}) AND {column} != ?",
             (int(value), *chunk, int(value)),
@@ -32,9 +30,7 @@ def _changing(
 ) -> list[int]:
     """Of `rowids`, those whose `column` is not `value` yet (the ones a set would change)."""
     found: list[int] = []
-    for i in range(0, len(rowids), CHUNK):
-        chunk = rowids[i : i + CHUNK]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(rowids):
         found += [
             r[0]
             for r in conn.execute(

@@ -17,6 +17,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
+from tui_digest.core.store.rows import in_chunks
+
 _CREATE = (
     "CREATE TABLE IF NOT EXISTS watch_seen ("
     "watch TEXT NOT NULL, id TEXT NOT NULL, shown_at TEXT NOT NULL, "
@@ -48,9 +50,7 @@ def unseen(conn: sqlite3.Connection, watch: str, rowids: Sequence[int]) -> list[
 def mark_seen(conn: sqlite3.Connection, watch: str, rowids: Sequence[int], when: str) -> None:
     """Remember `rowids` as shown for `watch` (call inside a write transaction)."""
     conn.execute(_CREATE)
-    for start in range(0, len(rowids), 500):
-        chunk = list(rowids[start : start + 500])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(rowids):
         conn.execute(
             "INSERT OR IGNORE INTO watch_seen (watch, id, shown_at) "
             f"SELECT ?, id, ? FROM papers WHERE pk IN ({marks})",
