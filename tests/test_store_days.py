@@ -438,3 +438,30 @@ def test_a_removed_list_is_not_brought_back_but_by_hand(db, clock):
         assert (back.digest, back.outcome, back.new) == ("cs.AI-2026-08-19", NEW_DIGEST, 3)
         s.remove_digests(s.digest_pks(["cs.AI-2026-08-19"]))
         assert s.import_digest(daily("4", "5", "6")).outcome == IDENTICAL
+
+
+def test_a_paper_a_same_day_revision_drops_keeps_the_day_it_was_listed(db, clock):
+    """A revision of the day's list that leaves a paper out left it in no digest
+    and undated: `date:` never found it again, though the day had listed it
+    (left from a bug hunt; `digests rm` keeps a kept paper's first day the same
+    way). It keeps that day as its date, across a restart; a paper with a date
+    of its own keeps it."""
+    with open_store(db, clock) as s:
+        s.import_digest(daily("1", "2", "3", "4", "5", "6"))
+        s.import_digest(daily("1", "2", "3", "4"))  # the afternoon's revision
+        clock.day = "2026-08-18"
+        s.import_digest(daily("7", "8"))
+        s.import_digest(
+            Digest(
+                "cs.AI",
+                source="/data/cs.AI.md",
+                papers=[paper("7"), paper("9", published="2026-08-01")],
+            )
+        )
+        s.import_digest(daily("7"))  # 9 dropped too: its own date stays
+    with open_store(db, clock) as s:
+        assert [r.id for r in s.search(digest="cs.AI-2026-08-17")] == ["1", "2", "3", "4"]
+        assert sorted(r.id for r in s.search("date:2026-08-17")) == ["1", "2", "3", "4", "5", "6"]
+        assert sorted(r.id for r in s.search("date:2026-08-18")) == ["7", "8"]
+        assert [r.id for r in s.search("date:2026-08-01")] == ["9"]
+        assert s.get_paper("5").paper.published == "2026-08-17"

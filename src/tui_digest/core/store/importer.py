@@ -333,8 +333,20 @@ class DigestImport:
         """
         placements: dict[int, tuple[int, str, int]] = {}
         gone: list[tuple[int, Paper]] = []
+        dropped = {was[0] for was in self.previous.values()} - {e[1] for e in self.entries.values()}
         for row in paper_rows_in(self.conn, "pk", list(affected)):
-            place = placement(self.conn, row.pk, row.published)
+            published = row.published
+            if row.pk in dropped and not published and self.old_date and self._unlisted(row.pk):
+                # Left out by a revision of the day's list, listed by no digest
+                # now: without a date, `date:` never found it again. The day
+                # that listed it is the earliest date known, as `retention`
+                # gives a kept paper of a removed digest (arXiv's date
+                # replaces it when the paper is enriched).
+                published = self.old_date
+                self.conn.execute(
+                    "UPDATE papers SET published = ? WHERE pk = ?", (published, row.pk)
+                )
+            place = placement(self.conn, row.pk, published)
             if place[0] != row.sort_key:
                 placements[row.pk] = place
                 if row.pk not in self.unindexed:
@@ -342,6 +354,11 @@ class DigestImport:
                     self.unindexed.add(row.pk)
         unindex_rows(self.conn, gone)  # at once: in key order (see `index`)
         return placements
+
+    def _unlisted(self, pk: int) -> bool:
+        """Whether no digest lists paper `pk` (after `_membership`)."""
+        found = self.conn.execute("SELECT 1 FROM membership WHERE paper = ? LIMIT 1", (pk,))
+        return found.fetchone() is None
 
     def _index_rest(self) -> None:
         """Search rows of the papers `add` and `_replace` left unindexed, read back."""
