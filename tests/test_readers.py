@@ -186,6 +186,23 @@ def test_read_document_refuses_non_documents(data: bytes, message: str) -> None:
     assert "some/file.txt" in str(info.value)
 
 
+def test_utf16_without_a_bom_is_named_not_called_binary() -> None:
+    """A digest saved as UTF-16 without a byte order mark was "binary data", which
+    sent the user looking for a corrupt file (left from a bug hunt); with a BOM
+    it is read. Both byte orders; real binary stays binary."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "fixtures" / "digests" / "canonical-3.md").read_text("utf-8")
+    for codec in ("utf-16-le", "utf-16-be"):
+        with pytest.raises(InputError, match="looks like UTF-16 without a byte order mark"):
+            read_document(text.encode(codec), source="d.md")
+        bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+        assert read_document(bom + text.encode(codec), source="d.md").digest.papers
+    for data in (bytes(range(256)) * 8, b"PK\x03\x04" + bytes(2000)):
+        with pytest.raises(InputError, match="binary data"):
+            read_document(data, source="x.bin")
+
+
 def test_read_path_missing_file_names_it(tmp_path) -> None:
     missing = tmp_path / "nope.xml"
     with pytest.raises(InputError, match=r"nope\.xml"):

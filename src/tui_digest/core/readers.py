@@ -58,6 +58,19 @@ def _looks_binary(text: str) -> bool:
     return bad > max(8, len(sample) // 20)
 
 
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM: NUL bytes at one parity (the high byte of ASCII
+    text: the table's bars, the footnote labels, English), almost none at the
+    other. Called "binary data" before, which sent the user looking for a
+    corrupt file (left from a bug hunt). Binary files have NULs at both."""
+    head = head[:1024] if len(head) % 2 == 0 else head[: min(len(head), 1024) - 1]
+    if len(head) < 32:
+        return False
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    return max(even, odd) >= 0.3 * half and min(even, odd) <= 0.02 * half
+
+
 def _looks_like_digest(text: str) -> bool:
     from .digest_format import looks_like_digest  # lazily: only Markdown needs it
 
@@ -103,10 +116,15 @@ def detect_format(data: bytes) -> str | None:
         return None  # unsafe XML is not any format we read
 
 
-def _why_not(text: str, where: str) -> str:
+def _why_not(text: str, where: str, head: bytes = b"") -> str:
     stripped = text.lstrip()[:2048].lower()
     if "<html" in stripped or stripped.startswith("<!doctype html"):
         return f"{where}: an HTML page, not a digest or feed"
+    if _looks_utf16(head):
+        return (
+            f"{where}: looks like UTF-16 without a byte order mark, not a digest or feed "
+            "as it stands: save it as UTF-8 (or UTF-16 with a BOM, which is read)"
+        )
     if _looks_binary(text):
         return f"{where}: binary data, not a digest or feed"
     return f"{where}: not a digest or feed (expected a Markdown digest, RSS or Atom)"
@@ -130,7 +148,7 @@ def read_document(
         text = decode_document(data).text
         fmt = _sniff(text, source)
         if fmt is None:
-            raise InputError(_why_not(text, where))
+            raise InputError(_why_not(text, where, data[:1024]))
 
     if fmt == "digest":
         from .digest_format import read_digest
