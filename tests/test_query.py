@@ -512,3 +512,13 @@ def test_every_date_range_finds_the_papers_listed_in_it_whichever_way_it_looks(t
                 want = [i for i in everything if i in ids]
                 assert found(s, f"date:{days[a]}..{days[b]}") == want, (a, b)
                 assert found(s, f"paper date:{days[a]}..{days[b]}") == want, (a, b)
+
+
+def test_a_word_starting_with_two_dashes_is_that_word_not_its_negation(store):
+    """The README: no term starts with `--`; a word of yours that does goes after
+    the CLI's `--` (`search -- --word`). It was read as `-word`: every paper
+    WITHOUT the word (found by a bug hunt)."""
+    assert found(store, "--diffusion") == found(store, "diffusion") == ["2403.10001"]
+    assert found(store, "--diffusion --graph") == ["2403.10001"]
+    assert found(store, "language --forget") == ["2403.10002"]
+    assert sorted(found(store, "-diffusion")) == ["2403.10002", "2403.10003", "hep-th/9901001"]

@@ -141,20 +141,21 @@ def test_a_date_filter_never_matches_an_undated_paper(tmp_path):
     # Found by a bug hunt: `date:..2023` listed the papers with no date (kept,
     # starred, after their digest was removed; no published date). A paper
     # kept so is now dated by the first day a removed digest listed it
-    # (`retention.remove`), but a paper a same-day update of its day's list
-    # dropped is still in no digest and undated, as are those a cache kept
-    # before.
+    # (`retention.remove`), and a paper a same-day update of its day's list
+    # dropped by that day (`importer._replace`); those a cache kept before
+    # stay undated.
     s = Store.open(tmp_path / "d.db")
     s.import_digest(Digest("old", date="2023-05-01", papers=[PAPERS[0]]))
     other = Paper(id="2401.00003", title_en="Something else")
     day = {"source": "/data/gone.md", "date": "2024-01-02"}
     s.import_digest(Digest("gone", papers=[PAPERS[1], other], **day))
     s.import_digest(Digest("gone", papers=[other], **day))  # (the same day's list again)
-    assert found(s, "") == ["2401.00003", "2401.00001", "2401.00002"]
+    assert found(s, "") == ["2401.00003", "2401.00002", "2401.00001"]
+    assert found(s, "date:2024-01-02") == ["2401.00003", "2401.00002"]
     assert found(s, "date:..2023") == ["2401.00001"]
     assert found(s, "date:..2023-12-31 survey") == []
     assert found(s, "date:1970..2023") == ["2401.00001"]
-    assert found(s, "-date:..2023") == ["2401.00003", "2401.00002"]  # undated: not listed then
+    assert found(s, "-date:..2023") == ["2401.00003", "2401.00002"]
     s.close()
 
 

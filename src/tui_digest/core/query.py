@@ -187,7 +187,13 @@ def _lex(typed: str) -> list[object]:
             continue
         start = i
         negated = False
-        if text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
+        if text.startswith("--", i) and i + 2 < n and not text[i + 2].isspace():
+            # No term starts with `--`: the README tells a word of the user's that
+            # does to come after the CLI's `--` (`search -- --word`), and it is
+            # that word. It was read as `-word` and found every paper WITHOUT
+            # the word (found by a bug hunt).
+            i += 2
+        elif text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
             negated = True
             i += 1
         if text[i] == "(":
