@@ -173,6 +173,20 @@ _SYNTAX_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {
 _KEYWORD_VALUES = ("is", "type", "date", "sort", "related")
 
 
+def _sign(text: str, i: int) -> tuple[bool, int]:
+    """Whether the item at `i` is negated, and where it starts after its sign.
+
+    No term starts with `--`: the README tells a word of the user's that does
+    to come after the CLI's `--` (`search -- --word`), and it is that word. It
+    was read as `-word` and found every paper WITHOUT the word (bug hunt)."""
+    rest = text[i + 1 : i + 3]
+    if rest[:1] == "-" and rest[1:2] and not rest[1].isspace() and text[i] == "-":
+        return False, i + 2
+    if text[i] == "-" and rest[:1] and not rest[0].isspace():
+        return True, i + 1
+    return False, i
+
+
 def _lex(typed: str) -> list[object]:
     """The query's items. The syntax is read from the query with full-width
     forms folded (`_SYNTAX_FOLD`); words and phrases keep the text as typed
@@ -186,16 +200,7 @@ def _lex(typed: str) -> list[object]:
             i += 1
             continue
         start = i
-        negated = False
-        if text.startswith("--", i) and i + 2 < n and not text[i + 2].isspace():
-            # No term starts with `--`: the README tells a word of the user's that
-            # does to come after the CLI's `--` (`search -- --word`), and it is
-            # that word. It was read as `-word` and found every paper WITHOUT
-            # the word (found by a bug hunt).
-            i += 2
-        elif text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
-            negated = True
-            i += 1
+        negated, i = _sign(text, i)
         if text[i] == "(":
             items.append(("(", negated))
             depth += 1
