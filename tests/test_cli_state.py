@@ -336,3 +336,29 @@ def test_tag_counts_go_to_stderr_in_a_pipe_and_one_paper_is_one(tmp_path):
     assert tag.stderr.decode().strip() == "tags: 1 paper changed"
     mark = run_cli("mark", "star", "2403.10056", db=db)
     assert out(mark).strip() == "star: 1 paper changed, 0 already were"
+
+
+def test_a_hand_mark_that_changed_nothing_travels_too(tmp_path):
+    """`mark unread` of a paper already unread stamps no change, yet says "leave
+    it unread": it travelled not at all (found by a bug hunt). It goes out at
+    the epoch, with its word, so any real change elsewhere still wins."""
+    from tui_digest.core.store import Store
+
+    laptop, desktop = tmp_path / "laptop.db", tmp_path / "desktop.db"
+    for cache in (laptop, desktop):
+        assert run_cli("import", str(DIGEST), db=cache).returncode == 0
+    assert run_cli("mark", "unread", "2403.10056", db=laptop).returncode == 0
+    assert run_cli("mark", "read", "2310.03635", db=desktop).returncode == 0  # a real change
+    assert run_cli("mark", "unread", "2310.03635", db=laptop).returncode == 0  # (no change)
+    state = tmp_path / "s.jsonl"
+    assert run_cli("state", "export", "-o", str(state), db=laptop).returncode == 0
+    lines = [json.loads(x) for x in state.read_text("utf-8").splitlines()[1:]]
+    assert {x["id"]: (x["value"], x["by_hand"]) for x in lines if x["field"] == "read"} == {
+        "2403.10056": (False, True),
+        "2310.03635": (False, True),
+    }
+    assert run_cli("state", "import", str(state), db=desktop).returncode == 0
+    with Store.open(desktop) as store:
+        quiet, read = (store.get_paper(i) for i in ("2403.10056", "2310.03635"))
+        assert store.timer_read(quiet.rowid) == []
+        assert read.read is True  # the desktop's own change is newer than the epoch

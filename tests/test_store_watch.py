@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from tui_digest.core.model import Digest, Paper
@@ -64,5 +65,42 @@ def test_what_changed_tells_papers_and_digests_from_marks(tmp_path: Path) -> Non
             with Store.open(path) as other:
                 other.remove_digests(other.digest_pks(["digest-cs.LG-2024-02-05"]))
             assert watch.what_changed() == (True, False, True)
+        finally:
+            watch.close()
+
+
+def test_a_state_import_of_older_changes_is_noticed_by_an_open_reader(tmp_path: Path) -> None:
+    """A `state import` keeps each change's own time. With the reader's own
+    newer marks here, neither the count nor the newest time of the recorded
+    changes moved: the open reader kept a starred paper unstarred on screen,
+    and `s` then unstarred it (found by a bug hunt). It is noticed now; an
+    import that changes nothing is not a change."""
+    from tui_digest.core.store.user_log import Change
+
+    path = tmp_path / "cache.db"
+    with Store.open(path) as store:
+        store.import_digest(_digest("digest-cs.LG-2024-02-05", "2024-02-05", 0, 3))
+        star = store.list_ids()[0]
+        store.set_starred([star])  # star then unstar: a row stamped now
+        store.set_starred([star], False)
+        store.set_read(store.list_ids()[1:2])  # the reader's own newest mark
+        pid = store.ids_of([star])[0]
+    with sqlite3.connect(path) as conn:  # the unstar was last year; the read mark is now
+        conn.execute(
+            "UPDATE user_state SET changed_at = '2025-01-01T00:00:00.000Z' WHERE field = 'starred'"
+        )
+    conn.close()
+    between = [Change(pid, "starred", True, "2025-06-01T00:00:00.000Z")]
+    with Store.open(path) as reader:
+        watch = reader.watch()
+        try:
+            assert watch.what_changed() == (False, False, False)  # the baseline
+            with Store.open(path) as other:  # `state import` in another process
+                assert other.merge_state(between).applied == 1
+            assert watch.what_changed() == (False, True, False)
+            with Store.open(path) as other:  # the same file again: nothing applied
+                assert other.merge_state(between).applied == 0
+            assert watch.what_changed() == (False, False, False)
+            assert reader.get_papers([star])[0].starred is True
         finally:
             watch.close()

@@ -27,6 +27,7 @@ from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
 from tui_digest.core.store import hand_read, watch_seen
 from tui_digest.core.store.rows import in_chunks
+from tui_digest.core.store.watch import MERGES
 
 FIELDS = ("read", "starred", "tags", "note", "watch_seen")
 FLAG_FIELDS = ("read", "starred")
@@ -211,10 +212,22 @@ def export_changes(conn: sqlite3.Connection) -> Iterator[Change]:
         "FROM user_state u ORDER BY u.id, u.field"
     ):
         yield Change(pid, field, json.loads(value), at, by_hand=bool(hand))
+    # A hand mark that changed nothing (`mark unread` of an unread paper) stamps
+    # no change, yet says "leave it unread" all the same: it travels at EPOCH,
+    # so any real change elsewhere still wins.
+    for pid, read in conn.execute(
+        "SELECT h.id, coalesce(p.read, 0) FROM hand_read h LEFT JOIN papers p ON p.id = h.id "
+        "WHERE NOT EXISTS (SELECT 1 FROM user_state u WHERE u.id = h.id AND u.field = 'read') "
+        "ORDER BY h.id"
+    ):
+        yield Change(pid, "read", bool(read), EPOCH, by_hand=True)
     for flag in FLAG_FIELDS:
+        # (a read flag set by hand travels below, with its word)
+        by_hand = "AND p.id NOT IN (SELECT id FROM hand_read) " if flag == "read" else ""
         for (pid,) in conn.execute(
             f"SELECT p.id FROM papers p WHERE p.{flag} AND NOT EXISTS "
-            f"(SELECT 1 FROM user_state u WHERE u.id = p.id AND u.field = '{flag}') ORDER BY p.id"
+            f"(SELECT 1 FROM user_state u WHERE u.id = p.id AND u.field = '{flag}') "
+            f"{by_hand}ORDER BY p.id"
         ):
             yield Change(pid, flag, True, EPOCH)
     for pid, watch, shown_at in watch_seen.exported(conn):
@@ -288,6 +301,16 @@ def merge(conn: sqlite3.Connection, changes: Iterable[Change]) -> MergeResult:
         result.applied += len(added)
         result.kept += len(seen) - len(added)
         result.pending += sum(not _present(conn, pid) for pid in added)
+    if result.applied:
+        # The changes keep their own (older) times, so neither the count nor the
+        # newest time of `user_state` need move: an open reader's watch missed
+        # the import, kept stale stars, and `s` then unstarred a starred paper
+        # (found by a bug hunt). A counter it reads moves instead.
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, 1) "
+            "ON CONFLICT(key) DO UPDATE SET value = value + 1",
+            (MERGES,),
+        )
     return result
 
 

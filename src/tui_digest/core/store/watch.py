@@ -33,7 +33,13 @@ _FINGERPRINT = (
 # (triggers on papers' read/starred, `user_log` for the rest), so another
 # process's `tui-digest mark`, `tag` or `note` moves it. Read only when a commit
 # happened (data_version moved): one pass over the changes recorded.
-_MARKS = "SELECT count(*), max(changed_at) FROM user_state"
+# A `state import` keeps each change's own time, often older than the newest
+# here: `user_log.merge` counts itself in `meta` so that it moves this too.
+MERGES = "state_merged"  # the `meta` counter of state imports that changed something
+_MARKS = (
+    f"SELECT count(*), max(changed_at), (SELECT value FROM meta WHERE key = '{MERGES}') "
+    "FROM user_state"
+)
 
 
 class CacheWatch:
