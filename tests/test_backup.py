@@ -146,3 +146,45 @@ def test_a_killed_backups_temporary_files_are_removed_by_the_next_write(tmp_path
     assert out.returncode == 0, out.stderr
     assert not any(p.exists() for p in left)
     assert recent.exists() and mine.exists()
+
+
+def test_a_backup_copied_over_a_cache_a_crash_left_a_log_beside_says_what_to_do(tmp_path):
+    """README's restore after a reader was killed: the crashed process's
+    `cache.db-wal` was applied to the copied backup, which read as damaged, and
+    the next command moved it aside and started empty with no word of why
+    (found by a bug hunt). The message now names the log; following the
+    README (delete -wal and -shm, copy again) restores the backup."""
+    import shutil
+    import subprocess
+    import sys
+
+    db, copy = tmp_path / "cache.db", tmp_path / "copy.db"
+    build(db)
+    assert run_cli("backup", str(copy), db=db).returncode == 0
+    crash = (
+        "import os, sys\n"
+        "from tui_digest.core.store import Store\n"
+        "s = Store.open(sys.argv[1])\n"
+        "s.import_digest(__import__('tui_digest.core.model', fromlist=['Digest']).Digest("
+        "'later', date='2026-11-03', papers=[__import__('tui_digest.core.model', "
+        "fromlist=['Paper']).Paper(id='2611.00009', title_en='After the backup ' * 200)]))\n"
+        "os._exit(0)  # killed: no checkpoint, the log stays\n"
+    )
+    subprocess.run([sys.executable, "-c", crash, str(db)], check=True, timeout=60)
+    assert (tmp_path / "cache.db-wal").stat().st_size > 0
+    shutil.copyfile(copy, db)  # the restore as the README said it before
+    stats = run_cli("stats", db=db)
+    said = stats.stderr.decode()
+    assert stats.returncode == 2 and "unusable" in said
+    assert "A write-ahead log (cache.db-wal) lies beside it" in said
+    assert said.rstrip().endswith("delete cache.db-wal and cache.db-shm and copy the backup again")
+    moved = run_cli("mark", "star", "2611.00001", db=db)  # a write: moved aside
+    said = moved.stderr.decode()
+    assert "started a fresh cache. A write-ahead log (cache.db-wal) lay beside it" in said
+    assert "copied a backup over the cache, copy the backup again\n" in said
+    for part in ("cache.db-wal", "cache.db-shm"):
+        (tmp_path / part).unlink(missing_ok=True)
+    shutil.copyfile(copy, db)  # the README's restore now
+    listed = run_cli("search", "Backup", "--json", db=db)
+    assert listed.returncode == 0, listed.stderr
+    assert b"2611.00001" in listed.stdout and b"2611.00002" in listed.stdout

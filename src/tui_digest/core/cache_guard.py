@@ -149,6 +149,28 @@ def aside_name(path: Path, now: _dt.datetime | None = None) -> Path:
     return candidate
 
 
+def _copied_over_a_log(path: Path, *, moving: bool) -> str:
+    """A hint when a write-ahead log lies beside a damaged cache.
+
+    A process that did not quit cleanly (killed, a crash) leaves `cache.db-wal`
+    holding its last commits; SQLite applies that log to whatever file is named
+    `cache.db` next. A backup copied over the cache then (the README's restore)
+    read as damaged, and the next command moved it aside and started empty
+    (found by a bug hunt): the backup itself is intact."""
+    log = Path(str(path) + "-wal")
+    if not log.exists() or log.stat().st_size == 0:
+        return ""
+    if moving:  # (the log goes aside with it)
+        return (
+            f". A write-ahead log ({log.name}) lay beside it: if you had copied a backup "
+            "over the cache, copy the backup again"
+        )
+    return (
+        f". A write-ahead log ({log.name}) lies beside it: if you copied a backup over "
+        f"the cache, delete {log.name} and {path.name}-shm and copy the backup again"
+    )
+
+
 def move_aside(path: Path, now: _dt.datetime | None = None) -> Path:
     """Rename `path` and its companions to a fresh dated name; never overwrites."""
     target = aside_name(path, now)
@@ -267,17 +289,19 @@ def check_cache(
         raise CacheError(f"{path}: not a tui-digest cache (not an SQLite file); not modified")
     problem = damage(path, thorough=thorough, header=False) if exists and not empty else ""
     if problem:
-        if want_readonly or why_ro:
+        moving = not (want_readonly or why_ro)
+        hint = _copied_over_a_log(path, moving=moving)
+        if not moving:
             because = "a read-only open" if want_readonly else why_ro
             raise CacheError(
                 f"{path}: the cache is unusable ({problem}) and cannot be replaced "
-                f"({because}); open it once with write access to move it aside"
+                f"({because}); open it once with write access to move it aside{hint}"
             )
         moved = move_aside(path, now)
         result.moved_to = moved
         result.messages.append(
             f"{path}: the cache was unusable ({problem}); moved it to {moved} "
-            "and started a fresh cache"
+            f"and started a fresh cache{hint}"
         )
         return result
 
