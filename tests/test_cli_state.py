@@ -362,3 +362,15 @@ def test_a_hand_mark_that_changed_nothing_travels_too(tmp_path):
         quiet, read = (store.get_paper(i) for i in ("2403.10056", "2310.03635"))
         assert store.timer_read(quiet.rowid) == []
         assert read.read is True  # the desktop's own change is newer than the epoch
+
+
+def test_state_import_says_when_changes_come_from_a_clock_ahead(tmp_path):
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    state = tmp_path / "s.jsonl"
+    line = {"id": "2403.10056", "field": "starred", "value": True, "changed_at": "2999-01-01"}
+    state.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    done = run_cli("state", "import", str(state), db=db)
+    assert done.returncode == 0, done.stderr
+    assert "1 change was stamped over an hour later than now" in done.stderr.decode()
+    assert "2403.10056" in out(run_cli("search", "is:starred", db=db))  # filled: none here

@@ -3,6 +3,7 @@ issue 10 req 7)."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,12 @@ import pytest
 from tui_digest.core import state_file
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
-from tui_digest.core.store.user_log import EPOCH, Change, parse_stamp
+from tui_digest.core.store.user_log import EPOCH, Change, parse_stamp, stamp
 
 OLD = "2020-01-01T00:00:00.000Z"
-NEW = "2099-01-01T00:00:00.000Z"
+# Newer than any change a test makes here, yet within the hour a state import
+# accepts ahead of its own clock (user_log.FUTURE_SLACK: later is a clock set wrong).
+NEW = stamp(_dt.datetime.now(_dt.UTC) + _dt.timedelta(minutes=30))
 
 
 def digest(name: str, *pids: str) -> Digest:
@@ -262,3 +265,55 @@ def test_or_groups_take_tags_and_notes_and_their_words_search_notes_too(db):
 
         assert matcher("tag:robotics OR note:planning").spans("robotics planning") == []
         assert matcher("diffusion OR tag:x").spans("a diffusion model") == [(2, 11)]
+
+
+def test_a_change_stamped_in_the_future_only_fills(db):
+    """A machine whose clock ran 8 h ahead starred a paper "in the future"; the
+    other machine unstarred it later, and the star won every sync after (found
+    by a bug hunt). Beyond the hour's slack such a change fills only a field
+    this cache never changed (as made at the import), so re-importing the same
+    file never undoes a later real change. Replayed over a day."""
+    from tui_digest.core.store import user_log
+
+    morning = _dt.datetime(2026, 12, 1, 9, 0, tzinfo=_dt.UTC)
+    ahead = stamp(morning + _dt.timedelta(hours=8))
+    laptop = [
+        Change("2403.00001", "starred", True, ahead),
+        Change("2403.00001", "note", "from the fast clock", ahead),
+        Change("2403.00002", "starred", True, stamp(morning)),  # on time
+    ]
+    with Store.open(db) as s:
+        conn = s._conn()
+        with conn:
+            result = user_log.merge(conn, laptop, when=morning)
+        assert (result.applied, result.kept, result.future) == (3, 0, 2)
+        assert fields(s)[("2403.00001", "starred")] == (True, stamp(morning))
+        # At noon this machine unstars it; the next syncs bring the same file.
+        with conn:
+            conn.execute("UPDATE papers SET starred = 0 WHERE id = '2403.00001'")
+            conn.execute(
+                "UPDATE user_state SET changed_at = ? WHERE id = '2403.00001' "
+                "AND field = 'starred'",
+                (stamp(morning + _dt.timedelta(hours=3)),),
+            )
+        # (Once real time passes the laptop's stamp, 17:00, its star reads as a
+        # change made then, newer than noon's: the warning asks for its clock.)
+        for hours in (4, 6):  # 13:00, 15:00
+            with conn:
+                again = user_log.merge(conn, laptop[:1], when=morning + _dt.timedelta(hours=hours))
+            assert (again.applied, again.kept, again.future) == (0, 1, 1)
+    with Store.open(db) as s:
+        assert not s.get_paper("2403.00001").starred
+        assert s.get_paper("2403.00001").note == "from the fast clock"
+
+
+def test_tags_of_papers_not_here_are_not_offered(db):
+    """A state file's tags for a paper this cache does not hold wait for it; the
+    tag editor offered them, and `tag:` then found nothing (found by a bug hunt)."""
+    with Store.open(db) as s:
+        s.merge_state([Change("2699.99999", "tags", ["ghost"], OLD)])
+        s.edit_tags(["2403.00001"], ["real"])
+        assert s.all_tags() == [("real", 1)]
+        s.import_digest(digest("d2", "2699.99999"))  # it arrives: offered now
+        assert s.all_tags() == [("ghost", 1), ("real", 1)]
+        assert ids(s, "tag:ghost") == ["2699.99999"]

@@ -140,6 +140,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return _missing(missing)
 
 
+def _changes(n: int) -> str:
+    return f"{n} change was" if n == 1 else f"{n} changes were"
+
+
 def _papers(n: int) -> str:
     return f"{n} paper" if n == 1 else f"{n} papers"
 
@@ -218,4 +222,12 @@ def cmd_state_import(args: argparse.Namespace) -> int:
         f"state: {result.applied} changes applied ({result.pending} for papers not here yet), "
         f"{result.kept} kept (this cache had the same or newer)"
     )
+    if result.future:
+        print(
+            f"tui-digest: {_changes(result.future)} stamped over an hour later than now: "
+            "is the exporting machine's clock ahead? They were applied only where this "
+            "cache had no change of its own; set that clock right, or its changes will "
+            "win over later ones made here once its time comes",
+            file=sys.stderr,
+        )
     return 1 if parsed.problems else 0

@@ -15,6 +15,7 @@ yet is kept (`pending`) and applied when the paper arrives (`apply_arrived`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import sqlite3
@@ -37,6 +38,9 @@ SEEN_FIELD = "watch_seen"
 # The time of a flag set before changes were recorded: older than any change.
 EPOCH = "1970-01-01T00:00:00.000Z"
 MAX_NOTE = 20_000
+# Clocks of two machines differ by seconds or minutes (NTP keeps them close);
+# a change stamped beyond this ahead of now is a clock set wrong (`merge`).
+FUTURE_SLACK = _dt.timedelta(hours=1)
 
 
 def stamp(when: _dt.datetime | None = None) -> str:
@@ -105,8 +109,11 @@ def notes_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
 
 def all_tags(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     """Every tag in use with its number of papers, most used first."""
+    # Of papers held: a state file's tags wait for papers not here yet (`merge`),
+    # and completing one of those offered a tag `tag:` found nothing for (bug hunt).
     rows = conn.execute(
-        "SELECT tag, count(*) AS n FROM paper_tags GROUP BY tag ORDER BY n DESC, tag"
+        "SELECT tag, count(*) AS n FROM paper_tags WHERE id IN (SELECT id FROM papers) "
+        "GROUP BY tag ORDER BY n DESC, tag"
     )
     return [(tag, int(n)) for tag, n in rows]
 
@@ -241,6 +248,7 @@ class MergeResult:
     applied: int = 0  # fields changed to the newer value from the file
     kept: int = 0  # fields where this cache had the same or a newer change
     pending: int = 0  # of `applied`: changes for papers not in this cache yet
+    future: int = 0  # changes stamped later than now (+ slack): they only fill
 
 
 def _local(conn: sqlite3.Connection, pid: str, field: str) -> tuple[object, str] | None:
@@ -264,16 +272,32 @@ def _apply_flag(conn: sqlite3.Connection, c: Change) -> bool:
     return cur.rowcount > 0
 
 
-def merge(conn: sqlite3.Connection, changes: Iterable[Change]) -> MergeResult:
+def merge(
+    conn: sqlite3.Connection, changes: Iterable[Change], when: _dt.datetime | None = None
+) -> MergeResult:
     """Merge changes in: per paper and field, the newest wins (a tie keeps this cache's);
     watch hits shown are added to what this cache has shown (a union)."""
     result = MergeResult()
     seen: list[tuple[str, str, str]] = []
+    when = when or _dt.datetime.now(_dt.UTC)
+    now, ahead = stamp(when), stamp(when + FUTURE_SLACK)
     for c in changes:
         if c.field == SEEN_FIELD:
-            seen.append((c.id, str(c.value), c.changed_at))
+            seen.append((c.id, str(c.value), min(c.changed_at, now)))
             continue
         local = _local(conn, c.id, c.field)
+        if c.changed_at > ahead:
+            # A machine whose clock runs ahead (a dual-boot clock kept in local
+            # time, 8 h ahead in UTC+8) stamped it in the future: taken at its
+            # word, it beat every later real change, and an unstar on the other
+            # machine kept coming back (found by a bug hunt). Such a change only
+            # fills a field this cache never had (as made now); re-importing the
+            # file can then never undo what was done here since.
+            result.future += 1
+            if local is not None:
+                result.kept += 1
+                continue
+            c = dataclasses.replace(c, changed_at=now)
         if local is not None and local[1] >= c.changed_at:
             result.kept += 1
             if c.by_hand and local == (c.value, c.changed_at):
