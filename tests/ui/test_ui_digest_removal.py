@@ -93,3 +93,23 @@ async def test_a_digest_removed_by_the_cli_while_shown_gives_all_papers(cache: P
         main.cache_changed()
         await settle(pilot)
         assert len([n for n in notes(app) if OLDER in n]) == 1
+
+
+async def test_the_question_counts_tagged_and_noted_papers_as_kept(cache: Path) -> None:
+    """The dialog said "(2 starred stay)" where one of the two was only tagged and
+    noted (found by a bug hunt); the CLI's dry run said "starred, tagged or noted"."""
+    with Store.open(cache) as store:
+        ids = [r.id for r in store.search(digest=OLDER)]
+        store.edit_tags(ids[:1], ["keep"])
+        store.set_note(ids[1], "a note")
+        kept = store.removal_plan(store.digest_pks([OLDER])).papers_kept
+    assert kept >= 1
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d", "down", "down", "down", "shift+delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"({kept} starred, tagged or noted stay)" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)

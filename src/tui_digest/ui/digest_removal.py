@@ -51,7 +51,8 @@ def ask_to_remove(screen: Removing, name: str) -> None:
 
 
 def _ask(screen: Removing, store: Store, name: str, pks: list[int], plan: Removal) -> None:
-    kept = f" ({plan.papers_kept} starred stay)" if plan.papers_kept else ""
+    # (the papers `retention` keeps: starred, tagged or noted, as the CLI says)
+    kept = f" ({plan.papers_kept} starred, tagged or noted stay)" if plan.papers_kept else ""
     question = (
         f"Remove the digest {name} and the {plan.papers_deleted} paper(s) "
         f"no other digest lists{kept}?"

@@ -31,7 +31,7 @@ class Removal:
 
     digests: list[str]
     papers_deleted: int = 0
-    papers_kept: int = 0  # listed by no digest any more, kept because the user starred them
+    papers_kept: int = 0  # listed by no digest any more, kept: starred, tagged or noted
     papers_loose: int = 0  # of papers_deleted, those no digest listed before (`loose_before`)
 
 
