@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, TextArea
-from ui_support import detail_text, make_app, notifications, settle
+from ui_support import detail_text, make_app, notes, notifications, settle
 
 from tui_digest.core.store import Store
 from tui_digest.ui.screens.annotate import NoteDialog, TagsDialog, TagSuggester
@@ -103,7 +103,7 @@ async def test_a_note_that_cannot_be_saved_is_not_lost(
     error, and the note typed was gone with its dialog (found by a bug hunt)."""
     full = sqlite3.OperationalError("database or disk is full")
 
-    def set_note(self: Store, paper_id: str, note: str) -> None:
+    def set_note(self: Store, paper_id: str, note: str, was: str) -> None:
         raise full
 
     app = make_app(cache, first_run_sample=False)
@@ -111,7 +111,7 @@ async def test_a_note_that_cannot_be_saved_is_not_lost(
         await settle(pilot)
         rowid = app.main.paper_list.current_rowid
         with monkeypatch.context() as patch:
-            patch.setattr(Store, "set_note", set_note)
+            patch.setattr(Store, "set_note_unless_changed", set_note)
             await pilot.press("a")
             await settle(pilot)
             app.screen.query_one(TextArea).text = "a long note\nthat took a while"
@@ -164,3 +164,39 @@ async def test_tags_are_said_saved_only_once_they_are_and_not_lost(
         assert "Tags saved on 1 paper." in [n.message for n in notifications(app)]
     with Store.open(cache) as store:
         assert store.get_paper(rowid).tags == ["robotics", "to-read"]
+
+
+async def test_a_note_changed_elsewhere_while_editing_is_not_overwritten_unasked(
+    cache: Path,
+) -> None:
+    """A `state import` (or `tui-digest note`) brought a newer note while the
+    editor was open; saving wrote over it, "Note saved.", and the newer text
+    was gone here and, at the next sync, on the other machine (found by a bug
+    hunt). The editor now opens again with what was typed, saying the note
+    changed; saving again replaces it knowingly; escape keeps the newer one."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        with Store.open(cache) as store:
+            pid = store.get_paper(rowid).paper.id
+            store.set_note(pid, "desktop note")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        with Store.open(cache) as other:  # the laptop's newer note arrives
+            other.set_note(pid, "LAPTOP v3: the key result is in table 4")
+        app.screen.query_one(TextArea).text = "desktop note (desk addition)"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with Store.open(cache) as store:
+            assert store.get_paper(rowid).note == "LAPTOP v3: the key result is in table 4"
+        assert isinstance(app.screen, NoteDialog)  # again, with what was typed
+        assert app.screen.query_one(TextArea).text == "desktop note (desk addition)"
+        assert any("LAPTOP v3" in n for n in notes(app))
+        assert "Note saved." not in notes(app)
+        await pilot.press("ctrl+s")  # saved knowingly this time
+        await settle(pilot)
+        assert "Note saved." in notes(app)
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).note == "desktop note (desk addition)"

@@ -10,12 +10,15 @@ pane is re-read after.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.content import Content
 
+from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import Store
 from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.readonly import refuse_readonly
@@ -107,16 +110,30 @@ class AnnotateActions:
         if record is not None:
             self.app.call_from_thread(self._ask_note, record)  # type: ignore[attr-defined]
 
-    def _ask_note(self, record: PaperRecord, typed: str | None = None) -> None:
-        """The note dialog; `typed`: the text of a note that could not be saved."""
+    def _ask_note(
+        self, record: PaperRecord, typed: str | None = None, changed: bool = False
+    ) -> None:
+        """The note dialog; `typed`: the text of a note that could not be saved
+        (`changed`: because the note changed elsewhere since the dialog opened)."""
         from tui_digest.ui.screens.annotate import NoteDialog
 
         def answered(value: str | None) -> None:
             if value is None or value.strip() == record.note:
                 return
             pid, rowid = record.paper.id, record.rowid
+
+            def write(store: Store) -> bool:
+                now = store.set_note_unless_changed(pid, value, record.note)
+                if now is None:
+                    return True
+                # Changed elsewhere meanwhile: the editor opens again with what
+                # was typed, saying so; saving again replaces the note as it is now.
+                newer = dataclasses.replace(record, note=now)
+                self.app.call_from_thread(self._ask_note, newer, value, True)  # type: ignore[attr-defined]
+                return False
+
             self._write_user_text(
-                lambda store: store.set_note(pid, value),
+                write,
                 [rowid],
                 saved="Note removed." if not value.strip() else "Note saved.",
                 # The dialog is closed by then: what was typed would be lost.
@@ -124,8 +141,16 @@ class AnnotateActions:
             )
 
         title = f"Note on {record.paper.id}"
-        if typed is not None:
-            title += f" (not saved: {hint_key(self.app, 'note.save')} tries again)"  # type: ignore[attr-defined]
+        save = hint_key(self.app, "note.save")  # type: ignore[attr-defined]
+        if changed:
+            title += f" (changed elsewhere meanwhile: {save} replaces it, escape keeps it)"
+            self.notify(  # type: ignore[attr-defined]
+                Content(f"The note now reads: {clean_line(record.note, 200)}"),
+                title="Note changed elsewhere",
+                severity="warning",
+            )
+        elif typed is not None:
+            title += f" (not saved: {save} tries again)"
         text = record.note if typed is None else typed
         self.app.push_screen(NoteDialog(title, text), answered)  # type: ignore[attr-defined]
 
@@ -151,11 +176,13 @@ class AnnotateActions:
             if self.store is None:
                 return
             try:
-                write(self.store)
+                done = write(self.store)
             except Exception:
                 if unsaved is not None:
                     self.app.call_from_thread(unsaved)  # type: ignore[attr-defined]
                 raise  # reported by the app's one worker-error handler
+        if done is False:  # not written, and the writer said why (a note changed meanwhile)
+            return
         self.app.call_from_thread(self.notify, saved, markup=False)  # type: ignore[attr-defined]
         for rowid in rowids:
             self.app.call_from_thread(self.paper_reread, rowid)  # type: ignore[attr-defined]

@@ -122,6 +122,22 @@ class UserMethods(Connections):
         with self._write() as conn:
             return user_log.set_note(conn, paper_id, note, at or user_log.stamp())
 
+    def set_note_unless_changed(self, paper_id: str, note: str, was: str) -> str | None:
+        """Set the note unless it is no longer `was` (what the editor opened with):
+        then nothing is written and the note as it is now is returned.
+
+        A `state import` or `tui-digest note` may change it while the reader's
+        editor is open; saving over it lost the newer text without a word
+        (found by a bug hunt). Read and written in one write transaction."""
+        from tui_digest.core.store import user_log
+
+        with self._write() as conn:
+            now = user_log.notes_of(conn, [paper_id]).get(paper_id, "")
+            if now != was:
+                return now
+            user_log.set_note(conn, paper_id, note, user_log.stamp())
+            return None
+
     def all_tags(self) -> list[tuple[str, int]]:
         from tui_digest.core.store import user_log
 
