@@ -374,3 +374,21 @@ def test_state_import_says_when_changes_come_from_a_clock_ahead(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "1 change was stamped over an hour later than now" in done.stderr.decode()
     assert "2403.10056" in out(run_cli("search", "is:starred", db=db))  # filled: none here
+
+
+def test_stats_counts_papers_waiting_for_their_state(tmp_path):
+    """One machine pruned a day before the other's star on one of its papers
+    arrived: the star waits for a paper that will not come by itself, and the
+    two machines' counts differed with no hint why (found by a bug hunt)."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    state = tmp_path / "s.jsonl"
+    at = "2026-11-29T08:00:00Z"
+    lines = [
+        {"id": "2611.10002", "field": "starred", "value": True, "changed_at": at},
+        {"id": "2611.10002", "field": "note", "value": "key result", "changed_at": at},
+        {"id": "2403.10056", "field": "starred", "value": True, "changed_at": at},
+    ]
+    state.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    assert run_cli("state", "import", str(state), db=db).returncode == 0
+    assert "state_waiting: 1\n" in out(run_cli("stats", db=db))
