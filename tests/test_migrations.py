@@ -516,3 +516,68 @@ def test_v13_cache_gains_the_hand_read_marks_and_keeps_them_across_restarts(tmp_
         s.push_undo("read", True, [second], 3)
         assert s.undo_last() is not None and s.read_by_hand([second]) == set()
         assert s.timer_read(second) == [second]
+
+
+def test_v15_cache_recovers_hand_marks_recorded_before_hand_read(tmp_path):
+    """Schema 16: `hand_read` started empty at 14, though `user_state` had the
+    unread marks made by hand (`mark read` then `mark unread` on a schema-13
+    cache); after the upgrade the timer read such a paper (found by a bug hunt).
+    An unread change whose time no other read change shares is a hand mark; an
+    undone `M` (every paper in one statement, one time) is not. Kept across a
+    restart, and the timer still reads the rest."""
+    db = tmp_path / "c.db"
+    papers = [Paper(id=f"2401.{i:05d}", title_en=f"Paper {i}") for i in range(5)]
+    with Store.open(db) as s:
+        s.import_digest(Digest("d", date="2024-03-01", papers=papers))
+    with sqlite3.connect(db) as conn:  # as schema 13 left it
+        conn.execute("DELETE FROM hand_read")
+        conn.execute("UPDATE papers SET read = 1")
+        conn.execute("UPDATE papers SET read = 0 WHERE id IN ('2401.00000', '2401.00001')")
+        conn.execute(  # `mark unread 2401.00000` and, alone, 2401.00001 a minute later
+            "UPDATE user_state SET changed_at = CASE id WHEN '2401.00000' THEN "
+            "'2026-11-20T08:00:00.000Z' ELSE '2026-11-20T08:01:00.000Z' END "
+            "WHERE field = 'read' AND id IN ('2401.00000', '2401.00001')"
+        )
+        conn.execute("UPDATE papers SET read = 0 WHERE id IN ('2401.00002', '2401.00003')")
+        conn.execute(  # an `M` undone: both in one statement, one time
+            "UPDATE user_state SET changed_at = '2026-11-21T09:00:00.000Z' "
+            "WHERE field = 'read' AND id IN ('2401.00002', '2401.00003')"
+        )
+        conn.execute("PRAGMA user_version = 15")
+    conn.close()
+    with Store.open(db) as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION >= 16
+    with Store.open(db) as s:
+        rows = {s.get_paper(f"2401.{i:05d}").rowid: i for i in range(5)}
+        assert sorted(rows[r] for r in s.read_by_hand(list(rows))) == [0, 1]
+        by_id = {i: r for r, i in rows.items()}
+        assert s.timer_read(by_id[0]) == [] and s.timer_read(by_id[1]) == []
+        assert s.timer_read(by_id[2]) == [by_id[2]]  # an undone M: the timer reads it
+
+
+def test_a_note_an_older_reader_saved_after_the_upgrade_is_mended(tmp_path):
+    """A reader of an older release left open across the upgrade saved a note in
+    its own search form ("zebrafish marker"): `note:zebrafish` never found it,
+    and neither `reindex` nor saving the same text again mended it (found by a
+    bug hunt). Both do now."""
+    db = tmp_path / "c.db"
+    with Store.open(db) as s:
+        s.import_digest(Digest("d", date="2024-03-01", papers=[Paper(id="2608.20338")]))
+        s.set_note("2608.20338", "Zebrafish marker")
+        s.set_note("2608.20339", "Zebrafish too")  # (a paper not here yet)
+    for mend in ("reindex", "save again"):
+        with sqlite3.connect(db) as conn:  # as the older reader wrote it
+            conn.execute(
+                "UPDATE paper_notes SET folded = (SELECT 'zebrafish marker' FROM user_state s "
+                "WHERE s.id = paper_notes.id AND s.field = 'note')"
+            )
+        conn.close()
+        with Store.open(db) as s:
+            assert s.count("note:zebrafish") == 0
+            if mend == "reindex":
+                s.reindex()
+            else:
+                assert s.set_note("2608.20338", "Zebrafish marker") is False  # unchanged
+        with Store.open(db) as s:
+            assert [r.id for r in s.search("note:zebrafish")] == ["2608.20338"], mend
+            assert s.count("zebrafish") == 1

@@ -41,7 +41,7 @@ def fold_note(text: str) -> str:
 
     It was the note lower-cased with accents off, searched for any substring:
     `ran` found "Transformer", and full-width `ＢＥＲＴ` (a Chinese input
-    method's) was not `bert` (found by a bug hunt). `schema._refold_notes`
+    method's) was not `bert` (found by a bug hunt). `schema.refold_notes`
     refolds the notes a cache stored the old way."""
     return f" {index_pair(text)[0]} "
 

@@ -43,9 +43,10 @@ Layout
 - `removed_days` (`_add_removed_days`) and `removed_lists`
   (`_remember_removed_lists`): the days and the lists of the digests the user
   removed, which neither a catch-up nor a fetch of the same list brings back.
-- `hand_read` (`_remember_hand_read`): the papers whose read flag the user set
+- `hand_read` (`_remember_hand_read`; `_recover_hand_marks` adds the unread
+  marks recorded before it): the papers whose read flag the user set
   by hand, which the read timer never marks (`store.hand_read`).
-- `paper_notes.folded` is the note's search tokens since `_refold_notes`
+- `paper_notes.folded` is the note's search tokens since `refold_notes`
   (schema 15; `query_notes.fold_note`).
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
@@ -342,7 +343,7 @@ def _add_user_state(conn: sqlite3.Connection) -> None:
         ) WITHOUT ROWID""",
         "CREATE INDEX paper_tags_id ON paper_tags(id)",
         # Derived: the note folded for search (`query_notes.fold_note`; lower
-        # case, no accents, single spaces until `_refold_notes`); notes are few,
+        # case, no accents, single spaces until `refold_notes`); notes are few,
         # so no index of their own.
         """CREATE TABLE paper_notes (
             id TEXT PRIMARY KEY,
@@ -479,7 +480,7 @@ def _remember_hand_read(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE hand_read (id TEXT PRIMARY KEY) WITHOUT ROWID")
 
 
-def _refold_notes(conn: sqlite3.Connection) -> None:
+def refold_notes(conn: sqlite3.Connection) -> None:
     """Each note's search form made again, from the note (`user_state`), as
     `query_notes.fold_note` makes it now: the note's index tokens.
 
@@ -494,6 +495,28 @@ def _refold_notes(conn: sqlite3.Connection) -> None:
     conn.executemany(
         "UPDATE paper_notes SET folded = ? WHERE id = ?",
         [(fold_note(json.loads(value)), pid) for pid, value in rows],
+    )
+
+
+def _recover_hand_marks(conn: sqlite3.Connection) -> None:
+    """Read marks set by hand before `hand_read` existed, from the recorded changes.
+
+    `_remember_hand_read` started caches with none, though `user_state` held
+    them: a paper kept unread with `m m` or `mark unread` before the upgrade
+    was read by the timer after it (found by a bug hunt). A recorded change
+    to unread is a hand mark (the timer and `M` only mark read), or an undo of
+    `M`, which is not one and puts back every paper it marked in one statement,
+    all with one time (`changed_at` comes from SQLite's clock once per
+    statement). So an unread change whose time no other read change shares is
+    taken as by hand; `m` on a selection (one time for several) is not
+    recovered, a wrong guess the other way being worse: it would turn the
+    timer off for good on every paper an undone `M` had marked.
+    """
+    conn.execute(
+        "INSERT OR IGNORE INTO hand_read(id) "
+        "SELECT s.id FROM user_state s WHERE s.field = 'read' AND s.value = 'false' "
+        "AND NOT EXISTS (SELECT 1 FROM user_state o WHERE o.field = 'read' "
+        "AND o.changed_at = s.changed_at AND o.id != s.id)"
     )
 
 
@@ -512,7 +535,8 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _remember_removed_lists,
     _add_listing_versions,
     _remember_hand_read,
-    _refold_notes,
+    refold_notes,
+    _recover_hand_marks,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

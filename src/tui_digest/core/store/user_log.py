@@ -172,6 +172,11 @@ def edit_tags(
 def set_note(conn: sqlite3.Connection, pid: str, note: str, at: str) -> bool:
     note = clean_note(note)
     if notes_of(conn, [pid]).get(pid, "") == note:
+        if note:  # (saved by an older release's reader open across an upgrade: mend it)
+            conn.execute(
+                "UPDATE paper_notes SET folded = ? WHERE id = ? AND folded != ?",
+                (fold_note(note), pid, fold_note(note)),
+            )
         return False
     write_note(conn, pid, note, at)
     return True
