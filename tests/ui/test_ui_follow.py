@@ -178,3 +178,39 @@ async def test_an_import_that_drops_the_current_paper_keeps_the_cursor_in_place(
         await settle(pilot)
         assert len(papers.ids) == 6 and papers.cursor == 5  # clamped to the list
         assert main.detail.record.paper.id == "2402.10106"
+
+
+async def test_a_cache_upgraded_by_a_newer_release_stops_this_readers_writes(
+    tmp_path: Path,
+) -> None:
+    """A newer release's command upgraded the cache while this reader was open,
+    and the reader went on writing by its own rules (a note saved in its search
+    form was never found again; found by a bug hunt). The follower notices the
+    newer schema, says so, and the reader saves nothing more: `s` says the
+    cache is read-only, the star is not written."""
+    import sqlite3
+
+    from ui_support import notes
+
+    from tui_digest.core import schema
+
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.follower.poll()  # the baseline
+        await settle(pilot)
+        with sqlite3.connect(cache) as conn:  # what a newer release's upgrade leaves
+            conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
+        conn.close()
+        app.follower.poll()
+        await settle(pilot)
+        assert any("upgraded by a newer tui-digest" in n for n in notes(app))
+        rowid = app.main.paper_list.current_rowid
+        await pilot.press("s")
+        await settle(pilot)
+        assert any("is read-only" in n for n in notes(app))
+    with sqlite3.connect(cache) as conn:
+        starred = conn.execute("SELECT starred FROM papers WHERE pk = ?", (rowid,)).fetchone()
+    conn.close()
+    assert starred == (0,)

@@ -67,6 +67,12 @@ class CacheFollower:
         except (CacheError, OSError) as error:
             # The file went away or is locked for long: say so once, stop following.
             self.stop()
+            from tui_digest.core.store.watch import UpgradedElsewhere
+
+            store = self._store()
+            if isinstance(error, UpgradedElsewhere) and store is not None:
+                # Every write refuses from now on, saying the cache is read-only.
+                store.readonly = True
             self.app.notify(
                 f"Stopped following the cache: {error}", severity="warning", markup=False
             )

@@ -42,6 +42,10 @@ _MARKS = (
 )
 
 
+class UpgradedElsewhere(CacheError):
+    """A newer tui-digest upgraded the cache while this process had it open."""
+
+
 class CacheWatch:
     """Tells whether papers or digests, or the user's marks, changed since the last
     `what_changed()` call."""
@@ -85,6 +89,7 @@ class CacheWatch:
                 return False, False, False
             self._version = version
             assert self._conn is not None
+            self._refuse_newer(self._conn)
             fingerprint = tuple(self._conn.execute(_FINGERPRINT).fetchone())
             marks = tuple(self._conn.execute(_MARKS).fetchone())
             # Papers removed (`undo_log.forget` counts them): their row numbers may go
@@ -98,6 +103,20 @@ class CacheWatch:
             if first:
                 return False, False, False
             return moved or removed, marked, removed
+
+    def _refuse_newer(self, conn: sqlite3.Connection) -> None:
+        """A newer release's command upgraded the cache under this reader: its
+        writes by the old rules then went wrong for good (a note saved in the
+        old search form was never found again; found by a bug hunt)."""
+        from tui_digest.core import schema  # (loaded by the store's open already)
+
+        found = schema.user_version(conn)
+        if found > schema.SCHEMA_VERSION:
+            raise UpgradedElsewhere(
+                f"{self.path} was upgraded by a newer tui-digest (schema {found}; this "
+                f"reader knows {schema.SCHEMA_VERSION}): nothing more is saved from this "
+                "reader; quit and start the new one"
+            )
 
     def close(self) -> None:
         with self._lock:
