@@ -98,6 +98,39 @@ def _canonical(body: str) -> bool:
     )
 
 
+def closed_shape(body: str) -> int:
+    """How many paragraphs a footnote body in the writer's form has (the empty
+    summary-slot paragraph counted), when it ends with its closing four-space
+    line; 0 for any other form. Cheap (a few C-speed scans): the stream asks it
+    of every footnote, to know the shape a document's footnotes share."""
+    closed = body.endswith("\n    ") and not body.endswith("\n\n    ")
+    if closed and body.startswith("\n    ") and "\n\n\n" not in body:
+        return body.count("\n\n") + 1
+    return 0
+
+
+def stops_short(lines: list[str], shape: int) -> bool:
+    """Whether a document's last footnote (its body `lines`) stops before the
+    `shape` paragraphs its other footnotes have, without its closing line.
+
+    docs/digest-format.md allows the final footnote without its closing
+    four-space line, and a missing Chinese abstract; so a closed footnote, or
+    one with every paragraph, is whole. One that ends (at a line break) before
+    its last paragraph with no closing line is a copy cut there: every real
+    digest in the samples has each footnote whole and closed.
+    """
+    end = len(lines)
+    while end and not lines[end - 1]:
+        end -= 1
+    if end >= 2 and lines[end - 1] == INDENT and lines[end - 2].strip():
+        return False  # closed: the line after its last paragraph
+    blocks = _blocks("\n".join(lines[:end]))
+    if len(blocks) >= shape:
+        return False
+    # What it has must be the start of that shape: the link second.
+    return len(blocks) < 2 or (len(blocks[1]) == 1 and bool(_LINK_RE.match(blocks[1][0].strip())))
+
+
 def _line_field(block: list[str]) -> str:
     return clean_line(" ".join(block)) if block else ""
 
