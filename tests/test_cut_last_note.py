@@ -22,6 +22,7 @@ from feed_server import FakeTime, FeedServer, Reply
 from tui_digest import cli, cli_read_ahead
 from tui_digest.config.sources import Source
 from tui_digest.core.digest_format import read_digest, write_digest
+from tui_digest.core.paper import Paper
 from tui_digest.core.store import Store
 from tui_digest.fetch.download import SourceFetcher
 from tui_digest.fetch.runner import SourceResult, fetch_all
@@ -84,8 +85,43 @@ def test_real_digests_cut_inside_their_last_footnote_show_the_sign(samples):
             found = (digest.cut, digest.cut_kind, digest.cut_id)
             assert found == (sign(ref), "note", last.id), where
             assert digest.cut_chars[0] < len(last.abstract_en), where  # (what the store compares)
+            _placed_as_far_as_it_goes(digest.papers[-1], last, where)
             checked += 1
     assert checked >= 6 * 5  # six real digests, at least five cut points each
+
+
+def _placed_as_far_as_it_goes(cut: Paper, whole: Paper, where: object) -> None:
+    """The paragraphs a cut last footnote has are where the whole one has them:
+    its summary never the Chinese abstract, its English title never the English
+    abstract (as they were placed by content)."""
+    assert cut.summary_zh == whole.summary_zh, where
+    assert cut.title_en in ("", whole.title_en), where
+    assert cut.abstract_zh in ("", whole.abstract_zh), where
+    assert cut.abstract_en == "", where
+
+
+def test_a_cut_footnotes_summary_is_never_its_chinese_abstract():
+    """Cut after its summary or its slot: a paragraph equal to the table's
+    summary cell is the summary; in the summary's place, when the other
+    footnotes have summaries, it is the summary even when the cell differs."""
+    text = WHOLE.decode()
+    last = PAPERS[-1]
+    for copy, short in cuts_in_last_note(text):
+        if short:
+            _placed_as_far_as_it_goes(read_digest(copy).digest.papers[-1], last, copy[-30:])
+    # A document of one footnote: nothing to place it by but the table's cell.
+    one = write_digest([last])
+    slot = one[: one.index("总结。\n\n    \n") + len("总结。\n\n    \n")]
+    paper = read_digest(slot).digest.papers[0]
+    assert (paper.summary_zh, paper.abstract_zh, paper.abstract_en) == (last.summary_zh, "", "")
+    # The table's cell differs from the footnote's summary (they "normally agree").
+    row = "| 第20篇的一句话总结。 |"
+    other = text.replace(row, "| 表格里的另一句总结。 |")
+    assert other != text
+    for end in ("总结。\n", "总结。\n\n", "总结。\n\n    \n", "总结。\n\n    \n\n"):
+        copy = other[: other.rindex(end) + len(end)]
+        paper = read_digest(copy).digest.papers[-1]
+        assert (paper.summary_zh, paper.abstract_zh) == (last.summary_zh, ""), end
 
 
 def test_a_document_of_one_footnote_or_mixed_shapes_shows_no_sign():
@@ -132,6 +168,7 @@ def _short_cuts() -> dict[str, str]:
         "after its title line": copies[0],
         "after its link line": next(c for c in copies if c.endswith(")\n")),
         "after its summary line": next(c for c in copies if c.endswith("总结。\n")),
+        "after its summary slot": next(c for c in copies if c.endswith("总结。\n\n    \n")),
         "after its Chinese abstract": next(c for c in copies if c.endswith("摘要\n")),
     }
     assert all(c != text for c in named.values())
@@ -166,11 +203,15 @@ def test_a_cut_copy_of_the_day_held_is_refused_then_the_whole_one_is_unchanged(
     assert _day(db) == held
 
 
-def test_a_cut_copy_of_a_day_not_held_is_kept_then_the_whole_one_revises_it(tmp_path, capsys):
-    """A first import keeps the copy as it is (the sign noted, nothing refused);
-    the whole copy of the same day then is a revision, restoring the abstract."""
+@pytest.mark.parametrize("where", ["after its Chinese abstract", "after its summary slot"])
+def test_a_cut_copy_of_a_day_not_held_is_kept_then_the_whole_one_revises_it(
+    tmp_path, capsys, where
+):
+    """A first import keeps the copy as it is (the sign noted, nothing refused;
+    the summary never stored as the Chinese abstract); the whole copy of the
+    same day then is a revision, restoring the abstracts."""
     db, path = tmp_path / "cache.db", tmp_path / f"{NAME}.md"
-    copy = _short_cuts()["after its Chinese abstract"]
+    copy = _short_cuts()[where]
     assert read_digest(copy).digest.cut == sign(20)
     path.write_text(copy, encoding="utf-8")
     rc, out, _err = _import(capsys, db, path)
@@ -178,7 +219,8 @@ def test_a_cut_copy_of_a_day_not_held_is_kept_then_the_whole_one_revises_it(tmp_
     digests, kept, papers = _day(db)
     last = PAPERS[-1]
     assert (digests, kept) == ([(NAME, 20)], copy.encode())
-    assert papers[last.id] == (last.summary_zh, last.abstract_zh, "")
+    zh = last.abstract_zh if where == "after its Chinese abstract" else ""
+    assert papers[last.id] == (last.summary_zh, zh, "")
     path.write_bytes(WHOLE)
     rc, out, err = _import(capsys, db, path)
     assert (rc, err) == (0, "") and "1 updated" in out and "same-day update" in out

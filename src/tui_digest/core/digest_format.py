@@ -271,11 +271,12 @@ class DigestStream:
         """The footnote the document ends in; `line`: its last line. Noted when it
         ends mid-line, or stops short of its shape at a line break (`_cut`)."""
         ref = int(header[0].group(1))
+        short = self._shape if self._shape in (4, 6) and stops_short(body, self._shape) else 0
         if line:  # ("" when the document ends with a line break)
             self._open_end = ref
-        elif self._shape in (4, 6) and stops_short(body, self._shape):
+        elif short:
             self._open_end, self._short_end = ref, True
-        yield from self._note(*header, body)
+        yield from self._note(*header, body, short=short)
 
     def _bad_label(self, n: int, m: re.Match[str]) -> None:
         # A footnote whose label is not a number ([^-1], [^x]) still ends the
@@ -309,8 +310,9 @@ class DigestStream:
     # --- footnotes ---------------------------------------------------------------
 
     def _note(
-        self, m: re.Match[str], n: int, lines: list[str]
+        self, m: re.Match[str], n: int, lines: list[str], *, short: int = 0
     ) -> Iterator[tuple[tuple[int, ...], Paper]]:
+        """One footnote; `short`: the shape the last one was cut short of (`_last_note`)."""
         body = "\n".join(lines)
         if _may_hold_foreign(body):
             cut = foreign_start(body, canonical=_canonical(body))
@@ -318,7 +320,7 @@ class DigestStream:
                 self._unattributed(m, n, body, cut)
                 body = body[:cut]
         note = _Note(int(m.group(1)), 0, m.group(2), body)
-        note.line = n
+        note.line, note.short = n, short
         if self._shape >= 0:
             shape = closed_shape(body)
             self._shape = shape if shape and self._shape in (0, shape) else -1
