@@ -67,7 +67,15 @@ from .digest_grammar import (
     TITLE_SUFFIX_RE,
     ZH_HEADER_RE,
 )
-from .digest_paper import _canonical, _make_paper, _Note, _Row, _split_row
+from .digest_paper import (
+    _canonical,
+    _make_paper,
+    _Note,
+    _Row,
+    _split_row,
+    closed_shape,
+    stops_short,
+)
 from .digest_problems import (
     _DECODING,
     _FOREIGN,
@@ -204,6 +212,11 @@ class DigestStream:
         # line break (`_cut`); -1 otherwise. `_open_row`: it ends so in the table.
         self._open_end = -1
         self._open_row = False
+        # The paragraphs every footnote so far has, closed, in the writer's form
+        # (`closed_shape`): 0 before the first, -1 once two differ. `_short_end`:
+        # the last footnote stops short of that shape at a line break (`_cut`).
+        self._shape = 0
+        self._short_end = False
 
     @property
     def problems(self) -> list[Problem]:
@@ -247,12 +260,23 @@ class DigestStream:
             elif not in_notes and line.startswith("|"):
                 self._table_line(n, line)
         if header is not None:
-            if line:  # (the last line: "" when the document ends with a line break)
-                self._open_end = int(header[0].group(1))
-            yield from self._note(*header, body)
+            yield from self._last_note(header, body, line)
         elif not in_notes and line.startswith("|"):  # (the table's last row, cut mid-way?)
             self._open_row = True
         yield from self._finish()
+
+    def _last_note(
+        self, header: tuple[re.Match[str], int], body: list[str], line: str
+    ) -> Iterator[tuple[tuple[int, ...], Paper]]:
+        """The footnote the document ends in; `line`: its last line. Noted when it
+        ends mid-line, or stops short of its shape at a line break (`_cut`)."""
+        ref = int(header[0].group(1))
+        short = self._shape if self._shape in (4, 6) and stops_short(body, self._shape) else 0
+        if line:  # ("" when the document ends with a line break)
+            self._open_end = ref
+        elif short:
+            self._open_end, self._short_end = ref, True
+        yield from self._note(*header, body, short=short)
 
     def _bad_label(self, n: int, m: re.Match[str]) -> None:
         # A footnote whose label is not a number ([^-1], [^x]) still ends the
@@ -286,8 +310,9 @@ class DigestStream:
     # --- footnotes ---------------------------------------------------------------
 
     def _note(
-        self, m: re.Match[str], n: int, lines: list[str]
+        self, m: re.Match[str], n: int, lines: list[str], *, short: int = 0
     ) -> Iterator[tuple[tuple[int, ...], Paper]]:
+        """One footnote; `short`: the shape the last one was cut short of (`_last_note`)."""
         body = "\n".join(lines)
         if _may_hold_foreign(body):
             cut = foreign_start(body, canonical=_canonical(body))
@@ -295,7 +320,10 @@ class DigestStream:
                 self._unattributed(m, n, body, cut)
                 body = body[:cut]
         note = _Note(int(m.group(1)), 0, m.group(2), body)
-        note.line = n
+        note.line, note.short = n, short
+        if self._shape >= 0:
+            shape = closed_shape(body)
+            self._shape = shape if shape and self._shape in (0, shape) else -1
         self._notes += 1
         seen = self._refs.get(note.ref)
         if seen is None:
@@ -406,8 +434,12 @@ class DigestStream:
         the table is a damaged entry, not a cut: only the last row counts.
         A document cut inside its last footnote (or its table) has every row's
         footnote, but ends mid-line, which a whole document saved without its
-        final line break does too: these are only signs, and the store refuses
-        the document only when the day it holds agrees (`days.refuse_cut`).
+        final line break does too, or (cut at a line break) its last footnote
+        stops before the paragraphs every other footnote has, with no closing
+        line (`stops_short`; a whole one may lack its closing line or its
+        Chinese abstract, not both while the others have all). These are only
+        signs, and the store refuses the document only when the day it holds
+        agrees (`days.refuse_cut`).
         """
         if self._open_row or (self._rows and not self._notes):
             # Ended inside its table (or before its first footnote): whatever
@@ -422,6 +454,11 @@ class DigestStream:
             if self._open_end < 0:
                 return ""
             self.digest.cut_kind = "note"
+            if self._short_end:
+                return (
+                    f"its last footnote [^{self._open_end}] stops before its English "
+                    "abstract, without its closing line"
+                )
             return f"its last footnote [^{self._open_end}] ends mid-line, without a line break"
         rows = reversed(self._rows)
         tail = next((i for i, row in enumerate(rows) if row is None), len(self._rows))

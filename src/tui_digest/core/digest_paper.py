@@ -39,11 +39,14 @@ class _Row:
 
 
 class _Note:
-    __slots__ = ("body", "line", "pos", "ref", "title_zh")
+    __slots__ = ("body", "line", "pos", "ref", "short", "title_zh")
 
     def __init__(self, ref: int, pos: int, title_zh: str, body: str) -> None:
         self.ref, self.pos, self.title_zh, self.body = ref, pos, title_zh, body
         self.line = 0
+        # The paragraphs the document's other footnotes have, when this one (its
+        # last) is cut short of them (`stops_short`): placed by position then.
+        self.short = 0
 
 
 def _dedent(line: str) -> str:
@@ -98,6 +101,39 @@ def _canonical(body: str) -> bool:
     )
 
 
+def closed_shape(body: str) -> int:
+    """How many paragraphs a footnote body in the writer's form has (the empty
+    summary-slot paragraph counted), when it ends with its closing four-space
+    line; 0 for any other form. Cheap (a few C-speed scans): the stream asks it
+    of every footnote, to know the shape a document's footnotes share."""
+    closed = body.endswith("\n    ") and not body.endswith("\n\n    ")
+    if closed and body.startswith("\n    ") and "\n\n\n" not in body:
+        return body.count("\n\n") + 1
+    return 0
+
+
+def stops_short(lines: list[str], shape: int) -> bool:
+    """Whether a document's last footnote (its body `lines`) stops before the
+    `shape` paragraphs its other footnotes have, without its closing line.
+
+    docs/digest-format.md allows the final footnote without its closing
+    four-space line, and a missing Chinese abstract; so a closed footnote, or
+    one with every paragraph, is whole. One that ends (at a line break) before
+    its last paragraph with no closing line is a copy cut there: every real
+    digest in the samples has each footnote whole and closed.
+    """
+    end = len(lines)
+    while end and not lines[end - 1]:
+        end -= 1
+    if end >= 2 and lines[end - 1] == INDENT and lines[end - 2].strip():
+        return False  # closed: the line after its last paragraph
+    blocks = _blocks("\n".join(lines[:end]))
+    if len(blocks) >= shape:
+        return False
+    # What it has must be the start of that shape: the link second.
+    return len(blocks) < 2 or (len(blocks[1]) == 1 and bool(_LINK_RE.match(blocks[1][0].strip())))
+
+
 def _line_field(block: list[str]) -> str:
     return clean_line(" ".join(block)) if block else ""
 
@@ -131,10 +167,18 @@ def _read_note(note: _Note, table_summary: str | None) -> tuple[_Fields, str]:
     f = _Fields()
     f.title_zh = clean_line(note.title_zh)
     blocks = _blocks(note.body)
+    if note.short:
+        _place_cut(f, blocks, note.short)
+        return f, ""
     n = len(blocks)
     # Fast path: the canonical layout, one block per field.
     # A blank line inside a block is a missing paragraph break, never field text (the
     # writer escapes those), so such a footnote takes the loose path.
+    # Four paragraphs whose third is the table's summary and fourth the empty
+    # slot are a footnote cut after its summary slot, not the earliest digests'
+    # layout: the summary is never the Chinese abstract (the loose path places it).
+    if n == 4 and not blocks[3] and _line_field(blocks[2]) == table_summary:
+        n = 0
     if n in (6, 4) and len(blocks[1]) == 1 and all(x.strip() for b in blocks for x in b):
         m = _LINK_RE.match(blocks[1][0].strip())
         if m:
@@ -149,6 +193,31 @@ def _read_note(note: _Note, table_summary: str | None) -> tuple[_Fields, str]:
             f.abstract_en = _para_field(blocks[-1])
             return f, ""
     return f, _read_note_loosely(f, note.body, table_summary)
+
+
+# Where a footnote's paragraphs go, in the order the writer puts them: with
+# summaries (6 paragraphs, the slot's counted) or the earliest digests' (4).
+_CUT_SLOTS = {
+    6: ("title_en", "link", "summary_zh", "summary_en", "abstract_zh"),
+    4: ("title_en", "link", "abstract_zh"),
+}
+
+
+def _place_cut(f: _Fields, blocks: list[list[str]], shape: int) -> None:
+    """Place a last footnote cut short of the `shape` paragraphs every other
+    footnote of its document has (`stops_short`), by position: the shape says
+    which paragraph each is. Placed by content, a copy cut after its summary
+    slot took the summary for the Chinese abstract, and one cut after its
+    English title took the title for the English abstract."""
+    f.early = shape == 4
+    for name, block in zip(_CUT_SLOTS[shape], blocks, strict=False):
+        if name == "link":
+            m = _LINK_RE.match(block[0].strip()) if len(block) == 1 else None
+            f.link = m.group(2) if m else ""
+        elif name == "abstract_zh":
+            f.abstract_zh = _para_field(block)
+        else:
+            setattr(f, name, _line_field(block))
 
 
 def _read_note_loosely(f: _Fields, body: str, table_summary: str | None) -> str:

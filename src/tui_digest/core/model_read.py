@@ -30,7 +30,8 @@ class Digest:
     # table rows have no footnote, or that ends mid-line (`DigestStream`). Known
     # once it is read to its end; the store refuses it as a revision of a day
     # it holds when that day agrees (`days.refuse_cut`). `cut_kind`: "rows",
-    # "note" (its last footnote ends mid-line) or "table" (its table does).
+    # "note" (its last footnote ends mid-line, or stops at a line break short of
+    # the paragraphs every other footnote has) or "table" (its table does).
     cut: str = ""
     cut_kind: str = ""
     # "note": the paper whose footnote the document ends in, and how long its

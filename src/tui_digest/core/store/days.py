@@ -96,9 +96,10 @@ def refuse_cut(
     repeated after the last) and a cut one can add papers too (a cut copy of
     the generator's next version). It is a cut copy when it would cost the day
     something: ending in its table, it drops papers the day lists; ending
-    mid-line in a footnote, that paper's abstracts come shorter than
-    stored; its last rows without footnotes are of papers the day holds (their
-    text would be the table's alone). A whole revision without its final line
+    inside its last footnote (mid-line, or at a line break before its English
+    abstract), that paper's abstracts come shorter than stored; its last rows
+    without footnotes are of papers the day holds (their text would be the
+    table's alone). A whole revision without its final line
     break was refused, and a cut copy that added one paper shortened an
     abstract (found by regression hunts and a review).
     """
