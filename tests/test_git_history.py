@@ -262,9 +262,11 @@ async def test_a_first_subscription_and_other_hosts_ask_no_history(tmp_path, mon
     assert days_of(db) == [("2026-11-18", 6)]
     assert not any("api.github.com" in a for a in asked(repo))
     monkeypatch.setattr(git_history, "MAX_DAYS", 1)
-    await fetch_at(db, repo, at("2026-11-21", 12))  # Saturday: an empty file, nothing new
-    await fetch_at(db, repo, at("2026-11-23", 12))  # Monday: only the newest missed day
-    assert [d for d, _ in days_of(db)] == ["2026-11-18"]  # Friday was not within 1 day
+    await fetch_at(db, repo, at("2026-11-21", 12))  # Saturday: an empty file...
+    # ...and of the days missed before it, Thursday and Friday, only the newest.
+    assert [d for d, _ in days_of(db)] == ["2026-11-18", "2026-11-20"]
+    await fetch_at(db, repo, at("2026-11-23", 12))  # Monday: Thursday stays out of reach
+    assert [d for d, _ in days_of(db)] == ["2026-11-18", "2026-11-20"]
     assert git_history.raw_file("https://example.org/qhduan/cn-chat-arxiv/master/cs.AI.md") is None
     assert git_history.raw_file(URL) == git_history.RawFile(
         "qhduan", "cn-chat-arxiv", "master", "cs.AI.md"
@@ -348,3 +350,73 @@ async def test_a_second_page_that_cannot_be_had_keeps_the_first(tmp_path, monkey
     assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-18", "2026-11-19"]
     [note] = thursday.notes
     assert note.startswith("some days before: ") and "403" in note
+
+
+def etag_of_content(repo: Repository) -> None:
+    """The raw host's ETag follows the content: 304 for the same file."""
+    plain = repo.handler
+
+    def handler(now):
+        inner = plain(now)
+
+        def handle(request: httpx.Request) -> httpx.Response:
+            answer = inner(request)
+            if request.url.host != git_history.RAW_HOST or answer.status_code != 200:
+                return answer
+            etag = f'"{hash(answer.content)}"'
+            if request.headers.get("if-none-match") == etag:
+                return httpx.Response(304, headers={"ETag": etag})
+            return httpx.Response(200, content=answer.content, headers={"ETag": etag})
+
+        return handle
+
+    repo.handler = handler  # type: ignore[method-assign]
+
+
+async def test_a_weekend_fetch_reads_the_weekdays_missed_before_it(tmp_path):
+    """Found by a month's replay: Monday fetched, the machine off Tuesday to Friday,
+    Saturday's fetch found the empty weekend file ("no new papers") and held
+    Saturday, so Monday's fetch counted missed days from Saturday: the four
+    weekdays were never read, and nothing said so."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    repo.week({"2026-11-23": [f"2611.0060{i}" for i in range(4)]})
+    await fetch_at(db, repo, at("2026-11-16", 20))  # Monday, after its last run
+    repo.requests.clear()
+    saturday = await fetch_at(db, repo, at("2026-11-21", 12))
+    assert days_of(db) == [
+        ("2026-11-16", 4),
+        ("2026-11-17", 5),
+        ("2026-11-18", 6),
+        ("2026-11-19", 4),
+        ("2026-11-20", 4),
+    ]
+    assert saturday.ok and not saturday.no_new_papers and saturday.notes == []
+    assert saturday.summary() == (
+        "digest-cs.AI: new 19 / updated 0 / unchanged 0 (with 4 missed days)"
+    )
+    # Sunday (the same empty file) and Monday: nothing more is asked of the history.
+    await fetch_at(db, repo, at("2026-11-22", 12))
+    repo.requests.clear()
+    monday = await fetch_at(db, repo, at("2026-11-23", 20))
+    assert monday.new == 4 and not monday.caught_up
+    assert not any("api.github.com" in a for a in asked(repo))
+    assert [d for d, _ in days_of(db)][-1] == "2026-11-23"
+
+
+async def test_days_missed_are_read_when_the_file_is_not_modified(tmp_path):
+    """A Saturday fetch whose history could not be had (GitHub's rate limit), then
+    Sunday's told 304 (the same empty file): Sunday reads the weekdays missed."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    etag_of_content(repo)
+    await fetch_at(db, repo, at("2026-11-16", 20))
+    repo.api_status = 403
+    saturday = await fetch_at(db, repo, at("2026-11-21", 12))
+    assert saturday.no_new_papers and saturday.notes[0].startswith("the days before: ")
+    repo.api_status = 200
+    sunday = await fetch_at(db, repo, at("2026-11-22", 12))
+    assert sunday.ok and sunday.new == 19 and len(sunday.caught_up) == 4
+    assert [d for d, _ in days_of(db)] == [f"2026-11-{d}" for d in range(16, 21)]

@@ -99,14 +99,30 @@ class CatchUp(StoreSteps):
         wanted = set(missing(feed.days, held, until)) | set(republished(feed, kept, until))
         return sorted(wanted)[-MAX_DAYS:]
 
+    async def _held_before(self, key: str) -> tuple[set[str], str]:
+        """(the days source `key` holds, the newest it has a digest of), read before
+        a fetch imports its document: the catch-up of missed days starts from them."""
+        held = await self._days_held(key)
+        return held, await self._store(self.store.newest_digest_day, key)
+
     async def _history(
-        self, result: SourceResult, raw: RawFile, key: str, held: set[str], source: Source
+        self,
+        result: SourceResult,
+        raw: RawFile,
+        key: str,
+        source: Source,
+        until: str,
+        before: tuple[set[str], str] | None = None,
     ) -> None:
-        """The days source `key` (the generator's file `raw`) missed before the newest
-        one it now holds, from the repository's history (`git_history`)."""
+        """The days source `key` (the generator's file `raw`) missed before `until`
+        (the day of the fetch), from the repository's history (`git_history`):
+        whatever the fetch itself brought, a new list, the same, an empty file or a
+        304 (a fetch on Saturday held its empty file, then no fetch ever read the
+        weekdays missed before it). `before`: `_held_before`, read before the
+        fetch's own import (else now)."""
         try:
-            now = await self._days_held(key)
-            days = git_history.missed_days(held, max(now)) if now else []
+            held, since = before if before is not None else await self._held_before(key)
+            days = git_history.missed_days(held, until, since)
             if not days:
                 return
             commits: list[tuple[str, dt.datetime]] = []
@@ -124,7 +140,7 @@ class CatchUp(StoreSteps):
                 commits += listed
                 if count < git_history.PER_PAGE:
                     break
-        except (FetchError, ValueError, CacheError, sqlite3.Error) as exc:
+        except (FetchError, ValueError, CacheError, sqlite3.Error, OSError) as exc:
             result.notes.append(f"the days before: {clean_line(str(exc), 300)}")
             return
         wanted = [(day, raw.at(sha)) for day, sha in git_history.last_of_each_day(commits, days)]
@@ -173,6 +189,10 @@ class CatchUp(StoreSteps):
                     result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
                 continue
             result.add(stats)
+            # The fetch's own document may have been empty or unchanged (a 304): the
+            # result says what the days missed brought instead.
+            if stats.new or stats.updated or stats.outcome == NEW_DIGEST:
+                result.no_new_papers = result.not_modified = False
             # A missed day is a day the cache now has, even when its papers were
             # known already (from the newest day, imported first, or a cross-list).
             if stats.new or stats.outcome == NEW_DIGEST:

@@ -27,7 +27,8 @@ same source's digest (`store.days`):
   does), and is read from the raw host at that commit.
 
 As with a published folder's missed days (`catch_up`): only days after the
-newest one held, none for a first subscription, at most `MAX_DAYS` (the
+newest one with a digest and not held otherwise (`missed_days`), whatever the
+fetch brought (an empty file, a 304), none for a first subscription, at most `MAX_DAYS` (the
 newest), and a day that cannot be had is a note of the source's result that
 costs nothing else. The weekend runs' empty files create nothing, as always.
 """
@@ -80,15 +81,21 @@ def raw_file(url: str) -> RawFile | None:
     return RawFile(owner, repo, branch, path)
 
 
-def missed_days(held: set[str], until: str) -> list[str]:
-    """The days strictly between the newest day `held` and `until`, oldest first (at
-    most MAX_DAYS, the newest); none when nothing was held."""
+def missed_days(held: set[str], until: str, since: str = "") -> list[str]:
+    """The days after `since` (the newest day the source has a digest of; else the
+    newest day `held`) and before `until` that are not `held`, oldest first (at most
+    MAX_DAYS, the newest); none when nothing was held.
+
+    A day held without a digest (an empty weekend or holiday file fetched, a
+    day the user removed) is skipped, not a bound: a fetch on Saturday held
+    Saturday's empty file, and the weekdays missed before it were never read
+    (found by a month's replay)."""
     if not held or MAX_DAYS <= 0:
         return []
-    first = dt.date.fromisoformat(max(held)) + dt.timedelta(days=1)
+    first = dt.date.fromisoformat(since or max(held)) + dt.timedelta(days=1)
     last = dt.date.fromisoformat(until)
-    days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days)]
-    return days[-MAX_DAYS:]
+    span = ((first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days))
+    return [d for d in span if d not in held][-MAX_DAYS:]
 
 
 def commits_url(raw: RawFile, days: list[str], page: int = 1) -> str:
