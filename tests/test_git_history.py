@@ -154,25 +154,26 @@ async def test_the_days_missed_come_from_the_history_then_nothing_more(tmp_path,
     repo.requests.clear()
     thursday = await fetch_at(db, repo, at("2026-11-19", 9), source)
     assert days_of(db) == [
-        ("2026-11-16", 2),  # Monday stays as it was fetched (only days after it are read)
+        ("2026-11-16", 4),  # Monday's later runs, which the morning fetch could not see
         ("2026-11-17", 5),  # each missed day as its last run left it
         ("2026-11-18", 6),
         ("2026-11-19", 2),  # today, as the raw file is now
     ]
-    assert thursday.status == "new" and thursday.new == 2 + 5 + 6 and thursday.notes == []
-    assert (
-        thursday.summary() == "digest-cs.AI: new 13 / updated 0 / unchanged 0 (with 2 missed days)"
+    assert thursday.status == "new" and thursday.new == 2 + 5 + 6 + 2 and thursday.notes == []
+    assert thursday.summary() == (
+        "digest-cs.AI: new 15 / updated 0 / unchanged 2 (with 2 missed days, 1 earlier day revised)"
     )
     assert summarise([thursday])[0].startswith(
-        "1 of 1 source fetched: 13 new papers (with 2 missed days)"
+        "1 of 1 source fetched: 15 new papers (with 2 missed days, 1 earlier day revised)"
     )
     [listing] = [r for r in repo.requests if r.url.host == "api.github.com"]
     assert listing.url.path == "/repos/qhduan/cn-chat-arxiv/commits"
     q = parse_qs(listing.url.query.decode())
-    assert (q["since"], q["until"]) == (["2026-11-17T00:00:00Z"], ["2026-11-19T00:00:00Z"])
+    assert (q["since"], q["until"]) == (["2026-11-16T00:00:00Z"], ["2026-11-19T00:00:00Z"])
     shas = [a.split("/")[3] for a in asked(repo) if a.startswith(git_history.RAW_HOST)]
-    last_runs = [c[0] for c in repo.commits if c[1] in (at("2026-11-17", 19), at("2026-11-18", 19))]
-    assert shas == ["master", *last_runs]  # today's file, then one commit per missed day
+    last = (at("2026-11-16", 19), at("2026-11-17", 19), at("2026-11-18", 19))
+    last_runs = [c[0] for c in repo.commits if c[1] in last]
+    assert shas == ["master", *last_runs]  # today's file, then one commit per day
     # The same day again, then a restart: nothing more is asked of the history.
     repo.requests.clear()
     again = await fetch_at(db, repo, at("2026-11-19", 10), source)
@@ -420,3 +421,37 @@ async def test_days_missed_are_read_when_the_file_is_not_modified(tmp_path):
     sunday = await fetch_at(db, repo, at("2026-11-22", 12))
     assert sunday.ok and sunday.new == 19 and len(sunday.caught_up) == 4
     assert [d for d, _ in days_of(db)] == [f"2026-11-{d}" for d in range(16, 21)]
+
+
+async def test_a_later_version_of_the_newest_day_held_is_read_from_the_history(tmp_path):
+    """Found by a month's replay: a cron fetch each morning kept each day's morning
+    version; the generator's afternoon and evening runs of Tuesday (a paper more
+    each) were never fetched, and Wednesday's fetch read only days after Tuesday."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    tuesday = [f"2611.07{i:03d}" for i in range(12)]
+    repo.run("2026-11-17", 3, tuesday[:10])
+    first = await fetch_at(db, repo, at("2026-11-17", 8))
+    assert days_of(db) == [("2026-11-17", 10)]
+    repo.run("2026-11-17", 15, tuesday[:11])
+    repo.run("2026-11-17", 23, tuesday)
+    repo.run("2026-11-18", 3, [f"2611.08{i:03d}" for i in range(10)])
+    repo.requests.clear()
+    wednesday = await fetch_at(db, repo, at("2026-11-18", 8))
+    assert days_of(db) == [("2026-11-17", 12), ("2026-11-18", 10)]
+    assert first.digest in wednesday.revised and not wednesday.caught_up
+    assert wednesday.summary() == (
+        "digest-cs.AI: new 12 / updated 0 / unchanged 10 (with 1 earlier day revised)"
+    )
+    shas = [a.split("/")[3] for a in asked(repo) if a.startswith(git_history.RAW_HOST)]
+    assert shas == ["master", repo.commits[2][0]]  # Tuesday's last run, read once
+    # Wednesday again: the last fetch saw every version of Tuesday; no request more.
+    repo.requests.clear()
+    again = await fetch_at(db, repo, at("2026-11-18", 12))
+    assert not any("api.github.com" in a for a in asked(repo)) and again.new == 0
+    # A later version with the bytes held already revises nothing.
+    repo.run("2026-11-18", 15, [f"2611.08{i:03d}" for i in range(10)])
+    repo.run("2026-11-19", 3, [f"2611.09{i:03d}" for i in range(3)])
+    thursday = await fetch_at(db, repo, at("2026-11-19", 8))
+    assert thursday.revised == [] and thursday.summary().endswith("unchanged 0")
+    assert days_of(db) == [("2026-11-17", 12), ("2026-11-18", 10), ("2026-11-19", 3)]

@@ -22,6 +22,10 @@ same source's digest (`store.days`):
   first is full, `PAGES` at most: "the primary rate limit for unauthenticated
   requests is 60 requests per hour"
   (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api);
+- the newest day the source has a digest of is read again when the last fetch
+  came before it ended (`to_revise`): the generator's later runs that day
+  (about 4 a day) left a later version no fetch saw; the store files it as a
+  fetch that evening would have (a revision of the day's list replaces it);
 - the last commit of each missed local day is the file as that day left it
   (a fetch that day would have filed it under that day, as `local_date`
   does), and is read from the raw host at that commit.
@@ -98,14 +102,48 @@ def missed_days(held: set[str], until: str, since: str = "") -> list[str]:
     return [d for d in span if d not in held][-MAX_DAYS:]
 
 
+def to_revise(since: str, until: str, last_fetch: dt.datetime | None) -> list[str]:
+    """[`since`] (the newest day the source has a digest of) when it is before `until`
+    (the day of the fetch) and the last fetch was before it ended: the generator
+    may have committed a later version of it since (its afternoon and evening
+    runs), which no fetch read (a cron fetch each morning kept each day's morning
+    version: found by a month's replay). The catch-up reads that day's last commit
+    after `last_fetch` and files it through the store's rules, as a fetch that
+    evening would have (a revision replaces the day's digest)."""
+    if not since or since >= until or MAX_DAYS <= 0:
+        return []
+    if last_fetch is not None and last_fetch >= _day_start(since) + dt.timedelta(days=1):
+        return []
+    return [since]
+
+
+def later_than(
+    commits: list[tuple[str, dt.datetime]], days: list[str], last_fetch: dt.datetime | None
+) -> list[tuple[str, dt.datetime]]:
+    """`commits` without those of `days` (days held, read again) made by `last_fetch`:
+    the last fetch read the file as they left it, or a later one."""
+    if last_fetch is None or not days:
+        return commits
+    return [(sha, at) for sha, at in commits if at > last_fetch or commit_day(at) not in days]
+
+
+def moment(stamp: str) -> dt.datetime | None:
+    """A stored fetch time (`YYYY-MM-DDTHH:MM:SSZ`), None when unreadable."""
+    try:
+        when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
+
+
 def commits_url(raw: RawFile, days: list[str], page: int = 1) -> str:
     """The request for the commits that changed `raw` during `days` (local days)."""
     return f"{API}/repos/{raw.owner}/{raw.repo}/commits?" + urlencode(
         {
             "sha": raw.branch,
             "path": unquote(raw.path),
-            "since": _utc(_local_midnight(days[0])),
-            "until": _utc(_local_midnight(days[-1]) + dt.timedelta(days=1)),
+            "since": _utc(_day_start(days[0])),
+            "until": _utc(_day_start(days[-1]) + dt.timedelta(days=1)),
             "per_page": PER_PAGE,
             "page": page,
         }
@@ -146,13 +184,19 @@ def last_of_each_day(
     wanted = set(days)
     last: dict[str, tuple[dt.datetime, str]] = {}
     for sha, moment in commits:
-        day = moment.astimezone().date().isoformat()
+        day = commit_day(moment)
         if day in wanted and (day not in last or moment > last[day][0]):
             last[day] = (moment, sha)
     return [(day, last[day][1]) for day in sorted(last)]
 
 
-def _local_midnight(day: str) -> dt.datetime:
+def commit_day(moment: dt.datetime) -> str:
+    """The day a commit made at `moment` is filed under: its local date."""
+    return moment.astimezone().date().isoformat()
+
+
+def _day_start(day: str) -> dt.datetime:
+    """When `day` starts, as `commit_day` counts days."""
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time()).astimezone()
 
 

@@ -166,7 +166,7 @@ class _Run(FolderSources):
             # A published feed, or the generator's file: the days held before, to fetch
             # those it missed after (`catch_up`).
             held = await self._days_held(key) if read.published else set()
-            before = await self._held_before(key) if raw is not None else None
+            before = await self._held_before(key, source) if raw is not None else None
             await self._import(
                 source,
                 started,
