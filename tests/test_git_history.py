@@ -455,3 +455,43 @@ async def test_a_later_version_of_the_newest_day_held_is_read_from_the_history(t
     thursday = await fetch_at(db, repo, at("2026-11-19", 8))
     assert thursday.revised == [] and thursday.summary().endswith("unchanged 0")
     assert days_of(db) == [("2026-11-17", 12), ("2026-11-18", 10), ("2026-11-19", 3)]
+
+
+def ids_of(db: Path) -> dict[str, list[str]]:
+    """day -> the sorted ids of the day's digest."""
+    with Store.open(db) as store:
+        listed = {d.name: d.date for d in store.digests()}
+        return {
+            day: sorted(p.paper.id for p in store.get_papers(store.list_ids(digest=name)))
+            for name, day in listed.items()
+        }
+
+
+@pytest.mark.parametrize(
+    ("zone", "hour"),  # (the hour in UTC of a fetch at noon or in the morning there)
+    [("America/Los_Angeles", 16), ("Asia/Shanghai", 4), ("UTC", 8)],
+)
+async def test_west_of_utc_each_missed_day_gets_its_own_list(tmp_path, monkeypatch, zone, hour):
+    """Found by a month's replay in California: the generator's first run of a day
+    (03:00Z) is 19:00 the evening before there, so the last commit of each local
+    day was the next day's list: Tuesday was filed with Wednesday's papers,
+    Wednesday's list was then Thursday's (the same as today: nothing filed), and
+    Tuesday's own papers were never read."""
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    lists = {d: [f"2612.{d}{i:03d}" for i in range(1, 11)] for d in (21, 22, 23, 24)}
+    repo.run("2026-12-21", 3, lists[21])
+    await fetch_at(db, repo, at("2026-12-21", hour))  # Monday, 08:00 in California
+    for d in (22, 23):  # the machine off: the morning run and the afternoon's revision
+        repo.run(f"2026-12-{d}", 3, lists[d][:9])
+        repo.run(f"2026-12-{d}", 15, lists[d])
+    repo.run("2026-12-24", 3, lists[24])
+    thursday = await fetch_at(db, repo, at("2026-12-24", hour))
+    assert ids_of(db) == {f"2026-12-{d}": lists[d] for d in (21, 22, 23, 24)}
+    assert thursday.summary() == (
+        "digest-cs.AI: new 30 / updated 0 / unchanged 0 (with 2 missed days)"
+    )

@@ -26,9 +26,10 @@ same source's digest (`store.days`):
   came before it ended (`to_revise`): the generator's later runs that day
   (about 4 a day) left a later version no fetch saw; the store files it as a
   fetch that evening would have (a revision of the day's list replaces it);
-- the last commit of each missed local day is the file as that day left it
-  (a fetch that day would have filed it under that day, as `local_date`
-  does), and is read from the raw host at that commit.
+- the last commit of each missed day (a commit's day is its UTC date:
+  `commit_day`) is the file as that day left it
+  (a fetch that day would have filed it under that day), and is read from
+  the raw host at that commit.
 
 As with a published folder's missed days (`catch_up`): only days after the
 newest one with a digest and not held otherwise (`missed_days`), whatever the
@@ -137,7 +138,7 @@ def moment(stamp: str) -> dt.datetime | None:
 
 
 def commits_url(raw: RawFile, days: list[str], page: int = 1) -> str:
-    """The request for the commits that changed `raw` during `days` (local days)."""
+    """The request for the commits that changed `raw` during `days` (`commit_day`)."""
     return f"{API}/repos/{raw.owner}/{raw.repo}/commits?" + urlencode(
         {
             "sha": raw.branch,
@@ -180,7 +181,8 @@ def parse_commits(body: bytes, url: str) -> tuple[list[tuple[str, dt.datetime]],
 def last_of_each_day(
     commits: list[tuple[str, dt.datetime]], days: list[str]
 ) -> list[tuple[str, str]]:
-    """(day, sha) of the last commit of each of `days` (local) that has one, oldest first."""
+    """(day, sha) of the last commit of each of `days` (`commit_day`) that has one,
+    oldest first."""
     wanted = set(days)
     last: dict[str, tuple[dt.datetime, str]] = {}
     for sha, moment in commits:
@@ -191,13 +193,27 @@ def last_of_each_day(
 
 
 def commit_day(moment: dt.datetime) -> str:
-    """The day a commit made at `moment` is filed under: its local date."""
-    return moment.astimezone().date().isoformat()
+    """The day a commit made at `moment` is filed under: its date in UTC, the same
+    for every reader of the file, wherever the machine is.
+
+    Its local date was the evening before west of UTC for a commit after 00:00Z
+    (the generator's first run of a day, at 03:00Z in the replay that found this,
+    is 19:00 the evening before in California): the last commit of each local
+    day was the next day's list, and each missed day's own list was never read
+    (found by a month's replay). A live fetch files the generator's undated file
+    under the day it is read (`digest_day`), and a list read after local
+    midnight that keeps the day before's nearly whole as that day's revision
+    (`store.days`): east of UTC, a commit late in the UTC day (read the next
+    local morning) is then of its UTC day too; in the daytime west of UTC, a
+    fetch reads a version committed earlier in the UTC day that is its local day. So
+    a day filed by a live fetch and read again from the history (`to_revise`)
+    is the same day, and a missed day gets the list a fetch that day had."""
+    return moment.astimezone(dt.UTC).date().isoformat()
 
 
 def _day_start(day: str) -> dt.datetime:
-    """When `day` starts, as `commit_day` counts days."""
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time()).astimezone()
+    """When `day` starts, as `commit_day` counts days (midnight UTC)."""
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), tzinfo=dt.UTC)
 
 
 def _utc(moment: dt.datetime) -> str:
