@@ -495,3 +495,31 @@ async def test_west_of_utc_each_missed_day_gets_its_own_list(tmp_path, monkeypat
     assert thursday.summary() == (
         "digest-cs.AI: new 30 / updated 0 / unchanged 0 (with 2 missed days)"
     )
+
+
+async def test_a_fetch_after_midnight_after_a_day_off_files_each_list_under_its_day(tmp_path):
+    """Found by a month's replay: Monday fetched, Tuesday not, Wednesday at 00:30
+    (before Wednesday's first run) the file was still Tuesday's list. Imported
+    first, it became Wednesday's digest; Tuesday's from the history was then the
+    same list as the latest digest, so nothing was filed for Tuesday, and
+    Wednesday's own list became Wednesday's `-2`."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    lists = {d: [f"2612.{d}{i:03d}" for i in range(1, 11)] for d in (28, 29, 30)}
+    repo.run("2026-12-28", 3, lists[28])
+    await fetch_at(db, repo, at("2026-12-28", 8))
+    repo.run("2026-12-29", 3, lists[29][:9])
+    repo.run("2026-12-29", 15, lists[29])
+    night = await fetch_at(db, repo, at("2026-12-30", 0).replace(minute=30))
+    assert ids_of(db) == {"2026-12-28": lists[28], "2026-12-29": lists[29]}
+    assert night.summary() == (
+        "digest-cs.AI: new 10 / updated 0 / unchanged 10 (with 1 missed day)"
+    )
+    repo.run("2026-12-30", 3, lists[30])
+    morning = await fetch_at(db, repo, at("2026-12-30", 8))
+    assert ids_of(db) == {f"2026-12-{d}": lists[d] for d in (28, 29, 30)}
+    with Store.open(db) as store:
+        assert sorted(d.name for d in store.digests()) == [
+            f"digest-cs.AI-2026-12-{d}" for d in (28, 29, 30)
+        ]
+    assert morning.new == 10 and not morning.caught_up and not morning.revised

@@ -113,8 +113,8 @@ class CatchUp(StoreSteps):
         return sorted(wanted)[-MAX_DAYS:]
 
     async def _held_before(self, key: str, source: Source) -> Held:
-        """What a catch-up of source `key` starts from, read before a fetch imports its
-        document and records its state (`Held`)."""
+        """What a catch-up of source `key` starts from, read before the fetch imports
+        its document and records its state (`Held`)."""
         held = await self._days_held(key)
         since = await self._store(self.store.newest_digest_day, key)
         state = await self._store(self.store.fetch_state, source.name, source.url) or {}
@@ -128,7 +128,6 @@ class CatchUp(StoreSteps):
         key: str,
         source: Source,
         until: str,
-        before: Held | None = None,
     ) -> None:
         """The days source `key` (the generator's file `raw`) missed before `until`
         (the day of the fetch), from the repository's history (`git_history`):
@@ -136,9 +135,9 @@ class CatchUp(StoreSteps):
         304 (a fetch on Saturday held its empty file, then no fetch ever read the
         weekdays missed before it). And the newest day it has a digest of, when the
         history has a version of it later than the last fetch (`to_revise`).
-        `before`: `_held_before`, read before the fetch's own import (else now)."""
+        Run before the fetch imports its own document (`runner`)."""
         try:
-            held = before if before is not None else await self._held_before(key, source)
+            held = await self._held_before(key, source)
             missed = git_history.missed_days(held.days, until, held.since)
             revise = git_history.to_revise(held.since, until, held.last_fetch)
             days = sorted({*missed, *revise})

@@ -163,10 +163,18 @@ class _Run(FolderSources):
         key = strip_credentials(source.url)
         raw = raw_file(key)  # the generator's file on GitHub: its history has the days missed
         try:
-            # A published feed, or the generator's file: the days held before, to fetch
-            # those it missed after (`catch_up`).
+            # A published feed: the days held before, to fetch those it missed after
+            # (`catch_up`).
             held = await self._days_held(key) if read.published else set()
-            before = await self._held_before(key, source) if raw is not None else None
+            if raw is not None and not read.published:
+                # The days before today first: read after midnight, before the
+                # generator's first run of the day, today's file is still
+                # yesterday's list; imported first it became today's digest, and
+                # yesterday's from the history was then the same list as the
+                # source's latest digest (`store.days`): nothing was filed for
+                # yesterday, and today's own list became today's `-2` (found by a
+                # month's replay). Read after the days before, it is their list.
+                await self._history(result, raw, key, source, local_date(started))
             await self._import(
                 source,
                 started,
@@ -179,9 +187,7 @@ class _Run(FolderSources):
             # InputError: a cut copy of a day held (`days.refuse_cut`), which says why.
             why = str(exc) if isinstance(exc, InputError) else f"cache: {exc}"
             return await self._failed(source, started, why, response.http_status)
-        if raw is not None and not read.published:
-            await self._history(result, raw, key, source, local_date(started), before)
-        elif held and read.published and read.digest.date > max(held):  # missed or changed?
+        if held and read.published and read.digest.date > max(held):  # missed or changed?
             feed = await self._feed_of_index(source.url)
             await self._catch_up(
                 result,
