@@ -523,3 +523,37 @@ async def test_a_fetch_after_midnight_after_a_day_off_files_each_list_under_its_
             f"digest-cs.AI-2026-12-{d}" for d in (28, 29, 30)
         ]
     assert morning.new == 10 and not morning.caught_up and not morning.revised
+
+
+async def test_days_missed_count_papers_as_the_cache_stood_before_the_run(tmp_path):
+    """Found by a month's replay: cs.CL's file cross-lists cs.AI papers; fetched in
+    one run, the days cs.AI missed counted the papers cs.CL's catch-up had just
+    brought as "unchanged" (`new 36 / updated 0 / unchanged 8`), unlike the
+    fetched document, which counts a run's papers as the cache stood before it."""
+    db = tmp_path / "cache.db"
+    ai, cl = Repository(), Repository("cs.CL.md")
+    for repo, first in ((ai, 1), (cl, 501)):
+        for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
+            own = [f"2611.{day[-2:]}{i:03d}" for i in range(first, first + 4)]
+            shared = [f"2611.{day[-2:]}{i:03d}" for i in (1, 2)]
+            repo.run(day, 3, own if repo is ai else own + shared)
+    sources = [Source("digest-cs.AI", URL), Source("digest-cs.CL", URL.replace("AI", "CL"))]
+
+    async def fetch_both(moment: dt.datetime) -> list[SourceResult]:
+        now = [moment]
+        handlers = {"cs.AI.md": ai.handler(now), "cs.CL.md": cl.handler(now)}
+
+        def handle(request: httpx.Request) -> httpx.Response:
+            name = parse_qs(request.url.query.decode()).get("path", [request.url.path])[0]
+            return handlers[name.rsplit("/", 1)[-1]](request)
+
+        fake = FakeTime()
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as client:
+            fetcher = SourceFetcher(client=client, sleep=fake.sleep, clock=fake.clock)
+            with Store.open(db) as store:
+                return await fetch_all(store, sources, fetcher=fetcher, now=lambda: moment)
+
+    await fetch_both(at("2026-11-16", 8))
+    results = await fetch_both(at("2026-11-18", 8))
+    # Tuesday missed and Wednesday: 4 + 4 of cs.AI, 6 + 6 of cs.CL (2 of them cs.AI's).
+    assert [(r.new, r.unchanged, len(r.caught_up)) for r in results] == [(8, 0, 1), (12, 0, 1)]

@@ -218,6 +218,10 @@ class CatchUp(StoreSteps):
                 except (CacheError, sqlite3.Error, OSError) as exc:
                     result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
                 continue
+            # Counted as the cache stood before the run, as the fetched document is: the
+            # papers another source brought in this run (arXiv's feed, a cross-list)
+            # were "unchanged" or "updated" for the days missed (found by a replay).
+            self._as_before_the_run(source_name, stats)
             result.add(stats)
             # The fetch's own document may have been empty or unchanged (a 304): the
             # result says what the days missed brought instead.
