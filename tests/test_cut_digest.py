@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from tests.hostile.inputs import many_papers
 
-from feed_server import FakeTime, FeedServer, Reply
+from feed_server import FakeTime, FeedServer, Reply, conditional
 from tui_digest import cli, cli_read_ahead
 from tui_digest.config.sources import Source
 from tui_digest.core.digest_format import read_digest, write_digest
@@ -285,3 +285,29 @@ def _stored_abstract(store: Store, pid: str) -> str:
     record = store.get_paper(pid)
     assert record is not None
     return record.paper.abstract_en
+
+
+async def test_a_cut_download_of_a_day_not_held_keeps_no_validators_and_heals(tmp_path):
+    """Found by a month's replay: a Markdown download cut off on its way (its ETag is
+    the whole version's) was imported, a day not held, and its ETag stored: the next
+    fetch was told 304 and the cut day never healed. As for a cut feed
+    (test_fetch_truncated.py), its validators are not stored."""
+    headers = {"Content-Type": "text/markdown; charset=utf-8", "ETag": '"whole"'}
+    with FeedServer() as server:
+        server.route(
+            f"/{NAME}.md",
+            Reply(200, body=cut(0.8), headers=headers),
+            conditional(WHOLE, etag='"whole"'),
+        )
+        source = Source("ai", server.url(f"/{NAME}.md"))
+        with Store.open(tmp_path / "cache.db") as store:
+            first = await _fetch(store, source)
+            assert first.ok and first.problems, first  # (its last rows read from the table)
+            assert _stored_abstract(store, PAPERS[-1].id) != PAPERS[-1].abstract_en
+            assert not store.get_source_state("ai").get("etag")
+            second = await _fetch(store, source)  # the whole file: the day completed
+            assert "if-none-match" not in server.requests_to(f"/{NAME}.md")[1].headers
+            assert second.ok and second.updated and not second.problems, second
+            assert _stored_abstract(store, PAPERS[-1].id) == PAPERS[-1].abstract_en
+            assert store.original_bytes(store.digests()[0].name) == WHOLE
+            assert store.get_source_state("ai")["etag"] == '"whole"'

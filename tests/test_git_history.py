@@ -154,25 +154,26 @@ async def test_the_days_missed_come_from_the_history_then_nothing_more(tmp_path,
     repo.requests.clear()
     thursday = await fetch_at(db, repo, at("2026-11-19", 9), source)
     assert days_of(db) == [
-        ("2026-11-16", 2),  # Monday stays as it was fetched (only days after it are read)
+        ("2026-11-16", 4),  # Monday's later runs, which the morning fetch could not see
         ("2026-11-17", 5),  # each missed day as its last run left it
         ("2026-11-18", 6),
         ("2026-11-19", 2),  # today, as the raw file is now
     ]
-    assert thursday.status == "new" and thursday.new == 2 + 5 + 6 and thursday.notes == []
-    assert (
-        thursday.summary() == "digest-cs.AI: new 13 / updated 0 / unchanged 0 (with 2 missed days)"
+    assert thursday.status == "new" and thursday.new == 2 + 5 + 6 + 2 and thursday.notes == []
+    assert thursday.summary() == (
+        "digest-cs.AI: new 15 / updated 0 / unchanged 2 (with 2 missed days, 1 earlier day revised)"
     )
     assert summarise([thursday])[0].startswith(
-        "1 of 1 source fetched: 13 new papers (with 2 missed days)"
+        "1 of 1 source fetched: 15 new papers (with 2 missed days, 1 earlier day revised)"
     )
     [listing] = [r for r in repo.requests if r.url.host == "api.github.com"]
     assert listing.url.path == "/repos/qhduan/cn-chat-arxiv/commits"
     q = parse_qs(listing.url.query.decode())
-    assert (q["since"], q["until"]) == (["2026-11-17T00:00:00Z"], ["2026-11-19T00:00:00Z"])
+    assert (q["since"], q["until"]) == (["2026-11-16T00:00:00Z"], ["2026-11-19T00:00:00Z"])
     shas = [a.split("/")[3] for a in asked(repo) if a.startswith(git_history.RAW_HOST)]
-    last_runs = [c[0] for c in repo.commits if c[1] in (at("2026-11-17", 19), at("2026-11-18", 19))]
-    assert shas == ["master", *last_runs]  # today's file, then one commit per missed day
+    last = (at("2026-11-16", 19), at("2026-11-17", 19), at("2026-11-18", 19))
+    last_runs = [c[0] for c in repo.commits if c[1] in last]
+    assert shas == ["master", *last_runs]  # today's file, then one commit per day
     # The same day again, then a restart: nothing more is asked of the history.
     repo.requests.clear()
     again = await fetch_at(db, repo, at("2026-11-19", 10), source)
@@ -262,9 +263,11 @@ async def test_a_first_subscription_and_other_hosts_ask_no_history(tmp_path, mon
     assert days_of(db) == [("2026-11-18", 6)]
     assert not any("api.github.com" in a for a in asked(repo))
     monkeypatch.setattr(git_history, "MAX_DAYS", 1)
-    await fetch_at(db, repo, at("2026-11-21", 12))  # Saturday: an empty file, nothing new
-    await fetch_at(db, repo, at("2026-11-23", 12))  # Monday: only the newest missed day
-    assert [d for d, _ in days_of(db)] == ["2026-11-18"]  # Friday was not within 1 day
+    await fetch_at(db, repo, at("2026-11-21", 12))  # Saturday: an empty file...
+    # ...and of the days missed before it, Thursday and Friday, only the newest.
+    assert [d for d, _ in days_of(db)] == ["2026-11-18", "2026-11-20"]
+    await fetch_at(db, repo, at("2026-11-23", 12))  # Monday: Thursday stays out of reach
+    assert [d for d, _ in days_of(db)] == ["2026-11-18", "2026-11-20"]
     assert git_history.raw_file("https://example.org/qhduan/cn-chat-arxiv/master/cs.AI.md") is None
     assert git_history.raw_file(URL) == git_history.RawFile(
         "qhduan", "cn-chat-arxiv", "master", "cs.AI.md"
@@ -348,3 +351,209 @@ async def test_a_second_page_that_cannot_be_had_keeps_the_first(tmp_path, monkey
     assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-18", "2026-11-19"]
     [note] = thursday.notes
     assert note.startswith("some days before: ") and "403" in note
+
+
+def etag_of_content(repo: Repository) -> None:
+    """The raw host's ETag follows the content: 304 for the same file."""
+    plain = repo.handler
+
+    def handler(now):
+        inner = plain(now)
+
+        def handle(request: httpx.Request) -> httpx.Response:
+            answer = inner(request)
+            if request.url.host != git_history.RAW_HOST or answer.status_code != 200:
+                return answer
+            etag = f'"{hash(answer.content)}"'
+            if request.headers.get("if-none-match") == etag:
+                return httpx.Response(304, headers={"ETag": etag})
+            return httpx.Response(200, content=answer.content, headers={"ETag": etag})
+
+        return handle
+
+    repo.handler = handler  # type: ignore[method-assign]
+
+
+async def test_a_weekend_fetch_reads_the_weekdays_missed_before_it(tmp_path):
+    """Found by a month's replay: Monday fetched, the machine off Tuesday to Friday,
+    Saturday's fetch found the empty weekend file ("no new papers") and held
+    Saturday, so Monday's fetch counted missed days from Saturday: the four
+    weekdays were never read, and nothing said so."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    repo.week({"2026-11-23": [f"2611.0060{i}" for i in range(4)]})
+    await fetch_at(db, repo, at("2026-11-16", 20))  # Monday, after its last run
+    repo.requests.clear()
+    saturday = await fetch_at(db, repo, at("2026-11-21", 12))
+    assert days_of(db) == [
+        ("2026-11-16", 4),
+        ("2026-11-17", 5),
+        ("2026-11-18", 6),
+        ("2026-11-19", 4),
+        ("2026-11-20", 4),
+    ]
+    assert saturday.ok and not saturday.no_new_papers and saturday.notes == []
+    assert saturday.summary() == (
+        "digest-cs.AI: new 19 / updated 0 / unchanged 0 (with 4 missed days)"
+    )
+    # Sunday (the same empty file) and Monday: nothing more is asked of the history.
+    await fetch_at(db, repo, at("2026-11-22", 12))
+    repo.requests.clear()
+    monday = await fetch_at(db, repo, at("2026-11-23", 20))
+    assert monday.new == 4 and not monday.caught_up
+    assert not any("api.github.com" in a for a in asked(repo))
+    assert [d for d, _ in days_of(db)][-1] == "2026-11-23"
+
+
+async def test_days_missed_are_read_when_the_file_is_not_modified(tmp_path):
+    """A Saturday fetch whose history could not be had (GitHub's rate limit), then
+    Sunday's told 304 (the same empty file): Sunday reads the weekdays missed."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    etag_of_content(repo)
+    await fetch_at(db, repo, at("2026-11-16", 20))
+    repo.api_status = 403
+    saturday = await fetch_at(db, repo, at("2026-11-21", 12))
+    assert saturday.no_new_papers and saturday.notes[0].startswith("the days before: ")
+    repo.api_status = 200
+    sunday = await fetch_at(db, repo, at("2026-11-22", 12))
+    assert sunday.ok and sunday.new == 19 and len(sunday.caught_up) == 4
+    assert [d for d, _ in days_of(db)] == [f"2026-11-{d}" for d in range(16, 21)]
+
+
+async def test_a_later_version_of_the_newest_day_held_is_read_from_the_history(tmp_path):
+    """Found by a month's replay: a cron fetch each morning kept each day's morning
+    version; the generator's afternoon and evening runs of Tuesday (a paper more
+    each) were never fetched, and Wednesday's fetch read only days after Tuesday."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    tuesday = [f"2611.07{i:03d}" for i in range(12)]
+    repo.run("2026-11-17", 3, tuesday[:10])
+    first = await fetch_at(db, repo, at("2026-11-17", 8))
+    assert days_of(db) == [("2026-11-17", 10)]
+    repo.run("2026-11-17", 15, tuesday[:11])
+    repo.run("2026-11-17", 23, tuesday)
+    repo.run("2026-11-18", 3, [f"2611.08{i:03d}" for i in range(10)])
+    repo.requests.clear()
+    wednesday = await fetch_at(db, repo, at("2026-11-18", 8))
+    assert days_of(db) == [("2026-11-17", 12), ("2026-11-18", 10)]
+    assert first.digest in wednesday.revised and not wednesday.caught_up
+    assert wednesday.summary() == (
+        "digest-cs.AI: new 12 / updated 0 / unchanged 10 (with 1 earlier day revised)"
+    )
+    shas = [a.split("/")[3] for a in asked(repo) if a.startswith(git_history.RAW_HOST)]
+    assert shas == ["master", repo.commits[2][0]]  # Tuesday's last run, read once
+    # Wednesday again: the last fetch saw every version of Tuesday; no request more.
+    repo.requests.clear()
+    again = await fetch_at(db, repo, at("2026-11-18", 12))
+    assert not any("api.github.com" in a for a in asked(repo)) and again.new == 0
+    # A later version with the bytes held already revises nothing.
+    repo.run("2026-11-18", 15, [f"2611.08{i:03d}" for i in range(10)])
+    repo.run("2026-11-19", 3, [f"2611.09{i:03d}" for i in range(3)])
+    thursday = await fetch_at(db, repo, at("2026-11-19", 8))
+    assert thursday.revised == [] and thursday.summary().endswith("unchanged 0")
+    assert days_of(db) == [("2026-11-17", 12), ("2026-11-18", 10), ("2026-11-19", 3)]
+
+
+def ids_of(db: Path) -> dict[str, list[str]]:
+    """day -> the sorted ids of the day's digest."""
+    with Store.open(db) as store:
+        listed = {d.name: d.date for d in store.digests()}
+        return {
+            day: sorted(p.paper.id for p in store.get_papers(store.list_ids(digest=name)))
+            for name, day in listed.items()
+        }
+
+
+@pytest.mark.parametrize(
+    ("zone", "hour"),  # (the hour in UTC of a fetch at noon or in the morning there)
+    [("America/Los_Angeles", 16), ("Asia/Shanghai", 4), ("UTC", 8)],
+)
+async def test_west_of_utc_each_missed_day_gets_its_own_list(tmp_path, monkeypatch, zone, hour):
+    """Found by a month's replay in California: the generator's first run of a day
+    (03:00Z) is 19:00 the evening before there, so the last commit of each local
+    day was the next day's list: Tuesday was filed with Wednesday's papers,
+    Wednesday's list was then Thursday's (the same as today: nothing filed), and
+    Tuesday's own papers were never read."""
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    lists = {d: [f"2612.{d}{i:03d}" for i in range(1, 11)] for d in (21, 22, 23, 24)}
+    repo.run("2026-12-21", 3, lists[21])
+    await fetch_at(db, repo, at("2026-12-21", hour))  # Monday, 08:00 in California
+    for d in (22, 23):  # the machine off: the morning run and the afternoon's revision
+        repo.run(f"2026-12-{d}", 3, lists[d][:9])
+        repo.run(f"2026-12-{d}", 15, lists[d])
+    repo.run("2026-12-24", 3, lists[24])
+    thursday = await fetch_at(db, repo, at("2026-12-24", hour))
+    assert ids_of(db) == {f"2026-12-{d}": lists[d] for d in (21, 22, 23, 24)}
+    assert thursday.summary() == (
+        "digest-cs.AI: new 30 / updated 0 / unchanged 0 (with 2 missed days)"
+    )
+
+
+async def test_a_fetch_after_midnight_after_a_day_off_files_each_list_under_its_day(tmp_path):
+    """Found by a month's replay: Monday fetched, Tuesday not, Wednesday at 00:30
+    (before Wednesday's first run) the file was still Tuesday's list. Imported
+    first, it became Wednesday's digest; Tuesday's from the history was then the
+    same list as the latest digest, so nothing was filed for Tuesday, and
+    Wednesday's own list became Wednesday's `-2`."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    lists = {d: [f"2612.{d}{i:03d}" for i in range(1, 11)] for d in (28, 29, 30)}
+    repo.run("2026-12-28", 3, lists[28])
+    await fetch_at(db, repo, at("2026-12-28", 8))
+    repo.run("2026-12-29", 3, lists[29][:9])
+    repo.run("2026-12-29", 15, lists[29])
+    night = await fetch_at(db, repo, at("2026-12-30", 0).replace(minute=30))
+    assert ids_of(db) == {"2026-12-28": lists[28], "2026-12-29": lists[29]}
+    assert night.summary() == (
+        "digest-cs.AI: new 10 / updated 0 / unchanged 10 (with 1 missed day)"
+    )
+    repo.run("2026-12-30", 3, lists[30])
+    morning = await fetch_at(db, repo, at("2026-12-30", 8))
+    assert ids_of(db) == {f"2026-12-{d}": lists[d] for d in (28, 29, 30)}
+    with Store.open(db) as store:
+        assert sorted(d.name for d in store.digests()) == [
+            f"digest-cs.AI-2026-12-{d}" for d in (28, 29, 30)
+        ]
+    assert morning.new == 10 and not morning.caught_up and not morning.revised
+
+
+async def test_days_missed_count_papers_as_the_cache_stood_before_the_run(tmp_path):
+    """Found by a month's replay: cs.CL's file cross-lists cs.AI papers; fetched in
+    one run, the days cs.AI missed counted the papers cs.CL's catch-up had just
+    brought as "unchanged" (`new 36 / updated 0 / unchanged 8`), unlike the
+    fetched document, which counts a run's papers as the cache stood before it."""
+    db = tmp_path / "cache.db"
+    ai, cl = Repository(), Repository("cs.CL.md")
+    for repo, first in ((ai, 1), (cl, 501)):
+        for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
+            own = [f"2611.{day[-2:]}{i:03d}" for i in range(first, first + 4)]
+            shared = [f"2611.{day[-2:]}{i:03d}" for i in (1, 2)]
+            repo.run(day, 3, own if repo is ai else own + shared)
+    sources = [Source("digest-cs.AI", URL), Source("digest-cs.CL", URL.replace("AI", "CL"))]
+
+    async def fetch_both(moment: dt.datetime) -> list[SourceResult]:
+        now = [moment]
+        handlers = {"cs.AI.md": ai.handler(now), "cs.CL.md": cl.handler(now)}
+
+        def handle(request: httpx.Request) -> httpx.Response:
+            name = parse_qs(request.url.query.decode()).get("path", [request.url.path])[0]
+            return handlers[name.rsplit("/", 1)[-1]](request)
+
+        fake = FakeTime()
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as client:
+            fetcher = SourceFetcher(client=client, sleep=fake.sleep, clock=fake.clock)
+            with Store.open(db) as store:
+                return await fetch_all(store, sources, fetcher=fetcher, now=lambda: moment)
+
+    await fetch_both(at("2026-11-16", 8))
+    results = await fetch_both(at("2026-11-18", 8))
+    # Tuesday missed and Wednesday: 4 + 4 of cs.AI, 6 + 6 of cs.CL (2 of them cs.AI's).
+    assert [(r.new, r.unchanged, len(r.caught_up)) for r in results] == [(8, 0, 1), (12, 0, 1)]

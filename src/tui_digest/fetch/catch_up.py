@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import sqlite3
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from tui_digest.config.sources import Source
@@ -60,6 +62,17 @@ def republished(feed: Feed, kept: dict[str, str], until: str) -> list[tuple[str,
         for d, sha in kept.items()
         if d < until and d in feed.days and feed.sha256.get(d, sha) != sha
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What a catch-up of the generator's history starts from, read before the fetch
+    imports its own document: the days the source holds (`_days_held`), the newest
+    it has a digest of ("" when none) and when it was last fetched (None: never)."""
+
+    days: set[str]
+    since: str
+    last_fetch: dt.datetime | None
 
 
 class CatchUp(StoreSteps):
@@ -99,14 +112,35 @@ class CatchUp(StoreSteps):
         wanted = set(missing(feed.days, held, until)) | set(republished(feed, kept, until))
         return sorted(wanted)[-MAX_DAYS:]
 
+    async def _held_before(self, key: str, source: Source) -> Held:
+        """What a catch-up of source `key` starts from, read before the fetch imports
+        its document and records its state (`Held`)."""
+        held = await self._days_held(key)
+        since = await self._store(self.store.newest_digest_day, key)
+        state = await self._store(self.store.fetch_state, source.name, source.url) or {}
+        last = state.get("last_success")
+        return Held(held, since, git_history.moment(last) if isinstance(last, str) else None)
+
     async def _history(
-        self, result: SourceResult, raw: RawFile, key: str, held: set[str], source: Source
+        self,
+        result: SourceResult,
+        raw: RawFile,
+        key: str,
+        source: Source,
+        until: str,
     ) -> None:
-        """The days source `key` (the generator's file `raw`) missed before the newest
-        one it now holds, from the repository's history (`git_history`)."""
+        """The days source `key` (the generator's file `raw`) missed before `until`
+        (the day of the fetch), from the repository's history (`git_history`):
+        whatever the fetch itself brought, a new list, the same, an empty file or a
+        304 (a fetch on Saturday held its empty file, then no fetch ever read the
+        weekdays missed before it). And the newest day it has a digest of, when the
+        history has a version of it later than the last fetch (`to_revise`).
+        Run before the fetch imports its own document (`runner`)."""
         try:
-            now = await self._days_held(key)
-            days = git_history.missed_days(held, max(now)) if now else []
+            held = await self._held_before(key, source)
+            missed = git_history.missed_days(held.days, until, held.since)
+            revise = git_history.to_revise(held.since, until, held.last_fetch)
+            days = sorted({*missed, *revise})
             if not days:
                 return
             commits: list[tuple[str, dt.datetime]] = []
@@ -124,7 +158,10 @@ class CatchUp(StoreSteps):
                 commits += listed
                 if count < git_history.PER_PAGE:
                     break
-        except (FetchError, ValueError, CacheError, sqlite3.Error) as exc:
+            # A day held is read again only for a version the last fetch could not see.
+            commits = git_history.later_than(commits, revise, held.last_fetch)
+            kept = await self._store(self.store.kept_sha256, key, revise) if revise else {}
+        except (FetchError, ValueError, CacheError, sqlite3.Error, OSError) as exc:
             result.notes.append(f"the days before: {clean_line(str(exc), 300)}")
             return
         wanted = [(day, raw.at(sha)) for day, sha in git_history.last_of_each_day(commits, days)]
@@ -135,6 +172,8 @@ class CatchUp(StoreSteps):
             source_name=source.name,
             category=source.effective_category,
             kind=source.format,  # (the generator's `<cat>.xml` is a digest feed)
+            kept=kept,
+            revise=set(revise),
         )
 
     async def _catch_up(
@@ -146,11 +185,18 @@ class CatchUp(StoreSteps):
         source_name: str,
         category: str,
         kind: str | None = "digest-feed",
+        kept: dict[str, str] | None = None,
+        revise: set[str] | None = None,
     ) -> None:
-        """Import each of `days` (oldest first) as source `key`'s digest of that day."""
+        """Import each of `days` (oldest first) as source `key`'s digest of that day.
+
+        `revise`: days held, read again for a later version (`git_history.to_revise`);
+        one whose bytes are those the cache `kept` (date -> SHA-256) is skipped."""
         for day, url in days:
             try:
                 got = await self.fetcher.fetch(url)
+                if kept and kept.get(day) == hashlib.sha256(got.body).hexdigest():
+                    continue  # the version held already
                 read = await asyncio.to_thread(read_body, got.body, url, kind)
                 read.digest.source = key
                 stats = await self._store(
@@ -172,8 +218,19 @@ class CatchUp(StoreSteps):
                 except (CacheError, sqlite3.Error, OSError) as exc:
                     result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
                 continue
+            # Counted as the cache stood before the run, as the fetched document is: the
+            # papers another source brought in this run (arXiv's feed, a cross-list)
+            # were "unchanged" or "updated" for the days missed (found by a replay).
+            self._as_before_the_run(source_name, stats)
             result.add(stats)
+            # The fetch's own document may have been empty or unchanged (a 304): the
+            # result says what the days missed brought instead.
+            if stats.new or stats.updated or stats.outcome == NEW_DIGEST:
+                result.no_new_papers = result.not_modified = False
+            if revise and day in revise and stats.outcome != NEW_DIGEST:
+                if stats.new or stats.updated:
+                    result.revised.append(stats.digest)
             # A missed day is a day the cache now has, even when its papers were
             # known already (from the newest day, imported first, or a cross-list).
-            if stats.new or stats.outcome == NEW_DIGEST:
+            elif stats.new or stats.outcome == NEW_DIGEST:
                 result.caught_up.append(stats.digest)

@@ -22,12 +22,18 @@ same source's digest (`store.days`):
   first is full, `PAGES` at most: "the primary rate limit for unauthenticated
   requests is 60 requests per hour"
   (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api);
-- the last commit of each missed local day is the file as that day left it
-  (a fetch that day would have filed it under that day, as `local_date`
-  does), and is read from the raw host at that commit.
+- the newest day the source has a digest of is read again when the last fetch
+  came before it ended (`to_revise`): the generator's later runs that day
+  (about 4 a day) left a later version no fetch saw; the store files it as a
+  fetch that evening would have (a revision of the day's list replaces it);
+- the last commit of each missed day (a commit's day is its UTC date:
+  `commit_day`) is the file as that day left it
+  (a fetch that day would have filed it under that day), and is read from
+  the raw host at that commit.
 
 As with a published folder's missed days (`catch_up`): only days after the
-newest one held, none for a first subscription, at most `MAX_DAYS` (the
+newest one with a digest and not held otherwise (`missed_days`), whatever the
+fetch brought (an empty file, a 304), none for a first subscription, at most `MAX_DAYS` (the
 newest), and a day that cannot be had is a note of the source's result that
 costs nothing else. The weekend runs' empty files create nothing, as always.
 """
@@ -80,25 +86,65 @@ def raw_file(url: str) -> RawFile | None:
     return RawFile(owner, repo, branch, path)
 
 
-def missed_days(held: set[str], until: str) -> list[str]:
-    """The days strictly between the newest day `held` and `until`, oldest first (at
-    most MAX_DAYS, the newest); none when nothing was held."""
+def missed_days(held: set[str], until: str, since: str = "") -> list[str]:
+    """The days after `since` (the newest day the source has a digest of; else the
+    newest day `held`) and before `until` that are not `held`, oldest first (at most
+    MAX_DAYS, the newest); none when nothing was held.
+
+    A day held without a digest (an empty weekend or holiday file fetched, a
+    day the user removed) is skipped, not a bound: a fetch on Saturday held
+    Saturday's empty file, and the weekdays missed before it were never read
+    (found by a month's replay)."""
     if not held or MAX_DAYS <= 0:
         return []
-    first = dt.date.fromisoformat(max(held)) + dt.timedelta(days=1)
+    first = dt.date.fromisoformat(since or max(held)) + dt.timedelta(days=1)
     last = dt.date.fromisoformat(until)
-    days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days)]
-    return days[-MAX_DAYS:]
+    span = ((first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days))
+    return [d for d in span if d not in held][-MAX_DAYS:]
+
+
+def to_revise(since: str, until: str, last_fetch: dt.datetime | None) -> list[str]:
+    """[`since`] (the newest day the source has a digest of) when it is before `until`
+    (the day of the fetch) and the last fetch was before it ended: the generator
+    may have committed a later version of it since (its afternoon and evening
+    runs), which no fetch read (a cron fetch each morning kept each day's morning
+    version: found by a month's replay). The catch-up reads that day's last commit
+    after `last_fetch` and files it through the store's rules, as a fetch that
+    evening would have (a revision replaces the day's digest)."""
+    if not since or since >= until or MAX_DAYS <= 0:
+        return []
+    if last_fetch is not None and last_fetch >= _day_start(since) + dt.timedelta(days=1):
+        return []
+    return [since]
+
+
+def later_than(
+    commits: list[tuple[str, dt.datetime]], days: list[str], last_fetch: dt.datetime | None
+) -> list[tuple[str, dt.datetime]]:
+    """`commits` without those of `days` (days held, read again) made by `last_fetch`:
+    the last fetch read the file as they left it, or a later one."""
+    if last_fetch is None or not days:
+        return commits
+    return [(sha, at) for sha, at in commits if at > last_fetch or commit_day(at) not in days]
+
+
+def moment(stamp: str) -> dt.datetime | None:
+    """A stored fetch time (`YYYY-MM-DDTHH:MM:SSZ`), None when unreadable."""
+    try:
+        when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
 
 
 def commits_url(raw: RawFile, days: list[str], page: int = 1) -> str:
-    """The request for the commits that changed `raw` during `days` (local days)."""
+    """The request for the commits that changed `raw` during `days` (`commit_day`)."""
     return f"{API}/repos/{raw.owner}/{raw.repo}/commits?" + urlencode(
         {
             "sha": raw.branch,
             "path": unquote(raw.path),
-            "since": _utc(_local_midnight(days[0])),
-            "until": _utc(_local_midnight(days[-1]) + dt.timedelta(days=1)),
+            "since": _utc(_day_start(days[0])),
+            "until": _utc(_day_start(days[-1]) + dt.timedelta(days=1)),
             "per_page": PER_PAGE,
             "page": page,
         }
@@ -135,18 +181,39 @@ def parse_commits(body: bytes, url: str) -> tuple[list[tuple[str, dt.datetime]],
 def last_of_each_day(
     commits: list[tuple[str, dt.datetime]], days: list[str]
 ) -> list[tuple[str, str]]:
-    """(day, sha) of the last commit of each of `days` (local) that has one, oldest first."""
+    """(day, sha) of the last commit of each of `days` (`commit_day`) that has one,
+    oldest first."""
     wanted = set(days)
     last: dict[str, tuple[dt.datetime, str]] = {}
     for sha, moment in commits:
-        day = moment.astimezone().date().isoformat()
+        day = commit_day(moment)
         if day in wanted and (day not in last or moment > last[day][0]):
             last[day] = (moment, sha)
     return [(day, last[day][1]) for day in sorted(last)]
 
 
-def _local_midnight(day: str) -> dt.datetime:
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time()).astimezone()
+def commit_day(moment: dt.datetime) -> str:
+    """The day a commit made at `moment` is filed under: its date in UTC, the same
+    for every reader of the file, wherever the machine is.
+
+    Its local date was the evening before west of UTC for a commit after 00:00Z
+    (the generator's first run of a day, at 03:00Z in the replay that found this,
+    is 19:00 the evening before in California): the last commit of each local
+    day was the next day's list, and each missed day's own list was never read
+    (found by a month's replay). A live fetch files the generator's undated file
+    under the day it is read (`digest_day`), and a list read after local
+    midnight that keeps the day before's nearly whole as that day's revision
+    (`store.days`): east of UTC, a commit late in the UTC day (read the next
+    local morning) is then of its UTC day too; in the daytime west of UTC, a
+    fetch reads a version committed earlier in the UTC day that is its local day. So
+    a day filed by a live fetch and read again from the history (`to_revise`)
+    is the same day, and a missed day gets the list a fetch that day had."""
+    return moment.astimezone(dt.UTC).date().isoformat()
+
+
+def _day_start(day: str) -> dt.datetime:
+    """When `day` starts, as `commit_day` counts days (midnight UTC)."""
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), tzinfo=dt.UTC)
 
 
 def _utc(moment: dt.datetime) -> str:

@@ -38,6 +38,8 @@ class SourceResult:
     not_modified: bool = False
     # Digests of days a subscriber had missed that brought new papers (`catch_up`).
     caught_up: list[str] = field(default_factory=list)
+    # Digests of days held that a later version from the history revised (`git_history`).
+    revised: list[str] = field(default_factory=list)
     # The ids behind `new` and `updated`: a paper two sources brought is counted
     # for each, and once in the run's total (`run_totals`).
     new_ids: set[str] = field(default_factory=set, repr=False)
@@ -72,7 +74,7 @@ class SourceResult:
             return f"{name}: no new papers"
         line = f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
         # The days missed before, fetched too (their papers counted in).
-        return line + with_missed_days(len(self.caught_up))
+        return line + with_missed_days(len(self.caught_up), len(self.revised))
 
 
 def run_totals(results: Sequence[SourceResult]) -> tuple[int, int]:
@@ -85,15 +87,21 @@ def run_totals(results: Sequence[SourceResult]) -> tuple[int, int]:
     return new, updated
 
 
-def with_missed_days(n: int) -> str:
-    """` (with N missed days)` after a count that includes them; "" for none."""
-    return f" (with {n} missed day{'' if n == 1 else 's'})" if n else ""
+def with_missed_days(n: int, revised: int = 0) -> str:
+    """` (with N missed days)` after a count that includes them, `, M earlier days
+    revised` for days held a later version revised; "" for none."""
+    parts = [f"{n} missed day{'' if n == 1 else 's'}"] if n else []
+    if revised:
+        parts.append(f"{revised} earlier day{'' if revised == 1 else 's'} revised")
+    return f" (with {', '.join(parts)})" if parts else ""
 
 
 def new_digests(results: Sequence[SourceResult]) -> list[str]:
     """The digests that brought new papers (what after-fetch enrichment and
     translation read)."""
-    found = [name for r in results if r.new for name in (*r.caught_up, r.digest) if name]
+    found = [
+        name for r in results if r.new for name in (*r.caught_up, *r.revised, r.digest) if name
+    ]
     return list(dict.fromkeys(found))
 
 

@@ -131,22 +131,7 @@ class _Run(FolderSources):
             return await self._failed(source, started, str(exc), exc.status)
 
         if response.not_modified:
-            result = SourceResult(
-                source.name,
-                display_url(source.url),
-                "unchanged",
-                http_status=response.http_status,
-                not_modified=True,
-            )
-            if str(state.get("last_status") or "").startswith("no new papers"):
-                # The same empty file as last time (a weekend): today is held too.
-                result.no_new_papers = True
-                day = local_date(started)
-                try:
-                    await self._store(self.store.hold_empty_day, strip_credentials(source.url), day)
-                except (CacheError, sqlite3.Error, OSError) as exc:
-                    return await self._failed(source, started, f"cache: {exc}", 304)
-            return await self._succeeded(source, started, result, response, keep_validators=True)
+            return await self._not_modified(source, started, response, state)
         if response.files is not None:
             return await self._import_folder(source, started, response)
 
@@ -178,9 +163,18 @@ class _Run(FolderSources):
         key = strip_credentials(source.url)
         raw = raw_file(key)  # the generator's file on GitHub: its history has the days missed
         try:
-            # A published feed, or the generator's file: the days held before, to fetch
-            # those it missed after.
-            held = await self._days_held(key) if read.published or raw else set()
+            # A published feed: the days held before, to fetch those it missed after
+            # (`catch_up`).
+            held = await self._days_held(key) if read.published else set()
+            if raw is not None and not read.published:
+                # The days before today first: read after midnight, before the
+                # generator's first run of the day, today's file is still
+                # yesterday's list; imported first it became today's digest, and
+                # yesterday's from the history was then the same list as the
+                # source's latest digest (`store.days`): nothing was filed for
+                # yesterday, and today's own list became today's `-2` (found by a
+                # month's replay). Read after the days before, it is their list.
+                await self._history(result, raw, key, source, local_date(started))
             await self._import(
                 source,
                 started,
@@ -193,9 +187,7 @@ class _Run(FolderSources):
             # InputError: a cut copy of a day held (`days.refuse_cut`), which says why.
             why = str(exc) if isinstance(exc, InputError) else f"cache: {exc}"
             return await self._failed(source, started, why, response.http_status)
-        if held and raw is not None and result.digest and not read.published:
-            await self._history(result, raw, key, held, source)
-        elif held and read.published and read.digest.date > max(held):  # missed or changed?
+        if held and read.published and read.digest.date > max(held):  # missed or changed?
             feed = await self._feed_of_index(source.url)
             await self._catch_up(
                 result,
@@ -204,7 +196,36 @@ class _Run(FolderSources):
                 source_name=source.name,
                 category=source.effective_category,
             )
-        return await self._succeeded(source, started, result, response)
+        # A document that looks cut off (`Digest.cut`: a download that ended early)
+        # keeps no validators, as a cut feed (`_cut_off`): stored, the next fetch was
+        # told 304 and the cut day never healed (found by a month's replay).
+        cut = bool(read.digest.cut)
+        return await self._succeeded(source, started, result, response, validators=not cut)
+
+    async def _not_modified(
+        self, source: Source, started: dt.datetime, response: FetchResult, state: dict[str, Any]
+    ) -> SourceResult:
+        """A 304: nothing read; today held when the file was empty last time, and the
+        generator's days missed before read from its history all the same."""
+        result = SourceResult(
+            source.name,
+            display_url(source.url),
+            "unchanged",
+            http_status=response.http_status,
+            not_modified=True,
+        )
+        key = strip_credentials(source.url)
+        if str(state.get("last_status") or "").startswith("no new papers"):
+            # The same empty file as last time (a weekend): today is held too.
+            result.no_new_papers = True
+            try:
+                await self._store(self.store.hold_empty_day, key, local_date(started))
+            except (CacheError, sqlite3.Error, OSError) as exc:
+                return await self._failed(source, started, f"cache: {exc}", 304)
+        raw = raw_file(key)
+        if raw is not None:  # the file unchanged since: the days missed before may not be
+            await self._history(result, raw, key, source, local_date(started))
+        return await self._succeeded(source, started, result, response, keep_validators=True)
 
     async def _cut_off(
         self,

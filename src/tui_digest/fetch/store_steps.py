@@ -147,7 +147,11 @@ class StoreSteps:
         response: FetchResult,
         *,
         keep_validators: bool = False,
+        validators: bool = True,
     ) -> SourceResult:
+        """Record a fetch that succeeded; its validators too unless not `validators`
+        (the document looked cut off: those stored before stay, so the next fetch
+        downloads it again)."""
         fields: dict[str, Any] = {
             "url": strip_credentials(source.url),
             "last_checked": _stamp(started),
@@ -156,9 +160,9 @@ class StoreSteps:
             "last_error": "",
         }
         # A 304 may omit the validators; keep the stored ones then.
-        if not keep_validators or response.etag:
+        if validators and (not keep_validators or response.etag):
             fields["etag"] = response.etag
-        if not keep_validators or response.last_modified:
+        if validators and (not keep_validators or response.last_modified):
             fields["last_modified"] = response.last_modified
         try:
             await self._store(self.store.set_source_state, source.name, **fields)

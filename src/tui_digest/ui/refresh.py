@@ -55,7 +55,9 @@ def summarise(
     failed = [r for r in results if not r.ok]
     fetched = len(results) - len(failed)
     noun = "paper" if new == 1 else "papers"
-    days = with_missed_days(sum(len(r.caught_up) for r in results))
+    days = with_missed_days(
+        sum(len(r.caught_up) for r in results), sum(len(r.revised) for r in results)
+    )
     sources = "source" if len(results) == 1 else "sources"
     lines = [
         f"{fetched} of {len(results)} {sources} fetched: {new:,} new {noun}{days}, "

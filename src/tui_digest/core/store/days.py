@@ -385,6 +385,15 @@ def days_of(conn: sqlite3.Connection, source: str) -> set[str]:
     }
 
 
+def newest_digest_day(conn: sqlite3.Connection, source: str) -> str:
+    """The newest day `source` has a digest of ("" when none): a catch-up of missed
+    days starts after it, whatever empty days are held after it (`hold_day`)."""
+    row = conn.execute(
+        "SELECT max(date) FROM digests WHERE source = ? AND date != ''", (source,)
+    ).fetchone()
+    return str(row[0] or "")
+
+
 def hold_day(conn: sqlite3.Connection, source: str, day: str) -> None:
     """A day `source` was fetched and brought nothing (an empty weekend file): held
     like a day with a digest, so no catch-up of missed days asks for it again.

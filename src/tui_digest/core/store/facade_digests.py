@@ -46,6 +46,10 @@ class DigestMethods(Connections):
         """The days `source` has a digest of, or had one that was removed."""
         return days.days_of(self._conn(), source)
 
+    def newest_digest_day(self, source: str) -> str:
+        """The newest day `source` has a digest of ("" when none)."""
+        return days.newest_digest_day(self._conn(), source)
+
     def hold_empty_day(self, source: str, day: str) -> None:
         """`source` was fetched on `day` and was empty: the day is held (see `days.hold_day`)."""
         with self._write() as conn:
