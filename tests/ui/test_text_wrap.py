@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.content import Content
+from textual.geometry import Offset
+from textual.selection import Selection
 
 from tui_digest.core.bibtex import to_bibtex
 from tui_digest.core.model import ListRow, Paper, PaperRecord
@@ -116,6 +118,45 @@ async def test_wrapping_static_breaks_for_its_width_and_rewraps_on_resize():
         assert len(narrow) > len(lines) and box.size.height == len(narrow)
         assert runs_kept_whole(MIXED, narrow, 13)
         assert str(box.visual) == MIXED  # the text itself is unchanged
+
+
+TITLE = "Don't Half-listen: Capturing Key-part Information in Continual Instruction Tuning"
+WRITTEN = f"{TITLE}\n\n{MIXED}\nA second  line"
+
+
+class SelectApp(App):
+    CSS = "#box { width: 24; height: auto; }"
+
+    def compose(self) -> ComposeResult:
+        yield WrappingStatic(Content(WRITTEN), id="box")
+
+
+async def test_copied_text_is_as_written_not_as_wrapped():
+    """Text selected with the mouse was copied with the inserted breaks: a "\n"
+    in the middle of a title, a sentence, a Chinese word (found by a bug hunt)."""
+    app = SelectApp()
+    async with app.run_test(size=(40, 30)) as pilot:
+        box = app.query_one(WrappingStatic)
+        drawn = str(box.render()).split("\n")
+        assert len(drawn) > WRITTEN.count("\n") + 3  # (soft wraps were inserted)
+        # The whole text, by a drag from the first cell to past the last line.
+        region = box.content_region
+        await pilot.mouse_down(offset=(region.x, region.y))
+        await pilot.hover(offset=(region.x + 10, region.y + 3))
+        await pilot.mouse_up(offset=(region.right - 1, region.bottom - 1))
+        await pilot.pause()
+        assert app.screen.get_selected_text() == WRITTEN
+        # Any span of drawn lines: the source's characters between the two points.
+        starts, pos = [], 0
+        for line in WRITTEN.split("\n"):
+            offsets = break_offsets(line, 24)
+            starts += [pos + offset for offset in [0, *offsets]]
+            pos += len(line) + 1
+        assert len(starts) == len(drawn)
+        for y0, x0, y1, x1 in [(0, 6, 1, 4), (0, 0, 3, 2), (4, 3, 7, 5), (5, 1, 5, 9)]:
+            x0, x1 = min(x0, len(drawn[y0])), min(x1, len(drawn[y1]))
+            got = box.get_selection(Selection.from_offsets(Offset(x0, y0), Offset(x1, y1)))
+            assert got == (WRITTEN[starts[y0] + x0 : starts[y1] + x1], "\n")
 
 
 # --- What the reader shows ----------------------------------------------------------------

@@ -31,14 +31,14 @@ class DigestNavigator(Protocol):
 def action_commands(screen: object) -> Iterator[SystemCommand]:
     """One palette command per main-screen binding, plus `keys.PALETTE_EXTRA`.
 
-    Titles and help are our own constants from `keys`.
+    Titles (`keys.palette_title`) and help are our own constants from `keys`.
     """
     for binding in keys.MAIN:
         if binding.action in keys.PALETTE_SKIP:
             continue
         method = _action(screen, binding.action)
         if method is not None:
-            yield SystemCommand(binding.description, binding.tooltip, method)
+            yield SystemCommand(keys.palette_title(binding), binding.tooltip, method)
     for action, title, help_text in keys.PALETTE_EXTRA:
         method = _action(screen, action)
         if method is not None:
@@ -55,7 +55,7 @@ def reading_commands(screen: Widget) -> Iterator[SystemCommand]:
         if binding.action not in keys.READING_PALETTE_SKIP | seen:
             seen.add(binding.action)
             run = partial(screen.run_action, binding.action)
-            yield SystemCommand(binding.description, binding.tooltip, run)
+            yield SystemCommand(keys.palette_title(binding), binding.tooltip, run)
 
 
 def _action(screen: object, name: str) -> Callable[[], object] | None:

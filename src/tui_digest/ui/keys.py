@@ -77,7 +77,7 @@ MAIN: list[Binding] = [
             tooltip="Rank the papers shown by your stars (toggles sort:foryou)"),
     Binding("R", "related", "Related", key_display="R", id="main.related", show=False,
             tooltip="List the papers most like the current one (related:ID)"),
-    Binding("enter", "read_paper", "Open", id="main.read_paper", show=False,
+    Binding("enter", "read_paper", "Full screen", id="main.read_paper", show=False,
             tooltip="Read the current paper full-screen (Back returns to the list)"),
     Binding("number_sign", "edit_tags", "Tags", key_display="#", id="main.tags", show=False,
             tooltip="Edit the tags of the selected papers (or the current one)"),
@@ -223,6 +223,23 @@ PALETTE_EXTRA: tuple[tuple[str, str, str], ...] = (
     ("delete_digest", "Delete this digest", "Remove the digest shown (asks first)"),
 )
 PALETTE_SKIP = frozenset({"switch_pane"})
+# Palette titles where a binding's description (kept short for the footer and the
+# help's column) says too little on its own: `o` ("Open") and `enter` were both
+# "Open" in the palette (found by a bug hunt). Binding id -> title.
+PALETTE_TITLES: dict[str, str] = {
+    "main.open": "Open in browser",
+    "main.open_pdf": "Open PDF in browser",
+    "main.read_paper": "Read full-screen",
+    "reading.open": "Open in browser",
+    "reading.open_pdf": "Open PDF in browser",
+}
+
+
+def palette_title(binding: Binding) -> str:
+    """The command palette's title for `binding` (see PALETTE_TITLES)."""
+    return PALETTE_TITLES.get(binding.id or "", binding.description)
+
+
 # The reading view's palette offers its own bindings (on the paper read), not the
 # list's; scrolling is only useful as a key.
 READING_PALETTE_SKIP = frozenset({"scroll(1)", "scroll(-1)", "page"})

@@ -206,6 +206,18 @@ class FlagsChanged(Message):
         super().__init__()
 
 
+class PaperOpened(Message):
+    """A paper's own page (abstract or PDF) was opened in the browser: by `o`/`O`
+    (the key, a footer click or the palette) or by a click on its link in the
+    detail pane. The screen marks it read as the read timer would, never over a
+    read mark set by hand (`ReadingScreen.read_on_open`): post this rather than
+    marking it, so the key and the click agree."""
+
+    def __init__(self, rowid: int) -> None:
+        self.rowid = rowid
+        super().__init__()
+
+
 class UnreadCounted(Message):
     """Unread papers in the whole cache (each once) and per digest name."""
 

@@ -9,8 +9,11 @@ run longer than the whole line is cut.
 
 Textual offers no hook for its line breaker, so `WrappingStatic` hands Textual
 text that already fits: it inserts the line breaks itself for the width it is
-given, and Textual's own wrapping then has nothing left to do. Selection and
-copying work on that text, as on any Static.
+given, and Textual's own wrapping then has nothing left to do. Selecting with
+the mouse works on those lines; copying maps the selection back onto the text
+as written (`WrappingStatic.get_selection`), so the inserted breaks are not
+copied: Textual's default copied its rendered lines, a "\n" in the middle of a
+title, a sentence or a Chinese word (found by a bug hunt).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from rich.cells import cell_len
 from textual.app import RenderResult
 from textual.content import Content
 from textual.geometry import Size
+from textual.selection import Selection
 from textual.widgets import Static
 
 from tui_digest.core.lazy_pattern import LazyPattern
@@ -110,6 +114,19 @@ def wrap_content(content: Content, width: int) -> Content:
     return Content("\n").join(lines)
 
 
+def line_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where each line `wrap_content(text, width)` draws comes from in `text`:
+    (start, end) character offsets, the end before the break (a soft break's
+    spaces, which the drawn line drops, are kept up to the next line's start)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        starts = [pos, *(pos + offset for offset in break_offsets(line, width))]
+        spans += zip(starts, [*starts[1:], pos + len(line)], strict=True)
+        pos += len(line) + 1
+    return spans
+
+
 def hanging_line(lead: Content, tail: Content, width: int) -> Content:
     """`lead` then `tail`, whose continuation lines start under `tail`'s first cell.
 
@@ -145,6 +162,30 @@ class WrappingStatic(Static):
         wrapped = wrap_content(source, width)
         self._wrapped = (source, width, wrapped)
         return wrapped
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text as written: the breaks `wrap_content` inserted are not
+        in it (a soft wrap joins), the text's own line breaks are.
+
+        Textual gives the selection in drawn lines (y) and characters (x); each
+        drawn line is a prefix of its piece of the source, so x maps straight on.
+        Computed only when text is copied: drawing keeps its cost."""
+        cached = self._wrapped
+        source = self.visual
+        if cached is None or cached[0] is not source or not isinstance(source, Content):
+            return super().get_selection(selection)
+        text = source.plain
+        spans = line_spans(text, cached[1])
+        if not spans:
+            return None
+
+        def at(y: int, x: int) -> int:
+            start, end = spans[max(0, min(y, len(spans) - 1))]
+            return start + max(0, min(x, end - start))
+
+        first = 0 if selection.start is None else at(selection.start.y, selection.start.x)
+        last = len(text) if selection.end is None else at(selection.end.y, selection.end.x)
+        return text[first:last], "\n"
 
     def render(self) -> RenderResult:
         wrapped = self._wrapped_for(self.content_size.width)

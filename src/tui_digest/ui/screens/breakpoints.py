@@ -9,4 +9,10 @@ digest list takes a share of the height, `45vh`).
 
 from __future__ import annotations
 
-SHORT: list[tuple[int, str]] = [(0, "-short"), (20, "-tall")]
+TALL_FROM = 20  # rows
+SHORT: list[tuple[int, str]] = [(0, "-short"), (TALL_FROM, "-tall")]
+
+
+def is_short(rows: int) -> bool:
+    """Whether a screen `rows` high has the class `-short`."""
+    return rows < TALL_FROM

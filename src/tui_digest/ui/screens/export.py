@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
@@ -69,7 +69,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                     yield RadioButton(
                         Content(f"{label} ({ext})"), value=key == self.format, id=f"fmt-{key}"
                     )
-            yield Label("File (in the current folder unless a path is given):")
+            # (Short enough for a 40-column terminal: it was cut to "...folder un".)
+            yield Label("File (default: current folder):")
             yield Input(default_name(self.format, type(self).clock()), id="export-path")
             yield Static("", id="export-error")
             with Horizontal(classes="dialog-buttons"):
@@ -78,6 +79,16 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 20 rows the boxes and buttons go compact (Textual's style: no
+        borders, one row each): at 40x12 the format list was scrolled out of
+        view and the buttons, 16 cells wide each, read "Cance" (found by a bug
+        hunt). The whole dialog then takes 10 rows."""
+        short = breakpoints.is_short(event.size.height)
+        for widget in self.query("#export-format, #export-path, .dialog-buttons Button"):
+            if isinstance(widget, Button | Input | RadioSet):
+                widget.compact = short
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self, event: RadioSet.Changed) -> None:

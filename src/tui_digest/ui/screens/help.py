@@ -69,7 +69,8 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll():
                 yield HelpText(rows, id="help-text")
             close, palette = hint_key(self.app, "help.close"), hint_key(self.app, "app.commands")
-            hint = f"{close} closes · {palette} opens the command palette"
+            # Short enough for 40 columns ("ctrl+p opens the c" was all it showed).
+            hint = f"{close} closes · {palette} commands"
             yield Label(Content(hint), classes="dim")
 
     def _keys(self, binding: Binding) -> str:

@@ -416,8 +416,9 @@ class MainScreen(
             self._opened(record)
 
     def _opened(self, record: PaperRecord) -> None:
-        if not record.read:
-            self.set_flag("read", [record.rowid], True)  # opening counts as reading
+        # Opening counts as reading, never over a hand-set mark (the detail pane's
+        # link click goes through the same rule: msg.PaperOpened).
+        self.read_on_open(record.rowid)
 
     def action_copy_link(self) -> None:
         from tui_digest.ui import opener

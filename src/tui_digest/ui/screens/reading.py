@@ -42,16 +42,6 @@ StoreWrite = Callable[[Store], None]
 FLAG_KEYS = {"read": "m", "starred": "s"}
 
 
-def setting(flag: str, rowids: list[int], value: bool) -> Callable[[Store], FlagChange]:
-    """The store work that sets `flag` to `value` on `rowids` by hand, as a FlagChange."""
-
-    def change(store: Store) -> FlagChange:
-        changed = store.change_flag(flag, rowids, value, by_hand=True)
-        return FlagChange(flag, value, tuple(changed), len(rowids))
-
-    return change
-
-
 # Seconds a flag write may take before the status line says it is saving.
 SAVING_SHOWN_AFTER = 0.4
 
@@ -128,6 +118,26 @@ class ReadingScreen(ListingScreen):
 
             self.change_marks(read, quiet=True, undoable=False)
 
+    @on(msg.PaperOpened)
+    def _paper_opened(self, message: msg.PaperOpened) -> None:
+        message.stop()
+        self.read_on_open(message.rowid)
+
+    def read_on_open(self, rowid: int) -> None:
+        """Opening a paper's page counts as reading it, the read timer's kind of
+        read: never over a read mark set by hand (`store.timer_read`).
+
+        `o` marked it read by hand, so `m m` (unread for good, README) was undone
+        by an `o` for good, across restarts, while a click on the same link in
+        the detail pane marked nothing (found by a bug hunt). Undoable (the user
+        opened it), quiet like the timer; nothing to undo when the hand mark won.
+        """
+
+        def read(store: Store) -> FlagChange:
+            return FlagChange("read", True, tuple(store.timer_read(rowid)), 1)
+
+        self.change_marks(read, quiet=True)
+
     # --- changes -------------------------------------------------------------------
 
     def targets(self) -> list[int]:
@@ -154,12 +164,6 @@ class ReadingScreen(ListingScreen):
         self.change_marks(toggle, quiet=False)
         if bulk:
             self.paper_list.clear_selection()
-
-    def set_flag(self, flag: str, rowids: list[int], value: bool, *, quiet: bool = True) -> None:
-        """Set a flag by hand (`o` marks read): undoable, and the timer leaves them
-        alone when it is the read flag."""
-        self.dwell.explicit(flag, rowids)
-        self.change_marks(setting(flag, rowids, value), quiet=quiet)
 
     def action_mark_all_read(self) -> None:
         """`M`: every paper of the listing shown, loaded or not.

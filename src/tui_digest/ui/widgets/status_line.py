@@ -6,6 +6,7 @@ the screen changes its state, the line redraws itself on the next frame.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -18,6 +19,34 @@ from tui_digest.ui.settings import LANGUAGE_LABELS
 SEARCH_SHOWN = 40  # characters of the search the line shows before "…"
 # How much the line says, as room allows (`render`).
 FULL, COMPACT, TIGHT = 0, 1, 2
+CUT_AT_LEAST = 4  # cells of a cut part's own text; with less the part goes whole
+
+Parts = list[str | tuple[str, str]]
+# A part of the line and the cells a cut must keep ahead of its own text (its
+# separator and label), or None: a count goes whole ("2 sel…" misleads).
+Part = tuple[int | None, Parts]
+
+
+def fit(parts: list[Part], width: int) -> Content:
+    """The parts that fit `width` cells, in order: the first part that does not fit
+    is cut with "…" if it is free text with room for CUT_AT_LEAST cells of it
+    (never "search: " with nothing after it), else dropped, and every part after
+    it goes too (the order is the priority).
+
+    The line used to be returned whatever its width: Textual wrapped it onto a
+    hidden second line, which left word fragments ("73 / 200   2", "search: ")
+    and hid the filter (found by a bug hunt)."""
+    line = Content("")
+    for lead, part in parts:
+        piece = Content.assemble(*part)
+        if width <= 0 or line.cell_length + piece.cell_length <= width:
+            line += piece
+            continue
+        room = width - line.cell_length
+        if lead is not None and room - lead >= CUT_AT_LEAST:
+            line += piece.truncate(room, ellipsis=True)
+        break
+    return line
 
 
 class StatusLine(Widget):
@@ -48,45 +77,57 @@ class StatusLine(Widget):
         # A narrow terminal: the search must not be cut off behind the counts'
         # words (at 80 columns "search:" was left without the search). Each
         # step down says less: COMPACT, then TIGHT (see `_unread`).
+        width = self.size.width
         for level in (FULL, COMPACT):
-            line = self._line(level)
-            if not line.cell_length > self.size.width > 0:
+            line = Content("").join(Content.assemble(*part) for _, part in self._parts(level))
+            if not line.cell_length > width > 0:
                 return line
-        return self._line(TIGHT)
+        return fit(self._parts(TIGHT), width)
 
-    def _line(self, level: int) -> Content:
+    def _parts(self, level: int) -> list[Part]:
+        """The line's parts, most important first (see `Part`)."""
         compact = level > FULL
         # While the count is being read, `matches` is the first page: "120+ / …".
         shown = f"{self.matches:,}+" if self.counting else f"{self.matches:,}"
         of = "…" if self.total is None else f"{self.total:,}"
         view = "All papers" if self.digest is None else self.digest
-        parts: list[str | tuple[str, str]] = [(view, "bold"), "  ", (f"{shown} / {of}", "bold")]
+        counts: Part = (None, ["  ", (f"{shown} / {of}", "bold")])
         # What must never fall off a short line comes first: the selection (s/m act
         # on all of it, shown or not), an error, work in progress. Behind a long
         # search they were cut off at 80 columns.
+        kept: list[Part] = [counts]
         if self.selected:
-            parts += ["  ", (f" {self.selected:,} selected ", "bold $foreground on $warning-muted")]
+            tag = (f" {self.selected:,} selected ", "bold $foreground on $warning-muted")
+            kept.append((None, ["  ", tag]))
         if self.readonly:
-            parts += ["  ", (READ_ONLY, "bold $text-warning")]
+            kept.append((None, ["  ", (READ_ONLY, "bold $text-warning")]))
+        # A long digest name is cut so that those stay (narrow terminals).
+        room = self.size.width - sum(Content.assemble(*part).cell_length for _, part in kept)
+        if cell_len(view) > room > 1:
+            view = Content(view).truncate(room, ellipsis=True).plain
+        parts: list[Part] = [(None, [(view, "bold")]), *kept]
         if self.error:
-            parts += ["  ", (self.error, "$text-error")]
+            parts.append((2, ["  ", (self.error, "$text-error")]))
         if self.activity:
             # Progress of a fetch or translation; it names untrusted sources: plain text.
-            parts += ["  ", (self.activity, "$text-success")]
-        parts += self._unread(level)
+            parts.append((2, ["  ", (self.activity, "$text-success")]))
+        unread = self._unread(level)
+        if unread:
+            parts.append((None, unread))
         if self.query_text.strip():
-            parts += ["  ", *self._search(compact)]
+            parts.append((len("  search: "), ["  ", *self._search(compact)]))
         flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
         filters = [name for name, on in flags if on]
         if filters:
-            parts += ["  ", ("filter: " + " ".join(filters), "$text-secondary")]
-        parts += ["  ", (LANGUAGE_LABELS.get(self.language, self.language), "$text-muted")]
+            parts.append((None, ["  ", ("filter: " + " ".join(filters), "$text-secondary")]))
+        language = LANGUAGE_LABELS.get(self.language, self.language)
+        parts.append((None, ["  ", (language, "$text-muted")]))
         # The sample note belongs to the sample's views only.
         if self.note and (self.digest is None or is_sample(self.digest)):
-            parts += ["  ", (self.note, "italic $text-secondary")]
-        return Content.assemble(*parts)
+            parts.append((2, ["  ", (self.note, "italic $text-secondary")]))
+        return parts
 
-    def _search(self, compact: bool) -> list[str | tuple[str, str]]:
+    def _search(self, compact: bool) -> Parts:
         """The active search (the user's text: plain) and how to clear it."""
         query = self.query_text.strip()
         if len(query) > SEARCH_SHOWN:
@@ -102,7 +143,7 @@ class StatusLine(Widget):
         # The list's key that clears a kept search, as bound now ([keys] may move it).
         return hint_key(self.app, "list.clear_search", short=True)
 
-    def _unread(self, level: int) -> list[str | tuple[str, str]]:
+    def _unread(self, level: int) -> Parts:
         """ "12 unread", or "5 unread · 17 in all" in a digest (each paper counted once).
 
         They count the digest (or all papers), not what a search or filter shows:
