@@ -1,13 +1,15 @@
-"""POST {base_url}/chat/completions through the net layer's one HTTP policy.
+"""POST to `cfg.endpoint` (base_url's path + /chat/completions, its query kept)
+through the net layer's one HTTP policy.
 
 Retries (429 and 5xx, honouring Retry-After up to a limit; timeouts; dropped
 connections), the deadline, the cap on the answer and the bound on requests in
 flight all come from `net.HttpClient`, with an injectable sleep so tests never
 wait. Redirects are not followed: a redirected POST would carry the key elsewhere.
 
-The API key lives only in the request header. Every message this module makes
-passes through `redact`, so a server that echoes the key back cannot make us
-print it.
+The API key lives only in the request header (or in base_url's query, for a
+provider that wants it there). Every message this module makes passes through
+`redact`, so a server that echoes the key back cannot make us print it, and no
+query value of the endpoint is ever shown or stored (`?key=***`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from tui_digest.core.sanitize import clean_line
 from tui_digest.net.client import HttpClient, Response
 from tui_digest.net.errors import FetchError
 from tui_digest.net.options import Clock, HttpOptions, Sleep
-from tui_digest.net.urls import display_url
+from tui_digest.net.urls import display_url, mask_in_text
 from tui_digest.translate import prompt
 from tui_digest.translate.config import TranslateConfig
 
@@ -98,12 +100,14 @@ class LlmClient:
         await self.http.aclose()
 
     def __repr__(self) -> str:
-        return f"LlmClient({self.cfg.endpoint!r}, model={self.cfg.model!r})"
+        return f"LlmClient({self.cfg.shown_url!r}, model={self.cfg.model!r})"
 
     def redact(self, text: str) -> str:
+        """`text` without the key, nor the endpoint's query values (a provider may
+        take the key as `?key=…`) or password: what may be shown and stored."""
         if self._key and self._key in text:
             text = text.replace(self._key, "[redacted]")
-        return text
+        return mask_in_text(text, self.cfg.endpoint, query=True)
 
     # --- one paper -------------------------------------------------------------
 
@@ -154,7 +158,7 @@ class LlmClient:
         return headers
 
     def _failed(self, url: str, exc: FetchError) -> TranslateError:
-        shown = display_url(url)
+        shown = display_url(url, query=True)
         reason = self.redact(clean_line(exc.reason, 300))
         if exc.kind == "timeout" and "deadline" in exc.reason:
             # Each attempt had that long (a slow answer is tried again): say how many,
@@ -213,7 +217,8 @@ class LlmClient:
             message = err.get("message") if isinstance(err, dict) else err
             if isinstance(message, str):
                 detail = message
-        text = f"{display_url(url)}: HTTP {status} {response.reason_phrase or ''}".rstrip()
+        shown = display_url(url, query=True)
+        text = f"{shown}: HTTP {status} {response.reason_phrase or ''}".rstrip()
         if detail:
             text += f": {clean_line(detail, 300)}"
         return self.redact(text)

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.fields import Table
@@ -37,6 +37,7 @@ from tui_digest.config.loader import Config, load_config
 from tui_digest.config.schema import TRANSLATE_KEYS
 from tui_digest.config.toml_file import at, line_of
 from tui_digest.net.options import HttpOptions
+from tui_digest.net.urls import display_url
 
 SAMPLE_SECTION = """\
 [translate]
@@ -87,8 +88,30 @@ class TranslateConfig:
 
     @property
     def endpoint(self) -> str:
-        base = self.base_url.rstrip("/")
-        return base if base.endswith("/chat/completions") else base + "/chat/completions"
+        """The URL requests go to: `/chat/completions` joined to base_url's PATH.
+
+        The rule is the README's ("Translating English-only papers"): base_url is
+        the API's root (`https://api.openai.com/v1`, Ollama's `http://localhost:11434/v1`)
+        and the chat-completions endpoint is below it. A base_url whose path ends in
+        `/chat/completions` already is taken as the endpoint itself: our own
+        tolerance (kept from the first version, tests/test_translate_config.py),
+        not a provider's rule; adding the path twice would name nothing. Its query
+        (`?api-version=…` that some deployments require) stays after the path:
+        concatenated, it became `?api-version=2024-06-01/chat/completions`.
+        """
+        try:
+            parts = urlsplit(self.base_url)
+        except ValueError:  # (a malformed host: parse_translate refuses those)
+            return self.base_url
+        path = parts.path.rstrip("/")
+        if not path.endswith("/chat/completions"):
+            path += "/chat/completions"
+        return urlunsplit(parts._replace(path=path))
+
+    @property
+    def shown_url(self) -> str:
+        """The endpoint as messages show it: no query value (it may be a key), no password."""
+        return display_url(self.endpoint, query=True)
 
     @property
     def configured(self) -> bool:
@@ -125,7 +148,8 @@ class TranslateConfig:
 
     def __repr__(self) -> str:  # no secret inside, but keep repr short for logs
         return (
-            f"TranslateConfig(base_url={self.base_url!r}, model={self.model!r}, "
+            f"TranslateConfig(base_url={display_url(self.base_url, query=True)!r}, "
+            f"model={self.model!r}, "
             f"api_key_env={self.api_key_env!r}, enabled={self.enabled})"
         )
 

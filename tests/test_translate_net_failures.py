@@ -1,0 +1,119 @@
+"""The LLM endpoint's URL, key names and failing servers: what is sent, said and stored.
+
+Found by a bug hunt against a fake OpenAI-compatible server (each test says what it saw).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fake_llm_server import FakeLLM, Reply, translator
+from tui_digest.core.model import Paper
+from tui_digest.core.store import Store
+from tui_digest.translate.config import TranslateConfig
+from tui_digest.translate.runner import translate_papers
+
+SECRET = "QUERYSECRET999"
+
+
+class NoSleep:
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def llm():
+    with FakeLLM() as server:
+        server.handler = translator()
+        yield server
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "cache.db")
+    yield s
+    s.close()
+
+
+def add_papers(store: Store, n: int) -> list[int]:
+    from tui_digest.core.model import Digest
+
+    papers = [
+        Paper(id=f"2501.0700{i}", title_en=f"Title {i}", abstract_en=f"Abstract {i}.")
+        for i in range(1, n + 1)
+    ]
+    store.import_digest(Digest(name="arxiv-cs.CL", date="2025-01-14", papers=papers))
+    return [r.rowid for r in store.find_incomplete("", missing={"title_zh": ("title_en",)})]
+
+
+def config(base_url: str, **kw) -> TranslateConfig:
+    return TranslateConfig(base_url=base_url, model="fake-model", enabled=True, **kw)
+
+
+def root(llm: FakeLLM) -> str:
+    return llm.base_url.removesuffix("/v1")
+
+
+def no_bytes_in_cache(db: Path, secret: str) -> None:
+    for path in db.parent.glob(db.name + "*"):
+        assert secret.encode() not in path.read_bytes(), path
+
+
+# --- 1. a base_url with a query --------------------------------------------------
+
+
+def test_the_endpoint_joins_the_path_and_keeps_the_query() -> None:
+    azure = "https://h.example/openai/deployments/gpt4o/chat/completions?api-version=2024-06-01"
+    assert config(azure).endpoint == azure  # (it was `…?api-version=2024-06-01/chat/completions`)
+    assert config("https://h.example/v1/?key=S").endpoint == (
+        "https://h.example/v1/chat/completions?key=S"
+    )
+    assert config("https://h.example/v1").endpoint == "https://h.example/v1/chat/completions"
+    assert config("https://h.example/v1?key=S").shown_url == (
+        "https://h.example/v1/chat/completions?key=***"
+    )
+    assert SECRET not in repr(config(f"https://h.example/v1?key={SECRET}"))
+
+
+async def test_a_query_is_sent_after_the_path(store, llm) -> None:
+    rowids = add_papers(store, 1)
+    base = f"{root(llm)}/openai/deployments/gpt4o/chat/completions?api-version=2024-06-01"
+    report = await translate_papers(store, rowids, config(base))
+    assert report.done == 1
+    assert [r.path for r in llm.requests] == [
+        "/openai/deployments/gpt4o/chat/completions?api-version=2024-06-01"
+    ]
+
+
+async def test_a_key_in_the_query_is_never_shown_nor_stored(store, llm, tmp_path) -> None:
+    """`base_url = "http://h/v1?key=SECRET"` put SECRET in the failure message and,
+    through it, in the cache (translate_error)."""
+    rowids = add_papers(store, 1)
+    llm.script(Reply.error(400, f"invalid request for key {SECRET}"))
+    report = await translate_papers(store, rowids, config(f"{llm.base_url}?key={SECRET}"))
+    assert llm.requests[0].path == f"/v1/chat/completions?key={SECRET}"
+    [outcome] = report.outcomes
+    assert outcome.status == "failed"
+    assert "/v1/chat/completions?key=***: HTTP 400" in outcome.error
+    assert "invalid request for key ***" in outcome.error
+    assert SECRET not in report.summary() and SECRET not in outcome.line()
+    store.close()
+    no_bytes_in_cache(tmp_path / "cache.db", SECRET)
+
+
+def test_query_values_are_masked_in_urls_and_in_text() -> None:
+    from tui_digest.net.urls import display_url, mask_in_text
+
+    url = f"https://u:pw123456@h.example/v1/chat/completions?api-version=2024-06-01&key={SECRET}"
+    shown = "https://u:***@h.example/v1/chat/completions?api-version=***&key=***"
+    assert display_url(url, query=True) == shown
+    assert display_url(url) == url.replace("pw123456", "***")  # feeds keep their query
+    text = f"POST {url} failed; the server said: unknown key {SECRET}"
+    assert mask_in_text(text, url, query=True) == (
+        f"POST {shown} failed; the server said: unknown key ***"
+    )
