@@ -117,3 +117,28 @@ def test_query_values_are_masked_in_urls_and_in_text() -> None:
     assert mask_in_text(text, url, query=True) == (
         f"POST {shown} failed; the server said: unknown key ***"
     )
+
+
+# --- 2. a key pasted into api_key_env --------------------------------------------
+
+PASTED = "gsk_Q8w7e6r5t4y3u2i1o0pAsDfGhJkLzXcVbNm1234567890abcd"
+
+
+def test_a_key_pasted_as_api_key_env_is_not_echoed() -> None:
+    """It passes as a variable name (letters, digits, _), so the message said
+    "translate.api_key_env names $gsk_Q8w7…, which is not set" in full."""
+    from tui_digest.config.errors import ConfigError
+
+    cfg = config("https://h.example/v1", api_key_env=PASTED)
+    with pytest.raises(ConfigError) as info:
+        cfg.api_key({})
+    message = str(info.value)
+    assert PASTED[4:10] not in message and PASTED[-8:] not in message
+    assert "gsk_… (53 characters)" in message and "looks like a key itself" in message
+    assert PASTED[4:10] not in repr(cfg)
+    # Set in the environment, whatever its shape, it is a variable's name and is read.
+    assert cfg.api_key({PASTED: "k-1"}) == "k-1"
+    # An ordinary name that is not set is still named in full.
+    for name in ("OPENAI_API_KEY", "GROQ_KEY_2", "AZURE_OPENAI_API_KEY_2024"):
+        with pytest.raises(ConfigError, match=rf"names \${name}, which is not set"):
+            config("https://h.example/v1", api_key_env=name).api_key({})

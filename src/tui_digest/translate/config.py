@@ -57,6 +57,30 @@ _SECRET_KEYS = frozenset({"api_key", "key", "token", "secret", "password", "auth
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def looks_like_key(name: str) -> bool:
+    """Whether an api_key_env value looks like a key rather than a variable's name.
+
+    Our heuristic, no documented rule: variable names are words joined by `_`
+    (`OPENAI_API_KEY`, `GROQ_KEY_2`); keys are long random runs (`gsk_` and 52
+    letters and digits, 64 hex digits). So: longer than 40 characters, or a run
+    of 16 or more between underscores mixing letters and digits.
+    """
+    if len(name) > 40:
+        return True
+    return any(
+        len(run) >= 16 and any(c.isdigit() for c in run) and any(c.isalpha() for c in run)
+        for run in name.split("_")
+    )
+
+
+def shown_name(name: str) -> str:
+    """api_key_env as messages show it: whole, unless it looks like a key (then
+    its first 4 characters, enough to recognise `gsk_`, `hf_x`, and its length)."""
+    if not looks_like_key(name):
+        return name
+    return f"{name[:4]}… ({len(name)} characters)"
+
+
 class NotConfigured(ConfigError):
     """No usable [translate] table; the message says why, SAMPLE_SECTION says how."""
 
@@ -128,6 +152,14 @@ class TranslateConfig:
         key = env.get(self.api_key_env, "").strip()
         if not key:
             where = f"{self.path}: " if self.path else ""
+            if looks_like_key(self.api_key_env):
+                # A key pasted where its variable's name goes (`gsk_Q8w7…` passes as
+                # a name): echoed, it reached the terminal, a log, a notification.
+                raise ConfigError(
+                    f"{where}translate.api_key_env is {shown_name(self.api_key_env)}, which is "
+                    "not set in the environment and looks like a key itself: put the key in "
+                    'an environment variable and give its NAME (api_key_env = "OPENAI_API_KEY")'
+                )
             raise ConfigError(
                 f"{where}translate.api_key_env names ${self.api_key_env}, "
                 "which is not set in the environment"
@@ -150,7 +182,7 @@ class TranslateConfig:
         return (
             f"TranslateConfig(base_url={display_url(self.base_url, query=True)!r}, "
             f"model={self.model!r}, "
-            f"api_key_env={self.api_key_env!r}, enabled={self.enabled})"
+            f"api_key_env={shown_name(self.api_key_env)!r}, enabled={self.enabled})"
         )
 
 
