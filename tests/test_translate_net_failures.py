@@ -142,3 +142,51 @@ def test_a_key_pasted_as_api_key_env_is_not_echoed() -> None:
     for name in ("OPENAI_API_KEY", "GROQ_KEY_2", "AZURE_OPENAI_API_KEY_2024"):
         with pytest.raises(ConfigError, match=rf"names \${name}, which is not set"):
             config("https://h.example/v1", api_key_env=name).api_key({})
+
+
+# --- 3. requests that failed in transport are counted -----------------------------
+
+
+async def test_dropped_connections_count_every_request_in_the_report(store, llm) -> None:
+    """A server closing every connection: "0 in 0 request(s)" while 4 were sent."""
+    rowids = add_papers(store, 1)
+    llm.script(Reply.dropped())
+    report = await translate_papers(store, rowids, config(llm.base_url), sleep=NoSleep())
+    assert report.failed == 1 and len(llm.requests) == 4  # (retries = 3)
+    assert report.usage.requests == 4
+    assert "= 0 in 4 request(s)" in report.summary()
+
+
+async def test_timeouts_and_oversized_answers_count_their_requests() -> None:
+    import httpx
+
+    from tui_digest.translate.client import LlmClient, TranslateError
+
+    sent: list[str] = []
+
+    def timing_out(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    def oversized(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        return httpx.Response(200, content=b"x" * 5000)
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+    cfg = config("https://llm.example/v1")
+    paper = Paper(id="2501.07001", title_en="T", abstract_en="A.")
+    # (An oversized answer is not asked again; refused never reached a server.)
+    for handler, tries, expected in ((timing_out, 4, 4), (oversized, 1, 1), (refused, 1, 0)):
+        sent.clear()
+        options = cfg.http_options()
+        options.max_bytes = 1000
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        async with LlmClient(cfg, "", options=options, client=http, sleep=NoSleep()) as client:
+            with pytest.raises(TranslateError) as info:
+                await client.translate(paper)
+        await http.aclose()
+        assert info.value.usage.requests == expected, handler.__name__
+        assert len(sent) == tries
