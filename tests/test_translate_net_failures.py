@@ -190,3 +190,95 @@ async def test_timeouts_and_oversized_answers_count_their_requests() -> None:
         await http.aclose()
         assert info.value.usage.requests == expected, handler.__name__
         assert len(sent) == tries
+
+
+# --- 4. giving up on a server ----------------------------------------------------
+
+
+async def test_a_retry_after_beyond_the_limit_stops_the_run(store, llm) -> None:
+    """A used-up quota (429, Retry-After: 100000) cost one request per paper, each
+    failing the same way, and a translate_error on every paper."""
+    rowids = add_papers(store, 5)
+    llm.script(Reply.rate_limited(100000))
+    report = await translate_papers(store, rowids, config(llm.base_url, concurrency=1))
+    assert len(llm.requests) == 1 and report.usage.requests == 1
+    assert (report.failed, report.skipped) == (1, 4)
+    assert report.aborted.endswith(
+        "Rate limit reached; Retry-After of 100000 s exceeds the limit of 300 s;"
+        " the run stops: the papers not sent are left for the next run"
+    )
+    host = "127.0.0.1"
+    left = f"not asked: {host} asked us to wait 100000 s; left for the next run"
+    assert all(o.error == left for o in report.outcomes if o.status == "skipped")
+    assert "skipped 4 of 5" in report.summary() and "left for the next run" in report.summary()
+    for record in store.get_papers(rowids):
+        assert "translate_error" not in record.paper.extras
+
+
+async def test_three_papers_failing_alike_in_a_row_stop_the_run(store, llm) -> None:
+    """25 papers against a server answering HTTP 500 took 100 requests."""
+    rowids = add_papers(store, 6)
+    llm.script(Reply.error(500, "upstream exploded"))
+    sleeps = NoSleep()
+    report = await translate_papers(
+        store, rowids, config(llm.base_url, concurrency=1), sleep=sleeps
+    )
+    assert len(llm.requests) == 12 and report.usage.requests == 12  # 3 papers, 4 tries each
+    assert (report.failed, report.skipped) == (3, 3)
+    left = "not sent: the last 3 requests got HTTP 5xx; left for the next run"
+    assert all(o.error == left for o in report.outcomes if o.status == "skipped")
+    assert report.aborted.endswith(
+        "HTTP 500 Internal Server Error: upstream exploded; the last 3 requests got HTTP 5xx,"
+        " so the run stops: the papers not sent are left for the next run"
+    )
+    errors = {r.paper.id: r.paper.extras.get("translate_error") for r in store.get_papers(rowids)}
+    # The two that failed before the run gave up keep why; the papers not sent get nothing.
+    assert [bool(errors[f"2501.0700{i}"]) for i in range(1, 7)] == [1, 1, 0, 0, 0, 0]
+
+
+async def test_a_failing_batch_counts_once_and_its_fallbacks_too(store, llm) -> None:
+    """A batch of 3 dropped, then each paper alone, 4 tries each: 16 requests."""
+    rowids = add_papers(store, 3)
+    llm.script(Reply.dropped())
+    cfg = config(llm.base_url, concurrency=1, batch_size=3)
+    report = await translate_papers(store, rowids, cfg, sleep=NoSleep())
+    assert len(llm.requests) == 12  # the batch, then two papers alone
+    assert "lost their connection" in report.aborted
+    assert [o.status for o in report.outcomes] == ["failed", "failed", "skipped"]
+
+
+async def test_timeouts_in_a_row_stop_and_nothing_more_is_sent() -> None:
+    import httpx
+
+    from tui_digest.translate.client import LlmClient, TranslateError
+
+    sent = 0
+    answers = ["timeout", "ok", "timeout", "timeout", "HTTP 400", "timeout", "timeout", "timeout"]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal sent
+        sent += 1
+        what = answers.pop(0)
+        if what == "timeout":
+            raise httpx.ReadTimeout("timed out", request=request)
+        if what == "HTTP 400":
+            return httpx.Response(400, json={"error": {"message": "too long"}})
+        return httpx.Response(200, json={"choices": [{"message": {"content": "{}"}}]})
+
+    cfg = config("https://llm.example/v1")
+    options = cfg.http_options()
+    options.retries = 0
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    fatal = []
+    async with LlmClient(cfg, "", options=options, client=http, sleep=NoSleep()) as client:
+        for _ in range(9):
+            try:
+                await client.complete([{"role": "user", "content": "x"}])
+                fatal.append(None)
+            except TranslateError as exc:
+                fatal.append(exc.fatal)
+    await http.aclose()
+    # A success and a failure of another kind end a streak; the third timeout in a
+    # row stops the run, and the request after it is never sent.
+    assert fatal == [False, None, False, False, False, False, False, True, True]
+    assert sent == 8

@@ -20,21 +20,34 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from tui_digest.core.model import Paper
 from tui_digest.core.sanitize import clean_line
 from tui_digest.net.client import HttpClient, Response
 from tui_digest.net.errors import FetchError
+from tui_digest.net.headers import parse_retry_after
 from tui_digest.net.options import Clock, HttpOptions, Sleep
+from tui_digest.net.politeness import NotAsked
 from tui_digest.net.urls import display_url, mask_in_text
 from tui_digest.translate import prompt
 from tui_digest.translate.config import TranslateConfig
+from tui_digest.translate.giving_up import Streak
 
 if TYPE_CHECKING:
     import httpx
 
 # Statuses that will fail every paper alike: stop the run instead of trying each one.
 FATAL_STATUSES = frozenset({401, 402, 403, 404, 405})
+# A transport failure's kind, as the streak that gives up on a server counts it
+# (`giving_up`); other kinds (an answer over the cap) say nothing about the server.
+_KINDS = {"timeout": "timed out", "transport": "lost their connection"}
+
+
+def _status_kind(status: int) -> str:
+    if 500 <= status <= 599:
+        return "got HTTP 5xx"
+    return "got HTTP 429" if status == 429 else ""
 
 
 @dataclass(slots=True)
@@ -50,7 +63,8 @@ class Usage:
 
 
 class TranslateError(Exception):
-    """A paper could not be translated. `fatal`: the whole run should stop (auth, wrong URL).
+    """A paper could not be translated. `fatal`: the whole run should stop (auth, wrong
+    URL, and the server given up on: `giving_up`).
 
     `usage` counts the tokens the failed attempts still cost.
     """
@@ -89,6 +103,11 @@ class LlmClient:
         self.http = HttpClient(
             self.options, client=client, sleep=sleep, wall_clock=wall_clock, rng=rng
         )
+        self._wall_clock = wall_clock
+        self._streak = Streak()
+        # Why the run gave up on the server ("" while it has not): what the papers
+        # not sent are told (`runner._Run.stop_reason`).
+        self.stopped = ""
 
     async def __aenter__(self) -> LlmClient:
         return self
@@ -142,14 +161,45 @@ class LlmClient:
     # --- one request, with retries ----------------------------------------------
 
     async def complete(self, messages: list[dict[str, str]]) -> Completion:
+        """One request (with the net layer's retries). Raises TranslateError, fatal
+        when the run should stop (see `giving_up`); once stopped, sends nothing."""
+        if self.stopped:
+            raise TranslateError(self.stopped, fatal=True)
         url = self.cfg.endpoint
         body = prompt.build_request(self.cfg.model, messages)
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         try:
             response = await self.http.post(url, content=data, headers=self._headers())
         except FetchError as exc:
-            raise self._failed(url, exc) from None
-        return self._completion(url, response)
+            raise self._give_up_if(self._failed(url, exc), _KINDS.get(exc.kind, "")) from None
+        try:
+            completion = self._completion(url, response)
+        except TranslateError as error:
+            if response.note:  # a Retry-After longer than we wait: the quota is used up
+                host = urlsplit(url).hostname or url
+                wait = parse_retry_after(response.headers.get("retry-after"), self._wall_clock())
+                # Said as arXiv's throttled requests are (net.politeness.NotAsked).
+                asked = NotAsked(host, wait or 0.0, wait or 0.0)
+                raise self._stop(error, "", f"{asked}; left for the next run") from None
+            raise self._give_up_if(error, _status_kind(response.status)) from None
+        self._streak.succeeded()
+        return completion
+
+    def _give_up_if(self, error: TranslateError, kind: str) -> TranslateError:
+        if self._streak.failed(kind) and not error.fatal:
+            why = self._streak.why()
+            return self._stop(error, why, f"not sent: {why}; left for the next run")
+        return error
+
+    def _stop(self, error: TranslateError, why: str, stopped: str) -> TranslateError:
+        """`error`, now stopping the run (`why`, when the error does not say it);
+        later requests fail at once, saying `stopped`."""
+        self.stopped = self.stopped or stopped
+        error.fatal = True
+        stops = f"{why}, so the run stops" if why else "the run stops"
+        error.reason += f"; {stops}: the papers not sent are left for the next run"
+        error.args = (error.reason,)
+        return error
 
     def _headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
