@@ -282,3 +282,38 @@ async def test_timeouts_in_a_row_stop_and_nothing_more_is_sent() -> None:
     # row stops the run, and the request after it is never sent.
     assert fatal == [False, None, False, False, False, False, False, True, True]
     assert sent == 8
+
+
+# --- 5. an answer that is no completion says what came back -----------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "said"),
+    [
+        (
+            Reply(200, b"<html>gateway</html>", {"Content-Type": "text/html; charset=utf-8"}),
+            "malformed answer twice: HTTP 200 with text/html, not JSON: <html>gateway</html>",
+        ),
+        (
+            Reply(200, b'{"usage": {"prompt_tokens": 100, "completion_tokens": 5}}'),
+            "malformed answer twice: response has no choices[0].message.content (its keys: usage)",
+        ),
+        (
+            Reply(200, b'{"error": {"message": "model overloaded"}}'),
+            "malformed answer twice: response has no choices[0].message.content"
+            " (error: model overloaded)",
+        ),
+        (Reply(200, b""), "malformed answer twice: HTTP 200 with no Content-Type, not JSON:"),
+    ],
+)
+async def test_an_answer_without_a_completion_says_what_came_back(store, llm, reply, said) -> None:
+    """An HTML gateway page or a body without `choices` was "malformed answer
+    twice: empty answer"."""
+    rowids = add_papers(store, 1)
+    llm.script(reply)
+    report = await translate_papers(store, rowids, config(llm.base_url))
+    [outcome] = report.outcomes
+    assert outcome.status == "failed" and said in outcome.error
+    assert len(llm.requests) == 2 and report.usage.requests == 2
+    [record] = store.get_papers(rowids)
+    assert said in record.paper.extras["translate_error"]

@@ -81,6 +81,21 @@ class TranslateError(Exception):
 class Completion:
     content: str
     usage: Usage
+    # Why the body held no assistant text ("" when it did): what came back instead.
+    problem: str = ""
+
+
+def _shape(body: object) -> str:
+    """What a JSON body without choices[0].message.content held: its `error`'s
+    message when it has one (some proxies answer 200 with one), else its keys."""
+    if not isinstance(body, dict):
+        return f"a JSON {type(body).__name__}"
+    error = body.get("error")
+    message = error.get("message") if isinstance(error, dict) else error
+    if isinstance(message, str) and message.strip():
+        return f"error: {clean_line(message, 200)}"
+    keys = ", ".join(clean_line(str(k), 40) for k in list(body)[:8])
+    return f"its keys: {keys}" if keys else "an empty object"
 
 
 class LlmClient:
@@ -148,6 +163,10 @@ class LlmClient:
                 exc.usage.add(usage)
                 raise
             usage.add(completion.usage)
+            if completion.problem:
+                # No answer of the model's to correct: the same request goes again.
+                problem = completion.problem
+                continue
             try:
                 return prompt.parse_answer(completion.content, needs_abstract=needs_abstract), usage
             except prompt.MalformedAnswer as exc:
@@ -247,15 +266,22 @@ class LlmClient:
         try:
             decoded = json.loads(raw.decode("utf-8", errors="replace"))
         except json.JSONDecodeError:
-            # A 200 that is not JSON at all: count it as a malformed answer.
-            return Completion("", Usage(requests=sent))
+            # A 200 that is not JSON at all (a proxy's or gateway's HTML page): a
+            # malformed answer, said as what came back ("empty answer" told nothing).
+            return Completion("", Usage(requests=sent), self._not_a_completion(response))
         prompt_tokens, completion_tokens = prompt.usage_of(decoded)
         usage = Usage(prompt_tokens, completion_tokens, sent)
         try:
             content = prompt.completion_content(decoded)
-        except prompt.MalformedAnswer:
-            content = ""
+        except prompt.MalformedAnswer as exc:
+            return Completion("", usage, self.redact(f"{exc} ({_shape(decoded)})"))
         return Completion(content, usage)
+
+    def _not_a_completion(self, response: Response) -> str:
+        kind = clean_line(response.content_type.partition(";")[0], 60) or "no Content-Type"
+        start = clean_line(response.body[:300].decode("utf-8", errors="replace"), 80)
+        text = f"HTTP 200 with {kind}, not JSON"
+        return self.redact(f"{text}: {start}" if start else f"{text}: an empty body")
 
     @staticmethod
     def _refused(reason: str, status: int, sent: int, *, fatal: bool = False) -> TranslateError:
