@@ -71,6 +71,7 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     stall: bool = False  # hold the answer until the server stops
+    drop: bool = False  # close the connection without answering
 
     @classmethod
     def completion(cls, content: str, *, prompt_tokens: int = 100, completion_tokens: int = 50):
@@ -118,6 +119,10 @@ class Reply:
     @classmethod
     def stalled(cls) -> Reply:
         return cls(stall=True)
+
+    @classmethod
+    def dropped(cls) -> Reply:
+        return cls(drop=True)
 
 
 Handler = Callable[[Request], Reply]
@@ -209,6 +214,9 @@ class FakeLLM:
                 reply = server._next(Request(self.path, headers, body))
                 if reply.stall:
                     server._stopping.wait(30)
+                    self.close_connection = True
+                    return
+                if reply.drop:
                     self.close_connection = True
                     return
                 self.send_response(reply.status)

@@ -103,8 +103,10 @@ async def test_always_malformed_fails_after_two_requests(llm) -> None:
 async def test_not_json_body_and_missing_choices_count_as_malformed(llm) -> None:
     llm.script(Reply(200, b"<html>oops</html>"), Reply(200, b'{"choices": []}'))
     async with client_for(llm, Sleeps()) as client:
-        with pytest.raises(TranslateError, match="malformed answer twice: empty answer"):
+        with pytest.raises(TranslateError, match="malformed answer twice: response has no") as e:
             await client.translate(paper())
+    assert str(e.value).endswith("(its keys: choices)")
+    assert len(llm.requests) == 2
 
 
 async def test_429_with_retry_after_waits_by_injected_sleep(llm) -> None:

@@ -258,7 +258,12 @@ class HttpClient:
             if isinstance(exc.error, _StatusToRetry):
                 exc.error.response.note = exc.note
                 return exc.error.response
+            if isinstance(exc.error, FetchError):
+                exc.error.attempts = made
             raise exc.error from None
+        except FetchError as exc:
+            exc.attempts = made  # (a timeout retried three times was four requests)
+            raise
 
     # --- one chain: every hop under one deadline -------------------------------
 

@@ -1,13 +1,15 @@
-"""POST {base_url}/chat/completions through the net layer's one HTTP policy.
+"""POST to `cfg.endpoint` (base_url's path + /chat/completions, its query kept)
+through the net layer's one HTTP policy.
 
 Retries (429 and 5xx, honouring Retry-After up to a limit; timeouts; dropped
 connections), the deadline, the cap on the answer and the bound on requests in
 flight all come from `net.HttpClient`, with an injectable sleep so tests never
 wait. Redirects are not followed: a redirected POST would carry the key elsewhere.
 
-The API key lives only in the request header. Every message this module makes
-passes through `redact`, so a server that echoes the key back cannot make us
-print it.
+The API key lives only in the request header (or in base_url's query, for a
+provider that wants it there). Every message this module makes passes through
+`redact`, so a server that echoes the key back cannot make us print it, and no
+query value of the endpoint is ever shown or stored (`?key=***`).
 """
 
 from __future__ import annotations
@@ -18,21 +20,34 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from tui_digest.core.model import Paper
 from tui_digest.core.sanitize import clean_line
 from tui_digest.net.client import HttpClient, Response
 from tui_digest.net.errors import FetchError
+from tui_digest.net.headers import parse_retry_after
 from tui_digest.net.options import Clock, HttpOptions, Sleep
-from tui_digest.net.urls import display_url
+from tui_digest.net.politeness import NotAsked
+from tui_digest.net.urls import display_url, mask_in_text
 from tui_digest.translate import prompt
 from tui_digest.translate.config import TranslateConfig
+from tui_digest.translate.giving_up import Streak
 
 if TYPE_CHECKING:
     import httpx
 
 # Statuses that will fail every paper alike: stop the run instead of trying each one.
 FATAL_STATUSES = frozenset({401, 402, 403, 404, 405})
+# A transport failure's kind, as the streak that gives up on a server counts it
+# (`giving_up`); other kinds (an answer over the cap) say nothing about the server.
+_KINDS = {"timeout": "timed out", "transport": "lost their connection"}
+
+
+def _status_kind(status: int) -> str:
+    if 500 <= status <= 599:
+        return "got HTTP 5xx"
+    return "got HTTP 429" if status == 429 else ""
 
 
 @dataclass(slots=True)
@@ -48,7 +63,8 @@ class Usage:
 
 
 class TranslateError(Exception):
-    """A paper could not be translated. `fatal`: the whole run should stop (auth, wrong URL).
+    """A paper could not be translated. `fatal`: the whole run should stop (auth, wrong
+    URL, and the server given up on: `giving_up`).
 
     `usage` counts the tokens the failed attempts still cost.
     """
@@ -65,6 +81,21 @@ class TranslateError(Exception):
 class Completion:
     content: str
     usage: Usage
+    # Why the body held no assistant text ("" when it did): what came back instead.
+    problem: str = ""
+
+
+def _shape(body: object) -> str:
+    """What a JSON body without choices[0].message.content held: its `error`'s
+    message when it has one (some proxies answer 200 with one), else its keys."""
+    if not isinstance(body, dict):
+        return f"a JSON {type(body).__name__}"
+    error = body.get("error")
+    message = error.get("message") if isinstance(error, dict) else error
+    if isinstance(message, str) and message.strip():
+        return f"error: {clean_line(message, 200)}"
+    keys = ", ".join(clean_line(str(k), 40) for k in list(body)[:8])
+    return f"its keys: {keys}" if keys else "an empty object"
 
 
 class LlmClient:
@@ -87,6 +118,11 @@ class LlmClient:
         self.http = HttpClient(
             self.options, client=client, sleep=sleep, wall_clock=wall_clock, rng=rng
         )
+        self._wall_clock = wall_clock
+        self._streak = Streak()
+        # Why the run gave up on the server ("" while it has not): what the papers
+        # not sent are told (`runner._Run.stop_reason`).
+        self.stopped = ""
 
     async def __aenter__(self) -> LlmClient:
         return self
@@ -98,12 +134,14 @@ class LlmClient:
         await self.http.aclose()
 
     def __repr__(self) -> str:
-        return f"LlmClient({self.cfg.endpoint!r}, model={self.cfg.model!r})"
+        return f"LlmClient({self.cfg.shown_url!r}, model={self.cfg.model!r})"
 
     def redact(self, text: str) -> str:
+        """`text` without the key, nor the endpoint's query values (a provider may
+        take the key as `?key=…`) or password: what may be shown and stored."""
         if self._key and self._key in text:
             text = text.replace(self._key, "[redacted]")
-        return text
+        return mask_in_text(text, self.cfg.endpoint, query=True)
 
     # --- one paper -------------------------------------------------------------
 
@@ -125,6 +163,10 @@ class LlmClient:
                 exc.usage.add(usage)
                 raise
             usage.add(completion.usage)
+            if completion.problem:
+                # No answer of the model's to correct: the same request goes again.
+                problem = completion.problem
+                continue
             try:
                 return prompt.parse_answer(completion.content, needs_abstract=needs_abstract), usage
             except prompt.MalformedAnswer as exc:
@@ -138,14 +180,45 @@ class LlmClient:
     # --- one request, with retries ----------------------------------------------
 
     async def complete(self, messages: list[dict[str, str]]) -> Completion:
+        """One request (with the net layer's retries). Raises TranslateError, fatal
+        when the run should stop (see `giving_up`); once stopped, sends nothing."""
+        if self.stopped:
+            raise TranslateError(self.stopped, fatal=True)
         url = self.cfg.endpoint
         body = prompt.build_request(self.cfg.model, messages)
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         try:
             response = await self.http.post(url, content=data, headers=self._headers())
         except FetchError as exc:
-            raise self._failed(url, exc) from None
-        return self._completion(url, response)
+            raise self._give_up_if(self._failed(url, exc), _KINDS.get(exc.kind, "")) from None
+        try:
+            completion = self._completion(url, response)
+        except TranslateError as error:
+            if response.note:  # a Retry-After longer than we wait: the quota is used up
+                host = urlsplit(url).hostname or url
+                wait = parse_retry_after(response.headers.get("retry-after"), self._wall_clock())
+                # Said as arXiv's throttled requests are (net.politeness.NotAsked).
+                asked = NotAsked(host, wait or 0.0, wait or 0.0)
+                raise self._stop(error, "", f"{asked}; left for the next run") from None
+            raise self._give_up_if(error, _status_kind(response.status)) from None
+        self._streak.succeeded()
+        return completion
+
+    def _give_up_if(self, error: TranslateError, kind: str) -> TranslateError:
+        if self._streak.failed(kind) and not error.fatal:
+            why = self._streak.why()
+            return self._stop(error, why, f"not sent: {why}; left for the next run")
+        return error
+
+    def _stop(self, error: TranslateError, why: str, stopped: str) -> TranslateError:
+        """`error`, now stopping the run (`why`, when the error does not say it);
+        later requests fail at once, saying `stopped`."""
+        self.stopped = self.stopped or stopped
+        error.fatal = True
+        stops = f"{why}, so the run stops" if why else "the run stops"
+        error.reason += f"; {stops}: the papers not sent are left for the next run"
+        error.args = (error.reason,)
+        return error
 
     def _headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -154,7 +227,15 @@ class LlmClient:
         return headers
 
     def _failed(self, url: str, exc: FetchError) -> TranslateError:
-        shown = display_url(url)
+        error = self._failure(url, exc)
+        # Every attempt but one that never reached the server (refused, no such host)
+        # is a request the provider saw and may bill: a run whose requests all timed
+        # out, were dropped or answered too much reported "0 in 0 request(s)".
+        error.usage.requests = max(0, exc.attempts - (1 if exc.unreachable else 0))
+        return error
+
+    def _failure(self, url: str, exc: FetchError) -> TranslateError:
+        shown = display_url(url, query=True)
         reason = self.redact(clean_line(exc.reason, 300))
         if exc.kind == "timeout" and "deadline" in exc.reason:
             # Each attempt had that long (a slow answer is tried again): say how many,
@@ -185,15 +266,22 @@ class LlmClient:
         try:
             decoded = json.loads(raw.decode("utf-8", errors="replace"))
         except json.JSONDecodeError:
-            # A 200 that is not JSON at all: count it as a malformed answer.
-            return Completion("", Usage(requests=sent))
+            # A 200 that is not JSON at all (a proxy's or gateway's HTML page): a
+            # malformed answer, said as what came back ("empty answer" told nothing).
+            return Completion("", Usage(requests=sent), self._not_a_completion(response))
         prompt_tokens, completion_tokens = prompt.usage_of(decoded)
         usage = Usage(prompt_tokens, completion_tokens, sent)
         try:
             content = prompt.completion_content(decoded)
-        except prompt.MalformedAnswer:
-            content = ""
+        except prompt.MalformedAnswer as exc:
+            return Completion("", usage, self.redact(f"{exc} ({_shape(decoded)})"))
         return Completion(content, usage)
+
+    def _not_a_completion(self, response: Response) -> str:
+        kind = clean_line(response.content_type.partition(";")[0], 60) or "no Content-Type"
+        start = clean_line(response.body[:300].decode("utf-8", errors="replace"), 80)
+        text = f"HTTP 200 with {kind}, not JSON"
+        return self.redact(f"{text}: {start}" if start else f"{text}: an empty body")
 
     @staticmethod
     def _refused(reason: str, status: int, sent: int, *, fatal: bool = False) -> TranslateError:
@@ -213,7 +301,8 @@ class LlmClient:
             message = err.get("message") if isinstance(err, dict) else err
             if isinstance(message, str):
                 detail = message
-        text = f"{display_url(url)}: HTTP {status} {response.reason_phrase or ''}".rstrip()
+        shown = display_url(url, query=True)
+        text = f"{shown}: HTTP {status} {response.reason_phrase or ''}".rstrip()
         if detail:
             text += f": {clean_line(detail, 300)}"
         return self.redact(text)

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.fields import Table
@@ -37,6 +37,7 @@ from tui_digest.config.loader import Config, load_config
 from tui_digest.config.schema import TRANSLATE_KEYS
 from tui_digest.config.toml_file import at, line_of
 from tui_digest.net.options import HttpOptions
+from tui_digest.net.urls import display_url
 
 SAMPLE_SECTION = """\
 [translate]
@@ -54,6 +55,30 @@ PRICE_KEYS = ("price_per_million_prompt_tokens", "price_per_million_completion_t
 # Names that suggest a secret was pasted into the file.
 _SECRET_KEYS = frozenset({"api_key", "key", "token", "secret", "password", "authorization"})
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def looks_like_key(name: str) -> bool:
+    """Whether an api_key_env value looks like a key rather than a variable's name.
+
+    Our heuristic, no documented rule: variable names are words joined by `_`
+    (`OPENAI_API_KEY`, `GROQ_KEY_2`); keys are long random runs (`gsk_` and 52
+    letters and digits, 64 hex digits). So: longer than 40 characters, or a run
+    of 16 or more between underscores mixing letters and digits.
+    """
+    if len(name) > 40:
+        return True
+    return any(
+        len(run) >= 16 and any(c.isdigit() for c in run) and any(c.isalpha() for c in run)
+        for run in name.split("_")
+    )
+
+
+def shown_name(name: str) -> str:
+    """api_key_env as messages show it: whole, unless it looks like a key (then
+    its first 4 characters, enough to recognise `gsk_`, `hf_x`, and its length)."""
+    if not looks_like_key(name):
+        return name
+    return f"{name[:4]}… ({len(name)} characters)"
 
 
 class NotConfigured(ConfigError):
@@ -87,8 +112,30 @@ class TranslateConfig:
 
     @property
     def endpoint(self) -> str:
-        base = self.base_url.rstrip("/")
-        return base if base.endswith("/chat/completions") else base + "/chat/completions"
+        """The URL requests go to: `/chat/completions` joined to base_url's PATH.
+
+        The rule is the README's ("Translating English-only papers"): base_url is
+        the API's root (`https://api.openai.com/v1`, Ollama's `http://localhost:11434/v1`)
+        and the chat-completions endpoint is below it. A base_url whose path ends in
+        `/chat/completions` already is taken as the endpoint itself: our own
+        tolerance (kept from the first version, tests/test_translate_config.py),
+        not a provider's rule; adding the path twice would name nothing. Its query
+        (`?api-version=…` that some deployments require) stays after the path:
+        concatenated, it became `?api-version=2024-06-01/chat/completions`.
+        """
+        try:
+            parts = urlsplit(self.base_url)
+        except ValueError:  # (a malformed host: parse_translate refuses those)
+            return self.base_url
+        path = parts.path.rstrip("/")
+        if not path.endswith("/chat/completions"):
+            path += "/chat/completions"
+        return urlunsplit(parts._replace(path=path))
+
+    @property
+    def shown_url(self) -> str:
+        """The endpoint as messages show it: no query value (it may be a key), no password."""
+        return display_url(self.endpoint, query=True)
 
     @property
     def configured(self) -> bool:
@@ -105,6 +152,14 @@ class TranslateConfig:
         key = env.get(self.api_key_env, "").strip()
         if not key:
             where = f"{self.path}: " if self.path else ""
+            if looks_like_key(self.api_key_env):
+                # A key pasted where its variable's name goes (`gsk_Q8w7…` passes as
+                # a name): echoed, it reached the terminal, a log, a notification.
+                raise ConfigError(
+                    f"{where}translate.api_key_env is {shown_name(self.api_key_env)}, which is "
+                    "not set in the environment and looks like a key itself: put the key in "
+                    'an environment variable and give its NAME (api_key_env = "OPENAI_API_KEY")'
+                )
             raise ConfigError(
                 f"{where}translate.api_key_env names ${self.api_key_env}, "
                 "which is not set in the environment"
@@ -125,8 +180,9 @@ class TranslateConfig:
 
     def __repr__(self) -> str:  # no secret inside, but keep repr short for logs
         return (
-            f"TranslateConfig(base_url={self.base_url!r}, model={self.model!r}, "
-            f"api_key_env={self.api_key_env!r}, enabled={self.enabled})"
+            f"TranslateConfig(base_url={display_url(self.base_url, query=True)!r}, "
+            f"model={self.model!r}, "
+            f"api_key_env={shown_name(self.api_key_env)!r}, enabled={self.enabled})"
         )
 
 

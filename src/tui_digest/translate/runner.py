@@ -198,7 +198,7 @@ class _Run:
     def stop_reason(self) -> str:
         """Why no further request may start ("" when one may)."""
         if self.report.aborted:
-            return "the batch was stopped"
+            return self.client.stopped or "the batch was stopped"
         ceiling = self.cfg.max_tokens_per_run
         used = self.report.usage.prompt_tokens + self.report.usage.completion_tokens
         if ceiling and used >= ceiling:
