@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
-from ui_support import make_app, settle
+from ui_support import ManualTimers, make_app, settle
 
 SIZE = (140, 22)
 
@@ -114,3 +114,29 @@ async def test_a_stored_javascript_link_is_not_a_link(cache: Path, monkeypatch) 
         }
         assert links <= {None, ""}
         assert opened == []
+
+
+async def test_a_click_below_the_last_row_moves_nothing(cache: Path) -> None:
+    """The empty area under a short listing is not a row: a click there only
+    focuses the list. It moved the cursor to the last paper (clamped), and the
+    read timer then marked that paper read (found by a bug hunt)."""
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        main.show_digest("digest-cs.LG-2024-02-06")  # 8 papers, in a list of 30+ lines
+        await settle(pilot)
+        assert len(papers.ids) == 8 and papers.cursor == 0
+        main.detail.focus()
+        await pilot.click("#papers", offset=(10, 25))
+        await settle(pilot)
+        assert papers.has_focus
+        assert papers.cursor == 0
+        assert timers.waiting == 0  # no read timer started
+        last = papers.ids[-1]
+        timers.advance(60)
+        await settle(pilot)
+        assert main.store is not None
+        record = main.store.get_paper(last)
+        assert record is not None and not record.read

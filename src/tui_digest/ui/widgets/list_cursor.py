@@ -208,4 +208,10 @@ class CursorList(ScrollView):
         if event.y < 1:
             return
         self.focus()
-        self.move_cursor(int(self.scroll_offset.y) + event.y - 1)
+        row = int(self.scroll_offset.y) + event.y - 1
+        # Below the last row there is no paper: the click only focuses the list.
+        # `move_cursor` clamps, so it put the cursor on the last paper, which the
+        # read timer then marked read (found by a bug hunt).
+        if row >= len(self._ids):
+            return
+        self.move_cursor(row)
