@@ -140,3 +140,24 @@ async def test_a_click_below_the_last_row_moves_nothing(cache: Path) -> None:
         assert main.store is not None
         record = main.store.get_paper(last)
         assert record is not None and not record.read
+
+
+async def test_a_click_on_the_current_row_starts_the_read_timer(cache: Path) -> None:
+    """At launch (or after a search) the cursor is on row 1 without the user having
+    chosen it; clicking that row chooses it, as a click on any other row does.
+    It was ignored (the cursor did not move), so the paper read stayed unread."""
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        assert papers.cursor == 0 and timers.waiting == 0  # the launch starts no timer
+        first = papers.ids[0]
+        await pilot.click("#papers", offset=(10, 1))  # row 0 is the header
+        await settle(pilot)
+        assert papers.cursor == 0 and timers.waiting == 1
+        timers.advance(60)
+        await settle(pilot)
+        assert main.store is not None
+        record = main.store.get_paper(first)
+        assert record is not None and record.read
