@@ -161,3 +161,38 @@ async def test_a_click_on_the_current_row_starts_the_read_timer(cache: Path) -> 
         assert main.store is not None
         record = main.store.get_paper(first)
         assert record is not None and record.read
+
+
+async def test_a_click_on_a_link_in_the_reading_view_opens_it(cache: Path, monkeypatch) -> None:
+    """The reading view (enter) draws the same links, and the pdf one: a click
+    opens them as in the detail pane. It did nothing there."""
+    from tui_digest.ui import opener
+    from tui_digest.ui.screens.paper_view import PaperView
+
+    opened: list[str] = []
+
+    def fake_open(url: str, **_: object) -> opener.Outcome:
+        opened.append(url)
+        return opener.Outcome(True, "fake-browser")
+
+    monkeypatch.setattr(opener, "open_url", fake_open)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PaperView)
+        cells: dict[str, tuple[int, int]] = {}
+        for y in range(40):
+            for x in range(140):
+                link = screen.get_style_at(x, y).link
+                if link:
+                    cells.setdefault(link, (x, y))
+        assert any(link.startswith("https://arxiv.org/abs/") for link in cells)
+        assert any(link.startswith("https://arxiv.org/pdf/") for link in cells)
+        for x, y in cells.values():
+            await pilot.click(offset=(x, y))
+            await settle(pilot)
+        assert sorted(opened) == sorted(cells)
+        assert app.screen is screen  # still reading

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui_digest.core.highlight import NO_MATCH, matcher
+from tui_digest.ui.link_click import open_clicked_link
 from tui_digest.ui.paper_text import detail_content
 from tui_digest.ui.text_wrap import WrappingStatic
 
@@ -95,9 +96,4 @@ class PaperDetail(VerticalScroll, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """A click on a link opens it (only http/https ones are links: see paper_text)."""
-        link = event.style.link
-        if link:
-            from tui_digest.ui import opener  # (imported when used: issue 13 req 5)
-
-            event.stop()
-            opener.open_in_browser(self.app, link)  # refuses anything but http(s) itself
+        open_clicked_link(self.app, event)
