@@ -65,3 +65,23 @@ async def test_a_press_away_from_the_divider_drags_nothing(cache: Path) -> None:
         await pilot.mouse_up(offset=(30, d.y + 5))
         await settle(pilot)
         assert main.settings.split == before
+
+
+async def test_only_the_divider_between_the_panes_starts_a_drag(cache: Path) -> None:
+    """Side by side, the divider is a column: a press on the status line or the
+    footer in that column is not on it (it started a drag of the split)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        assert main.effective_layout() == "wide"
+        before = main.settings.split
+        d = main.detail.region
+        y = d.bottom  # the first line below the panes (the status line)
+        assert y < 40
+        await pilot.mouse_down(offset=(d.x, y))
+        await pilot.hover(offset=(d.x - 30, y))
+        await pilot.mouse_up(offset=(d.x - 30, y))
+        await settle(pilot)
+        assert main.settings.split == before
+        assert main.detail.region == d
