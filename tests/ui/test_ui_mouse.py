@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
-from ui_support import make_app, settle
+from ui_support import ManualTimers, make_app, settle
 
 SIZE = (140, 22)
 
@@ -114,3 +114,85 @@ async def test_a_stored_javascript_link_is_not_a_link(cache: Path, monkeypatch) 
         }
         assert links <= {None, ""}
         assert opened == []
+
+
+async def test_a_click_below_the_last_row_moves_nothing(cache: Path) -> None:
+    """The empty area under a short listing is not a row: a click there only
+    focuses the list. It moved the cursor to the last paper (clamped), and the
+    read timer then marked that paper read (found by a bug hunt)."""
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        main.show_digest("digest-cs.LG-2024-02-06")  # 8 papers, in a list of 30+ lines
+        await settle(pilot)
+        assert len(papers.ids) == 8 and papers.cursor == 0
+        main.detail.focus()
+        await pilot.click("#papers", offset=(10, 25))
+        await settle(pilot)
+        assert papers.has_focus
+        assert papers.cursor == 0
+        assert timers.waiting == 0  # no read timer started
+        last = papers.ids[-1]
+        timers.advance(60)
+        await settle(pilot)
+        assert main.store is not None
+        record = main.store.get_paper(last)
+        assert record is not None and not record.read
+
+
+async def test_a_click_on_the_current_row_starts_the_read_timer(cache: Path) -> None:
+    """At launch (or after a search) the cursor is on row 1 without the user having
+    chosen it; clicking that row chooses it, as a click on any other row does.
+    It was ignored (the cursor did not move), so the paper read stayed unread."""
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        assert papers.cursor == 0 and timers.waiting == 0  # the launch starts no timer
+        first = papers.ids[0]
+        await pilot.click("#papers", offset=(10, 1))  # row 0 is the header
+        await settle(pilot)
+        assert papers.cursor == 0 and timers.waiting == 1
+        timers.advance(60)
+        await settle(pilot)
+        assert main.store is not None
+        record = main.store.get_paper(first)
+        assert record is not None and record.read
+
+
+async def test_a_click_on_a_link_in_the_reading_view_opens_it(cache: Path, monkeypatch) -> None:
+    """The reading view (enter) draws the same links, and the pdf one: a click
+    opens them as in the detail pane. It did nothing there."""
+    from tui_digest.ui import opener
+    from tui_digest.ui.screens.paper_view import PaperView
+
+    opened: list[str] = []
+
+    def fake_open(url: str, **_: object) -> opener.Outcome:
+        opened.append(url)
+        return opener.Outcome(True, "fake-browser")
+
+    monkeypatch.setattr(opener, "open_url", fake_open)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PaperView)
+        cells: dict[str, tuple[int, int]] = {}
+        for y in range(40):
+            for x in range(140):
+                link = screen.get_style_at(x, y).link
+                if link:
+                    cells.setdefault(link, (x, y))
+        assert any(link.startswith("https://arxiv.org/abs/") for link in cells)
+        assert any(link.startswith("https://arxiv.org/pdf/") for link in cells)
+        for x, y in cells.values():
+            await pilot.click(offset=(x, y))
+            await settle(pilot)
+        assert sorted(opened) == sorted(cells)
+        assert app.screen is screen  # still reading

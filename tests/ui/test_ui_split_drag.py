@@ -65,3 +65,56 @@ async def test_a_press_away_from_the_divider_drags_nothing(cache: Path) -> None:
         await pilot.mouse_up(offset=(30, d.y + 5))
         await settle(pilot)
         assert main.settings.split == before
+
+
+async def test_a_drag_leaves_the_focus_where_it_was(cache: Path) -> None:
+    """The divider is the detail pane's border, and Textual focuses the widget under
+    a press before the screen sees it: a drag moved the focus to the detail pane,
+    so j/k stopped moving the list's cursor (found by a bug hunt)."""
+    for size in [(140, 40), (90, 40)]:  # side by side, stacked
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            main, papers = app.main, app.main.paper_list
+            papers.focus()
+            await settle(pilot)
+            d = main.detail.region
+            if main.effective_layout() == "wide":
+                start, end = (d.x, d.y + 5), (d.x - 10, d.y + 5)
+            else:
+                start, end = (10, d.y), (10, d.y + 4)
+            await pilot.mouse_down(offset=start)
+            await pilot.hover(offset=end)
+            await pilot.mouse_up(offset=end)
+            await settle(pilot)
+            assert main.detail.region != d  # it was dragged
+            assert papers.has_focus, size
+            before = papers.cursor  # (the second start returns to the first's place)
+            await pilot.press("j", "j")
+            await settle(pilot)
+            assert papers.cursor == before + 2
+            # A press inside the detail pane still focuses it.
+            d = main.detail.region
+            await pilot.click(offset=(d.x + 5, d.y + 3))
+            await settle(pilot)
+            assert main.detail.has_focus
+
+
+async def test_only_the_divider_between_the_panes_starts_a_drag(cache: Path) -> None:
+    """Side by side, the divider is a column: a press on the status line or the
+    footer in that column is not on it (it started a drag of the split)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        assert main.effective_layout() == "wide"
+        before = main.settings.split
+        d = main.detail.region
+        y = d.bottom  # the first line below the panes (the status line)
+        assert y < 40
+        await pilot.mouse_down(offset=(d.x, y))
+        await pilot.hover(offset=(d.x - 30, y))
+        await pilot.mouse_up(offset=(d.x - 30, y))
+        await settle(pilot)
+        assert main.settings.split == before
+        assert main.detail.region == d

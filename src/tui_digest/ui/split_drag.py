@@ -28,15 +28,19 @@ class SplitDrag:
     save_settings: Callable[[], None]
     _dragging = False  # a press on the divider captured the mouse
 
-    def _divider_at(self, event: events.MouseEvent) -> bool:
+    def divider_at(self, x: int, y: int) -> bool:
+        """The screen cell (x, y) is on the divider: the detail pane's left border
+        side by side, its top border stacked, and only along the pane (in the
+        divider's column, the status line and the footer are not on it; a press
+        there started a drag; found by a bug hunt)."""
         screen = cast("Screen[None]", self)
-        detail = screen.query_one("#detail", Widget)
+        detail = screen.query_one("#detail", Widget).region
         if self.effective_layout() == "wide":
-            return int(event.screen_x) == detail.region.x
-        return int(event.screen_y) == detail.region.y
+            return x == detail.x and detail.y <= y < detail.bottom
+        return y == detail.y and detail.x <= x < detail.right
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        if event.button == 1 and self._divider_at(event):
+        if event.button == 1 and self.divider_at(int(event.screen_x), int(event.screen_y)):
             self._dragging = True
             cast("Screen[None]", self).capture_mouse()
             event.stop()

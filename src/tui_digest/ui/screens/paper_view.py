@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
@@ -30,6 +30,7 @@ from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
 from tui_digest.ui import keys
 from tui_digest.ui.key_hints import hint_key
+from tui_digest.ui.link_click import open_clicked_link
 from tui_digest.ui.paper_text import LABEL, detail_content
 from tui_digest.ui.text_wrap import WrappingStatic
 from tui_digest.ui.widgets.footer import ReaderFooter
@@ -128,6 +129,10 @@ class PaperView(Screen[None]):
         self.query_one("#paper-view-position", Static).update(
             Content.assemble((position, LABEL), (self._moves_hint(), LABEL))
         )
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a link opens it, as in the detail pane (only http/https are links)."""
+        open_clicked_link(self.app, event)
 
     def _moves_hint(self) -> str:
         """ "  ·  J/K next/previous · n next unread", with the keys as bound now."""

@@ -208,4 +208,18 @@ class CursorList(ScrollView):
         if event.y < 1:
             return
         self.focus()
-        self.move_cursor(int(self.scroll_offset.y) + event.y - 1)
+        row = int(self.scroll_offset.y) + event.y - 1
+        # Below the last row there is no paper: the click only focuses the list.
+        # `move_cursor` clamps, so it put the cursor on the last paper, which the
+        # read timer then marked read (found by a bug hunt).
+        if row >= len(self._ids):
+            return
+        if row == self._cursor:
+            # The row the cursor is on (at launch, after a search): the cursor does
+            # not move, but the click chose the paper as a click on another row
+            # does, so it is told as a deliberate move (the read timer starts).
+            # move_cursor sent nothing here, and the paper read stayed unread.
+            self._last_when_listed = False  # as move_cursor: a newer move wins over G
+            self._post_cursor(deliberate=True)
+            return
+        self.move_cursor(row)

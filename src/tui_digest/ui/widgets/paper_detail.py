@@ -12,7 +12,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui_digest.core.highlight import NO_MATCH, matcher
+from tui_digest.ui.link_click import open_clicked_link
 from tui_digest.ui.paper_text import detail_content
+from tui_digest.ui.split_drag import SplitDrag
 from tui_digest.ui.text_wrap import WrappingStatic
 
 if TYPE_CHECKING:
@@ -93,11 +95,16 @@ class PaperDetail(VerticalScroll, can_focus=True):
                 )
             )
 
+    def focus_on_click(self) -> bool:
+        """Not when the press is on the split's divider (this pane's border): a
+        drag there keeps the focus where it was. Textual focuses the widget under
+        a press before the screen's drag handler sees it, so a drag moved the
+        focus here and j/k stopped moving the list (found by a bug hunt)."""
+        screen = self.screen
+        if isinstance(screen, SplitDrag) and screen.divider_at(*self.app.mouse_position):
+            return False
+        return super().focus_on_click()
+
     def on_click(self, event: events.Click) -> None:
         """A click on a link opens it (only http/https ones are links: see paper_text)."""
-        link = event.style.link
-        if link:
-            from tui_digest.ui import opener  # (imported when used: issue 13 req 5)
-
-            event.stop()
-            opener.open_in_browser(self.app, link)  # refuses anything but http(s) itself
+        open_clicked_link(self.app, event)

@@ -283,6 +283,10 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
 
     def on_resize(self) -> None:
         self._resize_virtual()
+        # A smaller list (a resized terminal, `v`, `<` / `>`, a dragged split)
+        # left the cursor's row below its last line, and `s` then starred a paper
+        # the user could not see (found by a bug hunt): keep that row on screen.
+        self._scroll_to_cursor()
         self._ensure_rows()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
