@@ -134,6 +134,14 @@ def classify(exc: BaseException) -> Kind:
     return "transport"
 
 
+def _counted(error: Exception, made: int) -> Exception:
+    """`error`, a FetchError ending `made` attempts, counting the earlier ones as
+    sent (each got an answer or failed on the way) and the last one if it was."""
+    if isinstance(error, FetchError):
+        error.attempts += made - 1
+    return error
+
+
 class HttpClient:
     """One shared `httpx.AsyncClient` behind the policy. Use as an async context manager."""
 
@@ -258,7 +266,10 @@ class HttpClient:
             if isinstance(exc.error, _StatusToRetry):
                 exc.error.response.note = exc.note
                 return exc.error.response
-            raise exc.error from None
+            raise _counted(exc.error, made) from None
+        except FetchError as exc:
+            _counted(exc, made)
+            raise
 
     # --- one chain: every hop under one deadline -------------------------------
 
@@ -412,7 +423,9 @@ class HttpClient:
                     self.spacing.stamp(host)
         except NotAsked as exc:
             # Never sent: said as such, not as the server's failure (kind "policy": ours).
-            raise FetchError(url, str(exc)) from None
+            error = FetchError(url, str(exc))
+            error.attempts = 0
+            raise error from None
         except httpx.InvalidURL as exc:
             # httpx reads a redirect's Location as it receives the answer, even when
             # it follows none: `javascript:…` failed there, as an "internal error".
