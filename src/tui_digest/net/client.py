@@ -22,6 +22,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -39,6 +40,7 @@ from tui_digest.net.politeness import (
 from tui_digest.net.redirects import REDIRECT_CODES, check_redirect
 from tui_digest.net.resolve import Resolver, check_resolves, is_ip_literal, system_resolver
 from tui_digest.net.retry import with_retries
+from tui_digest.net.shared_clock import SharedClock
 from tui_digest.net.urls import display_url
 
 if TYPE_CHECKING:
@@ -142,6 +144,14 @@ def _counted(error: Exception, made: int) -> Exception:
     return error
 
 
+def _shared_clock(options: HttpOptions, wall_clock: Clock) -> SharedClock | None:
+    """The cross-process arXiv record `options` name, if any (`net.shared_clock`).
+    A request holds its turn at most for its deadline (every hop, the body)."""
+    if not options.arxiv_clock_file:
+        return None
+    return SharedClock(Path(options.arxiv_clock_file), wall_clock, hold_max=options.deadline)
+
+
 class HttpClient:
     """One shared `httpx.AsyncClient` behind the policy. Use as an async context manager."""
 
@@ -181,6 +191,7 @@ class HttpClient:
             clock,
             slots,
             wait_max=self.options.retry_after_max,
+            shared=_shared_clock(self.options, wall_clock),
         )
 
     async def __aenter__(self) -> HttpClient:
@@ -388,7 +399,7 @@ class HttpClient:
             return
         wait = parse_retry_after(answer.headers.get("retry-after"), self._wall_clock())
         if wait is not None:
-            self.spacing.slots.push(host, wait)
+            self.spacing.push(host, wait)
 
     async def _one(
         self,
