@@ -73,3 +73,4 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TUI_DIGEST_CONFIG", str(base / "config.toml"))
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))  # (arXiv's shared clock)

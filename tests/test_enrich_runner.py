@@ -258,3 +258,34 @@ async def test_query_narrows_the_candidates(store: Store) -> None:
     with ArxivStandIn(_known(["2403.00001", "2403.00002"])) as api:
         report, _ = await _run(store, api, query="diffusion")
     assert api.asked == [["2403.00002"]] and report.candidates == 1
+
+
+async def test_every_request_sent_is_counted_retries_included(store: Store) -> None:
+    """A 429 then an answer is two requests arXiv saw, not one (found by a bug hunt)."""
+    ids = _ids(3)
+    _import(store, ids)
+    with ArxivStandIn(_known(ids)) as api:
+        api.script.append(Reply(429, body=b"slow down", headers={"Retry-After": "4"}))
+        report, _ = await _run(store, api, batch=2)
+    assert report.ok and report.found == 3
+    assert len(api.requests) == 3 and report.requests == 3
+    assert " in 3 request(s)" in report.summary()
+
+
+async def test_a_run_stopped_by_429_counts_every_attempt(store: Store) -> None:
+    _import(store, _ids(2))
+    with ArxivStandIn() as api:
+        api.script.extend([Reply(429, body=b"slow down", headers={"Retry-After": "4"})] * 4)
+        report, _ = await _run(store, api)
+    assert not report.ok and "HTTP 429" in report.stopped
+    assert len(api.requests) == 4 and report.requests == 4  # the first and 3 retries
+
+
+async def test_a_run_stopped_by_broken_answers_counts_every_attempt(store: Store) -> None:
+    """Each truncated answer was a request arXiv saw, though none came back whole."""
+    _import(store, _ids(2))
+    with ArxivStandIn() as api:
+        api.script.extend([Reply(200, body=b"<feed", content_length=5000)] * 4)
+        report, _ = await _run(store, api)
+    assert not report.ok
+    assert len(api.requests) == 4 and report.requests == 4

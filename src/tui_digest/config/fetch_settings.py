@@ -10,6 +10,7 @@ from typing import Any
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.fields import Table, check_number, number_rule
 from tui_digest.config.toml_file import at, line_of
+from tui_digest.core.paths import arxiv_clock_path
 from tui_digest.net.options import HttpOptions
 
 # Sane ranges: a value outside is a typo or an attack on the program's patience
@@ -27,10 +28,14 @@ class FetchSettings:
     host_intervals: dict[str, float] = field(default_factory=dict)
 
     def http_options(self, **overrides: Any) -> HttpOptions:
+        # Every process of the user takes turns with arXiv by one record
+        # (`net.shared_clock`): a fetch and an enrich started together, or a
+        # cron fetch during the reader's refresh, keep arXiv's 3 s between them.
         options = HttpOptions(
             concurrency=self.concurrency,
             default_host_interval=self.default_host_interval,
             host_intervals=dict(self.host_intervals),
+            arxiv_clock_file=str(arxiv_clock_path()),
         )
         for name, val in overrides.items():
             setattr(options, name, val)

@@ -211,6 +211,29 @@ def answered(
     )
 
 
+def apply_to(paper: PaperLike, meta: ArxivMeta) -> bool:
+    """Give `paper` what arXiv's API said of it (`meta`, found); True if it changed.
+
+    Its EMPTY authors are filled; its published date becomes arXiv's (the first
+    version's; a feed's is the day of the announcement it came in: found by a
+    bug hunt); its categories become arXiv's (primary first) followed by any it
+    had that arXiv does not list. Enrichment applies it when arXiv answers, and
+    the importer again after every merge of a paper already held, so a later
+    announcement's lists never undo it (a re-announced paper lost arXiv's
+    categories for good: found by a bug hunt).
+    """
+    if not meta.found:
+        return False
+    old = (list(paper.authors), list(paper.categories), paper.published)
+    if not paper.authors and meta.authors:
+        paper.authors = list(meta.authors)
+    if meta.categories:
+        paper.categories = list(dict.fromkeys([*meta.categories, *paper.categories]))
+    if meta.published:
+        paper.published = meta.published
+    return (paper.authors, paper.categories, paper.published) != old
+
+
 def _newer(a: str, b: str) -> str:
     return a if version_number(a) >= version_number(b) else b
 
@@ -228,3 +251,12 @@ class ApiEntryLike(Protocol):
     comments: str
     journal_ref: str
     doi: str
+
+
+class PaperLike(Protocol):
+    """What `apply_to` changes of a paper (core/model.Paper; not imported: model
+    imports this module's readers)."""
+
+    authors: list[str]
+    categories: list[str]
+    published: str

@@ -26,6 +26,14 @@ def default_config_path() -> Path:
     return Path(user_config_dir(APP_NAME)) / "config.toml"
 
 
+def arxiv_clock_path() -> Path:
+    """The record every process's arXiv requests take turns by (`net.shared_clock`):
+    in the user's cache dir, beside nothing else of ours (losing it loses a wait)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME)) / "arxiv-clock.json"
+
+
 def is_own_file(target: str | Path, own: str | Path) -> bool:
     """Whether writing `target` would write over `own` (the cache, with its `-wal`,
     `-shm` and `-journal` companions, or the config file), by any path or link.

@@ -31,7 +31,7 @@ from tui_digest.core.arxiv_meta import needs_asking
 from tui_digest.core.model import InputError
 from tui_digest.core.sanitize import clean_line
 from tui_digest.enrich.config import EnrichConfig
-from tui_digest.net.client import HttpClient
+from tui_digest.net.client import HttpClient, Response
 from tui_digest.net.errors import FetchError
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 
@@ -48,7 +48,7 @@ class EnrichReport:
     candidates: int = 0
     planned: int = 0  # candidates that needed asking in this run
     asked: int = 0  # ids sent (an id re-sent after a malformed neighbour counts once)
-    requests: int = 0
+    requests: int = 0  # requests sent, retries included
     found: int = 0
     missing: int = 0
     invalid: int = 0
@@ -165,9 +165,8 @@ async def _ask(
     report.asked += len(pending)
     while pending:
         url = query_url(cfg.api_url, [c.id for c in pending])
-        report.requests += 1
         try:
-            answer = await http.get(url, headers={"Accept": ACCEPT})
+            answer = await _get(http, url, report)
             if answer.status != 200:
                 reason = answer.reason_phrase or "unexpected status"
                 if answer.note:
@@ -202,6 +201,19 @@ async def _ask(
         report.missing += sum(1 for c in pending if c.id not in answered)
         return True
     return True
+
+
+async def _get(http: HttpClient, url: str, report: EnrichReport) -> Response:
+    """GET `url`, counting every request arXiv saw for it, retries included (a
+    429 then an answer is two; one retried away was counted as one: found by a
+    bug hunt), and those of a failure too."""
+    try:
+        answer = await http.get(url, headers={"Accept": ACCEPT})
+    except FetchError as exc:
+        report.requests += exc.attempts
+        raise
+    report.requests += answer.attempts
+    return answer
 
 
 async def _store(

@@ -22,6 +22,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -39,6 +40,7 @@ from tui_digest.net.politeness import (
 from tui_digest.net.redirects import REDIRECT_CODES, check_redirect
 from tui_digest.net.resolve import Resolver, check_resolves, is_ip_literal, system_resolver
 from tui_digest.net.retry import with_retries
+from tui_digest.net.shared_clock import SharedClock
 from tui_digest.net.urls import display_url
 
 if TYPE_CHECKING:
@@ -134,6 +136,22 @@ def classify(exc: BaseException) -> Kind:
     return "transport"
 
 
+def _counted(error: Exception, made: int) -> Exception:
+    """`error`, a FetchError ending `made` attempts, counting the earlier ones as
+    sent (each got an answer or failed on the way) and the last one if it was."""
+    if isinstance(error, FetchError):
+        error.attempts += made - 1
+    return error
+
+
+def _shared_clock(options: HttpOptions, wall_clock: Clock) -> SharedClock | None:
+    """The cross-process arXiv record `options` name, if any (`net.shared_clock`).
+    A request holds its turn at most for its deadline (every hop, the body)."""
+    if not options.arxiv_clock_file:
+        return None
+    return SharedClock(Path(options.arxiv_clock_file), wall_clock, hold_max=options.deadline)
+
+
 class HttpClient:
     """One shared `httpx.AsyncClient` behind the policy. Use as an async context manager."""
 
@@ -173,6 +191,7 @@ class HttpClient:
             clock,
             slots,
             wait_max=self.options.retry_after_max,
+            shared=_shared_clock(self.options, wall_clock),
         )
 
     async def __aenter__(self) -> HttpClient:
@@ -258,11 +277,9 @@ class HttpClient:
             if isinstance(exc.error, _StatusToRetry):
                 exc.error.response.note = exc.note
                 return exc.error.response
-            if isinstance(exc.error, FetchError):
-                exc.error.attempts = made
-            raise exc.error from None
+            raise _counted(exc.error, made) from None
         except FetchError as exc:
-            exc.attempts = made  # (a timeout retried three times was four requests)
+            _counted(exc, made)
             raise
 
     # --- one chain: every hop under one deadline -------------------------------
@@ -382,7 +399,7 @@ class HttpClient:
             return
         wait = parse_retry_after(answer.headers.get("retry-after"), self._wall_clock())
         if wait is not None:
-            self.spacing.slots.push(host, wait)
+            self.spacing.push(host, wait)
 
     async def _one(
         self,
@@ -417,7 +434,9 @@ class HttpClient:
                     self.spacing.stamp(host)
         except NotAsked as exc:
             # Never sent: said as such, not as the server's failure (kind "policy": ours).
-            raise FetchError(url, str(exc)) from None
+            error = FetchError(url, str(exc))
+            error.attempts = 0
+            raise error from None
         except httpx.InvalidURL as exc:
             # httpx reads a redirect's Location as it receives the answer, even when
             # it follows none: `javascript:…` failed there, as an "internal error".

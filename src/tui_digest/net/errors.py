@@ -27,9 +27,9 @@ class FetchError(Exception):
         self.reason = reason
         self.status = status
         self.kind: Kind = "status" if status is not None and kind == "policy" else kind
-        # Requests made for this URL, retries included (`HttpClient` sets it when its
-        # retries end): what a provider that bills per request may have seen.
-        self.attempts = 1
+        # Requests the server saw for this failure, retries included (set by the
+        # client's retry loop; enrich counts them). An unreachable host saw none.
+        self.attempts = 0 if self.unreachable else 1
         where = f"HTTP {status} " if status is not None else ""
         super().__init__(f"{display_url(url)}: {where}{reason}")
 

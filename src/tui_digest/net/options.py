@@ -43,4 +43,7 @@ class HttpOptions:
     # Host (or parent domain) -> minimum seconds between two requests to it.
     host_intervals: Mapping[str, float] = field(default_factory=dict)
     arxiv_interval: float = ARXIV_MIN_INTERVAL
+    # The record every process's arXiv requests take turns by (`net.shared_clock`);
+    # "" keeps the spacing within this process (tests, library use).
+    arxiv_clock_file: str = ""
     user_agent: str = USER_AGENT

@@ -6,8 +6,14 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING
 
 from tui_digest.net.options import Clock, HttpOptions, Sleep
+
+if TYPE_CHECKING:
+    from tui_digest.net.shared_clock import SharedClock
+
+ARXIV_KEY = "arxiv.org"  # the group every arXiv host shares (`politeness_key`)
 
 
 def is_arxiv_host(host: str) -> bool:
@@ -29,7 +35,7 @@ def is_rate_exceeded(host: str, body: bytes) -> bool:
 def politeness_key(host: str) -> str:
     """The clock a host shares: every arXiv host (API and feeds) shares one."""
     host = host.lower().rstrip(".")
-    return "arxiv.org" if is_arxiv_host(host) else host
+    return ARXIV_KEY if is_arxiv_host(host) else host
 
 
 def host_interval(host: str, options: HttpOptions) -> float:
@@ -95,7 +101,8 @@ class HostSpacing:
     Requests to a host with an interval run one at a time (`turn` holds a per-host
     lock), so the spacing holds even when the concurrency slot is granted late.
     arXiv's hosts share one clock (`politeness_key`); clients given the same
-    `HostSlots` share it too.
+    `HostSlots` share it too, and with `shared` (`net.shared_clock`) every
+    process does for arXiv: a request also waits for its turn in that record.
     """
 
     def __init__(
@@ -105,6 +112,7 @@ class HostSpacing:
         clock: Clock,
         slots: HostSlots | None = None,
         wait_max: float | None = None,
+        shared: SharedClock | None = None,
     ) -> None:
         """`wait_max`: the longest wait for a turn a throttling answer may impose
         (the Retry-After a request itself would wait for); beyond it, `turn` raises
@@ -114,6 +122,7 @@ class HostSpacing:
         self.slots = slots if slots is not None else HostSlots(clock)
         self._clock = self.slots.clock
         self._wait_max = wait_max
+        self.shared = shared
 
     @contextlib.asynccontextmanager
     async def turn(self, host: str) -> AsyncIterator[None]:
@@ -130,7 +139,39 @@ class HostSpacing:
                 raise NotAsked(asked, seconds, delay)
             if delay > 0:
                 await self._sleep(delay)
-            yield
+            shared = self.shared if key == ARXIV_KEY else None
+            if shared is not None:
+                await self._shared_turn(shared, self._interval(host))
+            try:
+                yield
+            finally:
+                if shared is not None:  # (ended: the next process's turn comes)
+                    shared.release(self._interval(host))
+
+    async def _shared_turn(self, shared: SharedClock, interval: float) -> None:
+        """Wait until no other process has asked arXiv within the interval or has a
+        request in flight, then hold the record's turn (see `net.shared_clock`).
+
+        Waiting for the record ends after the longest it can legitimately ask
+        for (a turn held, the interval, a Retry-After waited for): a record that
+        still says wait then is stuck (a sleep that does not move the wall
+        clock), and this process's own spacing still holds."""
+        waited, enough = 0.0, shared.hold_max + interval + (self._wait_max or 0.0)
+        while waited <= enough:
+            wait, asked = shared.claim(interval)
+            if wait <= 0:
+                return
+            if asked is not None and self._wait_max is not None and wait > self._wait_max:
+                raise NotAsked(asked[0], asked[1], wait)
+            await self._sleep(wait)
+            waited += wait
+
+    def push(self, host: str, seconds: float) -> None:
+        """A throttling answer's Retry-After: for this process's clients
+        (`HostSlots.push`) and, for arXiv, every process's."""
+        self.slots.push(host, seconds)
+        if self.shared is not None and politeness_key(host) == ARXIV_KEY:
+            self.shared.push(host.lower().rstrip("."), seconds)
 
     def stamp(self, host: str) -> None:
         """Call when a request has ended, still holding its turn."""

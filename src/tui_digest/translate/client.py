@@ -228,10 +228,11 @@ class LlmClient:
 
     def _failed(self, url: str, exc: FetchError) -> TranslateError:
         error = self._failure(url, exc)
-        # Every attempt but one that never reached the server (refused, no such host)
-        # is a request the provider saw and may bill: a run whose requests all timed
-        # out, were dropped or answered too much reported "0 in 0 request(s)".
-        error.usage.requests = max(0, exc.attempts - (1 if exc.unreachable else 0))
+        # Every attempt but one that never reached the server (refused, no such host:
+        # `FetchError.attempts` leaves it out) is a request the provider saw and may
+        # bill: a run whose requests all timed out, were dropped or answered too
+        # much reported "0 in 0 request(s)".
+        error.usage.requests = exc.attempts
         return error
 
     def _failure(self, url: str, exc: FetchError) -> TranslateError:

@@ -1,10 +1,9 @@
 """What arXiv's query API said about papers, beside them (see `core.arxiv_meta`).
 
-The answers live in their own table; a found paper only gets its EMPTY
-authors filled, its published date becomes arXiv's (the first version's; a
-feed's is the day of the announcement it came in), and its categories become
-arXiv's (primary first) followed by any it had that arXiv does not list. Its digest text is not
-touched, and `export --digest` writes each digest from the bytes it was read
+The answers live in their own table; a found paper gets them by
+`arxiv_meta.apply_to` (its EMPTY authors filled, arXiv's published date and
+categories), which the importer repeats after each later merge. Its digest
+text is not touched, and `export --digest` writes each digest from the bytes it was read
 from, so enrichment never changes what a digest exports.
 """
 
@@ -71,16 +70,7 @@ def _fill(conn: sqlite3.Connection, rowid: int, meta: ArxivMeta) -> bool:
 
     def change(p: Paper) -> Paper:
         nonlocal filled
-        old = (list(p.authors), list(p.categories), p.published)
-        if not p.authors and meta.authors:
-            p.authors = list(meta.authors)
-        if meta.categories:
-            p.categories = list(dict.fromkeys([*meta.categories, *p.categories]))
-        # arXiv's own date (its first version's) wins over one a feed or digest
-        # gave (the day a later version was announced): found by a bug hunt.
-        if meta.published:
-            p.published = meta.published
-        filled = (p.authors, p.categories, p.published) != old
+        filled = arxiv_meta.apply_to(p, meta)
         return p
 
     update_paper(conn, rowid, change)

@@ -30,7 +30,8 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from tui_digest.core import schema
+from tui_digest.core import arxiv_meta, schema
+from tui_digest.core.arxiv_meta import ArxivMeta
 from tui_digest.core.model import Digest, ImportStats, Paper
 from tui_digest.core.search_index import set_fts_options
 from tui_digest.core.store.bulk import insert_rows
@@ -55,6 +56,15 @@ Previous = dict[int, tuple[int, str, bytes | None, str, str]]
 # at 205 MB plus 48 MB, in the same time (FTS5 then writes a segment per
 # 1,000 rows; the cache came out 470.3 -> 471.8 MB).
 BATCH = 1000
+
+
+def _arxiv_said(conn: sqlite3.Connection, held: dict[str, PaperRow]) -> dict[str, ArxivMeta]:
+    """What arXiv's API said (found) of the papers already `held`: reapplied after
+    each merge (`arxiv_meta.apply_to`), since an announcement's lists replace the
+    stored ones (`merge_paper`) and arXiv is not asked again for a version it gave."""
+    if not held:
+        return {}
+    return {k: m for k, m in arxiv_meta.load(conn, held).items() if m.found}
 
 
 @dataclass(slots=True)
@@ -203,6 +213,7 @@ class DigestImport:
     def _merge(self, todo: Sequence[tuple[int, Paper]], ready: Ready | None = None) -> None:
         ids = [p.id for _, p in todo]
         found: dict[str, PaperRow] = {r.id: r for r in paper_rows_in(self.conn, "id", ids)}
+        metas = _arxiv_said(self.conn, found)
         new_rows: list[tuple[object, ...]] = []
         updates: list[tuple[object, ...]] = []
         gone: list[tuple[int, Paper]] = []  # search rows to delete (old text)
@@ -229,6 +240,8 @@ class DigestImport:
                 pk = row.pk
                 old = row.paper()
                 merged = merge_paper(old, paper, revision=paper.id in self.revised)
+                if paper.id in metas:  # arXiv's answer outlives any announcement
+                    arxiv_meta.apply_to(merged, metas[paper.id])
                 if merged != old:
                     gone.append((row.sort_key, old))
                     updates.append(update_values(merged, pk))
@@ -253,6 +266,9 @@ class DigestImport:
         row = next(paper_rows_in(self.conn, "pk", [entry[1]]))
         old = row.paper()
         merged = merge_paper(old, paper)
+        meta = _arxiv_said(self.conn, {row.id: row}).get(row.id)
+        if meta is not None:
+            arxiv_meta.apply_to(merged, meta)
         if merged == old:
             return
         if row.pk not in self.unindexed:

@@ -70,8 +70,10 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
     an older version, its non-empty text fields replace the stored ones, since
     the source corrected its own text (a changed summary was dropped as "the
     same version": found by a bug hunt). A machine translation it brings never
-    replaces a human one. Lists and `extras` keep the rule for other sources
-    (arXiv's categories, learnt by enrichment, stay).
+    replaces a human one. Lists and `extras` keep the rule for other sources.
+    (arXiv's categories, learnt by enrichment, stay: the importer applies
+    `arxiv_meta.apply_to` again after this merge, since a newer version's list
+    replaces the stored one here.)
     `published` is the earliest date known: a new version's announcement
     never moves it forward. Author and category lists are
     replaced only by a non-empty list, and only when newer or the stored one
