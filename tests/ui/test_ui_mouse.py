@@ -196,3 +196,55 @@ async def test_a_click_on_a_link_in_the_reading_view_opens_it(cache: Path, monke
             await settle(pilot)
         assert sorted(opened) == sorted(cells)
         assert app.screen is screen  # still reading
+
+
+async def test_a_click_on_the_papers_own_link_reads_it_as_o_does(cache: Path, monkeypatch) -> None:
+    """`o` marked the paper read (never over a hand mark) and a click on the same
+    link in the detail pane or the reading view marked nothing (found by a bug
+    hunt): a click on the paper's own page now counts as `o`, in both."""
+    from tui_digest.core.store import Store
+    from tui_digest.ui import opener
+    from tui_digest.ui.screens.paper_view import PaperView
+
+    monkeypatch.setattr(opener, "open_url", lambda url, **_: opener.Outcome(True, "fake"))
+    with Store.open(cache) as store:  # every paper unread, none by hand
+        store.change_flag("read", store.list_ids(), False)
+    app = make_app(cache, first_run_sample=False, timers=ManualTimers())
+
+    def read(rowid: int) -> bool:
+        return app.main.store.get_papers([rowid])[0].read
+
+    async def click_pdf_link_full_screen() -> None:
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PaperView)
+        cell = next(
+            (x, y)
+            for y in range(40)
+            for x in range(140)
+            if (screen.get_style_at(x, y).link or "").startswith("https://arxiv.org/pdf/")
+        )
+        await pilot.click(offset=cell)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        first = app.main.paper_list.current_rowid
+        x, y, _ = link_cell(app)  # the detail pane's abstract link
+        await pilot.click(offset=(x, y))
+        await settle(pilot)
+        assert read(first)
+        app.main.paper_list.focus()  # (the click focused the detail pane)
+        await pilot.press("j", "m", "m")  # the second: unread by hand
+        await settle(pilot)
+        second = app.main.paper_list.current_rowid
+        await click_pdf_link_full_screen()
+        assert not read(second)  # the hand mark wins
+        await pilot.press("j")
+        await settle(pilot)
+        third = app.main.paper_list.current_rowid
+        await click_pdf_link_full_screen()
+        assert read(third) and len({first, second, third}) == 3

@@ -11,14 +11,26 @@ from typing import Any
 from textual import events
 from textual.app import App
 
+from tui_digest.core.model import PaperRecord
+from tui_digest.ui import messages as msg
 
-def open_clicked_link(app: App[Any], event: events.Click) -> bool:
-    """Open the link under the click, if there is one (True: it was a link)."""
+
+def open_clicked_link(
+    app: App[Any], event: events.Click, record: PaperRecord | None = None
+) -> bool:
+    """Open the link under the click, if there is one (True: it was a link).
+
+    A click on the paper's own page (abstract or PDF) of `record` counts as `o`
+    does (`msg.PaperOpened`: read as the timer reads, never over a hand mark):
+    the key marked the paper read and the click did not (found by a bug hunt)."""
     link = event.style.link
     if not link:
         return False
-    from tui_digest.ui import opener  # (imported when used: issue 13 req 5)
+    from tui_digest.core.citation import paper_url, pdf_url  # (when used: issue 13 req 5)
+    from tui_digest.ui import opener
 
     event.stop()
     opener.open_in_browser(app, link)
+    if record is not None and link in (paper_url(record), pdf_url(record.paper.id)):
+        app.screen.post_message(msg.PaperOpened(record.rowid))
     return True

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
@@ -29,6 +29,7 @@ from tui_digest.core.citation import is_arxiv_id, pdf_url
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.store import Store
 from tui_digest.ui import keys
+from tui_digest.ui import messages as msg
 from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.link_click import open_clicked_link
 from tui_digest.ui.paper_text import LABEL, detail_content
@@ -52,6 +53,7 @@ class Lister(Protocol):
     def action_copy_link(self) -> None: ...
     def action_copy_bibtex(self) -> None: ...
     def toggle_flag(self, flag: str, *, current_only: bool = False) -> None: ...
+    def read_on_open(self, rowid: int) -> None: ...
 
 
 class PaperView(Screen[None]):
@@ -132,7 +134,7 @@ class PaperView(Screen[None]):
 
     def on_click(self, event: events.Click) -> None:
         """A click on a link opens it, as in the detail pane (only http/https are links)."""
-        open_clicked_link(self.app, event)
+        open_clicked_link(self.app, event, self.record)
 
     def _moves_hint(self) -> str:
         """ "  ·  J/K next/previous · n next unread", with the keys as bound now."""
@@ -184,6 +186,12 @@ class PaperView(Screen[None]):
 
     def action_copy_link(self) -> None:
         self.lister.action_copy_link()
+
+    @on(msg.PaperOpened)
+    def _paper_opened(self, message: msg.PaperOpened) -> None:
+        """A click on the paper's own link here counts as `o` (the list's rule)."""
+        message.stop()
+        self.lister.read_on_open(message.rowid)
 
     def action_copy_bibtex(self) -> None:
         self.lister.action_copy_bibtex()

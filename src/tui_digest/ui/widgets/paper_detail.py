@@ -107,4 +107,4 @@ class PaperDetail(VerticalScroll, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """A click on a link opens it (only http/https ones are links: see paper_text)."""
-        open_clicked_link(self.app, event)
+        open_clicked_link(self.app, event, self.record)
