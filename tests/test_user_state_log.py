@@ -301,7 +301,7 @@ def test_a_change_stamped_in_the_future_only_fills(db):
         for hours in (4, 6):  # 13:00, 15:00
             with conn:
                 again = user_log.merge(conn, laptop[:1], when=morning + _dt.timedelta(hours=hours))
-            assert (again.applied, again.kept, again.future) == (0, 1, 1)
+            assert (again.applied, again.kept, again.future, again.refused) == (0, 0, 0, 1)
     with Store.open(db) as s:
         assert not s.get_paper("2403.00001").starred
         assert s.get_paper("2403.00001").note == "from the fast clock"

@@ -222,12 +222,14 @@ def cmd_state_import(args: argparse.Namespace) -> int:
         f"state: {result.applied} changes applied ({result.pending} for papers not here yet), "
         f"{result.kept} kept (this cache had the same or newer)"
     )
-    if result.future:
+    ahead = result.future + result.refused
+    if ahead:
         print(
-            f"tui-digest: {_changes(result.future)} stamped over an hour later than now: "
-            "is the exporting machine's clock ahead? They were applied only where this "
-            "cache had no change of its own; set that clock right, or its changes will "
-            "win over later ones made here once its time comes",
+            f"tui-digest: {_changes(ahead)} stamped over an hour later than now (is the "
+            f"exporting machine's clock ahead?): {result.future} applied where this cache "
+            f"had no change of its own, {result.refused} refused where it had; set that "
+            "clock right, or its changes will win over later ones made here once its "
+            "time comes",
             file=sys.stderr,
         )
     return 1 if parsed.problems else 0

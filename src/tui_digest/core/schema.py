@@ -43,8 +43,7 @@ Layout
 - `removed_days` (`_add_removed_days`) and `removed_lists`
   (`_remember_removed_lists`): the days and the lists of the digests the user
   removed, which neither a catch-up nor a fetch of the same list brings back.
-- `hand_read` (`_remember_hand_read`; `_recover_hand_marks` adds the unread
-  marks recorded before it): the papers whose read flag the user set
+- `hand_read` (`_remember_hand_read`): the papers whose read flag the user set
   by hand, which the read timer never marks (`store.hand_read`).
 - `paper_notes.folded` is the note's search tokens since `refold_notes`
   (schema 15; `query_notes.fold_note`).
@@ -499,25 +498,18 @@ def refold_notes(conn: sqlite3.Connection) -> None:
 
 
 def _recover_hand_marks(conn: sqlite3.Connection) -> None:
-    """Read marks set by hand before `hand_read` existed, from the recorded changes.
+    """Withdrawn: a step that did nothing now, kept so the steps keep their numbers.
 
-    `_remember_hand_read` started caches with none, though `user_state` held
-    them: a paper kept unread with `m m` or `mark unread` before the upgrade
-    was read by the timer after it (found by a bug hunt). A recorded change
-    to unread is a hand mark (the timer and `M` only mark read), or an undo of
-    `M`, which is not one and puts back every paper it marked in one statement,
-    all with one time (`changed_at` comes from SQLite's clock once per
-    statement). So an unread change whose time no other read change shares is
-    taken as by hand; `m` on a selection (one time for several) is not
-    recovered, a wrong guess the other way being worse: it would turn the
-    timer off for good on every paper an undone `M` had marked.
+    It took an unread change whose time no other read change shares for a hand
+    mark made before `hand_read` existed. A regression hunt showed an undone
+    `M` of one paper (common: `M` with one unread paper shown) has that shape
+    too, so that paper's read timer went off for good, and `state export`
+    carried the mark to every machine. Nothing recorded tells the two apart,
+    so marks made before schema 14 are not recovered (`_remember_hand_read`).
+    A cache that ran the first version keeps what it recovered (`hand_read`
+    is never emptied): only development caches ran it, for an hour.
     """
-    conn.execute(
-        "INSERT OR IGNORE INTO hand_read(id) "
-        "SELECT s.id FROM user_state s WHERE s.field = 'read' AND s.value = 'false' "
-        "AND NOT EXISTS (SELECT 1 FROM user_state o WHERE o.field = 'read' "
-        "AND o.changed_at = s.changed_at AND o.id != s.id)"
-    )
+    del conn
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [

@@ -59,8 +59,12 @@ def stats(conn: sqlite3.Connection, path: Path) -> dict[str, object]:
     # Stars, tags and notes a state file brought for papers this cache does not
     # hold (not yet, or removed here by prune/digests rm before the sync): the
     # two machines' counts differed with no hint why (found by a bug hunt).
+    # Read marks are left out: every paper removed here keeps its own to come
+    # back with (`user_log.await_return`), and a routine prune made thousands.
     waiting = conn.execute(
-        "SELECT count(DISTINCT id) FROM user_state WHERE id NOT IN (SELECT id FROM papers)"
+        "SELECT count(DISTINCT id) FROM user_state WHERE id NOT IN (SELECT id FROM papers) "
+        "AND ((field = 'starred' AND value = 'true') OR (field = 'tags' AND value != '[]') "
+        """OR (field = 'note' AND value != '""'))"""
     ).fetchone()[0]
     # The original bytes of every digest version, compressed, are part of the
     # file size below; said apart so nobody has to guess what they cost.

@@ -253,7 +253,8 @@ class MergeResult:
     applied: int = 0  # fields changed to the newer value from the file
     kept: int = 0  # fields where this cache had the same or a newer change
     pending: int = 0  # of `applied`: changes for papers not in this cache yet
-    future: int = 0  # changes stamped later than now (+ slack): they only fill
+    future: int = 0  # of `applied`: stamped over an hour ahead, filling a field not set here
+    refused: int = 0  # stamped over an hour ahead, where this cache had a change of its own
 
 
 def _local(conn: sqlite3.Connection, pid: str, field: str) -> tuple[object, str] | None:
@@ -298,10 +299,10 @@ def merge(
             # machine kept coming back (found by a bug hunt). Such a change only
             # fills a field this cache never had (as made now); re-importing the
             # file can then never undo what was done here since.
-            result.future += 1
             if local is not None:
-                result.kept += 1
+                result.refused += 1
                 continue
+            result.future += 1
             c = dataclasses.replace(c, changed_at=now)
         if local is not None and local[1] >= c.changed_at:
             result.kept += 1
