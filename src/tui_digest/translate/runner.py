@@ -28,6 +28,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from tui_digest.core.model import Paper, PaperRecord
@@ -348,7 +349,7 @@ class _Run:
             if exc.fatal:
                 self.report.aborted = self.report.aborted or outcome.error
             else:
-                await _record_failure(self.store, record.rowid, outcome)
+                await _record_failure(self.store, record.rowid, outcome, _refused_for_good(exc))
             return self.finish(outcome)
         self.report.usage.add(usage)
         return self.finish(await self.save(record, translation))
@@ -408,8 +409,20 @@ async def _records(store: Store, items: Sequence[int | PaperRecord]) -> list[Pap
     return records
 
 
-async def _record_failure(store: Store, rowid: int, outcome: PaperOutcome) -> None:
+def _refused_for_good(exc: TranslateError) -> bool:
+    """The server refused this paper's request (a 4xx other than a rate limit or a
+    timeout: too long, filtered): sent again, it would be refused again. The
+    fatal 4xx (a rejected key, a wrong URL) stop the run and are not the paper's."""
+    status = exc.status
+    return status is not None and 400 <= status < 500 and status not in (408, 409, 425, 429)
+
+
+async def _record_failure(
+    store: Store, rowid: int, outcome: PaperOutcome, permanent: bool = False
+) -> None:
     try:
-        await asyncio.to_thread(record_translation_failure, store, rowid, outcome.error)
+        await asyncio.to_thread(
+            partial(record_translation_failure, permanent=permanent), store, rowid, outcome.error
+        )
     except (CacheError, sqlite3.Error) as exc:
         outcome.error += f" (and the failure could not be recorded: {clean_line(str(exc), 200)})"

@@ -100,7 +100,7 @@ class Translator:
     async def _after_fetch(self, store: Store, digests: list[str]) -> None:
         from tui_digest.config.errors import ConfigError
         from tui_digest.translate.config import load_if_enabled
-        from tui_digest.translate.rules import digest_papers
+        from tui_digest.translate.rules import after_fetch_papers
 
         handed_over = False
         try:
@@ -111,8 +111,12 @@ class Translator:
                 return
             if cfg is None or not cfg.after_fetch:
                 return
-            # The runner keeps only papers with English and missing Chinese fields.
-            rowids = await asyncio.to_thread(digest_papers, store, digests)
+            # The new papers, then earlier failures; the runner keeps only papers
+            # with English and missing Chinese fields.
+            plan = await asyncio.to_thread(
+                after_fetch_papers, store, digests, cfg.max_papers_per_run
+            )
+            rowids = plan.rowids
             handed_over = True
         finally:
             if not handed_over:

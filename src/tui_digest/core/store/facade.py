@@ -134,12 +134,14 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         *,
         missing: Mapping[str, Sequence[str]],
         limit: int | None = None,
+        marked: str | None = None,
     ) -> list[PaperRecord]:
         """Papers, in listing order, with a field of `missing` empty and one of its
-        sources filled (`papers.find_incomplete`); `query` narrows them."""
+        sources filled (`papers.find_incomplete`); `query` narrows them, and
+        `marked` to those whose extras have that key."""
         conn = self._conn()
         ordered = (lambda: queries.list_ids(conn, query, None)) if query.strip() else None
-        ids = papers.find_incomplete(conn, ordered, missing=missing, limit=limit)
+        ids = papers.find_incomplete(conn, ordered, missing=missing, limit=limit, marked=marked)
         return papers.get_papers(conn, ids)
 
     # --- Claims: which run works on which paper (see `claims`) -----------------
