@@ -17,6 +17,11 @@ work: a batch claims its papers in the cache just before it is sent
 another run holds is left to it, and one found filled meanwhile is not sent;
 both are reported as `elsewhere`, never as translated.
 
+A run given a `stop` event (Ctrl-C in the CLI, quitting the reader) stops on
+it without losing what it paid for: the requests in flight are cut off, no
+new one starts, and the answers already received are still saved; the report
+says it was interrupted and counts what was spent.
+
 Used by `tui-digest translate` and by the reader (`t` key, after-fetch hook).
 """
 
@@ -26,10 +31,10 @@ import asyncio
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tui_digest.core.model import Paper, PaperRecord
 from tui_digest.core.sanitize import clean_line
@@ -53,6 +58,8 @@ if TYPE_CHECKING:
 # or its Chinese fields were filled meanwhile (by another run or a digest).
 Status = Literal["done", "failed", "skipped", "elsewhere"]
 MAX_REASON = 500
+INTERRUPTED = "interrupted"
+T = TypeVar("T")
 JOB = "translate"  # the claims' job name (`Store.claim`)
 
 
@@ -91,6 +98,8 @@ class TranslateReport:
     over_limit: int = 0  # papers left out by max_papers_per_run
     token_limited: bool = False  # max_tokens_per_run stopped the run early
     cost: float | None = None  # estimated from the configured prices, or None
+    interrupted: bool = False  # stopped by its `stop` event (Ctrl-C, quitting)
+    cut_off: int = 0  # requests in flight the interruption cut off
 
     def _count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -135,6 +144,11 @@ class TranslateReport:
             text += f"; {self.skipped} left for the next run (max_tokens_per_run reached)"
         if self.aborted:
             text += f"; stopped: {clean_line(self.aborted, MAX_REASON)}"
+        if self.interrupted:
+            text += "; interrupted: the answers received were saved"
+            if self.cut_off:
+                # (the server may have counted tokens for them: it never said how many)
+                text += f", {self.cut_off} request(s) in flight cut off, their tokens not counted"
         return text
 
 
@@ -152,6 +166,7 @@ async def translate_papers(
     environ: Mapping[str, str] | None = None,
     sleep: Sleep | None = None,
     options: HttpOptions | None = None,
+    stop: asyncio.Event | None = None,
 ) -> TranslateReport:
     """Translate the papers that need it (at most cfg.max_papers_per_run) into `store`.
 
@@ -159,6 +174,8 @@ async def translate_papers(
     falls back to one request per paper, and so does each paper whose entry in
     the answer is unusable. No request starts once the run has used
     `cfg.max_tokens_per_run` tokens (requests in flight still finish).
+    Once `stop` is set, the requests in flight are cut off and none starts;
+    the answers received are saved all the same (`report.interrupted`).
 
     Raises NotConfigured when translation is not enabled, ConfigError when the
     key's variable is unset or the glossary is broken; per-paper trouble only
@@ -178,9 +195,12 @@ async def translate_papers(
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     async with LlmClient(cfg, api_key, options=options, sleep=sleep) as client:
         run = _Run(store, client, cfg, report, glossary, progress, len(todo))
+        watch = asyncio.ensure_future(_interrupt_on(stop, run)) if stop is not None else None
         try:
             done = await asyncio.gather(*(run.batch(b) for b in batches))
         finally:
+            if watch is not None:
+                watch.cancel()
             await run.release(None)  # (each batch drops its own; this catches the rest)
     report.outcomes = [o for outcomes in done for o in outcomes]
     report.cost = cfg.cost(report.usage.prompt_tokens, report.usage.completion_tokens)
@@ -214,6 +234,29 @@ class _Run:
         self.gate = asyncio.Semaphore(cfg.concurrency)
         self.token = secrets.token_hex(8)  # this run's claims (`Store.claim`)
         self.lease = claim_seconds(cfg)
+        self.inflight: set[asyncio.Future[Any]] = set()  # requests `interrupt` cuts off
+
+    def interrupt(self) -> None:
+        """Stop: cut off the requests in flight, start no other (answers still get saved)."""
+        self.report.interrupted = True
+        for request in list(self.inflight):
+            request.cancel()
+
+    async def ask(self, request: Awaitable[T]) -> T:
+        """Await `request` as a task of its own, which `interrupt` may cut off
+        (raising _CutOff) without cancelling the batch that saves the answers."""
+        task: asyncio.Future[T] = asyncio.ensure_future(request)
+        self.inflight.add(task)
+        try:
+            return await task
+        except asyncio.CancelledError:
+            me = asyncio.current_task()
+            if self.report.interrupted and task.cancelled() and not (me and me.cancelling()):
+                self.report.cut_off += 1
+                raise _CutOff from None
+            raise  # this run itself was cancelled
+        finally:
+            self.inflight.discard(task)
 
     def finish(self, outcome: PaperOutcome) -> PaperOutcome:
         self.finished += 1
@@ -223,6 +266,8 @@ class _Run:
 
     def stop_reason(self) -> str:
         """Why no further request may start ("" when one may)."""
+        if self.report.interrupted:
+            return INTERRUPTED
         if self.report.aborted:
             return "the batch was stopped"
         ceiling = self.cfg.max_tokens_per_run
@@ -310,9 +355,11 @@ class _Run:
             return [await self.single(records[0])]
         papers = [r.paper for r in records]
         try:
-            completion = await self.client.complete(
-                prompt.build_batch_messages(papers, self.glossary)
+            completion = await self.ask(
+                self.client.complete(prompt.build_batch_messages(papers, self.glossary))
             )
+        except _CutOff:
+            return [self.skipped(r, f"{INTERRUPTED}: its request was cut off") for r in records]
         except TranslateError as exc:
             self.report.usage.add(exc.usage)
             if exc.fatal:
@@ -342,7 +389,9 @@ class _Run:
         paper = record.paper
         outcome = PaperOutcome(record.rowid, paper.id, paper.title_en, "failed")
         try:
-            translation, usage = await self.client.translate(paper, self.glossary)
+            translation, usage = await self.ask(self.client.translate(paper, self.glossary))
+        except _CutOff:
+            return self.skipped(record, f"{INTERRUPTED}: its request was cut off")
         except TranslateError as exc:
             self.report.usage.add(exc.usage)
             outcome.error = self.client.redact(clean_line(exc.reason, MAX_REASON))
@@ -373,6 +422,15 @@ class _Run:
         except (CacheError, sqlite3.Error) as exc:
             outcome.error = f"cannot save the translation: {clean_line(str(exc), 300)}"
         return outcome
+
+
+class _CutOff(Exception):
+    """A request the run's interruption cut off."""
+
+
+async def _interrupt_on(stop: asyncio.Event, run: _Run) -> None:
+    await stop.wait()
+    run.interrupt()
 
 
 def claim_seconds(cfg: TranslateConfig) -> float:
