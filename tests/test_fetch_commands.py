@@ -141,6 +141,57 @@ def test_fetch_translates_the_english_papers_it_brought_when_asked(config, tmp_p
         store.close()
 
 
+def test_a_later_fetch_tries_failed_translations_again_but_not_refused_ones(
+    config, tmp_path, capsys
+):
+    """A cron-only setup catches up: a paper whose after-fetch translation failed
+    was never translated by a later fetch (only `tui-digest translate` took it)."""
+    from fake_llm_server import Reply as LlmReply
+    from fake_llm_server import chinese_for
+
+    db = tmp_path / "c.db"
+    flaky, refused = "2509.00002", "2509.00003"
+    with FakeLLM() as llm:
+        failing = [True]
+
+        def handle(request):
+            paper = request.paper
+            if paper["arxiv_id"] == refused:  # too long for the model, say: for good
+                return LlmReply.error(400, "context length exceeded")
+            if paper["arxiv_id"] == flaky and failing[0]:
+                return LlmReply.malformed()  # (twice: the paper fails this time)
+            return LlmReply.answer(chinese_for(paper))
+
+        llm.handler = handle
+        table = f'[translate]\nenabled = true\nafter_fetch = true\nbase_url = "{llm.base_url}"\n'
+        with_enrich(config, "[enrich]\nafter_fetch = false\n\n" + table + 'model = "fake"\n')
+        assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert any(line.startswith("translated 2, failed 2 of 4") for line in out), out
+        assert out[-1].startswith("2 paper(s) whose translation failed are still without")
+        assert "`tui-digest translate` takes them all" in out[-1]
+
+        # The next fetch brings nothing new, and tries the flaky paper again.
+        failing[0] = False
+        llm.requests.clear()
+        assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert "trying again 1 paper(s) whose earlier translation failed" in out
+        assert [r.paper["arxiv_id"] for r in llm.requests] == [flaky]
+        assert any(line.startswith("translated 1, failed 0 of 1") for line in out), out
+        assert out[-1].startswith("1 paper(s) whose translation failed are still without")
+        # The refused one is left to `tui-digest translate`: no request at every fetch.
+        llm.requests.clear()
+        assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
+        assert llm.requests == []
+    store = Store.open(db)
+    try:
+        assert store.get_paper(flaky).paper.title_zh.startswith("译题：")
+        assert not store.get_paper(refused).paper.title_zh
+    finally:
+        store.close()
+
+
 def test_a_translation_that_cannot_run_is_one_line_and_keeps_the_fetch(
     config, tmp_path, capsys, monkeypatch
 ):

@@ -285,6 +285,7 @@ def test_v6_cache_gains_the_read_flag_index_and_keeps_it_across_restarts(tmp_pat
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
         conn.execute("DROP TABLE removed_lists")
+        conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
@@ -313,6 +314,7 @@ def test_v7_cache_gains_the_removed_days_and_remembers_removals_across_restarts(
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
         conn.execute("DROP TABLE removed_lists")
+        conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
@@ -338,6 +340,7 @@ def v7_cache(db: Path) -> Path:
         conn.execute("DROP TABLE undo_log")
         conn.execute("DROP TABLE meta")
         conn.execute("DROP TABLE removed_lists")
+        conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
@@ -468,6 +471,7 @@ def test_a_cache_before_removed_lists_gains_them_in_one_step_keeping_its_removed
     before = schema.MIGRATIONS.index(schema._remember_removed_lists)  # (11)
     with sqlite3.connect(db) as conn:  # as the version before wrote it
         conn.execute("DROP TABLE removed_lists")
+        conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute(f"PRAGMA user_version = {before}")
@@ -494,6 +498,7 @@ def test_v13_cache_gains_the_hand_read_marks_and_keeps_them_across_restarts(tmp_
     with Store.open(db) as s:
         s.import_digest(Digest("d", date="2024-03-01", papers=papers))
     with sqlite3.connect(db) as conn:  # as version 13 wrote it
+        conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("DROP TABLE hand_read")
         conn.execute("PRAGMA user_version = 13")
     with Store.open(db) as s:
@@ -533,6 +538,7 @@ def test_an_undone_m_of_one_paper_keeps_its_read_timer_across_the_upgrade(tmp_pa
         s.push_undo("read", True, one, 1)
         assert s.undo_last() is not None  # ctrl+z: unread again, one change, one time
     with sqlite3.connect(db) as conn:  # as schema 15 left it
+        conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("PRAGMA user_version = 15")
     conn.close()
     with Store.open(db) as s:
@@ -569,3 +575,19 @@ def test_a_note_an_older_reader_saved_after_the_upgrade_is_mended(tmp_path):
         with Store.open(db) as s:
             assert [r.id for r in s.search("note:zebrafish")] == ["2608.20338"], mend
             assert s.count("zebrafish") == 1
+
+
+def test_v16_cache_gains_the_claims_table(tmp_path):
+    """Schema 17 (`claims`): the papers a translation run is working on."""
+    db = tmp_path / "c.db"
+    with Store.open(db) as s:
+        s.import_digest(Digest("d", date="2024-03-01", papers=[Paper(id="2401.00001")]))
+    with sqlite3.connect(db) as conn:  # as version 16 wrote it
+        conn.execute("DROP TABLE claims")
+        conn.execute("PRAGMA user_version = 16")
+    with Store.open(db) as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION >= 17
+        (pk,) = s.list_ids()
+        assert s.claim("translate", [pk], run="a", until=2e9).got == [pk]
+    with Store.open(db) as s:
+        assert list(s.claim("translate", [pk], run="b", until=2e9).held) == [pk]

@@ -177,3 +177,53 @@ def test_terminal_gets_a_progress_bar_and_stdout_keeps_plain_lines(
     ]
     assert "translating 3 paper(s)" not in err  # the plain header is for non-terminals
     assert "translating" in err  # the bar's label
+
+
+@pytest.fixture
+def sigint_default():
+    """Ctrl-C as in a terminal: SIGINT raises KeyboardInterrupt unless handled."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def test_ctrl_c_saves_the_answers_received_and_prints_the_summary_then_exits_130(
+    config, db, llm, capsys, sigint_default
+) -> None:
+    """Ctrl-C exited 130 with no summary: a batch's answers received but not yet
+    saved were lost, and the tokens spent unsaid (found by a bug hunt)."""
+    import os
+    import signal
+
+    config.write_text(config.read_text("utf-8") + "batch_size = 3\ntimeout_seconds = 20\n")
+
+    def handle(request):
+        if request.is_batch:  # the first paper missing from the answer: sent again alone
+            papers = [{"arxiv_id": p["arxiv_id"], **chinese_for(p)} for p in request.papers[1:]]
+            return Reply.answer({"papers": papers}, prompt_tokens=300, completion_tokens=90)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while that request is in flight
+        return Reply.stalled()
+
+    llm.handler = handle
+    try:
+        status = run(["translate", "--config", str(config), "--db", str(db)])
+    except KeyboardInterrupt:
+        status = -1  # (before the fix: no summary, nothing saved)
+    out, err = capsys.readouterr()
+    assert status == 130
+    assert sorted(out.splitlines()) == [
+        f"{i}: done (title_zh, summary_zh, abstract_zh)" for i in IDS[1:]
+    ]
+    assert "interrupted: saving the answers received" in err
+    summary = err.splitlines()[-1]
+    assert summary.startswith("translated 2, failed 0, skipped 1 of 3 paper(s)"), err
+    assert "tokens: 300 prompt + 90 completion = 390 in 1 request(s)" in summary
+    assert "interrupted: the answers received were saved, 1 request(s) in flight cut off" in summary
+    assert f"{IDS[0]}: skipped (interrupted: its request was cut off)" in err
+    with Store.open(db, readonly=True) as store:
+        assert not store.get_paper(IDS[0]).paper.title_zh
+        for paper_id in IDS[1:]:
+            assert store.get_paper(paper_id).paper.title_zh.startswith("译题")
+        assert store._conn().execute("SELECT count(*) FROM claims").fetchone()[0] == 0

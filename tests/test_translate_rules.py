@@ -10,6 +10,8 @@ from tui_digest.core.extras import Extra, machine_fields
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
 from tui_digest.translate.rules import (
+    MAX_AUTO_TRIES,
+    after_fetch_papers,
     apply_translation,
     record_translation_failure,
     translation_candidates,
@@ -111,3 +113,38 @@ def test_machine_fields_ignores_unknown_names():
         "abstract_zh",
     ]
     assert machine_fields({}) == []
+
+
+def test_after_fetch_retries_failures_oldest_first_within_the_room_left(tmp_path):
+    """Failures on different days, across restarts: after-fetch translation takes
+    the fetch's own papers, then the oldest failure worth trying again."""
+    from datetime import UTC, datetime, timedelta
+
+    path = tmp_path / "cache.db"
+    day = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    old = [paper(f"2611.0000{i}", abstract_en="English") for i in range(5)]
+    with Store.open(path) as store:
+        store.import_digest(Digest("old-2026-11-20", date="2026-11-20", papers=old))
+        pk = {p.id: store.rowid_of(p.id) for p in old}
+        # Failed on days 3, 1, 2 (a timeout, say); one refused for good; one tried too often.
+        for i, days in ((0, 3), (1, 1), (2, 2)):
+            record_translation_failure(store, pk[old[i].id], "timeout", now=day + timedelta(days))
+        record_translation_failure(store, pk[old[3].id], "HTTP 400", permanent=True, now=day)
+        for _ in range(MAX_AUTO_TRIES):
+            record_translation_failure(store, pk[old[4].id], "malformed", now=day)
+    with Store.open(path) as store:  # the next day's cron fetch
+        new = [paper("2611.00100", abstract_en="English")]
+        store.import_digest(Digest("new-2026-11-24", date="2026-11-24", papers=new))
+        plan = after_fetch_papers(store, ["new-2026-11-24"], limit=3)
+        new_pk = store.rowid_of("2611.00100")
+        assert plan.rowids == [new_pk, pk[old[1].id], pk[old[2].id]]
+        assert plan.retried == 2
+        # A full run has no room for them; a bigger one takes the third, never the others.
+        assert after_fetch_papers(store, ["new-2026-11-24"], limit=1).rowids == [new_pk]
+        wide = after_fetch_papers(store, ["new-2026-11-24"], limit=50)
+        assert wide.rowids[1:] == [pk[old[i].id] for i in (1, 2, 0)]
+        # A success clears the failure and its marks.
+        apply_translation(store, pk[old[1].id], {"title_zh": "标题"}, model="m")
+        extras = store.get_paper(pk[old[1].id]).paper.extras
+        assert not any(k.startswith("translate_") for k in extras)
+        assert store.get_paper(pk[old[0].id]).paper.extras[Extra.TRANSLATE_TRIES] == "1"

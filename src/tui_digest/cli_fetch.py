@@ -19,8 +19,11 @@ the fetch's: what was not asked is asked by `tui-digest enrich`.
 
 With `[translate] after_fetch = true` (off by default), the English-only ones
 among those papers are then translated, as in the reader (`--no-translate`
-skips it): its lines are `tui-digest translate`'s, and a translation that
-cannot run (the key's variable unset) is one line on stderr.
+skips it), and with the room the run has left, papers whose earlier
+translation failed (`translate.rules.after_fetch_papers`): its lines are
+`tui-digest translate`'s, a line says how many failed papers are still
+waiting, and a translation that cannot run (the key's variable unset) is one
+line on stderr.
 """
 
 from __future__ import annotations
@@ -98,10 +101,13 @@ def _fetch(args: argparse.Namespace) -> int:
         import asyncio  # here, not at the top: every CLI start would pay for it
 
         results, digests = asyncio.run(_fetch_then_enrich(store, sources, config, enrich))
-        if translate is not None and digests:
-            asyncio.run(_translate_new(store, digests, translate))
+        interrupted = False
+        if translate is not None:  # (also with nothing new: earlier failures are retried)
+            interrupted = asyncio.run(_translate_new(store, digests, translate))
     finally:
         store.close()
+    if interrupted:
+        return 130  # (Ctrl-C during the translation: the fetch itself is committed)
     # A source that came in but could not have all it should (a folder's unreadable
     # file, a missed day) is a failure to a cron job too: it says so on stderr.
     failed = any(not r.ok or r.notes for r in results)
@@ -180,31 +186,50 @@ def _print_enriched(report: EnrichReport) -> None:
     print(report.summary(), file=sys.stderr if report.stopped else sys.stdout, flush=True)
 
 
-async def _translate_new(store: Store, digests: list[str], cfg: TranslateConfig) -> None:
-    """The English-only papers of `digests` translated, `tui-digest translate`'s lines."""
+async def _translate_new(store: Store, digests: list[str], cfg: TranslateConfig) -> bool:
+    """The English-only papers of `digests`, then earlier failures, translated with
+    `tui-digest translate`'s lines; then how many failed papers still wait.
+    True when Ctrl-C interrupted it (what was received is saved, and said)."""
     import asyncio
 
-    from tui_digest.cli_translate import TranslateProgress, print_report
+    from tui_digest.cli_translate import TranslateProgress, ctrl_c_stops, print_report
     from tui_digest.config.errors import ConfigError
-    from tui_digest.translate.rules import digest_papers
+    from tui_digest.translate.rules import MAX_AUTO_TRIES, after_fetch_papers, failed_papers
     from tui_digest.translate.runner import needs_translation, translate_papers
 
-    def english_only() -> list[PaperRecord]:
-        records = store.get_papers(digest_papers(store, digests))
-        return [r for r in records if needs_translation(r.paper)]
+    def chosen() -> tuple[list[PaperRecord], int]:
+        plan = after_fetch_papers(store, digests, cfg.max_papers_per_run)
+        records = [r for r in store.get_papers(plan.rowids) if needs_translation(r.paper)]
+        return records, plan.retried
 
-    records = await asyncio.to_thread(english_only)
-    if not records:
-        return
-    try:
-        cfg.api_key()  # its variable unset: said before anything starts
-        # (at most max_papers_per_run of them: the report says how many are left)
-        with TranslateProgress(min(len(records), cfg.max_papers_per_run), cfg) as progress:
-            report = await translate_papers(store, records, cfg, progress=progress.update)
-    except ConfigError as exc:  # the key's variable unset, a broken glossary
-        print(f"tui-digest: cannot translate: {clean_line(str(exc), 1000)}", file=sys.stderr)
-        return
-    print_report(report)
+    records, retried = await asyncio.to_thread(chosen)
+    if records:
+        if retried:
+            print(f"trying again {retried} paper(s) whose earlier translation failed", flush=True)
+        try:
+            cfg.api_key()  # its variable unset: said before anything starts
+            # (at most max_papers_per_run of them: the report says how many are left)
+            total = min(len(records), cfg.max_papers_per_run)
+            stop = asyncio.Event()
+            with TranslateProgress(total, cfg) as progress, ctrl_c_stops(stop):
+                report = await translate_papers(
+                    store, records, cfg, progress=progress.update, stop=stop
+                )
+        except ConfigError as exc:  # the key's variable unset, a broken glossary
+            print(f"tui-digest: cannot translate: {clean_line(str(exc), 1000)}", file=sys.stderr)
+            return False
+        print_report(report)
+        if report.interrupted:
+            return True
+    waiting = len(await asyncio.to_thread(failed_papers, store))
+    if waiting:
+        print(
+            f"{waiting} paper(s) whose translation failed are still without Chinese fields: "
+            f"the next fetches try them again (up to {MAX_AUTO_TRIES} times, not those the "
+            "server refused), "
+            "`tui-digest translate` takes them all"
+        )
+    return False
 
 
 def _chosen_sources(config: Config, names: list[str] | None) -> list[Any]:

@@ -5,14 +5,19 @@
 Translates the papers that still lack Chinese fields (those matching QUERY,
 in listing order, at most --limit or max_papers_per_run), printing one line
 per paper and a summary with the tokens used. Exit status: 0 all done,
-1 some papers failed, 2 not configured / configuration error / run stopped.
+1 some papers failed, 2 not configured / configuration error / run stopped,
+130 interrupted (Ctrl-C): the answers received are saved and the summary
+printed first (`ctrl_c_stops`); a second Ctrl-C quits at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.cli_args import add_config_argument, error_text, positive_int
@@ -20,12 +25,15 @@ from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.sanitize import clean_line
 
 if TYPE_CHECKING:
+    import asyncio
+
     from tui_digest.translate.config import TranslateConfig
     from tui_digest.translate.runner import PaperOutcome, TranslateReport
 
 EXIT_OK = 0
 EXIT_PAPER_FAILED = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # (as the shell reports a process SIGINT ended)
 
 
 def register(
@@ -109,10 +117,19 @@ def _translate(args: argparse.Namespace) -> int:
         with TranslateProgress(len(records), cfg) as progress:
             import asyncio  # here, not at the top: every CLI start would pay for it
 
-            report = asyncio.run(translate_papers(store, records, cfg, progress=progress.update))
+            async def run() -> TranslateReport:
+                stop = asyncio.Event()
+                with ctrl_c_stops(stop):
+                    return await translate_papers(
+                        store, records, cfg, progress=progress.update, stop=stop
+                    )
+
+            report = asyncio.run(run())
     finally:
         store.close()
     print_report(report)
+    if report.interrupted:
+        return EXIT_INTERRUPTED
     if more_left and not report.aborted:
         print(
             f"more papers still lack Chinese fields (at most {limit} per run: "
@@ -123,10 +140,42 @@ def _translate(args: argparse.Namespace) -> int:
     return EXIT_PAPER_FAILED if report.failed else EXIT_OK
 
 
+@contextmanager
+def ctrl_c_stops(stop: asyncio.Event) -> Iterator[None]:
+    """While inside (on a running event loop), Ctrl-C sets `stop` instead of
+    cancelling everything: a translation run then saves the answers it received
+    and reports what it spent (lost before, with exit status 130 and no word).
+    A second Ctrl-C raises KeyboardInterrupt at once, as before."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+
+    def on_sigint() -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        print(
+            "tui-digest: interrupted: saving the answers received (Ctrl-C again to quit at once)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+    except (NotImplementedError, RuntimeError, ValueError):
+        # No signal handlers on this loop (Windows) or thread: Ctrl-C stops at once.
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
 def print_report(report: TranslateReport) -> None:
     # A run that stopped says so on stderr, with the papers it left, as
     # `enrich` does: `translate >/dev/null` in cron still tells why it failed.
-    out = sys.stderr if report.aborted else sys.stdout
+    out = sys.stderr if report.aborted or report.interrupted else sys.stdout
     for outcome in report.outcomes:
         if outcome.status == "skipped":
             print(outcome.line(), file=out, flush=True)

@@ -136,3 +136,50 @@ async def test_after_fetch_translates_new_english_papers(tmp_path: Path) -> None
             assert len(llm.requests) == 2
             translated = {r.paper.get("arxiv_id") for r in llm.requests}
             assert translated == {english_only(50).id, english_only(51).id}
+
+
+async def test_quitting_during_a_translation_saves_the_answers_received(tmp_path: Path) -> None:
+    """`q` while a translation was in flight exited at once: a batch's answers
+    received but not yet saved were lost (found by a bug hunt). Now `q` stops
+    the translation (its request in flight cut off), says so, and exits once
+    the answers received are saved."""
+    import asyncio
+    import threading
+
+    from fake_llm_server import Reply, chinese_for
+
+    cache = english_cache(tmp_path / "en.db", count=2)
+    sent_alone = threading.Event()
+    with FakeLLM() as llm:
+
+        def handle(request):
+            if request.is_batch:  # the first paper missing: it is sent again alone
+                papers = [{"arxiv_id": p["arxiv_id"], **chinese_for(p)} for p in request.papers[1:]]
+                return Reply.answer({"papers": papers})
+            sent_alone.set()
+            return Reply.stalled()  # (until the server stops)
+
+        llm.handler = handle
+        write_config(
+            f'[translate]\nenabled = true\nbase_url = "{llm.base_url}"\nmodel = "fake"\n'
+            "batch_size = 2\ntimeout_seconds = 30\n"
+        )
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("A", "t")
+            assert await asyncio.to_thread(sent_alone.wait, 10)
+            batch = llm.requests[0].papers
+            await pilot.press("q")
+            for _ in range(2000):
+                if not app.is_running:
+                    break
+                await pilot.pause(0.005)
+            assert not app.is_running
+            assert any("Stopping the translation" in n for n in notes(app))
+    assert app.return_code == 0
+    with Store.open(cache) as store:
+        first, second = (store.get_paper(p["arxiv_id"]).paper for p in batch)
+        assert not first.title_zh  # its request was cut off
+        assert second.title_zh == chinese_for(batch[1])["title_zh"]  # received: saved
+        assert store._conn().execute("SELECT count(*) FROM claims").fetchone()[0] == 0

@@ -38,6 +38,10 @@ class Extra:
     MACHINE_FIELDS: Final = "machine_fields"  # comma-separated machine-made fields
     MACHINE_MODEL: Final = "machine_model"  # the model that made them
     TRANSLATE_ERROR: Final = "translate_error"  # why the last attempt failed
+    TRANSLATE_FAILED_AT: Final = "translate_failed_at"  # when (UTC, ISO 8601)
+    TRANSLATE_TRIES: Final = "translate_tries"  # failed attempts since the last success
+    # "1": the server refused this paper's request (a 4xx): asking again will not help.
+    TRANSLATE_PERMANENT: Final = "translate_permanent"
 
 
 # The Chinese fields machine translation may fill, in display order.

@@ -47,6 +47,9 @@ Layout
   by hand, which the read timer never marks (`store.hand_read`).
 - `paper_notes.folded` is the note's search tokens since `refold_notes`
   (schema 15; `query_notes.fold_note`).
+- `claims` (`_add_claims`, schema 17): which run of which process is working
+  on which paper for a job (machine translation), so that two runs at once
+  do not both pay for the same paper (`store.claims`).
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -512,6 +515,27 @@ def _recover_hand_marks(conn: sqlite3.Connection) -> None:
     del conn
 
 
+def _add_claims(conn: sqlite3.Connection) -> None:
+    """Short-lived claims on papers (`store.claims`): a translation run takes a
+    paper's claim before sending it and drops it once the answer is saved, so a
+    second run at the same time (a cron `fetch` while the reader's `t` works)
+    skips it instead of paying for it again (found by a bug hunt). A claim names
+    the process (`pid` on `host`) and ends at `until`, or when that process is
+    gone. Caches from before start with none."""
+    conn.execute(
+        """CREATE TABLE claims (
+            job TEXT NOT NULL,
+            paper INTEGER NOT NULL,
+            run TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            since REAL NOT NULL,
+            until REAL NOT NULL,
+            PRIMARY KEY (job, paper)
+        ) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -529,6 +553,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _remember_hand_read,
     refold_notes,
     _recover_hand_marks,
+    _add_claims,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

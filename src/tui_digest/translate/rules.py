@@ -7,12 +7,18 @@ The store offers generic primitives (`Store.find_incomplete`,
 - a translation fills only EMPTY Chinese fields, cleaned like any ingested
   text, and marks them machine-made (`Extra.MACHINE_FIELDS`, `MACHINE_MODEL`),
   so a later human translation replaces them (see `store.merge`);
-- a failure is remembered on the paper (`Extra.TRANSLATE_ERROR`, capped) and
-  cleared by the next success.
+- a failure is remembered on the paper (`Extra.TRANSLATE_ERROR`, capped, with
+  when it happened, how many attempts failed, and whether the server refused
+  the paper for good) and cleared by the next success;
+- after a fetch, the English-only papers it brought are translated, then, with
+  the room the run has left, earlier failures worth trying again (oldest
+  first): a cron-only setup catches up without `tui-digest translate`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tui_digest.core.extras import Extra, join_machine_fields, machine_fields
@@ -25,6 +31,16 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 MAX_ERROR = 500
+# After-fetch translation tries a failed paper again this many times at most
+# (a paper that times out every time must not cost tokens at every fetch);
+# `tui-digest translate` takes it whatever its count.
+MAX_AUTO_TRIES = 3
+FAILURE_KEYS = (
+    Extra.TRANSLATE_ERROR,
+    Extra.TRANSLATE_FAILED_AT,
+    Extra.TRANSLATE_TRIES,
+    Extra.TRANSLATE_PERMANENT,
+)
 # What each Chinese field is made from: one without its English source is not
 # missing (a paper without an English abstract gets no Chinese one).
 SOURCES: dict[str, tuple[str, ...]] = {
@@ -63,6 +79,43 @@ def digest_papers(store: Store, digests: Sequence[str]) -> list[int]:
     return list(seen)
 
 
+def failed_papers(store: Store) -> list[PaperRecord]:
+    """Papers still missing Chinese fields whose last translation failed, the
+    oldest failure first (failures recorded before their time was kept first)."""
+    found = store.find_incomplete(missing=SOURCES, marked=Extra.TRANSLATE_ERROR)
+    return sorted(found, key=lambda r: r.paper.extras.get(Extra.TRANSLATE_FAILED_AT, ""))
+
+
+def worth_retrying(paper: Paper) -> bool:
+    """A failed paper after-fetch translation tries again: not refused for good,
+    and not failed `MAX_AUTO_TRIES` times."""
+    extras = paper.extras
+    if extras.get(Extra.TRANSLATE_PERMANENT):
+        return False
+    tries = extras.get(Extra.TRANSLATE_TRIES, "1")
+    return not tries.isdigit() or int(tries) < MAX_AUTO_TRIES
+
+
+@dataclass(slots=True)
+class AfterFetch:
+    rowids: list[int]  # the fetch's English-only papers, then the failures retried
+    retried: int  # how many of them are earlier failures
+
+
+def after_fetch_papers(store: Store, digests: Sequence[str], limit: int) -> AfterFetch:
+    """What after-fetch translation sends (at most `limit` papers): the
+    English-only papers of `digests`, then, with the room left, earlier
+    failures worth trying again, the oldest first."""
+    brought = store.get_papers(digest_papers(store, digests))
+    new = [r.rowid for r in brought if missing_fields(r.paper)]
+    room = max(0, limit - len(new))
+    taken = set(new)
+    retry = [
+        r.rowid for r in failed_papers(store) if r.rowid not in taken and worth_retrying(r.paper)
+    ][:room]
+    return AfterFetch(new + retry, len(retry))
+
+
 def fill_translation(paper: Paper, fields: dict[str, str], model: str) -> list[str]:
     """Fill `paper`'s empty Chinese fields from `fields` in place; returns the names filled."""
     filled: list[str] = []
@@ -76,7 +129,8 @@ def fill_translation(paper: Paper, fields: dict[str, str], model: str) -> list[s
         marked = machine_fields(paper.extras) + filled
         paper.extras[Extra.MACHINE_FIELDS] = join_machine_fields(marked)
         paper.extras[Extra.MACHINE_MODEL] = clean_line(model, 200)
-        paper.extras.pop(Extra.TRANSLATE_ERROR, None)
+        for key in FAILURE_KEYS:
+            paper.extras.pop(key, None)
     return filled
 
 
@@ -95,11 +149,28 @@ def apply_translation(store: Store, rowid: int, fields: dict[str, str], *, model
     return filled
 
 
-def record_translation_failure(store: Store, rowid: int, reason: str) -> None:
-    """Remember why translating the paper failed (extras `translate_error`, capped)."""
+def record_translation_failure(
+    store: Store,
+    rowid: int,
+    reason: str,
+    *,
+    permanent: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """Remember why translating the paper failed (extras `translate_error`, capped),
+    when, how many times in a row, and whether for good (`permanent`)."""
+    when = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def change(paper: Paper) -> Paper:
-        paper.extras[Extra.TRANSLATE_ERROR] = clean_line(reason, MAX_ERROR) or "failed"
+        extras = paper.extras
+        extras[Extra.TRANSLATE_ERROR] = clean_line(reason, MAX_ERROR) or "failed"
+        extras[Extra.TRANSLATE_FAILED_AT] = when
+        before = extras.get(Extra.TRANSLATE_TRIES, "")
+        extras[Extra.TRANSLATE_TRIES] = str(int(before) + 1 if before.isdigit() else 1)
+        if permanent:
+            extras[Extra.TRANSLATE_PERMANENT] = "1"
+        else:
+            extras.pop(Extra.TRANSLATE_PERMANENT, None)
         return paper
 
     store.update_paper(rowid, change)

@@ -11,20 +11,35 @@ translation: a success fills only the empty Chinese fields
 yet sent are reported as skipped and nothing is recorded on them, since the
 fault is not theirs.
 
+Two runs at once (a cron `fetch` while the reader's `t` works) share the
+work: a batch claims its papers in the cache just before it is sent
+(`Store.claim`) and drops the claims once the answers are saved. A paper
+another run holds is left to it, and one found filled meanwhile is not sent;
+both are reported as `elsewhere`, never as translated.
+
+A run given a `stop` event (Ctrl-C in the CLI, quitting the reader) stops on
+it without losing what it paid for: the requests in flight are cut off, no
+new one starts, and the answers already received are still saved; the report
+says it was interrupted and counts what was spent.
+
 Used by `tui-digest translate` and by the reader (`t` key, after-fetch hook).
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tui_digest.core.model import Paper, PaperRecord
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
+from tui_digest.core.store.claims import Claim, this_host
 from tui_digest.net.options import HttpOptions, Sleep
 from tui_digest.translate import prompt
 from tui_digest.translate.client import LlmClient, TranslateError, Usage
@@ -39,8 +54,13 @@ from tui_digest.translate.rules import (
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
-Status = Literal["done", "failed", "skipped"]
+# elsewhere: not translated by this run, because another run holds the paper
+# or its Chinese fields were filled meanwhile (by another run or a digest).
+Status = Literal["done", "failed", "skipped", "elsewhere"]
 MAX_REASON = 500
+INTERRUPTED = "interrupted"
+T = TypeVar("T")
+JOB = "translate"  # the claims' job name (`Store.claim`)
 
 
 @dataclass(slots=True)
@@ -60,6 +80,8 @@ class PaperOutcome:
             return f"{name}: done ({what})"
         if self.status == "skipped":
             return f"{name}: skipped ({self.error or 'not sent'})"
+        if self.status == "elsewhere":
+            return f"{name}: not translated by this run ({self.error})"
         return f"{name}: failed ({clean_line(self.error, MAX_REASON)})"
 
 
@@ -76,6 +98,8 @@ class TranslateReport:
     over_limit: int = 0  # papers left out by max_papers_per_run
     token_limited: bool = False  # max_tokens_per_run stopped the run early
     cost: float | None = None  # estimated from the configured prices, or None
+    interrupted: bool = False  # stopped by its `stop` event (Ctrl-C, quitting)
+    cut_off: int = 0  # requests in flight the interruption cut off
 
     def _count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -93,6 +117,10 @@ class TranslateReport:
         return self._count("skipped")
 
     @property
+    def elsewhere(self) -> int:
+        return self._count("elsewhere")
+
+    @property
     def ok(self) -> bool:
         return not self.aborted and not self.failed
 
@@ -100,6 +128,8 @@ class TranslateReport:
         parts = [f"translated {self.done}", f"failed {self.failed}"]
         if self.skipped:
             parts.append(f"skipped {self.skipped}")
+        if self.elsewhere:
+            parts.append(f"{self.elsewhere} left to another run or filled meanwhile")
         text = f"{', '.join(parts)} of {len(self.outcomes)} paper(s) with {self.model}"
         u = self.usage
         text += (
@@ -114,6 +144,11 @@ class TranslateReport:
             text += f"; {self.skipped} left for the next run (max_tokens_per_run reached)"
         if self.aborted:
             text += f"; stopped: {clean_line(self.aborted, MAX_REASON)}"
+        if self.interrupted:
+            text += "; interrupted: the answers received were saved"
+            if self.cut_off:
+                # (the server may have counted tokens for them: it never said how many)
+                text += f", {self.cut_off} request(s) in flight cut off, their tokens not counted"
         return text
 
 
@@ -131,6 +166,7 @@ async def translate_papers(
     environ: Mapping[str, str] | None = None,
     sleep: Sleep | None = None,
     options: HttpOptions | None = None,
+    stop: asyncio.Event | None = None,
 ) -> TranslateReport:
     """Translate the papers that need it (at most cfg.max_papers_per_run) into `store`.
 
@@ -138,6 +174,8 @@ async def translate_papers(
     falls back to one request per paper, and so does each paper whose entry in
     the answer is unusable. No request starts once the run has used
     `cfg.max_tokens_per_run` tokens (requests in flight still finish).
+    Once `stop` is set, the requests in flight are cut off and none starts;
+    the answers received are saved all the same (`report.interrupted`).
 
     Raises NotConfigured when translation is not enabled, ConfigError when the
     key's variable is unset or the glossary is broken; per-paper trouble only
@@ -157,7 +195,13 @@ async def translate_papers(
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     async with LlmClient(cfg, api_key, options=options, sleep=sleep) as client:
         run = _Run(store, client, cfg, report, glossary, progress, len(todo))
-        done = await asyncio.gather(*(run.batch(b) for b in batches))
+        watch = asyncio.ensure_future(_interrupt_on(stop, run)) if stop is not None else None
+        try:
+            done = await asyncio.gather(*(run.batch(b) for b in batches))
+        finally:
+            if watch is not None:
+                watch.cancel()
+            await run.release(None)  # (each batch drops its own; this catches the rest)
     report.outcomes = [o for outcomes in done for o in outcomes]
     report.cost = cfg.cost(report.usage.prompt_tokens, report.usage.completion_tokens)
     return report
@@ -188,6 +232,31 @@ class _Run:
         # most `concurrency` requests are in progress and an abort stops the
         # queue quickly.
         self.gate = asyncio.Semaphore(cfg.concurrency)
+        self.token = secrets.token_hex(8)  # this run's claims (`Store.claim`)
+        self.lease = claim_seconds(cfg)
+        self.inflight: set[asyncio.Future[Any]] = set()  # requests `interrupt` cuts off
+
+    def interrupt(self) -> None:
+        """Stop: cut off the requests in flight, start no other (answers still get saved)."""
+        self.report.interrupted = True
+        for request in list(self.inflight):
+            request.cancel()
+
+    async def ask(self, request: Awaitable[T]) -> T:
+        """Await `request` as a task of its own, which `interrupt` may cut off
+        (raising _CutOff) without cancelling the batch that saves the answers."""
+        task: asyncio.Future[T] = asyncio.ensure_future(request)
+        self.inflight.add(task)
+        try:
+            return await task
+        except asyncio.CancelledError:
+            me = asyncio.current_task()
+            if self.report.interrupted and task.cancelled() and not (me and me.cancelling()):
+                self.report.cut_off += 1
+                raise _CutOff from None
+            raise  # this run itself was cancelled
+        finally:
+            self.inflight.discard(task)
 
     def finish(self, outcome: PaperOutcome) -> PaperOutcome:
         self.finished += 1
@@ -197,6 +266,8 @@ class _Run:
 
     def stop_reason(self) -> str:
         """Why no further request may start ("" when one may)."""
+        if self.report.interrupted:
+            return INTERRUPTED
         if self.report.aborted:
             return self.client.stopped or "the batch was stopped"
         ceiling = self.cfg.max_tokens_per_run
@@ -212,38 +283,103 @@ class _Run:
             PaperOutcome(record.rowid, paper.id, paper.title_en, "skipped", error=why)
         )
 
+    def elsewhere(self, record: PaperRecord, why: str) -> PaperOutcome:
+        paper = record.paper
+        return self.finish(
+            PaperOutcome(record.rowid, paper.id, paper.title_en, "elsewhere", error=why)
+        )
+
     async def batch(self, records: list[PaperRecord]) -> list[PaperOutcome]:
         async with self.gate:
-            if len(records) == 1:
-                return [await self.single(records[0])]
             why = self.stop_reason()
             if why:
                 return [self.skipped(r, why) for r in records]
-            papers = [r.paper for r in records]
-            try:
-                completion = await self.client.complete(
-                    prompt.build_batch_messages(papers, self.glossary)
-                )
-            except TranslateError as exc:
-                self.report.usage.add(exc.usage)
-                if exc.fatal:
-                    reason = self.client.redact(clean_line(exc.reason, MAX_REASON))
-                    self.report.aborted = self.report.aborted or reason
-                    return [self.skipped(r, "the batch was stopped") for r in records]
-                return [await self.single(r) for r in records]  # fall back, one by one
-            self.report.usage.add(completion.usage)
-            try:
-                answers, _problems = prompt.parse_batch_answer(completion.content, papers)
-            except prompt.MalformedAnswer:
-                answers = {}
-            out = []
-            for record in records:
-                translation = answers.get(record.paper.id)
-                if translation is None:
-                    out.append(await self.single(record))
-                else:
-                    out.append(self.finish(await self.save(record, translation)))
+            records, out = await self.claim(records)
+            if records:
+                try:
+                    out += await self.exchange(records)
+                finally:
+                    await self.release([r.rowid for r in records])
             return out
+
+    async def claim(
+        self, records: list[PaperRecord]
+    ) -> tuple[list[PaperRecord], list[PaperOutcome]]:
+        """The papers of `records` this run now holds and still wants (as stored
+        now), and the outcomes of the others: held by another run, or filled
+        meanwhile."""
+        try:
+            fresh, held = await asyncio.to_thread(self._claim, [r.rowid for r in records])
+        except (CacheError, sqlite3.Error) as exc:
+            why = f"cannot claim the paper in the cache: {clean_line(str(exc), 300)}"
+            failed = [
+                PaperOutcome(r.rowid, r.paper.id, r.paper.title_en, "failed", error=why)
+                for r in records
+            ]
+            return [], [self.finish(o) for o in failed]
+        send: list[PaperRecord] = []
+        out: list[PaperOutcome] = []
+        for record in records:
+            claim = held.get(record.rowid)
+            if claim is not None:
+                out.append(self.elsewhere(record, f"being translated by {_by(claim)}"))
+            elif record.rowid in fresh:
+                send.append(fresh[record.rowid])
+            else:
+                out.append(self.elsewhere(record, "its Chinese fields were filled meanwhile"))
+        return send, out
+
+    def _claim(self, rowids: list[int]) -> tuple[dict[int, PaperRecord], dict[int, Claim]]:
+        """(In a thread.) Claim `rowids`, then read the claimed papers again: one
+        chosen before another run saved it needs nothing any more."""
+        claimed = self.store.claim(JOB, rowids, run=self.token, until=time.time() + self.lease)
+        fresh = {r.rowid: r for r in self.store.get_papers(claimed.got)}
+        unneeded = [
+            p for p in claimed.got if p not in fresh or not needs_translation(fresh[p].paper)
+        ]
+        if unneeded:
+            self.store.release_claims(JOB, self.token, unneeded)
+        return {p: r for p, r in fresh.items() if p not in unneeded}, claimed.held
+
+    async def release(self, rowids: list[int] | None) -> None:
+        try:
+            await asyncio.to_thread(self.store.release_claims, JOB, self.token, rowids)
+        except (CacheError, sqlite3.Error):
+            # Not worth a paper's outcome: a claim left behind ends with this
+            # process, or at its `until`, and the answers are saved already.
+            return
+
+    async def exchange(self, records: list[PaperRecord]) -> list[PaperOutcome]:
+        """Translate `records` (claimed) in one request, or each in its own."""
+        if len(records) == 1:
+            return [await self.single(records[0])]
+        papers = [r.paper for r in records]
+        try:
+            completion = await self.ask(
+                self.client.complete(prompt.build_batch_messages(papers, self.glossary))
+            )
+        except _CutOff:
+            return [self.skipped(r, f"{INTERRUPTED}: its request was cut off") for r in records]
+        except TranslateError as exc:
+            self.report.usage.add(exc.usage)
+            if exc.fatal:
+                reason = self.client.redact(clean_line(exc.reason, MAX_REASON))
+                self.report.aborted = self.report.aborted or reason
+                return [self.skipped(r, "the batch was stopped") for r in records]
+            return [await self.single(r) for r in records]  # fall back, one by one
+        self.report.usage.add(completion.usage)
+        try:
+            answers, _problems = prompt.parse_batch_answer(completion.content, papers)
+        except prompt.MalformedAnswer:
+            answers = {}
+        out = []
+        for record in records:
+            translation = answers.get(record.paper.id)
+            if translation is None:
+                out.append(await self.single(record))
+            else:
+                out.append(self.finish(await self.save(record, translation)))
+        return out
 
     async def single(self, record: PaperRecord) -> PaperOutcome:
         """One paper in its own request (and its one retry); the caller holds the gate."""
@@ -253,14 +389,16 @@ class _Run:
         paper = record.paper
         outcome = PaperOutcome(record.rowid, paper.id, paper.title_en, "failed")
         try:
-            translation, usage = await self.client.translate(paper, self.glossary)
+            translation, usage = await self.ask(self.client.translate(paper, self.glossary))
+        except _CutOff:
+            return self.skipped(record, f"{INTERRUPTED}: its request was cut off")
         except TranslateError as exc:
             self.report.usage.add(exc.usage)
             outcome.error = self.client.redact(clean_line(exc.reason, MAX_REASON))
             if exc.fatal:
                 self.report.aborted = self.report.aborted or outcome.error
             else:
-                await _record_failure(self.store, record.rowid, outcome)
+                await _record_failure(self.store, record.rowid, outcome, _refused_for_good(exc))
             return self.finish(outcome)
         self.report.usage.add(usage)
         return self.finish(await self.save(record, translation))
@@ -276,10 +414,43 @@ class _Run:
                 translation.fields(),
                 model=self.cfg.model,
             )
-            outcome.status = "done"
+            # Nothing filled: a digest (or a run that claims nothing) filled the
+            # fields while the answer was on its way; the tokens were spent for nothing.
+            outcome.status = "done" if outcome.filled else "elsewhere"
+            if not outcome.filled:
+                outcome.error = "its Chinese fields were filled meanwhile; answer not needed"
         except (CacheError, sqlite3.Error) as exc:
             outcome.error = f"cannot save the translation: {clean_line(str(exc), 300)}"
         return outcome
+
+
+class _CutOff(Exception):
+    """A request the run's interruption cut off."""
+
+
+async def _interrupt_on(stop: asyncio.Event, run: _Run) -> None:
+    await stop.wait()
+    run.interrupt()
+
+
+def claim_seconds(cfg: TranslateConfig) -> float:
+    """How long a batch's claims last at most: every request it may make (a
+    batch falls back to one request per paper, each tried twice when malformed),
+    each with all its attempts and the longest Retry-After wait. Only a claim
+    whose process cannot be checked (another host) or hangs lives that long:
+    one of a process gone from this host ends at once."""
+    options = cfg.http_options()
+    size = max(1, cfg.batch_size)
+    requests = 2 if size == 1 else 1 + 2 * size
+    attempt = options.deadline + options.retry_after_max
+    return requests * (1 + options.retries) * attempt + 60.0
+
+
+def _by(claim: Claim) -> str:
+    """`another run (pid 4242 since 18:20:03)`; the host too when it is another one."""
+    host = "" if claim.host == this_host() else f" on {clean_line(claim.host, 60)}"
+    since = time.strftime("%H:%M:%S", time.localtime(claim.since))
+    return f"another run (pid {claim.pid}{host} since {since})"
 
 
 async def _records(store: Store, items: Sequence[int | PaperRecord]) -> list[PaperRecord]:
@@ -296,8 +467,20 @@ async def _records(store: Store, items: Sequence[int | PaperRecord]) -> list[Pap
     return records
 
 
-async def _record_failure(store: Store, rowid: int, outcome: PaperOutcome) -> None:
+def _refused_for_good(exc: TranslateError) -> bool:
+    """The server refused this paper's request (a 4xx other than a rate limit or a
+    timeout: too long, filtered): sent again, it would be refused again. The
+    fatal 4xx (a rejected key, a wrong URL) stop the run and are not the paper's."""
+    status = exc.status
+    return status is not None and 400 <= status < 500 and status not in (408, 409, 425, 429)
+
+
+async def _record_failure(
+    store: Store, rowid: int, outcome: PaperOutcome, permanent: bool = False
+) -> None:
     try:
-        await asyncio.to_thread(record_translation_failure, store, rowid, outcome.error)
+        await asyncio.to_thread(
+            partial(record_translation_failure, permanent=permanent), store, rowid, outcome.error
+        )
     except (CacheError, sqlite3.Error) as exc:
         outcome.error += f" (and the failure could not be recorded: {clean_line(str(exc), 200)})"

@@ -33,9 +33,13 @@ if TYPE_CHECKING:
 
 
 # Worker groups that write what the user asked for: finished before the reader
-# exits. (Fetch, enrich and translate are not waited for: each commits in its
-# own transactions and the next run picks up where it stopped.)
-FINISH_AT_QUIT = frozenset({"marks", "annotate-write", "export", "watch-save", "remove-digest"})
+# exits. A translation is stopped first (`Translator.stop`: its requests in
+# flight cut off), then waited for while it saves the answers it received,
+# which were paid for. (Fetch and enrich are not waited for: each commits in
+# its own transactions and the next run picks up where it stopped.)
+FINISH_AT_QUIT = frozenset(
+    {"marks", "annotate-write", "export", "watch-save", "remove-digest", "translate"}
+)
 
 
 class DigestApp(ReportsWorkerErrors, App[None]):
@@ -105,10 +109,14 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         undo or an export were being written dropped them, with exit status 0.
         The wait runs beside the message loop, so the screen keeps drawing.
         """
+        translating = self._main.translator.stop()
         if not self._unfinished_writes():
             self.exit()
             return
-        self.notify("Saving your changes before quitting…", markup=False, timeout=60)
+        text = "Saving your changes before quitting…"
+        if translating:
+            text = "Stopping the translation: saving the answers received before quitting…"
+        self.notify(text, markup=False, timeout=60)
         self.run_worker(self._exit_when_saved(), group="quit", exclusive=True)
 
     async def _exit_when_saved(self) -> None:

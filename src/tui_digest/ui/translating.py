@@ -62,11 +62,22 @@ class Translator:
         self._store = store
         self._show = show_activity
         self.running = False
+        # Set when the reader quits: the run cuts off its requests in flight and
+        # saves the answers it received (`translate_papers`' stop).
+        self._stop = asyncio.Event()
+
+    def stop(self) -> bool:
+        """The reader is quitting: stop the translation (the answers received are
+        still saved) and start none. True when one was running (the app waits for it)."""
+        self._stop.set()
+        return self.running
 
     def start(self, rowids: Sequence[int]) -> bool:
         """Translate `rowids` (the `t` key); says why when it cannot."""
         host = self.host
         store = self._store()
+        if self._stop.is_set():
+            return False  # quitting
         if self.running:
             host.notify("A translation is already running.", title="Translate", markup=False)
             return False
@@ -87,7 +98,7 @@ class Translator:
     def after_fetch(self, digests: Sequence[str]) -> None:
         """After a fetch brought new papers: translate the English-only ones if asked to."""
         store = self._store()
-        if self.running or store is None or not digests:
+        if self.running or self._stop.is_set() or store is None or not digests:
             return
         self.running = True
         self.host.run_worker(
@@ -100,7 +111,7 @@ class Translator:
     async def _after_fetch(self, store: Store, digests: list[str]) -> None:
         from tui_digest.config.errors import ConfigError
         from tui_digest.translate.config import load_if_enabled
-        from tui_digest.translate.rules import digest_papers
+        from tui_digest.translate.rules import after_fetch_papers
 
         handed_over = False
         try:
@@ -111,8 +122,12 @@ class Translator:
                 return
             if cfg is None or not cfg.after_fetch:
                 return
-            # The runner keeps only papers with English and missing Chinese fields.
-            rowids = await asyncio.to_thread(digest_papers, store, digests)
+            # The new papers, then earlier failures; the runner keeps only papers
+            # with English and missing Chinese fields.
+            plan = await asyncio.to_thread(
+                after_fetch_papers, store, digests, cfg.max_papers_per_run
+            )
+            rowids = plan.rowids
             handed_over = True
         finally:
             if not handed_over:
@@ -143,7 +158,9 @@ class Translator:
                     return
             self._show("译 translating…", slot=SLOT)
             try:
-                report = await translate_papers(store, rowids, cfg, progress=self._progress)
+                report = await translate_papers(
+                    store, rowids, cfg, progress=self._progress, stop=self._stop
+                )
             except NotConfigured as error:
                 self._notify(not_configured_text(str(error)), "warning", timeout=20)
                 return
@@ -157,8 +174,8 @@ class Translator:
             from tui_digest.ui.news import CacheChanged
 
             signals_of(self.host.app).cache_changed.publish(CacheChanged("translate"))
-        if automatic and not report.outcomes:
-            return
+        if (automatic and not report.outcomes) or self._stop.is_set():
+            return  # (quitting: nobody to tell)
         text, severity = report_text(report)
         self._notify(text, severity)
 

@@ -10,6 +10,7 @@ Modules of the package, one concept each:
 - `queries`: running searches
 - `papers`: whole papers, and the generic edit primitives features use
 - `enrichment`: what arXiv's API said, in its own table beside the papers
+- `claims`: which run is working on which paper (translation runs share work)
 - `user_state`: read / starred
 - `user_log`: tags, notes, the time of every state change; state files merged
 - `watch_lists`, `watch_seen`: each watch's papers; what a watch has shown
@@ -40,6 +41,7 @@ from tui_digest.core.store.facade_user import UserMethods
 if TYPE_CHECKING:  # enrichment (and arxiv_meta's classes) load when first used: not at start
     from tui_digest.core.arxiv_meta import ApiEntryLike, EnrichCandidate
     from tui_digest.core.model import Paper, PaperRecord
+    from tui_digest.core.store.claims import Claimed
 
 
 class Store(ImportMethods, UserMethods, DigestMethods):
@@ -132,13 +134,37 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         *,
         missing: Mapping[str, Sequence[str]],
         limit: int | None = None,
+        marked: str | None = None,
     ) -> list[PaperRecord]:
         """Papers, in listing order, with a field of `missing` empty and one of its
-        sources filled (`papers.find_incomplete`); `query` narrows them."""
+        sources filled (`papers.find_incomplete`); `query` narrows them, and
+        `marked` to those whose extras have that key."""
         conn = self._conn()
         ordered = (lambda: queries.list_ids(conn, query, None)) if query.strip() else None
-        ids = papers.find_incomplete(conn, ordered, missing=missing, limit=limit)
+        ids = papers.find_incomplete(conn, ordered, missing=missing, limit=limit, marked=marked)
         return papers.get_papers(conn, ids)
+
+    # --- Claims: which run works on which paper (see `claims`) -----------------
+
+    def claim(
+        self, job: str, rowids: Sequence[int], *, run: str, until: float, now: float | None = None
+    ) -> Claimed:
+        """Claim `rowids` for `run` until `until` (Unix time), in one short write
+        transaction; the papers another live run holds are left to it."""
+        import time
+
+        from tui_digest.core.store import claims
+
+        when = time.time() if now is None else now
+        with self._write() as conn:
+            return claims.take(conn, job, rowids, run=run, now=when, until=until)
+
+    def release_claims(self, job: str, run: str, rowids: Sequence[int] | None = None) -> None:
+        """Drop `run`'s claims on `rowids` (None: every claim it holds)."""
+        from tui_digest.core.store import claims
+
+        with self._write() as conn:
+            claims.release(conn, job, run, rowids)
 
     # --- What arXiv's API said (see `enrichment`) -----------------------------
 

@@ -157,6 +157,7 @@ def find_incomplete(
     *,
     missing: Mapping[str, Sequence[str]],
     limit: int | None = None,
+    marked: str | None = None,
 ) -> list[int]:
     """Row ids, in listing order, of papers with a field of `missing` empty while one
     of that field's sources (`missing[field]`) is filled.
@@ -164,7 +165,7 @@ def find_incomplete(
     Per field, not any empty field with any filled one: a paper without an
     English abstract has no Chinese one to make, and was asked for it again at
     every run. `ordered_ids` narrows the papers to those ids (a query's matches);
-    None means every paper.
+    None means every paper. `marked`: only papers whose extras have that key.
     """
     columns = set(missing) | {c for sources in missing.values() for c in sources}
     unknown = columns - TEXT_COLUMNS
@@ -177,6 +178,14 @@ def find_incomplete(
         for field, sources in missing.items()
     )
     wanted = f"({wanted})"
+    if marked is not None:
+        if not re.fullmatch(r"[a-z_]+", marked):
+            raise ValueError(f"find_incomplete: bad extras key {marked!r}")
+        # instr first: the JSON is parsed only for the few papers that name the key.
+        wanted += (
+            f" AND instr(p.extras, '\"{marked}\"') > 0"
+            f" AND json_extract(p.extras, '$.{marked}') IS NOT NULL"
+        )
     if ordered_ids is None:
         sql = (
             "SELECT l.pk FROM listing l CROSS JOIN papers p ON p.pk = l.pk "

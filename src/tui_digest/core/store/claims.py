@@ -1,0 +1,107 @@
+"""Claims on papers: which run is working on which paper, so two runs share the work.
+
+A job (machine translation) takes the claims of the papers it is about to
+send in one short write transaction and drops them once their answers are
+saved. A paper claimed by another run is left to it. A claim ends when its
+run drops it, when its `until` has passed (a hung or stopped process), or,
+on this host, as soon as its process is gone (a killed run never drops its
+claims). The rules of what a job does with its papers stay with the job.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from tui_digest.core.store.rows import CHUNK
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Another run's claim: its process and since when (Unix time)."""
+
+    pid: int
+    host: str
+    since: float
+
+
+@dataclass(slots=True)
+class Claimed:
+    got: list[int] = field(default_factory=list)  # ours now, in the order asked
+    held: dict[int, Claim] = field(default_factory=dict)  # another run's
+
+
+def this_host() -> str:
+    return socket.gethostname()
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this host still runs (unsure counts as running)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # another user's process, or cannot tell: not ours to dismiss
+    return True
+
+
+def take(
+    conn: sqlite3.Connection,
+    job: str,
+    rowids: Sequence[int],
+    *,
+    run: str,
+    now: float,
+    until: float,
+    pid: int | None = None,
+    host: str | None = None,
+    alive: Callable[[int], bool] = process_alive,
+) -> Claimed:
+    """Claim `rowids` for `run` (inside the caller's write transaction).
+
+    A paper whose claim belongs to another live run is left (`held`); a claim
+    past its `until`, or of a process of this host that is gone, is taken over.
+    """
+    pid = os.getpid() if pid is None else pid
+    host = this_host() if host is None else host
+    result = Claimed()
+    for i in range(0, len(rowids), CHUNK):
+        chunk = list(rowids[i : i + CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT paper, run, pid, host, since, until FROM claims "
+            f"WHERE job = ? AND paper IN ({marks})",
+            [job, *chunk],
+        ).fetchall()
+        for paper, owner, other_pid, other_host, since, ends in rows:
+            gone = ends <= now or (other_host == host and not alive(other_pid))
+            if owner != run and not gone:
+                result.held[paper] = Claim(other_pid, other_host, since)
+        mine = [p for p in chunk if p not in result.held]
+        conn.executemany(
+            "INSERT OR REPLACE INTO claims(job, paper, run, pid, host, since, until) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(job, p, run, pid, host, now, until) for p in mine],
+        )
+        result.got.extend(mine)
+    return result
+
+
+def release(conn: sqlite3.Connection, job: str, run: str, rowids: Sequence[int] | None) -> None:
+    """Drop `run`'s claims on `rowids` (None: all of them)."""
+    if rowids is None:
+        conn.execute("DELETE FROM claims WHERE job = ? AND run = ?", (job, run))
+        return
+    for i in range(0, len(rowids), CHUNK):
+        chunk = list(rowids[i : i + CHUNK])
+        marks = ",".join("?" * len(chunk))
+        conn.execute(
+            f"DELETE FROM claims WHERE job = ? AND run = ? AND paper IN ({marks})",
+            [job, run, *chunk],
+        )
