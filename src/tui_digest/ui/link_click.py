@@ -6,13 +6,15 @@ refuses anything else itself (ui/opener.py `open_in_browser`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
 
-from tui_digest.core.model import PaperRecord
 from tui_digest.ui import messages as msg
+
+if TYPE_CHECKING:  # (core.paper is not loaded before the first frame: issue 13 req 5)
+    from tui_digest.core.model import PaperRecord
 
 
 def open_clicked_link(
