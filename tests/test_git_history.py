@@ -557,3 +557,35 @@ async def test_days_missed_count_papers_as_the_cache_stood_before_the_run(tmp_pa
     results = await fetch_both(at("2026-11-18", 8))
     # Tuesday missed and Wednesday: 4 + 4 of cs.AI, 6 + 6 of cs.CL (2 of them cs.AI's).
     assert [(r.new, r.unchanged, len(r.caught_up)) for r in results] == [(8, 0, 1), (12, 0, 1)]
+
+
+async def test_east_of_utc_a_monday_morning_304_does_not_hide_mondays_list(tmp_path, monkeypatch):
+    """Found by a regression hunt in Shanghai: Monday 07:00 there is Sunday 23:00Z,
+    the weekend's empty file again (a 304), and Monday (the local date) was held
+    as an empty day: Monday's list was never read from the history, Tuesday's
+    fetch filed it as Tuesday's, and Tuesday's own list became "Tuesday-2". The
+    empty file holds its UTC day, as the history counts days."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    etag_of_content(repo)
+    lists = {d: [f"2612.{d}{i:03d}" for i in range(1, 11)] for d in (10, 11, 14, 15)}
+    repo.run("2026-12-10", 3, lists[10])
+    repo.run("2026-12-11", 3, lists[11])
+    await fetch_at(db, repo, at("2026-12-11", 23))  # Saturday 07:00 in Shanghai
+    repo.run("2026-12-12", 3, [])
+    repo.run("2026-12-13", 3, [])
+    await fetch_at(db, repo, at("2026-12-12", 23))  # Sunday 07:00: the empty file
+    await fetch_at(db, repo, at("2026-12-13", 23))  # Monday 07:00: the same, a 304
+    repo.run("2026-12-14", 3, lists[14][:9])
+    repo.run("2026-12-14", 15, lists[14])
+    await fetch_at(db, repo, at("2026-12-14", 23))  # Tuesday 07:00: Monday's list
+    repo.run("2026-12-15", 3, lists[15])
+    await fetch_at(db, repo, at("2026-12-15", 23))  # Wednesday 07:00: Tuesday's list
+    held = ids_of(db)
+    assert held["2026-12-14"] == lists[14] and held["2026-12-15"] == lists[15]
+    with Store.open(db) as store:
+        assert not [d.name for d in store.digests() if d.name.endswith("-2")]

@@ -211,6 +211,21 @@ def commit_day(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).date().isoformat()
 
 
+def empty_day(url: str, started: dt.datetime) -> str:
+    """The day an empty file fetched at `started` holds (a weekend's, a holiday's).
+
+    For a file whose history is read (`raw_file`), the day `commit_day` gives
+    the same moment: the history files its days so, and the missed days it
+    reads skip the days held. East of UTC, Monday 07:00 in Shanghai is Sunday
+    23:00Z: the empty file is Sunday's, and holding Monday (the local date)
+    kept Monday's list from ever being read; Tuesday's fetch filed it as
+    Tuesday's and Tuesday's own list became "Tuesday-2" (found by a
+    regression hunt). Other files: the local date, as before."""
+    from tui_digest.core.digest_day import local_date
+
+    return commit_day(started) if raw_file(url) is not None else local_date(started)
+
+
 def _day_start(day: str) -> dt.datetime:
     """When `day` starts, as `commit_day` counts days (midnight UTC)."""
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), tzinfo=dt.UTC)

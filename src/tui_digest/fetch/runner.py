@@ -25,7 +25,7 @@ from tui_digest.core.publish_index import index_url, looks_like_index
 from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher, local_path
 from tui_digest.fetch.folders import FolderSources, index_of_folder, is_web_page
-from tui_digest.fetch.git_history import raw_file
+from tui_digest.fetch.git_history import empty_day, raw_file
 from tui_digest.fetch.results import Progress, SourceResult
 from tui_digest.fetch.store_steps import read_body, utc_now
 from tui_digest.net.errors import FetchError
@@ -219,7 +219,7 @@ class _Run(FolderSources):
             # The same empty file as last time (a weekend): today is held too.
             result.no_new_papers = True
             try:
-                await self._store(self.store.hold_empty_day, key, local_date(started))
+                await self._store(self.store.hold_empty_day, key, empty_day(key, started))
             except (CacheError, sqlite3.Error, OSError) as exc:
                 return await self._failed(source, started, f"cache: {exc}", 304)
         raw = raw_file(key)

@@ -20,6 +20,7 @@ from tui_digest.core.digest_day import digest_day, local_date, source_name_of
 from tui_digest.core.model import ImportStats, ReadResult
 from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher
+from tui_digest.fetch.git_history import empty_day
 from tui_digest.fetch.offline import OfflineWatch
 from tui_digest.fetch.results import Progress, SourceResult, status_text
 from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
@@ -104,7 +105,10 @@ class StoreSteps:
             result.no_new_papers = result.status == "unchanged" and not result.digest
             if not in_folder:  # a day fetched is held, even empty (no catch-up asks for it)
                 day = digest_day(
-                    digest.date, digest.source, last_modified or "", local_date(started)
+                    digest.date,
+                    digest.source,
+                    last_modified or "",
+                    empty_day(digest.source, started),
                 )
                 await self._store(self.store.hold_empty_day, digest.source, day)
             return
