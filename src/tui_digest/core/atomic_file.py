@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from tui_digest.core.processes import process_alive
+
 
 def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = False) -> Path:
     """Write `data` (text as UTF-8, or bytes) to `path` so that it is either complete or absent.
@@ -196,25 +198,13 @@ def _remove_leftovers(folder: Path, now: float | None = None) -> None:
         return  # (the write itself will say what is wrong with the folder)
     for entry in entries:
         m = _TEMP_RE.fullmatch(entry.name)
-        if m is None or _alive(int(m[1])):
+        if m is None or process_alive(int(m[1])):
             continue
         try:
             if now - entry.stat(follow_symlinks=False).st_mtime >= LEFTOVER_AGE:
                 os.unlink(entry.path)
         except OSError:
             continue  # (someone else's, or gone already: not ours to insist)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError):
-        return True  # another user's process, or cannot tell: leave its file alone
-    return True
 
 
 def _create_temp(folder: Path, target: Path) -> tuple[Path, int]:

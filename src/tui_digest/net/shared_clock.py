@@ -8,13 +8,14 @@ upstream.md, "Politeness"); the rule is the machine's, not one process's.
 (found by a bug hunt), as would a cron `fetch` during the reader's refresh.
 
 The record is one JSON object:
-    {"next": T, "holder": "<token>", "held_until": T, "asked": [host, seconds]}
+    {"next": T, "holder": "<token>", "held_until": T, "pid": N, "host": H,
+     "asked": [host, seconds]}
 - `next`: wall-clock time before which no arXiv request may start (the end of
   the last one plus the interval, or a throttling answer's Retry-After);
 - `holder`: the client with an arXiv request in flight ("" when none), so a
   request of another process waits for it to end (one connection at a time);
-  `held_until` bounds the hold (the request's deadline), so a process killed
-  mid-request holds nobody up for longer than that;
+  `held_until` bounds the hold (the request's deadline), and `pid`/`host` name
+  the holder's process: one of this host that is gone holds nobody up;
 - `asked`: who pushed `next` by a Retry-After, to name it in `NotAsked`.
 It is read and written under an exclusive `flock`, held only for that
 read-modify-write (never across a request or a wait). Times are wall-clock
@@ -34,6 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tui_digest.core.processes import process_alive, this_host
 from tui_digest.net.options import Clock
 
 try:
@@ -76,9 +78,19 @@ class SharedClock:
                 return wait, asked
             holder, until = rec.get("holder", ""), float(rec.get("held_until", 0.0))
             # (A hold longer than any request's is a wall clock set back: ignored.)
-            if holder and holder != self.token and now < until <= now + self.hold_max:
+            if (
+                holder
+                and holder != self.token
+                and now < until <= now + self.hold_max
+                and not _holder_gone(rec)
+            ):
                 return min(POLL, until - now), None
-            rec.update(holder=self.token, held_until=now + self.hold_max)
+            rec.update(
+                holder=self.token,
+                held_until=now + self.hold_max,
+                pid=os.getpid(),
+                host=this_host(),
+            )
             return 0.0, None
 
     def release(self, interval: float) -> None:
@@ -133,6 +145,17 @@ class SharedClock:
                     self.problem = f"{self.path}: {exc.strerror or exc}"
         finally:
             os.close(fd)  # (releases the lock)
+
+
+def _holder_gone(rec: dict[str, Any]) -> bool:
+    """Whether the holder was a process of this host that is gone (killed mid-request:
+    SIGKILL, a cron timeout's SIGTERM). Its hold kept every other arXiv request on
+    the machine waiting, silently, for up to its deadline (found by a regression
+    hunt). A holder elsewhere (a shared home) or unsure is waited for."""
+    pid = rec.get("pid")
+    if not isinstance(pid, int) or rec.get("host") != this_host():
+        return False
+    return not process_alive(pid)
 
 
 def _parse(raw: bytes) -> dict[str, Any]:

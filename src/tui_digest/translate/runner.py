@@ -37,9 +37,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from tui_digest.core.model import Paper, PaperRecord
+from tui_digest.core.processes import this_host
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
-from tui_digest.core.store.claims import Claim, this_host
+from tui_digest.core.store.claims import Claim
 from tui_digest.net.options import HttpOptions, Sleep
 from tui_digest.translate import prompt
 from tui_digest.translate.client import LlmClient, TranslateError, Usage

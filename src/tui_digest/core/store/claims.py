@@ -11,11 +11,11 @@ claims). The rules of what a job does with its papers stay with the job.
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from tui_digest.core.processes import process_alive, this_host
 from tui_digest.core.store.rows import CHUNK
 
 
@@ -32,23 +32,6 @@ class Claim:
 class Claimed:
     got: list[int] = field(default_factory=list)  # ours now, in the order asked
     held: dict[int, Claim] = field(default_factory=dict)  # another run's
-
-
-def this_host() -> str:
-    return socket.gethostname()
-
-
-def process_alive(pid: int) -> bool:
-    """Whether process `pid` of this host still runs (unsure counts as running)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError):
-        return True  # another user's process, or cannot tell: not ours to dismiss
-    return True
 
 
 def take(
