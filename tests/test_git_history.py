@@ -589,3 +589,38 @@ async def test_east_of_utc_a_monday_morning_304_does_not_hide_mondays_list(tmp_p
     assert held["2026-12-14"] == lists[14] and held["2026-12-15"] == lists[15]
     with Store.open(db) as store:
         assert not [d.name for d in store.digests() if d.name.endswith("-2")]
+
+
+async def test_a_rate_limited_history_costs_one_request_and_no_wait(tmp_path):
+    """The history is asked on every fetch now, before the day's own file; a 429
+    with Retry-After: 60 from the commits API was retried three times, holding
+    the whole fetch three minutes and spending four requests of an hourly limit
+    already used up (found by a regression hunt). One request, no wait; the
+    day's file is read all the same and the note names the refusal."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    lists = {d: [f"2612.{d}{i:03d}" for i in range(1, 11)] for d in (21, 23)}
+    repo.run("2026-12-21", 3, lists[21])
+    await fetch_at(db, repo, at("2026-12-21", 8))
+    repo.run("2026-12-22", 3, [f"2612.22{i:03d}" for i in range(1, 11)])
+    repo.run("2026-12-23", 3, lists[23])
+    plain = repo.handler
+
+    def handler(now):
+        inner = plain(now)
+
+        def handle(request: httpx.Request) -> httpx.Response:
+            if request.url.host == "api.github.com":
+                repo.requests.append(request)
+                return httpx.Response(429, headers={"Retry-After": "60"})
+            return inner(request)
+
+        return handle
+
+    repo.handler = handler  # type: ignore[method-assign]
+    before = len(repo.requests)
+    result = await fetch_at(db, repo, at("2026-12-23", 8))
+    api = [r for r in repo.requests[before:] if r.url.host == "api.github.com"]
+    assert len(api) == 1
+    assert ids_of(db)["2026-12-23"] == lists[23]
+    assert any("429" in note for note in result.notes)

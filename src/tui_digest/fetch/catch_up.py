@@ -147,7 +147,12 @@ class CatchUp(StoreSteps):
             for page in range(1, git_history.PAGES + 1):
                 url = git_history.commits_url(raw, days, page)
                 try:
-                    got = await self.fetcher.fetch(url)
+                    # One attempt: the history is a help, now asked on every fetch,
+                    # before the day's own file. A rate-limited API (429 with
+                    # Retry-After: 60) held the whole fetch three minutes with four
+                    # requests, spending more of an hourly limit already used up
+                    # (found by a regression hunt); the next fetch asks again.
+                    got = await self.fetcher.fetch(url, retry=False)
                     listed, count = git_history.parse_commits(got.body, url)
                 except (FetchError, ValueError) as exc:
                     if page == 1:

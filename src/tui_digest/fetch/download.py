@@ -114,14 +114,20 @@ class SourceFetcher:
         await self.http.aclose()
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        retry: bool = True,
     ) -> FetchResult:
-        """GET `url`; a 304 (or an unchanged local file) gives a result with status 304."""
+        """GET `url`; a 304 (or an unchanged local file) gives a result with status 304.
+        `retry=False`: one attempt, no waiting (`HttpClient.get`)."""
         path = local_path(url)
         if path is not None:
             return await asyncio.to_thread(self._read_local, url, path, last_modified)
         response = await self.http.get(
-            url, headers={"Accept": ACCEPT}, etag=etag, last_modified=last_modified
+            url, headers={"Accept": ACCEPT}, etag=etag, last_modified=last_modified, retry=retry
         )
         if response.status == 200 and is_rate_exceeded(
             urlsplit(response.url).hostname or "", response.body

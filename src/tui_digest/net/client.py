@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import errno
 import random
 import socket
@@ -232,18 +233,22 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
+        retry: bool = True,
     ) -> Response:
         """GET `url`, following redirects by the policy; any final status comes back.
 
         Stored validators are checked again before they are sent: a bad one is
         dropped (the request goes out unconditional) instead of failing the request.
+        `retry=False`: one attempt, no waiting (for a request that is only a help).
         """
         sent = dict(headers or {})
         if etag := clean_validator(etag):
             sent["If-None-Match"] = etag
         if last_modified := clean_validator(last_modified):
             sent["If-Modified-Since"] = last_modified
-        return await self._with_retries(lambda: self._chain("GET", url, sent, None, True))
+        return await self._with_retries(
+            lambda: self._chain("GET", url, sent, None, True), retry=retry
+        )
 
     async def post(
         self, url: str, *, content: bytes, headers: Mapping[str, str] | None = None
@@ -254,8 +259,9 @@ class HttpClient:
 
     # --- retries ---------------------------------------------------------------
 
-    async def _with_retries(self, attempt: Callable[[], object]) -> Response:
+    async def _with_retries(self, attempt: Callable[[], object], retry: bool = True) -> Response:
         made = 0
+        options = self.options if retry else dataclasses.replace(self.options, retries=0)
 
         async def checked() -> Response:
             nonlocal made
@@ -270,7 +276,7 @@ class HttpClient:
             return response
 
         try:
-            return await with_retries(checked, self.options, sleep=self._sleep, rng=self._rng)
+            return await with_retries(checked, options, sleep=self._sleep, rng=self._rng)
         except _StatusToRetry as exc:
             return exc.response  # retries used up: the caller reads the last answer
         except RetryAfterTooLong as exc:
