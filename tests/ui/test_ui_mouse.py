@@ -209,6 +209,11 @@ async def test_a_click_on_the_papers_own_link_reads_it_as_o_does(cache: Path, mo
     monkeypatch.setattr(opener, "open_url", lambda url, **_: opener.Outcome(True, "fake"))
     with Store.open(cache) as store:  # every paper unread, none by hand
         store.change_flag("read", store.list_ids(), False)
+    import sqlite3
+
+    with sqlite3.connect(cache) as conn:  # the archive's stored links are http (a regression hunt)
+        conn.execute("UPDATE papers SET url = 'http://arxiv.org/abs/' || id")
+    conn.close()
     app = make_app(cache, first_run_sample=False, timers=ManualTimers())
 
     def read(rowid: int) -> bool:
@@ -233,7 +238,8 @@ async def test_a_click_on_the_papers_own_link_reads_it_as_o_does(cache: Path, mo
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         first = app.main.paper_list.current_rowid
-        x, y, _ = link_cell(app)  # the detail pane's abstract link
+        x, y, link = link_cell(app)  # the detail pane's abstract link
+        assert link.startswith("http://arxiv.org/abs/")
         await pilot.click(offset=(x, y))
         await settle(pilot)
         assert read(first)

@@ -28,11 +28,23 @@ def open_clicked_link(
     link = event.style.link
     if not link:
         return False
-    from tui_digest.core.citation import paper_url, pdf_url  # (when used: issue 13 req 5)
-    from tui_digest.ui import opener
+    from tui_digest.ui import opener  # (when used: issue 13 req 5)
 
     event.stop()
     opener.open_in_browser(app, link)
-    if record is not None and link in (paper_url(record), pdf_url(record.paper.id)):
+    if record is not None and _own_page(link, record):
         app.screen.post_message(msg.PaperOpened(record.rowid))
     return True
+
+
+def _own_page(link: str, record: PaperRecord) -> bool:
+    """Whether `link` is the paper's own page: its stored link, or an arXiv link
+    (abstract or PDF, http or https, with a version or not) to its id. Compared
+    with the canonical https links alone, the stored `http://arxiv.org/abs/…` of
+    the archive's papers (a quarter of a real cache) never counted (regression hunt)."""
+    from tui_digest.core.arxiv_id import parse_arxiv_id
+
+    if link == record.paper.url.strip():
+        return True
+    found = parse_arxiv_id(link) if "arxiv.org/" in link else None
+    return found is not None and found[0] == record.paper.id
