@@ -91,3 +91,23 @@ async def test_a_link_opened_from_the_detail_pane_follows_the_same_rule(cache: P
         detail.post_message(msg.PaperOpened(detail.record.rowid))
         await settle(pilot)
         assert not detail.record.read
+
+
+async def test_an_open_undone_is_not_read_again_by_the_timer(cache: Path, opened) -> None:
+    """`j o ctrl+z`, then the read timer started by `j` read the paper 2 s later
+    (a regression hunt; the old `o`, a hand mark, had stopped it): the open
+    does the timer's work, so the timer waiting on that paper stops."""
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "o")
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        assert app.main.store.get_papers([rowid])[0].read
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert not app.main.store.get_papers([rowid])[0].read
+        timers.advance(10)
+        await settle(pilot)
+        assert not app.main.store.get_papers([rowid])[0].read

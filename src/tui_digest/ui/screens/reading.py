@@ -136,6 +136,11 @@ class ReadingScreen(ListingScreen):
         def read(store: Store) -> FlagChange:
             return FlagChange("read", True, tuple(store.timer_read(rowid)), 1)
 
+        # The open did the timer's work: a timer still waiting on this paper would
+        # read it again after a ctrl+z of the open (regression hunt: `j o ctrl+z`,
+        # then the paper read 2 s later; the old `o`, a hand mark, stopped it).
+        if self.dwell.pending == rowid:
+            self.dwell.cancel()
         self.change_marks(read, quiet=True)
 
     # --- changes -------------------------------------------------------------------
