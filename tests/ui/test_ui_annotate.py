@@ -193,7 +193,8 @@ async def test_a_note_changed_elsewhere_while_editing_is_not_overwritten_unasked
             assert store.get_paper(rowid).note == "LAPTOP v3: the key result is in table 4"
         assert isinstance(app.screen, NoteDialog)  # again, with what was typed
         assert app.screen.query_one(TextArea).text == "desktop note (desk addition)"
-        assert any("LAPTOP v3" in n for n in notes(app))
+        assert any("LAPTOP v3" in n and "escape keeps it" in n for n in notes(app))
+        assert app.screen.title_text.endswith("(changed elsewhere)")  # fits its line
         assert "Note saved." not in notes(app)
         await pilot.press("ctrl+s")  # saved knowingly this time
         await settle(pilot)

@@ -143,9 +143,14 @@ class AnnotateActions:
         title = f"Note on {record.paper.id}"
         save = hint_key(self.app, "note.save")  # type: ignore[attr-defined]
         if changed:
-            title += f" (changed elsewhere meanwhile: {save} replaces it, escape keeps it)"
+            # Short: the dialog's title line is cut at its width (a regression hunt
+            # read "…ctrl+s replaces i" at 80 columns); the toast says the rest.
+            title += " (changed elsewhere)"
             self.notify(  # type: ignore[attr-defined]
-                Content(f"The note now reads: {clean_line(record.note, 200)}"),
+                Content(
+                    f"The note now reads: {clean_line(record.note, 200)}. {save} replaces "
+                    "it with yours, escape keeps it."
+                ),
                 title="Note changed elsewhere",
                 severity="warning",
             )
