@@ -197,7 +197,8 @@ async def test_timeouts_and_oversized_answers_count_their_requests() -> None:
 
 async def test_a_retry_after_beyond_the_limit_stops_the_run(store, llm) -> None:
     """A used-up quota (429, Retry-After: 100000) cost one request per paper, each
-    failing the same way, and a translate_error on every paper."""
+    failing the same way. One request now; every paper waits for the next run
+    (recorded, no try counted: after-fetch translation takes them again)."""
     rowids = add_papers(store, 5)
     llm.script(Reply.rate_limited(100000))
     report = await translate_papers(store, rowids, config(llm.base_url, concurrency=1))
@@ -211,8 +212,9 @@ async def test_a_retry_after_beyond_the_limit_stops_the_run(store, llm) -> None:
     left = f"not asked: {host} asked us to wait 100000 s; left for the next run"
     assert all(o.error == left for o in report.outcomes if o.status == "skipped")
     assert "skipped 4 of 5" in report.summary() and "left for the next run" in report.summary()
-    for record in store.get_papers(rowids):
-        assert "translate_error" not in record.paper.extras
+    for record in store.get_papers(rowids):  # each waits for the next run, no try counted
+        assert record.paper.extras.get("translate_error")
+        assert "translate_tries" not in record.paper.extras
 
 
 async def test_three_papers_failing_alike_in_a_row_stop_the_run(store, llm) -> None:
@@ -231,9 +233,17 @@ async def test_three_papers_failing_alike_in_a_row_stop_the_run(store, llm) -> N
         "HTTP 500 Internal Server Error: upstream exploded; the last 3 requests got HTTP 5xx,"
         " so the run stops: the papers not sent are left for the next run"
     )
-    errors = {r.paper.id: r.paper.extras.get("translate_error") for r in store.get_papers(rowids)}
-    # The two that failed before the run gave up keep why; the papers not sent get nothing.
-    assert [bool(errors[f"2501.0700{i}"]) for i in range(1, 7)] == [1, 1, 0, 0, 0, 0]
+    extras = {r.paper.id: r.paper.extras for r in store.get_papers(rowids)}
+    # Every paper keeps why; only the two that failed before the run gave up
+    # count a try. The others (the one that made it give up, the papers not
+    # sent) wait for the next run: after-fetch translation takes earlier
+    # failures only, and "left for the next run" was never taken (regression hunt).
+    assert all(extras[f"2501.0700{i}"].get("translate_error") for i in range(1, 7))
+    tries = [extras[f"2501.0700{i}"].get("translate_tries") for i in range(1, 7)]
+    assert tries == ["1", "1", None, None, None, None]
+    from tui_digest.translate.rules import after_fetch_papers
+
+    assert sorted(after_fetch_papers(store, [], limit=50).rowids) == sorted(rowids)
 
 
 async def test_a_failing_batch_counts_once_and_its_fallbacks_too(store, llm) -> None:

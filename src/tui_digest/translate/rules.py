@@ -156,9 +156,12 @@ def record_translation_failure(
     *,
     permanent: bool = False,
     now: datetime | None = None,
+    counted: bool = True,
 ) -> None:
     """Remember why translating the paper failed (extras `translate_error`, capped),
-    when, how many times in a row, and whether for good (`permanent`)."""
+    when, how many times in a row, and whether for good (`permanent`).
+    `counted=False`: the paper was not sent (the run gave up on the server
+    first, or stopped): it waits for the next run without a try counted."""
     when = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def change(paper: Paper) -> Paper:
@@ -166,7 +169,8 @@ def record_translation_failure(
         extras[Extra.TRANSLATE_ERROR] = clean_line(reason, MAX_ERROR) or "failed"
         extras[Extra.TRANSLATE_FAILED_AT] = when
         before = extras.get(Extra.TRANSLATE_TRIES, "")
-        extras[Extra.TRANSLATE_TRIES] = str(int(before) + 1 if before.isdigit() else 1)
+        if counted:
+            extras[Extra.TRANSLATE_TRIES] = str(int(before) + 1 if before.isdigit() else 1)
         if permanent:
             extras[Extra.TRANSLATE_PERMANENT] = "1"
         else:

@@ -204,8 +204,19 @@ async def translate_papers(
                 watch.cancel()
             await run.release(None)  # (each batch drops its own; this catches the rest)
     report.outcomes = [o for outcomes in done for o in outcomes]
+    await _left_waiting(store, report)
     report.cost = cfg.cost(report.usage.prompt_tokens, report.usage.completion_tokens)
     return report
+
+
+async def _left_waiting(store: Store, report: TranslateReport) -> None:
+    """Papers a run did not send (it gave up on the server, hit its token
+    ceiling, or was stopped) are recorded as waiting, no try counted: after-fetch
+    translation takes earlier failures only (`rules.failed_papers`), and those
+    papers, "left for the next run", were never taken again (regression hunt)."""
+    for outcome in report.outcomes:
+        if outcome.status == "skipped":
+            await _record_failure(store, outcome.rowid, outcome, counted=False)
 
 
 class _Run:
@@ -398,6 +409,9 @@ class _Run:
             outcome.error = self.client.redact(clean_line(exc.reason, MAX_REASON))
             if exc.fatal:
                 self.report.aborted = self.report.aborted or outcome.error
+                # Not the paper's doing (a key refused, a server given up on): it
+                # waits for the next run, no try counted (`_left_waiting`).
+                await _record_failure(self.store, record.rowid, outcome, counted=False)
             else:
                 await _record_failure(self.store, record.rowid, outcome, _refused_for_good(exc))
             return self.finish(outcome)
@@ -477,11 +491,14 @@ def _refused_for_good(exc: TranslateError) -> bool:
 
 
 async def _record_failure(
-    store: Store, rowid: int, outcome: PaperOutcome, permanent: bool = False
+    store: Store, rowid: int, outcome: PaperOutcome, permanent: bool = False, counted: bool = True
 ) -> None:
     try:
         await asyncio.to_thread(
-            partial(record_translation_failure, permanent=permanent), store, rowid, outcome.error
+            partial(record_translation_failure, permanent=permanent, counted=counted),
+            store,
+            rowid,
+            outcome.error,
         )
     except (CacheError, sqlite3.Error) as exc:
         outcome.error += f" (and the failure could not be recorded: {clean_line(str(exc), 200)})"
