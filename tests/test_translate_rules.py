@@ -148,3 +148,23 @@ def test_after_fetch_retries_failures_oldest_first_within_the_room_left(tmp_path
         extras = store.get_paper(pk[old[1].id]).paper.extras
         assert not any(k.startswith("translate_") for k in extras)
         assert store.get_paper(pk[old[0].id]).paper.extras[Extra.TRANSLATE_TRIES] == "1"
+
+
+def test_a_paper_not_sent_keeps_an_earlier_refusal_for_good(store):
+    """A run stopped by a rejected key (or a long Retry-After) recorded its papers
+    as waiting and wiped a paper's earlier refusal for good and its reason: the
+    next fetch sent it again (found by a regression hunt). A paper not sent keeps
+    them; one without such a refusal waits, no try counted."""
+    store.import_digest(Digest("a", papers=[paper("1", abstract_en="x"), paper("2")]))
+    refused, other = (store.get_paper(i).rowid for i in ("1", "2"))
+    record_translation_failure(store, refused, "HTTP 400: content filtered", permanent=True)
+    record_translation_failure(store, other, "HTTP 500", counted=True)
+    for rowid in (refused, other):
+        record_translation_failure(store, rowid, "not sent: HTTP 401", counted=False)
+    kept = store.get_paper(refused).paper.extras
+    assert kept[Extra.TRANSLATE_ERROR] == "HTTP 400: content filtered"
+    assert kept[Extra.TRANSLATE_PERMANENT] == "1" and kept[Extra.TRANSLATE_TRIES] == "1"
+    waiting = store.get_paper(other).paper.extras
+    assert waiting[Extra.TRANSLATE_ERROR] == "not sent: HTTP 401"
+    assert waiting[Extra.TRANSLATE_TRIES] == "1"  # the one real failure
+    assert [r.paper.id for r in store.get_papers(after_fetch_papers(store, [], 50).rowids)] == ["2"]

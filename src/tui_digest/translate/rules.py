@@ -166,6 +166,11 @@ def record_translation_failure(
 
     def change(paper: Paper) -> Paper:
         extras = paper.extras
+        if not counted and extras.get(Extra.TRANSLATE_PERMANENT):
+            # Refused for good before, and not sent now: that refusal and its
+            # reason stand (a run stopped by a rejected key wiped them, and the
+            # next fetch sent the paper again; found by a regression hunt).
+            return paper
         extras[Extra.TRANSLATE_ERROR] = clean_line(reason, MAX_ERROR) or "failed"
         extras[Extra.TRANSLATE_FAILED_AT] = when
         before = extras.get(Extra.TRANSLATE_TRIES, "")
@@ -173,7 +178,7 @@ def record_translation_failure(
             extras[Extra.TRANSLATE_TRIES] = str(int(before) + 1 if before.isdigit() else 1)
         if permanent:
             extras[Extra.TRANSLATE_PERMANENT] = "1"
-        else:
+        elif counted:
             extras.pop(Extra.TRANSLATE_PERMANENT, None)
         return paper
 
