@@ -47,3 +47,19 @@ async def test_the_status_line_drops_whole_parts_never_word_fragments(cache: Pat
                 assert word in words or word.endswith("…") or word.isdigit(), (width, word)
             if width == 140:
                 assert "learning" in shown and "is:unread" in shown
+
+
+async def test_at_80_columns_the_unread_filter_stays_beside_a_long_search(cache: Path) -> None:
+    """A long search at 80 columns dropped `filter: is:unread` (and the footer had
+    no room for `u`): nothing said why papers were missing (found by a regression
+    hunt). The filter comes first; the search is cut with "…" when it must be."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        await pilot.press("slash", *"reinforcement learning", "enter", "u")
+        await settle(pilot)
+        shown = drawn(app.main.query_one(StatusLine))
+        assert "filter: is:unread" in shown
+        assert "search: reinforcement" in shown

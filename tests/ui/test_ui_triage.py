@@ -622,7 +622,7 @@ async def test_a_short_status_line_keeps_saying_what_the_unread_count_counts(
         await settle(pilot)
         line = status_text(app)
         assert "in the digest" not in line  # (the short line)
-        assert "30 unread in digest  search: zzzznothing" in line and "is:unread" in line
+        assert "30 unread in digest  filter: is:unread  search: zzzznothing" in line
         assert len(line) <= 120
         bare = re.compile(r"\d unread(?! in)")
         for width in (100, 80, 60):
@@ -630,8 +630,11 @@ async def test_a_short_status_line_keeps_saying_what_the_unread_count_counts(
             await pilot.resize_terminal(width, 30)
             await settle(pilot)
             line = str(status.render())
-            assert "search: zzzznothing" in line and not bare.search(line), (width, line)
+            assert "filter: is:unread" in line and not bare.search(line), (width, line)
+            # (at 60 the search has no room left: the search box above shows it)
+            assert ("search: zzzznothing" in line) == (width > 60), (width, line)
+            assert app.main.search_box.value == "zzzznothing"
         app.main.show_digest(None)
         await pilot.resize_terminal(120, 30)
         await settle(pilot)
-        assert "38 unread in all  search: zzzznothing" in status_text(app)
+        assert "38 unread in all  filter: is:unread  search: zzzznothing" in status_text(app)

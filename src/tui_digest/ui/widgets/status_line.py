@@ -114,12 +114,16 @@ class StatusLine(Widget):
         unread = self._unread(level)
         if unread:
             parts.append((None, unread))
-        if self.query_text.strip():
-            parts.append((len("  search: "), ["  ", *self._search(compact)]))
+        # The quick filters before the search: short, and they hide papers the
+        # search would find (at 80 columns a long search dropped `is:unread`
+        # and the footer's `u` too, so nothing said why papers were missing;
+        # found by a regression hunt). The search is cut with "…" instead.
         flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
         filters = [name for name, on in flags if on]
         if filters:
             parts.append((None, ["  ", ("filter: " + " ".join(filters), "$text-secondary")]))
+        if self.query_text.strip():
+            parts.append((len("  search: "), ["  ", *self._search(compact)]))
         language = LANGUAGE_LABELS.get(self.language, self.language)
         parts.append((None, ["  ", (language, "$text-muted")]))
         # The sample note belongs to the sample's views only.
