@@ -61,6 +61,8 @@ import sqlite3
 from collections.abc import Callable
 
 from tui_digest.core import digest_day as day
+
+# --- Listing order: see `listing_key` (re-exported: the query compiler and the store use it)
 from tui_digest.core.listing_key import (
     DAY_SHIFT,
     PLACED_BIT,
@@ -73,9 +75,7 @@ from tui_digest.core.listing_key import (
     replace_members,
     sort_key,
 )
-
-# --- Listing order: see `listing_key` (re-exported: the query compiler and the store use it)
-from tui_digest.core.query_notes import fold_note
+from tui_digest.core.query_notes import fold_note  # (notes' search form: `refold_notes`)
 
 # --- Search index: see `search_index` (re-exported here for the query compiler) --
 from tui_digest.core.search_index import (

@@ -21,6 +21,8 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui_digest.core.store.rows import in_chunks
+
 _TEXT_COLS = "pk, title_en, abstract_en, title_zh, summary_zh, abstract_zh, authors, categories"
 
 
@@ -72,9 +74,7 @@ def iter_texts(
         for r in rows:
             yield (*r[:6], _list(r[6]), _list(r[7]))
         return
-    for i in range(0, len(pks), 500):
-        chunk = pks[i : i + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(pks):
         for r in conn.execute(f"SELECT {_TEXT_COLS} FROM papers WHERE pk IN ({marks})", chunk):
             yield (*r[:6], _list(r[6]), _list(r[7]))
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tui_digest.core.processes import process_alive, this_host
-from tui_digest.core.store.rows import CHUNK
+from tui_digest.core.store.rows import in_chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +54,7 @@ def take(
     pid = os.getpid() if pid is None else pid
     host = this_host() if host is None else host
     result = Claimed()
-    for i in range(0, len(rowids), CHUNK):
-        chunk = list(rowids[i : i + CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(rowids):
         rows = conn.execute(
             f"SELECT paper, run, pid, host, since, until FROM claims "
             f"WHERE job = ? AND paper IN ({marks})",
@@ -81,9 +79,7 @@ def release(conn: sqlite3.Connection, job: str, run: str, rowids: Sequence[int] 
     if rowids is None:
         conn.execute("DELETE FROM claims WHERE job = ? AND run = ?", (job, run))
         return
-    for i in range(0, len(rowids), CHUNK):
-        chunk = list(rowids[i : i + CHUNK])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(rowids):
         conn.execute(
             f"DELETE FROM claims WHERE job = ? AND run = ? AND paper IN ({marks})",
             [job, run, *chunk],
