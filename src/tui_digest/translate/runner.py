@@ -8,8 +8,9 @@ translation: a success fills only the empty Chinese fields
 (`rules.apply_translation`), a failure is recorded on the paper
 (`rules.record_translation_failure`) and its English stays. A fatal error
 (rejected key, wrong URL, server unreachable) stops the batch: the papers not
-yet sent are reported as skipped and nothing is recorded on them, since the
-fault is not theirs.
+yet sent are reported as skipped and recorded as waiting with no try counted,
+since the fault is not theirs (`_left_waiting`: after-fetch translation takes
+them again).
 
 Two runs at once (a cron `fetch` while the reader's `t` works) share the
 work: a batch claims its papers in the cache just before it is sent
