@@ -95,13 +95,16 @@ class CursorList(ScrollView):
         hidden = sorted(self.selected.difference(shown))
         return shown + hidden
 
-    def move_cursor(self, index: int, *, deliberate: bool = True) -> None:
-        """Put the cursor on row `index` (a user's move unless `deliberate` is False)."""
+    def move_cursor(self, index: int, *, deliberate: bool = True, chosen: bool = False) -> None:
+        """Put the cursor on row `index` (a user's move unless `deliberate` is False).
+        `chosen`: told even when the cursor is on that row already (a click on it)."""
         self._last_when_listed = False  # a newer move wins over a waiting G
         if not self._ids:
             return
         index = max(0, min(index, len(self._ids) - 1))
         if index == self._cursor:
+            if chosen:
+                self._post_cursor(deliberate=deliberate)
             return
         self._cursor = index
         self._scroll_to_cursor()
@@ -214,12 +217,7 @@ class CursorList(ScrollView):
         # read timer then marked read (found by a bug hunt).
         if row >= len(self._ids):
             return
-        if row == self._cursor:
-            # The row the cursor is on (at launch, after a search): the cursor does
-            # not move, but the click chose the paper as a click on another row
-            # does, so it is told as a deliberate move (the read timer starts).
-            # move_cursor sent nothing here, and the paper read stayed unread.
-            self._last_when_listed = False  # as move_cursor: a newer move wins over G
-            self._post_cursor(deliberate=True)
-            return
-        self.move_cursor(row)
+        # A click on the row the cursor is on (at launch, after a search) chose the
+        # paper as a click on another row does: told as a deliberate move (the read
+        # timer starts). It was not told, and the paper read stayed unread.
+        self.move_cursor(row, chosen=True)
