@@ -42,6 +42,16 @@ StoreWrite = Callable[[Store], None]
 FLAG_KEYS = {"read": "m", "starred": "s"}
 
 
+def timer_read(rowid: int) -> Callable[[Store], FlagChange]:
+    """The store work of the read timer's kind of read (the timer, opening a
+    paper): never over a read mark set by hand (`Store.timer_read`)."""
+
+    def read(store: Store) -> FlagChange:
+        return FlagChange("read", True, tuple(store.timer_read(rowid)), 1)
+
+    return read
+
+
 # Seconds a flag write may take before the status line says it is saving.
 SAVING_SHOWN_AFTER = 0.4
 
@@ -112,11 +122,7 @@ class ReadingScreen(ListingScreen):
         # The store skips a paper whose read flag was set by hand, in this session
         # or an earlier one (`explicit` only knows this session's).
         if rowid == self.paper_list.current_rowid:
-
-            def read(store: Store) -> FlagChange:
-                return FlagChange("read", True, tuple(store.timer_read(rowid)), 1)
-
-            self.change_marks(read, quiet=True, undoable=False)
+            self.change_marks(timer_read(rowid), quiet=True, undoable=False)
 
     @on(msg.PaperOpened)
     def _paper_opened(self, message: msg.PaperOpened) -> None:
@@ -132,16 +138,12 @@ class ReadingScreen(ListingScreen):
         the detail pane marked nothing (found by a bug hunt). Undoable (the user
         opened it), quiet like the timer; nothing to undo when the hand mark won.
         """
-
-        def read(store: Store) -> FlagChange:
-            return FlagChange("read", True, tuple(store.timer_read(rowid)), 1)
-
         # The open did the timer's work: a timer still waiting on this paper would
         # read it again after a ctrl+z of the open (regression hunt: `j o ctrl+z`,
         # then the paper read 2 s later; the old `o`, a hand mark, stopped it).
         if self.dwell.pending == rowid:
             self.dwell.cancel()
-        self.change_marks(read, quiet=True)
+        self.change_marks(timer_read(rowid), quiet=True)
 
     # --- changes -------------------------------------------------------------------
 
