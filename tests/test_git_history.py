@@ -624,3 +624,78 @@ async def test_a_rate_limited_history_costs_one_request_and_no_wait(tmp_path):
     assert len(api) == 1
     assert ids_of(db)["2026-12-23"] == lists[23]
     assert any("429" in note for note in result.notes)
+
+
+async def test_days_the_history_could_not_read_are_read_by_the_next_fetch_it_can(tmp_path):
+    """Found by a review: Tuesday fetched in the morning, Wednesday and Thursday
+    missed, Friday's fetch met GitHub's rate limit and filed Friday's list: the
+    missed days counted from the newest day with a digest (Friday) and a revision
+    from the last fetch (Friday's), so Saturday's fetch, its API working, read
+    neither Wednesday nor Thursday nor Tuesday's later version, ever. The history
+    keeps what it has read (across restarts: each fetch opens the cache anew)."""
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    lists = {d: [f"2612.{d:02d}{i:03d}" for i in range(1, 11)] for d in range(1, 6)}
+
+    def runs(d: int) -> None:  # the morning's list, then the afternoon's revision
+        repo.run(f"2026-12-{d:02d}", 3, lists[d][:9])
+        repo.run(f"2026-12-{d:02d}", 15, lists[d])
+
+    repo.run("2026-12-01", 3, lists[1][:9])
+    await fetch_at(db, repo, at("2026-12-01", 8))
+    repo.run("2026-12-01", 15, lists[1])
+    runs(2)
+    runs(3)
+    repo.run("2026-12-04", 3, lists[4][:9])
+    repo.api_status = 403
+    friday = await fetch_at(db, repo, at("2026-12-04", 8))
+    assert friday.ok and friday.new == 9 and friday.notes[0].startswith("the days before: ")
+    assert ids_of(db) == {"2026-12-01": lists[1][:9], "2026-12-04": lists[4][:9]}
+    repo.run("2026-12-04", 15, lists[4])
+    repo.run("2026-12-05", 3, lists[5][:9])
+    repo.api_status = 200
+    saturday = await fetch_at(db, repo, at("2026-12-05", 8))
+    held = ids_of(db)
+    assert (
+        held
+        == {
+            "2026-12-01": lists[1],  # its afternoon version, which no fetch had read
+            "2026-12-02": lists[2],
+            "2026-12-03": lists[3],
+            "2026-12-04": lists[4],
+            "2026-12-05": lists[5][:9],
+        }
+    )
+    with Store.open(db) as store:
+        assert sorted(d.name for d in store.digests()) == [
+            f"digest-cs.AI-2026-12-0{d}" for d in range(1, 6)
+        ]
+    assert len(saturday.caught_up) == 2 and len(saturday.revised) == 2 and saturday.notes == []
+    # Saturday again, after a restart: the history was read whole; nothing more is asked.
+    repo.requests.clear()
+    again = await fetch_at(db, repo, at("2026-12-05", 12))
+    assert again.ok and again.new == 0 and not any("api.github.com" in a for a in asked(repo))
+
+
+async def test_a_second_page_that_could_not_be_had_is_asked_again_next_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(git_history, "PER_PAGE", 3)
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    repo.week(WEEK)
+    await fetch_at(db, repo, at("2026-11-16", 20))
+    handle = repo._list
+    refuse = [True]
+
+    def first_page_only(request: httpx.Request) -> httpx.Response:
+        if refuse[0] and b"page=2" in request.url.query:
+            return httpx.Response(403, content=b'{"message": "API rate limit exceeded"}')
+        return handle(request)
+
+    monkeypatch.setattr(repo, "_list", first_page_only)
+    await fetch_at(db, repo, at("2026-11-19", 9))
+    assert [d for d, _ in days_of(db)] == ["2026-11-16", "2026-11-18", "2026-11-19"]
+    refuse[0] = False
+    monkeypatch.setattr(git_history, "PER_PAGE", 100)  # (Monday to Thursday on one page)
+    friday = await fetch_at(db, repo, at("2026-11-20", 9))
+    assert [d for d, _ in days_of(db)] == [f"2026-11-{d}" for d in range(16, 21)]
+    assert friday.ok and friday.notes == [] and len(friday.caught_up) == 1

@@ -50,6 +50,8 @@ Layout
 - `claims` (`_add_claims`, schema 17): which run of which process is working
   on which paper for a job (machine translation), so that two runs at once
   do not both pay for the same paper (`store.claims`).
+- `sources.history_read` (`_add_history_read`, schema 18): when the generator's
+  history was last read whole for that source (`fetch.catch_up`).
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -536,6 +538,16 @@ def _add_claims(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_history_read(conn: sqlite3.Connection) -> None:
+    """When a source's history (`fetch.git_history`) was last read whole: every
+    day before that fetch's day read from it, or held otherwise. Missed days
+    counted from the source's newest digest and a revision keyed on its last
+    success, so a fetch whose history GitHub refused (a 403 rate limit) but which
+    filed the day's list lost the days before for good (found by a review). A
+    cache from before has none: its next fetch counts as before."""
+    conn.execute("ALTER TABLE sources ADD COLUMN history_read TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -554,6 +566,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     refold_notes,
     _recover_hand_marks,
     _add_claims,
+    _add_history_read,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -67,12 +67,16 @@ def republished(feed: Feed, kept: dict[str, str], until: str) -> list[tuple[str,
 @dataclass(frozen=True, slots=True)
 class Held:
     """What a catch-up of the generator's history starts from, read before the fetch
-    imports its own document: the days the source holds (`_days_held`), the newest
-    it has a digest of ("" when none) and when it was last fetched (None: never)."""
+    imports its own document: the days the source holds (`_days_held`), the day
+    missed days count from ("" when it has no digest: `git_history.read_since`),
+    the days it has a digest of that may have a later version (from the day of
+    `read_at` on) and when the history was last read whole (else the source's last
+    success, for a cache from before `history_read`; None: never)."""
 
     days: set[str]
     since: str
-    last_fetch: dt.datetime | None
+    digests: set[str]
+    read_at: dt.datetime | None
 
 
 class CatchUp(StoreSteps):
@@ -116,10 +120,15 @@ class CatchUp(StoreSteps):
         """What a catch-up of source `key` starts from, read before the fetch imports
         its document and records its state (`Held`)."""
         held = await self._days_held(key)
-        since = await self._store(self.store.newest_digest_day, key)
+        newest = await self._store(self.store.newest_digest_day, key)
         state = await self._store(self.store.fetch_state, source.name, source.url) or {}
-        last = state.get("last_success")
-        return Held(held, since, git_history.moment(last) if isinstance(last, str) else None)
+        read, last = state.get("history_read"), state.get("last_success")
+        recorded = git_history.moment(read) if isinstance(read, str) else None
+        read_at = recorded or (git_history.moment(last) if isinstance(last, str) else None)
+        since = git_history.read_since(newest, recorded)
+        first = git_history.commit_day(read_at) if read_at is not None else newest
+        digests = await self._store(self.store.digest_days, key, first) if newest else set()
+        return Held(held, since, digests, read_at)
 
     async def _history(
         self,
@@ -128,22 +137,28 @@ class CatchUp(StoreSteps):
         key: str,
         source: Source,
         until: str,
-    ) -> None:
+    ) -> bool:
         """The days source `key` (the generator's file `raw`) missed before `until`
         (the day of the fetch), from the repository's history (`git_history`):
         whatever the fetch itself brought, a new list, the same, an empty file or a
         304 (a fetch on Saturday held its empty file, then no fetch ever read the
-        weekdays missed before it). And the newest day it has a digest of, when the
-        history has a version of it later than the last fetch (`to_revise`).
-        Run before the fetch imports its own document (`runner`)."""
+        weekdays missed before it). And the days it has a digest of, when the
+        history has a version of them later than it was last read (`to_revise`).
+        Run before the fetch imports its own document (`runner`).
+
+        True when the history was read whole (nothing to read, or every day had):
+        the fetch records it as the source's `history_read` (`read_since`). False
+        when the commits API failed, or a day could not be fetched: the next fetch
+        reads them again (a note says why)."""
         try:
             held = await self._held_before(key, source)
             missed = git_history.missed_days(held.days, until, held.since)
-            revise = git_history.to_revise(held.since, until, held.last_fetch)
+            revise = git_history.to_revise(held.digests, until, held.read_at)
             days = sorted({*missed, *revise})
             if not days:
-                return
+                return True
             commits: list[tuple[str, dt.datetime]] = []
+            whole = True
             for page in range(1, git_history.PAGES + 1):
                 url = git_history.commits_url(raw, days, page)
                 try:
@@ -159,18 +174,19 @@ class CatchUp(StoreSteps):
                         raise
                     # The days the first page listed are read all the same.
                     result.notes.append(f"some days before: {clean_line(str(exc), 300)}")
+                    whole = False
                     break
                 commits += listed
                 if count < git_history.PER_PAGE:
                     break
-            # A day held is read again only for a version the last fetch could not see.
-            commits = git_history.later_than(commits, revise, held.last_fetch)
+            # A day held is read again only for a version the last read could not see.
+            commits = git_history.later_than(commits, revise, held.read_at)
             kept = await self._store(self.store.kept_sha256, key, revise) if revise else {}
         except (FetchError, ValueError, CacheError, sqlite3.Error, OSError) as exc:
             result.notes.append(f"the days before: {clean_line(str(exc), 300)}")
-            return
+            return False
         wanted = [(day, raw.at(sha)) for day, sha in git_history.last_of_each_day(commits, days)]
-        await self._catch_up(
+        had = await self._catch_up(
             result,
             wanted,
             key=key,
@@ -180,6 +196,7 @@ class CatchUp(StoreSteps):
             kept=kept,
             revise=set(revise),
         )
+        return whole and had
 
     async def _catch_up(
         self,
@@ -192,11 +209,14 @@ class CatchUp(StoreSteps):
         kind: str | None = "digest-feed",
         kept: dict[str, str] | None = None,
         revise: set[str] | None = None,
-    ) -> None:
-        """Import each of `days` (oldest first) as source `key`'s digest of that day.
+    ) -> bool:
+        """Import each of `days` (oldest first) as source `key`'s digest of that day;
+        False when one could not be fetched or stored (a note says so): another try
+        may have it. A document that cannot be read is had: it reads the same again.
 
         `revise`: days held, read again for a later version (`git_history.to_revise`);
         one whose bytes are those the cache `kept` (date -> SHA-256) is skipped."""
+        had = True
         for day, url in days:
             try:
                 got = await self.fetcher.fetch(url)
@@ -215,6 +235,7 @@ class CatchUp(StoreSteps):
                 )
             except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
                 result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
+                had = had and isinstance(exc, InputError)
                 continue
             result.problems += len(read.problems)
             if stats.no_new_papers:  # held all the same: never asked for again
@@ -222,6 +243,7 @@ class CatchUp(StoreSteps):
                     await self._store(self.store.hold_empty_day, key, day)
                 except (CacheError, sqlite3.Error, OSError) as exc:
                     result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
+                    had = False
                 continue
             # Counted as the cache stood before the run, as the fetched document is: the
             # papers another source brought in this run (arXiv's feed, a cross-list)
@@ -239,3 +261,4 @@ class CatchUp(StoreSteps):
             # known already (from the newest day, imported first, or a cross-list).
             elif stats.new or stats.outcome == NEW_DIGEST:
                 result.caught_up.append(stats.digest)
+        return had

@@ -22,14 +22,21 @@ same source's digest (`store.days`):
   first is full, `PAGES` at most: "the primary rate limit for unauthenticated
   requests is 60 requests per hour"
   (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api);
-- the newest day the source has a digest of is read again when the last fetch
-  came before it ended (`to_revise`): the generator's later runs that day
-  (about 4 a day) left a later version no fetch saw; the store files it as a
-  fetch that evening would have (a revision of the day's list replaces it);
+- the days the source has a digest of are read again when the history was
+  last read whole before they ended (`to_revise`): the generator's later runs
+  that day (about 4 a day) left a later version no fetch saw; the store files
+  it as a fetch that evening would have (a revision of the day's list replaces
+  it);
 - the last commit of each missed day (a commit's day is its UTC date:
   `commit_day`) is the file as that day left it
   (a fetch that day would have filed it under that day), and is read from
   the raw host at that commit.
+
+The history keeps when it was last read whole (the source's `history_read`:
+`read_since`): a fetch whose commits API failed (GitHub's 403 rate limit, a
+500, the network) still files the day's list, so counted from the newest day
+with a digest and the last fetch, the days it could not read were never read
+by a later fetch (found by a review). They are counted from that moment.
 
 As with a published folder's missed days (`catch_up`): only days after the
 newest one with a digest and not held otherwise (`missed_days`), whatever the
@@ -43,6 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlencode, urlsplit
 
@@ -103,19 +111,39 @@ def missed_days(held: set[str], until: str, since: str = "") -> list[str]:
     return [d for d in span if d not in held][-MAX_DAYS:]
 
 
-def to_revise(since: str, until: str, last_fetch: dt.datetime | None) -> list[str]:
-    """[`since`] (the newest day the source has a digest of) when it is before `until`
-    (the day of the fetch) and the last fetch was before it ended: the generator
-    may have committed a later version of it since (its afternoon and evening
-    runs), which no fetch read (a cron fetch each morning kept each day's morning
-    version: found by a month's replay). The catch-up reads that day's last commit
-    after `last_fetch` and files it through the store's rules, as a fetch that
-    evening would have (a revision replaces the day's digest)."""
-    if not since or since >= until or MAX_DAYS <= 0:
+def read_since(newest: str, read_at: dt.datetime | None) -> str:
+    """The day missed days count from (`missed_days`' `since`): `newest` (the newest
+    day the source has a digest of), or the day before the history was last read
+    whole (`read_at`, the source's `history_read`) when that is earlier. A list
+    filed by a fetch whose history could not be had is not a bound: the days
+    before it were never read. A cache from before `history_read` has none (None):
+    `newest`, as before."""
+    if read_at is None or not newest:
+        return newest
+    return min(newest, _day_before(commit_day(read_at)))
+
+
+def to_revise(days: Iterable[str], until: str, read_at: dt.datetime | None) -> list[str]:
+    """The `days` (those the source has a digest of) before `until` (the day of the
+    fetch) that had not ended when the history was last read (`read_at`): the
+    generator may have committed a later version of them since (its afternoon and
+    evening runs), which no fetch read (a cron fetch each morning kept each day's
+    morning version: found by a month's replay). The catch-up reads each one's
+    last commit after `read_at` and files it through the store's rules, as a fetch
+    that evening would have (a revision replaces the day's digest); one whose
+    bytes are those held costs nothing more. `read_at` None (never read): the
+    newest of them alone. At most MAX_DAYS, the newest.
+
+    `read_at` is when the history was last read whole, not the last fetch: a
+    fetch whose history could not be had (a 403) still filed its list, and the
+    days before it were never revised (found by a review)."""
+    before = sorted(d for d in days if d and d < until)
+    if not before or MAX_DAYS <= 0:
         return []
-    if last_fetch is not None and last_fetch >= _day_start(since) + dt.timedelta(days=1):
-        return []
-    return [since]
+    if read_at is None:
+        return before[-1:]
+    first = commit_day(read_at)
+    return [d for d in before if d >= first][-MAX_DAYS:]
 
 
 def later_than(
@@ -224,6 +252,10 @@ def empty_day(url: str, started: dt.datetime) -> str:
     from tui_digest.core.digest_day import local_date
 
     return commit_day(started) if raw_file(url) is not None else local_date(started)
+
+
+def _day_before(day: str) -> str:
+    return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
 
 
 def _day_start(day: str) -> dt.datetime:

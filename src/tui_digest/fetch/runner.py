@@ -162,6 +162,7 @@ class _Run(FolderSources):
         )
         key = strip_credentials(source.url)
         raw = raw_file(key)  # the generator's file on GitHub: its history has the days missed
+        whole = False  # (its history read whole: recorded with the fetch's state)
         try:
             # A published feed: the days held before, to fetch those it missed after
             # (`catch_up`).
@@ -174,7 +175,7 @@ class _Run(FolderSources):
                 # source's latest digest (`store.days`): nothing was filed for
                 # yesterday, and today's own list became today's `-2` (found by a
                 # month's replay). Read after the days before, it is their list.
-                await self._history(result, raw, key, source, local_date(started))
+                whole = await self._history(result, raw, key, source, local_date(started))
             await self._import(
                 source,
                 started,
@@ -200,7 +201,10 @@ class _Run(FolderSources):
         # keeps no validators, as a cut feed (`_cut_off`): stored, the next fetch was
         # told 304 and the cut day never healed (found by a month's replay).
         cut = bool(read.digest.cut)
-        return await self._succeeded(source, started, result, response, validators=not cut)
+        history = started if whole else None
+        return await self._succeeded(
+            source, started, result, response, validators=not cut, history=history
+        )
 
     async def _not_modified(
         self, source: Source, started: dt.datetime, response: FetchResult, state: dict[str, Any]
@@ -223,9 +227,13 @@ class _Run(FolderSources):
             except (CacheError, sqlite3.Error, OSError) as exc:
                 return await self._failed(source, started, f"cache: {exc}", 304)
         raw = raw_file(key)
+        whole = False
         if raw is not None:  # the file unchanged since: the days missed before may not be
-            await self._history(result, raw, key, source, local_date(started))
-        return await self._succeeded(source, started, result, response, keep_validators=True)
+            whole = await self._history(result, raw, key, source, local_date(started))
+        history = started if whole else None
+        return await self._succeeded(
+            source, started, result, response, keep_validators=True, history=history
+        )
 
     async def _cut_off(
         self,

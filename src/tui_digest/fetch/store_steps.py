@@ -152,10 +152,12 @@ class StoreSteps:
         *,
         keep_validators: bool = False,
         validators: bool = True,
+        history: dt.datetime | None = None,
     ) -> SourceResult:
         """Record a fetch that succeeded; its validators too unless not `validators`
         (the document looked cut off: those stored before stay, so the next fetch
-        downloads it again)."""
+        downloads it again), and `history` as when the generator's history was last
+        read whole (`catch_up`), when it was (else the one stored before stays)."""
         fields: dict[str, Any] = {
             "url": strip_credentials(source.url),
             "last_checked": _stamp(started),
@@ -163,6 +165,8 @@ class StoreSteps:
             "last_status": status_text(result),
             "last_error": "",
         }
+        if history is not None:
+            fields["history_read"] = _stamp(history)
         # A 304 may omit the validators; keep the stored ones then.
         if validators and (not keep_validators or response.etag):
             fields["etag"] = response.etag

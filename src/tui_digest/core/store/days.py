@@ -394,6 +394,18 @@ def newest_digest_day(conn: sqlite3.Connection, source: str) -> str:
     return str(row[0] or "")
 
 
+def digest_days(conn: sqlite3.Connection, source: str, since: str) -> set[str]:
+    """The days from `since` on that `source` has a digest of: those a catch-up may
+    read again for a later version (`fetch.git_history.to_revise`)."""
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT date FROM digests WHERE source = ? AND date >= ? AND date != ''",
+            (source, since),
+        )
+    }
+
+
 def hold_day(conn: sqlite3.Connection, source: str, day: str) -> None:
     """A day `source` was fetched and brought nothing (an empty weekend file): held
     like a day with a digest, so no catch-up of missed days asks for it again.

@@ -50,6 +50,10 @@ class DigestMethods(Connections):
         """The newest day `source` has a digest of ("" when none)."""
         return days.newest_digest_day(self._conn(), source)
 
+    def digest_days(self, source: str, since: str) -> set[str]:
+        """The days from `since` on that `source` has a digest of."""
+        return days.digest_days(self._conn(), source, since)
+
     def hold_empty_day(self, source: str, day: str) -> None:
         """`source` was fetched on `day` and was empty: the day is held (see `days.hold_day`)."""
         with self._write() as conn:

@@ -18,6 +18,7 @@ SOURCE_FIELDS = (
     "last_status",
     "last_error",
     "last_success",
+    "history_read",  # (`fetch.catch_up`: when the generator's history was last read whole)
 )
 
 
