@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from pathlib import Path
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -699,3 +700,48 @@ async def test_a_second_page_that_could_not_be_had_is_asked_again_next_time(tmp_
     friday = await fetch_at(db, repo, at("2026-11-20", 9))
     assert [d for d, _ in days_of(db)] == [f"2026-11-{d}" for d in range(16, 21)]
     assert friday.ok and friday.notes == [] and len(friday.caught_up) == 1
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Los_Angeles"])
+async def test_each_fetch_files_the_list_under_its_utc_day_mornings_and_evenings(
+    tmp_path, monkeypatch, zone
+):
+    """Found by a review: the live fetch filed the generator's undated file under the
+    local date of the fetch. A first fetch at 07:00 in Shanghai (23:00Z the day
+    before) filed the day before's list under today, and that evening today's own
+    list became "today-2"; at 21:00 in California (05:00Z the next day) the next
+    day's first list became "today-2". The live fetch files it under the day the
+    history would (`commit_day`: its UTC date), each list under its own day."""
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    db = tmp_path / "cache.db"
+    repo = Repository()
+    lists = {d: [f"2612.{d:02d}{i:03d}" for i in range(1, 11)] for d in range(6, 12)}
+    runs = sorted(  # each UTC day: a morning list, then the afternoon's revision
+        (at(f"2026-12-{d:02d}", hour), d, ids)
+        for d in lists
+        for hour, ids in ((2, lists[d][:9]), (14, lists[d]))
+    )
+    local = ZoneInfo(zone)
+    for day in range(7, 11):
+        for hour in (7, 21):  # each local morning and evening
+            moment = dt.datetime(2026, 12, day, hour, tzinfo=local).astimezone(dt.UTC)
+            while runs and runs[0][0] <= moment:  # the generator's runs so far
+                when, d, ids = runs.pop(0)
+                repo.run(f"2026-12-{d:02d}", when.hour, ids)
+                head = (f"2026-12-{d:02d}", ids)
+            result = await fetch_at(db, repo, moment)
+            assert result.ok and result.notes == []
+            held = ids_of(db)
+            assert held[head[0]] == head[1], (moment, head[0])  # the list, under its own day
+            with Store.open(db) as store:
+                names = [d.name for d in store.digests()]
+            assert not [n for n in names if n.endswith("-2")], (moment, names)
+    # Shanghai's first fetch (23:00Z on the 6th) to California's last (05:00Z on the 11th).
+    first, last = (6, 10) if zone == "Asia/Shanghai" else (7, 11)
+    assert held == {
+        **{f"2026-12-{d:02d}": lists[d] for d in range(first, last)},
+        f"2026-12-{last}": lists[last][:9],  # its afternoon run is still to come
+    }

@@ -228,27 +228,36 @@ def commit_day(moment: dt.datetime) -> str:
     (the generator's first run of a day, at 03:00Z in the replay that found this,
     is 19:00 the evening before in California): the last commit of each local
     day was the next day's list, and each missed day's own list was never read
-    (found by a month's replay). A live fetch files the generator's undated file
-    under the day it is read (`digest_day`), and a list read after local
-    midnight that keeps the day before's nearly whole as that day's revision
-    (`store.days`): east of UTC, a commit late in the UTC day (read the next
-    local morning) is then of its UTC day too; in the daytime west of UTC, a
-    fetch reads a version committed earlier in the UTC day that is its local day. So
-    a day filed by a live fetch and read again from the history (`to_revise`)
-    is the same day, and a missed day gets the list a fetch that day had."""
+    (found by a month's replay). A live fetch files the file under the same
+    rule (`fetch_day`), so a day filed by a live fetch and read again from the
+    history (`to_revise`) is the same day, and a missed day gets the list a
+    fetch that day had."""
     return moment.astimezone(dt.UTC).date().isoformat()
 
 
-def empty_day(url: str, started: dt.datetime) -> str:
-    """The day an empty file fetched at `started` holds (a weekend's, a holiday's).
+def fetch_day(url: str, started: dt.datetime) -> str:
+    """The day a fetch at `started` files `url`'s undated list under (as its `today`:
+    `digest_day`), and holds when the file is empty (a weekend's, a holiday's).
 
-    For a file whose history is read (`raw_file`), the day `commit_day` gives
-    the same moment: the history files its days so, and the missed days it
-    reads skip the days held. East of UTC, Monday 07:00 in Shanghai is Sunday
-    23:00Z: the empty file is Sunday's, and holding Monday (the local date)
-    kept Monday's list from ever being read; Tuesday's fetch filed it as
-    Tuesday's and Tuesday's own list became "Tuesday-2" (found by a
-    regression hunt). Other files: the local date, as before."""
+    For a file whose history is read (`raw_file`), the day `commit_day` gives the
+    same moment, its UTC date: the file is overwritten by each of the
+    generator's runs (about 4 a day; ../shared/docs/upstream.md), so what a fetch
+    reads is the version of the last commit before it, which the history files
+    under that commit's UTC date. When the runs happen is documented nowhere we
+    know of; the fetch's own UTC date is the day of the newest run unless none has
+    run since 00:00Z, and then the history is read first (`runner`): the file
+    is the day before's list, identical to it (nothing filed) or a revision of
+    it (`store.days`). Only a first fetch in that span, with no day held before,
+    files the day before's list under its UTC date.
+
+    The local date was a day late east of UTC: a first fetch at 07:00 in
+    Shanghai (23:00Z the day before) filed the day before's list under today,
+    and that evening today's own list became "today-2"; at 21:00 in California
+    (05:00Z the next day) the next day's first list became "today-2" (found by
+    a review). Holding Monday, the local date, for the weekend's empty file read
+    on a Shanghai Monday morning (Sunday 23:00Z) kept Monday's list from ever
+    being read (found by a regression hunt). Other files: the local date, as
+    before."""
     from tui_digest.core.digest_day import local_date
 
     return commit_day(started) if raw_file(url) is not None else local_date(started)

@@ -19,13 +19,13 @@ from urllib.parse import urlsplit
 
 from tui_digest.config.sources import Source
 from tui_digest.core.daemon_thread import run_in_daemon_thread
-from tui_digest.core.digest_day import digest_day, local_date
+from tui_digest.core.digest_day import digest_day
 from tui_digest.core.model import InputError, ReadResult
 from tui_digest.core.publish_index import index_url, looks_like_index
 from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher, local_path
 from tui_digest.fetch.folders import FolderSources, index_of_folder, is_web_page
-from tui_digest.fetch.git_history import empty_day, raw_file
+from tui_digest.fetch.git_history import fetch_day, raw_file
 from tui_digest.fetch.results import Progress, SourceResult
 from tui_digest.fetch.store_steps import read_body, utc_now
 from tui_digest.net.errors import FetchError
@@ -175,7 +175,7 @@ class _Run(FolderSources):
                 # source's latest digest (`store.days`): nothing was filed for
                 # yesterday, and today's own list became today's `-2` (found by a
                 # month's replay). Read after the days before, it is their list.
-                whole = await self._history(result, raw, key, source, local_date(started))
+                whole = await self._history(result, raw, key, source, fetch_day(key, started))
             await self._import(
                 source,
                 started,
@@ -223,13 +223,13 @@ class _Run(FolderSources):
             # The same empty file as last time (a weekend): today is held too.
             result.no_new_papers = True
             try:
-                await self._store(self.store.hold_empty_day, key, empty_day(key, started))
+                await self._store(self.store.hold_empty_day, key, fetch_day(key, started))
             except (CacheError, sqlite3.Error, OSError) as exc:
                 return await self._failed(source, started, f"cache: {exc}", 304)
         raw = raw_file(key)
         whole = False
         if raw is not None:  # the file unchanged since: the days missed before may not be
-            whole = await self._history(result, raw, key, source, local_date(started))
+            whole = await self._history(result, raw, key, source, fetch_day(key, started))
         history = started if whole else None
         return await self._succeeded(
             source, started, result, response, keep_validators=True, history=history
@@ -250,7 +250,9 @@ class _Run(FolderSources):
         next fetch downloads it again instead of being told 304 for good."""
         key = strip_credentials(source.url)
         partial = SourceResult(source.name, shown, "unchanged", http_status=response.http_status)
-        day = digest_day(read.digest.date, key, response.last_modified or "", local_date(started))
+        day = digest_day(
+            read.digest.date, key, response.last_modified or "", fetch_day(key, started)
+        )
         try:
             held = day in await self._days_held(key)
             if not held:  # (no raw bytes: a cut document is not this day's original)

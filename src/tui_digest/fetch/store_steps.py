@@ -16,11 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 from tui_digest.config.sources import Source, infer_category
-from tui_digest.core.digest_day import digest_day, local_date, source_name_of
+from tui_digest.core.digest_day import digest_day, source_name_of
 from tui_digest.core.model import ImportStats, ReadResult
 from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher
-from tui_digest.fetch.git_history import empty_day
+from tui_digest.fetch.git_history import fetch_day
 from tui_digest.fetch.offline import OfflineWatch
 from tui_digest.fetch.results import Progress, SourceResult, status_text
 from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
@@ -99,7 +99,8 @@ class StoreSteps:
             source_name=name,
             category=category,
             last_modified=last_modified or "",
-            today=local_date(started),
+            # (the generator's file: its UTC day, as its history files it)
+            today=fetch_day(digest.source, started),
         )
         if stats.no_new_papers:
             result.no_new_papers = result.status == "unchanged" and not result.digest
@@ -108,7 +109,7 @@ class StoreSteps:
                     digest.date,
                     digest.source,
                     last_modified or "",
-                    empty_day(digest.source, started),
+                    fetch_day(digest.source, started),
                 )
                 await self._store(self.store.hold_empty_day, digest.source, day)
             return
