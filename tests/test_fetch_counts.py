@@ -85,3 +85,25 @@ def test_run_totals_count_results_without_ids_as_they_say() -> None:
     b = SourceResult("b", "u", "new", new=2, new_ids={"y", "z"})
     c = SourceResult("c", "u", "updated", updated=4)  # (built elsewhere: counts only)
     assert run_totals([a, b, c]) == (3, 4)
+
+
+def test_a_source_counts_a_paper_its_two_documents_list_once():
+    """The history's day missed and the day's own file (still that list, after
+    midnight), or two files of a folder: each paper counted once, as what the
+    first document that changed it did (it was "new 10 / unchanged 10" of 10)."""
+    from tui_digest.core.model import IDENTICAL, ImportStats
+
+    ids = {f"2612.{i:05d}" for i in range(10)}
+    result = SourceResult("s", "u", "unchanged")
+    result.add(ImportStats(new=10, new_ids=set(ids), ids=set(ids)))
+    result.add(ImportStats(unchanged=10, outcome=IDENTICAL, ids=set(ids)))
+    assert (result.new, result.updated, result.unchanged) == (10, 0, 0)
+    # Unchanged in one file, updated in the next: updated, once.
+    more = {f"2612.{i:05d}" for i in range(10, 14)}
+    result.add(ImportStats(unchanged=4, ids=set(more)))
+    result.add(ImportStats(updated=2, unchanged=2, updated_ids=set(sorted(more)[:2]), ids=more))
+    assert (result.new, result.updated, result.unchanged) == (10, 2, 2)
+    assert result.summary() == "s: new 10 / updated 2 / unchanged 2"
+    # A streamed import brings no ids: its counts are added as they are.
+    result.add(ImportStats(new=3))
+    assert result.new == 13

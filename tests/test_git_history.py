@@ -513,9 +513,9 @@ async def test_a_fetch_after_midnight_after_a_day_off_files_each_list_under_its_
     repo.run("2026-12-29", 15, lists[29])
     night = await fetch_at(db, repo, at("2026-12-30", 0).replace(minute=30))
     assert ids_of(db) == {"2026-12-28": lists[28], "2026-12-29": lists[29]}
-    assert night.summary() == (
-        "digest-cs.AI: new 10 / updated 0 / unchanged 10 (with 1 missed day)"
-    )
+    # The day's file is still Tuesday's list: its 10 papers are counted once
+    # (it said "new 10 / updated 0 / unchanged 10" of 10 papers).
+    assert night.summary() == ("digest-cs.AI: new 10 / updated 0 / unchanged 0 (with 1 missed day)")
     repo.run("2026-12-30", 3, lists[30])
     morning = await fetch_at(db, repo, at("2026-12-30", 8))
     assert ids_of(db) == {f"2026-12-{d}": lists[d] for d in (28, 29, 30)}

@@ -49,8 +49,9 @@ class ImportStats:
     # part of equality, so counts compare as counts.
     digest: str = field(default="", compare=False)
     outcome: str = field(default="", compare=False)
-    # The ids behind the counts (an import into a digest row; empty for an identical
-    # or streamed one): a fetch run counts a paper two sources list alike for both.
+    # The ids behind the counts (empty for a streamed import): a fetch run counts a
+    # paper two sources list alike for both, and once for a source that lists it
+    # in two documents (the history's day and the day's own file).
     new_ids: set[str] = field(default_factory=set, compare=False, repr=False)
     updated_ids: set[str] = field(default_factory=set, compare=False, repr=False)
     ids: set[str] = field(default_factory=set, compare=False, repr=False)

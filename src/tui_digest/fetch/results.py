@@ -44,6 +44,7 @@ class SourceResult:
     # for each, and once in the run's total (`run_totals`).
     new_ids: set[str] = field(default_factory=set, repr=False)
     updated_ids: set[str] = field(default_factory=set, repr=False)
+    unchanged_ids: set[str] = field(default_factory=set, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -51,12 +52,28 @@ class SourceResult:
 
     def add(self, stats: ImportStats) -> None:
         """Count one imported document in (its status: new when any document
-        brought new papers, else updated when any updated some)."""
-        self.new += stats.new
-        self.updated += stats.updated
-        self.unchanged += stats.unchanged
+        brought new papers, else updated when any updated some).
+
+        A paper two documents of the source list is counted once, as what the
+        first that changed it did: after a day off, a fetch just after midnight
+        read the day missed from the history (new 10) and then the day's file,
+        still that same list, and said "new 10 / updated 0 / unchanged 10" of 10
+        papers. A streamed import (no ids) adds its counts as they are."""
+        if not stats.ids:
+            self.new += stats.new
+            self.updated += stats.updated
+            self.unchanged += stats.unchanged
+        else:
+            counted = self.new_ids | self.updated_ids | self.unchanged_ids
+            new = stats.new_ids - counted
+            updated = stats.updated_ids - stats.new_ids - self.new_ids - self.updated_ids
+            unchanged = stats.ids - stats.new_ids - stats.updated_ids - counted
+            self.new += len(new)
+            self.updated += len(updated)
+            self.unchanged += len(unchanged) - len(updated & self.unchanged_ids)
+            self.unchanged_ids = (self.unchanged_ids | unchanged) - updated
         self.new_ids |= stats.new_ids
-        self.updated_ids |= stats.updated_ids
+        self.updated_ids |= stats.updated_ids - self.new_ids
         if stats.new:
             self.status = "new"
         elif stats.updated and self.status != "new":

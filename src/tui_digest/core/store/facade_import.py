@@ -140,11 +140,13 @@ def _nothing_to_keep(
     (unless imported by hand: `removed_lists`); None when it is to be kept."""
     if not listed:
         return ImportStats(outcome=NO_NEW_PAPERS)
+    ids = {pid for _, pid, _ in listed}  # (a fetch counts each paper once: `SourceResult.add`)
     if latest and days.lists_exactly(conn, latest, listed):
         same = days.latest_target(conn, latest)
-        return ImportStats(unchanged=len(listed), digest=same.name, outcome=IDENTICAL)
+        return ImportStats(unchanged=len(listed), digest=same.name, outcome=IDENTICAL, ids=ids)
     if removed_list(conn, days.source_key(digest), listed, revive=options.revive_removed):
-        return ImportStats(unchanged=len(listed), outcome=IDENTICAL)  # (no digest holds it)
+        # (no digest holds it)
+        return ImportStats(unchanged=len(listed), outcome=IDENTICAL, ids=ids)
     return None
 
 
@@ -224,7 +226,10 @@ class ImportMethods(Connections):
                         [(ref, p.version, p.announce_type) for ref, p in incoming.papers.values()],
                     )
                 return ImportStats(
-                    unchanged=len(incoming.papers), digest=target.name, outcome=IDENTICAL
+                    unchanged=len(incoming.papers),
+                    digest=target.name,
+                    outcome=IDENTICAL,
+                    ids=set(incoming.papers),
                 )
             days.refuse_cut(conn, digest, target, incoming.papers)
             if target.outcome == SAME_DAY:
