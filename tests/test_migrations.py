@@ -616,3 +616,21 @@ def test_v17_cache_gains_the_sources_history_read(tmp_path):
         s.set_source_state("ai", history_read="2026-12-02T08:00:00Z")
     with Store.open(db) as s:
         assert (s.get_source_state("ai") or {})["history_read"] == "2026-12-02T08:00:00Z"
+
+
+def test_v18_cache_gains_undo_owners_and_keeps_its_history(tmp_path):
+    """Schema 19 (`undo_log.owner`): an entry from before names no reader, and any
+    reader may take it back, as before."""
+    db = tmp_path / "c.db"
+    with Store.open(db) as s:
+        s.import_digest(Digest("d", date="2024-01-02", papers=[Paper(id="2401.00001")]))
+        [rowid] = s.list_ids()
+        s.push_undo("starred", True, s.change_flag("starred", [rowid], True), 1)
+    with sqlite3.connect(db) as conn:  # as version 18 wrote it
+        conn.execute("ALTER TABLE undo_log DROP COLUMN owner")
+        conn.execute("PRAGMA user_version = 18")
+    with Store.open(db) as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION >= 19
+        assert s._conn().execute("SELECT owner FROM undo_log").fetchall() == [("",)]
+        undone = s.undo_last()
+        assert undone is not None and undone.rowids == [rowid]

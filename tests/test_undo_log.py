@@ -51,3 +51,76 @@ def test_removing_papers_forgets_the_history_and_counts_the_removal(tmp_path: Pa
         store.remove_digests(store.digest_pks(["d"]))
         assert store.undo_depth() == 0 and store.undo_last() is None
         assert undo_log.removals(store._conn()) == 1
+
+
+def _push(store: Store, flag: str, rowids: list[int], owner: str | None = None) -> None:
+    """A change made by reader `owner` (else this one), remembered for undo."""
+    changed = store.change_flag(flag, rowids, True)
+    with store._write() as conn:
+        undo_log.push(conn, flag, True, changed, 1, owner)
+
+
+def _gone_pid() -> int:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    return int(done.stdout)
+
+
+def test_undo_never_takes_back_a_change_of_another_reader_still_open(tmp_path: Path) -> None:
+    """Two readers on one cache (found by a bug hunt): ctrl+z in A took back B's
+    stars while A's own mark stayed. A takes back its own changes only, and
+    B's are there for B."""
+    from tui_digest.core.processes import this_host
+
+    me = undo_log.this_reader()
+    other = f"{this_host()}\t1"  # (process 1 runs as long as the machine does)
+    with _store(tmp_path / "c.db") as store:
+        ids = store.list_ids()
+        conn = store._conn()
+        _push(store, "starred", ids[:1])
+        _push(store, "read", ids[1:2])
+        _push(store, "starred", ids[2:3], other)
+        _push(store, "starred", ids[1:2], other)
+        assert undo_log.depth(conn, me) == 2 and undo_log.depth(conn, other) == 2
+        first = store.undo_last()
+        assert first is not None and (first.flag, first.rowids) == ("read", [ids[1]])
+        second = store.undo_last()
+        assert second is not None and (second.flag, second.rowids) == ("starred", [ids[0]])
+        assert store.undo_last() is None
+        # B's stars stay, and B can still take them back.
+        assert [r.starred for r in store.get_papers(ids[:3])] == [False, True, True]
+        with store._write() as w:
+            back = undo_log.undo_last(w, other)
+        assert back is not None and back.rowids == [ids[1]]
+
+
+def test_a_restarted_reader_takes_back_what_its_last_session_left(tmp_path: Path) -> None:
+    """The history survives quitting: entries of a reader that has quit (or from
+    before owners were kept) are taken back after the new reader's own."""
+    from tui_digest.core.processes import this_host
+
+    gone = f"{this_host()}\t{_gone_pid()}"
+    with _store(tmp_path / "c.db") as store:
+        ids = store.list_ids()
+        _push(store, "starred", ids[:1], "")
+        _push(store, "starred", ids[1:2], gone)
+        _push(store, "read", ids[2:3])
+        order = [store.undo_last() for _ in range(4)]
+    assert [u.rowids if u else None for u in order] == [[ids[2]], [ids[1]], [ids[0]], None]
+
+
+def test_each_reader_keeps_its_own_depth(tmp_path: Path) -> None:
+    from tui_digest.core.processes import this_host
+
+    other = f"{this_host()}\t1"
+    with _store(tmp_path / "c.db") as store:
+        ids = store.list_ids()
+        _push(store, "starred", [ids[0]])
+        for rowid in ids[1:13]:  # the other reader's twelve do not push ours out
+            _push(store, "starred", [rowid], other)
+        conn = store._conn()
+        assert undo_log.depth(conn, other) == undo_log.DEPTH
+        assert undo_log.depth(conn) == 1

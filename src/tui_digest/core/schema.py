@@ -52,6 +52,8 @@ Layout
   do not both pay for the same paper (`store.claims`).
 - `sources.history_read` (`_add_history_read`, schema 18): when the generator's
   history was last read whole for that source (`fetch.catch_up`).
+- `undo_log.owner` (`_add_undo_owner`, schema 19): which reader made each undo
+  entry, so ctrl+z in one reader never takes back another's change (`store.undo_log`).
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -548,6 +550,16 @@ def _add_history_read(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE sources ADD COLUMN history_read TEXT")
 
 
+def _add_undo_owner(conn: sqlite3.Connection) -> None:
+    """Which reader made each undo entry (`undo_log.owner`): with two readers open
+    on one cache, ctrl+z in one took back the other's stars (found by a bug
+    hunt). Entries from before have none: any reader may take them back, as
+    before."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(undo_log)")}
+    if "owner" not in columns:  # (a cache rebuilt by hand at an older version may have it)
+        conn.execute("ALTER TABLE undo_log ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -567,6 +579,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _recover_hand_marks,
     _add_claims,
     _add_history_read,
+    _add_undo_owner,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
