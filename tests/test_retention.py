@@ -86,7 +86,7 @@ def test_rm_removes_the_digest_and_its_own_papers_keeps_starred_and_shared(tmp_p
     out = run_cli("digests", "rm", "cs.AI-2025-01-10", "--yes", db=db)
     assert out.returncode == 0, out.stderr
     assert (
-        b"1 paper(s) no other digest lists; 1 starred, tagged or noted paper(s) kept" in out.stdout
+        b"1 paper no other digest lists; 1 starred, tagged or noted paper kept" in out.stdout
     )
     assert names(db) == ["cs.AI-2026-08-17", "cs.AI-2025-06-01"]
     found = assert_reindex_agrees(db)
@@ -207,7 +207,7 @@ def test_rm_keeps_tagged_and_noted_papers_too(tmp_path):
         s.set_note("2601.00003", "read this again")
     out = run_cli("digests", "rm", "cs.AI-2025-01-10", "cs.AI-2025-06-01", "--yes", db=db)
     assert out.returncode == 0, out.stderr
-    assert b"3 starred, tagged or noted paper(s) kept" in out.stdout
+    assert b"3 starred, tagged or noted papers kept" in out.stdout
     found = assert_reindex_agrees(db)
     assert {"2601.00001", "2601.00002", "2601.00003"} <= set(found[""])
     with Store.open(db) as s:

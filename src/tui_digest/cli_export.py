@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tui_digest.cli_output import write_stdout, write_stdout_bytes
 from tui_digest.core.sanitize import for_terminal
+from tui_digest.core.wording import counted
 
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
@@ -46,8 +47,7 @@ class _StdoutBytes:
 
 
 def _say_wrote(count: int, path: Path) -> None:
-    noun = "paper" if count == 1 else "papers"
-    print(f"wrote {count} {noun} to {for_terminal(path)}", file=sys.stderr)
+    print(f"wrote {counted(count, 'paper')} to {for_terminal(path)}", file=sys.stderr)
 
 
 def export_original(args: argparse.Namespace, original: bytes, count: int) -> None:

@@ -36,6 +36,7 @@ from tui_digest.cli_args import CommandError, add_config_argument, guarded
 from tui_digest.cli_config import load_chosen
 from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.sanitize import clean_line, for_terminal
+from tui_digest.core.wording import counted
 
 if TYPE_CHECKING:
     from tui_digest.config.loader import Config
@@ -267,8 +268,7 @@ def _print_results(results: list[SourceResult]) -> None:
     offline = offline_line(results)
     if offline:
         missed = sum(1 for r in results if r.offline)
-        plural = "source" if missed == 1 else "sources"
-        line = f"{clean_line(offline, 300)} ({missed} {plural} not fetched)"
+        line = f"{clean_line(offline, 300)} ({counted(missed, 'source')} not fetched)"
         print(line, file=sys.stderr, flush=True)
 
 

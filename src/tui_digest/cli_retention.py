@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tui_digest.core import digest_day
 from tui_digest.core.sanitize import for_terminal
+from tui_digest.core.wording import counted, plural
 
 if TYPE_CHECKING:  # the store is imported when a command runs, not at every CLI start
     from tui_digest.core.store import Store
@@ -45,13 +46,15 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: 
     if not pks and not plan.papers_deleted:
         print(f"nothing to remove ({what})")
         return 0
-    print(f"will remove {len(plan.digests)} digest(s) ({what}):")
+    print(f"will remove {counted(len(plan.digests), 'digest')} ({what}):")
     for name in plan.digests:
         print(f"  {for_terminal(name)}")
     kept = (
-        f"; {plan.papers_kept} starred, tagged or noted paper(s) kept" if plan.papers_kept else ""
+        f"; {plan.papers_kept:,} starred, tagged or noted {plural(plan.papers_kept, 'paper')} kept"
+        if plan.papers_kept
+        else ""
     )
-    print(f"and {plan.papers_deleted} paper(s) no other digest lists{kept}")
+    print(f"and {counted(plan.papers_deleted, 'paper')} no other digest lists{kept}")
     if plan.papers_loose:
         print(
             f"(of them {plan.papers_loose} listed by no digest since a same-day update dropped"
@@ -65,7 +68,10 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: 
             print("nothing removed")
             return 1
     done = store.remove_digests(pks, loose_before=loose_before)
-    print(f"removed {len(done.digests)} digest(s) and {done.papers_deleted} paper(s)")
+    print(
+        f"removed {counted(len(done.digests), 'digest')} and "
+        f"{counted(done.papers_deleted, 'paper')}"
+    )
     return 0
 
 

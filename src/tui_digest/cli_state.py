@@ -19,6 +19,7 @@ import sys
 
 from tui_digest.cli_output import write_note
 from tui_digest.core.sanitize import clean_text, for_terminal
+from tui_digest.core.wording import counted
 
 MARKS = {"read": ("read", True), "unread": ("read", False), "star": ("starred", True)}
 MARKS["unstar"] = ("starred", False)
@@ -113,7 +114,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
             store.set_read(rowids, value, by_hand=True)
         else:
             store.set_starred(rowids, value)
-    print(f"{args.action}: {_papers(len(rowids) - before)} changed, {before} already were")
+    print(f"{args.action}: {counted(len(rowids) - before, 'paper')} changed, {before} already were")
     return _missing(missing)
 
 
@@ -134,7 +135,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             # A count for the person; the data lines below are "ID<tab>tags", and
             # `tag … | cut -f2` read this line as one (left from a bug hunt).
             if rowids:  # (for ids none of which is here, the errors say it all)
-                write_note(f"tags: {_papers(changed)} changed")
+                write_note(f"tags: {counted(changed, 'paper')} changed")
         for rec in store.get_papers(rowids):
             print(f"{rec.paper.id}\t{for_terminal(', '.join(rec.tags))}")
     return _missing(missing)
@@ -142,10 +143,6 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 def _changes(n: int) -> str:
     return f"{n} change was" if n == 1 else f"{n} changes were"
-
-
-def _papers(n: int) -> str:
-    return f"{n} paper" if n == 1 else f"{n} papers"
 
 
 def _say_cut(what: list[str], how: str) -> None:

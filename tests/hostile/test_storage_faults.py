@@ -625,3 +625,39 @@ def test_a_full_disk_at_open_leaves_the_cache_where_it_is(tmp_path, command):
     assert sorted(p.name for p in tmp_path.iterdir() if "corrupt" in p.name) == []
     with Store.open(db) as s:
         assert s.count() == 3 and s.verify() == ""
+
+
+@pytest.mark.parametrize(
+    "start", [b"\x00", b"SQLite f", b"\x00" * 4096], ids=["a-zero", "part", "zeros"]
+)
+def test_a_cache_whose_header_is_being_written_is_waited_for(tmp_path, monkeypatch, start):
+    """Another process making the cache has not written its first page yet: the
+    open waits for it instead of refusing a "not a tui-digest cache" (the
+    parallel first-import test above failed so now and then)."""
+    made = tmp_path / "made.db"
+    with Store.open(made):
+        pass
+    db = tmp_path / "cache.db"
+    db.write_bytes(start)
+    waits = []
+
+    def other_process_writes(seconds):
+        waits.append(seconds)
+        db.write_bytes(made.read_bytes())
+
+    monkeypatch.setattr(cache_guard.time, "sleep", other_process_writes)
+    result = check_cache(db, now=NOW)
+    assert waits and result.moved_to is None and not result.messages
+    assert cache_guard.has_sqlite_header(db)
+
+
+def test_a_foreign_file_is_refused_without_waiting(tmp_path, monkeypatch):
+    db = tmp_path / "notes.md"
+    db.write_bytes(b"my thesis\n")
+
+    def no_waiting(seconds):
+        raise AssertionError("waited on a file that is plainly not SQLite's")
+
+    monkeypatch.setattr(cache_guard.time, "sleep", no_waiting)
+    with pytest.raises(CacheError, match=r"not a tui-digest cache"):
+        check_cache(db, now=NOW)

@@ -287,3 +287,18 @@ async def test_the_palette_in_the_view_offers_the_views_commands_on_the_paper_re
     with Store.open(db) as store:
         starred = [r.paper.id for r in store.get_papers(store.list_ids("is:starred"))]
     assert starred == ["2402.03000"]
+
+
+async def test_the_header_is_cut_with_an_ellipsis_on_a_narrow_terminal(tmp_path: Path) -> None:
+    """At 40 columns the position and the keys' hint do not fit: the line ends
+    in "…", as the status line does, not in a word cut short."""
+    from textual.geometry import Region
+
+    app = make_app(reading_cache(tmp_path / "c.db"), first_run_sample=False)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await open_view(pilot)
+        header = app.screen.query_one("#paper-view-position")
+        lines = header.render_lines(Region(0, 0, *header.outer_size))
+        text = "".join(s.text for s in lines[0]).rstrip()
+        assert text.startswith(" 1 / 4") and text.endswith("…"), text
+        assert len(lines) == 1

@@ -131,11 +131,45 @@ def _refuse_if_not_the_file(path: Path, exc: sqlite3.Error) -> None:
 
 def has_sqlite_header(path: Path) -> bool:
     """True when the file at `path` starts with SQLite's 16-byte header."""
+    return _first_bytes(path) == SQLITE_HEADER
+
+
+def _first_bytes(path: Path) -> bytes:
     try:
         with path.open("rb") as f:
-            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+            return f.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise CacheError(f"{path}: cannot read the cache: {exc.strerror or exc}") from exc
+
+
+def _forming(start: bytes) -> bool:
+    """True for a first 16 bytes that may be SQLite's header still being written:
+    fewer bytes than the header holds that begin it, or zeros only."""
+    if len(start) < len(SQLITE_HEADER) and SQLITE_HEADER.startswith(start):
+        return True
+    return not start.strip(b"\x00")
+
+
+# How long a header still being written is waited for: another tui-digest making
+# the cache writes its first page in one go, so a few milliseconds, even loaded.
+HEADER_WAIT = 2.0
+
+
+def _settled_header(path: Path) -> bool:
+    """`has_sqlite_header`, after waiting up to HEADER_WAIT for a header being written.
+
+    Six `tui-digest import` started at once on a cache that did not exist yet:
+    one of them now and then read the first bytes while another was making the
+    file, found them not (yet) SQLite's, and refused the cache as "not a
+    tui-digest cache" (a flaky test of the last sessions). Zeros or a part of the
+    header are what a file being made shows, never a text file someone owns.
+    """
+    deadline = time.monotonic() + HEADER_WAIT
+    start = _first_bytes(path)
+    while start != SQLITE_HEADER and _forming(start) and time.monotonic() < deadline:
+        time.sleep(0.01)
+        start = _first_bytes(path)
+    return start == SQLITE_HEADER
 
 
 def aside_name(path: Path, now: _dt.datetime | None = None) -> Path:
@@ -282,7 +316,7 @@ def check_cache(
     # moment has made before its first page: moving it aside then cost that
     # process's import, reported as done, to a file nobody reads.
     empty = exists and path.stat().st_size == 0
-    if exists and not empty and not has_sqlite_header(path):
+    if exists and not empty and not _settled_header(path):
         # Not a cache that was damaged but some other file (`--db notes.md`):
         # moving it aside and writing a new cache in its place surprised its
         # owner. A damaged cache keeps its header and is still moved aside.

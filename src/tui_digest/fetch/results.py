@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from tui_digest.core.sanitize import clean_line
+from tui_digest.core.wording import counted
 from tui_digest.fetch.offline import offline_message
 
 if TYPE_CHECKING:
@@ -107,9 +108,9 @@ def run_totals(results: Sequence[SourceResult]) -> tuple[int, int]:
 def with_missed_days(n: int, revised: int = 0) -> str:
     """` (with N missed days)` after a count that includes them, `, M earlier days
     revised` for days held a later version revised; "" for none."""
-    parts = [f"{n} missed day{'' if n == 1 else 's'}"] if n else []
+    parts = [counted(n, 'missed day')] if n else []
     if revised:
-        parts.append(f"{revised} earlier day{'' if revised == 1 else 's'} revised")
+        parts.append(f"{counted(revised, 'earlier day')} revised")
     return f" (with {', '.join(parts)})" if parts else ""
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tui_digest.core.wording import counted
+
 MIN_STARS = 5  # below this, ranking would be close to random: say so instead
 
 __all__ = [
@@ -63,7 +65,7 @@ def few_stars_message(n_starred: int, *, reader_keys: tuple[str, str, str] | Non
     the reader, its (star, For you, starred) keys as bound now; the reader
     passes them in, as the config's `[keys]` may remap them (rank does not
     import the UI)."""
-    have = "no papers" if n_starred == 0 else f"{n_starred} paper{'s' * (n_starred != 1)}"
+    have = "no papers" if n_starred == 0 else counted(n_starred, "paper")
     start = (
         f"For you needs at least {MIN_STARS} starred papers to learn from; you have starred {have}."
     )

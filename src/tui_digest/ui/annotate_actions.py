@@ -20,6 +20,7 @@ from textual.content import Content
 
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import Store
+from tui_digest.core.wording import counted
 from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.widgets.paper_list import PaperList
@@ -80,11 +81,10 @@ class AnnotateActions:
             removed = [t for t in shared if t.casefold() not in keep]
             if not removed and {t.casefold() for t in shared} == keep:
                 return
-            noun = "paper" if len(ids) == 1 else "papers"
             self._write_user_text(
                 lambda store: store.edit_tags(ids, new, removed),
                 [r.rowid for r in records],
-                saved=f"Tags saved on {len(ids)} {noun}.",
+                saved=f"Tags saved on {counted(len(ids), 'paper')}.",
                 # The dialog is closed by then: what was typed would be lost.
                 unsaved=lambda: self._ask_tags(records, known, new),
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from tui_digest.core.wording import counted
 from tui_digest.ui.readonly import Notifies, refuse_readonly
 from tui_digest.ui.screens.confirm import ConfirmScreen
 
@@ -54,7 +55,7 @@ def _ask(screen: Removing, store: Store, name: str, pks: list[int], plan: Remova
     # (the papers `retention` keeps: starred, tagged or noted, as the CLI says)
     kept = f" ({plan.papers_kept} starred, tagged or noted stay)" if plan.papers_kept else ""
     question = (
-        f"Remove the digest {name} and the {plan.papers_deleted} paper(s) "
+        f"Remove the digest {name} and the {counted(plan.papers_deleted, 'paper')} "
         f"no other digest lists{kept}?"
     )
 
@@ -80,5 +81,7 @@ def _removed(screen: Removing, name: str, done: Removal) -> None:
         screen.digest = None  # the digest shown is gone: show every paper
     screen.cache_changed()
     screen.notify(
-        f"Removed {name} and {done.papers_deleted} paper(s).", title="Digest removed", markup=False
+        f"Removed {name} and {counted(done.papers_deleted, 'paper')}.",
+        title="Digest removed",
+        markup=False,
     )

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from tui_digest.core.wording import counted
+
 # How a change is told: flag -> (set, cleared)
 _VERBS = {"read": ("marked {} read", "marked {} unread"), "starred": ("starred {}", "unstarred {}")}
-
-
-def papers(count: int) -> str:
-    return f"{count:,} paper" if count == 1 else f"{count:,} papers"
 
 
 # A NamedTuple, for the reader's start (see core.record).
@@ -30,7 +28,7 @@ class FlagChange(NamedTuple):
     def describe(self, *, capital: bool = True) -> str:
         """ "Starred 3 papers", "Marked 1 paper unread" (plus the ones already so)."""
         done, undone = _VERBS[self.flag]
-        text = (done if self.value else undone).format(papers(len(self.rowids)))
+        text = (done if self.value else undone).format(counted(len(self.rowids), "paper"))
         if capital:
             text = text[0].upper() + text[1:]
         already = self.asked - len(self.rowids)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from tui_digest.core.sanitize import clean_line
+from tui_digest.core.wording import counted, plural
 from tui_digest.ui.enriching import Enricher
 from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.readonly import refuse_readonly
@@ -54,13 +55,12 @@ def summarise(
     new, updated = run_totals(results)  # (a paper two sources brought counts once)
     failed = [r for r in results if not r.ok]
     fetched = len(results) - len(failed)
-    noun = "paper" if new == 1 else "papers"
     days = with_missed_days(
         sum(len(r.caught_up) for r in results), sum(len(r.revised) for r in results)
     )
-    sources = "source" if len(results) == 1 else "sources"
     lines = [
-        f"{fetched} of {len(results)} {sources} fetched: {new:,} new {noun}{days}, "
+        f"{fetched} of {counted(len(results), 'source')} fetched: {new:,} new "
+        f"{plural(new, 'paper')}{days}, "
         f"{updated:,} updated."
     ]
     offline = offline_line(results)

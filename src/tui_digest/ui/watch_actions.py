@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the config, the ctrl+s dialog and the counting load when fi
 
 from tui_digest.core.lazy_pattern import LazyPattern
 from tui_digest.core.store import Store
+from tui_digest.core.wording import counted
 from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.widgets.paper_detail import PaperDetail
 from tui_digest.ui.widgets.paper_list import PaperList
@@ -197,7 +198,6 @@ class WatchActions:
                  markup=False, timeout=10)  # fmt: skip
             return
         verb = "updated" if replaced else "saved"
-        noun = "paper" if papers == 1 else "papers"
-        call(self.notify, f"Watch list {watch.name!r} {verb} ({papers:,} {noun}) in {path}.",  # type: ignore[attr-defined]
-             title="Watch list", markup=False)  # fmt: skip
+        said = f"Watch list {watch.name!r} {verb} ({counted(papers, 'paper')}) in {path}."
+        call(self.notify, said, title="Watch list", markup=False)  # type: ignore[attr-defined]
         call(self.watches_loaded, watches)

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from tui_digest.core.paths import own_file_named
+from tui_digest.core.wording import counted
 from tui_digest.ui import keys
 from tui_digest.ui.export_job import FORMATS
 from tui_digest.ui.screens import breakpoints
@@ -61,9 +62,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self._pressing: list[str] = []
 
     def compose(self) -> ComposeResult:
-        noun = "paper" if self.count == 1 else "papers"
         with Vertical(classes="dialog", id="export-dialog"):
-            yield Label(Content(f"Export {self.count} {noun}"), classes="dialog-title")
+            yield Label(Content(f"Export {counted(self.count, 'paper')}"), classes="dialog-title")
             with RadioSet(id="export-format"):
                 for key, (label, ext) in FORMATS.items():
                     yield RadioButton(

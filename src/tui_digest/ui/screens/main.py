@@ -22,6 +22,7 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from tui_digest.core.store import Store
+from tui_digest.core.wording import counted
 from tui_digest.ui import first_run, keys, start_gc
 from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
@@ -475,9 +476,8 @@ class MainScreen(
         # a minute, and with the dialog gone at once a user took the silence for a
         # failure and exported again (found by a bug hunt).
         slot = f"export-{id(request)}"
-        noun = "paper" if len(rowids) == 1 else "papers"
         self.app.call_from_thread(
-            self.set_activity, f"exporting {len(rowids):,} {noun}…", slot=slot
+            self.set_activity, f"exporting {counted(len(rowids), 'paper')}…", slot=slot
         )
         try:
             count = export_papers(
@@ -488,8 +488,7 @@ class MainScreen(
         self.post_message(msg.ExportDone(request.path, count))
 
     def on_export_done(self, message: msg.ExportDone) -> None:
-        noun = "paper" if message.count == 1 else "papers"
-        self.notify(f"Exported {message.count} {noun} to {message.path}", markup=False)
+        self.notify(f"Exported {counted(message.count, 'paper')} to {message.path}", markup=False)
 
     # --- closing -------------------------------------------------------------------
 
