@@ -327,3 +327,30 @@ Second paragraph.
     assert paper.authors == ["Yiquan Wu", "Yifei Liu"]
     assert paper.published == "2024-03-15"
     assert paper.url == "http://arxiv.org/abs/2403.10056v1"
+
+
+def test_a_title_ending_in_another_papers_suffix_keeps_it() -> None:
+    """Found by a bug hunt: an Atom entry 2503.00002 titled `Fake suffix
+    (arXiv:2301.00001v2 [cs.LG] UPDATED)` was stored as `Fake suffix`, with that
+    other listing's cs.LG added to its categories. Only a suffix naming the
+    entry's own paper is the old feeds' listing suffix."""
+    data = b"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>cs.AI updates on arXiv.org</title>
+<id>http://rss.arxiv.org/atom/cs.AI</id><updated>2025-03-04T04:00:00+00:00</updated>
+<entry><id>oai:arXiv.org:2503.00002v1</id>
+<title>Fake suffix (arXiv:2301.00001v2 [cs.LG] UPDATED)</title>
+<link href="https://arxiv.org/abs/2503.00002" rel="alternate"/>
+<category term="cs.AI"/>
+<summary>arXiv:2503.00002v1 Announce Type: new
+Abstract: Text.</summary>
+</entry>
+<entry><id>oai:arXiv.org:2503.00003v2</id>
+<title>Own suffix. (arXiv:2503.00003v2 [cs.LG] UPDATED)</title>
+<link href="https://arxiv.org/abs/2503.00003" rel="alternate"/>
+<category term="cs.AI"/>
+<summary>Text.</summary>
+</entry></feed>"""
+    fake, own = read_document(data, source="ai.xml").digest.papers
+    assert fake.title_en == "Fake suffix (arXiv:2301.00001v2 [cs.LG] UPDATED)"
+    assert fake.categories == ["cs.AI"] and fake.announce_type == "new"
+    assert own.title_en == "Own suffix" and "cs.LG" in own.categories

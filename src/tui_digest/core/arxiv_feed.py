@@ -148,6 +148,12 @@ def paper_from_entry(entry: Any, fallback_date: str = "") -> tuple[Paper | None,
     if found is None:
         return None, [f"no arXiv id in link {link!r} or id {guid!r}; skipped"]
     arxiv_id, version = found
+    if from_title and (parse_arxiv_id(from_title["id"]) or ("",))[0] != arxiv_id:
+        # A suffix naming another paper is part of the title (`Fake suffix
+        # (arXiv:2301.00001v2 [cs.LG] UPDATED)` as a title): cutting it cost the
+        # title its end and gave the paper that other listing's category (found
+        # by a bug hunt).
+        title, from_title = raw_title, {}
     version = version or from_header.get("version", "") or from_title.get("version", "")
 
     if not title:
