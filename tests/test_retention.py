@@ -85,9 +85,7 @@ def test_rm_removes_the_digest_and_its_own_papers_keeps_starred_and_shared(tmp_p
     build(db)
     out = run_cli("digests", "rm", "cs.AI-2025-01-10", "--yes", db=db)
     assert out.returncode == 0, out.stderr
-    assert (
-        b"1 paper no other digest lists; 1 starred, tagged or noted paper kept" in out.stdout
-    )
+    assert b"1 paper no other digest lists; 1 starred, tagged or noted paper kept" in out.stdout
     assert names(db) == ["cs.AI-2026-08-17", "cs.AI-2025-06-01"]
     found = assert_reindex_agrees(db)
     assert "2601.00001" not in found[""]  # only that digest listed it

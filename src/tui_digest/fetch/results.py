@@ -108,7 +108,7 @@ def run_totals(results: Sequence[SourceResult]) -> tuple[int, int]:
 def with_missed_days(n: int, revised: int = 0) -> str:
     """` (with N missed days)` after a count that includes them, `, M earlier days
     revised` for days held a later version revised; "" for none."""
-    parts = [counted(n, 'missed day')] if n else []
+    parts = [counted(n, "missed day")] if n else []
     if revised:
         parts.append(f"{counted(revised, 'earlier day')} revised")
     return f" (with {', '.join(parts)})" if parts else ""
