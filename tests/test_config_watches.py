@@ -85,3 +85,20 @@ def test_save_watch_creates_the_file(tmp_path):
     path = tmp_path / "new" / "config.toml"
     save_watch(path, Watch("llm", "ti:llm"))
     assert load_config(path).watches == [Watch("llm", "ti:llm")]
+
+
+def test_save_watch_adds_to_an_inline_array_and_keeps_its_watches(tmp_path):
+    # Found by a bug hunt: `watches = [ {…} ]` (valid TOML, read fine) was replaced
+    # by the new watch alone; the read-back check expected just that.
+    before = 'watches = [ { name = "agents", query = "agent" } ]  # my watch\n'
+    path = write(tmp_path, before)
+    save_watch(path, Watch("mine", "learning"))
+    text = path.read_text(encoding="utf-8")
+    assert "# my watch" in text and text.startswith("watches = [")
+    assert load_config(path).watches == [Watch("agents", "agent"), Watch("mine", "learning")]
+    save_watch(path, Watch("agents", "agent -survey"))  # the same name replaces its query
+    assert "# my watch" in path.read_text(encoding="utf-8")
+    assert load_config(path).watches == [
+        Watch("agents", "agent -survey"),
+        Watch("mine", "learning"),
+    ]

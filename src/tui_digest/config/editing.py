@@ -19,7 +19,6 @@ from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.config.paths import config_path
 from tui_digest.config.sources import Source, source_table
-from tui_digest.config.toml_file import read_toml
 from tui_digest.config.watches import Watch
 from tui_digest.core.atomic_file import write_atomic
 
@@ -111,17 +110,17 @@ def save_watch(path: str | Path | None, watch: Watch) -> Path:
     where = config_path(path)
     config = load_config(where)  # refuses (ConfigError) to edit a file it cannot read
     doc = tomlkit.parse(config.text) if config.exists else tomlkit.document()
-    expected = dict(read_toml(where).data) if config.exists else {}
+    expected = dict(config.data)
     tables = [dict(t) for t in expected.get("watches", [])]
+    index = next((i for i, t in enumerate(tables) if t.get("name") == watch.name), None)
     current = doc.get("watches")
-    if isinstance(current, tomlkit.items.AoT):
-        for i, table in enumerate(current):
-            if table.get("name") == watch.name:
-                table["query"] = watch.query
-                tables[i]["query"] = watch.query
-                break
-        else:
-            current.append(_watch_table(watch))
+    if isinstance(current, (tomlkit.items.AoT, tomlkit.items.Array)):
+        if index is not None:
+            current[index]["query"] = watch.query
+            tables[index]["query"] = watch.query
+        else:  # `watches = [ {...} ]` stays an inline array, [[watches]] tables stay tables
+            inline = isinstance(current, tomlkit.items.Array)
+            current.append(_watch_inline(watch) if inline else _watch_table(watch))
             tables.append({"name": watch.name, "query": watch.query})
     else:
         aot = tomlkit.aot()
@@ -144,4 +143,12 @@ def _watch_table(watch: Watch) -> Any:
     table.add("name", watch.name)
     table.add("query", watch.query)
     table.add(tomlkit.nl())
+    return table
+
+
+def _watch_inline(watch: Watch) -> Any:
+    import tomlkit
+
+    table = tomlkit.inline_table()
+    table.update({"name": watch.name, "query": watch.query})
     return table
