@@ -102,3 +102,22 @@ def test_save_watch_adds_to_an_inline_array_and_keeps_its_watches(tmp_path):
         Watch("agents", "agent -survey"),
         Watch("mine", "learning"),
     ]
+
+
+def test_save_watch_replaces_the_watch_the_loader_knows_by_that_name(tmp_path):
+    # Found by a bug hunt: "agents " (a stray space the loader strips) got a second
+    # "agents" appended, which made the whole config unusable.
+    path = write(
+        tmp_path, '[[watches]]\nname = "agents "   # trailing space typo\nquery = "agent"\n'
+    )
+    save_watch(path, Watch("agents", "learning"))
+    assert "# trailing space typo" in path.read_text(encoding="utf-8")
+    assert load_config(path).watches == [Watch("agents", "learning")]
+
+
+def test_save_watch_refuses_what_the_loader_would_refuse_and_writes_nothing(tmp_path):
+    path = write(tmp_path, CONFIG)
+    with pytest.raises(ConfigError, match=r"config\.toml: not saved.*unknown is: value"):
+        save_watch(path, Watch("bogus", "is:bogus"))
+    assert path.read_text(encoding="utf-8") == CONFIG
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]

@@ -5,13 +5,13 @@ The program writes `sources` (OPML import, `sources rm`) and `watches`
 new list only adds sources after the existing ones, the new `[[sources]]`
 tables are appended and everything already there stays byte for byte;
 otherwise the `sources` value is replaced where it stands. Either way the
-result is read back with tomllib and compared before it replaces the old file
-(atomically).
+result is read back with the loader and compared before it replaces the old
+file (atomically; config/writing.py): an edit the loader would refuse writes
+nothing.
 """
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from tui_digest.config.loader import load_config
 from tui_digest.config.paths import config_path
 from tui_digest.config.sources import Source, source_table
 from tui_digest.config.watches import Watch
-from tui_digest.core.atomic_file import write_atomic
+from tui_digest.config.writing import write_edited
 
 
 def save_sources(path: str | Path | None, sources: list[Source]) -> Path:
@@ -43,14 +43,9 @@ def save_sources(path: str | Path | None, sources: list[Source]) -> Path:
         doc["sources"] = aot
     else:
         doc["sources"] = tomlkit.array()  # `sources = []`: no sources (not the defaults)
-    text = tomlkit.dumps(doc)
     expected: dict[str, Any] = {k: v for k, v in config.data.items() if k != "sources"}
     expected["sources"] = tables
-    if not _reads_as(text, expected):  # pragma: no cover - tomlkit's own bug
-        raise ConfigError(f"{where}: could not write the config faithfully")
-    where.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(where, text, overwrite=True)
-    return where
+    return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
 
 
 def remove_source(path: str | Path | None, name: str) -> Path:
@@ -73,13 +68,9 @@ def remove_source(path: str | Path | None, name: str) -> Path:
     doc = tomlkit.parse(config.text)
     aot = doc["sources"]
     del aot[names.index(name)]
-    text = tomlkit.dumps(doc)
     expected = dict(config.data)
     expected["sources"] = [t for i, t in enumerate(config.data["sources"]) if names[i] != name]
-    if not _reads_as(text, expected):  # pragma: no cover - tomlkit's own bug
-        raise ConfigError(f"{where}: could not write the config faithfully")
-    write_atomic(where, text, overwrite=True)
-    return where
+    return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
 
 
 def _table(values: dict[str, Any]) -> Any:
@@ -92,27 +83,24 @@ def _table(values: dict[str, Any]) -> Any:
     return table
 
 
-def _reads_as(text: str, expected: dict[str, Any]) -> bool:
-    try:
-        return tomllib.loads(text) == expected
-    except tomllib.TOMLDecodeError:
-        return False
-
-
 def save_watch(path: str | Path | None, watch: Watch) -> Path:
     """Add `watch` to the config (replacing the query of a watch of that name).
 
-    The reader's ctrl+s. As with `save_sources`, the text is read back and
-    compared before it atomically replaces the file.
+    The reader's ctrl+s. The watch of that name is the one the loader calls so
+    (it strips names: `"agents "` is "agents"). As with `save_sources`, the text
+    is read back with the loader and compared before it atomically replaces
+    the file; a watch the loader would refuse is refused, and nothing written.
     """
     import tomlkit
 
+    watch = Watch(watch.name.strip(), watch.query.strip())
     where = config_path(path)
     config = load_config(where)  # refuses (ConfigError) to edit a file it cannot read
     doc = tomlkit.parse(config.text) if config.exists else tomlkit.document()
     expected = dict(config.data)
     tables = [dict(t) for t in expected.get("watches", [])]
-    index = next((i for i, t in enumerate(tables) if t.get("name") == watch.name), None)
+    names = [w.name for w in config.watches]  # one per table, as the loader reads them
+    index = names.index(watch.name) if watch.name in names else None
     current = doc.get("watches")
     if isinstance(current, (tomlkit.items.AoT, tomlkit.items.Array)):
         if index is not None:
@@ -128,12 +116,7 @@ def save_watch(path: str | Path | None, watch: Watch) -> Path:
         doc["watches"] = aot
         tables = [{"name": watch.name, "query": watch.query}]
     expected["watches"] = tables
-    text = tomlkit.dumps(doc)
-    if tomllib.loads(text) != expected:  # pragma: no cover - tomlkit's own bug
-        raise ConfigError(f"{where}: could not write the config faithfully")
-    where.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(where, text, overwrite=True)
-    return where
+    return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
 
 
 def _watch_table(watch: Watch) -> Any:
