@@ -3,11 +3,13 @@
 Every edit (`sources add|rm|import`, the reader's ctrl+s) ends here. The new
 text must load as the config the edit meant (`faithful`), or nothing is
 written: a file the program itself made unusable would stop every command
-until the user mended it by hand.
+until the user mended it by hand. A symlinked config is written through the
+link to its target, whose mode the new file keeps.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -29,8 +31,12 @@ def write_edited(where: Path, text: str, faithful: Callable[[Config], bool]) -> 
         ) from None
     if not faithful(edited):  # pragma: no cover - tomlkit's own bug
         raise ConfigError(f"{where}: not saved: could not write the config faithfully")
-    where.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(where, text, overwrite=True)
+    # A config linked from a dotfiles repository is written through the link,
+    # which stays; the file keeps its mode (0600, say: it may hold a password).
+    # (write_atomic itself replaces a link: right for exports, not here.)
+    target = Path(os.path.realpath(where))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, text, overwrite=True)
     return where
 
 
