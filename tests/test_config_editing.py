@@ -38,3 +38,65 @@ def test_an_edit_writes_through_a_symlinked_config_and_keeps_the_targets_mode(tm
     assert config.sources == [PRIVATE] and config.watches == [Watch("agents", "agent")]
     assert sorted(p.name for p in dotfiles.iterdir()) == ["tui.toml"]  # no temp file left
     assert sorted(p.name for p in link.parent.iterdir()) == ["config.toml"]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_removing_a_source_takes_its_comment_and_leaves_the_next_ones(tmp_path):
+    # tomlkit keeps the comment lines above a [[sources]] header in the table before:
+    # `del` left the removed source's comment above the next one, which lost its own.
+    path = write(
+        tmp_path,
+        "# my feeds\n\n"
+        '# lab digest, ask Bob before removing\n[[sources]]\nname = "lab"\nurl = "http://h/lab.md"\n\n'
+        "# the one I actually read every morning\n"
+        '[[sources]]\nname = "mine"\nurl = "http://h/cs.LG.md"\n',
+    )
+    remove_source(path, "lab")
+    assert path.read_text(encoding="utf-8") == (
+        "# my feeds\n\n"
+        "# the one I actually read every morning\n"
+        '[[sources]]\nname = "mine"\nurl = "http://h/cs.LG.md"\n'
+    )
+
+
+def test_removing_a_middle_or_last_source_keeps_every_other_comment(tmp_path):
+    three = (
+        '# a: mine\n[[sources]]\nname = "a"   # first\nurl = "http://h/a.md"\n\n'
+        '# b: lab\n[[sources]]\nname = "b"\nurl = "http://h/b.md"\n# url = "http://old/b.md"\n\n'
+        '# c: blog\n[[sources]]\nname = "c"\nurl = "http://h/c.md"\n\n'
+        "# fetch settings\n[fetch]\nconcurrency = 2\n"
+    )
+    path = write(tmp_path, three)
+    remove_source(path, "b")
+    assert path.read_text(encoding="utf-8") == three.replace(
+        '# b: lab\n[[sources]]\nname = "b"\nurl = "http://h/b.md"\n# url = "http://old/b.md"\n\n',
+        "",
+    )
+    remove_source(path, "c")
+    assert path.read_text(encoding="utf-8") == (
+        '# a: mine\n[[sources]]\nname = "a"   # first\nurl = "http://h/a.md"\n\n'
+        "# fetch settings\n[fetch]\nconcurrency = 2\n"
+    )
+    assert [s.name for s in load_config(path).sources] == ["a"]
+    assert load_config(path).fetch.concurrency == 2
+
+
+def test_a_text_that_cannot_be_cut_by_lines_is_still_edited_right(tmp_path):
+    # A `[[sources]]` line inside a multi-line string is no header: tomlkit removes the
+    # table then. The last source leaves `sources = []` (none, not the defaults).
+    text = (
+        'note = """\n[[sources]]\n"""\n\n'
+        '[[sources]]\nname = "a"\nurl = "http://h/a.md"\n\n'
+        '[[sources]]\nname = "b"\nurl = "http://h/b.md"\n'
+    )
+    path = write(tmp_path, text)
+    remove_source(path, "a")
+    assert [s.name for s in load_config(path).sources] == ["b"]
+    remove_source(path, "b")
+    config = load_config(path)
+    assert config.sources == [] and config.data["note"] == "[[sources]]\n"

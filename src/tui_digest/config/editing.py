@@ -12,6 +12,7 @@ nothing.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.config.paths import config_path
 from tui_digest.config.sources import Source, source_table
+from tui_digest.config.toml_lines import without_array_table
 from tui_digest.config.watches import Watch
 from tui_digest.config.writing import write_edited
 
@@ -49,8 +51,9 @@ def save_sources(path: str | Path | None, sources: list[Source]) -> Path:
 
 
 def remove_source(path: str | Path | None, name: str) -> Path:
-    """Remove the source called `name` from the config file, keeping every other
-    table and comment byte for byte; a ConfigError when there is none by that name.
+    """Remove the source called `name` from the config file, with the comment lines
+    directly above it, keeping every other table and comment byte for byte; a
+    ConfigError when there is none by that name.
 
     A config without `sources` uses the built-in defaults: removing one of
     them writes the others out (the user has now chosen the list).
@@ -65,12 +68,25 @@ def remove_source(path: str | Path | None, name: str) -> Path:
     current = tomlkit.parse(config.text).get("sources") if config.exists else None
     if not isinstance(current, tomlkit.items.AoT):
         return save_sources(where, [s for s in config.sources if s.name != name])
-    doc = tomlkit.parse(config.text)
-    aot = doc["sources"]
-    del aot[names.index(name)]
+    index = names.index(name)
     expected = dict(config.data)
-    expected["sources"] = [t for i, t in enumerate(config.data["sources"]) if names[i] != name]
-    return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
+    expected["sources"] = [t for i, t in enumerate(config.data["sources"]) if i != index]
+    # Its own comment lines go with it and the next source keeps its own (toml_lines);
+    # when the text cannot be cut so (or the last source goes: `sources = []`),
+    # tomlkit removes the table and the comments stay where tomlkit keeps them.
+    text = without_array_table(config.text, "sources", index, len(names))
+    if text is None or not _reads_as(text, expected):
+        doc = tomlkit.parse(config.text)
+        del doc["sources"][index]
+        text = tomlkit.dumps(doc)
+    return write_edited(where, text, lambda edited: edited.data == expected)
+
+
+def _reads_as(text: str, expected: dict[str, Any]) -> bool:
+    try:
+        return tomllib.loads(text) == expected
+    except tomllib.TOMLDecodeError:
+        return False
 
 
 def _table(values: dict[str, Any]) -> Any:
