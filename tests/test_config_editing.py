@@ -4,8 +4,11 @@ what of the user's text stays. Found by a bug hunt of hand-edited configs."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
+from cli_support import run_cli
+from tui_digest.cli_sources import absolute_path
 from tui_digest.config.editing import remove_source, save_sources, save_watch
 from tui_digest.config.loader import load_config
 from tui_digest.config.sources import Source
@@ -100,3 +103,33 @@ def test_a_text_that_cannot_be_cut_by_lines_is_still_edited_right(tmp_path):
     remove_source(path, "b")
     config = load_config(path)
     assert config.sources == [] and config.data["note"] == "[[sources]]\n"
+
+
+DAY = Path(__file__).parent / "fixtures" / "days" / "day1.md"
+
+
+def test_sources_add_of_a_relative_path_stores_it_absolute(tmp_path):
+    # `sources add srv/cs.LG.md` stored "srv/cs.LG.md": a fetch (cron, the reader)
+    # started in any other folder failed with "No such file or directory".
+    (tmp_path / "srv").mkdir()
+    shutil.copyfile(DAY, tmp_path / "srv" / "cs.LG.md")
+    config, db = write(tmp_path, "sources = []\n"), tmp_path / "c.db"
+    added = run_cli("sources", "add", "srv/cs.LG.md", "--config", str(config), db=db, cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    absolute = str(tmp_path / "srv" / "cs.LG.md")
+    assert [s.url for s in load_config(config).sources] == [absolute]
+    assert f"added cs.LG (auto): {absolute} (the absolute path of srv/cs.LG.md)" in (
+        added.stdout.decode("utf-8")
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    fetched = run_cli("fetch", "--no-enrich", "--config", str(config), db=db, cwd=elsewhere)
+    assert fetched.returncode == 0, fetched.stderr
+    assert b"cs.LG: new " in fetched.stdout, fetched.stdout
+
+
+def test_only_a_relative_path_is_made_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert absolute_path("srv/../x.md") == str(tmp_path / "x.md")
+    for given in ("https://h/x.md", "file:///srv/x.md", "~/x.md", "/srv/x.md", ""):
+        assert absolute_path(given) == given
