@@ -133,3 +133,32 @@ def test_only_a_relative_path_is_made_absolute(tmp_path, monkeypatch):
     assert absolute_path("srv/../x.md") == str(tmp_path / "x.md")
     for given in ("https://h/x.md", "file:///srv/x.md", "~/x.md", "/srv/x.md", ""):
         assert absolute_path(given) == given
+
+
+INLINE = """\
+sources = [
+  { name = "a", url = "http://h/a.md" },  # mine
+  # the lab's, ask Bob
+  { name = "b", url = "http://h/b.md" },
+]
+
+[fetch]
+concurrency = 2
+"""
+
+
+def test_an_inline_source_list_keeps_its_form_and_comments(tmp_path):
+    # `sources add`/`import` rewrote `sources = [ {…}, # comment ]` as [[sources]]
+    # tables, and the comments inside it were lost.
+    path = write(tmp_path, INLINE)
+    a, b = Source("a", "http://h/a.md"), Source("b", "http://h/b.md")
+    c = Source("c", "http://h/c.md", "digest")
+    save_sources(path, [a, b, c])
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(INLINE.split("]\n")[0]) and "[[sources]]" not in text
+    assert load_config(path).sources == [a, b, c]
+    remove_source(path, "a")
+    text = path.read_text(encoding="utf-8")
+    assert "# mine" not in text and "# the lab's, ask Bob" in text
+    assert "[[sources]]" not in text and text.endswith("]\n\n[fetch]\nconcurrency = 2\n")
+    assert load_config(path).sources == [b, c]

@@ -3,8 +3,10 @@
 The program writes `sources` (OPML import, `sources rm`) and `watches`
 (`save_watch`). When the
 new list only adds sources after the existing ones, the new `[[sources]]`
-tables are appended and everything already there stays byte for byte;
-otherwise the `sources` value is replaced where it stands. Either way the
+tables (or, in a list written inline, `sources = [ {…} ]`, inline tables) are
+appended and everything already there stays byte for byte; a removal takes
+out the one entry (config/toml_lines.py); otherwise the `sources` value is
+replaced where it stands. Either way the
 result is read back with the loader and compared before it replaces the old
 file (atomically; config/writing.py): an edit the loader would refuse writes
 nothing.
@@ -35,9 +37,17 @@ def save_sources(path: str | Path | None, sources: list[Source]) -> Path:
     old = config.sources if "sources" in config.data else []
     tables = [source_table(s) for s in sources]
     current = doc.get("sources")
-    if isinstance(current, tomlkit.items.AoT) and sources[: len(old)] == old and len(old) > 0:
+    lists = (tomlkit.items.AoT, tomlkit.items.Array)
+    kept = [i for i, s in enumerate(old) if s in sources]
+    if isinstance(current, lists) and sources[: len(old)] == old and len(old) > 0:
+        # `sources = [ {…}, # comment ]` stays an inline array, [[sources]] stay tables
+        inline = isinstance(current, tomlkit.items.Array)
         for table in tables[len(old) :]:
-            current.append(_table(table))
+            current.append(_inline(table) if inline else _table(table))
+    elif isinstance(current, tomlkit.items.Array) and [old[i] for i in kept] == sources:
+        for i in reversed(range(len(old))):  # removed only: the other entries' comments stay
+            if i not in kept:
+                del current[i]
     elif tables:
         aot = tomlkit.aot()
         for table in tables:
@@ -82,6 +92,14 @@ def remove_source(path: str | Path | None, name: str) -> Path:
     return write_edited(where, text, lambda edited: edited.data == expected)
 
 
+def _inline(values: dict[str, Any]) -> Any:
+    import tomlkit
+
+    table = tomlkit.inline_table()
+    table.update(values)
+    return table
+
+
 def _reads_as(text: str, expected: dict[str, Any]) -> bool:
     try:
         return tomllib.loads(text) == expected
@@ -118,36 +136,19 @@ def save_watch(path: str | Path | None, watch: Watch) -> Path:
     names = [w.name for w in config.watches]  # one per table, as the loader reads them
     index = names.index(watch.name) if watch.name in names else None
     current = doc.get("watches")
+    entry = {"name": watch.name, "query": watch.query}
     if isinstance(current, (tomlkit.items.AoT, tomlkit.items.Array)):
         if index is not None:
             current[index]["query"] = watch.query
             tables[index]["query"] = watch.query
         else:  # `watches = [ {...} ]` stays an inline array, [[watches]] tables stay tables
             inline = isinstance(current, tomlkit.items.Array)
-            current.append(_watch_inline(watch) if inline else _watch_table(watch))
-            tables.append({"name": watch.name, "query": watch.query})
+            current.append(_inline(entry) if inline else _table(entry))
+            tables.append(entry)
     else:
         aot = tomlkit.aot()
-        aot.append(_watch_table(watch))
+        aot.append(_table(entry))
         doc["watches"] = aot
-        tables = [{"name": watch.name, "query": watch.query}]
+        tables = [entry]
     expected["watches"] = tables
     return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
-
-
-def _watch_table(watch: Watch) -> Any:
-    import tomlkit
-
-    table = tomlkit.table()
-    table.add("name", watch.name)
-    table.add("query", watch.query)
-    table.add(tomlkit.nl())
-    return table
-
-
-def _watch_inline(watch: Watch) -> Any:
-    import tomlkit
-
-    table = tomlkit.inline_table()
-    table.update({"name": watch.name, "query": watch.query})
-    return table
