@@ -162,3 +162,23 @@ def test_an_inline_source_list_keeps_its_form_and_comments(tmp_path):
     assert "# mine" not in text and "# the lab's, ask Bob" in text
     assert "[[sources]]" not in text and text.endswith("]\n\n[fetch]\nconcurrency = 2\n")
     assert load_config(path).sources == [b, c]
+
+
+def test_a_crlf_file_keeps_its_line_endings_and_byte_order_mark(tmp_path):
+    # Editing a Windows file appended LF-only lines: mixed line endings.
+    text = (
+        "# from Windows\r\n\r\n"
+        '[[sources]]\r\nname = "a"\r\nurl = "http://h/a.md"\r\n\r\n'
+        '# b\r\n[[sources]]\r\nname = "b"\r\nurl = "http://h/b.md"\r\n'
+    )
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    a, b, c = (Source(n, f"http://h/{n}.md") for n in "abc")
+    save_sources(path, [a, b, c])
+    save_watch(path, Watch("agents", "agent"))
+    remove_source(path, "a")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf# from Windows\r\n\r\n# b\r\n[[sources]]\r\n")
+    assert raw.count(b"\n") == raw.count(b"\r\n") > 8
+    config = load_config(path)
+    assert config.sources == [b, c] and config.watches == [Watch("agents", "agent")]
