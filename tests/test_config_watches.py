@@ -85,3 +85,39 @@ def test_save_watch_creates_the_file(tmp_path):
     path = tmp_path / "new" / "config.toml"
     save_watch(path, Watch("llm", "ti:llm"))
     assert load_config(path).watches == [Watch("llm", "ti:llm")]
+
+
+def test_save_watch_adds_to_an_inline_array_and_keeps_its_watches(tmp_path):
+    # Found by a bug hunt: `watches = [ {…} ]` (valid TOML, read fine) was replaced
+    # by the new watch alone; the read-back check expected just that.
+    before = 'watches = [ { name = "agents", query = "agent" } ]  # my watch\n'
+    path = write(tmp_path, before)
+    save_watch(path, Watch("mine", "learning"))
+    text = path.read_text(encoding="utf-8")
+    assert "# my watch" in text and text.startswith("watches = [")
+    assert load_config(path).watches == [Watch("agents", "agent"), Watch("mine", "learning")]
+    save_watch(path, Watch("agents", "agent -survey"))  # the same name replaces its query
+    assert "# my watch" in path.read_text(encoding="utf-8")
+    assert load_config(path).watches == [
+        Watch("agents", "agent -survey"),
+        Watch("mine", "learning"),
+    ]
+
+
+def test_save_watch_replaces_the_watch_the_loader_knows_by_that_name(tmp_path):
+    # Found by a bug hunt: "agents " (a stray space the loader strips) got a second
+    # "agents" appended, which made the whole config unusable.
+    path = write(
+        tmp_path, '[[watches]]\nname = "agents "   # trailing space typo\nquery = "agent"\n'
+    )
+    save_watch(path, Watch("agents", "learning"))
+    assert "# trailing space typo" in path.read_text(encoding="utf-8")
+    assert load_config(path).watches == [Watch("agents", "learning")]
+
+
+def test_save_watch_refuses_what_the_loader_would_refuse_and_writes_nothing(tmp_path):
+    path = write(tmp_path, CONFIG)
+    with pytest.raises(ConfigError, match=r"config\.toml: not saved.*unknown is: value"):
+        save_watch(path, Watch("bogus", "is:bogus"))
+    assert path.read_text(encoding="utf-8") == CONFIG
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]

@@ -47,7 +47,11 @@ def register(
         parents=parents,
         help="add a feed, or a published folder (one source per category of its index.json)",
     )
-    a.add_argument("url", metavar="URL", help="a feed URL or path, or a published folder")
+    a.add_argument(
+        "url",
+        metavar="URL",
+        help="a feed URL or path (a relative path is stored absolute), or a published folder",
+    )
     a.add_argument("--name", default="", help="source name (for a folder: the name prefix)")
     add_config_argument(a)
     a = actions.add_parser(
@@ -200,10 +204,11 @@ def _sources_add(args: argparse.Namespace) -> int:
     from tui_digest.publish.subscribe import SubscribeError, discover
 
     config = load_for_writing(args)
+    url = absolute_path(args.url)
 
     async def find():  # -> Found
         async with SourceFetcher(config.fetch.http_options()) as fetcher:
-            return await discover(args.url, fetcher, name=args.name)
+            return await discover(url, fetcher, name=args.name)
 
     try:
         found = asyncio.run(find())
@@ -219,10 +224,28 @@ def _sources_add(args: argparse.Namespace) -> int:
     if found.publisher:
         print(f"published folder of {clean_line(found.publisher, 100)!r}")
     for s in merged.added:
-        print(f"added {clean_line(s.name, 100)} ({s.kind}): {clean_line(s.url, 500)}")
+        made = s.url == url != args.url
+        given = f" (the absolute path of {clean_line(args.url, 500)})" if made else ""
+        print(f"added {clean_line(s.name, 100)} ({s.kind}): {clean_line(s.url, 500)}{given}")
     where = clean_line(str(config.path), 500)
     print(f"{where}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
     return EXIT_OK
+
+
+def absolute_path(url: str) -> str:
+    """A relative file path made absolute (against the current folder, `..` folded,
+    links kept, as `import` names a file): a source is fetched from whatever folder
+    a cron job or the reader starts in. URLs, `~/…` and absolute paths stay as given."""
+    import os
+    from urllib.parse import urlsplit
+
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        return url  # (discover says what is wrong with it)
+    if not url.strip() or len(scheme) > 1 or url.startswith("~") or os.path.isabs(url):
+        return url
+    return os.path.abspath(url)
 
 
 def _sources_rm(args: argparse.Namespace) -> int:

@@ -3,10 +3,13 @@
 The program writes `sources` (OPML import, `sources rm`) and `watches`
 (`save_watch`). When the
 new list only adds sources after the existing ones, the new `[[sources]]`
-tables are appended and everything already there stays byte for byte;
-otherwise the `sources` value is replaced where it stands. Either way the
-result is read back with tomllib and compared before it replaces the old file
-(atomically).
+tables (or, in a list written inline, `sources = [ {…} ]`, inline tables) are
+appended and everything already there stays byte for byte; a removal takes
+out the one entry (config/toml_lines.py); otherwise the `sources` value is
+replaced where it stands. Either way the
+result is read back with the loader and compared before it replaces the old
+file (atomically; config/writing.py): an edit the loader would refuse writes
+nothing.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.config.paths import config_path
 from tui_digest.config.sources import Source, source_table
-from tui_digest.config.toml_file import read_toml
+from tui_digest.config.toml_lines import without_array_table
 from tui_digest.config.watches import Watch
-from tui_digest.core.atomic_file import write_atomic
+from tui_digest.config.writing import write_edited
 
 
 def save_sources(path: str | Path | None, sources: list[Source]) -> Path:
@@ -34,9 +37,17 @@ def save_sources(path: str | Path | None, sources: list[Source]) -> Path:
     old = config.sources if "sources" in config.data else []
     tables = [source_table(s) for s in sources]
     current = doc.get("sources")
-    if isinstance(current, tomlkit.items.AoT) and sources[: len(old)] == old and len(old) > 0:
+    lists = (tomlkit.items.AoT, tomlkit.items.Array)
+    kept = [i for i, s in enumerate(old) if s in sources]
+    if isinstance(current, lists) and sources[: len(old)] == old and len(old) > 0:
+        # `sources = [ {…}, # comment ]` stays an inline array, [[sources]] stay tables
+        inline = isinstance(current, tomlkit.items.Array)
         for table in tables[len(old) :]:
-            current.append(_table(table))
+            current.append(_inline(table) if inline else _table(table))
+    elif isinstance(current, tomlkit.items.Array) and [old[i] for i in kept] == sources:
+        for i in reversed(range(len(old))):  # removed only: the other entries' comments stay
+            if i not in kept:
+                del current[i]
     elif tables:
         aot = tomlkit.aot()
         for table in tables:
@@ -44,19 +55,15 @@ def save_sources(path: str | Path | None, sources: list[Source]) -> Path:
         doc["sources"] = aot
     else:
         doc["sources"] = tomlkit.array()  # `sources = []`: no sources (not the defaults)
-    text = tomlkit.dumps(doc)
     expected: dict[str, Any] = {k: v for k, v in config.data.items() if k != "sources"}
     expected["sources"] = tables
-    if not _reads_as(text, expected):  # pragma: no cover - tomlkit's own bug
-        raise ConfigError(f"{where}: could not write the config faithfully")
-    where.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(where, text, overwrite=True)
-    return where
+    return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
 
 
 def remove_source(path: str | Path | None, name: str) -> Path:
-    """Remove the source called `name` from the config file, keeping every other
-    table and comment byte for byte; a ConfigError when there is none by that name.
+    """Remove the source called `name` from the config file, with the comment lines
+    directly above it, keeping every other table and comment byte for byte; a
+    ConfigError when there is none by that name.
 
     A config without `sources` uses the built-in defaults: removing one of
     them writes the others out (the user has now chosen the list).
@@ -71,16 +78,33 @@ def remove_source(path: str | Path | None, name: str) -> Path:
     current = tomlkit.parse(config.text).get("sources") if config.exists else None
     if not isinstance(current, tomlkit.items.AoT):
         return save_sources(where, [s for s in config.sources if s.name != name])
-    doc = tomlkit.parse(config.text)
-    aot = doc["sources"]
-    del aot[names.index(name)]
-    text = tomlkit.dumps(doc)
+    index = names.index(name)
     expected = dict(config.data)
-    expected["sources"] = [t for i, t in enumerate(config.data["sources"]) if names[i] != name]
-    if not _reads_as(text, expected):  # pragma: no cover - tomlkit's own bug
-        raise ConfigError(f"{where}: could not write the config faithfully")
-    write_atomic(where, text, overwrite=True)
-    return where
+    expected["sources"] = [t for i, t in enumerate(config.data["sources"]) if i != index]
+    # Its own comment lines go with it and the next source keeps its own (toml_lines);
+    # when the text cannot be cut so (or the last source goes: `sources = []`),
+    # tomlkit removes the table and the comments stay where tomlkit keeps them.
+    text = without_array_table(config.text, "sources", index, len(names))
+    if text is None or not _reads_as(text, expected):
+        doc = tomlkit.parse(config.text)
+        del doc["sources"][index]
+        text = tomlkit.dumps(doc)
+    return write_edited(where, text, lambda edited: edited.data == expected)
+
+
+def _inline(values: dict[str, Any]) -> Any:
+    import tomlkit
+
+    table = tomlkit.inline_table()
+    table.update(values)
+    return table
+
+
+def _reads_as(text: str, expected: dict[str, Any]) -> bool:
+    try:
+        return tomllib.loads(text) == expected
+    except tomllib.TOMLDecodeError:
+        return False
 
 
 def _table(values: dict[str, Any]) -> Any:
@@ -93,55 +117,38 @@ def _table(values: dict[str, Any]) -> Any:
     return table
 
 
-def _reads_as(text: str, expected: dict[str, Any]) -> bool:
-    try:
-        return tomllib.loads(text) == expected
-    except tomllib.TOMLDecodeError:
-        return False
-
-
 def save_watch(path: str | Path | None, watch: Watch) -> Path:
     """Add `watch` to the config (replacing the query of a watch of that name).
 
-    The reader's ctrl+s. As with `save_sources`, the text is read back and
-    compared before it atomically replaces the file.
+    The reader's ctrl+s. The watch of that name is the one the loader calls so
+    (it strips names: `"agents "` is "agents"). As with `save_sources`, the text
+    is read back with the loader and compared before it atomically replaces
+    the file; a watch the loader would refuse is refused, and nothing written.
     """
     import tomlkit
 
+    watch = Watch(watch.name.strip(), watch.query.strip())
     where = config_path(path)
     config = load_config(where)  # refuses (ConfigError) to edit a file it cannot read
     doc = tomlkit.parse(config.text) if config.exists else tomlkit.document()
-    expected = dict(read_toml(where).data) if config.exists else {}
+    expected = dict(config.data)
     tables = [dict(t) for t in expected.get("watches", [])]
+    names = [w.name for w in config.watches]  # one per table, as the loader reads them
+    index = names.index(watch.name) if watch.name in names else None
     current = doc.get("watches")
-    if isinstance(current, tomlkit.items.AoT):
-        for i, table in enumerate(current):
-            if table.get("name") == watch.name:
-                table["query"] = watch.query
-                tables[i]["query"] = watch.query
-                break
-        else:
-            current.append(_watch_table(watch))
-            tables.append({"name": watch.name, "query": watch.query})
+    entry = {"name": watch.name, "query": watch.query}
+    if isinstance(current, (tomlkit.items.AoT, tomlkit.items.Array)):
+        if index is not None:
+            current[index]["query"] = watch.query
+            tables[index]["query"] = watch.query
+        else:  # `watches = [ {...} ]` stays an inline array, [[watches]] tables stay tables
+            inline = isinstance(current, tomlkit.items.Array)
+            current.append(_inline(entry) if inline else _table(entry))
+            tables.append(entry)
     else:
         aot = tomlkit.aot()
-        aot.append(_watch_table(watch))
+        aot.append(_table(entry))
         doc["watches"] = aot
-        tables = [{"name": watch.name, "query": watch.query}]
+        tables = [entry]
     expected["watches"] = tables
-    text = tomlkit.dumps(doc)
-    if tomllib.loads(text) != expected:  # pragma: no cover - tomlkit's own bug
-        raise ConfigError(f"{where}: could not write the config faithfully")
-    where.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(where, text, overwrite=True)
-    return where
-
-
-def _watch_table(watch: Watch) -> Any:
-    import tomlkit
-
-    table = tomlkit.table()
-    table.add("name", watch.name)
-    table.add("query", watch.query)
-    table.add(tomlkit.nl())
-    return table
+    return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)

@@ -13,7 +13,7 @@ from tui_digest.config.keymap import KeyEntry, parse_keys
 from tui_digest.config.paths import config_path
 from tui_digest.config.reader_settings import ReaderSettings, parse_reader
 from tui_digest.config.sources import DEFAULT_SOURCES, Source, parse_sources
-from tui_digest.config.toml_file import read_toml
+from tui_digest.config.toml_file import parse_toml, read_toml
 from tui_digest.config.watches import Watch, parse_watches
 
 
@@ -51,7 +51,16 @@ def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> 
     file = read_toml(config_path(path), must_exist=must_exist)
     if not file.exists:
         return Config(file.path, False, list(DEFAULT_SOURCES), FetchSettings())
-    data, text, where = file.data, file.text, file.path
+    return _config(file.path, file.text, file.data)
+
+
+def config_from_text(where: Path, text: str) -> Config:
+    """The Config that `text` would be as the file `where`: an edit is checked
+    with it before it is written. Raises ConfigError, as `load_config`."""
+    return _config(where, text, parse_toml(where, text))
+
+
+def _config(where: Path, text: str, data: dict[str, Any]) -> Config:
     fetch = parse_fetch(where, text, data.get("fetch", {}))
     sources = parse_sources(where, text, data["sources"]) if "sources" in data else None
     watches = parse_watches(where, text, data["watches"]) if "watches" in data else []

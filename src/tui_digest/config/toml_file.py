@@ -36,13 +36,18 @@ def read_toml(where: Path, *, must_exist: bool = False) -> TomlFile:
         # which TOML does not allow ("Invalid statement (at line 1, column 1)":
         # nothing a user could see; found by a bug hunt).
         text = raw.decode("utf-8-sig")
-        data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{where}: not UTF-8 text (byte {exc.start})") from None
+    return TomlFile(where, True, text, parse_toml(where, text))
+
+
+def parse_toml(where: Path, text: str) -> dict[str, Any]:
+    """`text`, the config at `where`, as data. Raises ConfigError."""
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message already says "(at line N, column M)".
         raise ConfigError(f"{where}: invalid TOML: {exc}") from None
-    return TomlFile(where, True, text, data)
 
 
 def line_of(text: str, table: str, nth: int = 0) -> int:
