@@ -57,3 +57,24 @@ def test_two_readers_open_at_once_keep_each_others_place(tmp_path: Path) -> None
     big.save(path)
     assert Settings.load(path, cache=tmp_path / "small.db").digest == "digest-pipe"
     assert Settings.load(path, cache=tmp_path / "big.db").paper == "2401.00003"
+
+
+def test_a_symlinked_settings_file_is_written_through_its_link(tmp_path):
+    """Found by a bug hunt: settings.json linked from a dotfiles folder was
+    replaced by a regular file when the reader quit; the linked file stayed
+    stale for good. It is written through the link, which stays."""
+    import os
+
+    real = tmp_path / "dotfiles" / "settings.json"
+    real.parent.mkdir()
+    real.write_text("{}\n")
+    real.chmod(0o600)
+    link = tmp_path / "config" / "settings.json"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    settings = Settings.load(link)
+    settings.language = "zh"
+    settings.save(link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert '"language": "zh"' in real.read_text()
+    assert real.stat().st_mode & 0o777 == 0o600

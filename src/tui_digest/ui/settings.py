@@ -123,6 +123,10 @@ class Settings:
                 del self.places[next(iter(self.places))]
         data = asdict(self)
         del data["cache"]  # (the cache of this run, not a setting)
+        # A settings file linked from a dotfiles folder is written through the link
+        # (as the config is: `config.writing`); replacing the link left the linked
+        # file stale for good (found by a bug hunt).
+        path = Path(os.path.realpath(path))
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(data, indent=2) + "\n", overwrite=True)
 
