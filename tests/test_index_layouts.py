@@ -105,6 +105,7 @@ def _layout_1_cache(path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM meta").fetchone()[0] == 0
         conn.execute("DROP TABLE removed_lists")  # (schema 12)
         conn.execute("DROP TABLE claims")  # (schema 17)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
@@ -210,6 +211,7 @@ def test_an_empty_cache_of_schema_9_takes_the_current_layout(tmp_path):
         search_index.rebuild_search_index(store._conn(), layout=1)
         store._conn().execute("DROP TABLE removed_lists")  # (schema 12)
         store._conn().execute("DROP TABLE claims")  # (schema 17)
+        store._conn().execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         store._conn().execute("DROP TABLE hand_read")  # (schema 14)
         store._conn().execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         store._conn().execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)

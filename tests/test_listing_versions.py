@@ -113,6 +113,7 @@ def test_importing_the_same_documents_again_repairs_an_upgraded_caches_listings(
     with sqlite3.connect(db, isolation_level=None) as conn:  # as schema 10 had it
         conn.execute("DROP TABLE removed_lists")  # (schema 12)
         conn.execute("DROP TABLE claims")  # (schema 17)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)

@@ -286,6 +286,7 @@ def test_v6_cache_gains_the_read_flag_index_and_keeps_it_across_restarts(tmp_pat
         conn.execute("DROP TABLE meta")
         conn.execute("DROP TABLE removed_lists")
         conn.execute("DROP TABLE claims")  # (schema 17)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
@@ -315,6 +316,7 @@ def test_v7_cache_gains_the_removed_days_and_remembers_removals_across_restarts(
         conn.execute("DROP TABLE meta")
         conn.execute("DROP TABLE removed_lists")
         conn.execute("DROP TABLE claims")  # (schema 17)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
@@ -341,6 +343,7 @@ def v7_cache(db: Path) -> Path:
         conn.execute("DROP TABLE meta")
         conn.execute("DROP TABLE removed_lists")
         conn.execute("DROP TABLE claims")  # (schema 17)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
@@ -472,6 +475,7 @@ def test_a_cache_before_removed_lists_gains_them_in_one_step_keeping_its_removed
     with sqlite3.connect(db) as conn:  # as the version before wrote it
         conn.execute("DROP TABLE removed_lists")
         conn.execute("DROP TABLE claims")  # (schema 17)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute(f"PRAGMA user_version = {before}")
@@ -499,6 +503,7 @@ def test_v13_cache_gains_the_hand_read_marks_and_keeps_them_across_restarts(tmp_
         s.import_digest(Digest("d", date="2024-03-01", papers=papers))
     with sqlite3.connect(db) as conn:  # as version 13 wrote it
         conn.execute("DROP TABLE claims")  # (schema 17)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         conn.execute("DROP TABLE hand_read")
         conn.execute("PRAGMA user_version = 13")
     with Store.open(db) as s:
@@ -539,6 +544,7 @@ def test_an_undone_m_of_one_paper_keeps_its_read_timer_across_the_upgrade(tmp_pa
         assert s.undo_last() is not None  # ctrl+z: unread again, one change, one time
     with sqlite3.connect(db) as conn:  # as schema 15 left it
         conn.execute("DROP TABLE claims")  # (schema 17)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         conn.execute("PRAGMA user_version = 15")
     conn.close()
     with Store.open(db) as s:
@@ -584,6 +590,7 @@ def test_v16_cache_gains_the_claims_table(tmp_path):
         s.import_digest(Digest("d", date="2024-03-01", papers=[Paper(id="2401.00001")]))
     with sqlite3.connect(db) as conn:  # as version 16 wrote it
         conn.execute("DROP TABLE claims")
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         conn.execute("PRAGMA user_version = 16")
     with Store.open(db) as s:
         assert s.stats()["schema"] == schema.SCHEMA_VERSION >= 17

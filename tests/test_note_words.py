@@ -91,6 +91,7 @@ def test_an_old_cache_has_its_notes_refolded(cache: Path):
             old = " ".join(json.loads(value).lower().split())
             conn.execute("UPDATE paper_notes SET folded = ? WHERE id = ?", (old, pid))
         conn.execute("DROP TABLE claims")  # (schema 17)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 18)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("PRAGMA user_version = 13")
     for _ in range(2):  # upgraded on the first open, the same on the next
