@@ -217,3 +217,23 @@ async def test_a_cache_enriched_before_finds_arxivs_words_after_its_upgrade(
         store.import_digest(Digest(name="cs.LG", date="2024-03-19", papers=[_paper(), other]))
         _shown_and_found(store, arxivs=True)
         assert store.count("yeast") == 1
+
+
+async def test_an_open_reader_notices_another_process_enriching(tmp_path: Path) -> None:
+    """A cron `fetch` imports (the reader re-lists), then asks arXiv in later
+    transactions: the reader's watch lists and listing must see those too."""
+    db = tmp_path / "cache.db"
+    with Store.open(db) as reader:
+        reader.import_digest(_digest())
+        watch = reader.watch()
+        try:
+            assert watch.what_changed() == (False, False, False)  # the baseline
+            brewing = [("brewing", "fermentation")]
+            assert [w.hits for w in reader.watch_hits(brewing).watches] == [[]]
+            with Store.open(db) as other:  # `tui-digest enrich` in another process
+                await _enrich(other)
+            assert watch.what_changed()[0] is True  # the reader re-lists, re-finds watches
+            assert [w.hits for w in reader.watch_hits(brewing).watches] == [[1]]
+            assert watch.what_changed() == (False, False, False)  # told once
+        finally:
+            watch.close()
