@@ -124,6 +124,8 @@ async def test_a_word_only_arxivs_abstract_has_is_found_once_enriched(tmp_path: 
     with Store.open(db) as store:  # a restart
         _shown_and_found(store, arxivs=True)
         assert [w.hits for w in store.watch_hits([("brewing", "zymurg")]).watches] == [[1]]
+        store.reindex()  # rebuilt from the papers' rows: the same answers
+        _shown_and_found(store, arxivs=True)
 
 
 async def test_later_imports_of_the_paper_keep_arxivs_words_found(tmp_path: Path) -> None:
