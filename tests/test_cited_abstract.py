@@ -16,7 +16,7 @@ from arxiv_api_fixtures import Meta
 from arxiv_api_server import ArxivStandIn
 from feed_server import FakeTime
 from test_ris_csl import parse_ris, values
-from tui_digest.core.arxiv_meta import FOUND, ArxivMeta
+from tui_digest.core.arxiv_meta import FOUND, ArxivMeta, apply_to
 from tui_digest.core.citation import cited_abstract
 from tui_digest.core.export import render
 from tui_digest.core.model import Digest, Paper, PaperRecord
@@ -69,8 +69,11 @@ async def test_exports_carry_arxivs_full_abstract_once_enriched(store: Store) ->
 def test_the_longer_abstract_wins_and_the_digests_stays_without_enrichment() -> None:
     paper = Paper(id="2403.10056", abstract_en=CUT)
     assert cited_abstract(PaperRecord(1, paper)) == CUT
+    # As the store keeps an answer: beside the paper (`apply_to`), and in `meta`.
     meta = ArxivMeta(paper.id, FOUND, "2024-03-20T00:00:00Z", abstract=FULL)
+    assert apply_to(paper, meta)
     assert cited_abstract(PaperRecord(1, paper, meta=meta)) == FULL
     # A digest's whole abstract: enrich kept "" beside it.
     whole = ArxivMeta(paper.id, FOUND, "2024-03-20T00:00:00Z", abstract="")
+    assert apply_to(paper, whole)
     assert cited_abstract(PaperRecord(1, paper, meta=whole)) == CUT

@@ -220,6 +220,7 @@ def test_a_schema_10_cache_is_upgraded_to_listing_types(tmp_path: Path) -> None:
         conn.execute("DROP TABLE removed_lists")  # (schema 12)
         conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")

@@ -114,6 +114,7 @@ def test_importing_the_same_documents_again_repairs_an_upgraded_caches_listings(
         conn.execute("DROP TABLE removed_lists")  # (schema 12)
         conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)

@@ -287,6 +287,7 @@ def test_v6_cache_gains_the_read_flag_index_and_keeps_it_across_restarts(tmp_pat
         conn.execute("DROP TABLE removed_lists")
         conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
@@ -317,6 +318,7 @@ def test_v7_cache_gains_the_removed_days_and_remembers_removals_across_restarts(
         conn.execute("DROP TABLE removed_lists")
         conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
@@ -344,6 +346,7 @@ def v7_cache(db: Path) -> Path:
         conn.execute("DROP TABLE removed_lists")
         conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)
@@ -476,6 +479,7 @@ def test_a_cache_before_removed_lists_gains_them_in_one_step_keeping_its_removed
         conn.execute("DROP TABLE removed_lists")
         conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute(f"PRAGMA user_version = {before}")
@@ -504,6 +508,7 @@ def test_v13_cache_gains_the_hand_read_marks_and_keeps_them_across_restarts(tmp_
     with sqlite3.connect(db) as conn:  # as version 13 wrote it
         conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("DROP TABLE hand_read")
         conn.execute("PRAGMA user_version = 13")
     with Store.open(db) as s:
@@ -545,6 +550,7 @@ def test_an_undone_m_of_one_paper_keeps_its_read_timer_across_the_upgrade(tmp_pa
     with sqlite3.connect(db) as conn:  # as schema 15 left it
         conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("PRAGMA user_version = 15")
     conn.close()
     with Store.open(db) as s:
@@ -591,6 +597,7 @@ def test_v16_cache_gains_the_claims_table(tmp_path):
     with sqlite3.connect(db) as conn:  # as version 16 wrote it
         conn.execute("DROP TABLE claims")
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("PRAGMA user_version = 16")
     with Store.open(db) as s:
         assert s.stats()["schema"] == schema.SCHEMA_VERSION >= 17
@@ -608,6 +615,7 @@ def test_v17_cache_gains_the_sources_history_read(tmp_path):
         s.set_source_state("ai", url="https://x/ai.md", last_success="2026-12-01T08:00:00Z")
     with sqlite3.connect(db) as conn:  # as version 17 wrote it
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("PRAGMA user_version = 17")
     with Store.open(db) as s:
         assert s.stats()["schema"] == schema.SCHEMA_VERSION >= 18
@@ -628,6 +636,7 @@ def test_v18_cache_gains_undo_owners_and_keeps_its_history(tmp_path):
         s.push_undo("starred", True, s.change_flag("starred", [rowid], True), 1)
     with sqlite3.connect(db) as conn:  # as version 18 wrote it
         conn.execute("ALTER TABLE undo_log DROP COLUMN owner")
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("PRAGMA user_version = 18")
     with Store.open(db) as s:
         assert s.stats()["schema"] == schema.SCHEMA_VERSION >= 19

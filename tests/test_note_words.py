@@ -92,6 +92,7 @@ def test_an_old_cache_has_its_notes_refolded(cache: Path):
             conn.execute("UPDATE paper_notes SET folded = ? WHERE id = ?", (old, pid))
         conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("PRAGMA user_version = 13")
     for _ in range(2):  # upgraded on the first open, the same on the next

@@ -47,6 +47,7 @@ def old_cache(db: Path) -> Path:
         conn.execute("DROP TABLE removed_lists")
         conn.execute("DROP TABLE claims")  # (schema 17)
         conn.execute("ALTER TABLE sources DROP COLUMN history_read")  # (schema 18)
+        conn.execute("ALTER TABLE papers DROP COLUMN arxiv_abstract")  # (schema 20)
         conn.execute("DROP TABLE hand_read")  # (schema 14)
         conn.execute("ALTER TABLE membership DROP COLUMN version")  # (schema 13)
         conn.execute("ALTER TABLE membership DROP COLUMN announce_type")  # (schema 11)

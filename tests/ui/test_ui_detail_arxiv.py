@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui_digest.core.arxiv_meta import FOUND, ArxivMeta
+from tui_digest.core.arxiv_meta import FOUND, ArxivMeta, apply_to
 from tui_digest.core.model import Paper, PaperRecord
 from tui_digest.ui.paper_text import detail_content
 
@@ -21,6 +21,8 @@ def _record(meta: ArxivMeta | None) -> PaperRecord:
         abstract_en=CUT,
         abstract_zh="中文摘要。",
     )
+    if meta is not None:
+        apply_to(paper, meta)  # as the store keeps an answer (and in `meta`)
     return PaperRecord(rowid=1, paper=paper, digests=["archive-2024-03"], meta=meta)
 
 

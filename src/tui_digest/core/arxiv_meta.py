@@ -217,21 +217,26 @@ def apply_to(paper: PaperLike, meta: ArxivMeta) -> bool:
     Its EMPTY authors are filled; its published date becomes arXiv's (the first
     version's; a feed's is the day of the announcement it came in: found by a
     bug hunt); its categories become arXiv's (primary first) followed by any it
-    had that arXiv does not list. Enrichment applies it when arXiv answers, and
+    had that arXiv does not list; arXiv's whole abstract, kept where the
+    digest's was cut ("" where it was not), goes beside the digest's
+    (`arxiv_abstract`), so that the paper's row holds what the reader shows and
+    search indexes (a word only arXiv's abstract had was shown but never found:
+    found by a bug hunt). Enrichment applies it when arXiv answers, and
     the importer again after every merge of a paper already held, so a later
     announcement's lists never undo it (a re-announced paper lost arXiv's
     categories for good: found by a bug hunt).
     """
     if not meta.found:
         return False
-    old = (list(paper.authors), list(paper.categories), paper.published)
+    old = (list(paper.authors), list(paper.categories), paper.published, paper.arxiv_abstract)
     if not paper.authors and meta.authors:
         paper.authors = list(meta.authors)
     if meta.categories:
         paper.categories = list(dict.fromkeys([*meta.categories, *paper.categories]))
     if meta.published:
         paper.published = meta.published
-    return (paper.authors, paper.categories, paper.published) != old
+    paper.arxiv_abstract = meta.abstract
+    return (paper.authors, paper.categories, paper.published, paper.arxiv_abstract) != old
 
 
 def _newer(a: str, b: str) -> str:
@@ -260,3 +265,4 @@ class PaperLike(Protocol):
     authors: list[str]
     categories: list[str]
     published: str
+    arxiv_abstract: str

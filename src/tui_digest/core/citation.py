@@ -110,13 +110,11 @@ def cited_abstract(rec: PaperRecord) -> str:
     """The English abstract the reader shows: arXiv's full one where the digest's was cut.
 
     Digests cut English abstracts at 1,000 characters (docs/upstream.md); `enrich`
-    keeps arXiv's whole abstract beside such a paper (`ArxivMeta.abstract`, "" when
-    the digest's was whole), and the longer of the two is the one to show and cite.
+    keeps arXiv's whole abstract beside such a paper (`Paper.arxiv_abstract`, "" when
+    the digest's was whole), and the longer of the two is the one to show, cite
+    and search (`Paper.shown_abstract_en`).
     """
-    abstract = rec.paper.abstract_en
-    if rec.meta is not None and len(rec.meta.abstract) > len(abstract):
-        return rec.meta.abstract
-    return abstract
+    return rec.paper.shown_abstract_en
 
 
 def cited_categories(rec: PaperRecord) -> list[str]:

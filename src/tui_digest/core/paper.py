@@ -48,10 +48,24 @@ class Paper:
     # (`en_tdlr`, see core/archive_json.py). Not part of the Markdown digest.
     summary_en: str = ""
     extras: dict[str, str] = field(default_factory=dict)
+    # arXiv's whole English abstract where the digest's was cut (`tui-digest
+    # enrich`: `arxiv_meta.apply_to` sets it, the importer again after each
+    # merge). No document brings it: the store keeps it beside the digest's text.
+    arxiv_abstract: str = ""
 
     @property
     def primary_category(self) -> str:
         return self.categories[0] if self.categories else ""
+
+    @property
+    def shown_abstract_en(self) -> str:
+        """The English abstract the reader shows, the exports carry and search
+        indexes: arXiv's whole one where it is longer than the digest's (cut at
+        1,000 characters), else the paper's own. (`search_index.SEARCH_SOURCE`
+        makes the same choice in SQL.)"""
+        if len(self.arxiv_abstract) > len(self.abstract_en):
+            return self.arxiv_abstract
+        return self.abstract_en
 
 
 @record()

@@ -54,6 +54,10 @@ Layout
   history was last read whole for that source (`fetch.catch_up`).
 - `undo_log.owner` (`_add_undo_owner`, schema 19): which reader made each undo
   entry, so ctrl+z in one reader never takes back another's change (`store.undo_log`).
+- `papers.arxiv_abstract` (`_index_arxiv_abstracts`, schema 20): arXiv's whole
+  English abstract where the digest's was cut (`enrich`), beside the digest's
+  text, so that a paper's search row is made of its `papers` row alone and
+  holds the abstract the reader shows (`Paper.shown_abstract_en`).
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -93,8 +97,10 @@ from tui_digest.core.search_index import (
     TERMS_INSERT,
     TEXT_COLUMNS,
     rebuild_search_index,
+    row_layout,
     row_terms,
     search_row,
+    search_source,
     type_tokens,
 )
 from tui_digest.core.search_tokens import index_text
@@ -558,6 +564,49 @@ def _add_undo_owner(conn: sqlite3.Connection) -> None:
     columns = {r[1] for r in conn.execute("PRAGMA table_info(undo_log)")}
     if "owner" not in columns:  # (a cache rebuilt by hand at an older version may have it)
         conn.execute("ALTER TABLE undo_log ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+def _index_arxiv_abstracts(conn: sqlite3.Connection) -> None:
+    """arXiv's whole abstract goes beside the digest's (`papers.arxiv_abstract`),
+    and into the search index: the reader showed it, but a word only it had was
+    never found (found by a bug hunt).
+
+    The papers enriched before get theirs from `arxiv_meta` (kept only where the
+    digest's was cut), and only their search rows are written again, in the
+    cache's row layout: each old row deleted with the values it was inserted
+    with (the digest's abstract, which the column, empty, still gives), then
+    the row the paper makes now. Nothing else is rebuilt: an upgrade costs the
+    enriched papers' rows, not a `reindex`.
+    """
+    conn.execute("ALTER TABLE papers ADD COLUMN arxiv_abstract TEXT NOT NULL DEFAULT ''")
+    found = conn.execute(
+        "SELECT p.pk, m.abstract FROM papers p JOIN arxiv_meta m ON m.id = p.id "
+        "WHERE m.status = 'found' AND m.abstract != ''"
+    ).fetchall()
+    if not found:
+        return
+    layout = row_layout(conn)
+    source = search_source(conn, layout)
+    pks = [pk for pk, _ in found]
+
+    def rows() -> list[tuple[int, tuple[str, ...]]]:
+        """(key, search row) of those papers as they are now, by key (ascending: `store.index`)."""
+        made = []
+        for i in range(0, len(pks), 500):
+            chunk = pks[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, *fields in conn.execute(
+                f"SELECT sort_key, {source} FROM papers WHERE pk IN ({marks})", chunk
+            ):
+                made.append((key, search_row(*fields, layout=layout)))
+        return sorted(made)
+
+    before = rows()
+    conn.executemany(
+        "UPDATE papers SET arxiv_abstract = ? WHERE pk = ?", [(a, pk) for pk, a in found]
+    )
+    changed = [(old, new) for old, new in zip(before, rows(), strict=True) if old != new]
+    conn.executemany(FTS_DELETE, [(key, *row) for (key, row), _ in changed])
+    conn.executemany(FTS_INSERT, [(key, *row) for _, (key, row) in changed])
+    conn.executemany(TERMS_INSERT, [(t,) for _, (_, row) in changed for t in row_terms(row)])
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
@@ -580,6 +629,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _add_claims,
     _add_history_read,
     _add_undo_owner,
+    _index_arxiv_abstracts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -217,19 +217,36 @@ def row_terms(row: Sequence[str]) -> set[str]:
 # The paper columns `search_row` reads, in its argument order. The English
 # one-line summary is the generator archive's (`papers.summary_en`), else the
 # digest's summary slot (`extras`: `Extra.SUMMARY_EN`), as the reader shows
-# and exports it (`rows.search_fields` reads a `Paper` alike).
+# and exports it (`rows.search_fields` reads a `Paper` alike); the English
+# abstract arXiv's whole one where it is longer than the digest's
+# (`Paper.shown_abstract_en`: both count characters, as SQLite's `length` does
+# of text, which holds no NUL: `sanitize`).
 _SUMMARY_EN = (
     "CASE summary_en WHEN '' THEN coalesce(json_extract(extras, '$.summary_en'), '') "
     "ELSE summary_en END"
 )
-_SOURCE = (
-    "id, title_en, title_zh, summary_zh, {}, abstract_en, abstract_zh, authors, categories, "
-    "announce_type"
+_ABSTRACT_EN = (
+    "CASE WHEN length(arxiv_abstract) > length(abstract_en) THEN arxiv_abstract "
+    "ELSE abstract_en END"
 )
-SEARCH_SOURCE = _SOURCE.format(_SUMMARY_EN)
-# Layout 1 reads no English summary: '' (the v3 migration's rebuild runs before
-# `papers.summary_en` exists).
-_SOURCES = {1: _SOURCE.format("''"), 2: SEARCH_SOURCE}
+_SOURCE = (
+    "id, title_en, title_zh, summary_zh, {}, {}, abstract_zh, authors, categories, announce_type"
+)
+SEARCH_SOURCE = _SOURCE.format(_SUMMARY_EN, _ABSTRACT_EN)
+
+
+def search_source(conn: sqlite3.Connection, layout: int) -> str:
+    """`SEARCH_SOURCE` for a rebuild in `layout` of this cache's `papers`.
+
+    Layout 1 reads no English summary: '' (the v3 migration's rebuild runs
+    before `papers.summary_en` exists); the migrations that rebuild before
+    `papers.arxiv_abstract` exists (`schema._index_arxiv_abstracts`) read the
+    digest's abstract, as every paper's was then.
+    """
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(papers)")}
+    abstract = _ABSTRACT_EN if "arxiv_abstract" in columns else "abstract_en"
+    return _SOURCE.format("''" if layout == 1 else _SUMMARY_EN, abstract)
+
 
 # The order the columns are declared in; rows are written and read by column
 # name, so a cache created with another order works the same. FTS5 writes a
@@ -336,7 +353,7 @@ def rebuild_search_index(conn: sqlite3.Connection, layout: int = ROW_LAYOUT) -> 
     _record_layout(conn, layout)
     set_fts_options(conn)
     conn.execute("DELETE FROM terms")
-    rows = conn.execute(f"SELECT sort_key, {_SOURCES[layout]} FROM papers")
+    rows = conn.execute(f"SELECT sort_key, {search_source(conn, layout)} FROM papers")
     n = 0
     batch: list[tuple[object, ...]] = []
     terms: set[str] = set()

@@ -125,12 +125,9 @@ def detail_content(
     if show_en:
         # The archive's English one-line summary (else the digest's rarely filled slot).
         para(paper.summary_en or paper.extras.get(extras.Extra.SUMMARY_EN, ""))
-    arxiv = record.meta
-    abstract_en = paper.abstract_en
-    if arxiv is not None and len(arxiv.abstract) > len(abstract_en):
-        abstract_en = arxiv.abstract  # arXiv's full text where the digest's was cut
     if show_en or not paper.abstract_zh:
-        para(abstract_en)
+        # arXiv's full text where the digest's was cut: what search indexes.
+        para(paper.shown_abstract_en)
 
     parts += _metadata(record, match, announce_type or paper.announce_type, version)
     return Content.assemble(*parts)

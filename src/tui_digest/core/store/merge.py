@@ -99,6 +99,7 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
     for name in ("authors", "categories"):
         ov, nv = getattr(old, name), getattr(new, name)
         setattr(merged, name, list(nv) if nv and (newer or not ov) else list(ov))
+    merged.arxiv_abstract = old.arxiv_abstract  # (the store's, beside any document's text)
     extras = dict(old.extras)
     for key, value in new.extras.items():
         if value and (newer or not extras.get(key)):

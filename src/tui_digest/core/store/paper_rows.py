@@ -40,6 +40,7 @@ class PaperRow(NamedTuple):
     starred: int
     sort_key: int
     summary_en: str
+    arxiv_abstract: str
 
     def paper(self) -> Paper:
         from tui_digest.core.paper import Paper  # (not for the first frame's rows)
@@ -59,6 +60,7 @@ class PaperRow(NamedTuple):
             published=self.published,
             extras=json.loads(self.extras),
             summary_en=self.summary_en,
+            arxiv_abstract=self.arxiv_abstract,
         )
 
 

@@ -19,6 +19,7 @@ from tui_digest.core.store.rows import (
     search_fields,
     update_values,
 )
+from tui_digest.core.store.watch import EDITS
 
 if TYPE_CHECKING:
     from tui_digest.core.arxiv_meta import ArxivMeta
@@ -140,6 +141,12 @@ def update_paper(
     if new == old:
         return old
     conn.execute(UPDATE_PAPER, update_values(new, rowid))
+    # Counted, so that an open reader notices another process's edit (`watch.EDITS`).
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?, 1) "
+        "ON CONFLICT(key) DO UPDATE SET value = value + 1",
+        (EDITS,),
+    )
     # The fields the rows are made of, not the rows: making a paper's rows is
     # its tokenising, and the rows are made again below to delete and insert.
     if search_fields(new) != search_fields(old):

@@ -89,6 +89,7 @@ _VALUE_COLS = (
     "published",
     "extras",
     "summary_en",
+    "arxiv_abstract",
 )
 _PLACE_COLS = ("added_at", "sort_key", "list_date", "list_ref")
 INSERT_PAPER = (
@@ -131,6 +132,7 @@ def paper_values(p: Paper) -> tuple[object, ...]:
         p.published,
         json_dict(p.extras),
         p.summary_en,
+        p.arxiv_abstract,
     )
 
 
@@ -141,9 +143,11 @@ def update_values(p: Paper, pk: int) -> tuple[object, ...]:
 
 def search_fields(p: Paper) -> tuple[Any, ...]:
     """The fields of `p` the search index reads, in `search_index.search_row`'s order."""
-    # The English summary as the reader shows it (`search_index.SEARCH_SOURCE`).
+    # The English summary and abstract as the reader shows them
+    # (`search_index.SEARCH_SOURCE`): an enriched paper's abstract is arXiv's
+    # whole one where the digest's was cut.
     summary_en = p.summary_en or p.extras.get(Extra.SUMMARY_EN, "")
-    return (p.id, p.title_en, p.title_zh, p.summary_zh, summary_en, p.abstract_en,
+    return (p.id, p.title_en, p.title_zh, p.summary_zh, summary_en, p.shown_abstract_en,
             p.abstract_zh, p.authors, p.categories, p.announce_type)  # fmt: skip
 
 
@@ -171,6 +175,8 @@ def paper_hash(p: Paper) -> bytes:
 
     The same fields as `paper_values`, but not built from it: this runs for
     every entry of every re-import, and its JSON encoding would double that cost.
+    (Not `arxiv_abstract`: no document brings it, and the hashes stored in
+    `membership` would all have changed.)
     """
     text = repr(
         (

@@ -23,11 +23,18 @@ from tui_digest.core.cache_guard import readonly_uri
 from tui_digest.core.errors import CacheError
 from tui_digest.core.store import undo_log
 
+# The `meta` counter of edits of stored papers' text (`papers.update_paper`:
+# arXiv's answers, machine translations), which change neither papers' count
+# nor any digest: a cron `fetch` asks arXiv after its import has committed, and
+# an open reader that re-listed after the import never saw the words
+# enrichment added (its watch lists missed them; found by a bug hunt).
+EDITS = "papers_edited"
 # Cheap on any size of cache: max(pk) uses the primary key; digests are few.
 # A new paper raises max(pk); a new digest or a same-day update changes the
-# digests' count, sizes or `updated_at`.
+# digests' count, sizes or `updated_at`; an edit of a paper moves `EDITS`.
 _FINGERPRINT = (
-    "SELECT (SELECT max(pk) FROM papers), count(*), sum(count), max(updated_at) FROM digests"
+    "SELECT (SELECT max(pk) FROM papers), count(*), sum(count), max(updated_at), "
+    f"(SELECT value FROM meta WHERE key = '{EDITS}') FROM digests"
 )
 # The user's marks, tags and notes: every change of them stamps `user_state`
 # (triggers on papers' read/starred, `user_log` for the rest), so another
