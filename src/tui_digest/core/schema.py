@@ -564,6 +564,8 @@ def _add_undo_owner(conn: sqlite3.Connection) -> None:
     columns = {r[1] for r in conn.execute("PRAGMA table_info(undo_log)")}
     if "owner" not in columns:  # (a cache rebuilt by hand at an older version may have it)
         conn.execute("ALTER TABLE undo_log ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
+
+
 def _index_arxiv_abstracts(conn: sqlite3.Connection) -> None:
     """arXiv's whole abstract goes beside the digest's (`papers.arxiv_abstract`),
     and into the search index: the reader showed it, but a word only it had was
