@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui_digest.config.errors import ConfigWarning
+from tui_digest.config.errors import ConfigError, ConfigWarning
 from tui_digest.config.fetch_settings import FetchSettings, parse_fetch
 from tui_digest.config.fields import unknown_keys
 from tui_digest.config.keymap import KeyEntry, parse_keys
@@ -67,3 +67,56 @@ def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> 
         watches=watches,
         keys=parse_keys(where, text, data["keys"]) if "keys" in data else [],
     )
+
+
+# What stands instead of a reader table that cannot be used, said with its error.
+READER_DROPPED = "[reader] is not used until it is fixed: only m marks papers read"
+KEYS_DROPPED = "[keys] is not used until it is fixed: the default keys apply"
+
+
+@dataclass(slots=True)
+class ReaderTables:
+    """`[reader]` and `[keys]`, each read on its own (the reader's settings).
+
+    An error elsewhere (`[fetch] interval_minutes = "30"`) made `load_config`
+    fail, and the reader then used its defaults: `auto_read = false` was on
+    again and papers were marked read against it, every `[keys]` remap gone,
+    with no word of either (found by a bug hunt). A table that is itself
+    broken is left out with a message naming its error and what stands
+    instead: for `[reader]`, no read timer (what the user wanted cannot be
+    told, and a paper marked read by mistake cannot be told from one read).
+    """
+
+    path: Path
+    reader: ReaderSettings = field(default_factory=ReaderSettings)
+    keys: list[KeyEntry] = field(default_factory=list)
+    reader_dropped: str = ""  # why [reader] is not used, and what stands instead
+    keys_dropped: str = ""  # the same for [keys]
+
+
+def load_reader_tables(path: str | Path | None = None) -> ReaderTables:
+    """The reader's tables of the config, never raising ConfigError."""
+    where = config_path(path)
+    try:
+        file = read_toml(where)
+    except ConfigError as error:  # not TOML, not readable: neither table can be read
+        return ReaderTables(
+            where,
+            ReaderSettings(auto_read=False),
+            reader_dropped=f"{error}; {READER_DROPPED}",
+            keys_dropped=f"{error}; {KEYS_DROPPED}",
+        )
+    tables = ReaderTables(file.path)
+    if not file.exists:
+        return tables
+    try:
+        tables.reader = parse_reader(file.path, file.text, file.data.get("reader", {}))
+    except ConfigError as error:
+        tables.reader = ReaderSettings(auto_read=False)
+        tables.reader_dropped = f"{error}; {READER_DROPPED}"
+    if "keys" in file.data:
+        try:
+            tables.keys = parse_keys(file.path, file.text, file.data["keys"])
+        except ConfigError as error:
+            tables.keys_dropped = f"{error}; {KEYS_DROPPED}"
+    return tables

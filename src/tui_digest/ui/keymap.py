@@ -2,8 +2,8 @@
 
 `App.set_keymap` ignores an id no binding carries, so a typo would silently do
 nothing: each unknown id is named (file and line, and the closest real id).
-Read by `make_app` before the app runs (file I/O off the event loop); a config
-that cannot be read gives no keymap (the refresher reports the error itself).
+Read by `make_app` before the app runs (file I/O off the event loop), on its
+own: an error elsewhere in the config leaves `[keys]` in force.
 """
 
 from __future__ import annotations
@@ -100,18 +100,22 @@ _PRIORITY = frozenset(
 )
 
 
-def load_keymap() -> tuple[dict[str, str], list[ConfigWarning]]:
-    """The keymap the config asks for, and its warnings ({} when it cannot be read)."""
+def load_keymap() -> tuple[dict[str, str], list[str]]:
+    """The keymap the config's `[keys]` asks for, and its warnings (one line each).
+
+    `[keys]` is read on its own: an error in another table leaves it in force
+    (it once dropped every remap without a word; found by a bug hunt). When
+    `[keys]` itself cannot be used, a warning says so and the defaults apply.
+    """
     if not config_path().exists():
         return {}, []  # no file, no [keys]: the config's parser stays unloaded (issue 13 req 5)
-    from tui_digest.config.errors import ConfigError
-    from tui_digest.config.loader import load_config
+    from tui_digest.config.loader import load_reader_tables
 
-    try:
-        config = load_config()
-    except ConfigError:
-        return {}, []
-    return keymap_of(config.keys, config.path)
+    tables = load_reader_tables()
+    if tables.keys_dropped:
+        return {}, [tables.keys_dropped]
+    keymap, warnings = keymap_of(tables.keys, tables.path)
+    return keymap, [str(w) for w in warnings]
 
 
 # Bindings that are live at the same moment: the list's, the main screen's and
