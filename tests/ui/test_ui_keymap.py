@@ -302,3 +302,72 @@ async def test_delete_without_a_digest_names_the_remapped_picker_key(cache: Path
         app.main.action_delete_digest()
         await settle(pilot)
         assert "Show a digest first (D picks one)." in notes(app)
+
+
+def test_clashes_inside_a_dialog_are_named() -> None:
+    """Only the list's and the reading view's bindings were checked: a dialog's
+    key given to another binding of the same dialog went unwarned (found by a
+    bug hunt)."""
+    assert clashes({"note.save": "escape"}) == [("note.save", "escape", "note.cancel")]
+    assert clashes({"digests.delete": "escape"}) == [("digests.delete", "escape", "digests.close")]
+    assert clashes({"sources.refresh": "q"}) == [
+        ("sources.refresh", "q", "app.quit"),
+        ("sources.refresh", "q", "sources.close"),
+    ]
+    assert clashes({"export.cancel": "down"}) == [("export.cancel", "down", "export.next_format")]
+    # The app's bindings are live in a dialog too.
+    assert clashes({"tags.cancel": "question_mark"}) == [
+        ("tags.cancel", "question_mark", "app.help")
+    ]
+    # Keys of two dialogs never meet; the dialogs' own defaults are by design.
+    assert clashes({"note.save": "y"}) == []
+    assert clashes({"help.close": "escape,q,question_mark,f1"}) == []
+
+
+def test_a_yes_on_the_confirm_dialogs_cancel_key_is_refused() -> None:
+    """`"confirm.yes" = "escape"`: backing out of "Remove this digest?" with
+    escape removed it and its papers (found by a bug hunt). The yes keeps its
+    default, and a warning says why."""
+    keymap, warnings = keymap_of([KeyEntry("confirm.yes", "escape", 2)], Path("c.toml"))
+    assert keymap == {}
+    assert [(w.line, w.message) for w in warnings] == [
+        (
+            2,
+            "[keys] 'confirm.yes': 'escape' cancels the dialog ('confirm.no'), and a yes "
+            "there would remove or replace what backing out keeps; ignored",
+        )
+    ]
+    # The cancel key as bound now; escape stays refused (every dialog's way out).
+    keymap, warnings = keymap_of(
+        [KeyEntry("confirm.no", "n,x", 2), KeyEntry("confirm.yes", "x,Y,escape", 3)],
+        Path("c.toml"),
+    )
+    assert keymap == {"confirm.no": "n,x", "confirm.yes": "Y"}
+    assert [(w.line, w.message.split(" cancels")[0]) for w in warnings] == [
+        (3, "[keys] 'confirm.yes': 'x'"),
+        (3, "[keys] 'confirm.yes': 'escape'"),
+    ]
+
+
+async def test_escape_backs_out_of_removing_a_digest_whatever_the_config_says(
+    cache: Path,
+) -> None:
+    from tui_digest.ui.screens.confirm import ConfirmScreen
+    from tui_digest.ui.screens.digest_picker import DigestPicker
+
+    path = write_config('[keys]\n"confirm.yes" = "escape"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = [d.name for d in app.main.digests]
+        warning = next(n for n in notifications(app) if n.title == "Keys")
+        assert f"{path}:2: warning: [keys] 'confirm.yes': 'escape' cancels" in warning.message
+        await pilot.press("d")
+        assert isinstance(app.screen, DigestPicker)
+        await pilot.press("down", "down", "down", "shift+delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert [d.name for d in app.main.digests] == before

@@ -48,6 +48,15 @@ def keymap_of(
             message += f" (did you mean {close[0]!r}?)"
         warnings.append(ConfigWarning(path, entry.line, message))
     lines = {entry.binding_id: entry.line for entry in entries}
+    for binding_id, key, cancel in _yes_on_cancel(keymap):
+        warnings.append(
+            ConfigWarning(
+                path,
+                lines.get(binding_id, 0),
+                f"[keys] {binding_id!r}: {key!r} cancels the dialog ({cancel!r}), and a yes "
+                "there would remove or replace what backing out keeps; ignored",
+            )
+        )
     for binding_id, key, other in clashes(keymap):
         warnings.append(
             ConfigWarning(
@@ -94,6 +103,35 @@ _EDITING = frozenset(
 )
 
 
+# A dialog's yes that removes or replaces something -> the binding that backs out
+# of it. The yes never takes a key of that binding, nor escape, every dialog's
+# way out: `"confirm.yes" = "escape"` made backing out of "Remove this
+# digest?" remove it (found by a bug hunt).
+_DESTRUCTIVE = {"confirm.yes": "confirm.no"}
+
+
+def _yes_on_cancel(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(yes id, key, cancel id) for each key `keymap` gives a destructive yes that
+    backs out of its dialog; those keys are taken out of `keymap` (the default
+    stays when none is left)."""
+    refused: list[tuple[str, str, str]] = []
+    for yes, cancel in _DESTRUCTIVE.items():
+        if yes not in keymap:
+            continue
+        backs_out = {"escape", *(k.strip() for k in keymap.get(cancel, _KEYS[cancel]).split(","))}
+        kept = []
+        for key in keymap[yes].split(","):
+            if key in backs_out:
+                refused.append((yes, key, cancel))
+            else:
+                kept.append(key)
+        if kept:
+            keymap[yes] = ",".join(kept)
+        else:
+            del keymap[yes]
+    return refused
+
+
 # Bindings that act before the focused widget sees the key (the search box's too).
 _PRIORITY = frozenset(
     b.id for group in (keys.APP, keys.MAIN, keys.LIST) for b in group if b.priority and b.id
@@ -119,11 +157,27 @@ def load_keymap() -> tuple[dict[str, str], list[str]]:
 
 
 # Bindings that are live at the same moment: the list's, the main screen's and
-# the app's while the list has the focus; the reading view's and the app's.
-# (Dialogs hold few keys, and those only while they are open.)
-_TOGETHER = ((keys.LIST, keys.MAIN, keys.APP), (keys.READING, keys.APP))
-# binding id -> its action, for the bindings `_TOGETHER` names (computed once).
+# the app's while the list has the focus; the reading view's and the app's; each
+# dialog's and the app's (`"confirm.yes" = "escape"` went unwarned while the
+# dialogs were left out; found by a bug hunt).
+_DIALOGS = (
+    keys.HELP,
+    keys.SOURCES,
+    keys.DIGESTS,
+    keys.TAGS,
+    keys.NOTE,
+    keys.WATCH_NAME,
+    keys.EXPORT,
+    keys.CONFIRM,
+)
+_TOGETHER = (
+    (keys.LIST, keys.MAIN, keys.APP),
+    (keys.READING, keys.APP),
+    *((dialog, keys.APP) for dialog in _DIALOGS),
+)
+# binding id -> its action and its default keys, for the bindings `_TOGETHER` names.
 _ACTIONS = {b.id: b.action for scope in _TOGETHER for group in scope for b in group}
+_KEYS = {b.id: b.key for scope in _TOGETHER for group in scope for b in group}
 
 
 def clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
