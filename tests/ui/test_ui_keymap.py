@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from ui_support import make_app, notes, notifications, settle, status_text
 
-from tui_digest.config.errors import ConfigError
 from tui_digest.config.keymap import KeyEntry
 from tui_digest.config.loader import load_config
 from tui_digest.ui import key_names, keys
@@ -111,10 +109,32 @@ def test_every_binding_has_a_unique_id() -> None:
     assert {"main.star", "app.quit", "list.select"} <= keys.binding_ids()
 
 
-def test_a_key_that_is_not_a_string_is_an_error_naming_the_line() -> None:
+def test_a_key_that_is_not_a_string_is_a_warning_naming_the_line() -> None:
+    """[keys] is the reader's: a bad entry there stopped every command that reads
+    the config, a cron fetch too (found by a bug hunt)."""
     path = write_config('[keys]\n"main.star" = "x"\n"main.read" = 3\n')
-    with pytest.raises(ConfigError, match=rf"{path}:3: keys.main.read must be a key"):
-        load_config()
+    config = load_config()
+    assert [(e.binding_id, e.keys) for e in config.keys] == [("main.star", "x")]
+    assert [(w.path, w.line) for w in config.key_warnings] == [(path, 3)]
+    assert config.key_warnings[0].message.startswith("keys.main.read must be a key")
+    assert config.warnings == []  # (those are the unknown keys, said by the refresher)
+
+
+async def test_an_empty_key_keeps_the_default_and_says_so(cache: Path) -> None:
+    """`""` cannot unbind: Textual's keymap takes an empty string as no change."""
+    path = write_config('[keys]\n"main.star" = ""   # I never star\n"main.read" = "x"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warning = next(n for n in notifications(app) if n.title == "Keys")
+        assert warning.message == (
+            f"{path}:2: warning: keys.main.star is empty: a binding cannot be left without "
+            "a key (Textual's keymap has no unbound binding); ignored, its default stays"
+        )
+        await pilot.press("s", "x")
+        await settle(pilot)
+        record = app.main.detail.record
+        assert record is not None and record.starred and record.read
 
 
 def test_keys_textual_never_reports_are_named_and_dropped() -> None:

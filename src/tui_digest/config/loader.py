@@ -29,6 +29,8 @@ class Config:
     reader: ReaderSettings = field(default_factory=ReaderSettings)
     watches: list[Watch] = field(default_factory=list)  # [[watches]] named queries
     keys: list[KeyEntry] = field(default_factory=list)  # [keys] binding id = key
+    # [keys] entries left out (the reader names them with its own; the CLI prints them)
+    key_warnings: list[ConfigWarning] = field(default_factory=list)
 
     @property
     def default_sources(self) -> bool:
@@ -55,6 +57,7 @@ def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> 
     fetch = parse_fetch(where, text, data.get("fetch", {}))
     sources = parse_sources(where, text, data["sources"]) if "sources" in data else None
     watches = parse_watches(where, text, data["watches"]) if "watches" in data else []
+    keys, key_warnings = parse_keys(where, text, data["keys"]) if "keys" in data else ([], [])
     return Config(
         where,
         True,
@@ -65,7 +68,8 @@ def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> 
         unknown_keys(where, text, data),
         reader=parse_reader(where, text, data.get("reader", {})),
         watches=watches,
-        keys=parse_keys(where, text, data["keys"]) if "keys" in data else [],
+        keys=keys,
+        key_warnings=key_warnings,
     )
 
 
@@ -90,8 +94,9 @@ class ReaderTables:
     path: Path
     reader: ReaderSettings = field(default_factory=ReaderSettings)
     keys: list[KeyEntry] = field(default_factory=list)
+    key_warnings: list[ConfigWarning] = field(default_factory=list)  # entries left out
     reader_dropped: str = ""  # why [reader] is not used, and what stands instead
-    keys_dropped: str = ""  # the same for [keys]
+    keys_dropped: str = ""  # the same for [keys] (a file that is no TOML)
 
 
 def load_reader_tables(path: str | Path | None = None) -> ReaderTables:
@@ -114,9 +119,6 @@ def load_reader_tables(path: str | Path | None = None) -> ReaderTables:
     except ConfigError as error:
         tables.reader = ReaderSettings(auto_read=False)
         tables.reader_dropped = f"{error}; {READER_DROPPED}"
-    if "keys" in file.data:
-        try:
-            tables.keys = parse_keys(file.path, file.text, file.data["keys"])
-        except ConfigError as error:
-            tables.keys_dropped = f"{error}; {KEYS_DROPPED}"
+    if "keys" in file.data:  # (its bad entries are warnings, never an error)
+        tables.keys, tables.key_warnings = parse_keys(file.path, file.text, file.data["keys"])
     return tables

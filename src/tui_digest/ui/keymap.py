@@ -153,7 +153,7 @@ def load_keymap() -> tuple[dict[str, str], list[str]]:
     if tables.keys_dropped:
         return {}, [tables.keys_dropped]
     keymap, warnings = keymap_of(tables.keys, tables.path)
-    return keymap, [str(w) for w in warnings]
+    return keymap, [str(w) for w in [*tables.key_warnings, *warnings]]
 
 
 # Bindings that are live at the same moment: the list's, the main screen's and
