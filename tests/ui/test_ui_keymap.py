@@ -391,3 +391,87 @@ async def test_escape_backs_out_of_removing_a_digest_whatever_the_config_says(
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert [d.name for d in app.main.digests] == before
+
+
+def test_keys_that_never_reach_their_binding_are_refused() -> None:
+    """Taken without a word, while the footer and help showed them (found by a
+    bug hunt): ctrl+i/m/h/[ arrive as tab, enter, backspace and escape;
+    ctrl+q and ctrl+c are Textual's own; a key that types (or edits) in the
+    text box a binding acts from goes into the box."""
+    entries = [
+        KeyEntry("main.star", "ctrl+i", 2),
+        KeyEntry("main.read", "ctrl+m,ctrl+r", 3),
+        KeyEntry("main.open", "ctrl+h", 4),
+        KeyEntry("reading.close", "ctrl+[", 5),
+        KeyEntry("main.export", "ctrl+q", 6),
+        KeyEntry("main.language", "ctrl+c", 7),
+        KeyEntry("search.clear", "q,f2", 8),
+        KeyEntry("tags.cancel", "x", 9),
+        KeyEntry("note.save", "a", 10),
+        KeyEntry("note.cancel", "ctrl+z", 11),  # the note's own undo
+        KeyEntry("watch_name.cancel", "home", 12),  # moves in the name box
+        KeyEntry("digests.close", "space", 13),
+        KeyEntry("app.quit", "q,ctrl+q", 14),  # its own action: no harm
+    ]
+    keymap, warnings = keymap_of(entries, Path("c.toml"))
+    assert keymap == {"main.read": "ctrl+r", "search.clear": "f2", "app.quit": "q,ctrl+q"}
+    said = [(w.line, w.message) for w in warnings]
+    arrives = (
+        "[keys] 'main.{}': '{}' reaches the reader as '{}' "
+        "(terminals send one code for both); ignored"
+    )
+    assert said[:3] == [
+        (2, arrives.format("star", "ctrl+i", "tab")),
+        (3, arrives.format("read", "ctrl+m", "enter")),
+        (4, arrives.format("open", "ctrl+h", "backspace")),
+    ]
+    assert said[3] == (
+        5,
+        "[keys] 'reading.close': 'ctrl+[' reaches the reader as 'escape' "
+        "(terminals send one code for both); ignored",
+    )
+    assert said[4] == (
+        6,
+        "[keys] 'main.export': 'ctrl+q' quits the reader (Textual's own key, which acts "
+        "before any other); ignored",
+    )
+    assert said[5][0] == 7 and "'ctrl+c' is Textual's own key" in said[5][1]
+    box = "types or edits in the {} it acts from, so it would never reach it; ignored"
+    assert said[6] == (8, f"[keys] 'search.clear': 'q' {box.format('search box')}")
+    assert said[7] == (9, f"[keys] 'tags.cancel': 'x' {box.format('text box')}")
+    assert said[8] == (10, f"[keys] 'note.save': 'a' {box.format('text box')}")
+    assert said[9] == (11, f"[keys] 'note.cancel': 'ctrl+z' {box.format('text box')}")
+    assert said[10] == (12, f"[keys] 'watch_name.cancel': 'home' {box.format('text box')}")
+    assert said[11] == (13, f"[keys] 'digests.close': 'space' {box.format('text box')}")
+    assert len(said) == 12
+
+
+def test_no_default_key_is_refused_by_the_checks() -> None:
+    entries = [
+        KeyEntry(b.id, b.key, 1)
+        for name in dir(keys)
+        if isinstance(getattr(keys, name), list)
+        for b in getattr(keys, name)
+        if hasattr(b, "key") and b.id
+    ]
+    _, warnings = keymap_of(entries, Path("c.toml"))
+    assert warnings == []
+
+
+async def test_q_for_clearing_the_search_is_refused_and_escape_still_clears(cache: Path) -> None:
+    path = write_config('[keys]\n"search.clear" = "q"\n"main.star" = "ctrl+i"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warning = next(n for n in notifications(app) if n.title == "Keys")
+        assert f"{path}:2: warning: [keys] 'search.clear': 'q' types" in warning.message
+        assert f"{path}:3: warning: [keys] 'main.star': 'ctrl+i' reaches" in warning.message
+        footer = app.screen.query_one(ReaderFooter)
+        shown = [" ".join(p.key.text.split()) for p in footer.placed()]
+        assert "s Star" in shown
+        await pilot.press("slash", "q", "escape")
+        await settle(pilot)
+        assert app.focused is app.main.paper_list
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.main.detail.record is not None and app.main.detail.record.starred
