@@ -384,3 +384,20 @@ def test_a_bad_keys_entry_is_a_warning_and_never_stops_a_fetch(config, tmp_path,
     ]
     assert cli(["sources", "--config", str(config), "--db", str(tmp_path / "c.db")]) == 0
     assert [e.binding_id for e in load_config(config).keys] == ["main.open"]
+
+
+def test_a_mistyped_translate_after_fetch_is_said_and_the_fetch_goes_on(config, tmp_path, capsys):
+    """`after_fetch = "true"` (a string): `fetch` never translated and said
+    nothing, while the reader warned (found by a bug hunt)."""
+    table = (
+        '[translate]\nenabled = true\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\n'
+        'after_fetch = "true"\n'
+    )
+    with_enrich(config, "[enrich]\nafter_fetch = false\n\n" + table)
+    line = config.read_text("utf-8").splitlines().index('after_fetch = "true"') + 1
+    assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "c.db")]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2  # the sources' lines
+    assert captured.err.splitlines() == [
+        f"tui-digest: {config}:{line}: translate.after_fetch must be true or false; not translating"
+    ]
