@@ -309,3 +309,23 @@ def test_a_bad_value_is_named_at_its_own_line_not_its_tables(tmp_path):
     path.write_text(path.read_text("utf-8").replace("concurrency = 1e400", "concurrency = 2"))
     with pytest.raises(ConfigError, match=rf"{re.escape(str(path))}:8: reader\.read_after"):
         load_config(path)
+
+
+@pytest.mark.parametrize("value", ["0.005", "0.5", "0.99", "-1", '"30"', "20000"])
+def test_a_refresh_interval_under_a_minute_is_refused(tmp_path, value):
+    """0.005 refreshed every 0.3 s while the reader ran (found by a bug hunt):
+    the interval is 0 (off, as the README says) or at least a minute."""
+    path = tmp_path / "c.toml"
+    path.write_text(f"# mine\n[fetch]\nconcurrency = 2\ninterval_minutes = {value}\n", "utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value) == (
+        f"{path}:4: fetch.interval_minutes must be 0 (off) or a number of minutes from 1 to 10080"
+    )
+
+
+@pytest.mark.parametrize("value", [0, 1, 1.5, 60, 10080])
+def test_a_refresh_interval_of_0_or_a_minute_or_more_is_taken(tmp_path, value):
+    path = tmp_path / "c.toml"
+    path.write_text(f"[fetch]\ninterval_minutes = {value}\n", "utf-8")
+    assert load_config(path).fetch.interval_minutes == value

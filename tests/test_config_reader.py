@@ -41,3 +41,36 @@ def test_bad_delay_names_file_line_and_key(tmp_path: Path, value: str) -> None:
 def test_unknown_reader_key_is_a_warning(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "[reader]\nread_after = 3\n"))
     assert any("read_after" in str(w) for w in config.warnings)
+
+
+def test_the_reader_tables_are_read_each_on_its_own(tmp_path: Path) -> None:
+    """An error in [fetch] made every reader setting fall back to its default
+    (auto_read on again, no [keys]; found by a bug hunt)."""
+    from tui_digest.config.loader import load_reader_tables
+
+    path = write(
+        tmp_path,
+        '[reader]\nauto_read = false\n[fetch]\ninterval_minutes = "30"\n[keys]\nmain.star = "x"\n',
+    )
+    with pytest.raises(ConfigError):
+        load_config(path)
+    tables = load_reader_tables(path)
+    assert tables.reader.read_after is None and not tables.reader_dropped
+    assert [(k.binding_id, k.keys, k.line) for k in tables.keys] == [("main.star", "x", 6)]
+    assert not tables.keys_dropped
+
+
+def test_a_reader_table_that_cannot_be_read_leaves_the_timer_off(tmp_path: Path) -> None:
+    from tui_digest.config.loader import load_reader_tables
+
+    path = write(tmp_path, "[reader]\nread_after_seconds = 0\n")
+    tables = load_reader_tables(path)
+    assert tables.reader.read_after is None
+    assert tables.reader_dropped.startswith(f"{path}:2: reader.read_after_seconds must be")
+    assert tables.reader_dropped.endswith("only m marks papers read")
+    # Not TOML at all: neither table can be read, and both say so with the line.
+    tables = load_reader_tables(write(tmp_path, "[reader\nauto_read = true\n"))
+    assert tables.reader.read_after is None and tables.keys == []
+    assert "invalid TOML" in tables.reader_dropped and "(at line 1" in tables.reader_dropped
+    assert tables.keys_dropped.endswith("the default keys apply")
+    assert load_reader_tables(tmp_path / "missing.toml").reader.read_after == 2.0

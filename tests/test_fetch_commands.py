@@ -362,3 +362,42 @@ def test_a_folder_file_that_cannot_be_read_exits_1_and_the_rest_is_kept(tmp_path
         assert store.count() == 1
     finally:
         store.close()
+
+
+def test_a_bad_keys_entry_is_a_warning_and_never_stops_a_fetch(config, tmp_path, capsys):
+    """`[keys] "main.star" = ""` (to unbind it) made `fetch`, `sources` and
+    `watch` exit 2 over a table only the reader reads (found by a bug hunt)."""
+    text = config.read_text("utf-8")
+    config.write_text(
+        text + '\n[keys]\n"main.star" = ""   # I never star\n"main.read" = 3\nmain.open = "x"\n',
+        encoding="utf-8",
+    )
+    start = text.count("\n") + 2  # the [keys] line
+    assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "c.db")]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2  # the sources' lines
+    assert captured.err.splitlines() == [
+        f"{config}:{start + 1}: warning: keys.main.star is empty: a binding cannot be left "
+        "without a key (Textual's keymap has no unbound binding); ignored, its default stays",
+        f'{config}:{start + 2}: warning: keys.main.read must be a key such as "x" or "ctrl+r" '
+        '(several: "x,ctrl+r"); ignored, its default stays',
+    ]
+    assert cli(["sources", "--config", str(config), "--db", str(tmp_path / "c.db")]) == 0
+    assert [e.binding_id for e in load_config(config).keys] == ["main.open"]
+
+
+def test_a_mistyped_translate_after_fetch_is_said_and_the_fetch_goes_on(config, tmp_path, capsys):
+    """`after_fetch = "true"` (a string): `fetch` never translated and said
+    nothing, while the reader warned (found by a bug hunt)."""
+    table = (
+        '[translate]\nenabled = true\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\n'
+        'after_fetch = "true"\n'
+    )
+    with_enrich(config, "[enrich]\nafter_fetch = false\n\n" + table)
+    line = config.read_text("utf-8").splitlines().index('after_fetch = "true"') + 1
+    assert cli(["fetch", "--config", str(config), "--db", str(tmp_path / "c.db")]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2  # the sources' lines
+    assert captured.err.splitlines() == [
+        f"tui-digest: {config}:{line}: translate.after_fetch must be true or false; not translating"
+    ]

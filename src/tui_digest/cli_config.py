@@ -14,11 +14,12 @@ if TYPE_CHECKING:
 
 
 def load_warned(path: str | Path | None, *, must_exist: bool = False) -> Config:
-    """The config (ConfigError when unusable), after printing its warnings (unknown keys)."""
+    """The config (ConfigError when unusable), after printing its warnings (unknown
+    keys, `[keys]` entries left out)."""
     from tui_digest.config.loader import load_config
 
     config = load_config(path, must_exist=must_exist)
-    for warning in config.warnings:
+    for warning in [*config.warnings, *config.key_warnings]:
         print(clean_line(str(warning), 1000), file=sys.stderr)
     return config
 

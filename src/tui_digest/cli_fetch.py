@@ -133,7 +133,11 @@ def _enrich_config(config: Config) -> EnrichConfig | None:
 def _translate_config(config: Config) -> TranslateConfig | None:
     """[translate] when it is enabled with `after_fetch`. A broken table stops the
     command before any fetch only when it asks for translation after fetching:
-    otherwise it is `translate`'s business, and `fetch` worked with it before."""
+    otherwise it is `translate`'s business, and `fetch` worked with it before.
+    An `after_fetch` that is neither true nor false (`"true"`) may have asked for
+    it: said in one line (as for [enrich]), and the fetch goes on without it
+    (it never translated, and said nothing, while the reader warned; found by a
+    bug hunt)."""
     from tui_digest.config.errors import ConfigError
     from tui_digest.translate.config import NotConfigured, load_translate_config, usable_or_raise
 
@@ -141,10 +145,13 @@ def _translate_config(config: Config) -> TranslateConfig | None:
         cfg = usable_or_raise(load_translate_config(config=config))
     except NotConfigured:
         return None
-    except ConfigError:
+    except ConfigError as exc:
         table = config.data.get("translate")
-        if isinstance(table, dict) and table.get("after_fetch") is True:
+        asked = table.get("after_fetch", False) if isinstance(table, dict) else False
+        if asked is True:
             raise
+        if asked is not False:
+            print(f"tui-digest: {clean_line(str(exc), 1000)}; not translating", file=sys.stderr)
         return None
     return cfg if cfg.after_fetch else None
 

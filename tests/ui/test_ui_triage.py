@@ -128,10 +128,12 @@ async def test_auto_read_false_turns_the_timer_off(cache: Path) -> None:
         assert read_ids(cache) == {app.main.detail.record.paper.id}
 
 
-async def test_a_config_with_an_error_reads_with_the_default_timer(cache: Path) -> None:
+async def test_an_error_in_another_table_leaves_the_read_timer_on(cache: Path) -> None:
+    """A typo in [keys] once left the timer off for the session (found by a bug
+    hunt); [reader] is read on its own (tests/ui/test_ui_config_tables.py)."""
     config = Path(os.environ["TUI_DIGEST_CONFIG"])
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('[reader]\nauto_read = false\n\n[keys]\n"main.star" = 1\n', "utf-8")
+    config.write_text('[reader]\nauto_read = true\n\n[keys]\n"main.star" = 1\n', "utf-8")
     timers = ManualTimers()
     app = make_app(cache, first_run_sample=False, timers=timers)
     async with app.run_test(size=SIZE) as pilot:

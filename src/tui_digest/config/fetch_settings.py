@@ -16,6 +16,9 @@ from tui_digest.net.options import HttpOptions
 # Sane ranges: a value outside is a typo or an attack on the program's patience
 # (`per_host_interval = inf` once hung `fetch` forever).
 MAX_INTERVAL_MINUTES = 7 * 24 * 60.0
+# The reader's refresh: 0 is off (the README), else at least a minute (0.005 once
+# asked every source every 0.3 s while the reader ran; found by a bug hunt).
+MIN_INTERVAL_MINUTES = 1.0
 MAX_HOST_INTERVAL = 3600.0
 MAX_CONCURRENCY = 64
 
@@ -48,7 +51,14 @@ def parse_fetch(path: Path, text: str, raw: Any) -> FetchSettings:
         raise ConfigError(f"{at(path, line)}: [fetch] must be a table")
     table = Table(raw, name="fetch", path=path, line=line, text=text)
     settings = FetchSettings()
-    settings.interval_minutes = table.number("interval_minutes", 0.0, 0.0, MAX_INTERVAL_MINUTES)
+    interval = check_number(raw.get("interval_minutes", 0.0), 0.0, MAX_INTERVAL_MINUTES)
+    if interval is None or 0 < interval < MIN_INTERVAL_MINUTES:
+        raise table.error(
+            "interval_minutes",
+            f"must be 0 (off) or a number of minutes from {MIN_INTERVAL_MINUTES:g} "
+            f"to {MAX_INTERVAL_MINUTES:g}",
+        )
+    settings.interval_minutes = interval
     settings.concurrency = table.integer("concurrency", settings.concurrency, 1, MAX_CONCURRENCY)
     per_host = raw.get("per_host_interval", 0)
     if isinstance(per_host, Mapping):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui_digest.config.errors import ConfigWarning
+from tui_digest.config.errors import ConfigError, ConfigWarning
 from tui_digest.config.fetch_settings import FetchSettings, parse_fetch
 from tui_digest.config.fields import unknown_keys
 from tui_digest.config.keymap import KeyEntry, parse_keys
@@ -29,6 +29,8 @@ class Config:
     reader: ReaderSettings = field(default_factory=ReaderSettings)
     watches: list[Watch] = field(default_factory=list)  # [[watches]] named queries
     keys: list[KeyEntry] = field(default_factory=list)  # [keys] binding id = key
+    # [keys] entries left out (the reader names them with its own; the CLI prints them)
+    key_warnings: list[ConfigWarning] = field(default_factory=list)
 
     @property
     def default_sources(self) -> bool:
@@ -64,6 +66,7 @@ def _config(where: Path, text: str, data: dict[str, Any]) -> Config:
     fetch = parse_fetch(where, text, data.get("fetch", {}))
     sources = parse_sources(where, text, data["sources"]) if "sources" in data else None
     watches = parse_watches(where, text, data["watches"]) if "watches" in data else []
+    keys, key_warnings = parse_keys(where, text, data["keys"]) if "keys" in data else ([], [])
     return Config(
         where,
         True,
@@ -74,5 +77,57 @@ def _config(where: Path, text: str, data: dict[str, Any]) -> Config:
         unknown_keys(where, text, data),
         reader=parse_reader(where, text, data.get("reader", {})),
         watches=watches,
-        keys=parse_keys(where, text, data["keys"]) if "keys" in data else [],
+        keys=keys,
+        key_warnings=key_warnings,
     )
+
+
+# What stands instead of a reader table that cannot be used, said with its error.
+READER_DROPPED = "[reader] is not used until it is fixed: only m marks papers read"
+KEYS_DROPPED = "[keys] is not used until it is fixed: the default keys apply"
+
+
+@dataclass(slots=True)
+class ReaderTables:
+    """`[reader]` and `[keys]`, each read on its own (the reader's settings).
+
+    An error elsewhere (`[fetch] interval_minutes = "30"`) made `load_config`
+    fail, and the reader then used its defaults: `auto_read = false` was on
+    again and papers were marked read against it, every `[keys]` remap gone,
+    with no word of either (found by a bug hunt). A table that is itself
+    broken is left out with a message naming its error and what stands
+    instead: for `[reader]`, no read timer (what the user wanted cannot be
+    told, and a paper marked read by mistake cannot be told from one read).
+    """
+
+    path: Path
+    reader: ReaderSettings = field(default_factory=ReaderSettings)
+    keys: list[KeyEntry] = field(default_factory=list)
+    key_warnings: list[ConfigWarning] = field(default_factory=list)  # entries left out
+    reader_dropped: str = ""  # why [reader] is not used, and what stands instead
+    keys_dropped: str = ""  # the same for [keys] (a file that is no TOML)
+
+
+def load_reader_tables(path: str | Path | None = None) -> ReaderTables:
+    """The reader's tables of the config, never raising ConfigError."""
+    where = config_path(path)
+    try:
+        file = read_toml(where)
+    except ConfigError as error:  # not TOML, not readable: neither table can be read
+        return ReaderTables(
+            where,
+            ReaderSettings(auto_read=False),
+            reader_dropped=f"{error}; {READER_DROPPED}",
+            keys_dropped=f"{error}; {KEYS_DROPPED}",
+        )
+    tables = ReaderTables(file.path)
+    if not file.exists:
+        return tables
+    try:
+        tables.reader = parse_reader(file.path, file.text, file.data.get("reader", {}))
+    except ConfigError as error:
+        tables.reader = ReaderSettings(auto_read=False)
+        tables.reader_dropped = f"{error}; {READER_DROPPED}"
+    if "keys" in file.data:  # (its bad entries are warnings, never an error)
+        tables.keys, tables.key_warnings = parse_keys(file.path, file.text, file.data["keys"])
+    return tables

@@ -29,8 +29,6 @@ from tui_digest.ui.workers import ReportsWorkerErrors
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from tui_digest.config.errors import ConfigWarning
-
 
 # Worker groups that write what the user asked for: finished before the reader
 # exits. A translation is stopped first (`Translator.stop`: its requests in
@@ -60,7 +58,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         timing: Timing | None = None,
         follow_seconds: float = DEFAULT_SECONDS,
         keymap: dict[str, str] | None = None,
-        keymap_warnings: Sequence[ConfigWarning] = (),
+        keymap_warnings: Sequence[str] = (),  # one line each
         is_terminal: Callable[[], bool] = stdin_is_terminal,
         hangup_seconds: float = 2.0,
     ) -> None:
@@ -84,7 +82,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         if self.keymap_warnings:
-            text = "\n".join(str(w) for w in self.keymap_warnings)
+            text = "\n".join(self.keymap_warnings)
             self.notify(text, title="Keys", severity="warning", markup=False, timeout=15)
         self.push_screen(self._main)
         self.hangup.start()

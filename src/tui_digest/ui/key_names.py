@@ -127,3 +127,21 @@ def is_typed(name: str) -> bool:
     character = _character(base)
     typed = character is not None and character.isprintable()
     return typed and all(m == "shift" for m in modifiers)
+
+
+# Control keys a terminal sends as the code of another key, which is what Textual
+# then reports (`textual._ansi_sequences`: tab is ctrl+i's code, enter ctrl+m's,
+# backspace ctrl+h's, escape ctrl+['s). A binding to one of them never fired,
+# while the footer showed it (found by a bug hunt).
+_SENT_AS = {
+    "ctrl+i": "tab",
+    "ctrl+m": "enter",
+    "ctrl+h": "backspace",
+    "ctrl+left_square_bracket": "escape",
+}
+
+
+def arrives_as(name: str) -> str | None:
+    """The key Textual reports when `name` (canonical) is pressed, when that is
+    another key ("ctrl+i" -> "tab"); None when it arrives as itself."""
+    return _SENT_AS.get(name)

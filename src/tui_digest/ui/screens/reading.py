@@ -92,19 +92,21 @@ class ReadingScreen(ListingScreen):
     @work(thread=True, exclusive=True, group="reader-config", exit_on_error=False,
           description="read the config")  # fmt: skip
     def _read_reader_config(self) -> None:
-        from tui_digest.config.errors import ConfigError  # (not for the first frame)
-        from tui_digest.config.reader_settings import ReaderSettings
+        # [reader] alone: an error in another table leaves it in force (the
+        # defaults then turned `auto_read = false` back on; found by a bug hunt).
+        from tui_digest.config.loader import load_reader_tables  # (not for the first frame)
 
-        try:
-            from tui_digest.config.loader import load_config
-
-            reader = load_config().reader
-        except ConfigError:
-            # The refresher says what is wrong with the file; the defaults apply
-            # (returning here left the timer off for the whole session: a typo
-            # in [keys] stopped papers being marked read; found by a bug hunt).
-            reader = ReaderSettings()
-        self.app.call_from_thread(setattr, self.dwell, "read_after", reader.read_after)
+        tables = load_reader_tables()
+        if tables.reader_dropped:  # broken itself: no timer, and said
+            self.app.call_from_thread(
+                self.notify,
+                tables.reader_dropped,
+                title="Config",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+        self.app.call_from_thread(setattr, self.dwell, "read_after", tables.reader.read_after)
 
     # --- the dwell timer -----------------------------------------------------------
 
