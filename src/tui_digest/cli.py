@@ -72,7 +72,10 @@ def _common_parser() -> argparse.ArgumentParser:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from tui_digest.cli_archive import print_archive_import
+    from tui_digest.cli_published import import_published
     from tui_digest.core.archive_input import is_archive, is_record_file
+    from tui_digest.core.folder_walk import published_folders
+    from tui_digest.core.publish_index import is_index_file
 
     if args.source is not None:
         _check_named_source(args)
@@ -81,6 +84,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         documents: list[str] = []  # read one after another (the next while this one is written)
         for raw in args.paths:
             path = Path(raw)
+            published = Path(os.path.abspath(raw))  # (the folder's days' source, as typed)
+            if raw != "-" and path.is_file() and is_index_file(path):
+                failed += _import_documents(store, args, documents)
+                documents = []
+                failed += import_published(store, args, published.parent, _describe)
+                continue
             # The generator's per-paper JSON: a record, an archive of the
             # repository, or the *.json files of a folder (besides its digests).
             if raw != "-" and path.is_file() and (is_archive(path) or is_record_file(path)):
@@ -93,6 +102,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 failed += _import_documents(store, args, documents)
                 documents = []
                 failed += print_archive_import(store, path)
+                # Folders `publish` wrote: through their index.json, each day once.
+                for folder in published_folders(published):
+                    failed += import_published(store, args, folder, _describe)
         failed += _import_documents(store, args, documents)
     return 1 if failed else 0
 
