@@ -155,6 +155,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError("-o needs a file name (or - for standard output)")
     if args.output == "-":  # as `import -` reads standard input
         args.output = None
+    from tui_digest.cli_export import export_format
+
+    args.format = export_format(args.format, args.output)
     if args.output:
         refuse_own_files(args.output, db=args.db)  # (--force or not), before any work
     with _closing(_open_store(args, readonly=True)) as store:
@@ -365,7 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*", help="search query (default: everything)")
     p.add_argument("--digest", metavar="NAME", help="only papers of this digest")
     p.add_argument("--ids", metavar="ID,...", help="only these arXiv ids")
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        help="default: the one -o's name ends in (.md .bib .ris .csl.json .json), else markdown",
+    )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write here instead of stdout (- is stdout)"
     )
