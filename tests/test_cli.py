@@ -184,6 +184,28 @@ def test_export_ids_and_json_matches_search_objects(imported):
     assert data[0] == searched[0]
 
 
+def test_ids_are_taken_as_ris_csl_and_the_reader_write_and_copy_them(imported):
+    # Found by a bug hunt: `--ids arXiv:2501.00001` (RIS `AN`, CSL `number`) and an
+    # arxiv.org link were "no paper with id ... in the cache", while search took them.
+    bare = run("export", "--ids", "2403.00001,2403.00003", "--format", "json", db=imported)
+    assert bare.returncode == 0, err(bare)
+    for ids in (
+        "arXiv:2403.00001,https://arxiv.org/abs/2403.00003v2",
+        "https://arxiv.org/pdf/2403.00001v1.pdf, ARXIV:2403.00003",
+    ):
+        proc = run("export", "--ids", ids, "--format", "json", db=imported)
+        assert proc.returncode == 0, err(proc)
+        assert proc.stdout == bare.stdout
+    # The other commands that take ids (`mark`, `tag`, `note`) read them alike.
+    proc = run("mark", "star", "arXiv:2403.00001", "https://arxiv.org/abs/2403.00003", db=imported)
+    assert proc.returncode == 0, err(proc)
+    assert run("tag", "arXiv:2403.00001", "+x", db=imported).returncode == 0
+    assert run("note", "https://arxiv.org/abs/2403.00001v3", "seen", db=imported).returncode == 0
+    [first, _, third] = json.loads(out(run("export", "--format", "json", db=imported)))
+    assert first["starred"] and third["starred"]
+    assert (first["tags"], first["note"]) == (["x"], "seen")
+
+
 def test_export_unknown_id_and_digest_are_errors(imported):
     proc = run("export", "--ids", "9999.99999", db=imported)
     assert proc.returncode == 2 and "9999.99999" in err(proc)
