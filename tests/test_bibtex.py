@@ -235,6 +235,37 @@ def test_url_is_the_arxiv_page_and_a_non_arxiv_id_keeps_only_a_safe_link():
     assert fields[0][2]["url"] == "https://x.org/p/7"
 
 
+def with_doi(doi: str) -> PaperRecord:
+    from tui_digest.core.arxiv_meta import FOUND, ArxivMeta
+
+    rec = make(title_en="T", authors=["Ann Lee"])
+    rec.meta = ArxivMeta(id=rec.paper.id, status=FOUND, asked_at="2024-03-16T00:00:00Z", doi=doi)
+    return rec
+
+
+@pytest.mark.parametrize(
+    "doi",
+    [
+        "10.1007/978-3-030-58452-8_13",  # a Springer LNCS chapter
+        "10.1000/a_b%c<d>&e#f^g~h",
+        "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
+        "10.1000/x{y}z",
+    ],
+)
+def test_doi_is_written_as_it_is_like_the_url(doi):
+    # pandoc reads `doi` raw and biblatex verbatim: `\_` would be part of the DOI.
+    out = to_bibtex([with_doi(doi)])
+    assert f"      doi={{{doi}}},\n" in out
+    assert parse_bibtex(out)[0][2]["doi"] == doi
+
+
+@pytest.mark.parametrize("doi", ["10.1000/a{b", "10.1000/a}b{", "10.1000/a\\{b}", "10.1000/a\\"])
+def test_a_doi_whose_braces_would_end_the_field_early_is_left_out(doi):
+    # BibTeX counts `\{` as a brace, pandoc does not: each kind must pair up, as in titles.
+    fields = parse_bibtex(to_bibtex([with_doi(doi)]))[0][2]
+    assert "doi" not in fields and fields["title"] == "T"
+
+
 def test_entries_are_separated_and_empty_input_is_empty():
     out = to_bibtex([ATTENTION, make(2, id="2403.00001", title_en="Other")])
     assert out.count("@misc{") == 2 and "}\n\n@misc{" in out

@@ -105,7 +105,7 @@ def test_the_citation_formats_write_the_suffix_apart():
     assert authors == "Juan Maldacena and King, Jr., Martin Luther and van Gogh, III, Vincent"
 
 
-# --- names: particles ("van", "de La") -----------------------------------------------
+# --- names: particles ("van", "de") --------------------------------------------------
 
 
 def _named(*authors: str) -> PaperRecord:
@@ -127,7 +127,10 @@ def test_particles_stay_with_the_family_name_and_csl_gets_them_apart():
         "van der Waals, Johannes Diderik",
     ]
     assert csl_of(rec)["author"] == [
-        {"family": "Fontaine", "given": "Jean", "non-dropping-particle": "de La"},
+        # The particle is the lower-case "de" (README); "La" is part of the family
+        # name, as BibTeX reads it (von "de", last "La Fontaine") and RIS writes it
+        # (found by a bug hunt: CSL-JSON had family "Fontaine", particle "de La").
+        {"family": "La Fontaine", "given": "Jean", "non-dropping-particle": "de"},
         {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
         {"family": "Garcia", "given": "Maria de los Angeles"},
         {"family": "Waals", "given": "Johannes Diderik", "non-dropping-particle": "van der"},
@@ -143,9 +146,34 @@ def test_particles_with_a_suffix_and_in_the_comma_forms():
     ]
     assert csl_of(rec)["author"] == [
         {"family": "Gogh", "given": "Vincent", "non-dropping-particle": "van", "suffix": "III"},
-        {"family": "Fontaine", "given": "Jean", "non-dropping-particle": "de La"},
+        {"family": "La Fontaine", "given": "Jean", "non-dropping-particle": "de"},
         {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van", "suffix": "Jr."},
     ]
+
+
+def test_a_capitalised_word_after_a_particle_belongs_to_the_family_name_in_every_format():
+    from test_bibtex import parse_bibtex
+    from tui_digest.core.person_name import split_name
+
+    rec = _named("Jean de La Fontaine", "Pierre de Van Dyke", "Jean-Pierre de la Fontaine")
+    assert [(p.family, p.particle, p.family_core) for p in map(split_name, rec.paper.authors)] == [
+        ("de La Fontaine", "de", "La Fontaine"),
+        ("de Van Dyke", "de", "Van Dyke"),
+        ("de la Fontaine", "de la", "Fontaine"),
+    ]
+    assert values(ris_of(rec), "AU") == [
+        "de La Fontaine, Jean",
+        "de Van Dyke, Pierre",
+        "de la Fontaine, Jean-Pierre",
+    ]
+    assert [(a["non-dropping-particle"], a["family"]) for a in csl_of(rec)["author"]] == [
+        ("de", "La Fontaine"),
+        ("de", "Van Dyke"),
+        ("de la", "Fontaine"),
+    ]
+    # BibTeX writes the name as it is: its von part is the lower-case words, the rest last.
+    authors = parse_bibtex(to_bibtex([rec]))[0][2]["author"]
+    assert authors == "Jean de La Fontaine and Pierre de Van Dyke and Jean-Pierre de la Fontaine"
 
 
 def test_no_particle_where_the_name_does_not_tell():

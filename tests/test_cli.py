@@ -184,6 +184,28 @@ def test_export_ids_and_json_matches_search_objects(imported):
     assert data[0] == searched[0]
 
 
+def test_ids_are_taken_as_ris_csl_and_the_reader_write_and_copy_them(imported):
+    # Found by a bug hunt: `--ids arXiv:2501.00001` (RIS `AN`, CSL `number`) and an
+    # arxiv.org link were "no paper with id ... in the cache", while search took them.
+    bare = run("export", "--ids", "2403.00001,2403.00003", "--format", "json", db=imported)
+    assert bare.returncode == 0, err(bare)
+    for ids in (
+        "arXiv:2403.00001,https://arxiv.org/abs/2403.00003v2",
+        "https://arxiv.org/pdf/2403.00001v1.pdf, ARXIV:2403.00003",
+    ):
+        proc = run("export", "--ids", ids, "--format", "json", db=imported)
+        assert proc.returncode == 0, err(proc)
+        assert proc.stdout == bare.stdout
+    # The other commands that take ids (`mark`, `tag`, `note`) read them alike.
+    proc = run("mark", "star", "arXiv:2403.00001", "https://arxiv.org/abs/2403.00003", db=imported)
+    assert proc.returncode == 0, err(proc)
+    assert run("tag", "arXiv:2403.00001", "+x", db=imported).returncode == 0
+    assert run("note", "https://arxiv.org/abs/2403.00001v3", "seen", db=imported).returncode == 0
+    [first, _, third] = json.loads(out(run("export", "--format", "json", db=imported)))
+    assert first["starred"] and third["starred"]
+    assert (first["tags"], first["note"]) == (["x"], "seen")
+
+
 def test_export_unknown_id_and_digest_are_errors(imported):
     proc = run("export", "--ids", "9999.99999", db=imported)
     assert proc.returncode == 2 and "9999.99999" in err(proc)
@@ -202,7 +224,46 @@ def test_export_to_file_refuses_overwrite_without_force(imported, tmp_path):
     assert target.read_text() == "precious"
     proc = run("export", "-o", str(target), "--force", db=imported)
     assert proc.returncode == 0
-    assert target.read_text().startswith("# 摘要")
+    assert target.read_text().startswith("@misc{")  # (the format of a .bib file name)
+
+
+@pytest.mark.parametrize(
+    "name, format",
+    [
+        ("starred.bib", "bibtex"),
+        ("starred.RIS", "ris"),
+        ("refs.csl.json", "csl-json"),
+        ("papers.json", "json"),
+        ("copy.md", "markdown"),
+        ("notes.txt", "markdown"),  # no format's extension: the default
+    ],
+)
+def test_export_without_format_takes_the_file_names(imported, tmp_path, name, format):
+    # Found by a bug hunt: `export -o starred.bib` wrote Markdown into the .bib file.
+    target = tmp_path / name
+    proc = run("export", "--ids", "2403.00001", "-o", str(target), db=imported)
+    assert proc.returncode == 0, err(proc)
+    expected = run("export", "--ids", "2403.00001", "--format", format, db=imported)
+    assert target.read_bytes() == expected.stdout
+
+
+def test_a_format_the_file_name_contradicts_is_refused(imported, tmp_path):
+    target = tmp_path / "t.ris"
+    proc = run("export", "--ids", "2403.00001", "-o", str(target), "--format", "bibtex",
+               db=imported)  # fmt: skip
+    assert proc.returncode == 2 and not target.exists()
+    assert err(proc) == (
+        f"tui-digest: {target} is named as a RIS file, not bibtex: "
+        "leave out --format, or name the file .bib\n"
+    )
+    # CSL-JSON in a .json file (pandoc's name for it), and any format in a file
+    # whose name is no format's, are what was asked for.
+    for name, format in (("refs.json", "csl-json"), ("refs.txt", "bibtex"), ("x.bib", "bibtex")):
+        proc = run("export", "--ids", "2403.00001", "-o", str(tmp_path / name), "--format", format,
+                   db=imported)  # fmt: skip
+        expected = run("export", "--ids", "2403.00001", "--format", format, db=imported)
+        assert proc.returncode == 0, err(proc)
+        assert (tmp_path / name).read_bytes() == expected.stdout
 
 
 def test_export_output_dash_is_standard_output_and_empty_is_an_error(imported, tmp_path):

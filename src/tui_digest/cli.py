@@ -72,7 +72,10 @@ def _common_parser() -> argparse.ArgumentParser:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from tui_digest.cli_archive import print_archive_import
+    from tui_digest.cli_published import import_published
     from tui_digest.core.archive_input import is_archive, is_record_file
+    from tui_digest.core.folder_walk import published_folders
+    from tui_digest.core.publish_index import is_index_file
 
     if args.source is not None:
         _check_named_source(args)
@@ -81,6 +84,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         documents: list[str] = []  # read one after another (the next while this one is written)
         for raw in args.paths:
             path = Path(raw)
+            published = Path(os.path.abspath(raw))  # (the folder's days' source, as typed)
+            if raw != "-" and path.is_file() and is_index_file(path):
+                failed += _import_documents(store, args, documents)
+                documents = []
+                failed += import_published(store, args, published.parent, _describe)
+                continue
             # The generator's per-paper JSON: a record, an archive of the
             # repository, or the *.json files of a folder (besides its digests).
             if raw != "-" and path.is_file() and (is_archive(path) or is_record_file(path)):
@@ -93,6 +102,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 failed += _import_documents(store, args, documents)
                 documents = []
                 failed += print_archive_import(store, path)
+                # Folders `publish` wrote: through their index.json, each day once.
+                for folder in published_folders(published):
+                    failed += import_published(store, args, folder, _describe)
         failed += _import_documents(store, args, documents)
     return 1 if failed else 0
 
@@ -143,6 +155,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError("-o needs a file name (or - for standard output)")
     if args.output == "-":  # as `import -` reads standard input
         args.output = None
+    from tui_digest.cli_export import export_format
+
+    args.format = export_format(args.format, args.output)
     if args.output:
         refuse_own_files(args.output, db=args.db)  # (--force or not), before any work
     with _closing(_open_store(args, readonly=True)) as store:
@@ -353,7 +368,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*", help="search query (default: everything)")
     p.add_argument("--digest", metavar="NAME", help="only papers of this digest")
     p.add_argument("--ids", metavar="ID,...", help="only these arXiv ids")
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        help="default: the one -o's name ends in (.md .bib .ris .csl.json .json), else markdown",
+    )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write here instead of stdout (- is stdout)"
     )

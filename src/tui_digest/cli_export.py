@@ -19,6 +19,24 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 
+def export_format(asked: str | None, output: str | None) -> str:
+    """`--format`, else the one the file name stands for (`-o starred.bib`: BibTeX; found
+    by a bug hunt: Markdown went into the .bib), else Markdown. A format the file name
+    contradicts (`-o t.ris --format bibtex`) is refused: the file would be misread."""
+    from tui_digest.core.export import FORMATS, fits_file, format_of_file
+
+    named = format_of_file(output) if output else None
+    if asked is None:
+        return named or "markdown"
+    if output and named and not fits_file(asked, output):
+        kind = FORMATS[named][0].split(" (")[0]
+        raise ValueError(  # (a usage error: one line, exit 2, as `CliError`)
+            f"{for_terminal(output)} is named as a {kind} file, not {asked}: "
+            f"leave out --format, or name the file {FORMATS[asked][1]}"
+        )
+    return asked
+
+
 def export_streamed(args: argparse.Namespace, store: Store, rowids: list[int]) -> None:
     """Papers read, rendered and written a chunk at a time (`export_stream`): the
     whole document in memory peaked at 1 GB for 65,000 papers."""

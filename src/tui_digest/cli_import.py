@@ -53,7 +53,7 @@ def _open_inputs(
     `--source` of a single document) is the source instead, e.g. the URL a
     piped document came from (without its password)."""
     from tui_digest.config.sources import infer_category
-    from tui_digest.core.folder_walk import document_files
+    from tui_digest.core.folder_walk import document_files, published_folders
     from tui_digest.core.readers import open_capped
     from tui_digest.net.urls import strip_credentials
 
@@ -75,8 +75,10 @@ def _open_inputs(
             continue
         path = Path(os.path.abspath(raw))  # (`..` folded; symbolic links kept, as typed)
         if path.is_dir():
-            found = document_files(path)  # (not a clone's README.md or .git)
-            if not found and not any(path.rglob("*.json")):
+            # (not a clone's README.md or .git, nor a published folder: `cli_published`)
+            published = published_folders(path)
+            found = document_files(path, leave_out=published)
+            if not found and not published and not any(path.rglob("*.json")):
                 yield f"{for_terminal(path)}: no *.md, *.xml or *.json files found", None, ""
             for p in found:
                 # A file named after an arXiv category (`cs.AI.md`) is that category's

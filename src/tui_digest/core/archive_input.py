@@ -30,6 +30,7 @@ from typing import IO
 
 from .archive_json import MAX_RECORD_BYTES
 from .model import InputError
+from .publish_index import is_index_file
 from .sanitize import clean_line
 
 GiB = 1024**3
@@ -107,7 +108,10 @@ def _one_file(path: Path, name: str, limits: Limits) -> Member:
 
 
 def _folder(root: Path, limits: Limits, progress: Progress | None) -> Iterator[Member]:
-    files = sorted(p for p in root.rglob(f"*{RECORD_SUFFIX}") if p.is_file())
+    # (A published folder's index.json is no record: `import` reads the folder through it.)
+    files = sorted(
+        p for p in root.rglob(f"*{RECORD_SUFFIX}") if p.is_file() and not is_index_file(p)
+    )
     for done, p in enumerate(files, 1):
         yield _one_file(p, str(p), limits)
         if progress is not None:

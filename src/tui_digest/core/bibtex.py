@@ -129,6 +129,21 @@ def bibtex_value(text: str) -> str:
     return " ".join("".join(out).split())
 
 
+def raw_value(text: str) -> str:
+    """`text` for a field read raw (pandoc) or verbatim (biblatex), such as `doi`, or "".
+
+    Nothing is escaped (`10.1007/978-3-030-58452-8_13` stays so: a `\\_` would be part
+    of the DOI printed and linked). Only a value that would end the field early or
+    leave it open is refused: braces that do not pair up, each kind among itself as
+    in `bibtex_value` (BibTeX counts `\\{` as a brace, pandoc does not), or a trailing
+    backslash.
+    """
+    tokens = _TOKEN_RE.findall(text)
+    if _unmatched_braces(tokens) or text.endswith("\\"):
+        return ""
+    return text
+
+
 def _command(tok: str) -> str:
     name = tok[1:]
     if name == "\\":
@@ -228,7 +243,9 @@ def bibtex_entry(rec: PaperRecord, key: str) -> str:
     doi = cited_doi(rec)
     if doi:
         # After arXiv's fields: the published version, when arXiv knows one.
-        fields.append(("doi", bibtex_value(doi)))
+        doi = raw_value(doi)
+        if doi:
+            fields.append(("doi", doi))
     if rec.tags:
         # The user's tags and note (issue 12 req 5): `keywords` is what Zotero,
         # JabRef and biblatex read as tags.

@@ -66,6 +66,23 @@ JSON_KEYS = (
 )
 
 
+def format_of_file(name: str) -> str | None:
+    """The format a file name's extension stands for (`starred.bib`: bibtex), or None.
+
+    `.csl.json` is CSL-JSON and any other `.json` JSON, as the export dialog names them."""
+    lower = name.lower()
+    by_length = sorted(FORMATS.items(), key=lambda item: -len(item[1][1]))
+    return next((key for key, (_label, ext) in by_length if lower.endswith(ext)), None)
+
+
+def fits_file(fmt: str, name: str) -> bool:
+    """Whether format `fmt` may be written to a file called `name`: one whose extension
+    stands for no format, or for `fmt`; CSL-JSON also in a `.json` (pandoc's
+    `--bibliography` reads a `.json` as CSL-JSON)."""
+    named = format_of_file(name)
+    return named in (None, fmt) or (named == "json" and fmt == "csl-json")
+
+
 def render(records: Iterable[PaperRecord], fmt: str) -> str:
     """`records` as the text of format `fmt` (a key of FORMATS)."""
     recs = list(records)

@@ -26,7 +26,7 @@ class Name:
     """A person's name split for citation formats; `literal` when it cannot be split.
 
     `family` is the whole family name, particles included ("van Beethoven",
-    "de La Fontaine"); `particle` is its leading particles ("van", "de La"), ""
+    "de La Fontaine"); `particle` is its leading lower-case words ("van", "de"), ""
     when there are none or when the name gives no way to tell them apart.
     """
 
@@ -38,13 +38,16 @@ class Name:
 
     @property
     def family_core(self) -> str:
-        """The family name without its particles: "Beethoven", "Fontaine"."""
+        """The family name without its particles: "Beethoven", "La Fontaine"."""
         return self.family[len(self.particle) :].lstrip() if self.particle else self.family
 
 
-# Capitalised words that are particles when they follow a lower-case one, as "La" in
-# "Jean de La Fontaine" or "Van" in "de Van Dyke". Alone ("Anna Van Dyke", "Jean La
-# Fontaine") they may as well be a given name: no lower-case particle, no guess.
+# Capitalised words that belong to the family name when they follow a lower-case
+# particle, as "La" in "Jean de La Fontaine" or "Van" in "Pierre de Van Dyke" (family
+# names "de La Fontaine", "de Van Dyke"). They are not particles themselves: the
+# particle is the lower-case "de" and "La Fontaine" the rest, as BibTeX reads it.
+# Alone ("Anna Van Dyke", "Jean La Fontaine") they may as well be a given name: no
+# lower-case particle, no guess.
 _CAPITAL_PARTICLES = frozenset(
     {"La", "Le", "Les", "Los", "Las", "Lo", "Da", "De", "Del", "Della", "Di", "Do", "Dos",
      "Das", "Du", "Des", "Van", "Von", "Der", "Den", "Ten", "Ter", "Zu"}
@@ -56,13 +59,14 @@ def _is_particle(words: Sequence[str], i: int) -> bool:
 
 
 def _particle(family: str) -> str:
-    """The leading particles of a family name: "van" of "van Beethoven", "de La" of
-    "de La Fontaine". They start with a lower-case word and end before a capitalised
-    one that is not a particle; an all-lower-case name ("wei zhang") has none, as
-    case is the only sign of a particle."""
+    """The leading particles of a family name: its lower-case words before the first
+    capitalised one ("van" of "van Beethoven", "van der" of "van der Waals", "de" of
+    "de La Fontaine", as README says and BibTeX's "von" part reads them, so that
+    CSL-JSON's family name "La Fontaine" is BibTeX's last name); an all-lower-case
+    name ("wei zhang") has none, as case is the only sign of a particle."""
     words = family.split()
     n = 0
-    while n < len(words) - 1 and _is_particle(words, n):
+    while n < len(words) - 1 and words[n].islower():
         n += 1
     return " ".join(words[:n]) if n and words[n][:1].isupper() else ""
 

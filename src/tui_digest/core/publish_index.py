@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
@@ -60,8 +61,13 @@ def looks_like_index(data: bytes) -> bool:
     return head.startswith(b"{") and FORMAT.encode() in head
 
 
-def parse_index(data: bytes, url: str) -> PublishIndex:
-    """The feeds an index lists, as URLs relative to `url`. Raises ValueError if not an index."""
+def parse_index(data: bytes, url: str, base: str | None = None) -> PublishIndex:
+    """The feeds an index lists, as URLs relative to `url`. Raises ValueError if not an index.
+
+    `base`: what the file names are resolved against instead of `url` ("" keeps
+    them relative to the folder, for a local folder read as paths: `local_days`).
+    """
+    base = url if base is None else base
     try:
         raw: Any = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -83,8 +89,8 @@ def parse_index(data: bytes, url: str) -> PublishIndex:
         elif not isinstance(xml, str) or not _RELATIVE_RE.fullmatch(xml) or ".." in xml:
             index.notes.append(f"{category}: no usable feed file name; skipped")
         else:
-            days, sha256 = _days(entry.get("dates"), url)
-            index.feeds.append(Feed(category, urljoin(url, xml), days, sha256))
+            days, sha256 = _days(entry.get("dates"), base)
+            index.feeds.append(Feed(category, urljoin(base, xml), days, sha256))
     return index
 
 
@@ -116,3 +122,40 @@ def index_url(folder_url: str) -> str:
     if folder_url.endswith(INDEX):
         return folder_url
     return folder_url.rstrip("/") + "/" + INDEX
+
+
+@dataclass(frozen=True, slots=True)
+class LocalDay:
+    """One day of a local published folder, as `tui-digest import` reads it."""
+
+    category: str
+    date: str  # "" for a category whose index lists no day: its newest feed
+    path: Path  # the day's own feed (`<cat>/<date>.xml`)
+    # The category's newest feed (`<cat>.xml`): the source whose days these are,
+    # as a subscription to the folder files them, so neither brings a day twice.
+    source: str
+
+
+def is_index_file(path: Path) -> bool:
+    """Whether `path` is the `index.json` of a published folder."""
+    if path.name != INDEX:
+        return False
+    try:
+        with path.open("rb") as fh:
+            return looks_like_index(fh.read(400))
+    except OSError:
+        return False  # (read, and its error told, as whatever else it is)
+
+
+def local_days(folder: Path) -> tuple[list[LocalDay], list[str]]:
+    """Each category's days in a published `folder`, oldest first, and the index's
+    entries skipped (why). Raises ValueError (naming the index) for a broken index,
+    OSError when it cannot be read."""
+    where = folder / INDEX
+    index = parse_index(where.read_bytes(), str(where), base="")
+    days: list[LocalDay] = []
+    for feed in index.feeds:
+        source = str(folder / feed.url)
+        dated = sorted(feed.days.items()) or [("", feed.url)]
+        days += [LocalDay(feed.category, date, folder / name, source) for date, name in dated]
+    return days, index.notes

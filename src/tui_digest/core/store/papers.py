@@ -56,9 +56,24 @@ def record(conn: sqlite3.Connection, row: PaperRow, meta: ArxivMeta | None = Non
 
 
 def paper_id(text: str) -> str:
-    """An arXiv id as the cache keys papers: trimmed, its version dropped
-    ("2403.10056v2" -> "2403.10056")."""
-    return re.sub(r"v\d+$", "", text.strip())
+    """An arXiv id as the cache keys papers, from an id as the reader shows or copies
+    it and RIS and CSL-JSON write it (`2403.10056v2`, `arXiv:2403.10056`, an arxiv.org
+    abs/pdf link), as search reads them (`arxiv_id.word_arxiv_id`); any other id
+    trimmed, its version dropped."""
+    text = text.strip()
+    if _PASTED_RE.search(text) and any(c.isdigit() for c in text):
+        # (loaded for such a text only: the keys the reader reopens on are plain, and
+        # the module is not loaded before its first frame, issue 13 req 5)
+        from tui_digest.core.arxiv_id import word_arxiv_id
+
+        found = word_arxiv_id(text)
+        if found:
+            return found
+    return re.sub(r"v\d+$", "", text)
+
+
+# What `word_arxiv_id` reads beyond a plain key: `arXiv:`, a link, brackets, `V2`.
+_PASTED_RE = re.compile(r"[Aa][Rr][Xx][Ii][Vv]|[^\w./-]|V\d+$")
 
 
 def get_paper(conn: sqlite3.Connection, key: int | str) -> PaperRecord | None:
