@@ -311,6 +311,15 @@ def test_a_bad_value_is_named_at_its_own_line_not_its_tables(tmp_path):
         load_config(path)
 
 
+def test_a_bad_dotted_key_at_the_top_is_named_at_its_line(tmp_path):
+    """`fetch.concurrency = 0` with no [fetch] header was named with no line (found
+    by a bug hunt)."""
+    path = tmp_path / "config.toml"
+    path.write_text("# mine\n\nfetch.interval_minutes = 30\nfetch.concurrency = 0\n", "utf-8")
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:4: fetch\.concurrency"):
+        load_config(path)
+
+
 @pytest.mark.parametrize("value", ["0.005", "0.5", "0.99", "-1", '"30"', "20000"])
 def test_a_refresh_interval_under_a_minute_is_refused(tmp_path, value):
     """0.005 refreshed every 0.3 s while the reader ran (found by a bug hunt):

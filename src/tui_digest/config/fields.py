@@ -37,7 +37,12 @@ class Table:
         line = 0
         if self.text:  # `key`, or a subtable's `host` of `per_host_interval.host`
             head, _, rest = key.partition(".")
-            line = line_of_key(self.text, rest, self.line) if rest else 0
+            # `fetch.concurrency = 0` at the top (a dotted key, no [fetch] header)
+            # was reported with no line at all (found by a bug hunt).
+            if not self.line:
+                line = line_of_key(self.text, f"{self.name}.{key}")
+                line = line or line_of_key(self.text, f"{self.name}.{head}")
+            line = line or (line_of_key(self.text, rest, self.line) if rest else 0)
             line = line or line_of_key(self.text, head, self.line)
         return ConfigError(f"{at(self.path, line or self.line)}: {self.name}.{key} {problem}")
 
