@@ -120,6 +120,17 @@ def test_a_key_that_is_not_a_string_is_a_warning_naming_the_line() -> None:
     assert config.warnings == []  # (those are the unknown keys, said by the refresher)
 
 
+def test_a_binding_given_twice_is_named_at_its_second_line() -> None:
+    """`"main.star" = "x"` and `main.star = "y"` are two TOML keys for one binding:
+    the last silently won, and a clash warning named the first's line (found by a
+    bug hunt). The first holds; the second is a warning at its own line."""
+    path = write_config('[keys]\n"main.star" = "x"\n# again\nmain.star = "y"\n')
+    config = load_config()
+    assert [(e.binding_id, e.keys, e.line) for e in config.keys] == [("main.star", "x", 2)]
+    assert [(w.path, w.line) for w in config.key_warnings] == [(path, 4)]
+    assert "given twice (first at line 2)" in config.key_warnings[0].message
+
+
 async def test_an_empty_key_keeps_the_default_and_says_so(cache: Path) -> None:
     """`""` cannot unbind: Textual's keymap takes an empty string as no change."""
     path = write_config('[keys]\n"main.star" = ""   # I never star\n"main.read" = "x"\n')

@@ -44,6 +44,7 @@ def parse_keys(path: Path, text: str, raw: Any) -> tuple[list[KeyEntry], list[Co
         return [], [ConfigWarning(path, start, message)]
     entries: list[KeyEntry] = []
     warnings: list[ConfigWarning] = []
+    seen: dict[str, int] = {}  # binding id -> the line of its first entry
     for binding_id, value in _flatten(raw, ""):
         if len(entries) == MAX_ENTRIES:
             message = f"[keys] has more than {MAX_ENTRIES} entries; the rest are ignored"
@@ -51,6 +52,18 @@ def parse_keys(path: Path, text: str, raw: Any) -> tuple[list[KeyEntry], list[Co
             break
         last = binding_id.rsplit(".", 1)[-1]
         line = line_of_key(text, binding_id, start) or line_of_key(text, last, start) or start
+        if binding_id in seen:
+            # `"main.star" = "x"` and `main.star = "y"` (or `main = {star = "y"}`) are
+            # two TOML keys for one binding: the later silently won (found by a bug hunt).
+            after = seen[binding_id] + 1
+            later = line_of_key(text, binding_id, after) or line_of_key(text, last, after) or line
+            message = (
+                f"keys.{binding_id} is given twice (first at line {seen[binding_id]}); "
+                "this one is ignored"
+            )
+            warnings.append(ConfigWarning(path, later, message))
+            continue
+        seen[binding_id] = line
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = ",".join(value)
         keys = ""
