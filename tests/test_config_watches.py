@@ -45,7 +45,7 @@ def test_watches_are_read_and_their_keys_known(tmp_path):
     [
         (
             '[[watches]]\nname = "x"\nquery = "is:bogus"\n',
-            r"config\.toml:1: watches\[1\]: watch 'x': unknown is: value",
+            r"config\.toml:3: watches\[1\]: watch 'x': unknown is: value",
         ),
         ('[[watches]]\nname = ""\nquery = "a"\n', "'name' must be a non-empty string"),
         ('[[watches]]\nname = "x"\n', "'query' must be a non-empty string"),
@@ -53,7 +53,7 @@ def test_watches_are_read_and_their_keys_known(tmp_path):
         (  # `tui-digest watch` cannot answer it: refused here, not at the first run
             '[[watches]]\nname = "a"\nquery = "x"\n\n[[watches]]\nname = "r"\n'
             'query = "related:2303.06018"\n',
-            r"config\.toml:5: watches\[2\]: watch 'r': related:ID lists similar papers only",
+            r"config\.toml:7: watches\[2\]: watch 'r': related:ID lists similar papers only",
         ),
         (
             '[[watches]]\nname = "x"\nquery = "a"\n\n[[watches]]\nname = "x"\nquery = "b"\n',

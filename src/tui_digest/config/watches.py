@@ -19,7 +19,7 @@ from typing import Any
 
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.schema import WATCH_KEYS as WATCH_KEYS
-from tui_digest.config.toml_file import at, line_of
+from tui_digest.config.toml_file import at, line_of, line_of_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,23 +38,31 @@ def parse_watches(path: Path, text: str, raw: Any) -> list[Watch]:
     watches: list[Watch] = []
     seen: set[str] = set()
     for index, entry in enumerate(raw):
-        where = f"{at(path, line_of(text, 'watches', index))}: watches[{index + 1}]"
+        header = line_of(text, "watches", index)
+        where = f"{at(path, header)}: watches[{index + 1}]"
         if not isinstance(entry, Mapping):
             raise ConfigError(f"{where}: each watch must be a table with name and query")
         name, query = entry.get("name"), entry.get("query")
         if not isinstance(name, str) or not name.strip():
             raise ConfigError(f"{where}: 'name' must be a non-empty string")
+        # A bad query is named at its own `query =` line, not the table's header
+        # (found by a bug hunt); the header when it cannot be found (an inline table).
+        query_line = line_of_key(text, "query", header) if header else 0
+        following = line_of(text, "watches", index + 1)
+        if following and query_line > following:
+            query_line = 0  # (the next watch's: this one has none)
+        at_query = f"{at(path, query_line)}: watches[{index + 1}]" if query_line else where
         if not isinstance(query, str) or not query.strip():
             raise ConfigError(f"{where}: watch {name!r}: 'query' must be a non-empty string")
         try:
             parsed = parse_query(query)
         except QueryError as exc:
-            raise ConfigError(f"{where}: watch {name!r}: {exc}") from None
+            raise ConfigError(f"{at_query}: watch {name!r}: {exc}") from None
         if parsed.related is not None:
             # `tui-digest watch` cannot answer it (it lists papers of the search
             # language only): said here, not when it stopped the other watches.
             raise ConfigError(
-                f"{where}: watch {name!r}: related:ID lists similar papers only in the "
+                f"{at_query}: watch {name!r}: related:ID lists similar papers only in the "
                 "reader and `search`, not in a watch"
             )
         if name.strip() in seen:
