@@ -238,7 +238,10 @@ _DIALOGS = (
 _TOGETHER = (
     (keys.LIST, keys.MAIN, keys.APP),
     (keys.READING, keys.APP),
-    *((dialog, keys.APP) for dialog in _DIALOGS),
+    # A dialog's own bindings come before the app's (none of which is a priority
+    # binding): `"confirm.no" = "n,escape,q"` makes q answer no there, as asked,
+    # and was warned as a clash with app.quit (found by a regression hunt).
+    *((dialog,) for dialog in _DIALOGS),
 )
 # binding id -> its action and its default keys, for the bindings `_TOGETHER` names.
 _ACTIONS = {b.id: b.action for scope in _TOGETHER for group in scope for b in group}
