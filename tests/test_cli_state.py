@@ -398,3 +398,19 @@ def test_stats_counts_papers_waiting_for_their_state(tmp_path):
     names = [x.split()[1] for x in out(run_cli("digests", db=db)).splitlines()[1:] if x.strip()]
     assert run_cli("digests", "rm", *names, "--yes", db=db).returncode == 0
     assert "state_waiting: 1\n" in out(run_cli("stats", db=db))
+
+
+def test_mark_counts_in_plain_digits_for_scripts(tmp_path):
+    """`mark` is the command the help offers scripts: its count is plain digits, as
+    `search` and `stats` print theirs ("1,069 papers changed" read as 1; found by
+    a regression hunt)."""
+    from tui_digest.core.model import Digest, Paper
+    from tui_digest.core.store import Store
+
+    db = tmp_path / "c.db"
+    with Store.open(db) as store:
+        papers = [Paper(id=f"2401.{i:05d}", title_en=f"P {i}") for i in range(1069)]
+        store.import_digest(Digest("d", date="2024-01-02", papers=papers))
+    mark = run_cli("mark", "read", "--query", "is:unread", db=db)
+    assert mark.returncode == 0, mark.stderr
+    assert "read: 1069 papers changed, 0 already were" in out(mark)

@@ -19,7 +19,7 @@ import sys
 
 from tui_digest.cli_output import write_note
 from tui_digest.core.sanitize import clean_text, for_terminal
-from tui_digest.core.wording import counted
+from tui_digest.core.wording import plural
 
 MARKS = {"read": ("read", True), "unread": ("read", False), "star": ("starred", True)}
 MARKS["unstar"] = ("starred", False)
@@ -114,7 +114,10 @@ def cmd_mark(args: argparse.Namespace) -> int:
             store.set_read(rowids, value, by_hand=True)
         else:
             store.set_starred(rowids, value)
-    print(f"{args.action}: {counted(len(rowids) - before, 'paper')} changed, {before} already were")
+    # Plain digits, as `search` and `stats` print them: scripts read this line
+    # (a thousands separator made `(\d+) papers changed` read 1; regression hunt).
+    changed = len(rowids) - before
+    print(f"{args.action}: {changed} {plural(changed, 'paper')} changed, {before} already were")
     return _missing(missing)
 
 
@@ -135,7 +138,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             # A count for the person; the data lines below are "ID<tab>tags", and
             # `tag … | cut -f2` read this line as one (left from a bug hunt).
             if rowids:  # (for ids none of which is here, the errors say it all)
-                write_note(f"tags: {counted(changed, 'paper')} changed")
+                write_note(f"tags: {changed} {plural(changed, 'paper')} changed")
         for rec in store.get_papers(rowids):
             print(f"{rec.paper.id}\t{for_terminal(', '.join(rec.tags))}")
     return _missing(missing)
