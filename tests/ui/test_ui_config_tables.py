@@ -96,6 +96,22 @@ async def test_a_broken_reader_table_is_named_and_the_timer_stays_off(cache: Pat
         assert app.main.detail.record is not None and app.main.detail.record.starred
 
 
+async def test_a_broken_reader_table_is_said_once_a_session(cache: Path) -> None:
+    """Each reading view reads [reader] again: the 15-second warning came back at
+    every paper opened full-screen (found by a regression hunt)."""
+    write_config('[reader]\nauto_read = "no"\n')
+    app = make_app(cache, first_run_sample=False, timers=ManualTimers())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(3):
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+        dropped = [n for n in notifications(app) if "[reader] is not used" in n.message]
+        assert len(dropped) == 1, [n.message for n in notifications(app)]
+
+
 async def test_a_broken_keys_table_is_named_and_the_reader_table_still_holds(
     cache: Path,
 ) -> None:
