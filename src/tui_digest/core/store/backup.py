@@ -46,7 +46,7 @@ def backup_as_is(cache: Path, target: str | Path, *, overwrite: bool) -> tuple[P
     A careful user backs the cache up before the new release upgrades it; the
     copy is then a cache that release can open (and upgrade) again.
     """
-    from tui_digest.core.cache_guard import readonly_uri
+    from tui_digest.core.cache_access import readonly_uri
 
     conn = sqlite3.connect(readonly_uri(cache), uri=True)
     try:

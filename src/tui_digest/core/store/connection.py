@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Self
 
 from tui_digest.core import schema
-from tui_digest.core.cache_guard import check_cache, damage, is_locked_error, readonly_uri
+from tui_digest.core.cache_access import readonly_uri
+from tui_digest.core.cache_guard import check_cache, damage, is_locked_error
 from tui_digest.core.errors import CacheError, UpgradeNeeded
 from tui_digest.core.paths import default_db_path
 
