@@ -131,3 +131,74 @@ def test_a_cache_others_may_change_in_a_folder_you_cannot_write_is_not_called_da
     )
     assert "cache.db-shm" in done.stderr and "Traceback" not in done.stderr
     assert sorted(p.name for p in locked_folder.iterdir()) == ["cache.db"]
+
+
+def _leave_readonly_companions(tmp_path: Path, db: Path) -> None:
+    """What a read-only session of an older tui-digest (or `sqlite3`) left: a cache
+    made read-only gets `-wal` and `-shm` of its own mode, 444, which stay behind."""
+    db.chmod(0o444)
+    script = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1] + '?mode=ro', uri=True); "
+        "c.execute('SELECT count(*) FROM papers').fetchall(); c.close()"
+    )
+    read = [*_ordinary_prefix(tmp_path), sys.executable, "-c", script, db.as_uri()]
+    subprocess.run(read, check=True, timeout=60)
+    db.chmod(0o644)  # the user makes the cache writable again
+    for part in ("cache.db-wal", "cache.db-shm"):
+        assert (db.parent / part).stat().st_mode & 0o777 == 0o444
+
+
+def test_a_read_only_shm_left_behind_is_named_not_a_traceback(tmp_path):
+    db = tmp_path / "cache.db"
+    pid = make_cache(db)
+    _leave_readonly_companions(tmp_path, db)
+    for args in (["mark", "star", pid], ["note", pid, "hi"], ["tag", pid, "+x"]):
+        done = run_as_user(tmp_path, db, *args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "Traceback" not in done.stderr, args
+        # (SQLite makes a new -wal of the cache's mode when it can; never the -shm)
+        shm = f"{db}-shm is read-only; make it writable as the cache is"
+        both = f"{db}-wal and {db}-shm are read-only; make them writable as the cache is"
+        said = (f"{db} is read-only ({shm}); opened", f"{db} is read-only ({both}); opened")
+        assert any(s in done.stderr for s in said), (args, done.stderr)
+    stats = run_as_user(tmp_path, db, "stats")
+    assert stats.returncode == 0 and "papers: 3" in stats.stdout, stats.stderr
+
+
+WRITE_PAST_THE_CHECK = """
+import sys
+from pathlib import Path
+from tui_digest.core.cache_guard import GuardResult
+from tui_digest.core.store import CacheError, Store, connection
+# As if the -shm became read-only between the check and the open.
+connection.check_cache = lambda *a, **k: GuardResult()
+store = Store.open(Path(sys.argv[1]))
+try:
+    store.set_starred([1], True)
+except CacheError as exc:
+    print(exc)
+"""
+
+
+def test_a_write_refused_by_a_read_only_shm_is_a_cache_error_naming_it(tmp_path):
+    db = tmp_path / "cache.db"
+    make_cache(db)
+    _leave_readonly_companions(tmp_path, db)
+    cmd = [*_ordinary_prefix(tmp_path), sys.executable, "-c", WRITE_PAST_THE_CHECK, str(db)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        f"{db}: the cache could not be written ({db}-shm is read-only; make it writable "
+        "as the cache is); nothing of this change was saved"
+    )
+
+
+def test_a_read_only_session_of_a_read_only_cache_leaves_nothing_beside_it(tmp_path):
+    db = tmp_path / "cache.db"
+    pid = make_cache(db)
+    db.chmod(0o444)
+    assert run_as_user(tmp_path, db, "stats").returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("cache")) == ["cache.db"]
+    db.chmod(0o644)
+    done = run_as_user(tmp_path, db, "mark", "star", pid)
+    assert done.returncode == 0, done.stderr

@@ -75,7 +75,7 @@ def readonly_reason(path: Path) -> str:
     """Why a cache at `path` cannot be written ("" when it can).
 
     WAL mode creates `-wal` and `-shm` next to the cache, so the folder must be
-    writable as well as the file.
+    writable as well as the file, and so must those two when they are there.
     """
     folder = _existing_ancestor(path.parent)
     if on_readonly_media(path):
@@ -84,4 +84,10 @@ def readonly_reason(path: Path) -> str:
         return f"its folder {folder} is read-only"
     if path.exists() and not _writable(path):
         return "the file is read-only"
-    return ""
+    # A read-only session leaves -wal and -shm with the cache's mode (444 when
+    # the cache was made read-only): made writable again, the cache then failed
+    # every write with a traceback "attempt to write a readonly database".
+    stuck = [p for s in ("-wal", "-shm") if (p := Path(f"{path}{s}")).exists() and not _writable(p)]
+    if len(stuck) == 2:
+        return f"{stuck[0]} and {stuck[1]} are read-only; make them writable as the cache is"
+    return f"{stuck[0]} is read-only; make it writable as the cache is" if stuck else ""
