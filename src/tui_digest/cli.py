@@ -72,10 +72,13 @@ def _common_parser() -> argparse.ArgumentParser:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from tui_digest.cli_archive import print_archive_import
+    from tui_digest.cli_stdin import stdin_binary
     from tui_digest.core.archive_input import is_archive, is_record_file
 
     if args.source is not None:
         _check_named_source(args)
+    if "-" in args.paths:
+        stdin_binary("import -")  # (closed, `<&-`: said before the cache is opened)
     failed = 0
     with _closing(_open_store(args)) as store:
         documents: list[str] = []  # read one after another (the next while this one is written)
@@ -263,7 +266,12 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from tui_digest.cli_stdin import reader_refusal
     from tui_digest.ui.launch import run_reader
+
+    if refusal := reader_refusal():
+        print(f"tui-digest: {refusal}", file=sys.stderr)
+        return 2
 
     config = getattr(args, "config", None)
     if config is not None:
