@@ -269,10 +269,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from tui_digest.cli_stdin import reader_refusal
     from tui_digest.ui.launch import run_reader
 
-    if refusal := reader_refusal():
-        print(f"tui-digest: {refusal}", file=sys.stderr)
-        return 2
-
     config = getattr(args, "config", None)
     if config is not None:
         from tui_digest.config.paths import config_path
@@ -287,6 +283,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         # Everything the reader starts (its settings, keys, watch lists and
         # fetches) finds its config through this variable (config/paths.py).
         os.environ["TUI_DIGEST_CONFIG"] = str(path.resolve())
+    if refusal := reader_refusal():  # (Pilot runs start the app itself, not through here)
+        print(f"tui-digest: {refusal}", file=sys.stderr)
+        return 2
     return run_reader(getattr(args, "db", None))
 
 

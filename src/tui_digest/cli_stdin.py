@@ -30,10 +30,18 @@ def can_ask() -> bool:
 
 
 def reader_refusal() -> str:
-    """Why the reader cannot start on this standard input ("" when it can)."""
+    """Why the reader cannot start on this standard input ("" when it can).
+
+    Without a terminal there (`</dev/null`, a cron line that forgot its
+    command) Textual's input thread reads end-of-file at once, forever (see
+    `ui/hangup.py`): the reader ran on at a third of a core, its escape
+    sequences going into a file (found by a bug hunt).
+    """
     if sys.stdin is None:
-        return (
-            "the reader needs a terminal, and standard input is closed; "
-            "for scripts use a command (see `tui-digest --help`)"
-        )
-    return ""
+        why = "standard input is closed"
+    elif not sys.stdin.isatty():
+        why = "standard input is not one"
+    else:
+        return ""
+    scripts = "for scripts use a command (see `tui-digest --help`)"
+    return f"the reader needs a terminal, and {why}; {scripts}"
