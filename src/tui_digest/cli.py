@@ -236,12 +236,12 @@ def cmd_digests(args: argparse.Namespace) -> int:
     if not infos:
         write_note("no digests imported yet (try `tui-digest import FILE`)")
         return 0
-    from tui_digest.cli_table import MAX_COLUMN, format_table
+    from tui_digest.cli_output import terminal_width
+    from tui_digest.cli_table import format_digests
 
     rows = [[d.date or "-", d.name, str(d.count), str(d.unread), d.label] for d in infos]
     # Whole names into a pipe: a name cut with "…" is one `digests rm` refuses.
-    fit = MAX_COLUMN if sys.stdout.isatty() else None
-    write_stdout(format_table(["date", "name", "papers", "unread", "label"], rows, fit))
+    write_stdout(format_digests(rows, terminal_width() if sys.stdout.isatty() else None))
     return 0
 
 
