@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 
 from tui_digest.core.atomic_file import fill_atomic
+from tui_digest.core.copy_mode import no_wider_than
 from tui_digest.core.errors import CacheError
 from tui_digest.core.paths import is_own_file
 
@@ -31,6 +32,7 @@ def backup(conn: sqlite3.Connection, cache: Path, target: str | Path, *, overwri
     _refuse_cache_files(cache, path)
 
     def fill(tmp: Path) -> None:
+        no_wider_than(tmp, cache)  # (it holds the notes: as private as the cache)
         try:
             conn.execute("VACUUM INTO ?", (str(tmp),))
         except sqlite3.OperationalError as exc:
