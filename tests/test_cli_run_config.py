@@ -3,13 +3,20 @@ says (it was refused: "unrecognized arguments", found by a bug hunt)."""
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from tui_digest import cli
 from tui_digest.ui import launch
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
 
 @pytest.fixture
@@ -22,6 +29,7 @@ def reader_config(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
         return 0
 
     monkeypatch.setattr(launch, "run_reader", run_reader)
+    monkeypatch.setattr(sys, "stdin", _Terminal())  # (the reader refuses to start without)
     monkeypatch.setenv("TUI_DIGEST_CONFIG", "/nowhere/else.toml")
     return seen
 

@@ -124,7 +124,39 @@ def test_on_a_terminal_fields_are_fitted_and_the_count_follows_the_table(tmp_pat
     assert long_line.endswith("…") and len(long_line) <= 100
     assert "physics…" in long_line  # the category cut to its 8 cells
     listed = _on_terminal(["digests"], db, columns=100).splitlines()
-    assert name not in listed[1] and name[:59] + "…" in listed[1]
+    assert name not in listed[1] and listed[1].split()[1].startswith(name[:40])
+    assert listed[1].split()[1].endswith("…") and cell_len(listed[1]) <= 100
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("columns", [80, 60, 30])
+def test_on_a_terminal_the_digests_table_fits_it(tmp_path, columns):
+    """At 80 columns each row of `digests` was ~85 cells and wrapped: its columns
+    were cut at 60 cells each, not fitted to the terminal as `search` is (bug hunt)."""
+    db = tmp_path / "c.db"
+    name = build(db)
+    listed = _on_terminal(["digests"], db, columns=columns).splitlines()
+    assert len(listed) == 2 and all(cell_len(line) <= columns for line in listed), listed
+    assert listed[0].split()[:1] == ["date"] or columns < 40
+    assert any(cell.startswith(name[:8]) for cell in listed[1].split())
+
+
+@pytest.mark.parametrize("width", [300, 160, 100, 80, 60, 50, 40, 30, 24])
+def test_digests_rows_fit_the_width_given(width: int) -> None:
+    from tui_digest.cli_table import format_digests
+
+    rows = [
+        ["2024-07-15", "digest-cs.LG-mixed-2024-07-15", "44", "44", "2024-07-15 · samples"],
+        ["2024-02-05", LONG_NAME + "-2024-02-05", "151", "151", "大规模语言模型 · 周报"],
+    ]
+    lines = format_digests(rows, width).splitlines()
+    assert all(cell_len(line) <= width for line in lines), lines
+    assert lines[1].split()[1].startswith("digest-cs") or lines[1].split()[0].startswith("dig")
+    if width >= 100:  # room for every column, the first name whole
+        assert lines[0].split() == ["date", "name", "papers", "unread", "label"]
+        assert "digest-cs.LG-mixed-2024-07-15" in lines[1]
+    whole = format_digests(rows, None).splitlines()
+    assert LONG_NAME + "-2024-02-05" in whole[2] and "…" not in "".join(whole)
 
 
 @pytest.mark.parametrize("width", [160, 80, 61, 50, 40, 30])

@@ -73,12 +73,15 @@ def _common_parser() -> argparse.ArgumentParser:
 def cmd_import(args: argparse.Namespace) -> int:
     from tui_digest.cli_archive import print_archive_import
     from tui_digest.cli_published import import_published
+    from tui_digest.cli_stdin import stdin_binary
     from tui_digest.core.archive_input import is_archive, is_record_file
     from tui_digest.core.folder_walk import published_folders
     from tui_digest.core.publish_index import is_index_file
 
     if args.source is not None:
         _check_named_source(args)
+    if "-" in args.paths:
+        stdin_binary("import -")  # (closed, `<&-`: said before the cache is opened)
     failed = 0
     with _closing(_open_store(args)) as store:
         documents: list[str] = []  # read one after another (the next while this one is written)
@@ -248,12 +251,12 @@ def cmd_digests(args: argparse.Namespace) -> int:
     if not infos:
         write_note("no digests imported yet (try `tui-digest import FILE`)")
         return 0
-    from tui_digest.cli_table import MAX_COLUMN, format_table
+    from tui_digest.cli_output import terminal_width
+    from tui_digest.cli_table import format_digests
 
     rows = [[d.date or "-", d.name, str(d.count), str(d.unread), d.label] for d in infos]
     # Whole names into a pipe: a name cut with "…" is one `digests rm` refuses.
-    fit = MAX_COLUMN if sys.stdout.isatty() else None
-    write_stdout(format_table(["date", "name", "papers", "unread", "label"], rows, fit))
+    write_stdout(format_digests(rows, terminal_width() if sys.stdout.isatty() else None))
     return 0
 
 
@@ -278,6 +281,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from tui_digest.cli_stdin import reader_refusal
     from tui_digest.ui.launch import run_reader
 
     config = getattr(args, "config", None)
@@ -294,6 +298,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         # Everything the reader starts (its settings, keys, watch lists and
         # fetches) finds its config through this variable (config/paths.py).
         os.environ["TUI_DIGEST_CONFIG"] = str(path.resolve())
+    if refusal := reader_refusal():  # (Pilot runs start the app itself, not through here)
+        print(f"tui-digest: {refusal}", file=sys.stderr)
+        return 2
     return run_reader(getattr(args, "db", None))
 
 

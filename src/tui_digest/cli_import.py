@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from tui_digest.cli_stdin import stdin_binary
 from tui_digest.core.sanitize import clean_line, decode_text, for_terminal
 
 if TYPE_CHECKING:
@@ -65,13 +66,13 @@ def _open_inputs(
     if named is not None:
         source = clean_line(strip_credentials(named.strip()), 2000)
         piped = paths == ["-"]
-        where = opener("<stdin>", sys.stdin.buffer) if piped else opener(paths[0])
+        where = opener("<stdin>", stdin_binary("import -")) if piped else opener(paths[0])
         yield source, where, infer_category(source)
         return
 
     for raw in paths:
         if raw == "-":
-            yield "<stdin>", opener("<stdin>", sys.stdin.buffer), ""
+            yield "<stdin>", opener("<stdin>", stdin_binary("import -")), ""
             continue
         path = Path(os.path.abspath(raw))  # (`..` folded; symbolic links kept, as typed)
         if path.is_dir():

@@ -14,6 +14,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
+from tui_digest.cli_stdin import can_ask
 from tui_digest.core import digest_day
 from tui_digest.core.sanitize import for_terminal
 from tui_digest.core.wording import counted, plural
@@ -61,7 +62,7 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: 
             f" them, first seen before {loose_before})"
         )
     if not yes:
-        if not sys.stdin.isatty():
+        if not can_ask():  # (no terminal, or stdin closed: `<&-`)
             raise RetentionError("not removing anything: no terminal to ask on; add --yes")
         answer = input("remove them? [y/N] ").strip().lower()
         if answer not in ("y", "yes"):

@@ -175,11 +175,16 @@ def _source_states(db: str | None, sources: list[Any]) -> dict[str, dict[str, ob
 
 
 def _sources_import(args: argparse.Namespace) -> int:
+    from tui_digest.cli_stdin import stdin_binary
     from tui_digest.config.editing import save_sources
     from tui_digest.fetch.opml import merge_sources, read_opml
 
     label = "<stdin>" if args.file == "-" else args.file
-    data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    data = (
+        stdin_binary("sources import -").read()
+        if args.file == "-"
+        else Path(args.file).read_bytes()
+    )
     imported = read_opml(data, source=label)
     config = load_for_writing(args)
     merged = merge_sources(config.sources, imported.sources)

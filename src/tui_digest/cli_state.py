@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import BinaryIO
 
 from tui_digest.cli_output import write_note
 from tui_digest.core.sanitize import clean_text, for_terminal
@@ -186,13 +187,21 @@ def cmd_state_export(args: argparse.Namespace) -> int:
         refuse_own_files(args.output, db=args.db, config=getattr(args, "config", None))
     with _store(args, readonly=True) as store:
         changes = store.export_state()
+        cache = store.path
     text = state_file.header(stamp()) + "\n" + "".join(state_file.dump(changes))
     if to_file:
-        from tui_digest.core.atomic_file import write_atomic
+        from tui_digest.core.atomic_file import stream_atomic
+        from tui_digest.core.copy_mode import no_wider_than
+
+        payload = text.encode("utf-8")
+
+        def fill(f: BinaryIO) -> None:
+            no_wider_than(f.fileno(), cache)  # (it holds the notes: as private as the cache)
+            f.write(payload)
 
         # Replaced whole (atomically): the usual target is a synced folder
         # that is exported to again and again.
-        path = write_atomic(args.output, text, overwrite=True)
+        path = stream_atomic(args.output, fill, overwrite=True)
         print(f"wrote {len(changes)} changes to {for_terminal(path)}", file=sys.stderr)
     else:
         from tui_digest.cli_output import write_utf8

@@ -17,7 +17,7 @@ from tui_digest.core.cells import steady
 from tui_digest.core.model import ListRow
 from tui_digest.core.sanitize import clean_line
 
-MAX_COLUMN = 60  # a digests column on a terminal
+MAX_COLUMN = 60  # format_table's default cap on a column
 
 
 def _fit(text: str, width: int, *, cut: bool = True) -> str:
@@ -32,20 +32,81 @@ def _fit(text: str, width: int, *, cut: bool = True) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-def format_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int | None = MAX_COLUMN
-) -> str:
-    """Columns as wide as their widest cell, at most `max_width` (None: no limit)."""
-    widths = [
+def _natural(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    return [
         max([cell_len(h)] + [cell_len(steady(clean_line(r[i]))) for r in rows])
         for i, h in enumerate(headers)
     ]
-    if max_width is not None:
-        widths = [min(max_width, w) for w in widths]
+
+
+def _render(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: list[int]) -> str:
     lines = ["  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     for row in rows:
         lines.append("  ".join(_fit(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def format_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int | None = MAX_COLUMN
+) -> str:
+    """Columns as wide as their widest cell, at most `max_width` (None: no limit)."""
+    widths = _natural(headers, rows)
+    if max_width is not None:
+        widths = [min(max_width, w) for w in widths]
+    return _render(headers, rows, widths)
+
+
+def fit_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    shrink: Sequence[tuple[int, int]],
+    drop: Sequence[int] = (),
+) -> str:
+    """The table in `width` cells: the columns of `shrink` ((index, floor) pairs), in
+    turn, give up cells down to their floor; where that is not enough, the columns
+    of `drop` are left out, in turn, until it fits; then the `shrink` columns give
+    up cells below their floors."""
+    keep = list(range(len(headers)))
+    for left_out in (None, *drop):
+        if left_out is not None:
+            keep.remove(left_out)
+        widths = dict(
+            zip(keep, _natural([headers[i] for i in keep], _rows_of(rows, keep)), strict=True)
+        )
+        excess = sum(widths.values()) + 2 * (len(keep) - 1) - width
+        for i, floor in shrink:
+            if i in widths and excess > 0:
+                give = min(excess, max(0, widths[i] - floor))
+                widths[i] -= give
+                excess -= give
+        if excess <= 0:
+            break
+    for i, _ in shrink:  # (still too wide with all left out: below the floors, to "x…")
+        if i in widths and excess > 0:
+            give = min(excess, max(0, widths[i] - 2))
+            widths[i] -= give
+            excess -= give
+    return _render([headers[i] for i in keep], _rows_of(rows, keep), [widths[i] for i in keep])
+
+
+def _rows_of(rows: Sequence[Sequence[str]], keep: Sequence[int]) -> list[list[str]]:
+    return [[row[i] for i in keep] for row in rows]
+
+
+DIGEST_HEADERS = ("date", "name", "papers", "unread", "label")
+
+
+def format_digests(rows: Sequence[Sequence[str]], width: int | None) -> str:
+    """`digests`' table: fitted to a terminal `width` columns wide (the label gives
+    way first, then the name; a narrow one leaves out the label, then the date),
+    or every field whole (None: into a pipe, where a name cut with "…" is one
+    `digests rm` refuses). Its columns were cut at 60 cells each, so a row of
+    the real samples wrapped at 80 columns (found by a bug hunt)."""
+    if width is None:
+        return format_table(DIGEST_HEADERS, rows, None)
+    return fit_table(DIGEST_HEADERS, rows, width, shrink=[(4, 8), (1, 12)], drop=[4, 0])
 
 
 # The search table's columns before the flags and the title, with their widths.

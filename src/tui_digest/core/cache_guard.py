@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from tui_digest.core.cache_access import readonly_reason, readonly_uri
 from tui_digest.core.errors import CacheError
 
 T = TypeVar("T")
@@ -37,6 +38,7 @@ COMPANIONS = ("-wal", "-shm", "-journal")
 # sqlite3's primary result codes for "another connection holds the lock".
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 _SQLITE_NOTADB = 26  # "file is not a database"
+_SQLITE_READONLY, _SQLITE_CANTOPEN = 8, 14
 # Failures of the machine, not of the file: out of memory, I/O error, disk full,
 # cannot open (SQLite's primary result codes, https://www.sqlite.org/rescode.html).
 _NOT_THE_FILE = frozenset({7, 10, 13, 14})
@@ -89,6 +91,7 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True, header: b
     try:
         conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=timeout)
     except sqlite3.Error as exc:
+        _refuse_if_not_here(path, exc)
         _refuse_if_not_the_file(path, exc)
         return f"cannot be opened ({exc})"
     try:
@@ -101,6 +104,7 @@ def damage(path: Path, *, timeout: float = 5.0, thorough: bool = True, header: b
     except sqlite3.OperationalError as exc:
         if is_locked_error(exc):
             return ""
+        _refuse_if_not_here(path, exc)
         _refuse_if_not_the_file(path, exc)
         return f"the database is damaged ({exc})"
     except sqlite3.DatabaseError as exc:
@@ -127,6 +131,30 @@ def _refuse_if_not_the_file(path: Path, exc: sqlite3.Error) -> None:
             f"{path}: cannot read the cache ({exc}): is the disk full or failing? "
             "The cache was left as it is"
         ) from exc
+
+
+def _refuse_if_not_here(path: Path, exc: sqlite3.Error) -> None:
+    """A cache SQLite cannot read where it lies is a CacheError, never damage.
+
+    A WAL cache is read through its `-shm` file, which SQLite makes beside it
+    (SQLITE_READONLY_DIRECTORY where it cannot, CANTOPEN where it cannot open
+    one). Taken for damage, a healthy cache in a folder the user cannot write
+    refused even `stats`, and the message told them to move it aside (found by
+    a bug hunt).
+    """
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    why = readonly_reason(path) if code in (_SQLITE_READONLY, _SQLITE_CANTOPEN) else ""
+    if not why:
+        return
+    shm = f"{path.name}-shm"
+    if os.path.lexists(str(path) + "-wal"):
+        need = f"to read its write-ahead log {path.name}-wal SQLite must make {shm} beside it"
+    else:
+        need = f"to read a cache that others may still change SQLite must make {shm} beside it"
+    raise CacheError(
+        f"{path}: cannot read the cache here: {why}, and {need} ({exc}); read it where "
+        "its folder can be written, or a copy of it. The cache was left as it is"
+    ) from exc
 
 
 def has_sqlite_header(path: Path) -> bool:
@@ -230,58 +258,6 @@ def _rename_no_clobber(src: Path, dst: Path) -> None:
         os.rename(src, dst)
     else:
         os.unlink(src)
-
-
-# --- Permissions --------------------------------------------------------------------
-
-
-def _existing_ancestor(folder: Path) -> Path:
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    return folder
-
-
-def _writable(path: Path) -> bool:
-    # os.access, not a trial write: a check at start must not leave files behind.
-    return os.access(path, os.W_OK)
-
-
-def on_readonly_media(path: Path) -> bool:
-    """True when the file system holding `path` is mounted read-only (a DVD, a
-    read-only bind mount, a snapshot)."""
-    try:
-        flags = os.statvfs(_existing_ancestor(path.parent)).f_flag
-    except OSError:
-        return False
-    return bool(flags & os.ST_RDONLY)
-
-
-def readonly_uri(path: Path) -> str:
-    """The SQLite URI that opens `path` for reading only.
-
-    A WAL cache needs its `-shm` file even to be read, and on read-only media
-    that file cannot be created: there `immutable=1` tells SQLite that nothing
-    can change the file, so it reads without locks or `-shm`. It is used only
-    there: on a writable file system another process may still write.
-    """
-    uri = path.resolve().as_uri() + "?mode=ro"
-    return uri + "&immutable=1" if on_readonly_media(path) else uri
-
-
-def readonly_reason(path: Path) -> str:
-    """Why a cache at `path` cannot be written ("" when it can).
-
-    WAL mode creates `-wal` and `-shm` next to the cache, so the folder must be
-    writable as well as the file.
-    """
-    folder = _existing_ancestor(path.parent)
-    if on_readonly_media(path):
-        return f"{folder} is on a read-only file system"
-    if not _writable(folder):
-        return f"its folder {folder} is read-only"
-    if path.exists() and not _writable(path):
-        return "the file is read-only"
-    return ""
 
 
 # --- The check ----------------------------------------------------------------------

@@ -110,8 +110,10 @@ class Refresher:
         show_activity: ShowActivity,
         *,
         sleep: Sleep | None = None,
+        no_store: Callable[[], str] = lambda: "The cache is still opening; try again in a moment.",
     ) -> None:
         self.host = host
+        self._no_store = no_store  # what `r` says without a cache (why it could not open)
         # How retries and politeness pauses wait (None: asyncio.sleep; see Timing.net_sleep).
         self._sleep = sleep
         self._store = store
@@ -184,11 +186,7 @@ class Refresher:
         store = self._store()
         if store is None:
             if not scheduled:
-                host.notify(
-                    "The cache is still opening; try again in a moment.",
-                    title="Refresh",
-                    markup=False,
-                )
+                host.notify(self._no_store(), title="Refresh", markup=False)
             return False
         if store.readonly:  # the timer's ticks stay quiet; `r` says why
             if not scheduled:

@@ -192,6 +192,11 @@ class WrappingStatic(Static):
         return wrapped if wrapped is not None else self.visual
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if width < 1:
+            # No column to draw in (a terminal 3 columns wide or less): nothing to
+            # measure, as Textual's own Widget says. Content wrapped at width 0
+            # crashed the reader ("range() arg 3 must not be zero"; bug hunt).
+            return 0
         wrapped = self._wrapped_for(width)
         if wrapped is None:
             return super().get_content_height(container, viewport, width)

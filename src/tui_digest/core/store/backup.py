@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 
 from tui_digest.core.atomic_file import fill_atomic
+from tui_digest.core.copy_mode import no_wider_than
 from tui_digest.core.errors import CacheError
 from tui_digest.core.paths import is_own_file
 
@@ -31,6 +32,7 @@ def backup(conn: sqlite3.Connection, cache: Path, target: str | Path, *, overwri
     _refuse_cache_files(cache, path)
 
     def fill(tmp: Path) -> None:
+        no_wider_than(tmp, cache)  # (it holds the notes: as private as the cache)
         try:
             conn.execute("VACUUM INTO ?", (str(tmp),))
         except sqlite3.OperationalError as exc:
@@ -46,7 +48,7 @@ def backup_as_is(cache: Path, target: str | Path, *, overwrite: bool) -> tuple[P
     A careful user backs the cache up before the new release upgrades it; the
     copy is then a cache that release can open (and upgrade) again.
     """
-    from tui_digest.core.cache_guard import readonly_uri
+    from tui_digest.core.cache_access import readonly_uri
 
     conn = sqlite3.connect(readonly_uri(cache), uri=True)
     try:

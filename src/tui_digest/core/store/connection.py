@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Self
 
 from tui_digest.core import schema
-from tui_digest.core.cache_guard import check_cache, damage, is_locked_error, readonly_uri
+from tui_digest.core.cache_access import readonly_reason, readonly_uri
+from tui_digest.core.cache_guard import check_cache, damage, is_locked_error
 from tui_digest.core.errors import CacheError, UpgradeNeeded
 from tui_digest.core.paths import default_db_path
 
+_SQLITE_READONLY = 8  # "attempt to write a readonly database", whatever its extended code
 # How long a write that tells of its wait first waits inside SQLite.
 TELL_WAIT_AFTER_MS = 1000
 
@@ -356,6 +358,13 @@ class Connections:
         if is_locked_error(exc):
             return CacheError(
                 f"{self.path}: the cache is locked by another tui-digest process; try again"
+            )
+        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == _SQLITE_READONLY:
+            # (a -shm left read-only, or made so after the open's check: a traceback)
+            why = readonly_reason(self.path) or str(exc)
+            return CacheError(
+                f"{self.path}: the cache could not be written ({why}); "
+                "nothing of this change was saved"
             )
         return exc
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.core import digest_day, schema
-from tui_digest.core.cache_guard import readonly_uri
+from tui_digest.core.cache_access import readonly_uri
 from tui_digest.core.model import IDENTICAL, NEW_DIGEST, NO_NEW_PAPERS, SAME_DAY, ImportStats
 from tui_digest.core.store import days
 from tui_digest.core.store.connection import Connections

@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from tui_digest.core.cache_guard import readonly_uri
+from tui_digest.core.cache_access import readonly_uri
 from tui_digest.core.errors import CacheError
 from tui_digest.core.store import undo_log
 

@@ -112,6 +112,7 @@ class ListingScreen(CacheScreen):
         self._rows_digest: str | None = None  # the digest the drawn rows belong to
         self._activity: dict[str, str] = {}
         self.incomplete_error = ""  # why the query typed so far does not parse yet
+        self.open_failure = ""  # why the cache could not be opened (keys that need it say it)
         self._first_shown = False  # the first listing (or its error) has been applied
 
     @property
@@ -195,11 +196,20 @@ class ListingScreen(CacheScreen):
     def on_store_failed(self, message: msg.StoreFailed) -> None:
         self._busy, self._queued = None, None  # no listing can follow without a store
         self.error = "the cache could not be opened"
+        self.open_failure = message.error
         self.matches, self.total, self.counting = 0, 0, False
         self.shown_request = None
         self.paper_list.set_listing(0, [])
         self.detail.show_message(message.error)
         self._release_frame()
+
+    def no_store_note(self) -> str:
+        """What a key that needs the cache says while there is none: why it could not
+        be opened, once that is known ("still opening" was said for good, found by a
+        bug hunt)."""
+        if self.open_failure:
+            return f"The cache could not be opened: {self.open_failure}"
+        return "The cache is still opening; try again in a moment."
 
     def on_store_opened(self, message: msg.StoreOpened) -> None:
         self.store = message.store

@@ -117,7 +117,13 @@ class MainScreen(
         """Fetches the configured sources (first used after the first frame)."""
         from tui_digest.ui.refresh import Refresher
 
-        return Refresher(self, lambda: self.store, self.set_activity, sleep=self._net_sleep)
+        return Refresher(
+            self,
+            lambda: self.store,
+            self.set_activity,
+            sleep=self._net_sleep,
+            no_store=self.no_store_note,
+        )
 
     @cached_property
     def translator(self) -> Translator:
@@ -440,7 +446,7 @@ class MainScreen(
 
     def action_sources(self) -> None:
         if self.store is None:
-            self.notify("The cache is still opening.", markup=False)
+            self.notify(self.no_store_note(), title="Sources", markup=False)
             return
         from tui_digest.ui.screens.sources import SourcesScreen
 

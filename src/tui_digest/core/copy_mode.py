@@ -1,0 +1,25 @@
+"""A copy of the cache is no more readable than the cache.
+
+Backups and state files hold the user's notes, tags and stars. Made from the
+umask alone, the copy of a 0600 cache was 0644, readable by every local user
+(found by a bug hunt). `cp` gives a copy its source's bits less the umask's:
+a file created under the umask and then narrowed to the source's bits is that.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+def no_wider_than(target: int | Path, source: Path) -> None:
+    """Take from `target` (a path, or an open descriptor) every permission bit
+    `source` lacks; nothing when `source` cannot be looked at."""
+    try:
+        allowed = stat.S_IMODE(os.stat(source).st_mode)
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return
+    if mode & ~allowed:
+        os.chmod(target, mode & allowed)

@@ -1,0 +1,80 @@
+"""A backup or state file of a private cache is private too (found by a bug hunt).
+
+With the cache at 0600 (made under umask 077) and the usual umask 022, `backup`
+and `state export -o` wrote 0644 files: the notes, tags and stars readable by
+every local user. A backup now gets the cache's permission bits as `cp` gives a
+copy (less the umask's); a state file, or a file either replaces, at most the
+cache's.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tui_digest import cli
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def make_cache(db: Path, mode: int) -> None:
+    with Store.open(db) as store:
+        store.import_digest(Digest("d", date="2024-03-01", papers=[Paper(id="2403.00001")]))
+    assert cli.main(["--db", str(db), "note", "2403.00001", "private"]) == 0
+    db.chmod(mode)
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_a_new_backup_and_state_file_of_a_private_cache_are_private(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    make_cache(db, 0o600)
+    assert cli.main(["--db", str(db), "backup", str(tmp_path / "b.db")]) == 0
+    assert cli.main(["--db", str(db), "state", "export", "-o", str(tmp_path / "s.jsonl")]) == 0
+    assert mode_of(tmp_path / "b.db") == 0o600
+    assert mode_of(tmp_path / "s.jsonl") == 0o600
+    assert "private" in (tmp_path / "s.jsonl").read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_a_replaced_file_keeps_its_bits_but_never_more_than_the_cache(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    make_cache(db, 0o640)
+    state, backup = tmp_path / "s.jsonl", tmp_path / "b.db"
+    for path, mode in ((state, 0o644), (backup, 0o604)):
+        path.write_bytes(b"")
+        path.chmod(mode)
+    assert cli.main(["--db", str(db), "state", "export", "-o", str(state)]) == 0
+    assert cli.main(["--db", str(db), "backup", str(backup), "--force"]) == 0
+    assert mode_of(state) == 0o640 and mode_of(backup) == 0o600
+
+
+def test_a_backup_of_a_shared_cache_follows_the_umask_as_cp_does(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    make_cache(db, 0o644)
+    old = os.umask(0o077)
+    try:
+        assert cli.main(["--db", str(db), "backup", str(tmp_path / "b.db")]) == 0
+    finally:
+        os.umask(old)
+    assert mode_of(tmp_path / "b.db") == 0o600
+    old = os.umask(0o022)
+    try:
+        assert cli.main(["--db", str(db), "backup", str(tmp_path / "c.db")]) == 0
+    finally:
+        os.umask(old)
+    assert mode_of(tmp_path / "c.db") == 0o644
