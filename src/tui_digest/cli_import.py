@@ -52,15 +52,15 @@ def _open_inputs(
     must be two sources, not one whose day the other replaces. `named` (the
     `--source` of a single document) is the source instead, e.g. the URL a
     piped document came from (without its password)."""
+    from tui_digest.cli_read_ahead import Opener
     from tui_digest.config.sources import infer_category
     from tui_digest.core.folder_walk import document_files
-    from tui_digest.core.readers import open_capped
     from tui_digest.net.urls import strip_credentials
 
     hint = " (see --max-size)"
 
-    def opener(source: str, stream: BinaryIO | None = None) -> Callable[[], BinaryIO]:
-        return lambda: open_capped(source, cap=cap, stream=stream, hint=hint)
+    def opener(path: str, stream: BinaryIO | None = None) -> Opener:
+        return Opener(path, cap, hint, stream)
 
     if named is not None:
         source = clean_line(strip_credentials(named.strip()), 2000)
