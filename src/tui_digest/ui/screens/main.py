@@ -101,6 +101,7 @@ class MainScreen(
         self.detail_delay = timing.detail_delay  # see Timing.detail_delay
         self.clock = timing.clock  # the times shown (see core.when)
         self.retrain_delay, self.retrain_schedule = timing.retrain_delay, timing.schedule
+        self.day_schedule = timing.schedule  # the watches' midnight timer (watch_actions)
         self._net_sleep = timing.net_sleep  # the refresher's, made on first use
         self._detail_timer: Timer | None = None
         # Reopen on the digest, search and paper the reader was closed on.
