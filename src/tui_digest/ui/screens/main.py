@@ -198,7 +198,7 @@ class MainScreen(
             self._detail_timer = None
         if message.rowid is None or self.store is None:
             return
-        self.view_follows_cursor(message.rowid)
+        self.view_follows_cursor(message.rowid, gone=message.gone)
         if self.detail_delay > 0:
             self._detail_timer = self.set_timer(
                 self.detail_delay, partial(self._show_paper, message.rowid)
