@@ -470,10 +470,14 @@ def test_a_paper_a_same_day_revision_drops_keeps_the_day_it_was_listed(db, clock
 def _import(s: Store, digest: Digest, how: str):
     if how == "whole":
         return s.import_digest(digest)
+    if how == "streamed":  # (its list read first, as `cli_import` does for a file)
+        return s.import_stream(
+            digest, digest.papers, listed_ids=lambda: [p.id for p in digest.papers]
+        )
     return s.import_stream(digest, (), prepared=prepare_papers(digest.papers))
 
 
-@pytest.mark.parametrize("how", ["whole", "prepared"])
+@pytest.mark.parametrize("how", ["whole", "prepared", "streamed"])
 def test_a_source_flipping_between_two_lists_of_the_day_makes_no_duplicates(db, clock, how):
     """Found by a bug hunt (allday #2): a source serving list A, then B (another
     list of the same day: `-2`), then A and B again (two CDN edges, a sync tool

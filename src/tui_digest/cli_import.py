@@ -274,10 +274,37 @@ def _streamed(
 
     with kept:
         stats = store.import_stream(
-            stream.digest, papers(), kept=kept, category=category, revive_removed=True
+            stream.digest,
+            papers(),
+            kept=kept,
+            category=category,
+            revive_removed=True,
+            listed_ids=partial(_listed_ids, f, source),
         )
     bar.finish_stream(read)
     return stats, stream.problems, read
+
+
+def _listed_ids(f: BinaryIO, source: str) -> set[str]:
+    """The arXiv ids the digest in `f` lists, read from its start, `f` left where it
+    was (`import_stream`'s `listed_ids`: a first reading of a streamed digest whose
+    day its source already has a digest of, so that it is filed by the same day
+    rules as a smaller one read whole; found by a bug hunt).
+
+    `f` is a file (a pipe was copied to one: `open_capped`), read only here until
+    the import reads its papers."""
+    from tui_digest.core.digest_format import DigestStream
+    from tui_digest.core.text_stream import open_text, split_lines
+
+    at = f.tell()
+    f.seek(0)
+    text, _ = open_text(f)
+    try:
+        stream = DigestStream(source=source, max_problems=0)
+        return {paper.id for _, paper in stream.read(split_lines(text)) if paper.id}
+    finally:
+        text.detach()  # (closing the text would close `f`)
+        f.seek(at)
 
 
 def _whole(

@@ -241,8 +241,10 @@ def revision_or_new(
     candidate too (`_candidate`), for a list that keeps it nearly whole: the
     evening's list revised and fetched after midnight became a second digest
     of the same papers (found by a replay).
-    `import_stream`, which learns the list only as it writes it, keeps
-    replacing that day's digest and never an earlier day's."""
+    `import_stream` never revises an earlier day's; it learns the list only
+    as it writes it, so it asks for the list first (`listed_ids`, a first
+    reading of the file) when the source has a digest of the day, and
+    without it keeps replacing that day's newest digest."""
     if target.outcome != SAME_DAY:
         return target
     old = _ids_of(conn, target.pk)

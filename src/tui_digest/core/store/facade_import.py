@@ -261,6 +261,7 @@ class ImportMethods(Connections):
         progress: Callable[[int], object] | None = None,
         prepared: Prepared | None = None,
         revive_removed: bool = False,
+        listed_ids: Callable[[], Iterable[str]] | None = None,
     ) -> ImportStats:
         """`import_digest` for a document read as it is imported (`DigestStream`).
 
@@ -272,7 +273,12 @@ class ImportMethods(Connections):
         transaction is then rolled back, as if nothing had been written.
         `kept`: the compressed original bytes, kept for `export --digest`.
         `prepared`: the papers already read (`prepare_papers`); `papers` is then
-        not read.
+        not read. `listed_ids`: the ids the document lists, read ahead of its
+        papers (a first reading of a file), asked for only when its source has
+        a digest of its day: the document is then filed by the same rules as
+        one read whole (another list of the day is its `-2`, a revision revises
+        the list it shares the most with). Without it, a streamed document
+        revises the day's newest digest whatever it lists.
         """
         from tui_digest.core.store.import_options import ImportOptions  # (not at start)
         from tui_digest.core.store.read_ahead import NewRows, ReadAhead, ready_rows
@@ -288,6 +294,10 @@ class ImportMethods(Connections):
         try:
             with self._importing(), self._write() as conn:
                 target, latest = days.choose_streamed(conn, digest, day)
+                if target.outcome == SAME_DAY and listed_ids is not None:
+                    ids = set(listed_ids())
+                    target, _ = days.choose_streamed(conn, digest, day, ids=ids)
+                    target = days.revision_or_new(conn, target, ids, day=day)
                 target, job = _start(conn, digest, target, day, options, now)
                 # The next batch is read (and its new papers tokenised) in a
                 # thread while this one is written (`read_ahead`). A same-day
