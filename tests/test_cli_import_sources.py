@@ -181,3 +181,31 @@ def test_no_output_file_is_written_over_the_cache_or_the_config(tmp_path, comman
     assert "refusing to write over the" in proc.stderr.decode()
     assert (db.read_bytes(), config.read_bytes()) == before
     assert run("search", "--json", "", db=db).returncode == 0
+
+
+@pytest.mark.parametrize("first", ["file", "stdin"])
+def test_a_piped_list_sharing_no_paper_with_the_day_is_another_digest(tmp_path, first):
+    # Found by a bug hunt (allday #3): the README's piped recipe
+    # (`curl … | tui-digest import --source URL -`) was always streamed, and a
+    # streamed document replaced the day's digest whatever it listed: list B
+    # piped after list A of the same day left A's papers in no digest, where
+    # the same bytes from a file gave `…-2`.
+    db = tmp_path / "cache.db"
+    url = "https://example.org/cs.AI.md"
+    a = tmp_path / "a.md"
+    a.write_bytes(MINI.read_bytes())
+    if first == "file":
+        proc = run("import", "--source", url, str(a), db=db, env=day("2026-12-03"))
+    else:
+        proc = run(
+            "import", "--source", url, "-", db=db, stdin=a.read_bytes(), env=day("2026-12-03")
+        )
+    assert proc.returncode == 0, proc.stderr
+    proc = run("import", "--source", url, "-", db=db, stdin=other_papers(), env=day("2026-12-03"))
+    assert proc.returncode == 0, proc.stderr
+    assert "(new digest)" in proc.stdout.decode()
+    got = sorted((d["name"], d["papers"]) for d in digests(db))
+    assert got == [("cs.AI-2026-12-03", 3), ("cs.AI-2026-12-03-2", 3)]
+    # A's papers are still listed by a digest of that day
+    proc = run("search", "--json", "date:2026-12-03", db=db)
+    assert len(json.loads(proc.stdout)) == 6

@@ -465,3 +465,48 @@ def test_a_paper_a_same_day_revision_drops_keeps_the_day_it_was_listed(db, clock
         assert sorted(r.id for r in s.search("date:2026-08-18")) == ["7", "8"]
         assert [r.id for r in s.search("date:2026-08-01")] == ["9"]
         assert s.get_paper("5").paper.published == "2026-08-17"
+
+
+def _import(s: Store, digest: Digest, how: str):
+    if how == "whole":
+        return s.import_digest(digest)
+    if how == "streamed":  # (its list read first, as `cli_import` does for a file)
+        return s.import_stream(
+            digest, digest.papers, listed_ids=lambda: [p.id for p in digest.papers]
+        )
+    return s.import_stream(digest, (), prepared=prepare_papers(digest.papers))
+
+
+@pytest.mark.parametrize("how", ["whole", "prepared", "streamed"])
+def test_a_source_flipping_between_two_lists_of_the_day_makes_no_duplicates(db, clock, how):
+    """Found by a bug hunt (allday #2): a source serving list A, then B (another
+    list of the same day: `-2`), then A and B again (two CDN edges, a sync tool
+    restoring an older copy) made `-3`, `-4`, ... each listing the same papers:
+    only the source's latest digest was compared. Each step is a restart."""
+    a, b = daily("141", "142", "143", "144"), daily("151", "152", "153", "154")
+    names = []
+    for doc in (a, b, a, b):
+        with open_store(db, clock) as s:
+            stats = _import(s, doc, how)
+            names.append((stats.digest, stats.outcome))
+    assert names == [
+        ("cs.AI-2026-08-17", NEW_DIGEST),
+        ("cs.AI-2026-08-17-2", NEW_DIGEST),
+        ("cs.AI-2026-08-17", IDENTICAL),
+        ("cs.AI-2026-08-17-2", IDENTICAL),
+    ]
+    # A corrected A (one paper more, 142's summary corrected) after B: a revision of A.
+    corrected = daily("141", "142", "143", "144", "145")
+    corrected.papers[1] = paper("142", summary_zh="改正的摘要")
+    with open_store(db, clock) as s:
+        stats = _import(s, corrected, how)
+        assert (stats.digest, stats.outcome) == ("cs.AI-2026-08-17", SAME_DAY)
+        assert (stats.new, stats.updated, stats.unchanged) == (1, 1, 3)
+    with open_store(db, clock) as s:
+        assert s.get_paper("142").paper.summary_zh == "改正的摘要"
+        assert [(d.name, d.count) for d in s.digests()] == [
+            ("cs.AI-2026-08-17-2", 4),
+            ("cs.AI-2026-08-17", 5),
+        ]
+        again = _import(s, corrected, how)
+        assert (again.digest, again.outcome) == ("cs.AI-2026-08-17", IDENTICAL)

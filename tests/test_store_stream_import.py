@@ -259,3 +259,40 @@ def test_a_feed_is_read_whole_so_its_own_cap_is_lower(tmp_path, capsys, monkeypa
     )
     assert cli.main(["--db", db, "import", "--max-size", "3", str(path)]) == 0
     assert "1 papers (arxiv): 1 new" in capsys.readouterr().out
+
+
+def test_a_streamed_list_sharing_no_paper_with_the_day_is_another_digest(
+    tmp_path, capsys, monkeypatch
+):
+    """Found by a bug hunt (allday #3): a streamed digest (over 8 MB, here any:
+    AHEAD_MAX_BYTES 0) replaced the day's digest whatever it listed, leaving the
+    day's first list in no digest, where a file read whole gave `-2`. Its list
+    is read first when the day has a digest, and the same rules apply."""
+    from tui_digest import cli_read_ahead
+
+    monkeypatch.setattr(cli_read_ahead, "AHEAD_MAX_BYTES", 0)
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2026-12-03")
+    first = write_digest(many_papers(30)).encode()
+    other = first.replace(b"2401.", b"2403.")
+    assert other != first
+    path = tmp_path / "a.md"
+    path.write_bytes(first)
+    db = str(tmp_path / "c.db")
+    url = "https://example.org/cs.LG.md"
+    assert cli.main(["--db", db, "import", "--source", url, str(path)]) == 0
+    monkeypatch.setattr("sys.stdin", _Stdin(other))
+    assert cli.main(["--db", db, "import", "--source", url, "-"]) == 0
+    assert "-> cs.LG-2026-12-03-2 (new digest)" in capsys.readouterr().out
+    assert cli.main(["--db", db, "export", "--digest", "cs.LG-2026-12-03-2"]) == 0
+    assert capsys.readouterr().out.encode() == other  # its bytes kept whole, read twice
+    # A revision of the first list (one summary corrected) is still one.
+    revised = first.replace("第1篇的一句话总结".encode(), "改正的总结".encode())
+    assert revised != first
+    monkeypatch.setattr("sys.stdin", _Stdin(revised))
+    assert cli.main(["--db", db, "import", "--source", url, "-"]) == 0
+    assert "-> cs.LG-2026-12-03 (same-day update)" in capsys.readouterr().out
+    with Store.open(db) as store:
+        assert sorted((d.name, d.count) for d in store.digests()) == [
+            ("cs.LG-2026-12-03", 30),
+            ("cs.LG-2026-12-03-2", 30),
+        ]

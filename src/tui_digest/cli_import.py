@@ -53,15 +53,15 @@ def _open_inputs(
     must be two sources, not one whose day the other replaces. `named` (the
     `--source` of a single document) is the source instead, e.g. the URL a
     piped document came from (without its password)."""
+    from tui_digest.cli_read_ahead import Opener
     from tui_digest.config.sources import infer_category
     from tui_digest.core.folder_walk import document_files, published_folders
-    from tui_digest.core.readers import open_capped
     from tui_digest.net.urls import strip_credentials
 
     hint = " (see --max-size)"
 
-    def opener(source: str, stream: BinaryIO | None = None) -> Callable[[], BinaryIO]:
-        return lambda: open_capped(source, cap=cap, stream=stream, hint=hint)
+    def opener(path: str, stream: BinaryIO | None = None) -> Opener:
+        return Opener(path, cap, hint, stream)
 
     if named is not None:
         source = clean_line(strip_credentials(named.strip()), 2000)
@@ -277,10 +277,37 @@ def _streamed(
 
     with kept:
         stats = store.import_stream(
-            stream.digest, papers(), kept=kept, category=category, revive_removed=True
+            stream.digest,
+            papers(),
+            kept=kept,
+            category=category,
+            revive_removed=True,
+            listed_ids=partial(_listed_ids, f, source),
         )
     bar.finish_stream(read)
     return stats, stream.problems, read
+
+
+def _listed_ids(f: BinaryIO, source: str) -> set[str]:
+    """The arXiv ids the digest in `f` lists, read from its start, `f` left where it
+    was (`import_stream`'s `listed_ids`: a first reading of a streamed digest whose
+    day its source already has a digest of, so that it is filed by the same day
+    rules as a smaller one read whole; found by a bug hunt).
+
+    `f` is a file (a pipe was copied to one: `open_capped`), read only here until
+    the import reads its papers."""
+    from tui_digest.core.digest_format import DigestStream
+    from tui_digest.core.text_stream import open_text, split_lines
+
+    at = f.tell()
+    f.seek(0)
+    text, _ = open_text(f)
+    try:
+        stream = DigestStream(source=source, max_problems=0)
+        return {paper.id for _, paper in stream.read(split_lines(text)) if paper.id}
+    finally:
+        text.detach()  # (closing the text would close `f`)
+        f.seek(at)
 
 
 def _whole(

@@ -15,8 +15,11 @@ Documents read ahead share write transactions (`core/store/import_group.py`).
 A document that fails to read is reported at its turn, naming its file and
 line, and the others go on. Memory stays bounded: a document is read ahead
 only when it is at most `AHEAD_MAX_BYTES`, and at most one waits while the
-next is read; larger documents, feeds and standard input are read at their
-turn, as before.
+next is read; larger documents and feeds are read at their turn, as before.
+Standard input counts by its size like a file (`Opener`): a piped daily
+digest is read whole, and so filed by the same day rules as the same bytes
+from a file (found by a bug hunt: a piped list was always streamed, and a
+streamed list sharing no paper with the day's digest replaced it).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import io
 import os
 import stat
 import sys
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
@@ -50,6 +54,57 @@ AHEAD_MAX_BYTES = 8 * 1024 * 1024
 SWITCH_INTERVAL = 0.0002
 
 Input = tuple[str, Callable[[], BinaryIO] | None, str]  # (source, opener, category)
+
+
+class Opener:
+    """An input, opened from its start at each call (`readers.open_capped`, under `cap`).
+
+    Standard input (`stream`) is copied once, to a temporary file, at the first
+    call or `size()`; each call then reads that copy again from its start (a
+    digest read ahead is opened twice: to tell a digest from a feed, then to
+    read it, and once more at its turn when it is not read ahead).
+    """
+
+    def __init__(self, path: str, cap: int, hint: str = "", stream: BinaryIO | None = None):
+        self._path, self._cap, self._hint, self._stream = path, cap, hint, stream
+        self._copy: BinaryIO | None = None
+
+    def __call__(self) -> BinaryIO:
+        from tui_digest.core.readers import open_capped
+
+        if self._stream is None:
+            return open_capped(self._path, cap=self._cap, hint=self._hint)
+        copy = self._copied()
+        f = os.fdopen(os.dup(copy.fileno()), "rb")  # (its own file object, one offset)
+        f.seek(0)
+        return f
+
+    def size(self) -> int | None:
+        """Bytes of a regular file or of standard input (copied); None for anything
+        else (a named pipe: read at its turn only, since reading it empties it)."""
+        if self._stream is not None:
+            return os.fstat(self._copied().fileno()).st_size
+        return regular_size(self._path)
+
+    def _copied(self) -> BinaryIO:
+        if self._copy is None:
+            from tui_digest.core.readers import open_capped
+
+            assert self._stream is not None
+            self._copy = open_capped(
+                self._path, cap=self._cap, stream=self._stream, hint=self._hint
+            )
+            weakref.finalize(self, self._copy.close)
+        return self._copy
+
+
+def regular_size(path: str) -> int | None:
+    """The size of regular file `path`; None for anything else or what cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None  # the importing thread opens it and reports why it cannot
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
 @dataclass(slots=True)
@@ -91,13 +146,9 @@ def read_small_digest(
     from tui_digest.core.store.facade_import import prepare_papers
     from tui_digest.core.text_stream import open_kept, split_lines
 
-    if source == "<stdin>":
-        return None
-    try:
-        st = os.stat(source)
-    except OSError:
-        return None  # the importing thread opens it and reports why it cannot
-    if not stat.S_ISREG(st.st_mode) or st.st_size > AHEAD_MAX_BYTES:
+    # (by the opener when it says: `import --source URL FILE` or standard input)
+    size = opener.size() if isinstance(opener, Opener) else regular_size(source)
+    if size is None or size > AHEAD_MAX_BYTES:
         return None
     with opener() as f:
         if not is_digest(f):

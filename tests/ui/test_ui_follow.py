@@ -214,3 +214,36 @@ async def test_a_cache_upgraded_by_a_newer_release_stops_this_readers_writes(
         starred = conn.execute("SELECT starred FROM papers WHERE pk = ?", (rowid,)).fetchone()
     conn.close()
     assert starred == (0,)
+
+
+async def test_the_reading_view_says_when_the_paper_read_left_the_list(tmp_path: Path) -> None:
+    """Found by a bug hunt (allday #4): a paper open full-screen that a same-day
+    revision (another process) dropped was silently replaced by the next one;
+    the view now says so, naming the paper. A move the user made says nothing."""
+    from ui_support import notes
+
+    from tui_digest.ui.screens.paper_view import PaperView
+
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.follower.poll()  # the baseline
+        await settle(pilot)
+        app.main.show_digest(NEWER)
+        await settle(pilot)
+        await pilot.press("G")  # the last paper, 2402.10107
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PaperView)
+        await pilot.press("K", "J")  # moves of the user's own: nothing to say
+        await settle(pilot)
+        assert not [n for n in notes(app) if "left" in n]
+        _revise_newer(cache, without={7})
+        app.follower.poll()
+        await settle(pilot)
+        assert isinstance(app.screen, PaperView)
+        assert app.screen.record is not None and app.screen.record.paper.id == "2402.10106"
+        said = [n for n in notes(app) if "2402.10107" in n]
+        assert said and "no longer in this list" in said[0], notes(app)

@@ -7,16 +7,18 @@ papers, and survive a restart.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 from textual.geometry import Region
 from textual.widgets import Input
-from ui_support import build_cache, make_app, make_paper, notes, settle
+from ui_support import ManualTimers, build_cache, make_app, make_paper, notes, settle
 
 from tui_digest.core.digest_day import TODAY_ENV
 from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
+from tui_digest.core.when import Clock
 from tui_digest.ui.screens.digest_picker import DigestPicker
 from tui_digest.ui.screens.watch_name import WatchNameDialog
 from tui_digest.ui.widgets.list_rows import WATCH_MARK
@@ -206,3 +208,51 @@ async def test_without_watches_there_is_no_mark_column(tmp_path: Path) -> None:
         assert app.main.paper_list.marks_width == 4
         picker = await open_picker(pilot)
         assert not any(r.startswith("watch") for r in prompts_of(picker))
+
+
+class MovingClock:
+    """The reader's injected now (`Timing.clock`), moved by the test."""
+
+    def __init__(self, when: dt.datetime) -> None:
+        self.when = when
+
+    def __call__(self) -> dt.datetime:
+        return self.when
+
+
+async def test_a_watch_of_today_is_found_again_after_midnight_with_the_reader_open(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Found by a bug hunt (allday #1): after midnight, with nothing new in the
+    cache, a `date:today` watch kept yesterday's count and its rows their mark
+    until a fetch brought something or the reader restarted."""
+    monkeypatch.delenv(TODAY_ENV, raising=False)
+    db = build_cache(tmp_path / "cache.db")  # its newest digest is of 2024-02-06
+    Path(os.environ["TUI_DIGEST_CONFIG"]).write_text(
+        '[reader]\nauto_read = false\n\n[[watches]]\nname = "today"\nquery = "date:today"\n'
+        '\n[[watches]]\nname = "week"\nquery = "date:-2d"\n',
+        encoding="utf-8",
+    )
+    now = MovingClock(dt.datetime(2024, 2, 6, 23, 59, 30, tzinfo=dt.UTC))
+    timers = ManualTimers()
+    app = make_app(db, first_run_sample=False, timers=timers, clock=Clock(now, dt.UTC))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert watch_counts(app) == {"today": (8, 8), "week": (38, 38)}
+        assert list_lines(app)[1][4] == WATCH_MARK
+        # Midnight passes; nothing changes in the cache.
+        now.when = dt.datetime(2024, 2, 7, 0, 0, 5, tzinfo=dt.UTC)
+        timers.advance(60)
+        await settle(pilot)
+        assert watch_counts(app) == {"today": (0, 0), "week": (8, 8)}
+        assert "(0/0 unread)" in prompts_of(await open_picker(pilot))[2]
+        await pilot.press("escape")
+        await settle(pilot)
+        # The newer digest's rows keep the mark of "week" only.
+        assert "◆ watch week" in detail_text(app) and "today" not in detail_text(app)
+        # The next midnight too (the reader left open for days).
+        now.when = dt.datetime(2024, 2, 8, 0, 0, 5, tzinfo=dt.UTC)
+        timers.advance(24 * 3600)
+        await settle(pilot)
+        assert watch_counts(app) == {"today": (0, 0), "week": (0, 0)}
+        assert list_lines(app)[1][4] != WATCH_MARK

@@ -43,6 +43,15 @@ def local_date(when: _dt.datetime | None) -> str:
     return (when or _dt.datetime.now(_dt.UTC)).astimezone().date().isoformat()
 
 
+def zone_date(local: _dt.datetime) -> str:
+    """The date of `local`, a moment already in the zone wanted (a `when.Clock`'s);
+    `$TUI_DIGEST_TODAY` wins when set, as in `local_date`."""
+    forced = os.environ.get(TODAY_ENV, "").strip()
+    if forced and valid_date(forced):
+        return forced
+    return local.date().isoformat()
+
+
 def valid_date(text: str) -> bool:
     try:
         _dt.date.fromisoformat(text)

@@ -7,7 +7,12 @@
   fetch, another process), tags or a note were edited. After read/star
   changes only the unread counts are counted again from the papers found
   (`Store.watch_unread`), unless a watch's query looks at the user's state
-  (`is:`, `tag:`, `note:`), whose papers may then have changed.
+  (`is:`, `tag:`, `note:`), whose papers may then have changed. They are
+  found again when the day changed too (`date:today`, `date:-7d`): the found
+  papers are kept with the day they were found for, by the screen's clock
+  (`Timing.clock`), and a timer set for the next local midnight counts the
+  watches again (found by a bug hunt: after midnight, with nothing new in the
+  cache, such a watch kept yesterday's count and marks until a restart).
 - The digest picker lists the watches with their unread/total counts;
   choosing one shows its query in the search box (as For you does), so what
   is listed is always a search the user can read and change.
@@ -19,6 +24,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -29,7 +35,10 @@ from textual.worker import get_current_worker
 if TYPE_CHECKING:  # the config, the ctrl+s dialog and the counting load when first needed
     from tui_digest.config.watches import Watch
     from tui_digest.core.store.watch_lists import WatchHits, WatchIndex
+    from tui_digest.core.when import Clock
+    from tui_digest.ui.marks import Schedule
 
+from tui_digest.core.digest_day import zone_date
 from tui_digest.core.lazy_pattern import LazyPattern
 from tui_digest.core.store import Store
 from tui_digest.core.wording import counted
@@ -46,20 +55,39 @@ def looks_at_state(query: str) -> bool:
     return _STATEFUL.search(query) is not None
 
 
+def day_of(clock: Clock) -> str:
+    """Today by `clock` (its zone), as date:today reads it (`$TUI_DIGEST_TODAY` wins)."""
+    return zone_date(clock.local(clock.now()))
+
+
+def seconds_to_next_day(clock: Clock) -> float:
+    """Seconds from now to just after the next local midnight by `clock`.
+
+    (A second past it: a timer firing early, or a summer-time change, finds the
+    day unchanged and waits again.)"""
+    now = clock.local(clock.now())
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
+    return max((midnight - now).total_seconds(), 0.0) + 1.0
+
+
 class WatchesCounted(Message):
     """The watches' papers (found again when `found`) and unread counts, for `watches`."""
 
-    def __init__(self, watches: list[Watch], index: WatchIndex, *, found: bool) -> None:
+    def __init__(self, watches: list[Watch], index: WatchIndex, *, found: bool, day: str) -> None:
         self.watches = watches
         self.index = index
         self.found = found
+        self.day = day  # the day date:today was read as
         super().__init__()
 
 
 class WatchActions:
-    """Needs from the screen: store, digest, search_box, paper_list, detail, notify, app."""
+    """Needs from the screen: store, digest, search_box, paper_list, detail, notify, app,
+    clock and day_schedule (its `Timing`'s clock and schedule)."""
 
     store: Store | None
+    clock: Clock  # now and the zone (Timing.clock): which day date:today is
+    day_schedule: Schedule | None = None  # how the midnight timer is set (None: set_timer)
     digest: reactive[str | None]  # the screen's (ListingScreen.digest)
     search_box: SearchBox
     paper_list: PaperList
@@ -68,6 +96,8 @@ class WatchActions:
     watches: list[Watch] = []  # noqa: RUF012 - replaced (never mutated) per instance
     watch_index: WatchIndex | None = None  # their papers and counts, once counted
     _watches_stale = True  # the papers found are out of date (or none were found yet)
+    _watches_day = ""  # the day the papers found were found for
+    _midnight: object | None = None  # the timer set for the next day
 
     @property
     def watch_hits(self) -> list[WatchHits]:
@@ -94,6 +124,17 @@ class WatchActions:
     def watches_loaded(self, watches: list[Watch]) -> None:
         self.watches = list(watches)
         self.count_watches(find=True)
+        if self._midnight is None and self.watches:
+            self._wait_for_next_day()
+
+    def _wait_for_next_day(self) -> None:
+        schedule = self.day_schedule or self.set_timer  # type: ignore[attr-defined]
+        self._midnight = schedule(seconds_to_next_day(self.clock), self._next_day)
+
+    def _next_day(self) -> None:
+        """The midnight timer: a day changed, so date:today and date:-7d find other papers."""
+        self.count_watches()  # (found again when the day did change: see count_watches)
+        self._wait_for_next_day()
 
     def count_watches(self, *, find: bool = False) -> None:
         """Count the watches again; `find`: their papers may have changed too."""
@@ -105,18 +146,26 @@ class WatchActions:
             self.watch_index = None
             self._show_watch_marks(None)
             return
-        stale = self._watches_stale or any(looks_at_state(w.query) for w in self.watches)
-        self._count_watches(self.store, self.watches, None if stale else self.watch_index)
+        day = day_of(self.clock)
+        stale = (
+            self._watches_stale
+            or day != self._watches_day
+            or any(looks_at_state(w.query) for w in self.watches)
+        )
+        self._count_watches(self.store, self.watches, None if stale else self.watch_index, day)
 
     @work(thread=True, exclusive=True, group="watches", exit_on_error=False,
           description="count the watch lists")  # fmt: skip
-    def _count_watches(self, store: Store, watches: list[Watch], known: WatchIndex | None) -> None:
+    def _count_watches(
+        self, store: Store, watches: list[Watch], known: WatchIndex | None, day: str
+    ) -> None:
         if known is None:
-            index = store.watch_hits([(w.name, w.query) for w in watches])
+            index = store.watch_hits([(w.name, w.query) for w in watches], today=day)
         else:
             index = known.with_unread(store.watch_unread(known))
         if not get_current_worker().is_cancelled:
-            self.post_message(WatchesCounted(watches, index, found=known is None))  # type: ignore[attr-defined]
+            counted = WatchesCounted(watches, index, found=known is None, day=day)
+            self.post_message(counted)  # type: ignore[attr-defined]
 
     def on_watches_counted(self, message: WatchesCounted) -> None:
         if message.watches is not self.watches:
@@ -124,6 +173,7 @@ class WatchActions:
         self.watch_index = message.index
         if message.found:
             self._watches_stale = False
+            self._watches_day = message.day
             self._show_watch_marks(message.index)
 
     def _show_watch_marks(self, index: WatchIndex | None) -> None:

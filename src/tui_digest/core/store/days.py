@@ -3,12 +3,14 @@
 The rule (issue 17): a document whose content differs from its source's
 latest digest creates that day's digest, or replaces that day's digest when
 the source already has one for the day; content identical to the latest
-digest creates nothing; an empty document creates nothing and removes
-nothing. A source is the document's path or URL (or, for a document with no
-source, its name), so re-importing the same path every day keeps every day.
-Replacing is for a revision of a list only (`revision_or_new`): a document
-sharing less than half of the smaller list with that day's digest is another
-digest of the day (`-2`). A revision fetched after local midnight (the
+digest, or to any of the source's digests of that day, creates nothing; an
+empty document creates nothing and removes nothing. A source is the
+document's path or URL (or, for a document with no source, its name), so
+re-importing the same path every day keeps every day. Replacing is for a
+revision of a list only (`revision_or_new`): a document sharing less than
+half of the smaller list with that day's digest is another digest of the day
+(`-2`); of several digests of the day, it is a revision of the one it shares
+the most with. A revision fetched after local midnight (the
 evening's list revised and read the next morning) is still a revision: a
 document that keeps the source's digest of the day before nearly whole (a
 tenth of it gone at most, at most as many papers added) replaces that digest
@@ -68,14 +70,40 @@ def choose(
     `revive` (`removed_list`)."""
     key = source_key(digest)
     latest = _latest(conn, key)
-    listing = _listing(incoming)  # (what the latest digest and the removed lists are matched by)
-    if latest is not None and lists_exactly(conn, latest[0], listing):
-        return Target(IDENTICAL, *latest)
+    listing = _listing(incoming)  # (what the held digests and the removed lists are matched by)
+    same = identical(conn, key, day, latest[0] if latest is not None else 0, listing)
+    if same:
+        return latest_target(conn, same)
     if removed_list(conn, key, listing, revive=revive):
         return Target(IDENTICAL)
     earlier = latest if earlier_candidate(digest) else None
-    target = _candidate(conn, key, day, earlier)
-    return revision_or_new(conn, target, set(incoming.papers), day=day)
+    ids = set(incoming.papers)
+    target = _candidate(conn, key, day, earlier, ids)
+    return revision_or_new(conn, target, ids, day=day)
+
+
+def identical(
+    conn: sqlite3.Connection, key: str, day: str, latest: int, listing: list[tuple[int, str, bytes]]
+) -> int:
+    """The digest of source `key` that lists exactly `listing` (`lists_exactly`),
+    among its latest digest (`latest`, 0 if none) and its other digests of `day`
+    and of the latest's day (an undated list served again after midnight); 0 if none.
+
+    Every digest of the day counts: a source going back to an earlier list of
+    the day (lists A, B, A, B: two CDN edges, a sync tool restoring an older
+    copy) made a new digest each time, `-3`, `-4`, … listing the same papers,
+    while only the latest was compared (found by a bug hunt)."""
+    pks = [latest] if latest else []
+    pks += [
+        r[0]
+        for r in conn.execute(
+            "SELECT pk FROM digests WHERE source = ? AND (date = ? OR date = "
+            "(SELECT date FROM digests WHERE pk = ?)) ORDER BY pk DESC",
+            (key, day, latest),
+        )
+        if r[0] != latest
+    ]
+    return next((pk for pk in pks if lists_exactly(conn, pk, listing)), 0)
 
 
 def refuse_cut(
@@ -166,16 +194,27 @@ def _latest(conn: sqlite3.Connection, key: str) -> tuple[int, str, str] | None:
 
 
 def _candidate(
-    conn: sqlite3.Connection, key: str, day: str, latest: tuple[int, str, str] | None
+    conn: sqlite3.Connection,
+    key: str,
+    day: str,
+    latest: tuple[int, str, str] | None,
+    ids: set[str] | None = None,
 ) -> Target:
     """The digest a document of `day` may be a revision of: the source's digest of
-    that day, else its latest digest when that is of the day before; or none."""
-    today = conn.execute(
-        "SELECT pk, name, date FROM digests WHERE source = ? AND date = ? ORDER BY pk DESC LIMIT 1",
+    that day (of several, the one sharing the most of `ids`, else the newest),
+    else its latest digest when that is of the day before; or none.
+
+    (A corrected copy of the day's first list, served after a second list of
+    the day, is a revision of the first: compared with the newest only, it was
+    another digest and its corrections were never applied; found by a bug hunt.)"""
+    rows = conn.execute(
+        "SELECT pk, name, date FROM digests WHERE source = ? AND date = ? ORDER BY pk DESC",
         (key, day),
-    ).fetchone()
-    if today is not None:
-        return Target(SAME_DAY, *today)
+    ).fetchall()
+    if rows:
+        if ids and len(rows) > 1:
+            rows.sort(key=lambda r: -len(_ids_of(conn, r[0]) & ids))  # (stable: newest first)
+        return Target(SAME_DAY, *rows[0])
     if latest is not None and latest[2] and latest[2] == _day_before(day):
         return Target(SAME_DAY, *latest)
     return Target(NEW_DIGEST)
@@ -202,17 +241,13 @@ def revision_or_new(
     candidate too (`_candidate`), for a list that keeps it nearly whole: the
     evening's list revised and fetched after midnight became a second digest
     of the same papers (found by a replay).
-    `import_stream`, which learns the list only as it writes it, keeps
-    replacing that day's digest and never an earlier day's."""
+    `import_stream` never revises an earlier day's; it learns the list only
+    as it writes it, so it asks for the list first (`listed_ids`, a first
+    reading of the file) when the source has a digest of the day, and
+    without it keeps replacing that day's newest digest."""
     if target.outcome != SAME_DAY:
         return target
-    old = {
-        r[0]
-        for r in conn.execute(
-            "SELECT p.id FROM membership m JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
-            (target.pk,),
-        )
-    }
+    old = _ids_of(conn, target.pk)
     if target.old_date and day and target.old_date < day:
         # Yesterday's list revised after midnight keeps (nearly) all of it and adds
         # a few rows. A list that shares only some papers with it (a small day
@@ -225,6 +260,17 @@ def revision_or_new(
     if len(old & ids) * 2 < min(len(old), len(ids)):
         return Target(NEW_DIGEST)
     return target
+
+
+def _ids_of(conn: sqlite3.Connection, dpk: int) -> set[str]:
+    """The arXiv ids digest `dpk` lists."""
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT p.id FROM membership m JOIN papers p ON p.pk = m.paper WHERE m.digest = ?",
+            (dpk,),
+        )
+    }
 
 
 def _listing(incoming: Incoming) -> list[tuple[int, str, bytes]]:
@@ -282,17 +328,22 @@ def relabel(conn: sqlite3.Connection, dpk: int, wanted: Iterable[tuple[int, str,
 
 
 def choose_streamed(
-    conn: sqlite3.Connection, digest: Digest, day: str, *, earlier: bool = False
+    conn: sqlite3.Connection,
+    digest: Digest,
+    day: str,
+    *,
+    earlier: bool = False,
+    ids: set[str] | None = None,
 ) -> tuple[Target, int]:
     """For a document read as it is imported: that day's digest or a new one, and the
-    source's latest digest (0 if none), to compare with once every entry is known.
-    `earlier`: the latest digest of an earlier day is a candidate too (as
-    `earlier_candidate` allows), for a caller that knows the list before writing
-    and asks `revision_or_new`."""
+    source's latest digest (0 if none), to compare with once every entry is known
+    (`identical`). `earlier`: the latest digest of an earlier day is a candidate
+    too (as `earlier_candidate` allows), for a caller that knows the list before
+    writing (`ids`) and asks `revision_or_new`."""
     key = source_key(digest)
     latest = _latest(conn, key)
     earlier = earlier and earlier_candidate(digest)
-    target = _candidate(conn, key, day, latest if earlier else None)
+    target = _candidate(conn, key, day, latest if earlier else None, ids)
     return target, latest[0] if latest is not None else 0
 
 

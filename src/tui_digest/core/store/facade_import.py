@@ -131,18 +131,19 @@ def _start(
 def _nothing_to_keep(
     conn: sqlite3.Connection,
     digest: Digest,
-    latest: int,
+    held: int,
     listed: list[tuple[int, str, bytes]],
     options: ImportOptions,
 ) -> ImportStats | None:
-    """The outcome of a document that lists nothing, exactly what its source's
-    latest digest (`latest`) lists, or a list the user removed from its source
-    (unless imported by hand: `removed_lists`); None when it is to be kept."""
+    """The outcome of a document that lists nothing, exactly what a digest of its
+    source lists (`held`: `days.identical`'s, 0 if none), or a list the user
+    removed from its source (unless imported by hand: `removed_lists`); None
+    when it is to be kept."""
     if not listed:
         return ImportStats(outcome=NO_NEW_PAPERS)
     ids = {pid for _, pid, _ in listed}  # (a fetch counts each paper once: `SourceResult.add`)
-    if latest and days.lists_exactly(conn, latest, listed):
-        same = days.latest_target(conn, latest)
+    if held:
+        same = days.latest_target(conn, held)
         return ImportStats(unchanged=len(listed), digest=same.name, outcome=IDENTICAL, ids=ids)
     if removed_list(conn, days.source_key(digest), listed, revive=options.revive_removed):
         # (no digest holds it)
@@ -265,6 +266,7 @@ class ImportMethods(Connections):
         progress: Callable[[int], object] | None = None,
         prepared: Prepared | None = None,
         revive_removed: bool = False,
+        listed_ids: Callable[[], Iterable[str]] | None = None,
     ) -> ImportStats:
         """`import_digest` for a document read as it is imported (`DigestStream`).
 
@@ -276,7 +278,12 @@ class ImportMethods(Connections):
         transaction is then rolled back, as if nothing had been written.
         `kept`: the compressed original bytes, kept for `export --digest`.
         `prepared`: the papers already read (`prepare_papers`); `papers` is then
-        not read.
+        not read. `listed_ids`: the ids the document lists, read ahead of its
+        papers (a first reading of a file), asked for only when its source has
+        a digest of its day: the document is then filed by the same rules as
+        one read whole (another list of the day is its `-2`, a revision revises
+        the list it shares the most with). Without it, a streamed document
+        revises the day's newest digest whatever it lists.
         """
         from tui_digest.core.store.import_options import ImportOptions  # (not at start)
         from tui_digest.core.store.read_ahead import NewRows, ReadAhead, ready_rows
@@ -292,6 +299,10 @@ class ImportMethods(Connections):
         try:
             with self._importing(), self._write() as conn:
                 target, latest = days.choose_streamed(conn, digest, day)
+                if target.outcome == SAME_DAY and listed_ids is not None:
+                    ids = set(listed_ids())
+                    target, _ = days.choose_streamed(conn, digest, day, ids=ids)
+                    target = days.revision_or_new(conn, target, ids, day=day)
                 target, job = _start(conn, digest, target, day, options, now)
                 # The next batch is read (and its new papers tokenised) in a
                 # thread while this one is written (`read_ahead`). A same-day
@@ -300,17 +311,18 @@ class ImportMethods(Connections):
                 with ReadAhead(_batches(papers, category), rows) as ahead:
                     for batch, made in ahead:
                         job.add(batch, repeats=True, ready=ready_rows(made))
-                unchanged = _nothing_to_keep(conn, digest, latest, job.membership(), options)
+                listed = job.membership()
+                held = days.identical(conn, days.source_key(digest), day, latest, listed)
+                unchanged = _nothing_to_keep(conn, digest, held, listed, options)
                 if unchanged is not None:
                     same = unchanged.outcome == IDENTICAL and unchanged.digest
                     raise _Unchanged(
-                        unchanged, days.relabels(conn, latest, job.listed()) if same else []
+                        unchanged, days.relabels(conn, held, job.listed()) if same else []
                     )
                 if digest.cut and target.outcome == SAME_DAY:  # (known at its end: rolled back)
                     # The day as it was before this import wrote its papers.
                     with closing(self._snapshot()) as before:
-                        listed = (pid for _, pid, _ in job.membership())
-                        days.refuse_cut(before, digest, target, listed)
+                        days.refuse_cut(before, digest, target, (pid for _, pid, _ in listed))
                 return _end(conn, digest, target, job, kept)
         except _Unchanged as unchanged:
             if unchanged.fixes:  # (after the rollback: only these rows are written)
@@ -344,14 +356,16 @@ class ImportMethods(Connections):
         from tui_digest.core.store import importer
 
         day = self._day(digest, options)
-        target, latest = days.choose_streamed(conn, digest, day, earlier=True)
         listed = importer.listing(b for b, _ in prepared)
-        unchanged = _nothing_to_keep(conn, digest, latest, listed, options)
+        ids = {pid for _, pid, _ in listed}
+        target, latest = days.choose_streamed(conn, digest, day, earlier=True, ids=ids)
+        held = days.identical(conn, days.source_key(digest), day, latest, listed)
+        unchanged = _nothing_to_keep(conn, digest, held, listed, options)
         if unchanged is not None:
             if unchanged.outcome == IDENTICAL and unchanged.digest:
-                days.relabel(conn, latest, importer.listed(b for b, _ in prepared))
+                days.relabel(conn, held, importer.listed(b for b, _ in prepared))
             return unchanged
-        target = days.revision_or_new(conn, target, {pid for _, pid, _ in listed}, day=day)
+        target = days.revision_or_new(conn, target, ids, day=day)
         days.refuse_cut(conn, digest, target, (pid for _, pid, _ in listed))
         if target.outcome == SAME_DAY:
             day = target.old_date  # (a revision of an earlier day's list keeps its day)

@@ -157,11 +157,14 @@ class UserMethods(Connections):
 
     # --- Watches (see `watch_lists`, `watch_seen`) ----------------------------
 
-    def watch_hits(self, watches: Sequence[tuple[str, str]]) -> watch_lists.WatchIndex:
-        """Each (name, query) watch's papers and unread count (see `watch_lists`)."""
+    def watch_hits(
+        self, watches: Sequence[tuple[str, str]], *, today: str | None = None
+    ) -> watch_lists.WatchIndex:
+        """Each (name, query) watch's papers and unread count (see `watch_lists`);
+        `today` anchors date:today and date:-Nd (default the local date)."""
         from tui_digest.core.store import watch_lists  # (after the first frame: issue 13 req 5)
 
-        return watch_lists.find_hits(self._conn(), watches)
+        return watch_lists.find_hits(self._conn(), watches, today)
 
     def watch_unread(self, index: watch_lists.WatchIndex) -> dict[str, int]:
         """Unread papers per watch of papers found before (after reading: no new search)."""

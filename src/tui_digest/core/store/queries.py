@@ -60,11 +60,14 @@ def has_notes(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT EXISTS (SELECT 1 FROM paper_notes)").fetchone()[0] == 1
 
 
-def plan(conn: sqlite3.Connection, query: str, digest: str | None) -> Plan:
+def plan(
+    conn: sqlite3.Connection, query: str, digest: str | None, *, today: str | None = None
+) -> Plan:
+    """`query` planned; `today` anchors date:today and date:-Nd (`parse_query`)."""
     if digest is not None:
         digest = canonical_name(conn, digest)
     return compile_any(
-        parse_query(query),
+        parse_query(query, today=today),
         digest=digest,
         expand=lambda p: _expand(conn, p),
         relisted=lambda first, last, above: _relisted_cached(conn, first, last, above),
@@ -299,8 +302,10 @@ def count(conn: sqlite3.Connection, query: str, digest: str | None, cap: int | N
 
 
 @_limits_are_query_errors
-def list_ids(conn: sqlite3.Connection, query: str, digest: str | None) -> list[int]:
-    p = plan(conn, query, digest)
+def list_ids(
+    conn: sqlite3.Connection, query: str, digest: str | None, *, today: str | None = None
+) -> list[int]:
+    p = plan(conn, query, digest, today=today)
     kept = _collected(conn, p)
     if isinstance(kept, list):
         return _pks(conn, kept)

@@ -50,12 +50,15 @@ class WatchIndex:
         return WatchIndex(watches, self.by_paper)
 
 
-def find_hits(conn: sqlite3.Connection, watches: Iterable[tuple[str, str]]) -> WatchIndex:
-    """Every watch's papers; a watch whose query the cache refuses carries the message."""
+def find_hits(
+    conn: sqlite3.Connection, watches: Iterable[tuple[str, str]], today: str | None = None
+) -> WatchIndex:
+    """Every watch's papers; a watch whose query the cache refuses carries the message.
+    `today` anchors date:today and date:-Nd (the reader's clock; default the local date)."""
     found: list[WatchHits] = []
     for name, query in watches:
         try:
-            found.append(WatchHits(name, query, queries.list_ids(conn, query, None)))
+            found.append(WatchHits(name, query, queries.list_ids(conn, query, None, today=today)))
         except QueryError as exc:
             found.append(WatchHits(name, query, problem=str(exc)))
     by_paper: dict[int, tuple[str, ...]] = {}

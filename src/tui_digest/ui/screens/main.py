@@ -102,6 +102,7 @@ class MainScreen(
         self.detail_delay = timing.detail_delay  # see Timing.detail_delay
         self.clock = timing.clock  # the times shown (see core.when)
         self.retrain_delay, self.retrain_schedule = timing.retrain_delay, timing.schedule
+        self.day_schedule = timing.schedule  # the watches' midnight timer (watch_actions)
         self._net_sleep = timing.net_sleep  # the refresher's, made on first use
         self._detail_timer: Timer | None = None
         # Reopen on the digest, search and paper the reader was closed on.
@@ -204,7 +205,7 @@ class MainScreen(
             self._detail_timer = None
         if message.rowid is None or self.store is None:
             return
-        self.view_follows_cursor(message.rowid)
+        self.view_follows_cursor(message.rowid, gone=message.gone)
         if self.detail_delay > 0:
             self._detail_timer = self.set_timer(
                 self.detail_delay, partial(self._show_paper, message.rowid)

@@ -86,11 +86,31 @@ class PaperView(Screen[None]):
             self._loading = rowid
             self._load(self.lister.store, rowid)
 
-    def follow(self, rowid: int) -> None:
+    def follow(self, rowid: int, *, gone: int | None = None) -> None:
         """The list's cursor is on `rowid` now (this view moved it, or `n` went on to
-        another digest): show that paper, unless it is the one shown or coming."""
+        another digest): show that paper, unless it is the one shown or coming.
+
+        `gone`: the list lost the paper the cursor was on (a refresh, another
+        process's import). When that is the paper read here, the view says so:
+        it went on to the next paper silently, and the user read another paper
+        believing it the same (found by a bug hunt)."""
+        if gone is not None and gone == self._loading:
+            self._say_gone()
         if rowid != self._loading:
             self._load_current()
+
+    def _say_gone(self) -> None:
+        record = self.record
+        what = "The paper you were reading"
+        if record is not None and record.rowid == self._loading and record.paper.id:
+            what = f"{what}, {record.paper.id},"
+        self.notify(
+            f"{what} is no longer in this list (a refresh removed it): "
+            "showing the nearest paper left.",
+            title="Paper removed",
+            severity="warning",
+            markup=False,  # (the paper's id and title are the document's text)
+        )
 
     def flags_shown(self, flag: str, rowids: tuple[int, ...], value: bool) -> None:
         """Marks changed (the read timer, `s`, `m`): the header says so, in place."""

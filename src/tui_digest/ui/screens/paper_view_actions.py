@@ -46,12 +46,13 @@ class PaperViewActions:
         view = self.paper_view
         return view if view is not None and view.is_attached else None
 
-    def view_follows_cursor(self, rowid: int | None) -> None:
+    def view_follows_cursor(self, rowid: int | None, *, gone: int | None = None) -> None:
         """The list's cursor moved (`n` went on to another digest, a refresh): the
-        reading view shows the paper it is on now."""
+        reading view shows the paper it is on now (`gone`: the paper a refresh
+        took out of the list, which the view says when it is the one read)."""
         view = self._open_view()
         if view is not None and rowid is not None:
-            view.follow(rowid)
+            view.follow(rowid, gone=gone)
 
     def view_flags_shown(self, flag: str, rowids: tuple[int, ...], value: bool) -> None:
         """Marks changed (the read timer, `s`/`m` in the view): the view says so too."""

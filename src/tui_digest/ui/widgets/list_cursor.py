@@ -111,8 +111,9 @@ class CursorList(ScrollView):
         self.refresh()
         self._post_cursor(deliberate=deliberate)
 
-    def _post_cursor(self, *, deliberate: bool = False) -> None:
-        self.post_message(self.CursorMoved(self.current_rowid, self._cursor, deliberate=deliberate))
+    def _post_cursor(self, *, deliberate: bool = False, gone: int | None = None) -> None:
+        moved = self.CursorMoved(self.current_rowid, self._cursor, deliberate=deliberate, gone=gone)
+        self.post_message(moved)
 
     def _scroll_to_cursor(self) -> None:
         visible = max(1, self.scrollable_content_region.height - 1)  # minus the header

@@ -15,13 +15,19 @@ class CursorMoved(Message, namespace="paper_list"):
     """The current paper changed (`rowid` is None when the list is empty).
 
     `deliberate`: the user moved it (a key or a click), as opposed to a new
-    listing putting it somewhere (the launch, a search, a refresh).
+    listing putting it somewhere (the launch, a search, a refresh). `gone`:
+    the paper a re-listing kept the cursor on, which the new listing no longer
+    holds (a refresh or another process dropped it), the cursor now on the
+    nearest one left.
     """
 
-    def __init__(self, rowid: int | None, index: int, *, deliberate: bool = False) -> None:
+    def __init__(
+        self, rowid: int | None, index: int, *, deliberate: bool = False, gone: int | None = None
+    ) -> None:
         self.rowid = rowid
         self.index = index
         self.deliberate = deliberate
+        self.gone = gone
         super().__init__()
 
 

@@ -94,6 +94,7 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         self._positions = None
         self._total = max(total, len(self._ids))
         self._pending.clear()
+        gone = None
         if keep is not None:
             # The kept paper; when it is gone (an import removed it), the nearest
             # one left: README promises an open reader keeps its place, and this
@@ -102,6 +103,7 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
                 self._cursor = page.index(keep)
             else:
                 self._cursor = place_of_gone(keep, old_ids, old_cursor, self.positions)
+                gone = keep
             self._resize_virtual()
             self.scroll_to(y=max(0, self._cursor - screen_row), animate=False)
             self._ensure_rows()
@@ -111,7 +113,7 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
             self.scroll_to(y=0, animate=False)
         self.refresh()
         if keep is None or self.current_rowid != before:
-            self._post_cursor()
+            self._post_cursor(gone=gone)
 
     def set_ids(self, ids: Sequence[int]) -> None:
         """All ids of the current listing, in listing order; keeps the current paper."""
@@ -123,17 +125,19 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         self._ids = list(ids)
         self._positions = None
         self._total = len(self._ids)
+        gone = None
         if current is not None and current in self.positions:
             self._cursor = self.positions[current]
         else:
             self._cursor = place_of_gone(current, old_ids, old_cursor, self.positions)
+            gone = current
         self._resize_virtual()
         if anchored:
             self.scroll_to(y=max(0, self._cursor - screen_row), animate=False)
         self.refresh()
         self._ensure_rows()
         if self.current_rowid != before:
-            self._post_cursor()
+            self._post_cursor(gone=gone)
 
     @property
     def awaiting_ids(self) -> bool:
