@@ -179,3 +179,13 @@ async def test_help_and_sources_use_the_whole_height_of_a_short_terminal(tmp_pat
             assert shown.height == 8, key
             await pilot.press("escape")
             await settle(pilot)
+
+
+def test_a_dialog_mounted_while_the_app_exits_does_not_crash() -> None:
+    """`q` then `e` typed fast: the export dialog was mounted while the app exited,
+    its children never were, and focusing the file box raised NoMatches (a
+    traceback and exit 1 at quit; found by a bug hunt, in tmux). A dialog with
+    no children has nothing to focus."""
+    from tui_digest.ui.screens.export import ExportScreen
+
+    ExportScreen(3).on_mount()  # (no app, no children: as at the exit)
