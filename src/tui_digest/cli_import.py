@@ -137,7 +137,8 @@ def import_documents(
                     continue
                 report(group.commit())  # (its lines come first)
                 if opener is None:
-                    print(source, file=sys.stderr)  # a folder without documents
+                    with bar.below():
+                        print(source, file=sys.stderr)  # a folder without documents
                     continue
                 try:
                     if isinstance(ahead, Failed):
@@ -155,7 +156,7 @@ def import_documents(
                     failed += 1
                     _say_failed(source, describe(exc), bar)
                     continue
-                _say_imported(source, fmt, total, stats, problems)
+                _say_imported(source, fmt, total, stats, problems, bar)
                 if cut:  # its complete entries are kept, but it is not the whole document
                     failed += 1
                     why = "the document is truncated (its XML is not closed); import it again whole"
@@ -228,24 +229,30 @@ def _report(
         elif isinstance(result, Exception):
             fatal = fatal or result
         else:
-            _say_imported(source, "digest", ahead.total, result, ahead.problems)
+            _say_imported(source, "digest", ahead.total, result, ahead.problems, bar)
     if fatal is not None:
         raise fatal
     return failed
 
 
 def _say_failed(source: str, why: str, bar: ImportProgress) -> None:
-    bar.close()  # the message goes below, not under the bar
-    print(f"{for_terminal(source)}: error: {why}", file=sys.stderr)
+    with bar.below():
+        print(f"{for_terminal(source)}: error: {why}", file=sys.stderr)
 
 
 def _say_imported(
-    source: str, fmt: str, total: int, stats: ImportStats, problems: Sequence[Problem]
+    source: str,
+    fmt: str,
+    total: int,
+    stats: ImportStats,
+    problems: Sequence[Problem],
+    bar: ImportProgress,
 ) -> None:
-    """A document's problems (stderr), then its line."""
-    for problem in problems:
-        print(for_terminal(problem.format(source)), file=sys.stderr)
-    print(for_terminal(import_line(source, fmt, total, stats)))
+    """A document's problems (stderr), then its line, below the bar."""
+    with bar.below():
+        for problem in problems:
+            print(for_terminal(problem.format(source)), file=sys.stderr)
+        print(for_terminal(import_line(source, fmt, total, stats)))
 
 
 def _streamed(

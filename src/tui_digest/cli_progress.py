@@ -4,33 +4,45 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 
 def stderr_bar(label: str) -> Any | None:
-    """A started rich progress bar on stderr when it is a terminal, else None.
+    """A started rich progress bar on stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    bar = progress_bar(label, Console(stderr=True))
+    bar.start()
+    return bar
+
+
+def progress_bar(label: str, console: Console, **options: Any) -> Progress:
+    """The bar of `stderr_bar` on `console`, not started (`options`: `Progress`'s).
 
     Task descriptions are shown as plain text (`markup=False`): they are source
     names and paper titles, which are untrusted. Standard output is never
     redirected through the bar, since it may be a pipe.
     """
-    if not sys.stderr.isatty():
-        return None
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    bar = Progress(
+    return Progress(
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}", markup=False),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
         redirect_stdout=False,
+        **options,
     )
-    bar.start()
-    return bar
 
 
 class ImportProgress:
@@ -97,6 +109,25 @@ class ImportProgress:
                 return
             self._task = self._bar.add_task("papers", total=total)
         self._bar.update(self._task, completed=done, total=total)
+
+    @contextmanager
+    def below(self) -> Iterator[None]:
+        """Lines printed meanwhile go below the bar, on a line of their own.
+
+        The bar is erased (it is transient) and drawn again after them:
+        printed while it was drawn, a document's line went onto the bar's
+        own line, and the next drawing erased part of it (bug hunt `scale`).
+        """
+        if self._bar is None:
+            yield
+            return
+        self._bar.stop()
+        try:
+            yield
+        finally:
+            sys.stdout.flush()  # (before the bar is drawn again after it)
+            sys.stderr.flush()
+            self._bar.start()
 
     def close(self) -> None:
         if self._bar is not None:
