@@ -77,7 +77,7 @@ def test_each_documents_line_is_printed_clean_below_the_bar(tmp_path, monkeypatc
         from rich.console import Console
 
         console = Console(file=terminal, force_terminal=True, width=400, color_system=None)
-        progress = cli_progress.progress_bar(label, console, auto_refresh=False)
+        progress = cli_progress.progress_bar(label, console, counts=False, auto_refresh=False)
         drawn = progress.update
 
         def update(*args: object, **kwargs: object) -> None:  # drawn at every step
