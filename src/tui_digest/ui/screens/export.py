@@ -63,7 +63,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         noun = "paper" if self.count == 1 else "papers"
         with Vertical(classes="dialog", id="export-dialog"):
-            yield Label(Content(f"Export {self.count} {noun}"), classes="dialog-title")
+            yield Label(Content(f"Export {self.count:,} {noun}"), classes="dialog-title")
             with RadioSet(id="export-format"):
                 for key, (label, ext) in FORMATS.items():
                     yield RadioButton(
