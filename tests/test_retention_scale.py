@@ -144,3 +144,21 @@ def test_an_older_big_digest_goes_without_moving_the_papers_it_shares(tmp_path):
     with Store.open(db) as s:
         assert s.get_paper("2601.00070").paper.published == "2024-12-01"  # type: ignore[union-attr]
         assert [r.id for r in s.search("date:2024-12-01", limit=10)] == ["2601.00070"]
+
+
+def test_removal_tells_its_progress_a_chunk_at_a_time(tmp_path, monkeypatch):
+    """`digests rm` of a 50,000-paper archive was minutes of silence after the
+    plan: the store tells the papers deleted or moved so far, of how many."""
+    from tui_digest.core.store import rows
+
+    monkeypatch.setattr(rows, "CHUNK", 50)
+    db = tmp_path / "c.db"
+    build(db, 240)  # 48 papers only in the archive go, 240 move back to the dailies
+    steps: list[tuple[int, int]] = []
+    with Store.open(db) as s:
+        done = s.remove_digests(
+            s.digest_pks(["archive-2025-02-01"]), progress=lambda *step: steps.append(step)
+        )
+    assert done.papers_deleted == 48
+    assert steps == [(48, 288), (98, 288), (148, 288), (198, 288), (248, 288), (288, 288)]
+    assert_reindex_agrees(db)

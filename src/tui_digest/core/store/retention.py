@@ -11,7 +11,7 @@ exactly the values it was inserted with; `reindex` then gives the same result.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui_digest.core.listing_key import placements
@@ -79,9 +79,15 @@ def plan(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = ()
     return Removal(names, len(orphans) - len(starred) + len(loose), len(starred), len(loose))
 
 
-def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = ()) -> Removal:
+def remove(
+    conn: sqlite3.Connection,
+    pks: Sequence[int],
+    loose: Sequence[int] = (),
+    progress: Callable[[int, int], object] | None = None,
+) -> Removal:
     """Remove digests `pks` inside the caller's write transaction, and the `loose`
-    papers (`loose_before`).
+    papers (`loose_before`). `progress(done, total)`: papers deleted or moved in
+    the index so far, of how many, after each chunk.
 
     Set-based, a chunk of papers at a time (bug hunt `scale` #1: removing a
     50,000-paper archive whose papers the daily digests list took 375 s and
@@ -104,7 +110,6 @@ def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = 
     )
     conn.execute(f"DELETE FROM digests WHERE pk IN ({marks})", tuple(pks))
     gone = [pk for pk in affected if pk in orphans and pk not in starred]
-    _delete_papers(conn, gone)
     staying = {pk: place for pk, place in affected.items() if pk not in orphans or pk in starred}
     # Kept, listed by no digest now: without a date, `date:` never found it
     # again (README: kept papers stay "at their publication date"; found by a
@@ -116,7 +121,10 @@ def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = 
         "UPDATE papers SET published = ? WHERE pk = ?", [(day, pk) for pk, day in dated.items()]
     )
     staying.update((pk, (staying[pk][0], day)) for pk, day in dated.items())
-    _place_again(conn, staying)
+    moves = _moves(conn, staying)
+    step = _Steps(len(gone) + len(moves), progress)
+    _delete_papers(conn, gone, step)
+    _move(conn, moves, step)
     if gone:
         undo_log.forget(conn)  # their row numbers may go to the next papers added
     return Removal(names, len(gone), len(starred), len(loose))
@@ -133,7 +141,7 @@ def _places(conn: sqlite3.Connection, pks: Sequence[int]) -> dict[int, tuple[int
     return {pk: (key, published) for pk, key, published in found}
 
 
-def _delete_papers(conn: sqlite3.Connection, gone: Sequence[int]) -> None:
+def _delete_papers(conn: sqlite3.Connection, gone: Sequence[int], step: _Steps) -> None:
     """Delete papers `gone` (in key order) and their index rows, a chunk at a time."""
     for chunk, marks in in_chunks(gone):
         indexed = [
@@ -144,24 +152,44 @@ def _delete_papers(conn: sqlite3.Connection, gone: Sequence[int]) -> None:
         conn.executemany("DELETE FROM arxiv_meta WHERE id = ?", ((pid,) for pid in ids))
         conn.execute(f"DELETE FROM papers WHERE pk IN ({marks})", chunk)
         user_log.await_return(conn, ids)  # (their read marks, should they come back)
+        step(len(chunk))
 
 
-def _place_again(conn: sqlite3.Connection, staying: dict[int, tuple[int, str]]) -> None:
-    """Place papers `staying` (pk -> old key, published) by the digests that still list
-    them; those whose key changes move in the index (its rowid is the key).
+class _Steps:
+    """Papers done of `total`, told to `progress` (if any) after each chunk."""
 
-    The new places are found first, then the moves made in old-key order, a
-    chunk at a time: each paper's index values are made once, deleted at its
-    old key and inserted at its new one (its text is unchanged, so are its
-    words in `terms`).
-    """
-    moves: list[tuple[int, int, int, str, int]] = []  # (old key, pk, new key, date, ref)
+    def __init__(self, total: int, progress: Callable[[int, int], object] | None) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+
+    def __call__(self, papers: int) -> None:
+        self.done += papers
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+Move = tuple[int, int, int, str, int]  # (old key, pk, new key, list date, list ref)
+
+
+def _moves(conn: sqlite3.Connection, staying: dict[int, tuple[int, str]]) -> list[Move]:
+    """Where papers `staying` (pk -> old key, published) are placed now, by the
+    digests that still list them: those whose key changes, by old key."""
+    moves: list[Move] = []
     for papers, _ in in_chunks(list(staying)):
         placed = placements(conn, {pk: staying[pk][1] for pk in papers})
         for pk, (key, date, ref) in placed.items():
             if key != staying[pk][0]:
                 moves.append((staying[pk][0], pk, key, date, ref))
     moves.sort()
+    return moves
+
+
+def _move(conn: sqlite3.Connection, moves: Sequence[Move], step: _Steps) -> None:
+    """Move papers to their new places, and their index rows (the rowid is the key).
+
+    A chunk at a time, in old-key order: each paper's index values are made
+    once, deleted at its old key and inserted at its new one (its text is
+    unchanged, so are its words in `terms`).
+    """
     layout = row_layout(conn)
     for chunk, marks in in_chunks(moves):
         values = {
@@ -175,6 +203,7 @@ def _place_again(conn: sqlite3.Connection, staying: dict[int, tuple[int, str]]) 
         )
         new = sorted((key, pk) for _, pk, key, _, _ in chunk)
         conn.executemany(FTS_INSERT, [(key, *values[pk]) for key, pk in new])
+        step(len(chunk))
 
 
 def _names(conn: sqlite3.Connection, pks: Sequence[int]) -> list[str]:
