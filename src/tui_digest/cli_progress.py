@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -84,6 +85,9 @@ class ImportProgress:
         self._bar: Any = None
         self._task: Any = None
         self._tried = False  # the factory said no (not a terminal): never ask again
+        # `reading` comes from the thread that reads a streamed digest ahead
+        # (`read_ahead`), `indexed` from the importing one: one bar, one update at a time.
+        self._lock = threading.RLock()
         self.total = 0  # bytes of every input (0: not known, as for a pipe)
         self.files = 0
         self.done = 0  # bytes of the documents imported
@@ -138,6 +142,10 @@ class ImportProgress:
         return text
 
     def _show(self) -> None:
+        with self._lock:
+            self._update()
+
+    def _update(self) -> None:
         if self._bar is None:
             if self._tried or self._clock() - self._start < self.DELAY:
                 return
@@ -160,16 +168,17 @@ class ImportProgress:
         printed while it was drawn, a document's line went onto the bar's
         own line, and the next drawing erased part of it (bug hunt `scale`).
         """
-        if self._bar is None:
-            yield
-            return
-        self._bar.stop()
-        try:
-            yield
-        finally:
-            sys.stdout.flush()  # (before the bar is drawn again after it)
-            sys.stderr.flush()
-            self._bar.start()
+        with self._lock:  # (no update from the reading thread meanwhile)
+            if self._bar is None:
+                yield
+                return
+            self._bar.stop()
+            try:
+                yield
+            finally:
+                sys.stdout.flush()  # (before the bar is drawn again after it)
+                sys.stderr.flush()
+                self._bar.start()
 
     def close(self) -> None:
         if self._bar is not None:
