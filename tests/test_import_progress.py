@@ -1,4 +1,5 @@
-"""The import's progress: the store reports papers indexed; the CLI bar waits a second."""
+"""The import's progress: the store reports papers indexed; the CLI bar waits a second
+(its totals: `test_import_progress_totals`)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ class FakeBar:
     def add_task(self, description: str, total: int) -> int:
         return 1
 
-    def update(self, task: int, completed: int, total: int) -> None:
+    def update(self, task: int, completed: int, total: int, description: str = "") -> None:
         self.updates.append((completed, total))
+        self.description = description
 
     def stop(self) -> None:
         self.stopped = True
@@ -47,17 +49,24 @@ def test_bar_appears_only_after_a_second_and_counts_papers():
         return bars[-1]
 
     progress = ImportProgress(bar_factory=factory, clock=lambda: now[0])
-    progress.expect(1000)
-    progress.advance(500)
+    progress.plan([1000, 3000])
+    progress.start_document(1000)
+    progress.reading(1000, 1.0, 1000)
+    progress.indexed(500)
     now[0] = 100.9
-    progress.advance(100)
+    progress.indexed(100)
     assert bars == []  # under a second: no bar at all
     now[0] = 101.2
-    progress.advance(100)
-    assert len(bars) == 1 and bars[0].updates[-1] == (700, 1000)
-    progress.expect(500)  # the next document is read
-    progress.finish_document(progress.total)
-    assert bars[0].updates[-1] == (1500, 1500)
+    progress.indexed(100)  # read, and 700 of its 1000 papers indexed
+    assert len(bars) == 1 and bars[0].updates[-1] == (850, 4000)
+    assert bars[0].description == "1,000 papers, file 1 of 2"
+    progress.finish_document(1000)
+    progress.start_document(3000)  # the next document is read
+    progress.reading(500, 0.25, 2000)
+    assert bars[0].updates[-1] == (1375, 4000)
+    progress.finish_document(2000)
+    assert bars[0].updates[-1] == (4000, 4000)
+    assert bars[0].description == "3,000 papers, file 2 of 2"
     progress.close()
     assert bars[0].stopped
 
@@ -71,7 +80,8 @@ def test_no_terminal_no_bar_and_never_asked_again():
 
     progress = ImportProgress(bar_factory=factory, clock=lambda: now[0])
     now[0] = 5.0
-    progress.expect(10)
-    progress.advance(10)
+    progress.plan([10])
+    progress.start_document(10)
+    progress.indexed(10)
     progress.close()
     assert asked == ["importing"]

@@ -9,6 +9,7 @@ whole by the guarded XML parser, so they have their own, lower cap.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -121,6 +122,7 @@ def import_documents(
 
     failed = 0
     bar = ImportProgress()  # shown on a terminal once the import takes over a second
+    bar.plan(_input_sizes(raws))
     cap = (args.max_size or MAX_IMPORT_MIB) * 1024 * 1024
 
     def report(outcomes: list[Outcome[Grouped]]) -> None:
@@ -140,7 +142,8 @@ def import_documents(
                     continue
                 report(group.commit())  # (its lines come first)
                 if opener is None:
-                    print(source, file=sys.stderr)  # a folder without documents
+                    with bar.below():
+                        print(source, file=sys.stderr)  # a folder without documents
                     continue
                 try:
                     if isinstance(ahead, Failed):
@@ -158,7 +161,7 @@ def import_documents(
                     failed += 1
                     _say_failed(source, describe(exc), bar)
                     continue
-                _say_imported(source, fmt, total, stats, problems)
+                _say_imported(source, fmt, total, stats, problems, bar)
                 if cut:  # its complete entries are kept, but it is not the whole document
                     failed += 1
                     why = "the document is truncated (its XML is not closed); import it again whole"
@@ -201,10 +204,11 @@ def _grouped(
 
     doc = GroupDoc(ahead.digest, ahead.prepared, ahead.kept, category, (source, ahead))
     ahead.prepared = ()  # the group's now (it lets go of what it has written)
-    bar.streaming(ahead.total, 1.0)
+    bar.start_document(_file_size(source))
+    bar.reading(ahead.total, 1.0, ahead.total)
     with quick_switches():  # the next document is being read meanwhile
         done = group.add(doc)
-    bar.finish_stream(ahead.total)
+    bar.finish_document(ahead.total)
     return done
 
 
@@ -231,37 +235,42 @@ def _report(
         elif isinstance(result, Exception):
             fatal = fatal or result
         else:
-            _say_imported(source, "digest", ahead.total, result, ahead.problems)
+            _say_imported(source, "digest", ahead.total, result, ahead.problems, bar)
     if fatal is not None:
         raise fatal
     return failed
 
 
 def _say_failed(source: str, why: str, bar: ImportProgress) -> None:
-    bar.close()  # the message goes below, not under the bar
-    print(f"{for_terminal(source)}: error: {why}", file=sys.stderr)
+    with bar.below():
+        print(f"{for_terminal(source)}: error: {why}", file=sys.stderr)
 
 
 def _say_imported(
-    source: str, fmt: str, total: int, stats: ImportStats, problems: Sequence[Problem]
+    source: str,
+    fmt: str,
+    total: int,
+    stats: ImportStats,
+    problems: Sequence[Problem],
+    bar: ImportProgress,
 ) -> None:
-    """A document's problems (stderr), then its line."""
-    for problem in problems:
-        print(for_terminal(problem.format(source)), file=sys.stderr)
-    print(for_terminal(import_line(source, fmt, total, stats)))
+    """A document's problems (stderr), then its line, below the bar."""
+    with bar.below():
+        for problem in problems:
+            print(for_terminal(problem.format(source)), file=sys.stderr)
+        print(for_terminal(import_line(source, fmt, total, stats)))
 
 
 def _streamed(
     store: Store, f: BinaryIO, source: str, category: str, bar: ImportProgress
 ) -> tuple[ImportStats, list[Problem], int]:
     """Read and import a digest at once; (stats, problems, papers read)."""
-    import os
-
     from tui_digest.core.digest_format import DigestStream
     from tui_digest.core.readers import storable_digest
     from tui_digest.core.text_stream import open_kept, split_lines
 
-    size = os.fstat(f.fileno()).st_size or 1
+    size = _open_size(f)
+    bar.start_document(size)
     text, decoding, kept = open_kept(f)
     stream = DigestStream(source=source, decoding=decoding, max_problems=MAX_PROBLEMS)
     storable_digest(stream.digest)
@@ -272,7 +281,7 @@ def _streamed(
         for _, paper in stream.read(split_lines(text)):
             read += 1
             if read % 500 == 0:
-                bar.streaming(read, kept.position / size)
+                bar.reading(read, kept.position / (size or 1), stream.listed)
             yield paper
 
     with kept:
@@ -283,8 +292,9 @@ def _streamed(
             category=category,
             revive_removed=True,
             listed_ids=partial(_listed_ids, f, source),
+            progress=bar.indexed,
         )
-    bar.finish_stream(read)
+    bar.finish_document(read)
     return stats, stream.problems, read
 
 
@@ -329,16 +339,53 @@ def _whole(
         raise InputError(
             f"{source}: larger than {cap} bytes; refused (a feed is read whole; see --max-size)"
         )
+    bar.start_document(_open_size(f))
     result = read_document(data, source=source, format=args.format)
     total = len(result.digest.papers)
-    bar.expect(total)
+    bar.reading(total, 1.0, total)
     # The bytes are kept (compressed) as this digest version's original,
     # so `export --digest` writes it back exactly.
     stats = store.import_digest(
-        result.digest, raw=data, category=category, progress=bar.advance, revive_removed=True
+        result.digest, raw=data, category=category, progress=bar.indexed, revive_removed=True
     )
-    bar.finish_document(bar.total)
+    bar.finish_document(total)
     return stats, result.problems, total, result.format, result.truncated
+
+
+def _input_sizes(raws: Sequence[str]) -> list[int]:
+    """The bytes of each document `raws` name, before any is read (the bar's total):
+    a folder's documents as `_open_inputs` finds them; 0 for one not known (a pipe)."""
+    from tui_digest.core.folder_walk import document_files
+
+    sizes: list[int] = []
+    for raw in raws:
+        if raw == "-":
+            sizes.append(_open_size(sys.stdin.buffer))
+        elif os.path.isdir(raw):
+            try:
+                sizes += map(_file_size, map(str, document_files(Path(os.path.abspath(raw)))))
+            except OSError:
+                continue  # (said when the folder is read)
+        else:
+            sizes.append(_file_size(raw))
+    return sizes
+
+
+def _file_size(path: str) -> int:
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return 0
+    return found.st_size if stat.S_ISREG(found.st_mode) else 0
+
+
+def _open_size(f: BinaryIO) -> int:
+    """The size of an open document: 0 when not a regular file (a pipe)."""
+    try:
+        found = os.fstat(f.fileno())
+    except (OSError, ValueError, AttributeError):
+        return 0
+    return found.st_size if stat.S_ISREG(found.st_mode) else 0
 
 
 def import_line(source: str, fmt: str, total: int, stats: ImportStats) -> str:

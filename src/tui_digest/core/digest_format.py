@@ -222,6 +222,12 @@ class DigestStream:
     def problems(self) -> list[Problem]:
         return self._problems.listed()
 
+    @property
+    def listed(self) -> int:
+        """The rows of its table read so far: once its first footnote is read, about
+        how many papers it holds (a progress bar's guess; repeats count twice)."""
+        return len(self._rows)
+
     # --- the document ----------------------------------------------------------
 
     def read(self, lines: Iterable[str]) -> Iterator[tuple[tuple[int, ...], Paper]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 # bits 46..62  listing date as days since 1970-01-01 (0 when unknown)
 # bit  45      1 = placed by a digest appearance, 0 = in no digest (orphan)
@@ -51,6 +51,12 @@ def day_range_keys(first_day: int, last_day: int) -> tuple[int, int]:
     return first_day << DAY_SHIFT, ((last_day + 1) << DAY_SHIFT) - 1
 
 
+_APPEARANCES = (
+    "SELECT m.paper, d.date, d.pk, m.ref FROM membership m JOIN digests d ON d.pk = m.digest "
+    "WHERE m.paper"
+)
+
+
 def placement(conn: sqlite3.Connection, pk: int, published: str) -> tuple[int, str, int]:
     """(sort_key, list_date, list_ref) of a paper from its newest appearance.
 
@@ -59,19 +65,32 @@ def placement(conn: sqlite3.Connection, pk: int, published: str) -> tuple[int, s
     digest and from arXiv's feed (and as cross-lists in several categories),
     and moving them would re-key, so re-tokenise, every one of them.
     """
-    best: tuple[tuple[int, int], int, str, int] | None = None
-    for date, dpk, ref in conn.execute(
-        "SELECT d.date, d.pk, m.ref FROM membership m JOIN digests d ON d.pk = m.digest "
-        "WHERE m.paper = ?",
-        (pk,),
-    ):
-        when = date or published
+    return placements(conn, {pk: published})[pk]
+
+
+def placements(
+    conn: sqlite3.Connection, published: Mapping[int, str]
+) -> dict[int, tuple[int, str, int]]:
+    """`placement` of each paper of `published` (pk -> its published date), in one
+    query: at most a few hundred papers at a time (`store.rows.CHUNK` bound
+    parameters)."""
+    pks = list(published)
+    best: dict[int, tuple[tuple[int, int], int, str, int]] = {}
+    rows = conn.execute(f"{_APPEARANCES} IN ({','.join('?' * len(pks))})", pks)
+    for pk, date, dpk, ref in rows:
+        when = date or published[pk]
         rank = (date_days(when), -dpk)
-        if best is None or rank > best[0]:
-            best = (rank, sort_key(when, dpk, ref), when, ref)
-    if best is None:
-        return orphan_key(published, pk), published, 0
-    return best[1], best[2], best[3]
+        if pk not in best or rank > best[pk][0]:
+            best[pk] = (rank, sort_key(when, dpk, ref), when, ref)
+    out: dict[int, tuple[int, str, int]] = {}
+    for pk in pks:
+        found = best.get(pk)
+        out[pk] = (
+            (found[1], found[2], found[3])
+            if found is not None
+            else (orphan_key(published[pk], pk), published[pk], 0)
+        )
+    return out
 
 
 def replace_members(conn: sqlite3.Connection, digests: Sequence[int]) -> None:

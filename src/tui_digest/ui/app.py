@@ -40,6 +40,18 @@ FINISH_AT_QUIT = frozenset(
 )
 
 
+def _quit_note(waiting: list[Worker[object]], translating: bool) -> str:
+    """What quitting waits for: an export by its file (it was "Saving your
+    changes" for the 20 s of a 65k-paper export; bug hunt `scale` #4)."""
+    if translating:
+        return "Stopping the translation: saving the answers received before quitting…"
+    exports = [w.name for w in waiting if w.group == "export"]
+    if not exports:
+        return "Saving your changes before quitting…"
+    also = " and saving your changes" if len(exports) < len(waiting) else ""
+    return f"Finishing {' and '.join(exports)}{also} before quitting…"
+
+
 class DigestApp(ReportsWorkerErrors, App[None]):
     # The main screen's styles load with the app's: as its screen's CSS_PATH they
     # made Textual parse every style sheet again from scratch when the screen was
@@ -111,13 +123,11 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         The wait runs beside the message loop, so the screen keeps drawing.
         """
         translating = self._main.translator.stop()
-        if not self._unfinished_writes():
+        waiting = self._unfinished_writes()
+        if not waiting:
             self.exit()
             return
-        text = "Saving your changes before quitting…"
-        if translating:
-            text = "Stopping the translation: saving the answers received before quitting…"
-        self.notify(text, markup=False, timeout=60)
+        self.notify(_quit_note(waiting, translating), markup=False, timeout=60)
         self.run_worker(self._exit_when_saved(), group="quit", exclusive=True)
 
     async def _exit_when_saved(self) -> None:

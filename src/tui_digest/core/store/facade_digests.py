@@ -8,7 +8,7 @@ copy) and `watch` (noticing other processes' commits).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -120,14 +120,21 @@ class DigestMethods(Connections):
         loose = retention.loose_before(conn, loose_before) if loose_before else []
         return retention.plan(conn, pks, loose)
 
-    def remove_digests(self, pks: Sequence[int], *, loose_before: str = "") -> retention.Removal:
+    def remove_digests(
+        self,
+        pks: Sequence[int],
+        *,
+        loose_before: str = "",
+        progress: Callable[[int, int], object] | None = None,
+    ) -> retention.Removal:
         """Remove digests and the unstarred papers only they listed, in one transaction;
         `loose_before` (`prune`): also the unmarked papers no digest lists, first seen
-        before that day (`retention.loose_before`)."""
+        before that day (`retention.loose_before`). `progress(done, total)`: papers
+        deleted or moved so far (`retention.remove`)."""
         from tui_digest.core.store import retention
 
         with self._write() as conn:
             loose = retention.loose_before(conn, loose_before) if loose_before else []
             if not pks and not loose:
                 return retention.Removal([])
-            return retention.remove(conn, pks, loose)
+            return retention.remove(conn, pks, loose, progress)

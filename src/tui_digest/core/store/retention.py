@@ -11,14 +11,15 @@ exactly the values it was inserted with; `reindex` then gives the same result.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tui_digest.core import schema
-from tui_digest.core.model import Paper
+from tui_digest.core.listing_key import placements
+from tui_digest.core.search_index import FTS_DELETE, FTS_INSERT, row_layout
 from tui_digest.core.store import removed_lists, undo_log, user_log
-from tui_digest.core.store.index import index_rows, unindex_rows
+from tui_digest.core.store.index import unindex_rows
 from tui_digest.core.store.paper_rows import paper_rows
+from tui_digest.core.store.rows import in_chunks, search_values
 
 # The `source` of the bundled sample digest (`ui.sample`): it goes by itself
 # once the first real digest arrives (`drop_sample`).
@@ -78,54 +79,131 @@ def plan(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = ()
     return Removal(names, len(orphans) - len(starred) + len(loose), len(starred), len(loose))
 
 
-def remove(conn: sqlite3.Connection, pks: Sequence[int], loose: Sequence[int] = ()) -> Removal:
+def remove(
+    conn: sqlite3.Connection,
+    pks: Sequence[int],
+    loose: Sequence[int] = (),
+    progress: Callable[[int, int], object] | None = None,
+) -> Removal:
     """Remove digests `pks` inside the caller's write transaction, and the `loose`
-    papers (`loose_before`)."""
+    papers (`loose_before`). `progress(done, total)`: papers deleted or moved in
+    the index so far, of how many, after each chunk.
+
+    Set-based, a chunk of papers at a time (bug hunt `scale` #1: removing a
+    50,000-paper archive whose papers the daily digests list took 375 s and
+    253 MB, one paper at a time): only the papers that go, and those whose
+    listing key changes, are read, and their index rows are moved in key order.
+    """
     names = _names(conn, pks)
-    affected = _members(conn, pks) + list(loose)
     orphans = set(_orphans(conn, pks)) | set(loose)
     starred = set(_starred(conn, sorted(orphans - set(loose))))
-    old = _indexed(conn, affected)
-    marks = ",".join("?" * len(pks))
+    affected = _places(conn, _members(conn, pks) + list(loose))
     first_listed = _first_listed(conn, pks, starred)
     # Remembered, so that no catch-up of missed days brings them back (schema),
     # nor a fetch of the same list (`removed_lists`).
     removed_lists.remember_removed(conn, pks, SAMPLE_SOURCE)
+    marks = ",".join("?" * len(pks))
     conn.execute(
         "INSERT OR IGNORE INTO removed_days(source, date) SELECT source, date FROM digests "
         f"WHERE pk IN ({marks}) AND date != '' AND source != ?",
         (*pks, SAMPLE_SOURCE),
     )
     conn.execute(f"DELETE FROM digests WHERE pk IN ({marks})", tuple(pks))
-    deleted = 0
-    for pk, (key, paper) in old.items():
-        if pk in orphans and pk not in starred:
-            unindex_rows(conn, [(key, paper)])
-            conn.execute("DELETE FROM arxiv_meta WHERE id = ?", (paper.id,))
-            conn.execute("DELETE FROM papers WHERE pk = ?", (pk,))
-            user_log.await_return(conn, paper.id)  # (its read mark, should it come back)
-            deleted += 1
-            continue
-        published = conn.execute("SELECT published FROM papers WHERE pk = ?", (pk,)).fetchone()[0]
-        if pk in starred and not published and pk in first_listed:
-            # Kept, listed by no digest now: without a date, `date:` never
-            # found it again (README: kept papers stay "at their publication
-            # date"; found by a bug hunt). The first day a digest announced it
-            # is the earliest date known, as `merge_paper` keeps `published`
-            # (arXiv's date replaces it when the paper is enriched).
-            published = first_listed[pk]
-            conn.execute("UPDATE papers SET published = ? WHERE pk = ?", (published, pk))
-        new_key, list_date, list_ref = schema.placement(conn, pk, published)
-        if new_key != key:
-            unindex_rows(conn, [(key, paper)])
-            conn.execute(
-                "UPDATE papers SET sort_key = ?, list_date = ?, list_ref = ? WHERE pk = ?",
-                (new_key, list_date, list_ref, pk),
-            )
-            index_rows(conn, [(new_key, paper)])
-    if deleted:
+    gone = [pk for pk in affected if pk in orphans and pk not in starred]
+    staying = {pk: place for pk, place in affected.items() if pk not in orphans or pk in starred}
+    # Kept, listed by no digest now: without a date, `date:` never found it
+    # again (README: kept papers stay "at their publication date"; found by a
+    # bug hunt). The first day a digest announced it is the earliest date
+    # known, as `merge_paper` keeps `published` (arXiv's date replaces it
+    # when the paper is enriched).
+    dated = {pk: day for pk, day in first_listed.items() if not staying[pk][1]}
+    conn.executemany(
+        "UPDATE papers SET published = ? WHERE pk = ?", [(day, pk) for pk, day in dated.items()]
+    )
+    staying.update((pk, (staying[pk][0], day)) for pk, day in dated.items())
+    moves = _moves(conn, staying)
+    step = _Steps(len(gone) + len(moves), progress)
+    _delete_papers(conn, gone, step)
+    _move(conn, moves, step)
+    if gone:
         undo_log.forget(conn)  # their row numbers may go to the next papers added
-    return Removal(names, deleted, len(starred), len(loose))
+    return Removal(names, len(gone), len(starred), len(loose))
+
+
+def _places(conn: sqlite3.Connection, pks: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """Each paper's listing key and published date, by key (the index's order)."""
+    found: list[tuple[int, int, str]] = []
+    for chunk, marks in in_chunks(pks):
+        found += conn.execute(
+            f"SELECT pk, sort_key, published FROM papers WHERE pk IN ({marks})", chunk
+        )
+    found.sort(key=lambda row: row[1])
+    return {pk: (key, published) for pk, key, published in found}
+
+
+def _delete_papers(conn: sqlite3.Connection, gone: Sequence[int], step: _Steps) -> None:
+    """Delete papers `gone` (in key order) and their index rows, a chunk at a time."""
+    for chunk, marks in in_chunks(gone):
+        indexed = [
+            (row.sort_key, row.paper()) for row in paper_rows(conn, f"pk IN ({marks})", chunk)
+        ]
+        unindex_rows(conn, indexed)
+        ids = [paper.id for _, paper in indexed]
+        conn.executemany("DELETE FROM arxiv_meta WHERE id = ?", ((pid,) for pid in ids))
+        conn.execute(f"DELETE FROM papers WHERE pk IN ({marks})", chunk)
+        user_log.await_return(conn, ids)  # (their read marks, should they come back)
+        step(len(chunk))
+
+
+class _Steps:
+    """Papers done of `total`, told to `progress` (if any) after each chunk."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], object] | None) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+
+    def __call__(self, papers: int) -> None:
+        self.done += papers
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+Move = tuple[int, int, int, str, int]  # (old key, pk, new key, list date, list ref)
+
+
+def _moves(conn: sqlite3.Connection, staying: dict[int, tuple[int, str]]) -> list[Move]:
+    """Where papers `staying` (pk -> old key, published) are placed now, by the
+    digests that still list them: those whose key changes, by old key."""
+    moves: list[Move] = []
+    for papers, _ in in_chunks(list(staying)):
+        placed = placements(conn, {pk: staying[pk][1] for pk in papers})
+        for pk, (key, date, ref) in placed.items():
+            if key != staying[pk][0]:
+                moves.append((staying[pk][0], pk, key, date, ref))
+    moves.sort()
+    return moves
+
+
+def _move(conn: sqlite3.Connection, moves: Sequence[Move], step: _Steps) -> None:
+    """Move papers to their new places, and their index rows (the rowid is the key).
+
+    A chunk at a time, in old-key order: each paper's index values are made
+    once, deleted at its old key and inserted at its new one (its text is
+    unchanged, so are its words in `terms`).
+    """
+    layout = row_layout(conn)
+    for chunk, marks in in_chunks(moves):
+        values = {
+            row.pk: search_values(row.paper(), layout)
+            for row in paper_rows(conn, f"pk IN ({marks})", [move[1] for move in chunk])
+        }
+        conn.executemany(FTS_DELETE, [(old, *values[pk]) for old, pk, _, _, _ in chunk])
+        conn.executemany(
+            "UPDATE papers SET sort_key = ?, list_date = ?, list_ref = ? WHERE pk = ?",
+            [(key, date, ref, pk) for _, pk, key, date, ref in chunk],
+        )
+        new = sorted((key, pk) for _, pk, key, _, _ in chunk)
+        conn.executemany(FTS_INSERT, [(key, *values[pk]) for key, pk in new])
+        step(len(chunk))
 
 
 def _names(conn: sqlite3.Connection, pks: Sequence[int]) -> list[str]:
@@ -177,25 +255,15 @@ def _orphans(conn: sqlite3.Connection, pks: Sequence[int]) -> list[int]:
 
 def _starred(conn: sqlite3.Connection, pks: Sequence[int]) -> list[int]:
     """Of `pks`, the papers the user marked (starred, tagged or noted): prune keeps them."""
-    kept = []
-    for pk in pks:
-        starred, pid = conn.execute("SELECT starred, id FROM papers WHERE pk = ?", (pk,)).fetchone()
-        if (
-            starred
-            or conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM paper_tags WHERE id = ?)"
-                " OR EXISTS (SELECT 1 FROM paper_notes WHERE id = ?)",
-                (pid, pid),
-            ).fetchone()[0]
-        ):
-            kept.append(pk)
-    return kept
-
-
-def _indexed(conn: sqlite3.Connection, pks: Sequence[int]) -> dict[int, tuple[int, Paper]]:
-    """Each paper's listing key and the paper as indexed (to delete its index row exactly)."""
-    out: dict[int, tuple[int, Paper]] = {}
-    for pk in pks:
-        for row in paper_rows(conn, "pk = ?", (pk,)):
-            out[pk] = (row.sort_key, row.paper())
-    return out
+    marked: set[int] = set()
+    for chunk, marks in in_chunks(pks):
+        marked.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT pk FROM papers p WHERE pk IN ({marks}) AND (starred "
+                "OR EXISTS (SELECT 1 FROM paper_tags t WHERE t.id = p.id) "
+                "OR EXISTS (SELECT 1 FROM paper_notes n WHERE n.id = p.id))",
+                chunk,
+            )
+        )
+    return [pk for pk in pks if pk in marked]

@@ -349,14 +349,14 @@ def _present(conn: sqlite3.Connection, pid: str) -> bool:
     return conn.execute("SELECT 1 FROM papers WHERE id = ?", (pid,)).fetchone() is not None
 
 
-def await_return(conn: sqlite3.Connection, pid: str) -> None:
-    """Paper `pid` left the cache (`retention`): its flags wait for it, as imported
-    ones for a paper not yet here do, and `apply_arrived` puts them back. Imported
-    again, it was unread, while `state export` still said read."""
+def await_return(conn: sqlite3.Connection, pids: Sequence[str]) -> None:
+    """Papers `pids` left the cache (`retention`): their flags wait for them, as
+    imported ones for a paper not yet here do, and `apply_arrived` puts them back.
+    Imported again, a paper was unread, while `state export` still said read."""
     marks = ",".join("?" * len(FLAG_FIELDS))
-    conn.execute(
+    conn.executemany(
         f"UPDATE user_state SET pending = 1 WHERE id = ? AND field IN ({marks})",
-        (pid, *FLAG_FIELDS),
+        ((pid, *FLAG_FIELDS) for pid in pids),
     )
 
 

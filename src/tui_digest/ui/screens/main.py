@@ -469,11 +469,18 @@ class MainScreen(
 
         def chosen(request: ExportRequest | None) -> None:
             if request is not None and self.store is not None:
-                self._export(self.store, rowids, request, digest)
+                store = self.store
+                self.run_worker(
+                    lambda: self._export(store, rowids, request, digest),
+                    thread=True,
+                    group="export",
+                    exit_on_error=False,
+                    description="export",  # ("Could not export: …", `ui.workers`)
+                    name=f"the export to {request.path}",  # (what quitting waits for)
+                )
 
         self.app.push_screen(ExportScreen(len(rowids), cache=self.db_path), chosen)
 
-    @work(thread=True, group="export", exit_on_error=False, description="export")
     def _export(
         self, store: Store, rowids: list[int], request: ExportRequest, digest: str | None
     ) -> None:

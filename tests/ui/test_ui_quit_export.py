@@ -1,0 +1,69 @@
+"""Quitting while an export is written (bug hunt `scale` #4).
+
+`q` during a 65,536-paper export said "Saving your changes before quitting…"
+for 20 s: it was the export, not changes. The message names it now.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual.widgets import Input, Label
+from ui_support import make_app, notes, settle
+
+from tui_digest.ui import export_job
+from tui_digest.ui.screens.export import ExportScreen
+
+SIZE = (140, 40)
+
+
+async def test_quitting_during_an_export_names_the_export(
+    cache: Path, tmp_path: Path, monkeypatch
+) -> None:
+    gate, entered = threading.Event(), threading.Event()
+    export_papers = export_job.export_papers
+
+    def held(*args, **kwargs):
+        entered.set()
+        assert gate.wait(30)  # until the test has pressed q
+        return export_papers(*args, **kwargs)
+
+    monkeypatch.setattr(export_job, "export_papers", held)
+    target = tmp_path / "out.md"
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.click("#export-ok")
+        for _ in range(2000):
+            if entered.is_set():
+                break
+            await pilot.pause(0.005)
+        assert entered.is_set()
+        await pilot.press("q")
+        await pilot.pause(0.1)
+        assert app.is_running  # still writing: not gone yet
+        assert f"Finishing the export to {target} before quitting…" in notes(app)
+        assert not any("Saving your changes" in n for n in notes(app))
+        gate.set()
+        for _ in range(2000):
+            if not app.is_running:
+                break
+            await pilot.pause(0.005)
+        assert not app.is_running
+    assert app.return_code == 0
+    assert target.read_text("utf-8")
+
+
+async def test_the_export_dialog_counts_with_separators(cache: Path) -> None:
+    """ "Export 65536 papers" while the status line said "65,536 selected"."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ExportScreen(65536))
+        await pilot.pause()
+        title = app.screen.query_one(".dialog-title", Label)
+        assert str(title.render()) == "Export 65,536 papers"
