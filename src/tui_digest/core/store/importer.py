@@ -32,15 +32,17 @@ from dataclasses import dataclass, field
 
 from tui_digest.core import arxiv_meta, schema
 from tui_digest.core.arxiv_meta import ArxivMeta
+from tui_digest.core.listing_key import placements as placements_of
 from tui_digest.core.model import Digest, ImportStats, Paper
 from tui_digest.core.search_index import set_fts_options
 from tui_digest.core.store.bulk import insert_rows
-from tui_digest.core.store.index import Ready, index_rows, placement, unindex_rows
+from tui_digest.core.store.index import Ready, index_rows, unindex_rows
 from tui_digest.core.store.merge import listed_as, merge_paper
 from tui_digest.core.store.paper_rows import PaperRow, paper_rows_in
 from tui_digest.core.store.rows import (
     INSERT_PAPER,
     UPDATE_PAPER,
+    in_chunks,
     paper_hash,
     paper_values,
     update_values,
@@ -350,26 +352,36 @@ class DigestImport:
         placements: dict[int, tuple[int, str, int]] = {}
         gone: list[tuple[int, Paper]] = []
         dropped = {was[0] for was in self.previous.values()} - {e[1] for e in self.entries.values()}
-        for row in paper_rows_in(self.conn, "pk", list(affected)):
-            published = row.published
-            if row.pk in dropped and not published and self.old_date and self._unlisted(row.pk):
-                # Left out by a revision of the day's list, listed by no digest
-                # now: without a date, `date:` never found it again. The day
-                # that listed it is the earliest date known, as `retention`
-                # gives a kept paper of a removed digest (arXiv's date
-                # replaces it when the paper is enriched).
-                published = self.old_date
-                self.conn.execute(
-                    "UPDATE papers SET published = ? WHERE pk = ?", (published, row.pk)
-                )
-            place = placement(self.conn, row.pk, published)
-            if place[0] != row.sort_key:
-                placements[row.pk] = place
-                if row.pk not in self.unindexed:
-                    gone.append((row.sort_key, row.paper()))
-                    self.unindexed.add(row.pk)
+        # A chunk's places in one query (`listing_key.placements`): a paper at a
+        # time, re-importing an archive of 50,000 known papers asked 50,000 times.
+        for chunk, _ in in_chunks(sorted(affected)):
+            rows = list(paper_rows_in(self.conn, "pk", chunk))
+            published = {row.pk: self._published(row, dropped) for row in rows}
+            places = placements_of(self.conn, published)
+            for row in rows:
+                place = places[row.pk]
+                if place[0] != row.sort_key:
+                    placements[row.pk] = place
+                    if row.pk not in self.unindexed:
+                        gone.append((row.sort_key, row.paper()))
+                        self.unindexed.add(row.pk)
         unindex_rows(self.conn, gone)  # at once: in key order (see `index`)
         return placements
+
+    def _published(self, row: PaperRow, dropped: set[int]) -> str:
+        """The date `row` is placed by: its own, or for a paper a revision of the
+        day's list left out and no digest lists now, that day's."""
+        if row.pk in dropped and not row.published and self.old_date and self._unlisted(row.pk):
+            # Left out by a revision of the day's list, listed by no digest
+            # now: without a date, `date:` never found it again. The day
+            # that listed it is the earliest date known, as `retention`
+            # gives a kept paper of a removed digest (arXiv's date
+            # replaces it when the paper is enriched).
+            self.conn.execute(
+                "UPDATE papers SET published = ? WHERE pk = ?", (self.old_date, row.pk)
+            )
+            return self.old_date
+        return row.published
 
     def _unlisted(self, pk: int) -> bool:
         """Whether no digest lists paper `pk` (after `_membership`)."""
