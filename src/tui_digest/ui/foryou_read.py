@@ -10,7 +10,7 @@ start (issue 13 req 5).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from textual.worker import get_current_worker
 
@@ -56,6 +56,20 @@ class RankedListing:
     problem: str = ""  # set instead of ids: too few stars, the extra missing (the whole story)
     short: str = ""  # the problem in a status line's words
     training: bool = False  # the model must be trained first (wait=False)
+
+
+class Unranked(NamedTuple):
+    """What the listing thread lists when a ranked query is not ranked (yet)."""
+
+    query: str  # the search without its sort:foryou
+    error: str = ""  # why it cannot be ranked, for the status line ("" while training)
+
+
+def unranked_query(query: str) -> str | None:
+    """`query` without sort:foryou, or None when nothing can be listed without the
+    rank layer (`related:ID` selects its papers)."""
+    unranked = toggle_foryou(query)
+    return unranked if unranked != query and not is_ranked(unranked) else None
 
 
 def reader_keys(app: App[object]) -> tuple[str, str, str]:
@@ -114,18 +128,19 @@ def bar_values(ids: list[int], scores: list[float]) -> dict[int, float]:
 
 def read_ranked(
     screen: ListingHost, store: Store, request: msg.ListingRequest, first: int
-) -> str | None:
+) -> Unranked | None:
     """In the listing thread, for a ranked query: post the first page, then every id.
 
-    Returns the query to list unranked meanwhile when the model must be
-    trained first (`sort:foryou` taken out), else None.
+    Returns what to list unranked instead (`sort:foryou` taken out) when the
+    model must be trained first or cannot rank, else None.
 
     Ranking needs every match before the first row can be drawn (the best may
     be the last in listing order), so there is no page-then-count here. When
     the model must be trained first, the screen trains it in another worker
-    and reads the listing again afterwards. A
-    problem (too few stars, the extra missing) becomes the listing's error in
-    the status line, and a notification that explains it.
+    and reads the listing again afterwards. A problem (too few stars, the
+    extra missing) lists the query's papers unranked with the problem in the
+    status line, and a notification that explains it; a `related:` query,
+    which has no unranked form, fails with it (no papers shown).
     """
     from tui_digest.core.query import IncompleteQuery, QueryError
     from tui_digest.ui import messages as msg
@@ -162,15 +177,19 @@ def read_ranked(
         # not wait for it. Meanwhile the query's papers are listed unranked: the
         # list kept showing the view before (All papers under For you's search).
         screen.app.call_from_thread(screen.train_then_reload, ranked.short, store)
-        unranked = toggle_foryou(request.query)
-        if unranked != request.query and not is_ranked(unranked):
-            return unranked  # (the caller lists it: ui/listing_read.py)
-        return None
+        unranked = unranked_query(request.query)
+        return Unranked(unranked) if unranked is not None else None  # (ui/listing_read.py)
     if ranked.problem:
-        screen.post_message(msg.ListingFailed(worker, request, ranked.short, keep=True))
+        # Listed unranked as while training: the list kept showing the view
+        # before (another digest under For you's `date:` search, which `M` then
+        # marked read; found by a bug hunt).
         screen.app.call_from_thread(
             screen.notify, ranked.problem, title="For you", timeout=20, markup=False
         )
+        unranked = unranked_query(request.query)
+        if unranked is not None:
+            return Unranked(unranked, ranked.short)
+        screen.post_message(msg.ListingFailed(worker, request, ranked.short))
         return None
     rows = store.list_rows(ranked.ids[:first])
     total = request.total

@@ -1,0 +1,64 @@
+"""For you's list holds what its search and status say: too few stars, a new day
+arriving while it trains (found by a bug hunt, hunts/foryou.md #1 and #3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sklearn", reason="the rank extra (scikit-learn) is part of [dev]")
+
+from ui_support import make_app, settle, status_text, until
+
+from rank_corpus import build, star
+from tui_digest.core.store import Store
+from tui_digest.ui.screens.digest_picker import DigestPicker
+
+SIZE = (140, 40)
+
+
+@pytest.fixture
+def topical(tmp_path: Path) -> tuple[Path, dict[str, list[str]]]:
+    db = tmp_path / "cache.db"
+    return db, build(db)
+
+
+async def test_for_you_with_few_stars_lists_the_newest_day_and_M_marks_it(topical) -> None:
+    """A digest open, then For you with 2 stars: the search said `date:… sort:foryou`
+    and the status "For you needs 5 starred papers…" while the list still held the
+    digest's papers, and `M` marked that digest read."""
+    db, ids = topical
+    star(db, ids["rl"][:2])
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        older = next(d for d in main.digests if d.date == "2024-03-10")
+        await pilot.press("d")
+        assert isinstance(app.screen, DigestPicker)
+        app.screen.dismiss(older.name)
+        await settle(pilot)
+        with Store.open(db, readonly=True) as store:
+            in_older = store.list_ids("", digest=older.name)
+            newest = store.list_ids("date:2024-03-13")
+        assert sorted(main.paper_list.ids) == sorted(in_older)
+        await pilot.press("d")
+        assert isinstance(app.screen, DigestPicker)
+        await pilot.press(*"for you", "enter")  # (typed into the picker's filter)
+        await settle(pilot)
+        assert main.search_box.value == "date:2024-03-13 sort:foryou"
+        status = status_text(app)
+        assert "For you needs 5 starred papers (you have 2)" in status, status
+        assert "All papers" in status and f"{len(newest)} / " in status, status
+        assert main.paper_list.ids == newest and main.paper_list.bars is None
+        main.paper_list.focus()
+        await pilot.press("M")
+
+        def unread(query: str, digest: str | None = None) -> int:
+            with Store.open(db, readonly=True) as store:
+                return store.count(query, digest=digest)
+
+        await until(pilot, lambda: unread("date:2024-03-13 is:unread") == 0, "the day marked read")
+        await settle(pilot)
+        assert unread("is:unread", older.name) == len(in_older)  # the digest before: untouched
