@@ -134,11 +134,48 @@ def test_search_related_combines_with_other_terms(cache):
     out = run_cli("search", f"related:{target}", "date:2024-03-13", "--json", db=db)
     assert out.returncode == 0, out.stderr
     found = [p["id"] for p in json.loads(out.stdout)]
-    # Only that day's papers; its 12 rl papers first (the nearest 50 of the
-    # whole cache also reach a few of its other papers through shared words).
+    # That day's papers, ranked: its 12 rl papers first.
     with Store.open(db) as store:
         day = {r.id for r in store.search("date:2024-03-13", limit=500)}
-    assert set(found) <= day and set(found[:12]) == set(ids["rl"][36:])
+    assert set(found) == day and set(found[:12]) == set(ids["rl"][36:])
+
+
+def test_related_among_a_query_ranks_the_query_s_papers(cache):
+    """`related:ID` with a query chose the 50 papers most like ID in the whole cache,
+    then kept the query's among them: mostly none (found by a bug hunt)."""
+    db, ids = cache
+    target = ids["rl"][0]
+    out = run_cli("search", f"related:{target}", "cat:cs.CV", "--json", db=db)
+    assert out.returncode == 0, out.stderr
+    found = [p["id"] for p in json.loads(out.stdout)]
+    assert set(found) == set(ids["diffusion"])  # every one shares some words with it
+
+
+def test_related_honours_its_limit_and_says_how_many_are_similar(cache):
+    """`related ID --limit 200` stopped at 50 without a word (found by a bug hunt)."""
+    db, ids = cache
+    target = ids["parsing"][0]
+    every_other = 4 * 12 * 3 - 1
+    out = run_cli("related", target, "--json", "--limit", "200", db=db)
+    assert out.returncode == 0, out.stderr
+    found = [p["id"] for p in json.loads(out.stdout)]
+    assert len(found) == every_other and target not in found
+    table = run_cli("related", target, db=db)  # the default: 20
+    assert len(table.stdout.decode().splitlines()) == 20
+    assert f"-- 20 shown of {every_other} matches" in table.stderr.decode()
+
+
+def test_the_reader_s_related_among_a_digest_ranks_the_digest_s_papers(cache):
+    from tui_digest.ui.foryou_read import ranked_listing
+
+    db, ids = cache
+    target = ids["rl"][0]
+    with Store.open(db, readonly=True) as store:
+        name = next(d.name for d in store.digests() if d.date == "2024-03-12")
+        digest = set(store.list_ids("", digest=name))
+        shown = ranked_listing(store, f"related:{target} cat:cs.CL", name)  # the child process
+        parsing = {store.get_paper(i).rowid for i in ids["parsing"][24:36]}  # type: ignore[union-attr]
+    assert set(shown.ids) == parsing and parsing <= digest
 
 
 def test_importing_the_cli_and_the_reader_does_not_load_the_maths():

@@ -63,7 +63,9 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
             print(f"tui-digest: {notice}", file=sys.stderr)
         try:
             _say_when_training(store.path, query)
-            ranking = rank_listing(store, query, digest=getattr(args, "digest", None))
+            ranking = rank_listing(
+                store, query, digest=getattr(args, "digest", None), related_limit=args.limit
+            )
         except (NotEnoughStars, RankUnavailable) as exc:
             print(f"tui-digest: {exc}", file=sys.stderr)
             return EXIT_NOT_READY
@@ -82,7 +84,7 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
     from tui_digest.cli_table import write_rows
 
     print(f"tui-digest: {ranking.note}", file=sys.stderr)
-    write_rows(rows, total=len(ranking.ids))
+    write_rows(rows, total=ranking.found)
     return EXIT_OK
 
 

@@ -122,7 +122,7 @@ async def test_a_search_typed_while_related_runs_ends_its_child(topical, monkeyp
     ended: list[str] = []
     real_run_command = background.run_command
 
-    def slow_run(*args, stop=None):  # the related: child, held until it is stopped
+    def slow_run(*args, stop=None, given=None):  # the related: child, held until stopped
         assert args[0] == "related" and stop is not None
         sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
         try:
