@@ -107,6 +107,20 @@ def test_search_sort_foryou_with_few_stars_explains_how_to_start(cache):
     assert "press s" in err
 
 
+def test_with_every_paper_starred_sort_foryou_says_what_it_needs(tmp_path):
+    """Every paper starred: scikit-learn's "This solver needs samples of at least 2
+    classes in the data" (exit 2), and the same for a watch (found by a bug hunt)."""
+    db = tmp_path / "cache.db"
+    ids = build(db, days=1, per_topic=2)
+    star(db, [i for pids in ids.values() for i in pids])
+    out = run_cli("search", "sort:foryou", db=db)
+    assert out.returncode == 1 and out.stdout == b""
+    err = out.stderr.decode()
+    assert "solver" not in err and "training" not in err
+    assert "learns from the papers you starred against the ones you did not" in err
+    assert "all 6 papers in the cache are starred" in err and "import or fetch" in err.lower()
+
+
 def test_related_prints_the_papers_of_search_json(cache):
     db, ids = cache
     out = run_cli("related", ids["parsing"][3] + "v1", "--json", "--limit", "6", db=db)

@@ -132,12 +132,12 @@ def _watch_ids(store, name: str, query: str) -> list[int]:  # (Store, ...)
 
     if not split_query(query).ranked:
         return store.list_ids(query)
-    from tui_digest.rank import NotEnoughStars, RankUnavailable
+    from tui_digest.rank import CannotRank, RankUnavailable
     from tui_digest.rank.listing import rank_listing
 
     try:
         return rank_listing(store, query).ids
-    except (NotEnoughStars, RankUnavailable) as exc:
+    except (CannotRank, RankUnavailable) as exc:
         why = clean_line(str(exc), 500)
         print(f"tui-digest: watch {name!r} not ranked: {why}; listed newest first", file=sys.stderr)
         return store.list_ids(query)

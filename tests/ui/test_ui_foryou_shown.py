@@ -1,5 +1,5 @@
-"""For you's list holds what its search and status say: too few stars, a new day
-arriving while it trains (found by a bug hunt, hunts/foryou.md #1 and #3)."""
+"""For you's list holds what its search and status say: too few stars, every paper
+starred, a new day arriving while it trains (found by a bug hunt)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("sklearn", reason="the rank extra (scikit-learn) is part of [dev]")
 
-from ui_support import make_app, settle, status_text, until
+from ui_support import make_app, notes, settle, status_text, until
 
 from rank_corpus import build, star
 from tui_digest.core.store import Store
@@ -62,3 +62,40 @@ async def test_for_you_with_few_stars_lists_the_newest_day_and_M_marks_it(topica
         await until(pilot, lambda: unread("date:2024-03-13 is:unread") == 0, "the day marked read")
         await settle(pilot)
         assert unread("is:unread", older.name) == len(in_older)  # the digest before: untouched
+
+
+async def test_every_paper_starred_is_explained_and_never_trained(tmp_path, monkeypatch) -> None:
+    """`f` with every paper starred showed "ValueError: This solver needs samples of
+    at least 2 classes…", and each `f` started another training bound to fail."""
+    from tui_digest.rank import background
+
+    trained: list[Path] = []
+    real_train = background.train
+
+    def counted_train(path: Path) -> dict:
+        trained.append(path)
+        return real_train(path)
+
+    monkeypatch.setattr(background, "train", counted_train)
+    db = tmp_path / "cache.db"
+    ids = build(db, days=1, per_topic=2)
+    star(db, [i for pids in ids.values() for i in pids])
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        before = list(main.paper_list.ids)
+        for _ in range(2):
+            await pilot.press("f")  # sort:foryou
+            await settle(pilot)
+            assert main.search_box.value == "sort:foryou"
+            status = status_text(app)
+            assert "For you needs papers you have not starred" in status, status
+            assert main.paper_list.ids == before and main.paper_list.bars is None
+            await pilot.press("f")  # off again
+            await settle(pilot)
+        assert not trained
+        said = [n for n in notes(app) if "For you" in n]
+        assert said and not any("solver" in n or "Error" in n for n in notes(app))
+        assert "all 6 papers in the cache are starred" in said[-1]
+        assert "press s to unstar some" in said[-1].lower()

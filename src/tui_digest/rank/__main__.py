@@ -6,7 +6,7 @@
                                                   stdin holds (a JSON array)
 
 Prints one JSON value: for `train` {"status": "ok", "starred": N, "papers": N}
-or {"status": "few-stars", "starred": N}; for `related` {"found": [[pk,
+or {"status": "few-stars" | "all-starred", "starred": N}; for `related` {"found": [[pk,
 similarity], ...], "similar": M}, M being how many papers have any similarity
 (the N shown are the most similar of them).
 A missing optional dependency is one line on stderr and exit status 3.
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     if not _valid(args):
         print(USAGE, file=sys.stderr)
         return 2
-    from tui_digest.rank import NotEnoughStars
+    from tui_digest.rank import CannotRank, NotEnoughStars
 
     try:
         from tui_digest.rank import train
@@ -56,8 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         model = train.ensure_model(db)
-    except NotEnoughStars as exc:
-        print(json.dumps({"status": "few-stars", "starred": exc.n_starred}))
+    except CannotRank as exc:
+        status = "few-stars" if isinstance(exc, NotEnoughStars) else "all-starred"
+        print(json.dumps({"status": status, "starred": exc.n_starred}))
         return 0
     print(json.dumps({"status": "ok", "starred": model.n_starred, "papers": model.n_papers}))
     return 0

@@ -82,7 +82,8 @@ def rank_listing(
     `child`): raise `NeedsTraining` instead of training, so the caller can
     train elsewhere and ask again. `stop` (with `child`): asked while the
     related: child runs; it ends the child and raises `Abandoned` when True.
-    Raises `NotEnoughStars` for sort:foryou with too few stars, `QueryError`
+    Raises `CannotRank` for sort:foryou with too few stars (`NotEnoughStars`)
+    or every paper starred (`NothingUnstarred`), `QueryError`
     for an unknown related: id, `RankUnavailable` without the rank extra.
     """
     rq = split_query(text)
@@ -103,7 +104,7 @@ def rank_listing(
 
 def _child_model(db: Path, wait: bool = True):
     """The stored model, brought up to date by a child process when it is not."""
-    from tui_digest.rank import MIN_STARS, NeedsTraining, NotEnoughStars, background
+    from tui_digest.rank import NeedsTraining, NotEnoughStars, background, check_trainable
     from tui_digest.rank.corpus import cache_state, read_only
 
     files = _files_module()
@@ -111,8 +112,7 @@ def _child_model(db: Path, wait: bool = True):
     with read_only(db) as conn:
         state = cache_state(conn)
         unchanged = model is not None and files.rows_unchanged(conn, model)
-    if state.n_starred < MIN_STARS:
-        raise NotEnoughStars(state.n_starred)
+    check_trainable(state.n_starred, state.n_papers)  # (no training bound to fail)
     if not unchanged or not files.is_fresh(model, state):
         if not wait:
             raise NeedsTraining(state.n_starred)

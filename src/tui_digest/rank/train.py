@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.svm import LinearSVC
 
-from tui_digest.rank import MIN_STARS, NotEnoughStars
+from tui_digest.rank import check_trainable
 from tui_digest.rank.corpus import cache_state, iter_texts, read_only, starred_pks
 from tui_digest.rank.features import (
     DIM,
@@ -151,13 +151,13 @@ def _rows_still_there(db: Path, pks: np.ndarray, last_id: str) -> bool:
 def train(db: Path) -> Model:
     """Train on the stars against the rest of the cache; score every paper; save.
 
-    Raises `NotEnoughStars` below `MIN_STARS` stars.
+    Raises `NotEnoughStars` below `MIN_STARS` stars, `NothingUnstarred` when
+    every paper is starred (`check_trainable`).
     """
     with read_only(db) as conn:
         state = cache_state(conn)
         stars = starred_pks(conn)
-    if len(stars) < MIN_STARS:
-        raise NotEnoughStars(len(stars))
+    check_trainable(len(stars), state.n_papers)
     feats = update_features(db)
     n = feats.counts.shape[0]
     idf = idf_weights(document_frequency(feats.counts), n)
@@ -226,8 +226,7 @@ def ensure_model(db: Path) -> Model:
     """A model current for the cache's stars and size: loaded, rescored or retrained."""
     with read_only(db) as conn:
         state = cache_state(conn)
-    if state.n_starred < MIN_STARS:
-        raise NotEnoughStars(state.n_starred)
+    check_trainable(state.n_starred, state.n_papers)
     model = Model.load(db)
     with read_only(db) as conn:
         unchanged = model is not None and rows_unchanged(conn, model)

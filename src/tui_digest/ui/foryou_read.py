@@ -19,7 +19,9 @@ from tui_digest.rank import (
     Abandoned,
     NeedsTraining,
     NotEnoughStars,
+    NothingUnstarred,
     RankUnavailable,
+    all_starred_message,
     few_stars_message,
 )
 from tui_digest.ui.foryou import is_ranked, toggle_foryou
@@ -107,6 +109,10 @@ def ranked_listing(
             f"For you needs {MIN_STARS} starred papers (you have {exc.n_starred}): press {keys[0]}"
         )
         problem = few_stars_message(exc.n_starred, reader_keys=keys)
+        return RankedListing(problem=problem, short=short)
+    except NothingUnstarred as exc:
+        short = "For you needs papers you have not starred: all are starred"
+        problem = all_starred_message(exc.n_starred, reader_keys=keys)
         return RankedListing(problem=problem, short=short)
     except RankUnavailable as exc:
         return RankedListing(problem=str(exc), short="For you is not installed: see the note")
