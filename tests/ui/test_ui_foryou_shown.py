@@ -99,3 +99,105 @@ async def test_every_paper_starred_is_explained_and_never_trained(tmp_path, monk
         assert said and not any("solver" in n or "Error" in n for n in notes(app))
         assert "all 6 papers in the cache are starred" in said[-1]
         assert "press s to unstar some" in said[-1].lower()
+
+
+@pytest.fixture
+def held_training(monkeypatch):
+    """Training waits until the test sets the event it yields."""
+    import threading
+
+    from tui_digest.rank import background
+
+    release = threading.Event()
+    real_train = background.train
+
+    def slow_train(path):
+        assert release.wait(60)
+        return real_train(path)
+
+    monkeypatch.setattr(background, "train", slow_train)
+    return release
+
+
+def _big_newer_day(db: Path, day: str = "2024-03-14") -> None:
+    """60 papers, the rl ones listed first: unranked, the list starts with papers
+    the diffusion stars rank low."""
+    import random
+
+    from rank_corpus import make_paper
+    from tui_digest.core.model import Digest
+
+    rng = random.Random(7)
+    topics = ["rl"] * 20 + ["parsing"] * 20 + ["diffusion"] * 20
+    papers = [make_paper(rng, topic, f"2403.8{n:04d}") for n, topic in enumerate(topics)]
+    with Store.open(db) as store:
+        store.import_digest(Digest(f"digest-{day}", date=day, papers=papers))
+
+
+async def test_a_day_ranked_after_training_is_shown_from_its_top(topical, held_training) -> None:
+    """For you trains; meanwhile a newer day arrives and is followed (listed
+    unranked); once ranked, the list was scrolled down past its best rows: the
+    cursor's paper of the unranked list was kept at its screen row (found by a
+    bug hunt)."""
+    from tui_digest.rank.listing import rank_listing
+
+    db, ids = topical
+    star(db, ids["diffusion"][:8])
+    with Store.open(db, readonly=True) as store:
+        rank_listing(store, "date:2024-03-13 sort:foryou")  # a model, current
+    release = held_training
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        main.show_for_you()
+        await settle(pilot)
+        assert main.paper_list.bars is not None  # ranked at once: no training
+        star(db, ids["diffusion"][8:9])  # (another process's star)
+        main.paper_list.focus()
+        await pilot.press("f", "f")  # off and on: the stars changed, it trains
+        await until(pilot, lambda: "training on 9" in status_text(app), "the training")
+        _big_newer_day(db)
+        main.cache_changed()  # (as the follower does for the import)
+        query = "date:2024-03-14 sort:foryou"
+        with Store.open(db, readonly=True) as store:
+            day = store.list_ids("date:2024-03-14")
+        await until(
+            pilot,
+            lambda: main.search_box.value == query and main.paper_list.ids == day,
+            "the newer day listed unranked",
+        )
+        release.set()
+        await until(pilot, lambda: main.paper_list.bars is not None, "the ranking")
+        await settle(pilot)
+        with Store.open(db, readonly=True) as store:
+            expected = rank_listing(store, query).ids
+        papers = main.paper_list
+        assert papers.ids == expected
+        assert papers.cursor == 0 and int(papers.scroll_offset.y) == 0
+
+
+async def test_reopened_on_a_ranked_paper_keeps_it_after_training(topical) -> None:
+    """Closed on For you at a paper, reopened after new papers came (the model must
+    be trained again): the ranked list still opens at that paper."""
+    from tui_digest.core.model import Digest, Paper
+    from tui_digest.rank.listing import rank_listing
+    from tui_digest.ui.settings import Settings
+
+    db, ids = topical
+    star(db, ids["diffusion"][:8])
+    query = "date:2024-03-13 sort:foryou"
+    with Store.open(db, readonly=True) as store:
+        ranked = rank_listing(store, query).ids  # trained on the cache as it was
+        paper = store.list_rows([ranked[20]])[0].id
+    with Store.open(db) as store:  # a fetch brings a paper: the model is stale now
+        store.import_digest(Digest("late", papers=[Paper(id="2403.99999", title_en="Late")]))
+    Settings(query=query, paper=paper).save()
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.main.paper_list
+        assert papers.bars is not None
+        with Store.open(db, readonly=True) as store:
+            assert papers.ids == rank_listing(store, query).ids
+            assert papers.current_rowid == store.rowid_of(paper)

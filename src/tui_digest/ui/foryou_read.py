@@ -43,7 +43,7 @@ class ListingHost(Protocol):
     def app(self) -> App: ...
     def post_message(self, message: msg.ListingMessage) -> bool: ...
     def set_activity(self, text: str, *, slot: str = "fetch") -> None: ...
-    def train_then_reload(self, activity: str, store: Store) -> None: ...
+    def train_then_reload(self, activity: str, store: Store, keep: bool) -> None: ...
     def notify(self, message: str, *, title: str = "", timeout: float | None = None,
                markup: bool = True) -> None: ...  # fmt: skip
 
@@ -182,7 +182,7 @@ def read_ranked(
         # Train in another worker: this thread (and so the next search) must
         # not wait for it. Meanwhile the query's papers are listed unranked: the
         # list kept showing the view before (All papers under For you's search).
-        screen.app.call_from_thread(screen.train_then_reload, ranked.short, store)
+        screen.app.call_from_thread(screen.train_then_reload, ranked.short, store, request.keep)
         unranked = unranked_query(request.query)
         return Unranked(unranked) if unranked is not None else None  # (ui/listing_read.py)
     if ranked.problem:

@@ -73,7 +73,7 @@ class ListingScreen(CacheScreen):
     selected = var(0)  # papers in the selection
     language = var("both")
     # Ranked listings train a model first: MainScreen has this from ForYouActions.
-    train_then_reload: Callable[[str, Store], None]
+    train_then_reload: Callable[[str, Store, bool], None]
     # The search text (the box's, kept after enter).
     query_text = var("")
 
@@ -183,7 +183,10 @@ class ListingScreen(CacheScreen):
             # API said) is the detail pane's, read after the first frame.
             anchor = store.rowid_of(paper) if paper else None
             opening.post(msg.StoreOpened(store, sample_name, digest=digest, anchor=anchor))
-            self._read_listing(store, msg.ListingRequest(query, digest), post=opening.post)
+            # Reopened at a paper: a listing that keeps its place (a ranking
+            # trained first keeps it too: ForYouActions.train_then_reload).
+            first = msg.ListingRequest(query, digest, keep=anchor is not None)
+            self._read_listing(store, first, post=opening.post)
             opening.post(msg.DigestsLoaded(digests))
         finally:
             opening.finished()
