@@ -61,6 +61,23 @@ def test_sort_and_related_are_parsed_and_validated():
         compile_query(parse_query("related:2403.10056"))
 
 
+def test_related_is_refused_twice_or_with_a_sort(cache):
+    """`related:A related:B` listed the papers like B, A dropped; `related:A
+    sort:foryou` listed by similarity, the sort ignored; neither said so (found
+    by a bug hunt)."""
+    with pytest.raises(QueryError, match=r"one related:ID per query \(related:2403.00001 and"):
+        parse_query("related:2403.00001 cat:cs.CL related:2403.00002")
+    for text in ("related:2403.00001 sort:foryou", "sort:relevance related:2403.00001"):
+        with pytest.raises(QueryError, match="related:ID lists by similarity: it takes no sort:"):
+            parse_query(text)
+    db, ids = cache
+    out = run_cli("search", f"related:{ids['rl'][0]}", f"related:{ids['rl'][1]}", db=db)
+    assert out.returncode == 2 and out.stdout == b""
+    assert "one related:ID per query" in out.stderr.decode()
+    out = run_cli("search", f"related:{ids['rl'][0]}", "sort:foryou", db=db)
+    assert out.returncode == 2 and "it takes no sort:" in out.stderr.decode()
+
+
 def test_split_query_leaves_the_rest_for_the_store():
     rq = split_query('date:2024-03 sort:foryou ti:"graph neural" -survey')
     assert rq.sort == "foryou" and rq.rest == 'date:2024-03 ti:"graph neural" -survey'
