@@ -206,3 +206,23 @@ async def test_without_watches_there_is_no_mark_column(tmp_path: Path) -> None:
         assert app.main.paper_list.marks_width == 4
         picker = await open_picker(pilot)
         assert not any(r.startswith("watch") for r in prompts_of(picker))
+
+
+async def test_the_saved_watch_is_named_as_typed(tmp_path: Path) -> None:
+    """ctrl+s under the name `we"ird\\ name` confirmed `Watch list 'we"ird\\\\ name'
+    saved`: Python's repr, the backslash doubled (found by a bug hunt)."""
+    db = build_cache(tmp_path / "cache.db")
+    config_file()
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.search_box.value = "检索"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, WatchNameDialog)
+        dialog.query_one(Input).value = 'we"ird\\ name'
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("Watch list 'we\"ird\\ name' saved (" in n for n in notes(app)), notes(app)

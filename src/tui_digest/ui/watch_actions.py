@@ -198,6 +198,6 @@ class WatchActions:
             return
         verb = "updated" if replaced else "saved"
         noun = "paper" if papers == 1 else "papers"
-        call(self.notify, f"Watch list {watch.name!r} {verb} ({papers:,} {noun}) in {path}.",  # type: ignore[attr-defined]
+        call(self.notify, f"Watch list '{watch.name}' {verb} ({papers:,} {noun}) in {path}.",  # type: ignore[attr-defined]
              title="Watch list", markup=False)  # fmt: skip
         call(self.watches_loaded, watches)
