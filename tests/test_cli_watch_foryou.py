@@ -60,5 +60,10 @@ def test_a_foryou_watch_that_cannot_rank_says_why_and_still_lists(cache):
     assert _ids(done) == newest_first  # a cron job still gets the papers...
     err = done.stderr.decode()
     assert "watch 'foryou' not ranked" in err and "at least 5 starred papers" in err  # ...and why
+    # One line whose sentences end as sentences (it ended "…your stars).; listed
+    # newest first": found by a bug hunt).
+    line = next(line for line in err.splitlines() if "not ranked" in line)
+    assert line.startswith("tui-digest: watch 'foryou' not ranked, listed newest first: For you")
+    assert line.endswith("(is:starred lists your stars).") and ".;" not in line
     table = run_cli("watch", "--config", str(config), db=db)
     assert table.returncode == 0 and b"not ranked" in table.stderr

@@ -61,6 +61,23 @@ def test_sort_and_related_are_parsed_and_validated():
         compile_query(parse_query("related:2403.10056"))
 
 
+def test_related_is_refused_twice_or_with_a_sort(cache):
+    """`related:A related:B` listed the papers like B, A dropped; `related:A
+    sort:foryou` listed by similarity, the sort ignored; neither said so (found
+    by a bug hunt)."""
+    with pytest.raises(QueryError, match=r"one related:ID per query \(related:2403.00001 and"):
+        parse_query("related:2403.00001 cat:cs.CL related:2403.00002")
+    for text in ("related:2403.00001 sort:foryou", "sort:relevance related:2403.00001"):
+        with pytest.raises(QueryError, match="related:ID lists by similarity: it takes no sort:"):
+            parse_query(text)
+    db, ids = cache
+    out = run_cli("search", f"related:{ids['rl'][0]}", f"related:{ids['rl'][1]}", db=db)
+    assert out.returncode == 2 and out.stdout == b""
+    assert "one related:ID per query" in out.stderr.decode()
+    out = run_cli("search", f"related:{ids['rl'][0]}", "sort:foryou", db=db)
+    assert out.returncode == 2 and "it takes no sort:" in out.stderr.decode()
+
+
 def test_split_query_leaves_the_rest_for_the_store():
     rq = split_query('date:2024-03 sort:foryou ti:"graph neural" -survey')
     assert rq.sort == "foryou" and rq.rest == 'date:2024-03 ti:"graph neural" -survey'
@@ -107,6 +124,20 @@ def test_search_sort_foryou_with_few_stars_explains_how_to_start(cache):
     assert "press s" in err
 
 
+def test_with_every_paper_starred_sort_foryou_says_what_it_needs(tmp_path):
+    """Every paper starred: scikit-learn's "This solver needs samples of at least 2
+    classes in the data" (exit 2), and the same for a watch (found by a bug hunt)."""
+    db = tmp_path / "cache.db"
+    ids = build(db, days=1, per_topic=2)
+    star(db, [i for pids in ids.values() for i in pids])
+    out = run_cli("search", "sort:foryou", db=db)
+    assert out.returncode == 1 and out.stdout == b""
+    err = out.stderr.decode()
+    assert "solver" not in err and "training" not in err
+    assert "learns from the papers you starred against the ones you did not" in err
+    assert "all 6 papers in the cache are starred" in err and "import or fetch" in err.lower()
+
+
 def test_related_prints_the_papers_of_search_json(cache):
     db, ids = cache
     out = run_cli("related", ids["parsing"][3] + "v1", "--json", "--limit", "6", db=db)
@@ -134,11 +165,48 @@ def test_search_related_combines_with_other_terms(cache):
     out = run_cli("search", f"related:{target}", "date:2024-03-13", "--json", db=db)
     assert out.returncode == 0, out.stderr
     found = [p["id"] for p in json.loads(out.stdout)]
-    # Only that day's papers; its 12 rl papers first (the nearest 50 of the
-    # whole cache also reach a few of its other papers through shared words).
+    # That day's papers, ranked: its 12 rl papers first.
     with Store.open(db) as store:
         day = {r.id for r in store.search("date:2024-03-13", limit=500)}
-    assert set(found) <= day and set(found[:12]) == set(ids["rl"][36:])
+    assert set(found) == day and set(found[:12]) == set(ids["rl"][36:])
+
+
+def test_related_among_a_query_ranks_the_query_s_papers(cache):
+    """`related:ID` with a query chose the 50 papers most like ID in the whole cache,
+    then kept the query's among them: mostly none (found by a bug hunt)."""
+    db, ids = cache
+    target = ids["rl"][0]
+    out = run_cli("search", f"related:{target}", "cat:cs.CV", "--json", db=db)
+    assert out.returncode == 0, out.stderr
+    found = [p["id"] for p in json.loads(out.stdout)]
+    assert set(found) == set(ids["diffusion"])  # every one shares some words with it
+
+
+def test_related_honours_its_limit_and_says_how_many_are_similar(cache):
+    """`related ID --limit 200` stopped at 50 without a word (found by a bug hunt)."""
+    db, ids = cache
+    target = ids["parsing"][0]
+    every_other = 4 * 12 * 3 - 1
+    out = run_cli("related", target, "--json", "--limit", "200", db=db)
+    assert out.returncode == 0, out.stderr
+    found = [p["id"] for p in json.loads(out.stdout)]
+    assert len(found) == every_other and target not in found
+    table = run_cli("related", target, db=db)  # the default: 20
+    assert len(table.stdout.decode().splitlines()) == 20
+    assert f"-- 20 shown of {every_other} matches" in table.stderr.decode()
+
+
+def test_the_reader_s_related_among_a_digest_ranks_the_digest_s_papers(cache):
+    from tui_digest.ui.foryou_read import ranked_listing
+
+    db, ids = cache
+    target = ids["rl"][0]
+    with Store.open(db, readonly=True) as store:
+        name = next(d.name for d in store.digests() if d.date == "2024-03-12")
+        digest = set(store.list_ids("", digest=name))
+        shown = ranked_listing(store, f"related:{target} cat:cs.CL", name)  # the child process
+        parsing = {store.get_paper(i).rowid for i in ids["parsing"][24:36]}  # type: ignore[union-attr]
+    assert set(shown.ids) == parsing and parsing <= digest
 
 
 def test_importing_the_cli_and_the_reader_does_not_load_the_maths():

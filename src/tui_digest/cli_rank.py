@@ -6,8 +6,8 @@
 `search` hands a query with `sort:foryou` or `related:ID` to `ranked_search`;
 `related ID` is `search related:ID`. Output is the same as `search`'s (the
 table, or with `--json` the paper objects of `search --json`), best first.
-With fewer than MIN_STARS stars, sort:foryou prints how to get started on
-stderr and exits 1 instead of ranking at random.
+With fewer than MIN_STARS stars (or every paper starred), sort:foryou prints
+how to get started on stderr and exits 1 instead of ranking at random.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 
 from tui_digest.cli_args import positive_int
 from tui_digest.cli_output import write_utf8
-from tui_digest.rank import NotEnoughStars, RankUnavailable
+from tui_digest.rank import CannotRank, RankUnavailable
 
 EXIT_OK = 0
 EXIT_NOT_READY = 1  # too few stars / the rank extra is missing
@@ -63,8 +63,10 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
             print(f"tui-digest: {notice}", file=sys.stderr)
         try:
             _say_when_training(store.path, query)
-            ranking = rank_listing(store, query, digest=getattr(args, "digest", None))
-        except (NotEnoughStars, RankUnavailable) as exc:
+            ranking = rank_listing(
+                store, query, digest=getattr(args, "digest", None), related_limit=args.limit
+            )
+        except (CannotRank, RankUnavailable) as exc:
             print(f"tui-digest: {exc}", file=sys.stderr)
             return EXIT_NOT_READY
         except QueryError as exc:
@@ -82,13 +84,13 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
     from tui_digest.cli_table import write_rows
 
     print(f"tui-digest: {ranking.note}", file=sys.stderr)
-    write_rows(rows, total=len(ranking.ids))
+    write_rows(rows, total=ranking.found)
     return EXIT_OK
 
 
 def _say_when_training(db, query: str) -> None:
     """A line on stderr before a model is (re)trained: the first time takes seconds."""
-    from tui_digest.rank import MIN_STARS, has_model
+    from tui_digest.rank import CannotRank, check_trainable, has_model
     from tui_digest.rank.corpus import cache_state, read_only
     from tui_digest.rank.listing import split_query
 
@@ -96,8 +98,10 @@ def _say_when_training(db, query: str) -> None:
         return
     with read_only(db) as conn:
         state = cache_state(conn)
-    if state.n_starred < MIN_STARS:
-        return
+    try:
+        check_trainable(state.n_starred, state.n_papers)
+    except CannotRank:
+        return  # (rank_listing says why)
     if not has_model(db):
         print(
             f"tui-digest: training For you on {state.n_starred} starred papers "

@@ -132,12 +132,15 @@ def _watch_ids(store, name: str, query: str) -> list[int]:  # (Store, ...)
 
     if not split_query(query).ranked:
         return store.list_ids(query)
-    from tui_digest.rank import NotEnoughStars, RankUnavailable
+    from tui_digest.rank import CannotRank, RankUnavailable
     from tui_digest.rank.listing import rank_listing
 
     try:
         return rank_listing(store, query).ids
-    except (NotEnoughStars, RankUnavailable) as exc:
-        why = clean_line(str(exc), 500)
-        print(f"tui-digest: watch {name!r} not ranked: {why}; listed newest first", file=sys.stderr)
+    except (CannotRank, RankUnavailable) as exc:
+        # The reason is sentences of its own: after them, "; listed newest first"
+        # read "…your stars).; listed newest first" (found by a bug hunt).
+        why, shown = clean_line(str(exc), 500), clean_line(name)
+        line = f"tui-digest: watch '{shown}' not ranked, listed newest first: {why}"
+        print(line, file=sys.stderr)
         return store.list_ids(query)

@@ -122,7 +122,7 @@ async def test_a_search_typed_while_related_runs_ends_its_child(topical, monkeyp
     ended: list[str] = []
     real_run_command = background.run_command
 
-    def slow_run(*args, stop=None):  # the related: child, held until it is stopped
+    def slow_run(*args, stop=None, given=None):  # the related: child, held until stopped
         assert args[0] == "related" and stop is not None
         sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
         try:
@@ -267,7 +267,8 @@ async def test_reopened_on_for_you_with_too_few_stars_lists_the_papers_unranked(
 ) -> None:
     """`f` with 2 stars, quit, reopen: the reader stayed on "Opening the cache…"
     with an empty list (found by a regression hunt): the ranking's problem kept
-    a listing that was never shown."""
+    a listing that was never shown. The search stays as it was saved; the status
+    line says why it is not ranked."""
     from tui_digest.ui.settings import Settings
 
     db, ids = topical
@@ -280,7 +281,8 @@ async def test_reopened_on_for_you_with_too_few_stars_lists_the_papers_unranked(
         with Store.open(db, readonly=True) as store:
             expected = store.list_ids("cat:cs.CV")
         assert expected and main.paper_list.ids == expected
-        assert main.search_box.value == "cat:cs.CV" and main.paper_list.bars is None
+        assert main.search_box.value == "cat:cs.CV sort:foryou" and main.paper_list.bars is None
+        assert "For you needs 5 starred papers (you have 2)" in status_text(app)
         assert "Opening the cache" not in screen_text(app)
         assert any("Press s on papers" in n for n in notes(app))
 

@@ -256,3 +256,23 @@ async def test_a_watch_of_today_is_found_again_after_midnight_with_the_reader_op
         await settle(pilot)
         assert watch_counts(app) == {"today": (0, 0), "week": (0, 0)}
         assert list_lines(app)[1][4] != WATCH_MARK
+
+
+async def test_the_saved_watch_is_named_as_typed(tmp_path: Path) -> None:
+    """ctrl+s under the name `we"ird\\ name` confirmed `Watch list 'we"ird\\\\ name'
+    saved`: Python's repr, the backslash doubled (found by a bug hunt)."""
+    db = build_cache(tmp_path / "cache.db")
+    config_file()
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.search_box.value = "检索"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, WatchNameDialog)
+        dialog.query_one(Input).value = 'we"ird\\ name'
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("Watch list 'we\"ird\\ name' saved (" in n for n in notes(app)), notes(app)

@@ -40,7 +40,8 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           order; `compile_query` ignores it (core never ranks:
                           the `rank` layer above reorders what it lists)
     related:ID            the papers most like paper ID; answered only by the
-                          `rank` layer (`compile_query` refuses it)
+                          `rank` layer (`compile_query` refuses it); one per
+                          query, and without sort:
     tag:robotics          papers with this tag of the user's (any case)
     note:word note:"a phrase"   papers whose note contains this word or
                           phrase, matched as in the text (a word from a word's
@@ -303,6 +304,8 @@ def parse_query(text: str, *, today: str | None = None) -> Query:
         local_today() if "date:" in text.translate(_SYNTAX_FOLD).lower() else "1970-01-01"
     )
     _add_chains(q, chains, day)
+    if q.related is not None and q.sort is not None:  # (the sort was ignored unsaid)
+        raise QueryError(f"related:ID lists by similarity: it takes no sort: (sort:{q.sort})")
     return q
 
 
@@ -398,9 +401,7 @@ def _add(
         if query_tokens(value):  # punctuation alone searches for nothing
             q.notes.append(Term(value, "note", phrase, negated))
     elif qualifier == "related":
-        if negated:
-            raise QueryError("-related: is not supported; use related:ID")
-        q.related = _paper_id(value) or re.sub(r"(?i)v\d+$", "", value.strip())
+        q.related = _related(q, value, negated)
     else:
         column = FIELDS[qualifier] if qualifier else None
         if column in (None, "id") and not phrase:
@@ -410,6 +411,14 @@ def _add(
             value = _paper_id(value) or value
         if query_tokens(value):  # punctuation alone searches for nothing
             q.terms.append(Term(value, column, phrase, negated))
+
+
+def _related(q: Query, value: str, negated: bool) -> str:
+    if negated:
+        raise QueryError("-related: is not supported; use related:ID")
+    if q.related is not None:  # (the last one was used, the others dropped unsaid)
+        raise QueryError(f"one related:ID per query (related:{q.related} and related:{value})")
+    return _paper_id(value) or re.sub(r"(?i)v\d+$", "", value.strip())
 
 
 def _sort(value: str, negated: bool) -> str:

@@ -17,9 +17,12 @@ MIN_STARS = 5  # below this, ranking would be close to random: say so instead
 
 __all__ = [
     "MIN_STARS",
+    "CannotRank",
     "NeedsTraining",
     "NotEnoughStars",
+    "NothingUnstarred",
     "RankUnavailable",
+    "check_trainable",
     "has_model",
     "rank_dir",
 ]
@@ -35,12 +38,38 @@ def has_model(db: Path) -> bool:
     return (rank_dir(db) / "model.npz").is_file()
 
 
-class NotEnoughStars(Exception):
+class CannotRank(Exception):
+    """The stars cannot train a model yet; the message says why and what to do."""
+
+    def __init__(self, n_starred: int, message: str) -> None:
+        self.n_starred = n_starred
+        super().__init__(message)
+
+
+class NotEnoughStars(CannotRank):
     """Fewer than MIN_STARS starred papers: nothing to learn from yet."""
 
     def __init__(self, n_starred: int) -> None:
-        self.n_starred = n_starred
-        super().__init__(few_stars_message(n_starred))
+        super().__init__(n_starred, few_stars_message(n_starred))
+
+
+class NothingUnstarred(CannotRank):
+    """Every paper of the cache is starred: nothing to tell the stars apart from."""
+
+    def __init__(self, n_starred: int) -> None:
+        super().__init__(n_starred, all_starred_message(n_starred))
+
+
+def check_trainable(n_starred: int, n_papers: int) -> None:
+    """Raise `NotEnoughStars` or `NothingUnstarred` when no model can be trained.
+
+    Every paper starred reached scikit-learn, which refused with "This solver
+    needs samples of at least 2 classes in the data" (found by a bug hunt).
+    """
+    if n_starred < MIN_STARS:
+        raise NotEnoughStars(n_starred)
+    if n_starred >= n_papers:
+        raise NothingUnstarred(n_starred)
 
 
 class NeedsTraining(Exception):
@@ -78,4 +107,23 @@ def few_stars_message(n_starred: int, *, reader_keys: tuple[str, str, str] | Non
     return (
         f"{start} Open the reader (tui-digest), press s on papers you would like more of, "
         "and sort:foryou will rank any listing by them (is:starred lists your stars)."
+    )
+
+
+def all_starred_message(n_starred: int, *, reader_keys: tuple[str, str, str] | None = None) -> str:
+    """Why For you cannot rank when every paper is starred, and what to do (see
+    `few_stars_message` for `reader_keys`)."""
+    start = (
+        "For you learns from the papers you starred against the ones you did not, and "
+        f"all {n_starred} papers in the cache are starred."
+    )
+    if reader_keys is not None:
+        star, foryou, _starred = reader_keys
+        return (
+            f"{start} Fetch or import more papers (or press {star} to unstar some), "
+            f"then {foryou} ranks them."
+        )
+    return (
+        f"{start} Import or fetch more papers (or unstar some: tui-digest mark unstar ID), "
+        "and sort:foryou will rank them."
     )

@@ -1,10 +1,14 @@
 """The For you worker the reader runs in a child process (`rank.background`).
 
-    python -m tui_digest.rank train DB          bring the model up to date
-    python -m tui_digest.rank related DB PK N   the N papers most like paper PK
+    python -m tui_digest.rank train DB            bring the model up to date
+    python -m tui_digest.rank related DB PK N     the N papers most like paper PK
+    python -m tui_digest.rank related DB PK N -   ... among the papers whose pks
+                                                  stdin holds (a JSON array)
 
 Prints one JSON value: for `train` {"status": "ok", "starred": N, "papers": N}
-or {"status": "few-stars", "starred": N}; for `related` [[pk, similarity], ...].
+or {"status": "few-stars" | "all-starred", "starred": N}; for `related` {"found": [[pk,
+similarity], ...], "similar": M}, M being how many papers have any similarity
+(the N shown are the most similar of them).
 A missing optional dependency is one line on stderr and exit status 3.
 """
 
@@ -14,17 +18,27 @@ import json
 import sys
 from pathlib import Path
 
-USAGE = "usage: python -m tui_digest.rank train DB | related DB PK LIMIT"
+USAGE = "usage: python -m tui_digest.rank train DB | related DB PK LIMIT [-]"
+
+
+def _valid(args: list[str]) -> bool:
+    if args[:1] == ["train"]:
+        return len(args) == 2
+    return (
+        args[:1] == ["related"]
+        and len(args) in (4, 5)
+        and args[2].isdigit()
+        and args[3].isdigit()
+        and args[4:] in ([], ["-"])
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not (args[:1] == ["train"] and len(args) == 2) and not (
-        args[:1] == ["related"] and len(args) == 4 and args[2].isdigit() and args[3].isdigit()
-    ):
+    if not _valid(args):
         print(USAGE, file=sys.stderr)
         return 2
-    from tui_digest.rank import NotEnoughStars
+    from tui_digest.rank import CannotRank, NotEnoughStars
 
     try:
         from tui_digest.rank import train
@@ -35,13 +49,16 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     db = Path(args[1])
     if args[0] == "related":
-        found = train.related(db, int(args[2]), limit=int(args[3]))
-        print(json.dumps([[pk, round(sim, 6)] for pk, sim in found]))
+        among = [int(pk) for pk in json.load(sys.stdin)] if args[4:] == ["-"] else None
+        pks, sims = train.similar(db, int(args[2]), among)
+        found = [[int(pk), round(float(sim), 6)] for pk, sim in zip(pks, sims, strict=True)]
+        print(json.dumps({"found": found[: int(args[3])], "similar": len(found)}))
         return 0
     try:
         model = train.ensure_model(db)
-    except NotEnoughStars as exc:
-        print(json.dumps({"status": "few-stars", "starred": exc.n_starred}))
+    except CannotRank as exc:
+        status = "few-stars" if isinstance(exc, NotEnoughStars) else "all-starred"
+        print(json.dumps({"status": status, "starred": exc.n_starred}))
         return 0
     print(json.dumps({"status": "ok", "starred": model.n_starred, "papers": model.n_papers}))
     return 0

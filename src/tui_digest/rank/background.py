@@ -29,27 +29,32 @@ _running: set[subprocess.Popen[str]] = set()
 _lock = threading.Lock()
 
 
-def run(*args: str, stop: Stop | None = None) -> object:
+def run(*args: str, stop: Stop | None = None, given: str | None = None) -> object:
     """Run `python -m tui_digest.rank ARGS`; its JSON answer, or RankUnavailable."""
-    return run_command([sys.executable, "-m", "tui_digest.rank", *args], stop=stop)
+    return run_command([sys.executable, "-m", "tui_digest.rank", *args], stop=stop, given=given)
 
 
-def run_command(command: list[str], *, stop: Stop | None = None) -> object:
+def run_command(
+    command: list[str], *, stop: Stop | None = None, given: str | None = None
+) -> object:
     """Run `command` as a child that `stop_all` can end; the JSON line it printed.
 
     `stop`: asked every POLL seconds; when it says True the child is ended and
     `Abandoned` raised. A search typed while `related:` ran (7-15 s at 65k
     papers) left its child running to the end, and the next ranked search
-    started a second one beside it.
+    started a second one beside it. `given`: written to the child's stdin.
     """
+    stdin = subprocess.PIPE if given is not None else None
     try:
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
     except OSError as exc:
         raise RankUnavailable(f"the For you worker could not run: {exc}") from None
     with _lock:
         _running.add(child)
     try:
-        out, err = _wait(child, stop)
+        out, err = _wait(child, stop, given)
     except subprocess.TimeoutExpired as exc:
         child.kill()
         child.communicate()
@@ -67,16 +72,18 @@ def run_command(command: list[str], *, stop: Stop | None = None) -> object:
     return json.loads(out)
 
 
-def _wait(child: subprocess.Popen[str], stop: Stop | None) -> tuple[str, str]:
+def _wait(child: subprocess.Popen[str], stop: Stop | None, given: str | None) -> tuple[str, str]:
     """The child's output once it ends; Abandoned (the child ended) when `stop` says so."""
     if stop is None:
-        return child.communicate(timeout=TIMEOUT)
+        return child.communicate(given, timeout=TIMEOUT)
     waited = 0.0
     while True:
         try:
-            # communicate() may be called again after its timeout: no output is lost.
-            return child.communicate(timeout=POLL)
+            # communicate() may be called again after its timeout: no output is
+            # lost, and the input goes on being written (it is given only once).
+            return child.communicate(given, timeout=POLL)
         except subprocess.TimeoutExpired:
+            given = None
             waited += POLL
             if stop():
                 child.terminate()
@@ -106,7 +113,13 @@ def train(db: Path) -> dict:
     return answer
 
 
-def related(db: Path, pk: int, limit: int, stop: Stop | None = None) -> list[tuple[int, float]]:
-    answer = run("related", str(db), str(pk), str(limit), stop=stop)
-    assert isinstance(answer, list)
-    return [(int(pk), float(sim)) for pk, sim in answer]
+def related(
+    db: Path, pk: int, limit: int, stop: Stop | None = None, among: list[int] | None = None
+) -> tuple[list[tuple[int, float]], int]:
+    """The `limit` papers most like paper `pk` (of `among`, else the whole cache),
+    best first, and how many have any similarity (`rank.train.similar`)."""
+    args = ["related", str(db), str(pk), str(limit)]
+    given = None if among is None else json.dumps(among)
+    answer = run(*args, *(["-"] if given is not None else []), stop=stop, given=given)
+    assert isinstance(answer, dict)
+    return [(int(pk), float(sim)) for pk, sim in answer["found"]], int(answer["similar"])

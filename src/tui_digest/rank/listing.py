@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from tui_digest.core.store import Store
 
-RELATED_LIMIT = 50  # papers a related: listing holds at most
+RELATED_LIMIT = 50  # papers a related: listing holds at most (the reader's; the CLI's --limit)
 # The ranking terms, removed from the text before the store sees it. Parsing
 # first (parse_query) has already validated them.
 _RANK_TERM = re.compile(r"(?i)(?<!\S)(?:sort|related):[^\s\"]+")
@@ -54,6 +54,12 @@ class Ranking:
     ids: list[int]
     scores: list[float] = field(default_factory=list)
     note: str = ""
+    matches: int | None = None  # related: how many are similar at all (ids: the best of them)
+
+    @property
+    def found(self) -> int:
+        """How many papers the query found (more than `ids` when cut at a limit)."""
+        return len(self.ids) if self.matches is None else self.matches
 
 
 def rank_listing(
@@ -64,22 +70,27 @@ def rank_listing(
     child: bool = False,
     wait: bool = True,
     stop: Callable[[], bool] | None = None,
+    related_limit: int = RELATED_LIMIT,
 ) -> Ranking:
     """The query's ids, ranked when it asks for it (trains or rescores as needed).
+
+    `related:ID` lists the `related_limit` papers of the rest of the query (of
+    the digest) most like ID, best first.
 
     `child`: train and compute similarity in a child process (`rank.background`,
     for the reader) instead of in this one (the CLI). `wait=False` (with
     `child`): raise `NeedsTraining` instead of training, so the caller can
     train elsewhere and ask again. `stop` (with `child`): asked while the
     related: child runs; it ends the child and raises `Abandoned` when True.
-    Raises `NotEnoughStars` for sort:foryou with too few stars, `QueryError`
+    Raises `CannotRank` for sort:foryou with too few stars (`NotEnoughStars`)
+    or every paper starred (`NothingUnstarred`), `QueryError`
     for an unknown related: id, `RankUnavailable` without the rank extra.
     """
     rq = split_query(text)
     if not rq.ranked:
         return Ranking(store.list_ids(text, digest=digest))
     if rq.related is not None:
-        return _related(store, rq, digest, child, stop)
+        return _related(store, rq, digest, child, stop, related_limit)
     ids = store.list_ids(rq.rest, digest=digest)
     model = _child_model(store.path, wait) if child else _train_module().ensure_model(store.path)
     scores, _known = model.lookup(ids)
@@ -93,7 +104,7 @@ def rank_listing(
 
 def _child_model(db: Path, wait: bool = True):
     """The stored model, brought up to date by a child process when it is not."""
-    from tui_digest.rank import MIN_STARS, NeedsTraining, NotEnoughStars, background
+    from tui_digest.rank import NeedsTraining, NotEnoughStars, background, check_trainable
     from tui_digest.rank.corpus import cache_state, read_only
 
     files = _files_module()
@@ -101,8 +112,7 @@ def _child_model(db: Path, wait: bool = True):
     with read_only(db) as conn:
         state = cache_state(conn)
         unchanged = model is not None and files.rows_unchanged(conn, model)
-    if state.n_starred < MIN_STARS:
-        raise NotEnoughStars(state.n_starred)
+    check_trainable(state.n_starred, state.n_papers)  # (no training bound to fail)
     if not unchanged or not files.is_fresh(model, state):
         if not wait:
             raise NeedsTraining(state.n_starred)
@@ -114,27 +124,32 @@ def _child_model(db: Path, wait: bool = True):
 
 
 def _related(
-    store: Store, rq: RankedQuery, digest: str | None, child: bool, stop: Callable[[], bool] | None
+    store: Store,
+    rq: RankedQuery,
+    digest: str | None,
+    child: bool,
+    stop: Callable[[], bool] | None,
+    limit: int,
 ) -> Ranking:
+    """The `limit` papers most like rq.related among the query's (the digest's)."""
     from tui_digest.core.query import QueryError
 
     record = store.get_paper(rq.related or "")
     if record is None:
         raise QueryError(f"related:{rq.related}: no paper with that id in the cache")
+    # Ranked among the query's papers, not the whole cache's nearest filtered
+    # by it: those were rarely the query's (found by a bug hunt).
+    among = store.list_ids(rq.rest, digest=digest) if rq.rest.strip() or digest else None
     if child:
         from tui_digest.rank import background
 
-        found = background.related(store.path, record.rowid, RELATED_LIMIT, stop)
+        found, similar = background.related(store.path, record.rowid, limit, stop, among)
+        ids, scores = [pk for pk, _ in found], [s for _, s in found]
     else:
-        found = _train_module().related(store.path, record.rowid, limit=RELATED_LIMIT)
-    if rq.rest.strip() or digest is not None:
-        allowed = set(store.list_ids(rq.rest, digest=digest))
-        found = [(pk, s) for pk, s in found if pk in allowed]
-    return Ranking(
-        [pk for pk, _ in found],
-        [s for _, s in found],
-        f"papers most like {record.paper.id} (cosine similarity)",
-    )
+        pks, sims = _train_module().similar(store.path, record.rowid, among)
+        ids, scores, similar = pks[:limit].tolist(), sims[:limit].tolist(), len(pks)
+    note = f"papers most like {record.paper.id} (cosine similarity)"
+    return Ranking(ids, scores, note, matches=similar)
 
 
 def _train_module():

@@ -7,13 +7,14 @@ subprocess (`python -m tui_digest.rank train`), so its memory never holds it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.svm import LinearSVC
 
-from tui_digest.rank import MIN_STARS, NotEnoughStars
+from tui_digest.rank import check_trainable
 from tui_digest.rank.corpus import cache_state, iter_texts, read_only, starred_pks
 from tui_digest.rank.features import (
     DIM,
@@ -150,13 +151,13 @@ def _rows_still_there(db: Path, pks: np.ndarray, last_id: str) -> bool:
 def train(db: Path) -> Model:
     """Train on the stars against the rest of the cache; score every paper; save.
 
-    Raises `NotEnoughStars` below `MIN_STARS` stars.
+    Raises `NotEnoughStars` below `MIN_STARS` stars, `NothingUnstarred` when
+    every paper is starred (`check_trainable`).
     """
     with read_only(db) as conn:
         state = cache_state(conn)
         stars = starred_pks(conn)
-    if len(stars) < MIN_STARS:
-        raise NotEnoughStars(len(stars))
+    check_trainable(len(stars), state.n_papers)
     feats = update_features(db)
     n = feats.counts.shape[0]
     idf = idf_weights(document_frequency(feats.counts), n)
@@ -225,8 +226,7 @@ def ensure_model(db: Path) -> Model:
     """A model current for the cache's stars and size: loaded, rescored or retrained."""
     with read_only(db) as conn:
         state = cache_state(conn)
-    if state.n_starred < MIN_STARS:
-        raise NotEnoughStars(state.n_starred)
+    check_trainable(state.n_starred, state.n_papers)
     model = Model.load(db)
     with read_only(db) as conn:
         unchanged = model is not None and rows_unchanged(conn, model)
@@ -237,20 +237,39 @@ def ensure_model(db: Path) -> Model:
     return model
 
 
-def related(db: Path, pk: int, limit: int = 20) -> list[tuple[int, float]]:
-    """The `limit` papers most similar to paper `pk` (cosine), best first, without it."""
+def similar(db: Path, pk: int, among: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The papers like paper `pk` (cosine similarity above 0), most similar first:
+    (pks, similarities), never `pk` itself.
+
+    `among`: only these papers (a query's or a digest's), else the whole cache.
+    Ranked among them, not picked from the whole cache's nearest (a `related:`
+    search with a query found mostly nothing: the query's papers were rarely
+    among the 50 nearest of the whole cache).
+    """
+    none = np.zeros(0, np.int64), np.zeros(0, np.float32)
     feats = update_features(db)
     at, found = feats.rows([pk])
     if not found[0]:
-        return []
+        return none
     n = feats.counts.shape[0]
     idf = idf_weights(document_frequency(feats.counts), n)
     query = weigh(feats.counts[int(at[0])], idf).toarray().ravel()
-    sims = project(feats.counts, idf, query)
-    sims[int(at[0])] = -1.0
-    k = min(limit, n - 1)
-    if k <= 0:
-        return []
-    top = np.argpartition(-sims, k - 1)[:k]
-    top = top[np.argsort(-sims[top], kind="stable")]
-    return [(int(feats.pks[i]), float(sims[i])) for i in top if sims[i] > 0]
+    if among is None:
+        rows = np.arange(n)
+        sims = project(feats.counts, idf, query)
+    else:
+        rows, known = feats.rows(np.unique(np.asarray(among, dtype=np.int64)))
+        rows = rows[known]
+        sims = project(feats.counts[rows], idf, query) if len(rows) else none[1]
+    keep = (sims > 0) & (rows != int(at[0]))
+    rows, sims = rows[keep], sims[keep]
+    order = np.argsort(-sims, kind="stable")
+    return feats.pks[rows[order]], sims[order]
+
+
+def related(
+    db: Path, pk: int, limit: int = 20, among: Sequence[int] | None = None
+) -> list[tuple[int, float]]:
+    """The `limit` papers most similar to paper `pk` (of `among`), best first: `similar`."""
+    pks, sims = similar(db, pk, among)
+    return [(int(p), float(s)) for p, s in zip(pks[:limit], sims[:limit], strict=True)]

@@ -41,6 +41,7 @@ class ForYouActions:
     retrain_schedule: Schedule | None
     _retrain_timer: _Stoppable | None = None
     _training: Worker[None] | None = None
+    _training_keeps: bool = False  # every listing waiting for the training kept its place
 
     search_box: SearchBox
     detail: PaperDetail
@@ -79,7 +80,7 @@ class ForYouActions:
         if self.store is not None:
             self._retrain(Path(self.store.path))
 
-    def train_then_reload(self, activity: str, store: Store) -> None:
+    def train_then_reload(self, activity: str, store: Store, keep: bool) -> None:
         """A ranked listing (read from `store`) needs a (re)trained model: train it,
         then list again.
 
@@ -89,11 +90,25 @@ class ForYouActions:
         for the first frame): it passes the store it read from. Without it, a
         reader reopened on a For you search after new papers came stayed on
         "Opening the cache…" for good.
+
+        `keep`: the asking listing's (a re-read after a cache change keeps the
+        reader's place). The ranked list keeps the place only when every
+        listing that waited for the training did; a new search's is shown from
+        its top. A newer day followed while it trained (a new search) came
+        ranked scrolled down past its best rows, the unranked list's paper
+        kept at its screen row (found by a bug hunt).
         """
         if self._training is not None and self._training.is_running:
+            self._training_keeps = self._training_keeps and keep
             return
+        self._training_keeps = keep
         self.set_activity(activity, slot="foryou-train")  # type: ignore[attr-defined]
         self._training = self._train_then_reload(Path(store.path))
+
+    def _trained(self) -> None:
+        """The training ended (ok): list again; a ranking that still needs one starts it."""
+        self._training = None
+        self.reload(keep=self._training_keeps)  # type: ignore[attr-defined]
 
     @work(thread=True, group="foryou-train", exit_on_error=False, description="train For you")
     def _train_then_reload(self, db: Path) -> None:
@@ -108,7 +123,7 @@ class ForYouActions:
         finally:
             call(self.set_activity, "", slot="foryou-train")  # type: ignore[attr-defined]
         if answer.get("status") == "ok" and not get_current_worker().is_cancelled:
-            call(self.reload, keep=True)  # type: ignore[attr-defined]
+            call(self._trained)
 
     @work(thread=True, exclusive=True, group="foryou-retrain", exit_on_error=False,
           description="retrain For you")  # fmt: skip

@@ -10,7 +10,7 @@ start (issue 13 req 5).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from textual.worker import get_current_worker
 
@@ -19,7 +19,9 @@ from tui_digest.rank import (
     Abandoned,
     NeedsTraining,
     NotEnoughStars,
+    NothingUnstarred,
     RankUnavailable,
+    all_starred_message,
     few_stars_message,
 )
 from tui_digest.ui.foryou import is_ranked, toggle_foryou
@@ -41,7 +43,7 @@ class ListingHost(Protocol):
     def app(self) -> App: ...
     def post_message(self, message: msg.ListingMessage) -> bool: ...
     def set_activity(self, text: str, *, slot: str = "fetch") -> None: ...
-    def train_then_reload(self, activity: str, store: Store) -> None: ...
+    def train_then_reload(self, activity: str, store: Store, keep: bool) -> None: ...
     def notify(self, message: str, *, title: str = "", timeout: float | None = None,
                markup: bool = True) -> None: ...  # fmt: skip
 
@@ -56,6 +58,20 @@ class RankedListing:
     problem: str = ""  # set instead of ids: too few stars, the extra missing (the whole story)
     short: str = ""  # the problem in a status line's words
     training: bool = False  # the model must be trained first (wait=False)
+
+
+class Unranked(NamedTuple):
+    """What the listing thread lists when a ranked query is not ranked (yet)."""
+
+    query: str  # the search without its sort:foryou
+    error: str = ""  # why it cannot be ranked, for the status line ("" while training)
+
+
+def unranked_query(query: str) -> str | None:
+    """`query` without sort:foryou, or None when nothing can be listed without the
+    rank layer (`related:ID` selects its papers)."""
+    unranked = toggle_foryou(query)
+    return unranked if unranked != query and not is_ranked(unranked) else None
 
 
 def reader_keys(app: App[object]) -> tuple[str, str, str]:
@@ -94,6 +110,10 @@ def ranked_listing(
         )
         problem = few_stars_message(exc.n_starred, reader_keys=keys)
         return RankedListing(problem=problem, short=short)
+    except NothingUnstarred as exc:
+        short = "For you needs papers you have not starred: all are starred"
+        problem = all_starred_message(exc.n_starred, reader_keys=keys)
+        return RankedListing(problem=problem, short=short)
     except RankUnavailable as exc:
         return RankedListing(problem=str(exc), short="For you is not installed: see the note")
     return RankedListing(ranking.ids, bar_values(ranking.ids, ranking.scores), ranking.note)
@@ -114,18 +134,19 @@ def bar_values(ids: list[int], scores: list[float]) -> dict[int, float]:
 
 def read_ranked(
     screen: ListingHost, store: Store, request: msg.ListingRequest, first: int
-) -> str | None:
+) -> Unranked | None:
     """In the listing thread, for a ranked query: post the first page, then every id.
 
-    Returns the query to list unranked meanwhile when the model must be
-    trained first (`sort:foryou` taken out), else None.
+    Returns what to list unranked instead (`sort:foryou` taken out) when the
+    model must be trained first or cannot rank, else None.
 
     Ranking needs every match before the first row can be drawn (the best may
     be the last in listing order), so there is no page-then-count here. When
     the model must be trained first, the screen trains it in another worker
-    and reads the listing again afterwards. A
-    problem (too few stars, the extra missing) becomes the listing's error in
-    the status line, and a notification that explains it.
+    and reads the listing again afterwards. A problem (too few stars, the
+    extra missing) lists the query's papers unranked with the problem in the
+    status line, and a notification that explains it; a `related:` query,
+    which has no unranked form, fails with it (no papers shown).
     """
     from tui_digest.core.query import IncompleteQuery, QueryError
     from tui_digest.ui import messages as msg
@@ -161,16 +182,20 @@ def read_ranked(
         # Train in another worker: this thread (and so the next search) must
         # not wait for it. Meanwhile the query's papers are listed unranked: the
         # list kept showing the view before (All papers under For you's search).
-        screen.app.call_from_thread(screen.train_then_reload, ranked.short, store)
-        unranked = toggle_foryou(request.query)
-        if unranked != request.query and not is_ranked(unranked):
-            return unranked  # (the caller lists it: ui/listing_read.py)
-        return None
+        screen.app.call_from_thread(screen.train_then_reload, ranked.short, store, request.keep)
+        unranked = unranked_query(request.query)
+        return Unranked(unranked) if unranked is not None else None  # (ui/listing_read.py)
     if ranked.problem:
-        screen.post_message(msg.ListingFailed(worker, request, ranked.short, keep=True))
+        # Listed unranked as while training: the list kept showing the view
+        # before (another digest under For you's `date:` search, which `M` then
+        # marked read; found by a bug hunt).
         screen.app.call_from_thread(
             screen.notify, ranked.problem, title="For you", timeout=20, markup=False
         )
+        unranked = unranked_query(request.query)
+        if unranked is not None:
+            return Unranked(unranked, ranked.short)
+        screen.post_message(msg.ListingFailed(worker, request, ranked.short))
         return None
     rows = store.list_rows(ranked.ids[:first])
     total = request.total

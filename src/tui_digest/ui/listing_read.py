@@ -45,6 +45,7 @@ def read_listing(
     """
     post = post or screen.post_message
     worker = get_current_worker()
+    problem = ""  # shown in the status line beside the rows (a ranking that cannot rank)
     try:
         if worker.is_cancelled:
             return  # a newer keystroke already asked again
@@ -52,12 +53,13 @@ def read_listing(
         if is_ranked(query):  # sort:foryou, related:ID: every id first (ui/foryou_read.py)
             from tui_digest.ui.foryou_read import read_ranked  # (not at start: issue 13 req 5)
 
-            meanwhile = read_ranked(screen, store, request, FIRST_PAGE)
-            if meanwhile is None:
+            unranked = read_ranked(screen, store, request, FIRST_PAGE)
+            if unranked is None:
                 return
-            # For you trains first: its papers, unranked, until it has ranked them.
-            request = request._replace(query=meanwhile)
-            query = meanwhile
+            # For you trains first (its papers, unranked, until it has ranked
+            # them) or cannot rank (too few stars: `problem` says so).
+            request = request._replace(query=unranked.query)
+            query, problem = unranked.query, unranked.error
         try:
             counted_matches, rows = store.page(query, digest=digest, limit=FIRST_PAGE, count=False)
         except QueryError as error:
@@ -72,7 +74,7 @@ def read_listing(
         if worker.is_cancelled:
             return
         page = msg.ListingPage(
-            worker, request, matches=matches, total=total, rows=rows, counted=counted
+            worker, request, matches=matches, total=total, rows=rows, counted=counted, error=problem
         )
         post(page)
         # A selective query's page may know its count and be full: the count

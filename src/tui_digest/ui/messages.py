@@ -90,7 +90,8 @@ class ListingPage(ListingMessage):
 
     `counted` is False when the page is full: `matches` is then only the page's
     length and `total` may be None, and a `ListingCount` follows. The full id
-    array is asked for once the count is known.
+    array is asked for once the count is known. `error`: shown in the status line
+    beside the rows (a ranked search listed unranked: too few stars).
     """
 
     def __init__(
@@ -102,12 +103,14 @@ class ListingPage(ListingMessage):
         total: int | None,
         rows: list[ListRow],
         counted: bool,
+        error: str = "",
     ) -> None:
         super().__init__(worker, request)
         self.matches = matches
         self.total = total
         self.rows = rows
         self.counted = counted
+        self.error = error
 
 
 class ListingCount(ListingMessage):
@@ -133,11 +136,10 @@ class ListingCount(ListingMessage):
 
 
 class ListingFailed(ListingMessage):
-    """The query was refused (malformed); `error` is shown in the status line.
+    """The query was refused (malformed, or a related: search that cannot be
+    answered); `error` is shown in the status line.
 
-    The list then shows no papers, unless `incomplete` (still being typed) or
-    `keep` (the query is right but cannot be answered yet: For you with too
-    few stars keeps the listing as it was).
+    The list then shows no papers, unless `incomplete` (still being typed).
     """
 
     def __init__(
@@ -147,12 +149,10 @@ class ListingFailed(ListingMessage):
         error: str,
         *,
         incomplete: bool = False,
-        keep: bool = False,
     ) -> None:
         super().__init__(worker, request)
         self.error = error
         self.incomplete = incomplete  # not finished yet (an open quote): see IncompleteQuery
-        self.keep = keep
 
 
 class ListingDone(ListingMessage):

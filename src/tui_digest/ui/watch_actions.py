@@ -248,6 +248,6 @@ class WatchActions:
                  markup=False, timeout=10)  # fmt: skip
             return
         verb = "updated" if replaced else "saved"
-        said = f"Watch list {watch.name!r} {verb} ({counted(papers, 'paper')}) in {path}."
+        said = f"Watch list '{watch.name}' {verb} ({counted(papers, 'paper')}) in {path}."
         call(self.notify, said, title="Watch list", markup=False)  # type: ignore[attr-defined]
         call(self.watches_loaded, watches)

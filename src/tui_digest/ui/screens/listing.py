@@ -34,7 +34,7 @@ from tui_digest.core.model import DigestInfo
 from tui_digest.core.store import Store
 from tui_digest.ui import first_run
 from tui_digest.ui import messages as msg
-from tui_digest.ui.foryou import is_ranked, toggle_foryou
+from tui_digest.ui.foryou import is_ranked
 from tui_digest.ui.held_messages import HeldMessages
 from tui_digest.ui.listing_read import read_listing
 from tui_digest.ui.listing_thread import ListingThreads
@@ -73,7 +73,7 @@ class ListingScreen(CacheScreen):
     selected = var(0)  # papers in the selection
     language = var("both")
     # Ranked listings train a model first: MainScreen has this from ForYouActions.
-    train_then_reload: Callable[[str, Store], None]
+    train_then_reload: Callable[[str, Store, bool], None]
     # The search text (the box's, kept after enter).
     query_text = var("")
 
@@ -184,7 +184,10 @@ class ListingScreen(CacheScreen):
             # API said) is the detail pane's, read after the first frame.
             anchor = store.rowid_of(paper) if paper else None
             opening.post(msg.StoreOpened(store, sample_name, digest=digest, anchor=anchor))
-            self._read_listing(store, msg.ListingRequest(query, digest), post=opening.post)
+            # Reopened at a paper: a listing that keeps its place (a ranking
+            # trained first keeps it too: ForYouActions.train_then_reload).
+            first = msg.ListingRequest(query, digest, keep=anchor is not None)
+            self._read_listing(store, first, post=opening.post)
             opening.post(msg.DigestsLoaded(digests))
         finally:
             opening.finished()
@@ -344,7 +347,7 @@ class ListingScreen(CacheScreen):
         elif self._view_total is not None and self._view_total[0] != request.digest:
             self._view_total = None
         self.shown_request = request
-        self.matches, self.error, self.incomplete_error = message.matches, "", ""
+        self.matches, self.error, self.incomplete_error = message.matches, message.error, ""
         self.counting = not message.counted
         self.total = self._view_total[1] if self._view_total else None
         papers = self.paper_list
@@ -437,15 +440,13 @@ class ListingScreen(CacheScreen):
     def on_listing_failed(self, message: msg.ListingFailed) -> None:
         if message.stale:
             return
-        if message.keep and self.shown_request is None and self._list_unranked():
-            return  # (the notification says why: ui/foryou_read.read_ranked)
         if message.incomplete and self.search_box.has_focus:
             # Still typing (an open quote, `cat:`): the list keeps the last result
             # and nothing flashes; enter shows why if it is left unfinished.
             self.incomplete_error, self.error = message.error, ""
         else:
             self.incomplete_error, self.error = "", message.error
-        if not message.incomplete and not message.keep:
+        if not message.incomplete:
             # The query failed: it has no result, so the list shows none (it
             # showed the search before it, "14 / 14" beside the error; found
             # by a bug hunt). `total` stays the view's.
@@ -458,21 +459,6 @@ class ListingScreen(CacheScreen):
             self._finish_kept_listing()
         self._release_frame()
         self._listing_shown()
-
-    def _list_unranked(self) -> bool:
-        """A ranking that cannot rank (too few stars, the extra missing) keeps the
-        listing shown; with none shown yet (the reader reopened on For you) there
-        is nothing to keep: the box's query is listed without its ranking.
-
-        The reader stayed on "Opening the cache…" with an empty list (found by a
-        regression hunt). False when the box holds no ranking to take out.
-        """
-        query = self.search_box.value
-        unranked = toggle_foryou(query)
-        if unranked == query or is_ranked(unranked):
-            return False
-        self.search_box.set_query(unranked)
-        return True
 
     def _finish_kept_listing(self) -> None:
         """A failed query kept the listing shown: let it finish its count and ids.
