@@ -103,7 +103,7 @@ def test_unknown_watch_and_bad_config(tmp_path):
     assert done.returncode == 1 and "no watch named 'nope'" in done.stderr.decode()
     config.write_text('[[watches]]\nname = "x"\nquery = "is:bogus"\n', encoding="utf-8")
     done = run_cli("watch", "--config", str(config), db=db)
-    assert done.returncode == 2 and "config.toml:1" in done.stderr.decode()
+    assert done.returncode == 2 and "config.toml:3" in done.stderr.decode()
     # A mistyped --config printed nothing and exited 0 (found by a bug hunt).
     for args in (["watch", "--config", "nope.toml"], ["--config", "nope.toml", "watch", "--json"]):
         done = run_cli(*args, db=db)
