@@ -510,3 +510,25 @@ def test_a_source_flipping_between_two_lists_of_the_day_makes_no_duplicates(db, 
         ]
         again = _import(s, corrected, how)
         assert (again.digest, again.outcome) == ("cs.AI-2026-08-17", IDENTICAL)
+
+
+@pytest.mark.parametrize("how", ["whole", "prepared", "streamed"])
+def test_yesterdays_list_served_again_after_todays_makes_no_digest(db, clock, how):
+    """Found by a regression hunt: a source serving yesterday's list again just
+    after today's arrived (a flip between two copies, likeliest at the daily
+    update) made it today's `-2`: only today's digests and the latest's day
+    were compared. Across restarts."""
+    monday, tuesday = daily("141", "142", "143"), daily("151", "152", "153")
+    seen = []
+    for day, doc in (("2026-08-17", monday), ("2026-08-18", tuesday), ("2026-08-18", monday)):
+        clock.day = day
+        with open_store(db, clock) as s:
+            stats = _import(s, doc, how)
+            seen.append((stats.digest, stats.outcome))
+    assert seen == [
+        ("cs.AI-2026-08-17", NEW_DIGEST),
+        ("cs.AI-2026-08-18", NEW_DIGEST),
+        ("cs.AI-2026-08-17", IDENTICAL),
+    ]
+    with open_store(db, clock) as s:
+        assert [d.name for d in s.digests()] == ["cs.AI-2026-08-18", "cs.AI-2026-08-17"]

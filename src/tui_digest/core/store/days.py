@@ -92,14 +92,17 @@ def identical(
     Every digest of the day counts: a source going back to an earlier list of
     the day (lists A, B, A, B: two CDN edges, a sync tool restoring an older
     copy) made a new digest each time, `-3`, `-4`, … listing the same papers,
-    while only the latest was compared (found by a bug hunt)."""
+    while only the latest was compared (found by a bug hunt). The day before
+    counts too: yesterday's list served again just after today's arrived (the
+    moment a flip between two copies is likeliest) became today's `-2`
+    (found by a regression hunt)."""
     pks = [latest] if latest else []
     pks += [
         r[0]
         for r in conn.execute(
-            "SELECT pk FROM digests WHERE source = ? AND (date = ? OR date = "
-            "(SELECT date FROM digests WHERE pk = ?)) ORDER BY pk DESC",
-            (key, day, latest),
+            "SELECT pk FROM digests WHERE source = ? AND (date = ? OR date = date(?, '-1 day') "
+            "OR date = (SELECT date FROM digests WHERE pk = ?)) ORDER BY pk DESC",
+            (key, day, day, latest),
         )
         if r[0] != latest
     ]
