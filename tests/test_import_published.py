@@ -100,3 +100,35 @@ async def test_a_subscription_after_the_import_fetches_no_day_again(tmp_path):
     finally:
         store.close()
     assert digests(db) == before
+
+
+def test_a_day_imported_from_its_own_file_first_is_not_doubled(tmp_path):
+    """Found by a regression hunt: `import site/cs.AI/<day>.xml`, then `import site/`
+    made that day's `-2` (filed under the category's feed, another source)."""
+    out = published(tmp_path)
+    db = tmp_path / "colleague.db"
+    own = out / "cs.AI" / f"{DAYS[0]}.xml"
+    assert run_cli("import", str(own), db=db, env=TODAY).returncode == 0
+    done = run_cli("import", str(out), db=db, env=TODAY)
+    assert done.returncode == 0, done.stderr.decode()
+    feed = str(out / "cs.AI.xml")
+    assert digests(db) == [(DAYS[0], 4, str(own), "")] + [
+        (day, 4, feed, "cs.AI") for day in DAYS[1:]
+    ]
+
+
+def test_files_the_index_does_not_list_are_named_and_a_lost_feed_falls_back(tmp_path):
+    """Found by a regression hunt: a file in the folder the index does not list
+    was left out without a word; a day whose feed was gone (its Markdown there,
+    listed too) failed the import."""
+    out = published(tmp_path)
+    (out / "mine").mkdir()
+    extra = out / "mine" / f"arxiv-{DAYS[0]}.xml"
+    extra.write_bytes(arxiv_day(DAYS[0]))
+    (out / "cs.AI" / f"{DAYS[1]}.xml").unlink()
+    db = tmp_path / "colleague.db"
+    done = run_cli("import", str(out), db=db, env=TODAY)
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert f"{extra}: not imported: the folder's index.json does not list it" in err
+    assert [d[:2] for d in digests(db)] == [(day, 4) for day in DAYS]

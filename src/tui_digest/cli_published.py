@@ -43,6 +43,10 @@ def import_published(
         return 1
     for note in notes:  # (entries the index could not vouch for: skipped, as a fetch does)
         print(f"{for_terminal(folder / INDEX)}: {for_terminal(note)}", file=sys.stderr)
+    for path in _not_listed(folder, days):
+        # Said, not skipped in silence (found by a regression hunt).
+        why = "not imported: the folder's index.json does not list it (import it by name)"
+        print(f"{for_terminal(path)}: {why}", file=sys.stderr)
     cap = (args.max_size or MAX_WHOLE_MIB) * 1024 * 1024
     failed = 0
     for day in days:
@@ -65,10 +69,19 @@ def _import_day(store: Store, day: LocalDay, cap: int) -> bool:
     from tui_digest.cli_import import import_line
     from tui_digest.core.readers import read_capped, read_document
 
-    where = str(day.path)
+    path, kind = day.path, "digest-feed"
+    markdown = path.with_suffix(".md")
+    if not path.exists() and markdown.exists():
+        # The index lists both copies of a day: the feed gone, its Markdown is read
+        # (it failed the day; found by a regression hunt).
+        path, kind = markdown, "digest"
+    where = str(path)
     data = read_capped(where, cap=cap, hint=" (a feed is read whole; see --max-size)")
-    result = read_document(data, source=where, format="digest-feed")
-    result.digest.source = day.source
+    result = read_document(data, source=where, format=kind)
+    # A day imported before from its own file keeps that source: filed under the
+    # category's feed it became that day's `-2` (found by a regression hunt).
+    own = next((str(p) for p in (day.path, markdown) if store.newest_digest_day(str(p))), "")
+    result.digest.source = own or day.source
     stats = store.import_digest(
         result.digest, raw=data, category=day.category, today=day.date, revive_removed=True
     )
@@ -76,3 +89,16 @@ def _import_day(store: Store, day: LocalDay, cap: int) -> bool:
         print(for_terminal(problem.format(where)), file=sys.stderr)
     print(for_terminal(import_line(where, result.format, len(result.digest.papers), stats)))
     return result.truncated
+
+
+def _not_listed(folder: Path, days: list[LocalDay]) -> list[Path]:
+    """The documents in the published `folder` its index does not list (a day's two
+    copies, a category's newest two): `import` of the folder leaves them out."""
+    from tui_digest.core.folder_walk import document_files
+    from tui_digest.core.publish_index import INDEX
+
+    listed = {folder / INDEX}
+    for day in days:
+        for path in (day.path, Path(day.source)):
+            listed |= {path, path.with_suffix(".md")}
+    return [p for p in document_files(folder) if p not in listed]
