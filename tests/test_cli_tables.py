@@ -201,3 +201,19 @@ def test_on_a_terminal_the_messages_stay_with_the_list(tmp_path):
     config.write_text('[[sources]]\nname = "x"\nurl = "http://127.0.0.1:9/x.md"\n', "utf-8")
     listed = _on_terminal(["sources", "list", "--config", str(config)], db, columns=100)
     assert listed.splitlines()[0] == f"# sources from {config}"
+
+
+def test_a_narrow_digests_table_gives_up_the_label_before_the_names():
+    """At 50 columns names were cut to 12 cells (two cs.LG digests both read
+    "digest-cs.L…") while the label kept 8 cells repeating the date (found by a
+    regression hunt)."""
+    from tui_digest.cli_table import format_digests
+
+    rows = [
+        ("2024-07-15", "digest-cs.LG-mixed-2024-07-15", "44", "44", "2024-07-15 · samples"),
+        ("2024-02-06", "digest-cs.LG-large-2024-02-06", "737", "737", "2024-02-06 · samples"),
+    ]
+    lines = format_digests(rows, 50).splitlines()
+    assert all(len(line) <= 50 for line in lines), lines
+    assert "label" not in lines[0]
+    assert "digest-cs.LG-mixed" in lines[1] and "digest-cs.LG-large" in lines[2]

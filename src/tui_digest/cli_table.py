@@ -106,7 +106,9 @@ def format_digests(rows: Sequence[Sequence[str]], width: int | None) -> str:
     the real samples wrapped at 80 columns (found by a bug hunt)."""
     if width is None:
         return format_table(DIGEST_HEADERS, rows, None)
-    return fit_table(DIGEST_HEADERS, rows, width, shrink=[(4, 8), (1, 12)], drop=[4, 0])
+    # (a name keeps 24 cells before the label goes: at 50 columns two digests of one
+    # category both read "digest-cs.L…" beside a label repeating the date; regression hunt)
+    return fit_table(DIGEST_HEADERS, rows, width, shrink=[(4, 8), (1, 24)], drop=[4, 0])
 
 
 # The search table's columns before the flags and the title, with their widths.
