@@ -71,7 +71,9 @@ def choose(
     key = source_key(digest)
     latest = _latest(conn, key)
     listing = _listing(incoming)  # (what the held digests and the removed lists are matched by)
-    same = identical(conn, key, day, latest[0] if latest is not None else 0, listing)
+    same = identical(
+        conn, key, day, latest[0] if latest is not None else 0, listing, undated=not digest.date
+    )
     if same:
         return latest_target(conn, same)
     if removed_list(conn, key, listing, revive=revive):
@@ -83,7 +85,13 @@ def choose(
 
 
 def identical(
-    conn: sqlite3.Connection, key: str, day: str, latest: int, listing: list[tuple[int, str, bytes]]
+    conn: sqlite3.Connection,
+    key: str,
+    day: str,
+    latest: int,
+    listing: list[tuple[int, str, bytes]],
+    *,
+    undated: bool = True,
 ) -> int:
     """The digest of source `key` that lists exactly `listing` (`lists_exactly`),
     among its latest digest (`latest`, 0 if none) and its other digests of `day`
@@ -92,17 +100,20 @@ def identical(
     Every digest of the day counts: a source going back to an earlier list of
     the day (lists A, B, A, B: two CDN edges, a sync tool restoring an older
     copy) made a new digest each time, `-3`, `-4`, … listing the same papers,
-    while only the latest was compared (found by a bug hunt). The day before
-    counts too: yesterday's list served again just after today's arrived (the
-    moment a flip between two copies is likeliest) became today's `-2`
-    (found by a regression hunt)."""
+    while only the latest was compared (found by a bug hunt). For an `undated`
+    list the day before counts too: yesterday's list served again just after
+    today's arrived (the moment a flip between two copies is likeliest) became
+    today's `-2` (found by a regression hunt). A dated list says its day: a
+    day listing the papers of the day before again is a day of its own.
+    """
+    before = "date(?, '-1 day')" if undated else "NULL"
     pks = [latest] if latest else []
     pks += [
         r[0]
         for r in conn.execute(
-            "SELECT pk FROM digests WHERE source = ? AND (date = ? OR date = date(?, '-1 day') "
+            f"SELECT pk FROM digests WHERE source = ? AND (date = ? OR date = {before} "
             "OR date = (SELECT date FROM digests WHERE pk = ?)) ORDER BY pk DESC",
-            (key, day, day, latest),
+            (key, day, *((day,) if undated else ()), latest),
         )
         if r[0] != latest
     ]

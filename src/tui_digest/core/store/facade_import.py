@@ -312,7 +312,9 @@ class ImportMethods(Connections):
                     for batch, made in ahead:
                         job.add(batch, repeats=True, ready=ready_rows(made))
                 listed = job.membership()
-                held = days.identical(conn, days.source_key(digest), day, latest, listed)
+                held = days.identical(
+                    conn, days.source_key(digest), day, latest, listed, undated=not digest.date
+                )
                 unchanged = _nothing_to_keep(conn, digest, held, listed, options)
                 if unchanged is not None:
                     same = unchanged.outcome == IDENTICAL and unchanged.digest
@@ -359,7 +361,9 @@ class ImportMethods(Connections):
         listed = importer.listing(b for b, _ in prepared)
         ids = {pid for _, pid, _ in listed}
         target, latest = days.choose_streamed(conn, digest, day, earlier=True, ids=ids)
-        held = days.identical(conn, days.source_key(digest), day, latest, listed)
+        held = days.identical(
+            conn, days.source_key(digest), day, latest, listed, undated=not digest.date
+        )
         unchanged = _nothing_to_keep(conn, digest, held, listed, options)
         if unchanged is not None:
             if unchanged.outcome == IDENTICAL and unchanged.digest:
