@@ -78,9 +78,6 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         # [keys] in the config (ui/keymap.py), applied when the app mounts.
         self.user_keymap = dict(keymap or {})
         self.keymap_warnings = list(keymap_warnings)
-        # Config notices said once a session: each reading view reads [reader]
-        # again, and a broken one was warned at every paper opened.
-        self.config_notices_said: set[str] = set()
         self.db_path = db_path
         self.settings = settings
         self.first_run_sample = first_run_sample

@@ -97,17 +97,16 @@ class ReadingScreen(ListingScreen):
         from tui_digest.config.loader import load_reader_tables  # (not for the first frame)
 
         tables = load_reader_tables()
-        if tables.reader_dropped:  # broken itself: no timer, and said (once a session)
-            self.app.call_from_thread(self._say_once, tables.reader_dropped)
+        if tables.reader_dropped:  # broken itself: no timer, and said
+            self.app.call_from_thread(
+                self.notify,
+                tables.reader_dropped,
+                title="Config",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
         self.app.call_from_thread(setattr, self.dwell, "read_after", tables.reader.read_after)
-
-    def _say_once(self, notice: str) -> None:
-        said = getattr(self.app, "config_notices_said", None)
-        if isinstance(said, set):
-            if notice in said:
-                return
-            said.add(notice)
-        self.notify(notice, title="Config", severity="warning", markup=False, timeout=15)
 
     # --- the dwell timer -----------------------------------------------------------
 
