@@ -37,11 +37,8 @@ def reader_refusal() -> str:
     `ui/hangup.py`): the reader ran on at a third of a core, its escape
     sequences going into a file (found by a bug hunt).
     """
-    if sys.stdin is None:
-        why = "standard input is closed"
-    elif not sys.stdin.isatty():
-        why = "standard input is not one"
-    else:
+    if can_ask():
         return ""
+    why = "standard input is closed" if sys.stdin is None else "standard input is not one"
     scripts = "for scripts use a command (see `tui-digest --help`)"
     return f"the reader needs a terminal, and {why}; {scripts}"
