@@ -106,14 +106,14 @@ def identical(
     today's `-2` (found by a regression hunt). A dated list says its day: a
     day listing the papers of the day before again is a day of its own.
     """
-    before = "date(?, '-1 day')" if undated else "NULL"
     pks = [latest] if latest else []
     pks += [
         r[0]
         for r in conn.execute(
-            f"SELECT pk FROM digests WHERE source = ? AND (date = ? OR date = {before} "
+            # (date(NULL, …) is NULL, equal to no date: a dated list skips the day before)
+            "SELECT pk FROM digests WHERE source = ? AND (date = ? OR date = date(?, '-1 day') "
             "OR date = (SELECT date FROM digests WHERE pk = ?)) ORDER BY pk DESC",
-            (key, day, *((day,) if undated else ()), latest),
+            (key, day, day if undated else None, latest),
         )
         if r[0] != latest
     ]
