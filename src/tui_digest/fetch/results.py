@@ -65,10 +65,10 @@ class SourceResult:
             self.updated += stats.updated
             self.unchanged += stats.unchanged
         else:
-            counted = self.new_ids | self.updated_ids | self.unchanged_ids
-            new = stats.new_ids - counted
+            seen = self.new_ids | self.updated_ids | self.unchanged_ids
+            new = stats.new_ids - seen
             updated = stats.updated_ids - stats.new_ids - self.new_ids - self.updated_ids
-            unchanged = stats.ids - stats.new_ids - stats.updated_ids - counted
+            unchanged = stats.ids - stats.new_ids - stats.updated_ids - seen
             self.new += len(new)
             self.updated += len(updated)
             self.unchanged += len(unchanged) - len(updated & self.unchanged_ids)
