@@ -133,3 +133,25 @@ def test_read_but_not_indexed_is_half_done():
     assert bar.updates[-1][0] < 1000  # done once imported, not before
     progress.finish_document(1600)
     assert bar.updates[-1] == (1000, 1000)
+
+
+def test_files_and_folders_share_one_bar_over_all_their_bytes(tmp_path, bars):
+    """`import FILE FOLDER FILE` (regression hunt `reg4` #1): each folder closed
+    a batch with a bar of its own, so the first read "file 8 of 8", 100 %, with
+    the last file still to come, and that file began a second bar from 0 %."""
+    from tui_digest import cli
+
+    first, last = tmp_path / "digest-cs.AI-2025-02-01.md", tmp_path / "digest-cs.AI-2025-02-09.md"
+    first.write_text(write_digest(papers(100, 30)), encoding="utf-8")
+    last.write_text(write_digest(papers(900, 30)), encoding="utf-8")
+    folder = tmp_path / "daily"
+    folder.mkdir()
+    for day in range(2, 6):
+        (folder / f"digest-cs.AI-2025-02-0{day}.md").write_text(
+            write_digest(papers(day * 1000, 30)), encoding="utf-8"
+        )
+    db = str(tmp_path / "c.db")
+    assert cli.main(["--db", db, "import", str(first), str(folder), str(last)]) == 0
+    [bar] = bars
+    inputs = [first, last, *folder.iterdir()]
+    assert_steady(bar, sum(p.stat().st_size for p in inputs))

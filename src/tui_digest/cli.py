@@ -71,44 +71,15 @@ def _common_parser() -> argparse.ArgumentParser:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tui_digest.cli_archive import print_archive_import
-    from tui_digest.cli_published import import_published
+    from tui_digest.cli_import_paths import import_paths
     from tui_digest.cli_stdin import stdin_binary
-    from tui_digest.core.archive_input import is_archive, is_record_file
-    from tui_digest.core.folder_walk import published_folders
-    from tui_digest.core.publish_index import is_index_file
 
     if args.source is not None:
         _check_named_source(args)
     if "-" in args.paths:
         stdin_binary("import -")  # (closed, `<&-`: said before the cache is opened)
-    failed = 0
     with _closing(_open_store(args)) as store:
-        documents: list[str] = []  # read one after another (the next while this one is written)
-        for raw in args.paths:
-            path = Path(raw)
-            published = Path(os.path.abspath(raw))  # (the folder's days' source, as typed)
-            if raw != "-" and path.is_file() and is_index_file(path):
-                failed += _import_documents(store, args, documents)
-                documents = []
-                failed += import_published(store, args, published.parent, _describe)
-                continue
-            # The generator's per-paper JSON: a record, an archive of the
-            # repository, or the *.json files of a folder (besides its digests).
-            if raw != "-" and path.is_file() and (is_archive(path) or is_record_file(path)):
-                failed += _import_documents(store, args, documents)
-                documents = []
-                failed += print_archive_import(store, path)
-                continue
-            documents.append(raw)
-            if raw != "-" and path.is_dir():
-                failed += _import_documents(store, args, documents)
-                documents = []
-                failed += print_archive_import(store, path)
-                # Folders `publish` wrote: through their index.json, each day once.
-                for folder in published_folders(published):
-                    failed += import_published(store, args, folder, _describe)
-        failed += _import_documents(store, args, documents)
+        failed = import_paths(store, args, _describe)
     return 1 if failed else 0
 
 
@@ -126,12 +97,6 @@ def _check_named_source(args: argparse.Namespace) -> None:
 
     if not clean_line(args.source, 2000):
         raise CliError("--source: an empty name")
-
-
-def _import_documents(store: Store, args: argparse.Namespace, raws: list[str]) -> int:
-    from tui_digest.cli_import import import_documents
-
-    return import_documents(store, args, raws, _describe) if raws else 0
 
 
 # --- export / search ------------------------------------------------------------

@@ -109,8 +109,13 @@ def import_documents(
     args: argparse.Namespace,
     raws: list[str],
     describe: Callable[[BaseException], str],
+    *,
+    bar: ImportProgress | None = None,
 ) -> int:
     """Import the documents at `raws` (files, folders, `-`) in order; how many failed.
+
+    `bar`: the command's, planned over all its inputs (`cli_import_paths`);
+    without it, one of these documents' own.
 
     The next small digest is read while this one is written (`cli_read_ahead`),
     and small digests share write transactions (`import_group`): a document's
@@ -121,8 +126,10 @@ def import_documents(
     from tui_digest.core.model import InputError
 
     failed = 0
-    bar = ImportProgress()  # shown on a terminal once the import takes over a second
-    bar.plan(_input_sizes(raws))
+    own = bar is None
+    if bar is None:
+        bar = ImportProgress()  # shown on a terminal once the import takes over a second
+        bar.plan(input_sizes(raws))
     cap = (args.max_size or MAX_IMPORT_MIB) * 1024 * 1024
 
     def report(outcomes: list[Outcome[Grouped]]) -> None:
@@ -168,7 +175,8 @@ def import_documents(
                     _say_failed(source, why, bar)
             report(group.commit())
     finally:
-        bar.close()
+        if own:
+            bar.close()
     return failed
 
 
@@ -352,7 +360,7 @@ def _whole(
     return stats, result.problems, total, result.format, result.truncated
 
 
-def _input_sizes(raws: Sequence[str]) -> list[int]:
+def input_sizes(raws: Sequence[str]) -> list[int]:
     """The bytes of each document `raws` name, before any is read (the bar's total):
     a folder's documents as `_open_inputs` finds them; 0 for one not known (a pipe)."""
     from tui_digest.core.folder_walk import document_files
