@@ -85,3 +85,24 @@ def test_no_terminal_no_bar_and_never_asked_again():
     progress.indexed(10)
     progress.close()
     assert asked == ["importing"]
+
+
+def test_counted_bars_group_thousands_and_hide_an_unknown_total():
+    """`digests rm`'s bar read "0/?", then "500/1251" beside a plan that said
+    "1,251 papers" (regression hunt reg4 #2)."""
+    import io
+
+    from rich.console import Console
+
+    from tui_digest.cli_progress import progress_bar
+
+    out = io.StringIO()
+    console = Console(file=out, width=100, force_terminal=True, color_system=None)
+    bar = progress_bar("removing", console)
+    bar.add_task("papers", total=None, completed=12000)
+    bar.add_task("papers", total=1251, completed=500)
+    console.print(bar.get_renderable())
+    rendered = out.getvalue()
+    assert "500/1,251" in rendered
+    assert "12,000" in rendered
+    assert "/?" not in rendered

@@ -38,24 +38,35 @@ def progress_bar(label: str, console: Console, *, counts: bool = True, **options
     names and paper titles, which are untrusted. Standard output is never
     redirected through the bar, since it may be a pipe.
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-    )
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
     return Progress(
         TextColumn(label),
         BarColumn(),
-        MofNCompleteColumn() if counts else TaskProgressColumn(),
+        _counts_column() if counts else TaskProgressColumn(),
         TextColumn("{task.description}", markup=False),
         console=console,
         transient=True,
         redirect_stdout=False,
         **options,
     )
+
+
+def _counts_column() -> Any:
+    """Done/total with thousands grouped ("500/1,251"), as the lines around
+    the bar count; rich's `MofNCompleteColumn` wrote "500/1251", and "0/?"
+    while the total was not known (regression hunt reg4 #2)."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class Counts(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            done = f"{int(task.completed):,}"
+            if task.total is not None:
+                done += f"/{int(task.total):,}"
+            return Text(done, style="progress.download")
+
+    return Counts()
 
 
 class ImportProgress:

@@ -160,6 +160,8 @@ class _Steps:
 
     def __init__(self, total: int, progress: Callable[[int, int], object] | None) -> None:
         self.total, self.done, self.progress = total, 0, progress
+        if progress is not None:  # the total at once: a bar read "0/?" until the first chunk
+            progress(0, total)
 
     def __call__(self, papers: int) -> None:
         self.done += papers
