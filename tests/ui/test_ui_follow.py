@@ -247,3 +247,51 @@ async def test_the_reading_view_says_when_the_paper_read_left_the_list(tmp_path:
         assert app.screen.record is not None and app.screen.record.paper.id == "2402.10106"
         said = [n for n in notes(app) if "2402.10107" in n]
         assert said and "no longer in this list" in said[0], notes(app)
+
+
+async def test_the_reading_view_shows_another_processs_enrichment_in_place(
+    tmp_path: Path,
+) -> None:
+    """The detail pane and search followed another process's `enrich`, but the
+    reading view kept the digest's cut abstract until the user moved away and
+    back (left undone last session). It re-reads the paper, keeping its scroll."""
+    from textual.containers import VerticalScroll
+
+    from tui_digest.core.arxiv_api import ApiEntry
+    from tui_digest.core.model import Paper
+    from tui_digest.ui.screens.paper_view import PaperView
+
+    pid = "2403.10056"
+    cut = ("Instruction tuning for large language models (LLMs) can drive them. " * 15)[:1000]
+    tail = "A zymurgical appendix measures fermentation kinetics."
+    cache = tmp_path / "cache.db"
+    with Store.open(cache) as store:
+        paper = Paper(id=pid, version="v1", title_en="Tuning", abstract_en=cut)
+        store.import_digest(Digest(name="cs.CL-2024-03-18", date="2024-03-18", papers=[paper]))
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(60, 16)) as pilot:
+        await settle(pilot)
+        app.follower.poll()  # the baseline
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PaperView)
+        view = app.screen
+        shown = lambda: str(view.query_one("#paper-view-body").visual)  # noqa: E731
+        assert tail not in shown()
+        await pilot.press("j", "j", "j")  # read a few lines down
+        await settle(pilot)
+        scroll = view.query_one("#paper-view-scroll", VerticalScroll)
+        assert scroll.scroll_y == 3
+
+        with Store.open(cache) as other:  # `tui-digest enrich` in another process
+            other.apply_enrichment(
+                other.enrich_candidates(""),
+                [ApiEntry(id=pid, version="v1", abstract=cut + "n. " + tail, authors=["A. L."])],
+                asked_at="2026-12-01T08:00:00Z",
+            )
+        app.follower.poll()
+        await settle(pilot)
+        assert app.screen is view
+        assert tail in shown() and "A. L." in shown()
+        assert scroll.scroll_y == 3  # where the user was reading

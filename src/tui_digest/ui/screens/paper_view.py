@@ -32,7 +32,9 @@ from tui_digest.ui import keys
 from tui_digest.ui import messages as msg
 from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.link_click import open_clicked_link
+from tui_digest.ui.news import CacheChanged
 from tui_digest.ui.paper_text import LABEL, detail_content
+from tui_digest.ui.signals import signals_of
 from tui_digest.ui.text_wrap import WrappingStatic
 from tui_digest.ui.widgets.footer import ReaderFooter
 from tui_digest.ui.widgets.paper_list import PaperList
@@ -75,6 +77,15 @@ class PaperView(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#paper-view-scroll").focus()
         self._load_current()
+        signals_of(self.app).cache_changed.subscribe(self, self._cache_changed)
+
+    def _cache_changed(self, change: CacheChanged) -> None:
+        """Another process enriched, translated, tagged or noted papers: the paper
+        read here is read again, in place. The view kept the digest's cut abstract
+        that the detail pane and search had left behind (a bug hunt). A removal is
+        the listing's to follow (`follow`): row numbers may name other papers now."""
+        if not change.removed:
+            self._load_current()
 
     @property
     def papers(self) -> PaperList:
@@ -128,9 +139,11 @@ class PaperView(Screen[None]):
     def _show(self, record: PaperRecord) -> None:
         if record.rowid != self.papers.current_rowid:
             return  # the user moved on meanwhile
+        again = self.record is not None and self.record.rowid == record.rowid
         self.record = record
         self._draw_paper(record)
-        self.query_one("#paper-view-scroll", VerticalScroll).scroll_home(animate=False)
+        if not again:  # (the same paper read again after a change stays where it was read)
+            self.query_one("#paper-view-scroll", VerticalScroll).scroll_home(animate=False)
 
     def _draw_paper(self, record: PaperRecord) -> None:
         row = self.papers.cached_row(record.rowid)
