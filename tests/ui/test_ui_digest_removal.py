@@ -113,3 +113,34 @@ async def test_the_question_counts_tagged_and_noted_papers_as_kept(cache: Path) 
         assert f"({kept} starred, tagged or noted stay)" in app.screen.question
         await pilot.press("n")
         await settle(pilot)
+
+
+async def test_the_removal_shows_its_progress_in_the_status_line(cache: Path, monkeypatch) -> None:
+    """The CLI's `digests rm` shows a bar; the reader's delete was silent until
+    it ended (a 50,000-paper archive takes minutes; left undone last session).
+    The status line counts the papers removed, a chunk at a time, then clears."""
+    from tui_digest.core.store import rows
+
+    monkeypatch.setattr(rows, "CHUNK", 4)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown: list[str] = []
+        own = app.main.set_activity
+
+        def spy(text: str, *, slot: str = "fetch") -> None:
+            if slot == "remove":
+                shown.append(text)
+            own(text, slot=slot)
+
+        monkeypatch.setattr(app.main, "set_activity", spy)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        app.main.action_delete_digest()
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert OLDER not in digest_names(cache)
+    assert shown[0] == f"removing {OLDER}…"
+    assert any(t.startswith(f"removing {OLDER}: 4 of ") and t.endswith(" papers…") for t in shown)
+    assert shown[-1] == ""  # cleared once removed

@@ -3,12 +3,13 @@
 The digest picker's `shift+delete` and the palette's "Delete this digest"
 both end here. What would go is counted first (in a thread: it reads the
 cache), the question says it, and the removal itself is one store
-transaction (`Store.remove_digests`), after which the listing and the digest
-list are read again.
+transaction (`Store.remove_digests`), counted in the status line as it goes,
+after which the listing and the digest list are read again.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from tui_digest.core.wording import counted
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
     from tui_digest.core.store import Store
     from tui_digest.core.store.retention import Removal
+
+SLOT = "remove"  # the status line's place for it (`set_activity`)
 
 # A picker result asking to delete the digest named after it (names hold no NUL).
 DELETE = "\0delete:"
@@ -35,6 +38,8 @@ class Removing(Notifies, Protocol):
     def app(self) -> App: ...
 
     def cache_changed(self, change: object = None) -> None: ...
+
+    def set_activity(self, text: str, *, slot: str = "fetch") -> None: ...
 
 
 def ask_to_remove(screen: Removing, name: str) -> None:
@@ -72,7 +77,18 @@ def _ask(screen: Removing, store: Store, name: str, pks: list[int], plan: Remova
 
 
 def _remove(screen: Removing, store: Store, name: str, pks: list[int]) -> None:
-    done = store.remove_digests(pks)
+    """Remove, saying how far in the status line: a 50,000-paper archive takes
+    minutes, and the reader was silent until it ended (the CLI shows a bar)."""
+    say = partial(screen.app.call_from_thread, screen.set_activity, slot=SLOT)
+
+    def progress(done: int, total: int) -> None:
+        say(f"removing {name}: {done:,} of {counted(total, 'paper')}…")
+
+    say(f"removing {name}…")  # (the papers' count comes once they are found)
+    try:
+        done = store.remove_digests(pks, progress=progress)
+    finally:
+        say("")
     screen.app.call_from_thread(_removed, screen, name, done)
 
 
