@@ -46,7 +46,8 @@ async def test_quitting_during_an_export_names_the_export(
         await pilot.press("q")
         await pilot.pause(0.1)
         assert app.is_running  # still writing: not gone yet
-        assert f"Finishing the export to {target} before quitting…" in notes(app)
+        said = f"Finishing the export to {target} before quitting… (q again: stop it)"
+        assert said in notes(app)
         assert not any("Saving your changes" in n for n in notes(app))
         gate.set()
         for _ in range(2000):
@@ -56,6 +57,50 @@ async def test_quitting_during_an_export_names_the_export(
         assert not app.is_running
     assert app.return_code == 0
     assert target.read_text("utf-8")
+
+
+async def test_a_second_q_stops_the_export_and_writes_no_file(
+    cache: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Quitting waited for a 65k-paper export with no way out but waiting (left
+    undone last session). A second `q` stops it at its next chunk of papers:
+    the reader quits and nothing is written at the export's path."""
+    gate, entered = threading.Event(), threading.Event()
+    export_papers = export_job.export_papers
+
+    def held(*args, **kwargs):
+        entered.set()
+        assert gate.wait(30)  # until the test has pressed q twice
+        return export_papers(*args, **kwargs)
+
+    monkeypatch.setattr(export_job, "export_papers", held)
+    target = tmp_path / "out.bib"
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.click("#export-ok")
+        for _ in range(2000):
+            if entered.is_set():
+                break
+            await pilot.pause(0.005)
+        await pilot.press("q")
+        await pilot.pause(0.1)
+        assert app.is_running
+        await pilot.press("q")
+        await pilot.pause(0.1)
+        assert "Stopping the export: its file is not written." in notes(app)
+        gate.set()
+        for _ in range(2000):
+            if not app.is_running:
+                break
+            await pilot.pause(0.005)
+        assert not app.is_running
+    assert app.return_code == 0
+    assert not target.exists()
+    # (nor the atomic write's temporary file beside it)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("cache.db")] == []
 
 
 async def test_the_export_dialog_counts_with_separators(cache: Path) -> None:

@@ -40,16 +40,17 @@ FINISH_AT_QUIT = frozenset(
 )
 
 
-def _quit_note(waiting: list[Worker[object]], translating: bool) -> str:
+def _quit_note(waiting: list[Worker[object]], translating: bool, again: str) -> str:
     """What quitting waits for: an export by its file (it was "Saving your
-    changes" for the 20 s of a 65k-paper export; bug hunt `scale` #4)."""
+    changes" for the 20 s of a 65k-paper export; bug hunt `scale` #4), and how
+    to stop it: `again`, the quit key as bound."""
     if translating:
         return "Stopping the translation: saving the answers received before quitting…"
     exports = [w.name for w in waiting if w.group == "export"]
     if not exports:
         return "Saving your changes before quitting…"
     also = " and saving your changes" if len(exports) < len(waiting) else ""
-    return f"Finishing {' and '.join(exports)}{also} before quitting…"
+    return f"Finishing {' and '.join(exports)}{also} before quitting… ({again} again: stop it)"
 
 
 class DigestApp(ReportsWorkerErrors, App[None]):
@@ -82,6 +83,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         self.settings = settings
         self.first_run_sample = first_run_sample
         self.signals = ReaderSignals(self)
+        self._quitting = False  # a quit waits for writes: the next stops the exports
         self._main = MainScreen(db_path, settings, first_run_sample=first_run_sample, timing=timing)
         # Other processes' changes to the cache (0 s: only when `follower.poll()` is called).
         self.follower = CacheFollower(self, lambda: self._main.store, follow_seconds)
@@ -119,12 +121,21 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         undo or an export were being written dropped them, with exit status 0.
         The wait runs beside the message loop, so the screen keeps drawing.
         """
-        translating = self._main.translator.stop()
         waiting = self._unfinished_writes()
+        if self._quitting and any(w.group == "export" for w in waiting):
+            # Again while an export holds the exit: stop it (its file is not written).
+            self._main.stop_exports()
+            self.notify("Stopping the export: its file is not written.", timeout=60)
+            return
+        translating = self._main.translator.stop()
         if not waiting:
             self.exit()
             return
-        self.notify(_quit_note(waiting, translating), markup=False, timeout=60)
+        self._quitting = True
+        from tui_digest.ui.key_hints import hint_key
+
+        again = hint_key(self, "app.quit")
+        self.notify(_quit_note(waiting, translating, again), markup=False, timeout=60)
         self.run_worker(self._exit_when_saved(), group="quit", exclusive=True)
 
     async def _exit_when_saved(self) -> None:

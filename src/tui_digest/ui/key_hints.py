@@ -9,6 +9,7 @@ nothing (found by a bug hunt). Each hint asks `hint_key` for its binding id.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -41,7 +42,7 @@ def remapped(app: App[object], binding_id: str) -> str | None:
     return getattr(app, "user_keymap", {}).get(binding_id) or None
 
 
-def hint_key(app: App[object], binding_id: str, *, short: bool = False) -> str:
+def hint_key(app: App[Any], binding_id: str, *, short: bool = False) -> str:
     """The first key of `binding_id` as bound now (`bound_keys`), spelled as the
     hints spell keys: "escape", "ctrl+z", "f3", "/" for slash, "J". `short`:
     "esc" for escape (the status line is short of room)."""

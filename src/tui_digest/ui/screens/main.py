@@ -22,10 +22,10 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from tui_digest.core.store import Store
-from tui_digest.core.wording import counted
 from tui_digest.ui import first_run, keys, start_gc
 from tui_digest.ui import messages as msg
 from tui_digest.ui.annotate_actions import AnnotateActions
+from tui_digest.ui.export_actions import ExportActions
 from tui_digest.ui.foryou import is_foryou_day, newest_day_followed, newest_day_shown
 from tui_digest.ui.foryou_actions import ForYouActions
 from tui_digest.ui.key_hints import hint_key
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from tui_digest.core.model import DigestInfo, PaperRecord
     from tui_digest.ui.news import FetchFinished
     from tui_digest.ui.refresh import Refresher
-    from tui_digest.ui.screens.export import ExportRequest
     from tui_digest.ui.translating import Translator
 
 # What only a key needs (dialogs, the opener, exporting) is imported when the key
@@ -64,6 +63,7 @@ def digest_commands() -> type[Provider]:
 
 
 class MainScreen(
+    ExportActions,
     WatchActions,
     AnnotateActions,
     PaperViewActions,
@@ -456,53 +456,6 @@ class MainScreen(
 
     def action_translate(self) -> None:
         self.translator.start(self.targets())
-
-    def action_export(self) -> None:
-        from tui_digest.ui.screens.export import ExportScreen
-
-        rowids = self.targets()
-        if not rowids or self.store is None:
-            self.notify("Nothing to export.", severity="warning")
-            return
-
-        digest = self.digest  # (its listing's announce types are written)
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None and self.store is not None:
-                store = self.store
-                self.run_worker(
-                    lambda: self._export(store, rowids, request, digest),
-                    thread=True,
-                    group="export",
-                    exit_on_error=False,
-                    description="export",  # ("Could not export: …", `ui.workers`)
-                    name=f"the export to {request.path}",  # (what quitting waits for)
-                )
-
-        self.app.push_screen(ExportScreen(len(rowids), cache=self.db_path), chosen)
-
-    def _export(
-        self, store: Store, rowids: list[int], request: ExportRequest, digest: str | None
-    ) -> None:
-        from tui_digest.ui.export_job import export_papers
-
-        # Said in the status line while it runs: 65,000 papers as BibTeX take half
-        # a minute, and with the dialog gone at once a user took the silence for a
-        # failure and exported again (found by a bug hunt).
-        slot = f"export-{id(request)}"
-        self.app.call_from_thread(
-            self.set_activity, f"exporting {counted(len(rowids), 'paper')}…", slot=slot
-        )
-        try:
-            count = export_papers(
-                store, rowids, request.format, request.path, request.overwrite, digest=digest
-            )
-        finally:
-            self.app.call_from_thread(self.set_activity, "", slot=slot)
-        self.post_message(msg.ExportDone(request.path, count))
-
-    def on_export_done(self, message: msg.ExportDone) -> None:
-        self.notify(f"Exported {counted(message.count, 'paper')} to {message.path}", markup=False)
 
     # --- closing -------------------------------------------------------------------
 
