@@ -217,3 +217,12 @@ def test_a_narrow_digests_table_gives_up_the_label_before_the_names():
     assert all(len(line) <= 50 for line in lines), lines
     assert "label" not in lines[0]
     assert "digest-cs.LG-mixed" in lines[1] and "digest-cs.LG-large" in lines[2]
+
+
+def test_search_rows_show_titles_as_the_reader_does() -> None:
+    """The reader shows `a na\\"ive $\\alpha$-approach` as `a naïve α-approach`;
+    the CLI's table printed the LaTeX (bug hunt `latex` #7). `--json` keeps it."""
+    row = ListRow(1, "2501.00001", r'A na\"ive $\alpha$-approach', "", "", "2025-01-02", "cs.LG",
+                  False, False, 1)  # fmt: skip
+    (line,) = format_rows([row], width=None).splitlines()
+    assert line.endswith("A naïve α-approach")

@@ -14,6 +14,7 @@ from rich.cells import cell_len, set_cell_size
 
 from tui_digest.cli_output import terminal_width, write_note, write_stdout
 from tui_digest.core.cells import steady
+from tui_digest.core.latex_text import readable
 from tui_digest.core.model import ListRow
 from tui_digest.core.sanitize import clean_line
 
@@ -141,9 +142,10 @@ def format_rows(rows: Sequence[ListRow], *, width: int | None = 160) -> str:
     out = []
     for r in rows:
         flags = ("*" if r.starred else " ") + (" " if r.read else "•")
-        title = r.title_en or r.title_zh
+        # As the reader shows them (simple inline LaTeX as Unicode); `--json` keeps the text.
+        title = readable(r.title_en or r.title_zh)
         if r.title_en and r.title_zh:
-            title = f"{r.title_en} / {r.title_zh}"
+            title = f"{readable(r.title_en)} / {readable(r.title_zh)}"
         values = {"id": r.id, "date": r.date or "-", "category": r.category or "-"}
         cells = [_fit(values[f], _FIELDS[f], cut=cut) for f in fields]
         out.append("  ".join([*cells, flags, _fit(title, title_w, cut=cut).rstrip()]))
