@@ -164,3 +164,15 @@ def test_the_english_summary_survives_a_markdown_export_and_publish(tmp_path, db
     with Store.open(db, readonly=True) as store:
         paper = store.get_paper("2403.00005").paper
     assert "One-line summary of 2403.00005." in item_description(paper)
+
+
+def test_an_archive_typed_relative_is_named_by_its_absolute_path(
+    tmp_path, db, capsys, monkeypatch
+) -> None:
+    """`import` names a digest file by its absolute path but printed a zip as typed
+    (bug hunt `readme` #7; the README shows `…/cn-chat-arxiv-master.zip: …`)."""
+    _repo_zip(tmp_path / "repo.zip", ["2403.00010"])
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli(capsys, db, "import", "repo.zip")
+    assert code == 0, err
+    assert out.startswith(f"{tmp_path / 'repo.zip'}: 1 paper record (archive)")

@@ -24,6 +24,7 @@ from tui_digest.core.archive_input import iter_records
 from tui_digest.core.archive_json import ARCHIVE_KIND, archive_month, read_paper_json
 from tui_digest.core.model import Digest, InputError, Paper
 from tui_digest.core.sanitize import clean_line
+from tui_digest.core.wording import counted
 
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
@@ -43,7 +44,7 @@ class ArchiveResult:
 
     def line(self, path: Path) -> str:
         return (
-            f"{clean_line(str(path), 500)}: {self.records} paper records (archive): "
+            f"{clean_line(str(path), 500)}: {counted(self.records, 'paper record')} (archive): "
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
             + (f", {self.failed} could not be read" if self.failed else "")
         )

@@ -51,8 +51,8 @@ def import_paths(
                 continue
             if kind == "archive":
                 failed += flush()
-                with bar.below():
-                    failed += print_archive_import(store, Path(raw))
+                with bar.below():  # (named by its absolute path, as the digests are)
+                    failed += print_archive_import(store, published)
                 continue
             documents.append(raw)
             if raw != "-" and Path(raw).is_dir():
@@ -60,7 +60,7 @@ def import_paths(
                 with bar.below():
                     # The *.json records beside its digests, then the folders
                     # `publish` wrote: through their index.json, each day once.
-                    failed += print_archive_import(store, Path(raw))
+                    failed += print_archive_import(store, published)
                     for folder in published_folders(published):
                         failed += import_published(store, args, folder, describe)
         failed += flush()
