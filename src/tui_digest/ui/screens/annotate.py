@@ -96,7 +96,9 @@ class NoteDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="note-dialog"):
             yield Label(Content(self.title_text), classes="dialog-title")
-            yield TextArea(self.note, id="note-text", soft_wrap=True)
+            # Tab types a tab, as `tui-digest note` keeps one (the editor is the only
+            # focusable widget here: "tab moves the focus" swallowed the key).
+            yield TextArea(self.note, id="note-text", soft_wrap=True, tab_behavior="indent")
             yield Label(
                 Content(
                     f"{hint_key(self.app, 'note.save')} saves (an empty note removes it) · "
@@ -107,6 +109,7 @@ class NoteDialog(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
+        area.indent_type = "tabs"  # (the tab itself, not spaces)
         area.focus()
         # At the end: typing adds to the note (at the start it was glued to its front).
         area.move_cursor(area.document.end)
