@@ -228,3 +228,28 @@ def test_layout_settings_round_trip_and_refuse_odd_values(tmp_path: Path, monkey
     path.write_text(json.dumps({"summary": "no", "split": 99, "split_stacked": True}))
     loaded = Settings.load()
     assert (loaded.summary, loaded.split, loaded.split_stacked) == (True, 80, 55)
+
+
+async def test_turning_off_a_summary_column_that_had_no_room_says_so(tmp_path: Path) -> None:
+    """At 120 columns side by side the column has no room: the first `c` said
+    "Summary column off." of a column the user never saw (bug hunt `readme` #7)."""
+    app = make_app(build_real_cache(tmp_path / "c.db"), first_run_sample=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.main.paper_list.widths()[5] == 0  # on, but no room beside a full title
+        await pilot.press("c")
+        said = notes(app)[-1]
+        assert said.startswith("Summary column off") and "not shown" in said
+
+
+async def test_c_in_the_english_view_says_on_and_off_as_they_are(tmp_path: Path) -> None:
+    """It said "on (the English view has no summary column)" for both presses."""
+    Settings(language="en").save()
+    app = make_app(build_real_cache(tmp_path / "c.db"), first_run_sample=False)
+    async with app.run_test(size=(220, 60)) as pilot:
+        await settle(pilot)
+        assert app.main.paper_list.language == "en"
+        await pilot.press("c")
+        assert notes(app)[-1] == "Summary column off (the English view has no summary column)."
+        await pilot.press("c")
+        assert notes(app)[-1] == "Summary column on (the English view has no summary column)."

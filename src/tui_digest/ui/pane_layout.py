@@ -125,14 +125,17 @@ class PaneLayout:
         self.save_settings()
 
     def action_toggle_summary(self) -> None:
-        self.settings.summary = not self.settings.summary
-        self.paper_list.set_summary(self.settings.summary)
-        self.save_settings()
         papers = self.paper_list
+        had_room = papers.widths()[5] > 0
+        self.settings.summary = not self.settings.summary
+        papers.set_summary(self.settings.summary)
+        self.save_settings()
         if papers.language == "en":
-            shown = "on (the English view has no summary column)"
+            state = "on" if self.settings.summary else "off"
+            shown = f"{state} (the English view has no summary column)"
         elif not self.settings.summary:
-            shown = "off"
+            # Off, of a column the user never saw (a bug hunt): say why it was not there.
+            shown = "off" if had_room else "off (it was not shown: the list had no room for it)"
         elif papers.widths()[5] == 0:
             # Titles first: the column only gets room beside a full title.
             shown = "on: it shows once the list is wider (> widens it)"
