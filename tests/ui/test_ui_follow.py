@@ -295,3 +295,48 @@ async def test_the_reading_view_shows_another_processs_enrichment_in_place(
         assert app.screen is view
         assert tail in shown() and "A. L." in shown()
         assert scroll.scroll_y == 3  # where the user was reading
+
+
+async def test_a_search_typed_while_the_recount_runs_still_gets_the_new_total(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Bug hunt `latency` #2: "All papers 100,946 / 100,801". After another
+    process's import the next page consumed the "cache changed" mark, but its
+    recount was cut short by a keystroke; the search typed then reused the total
+    from before the import, and so did every search after it."""
+    import threading
+
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        main, _papers = await _open_and_place(app, pilot)
+        assert main.total == 38
+        with Store.open(cache) as other:  # a cron fetch
+            other.import_digest(
+                Digest(name="digest-cs.IR-2024-02-07", date="2024-02-07",
+                       papers=_retrieval_papers(300, 4))
+            )  # fmt: skip
+
+        counting, release = threading.Event(), threading.Event()
+        count = Store.count
+
+        def held_once(self, *args, **kwargs):
+            if not counting.is_set():
+                counting.set()
+                assert release.wait(30)
+            return count(self, *args, **kwargs)
+
+        monkeypatch.setattr(Store, "count", held_once)
+        app.follower.poll()  # the re-listing: its page, then its recount (held)
+        for _ in range(2000):
+            if counting.is_set():
+                break
+            await pilot.pause(0.005)
+        assert counting.is_set()
+        await pilot.pause(0.05)  # (its page applied: not `settle`, which waits for it)
+        main.search_box.value = "retrieva"  # a keystroke while the recount runs
+        await pilot.pause(0.05)
+        release.set()
+        await settle(pilot)
+        assert main.query_text == "retrieva"
+        assert main.total == 42

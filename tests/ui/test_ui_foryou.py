@@ -425,3 +425,47 @@ async def test_with_few_stars_the_notice_names_remapped_keys(topical) -> None:
         assert "For you needs 5 starred papers (you have 2): press x" in status_text(app)
         notice = next(n for n in notes(app) if "Press x on papers" in n)
         assert "then F ranks" in notice and "(+ shows your stars)" in notice, notice
+
+
+async def test_clearing_a_related_search_the_reader_reopened_on_clears_its_note(
+    topical, monkeypatch
+) -> None:
+    """Bug hunt `latency` #1: reopened on a saved `related:` search, a search
+    cleared while it ranked waited for the whole ranking, then "For you: finding
+    related papers…" stayed in the status line for the rest of the session."""
+    import sys
+
+    from tui_digest.rank import Abandoned, background
+    from tui_digest.ui.settings import Settings
+
+    ended: list[str] = []
+    real_run_command = background.run_command
+
+    def slow_run(*args, stop=None, given=None):  # the related: child, held until stopped
+        sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
+        try:
+            return real_run_command(sleeper, stop=stop)
+        except Abandoned:
+            ended.append(args[0])
+            raise
+
+    monkeypatch.setattr(background, "run", slow_run)
+    db, ids = topical
+    Settings(query=f"related:{ids['diffusion'][0]}").save()
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        main = app.main
+
+        async def until(condition) -> None:
+            for _ in range(2000):
+                if condition():
+                    return
+                await pilot.pause()
+            raise AssertionError("the reader did not get there")
+
+        await until(lambda: "finding related papers" in status_text(app) and background._running)
+        main.search_box.value = ""
+        await until(lambda: ended == ["related"] and not background._running)
+        await until(lambda: main.total is not None and main.matches == main.total)
+        await settle(pilot)
+        assert "For you" not in status_text(app)
