@@ -215,8 +215,9 @@ def _author(name: str) -> str:
         name = f"{parts.family}, {parts.suffix}, {parts.given}"
     value = bibtex_value(name)
     # BibTeX splits author lists on the word "and" and mis-parses names with more
-    # than two commas; bracing the name makes it one literal unit.
-    if re.search(r"(?i)(^|\s)and(\s|$)", value) or value.count(",") > 2:
+    # than two commas; bracing the name makes it one literal unit. So for a group
+    # ("The ATLAS Collaboration"), which styles would print "T. A. Collaboration".
+    if parts.group or re.search(r"(?i)(^|\s)and(\s|$)", value) or value.count(",") > 2:
         return "{" + value + "}"
     return value
 
