@@ -394,6 +394,15 @@ def test_any_text_gives_a_balanced_latex_safe_single_line_value(text):
     assert bibtex_value(value) == value  # pasting an exported title back changes nothing
 
 
+@given(st.text())
+def test_any_note_gives_a_balanced_latex_safe_single_line_value(text):
+    value = bibtex_value(text, keep_line_breaks=True)
+    assert braces_balanced(value)
+    assert latex_safe(value), value
+    assert "\n" not in value and "\r" not in value
+    assert bibtex_value(value, keep_line_breaks=True) == value
+
+
 @given(st.text(alphabet=st.characters(blacklist_characters="\\{}$%#&_^"), max_size=60))
 def test_text_without_specials_is_unchanged_apart_from_cleaning(text):
     from tui_digest.core.sanitize import clean_line
