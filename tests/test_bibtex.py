@@ -252,6 +252,7 @@ def test_a_collaboration_is_one_braced_name_and_keys_on_its_first_significant_wo
     assert key_of("IceCube-Gen2 Collaboration") == "icecubegen22024study"
     assert key_of("Gemini Team") == "gemini2024study"
     assert key_of("OpenAI") == "openai2024study"  # one word: whole already
+    assert key_of("盘古 Team, Huawei") == "huawei2024study"  # the first word with letters
     assert key_of("Ann Lee") == "lee2024study"
 
 

@@ -204,8 +204,7 @@ def _key_base(rec: PaperRecord) -> str:
         return ""
     # The last word of the family name: "van Beethoven" -> beethoven, as arXiv does;
     # a group's first significant word: "The ATLAS Collaboration" -> atlas.
-    words = key_words(split_name(authors[0]))
-    author = _ascii_word(words[0]) if words else ""
+    author = next(filter(None, map(_ascii_word, key_words(split_name(authors[0])))), "")
     if not author:
         return ""
     words = [_ascii_word(w) for w in clean_line(rec.paper.title_en).split()]

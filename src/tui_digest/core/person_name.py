@@ -78,13 +78,13 @@ def is_group_name(name: str) -> bool:
 
 def key_words(name: Name) -> list[str]:
     """The words of `name` a citation key may be built from, best first: a group's
-    significant words in order ("The ATLAS Collaboration" -> ATLAS), a person's family
-    name read from its last word ("van Beethoven" -> Beethoven)."""
+    significant words in order ("The ATLAS Collaboration" -> ATLAS, ...), a person's
+    family name's last word ("van Beethoven" -> Beethoven), as arXiv does."""
     if name.group:
         words = [w.strip(".,;:") for w in name.literal.split()]
         significant = [w for w in words if w.lower() not in _KEY_SKIP]
         return significant or words
-    return (name.family or name.literal).split()[::-1]
+    return (name.family or name.literal).split()[-1:]
 
 
 def _is_particle(words: Sequence[str], i: int) -> bool:
