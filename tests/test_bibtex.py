@@ -226,6 +226,51 @@ def test_author_containing_and_is_braced_and_names_are_joined_with_and():
     assert parse_bibtex(out)[0][2]["author"] == "{Smith and Sons Ltd} and Ann Lee"
 
 
+COLLABORATION = make(
+    id="2501.00904",
+    title_en="Nets of Jets",
+    authors=["The ATLAS Collaboration", "Ann Lee"],
+)
+
+
+def test_a_collaboration_is_one_braced_name_and_keys_on_its_first_significant_word():
+    # Found by a bug hunt: `author={The ATLAS Collaboration}` made styles print
+    # "T. A. Collaboration", and the key was collaboration2025nets-….
+    ((_, key, fields),) = parse_bibtex(to_bibtex([COLLABORATION]))
+    assert key == "atlas2025nets-2501.00904"
+    assert fields["author"] == "{The ATLAS Collaboration} and Ann Lee"
+    alone = to_bibtex([make(authors=["The ATLAS Collaboration"], title_en="X")])
+    assert "author={{The ATLAS Collaboration}}," in alone
+
+    def key_of(name: str) -> str:
+        key = keys_of(to_bibtex([make(title_en="Study", authors=[name])]))[0]
+        return key.removesuffix("-2403.10056")
+
+    assert key_of("LIGO Scientific Collaboration") == "ligo2024study"
+    assert key_of("the CMS Collaboration") == "cms2024study"
+    assert key_of("Collaboration, ATLAS") == "atlas2024study"
+    assert key_of("IceCube-Gen2 Collaboration") == "icecubegen22024study"
+    assert key_of("Gemini Team") == "gemini2024study"
+    assert key_of("OpenAI") == "openai2024study"  # one word: whole already
+    assert key_of("盘古 Team, Huawei") == "huawei2024study"  # the first word with letters
+    assert key_of("Ann Lee") == "lee2024study"
+
+
+def test_bibtex_readers_take_a_collaboration_as_one_name():
+    pybtex_database = pytest.importorskip(
+        "pybtex.database", reason="pybtex (not a dependency) reads names as BibTeX does"
+    )
+    entry = next(
+        iter(pybtex_database.parse_string(to_bibtex([COLLABORATION]), "bibtex").entries.values())
+    )
+    first, second = entry.persons["author"]
+    assert (first.first_names, first.last_names) == ([], ["{The ATLAS Collaboration}"])
+    assert (second.first_names, second.last_names) == (["Ann"], ["Lee"])
+    bibtexparser = pytest.importorskip("bibtexparser", reason="bibtexparser (not a dependency)")
+    library = bibtexparser.parse_string(to_bibtex([COLLABORATION]))
+    assert library.failed_blocks == [] and len(library.entries) == 1
+
+
 def test_url_is_the_arxiv_page_and_a_non_arxiv_id_keeps_only_a_safe_link():
     out = to_bibtex([make(id="2403.10056", url="javascript:alert(1)", title_en="X")])
     assert parse_bibtex(out)[0][2]["url"] == "https://arxiv.org/abs/2403.10056"
@@ -348,6 +393,15 @@ def test_any_text_gives_a_balanced_latex_safe_single_line_value(text):
     assert latex_safe(value), value
     assert "\n" not in value and "\r" not in value
     assert bibtex_value(value) == value  # pasting an exported title back changes nothing
+
+
+@given(st.text())
+def test_any_note_gives_a_balanced_latex_safe_single_line_value(text):
+    value = bibtex_value(text, keep_line_breaks=True)
+    assert braces_balanced(value)
+    assert latex_safe(value), value
+    assert "\n" not in value and "\r" not in value
+    assert bibtex_value(value, keep_line_breaks=True) == value
 
 
 @given(st.text(alphabet=st.characters(blacklist_characters="\\{}$%#&_^"), max_size=60))

@@ -40,6 +40,13 @@ def test_watches_are_read_and_their_keys_known(tmp_path):
     assert load_config(write(tmp_path, "")).watches == []
 
 
+def test_a_watch_until_a_far_year_is_read(tmp_path):
+    # Found by a bug hunt: "2999" became day 1 and the watch was refused,
+    # "it ends before it starts".
+    config = load_config(write(tmp_path, '[[watches]]\nname = "on"\nquery = "date:2026..2999"\n'))
+    assert config.watches == [Watch("on", "date:2026..2999")]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -381,6 +381,45 @@ def test_tags_and_note_are_kept_in_json_and_bibtex():
     assert "keywords" not in to_bibtex([ATTENTION]) and "annote=" not in to_bibtex([ATTENTION])
 
 
+def test_a_notes_double_backslash_is_kept_as_typed():
+    # Found by a bug hunt: `\\` in the user's note became a space (`c\\d` -> `c d`),
+    # as LaTeX's line break does in a title. A note keeps what the user typed.
+    from dataclasses import replace
+
+    from test_bibtex import braces_balanced, latex_safe, parse_bibtex
+    from tui_digest.core.bibtex import to_bibtex
+
+    def annote(note: str) -> str:
+        return parse_bibtex(to_bibtex([replace(ATTENTION, note=note)]))[0][2]["annote"]
+
+    assert annote(r"c\\d") == r"c\\d"
+    assert annote("C:\\\\share\\x ends \\\\") == "C:\\\\share\\x ends \\\\ {}"
+    # LaTeX would read `[2]` after `\\` as its spacing argument ("Missing number"):
+    # an empty group in between prints nothing and stops it; bibtexparser reads
+    # `\\{` and `\\}` as an escaped brace, so a space goes before a brace.
+    assert annote(r"see\\[2] and \\ *") == r"see\\ {}[2] and \\ {} *"
+    assert annote(r"a\\{b} {c\\}") == r"a\\ {b} {c\\ }"
+    assert all(braces_balanced(v) and latex_safe(v) for v in (annote(r"a\\[b"), annote("\\\\")))
+    # A title's `\\` is still the line break a one-line field reads as a space.
+    paper = replace(ATTENTION.paper, title_en=r"A\\B")
+    titled = to_bibtex([replace(ATTENTION, paper=paper, note=r"A\\B")])
+    assert "title={A B}," in titled and r"annote={A\\B}," in titled
+
+
+def test_bibtexparser_reads_every_kept_double_backslash():
+    bibtexparser = pytest.importorskip("bibtexparser", reason="bibtexparser (not a dependency)")
+    from dataclasses import replace
+
+    from tui_digest.core.bibtex import to_bibtex
+
+    notes = [r"c\\d", "ends \\\\", r"a\\{b} {c\\}", r"x\\}y", r"\\\\\\", r"see\\[2]"]
+    recs = [replace(ATTENTION, rowid=i, note=note) for i, note in enumerate(notes)]
+    library = bibtexparser.parse_string(to_bibtex(recs))
+    assert library.failed_blocks == []
+    assert [len(e.fields) for e in library.entries] == [len(library.entries[0].fields)] * 6
+    assert library.entries[0].fields_dict["annote"].value == r"c\\d"
+
+
 def test_the_private_note_is_not_printed_in_a_reference_list():
     # Found by a bug hunt: the note went to BibTeX `note`, which the standard styles
     # print ("…2025. 对比RL基线，别引用这篇. URL: …"), and its Chinese broke pdflatex.

@@ -240,6 +240,36 @@ def test_date_filters(store):
     assert found(store, "date:2024-03 遗忘") == ["2403.10001", "2403.10002"]
 
 
+def test_date_ranges_reaching_past_the_listing_days_are_clamped(store):
+    # Found by a bug hunt: listing keys hold days 1970-01-02..2328-11-11, and a year
+    # past them became 1970-01-02: `date:..2400` found nothing, `date:2027..2999`
+    # "ends before it starts", `date:1969` searched 1970-01-02.
+    everything = ["2403.10003", "2403.10001", "2403.10002", "hep-th/9901001"]
+    assert found(store, "date:..2400") == everything
+    assert found(store, "date:..9999-12-31") == everything
+    assert found(store, "date:..9999-12") == everything
+    assert found(store, "date:2024..2999") == everything[:3]
+    assert found(store, "date:2024-03-05..2330-01-01") == ["2403.10003"]
+    assert found(store, "date:1900..2000") == ["hep-th/9901001"]
+    assert found(store, "date:0001..") == everything
+    assert found(store, "-date:1960..2000") == everything[:3]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("date:2400", 'bad date "2400": dates after 2328-11-11 are not listed'),
+        ("date:2329..", 'bad date "2329..": dates after 2328-11-11 are not listed'),
+        ("date:1969", 'bad date "1969": dates before 1970-01-02 are not listed'),
+        ("date:..1970-01-01", r'bad date "\.\.1970-01-01": dates before 1970-01-02'),
+        ("date:2999..2024", "ends before it starts"),
+    ],
+)
+def test_dates_wholly_outside_the_listing_days_are_refused_with_the_limit(text, message):
+    with pytest.raises(QueryError, match=message):
+        parse_query(text, today="2024-03-05")
+
+
 def test_digest_filter_with_query(store):
     assert found(store, "", digest="march-01") == ["2403.10001", "2403.10002"]
     assert found(store, "遗忘", digest="march-01") == ["2403.10001", "2403.10002"]

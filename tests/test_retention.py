@@ -141,6 +141,18 @@ def test_prune_rejects_a_bad_age(tmp_path):
     assert b"expected an age like 180d" in out.stderr
 
 
+def test_prune_with_an_age_reaching_before_year_one_removes_nothing(tmp_path):
+    # Found by a bug hunt: a scripted early "today" minus the age went below year 1
+    # and `prune` printed an OverflowError traceback. Nothing is dated before year 1.
+    db = tmp_path / "c.db"
+    build(db)
+    env = {"TUI_DIGEST_TODAY": "0001-01-05"}
+    out = run_cli("prune", "--older-than", "99999w", "--yes", db=db, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == b"nothing to remove (dated before 0001-01-01)\n"
+    assert b"Traceback" not in out.stderr and len(names(db)) == 3
+
+
 def test_sources_rm_edits_the_config_keeping_comments(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text(

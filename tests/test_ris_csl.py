@@ -191,6 +191,18 @@ def test_csl_json_keeps_hostile_text_as_data():
         ("Aristotle", "", "", "", "Aristotle"),
         ("张三", "", "", "", "张三"),
         ("a, b, c, d", "", "", "", "a, b, c, d"),
+        # Collaborations and teams are cited whole (found by a bug hunt: "The ATLAS
+        # Collaboration" was family "Collaboration", given "The ATLAS").
+        ("The ATLAS Collaboration", "", "", "", "The ATLAS Collaboration"),
+        ("LIGO Scientific Collaboration", "", "", "", "LIGO Scientific Collaboration"),
+        ("the CMS Collaboration", "", "", "", "the CMS Collaboration"),
+        ("Event Horizon Telescope Collab.", "", "", "", "Event Horizon Telescope Collab."),
+        ("HPQCD consortium", "", "", "", "HPQCD consortium"),
+        ("Gemini Team", "", "", "", "Gemini Team"),
+        ("The SWIFT Working Group", "", "", "", "The SWIFT Working Group"),
+        ("Collaboration, ATLAS", "", "", "", "Collaboration, ATLAS"),
+        ("Teaming Smith", "Smith", "Teaming", "", ""),
+        ("Ann Grouper", "Grouper", "Ann", "", ""),
     ],
 )
 def test_split_name(name, family, given, suffix, literal):
@@ -201,6 +213,19 @@ def test_split_name(name, family, given, suffix, literal):
         suffix,
         literal,
     )
+
+
+def test_a_collaboration_is_a_literal_name_in_csl_json_and_whole_in_ris():
+    rec = make(id="2501.00904", title_en="Nets", authors=["The ATLAS Collaboration", "Ann Lee"])
+    (item,) = json.loads(to_csl_json([rec]))
+    check_csl_item(item)
+    assert item["author"] == [
+        {"literal": "The ATLAS Collaboration"},
+        {"family": "Lee", "given": "Ann"},
+    ]
+    assert item["id"] == "atlas2025nets-2501.00904"
+    (record,) = parse_ris(to_ris([rec]))
+    assert values(record, "AU") == ["The ATLAS Collaboration", "Lee, Ann"]
 
 
 # --- From the command line ----------------------------------------------------------------

@@ -37,8 +37,13 @@ def parse_age(text: str) -> int:
 
 
 def cutoff(days: int, today: str) -> str:
-    """The first day kept: digests dated before it are older than `days` days."""
-    return (_dt.date.fromisoformat(today) - _dt.timedelta(days=days)).isoformat()
+    """The first day kept: digests dated before it are older than `days` days.
+
+    An age reaching before year 1 (a scripted early `TUI_DIGEST_TODAY`) keeps
+    from 0001-01-01: nothing is dated before it.
+    """
+    ordinal = _dt.date.fromisoformat(today).toordinal() - days
+    return _dt.date.fromordinal(max(ordinal, 1)).isoformat()
 
 
 def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: str = "") -> int:

@@ -81,7 +81,7 @@ _DANGEROUS = frozenset(
 _BRACE_TEXT = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 
 
-def bibtex_value(text: str) -> str:
+def bibtex_value(text: str, *, keep_line_breaks: bool = False) -> str:
     """`text` on one line, LaTeX kept, with only what would break BibTeX/LaTeX escaped.
 
     - braces: a group's `{` and `}` pair up among themselves, and so do the escaped
@@ -95,12 +95,15 @@ def bibtex_value(text: str) -> str:
     - `_` and `^` outside math (LaTeX errors) are escaped; `^^` always (TeX reads
       it as a character code, a way to spell any command);
     - a backslash at the end or before a non-ASCII character becomes
-      `\\textbackslash{}`, and so do file/definition commands (`\\input`, `\\def`...).
+      `\\textbackslash{}`, and so do file/definition commands (`\\input`, `\\def`...);
+    - `\\\\`, LaTeX's line break, becomes a space (a title's), or with
+      `keep_line_breaks` (the user's note) stays as typed (`_kept_break`).
     """
     tokens = _TOKEN_RE.findall(clean_line(text))
     unmatched = _unmatched_braces(tokens)
     math = _math_dollars(tokens, unmatched)
     out: list[str] = []
+    breaks: list[int] = []  # indexes in `out` of the `\\` kept as typed
     in_math = False
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -120,10 +123,15 @@ def bibtex_value(text: str) -> str:
             prev = tokens[i - 1] if i else ""
             caret_pair = nxt == "^" or prev.endswith("^")  # `^^`, also after `\^`
             out.append("^" if in_math and not caret_pair else r"\textasciicircum{}")
+        elif tok == "\\\\" and keep_line_breaks:
+            breaks.append(len(out))
+            out.append(tok)
         elif tok.startswith("\\"):
             out.append(_command(tok))
         else:
             out.append(tok)
+    for at in breaks:
+        out[at] = _kept_break(out[at + 1 :])
     # One space between words, none at the ends, as `clean_line` gave: a `\\` turned
     # into a space must not leave a value that changes when escaped again.
     return " ".join("".join(out).split())
@@ -142,6 +150,18 @@ def raw_value(text: str) -> str:
     if _unmatched_braces(tokens) or text.endswith("\\"):
         return ""
     return text
+
+
+def _kept_break(after: list[str]) -> str:
+    """A `\\\\` kept as typed, and what keeps it so whatever follows it: LaTeX would
+    take a `[` or `*` next as its argument ("Missing number") and an empty group
+    stops it; bibtexparser reads `\\\\{` and `\\\\}` (so a `\\\\` at the end, before the
+    field's brace) as an escaped brace, and a space in between reads the same to
+    LaTeX, which skips spaces after `\\\\`."""
+    following = next((piece.lstrip()[:1] for piece in after if piece.strip()), "")
+    if following in ("", "[", "*"):
+        return "\\\\ {}"
+    return "\\\\ " if after[0][:1] in ("{", "}") else "\\\\"
 
 
 def _command(tok: str) -> str:
@@ -215,8 +235,9 @@ def _author(name: str) -> str:
         name = f"{parts.family}, {parts.suffix}, {parts.given}"
     value = bibtex_value(name)
     # BibTeX splits author lists on the word "and" and mis-parses names with more
-    # than two commas; bracing the name makes it one literal unit.
-    if re.search(r"(?i)(^|\s)and(\s|$)", value) or value.count(",") > 2:
+    # than two commas; bracing the name makes it one literal unit. So for a group
+    # ("The ATLAS Collaboration"), which styles would print "T. A. Collaboration".
+    if parts.group or re.search(r"(?i)(^|\s)and(\s|$)", value) or value.count(",") > 2:
         return "{" + value + "}"
     return value
 
@@ -255,7 +276,8 @@ def bibtex_entry(rec: PaperRecord, key: str) -> str:
         # `annotation` style exists to print it, ctan.org/pkg/annotation), not
         # `note`, which plain, alpha and the others print in the reference list
         # (and whose Chinese would then reach pdflatex).
-        fields.append(("annote", bibtex_value(" ".join(rec.note.split()))))
+        # What the user typed: a `\\` there is theirs, not a title's line break.
+        fields.append(("annote", bibtex_value(" ".join(rec.note.split()), keep_line_breaks=True)))
     if p.title_zh and p.title_en:
         # Not `note` for the Chinese title: styles print notes, and CJK there
         # breaks pdflatex builds.

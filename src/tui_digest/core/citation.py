@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from tui_digest.core.arxiv_id import ARXIV_ID_RE
 from tui_digest.core.latex_text import readable
 from tui_digest.core.model import PaperRecord
-from tui_digest.core.person_name import split_name
+from tui_digest.core.person_name import key_words, split_name
 from tui_digest.core.sanitize import clean_line, is_safe_url
 
 _NEW_ID_RE = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")  # 2403.10056: YYMM.NNNNN
@@ -202,10 +202,9 @@ def _key_base(rec: PaperRecord) -> str:
     authors = cited_authors(rec)
     if not authors:
         return ""
-    first = split_name(authors[0])
-    # The last word of the family name: "van Beethoven" -> beethoven, as arXiv does.
-    surname = (first.family or first.literal).split()
-    author = _ascii_word(surname[-1]) if surname else ""
+    # The last word of the family name: "van Beethoven" -> beethoven, as arXiv does;
+    # a group's first significant word: "The ATLAS Collaboration" -> atlas.
+    author = next(filter(None, map(_ascii_word, key_words(split_name(authors[0])))), "")
     if not author:
         return ""
     words = [_ascii_word(w) for w in clean_line(rec.paper.title_en).split()]

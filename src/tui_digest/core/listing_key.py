@@ -22,6 +22,10 @@ PLACED_BIT = 1 << 45
 SEQ_SHIFT = 20
 REF_MASK = (1 << 20) - 1
 _EPOCH = _dt.date(1970, 1, 1)
+DAY_LIMIT = 1 << 17
+# The first and last day a key holds (day 0 is "unknown"): 1970-01-02, 2328-11-11.
+FIRST_DAY = _EPOCH + _dt.timedelta(days=1)
+LAST_DAY = _EPOCH + _dt.timedelta(days=DAY_LIMIT - 1)
 
 
 def date_days(date: str) -> int:
@@ -32,7 +36,7 @@ def date_days(date: str) -> int:
         days = (_dt.date.fromisoformat(date[:10]) - _EPOCH).days
     except ValueError:
         return 0
-    return days if 0 < days < (1 << 17) else 0
+    return days if 0 < days < DAY_LIMIT else 0
 
 
 def sort_key(date: str, seq: int, ref: int) -> int:

@@ -35,6 +35,7 @@ class Name:
     suffix: str = ""
     literal: str = ""
     particle: str = ""
+    group: bool = False  # a collaboration, consortium or team: `literal`, never split
 
     @property
     def family_core(self) -> str:
@@ -52,6 +53,38 @@ _CAPITAL_PARTICLES = frozenset(
     {"La", "Le", "Les", "Los", "Las", "Lo", "Da", "De", "Del", "Della", "Di", "Do", "Dos",
      "Das", "Du", "Des", "Van", "Von", "Der", "Den", "Ten", "Ter", "Zu"}
 )  # fmt: skip
+
+
+# Words that make an author a group rather than a person ("The ATLAS Collaboration",
+# "LIGO Scientific Collaboration", "HPQCD Consortium", "Gemini Team", "Working
+# Group"), whole words in any case. Deliberately few: a name holding none of them is
+# split as a person's, so "Google DeepMind" or "Meta AI" still are; a one-word name
+# ("OpenAI") is whole anyway.
+_GROUP_WORDS = frozenset(
+    {"collaboration", "collaborations", "collab", "consortium", "consortia", "team", "group"}
+)
+# Words a group's citation key skips: "The ATLAS Collaboration" -> atlas.
+_KEY_SKIP = frozenset({"the", "a", "an", "of", "for", "on", "and"} | _GROUP_WORDS)
+
+
+def _words(name: str) -> list[str]:
+    return [w.strip(".,;:").lower() for w in name.split()]
+
+
+def is_group_name(name: str) -> bool:
+    """Whether `name` names a collaboration, consortium or team (see `_GROUP_WORDS`)."""
+    return any(w in _GROUP_WORDS for w in _words(name))
+
+
+def key_words(name: Name) -> list[str]:
+    """The words of `name` a citation key may be built from, best first: a group's
+    significant words in order ("The ATLAS Collaboration" -> ATLAS, ...), a person's
+    family name's last word ("van Beethoven" -> Beethoven), as arXiv does."""
+    if name.group:
+        words = [w.strip(".,;:") for w in name.literal.split()]
+        significant = [w for w in words if w.lower() not in _KEY_SKIP]
+        return significant or words
+    return (name.family or name.literal).split()[-1:]
 
 
 def _is_particle(words: Sequence[str], i: int) -> bool:
@@ -77,9 +110,13 @@ def split_name(name: str) -> Name:
 
     A single word (a mononym, or a CJK name written without spaces) stays whole
     as `literal`, since guessing which part is the family name would be wrong
-    about half the time.
+    about half the time; so does a group's name (`is_group_name`), with `group` set.
     """
     name = " ".join(clean_line(name).split())
+    if " " in name and is_group_name(name):
+        # "The ATLAS Collaboration": split, it was family "Collaboration", given "The
+        # ATLAS" (found by a bug hunt), and BibTeX styles printed "T. A. Collaboration".
+        return Name(literal=name, group=True)
     if "(" in name or ")" in name:
         # An affiliation kept with the name ("Wei Zhang (Tsinghua University,
         # Beijing)": `feed_common.split_authors` keeps it whole): its comma or its

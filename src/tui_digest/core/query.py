@@ -28,7 +28,10 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           was listed counts); a paper in no digest by its
                           published date. date:-7d is the last 7 local days
                           (today and the 6 before); the clock is
-                          `$TUI_DIGEST_TODAY` when set (digest_day.local_today)
+                          `$TUI_DIGEST_TODAY` when set (digest_day.local_today).
+                          Listing keys hold 1970-01-02..2328-11-11: a range
+                          reaching past them is clamped (..2999 = from then
+                          on), a date wholly outside them refused
     diffusion OR 扩散      either word; OR binds tighter than the implicit AND
                           (`agent planning OR 规划` = agent AND (planning OR
                           规划)); parentheses group: (a b) OR c, -(a OR b).

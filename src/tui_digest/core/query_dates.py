@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import re
 from collections.abc import Callable
 
 from tui_digest.core.errors import QueryError
 from tui_digest.core.lazy_pattern import LazyPattern
-from tui_digest.core.listing_key import date_days, day_range_keys
+from tui_digest.core.listing_key import FIRST_DAY, LAST_DAY, date_days, day_range_keys
 
 _DATE_RE = LazyPattern(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
-def _date_bounds(text: str, original: str) -> tuple[int, int]:
-    """First and last day (days since 1970) covered by YYYY, YYYY-MM or YYYY-MM-DD."""
+def _date_bounds(text: str, original: str) -> tuple[_dt.date, _dt.date]:
+    """First and last day covered by YYYY, YYYY-MM or YYYY-MM-DD."""
     m = _DATE_RE.fullmatch(text)
     if not m:
         raise QueryError(
@@ -26,13 +27,33 @@ def _date_bounds(text: str, original: str) -> tuple[int, int]:
             first, last = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
         elif day is None:
             first = _dt.date(year, int(month), 1)
-            nxt = _dt.date(year + (first.month == 12), first.month % 12 + 1, 1)
-            last = nxt - _dt.timedelta(days=1)
+            last = _dt.date(year, first.month, calendar.monthrange(year, first.month)[1])
         else:
             first = last = _dt.date(year, int(month), int(day))
     except ValueError as exc:
         raise QueryError(f'bad date "{original}": {exc}') from None
-    return date_days(first.isoformat()) or 1, date_days(last.isoformat()) or 1
+    return first, last
+
+
+def _days(first: _dt.date, last: _dt.date, original: str) -> tuple[int, int]:
+    """The listing days of `first`..`last`, clamped to the days a listing key holds.
+
+    Keys hold days 1970-01-02..2328-11-11 (`listing_key`; day 0 is an undated
+    paper's): a range that reaches past them covers what they hold ("2027..2999" is
+    "from 2027 on"); one wholly outside them is refused with the limit, rather
+    than searching a day the user did not ask for.
+    """
+    if first > last:
+        raise QueryError(f'bad date range "{original}": it ends before it starts')
+    if first > LAST_DAY:
+        raise QueryError(
+            f'bad date "{original}": dates after {LAST_DAY.isoformat()} are not listed'
+        )
+    if last < FIRST_DAY:
+        raise QueryError(
+            f'bad date "{original}": dates before {FIRST_DAY.isoformat()} are not listed'
+        )
+    return date_days(max(first, FIRST_DAY).isoformat()), date_days(min(last, LAST_DAY).isoformat())
 
 
 _RELATIVE_RE = LazyPattern(r"-(\d{1,4})d", re.IGNORECASE)
@@ -41,23 +62,25 @@ _RELATIVE_RE = LazyPattern(r"-(\d{1,4})d", re.IGNORECASE)
 def parse_date(value: str, today: str) -> tuple[int, int]:
     relative = _RELATIVE_RE.fullmatch(value)
     if value.lower() == "today" or relative:
-        last = date_days(today) or 1
         days = int(relative[1]) if relative else 1
         if days < 1:
             raise QueryError(f'bad date "{value}": give at least one day (-1d is today)')
-        return max(1, last - days + 1), last
+        try:
+            last = _dt.date.fromisoformat(today[:10])
+        except ValueError:
+            raise QueryError(f'bad date "{value}": today ("{today}") is not a date') from None
+        first = _dt.date.fromordinal(max(1, last.toordinal() - days + 1))
+        return _days(first, last, value)
     if ".." in value:
         left, _, right = value.partition("..")
         if not left and not right:
             raise QueryError('bad date "..": give at least one end of the range')
         # Day 0 is an undated paper's (no digest, no published date): an
-        # open start is the first real day, so `date:..2023` never matches it.
-        first = _date_bounds(left, value)[0] if left else 1
-        last = _date_bounds(right, value)[1] if right else (1 << 17) - 1
-        if first > last:
-            raise QueryError(f'bad date range "{value}": it ends before it starts')
-        return first, last
-    return _date_bounds(value, value)
+        # open start is the first real day (clamped), so `date:..2023` never matches it.
+        first = _date_bounds(left, value)[0] if left else _dt.date.min
+        last = _date_bounds(right, value)[1] if right else _dt.date.max
+        return _days(first, last, value)
+    return _days(*_date_bounds(value, value), value)
 
 
 # (first day, last day, key) -> the listing keys above `key` of papers listed
