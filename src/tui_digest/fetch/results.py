@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 Status = Literal["new", "updated", "unchanged", "failed"]
 # progress(done, total, name): once when a source starts (done = sources finished so far)
-# and once when it finishes (done counts it).
+# and once when it finishes (done counts it; named: the longest running source
+# still in flight, if any).
 Progress = Callable[[int, int, str], None]
 
 

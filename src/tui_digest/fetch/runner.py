@@ -89,11 +89,17 @@ def _other_hosts_probe(
 class _Run(FolderSources):
     """One run over the sources: each source's steps, from the request to its status."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The sources started and not yet ended, the longest running first.
+        self.in_flight: list[str] = []
+
     def _report(self, name: str) -> None:
         if self.progress is not None:
             self.progress(self.done, self.total, name)
 
     async def one(self, source: Source) -> SourceResult:
+        self.in_flight.append(source.name)
         self._report(source.name)
         try:
             result = await self._fetch_one(source)
@@ -104,7 +110,11 @@ class _Run(FolderSources):
             result = await self._failed(source, started, error, None)
         finally:
             self.done += 1
-        self._report(source.name)
+            self.in_flight.remove(source.name)
+        # A source that ends hands the line to the longest running one still in
+        # flight: it named the last source that started *or ended*, so one that
+        # failed at once was named while a slow one downloaded (found by a bug hunt).
+        self._report(self.in_flight[0] if self.in_flight else source.name)
         return result
 
     async def _fetch_one(self, source: Source) -> SourceResult:
