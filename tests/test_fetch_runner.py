@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import sqlite3
+from pathlib import Path
 
 import httpx
 import pytest
@@ -428,10 +429,10 @@ async def test_unexpected_reader_error_costs_only_that_source(
 
     real_read = runner._read
 
-    def flaky_read(body, url, format):
+    def flaky_read(body, url, format, charset=""):
         if url.endswith("/feed"):
             raise RuntimeError("reader bug")
-        return real_read(body, url, format)
+        return real_read(body, url, format, charset)
 
     monkeypatch.setattr(runner, "_read", flaky_read)
     server.route("/feed", Reply(200, body=arxiv_rss("cs.AI", [("2509.00007", "Seven")])))
@@ -478,3 +479,35 @@ async def test_progress_names_a_source_still_in_flight(store, fake_time):
         )
     assert [r.status for r in results] == ["new", "failed"]
     assert events == [(0, 2, "slow"), (0, 2, "bad"), (1, 2, "slow"), (2, 2, "slow")]
+
+
+MINI_MD = (Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md").read_bytes()
+
+
+@pytest.mark.parametrize("charset", ["gbk", "GB18030", '"gb2312"'])
+async def test_a_digest_in_its_declared_charset_is_read_without_a_problem(
+    server, store, fake_time, charset
+):
+    """A GB18030 digest served `charset=gbk` was said to have "1 entry could not
+    be read fully" (its decoding note counted as an entry's problem; found by a
+    bug hunt): the declared charset is used, and nothing is said."""
+    body = MINI_MD.decode("utf-8").encode("gb18030")
+    server.route(
+        "/a.md",
+        Reply(200, body=body, headers={"Content-Type": f"text/markdown; charset={charset}"}),
+    )
+    [result] = await run(store, [Source("x", server.url("/a.md"))], fake_time)
+    assert result.status == "new" and result.new == 3
+    assert result.problems == 0 and result.decoding == ""
+    assert store.get_paper("2403.00001").paper.title_zh == "扩散模型的高效采样"
+
+
+async def test_an_undeclared_gb18030_digest_is_noted_not_counted_as_an_entry_problem(
+    server, store, fake_time
+):
+    body = MINI_MD.decode("utf-8").encode("gb18030")
+    server.route("/a.md", Reply(200, body=body, headers={"Content-Type": "text/markdown"}))
+    [result] = await run(store, [Source("x", server.url("/a.md"))], fake_time)
+    assert result.status == "new" and result.new == 3
+    assert result.problems == 0
+    assert result.decoding == "bytes are not valid UTF-8; decoded as GB18030"

@@ -266,6 +266,8 @@ def _print_results(results: list[SourceResult]) -> None:
         name = clean_line(r.name, 200)
         for note in r.notes:
             print(f"{name}: skipped {clean_line(note, 500)}", file=sys.stderr)
+        if r.decoding:  # (not an entry's trouble: `import` says it as a warning too)
+            print(f"{name}: warning: {clean_line(r.decoding, 300)}", file=sys.stderr)
         if r.problems:
             print(
                 f"{name}: {r.problems} entr{'y' if r.problems == 1 else 'ies'}"

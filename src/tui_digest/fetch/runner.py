@@ -26,9 +26,10 @@ from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher, local_path
 from tui_digest.fetch.folders import FolderSources, index_of_folder, is_web_page
 from tui_digest.fetch.git_history import fetch_day, raw_file
-from tui_digest.fetch.results import Progress, SourceResult
+from tui_digest.fetch.results import Progress, SourceResult, decoding_note, entry_problems
 from tui_digest.fetch.store_steps import read_body, utc_now
 from tui_digest.net.errors import FetchError
+from tui_digest.net.headers import charset_of
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.urls import display_url, strip_credentials
 
@@ -168,7 +169,8 @@ class _Run(FolderSources):
             display_url(source.url),
             "unchanged",
             http_status=response.http_status,
-            problems=len(read.problems),
+            problems=entry_problems(read.problems),
+            decoding=decoding_note(read.problems),
         )
         key = strip_credentials(source.url)
         raw = raw_file(key)  # the generator's file on GitHub: its history has the days missed
@@ -286,7 +288,7 @@ class _Run(FolderSources):
             partial.updated,
             partial.unchanged,
         )
-        result.digest, result.problems = partial.digest, len(read.problems)
+        result.digest, result.problems = partial.digest, entry_problems(read.problems)
         return result
 
     async def _get(
@@ -319,8 +321,9 @@ class _Run(FolderSources):
         """
         budget = max(0.0, self.fetcher.options.deadline - response.elapsed)
         async with asyncio.timeout(budget):
+            charset = charset_of(response.content_type)
             return await run_in_daemon_thread(
-                _read, response.body, shown, format, name=f"read {shown[:40]}"
+                _read, response.body, shown, format, charset, name=f"read {shown[:40]}"
             )
 
     async def _download(
