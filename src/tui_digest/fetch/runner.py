@@ -48,11 +48,14 @@ async def fetch_all(
     sleep: Sleep | None = None,
     clock: Clock | None = None,
     now: Callable[[], dt.datetime] = utc_now,
+    done: Callable[[SourceResult], None] | None = None,
 ) -> list[SourceResult]:
     """Fetch `sources` into `store`; results come back in the order of `sources`.
 
     Pass `fetcher` to share one SourceFetcher (and its politeness state) between
     runs, or `client`/`options`/`sleep`/`clock` to build one for this run.
+    `done` is given each source's result as it ends (an interrupted run's CLI
+    says those).
     """
     own = fetcher is None
     if fetcher is None:
@@ -61,6 +64,7 @@ async def fetch_all(
             extra["clock"] = clock
         fetcher = SourceFetcher(options, client=client, sleep=sleep, **extra)
     run = _Run(store, fetcher, progress, len(sources), now)
+    run.on_done = done
     run.offline.probe = _other_hosts_probe(fetcher, sources)
     try:
         return list(await asyncio.gather(*(run.one(s) for s in sources)))
@@ -94,6 +98,7 @@ class _Run(FolderSources):
         super().__init__(*args, **kwargs)
         # The sources started and not yet ended, the longest running first.
         self.in_flight: list[str] = []
+        self.on_done: Callable[[SourceResult], None] | None = None
 
     def _report(self, name: str) -> None:
         if self.progress is not None:
@@ -112,6 +117,8 @@ class _Run(FolderSources):
         finally:
             self.done += 1
             self.in_flight.remove(source.name)
+        if self.on_done is not None:
+            self.on_done(result)
         # A source that ends hands the line to the longest running one still in
         # flight: it named the last source that started *or ended*, so one that
         # failed at once was named while a slow one downloaded (found by a bug hunt).
