@@ -289,3 +289,41 @@ async def test_a_run_stopped_by_broken_answers_counts_every_attempt(store: Store
         report, _ = await _run(store, api)
     assert not report.ok
     assert len(api.requests) == 4 and report.requests == 4
+
+
+async def test_a_stopped_run_says_why_without_the_list_of_ids(store: Store) -> None:
+    """The "stopped:" reason came after a 1,000+ character URL of ids and was cut
+    off in the CLI and the reader's toast (found by a bug hunt): it names the
+    API's address and the reason, never the ids."""
+    ids = _ids(100)
+    _import(store, ids)
+    with ArxivStandIn() as api:
+        api.script.extend([Reply(500)] * 10)
+        report, _ = await _run(store, api)
+    summary = report.summary()
+    assert "2403.00001" not in summary and "id_list" not in summary
+    assert f"stopped: {api.url}: HTTP 500" in summary
+    assert len(summary) < 400
+
+
+async def test_an_unreachable_api_is_named_with_its_reason(store: Store) -> None:
+    import socket
+
+    _import(store, _ids(100))
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg = EnrichConfig(api_url=f"http://127.0.0.1:{port}/api/query", batch_size=100)
+    time = FakeTime()
+    report = await enrich_papers(
+        store,
+        store.enrich_candidates(""),
+        cfg,
+        options=HttpOptions(backoff_base=0.5),
+        sleep=time.sleep,
+        clock=time.clock,
+        now=lambda: DAY0,
+    )
+    assert report.stopped.startswith(f"http://127.0.0.1:{port}/api/query: ")
+    assert "id_list" not in report.stopped and "2403." not in report.stopped
+    assert "refused" in report.stopped.lower()

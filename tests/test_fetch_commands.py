@@ -401,3 +401,58 @@ def test_a_mistyped_translate_after_fetch_is_said_and_the_fetch_goes_on(config, 
     assert captured.err.splitlines() == [
         f"tui-digest: {config}:{line}: translate.after_fetch must be true or false; not translating"
     ]
+
+
+@pytest.fixture
+def sigint_default():
+    """Ctrl-C as in a terminal: SIGINT raises KeyboardInterrupt unless handled."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def test_ctrl_c_prints_the_sources_already_done_then_exits_130(
+    config, server, tmp_path, capsys, monkeypatch, sigint_default
+):
+    """Ctrl-C during `fetch` exited 130 printing nothing, not even the sources
+    already committed (found by a bug hunt)."""
+    import os
+    import signal
+    import threading
+
+    from tui_digest import cli_fetch
+
+    release = threading.Event()
+
+    def stalled(request) -> Reply:
+        release.wait(30)  # `cl` is still downloading when Ctrl-C comes
+        return Reply(404)
+
+    server.route("/cl", stalled)
+    update = cli_fetch._ProgressLine.update
+
+    def ctrl_c_once_ai_is_done(self, done: int, total: int, name: str) -> None:
+        update(self, done, total, name)
+        if done == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(cli_fetch._ProgressLine, "update", ctrl_c_once_ai_is_done)
+    db = tmp_path / "c.db"
+    try:
+        try:
+            status = cli(["fetch", "--config", str(config), "--db", str(db)])
+        except KeyboardInterrupt:
+            status = -1  # (before the fix: nothing said)
+    finally:
+        release.set()
+    out, err = capsys.readouterr()
+    assert status == 130
+    assert out == ""
+    assert err.splitlines() == [
+        "ai: new 3 / updated 0 / unchanged 0",
+        "interrupted: 1 of 2 sources done (its papers are stored); the other was not fetched",
+    ]
+    with Store.open(db, readonly=True) as store:
+        assert store.count() == 3

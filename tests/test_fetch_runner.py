@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import sqlite3
+from pathlib import Path
 
 import httpx
 import pytest
@@ -300,7 +301,10 @@ async def test_one_failure_does_not_stop_the_others(server, store, fake_time):
     assert results[1].http_status == 404 and "HTTP 404" in results[1].error
     assert store.count() == 4
     assert len(events) == 6 and events[-1][:2] == (3, 3)
-    assert sorted(e[2] for e in events) == ["cl", "cl", "down", "down", "ok", "ok"]
+    # Each source named as it starts; an end names one still in flight (the last
+    # names itself): `test_progress_names_a_source_still_in_flight`.
+    assert [e[2] for e in events[:3]] == ["ok", "down", "cl"]
+    assert {e[2] for e in events[3:]} <= {"ok", "down", "cl"}
     assert all(0 <= done <= total == 3 for done, total, _ in events)
 
 
@@ -425,10 +429,10 @@ async def test_unexpected_reader_error_costs_only_that_source(
 
     real_read = runner._read
 
-    def flaky_read(body, url, format):
+    def flaky_read(body, url, format, charset=""):
         if url.endswith("/feed"):
             raise RuntimeError("reader bug")
-        return real_read(body, url, format)
+        return real_read(body, url, format, charset)
 
     monkeypatch.setattr(runner, "_read", flaky_read)
     server.route("/feed", Reply(200, body=arxiv_rss("cs.AI", [("2509.00007", "Seven")])))
@@ -439,3 +443,71 @@ async def test_unexpected_reader_error_costs_only_that_source(
     after = snapshot(store, "ai")
     assert after["count"] == before["count"] + 1  # only the cs.CL paper was added
     assert after["etag"] == before["etag"] and after["last_success"] == before["last_success"]
+
+
+async def test_progress_names_a_source_still_in_flight(store, fake_time):
+    """The reader's status line said `fetching 1/2 · bad` for as long as `slow`
+    downloaded, naming the source that had already failed (found by a bug hunt):
+    a source that ends hands the line to one still in flight."""
+    import asyncio
+
+    gate = asyncio.Event()
+    events: list[tuple[int, int, str]] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/slow":
+            await gate.wait()
+            return httpx.Response(200, content=FEED_V1)
+        return httpx.Response(404)
+
+    def progress(done: int, total: int, name: str) -> None:
+        events.append((done, total, name))
+        if done == 1:
+            gate.set()  # `bad` has ended: `slow` may now answer
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    sources = [Source("slow", "http://127.0.0.1/slow"), Source("bad", "http://127.0.0.1/bad")]
+    async with client:
+        results = await fetch_all(
+            store,
+            sources,
+            client=client,
+            options=HttpOptions(retries=0),
+            sleep=fake_time.sleep,
+            clock=fake_time.clock,
+            progress=progress,
+        )
+    assert [r.status for r in results] == ["new", "failed"]
+    assert events == [(0, 2, "slow"), (0, 2, "bad"), (1, 2, "slow"), (2, 2, "slow")]
+
+
+MINI_MD = (Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md").read_bytes()
+
+
+@pytest.mark.parametrize("charset", ["gbk", "GB18030", '"gb2312"'])
+async def test_a_digest_in_its_declared_charset_is_read_without_a_problem(
+    server, store, fake_time, charset
+):
+    """A GB18030 digest served `charset=gbk` was said to have "1 entry could not
+    be read fully" (its decoding note counted as an entry's problem; found by a
+    bug hunt): the declared charset is used, and nothing is said."""
+    body = MINI_MD.decode("utf-8").encode("gb18030")
+    server.route(
+        "/a.md",
+        Reply(200, body=body, headers={"Content-Type": f"text/markdown; charset={charset}"}),
+    )
+    [result] = await run(store, [Source("x", server.url("/a.md"))], fake_time)
+    assert result.status == "new" and result.new == 3
+    assert result.problems == 0 and result.decoding == ""
+    assert store.get_paper("2403.00001").paper.title_zh == "扩散模型的高效采样"
+
+
+async def test_an_undeclared_gb18030_digest_is_noted_not_counted_as_an_entry_problem(
+    server, store, fake_time
+):
+    body = MINI_MD.decode("utf-8").encode("gb18030")
+    server.route("/a.md", Reply(200, body=body, headers={"Content-Type": "text/markdown"}))
+    [result] = await run(store, [Source("x", server.url("/a.md"))], fake_time)
+    assert result.status == "new" and result.new == 3
+    assert result.problems == 0
+    assert result.decoding == "bytes are not valid UTF-8; decoded as GB18030"

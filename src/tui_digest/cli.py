@@ -195,7 +195,10 @@ def cmd_digests(args: argparse.Namespace) -> int:
             return cmd_digests_rm(store, args)
     with _closing(_open_store(args, readonly=True)) as store:
         infos = store.digests(unread=True)
+    from tui_digest.core.model import newest_first
     from tui_digest.net.urls import display_url
+
+    infos = newest_first(infos)  # the picker's order, which `n`/`N` follow
 
     if getattr(args, "json", False):
         # A cache from an earlier release may hold a source URL with its password.

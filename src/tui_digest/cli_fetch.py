@@ -4,7 +4,8 @@
 
 `fetch` prints one line per source (`name: new N / updated N / unchanged N` or
 `name: failed (reason)`) and exits 1 when any source failed; the others are
-committed all the same. Without a network it says so in one line
+committed all the same. Ctrl-C prints the lines of the sources already done
+(their papers are committed) on stderr, and exits 130. Without a network it says so in one line
 (`offline: could not reach HOST`) instead of one failure per source. Errors
 are one line on stderr, never a traceback.
 
@@ -98,13 +99,21 @@ def _fetch(args: argparse.Namespace) -> int:
     enrich = None if getattr(args, "no_enrich", False) else _enrich_config(config)
     translate = None if getattr(args, "no_translate", False) else _translate_config(config)
     store = Store.open(getattr(args, "db", None))
+    done = _Ended()
     try:
         import asyncio  # here, not at the top: every CLI start would pay for it
 
-        results, digests = asyncio.run(_fetch_then_enrich(store, sources, config, enrich))
+        fetching = _fetch_then_enrich(store, sources, config, enrich, done)
+        results, digests = asyncio.run(fetching)
         interrupted = False
         if translate is not None:  # (also with nothing new: earlier failures are retried)
             interrupted = asyncio.run(_translate_new(store, digests, translate))
+    except KeyboardInterrupt:
+        # Ctrl-C exited 130 saying nothing, not even the sources committed (found
+        # by a bug hunt). Said on stderr: the run is incomplete.
+        if not done.said:
+            _print_interrupted(done.results, len(sources))
+        return 130
     finally:
         store.close()
     if interrupted:
@@ -157,11 +166,16 @@ def _translate_config(config: Config) -> TranslateConfig | None:
 
 
 async def _fetch_then_enrich(
-    store: Store, sources: list[Any], config: Config, enrich: EnrichConfig | None
+    store: Store,
+    sources: list[Any],
+    config: Config,
+    enrich: EnrichConfig | None,
+    done: _Ended,
 ) -> tuple[list[SourceResult], list[str]]:
     """The sources fetched, and with `enrich` arXiv asked about the papers of the
     digests they brought over the same client (each said as it ends); the
-    results, and those digests."""
+    results, and those digests. `done` is told each source's result as it ends,
+    and when their lines are printed."""
     import asyncio
 
     from tui_digest.cli_enrich import EnrichProgress
@@ -173,7 +187,10 @@ async def _fetch_then_enrich(
     fetcher = SourceFetcher(config.fetch.http_options())
     try:
         with _ProgressLine(len(sources)) as progress:
-            results = await fetch_all(store, sources, progress=progress.update, fetcher=fetcher)
+            results = await fetch_all(
+                store, sources, progress=progress.update, fetcher=fetcher, done=done.results.append
+            )
+        done.said = True
         _print_results(results)
         digests = new_digests(results)
         if enrich is not None and digests:
@@ -266,6 +283,8 @@ def _print_results(results: list[SourceResult]) -> None:
         name = clean_line(r.name, 200)
         for note in r.notes:
             print(f"{name}: skipped {clean_line(note, 500)}", file=sys.stderr)
+        if r.decoding:  # (not an entry's trouble: `import` says it as a warning too)
+            print(f"{name}: warning: {clean_line(r.decoding, 300)}", file=sys.stderr)
         if r.problems:
             print(
                 f"{name}: {r.problems} entr{'y' if r.problems == 1 else 'ies'}"
@@ -277,6 +296,29 @@ def _print_results(results: list[SourceResult]) -> None:
         missed = sum(1 for r in results if r.offline)
         line = f"{clean_line(offline, 300)} ({counted(missed, 'source')} not fetched)"
         print(line, file=sys.stderr, flush=True)
+
+
+class _Ended:
+    """The sources a run has ended so far, and whether their lines were printed."""
+
+    def __init__(self) -> None:
+        self.results: list[SourceResult] = []
+        self.said = False
+
+
+def _print_interrupted(done: list[SourceResult], total: int) -> None:
+    """The lines of the sources that ended before Ctrl-C, and what was not fetched."""
+    if not done:
+        print("interrupted: no source was done; nothing was fetched", file=sys.stderr)
+        return
+    for r in done:
+        print(r.summary(), file=sys.stderr)
+    left = total - len(done)
+    rest = "the other was not fetched" if left == 1 else f"the other {left} were not fetched"
+    if not left:
+        rest = "stopped before the run's summary"
+    stored = "its papers are stored" if len(done) == 1 else "their papers are stored"
+    print(f"interrupted: {len(done)} of {total} sources done ({stored}); {rest}", file=sys.stderr)
 
 
 class _ProgressLine:

@@ -309,7 +309,7 @@ def test_one_deadline_covers_downloading_and_reading(tmp_path, monkeypatch):
         fake.now += 0.9
         return httpx.Response(200, content=FEED)
 
-    def stuck_read(body: bytes, url: str, format: str | None):
+    def stuck_read(body: bytes, url: str, format: str | None, charset: str = ""):
         release.wait(30)  # a parse that would run far past the deadline
         raise AssertionError("the result of an abandoned parse is never used")
 

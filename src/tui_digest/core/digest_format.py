@@ -534,10 +534,13 @@ def _row_id(row: _Row) -> str:
     return found[0] if found else ""
 
 
-def read_digest(data: str | bytes, *, source: str = "", name: str | None = None) -> ReadResult:
-    """Read a whole digest. Raises InputError when the document is not a digest at all."""
+def read_digest(
+    data: str | bytes, *, source: str = "", name: str | None = None, charset: str = ""
+) -> ReadResult:
+    """Read a whole digest. Raises InputError when the document is not a digest at all.
+    `charset`: the one its server declared (`sanitize.decode_text`)."""
     # (`decoding`, not `note`: a note is a footnote here; one name, one type.)
-    text, decoding = (decode_text(data)[0::2]) if isinstance(data, bytes) else (data, "")
+    text, decoding = decode_text(data, charset)[0::2] if isinstance(data, bytes) else (data, "")
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:

@@ -26,7 +26,8 @@ class ReadProblems:
         if self.cap is not None and len(self.items) >= self.cap:
             self.dropped += 1
             return
-        self.items.append((line, phase, seq, Problem(line, message)))
+        kind = "decoding" if phase == _DECODING else ""
+        self.items.append((line, phase, seq, Problem(line, message, kind=kind)))
 
     def listed(self) -> list[Problem]:
         out = [p for *_, p in sorted(self.items, key=lambda item: item[:3])]  # type: ignore[arg-type]

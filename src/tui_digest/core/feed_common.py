@@ -266,7 +266,7 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
     )
     problems: list[Problem] = list(cut)
     if decoded.note:
-        problems.append(Problem(0, decoded.note))
+        problems.append(Problem(0, decoded.note, kind="decoding"))
     entries = list(parsed.get("entries", []))
     # Entry line numbers: the n-th item/entry start tag is taken as the n-th
     # entry. Only trusted when the counts agree.

@@ -9,6 +9,7 @@ no terminal control characters, but it is still untrusted for markup.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -95,6 +96,15 @@ class DigestInfo:
     category: str = ""
     alias: str = ""  # the name the document gave itself (names before v4 live on here)
     unread: int | None = None  # filled when asked for (`Store.digests(unread=True)`)
+
+
+def newest_first(digests: Iterable[DigestInfo]) -> list[DigestInfo]:
+    """Digests as people see them listed: newest day first, names (descending)
+    breaking ties. The picker (`d`), `n`/`N` and `tui-digest digests` all list
+    this order (`digests` listed same-day ones newest import first, the picker
+    by name: found by a bug hunt). `Store.digests` keeps its own order (newest
+    import first on a day), which publishing relies on."""
+    return sorted(digests, key=lambda d: (d.date, d.name), reverse=True)
 
 
 # A paper and its record (`Paper`, `PaperRecord`, `Listing`, in `paper`) and

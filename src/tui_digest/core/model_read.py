@@ -49,6 +49,8 @@ class Problem:
     line: int
     message: str
     severity: str = "warning"  # "warning": entry kept or skipped; "error": document-level
+    # "decoding": how the bytes were decoded (not UTF-8), no entry's trouble.
+    kind: str = ""
 
     def format(self, source: str = "") -> str:
         where = f"{source}:{self.line}" if self.line else source or "<input>"

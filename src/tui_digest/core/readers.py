@@ -131,11 +131,18 @@ def _why_not(text: str, where: str, head: bytes = b"") -> str:
 
 
 def read_document(
-    data: bytes, *, source: str = "", format: str | None = None, name: str | None = None
+    data: bytes,
+    *,
+    source: str = "",
+    format: str | None = None,
+    name: str | None = None,
+    charset: str = "",
 ) -> ReadResult:
     """Read a digest or feed. Raises InputError when the input is none of FORMATS.
 
     Per-entry trouble does not raise: it comes back as `ReadResult.problems`.
+    `charset`: the one a server declared for it, used for a digest whose bytes
+    are not UTF-8 (a feed's own XML declaration says its encoding).
     """
     where = source or "<input>"
     if format is not None and format not in FORMATS:
@@ -153,7 +160,7 @@ def read_document(
     if fmt == "digest":
         from .digest_format import read_digest
 
-        result = read_digest(data, source=source, name=name)
+        result = read_digest(data, source=source, name=name, charset=charset)
         result.format = "digest"
         return _storable_names(result)
 

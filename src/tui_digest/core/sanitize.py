@@ -12,6 +12,7 @@ one hostile entry cannot make the UI or the cache balloon.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from tui_digest.core.lazy_pattern import LazyPattern
@@ -101,8 +102,35 @@ def bom_note(codec: str) -> str:
     return f"bytes are not valid {codec.upper()}; invalid sequences replaced with U+FFFD"
 
 
-def decode_text(data: bytes) -> tuple[str, str, str]:
+# Labels of the GB family: GB18030 is a superset, and GBK/GB2312 labels are
+# routinely given to GB18030 text.
+GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "cp936", "euc-cn", "x-gbk"})
+# Single-byte charsets every byte is valid in, and servers' usual defaults for
+# text/*: declared, they are used only when the GB18030 rescue does not fit.
+_ANY_BYTES = frozenset({"iso8859-1", "cp1252", "iso8859-15"})
+
+
+def declared_codec(label: str) -> str:
+    """The codec a charset label (a Content-Type's `charset=`) names, for bytes
+    without a BOM; "" when Python does not know it, or for UTF-8 (tried first
+    anyway) and UTF-16/32 (a label without a BOM is not trusted for those)."""
+    label = label.strip().strip("\"'").lower()
+    if label in GB_FAMILY:
+        return "gb18030"
+    try:
+        name = codecs.lookup(label).name if label else ""
+    except LookupError:
+        return ""
+    return "" if name.startswith(("utf-8", "utf-16", "utf-32")) else name
+
+
+def decode_text(data: bytes, declared: str = "") -> tuple[str, str, str]:
     """Decode bytes that should be UTF-8: (text, codec, note about any repair).
+
+    `declared` is the charset the server declared (a Content-Type's): bytes
+    that are not valid UTF-8 but are valid in it are decoded with it, without a
+    note (they were labelled right; a `charset=gbk` digest was said to have an
+    entry "not read fully", found by a bug hunt).
 
     A byte order mark decides: a file written with a UTF-16 BOM, as some Windows
     tools write (Notepad's "Unicode" is UTF-16 LE with a BOM, by the hex dumps in
@@ -124,12 +152,20 @@ def decode_text(data: bytes) -> tuple[str, str, str]:
         return data.decode("utf-8"), "utf-8", ""
     except UnicodeDecodeError:
         pass
+    codec = declared_codec(declared)
+    if codec and codec not in _ANY_BYTES:
+        try:
+            return data.decode(codec), codec, ""
+        except UnicodeDecodeError:
+            pass
     try:
         rescued = data.decode("gb18030")
     except UnicodeDecodeError:
         rescued = ""
     if rescued and _mostly_cjk(rescued):
         return rescued, "gb18030", "bytes are not valid UTF-8; decoded as GB18030"
+    if codec in _ANY_BYTES:
+        return data.decode(codec), codec, ""
     return (
         data.decode("utf-8", errors="replace"),
         "utf-8",

@@ -34,6 +34,7 @@ from tui_digest.enrich.config import EnrichConfig
 from tui_digest.net.client import HttpClient, Response
 from tui_digest.net.errors import FetchError
 from tui_digest.net.options import Clock, HttpOptions, Sleep
+from tui_digest.net.urls import display_url
 
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
@@ -189,7 +190,11 @@ async def _ask(
             report.problems.append(str(exc))
             pending = [c for c in pending if c.id != exc.bad_id]
             continue
-        except (FetchError, InputError) as exc:
+        except FetchError as exc:
+            report.stopped = _why(exc)
+            report.asked -= len(pending)
+            return False
+        except InputError as exc:
             report.stopped = str(exc)
             report.asked -= len(pending)
             return False
@@ -201,6 +206,16 @@ async def _ask(
         report.missing += sum(1 for c in pending if c.id not in answered)
         return True
     return True
+
+
+def _why(exc: FetchError) -> str:
+    """Why a request failed: the address asked, without its query, then the
+    reason. The query holds up to a batch of ids (1,000+ characters), and the
+    reason after it was cut off in the CLI's line and the reader's toast (found
+    by a bug hunt)."""
+    where = display_url(exc.url.partition("?")[0])
+    status = f"HTTP {exc.status} " if exc.status is not None else ""
+    return f"{where}: {status}{exc.reason}"
 
 
 async def _get(http: HttpClient, url: str, report: EnrichReport) -> Response:

@@ -11,11 +11,12 @@ from tui_digest.core.wording import counted
 from tui_digest.fetch.offline import offline_message
 
 if TYPE_CHECKING:
-    from tui_digest.core.model import ImportStats
+    from tui_digest.core.model import ImportStats, Problem
 
 Status = Literal["new", "updated", "unchanged", "failed"]
 # progress(done, total, name): once when a source starts (done = sources finished so far)
-# and once when it finishes (done counts it).
+# and once when it finishes (done counts it; named: the longest running source
+# still in flight, if any).
 Progress = Callable[[int, int, str], None]
 
 
@@ -31,6 +32,7 @@ class SourceResult:
     http_status: int | None = None
     digest: str = ""  # the digest name the papers were filed under
     problems: int = 0  # entries the reader reported but did not stop on
+    decoding: str = ""  # how the document's bytes were decoded, when not as UTF-8
     offline: str = ""  # the host that could not be resolved, when the run was offline
     notes: list[str] = field(default_factory=list)  # files of a folder that could not be read
     # The document was empty (a weekend file): no digest, nothing removed; not an error.
@@ -145,3 +147,15 @@ def status_text(result: SourceResult) -> str:
     if result.no_new_papers:
         return f"no new papers{http}"
     return f"new {result.new} / updated {result.updated} / unchanged {result.unchanged}{http}"
+
+
+def entry_problems(problems: Sequence[Problem]) -> int:
+    """The problems of a read that are entries' (not how its bytes were decoded:
+    a `charset=gbk` digest's note was counted as "1 entry could not be read
+    fully", found by a bug hunt)."""
+    return sum(1 for p in problems if p.kind != "decoding")
+
+
+def decoding_note(problems: Sequence[Problem]) -> str:
+    """The read's note on how its bytes were decoded, or ""."""
+    return next((p.message for p in problems if p.kind == "decoding"), "")

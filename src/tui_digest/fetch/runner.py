@@ -26,9 +26,10 @@ from tui_digest.core.store import CacheError, Store
 from tui_digest.fetch.download import FetchResult, SourceFetcher, local_path
 from tui_digest.fetch.folders import FolderSources, index_of_folder, is_web_page
 from tui_digest.fetch.git_history import fetch_day, raw_file
-from tui_digest.fetch.results import Progress, SourceResult
+from tui_digest.fetch.results import Progress, SourceResult, decoding_note, entry_problems
 from tui_digest.fetch.store_steps import read_body, utc_now
 from tui_digest.net.errors import FetchError
+from tui_digest.net.headers import charset_of
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.urls import display_url, strip_credentials
 
@@ -47,11 +48,14 @@ async def fetch_all(
     sleep: Sleep | None = None,
     clock: Clock | None = None,
     now: Callable[[], dt.datetime] = utc_now,
+    done: Callable[[SourceResult], None] | None = None,
 ) -> list[SourceResult]:
     """Fetch `sources` into `store`; results come back in the order of `sources`.
 
     Pass `fetcher` to share one SourceFetcher (and its politeness state) between
     runs, or `client`/`options`/`sleep`/`clock` to build one for this run.
+    `done` is given each source's result as it ends (an interrupted run's CLI
+    says those).
     """
     own = fetcher is None
     if fetcher is None:
@@ -60,6 +64,7 @@ async def fetch_all(
             extra["clock"] = clock
         fetcher = SourceFetcher(options, client=client, sleep=sleep, **extra)
     run = _Run(store, fetcher, progress, len(sources), now)
+    run.on_done = done
     run.offline.probe = _other_hosts_probe(fetcher, sources)
     try:
         return list(await asyncio.gather(*(run.one(s) for s in sources)))
@@ -89,11 +94,18 @@ def _other_hosts_probe(
 class _Run(FolderSources):
     """One run over the sources: each source's steps, from the request to its status."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The sources started and not yet ended, the longest running first.
+        self.in_flight: list[str] = []
+        self.on_done: Callable[[SourceResult], None] | None = None
+
     def _report(self, name: str) -> None:
         if self.progress is not None:
             self.progress(self.done, self.total, name)
 
     async def one(self, source: Source) -> SourceResult:
+        self.in_flight.append(source.name)
         self._report(source.name)
         try:
             result = await self._fetch_one(source)
@@ -104,7 +116,13 @@ class _Run(FolderSources):
             result = await self._failed(source, started, error, None)
         finally:
             self.done += 1
-        self._report(source.name)
+            self.in_flight.remove(source.name)
+        if self.on_done is not None:
+            self.on_done(result)
+        # A source that ends hands the line to the longest running one still in
+        # flight: it named the last source that started *or ended*, so one that
+        # failed at once was named while a slow one downloaded (found by a bug hunt).
+        self._report(self.in_flight[0] if self.in_flight else source.name)
         return result
 
     async def _fetch_one(self, source: Source) -> SourceResult:
@@ -158,7 +176,8 @@ class _Run(FolderSources):
             display_url(source.url),
             "unchanged",
             http_status=response.http_status,
-            problems=len(read.problems),
+            problems=entry_problems(read.problems),
+            decoding=decoding_note(read.problems),
         )
         key = strip_credentials(source.url)
         raw = raw_file(key)  # the generator's file on GitHub: its history has the days missed
@@ -276,7 +295,7 @@ class _Run(FolderSources):
             partial.updated,
             partial.unchanged,
         )
-        result.digest, result.problems = partial.digest, len(read.problems)
+        result.digest, result.problems = partial.digest, entry_problems(read.problems)
         return result
 
     async def _get(
@@ -309,8 +328,9 @@ class _Run(FolderSources):
         """
         budget = max(0.0, self.fetcher.options.deadline - response.elapsed)
         async with asyncio.timeout(budget):
+            charset = charset_of(response.content_type)
             return await run_in_daemon_thread(
-                _read, response.body, shown, format, name=f"read {shown[:40]}"
+                _read, response.body, shown, format, charset, name=f"read {shown[:40]}"
             )
 
     async def _download(

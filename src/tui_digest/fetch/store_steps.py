@@ -34,11 +34,12 @@ def _stamp(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def read_body(body: bytes, url: str, format: str | None) -> ReadResult:
-    """Read a fetched document (any format the readers know; `format` forces one)."""
+def read_body(body: bytes, url: str, format: str | None, charset: str = "") -> ReadResult:
+    """Read a fetched document (any format the readers know; `format` forces one;
+    `charset`: the one its Content-Type declared)."""
     from tui_digest.core.readers import read_document
 
-    return read_document(body, source=url, format=format)
+    return read_document(body, source=url, format=format, charset=charset)
 
 
 class StoreSteps:

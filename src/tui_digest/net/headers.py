@@ -54,3 +54,12 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     except (OverflowError, ValueError, OSError):
         return None
     return max(0.0, wait) if math.isfinite(wait) else None
+
+
+def charset_of(content_type: str) -> str:
+    """The `charset` parameter of a Content-Type (`text/markdown; charset=gbk`), or ""."""
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"').strip()[:40]
+    return ""

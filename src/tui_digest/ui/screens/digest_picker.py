@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_digest.core.digest_day import picker_rows
-from tui_digest.core.model import DigestInfo
+from tui_digest.core.model import DigestInfo, newest_first
 from tui_digest.core.store.watch_lists import WatchHits
 from tui_digest.ui import keys
 from tui_digest.ui.screens import breakpoints
@@ -48,8 +48,7 @@ class DigestPicker(ModalScreen[str | None]):
         watches: list[WatchHits] | None = None,
     ) -> None:
         super().__init__()
-        # Newest first; names break ties so the order is stable.
-        self.digests = sorted(digests, key=lambda d: (d.date, d.name), reverse=True)
+        self.digests = newest_first(digests)  # (as `n`/`N` and `tui-digest digests`)
         self.current = current
         self.unread = unread  # digest name -> unread papers; None while not counted
         self.unread_total = unread_total

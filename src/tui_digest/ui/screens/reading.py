@@ -25,6 +25,7 @@ from textual import on, work
 from textual.reactive import var
 from textual.worker import get_current_worker
 
+from tui_digest.core.model import newest_first
 from tui_digest.core.store import Store
 from tui_digest.ui import messages as msg
 from tui_digest.ui.foryou import is_ranked
@@ -340,7 +341,7 @@ class ReadingScreen(ListingScreen):
         # Digests in picker order (newest first): `n` goes on to older ones, `N` back;
         # past the last one each wraps round (after the oldest digest, `n` found
         # nothing while newer digests still had unread papers).
-        order = [d.name for d in sorted(self.digests, key=lambda d: (d.date, d.name), reverse=True)]
+        order = [d.name for d in newest_first(self.digests)]
         if self.digest in order:
             here = order.index(self.digest)
             if step > 0:
