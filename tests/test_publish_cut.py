@@ -38,6 +38,7 @@ class Site:
     def __init__(self, server: FeedServer, out: Path) -> None:
         self.server, self.out = server, out
         self.cut: set[str] = set()
+        self.head: set[str] = set()  # served as their first 200 bytes: no entry whole
         self.stale: dict[str, bytes] = {}
         server.route("/site/", self._serve("index.json"))
 
@@ -52,6 +53,8 @@ class Site:
             body = self.stale.get(relative) or (self.out / relative).read_bytes()
             if relative in self.cut:
                 body = body[: len(body) // 2]
+            if relative in self.head:
+                body = body[:200]
             if relative != "index.json":
                 return Reply(200, body=body)
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
@@ -156,3 +159,20 @@ async def test_a_cut_missed_day_fails_the_source_and_is_read_again(publisher, tm
         assert days_of(sub) == [(f"2025-09-{d}", 4) for d in (15, 16, 17)]
         [again] = await fetch_all(sub, [source])
         assert (again.status, again.new, again.updated) == ("unchanged", 0, 0)
+
+
+async def test_a_missed_day_cut_before_its_first_entry_is_not_held_as_empty(publisher, tmp_path):
+    """Held as an empty day (a weekend's), no catch-up would ever ask for it again."""
+    with FeedServer() as server, Store.open(tmp_path / "subscriber.db") as sub:
+        site = Site(server, publisher.out)
+        source = Source("lab", server.url("/site/"), "")
+        publisher.publish(15)
+        site.publish()
+        await fetch_all(sub, [source])
+        publisher.publish(16)
+        publisher.publish(17)
+        site.publish()
+        site.head.add("cs.AI/2025-09-16.xml")
+        [back] = await fetch_all(sub, [source])
+        assert back.status == "failed" and "2025-09-16.xml" in back.error
+        assert "2025-09-16" not in sub.source_days(server.url("/site/cs.AI.xml"))

@@ -255,8 +255,8 @@ class CatchUp(StoreSteps):
                 had = False
                 said = unsound_error(display_url(url), why, day, len(read.digest.papers), held)
                 (result.notes if failures is None else failures).append(f"{day}: {said}")
-            if stats is None:
-                continue
+            if stats is None or (why and stats.no_new_papers):
+                continue  # (a cut copy that lists nothing is no empty day to hold)
             if stats.no_new_papers:  # held all the same: never asked for again
                 try:
                     await self._store(self.store.hold_empty_day, key, day)
