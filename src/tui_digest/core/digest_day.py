@@ -91,14 +91,32 @@ def iso_local_date(iso: str) -> str:
     return (when if when.tzinfo else when.replace(tzinfo=_dt.UTC)).astimezone().date().isoformat()
 
 
+# No digest of arXiv papers is older than arXiv (its first identifiers are of
+# 1991: `core.citation`): a Last-Modified before it is a file time lost (an
+# mtime of 0 from a Nix store or a build with SOURCE_DATE_EPOCH=0, a zip's 1980).
+EARLIEST_HTTP_DAY = "1991-01-01"
+
+
 def digest_day(
     document_date: str, source: str = "", last_modified: str = "", today: str = ""
 ) -> str:
-    """The day of a digest by the rule of the module docstring."""
-    for candidate in (stated_day(document_date, source), http_date_day(last_modified)):
-        if candidate and valid_date(candidate):
-            return candidate
-    return today or local_today()
+    """The day of a digest by the rule of the module docstring.
+
+    A Last-Modified counts only from EARLIEST_HTTP_DAY to `today` (the day of
+    the fetch): a later one is a server's clock ahead or a bogus date (RFC 9110
+    8.8.2: a Last-Modified later than the message's Date is not to be trusted),
+    an earlier one a file time lost. Dates are compared, not moments: a server
+    a few minutes ahead stays within the day, and the day after is refused
+    whatever the skew. The fetch's day is used instead. A date the document
+    states is not bounded."""
+    today = today or local_today()
+    stated = stated_day(document_date, source)
+    if stated:
+        return stated
+    served = http_date_day(last_modified)
+    if served and valid_date(served) and EARLIEST_HTTP_DAY <= served <= today:
+        return served
+    return today
 
 
 def stated_day(document_date: str, source: str = "") -> str:

@@ -46,6 +46,14 @@ class Feed:
     # subscriber holding other bytes for that day fetches it again (the
     # publisher re-published it, e.g. with more of it translated).
     sha256: dict[str, str] = field(default_factory=dict)
+    # The day `url` holds (the index's "latest"; "" when it gives none): the
+    # SHA-256 of that day is the one the newest feed's bytes must have.
+    latest: str = ""
+
+    def expected_sha256(self, day: str = "") -> str:
+        """The SHA-256 the index gives for `day`'s feed (the newest feed's day when
+        not given), or "" when it gives none: nothing to compare."""
+        return self.sha256.get(day or self.latest, "") if (day or self.latest) else ""
 
 
 @dataclass(slots=True)
@@ -90,7 +98,9 @@ def parse_index(data: bytes, url: str, base: str | None = None) -> PublishIndex:
             index.notes.append(f"{category}: no usable feed file name; skipped")
         else:
             days, sha256 = _days(entry.get("dates"), base)
-            index.feeds.append(Feed(category, urljoin(base, xml), days, sha256))
+            latest = entry.get("latest")
+            newest = latest if isinstance(latest, str) and _DATE_RE.fullmatch(latest) else ""
+            index.feeds.append(Feed(category, urljoin(base, xml), days, sha256, newest))
     return index
 
 

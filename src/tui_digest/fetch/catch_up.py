@@ -29,16 +29,17 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from tui_digest.config.sources import Source
-from tui_digest.core.model import NEW_DIGEST, InputError
+from tui_digest.core.model import NEW_DIGEST, ImportStats, InputError, ReadResult
 from tui_digest.core.publish_index import INDEX, Feed, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
+from tui_digest.core.wording import counted
 from tui_digest.fetch import git_history
 from tui_digest.fetch.git_history import RawFile
 from tui_digest.fetch.results import SourceResult
 from tui_digest.fetch.store_steps import StoreSteps, read_body
 from tui_digest.net.errors import FetchError
-from tui_digest.net.urls import strip_credentials
+from tui_digest.net.urls import display_url, strip_credentials
 
 MAX_DAYS = 31  # read at call time, so a test can lower it
 
@@ -209,13 +210,21 @@ class CatchUp(StoreSteps):
         kind: str | None = "digest-feed",
         kept: dict[str, str] | None = None,
         revise: set[str] | None = None,
+        expected: dict[str, str] | None = None,
+        failures: list[str] | None = None,
     ) -> bool:
         """Import each of `days` (oldest first) as source `key`'s digest of that day;
         False when one could not be fetched or stored (a note says so): another try
         may have it. A document that cannot be read is had: it reads the same again.
 
         `revise`: days held, read again for a later version (`git_history.to_revise`);
-        one whose bytes are those the cache `kept` (date -> SHA-256) is skipped."""
+        one whose bytes are those the cache `kept` (date -> SHA-256) is skipped.
+        `expected`: the SHA-256 a published index gives each day's feed. A day's
+        document cut off, or not of those bytes (`unsound`), never replaces a day
+        held; one not held keeps what was read of it, with its bytes (they differ
+        from the index's, so the next catch-up reads the day again); either way it
+        is said in `failures` (the source fails: its validators are not kept), else
+        in the notes, and the day is not had."""
         had = True
         for day, url in days:
             try:
@@ -224,20 +233,30 @@ class CatchUp(StoreSteps):
                     continue  # the version held already
                 read = await asyncio.to_thread(read_body, got.body, url, kind)
                 read.digest.source = key
-                stats = await self._store(
-                    self.store.import_digest,
-                    read.digest,
-                    raw=got.body,
-                    source_name=source_name,
-                    category=category,
-                    last_modified=got.last_modified or "",
-                    today=day,
-                )
+                why = unsound(read, got.body, (expected or {}).get(day, ""))
+                held = bool(why) and day in await self._days_held(key)
+                stats = None
+                if not held:
+                    stats = await self._store(
+                        self.store.import_digest,
+                        read.digest,
+                        raw=got.body,
+                        source_name=source_name,
+                        category=category,
+                        last_modified=got.last_modified or "",
+                        today=day,
+                    )
             except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
                 result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
                 had = had and isinstance(exc, InputError)
                 continue
             result.problems += len(read.problems)
+            if why:
+                had = False
+                said = unsound_error(display_url(url), why, day, len(read.digest.papers), held)
+                (result.notes if failures is None else failures).append(f"{day}: {said}")
+            if stats is None or (why and stats.no_new_papers):
+                continue  # (a cut copy that lists nothing is no empty day to hold)
             if stats.no_new_papers:  # held all the same: never asked for again
                 try:
                     await self._store(self.store.hold_empty_day, key, day)
@@ -245,20 +264,69 @@ class CatchUp(StoreSteps):
                     result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
                     had = False
                 continue
-            # Counted as the cache stood before the run, as the fetched document is: the
-            # papers another source brought in this run (arXiv's feed, a cross-list)
-            # were "unchanged" or "updated" for the days missed (found by a replay).
-            self._as_before_the_run(source_name, stats)
-            result.add(stats)
-            # The fetch's own document may have been empty or unchanged (a 304): the
-            # result says what the days missed brought instead.
-            if stats.new or stats.updated or stats.outcome == NEW_DIGEST:
-                result.no_new_papers = result.not_modified = False
-            if revise and day in revise and stats.outcome != NEW_DIGEST:
-                if stats.new or stats.updated:
-                    result.revised.append(stats.digest)
-            # A missed day is a day the cache now has, even when its papers were
-            # known already (from the newest day, imported first, or a cross-list).
-            elif stats.new or stats.outcome == NEW_DIGEST:
-                result.caught_up.append(stats.digest)
+            self._count_day(result, source_name, stats, day, revise)
         return had
+
+    def _count_day(
+        self,
+        result: SourceResult,
+        source_name: str,
+        stats: ImportStats,
+        day: str,
+        revise: set[str] | None,
+    ) -> None:
+        """Count a day the catch-up imported into `result`."""
+        # Counted as the cache stood before the run, as the fetched document is: the
+        # papers another source brought in this run (arXiv's feed, a cross-list)
+        # were "unchanged" or "updated" for the days missed (found by a replay).
+        self._as_before_the_run(source_name, stats)
+        result.add(stats)
+        # The fetch's own document may have been empty or unchanged (a 304): the
+        # result says what the days missed brought instead.
+        if stats.new or stats.updated or stats.outcome == NEW_DIGEST:
+            result.no_new_papers = result.not_modified = False
+        if revise and day in revise and stats.outcome != NEW_DIGEST:
+            if stats.new or stats.updated:
+                result.revised.append(stats.digest)
+        # A missed day is a day the cache now has, even when its papers were
+        # known already (from the newest day, imported first, or a cross-list).
+        elif stats.new or stats.outcome == NEW_DIGEST:
+            result.caught_up.append(stats.digest)
+
+    async def _catch_up_published(
+        self, result: SourceResult, source: Source, key: str, held: set[str], until: str
+    ) -> list[str]:
+        """The days a published feed's source `key` missed before `until` (the day its
+        feed brought), and those it holds that were re-published; what failed the
+        source (a day's feed cut off, or not the one the index vouches for)."""
+        feed = await self._feed_of_index(source.url)
+        failures: list[str] = []
+        await self._catch_up(
+            result,
+            await self._days_to_fetch(result, feed, key, held, until),
+            key=key,
+            source_name=source.name,
+            category=source.effective_category,
+            expected=feed.sha256 if feed is not None else None,
+            failures=failures,
+        )
+        return failures
+
+
+def unsound(read: ReadResult, body: bytes, sha256: str) -> str:
+    """Why a published feed's document is not the whole one its index vouches for
+    (SHA-256 `sha256`, "" when it gives none), or "": it was cut off before its XML
+    closed (a download that ended early, even with a Content-Length that agreed),
+    or its bytes are other ones (a stale copy a cache served, a damaged file)."""
+    if read.truncated:
+        return "the document is truncated (its XML is not closed)"
+    if sha256 and hashlib.sha256(body).hexdigest() != sha256:
+        return "its SHA-256 is not the one the folder's index.json gives"
+    return ""
+
+
+def unsound_error(shown: str, why: str, day: str, count: int, held: bool) -> str:
+    """What a failed source says of a feed `unsound` refused (`why`)."""
+    held_before = f"kept the day held before ({day})"
+    kept = held_before if held else f"kept what it lists in full ({counted(count, 'paper')})"
+    return clean_line(f"{shown}: {why}; {kept}; it is downloaded again at the next fetch", 500)

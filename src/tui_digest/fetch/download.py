@@ -27,6 +27,7 @@ from tui_digest.net.headers import clean_validator
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.politeness import HostSlots, is_rate_exceeded
 from tui_digest.net.resolve import Resolver
+from tui_digest.net.urls import display_url
 
 if TYPE_CHECKING:
     import httpx
@@ -74,6 +75,20 @@ def local_path(url: str) -> Path | None:
     if len(scheme) > 1:  # "c:" is a drive letter, anything longer is a scheme we do not fetch
         raise FetchError(url, f"unsupported URL scheme {scheme!r}")
     return Path(url).expanduser()
+
+
+def redirected(url: str, final: str) -> str:
+    """` (redirected to FINAL)` when a request for `url` was answered from `final`,
+    else "": an error names the URL the user configured, and where it led. A
+    user name and password go only with a URL that holds them (a redirect to
+    another host holds none): said, since a 401 there is why."""
+    if final == url:
+        return ""
+    said = f" (redirected to {display_url(final)}"
+    before, after = urlsplit(url), urlsplit(final)
+    if before.username is not None and after.username is None:
+        said += ", where the user name and password are not sent"
+    return said + ")"
 
 
 class SourceFetcher:
@@ -134,18 +149,24 @@ class SourceFetcher:
         ):
             # (HttpClient has pushed arXiv's clock as for a 429.)
             raise FetchError(
-                response.url,
+                url,
                 "throttled: arXiv answered 'Rate exceeded.' (HTTP 200) instead of the feed; "
-                "try again later",
+                "try again later" + redirected(url, response.url),
                 kind="status",
             )
+        if response.status == 304 and not (clean_validator(etag) or clean_validator(last_modified)):
+            # "Not modified" since nothing: no copy to keep, and its validators
+            # stored would be sent as if one were held (found by a bug hunt).
+            why = "Not Modified answered a request that sent no If-None-Match or "
+            why += "If-Modified-Since (a server error: nothing was downloaded)"
+            raise FetchError(url, why + redirected(url, response.url), status=304)
         if response.status not in (200, 304):
             reason = response.reason_phrase or (
                 "server error" if response.status >= 500 else "unexpected status"
             )
             if response.note:
                 reason = f"{reason}; {response.note}"
-            raise FetchError(response.url, reason, status=response.status)
+            raise FetchError(url, reason + redirected(url, response.url), status=response.status)
         return FetchResult(
             url=response.url,
             status=response.status,

@@ -13,12 +13,12 @@ import datetime as dt
 import sqlite3
 
 from tui_digest.config.sources import Source
-from tui_digest.core.digest_day import local_date
+from tui_digest.core.digest_day import digest_day, local_date
 from tui_digest.core.model import InputError
-from tui_digest.core.publish_index import INDEX, parse_index
+from tui_digest.core.publish_index import INDEX, Feed, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
-from tui_digest.fetch.catch_up import CatchUp
+from tui_digest.fetch.catch_up import CatchUp, unsound, unsound_error
 from tui_digest.fetch.download import FetchResult, local_path
 from tui_digest.fetch.results import SourceResult
 from tui_digest.fetch.store_steps import read_body
@@ -54,6 +54,54 @@ class FolderSources(CatchUp):
             return await self._failed(source, started, result.notes[0], None)
         return await self._succeeded(source, started, result, response)
 
+    async def _follow_feed(
+        self, result: SourceResult, feed: Feed, started: dt.datetime, errors: list[str]
+    ) -> None:
+        """A published category's newest feed, then the days missed before it.
+
+        A feed cut off before its XML closes, or whose bytes are not those the
+        index gives for its day (`unsound`), never replaces a day held; one not
+        held keeps what was read of it (its bytes too: they differ from the
+        index's, so a later catch-up reads that day again). Either fails the
+        category (`errors`), so the index's validators are not kept and the
+        next fetch downloads it again."""
+        key = strip_credentials(feed.url)
+        got = await self.fetcher.fetch(feed.url)
+        read = await asyncio.to_thread(read_body, got.body, feed.url, "digest-feed")
+        digest = read.digest
+        result.problems += len(read.problems)
+        digest.source = key
+        held = await self._days_held(key)  # before: the days it missed come after
+        why = unsound(read, got.body, feed.expected_sha256())
+        day = digest_day(digest.date, key, got.last_modified or "", local_date(started))
+        if why:
+            count = len(digest.papers)
+            said = unsound_error(display_url(feed.url), why, day, count, day in held)
+            errors.append(f"{feed.category}: {said}")
+            if day in held:
+                return
+        stats = await self._store(
+            self.store.import_digest,
+            digest,
+            raw=got.body,
+            category=feed.category,
+            last_modified=got.last_modified or "",
+            today=local_date(started),
+        )
+        days = await self._days_to_fetch(result, feed, key, held, digest.date)
+        await self._catch_up(
+            result,
+            days,
+            key=key,
+            source_name="",
+            category=feed.category,
+            expected=feed.sha256,
+            failures=errors,
+        )
+        if not stats.no_new_papers:
+            result.add(stats)
+            result.digest = stats.digest
+
     async def _follow(
         self, source: Source, started: dt.datetime, response: FetchResult, url: str
     ) -> SourceResult:
@@ -77,39 +125,12 @@ class FolderSources(CatchUp):
         )
         errors: list[str] = []
         for feed in index.feeds:
-            key = strip_credentials(feed.url)
             try:
-                got = await self.fetcher.fetch(feed.url)
-                read = await asyncio.to_thread(read_body, got.body, feed.url, "digest-feed")
-                digest = read.digest
-                result.problems += len(read.problems)
-                digest.source = key
-                held = await self._days_held(key)  # before: the days it missed come after
-                stats = await self._store(
-                    self.store.import_digest,
-                    digest,
-                    raw=got.body,
-                    category=feed.category,
-                    last_modified=got.last_modified or "",
-                    today=local_date(started),
-                )
+                await self._follow_feed(result, feed, started, errors)
             except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
                 errors.append(f"{feed.category}: {clean_line(str(exc), 300)}")
-                continue
-            days = await self._days_to_fetch(result, feed, key, held, digest.date)
-            await self._catch_up(result, days, key=key, source_name="", category=feed.category)
-            if stats.no_new_papers:
-                continue
-            result.add(stats)
-            result.digest = stats.digest
         if errors:
-            failed = await self._failed(source, started, "; ".join(errors), response.http_status)
-            failed.new, failed.updated, failed.unchanged = (
-                result.new,
-                result.updated,
-                result.unchanged,
-            )
-            return failed
+            return await self._failed_with(result, source, started, errors, response)
         return await self._succeeded(source, started, result, response)
 
 

@@ -207,15 +207,14 @@ class _Run(FolderSources):
             # InputError: a cut copy of a day held (`days.refuse_cut`), which says why.
             why = str(exc) if isinstance(exc, InputError) else f"cache: {exc}"
             return await self._failed(source, started, why, response.http_status)
-        if held and read.published and read.digest.date > max(held):  # missed or changed?
-            feed = await self._feed_of_index(source.url)
-            await self._catch_up(
-                result,
-                await self._days_to_fetch(result, feed, key, held, read.digest.date),
-                key=key,
-                source_name=source.name,
-                category=source.effective_category,
-            )
+        # Missed or changed? A new day, or the last fetch failed (a day's feed came cut
+        # off: it is read again now, not only when the next day comes).
+        again = bool(state.get("last_error"))
+        if held and read.published and (read.digest.date > max(held) or again):
+            until = read.digest.date
+            failures = await self._catch_up_published(result, source, key, held, until)
+            if failures:
+                return await self._failed_with(result, source, started, failures, response)
         # A document that looks cut off (`Digest.cut`: a download that ended early)
         # keeps no validators, as a cut feed (`_cut_off`): stored, the next fetch was
         # told 304 and the cut day never healed (found by a month's replay).

@@ -25,6 +25,12 @@ from tui_digest.fetch.offline import OfflineWatch
 from tui_digest.fetch.results import Progress, SourceResult, status_text
 from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
 
+# What a source that failed after importing some documents still says of them.
+_COUNTS = (
+    *("new", "updated", "unchanged", "digest", "problems", "notes", "caught_up", "revised"),
+    *("new_ids", "updated_ids", "unchanged_ids"),
+)
+
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -213,3 +219,19 @@ class StoreSteps:
         except (CacheError, sqlite3.Error, OSError) as exc:
             result.error = f"{error}; also could not record it: {exc}"
         return result
+
+    async def _failed_with(
+        self,
+        result: SourceResult,
+        source: Source,
+        started: dt.datetime,
+        errors: list[str],
+        response: FetchResult,
+    ) -> SourceResult:
+        """Fail a source for `errors` after it imported what `result` counts: the
+        counts (and the digests after-fetch work reads) stay, its validators are
+        not kept, so the next fetch reads it again."""
+        failed = await self._failed(source, started, "; ".join(errors), response.http_status)
+        for name in _COUNTS:
+            setattr(failed, name, getattr(result, name))
+        return failed
