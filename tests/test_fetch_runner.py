@@ -511,3 +511,16 @@ async def test_an_undeclared_gb18030_digest_is_noted_not_counted_as_an_entry_pro
     assert result.status == "new" and result.new == 3
     assert result.problems == 0
     assert result.decoding == "bytes are not valid UTF-8; decoded as GB18030"
+
+
+async def test_a_folder_sources_gb18030_digest_is_not_counted_as_an_entry_problem(
+    tmp_path, store, fake_time
+):
+    """The decoding note counted as "1 entry could not be read fully" for a feed
+    source (bug hunt `sources` #5); a folder source counted it still (fixer's note)."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    (folder / "cs.AI.md").write_bytes(MINI_MD.decode("utf-8").encode("gb18030"))
+    [result] = await run(store, [Source("x", folder.as_uri() + "/")], fake_time)
+    assert result.new == 3
+    assert result.problems == 0

@@ -36,9 +36,10 @@ from tui_digest.core.store import CacheError
 from tui_digest.core.wording import counted
 from tui_digest.fetch import git_history
 from tui_digest.fetch.git_history import RawFile
-from tui_digest.fetch.results import SourceResult
+from tui_digest.fetch.results import SourceResult, entry_problems
 from tui_digest.fetch.store_steps import StoreSteps, read_body
 from tui_digest.net.errors import FetchError
+from tui_digest.net.headers import charset_of
 from tui_digest.net.urls import display_url, strip_credentials
 
 MAX_DAYS = 31  # read at call time, so a test can lower it
@@ -231,7 +232,8 @@ class CatchUp(StoreSteps):
                 got = await self.fetcher.fetch(url)
                 if kept and kept.get(day) == hashlib.sha256(got.body).hexdigest():
                     continue  # the version held already
-                read = await asyncio.to_thread(read_body, got.body, url, kind)
+                charset = charset_of(got.content_type)  # (the server's, as for a feed source)
+                read = await asyncio.to_thread(read_body, got.body, url, kind, charset)
                 read.digest.source = key
                 why = unsound(read, got.body, (expected or {}).get(day, ""))
                 held = bool(why) and day in await self._days_held(key)
@@ -250,7 +252,7 @@ class CatchUp(StoreSteps):
                 result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
                 had = had and isinstance(exc, InputError)
                 continue
-            result.problems += len(read.problems)
+            result.problems += entry_problems(read.problems)
             if why:
                 had = False
                 said = unsound_error(display_url(url), why, day, len(read.digest.papers), held)

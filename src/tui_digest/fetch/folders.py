@@ -20,7 +20,7 @@ from tui_digest.core.sanitize import clean_line
 from tui_digest.core.store import CacheError
 from tui_digest.fetch.catch_up import CatchUp, unsound, unsound_error
 from tui_digest.fetch.download import FetchResult, local_path
-from tui_digest.fetch.results import SourceResult
+from tui_digest.fetch.results import SourceResult, entry_problems
 from tui_digest.fetch.store_steps import read_body
 from tui_digest.net.errors import FetchError
 from tui_digest.net.urls import display_url, strip_credentials
@@ -42,7 +42,7 @@ class FolderSources(CatchUp):
             except (FetchError, InputError) as exc:
                 result.notes.append(clean_line(str(exc), 500))
                 continue
-            result.problems += len(read.problems)
+            result.problems += entry_problems(read.problems)
             try:
                 await self._import(source, started, read, result, in_folder=True, raw=body)
             except InputError as exc:  # a cut copy of a day held (`days.refuse_cut`)
@@ -69,7 +69,7 @@ class FolderSources(CatchUp):
         got = await self.fetcher.fetch(feed.url)
         read = await asyncio.to_thread(read_body, got.body, feed.url, "digest-feed")
         digest = read.digest
-        result.problems += len(read.problems)
+        result.problems += entry_problems(read.problems)
         digest.source = key
         held = await self._days_held(key)  # before: the days it missed come after
         why = unsound(read, got.body, feed.expected_sha256())
