@@ -6,9 +6,12 @@
 id, version and primary category in the title (`Title. (arXiv:ID vN [cat]
 UPDATED)`), the abstract in HTML `<p>`, and the authors as HTML links.
 
-The abstract header and the title suffix are derived data (id, version,
-announce type, category are all kept as fields), so they are not stored in
-`Paper.extras`: a writer can rebuild them.
+The abstract header is derived data (id, version, announce type are kept as
+fields), so it is not stored in `Paper.extras`: a writer rebuilds it. The
+pre-2024 title suffix is kept in `extras["title_suffix"]`, as the digest
+readers keep it: it says the paper was listed in the old layout, which a
+writer cannot tell from the fields (a `new` paper with a category may be of
+either era).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .extras import Extra
 from .feed_common import (
     ParsedFeed,
     canonical_url,
@@ -187,6 +191,10 @@ def paper_from_entry(
         # by a bug hunt).
         title, from_title = raw_title, {}
     version = version or from_header.get("version", "") or from_title.get("version", "")
+    # The pre-2024 title suffix is kept as the feed wrote it, as the digest readers
+    # keep theirs: the writer then gives the paper the old layout it was listed in
+    # (a 2024+ paper, with no suffix, gets the new one: digest-format.md).
+    extras = {Extra.TITLE_SUFFIX: raw_title[len(title) :]} if from_title else {}
 
     if not title:
         notes.append(f"{arxiv_id}: no title")
@@ -213,6 +221,7 @@ def paper_from_entry(
         categories=_categories(entry, from_title.get("category", "")),
         announce_type=announce,
         published=published,
+        extras=extras,
     )
     return paper, notes
 
