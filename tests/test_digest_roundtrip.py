@@ -2,10 +2,12 @@
 
 What round-trips (module docstring of digest_format): id, version, url, title_en,
 title_zh, summary_zh, abstract_en, abstract_zh, announce_type and the primary
-category. A digest does not carry authors, secondary categories or the published
-date. Text is drawn as ingest leaves it: one-line fields through clean_line,
-abstracts through clean_text, so an abstract keeps inner newlines, blank lines and
-leading/trailing spaces, while "\\r" never reaches the writer.
+category of a paper in the old layout (a 2024+ announce type is written in the new
+layout, plain title and abstract header, which has no place for it). A digest
+does not carry authors, secondary categories or the published date. Text is drawn
+as ingest leaves it: one-line fields through clean_line, abstracts through
+clean_text, so an abstract keeps inner newlines, blank lines and leading/trailing
+spaces, while "\\r" never reaches the writer.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 
 from tui_digest.core.arxiv_id import abs_url
 from tui_digest.core.digest_format import read_digest, write_digest
+from tui_digest.core.digest_grammar import NEW_STYLE_TYPES
 from tui_digest.core.model import ANNOUNCE_TYPES, Paper
 from tui_digest.core.sanitize import clean_line, clean_text
 
@@ -70,7 +73,7 @@ def carried(paper: Paper) -> tuple:
         paper.abstract_en,
         paper.abstract_zh,
         paper.announce_type,
-        paper.primary_category,
+        "" if paper.announce_type in NEW_STYLE_TYPES else paper.primary_category,
     )
 
 

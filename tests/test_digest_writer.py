@@ -97,9 +97,9 @@ def test_structured_fields_are_written_without_extras():
 def test_stale_extras_are_not_reused():
     papers = read_digest(FIXTURE.read_text(encoding="utf-8")).digest.papers
     old = papers[1]
-    old.version, old.announce_type = "v3", "new"
+    old.version, old.announce_type = "v3", "updated"
     (again,) = read_digest(write_digest([old])).digest.papers
-    assert (again.version, again.announce_type, again.categories) == ("v3", "new", ["cs.AI"])
+    assert (again.version, again.announce_type, again.categories) == ("v3", "updated", ["cs.AI"])
     assert again.title_en == "An Old Title"
 
 
@@ -148,3 +148,73 @@ def test_a_category_known_from_the_source_adds_no_title_suffix() -> None:
     categorised = [replace(p, categories=["cs.AI"]) for p in papers]
     assert all(p.primary_category == "cs.AI" for p in categorised)
     assert write_digest(categorised) == text
+
+
+def test_a_2024_feed_paper_is_written_in_the_new_layout(excerpts) -> None:
+    """A paper of a 2024+ arXiv feed (an announce type of the new feeds, a known
+    category) was written with both layouts: its title gained the pre-2024
+    '. (arXiv:ID [cat])' (`Is Attention All You Need?.` in the table) and its
+    abstract the 2024+ header. digest-format.md: new feeds have a plain title and
+    the header (found by a bug hunt)."""
+    from tui_digest.core.readers import read_path
+
+    paper = Paper(
+        id="2501.00802",
+        version="v1",
+        url="https://arxiv.org/abs/2501.00802",
+        title_en="Is Attention All You Need?",
+        abstract_en="A.",
+        categories=["cs.CL", "cs.AI"],
+        announce_type="new",
+    )
+    link = "https://arxiv.org/abs/2501.00802"
+    text = write_digest([paper])
+    assert f"| [^1] | [Is Attention All You Need?]({link}) |" in text
+    assert "\n    Is Attention All You Need?\n" in text
+    assert "    arXiv:2501.00802v1 Announce Type: new  Abstract: A.\n" in text
+    assert "(arXiv:" not in text
+    (back,) = read_digest(text).digest.papers
+    assert (back.title_en, back.version, back.announce_type) == (
+        "Is Attention All You Need?",
+        "v1",
+        "new",
+    )
+    feed = read_path(excerpts / "arxiv-rss2-format-sample.xml").digest.papers
+    written = write_digest(feed)
+    assert "(arXiv:" not in written
+    again = read_digest(written).digest.papers
+    assert [p.title_en for p in again] == [p.title_en for p in feed]
+
+
+def test_a_pre_2024_feed_paper_keeps_the_old_layout() -> None:
+    """An RSS 1.0 (pre-2024) paper is written as the old feeds wrote it: the title
+    suffix, no 2024+ abstract header."""
+    from tui_digest.core.readers import read_document
+
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://arxiv.org/"><title>cs updates on arXiv.org</title>
+<link>http://arxiv.org/</link><dc:date>2023-06-01T20:30:00-05:00</dc:date></channel>
+<item rdf:about="http://arxiv.org/abs/2306.00001">
+<title>First. (arXiv:2306.00001v1 [cs.CL])</title><link>http://arxiv.org/abs/2306.00001</link>
+<description rdf:parseType="Literal">&lt;p&gt;A.&lt;/p&gt;</description></item>
+<item rdf:about="http://arxiv.org/abs/2306.00002">
+<title>Second. (arXiv:2306.00002v2 [cs.LG] UPDATED)</title>
+<link>http://arxiv.org/abs/2306.00002</link>
+<description rdf:parseType="Literal">&lt;p&gt;B.&lt;/p&gt;</description></item>
+<item rdf:about="http://arxiv.org/abs/2306.00003">
+<title>Third. (arXiv:2306.00003v1 [stat.ML] CROSS LISTED)</title>
+<link>http://arxiv.org/abs/2306.00003</link>
+<description rdf:parseType="Literal">&lt;p&gt;C.&lt;/p&gt;</description></item>
+</rdf:RDF>"""
+    papers = read_document(data).digest.papers
+    text = write_digest(papers)
+    assert "    First. (arXiv:2306.00001v1 [cs.CL])\n" in text
+    assert "    Second. (arXiv:2306.00002v2 [cs.LG] UPDATED)\n" in text
+    assert "    Third. (arXiv:2306.00003v1 [stat.ML] CROSS LISTED)\n" in text
+    assert "Announce Type" not in text
+    again = read_digest(text).digest.papers
+    assert [(p.title_en, p.version, p.primary_category) for p in again] == [
+        (p.title_en, p.version, p.primary_category) for p in papers
+    ]

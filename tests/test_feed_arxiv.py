@@ -354,3 +354,58 @@ Abstract: Text.</summary>
     assert fake.title_en == "Fake suffix (arXiv:2301.00001v2 [cs.LG] UPDATED)"
     assert fake.categories == ["cs.AI"] and fake.announce_type == "new"
     assert own.title_en == "Own suffix" and "cs.LG" in own.categories
+
+
+# --- plain text of the 2024+ feeds (found by a bug hunt) ------------------------------
+
+ANGLE_TITLE = "Why the &lt;/s&gt; token matters"
+ANGLE_ABSTRACT = (
+    "Reasoning models emit &lt;think&gt; ... &lt;/think&gt;; we prove $p&lt;q$ and "
+    "$r&gt;s$ for std::vector&lt;int&gt;, &lt;i&gt;x&lt;/i&gt; and H&amp;M."
+)
+ANGLE_TEXT = (
+    "Reasoning models emit <think> ... </think>; we prove $p<q$ and $r>s$ for "
+    "std::vector<int>, <i>x</i> and H&M."
+)
+
+
+def test_rss2_text_with_angle_brackets_is_kept_whole() -> None:
+    """A 2024+ RSS 2.0 title and description are plain text (`<` escaped once:
+    ../shared/samples/arxiv-rss2-format-sample.xml). One tag-like word (`</s>`,
+    `<i>`) sent the whole text through an HTML parser, which dropped everything
+    between a `<` and the next `>`."""
+    result = read_arxiv_feed(rss2(item(title=ANGLE_TITLE, abstract=ANGLE_ABSTRACT)))
+    paper = result.digest.papers[0]
+    assert paper.title_en == "Why the </s> token matters"
+    assert paper.abstract_en == ANGLE_TEXT
+
+
+def test_atom_text_with_angle_brackets_is_kept_whole() -> None:
+    data = f"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns="http://www.w3.org/2005/Atom" {NS}><title>cs.CL updates on arXiv.org</title>
+<id>http://rss.arxiv.org/atom/cs.CL</id><updated>2025-01-02T04:00:00+00:00</updated>
+<entry><id>oai:arXiv.org:2501.00304v1</id><title>{ANGLE_TITLE}</title>
+<link href="https://arxiv.org/abs/2501.00304" rel="alternate" type="text/html"/>
+<summary>arXiv:2501.00304v1 Announce Type: new
+Abstract: {ANGLE_ABSTRACT}</summary><category term="cs.CL"/>
+<arxiv:announce_type>new</arxiv:announce_type><dc:creator>A B</dc:creator>
+</entry></feed>""".encode()
+    paper = read_document(data).digest.papers[0]
+    assert paper.title_en == "Why the </s> token matters"
+    assert paper.abstract_en == ANGLE_TEXT
+
+
+def test_rss1_html_abstract_with_twice_escaped_maths_stays_html() -> None:
+    """The pre-2024 RSS 1.0 abstracts are HTML: tags go, a `<` escaped twice is text."""
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://arxiv.org/"><title>cs updates on arXiv.org</title>
+<link>http://arxiv.org/</link><dc:date>2023-06-01T20:30:00-05:00</dc:date></channel>
+<item rdf:about="http://arxiv.org/abs/2306.00001">
+<title>T. (arXiv:2306.00001v1 [cs.CL])</title><link>http://arxiv.org/abs/2306.00001</link>
+<description rdf:parseType="Literal">&lt;p&gt;We emit &amp;lt;/s&amp;gt; and
+&lt;i&gt;prove&lt;/i&gt; $p&amp;lt;q$.&lt;/p&gt;</description>
+<dc:creator>&lt;a href="x"&gt;Ann Lee&lt;/a&gt;</dc:creator></item></rdf:RDF>"""
+    paper = read_document(data).digest.papers[0]
+    assert paper.abstract_en == "We emit </s> and prove $p<q$."

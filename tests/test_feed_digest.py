@@ -124,9 +124,32 @@ def test_bad_items_are_reported_and_the_rest_kept() -> None:
 
 def test_markup_in_paragraphs_is_text() -> None:
     paragraphs = list(FULL)
-    paragraphs[1] = "A &lt;b&gt; [red]title[/red] with \u202eoverride"
+    paragraphs[1] = "A <b> [red]title[/red] with \u202eoverride"
     paper = read_digest_feed(feed(item(paragraphs))).digest.papers[0]
     assert paper.title_en == "A <b> [red]title[/red] with override"
+
+
+def test_the_generators_paragraphs_are_plain_text() -> None:
+    """The generator writes each field raw between `<p>` and `</p>` (cn_chat_arxiv.py,
+    `make_rss`: `f"<p>\\n{x['title']}\\n</p>..."`, escaped once, for XML, by
+    ElementTree; the sample's `3.90 &amp; R2` is "3.90 & R2"), as `item()` does.
+    Read as HTML, a paper's `<think>`, `$p<q$ and $r>s$` or `std::vector<int>` lost
+    all between `<` and `>` (found by a bug hunt)."""
+    paragraphs = list(FULL)
+    paragraphs[1] = "Why the </s> token matters"
+    paragraphs[6] = (
+        "arXiv:2403.10056v1 Announce Type: cross  Abstract: Models emit <think> ... </think>;"
+        " we prove $p<q$ and $r>s$ for std::vector<int>, H&M and &amp; as written."
+    )
+    paragraphs[5] = "arXiv:2403.10056v1 公告类型: 跨领域 摘要：模型输出 <think> 与 a<b 和 c>d。"
+    paper = read_digest_feed(feed(item(paragraphs))).digest.papers[0]
+    assert paper.title_en == "Why the </s> token matters"
+    assert paper.abstract_en == (
+        "Models emit <think> ... </think>; we prove $p<q$ and $r>s$ for std::vector<int>,"
+        " H&M and &amp; as written."
+    )
+    assert paper.abstract_zh == "模型输出 <think> 与 a<b 和 c>d。"
+    assert (paper.title_zh, paper.summary_zh) == ("中文标题", "一句话总结。")
 
 
 def test_name_without_a_date_or_source() -> None:

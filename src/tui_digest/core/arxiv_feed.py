@@ -6,9 +6,12 @@
 id, version and primary category in the title (`Title. (arXiv:ID vN [cat]
 UPDATED)`), the abstract in HTML `<p>`, and the authors as HTML links.
 
-The abstract header and the title suffix are derived data (id, version,
-announce type, category are all kept as fields), so they are not stored in
-`Paper.extras`: a writer can rebuild them.
+The abstract header is derived data (id, version, announce type are kept as
+fields), so it is not stored in `Paper.extras`: a writer rebuilds it. The
+pre-2024 title suffix is kept in `extras["title_suffix"]`, as the digest
+readers keep it: it says the paper was listed in the old layout, which a
+writer cannot tell from the fields (a `new` paper with a category may be of
+either era).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .extras import Extra
 from .feed_common import (
     ParsedFeed,
     canonical_url,
@@ -124,14 +128,46 @@ def _categories(entry: Any, title_category: str) -> list[str]:
     return out
 
 
-def paper_from_entry(entry: Any, fallback_date: str = "") -> tuple[Paper | None, list[str]]:
+# Which feeds carry HTML is a matter of their format, never of a guess on the
+# text: the pre-2024 RSS 1.0 feeds write HTML `<p>` abstracts (a `<` of the text
+# escaped twice, `&amp;lt;`); the 2024+ RSS 2.0 and Atom feeds write plain text,
+# `<` escaped once (../shared/samples/arxiv-rss2-format-sample.xml, H&amp;M for
+# "H&M"). Parsing that as HTML, once a word like `</s>` or `<i>` looked like a
+# tag, dropped all between a `<` and the next `>` (`<think>`, `$p<q$ … $r>s$`,
+# `std::vector<int>`: found by a bug hunt). An Atom text construct that declares
+# itself `type="html"` (or xhtml) is HTML by its own declaration.
+_HTML_FEED_VERSIONS = ("rss090", "rss10")
+
+
+def _legacy_html(value: str) -> str:
+    return html_to_text(value) if looks_like_html(value) else value.strip()
+
+
+def _entry_text(entry: Any, key: str, version: str) -> str:
+    """Plain text of `title` or `summary` (content as the summary's fallback)."""
+    value = entry_summary(entry) if key == "summary" else str(entry.get(key, "") or "")
+    if version in _HTML_FEED_VERSIONS:
+        return detail_text(entry, key) if key != "summary" else _legacy_html(value)
+    if version.startswith("atom"):
+        detail = entry.get(key + "_detail") or {}
+        if key == "summary" and not entry.get("summary"):
+            detail = next(iter(entry.get("content", []) or []), {})
+        kind = str(detail.get("type", "") if hasattr(detail, "get") else "")
+        if "html" in kind:
+            return html_to_text(value)
+    return value.strip() if key == "summary" else value
+
+
+def paper_from_entry(
+    entry: Any, fallback_date: str = "", version: str = ""
+) -> tuple[Paper | None, list[str]]:
+    """One paper of an entry; `version` is feedparser's name of the feed's format
+    (`rss20`, `atom10`, `rss10`, ...), which says whether its text is HTML."""
     notes: list[str] = []
-    raw_title = clean_line(detail_text(entry, "title"))
+    raw_title = clean_line(_entry_text(entry, "title", version))
     title, from_title = split_old_title(raw_title)
 
-    summary = entry_summary(entry)
-    abstract = html_to_text(summary) if looks_like_html(summary) else summary.strip()
-    abstract, from_header = split_abstract_header(abstract)
+    abstract, from_header = split_abstract_header(_entry_text(entry, "summary", version))
     abstract = unwrap(abstract)
 
     link = without_password(clean_line(entry_link(entry)))
@@ -155,6 +191,10 @@ def paper_from_entry(entry: Any, fallback_date: str = "") -> tuple[Paper | None,
         # by a bug hunt).
         title, from_title = raw_title, {}
     version = version or from_header.get("version", "") or from_title.get("version", "")
+    # The pre-2024 title suffix is kept as the feed wrote it, as the digest readers
+    # keep theirs: the writer then gives the paper the old layout it was listed in
+    # (a 2024+ paper, with no suffix, gets the new one: digest-format.md).
+    extras = {Extra.TITLE_SUFFIX: raw_title[len(title) :]} if from_title else {}
 
     if not title:
         notes.append(f"{arxiv_id}: no title")
@@ -181,6 +221,7 @@ def paper_from_entry(entry: Any, fallback_date: str = "") -> tuple[Paper | None,
         categories=_categories(entry, from_title.get("category", "")),
         announce_type=announce,
         published=published,
+        extras=extras,
     )
     return paper, notes
 
@@ -202,7 +243,7 @@ def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None
 
     def build(entry: Any) -> tuple[Paper | None, list[str]]:
         _authors_raw_capped(entry)
-        return paper_from_entry(entry, date)
+        return paper_from_entry(entry, date, parsed.version)
 
     papers, problems = collect_papers(parsed, build)
     if not date:

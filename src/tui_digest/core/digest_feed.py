@@ -135,6 +135,25 @@ def _place(paragraphs: list[str], link: str) -> tuple[dict[str, str], list[str]]
     return fields, notes
 
 
+# The generator's description (qhduan/cn-chat-arxiv, cn_chat_arxiv.py, `make_rss`):
+# each field raw between "<p>\n" and "\n</p>", the blocks joined by "\n", the whole
+# escaped once, for XML, by ElementTree. So the paragraphs are plain text, not
+# HTML (the sample's `3.90 &amp; R2` is "3.90 & R2"): read as HTML, an abstract's
+# `<think>`, `$p<q$ and $r>s$` or `std::vector<int>` lost all between `<` and `>`
+# (found by a bug hunt). Our own feeds escape their text as HTML and are read so.
+_GENERATOR_OPEN, _GENERATOR_CLOSE, _GENERATOR_JOIN = "<p>\n", "\n</p>", "\n</p>\n<p>\n"
+
+
+def _paragraphs(markup: str, ours: bool) -> list[str]:
+    """The description's paragraphs: HTML for our feeds, plain for the generator's
+    template (anything else, as HTML)."""
+    body = markup.strip("\n")
+    if not ours and body.startswith(_GENERATOR_OPEN) and body.endswith(_GENERATOR_CLOSE):
+        inner = body[len(_GENERATOR_OPEN) : -len(_GENERATOR_CLOSE)]
+        return [p.strip() for p in inner.split(_GENERATOR_JOIN)]
+    return html_paragraphs(markup)
+
+
 def _machine_model(markup: str) -> str:
     """The model a marked paragraph names in its `title` attribute ("" when none)."""
     for tag in _P_TAG_RE.findall(markup):
@@ -187,7 +206,7 @@ def paper_from_entry(entry: Any, *, ours: bool = False) -> tuple[Paper | None, l
     """One paper of an item; `ours`: the feed is one `tui-digest publish` wrote."""
     link = without_password(clean_line(entry_link(entry)))
     markup = entry_summary(entry)[: MAX_TEXT * 8]
-    paragraphs = [clean_text(p) for p in html_paragraphs(markup)]
+    paragraphs = [clean_text(p) for p in _paragraphs(markup, ours)]
     fields, notes = _place(paragraphs, link)
     shown = clean_line(fields.get("url", "")) or link  # the link the digest shows
     found = parse_arxiv_id(shown) or parse_arxiv_id(link)

@@ -8,7 +8,10 @@ digest is read a footnote at a time, its papers handed on as they are made.
 
 Fields the format carries, and therefore what round-trips through
 `read_digest(write_digest(papers))`: id, version, url, title_en, title_zh,
-summary_zh, abstract_en, abstract_zh, announce_type and the primary category.
+summary_zh, abstract_en, abstract_zh, announce_type and, for a paper in the
+pre-2024 layout (no announce type of the 2024+ feeds), the primary category: the
+2024+ layout is a plain title and the abstract header, which has no place for
+one (digest-format.md; a made-up title suffix gave `Need?.` in the table).
 Authors, secondary categories and the published date are not part of a digest and
 come back empty. Text is normalised the way ingest cleans it, in both directions:
 one-line fields (titles, summary) as `sanitize.clean_line`, abstracts as

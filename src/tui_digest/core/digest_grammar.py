@@ -79,6 +79,7 @@ _LINE_NEEDS_ESCAPE_RE = re.compile(r"\\*\s*")
 _LINE_ESCAPED_RE = re.compile(r"\\+\s*")
 
 _NEW_STYLE_TYPES = frozenset(("new", "cross", "replace", "replace-cross", "absonly"))
+NEW_STYLE_TYPES = _NEW_STYLE_TYPES  # the types written in the 2024+ layout
 
 # --- small helpers shared by both directions -------------------------------------
 

@@ -75,11 +75,14 @@ def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
     # holds id, version and type) never shows a category: one known from elsewhere
     # (the source's, `cs.AI.md`) made its every title gain a made-up suffix.
     want = (paper.id, version, cat if suffix else "", kind)
+    meta = _meta(suffix, header, link)
+    if suffix and not header and not meta[3] and kind == "new":
+        meta = (*meta[:3], kind)  # an old title without a flag: arxiv_feed reads it as new
     if (
         (suffix or header)
         and (not suffix or _TITLE_SUFFIX_RE.fullmatch(suffix))
         and (not header or _EN_HEADER_RE.fullmatch(header))
-        and _meta(suffix, header, link) == want
+        and meta == want
     ):
         return suffix, header
     # A digest whose text had neither (`Extra.PLAIN`: the generator's early-2024
@@ -94,8 +97,12 @@ def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
     header = ""
     if kind in _NEW_STYLE_TYPES:
         header = f"arXiv:{paper.id}{version} Announce Type: {kind}  Abstract: "
+    # One layout per paper (digest-format.md): a type of the 2024+ feeds gets their
+    # abstract header and a plain title; the pre-2024 title suffix is for the rest.
+    # Both at once gave every 2024+ feed paper a made-up '. (arXiv:ID [cat])', so
+    # `Is Attention All You Need?.` in a published table (found by a bug hunt).
     suffix = ""
-    if cat or kind == "updated" or (version and not header and version != link_version):
+    if not header and (cat or kind == "updated" or (version and version != link_version)):
         parts = [f"arXiv:{paper.id}{version}"]
         if cat:
             parts.append(f"[{cat}]")

@@ -77,7 +77,9 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
     `published` is the earliest date known: a new version's announcement
     never moves it forward. Author and category lists are
     replaced only by a non-empty list, and only when newer or the stored one
-    is empty. `extras` follow the text rule key by key (without `revision`).
+    is empty; otherwise the categories `new` brings are added after the stored
+    ones (the same paper in a second category's feed). `extras` follow the
+    text rule key by key (without `revision`).
     """
     newer = version_number(new.version) > version_number(old.version)
     same = version_number(new.version) == version_number(old.version)
@@ -96,9 +98,16 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
         merged.abstract_en = new.abstract_en
     # ISO dates: the smaller is the earlier; the first version's date stays.
     merged.published = min((d for d in (old.published, new.published) if d), default="")
-    for name in ("authors", "categories"):
-        ov, nv = getattr(old, name), getattr(new, name)
-        setattr(merged, name, list(nv) if nv and (newer or not ov) else list(ov))
+    merged.authors = (
+        list(new.authors) if new.authors and (newer or not old.authors) else list(old.authors)
+    )
+    if new.categories and (newer or not old.categories):
+        merged.categories = list(new.categories)
+    else:
+        # Another category's listing of the same version (a cross-list): its
+        # category joins the known ones, after them (found by a bug hunt:
+        # `cat:cs.LG` found nothing after cs.LG's feed listed cs.AI's papers).
+        merged.categories = list(dict.fromkeys([*old.categories, *new.categories]))
     merged.arxiv_abstract = old.arxiv_abstract  # (the store's, beside any document's text)
     extras = dict(old.extras)
     for key, value in new.extras.items():
