@@ -103,6 +103,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
         raise StateUsageError("mark: --query is empty; give a search (e.g. is:unread) or arXiv ids")
     if not args.ids and args.query is None:
         raise StateUsageError("mark: give arXiv ids or --query Q")
+    if args.query:
+        _refuse_every_paper(args.query)
     column, value = MARKS[args.action]
     missing: list[str] = []
     with _store(args) as store:
@@ -120,6 +122,21 @@ def cmd_mark(args: argparse.Namespace) -> int:
     changed = len(rowids) - before
     print(f"{args.action}: {changed} {plural(changed, 'paper')} changed, {before} already were")
     return _missing(missing)
+
+
+def _refuse_every_paper(query: str) -> None:
+    """A query that selects nothing out (`sort:relevance` alone) would change
+    every paper: refused as an empty one is. (A term that searches for nothing,
+    `note:🚀`, is refused by the parser; it was left out, and `mark star --query
+    'note:🚀'` starred every paper: found by a bug hunt.)"""
+    from tui_digest.core.query import parse_query
+
+    q = parse_query(query)
+    if q.is_empty and q.related is None:
+        raise StateUsageError(
+            f"mark: --query {for_terminal(query, 80)!r} selects every paper; "
+            "give a search (e.g. is:unread) or arXiv ids"
+        )
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
