@@ -105,10 +105,28 @@ MAX_TAG = 64  # characters a saved tag keeps
 
 
 def saved_tag(text: str) -> str:
-    """A tag as saving stores it (`store.user_log.clean_tags`): inner spaces as
-    "-", cut to MAX_TAG characters, no leading + or -. `tag:"old stuff"` then
-    finds the tag saved as `+'old stuff'` (old-stuff; found by a bug hunt)."""
-    return "-".join(text.split())[:MAX_TAG].lstrip("+-")
+    """A tag as saving stores it (`store.user_log.clean_tags`): NFKC (full
+    width as ASCII), inner spaces as "-", cut to MAX_TAG characters, no leading
+    + or -. `tag:"old stuff"` then finds the tag saved as `+'old stuff'`
+    (old-stuff; found by a bug hunt)."""
+    return "-".join(nfkc(text).split())[:MAX_TAG].lstrip("+-")
+
+
+def fold_tag(tag: str) -> str:
+    """A tag as tags are compared, everywhere (`tag:`, adding, removing, the
+    tags dialog): NFKC and case folded. Full width (a Chinese input method's
+    `ｒｏｂｏｔｉｃｓ`) was a tag of its own, and `tag:ｒｏｂｏｔｉｃｓ` found
+    nothing (found by a bug hunt); tags saved so before are found by the fold."""
+    return nfkc(tag).casefold()
+
+
+def nfkc(text: str) -> str:
+    """`text` in NFKC (full width as ASCII: what a tag is saved as)."""
+    if text.isascii():
+        return text
+    import unicodedata  # (not with the reader's first frame)
+
+    return unicodedata.normalize("NFKC", text)
 
 
 @record(frozen=True)

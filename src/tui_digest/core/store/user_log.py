@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from tui_digest.core.query import saved_tag
+from tui_digest.core.query import fold_tag, nfkc, saved_tag
 from tui_digest.core.query_user import fold_note
 from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
@@ -65,14 +65,15 @@ def parse_stamp(text: str) -> str:
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
-    """Tags as stored: trimmed, inner spaces as '-', no commas, once each (ignoring case)."""
+    """Tags as stored: NFKC, trimmed, inner spaces as '-', no commas (a
+    full-width one splits too), once each (`fold_tag`: any case, any width)."""
     out: list[str] = []
     seen: set[str] = set()
     for raw in tags:
-        for part in clean_line(str(raw)).split(","):
+        for part in nfkc(clean_line(str(raw))).split(","):
             tag = saved_tag(part)
-            if tag and tag.casefold() not in seen:
-                seen.add(tag.casefold())
+            if tag and fold_tag(tag) not in seen:
+                seen.add(fold_tag(tag))
                 out.append(tag)
     return out
 
@@ -115,7 +116,13 @@ def all_tags(conn: sqlite3.Connection) -> list[tuple[str, int]]:
         "SELECT tag, count(*) AS n FROM paper_tags WHERE id IN (SELECT id FROM papers) "
         "GROUP BY tag ORDER BY n DESC, tag"
     )
-    return [(tag, int(n)) for tag, n in rows]
+    # One entry per tag as `fold_tag` compares them (a full-width `ｒｏｂｏｔｉｃｓ`
+    # a cache saved before it is `robotics`), shown as most papers have it.
+    counts: dict[str, tuple[str, int]] = {}
+    for tag, n in rows:
+        shown, total = counts.get(fold_tag(tag), (tag, 0))
+        counts[fold_tag(tag)] = (shown, total + int(n))
+    return sorted(counts.values(), key=lambda c: -c[1])
 
 
 # --- Writing (inside the caller's transaction) -------------------------------------
@@ -157,13 +164,14 @@ def edit_tags(
     at: str,
 ) -> int:
     """Add and remove tags on papers; returns how many papers changed."""
-    add, gone = clean_tags(add), {t.casefold() for t in clean_tags(remove)}
+    add, gone = clean_tags(add), {fold_tag(t) for t in clean_tags(remove)}
     current = tags_of(conn, ids)
     changed = 0
     for pid in dict.fromkeys(ids):
         old = current.get(pid, [])
-        new = clean_tags([t for t in old if t.casefold() not in gone] + add)
-        if new != old:
+        new = clean_tags([t for t in old if fold_tag(t) not in gone] + add)
+        # (a tag saved in full width before `fold_tag` is the same tag)
+        if [fold_tag(t) for t in new] != [fold_tag(t) for t in old]:
             write_tags(conn, pid, new, at)
             changed += 1
     return changed
