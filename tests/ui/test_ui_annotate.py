@@ -201,3 +201,55 @@ async def test_a_note_changed_elsewhere_while_editing_is_not_overwritten_unasked
         assert "Note saved." in notes(app)
     with Store.open(cache) as store:
         assert store.get_paper(rowid).note == "desktop note (desk addition)"
+
+
+async def test_a_tag_removed_elsewhere_while_the_dialog_is_open_stays_removed(
+    cache: Path,
+) -> None:
+    """`tag ID -robotics +x` in a shell while `#` showed "robotics": adding ", y"
+    brought robotics back, as the dialog sent its whole field as new (found by
+    a bug hunt). Only what the user changed in the field is applied."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        with Store.open(cache) as store:
+            pid = store.get_paper(rowid).paper.id
+            store.edit_tags([pid], ["robotics", "old"])
+        await pilot.press("number_sign")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        assert field.value == "robotics, old"
+        with Store.open(cache) as other:  # another process, meanwhile
+            other.edit_tags([pid], ["x"], ["robotics"])
+        field.value = "robotics, y"  # "old" removed, "y" added
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Tags saved on 1 paper." in notes(app)
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).tags == ["x", "y"]
+
+
+async def test_the_selection_shares_tags_that_differ_in_case_or_width(cache: Path) -> None:
+    """`robotics` on one paper and `Robotics` on the other: the selection's `#`
+    field was empty, so robotics could not be removed from both at once (found
+    by a bug hunt). Tags compare as everywhere else (`fold_tag`)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        await pilot.press("space", "j", "space")
+        chosen = main.paper_list.selected_in_order()
+        with Store.open(cache) as store:
+            pids = [store.get_paper(r).paper.id for r in chosen]
+            store.edit_tags(pids[:1], ["robotics", "mine"])
+            store.edit_tags(pids[1:], ["Robotics"])
+        await pilot.press("number_sign")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        assert field.value == "robotics"
+        field.value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+    with Store.open(cache) as store:
+        assert [store.get_paper(r).tags for r in chosen] == [["mine"], []]
