@@ -177,7 +177,7 @@ def cmd_note(args: argparse.Namespace) -> int:
         rec = store.get_paper(args.id)
         if rec is None:  # an id not in the cache: 1, as `mark` and `tag` say it
             return _missing([args.id])
-        from tui_digest.core.store.user_log import MAX_NOTE
+        from tui_digest.core.store.user_log import MAX_NOTE, note_length
 
         if not args.text:
             if rec.note:
@@ -185,7 +185,7 @@ def cmd_note(args: argparse.Namespace) -> int:
                 print(clean_text(rec.note, MAX_NOTE))
             return 0
         text = " ".join(args.text)
-        if len(text.strip()) > MAX_NOTE:
+        if note_length(text) > MAX_NOTE:
             _say_cut(["note"], f"note cut to {MAX_NOTE:,} characters")
         changed = store.set_note(rec.paper.id, text)
     what = "cleared" if not text.strip() else "saved"
@@ -248,6 +248,10 @@ def cmd_state_import(args: argparse.Namespace) -> int:
         f"state: {result.applied} changes applied ({result.pending} for papers not here yet), "
         f"{result.kept} kept (this cache had the same or newer)"
     )
+    if result.cut:
+        from tui_digest.core.store.user_log import MAX_NOTE
+
+        _say_cut(result.cut, f"note cut to {MAX_NOTE:,} characters")
     ahead = result.future + result.refused
     if ahead:
         print(

@@ -253,3 +253,30 @@ async def test_the_selection_shares_tags_that_differ_in_case_or_width(cache: Pat
         await settle(pilot)
     with Store.open(cache) as store:
         assert [store.get_paper(r).tags for r in chosen] == [["mine"], []]
+
+
+async def test_a_note_too_long_is_refused_in_the_editor_with_its_text_kept(cache: Path) -> None:
+    """A 124 KB note pasted into `a` was cut to 20,000 characters, " […truncated]"
+    written into it, and the reader said "Note saved." (found by a bug hunt). The
+    editor now says how long it is and stays open with the text."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        await pilot.press("a")
+        await settle(pilot)
+        long = "很长的笔记 long note word " * 2000 + "ENDMARK"
+        app.screen.query_one(TextArea).text = long
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        assert app.screen.query_one(TextArea).text == long
+        said = notes(app)
+        assert "Note saved." not in said
+        assert any(f"{len(long):,} characters" in n and "20,000" in n for n in said)
+        app.screen.query_one(TextArea).text = long[-300:]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Note saved." in notes(app)
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).note == long[-300:].strip()

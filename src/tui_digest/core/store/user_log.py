@@ -19,6 +19,7 @@ import dataclasses
 import datetime as _dt
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -79,7 +80,15 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
 
 
 def clean_note(text: str) -> str:
-    return clean_text(str(text), MAX_NOTE).strip()
+    """A note as stored: controls out, trimmed, then cut to MAX_NOTE characters
+    (`note_length` says whether it will be: callers say so to the user)."""
+    note = clean_text(str(text), sys.maxsize).strip()
+    return clean_text(note, MAX_NOTE) if len(note) > MAX_NOTE else note
+
+
+def note_length(text: str) -> int:
+    """The characters of the note `text` before `clean_note` cuts it."""
+    return len(clean_text(str(text), sys.maxsize).strip())
 
 
 # --- Reading ---------------------------------------------------------------------
@@ -263,6 +272,7 @@ class MergeResult:
     pending: int = 0  # of `applied`: changes for papers not in this cache yet
     future: int = 0  # of `applied`: stamped over an hour ahead, filling a field not set here
     refused: int = 0  # stamped over an hour ahead, where this cache had a change of its own
+    cut: list[str] = dataclasses.field(default_factory=list)  # papers whose note was cut
 
 
 def _local(conn: sqlite3.Connection, pid: str, field: str) -> tuple[object, str] | None:
@@ -333,6 +343,8 @@ def merge(
         if c.field == "tags":
             write_tags(conn, c.id, clean_tags(c.value), c.changed_at)  # type: ignore[arg-type]
         else:
+            if note_length(str(c.value)) > MAX_NOTE:  # (it was cut unsaid: bug hunt)
+                result.cut.append(c.id)
             write_note(conn, c.id, clean_note(str(c.value)), c.changed_at)
     if seen:
         added = watch_seen.merge_seen(conn, seen)

@@ -112,7 +112,22 @@ class NoteDialog(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        from tui_digest.core.store.user_log import MAX_NOTE, note_length
+
+        text = self.query_one(TextArea).text
+        length = note_length(text)
+        if length > MAX_NOTE:
+            # Saved, it was cut with " […truncated]" written into it, and the
+            # reader said "Note saved." (found by a bug hunt): the editor stays.
+            self.notify(
+                f"The note is {length:,} characters; a note keeps at most {MAX_NOTE:,}. "
+                f"Shorten it to save ({hint_key(self.app, 'note.cancel')} cancels).",
+                title="Note too long",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
