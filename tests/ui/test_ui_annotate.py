@@ -94,6 +94,8 @@ async def test_tag_completion_completes_the_last_tag_only() -> None:
     assert await s.get_suggestion("robotics, r") == "robotics, reading"
     assert await s.get_suggestion("robotics, ") is None
     assert await s.get_suggestion("zz") is None
+    assert await s.get_suggestion("ｒｏ") == "ｒｏbotics"  # full width, as tags compare
+    assert await s.get_suggestion("robotics, ｒ") == "robotics, ｒeading"
 
 
 async def test_a_note_that_cannot_be_saved_is_not_lost(

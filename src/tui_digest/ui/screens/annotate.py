@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, TextArea
 
+from tui_digest.core.query import fold_tag
 from tui_digest.ui import keys
 from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.screens import breakpoints
@@ -36,9 +37,10 @@ class TagSuggester(Suggester):
         typed = last.lstrip()
         if not typed:
             return None
-        chosen = {t.strip().casefold() for t in head.split(",")}
+        # Compared as tags are (`fold_tag`: a full-width `ｒｏ` completes `robotics`).
+        chosen = {fold_tag(t.strip()) for t in head.split(",")}
         for tag in self.tags:
-            if tag.casefold().startswith(typed.casefold()) and tag.casefold() not in chosen:
+            if fold_tag(tag).startswith(fold_tag(typed)) and fold_tag(tag) not in chosen:
                 return value + tag[len(typed) :]
         return None
 
