@@ -414,3 +414,39 @@ def test_mark_counts_in_plain_digits_for_scripts(tmp_path):
     mark = run_cli("mark", "read", "--query", "is:unread", db=db)
     assert mark.returncode == 0, mark.stderr
     assert "read: 1069 papers changed, 0 already were" in out(mark)
+
+
+def test_mark_query_that_searches_for_nothing_changes_nothing(tmp_path):
+    """`mark star --query 'note:🚀'` starred every paper: the term searched for
+    nothing and was left out (found by a bug hunt). A query that selects every
+    paper is refused, as an empty one is."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    assert run_cli("note", "2403.10056", "compare later 🚀", db=db).returncode == 0
+    for query in ("note:🚀", "-note:🚀", "note:[/]", "ti:🚀", "🚀", "tag:+", "sort:relevance"):
+        proc = run_cli("mark", "star", f"--query={query}", db=db)
+        assert proc.returncode == 2, (query, proc.stdout)
+        assert b"search for" in proc.stderr or b"selects every paper" in proc.stderr, query
+        search = run_cli("search", "--", query, db=db)
+        assert search.returncode == 2 or query == "sort:relevance", query
+    starred = run_cli("search", "is:starred", db=db)
+    assert out(starred) == "" and b"no matches" in starred.stderr
+
+
+def test_state_import_says_which_note_it_cut(tmp_path):
+    """A note of 30,000 characters in a state file came in cut to 20,000, exit 0
+    and not a word (found by a bug hunt); `tui-digest note` said it."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    f = tmp_path / "s.jsonl"
+    lines = [
+        {"id": "2403.10056", "field": "note", "value": "x" * 30_000, "changed_at": "2024-01-01"},
+        {"id": "2310.03635", "field": "note", "value": "short", "changed_at": "2024-01-01"},
+    ]
+    f.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    proc = run_cli("state", "import", str(f), db=db)
+    assert proc.returncode == 0, proc.stderr
+    said = proc.stderr.decode()
+    assert "2403.10056: note cut to 20,000 characters" in said
+    assert "2310.03635" not in said
+    assert len(out(run_cli("note", "2403.10056", db=db)).strip()) == 20_000

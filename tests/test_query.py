@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui_digest.core.model import Digest, Paper
-from tui_digest.core.query import QueryError, parse_query
+from tui_digest.core.query import IncompleteQuery, QueryError, parse_query
 from tui_digest.core.schema import date_days
 from tui_digest.core.search_tokens import index_text, query_tokens, tokens
 from tui_digest.core.store import Store
@@ -282,8 +282,11 @@ def test_search_paging(store):
     assert [r.id for r in store.search("", limit=2, offset=1)] == ["2403.10001", "2403.10002"]
 
 
-def test_punctuation_only_words_are_ignored(store):
-    assert store.count("- +++ ...") == 4
+def test_punctuation_only_words_are_ignored_beside_words_and_refused_alone(store):
+    """Alone they listed every paper (`mark --query '🚀'` changed every paper)."""
+    assert store.count("- +++ ... language") == store.count("language") > 0
+    with pytest.raises(IncompleteQuery, match='"-" has nothing to search for'):
+        store.count("- +++ ...")
 
 
 def test_reindex_rebuilds_identical_results(store):

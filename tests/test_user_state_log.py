@@ -11,7 +11,7 @@ import pytest
 from tui_digest.core import state_file
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
-from tui_digest.core.store.user_log import EPOCH, Change, parse_stamp, stamp
+from tui_digest.core.store.user_log import EPOCH, Change, parse_stamp, stamp, write_tags
 
 OLD = "2020-01-01T00:00:00.000Z"
 # Newer than any change a test makes here, yet within the hour a state import
@@ -317,3 +317,27 @@ def test_tags_of_papers_not_here_are_not_offered(db):
         s.import_digest(digest("d2", "2699.99999"))  # it arrives: offered now
         assert s.all_tags() == [("ghost", 1), ("real", 1)]
         assert ids(s, "tag:ghost") == ["2699.99999"]
+
+
+def test_full_width_tags_are_their_ascii_forms(db):
+    """`tag:ｒｏｂｏｔｉｃｓ` (a Chinese input method's full width) found nothing,
+    and `+ｒｏｂｏｔｉｃｓ` saved a second tag, though full width is ignored
+    elsewhere (found by a bug hunt). Tags are folded with NFKC: saved so, and
+    compared so, which finds a full-width tag a cache saved before."""
+    with Store.open(db) as s:
+        s.edit_tags(["2403.00001"], ["robotics"])
+        assert ids(s, "tag:ｒｏｂｏｔｉｃｓ") == ["2403.00001"]
+        assert ids(s, "tag:ＲＯＢＯＴＩＣＳ OR tag:zzz") == ["2403.00001"]
+        assert s.edit_tags(["2403.00001"], ["ｒｏｂｏｔｉｃｓ"]) == 0  # the same tag
+        assert s.edit_tags(["2403.00002"], ["ｒｏｂｏｔｉｃｓ，ｖｉｓｉｏｎ"]) == 1
+        assert s.get_paper("2403.00002").tags == ["robotics", "vision"]
+        # A cache saved the full-width form as typed (before this fold).
+        with s._write() as conn:
+            write_tags(conn, "2403.00003", ["ｍｙｔａｇ"], NEW)
+        s.edit_tags(["2403.00002"], ["mytag"])
+    with Store.open(db) as s:
+        assert s.all_tags() == [("robotics", 2), ("mytag", 2), ("vision", 1)]  # one entry
+        assert ids(s, "tag:mytag") == ids(s, "tag:ＭＹＴＡＧ") == ["2403.00002", "2403.00003"]
+        assert s.edit_tags(["2403.00003"], ["MyTag"]) == 0
+        assert s.edit_tags(["2403.00003"], [], ["mytag"]) == 1
+        assert s.get_paper("2403.00003").tags == []

@@ -103,6 +103,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
         raise StateUsageError("mark: --query is empty; give a search (e.g. is:unread) or arXiv ids")
     if not args.ids and args.query is None:
         raise StateUsageError("mark: give arXiv ids or --query Q")
+    if args.query:
+        _refuse_every_paper(args.query)
     column, value = MARKS[args.action]
     missing: list[str] = []
     with _store(args) as store:
@@ -120,6 +122,21 @@ def cmd_mark(args: argparse.Namespace) -> int:
     changed = len(rowids) - before
     print(f"{args.action}: {changed} {plural(changed, 'paper')} changed, {before} already were")
     return _missing(missing)
+
+
+def _refuse_every_paper(query: str) -> None:
+    """A query that selects nothing out (`sort:relevance` alone) would change
+    every paper: refused as an empty one is. (A term that searches for nothing,
+    `note:🚀`, is refused by the parser; it was left out, and `mark star --query
+    'note:🚀'` starred every paper: found by a bug hunt.)"""
+    from tui_digest.core.query import parse_query
+
+    q = parse_query(query)
+    if q.is_empty and q.related is None:
+        raise StateUsageError(
+            f"mark: --query {for_terminal(query, 80)!r} selects every paper; "
+            "give a search (e.g. is:unread) or arXiv ids"
+        )
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
@@ -160,7 +177,7 @@ def cmd_note(args: argparse.Namespace) -> int:
         rec = store.get_paper(args.id)
         if rec is None:  # an id not in the cache: 1, as `mark` and `tag` say it
             return _missing([args.id])
-        from tui_digest.core.store.user_log import MAX_NOTE
+        from tui_digest.core.store.user_log import MAX_NOTE, note_length
 
         if not args.text:
             if rec.note:
@@ -168,7 +185,7 @@ def cmd_note(args: argparse.Namespace) -> int:
                 print(clean_text(rec.note, MAX_NOTE))
             return 0
         text = " ".join(args.text)
-        if len(text.strip()) > MAX_NOTE:
+        if note_length(text) > MAX_NOTE:
             _say_cut(["note"], f"note cut to {MAX_NOTE:,} characters")
         changed = store.set_note(rec.paper.id, text)
     what = "cleared" if not text.strip() else "saved"
@@ -231,6 +248,10 @@ def cmd_state_import(args: argparse.Namespace) -> int:
         f"state: {result.applied} changes applied ({result.pending} for papers not here yet), "
         f"{result.kept} kept (this cache had the same or newer)"
     )
+    if result.cut:
+        from tui_digest.core.store.user_log import MAX_NOTE
+
+        _say_cut(result.cut, f"note cut to {MAX_NOTE:,} characters")
     ahead = result.future + result.refused
     if ahead:
         print(

@@ -94,6 +94,8 @@ async def test_tag_completion_completes_the_last_tag_only() -> None:
     assert await s.get_suggestion("robotics, r") == "robotics, reading"
     assert await s.get_suggestion("robotics, ") is None
     assert await s.get_suggestion("zz") is None
+    assert await s.get_suggestion("ｒｏ") == "ｒｏbotics"  # full width, as tags compare
+    assert await s.get_suggestion("robotics, ｒ") == "robotics, ｒeading"
 
 
 async def test_a_note_that_cannot_be_saved_is_not_lost(
@@ -201,3 +203,82 @@ async def test_a_note_changed_elsewhere_while_editing_is_not_overwritten_unasked
         assert "Note saved." in notes(app)
     with Store.open(cache) as store:
         assert store.get_paper(rowid).note == "desktop note (desk addition)"
+
+
+async def test_a_tag_removed_elsewhere_while_the_dialog_is_open_stays_removed(
+    cache: Path,
+) -> None:
+    """`tag ID -robotics +x` in a shell while `#` showed "robotics": adding ", y"
+    brought robotics back, as the dialog sent its whole field as new (found by
+    a bug hunt). Only what the user changed in the field is applied."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        with Store.open(cache) as store:
+            pid = store.get_paper(rowid).paper.id
+            store.edit_tags([pid], ["robotics", "old"])
+        await pilot.press("number_sign")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        assert field.value == "robotics, old"
+        with Store.open(cache) as other:  # another process, meanwhile
+            other.edit_tags([pid], ["x"], ["robotics"])
+        field.value = "robotics, y"  # "old" removed, "y" added
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Tags saved on 1 paper." in notes(app)
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).tags == ["x", "y"]
+
+
+async def test_the_selection_shares_tags_that_differ_in_case_or_width(cache: Path) -> None:
+    """`robotics` on one paper and `Robotics` on the other: the selection's `#`
+    field was empty, so robotics could not be removed from both at once (found
+    by a bug hunt). Tags compare as everywhere else (`fold_tag`)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        await pilot.press("space", "j", "space")
+        chosen = main.paper_list.selected_in_order()
+        with Store.open(cache) as store:
+            pids = [store.get_paper(r).paper.id for r in chosen]
+            store.edit_tags(pids[:1], ["robotics", "mine"])
+            store.edit_tags(pids[1:], ["Robotics"])
+        await pilot.press("number_sign")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        assert field.value == "robotics"
+        field.value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+    with Store.open(cache) as store:
+        assert [store.get_paper(r).tags for r in chosen] == [["mine"], []]
+
+
+async def test_a_note_too_long_is_refused_in_the_editor_with_its_text_kept(cache: Path) -> None:
+    """A 124 KB note pasted into `a` was cut to 20,000 characters, " […truncated]"
+    written into it, and the reader said "Note saved." (found by a bug hunt). The
+    editor now says how long it is and stays open with the text."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        await pilot.press("a")
+        await settle(pilot)
+        long = "很长的笔记 long note word " * 2000 + "ENDMARK"
+        app.screen.query_one(TextArea).text = long
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        assert app.screen.query_one(TextArea).text == long
+        said = notes(app)
+        assert "Note saved." not in said
+        assert any(f"{len(long):,} characters" in n and "20,000" in n for n in said)
+        app.screen.query_one(TextArea).text = long[-300:]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Note saved." in notes(app)
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).note == long[-300:].strip()

@@ -640,3 +640,34 @@ async def test_a_short_status_line_keeps_saying_what_the_unread_count_counts(
         await pilot.resize_terminal(120, 30)
         await settle(pilot)
         assert "38 unread in all  filter: is:unread  search: zzzznothing" in status_text(app)
+
+
+async def test_undo_says_what_it_did(cache: Path) -> None:
+    """ctrl+z said "Undone: starred 0 papers (1 already were)." after a shell
+    unstarred the paper, and "Undone: starred 1 paper (1 already were)." for a
+    bulk star: the original action's words (found by a bug hunt)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ids = list(app.main.paper_list.ids)
+        await pilot.press("s")
+        await settle(pilot)
+        with Store.open(cache) as other:  # `tui-digest mark unstar ID` meanwhile
+            other.set_starred(ids[:1], False)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "Undone: nothing changed (1 paper was already unstarred)." in notes(app)
+        await pilot.press("space", "j", "space")
+        chosen = app.main.paper_list.selected_in_order()
+        with Store.open(cache) as other:  # one unstarred, one starred
+            other.set_starred(chosen[1:], True)
+        await pilot.press("s")
+        await settle(pilot)
+        assert flags(cache, chosen, "starred") == [True, True]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert flags(cache, chosen, "starred") == [False, True]
+        assert notes(app)[-1] == "Undone: unstarred 1 paper."
+        await pilot.press("m", "ctrl+z")
+        await settle(pilot)
+        assert notes(app)[-1] == "Undone: marked 1 paper unread."

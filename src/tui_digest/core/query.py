@@ -53,12 +53,16 @@ Syntax (words are separated by spaces; everything is case-insensitive):
     2403.10056v2  arXiv:2403.10056  https://arxiv.org/abs/2403.10056
                           a paper id as shown or copied: searched as the bare id
     A word such as `foo:bar` with an unknown qualifier is searched as text.
+    A term with nothing to search for (`note:🚀`, `ti:[/]`, `tag:+`) raises
+    `IncompleteQuery`; a bare one is left out beside other terms (`C++ -`),
+    and alone raises it too (`query_nothing`): it never selects every paper.
     Full-width forms (－ ： （ ） ＂ ｔｉ ＯＲ), curly quotes and the minus sign
     are read as the ASCII of the syntax (a Chinese input method types them).
 
 `parse_query` raises `QueryError` with a message meant for the user.
 The modules beside this one: `query_dates` (date: values and their SQL),
-`query_fts` (terms as FTS5 expressions), `query_compile` (a `Query` as SQL).
+`query_fts` (terms as FTS5 expressions), `query_compile` (a `Query` as SQL),
+`query_nothing` (the error of a term that searches for nothing).
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ from dataclasses import field
 from tui_digest.core.digest_day import local_today
 from tui_digest.core.errors import IncompleteQuery, QueryError
 from tui_digest.core.query_dates import parse_date
+from tui_digest.core.query_nothing import node_text, nothing_error, shown_term
 from tui_digest.core.record import record
 from tui_digest.core.search_tokens import query_tokens
 
@@ -103,10 +108,28 @@ MAX_TAG = 64  # characters a saved tag keeps
 
 
 def saved_tag(text: str) -> str:
-    """A tag as saving stores it (`store.user_log.clean_tags`): inner spaces as
-    "-", cut to MAX_TAG characters, no leading + or -. `tag:"old stuff"` then
-    finds the tag saved as `+'old stuff'` (old-stuff; found by a bug hunt)."""
-    return "-".join(text.split())[:MAX_TAG].lstrip("+-")
+    """A tag as saving stores it (`store.user_log.clean_tags`): NFKC (full
+    width as ASCII), inner spaces as "-", cut to MAX_TAG characters, no leading
+    + or -. `tag:"old stuff"` then finds the tag saved as `+'old stuff'`
+    (old-stuff; found by a bug hunt)."""
+    return "-".join(nfkc(text).split())[:MAX_TAG].lstrip("+-")
+
+
+def fold_tag(tag: str) -> str:
+    """A tag as tags are compared, everywhere (`tag:`, adding, removing, the
+    tags dialog): NFKC and case folded. Full width (a Chinese input method's
+    `ｒｏｂｏｔｉｃｓ`) was a tag of its own, and `tag:ｒｏｂｏｔｉｃｓ` found
+    nothing (found by a bug hunt); tags saved so before are found by the fold."""
+    return nfkc(tag).casefold()
+
+
+def nfkc(text: str) -> str:
+    """`text` in NFKC (full width as ASCII: what a tag is saved as)."""
+    if text.isascii():
+        return text
+    import unicodedata  # (not with the reader's first frame)
+
+    return unicodedata.normalize("NFKC", text)
 
 
 @record(frozen=True)
@@ -146,6 +169,9 @@ class Query:
     related: str | None = None  # an arXiv id (no version)
     tags: list[tuple[str, bool]] = field(default_factory=list)  # (tag, negated)
     notes: list[Term] = field(default_factory=list)  # note: terms (field "note")
+    # Bare words that search for nothing (punctuation, emoji), as typed: left
+    # out beside other terms; alone, the query is refused (`parse_query`).
+    ignored: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -307,6 +333,9 @@ def parse_query(text: str, *, today: str | None = None) -> Query:
         local_today() if "date:" in text.translate(_SYNTAX_FOLD).lower() else "1970-01-01"
     )
     _add_chains(q, chains, day)
+    if q.ignored and q.is_empty and q.related is None:
+        # Only words that search for nothing (`🚀`, `[/]`): it listed every paper.
+        raise nothing_error(None, q.ignored[0], False, False)
     if q.related is not None and q.sort is not None:  # (the sort was ignored unsaid)
         raise QueryError(f"related:ID lists by similarity: it takes no sort: (sort:{q.sort})")
     return q
@@ -318,6 +347,8 @@ def _add_chains(q: Query, chains: list[list[_Node]], today: str) -> None:
             options = tuple(o for o in (_option(node) for node in chain) if o)
             if options:
                 q.groups.append(AnyOf(options))
+            else:  # `🚀 OR [/]`
+                q.ignored.append(" OR ".join(node_text(node) for node in chain))
         elif chain[0][0] == "atom":
             qualifier, value, phrase, negated = chain[0][1]
             _add(q, qualifier, value, phrase, negated, today)
@@ -327,6 +358,8 @@ def _add_chains(q: Query, chains: list[list[_Node]], today: str) -> None:
             option = _option(("group", False, chain[0][2]))
             if option:
                 q.groups.append(AnyOf((option,), negated=True))
+            else:  # `-(🚀)`
+                q.ignored.append(node_text(chain[0]))
 
 
 def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
@@ -367,9 +400,10 @@ def _group_term(qualifier: str | None, value: str, phrase: bool, negated: bool) 
     if qualifier in USER_FIELDS:
         # The user's tags and notes: `query_user` compiles a group holding them.
         text = saved_tag(value) if qualifier == "tag" else value
-        # (a note: of punctuation alone searches for nothing, as a word does)
         found = text.strip() if qualifier == "tag" else query_tokens(text)
-        return Term(text, qualifier, phrase, negated) if found else None
+        if not found:  # (it was left out unsaid: see `query_nothing`)
+            raise nothing_error(qualifier, value, phrase, negated)
+        return Term(text, qualifier, phrase, negated)
     if qualifier is not None and qualifier not in FIELDS:
         raise QueryError(f"{qualifier}: cannot stand inside OR or -( ); use it outside")
     q = Query()
@@ -399,21 +433,33 @@ def _add(
     elif qualifier == "sort":
         q.sort = _sort(value, negated)
     elif qualifier == "tag":
+        if not saved_tag(value):  # `tag:+`: no tag is saved so
+            raise nothing_error(qualifier, value, phrase, negated)
         q.tags.append((saved_tag(value), negated))
     elif qualifier == "note":
-        if query_tokens(value):  # punctuation alone searches for nothing
-            q.notes.append(Term(value, "note", phrase, negated))
+        if not query_tokens(value):
+            raise nothing_error(qualifier, value, phrase, negated)
+        q.notes.append(Term(value, "note", phrase, negated))
     elif qualifier == "related":
         q.related = _related(q, value, negated)
     else:
-        column = FIELDS[qualifier] if qualifier else None
-        if column in (None, "id") and not phrase:
-            # A paper id as the reader shows or copies it (2403.10056v2,
-            # arXiv:2403.10056, an arxiv.org link) searches for the bare id,
-            # as the index holds it.
-            value = _paper_id(value) or value
-        if query_tokens(value):  # punctuation alone searches for nothing
-            q.terms.append(Term(value, column, phrase, negated))
+        _add_text(q, qualifier, value, phrase, negated)
+
+
+def _add_text(q: Query, qualifier: str | None, value: str, phrase: bool, negated: bool) -> None:
+    """A word or phrase of the papers' text, maybe in a field."""
+    column = FIELDS[qualifier] if qualifier else None
+    if column in (None, "id") and not phrase:
+        # A paper id as the reader shows or copies it (2403.10056v2,
+        # arXiv:2403.10056, an arxiv.org link) searches for the bare id,
+        # as the index holds it.
+        value = _paper_id(value) or value
+    if query_tokens(value):
+        q.terms.append(Term(value, column, phrase, negated))
+    elif qualifier is not None:  # `ti:🚀`: the user asked for it in a field
+        raise nothing_error(qualifier, value, phrase, negated)
+    else:  # punctuation beside words (`C++ - tips`) searches for nothing
+        q.ignored.append(shown_term(qualifier, value, phrase, negated))
 
 
 def _related(q: Query, value: str, negated: bool) -> str:

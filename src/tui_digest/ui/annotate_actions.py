@@ -3,7 +3,8 @@
 Tags apply to the selection when there is one, else to the current paper; the
 dialog starts with the tags all of them share, and what the user removes from
 that list is removed from each, what they add is added to each (so tags that
-only some papers have are kept). The note is the current paper's. Reading and
+only some papers have are kept, and a tag another process added or removed
+while the dialog was open stays so). The note is the current paper's. Reading and
 writing go through thread workers (one write at a time); the detail
 pane is re-read after.
 """
@@ -27,6 +28,25 @@ from tui_digest.ui.widgets.paper_list import PaperList
 
 if TYPE_CHECKING:
     from tui_digest.core.model import PaperRecord
+
+
+def shared_tags(records: Sequence[PaperRecord]) -> list[str]:
+    """The tags of the first paper every paper has, compared as tags are
+    everywhere (`fold_tag`: `robotics` and `Robotics` are one tag)."""
+    from tui_digest.core.query import fold_tag
+
+    others = [{fold_tag(t) for t in r.tags} for r in records[1:]]
+    return [t for t in records[0].tags if all(fold_tag(t) in tags for tags in others)]
+
+
+def tags_edit(shown: Sequence[str], typed: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The tags the user added to and removed from the `shown` field (`fold_tag`)."""
+    from tui_digest.core.query import fold_tag
+
+    was, now = {fold_tag(t) for t in shown}, {fold_tag(t) for t in typed}
+    return [t for t in typed if fold_tag(t) not in was], [
+        t for t in shown if fold_tag(t) not in now
+    ]
 
 
 class AnnotateActions:
@@ -65,7 +85,7 @@ class AnnotateActions:
 
         if not records:
             return
-        shared = [t for t in records[0].tags if all(t in r.tags for r in records[1:])]
+        shared = shared_tags(records)
         ids = [r.paper.id for r in records]
         title = f"Tags of {ids[0]}" if len(ids) == 1 else f"Tags of {len(ids)} selected papers"
         if typed is not None:
@@ -77,12 +97,13 @@ class AnnotateActions:
             from tui_digest.core.store.user_log import clean_tags  # (not at start)
 
             new = clean_tags(value.split(","))
-            keep = {t.casefold() for t in new}
-            removed = [t for t in shared if t.casefold() not in keep]
-            if not removed and {t.casefold() for t in shared} == keep:
+            # Only the user's own edit of what the dialog showed: the whole field
+            # sent as new added back a tag another process removed meanwhile.
+            added, removed = tags_edit(shared, new)
+            if not added and not removed:
                 return
             self._write_user_text(
-                lambda store: store.edit_tags(ids, new, removed),
+                lambda store: store.edit_tags(ids, added, removed),
                 [r.rowid for r in records],
                 saved=f"Tags saved on {counted(len(ids), 'paper')}.",
                 # The dialog is closed by then: what was typed would be lost.

@@ -14,6 +14,8 @@ from tui_digest.core.wording import counted
 
 # How a change is told: flag -> (set, cleared)
 _VERBS = {"read": ("marked {} read", "marked {} unread"), "starred": ("starred {}", "unstarred {}")}
+# What a paper is then: flag -> (set, cleared)
+_STATES = {"read": ("read", "unread"), "starred": ("starred", "unstarred")}
 
 
 # A NamedTuple, for the reader's start (see core.record).
@@ -35,6 +37,20 @@ class FlagChange(NamedTuple):
         if already > 0:
             text += f" ({already:,} already were)"
         return text
+
+    def describe_undo(self) -> str:
+        """What undoing this change did: "Undone: unstarred 3 papers." Here
+        `asked` is the papers the undone change had changed (one may have been
+        changed back elsewhere since). It said the original action's words:
+        "Undone: starred 0 papers (1 already were)." (found by a bug hunt)."""
+        done, undone = _VERBS[self.flag]
+        text = (undone if self.value else done).format(counted(len(self.rowids), "paper"))
+        already = self.asked - len(self.rowids)
+        state = _STATES[self.flag][int(self.value)]
+        was = f"{counted(already, 'paper')} was" if already == 1 else f"{already:,} were"
+        if not self.rowids:
+            return f"Undone: nothing changed ({was} already {state})."
+        return f"Undone: {text}" + (f" ({was} already {state})." if already > 0 else ".")
 
 
 Schedule = Callable[[float, Callable[[], None]], object]

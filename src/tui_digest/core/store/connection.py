@@ -28,6 +28,7 @@ from tui_digest.core.cache_access import readonly_reason, readonly_uri
 from tui_digest.core.cache_guard import check_cache, damage, is_locked_error
 from tui_digest.core.errors import CacheError, UpgradeNeeded
 from tui_digest.core.paths import default_db_path
+from tui_digest.core.query import fold_tag
 
 _SQLITE_READONLY = 8  # "attempt to write a readonly database", whatever its extended code
 # How long a write that tells of its wait first waits inside SQLite.
@@ -390,5 +391,6 @@ def check_version(path: Path) -> None:
 
 
 def _fold_tag(tag: str | None) -> str | None:
-    """SQL `fold_tag`: a tag as `tag:` compares it, case folded (`query_notes.tags_cond`)."""
-    return tag.casefold() if isinstance(tag, str) else tag
+    """SQL `fold_tag`: a tag as `tag:` compares it (`query.fold_tag`: NFKC, case
+    folded; `query_notes.tags_cond`)."""
+    return fold_tag(tag) if isinstance(tag, str) else tag

@@ -41,6 +41,7 @@ class Undone(NamedTuple):
     value: bool  # what the change had set (undo set the opposite)
     rowids: list[int]  # the papers undo changed back
     asked: int
+    recorded: int = 0  # the papers the change had changed (some may be back already)
 
 
 def this_reader() -> str:
@@ -108,7 +109,7 @@ def undo_last(conn: sqlite3.Connection, owner: str | None = None) -> Undone | No
     conn.execute("DELETE FROM undo_log WHERE pk = ?", (pk,))
     rowids = _unpack(blob)
     changed = user_state.change_flag(conn, flag, rowids, not value)
-    return Undone(flag, bool(value), changed, int(asked))
+    return Undone(flag, bool(value), changed, int(asked), len(rowids))
 
 
 def _pack(rowids: Sequence[int]) -> bytes:

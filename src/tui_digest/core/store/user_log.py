@@ -19,10 +19,11 @@ import dataclasses
 import datetime as _dt
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from tui_digest.core.query import saved_tag
+from tui_digest.core.query import fold_tag, nfkc, saved_tag
 from tui_digest.core.query_user import fold_note
 from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
@@ -65,20 +66,29 @@ def parse_stamp(text: str) -> str:
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
-    """Tags as stored: trimmed, inner spaces as '-', no commas, once each (ignoring case)."""
+    """Tags as stored: NFKC, trimmed, inner spaces as '-', no commas (a
+    full-width one splits too), once each (`fold_tag`: any case, any width)."""
     out: list[str] = []
     seen: set[str] = set()
     for raw in tags:
-        for part in clean_line(str(raw)).split(","):
+        for part in nfkc(clean_line(str(raw))).split(","):
             tag = saved_tag(part)
-            if tag and tag.casefold() not in seen:
-                seen.add(tag.casefold())
+            if tag and fold_tag(tag) not in seen:
+                seen.add(fold_tag(tag))
                 out.append(tag)
     return out
 
 
 def clean_note(text: str) -> str:
-    return clean_text(str(text), MAX_NOTE).strip()
+    """A note as stored: controls out, trimmed, then cut to MAX_NOTE characters
+    (`note_length` says whether it will be: callers say so to the user)."""
+    note = clean_text(str(text), sys.maxsize).strip()
+    return clean_text(note, MAX_NOTE) if len(note) > MAX_NOTE else note
+
+
+def note_length(text: str) -> int:
+    """The characters of the note `text` before `clean_note` cuts it."""
+    return len(clean_text(str(text), sys.maxsize).strip())
 
 
 # --- Reading ---------------------------------------------------------------------
@@ -115,7 +125,13 @@ def all_tags(conn: sqlite3.Connection) -> list[tuple[str, int]]:
         "SELECT tag, count(*) AS n FROM paper_tags WHERE id IN (SELECT id FROM papers) "
         "GROUP BY tag ORDER BY n DESC, tag"
     )
-    return [(tag, int(n)) for tag, n in rows]
+    # One entry per tag as `fold_tag` compares them (a full-width `ｒｏｂｏｔｉｃｓ`
+    # a cache saved before it is `robotics`), shown as most papers have it.
+    counts: dict[str, tuple[str, int]] = {}
+    for tag, n in rows:
+        shown, total = counts.get(fold_tag(tag), (tag, 0))
+        counts[fold_tag(tag)] = (shown, total + int(n))
+    return sorted(counts.values(), key=lambda c: -c[1])
 
 
 # --- Writing (inside the caller's transaction) -------------------------------------
@@ -157,13 +173,14 @@ def edit_tags(
     at: str,
 ) -> int:
     """Add and remove tags on papers; returns how many papers changed."""
-    add, gone = clean_tags(add), {t.casefold() for t in clean_tags(remove)}
+    add, gone = clean_tags(add), {fold_tag(t) for t in clean_tags(remove)}
     current = tags_of(conn, ids)
     changed = 0
     for pid in dict.fromkeys(ids):
         old = current.get(pid, [])
-        new = clean_tags([t for t in old if t.casefold() not in gone] + add)
-        if new != old:
+        new = clean_tags([t for t in old if fold_tag(t) not in gone] + add)
+        # (a tag saved in full width before `fold_tag` is the same tag)
+        if [fold_tag(t) for t in new] != [fold_tag(t) for t in old]:
             write_tags(conn, pid, new, at)
             changed += 1
     return changed
@@ -255,6 +272,7 @@ class MergeResult:
     pending: int = 0  # of `applied`: changes for papers not in this cache yet
     future: int = 0  # of `applied`: stamped over an hour ahead, filling a field not set here
     refused: int = 0  # stamped over an hour ahead, where this cache had a change of its own
+    cut: list[str] = dataclasses.field(default_factory=list)  # papers whose note was cut
 
 
 def _local(conn: sqlite3.Connection, pid: str, field: str) -> tuple[object, str] | None:
@@ -325,6 +343,8 @@ def merge(
         if c.field == "tags":
             write_tags(conn, c.id, clean_tags(c.value), c.changed_at)  # type: ignore[arg-type]
         else:
+            if note_length(str(c.value)) > MAX_NOTE:  # (it was cut unsaid: bug hunt)
+                result.cut.append(c.id)
             write_note(conn, c.id, clean_note(str(c.value)), c.changed_at)
     if seen:
         added = watch_seen.merge_seen(conn, seen)

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, TextArea
 
+from tui_digest.core.query import fold_tag
 from tui_digest.ui import keys
 from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.screens import breakpoints
@@ -36,9 +37,10 @@ class TagSuggester(Suggester):
         typed = last.lstrip()
         if not typed:
             return None
-        chosen = {t.strip().casefold() for t in head.split(",")}
+        # Compared as tags are (`fold_tag`: a full-width `ｒｏ` completes `robotics`).
+        chosen = {fold_tag(t.strip()) for t in head.split(",")}
         for tag in self.tags:
-            if tag.casefold().startswith(typed.casefold()) and tag.casefold() not in chosen:
+            if fold_tag(tag).startswith(fold_tag(typed)) and fold_tag(tag) not in chosen:
                 return value + tag[len(typed) :]
         return None
 
@@ -115,7 +117,22 @@ class NoteDialog(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        from tui_digest.core.store.user_log import MAX_NOTE, note_length
+
+        text = self.query_one(TextArea).text
+        length = note_length(text)
+        if length > MAX_NOTE:
+            # Saved, it was cut with " […truncated]" written into it, and the
+            # reader said "Note saved." (found by a bug hunt): the editor stays.
+            self.notify(
+                f"The note is {length:,} characters; a note keeps at most {MAX_NOTE:,}. "
+                f"Shorten it to save ({hint_key(self.app, 'note.cancel')} cancels).",
+                title="Note too long",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

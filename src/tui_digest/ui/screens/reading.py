@@ -202,7 +202,8 @@ class ReadingScreen(ListingScreen):
             undone = store.undo_last()
             if undone is None:
                 return None
-            return FlagChange(undone.flag, undone.value, tuple(undone.rowids), undone.asked)
+            # (`asked`: what the change had changed, that the undo acted on)
+            return FlagChange(undone.flag, undone.value, tuple(undone.rowids), undone.recorded)
 
         self.change_marks(undo, quiet=False, undoable=False, undo=True)
 
@@ -276,7 +277,7 @@ class ReadingScreen(ListingScreen):
         if message.undo:
             # The timer is left as it was: an `m` undone was made explicit by
             # the `m`; an `M` undone was no choice about each paper (`Store.undo_last`).
-            self.notify(f"Undone: {change.describe(capital=False)}.", markup=False)
+            self.notify(change.describe_undo(), markup=False)
         elif not message.quiet:
             # Every s / m / M says what it changed; a one-paper change only briefly.
             # The undo key of the screen shown (the reading view has its own), as bound now.
