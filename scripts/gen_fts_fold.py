@@ -14,6 +14,10 @@ tokeniser can put in a token is put between two ASCII letters and given to
 unicode61, and what comes back says which of the three it is. The test
 `tests/test_fts_fold.py` asks the SQLite in use the same questions and
 compares. Usage: python scripts/gen_fts_fold.py  (rewrites the module)
+
+Letters unicode61 leaves as they are but users spell in ASCII (Ł as L, Ø as
+O, Æ as AE) are not added here: the tokeniser spells them out first
+(`search_tokens.LETTER_FOLDS`), before its prefixes and lengths are taken.
 """
 
 from __future__ import annotations

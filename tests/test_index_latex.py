@@ -37,6 +37,12 @@ PLAIN = Paper(
     title_en="Naive Bayes revisited",
     abstract_en="Alpha blending of the right segments; theta functions.",
 )
+# Operator names are shown apart from their operands (`n log n`, found by a bug hunt).
+SORTING = Paper(
+    id="2401.00004",
+    title_en="Fast Sorting in $O(n\\log n)$ Time for $k\\log k$ Heaps",
+    abstract_en="Cuts the cost from $0.50 to $0.05 per query; $\\log\\log n$ rounds.",
+)
 
 # query -> the papers that show it (as the reader shows them: `readable`)
 SHOWN = {
@@ -61,6 +67,11 @@ SHOWN = {
     # No phrase runs from the shown text into the written words.
     '"input textit"': [],
     '"backpropagation na"': [],
+    '"n log n"': [SORTING],
+    '"k log k"': [SORTING],
+    '"log log n rounds"': [SORTING],
+    "nlog": [],
+    "ti:loglog": [],
 }
 
 
@@ -71,7 +82,7 @@ def _ids(papers: list[Paper]) -> list[str]:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):
     with Store.open(tmp_path_factory.mktemp("latex") / "c.db") as s:
-        s.import_digest(Digest("d1", date="2024-01-01", papers=[NAIVE, THETA, PLAIN]))
+        s.import_digest(Digest("d1", date="2024-01-01", papers=[NAIVE, THETA, PLAIN, SORTING]))
         yield s
 
 
@@ -81,6 +92,8 @@ def test_the_texts_show_those_words():
     assert readable(THETA.title_en).startswith("α-Divergence")
     assert "θ with an ℓ₀ penalty" in readable(THETA.abstract_en)
     assert "the right segment of" in readable(THETA.summary_en)
+    assert readable(SORTING.title_en) == "Fast Sorting in O(n log n) Time for k log k Heaps"
+    assert readable(SORTING.abstract_en).startswith("Cuts the cost from $0.50 to $0.05 per")
 
 
 @pytest.mark.parametrize(("query", "papers"), SHOWN.items())

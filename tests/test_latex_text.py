@@ -67,3 +67,64 @@ def test_deep_nesting_is_kept_as_written_instead_of_recursing():
     # The outer eight are read, the rest is left as written.
     assert readable(deep_text) == "\\mbox{" * 4992 + "x" + "}" * 4992
     assert readable("{\\'" * 10_000) == "{\\'" * 10_000
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # Two currency dollars are not a formula (found by a bug hunt): Pandoc's
+        # rule, a closing `$` neither after a space nor before a digit.
+        ("Cuts cost from $0.50 to $0.05 per query", "Cuts cost from $0.50 to $0.05 per query"),
+        ("GPT-4 costs $30/M tokens vs $60/M", "GPT-4 costs $30/M tokens vs $60/M"),
+        ("between $100 and $200", "between $100 and $200"),
+        ("Costs $5 and $10 per query", "Costs $5 and $10 per query"),
+        ("$5-$10 per hour, $5/$10", "$5-$10 per hour, $5/$10"),
+        ("Earn $1 Million", "Earn $1 Million"),
+        # A price, then a formula: each read for what it is.
+        (r"costs $5 while $\alpha$ stays", "costs $5 while α stays"),
+        (r"a $5 budget and $x^2$ cost", "a $5 budget and x² cost"),
+        # What authors write stays a formula: a space after a control word,
+        # spaces on both sides (spaces TeX ignores, as at a formula's ends),
+        # numbers in maths.
+        (r"with $\epsilon $ error", "with ϵ error"),
+        (r"with $ \alpha $ error", "with α error"),
+        (r"$\alpha $-blending", "α-blending"),
+        (r"in $2$ dimensions, $10^{-3}$", "in 2 dimensions, 10⁻³"),
+    ],
+)  # fmt: skip
+def test_dollar_amounts_are_kept_and_formulas_still_read(text, shown):
+    assert readable(text) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # Operator names stand apart from their operands, as TeX sets them
+        # (found by a bug hunt: `O(nlog n)`).
+        (r"$O(n\log n)$", "O(n log n)"),
+        (r"$k\log k$ heaps", "k log k heaps"),
+        (r"$\log\log n$", "log log n"),
+        (r"$n\log{n}$", "n log n"),
+        (r"$2\max_i x_i$", "2 maxᵢ xᵢ"),
+        (r"$\sin^2x$", "sin² x"),
+        (r"$\operatorname{softmax}(z)$, $n\operatorname{polylog}n$", "softmax(z), n polylog n"),
+        # ... but not from what encloses them or a sign before them.
+        (r"$\log(n)$, $\exp(-x)$, $-\log p(x)$", "log(n), exp(-x), -log p(x)"),
+        (r"$(\log n)$", "(log n)"),
+        # Relations and binary operators: a space on both sides, or none.
+        (r"$a\leq b$", "a ≤ b"),
+        (r"$k\times k$", "k × k"),
+        (r"$x\in X$, $f\colon$", r"x ∈ X, $f\colon$"),
+        (r"$\mathbb{R}^d\to\mathbb{R}$", "ℝᵈ → ℝ"),
+        (r"$x\leq-1$", "x ≤ -1"),
+        (r"$x \leq y$", "x ≤ y"),
+        (r"$a\leq(b)$", "a ≤ (b)"),
+        # Alone or at an end, a sign has nothing to stand apart from.
+        (r"3$\times$ faster, $\times 2$, $2\times$, $\pm$", "3× faster, × 2, 2×, ±"),
+        (r"$\pm1$ and $a=\log n$", "±1 and a=log n"),
+        # Scripts keep their characters together.
+        (r"$x^{n-1}$, $2^{\log n}$", r"xⁿ⁻¹, $2^{\log n}$"),
+    ],
+)  # fmt: skip
+def test_operators_and_relations_are_spaced_as_tex_sets_them(text, shown):
+    assert readable(text) == shown

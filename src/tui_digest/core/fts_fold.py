@@ -13,6 +13,10 @@ CPU (10k generated papers: 0.99 -> 0.81 s), for the same index byte for
 byte (issue 13 req 1). The query side folds its tokens the same way, so
 an index made with unicode61 (which leaves folded text as it is) answers
 exactly as before.
+
+The letters unicode61 keeps as letters of their own (Ł, Ø, Æ...) are spelt
+as ASCII before this, by the tokeniser (`search_tokens.LETTER_FOLDS`): the
+table here stays what SQLite does (`tests/test_fts_fold.py`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ What counts as a match follows the search (core/search_tokens.py):
 - case is ignored; excluded words (`-survey`, `-(a OR b)`) and qualifiers such
   as `is:` or `date:` highlight nothing; words of every OR alternative do;
 - text and words are folded as the index folds them (NFKC, case, accents:
-  `fts_fold`), so `cafe` highlights "Café" and `gpt` "ＧＰＴ", as they find them.
+  `fts_fold`, and Ł, Ø, Æ... as ASCII spells them), so `cafe` highlights
+  "Café", `gpt` "ＧＰＴ" and `soren` "Søren", as they find them.
 
 Pure and small: no Textual here; the UI caches spans per row.
 """
@@ -26,7 +27,7 @@ from typing import NamedTuple
 
 from tui_digest.core.fts_fold import fts_fold
 from tui_digest.core.query import USER_FIELDS, AnyOf, QueryError, Term, parse_query
-from tui_digest.core.search_tokens import _CJK_RUN_RE, _WORD_RE, is_cjk_piece
+from tui_digest.core.search_tokens import _CJK_RUN_RE, _WORD_RE, fold_letters, is_cjk_piece
 
 Span = tuple[int, int]
 
@@ -59,8 +60,9 @@ _ODD: set[str] = set()
 
 
 class _CharFold(dict[str, str]):
-    """Each character as the index folds it (`search_tokens._normalise`, then
-    `fts_fold`), cached; combining marks dropped (the index drops accents)."""
+    """Each character as the index folds it (`search_tokens._normalise`, with
+    its `LETTER_FOLDS`, then `fts_fold`), cached; combining marks dropped (the
+    index drops accents)."""
 
     LIMIT = 50_000
 
@@ -70,7 +72,7 @@ class _CharFold(dict[str, str]):
         if unicodedata.category(ch) == "Mn":
             folded = ""
         else:
-            folded = fts_fold(unicodedata.normalize("NFKC", ch).casefold())
+            folded = fts_fold(unicodedata.normalize("NFKC", fold_letters(ch)).casefold())
         if len(folded) != 1:
             _ODD.add(ch)
         self[ch] = folded

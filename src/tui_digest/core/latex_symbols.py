@@ -193,6 +193,27 @@ OPERATORS = frozenset(
         "Pr",
     ]
 )
+# TeX's classes of the math symbols above that are not ordinary ones (The
+# TeXbook, chapter 17; `latex_text` spaces them as chapter 18 and appendix G
+# say): relations, binary operators, large operators, delimiters. Operator
+# names (`OPERATORS`, `\operatorname{}`) are large operators too.
+RELATIONS = frozenset(
+    [
+        "leq", "le", "geq", "ge", "neq", "ne", "approx", "sim", "simeq", "equiv", "propto",
+        "ll", "gg", "to", "rightarrow", "leftarrow", "leftrightarrow", "Rightarrow",
+        "Leftarrow", "Leftrightarrow", "mapsto", "uparrow", "downarrow", "in", "notin",
+        "subset", "subseteq", "supset", "perp", "mid",
+    ]
+)  # fmt: skip
+BINARY = frozenset(
+    [
+        "times", "cdot", "pm", "mp", "div", "cup", "cap", "wedge", "vee", "oplus", "otimes",
+        "circ", "bullet", "star", "ast",
+    ]
+)  # fmt: skip
+LARGE_OPERATORS = frozenset(["sum", "prod", "int"])
+OPENING = frozenset(["langle", "{"])
+CLOSING = frozenset(["rangle", "}"])
 # Spacing commands: a plain space.
 SPACES = frozenset([",", ";", ":", "!", " ", "quad", "qquad"])
 # Commands whose braced argument is shown as is: fonts and boxes.

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from tui_digest.core import latex_spacing as sp
 from tui_digest.core.latex_symbols import (
     ACCENTS,
     BLACKBOARD,
@@ -109,7 +110,8 @@ class _Parser:
         s, start = self.s, self.i
         delim = "$$" if s.startswith("$$", start) else "$"
         end = _find_unescaped(s, delim, start + len(delim))
-        if end < 0:  # an unmatched $ is just a dollar sign
+        if end < 0 or (delim == "$" and not _closes(s, start + 1, end)):
+            # An unmatched $ is just a dollar sign; so is a price's ($5 and $10).
             self.i = start + 1
             return "$"
         self.i = end + len(delim)
@@ -117,7 +119,8 @@ class _Parser:
         if len(body) > _MAX_GROUP:
             return s[start : self.i]
         try:
-            return _Math(body).parse()
+            # TeX ignores the spaces inside a formula: none at its ends (`$\\alpha $-blending`).
+            return _Math(body).parse().strip(" ")
         except _NotUnderstood:
             return s[start : self.i]
 
@@ -157,36 +160,56 @@ class _Math:
         self.s = body
         self.i = 0
         self.depth = 0
+        self.scripts = 0  # inside a super- or subscript: its characters stay together
+        self.kind = sp.ORD  # the class of the atom `_atom` read last
 
     def parse(self, stop: str = "") -> str:
-        out: list[str] = []
+        pieces: list[str] = []
+        kinds: list[int] = []
         s = self.s
         while self.i < len(s):
             ch = s[self.i]
             if stop and ch == stop:
-                return "".join(out)
+                return self._joined(pieces, kinds)
             if ch in "^_":
                 self.i += 1
                 table = SUPERSCRIPT if ch == "^" else SUBSCRIPT
+                self.scripts += 1
                 atom = self._atom()
+                self.scripts -= 1
                 try:
-                    out.append("".join(table[c] for c in atom))
+                    script = "".join(table[c] for c in atom)
                 except KeyError:
                     raise _NotUnderstood from None
+                if kinds and kinds[-1] != sp.SPACE:  # `\\max_i`: the operator with its script
+                    pieces[-1] += script
+                else:
+                    pieces.append(script)
+                    kinds.append(sp.ORD)
             elif ch in "{}" or ch == "\\" or not ch.isspace():
-                out.append(self._atom())
+                atom = self._atom()
+                if atom:
+                    pieces.append(atom)
+                    kinds.append(sp.SPACE if atom == " " else self.kind)
             else:
-                out.append(" ")
+                pieces.append(" ")
+                kinds.append(sp.SPACE)
                 while self.i < len(s) and s[self.i].isspace():
                     self.i += 1
         if stop:
             raise _NotUnderstood  # unbalanced group
-        return "".join(out)
+        return self._joined(pieces, kinds)
+
+    def _joined(self, pieces: list[str], kinds: list[int]) -> str:
+        if self.scripts or len(pieces) < 2:
+            return "".join(pieces)
+        return sp.spaced(pieces, kinds)
 
     def _atom(self) -> str:
         s = self.s
         if self.i >= len(s):
             raise _NotUnderstood
+        self.kind = sp.ORD
         ch = s[self.i]
         if ch == "{":
             self.depth += 1
@@ -196,6 +219,7 @@ class _Math:
             inner = self.parse(stop="}")
             self.i += 1
             self.depth -= 1
+            self.kind = sp.ORD
             return inner
         if ch == "~":  # a tie: a space
             self.i += 1
@@ -204,12 +228,15 @@ class _Math:
             raise _NotUnderstood
         if ch != "\\":
             self.i += 1
+            self.kind = sp.CHAR_KINDS.get(ch, sp.ORD)
             return ch
         name, after = _command_name(s, self.i)
         self.i = after
         if name in SYMBOLS:
+            self.kind = sp.SYMBOL_KINDS.get(name, sp.ORD)
             return SYMBOLS[name]
         if name in OPERATORS:
+            self.kind = sp.OP
             return name
         if name in SPACES:
             return " "
@@ -217,15 +244,21 @@ class _Math:
             if s.startswith(".", self.i):  # \left. is an invisible delimiter
                 self.i += 1
                 return ""
-            return self._atom() if not s.startswith("\\", self.i) else self._delimiter()
+            delimiter = self._atom() if not s.startswith("\\", self.i) else self._delimiter()
+            self.kind = sp.OPEN if name == "left" else sp.CLOSE
+            return delimiter
         if name in FONT_COMMANDS or name == "mathbb":
             inner = self._atom()
+            self.kind = sp.OP if name == "operatorname" else sp.ORD
             return _blackboard(inner) if name == "mathbb" else inner
         if name == "frac":
             num, den = self._atom(), self._atom()
+            self.kind = sp.ORD
             return f"{_paren(num)}/{_paren(den)}"
         if name == "sqrt":
-            return "√" + _paren(self._atom())
+            root = "√" + _paren(self._atom())
+            self.kind = sp.ORD
+            return root
         raise _NotUnderstood
 
     def _delimiter(self) -> str:
@@ -234,6 +267,29 @@ class _Math:
         if name in ("{", "}", "|", "langle", "rangle"):
             return SYMBOLS[name]
         raise _NotUnderstood
+
+
+def _closes(s: str, begin: int, end: int) -> bool:
+    """Whether the `$` at `end` closes the formula whose body starts at `begin`.
+
+    Pandoc's rule for `$` (https://pandoc.org/MANUAL.html#extension-tex_math_dollars):
+    a closing `$` has no space right before it and no digit right after it, so
+    "from $0.50 to $0.05" and "$5-$10" are prices, not a formula. Allowances
+    for what arXiv authors write: a digit after a formula that does not start
+    with one (`$\\sim$10\\%`), a space after a control word (`$\\epsilon $`),
+    and spaces inside both ends (`$ \\alpha $`).
+    """
+    if end + 1 < len(s) and s[end + 1].isdigit() and s[begin].isdigit():
+        return False
+    if end == begin or not s[end - 1].isspace() or s[begin].isspace():
+        return True
+    j = end
+    while j > begin and s[j - 1].isspace():
+        j -= 1
+    k = j
+    while k > begin and s[k - 1].isascii() and s[k - 1].isalpha():
+        k -= 1
+    return begin < k < j and s[k - 1] == "\\"
 
 
 def _find_unescaped(s: str, delim: str, pos: int) -> int:

@@ -58,6 +58,9 @@ Layout
   English abstract where the digest's was cut (`enrich`), beside the digest's
   text, so that a paper's search row is made of its `papers` row alone and
   holds the abstract the reader shows (`Paper.shown_abstract_en`).
+- `_respell_search_index` (schema 21) rebuilds the index and the notes'
+  search forms: stroke letters spelt as ASCII, LaTeX operators spaced, prices
+  kept (`search_tokens.LETTER_FOLDS`, `latex_text`).
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -611,6 +614,25 @@ def _index_arxiv_abstracts(conn: sqlite3.Connection) -> None:
     conn.executemany(TERMS_INSERT, [(t,) for _, (_, row) in changed for t in row_terms(row)])
 
 
+def _respell_search_index(conn: sqlite3.Connection) -> None:
+    """The search index's rows, and the notes' search forms, made again as the
+    tokeniser and the reader now make them: Ł, Ø, Đ, Æ... spelt as ASCII
+    (`search_tokens.LETTER_FOLDS`: `lukasiewicz` finds Łukasiewicz), `$O(n\\log
+    n)$` shown and indexed as O(n log n), prices kept (`latex_text`); each
+    found by a bug hunt.
+
+    Every row may change (an author's name, any `$` or `\\` in a text), and a
+    contentless row can only be deleted with the values it was inserted with,
+    which the old code made and this one cannot: the whole index is rebuilt,
+    in the cache's own row layout (a layout-1 cache stays one until `reindex`),
+    and with the `ascii` tokenizer (a cache still on unicode61 moves over).
+    Cost at 20k papers: docs/performance.md. The old index's pages stay free
+    in the file, for later papers (`reindex` compacts).
+    """
+    refold_notes(conn)
+    rebuild_search_index(conn, layout=row_layout(conn))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _v1_to_v2,
@@ -632,6 +654,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _add_history_read,
     _add_undo_owner,
     _index_arxiv_abstracts,
+    _respell_search_index,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
