@@ -330,6 +330,23 @@ def test_query_rewrite_only_applies_at_the_command_position(tmp_path, db):
     assert b"https://example.org/x.md" in target.read_bytes()
 
 
+def test_sources_export_then_import_keeps_the_category(tmp_path, db):
+    """The hunt's round trip: a category the URL does not name went missing."""
+    first, second = tmp_path / "c3.toml", tmp_path / "c4.toml"
+    first.write_text(
+        '[[sources]]\nname = "x"\nurl = "http://127.0.0.1:9/a.md"\ncategory = "cs.CL"\n'
+        'kind = "digest"\nenabled = false\n'
+    )
+    second.write_text('[[sources]]\nname = "keep"\nurl = "http://127.0.0.1:9/b.md"\n')
+    target = tmp_path / "c3.opml"
+    proc = run("sources", "export", str(target), "--config", str(first), db=db)
+    assert proc.returncode == 0, err(proc)
+    proc = run("sources", "import", str(target), "--config", str(second), db=db)
+    assert proc.returncode == 0, err(proc)
+    text = second.read_text()
+    assert 'name = "x"' in text and 'category = "cs.CL"' in text, text
+
+
 def test_sources_export_refuses_an_existing_file_as_export_and_backup_do(tmp_path, imported):
     """`sources export FILE.opml` replaced an existing file without being asked, where
     `export -o` and `backup` refuse (found by a bug hunt): now the same refusal and
