@@ -388,3 +388,23 @@ def test_a_text_file_given_as_the_cache_is_refused_not_replaced(tmp_path):
     assert "not a tui-digest cache" in err(proc) and "not modified" in err(proc)
     assert notes.read_text() == "# my notes\n\nnot a cache\n"
     assert [p.name for p in tmp_path.iterdir()] == ["notes.md"]
+
+
+def test_a_file_named_like_the_readmes_example_gives_its_papers_the_category(tmp_path, db):
+    """Found by a bug hunt: `digest-cs.AI-2024-03-18.md` got no category (only a bare
+    `cs.AI.md` did), so `cat:cs.AI` missed its papers while `publish` filed it under
+    cs.AI. Its name and day are as before."""
+    path = tmp_path / "digest-cs.AI-2024-03-18.md"
+    path.write_bytes(MINI.read_bytes())
+    proc = run("import", str(path), db=db)
+    assert proc.returncode == 0, err(proc)
+    assert "-> digest-cs.AI-2024-03-18 (new digest)" in proc.stdout.decode()
+    [digest] = json.loads(run("digests", "--json", db=db).stdout)
+    assert (digest["name"], digest["date"], digest["category"]) == (
+        "digest-cs.AI-2024-03-18",
+        "2024-03-18",
+        "cs.AI",
+    )
+    found = run("search", "cat:cs.AI", "--digest", digest["name"], "--json", db=db)
+    assert len(json.loads(found.stdout)) == digest["papers"] == 3
+
