@@ -61,7 +61,10 @@ def register(
     )
     p.add_argument("--query", default="", metavar="Q", help="only papers matching this search")
     p.add_argument(
-        "--title", default="tui-digest", help="publisher name shown to subscribers (feed title)"
+        "--title",
+        default=None,
+        help="publisher name shown to subscribers (feed title); kept for later runs "
+        "(default: the folder's, else tui-digest)",
     )
     p.add_argument(
         "--no-translate", action="store_true", help="publish as is, without translating first"
@@ -213,7 +216,7 @@ def _publish(args: argparse.Namespace) -> int:
         published = write_plan(
             plan,
             Path(args.out),
-            title=clean_line(args.title, 100),
+            title=None if args.title is None else clean_line(args.title, 100),
             waiting=_say_waiting,
             unlocked=_say_unlocked,
         )
