@@ -408,3 +408,8 @@ def test_a_file_named_like_the_readmes_example_gives_its_papers_the_category(tmp
     found = run("search", "cat:cs.AI", "--digest", digest["name"], "--json", db=db)
     assert len(json.loads(found.stdout)) == digest["papers"] == 3
 
+
+def test_the_main_help_says_what_sources_does(db):
+    # Found by a bug hunt: "list, import or export sources"; it adds and removes too.
+    proc = run("--help", db=db)
+    assert "list, add, remove, import or export sources" in proc.stdout.decode()

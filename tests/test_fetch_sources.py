@@ -134,6 +134,15 @@ def test_sources_list_json(tmp_path):
         last_checked="2026-08-19T06:00:00Z",
         last_status="new 3 / updated 0",
     )
+    # A script can tell why a source failed (found by a bug hunt: only the table's
+    # stderr lines said it).
+    store.set_source_state(
+        "mine",
+        url="https://example.org/x.xml",  # (the cache holds URLs without their password)
+        last_checked="2026-08-19T06:00:00Z",
+        last_status="failed",
+        last_error="HTTP 404 Not Found",
+    )
     store.close()
     config = tmp_path / "c.toml"
     config.write_text(
@@ -154,6 +163,7 @@ def test_sources_list_json(tmp_path):
             "category": "cs.AI",
             "last_checked": "2026-08-19T06:00:00Z",
             "last_status": "new 3 / updated 0",
+            "last_error": None,
         },
         {
             "name": "mine",
@@ -161,8 +171,9 @@ def test_sources_list_json(tmp_path):
             "kind": "auto",
             "enabled": False,
             "category": None,
-            "last_checked": None,
-            "last_status": None,
+            "last_checked": "2026-08-19T06:00:00Z",
+            "last_status": "failed",
+            "last_error": "HTTP 404 Not Found",
         },
     ]
 

@@ -33,7 +33,9 @@ def register(
     parents = [common] if common is not None else []
     # --config on `sources` and on each action: a value given before a nested
     # action is not reset by the action's default (see `add_config_argument`).
-    p = subparsers.add_parser("sources", parents=parents, help="list, import or export sources")
+    p = subparsers.add_parser(
+        "sources", parents=parents, help="list, add, remove, import or export sources"
+    )
     add_config_argument(p)
     _json_flag(p)
     actions = p.add_subparsers(dest="sources_action", metavar="{list,add,rm,import,export}")
@@ -153,6 +155,8 @@ def source_rows(
                 "category": s.effective_category or None,
                 "last_checked": text(state.get("last_checked")),
                 "last_status": text(state.get("last_status")),
+                # Why it failed, for a script (the table says it on stderr).
+                "last_error": text(state.get("last_error")),
             }
         )
     return rows
