@@ -330,6 +330,23 @@ def test_query_rewrite_only_applies_at_the_command_position(tmp_path, db):
     assert b"https://example.org/x.md" in target.read_bytes()
 
 
+def test_sources_export_then_import_keeps_the_category(tmp_path, db):
+    """The hunt's round trip: a category the URL does not name went missing."""
+    first, second = tmp_path / "c3.toml", tmp_path / "c4.toml"
+    first.write_text(
+        '[[sources]]\nname = "x"\nurl = "http://127.0.0.1:9/a.md"\ncategory = "cs.CL"\n'
+        'kind = "digest"\nenabled = false\n'
+    )
+    second.write_text('[[sources]]\nname = "keep"\nurl = "http://127.0.0.1:9/b.md"\n')
+    target = tmp_path / "c3.opml"
+    proc = run("sources", "export", str(target), "--config", str(first), db=db)
+    assert proc.returncode == 0, err(proc)
+    proc = run("sources", "import", str(target), "--config", str(second), db=db)
+    assert proc.returncode == 0, err(proc)
+    text = second.read_text()
+    assert 'name = "x"' in text and 'category = "cs.CL"' in text, text
+
+
 def test_sources_export_refuses_an_existing_file_as_export_and_backup_do(tmp_path, imported):
     """`sources export FILE.opml` replaced an existing file without being asked, where
     `export -o` and `backup` refuse (found by a bug hunt): now the same refusal and
@@ -371,3 +388,28 @@ def test_a_text_file_given_as_the_cache_is_refused_not_replaced(tmp_path):
     assert "not a tui-digest cache" in err(proc) and "not modified" in err(proc)
     assert notes.read_text() == "# my notes\n\nnot a cache\n"
     assert [p.name for p in tmp_path.iterdir()] == ["notes.md"]
+
+
+def test_a_file_named_like_the_readmes_example_gives_its_papers_the_category(tmp_path, db):
+    """Found by a bug hunt: `digest-cs.AI-2024-03-18.md` got no category (only a bare
+    `cs.AI.md` did), so `cat:cs.AI` missed its papers while `publish` filed it under
+    cs.AI. Its name and day are as before."""
+    path = tmp_path / "digest-cs.AI-2024-03-18.md"
+    path.write_bytes(MINI.read_bytes())
+    proc = run("import", str(path), db=db)
+    assert proc.returncode == 0, err(proc)
+    assert "-> digest-cs.AI-2024-03-18 (new digest)" in proc.stdout.decode()
+    [digest] = json.loads(run("digests", "--json", db=db).stdout)
+    assert (digest["name"], digest["date"], digest["category"]) == (
+        "digest-cs.AI-2024-03-18",
+        "2024-03-18",
+        "cs.AI",
+    )
+    found = run("search", "cat:cs.AI", "--digest", digest["name"], "--json", db=db)
+    assert len(json.loads(found.stdout)) == digest["papers"] == 3
+
+
+def test_the_main_help_says_what_sources_does(db):
+    # Found by a bug hunt: "list, import or export sources"; it adds and removes too.
+    proc = run("--help", db=db)
+    assert "list, add, remove, import or export sources" in proc.stdout.decode()

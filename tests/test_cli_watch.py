@@ -184,3 +184,38 @@ def test_no_watches_says_so_and_where_to_add_one(tmp_path):
     done = run_cli("watch", "--json", "--config", str(config), db=db)
     assert done.returncode == 0 and json.loads(done.stdout) == {}
     assert not db.exists()
+
+
+MINI = Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md"
+
+
+def test_a_bad_watch_costs_only_that_watch(tmp_path):
+    """Found by a bug hunt: one malformed [[watches]] query made `fetch`, `enrich`,
+    `sources` and every other watch exit 2 (a cron job fetched nothing). Now the
+    bad watch is warned about (file and line) and left out; `watch bad` fails."""
+    db, config = setup(tmp_path)
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[[watches]]\nname = "bad"\nquery = "is:bogus"\n\n'
+        + f'[[sources]]\nname = "mini"\nurl = "{MINI}"\n'
+        + '\n[enrich]\napi_url = "http://127.0.0.1:9/api/query"\n',
+        encoding="utf-8",
+    )
+    warning = f"{config}:12: warning: watches[3]: watch 'bad': unknown is: value"
+    env = {"TUI_DIGEST_TODAY": "2024-03-01"}
+    for args in (["sources"], ["fetch", "--no-enrich"], ["watch", "agents", "--json"]):
+        done = run_cli(*args, "--config", str(config), db=db, env=env)
+        assert done.returncode == 0, (args, done.stderr.decode())
+        assert warning in done.stderr.decode(), args
+    done = run_cli("enrich", "--limit", "1", "--config", str(config), db=tmp_path / "e.db")
+    assert done.returncode == 0 and warning in done.stderr.decode(), done.stderr.decode()
+    assert ids(watch(db, config, "agents", "--json")) == ["2403.10001", "2403.10004"]
+    # The bad watch itself is refused, naming its problem.
+    done = run_cli("watch", "bad", "--config", str(config), db=db, env=env)
+    assert done.returncode == 2 and done.stdout == b""
+    assert f"tui-digest: {warning.replace(': warning', '')}" in done.stderr.decode()
+    # Every watch: the others are printed, and the exit status says one was not.
+    done = run_cli("watch", "--config", str(config), db=db, env=env)
+    assert done.returncode == 2 and warning in done.stderr.decode()
+    out = done.stdout.decode()
+    assert "== agents (2) ==" in out and "== week (1) ==" in out and "bad" not in out

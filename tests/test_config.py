@@ -249,6 +249,24 @@ def test_opml_round_trip():
     assert read_opml(data).sources == sources
 
 
+def test_opml_round_trip_keeps_a_configured_category():
+    """Found by a bug hunt: export wrote no category, so export -> import lost one the
+    URL does not name (and with it cat:, the Category column and publish's filing)."""
+    sources = [
+        Source("x", "http://127.0.0.1:9/a.md", "digest", False, "cs.CL"),
+        Source("q", "https://example.org/q.xml", "auto", True, "q-fin.ST"),
+        Source("plain", "https://example.org/p.xml"),
+    ]
+    data = write_opml(sources)
+    assert b'tuiDigestCategory="cs.CL"' in data and data.count(b"tuiDigestCategory") == 2
+    assert read_opml(data).sources == sources
+    merged = merge_sources([Source("keep", "http://127.0.0.1:9/b.md")], read_opml(data).sources)
+    assert [s.category for s in merged.added] == ["cs.CL", "q-fin.ST", ""]
+    # Not an arXiv category (the file is untrusted): no category, the source kept.
+    odd = data.replace(b'tuiDigestCategory="cs.CL"', b'tuiDigestCategory="../etc"')
+    assert [s.category for s in read_opml(odd).sources] == ["", "q-fin.ST", ""]
+
+
 def test_opml_from_another_reader():
     data = b"""<?xml version="1.0"?>
 <opml version="1.0"><head><title>x</title></head><body>

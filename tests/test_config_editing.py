@@ -182,3 +182,34 @@ def test_a_crlf_file_keeps_its_line_endings_and_byte_order_mark(tmp_path):
     assert raw.count(b"\n") == raw.count(b"\r\n") > 8
     config = load_config(path)
     assert config.sources == [b, c] and config.watches == [Watch("agents", "agent")]
+
+
+def test_sources_add_refuses_a_name_given_that_is_taken(tmp_path):
+    """Found by a bug hunt: `--name myai` beside a source myai silently became
+    "myai (2)", whose digests `myai-2-<date>` read as myai's second list of the day.
+    An inferred name still gets the suffix."""
+    (tmp_path / "srv").mkdir()
+    for name in ("cs.LG.md", "other.md", "third.md"):
+        shutil.copyfile(DAY, tmp_path / "srv" / name)
+    before = '[[sources]]\nname = "myai"\nurl = "http://127.0.0.1:9/myai.md"\n'
+    config, db = write(tmp_path, before), tmp_path / "c.db"
+    refused = run_cli(
+        "sources", "add", str(tmp_path / "srv" / "other.md"), "--name", "myai",
+        "--config", str(config), db=db,
+    )  # fmt: skip
+    assert refused.returncode == 2 and refused.stdout == b""
+    assert "a source named 'myai' is already in" in refused.stderr.decode()
+    assert "--name" in refused.stderr.decode()
+    assert config.read_text(encoding="utf-8") == before
+    # A name of its own still makes no clash; an inferred one gets its suffix.
+    for url, name in (("srv/other.md", "mine"), ("srv/third.md", ""), ("srv/cs.LG.md", "")):
+        args = ["--name", name] if name else []
+        done = run_cli("sources", "add", url, *args, "--config", str(config), db=db, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert [s.name for s in load_config(config).sources] == ["myai", "mine", "third", "cs.LG"]
+    (tmp_path / "srv" / "again").mkdir()
+    shutil.copyfile(DAY, tmp_path / "srv" / "again" / "third.md")
+    done = run_cli(
+        "sources", "add", "srv/again/third.md", "--config", str(config), db=db, cwd=tmp_path
+    )
+    assert done.returncode == 0 and "added third (2) (auto)" in done.stdout.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,30 +48,62 @@ def test_a_watch_until_a_far_year_is_read(tmp_path):
     assert config.watches == [Watch("on", "date:2026..2999")]
 
 
+GOOD = '[[watches]]\nname = "good"\nquery = "agent"\n\n'
+
+
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "refused", "message"),
     [
         (
             '[[watches]]\nname = "x"\nquery = "is:bogus"\n',
-            r"config\.toml:3: watches\[1\]: watch 'x': unknown is: value",
+            "x",
+            r"config\.toml:7: warning: watches\[2\]: watch 'x': unknown is: value",
         ),
-        ('[[watches]]\nname = ""\nquery = "a"\n', "'name' must be a non-empty string"),
-        ('[[watches]]\nname = "x"\n', "'query' must be a non-empty string"),
-        ('watches = "a"\n', "must be \\[\\[watches\\]\\] tables"),
+        ('[[watches]]\nname = ""\nquery = "a"\n', "", "'name' must be a non-empty string"),
+        ('[[watches]]\nname = "x"\n', "x", "'query' must be a non-empty string"),
         (  # `tui-digest watch` cannot answer it: refused here, not at the first run
-            '[[watches]]\nname = "a"\nquery = "x"\n\n[[watches]]\nname = "r"\n'
-            'query = "related:2303.06018"\n',
-            r"config\.toml:7: watches\[2\]: watch 'r': related:ID lists similar papers only",
+            '[[watches]]\nname = "r"\nquery = "related:2303.06018"\n',
+            "r",
+            r"config\.toml:7: warning: watches\[2\]: watch 'r': related:ID lists similar papers",
         ),
         (
-            '[[watches]]\nname = "x"\nquery = "a"\n\n[[watches]]\nname = "x"\nquery = "b"\n',
-            r"config\.toml:5: watches\[2\]: duplicate watch name 'x'",
+            '[[watches]]\nname = "good"\nquery = "b"\n',
+            "",
+            r"config\.toml:5: .*duplicate watch name 'good'",
         ),
+        ("[[watches]]\n", "", "each watch must be a table with name and query|'name' must be"),
     ],
 )
-def test_bad_watches_name_file_and_line(tmp_path, text, message):
-    with pytest.raises(ConfigError, match=message):
-        load_config(write(tmp_path, text))
+def test_a_bad_watch_is_warned_with_file_and_line_and_left_out(tmp_path, text, refused, message):
+    """Found by a bug hunt: one malformed watch made load_config raise, so `fetch`,
+    `enrich`, `sources` and every other watch stopped (exit 2) and the reader showed
+    no sources; now it costs only that watch."""
+    config = load_config(write(tmp_path, GOOD + text))
+    assert config.watches == [Watch("good", "agent")]
+    said = [str(w) for w in config.warnings]
+    assert len(said) == 1 and re.search(message, said[0]), said
+    assert "left out" in said[0]
+    assert list(config.refused_watches) == ([refused] if refused else [])
+    if refused:
+        assert str(config.refused_watches[refused]) == said[0]
+
+
+def test_watches_that_are_no_tables_are_warned_and_left_out(tmp_path):
+    config = load_config(write(tmp_path, 'watches = "a"\n'))
+    assert config.watches == []
+    assert [str(w) for w in config.warnings] == [
+        f"{tmp_path / 'config.toml'}:1: warning: 'watches' must be [[watches]] tables; "
+        "left out, no watch is used"
+    ]
+
+
+def test_save_watch_mends_a_refused_watch_of_that_name(tmp_path):
+    path = write(tmp_path, '[[watches]]\nname = "bad"\nquery = "is:bogus"\n\n' + GOOD)
+    assert [w.name for w in load_config(path).watches] == ["good"]
+    save_watch(path, Watch("bad", "is:unread"))
+    config = load_config(path)
+    assert config.watches == [Watch("bad", "is:unread"), Watch("good", "agent")]
+    assert config.warnings == [] and config.refused_watches == {}
 
 
 def test_save_watch_keeps_comments_and_replaces_by_name(tmp_path):
@@ -126,5 +159,7 @@ def test_save_watch_refuses_what_the_loader_would_refuse_and_writes_nothing(tmp_
     path = write(tmp_path, CONFIG)
     with pytest.raises(ConfigError, match=r"config\.toml: not saved.*unknown is: value"):
         save_watch(path, Watch("bogus", "is:bogus"))
+    with pytest.raises(ConfigError, match=r"config\.toml: not saved.*related:ID lists"):
+        save_watch(path, Watch("r", "related:2303.06018"))
     assert path.read_text(encoding="utf-8") == CONFIG
     assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]

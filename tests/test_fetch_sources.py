@@ -77,10 +77,40 @@ def test_readme_lists_every_upstream_category():
         ("https://rss.arxiv.org/rss/cs.AI+cs.CL", ""),  # several: no single category
         ("https://example.org/index.md", ""),
         ("/home/me/digests/", ""),
+        # Named as the README's examples are, read as `publish` reads them (a bug
+        # hunt: the first two got no category, yet publish filed them under cs.AI).
+        ("/tmp/w/digest-cs.AI-2024-03-18.md", "cs.AI"),
+        ("/srv/feeds/arxiv-atom-cs.AI-2025-08-20.xml", "cs.AI"),
+        ("https://example.org/lab/digest-cs.LG-2.md", "cs.LG"),
+        ("/srv/arxiv-q-fin.ST.xml", "q-fin.ST"),  # a real archive, not "fin.ST"
+        ("/srv/lab-astro-ph.CO-2025-01-02.md", "astro-ph.CO"),
+        ("/srv/arxiv-cond-mat.mes-hall-2025-01-02.xml", "cond-mat.mes-hall"),
+        ("/srv/arxiv-cs.AI-cs.LG-2025-08-20.xml", ""),  # several: no single category
+        ("/srv/notes-ab.cd-2024-03-18.md", ""),  # the shape, but no arXiv archive
+        ("/srv/digest-2024-03-18.md", ""),
+        ("/srv/v1.2-notes.md", ""),
     ],
 )
 def test_category_is_inferred_from_the_file_name(url, category):
     assert infer_category(url) == category
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tmp/w/digest-cs.AI-2024-03-18.md",
+        "/srv/feeds/arxiv-atom-cs.AI-2025-08-20.xml",
+        "/srv/cs.LG.md",
+        "https://rss.arxiv.org/rss/stat.ML",
+    ],
+)
+def test_the_inferred_category_is_the_one_publish_files_the_digest_under(path):
+    from types import SimpleNamespace
+
+    from tui_digest.publish.day import _named
+
+    digest = SimpleNamespace(name="any", source=path, category="")
+    assert _named(digest, []) == {infer_category(path)}
 
 
 def test_configured_category_wins_and_bad_ones_are_refused(tmp_path):
@@ -104,6 +134,15 @@ def test_sources_list_json(tmp_path):
         last_checked="2026-08-19T06:00:00Z",
         last_status="new 3 / updated 0",
     )
+    # A script can tell why a source failed (found by a bug hunt: only the table's
+    # stderr lines said it).
+    store.set_source_state(
+        "mine",
+        url="https://example.org/x.xml",  # (the cache holds URLs without their password)
+        last_checked="2026-08-19T06:00:00Z",
+        last_status="failed",
+        last_error="HTTP 404 Not Found",
+    )
     store.close()
     config = tmp_path / "c.toml"
     config.write_text(
@@ -124,6 +163,7 @@ def test_sources_list_json(tmp_path):
             "category": "cs.AI",
             "last_checked": "2026-08-19T06:00:00Z",
             "last_status": "new 3 / updated 0",
+            "last_error": None,
         },
         {
             "name": "mine",
@@ -131,8 +171,9 @@ def test_sources_list_json(tmp_path):
             "kind": "auto",
             "enabled": False,
             "category": None,
-            "last_checked": None,
-            "last_status": None,
+            "last_checked": "2026-08-19T06:00:00Z",
+            "last_status": "failed",
+            "last_error": "HTTP 404 Not Found",
         },
     ]
 

@@ -424,6 +424,56 @@ def test_publish_cli_translates_first_within_the_token_ceiling(tmp_path) -> None
     assert [bool(p.title_zh) for p in papers] == [True, True, False, False]
 
 
+def test_the_title_given_once_stays_until_another_is_given(tmp_path) -> None:
+    """Found by a bug hunt: `--title` lasted one run; a later run without it wrote
+    "tui-digest" back into index.json, and the folder's feeds then named two publishers."""
+    db, out = _imported_with_a_site(tmp_path)
+
+    def publish(*args: str) -> None:
+        done = run_cli("publish", "--out", str(out), "--no-translate", *args, db=db)
+        assert done.returncode == 0, done.stderr.decode()
+
+    def titles() -> tuple[str, bytes]:
+        index = json.loads((out / "index.json").read_bytes())
+        return index["title"], (out / "cs.AI.xml").read_bytes()
+
+    publish("--title", "our lab")
+    title, feed = titles()
+    assert title == "our lab" and b"<title>our lab cs.AI</title>" in feed
+    publish("--query", "graph")  # no --title: the folder's own stays
+    title, feed = titles()
+    assert title == "our lab" and b"<title>our lab cs.AI</title>" in feed
+    publish("--title", "other lab")
+    assert titles()[0] == "other lab"
+    fresh = tmp_path / "fresh"
+    done = run_cli("publish", "--out", str(fresh), "--no-translate", db=db)
+    assert done.returncode == 0
+    assert json.loads((fresh / "index.json").read_bytes())["title"] == "tui-digest"
+
+
+def test_a_bad_watch_is_warned_and_publish_still_translates(tmp_path) -> None:
+    """Found by a bug hunt: a malformed [[watches]] query made the config unusable
+    for `publish` too (published in English, or with --no-translate no word at all),
+    while other commands exited 2. Now it is warned about and only that watch is out."""
+    from fake_llm_server import FakeLLM, translator
+
+    db, out = _imported_with_a_site(tmp_path)
+    with FakeLLM() as llm:
+        llm.handler = translator()
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[translate]\nenabled = true\nbase_url = "{llm.base_url}"\nmodel = "fake-model"\n'
+            '\n[[watches]]\nname = "bad"\nquery = "is:bogus"\n',
+            "utf-8",
+        )
+        done = run_cli("publish", "--out", str(out), "--config", str(config), db=db)
+    assert done.returncode == 0, done.stderr.decode()
+    assert f"{config}:8: warning: watches[1]: watch 'bad'" in done.stderr.decode()
+    assert b"published in English" not in done.stderr
+    papers = read_digest((out / "cs.AI.md").read_bytes()).digest.papers
+    assert all(p.title_zh for p in papers)
+
+
 def test_a_digest_category_recorded_by_the_store_settles_the_reading() -> None:
     from types import SimpleNamespace
 

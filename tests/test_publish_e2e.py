@@ -191,6 +191,15 @@ def test_sources_add_cli_writes_one_source_per_category(tmp_path) -> None:
         "sources", "add", "https://me:pw@example.org/site/", "--config", str(config), db=db
     )
     assert secret.returncode == 2 and b"pw" not in secret.stderr + secret.stdout
+    assert b"https://me:***@example.org/site/: " in secret.stderr
+    assert b"serve the folder without one" in secret.stderr
+    # A single file: said as a file, with the (masked) URL refused (a bug hunt).
+    secret = run_cli(
+        "sources", "add", "https://me:pw@example.org/x.md", "--config", str(config), db=db
+    )
+    assert secret.returncode == 2 and b"pw" not in secret.stderr + secret.stdout
+    assert b"https://me:***@example.org/x.md: " in secret.stderr
+    assert b"serve the file without one" in secret.stderr
     missing = run_cli("sources", "add", str(tmp_path / "nothing"), "--config", str(config), db=db)
     assert missing.returncode == 2 and b"no such file or folder" in missing.stderr
     empty = tmp_path / "empty"

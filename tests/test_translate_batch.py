@@ -143,6 +143,24 @@ async def test_cost_is_estimated_from_the_configured_prices(store, llm) -> None:
     assert "estimated cost" not in (await run(store, config(llm))).summary()
 
 
+@pytest.mark.parametrize(
+    ("cost", "shown"),
+    [
+        (0.000045, "0.000045"),
+        (0.0006, "0.00060"),
+        (0.0123, "0.0123"),
+        (2.5, "2.5000"),
+        (0.0, "0.0000"),
+    ],
+)
+def test_a_small_cost_is_not_rounded_to_zero(cost, shown) -> None:
+    # Found by a bug hunt: 150 tokens at 0.15/0.6 per million (0.000045) said "0.0000".
+    from tui_digest.translate.runner import TranslateReport
+
+    summary = TranslateReport("m", cost=cost).summary()
+    assert f"; estimated cost {shown} (at the configured prices)" in summary
+
+
 async def test_the_glossary_sends_only_the_terms_the_papers_use(store, llm, tmp_path) -> None:
     terms = tmp_path / "terms.toml"
     terms.write_text(

@@ -56,13 +56,12 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
 
 def _enrich(args: argparse.Namespace) -> int:
-    from tui_digest.config.loader import load_config
+    from tui_digest.cli_config import load_chosen
     from tui_digest.core.store import Store
     from tui_digest.enrich.config import enrich_from
     from tui_digest.enrich.runner import enrich_papers, plan, utc_now
 
-    explicit = getattr(args, "config", None)
-    config = load_config(explicit, must_exist=explicit is not None)
+    config = load_chosen(args)  # (its warnings on stderr, as for every command)
     cfg = enrich_from(config)
     query = " ".join(getattr(args, "query", None) or [])
     store = Store.open(getattr(args, "db", None))

@@ -33,7 +33,9 @@ def register(
     parents = [common] if common is not None else []
     # --config on `sources` and on each action: a value given before a nested
     # action is not reset by the action's default (see `add_config_argument`).
-    p = subparsers.add_parser("sources", parents=parents, help="list, import or export sources")
+    p = subparsers.add_parser(
+        "sources", parents=parents, help="list, add, remove, import or export sources"
+    )
     add_config_argument(p)
     _json_flag(p)
     actions = p.add_subparsers(dest="sources_action", metavar="{list,add,rm,import,export}")
@@ -52,7 +54,11 @@ def register(
         metavar="URL",
         help="a feed URL or path (a relative path is stored absolute), or a published folder",
     )
-    a.add_argument("--name", default="", help="source name (for a folder: the name prefix)")
+    a.add_argument(
+        "--name",
+        default="",
+        help="source name (for a folder: the name prefix); refused when a source has it",
+    )
     add_config_argument(a)
     a = actions.add_parser(
         "rm", parents=parents, help="remove a source from the config (its digests stay)"
@@ -149,6 +155,8 @@ def source_rows(
                 "category": s.effective_category or None,
                 "last_checked": text(state.get("last_checked")),
                 "last_status": text(state.get("last_status")),
+                # Why it failed, for a script (the table says it on stderr).
+                "last_error": text(state.get("last_error")),
             }
         )
     return rows
@@ -219,6 +227,8 @@ def _sources_add(args: argparse.Namespace) -> int:
         found = asyncio.run(find())
     except (SubscribeError, FetchError) as exc:
         raise CommandError(str(exc)) from None
+    if args.name:
+        _refuse_taken_names(config.sources, found.sources, config.path)
     for note in found.notes:
         print(f"tui-digest: index: {clean_line(note, 300)}", file=sys.stderr)
     merged = merge_sources(config.sources, found.sources)
@@ -235,6 +245,23 @@ def _sources_add(args: argparse.Namespace) -> int:
     where = clean_line(str(config.path), 500)
     print(f"{where}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
     return EXIT_OK
+
+
+def _refuse_taken_names(existing: list, found: list, where: object) -> None:  # (Source lists)
+    """A name given with --name (or a folder's prefix) that a new source would share
+    with a source already there: refused (CommandError). It once became "myai (2)"
+    without a word, and its digests `myai-2-<date>` read as myai's second list of
+    the day (found by a bug hunt). An inferred name still gets merge_sources's suffix."""
+    from tui_digest.config.sources import same_feed_key
+
+    held = {same_feed_key(s.url) for s in existing}
+    taken = {s.name for s in existing}
+    for s in found:
+        if same_feed_key(s.url) not in held and s.name in taken:  # (a feed there: skipped)
+            raise CommandError(
+                f"a source named {clean_line(s.name, 100)!r} is already in "
+                f"{clean_line(str(where), 500)}; give another --name (nothing added)"
+            )
 
 
 def absolute_path(url: str) -> str:

@@ -7,6 +7,9 @@ or as one JSON object per watch name (`--json`: {"name": [papers of
 the papers not printed by an earlier run with that flag and remembers them in
 the cache (per watch), so a cron job mails each paper once. The exit status is
 0 with or without matches (1 for an unknown watch, 2 for a bad config or cache).
+A [[watches]] table the config loader left out (a malformed query: its warning
+names file and line) is an error for `watch NAME` (2); without NAME the other
+watches are printed and the status is 2.
 
 A watch whose query has `sort:foryou` is ranked as `search` ranks it (best
 first; the reader's watch list does the same, it opens the watch's query as a
@@ -67,20 +70,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"tui-digest: {clean_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
-    watches = config.watches
-    if args.name is not None:
-        watches = [w for w in watches if w.name == args.name]
-        if not watches:
-            known = ", ".join(w.name for w in config.watches) or "none"
-            print(
-                f"tui-digest: no watch named {clean_line(args.name)!r} "
-                f"in {clean_line(str(config.path))} (watches: {clean_line(known)})",
-                file=sys.stderr,
-            )
-            return EXIT_UNKNOWN
+    watches = _chosen(args.name, config)
+    if isinstance(watches, int):
+        return watches
+    # Every watch was asked for: the ones left out (warned about above) make it 2.
+    status = EXIT_ERROR if config.refused_watches and args.name is None else EXIT_OK
     if not watches and args.json:
         write_json({})  # (no cache needed to say there is nothing)
-        return EXIT_OK
+        return status
+    if not watches and status:
+        return status
     if not watches:
         # It printed nothing, exit 0, as for watches that found nothing: a new
         # user (or a cron job reading the wrong config) could not tell the two
@@ -121,7 +120,30 @@ def cmd_watch(args: argparse.Namespace) -> int:
                 store.mark_watch_seen(name, ids)
     finally:
         store.close()
-    return EXIT_OK
+    return status
+
+
+def _chosen(name: str | None, config) -> list | int:  # (Config) -> list[Watch] | exit status
+    """The watches asked for, or the exit status of a refusal (said on stderr)."""
+    from tui_digest.core.sanitize import clean_line
+
+    refused = config.refused_watches.get(name or "")
+    if refused is not None:  # (its warning was printed: said again as the error)
+        where = f"{refused.path}:{refused.line}" if refused.line else str(refused.path)
+        print(f"tui-digest: {clean_line(f'{where}: {refused.message}', 1000)}", file=sys.stderr)
+        return EXIT_ERROR
+    if name is None:
+        return list(config.watches)
+    watches = [w for w in config.watches if w.name == name]
+    if not watches:
+        known = ", ".join(w.name for w in config.watches) or "none"
+        print(
+            f"tui-digest: no watch named {clean_line(name)!r} "
+            f"in {clean_line(str(config.path))} (watches: {clean_line(known)})",
+            file=sys.stderr,
+        )
+        return EXIT_UNKNOWN
+    return watches
 
 
 def _watch_ids(store, name: str, query: str) -> list[int]:  # (Store, ...)

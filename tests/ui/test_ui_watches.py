@@ -276,3 +276,32 @@ async def test_the_saved_watch_is_named_as_typed(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert any("Watch list 'we\"ird\\ name' saved (" in n for n in notes(app)), notes(app)
+
+
+async def test_a_bad_watch_is_named_and_the_others_and_the_sources_stay(tmp_path: Path) -> None:
+    """Found by a bug hunt: one malformed watch made the reader's config unreadable:
+    no watch lists at all, S showed no sources and r only repeated the error."""
+    from tui_digest.ui.screens.sources import SourcesScreen
+
+    db = build_cache(tmp_path / "cache.db")
+    path = config_file()
+    path.write_text(
+        CONFIG
+        + '\n[[watches]]\nname = "bad"\nquery = "is:bogus"\n\n'
+        + '[[sources]]\nname = "mine"\nurl = "http://127.0.0.1:9/mine.md"\nenabled = false\n',
+        encoding="utf-8",
+    )
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert watch_counts(app) == {"protein": (6, 6)}
+        said = "\n".join(notes(app))
+        assert f"{path}:12: warning: watches[2]: watch 'bad': unknown is: value" in said
+        picker = await open_picker(pilot)
+        assert [r.split()[1] for r in prompts_of(picker) if r.startswith("watch")] == ["protein"]
+        await pilot.press("escape")
+        await pilot.press("S")
+        await settle(pilot)
+        assert isinstance(app.screen, SourcesScreen)
+        listing = app.screen.text.plain
+        assert "mine" in listing and "http://127.0.0.1:9/mine.md" in listing

@@ -23,7 +23,7 @@ from tui_digest.config.loader import load_config
 from tui_digest.config.paths import config_path
 from tui_digest.config.sources import Source, source_table
 from tui_digest.config.toml_lines import without_array_table
-from tui_digest.config.watches import Watch
+from tui_digest.config.watches import Watch, watch_problem
 from tui_digest.config.writing import write_edited
 
 
@@ -133,7 +133,12 @@ def save_watch(path: str | Path | None, watch: Watch) -> Path:
     doc = tomlkit.parse(config.text) if config.exists else tomlkit.document()
     expected = dict(config.data)
     tables = [dict(t) for t in expected.get("watches", [])]
-    names = [w.name for w in config.watches]  # one per table, as the loader reads them
+    problem = watch_problem(watch.name, watch.query)
+    if problem:  # (a watch the loader would leave out)
+        raise ConfigError(f"{where}: not saved (the file is unchanged): {problem}")
+    # One per table, as the loader reads them (a table it left out too: saving
+    # its name mends it).
+    names = config.watch_names
     index = names.index(watch.name) if watch.name in names else None
     current = doc.get("watches")
     entry = {"name": watch.name, "query": watch.query}

@@ -14,7 +14,7 @@ from tui_digest.config.paths import config_path
 from tui_digest.config.reader_settings import ReaderSettings, parse_reader
 from tui_digest.config.sources import DEFAULT_SOURCES, Source, parse_sources
 from tui_digest.config.toml_file import parse_toml, read_toml
-from tui_digest.config.watches import Watch, parse_watches
+from tui_digest.config.watches import Watch, WatchTables, parse_watches
 
 
 @dataclass(slots=True)
@@ -28,6 +28,10 @@ class Config:
     warnings: list[ConfigWarning] = field(default_factory=list)
     reader: ReaderSettings = field(default_factory=ReaderSettings)
     watches: list[Watch] = field(default_factory=list)  # [[watches]] named queries
+    # The [[watches]] tables left out (each also in `warnings`), by name: a bad
+    # watch costs only itself, and `tui-digest watch NAME` names its problem.
+    refused_watches: dict[str, ConfigWarning] = field(default_factory=dict)
+    watch_names: list[str] = field(default_factory=list)  # each table's name, in file order
     keys: list[KeyEntry] = field(default_factory=list)  # [keys] binding id = key
     # [keys] entries left out (the reader names them with its own; the CLI prints them)
     key_warnings: list[ConfigWarning] = field(default_factory=list)
@@ -48,7 +52,8 @@ def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> 
     """Read the config; without a file, the defaults. Raises ConfigError.
 
     Unknown keys do not stop anything: they are in `Config.warnings`, each naming
-    the file, the line and the key (with a suggestion when one is close).
+    the file, the line and the key (with a suggestion when one is close). Nor
+    does a bad [[watches]] table: it is left out, with its warning there too.
     """
     file = read_toml(config_path(path), must_exist=must_exist)
     if not file.exists:
@@ -65,7 +70,7 @@ def config_from_text(where: Path, text: str) -> Config:
 def _config(where: Path, text: str, data: dict[str, Any]) -> Config:
     fetch = parse_fetch(where, text, data.get("fetch", {}))
     sources = parse_sources(where, text, data["sources"]) if "sources" in data else None
-    watches = parse_watches(where, text, data["watches"]) if "watches" in data else []
+    watches = parse_watches(where, text, data["watches"]) if "watches" in data else WatchTables()
     keys, key_warnings = parse_keys(where, text, data["keys"]) if "keys" in data else ([], [])
     return Config(
         where,
@@ -74,9 +79,11 @@ def _config(where: Path, text: str, data: dict[str, Any]) -> Config:
         fetch,
         data,
         text,
-        unknown_keys(where, text, data),
+        [*unknown_keys(where, text, data), *watches.warnings],
         reader=parse_reader(where, text, data.get("reader", {})),
-        watches=watches,
+        watches=watches.watches,
+        refused_watches=watches.refused,
+        watch_names=watches.names,
         keys=keys,
         key_warnings=key_warnings,
     )

@@ -70,17 +70,45 @@ DEFAULT_SOURCES: tuple[Source, ...] = (
 
 
 def infer_category(url: str) -> str:
-    """`cs.AI` from `.../cs.AI.md`, `.../cs.AI.xml` or `https://rss.arxiv.org/rss/cs.AI`."""
+    """`cs.AI` from `.../cs.AI.md`, `.../cs.AI.xml` or `https://rss.arxiv.org/rss/cs.AI`,
+    and from a longer name that holds one category, as `publish` reads it
+    (`digest-cs.AI-2024-03-18.md`, `arxiv-atom-cs.AI-2025-08-20.xml`).
+
+    Of the name's `category_readings` only arXiv's categories count (the archive
+    is one of arXiv's): `arxiv-q-fin.ST` is q-fin.ST, never fin.ST, and
+    `notes-ab.cd` none. A name holding several categories has none.
+    """
     try:
         path = unquote(urlsplit(url).path)
     except ValueError:
         return ""
     name = path.rstrip("/").rsplit("/", 1)[-1]
     stem = re.sub(r"\.(md|markdown|xml|rss|atom)$", "", name, flags=re.I)
-    match = _CATEGORY_RE.fullmatch(stem)
-    if match and match.group(1) in _ARCHIVES:
+    if is_category(stem):
         return stem
-    return ""
+    found = {c for c in category_readings(stem) if is_category(c)}
+    # `cond-mat.mes-hall` reads as cond-mat.mes too: a reading inside another is not one.
+    found = {c for c in found if not any(o != c and f"-{c}-" in f"-{o}-" for o in found)}
+    return found.pop() if len(found) == 1 else ""
+
+
+# arXiv category names as they appear in digest names and feed URLs: cs.AI,
+# stat.ML, q-fin.ST, astro-ph.CO, cond-mat.mes-hall (and hep-th, econ alone).
+CATEGORY_NAME_RE = re.compile(r"[a-z]+(?:-[a-z]+)?\.[A-Za-z]+(?:-[A-Za-z]+)?")
+
+
+def category_readings(text: str) -> set[str]:
+    """Every run of hyphen-joined words in `text` that has a category's form
+    (`digest-cs.AI-2024-03-18`: cs.AI and digest-cs.AI). `publish` reads a
+    digest's category out of its names with it (publish/day.py), and
+    `infer_category` a source's, keeping only arXiv's categories."""
+    words = text.replace("+", "-").split("-")
+    return {
+        run
+        for i in range(len(words))
+        for j in range(i + 1, min(len(words), i + 3) + 1)
+        if CATEGORY_NAME_RE.fullmatch(run := "-".join(words[i:j]))
+    }
 
 
 # arXiv's feeds: `https://rss.arxiv.org/rss/<cat>` and `.../atom/<cat>`, several

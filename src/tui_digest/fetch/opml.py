@@ -1,8 +1,10 @@
 """OPML import and export of the source list.
 
-Export writes standard RSS outlines (`type="rss" text= xmlUrl=`) plus two
-attributes of our own, `tuiDigestKind` and `tuiDigestEnabled`, so that a
-round trip keeps the kind and the enabled flag; other readers ignore them.
+Export writes standard RSS outlines (`type="rss" text= xmlUrl=`) plus
+attributes of our own, `tuiDigestKind`, `tuiDigestEnabled` and
+`tuiDigestCategory`, so that a round trip keeps the kind, the enabled flag and
+a configured category; other readers ignore them. An imported category that is
+no arXiv category is dropped (the file is untrusted).
 Import accepts any OPML 1/2 file with `xmlUrl` outlines (nested folders too),
 but only http(s) feed URLs: an OPML file from elsewhere must not make us read
 local files.
@@ -13,7 +15,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from tui_digest.config.sources import KINDS, Source, same_feed_key
+from tui_digest.config.sources import KINDS, Source, is_category, same_feed_key
 from tui_digest.core.model import InputError
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.xml_guard import guard
@@ -21,6 +23,7 @@ from tui_digest.net.urls import display_url, strip_credentials
 
 KIND_ATTR = "tuiDigestKind"
 ENABLED_ATTR = "tuiDigestEnabled"
+CATEGORY_ATTR = "tuiDigestCategory"
 MAX_OPML_BYTES = 5 * 1024 * 1024
 
 
@@ -72,9 +75,12 @@ def read_opml(data: bytes, *, source: str = "<opml>") -> OpmlImport:
         if kind not in KINDS:
             kind = "auto"
         enabled = outline.get(ENABLED_ATTR, "true").strip().lower() != "false"
+        category = outline.get(CATEGORY_ATTR, "").strip()
         name = _unique(label, names)
         names.add(name)
-        result.sources.append(Source(name, url, kind, enabled))
+        result.sources.append(
+            Source(name, url, kind, enabled, category if is_category(category) else "")
+        )
     return result
 
 
@@ -90,6 +96,8 @@ def write_opml(sources: list[Source], *, title: str = "tui-digest sources") -> b
         attrs[KIND_ATTR] = s.kind
         if not s.enabled:
             attrs[ENABLED_ATTR] = "false"
+        if s.category:  # (as configured: one the URL names is inferred again)
+            attrs[CATEGORY_ATTR] = s.category
         ET.SubElement(body, "outline", attrs)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -120,7 +128,7 @@ def merge_sources(existing: list[Source], imported: list[Source]) -> MergeResult
             continue
         name = _unique(s.name, names)
         names.add(name)
-        new = Source(name, s.url, s.kind, s.enabled)
+        new = Source(name, s.url, s.kind, s.enabled, s.category)
         held[same_feed_key(s.url)] = new
         merged.append(new)
         added.append(new)

@@ -61,7 +61,10 @@ def register(
     )
     p.add_argument("--query", default="", metavar="Q", help="only papers matching this search")
     p.add_argument(
-        "--title", default="tui-digest", help="publisher name shown to subscribers (feed title)"
+        "--title",
+        default=None,
+        help="publisher name shown to subscribers (feed title); kept for later runs "
+        "(default: the folder's, else tui-digest)",
     )
     p.add_argument(
         "--no-translate", action="store_true", help="publish as is, without translating first"
@@ -103,13 +106,18 @@ def _translation_config(args: argparse.Namespace):  # -> (TranslateConfig | None
     variable is missing or the [translate] table is wrong; the exit status
     then says something needs fixing.
     """
+    from tui_digest.cli_config import load_warned
     from tui_digest.config.errors import ConfigError
     from tui_digest.translate.config import NotConfigured, load_translate_config, usable_or_raise
 
     if args.no_translate:
         return None, False
+    path = getattr(args, "config", None)
     try:
-        cfg = usable_or_raise(load_translate_config(getattr(args, "config", None)))
+        # Its warnings (unknown keys, a [[watches]] table left out) said, as by
+        # every command that reads the config.
+        config = load_warned(path, must_exist=path is not None)
+        cfg = usable_or_raise(load_translate_config(path, config=config))
         cfg.api_key()  # fail before any work when the key's variable is unset
     except NotConfigured as exc:
         _warn_english(str(exc))
@@ -208,7 +216,7 @@ def _publish(args: argparse.Namespace) -> int:
         published = write_plan(
             plan,
             Path(args.out),
-            title=clean_line(args.title, 100),
+            title=None if args.title is None else clean_line(args.title, 100),
             waiting=_say_waiting,
             unlocked=_say_unlocked,
         )

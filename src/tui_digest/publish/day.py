@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from tui_digest.config.sources import CATEGORY_NAME_RE, category_readings
+
 if TYPE_CHECKING:
     from tui_digest.core.model import DigestInfo, PaperRecord
     from tui_digest.core.store import Store
 
-# arXiv category names as they appear in digest names and feed URLs: cs.AI,
-# stat.ML, q-fin.ST, astro-ph.CO, cond-mat.mes-hall (and hep-th, econ alone).
-_CATEGORY_NAME_RE = re.compile(r"[a-z]+(?:-[a-z]+)?\.[A-Za-z]+(?:-[A-Za-z]+)?")
+# (category_readings: one reading of names for `publish` and a source's
+# inferred category, config/sources.py)
 _SUFFIX_RE = re.compile(r"(?i)\.(?:md|xml|rss|atom)(?=$|[/?#])")
 CATEGORY_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,30}(?:\.[A-Za-z][A-Za-z0-9-]{0,30})?")
 
@@ -58,31 +59,20 @@ def _named(info: DigestInfo, records: list[PaperRecord]) -> set[str]:
     """
     # The store's own per-digest category, once it records one, settles it.
     category = getattr(info, "category", "") or ""
-    if _CATEGORY_NAME_RE.fullmatch(category):
+    if CATEGORY_NAME_RE.fullmatch(category):
         return {category}
     source = urlsplit(info.source).path if "://" in info.source else info.source
     path = _SUFFIX_RE.sub("", source.replace("\\", "/")).rsplit("/", 1)[-1]
     listed = {c for r in records for c in r.paper.categories}
     found: set[str] = set()
     for word in path.split("+"):
-        readings = _readings(word)
+        readings = category_readings(word)
         confirmed = readings & listed
         if confirmed or readings:
             found |= confirmed or {min(readings, key=len)}
     if found:
         return found
-    return {c for c in _readings(info.name) if c in listed}
-
-
-def _readings(text: str) -> set[str]:
-    """Every run of hyphen-joined words in `text` that has a category's form."""
-    words = text.replace("+", "-").split("-")
-    return {
-        run
-        for i in range(len(words))
-        for j in range(i + 1, min(len(words), i + 3) + 1)
-        if _CATEGORY_NAME_RE.fullmatch(run := "-".join(words[i:j]))
-    }
+    return {c for c in category_readings(info.name) if c in listed}
 
 
 def _digests_of(store: Store, date: str) -> Iterator[_Day]:

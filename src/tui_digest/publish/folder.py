@@ -64,12 +64,20 @@ def check_category(category: str) -> str:
     return category
 
 
-def empty_index(title: str) -> dict[str, Any]:
-    return {"format": FORMAT, "version": VERSION, "title": title, "categories": {}}
+DEFAULT_TITLE = "tui-digest"
 
 
-def read_index(folder: Path, title: str) -> dict[str, Any]:
-    """The folder's index, or a new one; a broken index is refused, not overwritten."""
+def empty_index(title: str | None) -> dict[str, Any]:
+    return {"format": FORMAT, "version": VERSION, "title": title or DEFAULT_TITLE, "categories": {}}
+
+
+def read_index(folder: Path, title: str | None) -> dict[str, Any]:
+    """The folder's index, or a new one; a broken index is refused, not overwritten.
+
+    `title` replaces the index's; None keeps it (a cron run without `--title`
+    wrote the default back, and the folder's feeds then named two publishers:
+    found by a bug hunt), and a new index gets DEFAULT_TITLE.
+    """
     path = folder / INDEX
     try:
         raw = path.read_bytes()
@@ -91,7 +99,8 @@ def read_index(folder: Path, title: str) -> dict[str, Any]:
         # half-way or keep the bad entry (a `"latest": 5` kept every later day from
         # becoming the category's newest).
         raise PublishError(f"{path}: {problem}; fix it or move it away to publish here")
-    data["title"] = title
+    if title is not None or not isinstance(data.get("title"), str) or not data["title"].strip():
+        data["title"] = title or DEFAULT_TITLE
     return data
 
 

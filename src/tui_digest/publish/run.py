@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui_digest.core.digest_feed_writer import write_digest_feed
 from tui_digest.core.digest_format import write_digest
+from tui_digest.core.sanitize import clean_line
 from tui_digest.publish import day as days
 from tui_digest.publish.folder import (
     INDEX,
@@ -138,7 +139,7 @@ class Published:
         return sum(len(d.written.changed) for d in self.days) + self.index_changed
 
 
-def check_folder(out: Path, *, title: str = "tui-digest") -> dict[str, Any]:
+def check_folder(out: Path, *, title: str | None = None) -> dict[str, Any]:
     """Raise PublishError if `out` cannot be published into (not a folder, a broken
     index): checked before translating, which would otherwise be paid for in vain.
     Returns its index (a new one when the folder is not there yet)."""
@@ -152,11 +153,14 @@ def write_plan(
     plan: Plan,
     out: Path,
     *,
-    title: str = "tui-digest",
+    title: str | None = None,
     waiting: Callable[[Path], None] | None = None,
     unlocked: Callable[[Path, OSError], None] | None = None,
 ) -> Published:
     """Write the plan's digests into `out` (created if missing), then the index.
+
+    `title` (the publisher's name in the index and the feeds) replaces the
+    index's; None keeps the one the folder has (`read_index`).
 
     Under the folder's publish lock (`folder_lock`), from reading the index to
     writing it: another run into `out` waits (`waiting(lock path)` is called
@@ -172,8 +176,10 @@ def write_plan(
         return _write_locked(plan, out, title)
 
 
-def _write_locked(plan: Plan, out: Path, title: str) -> Published:
+def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
     index = check_folder(out, title=title)  # read again: another run may have added days
+    # (the folder's own when none was given: a text read from a file, so cleaned)
+    title = index["title"] = clean_line(index["title"], 100)
     results: list[DayResult] = []
     for category, records in plan.papers.items():
         result = DayResult(category, plan.date, len(records), _untranslated(records))

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from tui_digest.config.sources import Source, arxiv_feed_categories, url_problem
 from tui_digest.core.publish_index import index_url, looks_like_index, parse_index
 from tui_digest.core.sanitize import clean_line
+from tui_digest.net.urls import display_url
 
 if TYPE_CHECKING:
     from tui_digest.fetch.download import SourceFetcher
@@ -50,9 +51,12 @@ def check_url(url: str) -> str:
         raise SubscribeError(problem)
     parts = urlsplit(url)
     if parts.password or parts.username:
+        # The URL refused is named (masked), and a single file said as one (found
+        # by a bug hunt: "serve the folder" for a feed file, and no URL).
+        what = "folder" if _looks_like_folder(url) else "file"
         raise SubscribeError(
-            "the URL carries a user name or password, which the config file would keep; "
-            "serve the folder without one"
+            f"{clean_line(display_url(url), 500)}: the URL carries a user name or password, which "
+            f"the config file would keep; serve the {what} without one"
         )
     return url
 

@@ -29,6 +29,7 @@ Used by `tui-digest translate` and by the reader (`t` key, after-fetch hook).
 from __future__ import annotations
 
 import asyncio
+import math
 import secrets
 import sqlite3
 import time
@@ -87,6 +88,14 @@ class PaperOutcome:
         return f"{name}: failed ({clean_line(self.error, MAX_REASON)})"
 
 
+def cost_text(cost: float) -> str:
+    """The cost with four decimals, or two significant digits when below 0.01: a
+    small run's real cost (150 tokens: 0.000045) said "0.0000" (found by a bug hunt)."""
+    if not 0 < cost < 0.01:
+        return f"{cost:.4f}"
+    return f"{cost:.{1 - math.floor(math.log10(cost))}f}"
+
+
 # progress(done, total, outcome): called once as each paper finishes.
 Progress = Callable[[int, int, PaperOutcome], None]
 
@@ -139,7 +148,7 @@ class TranslateReport:
             f" = {u.prompt_tokens + u.completion_tokens} in {u.requests} request(s)"
         )
         if self.cost is not None:
-            text += f"; estimated cost {self.cost:.4f} (at the configured prices)"
+            text += f"; estimated cost {cost_text(self.cost)} (at the configured prices)"
         if self.over_limit:
             text += f"; {self.over_limit} more left for the next run (max_papers_per_run)"
         if self.token_limited:

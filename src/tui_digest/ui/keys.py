@@ -97,7 +97,7 @@ LIST: list[Binding] = [
     Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
     Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
     Binding("space", "toggle_select", "Select", id="list.select",
-            tooltip="Toggle selection of the current paper"),
+            tooltip="Toggle selection, then move to the next paper"),
     Binding("A", "select_all", "All", key_display="A", id="list.select_all",
             tooltip="Select every paper shown (again: clear the selection)"),
     # The search kept with enter stays until cleared: escape clears it from the list too.
