@@ -203,6 +203,10 @@ def test_csl_json_keeps_hostile_text_as_data():
         ("Collaboration, ATLAS", "", "", "", "Collaboration, ATLAS"),
         ("Teaming Smith", "Smith", "Teaming", "", ""),
         ("Ann Grouper", "Grouper", "Ann", "", ""),
+        # A person family name first (a regression hunt): Team and Group are rare
+        # family names, and the comma after one alone says so.
+        ("Team, Anna", "Team", "Anna", "", ""),
+        ("Group, Lee Ann", "Group", "Lee Ann", "", ""),
     ],
 )
 def test_split_name(name, family, given, suffix, literal):

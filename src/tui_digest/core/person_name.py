@@ -72,7 +72,16 @@ def _words(name: str) -> list[str]:
 
 
 def is_group_name(name: str) -> bool:
-    """Whether `name` names a collaboration, consortium or team (see `_GROUP_WORDS`)."""
+    """Whether `name` names a collaboration, consortium or team (see `_GROUP_WORDS`).
+
+    "Team, Anna" is a person written family name first: Team and Group are family
+    names too, rare ones (a regression hunt), and a comma right after one of them
+    alone says so. "Anna Team" cannot be told from "Gemini Team" and is a group:
+    cited whole, which prints the name as written.
+    """
+    family, comma, _rest = name.partition(",")
+    if comma and _words(family) in (["team"], ["group"]):
+        return False
     return any(w in _GROUP_WORDS for w in _words(name))
 
 
