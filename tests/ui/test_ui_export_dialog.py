@@ -260,3 +260,38 @@ async def test_a_click_on_the_format_still_on_amid_quick_presses_ends(
             await pilot.pause()
         assert calls < 60 and screen.format == "bibtex"
         assert [b.id for b in screen.query(RadioButton) if b.value] == ["fmt-bibtex"]
+
+
+@pytest.mark.parametrize(("name", "start"), [("refs.bib", "@"), ("refs.ris", "TY  - ")])
+async def test_a_typed_extension_chooses_the_format_left_at_its_default(
+    cache: Path, tmp_path: Path, monkeypatch, name: str, start: str
+) -> None:
+    """A name typed as `refs.bib`, the format left at Markdown: the file held a
+    Markdown table (regression hunt `reguser` O1). The CLI's `-o` goes by the
+    name; so does the dialog when no format was chosen."""
+    monkeypatch.chdir(tmp_path)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *name, "enter")  # (the default name is selected: replaced)
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+    assert (tmp_path / name).read_text("utf-8").startswith(start)
+
+
+async def test_a_name_against_the_format_chosen_is_refused(
+    cache: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "down", "down")  # RIS, chosen
+        await settle(pilot)
+        app.screen.query_one("#export-path", Input).value = "refs.bib"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        said = _error_text(app)
+        assert "refs.bib" in said and "BibTeX" in said and "RIS" in said
+    assert not (tmp_path / "refs.bib").exists()

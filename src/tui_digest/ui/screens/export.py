@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from tui_digest.core.export import fits_file, format_of_file
 from tui_digest.core.paths import own_file_named
 from tui_digest.core.wording import counted
 from tui_digest.ui import keys
@@ -58,6 +59,9 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         # The chosen format: the screen's own, not read back from the radio buttons
         # (see action_format).
         self.format = "markdown"
+        # The user chose a format (Up/Down, a click): until then a name typed with a
+        # format's extension (`refs.bib`) chooses it, as `export -o` does.
+        self.format_chosen = False
         # The buttons action_format pressed whose RadioSet.Changed is still to come.
         self._pressing: list[str] = []
 
@@ -106,6 +110,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             return
         # A click, or Enter/Space in the set.
         self.format = button_id.removeprefix("fmt-") if button_id else "markdown"
+        self.format_chosen = True
         self._rename_for(self.format)
 
     def _rename_for(self, fmt: str) -> None:
@@ -141,7 +146,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         now = formats.index(self.format)
         chosen = formats[max(0, min(len(formats) - 1, now + step))]
         if chosen != self.format:
-            self.format = chosen
+            self.format, self.format_chosen = chosen, True
             self._rename_for(chosen)
             self._show_format()
 
@@ -187,6 +192,22 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def _say(self, problem: str) -> None:
         self.query_one("#export-error", Static).update(Content(problem))
 
+    def _format_for(self, name: str) -> str | None:
+        """The format to write a file called `name` in: the one chosen, or, when none
+        was, the one its extension names (a Markdown table went into `refs.bib`: a
+        regression hunt); None, said, when the name names another than the one chosen."""
+        if fits_file(self.format, name):
+            return self.format
+        named = format_of_file(name) or self.format
+        if not self.format_chosen:
+            return named
+        label, ext = FORMATS[self.format]
+        self._say(
+            f"{name} is named as {FORMATS[named][0]}, but {label} is chosen: "
+            f"choose {FORMATS[named][0]}, or end the name in {ext}."
+        )
+        return None
+
     @on(Button.Pressed, "#export-ok")
     @on(Input.Submitted, "#export-path")
     def submit(self) -> None:
@@ -202,6 +223,9 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         # note and tag gone. The CLI refuses the same (cli_args.refuse_own_files).
         # (The config file is the one the reader reads: $TUI_DIGEST_CONFIG, which
         # `run --config` sets, or the default.)
+        fmt = self._format_for(path.name)
+        if fmt is None:
+            return
         own = own_file_named(path, db=self.cache)
         if own is not None:
             self._say(f"{path} is {own}: export to another file.")
@@ -210,12 +234,12 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             self._say(f"{path} is a folder; give a file name.")
             return
         if not path.exists():
-            self.dismiss(ExportRequest(self.format, path))
+            self.dismiss(ExportRequest(fmt, path))
             return
 
         def answered(replace: bool | None) -> None:
             if replace:
-                self.dismiss(ExportRequest(self.format, path, overwrite=True))
+                self.dismiss(ExportRequest(fmt, path, overwrite=True))
 
         self.app.push_screen(
             ConfirmScreen(f"{path} already exists. Replace it?", yes_label="Replace"), answered
