@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from tui_digest.core.arxiv_id import abs_url
 from tui_digest.core.digest_format import read_digest, write_digest
 from tui_digest.core.digest_grammar import NEW_STYLE_TYPES
+from tui_digest.core.digest_write import old_feeds_paper
 from tui_digest.core.model import ANNOUNCE_TYPES, Paper
 from tui_digest.core.sanitize import clean_line, clean_text
 
@@ -73,7 +74,12 @@ def carried(paper: Paper) -> tuple:
         paper.abstract_en,
         paper.abstract_zh,
         paper.announce_type,
-        "" if paper.announce_type in NEW_STYLE_TYPES else paper.primary_category,
+        # A 2024+ type's layout has no room for a category, but for a paper only
+        # the pre-2024 feeds can have announced (`digest_write.old_feeds_paper`).
+        ""
+        if paper.announce_type in NEW_STYLE_TYPES
+        and not old_feeds_paper(paper.id, paper.announce_type)
+        else paper.primary_category,
     )
 
 

@@ -218,3 +218,35 @@ def test_a_pre_2024_feed_paper_keeps_the_old_layout() -> None:
     assert [(p.title_en, p.version, p.primary_category) for p in again] == [
         (p.title_en, p.version, p.primary_category) for p in papers
     ]
+
+
+def test_a_pre_2024_feed_paper_of_an_older_cache_keeps_its_category() -> None:
+    """A cache made before the title suffix was kept holds RSS 1.0 papers without
+    it: they were written in the 2024+ layout alone and lost their category on the
+    way back (regression hunt `regtext` R1). A paper from before 2024 announced new
+    or cross came from the old feeds: it is written as the release before wrote
+    it, with the suffix beside the header."""
+    old = [
+        Paper(id="2306.00001", version="v1", title_en="First", categories=["cs.CL"],
+              announce_type="new", abstract_en="A."),
+        Paper(id="2306.00003", version="v1", title_en="Third", categories=["stat.ML"],
+              announce_type="cross", abstract_en="C."),
+        Paper(id="hep-th/9901001", version="v2", title_en="Old", categories=["hep-th"],
+              announce_type="new", abstract_en="D."),
+    ]  # fmt: skip
+    text = write_digest(old)
+    assert "    First. (arXiv:2306.00001v1 [cs.CL])\n" in text
+    assert "    Third. (arXiv:2306.00003v1 [stat.ML])\n" in text
+    assert "    Old. (arXiv:hep-th/9901001v2 [hep-th])\n" in text
+    again = read_digest(text).digest.papers
+    assert [(p.primary_category, p.announce_type) for p in again] == [
+        ("cs.CL", "new"),
+        ("stat.ML", "cross"),
+        ("hep-th", "new"),
+    ]
+    assert write_digest(again) == text
+    # A 2024+ paper without a stored header gets the new layout alone.
+    new = Paper(id="2403.10056", version="v1", title_en="New", categories=["cs.CL"],
+                announce_type="new", abstract_en="E.")  # fmt: skip
+    written = write_digest([new])
+    assert "    New\n" in written and "arXiv:2403.10056v1 Announce Type: new  Abstract: " in written

@@ -102,7 +102,11 @@ def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
     # Both at once gave every 2024+ feed paper a made-up '. (arXiv:ID [cat])', so
     # `Is Attention All You Need?.` in a published table (found by a bug hunt).
     suffix = ""
-    if not header and (cat or kind == "updated" or (version and version != link_version)):
+    # A paper of the old feeds from a cache made before their suffix was kept is
+    # written as the release before wrote it, with both: without its suffix its
+    # category was lost on the way back (a regression hunt).
+    both = bool(cat) and old_feeds_paper(paper.id, kind)
+    if (not header or both) and (cat or kind == "updated" or (version and version != link_version)):
         parts = [f"arXiv:{paper.id}{version}"]
         if cat:
             parts.append(f"[{cat}]")
@@ -110,6 +114,20 @@ def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
             parts.append("UPDATED")
         suffix = f". ({' '.join(parts)})"
     return suffix, header
+
+
+def old_feeds_paper(arxiv_id: str, kind: str) -> bool:
+    """Whether a paper announced `kind` can only have come from arXiv's pre-2024
+    RSS 1.0 feeds: new or cross, with an id from before 2024. Papers read from
+    those feeds keep their title suffix (`Extra.TITLE_SUFFIX`), but a cache made
+    before that holds them without it. A 2024+ feed announces new and cross papers of the
+    month's ids only; replacements of older ids come as replace."""
+    if kind not in ("new", "cross"):
+        return False
+    if "/" in arxiv_id:  # hep-th/9901001: before 2007
+        return True
+    yymm = arxiv_id.partition(".")[0]
+    return len(yymm) == 4 and yymm.isdigit() and yymm < "2401"
 
 
 def _zh_header_for(paper: Paper) -> str:
