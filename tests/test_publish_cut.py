@@ -176,3 +176,43 @@ async def test_a_missed_day_cut_before_its_first_entry_is_not_held_as_empty(publ
         [back] = await fetch_all(sub, [source])
         assert back.status == "failed" and "2025-09-16.xml" in back.error
         assert "2025-09-16" not in sub.source_days(server.url("/site/cs.AI.xml"))
+
+
+async def test_a_feed_newer_than_its_index_is_taken(publisher, tmp_path):
+    """`publish` writes the index last, and an upload or a cache in front of the
+    site can serve the new day's feed beside the old index: that feed is not the
+    index's day, so its hash is not the index's either. It failed as a stale copy
+    (regression hunt `regfetch` R1); the release before took it, as a single
+    category's subscription does."""
+    with FeedServer() as server, Store.open(tmp_path / "subscriber.db") as sub:
+        site = Site(server, publisher.out)
+        source = Source("lab", server.url("/site/"), "")
+        publisher.publish(15)
+        index_of_15 = (publisher.out / "index.json").read_bytes()
+        publisher.publish(16)  # the new day's feed, beside the index of the day before
+        site.publish()
+        site.stale["index.json"] = index_of_15
+        [newer] = await fetch_all(sub, [source])
+        assert newer.ok, newer.error
+        assert ("2025-09-16", 4) in days_of(sub)
+
+
+async def test_a_stale_copy_of_an_older_day_than_the_index_fails(publisher, tmp_path):
+    """The other way round: a cache in front of the site serves the day before's
+    feed beside the new index. Taken, it kept the index's validators, and the
+    index's newest day was never read (every later fetch was told 304)."""
+    with FeedServer() as server, Store.open(tmp_path / "subscriber.db") as sub:
+        site = Site(server, publisher.out)
+        source = Source("lab", server.url("/site/"), "")
+        publisher.publish(15)
+        site.publish()
+        await fetch_all(sub, [source])
+        site.stale["cs.AI.xml"] = (publisher.out / "cs.AI.xml").read_bytes()
+        publisher.publish(16)
+        site.publish()
+        [stale] = await fetch_all(sub, [source])
+        assert stale.status == "failed" and "not the index's newest day (2025-09-16)" in stale.error
+        site.stale.clear()
+        [whole] = await fetch_all(sub, [source])
+        assert whole.ok, whole.error
+        assert days_of(sub) == [("2025-09-15", 4), ("2025-09-16", 4)]
