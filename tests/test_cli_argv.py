@@ -114,3 +114,14 @@ def test_a_prefix_works_as_argparse_reads_it_for_every_command(imported, tmp_pat
     assert proc.returncode == 0, proc.stderr.decode()
     assert target.read_text("utf-8").startswith("@misc{") and "2403.00003" in target.read_text()
     assert ids(run("search", "model", "-diffusion", "--js", db=imported)) == ["2403.00003"]
+
+
+def test_a_query_option_may_start_with_a_negation(imported: Path) -> None:
+    """`mark read --query '-tag:robotics'` was argparse's "expected one argument"
+    (regression hunt `reguser` O2): a value of `--query` is read as a value."""
+    assert run("tag", "2403.00001", "+keep", db=imported).returncode == 0
+    done = run("mark", "star", "--query", "-tag:keep", db=imported)
+    assert done.returncode == 0, done.stderr.decode()
+    starred = ids(run("search", "is:starred", "--json", db=imported))
+    assert starred and "2403.00001" not in starred
+    assert rewrite("mark", "read", "--query", "-tag:x") == ["mark", "read", "--query=-tag:x"]

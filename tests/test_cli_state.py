@@ -126,6 +126,8 @@ def test_note_prints_its_lines_and_what_is_cut_is_said(tmp_path):
     assert out.returncode == 0 and "tag cut to 64 characters" in out.stderr.decode()
     out = run_cli("note", pid, "n" * 30_000, db=db)
     assert out.returncode == 0 and "note cut to 20,000 characters" in out.stderr.decode()
+    # The paper named, as `state import` names it ("note: note cut" before: a hunt).
+    assert f"tui-digest: {pid}: note cut to 20,000 characters" in out.stderr.decode()
     out = run_cli("tag", pid, "+short", db=db)
     assert out.stderr == b"tags: 1 paper changed\n"  # nothing cut, nothing said of it
 

@@ -13,6 +13,30 @@ import argparse
 QUERY_COMMANDS = ("search", "export", "translate", "enrich", "tag")
 
 
+def _query_values_joined(argv: list[str]) -> list[str]:
+    """`--query -tag:x` as `--query=-tag:x`: argparse takes a value starting with
+    `-` for an option, and said "expected one argument" (`mark --query`; found by
+    a regression hunt). Only up to a `--`, after which every token is a word."""
+    out: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--":
+            out.append(token)
+            out.extend(tokens)
+            break
+        if token == "--query":
+            value = next(tokens, None)
+            if value is not None and value.startswith("-") and not value.startswith("--"):
+                out.append(f"--query={value}")
+                continue
+            out.append(token)
+            if value is not None:
+                out.append(value)
+            continue
+        out.append(token)
+    return out
+
+
 def query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
     """Let `search model -survey` work unquoted.
 
@@ -23,6 +47,7 @@ def query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
     every other command, not searched for (found by a bug hunt: `export
     is:starred --fromat bibtex -o x.bib` wrote an empty Markdown file, exit 0).
     """
+    argv = _query_values_joined(argv)
     sub = _command_index(parser, argv)
     if sub is None or argv[sub] not in QUERY_COMMANDS or "--" in argv:
         return argv

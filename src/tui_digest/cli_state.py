@@ -186,7 +186,7 @@ def cmd_note(args: argparse.Namespace) -> int:
             return 0
         text = " ".join(args.text)
         if note_length(text) > MAX_NOTE:
-            _say_cut(["note"], f"note cut to {MAX_NOTE:,} characters")
+            _say_cut([rec.paper.id], f"note cut to {MAX_NOTE:,} characters")
         changed = store.set_note(rec.paper.id, text)
     what = "cleared" if not text.strip() else "saved"
     print(f"note {what}" if changed else "note unchanged")
