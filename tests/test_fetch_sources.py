@@ -89,6 +89,12 @@ def test_readme_lists_every_upstream_category():
         ("/srv/notes-ab.cd-2024-03-18.md", ""),  # the shape, but no arXiv archive
         ("/srv/digest-2024-03-18.md", ""),
         ("/srv/v1.2-notes.md", ""),
+        # A word after the category is not its subject class's (regression hunt
+        # `regfinal` R3: 118 papers got "cs.AI-en"): arXiv's hyphenated classes are
+        # lower case (cond-mat.mes-hall, physics.atm-clus; arXiv's taxonomy).
+        ("/srv/digest-cs.AI-en-2024-03-18.md", "cs.AI"),
+        ("/srv/arxiv-cs.AI-weekly.xml", "cs.AI"),
+        ("/srv/lab-physics.atm-clus-2025-01-02.md", "physics.atm-clus"),
     ],
 )
 def test_category_is_inferred_from_the_file_name(url, category):
@@ -99,6 +105,7 @@ def test_category_is_inferred_from_the_file_name(url, category):
     "path",
     [
         "/tmp/w/digest-cs.AI-2024-03-18.md",
+        "/tmp/w/digest-cs.AI-en-2024-03-18.md",
         "/srv/feeds/arxiv-atom-cs.AI-2025-08-20.xml",
         "/srv/cs.LG.md",
         "https://rss.arxiv.org/rss/stat.ML",

@@ -166,7 +166,13 @@ def same_feed_key(url: str) -> str:
 
 def is_category(text: str) -> bool:
     match = _CATEGORY_RE.fullmatch(text)
-    return bool(match) and match.group(1) in _ARCHIVES  # type: ignore[union-attr]
+    if not match or match.group(1) not in _ARCHIVES:
+        return False
+    # arXiv's hyphenated subject classes are lower case (cond-mat.mes-hall,
+    # physics.atm-clus; arXiv's category taxonomy): `cs.AI-en` in a file name is
+    # cs.AI and a word, not a class (a regression hunt: 118 papers got "cs.AI-en").
+    subject = match.group(2) or ""
+    return "-" not in subject or subject.islower()
 
 
 def url_problem(url: str) -> str:
