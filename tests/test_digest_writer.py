@@ -223,30 +223,37 @@ def test_a_pre_2024_feed_paper_keeps_the_old_layout() -> None:
 def test_a_pre_2024_feed_paper_of_an_older_cache_keeps_its_category() -> None:
     """A cache made before the title suffix was kept holds RSS 1.0 papers without
     it: they were written in the 2024+ layout alone and lost their category on the
-    way back (regression hunt `regtext` R1). A paper from before 2024 announced new
-    or cross came from the old feeds: it is written as the release before wrote
-    it, with the suffix beside the header."""
+    way back (regression hunt `regtext` R1). A paper announced new with an id from
+    before February 2024 came from the old feeds (January's too: `regfinal` R1):
+    it is written as the release before wrote it, the suffix beside the header."""
     old = [
         Paper(id="2306.00001", version="v1", title_en="First", categories=["cs.CL"],
               announce_type="new", abstract_en="A."),
-        Paper(id="2306.00003", version="v1", title_en="Third", categories=["stat.ML"],
-              announce_type="cross", abstract_en="C."),
+        Paper(id="2401.10190", version="v1", title_en="January", categories=["cs.AI"],
+              announce_type="new", abstract_en="B."),
         Paper(id="hep-th/9901001", version="v2", title_en="Old", categories=["hep-th"],
               announce_type="new", abstract_en="D."),
     ]  # fmt: skip
     text = write_digest(old)
     assert "    First. (arXiv:2306.00001v1 [cs.CL])\n" in text
-    assert "    Third. (arXiv:2306.00003v1 [stat.ML])\n" in text
+    assert "    January. (arXiv:2401.10190v1 [cs.AI])\n" in text
     assert "    Old. (arXiv:hep-th/9901001v2 [hep-th])\n" in text
     again = read_digest(text).digest.papers
     assert [(p.primary_category, p.announce_type) for p in again] == [
         ("cs.CL", "new"),
-        ("stat.ML", "cross"),
+        ("cs.AI", "new"),
         ("hep-th", "new"),
     ]
     assert write_digest(again) == text
-    # A 2024+ paper without a stored header gets the new layout alone.
-    new = Paper(id="2403.10056", version="v1", title_en="New", categories=["cs.CL"],
-                announce_type="new", abstract_en="E.")  # fmt: skip
-    written = write_digest([new])
+    # A 2024+ paper without a stored header gets the new layout alone, and so does
+    # an older id cross-listed by a 2024+ feed (2307.12807 in the 2024-03-18 feed:
+    # `regfinal` R2), which no made-up suffix must follow.
+    new = [
+        Paper(id="2403.10056", version="v1", title_en="New", categories=["cs.CL"],
+              announce_type="new", abstract_en="E."),
+        Paper(id="2307.12807", version="v1", title_en="Crossed?", categories=["cs.LG"],
+              announce_type="cross", abstract_en="F."),
+    ]  # fmt: skip
+    written = write_digest(new)
     assert "    New\n" in written and "arXiv:2403.10056v1 Announce Type: new  Abstract: " in written
+    assert "    Crossed?\n" in written and "(arXiv:2307.12807" not in written

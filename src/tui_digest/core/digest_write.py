@@ -118,16 +118,17 @@ def _headers_for(paper: Paper, link: str) -> tuple[str, str]:
 
 def old_feeds_paper(arxiv_id: str, kind: str) -> bool:
     """Whether a paper announced `kind` can only have come from arXiv's pre-2024
-    RSS 1.0 feeds: new or cross, with an id from before 2024. Papers read from
-    those feeds keep their title suffix (`Extra.TITLE_SUFFIX`), but a cache made
-    before that holds them without it. A 2024+ feed announces new and cross papers of the
-    month's ids only; replacements of older ids come as replace."""
-    if kind not in ("new", "cross"):
+    RSS 1.0 feeds: new, with an id from before February 2024 (the RSS 1.0 sample
+    lists January's 2401 ids). Papers read from those feeds keep their title suffix
+    (`Extra.TITLE_SUFFIX`), but a cache made before that holds them without it.
+    Not cross: the 2024+ feeds cross-list older ids too (2307.12807 in the
+    generator's 2024-03-18 feed), and a made-up suffix there was a bug hunt's."""
+    if kind != "new":
         return False
     if "/" in arxiv_id:  # hep-th/9901001: before 2007
         return True
     yymm = arxiv_id.partition(".")[0]
-    return len(yymm) == 4 and yymm.isdigit() and yymm < "2401"
+    return len(yymm) == 4 and yymm.isdigit() and yymm < "2402"
 
 
 def _zh_header_for(paper: Paper) -> str:
