@@ -125,3 +125,9 @@ def test_a_query_option_may_start_with_a_negation(imported: Path) -> None:
     starred = ids(run("search", "is:starred", "--json", db=imported))
     assert starred and "2403.00001" not in starred
     assert rewrite("mark", "read", "--query", "-tag:x") == ["mark", "read", "--query=-tag:x"]
+
+
+def test_only_a_command_with_a_query_option_has_its_value_joined() -> None:
+    """`search --query -x` said "argument: --query=-x", a token never typed
+    (regression hunt `regfinal`): the joining is `mark`'s, whose option it is."""
+    assert rewrite("search", "--query", "-x") == ["search", "--query", "--", "-x"]

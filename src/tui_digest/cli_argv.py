@@ -47,8 +47,10 @@ def query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
     every other command, not searched for (found by a bug hunt: `export
     is:starred --fromat bibtex -o x.bib` wrote an empty Markdown file, exit 0).
     """
-    argv = _query_values_joined(argv)
     sub = _command_index(parser, argv)
+    command = _subparsers(parser).get(argv[sub]) if sub is not None else None
+    if command is not None and _option(command, "--query") is not None:
+        argv = _query_values_joined(argv)  # (only a command that has --query: `mark`)
     if sub is None or argv[sub] not in QUERY_COMMANDS or "--" in argv:
         return argv
     subparser = _subparsers(parser)[argv[sub]]

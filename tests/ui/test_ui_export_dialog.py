@@ -294,4 +294,8 @@ async def test_a_name_against_the_format_chosen_is_refused(
         assert isinstance(app.screen, ExportScreen)
         said = _error_text(app)
         assert "refs.bib" in said and "BibTeX" in said and "RIS" in said
+        assert "ending in .ris, not .bib" in said
+        await pilot.press("up")  # another format: the refusal goes (a regression hunt)
+        await settle(pilot)
+        assert _error_text(app) == ""
     assert not (tmp_path / "refs.bib").exists()

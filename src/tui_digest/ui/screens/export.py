@@ -111,6 +111,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         # A click, or Enter/Space in the set.
         self.format = button_id.removeprefix("fmt-") if button_id else "markdown"
         self.format_chosen = True
+        self._say("")  # (a refusal of the name under the format before is old news)
         self._rename_for(self.format)
 
     def _rename_for(self, fmt: str) -> None:
@@ -147,6 +148,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         chosen = formats[max(0, min(len(formats) - 1, now + step))]
         if chosen != self.format:
             self.format, self.format_chosen = chosen, True
+            self._say("")
             self._rename_for(chosen)
             self._show_format()
 
@@ -202,9 +204,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if not self.format_chosen:
             return named
         label, ext = FORMATS[self.format]
+        named_label, named_ext = FORMATS[named]
         self._say(
-            f"{name} is named as {FORMATS[named][0]}, but {label} is chosen: "
-            f"choose {FORMATS[named][0]}, or end the name in {ext}."
+            f"{name} is named as {named_label}, but {label} is chosen: "
+            f"choose {named_label}, or give a name ending in {ext}, not {named_ext}."
         )
         return None
 
