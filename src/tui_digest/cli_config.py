@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from tui_digest.core.sanitize import clean_line
 
 if TYPE_CHECKING:
     from tui_digest.config.loader import Config
 
 
 def load_warned(path: str | Path | None, *, must_exist: bool = False) -> Config:
-    """The config (ConfigError when unusable), after printing its warnings (unknown
-    keys, `[keys]` entries left out)."""
-    from tui_digest.config.loader import load_config
+    """The config (ConfigError when unusable), after printing its warnings
+    (`config.loader.load_warned`; imported when a command runs, not at start)."""
+    from tui_digest.config.loader import load_warned as loaded
 
-    config = load_config(path, must_exist=must_exist)
-    for warning in [*config.warnings, *config.key_warnings]:
-        print(clean_line(str(warning), 1000), file=sys.stderr)
-    return config
+    return loaded(path, must_exist=must_exist)
 
 
 def load_chosen(args: argparse.Namespace) -> Config:

@@ -48,6 +48,21 @@ class Config:
         return next((s for s in self.sources if s.name == name), None)
 
 
+def load_warned(path: str | Path | None = None, *, must_exist: bool = False) -> Config:
+    """`load_config`, after printing its warnings on stderr, one line each (unknown
+    keys, `[keys]` entries and `[[watches]]` tables left out): what every command
+    that reads the config says (`cli_config`, and `publish`, which may not import
+    the CLI's modules)."""
+    import sys
+
+    from tui_digest.core.sanitize import clean_line
+
+    config = load_config(path, must_exist=must_exist)
+    for warning in [*config.warnings, *config.key_warnings]:
+        print(clean_line(str(warning), 1000), file=sys.stderr)
+    return config
+
+
 def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> Config:
     """Read the config; without a file, the defaults. Raises ConfigError.
 

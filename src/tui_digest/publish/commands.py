@@ -107,7 +107,7 @@ def _translation_config(args: argparse.Namespace):  # -> (TranslateConfig | None
     then says something needs fixing.
     """
     from tui_digest.config.errors import ConfigError
-    from tui_digest.config.loader import load_config
+    from tui_digest.config.loader import load_warned
     from tui_digest.translate.config import NotConfigured, load_translate_config, usable_or_raise
 
     if args.no_translate:
@@ -116,10 +116,7 @@ def _translation_config(args: argparse.Namespace):  # -> (TranslateConfig | None
     try:
         # Its warnings (unknown keys, a [[watches]] table left out) said, as by
         # every command that reads the config.
-        # (As `cli_config.load_warned` says them: that module is the CLI's, a layer up.)
-        config = load_config(path, must_exist=path is not None)
-        for warning in [*config.warnings, *config.key_warnings]:
-            print(clean_line(str(warning), 1000), file=sys.stderr)
+        config = load_warned(path, must_exist=path is not None)
         cfg = usable_or_raise(load_translate_config(path, config=config))
         cfg.api_key()  # fail before any work when the key's variable is unset
     except NotConfigured as exc:
