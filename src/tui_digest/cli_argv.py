@@ -48,12 +48,13 @@ def query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
     is:starred --fromat bibtex -o x.bib` wrote an empty Markdown file, exit 0).
     """
     sub = _command_index(parser, argv)
-    command = _subparsers(parser).get(argv[sub]) if sub is not None else None
-    if command is not None and _option(command, "--query") is not None:
-        argv = _query_values_joined(argv)  # (only a command that has --query: `mark`)
-    if sub is None or argv[sub] not in QUERY_COMMANDS or "--" in argv:
+    subparser = None if sub is None else _subparsers(parser).get(argv[sub])
+    if sub is None or subparser is None:
         return argv
-    subparser = _subparsers(parser)[argv[sub]]
+    if _option(subparser, "--query") is not None:
+        argv = _query_values_joined(argv)  # (only a command that has --query: `mark`)
+    if argv[sub] not in QUERY_COMMANDS or "--" in argv:
+        return argv
     head, options, words = argv[: sub + 1], [], []
     rest = iter(argv[sub + 1 :])
     for token in rest:

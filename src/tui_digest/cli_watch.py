@@ -125,11 +125,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def _chosen(name: str | None, config) -> list | int:  # (Config) -> list[Watch] | exit status
     """The watches asked for, or the exit status of a refusal (said on stderr)."""
+    from tui_digest.config.toml_file import at
     from tui_digest.core.sanitize import clean_line
 
     refused = config.refused_watches.get(name or "")
     if refused is not None:  # (its warning was printed: said again as the error)
-        where = f"{refused.path}:{refused.line}" if refused.line else str(refused.path)
+        where = at(refused.path, refused.line)
         print(f"tui-digest: {clean_line(f'{where}: {refused.message}', 1000)}", file=sys.stderr)
         return EXIT_ERROR
     if name is None:

@@ -53,7 +53,7 @@ class Feed:
     def expected_sha256(self, day: str = "") -> str:
         """The SHA-256 the index gives for `day`'s feed (the newest feed's day when
         not given), or "" when it gives none: nothing to compare."""
-        return self.sha256.get(day or self.latest, "") if (day or self.latest) else ""
+        return self.sha256.get(day or self.latest, "")
 
 
 @dataclass(slots=True)

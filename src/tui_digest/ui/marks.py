@@ -27,12 +27,11 @@ class FlagChange(NamedTuple):
     rowids: tuple[int, ...]  # the papers whose flag changed
     asked: int = 0  # papers the user acted on (some may already have had the value)
 
-    def describe(self, *, capital: bool = True) -> str:
+    def describe(self) -> str:
         """ "Starred 3 papers", "Marked 1 paper unread" (plus the ones already so)."""
         done, undone = _VERBS[self.flag]
         text = (done if self.value else undone).format(counted(len(self.rowids), "paper"))
-        if capital:
-            text = text[0].upper() + text[1:]
+        text = text[0].upper() + text[1:]
         already = self.asked - len(self.rowids)
         if already > 0:
             text += f" ({already:,} already were)"
