@@ -206,6 +206,27 @@ def test_ids_are_taken_as_ris_csl_and_the_reader_write_and_copy_them(imported):
     assert (first["tags"], first["note"]) == (["x"], "seen")
 
 
+def test_export_ids_repeated_or_spaced_keep_every_paper(imported):
+    """Found by a bug hunt: `--ids A --ids B` exported B alone and `--ids A B`
+    nothing (B went to the query), both exit 0 without a word."""
+    ids = lambda proc: [d["id"] for d in json.loads(out(proc))]  # noqa: E731
+    both = ["2403.00001", "2403.00003"]
+    repeated = run(
+        "export", "--ids", "2403.00001", "--ids", "2403.00003", "--format", "json", db=imported
+    )
+    assert repeated.returncode == 0, err(repeated)
+    assert ids(repeated) == both
+    spaced = run("export", "--ids", "2403.00001 2403.00003", "--format", "json", db=imported)
+    assert ids(spaced) == both
+    stray = run("export", "--ids", "2403.00001", "2403.00003", "--format", "json", db=imported)
+    assert stray.returncode == 2
+    assert "--ids A,B" in err(stray) and stray.stdout == b""
+    # ids with a query still filter; a query that leaves none says so.
+    none = run("export", "--ids", "2403.00001", "cat:nothing-here", "--format", "json", db=imported)
+    assert none.returncode == 0 and json.loads(out(none)) == []
+    assert "none of the --ids papers matches the query" in err(none)
+
+
 def test_export_unknown_id_and_digest_are_errors(imported):
     proc = run("export", "--ids", "9999.99999", db=imported)
     assert proc.returncode == 2 and "9999.99999" in err(proc)

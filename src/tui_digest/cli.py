@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -106,15 +107,39 @@ def _select(store: Store, args: argparse.Namespace) -> list[int]:
     query = " ".join(getattr(args, "query", None) or [])
     rowids = store.list_ids(query, digest=args.digest)
     if args.ids:
-        wanted = [i.strip() for i in args.ids.split(",") if i.strip()]
         keys = set()
-        for paper_id in wanted:
+        for paper_id in _wanted_ids(args):
             rec = store.get_paper(paper_id)
             if rec is None:
-                raise CliError(f"no paper with id {paper_id!r} in the cache")
+                raise CliError(f"no paper with id {for_terminal(paper_id)!r} in the cache")
             keys.add(rec.rowid)
         rowids = [r for r in rowids if r in keys]
+        if not rowids and query:
+            # Every id is known, so the query left none: say so, not an empty file.
+            print(
+                f"tui-digest: none of the --ids papers matches the query {for_terminal(query)!r}",
+                file=sys.stderr,
+            )
     return rowids
+
+
+def _wanted_ids(args: argparse.Namespace) -> list[str]:
+    """The ids of every `--ids` (repeated, comma- or space-separated), in order.
+
+    `--ids A B` gives B to the query, and ids AND the id B match nothing: a
+    bib file missing papers, exit 0, was what a bug hunt got. A query made of
+    ids alone is refused with the way to give several.
+    """
+    from tui_digest.core.arxiv_id import word_arxiv_id
+
+    words = list(getattr(args, "query", None) or [])
+    if words and all(word_arxiv_id(w) for w in " ".join(words).split()):
+        raise CliError(
+            f"{for_terminal(' '.join(words))!r} after --ids is read as a search query; "
+            "give several ids as --ids A,B (or repeat --ids)"
+        )
+    wanted = [i for value in args.ids for i in re.split(r"[\s,]+", value) if i]
+    return list(dict.fromkeys(wanted))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -342,7 +367,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="export papers")
     p.add_argument("query", nargs="*", help="search query (default: everything)")
     p.add_argument("--digest", metavar="NAME", help="only papers of this digest")
-    p.add_argument("--ids", metavar="ID,...", help="only these arXiv ids")
+    p.add_argument(
+        "--ids",
+        metavar="ID,...",
+        action="append",
+        help="only these arXiv ids (comma-separated; may be repeated)",
+    )
     p.add_argument(
         "--format",
         choices=EXPORT_FORMATS,
