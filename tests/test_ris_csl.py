@@ -89,7 +89,7 @@ def test_ris_keeps_several_records_apart_and_line_breaks_cannot_forge_tags():
     assert len(records) == 3
     assert values(records[1], "TI") == ["Two lines ER - [31m and TY - JOUR"]
     assert values(records[1], "AB") == ["a b"]
-    assert values(records[1], "PY") == ["2024"] and values(records[1], "DA") == []
+    assert values(records[1], "PY") == ["2024"] and values(records[1], "DA") == ["2024/03//"]
     assert [values(r, "TY") for r in records] == [["UNPB"]] * 3
     assert to_ris([]) == ""
 
@@ -349,8 +349,9 @@ def test_an_enriched_paper_is_cited_with_arxivs_date_not_the_listing_date():
 
 
 def test_without_arxivs_date_the_id_gives_year_and_month_not_the_listing_date():
+    # RIS cites the month too, as CSL-JSON does (a bug hunt: Zotero got the year alone).
     key, year, parts, py, da = cited(reannounced())
-    assert (year, parts, py, da) == ("2023", [2023, 9], ["2023"], [])
+    assert (year, parts, py, da) == ("2023", [2023, 9], ["2023"], ["2023/09//"])
     assert key == "tanaka2023bridging-2309.01390"
     _key, year, parts, _py, _da = cited(reannounced(id="2312.07358", published="2025-09-18"))
     assert (year, parts) == ("2023", [2023, 12])

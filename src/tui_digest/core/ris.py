@@ -7,7 +7,9 @@ translator maps, zotero/translators RIS.js):
 
     TY  type: UNPB, "unpublished work", what a preprint is
     TI  title            AU  one author per line, "Family, Given"
-    PY  year             DA  date, YYYY/MM/DD
+    PY  year             DA  date, YYYY/MM/DD (YYYY/MM// when only the month is known:
+                             "MM, DD and other info optional but slashes required", the
+                             spec's Y1/DA form as the RIS tag lists quote it)
     AB  abstract         UR  link to the abstract page
     L1  link to the PDF  DB  archive name (arXiv)
     AN  accession number: the arXiv id
@@ -64,6 +66,8 @@ def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
         tags.append(("PY", str(parts[0])))
     if len(parts) == 3:
         tags.append(("DA", "{:04d}/{:02d}/{:02d}".format(*parts)))
+    elif len(parts) == 2:  # the month the id encodes, as CSL-JSON cites it (bug hunt)
+        tags.append(("DA", "{:04d}/{:02d}//".format(*parts)))
     abstract = cited_abstract(rec)
     if abstract:
         tags.append(("AB", plain_text(abstract)))
