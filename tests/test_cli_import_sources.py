@@ -97,6 +97,19 @@ def test_piped_documents_with_their_own_source(tmp_path):
     assert "<stdin>: 3 papers" in proc.stdout.decode()
 
 
+def test_a_source_named_after_a_category_names_its_digests_so(tmp_path):
+    """Found by a bug hunt: `--source cs.AI` named the digest `cs-<date>`
+    (`.AI` taken for a file extension), and cs.CL's of the day `cs-<date>-2`."""
+    db = tmp_path / "cache.db"
+    for cat, body in (("cs.AI", MINI.read_bytes()), ("cs.CL", other_papers())):
+        proc = run("import", "--source", cat, "-", db=db, stdin=body, env=day("2024-03-18"))
+        assert proc.returncode == 0, proc.stderr
+    names = sorted(d["name"] for d in digests(db))
+    assert names == ["cs.AI-2024-03-18", "cs.CL-2024-03-18"]
+    proc = run("export", "--digest", "cs.AI-2024-03-18", "--format", "json", db=db)
+    assert proc.returncode == 0, proc.stderr
+
+
 @pytest.mark.parametrize(
     "paths, why",
     [

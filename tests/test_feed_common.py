@@ -13,7 +13,6 @@ from tui_digest.core.feed_common import (
     iso_date,
     parse_arxiv_id,
     parse_feed,
-    source_stem,
     split_authors,
 )
 from tui_digest.core.html_text import html_paragraphs, html_to_text
@@ -312,6 +311,8 @@ def test_parse_arxiv_id(text: str, expected) -> None:
 
 
 def test_source_stem() -> None:
+    from tui_digest.core.digest_day import source_stem
+
     assert source_stem("https://rss.arxiv.org/rss/cs.AI") == "cs.AI"
     assert source_stem("/x/digest-feed-cs.AI-2024-03-18.xml") == "digest-feed-cs.AI-2024-03-18"
     assert source_stem("") == ""

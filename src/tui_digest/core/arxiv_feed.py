@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .digest_day import source_stem
 from .extras import Extra
 from .feed_common import (
     ParsedFeed,
@@ -35,7 +36,6 @@ from .feed_common import (
     looks_like_html,
     parse_arxiv_id,
     parse_feed,
-    source_stem,
 )
 from .model import ANNOUNCE_TYPES, Digest, Paper, ReadResult
 from .sanitize import MAX_TEXT, clean_line, clean_text, without_password

@@ -152,15 +152,21 @@ def source_name_of(name: str, source: str = "") -> str:
     `cs.LG-mixed`; a nameless document is named after its file (`cs.AI.md`
     -> `cs.AI`).
     """
-    base = name or _stem(source)
+    base = name or source_stem(source)
     # The date and the separators around it become one dash: a date inside a
     # name (`digest-cs.LG-2024-07-15-mixed`) left `digest-cs.LG--mixed`.
     base = re.sub(r"[ \-_.]*\0[ \-_.]*", "-", _DATE_RE.sub("\0", base)).strip(" -_.")
     return ascii_name(base)
 
 
-def _stem(source: str) -> str:
-    tail = re.split(r"[/\\]", source.split("?", 1)[0].rstrip("/\\"))[-1]
+def source_stem(source: str) -> str:
+    """The last path segment of a file path or URL, without a feed or markup
+    extension: `cs.AI.md` -> `cs.AI`, and a source named `cs.AI` stays so (a
+    bug hunt: `import --source cs.AI` named its digests `cs-<date>`, taking
+    `.AI` for an extension)."""
+    if not source:
+        return ""
+    tail = re.split(r"[/\\]", source.split("?", 1)[0].split("#", 1)[0].rstrip("/\\"))[-1]
     return re.sub(r"(?i)\.(xml|rss|atom|md|markdown|txt|json)$", "", tail)
 
 
@@ -176,7 +182,7 @@ def origin_of(source: str) -> str:
         # A file says where it came from by its folder (a synced copy of the
         # generator's repository: `cn-chat-arxiv/cs.AI.md`), else its name.
         folders = [p for p in re.split(r"[/\\]", source) if p]
-        return folders[-2] if len(folders) >= 2 else _stem(source)
+        return folders[-2] if len(folders) >= 2 else source_stem(source)
     parts = urlsplit(source)
     host = (parts.hostname or "").lower()
     if host == "raw.githubusercontent.com":
@@ -186,7 +192,7 @@ def origin_of(source: str) -> str:
     if host.endswith("arxiv.org"):
         return "arXiv"
     if parts.scheme == "file":
-        return _stem(parts.path)
+        return source_stem(parts.path)
     return host or source
 
 

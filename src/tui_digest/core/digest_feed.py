@@ -27,6 +27,7 @@ import re
 from typing import Any
 
 from .arxiv_feed import normalise_announce_type
+from .digest_day import source_stem
 
 # The Markdown reader owns the grammar of titles and abstract headers; the feed
 # strips exactly what it strips, so the digest writer can restore them.
@@ -43,7 +44,6 @@ from .feed_common import (
     entry_summary,
     parse_arxiv_id,
     parse_feed,
-    source_stem,
 )
 from .html_text import html_paragraphs
 from .model import Digest, Paper, ReadResult

@@ -48,9 +48,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import PurePosixPath
 
 from .arxiv_id import ARXIV_ID_RE, parse_arxiv_id
+from .digest_day import source_stem
 from .digest_grammar import (
     _BAD_FOOTNOTE_RE,
     _DATE_RE,
@@ -140,8 +140,7 @@ def _digest_name(source: str, name: str | None) -> str:
         return name
     if not source:
         return ""
-    base = source.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    return PurePosixPath(base.replace("\\", "/")).stem
+    return source_stem(source)
 
 
 def _digest_date(name: str) -> str:

@@ -147,14 +147,6 @@ def date_in(text: str) -> str:
     return m.group(1) if m else ""
 
 
-def source_stem(source: str) -> str:
-    """Last path segment of a file path or URL, without a feed/markup extension."""
-    if not source:
-        return ""
-    tail = re.split(r"[/\\]", source.split("?", 1)[0].split("#", 1)[0].rstrip("/\\"))[-1]
-    return re.sub(r"(?i)\.(xml|rss|atom|md|markdown|txt)$", "", tail)
-
-
 # --- feedparser -----------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .digest_day import source_stem
 from .feed_common import (
     ParsedFeed,
     canonical_url,
@@ -28,7 +29,6 @@ from .feed_common import (
     looks_like_html,
     parse_arxiv_id,
     parse_feed,
-    source_stem,
 )
 from .model import Digest, Paper, ReadResult
 from .sanitize import MAX_TEXT, clean_line, clean_text, without_password
