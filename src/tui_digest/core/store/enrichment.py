@@ -57,9 +57,10 @@ def apply(
     changed = 0
     for c in asked:
         entry = None if invalid else by_id.get(c.id)
-        meta = arxiv_meta.answered(c, previous.get(c.id), entry, asked_at, invalid=invalid)
+        earlier = previous.get(c.id)
+        meta = arxiv_meta.answered(c, earlier, entry, asked_at, invalid=invalid)
         rows.append(meta)
-        if entry is not None and _fill(conn, c.rowid, meta):
+        if meta.found and _fill(conn, c.rowid, meta):
             changed += 1
     arxiv_meta.save(conn, rows)
     return changed
