@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from arxiv_api_fixtures import Meta
 from arxiv_api_server import ArxivStandIn
 from feed_server import FakeTime
@@ -130,7 +132,7 @@ async def test_no_entry_for_the_new_version_is_asked_three_times(tmp_path: Path)
         api.known[PID] = Meta(**{**V2.__dict__, "version": "v3"})
         assert (await _enrich(db, api, 7)).asked == 1
         with Store.open(db) as store:
-            assert store.count("cat:cs.CL") == 1
+            assert store.count("cat:cs.CL") == 1 and store.count("cat:q-bio.NC") == 0
 
 
 async def test_a_cut_new_announcement_keeps_the_older_whole_abstract(tmp_path: Path) -> None:
@@ -145,3 +147,60 @@ async def test_a_cut_new_announcement_keeps_the_older_whole_abstract(tmp_path: P
         api.known[PID] = V2
         await _enrich(db, api, 3)
         assert _shown(db)[1:] == (0, 1)  # v2's own, once arXiv has it
+
+
+@pytest.mark.parametrize("caught_up", [2, 3])  # the API answers v2 that day
+async def test_a_newer_answer_replaces_arxivs_authors_and_categories(
+    tmp_path: Path, caught_up: int
+) -> None:
+    db = tmp_path / "cache.db"
+    with ArxivStandIn({PID: V1}) as api:
+        _import(db, _digest("v1", CUT_V1, 1, categories=["cs.AI"]))  # the digest's own
+        await _enrich(db, api, 1)
+        with Store.open(db) as store:
+            assert store.count("au:alpha") == 1 and store.count("cat:q-bio.NC") == 1
+        _import(db, _digest("v2", WHOLE_V2, 2, categories=["cs.AI"]))
+        for day in range(2, caught_up + 1):
+            if day == caught_up:
+                api.known[PID] = V2
+            report = await _enrich(db, api, day)
+        assert report.updated == 1
+    with Store.open(db) as store:  # a restart
+        rec = store.get_paper(PID)
+        assert rec is not None
+        assert rec.paper.authors == ["Ann Alpha", "Bea Beta"]
+        assert rec.paper.categories == ["cs.CL", "cs.LG", "cs.AI"]
+        assert store.count("au:beta") == 1
+        assert store.count("cat:cs.CL") == 1 and store.count("cat:cs.AI") == 1
+        assert store.count("cat:q-bio.NC") == 0  # v1's primary, superseded
+
+
+async def test_the_digests_title_category_stays_when_arxiv_drops_it(tmp_path: Path) -> None:
+    db = tmp_path / "cache.db"
+    suffix = {"title_suffix": f" (arXiv:{PID}v2 [q-bio.NC])"}  # the digest's own
+    with ArxivStandIn({PID: V1}) as api:
+        _import(db, _digest("v1", CUT_V1, 1))
+        await _enrich(db, api, 1)
+        _import(db, _digest("v2", WHOLE_V2, 2, categories=["q-bio.NC"], extras=suffix))
+        api.known[PID] = V2
+        await _enrich(db, api, 2)
+    with Store.open(db) as store:
+        rec = store.get_paper(PID)
+        assert rec is not None and rec.paper.categories == ["cs.CL", "cs.LG", "q-bio.NC"]
+        assert store.count("cat:q-bio.NC") == 1
+
+
+async def test_a_feeds_own_authors_stay_when_arxiv_answers_a_newer_version(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "cache.db"
+    with ArxivStandIn({PID: V1}) as api:
+        _import(db, _digest("v1", CUT_V1, 1, authors=["A. Alpha"]))  # a feed's list
+        await _enrich(db, api, 1)
+        _import(db, _digest("v2", WHOLE_V2, 2))
+        api.known[PID] = V2
+        await _enrich(db, api, 2)
+    with Store.open(db) as store:
+        rec = store.get_paper(PID)
+        assert rec is not None and rec.paper.authors == ["A. Alpha"]
+        assert store.count("au:beta") == 0

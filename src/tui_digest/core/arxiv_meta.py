@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ MAX_ATTEMPTS = 3
 # anything this long may have been cut, so the full one is kept when arXiv's is longer.
 CUT_AT = 1000
 CUT_SLACK = 10
+# The category of a title suffix, "(arXiv:2403.10056v2 [cs.LG] UPDATED)" (the
+# whole form is core/digest_grammar's, which this module cannot import: a cycle).
+_SUFFIX_CATEGORY = re.compile(r"\[([^\]\s]+)\](?:\s+[A-Z][A-Z ]*)?\)\s*$")
 
 CREATE_TABLE = """CREATE TABLE arxiv_meta (
     id TEXT PRIMARY KEY,
@@ -251,33 +255,50 @@ def _still_behind(
     return kept
 
 
-def apply_to(paper: PaperLike, meta: ArxivMeta) -> bool:
+def apply_to(paper: PaperLike, meta: ArxivMeta, earlier: ArxivMeta | None = None) -> bool:
     """Give `paper` what arXiv's API said of it (`meta`, found); True if it changed.
 
-    Its EMPTY authors are filled; its published date becomes arXiv's (the first
-    version's; a feed's is the day of the announcement it came in: found by a
-    bug hunt); its categories become arXiv's (primary first) followed by any it
-    had that arXiv does not list. arXiv's whole abstract, kept where the
-    digest's was cut ("" where it was not), goes beside the digest's
-    (`arxiv_abstract`), so that the paper's row holds what the reader shows and
-    search indexes (a word only arXiv's abstract had was shown but never found:
-    found by a bug hunt); an abstract of an older version than the paper's only
-    while the paper's own is cut (found by a bug hunt). Enrichment applies it
-    when arXiv answers, and the importer again after every merge of a paper
-    already held, so a later announcement's lists never undo it (a
-    re-announced paper lost arXiv's categories for good: found by a bug hunt).
+    Its EMPTY authors are filled, and those arXiv gave before (`earlier`, the
+    answer `meta` replaces) replaced: a newer version's list never reached the
+    paper (found by a bug hunt); a feed's own list stays. Its published date
+    becomes arXiv's (the first version's; a feed's is the day of the
+    announcement it came in: found by a bug hunt); its categories become
+    arXiv's (primary first) followed by any it had that arXiv does not list,
+    less those only `earlier` listed (but for its title line's own). arXiv's
+    whole abstract, kept where the digest's was cut ("" where it was not), goes
+    beside the digest's (`arxiv_abstract`), so that the paper's row holds what
+    the reader shows and search indexes (a word only arXiv's abstract had was
+    shown but never found: found by a bug hunt); an abstract of an older
+    version than the paper's only while the paper's own is cut (found by a bug
+    hunt). Enrichment applies it when arXiv answers, and the importer again
+    after every merge of a paper already held, so a later announcement's lists
+    never undo it (a re-announced paper lost arXiv's categories for good: found
+    by a bug hunt).
     """
     if not meta.found:
         return False
     old = (list(paper.authors), list(paper.categories), paper.published, paper.arxiv_abstract)
-    if not paper.authors and meta.authors:
+    replaced = earlier if earlier is not None and earlier.found else None
+    if meta.authors and (
+        not paper.authors or (replaced is not None and paper.authors == replaced.authors)
+    ):
         paper.authors = list(meta.authors)
     if meta.categories:
-        paper.categories = list(dict.fromkeys([*meta.categories, *paper.categories]))
+        gone = set(replaced.categories) - set(meta.categories) if replaced else set()
+        gone.discard(_titled_category(paper))
+        own = [c for c in paper.categories if c not in gone]
+        paper.categories = list(dict.fromkeys([*meta.categories, *own]))
     if meta.published:
         paper.published = meta.published
     paper.arxiv_abstract = meta.abstract if _abstract_applies(paper, meta) else ""
     return (paper.authors, paper.categories, paper.published, paper.arxiv_abstract) != old
+
+
+def _titled_category(paper: PaperLike) -> str:
+    """The category a document's title line gave the paper (`[cs.LG]` of its
+    `(arXiv:… [cs.LG])`): its own, kept whatever arXiv's answers say."""
+    m = _SUFFIX_CATEGORY.search(paper.extras.get(Extra.TITLE_SUFFIX, ""))
+    return m[1] if m else ""
 
 
 def _abstract_applies(paper: PaperLike, meta: ArxivMeta) -> bool:
