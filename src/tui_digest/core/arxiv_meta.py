@@ -6,6 +6,11 @@ row remembers the asking, so a later run (or a restart) asks nothing new:
 
 - an id arXiv answered for is not asked again, unless the paper is later
   announced with a newer version than any seen when it was asked;
+- an id arXiv answered for with an older version than the one announced (its
+  API lags the announcements), or not at all when asked about a newer version,
+  keeps what arXiv said before and is asked again after a day, at most
+  MAX_ATTEMPTS times for that version (`behind`; found by a bug hunt: it was
+  recorded as answered at the new version and never asked again);
 - an id arXiv had no entry for (too new, or withdrawn from the API) is asked
   again after a day, at most MAX_ATTEMPTS times in all;
 - an id the API calls malformed is never asked again (same version rule).
@@ -18,10 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from tui_digest.core.extras import Extra
 
 FOUND, MISSING, INVALID = "found", "missing", "invalid"
 RETRY_AFTER = dt.timedelta(days=1)
@@ -30,6 +38,9 @@ MAX_ATTEMPTS = 3
 # anything this long may have been cut, so the full one is kept when arXiv's is longer.
 CUT_AT = 1000
 CUT_SLACK = 10
+# The category of a title suffix, "(arXiv:2403.10056v2 [cs.LG] UPDATED)" (the
+# whole form is core/digest_grammar's, which this module cannot import: a cycle).
+_SUFFIX_CATEGORY = re.compile(r"\[([^\]\s]+)\](?:\s+[A-Z][A-Z ]*)?\)\s*$")
 
 CREATE_TABLE = """CREATE TABLE arxiv_meta (
     id TEXT PRIMARY KEY,
@@ -59,7 +70,9 @@ class ArxivMeta:
     id: str
     status: str  # FOUND, MISSING or INVALID
     asked_at: str  # ISO 8601 UTC of the last request that covered it
-    attempts: int = 0  # requests that did not find it (reset when found)
+    # Requests that did not find it, or (found) did not find the version in
+    # `version` (reset when found at that version).
+    attempts: int = 0
     version: str = ""  # the newest version known when it was asked
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)  # primary first
@@ -73,6 +86,12 @@ class ArxivMeta:
     @property
     def found(self) -> bool:
         return self.status == FOUND
+
+    @property
+    def behind(self) -> bool:
+        """Found, but arXiv's answer is of a version older than `version` (the one
+        announced when it was last asked): its API had not caught up."""
+        return self.status == FOUND and self.attempts > 0
 
 
 @dataclass(slots=True)
@@ -105,7 +124,7 @@ def needs_asking(version: str, meta: ArxivMeta | None, now: dt.datetime) -> bool
         return True
     if version_number(version) > version_number(meta.version):
         return True  # announced again with a newer version
-    if meta.status != MISSING:
+    if meta.status != MISSING and not meta.behind:
         return False
     if meta.attempts >= MAX_ATTEMPTS:
         return False
@@ -181,25 +200,27 @@ def answered(
     *,
     invalid: bool = False,
 ) -> ArxivMeta:
-    """The row to keep after asking about `candidate` (entry None: no entry came back)."""
+    """The row to keep after asking about `candidate` (entry None: no entry came back).
+
+    An answer older than the announced version, or none where arXiv answered
+    before, keeps arXiv's answer (the older version's abstract only where the
+    announcement's is cut) and is recorded `behind`, to be asked again.
+    """
     if invalid:
         attempts = previous.attempts + 1 if previous and previous.status == INVALID else 1
         return ArxivMeta(candidate.id, INVALID, asked_at, attempts, candidate.version)
     if entry is None:
         if previous is not None and previous.found:
-            # Asked again for a new version and not answered: keep what arXiv said before.
-            kept = ArxivMeta(**{f: getattr(previous, f) for f in previous.__slots__})
-            kept.asked_at = asked_at
-            kept.version = _newer(previous.version, candidate.version)
-            return kept
+            return _still_behind(candidate, previous, previous, asked_at)
         attempts = previous.attempts + 1 if previous and previous.status == MISSING else 1
         return ArxivMeta(candidate.id, MISSING, asked_at, attempts, candidate.version)
-    return ArxivMeta(
+    late = bool(entry.version) and version_number(entry.version) < version_number(candidate.version)
+    said = ArxivMeta(
         id=candidate.id,
         status=FOUND,
         asked_at=asked_at,
         attempts=0,
-        version=_newer(entry.version, candidate.version),
+        version=entry.version if late else _newer(entry.version, candidate.version),
         authors=list(entry.authors),
         categories=list(entry.categories),
         published=entry.published,
@@ -209,34 +230,84 @@ def answered(
         doi=entry.doi,
         abstract=entry.abstract if candidate.abstract_cut else "",
     )
+    return _still_behind(candidate, said, previous, asked_at) if late else said
 
 
-def apply_to(paper: PaperLike, meta: ArxivMeta) -> bool:
+def _still_behind(
+    candidate: EnrichCandidate, said: ArxivMeta, previous: ArxivMeta | None, asked_at: str
+) -> ArxivMeta:
+    """`said` (arXiv's answer, of an older version than `candidate`'s) kept as a
+    row `behind` the announced version: asked again after a day, MAX_ATTEMPTS
+    times for that version in all."""
+    again = (
+        previous is not None
+        and previous.behind
+        and version_number(previous.version) >= version_number(candidate.version)
+    )
+    kept = ArxivMeta(**{f: getattr(said, f) for f in said.__slots__})
+    kept.asked_at = asked_at
+    if not again and version_number(candidate.version) <= version_number(said.version):
+        return kept  # (asked again without a newer version: nothing is behind)
+    kept.version = _newer(said.version, candidate.version)
+    kept.attempts = previous.attempts + 1 if again and previous is not None else 1
+    if not candidate.abstract_cut:
+        kept.abstract = ""  # the announcement's own abstract is whole: arXiv's is older
+    return kept
+
+
+def apply_to(paper: PaperLike, meta: ArxivMeta, earlier: ArxivMeta | None = None) -> bool:
     """Give `paper` what arXiv's API said of it (`meta`, found); True if it changed.
 
-    Its EMPTY authors are filled; its published date becomes arXiv's (the first
-    version's; a feed's is the day of the announcement it came in: found by a
-    bug hunt); its categories become arXiv's (primary first) followed by any it
-    had that arXiv does not list; arXiv's whole abstract, kept where the
-    digest's was cut ("" where it was not), goes beside the digest's
-    (`arxiv_abstract`), so that the paper's row holds what the reader shows and
-    search indexes (a word only arXiv's abstract had was shown but never found:
-    found by a bug hunt). Enrichment applies it when arXiv answers, and
-    the importer again after every merge of a paper already held, so a later
-    announcement's lists never undo it (a re-announced paper lost arXiv's
-    categories for good: found by a bug hunt).
+    Its EMPTY authors are filled, and those arXiv gave before (`earlier`, the
+    answer `meta` replaces) replaced: a newer version's list never reached the
+    paper (found by a bug hunt); a feed's own list stays. Its published date
+    becomes arXiv's (the first version's; a feed's is the day of the
+    announcement it came in: found by a bug hunt); its categories become
+    arXiv's (primary first) followed by any it had that arXiv does not list,
+    less those only `earlier` listed (but for its title line's own). arXiv's
+    whole abstract, kept where the digest's was cut ("" where it was not), goes
+    beside the digest's (`arxiv_abstract`), so that the paper's row holds what
+    the reader shows and search indexes (a word only arXiv's abstract had was
+    shown but never found: found by a bug hunt); an abstract of an older
+    version than the paper's only while the paper's own is cut (found by a bug
+    hunt). Enrichment applies it when arXiv answers, and the importer again
+    after every merge of a paper already held, so a later announcement's lists
+    never undo it (a re-announced paper lost arXiv's categories for good: found
+    by a bug hunt).
     """
     if not meta.found:
         return False
     old = (list(paper.authors), list(paper.categories), paper.published, paper.arxiv_abstract)
-    if not paper.authors and meta.authors:
+    replaced = earlier if earlier is not None and earlier.found else None
+    if meta.authors and (
+        not paper.authors or (replaced is not None and paper.authors == replaced.authors)
+    ):
         paper.authors = list(meta.authors)
     if meta.categories:
-        paper.categories = list(dict.fromkeys([*meta.categories, *paper.categories]))
+        gone = set(replaced.categories) - set(meta.categories) if replaced else set()
+        gone.discard(_titled_category(paper))
+        own = [c for c in paper.categories if c not in gone]
+        paper.categories = list(dict.fromkeys([*meta.categories, *own]))
     if meta.published:
         paper.published = meta.published
-    paper.arxiv_abstract = meta.abstract
+    paper.arxiv_abstract = meta.abstract if _abstract_applies(paper, meta) else ""
     return (paper.authors, paper.categories, paper.published, paper.arxiv_abstract) != old
+
+
+def _titled_category(paper: PaperLike) -> str:
+    """The category a document's title line gave the paper (`[cs.LG]` of its
+    `(arXiv:… [cs.LG])`): its own, kept whatever arXiv's answers say."""
+    m = _SUFFIX_CATEGORY.search(paper.extras.get(Extra.TITLE_SUFFIX, ""))
+    return m[1] if m else ""
+
+
+def _abstract_applies(paper: PaperLike, meta: ArxivMeta) -> bool:
+    """Whether arXiv's abstract goes beside `paper`'s: unless it is of an older
+    version than the paper's and the paper's own is not cut."""
+    if not meta.behind and version_number(paper.version) <= version_number(meta.version):
+        return True
+    header = paper.extras.get(Extra.ABSTRACT_EN_HEADER, "")
+    return not paper.abstract_en or looks_cut(paper.abstract_en, header)
 
 
 def _newer(a: str, b: str) -> str:
@@ -262,7 +333,10 @@ class PaperLike(Protocol):
     """What `apply_to` changes of a paper (core/model.Paper; not imported: model
     imports this module's readers)."""
 
+    version: str
+    abstract_en: str
     authors: list[str]
     categories: list[str]
     published: str
     arxiv_abstract: str
+    extras: dict[str, str]

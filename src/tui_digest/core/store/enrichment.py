@@ -1,10 +1,11 @@
 """What arXiv's query API said about papers, beside them (see `core.arxiv_meta`).
 
 The answers live in their own table; a found paper gets them by
-`arxiv_meta.apply_to` (its EMPTY authors filled, arXiv's published date and
-categories), which the importer repeats after each later merge. Its digest
-text is not touched, and `export --digest` writes each digest from the bytes it was read
-from, so enrichment never changes what a digest exports.
+`arxiv_meta.apply_to` (its EMPTY authors filled, or those arXiv's earlier
+answer gave replaced; arXiv's published date and categories), which the
+importer repeats after each later merge. Its digest text is not touched, and
+`export --digest` writes each digest from the bytes it was read from, so
+enrichment never changes what a digest exports.
 """
 
 from __future__ import annotations
@@ -57,20 +58,23 @@ def apply(
     changed = 0
     for c in asked:
         entry = None if invalid else by_id.get(c.id)
-        meta = arxiv_meta.answered(c, previous.get(c.id), entry, asked_at, invalid=invalid)
+        earlier = previous.get(c.id)
+        meta = arxiv_meta.answered(c, earlier, entry, asked_at, invalid=invalid)
         rows.append(meta)
-        if entry is not None and _fill(conn, c.rowid, meta):
+        if meta.found and _fill(conn, c.rowid, meta, earlier):
             changed += 1
     arxiv_meta.save(conn, rows)
     return changed
 
 
-def _fill(conn: sqlite3.Connection, rowid: int, meta: ArxivMeta) -> bool:
+def _fill(conn: sqlite3.Connection, rowid: int, meta: ArxivMeta, earlier: ArxivMeta | None) -> bool:
+    """Apply `meta` to the paper at `rowid` (its search rows rewritten when they
+    change), replacing what arXiv's `earlier` answer gave it."""
     filled = False
 
     def change(p: Paper) -> Paper:
         nonlocal filled
-        filled = arxiv_meta.apply_to(p, meta)
+        filled = arxiv_meta.apply_to(p, meta, earlier)
         return p
 
     update_paper(conn, rowid, change)
