@@ -101,3 +101,24 @@ def test_the_new_versions_own_chinese_replaces_the_machine_text(store):
     p = store.get_paper(pk).paper
     assert (p.title_zh, p.summary_zh, p.abstract_zh) == ("机器标题", "", "人工摘要")
     assert machine_fields(p.extras) == ["title_zh"]
+
+
+def test_two_imports_of_the_real_atom_feed_v1_translated_then_v2(store, samples):
+    """translate.md §6's repro: the sample feed, then a copy a day later with v2."""
+    from tui_digest.core.readers import read_document
+
+    v1 = (samples / "arxiv-atom-format-sample.xml").read_bytes()
+    store.import_digest(read_document(v1, source="arxiv-cs.AI.xml").digest, raw=v1)
+    pk = store.get_paper("2404.00026").rowid
+    apply_translation(store, pk, dict(MACHINE), model="m1")
+    v2 = (
+        v1.replace(b"2025-09-18", b"2025-09-19")
+        .replace(b"2404.00026v1", b"2404.00026v2")
+        .replace(b"Individuality and personalization", b"Revised: individuality")
+    )
+    store.import_digest(read_document(v2, source="arxiv-cs.AI.xml").digest, raw=v2)
+    p = store.get_paper(pk).paper
+    assert p.version == "v2" and p.abstract_en.startswith("Revised: individuality")
+    assert (p.title_zh, p.summary_zh, p.abstract_zh) == ("机器标题", "", "")
+    assert machine_fields(p.extras) == ["title_zh"]
+    assert "2404.00026" in [r.paper.id for r in translation_candidates(store)]
