@@ -19,6 +19,7 @@ JSON_KEYS = [
     "id", "version", "url", "title_en", "title_zh", "summary_zh", "summary_en", "abstract_en",
     "abstract_zh", "authors", "categories", "announce_type", "published", "comments",
     "journal_ref", "doi", "digests", "listings", "read", "starred", "tags", "note",
+    "machine_fields",
 ]  # fmt: skip
 
 

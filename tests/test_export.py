@@ -65,7 +65,8 @@ def test_json_object_has_exactly_the_keys_in_order_with_types():
     assert obj["digests"] == ["digest-cs.CL-2017-06-13", "sample"]
     assert obj["read"] is True and obj["starred"] is False
     for key in JSON_KEYS:
-        expected = list if key in ("authors", "categories", "digests", "listings", "tags") else str
+        lists = ("authors", "categories", "digests", "listings", "tags", "machine_fields")
+        expected = list if key in lists else str
         if key in ("read", "starred"):
             expected = bool
         assert type(obj[key]) is expected, key

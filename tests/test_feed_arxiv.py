@@ -117,7 +117,7 @@ def test_rss1_old_format_sample(excerpts) -> None:
     assert (second.id, second.categories, second.announce_type) == (
         "2401.10190",
         ["physics.comp-ph"],
-        "new",
+        "",  # unflagged: no type (a physics paper in "cs updates" is no `new` there)
     )
     assert sum(p.announce_type == "updated" for p in papers) == 2
     assert all("(arXiv:" not in p.title_en for p in papers)
@@ -130,7 +130,7 @@ def test_rss1_old_format_sample(excerpts) -> None:
 def test_split_old_title_variants() -> None:
     assert split_old_title("Title. (arXiv:2310.03635v1 [cs.AI])") == (
         "Title",
-        {"id": "2310.03635", "version": "v1", "category": "cs.AI", "announce_type": "new"},
+        {"id": "2310.03635", "version": "v1", "category": "cs.AI", "announce_type": ""},
     )
     assert (
         split_old_title("T. (arXiv:2304.12244v2 [cs.CL] UPDATED)")[1]["announce_type"] == "updated"

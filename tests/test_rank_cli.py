@@ -38,6 +38,7 @@ SEARCH_KEYS = [
     "starred",
     "tags",
     "note",
+    "machine_fields",
 ]
 
 

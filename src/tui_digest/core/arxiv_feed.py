@@ -68,6 +68,9 @@ def normalise_announce_type(value: str) -> str:
 def split_old_title(title: str) -> tuple[str, dict[str, str]]:
     """(clean title, parts) for a pre-2024 title; parts is empty for a plain title.
 
+    Its announce type: `updated` for an `UPDATED` suffix, `cross` for `CROSS
+    LISTED`, "" (not given) for neither.
+
     The period the old feeds put before the suffix is dropped from the title.
     """
     m = OLD_TITLE_RE.match(title)
@@ -81,7 +84,12 @@ def split_old_title(title: str) -> tuple[str, dict[str, str]]:
         "id": m.group("id"),
         "version": (m.group("version") or "").lower(),
         "category": m.group("cat"),
-        "announce_type": {"updated": "updated", "cross listed": "cross"}.get(tag, "new"),
+        # No flag says no type, as in the digest readers (`digest_grammar`'s
+        # `_SUFFIX_FLAG_TYPES`): the real samples list unflagged papers whose
+        # bracketed primary category is not the feed's (`[quant-ph]` in "cs
+        # updates"), so it does not mean `new` (found by a bug hunt: `new` here,
+        # "" after a Markdown round trip).
+        "announce_type": {"updated": "updated", "cross listed": "cross"}.get(tag, ""),
     }
 
 

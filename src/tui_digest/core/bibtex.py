@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from tui_digest.core.citation import (
     citation_keys,
     cited_authors,
-    cited_categories,
     cited_doi,
+    cited_primary,
     cited_year,
     is_arxiv_id,
     paper_url,
@@ -255,9 +255,9 @@ def bibtex_entry(rec: PaperRecord, key: str) -> str:
     if p.id:
         fields.append(("eprint", p.id if is_arxiv_id(p.id) else bibtex_value(p.id)))
         fields.append(("archivePrefix", "arXiv"))
-    categories = cited_categories(rec)
-    if categories:
-        fields.append(("primaryClass", bibtex_value(categories[0])))
+    primary = cited_primary(rec)
+    if primary:
+        fields.append(("primaryClass", bibtex_value(primary)))
     url = paper_url(rec)
     if url:
         fields.append(("url", url))

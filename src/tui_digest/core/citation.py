@@ -118,10 +118,45 @@ def cited_abstract(rec: PaperRecord) -> str:
 
 
 def cited_categories(rec: PaperRecord) -> list[str]:
-    """Primary category first."""
-    if rec.paper.categories:
-        return list(rec.paper.categories)
-    return list(rec.meta.categories) if rec.meta is not None else []
+    """Primary category first, as far as known.
+
+    Once arXiv's API answered (`enrich`), its categories lead, primary first.
+    Before that a digest's paper has its source's category (the importer gives
+    it, so `cat:` finds the paper), which is not its primary one where that
+    digest listed it as a cross-list: arXiv announces a paper `new` in its
+    primary category and `cross` in the others (../shared/docs/upstream.md,
+    query_compile.listing_type_conds). Such categories are cited after the
+    others (found by a bug hunt: BibTeX's `primaryClass` named the listing's
+    category for a paper whose own header said `Announce Type: cross`).
+    """
+    if rec.meta is not None and rec.meta.found and rec.meta.categories:
+        return list(rec.paper.categories) or list(rec.meta.categories)
+    categories = list(rec.paper.categories)
+    if not categories and rec.meta is not None:
+        categories = list(rec.meta.categories)
+    crossed = _cross_listed_in(rec)
+    return [c for c in categories if c not in crossed] + [c for c in categories if c in crossed]
+
+
+def cited_primary(rec: PaperRecord) -> str:
+    """The primary category to cite (BibTeX `primaryClass`); "" while unknown: a
+    paper only ever listed as a cross-list has none until it is enriched."""
+    categories = cited_categories(rec)
+    if not categories:
+        return ""
+    if rec.meta is not None and rec.meta.found and rec.meta.categories:
+        return categories[0]
+    return "" if categories[0] in _cross_listed_in(rec) else categories[0]
+
+
+_CROSS_TYPES = frozenset(("cross", "replace-cross"))
+
+
+def _cross_listed_in(rec: PaperRecord) -> frozenset[str]:
+    """The categories of the digests that listed the paper as a cross-list."""
+    return frozenset(
+        x.category for x in rec.listings if x.category and x.announce_type.lower() in _CROSS_TYPES
+    )
 
 
 def cited_date(rec: PaperRecord) -> list[int]:

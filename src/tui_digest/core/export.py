@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from tui_digest.core.atomic_file import write_atomic
 from tui_digest.core.bibtex import to_bibtex
 from tui_digest.core.citation import cited_abstract, paper_year
-from tui_digest.core.extras import Extra
+from tui_digest.core.extras import Extra, machine_fields
 from tui_digest.core.model import PaperRecord
 
 __all__ = [
@@ -63,6 +63,7 @@ JSON_KEYS = (
     "starred",
     "tags",
     "note",
+    "machine_fields",
 )
 
 
@@ -151,6 +152,9 @@ def record_to_json_obj(rec: PaperRecord) -> dict:
         # The user's own (`tui-digest tag`, `note`; `#` and `a` in the reader).
         "tags": list(rec.tags),
         "note": rec.note,
+        # The Chinese fields a model wrote (`tui-digest translate`), in `ZH_FIELDS`
+        # order; [] when a person wrote them all (translate.md: the mark was lost).
+        "machine_fields": machine_fields(p.extras),
     }
 
 

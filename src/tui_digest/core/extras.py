@@ -46,6 +46,13 @@ class Extra:
 
 # The Chinese fields machine translation may fill, in display order.
 ZH_FIELDS: Final = ("title_zh", "summary_zh", "abstract_zh")
+# What each Chinese field is made from (machine translation asks for it from these;
+# a merge drops a machine-made field whose English changed: `store.merge`).
+ZH_SOURCES: Final[dict[str, tuple[str, ...]]] = {
+    "title_zh": ("title_en",),
+    "summary_zh": ("title_en", "abstract_en"),
+    "abstract_zh": ("abstract_en",),
+}
 
 
 def machine_fields(extras: Mapping[str, str]) -> list[str]:

@@ -87,10 +87,11 @@ class PaperRecord:
 class Listing:
     """Where a paper was listed: its own ref in that digest, the digest's date, and
     the announce type and version that digest gave it (the paper's own when it
-    gave none)."""
+    gave none), and the digest's category."""
 
     digest: str
     date: str
     ref: int
     announce_type: str = ""
     version: str = ""
+    category: str = ""  # the digest's category (its source's), "" when it has none

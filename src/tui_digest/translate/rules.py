@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from tui_digest.core.extras import Extra, join_machine_fields, machine_fields
+from tui_digest.core.extras import ZH_SOURCES, Extra, join_machine_fields, machine_fields
 from tui_digest.core.model import Paper, PaperRecord
 from tui_digest.core.sanitize import clean_line, clean_text
 
@@ -43,11 +43,7 @@ FAILURE_KEYS = (
 )
 # What each Chinese field is made from: one without its English source is not
 # missing (a paper without an English abstract gets no Chinese one).
-SOURCES: dict[str, tuple[str, ...]] = {
-    "title_zh": ("title_en",),
-    "summary_zh": ("title_en", "abstract_en"),
-    "abstract_zh": ("abstract_en",),
-}
+SOURCES: dict[str, tuple[str, ...]] = ZH_SOURCES
 
 
 def missing_fields(paper: Paper) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tui_digest.core.extras import Extra, join_machine_fields, machine_fields
+from tui_digest.core.extras import ZH_SOURCES, Extra, join_machine_fields, machine_fields
 from tui_digest.core.model import Paper
 
 _TEXT_FIELDS = (
@@ -80,6 +80,9 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
     is empty; otherwise the categories `new` brings are added after the stored
     ones (the same paper in a second category's feed). `extras` follow the
     text rule key by key (without `revision`).
+    A machine-made Chinese field whose English source (`ZH_SOURCES`) the merge
+    changed, and which `new` does not bring, is dropped with its mark, so the
+    next translation run makes it from the new text (`_drop_stale_machine_text`).
     """
     newer = version_number(new.version) > version_number(old.version)
     same = version_number(new.version) == version_number(old.version)
@@ -115,6 +118,7 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
             extras[key] = value
     merged.extras = extras
     _human_over_machine(old, new, merged)
+    _drop_stale_machine_text(old, new, merged)
     if kept_human:  # the human text stayed: no mark may call it machine-made
         marks = [n for n in machine_fields(merged.extras) if n not in kept_human]
         _set_machine_marks(merged.extras, marks)
@@ -128,6 +132,30 @@ def _set_machine_marks(extras: dict[str, str], names: list[str]) -> None:
     else:
         extras.pop(Extra.MACHINE_FIELDS, None)
         extras.pop(Extra.MACHINE_MODEL, None)
+
+
+def _drop_stale_machine_text(old: Paper, new: Paper, merged: Paper) -> None:
+    """Drop the machine-made fields `merged` keeps from `old` whose English changed.
+
+    A newer version's title or abstract (or a source's corrected text) made
+    the old translation stale: it stayed, marked machine-made, and translation
+    only fills empty fields, so it was never made again (found by a bug hunt).
+    Only fields marked machine-made go; a person's text is never dropped.
+    """
+    machine = machine_fields(merged.extras)
+    theirs = set(machine_fields(new.extras))
+    stale = [
+        name
+        for name in machine
+        if name not in theirs
+        and getattr(merged, name) == getattr(old, name)
+        and any(getattr(merged, s) != getattr(old, s) for s in ZH_SOURCES[name])
+    ]
+    if not stale:
+        return
+    for name in stale:
+        setattr(merged, name, "")
+    _set_machine_marks(merged.extras, [n for n in machine if n not in stale])
 
 
 def _human_kept(old: Paper, new: Paper) -> frozenset[str]:

@@ -37,9 +37,12 @@ def record(conn: sqlite3.Connection, row: PaperRow, meta: ArxivMeta | None = Non
 
     # Each listing's own announce type and version; its document gave none: the paper's.
     listings = [
-        Listing(name, date, ref, announce_type or row.announce_type, version or row.version)
-        for name, date, ref, announce_type, version in conn.execute(
-            "SELECT d.name, d.date, m.ref, m.announce_type, m.version FROM membership m "
+        Listing(
+            name, date, ref, announce_type or row.announce_type, version or row.version, category
+        )
+        for name, date, ref, announce_type, version, category in conn.execute(
+            "SELECT d.name, d.date, m.ref, m.announce_type, m.version, d.category "
+            "FROM membership m "
             "JOIN digests d ON d.pk = m.digest WHERE m.paper = ? ORDER BY d.date DESC, d.pk DESC",
             (row.pk,),
         )
