@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
 
 # Statuses that will fail every paper alike: stop the run instead of trying each one.
 FATAL_STATUSES = frozenset({401, 402, 403, 404, 405})
+# Parts of a key between control characters redacted on their own (`key_forms`):
+# shorter ones would blank ordinary words.
+MIN_KEY_PART = 6
+_CONTROL_RUN = re.compile("[\x00-\x20\x7f-\x9f]+")
 # A transport failure's kind, as the streak that gives up on a server counts it
 # (`giving_up`); other kinds (an answer over the cap) say nothing about the server.
 _KINDS = {"timeout": "timed out", "transport": "lost their connection"}
@@ -85,7 +90,7 @@ class Completion:
     problem: str = ""
 
 
-def _shape(body: object) -> str:
+def _shape(body: object, redact: Callable[[str], str]) -> str:
     """What a JSON body without choices[0].message.content held: its `error`'s
     message when it has one (some proxies answer 200 with one), else its keys."""
     if not isinstance(body, dict):
@@ -93,9 +98,33 @@ def _shape(body: object) -> str:
     error = body.get("error")
     message = error.get("message") if isinstance(error, dict) else error
     if isinstance(message, str) and message.strip():
-        return f"error: {clean_line(message, 200)}"
+        return f"error: {clean_line(redact(message), 200)}"
     keys = ", ".join(clean_line(str(k), 40) for k in list(body)[:8])
     return f"its keys: {keys}" if keys else "an empty object"
+
+
+def key_forms(key: str) -> list[str]:
+    """The ways an error text may show `key`, longest first: as is, escaped (a
+    str's or bytes' repr, JSON: httpx showed a header holding a line break as
+    `b'Bearer sk-…\\nsecret'`), with its control characters cleaned away
+    (`clean_line`), and, should it hold any, each of its parts between them.
+
+    `TranslateConfig.api_key` refuses such a key before any request; this is the
+    second line of defence."""
+    if not key:
+        return []
+    forms = {
+        key,
+        repr(key)[1:-1],
+        repr(key.encode("utf-8", "backslashreplace"))[2:-1],
+        json.dumps(key)[1:-1],
+        json.dumps(key, ensure_ascii=False)[1:-1],
+        clean_line(key, len(key) + 1),
+    }
+    parts = _CONTROL_RUN.split(key)
+    if len(parts) > 1:
+        forms.update(p for p in parts if len(p) >= MIN_KEY_PART)
+    return sorted((f for f in forms if f), key=len, reverse=True)
 
 
 class LlmClient:
@@ -115,6 +144,7 @@ class LlmClient:
         self.cfg = cfg
         self.options = options or cfg.http_options()
         self._key = api_key
+        self._key_forms = key_forms(api_key)
         self.http = HttpClient(
             self.options, client=client, sleep=sleep, wall_clock=wall_clock, rng=rng
         )
@@ -139,8 +169,9 @@ class LlmClient:
     def redact(self, text: str) -> str:
         """`text` without the key, nor the endpoint's query values (a provider may
         take the key as `?key=…`) or password: what may be shown and stored."""
-        if self._key and self._key in text:
-            text = text.replace(self._key, "[redacted]")
+        for form in self._key_forms:
+            if form in text:
+                text = text.replace(form, "[redacted]")
         return mask_in_text(text, self.cfg.endpoint, query=True)
 
     # --- one paper -------------------------------------------------------------
@@ -237,7 +268,8 @@ class LlmClient:
 
     def _failure(self, url: str, exc: FetchError) -> TranslateError:
         shown = display_url(url, query=True)
-        reason = self.redact(clean_line(exc.reason, 300))
+        # Redacted before it is cut: a key across the cut kept its first characters.
+        reason = self.redact(clean_line(self.redact(exc.reason), 300))
         if exc.kind == "timeout" and "deadline" in exc.reason:
             # Each attempt had that long (a slow answer is tried again): say how many,
             # or "within 3 s" read as the whole wait.
@@ -275,12 +307,14 @@ class LlmClient:
         try:
             content = prompt.completion_content(decoded)
         except prompt.MalformedAnswer as exc:
-            return Completion("", usage, self.redact(f"{exc} ({_shape(decoded)})"))
+            return Completion("", usage, self.redact(f"{exc} ({_shape(decoded, self.redact)})"))
         return Completion(content, usage)
 
     def _not_a_completion(self, response: Response) -> str:
         kind = clean_line(response.content_type.partition(";")[0], 60) or "no Content-Type"
-        start = clean_line(response.body[:300].decode("utf-8", errors="replace"), 80)
+        # (Redacted before it is cut: see `_failure`.)
+        head = response.body[:1000].decode("utf-8", errors="replace")
+        start = clean_line(self.redact(head), 80)
         text = f"HTTP 200 with {kind}, not JSON"
         return self.redact(f"{text}: {start}" if start else f"{text}: an empty body")
 
@@ -305,5 +339,5 @@ class LlmClient:
         shown = display_url(url, query=True)
         text = f"{shown}: HTTP {status} {response.reason_phrase or ''}".rstrip()
         if detail:
-            text += f": {clean_line(detail, 300)}"
+            text += f": {clean_line(self.redact(detail), 300)}"
         return self.redact(text)
