@@ -39,7 +39,10 @@ if TYPE_CHECKING:
     import httpx
 
 # Statuses that will fail every paper alike: stop the run instead of trying each one.
+# (So does any redirect: every request goes to the same URL, `_completion`.)
 FATAL_STATUSES = frozenset({401, 402, 403, 404, 405})
+# Answers every request may get alike, told apart by their text (`giving_up`).
+NO_COMPLETION = "got the same answer, which is no chat completion"
 # Parts of a key between control characters redacted on their own (`key_forms`):
 # shorter ones would blank ordinary words.
 MIN_KEY_PART = 6
@@ -49,10 +52,15 @@ _CONTROL_RUN = re.compile("[\x00-\x20\x7f-\x9f]+")
 _KINDS = {"timeout": "timed out", "transport": "lost their connection"}
 
 
-def _status_kind(status: int) -> str:
+def _status_kind(status: int, reason: str) -> tuple[str, str]:
+    """(kind, key) of a refused request, as the streak that gives up counts it."""
     if 500 <= status <= 599:
-        return "got HTTP 5xx"
-    return "got HTTP 429" if status == 429 else ""
+        return "got HTTP 5xx", ""
+    if status == 429:
+        return "got HTTP 429", ""
+    if 400 <= status <= 499:  # the same message again and again: the request's fault
+        return f"got the same HTTP {status} answer", reason
+    return "", ""
 
 
 @dataclass(slots=True)
@@ -79,6 +87,10 @@ class TranslateError(Exception):
         self.status = status
         self.fatal = fatal
         self.usage = Usage()
+        # (kind, key) when every request may get this failure alike (the same HTTP
+        # 400, the same gateway page): a run stopped by a streak of it charges
+        # no paper that got it (`runner._Run.deferred`).
+        self.streak: tuple[str, str] | None = None
         super().__init__(reason)
 
 
@@ -153,6 +165,8 @@ class LlmClient:
         # Why the run gave up on the server ("" while it has not): what the papers
         # not sent are told (`runner._Run.stop_reason`).
         self.stopped = ""
+        # The (kind, key) of the streak that stopped the run, if one did.
+        self.stopped_by: tuple[str, str] | None = None
 
     async def __aenter__(self) -> LlmClient:
         return self
@@ -187,6 +201,7 @@ class LlmClient:
         messages = prompt.build_messages(paper, glossary)
         needs_abstract = bool(paper.abstract_en.strip())
         problem = ""
+        streak: tuple[str, str] | None = None
         for attempt in range(2):
             try:
                 completion = await self.complete(messages)
@@ -197,15 +212,17 @@ class LlmClient:
             if completion.problem:
                 # No answer of the model's to correct: the same request goes again.
                 problem = completion.problem
+                streak = (NO_COMPLETION, problem)
                 continue
             try:
                 return prompt.parse_answer(completion.content, needs_abstract=needs_abstract), usage
             except prompt.MalformedAnswer as exc:
-                problem = str(exc)
+                problem, streak = str(exc), None
                 if attempt == 0:
                     messages = prompt.retry_messages(messages, completion.content, problem)
         error = TranslateError(self.redact(f"malformed answer twice: {problem}"))
         error.usage.add(usage)
+        error.streak = streak
         raise error
 
     # --- one request, with retries ----------------------------------------------
@@ -231,13 +248,23 @@ class LlmClient:
                 # Said as arXiv's throttled requests are (net.politeness.NotAsked).
                 asked = NotAsked(host, wait or 0.0, wait or 0.0)
                 raise self._stop(error, "", f"{asked}; left for the next run") from None
-            raise self._give_up_if(error, _status_kind(response.status)) from None
+            kind, key = _status_kind(response.status, error.reason)
+            if key:
+                error.streak = (kind, key)
+            raise self._give_up_if(error, kind, key) from None
+        if completion.problem:  # (`translate` asks again; a batch falls back)
+            error = TranslateError(completion.problem)
+            error.usage.add(completion.usage)
+            if self._give_up_if(error, NO_COMPLETION, completion.problem).fatal:
+                raise error
+            return completion
         self._streak.succeeded()
         return completion
 
-    def _give_up_if(self, error: TranslateError, kind: str) -> TranslateError:
-        if self._streak.failed(kind) and not error.fatal:
+    def _give_up_if(self, error: TranslateError, kind: str, key: str = "") -> TranslateError:
+        if self._streak.failed(kind, key) and not error.fatal:
             why = self._streak.why()
+            self.stopped_by = (kind, key) if key else None
             return self._stop(error, why, f"not sent: {why}; left for the next run")
         return error
 
@@ -295,7 +322,9 @@ class LlmClient:
             reason = self._reason(url, status, response, raw)
             if 300 <= status < 400:
                 reason += " (redirects are not followed: set base_url to the final URL)"
-            raise self._refused(reason, status, sent, fatal=status in FATAL_STATUSES)
+            # A redirect is the URL's: every request would get it.
+            fatal = status in FATAL_STATUSES or 300 <= status <= 399
+            raise self._refused(reason, status, sent, fatal=fatal)
         try:
             decoded = json.loads(raw.decode("utf-8", errors="replace"))
         except json.JSONDecodeError:

@@ -214,6 +214,7 @@ async def translate_papers(
                 watch.cancel()
             await run.release(None)  # (each batch drops its own; this catches the rest)
     report.outcomes = [o for outcomes in done for o in outcomes]
+    await run.record_deferred()
     await _left_waiting(store, report)
     report.cost = cfg.cost(report.usage.prompt_tokens, report.usage.completion_tokens)
     return report
@@ -257,6 +258,11 @@ class _Run:
         self.token = secrets.token_hex(8)  # this run's claims (`Store.claim`)
         self.lease = claim_seconds(cfg)
         self.inflight: set[asyncio.Future[Any]] = set()  # requests `interrupt` cuts off
+        # Failures every request may get alike (the same HTTP 400, the same gateway
+        # page), recorded once the run is over: if a streak of them stopped it, they
+        # were the configuration's and no paper that got one is charged
+        # (`record_deferred`); otherwise each is its paper's, as any other failure.
+        self.deferred: list[tuple[PaperOutcome, TranslateError]] = []
 
     def interrupt(self) -> None:
         """Stop: cut off the requests in flight, start no other (answers still get saved)."""
@@ -422,11 +428,24 @@ class _Run:
                 # Not the paper's doing (a key refused, a server given up on): it
                 # waits for the next run, no try counted (`_left_waiting`).
                 await _record_failure(self.store, record.rowid, outcome, counted=False)
+            elif exc.streak is not None:
+                self.deferred.append((outcome, exc))
             else:
                 await _record_failure(self.store, record.rowid, outcome, _refused_for_good(exc))
             return self.finish(outcome)
         self.report.usage.add(usage)
         return self.finish(await self.save(record, translation))
+
+    async def record_deferred(self) -> None:
+        """Record the failures `single` held back (see `deferred`)."""
+        stopped_by = self.client.stopped_by
+        for outcome, exc in self.deferred:
+            if stopped_by is not None and exc.streak == stopped_by:
+                # Not the paper's doing: it waits, no try counted, no mark.
+                await _record_failure(self.store, outcome.rowid, outcome, counted=False)
+            else:
+                await _record_failure(self.store, outcome.rowid, outcome, _refused_for_good(exc))
+        self.deferred.clear()
 
     async def save(self, record: PaperRecord, translation: prompt.Translation) -> PaperOutcome:
         paper = record.paper
@@ -495,7 +514,8 @@ async def _records(store: Store, items: Sequence[int | PaperRecord]) -> list[Pap
 def _refused_for_good(exc: TranslateError) -> bool:
     """The server refused this paper's request (a 4xx other than a rate limit or a
     timeout: too long, filtered): sent again, it would be refused again. The
-    fatal 4xx (a rejected key, a wrong URL) stop the run and are not the paper's."""
+    fatal 4xx (a rejected key, a wrong URL) stop the run and are not the paper's,
+    nor is a 4xx every request got alike (`_Run.record_deferred`)."""
     status = exc.status
     return status is not None and 400 <= status < 500 and status not in (408, 409, 425, 429)
 
