@@ -97,8 +97,9 @@ def test_completion_content_and_usage() -> None:
     }
     assert prompt.completion_content(response) == "x"
     assert prompt.usage_of(response) == (12, 5)
-    assert prompt.usage_of({"usage": {"prompt_tokens": "12", "completion_tokens": True}}) == (0, 0)
-    assert prompt.usage_of([]) == (0, 0)
+    # (None: the server counted nothing; tests/test_translate_no_usage.py)
+    assert prompt.usage_of({"usage": {"prompt_tokens": "12", "completion_tokens": True}}) is None
+    assert prompt.usage_of([]) is None
     for bad in ({}, {"choices": []}, {"choices": [{"message": {"content": None}}]}):
         with pytest.raises(MalformedAnswer):
             prompt.completion_content(bad)

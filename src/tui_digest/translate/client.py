@@ -68,11 +68,14 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     requests: int = 0
+    # Answers whose server counted no tokens (no `usage`): their tokens are unknown.
+    uncounted: int = 0
 
     def add(self, other: Usage) -> None:
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.requests += other.requests
+        self.uncounted += other.uncounted
 
 
 class TranslateError(Exception):
@@ -331,12 +334,13 @@ class LlmClient:
             # A 200 that is not JSON at all (a proxy's or gateway's HTML page): a
             # malformed answer, said as what came back ("empty answer" told nothing).
             return Completion("", Usage(requests=sent), self._not_a_completion(response))
-        prompt_tokens, completion_tokens = prompt.usage_of(decoded)
-        usage = Usage(prompt_tokens, completion_tokens, sent)
+        counts = prompt.usage_of(decoded)
+        usage = Usage(*(counts or (0, 0)), requests=sent)
         try:
             content = prompt.completion_content(decoded)
         except prompt.MalformedAnswer as exc:
             return Completion("", usage, self.redact(f"{exc} ({_shape(decoded, self.redact)})"))
+        usage.uncounted = 0 if counts else 1
         return Completion(content, usage)
 
     def _not_a_completion(self, response: Response) -> str:

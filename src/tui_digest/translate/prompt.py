@@ -246,14 +246,25 @@ def completion_content(response: Any) -> str:
     return content
 
 
-def usage_of(response: Any) -> tuple[int, int]:
-    """(prompt_tokens, completion_tokens) of a response; zeros when the server omits them."""
+def usage_of(response: Any) -> tuple[int, int] | None:
+    """(prompt_tokens, completion_tokens) of a response; None when the server
+    counted none (no `usage`, only `total_tokens`, counts that are no whole
+    numbers): the caller says so rather than "0 tokens, cost 0"."""
     usage = response.get("usage") if isinstance(response, dict) else None
     if not isinstance(usage, dict):
-        return 0, 0
+        return None
+    counts = [_count(usage.get(key)) for key in ("prompt_tokens", "completion_tokens")]
+    if counts[0] is None or counts[1] is None:
+        return None
+    return counts[0], counts[1]
 
-    def count(key: str) -> int:
-        value = usage.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
-    return count("prompt_tokens"), count("completion_tokens")
+def _count(value: object) -> int | None:
+    """A token count: a whole number >= 0 (`1e3`, a float in JSON, included)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    return None

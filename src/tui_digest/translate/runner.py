@@ -111,6 +111,7 @@ class TranslateReport:
     cost: float | None = None  # estimated from the configured prices, or None
     interrupted: bool = False  # stopped by its `stop` event (Ctrl-C, quitting)
     cut_off: int = 0  # requests in flight the interruption cut off
+    token_ceiling: int = 0  # the run's max_tokens_per_run (0 = none)
 
     def _count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -135,6 +136,32 @@ class TranslateReport:
     def ok(self) -> bool:
         return not self.aborted and not self.failed
 
+    def _tokens(self) -> str:
+        """The tokens and cost, saying so when the server counted none (no `usage`):
+        "0 tokens, estimated cost 0.0000" was read as a free run."""
+        u = self.usage
+        counted = u.prompt_tokens + u.completion_tokens
+        if u.uncounted and not counted:
+            text = (
+                f"; tokens: the server reported no token counts for {u.uncounted} answer(s)"
+                f" (no usage), in {u.requests} request(s)"
+            )
+            if self.cost is not None:
+                text += "; cost unknown"
+        else:
+            text = (
+                f"; tokens: {u.prompt_tokens} prompt + {u.completion_tokens} completion"
+                f" = {counted} in {u.requests} request(s)"
+            )
+            if u.uncounted:
+                text += f" ({u.uncounted} answer(s) without token counts not included)"
+            if self.cost is not None:
+                least = "at least " if u.uncounted else ""
+                text += f"; estimated cost {least}{cost_text(self.cost)} (at the configured prices)"
+        if u.uncounted and self.token_ceiling:
+            text += "; max_tokens_per_run cannot apply: the server reports no token counts"
+        return text
+
     def summary(self) -> str:
         parts = [f"translated {self.done}", f"failed {self.failed}"]
         if self.skipped:
@@ -142,13 +169,7 @@ class TranslateReport:
         if self.elsewhere:
             parts.append(f"{self.elsewhere} left to another run or filled meanwhile")
         text = f"{', '.join(parts)} of {len(self.outcomes)} paper(s) with {self.model}"
-        u = self.usage
-        text += (
-            f"; tokens: {u.prompt_tokens} prompt + {u.completion_tokens} completion"
-            f" = {u.prompt_tokens + u.completion_tokens} in {u.requests} request(s)"
-        )
-        if self.cost is not None:
-            text += f"; estimated cost {cost_text(self.cost)} (at the configured prices)"
+        text += self._tokens()
         if self.over_limit:
             text += f"; {self.over_limit} more left for the next run (max_papers_per_run)"
         if self.token_limited:
@@ -197,7 +218,7 @@ async def translate_papers(
     glossary = await asyncio.to_thread(load_glossary, cfg.glossary) if cfg.glossary else {}
     records = await _records(store, rowids_or_records)
     todo = [r for r in records if needs_translation(r.paper)]
-    report = TranslateReport(model=cfg.model)
+    report = TranslateReport(model=cfg.model, token_ceiling=cfg.max_tokens_per_run)
     report.over_limit = max(0, len(todo) - cfg.max_papers_per_run)
     todo = todo[: cfg.max_papers_per_run]
     if not todo:
