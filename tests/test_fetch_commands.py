@@ -136,7 +136,7 @@ def test_fetch_translates_the_english_papers_it_brought_when_asked(config, tmp_p
     store = Store.open(db)
     try:
         [row] = store.search("id:2509.00100", limit=5)
-        assert row.title_zh == "译题：CL paper"
+        assert row.title_zh == "译题：CL paper（译译译译译译译）"
     finally:
         store.close()
 
