@@ -414,7 +414,10 @@ class _Run:
             if exc.fatal:
                 reason = self.client.redact(clean_line(exc.reason, MAX_REASON))
                 self.report.aborted = self.report.aborted or reason
-                return [self.skipped(r, "the batch was stopped") for r in records]
+                # (what the client says of the papers it will not send: `not
+                # asked: <host> asked us to wait 86400 s; …`, as with batch_size = 1)
+                why = self.client.stopped or "the batch was stopped"
+                return [self.skipped(r, why) for r in records]
             return [await self.single(r) for r in records]  # fall back, one by one
         self.report.usage.add(completion.usage)
         try:
