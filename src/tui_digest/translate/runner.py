@@ -180,7 +180,10 @@ class TranslateReport:
             text += "; interrupted: the answers received were saved"
             if self.cut_off:
                 # (the server may have counted tokens for them: it never said how many)
-                text += f", {self.cut_off} request(s) in flight cut off, their tokens not counted"
+                text += (
+                    f", {self.cut_off} request(s) in flight cut off (among the"
+                    f" {self.usage.requests} counted), their tokens not counted"
+                )
         return text
 
 
@@ -302,6 +305,9 @@ class _Run:
             me = asyncio.current_task()
             if self.report.interrupted and task.cancelled() and not (me and me.cancelling()):
                 self.report.cut_off += 1
+                # Sent (at least once): counted among the requests, as a timed-out
+                # or dropped one is (README); the attempts before it are unknown.
+                self.report.usage.requests += 1
                 raise _CutOff from None
             raise  # this run itself was cancelled
         finally:
