@@ -256,10 +256,10 @@ class LlmClient:
                 error.streak = (kind, key)
             raise self._give_up_if(error, kind, key) from None
         if completion.problem:  # (`translate` asks again; a batch falls back)
-            error = TranslateError(completion.problem)
-            error.usage.add(completion.usage)
-            if self._give_up_if(error, NO_COMPLETION, completion.problem).fatal:
-                raise error
+            stopping = TranslateError(completion.problem)
+            stopping.usage.add(completion.usage)
+            if self._give_up_if(stopping, NO_COMPLETION, completion.problem).fatal:
+                raise stopping
             return completion
         self._streak.succeeded()
         return completion

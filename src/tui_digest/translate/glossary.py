@@ -65,7 +65,8 @@ def _table_problem(path: Path, raw: bytes, english: str, table: dict[str, object
             f"{path}:{line}: glossary entry {clean_line(english, 80)!r} is a table: the "
             'glossary holds only English = "中文" pairs'
         )
-    name, value = english, table
+    name = english
+    value: object = table
     while isinstance(value, dict) and value:
         key = next(iter(value))
         name, value = f"{name}.{key}", value[key]
