@@ -164,13 +164,13 @@ class TranslateConfig:
                 f"{where}translate.api_key_env names ${self.api_key_env}, "
                 "which is not set in the environment"
             )
-        problem = _key_problem(key)
+        problem, advice = _key_problem(key)
         if problem:
             # The key itself is never shown: only where the trouble is.
             where = f"{self.path}: " if self.path else ""
             raise ConfigError(
                 f"{where}translate.api_key_env: the key in ${shown_name(self.api_key_env)} "
-                f"{problem}, which no HTTP header can carry, so nothing was sent"
+                f"holds {problem}, which no HTTP header can carry, so nothing was sent: {advice}"
             )
         return key
 
@@ -271,27 +271,27 @@ def parse_translate(raw: Any, *, where: Path, text: str = "") -> TranslateConfig
     )
 
 
-def _key_problem(key: str) -> str:
-    """What makes `key` unfit for an Authorization header ("" when nothing):
-    a line break or other control character (a two-line key file read with
-    `$(cat FILE)`, a wrapped paste), which httpx's error then showed with the
-    key in it, or a non-ASCII character (a typographic quote, an accent), which
-    stopped the run with only "'ascii' codec can't encode"."""
+def _key_problem(key: str) -> tuple[str, str]:
+    """What makes `key` unfit for an Authorization header, and what to do ("", ""
+    when nothing): a line break or other control character (a two-line key file
+    read with `$(cat FILE)`, a wrapped paste), which httpx's error then showed
+    with the key in it, or a non-ASCII character (a typographic quote, an
+    accent), which stopped the run with only "'ascii' codec can't encode"."""
     for index, char in enumerate(key, 1):
+        at = f"character {index} of {len(key)}"
         if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
-            what = "a line break" if char in "\r\n" else "a tab" if char == "\t" else ""
-            where = f"{what}, " if what else ""
-            where += f"character {index} of {len(key)}"
+            what = "a line break, " if char in "\r\n" else "a tab, " if char == "\t" else ""
             return (
-                f"holds a control character ({where}): give the key alone, on "
-                "one line (a key file read with $(cat FILE) must hold a single line)"
+                f"a control character ({what}{at})",
+                "give the key alone, on one line (a key file read with $(cat FILE) must "
+                "hold a single line)",
             )
         if ord(char) > 0x7E:
             return (
-                f"holds a non-ASCII character (character {index} of {len(key)}): check that "
-                "it was copied whole, without typographic quotes or accents"
+                f"a non-ASCII character ({at})",
+                "check that it was copied whole, without typographic quotes or accents",
             )
-    return ""
+    return "", ""
 
 
 def usable_or_raise(cfg: TranslateConfig) -> TranslateConfig:
