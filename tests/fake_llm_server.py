@@ -129,13 +129,21 @@ Handler = Callable[[Request], Reply]
 
 
 def chinese_for(paper: dict[str, Any]) -> dict[str, str]:
-    """A deterministic stand-in translation that names the paper it translates."""
-    title = paper.get("title", "")
+    """A deterministic stand-in translation that names the paper it translates
+    (its English, then enough Chinese for `prompt.not_chinese` to take it)."""
+    title, abstract = paper.get("title", ""), paper.get("abstract", "")[:40]
     return {
-        "title_zh": f"译题：{title}",
+        "title_zh": f"译题：{title}{_chinese_enough(title)}",
         "summary_zh": f"本文研究{paper.get('arxiv_id', '')}。",
-        "abstract_zh": f"摘要译文：{paper.get('abstract', '')[:40]}",
+        "abstract_zh": f"摘要译文：{abstract}{_chinese_enough(abstract)}",
     }
+
+
+def _chinese_enough(english: str) -> str:
+    """`（译译…）`, an ideograph per English letter: an answer mostly in Latin
+    letters is not Chinese (`prompt.not_chinese`)."""
+    letters = sum(1 for c in english if c.isascii() and c.isalpha())
+    return f"（{'译' * letters}）" if letters else ""
 
 
 def translator(**usage: int) -> Handler:

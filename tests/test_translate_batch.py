@@ -194,6 +194,22 @@ def test_a_broken_glossary_names_its_file_and_line(tmp_path) -> None:
         load_glossary(tmp_path / "missing.toml")
 
 
+def test_a_bare_key_with_a_dot_is_told_to_be_quoted(tmp_path) -> None:
+    """Found by a bug hunt: `GPT-4.5 = "GPT-4.5"` (TOML: table GPT-4, key 5) said
+    "glossary entry 'GPT-4' must be a string", a term the user never wrote."""
+    path = tmp_path / "terms.toml"
+    path.write_text('"LLM" = "大语言模型"\n\nGPT-4.5 = "GPT-4.5"\n', "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_glossary(path)
+    assert str(info.value) == (
+        f"{path}:3: glossary term GPT-4.5 must be quoted: a bare key with a dot names a"
+        ' table in TOML (write "GPT-4.5" = "…")'
+    )
+    path.write_text('[models]\n"GPT-4.5" = "GPT-4.5"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"terms\.toml:1: glossary entry 'models' is a table"):
+        load_glossary(path)
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [

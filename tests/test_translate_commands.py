@@ -219,8 +219,13 @@ def test_ctrl_c_saves_the_answers_received_and_prints_the_summary_then_exits_130
     assert "interrupted: saving the answers received" in err
     summary = err.splitlines()[-1]
     assert summary.startswith("translated 2, failed 0, skipped 1 of 3 paper(s)"), err
-    assert "tokens: 300 prompt + 90 completion = 390 in 1 request(s)" in summary
-    assert "interrupted: the answers received were saved, 1 request(s) in flight cut off" in summary
+    # The request cut off was sent: counted, as the README says of timed-out and
+    # dropped ones (it said "in 1 request(s)", then "1 request(s) … cut off").
+    assert "tokens: 300 prompt + 90 completion = 390 in 2 request(s)" in summary
+    assert (
+        "interrupted: the answers received were saved, 1 request(s) in flight cut off"
+        " (among the 2 counted), their tokens not counted"
+    ) in summary
     assert f"{IDS[0]}: skipped (interrupted: its request was cut off)" in err
     with Store.open(db, readonly=True) as store:
         assert not store.get_paper(IDS[0]).paper.title_zh

@@ -327,3 +327,17 @@ async def test_an_answer_without_a_completion_says_what_came_back(store, llm, re
     assert len(llm.requests) == 2 and report.usage.requests == 2
     [record] = store.get_papers(rowids)
     assert said in record.paper.extras["translate_error"]
+
+
+async def test_a_batched_run_stopped_by_a_long_retry_after_says_why(store, llm) -> None:
+    """Found by a bug hunt: with batch_size > 1 the papers of the batch in flight
+    were left with only `skipped (the batch was stopped)`, stored as their
+    translate_error, not the README's "not asked: <host> asked us to wait …"."""
+    rowids = add_papers(store, 7)
+    llm.script(Reply.rate_limited(86400))
+    cfg = config(llm.base_url, concurrency=1, batch_size=5)
+    report = await translate_papers(store, rowids, cfg)
+    assert len(llm.requests) == 1 and report.skipped == 7
+    left = "not asked: 127.0.0.1 asked us to wait 86400 s; left for the next run"
+    assert [o.error for o in report.outcomes] == [left] * 7
+    assert all(r.paper.extras["translate_error"] == left for r in store.get_papers(rowids))

@@ -97,8 +97,9 @@ def test_completion_content_and_usage() -> None:
     }
     assert prompt.completion_content(response) == "x"
     assert prompt.usage_of(response) == (12, 5)
-    assert prompt.usage_of({"usage": {"prompt_tokens": "12", "completion_tokens": True}}) == (0, 0)
-    assert prompt.usage_of([]) == (0, 0)
+    # (None: the server counted nothing; tests/test_translate_no_usage.py)
+    assert prompt.usage_of({"usage": {"prompt_tokens": "12", "completion_tokens": True}}) is None
+    assert prompt.usage_of([]) is None
     for bad in ({}, {"choices": []}, {"choices": [{"message": {"content": None}}]}):
         with pytest.raises(MalformedAnswer):
             prompt.completion_content(bad)
@@ -136,3 +137,44 @@ def test_json_answers_never_store_controls_or_empty_fields(fields) -> None:
     assert all(t.fields()[k] for k in prompt.FIELDS)
     assert "\x1b" not in t.title_zh + t.summary_zh + t.abstract_zh
     assert "\n" not in t.title_zh + t.summary_zh
+
+
+# --- an answer in another language (bug hunt) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("title_zh", "大規模言語モデルの研究"),  # Japanese: kana among the ideographs
+        ("summary_zh", "これは論文です。研究"),
+        ("title_zh", "대규모 언어 모델 연구 的"),  # Korean, one stray ideograph
+        ("abstract_zh", "Title: An English abstract 的"),  # English, one stray ideograph
+        ("abstract_zh", "We propose a new method for training language models 模型."),
+    ],
+)
+def test_an_answer_that_is_not_chinese_is_refused(field: str, text: str) -> None:
+    """Found by a bug hunt: one ideograph anywhere passed, so a Japanese title and
+    an English abstract with a stray 的 were stored as the Chinese translation,
+    marked done and never retried."""
+    fields = {"title_zh": "标题", "summary_zh": "本文提出一种方法。", "abstract_zh": "摘要全文。"}
+    fields[field] = text
+    with pytest.raises(MalformedAnswer, match=rf"{field} is not Chinese"):
+        prompt.check_fields(fields)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GPT-4技术报告",
+        "SWE-bench：语言模型能否解决真实世界的GitHub问题？",
+        "DeepSeek-Coder-V2：突破代码智能领域闭源模型的壁垒",
+        "Llama 2：开放基础与微调聊天模型",
+        "BERTScore：用BERT评估文本生成",
+        r"我们证明了 $\mathbb{E}[\|\nabla f(x)\|^2] \le \epsilon$ 的收敛速率，"
+        r"并用 \texttt{PyTorch} 在 ImageNet 上验证，代码见 https://github.com/example/repository。",
+        "本文研究基于人类反馈的强化学习（RLHF）。",
+    ],
+)
+def test_chinese_with_names_latex_and_links_is_accepted(text: str) -> None:
+    fields = {"title_zh": text, "summary_zh": text, "abstract_zh": text}
+    assert prompt.check_fields(fields).title_zh == text

@@ -219,7 +219,12 @@ async def _translate_new(store: Store, digests: list[str], cfg: TranslateConfig)
 
     from tui_digest.cli_translate import TranslateProgress, ctrl_c_stops, print_report
     from tui_digest.config.errors import ConfigError
-    from tui_digest.translate.rules import MAX_AUTO_TRIES, after_fetch_papers, failed_papers
+    from tui_digest.translate.rules import (
+        MAX_AUTO_TRIES,
+        after_fetch_papers,
+        failed_papers,
+        worth_retrying,
+    )
     from tui_digest.translate.runner import needs_translation, translate_papers
 
     def chosen() -> tuple[list[PaperRecord], int]:
@@ -246,13 +251,22 @@ async def _translate_new(store: Store, digests: list[str], cfg: TranslateConfig)
         print_report(report)
         if report.interrupted:
             return True
-    waiting = len(await asyncio.to_thread(failed_papers, store))
+    failed = await asyncio.to_thread(failed_papers, store)
+    # Said apart: those after-fetch translation takes again, and those it never
+    # will (the line counted both, and said "the next fetches try them again"
+    # while none was sent: a bug hunt).
+    waiting = sum(1 for r in failed if worth_retrying(r.paper))
     if waiting:
         print(
             f"{waiting} paper(s) whose translation failed are still without Chinese fields: "
-            f"the next fetches try them again (up to {MAX_AUTO_TRIES} times, not those the "
-            "server refused), "
+            f"the next fetches try them again (up to {MAX_AUTO_TRIES} times), "
             "`tui-digest translate` takes them all"
+        )
+    if len(failed) > waiting:
+        print(
+            f"{len(failed) - waiting} paper(s) whose translation failed are left to "
+            "`tui-digest translate`: the server refused them for good, or they failed "
+            f"{MAX_AUTO_TRIES} times"
         )
     return False
 

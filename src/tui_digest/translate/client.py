@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -38,16 +39,28 @@ if TYPE_CHECKING:
     import httpx
 
 # Statuses that will fail every paper alike: stop the run instead of trying each one.
+# (So does any redirect: every request goes to the same URL, `_completion`.)
 FATAL_STATUSES = frozenset({401, 402, 403, 404, 405})
+# Answers every request may get alike, told apart by their text (`giving_up`).
+NO_COMPLETION = "got the same answer, which is no chat completion"
+# Parts of a key between control characters redacted on their own (`key_forms`):
+# shorter ones would blank ordinary words.
+MIN_KEY_PART = 6
+_CONTROL_RUN = re.compile("[\x00-\x20\x7f-\x9f]+")
 # A transport failure's kind, as the streak that gives up on a server counts it
 # (`giving_up`); other kinds (an answer over the cap) say nothing about the server.
 _KINDS = {"timeout": "timed out", "transport": "lost their connection"}
 
 
-def _status_kind(status: int) -> str:
+def _status_kind(status: int, reason: str) -> tuple[str, str]:
+    """(kind, key) of a refused request, as the streak that gives up counts it."""
     if 500 <= status <= 599:
-        return "got HTTP 5xx"
-    return "got HTTP 429" if status == 429 else ""
+        return "got HTTP 5xx", ""
+    if status == 429:
+        return "got HTTP 429", ""
+    if 400 <= status <= 499:  # the same message again and again: the request's fault
+        return f"got the same HTTP {status} answer", reason
+    return "", ""
 
 
 @dataclass(slots=True)
@@ -55,11 +68,14 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     requests: int = 0
+    # Answers whose server counted no tokens (no `usage`): their tokens are unknown.
+    uncounted: int = 0
 
     def add(self, other: Usage) -> None:
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
         self.requests += other.requests
+        self.uncounted += other.uncounted
 
 
 class TranslateError(Exception):
@@ -74,6 +90,10 @@ class TranslateError(Exception):
         self.status = status
         self.fatal = fatal
         self.usage = Usage()
+        # (kind, key) when every request may get this failure alike (the same HTTP
+        # 400, the same gateway page): a run stopped by a streak of it charges
+        # no paper that got it (`runner._Run.deferred`).
+        self.streak: tuple[str, str] | None = None
         super().__init__(reason)
 
 
@@ -85,7 +105,7 @@ class Completion:
     problem: str = ""
 
 
-def _shape(body: object) -> str:
+def _shape(body: object, redact: Callable[[str], str]) -> str:
     """What a JSON body without choices[0].message.content held: its `error`'s
     message when it has one (some proxies answer 200 with one), else its keys."""
     if not isinstance(body, dict):
@@ -93,9 +113,33 @@ def _shape(body: object) -> str:
     error = body.get("error")
     message = error.get("message") if isinstance(error, dict) else error
     if isinstance(message, str) and message.strip():
-        return f"error: {clean_line(message, 200)}"
+        return f"error: {clean_line(redact(message), 200)}"
     keys = ", ".join(clean_line(str(k), 40) for k in list(body)[:8])
     return f"its keys: {keys}" if keys else "an empty object"
+
+
+def key_forms(key: str) -> list[str]:
+    """The ways an error text may show `key`, longest first: as is, escaped (a
+    str's or bytes' repr, JSON: httpx showed a header holding a line break as
+    `b'Bearer sk-…\\nsecret'`), with its control characters cleaned away
+    (`clean_line`), and, should it hold any, each of its parts between them.
+
+    `TranslateConfig.api_key` refuses such a key before any request; this is the
+    second line of defence."""
+    if not key:
+        return []
+    forms = {
+        key,
+        repr(key)[1:-1],
+        repr(key.encode("utf-8", "backslashreplace"))[2:-1],
+        json.dumps(key)[1:-1],
+        json.dumps(key, ensure_ascii=False)[1:-1],
+        clean_line(key, len(key) + 1),
+    }
+    parts = _CONTROL_RUN.split(key)
+    if len(parts) > 1:
+        forms.update(p for p in parts if len(p) >= MIN_KEY_PART)
+    return sorted((f for f in forms if f), key=len, reverse=True)
 
 
 class LlmClient:
@@ -115,6 +159,7 @@ class LlmClient:
         self.cfg = cfg
         self.options = options or cfg.http_options()
         self._key = api_key
+        self._key_forms = key_forms(api_key)
         self.http = HttpClient(
             self.options, client=client, sleep=sleep, wall_clock=wall_clock, rng=rng
         )
@@ -123,6 +168,8 @@ class LlmClient:
         # Why the run gave up on the server ("" while it has not): what the papers
         # not sent are told (`runner._Run.stop_reason`).
         self.stopped = ""
+        # The (kind, key) of the streak that stopped the run, if one did.
+        self.stopped_by: tuple[str, str] | None = None
 
     async def __aenter__(self) -> LlmClient:
         return self
@@ -139,8 +186,9 @@ class LlmClient:
     def redact(self, text: str) -> str:
         """`text` without the key, nor the endpoint's query values (a provider may
         take the key as `?key=…`) or password: what may be shown and stored."""
-        if self._key and self._key in text:
-            text = text.replace(self._key, "[redacted]")
+        for form in self._key_forms:
+            if form in text:
+                text = text.replace(form, "[redacted]")
         return mask_in_text(text, self.cfg.endpoint, query=True)
 
     # --- one paper -------------------------------------------------------------
@@ -156,6 +204,7 @@ class LlmClient:
         messages = prompt.build_messages(paper, glossary)
         needs_abstract = bool(paper.abstract_en.strip())
         problem = ""
+        streak: tuple[str, str] | None = None
         for attempt in range(2):
             try:
                 completion = await self.complete(messages)
@@ -166,15 +215,17 @@ class LlmClient:
             if completion.problem:
                 # No answer of the model's to correct: the same request goes again.
                 problem = completion.problem
+                streak = (NO_COMPLETION, problem)
                 continue
             try:
                 return prompt.parse_answer(completion.content, needs_abstract=needs_abstract), usage
             except prompt.MalformedAnswer as exc:
-                problem = str(exc)
+                problem, streak = str(exc), None
                 if attempt == 0:
                     messages = prompt.retry_messages(messages, completion.content, problem)
         error = TranslateError(self.redact(f"malformed answer twice: {problem}"))
         error.usage.add(usage)
+        error.streak = streak
         raise error
 
     # --- one request, with retries ----------------------------------------------
@@ -200,13 +251,23 @@ class LlmClient:
                 # Said as arXiv's throttled requests are (net.politeness.NotAsked).
                 asked = NotAsked(host, wait or 0.0, wait or 0.0)
                 raise self._stop(error, "", f"{asked}; left for the next run") from None
-            raise self._give_up_if(error, _status_kind(response.status)) from None
+            kind, key = _status_kind(response.status, error.reason)
+            if key:
+                error.streak = (kind, key)
+            raise self._give_up_if(error, kind, key) from None
+        if completion.problem:  # (`translate` asks again; a batch falls back)
+            stopping = TranslateError(completion.problem)
+            stopping.usage.add(completion.usage)
+            if self._give_up_if(stopping, NO_COMPLETION, completion.problem).fatal:
+                raise stopping
+            return completion
         self._streak.succeeded()
         return completion
 
-    def _give_up_if(self, error: TranslateError, kind: str) -> TranslateError:
-        if self._streak.failed(kind) and not error.fatal:
+    def _give_up_if(self, error: TranslateError, kind: str, key: str = "") -> TranslateError:
+        if self._streak.failed(kind, key) and not error.fatal:
             why = self._streak.why()
+            self.stopped_by = (kind, key) if key else None
             return self._stop(error, why, f"not sent: {why}; left for the next run")
         return error
 
@@ -237,7 +298,8 @@ class LlmClient:
 
     def _failure(self, url: str, exc: FetchError) -> TranslateError:
         shown = display_url(url, query=True)
-        reason = self.redact(clean_line(exc.reason, 300))
+        # Redacted before it is cut: a key across the cut kept its first characters.
+        reason = self.redact(clean_line(self.redact(exc.reason), 300))
         if exc.kind == "timeout" and "deadline" in exc.reason:
             # Each attempt had that long (a slow answer is tried again): say how many,
             # or "within 3 s" read as the whole wait.
@@ -263,24 +325,29 @@ class LlmClient:
             reason = self._reason(url, status, response, raw)
             if 300 <= status < 400:
                 reason += " (redirects are not followed: set base_url to the final URL)"
-            raise self._refused(reason, status, sent, fatal=status in FATAL_STATUSES)
+            # A redirect is the URL's: every request would get it.
+            fatal = status in FATAL_STATUSES or 300 <= status <= 399
+            raise self._refused(reason, status, sent, fatal=fatal)
         try:
             decoded = json.loads(raw.decode("utf-8", errors="replace"))
         except json.JSONDecodeError:
             # A 200 that is not JSON at all (a proxy's or gateway's HTML page): a
             # malformed answer, said as what came back ("empty answer" told nothing).
             return Completion("", Usage(requests=sent), self._not_a_completion(response))
-        prompt_tokens, completion_tokens = prompt.usage_of(decoded)
-        usage = Usage(prompt_tokens, completion_tokens, sent)
+        counts = prompt.usage_of(decoded)
+        usage = Usage(*(counts or (0, 0)), requests=sent)
         try:
             content = prompt.completion_content(decoded)
         except prompt.MalformedAnswer as exc:
-            return Completion("", usage, self.redact(f"{exc} ({_shape(decoded)})"))
+            return Completion("", usage, self.redact(f"{exc} ({_shape(decoded, self.redact)})"))
+        usage.uncounted = 0 if counts else 1
         return Completion(content, usage)
 
     def _not_a_completion(self, response: Response) -> str:
         kind = clean_line(response.content_type.partition(";")[0], 60) or "no Content-Type"
-        start = clean_line(response.body[:300].decode("utf-8", errors="replace"), 80)
+        # (Redacted before it is cut: see `_failure`.)
+        head = response.body[:1000].decode("utf-8", errors="replace")
+        start = clean_line(self.redact(head), 80)
         text = f"HTTP 200 with {kind}, not JSON"
         return self.redact(f"{text}: {start}" if start else f"{text}: an empty body")
 
@@ -305,5 +372,5 @@ class LlmClient:
         shown = display_url(url, query=True)
         text = f"{shown}: HTTP {status} {response.reason_phrase or ''}".rstrip()
         if detail:
-            text += f": {clean_line(detail, 300)}"
+            text += f": {clean_line(self.redact(detail), 300)}"
         return self.redact(text)

@@ -164,6 +164,14 @@ class TranslateConfig:
                 f"{where}translate.api_key_env names ${self.api_key_env}, "
                 "which is not set in the environment"
             )
+        problem, advice = _key_problem(key)
+        if problem:
+            # The key itself is never shown: only where the trouble is.
+            where = f"{self.path}: " if self.path else ""
+            raise ConfigError(
+                f"{where}translate.api_key_env: the key in ${shown_name(self.api_key_env)} "
+                f"holds {problem}, which no HTTP header can carry, so nothing was sent: {advice}"
+            )
         return key
 
     def http_options(self) -> HttpOptions:
@@ -261,6 +269,29 @@ def parse_translate(raw: Any, *, where: Path, text: str = "") -> TranslateConfig
         timeout_seconds=table.number("timeout_seconds", 120.0, 0.0, 3600.0, low_open=True),
         path=where,
     )
+
+
+def _key_problem(key: str) -> tuple[str, str]:
+    """What makes `key` unfit for an Authorization header, and what to do ("", ""
+    when nothing): a line break or other control character (a two-line key file
+    read with `$(cat FILE)`, a wrapped paste), which httpx's error then showed
+    with the key in it, or a non-ASCII character (a typographic quote, an
+    accent), which stopped the run with only "'ascii' codec can't encode"."""
+    for index, char in enumerate(key, 1):
+        at = f"character {index} of {len(key)}"
+        if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
+            what = "a line break, " if char in "\r\n" else "a tab, " if char == "\t" else ""
+            return (
+                f"a control character ({what}{at})",
+                "give the key alone, on one line (a key file read with $(cat FILE) must "
+                "hold a single line)",
+            )
+        if ord(char) > 0x7E:
+            return (
+                f"a non-ASCII character ({at})",
+                "check that it was copied whole, without typographic quotes or accents",
+            )
+    return "", ""
 
 
 def usable_or_raise(cfg: TranslateConfig) -> TranslateConfig:

@@ -9,7 +9,13 @@ stops, the papers not sent left for the next run, after
   quota): every request until then would be refused the same way;
 - `GIVE_UP_AFTER` requests in a row that failed the same way (timed out, lost
   their connection, HTTP 5xx, HTTP 429 with the retries used up), each after
-  its own retries.
+  its own retries;
+- `GIVE_UP_AFTER` requests in a row that got the very same answer where a
+  chat completion should be: the same HTTP 4xx and message (a parameter or
+  model the server refuses), the same body that is no completion (a
+  gateway's HTML login page). Such an answer is the configuration's, not the
+  papers': the runner charges no paper that got it (`runner._Run.deferred`).
+  A 4xx only some papers get (a too-long request) never makes such a streak.
 """
 
 from __future__ import annotations
@@ -28,19 +34,22 @@ class Streak:
     def __init__(self, limit: int = GIVE_UP_AFTER) -> None:
         self.limit = limit
         self.kind = ""
+        self.key = ""
         self.count = 0
 
     def succeeded(self) -> None:
-        self.kind, self.count = "", 0
+        self.kind, self.key, self.count = "", "", 0
 
-    def failed(self, kind: str) -> bool:
+    def failed(self, kind: str, key: str = "") -> bool:
         """Count a request that failed as `kind` ("" = a kind that says nothing about
-        the server, which ends the streak); True when the run should give up."""
+        the server, which ends the streak), `key` telling apart answers of one kind
+        (the message of an HTTP 400); True when the run should give up."""
         if not kind:
             self.succeeded()
             return False
-        self.count = self.count + 1 if kind == self.kind else 1
-        self.kind = kind
+        same = (kind, key) == (self.kind, self.key)
+        self.count = self.count + 1 if same else 1
+        self.kind, self.key = kind, key
         return self.count >= self.limit
 
     def why(self) -> str:

@@ -41,6 +41,8 @@ def load_glossary(path: Path) -> dict[str, str]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     terms: dict[str, str] = {}
     for english, chinese in data.items():
+        if isinstance(chinese, dict):
+            raise ConfigError(_table_problem(path, raw, english, chinese))
         if not isinstance(chinese, str):
             raise ConfigError(
                 f"{path}:{_line_of(raw, english)}: glossary entry {clean_line(english, 80)!r} "
@@ -50,6 +52,29 @@ def load_glossary(path: Path) -> dict[str, str]:
         if key and value:
             terms[key] = value
     return terms
+
+
+def _table_problem(path: Path, raw: bytes, english: str, table: dict[str, object]) -> str:
+    """What to say of a table where a term was expected: a `[section]`, or a bare
+    key holding a dot (`GPT-4.5 = "…"` is TOML's table GPT-4 with key 5; it was
+    reported as "entry 'GPT-4' must be a string", a term the user never wrote)."""
+    line = _line_of(raw, english)
+    text = raw.decode("utf-8").splitlines()[line - 1] if line else ""
+    if text.lstrip().startswith("["):
+        return (
+            f"{path}:{line}: glossary entry {clean_line(english, 80)!r} is a table: the "
+            'glossary holds only English = "中文" pairs'
+        )
+    name = english
+    value: object = table
+    while isinstance(value, dict) and value:
+        key = next(iter(value))
+        name, value = f"{name}.{key}", value[key]
+    name = clean_line(name, 80)
+    return (
+        f"{path}:{line}: glossary term {name} must be quoted: a bare key with a dot names "
+        f'a table in TOML (write "{name}" = "…")'
+    )
 
 
 def _line_of(raw: bytes, key: str) -> int:

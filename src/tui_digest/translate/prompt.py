@@ -19,6 +19,20 @@ from tui_digest.core.sanitize import MAX_TEXT, MAX_TITLE, clean_line, clean_text
 FIELDS = ("title_zh", "summary_zh", "abstract_zh")
 # CJK Unified Ideographs and Extension A; enough to tell Chinese from an echo of the English.
 _CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+# Japanese kana and Korean hangul: Chinese has none (or next to none).
+_KANA_HANGUL_RE = re.compile(
+    "[\u3040-\u30fa\u30fd-\u30ff\u31f0-\u31ff\uff66-\uff9f\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]"
+)
+_LATIN_RE = re.compile("[A-Za-z\u00c0-\u024f]")
+# Latin letters a Chinese translation keeps that say nothing of its language:
+# LaTeX math and commands, links.
+_KEPT_LATIN_RE = re.compile(r"\$[^$]*\$|\\[A-Za-z]+|https?://[!-~]+")
+# Our thresholds, no standard's: kana or hangul making up a fifth of the CJK
+# letters is Japanese or Korean; more than 4 Latin letters per ideograph (one
+# ideograph is about a word) is English with a stray ideograph. A Chinese
+# title keeping a model's name ("SWE-bench：语言模型能否…") stays far below.
+KANA_SHARE = 0.2
+LATIN_PER_IDEOGRAPH = 4
 _FENCE_RE = re.compile(r"^```[ \t]*(?:json|JSON)?[ \t]*\n?(?P<body>.*?)\n?```\s*$", re.DOTALL)
 # What of the English goes into a prompt; real abstracts are ~1,000-2,000 characters.
 MAX_PROMPT_ABSTRACT = 6_000
@@ -230,8 +244,26 @@ def check_fields(data: dict[str, Any], *, needs_abstract: bool = True) -> Transl
             raise MalformedAnswer(f"{name} is empty")
         if not _CJK_RE.search(text):
             raise MalformedAnswer(f"{name} has no Chinese characters")
+        other = not_chinese(text)
+        if other:
+            raise MalformedAnswer(f"{name} is not Chinese ({other})")
         cleaned[name] = text
     return Translation(**cleaned)
+
+
+def not_chinese(text: str) -> str:
+    """Why `text`, holding ideographs, is not Chinese ("" when it is): Japanese
+    or Korean (kana or hangul among them), or mostly Latin letters (an English
+    answer with a stray ideograph). One ideograph anywhere passed, and such
+    answers were stored as the translation, never retried (a bug hunt)."""
+    ideographs = len(_CJK_RE.findall(text))
+    kana = len(_KANA_HANGUL_RE.findall(text))
+    if kana and kana >= KANA_SHARE * (ideographs + kana):
+        return "Japanese kana or Korean hangul in it"
+    latin = len(_LATIN_RE.findall(_KEPT_LATIN_RE.sub(" ", text)))
+    if latin > LATIN_PER_IDEOGRAPH * ideographs:
+        return "mostly Latin letters"
+    return ""
 
 
 def completion_content(response: Any) -> str:
@@ -246,14 +278,25 @@ def completion_content(response: Any) -> str:
     return content
 
 
-def usage_of(response: Any) -> tuple[int, int]:
-    """(prompt_tokens, completion_tokens) of a response; zeros when the server omits them."""
+def usage_of(response: Any) -> tuple[int, int] | None:
+    """(prompt_tokens, completion_tokens) of a response; None when the server
+    counted none (no `usage`, only `total_tokens`, counts that are no whole
+    numbers): the caller says so rather than "0 tokens, cost 0"."""
     usage = response.get("usage") if isinstance(response, dict) else None
     if not isinstance(usage, dict):
-        return 0, 0
+        return None
+    counts = [_count(usage.get(key)) for key in ("prompt_tokens", "completion_tokens")]
+    if counts[0] is None or counts[1] is None:
+        return None
+    return counts[0], counts[1]
 
-    def count(key: str) -> int:
-        value = usage.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
-    return count("prompt_tokens"), count("completion_tokens")
+def _count(value: object) -> int | None:
+    """A token count: a whole number >= 0 (`1e3`, a float in JSON, included)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    return None

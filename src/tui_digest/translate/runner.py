@@ -111,6 +111,7 @@ class TranslateReport:
     cost: float | None = None  # estimated from the configured prices, or None
     interrupted: bool = False  # stopped by its `stop` event (Ctrl-C, quitting)
     cut_off: int = 0  # requests in flight the interruption cut off
+    token_ceiling: int = 0  # the run's max_tokens_per_run (0 = none)
 
     def _count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -135,6 +136,32 @@ class TranslateReport:
     def ok(self) -> bool:
         return not self.aborted and not self.failed
 
+    def _tokens(self) -> str:
+        """The tokens and cost, saying so when the server counted none (no `usage`):
+        "0 tokens, estimated cost 0.0000" was read as a free run."""
+        u = self.usage
+        counted = u.prompt_tokens + u.completion_tokens
+        if u.uncounted and not counted:
+            text = (
+                f"; tokens: the server reported no token counts for {u.uncounted} answer(s)"
+                f" (no usage), in {u.requests} request(s)"
+            )
+            if self.cost is not None:
+                text += "; cost unknown"
+        else:
+            text = (
+                f"; tokens: {u.prompt_tokens} prompt + {u.completion_tokens} completion"
+                f" = {counted} in {u.requests} request(s)"
+            )
+            if u.uncounted:
+                text += f" ({u.uncounted} answer(s) without token counts not included)"
+            if self.cost is not None:
+                least = "at least " if u.uncounted else ""
+                text += f"; estimated cost {least}{cost_text(self.cost)} (at the configured prices)"
+        if u.uncounted and self.token_ceiling:
+            text += "; max_tokens_per_run cannot apply: the server reports no token counts"
+        return text
+
     def summary(self) -> str:
         parts = [f"translated {self.done}", f"failed {self.failed}"]
         if self.skipped:
@@ -142,13 +169,7 @@ class TranslateReport:
         if self.elsewhere:
             parts.append(f"{self.elsewhere} left to another run or filled meanwhile")
         text = f"{', '.join(parts)} of {len(self.outcomes)} paper(s) with {self.model}"
-        u = self.usage
-        text += (
-            f"; tokens: {u.prompt_tokens} prompt + {u.completion_tokens} completion"
-            f" = {u.prompt_tokens + u.completion_tokens} in {u.requests} request(s)"
-        )
-        if self.cost is not None:
-            text += f"; estimated cost {cost_text(self.cost)} (at the configured prices)"
+        text += self._tokens()
         if self.over_limit:
             text += f"; {self.over_limit} more left for the next run (max_papers_per_run)"
         if self.token_limited:
@@ -159,7 +180,10 @@ class TranslateReport:
             text += "; interrupted: the answers received were saved"
             if self.cut_off:
                 # (the server may have counted tokens for them: it never said how many)
-                text += f", {self.cut_off} request(s) in flight cut off, their tokens not counted"
+                text += (
+                    f", {self.cut_off} request(s) in flight cut off (among the"
+                    f" {self.usage.requests} counted), their tokens not counted"
+                )
         return text
 
 
@@ -197,7 +221,7 @@ async def translate_papers(
     glossary = await asyncio.to_thread(load_glossary, cfg.glossary) if cfg.glossary else {}
     records = await _records(store, rowids_or_records)
     todo = [r for r in records if needs_translation(r.paper)]
-    report = TranslateReport(model=cfg.model)
+    report = TranslateReport(model=cfg.model, token_ceiling=cfg.max_tokens_per_run)
     report.over_limit = max(0, len(todo) - cfg.max_papers_per_run)
     todo = todo[: cfg.max_papers_per_run]
     if not todo:
@@ -214,6 +238,7 @@ async def translate_papers(
                 watch.cancel()
             await run.release(None)  # (each batch drops its own; this catches the rest)
     report.outcomes = [o for outcomes in done for o in outcomes]
+    await run.record_deferred()
     await _left_waiting(store, report)
     report.cost = cfg.cost(report.usage.prompt_tokens, report.usage.completion_tokens)
     return report
@@ -257,6 +282,11 @@ class _Run:
         self.token = secrets.token_hex(8)  # this run's claims (`Store.claim`)
         self.lease = claim_seconds(cfg)
         self.inflight: set[asyncio.Future[Any]] = set()  # requests `interrupt` cuts off
+        # Failures every request may get alike (the same HTTP 400, the same gateway
+        # page), recorded once the run is over: if a streak of them stopped it, they
+        # were the configuration's and no paper that got one is charged
+        # (`record_deferred`); otherwise each is its paper's, as any other failure.
+        self.deferred: list[tuple[PaperOutcome, TranslateError]] = []
 
     def interrupt(self) -> None:
         """Stop: cut off the requests in flight, start no other (answers still get saved)."""
@@ -275,6 +305,9 @@ class _Run:
             me = asyncio.current_task()
             if self.report.interrupted and task.cancelled() and not (me and me.cancelling()):
                 self.report.cut_off += 1
+                # Sent (at least once): counted among the requests, as a timed-out
+                # or dropped one is (README); the attempts before it are unknown.
+                self.report.usage.requests += 1
                 raise _CutOff from None
             raise  # this run itself was cancelled
         finally:
@@ -387,7 +420,10 @@ class _Run:
             if exc.fatal:
                 reason = self.client.redact(clean_line(exc.reason, MAX_REASON))
                 self.report.aborted = self.report.aborted or reason
-                return [self.skipped(r, "the batch was stopped") for r in records]
+                # (what the client says of the papers it will not send: `not
+                # asked: <host> asked us to wait 86400 s; …`, as with batch_size = 1)
+                why = self.client.stopped or "the batch was stopped"
+                return [self.skipped(r, why) for r in records]
             return [await self.single(r) for r in records]  # fall back, one by one
         self.report.usage.add(completion.usage)
         try:
@@ -422,11 +458,24 @@ class _Run:
                 # Not the paper's doing (a key refused, a server given up on): it
                 # waits for the next run, no try counted (`_left_waiting`).
                 await _record_failure(self.store, record.rowid, outcome, counted=False)
+            elif exc.streak is not None:
+                self.deferred.append((outcome, exc))
             else:
                 await _record_failure(self.store, record.rowid, outcome, _refused_for_good(exc))
             return self.finish(outcome)
         self.report.usage.add(usage)
         return self.finish(await self.save(record, translation))
+
+    async def record_deferred(self) -> None:
+        """Record the failures `single` held back (see `deferred`)."""
+        stopped_by = self.client.stopped_by
+        for outcome, exc in self.deferred:
+            if stopped_by is not None and exc.streak == stopped_by:
+                # Not the paper's doing: it waits, no try counted, no mark.
+                await _record_failure(self.store, outcome.rowid, outcome, counted=False)
+            else:
+                await _record_failure(self.store, outcome.rowid, outcome, _refused_for_good(exc))
+        self.deferred.clear()
 
     async def save(self, record: PaperRecord, translation: prompt.Translation) -> PaperOutcome:
         paper = record.paper
@@ -495,7 +544,8 @@ async def _records(store: Store, items: Sequence[int | PaperRecord]) -> list[Pap
 def _refused_for_good(exc: TranslateError) -> bool:
     """The server refused this paper's request (a 4xx other than a rate limit or a
     timeout: too long, filtered): sent again, it would be refused again. The
-    fatal 4xx (a rejected key, a wrong URL) stop the run and are not the paper's."""
+    fatal 4xx (a rejected key, a wrong URL) stop the run and are not the paper's,
+    nor is a 4xx every request got alike (`_Run.record_deferred`)."""
     status = exc.status
     return status is not None and 400 <= status < 500 and status not in (408, 409, 425, 429)
 
