@@ -100,3 +100,63 @@ def test_publish_by_default_publishes_the_newest_listing_day(tmp_path, db, capsy
 def _months(db: Path) -> list[str]:
     with Store.open(db, readonly=True) as store:
         return sorted(d.name for d in store.digests())
+
+
+def test_reimporting_the_repository_skips_the_months_removed(tmp_path, db, capsys) -> None:
+    ids = ["2301.00001", "2301.00002", "2302.00001", "2403.00001"]
+    repo = _repo_zip(tmp_path / "repo.zip", ids)
+    cli(capsys, db, "import", str(repo))
+    cli(capsys, db, "digests", "rm", "archive-2023-01", "archive-2023-02", "--yes")
+    # A newer copy of the repository: one more paper of a removed month, one of a new month.
+    newer = _repo_zip(tmp_path / "newer.zip", [*ids, "2301.00003", "2405.00001"])
+    code, out, err = cli(capsys, db, "import", str(newer))
+    assert code == 0, err
+    assert _months(db) == ["archive-2024-03", "archive-2024-05"]
+    assert "2 paper records (archive): 1 new, 0 updated, 1 unchanged" in out
+    assert (
+        "4 paper records of 2 removed months skipped (archive-2023-01, archive-2023-02); "
+        "`tui-digest import --all-months` brings them back"
+    ) in out
+    # Replayed: still skipped (the removal is remembered, not used up).
+    code, out, _ = cli(capsys, db, "import", str(newer))
+    assert "2 removed months skipped" in out and _months(db) == [
+        "archive-2024-03",
+        "archive-2024-05",
+    ]
+    # --all-months brings them back, new record too; then they import as usual.
+    code, out, err = cli(capsys, db, "import", "--all-months", str(newer))
+    assert code == 0, err
+    assert "skipped" not in out
+    assert _months(db) == [
+        "archive-2023-01",
+        "archive-2023-02",
+        "archive-2024-03",
+        "archive-2024-05",
+    ]
+    code, out, _ = cli(capsys, db, "import", str(newer))
+    assert "6 paper records (archive): 0 new, 0 updated, 6 unchanged" in out
+    assert "skipped" not in out
+
+
+def test_a_record_imported_by_hand_brings_its_removed_month_back(tmp_path, db, capsys) -> None:
+    cli(capsys, db, "import", str(_repo_zip(tmp_path / "repo.zip", ["2301.00001", "2403.00001"])))
+    cli(capsys, db, "prune", "--older-than", "180d", "--yes")  # (today is years later)
+    assert _months(db) == []
+    record = tmp_path / "2301.00001.json"
+    record.write_bytes(_record("2301.00001"))
+    code, out, err = cli(capsys, db, "import", str(record))
+    assert code == 0, err
+    assert "1 paper record (archive): 1 new" in out and "skipped" not in out
+    assert _months(db) == ["archive-2023-01"]
+
+
+def test_a_folder_of_records_skips_removed_months_too(tmp_path, db, capsys) -> None:
+    folder = tmp_path / "clone" / "papers" / "23" / "01"
+    folder.mkdir(parents=True)
+    (folder / "2301.00001.json").write_bytes(_record("2301.00001"))
+    cli(capsys, db, "import", str(tmp_path / "clone"))
+    cli(capsys, db, "digests", "rm", "archive-2023-01", "--yes")
+    code, out, _ = cli(capsys, db, "import", str(tmp_path / "clone"))
+    assert code == 0
+    assert "1 paper record of 1 removed month skipped (archive-2023-01)" in out
+    assert _months(db) == []
