@@ -71,6 +71,31 @@ def db(tmp_path: Path) -> Path:
 # --- #6: a kept paper of a removed archive month -------------------------------------------
 
 
+def test_a_kept_paper_of_a_removed_archive_month_gets_no_made_up_day(tmp_path, db, capsys) -> None:
+    archive = _repo_zip(tmp_path / "repo.zip", ["2401.00001", "2401.00002"])
+    cli(capsys, db, "import", str(archive))
+    assert cli(capsys, db, "tag", "2401.00001", "+concept")[0] == 0
+    code, _out, err = cli(capsys, db, "digests", "rm", "archive-2024-01", "--yes")
+    assert code == 0, err
+    # No day-precise date from a month dated the 1st by convention...
+    assert _exported(capsys, db, "2401.00001")["2401.00001"]["published"] == ""
+    # ... but the kept paper is still found in its month, as README says.
+    assert _ids(capsys, db, "date:2024-01") == ["2401.00001"]
+    # Imported again: both papers of the month export alike.
+    cli(capsys, db, "import", str(archive), "--all-months")
+    both = _exported(capsys, db, "2401.00001,2401.00002")
+    assert both["2401.00001"]["published"] == both["2401.00002"]["published"] == ""
+
+
+def test_a_kept_paper_of_a_removed_daily_digest_keeps_that_day(tmp_path, db, capsys) -> None:
+    cli(capsys, db, "import", str(MINI))  # dated 2024-03-18
+    cli(capsys, db, "import", str(_repo_zip(tmp_path / "repo.zip", ["2403.00001"])))
+    cli(capsys, db, "tag", "2403.00001", "+kept")
+    cli(capsys, db, "digests", "rm", "mini-2024-03-18", "archive-2024-03", "--yes")
+    # The day a real listing gave it, not the archive month's 1st.
+    assert _exported(capsys, db, "2403.00001")["2403.00001"]["published"] == "2024-03-18"
+
+
 # --- #7: an archive month is not the newest day --------------------------------------------
 
 
