@@ -57,8 +57,8 @@ def _exported(capsys, db: Path, ids: str) -> dict[str, dict]:
     return {o["id"]: o for o in json.loads(out)}
 
 
-def _ids(capsys, db: Path, query: str) -> list[str]:
-    code, out, err = cli(capsys, db, "search", query, "--json")
+def _ids(capsys, db: Path, query: str, *options: str) -> list[str]:
+    code, out, err = cli(capsys, db, "search", query, "--json", *options)
     assert code in (0, 1), err
     return sorted(o["id"] for o in json.loads(out)) if out.strip() else []
 
@@ -117,6 +117,49 @@ def test_publish_by_default_publishes_the_newest_listing_day(tmp_path, db, capsy
     assert code == 0, err
     assert "2024-03-18" in out
     assert (out_dir / "cs.AI.md").is_file()
+
+
+def test_relative_windows_leave_archive_months_out(tmp_path, db, capsys, monkeypatch) -> None:
+    cli(capsys, db, "import", str(MINI))  # 2403.00001-3 listed 2024-03-18
+    cli(capsys, db, "import", str(_repo_zip(tmp_path / "r.zip", ["2404.00001", "2403.00009"])))
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-04-03")
+    assert _ids(capsys, db, "date:-7d") == []
+    assert _ids(capsys, db, "date:today") == []
+    assert _ids(capsys, db, "date:-7d archived") == []  # (words: the search index's way)
+    assert _ids(capsys, db, "date:-7d", "--digest", "archive-2024-04") == []
+    cli(capsys, db, "note", "2404.00001", "archived planning")
+    assert _ids(capsys, db, "date:-7d planning") == []  # (with notes: the notes' way)
+    assert _ids(capsys, db, "date:2024-04 planning") == ["2404.00001"]
+    assert _ids(capsys, db, "-date:-7d") == [
+        "2403.00001",
+        "2403.00002",
+        "2403.00003",
+        "2403.00009",
+        "2404.00001",
+    ]
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-20")
+    assert _ids(capsys, db, "date:-7d") == ["2403.00001", "2403.00002", "2403.00003"]
+    # Explicit dates still find the month's papers, as README documents.
+    assert _ids(capsys, db, "date:2024-04") == ["2404.00001"]
+    assert _ids(capsys, db, "date:2024-04-01") == ["2404.00001"]
+    assert _ids(capsys, db, "date:2024-03") == [
+        "2403.00001",
+        "2403.00002",
+        "2403.00003",
+        "2403.00009",
+    ]
+
+
+def test_a_paper_listed_by_a_daily_in_the_window_stays_in_it(tmp_path, db, capsys, monkeypatch):
+    # The archive month imported first holds the day's paper: its listing key is
+    # the archive's (same date, earlier import), yet a daily listed it that day.
+    cli(capsys, db, "import", str(_repo_zip(tmp_path / "r.zip", ["2403.00001", "2403.00009"])))
+    daily = tmp_path / "cs.AI-2024-03-01.md"
+    shutil.copy(MINI, daily)
+    cli(capsys, db, "import", str(daily))
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-02")
+    assert _ids(capsys, db, "date:-7d") == ["2403.00001", "2403.00002", "2403.00003"]
+    assert "2403.00009" in _ids(capsys, db, "-date:-7d")
 
 
 # --- #8: re-importing the repository keeps removed months removed --------------------------
