@@ -228,3 +228,10 @@ def test_a_folder_of_records_skips_removed_months_too(tmp_path, db, capsys) -> N
     assert code == 0
     assert "1 paper record of 1 removed month skipped (archive-2023-01)" in out
     assert _months(db) == []
+
+
+def test_publish_of_a_cache_of_archive_months_only_says_so(tmp_path, db, capsys) -> None:
+    cli(capsys, db, "import", str(_repo_zip(tmp_path / "r.zip", ["2404.00001"])))
+    code, _out, err = cli(capsys, db, "publish", "--out", str(tmp_path / "pub"), "--no-translate")
+    assert code == 2
+    assert "only archive months (archive-YYYY-MM), which have no category to publish" in err
