@@ -9,7 +9,8 @@ its file name and skipped; the others are imported.
 Papers are written one month at a time (and at most BATCH at once), each write
 one transaction. An archive digest only ever gains papers: importing one more
 record (or a newer copy of the repository) adds to the month's digest instead
-of replacing it; its papers stay in id order.
+of replacing it; its papers stay in id order. A month the user removed stays
+removed unless asked for (`import_archive`).
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def import_archive(
     problems: list[str] = []
     pending: dict[tuple[str, str], dict[str, Paper]] = {}
     held = 0
-    removed = set() if all_months or is_record_file(path) else store.removed_days(ARCHIVE_SOURCE)
+    by_hand = all_months or (is_record_file(path) and not path.is_dir())
+    removed = set() if by_hand else store.removed_days(ARCHIVE_SOURCE)
 
     def flush() -> None:
         nonlocal held
