@@ -434,7 +434,7 @@ def test_relative_dates_follow_the_injected_clock(store, monkeypatch):
     monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-08")
     assert found(store, "date:-7d") == ["2403.10003"]
     q = parse_query("date:-7d", today="2024-03-07")
-    assert q.dates == [(date_days("2024-03-01"), date_days("2024-03-07"), False)]
+    assert q.dates == [(date_days("2024-03-01"), date_days("2024-03-07"), False, True)]
 
 
 def test_sort_relevance_ranks_by_fts(store):

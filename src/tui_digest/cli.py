@@ -362,6 +362,12 @@ def build_parser() -> argparse.ArgumentParser:
         "document came from): its digests by day, its label and category follow it "
         "(default: the file's absolute path; every stdin import is the source <stdin>)",
     )
+    p.add_argument(
+        "--all-months",
+        action="store_true",
+        help="import the records of the archive months you removed too (digests rm, prune): "
+        "by default an archive or folder of the generator's records skips them",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", parents=[common], help="export papers")

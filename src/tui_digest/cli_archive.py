@@ -9,7 +9,8 @@ its file name and skipped; the others are imported.
 Papers are written one month at a time (and at most BATCH at once), each write
 one transaction. An archive digest only ever gains papers: importing one more
 record (or a newer copy of the repository) adds to the month's digest instead
-of replacing it; its papers stay in id order.
+of replacing it; its papers stay in id order. A month the user removed stays
+removed unless asked for (`import_archive`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.cli_progress import stderr_bar
-from tui_digest.core.archive_input import iter_records
+from tui_digest.core.archive_input import is_record_file, iter_records
 from tui_digest.core.archive_json import ARCHIVE_KIND, archive_month, read_paper_json
 from tui_digest.core.model import Digest, InputError, Paper
 from tui_digest.core.sanitize import clean_line
@@ -66,8 +67,16 @@ def file_month(store: Store, name: str, date: str, papers: list[Paper]) -> tuple
     return stats.new, stats.updated
 
 
-def import_archive(store: Store, path: Path) -> tuple[ArchiveResult, list[str]]:
+def import_archive(
+    store: Store, path: Path, *, skipped: dict[str, int] | None = None, all_months: bool = False
+) -> tuple[ArchiveResult, list[str]]:
     """Import the records under `path`; returns the result and one message per problem.
+
+    The records of a month the user removed (`digests rm`, `prune`) are left
+    out, counted by month name in `skipped`, unless `all_months` or `path` is
+    one record file (imported by hand, as a removed digest's file brings it
+    back): re-importing the repository brought decades back (bug hunt
+    `archive` #8).
 
     Raises nothing for bad records; a broken archive ends the run with a message
     after the records before the damage were imported.
@@ -76,6 +85,8 @@ def import_archive(store: Store, path: Path) -> tuple[ArchiveResult, list[str]]:
     problems: list[str] = []
     pending: dict[tuple[str, str], dict[str, Paper]] = {}
     held = 0
+    by_hand = all_months or (is_record_file(path) and not path.is_dir())
+    removed = set() if by_hand else store.removed_days(ARCHIVE_SOURCE)
 
     def flush() -> None:
         nonlocal held
@@ -105,6 +116,10 @@ def import_archive(store: Store, path: Path) -> tuple[ArchiveResult, list[str]]:
                     result.failed += 1
                     problems.append(f"{member.name}: error: no month in the id {paper.id!r}")
                     continue
+                if month[1] in removed:
+                    if skipped is not None:
+                        skipped[month[0]] = skipped.get(month[0], 0) + 1
+                    continue
                 result.records += 1
                 if month not in pending and pending:
                     flush()  # the next month started: write the one before
@@ -120,14 +135,28 @@ def import_archive(store: Store, path: Path) -> tuple[ArchiveResult, list[str]]:
     return result, problems
 
 
-def print_archive_import(store: Store, path: Path) -> int:
+def print_archive_import(store: Store, path: Path, *, all_months: bool = False) -> int:
     """Import and report like the other inputs of `import`; returns 1 when anything failed."""
-    result, problems = import_archive(store, path)
+    skipped: dict[str, int] = {}
+    result, problems = import_archive(store, path, skipped=skipped, all_months=all_months)
     for problem in problems:
         print(clean_line(problem, 1000), file=sys.stderr)
     if result.records or result.failed:
         print(result.line(path))
+    if skipped:
+        print(skipped_line(path, skipped))
     return 1 if result.failed else 0
+
+
+def skipped_line(path: Path, skipped: dict[str, int]) -> str:
+    """What was left out as removed, and how to have it back."""
+    names = sorted(skipped)
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return (
+        f"{clean_line(str(path), 500)}: {counted(sum(skipped.values()), 'paper record')} "
+        f"of {counted(len(names), 'removed month')} skipped ({shown}); "
+        "`tui-digest import --all-months` brings them back"
+    )
 
 
 class _Bar:

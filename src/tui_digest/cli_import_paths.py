@@ -52,7 +52,9 @@ def import_paths(
             if kind == "archive":
                 failed += flush()
                 with bar.below():  # (named by its absolute path, as the digests are)
-                    failed += print_archive_import(store, published)
+                    failed += print_archive_import(
+                        store, published, all_months=getattr(args, "all_months", False)
+                    )
                 continue
             documents.append(raw)
             if raw != "-" and Path(raw).is_dir():
@@ -60,7 +62,9 @@ def import_paths(
                 with bar.below():
                     # The *.json records beside its digests, then the folders
                     # `publish` wrote: through their index.json, each day once.
-                    failed += print_archive_import(store, published)
+                    failed += print_archive_import(
+                        store, published, all_months=getattr(args, "all_months", False)
+                    )
                     for folder in published_folders(published):
                         failed += import_published(store, args, folder, describe)
         failed += flush()

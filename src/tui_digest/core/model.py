@@ -83,6 +83,13 @@ class ListRow:
     version: str = ""
 
 
+# The kind of the digests the generator's JSON archive is filed in, one per month of
+# the papers' ids (`archive-2024-03`, `core/archive_json`). Dated the 1st by
+# convention, not by a listing: no "newest day", relative `date:` window or
+# `published` date comes from one (bug hunt `archive` #6, #7).
+ARCHIVE_KIND = "archive"
+
+
 @record()
 class DigestInfo:
     """A digest as the picker and the CLI list it: name, date, source, paper count."""
@@ -96,6 +103,11 @@ class DigestInfo:
     category: str = ""
     alias: str = ""  # the name the document gave itself (names before v4 live on here)
     unread: int | None = None  # filled when asked for (`Store.digests(unread=True)`)
+
+
+def listing_day(info: DigestInfo) -> str:
+    """The day `info` lists papers on: its date, "" for an archive month (`ARCHIVE_KIND`)."""
+    return "" if info.kind == ARCHIVE_KIND else info.date
 
 
 def newest_first(digests: Iterable[DigestInfo]) -> list[DigestInfo]:

@@ -72,7 +72,7 @@ from dataclasses import field
 
 from tui_digest.core.digest_day import local_today
 from tui_digest.core.errors import IncompleteQuery, QueryError
-from tui_digest.core.query_dates import parse_date
+from tui_digest.core.query_dates import DateRange, is_relative, parse_date
 from tui_digest.core.query_nothing import node_text, nothing_error, shown_term
 from tui_digest.core.record import record
 from tui_digest.core.search_tokens import query_tokens
@@ -164,7 +164,7 @@ class Query:
     read: bool | None = None
     starred: bool | None = None
     types: list[tuple[str, bool]] = field(default_factory=list)  # (token, negated)
-    dates: list[tuple[int, int, bool]] = field(default_factory=list)  # days, days, negated
+    dates: list[DateRange] = field(default_factory=list)
     sort: str | None = None  # one of SORT_VALUES; None = listing order
     related: str | None = None  # an arXiv id (no version)
     tags: list[tuple[str, bool]] = field(default_factory=list)  # (tag, negated)
@@ -429,7 +429,8 @@ def _add(
         q.types.append((TYPE_VALUES[v], negated))
     elif qualifier == "date":
         first, last = parse_date(value.strip(), today)
-        q.dates.append((first, last, negated))
+        relative = is_relative(value.strip())
+        q.dates.append(DateRange(first, last, negated, relative))
     elif qualifier == "sort":
         q.sort = _sort(value, negated)
     elif qualifier == "tag":

@@ -155,7 +155,7 @@ def compile_query(
     if digest is not None:
         conds = ["d.name = ?", *flag_conds(q, "p."), *listing_type_conds(types)]
         digest_params: list[object] = [digest]
-        conds += [date_cond("p.sort_key", *d, relisted) for d in q.dates]
+        conds += [date_cond("p.sort_key", d, relisted) for d in q.dates]
         in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
         ranked = ""
         order = "max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
@@ -194,7 +194,7 @@ def compile_query(
             # Starred papers are few: their partial index instead of a walk of
             # the whole listing (17 ms at 500k papers when none is starred).
             conds.insert(0, _STARRED)
-        conds += [date_cond("l.key", *d, relisted) for d in q.dates]
+        conds += [date_cond("l.key", d, relisted) for d in q.dates]
         cond = (" WHERE " + " AND ".join(conds)) if conds else ""
         return Plan(
             f"SELECT l.pk AS pk FROM listing l{cond} ORDER BY l.key DESC",
@@ -208,7 +208,7 @@ def compile_query(
     params.append(match)
     # FTS5's rowid is the listing key: a date range is a rowid range it seeks to.
     conds = ["search MATCH ?"]
-    conds += [date_cond("s.rowid", *d, relisted) for d in q.dates]
+    conds += [date_cond("s.rowid", d, relisted) for d in q.dates]
     where = " AND ".join(conds + flags)
     source = "search s CROSS JOIN listing l ON l.key = s.rowid"
     # sort:relevance: FTS5's rank (bm25), ties in listing order.

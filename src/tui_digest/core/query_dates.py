@@ -5,10 +5,19 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from tui_digest.core.errors import QueryError
 from tui_digest.core.lazy_pattern import LazyPattern
-from tui_digest.core.listing_key import FIRST_DAY, LAST_DAY, date_days, day_range_keys
+from tui_digest.core.listing_key import (
+    FIRST_DAY,
+    LAST_DAY,
+    PLACED_BIT,
+    SEQ_SHIFT,
+    date_days,
+    day_range_keys,
+)
+from tui_digest.core.model import ARCHIVE_KIND
 
 _DATE_RE = LazyPattern(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -64,6 +73,11 @@ def _days(first: _dt.date, last: _dt.date, original: str) -> tuple[int, int]:
 _RELATIVE_RE = LazyPattern(r"-(\d{1,4})d", re.IGNORECASE)
 
 
+def is_relative(value: str) -> bool:
+    """Whether a `date:` value counts back from today (`today`, `-7d`)."""
+    return value.lower() == "today" or _RELATIVE_RE.fullmatch(value) is not None
+
+
 def parse_date(value: str, today: str) -> tuple[int, int]:
     relative = _RELATIVE_RE.fullmatch(value)
     if value.lower() == "today" or relative:
@@ -93,9 +107,18 @@ def parse_date(value: str, today: str) -> tuple[int, int]:
 Relisted = Callable[[int, int, int], list[int]]
 
 
-def date_cond(
-    key: str, first: int, last: int, negated: bool, relisted: Relisted | None = None
-) -> str:
+class DateRange(NamedTuple):
+    """One `date:` of a query: days since 1970, first and last (inclusive)."""
+
+    first: int
+    last: int
+    negated: bool
+    # `today` or `-Nd`: days of listings, where an archive month (dated the 1st
+    # by convention, `ARCHIVE_KIND`) takes no part (bug hunt `archive` #7).
+    relative: bool = False
+
+
+def date_cond(key: str, d: DateRange, relisted: Relisted | None = None) -> str:
     """`date:` as SQL over a listing key: listed in a digest of those days.
 
     A paper's listing key carries the day of its newest appearance (or its
@@ -106,6 +129,7 @@ def date_cond(
     are integers from the cache and days validated integers, so both are
     written into the SQL as literals.
     """
+    first, last = d.first, d.last
     lo, hi = day_range_keys(first, last)
     extra = sorted(relisted(first, last, hi)) if relisted is not None else []
     if not extra:
@@ -113,7 +137,37 @@ def date_cond(
     else:
         keys = ",".join(str(int(k)) for k in extra)
         cond = f"({key} BETWEEN {lo} AND {extra[-1]} AND ({key} <= {hi} OR {key} IN ({keys})))"
-    return f"NOT ({cond})" if negated else cond
+    if d.relative:
+        cond = f"({cond} AND {_listed_not_archived(key, first, last, hi)})"
+    return f"NOT ({cond})" if d.negated else cond
+
+
+def _listed_not_archived(key: str, first: int, last: int, hi: int) -> str:
+    """SQL: the paper keyed `key` (in the range, or relisted after it) counts as
+    listed in the days `first`..`last` by a digest other than an archive month.
+
+    Checked only where the key could say otherwise: placed by an archive month
+    (the key's digest sequence is one dated in the range), relisted after the
+    range, or an orphan with no `published` (`retention` places a kept paper of
+    a removed archive month at its 1st). Everywhere else the key's own digest
+    (or published date) lists it in the range.
+    """
+    day_lo, day_hi = day_iso(first), day_iso(last)
+    seq = f"(({key} >> {SEQ_SHIFT}) & {(1 << (45 - SEQ_SHIFT)) - 1})"
+    archived = (
+        f"(({key} & {PLACED_BIT}) != 0 AND {seq} IN (SELECT pk FROM digests WHERE kind = "
+        f"'{ARCHIVE_KIND}' AND date BETWEEN '{day_lo}' AND '{day_hi}'))"
+    )
+    unpublished = (
+        f"(({key} & {PLACED_BIT}) = 0 AND EXISTS "
+        f"(SELECT 1 FROM papers px WHERE px.sort_key = {key} AND px.published = ''))"
+    )
+    listed = (
+        "EXISTS (SELECT 1 FROM papers px JOIN membership mx ON mx.paper = px.pk "
+        f"JOIN digests dx ON dx.pk = mx.digest WHERE px.sort_key = {key} AND dx.kind != "
+        f"'{ARCHIVE_KIND}' AND dx.date BETWEEN '{day_lo}' AND '{day_hi}')"
+    )
+    return f"(NOT ({key} > {hi} OR {archived} OR {unpublished}) OR {listed})"
 
 
 def day_iso(days: int) -> str:

@@ -132,7 +132,7 @@ def compile_with_user_text(
         params.append(note_pattern(term))
     conds += flag_conds(q, flag)
     conds += listing_type_conds(types)
-    conds += [date_cond(key, *d, relisted) for d in q.dates]
+    conds += [date_cond(key, d, relisted) for d in q.dates]
     where = joined("AND", conds) if conds else "1"
 
     # sort:relevance: the text's rank (bm25) of the query's words; a paper

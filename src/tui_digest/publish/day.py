@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui_digest.config.sources import CATEGORY_NAME_RE, category_readings
+from tui_digest.core.model import listing_day
 
 if TYPE_CHECKING:
     from tui_digest.core.model import DigestInfo, PaperRecord
@@ -94,8 +95,9 @@ def _belongs(record: PaperRecord, category: str, named: set[str]) -> bool:
 
 
 def latest_day(store: Store) -> str:
-    """The newest date any digest carries ("" for an empty cache)."""
-    return max((d.date for d in store.digests() if d.date), default="")
+    """The newest date any digest but an archive month carries ("" for an empty
+    cache): an archive month, dated the 1st, has no category to publish."""
+    return max((day for day in map(listing_day, store.digests()) if day), default="")
 
 
 def categories_of_day(store: Store, date: str) -> list[str]:
@@ -141,5 +143,5 @@ def newest_publishable_day(store: Store, *, skip: str = "", limit: int = 100) ->
     `limit` days): what to suggest when the day asked for has none. Asked only
     when nothing can be published, so reading each day's digests costs nothing
     on the way that publishes."""
-    dates = sorted({d.date for d in store.digests() if d.date and d.date != skip}, reverse=True)
+    dates = sorted({listing_day(d) for d in store.digests()} - {"", skip}, reverse=True)
     return next((date for date in dates[:limit] if categories_of_day(store, date)), "")

@@ -84,6 +84,11 @@ def plan_day(
 ) -> Plan:
     """The papers to publish: per category, for `date` (default: the newest day)."""
     date = date or days.latest_day(store)
+    if not date and store.digests():  # (archive months: `days.latest_day`)
+        raise PublishError(
+            "the cache holds only archive months (archive-YYYY-MM), which have no category "
+            "to publish; fetch or import a day's digest first"
+        )
     if not date:
         raise PublishError("the cache holds no dated digest yet; fetch or import first")
     within = set(store.list_ids(query)) if query.strip() else None

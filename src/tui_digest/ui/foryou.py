@@ -47,8 +47,11 @@ def related_query(paper_id: str) -> str:
 
 
 def today_query(digests: list[DigestInfo]) -> str:
-    """The picker's "For you": the newest day's papers, ranked."""
-    dates = [d.date for d in digests if d.date]
+    """The picker's "For you": the newest day's papers, ranked (an archive month,
+    dated the 1st by convention, is no day: `listing_day`)."""
+    from tui_digest.core.model import listing_day
+
+    dates = [day for day in map(listing_day, digests) if day]
     return f"date:{max(dates)} {SORT_TERM}" if dates else SORT_TERM
 
 

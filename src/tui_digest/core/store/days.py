@@ -450,6 +450,18 @@ def days_of(conn: sqlite3.Connection, source: str) -> set[str]:
     }
 
 
+def removed_days(conn: sqlite3.Connection, source: str) -> set[str]:
+    """The days `source` had a digest of that the user removed and that have none now."""
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT date FROM removed_days WHERE source = ?1 "
+            "EXCEPT SELECT date FROM digests WHERE source = ?1",
+            (source,),
+        )
+    }
+
+
 def newest_digest_day(conn: sqlite3.Connection, source: str) -> str:
     """The newest day `source` has a digest of ("" when none): a catch-up of missed
     days starts after it, whatever empty days are held after it (`hold_day`)."""

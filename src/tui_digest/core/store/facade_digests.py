@@ -46,6 +46,10 @@ class DigestMethods(Connections):
         """The days `source` has a digest of, or had one that was removed."""
         return days.days_of(self._conn(), source)
 
+    def removed_days(self, source: str) -> set[str]:
+        """The days `source` had a digest of that was removed, and has none now."""
+        return days.removed_days(self._conn(), source)
+
     def newest_digest_day(self, source: str) -> str:
         """The newest day `source` has a digest of ("" when none)."""
         return days.newest_digest_day(self._conn(), source)

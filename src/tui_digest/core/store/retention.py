@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui_digest.core.listing_key import placements
+from tui_digest.core.model import ARCHIVE_KIND
 from tui_digest.core.search_index import FTS_DELETE, FTS_INSERT, row_layout
 from tui_digest.core.store import removed_lists, undo_log, user_log
 from tui_digest.core.store.index import unindex_rows
@@ -115,10 +116,13 @@ def remove(
     # again (README: kept papers stay "at their publication date"; found by a
     # bug hunt). The first day a digest announced it is the earliest date
     # known, as `merge_paper` keeps `published` (arXiv's date replaces it
-    # when the paper is enriched).
-    dated = {pk: day for pk, day in first_listed.items() if not staying[pk][1]}
+    # when the paper is enriched). An archive month is dated the 1st by
+    # convention, not by a listing (bug hunt `archive` #6): it places the
+    # paper in its month, so `date:` still finds it, but is no `published`.
+    dated = {pk: day for pk, (day, _) in first_listed.items() if not staying[pk][1]}
     conn.executemany(
-        "UPDATE papers SET published = ? WHERE pk = ?", [(day, pk) for pk, day in dated.items()]
+        "UPDATE papers SET published = ? WHERE pk = ?",
+        [(day, pk) for pk, day in dated.items() if first_listed[pk][1]],
     )
     staying.update((pk, (staying[pk][0], day)) for pk, day in dated.items())
     moves = _moves(conn, staying)
@@ -218,17 +222,21 @@ def _names(conn: sqlite3.Connection, pks: Sequence[int]) -> list[str]:
     ]
 
 
-def _first_listed(conn: sqlite3.Connection, pks: Sequence[int], kept: set[int]) -> dict[int, str]:
-    """Of the `kept` papers, the first day a dated digest of `pks` listed each."""
+def _first_listed(
+    conn: sqlite3.Connection, pks: Sequence[int], kept: set[int]
+) -> dict[int, tuple[str, bool]]:
+    """Of the `kept` papers, the first day a dated digest of `pks` listed each, and
+    whether a listing gave that day (False: only an archive month's 1st, `ARCHIVE_KIND`)."""
     if not kept:
         return {}
     marks = ",".join("?" * len(pks))
     rows = conn.execute(
-        "SELECT m.paper, min(d.date) FROM membership m JOIN digests d ON d.pk = m.digest "
+        "SELECT m.paper, min(CASE WHEN d.kind != ? THEN d.date END), min(d.date) "
+        "FROM membership m JOIN digests d ON d.pk = m.digest "
         f"WHERE m.digest IN ({marks}) AND d.date != '' GROUP BY m.paper",
-        tuple(pks),
+        (ARCHIVE_KIND, *pks),
     )
-    return {pk: day for pk, day in rows if pk in kept}
+    return {pk: (listed or month, bool(listed)) for pk, listed, month in rows if pk in kept}
 
 
 def _members(conn: sqlite3.Connection, pks: Sequence[int]) -> list[int]:
