@@ -51,8 +51,13 @@ class ArchiveResult:
 
 
 def file_month(store: Store, name: str, date: str, papers: list[Paper]) -> tuple[int, int]:
-    """Add `papers` to the archive digest `name`; returns (new, updated)."""
-    existing = store.get_papers(store.list_ids("", digest=name))
+    """Add `papers` to the archive digest `name`; returns (new, updated).
+
+    Its papers already there come back as it listed them (`digest=`): without
+    it each came back with its newest listing anywhere (a daily digest's v2
+    `replace`), and was re-filed in the archive month as that (bug hunt
+    `archive` #1)."""
+    existing = store.get_papers(store.list_ids("", digest=name), digest=name)
     combined = {r.paper.id: r.paper for r in existing}
     combined.update((p.id, p) for p in papers)
     digest = Digest(
