@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.cli_progress import stderr_bar
-from tui_digest.core.archive_input import iter_records
+from tui_digest.core.archive_input import Member, folder_month, iter_records
 from tui_digest.core.archive_json import ARCHIVE_KIND, archive_month, read_paper_json
 from tui_digest.core.model import Digest, InputError, Paper
 from tui_digest.core.sanitize import clean_line
@@ -41,11 +41,13 @@ class ArchiveResult:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0  # records that could not be read
+    skipped: int = 0  # records of an id already read (counted in `records`)
 
     def line(self, path: Path) -> str:
         return (
             f"{clean_line(str(path), 500)}: {counted(self.records, 'paper record')} (archive): "
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
+            + (f", {counted(self.skipped, 'duplicate')} skipped" if self.skipped else "")
             + (f", {self.failed} could not be read" if self.failed else "")
         )
 
@@ -77,52 +79,124 @@ def import_archive(store: Store, path: Path) -> tuple[ArchiveResult, list[str]]:
     Raises nothing for bad records; a broken archive ends the run with a message
     after the records before the damage were imported.
     """
-    result = ArchiveResult()
-    problems: list[str] = []
-    pending: dict[tuple[str, str], dict[str, Paper]] = {}
-    held = 0
+    run = _Import(store, path)
+    run.run()
+    return run.result, run.problems
 
-    def flush() -> None:
-        nonlocal held
-        for (name, date), papers in sorted(pending.items()):
-            new, updated = file_month(store, name, date, list(papers.values()))
-            result.new += new
-            result.updated += updated
-            result.unchanged += len(papers) - new - updated
-        pending.clear()
-        held = 0
 
-    with _Bar(path) as bar:
+class _Import:
+    """One archive's import: records held by month, written a month at a time.
+
+    Each id is imported once a run. The generator files a record under its id's
+    month (`papers/24/03/2403.00042.json`); a copy in another month's folder is
+    held to the end of the run and written only when no copy in the right folder
+    came. Any other second copy is skipped, named with the first (the last copy
+    won silently before, and re-importing the same archive said "updated"
+    forever: bug hunt `archive` #2).
+    """
+
+    def __init__(self, store: Store, path: Path) -> None:
+        self.store, self.path = store, path
+        self.result = ArchiveResult()
+        self.problems: list[str] = []
+        self.pending: dict[tuple[str, str], dict[str, Paper]] = {}
+        self.held = 0
+        # id -> (the member it was read from, whether in its id's month folder)
+        self.taken: dict[str, tuple[str, bool]] = {}
+        self.strays: dict[str, Paper] = {}  # in another month's folder: written last
+
+    def run(self) -> None:
+        with _Bar(self.path) as bar:
+            try:
+                for member in iter_records(self.path, progress=bar.update):
+                    self._take(member)
+            except InputError as exc:
+                self.result.failed += 1
+                self.problems.append(f"error: {exc}")
+            self._flush()
+            self._flush_strays()
+
+    def _take(self, member: Member) -> None:
+        result = self.result
+        if member.data is None:
+            result.failed += 1
+            self.problems.append(f"{member.name}: error: {member.error}")
+            return
         try:
-            for member in iter_records(path, progress=bar.update):
-                if member.data is None:
-                    result.failed += 1
-                    problems.append(f"{member.name}: error: {member.error}")
-                    continue
-                try:
-                    paper = read_paper_json(member.data, source=member.name)
-                except InputError as exc:
-                    result.failed += 1
-                    problems.append(f"error: {exc}")
-                    continue
-                month = archive_month(paper.id)
-                if month is None:
-                    result.failed += 1
-                    problems.append(f"{member.name}: error: no month in the id {paper.id!r}")
-                    continue
-                result.records += 1
-                if month not in pending and pending:
-                    flush()  # the next month started: write the one before
-                pending.setdefault(month, {})[paper.id] = paper
-                held += 1
-                if held >= BATCH:
-                    flush()
+            paper = read_paper_json(member.data, source=member.name)
         except InputError as exc:
             result.failed += 1
-            problems.append(f"error: {exc}")
-        finally:
-            flush()
-    return result, problems
+            self.problems.append(f"error: {exc}")
+            return
+        month = archive_month(paper.id)
+        if month is None:
+            result.failed += 1
+            self.problems.append(f"{member.name}: error: no month in the id {paper.id!r}")
+            return
+        result.records += 1
+        fits = folder_month(member.name) in (None, month[1][:7])
+        if not self._first_copy(paper.id, member.name, fits):
+            return
+        if not fits:
+            self.strays[paper.id] = paper
+            if len(self.strays) >= BATCH:
+                self._flush_strays()  # (memory stays bounded; later copies are skipped)
+            return
+        if month not in self.pending and self.pending:
+            self._flush()  # the next month started: write the one before
+        self.pending.setdefault(month, {})[paper.id] = paper
+        self.held += 1
+        if self.held >= BATCH:
+            self._flush()
+
+    def _first_copy(self, paper_id: str, name: str, fits: bool) -> bool:
+        """Whether this copy of `paper_id` is imported (see the class docstring)."""
+        before = self.taken.get(paper_id)
+        if before is None:
+            self.taken[paper_id] = (name, fits)
+            return True
+        self.result.skipped += 1
+        kept, kept_fits = before
+        if fits and not kept_fits and paper_id in self.strays:
+            del self.strays[paper_id]  # (not written yet)
+            self.taken[paper_id] = (name, fits)
+            self.problems.append(_in_wrong_folder(kept, paper_id, name))
+            return True
+        if kept_fits and not fits:
+            self.problems.append(_in_wrong_folder(name, paper_id, kept))
+        else:
+            self.problems.append(
+                f"{name}: warning: {paper_id} again (first read from {kept}); this copy was skipped"
+            )
+        return False
+
+    def _write(self, months: dict[tuple[str, str], dict[str, Paper]]) -> None:
+        for (name, date), papers in sorted(months.items()):
+            new, updated = file_month(self.store, name, date, list(papers.values()))
+            self.result.new += new
+            self.result.updated += updated
+            self.result.unchanged += len(papers) - new - updated
+
+    def _flush(self) -> None:
+        self._write(self.pending)
+        self.pending = {}
+        self.held = 0
+
+    def _flush_strays(self) -> None:
+        months: dict[tuple[str, str], dict[str, Paper]] = {}
+        for paper_id, paper in self.strays.items():
+            month = archive_month(paper_id)
+            if month is not None:
+                months.setdefault(month, {})[paper_id] = paper
+        self.strays = {}
+        self._write(months)
+
+
+def _in_wrong_folder(skipped: str, paper_id: str, kept: str) -> str:
+    return (
+        f"{skipped}: warning: {paper_id} is not of this folder's month; "
+        f"imported from {kept}, and this copy skipped"
+    )
 
 
 def print_archive_import(store: Store, path: Path) -> int:

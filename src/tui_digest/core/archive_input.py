@@ -38,7 +38,7 @@ ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
 RECORD_SUFFIX = ".json"
 # Inside an archive only the generator's records are read: `papers/YY/MM/<id>.json`
 # (the repository's top-level Markdown and XML are today's digests, fetched as such).
-_RECORD_PATH_RE = re.compile(r"(?:^|/)papers/\d{2}/\d{2}/[^/]+\.json$")
+_RECORD_PATH_RE = re.compile(r"(?:^|/)papers/(\d{2})/(\d{2})/[^/]+\.json$")
 
 # progress(done, total): units are files for folders and zips, bytes read for tars.
 Progress = Callable[[int, int], None]
@@ -72,6 +72,15 @@ def is_archive(path: Path) -> bool:
     except OSError:
         return False
     return head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b"))
+
+
+def folder_month(name: str) -> str | None:
+    """The month of the folder a record is in (`…/papers/24/03/x.json` -> `2024-03`), or None."""
+    m = _RECORD_PATH_RE.search(name.replace("\\", "/").replace("!", "/"))  # (`a.zip!papers/…`)
+    if m is None:
+        return None
+    yy = int(m[1])
+    return f"{(1900 if yy >= 91 else 2000) + yy:04d}-{m[2]}"  # (as `archive_month`)
 
 
 def is_record_file(path: Path) -> bool:
