@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.cli_progress import stderr_bar
-from tui_digest.core.archive_input import Member, folder_month, iter_records
+from tui_digest.core.archive_input import Member, folder_month, is_archive, iter_records
 from tui_digest.core.archive_json import ARCHIVE_KIND, archive_month, read_paper_json
 from tui_digest.core.model import Digest, InputError, Paper
 from tui_digest.core.sanitize import clean_line
@@ -206,6 +206,14 @@ def print_archive_import(store: Store, path: Path) -> int:
         print(clean_line(problem, 1000), file=sys.stderr)
     if result.records or result.failed:
         print(result.line(path))
+    elif path.is_file() and is_archive(path):
+        # (Silent before, with exit 0: a zip of a few records at its top, or
+        # of another repository, imported nothing: bug hunt `archive` #3.)
+        print(
+            clean_line(f"{path}: error: no papers/YY/MM/*.json records in it; nothing imported"),
+            file=sys.stderr,
+        )
+        return 1
     return 1 if result.failed else 0
 
 

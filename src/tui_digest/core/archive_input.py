@@ -116,11 +116,30 @@ def _one_file(path: Path, name: str, limits: Limits) -> Member:
     return Member(name, data)
 
 
+def record_files(root: Path) -> list[Path]:
+    """The records of a folder tree, sorted: as in an archive, only `papers/YY/MM/*.json`
+    (the path from `/` decides, so the month folder itself may be named), and not in
+    hidden folders (`.git`, `.vscode`) below `root`, as the digest walk skips them
+    (`folder_walk`). Every *.json was read before: an editor's settings or a tool's
+    config made a clone's import fail (bug hunt `archive` #4)."""
+    found: list[Path] = []
+    for top, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(top, name)
+            if (
+                not name.startswith(".")
+                and _RECORD_PATH_RE.search(path.as_posix())
+                and path.is_file()
+                and not is_index_file(path)
+            ):
+                found.append(path)
+    return sorted(found)
+
+
 def _folder(root: Path, limits: Limits, progress: Progress | None) -> Iterator[Member]:
     # (A published folder's index.json is no record: `import` reads the folder through it.)
-    files = sorted(
-        p for p in root.rglob(f"*{RECORD_SUFFIX}") if p.is_file() and not is_index_file(p)
-    )
+    files = record_files(root)
     for done, p in enumerate(files, 1):
         yield _one_file(p, str(p), limits)
         if progress is not None:
