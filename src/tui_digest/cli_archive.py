@@ -17,12 +17,17 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.archive_input import Member, folder_month, is_archive, iter_records
-from tui_digest.core.archive_json import ARCHIVE_KIND, archive_month, read_paper_json
-from tui_digest.core.model import Digest, InputError, Paper
+from tui_digest.core.archive_json import (
+    ARCHIVE_KIND,
+    ArchiveError,
+    archive_month,
+    read_paper_json,
+)
+from tui_digest.core.model import Digest, InputError, Paper, Problem
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.wording import counted
 
@@ -42,6 +47,14 @@ class ArchiveResult:
     unchanged: int = 0
     failed: int = 0  # records that could not be read
     skipped: int = 0  # records of an id already read (counted in `records`)
+
+    def interrupted(self, path: Path) -> str:
+        written = self.new + self.updated + self.unchanged
+        return (
+            f"{path}: interrupted: {counted(written, 'paper record')} written before it "
+            f"({self.new} new, {self.updated} updated, {self.unchanged} unchanged); "
+            "the rest were not imported"
+        )
 
     def line(self, path: Path) -> str:
         return (
@@ -104,6 +117,7 @@ class _Import:
         # id -> (the member it was read from, whether in its id's month folder)
         self.taken: dict[str, tuple[str, bool]] = {}
         self.strays: dict[str, Paper] = {}  # in another month's folder: written last
+        self.broken = False  # the archive itself could not be read (to its end)
 
     def run(self) -> None:
         with _Bar(self.path) as bar:
@@ -112,7 +126,9 @@ class _Import:
                     self._take(member)
             except InputError as exc:
                 self.result.failed += 1
-                self.problems.append(f"error: {exc}")
+                self.broken = True
+                self.problems.append(_error(exc))
+            # (Not in a `finally`: after Ctrl-C a month more was written, unsaid.)
             self._flush()
             self._flush_strays()
 
@@ -122,12 +138,14 @@ class _Import:
             result.failed += 1
             self.problems.append(f"{member.name}: error: {member.error}")
             return
+        notes: list[Problem] = []
         try:
-            paper = read_paper_json(member.data, source=member.name)
+            paper = read_paper_json(member.data, source=member.name, problems=notes)
         except InputError as exc:
             result.failed += 1
-            self.problems.append(f"error: {exc}")
+            self.problems.append(_error(exc))
             return
+        self.problems.extend(note.format(member.name) for note in notes)
         month = archive_month(paper.id)
         if month is None:
             result.failed += 1
@@ -192,6 +210,11 @@ class _Import:
         self._write(months)
 
 
+def _error(exc: InputError) -> str:
+    """`WHERE[:LINE]: error: REASON`, as the readers' problems are printed."""
+    return exc.message() if isinstance(exc, ArchiveError) else f"error: {exc}"
+
+
 def _in_wrong_folder(skipped: str, paper_id: str, kept: str) -> str:
     return (
         f"{skipped}: warning: {paper_id} is not of this folder's month; "
@@ -200,21 +223,33 @@ def _in_wrong_folder(skipped: str, paper_id: str, kept: str) -> str:
 
 
 def print_archive_import(store: Store, path: Path) -> int:
-    """Import and report like the other inputs of `import`; returns 1 when anything failed."""
-    result, problems = import_archive(store, path)
-    for problem in problems:
-        print(clean_line(problem, 1000), file=sys.stderr)
-    if result.records or result.failed:
-        print(result.line(path))
-    elif path.is_file() and is_archive(path):
+    """Import and report like the other inputs of `import`; returns 1 when anything failed.
+
+    On Ctrl-C it says what was written before (the months written stay; exit
+    130 said nothing before: bug hunt `archive` #9) and raises KeyboardInterrupt.
+    """
+    run = _Import(store, path)
+    try:
+        run.run()
+    except KeyboardInterrupt:
+        _say(run.problems, file=sys.stderr)
+        _say([run.result.interrupted(path)], file=sys.stderr)
+        raise
+    result = run.result
+    _say(run.problems, file=sys.stderr)
+    if result.records or result.failed > run.broken:  # (a broken archive's error says it)
+        _say([result.line(path)], file=sys.stdout)
+    elif not run.broken and path.is_file() and is_archive(path):
         # (Silent before, with exit 0: a zip of a few records at its top, or
         # of another repository, imported nothing: bug hunt `archive` #3.)
-        print(
-            clean_line(f"{path}: error: no papers/YY/MM/*.json records in it; nothing imported"),
-            file=sys.stderr,
-        )
+        _say([f"{path}: error: no papers/YY/MM/*.json records in it; nothing imported"])
         return 1
     return 1 if result.failed else 0
+
+
+def _say(lines: list[str], file: TextIO | None = None) -> None:
+    for line in lines:
+        print(clean_line(line, 1000), file=file or sys.stderr)
 
 
 class _Bar:
