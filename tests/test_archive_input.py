@@ -81,7 +81,7 @@ def test_tar_gz_reads_records_in_one_pass(tmp_path: Path) -> None:
     assert seen[-1] == (size, size)
 
 
-def test_folder_tree_reads_every_json_file(tmp_path: Path) -> None:
+def test_folder_tree_reads_its_records(tmp_path: Path) -> None:
     for name, data in REPO.items():
         target = tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -97,7 +97,7 @@ def test_one_bad_record_never_stops_the_others(tmp_path, db, capsys) -> None:
     (folder / "2403.00012.json").write_bytes(_record("2403.00012"))
     code, out, err = cli(capsys, db, "import", str(tmp_path / "papers"))
     assert code == 1
-    assert "2403.00011.json:1: not valid JSON" in err
+    assert "2403.00011.json:1: error: not valid JSON" in err
     assert "2 paper records (archive): 2 new" in out and "1 could not be read" in out
     with Store.open(db, readonly=True) as store:
         assert store.count("") == 2

@@ -56,6 +56,7 @@ def _open_inputs(
     piped document came from (without its password)."""
     from tui_digest.cli_read_ahead import Opener
     from tui_digest.config.sources import infer_category
+    from tui_digest.core.archive_input import record_files
     from tui_digest.core.folder_walk import document_files, published_folders
     from tui_digest.net.urls import strip_credentials
 
@@ -80,8 +81,12 @@ def _open_inputs(
             # (not a clone's README.md or .git, nor a published folder: `cli_published`)
             published = published_folders(path)
             found = document_files(path, leave_out=published)
-            if not found and not published and not any(path.rglob("*.json")):
-                yield f"{for_terminal(path)}: no *.md, *.xml or *.json files found", None, ""
+            if not found and not published and not record_files(path):
+                yield (
+                    f"{for_terminal(path)}: no *.md, *.xml or papers/YY/MM/*.json files found",
+                    None,
+                    "",
+                )
             for p in found:
                 # A file named after an arXiv category (`cs.AI.md`) is that category's
                 # digest: its papers without a category get it, as a source's do.

@@ -53,7 +53,7 @@ def test_import_messages_clean_the_file_name(hostile_dir, capsys):
     assert "digest-2024-03-18]52;c;cHduZWQ=.md: 1 papers (digest)" in out
     assert "bad]52;c;cHduZWQ=.md: error: " in err
     assert "warn]52;c;cHduZWQ=.md: warning: no footnotes found" in err
-    assert "no *.md, *.xml or *.json files found" in err
+    assert "no *.md, *.xml or papers/YY/MM/*.json files found" in err
     assert _clean(out) and _clean(err)
 
 

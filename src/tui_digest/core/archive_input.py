@@ -9,7 +9,8 @@ names cannot write anywhere); names are used in messages only. Archives are
 capped on member count, on each record's size and on the total decompressed
 size, since a small `.tar.gz` can inflate to anything. A member that cannot be
 read is reported on its own and never stops its neighbours; a broken or
-over-cap archive raises InputError after the members read so far were yielded.
+over-cap archive raises ArchiveError (an InputError) after the members read so
+far were yielded.
 
 Members come back in path order (zip, folders) or archive order (tar, read as a
 stream in one pass), so the records of one month arrive together.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import stat
 import tarfile
 import zipfile
 import zlib
@@ -28,8 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .archive_json import MAX_RECORD_BYTES
-from .model import InputError
+from .archive_json import MAX_RECORD_BYTES, ArchiveError
 from .publish_index import is_index_file
 from .sanitize import clean_line
 
@@ -38,7 +39,7 @@ ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
 RECORD_SUFFIX = ".json"
 # Inside an archive only the generator's records are read: `papers/YY/MM/<id>.json`
 # (the repository's top-level Markdown and XML are today's digests, fetched as such).
-_RECORD_PATH_RE = re.compile(r"(?:^|/)papers/\d{2}/\d{2}/[^/]+\.json$")
+_RECORD_PATH_RE = re.compile(r"(?:^|/)papers/(\d{2})/(\d{2})/[^/]+\.json$")
 
 # progress(done, total): units are files for folders and zips, bytes read for tars.
 Progress = Callable[[int, int], None]
@@ -62,16 +63,67 @@ class Member:
 
 
 def is_archive(path: Path) -> bool:
-    """A `.zip`/`.tar.gz`/`.tgz`/`.tar` by name, or a zip or gzip file by its first bytes."""
+    """A `.zip`/`.tar.gz`/`.tgz`/`.tar` by name, or a zip or gzip file by its first
+    bytes; or an archive of a kind not read (`unread_kind`), to be refused as one."""
     name = path.name.lower()
     if name.endswith(ARCHIVE_SUFFIXES):
         return True
+    head = _head(path)
+    return head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b")) or bool(
+        unread_kind(path, head)
+    )
+
+
+# Archives and compressed files that are not read, by name and by their first bytes.
+_UNREAD_SUFFIXES = (
+    ".tar.xz",
+    ".txz",
+    ".tar.bz2",
+    ".tbz2",
+    ".tbz",
+    ".tar.zst",
+    ".tzst",
+    ".7z",
+    ".rar",
+)
+_UNREAD_MAGIC = (
+    (b"\xfd7zXZ\x00", "xz-compressed data"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+)
+_BZIP2_RE = re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)")
+
+
+def _head(path: Path) -> bytes:
     try:
         with path.open("rb") as fh:
-            head = fh.read(4)
+            return fh.read(10)
     except OSError:
-        return False
-    return head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b"))
+        return b""
+
+
+def unread_kind(path: Path, head: bytes | None = None) -> str:
+    """ "a .tar.xz archive", "bzip2-compressed data", …: what `path` is when it is an
+    archive of a kind not read; "" otherwise. (`import x.tar.xz` said "binary
+    data, not a digest or feed": bug hunt `archive` #9.)"""
+    name = path.name.lower()
+    for suffix in _UNREAD_SUFFIXES:
+        if name.endswith(suffix):
+            return f"a {suffix} archive"
+    head = _head(path) if head is None else head
+    if _BZIP2_RE.match(head):
+        return "bzip2-compressed data"
+    return next((what for magic, what in _UNREAD_MAGIC if head.startswith(magic)), "")
+
+
+def folder_month(name: str) -> str | None:
+    """The month of the folder a record is in (`…/papers/24/03/x.json` -> `2024-03`), or None."""
+    m = _RECORD_PATH_RE.search(name.replace("\\", "/").replace("!", "/"))  # (`a.zip!papers/…`)
+    if m is None:
+        return None
+    yy = int(m[1])
+    return f"{(1900 if yy >= 91 else 2000) + yy:04d}-{m[2]}"  # (as `archive_month`)
 
 
 def is_record_file(path: Path) -> bool:
@@ -83,6 +135,11 @@ def iter_records(
 ) -> Iterator[Member]:
     """The records of one file, folder or archive (see the module docstring)."""
     limits = limits or Limits()
+    kind = "" if path.is_dir() else unread_kind(path)
+    if kind:
+        raise ArchiveError(
+            str(path), f"{kind}: only .zip, .tar.gz (.tgz) and .tar archives are read"
+        )
     if path.is_dir():
         yield from _folder(path, limits, progress)
     elif is_archive(path):
@@ -107,11 +164,30 @@ def _one_file(path: Path, name: str, limits: Limits) -> Member:
     return Member(name, data)
 
 
+def record_files(root: Path) -> list[Path]:
+    """The records of a folder tree, sorted: as in an archive, only `papers/YY/MM/*.json`
+    (the path from `/` decides, so the month folder itself may be named), and not in
+    hidden folders (`.git`, `.vscode`) below `root`, as the digest walk skips them
+    (`folder_walk`). Every *.json was read before: an editor's settings or a tool's
+    config made a clone's import fail (bug hunt `archive` #4)."""
+    found: list[Path] = []
+    for top, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(top, name)
+            if (
+                not name.startswith(".")
+                and _RECORD_PATH_RE.search(path.as_posix())
+                and path.is_file()
+                and not is_index_file(path)
+            ):
+                found.append(path)
+    return sorted(found)
+
+
 def _folder(root: Path, limits: Limits, progress: Progress | None) -> Iterator[Member]:
     # (A published folder's index.json is no record: `import` reads the folder through it.)
-    files = sorted(
-        p for p in root.rglob(f"*{RECORD_SUFFIX}") if p.is_file() and not is_index_file(p)
-    )
+    files = record_files(root)
     for done, p in enumerate(files, 1):
         yield _one_file(p, str(p), limits)
         if progress is not None:
@@ -126,12 +202,12 @@ def _zip(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(f"{path}: not a readable zip file ({exc})") from None
+        raise ArchiveError(str(path), f"not a readable zip file ({exc})") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.max_members:
-            raise InputError(
-                f"{path}: {len(infos)} members is more than the limit of {limits.max_members}"
+            raise ArchiveError(
+                str(path), f"{len(infos)} members is more than the limit of {limits.max_members}"
             )
         records = sorted(
             (i for i in infos if not i.is_dir() and _RECORD_PATH_RE.search(i.filename)),
@@ -140,7 +216,12 @@ def _zip(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
         total = 0
         for done, info in enumerate(records, 1):
             name = _member_name(path, info.filename)
-            if info.file_size > limits.max_record_bytes:
+            if stat.S_ISLNK(info.external_attr >> 16):
+                # (Read as a record, it was "not valid JSON": bug hunt `archive` #9.)
+                with zf.open(info) as fh:
+                    target = fh.read(200).decode("utf-8", "replace")
+                yield Member(name, None, _symlink(target))
+            elif info.file_size > limits.max_record_bytes:
                 yield Member(name, None, f"larger than {limits.max_record_bytes} bytes")
             else:
                 try:
@@ -151,13 +232,14 @@ def _zip(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
                     yield Member(name, None, f"cannot read this member ({exc})")
                     data = None
                 except OSError as exc:
-                    raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+                    raise ArchiveError(str(path), f"cannot read: {exc.strerror or exc}") from None
                 if data is not None:
                     total += len(data)
                     if total > limits.max_total_bytes:
-                        raise InputError(
-                            f"{path}: more than {limits.max_total_bytes} bytes decompressed; "
-                            "stopped (the records before were read)"
+                        raise ArchiveError(
+                            str(path),
+                            f"more than {limits.max_total_bytes} bytes decompressed; "
+                            "stopped (the records before were read)",
                         )
                     if len(data) > limits.max_record_bytes:
                         yield Member(name, None, f"larger than {limits.max_record_bytes} bytes")
@@ -165,6 +247,22 @@ def _zip(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
                         yield Member(name, data)
             if progress is not None:
                 progress(done, len(records))
+
+
+def _symlink(target: str) -> str:
+    return f"a symbolic link (to {clean_line(target, 200)!r}), not a record: not followed"
+
+
+def _not_a_file(info: tarfile.TarInfo) -> str:
+    if info.issym():
+        return _symlink(info.linkname)
+    if info.islnk():
+        # (A tar read in one pass cannot go back to the member it links to.)
+        return (
+            f"a hard link (to {clean_line(info.linkname, 200)!r}), not read: "
+            "extract the archive and import its folder"
+        )
+    return "not a regular file; not read"
 
 
 class _CountingReader:
@@ -185,7 +283,7 @@ def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
         size = os.path.getsize(path)
         fh = path.open("rb")
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise ArchiveError(str(path), f"cannot read: {exc.strerror or exc}") from None
     counting = _CountingReader(fh)
     members = 0
     total = 0
@@ -201,34 +299,40 @@ def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
             # Stream mode ("r|"): one pass over the file, no seeking back.
             tf = tarfile.open(fileobj=stream, mode="r|")  # noqa: SIM115 (closed by `with tf`)
         except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
-            raise InputError(f"{path}: not a readable zip or tar archive ({exc})") from None
+            raise ArchiveError(str(path), f"not a readable zip or tar archive ({exc})") from None
         with tf:
             while True:
                 try:
                     info = tf.next()
                 except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
-                    raise InputError(
-                        f"{path}: the archive is damaged after {members} members ({exc}); "
-                        "stopped (the records before were read)"
+                    raise ArchiveError(
+                        str(path),
+                        f"the archive is damaged after {members} members ({exc}); "
+                        "stopped (the records before were read)",
                     ) from None
                 if info is None:
                     break
                 members += 1
                 if members > limits.max_members:
-                    raise InputError(
-                        f"{path}: more than {limits.max_members} members; "
-                        "stopped (the records before were read)"
+                    raise ArchiveError(
+                        str(path),
+                        f"more than {limits.max_members} members; "
+                        "stopped (the records before were read)",
                     )
                 # Every member's data is inflated to be skipped, so all count.
                 total += max(0, info.size)
                 if total > limits.max_total_bytes:
-                    raise InputError(
-                        f"{path}: more than {limits.max_total_bytes} bytes decompressed; "
-                        "stopped (the records before were read)"
+                    raise ArchiveError(
+                        str(path),
+                        f"more than {limits.max_total_bytes} bytes decompressed; "
+                        "stopped (the records before were read)",
                     )
-                if not info.isfile() or not _RECORD_PATH_RE.search(info.name):
+                if info.isdir() or not _RECORD_PATH_RE.search(info.name):
                     continue
                 name = _member_name(path, info.name)
+                if not info.isfile():  # (skipped silently before: bug hunt `archive` #9)
+                    yield Member(name, None, _not_a_file(info))
+                    continue
                 if info.size > limits.max_record_bytes:
                     yield Member(name, None, f"larger than {limits.max_record_bytes} bytes")
                     continue
@@ -236,9 +340,10 @@ def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
                     extracted = tf.extractfile(info)
                     data = extracted.read() if extracted is not None else b""
                 except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
-                    raise InputError(
-                        f"{path}: the archive is damaged at {clean_line(info.name, 200)} ({exc}); "
-                        "stopped (the records before were read)"
+                    raise ArchiveError(
+                        str(path),
+                        f"the archive is damaged at {clean_line(info.name, 200)} ({exc}); "
+                        "stopped (the records before were read)",
                     ) from None
                 yield Member(name, data)
                 if progress is not None:

@@ -32,7 +32,7 @@ from typing import Any
 from .arxiv_id import abs_url, parse_arxiv_id
 from .digest_format import EN_HEADER_RE, SUFFIX_FLAG_TYPES, TITLE_SUFFIX_RE, ZH_HEADER_RE
 from .extras import Extra, mark_plain
-from .model import ANNOUNCE_TYPES, InputError, Paper
+from .model import ANNOUNCE_TYPES, InputError, Paper, Problem
 from .sanitize import MAX_TEXT, clean_line, clean_text, decode_text, without_password
 
 ARCHIVE_KIND = "archive"
@@ -51,6 +51,24 @@ _FIELDS = (
     "tldr",
     "en_tdlr",
 )
+
+
+# The keys whose text a record shows: one with none of them is a blank row.
+_TEXT_FIELDS = tuple(key for key in _FIELDS if key != "link")
+
+
+class ArchiveError(InputError):
+    """An InputError that knows its place, to be printed `WHERE[:LINE]: error: REASON`
+    as the readers' problems are (`Problem.format`); `str()` is `WHERE[:LINE]: REASON`.
+    (A record's errors were `error: WHERE:5: …` beside `WHERE: error: …`.)"""
+
+    def __init__(self, where: str, reason: str, line: int = 0) -> None:
+        super().__init__(f"{where}:{line}: {reason}" if line else f"{where}: {reason}")
+        self.where = where
+        self.problem = Problem(line, reason, "error")
+
+    def message(self) -> str:
+        return self.problem.format(self.where)
 
 
 def archive_month(paper_id: str) -> tuple[str, str] | None:
@@ -81,28 +99,49 @@ def _text(record: dict[str, Any], key: str, where: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InputError(f"{where}: key {key!r} is a {type(value).__name__}, not a string")
+        raise ArchiveError(where, f"key {key!r} is {_json_kind(value)}, not a string")
     return value
 
 
-def read_paper_json(data: bytes, *, source: str = "") -> Paper:
-    """The paper of one archive record. Raises InputError naming `source` (and the line)."""
+def _json_kind(value: object) -> str:
+    """What a JSON value is, with its article ("a number": it was "a int")."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def read_paper_json(
+    data: bytes, *, source: str = "", problems: list[Problem] | None = None
+) -> Paper:
+    """The paper of one archive record. Raises ArchiveError naming `source` (and the line).
+
+    `problems` gets a warning when the bytes were not UTF-8 (decoded as GB18030, or
+    repaired with U+FFFD), the words a digest's import uses; it was dropped.
+    """
     where = source or "<input>"
     if len(data) > MAX_RECORD_BYTES:
-        raise InputError(f"{where}: {len(data)} bytes is too large for a paper record")
-    text, _codec, _note = decode_text(data)
+        raise ArchiveError(where, f"{len(data)} bytes is too large for a paper record")
+    text, _codec, note = decode_text(data)
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{where}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        raise ArchiveError(where, f"not valid JSON ({exc.msg})", exc.lineno) from None
     except RecursionError:
-        raise InputError(f"{where}: JSON nested too deeply") from None
+        raise ArchiveError(where, "JSON nested too deeply") from None
     if not isinstance(record, dict):
-        raise InputError(f"{where}: expected a JSON object, found {type(record).__name__}")
+        raise ArchiveError(where, f"expected a JSON object, found {type(record).__name__}")
     if not any(key in record for key in _FIELDS):
-        raise InputError(f"{where}: not a paper record (none of the keys {', '.join(_FIELDS)})")
+        raise ArchiveError(where, f"not a paper record (none of the keys {', '.join(_FIELDS)})")
     values = {key: _text(record, key, where) for key in _FIELDS}
-    return _paper(values, where, source)
+    if not any(values[key].strip() for key in _TEXT_FIELDS):
+        # (A blank row, no title and no summary, was filed in its month's digest.)
+        raise ArchiveError(where, "no title, abstract or summary in this record; nothing to import")
+    paper = _paper(values, where, source)
+    if note and problems is not None:
+        problems.append(Problem(0, note, kind="decoding"))
+    return paper
 
 
 def _paper(v: dict[str, str], where: str, source: str) -> Paper:
@@ -138,21 +177,25 @@ def _paper(v: dict[str, str], where: str, source: str) -> Paper:
 
     parsed = parse_arxiv_id(link) if link else None
     if link and parsed is None:
-        raise InputError(f"{where}: link {link[:200]!r} is not an arXiv link")
+        raise ArchiveError(where, f"link {link[:200]!r} is not an arXiv link")
     arxiv_id = parsed[0] if parsed else suffix_id or header_id
     if not arxiv_id:
         stem = source.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".json")
         from_name = parse_arxiv_id(stem)
         arxiv_id = from_name[0] if from_name else ""
     if not arxiv_id:
-        raise InputError(f"{where}: no arXiv id in link, title, abstract or file name")
+        raise ArchiveError(where, "no arXiv id in link, title, abstract or file name")
     version = suffix_version or header_version or (parsed[1] if parsed else "")
 
     scheme = "http" if link.lower().startswith("http://arxiv.org/") else "https"
     url = abs_url(arxiv_id, scheme)
     if link and link != url:
         extras[Extra.LINK] = link
-    mark_plain(extras)
+    if v["abstract"].strip():
+        # Only a record with an abstract says its text had no header: one with
+        # a title alone added the marker to a paper saved with its headers, and
+        # counted "updated" with nothing to show for it (bug hunt `archive` #10).
+        mark_plain(extras)
     return Paper(
         id=arxiv_id,
         version=version,

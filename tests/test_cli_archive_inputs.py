@@ -1,0 +1,97 @@
+"""What `import` reads as archive records, and what it says when it finds none
+(bug hunt `archive` #3, #4)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from archive_records import cli, member_name, record, write_tree
+from tui_digest.core.archive_input import iter_records
+from tui_digest.core.store import Store
+
+MINI = Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md"
+SAMPLE = Path("papers/24/01/2401.00001.json")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cache.db"
+
+
+@pytest.mark.parametrize(
+    ("members", "what"),
+    [
+        ({"2401.00001.json": json.dumps(record("2401.00001"))}, "records at the top"),
+        ({"x/cs.AI.md": "# hi"}, "the wrong repository"),
+    ],
+)
+def test_an_archive_without_records_says_so(tmp_path, db, capsys, members, what) -> None:
+    """It printed nothing and exited 0: nothing imported, nothing said."""
+    archive = tmp_path / "flat.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text)
+    code, out, err = cli(capsys, db, "import", str(archive))
+    assert code == 1, what
+    assert out == ""
+    assert err == f"{archive}: error: no papers/YY/MM/*.json records in it; nothing imported\n"
+
+
+def _clone(root: Path) -> Path:
+    """A clone of the generator's repository, with an editor's and a tool's JSON."""
+    write_tree(root, [(str(SAMPLE), record("2401.00001"))])
+    shutil.copy(MINI, root / "cs.AI-2024-03-18.md")
+    (root / ".vscode").mkdir()
+    (root / ".vscode" / "settings.json").write_text('{"editor.tabSize": 4}')
+    (root / ".git" / "papers" / "24" / "01").mkdir(parents=True)
+    (root / ".git" / "papers" / "24" / "01" / "2401.00009.json").write_text("{}")
+    (root / "tools").mkdir()
+    (root / "tools" / "config.json").write_text('{"link": "https://example.com"}')
+    (root / "package.json").write_text('{"name": "x"}')
+    return root
+
+
+def test_a_clone_with_other_json_imports_cleanly(tmp_path, db, capsys) -> None:
+    """Every *.json was read, hidden folders too: an editor's settings made it exit 1."""
+    clone = _clone(tmp_path / "clone")
+    code, out, err = cli(capsys, db, "import", str(clone))
+    assert code == 0, err
+    assert err == ""
+    assert f"{clone}: 1 paper record (archive): 1 new, 0 updated, 0 unchanged" in out
+    with Store.open(db, readonly=True) as store:
+        assert {d.name for d in store.digests()} == {"archive-2024-01", "cs.AI-2024-03-18"}
+
+
+def test_a_folder_reads_only_records_in_month_folders(tmp_path) -> None:
+    """The rule of archives: `papers/YY/MM/*.json`, not in hidden folders."""
+    clone = _clone(tmp_path / "clone")
+    write_tree(clone / "x", [(member_name("2402.00002"), record("2402.00002"))])
+    assert [m.name for m in iter_records(clone)] == [
+        str(clone / SAMPLE),
+        str(clone / "x" / member_name("2402.00002")),
+    ]
+    # The month folder itself, or a folder above it, named on the command line.
+    assert [m.name for m in iter_records(clone / "papers" / "24" / "01")] == [str(clone / SAMPLE)]
+
+
+def test_one_json_file_named_still_imports_wherever_it_is(tmp_path, db, capsys) -> None:
+    single = tmp_path / "downloads" / "2403.00005.json"
+    single.parent.mkdir()
+    single.write_text(json.dumps(record("2403.00005")))
+    code, out, err = cli(capsys, db, "import", str(single))
+    assert code == 0, err
+    assert "1 paper record (archive): 1 new" in out
+
+
+def test_a_folder_of_other_json_only_is_said_to_hold_nothing(tmp_path, db, capsys) -> None:
+    folder = tmp_path / "tools"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"link": "https://example.com"}')
+    _code, out, err = cli(capsys, db, "import", str(folder))
+    assert out == ""
+    assert err == f"{folder}: no *.md, *.xml or papers/YY/MM/*.json files found\n"
