@@ -32,7 +32,7 @@ class _Terminal:  # (the reader refuses to start without one on stdin)
     def isatty(self):
         return True
 
-fake.make_app = lambda db_path: _App()
+fake.make_app = lambda db_path, **options: _App()
 sys.modules["tui_digest.ui.app"] = fake
 sys.stdin = _Terminal()
 assert "textual" not in sys.modules, "imported before the reader starts"

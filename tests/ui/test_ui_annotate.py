@@ -63,6 +63,10 @@ async def test_a_writes_a_note_and_escape_keeps_the_old_one(cache: Path) -> None
         app.screen.query_one(TextArea).text = "thrown away"
         await pilot.press("escape")
         await settle(pilot)
+        # Closed: the test passed while escape was swallowed by the editor and the
+        # dialog stayed open (found by a bug hunt).
+        assert not isinstance(app.screen, NoteDialog)
+        assert "thrown away" not in detail_text(app)
     with Store.open(cache) as store:
         assert store.get_paper(rowid).note.startswith("Compare with [b]the baseline[/b]")
         assert [r.rowid for r in store.search("baseline")] == [rowid]
@@ -203,6 +207,31 @@ async def test_a_note_changed_elsewhere_while_editing_is_not_overwritten_unasked
         assert "Note saved." in notes(app)
     with Store.open(cache) as store:
         assert store.get_paper(rowid).note == "desktop note (desk addition)"
+
+
+async def test_escape_after_a_note_changed_elsewhere_keeps_the_newer_note(cache: Path) -> None:
+    """The toast says "escape keeps it": escape was taken by the editor, so that
+    way out did not exist (bug hunt `terminal`)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        with Store.open(cache) as store:
+            pid = store.get_paper(rowid).paper.id
+            store.set_note(pid, "desktop note")
+        await pilot.press("a")
+        await settle(pilot)
+        with Store.open(cache) as other:
+            other.set_note(pid, "LAPTOP v3")
+        app.screen.query_one(TextArea).text = "desktop note (desk addition)"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)  # again, saying the note changed
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, NoteDialog)
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).note == "LAPTOP v3"
 
 
 async def test_a_tag_removed_elsewhere_while_the_dialog_is_open_stays_removed(

@@ -168,6 +168,36 @@ async def test_the_stacked_split_is_its_own_and_kept(tmp_path: Path) -> None:
         assert again.main.query_one("#summary-pane").size.height == after
 
 
+async def test_a_short_stacked_list_keeps_its_header_and_rows(tmp_path: Path) -> None:
+    """At its lowest split (25 %) on a 30x10 terminal the stacked list showed only
+    its header: the cursor's row was never in view and j/k moved an invisible
+    cursor; the edge of a height was called "narrowest" (bug hunt `terminal`)."""
+    app = make_app(build_real_cache(tmp_path / "c.db"), first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(10):
+            await pilot.press("less_than_sign")
+        await pilot.pause()
+        assert notes(app)[-1] == "The list is at its shortest."
+        for _ in range(12):
+            await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert notes(app)[-1] == "The list is at its tallest."
+        for _ in range(12):
+            await pilot.press("less_than_sign")
+        await pilot.resize_terminal(30, 10)
+        await settle(pilot)
+        papers = app.main.paper_list
+        assert papers.size.height >= 3  # the header and two rows
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert papers.cursor == 2
+        assert "Ref" in line(papers, 0)
+        top = papers.scroll_offset.y
+        assert top <= papers.cursor < top + papers.size.height - 1  # (in view, below the header)
+        assert app.main.detail.size.height >= 1  # (the detail pane keeps a row)
+
+
 async def test_the_layout_stacks_below_100_columns_and_returns_when_widened(
     tmp_path: Path,
 ) -> None:

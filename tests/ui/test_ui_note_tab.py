@@ -29,3 +29,25 @@ async def test_tab_in_the_note_editor_is_kept_in_the_note(cache: Path) -> None:
         await settle(pilot)
     with Store.open(cache) as store:
         assert store.get_paper(rowid).note == "a\tb"
+
+
+async def test_escape_closes_the_note_editor_and_keeps_the_old_note(cache: Path) -> None:
+    """Escape was taken by the editor (its tab behaviour "indent" makes escape move
+    the focus): the dialog stayed open and keys typed next went into the note, so
+    an edit could not be cancelled (found by a bug hunt)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        with Store.open(cache) as store:
+            store.set_note(store.get_paper(rowid).paper.id, "kept")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press("x", "tab", "y", "escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, NoteDialog)
+        await pilot.press("z")  # (a key after escape goes to the reader, not the note)
+        await settle(pilot)
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).note == "kept"

@@ -30,6 +30,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from . import arxiv_id
+from .feed_links import restore_links
 from .html_text import anchor_texts, html_to_text, looks_like_html
 from .model import InputError, Paper, Problem
 from .person_name import is_name_suffix
@@ -263,12 +264,16 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
     # Entry line numbers: the n-th item/entry start tag is taken as the n-th
     # entry. Only trusted when the counts agree.
     starts: list[int] = []
+    positions: list[int] = []
     line_no, last = 1, 0
     for m in _ENTRY_START_RE.finditer(text, offset):
         line_no += text.count("\n", last, m.start())
         last = m.start()
         starts.append(line_no)
+        positions.append(m.start())
     lines = starts if len(starts) == len(entries) else []
+    if lines:
+        restore_links(entries, text, positions)  # (feedparser's "file://etc/passwd")
     truncated = False
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")

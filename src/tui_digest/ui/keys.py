@@ -167,7 +167,11 @@ READING: list[Binding] = [
 TAGS: list[Binding] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
 NOTE: list[Binding] = [
     Binding("ctrl+s", "save", "Save", key_display="^s", id="note.save"),
-    Binding("escape", "cancel", "Cancel", id="note.cancel"),
+    # A priority binding (Textual's supported way to take a key before the focused
+    # widget): the editor's tab behaviour "indent" (Tab types a tab) makes the
+    # TextArea take escape to move the focus, so the dialog could not be left
+    # without saving (found by a bug hunt).
+    Binding("escape", "cancel", "Cancel", id="note.cancel", priority=True),
 ]
 WATCH_NAME: list[Binding] = [Binding("escape", "cancel", "Cancel", id="watch_name.cancel")]
 EXPORT: list[Binding] = [

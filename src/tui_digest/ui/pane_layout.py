@@ -24,6 +24,10 @@ from tui_digest.ui.settings import SPLIT_STEP, Settings, clamp_split
 from tui_digest.ui.widgets.paper_list import PaperList
 
 WIDE_MIN_WIDTH = 100  # below this, "auto" stacks the panes
+# Stacked, the list's pane keeps at least the search box, the list's header and
+# two rows whatever its share: at 25 % of a 10-row terminal it showed its header
+# alone, the cursor's row never in view (found by a bug hunt).
+STACKED_MIN_HEIGHT = 1 + 1 + 2
 
 
 # The containers the panes are laid out in draw nothing of their own: their
@@ -58,7 +62,7 @@ class PaneLayout:
     settings: Settings
     paper_list: PaperList
     save_settings: Callable[[], None]
-    _edge_told = ""  # the edge last said ("widest"/"narrowest"), until the split moves
+    _edge_told = ""  # the edge last said ("widest", "shortest"…), until the split moves
 
     @property
     def _screen(self) -> Screen[None]:
@@ -88,9 +92,11 @@ class PaneLayout:
         if layout == "wide":
             pane.styles.width = f"{self.settings.split}%"
             pane.styles.height = "1fr"
+            pane.styles.min_height = None
         else:
             pane.styles.width = "1fr"
             pane.styles.height = f"{self.settings.split_stacked}%"
+            pane.styles.min_height = STACKED_MIN_HEIGHT
 
     def action_toggle_layout(self) -> None:
         shown = self.effective_layout()
@@ -108,13 +114,16 @@ class PaneLayout:
 
     def move_split(self, step: int) -> None:
         """Give the list `step` (±1) more steps of the room; the detail pane the rest."""
-        name = "split" if self.effective_layout() == "wide" else "split_stacked"
+        wide = self.effective_layout() == "wide"
+        name = "split" if wide else "split_stacked"
         before = getattr(self.settings, name)
         after = clamp_split(before + step * SPLIT_STEP)
         if after == before:
             # Said once per edge until the split moves again: held down, `>` stacked
-            # a toast per key over the list and the detail pane.
-            edge = "widest" if step > 0 else "narrowest"
+            # a toast per key over the list and the detail pane. (Stacked, the split
+            # is a height: it was "narrowest" there too; a bug hunt.)
+            edges = ("narrowest", "widest") if wide else ("shortest", "tallest")
+            edge = edges[step > 0]
             if self._edge_told != edge:
                 self._edge_told = edge
                 self._screen.notify(f"The list is at its {edge}.", markup=False)

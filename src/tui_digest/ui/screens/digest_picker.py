@@ -113,6 +113,24 @@ class DigestPicker(ModalScreen[str | None]):
     def _options(self, query: str) -> list[Option]:
         return [Option(prompt, id=oid) for oid, prompt, text in self.rows if matches(text, query)]
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_options)
+
+    def _fit_options(self) -> None:
+        """The list takes the rows the dialog may grow to, less those above and
+        below it. A fixed share of the terminal (45vh) left the dialog's rows
+        under the list blank at 40x15 while 4 rows of options showed (found by a
+        bug hunt); the list still shrinks to its options when they are few."""
+        dialog = self.query_one("#digest-dialog")
+        options = self.query_one(OptionList)
+        max_height = dialog.styles.max_height
+        if max_height is None or not dialog.region or not options.region:
+            return
+        room = int(max_height.resolve(self.size, self.app.size))
+        above = options.region.y - dialog.region.y  # its border, padding, title, filter box
+        below = dialog.styles.gutter.bottom
+        options.styles.max_height = max(3, room - above - below)
+
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
         names = [info.name for info in self.digests]

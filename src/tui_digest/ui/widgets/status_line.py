@@ -49,6 +49,20 @@ def fit(parts: list[Part], width: int) -> Content:
     return line
 
 
+def fit_name(name: str, room: int) -> str:
+    """`name` whole if it fits `room` cells, else cut after a whole word of it
+    ("digest-cs.LG…", words end at a space, "-" or "_") keeping CUT_AT_LEAST
+    cells, else "" (left out). "All pape…" read as a word cut in two."""
+    if cell_len(name) <= room:
+        return name
+    ends = [i for i, char in enumerate(name) if char in " -_"]
+    for end in reversed(ends):
+        head = name[:end].rstrip(" -_")
+        if cell_len(head) >= CUT_AT_LEAST and cell_len(head) + 1 <= room:
+            return head + "…"
+    return ""
+
+
 class StatusLine(Widget):
     """One line of state. Untrusted parts (digest names, query errors) are plain text.
 
@@ -101,11 +115,32 @@ class StatusLine(Widget):
             kept.append((None, ["  ", tag]))
         if self.readonly:
             kept.append((None, ["  ", (READ_ONLY, "bold $text-warning")]))
-        # A long digest name is cut so that those stay (narrow terminals).
+        # The quick filters: short, and they hide papers (a search too, which
+        # comes after them). At 80 columns a long search dropped `is:unread` and
+        # the footer's `u` too, so nothing said why papers were missing (found
+        # by a regression hunt); at 40 the view's name took their room (bug hunt
+        # `terminal`). On a tight line they stay beside the counts, unlabelled
+        # when the label has no room.
+        flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
+        filters = " ".join(name for name, on in flags if on)
         room = self.size.width - sum(Content.assemble(*part).cell_length for _, part in kept)
-        if cell_len(view) > room > 1:
-            view = Content(view).truncate(room, ellipsis=True).plain
-        parts: list[Part] = [(None, [(view, "bold")]), *kept]
+        quick: list[Part] = []
+        if filters:
+            label = "filter: "
+            if level == TIGHT and cell_len(f"  {label}{filters}") > room:
+                label = ""
+            quick.append((None, ["  ", (label + filters, "$text-secondary")]))
+        if level == TIGHT:
+            kept += quick
+            room -= sum(Content.assemble(*part).cell_length for _, part in quick)
+            quick = []
+        # The view's name gives way to those (narrow terminals): cut after a
+        # whole word, or left out.
+        name = fit_name(view, room) if self.size.width > 0 else view
+        parts: list[Part] = [(None, [(name, "bold")])] if name else []
+        if not name:
+            kept[0] = (None, [(f"{shown} / {of}", "bold")])
+        parts += kept
         if self.error:
             parts.append((2, ["  ", (self.error, "$text-error")]))
         if self.activity:
@@ -114,14 +149,7 @@ class StatusLine(Widget):
         unread = self._unread(level)
         if unread:
             parts.append((None, unread))
-        # The quick filters before the search: short, and they hide papers the
-        # search would find (at 80 columns a long search dropped `is:unread`
-        # and the footer's `u` too, so nothing said why papers were missing;
-        # found by a regression hunt). The search is cut with "…" instead.
-        flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
-        filters = [name for name, on in flags if on]
-        if filters:
-            parts.append((None, ["  ", ("filter: " + " ".join(filters), "$text-secondary")]))
+        parts += quick
         if self.query_text.strip():
             parts.append((len("  search: "), ["  ", *self._search(compact)]))
         language = LANGUAGE_LABELS.get(self.language, self.language)
