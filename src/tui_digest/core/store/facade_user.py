@@ -1,21 +1,21 @@
 """`Store`'s methods for the user's own state: read/starred, tags, notes, watches.
 
-Each method hands its work to one module: `user_state` (read/starred),
-`user_log` (tags, notes, the time of every change; state files merged),
-`watch_lists` (each watch's papers and unread count) and `watch_seen` (what
-`watch --since-last-run` has shown).
+Each method hands its work to one module: `user_state` (read/starred;
+`marking` for the reader's keys), `user_log` (tags, notes, the time of every
+change; state files merged), `watch_lists` (each watch's papers and unread
+count) and `watch_seen` (what `watch --since-last-run` has shown).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from tui_digest.core.store import hand_read, papers, undo_log, user_state
 from tui_digest.core.store.connection import Connections
 
 if TYPE_CHECKING:
-    from tui_digest.core.store import user_log, watch_lists
+    from tui_digest.core.store import marking, user_log, watch_lists
 
 # `user_log` and `watch_seen` load when a method here first needs them: the
 # reader's first frame reads neither (issue 13 req 5).
@@ -48,6 +48,24 @@ class UserMethods(Connections):
             if by_hand and flag == "read":
                 hand_read.remember(conn, rowids)
             return user_state.toggle_flag(conn, flag, rowids)
+
+    def mark(
+        self,
+        flag: str,
+        rowids: Sequence[int],
+        value: bool | None = None,
+        *,
+        ids: Mapping[int, str] | None = None,
+        by_hand: bool = False,
+    ) -> marking.Marked:
+        """The reader's `s`, `m`, `M`: set the flag to `value` (None: the toggle) on
+        the papers as they are when written; `ids`, the arXiv ids the reader
+        showed for them, finds a paper removed meanwhile by its id and keeps its
+        mark waiting for it (see `marking`)."""
+        from tui_digest.core.store import marking  # (it loads `user_log`: not at start)
+
+        with self._write(patient=True) as conn:
+            return marking.mark(conn, flag, rowids, value, ids, by_hand=by_hand)
 
     def timer_read(self, rowid: int) -> list[int]:
         """The read timer's mark: [rowid] when it became read, [] when it was read

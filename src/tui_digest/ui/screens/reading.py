@@ -166,10 +166,14 @@ class ReadingScreen(ListingScreen):
             return
         self.dwell.explicit(flag, rowids)  # (only `m` is explicit for the timer)
         bulk = bool(self.paper_list.selected) and not current_only
+        # The ids shown: a paper another process removed meanwhile keeps the mark by id.
+        rows = (self.paper_list.cached_row(r) for r in rowids)
+        ids = {row.rowid: row.id for row in rows if row is not None}
 
         def toggle(store: Store) -> FlagChange:
-            value, changed = store.toggle_flag(flag, rowids, by_hand=True)
-            return FlagChange(flag, value, tuple(changed), len(rowids))
+            done = store.mark(flag, rowids, ids=ids, by_hand=True)
+            waiting, gone = len(done.waiting), done.gone
+            return FlagChange(flag, done.value, tuple(done.changed), len(rowids), waiting, gone)
 
         self.change_marks(toggle, quiet=False)
         if bulk:
