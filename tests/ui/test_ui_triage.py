@@ -700,3 +700,38 @@ async def test_a_star_on_a_paper_removed_meanwhile_is_kept_and_said(cache: Path)
         assert [(c.id, c.value) for c in store.export_state() if c.field == "starred"] == [
             (row.id, True)
         ]
+
+
+async def test_M_and_its_undo_entry_are_kept_together(cache: Path, monkeypatch) -> None:
+    """`M` wrote the marks and then, in a second transaction, their undo entry: a
+    reader killed between the two (or a write of the entry that failed) kept
+    every read mark, and ctrl+z, even after a restart, could not take them back
+    (found by a bug hunt). Now both are one write: all or nothing."""
+    import sqlite3
+
+    from tui_digest.core.store import undo_log
+
+    def full(*args: object, **kw: object) -> None:  # the entry's write fails
+        raise sqlite3.OperationalError("database or disk is full")
+
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ids = list(app.main.paper_list.ids)
+        with monkeypatch.context() as patched:
+            patched.setattr(undo_log, "push", full)
+            await pilot.press("M")
+            await settle(pilot)
+        assert not any(flags(cache, ids, "read"))  # no marks without their entry
+        assert any("disk is full" in n for n in notes(app))
+        await pilot.press("M")
+        await settle(pilot)
+        assert all(flags(cache, ids, "read"))
+        await pilot.press("q")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        await pilot.press("q")
+    assert not any(flags(cache, ids, "read"))
