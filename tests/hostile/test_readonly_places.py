@@ -225,3 +225,17 @@ def test_a_read_only_cache_file_is_backed_up_and_the_backup_is_as_read_only(tmp_
         assert forced.returncode == 0, forced.stderr  # (over the read-only copy too)
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".tui-digest-")]
     assert leftovers == []
+
+
+def test_rm_and_prune_of_a_read_only_cache_file_refuse_with_no_plan(tmp_path):
+    db = tmp_path / "cache.db"
+    make_cache(db)
+    db.chmod(0o444)
+    for args in (["digests", "rm", "d-2024-01-01", "--yes"], ["prune", "--older-than", "1d"]):
+        done = run_as_user(tmp_path, db, *args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert done.stdout == "", args  # (was the whole plan: "will remove 1 digest …")
+        assert f"{db}: the cache is open read-only; nothing was changed" in done.stderr
+    db.chmod(0o644)
+    with Store.open(db) as store:
+        assert len(store.digests()) == 1
