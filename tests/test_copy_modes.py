@@ -10,15 +10,19 @@ cache's.
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from tui_digest import cli
+from tui_digest.core.cache_access import readonly_uri
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
+from tui_digest.core.store.backup import backup
 
 
 @pytest.fixture
@@ -78,3 +82,41 @@ def test_a_backup_of_a_shared_cache_follows_the_umask_as_cp_does(tmp_path: Path)
     finally:
         os.umask(old)
     assert mode_of(tmp_path / "c.db") == 0o644
+
+
+class _SeesTheCopy:
+    """A connection that notes the temporary file's mode when VACUUM INTO writes it."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.modes: list[int] = []
+
+    def execute(self, sql: str, params: tuple[str, ...] = ()) -> sqlite3.Cursor:
+        if sql.startswith("VACUUM INTO"):
+            self.modes.append(mode_of(Path(params[0])))
+        return self.conn.execute(sql, params)
+
+
+@pytest.mark.usefixtures("umask_022")
+@pytest.mark.parametrize("force", [False, True])
+def test_a_read_only_caches_copy_is_narrowed_only_once_written(tmp_path: Path, force: bool) -> None:
+    # Narrowed to the cache's 0444 before VACUUM INTO, the empty temporary file had
+    # no write bit, and SQLite (for any user but root) could not write into it: the
+    # backup of a read-only cache always failed. Root ignores the bits, so the
+    # order is checked here; tests/hostile/test_readonly_places.py runs it for real.
+    db = tmp_path / "cache.db"
+    make_cache(db, 0o440)
+    target = tmp_path / "b.db"
+    if force:  # (an old read-only backup replaced: its bits, never more than the cache's)
+        target.write_bytes(b"")
+        target.chmod(0o444)
+    conn = sqlite3.connect(readonly_uri(db), uri=True)
+    try:
+        seen = _SeesTheCopy(conn)
+        backup(cast(sqlite3.Connection, seen), db, target, overwrite=force)
+    finally:
+        conn.close()
+    assert seen.modes == [0o640]  # private as the cache, and its owner may write it
+    assert mode_of(target) == 0o440
+    with Store.open(target, readonly=True) as copy:
+        assert copy.count("") == 1

@@ -7,6 +7,7 @@ results); everything is checked again after reopening the store.
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -306,3 +307,28 @@ def test_a_kept_paper_keeps_a_date(tmp_path):
     out = run_cli("export", "--format", "json", "--ids", "2601.00002", db=db)
     [exported] = json.loads(out.stdout)
     assert (exported["published"], exported["listings"]) == ("2025-01-10", [])
+
+
+def test_rm_and_prune_of_a_read_only_cache_refuse_before_the_plan(tmp_path, capsys):
+    """`digests rm` of a cache open read-only printed its whole removal plan, then
+    refused (found by a bug hunt); `mark`, `import`, `state import` refuse with no
+    plan. Root writes any file, so the store is opened read-only here;
+    tests/hostile/test_readonly_places.py runs the CLI on a 0444 cache."""
+    import pytest
+
+    from tui_digest.cli_retention import cmd_digests_rm, cmd_prune, remove
+    from tui_digest.core.store import CacheError
+
+    db = tmp_path / "c.db"
+    build(db)
+    with Store.open(db, readonly=True) as s:
+        pks = s.digest_pks(["cs.AI-2025-01-10"])
+        for run in (
+            lambda: remove(s, pks, yes=True, what="as named"),
+            lambda: cmd_digests_rm(s, argparse.Namespace(names=["cs.AI-2025-01-10"], yes=True)),
+            lambda: cmd_prune(s, argparse.Namespace(older_than=1, yes=True)),
+        ):
+            with pytest.raises(CacheError, match="the cache is open read-only; nothing was"):
+                run()
+            assert capsys.readouterr().out == ""
+    assert len(names(db)) == 3

@@ -64,3 +64,66 @@ def test_list_rows_carry_the_announce_type(tmp_path: Path) -> None:
         assert s.list_rows(s.list_ids())[0].announce_type == ""
         s.import_digest(Digest("b", date="2024-02-06", papers=[replaced]))
         assert s.list_rows(s.list_ids())[0].announce_type == "replace"
+
+
+@pytest.fixture
+def two_connections(tmp_path: Path):
+    """The reader's connection and another process's (`digests rm`), on one cache."""
+    db = tmp_path / "two.db"
+    with Store.open(db) as s:
+        s.import_digest(Digest("a", date="2024-02-05", papers=[paper(0), paper(1)]))
+        s.import_digest(Digest("b", date="2024-02-06", papers=[paper(2)]))
+    with Store.open(db) as reader, Store.open(db) as other:
+        yield reader, other
+
+
+def _rowid(store: Store, pid: str) -> int:
+    found = store.get_paper(pid)
+    assert found is not None
+    return found.rowid
+
+
+def test_a_star_on_a_paper_removed_meanwhile_waits_for_it(two_connections) -> None:
+    """`s` on a paper another process had just removed (`digests rm` in another
+    shell) stored nothing and said "Unstarred 0 papers (1 already were)": no paper
+    lacked the star, so the toggle cleared it (found by a bug hunt). The star now
+    waits for the paper by its id, as a note saved meanwhile does."""
+    reader, other = two_connections
+    pid = "2402.10000"
+    rowid = _rowid(reader, pid)  # (what the reader shows)
+    other.remove_digests(other.digest_pks(["a"]))
+    marked = reader.mark("starred", [rowid], ids={rowid: pid}, by_hand=True)
+    assert (marked.value, marked.changed, marked.waiting, marked.gone) == (True, [], (pid,), 0)
+    assert other.stats()["state_waiting"] == 1
+    stars = [c for c in other.export_state() if c.field == "starred"]
+    assert [(c.id, c.value) for c in stars] == [(pid, True)]
+    other.import_digest(
+        Digest("a", date="2024-02-05", papers=[paper(0), paper(1)]), revive_removed=True
+    )
+    assert [r.id for r in reader.list_rows(reader.list_ids("is:starred"))] == [pid]
+    assert reader.stats()["state_waiting"] == 0
+
+
+def test_a_toggle_of_papers_all_gone_never_clears(two_connections) -> None:
+    reader, other = two_connections
+    rowid = _rowid(reader, "2402.10000")
+    other.remove_digests(other.digest_pks(["a"]))
+    # (no id known: nothing can be kept, and it is said, not taken as "all had it")
+    marked = reader.mark("starred", [rowid])
+    assert (marked.value, marked.changed, marked.waiting, marked.gone) == (True, [], (), 1)
+    assert reader.toggle_flag("starred", [rowid]) == (True, [])
+
+
+def test_a_mark_on_a_row_number_given_to_another_paper_goes_to_its_own(two_connections) -> None:
+    # SQLite gives a removed paper's row number to the next paper added: a stale
+    # row number must not mark the newcomer.
+    reader, other = two_connections
+    pid = "2402.10002"
+    rowid = _rowid(reader, pid)  # (the newest paper: its number is given again)
+    other.remove_digests(other.digest_pks(["b"]))
+    other.import_digest(Digest("c", date="2024-02-07", papers=[paper(7)]))
+    assert _rowid(reader, "2402.10007") == rowid
+    other.import_digest(Digest("b", date="2024-02-06", papers=[paper(2)]), revive_removed=True)
+    marked = reader.mark("read", [rowid], ids={rowid: pid}, by_hand=True)
+    assert marked.value is True and marked.changed == [_rowid(reader, pid)] != [rowid]
+    assert [r.id for r in reader.list_rows(reader.list_ids("is:read"))] == [pid]

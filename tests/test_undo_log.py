@@ -124,3 +124,40 @@ def test_each_reader_keeps_its_own_depth(tmp_path: Path) -> None:
         conn = store._conn()
         assert undo_log.depth(conn, other) == undo_log.DEPTH
         assert undo_log.depth(conn) == 1
+
+
+def test_a_mark_and_its_undo_entry_are_one_write(tmp_path: Path, monkeypatch) -> None:
+    """`M` was two commits, the marks then their undo entry: a reader killed
+    between them kept 31,322 read marks that ctrl+z could never take back (found
+    by a bug hunt). `Store.mark(undoable=True)` and `timer_read(undoable=True)`
+    write both in one transaction: a failure of the entry leaves no mark."""
+    import sqlite3
+
+    import pytest
+
+    from tui_digest.core.store import CacheError
+
+    def full(*args: object, **kw: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    db = tmp_path / "c.db"
+    with _store(db) as store:
+        ids = store.list_ids()
+        with monkeypatch.context() as patched:
+            patched.setattr(undo_log, "push", full)
+            with pytest.raises(CacheError):
+                store.mark("read", ids, True, undoable=True)
+            with pytest.raises(CacheError):
+                store.timer_read(ids[0], undoable=True)
+        assert store.count("is:read") == 0 and store.undo_depth() == 0
+        done = store.mark("read", ids, True, undoable=True)
+        assert len(done.changed) == len(ids) == store.count("is:read")
+        assert store.timer_read(ids[0], undoable=True) == []  # (read already: no entry)
+        store.mark("starred", ids[:1], undoable=True)
+        assert store.mark("starred", [], undoable=True).changed == []  # (nothing: no entry)
+        assert store.undo_depth() == 2
+    with Store.open(db) as store:  # across a restart
+        assert store.undo_last() is not None and store.count("is:starred") == 0
+        undone = store.undo_last()
+        assert undone is not None and undone.flag == "read" and len(undone.rowids) == len(ids)
+        assert store.count("is:read") == 0

@@ -3,7 +3,8 @@
 Both say what they will remove (digests, and the papers no remaining digest
 lists; starred papers are kept) and ask before removing, unless `--yes`.
 Without a terminal on stdin there is no one to ask: they refuse unless `--yes`.
-The removal is one transaction (see `core.store.retention`).
+The removal is one transaction (see `core.store.retention`). A cache open
+read-only is refused before the plan, as `mark` and `import` refuse.
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ def cutoff(days: int, today: str) -> str:
 
 def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: str = "") -> int:
     """Say what removing `pks` does, ask (unless `yes`), remove; returns the exit status.
-    `loose_before`: `prune` also removes the papers no digest lists any more."""
+    `loose_before`: `prune` also removes the papers no digest lists any more.
+    A cache open read-only is refused first: the whole plan was printed, then
+    "nothing was changed" (found by a bug hunt)."""
+    store.refuse_readonly()
     plan = store.removal_plan(pks, loose_before=loose_before)
     if not pks and not plan.papers_deleted:
         print(f"nothing to remove ({what})")

@@ -202,3 +202,40 @@ def test_a_read_only_session_of_a_read_only_cache_leaves_nothing_beside_it(tmp_p
     db.chmod(0o644)
     done = run_as_user(tmp_path, db, "mark", "star", pid)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_read_only_cache_file_is_backed_up_and_the_backup_is_as_read_only(tmp_path):
+    # The temporary file was narrowed to the cache's 0444 before VACUUM INTO wrote
+    # it, so SQLite could not write into it: "the backup failed: attempt to write a
+    # readonly database", exactly when the cache could not be written either.
+    db = tmp_path / "cache.db"
+    make_cache(db)
+    umask = os.umask(0)
+    os.umask(umask)
+    for mode in (0o444, 0o400):
+        db.chmod(mode)
+        target = tmp_path / f"b{mode:o}.db"
+        done = run_as_user(tmp_path, db, "backup", str(target))
+        assert done.returncode == 0, done.stderr
+        assert "backed up 3 papers in 1 digests" in done.stdout
+        assert target.stat().st_mode & 0o777 == mode & ~umask
+        with Store.open(target, readonly=True) as copy:
+            assert copy.count("") == 3
+        forced = run_as_user(tmp_path, db, "backup", str(target), "--force")
+        assert forced.returncode == 0, forced.stderr  # (over the read-only copy too)
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".tui-digest-")]
+    assert leftovers == []
+
+
+def test_rm_and_prune_of_a_read_only_cache_file_refuse_with_no_plan(tmp_path):
+    db = tmp_path / "cache.db"
+    make_cache(db)
+    db.chmod(0o444)
+    for args in (["digests", "rm", "d-2024-01-01", "--yes"], ["prune", "--older-than", "1d"]):
+        done = run_as_user(tmp_path, db, *args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert done.stdout == "", args  # (was the whole plan: "will remove 1 digest …")
+        assert f"{db}: the cache is open read-only; nothing was changed" in done.stderr
+    db.chmod(0o644)
+    with Store.open(db) as store:
+        assert len(store.digests()) == 1

@@ -376,14 +376,14 @@ async def test_quitting_while_marks_are_written_waits_for_them(cache: Path, monk
 
     gate = threading.Event()
     entered = threading.Event()
-    toggle_flag = Store.toggle_flag
+    mark = Store.mark
 
     def held(self, *args, **kwargs):
         entered.set()
         assert gate.wait(30)  # until the test has pressed q
-        return toggle_flag(self, *args, **kwargs)
+        return mark(self, *args, **kwargs)
 
-    monkeypatch.setattr(Store, "toggle_flag", held)
+    monkeypatch.setattr(Store, "mark", held)
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -671,3 +671,67 @@ async def test_undo_says_what_it_did(cache: Path) -> None:
         await pilot.press("m", "ctrl+z")
         await settle(pilot)
         assert notes(app)[-1] == "Undone: marked 1 paper unread."
+
+
+async def test_a_star_on_a_paper_removed_meanwhile_is_kept_and_said(cache: Path) -> None:
+    """`s` on a paper another process had just removed (`digests rm` in another
+    shell, before the reader noticed) stored nothing and said "Unstarred 0 papers
+    (1 already were)" (found by a bug hunt). The star waits for the paper by its
+    id, as a note saved meanwhile does, and the notice says so."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        row = app.main.paper_list.cached_row(app.main.paper_list.current_rowid or 0)
+        assert row is not None and not row.starred
+        with Store.open(cache) as other:  # (the reader's cache watch has not looked yet)
+            other.remove_digests(other.digest_pks([OLDER]))
+        await pilot.press("s")
+        await settle(pilot)
+        said = notes(app)[-1]
+        assert said == (
+            "1 paper removed from the cache meanwhile: kept as starred for when it comes back"
+        )
+    with Store.open(cache) as store:
+        assert store.stats()["state_waiting"] == 1
+        assert [(c.id, c.value) for c in store.export_state() if c.field == "starred"] == [
+            (row.id, True)
+        ]
+
+
+async def test_M_and_its_undo_entry_are_kept_together(cache: Path, monkeypatch) -> None:
+    """`M` wrote the marks and then, in a second transaction, their undo entry: a
+    reader killed between the two (or a write of the entry that failed) kept
+    every read mark, and ctrl+z, even after a restart, could not take them back
+    (found by a bug hunt). Now both are one write: all or nothing."""
+    import sqlite3
+
+    from tui_digest.core.store import undo_log
+
+    def full(*args: object, **kw: object) -> None:  # the entry's write fails
+        raise sqlite3.OperationalError("database or disk is full")
+
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ids = list(app.main.paper_list.ids)
+        with monkeypatch.context() as patched:
+            patched.setattr(undo_log, "push", full)
+            await pilot.press("M")
+            await settle(pilot)
+        assert not any(flags(cache, ids, "read"))  # no marks without their entry
+        assert any("disk is full" in n for n in notes(app))
+        await pilot.press("M")
+        await settle(pilot)
+        assert all(flags(cache, ids, "read"))
+        await pilot.press("q")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        await pilot.press("q")
+    assert not any(flags(cache, ids, "read"))

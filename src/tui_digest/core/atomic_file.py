@@ -112,10 +112,12 @@ def _place(target: Path, fill: Callable[[BinaryIO, Path], object], overwrite: bo
     tmp, fd = _create_temp(folder, target)
     try:
         with os.fdopen(fd, "r+b") as f:
-            _keep_mode_of(target, f.fileno(), overwrite)
+            kept = _keep_mode_of(target, f.fileno(), overwrite)
             f.flush()
             fill(f, tmp)
             f.flush()
+            if kept is not None and not kept & stat.S_IWUSR:
+                _drop_owner_write(f.fileno())
             os.fsync(f.fileno())
         if overwrite:
             os.replace(tmp, target)
@@ -230,16 +232,26 @@ def _create_temp(folder: Path, target: Path) -> tuple[Path, int]:
 _O_BINARY = getattr(os, "O_BINARY", 0)
 
 
-def _keep_mode_of(target: Path, fd: int, overwrite: bool) -> None:
-    """When replacing a regular file, the new one keeps its permission bits."""
+def _keep_mode_of(target: Path, fd: int, overwrite: bool) -> int | None:
+    """When replacing a regular file, the new one keeps its permission bits: the
+    bits kept (None: none), less the owner's write bit, which stays until the
+    file is written (`_drop_owner_write`): a `fill` writing the file by name
+    (SQLite) could not write into a copy of a 0444 file."""
     if not overwrite or not hasattr(os, "fchmod"):
-        return
+        return None
     try:
         st = os.lstat(target)
     except FileNotFoundError:
-        return
-    if stat.S_ISREG(st.st_mode):
-        os.fchmod(fd, stat.S_IMODE(st.st_mode))
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    mode = stat.S_IMODE(st.st_mode)
+    os.fchmod(fd, mode | stat.S_IWUSR)
+    return mode
+
+
+def _drop_owner_write(fd: int) -> None:
+    os.fchmod(fd, stat.S_IMODE(os.fstat(fd).st_mode) & ~stat.S_IWUSR)
 
 
 _NO_HARD_LINKS = frozenset(

@@ -26,16 +26,36 @@ class FlagChange(NamedTuple):
     value: bool  # what the papers were set to
     rowids: tuple[int, ...]  # the papers whose flag changed
     asked: int = 0  # papers the user acted on (some may already have had the value)
+    # Of `asked`, papers another process removed meanwhile (`Store.mark`): kept
+    # waiting for them by id, or (of no known id) nothing kept.
+    waiting: int = 0
+    gone: int = 0
 
     def describe(self) -> str:
-        """ "Starred 3 papers", "Marked 1 paper unread" (plus the ones already so)."""
+        """ "Starred 3 papers", "Marked 1 paper unread" (plus the ones already so,
+        and those removed meanwhile: never counted as already so, as a star on a
+        removed paper was, "Unstarred 0 papers (1 already were)": bug hunt)."""
         done, undone = _VERBS[self.flag]
-        text = (done if self.value else undone).format(counted(len(self.rowids), "paper"))
-        text = text[0].upper() + text[1:]
-        already = self.asked - len(self.rowids)
-        if already > 0:
-            text += f" ({already:,} already were)"
-        return text
+        already = self.asked - len(self.rowids) - self.waiting - self.gone
+        parts = []
+        if self.rowids or already > 0 or not (self.waiting or self.gone):
+            text = (done if self.value else undone).format(counted(len(self.rowids), "paper"))
+            parts.append(text + (f" ({already:,} already were)" if already > 0 else ""))
+        if self.waiting:
+            state = _STATES[self.flag][0 if self.value else 1]
+            back = "it comes" if self.waiting == 1 else "they come"
+            parts.append(
+                f"{counted(self.waiting, 'paper')} removed from the cache meanwhile: "
+                f"kept as {state} for when {back} back"
+            )
+        if self.gone:
+            them = "it" if self.gone == 1 else "them"
+            parts.append(
+                f"{counted(self.gone, 'paper')} no longer in the cache (removed meanwhile): "
+                f"nothing saved for {them}"
+            )
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:]
 
     def describe_undo(self) -> str:
         """What undoing this change did: "Undone: unstarred 3 papers." Here

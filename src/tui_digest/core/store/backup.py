@@ -8,12 +8,16 @@ as a single file without `-wal`/`-shm` companions
 connection too. The file named by `VACUUM INTO` must not exist or be empty: it
 is an empty temporary file beside the target, moved into place when complete
 (`core.atomic_file.fill_atomic`), so an interrupted backup leaves no half file.
+The temporary file is as private as the cache while SQLite writes it, but keeps
+its owner's write bit until then: a 0444 cache's copy is made 0444 only once
+written (narrowed first, SQLite could not write into it).
 """
 
 from __future__ import annotations
 
 import errno
 import sqlite3
+import stat
 from pathlib import Path
 
 from tui_digest.core.atomic_file import fill_atomic
@@ -32,11 +36,13 @@ def backup(conn: sqlite3.Connection, cache: Path, target: str | Path, *, overwri
     _refuse_cache_files(cache, path)
 
     def fill(tmp: Path) -> None:
-        no_wider_than(tmp, cache)  # (it holds the notes: as private as the cache)
+        # (it holds the notes: as private as the cache, yet writable until written)
+        no_wider_than(tmp, cache, keep=stat.S_IWUSR)
         try:
             conn.execute("VACUUM INTO ?", (str(tmp),))
         except sqlite3.OperationalError as exc:
             raise CacheError(f"{path}: the backup failed: {exc}") from exc
+        no_wider_than(tmp, cache)  # (before it takes its name: a 0444 cache, a 0444 copy)
 
     return fill_atomic(path, fill, overwrite=overwrite)
 

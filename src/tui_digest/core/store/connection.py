@@ -274,9 +274,14 @@ class Connections:
 
     def _writable(self) -> sqlite3.Connection:
         """The connection, for a change; a CacheError when the cache is open read-only."""
+        self.refuse_readonly()
+        return self._conn()
+
+    def refuse_readonly(self) -> None:
+        """The CacheError a change would meet when the cache is open read-only, at
+        once: for a command that says what it will do before doing it."""
         if self.readonly:
             raise CacheError(f"{self.path}: the cache is open read-only; nothing was changed")
-        return self._conn()
 
     @contextmanager
     def _write(self, *, patient: bool = True) -> Iterator[sqlite3.Connection]:

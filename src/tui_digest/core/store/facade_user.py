@@ -1,21 +1,21 @@
 """`Store`'s methods for the user's own state: read/starred, tags, notes, watches.
 
-Each method hands its work to one module: `user_state` (read/starred),
-`user_log` (tags, notes, the time of every change; state files merged),
-`watch_lists` (each watch's papers and unread count) and `watch_seen` (what
-`watch --since-last-run` has shown).
+Each method hands its work to one module: `user_state` (read/starred;
+`marking` for the reader's keys), `user_log` (tags, notes, the time of every
+change; state files merged), `watch_lists` (each watch's papers and unread
+count) and `watch_seen` (what `watch --since-last-run` has shown).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from tui_digest.core.store import hand_read, papers, undo_log, user_state
 from tui_digest.core.store.connection import Connections
 
 if TYPE_CHECKING:
-    from tui_digest.core.store import user_log, watch_lists
+    from tui_digest.core.store import marking, user_log, watch_lists
 
 # `user_log` and `watch_seen` load when a method here first needs them: the
 # reader's first frame reads neither (issue 13 req 5).
@@ -49,11 +49,38 @@ class UserMethods(Connections):
                 hand_read.remember(conn, rowids)
             return user_state.toggle_flag(conn, flag, rowids)
 
-    def timer_read(self, rowid: int) -> list[int]:
-        """The read timer's mark: [rowid] when it became read, [] when it was read
-        already or its read flag was set by hand (`hand_read`)."""
+    def mark(
+        self,
+        flag: str,
+        rowids: Sequence[int],
+        value: bool | None = None,
+        *,
+        ids: Mapping[int, str] | None = None,
+        by_hand: bool = False,
+        undoable: bool = False,
+    ) -> marking.Marked:
+        """The reader's `s`, `m`, `M`: set the flag to `value` (None: the toggle) on
+        the papers as they are when written; `ids`, the arXiv ids the reader
+        showed for them, finds a paper removed meanwhile by its id and keeps its
+        mark waiting for it (see `marking`). `undoable`: the change's undo entry
+        is written in the same transaction (see `push_undo`)."""
+        from tui_digest.core.store import marking  # (it loads `user_log`: not at start)
+
         with self._write(patient=True) as conn:
-            return hand_read.timer_read(conn, rowid)
+            done = marking.mark(conn, flag, rowids, value, ids, by_hand=by_hand)
+            if undoable:
+                undo_log.push(conn, flag, done.value, done.changed, len(rowids))
+            return done
+
+    def timer_read(self, rowid: int, *, undoable: bool = False) -> list[int]:
+        """The read timer's mark: [rowid] when it became read, [] when it was read
+        already or its read flag was set by hand (`hand_read`). `undoable`
+        (opening a paper): its undo entry in the same transaction."""
+        with self._write(patient=True) as conn:
+            changed = hand_read.timer_read(conn, rowid)
+            if undoable:
+                undo_log.push(conn, "read", True, changed, 1)
+            return changed
 
     def read_by_hand(self, rowids: Sequence[int]) -> set[int]:
         """Of `rowids`, those whose read flag the user set by hand."""
@@ -62,6 +89,10 @@ class UserMethods(Connections):
     # --- Undo (see `undo_log`): kept in the cache, so ctrl+z survives a restart ---
 
     def push_undo(self, flag: str, value: bool, rowids: Sequence[int], asked: int) -> None:
+        """Remember a change already written, in a transaction of its own. The
+        reader passes `undoable=True` to `mark`/`timer_read` instead: `M` then
+        `push_undo` were two commits, and a reader killed between them kept
+        31,322 read marks ctrl+z could never take back (found by a bug hunt)."""
         with self._write(patient=True) as conn:
             undo_log.push(conn, flag, value, rowids, asked)
 

@@ -380,6 +380,26 @@ def await_return(conn: sqlite3.Connection, pids: Sequence[str]) -> None:
     )
 
 
+def waiting_flags(conn: sqlite3.Connection, field: str, pids: Sequence[str]) -> dict[str, bool]:
+    """The flag `field` each of papers `pids` (not in this cache) will come back with."""
+    found = dict.fromkeys(pids, False)
+    for chunk, marks in in_chunks(list(found)):
+        for pid, value in conn.execute(
+            f"SELECT id, value FROM user_state WHERE field = ? AND id IN ({marks})",
+            (field, *chunk),
+        ):
+            found[pid] = bool(json.loads(value))
+    return found
+
+
+def await_flags(conn: sqlite3.Connection, field: str, pids: Sequence[str], value: bool) -> None:
+    """The user set flag `field` to `value` on papers `pids` that another process
+    removed meanwhile: it waits for them, as a state file's does (`apply_arrived`)."""
+    at = stamp()
+    for pid in pids:
+        _put(conn, pid, field, value, at, pending=True)
+
+
 def apply_arrived(conn: sqlite3.Connection) -> int:
     """Apply imported flags of papers that have arrived since; returns how many."""
     rows = conn.execute(

@@ -2,6 +2,8 @@
 
 `change_flag` and `toggle_flag` report which papers really changed: that is
 what undoing a change needs (those papers held the opposite value before).
+The reader's keys go through `marking`, which also keeps a mark on a paper
+removed meanwhile.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def set_flag(conn: sqlite3.Connection, column: str, rowids: Sequence[int], value
         )
 
 
-def _changing(
+def changing(
     conn: sqlite3.Connection, column: str, rowids: Sequence[int], value: bool
 ) -> list[int]:
     """Of `rowids`, those whose `column` is not `value` yet (the ones a set would change)."""
@@ -49,7 +51,7 @@ def change_flag(
     if column not in FLAGS:
         raise ValueError(f"unknown flag {column!r}")
     unique = list(dict.fromkeys(rowids))
-    changed = sorted(_changing(conn, column, unique, value))
+    changed = sorted(changing(conn, column, unique, value))
     set_flag(conn, column, changed, value)
     return changed
 
@@ -63,8 +65,18 @@ def toggle_flag(
     if column not in FLAGS:
         raise ValueError(f"unknown flag {column!r}")
     unique = list(dict.fromkeys(rowids))
-    value = bool(_changing(conn, column, unique, True))  # some lack it: set it on all
+    # Some lack it: set it on all. None there (all removed meanwhile) is not
+    # "all have it": it cleared the flag, and the reader said "Unstarred".
+    value = bool(changing(conn, column, unique, True)) or not present(conn, unique)
     return value, change_flag(conn, column, unique, value)
+
+
+def present(conn: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, str]:
+    """Of `rowids`, the papers in the cache, with their arXiv ids."""
+    found: dict[int, str] = {}
+    for chunk, marks in in_chunks(rowids):
+        found.update(conn.execute(f"SELECT pk, id FROM papers WHERE pk IN ({marks})", chunk))
+    return found
 
 
 def unread_by_digest(conn: sqlite3.Connection) -> dict[str, int]:

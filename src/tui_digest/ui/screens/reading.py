@@ -43,12 +43,12 @@ StoreWrite = Callable[[Store], None]
 FLAG_KEYS = {"read": "m", "starred": "s"}
 
 
-def timer_read(rowid: int) -> Callable[[Store], FlagChange]:
+def timer_read(rowid: int, *, undoable: bool) -> Callable[[Store], FlagChange]:
     """The store work of the read timer's kind of read (the timer, opening a
     paper): never over a read mark set by hand (`Store.timer_read`)."""
 
     def read(store: Store) -> FlagChange:
-        return FlagChange("read", True, tuple(store.timer_read(rowid)), 1)
+        return FlagChange("read", True, tuple(store.timer_read(rowid, undoable=undoable)), 1)
 
     return read
 
@@ -125,7 +125,7 @@ class ReadingScreen(ListingScreen):
         # The store skips a paper whose read flag was set by hand, in this session
         # or an earlier one (`explicit` only knows this session's).
         if rowid == self.paper_list.current_rowid:
-            self.change_marks(timer_read(rowid), quiet=True, undoable=False)
+            self.change_marks(timer_read(rowid, undoable=False), quiet=True)
 
     @on(msg.PaperOpened)
     def _paper_opened(self, message: msg.PaperOpened) -> None:
@@ -146,7 +146,7 @@ class ReadingScreen(ListingScreen):
         # then the paper read 2 s later; the old `o`, a hand mark, stopped it).
         if self.dwell.pending == rowid:
             self.dwell.cancel()
-        self.change_marks(timer_read(rowid), quiet=True)
+        self.change_marks(timer_read(rowid, undoable=True), quiet=True)
 
     # --- changes -------------------------------------------------------------------
 
@@ -166,10 +166,14 @@ class ReadingScreen(ListingScreen):
             return
         self.dwell.explicit(flag, rowids)  # (only `m` is explicit for the timer)
         bulk = bool(self.paper_list.selected) and not current_only
+        # The ids shown: a paper another process removed meanwhile keeps the mark by id.
+        rows = (self.paper_list.cached_row(r) for r in rowids)
+        ids = {row.rowid: row.id for row in rows if row is not None}
 
         def toggle(store: Store) -> FlagChange:
-            value, changed = store.toggle_flag(flag, rowids, by_hand=True)
-            return FlagChange(flag, value, tuple(changed), len(rowids))
+            done = store.mark(flag, rowids, ids=ids, by_hand=True, undoable=True)
+            waiting, gone = len(done.waiting), done.gone
+            return FlagChange(flag, done.value, tuple(done.changed), len(rowids), waiting, gone)
 
         self.change_marks(toggle, quiet=False)
         if bulk:
@@ -190,7 +194,8 @@ class ReadingScreen(ListingScreen):
 
         def mark_all(store: Store) -> FlagChange:
             ids = ranked if ranked is not None else store.list_ids(query, digest=digest)
-            return FlagChange("read", True, tuple(store.change_flag("read", ids, True)), len(ids))
+            done = store.mark("read", ids, True, undoable=True)
+            return FlagChange("read", True, tuple(done.changed), len(ids), gone=done.gone)
 
         self.change_marks(mark_all, quiet=False)
 
@@ -205,17 +210,19 @@ class ReadingScreen(ListingScreen):
             # (`asked`: what the change had changed, that the undo acted on)
             return FlagChange(undone.flag, undone.value, tuple(undone.rowids), undone.recorded)
 
-        self.change_marks(undo, quiet=False, undoable=False, undo=True)
+        self.change_marks(undo, quiet=False, undo=True)
 
     def change_marks(
         self,
         work: Callable[[Store], FlagChange | None],
         *,
         quiet: bool,
-        undoable: bool = True,
         undo: bool = False,
     ) -> None:
         """Run `work` in the writer thread; its FlagChange comes back as FlagsChanged.
+        `work` writes an undoable change's undo entry in the same transaction
+        (`undoable=True`): written apart, a reader killed between the two kept
+        the marks of an `M` that ctrl+z could never take back (bug hunt).
 
         On a read-only cache nothing is written: a key says so, the read timer
         (`quiet`) does nothing.
@@ -230,8 +237,6 @@ class ReadingScreen(ListingScreen):
             if change is None:  # (an undo with nothing left to undo)
                 self.app.call_from_thread(self.notify, "Nothing to undo.", markup=False)
                 return
-            if undoable and change.rowids:
-                store.push_undo(change.flag, change.value, change.rowids, change.asked)
             self.post_message(msg.FlagsChanged(change, quiet=quiet, undo=undo))
 
         with self._writes_lock:
