@@ -207,7 +207,7 @@ def test_ids_are_taken_as_ris_csl_and_the_reader_write_and_copy_them(imported):
     assert (first["tags"], first["note"]) == (["x"], "seen")
 
 
-def test_export_ids_repeated_or_spaced_keep_every_paper(imported):
+def test_export_ids_repeated_or_spaced_keep_every_paper(imported, tmp_path):
     """Found by a bug hunt: `--ids A --ids B` exported B alone and `--ids A B`
     nothing (B went to the query), both exit 0 without a word."""
     ids = lambda proc: [d["id"] for d in json.loads(out(proc))]  # noqa: E731
@@ -225,7 +225,19 @@ def test_export_ids_repeated_or_spaced_keep_every_paper(imported):
     # ids with a query still filter; a query that leaves none says so.
     none = run("export", "--ids", "2403.00001", "cat:nothing-here", "--format", "json", db=imported)
     assert none.returncode == 0 and json.loads(out(none)) == []
-    assert "none of the --ids papers matches the query" in err(none)
+    assert "none of the --ids papers is in the query 'cat:nothing-here'" in err(none)
+    # (regression hunt) an empty $IDS is refused; a digest that leaves none says so.
+    empty = run("export", "--ids", "", "--format", "json", db=imported)
+    assert empty.returncode == 2 and "--ids is empty" in err(empty) and empty.stdout == b""
+    other = tmp_path / "other-2024-03-19.md"
+    other.write_bytes(MINI.read_bytes().replace(b"2403.0000", b"2403.9000"))
+    assert run("import", str(other), db=imported).returncode == 0
+    elsewhere = run(
+        "export", "--ids", "2403.00001", "--digest", "other-2024-03-19", "--format", "json",
+        db=imported,
+    )  # fmt: skip
+    assert elsewhere.returncode == 0 and json.loads(out(elsewhere)) == []
+    assert "none of the --ids papers is in the digest 'other-2024-03-19'" in err(elsewhere)
 
 
 def test_export_unknown_id_and_digest_are_errors(imported):

@@ -74,6 +74,27 @@ def test_its_primary_listing_leads_and_the_cross_listing_follows(store):
     assert csl_item(rec, "k")["keyword"] == "cs.CL, cs.AI"
 
 
+@pytest.mark.parametrize("order", ["typeless first", "cross first"])
+def test_a_listing_that_gave_no_type_is_no_cross_list(store, order):
+    """Found by a regression hunt: a listing whose document gave no type (an
+    old-style title `[cs.CL]` in cs.CL's own feed) borrowed the paper's type,
+    `cross` from cs.AI's listing, and the known primaryClass={cs.CL} went."""
+
+    def ai_digest() -> None:
+        _ai_digest(store)
+
+    def cl_digest() -> None:
+        digest = Digest("cs.CL-2023-06-01", date="2023-06-01", papers=[_paper(CROSS, "")])
+        store.import_digest(digest, source_name="cs.CL", category="cs.CL")
+
+    steps = [cl_digest, ai_digest] if order == "typeless first" else [ai_digest, cl_digest]
+    for step in steps:
+        step()
+    rec = store.get_paper(CROSS)
+    assert cited_primary(rec) == "cs.CL"
+    assert "primaryClass={cs.CL}" in _bib(store, CROSS)
+
+
 def test_once_enriched_arxivs_primary_leads(store):
     _ai_digest(store)
     asked = store.enrich_candidates(f"id:{CROSS}")

@@ -316,3 +316,17 @@ def test_source_stem() -> None:
     assert source_stem("https://rss.arxiv.org/rss/cs.AI") == "cs.AI"
     assert source_stem("/x/digest-feed-cs.AI-2024-03-18.xml") == "digest-feed-cs.AI-2024-03-18"
     assert source_stem("") == ""
+    # A Markdown digest's name drops any extension but an arXiv category's
+    # (regression hunt: `cs.AI.mkd` -> `cs.AI.mkd-<date>`, `.text` kept).
+    for name, stem in [
+        ("digest-cs.AI-2024-02-05.text", "digest-cs.AI-2024-02-05"),
+        ("cs.AI.mkd", "cs.AI"),
+        ("cs.CL.md.bak", "cs.CL.md"),
+        ("/x/cs.AI", "cs.AI"),
+        ("digest-cs.AI", "digest-cs.AI"),
+        ("physics.comp-ph", "physics.comp-ph"),
+        ("digest-cond-mat.stat-mech", "digest-cond-mat.stat-mech"),
+        ("notes-ab.cd", "notes-ab"),
+    ]:
+        assert source_stem(name, any_extension=True) == stem, name
+    assert source_stem("blog.php") == "blog.php"  # feeds: their extensions alone

@@ -56,3 +56,26 @@ async def test_a_name_given_still_wins() -> None:
     async with _refusing_fetcher([]) as fetcher:
         found = await discover("https://rss.arxiv.org/rss/q-fin", fetcher, name="money")
     assert [s.name for s in found.sources] == ["money"]
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("http://127.0.0.1:8000/rss/cs.AI", "cs.AI"),  # a mirror of arXiv's feed path
+        ("http://127.0.0.1:8000/lab/cs.CL.md", "cs.CL"),
+        ("http://127.0.0.1:8000/lab/digest.php", "digest"),  # any other extension goes
+    ],
+)
+async def test_a_single_file_source_keeps_a_category_in_its_name(url, name) -> None:
+    """Found by a regression hunt: `sources add .../rss/cs.AI` took `.AI` for a
+    file extension: sources `cs`, `cs (2)`, and digests `cs-2-<date>`."""
+    async with _refusing_fetcher([]) as fetcher:
+        found = await discover(url, fetcher)
+    assert [s.name for s in found.sources] == [name]
+
+
+async def test_a_file_without_an_extension_named_for_a_category(tmp_path) -> None:
+    (tmp_path / "cs.LG").write_text("# cs.LG\n", "utf-8")
+    async with _refusing_fetcher([]) as fetcher:
+        found = await discover(str(tmp_path / "cs.LG"), fetcher)
+    assert [s.name for s in found.sources] == ["cs.LG"]

@@ -162,6 +162,16 @@ def test_an_answer_that_is_not_chinese_is_refused(field: str, text: str) -> None
         prompt.check_fields(fields)
 
 
+def test_a_title_keeping_a_long_english_name_is_chinese() -> None:
+    """A real human title of the cs.CV samples (7 Latin letters per ideograph):
+    refused as "mostly Latin letters" with the abstracts' limit (review)."""
+    title = "SAMM（Segment Any Medical Model）：用于SAM的3D Slicer集成"
+    fields = {"title_zh": title, "summary_zh": "本文提出一种方法。", "abstract_zh": "摘要全文。"}
+    assert prompt.check_fields(fields).title_zh == title
+    with pytest.raises(MalformedAnswer, match="title_zh is not Chinese"):
+        prompt.check_fields({**fields, "title_zh": "Segment Any Medical Model for 3D Slicer 的"})
+
+
 @pytest.mark.parametrize(
     "text",
     [

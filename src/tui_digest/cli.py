@@ -106,7 +106,7 @@ def _check_named_source(args: argparse.Namespace) -> None:
 def _select(store: Store, args: argparse.Namespace) -> list[int]:
     query = " ".join(getattr(args, "query", None) or [])
     rowids = store.list_ids(query, digest=args.digest)
-    if args.ids:
+    if args.ids is not None:
         keys = set()
         for paper_id in _wanted_ids(args):
             rec = store.get_paper(paper_id)
@@ -114,11 +114,12 @@ def _select(store: Store, args: argparse.Namespace) -> list[int]:
                 raise CliError(f"no paper with id {for_terminal(paper_id)!r} in the cache")
             keys.add(rec.rowid)
         rowids = [r for r in rowids if r in keys]
-        if not rowids and query:
-            # Every id is known, so the query left none: say so, not an empty file.
+        if not rowids and (query or args.digest):
+            # Every id is known, so the query or digest left none: say so, not an empty file.
+            what = [f"the query {for_terminal(query)!r}"] if query else []
+            what += [f"the digest {for_terminal(args.digest)!r}"] if args.digest else []
             print(
-                f"tui-digest: none of the --ids papers matches the query {for_terminal(query)!r}",
-                file=sys.stderr,
+                f"tui-digest: none of the --ids papers is in {' and '.join(what)}", file=sys.stderr
             )
     return rowids
 
@@ -139,6 +140,8 @@ def _wanted_ids(args: argparse.Namespace) -> list[str]:
             "give several ids as --ids A,B (or repeat --ids)"
         )
     wanted = [i for value in args.ids for i in re.split(r"[\s,]+", value) if i]
+    if not wanted:  # an empty $IDS in a script: not an empty file (regression hunt)
+        raise CliError("--ids is empty; give arXiv ids (--ids A,B)")
     return list(dict.fromkeys(wanted))
 
 

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.toml_file import at, line_of
+from tui_digest.core.arxiv_category import is_category
 
 KINDS = ("auto", "digest", "digest-feed", "arxiv", "feed")
 
@@ -22,20 +23,6 @@ ARXIV_RSS_URL = "https://rss.arxiv.org/rss/{category}"
 DEFAULT_CATEGORIES = ("cs.AI", "cs.CL", "cs.LG")
 # Every category the generator publishes at HEAD (upstream.md); the README lists them.
 UPSTREAM_CATEGORIES = ("cs.AI", "cs.CL", "cs.IR", "cs.LG", "cs.SE", "econ", "q-fin", "stat.ML")
-
-# arXiv's active archives, as arXiv's own taxonomy lists them (`ARCHIVES` with
-# is_active=True in github.com/arXiv/arxiv-base, arxiv/taxonomy/definitions.py,
-# verified 2026-12-01; the taxonomy page is arxiv.org/category_taxonomy; see
-# docs/upstream-sources.md): a file named `<archive>` or `<archive>.<subject>`
-# names an arXiv category.
-_ARCHIVES = frozenset(
-    (
-        *("astro-ph", "cond-mat", "cs", "econ", "eess", "gr-qc", "hep-ex", "hep-lat"),
-        *("hep-ph", "hep-th", "math", "math-ph", "nlin", "nucl-ex", "nucl-th", "physics"),
-        *("q-bio", "q-fin", "quant-ph", "stat"),
-    )
-)
-_CATEGORY_RE = re.compile(r"([a-z-]+)(?:\.([A-Za-z-]{2,}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,17 +149,6 @@ def same_feed_key(url: str) -> str:
     where = host if port in (None, 80, 443) else f"{host}:{port}"
     query = f"?{parts.query}" if parts.query else ""
     return f"web://{where}{parts.path.rstrip('/')}{query}"
-
-
-def is_category(text: str) -> bool:
-    match = _CATEGORY_RE.fullmatch(text)
-    if not match or match.group(1) not in _ARCHIVES:
-        return False
-    # arXiv's hyphenated subject classes are lower case (cond-mat.mes-hall,
-    # physics.atm-clus; arXiv's category taxonomy): `cs.AI-en` in a file name is
-    # cs.AI and a word, not a class (a regression hunt: 118 papers got "cs.AI-en").
-    subject = match.group(2) or ""
-    return "-" not in subject or subject.islower()
 
 
 def url_problem(url: str) -> str:

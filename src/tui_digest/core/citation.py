@@ -153,9 +153,12 @@ _CROSS_TYPES = frozenset(("cross", "replace-cross"))
 
 
 def _cross_listed_in(rec: PaperRecord) -> frozenset[str]:
-    """The categories of the digests that listed the paper as a cross-list."""
+    """The categories of the digests that listed the paper as a cross-list
+    (themselves: a listing that gave no type is none)."""
     return frozenset(
-        x.category for x in rec.listings if x.category and x.announce_type.lower() in _CROSS_TYPES
+        x.category
+        for x in rec.listings
+        if x.category and x.own_type and x.announce_type.lower() in _CROSS_TYPES
     )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from tui_digest.core.arxiv_category import ends_in_category
 from tui_digest.core.lazy_pattern import LazyPattern
 
 if TYPE_CHECKING:
@@ -159,15 +160,25 @@ def source_name_of(name: str, source: str = "") -> str:
     return ascii_name(base)
 
 
-def source_stem(source: str) -> str:
-    """The last path segment of a file path or URL, without a feed or markup
-    extension: `cs.AI.md` -> `cs.AI`, and a source named `cs.AI` stays so (a
-    bug hunt: `import --source cs.AI` named its digests `cs-<date>`, taking
-    `.AI` for an extension)."""
+def source_stem(source: str, *, any_extension: bool = False) -> str:
+    """The last path segment of a file path or URL without a feed or markup
+    extension (`cs.AI.md` -> `cs.AI`), or with `any_extension` without any
+    (`digest-cs.AI-2024-02-05.text` -> `digest-cs.AI-2024-02-05`), as a
+    Markdown digest and a subscription have been named.
+
+    A name ending in an arXiv category keeps it: `--source cs.AI` named its
+    digests `cs-<date>`, `.AI` taken for an extension (a bug hunt), and a
+    feed's or markup extension alone was stripped after that, so `cs.AI.mkd`
+    became `cs.AI.mkd-<date>` (a regression hunt).
+    """
     if not source:
         return ""
     tail = re.split(r"[/\\]", source.split("?", 1)[0].split("#", 1)[0].rstrip("/\\"))[-1]
-    return re.sub(r"(?i)\.(xml|rss|atom|md|markdown|txt|json)$", "", tail)
+    known = re.sub(r"(?i)\.(xml|rss|atom|md|markdown|txt|json)$", "", tail)
+    if known != tail or not any_extension or ends_in_category(tail):
+        return known
+    head, dot, _ext = tail.rpartition(".")
+    return head if dot and head else tail
 
 
 def origin_of(source: str) -> str:

@@ -140,7 +140,7 @@ def _digest_name(source: str, name: str | None) -> str:
         return name
     if not source:
         return ""
-    return source_stem(source)
+    return source_stem(source, any_extension=True)
 
 
 def _digest_date(name: str) -> str:

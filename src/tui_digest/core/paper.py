@@ -95,3 +95,7 @@ class Listing:
     announce_type: str = ""
     version: str = ""
     category: str = ""  # the digest's category (its source's), "" when it has none
+    # Whether `announce_type` is the listing's own: a document that gave none
+    # shows the paper's, which says nothing of this listing (a citation must not
+    # take a cs.CL listing for a cross-list because cs.AI's was one: regression hunt).
+    own_type: bool = True

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui_digest.config.sources import Source, arxiv_feed_categories, url_problem
+from tui_digest.core.digest_day import source_stem
 from tui_digest.core.publish_index import index_url, looks_like_index, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.net.urls import display_url
@@ -87,7 +88,8 @@ async def discover(url: str, fetcher: SourceFetcher, *, name: str = "") -> Found
         return Found([Source(slug, url, "arxiv", category=single)])
     folder = path.is_dir() if path is not None else _looks_like_folder(url)
     if not folder:
-        stem = PurePosixPath(urlsplit(url).path if "://" in url else url).stem
+        # (`.../rss/cs.AI` is cs.AI, not `cs`: a regression hunt got `cs (2)`.)
+        stem = source_stem(urlsplit(url).path if "://" in url else url, any_extension=True)
         return Found([Source(name or _slug(stem) or "source", url)])
     where = index_url(str(path.resolve()) if path is not None else url)
     response = await fetcher.fetch(where)

@@ -38,7 +38,13 @@ def record(conn: sqlite3.Connection, row: PaperRow, meta: ArxivMeta | None = Non
     # Each listing's own announce type and version; its document gave none: the paper's.
     listings = [
         Listing(
-            name, date, ref, announce_type or row.announce_type, version or row.version, category
+            name,
+            date,
+            ref,
+            announce_type or row.announce_type,
+            version or row.version,
+            category,
+            own_type=bool(announce_type),
         )
         for name, date, ref, announce_type, version, category in conn.execute(
             "SELECT d.name, d.date, m.ref, m.announce_type, m.version, d.category "
