@@ -204,3 +204,28 @@ async def test_a_feeds_own_authors_stay_when_arxiv_answers_a_newer_version(
         rec = store.get_paper(PID)
         assert rec is not None and rec.paper.authors == ["A. Alpha"]
         assert store.count("au:beta") == 0
+
+
+async def test_an_answer_of_the_older_version_is_counted_apart_from_found(
+    tmp_path: Path,
+) -> None:
+    """Found by a bug hunt: an answer for v1 when v2 was announced said "1 found",
+    nothing telling that arXiv had not caught up and the paper is asked again."""
+    db = tmp_path / "cache.db"
+    with ArxivStandIn({PID: V1}) as api:
+        _import(db, _digest("v1", CUT_V1, 1))
+        assert "1 found, 0 not known yet" in (await _enrich(db, api, 1)).summary()
+        _import(db, _digest("v2", WHOLE_V2, 2))
+        reports = [await _enrich(db, api, day) for day in (2, 3, 4, 5)]
+    assert [(r.found, r.behind, r.behind_final) for r in reports] == [
+        (0, 1, 0),
+        (0, 1, 0),
+        (0, 0, 1),
+        (0, 0, 0),
+    ]
+    assert "0 found, 1 behind (arXiv answered an older version; asked again tomorrow)" in (
+        reports[0].summary()
+    )
+    assert "0 found, 1 behind (arXiv answered an older version; not asked again)" in (
+        reports[2].summary()
+    )

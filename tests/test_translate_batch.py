@@ -217,9 +217,7 @@ def test_a_bare_key_with_a_dot_is_told_to_be_quoted(tmp_path) -> None:
         ('LLMs = "大模型"\nLLM.agent = "智能体"\n', "LLM.agent"),
     ],
 )
-def test_a_dotted_key_names_its_own_line_not_an_earlier_key_it_begins(
-    tmp_path, text, term
-) -> None:
+def test_a_dotted_key_names_its_own_line_not_an_earlier_key_it_begins(tmp_path, text, term) -> None:
     """Found by a bug hunt: the line was found by prefix, so `GPT-4o` (line 1) was
     named for `GPT-4.5` (line 2), and `LLMs` for `LLM.agent`."""
     path = tmp_path / "terms.toml"
