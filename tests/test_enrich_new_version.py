@@ -229,3 +229,35 @@ async def test_an_answer_of_the_older_version_is_counted_apart_from_found(
     assert "0 found, 1 behind (arXiv answered an older version; not asked again)" in (
         reports[2].summary()
     )
+
+
+async def test_a_newer_arxiv_feed_abstract_is_whole_however_long(tmp_path: Path) -> None:
+    """Found by a bug hunt: an arXiv feed's abstract is never cut, but one of 990+
+    characters counted as cut, so arXiv's v1 abstract (the longer) was shown and
+    searched in place of the v2 announcement's own, days on, while arXiv lagged."""
+    db = tmp_path / "cache.db"
+    v1_text = "Version one says widgets are great. " * 40  # 1,440 characters
+    v2_text = "Version two says gadgets are better. " * 31  # 1,147: "cut" by length
+    lagging = Meta(**{**V1.__dict__, "abstract": v1_text})
+    with ArxivStandIn({PID: lagging}) as api:
+        _import(db, _feed("v1", v1_text, 1))
+        await _enrich(db, api, 1)
+        _import(db, _feed("v2", v2_text, 2))
+        for day in (2, 3, 4):  # the API still answers v1
+            await _enrich(db, api, day)
+            with Store.open(db) as store:
+                rec = store.get_paper(PID)
+                assert rec is not None
+                assert cited_abstract(rec) == rec.paper.abstract_en
+                assert store.count("abs:gadgets") == 1 and store.count("abs:widgets") == 0
+    with Store.open(db) as store:  # a later import (the importer applies arXiv's answer)
+        store.import_digest(_feed("v2", v2_text, 5))
+        assert store.count("abs:gadgets") == 1 and store.count("abs:widgets") == 0
+
+
+def _feed(version: str, abstract: str, day: int, **kw: object) -> Digest:
+    """An arXiv listing feed's entry (kind "arxiv"): its abstract is whole."""
+    digest = _digest(version, abstract, day, **kw)
+    digest.kind = "arxiv"
+    digest.name = f"arxiv-cs.AI-{day}"
+    return digest
