@@ -261,3 +261,38 @@ def _feed(version: str, abstract: str, day: int, **kw: object) -> Digest:
     digest.kind = "arxiv"
     digest.name = f"arxiv-cs.AI-{day}"
     return digest
+
+
+AI_V1 = Meta(**{**V1.__dict__, "primary": "cs.AI", "categories": ["cs.AI", "cs.LG"]})
+CL_V2 = Meta(**{**V2.__dict__, "primary": "cs.CL", "categories": ["cs.CL"]})
+
+
+@pytest.mark.parametrize("caught_up", [2, 3])  # the API answers v2 that day
+@pytest.mark.parametrize("given", ["entry", "source"])
+async def test_a_category_the_feed_gives_stays_when_arxiv_drops_it(
+    tmp_path: Path, caught_up: int, given: str
+) -> None:
+    """Found by a bug hunt: cs.AI, listed by the cs.AI feed (its entry's
+    `<category>`, or the source's category) and by arXiv's earlier answer, was
+    dropped with cs.LG when arXiv's newer answer listed cs.CL alone (README: only
+    the categories its earlier answer alone listed are dropped)."""
+    db = tmp_path / "cache.db"
+    kw = {"categories": ["cs.AI"]} if given == "entry" else {}
+    source = "" if given == "entry" else "cs.AI"
+    with ArxivStandIn({PID: AI_V1}) as api:
+        with Store.open(db) as store:
+            store.import_digest(_feed("v1", WHOLE_V2, 1, **kw), category=source)
+        await _enrich(db, api, 1)
+        with Store.open(db) as store:
+            store.import_digest(_feed("v2", WHOLE_V2, 2, **kw), category=source)
+        for day in range(2, caught_up + 1):
+            if day == caught_up:
+                api.known[PID] = CL_V2
+            await _enrich(db, api, day)
+    with Store.open(db) as store:  # a restart
+        rec = store.get_paper(PID)
+        assert rec is not None and rec.paper.categories == ["cs.CL", "cs.AI"]
+        assert store.count("cat:cs.AI") == 1 and store.count("cat:cs.LG") == 0
+        store.import_digest(_feed("v2", WHOLE_V2, 4, **kw), category=source)
+        rec = store.get_paper(PID)
+        assert rec is not None and rec.paper.categories == ["cs.CL", "cs.AI"]

@@ -274,7 +274,12 @@ def _still_behind(
 
 
 def apply_to(
-    paper: PaperLike, meta: ArxivMeta, earlier: ArxivMeta | None = None, *, whole: bool = False
+    paper: PaperLike,
+    meta: ArxivMeta,
+    earlier: ArxivMeta | None = None,
+    *,
+    whole: bool = False,
+    listed: Iterable[str] = (),
 ) -> bool:
     """Give `paper` what arXiv's API said of it (`meta`, found); True if it changed.
 
@@ -284,7 +289,10 @@ def apply_to(
     becomes arXiv's (the first version's; a feed's is the day of the
     announcement it came in: found by a bug hunt); its categories become
     arXiv's (primary first) followed by any it had that arXiv does not list,
-    less those only `earlier` listed (but for its title line's own). arXiv's
+    less those only `earlier` listed (but for its title line's own and those
+    the documents listing it gave it: `listed`, remembered in the paper's
+    `Extra.LISTED_CATEGORIES`; a feed's own category was dropped when arXiv's
+    earlier answer listed it too: found by a bug hunt). arXiv's
     whole abstract, kept where the digest's was cut ("" where it was not), goes
     beside the digest's (`arxiv_abstract`), so that the paper's row holds what
     the reader shows and search indexes (a word only arXiv's abstract had was
@@ -305,15 +313,32 @@ def apply_to(
         not paper.authors or (replaced is not None and paper.authors == replaced.authors)
     ):
         paper.authors = list(meta.authors)
+    own_listed = _listed(paper, listed)
     if meta.categories:
         gone = set(replaced.categories) - set(meta.categories) if replaced else set()
         gone.discard(_titled_category(paper))
+        gone -= set(own_listed)
         own = [c for c in paper.categories if c not in gone]
         paper.categories = list(dict.fromkeys([*meta.categories, *own]))
     if meta.published:
         paper.published = meta.published
     paper.arxiv_abstract = meta.abstract if _abstract_applies(paper, meta, whole) else ""
     return (paper.authors, paper.categories, paper.published, paper.arxiv_abstract) != old
+
+
+def _listed(paper: PaperLike, listed: Iterable[str]) -> list[str]:
+    """The categories the documents gave `paper`: those remembered, and `listed`
+    (now remembered too)."""
+    try:
+        known = json.loads(paper.extras.get(Extra.LISTED_CATEGORIES, "") or "[]")
+    except ValueError:
+        known = []
+    if not isinstance(known, list):
+        known = []
+    both = list(dict.fromkeys([*(str(c) for c in known if c), *(c for c in listed if c)]))
+    if both:
+        paper.extras[Extra.LISTED_CATEGORIES] = json.dumps(both, ensure_ascii=False)
+    return both
 
 
 def _titled_category(paper: PaperLike) -> str:

@@ -41,6 +41,18 @@ def listing_kinds(
     return {k for k in (kinds or "").split(",") if k}
 
 
+def listing_categories(conn: sqlite3.Connection, pk: int) -> list[str]:
+    """The categories of the digests listing the paper at `pk` (their sources')."""
+    return [
+        c
+        for (c,) in conn.execute(
+            "SELECT DISTINCT d.category FROM membership m JOIN digests d ON d.pk = m.digest "
+            "WHERE m.paper = ? AND d.category != '' ORDER BY d.date, d.pk",
+            (pk,),
+        )
+    ]
+
+
 def candidates(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[EnrichCandidate]:
     """The papers at `rowids` (in that order) with what arXiv said about them so far."""
     found: dict[int, EnrichCandidate] = {}
@@ -101,7 +113,10 @@ def _fill(conn: sqlite3.Connection, rowid: int, meta: ArxivMeta, earlier: ArxivM
     def change(p: Paper) -> Paper:
         nonlocal filled
         whole = arxiv_meta.abstract_is_whole(listing_kinds(conn, rowid, p.version))
-        filled = arxiv_meta.apply_to(p, meta, earlier, whole=whole)
+        # Before arXiv's first answer, the paper's categories are all its documents'.
+        first = earlier is None or not earlier.found
+        listed = [*(p.categories if first else ()), *listing_categories(conn, rowid)]
+        filled = arxiv_meta.apply_to(p, meta, earlier, whole=whole, listed=listed)
         return p
 
     update_paper(conn, rowid, change)

@@ -36,7 +36,7 @@ from tui_digest.core.listing_key import placements as placements_of
 from tui_digest.core.model import Digest, ImportStats, Paper
 from tui_digest.core.search_index import set_fts_options
 from tui_digest.core.store.bulk import insert_rows
-from tui_digest.core.store.enrichment import listing_kinds
+from tui_digest.core.store.enrichment import listing_categories, listing_kinds
 from tui_digest.core.store.index import Ready, index_rows, unindex_rows
 from tui_digest.core.store.merge import listed_as, merge_paper, version_number
 from tui_digest.core.store.paper_rows import PaperRow, paper_rows_in
@@ -288,7 +288,15 @@ class DigestImport:
         kinds = listing_kinds(self.conn, pk, merged.version, besides=self.dpk)
         if version_number(paper.version) == version_number(merged.version):
             kinds.add(self.kind)
-        arxiv_meta.apply_to(merged, meta, whole=arxiv_meta.abstract_is_whole(kinds))
+        # The categories this document and the digests listing it give it.
+        listed = [*paper.categories, *self._category(), *listing_categories(self.conn, pk)]
+        whole = arxiv_meta.abstract_is_whole(kinds)
+        arxiv_meta.apply_to(merged, meta, whole=whole, listed=listed)
+
+    def _category(self) -> list[str]:
+        """This digest's category (its source's), as a list of at most one."""
+        row = self.conn.execute("SELECT category FROM digests WHERE pk = ?", (self.dpk,)).fetchone()
+        return [row[0]] if row and row[0] else []
 
     # --- finish --------------------------------------------------------------
 
