@@ -459,6 +459,8 @@ class _Run:
                 # waits for the next run, no try counted (`_left_waiting`).
                 await _record_failure(self.store, record.rowid, outcome, counted=False)
             elif exc.streak is not None or _refused_for_good(exc, answered=True):
+                # (a 4xx too: whether it is for good waits for the run's end,
+                # when it is known whether the server answered any request)
                 self.deferred.append((outcome, exc))
             else:
                 await _record_failure(self.store, record.rowid, outcome)
