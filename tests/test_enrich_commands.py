@@ -34,11 +34,13 @@ def setup(tmp_path: Path, capsys):
 
 def test_enrich_asks_once_then_nothing(setup, capsys) -> None:
     db, config = setup
-    with ArxivStandIn({i: Meta(id=i, comments=f"about {i}") for i in IDS}) as api:
+    versions = {"2403.00002": "v2"}  # as the digest announces it
+    known = {i: Meta(id=i, version=versions.get(i, "v1"), comments=f"about {i}") for i in IDS}
+    with ArxivStandIn(known) as api:
         config.write_text(f'[enrich]\napi_url = "{api.url}"\n')
         code, out, err = cli(capsys, "--db", str(db), "enrich", "--config", str(config))
         assert code == 0, err
-        assert "asked arXiv about 3 paper(s) in 1 request(s): 3 found" in out
+        assert "asked arXiv about 3 paper(s) in 1 request(s): 3 found, 0 not known yet" in out
         code, out, _ = cli(capsys, "--db", str(db), "enrich", "--config", str(config))
         assert code == 0 and "nothing to ask arXiv" in out
         assert len(api.asked) == 1 and api.max_results == [3]

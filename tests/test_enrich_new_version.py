@@ -204,3 +204,95 @@ async def test_a_feeds_own_authors_stay_when_arxiv_answers_a_newer_version(
         rec = store.get_paper(PID)
         assert rec is not None and rec.paper.authors == ["A. Alpha"]
         assert store.count("au:beta") == 0
+
+
+async def test_an_answer_of_the_older_version_is_counted_apart_from_found(
+    tmp_path: Path,
+) -> None:
+    """Found by a bug hunt: an answer for v1 when v2 was announced said "1 found",
+    nothing telling that arXiv had not caught up and the paper is asked again."""
+    db = tmp_path / "cache.db"
+    with ArxivStandIn({PID: V1}) as api:
+        _import(db, _digest("v1", CUT_V1, 1))
+        assert "1 found, 0 not known yet" in (await _enrich(db, api, 1)).summary()
+        _import(db, _digest("v2", WHOLE_V2, 2))
+        reports = [await _enrich(db, api, day) for day in (2, 3, 4, 5)]
+    assert [(r.found, r.behind, r.behind_final) for r in reports] == [
+        (0, 1, 0),
+        (0, 1, 0),
+        (0, 0, 1),
+        (0, 0, 0),
+    ]
+    assert "0 found, 1 behind (arXiv answered an older version; asked again tomorrow)" in (
+        reports[0].summary()
+    )
+    assert "0 found, 1 behind (arXiv answered an older version; not asked again)" in (
+        reports[2].summary()
+    )
+
+
+async def test_a_newer_arxiv_feed_abstract_is_whole_however_long(tmp_path: Path) -> None:
+    """Found by a bug hunt: an arXiv feed's abstract is never cut, but one of 990+
+    characters counted as cut, so arXiv's v1 abstract (the longer) was shown and
+    searched in place of the v2 announcement's own, days on, while arXiv lagged."""
+    db = tmp_path / "cache.db"
+    v1_text = "Version one says widgets are great. " * 40  # 1,440 characters
+    v2_text = "Version two says gadgets are better. " * 31  # 1,147: "cut" by length
+    lagging = Meta(**{**V1.__dict__, "abstract": v1_text})
+    with ArxivStandIn({PID: lagging}) as api:
+        _import(db, _feed("v1", v1_text, 1))
+        await _enrich(db, api, 1)
+        _import(db, _feed("v2", v2_text, 2))
+        for day in (2, 3, 4):  # the API still answers v1
+            await _enrich(db, api, day)
+            with Store.open(db) as store:
+                rec = store.get_paper(PID)
+                assert rec is not None
+                assert cited_abstract(rec) == rec.paper.abstract_en
+                assert store.count("abs:gadgets") == 1 and store.count("abs:widgets") == 0
+    with Store.open(db) as store:  # a later import (the importer applies arXiv's answer)
+        store.import_digest(_feed("v2", v2_text, 5))
+        assert store.count("abs:gadgets") == 1 and store.count("abs:widgets") == 0
+
+
+def _feed(version: str, abstract: str, day: int, **kw: object) -> Digest:
+    """An arXiv listing feed's entry (kind "arxiv"): its abstract is whole."""
+    digest = _digest(version, abstract, day, **kw)
+    digest.kind = "arxiv"
+    digest.name = f"arxiv-cs.AI-{day}"
+    return digest
+
+
+AI_V1 = Meta(**{**V1.__dict__, "primary": "cs.AI", "categories": ["cs.AI", "cs.LG"]})
+CL_V2 = Meta(**{**V2.__dict__, "primary": "cs.CL", "categories": ["cs.CL"]})
+
+
+@pytest.mark.parametrize("caught_up", [2, 3])  # the API answers v2 that day
+@pytest.mark.parametrize("given", ["entry", "source"])
+async def test_a_category_the_feed_gives_stays_when_arxiv_drops_it(
+    tmp_path: Path, caught_up: int, given: str
+) -> None:
+    """Found by a bug hunt: cs.AI, listed by the cs.AI feed (its entry's
+    `<category>`, or the source's category) and by arXiv's earlier answer, was
+    dropped with cs.LG when arXiv's newer answer listed cs.CL alone (README: only
+    the categories its earlier answer alone listed are dropped)."""
+    db = tmp_path / "cache.db"
+    kw = {"categories": ["cs.AI"]} if given == "entry" else {}
+    source = "" if given == "entry" else "cs.AI"
+    with ArxivStandIn({PID: AI_V1}) as api:
+        with Store.open(db) as store:
+            store.import_digest(_feed("v1", WHOLE_V2, 1, **kw), category=source)
+        await _enrich(db, api, 1)
+        with Store.open(db) as store:
+            store.import_digest(_feed("v2", WHOLE_V2, 2, **kw), category=source)
+        for day in range(2, caught_up + 1):
+            if day == caught_up:
+                api.known[PID] = CL_V2
+            await _enrich(db, api, day)
+    with Store.open(db) as store:  # a restart
+        rec = store.get_paper(PID)
+        assert rec is not None and rec.paper.categories == ["cs.CL", "cs.AI"]
+        assert store.count("cat:cs.AI") == 1 and store.count("cat:cs.LG") == 0
+        store.import_digest(_feed("v2", WHOLE_V2, 4, **kw), category=source)
+        rec = store.get_paper(PID)
+        assert rec is not None and rec.paper.categories == ["cs.CL", "cs.AI"]

@@ -84,7 +84,9 @@ async def test_enrichment_replaces_a_feed_date_with_arxivs(db: Path) -> None:
     with Store.open(db) as store:
         feed = paper(version="v2", published="2025-09-19", abstract_en="Short.")
         store.import_digest(Digest("a", date="2025-09-19", papers=[feed]))
-        known = {"2609.00001": Meta(id="2609.00001", published="2025-08-30T17:59:59Z")}
+        known = {
+            "2609.00001": Meta(id="2609.00001", version="v2", published="2025-08-30T17:59:59Z")
+        }
         time = FakeTime()
         with ArxivStandIn(known) as api:
             report = await enrich_papers(

@@ -211,6 +211,23 @@ def test_a_bare_key_with_a_dot_is_told_to_be_quoted(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ('GPT-4o = "GPT-4o"\nGPT-4.5 = "GPT-4.5"\n', "GPT-4.5"),
+        ('LLMs = "大模型"\nLLM.agent = "智能体"\n', "LLM.agent"),
+    ],
+)
+def test_a_dotted_key_names_its_own_line_not_an_earlier_key_it_begins(tmp_path, text, term) -> None:
+    """Found by a bug hunt: the line was found by prefix, so `GPT-4o` (line 1) was
+    named for `GPT-4.5` (line 2), and `LLMs` for `LLM.agent`."""
+    path = tmp_path / "terms.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_glossary(path)
+    assert str(info.value).startswith(f"{path}:2: glossary term {term} must be quoted")
+
+
+@pytest.mark.parametrize(
     ("line", "message"),
     [
         ("batch_size = 0", "batch_size must be an integer from 1 to 50"),

@@ -133,3 +133,27 @@ async def test_the_same_400_twice_then_a_success_charges_those_papers(store, llm
     assert (report.done, report.failed, report.aborted) == (1, 2, "")
     extras = [r.paper.extras for r in store.get_papers(rowids)]
     assert [e.get("translate_permanent") for e in extras] == ["1", "1", None]
+
+
+@pytest.mark.parametrize("n", [1, 2])
+async def test_a_400_with_no_answered_request_is_an_ordinary_try(store, llm, n) -> None:
+    """Found by a bug hunt: 1-2 papers (a cron fetch's new ones) all refused with
+    the same 400 never made a streak of 3, and each was marked refused for good, so
+    after-fetch translation never took them again once the configuration was fixed.
+    With no request of the run answered, a 4xx is an ordinary failed try."""
+    rowids = add_papers(store, n)
+    llm.script(Reply.error(400, TEMPERATURE))
+    cfg = config(llm.base_url, concurrency=1)
+    for run in range(1, 3):  # two runs (fetches) before the configuration is fixed
+        report = await translate_papers(store, rowids, cfg, sleep=NoSleep())
+        assert (report.failed, report.aborted) == (n, "")
+        for record in store.get_papers(rowids):
+            extras = record.paper.extras
+            assert "translate_permanent" not in extras, extras
+            assert extras["translate_tries"] == str(run)
+        assert sorted(after_fetch_papers(store, [], limit=50).rowids) == sorted(rowids)
+    llm.script()  # the configuration fixed: the server translates
+    report = await translate_papers(
+        store, after_fetch_papers(store, [], limit=50).rowids, cfg, sleep=NoSleep()
+    )
+    assert report.done == n

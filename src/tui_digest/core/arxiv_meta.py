@@ -101,7 +101,9 @@ class EnrichCandidate:
     rowid: int
     id: str
     version: str
-    abstract_cut: bool  # the digest's English abstract is empty or may have been cut
+    # The paper's English abstract is empty or may have been cut (a digest's, of
+    # 990+ characters; an arXiv feed's is whole: `abstract_is_whole`).
+    abstract_cut: bool
     meta: ArxivMeta | None = None
 
 
@@ -132,9 +134,25 @@ def needs_asking(version: str, meta: ArxivMeta | None, now: dt.datetime) -> bool
     return asked is None or now - asked >= RETRY_AFTER
 
 
-def looks_cut(abstract: str, header: str = "") -> bool:
-    """Whether a digest's English abstract may have been cut at 1,000 characters."""
-    return len(header) + len(abstract) >= CUT_AT - CUT_SLACK
+def looks_cut(abstract: str, header: str = "", *, whole: bool = False) -> bool:
+    """Whether a digest's English abstract may have been cut at 1,000 characters;
+    never when it is known `whole` (an arXiv feed's, `abstract_is_whole`)."""
+    return not whole and len(header) + len(abstract) >= CUT_AT - CUT_SLACK
+
+
+# The kind of digest (`Digest.kind`) arXiv's own listing feeds are read as
+# (core/arxiv_feed.KIND, which this module cannot import: a cycle). Their
+# abstracts are whole; only the generator's (Markdown digest, digest feed,
+# archive record) cuts an English abstract at 1,000 characters.
+ARXIV_FEED_KIND = "arxiv"
+
+
+def abstract_is_whole(kinds: Iterable[str]) -> bool:
+    """Whether a paper's English abstract is whole, `kinds` being the kinds of the
+    documents that list it at its version: only arXiv feeds (any other, or none
+    known, and it may be a digest's, cut by length: `looks_cut`)."""
+    seen = set(kinds)
+    return bool(seen) and seen == {ARXIV_FEED_KIND}
 
 
 def _row(m: ArxivMeta) -> tuple[object, ...]:
@@ -255,7 +273,14 @@ def _still_behind(
     return kept
 
 
-def apply_to(paper: PaperLike, meta: ArxivMeta, earlier: ArxivMeta | None = None) -> bool:
+def apply_to(
+    paper: PaperLike,
+    meta: ArxivMeta,
+    earlier: ArxivMeta | None = None,
+    *,
+    whole: bool = False,
+    listed: Iterable[str] = (),
+) -> bool:
     """Give `paper` what arXiv's API said of it (`meta`, found); True if it changed.
 
     Its EMPTY authors are filled, and those arXiv gave before (`earlier`, the
@@ -264,12 +289,17 @@ def apply_to(paper: PaperLike, meta: ArxivMeta, earlier: ArxivMeta | None = None
     becomes arXiv's (the first version's; a feed's is the day of the
     announcement it came in: found by a bug hunt); its categories become
     arXiv's (primary first) followed by any it had that arXiv does not list,
-    less those only `earlier` listed (but for its title line's own). arXiv's
+    less those only `earlier` listed (but for its title line's own and those
+    the documents listing it gave it: `listed`, remembered in the paper's
+    `Extra.LISTED_CATEGORIES`; a feed's own category was dropped when arXiv's
+    earlier answer listed it too: found by a bug hunt). arXiv's
     whole abstract, kept where the digest's was cut ("" where it was not), goes
     beside the digest's (`arxiv_abstract`), so that the paper's row holds what
     the reader shows and search indexes (a word only arXiv's abstract had was
     shown but never found: found by a bug hunt); an abstract of an older
     version than the paper's only while the paper's own is cut (found by a bug
+    hunt), never when it is `whole` (an arXiv feed's, `abstract_is_whole`; a
+    whole feed abstract of 990+ characters counted as cut: found by a bug
     hunt). Enrichment applies it when arXiv answers, and the importer again
     after every merge of a paper already held, so a later announcement's lists
     never undo it (a re-announced paper lost arXiv's categories for good: found
@@ -283,15 +313,32 @@ def apply_to(paper: PaperLike, meta: ArxivMeta, earlier: ArxivMeta | None = None
         not paper.authors or (replaced is not None and paper.authors == replaced.authors)
     ):
         paper.authors = list(meta.authors)
+    own_listed = _listed(paper, listed)
     if meta.categories:
         gone = set(replaced.categories) - set(meta.categories) if replaced else set()
         gone.discard(_titled_category(paper))
+        gone -= set(own_listed)
         own = [c for c in paper.categories if c not in gone]
         paper.categories = list(dict.fromkeys([*meta.categories, *own]))
     if meta.published:
         paper.published = meta.published
-    paper.arxiv_abstract = meta.abstract if _abstract_applies(paper, meta) else ""
+    paper.arxiv_abstract = meta.abstract if _abstract_applies(paper, meta, whole) else ""
     return (paper.authors, paper.categories, paper.published, paper.arxiv_abstract) != old
+
+
+def _listed(paper: PaperLike, listed: Iterable[str]) -> list[str]:
+    """The categories the documents gave `paper`: those remembered, and `listed`
+    (now remembered too)."""
+    try:
+        known = json.loads(paper.extras.get(Extra.LISTED_CATEGORIES, "") or "[]")
+    except ValueError:
+        known = []
+    if not isinstance(known, list):
+        known = []
+    both = list(dict.fromkeys([*(str(c) for c in known if c), *(c for c in listed if c)]))
+    if both:
+        paper.extras[Extra.LISTED_CATEGORIES] = json.dumps(both, ensure_ascii=False)
+    return both
 
 
 def _titled_category(paper: PaperLike) -> str:
@@ -301,13 +348,13 @@ def _titled_category(paper: PaperLike) -> str:
     return m[1] if m else ""
 
 
-def _abstract_applies(paper: PaperLike, meta: ArxivMeta) -> bool:
+def _abstract_applies(paper: PaperLike, meta: ArxivMeta, whole: bool) -> bool:
     """Whether arXiv's abstract goes beside `paper`'s: unless it is of an older
     version than the paper's and the paper's own is not cut."""
     if not meta.behind and version_number(paper.version) <= version_number(meta.version):
         return True
     header = paper.extras.get(Extra.ABSTRACT_EN_HEADER, "")
-    return not paper.abstract_en or looks_cut(paper.abstract_en, header)
+    return not paper.abstract_en or looks_cut(paper.abstract_en, header, whole=whole)
 
 
 def _newer(a: str, b: str) -> str:

@@ -42,6 +42,10 @@ class Extra:
     TRANSLATE_TRIES: Final = "translate_tries"  # failed attempts since the last success
     # "1": the server refused this paper's request (a 4xx): asking again will not help.
     TRANSLATE_PERMANENT: Final = "translate_permanent"
+    # Written by `arxiv_meta.apply_to` (papers arXiv's API answered for): the
+    # categories the documents listing the paper gave it (an entry's own, its
+    # listing's source's), a JSON list, kept whatever arXiv's answers say.
+    LISTED_CATEGORIES: Final = "listed_categories"
 
 
 # The Chinese fields machine translation may fill, in display order.

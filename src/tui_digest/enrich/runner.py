@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tui_digest.core.arxiv_api import ApiError, RateLimited, parse_response, query_url
+from tui_digest.core.arxiv_meta import MAX_ATTEMPTS, answered, needs_asking
 from tui_digest.core.arxiv_meta import EnrichCandidate as Candidate
-from tui_digest.core.arxiv_meta import needs_asking
 from tui_digest.core.model import InputError
 from tui_digest.core.sanitize import clean_line
 from tui_digest.enrich.config import EnrichConfig
@@ -50,7 +50,11 @@ class EnrichReport:
     planned: int = 0  # candidates that needed asking in this run
     asked: int = 0  # ids sent (an id re-sent after a malformed neighbour counts once)
     requests: int = 0  # requests sent, retries included
-    found: int = 0
+    found: int = 0  # answered at the announced version (or newer)
+    # Answered for an older version than announced (arXiv's API lags): asked
+    # again after a day, or (`behind_final`) not again, MAX_ATTEMPTS reached.
+    behind: int = 0
+    behind_final: int = 0
     missing: int = 0
     invalid: int = 0
     updated: int = 0  # papers whose stored fields changed
@@ -79,7 +83,8 @@ class EnrichReport:
             return f"nothing to ask arXiv: all {self.candidates} paper(s) were asked before"
         text = (
             f"asked arXiv about {self.asked} paper(s) in {self.requests} request(s): "
-            f"{self.found} found, {self.missing} not known yet, {self.invalid} malformed; "
+            f"{self.found} found, {self._behind()}{self.missing} not known yet, "
+            f"{self.invalid} malformed; "
             f"{self.updated} paper(s) updated"
         )
         if self.skipped:
@@ -88,6 +93,20 @@ class EnrichReport:
             text += f"; {self.left} left for the next run"
         if self.stopped:
             text += f"; stopped: {clean_line(self.stopped, 500)}"
+        return text
+
+    def _behind(self) -> str:
+        """The answers of an older version, told apart from "found" (they were
+        counted as found, nothing saying the paper is asked again: found by a bug hunt)."""
+        text = ""
+        if self.behind:
+            text += (
+                f"{self.behind} behind (arXiv answered an older version; asked again tomorrow), "
+            )
+        if self.behind_final:
+            text += (
+                f"{self.behind_final} behind (arXiv answered an older version; not asked again), "
+            )
         return text
 
 
@@ -202,10 +221,26 @@ async def _ask(
         answered = {e.id for e in response.entries}
         if not await _store(store, report, now, pending, response.entries):
             return False
-        report.found += sum(1 for c in pending if c.id in answered)
+        _count_found(report, pending, response.entries)
         report.missing += sum(1 for c in pending if c.id not in answered)
         return True
     return True
+
+
+def _count_found(report: EnrichReport, asked: list[Candidate], entries: list) -> None:
+    """Count the answered candidates: found, or behind (an older version than announced)."""
+    by_id = {e.id: e for e in entries}
+    for c in asked:
+        entry = by_id.get(c.id)
+        if entry is None:
+            continue
+        row = answered(c, c.meta, entry, "")
+        if not row.behind:
+            report.found += 1
+        elif row.attempts < MAX_ATTEMPTS:
+            report.behind += 1
+        else:
+            report.behind_final += 1
 
 
 def _why(exc: FetchError) -> str:

@@ -170,6 +170,9 @@ class LlmClient:
         self.stopped = ""
         # The (kind, key) of the streak that stopped the run, if one did.
         self.stopped_by: tuple[str, str] | None = None
+        # Requests the server answered with a completion: while none has been, a
+        # 4xx may be the configuration's, not the paper's (`runner._refused_for_good`).
+        self.answered = 0
 
     async def __aenter__(self) -> LlmClient:
         return self
@@ -262,6 +265,7 @@ class LlmClient:
                 raise stopping
             return completion
         self._streak.succeeded()
+        self.answered += 1
         return completion
 
     def _give_up_if(self, error: TranslateError, kind: str, key: str = "") -> TranslateError:

@@ -78,9 +78,14 @@ def _table_problem(path: Path, raw: bytes, english: str, table: dict[str, object
 
 
 def _line_of(raw: bytes, key: str) -> int:
-    """The 1-based line where `key` is defined (0 when it cannot be found)."""
+    """The 1-based line where `key` is defined (0 when it cannot be found).
+
+    The key must end where the line's key ends (at a space, `=`, `.` or `]`): a
+    prefix match named the earlier `GPT-4o` line for `GPT-4.5`."""
     for number, line in enumerate(raw.decode("utf-8").splitlines(), 1):
         stripped = line.lstrip().lstrip("[").lstrip()
-        if stripped.startswith((key, f'"{key}"', f"'{key}'")):
-            return number
+        for form in (key, f'"{key}"', f"'{key}'"):
+            rest = stripped[len(form) :] if stripped.startswith(form) else None
+            if rest is not None and (not rest or rest[0] in " \t=.]"):
+                return number
     return 0

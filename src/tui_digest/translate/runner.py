@@ -458,23 +458,28 @@ class _Run:
                 # Not the paper's doing (a key refused, a server given up on): it
                 # waits for the next run, no try counted (`_left_waiting`).
                 await _record_failure(self.store, record.rowid, outcome, counted=False)
-            elif exc.streak is not None:
+            elif exc.streak is not None or _refused_for_good(exc, answered=True):
+                # (a 4xx too: whether it is for good waits for the run's end,
+                # when it is known whether the server answered any request)
                 self.deferred.append((outcome, exc))
             else:
-                await _record_failure(self.store, record.rowid, outcome, _refused_for_good(exc))
+                await _record_failure(self.store, record.rowid, outcome)
             return self.finish(outcome)
         self.report.usage.add(usage)
         return self.finish(await self.save(record, translation))
 
     async def record_deferred(self) -> None:
-        """Record the failures `single` held back (see `deferred`)."""
+        """Record the failures `single` held back (see `deferred`), the run over:
+        whether the server answered any request is known only then."""
         stopped_by = self.client.stopped_by
+        answered = self.client.answered > 0
         for outcome, exc in self.deferred:
             if stopped_by is not None and exc.streak == stopped_by:
                 # Not the paper's doing: it waits, no try counted, no mark.
                 await _record_failure(self.store, outcome.rowid, outcome, counted=False)
             else:
-                await _record_failure(self.store, outcome.rowid, outcome, _refused_for_good(exc))
+                permanent = _refused_for_good(exc, answered=answered)
+                await _record_failure(self.store, outcome.rowid, outcome, permanent)
         self.deferred.clear()
 
     async def save(self, record: PaperRecord, translation: prompt.Translation) -> PaperOutcome:
@@ -541,13 +546,19 @@ async def _records(store: Store, items: Sequence[int | PaperRecord]) -> list[Pap
     return records
 
 
-def _refused_for_good(exc: TranslateError) -> bool:
+def _refused_for_good(exc: TranslateError, *, answered: bool) -> bool:
     """The server refused this paper's request (a 4xx other than a rate limit or a
-    timeout: too long, filtered): sent again, it would be refused again. The
-    fatal 4xx (a rejected key, a wrong URL) stop the run and are not the paper's,
-    nor is a 4xx every request got alike (`_Run.record_deferred`)."""
+    timeout: too long, filtered) while it `answered` some other request of the
+    run: sent again, it would be refused again. The fatal 4xx (a rejected key, a
+    wrong URL) stop the run and are not the paper's, nor is a 4xx every request
+    got alike (`_Run.record_deferred`). With no request answered, a 4xx may be
+    the configuration's (a parameter the model refuses, met by the 1-2 papers of
+    a small run, too few for a streak): an ordinary failed try, so that a fixed
+    configuration gets the paper translated (found by a bug hunt: each was
+    marked refused for good and never taken again)."""
     status = exc.status
-    return status is not None and 400 <= status < 500 and status not in (408, 409, 425, 429)
+    refused = status is not None and 400 <= status < 500 and status not in (408, 409, 425, 429)
+    return refused and answered
 
 
 async def _record_failure(

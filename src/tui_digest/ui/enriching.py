@@ -86,7 +86,7 @@ class Enricher:
             self._show("", slot=SLOT)
             if http is not None:
                 await http.aclose()
-        if report.updated or report.found:
+        if report.updated or report.found or report.behind or report.behind_final:
             from tui_digest.ui.news import CacheChanged
 
             signals_of(self.host.app).cache_changed.publish(CacheChanged("enrich"))

@@ -19,6 +19,39 @@ from tui_digest.core.model import Paper
 from tui_digest.core.store.papers import update_paper
 from tui_digest.core.store.rows import in_chunks
 
+# The kinds (comma-separated) of the documents listing a paper at a version (a
+# listing that gave no version counts as of the paper's at the time).
+_KINDS_AT_VERSION = (
+    "SELECT group_concat(DISTINCT d.kind) FROM membership m JOIN digests d ON d.pk = m.digest "
+    "WHERE m.paper = {paper} AND (m.version = {version} OR m.version = '')"
+)
+
+
+def listing_kinds(
+    conn: sqlite3.Connection, pk: int, version: str, *, besides: int | None = None
+) -> set[str]:
+    """The kinds of the documents listing the paper at `pk` at `version` (but for
+    the digest row `besides`, one being imported again)."""
+    sql = _KINDS_AT_VERSION.format(paper="?", version="?")
+    args: tuple[object, ...] = (pk, version)
+    if besides is not None:
+        sql += " AND m.digest != ?"
+        args = (*args, besides)
+    (kinds,) = conn.execute(sql, args).fetchone()
+    return {k for k in (kinds or "").split(",") if k}
+
+
+def listing_categories(conn: sqlite3.Connection, pk: int) -> list[str]:
+    """The categories of the digests listing the paper at `pk` (their sources')."""
+    return [
+        c
+        for (c,) in conn.execute(
+            "SELECT DISTINCT d.category FROM membership m JOIN digests d ON d.pk = m.digest "
+            "WHERE m.paper = ? AND d.category != '' ORDER BY d.date, d.pk",
+            (pk,),
+        )
+    ]
+
 
 def candidates(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[EnrichCandidate]:
     """The papers at `rowids` (in that order) with what arXiv said about them so far."""
@@ -26,14 +59,19 @@ def candidates(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[EnrichCa
     cut_at = arxiv_meta.CUT_AT - arxiv_meta.CUT_SLACK
     for chunk, marks in in_chunks(rowids):
         # The English abstract's length with its `arXiv:… Abstract:` header, without
-        # reading either: the digests cut the two together at 1,000 characters.
-        for pk, pid, version, length in conn.execute(
+        # reading either: the digests cut the two together at 1,000 characters; and
+        # the kinds of the documents listing the paper at its version (an arXiv
+        # feed's abstract is whole, however long: found by a bug hunt).
+        for pk, pid, version, length, kinds in conn.execute(
             "SELECT pk, id, version, length(abstract_en) + "
-            "length(coalesce(json_extract(extras, '$.abstract_en_header'), '')) "
+            "length(coalesce(json_extract(extras, '$.abstract_en_header'), '')), "
+            f"({_KINDS_AT_VERSION.format(paper='papers.pk', version='papers.version')}) "
             f"FROM papers WHERE pk IN ({marks})",
             tuple(chunk),
         ):
-            found[pk] = EnrichCandidate(pk, pid, version, length == 0 or length >= cut_at)
+            whole = arxiv_meta.abstract_is_whole((kinds or "").split(","))
+            cut = length == 0 or (length >= cut_at and not whole)
+            found[pk] = EnrichCandidate(pk, pid, version, cut)
     metas = arxiv_meta.load(conn, (c.id for c in found.values()))
     out = []
     for pk in rowids:
@@ -74,7 +112,11 @@ def _fill(conn: sqlite3.Connection, rowid: int, meta: ArxivMeta, earlier: ArxivM
 
     def change(p: Paper) -> Paper:
         nonlocal filled
-        filled = arxiv_meta.apply_to(p, meta, earlier)
+        whole = arxiv_meta.abstract_is_whole(listing_kinds(conn, rowid, p.version))
+        # Before arXiv's first answer, the paper's categories are all its documents'.
+        first = earlier is None or not earlier.found
+        listed = [*(p.categories if first else ()), *listing_categories(conn, rowid)]
+        filled = arxiv_meta.apply_to(p, meta, earlier, whole=whole, listed=listed)
         return p
 
     update_paper(conn, rowid, change)

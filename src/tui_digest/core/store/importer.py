@@ -36,8 +36,9 @@ from tui_digest.core.listing_key import placements as placements_of
 from tui_digest.core.model import Digest, ImportStats, Paper
 from tui_digest.core.search_index import set_fts_options
 from tui_digest.core.store.bulk import insert_rows
+from tui_digest.core.store.enrichment import listing_categories, listing_kinds
 from tui_digest.core.store.index import Ready, index_rows, unindex_rows
-from tui_digest.core.store.merge import listed_as, merge_paper
+from tui_digest.core.store.merge import listed_as, merge_paper, version_number
 from tui_digest.core.store.paper_rows import PaperRow, paper_rows_in
 from tui_digest.core.store.rows import (
     INSERT_PAPER,
@@ -153,6 +154,7 @@ class DigestImport:
     progress: Callable[[int], object] | None = None  # papers indexed so far, in steps
     # New papers' rows as single statements: another thread reads ahead (`bulk`).
     bulk: bool = False
+    kind: str = ""  # the document's (`Digest.kind`, set by `touch`)
 
     def start(self) -> None:
         """What each ref brought last time (a same-day update); the digest touched."""
@@ -172,6 +174,7 @@ class DigestImport:
         set_fts_options(self.conn)
 
     def touch(self, kind: str) -> None:
+        self.kind = kind
         if self.existing:
             self.conn.execute(
                 "UPDATE digests SET date = ?, kind = ?, updated_at = ? WHERE pk = ?",
@@ -243,7 +246,7 @@ class DigestImport:
                 old = row.paper()
                 merged = merge_paper(old, paper, revision=paper.id in self.revised)
                 if paper.id in metas:  # arXiv's answer outlives any announcement
-                    arxiv_meta.apply_to(merged, metas[paper.id])
+                    self._apply(merged, pk, paper, metas[paper.id])
                 if merged != old:
                     gone.append((row.sort_key, old))
                     updates.append(update_values(merged, pk))
@@ -270,13 +273,30 @@ class DigestImport:
         merged = merge_paper(old, paper)
         meta = _arxiv_said(self.conn, {row.id: row}).get(row.id)
         if meta is not None:
-            arxiv_meta.apply_to(merged, meta)
+            self._apply(merged, row.pk, paper, meta)
         if merged == old:
             return
         if row.pk not in self.unindexed:
             unindex_rows(self.conn, [(row.sort_key, old)])
             self.unindexed.add(row.pk)
         self.conn.execute(UPDATE_PAPER, update_values(merged, row.pk))
+
+    def _apply(self, merged: Paper, pk: int, paper: Paper, meta: ArxivMeta) -> None:
+        """Apply arXiv's answer to `merged` (the row at `pk` with this document's
+        `paper`), knowing whether its abstract is whole: the kinds of the documents
+        listing it at its version, this one's too when it gave that version."""
+        kinds = listing_kinds(self.conn, pk, merged.version, besides=self.dpk)
+        if version_number(paper.version) == version_number(merged.version):
+            kinds.add(self.kind)
+        # The categories this document and the digests listing it give it.
+        listed = [*paper.categories, *self._category(), *listing_categories(self.conn, pk)]
+        whole = arxiv_meta.abstract_is_whole(kinds)
+        arxiv_meta.apply_to(merged, meta, whole=whole, listed=listed)
+
+    def _category(self) -> list[str]:
+        """This digest's category (its source's), as a list of at most one."""
+        row = self.conn.execute("SELECT category FROM digests WHERE pk = ?", (self.dpk,)).fetchone()
+        return [row[0]] if row and row[0] else []
 
     # --- finish --------------------------------------------------------------
 
