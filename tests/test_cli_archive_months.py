@@ -126,3 +126,39 @@ def test_interleaved_tar_months_count_every_record_once(tmp_path, db, capsys) ->
             "archive-2024-02": 2,
             "archive-2024-03": 2,
         }
+
+
+@pytest.mark.parametrize("kind", ["zip", "folder"])
+def test_own_month_copy_wins_after_more_strays_than_a_batch(
+    tmp_path, db, capsys, monkeypatch, kind
+) -> None:
+    """With more misplaced copies than BATCH read first, they were written, the copies
+    in the ids' month folder skipped, and the warning said the wrong copy was skipped
+    (regression hunt `regarchive` #1)."""
+    from tui_digest import cli_archive
+
+    monkeypatch.setattr(cli_archive, "BATCH", 2)
+    ids = ["2403.00001", "2403.00002", "2403.00003"]
+    members = [(member_name(i, "24/02"), record(i, tldr="二月的错放副本")) for i in ids]
+    members += [(member_name(i), record(i, tldr="三月文件夹的副本")) for i in ids]
+    if kind == "zip":
+        source = write_zip(tmp_path / "strays.zip", members)
+    else:
+        source = write_tree(tmp_path / "strays", members)
+    code, out, err = cli(capsys, db, "import", str(source))
+    assert code == 0, err
+    for i in ids:
+        assert _tldr(capsys, db, i) == "三月文件夹的副本"
+    warnings = err.splitlines()
+    assert len(warnings) == 3
+    for i in ids:
+        [line] = [w for w in warnings if f"/{i}.json" in w.split(": warning:")[0]]
+        assert "papers/24/02/" in line.split(": warning:")[0]  # the misplaced copy is named
+        assert f"papers/24/03/{i}.json" in line  # with the copy that won
+        assert "this copy was skipped" not in line
+    # The first two were written, then replaced by their own month's copy; the
+    # third was still held when its own copy came (a duplicate skipped).
+    assert "6 paper records (archive): 3 new, 2 updated, 0 unchanged, 1 duplicate skipped" in out
+    code, out, _err = cli(capsys, db, "import", str(source))
+    for i in ids:
+        assert _tldr(capsys, db, i) == "三月文件夹的副本"
