@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_records import cli, member_name, record, write_tree
+from archive_records import cli, member_name, record, write_tar, write_tree, write_zip
 from tui_digest.core.archive_input import iter_records
 from tui_digest.core.store import Store
 
@@ -95,3 +95,26 @@ def test_a_folder_of_other_json_only_is_said_to_hold_nothing(tmp_path, db, capsy
     _code, out, err = cli(capsys, db, "import", str(folder))
     assert out == ""
     assert err == f"{folder}: no *.md, *.xml or papers/YY/MM/*.json files found\n"
+
+
+MAC_FORK = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X  "  # an AppleDouble `._` file
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar"])
+def test_an_archive_leaves_out_macos_forks_and_hidden_folders(tmp_path, db, capsys, kind) -> None:
+    """A Finder zip's `__MACOSX/…/._*.json` were errors (exit 1) and a `.git/papers/…`
+    record was imported; a folder leaves them out (regression hunt `regarchive` #2)."""
+    members = [
+        ("./repo/" + member_name("2403.00011"), record("2403.00011")),
+        ("__MACOSX/repo/papers/24/03/._2403.00011.json", MAC_FORK),
+        ("repo/papers/24/03/._2403.00012.json", MAC_FORK),
+        ("repo/.git/" + member_name("2403.00013"), record("2403.00013")),
+    ]
+    if kind == "zip":
+        source = write_zip(tmp_path / "mac.zip", members)
+    else:
+        source = write_tar(tmp_path / "mac.tar.gz", members)
+    code, out, err = cli(capsys, db, "import", str(source))
+    assert code == 0, err
+    assert err == ""
+    assert out == f"{source}: 1 paper record (archive): 1 new, 0 updated, 0 unchanged\n"

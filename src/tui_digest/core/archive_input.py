@@ -41,6 +41,24 @@ RECORD_SUFFIX = ".json"
 # (the repository's top-level Markdown and XML are today's digests, fetched as such).
 _RECORD_PATH_RE = re.compile(r"(?:^|/)papers/(\d{2})/(\d{2})/[^/]+\.json$")
 
+# A macOS zip's resource forks (`__MACOSX/…/._x.json`): no records.
+_MACOS_FORKS = "__MACOSX"
+
+
+def is_record_member(name: str) -> bool:
+    """Whether an archive's member called `name` is read as a record: the folder
+    walk's rule (`record_files`), so `__MACOSX/…`, `._x.json` and hidden folders
+    (`.git/`) are left out; `./` and `../` are no hidden names. (A Finder zip's
+    AppleDouble `._*.json` were each "not valid JSON", exit 1: regression hunt
+    `regarchive` #2.)"""
+    if not _RECORD_PATH_RE.search(name):
+        return False
+    parts = name.split("/")
+    return not any(
+        part == _MACOS_FORKS or (part.startswith(".") and part not in (".", "..")) for part in parts
+    )
+
+
 # progress(done, total): units are files for folders and zips, bytes read for tars.
 Progress = Callable[[int, int], None]
 
@@ -210,7 +228,7 @@ def _zip(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
                 str(path), f"{len(infos)} members is more than the limit of {limits.max_members}"
             )
         records = sorted(
-            (i for i in infos if not i.is_dir() and _RECORD_PATH_RE.search(i.filename)),
+            (i for i in infos if not i.is_dir() and is_record_member(i.filename)),
             key=lambda i: i.filename,
         )
         total = 0
@@ -327,7 +345,7 @@ def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
                         f"more than {limits.max_total_bytes} bytes decompressed; "
                         "stopped (the records before were read)",
                     )
-                if info.isdir() or not _RECORD_PATH_RE.search(info.name):
+                if info.isdir() or not is_record_member(info.name):
                     continue
                 name = _member_name(path, info.name)
                 if not info.isfile():  # (skipped silently before: bug hunt `archive` #9)
