@@ -162,3 +162,39 @@ def test_own_month_copy_wins_after_more_strays_than_a_batch(
     code, out, _err = cli(capsys, db, "import", str(source))
     for i in ids:
         assert _tldr(capsys, db, i) == "三月文件夹的副本"
+
+
+def _title(capsys, db: Path, paper_id: str) -> str:
+    [obj] = json.loads(cli(capsys, db, "search", f"id:{paper_id}", "--json")[1])
+    return str(obj["title_en"])
+
+
+def test_an_archive_record_again_never_replaces_a_daily_digests_text(tmp_path, db, capsys) -> None:
+    """Re-importing the same record after another record of its month came replaced
+    the daily digest's title with the archive's, "1 updated" (regression hunt
+    `regarchive` #3): the month, dated the 1st, revised the paper as its newest list."""
+    cli(capsys, db, "import", str(MINI))
+    daily = _title(capsys, db, "2403.00001")
+    one = write_tree(tmp_path / "r1", [(member_name("2403.00001"), record("2403.00001"))])
+    other = write_tree(tmp_path / "r2", [(member_name("2403.00050"), record("2403.00050"))])
+    _code, out, _err = cli(capsys, db, "import", str(one))
+    assert "1 paper record (archive): 0 new, 1 updated, 0 unchanged" in out  # its summary
+    assert _title(capsys, db, "2403.00001") == daily
+    cli(capsys, db, "import", str(other))
+    for _ in range(2):
+        code, out, err = cli(capsys, db, "import", str(one))
+        assert code == 0, err
+        assert "1 paper record (archive): 0 new, 0 updated, 1 unchanged" in out
+        assert _title(capsys, db, "2403.00001") == daily
+
+
+def test_an_archive_record_still_corrects_its_archive_only_paper(tmp_path, db, capsys) -> None:
+    """A newer copy of a record (the generator's corrected summary) still revises a
+    paper no daily digest lists."""
+    first = write_tree(tmp_path / "r1", [(member_name("2403.00001"), record("2403.00001"))])
+    cli(capsys, db, "import", str(first))
+    fixed = record("2403.00001", tldr="更正后的总结。")
+    again = write_tree(tmp_path / "r2", [(member_name("2403.00001"), fixed)])
+    _code, out, _err = cli(capsys, db, "import", str(again))
+    assert "1 paper record (archive): 0 new, 1 updated, 0 unchanged" in out
+    assert _tldr(capsys, db, "2403.00001") == "更正后的总结。"
