@@ -88,13 +88,21 @@ def test_one_json_file_named_still_imports_wherever_it_is(tmp_path, db, capsys) 
     assert "1 paper record (archive): 1 new" in out
 
 
-def test_a_folder_of_other_json_only_is_said_to_hold_nothing(tmp_path, db, capsys) -> None:
+@pytest.mark.parametrize("holds", ["other json", "a misfiled record", "nothing"])
+def test_a_folder_with_nothing_to_import_is_an_error(tmp_path, db, capsys, holds) -> None:
+    """It exited 0, so a cron job importing a wrongly pointed folder never noticed,
+    while an archive with no records exits 1 (regression hunt `regarchive` #4)."""
     folder = tmp_path / "tools"
     folder.mkdir()
-    (folder / "config.json").write_text('{"link": "https://example.com"}')
-    _code, out, err = cli(capsys, db, "import", str(folder))
+    if holds == "other json":
+        (folder / "config.json").write_text('{"link": "https://example.com"}')
+    elif holds == "a misfiled record":
+        (folder / "papers" / "24").mkdir(parents=True)
+        (folder / "papers" / "24" / "a.json").write_text('{"title": "x"}')
+    code, out, err = cli(capsys, db, "import", str(folder))
+    assert code == 1
     assert out == ""
-    assert err == f"{folder}: no *.md, *.xml or papers/YY/MM/*.json files found\n"
+    assert err == f"{folder}: error: no *.md, *.xml or papers/YY/MM/*.json files found\n"
 
 
 MAC_FORK = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X  "  # an AppleDouble `._` file
