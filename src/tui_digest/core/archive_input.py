@@ -156,7 +156,9 @@ def iter_records(
     kind = "" if path.is_dir() else unread_kind(path)
     if kind:
         raise ArchiveError(
-            str(path), f"{kind}: only .zip, .tar.gz (.tgz) and .tar archives are read"
+            str(path),
+            f"{kind}: only .zip, .tar.gz (.tgz) and .tar archives are read; "
+            "unpack it and import the folder",
         )
     if path.is_dir():
         yield from _folder(path, limits, progress)
