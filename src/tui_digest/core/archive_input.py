@@ -298,6 +298,42 @@ class _CountingReader:
         return data
 
 
+_GZIP_OF_NO_TAR = (
+    "gzip-compressed, but no tar archive inside: "
+    "decompress it (gunzip) and import the file it holds"
+)
+
+
+def _gzip_of_no_tar(path: Path) -> bool:
+    """Whether `path` is gzip data whose start is no (POSIX) tar header: a
+    gzipped record or digest (`x.json.gz`), not a damaged archive (it was "not a
+    readable zip or tar archive (truncated header)": regression hunt `regarchive` #5)."""
+    try:
+        with gzip.open(path, "rb") as fh:
+            head = fh.read(512)
+    except (OSError, EOFError, zlib.error):
+        return False  # (damaged: said as such)
+    return head[257:262] != b"ustar"
+
+
+def _open_tar(path: Path, fh: IO[bytes], counting: _CountingReader) -> tarfile.TarFile:
+    """The tar in `fh` (gzipped or not), read through `counting` as a stream."""
+    try:
+        # gzip is undone here rather than by tarfile: GzipFile raises on a
+        # truncated stream, where tarfile's own stream reader sees a clean end.
+        stream: IO[bytes] = counting  # type: ignore[assignment]
+        if fh.read(2) == b"\x1f\x8b":
+            # typeshed wants a read-only file object; the counting reader is one in practice.
+            stream = gzip.GzipFile(fileobj=counting, mode="rb")  # type: ignore[call-overload]
+        fh.seek(0)
+        # Stream mode ("r|"): one pass over the file, no seeking back.
+        return tarfile.open(fileobj=stream, mode="r|")
+    except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
+        if isinstance(exc, tarfile.ReadError) and _gzip_of_no_tar(path):
+            raise ArchiveError(str(path), _GZIP_OF_NO_TAR) from None
+        raise ArchiveError(str(path), f"not a readable zip or tar archive ({exc})") from None
+
+
 def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Member]:
     try:
         size = os.path.getsize(path)
@@ -308,18 +344,7 @@ def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
     members = 0
     total = 0
     try:
-        try:
-            # gzip is undone here rather than by tarfile: GzipFile raises on a
-            # truncated stream, where tarfile's own stream reader sees a clean end.
-            stream: IO[bytes] = counting  # type: ignore[assignment]
-            if fh.read(2) == b"\x1f\x8b":
-                # typeshed wants a read-only file object; the counting reader is one in practice.
-                stream = gzip.GzipFile(fileobj=counting, mode="rb")  # type: ignore[call-overload]
-            fh.seek(0)
-            # Stream mode ("r|"): one pass over the file, no seeking back.
-            tf = tarfile.open(fileobj=stream, mode="r|")  # noqa: SIM115 (closed by `with tf`)
-        except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
-            raise ArchiveError(str(path), f"not a readable zip or tar archive ({exc})") from None
+        tf = _open_tar(path, fh, counting)
         with tf:
             while True:
                 try:
