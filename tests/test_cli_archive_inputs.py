@@ -126,3 +126,21 @@ def test_an_archive_leaves_out_macos_forks_and_hidden_folders(tmp_path, db, caps
     assert code == 0, err
     assert err == ""
     assert out == f"{source}: 1 paper record (archive): 1 new, 0 updated, 0 unchanged\n"
+
+
+def test_a_symlinked_month_folder_is_named(tmp_path, db, capsys) -> None:
+    """Its records were neither imported nor named (regression hunt `regarchive` #5)."""
+    elsewhere = write_tree(
+        tmp_path / "elsewhere", [(member_name("2404.00001"), record("2404.00001"))]
+    )
+    repo = write_tree(tmp_path / "repo", [(member_name("2403.00001"), record("2403.00001"))])
+    link = repo / "papers" / "24" / "04"
+    link.symlink_to(elsewhere / "papers" / "24" / "04", target_is_directory=True)
+    code, out, err = cli(capsys, db, "import", str(repo))
+    assert code == 0, err
+    assert err == (
+        f"{link}: warning: a symbolic link to a folder "
+        f"(to {str(elsewhere / 'papers' / '24' / '04')!r}), not followed: "
+        "import that folder itself\n"
+    )
+    assert f"{repo}: 1 paper record (archive): 1 new, 0 updated, 0 unchanged" in out

@@ -156,6 +156,9 @@ class _Import:
 
     def _take(self, member: Member) -> None:
         result = self.result
+        if member.warning:
+            self.problems.append(f"{member.name}: warning: {member.warning}")
+            return
         if member.data is None:
             result.failed += 1
             self.problems.append(f"{member.name}: error: {member.error}")

@@ -78,6 +78,7 @@ class Member:
     name: str  # for messages: `path` or `archive.zip!papers/24/03/2403.1.json`
     data: bytes | None
     error: str = ""
+    warning: str = ""  # no record, only a word about this name (`data` is None)
 
 
 def is_archive(path: Path) -> bool:
@@ -184,15 +185,29 @@ def _one_file(path: Path, name: str, limits: Limits) -> Member:
     return Member(name, data)
 
 
-def record_files(root: Path) -> list[Path]:
+# A folder that holds records, or folders of them: `papers`, `papers/24`, `papers/24/03`.
+_RECORD_FOLDER_RE = re.compile(r"(?:^|/)papers(?:/\d{2}){0,2}$")
+
+
+def record_files(root: Path, links: list[Path] | None = None) -> list[Path]:
     """The records of a folder tree, sorted: as in an archive, only `papers/YY/MM/*.json`
     (the path from `/` decides, so the month folder itself may be named), and not in
     hidden folders (`.git`, `.vscode`) below `root`, as the digest walk skips them
     (`folder_walk`). Every *.json was read before: an editor's settings or a tool's
-    config made a clone's import fail (bug hunt `archive` #4)."""
+    config made a clone's import fail (bug hunt `archive` #4).
+
+    Symbolic links to folders are not followed (as by the digest walk); those
+    that stand for a folder of records (`papers/24/04`) are added to `links`, to
+    be named (skipped without a word before: regression hunt `regarchive` #5)."""
     found: list[Path] = []
     for top, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if links is not None:
+            links.extend(
+                Path(top, d)
+                for d in dirs
+                if Path(top, d).is_symlink() and _RECORD_FOLDER_RE.search(Path(top, d).as_posix())
+            )
         for name in files:
             path = Path(top, name)
             if (
@@ -207,11 +222,25 @@ def record_files(root: Path) -> list[Path]:
 
 def _folder(root: Path, limits: Limits, progress: Progress | None) -> Iterator[Member]:
     # (A published folder's index.json is no record: `import` reads the folder through it.)
-    files = record_files(root)
+    links: list[Path] = []
+    files = record_files(root, links)
+    for link in sorted(links):
+        yield Member(str(link), None, warning=_folder_link(link))
     for done, p in enumerate(files, 1):
         yield _one_file(p, str(p), limits)
         if progress is not None:
             progress(done, len(files))
+
+
+def _folder_link(link: Path) -> str:
+    try:
+        target = os.readlink(link)
+    except OSError as exc:
+        target = exc.strerror or str(exc)
+    return (
+        f"a symbolic link to a folder (to {clean_line(target, 200)!r}), not followed: "
+        "import that folder itself"
+    )
 
 
 def _member_name(archive: Path, inner: str) -> str:
