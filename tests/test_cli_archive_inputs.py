@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_records import cli, member_name, record, write_tree
+from archive_records import cli, member_name, record, write_tar, write_tree, write_zip
 from tui_digest.core.archive_input import iter_records
 from tui_digest.core.store import Store
 
@@ -88,10 +88,59 @@ def test_one_json_file_named_still_imports_wherever_it_is(tmp_path, db, capsys) 
     assert "1 paper record (archive): 1 new" in out
 
 
-def test_a_folder_of_other_json_only_is_said_to_hold_nothing(tmp_path, db, capsys) -> None:
+@pytest.mark.parametrize("holds", ["other json", "a misfiled record", "nothing"])
+def test_a_folder_with_nothing_to_import_is_an_error(tmp_path, db, capsys, holds) -> None:
+    """It exited 0, so a cron job importing a wrongly pointed folder never noticed,
+    while an archive with no records exits 1 (regression hunt `regarchive` #4)."""
     folder = tmp_path / "tools"
     folder.mkdir()
-    (folder / "config.json").write_text('{"link": "https://example.com"}')
-    _code, out, err = cli(capsys, db, "import", str(folder))
+    if holds == "other json":
+        (folder / "config.json").write_text('{"link": "https://example.com"}')
+    elif holds == "a misfiled record":
+        (folder / "papers" / "24").mkdir(parents=True)
+        (folder / "papers" / "24" / "a.json").write_text('{"title": "x"}')
+    code, out, err = cli(capsys, db, "import", str(folder))
+    assert code == 1
     assert out == ""
-    assert err == f"{folder}: no *.md, *.xml or papers/YY/MM/*.json files found\n"
+    assert err == f"{folder}: error: no *.md, *.xml or papers/YY/MM/*.json files found\n"
+
+
+MAC_FORK = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X  "  # an AppleDouble `._` file
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar"])
+def test_an_archive_leaves_out_macos_forks_and_hidden_folders(tmp_path, db, capsys, kind) -> None:
+    """A Finder zip's `__MACOSX/…/._*.json` were errors (exit 1) and a `.git/papers/…`
+    record was imported; a folder leaves them out (regression hunt `regarchive` #2)."""
+    members = [
+        ("./repo/" + member_name("2403.00011"), record("2403.00011")),
+        ("__MACOSX/repo/papers/24/03/._2403.00011.json", MAC_FORK),
+        ("repo/papers/24/03/._2403.00012.json", MAC_FORK),
+        ("repo/.git/" + member_name("2403.00013"), record("2403.00013")),
+    ]
+    if kind == "zip":
+        source = write_zip(tmp_path / "mac.zip", members)
+    else:
+        source = write_tar(tmp_path / "mac.tar.gz", members)
+    code, out, err = cli(capsys, db, "import", str(source))
+    assert code == 0, err
+    assert err == ""
+    assert out == f"{source}: 1 paper record (archive): 1 new, 0 updated, 0 unchanged\n"
+
+
+def test_a_symlinked_month_folder_is_named(tmp_path, db, capsys) -> None:
+    """Its records were neither imported nor named (regression hunt `regarchive` #5)."""
+    elsewhere = write_tree(
+        tmp_path / "elsewhere", [(member_name("2404.00001"), record("2404.00001"))]
+    )
+    repo = write_tree(tmp_path / "repo", [(member_name("2403.00001"), record("2403.00001"))])
+    link = repo / "papers" / "24" / "04"
+    link.symlink_to(elsewhere / "papers" / "24" / "04", target_is_directory=True)
+    code, out, err = cli(capsys, db, "import", str(repo))
+    assert code == 0, err
+    assert err == (
+        f"{link}: warning: a symbolic link to a folder "
+        f"(to {str(elsewhere / 'papers' / '24' / '04')!r}), not followed: "
+        "import that folder itself\n"
+    )
+    assert f"{repo}: 1 paper record (archive): 1 new, 0 updated, 0 unchanged" in out

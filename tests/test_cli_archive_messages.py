@@ -154,7 +154,8 @@ def test_symbolic_and_hard_links_are_named(tmp_path, db, capsys) -> None:
 def test_other_compressed_archives_say_which_are_read(
     tmp_path, db, capsys, suffix, label, compress
 ) -> None:
-    """They were 'binary data, not a digest or feed'."""
+    """They were 'binary data, not a digest or feed'; then the README's hint was
+    missing (regression hunt `regarchive` #5)."""
     tar = write_tar(tmp_path / "x.tar.gz", [(NAME, record("2401.00001"))])
     kinds = {f"repo{suffix}": f"a {suffix} archive", "noext": f"{label}-compressed data"}
     for name, kind in kinds.items():
@@ -163,7 +164,8 @@ def test_other_compressed_archives_say_which_are_read(
         code, out, err = cli(capsys, db, "import", str(path))
         assert code == 1 and out == ""
         assert err == (
-            f"{path}: error: {kind}: only .zip, .tar.gz (.tgz) and .tar archives are read\n"
+            f"{path}: error: {kind}: only .zip, .tar.gz (.tgz) and .tar archives are read; "
+            "unpack it and import the folder\n"
         )
 
 
@@ -191,3 +193,17 @@ def test_ctrl_c_says_what_was_written(tmp_path, db, capsys, monkeypatch) -> None
     )
     with Store.open(db, readonly=True) as store:
         assert {d.name: d.count for d in store.digests()} == {"archive-2024-01": 2}
+
+
+@pytest.mark.parametrize("name", ["2401.00001.json.gz", "digest.md.gz"])
+def test_a_gzipped_single_file_is_not_called_a_damaged_archive(tmp_path, db, capsys, name) -> None:
+    """It was 'not a readable zip or tar archive (truncated header)', as if a damaged
+    download (regression hunt `regarchive` #5)."""
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(encoded(record("2401.00001"))))
+    code, out, err = cli(capsys, db, "import", str(path))
+    assert code == 1 and out == ""
+    assert err == (
+        f"{path}: error: gzip-compressed, but no tar archive inside: "
+        "decompress it (gunzip) and import the file it holds\n"
+    )

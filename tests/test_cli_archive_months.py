@@ -126,3 +126,75 @@ def test_interleaved_tar_months_count_every_record_once(tmp_path, db, capsys) ->
             "archive-2024-02": 2,
             "archive-2024-03": 2,
         }
+
+
+@pytest.mark.parametrize("kind", ["zip", "folder"])
+def test_own_month_copy_wins_after_more_strays_than_a_batch(
+    tmp_path, db, capsys, monkeypatch, kind
+) -> None:
+    """With more misplaced copies than BATCH read first, they were written, the copies
+    in the ids' month folder skipped, and the warning said the wrong copy was skipped
+    (regression hunt `regarchive` #1)."""
+    from tui_digest import cli_archive
+
+    monkeypatch.setattr(cli_archive, "BATCH", 2)
+    ids = ["2403.00001", "2403.00002", "2403.00003"]
+    members = [(member_name(i, "24/02"), record(i, tldr="二月的错放副本")) for i in ids]
+    members += [(member_name(i), record(i, tldr="三月文件夹的副本")) for i in ids]
+    if kind == "zip":
+        source = write_zip(tmp_path / "strays.zip", members)
+    else:
+        source = write_tree(tmp_path / "strays", members)
+    code, out, err = cli(capsys, db, "import", str(source))
+    assert code == 0, err
+    for i in ids:
+        assert _tldr(capsys, db, i) == "三月文件夹的副本"
+    warnings = err.splitlines()
+    assert len(warnings) == 3
+    for i in ids:
+        [line] = [w for w in warnings if f"/{i}.json" in w.split(": warning:")[0]]
+        assert "papers/24/02/" in line.split(": warning:")[0]  # the misplaced copy is named
+        assert f"papers/24/03/{i}.json" in line  # with the copy that won
+        assert "this copy was skipped" not in line
+    # The first two were written, then replaced by their own month's copy; the
+    # third was still held when its own copy came (a duplicate skipped).
+    assert "6 paper records (archive): 3 new, 2 updated, 0 unchanged, 1 duplicate skipped" in out
+    code, out, _err = cli(capsys, db, "import", str(source))
+    for i in ids:
+        assert _tldr(capsys, db, i) == "三月文件夹的副本"
+
+
+def _title(capsys, db: Path, paper_id: str) -> str:
+    [obj] = json.loads(cli(capsys, db, "search", f"id:{paper_id}", "--json")[1])
+    return str(obj["title_en"])
+
+
+def test_an_archive_record_again_never_replaces_a_daily_digests_text(tmp_path, db, capsys) -> None:
+    """Re-importing the same record after another record of its month came replaced
+    the daily digest's title with the archive's, "1 updated" (regression hunt
+    `regarchive` #3): the month, dated the 1st, revised the paper as its newest list."""
+    cli(capsys, db, "import", str(MINI))
+    daily = _title(capsys, db, "2403.00001")
+    one = write_tree(tmp_path / "r1", [(member_name("2403.00001"), record("2403.00001"))])
+    other = write_tree(tmp_path / "r2", [(member_name("2403.00050"), record("2403.00050"))])
+    _code, out, _err = cli(capsys, db, "import", str(one))
+    assert "1 paper record (archive): 0 new, 1 updated, 0 unchanged" in out  # its summary
+    assert _title(capsys, db, "2403.00001") == daily
+    cli(capsys, db, "import", str(other))
+    for _ in range(2):
+        code, out, err = cli(capsys, db, "import", str(one))
+        assert code == 0, err
+        assert "1 paper record (archive): 0 new, 0 updated, 1 unchanged" in out
+        assert _title(capsys, db, "2403.00001") == daily
+
+
+def test_an_archive_record_still_corrects_its_archive_only_paper(tmp_path, db, capsys) -> None:
+    """A newer copy of a record (the generator's corrected summary) still revises a
+    paper no daily digest lists."""
+    first = write_tree(tmp_path / "r1", [(member_name("2403.00001"), record("2403.00001"))])
+    cli(capsys, db, "import", str(first))
+    fixed = record("2403.00001", tldr="更正后的总结。")
+    again = write_tree(tmp_path / "r2", [(member_name("2403.00001"), fixed)])
+    _code, out, _err = cli(capsys, db, "import", str(again))
+    assert "1 paper record (archive): 0 new, 1 updated, 0 unchanged" in out
+    assert _tldr(capsys, db, "2403.00001") == "更正后的总结。"

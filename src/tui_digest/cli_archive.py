@@ -120,8 +120,10 @@ class _Import:
     Each id is imported once a run. The generator files a record under its id's
     month (`papers/24/03/2403.00042.json`); a copy in another month's folder is
     held to the end of the run and written only when no copy in the right folder
-    came. Any other second copy is skipped, named with the first (the last copy
-    won silently before, and re-importing the same archive said "updated"
+    came (more than BATCH such copies are written on the way: a copy in the right
+    folder read after that is written over its stray, so a re-import counts both
+    as updated). Any other second copy is skipped, named with the first (the last
+    copy won silently before, and re-importing the same archive said "updated"
     forever: bug hunt `archive` #2).
     """
 
@@ -154,6 +156,9 @@ class _Import:
 
     def _take(self, member: Member) -> None:
         result = self.result
+        if member.warning:
+            self.problems.append(f"{member.name}: warning: {member.warning}")
+            return
         if member.data is None:
             result.failed += 1
             self.problems.append(f"{member.name}: error: {member.error}")
@@ -181,7 +186,7 @@ class _Import:
         if not fits:
             self.strays[paper.id] = paper
             if len(self.strays) >= BATCH:
-                self._flush_strays()  # (memory stays bounded; later copies are skipped)
+                self._flush_strays()  # (memory stays bounded: see `_first_copy`)
             return
         if month not in self.pending and self.pending:
             self._flush()  # the next month started: write the one before
@@ -196,13 +201,20 @@ class _Import:
         if before is None:
             self.taken[paper_id] = (name, fits)
             return True
-        self.result.skipped += 1
         kept, kept_fits = before
-        if fits and not kept_fits and paper_id in self.strays:
-            del self.strays[paper_id]  # (not written yet)
+        if fits and not kept_fits:
             self.taken[paper_id] = (name, fits)
-            self.problems.append(_in_wrong_folder(kept, paper_id, name))
+            if paper_id in self.strays:
+                del self.strays[paper_id]  # (not written yet)
+                self.result.skipped += 1
+                self.problems.append(_in_wrong_folder(kept, paper_id, name))
+            else:
+                # More than BATCH strays were held, so it was written: this copy is
+                # written over it (it was skipped, and the stray kept: regression
+                # hunt `regarchive` #1).
+                self.problems.append(_written_before(kept, paper_id, name))
             return True
+        self.result.skipped += 1
         if kept_fits and not fits:
             self.problems.append(_in_wrong_folder(name, paper_id, kept))
         else:
@@ -242,6 +254,13 @@ def _in_wrong_folder(skipped: str, paper_id: str, kept: str) -> str:
     return (
         f"{skipped}: warning: {paper_id} is not of this folder's month; "
         f"imported from {kept}, and this copy skipped"
+    )
+
+
+def _written_before(stray: str, paper_id: str, own: str) -> str:
+    return (
+        f"{stray}: warning: {paper_id} is not of this folder's month; this copy was "
+        f"imported before the one in its month folder was read, and {own} replaced it"
     )
 
 

@@ -47,7 +47,7 @@ _HEAD = 1 << 20  # bytes read to tell a digest from a feed
 def _open_inputs(
     paths: list[str], cap: int, named: str | None = None
 ) -> Iterator[tuple[str, Callable[[], BinaryIO] | None, str]]:
-    """(source, opener, category) per input; (message, None, "") for a folder with none.
+    """(source, opener, category) per input; (error message, None, "") for a folder with none.
 
     A file's source is its absolute path: the digests of a source are its days,
     so `cs.AI.md` imported in two folders (or as `./cs.AI.md` and `../x/cs.AI.md`)
@@ -82,8 +82,12 @@ def _open_inputs(
             published = published_folders(path)
             found = document_files(path, leave_out=published)
             if not found and not published and not record_files(path):
+                # An error, as an archive holding no records is: it exited 0, and
+                # a cron job's wrongly pointed folder went unnoticed (regression
+                # hunt `regarchive` #4).
                 yield (
-                    f"{for_terminal(path)}: no *.md, *.xml or papers/YY/MM/*.json files found",
+                    f"{for_terminal(path)}: error: "
+                    "no *.md, *.xml or papers/YY/MM/*.json files found",
                     None,
                     "",
                 )
@@ -154,6 +158,7 @@ def import_documents(
                     continue
                 report(group.commit())  # (its lines come first)
                 if opener is None:
+                    failed += 1
                     with bar.below():
                         print(source, file=sys.stderr)  # a folder without documents
                     continue

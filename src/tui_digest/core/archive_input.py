@@ -41,6 +41,24 @@ RECORD_SUFFIX = ".json"
 # (the repository's top-level Markdown and XML are today's digests, fetched as such).
 _RECORD_PATH_RE = re.compile(r"(?:^|/)papers/(\d{2})/(\d{2})/[^/]+\.json$")
 
+# A macOS zip's resource forks (`__MACOSX/…/._x.json`): no records.
+_MACOS_FORKS = "__MACOSX"
+
+
+def is_record_member(name: str) -> bool:
+    """Whether an archive's member called `name` is read as a record: the folder
+    walk's rule (`record_files`), so `__MACOSX/…`, `._x.json` and hidden folders
+    (`.git/`) are left out; `./` and `../` are no hidden names. (A Finder zip's
+    AppleDouble `._*.json` were each "not valid JSON", exit 1: regression hunt
+    `regarchive` #2.)"""
+    if not _RECORD_PATH_RE.search(name):
+        return False
+    parts = name.split("/")
+    return not any(
+        part == _MACOS_FORKS or (part.startswith(".") and part not in (".", "..")) for part in parts
+    )
+
+
 # progress(done, total): units are files for folders and zips, bytes read for tars.
 Progress = Callable[[int, int], None]
 
@@ -60,6 +78,7 @@ class Member:
     name: str  # for messages: `path` or `archive.zip!papers/24/03/2403.1.json`
     data: bytes | None
     error: str = ""
+    warning: str = ""  # no record, only a word about this name (`data` is None)
 
 
 def is_archive(path: Path) -> bool:
@@ -138,7 +157,9 @@ def iter_records(
     kind = "" if path.is_dir() else unread_kind(path)
     if kind:
         raise ArchiveError(
-            str(path), f"{kind}: only .zip, .tar.gz (.tgz) and .tar archives are read"
+            str(path),
+            f"{kind}: only .zip, .tar.gz (.tgz) and .tar archives are read; "
+            "unpack it and import the folder",
         )
     if path.is_dir():
         yield from _folder(path, limits, progress)
@@ -164,15 +185,29 @@ def _one_file(path: Path, name: str, limits: Limits) -> Member:
     return Member(name, data)
 
 
-def record_files(root: Path) -> list[Path]:
+# A folder that holds records, or folders of them: `papers`, `papers/24`, `papers/24/03`.
+_RECORD_FOLDER_RE = re.compile(r"(?:^|/)papers(?:/\d{2}){0,2}$")
+
+
+def record_files(root: Path, links: list[Path] | None = None) -> list[Path]:
     """The records of a folder tree, sorted: as in an archive, only `papers/YY/MM/*.json`
     (the path from `/` decides, so the month folder itself may be named), and not in
     hidden folders (`.git`, `.vscode`) below `root`, as the digest walk skips them
     (`folder_walk`). Every *.json was read before: an editor's settings or a tool's
-    config made a clone's import fail (bug hunt `archive` #4)."""
+    config made a clone's import fail (bug hunt `archive` #4).
+
+    Symbolic links to folders are not followed (as by the digest walk); those
+    that stand for a folder of records (`papers/24/04`) are added to `links`, to
+    be named (skipped without a word before: regression hunt `regarchive` #5)."""
     found: list[Path] = []
     for top, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if links is not None:
+            links.extend(
+                Path(top, d)
+                for d in dirs
+                if Path(top, d).is_symlink() and _RECORD_FOLDER_RE.search(Path(top, d).as_posix())
+            )
         for name in files:
             path = Path(top, name)
             if (
@@ -187,11 +222,25 @@ def record_files(root: Path) -> list[Path]:
 
 def _folder(root: Path, limits: Limits, progress: Progress | None) -> Iterator[Member]:
     # (A published folder's index.json is no record: `import` reads the folder through it.)
-    files = record_files(root)
+    links: list[Path] = []
+    files = record_files(root, links)
+    for link in sorted(links):
+        yield Member(str(link), None, warning=_folder_link(link))
     for done, p in enumerate(files, 1):
         yield _one_file(p, str(p), limits)
         if progress is not None:
             progress(done, len(files))
+
+
+def _folder_link(link: Path) -> str:
+    try:
+        target = os.readlink(link)
+    except OSError as exc:
+        target = exc.strerror or str(exc)
+    return (
+        f"a symbolic link to a folder (to {clean_line(target, 200)!r}), not followed: "
+        "import that folder itself"
+    )
 
 
 def _member_name(archive: Path, inner: str) -> str:
@@ -210,7 +259,7 @@ def _zip(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
                 str(path), f"{len(infos)} members is more than the limit of {limits.max_members}"
             )
         records = sorted(
-            (i for i in infos if not i.is_dir() and _RECORD_PATH_RE.search(i.filename)),
+            (i for i in infos if not i.is_dir() and is_record_member(i.filename)),
             key=lambda i: i.filename,
         )
         total = 0
@@ -278,6 +327,42 @@ class _CountingReader:
         return data
 
 
+_GZIP_OF_NO_TAR = (
+    "gzip-compressed, but no tar archive inside: "
+    "decompress it (gunzip) and import the file it holds"
+)
+
+
+def _gzip_of_no_tar(path: Path) -> bool:
+    """Whether `path` is gzip data whose start is no (POSIX) tar header: a
+    gzipped record or digest (`x.json.gz`), not a damaged archive (it was "not a
+    readable zip or tar archive (truncated header)": regression hunt `regarchive` #5)."""
+    try:
+        with gzip.open(path, "rb") as fh:
+            head = fh.read(512)
+    except (OSError, EOFError, zlib.error):
+        return False  # (damaged: said as such)
+    return head[257:262] != b"ustar"
+
+
+def _open_tar(path: Path, fh: IO[bytes], counting: _CountingReader) -> tarfile.TarFile:
+    """The tar in `fh` (gzipped or not), read through `counting` as a stream."""
+    try:
+        # gzip is undone here rather than by tarfile: GzipFile raises on a
+        # truncated stream, where tarfile's own stream reader sees a clean end.
+        stream: IO[bytes] = counting  # type: ignore[assignment]
+        if fh.read(2) == b"\x1f\x8b":
+            # typeshed wants a read-only file object; the counting reader is one in practice.
+            stream = gzip.GzipFile(fileobj=counting, mode="rb")  # type: ignore[call-overload]
+        fh.seek(0)
+        # Stream mode ("r|"): one pass over the file, no seeking back.
+        return tarfile.open(fileobj=stream, mode="r|")
+    except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
+        if isinstance(exc, tarfile.ReadError) and _gzip_of_no_tar(path):
+            raise ArchiveError(str(path), _GZIP_OF_NO_TAR) from None
+        raise ArchiveError(str(path), f"not a readable zip or tar archive ({exc})") from None
+
+
 def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Member]:
     try:
         size = os.path.getsize(path)
@@ -288,18 +373,7 @@ def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
     members = 0
     total = 0
     try:
-        try:
-            # gzip is undone here rather than by tarfile: GzipFile raises on a
-            # truncated stream, where tarfile's own stream reader sees a clean end.
-            stream: IO[bytes] = counting  # type: ignore[assignment]
-            if fh.read(2) == b"\x1f\x8b":
-                # typeshed wants a read-only file object; the counting reader is one in practice.
-                stream = gzip.GzipFile(fileobj=counting, mode="rb")  # type: ignore[call-overload]
-            fh.seek(0)
-            # Stream mode ("r|"): one pass over the file, no seeking back.
-            tf = tarfile.open(fileobj=stream, mode="r|")  # noqa: SIM115 (closed by `with tf`)
-        except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
-            raise ArchiveError(str(path), f"not a readable zip or tar archive ({exc})") from None
+        tf = _open_tar(path, fh, counting)
         with tf:
             while True:
                 try:
@@ -327,7 +401,7 @@ def _tar(path: Path, limits: Limits, progress: Progress | None) -> Iterator[Memb
                         f"more than {limits.max_total_bytes} bytes decompressed; "
                         "stopped (the records before were read)",
                     )
-                if info.isdir() or not _RECORD_PATH_RE.search(info.name):
+                if info.isdir() or not is_record_member(info.name):
                     continue
                 name = _member_name(path, info.name)
                 if not info.isfile():  # (skipped silently before: bug hunt `archive` #9)

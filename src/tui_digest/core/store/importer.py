@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from tui_digest.core import arxiv_meta, schema
 from tui_digest.core.arxiv_meta import ArxivMeta
 from tui_digest.core.listing_key import placements as placements_of
-from tui_digest.core.model import Digest, ImportStats, Paper
+from tui_digest.core.model import ARCHIVE_KIND, Digest, ImportStats, Paper
 from tui_digest.core.search_index import set_fts_options
 from tui_digest.core.store.bulk import insert_rows
 from tui_digest.core.store.enrichment import listing_categories, listing_kinds
@@ -169,9 +169,38 @@ class DigestImport:
                 )
             }
             self.revised = {pid for _, pid, _, _, _ in self.previous.values()}
+            if self._is_archive():
+                self.revised -= self._listed_elsewhere()
         self.next_pk = self.conn.execute("SELECT coalesce(max(pk), 0) FROM papers").fetchone()[0]
         # Caches indexed before FTS_HASH_SIZE / FTS_PAGE_SIZE get them with their next import.
         set_fts_options(self.conn)
+
+    def _is_archive(self) -> bool:
+        """Whether this digest is an archive month (`ARCHIVE_KIND`)."""
+        row = self.conn.execute("SELECT kind FROM digests WHERE pk = ?", (self.dpk,)).fetchone()
+        return row is not None and row[0] == ARCHIVE_KIND
+
+    def _listed_elsewhere(self) -> set[str]:
+        """Ids of this digest that a digest other than an archive month lists.
+
+        An archive month is dated the 1st by convention, not by a listing: it
+        is no newer list of such a paper, so its record does not revise the
+        daily digest's text (it only fills empty fields, as a record does the
+        first time). It did once the month was re-filed with one more record,
+        and the same record re-imported replaced the title and abstract, as
+        "updated" (regression hunt `regarchive` #3). A paper only archive months
+        list is still revised by a corrected record."""
+        return {
+            pid
+            for (pid,) in self.conn.execute(
+                "SELECT DISTINCT p.id FROM membership m "
+                "JOIN papers p ON p.pk = m.paper "
+                "WHERE m.digest = ? AND EXISTS (SELECT 1 FROM membership o "
+                "JOIN digests d ON d.pk = o.digest "
+                "WHERE o.paper = m.paper AND d.kind != ?)",
+                (self.dpk, ARCHIVE_KIND),
+            )
+        }
 
     def touch(self, kind: str) -> None:
         self.kind = kind
