@@ -16,41 +16,13 @@ from collections.abc import Sequence
 from tui_digest.core import arxiv_meta
 from tui_digest.core.arxiv_meta import ApiEntryLike, ArxivMeta, EnrichCandidate
 from tui_digest.core.model import Paper
+from tui_digest.core.store.listing_facts import (
+    KINDS_AT_VERSION,
+    listing_categories,
+    listing_kinds,
+)
 from tui_digest.core.store.papers import update_paper
 from tui_digest.core.store.rows import in_chunks
-
-# The kinds (comma-separated) of the documents listing a paper at a version (a
-# listing that gave no version counts as of the paper's at the time).
-_KINDS_AT_VERSION = (
-    "SELECT group_concat(DISTINCT d.kind) FROM membership m JOIN digests d ON d.pk = m.digest "
-    "WHERE m.paper = {paper} AND (m.version = {version} OR m.version = '')"
-)
-
-
-def listing_kinds(
-    conn: sqlite3.Connection, pk: int, version: str, *, besides: int | None = None
-) -> set[str]:
-    """The kinds of the documents listing the paper at `pk` at `version` (but for
-    the digest row `besides`, one being imported again)."""
-    sql = _KINDS_AT_VERSION.format(paper="?", version="?")
-    args: tuple[object, ...] = (pk, version)
-    if besides is not None:
-        sql += " AND m.digest != ?"
-        args = (*args, besides)
-    (kinds,) = conn.execute(sql, args).fetchone()
-    return {k for k in (kinds or "").split(",") if k}
-
-
-def listing_categories(conn: sqlite3.Connection, pk: int) -> list[str]:
-    """The categories of the digests listing the paper at `pk` (their sources')."""
-    return [
-        c
-        for (c,) in conn.execute(
-            "SELECT DISTINCT d.category FROM membership m JOIN digests d ON d.pk = m.digest "
-            "WHERE m.paper = ? AND d.category != '' ORDER BY d.date, d.pk",
-            (pk,),
-        )
-    ]
 
 
 def candidates(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[EnrichCandidate]:
@@ -65,7 +37,7 @@ def candidates(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[EnrichCa
         for pk, pid, version, length, kinds in conn.execute(
             "SELECT pk, id, version, length(abstract_en) + "
             "length(coalesce(json_extract(extras, '$.abstract_en_header'), '')), "
-            f"({_KINDS_AT_VERSION.format(paper='papers.pk', version='papers.version')}) "
+            f"({KINDS_AT_VERSION.format(paper='papers.pk', version='papers.version')}) "
             f"FROM papers WHERE pk IN ({marks})",
             tuple(chunk),
         ):

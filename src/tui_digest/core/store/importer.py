@@ -36,8 +36,8 @@ from tui_digest.core.listing_key import placements as placements_of
 from tui_digest.core.model import ARCHIVE_KIND, Digest, ImportStats, Paper
 from tui_digest.core.search_index import set_fts_options
 from tui_digest.core.store.bulk import insert_rows
-from tui_digest.core.store.enrichment import listing_categories, listing_kinds
 from tui_digest.core.store.index import Ready, index_rows, unindex_rows
+from tui_digest.core.store.listing_facts import listing_categories, listing_kinds
 from tui_digest.core.store.merge import listed_as, merge_paper, version_number
 from tui_digest.core.store.paper_rows import PaperRow, paper_rows_in
 from tui_digest.core.store.rows import (
