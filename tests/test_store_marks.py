@@ -127,3 +127,48 @@ def test_a_mark_on_a_row_number_given_to_another_paper_goes_to_its_own(two_conne
     marked = reader.mark("read", [rowid], ids={rowid: pid}, by_hand=True)
     assert marked.value is True and marked.changed == [_rowid(reader, pid)] != [rowid]
     assert [r.id for r in reader.list_rows(reader.list_ids("is:read"))] == [pid]
+
+
+def test_ctrl_z_drops_a_mark_kept_waiting_across_a_restart(tmp_path: Path) -> None:
+    """ctrl+z after `s` on a paper removed meanwhile said "Undone: unstarred 1
+    paper." of the star before it, then "Nothing to undo." while the waiting star
+    stayed (bug hunt `regui`): the undo entry held only papers that changed."""
+    db = tmp_path / "undo.db"
+    with Store.open(db) as s:
+        s.import_digest(Digest("a", date="2024-02-05", papers=[paper(0), paper(1)]))
+        s.import_digest(Digest("b", date="2024-02-06", papers=[paper(2)]))
+    with Store.open(db) as reader, Store.open(db) as other:
+        kept, gone = _rowid(reader, "2402.10002"), _rowid(reader, "2402.10000")
+        other.remove_digests(other.digest_pks(["a"]))
+        assert reader.mark("starred", [kept], ids={kept: "2402.10002"}, undoable=True).changed
+        marked = reader.mark("starred", [gone], ids={gone: "2402.10000"}, undoable=True)
+        assert marked.waiting == ("2402.10000",) and reader.undo_depth() == 2
+    with Store.open(db) as reader:  # (a restart)
+        undone = reader.undo_last()
+        assert undone is not None
+        assert (undone.flag, undone.value, undone.rowids) == ("starred", True, [])
+        assert undone.waiting == 1
+        assert reader.stats()["state_waiting"] == 0
+        assert [r.id for r in reader.list_rows(reader.list_ids("is:starred"))] == ["2402.10002"]
+        undone = reader.undo_last()
+        assert undone is not None and undone.rowids == [_rowid(reader, "2402.10002")]
+        assert reader.undo_last() is None
+        reader.import_digest(
+            Digest("a", date="2024-02-05", papers=[paper(0), paper(1)]), revive_removed=True
+        )
+        assert reader.list_ids("is:starred") == []  # (the dropped star is not applied)
+
+
+def test_ctrl_z_of_a_waiting_mark_whose_paper_came_back_clears_it(two_connections) -> None:
+    reader, other = two_connections
+    pid = "2402.10000"
+    rowid = _rowid(reader, pid)
+    other.remove_digests(other.digest_pks(["a"]))
+    reader.mark("starred", [rowid], ids={rowid: pid}, undoable=True)
+    other.import_digest(
+        Digest("a", date="2024-02-05", papers=[paper(0), paper(1)]), revive_removed=True
+    )
+    assert [r.id for r in reader.list_rows(reader.list_ids("is:starred"))] == [pid]
+    undone = reader.undo_last()
+    assert undone is not None and undone.rowids == [_rowid(reader, pid)] and undone.waiting == 0
+    assert reader.list_ids("is:starred") == []

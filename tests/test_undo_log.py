@@ -161,3 +161,16 @@ def test_a_mark_and_its_undo_entry_are_one_write(tmp_path: Path, monkeypatch) ->
         undone = store.undo_last()
         assert undone is not None and undone.flag == "read" and len(undone.rowids) == len(ids)
         assert store.count("is:read") == 0
+
+
+def test_undoing_a_mark_kept_waiting_says_so() -> None:
+    from tui_digest.ui.marks import FlagChange
+
+    assert (
+        FlagChange("starred", True, (), 1, waiting=1).describe_undo()
+        == "Undone: 1 removed paper no longer kept as starred."
+    )
+    assert (
+        FlagChange("read", False, (4,), 3, waiting=2).describe_undo()
+        == "Undone: marked 1 paper read; 2 removed papers no longer kept as unread."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,48 @@ async def test_the_view_name_is_never_cut_mid_word(cache: Path, width: int) -> N
         await settle(pilot)
         shown = drawn(app.main.query_one(StatusLine)).split()
         _whole_words_of(OLDER, shown)
+
+
+@pytest.fixture
+def readonly_media(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read-only media, where the cache guard looks (see test_ui_readonly.py)."""
+    real = os.statvfs
+
+    class _ReadOnly:
+        def __init__(self, st: os.statvfs_result) -> None:
+            self.f_flag = st.f_flag | os.ST_RDONLY
+
+    monkeypatch.setattr(os, "statvfs", lambda p: _ReadOnly(real(p)))
+
+
+@pytest.mark.parametrize("width", [50, 60, 70])
+async def test_the_unread_filter_outlives_the_read_only_tag(
+    cache: Path, readonly_media: None, width: int
+) -> None:
+    """On a read-only cache at 60 columns `u` then `A` read "1,069 / 1,070
+    1,069 selected   read-only cache": the filter that hides a paper was the first
+    part dropped (bug hunt `regui`)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        assert app.main.store is not None and app.main.store.readonly
+        app.main.paper_list.focus()
+        await pilot.press("u", "A")
+        await settle(pilot)
+        shown = drawn(app.main.query_one(StatusLine)).split()
+        assert "selected" in shown and "is:unread" in shown, (width, shown)
+
+
+@pytest.mark.parametrize("width", [45, 50, 60, 70, 80])
+async def test_a_kept_search_outlives_the_view_name(cache: Path, width: int) -> None:
+    """At 45-80 columns `u` and a kept search read "All papers  552 / 1,077
+    filter: is:unread": the search hiding 525 papers unnamed while the view's
+    name stayed (bug hunt `regui`). The name gives way first."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("u", "slash", *"reinforcement learning under shift", "enter")
+        await settle(pilot)
+        shown = drawn(app.main.query_one(StatusLine)).split()
+        assert "is:unread" in shown and "search:" in shown, (width, shown)
+        assert shown[shown.index("search:") + 1].startswith("rein"), (width, shown)

@@ -1,98 +1,101 @@
-"""The reader under a locale that is not UTF-8 (bug hunt `terminal`).
+"""The reader under a locale that is not UTF-8 (bug hunts `terminal`, `regui`).
 
-Under zh_CN.GBK every unread row began with the six characters `\\u2022` instead
-of "•", pushing the row into the detail pane; under Latin-1 every Chinese
-character was such an escape, and nothing said why.
+Under zh_CN.GBK the terminal sends its keys in GBK and Textual decodes them as
+strict UTF-8: the first Chinese character typed crashed the reader (the note
+being typed lost) and the process exited 0. The reader now refuses such a
+locale before drawing anything, saying how to start it; a crash exits 1.
 """
 
 from __future__ import annotations
 
-import io
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from rich.cells import cell_len
-from ui_support import make_app, notifications, settle
+from ui_support import make_app, settle
 
 from tui_digest.ui import app as reader_app
 from tui_digest.ui import frame_rate, launch, start_gc, terminal_charset
 
-ROW = "• 低秩适配 LoTR ▏ ↻ ▔"
-
-
-def terminal(encoding: str) -> io.TextIOWrapper:
-    """A standard error as Python opens it under that locale."""
-    return io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="backslashreplace")
-
-
-def written(stream: io.TextIOWrapper) -> str:
-    stream.flush()
-    buffer = stream.buffer
-    assert isinstance(buffer, io.BytesIO)
-    return buffer.getvalue().decode(stream.encoding)
-
 
 class FakeApp:
-    """Draws one row on standard error as Textual's driver does."""
+    """Stands for the reader: how it ended is all `run_reader` reads."""
 
-    return_code = 0
-
-    def __init__(self, start_note: str) -> None:
-        self.start_note = start_note
+    def __init__(self, return_code: int | None, crashed: bool) -> None:
+        self.return_code = return_code
+        self.crashed = crashed
 
     def run(self) -> None:
-        sys.__stderr__.write(ROW)
+        pass
 
 
-@pytest.mark.parametrize("encoding", ["gbk", "latin-1"])
-def test_the_reader_draws_a_missing_character_as_one_mark_per_cell(
-    monkeypatch: pytest.MonkeyPatch, encoding: str
-) -> None:
-    stream = terminal(encoding)
-    made: list[FakeApp] = []
+def fake_reader(monkeypatch: pytest.MonkeyPatch, made: list[FakeApp], app: FakeApp) -> None:
+    def fake_make_app(db_path: str | None) -> FakeApp:
+        made.append(app)
+        return app
 
-    def fake_make_app(db_path: str | None, *, start_note: str = "") -> FakeApp:
-        made.append(FakeApp(start_note))
-        return made[-1]
-
-    monkeypatch.setattr(sys, "__stderr__", stream)
     monkeypatch.setattr(reader_app, "make_app", fake_make_app)
     monkeypatch.setattr(frame_rate, "raise_frame_rate", lambda: None)
     monkeypatch.setattr(start_gc, "pause", lambda: None)
-    monkeypatch.setenv("LC_ALL", "zh_CN.GBK" if encoding == "gbk" else "en_US.ISO-8859-1")
-    assert launch.run_reader("unused") == 0
-    row = written(stream)
-    assert "\\u" not in row
-    assert cell_len(row) == cell_len(ROW)  # (the layout holds)
-    assert row.startswith("? ")
-    if encoding == "gbk":
-        assert "低秩适配 LoTR" in row
-    else:
-        assert row.startswith("? ???????? LoTR")
-    assert "LC_ALL=" in made[0].start_note and "not UTF-8" in made[0].start_note
-    assert stream.errors == "backslashreplace"  # (restored once the reader ends)
 
 
-def test_under_utf8_nothing_changes_and_nothing_is_said() -> None:
-    stream = terminal("utf-8")
-    with terminal_charset.drawn_in_locale(stream, {"LANG": "C.UTF-8"}) as note:
-        stream.write(ROW)
-    assert note == ""
-    assert written(stream) == ROW
+@pytest.mark.parametrize(
+    ("encoding", "setting"), [("GBK", "zh_CN.GBK"), ("ISO-8859-1", "en_US.ISO-8859-1")]
+)
+def test_the_reader_refuses_a_locale_that_is_not_utf8_before_drawing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], encoding: str, setting: str
+) -> None:
+    made: list[FakeApp] = []
+    fake_reader(monkeypatch, made, FakeApp(0, False))
+    monkeypatch.setattr(terminal_charset.locale, "getencoding", lambda: encoding)
+    monkeypatch.setenv("LC_ALL", setting)
+    assert launch.run_reader("unused") == 2
+    assert made == []  # (no app, no screen)
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert said.err.startswith("tui-digest: the reader needs a UTF-8 locale")
+    assert f"LC_ALL={setting}, {encoding}" in said.err
+    assert "`LC_ALL=C.UTF-8 tui-digest`" in said.err and "zh_CN.UTF-8" in said.err
+    assert "commands for scripts" in said.err and "any locale" in said.err
 
 
-def test_the_note_names_the_locale() -> None:
+@pytest.mark.parametrize("encoding", ["UTF-8", "utf8", "ANSI_X3.4-1968"])
+def test_utf8_and_the_c_locale_start_the_reader(encoding: str) -> None:
+    assert terminal_charset.refusal(encoding, {"LC_ALL": "C"}) == ""
+
+
+@pytest.mark.parametrize("setting", [{"LANG": "C"}, {"LC_ALL": "C"}, {"LC_ALL": "C.UTF-8"}])
+def test_pythons_c_locale_coercion_keeps_working(setting: dict[str, str]) -> None:
+    environ = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_CTYPE")}
+    environ.pop("PYTHONUTF8", None)
+    code = "from tui_digest.ui.terminal_charset import refusal; print(repr(refusal()))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=environ | setting, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "''", done.stderr
+
+
+def test_the_refusal_names_the_variable_that_sets_the_locale() -> None:
     environ = {"LANG": "en_US.UTF-8", "LC_ALL": "zh_CN.GBK"}
-    with terminal_charset.drawn_in_locale(terminal("gbk"), environ) as note:
-        pass
-    assert "LC_ALL=zh_CN.GBK" in note and "gbk" in note and "UTF-8" in note
+    assert "(LC_ALL=zh_CN.GBK, gbk)" in terminal_charset.refusal("gbk", environ)
+    assert "(LC_CTYPE=zh_CN.GBK, gbk)" in terminal_charset.refusal("gbk", {"LC_CTYPE": "zh_CN.GBK"})
 
 
-async def test_the_reader_says_the_note_at_the_start(cache: Path) -> None:
+@pytest.mark.parametrize(("return_code", "crashed", "status"), [(None, True, 1), (0, False, 0)])
+def test_a_crash_of_the_reader_never_exits_0(
+    monkeypatch: pytest.MonkeyPatch, return_code: int | None, crashed: bool, status: int
+) -> None:
+    fake_reader(monkeypatch, [], FakeApp(return_code, crashed))
+    monkeypatch.setattr(terminal_charset, "refusal", lambda: "")
+    assert launch.run_reader("unused") == status
+
+
+async def test_a_panic_such_as_the_input_threads_marks_the_reader_crashed(cache: Path) -> None:
     app = make_app(cache, first_run_sample=False)
-    app.start_note = terminal_charset.note("gbk", {"LANG": "zh_CN.GBK"})
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-    said = [n for n in notifications(app) if n.title == "Terminal"]
-    assert len(said) == 1 and "LANG=zh_CN.GBK" in said[0].message and not said[0].markup
+        assert not app.crashed
+        app.panic("input thread died")  # (what Textual's driver calls on its error)
+    assert app.crashed and app.return_code is None

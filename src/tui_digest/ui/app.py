@@ -27,6 +27,7 @@ from tui_digest.ui.timing import Timing
 from tui_digest.ui.workers import ReportsWorkerErrors
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.worker import Worker
 
 
@@ -72,7 +73,6 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         follow_seconds: float = DEFAULT_SECONDS,
         keymap: dict[str, str] | None = None,
         keymap_warnings: Sequence[str] = (),  # one line each
-        start_note: str = "",
         is_terminal: Callable[[], bool] = stdin_is_terminal,
         hangup_seconds: float = 2.0,
     ) -> None:
@@ -80,7 +80,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         # [keys] in the config (ui/keymap.py), applied when the app mounts.
         self.user_keymap = dict(keymap or {})
         self.keymap_warnings = list(keymap_warnings)
-        self.start_note = start_note
+        self.crashed = False  # set by `panic`: the CLI's exit status is then not 0
         self.db_path = db_path
         self.settings = settings
         self.first_run_sample = first_run_sample
@@ -94,16 +94,18 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
 
+    def panic(self, *renderables: RenderableType) -> None:
+        """Textual's exit on an error it shows itself (its input thread's, say),
+        which sets no return code: noted, so a crash never exits 0."""
+        self.crashed = True
+        super().panic(*renderables)
+
     def on_mount(self) -> None:
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         if self.keymap_warnings:
             text = "\n".join(self.keymap_warnings)
             self.notify(text, title="Keys", severity="warning", markup=False, timeout=15)
-        if self.start_note:
-            self.notify(
-                self.start_note, title="Terminal", severity="warning", markup=False, timeout=20
-            )
         self.push_screen(self._main)
         self.hangup.start()
         # The first frame resumes the collector; a first listing that is slow to come
@@ -198,10 +200,8 @@ def make_app(
     first_run_sample: bool = True,
     timing: Timing | None = None,
     follow_seconds: float = DEFAULT_SECONDS,
-    start_note: str = "",
 ) -> DigestApp:
-    """The reader, as the CLI and the tests build it (`start_note`: said at the
-    start, such as a locale that is not UTF-8; ui/terminal_charset.py)."""
+    """The reader, as the CLI and the tests build it."""
     path = Path(db_path).expanduser() if db_path else default_db_path()
     keymap, warnings = load_keymap()  # before the app runs: no file I/O on its loop
     return DigestApp(
@@ -212,5 +212,4 @@ def make_app(
         follow_seconds=follow_seconds,
         keymap=keymap,
         keymap_warnings=warnings,
-        start_note=start_note,
     )

@@ -163,11 +163,14 @@ def _input_keys() -> frozenset[str]:
 @cache
 def _text_area_keys() -> frozenset[str]:
     """What the note's TextArea does with keys (imported only when asked: the
-    reader's start does not load it)."""
+    reader's start does not load it). Besides its bindings it types enter (a
+    new line) and, its tab behaviour being "indent", tab: `"note.cancel" =
+    "tab"` (a priority binding) closed the editor on Tab, throwing the note
+    away (found by a bug hunt). Printable keys are `key_names.is_typed`'s."""
     from textual.widgets import TextArea
 
     return frozenset(
-        {"enter"}  # a new line
+        {"enter", "tab"}
         | {
             key.strip()
             for binding in TextArea.BINDINGS

@@ -6,18 +6,27 @@ never pay for Textual.
 
 from __future__ import annotations
 
+import sys
+
 
 def run_reader(db_path: str | None = None) -> int:
+    from tui_digest.ui import terminal_charset
+
+    # Keys typed under a locale that is not UTF-8 would crash it (ui/terminal_charset.py).
+    if refusal := terminal_charset.refusal():
+        print(f"tui-digest: {refusal}", file=sys.stderr)
+        return 2
+
     from tui_digest.ui import frame_rate, start_gc
 
     frame_rate.raise_frame_rate()  # before Textual is imported (ui/frame_rate.py)
 
     start_gc.pause()  # until the first frame (ui/start_gc.py)
-    from tui_digest.ui import terminal_charset
     from tui_digest.ui.app import make_app
 
-    # A locale that is not UTF-8: "?" for what it cannot show, and a note saying so.
-    with terminal_charset.drawn_in_locale() as note:
-        app = make_app(db_path, start_note=note)
-        app.run()
-    return app.return_code or 0
+    app = make_app(db_path)
+    app.run()
+    if app.return_code:
+        return app.return_code
+    # A crash Textual shows itself (its input thread's, say) leaves no return code.
+    return 1 if app.crashed else 0

@@ -64,12 +64,19 @@ class FlagChange(NamedTuple):
         "Undone: starred 0 papers (1 already were)." (found by a bug hunt)."""
         done, undone = _VERBS[self.flag]
         text = (undone if self.value else done).format(counted(len(self.rowids), "paper"))
-        already = self.asked - len(self.rowids)
+        already = self.asked - len(self.rowids) - self.waiting
         state = _STATES[self.flag][int(self.value)]
         was = f"{counted(already, 'paper')} was" if already == 1 else f"{already:,} were"
+        # A mark kept waiting for a removed paper is dropped (`Store.mark`): ctrl+z
+        # skipped it and took back the change before (found by a bug hunt).
+        kept = _STATES[self.flag][0 if self.value else 1]
+        dropped = f"{counted(self.waiting, 'removed paper')} no longer kept as {kept}"
+        if not self.rowids and self.waiting:
+            return f"Undone: {dropped}" + (f" ({was} already {state})." if already > 0 else ".")
         if not self.rowids:
             return f"Undone: nothing changed ({was} already {state})."
-        return f"Undone: {text}" + (f" ({was} already {state})." if already > 0 else ".")
+        also = f"; {dropped}" if self.waiting else ""
+        return f"Undone: {text}{also}" + (f" ({was} already {state})." if already > 0 else ".")
 
 
 Schedule = Callable[[float, Callable[[], None]], object]

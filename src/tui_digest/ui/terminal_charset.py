@@ -1,39 +1,25 @@
-"""The reader under a locale that is not UTF-8 (zh_CN.GBK, en_US.ISO-8859-1).
+"""The reader refuses a locale that is not UTF-8 (zh_CN.GBK, en_US.ISO-8859-1).
 
-Textual draws on `sys.__stderr__`, which Python opens in the locale's encoding
-with `errors="backslashreplace"`: a character the encoding lacks was written as
-the six characters `\\u2022`, pushing the rest of its row into the next pane,
-and under Latin-1 every Chinese character became such an escape (found by a
-bug hunt). Such a character is now drawn as "?", one per cell it takes (a
-Chinese character two), so the layout holds, and the reader says once at the
-start which locale it runs under and how to see every character.
+The terminal of such a user sends its keys in the locale's encoding, and
+Textual's driver decodes them as strict UTF-8: the first Chinese character
+typed (an IME under zh_CN.GBK) crashed the reader, taking an unsaved note
+with it (found by a bug hunt). Textual's decoder is not ours to change, so the
+reader says why it does not start, and how to start it, before any screen is
+drawn; the commands for scripts work under any locale.
 
-`LANG=C` is not affected: Python turns the C locale into UTF-8 (PEP 538/540).
+`LANG=C` and `LC_ALL=C` are not affected: Python reads the C locale as UTF-8
+(PEP 538/540), and so does this check.
 """
 
 from __future__ import annotations
 
 import codecs
-import io
+import locale
 import os
-import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from typing import TextIO
+from collections.abc import Mapping
 
-from rich.cells import cell_len
-
-ERRORS = "tui_digest.cells"  # the error handler's name (codecs.register_error)
-
-
-def _one_mark_per_cell(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    missing = error.object[error.start : error.end]
-    return "?" * cell_len(missing), error.end
-
-
-codecs.register_error(ERRORS, _one_mark_per_cell)
+# The C/POSIX locale's codeset: Python coerces it, or runs in UTF-8 mode (PEP 538/540).
+UTF8_TO_PYTHON = frozenset({"utf-8", "ascii"})
 
 
 def locale_name(environ: Mapping[str, str]) -> str:
@@ -44,30 +30,24 @@ def locale_name(environ: Mapping[str, str]) -> str:
     return "no LANG"
 
 
-def note(encoding: str, environ: Mapping[str, str]) -> str:
-    """What the reader says at the start under a locale that is not UTF-8."""
-    return (
-        f"The terminal's locale ({locale_name(environ)}, {encoding}) is not UTF-8: "
-        "characters it cannot show are drawn as ?. Start the reader under a UTF-8 "
-        "locale (such as LANG=zh_CN.UTF-8 or LANG=en_US.UTF-8) to see them all."
-    )
+def refusal(encoding: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """Why the reader does not start under this locale ("" under UTF-8).
 
-
-@contextmanager
-def drawn_in_locale(
-    stream: TextIO | None = None, environ: Mapping[str, str] | None = None
-) -> Iterator[str]:
-    """While open, `stream` (the one Textual draws on) writes a character its
-    encoding lacks as "?" per cell; yields the note to show ("" under UTF-8)."""
-    stream = sys.__stderr__ if stream is None else stream
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    if codecs.lookup(encoding).name == "utf-8" or not isinstance(stream, io.TextIOWrapper):
-        yield ""
-        return
-    before = stream.errors
-    stream.reconfigure(errors=ERRORS)
+    `encoding`: the locale's own (`locale.getencoding()`, which Python's UTF-8
+    mode does not hide: the terminal still sends its keys in it).
+    """
+    encoding = locale.getencoding() if encoding is None else encoding
     try:
-        yield note(encoding, os.environ if environ is None else environ)
-    finally:
-        stream.flush()
-        stream.reconfigure(errors=before)
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        name = encoding
+    if name in UTF8_TO_PYTHON:
+        return ""
+    where = locale_name(os.environ if environ is None else environ)
+    return (
+        f"the reader needs a UTF-8 locale, and this one ({where}, {encoding}) is not: "
+        "the keys its terminal sends cannot be read. Start it as "
+        "`LC_ALL=C.UTF-8 tui-digest`, or under a UTF-8 locale such as zh_CN.UTF-8 "
+        "(with the terminal set to UTF-8); the commands for scripts "
+        "(see `tui-digest --help`) work under any locale"
+    )

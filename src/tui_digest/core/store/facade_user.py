@@ -69,7 +69,9 @@ class UserMethods(Connections):
         with self._write(patient=True) as conn:
             done = marking.mark(conn, flag, rowids, value, ids, by_hand=by_hand)
             if undoable:
-                undo_log.push(conn, flag, done.value, done.changed, len(rowids))
+                undo_log.push(
+                    conn, flag, done.value, done.changed, len(rowids), awaited=done.awaited
+                )
             return done
 
     def timer_read(self, rowid: int, *, undoable: bool = False) -> list[int]:

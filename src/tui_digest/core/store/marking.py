@@ -26,6 +26,8 @@ class Marked(NamedTuple):
     changed: list[int]  # the papers whose flag changed, in row order (what undo needs)
     waiting: tuple[str, ...] = ()  # ids of papers gone meanwhile: the flag waits for them
     gone: int = 0  # papers gone meanwhile, of no known id: nothing kept for them
+    # Of `waiting`, those whose waiting flag changed, with their row before (for undo).
+    awaited: tuple[tuple[str, user_state.FlagRow], ...] = ()
 
 
 def mark(
@@ -75,6 +77,9 @@ def mark(
         hand_read.remember(conn, present)
         hand_read.remember_ids(conn, away)
     changed = user_state.change_flag(conn, column, present, value)
+    awaited: tuple[tuple[str, user_state.FlagRow], ...] = ()
     if away:
-        user_log.await_flags(conn, column, [p for p in away if waiting[p] != value], value)
-    return Marked(value, changed, tuple(away), gone)
+        to_await = [p for p in away if waiting[p] != value]
+        awaited = tuple(user_log.flag_rows(conn, column, to_await).items())
+        user_log.await_flags(conn, column, to_await, value)
+    return Marked(value, changed, tuple(away), gone, awaited)

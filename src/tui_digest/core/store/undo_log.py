@@ -12,6 +12,11 @@ reader still open on the cache: with two readers open, ctrl+z in one took back
 the other's stars while its own change stayed (found by a bug hunt). Each
 reader keeps its newest `DEPTH`.
 
+A mark kept waiting for a paper removed meanwhile (`marking`: by arXiv id)
+is part of its entry too, with the flag's row before it: ctrl+z drops it (it
+once took back the change before it instead, while the waiting star stayed;
+found by a bug hunt), or, the paper being back, clears the flag it got.
+
 Entries name papers by row number, and SQLite gives a removed paper's number
 to the next one added (no AUTOINCREMENT): undoing after a removal could change
 a paper the user never marked. So removing papers forgets the history
@@ -42,6 +47,7 @@ class Undone(NamedTuple):
     rowids: list[int]  # the papers undo changed back
     asked: int
     recorded: int = 0  # the papers the change had changed (some may be back already)
+    waiting: int = 0  # of the papers removed meanwhile, those whose waiting mark was dropped
 
 
 def this_reader() -> str:
@@ -69,12 +75,14 @@ def push(
     rowids: Sequence[int],
     asked: int,
     owner: str | None = None,
+    awaited: Sequence[tuple[str, user_state.FlagRow]] = (),
 ) -> None:
-    """Remember a change (inside the caller's write transaction)."""
-    if not rowids:
+    """Remember a change (inside the caller's write transaction). `awaited`:
+    marks kept waiting for removed papers, by id, with the flag's row before."""
+    if not rowids and not awaited:
         return
     owner = this_reader() if owner is None else owner
-    blob = _pack(rowids)
+    blob = _pack(rowids, awaited)
     conn.execute(
         "INSERT INTO undo_log(flag, value, asked, rowids, owner) VALUES (?, ?, ?, ?, ?)",
         (flag, int(value), asked, blob, owner),
@@ -107,24 +115,48 @@ def undo_last(conn: sqlite3.Connection, owner: str | None = None) -> Undone | No
         "SELECT pk, flag, value, asked, rowids FROM undo_log WHERE pk = ?", (undoable[0],)
     ).fetchone()
     conn.execute("DELETE FROM undo_log WHERE pk = ?", (pk,))
-    rowids = _unpack(blob)
-    changed = user_state.change_flag(conn, flag, rowids, not value)
-    return Undone(flag, bool(value), changed, int(asked), len(rowids))
+    rowids, awaited = _unpack(blob)
+    # A paper the mark waited for that is back (its mark applied): by its row now.
+    back: list[int] = []
+    still: list[tuple[str, user_state.FlagRow]] = []
+    for pid, row in awaited:
+        found = conn.execute("SELECT pk FROM papers WHERE id = ?", (pid,)).fetchone()
+        if found is None:
+            still.append((pid, row))
+        else:
+            back.append(int(found[0]))
+    changed = user_state.change_flag(conn, flag, [*rowids, *back], not value)
+    dropped = 0
+    if still:
+        from tui_digest.core.store import user_log  # (not loaded at the reader's start)
+
+        dropped = user_log.drop_awaited(conn, flag, bool(value), still)
+    recorded = len(rowids) + len(back)
+    return Undone(flag, bool(value), changed, int(asked), recorded + len(still), dropped)
 
 
-def _pack(rowids: Sequence[int]) -> bytes:
-    """Sorted, as gaps (mostly 1 in a bulk mark), JSON, zlib: 500k papers in a few KB."""
+def _pack(rowids: Sequence[int], awaited: Sequence[tuple[str, user_state.FlagRow]] = ()) -> bytes:
+    """Sorted, as gaps (mostly 1 in a bulk mark), JSON, zlib: 500k papers in a few KB.
+    With marks kept waiting, an object: {"gaps": [...], "awaited": [[id, row], ...]}."""
     ordered = sorted(set(rowids))
     gaps = [b - a for a, b in zip([0, *ordered], ordered, strict=False)]
-    return zlib.compress(json.dumps(gaps, separators=(",", ":")).encode("ascii"))
+    data: object = gaps
+    if awaited:
+        data = {"gaps": gaps, "awaited": [[pid, row] for pid, row in awaited]}
+    return zlib.compress(json.dumps(data, separators=(",", ":")).encode("ascii"))
 
 
-def _unpack(blob: bytes) -> list[int]:
+def _unpack(blob: bytes) -> tuple[list[int], list[tuple[str, user_state.FlagRow]]]:
+    data = json.loads(zlib.decompress(blob))
+    gaps, awaited = (data, []) if isinstance(data, list) else (data["gaps"], data["awaited"])
     rowids, at = [], 0
-    for gap in json.loads(zlib.decompress(blob)):
+    for gap in gaps:
         at += int(gap)
         rowids.append(at)
-    return rowids
+    kept = [
+        (str(pid), None if row is None else (row[0], row[1], int(row[2]))) for pid, row in awaited
+    ]
+    return rowids, kept
 
 
 def depth(conn: sqlite3.Connection, owner: str | None = None) -> int:

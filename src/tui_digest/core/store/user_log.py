@@ -29,6 +29,7 @@ from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
 from tui_digest.core.store import hand_read, watch_seen
 from tui_digest.core.store.rows import in_chunks
+from tui_digest.core.store.user_state import FlagRow
 from tui_digest.core.store.watch import MERGES
 
 FIELDS = ("read", "starred", "tags", "note", "watch_seen")
@@ -390,6 +391,43 @@ def waiting_flags(conn: sqlite3.Connection, field: str, pids: Sequence[str]) -> 
         ):
             found[pid] = bool(json.loads(value))
     return found
+
+
+def flag_rows(conn: sqlite3.Connection, field: str, pids: Sequence[str]) -> dict[str, FlagRow]:
+    """The rows of flag `field` of papers `pids`, as they are (for undo)."""
+    found: dict[str, FlagRow] = dict.fromkeys(pids)
+    for chunk, marks in in_chunks(list(found)):
+        for pid, value, at, pending in conn.execute(
+            "SELECT id, value, changed_at, pending FROM user_state "
+            f"WHERE field = ? AND id IN ({marks})",
+            (field, *chunk),
+        ):
+            found[pid] = (value, at, int(pending))
+    return found
+
+
+def drop_awaited(
+    conn: sqlite3.Connection, field: str, value: bool, before: Sequence[tuple[str, FlagRow]]
+) -> int:
+    """Undo of `await_flags`: each paper's row as `before` holds it, where the flag
+    still waits with `value` (not changed elsewhere since). Returns how many."""
+    dropped = 0
+    for pid, row in before:
+        now = conn.execute(
+            "SELECT value, pending FROM user_state WHERE id = ? AND field = ?", (pid, field)
+        ).fetchone()
+        if now is None or not now[1] or bool(json.loads(now[0])) != value:
+            continue
+        if row is None:
+            conn.execute("DELETE FROM user_state WHERE id = ? AND field = ?", (pid, field))
+        else:
+            conn.execute(
+                "UPDATE user_state SET value = ?, changed_at = ?, pending = ? "
+                "WHERE id = ? AND field = ?",
+                (*row, pid, field),
+            )
+        dropped += 1
+    return dropped
 
 
 def await_flags(conn: sqlite3.Connection, field: str, pids: Sequence[str], value: bool) -> None:

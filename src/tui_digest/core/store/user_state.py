@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from tui_digest.core.store.rows import in_chunks
 
 FLAGS = ("read", "starred")
+# A flag's row in `user_state` as it was (value JSON, changed_at, pending), None: none
+# (what undo puts back for a mark kept waiting: `user_log.flag_rows`).
+FlagRow = tuple[str, str, int] | None
 
 
 def set_flag(conn: sqlite3.Connection, column: str, rowids: Sequence[int], value: bool) -> None:

@@ -208,7 +208,8 @@ class ReadingScreen(ListingScreen):
             if undone is None:
                 return None
             # (`asked`: what the change had changed, that the undo acted on)
-            return FlagChange(undone.flag, undone.value, tuple(undone.rowids), undone.recorded)
+            rowids = tuple(undone.rowids)
+            return FlagChange(undone.flag, undone.value, rowids, undone.recorded, undone.waiting)
 
         self.change_marks(undo, quiet=False, undo=True)
 

@@ -49,6 +49,11 @@ def fit(parts: list[Part], width: int) -> Content:
     return line
 
 
+def cells(parts: list[Part]) -> int:
+    """The cells `parts` take whole."""
+    return sum(Content.assemble(*part).cell_length for _, part in parts)
+
+
 def fit_name(name: str, room: int) -> str:
     """`name` whole if it fits `room` cells, else cut after a whole word of it
     ("digest-cs.LG…", words end at a space, "-" or "_") keeping CUT_AT_LEAST
@@ -113,8 +118,11 @@ class StatusLine(Widget):
         if self.selected:
             tag = (f" {self.selected:,} selected ", "bold $foreground on $warning-muted")
             kept.append((None, ["  ", tag]))
+        # On a tight line the quick filter comes before this longer tag: `u` then
+        # `A` on a read-only cache at 60 columns dropped `is:unread` (bug hunt `regui`).
+        tags: list[Part] = []
         if self.readonly:
-            kept.append((None, ["  ", (READ_ONLY, "bold $text-warning")]))
+            tags.append((None, ["  ", (READ_ONLY, "bold $text-warning")]))
         # The quick filters: short, and they hide papers (a search too, which
         # comes after them). At 80 columns a long search dropped `is:unread` and
         # the footer's `u` too, so nothing said why papers were missing (found
@@ -123,35 +131,42 @@ class StatusLine(Widget):
         # when the label has no room.
         flags = (("is:unread", self.unread_only), ("is:starred", self.starred_only))
         filters = " ".join(name for name, on in flags if on)
-        room = self.size.width - sum(Content.assemble(*part).cell_length for _, part in kept)
+        room = self.size.width - cells(kept + tags)
         quick: list[Part] = []
         if filters:
             label = "filter: "
             if level == TIGHT and cell_len(f"  {label}{filters}") > room:
                 label = ""
             quick.append((None, ["  ", (label + filters, "$text-secondary")]))
+        search: list[Part] = []
+        if self.query_text.strip():
+            search.append((len("  search: "), ["  ", *self._search(compact)]))
+        said: list[Part] = []
+        if self.error:
+            said.append((2, ["  ", (self.error, "$text-error")]))
+        if self.activity:
+            # Progress of a fetch or translation; it names untrusted sources: plain text.
+            said.append((2, ["  ", (self.activity, "$text-success")]))
         if level == TIGHT:
-            kept += quick
-            room -= sum(Content.assemble(*part).cell_length for _, part in quick)
-            quick = []
+            kept += quick + tags
+            quick = tags = []
+            # The view's name gives way to the rest too: at 45-80 columns "All
+            # papers" stayed while the kept search was left out (bug hunt `regui`).
+            room = self.size.width - cells(kept + said + search)
+        else:
+            kept += tags
         # The view's name gives way to those (narrow terminals): cut after a
         # whole word, or left out.
         name = fit_name(view, room) if self.size.width > 0 else view
         parts: list[Part] = [(None, [(name, "bold")])] if name else []
         if not name:
             kept[0] = (None, [(f"{shown} / {of}", "bold")])
-        parts += kept
-        if self.error:
-            parts.append((2, ["  ", (self.error, "$text-error")]))
-        if self.activity:
-            # Progress of a fetch or translation; it names untrusted sources: plain text.
-            parts.append((2, ["  ", (self.activity, "$text-success")]))
+        parts += kept + said
         unread = self._unread(level)
         if unread:
             parts.append((None, unread))
         parts += quick
-        if self.query_text.strip():
-            parts.append((len("  search: "), ["  ", *self._search(compact)]))
+        parts += search
         language = LANGUAGE_LABELS.get(self.language, self.language)
         parts.append((None, ["  ", (language, "$text-muted")]))
         # The sample note belongs to the sample's views only.
