@@ -296,3 +296,31 @@ async def test_a_category_the_feed_gives_stays_when_arxiv_drops_it(
         store.import_digest(_feed("v2", WHOLE_V2, 4, **kw), category=source)
         rec = store.get_paper(PID)
         assert rec is not None and rec.paper.categories == ["cs.CL", "cs.AI"]
+
+
+async def test_a_long_feed_abstract_stays_whole_once_a_digest_lists_it_too(
+    tmp_path: Path,
+) -> None:
+    """Regression hunt `regmend` #3: an arXiv feed's whole v2 abstract (1,205
+    characters) counted as cut again once a Markdown digest listed the paper too
+    (the same text), so arXiv's lagging v1 abstract was exported and searched in
+    its place. A digest cuts header and abstract at 1,000 characters: longer text
+    was never cut by one."""
+    db = tmp_path / "cache.db"
+    v2_text = ("Version two says gadgets are better. " * 33)[:1205]
+    lagging = Meta(**{**V1.__dict__, "abstract": "Version one says widgets are great. " * 42})
+    assert len(v2_text) == 1205 and len(lagging.abstract) > 1500
+    with ArxivStandIn({PID: lagging}) as api:
+        _import(db, _feed("v2", v2_text, 1))
+        assert (await _enrich(db, api, 1)).behind == 1
+        _import(db, _digest("v2", v2_text, 1))  # the same text, as a Markdown digest
+        for day in (2, 3):  # the API still answers v1
+            await _enrich(db, api, day)
+            with Store.open(db) as store:
+                rec = store.get_paper(PID)
+                assert rec is not None
+                assert cited_abstract(rec) == v2_text
+                assert store.count("abs:gadgets") == 1 and store.count("abs:widgets") == 0
+    with Store.open(db) as store:  # a later import (the importer applies arXiv's answer)
+        store.import_digest(_digest("v2", v2_text, 5))
+        assert store.count("abs:gadgets") == 1 and store.count("abs:widgets") == 0
