@@ -324,3 +324,28 @@ async def test_a_long_feed_abstract_stays_whole_once_a_digest_lists_it_too(
     with Store.open(db) as store:  # a later import (the importer applies arXiv's answer)
         store.import_digest(_digest("v2", v2_text, 5))
         assert store.count("abs:gadgets") == 1 and store.count("abs:widgets") == 0
+
+
+async def test_another_categorys_feed_listing_an_enriched_paper_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    """Regression hunt `regmend` #5: the cs.LG feed listing an enriched paper (its
+    entry's category cs.AI) counted it "updated" though only the hidden remembered
+    `listed_categories` changed; nothing shown or searched did."""
+    db = tmp_path / "cache.db"
+    with ArxivStandIn({PID: AI_V1}) as api:
+        with Store.open(db) as store:
+            store.import_digest(_feed("v1", WHOLE_V2, 1, categories=["cs.AI"]), category="cs.AI")
+        assert (await _enrich(db, api, 1)).found == 1
+    lg = _feed("v1", WHOLE_V2, 1, categories=["cs.AI"])
+    lg.name = "arxiv-cs.LG-1"
+    with Store.open(db) as store:
+        before = store.get_paper(PID)
+        stats = store.import_digest(lg, category="cs.LG")
+        assert (stats.new, stats.updated, stats.unchanged) == (0, 0, 1)
+        assert not stats.updated_ids
+        after = store.get_paper(PID)
+        assert before is not None and after is not None
+        assert after.paper.categories == before.paper.categories
+        stats = store.import_digest(lg, category="cs.LG")  # again: unchanged too
+        assert (stats.new, stats.updated, stats.unchanged) == (0, 0, 1)
