@@ -349,3 +349,31 @@ async def test_another_categorys_feed_listing_an_enriched_paper_is_unchanged(
         assert after.paper.categories == before.paper.categories
         stats = store.import_digest(lg, category="cs.LG")  # again: unchanged too
         assert (stats.new, stats.updated, stats.unchanged) == (0, 0, 1)
+
+
+async def test_no_entry_for_a_newer_version_is_counted_behind(tmp_path: Path) -> None:
+    """Regression hunt `regmend` #6: arXiv answered v1 before; with no entry for
+    the v2 announced, each of the three days said "1 not known yet", and the
+    third did not say it was the last try."""
+    db = tmp_path / "cache.db"
+    with ArxivStandIn({PID: V1}) as api:
+        _import(db, _digest("v1", CUT_V1, 1))
+        await _enrich(db, api, 1)
+        _import(db, _digest("v2", WHOLE_V2, 2))
+        del api.known[PID]  # the API has no entry while v2 is new
+        reports = [await _enrich(db, api, day) for day in (2, 3, 4, 5)]
+    assert [(r.found, r.behind, r.behind_final, r.missing) for r in reports] == [
+        (0, 1, 0, 0),
+        (0, 1, 0, 0),
+        (0, 0, 1, 0),
+        (0, 0, 0, 0),
+    ]
+    assert (
+        "0 found, 1 behind (arXiv answered nothing for the newer version; asked again "
+        "tomorrow), 0 not known yet"
+    ) in reports[0].summary()
+    assert (
+        "0 found, 1 behind (arXiv answered nothing for the newer version; not asked again), "
+        "0 not known yet"
+    ) in reports[2].summary()
+    assert reports[3].asked == 0
