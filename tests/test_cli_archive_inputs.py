@@ -110,13 +110,14 @@ MAC_FORK = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X  "  # an AppleDouble `._` 
 
 @pytest.mark.parametrize("kind", ["zip", "tar"])
 def test_an_archive_leaves_out_macos_forks_and_hidden_folders(tmp_path, db, capsys, kind) -> None:
-    """A Finder zip's `__MACOSX/…/._*.json` were errors (exit 1) and a `.git/papers/…`
-    record was imported; a folder leaves them out (regression hunt `regarchive` #2)."""
+    """A Finder zip's `__MACOSX/…/._*.json` were errors (exit 1); a folder leaves them
+    out (regression hunt `regarchive` #2), and a clone's `.git/` holds no records."""
     members = [
         ("./repo/" + member_name("2403.00011"), record("2403.00011")),
         ("__MACOSX/repo/papers/24/03/._2403.00011.json", MAC_FORK),
         ("repo/papers/24/03/._2403.00012.json", MAC_FORK),
-        ("repo/.git/" + member_name("2403.00013"), record("2403.00013")),
+        ("repo/.git/objects/ab/cdef0123", b"x\x9c"),  # (a clone's .git holds no papers/YY/MM)
+        ("repo/.git/config", b"[core]\n"),
     ]
     if kind == "zip":
         source = write_zip(tmp_path / "mac.zip", members)
@@ -126,6 +127,28 @@ def test_an_archive_leaves_out_macos_forks_and_hidden_folders(tmp_path, db, caps
     assert code == 0, err
     assert err == ""
     assert out == f"{source}: 1 paper record (archive): 1 new, 0 updated, 0 unchanged\n"
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar"])
+def test_an_archive_of_a_hidden_folder_is_read(tmp_path, db, capsys, kind) -> None:
+    """`tar czf x.tgz .data/clone` (or `~/.local/share/…`) imported nothing and exited 1:
+    every member's path passes through the hidden folder archived (regression hunt
+    `regmend` #2). Only the path from `papers/` on decides."""
+    members = [
+        (".data/clone/" + member_name("2301.00006"), record("2301.00006")),
+        ("home/u/.local/share/cn-chat-arxiv/" + member_name("2301.00007"), record("2301.00007")),
+        (".data/clone/papers/23/01/._2301.00008.json", MAC_FORK),
+        ("__MACOSX/.data/clone/papers/23/01/._2301.00006.json", MAC_FORK),
+        (".data/clone/.git/HEAD", b"ref: refs/heads/main\n"),
+    ]
+    if kind == "zip":
+        source = write_zip(tmp_path / "clone.zip", members)
+    else:
+        source = write_tar(tmp_path / "clone.tgz", members)
+    code, out, err = cli(capsys, db, "import", str(source))
+    assert code == 0, err
+    assert err == ""
+    assert out == f"{source}: 2 paper records (archive): 2 new, 0 updated, 0 unchanged\n"
 
 
 def test_a_symlinked_month_folder_is_named(tmp_path, db, capsys) -> None:

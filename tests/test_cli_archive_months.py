@@ -129,12 +129,15 @@ def test_interleaved_tar_months_count_every_record_once(tmp_path, db, capsys) ->
 
 
 @pytest.mark.parametrize("kind", ["zip", "folder"])
-def test_own_month_copy_wins_after_more_strays_than_a_batch(
+def test_stray_written_at_a_batch_stays_and_a_reimport_is_unchanged(
     tmp_path, db, capsys, monkeypatch, kind
 ) -> None:
-    """With more misplaced copies than BATCH read first, they were written, the copies
-    in the ids' month folder skipped, and the warning said the wrong copy was skipped
-    (regression hunt `regarchive` #1)."""
+    """Once more misplaced copies than BATCH had to be written on the way, the copy
+    in the id's month folder read later was written over its stray: re-importing
+    the same archive flipped each paper twice, said "updated" every time and
+    dropped its machine-made Chinese (regression hunt `regmend` #1). Now the
+    stray written stays, the later copy is skipped with a warning naming both, and
+    a re-import is all unchanged; a stray still held loses to its month's copy."""
     from tui_digest import cli_archive
 
     monkeypatch.setattr(cli_archive, "BATCH", 2)
@@ -147,54 +150,26 @@ def test_own_month_copy_wins_after_more_strays_than_a_batch(
         source = write_tree(tmp_path / "strays", members)
     code, out, err = cli(capsys, db, "import", str(source))
     assert code == 0, err
-    for i in ids:
-        assert _tldr(capsys, db, i) == "三月文件夹的副本"
+    # The first two strays were written when BATCH was reached; the third was
+    # still held when its own month's copy came.
+    assert _tldr(capsys, db, "2403.00001") == "二月的错放副本"
+    assert _tldr(capsys, db, "2403.00002") == "二月的错放副本"
+    assert _tldr(capsys, db, "2403.00003") == "三月文件夹的副本"
+    assert "6 paper records (archive): 3 new, 0 updated, 0 unchanged, 3 duplicates skipped" in out
     warnings = err.splitlines()
     assert len(warnings) == 3
-    for i in ids:
-        [line] = [w for w in warnings if f"/{i}.json" in w.split(": warning:")[0]]
-        assert "papers/24/02/" in line.split(": warning:")[0]  # the misplaced copy is named
-        assert f"papers/24/03/{i}.json" in line  # with the copy that won
-        assert "this copy was skipped" not in line
-    # The first two were written, then replaced by their own month's copy; the
-    # third was still held when its own copy came (a duplicate skipped).
-    assert "6 paper records (archive): 3 new, 2 updated, 0 unchanged, 1 duplicate skipped" in out
-    code, out, _err = cli(capsys, db, "import", str(source))
-    for i in ids:
-        assert _tldr(capsys, db, i) == "三月文件夹的副本"
-
-
-def _title(capsys, db: Path, paper_id: str) -> str:
-    [obj] = json.loads(cli(capsys, db, "search", f"id:{paper_id}", "--json")[1])
-    return str(obj["title_en"])
-
-
-def test_an_archive_record_again_never_replaces_a_daily_digests_text(tmp_path, db, capsys) -> None:
-    """Re-importing the same record after another record of its month came replaced
-    the daily digest's title with the archive's, "1 updated" (regression hunt
-    `regarchive` #3): the month, dated the 1st, revised the paper as its newest list."""
-    cli(capsys, db, "import", str(MINI))
-    daily = _title(capsys, db, "2403.00001")
-    one = write_tree(tmp_path / "r1", [(member_name("2403.00001"), record("2403.00001"))])
-    other = write_tree(tmp_path / "r2", [(member_name("2403.00050"), record("2403.00050"))])
-    _code, out, _err = cli(capsys, db, "import", str(one))
-    assert "1 paper record (archive): 0 new, 1 updated, 0 unchanged" in out  # its summary
-    assert _title(capsys, db, "2403.00001") == daily
-    cli(capsys, db, "import", str(other))
+    for i in ids[:2]:
+        [line] = [w for w in warnings if f"papers/24/03/{i}.json: warning:" in w]
+        assert f"{i} was imported from " in line
+        assert f"papers/24/02/{i}.json (2 misplaced copies or more came before it)" in line
+        assert line.endswith("this copy was skipped")
+    [line] = [w for w in warnings if "papers/24/02/2403.00003.json: warning:" in w]
+    assert "papers/24/03/2403.00003.json" in line and "this copy skipped" in line
     for _ in range(2):
-        code, out, err = cli(capsys, db, "import", str(one))
+        code, out, err = cli(capsys, db, "import", str(source))
         assert code == 0, err
-        assert "1 paper record (archive): 0 new, 0 updated, 1 unchanged" in out
-        assert _title(capsys, db, "2403.00001") == daily
-
-
-def test_an_archive_record_still_corrects_its_archive_only_paper(tmp_path, db, capsys) -> None:
-    """A newer copy of a record (the generator's corrected summary) still revises a
-    paper no daily digest lists."""
-    first = write_tree(tmp_path / "r1", [(member_name("2403.00001"), record("2403.00001"))])
-    cli(capsys, db, "import", str(first))
-    fixed = record("2403.00001", tldr="更正后的总结。")
-    again = write_tree(tmp_path / "r2", [(member_name("2403.00001"), fixed)])
-    _code, out, _err = cli(capsys, db, "import", str(again))
-    assert "1 paper record (archive): 0 new, 1 updated, 0 unchanged" in out
-    assert _tldr(capsys, db, "2403.00001") == "更正后的总结。"
+        assert (
+            "6 paper records (archive): 0 new, 0 updated, 3 unchanged, 3 duplicates skipped"
+        ) in out
+    assert _tldr(capsys, db, "2403.00001") == "二月的错放副本"
+    assert _tldr(capsys, db, "2403.00003") == "三月文件夹的副本"

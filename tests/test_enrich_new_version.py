@@ -296,3 +296,84 @@ async def test_a_category_the_feed_gives_stays_when_arxiv_drops_it(
         store.import_digest(_feed("v2", WHOLE_V2, 4, **kw), category=source)
         rec = store.get_paper(PID)
         assert rec is not None and rec.paper.categories == ["cs.CL", "cs.AI"]
+
+
+async def test_a_long_feed_abstract_stays_whole_once_a_digest_lists_it_too(
+    tmp_path: Path,
+) -> None:
+    """Regression hunt `regmend` #3: an arXiv feed's whole v2 abstract (1,205
+    characters) counted as cut again once a Markdown digest listed the paper too
+    (the same text), so arXiv's lagging v1 abstract was exported and searched in
+    its place. A digest cuts header and abstract at 1,000 characters: longer text
+    was never cut by one."""
+    db = tmp_path / "cache.db"
+    v2_text = ("Version two says gadgets are better. " * 33)[:1205]
+    lagging = Meta(**{**V1.__dict__, "abstract": "Version one says widgets are great. " * 42})
+    assert len(v2_text) == 1205 and len(lagging.abstract) > 1500
+    with ArxivStandIn({PID: lagging}) as api:
+        _import(db, _feed("v2", v2_text, 1))
+        assert (await _enrich(db, api, 1)).behind == 1
+        _import(db, _digest("v2", v2_text, 1))  # the same text, as a Markdown digest
+        for day in (2, 3):  # the API still answers v1
+            await _enrich(db, api, day)
+            with Store.open(db) as store:
+                rec = store.get_paper(PID)
+                assert rec is not None
+                assert cited_abstract(rec) == v2_text
+                assert store.count("abs:gadgets") == 1 and store.count("abs:widgets") == 0
+    with Store.open(db) as store:  # a later import (the importer applies arXiv's answer)
+        store.import_digest(_digest("v2", v2_text, 5))
+        assert store.count("abs:gadgets") == 1 and store.count("abs:widgets") == 0
+
+
+async def test_another_categorys_feed_listing_an_enriched_paper_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    """Regression hunt `regmend` #5: the cs.LG feed listing an enriched paper (its
+    entry's category cs.AI) counted it "updated" though only the hidden remembered
+    `listed_categories` changed; nothing shown or searched did."""
+    db = tmp_path / "cache.db"
+    with ArxivStandIn({PID: AI_V1}) as api:
+        with Store.open(db) as store:
+            store.import_digest(_feed("v1", WHOLE_V2, 1, categories=["cs.AI"]), category="cs.AI")
+        assert (await _enrich(db, api, 1)).found == 1
+    lg = _feed("v1", WHOLE_V2, 1, categories=["cs.AI"])
+    lg.name = "arxiv-cs.LG-1"
+    with Store.open(db) as store:
+        before = store.get_paper(PID)
+        stats = store.import_digest(lg, category="cs.LG")
+        assert (stats.new, stats.updated, stats.unchanged) == (0, 0, 1)
+        assert not stats.updated_ids
+        after = store.get_paper(PID)
+        assert before is not None and after is not None
+        assert after.paper.categories == before.paper.categories
+        stats = store.import_digest(lg, category="cs.LG")  # again: unchanged too
+        assert (stats.new, stats.updated, stats.unchanged) == (0, 0, 1)
+
+
+async def test_no_entry_for_a_newer_version_is_counted_behind(tmp_path: Path) -> None:
+    """Regression hunt `regmend` #6: arXiv answered v1 before; with no entry for
+    the v2 announced, each of the three days said "1 not known yet", and the
+    third did not say it was the last try."""
+    db = tmp_path / "cache.db"
+    with ArxivStandIn({PID: V1}) as api:
+        _import(db, _digest("v1", CUT_V1, 1))
+        await _enrich(db, api, 1)
+        _import(db, _digest("v2", WHOLE_V2, 2))
+        del api.known[PID]  # the API has no entry while v2 is new
+        reports = [await _enrich(db, api, day) for day in (2, 3, 4, 5)]
+    assert [(r.found, r.behind, r.behind_final, r.missing) for r in reports] == [
+        (0, 1, 0, 0),
+        (0, 1, 0, 0),
+        (0, 0, 1, 0),
+        (0, 0, 0, 0),
+    ]
+    assert (
+        "0 found, 1 behind (arXiv answered nothing for the newer version; asked again "
+        "tomorrow), 0 not known yet"
+    ) in reports[0].summary()
+    assert (
+        "0 found, 1 behind (arXiv answered nothing for the newer version; not asked again), "
+        "0 not known yet"
+    ) in reports[2].summary()
+    assert reports[3].asked == 0

@@ -120,11 +120,13 @@ class _Import:
     Each id is imported once a run. The generator files a record under its id's
     month (`papers/24/03/2403.00042.json`); a copy in another month's folder is
     held to the end of the run and written only when no copy in the right folder
-    came (more than BATCH such copies are written on the way: a copy in the right
-    folder read after that is written over its stray, so a re-import counts both
-    as updated). Any other second copy is skipped, named with the first (the last
-    copy won silently before, and re-importing the same archive said "updated"
-    forever: bug hunt `archive` #2).
+    came. When BATCH such copies were held they are written on the way, and stay:
+    a copy in the right folder read after that is skipped and named with the
+    stray (writing it over the stray flipped each paper twice a run, so a
+    re-import of the same archive said "updated" and dropped machine-made
+    Chinese: regression hunt `regmend` #1). Any other second copy is skipped,
+    named with the first (the last copy won silently before, and re-importing the
+    same archive said "updated" forever: bug hunt `archive` #2).
     """
 
     def __init__(self, store: Store, path: Path, *, all_months: bool = False) -> None:
@@ -202,20 +204,15 @@ class _Import:
             self.taken[paper_id] = (name, fits)
             return True
         kept, kept_fits = before
-        if fits and not kept_fits:
-            self.taken[paper_id] = (name, fits)
-            if paper_id in self.strays:
-                del self.strays[paper_id]  # (not written yet)
-                self.result.skipped += 1
-                self.problems.append(_in_wrong_folder(kept, paper_id, name))
-            else:
-                # More than BATCH strays were held, so it was written: this copy is
-                # written over it (it was skipped, and the stray kept: regression
-                # hunt `regarchive` #1).
-                self.problems.append(_written_before(kept, paper_id, name))
-            return True
         self.result.skipped += 1
-        if kept_fits and not fits:
+        if fits and not kept_fits and paper_id in self.strays:
+            del self.strays[paper_id]  # (not written yet)
+            self.taken[paper_id] = (name, fits)
+            self.problems.append(_in_wrong_folder(kept, paper_id, name))
+            return True
+        if fits and not kept_fits:  # (BATCH strays were held, so it was written)
+            self.problems.append(_written_before(kept, paper_id, name))
+        elif kept_fits and not fits:
             self.problems.append(_in_wrong_folder(name, paper_id, kept))
         else:
             self.problems.append(
@@ -259,8 +256,8 @@ def _in_wrong_folder(skipped: str, paper_id: str, kept: str) -> str:
 
 def _written_before(stray: str, paper_id: str, own: str) -> str:
     return (
-        f"{stray}: warning: {paper_id} is not of this folder's month; this copy was "
-        f"imported before the one in its month folder was read, and {own} replaced it"
+        f"{own}: warning: {paper_id} was imported from {stray} ({BATCH:,} misplaced "
+        "copies or more came before it); this copy was skipped"
     )
 
 

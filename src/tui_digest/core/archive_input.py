@@ -46,17 +46,17 @@ _MACOS_FORKS = "__MACOSX"
 
 
 def is_record_member(name: str) -> bool:
-    """Whether an archive's member called `name` is read as a record: the folder
-    walk's rule (`record_files`), so `__MACOSX/…`, `._x.json` and hidden folders
-    (`.git/`) are left out; `./` and `../` are no hidden names. (A Finder zip's
-    AppleDouble `._*.json` were each "not valid JSON", exit 1: regression hunt
-    `regarchive` #2.)"""
+    """Whether an archive's member called `name` is read as a record: a
+    `papers/YY/MM/*.json` path, not under `__MACOSX/` and not named `._*`. (A
+    Finder zip's AppleDouble `._*.json` were each "not valid JSON", exit 1:
+    regression hunt `regarchive` #2.) Only the path from `papers/` on is judged:
+    an archive of a hidden folder (`tar czf x.tgz .data/clone`, `~/.local/…`)
+    imported nothing and exited 1 when a hidden folder anywhere left a member out
+    (regression hunt `regmend` #2); a clone's `.git/` holds no `papers/YY/MM`."""
     if not _RECORD_PATH_RE.search(name):
         return False
     parts = name.split("/")
-    return not any(
-        part == _MACOS_FORKS or (part.startswith(".") and part not in (".", "..")) for part in parts
-    )
+    return _MACOS_FORKS not in parts and not parts[-1].startswith(".")
 
 
 # progress(done, total): units are files for folders and zips, bytes read for tars.

@@ -36,6 +36,11 @@ RETRY_AFTER = dt.timedelta(days=1)
 MAX_ATTEMPTS = 3
 # The digests cut English abstracts at 1,000 characters (header included);
 # anything this long may have been cut, so the full one is kept when arXiv's is longer.
+# Longer than CUT_AT + CUT_SLACK and it was never cut by a digest: in
+# /work/shared/samples every cut English abstract of the Markdown digests and
+# archive records has len(header) + len(abstract) <= 1,000 (803 at exactly
+# 1,000, none above), so such text is whole (an arXiv feed's, however many
+# documents list it too: regression hunt `regmend` #3).
 CUT_AT = 1000
 CUT_SLACK = 10
 # The category of a title suffix, "(arXiv:2403.10056v2 [cs.LG] UPDATED)" (the
@@ -102,7 +107,7 @@ class EnrichCandidate:
     id: str
     version: str
     # The paper's English abstract is empty or may have been cut (a digest's, of
-    # 990+ characters; an arXiv feed's is whole: `abstract_is_whole`).
+    # 990 to 1,010 characters; an arXiv feed's is whole: `abstract_is_whole`).
     abstract_cut: bool
     meta: ArxivMeta | None = None
 
@@ -136,8 +141,9 @@ def needs_asking(version: str, meta: ArxivMeta | None, now: dt.datetime) -> bool
 
 def looks_cut(abstract: str, header: str = "", *, whole: bool = False) -> bool:
     """Whether a digest's English abstract may have been cut at 1,000 characters;
-    never when it is known `whole` (an arXiv feed's, `abstract_is_whole`)."""
-    return not whole and len(header) + len(abstract) >= CUT_AT - CUT_SLACK
+    never when it is known `whole` (an arXiv feed's, `abstract_is_whole`) nor
+    when longer than a digest's cut text ever is (see CUT_AT)."""
+    return not whole and CUT_AT - CUT_SLACK <= len(header) + len(abstract) <= CUT_AT + CUT_SLACK
 
 
 # The kind of digest (`Digest.kind`) arXiv's own listing feeds are read as

@@ -55,6 +55,9 @@ class EnrichReport:
     # again after a day, or (`behind_final`) not again, MAX_ATTEMPTS reached.
     behind: int = 0
     behind_final: int = 0
+    # Of those, how many arXiv answered nothing for (it had answered an older version).
+    behind_unanswered: int = 0
+    behind_final_unanswered: int = 0
     missing: int = 0
     invalid: int = 0
     updated: int = 0  # papers whose stored fields changed
@@ -100,14 +103,21 @@ class EnrichReport:
         counted as found, nothing saying the paper is asked again: found by a bug hunt)."""
         text = ""
         if self.behind:
-            text += (
-                f"{self.behind} behind (arXiv answered an older version; asked again tomorrow), "
-            )
+            why = _behind_why(self.behind, self.behind_unanswered)
+            text += f"{self.behind} behind ({why}; asked again tomorrow), "
         if self.behind_final:
-            text += (
-                f"{self.behind_final} behind (arXiv answered an older version; not asked again), "
-            )
+            why = _behind_why(self.behind_final, self.behind_final_unanswered)
+            text += f"{self.behind_final} behind ({why}; not asked again), "
         return text
+
+
+def _behind_why(count: int, unanswered: int) -> str:
+    """What arXiv answered for `count` papers behind, `unanswered` of them nothing."""
+    if not unanswered:
+        return "arXiv answered an older version"
+    if unanswered == count:
+        return "arXiv answered nothing for the newer version"
+    return "arXiv answered an older version, or nothing"
 
 
 def utc_now() -> dt.datetime:
@@ -218,29 +228,33 @@ async def _ask(
             report.asked -= len(pending)
             return False
         report.problems.extend(f"{cfg.api_url}: {p}" for p in response.problems)
-        answered = {e.id for e in response.entries}
         if not await _store(store, report, now, pending, response.entries):
             return False
         _count_found(report, pending, response.entries)
-        report.missing += sum(1 for c in pending if c.id not in answered)
         return True
     return True
 
 
 def _count_found(report: EnrichReport, asked: list[Candidate], entries: list) -> None:
-    """Count the answered candidates: found, or behind (an older version than announced)."""
+    """Count the asked candidates: found, behind (an older version than announced,
+    or no entry where arXiv answered an older one before), or not known yet. (No
+    entry for a newer version arXiv had answered before said "not known yet"
+    three days running, the last not said to be the last: regression hunt
+    `regmend` #6.)"""
     by_id = {e.id: e for e in entries}
     for c in asked:
         entry = by_id.get(c.id)
-        if entry is None:
-            continue
         row = answered(c, c.meta, entry, "")
-        if not row.behind:
+        if entry is not None and not row.behind:
             report.found += 1
+        elif not row.behind:
+            report.missing += 1
         elif row.attempts < MAX_ATTEMPTS:
             report.behind += 1
+            report.behind_unanswered += entry is None
         else:
             report.behind_final += 1
+            report.behind_final_unanswered += entry is None
 
 
 def _why(exc: FetchError) -> str:

@@ -28,10 +28,11 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tui_digest.core import arxiv_meta, schema
 from tui_digest.core.arxiv_meta import ArxivMeta
+from tui_digest.core.extras import Extra
 from tui_digest.core.listing_key import placements as placements_of
 from tui_digest.core.model import ARCHIVE_KIND, Digest, ImportStats, Paper
 from tui_digest.core.search_index import set_fts_options
@@ -276,7 +277,10 @@ class DigestImport:
                 merged = merge_paper(old, paper, revision=paper.id in self.revised)
                 if paper.id in metas:  # arXiv's answer outlives any announcement
                     self._apply(merged, pk, paper, metas[paper.id])
-                if merged != old:
+                if merged != old and _remembers_only(old, merged):
+                    updates.append(update_values(merged, pk))  # (nothing to index)
+                    self.stats.unchanged += 1
+                elif merged != old:
                     gone.append((row.sort_key, old))
                     updates.append(update_values(merged, pk))
                     self.unindexed.add(pk)
@@ -305,7 +309,7 @@ class DigestImport:
             self._apply(merged, row.pk, paper, meta)
         if merged == old:
             return
-        if row.pk not in self.unindexed:
+        if row.pk not in self.unindexed and not _remembers_only(old, merged):
             unindex_rows(self.conn, [(row.sort_key, old)])
             self.unindexed.add(row.pk)
         self.conn.execute(UPDATE_PAPER, update_values(merged, row.pk))
@@ -465,3 +469,18 @@ def import_into(
     for i in range(0, len(items), BATCH):
         job.add(items[i : i + BATCH])
     return job.finish()
+
+
+def _remembers_only(old: Paper, merged: Paper) -> bool:
+    """Whether `merged` differs from `old` only by the categories the documents
+    gave it (`Extra.LISTED_CATEGORIES`, remembered for arXiv's next answer):
+    nothing shown, searched or exported, so not "updated". Another category's
+    feed listing an enriched paper counted it updated, and re-indexed it
+    (regression hunt `regmend` #5)."""
+    key = Extra.LISTED_CATEGORIES
+    if old.extras.get(key) == merged.extras.get(key):
+        return False
+    extras = {k: v for k, v in merged.extras.items() if k != key}
+    if key in old.extras:
+        extras[key] = old.extras[key]
+    return replace(merged, extras=extras) == old
