@@ -332,3 +332,29 @@ def test_rm_and_prune_of_a_read_only_cache_refuse_before_the_plan(tmp_path, caps
                 run()
             assert capsys.readouterr().out == ""
     assert len(names(db)) == 3
+
+
+def test_rm_takes_its_options_before_or_after_the_names(tmp_path):
+    """`digests rm --yes NAME` was refused ("unrecognized arguments: NAME", exit 2;
+    found by a bug hunt): options go before or after the names, as with other commands."""
+    db = tmp_path / "c.db"
+    build(db)
+    out = run_cli("digests", "rm", "--yes", "cs.AI-2025-01-10", db=db)
+    assert out.returncode == 0, out.stderr
+    out = run_cli("digests", "rm", "-y", "cs.AI-2025-06-01", db=db)
+    assert out.returncode == 0, out.stderr
+    assert names(db) == ["cs.AI-2026-08-17"]
+    out = run_cli("digests", "--yes", "rm", "--json", "nope", db=db)
+    assert out.returncode != 0
+    assert b"no digest named 'nope'" in out.stderr
+    # The listing keeps its forms.
+    for args in (
+        ("digests",),
+        ("digests", "list"),
+        ("digests", "--json"),
+        ("digests", "list", "--json"),
+    ):
+        out = run_cli(*args, db=db)
+        assert out.returncode == 0, (args, out.stderr)
+        assert b"cs.AI-2026-08-17" in out.stdout
+    assert json.loads(run_cli("digests", "--json", "list", db=db).stdout)[0]["papers"] == 2

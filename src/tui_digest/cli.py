@@ -20,7 +20,7 @@ from tui_digest.cli_args import (
     positive_int,
     refuse_own_files,
 )
-from tui_digest.cli_argv import query_terms_last
+from tui_digest.cli_argv import options_first, query_terms_last
 from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB
 from tui_digest.cli_output import (
     OutputError,
@@ -405,7 +405,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("action", nargs="?", choices=("list", "rm"), default="list", help="list or rm")
     p.add_argument("names", nargs="*", metavar="NAME", help="rm: digest names or aliases")
-    p.add_argument("--yes", "-y", action="store_true", help="rm: remove without asking")
+    p.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help="rm: remove without asking (before or after the names)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_digests)
     p = sub.add_parser("stats", parents=[common], help="counts and the cache path")
@@ -489,7 +494,7 @@ def _announce_upgrades() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(query_terms_last(parser, argv))
+    args = parser.parse_args(options_first(parser, query_terms_last(parser, argv)))
     if not hasattr(args, "db"):
         args.db = None
     stand_in_for_closed_streams()  # (after --help, which argparse prints to stderr then)

@@ -11,6 +11,8 @@ import argparse
 
 # The commands whose free words are a query (cli.build_parser registers them).
 QUERY_COMMANDS = ("search", "export", "translate", "enrich", "tag")
+# The commands whose options may follow their words (`options_first`).
+OPTIONS_FIRST_COMMANDS = ("digests",)
 
 
 def _query_values_joined(argv: list[str]) -> list[str]:
@@ -71,6 +73,33 @@ def query_terms_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
             if value is not None:  # (none: argparse says "expected one argument")
                 options.append(value)
     return head + options + (["--", *words] if words else [])
+
+
+def options_first(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """`digests rm --yes NAME` was refused ("unrecognized arguments: NAME"; found
+    by a bug hunt): argparse fills `digests`' two positionals (`action`, `names`)
+    with the words before the first option, so a name after it was one too many.
+    The command's options are moved before its words, which argparse then reads
+    in one run; a `--` leaves the line as written."""
+    sub = _command_index(parser, argv)
+    if sub is None or argv[sub] not in OPTIONS_FIRST_COMMANDS or "--" in argv:
+        return argv
+    subparser = _subparsers(parser).get(argv[sub])
+    if subparser is None:
+        return argv
+    options, words = [], []
+    rest = iter(argv[sub + 1 :])
+    for token in rest:
+        if not token.startswith("-") or token == "-":
+            words.append(token)
+            continue
+        options.append(token)
+        action = _option(subparser, token)
+        if action is not None and action.nargs != 0 and "=" not in token:
+            value = next(rest, None)
+            if value is not None:
+                options.append(value)
+    return argv[: sub + 1] + options + words
 
 
 def _refuse_single_dash_option(subparser: argparse.ArgumentParser, token: str) -> None:

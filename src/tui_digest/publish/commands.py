@@ -223,7 +223,8 @@ def _publish(args: argparse.Namespace) -> int:
     finally:
         store.close()
     for day in published.days:
-        print(clean_line(day.line(), 2000))
+        for line in day.lines():
+            print(clean_line(line, 2000))
     if published.index_changed:
         print("index.json: updated")
     if report is not None and report.outcomes:

@@ -166,10 +166,15 @@ def _is_sha256(value: Any) -> str:
     return "" if isinstance(value, str) and _SHA256_RE.fullmatch(value) else "a SHA-256"
 
 
-def add_day(index: dict[str, Any], category: str, date: str, count: int, feed: str) -> bool:
+def add_day(
+    index: dict[str, Any], category: str, date: str, count: int, feed: str, *, current: bool = False
+) -> bool:
     """Record `category`'s digest for `date`; True when it is the category's newest day.
 
     The feed's SHA-256 goes in too, so that the index changes whenever a feed does.
+    `current`: `date` is the newest day of the cache (a run without --date), which
+    becomes the category's newest even when the index names a later one
+    (`withdraw_after` takes those out first).
     """
     if not _DATE_RE.fullmatch(date):
         raise PublishError(f"{date!r} is not a date (YYYY-MM-DD)")
@@ -182,7 +187,7 @@ def add_day(index: dict[str, Any], category: str, date: str, count: int, feed: s
         "sha256": hashlib.sha256(feed.encode("utf-8")).hexdigest(),
     }
     latest = str(entry.get("latest", ""))
-    newest = not latest or date >= latest
+    newest = current or not latest or date >= latest
     entry.update(
         {
             "md": f"{category}.md",
@@ -192,6 +197,25 @@ def add_day(index: dict[str, Any], category: str, date: str, count: int, feed: s
         }
     )
     return newest
+
+
+def withdraw_after(index: dict[str, Any], category: str, date: str) -> list[str]:
+    """Take the days of `category` after `date` out of the index; the days taken out.
+
+    A run without --date publishes the cache's newest day: a later day in the
+    index is one the cache no longer has (the publisher removed it, e.g. a day
+    imported with a wrong date), and kept as the newest it held back every later
+    real day as "an older --date" (found by a bug hunt). Its dated files stay in
+    the folder, listed nowhere.
+    """
+    entry = index["categories"].get(category)
+    dates = entry.get("dates") if isinstance(entry, dict) else None
+    if not isinstance(dates, dict):
+        return []
+    later = sorted(d for d in dates if isinstance(d, str) and d > date)
+    for day in later:
+        del dates[day]
+    return later
 
 
 def index_text(index: dict[str, Any]) -> str:

@@ -29,6 +29,7 @@ from tui_digest.publish.folder import (
     check_category,
     index_text,
     read_index,
+    withdraw_after,
     write_if_changed,
 )
 from tui_digest.publish.folder_lock import locked
@@ -45,6 +46,9 @@ class Plan:
     date: str
     papers: dict[str, list[PaperRecord]]  # category -> its papers of the day, in order
     query: str = ""
+    # The cache's newest day (no --date given): it becomes each category's newest
+    # in the folder, whatever later day the folder's index names (`withdraw_after`).
+    current: bool = False
 
     def unique(self) -> list[PaperRecord]:
         """Every paper once, in the order the categories list them."""
@@ -66,6 +70,19 @@ class DayResult:
     untranslated: int  # published without (some) Chinese fields
     written: Written = field(default_factory=Written)
     note: str = ""  # why nothing was written
+    withdrawn: list[str] = field(default_factory=list)  # later days taken out of the index
+
+    def lines(self) -> list[str]:
+        """What the run did for this category: the days withdrawn, then `line`."""
+        if not self.withdrawn:
+            return [self.line()]
+        newest, others = self.withdrawn[-1], self.withdrawn[:-1]
+        also = f" (nor {', '.join(others)}, also taken out of index.json)" if others else ""
+        return [
+            f"{self.category}: the folder's newest day {newest} is no longer in the cache{also}; "
+            f"{self.date} is now the newest",
+            self.line(),
+        ]
 
     def line(self) -> str:
         head = f"{self.category} {self.date}"
@@ -83,6 +100,7 @@ def plan_day(
     store: Store, *, categories: Sequence[str] = (), date: str = "", query: str = ""
 ) -> Plan:
     """The papers to publish: per category, for `date` (default: the newest day)."""
+    current = not date
     date = date or days.latest_day(store)
     if not date and store.digests():  # (archive months: `days.latest_day`)
         raise PublishError(
@@ -94,7 +112,7 @@ def plan_day(
     within = set(store.list_ids(query)) if query.strip() else None
     chosen = [check_category(c) for c in categories] or days.categories_of_day(store, date)
     papers = {c: days.papers_of_day(store, c, date, within=within) for c in dict.fromkeys(chosen)}
-    return Plan(date, papers, query)
+    return Plan(date, papers, query, current)
 
 
 async def translate_missing(
@@ -116,7 +134,7 @@ def refresh(store: Store, plan: Plan) -> Plan:
     """
     fresh = {r.rowid: r for r in store.get_papers([r.rowid for r in plan.unique()])}
     papers = {c: [_as_planned(fresh.get(r.rowid), r) for r in rs] for c, rs in plan.papers.items()}
-    return Plan(plan.date, papers, plan.query)
+    return Plan(plan.date, papers, plan.query, plan.current)
 
 
 def _as_planned(fresh: PaperRecord | None, planned: PaperRecord) -> PaperRecord:
@@ -195,7 +213,9 @@ def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
         papers = [r.paper for r in records]
         md = write_digest(papers)
         xml = write_digest_feed(papers, category=category, date=plan.date, title=title)
-        newest = add_day(index, category, plan.date, len(records), xml)
+        if plan.current:  # later days of the folder's index: ones the cache no longer has
+            result.withdrawn = withdraw_after(index, category, plan.date)
+        newest = add_day(index, category, plan.date, len(records), xml, current=plan.current)
         write_if_changed(out, f"{category}/{plan.date}.md", md, result.written)
         write_if_changed(out, f"{category}/{plan.date}.xml", xml, result.written)
         if newest:  # an older day never replaces the newest one at the top

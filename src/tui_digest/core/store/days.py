@@ -19,8 +19,9 @@ state its day: one dated by itself or its file name is of the day it says.)
 
 A digest the user removed (`digests rm`, `prune`) is remembered by its list
 (`removed_lists`): a fetch whose list is one the user removed from that source
-creates nothing, as content identical to the latest digest does; only an
-import by hand (`revive`) brings it back.
+(whatever its papers' text), or of a day the user removed from it, creates
+nothing, as content identical to the latest digest does; only an import by
+hand (`revive`) brings it back.
 
 Names are unique ASCII `<source name>-<date>` (`-2`… when taken); the name a
 document gave itself is kept as `alias`, so names from before v4 still work.
@@ -76,7 +77,7 @@ def choose(
     )
     if same:
         return latest_target(conn, same)
-    if removed_list(conn, key, listing, revive=revive):
+    if removed_list(conn, key, listing, revive=revive, day=day, dated=bool(digest.date)):
         return Target(IDENTICAL)
     earlier = latest if earlier_candidate(digest) else None
     ids = set(incoming.papers)

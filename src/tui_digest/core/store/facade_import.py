@@ -134,18 +134,25 @@ def _nothing_to_keep(
     held: int,
     listed: list[tuple[int, str, bytes]],
     options: ImportOptions,
+    day: str,
+    made: int = 0,
 ) -> ImportStats | None:
     """The outcome of a document that lists nothing, exactly what a digest of its
     source lists (`held`: `days.identical`'s, 0 if none), or a list the user
-    removed from its source (unless imported by hand: `removed_lists`); None
-    when it is to be kept."""
+    removed from its source, or of a day removed from it (unless imported by
+    hand: `removed_lists`; `made`: the digest row this import made, 0 if none);
+    None when it is to be kept."""
     if not listed:
         return ImportStats(outcome=NO_NEW_PAPERS)
     ids = {pid for _, pid, _ in listed}  # (a fetch counts each paper once: `SourceResult.add`)
     if held:
         same = days.latest_target(conn, held)
         return ImportStats(unchanged=len(listed), digest=same.name, outcome=IDENTICAL, ids=ids)
-    if removed_list(conn, days.source_key(digest), listed, revive=options.revive_removed):
+    key = days.source_key(digest)
+    dated = bool(digest.date)
+    if removed_list(
+        conn, key, listed, revive=options.revive_removed, day=day, dated=dated, exclude=made
+    ):
         # (no digest holds it)
         return ImportStats(unchanged=len(listed), outcome=IDENTICAL, ids=ids)
     return None
@@ -315,7 +322,8 @@ class ImportMethods(Connections):
                 held = days.identical(
                     conn, days.source_key(digest), day, latest, listed, undated=not digest.date
                 )
-                unchanged = _nothing_to_keep(conn, digest, held, listed, options)
+                made_pk = target.pk if target.outcome == NEW_DIGEST else 0
+                unchanged = _nothing_to_keep(conn, digest, held, listed, options, day, made_pk)
                 if unchanged is not None:
                     same = unchanged.outcome == IDENTICAL and unchanged.digest
                     raise _Unchanged(
@@ -364,7 +372,7 @@ class ImportMethods(Connections):
         held = days.identical(
             conn, days.source_key(digest), day, latest, listed, undated=not digest.date
         )
-        unchanged = _nothing_to_keep(conn, digest, held, listed, options)
+        unchanged = _nothing_to_keep(conn, digest, held, listed, options, day)
         if unchanged is not None:
             if unchanged.outcome == IDENTICAL and unchanged.digest:
                 days.relabel(conn, held, importer.listed(b for b, _ in prepared))
