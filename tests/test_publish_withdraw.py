@@ -74,3 +74,20 @@ def test_a_removed_published_day_is_withdrawn_and_later_days_reach_the_current_f
     assert "no longer in the cache" not in said
     assert (site / "cs.AI.xml").read_bytes() == top
     assert _current(site) == ("2025-09-22", "2025-09-22")
+
+
+def test_a_later_day_another_cache_published_is_kept(tmp_path):
+    """Only days this cache removed are withdrawn (review): a cache that is
+    behind, publishing into a folder another cache published a later day to,
+    writes its day as a dated copy and says so, leaving the later day current."""
+    site = tmp_path / "site"
+    publish = ("publish", "--out", str(site), "--no-translate")
+    ahead, behind = tmp_path / "ahead.db", tmp_path / "behind.db"
+    _ok("import", str(_day(tmp_path, "2025-09-25")), db=ahead)
+    _ok(*publish, db=ahead)
+    _ok("import", str(_day(tmp_path, "2025-09-18")), db=behind)
+    said = _ok(*publish, db=behind)
+    assert "the folder's newest day 2025-09-25 was never in this cache" in said
+    assert _current(site) == ("2025-09-25", "2025-09-25")
+    index = json.loads((site / "index.json").read_text("utf-8"))
+    assert sorted(index["categories"]["cs.AI"]["dates"]) == ["2025-09-18", "2025-09-25"]

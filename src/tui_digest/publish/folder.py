@@ -174,7 +174,7 @@ def add_day(
     The feed's SHA-256 goes in too, so that the index changes whenever a feed does.
     `current`: `date` is the newest day of the cache (a run without --date), which
     becomes the category's newest even when the index names a later one
-    (`withdraw_after` takes those out first).
+    (`withdraw` takes those out first).
     """
     if not _DATE_RE.fullmatch(date):
         raise PublishError(f"{date!r} is not a date (YYYY-MM-DD)")
@@ -199,23 +199,27 @@ def add_day(
     return newest
 
 
-def withdraw_after(index: dict[str, Any], category: str, date: str) -> list[str]:
-    """Take the days of `category` after `date` out of the index; the days taken out.
-
-    A run without --date publishes the cache's newest day: a later day in the
-    index is one the cache no longer has (the publisher removed it, e.g. a day
-    imported with a wrong date), and kept as the newest it held back every later
-    real day as "an older --date" (found by a bug hunt). Its dated files stay in
-    the folder, listed nowhere.
-    """
+def days_after(index: dict[str, Any], category: str, date: str) -> list[str]:
+    """The days of `category` in the index after `date`, oldest first."""
     entry = index["categories"].get(category)
     dates = entry.get("dates") if isinstance(entry, dict) else None
     if not isinstance(dates, dict):
         return []
-    later = sorted(d for d in dates if isinstance(d, str) and d > date)
-    for day in later:
-        del dates[day]
-    return later
+    return sorted(d for d in dates if isinstance(d, str) and d > date)
+
+
+def withdraw(index: dict[str, Any], category: str, days: list[str]) -> None:
+    """Take `days` of `category` out of the index (their dated files stay in the
+    folder, listed nowhere).
+
+    A run without --date publishes the cache's newest day: a later day in the
+    index that the cache removed (e.g. a day imported with a wrong date), kept
+    as the newest, held back every later real day as "an older --date" (found
+    by a bug hunt). A later day the cache never had (another cache publishing
+    into the folder) stays.
+    """
+    for day in days:  # (`days_after` read them from these very dates)
+        del index["categories"][category]["dates"][day]
 
 
 def index_text(index: dict[str, Any]) -> str:

@@ -27,9 +27,10 @@ from tui_digest.publish.folder import (
     Written,
     add_day,
     check_category,
+    days_after,
     index_text,
     read_index,
-    withdraw_after,
+    withdraw,
     write_if_changed,
 )
 from tui_digest.publish.folder_lock import locked
@@ -47,8 +48,10 @@ class Plan:
     papers: dict[str, list[PaperRecord]]  # category -> its papers of the day, in order
     query: str = ""
     # The cache's newest day (no --date given): it becomes each category's newest
-    # in the folder, whatever later day the folder's index names (`withdraw_after`).
+    # in the folder, once the later days of the folder's index that the cache
+    # removed (`removed`) are withdrawn (`folder.withdraw`).
     current: bool = False
+    removed: frozenset[str] = frozenset()
 
     def unique(self) -> list[PaperRecord]:
         """Every paper once, in the order the categories list them."""
@@ -71,18 +74,24 @@ class DayResult:
     written: Written = field(default_factory=Written)
     note: str = ""  # why nothing was written
     withdrawn: list[str] = field(default_factory=list)  # later days taken out of the index
+    later: list[str] = field(default_factory=list)  # later days kept: not this cache's
 
     def lines(self) -> list[str]:
         """What the run did for this category: the days withdrawn, then `line`."""
-        if not self.withdrawn:
-            return [self.line()]
-        newest, others = self.withdrawn[-1], self.withdrawn[:-1]
-        also = f" (nor {', '.join(others)}, also taken out of index.json)" if others else ""
-        return [
-            f"{self.category}: the folder's newest day {newest} is no longer in the cache{also}; "
-            f"{self.date} is now the newest",
-            self.line(),
-        ]
+        said: list[str] = []
+        if self.later:
+            said.append(
+                f"{self.category}: the folder's newest day {self.later[-1]} was never in this "
+                f"cache (another cache publishes here?); {self.date} is written as a dated copy"
+            )
+        elif self.withdrawn:
+            newest, others = self.withdrawn[-1], self.withdrawn[:-1]
+            also = f" (nor {', '.join(others)}, also taken out of index.json)" if others else ""
+            said.append(
+                f"{self.category}: the folder's newest day {newest} is no longer in the cache"
+                f"{also}; {self.date} is now the newest"
+            )
+        return [*said, self.line()]
 
     def line(self) -> str:
         head = f"{self.category} {self.date}"
@@ -112,7 +121,8 @@ def plan_day(
     within = set(store.list_ids(query)) if query.strip() else None
     chosen = [check_category(c) for c in categories] or days.categories_of_day(store, date)
     papers = {c: days.papers_of_day(store, c, date, within=within) for c in dict.fromkeys(chosen)}
-    return Plan(date, papers, query, current)
+    removed = frozenset(store.removed_dates()) if current else frozenset()
+    return Plan(date, papers, query, current, removed)
 
 
 async def translate_missing(
@@ -134,7 +144,7 @@ def refresh(store: Store, plan: Plan) -> Plan:
     """
     fresh = {r.rowid: r for r in store.get_papers([r.rowid for r in plan.unique()])}
     papers = {c: [_as_planned(fresh.get(r.rowid), r) for r in rs] for c, rs in plan.papers.items()}
-    return Plan(plan.date, papers, plan.query, plan.current)
+    return Plan(plan.date, papers, plan.query, plan.current, plan.removed)
 
 
 def _as_planned(fresh: PaperRecord | None, planned: PaperRecord) -> PaperRecord:
@@ -213,9 +223,14 @@ def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
         papers = [r.paper for r in records]
         md = write_digest(papers)
         xml = write_digest_feed(papers, category=category, date=plan.date, title=title)
-        if plan.current:  # later days of the folder's index: ones the cache no longer has
-            result.withdrawn = withdraw_after(index, category, plan.date)
-        newest = add_day(index, category, plan.date, len(records), xml, current=plan.current)
+        current = plan.current
+        if current and category in index["categories"]:
+            later = days_after(index, category, plan.date)
+            result.withdrawn = [d for d in later if d in plan.removed]
+            result.later = [d for d in later if d not in plan.removed]
+            withdraw(index, category, result.withdrawn)
+            current = not result.later
+        newest = add_day(index, category, plan.date, len(records), xml, current=current)
         write_if_changed(out, f"{category}/{plan.date}.md", md, result.written)
         write_if_changed(out, f"{category}/{plan.date}.xml", xml, result.written)
         if newest:  # an older day never replaces the newest one at the top

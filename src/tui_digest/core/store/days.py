@@ -463,6 +463,14 @@ def removed_days(conn: sqlite3.Connection, source: str) -> set[str]:
     }
 
 
+def removed_dates(conn: sqlite3.Connection) -> set[str]:
+    """The days some source had a digest of that the user removed, and no
+    digest has now (`publish` withdraws these from its folder)."""
+    return {
+        r[0] for r in conn.execute("SELECT date FROM removed_days EXCEPT SELECT date FROM digests")
+    }
+
+
 def newest_digest_day(conn: sqlite3.Connection, source: str) -> str:
     """The newest day `source` has a digest of ("" when none): a catch-up of missed
     days starts after it, whatever empty days are held after it (`hold_day`)."""
