@@ -23,6 +23,7 @@ fake = types.ModuleType("tui_digest.ui.app")
 
 class _App:
     return_code = 0
+    crashed = False  # (`DigestApp.crashed`: set by its panic)
 
     def run(self):
         import textual.screen

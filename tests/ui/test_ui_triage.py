@@ -633,8 +633,8 @@ async def test_a_short_status_line_keeps_saying_what_the_unread_count_counts(
             await settle(pilot)
             line = str(status.render())
             assert "filter: is:unread" in line and not bare.search(line), (width, line)
-            # (at 60 the search has no room left: the search box above shows it)
-            assert ("search: zzzznothing" in line) == (width > 60), (width, line)
+            # The kept search outlives the view's name (a regression hunt), at 60 too.
+            assert "search: zzzznothing" in line, (width, line)
             assert app.main.search_box.value == "zzzznothing"
         app.main.show_digest(None)
         await pilot.resize_terminal(120, 30)

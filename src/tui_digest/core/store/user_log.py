@@ -29,8 +29,7 @@ from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
 from tui_digest.core.store import hand_read, watch_seen
 from tui_digest.core.store.rows import in_chunks
-from tui_digest.core.store.user_state import FlagRow
-from tui_digest.core.store.watch import MERGES
+from tui_digest.core.store.user_state import MERGES, FlagRow
 
 FIELDS = ("read", "starred", "tags", "note", "watch_seen")
 FLAG_FIELDS = ("read", "starred")

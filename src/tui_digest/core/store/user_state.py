@@ -13,6 +13,10 @@ from collections.abc import Sequence
 
 from tui_digest.core.store.rows import in_chunks
 
+# The `meta` counter of state imports that changed something (`user_log.merge`
+# moves it; `watch` reads it): here, where both may import it without a cycle.
+MERGES = "state_merged"
+
 FLAGS = ("read", "starred")
 # A flag's row in `user_state` as it was (value JSON, changed_at, pending), None: none
 # (what undo puts back for a mark kept waiting: `user_log.flag_rows`).

@@ -22,6 +22,7 @@ from pathlib import Path
 from tui_digest.core.cache_access import readonly_uri
 from tui_digest.core.errors import CacheError
 from tui_digest.core.store import undo_log
+from tui_digest.core.store.user_state import MERGES
 
 # The `meta` counter of edits of stored papers' text (`papers.update_paper`:
 # arXiv's answers, machine translations), which change neither papers' count
@@ -42,7 +43,7 @@ _FINGERPRINT = (
 # happened (data_version moved): one pass over the changes recorded.
 # A `state import` keeps each change's own time, often older than the newest
 # here: `user_log.merge` counts itself in `meta` so that it moves this too.
-MERGES = "state_merged"  # the `meta` counter of state imports that changed something
+# (MERGES: the `meta` counter of state imports that changed something.)
 _MARKS = (
     f"SELECT count(*), max(changed_at), (SELECT value FROM meta WHERE key = '{MERGES}') "
     "FROM user_state"
