@@ -91,3 +91,77 @@ def test_a_later_day_another_cache_published_is_kept(tmp_path):
     assert _current(site) == ("2025-09-25", "2025-09-25")
     index = json.loads((site / "index.json").read_text("utf-8"))
     assert sorted(index["categories"]["cs.AI"]["dates"]) == ["2025-09-18", "2025-09-25"]
+
+
+MINI = Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md"
+
+
+def _lg_day(tmp_path: Path, day: str) -> Path:
+    """A Markdown digest of cs.LG dated `day` (its file name says both)."""
+    path = tmp_path / f"digest-cs.LG-{day}.md"
+    path.write_bytes(MINI.read_bytes())
+    return path
+
+
+def _name_of(db: Path, date: str, part: str) -> str:
+    [name] = [
+        d["name"]
+        for d in json.loads(_ok("digests", "--json", db=db))
+        if d["date"] == date and part in d["name"]
+    ]
+    return name
+
+
+def test_a_withdrawn_newest_day_gives_way_to_another_caches_later_day(tmp_path):
+    """Regression hunt: with another cache's later day in the folder, the day
+    withdrawn stayed `latest` and in cs.AI.xml."""
+    site = tmp_path / "site"
+    publish = ("publish", "--out", str(site), "--no-translate")
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    _ok("import", str(_day(tmp_path, "2025-09-18")), db=a)
+    _ok(*publish, db=a)
+    _ok("import", str(_day(tmp_path, "2025-09-28")), db=a)  # by mistake
+    _ok(*publish, db=a)
+    _ok("import", str(_day(tmp_path, "2025-09-25")), db=b)
+    said = _ok(*publish, db=b)
+    assert "2025-09-28 was never in this cache" in said  # b's day is a dated copy
+    _ok("digests", "rm", _name_of(a, "2025-09-28", "cs.AI"), "--yes", db=a)
+    said = _ok(*publish, db=a)
+    assert "the folder's newest day 2025-09-28 is no longer in the cache" in said
+    assert "2025-09-25 is now the newest" in said
+    assert _current(site) == ("2025-09-25", "2025-09-25")
+
+
+def test_removing_another_category_of_the_day_withdraws_nothing_else(tmp_path):
+    """Regression hunt: a removed cs.LG day withdrew another cache's cs.AI day of
+    the same date."""
+    site = tmp_path / "site"
+    publish = ("publish", "--out", str(site), "--no-translate")
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    _ok("import", str(_day(tmp_path, "2025-09-18")), db=a)
+    _ok("import", str(_lg_day(tmp_path, "2025-09-25")), db=a)
+    _ok("digests", "rm", _name_of(a, "2025-09-25", "cs.LG"), "--yes", db=a)
+    _ok("import", str(_day(tmp_path, "2025-09-25")), db=b)
+    _ok(*publish, db=b)
+    said = _ok(*publish, db=a)
+    assert "no longer in the cache" not in said
+    assert _current(site) == ("2025-09-25", "2025-09-25")
+
+
+def test_a_removed_day_is_withdrawn_while_another_category_keeps_the_day(tmp_path):
+    """Regression hunt: cs.AI's day removed while cs.LG still had a digest that day
+    was never withdrawn (the run publishes that day, but not cs.AI)."""
+    db, site = tmp_path / "a.db", tmp_path / "site"
+    publish = ("publish", "--out", str(site), "--no-translate")
+    _ok("import", str(_day(tmp_path, "2025-09-18")), db=db)
+    _ok(*publish, db=db)
+    _ok("import", str(_day(tmp_path, "2025-09-25")), db=db)
+    _ok("import", str(_lg_day(tmp_path, "2025-09-25")), db=db)
+    _ok(*publish, db=db)
+    assert _current(site) == ("2025-09-25", "2025-09-25")
+    _ok("digests", "rm", _name_of(db, "2025-09-25", "cs.AI"), "--yes", db=db)
+    said = _ok(*publish, db=db)
+    assert "the folder's newest day 2025-09-25 is no longer in the cache" in said
+    assert _current(site) == ("2025-09-18", "2025-09-18")
+    index = json.loads((site / "index.json").read_text("utf-8"))
+    assert index["categories"]["cs.LG"]["latest"] == "2025-09-25"

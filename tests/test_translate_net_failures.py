@@ -10,20 +10,13 @@ from pathlib import Path
 import pytest
 
 from fake_llm_server import FakeLLM, Reply, translator
+from translate_support import NoSleep, add_papers
 from tui_digest.core.model import Paper
 from tui_digest.core.store import Store
 from tui_digest.translate.config import TranslateConfig
 from tui_digest.translate.runner import translate_papers
 
 SECRET = "QUERYSECRET999"
-
-
-class NoSleep:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
 
 
 @pytest.fixture
@@ -38,17 +31,6 @@ def store(tmp_path):
     s = Store.open(tmp_path / "cache.db")
     yield s
     s.close()
-
-
-def add_papers(store: Store, n: int) -> list[int]:
-    from tui_digest.core.model import Digest
-
-    papers = [
-        Paper(id=f"2501.0700{i}", title_en=f"Title {i}", abstract_en=f"Abstract {i}.")
-        for i in range(1, n + 1)
-    ]
-    store.import_digest(Digest(name="arxiv-cs.CL", date="2025-01-14", papers=papers))
-    return [r.rowid for r in store.find_incomplete("", missing={"title_zh": ("title_en",)})]
 
 
 def config(base_url: str, **kw) -> TranslateConfig:

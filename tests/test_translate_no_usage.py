@@ -13,7 +13,7 @@ import json
 import pytest
 
 from fake_llm_server import FakeLLM, Reply, Request, chinese_for
-from tui_digest.core.model import Digest, Paper
+from translate_support import add_papers
 from tui_digest.core.store import Store
 from tui_digest.translate import prompt
 from tui_digest.translate.config import TranslateConfig
@@ -48,15 +48,6 @@ def store(tmp_path):
     s = Store.open(tmp_path / "cache.db")
     yield s
     s.close()
-
-
-def add_papers(store: Store, n: int) -> list[int]:
-    papers = [
-        Paper(id=f"2501.0700{i}", title_en=f"Title {i}", abstract_en=f"Abstract {i}.")
-        for i in range(1, n + 1)
-    ]
-    store.import_digest(Digest(name="arxiv-cs.CL", date="2025-01-14", papers=papers))
-    return [r.rowid for r in store.find_incomplete("", missing={"title_zh": ("title_en",)})]
 
 
 def config(base_url: str, **kw) -> TranslateConfig:

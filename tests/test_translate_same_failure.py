@@ -15,18 +15,13 @@ from __future__ import annotations
 import pytest
 
 from fake_llm_server import FakeLLM, Reply, Request, translator
-from tui_digest.core.model import Digest, Paper
+from translate_support import NoSleep, add_papers
 from tui_digest.core.store import Store
 from tui_digest.translate.config import TranslateConfig
 from tui_digest.translate.rules import after_fetch_papers
 from tui_digest.translate.runner import translate_papers
 
 TEMPERATURE = "Unsupported value: temperature does not support 0.2 with this model."
-
-
-class NoSleep:
-    async def __call__(self, seconds: float) -> None:
-        return None
 
 
 @pytest.fixture
@@ -41,15 +36,6 @@ def store(tmp_path):
     s = Store.open(tmp_path / "cache.db")
     yield s
     s.close()
-
-
-def add_papers(store: Store, n: int) -> list[int]:
-    papers = [
-        Paper(id=f"2501.070{i:02d}", title_en=f"Title {i}", abstract_en=f"Abstract {i}.")
-        for i in range(1, n + 1)
-    ]
-    store.import_digest(Digest(name="arxiv-cs.CL", date="2025-01-14", papers=papers))
-    return [r.rowid for r in store.find_incomplete("", missing={"title_zh": ("title_en",)})]
 
 
 def config(base_url: str, **kw) -> TranslateConfig:

@@ -222,6 +222,8 @@ def _publish(args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
+    for line in published.withdrawn:
+        print(clean_line(line, 2000))
     for day in published.days:
         for line in day.lines():
             print(clean_line(line, 2000))

@@ -76,6 +76,34 @@ def _named(info: DigestInfo, records: list[PaperRecord]) -> set[str]:
     return {c for c in category_readings(info.name) if c in listed}
 
 
+def _path_categories(source: str) -> set[str]:
+    """The categories a source's file or folder name names (`_named` with no paper
+    to confirm a reading: the shortest of each word's)."""
+    path = urlsplit(source).path if "://" in source else source
+    path = _SUFFIX_RE.sub("", path.replace("\\", "/")).rsplit("/", 1)[-1]
+    return {min(r, key=len) for word in path.split("+") if (r := category_readings(word))}
+
+
+def removed_categories(store: Store) -> dict[str, frozenset[str]]:
+    """Day -> the categories whose digest of that day the user removed
+    (`digests rm`, `prune`) and that the day has no digest of now: the days
+    `publish` withdraws from its folder. A removed digest's category is the one
+    its source's other digests record, else the one its source's name names."""
+    infos = store.digests()
+    recorded = {d.source: d.category for d in infos if CATEGORY_NAME_RE.fullmatch(d.category)}
+    dated = {d.date for d in infos}
+    out: dict[str, frozenset[str]] = {}
+    for date, sources in store.removed_sources().items():
+        named: set[str] = set()
+        for source in sources:
+            named |= {recorded[source]} if source in recorded else _path_categories(source)
+        if date in dated:  # (another digest of the day may still be the category's)
+            named -= set(categories_of_day(store, date))
+        if named:
+            out[date] = frozenset(named)
+    return out
+
+
 def _digests_of(store: Store, date: str) -> Iterator[_Day]:
     # store.digests() is newest first, then newest import first: reversed, a
     # day's digests come in import order.

@@ -166,15 +166,10 @@ def _is_sha256(value: Any) -> str:
     return "" if isinstance(value, str) and _SHA256_RE.fullmatch(value) else "a SHA-256"
 
 
-def add_day(
-    index: dict[str, Any], category: str, date: str, count: int, feed: str, *, current: bool = False
-) -> bool:
+def add_day(index: dict[str, Any], category: str, date: str, count: int, feed: str) -> bool:
     """Record `category`'s digest for `date`; True when it is the category's newest day.
 
     The feed's SHA-256 goes in too, so that the index changes whenever a feed does.
-    `current`: `date` is the newest day of the cache (a run without --date), which
-    becomes the category's newest even when the index names a later one
-    (`withdraw` takes those out first).
     """
     if not _DATE_RE.fullmatch(date):
         raise PublishError(f"{date!r} is not a date (YYYY-MM-DD)")
@@ -187,7 +182,7 @@ def add_day(
         "sha256": hashlib.sha256(feed.encode("utf-8")).hexdigest(),
     }
     latest = str(entry.get("latest", ""))
-    newest = current or not latest or date >= latest
+    newest = not latest or date >= latest
     entry.update(
         {
             "md": f"{category}.md",
@@ -208,18 +203,46 @@ def days_after(index: dict[str, Any], category: str, date: str) -> list[str]:
     return sorted(d for d in dates if isinstance(d, str) and d > date)
 
 
-def withdraw(index: dict[str, Any], category: str, days: list[str]) -> None:
-    """Take `days` of `category` out of the index (their dated files stay in the
-    folder, listed nowhere).
+def withdraw(out: Path, index: dict[str, Any], removed: dict[str, frozenset[str]]) -> list[str]:
+    """Take out of the index the days of each category the cache removed; one
+    line per category saying so.
 
-    A run without --date publishes the cache's newest day: a later day in the
-    index that the cache removed (e.g. a day imported with a wrong date), kept
-    as the newest, held back every later real day as "an older --date" (found
-    by a bug hunt). A later day the cache never had (another cache publishing
-    into the folder) stays.
+    A day published, then removed from the cache (e.g. one imported with a wrong
+    date), stayed the folder's newest: every later real day was taken for "an
+    older --date" (found by a bug hunt). Its dated files stay in the folder,
+    listed nowhere; when it was the newest, the newest day left becomes the
+    category's `CAT.md`/`.xml` again. A day the cache never had (another cache
+    publishing into the folder) stays (regression hunt).
     """
-    for day in days:  # (`days_after` read them from these very dates)
-        del index["categories"][category]["dates"][day]
+    said: list[str] = []
+    for category, entry in sorted(index["categories"].items()):
+        dates = entry.get("dates") if isinstance(entry, dict) else None
+        if not isinstance(dates, dict):
+            continue
+        gone = sorted(d for d in dates if category in removed.get(d, ()))
+        if not gone:
+            continue
+        for day in gone:
+            del dates[day]
+        also = f" (nor {', '.join(gone[:-1])}, also taken out of index.json)" if gone[1:] else ""
+        head = f"{category}: the folder's newest day {gone[-1]} is no longer in the cache{also}"
+        if entry.get("latest") not in gone:
+            said.append(
+                f"{category}: {', '.join(gone)} no longer in the cache: taken out of index.json"
+            )
+            continue
+        left = sorted(d for d in dates if isinstance(d, str))
+        if not left:
+            del index["categories"][category]
+            said.append(f"{head}; no day of {category} is left in index.json")
+            continue
+        entry["latest"] = left[-1]
+        for ext in ("md", "xml"):
+            dated = out / category / f"{left[-1]}.{ext}"
+            if dated.is_file():
+                write_if_changed(out, f"{category}.{ext}", dated.read_text("utf-8"), Written())
+        said.append(f"{head}; {left[-1]} is now the newest")
+    return said
 
 
 def index_text(index: dict[str, Any]) -> str:

@@ -47,11 +47,10 @@ class Plan:
     date: str
     papers: dict[str, list[PaperRecord]]  # category -> its papers of the day, in order
     query: str = ""
-    # The cache's newest day (no --date given): it becomes each category's newest
-    # in the folder, once the later days of the folder's index that the cache
-    # removed (`removed`) are withdrawn (`folder.withdraw`).
+    # The cache's newest day (no --date given): the folder's days the cache
+    # removed (`removed`: day -> categories) are withdrawn first (`folder.withdraw`).
     current: bool = False
-    removed: frozenset[str] = frozenset()
+    removed: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def unique(self) -> list[PaperRecord]:
         """Every paper once, in the order the categories list them."""
@@ -73,25 +72,17 @@ class DayResult:
     untranslated: int  # published without (some) Chinese fields
     written: Written = field(default_factory=Written)
     note: str = ""  # why nothing was written
-    withdrawn: list[str] = field(default_factory=list)  # later days taken out of the index
     later: list[str] = field(default_factory=list)  # later days kept: not this cache's
 
     def lines(self) -> list[str]:
-        """What the run did for this category: the days withdrawn, then `line`."""
-        said: list[str] = []
-        if self.later:
-            said.append(
-                f"{self.category}: the folder's newest day {self.later[-1]} was never in this "
-                f"cache (another cache publishes here?); {self.date} is written as a dated copy"
-            )
-        elif self.withdrawn:
-            newest, others = self.withdrawn[-1], self.withdrawn[:-1]
-            also = f" (nor {', '.join(others)}, also taken out of index.json)" if others else ""
-            said.append(
-                f"{self.category}: the folder's newest day {newest} is no longer in the cache"
-                f"{also}; {self.date} is now the newest"
-            )
-        return [*said, self.line()]
+        """What the run did for this category: a later day kept, then `line`."""
+        if not self.later:
+            return [self.line()]
+        return [
+            f"{self.category}: the folder's newest day {self.later[-1]} was never in this "
+            f"cache (another cache publishes here?); {self.date} is written as a dated copy",
+            self.line(),
+        ]
 
     def line(self) -> str:
         head = f"{self.category} {self.date}"
@@ -121,7 +112,7 @@ def plan_day(
     within = set(store.list_ids(query)) if query.strip() else None
     chosen = [check_category(c) for c in categories] or days.categories_of_day(store, date)
     papers = {c: days.papers_of_day(store, c, date, within=within) for c in dict.fromkeys(chosen)}
-    removed = frozenset(store.removed_dates()) if current else frozenset()
+    removed = days.removed_categories(store) if current else {}
     return Plan(date, papers, query, current, removed)
 
 
@@ -166,6 +157,7 @@ def _untranslated(records: list[PaperRecord]) -> int:
 class Published:
     days: list[DayResult]
     index_changed: bool
+    withdrawn: list[str] = field(default_factory=list)  # a line per category (`withdraw`)
 
     @property
     def changed(self) -> int:
@@ -213,6 +205,7 @@ def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
     index = check_folder(out, title=title)  # read again: another run may have added days
     # (the folder's own when none was given: a text read from a file, so cleaned)
     title = index["title"] = clean_line(index["title"], 100)
+    withdrawn = withdraw(out, index, plan.removed) if plan.current else []
     results: list[DayResult] = []
     for category, records in plan.papers.items():
         result = DayResult(category, plan.date, len(records), _untranslated(records))
@@ -223,14 +216,9 @@ def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
         papers = [r.paper for r in records]
         md = write_digest(papers)
         xml = write_digest_feed(papers, category=category, date=plan.date, title=title)
-        current = plan.current
-        if current and category in index["categories"]:
-            later = days_after(index, category, plan.date)
-            result.withdrawn = [d for d in later if d in plan.removed]
-            result.later = [d for d in later if d not in plan.removed]
-            withdraw(index, category, result.withdrawn)
-            current = not result.later
-        newest = add_day(index, category, plan.date, len(records), xml, current=current)
+        if plan.current and category in index["categories"]:
+            result.later = days_after(index, category, plan.date)
+        newest = add_day(index, category, plan.date, len(records), xml)
         write_if_changed(out, f"{category}/{plan.date}.md", md, result.written)
         write_if_changed(out, f"{category}/{plan.date}.xml", xml, result.written)
         if newest:  # an older day never replaces the newest one at the top
@@ -238,4 +226,4 @@ def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
             write_if_changed(out, f"{category}.xml", xml, result.written)
     written = Written()
     write_if_changed(out, INDEX, index_text(index), written)
-    return Published(results, bool(written.changed))
+    return Published(results, bool(written.changed), withdrawn)

@@ -463,12 +463,15 @@ def removed_days(conn: sqlite3.Connection, source: str) -> set[str]:
     }
 
 
-def removed_dates(conn: sqlite3.Connection) -> set[str]:
-    """The days some source had a digest of that the user removed, and no
-    digest has now (`publish` withdraws these from its folder)."""
-    return {
-        r[0] for r in conn.execute("SELECT date FROM removed_days EXCEPT SELECT date FROM digests")
-    }
+def removed_sources(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Day -> the sources whose digest of that day the user removed, and that
+    have none of it now (`publish` withdraws those days from its folder)."""
+    out: dict[str, list[str]] = {}
+    for source, date in conn.execute(
+        "SELECT source, date FROM removed_days EXCEPT SELECT source, date FROM digests"
+    ):
+        out.setdefault(date, []).append(source)
+    return out
 
 
 def newest_digest_day(conn: sqlite3.Connection, source: str) -> str:

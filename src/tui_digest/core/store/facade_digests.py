@@ -50,9 +50,9 @@ class DigestMethods(Connections):
         """The days `source` had a digest of that was removed, and has none now."""
         return days.removed_days(self._conn(), source)
 
-    def removed_dates(self) -> set[str]:
-        """The days a digest of which was removed, and that have none now."""
-        return days.removed_dates(self._conn())
+    def removed_sources(self) -> dict[str, list[str]]:
+        """Day -> the sources whose digest of that day was removed, and that have none now."""
+        return days.removed_sources(self._conn())
 
     def newest_digest_day(self, source: str) -> str:
         """The newest day `source` has a digest of ("" when none)."""
