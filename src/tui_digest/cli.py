@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_digest.cli_args import (
+    CommandError,
     add_config_argument,
     error_text,
     positive_int,
@@ -103,48 +103,6 @@ def _check_named_source(args: argparse.Namespace) -> None:
 # --- export / search ------------------------------------------------------------
 
 
-def _select(store: Store, args: argparse.Namespace) -> list[int]:
-    query = " ".join(getattr(args, "query", None) or [])
-    rowids = store.list_ids(query, digest=args.digest)
-    if args.ids is not None:
-        keys = set()
-        for paper_id in _wanted_ids(args):
-            rec = store.get_paper(paper_id)
-            if rec is None:
-                raise CliError(f"no paper with id {for_terminal(paper_id)!r} in the cache")
-            keys.add(rec.rowid)
-        rowids = [r for r in rowids if r in keys]
-        if not rowids and (query or args.digest):
-            # Every id is known, so the query or digest left none: say so, not an empty file.
-            what = [f"the query {for_terminal(query)!r}"] if query else []
-            what += [f"the digest {for_terminal(args.digest)!r}"] if args.digest else []
-            print(
-                f"tui-digest: none of the --ids papers is in {' and '.join(what)}", file=sys.stderr
-            )
-    return rowids
-
-
-def _wanted_ids(args: argparse.Namespace) -> list[str]:
-    """The ids of every `--ids` (repeated, comma- or space-separated), in order.
-
-    `--ids A B` gives B to the query, and ids AND the id B match nothing: a
-    bib file missing papers, exit 0, was what a bug hunt got. A query made of
-    ids alone is refused with the way to give several.
-    """
-    from tui_digest.core.arxiv_id import word_arxiv_id
-
-    words = list(getattr(args, "query", None) or [])
-    if words and all(word_arxiv_id(w) for w in " ".join(words).split()):
-        raise CliError(
-            f"{for_terminal(' '.join(words))!r} after --ids is read as a search query; "
-            "give several ids as --ids A,B (or repeat --ids)"
-        )
-    wanted = [i for value in args.ids for i in re.split(r"[\s,]+", value) if i]
-    if not wanted:  # an empty $IDS in a script: not an empty file (regression hunt)
-        raise CliError("--ids is empty; give arXiv ids (--ids A,B)")
-    return list(dict.fromkeys(wanted))
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     if args.output == "":
         # Not standard output by accident: an empty $VAR in `-o "$OUT"` is a mistake.
@@ -166,8 +124,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                 # A whole Markdown digest: exactly the bytes it was read from
                 # (a feed's digest is written in the digest layout instead).
                 original = store.original_bytes(name)
-        rowids = _select(store, args)
-        from tui_digest.cli_export import export_original, export_streamed
+        from tui_digest.cli_export import export_original, export_streamed, select_rowids
+
+        rowids = select_rowids(store, args)
 
         if original is not None:
             export_original(args, original, len(rowids))
@@ -469,7 +428,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from tui_digest.core.query import QueryError
     from tui_digest.core.store import CacheError
 
-    return (CliError, CacheError, QueryError, InputError, OSError, ValueError)
+    return (CliError, CommandError, CacheError, QueryError, InputError, OSError, ValueError)
 
 
 def _say_waiting(path: Path) -> None:
