@@ -482,3 +482,28 @@ async def test_q_for_clearing_the_search_is_refused_and_escape_still_clears(cach
         await pilot.press("s")
         await settle(pilot)
         assert app.main.detail.record is not None and app.main.detail.record.starred
+
+
+async def test_help_stops_promising_q_goes_back_when_reading_back_has_another_key(
+    cache: Path,
+) -> None:
+    """With `"reading.back" = "x"` help said "x Back … (q never quits from the
+    reading view)", and q then quit from it (found by a bug hunt)."""
+    write_config('[keys]\n"reading.back" = "x"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = app.screen.query_one(HelpText).plain
+        back = next(line for line in text.splitlines() if "Back to the list too" in line)
+        assert back.split()[0] == "x"
+        assert "never quits" not in text
+    write_config("")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = app.screen.query_one(HelpText).plain
+        assert "q never quits from the reading view" in text  # the default keeps it

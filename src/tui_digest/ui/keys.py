@@ -164,6 +164,10 @@ READING: list[Binding] = [
     Binding("q", "close", "Back", show=False, id="reading.back",
             tooltip="Back to the list too (q never quits from the reading view)"),
 ]  # fmt: skip
+# Help for a binding given other keys in [keys], where its tooltip speaks of its
+# default key: help said "q never quits from the reading view" with reading.back
+# on x, and q then quit (found by a bug hunt).
+REMAPPED_TOOLTIPS: dict[str, str] = {"reading.back": "Back to the list too"}
 TAGS: list[Binding] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
 NOTE: list[Binding] = [
     Binding("ctrl+s", "save", "Save", key_display="^s", id="note.save"),
