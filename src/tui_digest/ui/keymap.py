@@ -252,6 +252,7 @@ _DIALOGS = (
 )
 _TOGETHER = (
     (keys.LIST, keys.MAIN, keys.APP),
+    (keys.DETAIL, keys.MAIN, keys.APP),
     (keys.READING, keys.APP),
     # A dialog's own bindings come before the app's (none of which is a priority
     # binding): `"confirm.no" = "n,escape,q"` makes q answer no there, as asked,
