@@ -527,3 +527,31 @@ async def test_help_stops_promising_q_goes_back_when_reading_back_has_another_ke
         await settle(pilot)
         text = app.screen.query_one(HelpText).plain
         assert "q never quits from the reading view" in text  # the default keeps it
+
+
+async def test_escape_still_backs_out_when_confirm_no_is_remapped(cache: Path) -> None:
+    """`"confirm.no" = "N"` took escape from "Remove the digest … ?" without a
+    word, and the question named no key (found by a bug hunt). Escape still
+    cancels, and the question names the keys bound now."""
+    from textual.widgets import Static
+
+    from tui_digest.ui.screens.confirm import ConfirmScreen
+    from tui_digest.ui.screens.digest_picker import DigestPicker
+
+    write_config('[keys]\n"confirm.no" = "N"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = [d.name for d in app.main.digests]
+        assert not [n for n in notifications(app) if n.title == "Keys"]
+        await pilot.press("d")
+        assert isinstance(app.screen, DigestPicker)
+        await pilot.press("down", "down", "down", "shift+delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        texts = [str(s.visual) for s in app.screen.query(Static)]
+        assert "y remove · N or escape cancels" in texts
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert [d.name for d in app.main.digests] == before

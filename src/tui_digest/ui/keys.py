@@ -205,7 +205,10 @@ EXPORT: list[Binding] = [
 ]
 CONFIRM: list[Binding] = [
     Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-    Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    Binding("n", "answer(False)", "No", id="confirm.no"),
+    # Its own id: `"confirm.no" = "N"` took escape from "Remove the digest … ?"
+    # without a word (found by a bug hunt); escape backs out whatever no's keys are.
+    Binding("escape", "answer(False)", "Cancel", id="confirm.cancel"),
 ]
 
 # The footer (widgets/footer.py): these stay visible on the right at any width...
