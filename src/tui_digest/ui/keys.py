@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+HELP_TOOLTIP = "Show every key"
 APP: list[Binding] = [
     Binding("question_mark", "help", "Help", key_display="?", id="app.help",
-            tooltip="Show every key"),
+            tooltip=HELP_TOOLTIP),
     # show=False: the footer docks the palette key on the right by itself (once).
     Binding("ctrl+p", "command_palette", "Commands", key_display="^p", id="app.commands",
             show=False, tooltip="Open the command palette"),
@@ -272,7 +273,7 @@ def palette_title(binding: Binding) -> str:
 
 # The reading view's palette offers its own bindings (on the paper read), not the
 # list's; scrolling is only useful as a key.
-READING_PALETTE_SKIP = frozenset({"scroll(1)", "scroll(-1)", "page"})
+READING_PALETTE_SKIP = frozenset({"scroll(1)", "scroll(-1)", "page", "page(-1)"})
 
 
 def binding_ids() -> frozenset[str]:
