@@ -174,3 +174,26 @@ def test_undoing_a_mark_kept_waiting_says_so() -> None:
         FlagChange("read", False, (4,), 3, waiting=2).describe_undo()
         == "Undone: marked 1 paper read; 2 removed papers no longer kept as unread."
     )
+
+
+def test_a_restart_never_takes_undo_deeper_than_the_depth(tmp_path: Path) -> None:
+    """A star left by the last session, then eleven in this one: ctrl+z answered
+    eleven times, the eleventh unstarring the last session's paper (README: ten
+    levels deep; found by a bug hunt). What this reader may take back, its own and
+    what readers that quit left, is kept to the depth."""
+    from tui_digest.core.processes import this_host
+
+    gone = f"{this_host()}\t{_gone_pid()}"
+    with _store(tmp_path / "c.db") as store:
+        ids = store.list_ids()
+        _push(store, "starred", ids[:1], gone)
+        assert undo_log.depth(store._conn()) == 1  # the last session's, for this one
+        for rowid in ids[1:12]:
+            _push(store, "starred", [rowid])
+        assert undo_log.depth(store._conn()) == undo_log.DEPTH
+        undone = [store.undo_last() for _ in range(undo_log.DEPTH + 1)]
+        assert [u.rowids if u else None for u in undone] == [
+            *([rowid] for rowid in reversed(ids[2:12])),
+            None,
+        ]
+        assert [r.starred for r in store.get_papers(ids[:2])] == [True, True]

@@ -67,9 +67,6 @@ async def test_unknown_ids_are_warned_about_with_file_and_line(cache: Path) -> N
         assert "'main.stra' is not a binding id" in warning.message
         assert "did you mean 'main.star'?" in warning.message
         assert warning.markup is False
-        await pilot.press("s")  # the default key still works
-        await settle(pilot)
-        assert app.main.detail.record is not None and app.main.detail.record.starred
 
 
 async def test_a_key_two_bindings_would_share_is_warned_about(cache: Path) -> None:
@@ -81,8 +78,32 @@ async def test_a_key_two_bindings_would_share_is_warned_about(cache: Path) -> No
         await settle(pilot)
         warning = next(n for n in notifications(app) if n.title == "Keys")
         assert f"{path}:3" in warning.message
-        assert "'main.read': 'R' is also the key of 'main.related'" in warning.message
+        said = "'main.read': 'R' is already the key of 'main.related', which keeps it; ignored"
+        assert said in warning.message
         assert warning.markup is False
+        await pilot.press("R")  # R stays Related's
+        await settle(pilot)
+        assert app.main.search_box.value.startswith("related:")
+
+
+async def test_a_shared_key_is_left_to_the_binding_that_had_it(cache: Path) -> None:
+    """`"main.related" = "f"`: help listed f for both For you and Related, f did
+    Related and nothing said so (found by a bug hunt). The key stays For you's,
+    Related keeps R, and help and the warning say so."""
+    path = write_config('[keys]\n"main.related" = "f"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warning = next(n for n in notifications(app) if n.title == "Keys")
+        assert (
+            f"{path}:2: warning: [keys] 'main.related': 'f' is already the key of "
+            "'main.foryou', which keeps it; ignored" in warning.message
+        )
+        await pilot.press("question_mark")
+        await settle(pilot)
+        lines = app.screen.query_one(HelpText).plain.splitlines()
+        assert [line.split()[0] for line in lines if " Related " in line] == ["R"]
+        assert [line.split()[0] for line in lines if " For you " in line] == ["f"]
 
 
 def test_clashes_are_the_users_not_the_defaults() -> None:
@@ -189,16 +210,15 @@ def test_holes_a_regression_hunt_found_in_the_key_checks() -> None:
     ]
     keymap, warnings = keymap_of(entries, Path("c.toml"))
     assert keymap == {
-        "main.starred": "slash",
         "main.star": "x",
         "main.undo": "ctrl+y",
-    }  # main.read keeps its default (m)
+    }  # main.read keeps its default (m), main.starred (*): slash is the search's
     said = {(w.line, w.message) for w in warnings}
     no_key = "[keys] 'main.{}': '{}' is not a key name (did you mean '{}'?); ignored"
     assert (3, no_key.format("star", "shift+x", "X")) in said
     assert (4, no_key.format("read", "ctrl+R", "ctrl+r")) in said
     assert any(line == 5 and "'ctrl+u' would be taken from the search box" in m for line, m in said)
-    assert any(line == 2 and "is also the key of 'main.search'" in m for line, m in said)
+    assert any(line == 2 and "is already the key of 'main.search'" in m for line, m in said)
     assert len(warnings) == 4
 
 
@@ -482,3 +502,56 @@ async def test_q_for_clearing_the_search_is_refused_and_escape_still_clears(cach
         await pilot.press("s")
         await settle(pilot)
         assert app.main.detail.record is not None and app.main.detail.record.starred
+
+
+async def test_help_stops_promising_q_goes_back_when_reading_back_has_another_key(
+    cache: Path,
+) -> None:
+    """With `"reading.back" = "x"` help said "x Back … (q never quits from the
+    reading view)", and q then quit from it (found by a bug hunt)."""
+    write_config('[keys]\n"reading.back" = "x"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = app.screen.query_one(HelpText).plain
+        back = next(line for line in text.splitlines() if "Back to the list too" in line)
+        assert back.split()[0] == "x"
+        assert "never quits" not in text
+    write_config("")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = app.screen.query_one(HelpText).plain
+        assert "q never quits from the reading view" in text  # the default keeps it
+
+
+async def test_escape_still_backs_out_when_confirm_no_is_remapped(cache: Path) -> None:
+    """`"confirm.no" = "N"` took escape from "Remove the digest … ?" without a
+    word, and the question named no key (found by a bug hunt). Escape still
+    cancels, and the question names the keys bound now."""
+    from textual.widgets import Static
+
+    from tui_digest.ui.screens.confirm import ConfirmScreen
+    from tui_digest.ui.screens.digest_picker import DigestPicker
+
+    write_config('[keys]\n"confirm.no" = "N"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = [d.name for d in app.main.digests]
+        assert not [n for n in notifications(app) if n.title == "Keys"]
+        await pilot.press("d")
+        assert isinstance(app.screen, DigestPicker)
+        await pilot.press("down", "down", "down", "shift+delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        texts = [str(s.visual) for s in app.screen.query(Static)]
+        assert "y remove · N or escape cancels" in texts
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert [d.name for d in app.main.digests] == before

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from ui_support import ManualTimers, make_app, settle
+from ui_support import ManualTimers, make_app, notes, settle
 
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
@@ -103,9 +103,15 @@ async def test_moving_past_the_ends_says_so(tmp_path: Path) -> None:
         await settle(pilot)
         assert app.main.paper_list.cursor == 0
         assert "PokéLLMon" in body(app)
-        await pilot.press("J", "J", "J", "n")
+        await pilot.press("J", "J", "J", "J")
         await settle(pilot)
         assert app.main.paper_list.cursor == 3
+        assert "No more papers this way." in notes(app)
+        # n past the last comes round to the unread papers above (it stayed, saying
+        # "No more unread papers here." while they were listed; found by a bug hunt).
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.main.paper_list.cursor == 0
 
 
 async def test_a_wide_terminal_keeps_a_readable_measure(tmp_path: Path) -> None:

@@ -185,7 +185,13 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         from tui_digest.ui.commands import action_commands, reading_commands  # (when asked)
         from tui_digest.ui.screens.paper_view import PaperView
 
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" opened its key panel, listing keys the reader's help never
+        # names, and escape there cleared the kept search behind it (found by a bug
+        # hunt): the reader's own help (`?`) takes its place.
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
+        yield SystemCommand("Help", keys.HELP_TOOLTIP, self.action_help)
         # The screen the palette opened over: the list's commands act on the list's
         # cursor and selection, which the reading view hides; a dialog adds none.
         if screen is self._main:

@@ -11,12 +11,14 @@ from functools import partial
 from typing import Protocol, runtime_checkable
 
 from textual.app import SystemCommand
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.widget import Widget
 
 from tui_digest.core.model import DigestInfo
 from tui_digest.ui import keys
+from tui_digest.ui.key_hints import hint_key
 
 
 @runtime_checkable
@@ -28,7 +30,7 @@ class DigestNavigator(Protocol):
     def show_digest(self, name: str | None) -> None: ...
 
 
-def action_commands(screen: object) -> Iterator[SystemCommand]:
+def action_commands(screen: Widget) -> Iterator[SystemCommand]:
     """One palette command per main-screen binding, plus `keys.PALETTE_EXTRA`.
 
     Titles (`keys.palette_title`) and help are our own constants from `keys`.
@@ -38,7 +40,7 @@ def action_commands(screen: object) -> Iterator[SystemCommand]:
             continue
         method = _action(screen, binding.action)
         if method is not None:
-            yield SystemCommand(keys.palette_title(binding), binding.tooltip, method)
+            yield SystemCommand(keys.palette_title(binding), _help(screen, binding), method)
     for action, title, help_text in keys.PALETTE_EXTRA:
         method = _action(screen, action)
         if method is not None:
@@ -55,7 +57,14 @@ def reading_commands(screen: Widget) -> Iterator[SystemCommand]:
         if binding.action not in keys.READING_PALETTE_SKIP | seen:
             seen.add(binding.action)
             run = partial(screen.run_action, binding.action)
-            yield SystemCommand(keys.palette_title(binding), binding.tooltip, run)
+            yield SystemCommand(keys.palette_title(binding), _help(screen, binding), run)
+
+
+def _help(screen: Widget, binding: Binding) -> str:
+    """The binding's help line with its key as bound now: the palette named no key,
+    and its titles differ from help's (found by a bug hunt)."""
+    assert binding.id is not None  # every binding of `keys` has one (tested)
+    return f"{binding.tooltip} · {hint_key(screen.app, binding.id)}"
 
 
 def _action(screen: object, name: str) -> Callable[[], object] | None:

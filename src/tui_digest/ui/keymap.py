@@ -58,15 +58,27 @@ def keymap_of(
                 "there would remove or replace what backing out keeps; ignored",
             )
         )
+    # A shared key is left to the other binding: with both, help listed it for
+    # each and nothing said which one it did (found by a bug hunt).
+    refused: set[tuple[str, str]] = set()
     for binding_id, key, other in clashes(keymap):
+        if (binding_id, key) in refused:
+            continue
+        refused.add((binding_id, key))
         warnings.append(
             ConfigWarning(
                 path,
                 lines.get(binding_id, 0),
-                f"[keys] {binding_id!r}: {key!r} is also the key of {other!r}; "
-                "one of them will not work (give it another key)",
+                f"[keys] {binding_id!r}: {key!r} is already the key of {other!r}, "
+                "which keeps it; ignored (give it another key)",
             )
         )
+    for binding_id, key in refused:
+        left = [k for k in keymap[binding_id].split(",") if k != key]
+        if left:
+            keymap[binding_id] = ",".join(left)
+        else:  # its default key stays
+            del keymap[binding_id]
     return keymap, warnings
 
 
@@ -240,6 +252,7 @@ _DIALOGS = (
 )
 _TOGETHER = (
     (keys.LIST, keys.MAIN, keys.APP),
+    (keys.DETAIL, keys.MAIN, keys.APP),
     (keys.READING, keys.APP),
     # A dialog's own bindings come before the app's (none of which is a priority
     # binding): `"confirm.no" = "n,escape,q"` makes q answer no there, as asked,

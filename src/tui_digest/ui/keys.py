@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+HELP_TOOLTIP = "Show every key"
 APP: list[Binding] = [
     Binding("question_mark", "help", "Help", key_display="?", id="app.help",
-            tooltip="Show every key"),
+            tooltip=HELP_TOOLTIP),
     # show=False: the footer docks the palette key on the right by itself (once).
     Binding("ctrl+p", "command_palette", "Commands", key_display="^p", id="app.commands",
             show=False, tooltip="Open the command palette"),
@@ -93,7 +94,7 @@ LIST: list[Binding] = [
     Binding("j,down", "cursor_down", "Down", key_display="j/↓", id="list.down"),
     Binding("k,up", "cursor_up", "Up", key_display="k/↑", id="list.up"),
     Binding("g,home", "first", "Top", show=False, id="list.top"),
-    Binding("G,end", "last", "Bottom", show=False, key_display="G", id="list.bottom"),
+    Binding("G,end", "last", "Bottom", show=False, id="list.bottom"),
     Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
     Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
     Binding("space", "toggle_select", "Select", id="list.select",
@@ -103,6 +104,21 @@ LIST: list[Binding] = [
     # The search kept with enter stays until cleared: escape clears it from the list too.
     Binding("escape", "screen.clear_search", "Clear search", show=False,
             id="list.clear_search", tooltip="Clear the kept search (the status line shows it)"),
+]  # fmt: skip
+
+# The detail pane (after tab): the list's moving keys scroll it, as the reading
+# view's do (only the arrows and PageUp/PageDown did; found by a bug hunt).
+DETAIL: list[Binding] = [
+    Binding("j", "scroll_by(1)", "Down", show=False, id="detail.down",
+            tooltip="Scroll the detail pane down (also ↓)"),
+    Binding("k", "scroll_by(-1)", "Up", show=False, id="detail.up",
+            tooltip="Scroll the detail pane up (also ↑)"),
+    Binding("space", "page_by(1)", "Page", show=False, id="detail.page",
+            tooltip="Scroll the detail pane down a page (also PageDown; PageUp back)"),
+    Binding("g", "edge(False)", "Top", show=False, id="detail.top",
+            tooltip="The top of the paper (also Home)"),
+    Binding("G", "edge(True)", "Bottom", key_display="G", show=False, id="detail.bottom",
+            tooltip="The end of the paper (also End)"),
 ]  # fmt: skip
 
 SEARCH: list[Binding] = [
@@ -133,6 +149,9 @@ READING: list[Binding] = [
             tooltip="Scroll the paper up"),
     Binding("space,pagedown", "page", "Page", id="reading.page",
             tooltip="Scroll the paper down a page"),
+    # PageUp scrolled through Textual's own binding, which help never listed.
+    Binding("pageup", "page(-1)", "Page up", show=False, id="reading.page_up",
+            tooltip="Scroll the paper up a page"),
     Binding("J", "move(1)", "Next", key_display="J", id="reading.next",
             tooltip="Read the next paper of the list"),
     Binding("K", "move(-1)", "Previous", key_display="K", id="reading.previous",
@@ -164,6 +183,10 @@ READING: list[Binding] = [
     Binding("q", "close", "Back", show=False, id="reading.back",
             tooltip="Back to the list too (q never quits from the reading view)"),
 ]  # fmt: skip
+# Help for a binding given other keys in [keys], where its tooltip speaks of its
+# default key: help said "q never quits from the reading view" with reading.back
+# on x, and q then quit (found by a bug hunt).
+REMAPPED_TOOLTIPS: dict[str, str] = {"reading.back": "Back to the list too"}
 TAGS: list[Binding] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
 NOTE: list[Binding] = [
     Binding("ctrl+s", "save", "Save", key_display="^s", id="note.save"),
@@ -183,7 +206,10 @@ EXPORT: list[Binding] = [
 ]
 CONFIRM: list[Binding] = [
     Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-    Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    Binding("n", "answer(False)", "No", id="confirm.no"),
+    # Its own id: `"confirm.no" = "N"` took escape from "Remove the digest … ?"
+    # without a word (found by a bug hunt); escape backs out whatever no's keys are.
+    Binding("escape", "answer(False)", "Cancel", id="confirm.cancel"),
 ]
 
 # The footer (widgets/footer.py): these stay visible on the right at any width...
@@ -214,6 +240,7 @@ FOOTER_ORDER: tuple[str, ...] = (
 SECTIONS: tuple[tuple[str, list[Binding]], ...] = (
     ("Moving and selecting", LIST),
     ("Reading", MAIN),
+    ("Detail pane (tab)", DETAIL),
     ("Search box", SEARCH),
     ("Reading view (enter)", READING),
     ("Application", APP),
@@ -246,7 +273,7 @@ def palette_title(binding: Binding) -> str:
 
 # The reading view's palette offers its own bindings (on the paper read), not the
 # list's; scrolling is only useful as a key.
-READING_PALETTE_SKIP = frozenset({"scroll(1)", "scroll(-1)", "page"})
+READING_PALETTE_SKIP = frozenset({"scroll(1)", "scroll(-1)", "page", "page(-1)"})
 
 
 def binding_ids() -> frozenset[str]:

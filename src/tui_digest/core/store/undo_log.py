@@ -10,7 +10,7 @@ takes back the newest change of its own reader, else the newest one a reader
 that has quit left (the history survives a restart); never a change of another
 reader still open on the cache: with two readers open, ctrl+z in one took back
 the other's stars while its own change stayed (found by a bug hunt). Each
-reader keeps its newest `DEPTH`.
+reader keeps the newest `DEPTH` of what it may take back.
 
 A mark kept waiting for a paper removed meanwhile (`marking`: by arXiv id)
 is part of its entry too, with the flag's row before it: ctrl+z drops it (it
@@ -87,11 +87,11 @@ def push(
         "INSERT INTO undo_log(flag, value, asked, rowids, owner) VALUES (?, ?, ?, ?, ?)",
         (flag, int(value), asked, blob, owner),
     )
-    conn.execute(
-        "DELETE FROM undo_log WHERE owner = ? AND pk NOT IN "
-        "(SELECT pk FROM undo_log WHERE owner = ? ORDER BY pk DESC LIMIT ?)",
-        (owner, owner, DEPTH),
-    )
+    # What this reader may take back (its own, then what readers that quit left)
+    # stays `DEPTH` deep: after a restart ctrl+z went on into the last session's
+    # changes, eleven levels and more (found by a bug hunt).
+    beyond = _undoable(conn, owner)[DEPTH:]
+    conn.executemany("DELETE FROM undo_log WHERE pk = ?", [(pk,) for pk in beyond])
     conn.execute(
         "DELETE FROM undo_log WHERE pk NOT IN (SELECT pk FROM undo_log ORDER BY pk DESC LIMIT ?)",
         (KEPT,),

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_digest.ui import keys
+from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.screens import breakpoints
 
 
@@ -33,6 +34,11 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes_label, variant="warning", id="yes")
                 yield Button("No", id="no")
+            # The keys, as bound now: the question named none (found by a bug hunt).
+            yes = hint_key(self.app, "confirm.yes")
+            backs = dict.fromkeys(hint_key(self.app, b) for b in ("confirm.no", "confirm.cancel"))
+            hint = f"{yes} {self.yes_label.lower()} · {' or '.join(backs)} cancels"
+            yield Static(Content(hint), classes="dim")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

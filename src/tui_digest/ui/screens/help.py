@@ -56,7 +56,7 @@ class HelpScreen(ModalScreen[None]):
             for binding in bindings:
                 shown = self._keys(binding)
                 lead = Content.assemble((f"  {shown:<14}", "bold"), f"{binding.description:<14}")
-                rows.append((lead, Content.styled(binding.tooltip, "$text-muted")))
+                rows.append((lead, Content.styled(self._help_of(binding), "$text-muted")))
             rows.append((Content(), Content()))
         title = "Query language (the search box, `search`, watch lists)"
         rows.append((Content.styled(title, "bold $text-accent"), Content()))
@@ -80,6 +80,12 @@ class HelpScreen(ModalScreen[None]):
             return binding.key_display
         each = bound_keys(self.app, binding.id)
         return " ".join(self.app.get_key_display(Binding(key, "")) for key in each)
+
+    def _help_of(self, binding: Binding) -> str:
+        assert binding.id is not None
+        if remapped(self.app, binding.id):
+            return keys.REMAPPED_TOOLTIPS.get(binding.id, binding.tooltip)
+        return binding.tooltip
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -182,9 +182,10 @@ class PaperView(Screen[None]):
         scroll = self.query_one("#paper-view-scroll", VerticalScroll)
         scroll.scroll_to(y=scroll.scroll_y + lines, animate=False)
 
-    def action_page(self) -> None:
+    def action_page(self, pages: int = 1) -> None:
         scroll = self.query_one("#paper-view-scroll", VerticalScroll)
-        scroll.scroll_to(y=scroll.scroll_y + max(1, scroll.size.height - 2), animate=False)
+        page = max(1, scroll.size.height - 2)
+        scroll.scroll_to(y=scroll.scroll_y + pages * page, animate=False)
 
     def action_move(self, delta: int) -> None:
         target = self.papers.cursor + delta

@@ -391,7 +391,11 @@ class ReadingScreen(ListingScreen):
                 rowid = there[0] if step > 0 else there[-1]
                 self.post_message(msg.UnreadFound(rowid, name, switch=True))
                 return
-        self.post_message(msg.UnreadFound(None, digest, switch=False))
+        # Round past the last: this view again, from its other end (before, "No more
+        # unread papers here." while unread papers were listed above the cursor).
+        indexes = range(cursor) if step > 0 else range(len(ids) - 1, cursor, -1)
+        found = next((ids[i] for i in indexes if ids[i] in unread), None)
+        self.post_message(msg.UnreadFound(found, digest, switch=False))
 
     def on_unread_found(self, message: msg.UnreadFound) -> None:
         if message.rowid is None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from tui_digest.core.highlight import NO_MATCH, matcher
+from tui_digest.ui import keys
 from tui_digest.ui.link_click import open_clicked_link
 from tui_digest.ui.paper_text import detail_content
 from tui_digest.ui.split_drag import SplitDrag
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 class PaperDetail(VerticalScroll, can_focus=True):
     """Scrollable footnote view. Content is built from plain text, never markup."""
 
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.DETAIL)
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.record: PaperRecord | None = None
@@ -35,6 +39,18 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self._match_query = ""
         # The names of the watch lists that find a paper (ui/watch_actions.py).
         self.watch_names: Callable[[int], Sequence[str]] | None = None
+
+    def action_scroll_by(self, lines: int) -> None:
+        self.scroll_to(y=self.scroll_y + lines, animate=False)
+
+    def action_page_by(self, pages: int) -> None:
+        self.scroll_to(y=self.scroll_y + pages * max(1, self.size.height - 2), animate=False)
+
+    def action_edge(self, end: bool) -> None:
+        if end:
+            self.scroll_end(animate=False)
+        else:
+            self.scroll_home(animate=False)
 
     def compose(self) -> ComposeResult:
         yield WrappingStatic(Content("No paper selected."), id="detail-body")
