@@ -197,3 +197,45 @@ def test_a_restart_never_takes_undo_deeper_than_the_depth(tmp_path: Path) -> Non
             None,
         ]
         assert [r.starred for r in store.get_papers(ids[:2])] == [True, True]
+
+
+def test_two_readers_that_quit_leave_ten_levels_not_twenty(tmp_path: Path) -> None:
+    """Regression hunt: the trim ran only when a change was recorded, so a new
+    reader could take back 20 changes two quit readers left before making one."""
+    import subprocess
+    import sys
+
+    from tui_digest.core.processes import this_host
+
+    # Two readers running while they make their changes (neither trims the
+    # other's), then both quit.
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    with _store(tmp_path / "c.db") as store:
+        ids = store.list_ids()
+        for reader, first in zip(readers, (0, 10), strict=True):
+            for rowid in ids[first : first + 10]:
+                _push(store, "starred", [rowid], f"{this_host()}\t{reader.pid}")
+        for reader in readers:
+            reader.communicate(b"")  # it quits
+        undone = [store.undo_last() for _ in range(undo_log.DEPTH + 1)]
+        assert [u is not None for u in undone] == [True] * undo_log.DEPTH + [False]
+
+
+def test_a_reader_on_another_host_keeps_its_history(tmp_path: Path) -> None:
+    """Regression hunt: on a cache two machines share, this reader's trim deleted
+    the history of a reader still open on the other host."""
+    other = "another-host.example\t4242"
+    with _store(tmp_path / "c.db") as store:
+        ids = store.list_ids()
+        for rowid in ids[:5]:
+            _push(store, "starred", [rowid], other)
+        for rowid in ids[5:20]:
+            _push(store, "starred", [rowid])
+        owners = [o for (o,) in store._conn().execute("SELECT owner FROM undo_log")]
+        assert owners.count(other) == 5
+        assert len(owners) == 5 + undo_log.DEPTH

@@ -87,15 +87,33 @@ def push(
         "INSERT INTO undo_log(flag, value, asked, rowids, owner) VALUES (?, ?, ?, ?, ?)",
         (flag, int(value), asked, blob, owner),
     )
-    # What this reader may take back (its own, then what readers that quit left)
-    # stays `DEPTH` deep: after a restart ctrl+z went on into the last session's
-    # changes, eleven levels and more (found by a bug hunt).
-    beyond = _undoable(conn, owner)[DEPTH:]
-    conn.executemany("DELETE FROM undo_log WHERE pk = ?", [(pk,) for pk in beyond])
+    _trim(conn, owner)
     conn.execute(
         "DELETE FROM undo_log WHERE pk NOT IN (SELECT pk FROM undo_log ORDER BY pk DESC LIMIT ?)",
         (KEPT,),
     )
+
+
+def _left_here(owner: str) -> bool:
+    """Whether an entry's reader is known to be gone: one from before owners
+    were kept (""), or a reader of this host that no longer runs."""
+    if owner == "":
+        return True
+    host, _, pid = owner.partition("\t")
+    return host == this_host() and pid.isdigit() and not process_alive(int(pid))
+
+
+def _trim(conn: sqlite3.Connection, owner: str) -> None:
+    """Keep what this reader may take back `DEPTH` deep: its own, then what
+    readers known to be gone left. After a restart ctrl+z went on into the last
+    sessions' changes, eleven levels and more (found by a bug hunt). A reader of
+    another host may still run: its entries are never trimmed here (a regression
+    hunt saw them go, from a reader still open on a shared cache)."""
+    rows = conn.execute("SELECT pk, owner FROM undo_log ORDER BY pk DESC").fetchall()
+    own = [pk for pk, who in rows if who == owner]
+    left = [pk for pk, who in rows if who != owner and _left_here(who)]
+    beyond = (own + left)[DEPTH:]
+    conn.executemany("DELETE FROM undo_log WHERE pk = ?", [(pk,) for pk in beyond])
 
 
 def _undoable(conn: sqlite3.Connection, owner: str) -> list[int]:
@@ -108,7 +126,9 @@ def _undoable(conn: sqlite3.Connection, owner: str) -> list[int]:
 def undo_last(conn: sqlite3.Connection, owner: str | None = None) -> Undone | None:
     """Take back the newest change this reader may (inside the caller's write
     transaction): its own, else one a reader that quit left."""
-    undoable = _undoable(conn, this_reader() if owner is None else owner)
+    owner = this_reader() if owner is None else owner
+    _trim(conn, owner)  # (two readers that quit left 20: ten levels still)
+    undoable = _undoable(conn, owner)
     if not undoable:
         return None
     pk, flag, value, asked, blob = conn.execute(
