@@ -165,3 +165,20 @@ def test_a_removed_day_is_withdrawn_while_another_category_keeps_the_day(tmp_pat
     assert _current(site) == ("2025-09-18", "2025-09-18")
     index = json.loads((site / "index.json").read_text("utf-8"))
     assert index["categories"]["cs.LG"]["latest"] == "2025-09-25"
+
+
+def test_withdrawing_a_categorys_last_day_takes_its_current_files_too(tmp_path):
+    """Regression hunt: the category left index.json, but cs.LG.md/.xml still
+    served the withdrawn day to RSS subscribers."""
+    db, site = tmp_path / "a.db", tmp_path / "site"
+    publish = ("publish", "--out", str(site), "--no-translate")
+    _ok("import", str(_day(tmp_path, "2025-09-18")), db=db)
+    _ok("import", str(_lg_day(tmp_path, "2025-09-18")), db=db)
+    _ok(*publish, db=db)
+    assert (site / "cs.LG.xml").is_file()
+    _ok("digests", "rm", _name_of(db, "2025-09-18", "cs.LG"), "--yes", db=db)
+    said = _ok(*publish, db=db)
+    assert "no day of cs.LG is left in index.json" in said
+    assert not (site / "cs.LG.xml").exists() and not (site / "cs.LG.md").exists()
+    assert (site / "cs.LG" / "2025-09-18.xml").is_file()  # dated files stay
+    assert _current(site) == ("2025-09-18", "2025-09-18")  # cs.AI untouched

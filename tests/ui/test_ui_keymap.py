@@ -106,6 +106,19 @@ async def test_a_shared_key_is_left_to_the_binding_that_had_it(cache: Path) -> N
         assert [line.split()[0] for line in lines if " For you " in line] == ["f"]
 
 
+def test_a_key_given_back_its_default_is_checked_again() -> None:
+    """Regression hunt: `"main.star" = "f"` refused gave star its default s,
+    which `"main.read" = "s"` had taken: help listed s for both, s marked papers
+    read and no key starred. The second clash is refused too, with a warning."""
+    entries = [KeyEntry("main.star", "f", 2), KeyEntry("main.read", "s", 3)]
+    keymap, warnings = keymap_of(entries, Path("config.toml"))
+    assert "main.read" not in keymap and "main.star" not in keymap
+    said = [w.message for w in warnings]
+    assert any("'main.star': 'f' is already the key of 'main.foryou'" in m for m in said)
+    assert any("'main.read': 's' is already the key of 'main.star'" in m for m in said)
+    assert clashes(keymap) == []
+
+
 def test_clashes_are_the_users_not_the_defaults() -> None:
     assert clashes({}) == []
     # The reading view's q closes it instead of quitting: by design.

@@ -232,8 +232,10 @@ def withdraw(out: Path, index: dict[str, Any], removed: dict[str, frozenset[str]
             )
             continue
         left = sorted(d for d in dates if isinstance(d, str))
-        if not left:
+        if not left:  # (its current files, that day's, go too: a regression hunt)
             del index["categories"][category]
+            for ext in ("md", "xml"):
+                (out / f"{category}.{ext}").unlink(missing_ok=True)
             said.append(f"{head}; no day of {category} is left in index.json")
             continue
         entry["latest"] = left[-1]

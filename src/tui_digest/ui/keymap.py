@@ -60,26 +60,40 @@ def keymap_of(
         )
     # A shared key is left to the other binding: with both, help listed it for
     # each and nothing said which one it did (found by a bug hunt).
-    refused: set[tuple[str, str]] = set()
-    for binding_id, key, other in clashes(keymap):
-        if (binding_id, key) in refused:
-            continue
-        refused.add((binding_id, key))
-        warnings.append(
-            ConfigWarning(
-                path,
-                lines.get(binding_id, 0),
-                f"[keys] {binding_id!r}: {key!r} is already the key of {other!r}, "
-                "which keeps it; ignored (give it another key)",
+    # A binding whose key is refused gets its default back, which may be the key
+    # another remap took (`"main.star" = "f"`, `"main.read" = "s"`: s did both;
+    # a regression hunt): checked again until no key is shared.
+    while found := _new_clashes(keymap):
+        before = dict(keymap)
+        for binding_id, key, other in found:
+            warnings.append(
+                ConfigWarning(
+                    path,
+                    lines.get(binding_id, 0),
+                    f"[keys] {binding_id!r}: {key!r} is already the key of {other!r}, "
+                    "which keeps it; ignored (give it another key)",
+                )
             )
-        )
-    for binding_id, key in refused:
-        left = [k for k in keymap[binding_id].split(",") if k != key]
-        if left:
-            keymap[binding_id] = ",".join(left)
-        else:  # its default key stays
-            del keymap[binding_id]
+            keys_now = keymap.get(binding_id, "").split(",")
+            left = [k for k in keys_now if k and key_names.canonical(k.strip()) != key]
+            if left:
+                keymap[binding_id] = ",".join(left)
+            else:  # its default key stays
+                keymap.pop(binding_id, None)
+        if keymap == before:  # (nothing more to take back: never loop)
+            break
     return keymap, warnings
+
+
+def _new_clashes(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The clashes of `keymap` that a remapped binding can give way in, once each."""
+    seen: set[tuple[str, str]] = set()
+    found: list[tuple[str, str, str]] = []
+    for binding_id, key, other in clashes(keymap):
+        if binding_id in keymap and (binding_id, key) not in seen:
+            seen.add((binding_id, key))
+            found.append((binding_id, key, other))
+    return found
 
 
 def _checked_keys(entry: KeyEntry) -> tuple[list[str], list[str]]:
