@@ -41,6 +41,8 @@ async def test_the_palette_opens_the_readers_help_not_textuals_key_panel(cache: 
         await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.main)]
         assert "Keys" not in titles and titles.count("Help") == 1
+        [help_line] = [c.help for c in app.get_system_commands(app.main) if c.title == "Help"]
+        assert help_line.endswith(" · ?")  # its key, as the others' (regression hunt)
         await pilot.press("ctrl+p", *"Help")
         await palette_offers(pilot, "Help")
         await pilot.press("enter")

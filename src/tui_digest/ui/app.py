@@ -191,7 +191,12 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         for command in super().get_system_commands(screen):
             if command.title != "Keys":
                 yield command
-        yield SystemCommand("Help", keys.HELP_TOOLTIP, self.action_help)
+        from tui_digest.ui.key_hints import hint_key
+
+        # Its key too, as every other command line says (a regression hunt).
+        yield SystemCommand(
+            "Help", f"{keys.HELP_TOOLTIP} · {hint_key(self, 'app.help')}", self.action_help
+        )
         # The screen the palette opened over: the list's commands act on the list's
         # cursor and selection, which the reading view hides; a dialog adds none.
         if screen is self._main:
