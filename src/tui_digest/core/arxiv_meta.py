@@ -143,7 +143,13 @@ def looks_cut(abstract: str, header: str = "", *, whole: bool = False) -> bool:
     """Whether a digest's English abstract may have been cut at 1,000 characters;
     never when it is known `whole` (an arXiv feed's, `abstract_is_whole`) nor
     when longer than a digest's cut text ever is (see CUT_AT)."""
-    return not whole and CUT_AT - CUT_SLACK <= len(header) + len(abstract) <= CUT_AT + CUT_SLACK
+    return length_looks_cut(len(header) + len(abstract), whole=whole)
+
+
+def length_looks_cut(length: int, *, whole: bool = False) -> bool:
+    """`looks_cut` of an abstract `length` characters long with its header
+    (`store.enrichment` measures it in SQL, without reading the text)."""
+    return not whole and CUT_AT - CUT_SLACK <= length <= CUT_AT + CUT_SLACK
 
 
 # The kind of digest (`Digest.kind`) arXiv's own listing feeds are read as

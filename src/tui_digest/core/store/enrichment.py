@@ -28,8 +28,6 @@ from tui_digest.core.store.rows import in_chunks
 def candidates(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[EnrichCandidate]:
     """The papers at `rowids` (in that order) with what arXiv said about them so far."""
     found: dict[int, EnrichCandidate] = {}
-    cut_at = arxiv_meta.CUT_AT - arxiv_meta.CUT_SLACK
-    cut_to = arxiv_meta.CUT_AT + arxiv_meta.CUT_SLACK  # (longer: never cut, `looks_cut`)
     for chunk, marks in in_chunks(rowids):
         # The English abstract's length with its `arXiv:… Abstract:` header, without
         # reading either: the digests cut the two together at 1,000 characters; and
@@ -43,7 +41,7 @@ def candidates(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[EnrichCa
             tuple(chunk),
         ):
             whole = arxiv_meta.abstract_is_whole((kinds or "").split(","))
-            cut = length == 0 or (cut_at <= length <= cut_to and not whole)
+            cut = length == 0 or arxiv_meta.length_looks_cut(length, whole=whole)
             found[pk] = EnrichCandidate(pk, pid, version, cut)
     metas = arxiv_meta.load(conn, (c.id for c in found.values()))
     out = []
