@@ -60,12 +60,7 @@ def _ours(owner: str, me: str) -> bool:
     owners were kept (""), or one a reader that has quit left. A reader of
     another host cannot be asked whether it still runs: its entries are taken
     back as all were before."""
-    if owner in ("", me):
-        return True
-    host, _, pid = owner.partition("\t")
-    if host != this_host() or not pid.isdigit():
-        return True
-    return not process_alive(int(pid))
+    return owner == me or _left_here(owner) or _elsewhere(owner)
 
 
 def push(
@@ -101,6 +96,12 @@ def _left_here(owner: str) -> bool:
         return True
     host, _, pid = owner.partition("\t")
     return host == this_host() and pid.isdigit() and not process_alive(int(pid))
+
+
+def _elsewhere(owner: str) -> bool:
+    """Whether an entry's reader cannot be asked whether it runs (another host's)."""
+    host, _, pid = owner.partition("\t")
+    return owner != "" and (host != this_host() or not pid.isdigit())
 
 
 def _trim(conn: sqlite3.Connection, owner: str) -> None:
