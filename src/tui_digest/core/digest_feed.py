@@ -249,10 +249,12 @@ def paper_from_entry(entry: Any, *, ours: bool = False) -> tuple[Paper | None, l
             extras[Extra.MACHINE_MODEL] = model
     # The item title plays the part of the table's summary cell.
     item_title = clean_line(str(entry.get("title", "") or ""))
+    title_zh = clean_line(fields.get("title_zh", ""))
+    if item_title in (title_zh, title_en):
+        item_title = ""  # the paper's own title (`write_digest_feed`), not a summary
     summary_zh = clean_line(fields.get("summary_zh", "")) or item_title
     if item_title and item_title != summary_zh:
         extras[Extra.TABLE_SUMMARY] = item_title
-    title_zh = clean_line(fields.get("title_zh", ""))
     if not title_en and not title_zh:
         notes.append(f"{arxiv_id}: no title")
     announce = normalise_announce_type(

@@ -2,7 +2,8 @@
 
 The layout follows the published cn-chat-arxiv feeds (see
 ../shared/samples/digest-feed-cs.AI-2024-03-18.xml): one item per paper, its
-title the Chinese one-line summary, its description the footnote's paragraphs
+title the Chinese one-line summary (the paper's own title when it has none),
+its description the footnote's paragraphs
 as HTML `<p>` blocks (Chinese title, English title, link, Chinese summary,
 English summary slot, Chinese abstract, English abstract). The paragraphs come
 from `digest_format.detail_fields`, so a day's feed and Markdown agree.
@@ -125,8 +126,11 @@ def write_digest_feed(
     items = []
     for paper in papers:
         f = detail_fields(paper)
+        # The summary is the item's title; a paper nobody summarised gets its
+        # own title, which `digest_feed` recognises and does not take for one.
+        item_title = f["table_summary"] or f["title_zh"] or clean_line(paper.title_en)
         items.append(
-            f"<item><title>{escape(f['table_summary'])}</title>"
+            f"<item><title>{escape(item_title)}</title>"
             f"<link>{escape(f['link'])}</link>"
             f"<description>{escape(item_description(paper))}</description>"
             f"{item_metadata(paper)}</item>\n"
