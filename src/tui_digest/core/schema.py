@@ -2,7 +2,9 @@
 
 `MIGRATIONS[n]` takes a database at version n to n + 1 inside the caller's
 transaction. A new schema change is a new function appended to the list; old
-ones are never edited, so any older cache can be brought forward.
+ones are never edited, so any older cache can be brought forward. A step that
+creates a table names it in `schema_marks.TABLES_SINCE` (how a cache is told
+from another program's file; a test checks the two agree).
 
 Layout
 ------

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
-from tui_digest.core import schema
+from tui_digest.core import schema, schema_marks
 from tui_digest.core.cache_access import readonly_reason, readonly_uri
 from tui_digest.core.cache_guard import check_cache, damage, is_locked_error
 from tui_digest.core.errors import CacheError, UpgradeNeeded
@@ -376,7 +376,10 @@ class Connections:
 
 
 def check_version(path: Path) -> None:
-    """Refuse, without writing a byte, a file that is not our cache or is newer than us."""
+    """Refuse, without writing a byte, a file that is not our cache or is newer than us.
+
+    Runs before anything writes to the file (`PRAGMA journal_mode=WAL`, the
+    migrations): a refused file is left byte for byte as it was."""
     try:
         conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
@@ -386,13 +389,16 @@ def check_version(path: Path) -> None:
             conn.close()
     except sqlite3.Error as exc:
         raise CacheError(f"{path}: not a readable tui-digest cache: {exc}") from exc
+    # First whether it is ours at all (`schema_marks`): another program's file
+    # at user_version 7 was "upgraded" (tables added, moved to 9, made WAL).
+    why = schema_marks.not_ours(version, tables, schema.SCHEMA_VERSION)
+    if why:
+        raise CacheError(f"{path}: not a tui-digest cache ({why}); not modified")
     if version > schema.SCHEMA_VERSION:
         raise CacheError(
             f"{path} was written by a newer tui-digest (schema {version}, this one knows "
             f"{schema.SCHEMA_VERSION}); not modified"
         )
-    if version == 0 and tables:
-        raise CacheError(f"{path}: not a tui-digest cache (unknown tables); not modified")
 
 
 def _fold_tag(tag: str | None) -> str | None:
