@@ -280,7 +280,11 @@ def _dated_digests(conn: sqlite3.Connection) -> None:
     `digest_bytes` holds each digest version's original bytes (zlib), so
     `export --digest` can write it back exactly. Digests that had no date get
     one (see `name_v3_digests`), which moves their papers in the listing: the
-    listing keys and the search index are rebuilt then.
+    listing keys and the search index are rebuilt then. A digest that lists no
+    paper (a v3 cache kept an empty document, such as the generator's weekend
+    file) is dropped first, as an import makes none now (`store.days`): dated by
+    its import, it became the newest day, and For you's "No papers match."
+    (found by a bug hunt).
     """
     for stmt in (
         "ALTER TABLE digests ADD COLUMN alias TEXT NOT NULL DEFAULT ''",
@@ -293,6 +297,10 @@ def _dated_digests(conn: sqlite3.Connection) -> None:
         )""",
     ):
         conn.execute(stmt)
+    conn.execute(
+        "DELETE FROM digests "
+        "WHERE NOT EXISTS (SELECT 1 FROM membership m WHERE m.digest = digests.pk)"
+    )
     redated = name_v3_digests(conn)
     for stmt in (
         "CREATE UNIQUE INDEX digests_by_name ON digests(name)",

@@ -48,10 +48,14 @@ def related_query(paper_id: str) -> str:
 
 def today_query(digests: list[DigestInfo]) -> str:
     """The picker's "For you": the newest day's papers, ranked (an archive month,
-    dated the 1st by convention, is no day: `listing_day`)."""
+    dated the 1st by convention, is no day: `listing_day`).
+
+    A day is one a digest lists papers on: a digest with none (an empty document
+    that an upgrade from schema 3 dated by its import) made For you an empty
+    "No papers match." (found by a bug hunt). With no such day, every paper."""
     from tui_digest.core.model import listing_day
 
-    dates = [day for day in map(listing_day, digests) if day]
+    dates = [day for d in digests if d.count > 0 and (day := listing_day(d))]
     return f"date:{max(dates)} {SORT_TERM}" if dates else SORT_TERM
 
 
