@@ -150,3 +150,16 @@ def test_a_closing_parenthesis_without_an_opening_one_is_refused(store, query):
 def test_parentheses_inside_a_word_or_a_phrase_are_text(query):
     assert parse_query(query).terms
 
+
+@pytest.mark.parametrize("value", ["-100000d", "-99999999999999999999d", "-00000000000000000002d"])
+def test_a_relative_date_of_many_days_reaches_back_to_the_first_listed_day(
+    store, monkeypatch, value
+):
+    # It was 'bad date "-100000d": use YYYY, …' past 9999 days, though the
+    # form was right: a range reaching past the listed days is clamped.
+    (d,) = parse_query(f"date:{value}", today="2024-01-02").dates
+    (whole,) = parse_query("date:1970..2024-01-02").dates
+    two_days = parse_query("date:2024-01-01..2024-01-02").dates[0]
+    assert (d.first, d.last) == ((two_days if value.endswith("02d") else whole)[:2])
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-01-02")
+    assert found(store, f"date:{value}") == [A, B, C]
