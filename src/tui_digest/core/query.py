@@ -496,8 +496,10 @@ def _add_text(q: Query, qualifier: str | None, value: str, phrase: bool, negated
     if column in (None, "id") and not phrase:
         # A paper id as the reader shows or copies it (2403.10056v2,
         # arXiv:2403.10056, an arxiv.org link) searches for the bare id,
-        # as the index holds it.
-        value = _paper_id(value) or value
+        # as the index holds it. Tried in NFKC: a Chinese input method's
+        # `arXiv：2403.10056` (as Chinese abstracts write it), `ａｒＸｉｖ:`
+        # or full-width digits found nothing (found by a bug hunt).
+        value = _paper_id(nfkc(value)) or value
     if query_tokens(value):
         q.terms.append(Term(value, column, phrase, negated))
     elif qualifier is not None:  # `ti:🚀`: the user asked for it in a field
