@@ -11,6 +11,8 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           starts a pair (or ends a run)
     "exact phrase"        the words in this order, next to each other (case and
                           punctuation ignored); the last word is not a prefix
+    "扩散 模型"  扩散，模型  Chinese runs apart in a phrase or word: found written
+                          together or apart (`_spelt`: the OR of the forms)
     -word  -"a phrase"    exclude papers that match
     ti: au: abs: cat: id: limit a word or "phrase" to titles, authors,
                           abstracts and summary, categories, arXiv id
@@ -80,7 +82,7 @@ from tui_digest.core.errors import IncompleteQuery, QueryError
 from tui_digest.core.query_dates import DateRange, is_relative, parse_date
 from tui_digest.core.query_nothing import node_text, nothing_error, shown_term
 from tui_digest.core.record import record
-from tui_digest.core.search_tokens import query_tokens
+from tui_digest.core.search_tokens import cjk_gap_variants, query_tokens
 
 __all__ = ["AnyOf", "IncompleteQuery", "Query", "QueryError", "Term", "parse_query"]
 
@@ -439,19 +441,34 @@ def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
     return tuple(members)
 
 
-def _group_term(qualifier: str | None, value: str, phrase: bool, negated: bool) -> Term | None:
+def _group_term(
+    qualifier: str | None, value: str, phrase: bool, negated: bool
+) -> Term | AnyOf | None:
     if qualifier in USER_FIELDS:
         # The user's tags and notes: `query_user` compiles a group holding them.
         text = saved_tag(value) if qualifier == "tag" else value
         found = text.strip() if qualifier == "tag" else query_tokens(text)
         if not found:  # (it was left out unsaid: see `query_nothing`)
             raise nothing_error(qualifier, value, phrase, negated)
-        return Term(text, qualifier, phrase, negated)
+        if qualifier == "tag":
+            return Term(text, qualifier, phrase, negated)
+        return _spelt(text, qualifier, phrase, negated)
     if qualifier is not None and qualifier not in FIELDS:
         raise QueryError(f"{qualifier}: cannot stand inside OR or -( ); use it outside")
     q = Query()
     _add(q, qualifier, value, phrase, negated, "1970-01-01")
-    return q.terms[0] if q.terms else None
+    return q.terms[0] if q.terms else q.groups[0] if q.groups else None
+
+
+def _spelt(text: str, field: str | None, phrase: bool, negated: bool) -> Term | AnyOf:
+    """A word or phrase; when Chinese runs in it stand apart (`"扩散 模型"`),
+    the OR of the ways a text may write it, each gap closed or kept
+    (`search_tokens.cjk_gap_variants`), as a gap between Latin words matches
+    a space, a hyphen or a comma."""
+    variants = cjk_gap_variants(text)
+    if not variants:
+        return Term(text, field, phrase, negated)
+    return AnyOf(tuple((Term(v, field, phrase),) for v in (text, *variants)), negated)
 
 
 def _add(
@@ -483,7 +500,11 @@ def _add(
     elif qualifier == "note":
         if not query_tokens(value):
             raise nothing_error(qualifier, value, phrase, negated)
-        q.notes.append(Term(value, "note", phrase, negated))
+        node = _spelt(value, "note", phrase, negated)
+        if isinstance(node, Term):
+            q.notes.append(node)
+        else:  # (an OR group may hold note: terms: `query_user`)
+            q.groups.append(node)
     elif qualifier == "related":
         q.related = _related(q, value, negated)
     else:
@@ -501,7 +522,11 @@ def _add_text(q: Query, qualifier: str | None, value: str, phrase: bool, negated
         # or full-width digits found nothing (found by a bug hunt).
         value = _paper_id(nfkc(value)) or value
     if query_tokens(value):
-        q.terms.append(Term(value, column, phrase, negated))
+        node = _spelt(value, column, phrase, negated)
+        if isinstance(node, Term):
+            q.terms.append(node)
+        else:
+            q.groups.append(node)
     elif qualifier is not None:  # `ti:🚀`: the user asked for it in a field
         raise nothing_error(qualifier, value, phrase, negated)
     else:  # punctuation beside words (`C++ - tips`) searches for nothing
