@@ -133,6 +133,14 @@ def test_search_limit_and_exclusion(imported):
     assert proc.returncode == 2 and "Traceback" not in err(proc)
 
 
+@pytest.mark.parametrize("limit", [str(2**63 - 1), "1" + "0" * 20])
+def test_a_limit_past_any_count_lists_everything(imported, limit):
+    # Found by a bug hunt: SQLite's OverflowError as a traceback (exit 1).
+    proc = run("search", "model", "--limit", limit, "--json", db=imported)
+    assert proc.returncode == 0, err(proc)
+    assert [d["id"] for d in json.loads(out(proc))] == ["2403.00001", "2403.00003"]
+
+
 def test_malformed_query_is_one_line(imported):
     proc = run("search", '"unbalanced', db=imported)
     assert proc.returncode == 2

@@ -101,6 +101,13 @@ def test_query_tokens_keep_the_run_end_before_another_piece():
         "id:2401.00002v3",
         "id:arXiv:2401.00002",
         "2401.00002v2 OR 2401.99999",
+        # Full width, as a Chinese input method types it or an abstract writes it.
+        "arXiv：2401.00002",
+        "ａｒＸｉｖ:2401.00002",
+        "arXiv:２４０１．００００２",
+        "ａｒＸｉｖ：２４０１．００００２ｖ２",
+        "id:arXiv：2401.00002",
+        "（arXiv：2401.00002），",
     ],
 )
 def test_a_paper_id_as_shown_or_copied_finds_the_paper(store, query):

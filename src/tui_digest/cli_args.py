@@ -17,14 +17,22 @@ class CommandError(Exception):
     """A problem worth one line on stderr."""
 
 
+# More than any count the CLI meets (papers, MiB), and far from SQLite's
+# 64-bit integers: a larger N means the same, "all of them".
+MAX_COUNT = 2**53
+
+
 def positive_int(text: str) -> int:
+    """A count of at least 1 ("at most N papers", N MiB), capped at `MAX_COUNT`:
+    `search --limit 9223372036854775807` was SQLite's OverflowError, a
+    traceback (found by a bug hunt)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+    return min(value, MAX_COUNT)
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:

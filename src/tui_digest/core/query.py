@@ -11,6 +11,8 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           starts a pair (or ends a run)
     "exact phrase"        the words in this order, next to each other (case and
                           punctuation ignored); the last word is not a prefix
+    "扩散 模型"  扩散，模型  Chinese runs apart in a phrase or word: found written
+                          together or apart (`_spelt`: the OR of the forms)
     -word  -"a phrase"    exclude papers that match
     ti: au: abs: cat: id: limit a word or "phrase" to titles, authors,
                           abstracts and summary, categories, arXiv id
@@ -37,7 +39,12 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           规划)); parentheses group: (a b) OR c, -(a OR b).
                           Inside an OR or -( ) only words and phrases (with
                           ti: au: abs: cat: id:), tag: and note: may stand
-                          (`tag:robotics OR 机器人`); OR must be capitals
+                          (`tag:robotics OR 机器人`); OR must be capitals.
+                          An empty group, or a ")" with no "(" (`a)`), is
+                          refused; inside a word (`f(x)`) they are text
+    ti:(a OR b)  -au:(a b)  a qualifier in front of a group applies to each
+                          word inside (ti:a OR ti:b, -(au:a au:b)); a word
+                          there with another qualifier is refused
     sort:relevance        best FTS5 rank (bm25) first instead of listing order
     sort:foryou           rank by the user's For you model instead of listing
                           order; `compile_query` ignores it (core never ranks:
@@ -75,7 +82,7 @@ from tui_digest.core.errors import IncompleteQuery, QueryError
 from tui_digest.core.query_dates import DateRange, is_relative, parse_date
 from tui_digest.core.query_nothing import node_text, nothing_error, shown_term
 from tui_digest.core.record import record
-from tui_digest.core.search_tokens import query_tokens
+from tui_digest.core.search_tokens import cjk_gap_variants, query_tokens
 
 __all__ = ["AnyOf", "IncompleteQuery", "Query", "QueryError", "Term", "parse_query"]
 
@@ -220,10 +227,16 @@ def _sign(text: str, i: int) -> tuple[bool, int]:
 def _lex(typed: str) -> list[object]:
     """The query's items. The syntax is read from the query with full-width
     forms folded (`_SYNTAX_FOLD`); words and phrases keep the text as typed
-    (the tokeniser folds it as the index's), keywords are read folded."""
+    (the tokeniser folds it as the index's), keywords are read folded.
+
+    A qualifier in front of a group is given to each word inside it that has
+    none (`ti:(a OR b)` is `(ti:a OR ti:b)`, `-au:(a b)` is `-(au:a au:b)`):
+    it applied to the first word alone, which kept the "(", and the ")" was
+    searched as text, so the answer depended on the words' order (found by a
+    bug hunt)."""
     text = typed.translate(_SYNTAX_FOLD)
     items: list[object] = []
-    depth = 0
+    opened: list[tuple[int, str | None]] = []  # each open group: its start, its qualifier
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():
@@ -231,24 +244,25 @@ def _lex(typed: str) -> list[object]:
             continue
         start = i
         negated, i = _sign(text, i)
-        if text[i] == "(":
-            items.append(("(", negated))
-            depth += 1
-            if depth > MAX_NESTING:
-                # Deeper would exhaust Python's recursion or FTS5's expression depth.
-                raise QueryError(f"parentheses nest at most {MAX_NESTING} deep")
-            i += 1
-            continue
-        if text[i] == ")" and not negated and depth:
-            items.append(")")
-            depth -= 1
-            i += 1
-            continue
+        outer = opened[-1][1] if opened else None
         qualifier = None
         m = _QUALIFIER_RE.match(text, i)
         if m and m[1].lower() in QUALIFIERS:
             qualifier = m[1].lower()
             i = m.end()
+            _check_inside(outer, qualifier, typed[start:i])
+        if i < n and text[i] == "(":
+            items.append(("(", negated))
+            opened.append((start, qualifier or outer))
+            if len(opened) > MAX_NESTING:
+                # Deeper would exhaust Python's recursion or FTS5's expression depth.
+                raise QueryError(f"parentheses nest at most {MAX_NESTING} deep")
+            i += 1
+            continue
+        if i < n and text[i] == ")" and not negated and qualifier is None:
+            items.append(_close(typed, items, opened, i))
+            i += 1
+            continue
         phrase = i < n and text[i] == '"'
         if phrase:
             close = text.find('"', i + 1)
@@ -265,22 +279,53 @@ def _lex(typed: str) -> list[object]:
                 j < n
                 and not text[j].isspace()
                 and text[j] != '"'
-                and not (depth and text[j] == ")")
+                and not (opened and text[j] == ")")
             ):
                 j += 1
             value = typed[i:j]
-            if qualifier in _KEYWORD_VALUES or text[i:j] == "OR":
+            if (qualifier or outer) in _KEYWORD_VALUES or text[i:j] == "OR":
                 value = text[i:j]
+            if (
+                not opened
+                and text[j - 1 : j] == ")"
+                and text.count(")", i, j) > text.count("(", i, j)
+            ):
+                raise QueryError(_UNOPENED)  # `diffusion)`: it was searched as `diffusion`
             i = j
         if qualifier is not None and not value.strip():
             raise IncompleteQuery(f'"{text[start:i]}" needs a value after {qualifier}:')
         if value == "OR" and not (qualifier or phrase or negated):
             items.append("OR")
         else:
-            items.append((qualifier, value, phrase, negated))
-    if depth:
+            items.append((qualifier or outer, value, phrase, negated))
+    if opened:
         raise IncompleteQuery('unbalanced parenthesis: a "(" has no closing ")"')
     return items
+
+
+_UNOPENED = 'unbalanced parenthesis: a ")" has no opening "("'
+
+
+def _check_inside(outer: str | None, qualifier: str, typed: str) -> None:
+    """A qualifier inside a group with another in front (`ti:(a OR au:b)`) is refused."""
+    if outer is not None and FIELDS.get(qualifier, qualifier) != FIELDS.get(outer, outer):
+        raise QueryError(
+            f'"{typed}" inside {outer}:( ) cannot have {qualifier}: too; '
+            f"write ({outer}:… OR {qualifier}:…)"
+        )
+
+
+def _close(typed: str, items: list[object], opened: list[tuple[int, str | None]], i: int) -> str:
+    """The ")" at `i`. An empty group (`()`, `ti:( )`) is refused as a term with
+    nothing to search for: it found every paper (found by a bug hunt)."""
+    if not opened:  # (a lone ")" said it had nothing to search for)
+        raise QueryError(_UNOPENED)
+    start, _ = opened.pop()
+    last = items[-1] if items else None
+    if isinstance(last, tuple) and last[0] == "(":
+        shown = typed[start : i + 1]
+        raise IncompleteQuery(f'"{shown}" has nothing to search for: the group is empty')
+    return ")"
 
 
 # A parsed node: an atom, or a group (negated, its chains); a chain is the
@@ -396,19 +441,34 @@ def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
     return tuple(members)
 
 
-def _group_term(qualifier: str | None, value: str, phrase: bool, negated: bool) -> Term | None:
+def _group_term(
+    qualifier: str | None, value: str, phrase: bool, negated: bool
+) -> Term | AnyOf | None:
     if qualifier in USER_FIELDS:
         # The user's tags and notes: `query_user` compiles a group holding them.
         text = saved_tag(value) if qualifier == "tag" else value
         found = text.strip() if qualifier == "tag" else query_tokens(text)
         if not found:  # (it was left out unsaid: see `query_nothing`)
             raise nothing_error(qualifier, value, phrase, negated)
-        return Term(text, qualifier, phrase, negated)
+        if qualifier == "tag":
+            return Term(text, qualifier, phrase, negated)
+        return _spelt(text, qualifier, phrase, negated)
     if qualifier is not None and qualifier not in FIELDS:
         raise QueryError(f"{qualifier}: cannot stand inside OR or -( ); use it outside")
     q = Query()
     _add(q, qualifier, value, phrase, negated, "1970-01-01")
-    return q.terms[0] if q.terms else None
+    return q.terms[0] if q.terms else q.groups[0] if q.groups else None
+
+
+def _spelt(text: str, field: str | None, phrase: bool, negated: bool) -> Term | AnyOf:
+    """A word or phrase; when Chinese runs in it stand apart (`"扩散 模型"`),
+    the OR of the ways a text may write it, each gap closed or kept
+    (`search_tokens.cjk_gap_variants`), as a gap between Latin words matches
+    a space, a hyphen or a comma."""
+    variants = cjk_gap_variants(text)
+    if not variants:
+        return Term(text, field, phrase, negated)
+    return AnyOf(tuple((Term(v, field, phrase),) for v in (text, *variants)), negated)
 
 
 def _add(
@@ -440,7 +500,11 @@ def _add(
     elif qualifier == "note":
         if not query_tokens(value):
             raise nothing_error(qualifier, value, phrase, negated)
-        q.notes.append(Term(value, "note", phrase, negated))
+        node = _spelt(value, "note", phrase, negated)
+        if isinstance(node, Term):
+            q.notes.append(node)
+        else:  # (an OR group may hold note: terms: `query_user`)
+            q.groups.append(node)
     elif qualifier == "related":
         q.related = _related(q, value, negated)
     else:
@@ -453,10 +517,16 @@ def _add_text(q: Query, qualifier: str | None, value: str, phrase: bool, negated
     if column in (None, "id") and not phrase:
         # A paper id as the reader shows or copies it (2403.10056v2,
         # arXiv:2403.10056, an arxiv.org link) searches for the bare id,
-        # as the index holds it.
-        value = _paper_id(value) or value
+        # as the index holds it. Tried in NFKC: a Chinese input method's
+        # `arXiv：2403.10056` (as Chinese abstracts write it), `ａｒＸｉｖ:`
+        # or full-width digits found nothing (found by a bug hunt).
+        value = _paper_id(nfkc(value)) or value
     if query_tokens(value):
-        q.terms.append(Term(value, column, phrase, negated))
+        node = _spelt(value, column, phrase, negated)
+        if isinstance(node, Term):
+            q.terms.append(node)
+        else:
+            q.groups.append(node)
     elif qualifier is not None:  # `ti:🚀`: the user asked for it in a field
         raise nothing_error(qualifier, value, phrase, negated)
     else:  # punctuation beside words (`C++ - tips`) searches for nothing

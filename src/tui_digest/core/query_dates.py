@@ -70,7 +70,11 @@ def _days(first: _dt.date, last: _dt.date, original: str) -> tuple[int, int]:
     return date_days(max(first, FIRST_DAY).isoformat()), date_days(min(last, LAST_DAY).isoformat())
 
 
-_RELATIVE_RE = LazyPattern(r"-(\d{1,4})d", re.IGNORECASE)
+_RELATIVE_RE = LazyPattern(r"-(\d+)d", re.IGNORECASE)
+# More days than the listed days span (1970-01-02..2328-11-11): the range is
+# clamped to the first listed day. (`-100000d` was a "bad date", though its
+# form is right; past 4,300 digits `int` refuses a string.)
+_MAX_DAYS = 1_000_000
 
 
 def is_relative(value: str) -> bool:
@@ -81,7 +85,8 @@ def is_relative(value: str) -> bool:
 def parse_date(value: str, today: str) -> tuple[int, int]:
     relative = _RELATIVE_RE.fullmatch(value)
     if value.lower() == "today" or relative:
-        days = int(relative[1]) if relative else 1
+        digits = (relative[1].lstrip("0") or "0") if relative else "1"
+        days = int(digits) if len(digits) <= 7 else _MAX_DAYS
         if days < 1:
             raise QueryError(f'bad date "{value}": give at least one day (-1d is today)')
         try:

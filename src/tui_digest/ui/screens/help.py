@@ -27,6 +27,7 @@ QUERY_LANGUAGE: tuple[tuple[str, str], ...] = (
     ("-survey", "exclude papers with the word"),
     ("diffusion OR 扩散", "either word; OR binds tighter than the implicit AND"),
     ("(a b) OR c  -(a OR b)", "parentheses group words and phrases"),
+    ("ti:(a OR b)  -au:(a b)", "a qualifier before ( ) applies to each word"),
     ("ti: au: abs: cat: id:", "a word in titles, authors, abstracts, categories, ids"),
     ("is:unread is:starred", "your read and starred state"),
     ("tag:robotics -tag:old", "papers with (or without) that tag"),
