@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from tui_digest.core.sanitize import clean_line
 from tui_digest.net.decode import read_body
 from tui_digest.net.errors import FetchError, Kind, Retryable, RetryAfterTooLong
 from tui_digest.net.headers import clean_validator, parse_retry_after
@@ -42,7 +43,7 @@ from tui_digest.net.redirects import REDIRECT_CODES, check_redirect
 from tui_digest.net.resolve import Resolver, check_resolves, is_ip_literal, system_resolver
 from tui_digest.net.retry import with_retries
 from tui_digest.net.shared_clock import SharedClock
-from tui_digest.net.urls import display_url
+from tui_digest.net.urls import display_url, mask_in_text, unsendable
 
 if TYPE_CHECKING:
     import httpx
@@ -438,6 +439,7 @@ class HttpClient:
         # Set on every request too: a client passed in by the caller has its own defaults.
         headers = {"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"}
         headers.update(extra)
+        _check_sendable(url)
         host = urlsplit(url).hostname or ""
         async with budget.running():
             await self._check_resolves(url)
@@ -464,8 +466,15 @@ class HttpClient:
         except httpx.InvalidURL as exc:
             # httpx reads a redirect's Location as it receives the answer, even when
             # it follows none: `javascript:…` failed there, as an "internal error".
-            raise FetchError(url, f"refused an answer naming an invalid URL ({exc})") from None
+            raise FetchError(url, _invalid_redirect(exc)) from None
         except httpx.TransportError as exc:
+            if isinstance(exc, httpx.RemoteProtocolError) and isinstance(
+                exc.__context__, httpx.InvalidURL
+            ):
+                # A Location httpx cannot read (a control character in it) it says
+                # as a protocol error: taken for a broken connection, it was asked
+                # 4 times (found by a bug hunt). One answer, refused.
+                raise FetchError(url, _invalid_redirect(exc.__context__)) from None
             kind = classify(exc)
             reason = _describe(exc, kind, host, self.options)
             error = FetchError(url, reason, kind=kind)
@@ -503,6 +512,29 @@ class HttpClient:
             # Still holding the host's turn: the next request reads the pushed slot.
             self._push_if_throttled(host, answer)
             return answer
+
+
+def _check_sendable(url: str) -> None:
+    """Raise FetchError (no request made) for a URL no request can go to: a password
+    holding an unencoded `/` was said as "refused an answer naming an invalid URL
+    (Invalid port: 'se')", its start shown, and port 99999 as "internal error:
+    ExceptionGroup" (found by a bug hunt). Checked before each hop."""
+    import httpx
+
+    problem = unsendable(url)
+    if not problem:
+        try:
+            httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            problem = f"invalid URL ({clean_line(mask_in_text(str(exc), url), 300)})"
+    if problem:
+        error = FetchError(url, f"{problem}; no request made")
+        error.attempts = 0
+        raise error
+
+
+def _invalid_redirect(exc: Exception) -> str:
+    return f"refused a redirect to an invalid URL ({clean_line(str(exc), 300)})"
 
 
 def _describe(exc: Exception, kind: Kind, host: str, options: HttpOptions) -> str:

@@ -1,0 +1,179 @@
+"""Fetching from misbehaving servers, and source URLs no request can go to
+(bug hunt `hostile`): passwords holding an unencoded `/`, `?` or `#`, ports out
+of range, redirects to URLs httpx cannot read."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from feed_server import FakeTime, FeedServer, Reply, arxiv_rss
+from tui_digest.config.errors import ConfigError
+from tui_digest.config.loader import load_config
+from tui_digest.config.sources import Source
+from tui_digest.core.sanitize import without_password
+from tui_digest.fetch.download import SourceFetcher
+from tui_digest.fetch.opml import write_opml
+from tui_digest.net.errors import FetchError
+from tui_digest.net.options import HttpOptions
+from tui_digest.net.urls import display_url, has_credentials, mask_in_text, strip_credentials
+
+FEED = arxiv_rss("cs.AI", [("2509.00001", "Attention again")])
+SECRETS = {"/": "se/cretSLASH", "#": "sec#retHASH", "?": "sec?retQMARK"}
+
+
+def _fetcher(fake: FakeTime, **options) -> SourceFetcher:
+    options.setdefault("retries", 3)
+    return SourceFetcher(
+        HttpOptions(**options), sleep=fake.sleep, clock=fake.clock, rng=lambda: 1.0
+    )
+
+
+async def _fetch_error(url: str, fake: FakeTime, **options) -> FetchError:
+    async with _fetcher(fake, **options) as f:
+        with pytest.raises(FetchError) as err:
+            await f.fetch(url)
+    return err.value
+
+
+# --- 1. a password with an unencoded `/`, `#` or `?` -------------------------------
+
+
+@pytest.mark.parametrize("secret", SECRETS.values())
+def test_a_password_holding_a_slash_hash_or_question_mark_is_masked_and_stripped(secret):
+    url = f"http://me:{secret}@127.0.0.1:8771/auth"
+    assert display_url(url) == "http://me:***@127.0.0.1:8771/auth"
+    assert display_url(url, query=True) == "http://me:***@127.0.0.1:8771/auth"
+    assert strip_credentials(url) == without_password(url) == "http://127.0.0.1:8771/auth"
+    assert has_credentials(url)
+    said = mask_in_text(f"{url}: failed ({secret})", url)
+    assert secret not in said and "me:***@127.0.0.1" in said
+    # Whatever stands between the `:` and the `@` is the password.
+    assert display_url("https://tok:x/en@example.org/x") == "https://tok:***@example.org/x"
+
+
+def test_an_at_sign_after_the_host_is_no_user_info():
+    for url in (
+        "https://medium.com/@someone/a-post",
+        "http://127.0.0.1:8771/list?mail=a@b.org",
+        "http://[::1]:8080/a@b",
+        "https://example.org/x#me@there",
+    ):
+        assert display_url(url) == url and strip_credentials(url) == url, url
+        assert not has_credentials(url)
+
+
+@pytest.mark.parametrize("secret", SECRETS.values())
+def test_the_config_refuses_such_a_password_saying_how_to_encode_it(tmp_path, secret):
+    path = tmp_path / "c.toml"
+    url = f"http://me:{secret}@127.0.0.1:8771/auth"
+    path.write_text(f'[[sources]]\nname = "x"\nurl = "{url}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="percent-encode it") as err:
+        load_config(path)
+    said = str(err.value)
+    assert said.startswith(f"{path}:1: ") and "source 'x'" in said
+    assert secret not in said and secret[:3] not in said
+
+
+@pytest.mark.parametrize("secret", SECRETS.values())
+def test_such_a_url_is_never_requested_and_its_password_never_shown(secret):
+    fake = FakeTime()
+    with FeedServer() as server:
+        url = server.url("/auth").replace("http://", f"http://me:{secret}@")
+        error = asyncio.run(_fetch_error(url, fake))
+        assert server.requests == []
+    said = str(error)
+    assert secret not in said and secret[:3] not in said, said
+    assert "me:***@127.0.0.1" in said and "percent-encode" in said
+    assert "no request made" in said and "refused an answer" not in said
+    assert error.attempts == 0 and fake.sleeps == []
+
+
+def test_such_a_url_is_left_out_of_an_opml_export():
+    url = f"http://me:{SECRETS['#']}@127.0.0.1:8771/auth"
+    data = write_opml([Source("hash", url)])
+    assert SECRETS["#"].encode() not in data and b"retHASH" not in data
+    assert b'xmlUrl="http://127.0.0.1:8771/auth"' in data
+
+
+def test_sources_add_refuses_such_a_url_without_showing_it(tmp_path, run_cli):
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    added = run_cli(
+        "sources",
+        "add",
+        "http://me:pa/ssWORD@127.0.0.1:9/auth",
+        "--config",
+        str(config),
+        db=tmp_path / "c.db",
+    )
+    said = added.stdout + added.stderr
+    assert added.returncode == 2, said
+    assert b"ssWORD" not in said and b"pa/ss" not in said
+    assert b"percent-encode" in said and b"refused an answer" not in said
+    assert config.read_text(encoding="utf-8") == ""
+
+
+# --- 3. a redirect whose Location holds a control character ------------------------
+
+
+def test_a_redirect_to_a_location_with_a_control_character_is_refused_once():
+    fake = FakeTime()
+    with FeedServer() as server:
+        bad = "/[bold red]X[/bold red]\x1b[31mRED\x1b[0m"
+        server.route("/loc", Reply(302, headers={"Location": bad}))
+        error = asyncio.run(_fetch_error(server.url("/loc"), fake))
+        assert len(server.requests_to("/loc")) == 1
+    said = str(error)
+    assert "refused a redirect to an invalid URL" in said, said
+    assert "connection error" not in said and "\x1b" not in said
+    assert fake.sleeps == [] and error.kind == "policy"
+
+
+async def test_a_redirect_to_a_port_out_of_range_is_refused():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": "http://127.0.0.1:99999/x"})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    fake = FakeTime()
+    async with SourceFetcher(HttpOptions(), client=client, sleep=fake.sleep, clock=fake.clock) as f:
+        with pytest.raises(FetchError, match=r"refused a redirect to an invalid URL.*99999"):
+            await f.fetch("http://example.org/feed")
+
+
+# --- 4. a port out of range ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "65536"])
+def test_a_port_out_of_range_is_refused_at_config_load(tmp_path, port):
+    path = tmp_path / "c.toml"
+    url = f"http://127.0.0.1:{port}/auth"
+    path.write_text(f'[[sources]]\nname = "x"\nurl = "{url}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"port '{port}' is not a number from 1 to 65535"):
+        load_config(path)
+
+
+def test_a_port_out_of_range_fails_the_fetch_clearly_not_as_an_internal_error():
+    fake = FakeTime()
+    error = asyncio.run(_fetch_error("http://127.0.0.1:99999/auth", fake))
+    said = str(error)
+    assert "port '99999' is not a number from 1 to 65535" in said, said
+    assert "internal error" not in said and "ExceptionGroup" not in said
+    assert error.attempts == 0 and fake.sleeps == []
+
+
+def test_sources_add_refuses_a_port_out_of_range(tmp_path, run_cli):
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    added = run_cli(
+        "sources",
+        "add",
+        "http://127.0.0.1:99999/x.md",
+        "--config",
+        str(config),
+        db=tmp_path / "c.db",
+    )
+    assert added.returncode == 2 and b"99999" in added.stderr, added
+    assert b"added" not in added.stdout and config.read_text(encoding="utf-8") == ""
