@@ -5,6 +5,8 @@ of range, redirects to URLs httpx cannot read."""
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 
 import httpx
 import pytest
@@ -16,8 +18,10 @@ from tui_digest.config.sources import Source
 from tui_digest.core.sanitize import without_password
 from tui_digest.fetch.download import SourceFetcher
 from tui_digest.fetch.opml import write_opml
+from tui_digest.net.client import HttpClient
 from tui_digest.net.errors import FetchError
 from tui_digest.net.options import HttpOptions
+from tui_digest.net.politeness import HostSlots
 from tui_digest.net.urls import display_url, has_credentials, mask_in_text, strip_credentials
 
 FEED = arxiv_rss("cs.AI", [("2509.00001", "Attention again")])
@@ -177,3 +181,82 @@ def test_sources_add_refuses_a_port_out_of_range(tmp_path, run_cli):
     )
     assert added.returncode == 2 and b"99999" in added.stderr, added
     assert b"added" not in added.stdout and config.read_text(encoding="utf-8") == ""
+
+
+# --- 2. an absurd Retry-After from an arXiv host -------------------------------------
+
+ARXIV_FEED = "https://rss.arxiv.org/rss/cs.AI"
+ARXIV_API = "http://export.arxiv.org/api/query?id_list=2509.00001&max_results=1"
+WALL = 1_790_000_000.0  # 2026-09-21, the injected wall clock
+
+
+class _Arxiv:
+    """A MockTransport for arXiv's hosts answering from a script, then 200."""
+
+    def __init__(self, answers: list[httpx.Response]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.asked.append(request.url.host)
+        return self.answers.pop(0) if self.answers else httpx.Response(200, content=b"<rss/>")
+
+
+def _process(upstream: _Arxiv, record, fake: FakeTime, **options) -> HttpClient:
+    """A client as one process (one run) has it: slots of its own, the record shared."""
+    options.setdefault("retries", 0)
+    return HttpClient(
+        HttpOptions(arxiv_clock_file=str(record), **options),
+        client=httpx.AsyncClient(transport=httpx.MockTransport(upstream)),
+        sleep=fake.sleep,
+        clock=fake.clock,
+        wall_clock=lambda: WALL + fake.clock(),
+        slots=HostSlots(fake.clock),
+        rng=lambda: 1.0,
+    )
+
+
+@pytest.mark.parametrize("value", ["Wed, 21 Oct 2099 07:28:00 GMT", "99999999999"])
+async def test_an_absurd_retry_after_fails_its_request_but_stops_no_other(tmp_path, value):
+    record = tmp_path / "arxiv-clock.json"
+    fake = FakeTime()
+    upstream = _Arxiv([httpx.Response(503, headers={"Retry-After": value})])
+    async with _process(upstream, record, fake, retries=3) as first:
+        answer = await first.get(ARXIV_FEED)
+        assert answer.status == 503 and "exceeds the limit of 300 s" in answer.note
+        assert fake.sleeps == []  # failed at once, not asked again
+        assert (await first.get(ARXIV_API)).status == 200  # the same run: 3 s later
+    fake.now += 3_600.0  # an hour later, another run
+    async with _process(upstream, record, fake) as later:
+        assert (await later.get(ARXIV_FEED)).status == 200
+    assert upstream.asked == ["rss.arxiv.org", "export.arxiv.org", "rss.arxiv.org"]
+    assert fake.sleeps == [3.0]
+    assert json.loads(record.read_text())["next"] < WALL + fake.now + 60
+
+
+async def test_a_record_holding_an_absurd_wait_heals_when_read(tmp_path):
+    """A record an earlier release wrote (a Retry-After of a date in 2099)."""
+    record = tmp_path / "arxiv-clock.json"
+    fake = FakeTime()
+    far = 2_300_061_422.5
+    record.write_text(json.dumps({"next": WALL + 1_000 + far, "asked": ["rss.arxiv.org", far]}))
+    upstream = _Arxiv([])
+    async with _process(upstream, record, fake) as run:
+        assert (await run.get(ARXIV_FEED)).status == 200
+    assert upstream.asked == ["rss.arxiv.org"] and sum(fake.sleeps) <= 3.0
+    assert json.loads(record.read_text())["asked"] is None
+
+
+async def test_a_request_not_asked_says_when_the_wait_ends_and_how_to_end_it(tmp_path):
+    record = tmp_path / "arxiv-clock.json"
+    fake = FakeTime()
+    upstream = _Arxiv([httpx.Response(429, headers={"Retry-After": "4000"})])
+    async with _process(upstream, record, fake) as first:
+        await first.get(ARXIV_FEED)
+    async with _process(upstream, record, fake) as later:
+        with pytest.raises(FetchError) as err:
+            await later.get(ARXIV_API)
+    said = str(err.value)
+    ends = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(WALL + 1_000 + 4_000))
+    assert "not asked: rss.arxiv.org asked us to wait 4000 s" in said, said
+    assert f"until {ends} UTC" in said and f"deleting {record} ends the wait" in said

@@ -33,11 +33,13 @@ from tui_digest.net.errors import FetchError, Kind, Retryable, RetryAfterTooLong
 from tui_digest.net.headers import clean_validator, parse_retry_after
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.politeness import (
+    ARXIV_KEY,
     HostSlots,
     HostSpacing,
     NotAsked,
     host_interval,
     is_rate_exceeded,
+    politeness_key,
 )
 from tui_digest.net.redirects import REDIRECT_CODES, check_redirect
 from tui_digest.net.resolve import Resolver, check_resolves, is_ip_literal, system_resolver
@@ -426,6 +428,21 @@ class HttpClient:
         if wait is not None:
             self.spacing.push(host, wait)
 
+    def _not_asked(self, exc: NotAsked) -> str:
+        """`exc`'s reason, saying when the wait ends and, when every process keeps
+        it (arXiv's record), how to end it sooner: a wait kept in a hidden file
+        said neither (found by a bug hunt)."""
+        said = str(exc)
+        try:
+            ends = time.gmtime(self._wall_clock() + exc.left)
+        except (OverflowError, OSError, ValueError):
+            return said
+        said += f" (until {time.strftime('%Y-%m-%d %H:%M:%S', ends)} UTC"
+        shared = self.spacing.shared
+        if shared is not None and not shared.problem and politeness_key(exc.host) == ARXIV_KEY:
+            said += f"; every run waits for it: deleting {shared.path} ends the wait"
+        return said + ")"
+
     async def _one(
         self,
         method: str,
@@ -460,7 +477,7 @@ class HttpClient:
                     self.spacing.stamp(host)
         except NotAsked as exc:
             # Never sent: said as such, not as the server's failure (kind "policy": ours).
-            error = FetchError(url, str(exc))
+            error = FetchError(url, self._not_asked(exc))
             error.attempts = 0
             raise error from None
         except httpx.InvalidURL as exc:
