@@ -260,3 +260,22 @@ async def test_a_request_not_asked_says_when_the_wait_ends_and_how_to_end_it(tmp
     ends = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(WALL + 1_000 + 4_000))
     assert "not asked: rss.arxiv.org asked us to wait 4000 s" in said, said
     assert f"until {ends} UTC" in said and f"deleting {record} ends the wait" in said
+
+
+# --- 5. a Retry-After in the past ----------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["Wed, 21 Oct 1999 07:28:00 GMT", "0"])
+def test_a_retry_after_in_the_past_still_backs_off(value):
+    """4 requests within 135 ms to a server answering 503 (found by a bug hunt)."""
+    fake = FakeTime()
+    with FeedServer() as server:
+        busy = Reply(503, headers={"Retry-After": value})
+        server.route("/r503", busy, busy, Reply(200, body=FEED))
+
+        async def run() -> bytes:
+            async with _fetcher(fake, backoff_base=1.0) as f:
+                return (await f.fetch(server.url("/r503"))).body
+
+        assert asyncio.run(run()) == FEED
+    assert fake.sleeps == [1.0, 2.0]  # base * 2**attempt, jitter pinned to 100 %

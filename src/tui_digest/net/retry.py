@@ -35,8 +35,8 @@ async def with_retries(
 
     After `options.retries` extra attempts the last `Retryable.error` is raised.
     A `Retry-After` above `options.retry_after_max` raises `RetryAfterTooLong`
-    without waiting. The wait happens here, outside any concurrency slot the
-    attempt holds.
+    without waiting; one of 0 (or a date past) waits the backoff. The wait
+    happens here, outside any concurrency slot the attempt holds.
     """
     tries = 0
     while True:
@@ -48,7 +48,9 @@ async def with_retries(
             delay = exc.retry_after
             if delay is not None and delay > options.retry_after_max:
                 raise RetryAfterTooLong(exc.error, delay, options.retry_after_max) from None
-            if delay is None:
+            if delay is None or delay <= 0:
+                # (A Retry-After of 0 or a date past, standard for "now", had a
+                # broken server asked 4 times within 135 ms: found by a bug hunt.)
                 delay = backoff_delay(tries, options, rng)
             tries += 1
             await sleep(delay)
