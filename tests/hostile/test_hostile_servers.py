@@ -279,3 +279,58 @@ def test_a_retry_after_in_the_past_still_backs_off(value):
 
         assert asyncio.run(run()) == FEED
     assert fake.sleeps == [1.0, 2.0]  # base * 2**attempt, jitter pinned to 100 %
+
+
+# --- 6. a server that keeps answering 429 with Retry-After -------------------------
+
+
+def test_a_source_kept_waiting_says_so_and_its_failure_says_the_attempts_and_time():
+    """429 with `Retry-After: 300` each time held `fetch` 15 minutes, silent, and
+    ended `HTTP 429 Too Many Requests` (found by a bug hunt)."""
+    fake = FakeTime()
+    told: list[str] = []
+    with FeedServer() as server:
+        server.route("/r429", Reply(429, headers={"Retry-After": "120"}))
+        url = server.url("/r429").replace("http://", "http://me:s3cretPassw0rd@")
+
+        async def run() -> FetchError:
+            async with _fetcher(fake) as f:
+                f.http.on_wait = told.append
+                with pytest.raises(FetchError) as err:
+                    await f.fetch(url)
+            return err.value
+
+        error = asyncio.run(run())
+        asked = len(server.requests_to("/r429"))
+        shown = server.url("/r429").replace("http://", "http://me:***@")
+    # Waits for one request stop at the longest single wait we accept (300 s) in all.
+    assert fake.sleeps == [120.0, 120.0] and asked == 3
+    said = str(error)
+    assert said.endswith(
+        "HTTP 429 Too Many Requests; Retry-After of 120 s after 240 s waited exceeds the "
+        "limit of 300 s in all; gave up after 3 attempts over 4 min 0 s"
+    ), said
+    assert told == [
+        f"{shown}: HTTP 429 Too Many Requests; waiting 2 min 0 s before attempt {n} of 4"
+        for n in (2, 3)
+    ]
+    assert "s3cretPassw0rd" not in said + "".join(told)
+
+
+def test_retries_used_up_on_an_error_status_say_the_attempts_and_time():
+    fake = FakeTime()
+    with FeedServer() as server:
+        server.route("/r429", Reply(429, headers={"Retry-After": "20"}))
+        error = asyncio.run(_fetch_error(server.url("/r429"), fake))
+    assert fake.sleeps == [20.0, 20.0, 20.0]
+    assert str(error).endswith(
+        "HTTP 429 Too Many Requests; gave up after 4 attempts over 1 min 0 s"
+    ), error
+
+
+def test_the_cli_says_a_wait_on_stderr(capsys):
+    from tui_digest.cli_fetch import say_wait
+
+    say_wait("http://h/x: HTTP 429 [bold]Too Many[/bold]\x1b[31m; waiting 5 min 0 s")
+    err = capsys.readouterr().err
+    assert err == "tui-digest: http://h/x: HTTP 429 [bold]Too Many[/bold][31m; waiting 5 min 0 s\n"

@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     import httpx
 
 RETRY_STATUSES = frozenset({429, *range(500, 600)})
+# A wait between attempts this long or longer is told (`HttpClient.on_wait`): a
+# server answering 429 with `Retry-After: 300` held a `fetch` for minutes, silent.
+WAIT_TOLD = 10.0
 
 
 @dataclass(slots=True)
@@ -65,6 +68,7 @@ class Response:
     note: str = ""  # why the retries stopped early ("Retry-After of 3600 s exceeds ...")
     elapsed: float = 0.0  # seconds the chain that answered took (every hop, the body)
     attempts: int = 1  # requests made for this answer, retries included (translate counts them)
+    gave_up: str = ""  # an error status after retries: "gave up after 4 attempts over 5 min 0 s"
 
     @property
     def etag(self) -> str | None:
@@ -152,10 +156,29 @@ def _gave_up(error: FetchError, made: int, seconds: float) -> FetchError:
     """`error` (a timeout), saying the attempts made and the time they took:
     `timed out (ReadTimeout)` after ~2 min of 4 attempts said neither (found by
     a bug hunt)."""
-    reason = f"{error.reason}; gave up after {made} attempts over {_duration(seconds)}"
+    reason = f"{error.reason}; {_gave_up_note(made, seconds)}"
     out = FetchError(error.url, reason, status=error.status, kind=error.kind)
     out.attempts = error.attempts
     return out
+
+
+def _gave_up_note(made: int, seconds: float) -> str:
+    """`gave up after 4 attempts over 2 min 5 s`, or "" for one attempt: an error
+    status after retries (429 with `Retry-After: 20`, a minute) said neither."""
+    return f"gave up after {made} attempts over {_duration(seconds)}" if made > 1 else ""
+
+
+def _waiting(error: Exception, seconds: float, made: int, options: HttpOptions) -> str:
+    """What `HttpClient.on_wait` is told: the URL, why, and how long until which attempt."""
+    if isinstance(error, _StatusToRetry):
+        url = error.response.url
+        why = f"HTTP {error.response.status} {error.response.reason_phrase}".rstrip()
+    elif isinstance(error, FetchError):
+        url, why = error.url, error.reason
+    else:  # (not raised by the client: said all the same)
+        url, why = "", str(error)
+    then = f"attempt {made + 1} of {options.retries + 1}"
+    return f"{display_url(url)}: {why}; waiting {_duration(seconds)} before {then}"
 
 
 def _duration(seconds: float) -> str:
@@ -204,6 +227,9 @@ class HttpClient:
         self._wall_clock = wall_clock
         self._rng = rng
         self._semaphore = asyncio.Semaphore(max(1, self.options.concurrency))
+        # Told (a line to say) of each wait of WAIT_TOLD seconds or more between two
+        # attempts of a request: the CLI says it on stderr.
+        self.on_wait: Callable[[str], None] | None = None
         self.spacing = HostSpacing(
             lambda host: host_interval(host, self.options),
             self._sleep,
@@ -294,13 +320,22 @@ class HttpClient:
                 )
             return response
 
+        def told(error: Exception, seconds: float) -> None:
+            if self.on_wait is not None and seconds >= WAIT_TOLD:
+                self.on_wait(_waiting(error, seconds, made, options))
+
         try:
-            return await with_retries(checked, options, sleep=self._sleep, rng=self._rng)
+            return await with_retries(
+                checked, options, sleep=self._sleep, rng=self._rng, on_wait=told
+            )
         except _StatusToRetry as exc:
-            return exc.response  # retries used up: the caller reads the last answer
+            # Retries used up: the caller reads the last answer.
+            exc.response.gave_up = _gave_up_note(made, self._clock() - started)
+            return exc.response
         except RetryAfterTooLong as exc:
             if isinstance(exc.error, _StatusToRetry):
                 exc.error.response.note = exc.note
+                exc.error.response.gave_up = _gave_up_note(made, self._clock() - started)
                 return exc.error.response
             raise _counted(exc.error, made) from None
         except FetchError as exc:
