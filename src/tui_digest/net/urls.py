@@ -118,8 +118,8 @@ def mask_in_text(text: str, url: str, *, query: bool = False) -> str:
 
 # Said without the URL: its password would show (`display_url` masks it).
 UNENCODED_PASSWORD = (
-    "the url's password holds an unencoded '/', '?' or '#', which ends the host part "
-    "for every HTTP client; percent-encode it ('/' as %2F, '?' as %3F, '#' as %23)"
+    "the url's password holds an unencoded '/', '?' or '#', which ends a URL's host "
+    "part (RFC 3986); percent-encode it ('/' as %2F, '?' as %3F, '#' as %23)"
 )
 
 
