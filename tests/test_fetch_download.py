@@ -166,7 +166,7 @@ async def test_redirect_to_file_is_refused(server, fake_time):
 async def test_redirect_to_javascript_is_refused_not_an_internal_error(server, fake_time):
     server.route("/js", Reply(302, headers={"Location": "javascript:alert(1)"}))
     async with fetcher(fake_time) as f:
-        with pytest.raises(FetchError, match="refused an answer naming an invalid URL"):
+        with pytest.raises(FetchError, match="refused a redirect to an invalid URL"):
             await f.fetch(server.url("/js"))
 
 

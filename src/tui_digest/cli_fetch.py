@@ -185,6 +185,7 @@ async def _fetch_then_enrich(
     from tui_digest.fetch.runner import fetch_all
 
     fetcher = SourceFetcher(config.fetch.http_options())
+    fetcher.http.on_wait = say_wait
     try:
         with _ProgressLine(len(sources)) as progress:
             results = await fetch_all(
@@ -203,6 +204,13 @@ async def _fetch_then_enrich(
         return results, digests
     finally:
         await fetcher.aclose()
+
+
+def say_wait(line: str) -> None:
+    """A wait between two attempts of a request, said on stderr as it begins (above
+    the progress bar): a 429 answered with `Retry-After: 300` held `fetch` for
+    minutes without a word (found by a bug hunt)."""
+    print(f"tui-digest: {clean_line(line, 500)}", file=sys.stderr, flush=True)
 
 
 def _print_enriched(report: EnrichReport) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.toml_file import at, line_of
 from tui_digest.core.arxiv_category import is_category
+from tui_digest.net.urls import unsendable
 
 KINDS = ("auto", "digest", "digest-feed", "arxiv", "feed")
 
@@ -161,6 +162,8 @@ def url_problem(url: str) -> str:
         return f"the url cannot be read: {exc}"
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
+        if problem := unsendable(url):
+            return problem
         return "" if parts.hostname else "the url has no host"
     if scheme == "file" or len(scheme) <= 1:  # file URL, plain path, or a Windows drive
         return ""

@@ -199,8 +199,8 @@ async def _ask(
             answer = await _get(http, url, report)
             if answer.status != 200:
                 reason = answer.reason_phrase or "unexpected status"
-                if answer.note:
-                    reason = f"{reason}; {answer.note}"
+                for more in (answer.note, answer.gave_up):
+                    reason = f"{reason}; {more}" if more else reason
                 raise FetchError(answer.url, reason, status=answer.status)
             response = parse_response(answer.body, source=cfg.api_url)
         except RateLimited as exc:

@@ -164,8 +164,8 @@ class SourceFetcher:
             reason = response.reason_phrase or (
                 "server error" if response.status >= 500 else "unexpected status"
             )
-            if response.note:
-                reason = f"{reason}; {response.note}"
+            for more in (response.note, response.gave_up):
+                reason = f"{reason}; {more}" if more else reason
             raise FetchError(url, reason + redirected(url, response.url), status=response.status)
         return FetchResult(
             url=response.url,

@@ -27,27 +27,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from tui_digest.core.sanitize import clean_line
 from tui_digest.net.decode import read_body
 from tui_digest.net.errors import FetchError, Kind, Retryable, RetryAfterTooLong
 from tui_digest.net.headers import clean_validator, parse_retry_after
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.politeness import (
+    ARXIV_KEY,
     HostSlots,
     HostSpacing,
     NotAsked,
     host_interval,
     is_rate_exceeded,
+    politeness_key,
 )
 from tui_digest.net.redirects import REDIRECT_CODES, check_redirect
 from tui_digest.net.resolve import Resolver, check_resolves, is_ip_literal, system_resolver
 from tui_digest.net.retry import with_retries
 from tui_digest.net.shared_clock import SharedClock
-from tui_digest.net.urls import display_url
+from tui_digest.net.urls import display_url, mask_in_text, unsendable
 
 if TYPE_CHECKING:
     import httpx
 
 RETRY_STATUSES = frozenset({429, *range(500, 600)})
+# A wait between attempts this long or longer is told (`HttpClient.on_wait`): a
+# server answering 429 with `Retry-After: 300` held a `fetch` for minutes, silent.
+WAIT_TOLD = 10.0
 
 
 @dataclass(slots=True)
@@ -62,6 +68,7 @@ class Response:
     note: str = ""  # why the retries stopped early ("Retry-After of 3600 s exceeds ...")
     elapsed: float = 0.0  # seconds the chain that answered took (every hop, the body)
     attempts: int = 1  # requests made for this answer, retries included (translate counts them)
+    gave_up: str = ""  # an error status after retries: "gave up after 4 attempts over 5 min 0 s"
 
     @property
     def etag(self) -> str | None:
@@ -149,10 +156,29 @@ def _gave_up(error: FetchError, made: int, seconds: float) -> FetchError:
     """`error` (a timeout), saying the attempts made and the time they took:
     `timed out (ReadTimeout)` after ~2 min of 4 attempts said neither (found by
     a bug hunt)."""
-    reason = f"{error.reason}; gave up after {made} attempts over {_duration(seconds)}"
+    reason = f"{error.reason}; {_gave_up_note(made, seconds)}"
     out = FetchError(error.url, reason, status=error.status, kind=error.kind)
     out.attempts = error.attempts
     return out
+
+
+def _gave_up_note(made: int, seconds: float) -> str:
+    """`gave up after 4 attempts over 2 min 5 s`, or "" for one attempt: an error
+    status after retries (429 with `Retry-After: 20`, a minute) said neither."""
+    return f"gave up after {made} attempts over {_duration(seconds)}" if made > 1 else ""
+
+
+def _waiting(error: Exception, seconds: float, made: int, options: HttpOptions) -> str:
+    """What `HttpClient.on_wait` is told: the URL, why, and how long until which attempt."""
+    if isinstance(error, _StatusToRetry):
+        url = error.response.url
+        why = f"HTTP {error.response.status} {error.response.reason_phrase}".rstrip()
+    elif isinstance(error, FetchError):
+        url, why = error.url, error.reason
+    else:  # (not raised by the client: said all the same)
+        url, why = "", str(error)
+    then = f"attempt {made + 1} of {options.retries + 1}"
+    return f"{display_url(url)}: {why}; waiting {_duration(seconds)} before {then}"
 
 
 def _duration(seconds: float) -> str:
@@ -201,6 +227,9 @@ class HttpClient:
         self._wall_clock = wall_clock
         self._rng = rng
         self._semaphore = asyncio.Semaphore(max(1, self.options.concurrency))
+        # Told (a line to say) of each wait of WAIT_TOLD seconds or more between two
+        # attempts of a request: the CLI says it on stderr.
+        self.on_wait: Callable[[str], None] | None = None
         self.spacing = HostSpacing(
             lambda host: host_interval(host, self.options),
             self._sleep,
@@ -291,13 +320,22 @@ class HttpClient:
                 )
             return response
 
+        def told(error: Exception, seconds: float) -> None:
+            if self.on_wait is not None and seconds >= WAIT_TOLD:
+                self.on_wait(_waiting(error, seconds, made, options))
+
         try:
-            return await with_retries(checked, options, sleep=self._sleep, rng=self._rng)
+            return await with_retries(
+                checked, options, sleep=self._sleep, rng=self._rng, on_wait=told
+            )
         except _StatusToRetry as exc:
-            return exc.response  # retries used up: the caller reads the last answer
+            # Retries used up: the caller reads the last answer.
+            exc.response.gave_up = _gave_up_note(made, self._clock() - started)
+            return exc.response
         except RetryAfterTooLong as exc:
             if isinstance(exc.error, _StatusToRetry):
                 exc.error.response.note = exc.note
+                exc.error.response.gave_up = _gave_up_note(made, self._clock() - started)
                 return exc.error.response
             raise _counted(exc.error, made) from None
         except FetchError as exc:
@@ -425,6 +463,21 @@ class HttpClient:
         if wait is not None:
             self.spacing.push(host, wait)
 
+    def _not_asked(self, exc: NotAsked) -> str:
+        """`exc`'s reason, saying when the wait ends and, when every process keeps
+        it (arXiv's record), how to end it sooner: a wait kept in a hidden file
+        said neither (found by a bug hunt)."""
+        said = str(exc)
+        try:
+            ends = time.gmtime(self._wall_clock() + exc.left)
+        except (OverflowError, OSError, ValueError):
+            return said
+        said += f" (until {time.strftime('%Y-%m-%d %H:%M:%S', ends)} UTC"
+        shared = self.spacing.shared
+        if shared is not None and not shared.problem and politeness_key(exc.host) == ARXIV_KEY:
+            said += f"; every run waits for it: deleting {shared.path} ends the wait"
+        return said + ")"
+
     async def _one(
         self,
         method: str,
@@ -438,6 +491,7 @@ class HttpClient:
         # Set on every request too: a client passed in by the caller has its own defaults.
         headers = {"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"}
         headers.update(extra)
+        _check_sendable(url)
         host = urlsplit(url).hostname or ""
         async with budget.running():
             await self._check_resolves(url)
@@ -458,14 +512,21 @@ class HttpClient:
                     self.spacing.stamp(host)
         except NotAsked as exc:
             # Never sent: said as such, not as the server's failure (kind "policy": ours).
-            error = FetchError(url, str(exc))
+            error = FetchError(url, self._not_asked(exc))
             error.attempts = 0
             raise error from None
         except httpx.InvalidURL as exc:
             # httpx reads a redirect's Location as it receives the answer, even when
             # it follows none: `javascript:…` failed there, as an "internal error".
-            raise FetchError(url, f"refused an answer naming an invalid URL ({exc})") from None
+            raise FetchError(url, _invalid_redirect(exc)) from None
         except httpx.TransportError as exc:
+            if isinstance(exc, httpx.RemoteProtocolError) and isinstance(
+                exc.__context__, httpx.InvalidURL
+            ):
+                # A Location httpx cannot read (a control character in it) it says
+                # as a protocol error: taken for a broken connection, it was asked
+                # 4 times (found by a bug hunt). One answer, refused.
+                raise FetchError(url, _invalid_redirect(exc.__context__)) from None
             kind = classify(exc)
             reason = _describe(exc, kind, host, self.options)
             error = FetchError(url, reason, kind=kind)
@@ -503,6 +564,29 @@ class HttpClient:
             # Still holding the host's turn: the next request reads the pushed slot.
             self._push_if_throttled(host, answer)
             return answer
+
+
+def _check_sendable(url: str) -> None:
+    """Raise FetchError (no request made) for a URL no request can go to: a password
+    holding an unencoded `/` was said as "refused an answer naming an invalid URL
+    (Invalid port: 'se')", its start shown, and port 99999 as "internal error:
+    ExceptionGroup" (found by a bug hunt). Checked before each hop."""
+    import httpx
+
+    problem = unsendable(url)
+    if not problem:
+        try:
+            httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            problem = f"invalid URL ({clean_line(mask_in_text(str(exc), url), 300)})"
+    if problem:
+        error = FetchError(url, f"{problem}; no request made")
+        error.attempts = 0
+        raise error
+
+
+def _invalid_redirect(exc: Exception) -> str:
+    return f"refused a redirect to an invalid URL ({clean_line(str(exc), 300)})"
 
 
 def _describe(exc: Exception, kind: Kind, host: str, options: HttpOptions) -> str:

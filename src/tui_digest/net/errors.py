@@ -51,12 +51,18 @@ class Retryable(Exception):
 class RetryAfterTooLong(Exception):
     """The server asked us to wait longer than the policy allows."""
 
-    def __init__(self, error: Exception, seconds: float, limit: float) -> None:
+    def __init__(self, error: Exception, seconds: float, limit: float, waited: float = 0.0) -> None:
         self.error = error
         self.seconds = seconds
         self.limit = limit
+        self.waited = waited  # seconds this request has waited already
         super().__init__(self.note)
 
     @property
     def note(self) -> str:
+        if self.waited > 0:
+            return (
+                f"Retry-After of {self.seconds:.0f} s after {self.waited:.0f} s waited "
+                f"exceeds the limit of {self.limit:.0f} s in all"
+            )
         return f"Retry-After of {self.seconds:.0f} s exceeds the limit of {self.limit:.0f} s"

@@ -13,7 +13,9 @@ import math
 
 # RFC 9110 caps nothing, but a validator longer than this is not one we want to store.
 MAX_VALIDATOR = 512
-# A wait longer than a day is certainly not meant for us; values above it are treated as absent.
+# A wait longer than a day is certainly not meant for us: the request that got it
+# fails at once (as for any above `retry_after_max`), but the politeness clocks do
+# not keep it (`net.politeness.HostSpacing.push`, `net.shared_clock`).
 MAX_RETRY_AFTER = 86_400.0
 
 

@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
+from tui_digest.net.headers import MAX_RETRY_AFTER
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 
 if TYPE_CHECKING:
@@ -168,7 +169,12 @@ class HostSpacing:
 
     def push(self, host: str, seconds: float) -> None:
         """A throttling answer's Retry-After: for this process's clients
-        (`HostSlots.push`) and, for arXiv, every process's."""
+        (`HostSlots.push`) and, for arXiv, every process's. One beyond
+        `MAX_RETRY_AFTER` is not kept: one arXiv host's date in 2099, kept in
+        every process's record, stopped every arXiv request until then (found by
+        a bug hunt); the request that got it fails at once all the same."""
+        if seconds > MAX_RETRY_AFTER:
+            return
         self.slots.push(host, seconds)
         if self.shared is not None and politeness_key(host) == ARXIV_KEY:
             self.shared.push(host.lower().rstrip("."), seconds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from tui_digest.net.errors import FetchError
-from tui_digest.net.urls import display_url
+from tui_digest.net.urls import display_url, unsendable
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 
@@ -21,4 +21,6 @@ def check_redirect(from_url: str, location: str) -> str:
         raise FetchError(from_url, f"refused redirect from https to http: {shown}")
     if not urlsplit(target).hostname:
         raise FetchError(from_url, f"refused redirect to a URL without a host: {shown}")
+    if problem := unsendable(target):
+        raise FetchError(from_url, f"refused a redirect to an invalid URL ({problem}): {shown}")
     return target

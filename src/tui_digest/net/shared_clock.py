@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_digest.core.processes import process_alive, this_host
+from tui_digest.net.headers import MAX_RETRY_AFTER
 from tui_digest.net.options import Clock
 
 try:
@@ -65,7 +66,10 @@ class SharedClock:
         Retry-After that set the wait, or None).
 
         A wait no Retry-After set is at most `interval`: a longer one is a wall
-        clock set back since (the record's times are wall-clock)."""
+        clock set back since (the record's times are wall-clock). One a Retry-After
+        set is at most `MAX_RETRY_AFTER`: a longer one (an earlier release kept a
+        date in 2099 and stopped every arXiv request until then: found by a bug
+        hunt) is dropped the same way."""
         with self._record() as rec:
             if rec is None:
                 return 0.0, None
@@ -73,8 +77,9 @@ class SharedClock:
             wait = float(rec.get("next", 0.0)) - now
             if wait > 0:
                 asked = _asked(rec.get("asked"))
-                if asked is None and wait > interval:  # (the clock was set back)
-                    rec["next"], wait = now + interval, interval
+                if wait > (interval if asked is None else MAX_RETRY_AFTER + interval):
+                    rec.update(next=now + interval, asked=None)
+                    return interval, None
                 return wait, asked
             holder, until = rec.get("holder", ""), float(rec.get("held_until", 0.0))
             # (A hold longer than any request's is a wall clock set back: ignored.)
@@ -106,12 +111,15 @@ class SharedClock:
 
     def push(self, host: str, seconds: float) -> None:
         """No arXiv request from any process for `seconds` (a throttling answer)."""
+        seconds = max(0.0, seconds)
+        if seconds > MAX_RETRY_AFTER:  # (not kept: see `claim`)
+            return
         with self._record() as rec:
             if rec is None:
                 return
-            until = self._wall() + max(0.0, seconds)
+            until = self._wall() + seconds
             if until > float(rec.get("next", 0.0)):
-                rec.update(next=until, asked=[host, max(0.0, seconds)])
+                rec.update(next=until, asked=[host, seconds])
 
     @contextmanager
     def _record(self) -> Iterator[dict[str, Any] | None]:

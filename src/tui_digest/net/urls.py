@@ -6,20 +6,22 @@ parameter, `?key=…`), no query value either: `?api-version=***&key=***`.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from tui_digest.core.sanitize import without_password
+from tui_digest.core.sanitize import has_unencoded_userinfo, userinfo_span, without_password
 
 MASK = "***"
 
 
-def _split_userinfo(netloc: str) -> tuple[str, str | None, str]:
-    """(user, password or None, host[:port]) of a netloc."""
-    userinfo, at, hostport = netloc.rpartition("@")
-    if not at:
-        return "", None, netloc
-    user, colon, password = userinfo.partition(":")
-    return user, (password if colon else None), hostport
+def _credentials(url: str) -> tuple[str, str | None] | None:
+    """(user, password or None) of `url`'s user info, as written; None when it has
+    none. Where it ends is `core.sanitize.userinfo_span`'s rule, not `urlsplit`'s:
+    a password holding an unencoded `/`, `?` or `#` is a password here too."""
+    span = userinfo_span(url)
+    if span is None:
+        return None
+    user, colon, password = url[span[0] : span[1]].partition(":")
+    return user, (password if colon else None)
 
 
 def _masked_userinfo(user: str, password: str | None) -> str:
@@ -38,21 +40,15 @@ def display_url(url: str, *, query: bool = False) -> str:
     Works on text that is not a valid URL too: it never raises, and text without
     a `userinfo@` part before its host (nor, with `query`, a `?`) comes back unchanged.
     """
+    span = userinfo_span(url)
+    if span is not None:  # (first: a `?` in a password is no query)
+        user, password = _credentials(url) or ("", None)
+        url = f"{url[: span[0]]}{_masked_userinfo(user, password)}{url[span[1] :]}"
     if query and "?" in url:
         head, _, tail = url.partition("?")
         query_part, hash_, fragment = tail.partition("#")
         url = f"{head}?{_masked_query(query_part)}{hash_}{fragment}"
-    if "@" not in url:
-        return url
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return _mask_loose(url)
-    if "@" not in parts.netloc:
-        return url
-    user, password, hostport = _split_userinfo(parts.netloc)
-    netloc = f"{_masked_userinfo(user, password)}@{hostport}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    return url
 
 
 def _masked_query(query: str) -> str:
@@ -78,23 +74,9 @@ def query_values(url: str) -> list[str]:
     return sorted((v for v in values if v), key=len, reverse=True)
 
 
-def _mask_loose(text: str) -> str:
-    scheme, sep, rest = text.partition("://")
-    if not sep:
-        return text
-    netloc, slash, tail = rest.partition("/")
-    if "@" not in netloc:
-        return text
-    user, password, hostport = _split_userinfo(netloc)
-    return f"{scheme}://{_masked_userinfo(user, password)}@{hostport}{slash}{tail}"
-
-
 def has_credentials(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return bool(parts.username or parts.password)
+    found = _credentials(url)
+    return found is not None and bool(found[0] or found[1])
 
 
 def strip_credentials(url: str) -> str:
@@ -120,11 +102,7 @@ def mask_in_text(text: str, url: str, *, query: bool = False) -> str:
         for value in query_values(url):
             if len(value) >= 6:
                 text = text.replace(value, MASK)
-    try:
-        parts = urlsplit(url)
-        user, password = parts.username, parts.password
-    except ValueError:
-        user = password = None
+    user, password = _credentials(url) or ("", None)
     if password:
         text = text.replace(url, display_url(url)).replace(f":{password}@", f":{MASK}@")
         secret = password
@@ -136,3 +114,35 @@ def mask_in_text(text: str, url: str, *, query: bool = False) -> str:
     if len(secret) >= 6:
         text = text.replace(secret, MASK)
     return text
+
+
+# Said without the URL: its password would show (`display_url` masks it).
+UNENCODED_PASSWORD = (
+    "the url's password holds an unencoded '/', '?' or '#', which ends a URL's host "
+    "part (RFC 3986); percent-encode it ('/' as %2F, '?' as %3F, '#' as %23)"
+)
+
+
+def _port_problem(url: str) -> str:
+    """Why the port of http(s) `url` is none a connection can go to, or ""
+    (`:99999` once failed each fetch as an "internal error": found by a bug hunt)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""  # (not a URL Python reads: the caller says so)
+    try:
+        if parts.port != 0:
+            return ""
+    except ValueError:
+        pass
+    hostport = parts.netloc.rpartition("@")[2]
+    port = hostport.rpartition("]")[2].partition(":")[2]
+    return f"the url's port {port[:20]!r} is not a number from 1 to 65535"
+
+
+def unsendable(url: str) -> str:
+    """Why no request can go to http(s) `url` as written, or "": said by the
+    config check, `sources add` and the client before any request (none is made)."""
+    if has_unencoded_userinfo(url):
+        return UNENCODED_PASSWORD
+    return _port_problem(url)
