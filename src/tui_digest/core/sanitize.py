@@ -204,9 +204,10 @@ def userinfo_span(url: str) -> tuple[int, int] | None:
     holding one of them unencoded (`http://me:se/cret@host/x`) is no user info to
     them: `me:se` is read as a host and a port, which httpx refuses ("Invalid
     port: 'se'"), and the secret stood in the clear in every message, the cache
-    and OPML (found by a bug hunt). So when what precedes the first `/`, `?` or `#` is `name:` followed by
-    anything but a port's digits and an `@` comes later, the user info here runs
-    to the last `@` of the text: the most that can be secret is treated as such.
+    and OPML (found by a bug hunt). So when what precedes the first `/`, `?` or
+    `#` is `name:` followed by anything but a port's digits and an `@` comes
+    later, the user info here runs to the last `@` of the text: the most that
+    can be secret is treated as such.
     (A token holding a `/` with no `:` before it cannot be told from a path
     holding an `@`, `https://medium.com/@user`, and is not caught.)
     """
