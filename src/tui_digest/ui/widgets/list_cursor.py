@@ -203,6 +203,11 @@ class CursorList(ScrollView):
         self.refresh()
         self.post_message(self.SelectionChanged(len(self.selected)))
 
+    def action_clear_selection(self) -> None:
+        """`X`: unselect every paper, shown or not (`A` again unselects those shown)."""
+        if self.selected:
+            self.clear_selection()
+
     def clear_selection(self) -> None:
         self.selected.clear()
         self.refresh()
