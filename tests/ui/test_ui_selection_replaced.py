@@ -103,3 +103,33 @@ async def test_an_export_dialog_left_open_over_a_replacement_exports_no_other_pa
     assert not out.exists()
     assert not [n for n in said if n.startswith("Exported")]
     assert "Nothing exported: the 2 papers were removed from the cache by another process." in said
+
+
+async def test_select_all_after_a_removal_seen_stars_every_paper(tmp_path: Path) -> None:
+    """Rows `A` selects undrawn are trusted by their listing's removal count: a
+    selection emptied by `A` `A` before a removal kept the old count, and every
+    undrawn paper of the next `A` was then refused as "no longer in the cache"."""
+    cache = tmp_path / "cache.db"
+    with Store.open(cache) as store:  # more papers than a first page (drawn rows: named)
+        older = [make_paper(1000 + i) for i in range(200)]
+        store.import_digest(Digest(name=OLDER, date="2024-02-05", papers=older))
+        newer = [make_paper(i) for i in range(8)]
+        store.import_digest(Digest(name=NEWER, date="2024-02-06", papers=newer))
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        await pilot.press("A", "A")
+        await settle(pilot)
+        app.follower.poll()  # the baseline
+        with Store.open(cache) as other:
+            other.remove_digests(other.digest_pks([NEWER]))
+        app.follower.poll()  # the reader sees the removal and lists again
+        await settle(pilot)
+        await pilot.press("A")
+        await pilot.press("s")
+        await settle(pilot)
+        assert "Starred 200 papers · ctrl+z undoes" in notes(app)
+    starred, _waiting = _starred_and_waiting(cache)
+    assert len(starred) == 200

@@ -242,6 +242,8 @@ class CursorList(ScrollView):
 
     def _select(self, rowids: Sequence[int]) -> None:
         """Add `rowids` with the ids shown for them (see `selected_ids`)."""
+        if not self.selected:  # a new selection: what an emptied one knew is not it
+            self.clear_selection_ids()
         for rowid in rowids:
             if rowid in self.selected:
                 continue
@@ -259,10 +261,13 @@ class CursorList(ScrollView):
         if self.selected:
             self.clear_selection()
 
-    def clear_selection(self) -> None:
-        self.selected.clear()
+    def clear_selection_ids(self) -> None:
         self.selected_ids.clear()
         self.selection_listed_at, self._unnamed_selected = None, False
+
+    def clear_selection(self) -> None:
+        self.selected.clear()
+        self.clear_selection_ids()
         self.refresh()
         self.post_message(self.SelectionChanged(0))
 
