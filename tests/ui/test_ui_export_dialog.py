@@ -299,3 +299,26 @@ async def test_a_name_against_the_format_chosen_is_refused(
         await settle(pilot)
         assert _error_text(app) == ""
     assert not (tmp_path / "refs.bib").exists()
+
+
+async def test_a_relative_name_after_the_folder_was_removed_is_refused(
+    cache: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The reader started in a folder another shell then removed: `e`, Enter with
+    the default (relative) name ended the reader with a FileNotFoundError traceback
+    (`Path.cwd()`; bug hunt `selection` #3). The dialog says so and stays open."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        gone.rmdir()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        said = _error_text(app)
+        assert "folder" in said and "no longer exists" in said
+        assert not [n for n in notes(app) if n.startswith("Exported")]

@@ -285,7 +285,7 @@ async def test_help_at_80_columns_wraps_each_description_under_itself(cache: Pat
         following = lines[select_all + 1]
         # The rest of the sentence continues in the description's own column.
         assert following[:column].strip() == "" and following[column:].strip()
-        assert "the selection)" in " ".join(lines[select_all : select_all + 3])
+        assert "stay selected)" in " ".join(lines[select_all : select_all + 3])
 
 
 async def test_quit(cache: Path) -> None:

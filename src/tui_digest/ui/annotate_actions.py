@@ -28,6 +28,7 @@ from tui_digest.ui.widgets.paper_list import PaperList
 
 if TYPE_CHECKING:
     from tui_digest.core.model import PaperRecord
+    from tui_digest.core.store.picked import Picked
 
 
 def shared_tags(records: Sequence[PaperRecord]) -> list[str]:
@@ -67,14 +68,28 @@ class AnnotateActions:
             return
         if refuse_readonly(self, self.store, "tags"):  # type: ignore[arg-type]
             return
-        self._load_for_tags(self.store, rowids)
+        self._load_for_tags(self.store, self.paper_list.picked(rowids))
 
     @work(thread=True, group="annotate", exclusive=True, exit_on_error=False,
           description="read the papers' tags")  # fmt: skip
-    def _load_for_tags(self, store: Store, rowids: list[int]) -> None:
-        records = store.get_papers(rowids)
+    def _load_for_tags(self, store: Store, picked: Picked) -> None:
+        # By the ids shown: read by row number, the papers another process's
+        # `digests rm` + `import` had just given those numbers got the tags
+        # (bug hunt `selection` #2).
+        records, removed = store.picked_papers(picked)
         known = [tag for tag, _ in store.all_tags()]
+        if removed:
+            self.app.call_from_thread(self._say_removed, removed, bool(records))  # type: ignore[attr-defined]
         self.app.call_from_thread(self._ask_tags, records, known)  # type: ignore[attr-defined]
+
+    def _say_removed(self, removed: int, some_left: bool) -> None:
+        papers = "1 paper was" if removed == 1 else f"{removed:,} papers were"
+        rest = "the others' tags are shown" if some_left else "nothing to tag"
+        self.notify(  # type: ignore[attr-defined]
+            f"{papers} removed from the cache by another process: {rest}.",
+            markup=False,
+            severity="warning",
+        )
 
     def _ask_tags(
         self, records: list[PaperRecord], known: list[str], typed: list[str] | None = None

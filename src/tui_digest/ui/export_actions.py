@@ -18,6 +18,7 @@ from tui_digest.ui import messages as msg
 
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
+    from tui_digest.core.store.picked import Picked
     from tui_digest.ui.screens.export import ExportRequest
 
 
@@ -45,6 +46,9 @@ class ExportActions:
         if not rowids or self.store is None:
             self.notify("Nothing to export.", severity="warning")  # type: ignore[attr-defined]
             return
+        # What the user saw, found again by id when the file is written (the
+        # dialog may stay open while another process removes and imports papers).
+        picked: Picked = self.paper_list.picked(rowids)  # type: ignore[attr-defined]
 
         digest: str | None = self.digest  # type: ignore[attr-defined]  # (its announce types)
 
@@ -52,7 +56,7 @@ class ExportActions:
             if request is not None and self.store is not None:
                 store = self.store
                 self.run_worker(  # type: ignore[attr-defined]
-                    lambda: self._export(store, rowids, request, digest),
+                    lambda: self._export(store, picked, request, digest),
                     thread=True,
                     group="export",
                     exit_on_error=False,
@@ -64,20 +68,20 @@ class ExportActions:
         self.app.push_screen(screen, chosen)  # type: ignore[attr-defined]
 
     def _export(
-        self, store: Store, rowids: list[int], request: ExportRequest, digest: str | None
+        self, store: Store, picked: Picked, request: ExportRequest, digest: str | None
     ) -> None:
-        from tui_digest.ui.export_job import ExportStopped, export_papers
+        from tui_digest.ui.export_job import ExportStopped, export_picked
 
         # Said in the status line while it runs: 65,000 papers as BibTeX take half
         # a minute, and with the dialog gone at once a user took the silence for a
         # failure and exported again (found by a bug hunt).
         slot = f"export-{id(request)}"
         say = self.app.call_from_thread  # type: ignore[attr-defined]
-        say(self.set_activity, f"exporting {counted(len(rowids), 'paper')}…", slot=slot)  # type: ignore[attr-defined]
+        say(self.set_activity, f"exporting {counted(len(picked.rowids), 'paper')}…", slot=slot)  # type: ignore[attr-defined]
         try:
-            count = export_papers(
+            count, removed = export_picked(
                 store,
-                rowids,
+                picked,
                 request.format,
                 request.path,
                 request.overwrite,
@@ -88,8 +92,17 @@ class ExportActions:
             return  # (on the way out: the app quits once this worker ends)
         finally:
             say(self.set_activity, "", slot=slot)  # type: ignore[attr-defined]
-        self.post_message(msg.ExportDone(request.path, count))  # type: ignore[attr-defined]
+        self.post_message(msg.ExportDone(request.path, count, removed))  # type: ignore[attr-defined]
 
     def on_export_done(self, message: msg.ExportDone) -> None:
+        gone = message.removed
+        if gone and not message.count:
+            papers = "paper was" if gone == 1 else f"{gone:,} papers were"
+            text = f"Nothing exported: the {papers} removed from the cache by another process."
+            self.notify(text, markup=False, severity="warning")  # type: ignore[attr-defined]
+            return
         text = f"Exported {counted(message.count, 'paper')} to {message.path}"
-        self.notify(text, markup=False)  # type: ignore[attr-defined]
+        if gone:
+            were = "was" if gone == 1 else "were"
+            text += f"; {gone:,} of the papers {were} removed by another process (not exported)"
+        self.notify(text, markup=False, severity="warning" if gone else "information")  # type: ignore[attr-defined]

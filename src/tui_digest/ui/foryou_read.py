@@ -155,6 +155,7 @@ def read_ranked(
     what = "finding related papers…" if "related:" in request.query.lower() else "ranking…"
     screen.app.call_from_thread(screen.set_activity, f"For you: {what}", slot="foryou")
     stop = lambda: worker.is_cancelled  # noqa: E731  (a newer search: end the child)
+    listed_at = store.removals()  # (before the ids: see `core/store/picked.py`)
     try:
         ranked = ranked_listing(
             store,
@@ -205,8 +206,15 @@ def read_ranked(
         return None
     screen.post_message(
         msg.ListingPage(
-            worker, request, matches=len(ranked.ids), total=total, rows=rows, counted=True
+            worker,
+            request,
+            matches=len(ranked.ids),
+            total=total,
+            rows=rows,
+            counted=True,
+            listed_at=listed_at,
         )
     )
-    screen.post_message(msg.RankedIds(worker, request, ranked.ids, ranked.bars))
+    ids = msg.RankedIds(worker, request, ranked.ids, ranked.bars, listed_at=listed_at)
+    screen.post_message(ids)
     return None

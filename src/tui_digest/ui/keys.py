@@ -100,7 +100,13 @@ LIST: list[Binding] = [
     Binding("space", "toggle_select", "Select", id="list.select",
             tooltip="Toggle selection, then move to the next paper"),
     Binding("A", "select_all", "All", key_display="A", id="list.select_all",
-            tooltip="Select every paper shown (again: clear the selection)"),
+            tooltip="Select every paper shown (again: unselect them; papers selected "
+                    "elsewhere stay selected)"),
+    # `A` again unselects only the papers shown: the hidden ones stayed selected and
+    # the next `s` starred them (bug hunt `selection` #4). `X` clears it all.
+    Binding("X", "clear_selection", "Unselect all", key_display="X", show=False,
+            id="list.clear_selection",
+            tooltip="Clear the whole selection, shown or not (the status line's \"N selected\")"),
     # The search kept with enter stays until cleared: escape clears it from the list too.
     Binding("escape", "screen.clear_search", "Clear search", show=False,
             id="list.clear_search", tooltip="Clear the kept search (the status line shows it)"),
@@ -250,6 +256,7 @@ SECTIONS: tuple[tuple[str, list[Binding]], ...] = (
 # (the pane switch is only useful as a key). (action, title, help)
 PALETTE_EXTRA: tuple[tuple[str, str, str], ...] = (
     ("select_all", "Select all shown", "Select every paper shown"),
+    ("clear_selection", "Clear the selection", "Unselect every selected paper, shown or not"),
     ("show_all_papers", "All papers", "Show every paper in the cache"),
     ("delete_digest", "Delete this digest", "Remove the digest shown (asks first)"),
 )

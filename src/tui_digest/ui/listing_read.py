@@ -50,6 +50,9 @@ def read_listing(
         if worker.is_cancelled:
             return  # a newer keystroke already asked again
         query, digest = request.query, request.digest
+        # Read before the rows: a removal after it makes the rows' numbers untrusted
+        # for a selection (`core/store/picked.py`), never the other way round.
+        listed_at = store.removals()
         if is_ranked(query):  # sort:foryou, related:ID: every id first (ui/foryou_read.py)
             from tui_digest.ui.foryou_read import read_ranked  # (not at start: issue 13 req 5)
 
@@ -74,7 +77,14 @@ def read_listing(
         if worker.is_cancelled:
             return
         page = msg.ListingPage(
-            worker, request, matches=matches, total=total, rows=rows, counted=counted, error=problem
+            worker,
+            request,
+            matches=matches,
+            total=total,
+            rows=rows,
+            counted=counted,
+            error=problem,
+            listed_at=listed_at,
         )
         post(page)
         # A selective query's page may know its count and be full: the count

@@ -104,8 +104,10 @@ class ListingPage(ListingMessage):
         rows: list[ListRow],
         counted: bool,
         error: str = "",
+        listed_at: int | None = None,
     ) -> None:
         super().__init__(worker, request)
+        self.listed_at = listed_at  # the cache's removal count read before the rows
         self.matches = matches
         self.total = total
         self.rows = rows
@@ -160,20 +162,35 @@ class ListingDone(ListingMessage):
 
 
 class ListingIds(ListingMessage):
-    def __init__(self, worker: Worker[None], request: ListingRequest, ids: list[int]) -> None:
+    def __init__(
+        self,
+        worker: Worker[None],
+        request: ListingRequest,
+        ids: list[int],
+        *,
+        listed_at: int | None = None,
+    ) -> None:
         super().__init__(worker, request)
         self.ids = ids
+        self.listed_at = listed_at  # the cache's removal count read before the ids
 
 
 class RankedIds(ListingMessage):
     """Every id of a ranked listing (sort:foryou, related:ID), best first, and its bars."""
 
     def __init__(
-        self, worker: Worker[None], request: ListingRequest, ids: list[int], bars: dict[int, float]
+        self,
+        worker: Worker[None],
+        request: ListingRequest,
+        ids: list[int],
+        bars: dict[int, float],
+        *,
+        listed_at: int | None = None,
     ) -> None:
         super().__init__(worker, request)
         self.ids = ids
         self.bars = bars
+        self.listed_at = listed_at  # the cache's removal count read before the ids
 
 
 class PaperLoaded(Message):
@@ -190,9 +207,10 @@ class DigestsLoaded(Message):
 
 
 class ExportDone(Message):
-    def __init__(self, path: Path, count: int) -> None:
+    def __init__(self, path: Path, count: int, removed: int = 0) -> None:
         self.path = path
         self.count = count
+        self.removed = removed  # papers picked that another process removed meanwhile
         super().__init__()
 
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # enrichment (and arxiv_meta's classes) load when first used:
     from tui_digest.core.arxiv_meta import ApiEntryLike, EnrichCandidate
     from tui_digest.core.model import Paper, PaperRecord
     from tui_digest.core.store.claims import Claimed
+    from tui_digest.core.store.picked import Picked
 
 
 class Store(ImportMethods, UserMethods, DigestMethods):
@@ -112,6 +113,20 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         """The papers at `rowids`, in that order; with `digest`, each with the
         announce type that digest's listing gave it (`papers.get_papers`)."""
         return self._annotate(papers.get_papers(self._conn(), rowids, digest))
+
+    def picked_papers(self, picked: Picked) -> tuple[list[PaperRecord], int]:
+        """The papers `picked` that are still here, read in one snapshot, and how
+        many were removed meanwhile (never replaced by the papers now at their
+        row numbers: `picked`)."""
+        from tui_digest.core.store.picked import resolve
+
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            found = resolve(conn, picked)
+            return self._annotate(papers.get_papers(conn, found.present)), found.removed
+        finally:
+            conn.execute("COMMIT")
 
     def _annotate(self, recs: list[PaperRecord]) -> list[PaperRecord]:
         """Attach the user's tags and notes (see `user_log`)."""

@@ -16,6 +16,7 @@ from tui_digest.core.store.connection import Connections
 
 if TYPE_CHECKING:
     from tui_digest.core.store import marking, user_log, watch_lists
+    from tui_digest.core.store.picked import Found, Picked
 
 # `user_log` and `watch_seen` load when a method here first needs them: the
 # reader's first frame reads neither (issue 13 req 5).
@@ -56,18 +57,22 @@ class UserMethods(Connections):
         value: bool | None = None,
         *,
         ids: Mapping[int, str] | None = None,
+        listed_at: int | None = None,
         by_hand: bool = False,
         undoable: bool = False,
     ) -> marking.Marked:
         """The reader's `s`, `m`, `M`: set the flag to `value` (None: the toggle) on
         the papers as they are when written; `ids`, the arXiv ids the reader
         showed for them, finds a paper removed meanwhile by its id and keeps its
-        mark waiting for it (see `marking`). `undoable`: the change's undo entry
+        mark waiting for it (see `marking`); rows of no id shown are trusted only
+        when no paper was removed since `listed_at` (`picked`). `undoable`: the change's undo entry
         is written in the same transaction (see `push_undo`)."""
         from tui_digest.core.store import marking  # (it loads `user_log`: not at start)
 
         with self._write(patient=True) as conn:
-            done = marking.mark(conn, flag, rowids, value, ids, by_hand=by_hand)
+            done = marking.mark(
+                conn, flag, rowids, value, ids, by_hand=by_hand, listed_at=listed_at
+            )
             if undoable:
                 undo_log.push(
                     conn, flag, done.value, done.changed, len(rowids), awaited=done.awaited
@@ -108,6 +113,23 @@ class UserMethods(Connections):
         """
         with self._write(patient=True) as conn:
             return undo_log.undo_last(conn)
+
+    def removals(self) -> int:
+        """How many times papers were removed from the cache (`undo_log.removals`):
+        read before a listing, it tells later whether its row numbers may since
+        name other papers (`picked`)."""
+        return undo_log.removals(self._conn())
+
+    def picked(self, picked: Picked) -> Found:
+        """The papers `picked` as they are now (`picked.resolve`), in one read."""
+        from tui_digest.core.store.picked import resolve
+
+        conn = self._conn()
+        conn.execute("BEGIN")  # (one snapshot: the rows, the removal count, the ids)
+        try:
+            return resolve(conn, picked)
+        finally:
+            conn.execute("COMMIT")
 
     def undo_depth(self) -> int:
         return undo_log.depth(self._conn())

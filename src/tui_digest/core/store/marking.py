@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from tui_digest.core.store import hand_read, user_log, user_state
+from tui_digest.core.store.picked import Picked, resolve
 
 
 class Marked(NamedTuple):
@@ -38,6 +39,7 @@ def mark(
     ids: Mapping[int, str] | None = None,
     *,
     by_hand: bool = False,
+    listed_at: int | None = None,
 ) -> Marked:
     """Set `column` to `value` on the papers `rowids` (None: the toggle, as
     `toggle_flag`) as they are now, inside the caller's write transaction.
@@ -45,29 +47,17 @@ def mark(
     `ids`: the arXiv ids the caller saw for (some of) `rowids`. A row number no
     longer holding that paper (removed meanwhile, the number perhaps given to a
     newer paper) is the paper by its id: marked if it is here (again), else
-    the mark waits for it (`user_log.await_flags`). Those of no known id are
-    counted as `gone`. `by_hand`: a read flag the user set (`hand_read`), on
-    the papers as found (a number given to a newer paper is not that paper)."""
+    the mark waits for it (`user_log.await_flags`). Rows of no known id are
+    trusted when `ids` is None (row numbers read just now) or no paper was
+    removed since `listed_at` (`picked.resolve`); else they are counted as
+    `gone`, never taken for the papers now at those numbers. `by_hand`: a read
+    flag the user set (`hand_read`), on the papers as found (a number given to a
+    newer paper is not that paper)."""
     if column not in user_state.FLAGS:
         raise ValueError(f"unknown flag {column!r}")
-    ids = ids or {}
-    unique = list(dict.fromkeys(rowids))
-    here = user_state.present(conn, unique)
-    present = [r for r in unique if r in here and ids.get(r, here[r]) == here[r]]
-    lost = [r for r in unique if r not in here or ids.get(r, here[r]) != here[r]]
-    away: list[str] = []
-    gone = 0
-    for rowid in lost:
-        pid = ids.get(rowid)
-        if pid is None:
-            gone += 1
-            continue
-        row = conn.execute("SELECT pk FROM papers WHERE id = ?", (pid,)).fetchone()
-        if row is None:
-            away.append(pid)
-        else:
-            present.append(int(row[0]))
-    present = list(dict.fromkeys(present))
+    picked = Picked(tuple(rowids), ids or {}, listed_at)
+    found = resolve(conn, picked, trust_unnamed=ids is None)
+    present, away, gone = found.present, found.away, found.gone
     waiting = user_log.waiting_flags(conn, column, away) if away else {}
     if value is None:  # set it on all unless all have it; none here is not "all have it"
         lacking = user_state.changing(conn, column, present, True)

@@ -211,6 +211,21 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         )
         return None
 
+    def _folder(self) -> Path | None:
+        """The folder a relative name is in: the reader's working folder, which
+        another shell may have removed (`Path.cwd()` then raised and ended the
+        reader; bug hunt `selection` #3). None, said, when it is gone."""
+        if self.directory is not None:
+            return self.directory
+        try:
+            return Path.cwd()
+        except FileNotFoundError:
+            self._say(
+                "The reader's working folder no longer exists (removed by another "
+                "process): give a full path, such as ~/digest.md."
+            )
+            return None
+
     @on(Button.Pressed, "#export-ok")
     @on(Input.Submitted, "#export-path")
     def submit(self) -> None:
@@ -220,7 +235,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             return
         path = Path(text).expanduser()
         if not path.is_absolute():
-            path = (self.directory or Path.cwd()) / path
+            folder = self._folder()
+            if folder is None:
+                return
+            path = folder / path
         # The cache (and its -wal/-shm) or the config file, by any spelling or link:
         # "Replace it?" then `y` replaced the cache with the export, every star,
         # note and tag gone. The CLI refuses the same (cli_args.refuse_own_files).

@@ -365,7 +365,7 @@ class ListingScreen(CacheScreen):
         shown = message.matches + (1 if self.counting else 0)
         if not is_ranked(request.query):
             papers.set_bars(None)  # a ranked listing's bars come with its ids (RankedIds)
-        papers.set_listing(shown, message.rows, keep=keep, fresh=fresh)
+        papers.set_listing(shown, message.rows, keep=keep, fresh=fresh, listed_at=message.listed_at)
         papers.set_highlight(request.query)
         # Without `keep` the cursor moved (`set_listing` said so): the detail pane
         # re-reads its paper after the frame and shows the new highlights then.
@@ -424,13 +424,14 @@ class ListingScreen(CacheScreen):
         owner = listing if listing is not None else worker
         if owner.is_cancelled or worker.is_cancelled:
             return
+        listed_at = store.removals()  # (before the ids: see `core/store/picked.py`)
         ids = store.list_ids(request.query, digest=request.digest)
         if not worker.is_cancelled:
-            self.post_message(msg.ListingIds(owner, request, ids))
+            self.post_message(msg.ListingIds(owner, request, ids, listed_at=listed_at))
 
     def on_listing_ids(self, message: msg.ListingIds) -> None:
         if not message.stale:
-            self.paper_list.set_ids(message.ids)
+            self.paper_list.set_ids(message.ids, message.listed_at)
             if self.counting:  # the count was capped: the ids are the exact number
                 self.matches, self.counting = len(message.ids), False
             self.paper_list.listing_arrived()  # a G or select-all that waited for them
@@ -438,7 +439,7 @@ class ListingScreen(CacheScreen):
     def on_ranked_ids(self, message: msg.RankedIds) -> None:
         if not message.stale:
             self.paper_list.set_bars(message.bars)
-            self.paper_list.set_ids(message.ids)
+            self.paper_list.set_ids(message.ids, message.listed_at)
             self.paper_list.listing_arrived()
 
     def on_listing_failed(self, message: msg.ListingFailed) -> None:

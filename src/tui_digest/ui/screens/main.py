@@ -341,6 +341,9 @@ class MainScreen(
     def action_select_all(self) -> None:
         self.paper_list.action_select_all()
 
+    def action_clear_selection(self) -> None:
+        self.paper_list.action_clear_selection()
+
     def action_delete_digest(self) -> None:
         """Delete the digest shown, after asking (the palette's "Delete this digest")."""
         from tui_digest.ui.digest_removal import ask_to_remove

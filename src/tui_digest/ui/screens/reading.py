@@ -167,11 +167,17 @@ class ReadingScreen(ListingScreen):
         self.dwell.explicit(flag, rowids)  # (only `m` is explicit for the timer)
         bulk = bool(self.paper_list.selected) and not current_only
         # The ids shown: a paper another process removed meanwhile keeps the mark by id.
-        rows = (self.paper_list.cached_row(r) for r in rowids)
-        ids = {row.rowid: row.id for row in rows if row is not None}
+        picked = self.paper_list.picked(rowids)
 
         def toggle(store: Store) -> FlagChange:
-            done = store.mark(flag, rowids, ids=ids, by_hand=True, undoable=True)
+            done = store.mark(
+                flag,
+                rowids,
+                ids=picked.ids,
+                listed_at=picked.listed_at,
+                by_hand=True,
+                undoable=True,
+            )
             waiting, gone = len(done.waiting), done.gone
             return FlagChange(flag, done.value, tuple(done.changed), len(rowids), waiting, gone)
 

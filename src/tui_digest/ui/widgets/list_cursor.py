@@ -15,6 +15,7 @@ from typing import TypeAlias
 from textual import events
 from textual.scroll_view import ScrollView
 
+from tui_digest.core.store.picked import Picked
 from tui_digest.ui.widgets import list_messages
 
 
@@ -57,6 +58,16 @@ class CursorList(ScrollView):
         self._total = 0  # rows in the listing; may exceed len(_ids) until all ids arrive
         self._cursor = 0
         self.selected: set[int] = set()
+        # The arXiv id shown for each selected row that was drawn, and, for rows
+        # selected undrawn (`A`), the cache's removal count their listing was read
+        # at (`listed_at`; None: unknown or mixed). Row numbers alone named other
+        # papers after another process's `digests rm` + `import` (bug hunt
+        # `selection` #1, #2): the store finds each paper again by these
+        # (`core/store/picked.py`).
+        self.selected_ids: dict[int, str] = {}
+        self.selection_listed_at: int | None = None
+        self._unnamed_selected = False
+        self.listed_at: int | None = None  # `undo_log.removals` when `_ids` were read
         # Keys pressed before the listing's ids all came (only its first page is
         # here): done by `listing_arrived` once they have (see action_last).
         self._last_when_listed = False
@@ -94,6 +105,22 @@ class CursorList(ScrollView):
         shown = [rowid for rowid in self._ids if rowid in self.selected]
         hidden = sorted(self.selected.difference(shown))
         return shown + hidden
+
+    def picked(self, rowids: Sequence[int]) -> Picked:
+        """`rowids` (what a key acts on) with what the reader showed of them: the
+        arXiv id kept with each selected row, else its drawn row's, and the
+        removal count their listing was read at (`core/store/picked.py`). The row
+        cache alone was asked: a selection made in another digest had no ids
+        there, and after another process's `digests rm` + `import` its row
+        numbers named new papers, which `s` starred (bug hunt `selection` #2)."""
+        ids: dict[int, str] = {}
+        for rowid in rowids:
+            name = self.selected_ids.get(rowid) or self.shown_id(rowid)
+            if name is not None:
+                ids[rowid] = name
+        selection = bool(self.selected) and self.selected.issuperset(rowids)
+        listed_at = self.selection_listed_at if selection else self.listed_at
+        return Picked(tuple(rowids), ids, listed_at)
 
     def move_cursor(self, index: int, *, deliberate: bool = True, chosen: bool = False) -> None:
         """Put the cursor on row `index` (a user's move unless `deliberate` is False).
@@ -152,7 +179,11 @@ class CursorList(ScrollView):
         rowid = self.current_rowid
         if rowid is None:
             return
-        self.selected.symmetric_difference_update((rowid,))
+        if rowid in self.selected:
+            self.selected.discard(rowid)
+            self.selected_ids.pop(rowid, None)
+        else:
+            self._select((rowid,))
         self.refresh()
         self.post_message(self.SelectionChanged(len(self.selected)))
         self.move_cursor(self._cursor + 1)
@@ -198,13 +229,45 @@ class CursorList(ScrollView):
         shown = set(self._ids)
         if shown and shown <= self.selected:
             self.selected -= shown
+            for rowid in shown:
+                self.selected_ids.pop(rowid, None)
         else:
-            self.selected |= shown
+            self._select(self._ids)
         self.refresh()
         self.post_message(self.SelectionChanged(len(self.selected)))
 
+    def shown_id(self, rowid: int) -> str | None:
+        """The arXiv id drawn for `rowid`, if its row is here (PaperList knows)."""
+        return None
+
+    def _select(self, rowids: Sequence[int]) -> None:
+        """Add `rowids` with the ids shown for them (see `selected_ids`)."""
+        if not self.selected:  # a new selection: what an emptied one knew is not it
+            self.clear_selection_ids()
+        for rowid in rowids:
+            if rowid in self.selected:
+                continue
+            self.selected.add(rowid)
+            name = self.shown_id(rowid)
+            if name is not None:
+                self.selected_ids[rowid] = name
+            elif not self._unnamed_selected:
+                self._unnamed_selected, self.selection_listed_at = True, self.listed_at
+            elif self.selection_listed_at != self.listed_at:
+                self.selection_listed_at = None  # listings of two times: trust neither
+
+    def action_clear_selection(self) -> None:
+        """`X`: unselect every paper, shown or not (`A` again unselects those shown)."""
+        if self.selected:
+            self.clear_selection()
+
+    def clear_selection_ids(self) -> None:
+        self.selected_ids.clear()
+        self.selection_listed_at, self._unnamed_selected = None, False
+
     def clear_selection(self) -> None:
         self.selected.clear()
+        self.clear_selection_ids()
         self.refresh()
         self.post_message(self.SelectionChanged(0))
 

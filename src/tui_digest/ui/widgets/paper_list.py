@@ -63,8 +63,12 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         *,
         keep: int | None = None,
         fresh: bool = False,
+        listed_at: int | None = None,
     ) -> None:
         """Show a new listing from its count and first page (the rest comes by `set_ids`).
+
+        `listed_at`: the cache's removal count read before the page (`listed_at`
+        of CursorList; None: unknown).
 
         `fresh`: the cache changed (an import), so rows drawn before are out of
         date. `keep`: a rowid to leave under the cursor, at the same screen row;
@@ -81,6 +85,8 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         self._anchor = None
         if keep is not None and keep not in page and total > len(page):
             self._anchor = keep
+            if self.listed_at != listed_at:  # the old ids stay up: of which time?
+                self.listed_at = None
             self._fill_columns(rows)
             self.refresh()
             # The old listing stays up until `set_ids`: read its rows again now
@@ -91,6 +97,7 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         screen_row = self._cursor - int(self.scroll_offset.y)
         before, old_ids, old_cursor = self.current_rowid, self._ids, self._cursor
         self._ids = page
+        self.listed_at = listed_at
         self._positions = None
         self._total = max(total, len(self._ids))
         self._pending.clear()
@@ -115,14 +122,16 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         if keep is None or self.current_rowid != before:
             self._post_cursor(gone=gone)
 
-    def set_ids(self, ids: Sequence[int]) -> None:
-        """All ids of the current listing, in listing order; keeps the current paper."""
+    def set_ids(self, ids: Sequence[int], listed_at: int | None = None) -> None:
+        """All ids of the current listing, in listing order; keeps the current paper.
+        `listed_at`: the cache's removal count read before them (None: unknown)."""
         current = self._anchor if self._anchor is not None else self.current_rowid
         anchored = self._anchor is not None
         self._anchor = None
         screen_row = self._cursor - int(self.scroll_offset.y)
         before, old_ids, old_cursor = self.current_rowid, self._ids, self._cursor
         self._ids = list(ids)
+        self.listed_at = listed_at
         self._positions = None
         self._total = len(self._ids)
         gone = None
@@ -264,6 +273,10 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
 
     def cached_row(self, rowid: int) -> ListRow | None:
         return self._rows.get(rowid)
+
+    def shown_id(self, rowid: int) -> str | None:
+        row = self._rows.get(rowid)
+        return None if row is None else row.id
 
     # --- fetching rows ---------------------------------------------------------
 
