@@ -50,9 +50,7 @@ def setup(tmp_path: Path) -> tuple[Path, Path]:
     )
     with Store.open(db) as store:
         paper = Paper(id="2403.10002", version="v1", title_en="Graphs", authors=["B. Author"])
-        store.import_digest(
-            Digest("day-1", date="2024-03-01", papers=[paper]), category="cs.LG"
-        )
+        store.import_digest(Digest("day-1", date="2024-03-01", papers=[paper]), category="cs.LG")
     return db, config
 
 
