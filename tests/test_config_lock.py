@@ -10,6 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from tui_digest import cli, cli_sources
 from tui_digest.config import editing
 from tui_digest.config.config_lock import config_locked
@@ -98,3 +100,14 @@ def test_the_lock_is_taken_again_by_the_same_thread_and_not_by_another(tmp_path)
     thread.join(timeout=60)
     assert saved.is_set()
     assert [w.name for w in load_config(config).watches] == ["a", "b"]
+
+
+def test_a_failed_edit_of_a_config_in_a_missing_folder_makes_no_folder(tmp_path):
+    from tui_digest.config.errors import ConfigError
+
+    config = tmp_path / "typo" / "config.toml"
+    with pytest.raises(ConfigError, match="no source named"):
+        editing.remove_source(config, "nothing")
+    assert not (tmp_path / "typo").exists()
+    editing.save_watch(config, Watch("a", "agent"))  # (the first edit makes it)
+    assert [w.name for w in load_config(config).watches] == ["a"]

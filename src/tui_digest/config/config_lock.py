@@ -20,8 +20,9 @@ too); another thread or process waits.
 
 No lock is taken where there is no `fcntl` (Windows), where the lock file
 cannot be made (a read-only folder: the edit then fails with its own
-message) or where the file system cannot lock (NFS without its lock daemon,
-sshfs: flock's errors as in `publish.folder_lock`): edits there are as before.
+message; a folder not there yet: the first edit makes it) or where the file
+system cannot lock (NFS without its lock daemon, sshfs: flock's errors as in
+`publish.folder_lock`): edits there are as before.
 """
 
 from __future__ import annotations
@@ -67,8 +68,7 @@ def config_locked(
     if lock in held or fcntl is None:
         yield
         return
-    try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
+    try:  # (a folder not there yet is not made here: the edit makes it, or fails first)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
         if exc.errno not in _CANNOT_OPEN:
