@@ -148,7 +148,8 @@ def test_save_sources_keeps_other_sections_and_comments(tmp_path):
     assert data["ui"] == {"theme": "dark"}
     assert load_config(path).sources == new
     assert path.stat().st_mode & 0o777 == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == ["c.toml"]  # no temp file left behind
+    # No temp file left behind (the edit lock's empty file stays: config_lock)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".c.toml.lock", "c.toml"]
 
 
 def test_save_sources_rewrites_an_inline_list(tmp_path):

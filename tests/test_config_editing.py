@@ -40,7 +40,8 @@ def test_an_edit_writes_through_a_symlinked_config_and_keeps_the_targets_mode(tm
     config = load_config(real)
     assert config.sources == [PRIVATE] and config.watches == [Watch("agents", "agent")]
     assert sorted(p.name for p in dotfiles.iterdir()) == ["tui.toml"]  # no temp file left
-    assert sorted(p.name for p in link.parent.iterdir()) == ["config.toml"]
+    # (the edit lock's empty file beside the link, not in the dotfiles repository)
+    assert sorted(p.name for p in link.parent.iterdir()) == [".config.toml.lock", "config.toml"]
 
 
 def write(tmp_path: Path, text: str) -> Path:

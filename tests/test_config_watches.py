@@ -162,4 +162,5 @@ def test_save_watch_refuses_what_the_loader_would_refuse_and_writes_nothing(tmp_
     with pytest.raises(ConfigError, match=r"config\.toml: not saved.*related:ID lists"):
         save_watch(path, Watch("r", "related:2303.06018"))
     assert path.read_text(encoding="utf-8") == CONFIG
-    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
+    # (no temp file; the edit lock's empty file stays: config_lock)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".config.toml.lock", "config.toml"]

@@ -51,10 +51,10 @@ def test_charset_of() -> None:
 
 
 def test_fetch_says_a_decoding_note_as_a_warning_not_as_a_broken_entry(capsys) -> None:
-    from tui_digest.cli_fetch import _print_results
+    from tui_digest.cli_fetch import _print_result
 
     note = "bytes are not valid UTF-8; decoded as GB18030"
-    _print_results([SourceResult("x", "http://h/a.md", "new", new=47, decoding=note)])
+    _print_result(SourceResult("x", "http://h/a.md", "new", new=47, decoding=note))
     err = capsys.readouterr().err
     assert err.splitlines() == [f"x: warning: {note}"]
     assert "could not be read fully" not in err

@@ -457,10 +457,75 @@ def test_ctrl_c_prints_the_sources_already_done_then_exits_130(
         release.set()
     out, err = capsys.readouterr()
     assert status == 130
-    assert out == ""
+    assert out == "ai: new 3 / updated 0 / unchanged 0\n"  # (printed as it ended)
     assert err.splitlines() == [
-        "ai: new 3 / updated 0 / unchanged 0",
         "interrupted: 1 of 2 sources done (its papers are stored); the other was not fetched",
     ]
+    with Store.open(db, readonly=True) as store:
+        assert store.count() == 3
+
+
+class _TermBeforeTheFix(Exception):
+    """SIGTERM where `fetch` set no handler of its own (so as not to end pytest)."""
+
+
+@pytest.fixture
+def sigterm_caught():
+    import signal
+
+    def caught(signum, frame):  # type: ignore[no-untyped-def]
+        raise _TermBeforeTheFix
+
+    before = signal.signal(signal.SIGTERM, caught)
+    yield
+    signal.signal(signal.SIGTERM, before)
+
+
+def test_sigterm_prints_each_source_as_it_ends_then_exits_143(
+    config, server, tmp_path, capsys, monkeypatch, sigterm_caught
+):
+    """`timeout 4 tui-digest fetch` (or a systemd stop) left an empty log: each
+    source's line waited for every source to end, and SIGTERM ended the process
+    there (found by a bug hunt). Now the line is out as the source ends, and
+    SIGTERM stops the run as Ctrl-C does, with 143 (128 + SIGTERM)."""
+    import os
+    import signal
+    import threading
+
+    from tui_digest import cli_fetch
+
+    release = threading.Event()
+
+    def stalled(request) -> Reply:
+        release.wait(30)  # `cl` is still downloading when SIGTERM comes
+        return Reply(404)
+
+    server.route("/cl", stalled)
+    update = cli_fetch._ProgressLine.update
+    before_the_signal: list[str] = []
+
+    def sigterm_once_ai_is_done(self, done: int, total: int, name: str) -> None:
+        update(self, done, total, name)
+        if done == 1:
+            before_the_signal.append(capsys.readouterr().out)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(cli_fetch._ProgressLine, "update", sigterm_once_ai_is_done)
+    db = tmp_path / "c.db"
+    try:
+        try:
+            status = cli(["fetch", "--config", str(config), "--db", str(db)])
+        except _TermBeforeTheFix:
+            status = -1  # (before the fix: the process ended, its log empty)
+    finally:
+        release.set()
+    out, err = capsys.readouterr()
+    assert before_the_signal == ["ai: new 3 / updated 0 / unchanged 0\n"]
+    assert status == 143
+    assert out == ""
+    assert err.splitlines() == [
+        "interrupted: 1 of 2 sources done (its papers are stored); the other was not fetched",
+    ]
+    assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL  # (the fixture's, back)
     with Store.open(db, readonly=True) as store:
         assert store.count() == 3

@@ -404,7 +404,12 @@ async def test_when_no_host_resolves_the_run_is_offline_without_waiting_twice(tm
 
 
 def test_cli_prints_the_offline_line_once(capsys):
-    from tui_digest.cli_fetch import _print_results
+    from tui_digest.cli_fetch import _print_offline, _print_result
+
+    def _print_results(results: list[SourceResult]) -> None:  # as a run prints them
+        for r in results:
+            _print_result(r)
+        _print_offline(results)
 
     off = "offline: could not reach raw.githubusercontent.com"
     results = [

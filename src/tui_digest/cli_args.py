@@ -73,6 +73,8 @@ def guarded(body: Callable[[argparse.Namespace], int], args: argparse.Namespace)
 
     try:
         return body(args)
+    except BrokenPipeError:
+        raise  # (an OSError too: the reader of a pipe went away, cli._run's 141)
     except (CommandError, ConfigError, OpmlError, CacheError, InputError, OSError) as exc:
         print(f"tui-digest: {clean_line(error_text(exc), 1000)}", file=sys.stderr)
         return EXIT_ERROR

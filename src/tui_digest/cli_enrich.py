@@ -50,6 +50,8 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
     try:
         return _enrich(args)
+    except BrokenPipeError:
+        raise  # (an OSError too: the reader of a pipe went away, cli._run's 141)
     except (ConfigError, CacheError, InputError, sqlite3.Error, OSError, ValueError) as exc:
         print(f"tui-digest: {clean_line(error_text(exc), 1000)}", file=sys.stderr)
         return EXIT_ERROR

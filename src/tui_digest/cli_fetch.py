@@ -3,9 +3,12 @@
     tui-digest fetch [--source NAME]... [--config PATH]
 
 `fetch` prints one line per source (`name: new N / updated N / unchanged N` or
-`name: failed (reason)`) and exits 1 when any source failed; the others are
-committed all the same. Ctrl-C prints the lines of the sources already done
-(their papers are committed) on stderr, and exits 130. Without a network it says so in one line
+`name: failed (reason)`) as each source ends, and exits 1 when any source
+failed; the others are committed all the same. Ctrl-C, or SIGTERM (`timeout`,
+a systemd stop), then says on stderr how many sources were done (their papers
+are committed) and exits 130, or 143 as a shell reports a process SIGTERM
+ended: a killed run's log said nothing before, its lines printed only once
+every source had ended (found by a bug hunt). Without a network it says so in one line
 (`offline: could not reach HOST`) instead of one failure per source. Errors
 are one line on stderr, never a traceback.
 
@@ -31,6 +34,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from tui_digest.cli_args import CommandError, add_config_argument, guarded
@@ -84,8 +89,42 @@ def register(
 # --- fetch -------------------------------------------------------------------------
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during `fetch`: stopped as Ctrl-C stops it (a KeyboardInterrupt to
+    everything below: transactions roll back, the event loop cancels its tasks)."""
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
-    return guarded(_fetch, args)
+    try:
+        with _sigterm_stops():
+            return guarded(_fetch, args)
+    except Terminated:  # (before the sources started: nothing to say)
+        return EXIT_TERMINATED
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """While inside, SIGTERM raises `Terminated` (in the main thread only: there
+    a signal handler can be set; elsewhere SIGTERM keeps its own)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(signum: int, frame: object) -> None:
+        raise Terminated
+
+    before = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _fetch(args: argparse.Namespace) -> int:
@@ -108,16 +147,16 @@ def _fetch(args: argparse.Namespace) -> int:
         interrupted = False
         if translate is not None:  # (also with nothing new: earlier failures are retried)
             interrupted = asyncio.run(_translate_new(store, digests, translate))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         # Ctrl-C exited 130 saying nothing, not even the sources committed (found
         # by a bug hunt). Said on stderr: the run is incomplete.
         if not done.said:
             _print_interrupted(done.results, len(sources))
-        return 130
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     finally:
         store.close()
     if interrupted:
-        return 130  # (Ctrl-C during the translation: the fetch itself is committed)
+        return EXIT_INTERRUPTED  # (Ctrl-C during the translation: the fetch is committed)
     # A source that came in but could not have all it should (a folder's unreadable
     # file, a missed day) is a failure to a cron job too: it says so on stderr.
     failed = any(not r.ok or r.notes for r in results)
@@ -188,11 +227,17 @@ async def _fetch_then_enrich(
     fetcher.http.on_wait = say_wait
     try:
         with _ProgressLine(len(sources)) as progress:
+
+            def ended(result: SourceResult) -> None:
+                done.results.append(result)
+                with progress.below():
+                    _print_result(result)
+
             results = await fetch_all(
-                store, sources, progress=progress.update, fetcher=fetcher, done=done.results.append
+                store, sources, progress=progress.update, fetcher=fetcher, done=ended
             )
         done.said = True
-        _print_results(results)
+        _print_offline(results)
         digests = new_digests(results)
         if enrich is not None and digests:
             candidates = await asyncio.to_thread(digest_candidates, store, digests)
@@ -293,26 +338,31 @@ def _chosen_sources(config: Config, names: list[str] | None) -> list[Any]:
     return chosen
 
 
-def _print_results(results: list[SourceResult]) -> None:
-    """A line per source: what came on stdout, a failure (and the offline line) on
-    stderr, so `fetch >/dev/null` in cron still says why it exits 1."""
+def _print_result(r: SourceResult) -> None:
+    """A source's line as it ends: what came on stdout, a failure on stderr, so
+    `fetch >/dev/null` in cron still says why it exits 1. A source the run found
+    offline is said once for all of them, at the end (`_print_offline`)."""
+    if r.offline:
+        return
+    print(r.summary(), file=sys.stdout if r.ok else sys.stderr, flush=True)
+    name = clean_line(r.name, 200)
+    for note in r.notes:
+        print(f"{name}: skipped {clean_line(note, 500)}", file=sys.stderr)
+    if r.decoding:  # (not an entry's trouble: `import` says it as a warning too)
+        print(f"{name}: warning: {clean_line(r.decoding, 300)}", file=sys.stderr)
+    if r.problems:
+        print(
+            f"{name}: {r.problems} entr{'y' if r.problems == 1 else 'ies'}"
+            " could not be read fully (see `tui-digest import` for details)",
+            file=sys.stderr,
+        )
+    sys.stderr.flush()
+
+
+def _print_offline(results: list[SourceResult]) -> None:
+    """The offline line (on stderr), when the run found no network."""
     from tui_digest.fetch.results import offline_line
 
-    for r in results:
-        if r.offline:
-            continue  # said once, below
-        print(r.summary(), file=sys.stdout if r.ok else sys.stderr, flush=True)
-        name = clean_line(r.name, 200)
-        for note in r.notes:
-            print(f"{name}: skipped {clean_line(note, 500)}", file=sys.stderr)
-        if r.decoding:  # (not an entry's trouble: `import` says it as a warning too)
-            print(f"{name}: warning: {clean_line(r.decoding, 300)}", file=sys.stderr)
-        if r.problems:
-            print(
-                f"{name}: {r.problems} entr{'y' if r.problems == 1 else 'ies'}"
-                " could not be read fully (see `tui-digest import` for details)",
-                file=sys.stderr,
-            )
     offline = offline_line(results)
     if offline:
         missed = sum(1 for r in results if r.offline)
@@ -329,12 +379,11 @@ class _Ended:
 
 
 def _print_interrupted(done: list[SourceResult], total: int) -> None:
-    """The lines of the sources that ended before Ctrl-C, and what was not fetched."""
+    """How many sources ended before Ctrl-C or SIGTERM (their lines were printed
+    as they ended), and what was not fetched."""
     if not done:
         print("interrupted: no source was done; nothing was fetched", file=sys.stderr)
         return
-    for r in done:
-        print(r.summary(), file=sys.stderr)
     left = total - len(done)
     rest = "the other was not fetched" if left == 1 else f"the other {left} were not fetched"
     if not left:
@@ -362,6 +411,18 @@ class _ProgressLine:
             self._progress.update(
                 self._task, completed=done, total=total, description=clean_line(name, 60)
             )
+
+    @contextmanager
+    def below(self) -> Iterator[None]:
+        """Lines printed meanwhile go below the bar (erased, then drawn again)."""
+        if self._progress is None:
+            yield
+            return
+        self._progress.stop()
+        try:
+            yield
+        finally:
+            self._progress.start()
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

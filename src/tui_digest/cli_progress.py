@@ -16,12 +16,19 @@ if TYPE_CHECKING:
 
 def stderr_bar(label: str, *, counts: bool = True) -> Any | None:
     """A started rich progress bar on stderr when it is a terminal, else None.
-    `counts`: done/total beside the bar (items); else a percentage (`ImportProgress`)."""
+    `counts`: done/total beside the bar (items); else a percentage (`ImportProgress`).
+
+    None on a dumb terminal too (`TERM=dumb` or `unknown`: Emacs' shell): one that
+    cannot move the cursor got an empty line each time the bar stopped, one per
+    imported document (found by a bug hunt)."""
     if not sys.stderr.isatty():
         return None
     from rich.console import Console
 
-    bar = progress_bar(label, Console(stderr=True), counts=counts)
+    console = Console(stderr=True)
+    if console.is_dumb_terminal:
+        return None
+    bar = progress_bar(label, console, counts=counts)
     bar.start()
     return bar
 

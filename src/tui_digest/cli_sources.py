@@ -184,7 +184,9 @@ def _source_states(db: str | None, sources: list[Any]) -> dict[str, dict[str, ob
 
 def _sources_import(args: argparse.Namespace) -> int:
     from tui_digest.cli_stdin import stdin_binary
+    from tui_digest.config.config_lock import config_locked
     from tui_digest.config.editing import save_sources
+    from tui_digest.config.loader import load_config
     from tui_digest.fetch.opml import merge_sources, read_opml
 
     label = "<stdin>" if args.file == "-" else args.file
@@ -195,11 +197,13 @@ def _sources_import(args: argparse.Namespace) -> int:
     )
     imported = read_opml(data, source=label)
     config = load_for_writing(args)
-    merged = merge_sources(config.sources, imported.sources)
-    for why in imported.skipped + merged.skipped:
-        print(f"{for_terminal(label)}: skipped {clean_line(why, 500)}", file=sys.stderr)
-    if merged.added:
-        save_sources(config.path, merged.sources)
+    with config_locked(config.path, waiting=_say_waiting):
+        config = load_config(config.path)  # (as it is now: another edit may have ended)
+        merged = merge_sources(config.sources, imported.sources)
+        for why in imported.skipped + merged.skipped:
+            print(f"{for_terminal(label)}: skipped {clean_line(why, 500)}", file=sys.stderr)
+        if merged.added:
+            save_sources(config.path, merged.sources)
     print(
         f"{for_terminal(config.path)}: added {len(merged.added)} source(s), "
         f"{len(merged.sources)} in all"
@@ -210,7 +214,9 @@ def _sources_import(args: argparse.Namespace) -> int:
 def _sources_add(args: argparse.Namespace) -> int:
     import asyncio  # here, not at the top: every CLI start would pay for it
 
+    from tui_digest.config.config_lock import config_locked
     from tui_digest.config.editing import save_sources
+    from tui_digest.config.loader import load_config
     from tui_digest.fetch.download import SourceFetcher
     from tui_digest.fetch.opml import merge_sources
     from tui_digest.net.errors import FetchError
@@ -227,15 +233,20 @@ def _sources_add(args: argparse.Namespace) -> int:
         found = asyncio.run(find())
     except (SubscribeError, FetchError) as exc:
         raise CommandError(str(exc)) from None
-    if args.name:
-        _refuse_taken_names(config.sources, found.sources, config.path)
     for note in found.notes:
         print(f"tui-digest: index: {clean_line(note, 300)}", file=sys.stderr)
-    merged = merge_sources(config.sources, found.sources)
-    for why in merged.skipped:
-        print(f"skipped {clean_line(why, 500)}", file=sys.stderr)
-    if merged.added:
-        save_sources(config.path, merged.sources)
+    # Decided and written under the config's lock, from the config as it is then:
+    # two `sources add` at once each wrote the list it read before the other's
+    # edit, and one source was lost (found by a bug hunt).
+    with config_locked(config.path, waiting=_say_waiting):
+        config = load_config(config.path)
+        if args.name:
+            _refuse_taken_names(config.sources, found.sources, config.path)
+        merged = merge_sources(config.sources, found.sources)
+        for why in merged.skipped:
+            print(f"skipped {clean_line(why, 500)}", file=sys.stderr)
+        if merged.added:
+            save_sources(config.path, merged.sources)
     if found.publisher:
         print(f"published folder of {clean_line(found.publisher, 100)!r}")
     for s in merged.added:
@@ -245,6 +256,11 @@ def _sources_add(args: argparse.Namespace) -> int:
     where = clean_line(str(config.path), 500)
     print(f"{where}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
     return EXIT_OK
+
+
+def _say_waiting(path: Path) -> None:
+    """Another edit of the config holds its lock: said once, then waited for."""
+    print(f"tui-digest: {for_terminal(path)}: waiting for another edit of it", file=sys.stderr)
 
 
 def _refuse_taken_names(existing: list, found: list, where: object) -> None:  # (Source lists)
@@ -281,9 +297,12 @@ def absolute_path(url: str) -> str:
 
 
 def _sources_rm(args: argparse.Namespace) -> int:
+    from tui_digest.config.config_lock import config_locked
     from tui_digest.config.editing import remove_source
 
-    where = remove_source(load_for_writing(args).path, args.name)
+    path = load_for_writing(args).path
+    with config_locked(path, waiting=_say_waiting):
+        where = remove_source(path, args.name)
     print(
         f"{for_terminal(where)}: removed source {clean_line(args.name, 100)} "
         "(its digests stay in the cache; `tui-digest digests rm NAME...` removes them)"

@@ -77,6 +77,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
     try:
         return _translate(args)
+    except BrokenPipeError:
+        raise  # (an OSError too: the reader of a pipe went away, cli._run's 141)
     except NotConfigured as exc:
         help_text = not_configured_help(clean_line(str(exc), 1000), _config_path(args))
         print(help_text, end="", file=sys.stderr)

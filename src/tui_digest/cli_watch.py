@@ -5,7 +5,9 @@ Without NAME every watch is printed, each under a `== name ==` line (the table)
 or as one JSON object per watch name (`--json`: {"name": [papers of
 `search --json`]}; with NAME just the array). `--since-last-run` prints only
 the papers not printed by an earlier run with that flag and remembers them in
-the cache (per watch), so a cron job mails each paper once. The exit status is
+the cache (per watch), so a cron job mails each paper once: a watch with
+nothing new prints nothing (the table form; `--json` always prints its JSON),
+and of two runs at once each new paper goes to one (`_print_new`). The exit status is
 0 with or without matches (1 for an unknown watch, 2 for a bad config or cache).
 A [[watches]] table the config loader left out (a malformed query: its warning
 names file and line) is an error for `watch NAME` (2); without NAME the other
@@ -58,7 +60,6 @@ def register(
 def cmd_watch(args: argparse.Namespace) -> int:
     from tui_digest.cli_config import load_chosen
     from tui_digest.config.errors import ConfigError
-    from tui_digest.core.export import to_json
     from tui_digest.core.query import QueryError
     from tui_digest.core.sanitize import clean_line
     from tui_digest.core.store import Store
@@ -93,34 +94,63 @@ def cmd_watch(args: argparse.Namespace) -> int:
     store = Store.open(getattr(args, "db", None), readonly=not args.since_last_run)
     try:
         found: list[tuple[str, list[int]]] = []
+        unranked: dict[str, str] = {}
         for watch in watches:
             try:
-                ids = _watch_ids(store, watch.name, watch.query)
+                ids, why = _watch_ids(store, watch.query)
             except QueryError as exc:  # validated at load; a cache may still refuse
                 print(f"tui-digest: watch {watch.name!r}: {exc}", file=sys.stderr)
                 return EXIT_ERROR
-            if args.since_last_run:
-                ids = store.watch_unseen(watch.name, ids)
             found.append((watch.name, ids))
-        if args.json:
-            objs = {name: json.loads(to_json(store.get_papers(ids))) for name, ids in found}
-            out = objs[args.name] if args.name is not None else objs
-            write_json(out)
-        else:
-            from tui_digest.cli_table import write_rows
-
-            for name, ids in found:
-                if args.name is None:
-                    write_stdout(f"== {clean_line(name)} ({len(ids)}) ==")
-                write_rows(store.list_rows(ids), total=len(ids))
-        # Remembered only once all of it was written: a reader gone early
-        # (`| head`) is a BrokenPipeError above, and the papers come again.
+            if why:
+                unranked[watch.name] = why
         if args.since_last_run:
-            for name, ids in found:
-                store.mark_watch_seen(name, ids)
+            _print_new(store, args, found, unranked)
+        else:
+            _print_found(store, args, found, unranked)
     finally:
         store.close()
     return status
+
+
+def _print_new(store, args: argparse.Namespace, found, unranked: dict[str, str]) -> None:
+    """`--since-last-run`: the papers not shown before, claimed first (marked shown in
+    one write transaction), so that of two runs at once (a slow cron run and the
+    next) each paper is printed by one of them only (both printed all: a bug hunt).
+    Printing that fails (`| head`, a full disk, Ctrl-C) gives the claim back, and
+    the papers come again. A watch with nothing new prints nothing, so a cron job
+    with nothing to say mails nothing (it printed `== name (0) ==` every day)."""
+    from tui_digest.core.store import user_log
+
+    when = user_log.stamp()
+    claimed = store.claim_watch_unseen(found, when)
+    try:
+        shown = claimed if args.json else [(name, ids) for name, ids in claimed if ids]
+        with_new = {name for name, ids in claimed if ids}
+        _print_found(store, args, shown, {n: w for n, w in unranked.items() if n in with_new})
+    except BaseException:
+        store.release_watch_claim(claimed, when)
+        raise
+
+
+def _print_found(store, args: argparse.Namespace, found, unranked: dict[str, str]) -> None:
+    """The watches' papers: JSON, or each under its `== name (N) ==` line (without NAME)."""
+    from tui_digest.core.export import to_json
+    from tui_digest.core.sanitize import clean_line
+
+    for name, why in unranked.items():
+        line = f"tui-digest: watch '{clean_line(name)}' not ranked, listed newest first: {why}"
+        print(line, file=sys.stderr)
+    if args.json:
+        objs = {name: json.loads(to_json(store.get_papers(ids))) for name, ids in found}
+        write_json(objs[args.name] if args.name is not None else objs)
+        return
+    from tui_digest.cli_table import write_rows
+
+    for name, ids in found:
+        if args.name is None:
+            write_stdout(f"== {clean_line(name)} ({len(ids)}) ==")
+        write_rows(store.list_rows(ids), total=len(ids))
 
 
 def _chosen(name: str | None, config) -> list | int:  # (Config) -> list[Watch] | exit status
@@ -147,23 +177,21 @@ def _chosen(name: str | None, config) -> list | int:  # (Config) -> list[Watch] 
     return watches
 
 
-def _watch_ids(store, name: str, query: str) -> list[int]:  # (Store, ...)
+def _watch_ids(store, query: str) -> tuple[list[int], str]:  # (Store, ...)
     """The watch's papers: in listing order, or ranked for `sort:foryou` (see the
-    module doc). `related:` never gets here: config/watches.py refuses it."""
+    module doc); and why they could not be ranked ("" when they were or needed
+    not be). `related:` never gets here: config/watches.py refuses it."""
     from tui_digest.core.sanitize import clean_line
     from tui_digest.rank.listing import split_query
 
     if not split_query(query).ranked:
-        return store.list_ids(query)
+        return store.list_ids(query), ""
     from tui_digest.rank import CannotRank, RankUnavailable
     from tui_digest.rank.listing import rank_listing
 
     try:
-        return rank_listing(store, query).ids
+        return rank_listing(store, query).ids, ""
     except (CannotRank, RankUnavailable) as exc:
         # The reason is sentences of its own: after them, "; listed newest first"
         # read "…your stars).; listed newest first" (found by a bug hunt).
-        why, shown = clean_line(str(exc), 500), clean_line(name)
-        line = f"tui-digest: watch '{shown}' not ranked, listed newest first: {why}"
-        print(line, file=sys.stderr)
-        return store.list_ids(query)
+        return store.list_ids(query), clean_line(str(exc), 500)

@@ -9,7 +9,8 @@ out the one entry (config/toml_lines.py); otherwise the `sources` value is
 replaced where it stands. Either way the
 result is read back with the loader and compared before it replaces the old
 file (atomically; config/writing.py): an edit the loader would refuse writes
-nothing.
+nothing. Each edit reads and writes the file under its edit lock
+(config/config_lock.py): two at once both land.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from tui_digest.config.config_lock import config_locked
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.config.paths import config_path
@@ -28,10 +30,17 @@ from tui_digest.config.writing import write_edited
 
 
 def save_sources(path: str | Path | None, sources: list[Source]) -> Path:
-    """Write `sources` into the config file, keeping every other key and comment."""
+    """Write `sources` into the config file, keeping every other key and comment.
+
+    A caller that chose `sources` from the config it read holds the config's
+    lock from that read on (`config_locked`), or another edit meanwhile is lost."""
+    with config_locked(path):
+        return _save_sources(config_path(path), sources)
+
+
+def _save_sources(where: Path, sources: list[Source]) -> Path:
     import tomlkit
 
-    where = config_path(path)
     config = load_config(where)  # refuses (ConfigError) to edit a file it cannot read
     doc = tomlkit.parse(config.text) if config.exists else tomlkit.document()
     old = config.sources if "sources" in config.data else []
@@ -68,16 +77,20 @@ def remove_source(path: str | Path | None, name: str) -> Path:
     A config without `sources` uses the built-in defaults: removing one of
     them writes the others out (the user has now chosen the list).
     """
+    with config_locked(path):
+        return _remove_source(config_path(path), name)
+
+
+def _remove_source(where: Path, name: str) -> Path:
     import tomlkit
 
-    where = config_path(path)
     config = load_config(where)
     names = [s.name for s in config.sources]
     if name not in names:
         raise ConfigError(f"{where}: no source named {name!r} (see `tui-digest sources`)")
     current = tomlkit.parse(config.text).get("sources") if config.exists else None
     if not isinstance(current, tomlkit.items.AoT):
-        return save_sources(where, [s for s in config.sources if s.name != name])
+        return _save_sources(where, [s for s in config.sources if s.name != name])
     index = names.index(name)
     expected = dict(config.data)
     expected["sources"] = [t for i, t in enumerate(config.data["sources"]) if i != index]
@@ -125,10 +138,13 @@ def save_watch(path: str | Path | None, watch: Watch) -> Path:
     is read back with the loader and compared before it atomically replaces
     the file; a watch the loader would refuse is refused, and nothing written.
     """
+    with config_locked(path):
+        return _save_watch(config_path(path), Watch(watch.name.strip(), watch.query.strip()))
+
+
+def _save_watch(where: Path, watch: Watch) -> Path:
     import tomlkit
 
-    watch = Watch(watch.name.strip(), watch.query.strip())
-    where = config_path(path)
     config = load_config(where)  # refuses (ConfigError) to edit a file it cannot read
     doc = tomlkit.parse(config.text) if config.exists else tomlkit.document()
     expected = dict(config.data)

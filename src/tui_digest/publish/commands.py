@@ -87,6 +87,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     try:
         return _publish(args)
+    except BrokenPipeError:
+        raise  # (an OSError too: the reader of a pipe went away, cli._run's 141)
     except (PublishError, ConfigError, CacheError, InputError, QueryError, sqlite3.Error) as exc:
         print(f"tui-digest: {clean_line(str(exc), 1000)}", file=sys.stderr)
         return EXIT_ERROR

@@ -227,14 +227,21 @@ class UserMethods(Connections):
 
         return watch_lists.unread_counts(self._conn(), index)
 
-    def watch_unseen(self, watch: str, rowids: Sequence[int]) -> list[int]:
-        """The papers of `rowids` not yet shown by `watch --since-last-run` for `watch`."""
+    def claim_watch_unseen(
+        self, found: Sequence[tuple[str, Sequence[int]]], when: str
+    ) -> list[tuple[str, list[int]]]:
+        """Each (watch, rowids) of `found` with only the papers not shown yet for
+        that watch, marked shown at `when` in one write transaction: two
+        `watch --since-last-run` at once print each paper once in all."""
         from tui_digest.core.store import watch_seen
 
-        return watch_seen.unseen(self._conn(), watch, rowids)
+        with self._write() as conn:
+            return [(name, watch_seen.claim(conn, name, ids, when)) for name, ids in found]
 
-    def mark_watch_seen(self, watch: str, rowids: Sequence[int]) -> None:
-        from tui_digest.core.store import user_log, watch_seen
+    def release_watch_claim(self, claimed: Sequence[tuple[str, Sequence[int]]], when: str) -> None:
+        """Undo `claim_watch_unseen(…, when)`: the papers could not be printed."""
+        from tui_digest.core.store import watch_seen
 
         with self._write() as conn:
-            watch_seen.mark_seen(conn, watch, rowids, user_log.stamp())
+            for name, ids in claimed:
+                watch_seen.release(conn, name, ids, when)

@@ -1,0 +1,99 @@
+"""One edit of a config file at a time: an exclusive lock around read-modify-write.
+
+Two `sources add` at once (a script's `xargs -P`, a cron `sources import` while
+a shell runs `sources add`) both said "added" and one source was lost: each
+wrote the list it had read before the other's edit (found by a bug hunt).
+Every edit (`config.editing`, and a command that reads the config, decides,
+then saves) now runs inside
+
+    with config_locked(path, waiting=say):   # `say(path)` once if another edit holds it
+        ...load the config, edit, write...
+
+The lock is `fcntl.flock` on `.NAME.lock` beside the config file as named
+(a config linked into a dotfiles repository gets no file in the repository;
+two different names of one file lock apart, as before), an empty file
+created once and left there (removing it would let a third edit
+lock a new file while the second still holds the old one). The kernel
+releases it when the process ends, however it ends. The same thread may take
+it again inside (a command holding it calls `save_sources`, which takes it
+too); another thread or process waits.
+
+No lock is taken where there is no `fcntl` (Windows), where the lock file
+cannot be made (a read-only folder: the edit then fails with its own
+message; a folder not there yet: the first edit makes it) or where the file
+system cannot lock (NFS without its lock daemon, sshfs: flock's errors as in
+`publish.folder_lock`): edits there are as before.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: see the module's docstring
+    fcntl = None  # type: ignore[assignment]
+
+from tui_digest.config.paths import config_path
+
+# flock's errors meaning "this file system cannot lock", not "someone holds it".
+_CANNOT_LOCK = frozenset(
+    {errno.EBADF, errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EINVAL}
+)
+# A lock file that cannot be made or opened: no lock (the edit says what is wrong).
+_CANNOT_OPEN = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT})
+
+_held = threading.local()  # the lock files this thread holds (reentrant per thread)
+
+
+def lock_path(path: str | Path | None) -> Path:
+    """The lock file of the config at `path` (None: the default config)."""
+    named = Path(os.path.abspath(config_path(path)))
+    return named.with_name(f".{named.name}.lock")
+
+
+@contextmanager
+def config_locked(
+    path: str | Path | None, *, waiting: Callable[[Path], None] | None = None
+) -> Iterator[None]:
+    """Hold the config's edit lock; `waiting(config)` is called once, before
+    blocking, when another process or thread holds it."""
+    lock = lock_path(path)
+    held: set[Path] = _held.__dict__.setdefault("paths", set())
+    if lock in held or fcntl is None:
+        yield
+        return
+    try:  # (a folder not there yet is not made here: the edit makes it, or fails first)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_OPEN:
+            raise
+        yield
+        return
+    try:
+        _lock(fd, config_path(path), waiting)
+        held.add(lock)
+        try:
+            yield
+        finally:
+            held.discard(lock)
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _lock(fd: int, config: Path, waiting: Callable[[Path], None] | None) -> None:
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another edit holds it: say so, then wait
+            if waiting is not None:
+                waiting(config)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_LOCK:
+            raise

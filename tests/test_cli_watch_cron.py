@@ -1,0 +1,113 @@
+"""`watch --since-last-run` as a cron job runs it: quiet when nothing is new, and each
+new paper printed by one run only, even when two runs overlap (found by a bug hunt).
+
+Before, a run with nothing new still printed `== agents (0) ==` on stdout and
+`no matches (0 / 0)` on stderr, so cron mailed every day; and two overlapping runs
+(a slow one and the next) both printed every new paper: each read what was shown,
+printed, and only then recorded it.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from cli_support import run_cli
+from tui_digest import cli
+from tui_digest.core.model import Digest, Paper
+from tui_digest.core.store import Store
+
+
+def paper(n: int, title: str) -> Paper:
+    return Paper(id=f"2403.1{n:04d}", version="v1", title_en=title, authors=["A. Author"])
+
+
+def setup(tmp_path: Path) -> tuple[Path, Path]:
+    db, config = tmp_path / "c.db", tmp_path / "config.toml"
+    config.write_text(
+        '[[watches]]\nname = "agents"\nquery = "agent"\n\n'
+        '[[watches]]\nname = "graphs"\nquery = "graph"\n',
+        encoding="utf-8",
+    )
+    day(db, "day-1", "2024-03-01", [paper(1, "Agent planning"), paper(2, "Graph agents")])
+    return db, config
+
+
+def day(db: Path, name: str, date: str, papers: list[Paper]) -> None:
+    with Store.open(db) as store:
+        store.import_digest(Digest(name, date=date, papers=papers))
+
+
+def since_last_run(db: Path, config: Path, *args: str):
+    done = run_cli("watch", *args, "--since-last-run", "--config", str(config), db=db)
+    assert done.returncode == 0, done.stderr.decode()
+    return done
+
+
+def test_nothing_new_prints_nothing_at_all(tmp_path):
+    db, config = setup(tmp_path)
+    first = since_last_run(db, config)
+    assert "== agents (2) ==" in first.stdout.decode()
+    assert "== graphs (1) ==" in first.stdout.decode()
+    again = since_last_run(db, config)
+    assert again.stdout == b"" and again.stderr == b""  # nothing for cron to mail
+    assert since_last_run(db, config, "agents").stdout == b""
+    # The next day one watch has a new paper: only that watch is printed.
+    day(db, "day-2", "2024-03-02", [paper(3, "Agent memory")])
+    third = since_last_run(db, config)
+    out = third.stdout.decode()
+    assert "== agents (1) ==" in out and "Agent memory" in out and "graphs" not in out
+    assert third.stderr.decode().count("\n") == 1  # the one count line, of agents
+    # Without the flag every watch is printed, as before.
+    plain = run_cli("watch", "--config", str(config), db=db).stdout.decode()
+    assert "== agents (3) ==" in plain and "== graphs (1) ==" in plain
+
+
+def _main(argv: list[str], stdout: io.TextIOWrapper) -> int:
+    saved = sys.stdout
+    sys.stdout = stdout
+    try:
+        return cli.main(argv)
+    finally:
+        sys.stdout = saved
+
+
+class _Interleaved(io.BytesIO):
+    """Standard output whose first write runs `then` first: a second run that
+    starts and ends while the first one is printing."""
+
+    def __init__(self, then) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.then = then
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def,override]
+        then, self.then = self.then, None
+        if then is not None:
+            then()
+        return super().write(data)
+
+
+def test_two_overlapping_runs_print_each_new_paper_once(tmp_path, monkeypatch):
+    db, config = setup(tmp_path)
+    argv = ["--db", str(db), "watch", "agents", "--since-last-run", "--config", str(config)]
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-01")
+    second = io.BytesIO()
+    statuses: list[int] = []
+
+    def second_run() -> None:
+        out = io.TextIOWrapper(second, encoding="utf-8", write_through=True)
+        statuses.append(_main(argv, out))
+        out.detach()
+
+    first = _Interleaved(second_run)
+    out = io.TextIOWrapper(first, encoding="utf-8", write_through=True)
+    statuses.append(_main(argv, out))
+    out.detach()
+    assert statuses == [0, 0]
+    printed = first.getvalue().decode() + second.getvalue().decode()
+    # Both papers printed once in all, by the first run (the second found them taken).
+    assert printed.count("Agent planning") == 1 and printed.count("Graph agents") == 1
+    assert second.getvalue() == b""
+    # And remembered: a third run has nothing.
+    assert since_last_run(db, config, "agents").stdout == b""
