@@ -139,3 +139,14 @@ def test_a_chinese_title_under_an_empty_footnote_label_is_the_chinese_title():
     assert (paper.title_zh, paper.title_en) == ("注意力就是一切", TITLE)
     (message,) = note_problems(problems)
     assert "Chinese title" in message
+
+
+def test_blank_lines_kept_indented_by_an_editor_place_as_before():
+    text = (HERE / "r7.md").read_text(encoding="utf-8").replace("2403.19999", "1706.03762")
+    head, notes = text.split("[^1]:")
+    notes = notes.replace("\n\n", "\n    \n")
+    paper, problems = read("r7.md", head + "[^1]:" + notes)
+    assert paper.title_en == TITLE
+    assert paper.summary_zh == "提出Transformer。"
+    assert (paper.abstract_zh, paper.abstract_en) == (ZH_ABSTRACT, EN_ABSTRACT)
+    assert problems == []

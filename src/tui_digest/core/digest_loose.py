@@ -59,8 +59,11 @@ class _Fields:
 
 def _swapped(zh: list[str], en: list[str]) -> bool:
     """Whether the two abstract paragraphs are in each other's place, by their
-    headers (not by script: the writer puts any text where its field goes)."""
-    return _kind(zh) == "EN" or _kind(en) == "ZH"
+    headers (not by script: the writer puts any text where its field goes).
+    Asked of every canonical footnote, so it looks no further than a header."""
+    if zh and zh[0].startswith("arXiv:") and _EN_HEADER_RE.match(zh[0]):
+        return True
+    return bool(en) and en[0].startswith("arXiv:") and _ZH_HEADER_RE.match(en[0]) is not None
 
 
 def _read_note_loosely(f: _Fields, body: str, table_summary: str | None) -> str:
@@ -136,17 +139,22 @@ def _title_after(
 
 def _paragraphs(body: str) -> list[list[str]]:
     """The footnote's paragraphs, de-indented; an empty field (a line of four
-    spaces or a tab standing alone) is an empty paragraph `[]`."""
+    spaces or a tab standing alone) is an empty paragraph `[]`, unless every
+    blank line is so (an editor that keeps the indentation on blank lines): then
+    none is told from a paragraph break."""
+    lines = body.split("\n")
+    blanks = [x for x in lines[1:] if not x.strip()]
+    fields = any(len(x) < 4 and "\t" not in x for x in blanks)
     paras: list[list[str]] = []
     cur: list[str] = []
-    for raw in body.split("\n"):
+    for raw in lines:
         if raw.strip():
             cur.append(_dedent(raw))
             continue
         if cur:
             paras.append(cur)
             cur = []
-        if len(raw) >= 4 or "\t" in raw:
+        if fields and (len(raw) >= 4 or "\t" in raw):
             paras.append([])
     if cur:
         paras.append(cur)
@@ -188,6 +196,8 @@ _SLOTS_4 = (("abstract_zh", ("zh", "ZH", "")), ("abstract_en", ("en", "EN", ""))
 
 def _place_rest(f: _Fields, paras: list[list[str]], summary: str, notes: list[str]) -> None:
     """Place the paragraphs after the link (and English title)."""
+    while paras and not paras[0]:
+        paras = paras[1:]
     if paras and paras[0] and summary and clean_line(paras[0][0]) == summary and len(paras[0]) > 1:
         paras = [paras[0][:1], paras[0][1:], *paras[1:]]  # a missing blank line glued them
     kinds = [_kind(p) for p in paras]
