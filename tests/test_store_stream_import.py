@@ -258,7 +258,7 @@ def test_a_feed_is_read_whole_so_its_own_cap_is_lower(tmp_path, capsys, monkeypa
         "(a feed is read whole; see --max-size)\n"
     )
     assert cli.main(["--db", db, "import", "--max-size", "3", str(path)]) == 0
-    assert "1 papers (arxiv): 1 new" in capsys.readouterr().out
+    assert "1 paper (arxiv): 1 new" in capsys.readouterr().out
 
 
 def test_a_streamed_list_sharing_no_paper_with_the_day_is_another_digest(

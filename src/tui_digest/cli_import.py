@@ -414,7 +414,10 @@ def import_line(source: str, fmt: str, total: int, stats: ImportStats) -> str:
         # (not "an empty document": a cut-off feed with no complete entry gets this
         # line too, beside the stderr line that says it was cut off)
         return f"{source}: no new papers ({fmt}): no complete paper in it; nothing changed"
+    from tui_digest.core.wording import counted
+
     counts = f"{stats.new} new, {stats.updated} updated, {stats.unchanged} unchanged"
+    papers = counted(total, "paper")
     if stats.outcome == IDENTICAL:
-        return f"{source}: {total} papers ({fmt}): {counts} (same as {stats.digest}; no new digest)"
-    return f"{source}: {total} papers ({fmt}): {counts} -> {stats.digest} ({stats.outcome})"
+        return f"{source}: {papers} ({fmt}): {counts} (same as {stats.digest}; no new digest)"
+    return f"{source}: {papers} ({fmt}): {counts} -> {stats.digest} ({stats.outcome})"

@@ -49,7 +49,7 @@ def test_a_file_over_the_cap_is_refused_by_its_size_and_the_next_is_imported(
     out, err = capsys.readouterr()
     assert err == f"{big}: error: {big}: larger than 2097152 bytes; refused (see --max-size)\n"
     assert str(big) not in opened  # refused before reading a byte
-    assert f"{env}: 1 papers (digest): 1 new" in out
+    assert f"{env}: 1 paper (digest): 1 new" in out
 
 
 def test_a_device_is_refused_without_reading_it(env, capsys):
@@ -58,7 +58,7 @@ def test_a_device_is_refused_without_reading_it(env, capsys):
     assert cli.main(["import", "/dev/zero", str(env)]) == 1
     out, err = capsys.readouterr()
     assert "/dev/zero: error: /dev/zero: not a regular file, folder or pipe" in err
-    assert "1 papers (digest): 1 new" in out
+    assert "1 paper (digest): 1 new" in out
 
 
 def test_stdin_over_the_cap_is_refused_while_reading(env, capsys, monkeypatch):
@@ -74,7 +74,7 @@ def test_stdin_over_the_cap_is_refused_while_reading(env, capsys, monkeypatch):
 def test_stdin_within_the_cap_is_imported(env, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", _Stdin(env.read_bytes()))
     assert cli.main(["import", "--max-size", "1", "-"]) == 0
-    assert "<stdin>: 1 papers (digest): 1 new" in capsys.readouterr().out
+    assert "<stdin>: 1 paper (digest): 1 new" in capsys.readouterr().out
 
 
 def test_a_fifo_is_read_like_stdin(env, tmp_path, capsys):
@@ -90,4 +90,4 @@ def test_a_fifo_is_read_like_stdin(env, tmp_path, capsys):
     writer.start()
     assert cli.main(["import", str(fifo)]) == 0
     writer.join()
-    assert "1 papers (digest): 1 new" in capsys.readouterr().out
+    assert "1 paper (digest): 1 new" in capsys.readouterr().out

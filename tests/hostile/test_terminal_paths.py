@@ -50,7 +50,7 @@ def test_import_messages_clean_the_file_name(hostile_dir, capsys):
     status = cli.main(["import", str(good), str(bad), str(warned), str(empty)])
     assert status == 1  # `bad` is not a digest
     out, err = capsys.readouterr()
-    assert "digest-2024-03-18]52;c;cHduZWQ=.md: 1 papers (digest)" in out
+    assert "digest-2024-03-18]52;c;cHduZWQ=.md: 1 paper (digest)" in out
     assert "bad]52;c;cHduZWQ=.md: error: " in err
     assert "warn]52;c;cHduZWQ=.md: warning: no footnotes found" in err
     assert "no *.md, *.xml or papers/YY/MM/*.json files found" in err

@@ -132,7 +132,7 @@ def test_import_goes_on_past_a_bad_entry_and_names_each_file(tmp_path, monkeypat
     assert cli.main(["import", str(feed), str(digest)]) == 0
     out = capsys.readouterr().out
     assert f"{feed}: 2 papers (feed): 2 new" in out
-    assert f"{digest}: 1 papers (digest): 1 new" in out
+    assert f"{digest}: 1 paper (digest): 1 new" in out
     assert cli.main(["search", "bad"]) == 0
     assert "bad\ufffd" in capsys.readouterr().out
 

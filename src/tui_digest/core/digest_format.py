@@ -130,6 +130,8 @@ _UNINDENTED_RE = re.compile(r"\n[^ \t\n]")
 def looks_like_digest(text: str) -> bool:
     """Cheap check on the start of a document: a digest table or footnotes."""
     head = text[:65536]
+    if "\r" in head:  # CRLF or old-Mac CR line endings, as `read_digest` reads them
+        head = head.replace("\r\n", "\n").replace("\r", "\n")
     return bool(
         _TABLE_HEADER_RE.search(head) or _ROW_START_RE.search(head) or _FOOTNOTE_RE.search(head)
     )
@@ -195,7 +197,9 @@ class DigestStream:
             name=digest_name, source=source, date=_digest_date(digest_name), kind="digest"
         )
         self._problems = ReadProblems(max_problems)
-        if decoding:
+        # A note of bytes replaced with U+FFFD names the first line holding one.
+        self._replaced = decoding if "U+FFFD" in decoding else ""
+        if decoding and not self._replaced:
             self._problems.add(0, _DECODING, 0, decoding)
         self._rows: list[_Row | None] = []  # a row is let go once its footnote came
         self._row_slots: dict[int, list[int]] = {}  # ref -> indexes of its rows
@@ -240,7 +244,11 @@ class DigestStream:
         in_notes = False
         line = ""  # (an empty document has no last line)
         line_cap = LINE_CAP  # (locals: this loop runs once per line of 169 MB)
+        replaced = self._replaced
         for n, line in enumerate(lines, 1):
+            if replaced and "\ufffd" in line:
+                self._problems.add(n, _DECODING, 0, replaced)
+                replaced = self._replaced = ""
             if len(line) > line_cap:
                 line = line[:line_cap]
                 self._problems.add(n, _LONG, 0, f"line longer than {line_cap} characters; cut")
@@ -263,8 +271,7 @@ class DigestStream:
                 if room >= 0:
                     body.append(line)
                 elif room + len(line) + 1 >= 0:
-                    message = f"footnote longer than {NOTE_CAP} characters; the rest dropped"
-                    self._problems.add(n, _LONG, 1, message)
+                    self._overflow(n, line[: room + len(line)], body)
             elif not in_notes and line.startswith("|"):
                 self._table_line(n, line)
         if header is not None:
@@ -272,6 +279,15 @@ class DigestStream:
         elif not in_notes and line.startswith("|"):  # (the table's last row, cut mid-way?)
             self._open_row = True
         yield from self._finish()
+
+    def _overflow(self, n: int, part: str, body: list[str]) -> None:
+        """Line `n` takes footnote `body` past NOTE_CAP: `part` of it fits and is
+        kept (an abstract cut, not dropped whole: its header placed the Chinese
+        abstract in its stead); the rest of the footnote is dropped."""
+        if part:
+            body.append(part)
+        message = f"footnote longer than {NOTE_CAP} characters; cut here, the rest dropped"
+        self._problems.add(n, _LONG, 1, message)
 
     def _last_note(
         self, header: tuple[re.Match[str], int], body: list[str], line: str
@@ -485,6 +501,8 @@ class DigestStream:
         return f"its last {which} no footnote"
 
     def _finish(self) -> Iterator[tuple[tuple[int, ...], Paper]]:
+        if self._replaced:  # (no line holds one: a U+FFFD cut off with a long line)
+            self._problems.add(0, _DECODING, 0, self._replaced)
         if not self._has_table and not self._notes:
             lowered = self._start[:2048].lstrip().lower()
             if lowered.startswith(("<!doctype html", "<html")) or "<html" in lowered:

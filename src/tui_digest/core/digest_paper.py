@@ -11,7 +11,6 @@ import re
 
 from .arxiv_id import parse_arxiv_id
 from .digest_grammar import (
-    _CJK_RE,
     _EN_HEADER_RE,
     _LINK_RE,
     _ROW_LINK_RE,
@@ -24,11 +23,11 @@ from .digest_grammar import (
     _meta,
     _normal_url,
     _period_part,
-    _unescape_field_line,
 )
+from .digest_loose import _dedent, _Fields, _line_field, _para_field, _read_note_loosely, _swapped
 from .extras import Extra, mark_plain
 from .model import Paper
-from .sanitize import clean_line, clean_text, without_password
+from .sanitize import clean_line, without_password
 
 
 class _Row:
@@ -47,14 +46,6 @@ class _Note:
         # The paragraphs the document's other footnotes have, when this one (its
         # last) is cut short of them (`stops_short`): placed by position then.
         self.short = 0
-
-
-def _dedent(line: str) -> str:
-    if line.startswith(INDENT):
-        return line[4:]
-    if line.startswith("\t"):
-        return line[1:]
-    return line.lstrip(" ")
 
 
 def _blocks(body: str) -> list[list[str]]:
@@ -134,34 +125,6 @@ def stops_short(lines: list[str], shape: int) -> bool:
     return len(blocks) < 2 or (len(blocks[1]) == 1 and bool(_LINK_RE.match(blocks[1][0].strip())))
 
 
-def _line_field(block: list[str]) -> str:
-    return clean_line(" ".join(block)) if block else ""
-
-
-def _para_field(block: list[str]) -> str:
-    if not block:
-        return ""
-    return clean_text("\n".join([_unescape_field_line(x) for x in block]))
-
-
-class _Fields:
-    __slots__ = (
-        "abstract_en",
-        "abstract_zh",
-        "early",
-        "link",
-        "summary_en",
-        "summary_zh",
-        "title_en",
-        "title_zh",
-    )
-
-    def __init__(self) -> None:
-        self.title_zh = self.title_en = self.link = ""
-        self.summary_zh = self.summary_en = self.abstract_zh = self.abstract_en = ""
-        self.early = False
-
-
 def _read_note(note: _Note, table_summary: str | None) -> tuple[_Fields, str]:
     """Place the footnote's paragraphs; returns the fields and a problem text or ""."""
     f = _Fields()
@@ -179,7 +142,12 @@ def _read_note(note: _Note, table_summary: str | None) -> tuple[_Fields, str]:
     # layout: the summary is never the Chinese abstract (the loose path places it).
     if n == 4 and not blocks[3] and _line_field(blocks[2]) == table_summary:
         n = 0
-    if n in (6, 4) and len(blocks[1]) == 1 and all(x.strip() for b in blocks for x in b):
+    if (
+        n in (6, 4)
+        and len(blocks[1]) == 1
+        and all(x.strip() for b in blocks for x in b)
+        and not _swapped(blocks[-2], blocks[-1])
+    ):
         m = _LINK_RE.match(blocks[1][0].strip())
         if m:
             f.title_en = _line_field(blocks[0])
@@ -218,82 +186,6 @@ def _place_cut(f: _Fields, blocks: list[list[str]], shape: int) -> None:
             f.abstract_zh = _para_field(block)
         else:
             setattr(f, name, _line_field(block))
-
-
-def _read_note_loosely(f: _Fields, body: str, table_summary: str | None) -> str:
-    """Place paragraphs of a footnote that is not in the canonical layout."""
-    lines = [_dedent(x) for x in body.split("\n")]
-    after_lines = _place_title(f, lines)
-    paras = _paragraphs(after_lines)
-    paras = _place_summaries(f, paras, table_summary or "")
-    problem = ""
-    if len(paras) > 2:
-        problem = f"{len(paras)} abstract paragraphs where 2 were expected; extra text joined"
-        paras = [paras[0], [x for p in paras[1:] for x in [*p, ""]][:-1]]
-    _place_abstracts(f, paras)
-    if not f.link and not problem:
-        problem = "no [link](link) paragraph in footnote"
-    return problem
-
-
-def _place_title(f: _Fields, lines: list[str]) -> list[str]:
-    """Find the link paragraph and the English title before it; the lines after the link."""
-    link_at = -1
-    for i, line in enumerate(lines):
-        m = _LINK_RE.match(line.strip())
-        if m:
-            link_at, f.link = i, m.group(2)
-            break
-    # No link paragraph: the body can only be placed by position.
-    before = [x for x in lines[:link_at] if x.strip()] if link_at > 0 else []
-    if before:
-        f.title_en = clean_line(" ".join(before))
-    elif f.title_zh and not _CJK_RE.search(f.title_zh):
-        # An English-only footnote puts the English title on the `[^N]:` line.
-        f.title_en, f.title_zh = f.title_zh, ""
-    return lines if link_at < 0 else lines[link_at + 1 :]
-
-
-def _paragraphs(lines: list[str]) -> list[list[str]]:
-    paras: list[list[str]] = []
-    cur: list[str] = []
-    for line in lines:
-        if line.strip():
-            cur.append(line)
-        elif cur:
-            paras.append(cur)
-            cur = []
-    if cur:
-        paras.append(cur)
-    return paras
-
-
-def _place_summaries(f: _Fields, paras: list[list[str]], summary: str) -> list[list[str]]:
-    """Take the one-line summaries off the front of `paras`; the paragraphs left."""
-    if paras and summary and clean_line(paras[0][0]) == summary:
-        f.summary_zh = summary
-        rest = paras[0][1:]  # a missing blank line glued the next paragraph on
-        paras = ([rest] if rest else []) + paras[1:]
-        if len(paras) >= 3:
-            f.summary_en = _line_field(paras.pop(0))
-    elif len(paras) >= 3:
-        f.summary_zh = _line_field(paras.pop(0))
-        if len(paras) >= 3:
-            f.summary_en = _line_field(paras.pop(0))
-    elif paras and summary:
-        f.early = len(paras) == 2
-    return paras
-
-
-def _place_abstracts(f: _Fields, paras: list[list[str]]) -> None:
-    if len(paras) == 2:
-        f.abstract_zh, f.abstract_en = _para_field(paras[0]), _para_field(paras[1])
-    elif len(paras) == 1:
-        text = _para_field(paras[0])
-        if _CJK_RE.search(text[:200]) and not text.startswith("arXiv:"):
-            f.abstract_zh = text
-        else:
-            f.abstract_en = text
 
 
 def _split_header(text: str, pattern: re.Pattern[str]) -> tuple[str, str]:
@@ -340,6 +232,23 @@ def _make_paper(row: _Row | None, note: _Note | None) -> tuple[Paper | None, str
     arxiv_id, version, cat, kind = _meta(suffix, en_header, link or table_url)
     if not arxiv_id:
         return None, problem or "no arXiv id in link, title or abstract"
+    if not version and zh_header:  # the English abstract (and its header) missing
+        version = _ZH_HEADER_RE.match(zh_header)["version"] or ""  # type: ignore[index]
+    problems = [problem] if problem else []
+    if row is not None and note is not None:
+        if not title and row.title:
+            title = clean_line(_cell_unescape(row.title))
+            if title.endswith(".") and not title.endswith(".."):
+                title = title[:-1]  # the period old feeds added (kept as the cell's text)
+            if title:
+                problems.append("no English title paragraph; the table row's title is used")
+        row_id = parse_arxiv_id(table_url) if table_url else None
+        if link and row_id and row_id[0] != arxiv_id:
+            problems.append(
+                f"its table row (line {row.line}) links {row_id[0]} but the footnote "
+                f"{arxiv_id}; the footnote's paper is kept"
+            )
+    problem = "; ".join(problems)
     url = _normal_url(link or table_url, arxiv_id)
     extras: dict[str, str] = {}
     if link and link != url:
@@ -393,9 +302,13 @@ def _split_row(line: str, start: int) -> tuple[str, str, str] | None:
     # in a title, so that sequence cannot occur inside one it wrote.
     at = line.find("[", start)
     link = _ROW_LINK_RE.search(line, at + 1) if at >= 0 and not line[start:at].strip() else None
-    if link is not None and line[link.start() - 1] == "\\":
-        escapes = len(line[: link.start()]) - len(line[: link.start()].rstrip("\\"))
-        link = None if escapes % 2 else link  # an escaped `\]` does not close the title
+    first = link
+    while link is not None and _escaped(line, link.start(), at):
+        link = _ROW_LINK_RE.search(line, link.start() + 1)  # an escaped `\]` does not close it
+    if link is None and first is not None:
+        # No unescaped `](url) |`: the generator does not escape cells, so the
+        # title ends in a backslash of its own (`[Title \](url)`).
+        link = first
     if link is None:
         m = _ROW_REST_RE.match(line, start)
         return None if m is None else (m[1], m[2], m[3])
@@ -408,3 +321,11 @@ def _split_row(line: str, start: int) -> tuple[str, str, str] | None:
     if summary.endswith("|") and not summary.endswith("\\|"):
         summary = summary[:-1].rstrip(" \t")
     return line[at + 1 : link.start()], link[1], summary
+
+
+def _escaped(line: str, k: int, at: int) -> bool:
+    """Whether the `]` at `k` follows an odd number of backslashes (after `at`)."""
+    j = k
+    while j > at + 1 and line[j - 1] == "\\":
+        j -= 1
+    return (k - j) % 2 == 1

@@ -1,0 +1,307 @@
+"""A footnote not in the writer's layout: its paragraphs placed by what they are.
+
+`digest_paper._read_note` places a footnote in the canonical layout by position
+(one paragraph per field); any other footnote comes here (`_read_note_loosely`),
+where the link paragraph is the anchor, the abstract headers and the script
+(CJK or Latin) say which paragraph is which, and every way the footnote departs
+from the writer's shape is named in the problem returned, so that no text is
+placed in another field without a word (found by the `format` bug hunt).
+"""
+
+from __future__ import annotations
+
+from .digest_grammar import (
+    _CJK_RE,
+    _EN_HEADER_RE,
+    _LINK_RE,
+    _ZH_HEADER_RE,
+    INDENT,
+    _unescape_field_line,
+)
+from .sanitize import clean_line, clean_text
+
+
+def _dedent(line: str) -> str:
+    if line.startswith(INDENT):
+        return line[4:]
+    if line.startswith("\t"):
+        return line[1:]
+    return line.lstrip(" ")
+
+
+def _line_field(block: list[str]) -> str:
+    return clean_line(" ".join(block)) if block else ""
+
+
+def _para_field(block: list[str]) -> str:
+    if not block:
+        return ""
+    return clean_text("\n".join([_unescape_field_line(x) for x in block]))
+
+
+class _Fields:
+    __slots__ = (
+        "abstract_en",
+        "abstract_zh",
+        "early",
+        "link",
+        "summary_en",
+        "summary_zh",
+        "title_en",
+        "title_zh",
+    )
+
+    def __init__(self) -> None:
+        self.title_zh = self.title_en = self.link = ""
+        self.summary_zh = self.summary_en = self.abstract_zh = self.abstract_en = ""
+        self.early = False
+
+
+def _swapped(zh: list[str], en: list[str]) -> bool:
+    """Whether the two abstract paragraphs are in each other's place, by their
+    headers (not by script: the writer puts any text where its field goes).
+    Asked of every canonical footnote, so it looks no further than a header."""
+    if zh and zh[0].startswith("arXiv:") and _EN_HEADER_RE.match(zh[0]):
+        return True
+    return bool(en) and en[0].startswith("arXiv:") and _ZH_HEADER_RE.match(en[0]) is not None
+
+
+def _read_note_loosely(f: _Fields, body: str, table_summary: str | None) -> str:
+    """Place paragraphs of a footnote that is not in the canonical layout.
+
+    Each paragraph is placed by what it is, not by its count: the link paragraph
+    is the anchor (the English title before it), an `arXiv:… Announce Type` or
+    `公告类型` header marks an abstract's language, CJK or Latin script tells the
+    Chinese paragraphs from the English ones, and the four-space empty field marks
+    the English-summary slot after the Chinese summary. Anything not in the
+    writer's order is named in the problem returned ("" when the shape is one of
+    the writer's two)."""
+    paras = _paragraphs(body)
+    link_at, before, after = _split_at_link(f, paras)
+    notes: list[str] = []
+    if not f.title_zh and len(before) > 1 and _CJK_RE.search(before[0]):
+        # `[^N]:` alone, the Chinese title on the line under it.
+        f.title_zh, before = clean_line(before[0]), before[1:]
+        notes.append("Chinese title under the [^N]: line")
+        link_at -= 1 if len(paras[0]) == 1 else 0
+    if link_at > 1:
+        notes.append(f"{link_at} paragraphs before the link joined as the English title")
+    if before:
+        f.title_en = clean_line(" ".join(before))
+    else:
+        after = _title_after(f, after, link_at, notes)
+    _place_rest(f, after, table_summary or "", notes)
+    if not f.link:
+        notes.insert(0, "no [link](link) paragraph in footnote")
+    return "; ".join(notes)
+
+
+def _split_at_link(f: _Fields, paras: list[list[str]]) -> tuple[int, list[str], list[list[str]]]:
+    """Find the link line (sets `f.link`): (paragraphs before it, their lines, the
+    paragraphs after it). A link glued to its neighbours by a missing blank line
+    splits its paragraph. (-1, [], paras) without a link."""
+    for i, para in enumerate(paras):
+        for j, line in enumerate(para):
+            m = _LINK_RE.match(line.strip())
+            if m:
+                f.link = m.group(2)
+                before = [x for p in paras[:i] for x in p if x.strip()] + para[:j]
+                rest = para[j + 1 :]
+                count = len([p for p in paras[:i] if p]) + (1 if j else 0)
+                return count, before, ([rest] if rest else []) + paras[i + 1 :]
+    return -1, [], paras
+
+
+def _title_after(
+    f: _Fields, paras: list[list[str]], link_at: int, notes: list[str]
+) -> list[list[str]]:
+    """The English title when no paragraph comes before the link: a Latin one-liner
+    first after it (or first of all, without a link) followed by Chinese text."""
+    items = [p for p in paras if p]
+    if (
+        len(items) > 1
+        and len(items[0]) == 1
+        and (_kind(items[0]), _kind(items[1])[:1])
+        in (
+            ("en", "z"),
+            ("en", "Z"),
+        )
+    ):
+        f.title_en = clean_line(items[0][0])
+        if link_at >= 0:
+            notes.append("English title after the link")
+        return paras[paras.index(items[0]) + 1 :]
+    if f.title_zh and not _CJK_RE.search(f.title_zh):
+        # An English-only footnote puts the English title on the `[^N]:` line.
+        f.title_en, f.title_zh = f.title_zh, ""
+    return paras
+
+
+def _paragraphs(body: str) -> list[list[str]]:
+    """The footnote's paragraphs, de-indented; an empty field (a line of four
+    spaces or a tab standing alone) is an empty paragraph `[]`, unless every
+    blank line is so (an editor that keeps the indentation on blank lines): then
+    none is told from a paragraph break."""
+    lines = body.split("\n")
+    blanks = [x for x in lines[1:] if not x.strip()]
+    fields = any(len(x) < 4 and "\t" not in x for x in blanks)
+    paras: list[list[str]] = []
+    cur: list[str] = []
+    for raw in lines:
+        if raw.strip():
+            cur.append(_dedent(raw))
+            continue
+        if cur:
+            paras.append(cur)
+            cur = []
+        if fields and (len(raw) >= 4 or "\t" in raw):
+            paras.append([])
+    if cur:
+        paras.append(cur)
+    # Collapse runs of empty fields (blank lines of trailing spaces) into one.
+    out: list[list[str]] = []
+    for p in paras:
+        if p or not out or out[-1]:
+            out.append(p)
+    while out and not out[0]:
+        out.pop(0)
+    while out and not out[-1]:
+        out.pop()  # the closing line
+    return out
+
+
+def _kind(para: list[str]) -> str:
+    """ "EN"/"ZH": an abstract with its English/translated header; "zh": Chinese
+    text; "en": other text; "": an empty field."""
+    if not para:
+        return ""
+    first = para[0]
+    if first.startswith("arXiv:"):
+        if _EN_HEADER_RE.match(first):
+            return "EN"
+        if _ZH_HEADER_RE.match(first):
+            return "ZH"
+    return "zh" if _CJK_RE.search(first[:200]) else "en"
+
+
+# The writer's order after the link, and which kinds each place takes.
+_SLOTS_6 = (
+    ("summary_zh", ("zh", "en", "")),
+    ("summary_en", ("en", "")),
+    ("abstract_zh", ("zh", "ZH", "")),
+    ("abstract_en", ("en", "EN", "")),
+)
+_SLOTS_4 = (("abstract_zh", ("zh", "ZH", "")), ("abstract_en", ("en", "EN", "")))
+
+
+def _place_rest(f: _Fields, paras: list[list[str]], summary: str, notes: list[str]) -> None:
+    """Place the paragraphs after the link (and English title)."""
+    while paras and not paras[0]:
+        paras = paras[1:]
+    if paras and paras[0] and summary and clean_line(paras[0][0]) == summary and len(paras[0]) > 1:
+        paras = [paras[0][:1], paras[0][1:], *paras[1:]]  # a missing blank line glued them
+    kinds = [_kind(p) for p in paras]
+    for slots in (_SLOTS_6, _SLOTS_4):
+        if len(paras) == len(slots) and all(
+            k in ok for k, (_, ok) in zip(kinds, slots, strict=True)
+        ):
+            if slots is _SLOTS_4 and summary and paras[0] and clean_line(paras[0][0]) == summary:
+                break  # the table's summary is never the Chinese abstract
+            for (name, _), para in zip(slots, paras, strict=True):
+                _set(f, name, para)
+            f.early = slots is _SLOTS_4
+            return
+    _place_by_content(f, paras, kinds, summary, notes)
+
+
+def _set(f: _Fields, name: str, para: list[str]) -> None:
+    value = _para_field(para) if name.startswith("abstract") else _line_field(para)
+    setattr(f, name, value)
+
+
+def _place_by_content(
+    f: _Fields, paras: list[list[str]], kinds: list[str], summary: str, notes: list[str]
+) -> None:
+    """Place paragraphs not in one of the writer's shapes, by what they are."""
+    english_only = not _CJK_RE.search(f.title_zh) and not any(k in ("zh", "ZH") for k in kinds)
+    # The English abstract: the first with its header, else the last paragraph when Latin.
+    e = kinds.index("EN") if "EN" in kinds else -1
+    if e < 0 and kinds and kinds[-1] == "en":
+        e = len(kinds) - 1
+        while e > 0 and kinds[e - 1] == "en" and not (e - 1 == 1 and kinds[0] == "zh"):
+            e -= 1  # an English abstract in several paragraphs
+    pre = paras[:e] if e >= 0 else paras
+    pre_kinds = kinds[:e] if e >= 0 else kinds
+    swapped = False
+    if e >= 0:
+        english = [paras[e]]
+        for para, kind in zip(paras[e + 1 :], kinds[e + 1 :], strict=True):
+            if (
+                kind in ("zh", "ZH")
+                and not swapped
+                and "ZH" not in pre_kinds
+                and "zh" not in pre_kinds[1:]
+            ):
+                f.abstract_zh, swapped = _para_field(para), True
+            elif para:
+                english.append(para)
+        if swapped:
+            notes.append("the Chinese abstract after the English one (abstracts in swapped order)")
+        if len(english) > 1:
+            notes.append(f"{len(english) - 1} more paragraph(s) joined to the English abstract")
+        f.abstract_en = _para_field([x for p in english for x in [*p, ""]][:-1])
+    _place_front(f, pre, pre_kinds, summary, notes, have_zh=swapped)
+    if not english_only:
+        if e < 0:
+            notes.append("no English abstract")
+        if not f.abstract_zh and not swapped:
+            notes.append("no Chinese abstract")
+
+
+def _place_front(
+    f: _Fields,
+    paras: list[list[str]],
+    kinds: list[str],
+    summary: str,
+    notes: list[str],
+    *,
+    have_zh: bool,
+) -> None:
+    """Place the summaries and the Chinese abstract: what comes before the English abstract."""
+    i = 0
+    is_summary = (
+        bool(paras)
+        and kinds[0] in ("zh", "en")
+        and (
+            (summary and clean_line(paras[0][0]) == summary)
+            or (len(kinds) > 1 and kinds[1] in ("", "en"))
+            or any(k in ("zh", "ZH") for k in kinds[1:])
+            or have_zh
+        )
+    )
+    if is_summary:
+        f.summary_zh = _line_field(paras[0])
+        i = 1
+        if i < len(paras) and kinds[i] in ("", "en"):
+            f.summary_en = _line_field(paras[i])
+            i += 1
+    elif paras and kinds[0] in ("zh", "ZH") and summary and len(paras) == 1:
+        f.early = True  # the earliest digests' layout: no summary paragraphs
+    chinese: list[list[str]] = []
+    extra = 0
+    for para, kind in zip(paras[i:], kinds[i:], strict=True):
+        if not para:
+            continue
+        if not chinese and not have_zh and kind in ("zh", "ZH"):
+            chinese.append(para)
+        else:
+            chinese.append(para)
+            extra += 1
+    if extra:
+        notes.append(f"{extra} paragraph(s) joined to the Chinese abstract")
+    if chinese and not have_zh:
+        f.abstract_zh = _para_field([x for p in chinese for x in [*p, ""]][:-1])
+    elif chinese:
+        f.abstract_zh = _para_field(
+            [x for p in [f.abstract_zh.split("\n"), *chinese] for x in [*p, ""]][:-1]
+        )
