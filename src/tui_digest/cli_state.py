@@ -68,11 +68,13 @@ class StateUsageError(ValueError):
     """Wrong arguments: printed by the CLI's main as one line, exit status 2."""
 
 
-def _store(args: argparse.Namespace, *, readonly: bool = False):
+def _store(args: argparse.Namespace, *, readonly: bool = False, existing: bool = True):
+    """The cache; only `state import` (`existing=False`: its changes wait for papers
+    not here yet) creates a missing one."""
     from tui_digest.core.store import Store
 
     db = getattr(args, "db", None)
-    store = Store.open_reading(db) if readonly else Store.open(db)
+    store = Store.open_reading(db) if readonly else Store.open(db, existing=existing)
     for notice in store.notices:
         print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
     return store
@@ -242,7 +244,7 @@ def cmd_state_import(args: argparse.Namespace) -> int:
         print(f"tui-digest: {problem}", file=sys.stderr)
     if len(parsed.problems) > 20:
         print(f"tui-digest: ... and {len(parsed.problems) - 20} more problems", file=sys.stderr)
-    with _store(args) as store:
+    with _store(args, existing=False) as store:
         result = store.merge_state(parsed.changes)
     print(
         f"state: {result.applied} changes applied ({result.pending} for papers not here yet), "
