@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from tui_digest.core.output_target import Target, examine, kind_of, open_streamed
+from tui_digest.core.output_target import Target, examine, kind_of, open_streamed, planted
 from tui_digest.core.processes import process_alive
 
 
@@ -179,6 +179,12 @@ def _check_target(target: Path, overwrite: bool) -> Target:
     if not folder.is_dir():
         raise write_error(errno.ENOTDIR, f"cannot write {target}: {folder} is not a folder")
     where = examine(target)
+    if where.linked and planted(target):
+        raise write_error(
+            errno.EACCES,
+            f"refusing to write {target}: it is another user's symlink in a shared "
+            "folder (sticky and writable by all, as /tmp); it is not followed",
+        )
     if where.streamed:
         return where  # written as it is, nothing replaced: no --force needed
     kind = where.refused_kind

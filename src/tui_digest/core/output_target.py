@@ -94,6 +94,23 @@ def own_descriptor(path: Path) -> int | None:
     return None
 
 
+def planted(path: Path) -> bool:
+    """Whether `path` is a symlink another user made in a sticky, world-writable
+    folder (`/tmp`): not followed, as the kernel's `fs.protected_symlinks` refuses
+    to, so a link planted there cannot turn `-o /tmp/x --force` into a write
+    over the planter's choice of the user's files. (`realpath` resolves links
+    without the kernel's check: it is made here.)"""
+    if not hasattr(os, "geteuid"):
+        return False
+    try:
+        link = os.lstat(path)
+        folder = os.stat(path.parent)
+    except OSError:
+        return False
+    shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+    return bool(shared) and link.st_uid not in (os.geteuid(), folder.st_uid)
+
+
 def open_streamed(target: Target) -> int:
     """A descriptor to write `target` (`streamed`) through; the caller closes it."""
     if target.descriptor is not None:
