@@ -207,6 +207,7 @@ def test_a_bad_watch_costs_only_that_watch(tmp_path):
         done = run_cli(*args, "--config", str(config), db=db, env=env)
         assert done.returncode == 0, (args, done.stderr.decode())
         assert warning in done.stderr.decode(), args
+    Store.open(tmp_path / "e.db").close()  # an empty cache: nothing to ask arXiv about
     done = run_cli("enrich", "--limit", "1", "--config", str(config), db=tmp_path / "e.db")
     assert done.returncode == 0 and warning in done.stderr.decode(), done.stderr.decode()
     assert ids(watch(db, config, "agents", "--json")) == ["2403.10001", "2403.10004"]

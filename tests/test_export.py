@@ -171,14 +171,14 @@ def test_overwrite_replaces_file_and_keeps_its_mode(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_overwrite_replaces_symlink_not_its_target(tmp_path):
+def test_overwrite_replaces_the_symlinks_target_and_keeps_the_link(tmp_path):
+    # (It replaced the link itself: `-o /dev/stdout` replaced /dev/stdout.)
     real = tmp_path / "real.txt"
-    real.write_text("precious")
+    real.write_text("old")
     link = tmp_path / "link.txt"
     link.symlink_to(real)
     write_atomic(link, "new", overwrite=True)
-    assert not link.is_symlink() and link.read_text() == "new"
-    assert real.read_text() == "precious"
+    assert link.is_symlink() and real.read_text() == "new"
 
 
 def test_missing_parent_folder_is_a_clear_error(tmp_path):

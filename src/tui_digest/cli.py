@@ -45,11 +45,15 @@ class CliError(Exception):
     """A user-facing error: printed as one line, exit status 2."""
 
 
-def _open_store(args: argparse.Namespace, *, readonly: bool = False) -> Store:
+def _open_store(
+    args: argparse.Namespace, *, readonly: bool = False, existing: bool = False
+) -> Store:
+    """The cache; created when missing only for a command that brings papers in
+    (neither `readonly` nor `existing`)."""
     from tui_digest.core.store import Store
 
     # A reading command upgrades a cache an older release made (`open_reading`).
-    store = Store.open_reading(args.db) if readonly else Store.open(args.db)
+    store = Store.open_reading(args.db) if readonly else Store.open(args.db, existing=existing)
     for notice in store.notices:
         print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
     return store
@@ -178,7 +182,7 @@ def cmd_digests(args: argparse.Namespace) -> int:
     if args.action == "rm":
         from tui_digest.cli_retention import cmd_digests_rm
 
-        with _closing(_open_store(args)) as store:
+        with _closing(_open_store(args, existing=True)) as store:
             return cmd_digests_rm(store, args)
     with _closing(_open_store(args, readonly=True)) as store:
         infos = store.digests(unread=True)
@@ -224,7 +228,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    with _closing(_open_store(args)) as store:
+    with _closing(_open_store(args, existing=True)) as store:
         papers = store.reindex()
         print(f"search index rebuilt ({papers} papers)", flush=True)
         # The old index's pages are free now; give them back. Should that fail (VACUUM

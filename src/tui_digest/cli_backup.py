@@ -22,7 +22,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="write a consistent copy of the cache to FILE (restore: use it as --db)",
     )
-    p.add_argument("file", metavar="FILE", help="where to write the copy (one SQLite file)")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="where to write the copy (one SQLite file; not `-`: it is written by name)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(func=cmd_backup)
 
@@ -31,6 +35,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from tui_digest.core.errors import UpgradeNeeded
     from tui_digest.core.store import Store
 
+    if args.file == "-":
+        # It wrote a file named "-" and said "backed up": `backup - | gzip > b.gz`
+        # made an empty archive, exit 0 (found by a bug hunt). SQLite writes a
+        # copy by name, never into a pipe.
+        from tui_digest.cli_args import CommandError
+
+        raise CommandError(
+            "backup cannot write to standard output (`-`): the copy is a SQLite file, "
+            "written by name; give a file (then `gzip FILE` if you like)"
+        )
     try:
         store = Store.open(args.db, readonly=True)
     except UpgradeNeeded:

@@ -66,7 +66,7 @@ def _enrich(args: argparse.Namespace) -> int:
     config = load_chosen(args)  # (its warnings on stderr, as for every command)
     cfg = enrich_from(config)
     query = " ".join(getattr(args, "query", None) or [])
-    store = Store.open(getattr(args, "db", None))
+    store = Store.open(getattr(args, "db", None), existing=True)
     try:
         candidates = store.enrich_candidates(query)
         if args.limit:

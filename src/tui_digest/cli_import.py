@@ -76,7 +76,10 @@ def _open_inputs(
         if raw == "-":
             yield "<stdin>", opener("<stdin>", stdin_binary("import -")), ""
             continue
-        path = Path(os.path.abspath(raw))  # (`..` folded; symbolic links kept, as typed)
+        path = absolute(raw)  # (`..` folded; symbolic links kept, as typed)
+        if path is None:
+            yield f"{for_terminal(raw)}: error: {NO_CWD}", None, ""
+            continue
         if path.is_dir():
             # (not a clone's README.md or .git, nor a published folder: `cli_published`)
             published = published_folders(path)
@@ -97,6 +100,20 @@ def _open_inputs(
                 yield str(p), opener(str(p)), infer_category(str(p))
         else:
             yield str(path), opener(str(path)), infer_category(str(path))
+
+
+# A relative path when the folder the command was started in has been deleted
+# (a shell still sitting in it): that input's error, not the whole batch's.
+NO_CWD = "cannot find a relative path: the current folder no longer exists (give it whole)"
+
+
+def absolute(raw: str) -> Path | None:
+    """`raw` made absolute (`..` folded, links kept, as typed); None when it is
+    relative and the current folder is gone (`os.getcwd` fails)."""
+    try:
+        return Path(os.path.abspath(raw))
+    except FileNotFoundError:
+        return None
 
 
 def is_streamed_digest(f: BinaryIO, format: str | None) -> bool:
@@ -379,9 +396,9 @@ def input_sizes(raws: Sequence[str]) -> list[int]:
     for raw in raws:
         if raw == "-":
             sizes.append(_open_size(sys.stdin.buffer))
-        elif os.path.isdir(raw):
+        elif os.path.isdir(raw) and (folder := absolute(raw)) is not None:
             try:
-                sizes += map(_file_size, map(str, document_files(Path(os.path.abspath(raw)))))
+                sizes += map(_file_size, map(str, document_files(folder)))
             except OSError:
                 continue  # (said when the folder is read)
         else:

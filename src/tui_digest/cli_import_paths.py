@@ -11,7 +11,6 @@ folder used to close a batch with a bar of its own, which stood at "file 8 of
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +24,7 @@ def import_paths(
 ) -> int:
     """Import `args.paths` in order; how many failed."""
     from tui_digest.cli_archive import print_archive_import
-    from tui_digest.cli_import import import_documents, input_sizes
+    from tui_digest.cli_import import absolute, import_documents, input_sizes
     from tui_digest.cli_progress import ImportProgress
     from tui_digest.cli_published import import_published
     from tui_digest.core.folder_walk import published_folders
@@ -43,13 +42,15 @@ def import_paths(
     try:
         for raw in args.paths:
             kind = _kind(raw)
-            published = Path(os.path.abspath(raw))  # (the folder's days' source, as typed)
-            if kind == "index":
+            # (the folder's days' source, as typed; `-` and an unresolvable relative
+            # path are documents, whose reading says what is wrong)
+            published = absolute(raw) if raw != "-" else None
+            if kind == "index" and published is not None:
                 failed += flush()
                 with bar.below():
                     failed += import_published(store, args, published.parent, describe)
                 continue
-            if kind == "archive":
+            if kind == "archive" and published is not None:
                 failed += flush()
                 with bar.below():  # (named by its absolute path, as the digests are)
                     failed += print_archive_import(
@@ -57,7 +58,7 @@ def import_paths(
                     )
                 continue
             documents.append(raw)
-            if raw != "-" and Path(raw).is_dir():
+            if published is not None and Path(raw).is_dir():
                 failed += flush()
                 with bar.below():
                     # The *.json records beside its digests, then the folders

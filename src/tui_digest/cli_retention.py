@@ -138,7 +138,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def _run_prune(args: argparse.Namespace) -> int:
     from tui_digest.core.store import Store
 
-    store = Store.open(args.db)
+    store = Store.open(args.db, existing=True)
     try:
         for notice in store.notices:
             print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)

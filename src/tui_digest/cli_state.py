@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     e.add_argument("-o", "--output", metavar="FILE", help="write to FILE (replaced) not stdout")
     e.set_defaults(func=cmd_state_export)
     i = actions.add_parser("import", parents=[common], help="merge a state file in")
-    i.add_argument("file", metavar="FILE")
+    i.add_argument("file", metavar="FILE", help="the state file (`-`: standard input)")
     i.set_defaults(func=cmd_state_import)
 
 
@@ -68,11 +68,13 @@ class StateUsageError(ValueError):
     """Wrong arguments: printed by the CLI's main as one line, exit status 2."""
 
 
-def _store(args: argparse.Namespace, *, readonly: bool = False):
+def _store(args: argparse.Namespace, *, readonly: bool = False, existing: bool = True):
+    """The cache; only `state import` (`existing=False`: its changes wait for papers
+    not here yet) creates a missing one."""
     from tui_digest.core.store import Store
 
     db = getattr(args, "db", None)
-    store = Store.open_reading(db) if readonly else Store.open(db)
+    store = Store.open_reading(db) if readonly else Store.open(db, existing=existing)
     for notice in store.notices:
         print(f"tui-digest: {for_terminal(notice)}", file=sys.stderr)
     return store
@@ -233,16 +235,23 @@ def cmd_state_import(args: argparse.Namespace) -> int:
     from tui_digest.core import state_file
     from tui_digest.core.readers import read_capped
 
-    raw = read_capped(args.file, cap=256 * 1024 * 1024)
+    if args.file == "-":  # (`ssh box tui-digest state export | tui-digest state import -`)
+        from tui_digest.cli_stdin import stdin_binary
+
+        name = "<stdin>"
+        raw = read_capped(name, cap=256 * 1024 * 1024, stream=stdin_binary("state import -"))
+    else:
+        name = args.file
+        raw = read_capped(args.file, cap=256 * 1024 * 1024)
     text, note = state_file.decode(raw)  # a BOM names the encoding (state_file.decode)
     if note:
-        print(f"tui-digest: {for_terminal(args.file)}: {note}", file=sys.stderr)
-    parsed = state_file.parse(text, args.file)
+        print(f"tui-digest: {for_terminal(name)}: {note}", file=sys.stderr)
+    parsed = state_file.parse(text, name)
     for problem in parsed.problems[:20]:
         print(f"tui-digest: {problem}", file=sys.stderr)
     if len(parsed.problems) > 20:
         print(f"tui-digest: ... and {len(parsed.problems) - 20} more problems", file=sys.stderr)
-    with _store(args) as store:
+    with _store(args, existing=False) as store:
         result = store.merge_state(parsed.changes)
     print(
         f"state: {result.applied} changes applied ({result.pending} for papers not here yet), "

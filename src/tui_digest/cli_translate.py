@@ -107,7 +107,7 @@ def _translate(args: argparse.Namespace) -> int:
     cfg.api_key()  # fail before opening anything when the variable is unset
     query = " ".join(getattr(args, "query", None) or [])
     limit = min(args.limit or cfg.max_papers_per_run, cfg.max_papers_per_run)
-    store = Store.open(getattr(args, "db", None))
+    store = Store.open(getattr(args, "db", None), existing=True)
     try:
         # One more than asked for tells whether papers are left for another run.
         records = translation_candidates(store, query, limit=limit + 1)

@@ -91,7 +91,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             "or save a search in the reader with ctrl+s"
         )
         return EXIT_OK
-    store = Store.open(getattr(args, "db", None), readonly=not args.since_last_run)
+    store = Store.open(getattr(args, "db", None), readonly=not args.since_last_run, existing=True)
     try:
         found: list[tuple[str, list[int]]] = []
         unranked: dict[str, str] = {}

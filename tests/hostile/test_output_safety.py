@@ -209,20 +209,40 @@ def test_write_atomic_refuses_a_symlink_even_dangling(tmp_path):
     dangling = tmp_path / "dangling.md"
     dangling.symlink_to(tmp_path / "does-not-exist")
     for target in (link, dangling):
-        with pytest.raises(FileExistsError, match="a symlink already exists"):
+        with pytest.raises(FileExistsError, match=r"a symlink to .* already exists"):
             write_atomic(target, "new")
     assert victim.read_text() == "precious"
     assert not (tmp_path / "does-not-exist").exists()
 
 
-def test_write_atomic_with_consent_replaces_the_symlink_not_its_target(tmp_path):
+def test_write_atomic_with_consent_replaces_the_symlinks_target_and_keeps_the_link(tmp_path):
+    # (It replaced the link itself, which turned /dev/stdout into a regular file:
+    # bug hunt `script`. A link planted by another user in /tmp: below.)
+    target = tmp_path / "target.txt"
+    target.write_text("old")
+    link = tmp_path / "out.md"
+    link.symlink_to(target)
+    write_atomic(link, "new", overwrite=True)
+    assert target.read_text() == "new"
+    assert link.is_symlink()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root (lchown)")
+def test_write_atomic_does_not_follow_a_link_another_user_planted_in_a_sticky_folder(tmp_path):
+    # As the kernel's fs.protected_symlinks: in /tmp (sticky, world-writable) a
+    # link someone else made is not followed, so `-o /tmp/out.md --force` cannot
+    # be turned into a write over the victim's file.
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
-    link = tmp_path / "out.md"
+    link = shared / "out.md"
     link.symlink_to(victim)
-    write_atomic(link, "new", overwrite=True)
-    assert victim.read_text() == "precious"
-    assert not link.is_symlink() and link.read_text() == "new"
+    os.lchown(link, 54321, 54321)
+    with pytest.raises(PermissionError, match="another user's symlink"):
+        write_atomic(link, "new", overwrite=True)
+    assert victim.read_text() == "precious" and link.is_symlink()
 
 
 def test_write_atomic_loses_the_race_safely(tmp_path, monkeypatch):

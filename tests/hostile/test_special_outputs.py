@@ -28,14 +28,17 @@ def cache(tmp_path, monkeypatch):
     return db
 
 
-def test_force_refuses_to_replace_a_fifo(tmp_path, cache, capsys):
+def test_a_fifo_is_written_not_replaced(tmp_path, cache, capsys):
+    # (A FIFO was refused; it is written now, as a pipe: `test_output_symlinks`.)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    capsys.readouterr()
-    assert cli.main(["export", "-o", str(fifo), "--force"]) == 2
-    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the pipe, not a regular file
-    err = capsys.readouterr().err
-    assert f"refusing to replace {fifo}: it is a FIFO (named pipe), not a regular file" in err
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # (so opening it to write never blocks)
+    try:
+        assert cli.main(["export", "-o", str(fifo), "--force"]) == 0
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the pipe, not a regular file
+        assert os.read(reader, 65536)
+    finally:
+        os.close(reader)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
@@ -48,23 +51,23 @@ def test_force_refuses_to_replace_a_socket(tmp_path):
         assert stat.S_ISSOCK(os.lstat(path).st_mode)
 
 
-def test_force_refuses_a_character_device_without_touching_it(tmp_path, monkeypatch):
-    # A real device node needs root to create; /dev/null's kind is faked on a
-    # plain path instead, so a broken check cannot replace the real /dev/null.
-    target = tmp_path / "null"
+def test_force_refuses_a_block_device_without_touching_it(tmp_path, monkeypatch):
+    # A real device node needs root to create; a disk's kind is faked on a plain
+    # path instead, so a broken check cannot replace (or write) a real device.
+    target = tmp_path / "disk"
     target.write_text("x")
-    real_lstat = os.lstat
+    real_stat = os.stat
 
-    def fake_lstat(path, *args, **kwargs):
-        st = real_lstat(path, *args, **kwargs)
+    def fake_stat(path, *args, **kwargs):
+        st = real_stat(path, *args, **kwargs)
         if os.fspath(path) != os.fspath(target):
             return st
         fields = list(st)
-        fields[0] = stat.S_IFCHR | 0o666
+        fields[0] = stat.S_IFBLK | 0o660
         return os.stat_result(fields)
 
-    monkeypatch.setattr(os, "lstat", fake_lstat)
-    with pytest.raises(OSError, match="it is a character device, not a regular file"):
+    monkeypatch.setattr(os, "stat", fake_stat)
+    with pytest.raises(OSError, match="it is a block device, not a regular file"):
         write_atomic(target, "exported", overwrite=True)
     assert target.read_text() == "x"
 

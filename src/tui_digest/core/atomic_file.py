@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from tui_digest.core.output_target import Target, examine, kind_of, open_streamed, planted
 from tui_digest.core.processes import process_alive
 
 
@@ -29,11 +30,14 @@ def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = False
     `overwrite`, anything already at `path` (a file, or a symlink, even a
     dangling one) makes this raise FileExistsError and nothing is written; the
     final step uses a hard link so a file that appears meanwhile is not
-    clobbered either. With `overwrite`, a symlink at `path` is replaced itself,
-    never written through. On any error the temporary file is removed.
+    clobbered either. A symlink is followed, never replaced: with `overwrite`
+    the file it points to is replaced and the link stays. A character device,
+    a FIFO or one of this process's descriptors (`/dev/stdout`, also through a
+    link) is written directly, as it goes (see `output_target`). On any error
+    the temporary file is removed. Returns `path` as given.
     """
     target = Path(path)
-    _check_target(target, overwrite)
+    where = _check_target(target, overwrite)
 
     # Encoded before any file exists, so a bad string leaves nothing behind.
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
@@ -41,7 +45,7 @@ def write_atomic(path: str | Path, data: str | bytes, *, overwrite: bool = False
     def fill(f: BinaryIO, _tmp: Path) -> None:
         f.write(payload)
 
-    return _place(target, fill, overwrite)
+    return _put(where, fill, overwrite)
 
 
 def fill_atomic(
@@ -51,11 +55,23 @@ def fill_atomic(
 
     `fill(tmp)` writes the (empty, already created) temporary file `tmp`, e.g.
     SQLite's `VACUUM INTO`; it is then fsynced and moved into place with the
-    same checks and no-clobber rule as `write_atomic`.
+    same checks and no-clobber rule as `write_atomic`. Such a file cannot be
+    written into a device or a pipe: those are refused.
     """
     target = Path(path)
-    _check_target(target, overwrite)
-    return _place(target, lambda _f, tmp: fill(tmp), overwrite)
+    where = _check_target(target, overwrite)
+    if where.streamed:
+        what = (
+            "standard output or another open descriptor"
+            if where.descriptor is not None
+            else kind_of(where.mode or 0)
+        )
+        raise write_error(
+            errno.EINVAL,
+            f"cannot write {target}: it is {what}; this file is written by name, "
+            "so it must go to a regular file",
+        )
+    return _place(where.file(), lambda _f, tmp: fill(tmp), overwrite)
 
 
 def stream_atomic(
@@ -65,10 +81,28 @@ def stream_atomic(
     the (empty) temporary file's binary stream `f` as it goes, so a large export
     is never held whole in memory. The target is checked before `fill` runs (a
     missing folder is said at once, not after the work); an error in `fill`
-    leaves no file."""
+    leaves no file (a device or pipe gets what was written before it)."""
     target = Path(path)
-    _check_target(target, overwrite)
-    return _place(target, lambda f, _tmp: fill(f), overwrite)
+    where = _check_target(target, overwrite)
+    return _put(where, lambda f, _tmp: fill(f), overwrite)
+
+
+def _put(where: Target, fill: Callable[[BinaryIO, Path], object], overwrite: bool) -> Path:
+    if where.streamed:
+        _write_streamed(where, fill)
+        return where.given
+    _place(where.file(), fill, overwrite)
+    return where.given
+
+
+def _write_streamed(where: Target, fill: Callable[[BinaryIO, Path], object]) -> None:
+    """Write a device, a pipe or a descriptor directly: nothing there is replaced."""
+    try:
+        fd = open_streamed(where)
+        with os.fdopen(fd, "wb") as f:
+            fill(f, where.given)
+    except OSError as exc:
+        raise _about_target(exc, where.given) from exc
 
 
 class _Named:
@@ -136,7 +170,7 @@ def _place(target: Path, fill: Callable[[BinaryIO, Path], object], overwrite: bo
     return target
 
 
-def _check_target(target: Path, overwrite: bool) -> None:
+def _check_target(target: Path, overwrite: bool) -> Target:
     folder = target.parent
     if not target.name or target.name in (".", ".."):
         raise write_error(errno.EISDIR, f"cannot write {target}: not a file name")
@@ -144,42 +178,41 @@ def _check_target(target: Path, overwrite: bool) -> None:
         raise write_error(errno.ENOENT, f"cannot write {target}: folder {folder} does not exist")
     if not folder.is_dir():
         raise write_error(errno.ENOTDIR, f"cannot write {target}: {folder} is not a folder")
-    if target.is_dir() and not target.is_symlink():
+    where = examine(target)
+    if where.linked and planted(target):
+        raise write_error(
+            errno.EACCES,
+            f"refusing to write {target}: it is another user's symlink in a shared "
+            "folder (sticky and writable by all, as /tmp); it is not followed",
+        )
+    if where.streamed:
+        return where  # written as it is, nothing replaced: no --force needed
+    kind = where.refused_kind
+    if kind == "a folder" and not where.linked:
         raise write_error(errno.EISDIR, f"cannot write {target}: it is a folder")
-    _refuse_special_file(target)
+    if kind is not None:
+        # `--force` onto a socket or a block device would otherwise swap it
+        # for a regular file: refused, whatever `overwrite` says.
+        through = " (through a symlink)" if where.linked else ""
+        raise write_error(
+            errno.EINVAL,
+            f"refusing to replace {target}: it is {kind}{through}, not a regular file "
+            "(write to standard output and redirect instead)",
+        )
     if not overwrite and os.path.lexists(target):
         raise _exists_error(target)
-
-
-def _refuse_special_file(target: Path) -> None:
-    """Only a regular file (or a symlink, replaced itself) may be replaced.
-
-    `--force` onto `/dev/null`, a FIFO or a socket would otherwise swap the
-    device or pipe for a regular file: refused, whatever `overwrite` says.
-    """
-    try:
-        mode = os.lstat(target).st_mode
-    except FileNotFoundError:
-        return
-    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
-        return
-    kind = (
-        "a character device" if stat.S_ISCHR(mode)
-        else "a block device" if stat.S_ISBLK(mode)
-        else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
-        else "a socket" if stat.S_ISSOCK(mode)
-        else "a folder" if stat.S_ISDIR(mode)
-        else "not a regular file"
-    )  # fmt: skip
-    raise write_error(
-        errno.EINVAL,
-        f"refusing to replace {target}: it is {kind}, not a regular file "
-        "(write to standard output and redirect instead)",
-    )
+    if where.linked and not where.file().parent.is_dir():
+        raise write_error(
+            errno.ENOENT,
+            f"cannot write {target}: it is a symlink to {where.file()}, "
+            "whose folder does not exist",
+        )
+    return where
 
 
 def _exists_error(target: Path) -> OSError:  # a FileExistsError
-    what = "a symlink" if target.is_symlink() else "a file"
+    # (overwriting a symlink writes the file it points to: the link stays)
+    what = f"a symlink to {os.path.realpath(target)}" if target.is_symlink() else "a file"
     return write_error(errno.EEXIST, f"refusing to overwrite {target}: {what} already exists there")
 
 

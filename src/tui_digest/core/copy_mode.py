@@ -20,11 +20,15 @@ from pathlib import Path
 
 def no_wider_than(target: int | Path, source: Path, *, keep: int = 0) -> None:
     """Take from `target` (a path, or an open descriptor) every permission bit
-    `source` lacks, except those in `keep`; nothing when `source` cannot be looked at."""
+    `source` lacks, except those in `keep`; nothing when `source` cannot be looked
+    at, or `target` is no regular file."""
     try:
         allowed = stat.S_IMODE(os.stat(source).st_mode) | keep
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        st = os.stat(target)
     except OSError:
         return
+    if not stat.S_ISREG(st.st_mode):
+        return  # a pipe or a device written through (`-o /dev/stdout`): not ours to narrow
+    mode = stat.S_IMODE(st.st_mode)
     if mode & ~allowed:
         os.chmod(target, mode & allowed)

@@ -196,7 +196,7 @@ def _publish(args: argparse.Namespace) -> int:
         write_plan,
     )
 
-    store = Store.open(getattr(args, "db", None))
+    store = Store.open(getattr(args, "db", None), existing=True)
     report = None
     try:
         plan = plan_day(store, categories=args.category, date=args.date or "", query=args.query)

@@ -79,8 +79,14 @@ class Connections:
         readonly: bool = False,
         quick_start: bool = False,
         on_upgrade: Callable[[int, int], object] | None = None,
+        existing: bool = False,
     ) -> Self:
         """Open (creating or upgrading) the cache at `path`.
+
+        `existing`: a command that only makes sense on papers already imported
+        (`prune`, `mark`, `watch --since-last-run`, ...) never creates the cache:
+        a mistyped `--db`, or a cron job without the user's XDG_DATA_HOME, is
+        "no cache there" (a CacheError), not an empty cache and a quiet success.
 
         `on_upgrade(old, new)` (else `upgrade_notice`) is called from this thread
         when an upgrade of an existing cache starts; never for a new cache.
@@ -90,6 +96,8 @@ class Connections:
         otherwise leaves it to `verify()`, which it calls after its first frame.
         """
         path = Path(default_db_path() if path is None else path).expanduser()
+        if existing and not path.exists():
+            raise CacheError(f"{path}: no cache there (nothing imported yet)")
         # Corrupt or zero-length caches are moved aside (and a fresh one made);
         # a read-only file or folder downgrades to a read-only open.
         guard = check_cache(path, want_readonly=readonly, thorough=None if quick_start else True)
