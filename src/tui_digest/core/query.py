@@ -40,8 +40,10 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           Inside an OR or -( ) only words and phrases (with
                           ti: au: abs: cat: id:), tag: and note: may stand
                           (`tag:robotics OR 机器人`); OR must be capitals.
-                          An empty group, or a ")" with no "(" (`a)`), is
-                          refused; inside a word (`f(x)`) they are text
+                          An empty group is refused. A ")" no group can
+                          close is text (`O(n log n)`, `1) a`, `:)`), and so
+                          are a word's own parentheses inside a group
+                          (`(O(n) OR a)`: `_word_end`)
     ti:(a OR b)  -au:(a b)  a qualifier in front of a group applies to each
                           word inside (ti:a OR ti:b, -(au:a au:b)); a word
                           there with another qualifier is refused
@@ -259,7 +261,7 @@ def _lex(typed: str) -> list[object]:
                 raise QueryError(f"parentheses nest at most {MAX_NESTING} deep")
             i += 1
             continue
-        if i < n and text[i] == ")" and not negated and qualifier is None:
+        if i < n and text[i] == ")" and opened and not negated and qualifier is None:
             items.append(_close(typed, items, opened, i))
             i += 1
             continue
@@ -273,24 +275,10 @@ def _lex(typed: str) -> list[object]:
             value = typed[i + 1 : close]
             i = close + 1
         else:
-            j = i
-            # Inside a group a word ends at ")" (`(a OR b)`); elsewhere ")" is text.
-            while (
-                j < n
-                and not text[j].isspace()
-                and text[j] != '"'
-                and not (opened and text[j] == ")")
-            ):
-                j += 1
+            j = _word_end(text, i, bool(opened))
             value = typed[i:j]
             if (qualifier or outer) in _KEYWORD_VALUES or text[i:j] == "OR":
                 value = text[i:j]
-            if (
-                not opened
-                and text[j - 1 : j] == ")"
-                and text.count(")", i, j) > text.count("(", i, j)
-            ):
-                raise QueryError(_UNOPENED)  # `diffusion)`: it was searched as `diffusion`
             i = j
         if qualifier is not None and not value.strip():
             raise IncompleteQuery(f'"{text[start:i]}" needs a value after {qualifier}:')
@@ -303,7 +291,23 @@ def _lex(typed: str) -> list[object]:
     return items
 
 
-_UNOPENED = 'unbalanced parenthesis: a ")" has no opening "("'
+def _word_end(text: str, i: int, grouped: bool) -> int:
+    """Where the word at `i` ends: at a space or a quote; inside a group also
+    at a ")" that does not close a "(" of the word's own (`(O(n) OR a)`: the
+    word `O(n)`). Outside a group a ")" is text (`O(n log n)`, `1) a 2) b`,
+    `:)`, a pasted `LD3M）`), as a ")" no group can close is anywhere: both
+    were refused as having no "(" (found by a regression hunt)."""
+    depth = 0  # the word's own open parentheses
+    j, n = i, len(text)
+    while j < n and not text[j].isspace() and text[j] != '"':
+        if text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            if grouped and not depth:
+                break
+            depth = max(depth - 1, 0)
+        j += 1
+    return j
 
 
 def _check_inside(outer: str | None, qualifier: str, typed: str) -> None:
@@ -318,8 +322,6 @@ def _check_inside(outer: str | None, qualifier: str, typed: str) -> None:
 def _close(typed: str, items: list[object], opened: list[tuple[int, str | None]], i: int) -> str:
     """The ")" at `i`. An empty group (`()`, `ti:( )`) is refused as a term with
     nothing to search for: it found every paper (found by a bug hunt)."""
-    if not opened:  # (a lone ")" said it had nothing to search for)
-        raise QueryError(_UNOPENED)
     start, _ = opened.pop()
     last = items[-1] if items else None
     if isinstance(last, tuple) and last[0] == "(":
