@@ -5,6 +5,7 @@ and a watch using one was dropped; `(O(n) OR linear)` was refused too)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from cli_support import run_cli
 from tui_digest.core.highlight import matcher
 from tui_digest.core.model import Digest, Paper
-from tui_digest.core.query import IncompleteQuery, parse_query
+from tui_digest.core.query import IncompleteQuery, QueryError, parse_query
 from tui_digest.core.store import Store
 
 PAPERS = [
@@ -163,3 +164,65 @@ def test_the_highlight_marks_a_word_with_parentheses_inside_a_group():
     text = "An O(n) method, linear"
     spans = matcher("(O(n) OR linear)").spans(text)
     assert spans and spans == matcher("O(n) OR linear").spans(text)
+
+
+@pytest.mark.parametrize(
+    ("query", "rewrite"),
+    [
+        ("ti:(graph au:li)", "ti:graph au:li"),
+        ("ti:(graph OR au:li)", "ti:graph OR au:li"),
+        ("robot -ti:(graph au:li)", "-(ti:graph au:li)"),
+        (
+            'ti:("graph neural" OR -diffusion tag:x) OR robot',
+            '(ti:"graph neural" OR -ti:diffusion tag:x)',
+        ),
+        ("ti:(x OR au:(smith))", "ti:x OR (au:smith)"),
+        ("x ti:(-au:(smith) y)", "(-(au:smith) ti:y)"),
+        ("tag:(x ti:graph)", "tag:x ti:graph"),
+        ("ti:(graph OR note:(plan OR robot))", "ti:graph OR (note:plan OR note:robot)"),
+    ],
+)
+def test_another_qualifier_inside_a_qualified_group_is_refused_with_a_rewrite_keeping_its_sense(
+    query, rewrite
+):
+    with pytest.raises(QueryError) as info:
+        parse_query(query)
+    message = str(info.value)
+    assert message.endswith(f"; write {rewrite}"), message
+    assert " OR au:…" not in message and "too;" not in message
+
+
+def test_the_suggested_rewrite_finds_what_the_group_meant(store):
+    for query, meant in [
+        ("ti:(graph au:li)", [P2, P4]),
+        ("ti:(graph OR au:li)", [P2, P4]),
+        ("robot OR ti:(graph au:chen)", [P5]),
+    ]:
+        with pytest.raises(QueryError) as info:
+            parse_query(query)
+        rewrite = str(info.value).split("write ", 1)[1]
+        suggestion = query.replace(query[query.index("ti:(") :], rewrite)
+        assert found(store, suggestion) == meant, suggestion
+
+
+@pytest.mark.parametrize(
+    ("grouped", "spelt_out"),
+    [
+        ("ti:(graph date:2024-01)", "ti:graph date:2024-01"),
+        ("ti:(graph is:unread)", "ti:graph is:unread"),
+        ("ti:(graph -type:new)", "ti:graph -type:new"),
+        ("ti:(graph sort:relevance)", "ti:graph sort:relevance"),
+        ("-ti:(robot) au:(li date:2024)", "-ti:robot au:li date:2024"),
+        ("date:(2024 ti:graph)", "date:2024 ti:graph"),
+    ],
+)
+def test_a_filter_inside_a_qualified_and_group_is_taken_as_outside_it(store, grouped, spelt_out):
+    assert found(store, grouped) == found(store, spelt_out) != []
+
+
+@pytest.mark.parametrize("query", ["ti:(graph OR date:2024)", "-ti:(graph is:read)"])
+def test_a_filter_inside_a_qualified_or_or_negated_group_says_to_move_it_out(query):
+    with pytest.raises(
+        QueryError, match=re.escape("cannot stand inside OR or -( ); use it outside")
+    ):
+        parse_query(query)

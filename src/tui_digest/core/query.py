@@ -46,7 +46,9 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           (`(O(n) OR a)`: `_word_end`)
     ti:(a OR b)  -au:(a b)  a qualifier in front of a group applies to each
                           word inside (ti:a OR ti:b, -(au:a au:b)); a word
-                          there with another qualifier is refused
+                          there with another field's is refused (`_close`
+                          says what to write); is: date: type: sort: there
+                          are as outside the group (`_clash`)
     sort:relevance        best FTS5 rank (bm25) first instead of listing order
     sort:foryou           rank by the user's For you model instead of listing
                           order; `compile_query` ignores it (core never ranks:
@@ -82,7 +84,7 @@ from dataclasses import field
 from tui_digest.core.digest_day import local_today
 from tui_digest.core.errors import IncompleteQuery, QueryError
 from tui_digest.core.query_dates import DateRange, is_relative, parse_date
-from tui_digest.core.query_nothing import node_text, nothing_error, shown_term
+from tui_digest.core.query_nothing import items_text, node_text, nothing_error, shown_term
 from tui_digest.core.record import record
 from tui_digest.core.search_tokens import cjk_gap_variants, query_tokens
 
@@ -194,9 +196,12 @@ class Query:
 MAX_NESTING = 10
 _QUALIFIER_RE = re.compile(r"([A-Za-z]+):")
 
-# A lexed item: an atom (qualifier, value, phrase, negated), "OR", ")", or
-# ("(", negated).
-_Atom = tuple[str | None, str, bool, bool]
+# A lexed item: an atom (qualifier, value, phrase, negated, as typed), "OR",
+# ")", or ("(", negated).
+_Atom = tuple[str | None, str, bool, bool, str]
+# An open group: where it starts, its qualifier, its "(" item's index, and
+# the first word inside with a qualifier of another field (`_clash`).
+_Open = tuple[int, str | None, int, str | None]
 
 
 # What a Chinese input method types for the syntax's ASCII: the full-width
@@ -238,7 +243,7 @@ def _lex(typed: str) -> list[object]:
     bug hunt)."""
     text = typed.translate(_SYNTAX_FOLD)
     items: list[object] = []
-    opened: list[tuple[int, str | None]] = []  # each open group: its start, its qualifier
+    opened: list[_Open] = []
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():
@@ -252,10 +257,12 @@ def _lex(typed: str) -> list[object]:
         if m and m[1].lower() in QUALIFIERS:
             qualifier = m[1].lower()
             i = m.end()
-            _check_inside(outer, qualifier, typed[start:i])
+        clash = bool(opened) and opened[-1][3] is None and _clash(outer, qualifier)
         if i < n and text[i] == "(":
+            if clash:
+                opened[-1] = (*opened[-1][:3], typed[start : i + 1] + "…)")
             items.append(("(", negated))
-            opened.append((start, qualifier or outer))
+            opened.append((start, qualifier or outer, len(items) - 1, None))
             if len(opened) > MAX_NESTING:
                 # Deeper would exhaust Python's recursion or FTS5's expression depth.
                 raise QueryError(f"parentheses nest at most {MAX_NESTING} deep")
@@ -282,10 +289,12 @@ def _lex(typed: str) -> list[object]:
             i = j
         if qualifier is not None and not value.strip():
             raise IncompleteQuery(f'"{text[start:i]}" needs a value after {qualifier}:')
+        if clash:
+            opened[-1] = (*opened[-1][:3], typed[start:i])
         if value == "OR" and not (qualifier or phrase or negated):
             items.append("OR")
         else:
-            items.append((qualifier or outer, value, phrase, negated))
+            items.append((qualifier or outer, value, phrase, negated, typed[start:i]))
     if opened:
         raise IncompleteQuery('unbalanced parenthesis: a "(" has no closing ")"')
     return items
@@ -310,23 +319,43 @@ def _word_end(text: str, i: int, grouped: bool) -> int:
     return j
 
 
-def _check_inside(outer: str | None, qualifier: str, typed: str) -> None:
-    """A qualifier inside a group with another in front (`ti:(a OR au:b)`) is refused."""
-    if outer is not None and FIELDS.get(qualifier, qualifier) != FIELDS.get(outer, outer):
-        raise QueryError(
-            f'"{typed}" inside {outer}:( ) cannot have {qualifier}: too; '
-            f"write ({outer}:… OR {qualifier}:…)"
-        )
+def _clash(outer: str | None, qualifier: str | None) -> bool:
+    """Whether a word's qualifier clashes with its group's (`ti:(a OR au:b)`:
+    is au:b searched in titles?): both limit words, to other fields. A filter
+    (`ti:(graph date:2024)`) limits no word: it is what it is outside the
+    group (and refused where it is, inside OR or `-( )`)."""
+    if outer is None or qualifier is None:
+        return False
+    words = (*FIELDS, *USER_FIELDS)
+    return (
+        outer in words
+        and qualifier in words
+        and FIELDS.get(qualifier, qualifier) != FIELDS.get(outer, outer)
+    )
 
 
-def _close(typed: str, items: list[object], opened: list[tuple[int, str | None]], i: int) -> str:
+def _close(typed: str, items: list[object], opened: list[_Open], i: int) -> str:
     """The ")" at `i`. An empty group (`()`, `ti:( )`) is refused as a term with
-    nothing to search for: it found every paper (found by a bug hunt)."""
-    start, _ = opened.pop()
+    nothing to search for: it found every paper (found by a bug hunt).
+
+    A group holding a word whose qualifier clashes with the group's is refused
+    with the query that says what it would mean, the user's AND or OR kept
+    (`ti:(graph au:li)`: write ti:graph au:li). It suggested `(ti:… OR au:…)`,
+    an OR for an AND, and for date: a form refused too (a regression hunt)."""
+    start, qualifier, at, clash = opened.pop()
     last = items[-1] if items else None
     if isinstance(last, tuple) and last[0] == "(":
         shown = typed[start : i + 1]
         raise IncompleteQuery(f'"{shown}" has nothing to search for: the group is empty')
+    if clash is not None:
+        negated = bool(items[at][1])  # type: ignore[index]
+        inner = items_text(items[at + 1 :])
+        whole = not (negated or typed[:start].strip() or typed[i + 1 :].strip())
+        rewrite = inner if whole else ("-" if negated else "") + f"({inner})"
+        raise QueryError(
+            f'{qualifier}:( ) gives {qualifier}: to each word inside, and "{clash}" has its own '
+            f"qualifier; write {rewrite}"
+        )
     return ")"
 
 
@@ -397,7 +426,7 @@ def _add_chains(q: Query, chains: list[list[_Node]], today: str) -> None:
             else:  # `🚀 OR [/]`
                 q.ignored.append(" OR ".join(node_text(node) for node in chain))
         elif chain[0][0] == "atom":
-            qualifier, value, phrase, negated = chain[0][1]
+            qualifier, value, phrase, negated, _ = chain[0][1]
             _add(q, qualifier, value, phrase, negated, today)
         elif not chain[0][1]:
             _add_chains(q, chain[0][2], today)  # (a b) alone: its words ANDed
@@ -412,7 +441,7 @@ def _add_chains(q: Query, chains: list[list[_Node]], today: str) -> None:
 def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
     """One OR alternative (or a negated group's body) as an AND of FTS5 members."""
     if node[0] == "atom":
-        qualifier, value, phrase, negated = node[1]
+        qualifier, value, phrase, negated, _ = node[1]
         if negated:
             # As typed: the qualifier and quotes kept (it said "-old" for -tag:old).
             shown = (f"{qualifier}:" if qualifier else "") + (f'"{value}"' if phrase else value)
@@ -431,7 +460,7 @@ def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
             if options:
                 members.append(AnyOf(options))
         elif chain[0][0] == "atom":
-            term = _group_term(*chain[0][1])
+            term = _group_term(*chain[0][1][:4])
             if term:
                 members.append(term)
         else:

@@ -35,7 +35,24 @@ def nothing_error(
 def node_text(node: tuple) -> str:
     """A parsed node as typed (near enough for a message)."""
     if node[0] == "atom":
-        return shown_term(*node[1])
+        return shown_term(*node[1][:4])
     _, negated, chains = node
     inner = " ".join(" OR ".join(node_text(n) for n in chain) for chain in chains)
     return ("-" if negated else "") + f"({inner})"
+
+
+def items_text(items: list[object]) -> str:
+    """Lexed items (`query._lex`) as a query: each word with its qualifier,
+    one a group gave it written out (`ti:(a b)`'s words: ti:a ti:b)."""
+    out: list[str] = []
+    spaced = False  # (not right after a "(")
+    for item in items:
+        if item == ")":
+            out.append(")")
+        elif isinstance(item, tuple) and item[0] == "(":
+            out.append((" " if spaced else "") + ("-(" if item[1] else "("))
+        else:
+            piece = "OR" if item == "OR" else shown_term(*item[:4])  # type: ignore[index]
+            out.append(" " + piece if spaced else piece)
+        spaced = not (isinstance(item, tuple) and item[0] == "(")
+    return "".join(out)
