@@ -226,3 +226,17 @@ def test_a_filter_inside_a_qualified_or_or_negated_group_says_to_move_it_out(que
         QueryError, match=re.escape("cannot stand inside OR or -( ); use it outside")
     ):
         parse_query(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("ti:(diffusion OR -graph)", "-graph"),
+        ('ti:(diffusion OR -"graph neural")', '-"graph neural"'),
+        ("ti:(diffusion OR -ti:graph)", "-ti:graph"),
+        ("x OR -ti:graph", "-ti:graph"),
+    ],
+)
+def test_an_excluded_or_alternative_is_quoted_as_typed(query, shown):
+    with pytest.raises(QueryError, match=re.escape(f'"{shown}" cannot be an OR alternative')):
+        parse_query(query)

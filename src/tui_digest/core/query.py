@@ -441,11 +441,12 @@ def _add_chains(q: Query, chains: list[list[_Node]], today: str) -> None:
 def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
     """One OR alternative (or a negated group's body) as an AND of FTS5 members."""
     if node[0] == "atom":
-        qualifier, value, phrase, negated, _ = node[1]
+        qualifier, value, phrase, negated, typed = node[1]
         if negated:
-            # As typed: the qualifier and quotes kept (it said "-old" for -tag:old).
-            shown = (f"{qualifier}:" if qualifier else "") + (f'"{value}"' if phrase else value)
-            raise QueryError(f'"-{shown}" cannot be an OR alternative on its own')
+            # As typed: the qualifier and quotes kept (it said "-old" for
+            # -tag:old), not one given by the group's (`ti:(a OR -b)`: it
+            # said "-ti:b"; found by a regression hunt).
+            raise QueryError(f'"{typed}" cannot be an OR alternative on its own')
         term = _group_term(qualifier, value, phrase, negated)
         return (term,) if term else ()
     _, negated, chains = node
