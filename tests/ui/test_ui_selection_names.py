@@ -87,3 +87,45 @@ async def test_the_readers_own_removal_unselects_the_removed_papers_only(tmp_pat
         assert f"Starred {N} papers" in said, said
         assert "another process" not in said and "no longer in the cache" not in said
     assert _starred(cache) == N
+
+
+async def test_a_after_a_removal_not_yet_seen_selects_only_the_papers_drawn(
+    tmp_path: Path,
+) -> None:
+    """Papers removed after the listing was read, before `A`: the undrawn rows'
+    numbers may name papers imported since, never shown, so those are not
+    selected (and it says so); the drawn rows keep the ids shown."""
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        papers = app.main.paper_list
+        drawn = {r for r in papers.ids if papers.cached_row(r) is not None}
+        assert 0 < len(drawn) < N
+        with Store.open(cache) as other:
+            other.remove_digests(other.digest_pks([NEWER]))
+        await pilot.press("A")
+        await settle(pilot)
+        assert papers.selected == drawn and not papers.naming
+        said = " ".join(notes(app))
+        assert f"The cache changed while selecting: {N - len(drawn)} papers not selected" in said
+
+
+async def test_a_key_pressed_while_the_ids_are_read_does_nothing_and_says_so(
+    tmp_path: Path,
+) -> None:
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _select_all_of(app, pilot, OLDER)
+        papers = app.main.paper_list
+        undrawn = next(r for r in papers.selected if papers.cached_row(r) is None)
+        papers.naming.add(undrawn)  # (as between `A` and its ids' arrival)
+        await pilot.press("s")
+        await settle(pilot)
+        assert any("Reading the selected papers' ids" in n for n in notes(app))
+        assert len(papers.selected) == N
+    assert _starred(cache) == 0

@@ -50,8 +50,8 @@ def _named(screen: Naming, rowids: list[int], names: dict[int, str] | None) -> N
     dropped = screen.paper_list.name_selected(rowids, names)
     if dropped:
         screen.notify(
-            f"Papers were removed from the cache while selecting: {counted(dropped, 'paper')} "
-            "not selected (press A again once the list is shown anew).",
+            f"The cache changed while selecting: {counted(dropped, 'paper')} not "
+            "selected (press A again once the list is shown anew).",
             markup=False,
             severity="warning",
         )
