@@ -48,38 +48,29 @@ def _starred(store: Store) -> set[str]:
 
 
 def test_a_star_by_the_ids_shown_waits_for_the_removed_papers(picked_then_replaced) -> None:
-    reader, rowids, names, listed_at = picked_then_replaced
-    done = reader.mark("starred", rowids, ids=names, listed_at=listed_at, by_hand=True)
+    reader, rowids, names, _listed_at = picked_then_replaced
+    done = reader.mark("starred", rowids, ids=names, by_hand=True)
     assert _starred(reader) == set()  # never the new papers at those numbers
     assert sorted(done.waiting) == sorted(OLD_IDS) and done.gone == 0
     assert reader.stats()["state_waiting"] == 2
 
 
-def test_rows_listed_before_a_removal_without_ids_are_not_taken_for_others(
-    picked_then_replaced,
-) -> None:
-    """`A` selects rows never drawn: no id shown, only the listing's removal count."""
+def test_rows_listed_before_a_removal_are_not_named_after_it(picked_then_replaced) -> None:
+    """`A` selects rows never drawn, named when selected (`names_at`): read after
+    the removal, their numbers' papers are not the ones listed, so none is named
+    (and rows without an id are never taken for the papers at their numbers)."""
     reader, rowids, _names, listed_at = picked_then_replaced
-    done = reader.mark("starred", rowids, ids={}, listed_at=listed_at, by_hand=True)
+    assert reader.names_at(rowids, listed_at) is None
+    done = reader.mark("starred", rowids, ids={}, by_hand=True)
     assert _starred(reader) == set()
     assert done.gone == 2 and not done.changed
-
-
-def test_rows_without_ids_are_trusted_while_nothing_was_removed(tmp_path: Path) -> None:
-    db = tmp_path / "c.db"
-    with Store.open(db) as s:
-        s.import_digest(Digest("b", date="2024-02-06", papers=[paper(p) for p in OLD_IDS]))
-        rowids, listed_at = s.list_ids(), s.removals()
-        s.import_digest(Digest("c", date="2025-08-01", papers=[paper(p) for p in NEW_IDS]))
-        done = s.mark("starred", rowids, ids={}, listed_at=listed_at)
-        assert _starred(s) == set(OLD_IDS) and done.gone == 0
 
 
 def test_tags_are_read_for_the_papers_shown_not_those_now_at_their_numbers(
     picked_then_replaced,
 ) -> None:
-    reader, rowids, names, listed_at = picked_then_replaced
-    records, removed = reader.picked_papers(Picked(tuple(rowids), names, listed_at))
+    reader, rowids, names, _listed_at = picked_then_replaced
+    records, removed = reader.picked_papers(Picked(tuple(rowids), names))
     assert records == [] and removed == 2
 
 
@@ -87,18 +78,18 @@ def test_tags_are_read_for_the_papers_shown_not_those_now_at_their_numbers(
 def test_an_export_of_removed_papers_writes_nothing_and_says_so(
     picked_then_replaced, tmp_path: Path, fmt: str
 ) -> None:
-    reader, rowids, names, listed_at = picked_then_replaced
+    reader, rowids, names, _listed_at = picked_then_replaced
     out = tmp_path / "sel.out"
-    written, removed = export_picked(reader, Picked(tuple(rowids), names, listed_at), fmt, out)
+    written, removed = export_picked(reader, Picked(tuple(rowids), names), fmt, out)
     assert (written, removed) == (0, 2)
     assert not out.exists()
 
 
 def test_an_export_keeps_the_papers_still_here_found_by_id(picked_then_replaced, tmp_path) -> None:
-    reader, rowids, names, listed_at = picked_then_replaced
+    reader, rowids, names, _listed_at = picked_then_replaced
     kept = reader.get_paper("2402.10000")
     assert kept is not None
-    picked = Picked((kept.rowid, *rowids), {kept.rowid: "2402.10000", **names}, listed_at)
+    picked = Picked((kept.rowid, *rowids), {kept.rowid: "2402.10000", **names})
     out = tmp_path / "sel.json"
     assert export_picked(reader, picked, "json", out) == (1, 2)
     text = out.read_text("utf-8")

@@ -72,3 +72,18 @@ async def test_palette_commands_name_their_keys_as_bound_now(cache: Path) -> Non
         await settle(pilot)
         helps = {c.title: c.help for c in reading_commands(app.screen)}
         assert helps["Open in browser"].endswith(" · o")
+
+
+async def test_the_selection_commands_end_with_their_keys_as_bound_now(cache: Path) -> None:
+    """ "Clear the selection" and "Select all shown" (the list's keys, not the
+    screen's) showed no key, so a remapped `X` was never named (regression hunt
+    `regselect` #3)."""
+    config = Path(os.environ["TUI_DIGEST_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[keys]\n"list.clear_selection" = "ctrl+x"\n', encoding="utf-8")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        helps = {c.title: c.help for c in action_commands(app.main)}
+        assert helps["Clear the selection"].endswith(" · ctrl+x")
+        assert helps["Select all shown"].endswith(" · A")

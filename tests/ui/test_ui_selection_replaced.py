@@ -79,7 +79,7 @@ async def test_tags_of_a_replaced_selection_go_to_no_other_paper(tmp_path: Path)
         await pilot.press("number_sign")
         await settle(pilot)
         assert not isinstance(app.screen, TagsDialog), "no dialog on the new papers' tags"
-        removed = "2 papers were removed from the cache by another process"
+        removed = "2 papers were no longer in the cache (removed meanwhile)"
         assert any(removed in n for n in notes(app))
 
 
@@ -102,7 +102,7 @@ async def test_an_export_dialog_left_open_over_a_replacement_exports_no_other_pa
         said = notes(app)
     assert not out.exists()
     assert not [n for n in said if n.startswith("Exported")]
-    assert "Nothing exported: the 2 papers were removed from the cache by another process." in said
+    assert "Nothing exported: the 2 papers were no longer in the cache (removed meanwhile)." in said
 
 
 async def test_select_all_after_a_removal_seen_stars_every_paper(tmp_path: Path) -> None:

@@ -183,3 +183,41 @@ async def test_quitting_during_a_translation_saves_the_answers_received(tmp_path
         assert not first.title_zh  # its request was cut off
         assert second.title_zh == chinese_for(batch[1])["title_zh"]  # received: saved
         assert store._conn().execute("SELECT count(*) FROM claims").fetchone()[0] == 0
+
+
+async def test_t_on_a_selection_whose_numbers_went_to_other_papers_translates_none(
+    tmp_path: Path,
+) -> None:
+    """`t` took the selection's row numbers: after another process's `digests rm`
+    + `import` it translated the new papers at those numbers, never selected
+    (regression hunt `regselect` #4). It finds each paper by the id shown."""
+    cache = tmp_path / "en.db"
+    with Store.open(cache) as store:
+        store.import_digest(
+            Digest(name="keep-2024-02-05", date="2024-02-05", papers=[english_only(0)])
+        )
+        picked = [english_only(i) for i in (1, 2)]
+        store.import_digest(Digest(name="gone-2024-02-06", date="2024-02-06", papers=picked))
+    with FakeLLM() as llm:
+        llm.handler = translator()
+        write_config(f'[translate]\nenabled = true\nbase_url = "{llm.base_url}"\nmodel = "fake"\n')
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.main.show_digest("gone-2024-02-06")
+            await settle(pilot)
+            await pilot.press("g", "space", "space")
+            await settle(pilot)
+            selected = sorted(app.main.paper_list.selected)
+            assert len(selected) == 2
+            with Store.open(cache) as other:
+                other.remove_digests(other.digest_pks(["gone-2024-02-06"]))
+                new = [english_only(i) for i in (7, 8)]
+                other.import_digest(Digest(name="new-2024-02-07", date="2024-02-07", papers=new))
+                assert {r.id for r in other.list_rows(selected)} == {p.id for p in new}
+            await pilot.press("t")
+            await settle(pilot)
+            assert llm.requests == []
+            assert any("2 papers no longer in the cache" in n for n in notes(app)), notes(app)
+    with Store.open(cache) as store:
+        assert all(not r.title_zh for r in store.list_rows(selected))

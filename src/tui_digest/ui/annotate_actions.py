@@ -86,7 +86,7 @@ class AnnotateActions:
         papers = "1 paper was" if removed == 1 else f"{removed:,} papers were"
         rest = "the others' tags are shown" if some_left else "nothing to tag"
         self.notify(  # type: ignore[attr-defined]
-            f"{papers} removed from the cache by another process: {rest}.",
+            f"{papers} no longer in the cache (removed meanwhile): {rest}.",
             markup=False,
             severity="warning",
         )

@@ -44,6 +44,9 @@ def action_commands(screen: Widget) -> Iterator[SystemCommand]:
     for action, title, help_text in keys.PALETTE_EXTRA:
         method = _action(screen, action)
         if method is not None:
+            key = keys.PALETTE_EXTRA_KEYS.get(action)
+            if key is not None:  # (a list key: "Clear the selection … · X")
+                help_text = f"{help_text} · {hint_key(screen.app, key)}"
             yield SystemCommand(title, help_text, method)
 
 

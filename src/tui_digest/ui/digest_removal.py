@@ -39,6 +39,8 @@ class Removing(Notifies, Protocol):
 
     def cache_changed(self, change: object = None) -> None: ...
 
+    def unselect_removed(self, rowids: set[int]) -> int: ...
+
     def set_activity(self, text: str, *, slot: str = "fetch") -> None: ...
 
 
@@ -86,18 +88,24 @@ def _remove(screen: Removing, store: Store, name: str, pks: list[int]) -> None:
 
     say(f"removing {name}…")  # (the papers' count comes once they are found)
     try:
+        listed = store.list_ids("", digest=name)  # its papers' row numbers
         done = store.remove_digests(pks, progress=progress)
+        gone = set(listed) - store.present(listed)  # (those starred, tagged, noted stay)
     finally:
         say("")
-    screen.app.call_from_thread(_removed, screen, name, done)
+    screen.app.call_from_thread(_removed, screen, name, done, gone)
 
 
-def _removed(screen: Removing, name: str, done: Removal) -> None:
+def _removed(screen: Removing, name: str, done: Removal, gone: set[int]) -> None:
+    """Show the cache as it is now; the papers removed leave the selection at
+    once (it was left as it was until the cache poll cleared it, and a bulk
+    `s` meanwhile said most of it was "removed meanwhile": bug hunt
+    `regselect` #2)."""
     if screen.digest == name:
         screen.digest = None  # the digest shown is gone: show every paper
+    unselected = screen.unselect_removed(gone)
     screen.cache_changed()
-    screen.notify(
-        f"Removed {name} and {counted(done.papers_deleted, 'paper')}.",
-        title="Digest removed",
-        markup=False,
-    )
+    text = f"Removed {name} and {counted(done.papers_deleted, 'paper')}."
+    if unselected:
+        text += f" {counted(unselected, 'selected paper')} left the selection."
+    screen.notify(text, title="Digest removed", markup=False)

@@ -98,11 +98,11 @@ class ExportActions:
         gone = message.removed
         if gone and not message.count:
             papers = "paper was" if gone == 1 else f"{gone:,} papers were"
-            text = f"Nothing exported: the {papers} removed from the cache by another process."
+            text = f"Nothing exported: the {papers} no longer in the cache (removed meanwhile)."
             self.notify(text, markup=False, severity="warning")  # type: ignore[attr-defined]
             return
         text = f"Exported {counted(message.count, 'paper')} to {message.path}"
         if gone:
             were = "was" if gone == 1 else "were"
-            text += f"; {gone:,} of the papers {were} removed by another process (not exported)"
+            text += f"; {gone:,} of the papers {were} no longer in the cache (not exported)"
         self.notify(text, markup=False, severity="warning" if gone else "information")  # type: ignore[attr-defined]

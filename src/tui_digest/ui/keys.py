@@ -254,6 +254,12 @@ SECTIONS: tuple[tuple[str, list[Binding]], ...] = (
 
 # Main-screen actions the command palette offers, besides MAIN's own bindings
 # (the pane switch is only useful as a key). (action, title, help)
+# Commands of the paper list's keys end with their key as bound now (README:
+# "each command's line ends with its key"): action -> binding id.
+PALETTE_EXTRA_KEYS: dict[str, str] = {
+    "select_all": "list.select_all",
+    "clear_selection": "list.clear_selection",
+}
 PALETTE_EXTRA: tuple[tuple[str, str, str], ...] = (
     ("select_all", "Select all shown", "Select every paper shown"),
     ("clear_selection", "Clear the selection", "Unselect every selected paper, shown or not"),

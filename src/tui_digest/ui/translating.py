@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from tui_digest.core.sanitize import clean_line
+from tui_digest.core.wording import counted
 from tui_digest.ui.readonly import refuse_readonly
 from tui_digest.ui.signals import signals_of
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from tui_digest.core.store import Store
+    from tui_digest.core.store.picked import Picked
     from tui_digest.translate.config import TranslateConfig
     from tui_digest.translate.runner import PaperOutcome, TranslateReport
 
@@ -72,8 +74,11 @@ class Translator:
         self._stop.set()
         return self.running
 
-    def start(self, rowids: Sequence[int]) -> bool:
-        """Translate `rowids` (the `t` key); says why when it cannot."""
+    def start(self, rowids: Sequence[int], picked: Picked | None = None) -> bool:
+        """Translate `rowids` (the `t` key); says why when it cannot. `picked`:
+        the ids the reader showed for them, each paper found again by its id
+        when the translation starts (by row number, papers another process's
+        `digests rm` + `import` gave those numbers were translated)."""
         host = self.host
         store = self._store()
         if self._stop.is_set():
@@ -88,7 +93,7 @@ class Translator:
             return False
         self.running = True
         host.run_worker(
-            self._run(store, list(rowids), automatic=False),
+            self._run(store, list(rowids), automatic=False, picked=picked),
             group="translate",
             description="translate",
             exit_on_error=False,
@@ -141,6 +146,7 @@ class Translator:
         *,
         automatic: bool,
         cfg: TranslateConfig | None = None,
+        picked: Picked | None = None,
     ) -> None:
         from tui_digest.config.errors import ConfigError
         from tui_digest.translate.config import NotConfigured, load_translate_config
@@ -155,6 +161,14 @@ class Translator:
                     return
                 except ConfigError as error:
                     self._notify(str(error), "error")
+                    return
+            if picked is not None:
+                found = await asyncio.to_thread(store.picked, picked)
+                rowids = found.present
+                if found.removed:
+                    gone = counted(found.removed, "paper")
+                    self._notify(f"{gone} no longer in the cache (removed meanwhile).", "warning")
+                if not rowids:
                     return
             self._show("译 translating…", slot=SLOT)
             try:

@@ -57,22 +57,18 @@ class UserMethods(Connections):
         value: bool | None = None,
         *,
         ids: Mapping[int, str] | None = None,
-        listed_at: int | None = None,
         by_hand: bool = False,
         undoable: bool = False,
     ) -> marking.Marked:
         """The reader's `s`, `m`, `M`: set the flag to `value` (None: the toggle) on
         the papers as they are when written; `ids`, the arXiv ids the reader
         showed for them, finds a paper removed meanwhile by its id and keeps its
-        mark waiting for it (see `marking`); rows of no id shown are trusted only
-        when no paper was removed since `listed_at` (`picked`). `undoable`: the change's undo entry
+        mark waiting for it (see `marking`). `undoable`: the change's undo entry
         is written in the same transaction (see `push_undo`)."""
         from tui_digest.core.store import marking  # (it loads `user_log`: not at start)
 
         with self._write(patient=True) as conn:
-            done = marking.mark(
-                conn, flag, rowids, value, ids, by_hand=by_hand, listed_at=listed_at
-            )
+            done = marking.mark(conn, flag, rowids, value, ids, by_hand=by_hand)
             if undoable:
                 undo_log.push(
                     conn, flag, done.value, done.changed, len(rowids), awaited=done.awaited
@@ -128,6 +124,23 @@ class UserMethods(Connections):
         conn.execute("BEGIN")  # (one snapshot: the rows, the removal count, the ids)
         try:
             return resolve(conn, picked)
+        finally:
+            conn.execute("COMMIT")
+
+    def present(self, rowids: Sequence[int]) -> set[int]:
+        """Of `rowids`, the row numbers holding a paper now."""
+        return set(user_state.present(self._conn(), rowids))
+
+    def names_at(self, rowids: Sequence[int], listed_at: int | None) -> dict[int, str] | None:
+        """The arXiv ids of a listing's rows `rowids` read at removal count
+        `listed_at`, in one snapshot (`picked.names_at`: None when papers were
+        removed since)."""
+        from tui_digest.core.store.picked import names_at
+
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            return names_at(conn, rowids, listed_at)
         finally:
             conn.execute("COMMIT")
 

@@ -39,7 +39,6 @@ def mark(
     ids: Mapping[int, str] | None = None,
     *,
     by_hand: bool = False,
-    listed_at: int | None = None,
 ) -> Marked:
     """Set `column` to `value` on the papers `rowids` (None: the toggle, as
     `toggle_flag`) as they are now, inside the caller's write transaction.
@@ -48,14 +47,13 @@ def mark(
     longer holding that paper (removed meanwhile, the number perhaps given to a
     newer paper) is the paper by its id: marked if it is here (again), else
     the mark waits for it (`user_log.await_flags`). Rows of no known id are
-    trusted when `ids` is None (row numbers read just now) or no paper was
-    removed since `listed_at` (`picked.resolve`); else they are counted as
-    `gone`, never taken for the papers now at those numbers. `by_hand`: a read
+    trusted when `ids` is None (row numbers read just now); else they are
+    counted as `gone`, never taken for the papers now at those numbers. `by_hand`: a read
     flag the user set (`hand_read`), on the papers as found (a number given to a
     newer paper is not that paper)."""
     if column not in user_state.FLAGS:
         raise ValueError(f"unknown flag {column!r}")
-    picked = Picked(tuple(rowids), ids or {}, listed_at)
+    picked = Picked(tuple(rowids), ids or {})
     found = resolve(conn, picked, trust_unnamed=ids is None)
     present, away, gone = found.present, found.away, found.gone
     waiting = user_log.waiting_flags(conn, column, away) if away else {}

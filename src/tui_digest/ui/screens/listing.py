@@ -109,6 +109,7 @@ class ListingScreen(CacheScreen):
         # The cache changed under the listing (a fetch or a translation): the next
         # listing recounts the total and drops the rows the list has cached.
         self._stale = False
+        self._own_removal = False  # (`unselect_removed`)
         self._rows_digest: str | None = None  # the digest the drawn rows belong to
         self._activity: dict[str, str] = {}
         self.incomplete_error = ""  # why the query typed so far does not parse yet
@@ -429,6 +430,18 @@ class ListingScreen(CacheScreen):
         if not worker.is_cancelled:
             self.post_message(msg.ListingIds(owner, request, ids, listed_at=listed_at))
 
+    def unselect_removed(self, rowids: set[int]) -> int:
+        """The reader removed papers `rowids` itself: they leave the selection
+        now, and the cache poll's notice of that removal keeps the rest
+        selected (each carries its id: `core/store/picked.py`)."""
+        self._own_removal = True
+        return self.paper_list.unselect(list(rowids))
+
+    def on_paper_list_selection_unnamed(self, message: PaperList.SelectionUnnamed) -> None:
+        from tui_digest.ui.selection_names import name_selection
+
+        name_selection(self, message)
+
     def on_listing_ids(self, message: msg.ListingIds) -> None:
         if not message.stale:
             self.paper_list.set_ids(message.ids, message.listed_at)
@@ -493,7 +506,10 @@ class ListingScreen(CacheScreen):
         if change is not None and change.marks_only:
             self.marks_changed()
             return
-        if change is not None and change.removed and self.paper_list.selected:
+        own = False  # the reader's own removal: its papers left the selection already
+        if change is not None and change.removed:
+            own, self._own_removal = self._own_removal, False
+        if change is not None and change.removed and self.paper_list.selected and not own:
             # Row numbers of removed papers go to the next ones added: kept, the
             # selection would star or mark papers the user never chose.
             self.paper_list.clear_selection()

@@ -458,7 +458,8 @@ class MainScreen(
         self.app.push_screen(SourcesScreen(self.store, results, clock=self.clock))
 
     def action_translate(self) -> None:
-        self.translator.start(self.targets())
+        rowids = self.targets()
+        self.translator.start(rowids, self.paper_list.picked(rowids))
 
     # --- closing -------------------------------------------------------------------
 

@@ -151,6 +151,14 @@ class ReadingScreen(ListingScreen):
     # --- changes -------------------------------------------------------------------
 
     def targets(self) -> list[int]:
+        """The selection, else the current paper; none while the ids of rows
+        `A` selected undrawn are being read (a moment: it says so)."""
+        if self.paper_list.naming:
+            self.notify(
+                "Reading the selected papers' ids… press the key again in a moment.",
+                markup=False,
+            )
+            return []
         selected = self.paper_list.selected_in_order()
         if selected:
             return selected
@@ -170,14 +178,7 @@ class ReadingScreen(ListingScreen):
         picked = self.paper_list.picked(rowids)
 
         def toggle(store: Store) -> FlagChange:
-            done = store.mark(
-                flag,
-                rowids,
-                ids=picked.ids,
-                listed_at=picked.listed_at,
-                by_hand=True,
-                undoable=True,
-            )
+            done = store.mark(flag, rowids, ids=picked.ids, by_hand=True, undoable=True)
             waiting, gone = len(done.waiting), done.gone
             return FlagChange(flag, done.value, tuple(done.changed), len(rowids), waiting, gone)
 

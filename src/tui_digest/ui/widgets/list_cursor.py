@@ -50,6 +50,7 @@ class CursorList(ScrollView):
 
     CursorMoved: TypeAlias = list_messages.CursorMoved
     SelectionChanged: TypeAlias = list_messages.SelectionChanged
+    SelectionUnnamed: TypeAlias = list_messages.SelectionUnnamed
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -58,15 +59,13 @@ class CursorList(ScrollView):
         self._total = 0  # rows in the listing; may exceed len(_ids) until all ids arrive
         self._cursor = 0
         self.selected: set[int] = set()
-        # The arXiv id shown for each selected row that was drawn, and, for rows
-        # selected undrawn (`A`), the cache's removal count their listing was read
-        # at (`listed_at`; None: unknown or mixed). Row numbers alone named other
-        # papers after another process's `digests rm` + `import` (bug hunt
-        # `selection` #1, #2): the store finds each paper again by these
-        # (`core/store/picked.py`).
+        # The arXiv id of each selected row: drawn, the one shown; else (`A`
+        # selects rows never drawn) read for it by the screen (`name_selected`),
+        # till then in `naming`. Row numbers alone named other papers after
+        # another process's `digests rm` + `import` (bug hunt `selection` #1,
+        # #2): the store finds each paper again by its id (`core/store/picked.py`).
         self.selected_ids: dict[int, str] = {}
-        self.selection_listed_at: int | None = None
-        self._unnamed_selected = False
+        self.naming: set[int] = set()
         self.listed_at: int | None = None  # `undo_log.removals` when `_ids` were read
         # Keys pressed before the listing's ids all came (only its first page is
         # here): done by `listing_arrived` once they have (see action_last).
@@ -108,8 +107,8 @@ class CursorList(ScrollView):
 
     def picked(self, rowids: Sequence[int]) -> Picked:
         """`rowids` (what a key acts on) with what the reader showed of them: the
-        arXiv id kept with each selected row, else its drawn row's, and the
-        removal count their listing was read at (`core/store/picked.py`). The row
+        arXiv id kept with each selected row, else its drawn row's
+        (`core/store/picked.py`). The row
         cache alone was asked: a selection made in another digest had no ids
         there, and after another process's `digests rm` + `import` its row
         numbers named new papers, which `s` starred (bug hunt `selection` #2)."""
@@ -118,9 +117,7 @@ class CursorList(ScrollView):
             name = self.selected_ids.get(rowid) or self.shown_id(rowid)
             if name is not None:
                 ids[rowid] = name
-        selection = bool(self.selected) and self.selected.issuperset(rowids)
-        listed_at = self.selection_listed_at if selection else self.listed_at
-        return Picked(tuple(rowids), ids, listed_at)
+        return Picked(tuple(rowids), ids)
 
     def move_cursor(self, index: int, *, deliberate: bool = True, chosen: bool = False) -> None:
         """Put the cursor on row `index` (a user's move unless `deliberate` is False).
@@ -182,6 +179,7 @@ class CursorList(ScrollView):
         if rowid in self.selected:
             self.selected.discard(rowid)
             self.selected_ids.pop(rowid, None)
+            self.naming.discard(rowid)
         else:
             self._select((rowid,))
         self.refresh()
@@ -231,6 +229,7 @@ class CursorList(ScrollView):
             self.selected -= shown
             for rowid in shown:
                 self.selected_ids.pop(rowid, None)
+            self.naming -= shown
         else:
             self._select(self._ids)
         self.refresh()
@@ -241,9 +240,11 @@ class CursorList(ScrollView):
         return None
 
     def _select(self, rowids: Sequence[int]) -> None:
-        """Add `rowids` with the ids shown for them (see `selected_ids`)."""
+        """Add `rowids` with the ids shown for them (see `selected_ids`); those
+        never drawn are named by the screen (`SelectionUnnamed`)."""
         if not self.selected:  # a new selection: what an emptied one knew is not it
             self.clear_selection_ids()
+        unnamed: list[int] = []
         for rowid in rowids:
             if rowid in self.selected:
                 continue
@@ -251,10 +252,44 @@ class CursorList(ScrollView):
             name = self.shown_id(rowid)
             if name is not None:
                 self.selected_ids[rowid] = name
-            elif not self._unnamed_selected:
-                self._unnamed_selected, self.selection_listed_at = True, self.listed_at
-            elif self.selection_listed_at != self.listed_at:
-                self.selection_listed_at = None  # listings of two times: trust neither
+            else:
+                unnamed.append(rowid)
+        if unnamed:
+            self.naming.update(unnamed)
+            self.post_message(self.SelectionUnnamed(unnamed, self.listed_at))
+
+    def name_selected(self, rowids: Sequence[int], names: Mapping[int, str] | None) -> int:
+        """The ids read for the selected rows `rowids` (`SelectionUnnamed`);
+        `names` None: papers were removed since their listing was read, so the
+        numbers may name papers never shown. A row not named is unselected;
+        returns how many were."""
+        dropped = 0
+        for rowid in rowids:
+            if rowid not in self.naming:
+                continue  # unselected (or selected again, drawn) meanwhile
+            self.naming.discard(rowid)
+            name = None if names is None else names.get(rowid)
+            if name is None:
+                self.selected.discard(rowid)
+                dropped += 1
+            else:
+                self.selected_ids[rowid] = name
+        if dropped:
+            self.refresh()
+            self.post_message(self.SelectionChanged(len(self.selected)))
+        return dropped
+
+    def unselect(self, rowids: Sequence[int]) -> int:
+        """Unselect `rowids` (papers removed); returns how many were selected."""
+        dropped = self.selected.intersection(rowids)
+        if dropped:
+            self.selected -= dropped
+            self.naming -= dropped
+            for rowid in dropped:
+                self.selected_ids.pop(rowid, None)
+            self.refresh()
+            self.post_message(self.SelectionChanged(len(self.selected)))
+        return len(dropped)
 
     def action_clear_selection(self) -> None:
         """`X`: unselect every paper, shown or not (`A` again unselects those shown)."""
@@ -263,7 +298,7 @@ class CursorList(ScrollView):
 
     def clear_selection_ids(self) -> None:
         self.selected_ids.clear()
-        self.selection_listed_at, self._unnamed_selected = None, False
+        self.naming.clear()
 
     def clear_selection(self) -> None:
         self.selected.clear()

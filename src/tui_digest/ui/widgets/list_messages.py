@@ -43,3 +43,14 @@ class RowsLoaded(Message, namespace="paper_list"):
         self.rows = rows
         self.epoch = epoch  # rows read before an invalidation are dropped
         super().__init__()
+
+
+class SelectionUnnamed(Message, namespace="paper_list"):
+    """Rows were selected without being drawn (`A`): the screen names them
+    (`PaperList.name_selected`) by their listing, read at removal count
+    `listed_at` (`core/store/picked.py`)."""
+
+    def __init__(self, rowids: list[int], listed_at: int | None) -> None:
+        self.rowids = rowids
+        self.listed_at = listed_at
+        super().__init__()

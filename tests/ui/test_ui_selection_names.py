@@ -1,0 +1,131 @@
+"""`A` on a listing longer than the rows drawn, then a removal elsewhere, then `s`
+(bug hunt `regselect` #1, #2): only the ~120 drawn rows carried ids, so after any
+removal (another digest's, even the reader's own) `s` starred those and said the
+rest were "no longer in the cache". Every selected row now carries its id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ui_support import make_app, make_paper, notes, settle
+
+from tui_digest.core.model import Digest
+from tui_digest.core.store import Store
+from tui_digest.ui.digest_removal import ask_to_remove
+from tui_digest.ui.news import CacheChanged
+from tui_digest.ui.screens.confirm import ConfirmScreen
+
+SIZE = (120, 40)
+OLDER, NEWER = "digest-cs.LG-2024-02-05", "digest-cs.LG-2024-02-06"
+N = 400  # the older digest: more than the list's row cache holds
+
+
+def build_cache(path: Path) -> Path:
+    """The older digest's N papers, then the newer's 8 others."""
+    with Store.open(path) as store:
+        store.import_digest(
+            Digest(OLDER, date="2024-02-05", papers=[make_paper(i) for i in range(N)])
+        )
+        newer = [make_paper(1000 + i) for i in range(8)]
+        store.import_digest(Digest(NEWER, date="2024-02-06", papers=newer))
+    return path
+
+
+def _starred(cache: Path) -> int:
+    with Store.open(cache) as store:
+        return len(store.list_ids("is:starred"))
+
+
+async def _select_all_of(app, pilot, digest: str | None) -> None:
+    app.main.show_digest(digest)
+    await settle(pilot)
+    await pilot.press("A")
+    await settle(pilot)
+    assert not app.main.paper_list.naming  # every selected row has its id
+
+
+async def test_a_then_another_process_removes_an_unrelated_digest_then_s(tmp_path: Path) -> None:
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _select_all_of(app, pilot, OLDER)
+        papers = app.main.paper_list
+        assert len(papers.selected) == N
+        assert sum(papers.cached_row(r) is not None for r in papers.selected) < N  # undrawn
+        with Store.open(cache) as other:
+            other.remove_digests(other.digest_pks([NEWER]))  # 8 papers no one selected
+        await pilot.press("s")  # before the reader's poll noticed
+        await settle(pilot)
+        said = " ".join(notes(app))
+        assert f"Starred {N} papers" in said, said
+        assert "no longer in the cache" not in said
+    assert _starred(cache) == N
+
+
+async def test_the_readers_own_removal_unselects_the_removed_papers_only(tmp_path: Path) -> None:
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _select_all_of(app, pilot, None)  # all papers: both digests
+        assert len(app.main.paper_list.selected) == N + 8
+        ask_to_remove(app.main, NEWER)
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert len(app.main.paper_list.selected) == N, notes(app)
+        assert any("8 selected papers left the selection" in n for n in notes(app))
+        # The cache poll then sees that removal: the selection stays.
+        app.main.cache_changed(CacheChanged("other process", removed=True))
+        await settle(pilot)
+        assert len(app.main.paper_list.selected) == N
+        await pilot.press("s")
+        await settle(pilot)
+        said = " ".join(notes(app))
+        assert f"Starred {N} papers" in said, said
+        assert "another process" not in said and "no longer in the cache" not in said
+    assert _starred(cache) == N
+
+
+async def test_a_after_a_removal_not_yet_seen_selects_only_the_papers_drawn(
+    tmp_path: Path,
+) -> None:
+    """Papers removed after the listing was read, before `A`: the undrawn rows'
+    numbers may name papers imported since, never shown, so those are not
+    selected (and it says so); the drawn rows keep the ids shown."""
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        papers = app.main.paper_list
+        drawn = {r for r in papers.ids if papers.cached_row(r) is not None}
+        assert 0 < len(drawn) < N
+        with Store.open(cache) as other:
+            other.remove_digests(other.digest_pks([NEWER]))
+        await pilot.press("A")
+        await settle(pilot)
+        assert papers.selected == drawn and not papers.naming
+        said = " ".join(notes(app))
+        assert f"The cache changed while selecting: {N - len(drawn)} papers not selected" in said
+
+
+async def test_a_key_pressed_while_the_ids_are_read_does_nothing_and_says_so(
+    tmp_path: Path,
+) -> None:
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _select_all_of(app, pilot, OLDER)
+        papers = app.main.paper_list
+        undrawn = next(r for r in papers.selected if papers.cached_row(r) is None)
+        papers.naming.add(undrawn)  # (as between `A` and its ids' arrival)
+        await pilot.press("s")
+        await settle(pilot)
+        assert any("Reading the selected papers' ids" in n for n in notes(app))
+        assert len(papers.selected) == N
+    assert _starred(cache) == 0
