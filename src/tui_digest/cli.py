@@ -32,6 +32,7 @@ from tui_digest.cli_output import (
     write_stdout,
     write_utf8,
 )
+from tui_digest.core.output_target import note_given_descriptors
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -455,6 +456,7 @@ def _announce_upgrades() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    note_given_descriptors()  # before any file of its own is open (`-o /dev/fd/N`)
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(options_first(parser, query_terms_last(parser, argv)))

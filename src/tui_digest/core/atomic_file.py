@@ -185,6 +185,12 @@ def _check_target(target: Path, overwrite: bool) -> Target:
             f"refusing to write {target}: it is another user's symlink in a shared "
             "folder (sticky and writable by all, as /tmp); it is not followed",
         )
+    if where.stray:
+        raise write_error(
+            errno.EBADF,
+            f"cannot write {target}: Bad file descriptor (descriptor {where.descriptor} "
+            "is not one this program was started with)",
+        )
     if where.streamed:
         return where  # written as it is, nothing replaced: no --force needed
     kind = where.refused_kind
