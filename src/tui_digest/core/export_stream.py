@@ -76,11 +76,16 @@ def _records(chunks: Chunks) -> Iterator[PaperRecord]:
 
 
 def export_file(
-    path: str | Path, chunks: Chunks, fmt: str, *, overwrite: bool = False
+    path: str | Path,
+    chunks: Chunks,
+    fmt: str,
+    *,
+    overwrite: bool = False,
+    reader_needed: bool = False,
 ) -> tuple[Path, int]:
     """Write the papers to `path` atomically (see `atomic_file.stream_atomic`);
     returns the path and how many papers were written. The folder is checked
-    before any paper is read."""
+    before any paper is read. `reader_needed`: a FIFO nobody reads is refused."""
     target = Path(path)
     written = 0
     # The footnotes wait beside the output (its disk), but not beside a device,
@@ -98,7 +103,7 @@ def export_file(
 
         written = write_export(f, chunks, fmt, spool_dir=spool_dir, rewind=rewind)
 
-    return stream_atomic(target, fill, overwrite=overwrite), written
+    return stream_atomic(target, fill, overwrite=overwrite, reader_needed=reader_needed), written
 
 
 def write_export(

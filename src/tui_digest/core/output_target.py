@@ -154,14 +154,31 @@ def planted(path: Path) -> bool:
     return bool(shared) and link.st_uid not in (os.geteuid(), folder.st_uid)
 
 
-def open_streamed(target: Target) -> int:
-    """A descriptor to write `target` (`streamed`) through; the caller closes it."""
+def open_streamed(target: Target, *, reader_needed: bool = False) -> int:
+    """A descriptor to write `target` (`streamed`) through; the caller closes it.
+
+    `reader_needed`: a FIFO nobody has open for reading is refused at once
+    (BrokenPipeError, "nobody is reading the pipe") rather than waited for: the
+    reader's export had sat in `open` for good, and neither `q` nor a signal
+    ended it. (The CLI waits for a reader, as `cat > fifo` does.)"""
     if target.descriptor is not None:
         if target.stray:
             raise OSError(errno.EBADF, os.strerror(errno.EBADF))
         return os.dup(target.descriptor)
     flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(target.given, flags)
+    fifo = target.mode is not None and stat.S_ISFIFO(target.mode)
+    if reader_needed and fifo:
+        try:
+            fd = os.open(target.given, flags | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            raise BrokenPipeError(
+                errno.EPIPE, "nobody is reading the pipe (start its reader first)"
+            ) from exc
+        os.set_blocking(fd, True)
+    else:
+        fd = os.open(target.given, flags)
     mode = os.fstat(fd).st_mode
     if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):  # replaced meanwhile: not written
         os.close(fd)
