@@ -83,7 +83,7 @@ def _json_flag(p: argparse.ArgumentParser) -> None:
         action="store_true",
         default=argparse.SUPPRESS,
         help="print a JSON array of {name, url, kind, enabled, category, last_checked, "
-        "last_status}",
+        "last_status, last_error}",
     )
 
 
