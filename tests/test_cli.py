@@ -456,3 +456,10 @@ def test_the_main_help_says_what_sources_does(db):
     # Found by a bug hunt: "list, import or export sources"; it adds and removes too.
     proc = run("--help", db=db)
     assert "list, add, remove, import or export sources" in proc.stdout.decode()
+
+
+def test_sources_help_names_every_json_key_the_readme_does(db):
+    # Regression hunt `regfiles` 6: `last_error` was missing from `sources --help`.
+    proc = run("sources", "--help", db=db, env={"COLUMNS": "200"})
+    said = " ".join(proc.stdout.decode().split())
+    assert "{name, url, kind, enabled, category, last_checked, last_status, last_error}" in said

@@ -99,3 +99,24 @@ def test_backup_to_standard_output_is_refused_not_a_file_named_dash(
     assert "backup cannot write to standard output (`-`)" in captured.err
     assert captured.out == ""
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db", "rel.db", "import", "{digest}"],
+        ["sources", "add", "rel.md", "--config", "{tmp}/c.toml"],
+        ["--config", "rel.toml", "sources", "add", "{digest}"],
+    ],
+)
+def test_other_relative_paths_in_a_deleted_folder_are_named(
+    tmp_path, gone, digest, monkeypatch, capsys, argv
+):
+    # Regression hunt `regfiles` 6: these said only "No such file or directory".
+    monkeypatch.setenv("TUI_DIGEST_DB", str(tmp_path / "g.db"))
+    argv = [a.format(digest=digest, tmp=tmp_path) for a in argv]
+    capsys.readouterr()
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    rel = next(a for a in argv if a.startswith("rel."))
+    assert f"{rel}: cannot find a relative path: the current folder no longer exists" in err

@@ -111,3 +111,76 @@ def test_two_overlapping_runs_print_each_new_paper_once(tmp_path, monkeypatch):
     assert second.getvalue() == b""
     # And remembered: a third run has nothing.
     assert since_last_run(db, config, "agents").stdout == b""
+
+
+def _killed_mid_output(db: Path, config: Path, tmp_path: Path, sig: int) -> int:
+    """`watch --since-last-run` into a small pipe read only a little, then `sig`:
+    as cron's `timeout` (SIGTERM) or an OOM kill (SIGKILL) stops a run mid-output."""
+    import fcntl
+    import os
+    import subprocess
+
+    from cli_support import _env
+
+    argv = [sys.executable, "-m", "tui_digest", "watch", "--since-last-run"]
+    argv += ["--config", str(config)]
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
+    with open(tmp_path / "err", "wb") as err:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=write_end,
+            stderr=err,
+            env=_env(db, None),
+        )
+    os.close(write_end)
+    try:
+        got = b""
+        while len(got) < 1000:  # printing has begun (the papers are claimed)
+            chunk = os.read(read_end, 1000 - len(got))
+            assert chunk, (tmp_path / "err").read_text()
+            got += chunk
+        proc.send_signal(sig)
+        with os.fdopen(read_end, "rb") as rest:  # (not blocked on a full pipe)
+            read_end = -1
+            rest.read()
+        return proc.wait(timeout=120)
+    finally:
+        if read_end >= 0:
+            os.close(read_end)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _many(tmp_path: Path) -> tuple[Path, Path]:
+    db, config = tmp_path / "c.db", tmp_path / "config.toml"
+    config.write_text('[[watches]]\nname = "agents"\nquery = "agent"\n', encoding="utf-8")
+    day(db, "day-1", "2024-03-01", [paper(n, f"Agent study {n}") for n in range(400)])
+    return db, config
+
+
+def test_a_run_stopped_by_sigterm_mid_output_loses_no_paper(tmp_path):
+    """`timeout 3 tui-digest watch --since-last-run`: the papers not yet printed
+    were marked shown for good, and never came (regression hunt `regfiles` 4)."""
+    import re
+    import signal
+
+    db, config = _many(tmp_path)
+    assert _killed_mid_output(db, config, tmp_path, signal.SIGTERM) == 143
+    assert "come again" in (tmp_path / "err").read_text()
+    again = since_last_run(db, config).stdout.decode()
+    assert len(set(re.findall(r"2403\.1\d{4}", again))) == 400
+    assert since_last_run(db, config).stdout == b""
+
+
+def test_a_run_killed_outright_mid_output_loses_no_paper(tmp_path):
+    import re
+    import signal
+
+    db, config = _many(tmp_path)
+    assert _killed_mid_output(db, config, tmp_path, signal.SIGKILL) == -signal.SIGKILL
+    again = since_last_run(db, config).stdout.decode()
+    assert len(set(re.findall(r"2403\.1\d{4}", again))) == 400
+    assert since_last_run(db, config).stdout == b""

@@ -39,9 +39,10 @@ def test_an_edit_writes_through_a_symlinked_config_and_keeps_the_targets_mode(tm
     assert real.stat().st_mode & 0o777 == 0o600
     config = load_config(real)
     assert config.sources == [PRIVATE] and config.watches == [Watch("agents", "agent")]
-    assert sorted(p.name for p in dotfiles.iterdir()) == ["tui.toml"]  # no temp file left
-    # (the edit lock's empty file beside the link, not in the dotfiles repository)
-    assert sorted(p.name for p in link.parent.iterdir()) == [".config.toml.lock", "config.toml"]
+    # No temp file left; the edit lock's empty file is beside the real file, so
+    # that every name of it takes one lock (regression hunt `regfiles` 5).
+    assert sorted(p.name for p in dotfiles.iterdir()) == [".tui.toml.lock", "tui.toml"]
+    assert sorted(p.name for p in link.parent.iterdir()) == ["config.toml"]
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -44,6 +44,33 @@ def test_two_sources_add_at_once_keep_both(tmp_path, monkeypatch):
     list it had read, without it."""
     config = tmp_path / "config.toml"
     config.write_text("# mine\n[enrich]\nafter_fetch = false\n", encoding="utf-8")
+    _race(tmp_path, monkeypatch, config, config)
+    assert config.read_text(encoding="utf-8").startswith("# mine\n")
+
+
+def test_two_sources_add_at_once_on_a_fresh_machine_keep_both(tmp_path, monkeypatch):
+    """No config folder yet: no lock was taken at all (regression hunt `regfiles` 5;
+    six `sources add` at once kept one to five sources)."""
+    config = tmp_path / "fresh" / "tui-digest" / "config.toml"
+    _race(tmp_path, monkeypatch, config, config)
+
+
+def test_two_names_of_a_linked_config_edited_at_once_keep_both(tmp_path, monkeypatch):
+    """A config linked into a dotfiles repository, edited by two names at once:
+    each name had its own lock file (regression hunt `regfiles` 5)."""
+    real = tmp_path / "dot" / "config.toml"
+    real.parent.mkdir()
+    real.write_text("# mine\n[enrich]\nafter_fetch = false\n", encoding="utf-8")
+    (tmp_path / "cfgA").mkdir()
+    one, other = tmp_path / "cfgA" / "config.toml", tmp_path / "cfgB.toml"
+    one.symlink_to(real)
+    other.symlink_to("dot/config.toml")
+    _race(tmp_path, monkeypatch, one, other, check=real)
+    assert one.is_symlink() and other.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("# mine\n")
+
+
+def _race(tmp_path, monkeypatch, config, second_config, check=None):  # type: ignore[no-untyped-def]
     first_url, second_url = _feed(tmp_path, "a"), _feed(tmp_path, "b")
     statuses: list[int] = []
     second_ended_or_waits = threading.Event()
@@ -55,7 +82,7 @@ def test_two_sources_add_at_once_keep_both(tmp_path, monkeypatch):
 
     def second_run() -> None:
         try:
-            _add(config, second_url, "second", statuses)
+            _add(second_config, second_url, "second", statuses)
         finally:
             second_ended_or_waits.set()
 
@@ -73,9 +100,8 @@ def test_two_sources_add_at_once_keep_both(tmp_path, monkeypatch):
     _add(config, first_url, "first", statuses)
     started[0].join(timeout=60)
     assert statuses == [0, 0]
-    names = [s.name for s in load_config(config).sources]
+    names = [s.name for s in load_config(check or config).sources]
     assert names.count("first") == 1 and names.count("second") == 1
-    assert config.read_text(encoding="utf-8").startswith("# mine\n")
 
 
 def test_the_lock_is_taken_again_by_the_same_thread_and_not_by_another(tmp_path):
@@ -102,12 +128,14 @@ def test_the_lock_is_taken_again_by_the_same_thread_and_not_by_another(tmp_path)
     assert [w.name for w in load_config(config).watches] == ["a", "b"]
 
 
-def test_a_failed_edit_of_a_config_in_a_missing_folder_makes_no_folder(tmp_path):
+def test_a_failed_edit_of_a_config_in_a_missing_folder_writes_no_config(tmp_path):
+    """The folder is made for the edit's lock (without it two first edits at
+    once took none), but a failed edit writes no config there."""
     from tui_digest.config.errors import ConfigError
 
     config = tmp_path / "typo" / "config.toml"
     with pytest.raises(ConfigError, match="no source named"):
         editing.remove_source(config, "nothing")
-    assert not (tmp_path / "typo").exists()
+    assert not config.exists()
     editing.save_watch(config, Watch("a", "agent"))  # (the first edit makes it)
     assert [w.name for w in load_config(config).watches] == ["a"]

@@ -218,3 +218,37 @@ def test_cli_export_to_a_missing_folder_fails_naming_it(tmp_path, capsys):
     assert main(["--db", str(db), "export", "-o", str(target)]) == 2
     err = capsys.readouterr().err
     assert "gone" in err and "does not exist" in err
+
+
+def test_the_readers_export_to_a_fifo_nobody_reads_is_refused_at_once(tmp_path):
+    """The reader's export into a FIFO with no reader sat in `open` for good: `q`,
+    ctrl+q, SIGHUP and SIGTERM did not end the reader (regression hunt `regfiles` 3)."""
+    import os
+    import threading
+
+    from tui_digest.ui.export_job import export_papers
+
+    fifo = tmp_path / "ff"
+    os.mkfifo(fifo)
+    recs, _ = big_records(1, 10)
+    outcome: list[BaseException | int] = []
+
+    def run() -> None:
+        try:
+            outcome.append(export_papers(ListStore(recs), [recs[0].rowid], "markdown", fifo))
+        except OSError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    if worker.is_alive():  # blocked in open: give it a reader so the test ends
+        with open(fifo, "rb") as f:
+            f.read()
+        worker.join()
+        pytest.fail("the export waited for a reader of the FIFO")
+    assert isinstance(outcome[0], BrokenPipeError)
+    assert (
+        str(outcome[0])
+        == f"cannot write {fifo}: nobody is reading the pipe (start its reader first)"
+    )

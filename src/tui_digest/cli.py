@@ -21,7 +21,7 @@ from tui_digest.cli_args import (
     refuse_own_files,
 )
 from tui_digest.cli_argv import options_first, query_terms_last
-from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB
+from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB, NO_CWD
 from tui_digest.cli_output import (
     OutputError,
     drop_stdout,
@@ -32,6 +32,7 @@ from tui_digest.cli_output import (
     write_stdout,
     write_utf8,
 )
+from tui_digest.core.output_target import note_given_descriptors
 from tui_digest.core.sanitize import for_terminal
 
 if TYPE_CHECKING:
@@ -455,6 +456,7 @@ def _announce_upgrades() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    note_given_descriptors()  # before any file of its own is open (`-o /dev/fd/N`)
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(options_first(parser, query_terms_last(parser, argv)))
@@ -475,9 +477,22 @@ def main(argv: list[str] | None = None) -> int:
     return _run(func, args)
 
 
+def _check_relative_paths(args: argparse.Namespace) -> None:
+    """A relative `--db` or `--config` in a folder deleted under the shell: said
+    naming it (it was a bare "No such file or directory")."""
+    for given in (getattr(args, "db", None), getattr(args, "config", None)):
+        if given is None or os.path.isabs(os.path.expanduser(str(given))):
+            continue
+        try:
+            os.getcwd()
+        except FileNotFoundError:
+            raise CommandError(f"{for_terminal(str(given))}: {NO_CWD}") from None
+
+
 def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         _check_today()
+        _check_relative_paths(args)
         status = func(args)
         write_stdout("")  # what print() left buffered fails here, not silently at exit
         return status

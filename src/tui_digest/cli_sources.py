@@ -83,7 +83,7 @@ def _json_flag(p: argparse.ArgumentParser) -> None:
         action="store_true",
         default=argparse.SUPPRESS,
         help="print a JSON array of {name, url, kind, enabled, category, last_checked, "
-        "last_status}",
+        "last_status, last_error}",
     )
 
 
@@ -293,7 +293,12 @@ def absolute_path(url: str) -> str:
         return url  # (discover says what is wrong with it)
     if not url.strip() or len(scheme) > 1 or url.startswith("~") or os.path.isabs(url):
         return url
-    return os.path.abspath(url)
+    try:
+        return os.path.abspath(url)
+    except FileNotFoundError:  # (the current folder was deleted under the shell)
+        from tui_digest.cli_import import NO_CWD
+
+        raise CommandError(f"{for_terminal(url)}: {NO_CWD}") from None
 
 
 def _sources_rm(args: argparse.Namespace) -> int:

@@ -26,6 +26,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from tui_digest.cli_args import add_config_argument
 from tui_digest.cli_output import write_json, write_note, write_stdout
@@ -105,7 +107,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
             if why:
                 unranked[watch.name] = why
         if args.since_last_run:
-            _print_new(store, args, found, unranked)
+            try:
+                _print_new(store, args, found, unranked)
+            except Terminated:
+                print(
+                    "tui-digest: stopped (SIGTERM); the papers not printed come again next run",
+                    file=sys.stderr,
+                )
+                return EXIT_TERMINATED
         else:
             _print_found(store, args, found, unranked)
     finally:
@@ -113,24 +122,66 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return status
 
 
+# How long a run's claim holds at most (a live but stuck run: output into a pipe
+# nobody reads); a killed run's claims end as soon as its process is gone.
+CLAIM_SECONDS = 3600
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM while `--since-last-run` prints: stopped as Ctrl-C stops it, so the
+    papers not confirmed printed are given back."""
+
+
 def _print_new(store, args: argparse.Namespace, found, unranked: dict[str, str]) -> None:
-    """`--since-last-run`: the papers not shown before, claimed first (marked shown in
-    one write transaction), so that of two runs at once (a slow cron run and the
+    """`--since-last-run`: the papers not shown before, claimed first for this run
+    (one write transaction), so that of two runs at once (a slow cron run and the
     next) each paper is printed by one of them only (both printed all: a bug hunt).
-    Printing that fails (`| head`, a full disk, Ctrl-C) gives the claim back, and
-    the papers come again. A watch with nothing new prints nothing, so a cron job
-    with nothing to say mails nothing (it printed `== name (0) ==` every day)."""
+    Only once everything is printed and flushed are they marked shown. Printing
+    that fails (`| head`, a full disk, Ctrl-C, SIGTERM: `timeout`, a systemd stop)
+    gives the claim back; a run killed outright (SIGKILL, a power loss) leaves a
+    claim that ends with its process: the papers come again either way (a SIGTERM
+    had marked the unprinted papers shown for good). A watch with nothing new
+    prints nothing, so a cron job with nothing to say mails nothing."""
+    import time
+    import uuid
+
     from tui_digest.core.store import user_log
 
-    when = user_log.stamp()
-    claimed = store.claim_watch_unseen(found, when)
+    run = uuid.uuid4().hex
+    now = time.time()
+    with _sigterm_raises():
+        claimed = store.claim_watch_unseen(found, run=run, now=now, until=now + CLAIM_SECONDS)
+        try:
+            shown = claimed if args.json else [(name, ids) for name, ids in claimed if ids]
+            with_new = {name for name, ids in claimed if ids}
+            _print_found(store, args, shown, {n: w for n, w in unranked.items() if n in with_new})
+            sys.stdout.flush()
+        except BaseException:
+            store.release_watch_claim(claimed, run=run)
+            raise
+        store.confirm_watch_claim(claimed, run=run, when=user_log.stamp())
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While inside, SIGTERM raises `Terminated` (main thread only: elsewhere a
+    handler cannot be set, and SIGTERM keeps its own)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(signum: int, frame: object) -> None:
+        raise Terminated
+
+    before = signal.signal(signal.SIGTERM, terminated)
     try:
-        shown = claimed if args.json else [(name, ids) for name, ids in claimed if ids]
-        with_new = {name for name, ids in claimed if ids}
-        _print_found(store, args, shown, {n: w for n, w in unranked.items() if n in with_new})
-    except BaseException:
-        store.release_watch_claim(claimed, when)
-        raise
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _print_found(store, args: argparse.Namespace, found, unranked: dict[str, str]) -> None:

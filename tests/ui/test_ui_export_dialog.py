@@ -322,3 +322,23 @@ async def test_a_relative_name_after_the_folder_was_removed_is_refused(
         said = _error_text(app)
         assert "folder" in said and "no longer exists" in said
         assert not [n for n in notes(app) if n.startswith("Exported")]
+
+
+async def test_the_dialog_offers_to_write_into_a_fifo_not_to_replace_it(
+    cache: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """A FIFO is written through, never replaced: the question said "Replace it?"
+    (regression hunt `regfiles` 3)."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "ff")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "ctrl+u", *"ff", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.yes_label == "Write"
+        assert "Replace" not in app.screen.question
+        assert "FIFO" in app.screen.question and "write the export into it?" in app.screen.question

@@ -9,18 +9,21 @@ then saves) now runs inside
     with config_locked(path, waiting=say):   # `say(path)` once if another edit holds it
         ...load the config, edit, write...
 
-The lock is `fcntl.flock` on `.NAME.lock` beside the config file as named
-(a config linked into a dotfiles repository gets no file in the repository;
-two different names of one file lock apart, as before), an empty file
+The lock is `fcntl.flock` on `.NAME.lock` beside the real config file, its
+symlinks resolved (a config linked into a dotfiles repository gets its lock
+file in the repository: two names of one file, edited at once, had each
+locked its own lock and edits were lost), an empty file
 created once and left there (removing it would let a third edit
 lock a new file while the second still holds the old one). The kernel
 releases it when the process ends, however it ends. The same thread may take
 it again inside (a command holding it calls `save_sources`, which takes it
 too); another thread or process waits.
 
+A config folder not there yet is made first (the edit makes it anyway): on a
+fresh machine six `sources add` at once took no lock and kept one source.
 No lock is taken where there is no `fcntl` (Windows), where the lock file
 cannot be made (a read-only folder: the edit then fails with its own
-message; a folder not there yet: the first edit makes it) or where the file
+message) or where the file
 system cannot lock (NFS without its lock daemon, sshfs: flock's errors as in
 `publish.folder_lock`): edits there are as before.
 """
@@ -46,14 +49,16 @@ _CANNOT_LOCK = frozenset(
     {errno.EBADF, errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EINVAL}
 )
 # A lock file that cannot be made or opened: no lock (the edit says what is wrong).
-_CANNOT_OPEN = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT})
+_CANNOT_OPEN = frozenset(
+    {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR, errno.EEXIST}
+)
 
 _held = threading.local()  # the lock files this thread holds (reentrant per thread)
 
 
 def lock_path(path: str | Path | None) -> Path:
     """The lock file of the config at `path` (None: the default config)."""
-    named = Path(os.path.abspath(config_path(path)))
+    named = Path(os.path.realpath(config_path(path)))
     return named.with_name(f".{named.name}.lock")
 
 
@@ -68,7 +73,8 @@ def config_locked(
     if lock in held or fcntl is None:
         yield
         return
-    try:  # (a folder not there yet is not made here: the edit makes it, or fails first)
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
         if exc.errno not in _CANNOT_OPEN:

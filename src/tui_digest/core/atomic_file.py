@@ -75,30 +75,44 @@ def fill_atomic(
 
 
 def stream_atomic(
-    path: str | Path, fill: Callable[[BinaryIO], object], *, overwrite: bool = False
+    path: str | Path,
+    fill: Callable[[BinaryIO], object],
+    *,
+    overwrite: bool = False,
+    reader_needed: bool = False,
 ) -> Path:
     """Like `write_atomic`, for content written piece by piece: `fill(f)` writes
     the (empty) temporary file's binary stream `f` as it goes, so a large export
     is never held whole in memory. The target is checked before `fill` runs (a
     missing folder is said at once, not after the work); an error in `fill`
-    leaves no file (a device or pipe gets what was written before it)."""
+    leaves no file (a device or pipe gets what was written before it).
+    `reader_needed`: a FIFO with no reader is refused, not waited for
+    (`output_target.open_streamed`)."""
     target = Path(path)
     where = _check_target(target, overwrite)
-    return _put(where, lambda f, _tmp: fill(f), overwrite)
+    return _put(where, lambda f, _tmp: fill(f), overwrite, reader_needed=reader_needed)
 
 
-def _put(where: Target, fill: Callable[[BinaryIO, Path], object], overwrite: bool) -> Path:
+def _put(
+    where: Target,
+    fill: Callable[[BinaryIO, Path], object],
+    overwrite: bool,
+    *,
+    reader_needed: bool = False,
+) -> Path:
     if where.streamed:
-        _write_streamed(where, fill)
+        _write_streamed(where, fill, reader_needed=reader_needed)
         return where.given
     _place(where.file(), fill, overwrite)
     return where.given
 
 
-def _write_streamed(where: Target, fill: Callable[[BinaryIO, Path], object]) -> None:
+def _write_streamed(
+    where: Target, fill: Callable[[BinaryIO, Path], object], *, reader_needed: bool = False
+) -> None:
     """Write a device, a pipe or a descriptor directly: nothing there is replaced."""
     try:
-        fd = open_streamed(where)
+        fd = open_streamed(where, reader_needed=reader_needed)
         with os.fdopen(fd, "wb") as f:
             fill(f, where.given)
     except OSError as exc:
@@ -184,6 +198,12 @@ def _check_target(target: Path, overwrite: bool) -> Target:
             errno.EACCES,
             f"refusing to write {target}: it is another user's symlink in a shared "
             "folder (sticky and writable by all, as /tmp); it is not followed",
+        )
+    if where.stray:
+        raise write_error(
+            errno.EBADF,
+            f"cannot write {target}: Bad file descriptor (descriptor {where.descriptor} "
+            "is not one this program was started with)",
         )
     if where.streamed:
         return where  # written as it is, nothing replaced: no --force needed

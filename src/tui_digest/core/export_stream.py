@@ -5,7 +5,8 @@
 the store, each is rendered and written out, and only what must span the whole
 export is kept: the citation keys (one short string a paper) and, for the
 Markdown digest, whose table comes before its footnotes, the footnotes are
-spooled to an anonymous temporary file beside the output and copied after the
+spooled to an anonymous temporary file beside the output (in the temp folder
+for a device, pipe or descriptor) and copied after the
 table. The bytes are exactly those of `export.render` for the same papers.
 """
 
@@ -20,6 +21,7 @@ from typing import BinaryIO, Protocol
 
 from tui_digest.core.atomic_file import stream_atomic
 from tui_digest.core.model import PaperRecord
+from tui_digest.core.output_target import examine
 
 __all__ = ["CHUNK", "Chunks", "Sink", "export_file", "list_chunks", "store_chunks", "write_export"]
 
@@ -74,13 +76,22 @@ def _records(chunks: Chunks) -> Iterator[PaperRecord]:
 
 
 def export_file(
-    path: str | Path, chunks: Chunks, fmt: str, *, overwrite: bool = False
+    path: str | Path,
+    chunks: Chunks,
+    fmt: str,
+    *,
+    overwrite: bool = False,
+    reader_needed: bool = False,
 ) -> tuple[Path, int]:
     """Write the papers to `path` atomically (see `atomic_file.stream_atomic`);
     returns the path and how many papers were written. The folder is checked
-    before any paper is read."""
+    before any paper is read. `reader_needed`: a FIFO nobody reads is refused."""
     target = Path(path)
     written = 0
+    # The footnotes wait beside the output (its disk), but not beside a device,
+    # a pipe or a descriptor (`/dev/fd/63`, `/dev/stdout`): no file can be made
+    # in /dev/fd, nor in /dev by most users; those spool in the temp folder.
+    spool_dir = None if examine(target).streamed else target.parent
 
     def fill(f: BinaryIO) -> None:
         nonlocal written
@@ -90,9 +101,9 @@ def export_file(
             f.seek(0)
             f.truncate()
 
-        written = write_export(f, chunks, fmt, spool_dir=target.parent, rewind=rewind)
+        written = write_export(f, chunks, fmt, spool_dir=spool_dir, rewind=rewind)
 
-    return stream_atomic(target, fill, overwrite=overwrite), written
+    return stream_atomic(target, fill, overwrite=overwrite, reader_needed=reader_needed), written
 
 
 def write_export(

@@ -4,10 +4,12 @@ A symlink is followed, never replaced itself: `-o /dev/stdout` as root had
 turned the machine's `/dev/stdout` link into a regular file (found by a bug
 hunt). What the path ends at decides how it is written (`atomic_file`):
 
-- one of this process's own descriptors (`/dev/stdout`, `/dev/stderr`,
-  `/dev/fd/N`, `/proc/self/fd/N`, or a link to one): written through the
-  descriptor, as `-` writes standard output (a `>> log` is appended to, not
-  replaced);
+- one of the descriptors this process was started with (`/dev/stdout`,
+  `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`, or a link to one): written
+  through the descriptor, as `-` writes standard output (a `>> log` is appended
+  to, not replaced). A number the process was not given is refused: by then it
+  may be one of the program's own files (`/dev/fd/4` was the cache's `-wal`
+  file, and the export destroyed the cache);
 - a character device or a FIFO (`/dev/null`, a named pipe): opened and written
   directly, nothing replaced;
 - a regular file, or nothing yet: replaced (created) atomically; through a
@@ -17,6 +19,7 @@ hunt). What the path ends at decides how it is written (`atomic_file`):
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -25,6 +28,43 @@ from pathlib import Path
 
 _MAX_LINKS = 40  # as the kernel's own limit on a chain of symlinks
 
+# The descriptors the process was started with, and what each was (device,
+# inode), noted by `note_given_descriptors` at the program's start; None: not
+# noted (then only standard input, output and error count as given).
+_given: dict[int, tuple[int, int]] | None = None
+
+
+def note_given_descriptors() -> None:
+    """Note the descriptors open now, at the program's start (before it opens
+    any file of its own): only those can be written as `/dev/fd/N`."""
+    global _given
+    try:
+        numbers = [int(n) for n in os.listdir("/proc/self/fd")]
+    except OSError:
+        try:
+            numbers = [int(n) for n in os.listdir("/dev/fd")]
+        except OSError:
+            numbers = [0, 1, 2]
+    noted: dict[int, tuple[int, int]] = {}
+    for n in numbers:
+        try:
+            st = os.fstat(n)
+        except OSError:  # (the listing's own descriptor, closed by now)
+            continue
+        noted[n] = (st.st_dev, st.st_ino)
+    _given = noted
+
+
+def given_descriptor(n: int) -> bool:
+    """Whether descriptor `n` is one the process was started with, still the same."""
+    try:
+        st = os.fstat(n)
+    except OSError:
+        return n in (0, 1, 2)  # closed: writing it says "Bad file descriptor"
+    if _given is None:
+        return n in (0, 1, 2)
+    return _given.get(n) == (st.st_dev, st.st_ino)
+
 
 @dataclass(frozen=True)
 class Target:
@@ -32,6 +72,7 @@ class Target:
     linked: bool  # `given` is a symlink (followed)
     mode: int | None  # what the path ends at (None: nothing there, or a dangling link)
     descriptor: int | None  # one of this process's descriptors the path names
+    stray: bool = False  # that descriptor is not one the process was given: refused
 
     @property
     def streamed(self) -> bool:
@@ -61,7 +102,9 @@ def examine(path: Path) -> Target:
         mode: int | None = os.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
         mode = None
-    return Target(path, linked, mode, own_descriptor(path))
+    number = own_descriptor(path)
+    stray = number is not None and not given_descriptor(number)
+    return Target(path, linked, mode, number, stray)
 
 
 def kind_of(mode: int) -> str:
@@ -111,12 +154,31 @@ def planted(path: Path) -> bool:
     return bool(shared) and link.st_uid not in (os.geteuid(), folder.st_uid)
 
 
-def open_streamed(target: Target) -> int:
-    """A descriptor to write `target` (`streamed`) through; the caller closes it."""
+def open_streamed(target: Target, *, reader_needed: bool = False) -> int:
+    """A descriptor to write `target` (`streamed`) through; the caller closes it.
+
+    `reader_needed`: a FIFO nobody has open for reading is refused at once
+    (BrokenPipeError, "nobody is reading the pipe") rather than waited for: the
+    reader's export had sat in `open` for good, and neither `q` nor a signal
+    ended it. (The CLI waits for a reader, as `cat > fifo` does.)"""
     if target.descriptor is not None:
+        if target.stray:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
         return os.dup(target.descriptor)
     flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(target.given, flags)
+    fifo = target.mode is not None and stat.S_ISFIFO(target.mode)
+    if reader_needed and fifo:
+        try:
+            fd = os.open(target.given, flags | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            raise BrokenPipeError(
+                errno.EPIPE, "nobody is reading the pipe (start its reader first)"
+            ) from exc
+        os.set_blocking(fd, True)
+    else:
+        fd = os.open(target.given, flags)
     mode = os.fstat(fd).st_mode
     if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):  # replaced meanwhile: not written
         os.close(fd)

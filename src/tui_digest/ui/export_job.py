@@ -50,7 +50,11 @@ def export_papers(
         chunks = _named(names, chunks)
     if stop is not None:
         chunks = _until(stop, chunks)
-    _path, count = export_stream.export_file(path, chunks, fmt, overwrite=overwrite)
+    # A FIFO nobody reads is refused at once: waiting in `open` could not be
+    # stopped by `q` or a signal.
+    _path, count = export_stream.export_file(
+        path, chunks, fmt, overwrite=overwrite, reader_needed=True
+    )
     return count
 
 

@@ -241,20 +241,55 @@ class UserMethods(Connections):
         return watch_lists.unread_counts(self._conn(), index)
 
     def claim_watch_unseen(
-        self, found: Sequence[tuple[str, Sequence[int]]], when: str
+        self,
+        found: Sequence[tuple[str, Sequence[int]]],
+        *,
+        run: str,
+        now: float,
+        until: float,
     ) -> list[tuple[str, list[int]]]:
         """Each (watch, rowids) of `found` with only the papers not shown yet for
-        that watch, marked shown at `when` in one write transaction: two
-        `watch --since-last-run` at once print each paper once in all."""
-        from tui_digest.core.store import watch_seen
+        that watch and not claimed by another live run, claimed for `run` until
+        `until` (Unix time) in one write transaction: two `watch --since-last-run`
+        at once print each paper once in all. A claim is not "shown" yet: that
+        is `confirm_watch_claim`, once the papers are printed; a run killed
+        before (SIGKILL, a power loss) leaves claims that end with its process
+        (or at `until`), and the papers come again."""
+        from tui_digest.core.store import claims, watch_seen
 
         with self._write() as conn:
-            return [(name, watch_seen.claim(conn, name, ids, when)) for name, ids in found]
+            return [
+                (
+                    name,
+                    claims.take(
+                        conn,
+                        watch_seen.claim_job(name),
+                        watch_seen.unseen(conn, name, ids),
+                        run=run,
+                        now=now,
+                        until=until,
+                    ).got,
+                )
+                for name, ids in found
+            ]
 
-    def release_watch_claim(self, claimed: Sequence[tuple[str, Sequence[int]]], when: str) -> None:
-        """Undo `claim_watch_unseen(…, when)`: the papers could not be printed."""
-        from tui_digest.core.store import watch_seen
+    def confirm_watch_claim(
+        self, claimed: Sequence[tuple[str, Sequence[int]]], *, run: str, when: str
+    ) -> None:
+        """The papers `run` claimed were printed: marked shown at `when`, for good."""
+        from tui_digest.core.store import claims, watch_seen
 
         with self._write() as conn:
             for name, ids in claimed:
-                watch_seen.release(conn, name, ids, when)
+                watch_seen.mark_seen(conn, name, ids, when)
+                claims.release(conn, watch_seen.claim_job(name), run, None)
+
+    def release_watch_claim(
+        self, claimed: Sequence[tuple[str, Sequence[int]]], *, run: str
+    ) -> None:
+        """Drop `run`'s claims: the papers could not be printed, and come again."""
+        from tui_digest.core.store import claims, watch_seen
+
+        with self._write() as conn:
+            for name, _ids in claimed:
+                claims.release(conn, watch_seen.claim_job(name), run, None)

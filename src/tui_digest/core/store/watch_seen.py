@@ -58,25 +58,10 @@ def mark_seen(conn: sqlite3.Connection, watch: str, rowids: Sequence[int], when:
         )
 
 
-def claim(conn: sqlite3.Connection, watch: str, rowids: Sequence[int], when: str) -> list[int]:
-    """The papers of `rowids` not yet shown for `watch`, marked shown at `when` in
-    the same step (call inside a write transaction): of two runs at once, each
-    paper goes to the one that claims it first."""
-    new = unseen(conn, watch, rowids)
-    mark_seen(conn, watch, new, when)
-    return new
-
-
-def release(conn: sqlite3.Connection, watch: str, rowids: Sequence[int], when: str) -> None:
-    """Forget what `claim` marked at `when` (it could not be printed after all)."""
-    if not _exists(conn):
-        return
-    for chunk, marks in in_chunks(rowids):
-        conn.execute(
-            "DELETE FROM watch_seen WHERE watch = ? AND shown_at = ? "
-            f"AND id IN (SELECT id FROM papers WHERE pk IN ({marks}))",
-            (watch, when, *chunk),
-        )
+def claim_job(watch: str) -> str:
+    """The job name of `watch`'s claims (`store.claims`): papers a running
+    `watch --since-last-run` is printing, marked shown only once printed."""
+    return f"watch:{watch}"
 
 
 def exported(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str]]:

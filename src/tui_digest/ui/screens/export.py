@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from tui_digest.core.export import fits_file, format_of_file
+from tui_digest.core.output_target import examine, kind_of
 from tui_digest.core.paths import own_file_named
 from tui_digest.core.wording import counted
 from tui_digest.ui import keys
@@ -262,6 +263,15 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             if replace:
                 self.dismiss(ExportRequest(fmt, path, overwrite=True))
 
-        self.app.push_screen(
-            ConfirmScreen(f"{path} already exists. Replace it?", yes_label="Replace"), answered
-        )
+        # A FIFO, a device or a descriptor is written through, never replaced.
+        where = examine(path)
+        if where.streamed:
+            what = (
+                "standard output or another open descriptor"
+                if where.descriptor is not None
+                else kind_of(where.mode or 0)
+            )
+            question, label = f"{path} is {what}: write the export into it?", "Write"
+        else:
+            question, label = f"{path} already exists. Replace it?", "Replace"
+        self.app.push_screen(ConfirmScreen(question, yes_label=label), answered)
