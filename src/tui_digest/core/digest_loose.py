@@ -10,6 +10,8 @@ placed in another field without a word (found by the `format` bug hunt).
 
 from __future__ import annotations
 
+import re
+
 from .digest_grammar import (
     _CJK_RE,
     _EN_HEADER_RE,
@@ -19,6 +21,8 @@ from .digest_grammar import (
     _unescape_field_line,
 )
 from .sanitize import clean_line, clean_text
+
+_LATIN_RE = re.compile(r"[A-Za-z]+")
 
 
 def _dedent(line: str) -> str:
@@ -58,12 +62,17 @@ class _Fields:
 
 
 def _swapped(zh: list[str], en: list[str]) -> bool:
-    """Whether the two abstract paragraphs are in each other's place, by their
-    headers (not by script: the writer puts any text where its field goes).
-    Asked of every canonical footnote, so it looks no further than a header."""
-    if zh and zh[0].startswith("arXiv:") and _EN_HEADER_RE.match(zh[0]):
-        return True
-    return bool(en) and en[0].startswith("arXiv:") and _ZH_HEADER_RE.match(en[0]) is not None
+    """Whether a footnote of the writer's shape has its two abstracts in each
+    other's place: the English slot starts with the translated `公告类型` header
+    (which the writer never puts there) and the Chinese slot holds English text.
+    Any other footnote of that shape is placed by position, whatever its
+    abstracts hold: a Chinese slot with the English `Announce Type` header is an
+    untranslated abstract or header (`export` writes it so), not a swap (found
+    by the `regformat` regression hunt). Asked of every canonical footnote, so
+    it looks no further than the English slot's header first."""
+    if not (en and en[0].startswith("arXiv:") and _ZH_HEADER_RE.match(en[0])):
+        return False
+    return _kind(zh) in ("en", "EN")
 
 
 def _read_note_loosely(f: _Fields, body: str, table_summary: str | None) -> str:
@@ -76,7 +85,7 @@ def _read_note_loosely(f: _Fields, body: str, table_summary: str | None) -> str:
     the English-summary slot after the Chinese summary. Anything not in the
     writer's order is named in the problem returned ("" when the shape is one of
     the writer's two)."""
-    paras = _paragraphs(body)
+    paras, lost = _paragraphs(body)
     link_at, before, after = _split_at_link(f, paras)
     notes: list[str] = []
     if not f.title_zh and len(before) > 1 and _CJK_RE.search(before[0]):
@@ -90,7 +99,7 @@ def _read_note_loosely(f: _Fields, body: str, table_summary: str | None) -> str:
         f.title_en = clean_line(" ".join(before))
     else:
         after = _title_after(f, after, link_at, notes)
-    _place_rest(f, after, table_summary or "", notes)
+    _place_rest(f, after, table_summary or "", notes, stripped=lost)
     if not f.link:
         notes.insert(0, "no [link](link) paragraph in footnote")
     return "; ".join(notes)
@@ -121,11 +130,11 @@ def _title_after(
     if (
         len(items) > 1
         and len(items[0]) == 1
-        and (_kind(items[0]), _kind(items[1])[:1])
-        in (
-            ("en", "z"),
-            ("en", "Z"),
-        )
+        # A Latin line, then Chinese: a summary such as "提出Transformer。" is
+        # mostly Latin letters, so any CJK character tells here, not the script.
+        and _kind(items[0]) == "en"
+        and not _CJK_RE.search(items[0][0])
+        and (_kind(items[1]) in ("zh", "ZH") or _CJK_RE.search(items[1][0][:200]) is not None)
     ):
         f.title_en = clean_line(items[0][0])
         if link_at >= 0:
@@ -137,14 +146,17 @@ def _title_after(
     return paras
 
 
-def _paragraphs(body: str) -> list[list[str]]:
-    """The footnote's paragraphs, de-indented; an empty field (a line of four
-    spaces or a tab standing alone) is an empty paragraph `[]`, unless every
-    blank line is so (an editor that keeps the indentation on blank lines): then
-    none is told from a paragraph break."""
+def _paragraphs(body: str) -> tuple[list[list[str]], bool]:
+    """The footnote's paragraphs, de-indented, and whether its empty fields are
+    lost. An empty field (a line of four spaces or a tab standing alone) is an
+    empty paragraph `[]`, unless every blank line is so (an editor that keeps
+    the indentation on blank lines): then none is told from a paragraph break.
+    Without both kinds of blank line (trailing whitespace stripped, too) an
+    empty field leaves no paragraph at all."""
     lines = body.split("\n")
     blanks = [x for x in lines[1:] if not x.strip()]
     fields = any(len(x) < 4 and "\t" not in x for x in blanks)
+    lost = not (fields and any(len(x) >= 4 or "\t" in x for x in blanks))
     paras: list[list[str]] = []
     cur: list[str] = []
     for raw in lines:
@@ -167,63 +179,122 @@ def _paragraphs(body: str) -> list[list[str]]:
         out.pop(0)
     while out and not out[-1]:
         out.pop()  # the closing line
-    return out
+    return out, lost
+
+
+def _chinese(text: str) -> bool:
+    """Whether `text` is Chinese by its script: CJK characters at least a third of
+    its letters (CJK and Latin), over the whole text. A few Chinese words in an
+    English abstract ("CMMLU (中文…)") or a formula opening a Chinese one no
+    longer decide it, as the first 200 characters did."""
+    cjk = len(_CJK_RE.findall(text))
+    return cjk > 0 and 2 * cjk >= sum(map(len, _LATIN_RE.findall(text)))
 
 
 def _kind(para: list[str]) -> str:
     """ "EN"/"ZH": an abstract with its English/translated header; "zh": Chinese
-    text; "en": other text; "": an empty field."""
+    text; "en": other text; "": an empty field. A paragraph is judged by its
+    text: Chinese text under an untranslated `Announce Type` header is "ZH"."""
     if not para:
         return ""
     first = para[0]
+    text = "\n".join(para)
     if first.startswith("arXiv:"):
-        if _EN_HEADER_RE.match(first):
-            return "EN"
+        m = _EN_HEADER_RE.match(first)
+        if m:
+            return "ZH" if _chinese(text[m.end() :]) else "EN"
         if _ZH_HEADER_RE.match(first):
             return "ZH"
-    return "zh" if _CJK_RE.search(first[:200]) else "en"
+    return "zh" if _chinese(text) else "en"
 
 
-# The writer's order after the link, and which kinds each place takes.
-_SLOTS_6 = (
-    ("summary_zh", ("zh", "en", "")),
-    ("summary_en", ("en", "")),
-    ("abstract_zh", ("zh", "ZH", "")),
-    ("abstract_en", ("en", "EN", "")),
-)
-_SLOTS_4 = (("abstract_zh", ("zh", "ZH", "")), ("abstract_en", ("en", "EN", "")))
+# The longest one-line summary: the generator's are one or two sentences (its
+# archive's English ones 200-260 characters); abstracts run to about 1,000.
+_SUMMARY_MAX = 500
 
 
-def _place_rest(f: _Fields, paras: list[list[str]], summary: str, notes: list[str]) -> None:
+def _one_liner(para: list[str]) -> bool:
+    return len(para) == 1 and len(para[0]) <= _SUMMARY_MAX
+
+
+def _english_summary(para: list[str], kind: str, english: list[str]) -> bool:
+    """Whether `para` can be the English one-line summary: empty, or one short
+    line of Latin text with no Chinese in it and not the English abstract's text
+    (an untranslated Chinese abstract). Never an abstract-sized paragraph."""
+    if not para:
+        return True
+    if kind != "en" or not _one_liner(para) or _CJK_RE.search(para[0]):
+        return False
+    body = "\n".join(english)
+    m = _EN_HEADER_RE.match(body) if body.startswith("arXiv:") else None
+    return para[0].strip() != (body[m.end() :] if m else body).strip()
+
+
+def _place_rest(
+    f: _Fields, paras: list[list[str]], summary: str, notes: list[str], *, stripped: bool
+) -> None:
     """Place the paragraphs after the link (and English title)."""
     while paras and not paras[0]:
         paras = paras[1:]
     if paras and paras[0] and summary and clean_line(paras[0][0]) == summary and len(paras[0]) > 1:
         paras = [paras[0][:1], paras[0][1:], *paras[1:]]  # a missing blank line glued them
     kinds = [_kind(p) for p in paras]
-    for slots in (_SLOTS_6, _SLOTS_4):
-        if len(paras) == len(slots) and all(
-            k in ok for k, (_, ok) in zip(kinds, slots, strict=True)
-        ):
-            if slots is _SLOTS_4 and summary and paras[0] and clean_line(paras[0][0]) == summary:
-                break  # the table's summary is never the Chinese abstract
-            for (name, _), para in zip(slots, paras, strict=True):
-                _set(f, name, para)
-            f.early = slots is _SLOTS_4
-            return
-    _place_by_content(f, paras, kinds, summary, notes)
+    if not _place_by_shape(f, paras, kinds, summary):
+        _place_by_content(f, paras, kinds, summary, notes, stripped=stripped)
+    elif not stripped and not f.abstract_zh and not _english_only(f, kinds):
+        notes.append("no Chinese abstract")
 
 
-def _set(f: _Fields, name: str, para: list[str]) -> None:
-    value = _para_field(para) if name.startswith("abstract") else _line_field(para)
-    setattr(f, name, value)
+def _english_only(f: _Fields, kinds: list[str]) -> bool:
+    return not _CJK_RE.search(f.title_zh) and not any(k in ("zh", "ZH") for k in kinds)
+
+
+def _place_by_shape(f: _Fields, paras: list[list[str]], kinds: list[str], summary: str) -> bool:
+    """Place the paragraphs by position when they have one of the writer's shapes:
+    summary, English-summary slot, Chinese and English abstract (4); the same
+    without the slot, whose four-space line an editor stripped (3); the earliest
+    digests' two abstracts (2). The script only breaks ties: the last paragraph
+    must be English (else the abstracts are swapped or one is missing), a
+    summary is a one-liner, and three paragraphs whose second is a short Latin
+    line unlike the English abstract are the slot's text without a Chinese
+    abstract. False (nothing placed) when none fits."""
+    n = len(paras)
+    if n < 2 or n > 4 or kinds[-1] not in ("en", "EN"):
+        return False
+    first = paras[0]
+    if n > 2 and not (summary and clean_line(first[0]) == summary) and not _one_liner(first):
+        return False
+    if n == 4 and not _english_summary(paras[1], kinds[1], paras[3]):
+        return False
+    if n == 2 and summary and clean_line(first[0]) == summary:
+        return False  # the table's summary is never the Chinese abstract
+    if n == 2:
+        f.early = True
+    else:
+        f.summary_zh = _line_field(first)
+    if n == 3 and paras[1] and _english_summary(paras[1], kinds[1], paras[2]):
+        f.summary_en = _line_field(paras[1])  # the slot's text, the Chinese abstract missing
+    else:
+        f.summary_en = _line_field(paras[1]) if n == 4 else ""
+        f.abstract_zh = _para_field(paras[-2])
+    f.abstract_en = _para_field(paras[-1])
+    return True
 
 
 def _place_by_content(
-    f: _Fields, paras: list[list[str]], kinds: list[str], summary: str, notes: list[str]
+    f: _Fields,
+    paras: list[list[str]],
+    kinds: list[str],
+    summary: str,
+    notes: list[str],
+    *,
+    stripped: bool,
 ) -> None:
-    """Place paragraphs not in one of the writer's shapes, by what they are."""
-    english_only = not _CJK_RE.search(f.title_zh) and not any(k in ("zh", "ZH") for k in kinds)
+    """Place paragraphs not in one of the writer's shapes, by what they are.
+    A footnote whose empty fields cannot be told (their four-space lines
+    stripped) is not said to lack an abstract: the writer's empty one is so
+    (an empty footnote still is)."""
+    english_only = _english_only(f, kinds) or (stripped and bool(paras))
     # The English abstract: the first with its header, else the last paragraph when Latin.
     e = kinds.index("EN") if "EN" in kinds else -1
     if e < 0 and kinds and kinds[-1] == "en":
@@ -282,7 +353,7 @@ def _place_front(
     if is_summary:
         f.summary_zh = _line_field(paras[0])
         i = 1
-        if i < len(paras) and kinds[i] in ("", "en"):
+        if i < len(paras) and _english_summary(paras[i], kinds[i], []):
             f.summary_en = _line_field(paras[i])
             i += 1
     elif paras and kinds[0] in ("zh", "ZH") and summary and len(paras) == 1:
