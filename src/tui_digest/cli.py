@@ -30,7 +30,6 @@ from tui_digest.cli_output import (
     write_json,
     write_note,
     write_stdout,
-    write_utf8,
 )
 from tui_digest.core.output_target import note_given_descriptors
 from tui_digest.core.sanitize import for_terminal
@@ -163,13 +162,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 
         return ranked_search(args, query)
     with _closing(_open_store(args, readonly=True)) as store:
-        total, rows = store.page(query, digest=args.digest, limit=args.limit)
         if args.json:
-            from tui_digest.core.export import to_json
+            # Read and written a chunk at a time, as `export` is: the whole list
+            # and its JSON string took 1.86 GB for 100,000 papers (bug hunt).
+            from tui_digest.cli_export import json_streamed
 
-            rowids = [r.rowid for r in rows]
-            write_utf8(to_json(store.get_papers(rowids, digest=args.digest or None)))
+            json_streamed(args, store, store.page_ids(query, digest=args.digest, limit=args.limit))
             return 0
+        total, rows = store.page(query, digest=args.digest, limit=args.limit)
     from tui_digest.cli_table import write_rows
 
     write_rows(rows, total=total)

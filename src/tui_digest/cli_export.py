@@ -57,6 +57,16 @@ def export_streamed(args: argparse.Namespace, store: Store, rowids: list[int]) -
     write_stdout_bytes(b"")  # the one flush: a full disk or a closed pipe fails here
 
 
+def json_streamed(args: argparse.Namespace, store: Store, rowids: list[int]) -> None:
+    """`search --json`: the papers as `export --format json` writes them to standard
+    output (the bytes `export.to_json` gives), a chunk at a time."""
+    from tui_digest.core import export_stream
+
+    chunks = export_stream.store_chunks(store, rowids, digest=args.digest or None)
+    export_stream.write_export(_StdoutBytes(), chunks, "json")
+    write_stdout_bytes(b"")
+
+
 class _StdoutBytes:
     """Standard output's bytes, each chunk written whole (`write_stdout_bytes`), not
     flushed: a flush per record made a 65k export's writes 2-3 times as costly."""

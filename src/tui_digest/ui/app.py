@@ -20,6 +20,7 @@ from tui_digest.ui import messages as msg
 from tui_digest.ui.follow import DEFAULT_SECONDS, CacheFollower
 from tui_digest.ui.hangup import HangupWatch, stdin_is_terminal
 from tui_digest.ui.keymap import load_keymap
+from tui_digest.ui.lock_wait import WAITING, LockWaitChanged, LockWaits
 from tui_digest.ui.screens.main import MainScreen
 from tui_digest.ui.settings import Settings, save_settings
 from tui_digest.ui.signals import ReaderSignals
@@ -41,14 +42,19 @@ FINISH_AT_QUIT = frozenset(
 )
 
 
-def _quit_note(waiting: list[Worker[object]], translating: bool, again: str) -> str:
+def _quit_note(
+    waiting: list[Worker[object]], translating: bool, again: str, *, locked: bool = False
+) -> str:
     """What quitting waits for: an export by its file (it was "Saving your
     changes" for the 20 s of a 65k-paper export; bug hunt `scale` #4), and how
-    to stop it: `again`, the quit key as bound."""
+    to stop it: `again`, the quit key as bound; `locked`: a write waits for
+    another process's (it said only "Saving your changes" for a minute)."""
     if translating:
         return "Stopping the translation: saving the answers received before quitting…"
     exports = [w.name for w in waiting if w.group == "export"]
     if not exports:
+        if locked:
+            return f"Saving your changes before quitting: {WAITING} the cache…"
         return "Saving your changes before quitting…"
     also = " and saving your changes" if len(exports) < len(waiting) else ""
     return f"Finishing {' and '.join(exports)}{also} before quitting… ({again} again: stop it)"
@@ -87,6 +93,9 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         self.signals = ReaderSignals(self)
         self._quitting = False  # a quit waits for writes: the next stops the exports
         self._main = MainScreen(db_path, settings, first_run_sample=first_run_sample, timing=timing)
+        # The reader's writes waiting for another process's (ui/lock_wait.py).
+        self.lock_waits = LockWaits(self, (timing or Timing()).clock.now)
+        self._lock_wait_said = False
         # Other processes' changes to the cache (0 s: only when `follower.poll()` is called).
         self.follower = CacheFollower(self, lambda: self._main.store, follow_seconds)
         # A terminal that closes without a SIGHUP reaching us ends the reader (ui/hangup.py).
@@ -121,6 +130,17 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         # stands (the listing just read it), then the timer follows it.
         self.follower.poll()
         self.follower.start()
+        message.store.on_wait_here = self.lock_waits.started
+        message.store.on_wait_over = self.lock_waits.over
+
+    def on_lock_wait_changed(self, _message: LockWaitChanged) -> None:
+        """A write started or stopped waiting for another process: said in the
+        status line while it waits, and once in a notification."""
+        self._main.set_activity(self.lock_waits.status(), slot="lock")
+        note = self.lock_waits.note()
+        if note and not self._lock_wait_said:
+            self.notify(note, markup=False, timeout=10)
+        self._lock_wait_said = bool(note)
 
     async def action_quit(self) -> None:
         """Quit once the writes the user asked for are done (`q`, SIGHUP, SIGTERM).
@@ -130,10 +150,16 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         The wait runs beside the message loop, so the screen keeps drawing.
         """
         waiting = self._unfinished_writes()
+        # Again while a write waits for another process: what quitting would lose.
+        lose = self.lock_waits.would_lose(FINISH_AT_QUIT) if self._quitting else ""
         if self._quitting and any(w.group == "export" for w in waiting):
             # Again while an export holds the exit: stop it (its file is not written).
             self._main.stop_exports()
-            self.notify("Stopping the export: its file is not written.", timeout=60)
+            stopped = "Stopping the export: its file is not written."
+            self.notify(f"{stopped} {lose}" if lose else stopped, markup=False, timeout=60)
+            return
+        if lose:
+            self.notify(lose, markup=False, timeout=60)
             return
         translating = self._main.translator.stop()
         if not waiting:
@@ -143,7 +169,9 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         from tui_digest.ui.key_hints import hint_key
 
         again = hint_key(self, "app.quit")
-        self.notify(_quit_note(waiting, translating, again), markup=False, timeout=60)
+        locked = bool(self.lock_waits.waiting(FINISH_AT_QUIT))
+        note = _quit_note(waiting, translating, again, locked=locked)
+        self.notify(note, markup=False, timeout=60)
         self.run_worker(self._exit_when_saved(), group="quit", exclusive=True)
 
     async def _exit_when_saved(self) -> None:

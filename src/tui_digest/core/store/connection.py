@@ -70,6 +70,11 @@ class Connections:
         # What opening had to do that the user should hear about (a corrupt
         # cache moved aside, a read-only downgrade).
         self.notices: list[str] = []
+        # This store's own `on_wait` (the reader's: a message to its window,
+        # from the writing thread), and who is told once that wait is over
+        # (the lock got, or the write given up): the reader stops saying it.
+        self.on_wait_here: Callable[[Path], object] | None = None
+        self.on_wait_over: Callable[[Path], object] | None = None
 
     @classmethod
     def open(
@@ -330,8 +335,9 @@ class Connections:
         so that the wait is said within a second, then as long as it takes.
         """
         attempts = self.patient_attempts if attempts is None else attempts
-        # (read from the class: a function there would bind to the instance)
-        tell = type(self).on_wait if attempts > 1 else None
+        # (the class's read from the class: a function there would bind to the instance)
+        tell = (self.on_wait_here or type(self).on_wait) if attempts > 1 else None
+        told = False
         short = tell is not None and conn is not None
         if short:
             assert conn is not None
@@ -347,7 +353,7 @@ class Connections:
                         raise self._as_cache_error(exc) from exc
                 if tell is not None:
                     tell(self.path)
-                    tell = None
+                    tell, told = None, True
                 if short:
                     assert conn is not None
                     conn.execute(f"PRAGMA busy_timeout = {int(self.busy_ms)}")
@@ -357,6 +363,8 @@ class Connections:
         finally:
             if short and conn is not None:  # (never waited: the short timeout goes back)
                 conn.execute(f"PRAGMA busy_timeout = {int(self.busy_ms)}")
+            if told and self.on_wait_over is not None:
+                self.on_wait_over(self.path)
 
     def _as_cache_error(self, exc: sqlite3.OperationalError) -> Exception:
         text = str(exc)

@@ -99,6 +99,12 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         `count=False`: None instead of counting when the page is full."""
         return queries.page(self._conn(), query, digest, limit, offset, count=count)
 
+    def page_ids(
+        self, query: str = "", *, digest: str | None = None, limit: int = 200
+    ) -> list[int]:
+        """The papers `page` lists first, in its order, without their rows."""
+        return queries.page_ids(self._conn(), query, digest, limit)
+
     # --- Papers ---------------------------------------------------------------
 
     def get_paper(self, key: int | str) -> PaperRecord | None:

@@ -349,37 +349,48 @@ def page(
     is not known already (the total is then None): the reader draws the page
     first and counts after (ui/screens/listing.py).
     """
-    p = plan(conn, query, digest)
+    total, ids = _page(conn, plan(conn, query, digest), limit, offset, count)
+    return total, rows_in_digest(conn, ids, digest)
+
+
+@_limits_are_query_errors
+def page_ids(conn: sqlite3.Connection, query: str, digest: str | None, limit: int) -> list[int]:
+    """The papers of `page`'s first page, in its order, without reading their rows
+    (`search --json` reads the papers a chunk at a time: `export_stream`)."""
+    return _page(conn, plan(conn, query, digest), limit, 0, False)[1]
+
+
+def _page(
+    conn: sqlite3.Connection, p: Plan, limit: int, offset: int, count: bool
+) -> tuple[int | None, list[int]]:
     if p.selective and p.keys_sql is not None and not p.prefixed:
         kept = _collected(conn, p)
         if offset == 0 and kept is False and not p.negates:
             found = queries_window.first_keys(conn, p.keys_sql, p.params, limit, COLLECT)
             if found is not None:
-                return _window_page(conn, p, digest, limit, count, *found)
+                return _window_page(conn, p, limit, count, *found)
         elif kept is False:
             kept = _collect(conn, p)
         if isinstance(kept, list):
-            ids = _pks(conn, kept[offset : offset + limit])
-            return len(kept), rows_in_digest(conn, ids, digest)
+            return len(kept), _pks(conn, kept[offset : offset + limit])
     ids = _page_ids(conn, p, limit + 1, offset)
     if offset == 0 and len(ids) <= limit:
-        total = len(ids)
+        total: int | None = len(ids)
     elif not count:
         total = None
     else:
         total = _count(conn, p, None)
-    return total, rows_in_digest(conn, ids[:limit], digest)
+    return total, ids[:limit]
 
 
 def _window_page(
     conn: sqlite3.Connection,
     p: Plan,
-    digest: str | None,
     limit: int,
     count: bool,
     keys: list[int],
     every: bool,
-) -> tuple[int | None, list[ListRow]]:
+) -> tuple[int | None, list[int]]:
     """A first page from `queries_window.first_keys`; every key found is kept."""
     total: int | None = None
     if every:
@@ -388,4 +399,4 @@ def _window_page(
             _COLLECTED.put(_COLLECTED.answers(conn), (p.keys_sql, tuple(p.params)), keys)
     elif count:
         total = _count(conn, p, None)
-    return total, rows_in_digest(conn, _pks(conn, keys[:limit]), digest)
+    return total, _pks(conn, keys[:limit])
