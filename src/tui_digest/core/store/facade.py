@@ -42,7 +42,8 @@ if TYPE_CHECKING:  # enrichment (and arxiv_meta's classes) load when first used:
     from tui_digest.core.arxiv_meta import ApiEntryLike, EnrichCandidate
     from tui_digest.core.model import Paper, PaperRecord
     from tui_digest.core.store.claims import Claimed
-    from tui_digest.core.store.picked import Picked
+    from tui_digest.core.store.picked import Found, Picked
+    from tui_digest.core.store.picked_tags import SelectionTags
 
 
 class Store(ImportMethods, UserMethods, DigestMethods):
@@ -125,6 +126,20 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         try:
             found = resolve(conn, picked)
             return self._annotate(papers.get_papers(conn, found.present)), found.removed
+        finally:
+            conn.execute("COMMIT")
+
+    def picked_tags(self, picked: Picked) -> tuple[Found, SelectionTags]:
+        """The papers `picked` that are still here (`resolve`) and the tags they
+        share and count (`picked_tags`), in one snapshot, reading no paper whole."""
+        from tui_digest.core.store.picked import resolve
+        from tui_digest.core.store.picked_tags import selection_tags
+
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            found = resolve(conn, picked)
+            return found, selection_tags(conn, [found.names[r] for r in found.present])
         finally:
             conn.execute("COMMIT")
 
