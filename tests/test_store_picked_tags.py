@@ -91,13 +91,18 @@ def test_each_tag_counts_the_papers_that_have_it(store: Store, ids: list[str]) -
     assert len(tags.counts) == len(expected)  # one spelling per tag
 
 
-def test_a_selection_read_in_chunks_counts_every_paper(tmp_path: Path) -> None:
-    """More papers than one statement's ids (`rows.CHUNK`)."""
-    ids = [f"2403.{n:05d}" for n in range(1234)]
+def test_a_big_selection_is_found_and_counted_whole(tmp_path: Path) -> None:
+    """More papers than one statement's ids (`rows.CHUNK`), and than `resolve`
+    looks up by number (`picked._SCAN_FROM`: above it, one scan of the ids' index)."""
+    ids = [f"2403.{n:05d}" for n in range(4321)]
     with Store.open(tmp_path / "big.db") as s:
         s.import_digest(Digest("b", date="2024-03-01", papers=[Paper(id=p) for p in ids]))
         s.edit_tags(ids, ["all"], [])
         s.edit_tags(ids[::2], ["half"], [])
-        found, tags = s.picked_tags(_picked(s, ids))
-        assert len(found.present) == 1234
-        assert tags.shared == ["all"] and tags.counts == {"all": 1234, "half": 617}
+        picked = _picked(s, ids)
+        s.edit_tags(ids[:1], [], ["all", "half"])
+        s.remove_digests(s.digest_pks(["b"]))  # (the tagged papers stay)
+        found, tags = s.picked_tags(picked)
+        assert (len(found.present), found.away) == (4320, [ids[0]])
+        assert sorted(found.names.values()) == ids[1:]
+        assert tags.shared == ["all"] and tags.counts == {"all": 4320, "half": 2160}
