@@ -118,7 +118,8 @@ class Store(ImportMethods, UserMethods, DigestMethods):
     def picked_papers(self, picked: Picked) -> tuple[list[PaperRecord], int]:
         """The papers `picked` that are still here, read in one snapshot, and how
         many were removed meanwhile (never replaced by the papers now at their
-        row numbers: `picked`)."""
+        row numbers: `picked`). Whole papers: `#` needs only their tags
+        (`picked_tags`, which is tested against this)."""
         from tui_digest.core.store.picked import resolve
 
         conn = self._conn()
