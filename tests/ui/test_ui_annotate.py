@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -311,3 +313,56 @@ async def test_a_note_too_long_is_refused_in_the_editor_with_its_text_kept(cache
         assert "Note saved." in notes(app)
     with Store.open(cache) as store:
         assert store.get_paper(rowid).note == long[-300:].strip()
+
+
+async def test_a_second_hash_while_the_tags_are_read_opens_no_second_dialog(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`#` on 50,000 papers showed nothing for 11 s; a user who pressed it again
+    got a second (and third) dialog stacked on the first, each a full read of
+    the papers (bug hunt `scalebulk` #1). The status line now says what is
+    read, and another `#` meanwhile says it is still reading."""
+    from tui_digest.ui import annotate_actions
+
+    reading, release = threading.Event(), threading.Event()
+    all_tags = Store.all_tags
+
+    def slow_all_tags(self: Store) -> list[tuple[str, int]]:
+        reading.set()
+        assert release.wait(10)
+        return all_tags(self)
+
+    monkeypatch.setattr(annotate_actions, "READING_SHOWN_AFTER", 0.001)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        await pilot.press("space", "j", "space")
+        with monkeypatch.context() as patch:
+            patch.setattr(Store, "all_tags", slow_all_tags)
+            await pilot.press("number_sign")
+            assert await asyncio.to_thread(reading.wait, 10)
+            await pilot.press("number_sign")
+            for _ in range(100):  # (the timer's next turn of the event loop)
+                if main.activity:
+                    break
+                await pilot.pause()
+            assert "reading the tags of 2 papers…" in main.activity
+            release.set()
+            await settle(pilot)
+        assert "Still reading the tags of 2 papers…" in notes(app)
+        dialogs = [s for s in app.screen_stack if isinstance(s, TagsDialog)]
+        assert len(dialogs) == 1 and dialogs[0].title_text == "Tags of 2 selected papers"
+        assert "reading the tags" not in main.activity
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, TagsDialog)
+        await pilot.press("number_sign")  # and `#` works again
+        await settle(pilot)
+        assert isinstance(app.screen, TagsDialog)
+        await pilot.press("escape")
+        # The count as every other message says it ("Tags of 50000 selected papers").
+        many = annotate_actions.TagTargets([f"2402.{n:05d}" for n in range(50000)], [], [])
+        main._ask_tags(many, [])
+        await settle(pilot)
+        assert app.screen.title_text == "Tags of 50,000 selected papers"

@@ -42,7 +42,8 @@ if TYPE_CHECKING:  # enrichment (and arxiv_meta's classes) load when first used:
     from tui_digest.core.arxiv_meta import ApiEntryLike, EnrichCandidate
     from tui_digest.core.model import Paper, PaperRecord
     from tui_digest.core.store.claims import Claimed
-    from tui_digest.core.store.picked import Picked
+    from tui_digest.core.store.picked import Found, Picked
+    from tui_digest.core.store.picked_tags import SelectionTags
 
 
 class Store(ImportMethods, UserMethods, DigestMethods):
@@ -123,7 +124,8 @@ class Store(ImportMethods, UserMethods, DigestMethods):
     def picked_papers(self, picked: Picked) -> tuple[list[PaperRecord], int]:
         """The papers `picked` that are still here, read in one snapshot, and how
         many were removed meanwhile (never replaced by the papers now at their
-        row numbers: `picked`)."""
+        row numbers: `picked`). Whole papers: `#` needs only their tags
+        (`picked_tags`, which is tested against this)."""
         from tui_digest.core.store.picked import resolve
 
         conn = self._conn()
@@ -131,6 +133,20 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         try:
             found = resolve(conn, picked)
             return self._annotate(papers.get_papers(conn, found.present)), found.removed
+        finally:
+            conn.execute("COMMIT")
+
+    def picked_tags(self, picked: Picked) -> tuple[Found, SelectionTags]:
+        """The papers `picked` that are still here (`resolve`) and the tags they
+        share and count (`picked_tags`), in one snapshot, reading no paper whole."""
+        from tui_digest.core.store.picked import resolve
+        from tui_digest.core.store.picked_tags import selection_tags
+
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            found = resolve(conn, picked)
+            return found, selection_tags(conn, [found.names[r] for r in found.present])
         finally:
             conn.execute("COMMIT")
 

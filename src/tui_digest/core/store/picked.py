@@ -48,7 +48,7 @@ def resolve(conn: sqlite3.Connection, picked: Picked, *, trust_unnamed: bool = F
     is trusted only with `trust_unnamed` (the caller read the row numbers in
     this transaction), else counted as `gone`."""
     unique = list(dict.fromkeys(picked.rowids))
-    here = user_state.present(conn, unique)
+    here = _present(conn, unique)
     names: dict[int, str] = {}
     away: list[str] = []
     gone = 0
@@ -85,6 +85,14 @@ def names_at(
     missing from the answer was removed."""
     if listed_at is None or listed_at != undo_log.removals(conn):
         return None
+    return _present(conn, rowids)
+
+
+def _present(conn: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, str]:
+    """Of `rowids`, the papers in the cache, with their arXiv ids. Looked up by
+    number, 50,000 rows read the papers' whole rows (~3 KB each: 0.18 s, and
+    SQLite's page cache filled, ~38 MB, for `#` on a selection that then read
+    only tags); one scan of the ids' index reads ~2 MB."""
     if len(rowids) < _SCAN_FROM:
         return user_state.present(conn, rowids)
     wanted = set(rowids)
