@@ -36,10 +36,11 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tui_digest.cli_args import CommandError, add_config_argument, guarded
 from tui_digest.cli_config import load_chosen
+from tui_digest.cli_output import OutputError, stdout_failed
 from tui_digest.cli_progress import stderr_bar
 from tui_digest.core.sanitize import clean_line, for_terminal
 from tui_digest.core.wording import counted
@@ -230,13 +231,22 @@ async def _fetch_then_enrich(
 
             def ended(result: SourceResult) -> None:
                 done.results.append(result)
-                with progress.below():
-                    _print_result(result)
+                if done.output_failed is not None:
+                    return  # (the lines are lost; the sources are not)
+                try:
+                    with progress.below():
+                        _print_result(result)
+                except (OSError, OutputError) as exc:
+                    # `fetch | head -1`, a full disk: raised here, it cancelled every
+                    # source still running, unrecorded (found by a bug hunt).
+                    done.output_failed = exc
 
             results = await fetch_all(
                 store, sources, progress=progress.update, fetcher=fetcher, done=ended
             )
         done.said = True
+        if done.output_failed is not None:
+            _output_lost(done.output_failed)
         _print_offline(results)
         digests = new_digests(results)
         if enrich is not None and digests:
@@ -249,6 +259,17 @@ async def _fetch_then_enrich(
         return results, digests
     finally:
         await fetcher.aclose()
+
+
+def _output_lost(exc: BaseException) -> NoReturn:
+    """Every source has ended and is recorded, but a line could not be written:
+    a closed pipe ends the run with 141 (`cli._run`), another write error with
+    2 and its reason, as any command's output does. Nothing more is done (what
+    enrichment would ask is asked by the next `fetch` or `tui-digest enrich`)."""
+    if isinstance(exc, (BrokenPipeError, OutputError)):
+        raise exc
+    assert isinstance(exc, OSError)
+    stdout_failed(exc)
 
 
 def say_wait(line: str) -> None:
@@ -376,6 +397,8 @@ class _Ended:
     def __init__(self) -> None:
         self.results: list[SourceResult] = []
         self.said = False
+        # Why a line could not be written (the rest are not printed; the run goes on).
+        self.output_failed: OSError | OutputError | None = None
 
 
 def _print_interrupted(done: list[SourceResult], total: int) -> None:
