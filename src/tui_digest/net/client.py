@@ -69,6 +69,9 @@ class Response:
     elapsed: float = 0.0  # seconds the chain that answered took (every hop, the body)
     attempts: int = 1  # requests made for this answer, retries included (translate counts them)
     gave_up: str = ""  # an error status after retries: "gave up after 4 attempts over 5 min 0 s"
+    # The `note` is the request's waits reaching the limit in all (each wait was
+    # under it: retries used up), not one Retry-After beyond it (a used-up quota).
+    waits_capped: bool = False
 
     @property
     def etag(self) -> str | None:
@@ -335,6 +338,7 @@ class HttpClient:
         except RetryAfterTooLong as exc:
             if isinstance(exc.error, _StatusToRetry):
                 exc.error.response.note = exc.note
+                exc.error.response.waits_capped = exc.waited > 0
                 exc.error.response.gave_up = _gave_up_note(made, self._clock() - started)
                 return exc.error.response
             raise _counted(exc.error, made) from None
