@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from tui_digest.cli_args import CommandError, add_config_argument, guarded
 from tui_digest.cli_config import load_chosen
 from tui_digest.cli_output import OutputError, stdout_failed
-from tui_digest.cli_progress import stderr_bar
+from tui_digest.cli_progress import say_wait, stderr_bar
 from tui_digest.core.sanitize import clean_line, for_terminal
 from tui_digest.core.wording import counted
 
@@ -289,13 +289,6 @@ def _output_lost(exc: BaseException) -> NoReturn:
     stdout_failed(exc)
 
 
-def say_wait(line: str) -> None:
-    """A wait between two attempts of a request, said on stderr as it begins (above
-    the progress bar): a 429 answered with `Retry-After: 300` held `fetch` for
-    minutes without a word (found by a bug hunt)."""
-    print(f"tui-digest: {clean_line(line, 500)}", file=sys.stderr, flush=True)
-
-
 def _print_enriched(report: EnrichReport) -> None:
     for problem in report.problems:
         print(f"tui-digest: {clean_line(problem, 500)}", file=sys.stderr)
@@ -334,7 +327,7 @@ async def _translate_new(store: Store, digests: list[str], cfg: TranslateConfig)
             stop = asyncio.Event()
             with TranslateProgress(total, cfg) as progress, ctrl_c_stops(stop):
                 report = await translate_papers(
-                    store, records, cfg, progress=progress.update, stop=stop
+                    store, records, cfg, progress=progress.update, stop=stop, on_wait=say_wait
                 )
         except ConfigError as exc:  # the key's variable unset, a broken glossary
             print(f"tui-digest: cannot translate: {clean_line(str(exc), 1000)}", file=sys.stderr)
