@@ -68,3 +68,24 @@ def test_a_signal_during_the_after_fetch_translation_saves_and_reports(tmp_path,
     assert "ai: new 2" in out.decode()
     # The translation's summary: what was asked and what is left.
     assert "of 2 paper(s) with m" in out.decode() + said, out.decode() + said
+
+
+def test_an_interrupted_run_counts_the_sources_the_cache_recorded(tmp_path, capsys) -> None:
+    """A source stopped between its commit and its line was not counted: SIGTERM
+    said "nothing was fetched" while its 47 papers were stored (bug hunt `regnet`).
+    The sources done are counted from the cache."""
+    from tui_digest.cli_fetch import _Ended, _last_checked, _print_interrupted, _stored_now
+    from tui_digest.core.store import Store
+
+    with Store.open(tmp_path / "c.db") as store:
+        store.set_source_state("old", last_checked="2026-12-01T06:00:00Z")
+        done = _Ended()
+        done.checked_before = _last_checked(store, ["good1", "old", "slow"])
+        store.set_source_state("good1", last_checked="2026-12-02T06:00:00Z")
+        stored = _stored_now(store, done)
+    assert stored == 1
+    _print_interrupted(done.results, 3, stored)
+    assert capsys.readouterr().err == (
+        "interrupted: 1 of 3 sources done (its papers are stored); "
+        "the other 2 were not fetched\n"
+    )
