@@ -86,6 +86,5 @@ def test_an_interrupted_run_counts_the_sources_the_cache_recorded(tmp_path, caps
     assert stored == 1
     _print_interrupted(done.results, 3, stored)
     assert capsys.readouterr().err == (
-        "interrupted: 1 of 3 sources done (its papers are stored); "
-        "the other 2 were not fetched\n"
+        "interrupted: 1 of 3 sources done (its papers are stored); the other 2 were not fetched\n"
     )
