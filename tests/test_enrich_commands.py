@@ -94,3 +94,26 @@ def test_config_defaults_and_errors(tmp_path: Path, capsys) -> None:
         assert f"{config}:3" in str(info.value)  # the key's own line
     code, _out, err = cli(capsys, "--db", str(tmp_path / "c.db"), "enrich", "--config", str(config))
     assert code == 2 and "batch_size must be an integer from 1 to 2000" in err
+
+
+def test_enrich_says_a_retry_after_wait_on_stderr(setup, capsys, monkeypatch) -> None:
+    """`enrich` against arXiv answering 429 + Retry-After: 15 was silent for 47 s
+    (only `fetch` said its waits; bug hunt `regnet`). The wait is recorded, not spent."""
+    import asyncio
+
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def no_wait(seconds: float, *args: object) -> None:
+        waits.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", no_wait)
+    db, config = setup
+    with ArxivStandIn({i: Meta(id=i) for i in IDS}) as api:
+        api.script.append(Reply(429, headers={"Retry-After": "15"}))
+        config.write_text(f'[enrich]\napi_url = "{api.url}"\n')
+        code, _out, err = cli(capsys, "--db", str(db), "enrich", "--config", str(config))
+    assert code == 0, err
+    assert "HTTP 429 Too Many Requests; waiting 15 s before attempt 2 of 4" in err, err
+    assert 15.0 in waits

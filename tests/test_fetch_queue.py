@@ -12,6 +12,9 @@ failed with the same message. Time is injected (`FakeTime`): nothing sleeps.
 from __future__ import annotations
 
 import asyncio
+import heapq
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -22,6 +25,8 @@ from tui_digest.core.store import Store
 from tui_digest.fetch.download import SourceFetcher
 from tui_digest.fetch.runner import fetch_all
 from tui_digest.net.options import HttpOptions
+
+T = TypeVar("T")
 
 CATEGORIES = [
     f"cs.{c}"
@@ -140,3 +145,64 @@ async def test_a_retry_after_within_the_limit_is_waited_for(store) -> None:
     assert not ai.ok and cl.status == "new"  # waited 200 s for its turn, more than the deadline
     assert upstream.asked == ["cs.AI", "cs.CL"]
     assert 200.0 in time.sleeps
+
+
+class VirtualTime:
+    """A clock for concurrent waits: sleeping tasks wake in the order of their
+    targets, and time moves to the earliest one only once every task is blocked
+    (FakeTime adds concurrent sleeps up, as if they ran one after another)."""
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._n = 0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        future = asyncio.get_running_loop().create_future()
+        self._n += 1
+        heapq.heappush(self._waiting, (self.now + max(0.0, seconds), self._n, future))
+        await future
+
+    async def run(self, work: Awaitable[T]) -> T:
+        task = asyncio.ensure_future(work)
+        while not task.done():
+            for _ in range(50):  # (every task runs until it waits)
+                await asyncio.sleep(0)
+            if self._waiting and not task.done():
+                target, _, future = heapq.heappop(self._waiting)
+                self.now = max(self.now, target)
+                future.set_result(None)
+        return task.result()
+
+
+async def test_the_queue_wait_counts_in_a_requests_300_s() -> None:
+    """Four arXiv feeds answering 429 + Retry-After: 60 (bug hunt `regnet`): each
+    request waited its own Retry-After, but also its turn behind the others' in
+    the shared queue, uncounted: with three feeds and 40 s the run took 442 s,
+    the last source "over 7 min 21 s". The queue wait now counts toward the
+    request's 300 s in all."""
+    time = VirtualTime()
+    upstream = Arxiv(time)  # type: ignore[arg-type]
+    four = ["cs.AI", "cs.CL", "cs.CV", "cs.LG"]
+    for category in four:
+        upstream.special[category] = httpx.Response(429, headers={"Retry-After": "60"})
+    start = time.now
+    errors = await time.run(_fetch_at_once(upstream, four, retries=3, deadline=120.0))  # type: ignore[arg-type]
+    assert len(errors) == 4
+    assert time.now - start <= 300 + 60, (time.now - start, errors)
+    assert all("300 s in all" in e for e in errors), errors
+
+
+async def test_a_long_queue_without_retry_after_is_never_refused() -> None:
+    """The queue wait counts toward the limit only for a request throttled itself:
+    120 arXiv feeds 3 s apart (6 min in the queue for the last) are all asked."""
+    time = VirtualTime()
+    upstream = Arxiv(time)  # type: ignore[arg-type]
+    many = [f"{c}{i}" for i in range(9) for c in CATEGORIES][:120]
+    assert await time.run(_fetch_at_once(upstream, many, deadline=120.0)) == []  # type: ignore[arg-type]
+    assert len(upstream.asked) == 120 and time.now - 1_000.0 >= 300

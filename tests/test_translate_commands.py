@@ -232,3 +232,30 @@ def test_ctrl_c_saves_the_answers_received_and_prints_the_summary_then_exits_130
         for paper_id in IDS[1:]:
             assert store.get_paper(paper_id).paper.title_zh.startswith("译题")
         assert store._conn().execute("SELECT count(*) FROM claims").fetchone()[0] == 0
+
+
+def test_a_retry_after_wait_is_said_on_stderr(llm, db, config, capsys, monkeypatch) -> None:
+    """`translate` against a server answering 429 + Retry-After was silent for minutes
+    (only `fetch` said its waits; bug hunt `regnet`). The wait is recorded, not spent."""
+    import asyncio
+
+    from fake_llm_server import Reply as LlmReply
+
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def no_wait(seconds: float, *args: object) -> None:
+        waits.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", no_wait)
+    answer = llm.handler
+
+    def handler(request):  # type: ignore[no-untyped-def]
+        return LlmReply.rate_limited(15) if len(llm.requests) == 1 else answer(request)
+
+    llm.handler = handler
+    assert run(["translate", "--config", str(config), "--db", str(db), "--limit", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "HTTP 429 Too Many Requests; waiting 15 s before attempt 2 of" in err, err
+    assert 15.0 in waits

@@ -323,3 +323,29 @@ async def test_a_batched_run_stopped_by_a_long_retry_after_says_why(store, llm) 
     left = "not asked: 127.0.0.1 asked us to wait 86400 s; left for the next run"
     assert [o.error for o in report.outcomes] == [left] * 7
     assert all(r.paper.extras["translate_error"] == left for r in store.get_papers(rowids))
+
+
+async def test_the_waits_of_one_request_reaching_300_s_fail_that_request_not_the_run(
+    store, llm
+) -> None:
+    """429 + `Retry-After: 110` (bug hunt `regnet`): after 220 s waited, a third wait
+    would pass 300 s in all. That request fails as retries used up do; it is no
+    used-up quota: the other papers are still sent, none "not asked: … wait 110 s"."""
+    rowids = add_papers(store, 2)
+    answer = translator()
+
+    def handler(request):  # type: ignore[no-untyped-def]
+        # (the first paper's 3 attempts are refused; the FakeLLM records before asking)
+        return Reply.rate_limited(110) if len(llm.requests) <= 3 else answer(request)
+
+    llm.handler = handler
+    sleep = NoSleep()
+    cfg = config(llm.base_url, concurrency=1, batch_size=1)
+    report = await translate_papers(store, rowids, cfg, sleep=sleep)
+    assert sleep.calls == [110.0, 110.0]
+    assert (report.done, report.failed, report.skipped) == (1, 1, 0), report.summary()
+    assert not report.aborted
+    [failed] = [o for o in report.outcomes if o.status == "failed"]
+    assert "waited exceeds the limit of 300 s in all" in failed.error
+    assert "gave up after 3 attempts" in failed.error
+    assert "not asked" not in failed.error and "the run stops" not in failed.error

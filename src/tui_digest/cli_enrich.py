@@ -59,6 +59,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
 def _enrich(args: argparse.Namespace) -> int:
     from tui_digest.cli_config import load_chosen
+    from tui_digest.cli_progress import say_wait
     from tui_digest.core.store import Store
     from tui_digest.enrich.config import enrich_from
     from tui_digest.enrich.runner import enrich_papers, plan, utc_now
@@ -83,6 +84,7 @@ def _enrich(args: argparse.Namespace) -> int:
                     cfg,
                     options=config.fetch.http_options(),
                     progress=progress.update,
+                    on_wait=say_wait,
                 )
             )
     finally:

@@ -36,11 +36,12 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tui_digest.cli_args import CommandError, add_config_argument, guarded
 from tui_digest.cli_config import load_chosen
-from tui_digest.cli_progress import stderr_bar
+from tui_digest.cli_output import OutputError, stdout_failed
+from tui_digest.cli_progress import say_wait, stderr_bar
 from tui_digest.core.sanitize import clean_line, for_terminal
 from tui_digest.core.wording import counted
 
@@ -94,22 +95,35 @@ EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM during `fetch`: stopped as Ctrl-C stops it (a KeyboardInterrupt to
-    everything below: transactions roll back, the event loop cancels its tasks)."""
+    """SIGTERM during `fetch` while Ctrl-C is ignored (a `fetch &` of a script):
+    raised where the signal lands, as a KeyboardInterrupt."""
+
+
+class _Signals:
+    """Whether SIGTERM came (the run then ends as Ctrl-C ends it, with 143)."""
+
+    terminated = False
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    signals = _Signals()
     try:
-        with _sigterm_stops():
-            return guarded(_fetch, args)
-    except Terminated:  # (before the sources started: nothing to say)
-        return EXIT_TERMINATED
+        with _sigterm_stops(signals):
+            return guarded(lambda a: _fetch(a, signals), args)
+    except KeyboardInterrupt:  # (before the sources started: nothing to say)
+        if signals.terminated:
+            return EXIT_TERMINATED
+        raise
 
 
 @contextmanager
-def _sigterm_stops() -> Iterator[None]:
-    """While inside, SIGTERM raises `Terminated` (in the main thread only: there
-    a signal handler can be set; elsewhere SIGTERM keeps its own)."""
+def _sigterm_stops(signals: _Signals) -> Iterator[None]:
+    """While inside, SIGTERM is Ctrl-C: it is sent on as SIGINT, so every phase
+    stops as Ctrl-C stops it (asyncio cancels the fetch's main task; the
+    translation saves its answers and reports), and `signals` remembers it for
+    the exit status. Raised where it landed, it was a traceback when it hit a
+    connecting task, and the translation's orderly save never ran (found by a bug
+    hunt). In the main thread only: there a signal handler can be set."""
     import signal
     import threading
 
@@ -118,7 +132,10 @@ def _sigterm_stops() -> Iterator[None]:
         return
 
     def terminated(signum: int, frame: object) -> None:
-        raise Terminated
+        signals.terminated = True
+        if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, signal.SIG_DFL, None):
+            raise Terminated  # (Ctrl-C ignored: nothing would stop the run)
+        signal.raise_signal(signal.SIGINT)
 
     before = signal.signal(signal.SIGTERM, terminated)
     try:
@@ -127,7 +144,7 @@ def _sigterm_stops() -> Iterator[None]:
         signal.signal(signal.SIGTERM, before)
 
 
-def _fetch(args: argparse.Namespace) -> int:
+def _fetch(args: argparse.Namespace, signals: _Signals) -> int:
     from tui_digest.core.store import Store
 
     config = load_chosen(args)
@@ -139,6 +156,7 @@ def _fetch(args: argparse.Namespace) -> int:
     translate = None if getattr(args, "no_translate", False) else _translate_config(config)
     store = Store.open(getattr(args, "db", None))
     done = _Ended()
+    done.checked_before = _last_checked(store, [s.name for s in sources])
     try:
         import asyncio  # here, not at the top: every CLI start would pay for it
 
@@ -147,16 +165,16 @@ def _fetch(args: argparse.Namespace) -> int:
         interrupted = False
         if translate is not None:  # (also with nothing new: earlier failures are retried)
             interrupted = asyncio.run(_translate_new(store, digests, translate))
-    except KeyboardInterrupt as exc:
+    except KeyboardInterrupt:
         # Ctrl-C exited 130 saying nothing, not even the sources committed (found
         # by a bug hunt). Said on stderr: the run is incomplete.
         if not done.said:
-            _print_interrupted(done.results, len(sources))
-        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+            _print_interrupted(done.results, len(sources), _stored_now(store, done))
+        return EXIT_TERMINATED if signals.terminated else EXIT_INTERRUPTED
     finally:
         store.close()
-    if interrupted:
-        return EXIT_INTERRUPTED  # (Ctrl-C during the translation: the fetch is committed)
+    if interrupted:  # (Ctrl-C or SIGTERM during the translation: the fetch is committed)
+        return EXIT_TERMINATED if signals.terminated else EXIT_INTERRUPTED
     # A source that came in but could not have all it should (a folder's unreadable
     # file, a missed day) is a failure to a cron job too: it says so on stderr.
     failed = any(not r.ok or r.notes for r in results)
@@ -230,13 +248,22 @@ async def _fetch_then_enrich(
 
             def ended(result: SourceResult) -> None:
                 done.results.append(result)
-                with progress.below():
-                    _print_result(result)
+                if done.output_failed is not None:
+                    return  # (the lines are lost; the sources are not)
+                try:
+                    with progress.below():
+                        _print_result(result)
+                except (OSError, OutputError) as exc:
+                    # `fetch | head -1`, a full disk: raised here, it cancelled every
+                    # source still running, unrecorded (found by a bug hunt).
+                    done.output_failed = exc
 
             results = await fetch_all(
                 store, sources, progress=progress.update, fetcher=fetcher, done=ended
             )
         done.said = True
+        if done.output_failed is not None:
+            _output_lost(done.output_failed)
         _print_offline(results)
         digests = new_digests(results)
         if enrich is not None and digests:
@@ -251,11 +278,15 @@ async def _fetch_then_enrich(
         await fetcher.aclose()
 
 
-def say_wait(line: str) -> None:
-    """A wait between two attempts of a request, said on stderr as it begins (above
-    the progress bar): a 429 answered with `Retry-After: 300` held `fetch` for
-    minutes without a word (found by a bug hunt)."""
-    print(f"tui-digest: {clean_line(line, 500)}", file=sys.stderr, flush=True)
+def _output_lost(exc: BaseException) -> NoReturn:
+    """Every source has ended and is recorded, but a line could not be written:
+    a closed pipe ends the run with 141 (`cli._run`), another write error with
+    2 and its reason, as any command's output does. Nothing more is done (what
+    enrichment would ask is asked by the next `fetch` or `tui-digest enrich`)."""
+    if isinstance(exc, (BrokenPipeError, OutputError)):
+        raise exc
+    assert isinstance(exc, OSError)
+    stdout_failed(exc)
 
 
 def _print_enriched(report: EnrichReport) -> None:
@@ -296,7 +327,7 @@ async def _translate_new(store: Store, digests: list[str], cfg: TranslateConfig)
             stop = asyncio.Event()
             with TranslateProgress(total, cfg) as progress, ctrl_c_stops(stop):
                 report = await translate_papers(
-                    store, records, cfg, progress=progress.update, stop=stop
+                    store, records, cfg, progress=progress.update, stop=stop, on_wait=say_wait
                 )
         except ConfigError as exc:  # the key's variable unset, a broken glossary
             print(f"tui-digest: cannot translate: {clean_line(str(exc), 1000)}", file=sys.stderr)
@@ -376,20 +407,45 @@ class _Ended:
     def __init__(self) -> None:
         self.results: list[SourceResult] = []
         self.said = False
+        self.checked_before: dict[str, object] = {}
+        # Why a line could not be written (the rest are not printed; the run goes on).
+        self.output_failed: OSError | OutputError | None = None
 
 
-def _print_interrupted(done: list[SourceResult], total: int) -> None:
+def _last_checked(store: Store, names: list[str]) -> dict[str, object]:
+    """Each source's `last_checked` in the cache (None: never)."""
+    return {name: (store.get_source_state(name) or {}).get("last_checked") for name in names}
+
+
+def _stored_now(store: Store, done: _Ended) -> int:
+    """How many sources the cache says this run recorded: one stopped between its
+    commit and its line was not counted ("nothing was fetched" with its papers
+    stored; found by a bug hunt). 0 when the cache cannot say."""
+    import sqlite3
+
+    from tui_digest.core.store import CacheError
+
+    try:
+        now = _last_checked(store, list(done.checked_before))
+    except (CacheError, sqlite3.Error, OSError):
+        return 0
+    return sum(1 for name, when in now.items() if when != done.checked_before[name])
+
+
+def _print_interrupted(done: list[SourceResult], total: int, stored: int = 0) -> None:
     """How many sources ended before Ctrl-C or SIGTERM (their lines were printed
-    as they ended), and what was not fetched."""
-    if not done:
+    as they ended; `stored`: how many the cache says this run recorded, which
+    can be more), and what was not fetched."""
+    count = max(len(done), stored)
+    if not count:
         print("interrupted: no source was done; nothing was fetched", file=sys.stderr)
         return
-    left = total - len(done)
+    left = total - count
     rest = "the other was not fetched" if left == 1 else f"the other {left} were not fetched"
     if not left:
         rest = "stopped before the run's summary"
-    stored = "its papers are stored" if len(done) == 1 else "their papers are stored"
-    print(f"interrupted: {len(done)} of {total} sources done ({stored}); {rest}", file=sys.stderr)
+    kept = "its papers are stored" if count == 1 else "their papers are stored"
+    print(f"interrupted: {count} of {total} sources done ({kept}); {rest}", file=sys.stderr)
 
 
 class _ProgressLine:

@@ -202,3 +202,12 @@ class ImportProgress:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
+
+
+def say_wait(line: str) -> None:
+    """A wait between two attempts of a request, said on stderr as it begins (above
+    a progress bar): a 429 answered with `Retry-After: 300` held `fetch` for
+    minutes without a word, and `enrich` and `translate` too (found by bug hunts)."""
+    from tui_digest.core.sanitize import clean_line
+
+    print(f"tui-digest: {clean_line(line, 500)}", file=sys.stderr, flush=True)

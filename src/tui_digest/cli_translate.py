@@ -96,6 +96,7 @@ def _config_path(args: argparse.Namespace) -> object:
 
 def _translate(args: argparse.Namespace) -> int:
     from tui_digest.cli_config import load_warned
+    from tui_digest.cli_progress import say_wait
     from tui_digest.core.store import Store
     from tui_digest.translate.config import load_translate_config, usable_or_raise
     from tui_digest.translate.rules import translation_candidates
@@ -123,7 +124,7 @@ def _translate(args: argparse.Namespace) -> int:
                 stop = asyncio.Event()
                 with ctrl_c_stops(stop):
                     return await translate_papers(
-                        store, records, cfg, progress=progress.update, stop=stop
+                        store, records, cfg, progress=progress.update, stop=stop, on_wait=say_wait
                     )
 
             report = asyncio.run(run())

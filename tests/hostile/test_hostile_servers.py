@@ -334,3 +334,49 @@ def test_the_cli_says_a_wait_on_stderr(capsys):
     say_wait("http://h/x: HTTP 429 [bold]Too Many[/bold]\x1b[31m; waiting 5 min 0 s")
     err = capsys.readouterr().err
     assert err == "tui-digest: http://h/x: HTTP 429 [bold]Too Many[/bold][31m; waiting 5 min 0 s\n"
+
+
+# --- bug hunt `regnet`: a password holding an `@` before its `/`, `?` or `#` -------
+
+AT_SECRETS = [
+    "http://me:p@ss/wordSECRET@127.0.0.1:8771/auth",
+    "http://me:p@ss?xSECRET@127.0.0.1:8771/auth",
+    "http://me:x@example.com/abcSECRET@127.0.0.1:8771/auth",
+    "http://me:p@ss/wo/rdSECRET@127.0.0.1:8771/@user/auth",
+]
+
+
+@pytest.mark.parametrize("url", AT_SECRETS)
+def test_a_password_holding_an_at_sign_then_a_slash_is_masked_and_refused(tmp_path, url):
+    assert display_url(url).startswith("http://me:***@127.0.0.1:8771/"), display_url(url)
+    assert strip_credentials(url).startswith("http://127.0.0.1:8771/")
+    assert "SECRET" not in mask_in_text(f"{url}: failed", url)
+    assert b"SECRET" not in write_opml([Source("at", url)])
+    path = tmp_path / "c.toml"
+    path.write_text(f'[[sources]]\nname = "x"\nurl = "{url}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="percent-encode it") as err:
+        load_config(path)
+    assert "SECRET" not in str(err.value) and "@ss" not in str(err.value)
+
+
+def test_a_password_and_an_at_sign_at_a_path_segments_start_are_kept_apart():
+    url = "https://me:pw@medium.com/@someone/a-post"
+    assert display_url(url) == "https://me:***@medium.com/@someone/a-post"
+    assert strip_credentials(url) == "https://medium.com/@someone/a-post"
+
+
+def test_an_empty_port_is_a_port_not_a_password():
+    # RFC 3986: port = *DIGIT; urlsplit and httpx read `host:` as the default port.
+    for url in (
+        "http://example.org:/people/@alice/paper.pdf",
+        "http://127.0.0.1:/local/@user/cs.LG.md",
+    ):
+        assert without_password(url) == url and display_url(url) == url
+        assert not has_credentials(url)
+
+
+def test_the_config_accepts_an_empty_port_before_an_at_sign_path(tmp_path):
+    path = tmp_path / "c.toml"
+    url = "http://127.0.0.1:/local/@user/cs.LG.md"
+    path.write_text(f'[[sources]]\nname = "x"\nurl = "{url}"\n', encoding="utf-8")
+    assert load_config(path).sources[0].url == url

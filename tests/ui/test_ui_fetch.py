@@ -408,3 +408,26 @@ async def test_a_token_in_a_source_url_is_masked_in_the_notification_and_on_s(
             listing = app.screen.text.plain
             assert "private" in listing and "***@127.0.0.1" in listing
             assert token not in listing
+
+
+async def test_a_retry_after_wait_is_said_in_a_notification(cache: Path) -> None:
+    """A source answering 429 + Retry-After: 100 left the status line at `fetching
+    0/1` for minutes, nothing saying why (bug hunt `regnet`). The wait is said (it
+    goes through the injected sleep: nothing is waited here)."""
+    sleeps = RecordedSleeps()
+    with FeedServer() as server:
+        server.route(
+            "/slow.md",
+            Reply(429, body=b"busy", headers={"Retry-After": "100"}),
+            Reply(200, body=new_digest_bytes(700, 2)),
+        )
+        write_config(source_toml("slow", server.url("/slow.md")))
+        app = make_app(cache, first_run_sample=False, sleeps=sleeps)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            assert any("1 of 1 source fetched" in n for n in notes(app)), notes(app)
+            said = [n for n in notes(app) if "waiting 1 min 40 s before attempt 2 of" in n]
+            assert said and "HTTP 429" in said[0], notes(app)
+    assert 100.0 in sleeps.waits

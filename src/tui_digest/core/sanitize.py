@@ -208,6 +208,12 @@ def userinfo_span(url: str) -> tuple[int, int] | None:
     `#` is `name:` followed by anything but a port's digits and an `@` comes
     later, the user info here runs to the last `@` of the text: the most that
     can be secret is treated as such.
+    Likewise when a `user:password@` comes before the first `/`, `?` or `#`
+    and a later `@` stands inside a path segment (not right after a `/`), the
+    password held an `@` then a `/` (`me:p@ss/word@host`): the user info runs to
+    that `@` (`_last_at_inside_a_segment`); an `@` in such a URL's path must then
+    be percent-encoded (%40). An `@` that begins a segment
+    (`https://me:pw@medium.com/@user`) stays in the path.
     (A token holding a `/` with no `:` before it cannot be told from a path
     holding an `@`, `https://medium.com/@user`, and is not caught.)
     """
@@ -222,6 +228,10 @@ def userinfo_span(url: str) -> tuple[int, int] | None:
             cut = found
     at = url.rfind("@", start, cut)
     if at >= 0:
+        if ":" in url[start:at]:  # a password: it may hold an `@` and then a `/`
+            later = _last_at_inside_a_segment(url, cut)
+            if later > 0:
+                return start, later
         return start, at
     last = url.rfind("@", cut)
     if last < 0 or not _not_host_and_port(url[start:cut]):
@@ -229,12 +239,25 @@ def userinfo_span(url: str) -> tuple[int, int] | None:
     return start, last
 
 
+def _last_at_inside_a_segment(url: str, cut: int) -> int:
+    """The last `@` of `url` after `cut` that does not begin a path segment (is not
+    right after a `/`), or -1. After a `user:password@`, such an `@` means the
+    password held an `@` and then a `/`, `?` or `#`: `http://me:p@ss/word@host`
+    went to host `ss` with the rest of the password as its path, and showed it
+    (found by a bug hunt). `https://me:pw@medium.com/@user` keeps its path."""
+    at = url.rfind("@", cut)
+    while at > cut and url[at - 1] == "/":
+        at = url.rfind("@", cut, at)
+    return at if at > cut else -1
+
+
 def _not_host_and_port(authority: str) -> bool:
     """Whether `authority` (no `@` in it) is `name:` then something no port is."""
     if authority.startswith("["):  # an IPv6 literal: its port follows the `]`
         authority = authority[authority.find("]") + 1 :] if "]" in authority else ""
     _, colon, port = authority.partition(":")
-    return bool(colon) and not (port.isascii() and port.isdigit())
+    # An empty port (`host:`) is a port: RFC 3986's `port = *DIGIT`.
+    return bool(colon) and not (port.isascii() and (port.isdigit() or not port))
 
 
 def has_unencoded_userinfo(url: str) -> bool:

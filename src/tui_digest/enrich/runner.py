@@ -156,8 +156,10 @@ async def enrich_papers(
     clock: Clock | None = None,
     now: Callable[[], dt.datetime] = utc_now,
     progress: Progress | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> EnrichReport:
-    """Ask about the candidates that need it; see the module docstring."""
+    """Ask about the candidates that need it; see the module docstring.
+    `on_wait` is told of each long wait between attempts (`HttpClient.on_wait`)."""
     report = EnrichReport(candidates=len(candidates))
     todo = plan(candidates, now())
     report.planned = len(todo)
@@ -167,6 +169,8 @@ async def enrich_papers(
     if http is None:
         extra = {"clock": clock} if clock is not None else {}
         http = HttpClient(options, sleep=sleep, **extra)  # type: ignore[arg-type]
+    if on_wait is not None:
+        http.on_wait = on_wait
     try:
         batches = [todo[i : i + cfg.batch_size] for i in range(0, len(todo), cfg.batch_size)]
         done = 0

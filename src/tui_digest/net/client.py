@@ -34,9 +34,12 @@ from tui_digest.net.headers import clean_validator, parse_retry_after
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.politeness import (
     ARXIV_KEY,
+    QUEUE_WAITED,
     HostSlots,
     HostSpacing,
     NotAsked,
+    RequestWaits,
+    WaitedTooLong,
     host_interval,
     is_rate_exceeded,
     politeness_key,
@@ -69,6 +72,9 @@ class Response:
     elapsed: float = 0.0  # seconds the chain that answered took (every hop, the body)
     attempts: int = 1  # requests made for this answer, retries included (translate counts them)
     gave_up: str = ""  # an error status after retries: "gave up after 4 attempts over 5 min 0 s"
+    # The `note` is the request's waits reaching the limit in all (each wait was
+    # under it: retries used up), not one Retry-After beyond it (a used-up quota).
+    waits_capped: bool = False
 
     @property
     def etag(self) -> str | None:
@@ -321,12 +327,21 @@ class HttpClient:
             return response
 
         def told(error: Exception, seconds: float) -> None:
+            waits.own += seconds
             if self.on_wait is not None and seconds >= WAIT_TOLD:
                 self.on_wait(_waiting(error, seconds, made, options))
 
+        # This request's waits, its turn's included (`politeness.QUEUE_WAITED`).
+        waits = RequestWaits(options.retry_after_max)
+        counting = QUEUE_WAITED.set(waits)
         try:
             return await with_retries(
-                checked, options, sleep=self._sleep, rng=self._rng, on_wait=told
+                checked,
+                options,
+                sleep=self._sleep,
+                rng=self._rng,
+                on_wait=told,
+                queued=lambda: waits.queued,
             )
         except _StatusToRetry as exc:
             # Retries used up: the caller reads the last answer.
@@ -335,6 +350,7 @@ class HttpClient:
         except RetryAfterTooLong as exc:
             if isinstance(exc.error, _StatusToRetry):
                 exc.error.response.note = exc.note
+                exc.error.response.waits_capped = exc.seconds <= exc.limit
                 exc.error.response.gave_up = _gave_up_note(made, self._clock() - started)
                 return exc.error.response
             raise _counted(exc.error, made) from None
@@ -343,6 +359,8 @@ class HttpClient:
             if exc.kind != "timeout" or made < 2:
                 raise
             raise _gave_up(exc, made, self._clock() - started) from None
+        finally:
+            QUEUE_WAITED.reset(counting)
 
     # --- one chain: every hop under one deadline -------------------------------
 
@@ -513,6 +531,10 @@ class HttpClient:
         except NotAsked as exc:
             # Never sent: said as such, not as the server's failure (kind "policy": ours).
             error = FetchError(url, self._not_asked(exc))
+            error.attempts = 0
+            raise error from None
+        except WaitedTooLong as exc:
+            error = FetchError(url, str(exc))
             error.attempts = 0
             raise error from None
         except httpx.InvalidURL as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
@@ -15,6 +16,48 @@ if TYPE_CHECKING:
     from tui_digest.net.shared_clock import SharedClock
 
 ARXIV_KEY = "arxiv.org"  # the group every arXiv host shares (`politeness_key`)
+
+
+# The seconds the request running in this task has waited for its turn behind
+# other requests' Retry-After (`HostSpacing.turn`), set per request by
+# `HttpClient`: they count toward its waits' limit in all (`retry.with_retries`).
+# Uncounted, three arXiv feeds answering 429 + Retry-After: 40 held a run 442 s,
+# each "over 7 min" where the limit is 300 s (found by a bug hunt).
+class RequestWaits:
+    """What one request has waited: for its turn (`queued`) and between its own
+    attempts (`own`), against `limit` (the Retry-After limit, in all)."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.queued = 0.0
+        self.own = 0.0
+
+    @property
+    def total(self) -> float:
+        return self.queued + self.own
+
+
+QUEUE_WAITED: contextvars.ContextVar[RequestWaits | None] = contextvars.ContextVar(
+    "queue_waited", default=None
+)
+
+
+def _queued(seconds: float) -> None:
+    waits = QUEUE_WAITED.get()
+    if waits is not None:
+        waits.queued += seconds
+
+
+class WaitedTooLong(Exception):
+    """A request not sent again: waiting for its turn would make its waits longer
+    than the limit in all."""
+
+    def __init__(self, host: str, waits: RequestWaits, more: float) -> None:
+        super().__init__(
+            f"not sent again: waiting {more:.0f} s more for {host}'s turn would make "
+            f"this request's waits {waits.total + more:.0f} s, over the limit of "
+            f"{waits.limit:.0f} s in all"
+        )
 
 
 def is_arxiv_host(host: str) -> bool:
@@ -131,15 +174,23 @@ class HostSpacing:
             yield
             return
         key = politeness_key(host)
+        queued_at = self._clock()
         async with self.slots.locks.setdefault(key, asyncio.Lock()):
+            _queued(self._clock() - queued_at)  # (behind others waiting for their turn)
             # (A throttling answer pushes the slot while its request still holds
             # this lock: `HttpClient._one`; so the next one reads it here.)
             delay = self.slots.next.get(key, 0.0) - self._clock()
             if self._wait_max is not None and delay > self._wait_max:
                 asked, seconds = self.slots.asked.get(key, (key, delay))
                 raise NotAsked(asked, seconds, delay)
+            # (Only a request throttled itself is refused so: 150 arXiv feeds 3 s
+            # apart queue longer than that without any Retry-After.)
+            waits = QUEUE_WAITED.get()
+            if waits is not None and waits.own > 0 and waits.total + delay > waits.limit:
+                raise WaitedTooLong(key, waits, delay)
             if delay > 0:
                 await self._sleep(delay)
+                _queued(delay)
             shared = self.shared if key == ARXIV_KEY else None
             if shared is not None:
                 await self._shared_turn(shared, self._interval(host))
@@ -165,6 +216,7 @@ class HostSpacing:
             if asked is not None and self._wait_max is not None and wait > self._wait_max:
                 raise NotAsked(asked[0], asked[1], wait)
             await self._sleep(wait)
+            _queued(wait)
             waited += wait
 
     def push(self, host: str, seconds: float) -> None:

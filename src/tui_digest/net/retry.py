@@ -31,6 +31,7 @@ async def with_retries(
     sleep: Sleep,
     rng: Callable[[], float] = random.random,
     on_wait: Callable[[Exception, float], None] | None = None,
+    queued: Callable[[], float] | None = None,
 ) -> T:
     """Call `attempt` until it returns; it raises `Retryable` for failures worth repeating.
 
@@ -41,6 +42,8 @@ async def with_retries(
     time held a `fetch` 15 minutes: found by a bug hunt); one of 0 (or a date
     past) waits the backoff. The wait happens here, outside any concurrency slot
     the attempt holds; `on_wait` is told of each (the failure, the seconds) first.
+    `queued`: the seconds the request has waited for its turn behind others'
+    Retry-After (`politeness.QUEUE_WAITED`), counted in the limit in all too.
     """
     tries = 0
     waited = 0.0
@@ -51,9 +54,10 @@ async def with_retries(
             if tries >= options.retries:
                 raise exc.error from None
             delay = exc.retry_after
-            if delay is not None and waited + delay > options.retry_after_max:
+            so_far = waited + (queued() if queued is not None else 0.0)
+            if delay is not None and so_far + delay > options.retry_after_max:
                 limit = options.retry_after_max
-                raise RetryAfterTooLong(exc.error, delay, limit, waited) from None
+                raise RetryAfterTooLong(exc.error, delay, limit, so_far) from None
             if delay is None or delay <= 0:
                 # (A Retry-After of 0 or a date past, standard for "now", had a
                 # broken server asked 4 times within 135 ms: found by a bug hunt.)

@@ -119,7 +119,7 @@ def mask_in_text(text: str, url: str, *, query: bool = False) -> str:
 # Said without the URL: its password would show (`display_url` masks it).
 UNENCODED_PASSWORD = (
     "the url's password holds an unencoded '/', '?' or '#', which ends a URL's host "
-    "part (RFC 3986); percent-encode it ('/' as %2F, '?' as %3F, '#' as %23)"
+    "part (RFC 3986); percent-encode it ('/' as %2F, '?' as %3F, '#' as %23, '@' as %40)"
 )
 
 

@@ -248,7 +248,10 @@ class LlmClient:
         try:
             completion = self._completion(url, response)
         except TranslateError as error:
-            if response.note:  # a Retry-After longer than we wait: the quota is used up
+            # A Retry-After longer than we wait: the quota is used up. Waits that
+            # reached the limit in all are retries used up: that request fails, the
+            # run goes on (it stopped, saying "asked us to wait 110 s": a bug hunt).
+            if response.note and not response.waits_capped:
                 host = urlsplit(url).hostname or url
                 wait = parse_retry_after(response.headers.get("retry-after"), self._wall_clock())
                 # Said as arXiv's throttled requests are (net.politeness.NotAsked).
@@ -324,6 +327,8 @@ class LlmClient:
             reason = self._reason(url, status, response, raw)
             if response.note:
                 reason += f"; {response.note}"
+            if response.waits_capped and response.gave_up:  # (as fetch says it)
+                reason += f"; {response.gave_up}"
             raise self._refused(reason, status, sent)
         if status != 200:
             reason = self._reason(url, status, response, raw)

@@ -202,6 +202,7 @@ async def translate_papers(
     sleep: Sleep | None = None,
     options: HttpOptions | None = None,
     stop: asyncio.Event | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> TranslateReport:
     """Translate the papers that need it (at most cfg.max_papers_per_run) into `store`.
 
@@ -211,6 +212,7 @@ async def translate_papers(
     `cfg.max_tokens_per_run` tokens (requests in flight still finish).
     Once `stop` is set, the requests in flight are cut off and none starts;
     the answers received are saved all the same (`report.interrupted`).
+    `on_wait` is told of each long wait between attempts (a line to say).
 
     Raises NotConfigured when translation is not enabled, ConfigError when the
     key's variable is unset or the glossary is broken; per-paper trouble only
@@ -229,6 +231,7 @@ async def translate_papers(
     size = max(1, cfg.batch_size)
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     async with LlmClient(cfg, api_key, options=options, sleep=sleep) as client:
+        client.http.on_wait = on_wait  # (each long Retry-After wait: `HttpClient.on_wait`)
         run = _Run(store, client, cfg, report, glossary, progress, len(todo))
         watch = asyncio.ensure_future(_interrupt_on(stop, run)) if stop is not None else None
         try:

@@ -80,6 +80,7 @@ class Enricher:
                 http=http,
                 options=config.fetch.http_options(),
                 progress=self._progress,
+                on_wait=self._waiting,
             )
         finally:
             self.running = False
@@ -92,6 +93,10 @@ class Enricher:
             signals_of(self.host.app).cache_changed.publish(CacheChanged("enrich"))
         if report.stopped:
             self._notify(report.summary(), "warning")
+
+    def _waiting(self, line: str) -> None:
+        """A long wait between two requests, said as it begins (`HttpClient.on_wait`)."""
+        self._notify(line, "information")
 
     def _progress(self, done: int, total: int) -> None:
         self._show(f"ⓐ asking arXiv {done}/{total}", slot=SLOT)

@@ -238,6 +238,7 @@ class Refresher:
             fetcher = SourceFetcher(
                 config.fetch.http_options(), sleep=self._sleep, slots=self.slots
             )
+            fetcher.http.on_wait = self._waiting
             results = await fetch_all(store, sources, progress=self._progress, fetcher=fetcher)
         except BaseException:
             if fetcher is not None:
@@ -259,6 +260,14 @@ class Refresher:
         # The enricher closes the client when it takes it.
         if not self.enricher.after_fetch(finished.new_digests, http=fetcher.http):
             await fetcher.aclose()
+
+    def _waiting(self, line: str) -> None:
+        """A Retry-After (or backoff) wait of 10 s or more, said as it begins: the
+        status line stood at `fetching 0/1` for minutes, nothing saying why (found
+        by a bug hunt). Called in the worker; the notification is a posted message."""
+        self.host.notify(
+            clean_line(line, 500), title="Refresh", severity="information", markup=False
+        )
 
     def _progress(self, done: int, total: int, name: str) -> None:
         # fetch_all calls this on the event loop: the status line can be updated directly.

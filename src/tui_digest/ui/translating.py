@@ -173,7 +173,12 @@ class Translator:
             self._show("译 translating…", slot=SLOT)
             try:
                 report = await translate_papers(
-                    store, rowids, cfg, progress=self._progress, stop=self._stop
+                    store,
+                    rowids,
+                    cfg,
+                    progress=self._progress,
+                    stop=self._stop,
+                    on_wait=lambda line: self._notify(clean_line(line, 500), "information"),
                 )
             except NotConfigured as error:
                 self._notify(not_configured_text(str(error)), "warning", timeout=20)
