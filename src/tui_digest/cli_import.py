@@ -45,15 +45,17 @@ _HEAD = 1 << 20  # bytes read to tell a digest from a feed
 
 
 def _open_inputs(
-    paths: list[str], cap: int, named: str | None = None
+    paths: list[str], cap: int, args: argparse.Namespace
 ) -> Iterator[tuple[str, Callable[[], BinaryIO] | None, str]]:
     """(source, opener, category) per input; (error message, None, "") for a folder with none.
 
     A file's source is its absolute path: the digests of a source are its days,
     so `cs.AI.md` imported in two folders (or as `./cs.AI.md` and `../x/cs.AI.md`)
-    must be two sources, not one whose day the other replaces. `named` (the
-    `--source` of a single document) is the source instead, e.g. the URL a
-    piped document came from (without its password)."""
+    must be two sources, not one whose day the other replaces. `--source` (of
+    a single document) is the source instead, e.g. the URL a piped document
+    came from (without its password). An http(s) URL is downloaded as `fetch`
+    downloads it, and is its own source (`cli_import_url`)."""
+    from tui_digest.cli_import_url import is_url, url_input
     from tui_digest.cli_read_ahead import Opener
     from tui_digest.config.sources import infer_category
     from tui_digest.core.archive_input import record_files
@@ -61,20 +63,29 @@ def _open_inputs(
     from tui_digest.net.urls import strip_credentials
 
     hint = " (see --max-size)"
+    named: str | None = getattr(args, "source", None)
 
     def opener(path: str, stream: BinaryIO | None = None) -> Opener:
         return Opener(path, cap, hint, stream)
 
     if named is not None:
         source = clean_line(strip_credentials(named.strip()), 2000)
+        category = getattr(args, "source_category", None) or infer_category(source)
+        if is_url(paths[0]):  # (downloaded, filed under the source named)
+            for said, where, _ in url_input(paths[0], args, opener):
+                yield (source, where, category) if where is not None else (said, None, "")
+            return
         piped = paths == ["-"]
         where = opener("<stdin>", stdin_binary("import -")) if piped else opener(paths[0])
-        yield source, where, infer_category(source)
+        yield source, where, category
         return
 
     for raw in paths:
         if raw == "-":
             yield "<stdin>", opener("<stdin>", stdin_binary("import -")), ""
+            continue
+        if is_url(raw):  # README's `import URL`: fetched as the fetch command would
+            yield from url_input(raw, args, opener)
             continue
         path = absolute(raw)  # (`..` folded; symbolic links kept, as typed)
         if path is None:
@@ -163,7 +174,7 @@ def import_documents(
         failed += _report(outcomes, bar=bar, describe=describe)
 
     try:
-        inputs = _open_inputs(raws, cap, getattr(args, "source", None))
+        inputs = _open_inputs(raws, cap, args)
         is_digest = partial(is_streamed_digest, format=args.format)
         with (
             DocumentsAhead(inputs, is_digest, MAX_PROBLEMS) as documents,
