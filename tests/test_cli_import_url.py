@@ -79,3 +79,31 @@ def test_source_naming_a_configured_source_is_that_source(tmp_path):
     assert "2024-03-18" in got["name"]  # its day, not today (2024-05-01)
     proc = run("search", "--json", "cat:cs.LG", db=db)
     assert len(json.loads(proc.stdout)) == 3
+
+
+def test_a_removed_fetched_day_comes_back_by_its_url_under_the_fetched_name(tmp_path):
+    """README "Removing digests": `import URL` brings back the day `fetch` filed
+    as `lab-…`; the digest was `digest-cs.LG-…` when piped with `--source URL`."""
+    db = tmp_path / "c.db"
+    with served() as server:
+        url = server.url(NAME)
+        config = tmp_path / "config.toml"
+        config.write_text(f'[[sources]]\nname = "lab"\nurl = "{url}"\n', encoding="utf-8")
+        conf = ("--config", str(config))
+        proc = run(*conf, "fetch", "--source", "lab", "--no-enrich", "--no-translate",
+                   db=db, env=TODAY)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        [fetched] = digests(db)
+        proc = run("digests", "rm", fetched["name"], "--yes", db=db)
+        assert proc.returncode == 0, proc.stderr
+        assert digests(db) == []
+        proc = run(*conf, "import", url, db=db, env=TODAY)
+        assert proc.returncode == 0, proc.stderr
+        proc = run(*conf, "import", "--source", "lab", "-", db=db, env=TODAY,
+                   stdin=SAMPLE.read_bytes())  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        assert "same as" in proc.stdout.decode()  # the same day, not another one
+    [back] = digests(db)
+    assert (back["name"], back["source"], back["label"]) == (
+        fetched["name"], fetched["source"], fetched["label"],
+    )  # fmt: skip

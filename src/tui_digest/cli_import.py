@@ -158,6 +158,7 @@ def import_documents(
     and small digests share write transactions (`import_group`): a document's
     line is printed once it is committed.
     """
+    from tui_digest.cli_import_url import source_name
     from tui_digest.cli_progress import ImportProgress
     from tui_digest.cli_read_ahead import DocumentsAhead, Failed, ReadDigest
     from tui_digest.core.model import InputError
@@ -181,8 +182,9 @@ def import_documents(
             store.import_group(revive_removed=True) as group,
         ):
             for source, opener, category, ahead in _committed_meanwhile(documents, group, report):
+                name = source_name(source, args)  # (a configured source's: as fetched)
                 if isinstance(ahead, ReadDigest):
-                    report(_grouped(group, source, ahead, category, bar))
+                    report(_grouped(group, source, ahead, category, bar, name))
                     continue
                 report(group.commit())  # (its lines come first)
                 if opener is None:
@@ -196,11 +198,13 @@ def import_documents(
                     cut = False
                     with opener() as f:
                         if is_streamed_digest(f, args.format):
-                            stats, problems, total = _streamed(store, f, source, category, bar)
+                            stats, problems, total = _streamed(
+                                store, f, source, category, bar, name
+                            )
                             fmt = "digest"
                         else:
                             stats, problems, total, fmt, cut = _whole(
-                                store, f, source, args, category, bar
+                                store, f, source, args, category, bar, name
                             )
                 except (InputError, OSError) as exc:
                     failed += 1
@@ -242,13 +246,18 @@ Grouped = tuple[str, "ReadDigest"]  # (source, the digest read ahead)
 
 
 def _grouped(
-    group: ImportGroup[Grouped], source: str, ahead: ReadDigest, category: str, bar: ImportProgress
+    group: ImportGroup[Grouped],
+    source: str,
+    ahead: ReadDigest,
+    category: str,
+    bar: ImportProgress,
+    name: str = "",
 ) -> list[Outcome[Grouped]]:
     """Import a digest read ahead (`cli_read_ahead`) into the open group; what became final."""
     from tui_digest.cli_read_ahead import quick_switches
     from tui_digest.core.store.import_group import GroupDoc
 
-    doc = GroupDoc(ahead.digest, ahead.prepared, ahead.kept, category, (source, ahead))
+    doc = GroupDoc(ahead.digest, ahead.prepared, ahead.kept, category, (source, ahead), name)
     ahead.prepared = ()  # the group's now (it lets go of what it has written)
     bar.start_document(_file_size(source))
     bar.reading(ahead.total, 1.0, ahead.total)
@@ -308,7 +317,7 @@ def _say_imported(
 
 
 def _streamed(
-    store: Store, f: BinaryIO, source: str, category: str, bar: ImportProgress
+    store: Store, f: BinaryIO, source: str, category: str, bar: ImportProgress, name: str = ""
 ) -> tuple[ImportStats, list[Problem], int]:
     """Read and import a digest at once; (stats, problems, papers read)."""
     from tui_digest.core.digest_format import DigestStream
@@ -335,6 +344,7 @@ def _streamed(
             stream.digest,
             papers(),
             kept=kept,
+            source_name=name,
             category=category,
             revive_removed=True,
             listed_ids=partial(_listed_ids, f, source),
@@ -373,6 +383,7 @@ def _whole(
     args: argparse.Namespace,
     category: str,
     bar: ImportProgress,
+    name: str = "",
 ) -> tuple[ImportStats, list[Problem], int, str, bool]:
     """Read a feed (or anything not streamed) whole, then import it; the last
     item says whether the document was cut off (`ReadResult.truncated`)."""
@@ -392,7 +403,12 @@ def _whole(
     # The bytes are kept (compressed) as this digest version's original,
     # so `export --digest` writes it back exactly.
     stats = store.import_digest(
-        result.digest, raw=data, category=category, progress=bar.indexed, revive_removed=True
+        result.digest,
+        raw=data,
+        source_name=name,
+        category=category,
+        progress=bar.indexed,
+        revive_removed=True,
     )
     bar.finish_document(total)
     return stats, result.problems, total, result.format, result.truncated

@@ -73,11 +73,26 @@ def category_of(url: str, args: argparse.Namespace) -> str:
     from tui_digest.config.sources import infer_category
     from tui_digest.net.urls import strip_credentials
 
-    bare = strip_credentials(url)
-    for source in _config(args).sources:
-        if strip_credentials(source.url) == bare:
-            return source.effective_category
-    return infer_category(bare)
+    source = _configured_at(url, args)
+    return source.effective_category if source else infer_category(strip_credentials(url))
+
+
+def source_name(source: str, args: argparse.Namespace) -> str:
+    """What a document from `source` has its digests named after: a configured
+    http(s) source's name, as `fetch` names them (`lab-2026-03-01`); else ""
+    (the document's own name: `import_options.ImportOptions`)."""
+    if not is_url(source):
+        return ""
+    found = _configured_at(source, args)
+    return found.name if found is not None else ""
+
+
+def _configured_at(url: str, args: argparse.Namespace) -> Source | None:
+    """The configured source fetched from `url` (passwords aside), if any."""
+    from tui_digest.net.urls import strip_credentials
+
+    bare = strip_credentials(url.strip())
+    return next((s for s in _config(args).sources if strip_credentials(s.url) == bare), None)
 
 
 def url_input(
