@@ -80,7 +80,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from tui_digest.cli_stdin import stdin_binary
 
     if args.source is not None:
+        from tui_digest.cli_import_url import resolve_named_source
+
         _check_named_source(args)
+        resolve_named_source(args)  # (a configured source's name: its URL and category)
     if "-" in args.paths:
         stdin_binary("import -")  # (closed, `<&-`: said before the cache is opened)
     with _closing(_open_store(args)) as store:
@@ -306,7 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="+",
         metavar="PATH",
-        help="file, folder (recursive), - for stdin, or papers/YY/MM/<id>.json records "
+        help="file, folder (recursive), - for stdin, an http(s) URL (fetched as `fetch` "
+        "fetches it), or papers/YY/MM/<id>.json records "
         "(one file, a folder, or a .zip/.tar.gz of the repository)",
     )
     p.add_argument(
@@ -326,7 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--source",
         metavar="NAME",
         help="the source the one document given belongs to (say the URL a piped "
-        "document came from): its digests by day, its label and category follow it "
+        "document came from, or a configured source's name as `sources list` shows it): "
+        "its digests by day, its label and category follow it "
         "(default: the file's absolute path; every stdin import is the source <stdin>)",
     )
     p.add_argument(

@@ -45,15 +45,17 @@ _HEAD = 1 << 20  # bytes read to tell a digest from a feed
 
 
 def _open_inputs(
-    paths: list[str], cap: int, named: str | None = None
+    paths: list[str], cap: int, args: argparse.Namespace
 ) -> Iterator[tuple[str, Callable[[], BinaryIO] | None, str]]:
     """(source, opener, category) per input; (error message, None, "") for a folder with none.
 
     A file's source is its absolute path: the digests of a source are its days,
     so `cs.AI.md` imported in two folders (or as `./cs.AI.md` and `../x/cs.AI.md`)
-    must be two sources, not one whose day the other replaces. `named` (the
-    `--source` of a single document) is the source instead, e.g. the URL a
-    piped document came from (without its password)."""
+    must be two sources, not one whose day the other replaces. `--source` (of
+    a single document) is the source instead, e.g. the URL a piped document
+    came from (without its password). An http(s) URL is downloaded as `fetch`
+    downloads it, and is its own source (`cli_import_url`)."""
+    from tui_digest.cli_import_url import is_url, url_input
     from tui_digest.cli_read_ahead import Opener
     from tui_digest.config.sources import infer_category
     from tui_digest.core.archive_input import record_files
@@ -61,20 +63,29 @@ def _open_inputs(
     from tui_digest.net.urls import strip_credentials
 
     hint = " (see --max-size)"
+    named: str | None = getattr(args, "source", None)
 
     def opener(path: str, stream: BinaryIO | None = None) -> Opener:
         return Opener(path, cap, hint, stream)
 
     if named is not None:
         source = clean_line(strip_credentials(named.strip()), 2000)
+        category = getattr(args, "source_category", None) or infer_category(source)
+        if is_url(paths[0]):  # (downloaded, filed under the source named)
+            for said, where, _ in url_input(paths[0], args, opener):
+                yield (source, where, category) if where is not None else (said, None, "")
+            return
         piped = paths == ["-"]
         where = opener("<stdin>", stdin_binary("import -")) if piped else opener(paths[0])
-        yield source, where, infer_category(source)
+        yield source, where, category
         return
 
     for raw in paths:
         if raw == "-":
             yield "<stdin>", opener("<stdin>", stdin_binary("import -")), ""
+            continue
+        if is_url(raw):  # README's `import URL`: fetched as the fetch command would
+            yield from url_input(raw, args, opener)
             continue
         path = absolute(raw)  # (`..` folded; symbolic links kept, as typed)
         if path is None:
@@ -147,6 +158,7 @@ def import_documents(
     and small digests share write transactions (`import_group`): a document's
     line is printed once it is committed.
     """
+    from tui_digest.cli_import_url import source_name
     from tui_digest.cli_progress import ImportProgress
     from tui_digest.cli_read_ahead import DocumentsAhead, Failed, ReadDigest
     from tui_digest.core.model import InputError
@@ -163,15 +175,16 @@ def import_documents(
         failed += _report(outcomes, bar=bar, describe=describe)
 
     try:
-        inputs = _open_inputs(raws, cap, getattr(args, "source", None))
+        inputs = _open_inputs(raws, cap, args)
         is_digest = partial(is_streamed_digest, format=args.format)
         with (
             DocumentsAhead(inputs, is_digest, MAX_PROBLEMS) as documents,
             store.import_group(revive_removed=True) as group,
         ):
             for source, opener, category, ahead in _committed_meanwhile(documents, group, report):
+                name = source_name(source, args)  # (a configured source's: as fetched)
                 if isinstance(ahead, ReadDigest):
-                    report(_grouped(group, source, ahead, category, bar))
+                    report(_grouped(group, source, ahead, category, bar, name))
                     continue
                 report(group.commit())  # (its lines come first)
                 if opener is None:
@@ -185,11 +198,13 @@ def import_documents(
                     cut = False
                     with opener() as f:
                         if is_streamed_digest(f, args.format):
-                            stats, problems, total = _streamed(store, f, source, category, bar)
+                            stats, problems, total = _streamed(
+                                store, f, source, category, bar, name
+                            )
                             fmt = "digest"
                         else:
                             stats, problems, total, fmt, cut = _whole(
-                                store, f, source, args, category, bar
+                                store, f, source, args, category, bar, name
                             )
                 except (InputError, OSError) as exc:
                     failed += 1
@@ -231,13 +246,18 @@ Grouped = tuple[str, "ReadDigest"]  # (source, the digest read ahead)
 
 
 def _grouped(
-    group: ImportGroup[Grouped], source: str, ahead: ReadDigest, category: str, bar: ImportProgress
+    group: ImportGroup[Grouped],
+    source: str,
+    ahead: ReadDigest,
+    category: str,
+    bar: ImportProgress,
+    name: str = "",
 ) -> list[Outcome[Grouped]]:
     """Import a digest read ahead (`cli_read_ahead`) into the open group; what became final."""
     from tui_digest.cli_read_ahead import quick_switches
     from tui_digest.core.store.import_group import GroupDoc
 
-    doc = GroupDoc(ahead.digest, ahead.prepared, ahead.kept, category, (source, ahead))
+    doc = GroupDoc(ahead.digest, ahead.prepared, ahead.kept, category, (source, ahead), name)
     ahead.prepared = ()  # the group's now (it lets go of what it has written)
     bar.start_document(_file_size(source))
     bar.reading(ahead.total, 1.0, ahead.total)
@@ -297,7 +317,7 @@ def _say_imported(
 
 
 def _streamed(
-    store: Store, f: BinaryIO, source: str, category: str, bar: ImportProgress
+    store: Store, f: BinaryIO, source: str, category: str, bar: ImportProgress, name: str = ""
 ) -> tuple[ImportStats, list[Problem], int]:
     """Read and import a digest at once; (stats, problems, papers read)."""
     from tui_digest.core.digest_format import DigestStream
@@ -324,6 +344,7 @@ def _streamed(
             stream.digest,
             papers(),
             kept=kept,
+            source_name=name,
             category=category,
             revive_removed=True,
             listed_ids=partial(_listed_ids, f, source),
@@ -362,6 +383,7 @@ def _whole(
     args: argparse.Namespace,
     category: str,
     bar: ImportProgress,
+    name: str = "",
 ) -> tuple[ImportStats, list[Problem], int, str, bool]:
     """Read a feed (or anything not streamed) whole, then import it; the last
     item says whether the document was cut off (`ReadResult.truncated`)."""
@@ -381,7 +403,12 @@ def _whole(
     # The bytes are kept (compressed) as this digest version's original,
     # so `export --digest` writes it back exactly.
     stats = store.import_digest(
-        result.digest, raw=data, category=category, progress=bar.indexed, revive_removed=True
+        result.digest,
+        raw=data,
+        source_name=name,
+        category=category,
+        progress=bar.indexed,
+        revive_removed=True,
     )
     bar.finish_document(total)
     return stats, result.problems, total, result.format, result.truncated

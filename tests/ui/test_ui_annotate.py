@@ -366,3 +366,28 @@ async def test_a_second_hash_while_the_tags_are_read_opens_no_second_dialog(
         main._ask_tags(many, [])
         await settle(pilot)
         assert app.screen.title_text == "Tags of 50,000 selected papers"
+
+
+async def test_a_note_saved_after_its_paper_was_removed_says_it_waits(cache: Path) -> None:
+    """Another process's `prune` removed the paper while the note was typed: the
+    reader said only "Note saved.", and the paper and its note were nowhere to
+    be seen (bug hunt `maint` #5). The note is kept for the paper's return."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        with Store.open(cache) as other:  # `prune` in another shell, meanwhile
+            pid = other.get_paper(rowid).paper.id
+            other.remove_digests(other.digest_pks([d.name for d in other.digests()]))
+            assert other.rowid_of(pid) is None
+        app.screen.query_one(TextArea).text = "read section 4"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = " ".join(notes(app))
+        assert f"{pid} is no longer in the cache" in said
+        assert "waits for it" in said
+    with Store.open(cache) as store:
+        assert store.export_state()  # the note is kept, for the paper's return

@@ -129,3 +129,22 @@ async def test_removing_the_digest_at_the_bottom_under_the_cursor(tmp_path: Path
         assert _all_rows_drawn(papers)
         assert main.detail.record is not None
         assert main.detail.record.paper.id == make_paper(N_NEWER - 1).id
+
+
+async def test_a_refused_query_shows_the_total_after_another_process_removes(
+    tmp_path: Path,
+) -> None:
+    """With `is:bogus` in the search box ("0 / 250"), another process's removal
+    left the old total ("0 / 250") until the query was cleared (bug hunt `maint` #3)."""
+    cache = _cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        await pilot.press("slash", *"is:bogus", "enter")
+        await settle(pilot)
+        assert main.error and f"0 / {N_OLDER + N_NEWER}" in status_text(app)
+        await _remove_digest_under(app, pilot, cache, NEWER)
+        assert main.error  # still refused
+        assert main.total == N_OLDER
+        assert f"0 / {N_OLDER}" in status_text(app)

@@ -209,9 +209,18 @@ class AnnotateActions:
                 return
             pid, rowid = record.paper.id, record.rowid
 
-            def write(store: Store) -> bool:
+            def write(store: Store) -> bool | str:
                 now = store.set_note_unless_changed(pid, value, record.note)
                 if now is None:
+                    # Another process's `prune` may have removed the paper meanwhile:
+                    # "Note saved." alone left it unseen and unexplained (bug hunt
+                    # `maint` #5). The note is kept and comes back with the paper.
+                    if value.strip() and store.rowid_of(pid) is None:
+                        return (
+                            f"Note saved, but {pid} is no longer in the cache (removed "
+                            "meanwhile): the note waits for it, and shows again when a "
+                            "digest listing it is imported."
+                        )
                     return True
                 # Changed elsewhere meanwhile: the editor opens again with what
                 # was typed, saying so; saving again replaces the note as it is now.
@@ -275,6 +284,8 @@ class AnnotateActions:
                 raise  # reported by the app's one worker-error handler
         if done is False:  # not written, and the writer said why (a note changed meanwhile)
             return
+        if isinstance(done, str):  # written, and what to say instead (a paper gone meanwhile)
+            saved = done
         self.app.call_from_thread(self.notify, saved, markup=False)  # type: ignore[attr-defined]
         for rowid in rowids:
             self.app.call_from_thread(self.paper_reread, rowid)  # type: ignore[attr-defined]

@@ -67,7 +67,16 @@ def read_listing(
             counted_matches, rows = store.page(query, digest=digest, limit=FIRST_PAGE, count=False)
         except QueryError as error:
             incomplete = isinstance(error, IncompleteQuery)
-            post(msg.ListingFailed(worker, request, str(error), incomplete=incomplete))
+            # The view's total is unknown after another process changed the
+            # cache: counted here, or the status line kept the total from
+            # before a `prune` while the query was refused (bug hunt `maint` #3).
+            known = request.total
+            if known is None and not incomplete and not worker.is_cancelled:
+                known = store.count("", digest=digest)
+            failed = msg.ListingFailed(
+                worker, request, str(error), incomplete=incomplete, total=known
+            )
+            post(failed)
             return
         counted = counted_matches is not None
         matches = len(rows) if counted_matches is None else counted_matches

@@ -151,10 +151,12 @@ class ListingFailed(ListingMessage):
         error: str,
         *,
         incomplete: bool = False,
+        total: int | None = None,
     ) -> None:
         super().__init__(worker, request)
         self.error = error
         self.incomplete = incomplete  # not finished yet (an open quote): see IncompleteQuery
+        self.total = total  # the view's papers, counted when it was not known (a change)
 
 
 class ListingDone(ListingMessage):

@@ -88,6 +88,7 @@ class GroupStore(Protocol):
         papers: Iterable[Paper],
         *,
         kept: KeptBytes | None = None,
+        source_name: str = "",
         category: str = "",
         prepared: Prepared | None = None,
         revive_removed: bool = False,
@@ -112,6 +113,7 @@ class GroupDoc(Generic[T]):
     kept: KeptBytes | None
     category: str
     tag: T  # (it also keeps alive what `kept` belongs to)
+    source_name: str = ""  # what its digests are named after (`ImportOptions`)
 
     @property
     def papers(self) -> int:
@@ -163,7 +165,9 @@ class ImportGroup(Generic[T]):
 
         try:
             conn = self._open()
-            options = ImportOptions(category=doc.category, revive_removed=self._revive)
+            options = ImportOptions(
+                source_name=doc.source_name, category=doc.category, revive_removed=self._revive
+            )
             stats = self._store._write_prepared(conn, doc.digest, doc.prepared, doc.kept, options)
         except Exception:
             return self._alone([*(d for d, _ in self._pending), doc])
@@ -213,6 +217,7 @@ class ImportGroup(Generic[T]):
                     doc.digest,
                     (),
                     kept=doc.kept,
+                    source_name=doc.source_name,
                     category=doc.category,
                     prepared=doc.prepared,
                     revive_removed=self._revive,

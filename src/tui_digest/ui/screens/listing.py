@@ -464,6 +464,10 @@ class ListingScreen(CacheScreen):
             self.incomplete_error, self.error = message.error, ""
         else:
             self.incomplete_error, self.error = "", message.error
+        if message.total is not None and message.total != self.total:
+            # (counted again after another process changed the cache)
+            self._view_total = (message.request.digest, message.total)
+            self.total = message.total
         if not message.incomplete:
             # The query failed: it has no result, so the list shows none (it
             # showed the search before it, "14 / 14" beside the error; found

@@ -1,0 +1,128 @@
+"""`import URL` and `import --source NAME`: a document as the source a fetch reads.
+
+README gives `tui-digest import URL` as the way to bring back a removed day
+of a fetched source: the URL was read as a file beside the current folder
+(`/tmp/http:/…: cannot read`; bug hunt `maint` #1). An http(s) input is now
+downloaded through the fetch command's client (`fetch.download.SourceFetcher`:
+the `[fetch]` timeouts, size cap, redirect rules, masked passwords) and
+imported as from that URL (without its password), so its day and source are
+those a fetch gives it. `--source lab`, a configured source's name, stands for
+that source's URL and category (it was a new source literally named "lab",
+dated today; `maint` #2).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import BinaryIO
+
+    from tui_digest.cli_read_ahead import Opener
+    from tui_digest.config.loader import Config
+    from tui_digest.config.sources import Source
+
+
+def is_url(raw: str) -> bool:
+    """Whether an input is an http(s) URL (other schemes stay paths, as before)."""
+    try:
+        return urlsplit(raw.strip()).scheme.lower() in ("http", "https")
+    except ValueError:
+        return False
+
+
+def download(url: str, args: argparse.Namespace) -> bytes:
+    """The body at `url`, through the fetch command's client and policies; a
+    `FetchError` (naming the URL, password masked, and the status) otherwise."""
+    import asyncio
+
+    from tui_digest.fetch.download import SourceFetcher
+
+    options = _config(args).fetch.http_options()
+
+    async def get() -> bytes:
+        async with SourceFetcher(options) as fetcher:
+            return (await fetcher.fetch(url)).body
+
+    return asyncio.run(get())
+
+
+def configured_source(args: argparse.Namespace) -> Source | None:
+    """The configured source `--source` names (as `sources list` shows it), if any."""
+    name = (args.source or "").strip()
+    if not name or is_url(name):
+        return None
+    return next((s for s in _config(args).sources if s.name == name), None)
+
+
+def resolve_named_source(args: argparse.Namespace) -> None:
+    """`--source NAME` of a configured source made that source's URL and category
+    (`args.source_category`), as if its URL had been given."""
+    source = configured_source(args)
+    if source is not None:
+        args.source = source.url
+        args.source_category = source.effective_category
+
+
+def category_of(url: str, args: argparse.Namespace) -> str:
+    """The category a fetch gives `url`'s papers: its configured source's, else
+    the one its file name says (`Source.effective_category`)."""
+    from tui_digest.config.sources import infer_category
+    from tui_digest.net.urls import strip_credentials
+
+    source = _configured_at(url, args)
+    return source.effective_category if source else infer_category(strip_credentials(url))
+
+
+def source_name(source: str, args: argparse.Namespace) -> str:
+    """What a document from `source` has its digests named after: a configured
+    http(s) source's name, as `fetch` names them (`lab-2026-03-01`); else ""
+    (the document's own name: `import_options.ImportOptions`)."""
+    if not is_url(source):
+        return ""
+    found = _configured_at(source, args)
+    return found.name if found is not None else ""
+
+
+def _configured_at(url: str, args: argparse.Namespace) -> Source | None:
+    """The configured source fetched from `url` (passwords aside), if any."""
+    from tui_digest.net.urls import strip_credentials
+
+    bare = strip_credentials(url.strip())
+    return next((s for s in _config(args).sources if strip_credentials(s.url) == bare), None)
+
+
+def url_input(
+    url: str, args: argparse.Namespace, opener: Callable[[str, BinaryIO], Opener]
+) -> Iterator[tuple[str, Opener | None, str]]:
+    """`_open_inputs`' item for an http(s) input: (its URL without password, an
+    opener of what was downloaded, its category), or (the error naming the URL
+    and status, None, "") when it could not be fetched."""
+    import io
+
+    from tui_digest.core.sanitize import clean_line, for_terminal
+    from tui_digest.net.errors import FetchError
+    from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
+
+    try:
+        body = download(url, args)
+    except FetchError as exc:
+        status = f"HTTP {exc.status} " if exc.status is not None else ""
+        why = mask_in_text(f"{status}{exc.reason}", url)
+        yield f"{for_terminal(display_url(url))}: error: {for_terminal(why)}", None, ""
+        return
+    source = clean_line(strip_credentials(url.strip()), 2000)
+    yield source, opener(display_url(url), io.BytesIO(body)), category_of(url, args)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """The chosen config (`--config`), loaded once per command."""
+    from tui_digest.cli_config import load_chosen
+
+    loaded: Config | None = getattr(args, "loaded_config", None)
+    if loaded is None:
+        loaded = args.loaded_config = load_chosen(args)
+    return loaded

@@ -1,0 +1,109 @@
+"""`import URL` (README: how a removed fetched day comes back) and `--source NAME`
+of a configured source: the day and source as when the URL is fetched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_support import run_cli as run
+from feed_server import FeedServer, Reply
+
+SAMPLE = Path(__file__).parent / "fixtures" / "cli" / "mini-2024-03-18.md"
+TODAY = {"TUI_DIGEST_TODAY": "2024-05-01"}
+NAME = "/digest-cs.LG-2024-03-18.md"
+
+
+def digests(db: Path) -> list[dict]:
+    proc = run("digests", "--json", db=db)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def served() -> FeedServer:
+    server = FeedServer()
+    server.route(NAME, Reply(200, body=SAMPLE.read_bytes()))
+    server.route("/gone.md", Reply(404))
+    return server
+
+
+def test_import_url_fetches_the_day_as_the_url(tmp_path):
+    db = tmp_path / "c.db"
+    with served() as server:
+        url = server.url(NAME)
+        proc = run("import", url, db=db, env=TODAY, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "cannot read" not in proc.stderr.decode()
+    [got] = digests(db)
+    assert got["source"] == url
+    assert "2024-03-18" in got["name"]  # the day of the URL's file name, not today
+    proc = run("search", "--json", "cat:cs.LG", db=db)
+    assert len(json.loads(proc.stdout)) == 3  # the URL's category given
+
+
+def test_a_failing_url_is_named_with_its_status_and_the_others_go_on(tmp_path):
+    db = tmp_path / "c.db"
+    with served() as server:
+        gone, good = server.url("/gone.md"), server.url(NAME)
+        proc = run("import", gone, good, str(SAMPLE), db=db, env=TODAY, cwd=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1
+    assert f"{gone}: error: HTTP 404" in err
+    assert "cannot read" not in err
+    assert sorted(d["source"] for d in digests(db)) == sorted([good, str(SAMPLE)])
+
+
+def test_import_url_masks_the_password(tmp_path):
+    db = tmp_path / "c.db"
+    with served() as server:
+        url = server.url("/gone.md").replace("http://", "http://me:s3cret-pass@")
+        proc = run("import", url, db=db, env=TODAY, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert b"s3cret-pass" not in proc.stderr + proc.stdout
+    assert b"HTTP 404" in proc.stderr
+
+
+def test_source_naming_a_configured_source_is_that_source(tmp_path):
+    db = tmp_path / "c.db"
+    with served() as server:
+        url = server.url(NAME)
+        config = tmp_path / "config.toml"
+        config.write_text(f'[[sources]]\nname = "lab"\nurl = "{url}"\n', encoding="utf-8")
+        proc = run(
+            "--config", str(config), "import", "--source", "lab", "-",
+            db=db, env=TODAY, stdin=SAMPLE.read_bytes(),
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    [got] = digests(db)
+    assert got["source"] == url  # not a new source literally named "lab"
+    assert "2024-03-18" in got["name"]  # its day, not today (2024-05-01)
+    proc = run("search", "--json", "cat:cs.LG", db=db)
+    assert len(json.loads(proc.stdout)) == 3
+
+
+def test_a_removed_fetched_day_comes_back_by_its_url_under_the_fetched_name(tmp_path):
+    """README "Removing digests": `import URL` brings back the day `fetch` filed
+    as `lab-…`; the digest was `digest-cs.LG-…` when piped with `--source URL`."""
+    db = tmp_path / "c.db"
+    with served() as server:
+        url = server.url(NAME)
+        config = tmp_path / "config.toml"
+        config.write_text(f'[[sources]]\nname = "lab"\nurl = "{url}"\n', encoding="utf-8")
+        conf = ("--config", str(config))
+        proc = run(*conf, "fetch", "--source", "lab", "--no-enrich", "--no-translate",
+                   db=db, env=TODAY)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        [fetched] = digests(db)
+        proc = run("digests", "rm", fetched["name"], "--yes", db=db)
+        assert proc.returncode == 0, proc.stderr
+        assert digests(db) == []
+        proc = run(*conf, "import", url, db=db, env=TODAY)
+        assert proc.returncode == 0, proc.stderr
+        proc = run(*conf, "import", "--source", "lab", "-", db=db, env=TODAY,
+                   stdin=SAMPLE.read_bytes())  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        assert "same as" in proc.stdout.decode()  # the same day, not another one
+    [back] = digests(db)
+    assert (back["name"], back["source"], back["label"]) == (
+        fetched["name"], fetched["source"], fetched["label"],
+    )  # fmt: skip
