@@ -163,3 +163,30 @@ def test_the_cli_refuses_a_foreign_file_and_names_it(tmp_path):
     assert f"{db}: not a tui-digest cache" in err and "not modified" in err
     assert "Upgrading" not in err and "no such table" not in err
     assert digest_of(db) == before and journal_mode(db) == "delete"
+
+
+def test_a_cache_another_process_makes_between_the_two_reads_is_ours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six first imports at once: one was refused as "not a tui-digest cache
+    (unknown tables)". Its check read `user_version` (0: the cache not made yet)
+    and then the tables, which another process had made in between. Both are
+    now read in one statement, from one snapshot of the file."""
+    fresh = tmp_path / "fresh.db"
+    conn = sqlite3.connect(fresh)
+    conn.execute("PRAGMA journal_mode=WAL")  # as a first open leaves it, before its tables
+    conn.close()
+    real = schema.user_version
+    made: list[bool] = []
+
+    def then_another_process_makes_it(conn: sqlite3.Connection) -> int:
+        version = real(conn)
+        if not made:
+            made.append(True)
+            with Store.open(fresh):  # the other process's first open, committed
+                pass
+        return version
+
+    monkeypatch.setattr(schema, "user_version", then_another_process_makes_it)
+    check_version(fresh)  # raised CacheError "unknown tables"
+    assert made  # (the window was reached: the check still reads the version)

@@ -397,10 +397,15 @@ def check_version(path: Path) -> None:
     Runs before anything writes to the file (`PRAGMA journal_mode=WAL`, the
     migrations): a refused file is left byte for byte as it was."""
     try:
-        conn = sqlite3.connect(readonly_uri(path), uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True, isolation_level=None)
         try:
+            # One read transaction, so one snapshot: read apart, a cache another
+            # process made in between was "user_version 0 with tables", and a
+            # first import running beside others was refused as not ours.
+            conn.execute("BEGIN")
             version = schema.user_version(conn)
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            conn.execute("ROLLBACK")
         finally:
             conn.close()
     except sqlite3.Error as exc:
