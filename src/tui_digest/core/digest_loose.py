@@ -62,17 +62,22 @@ class _Fields:
 
 
 def _swapped(zh: list[str], en: list[str]) -> bool:
-    """Whether a footnote of the writer's shape has its two abstracts in each
-    other's place: the English slot starts with the translated `公告类型` header
-    (which the writer never puts there) and the Chinese slot holds English text.
-    Any other footnote of that shape is placed by position, whatever its
-    abstracts hold: a Chinese slot with the English `Announce Type` header is an
-    untranslated abstract or header (`export` writes it so), not a swap (found
-    by the `regformat` regression hunt). Asked of every canonical footnote, so
-    it looks no further than the English slot's header first."""
-    if not (en and en[0].startswith("arXiv:") and _ZH_HEADER_RE.match(en[0])):
+    """Whether the two abstracts look swapped, on strong evidence only: both
+    carry their `arXiv:` header, the Chinese slot the English `Announce Type`
+    one over English text and the English slot the translated `公告类型` one
+    over Chinese text. Only a warning: the abstracts stay where their position
+    puts them, as every other footnote's do (moving them by their script lost
+    an English abstract with no header into the Chinese one, `regparse2`)."""
+    if not (zh and en and zh[0].startswith("arXiv:") and en[0].startswith("arXiv:")):
         return False
-    return _kind(zh) in ("en", "EN")
+    m = _EN_HEADER_RE.match(zh[0])
+    if not m or not _ZH_HEADER_RE.match(en[0]):
+        return False
+    zh_text = "\n".join(zh)[m.end() :]
+    return bool(zh_text.strip()) and not _chinese(zh_text) and _chinese("\n".join(en))
+
+
+SWAPPED = "the abstracts look swapped (each under the other's header); kept in place"
 
 
 def _read_note_loosely(f: _Fields, body: str, table_summary: str | None) -> str:
@@ -227,7 +232,14 @@ def _english_summary(para: list[str], kind: str, english: list[str]) -> bool:
         return False
     body = "\n".join(english)
     m = _EN_HEADER_RE.match(body) if body.startswith("arXiv:") else None
-    return para[0].strip() != (body[m.end() :] if m else body).strip()
+    return _letters(para[0]) != _letters(body[m.end() :] if m else body)
+
+
+def _letters(text: str) -> str:
+    """`text` with only its letters and digits, case-folded: an untranslated
+    abstract that differs from the English one by punctuation or spacing is
+    still the same text (found by the `regparse2` hunt)."""
+    return re.sub(r"[\W_]+", "", text).casefold()
 
 
 def _place_rest(
@@ -241,6 +253,8 @@ def _place_rest(
     kinds = [_kind(p) for p in paras]
     if not _place_by_shape(f, paras, kinds, summary):
         _place_by_content(f, paras, kinds, summary, notes, stripped=stripped)
+    elif _swapped(paras[-2], paras[-1]):
+        notes.append(SWAPPED)
     elif not stripped and not f.abstract_zh and not _english_only(f, kinds):
         notes.append("no Chinese abstract")
 
@@ -256,11 +270,20 @@ def _place_by_shape(f: _Fields, paras: list[list[str]], kinds: list[str], summar
     digests' two abstracts (2). The script only breaks ties: the last paragraph
     must be English (else the abstracts are swapped or one is missing), a
     summary is a one-liner, and three paragraphs whose second is a short Latin
-    line unlike the English abstract are the slot's text without a Chinese
-    abstract. False (nothing placed) when none fits."""
+    line unlike the English (last) one are the slot's text without a Chinese
+    abstract. Otherwise the last paragraph is the English abstract by its
+    position, whatever its script (an English abstract quoting much Chinese,
+    or swapped abstracts, which `_place_rest` warns of), as before this
+    session. Only where the position cannot tell (two paragraphs, or one after
+    the summaries and the empty slot) does a last paragraph that is not
+    English go to `_place_by_content`. False (nothing placed) when none fits."""
     n = len(paras)
-    if n < 2 or n > 4 or kinds[-1] not in ("en", "EN"):
+    if n < 2 or n > 4:
         return False
+    if kinds[-1] not in ("en", "EN") and (
+        (n == 2 and kinds[0] in ("zh", "ZH")) or (n == 3 and not paras[1])
+    ):
+        return False  # a summary and one abstract, or one after the slot: the script says which
     first = paras[0]
     if n > 2 and not (summary and clean_line(first[0]) == summary) and not _one_liner(first):
         return False
@@ -272,7 +295,12 @@ def _place_by_shape(f: _Fields, paras: list[list[str]], kinds: list[str], summar
         f.early = True
     else:
         f.summary_zh = _line_field(first)
-    if n == 3 and paras[1] and _english_summary(paras[1], kinds[1], paras[2]):
+    if (
+        n == 3
+        and paras[1]
+        and kinds[-1] in ("en", "EN")
+        and _english_summary(paras[1], kinds[1], paras[2])
+    ):
         f.summary_en = _line_field(paras[1])  # the slot's text, the Chinese abstract missing
     else:
         f.summary_en = _line_field(paras[1]) if n == 4 else ""

@@ -24,7 +24,15 @@ from .digest_grammar import (
     _normal_url,
     _period_part,
 )
-from .digest_loose import _dedent, _Fields, _line_field, _para_field, _read_note_loosely, _swapped
+from .digest_loose import (
+    SWAPPED,
+    _dedent,
+    _Fields,
+    _line_field,
+    _para_field,
+    _read_note_loosely,
+    _swapped,
+)
 from .extras import Extra, mark_plain
 from .model import Paper
 from .sanitize import clean_line, without_password
@@ -142,12 +150,7 @@ def _read_note(note: _Note, table_summary: str | None) -> tuple[_Fields, str]:
     # layout: the summary is never the Chinese abstract (the loose path places it).
     if n == 4 and not blocks[3] and _line_field(blocks[2]) == table_summary:
         n = 0
-    if (
-        n in (6, 4)
-        and len(blocks[1]) == 1
-        and all(x.strip() for b in blocks for x in b)
-        and not _swapped(blocks[-2], blocks[-1])
-    ):
+    if n in (6, 4) and len(blocks[1]) == 1 and all(x.strip() for b in blocks for x in b):
         m = _LINK_RE.match(blocks[1][0].strip())
         if m:
             f.title_en = _line_field(blocks[0])
@@ -159,7 +162,7 @@ def _read_note(note: _Note, table_summary: str | None) -> tuple[_Fields, str]:
                 f.early = True
             f.abstract_zh = _para_field(blocks[-2])
             f.abstract_en = _para_field(blocks[-1])
-            return f, ""
+            return f, SWAPPED if _swapped(blocks[-2], blocks[-1]) else ""
     return f, _read_note_loosely(f, note.body, table_summary)
 
 
