@@ -1,6 +1,7 @@
 """Words inside a qualified group (found by a regression hunt, `regparse2`):
 a word with nothing to search for is left out as outside the group, the
-rewrite a clash suggests is right or not given."""
+rewrite a clash suggests is right or not given, and `sort:`/`related:` inside
+a group leave the group's ")" to it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.query import QueryError, parse_query
 from tui_digest.core.store import Store
+from tui_digest.rank.listing import split_query
+from tui_digest.ui.foryou import toggle_foryou
 
 PAPERS = [
     Paper(id="2401.00001", title_en="Diffusion tips", authors=["Anna Smith"]),
@@ -89,3 +92,25 @@ def test_a_clash_in_a_nested_group_suggests_no_rewrite(query):
 def test_a_clash_in_the_qualified_group_itself_keeps_its_rewrite(query, rewrite):
     with pytest.raises(QueryError, match=re.escape(f"write {rewrite}")):
         parse_query(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "rest"),
+    [
+        ("ti:(graph sort:foryou)", "ti:(graph )"),
+        ("ti:(graph sort:foryou) x", "ti:(graph ) x"),
+        ("(a (b sort:foryou))", "(a (b ))"),
+        ("sort:foryou ti:(graph)", "ti:(graph)"),
+        ("ti:(graph related:2401.00001)", "ti:(graph )"),
+        ("related:2401.00001) graph", "graph"),
+    ],
+)
+def test_a_ranking_term_in_a_group_leaves_the_groups_parenthesis(query, rest):
+    # `ti:(graph sort:foryou)` was refused: 'a "(" has no closing ")"'.
+    rq = split_query(query)
+    assert rq.ranked and rq.rest == rest
+    parse_query(rq.rest)
+
+
+def test_the_for_you_toggle_finds_sort_foryou_before_a_groups_parenthesis():
+    assert toggle_foryou("ti:(graph sort:foryou)") == "ti:(graph )"

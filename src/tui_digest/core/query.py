@@ -250,6 +250,17 @@ def _lex(typed: str) -> list[object]:
     return items
 
 
+def open_groups(typed: str) -> int:
+    """How many groups are open at the end of `typed` (a query's start), 0 when
+    it cannot be read. `rank.listing.split_query` cuts `sort:foryou)` there
+    and keeps the ")" that closes a group: it took it with the term, and
+    `ti:(graph sort:foryou)` was refused as unbalanced (a regression hunt)."""
+    try:
+        return len(_lex_open(typed)[1])
+    except QueryError:
+        return 0
+
+
 def _lex_open(typed: str) -> tuple[list[object], list[_Open]]:
     """`_lex`'s items, and the groups still open at the end."""
     text = typed.translate(_SYNTAX_FOLD)
