@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui_digest.core.query import parse_query
+from tui_digest.core.query import open_groups, parse_query
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,8 +43,18 @@ def split_query(text: str) -> RankedQuery:
     sort = q.sort if q.sort == "foryou" else None
     if sort is None and q.related is None:
         return RankedQuery(text)
-    rest = " ".join(_RANK_TERM.sub(" ", text).split())
+    rest = " ".join(_RANK_TERM.sub(lambda m: _cut(text, m), text).split())
     return RankedQuery(rest, sort, q.related)
+
+
+def _cut(text: str, m: re.Match[str]) -> str:
+    """What stays of the ranking term `m`: the ")"s at its end that close a
+    group open before it (`ti:(graph sort:foryou)`), taken with it before:
+    the store then read `ti:(graph` and refused it (a regression hunt)."""
+    term = m[0]
+    closes = len(term) - len(term.rstrip(")")) - term.count("(")
+    keep = min(max(closes, 0), open_groups(text[: m.start()]))
+    return f" {')' * keep} "
 
 
 @dataclass(slots=True)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 SORT_TERM = "sort:foryou"
-_SORT_RE = LazyPattern(r"(?i)(?<!\S)sort:foryou(?!\S)")
+# (also before a group's ")": `ti:(graph sort:foryou)`, where `f` added a second)
+_SORT_RE = LazyPattern(r"(?i)(?<!\S)sort:foryou(?![^\s)])")
 BAR_WIDTH = 4
 _EIGHTHS = " ▏▎▍▌▋▊▉█"
 
