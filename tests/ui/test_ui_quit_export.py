@@ -90,7 +90,9 @@ async def test_a_second_q_stops_the_export_and_writes_no_file(
         assert app.is_running
         await pilot.press("q")
         await pilot.pause(0.1)
-        assert "Stopping the export: its file is not written." in notes(app)
+        assert "Stopping the export: a file is not written (a pipe keeps what it got)." in notes(
+            app
+        )
         gate.set()
         for _ in range(2000):
             if not app.is_running:

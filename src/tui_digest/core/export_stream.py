@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -82,10 +83,13 @@ def export_file(
     *,
     overwrite: bool = False,
     reader_needed: bool = False,
+    stop: threading.Event | None = None,
 ) -> tuple[Path, int]:
     """Write the papers to `path` atomically (see `atomic_file.stream_atomic`);
     returns the path and how many papers were written. The folder is checked
-    before any paper is read. `reader_needed`: a FIFO nobody reads is refused."""
+    before any paper is read. `reader_needed`: a FIFO nobody reads is refused.
+    `stop`: a pipe or device is written in short waits, ended by `StreamStopped`
+    once `stop` is set (`polled_write`)."""
     target = Path(path)
     written = 0
     # The footnotes wait beside the output (its disk), but not beside a device,
@@ -103,7 +107,10 @@ def export_file(
 
         written = write_export(f, chunks, fmt, spool_dir=spool_dir, rewind=rewind)
 
-    return stream_atomic(target, fill, overwrite=overwrite, reader_needed=reader_needed), written
+    placed = stream_atomic(
+        target, fill, overwrite=overwrite, reader_needed=reader_needed, stop=stop
+    )
+    return placed, written
 
 
 def write_export(

@@ -155,7 +155,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         if self._quitting and any(w.group == "export" for w in waiting):
             # Again while an export holds the exit: stop it (its file is not written).
             self._main.stop_exports()
-            stopped = "Stopping the export: its file is not written."
+            stopped = "Stopping the export: a file is not written (a pipe keeps what it got)."
             self.notify(f"{stopped} {lose}" if lose else stopped, markup=False, timeout=60)
             return
         if lose:
