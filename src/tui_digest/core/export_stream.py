@@ -17,14 +17,17 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, TypeVar
 
-from tui_digest.core.atomic_file import stream_atomic
+from tui_digest.core.atomic_file import stream_atomic, write_error
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.output_target import examine
 
 __all__ = ["CHUNK", "Chunks", "Sink", "export_file", "list_chunks", "store_chunks", "write_export"]
+
+_T = TypeVar("_T")
 
 # Papers read and rendered at a time: ~1,000 papers of a digest are a few MB.
 CHUNK = 1000
@@ -154,19 +157,36 @@ def _markdown(
     from tui_digest.core.digest_write import _write_one
 
     n = 0
-    with tempfile.TemporaryFile(dir=spool_dir) as spool:
+    with _spooled(spool_dir, lambda: tempfile.TemporaryFile(dir=spool_dir)) as spool:
         write(f"{SUMMARY_HEADING}\n\n{TABLE_HEADER}")
         for rec in _records(chunks):
             n += 1
             row, note = _write_one(n, rec.paper)
             sep = "\n" if n > 1 else ""
             write(sep + row)
-            spool.write((sep + note).encode("utf-8"))
+            _spooled(spool_dir, partial(spool.write, (sep + note).encode("utf-8")))
         write(f"\n\n{DETAIL_HEADING}\n\n")
-        spool.seek(0)
+        _spooled(spool_dir, lambda: spool.seek(0))
         shutil.copyfileobj(spool, out)  # `write` keeps no buffer of its own
         write("\n\n")
     return n
+
+
+def _spooled(spool_dir: Path | None, act: Callable[[], _T]) -> _T:
+    """`act()` on the footnotes' spool; its failure said as the spool's, not the output's.
+
+    With a full temp folder a Markdown export to a pipe said "cannot write
+    /dev/fd/1: No space left on device" (bug hunt regfiles2): the pipe and the
+    disk behind it were fine, the spool in $TMPDIR was not."""
+    try:
+        return act()
+    except OSError as exc:
+        folder = spool_dir if spool_dir is not None else Path(tempfile.gettempdir())
+        hint = "; set TMPDIR to a folder with room" if spool_dir is None else ""
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise write_error(
+            exc.errno, f"cannot spool the export in {folder}: {reason}{hint}"
+        ) from exc
 
 
 # --- Citation formats and JSON --------------------------------------------------
