@@ -114,3 +114,20 @@ async def test_the_export_dialog_counts_with_separators(cache: Path) -> None:
         await pilot.pause()
         title = app.screen.query_one(".dialog-title", Label)
         assert str(title.render()) == "Export 65,536 papers"
+
+
+async def test_leaving_the_app_stops_a_running_export(cache: Path) -> None:
+    """However the reader ends, an export still running (into a pipe whose reader
+    does not read, bug hunt regfiles2) is told to stop at its next wait."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from tui_digest.ui.screens.main import MainScreen
+
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        stop = main._stop_exports
+        assert not stop.is_set()
+        app.exit()
+        await pilot.pause(0.05)
+    assert stop.is_set()

@@ -188,6 +188,8 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         from tui_digest.rank import background  # (light: the child holds the libraries)
 
         background.stop_all()  # a For you training would hold the exit for minutes
+        # An export still running (into a pipe nobody reads) ends at its next wait.
+        self._main.stop_exports()
         if self._main.store is not None:
             self._main.store.close()
 
