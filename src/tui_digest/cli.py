@@ -133,12 +133,14 @@ def cmd_export(args: argparse.Namespace) -> int:
                 original = store.original_bytes(name)
         from tui_digest.cli_export import export_original, export_streamed, select_rowids
 
-        rowids = select_rowids(store, args)
-
-        if original is not None:
-            export_original(args, original, len(rowids))
-        else:
-            export_streamed(args, store, rowids)
+        # The ids and every chunk of papers from one state of the cache
+        # (`Store.snapshot`): a removal meanwhile gave a mix of before and after.
+        with store.snapshot():
+            rowids = select_rowids(store, args)
+            if original is not None:
+                export_original(args, original, len(rowids))
+            else:
+                export_streamed(args, store, rowids)
     return 0
 
 
@@ -170,7 +172,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             # and its JSON string took 1.86 GB for 100,000 papers (bug hunt).
             from tui_digest.cli_export import json_streamed
 
-            json_streamed(args, store, store.page_ids(query, digest=args.digest, limit=args.limit))
+            with store.snapshot():  # the ids and every chunk: one state of the cache
+                ids = store.page_ids(query, digest=args.digest, limit=args.limit)
+                json_streamed(args, store, ids)
             return 0
         total, rows = store.page(query, digest=args.digest, limit=args.limit)
     from tui_digest.cli_table import write_rows

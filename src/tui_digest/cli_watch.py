@@ -110,8 +110,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
             try:
                 _print_new(store, args, found, unranked)
             except Terminated:
+                # The whole claim is given back, so the papers already printed
+                # come again too (it said "the papers not printed": regfiles2).
                 print(
-                    "tui-digest: stopped (SIGTERM); the papers not printed come again next run",
+                    "tui-digest: stopped (SIGTERM); every paper of this run comes again "
+                    "next run, those already printed too",
                     file=sys.stderr,
                 )
                 return EXIT_TERMINATED

@@ -90,7 +90,9 @@ async def test_a_second_q_stops_the_export_and_writes_no_file(
         assert app.is_running
         await pilot.press("q")
         await pilot.pause(0.1)
-        assert "Stopping the export: its file is not written." in notes(app)
+        assert "Stopping the export: a file is not written (a pipe keeps what it got)." in notes(
+            app
+        )
         gate.set()
         for _ in range(2000):
             if not app.is_running:
@@ -112,3 +114,20 @@ async def test_the_export_dialog_counts_with_separators(cache: Path) -> None:
         await pilot.pause()
         title = app.screen.query_one(".dialog-title", Label)
         assert str(title.render()) == "Export 65,536 papers"
+
+
+async def test_leaving_the_app_stops_a_running_export(cache: Path) -> None:
+    """However the reader ends, an export still running (into a pipe whose reader
+    does not read, bug hunt regfiles2) is told to stop at its next wait."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from tui_digest.ui.screens.main import MainScreen
+
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        stop = main._stop_exports
+        assert not stop.is_set()
+        app.exit()
+        await pilot.pause(0.05)
+    assert stop.is_set()

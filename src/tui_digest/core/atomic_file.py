@@ -13,12 +13,14 @@ import os
 import re
 import secrets
 import stat
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from tui_digest.core.output_target import Target, examine, kind_of, open_streamed, planted
+from tui_digest.core.polled_write import PolledWriter
 from tui_digest.core.processes import process_alive
 
 
@@ -80,6 +82,7 @@ def stream_atomic(
     *,
     overwrite: bool = False,
     reader_needed: bool = False,
+    stop: threading.Event | None = None,
 ) -> Path:
     """Like `write_atomic`, for content written piece by piece: `fill(f)` writes
     the (empty) temporary file's binary stream `f` as it goes, so a large export
@@ -87,10 +90,12 @@ def stream_atomic(
     missing folder is said at once, not after the work); an error in `fill`
     leaves no file (a device or pipe gets what was written before it).
     `reader_needed`: a FIFO with no reader is refused, not waited for
-    (`output_target.open_streamed`)."""
+    (`output_target.open_streamed`). `stop`: a pipe or device is written in
+    short waits, and `StreamStopped` ends the write once `stop` is set
+    (`polled_write`: a consumer that stopped reading held it for good)."""
     target = Path(path)
     where = _check_target(target, overwrite)
-    return _put(where, lambda f, _tmp: fill(f), overwrite, reader_needed=reader_needed)
+    return _put(where, lambda f, _tmp: fill(f), overwrite, reader_needed=reader_needed, stop=stop)
 
 
 def _put(
@@ -99,20 +104,31 @@ def _put(
     overwrite: bool,
     *,
     reader_needed: bool = False,
+    stop: threading.Event | None = None,
 ) -> Path:
     if where.streamed:
-        _write_streamed(where, fill, reader_needed=reader_needed)
+        _write_streamed(where, fill, reader_needed=reader_needed, stop=stop)
         return where.given
     _place(where.file(), fill, overwrite)
     return where.given
 
 
 def _write_streamed(
-    where: Target, fill: Callable[[BinaryIO, Path], object], *, reader_needed: bool = False
+    where: Target,
+    fill: Callable[[BinaryIO, Path], object],
+    *,
+    reader_needed: bool = False,
+    stop: threading.Event | None = None,
 ) -> None:
-    """Write a device, a pipe or a descriptor directly: nothing there is replaced."""
+    """Write a device, a pipe or a descriptor directly: nothing there is replaced.
+    `stop`: each wait for room in the pipe is short, and once `stop` is set the
+    write ends with `StreamStopped` (`polled_write`)."""
     try:
         fd = open_streamed(where, reader_needed=reader_needed)
+        if stop is not None:
+            with PolledWriter(fd, stop) as polled:
+                fill(cast("BinaryIO", polled), where.given)
+            return
         with os.fdopen(fd, "wb") as f:
             fill(f, where.given)
     except OSError as exc:

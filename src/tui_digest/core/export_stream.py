@@ -15,15 +15,19 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, TypeVar
 
-from tui_digest.core.atomic_file import stream_atomic
+from tui_digest.core.atomic_file import stream_atomic, write_error
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.output_target import examine
 
 __all__ = ["CHUNK", "Chunks", "Sink", "export_file", "list_chunks", "store_chunks", "write_export"]
+
+_T = TypeVar("_T")
 
 # Papers read and rendered at a time: ~1,000 papers of a digest are a few MB.
 CHUNK = 1000
@@ -82,10 +86,13 @@ def export_file(
     *,
     overwrite: bool = False,
     reader_needed: bool = False,
+    stop: threading.Event | None = None,
 ) -> tuple[Path, int]:
     """Write the papers to `path` atomically (see `atomic_file.stream_atomic`);
     returns the path and how many papers were written. The folder is checked
-    before any paper is read. `reader_needed`: a FIFO nobody reads is refused."""
+    before any paper is read. `reader_needed`: a FIFO nobody reads is refused.
+    `stop`: a pipe or device is written in short waits, ended by `StreamStopped`
+    once `stop` is set (`polled_write`)."""
     target = Path(path)
     written = 0
     # The footnotes wait beside the output (its disk), but not beside a device,
@@ -103,7 +110,10 @@ def export_file(
 
         written = write_export(f, chunks, fmt, spool_dir=spool_dir, rewind=rewind)
 
-    return stream_atomic(target, fill, overwrite=overwrite, reader_needed=reader_needed), written
+    placed = stream_atomic(
+        target, fill, overwrite=overwrite, reader_needed=reader_needed, stop=stop
+    )
+    return placed, written
 
 
 def write_export(
@@ -147,19 +157,36 @@ def _markdown(
     from tui_digest.core.digest_write import _write_one
 
     n = 0
-    with tempfile.TemporaryFile(dir=spool_dir) as spool:
+    with _spooled(spool_dir, lambda: tempfile.TemporaryFile(dir=spool_dir)) as spool:
         write(f"{SUMMARY_HEADING}\n\n{TABLE_HEADER}")
         for rec in _records(chunks):
             n += 1
             row, note = _write_one(n, rec.paper)
             sep = "\n" if n > 1 else ""
             write(sep + row)
-            spool.write((sep + note).encode("utf-8"))
+            _spooled(spool_dir, partial(spool.write, (sep + note).encode("utf-8")))
         write(f"\n\n{DETAIL_HEADING}\n\n")
-        spool.seek(0)
+        _spooled(spool_dir, lambda: spool.seek(0))
         shutil.copyfileobj(spool, out)  # `write` keeps no buffer of its own
         write("\n\n")
     return n
+
+
+def _spooled(spool_dir: Path | None, act: Callable[[], _T]) -> _T:
+    """`act()` on the footnotes' spool; its failure said as the spool's, not the output's.
+
+    With a full temp folder a Markdown export to a pipe said "cannot write
+    /dev/fd/1: No space left on device" (bug hunt regfiles2): the pipe and the
+    disk behind it were fine, the spool in $TMPDIR was not."""
+    try:
+        return act()
+    except OSError as exc:
+        folder = spool_dir if spool_dir is not None else Path(tempfile.gettempdir())
+        hint = "; set TMPDIR to a folder with room" if spool_dir is None else ""
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise write_error(
+            exc.errno, f"cannot spool the export in {folder}: {reason}{hint}"
+        ) from exc
 
 
 # --- Citation formats and JSON --------------------------------------------------

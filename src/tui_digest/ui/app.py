@@ -155,7 +155,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         if self._quitting and any(w.group == "export" for w in waiting):
             # Again while an export holds the exit: stop it (its file is not written).
             self._main.stop_exports()
-            stopped = "Stopping the export: its file is not written."
+            stopped = "Stopping the export: a file is not written (a pipe keeps what it got)."
             self.notify(f"{stopped} {lose}" if lose else stopped, markup=False, timeout=60)
             return
         if lose:
@@ -188,6 +188,8 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         from tui_digest.rank import background  # (light: the child holds the libraries)
 
         background.stop_all()  # a For you training would hold the exit for minutes
+        # An export still running (into a pipe nobody reads) ends at its next wait.
+        self._main.stop_exports()
         if self._main.store is not None:
             self._main.store.close()
 

@@ -88,7 +88,9 @@ class ExportActions:
                 digest=digest,
                 stop=self._stop_exports,
             )
-        except ExportStopped:
+        except ExportStopped as exc:
+            if str(exc):  # stopped while a pipe took nothing: "the pipe's reader is not reading"
+                say(self.notify, f"Export stopped: {exc}.", markup=False, severity="warning")  # type: ignore[attr-defined]
             return  # (on the way out: the app quits once this worker ends)
         finally:
             say(self.set_activity, "", slot=slot)  # type: ignore[attr-defined]

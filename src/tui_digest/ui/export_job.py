@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from tui_digest.core import export_stream
 from tui_digest.core.export import FORMATS
+from tui_digest.core.polled_write import StreamStopped
 from tui_digest.core.store import Store
 
 if TYPE_CHECKING:
@@ -52,9 +53,14 @@ def export_papers(
         chunks = _until(stop, chunks)
     # A FIFO nobody reads is refused at once: waiting in `open` could not be
     # stopped by `q` or a signal.
-    _path, count = export_stream.export_file(
-        path, chunks, fmt, overwrite=overwrite, reader_needed=True
-    )
+    # A consumer that opened the pipe but does not read: the write waits in
+    # short slices, and `stop` ends it there too (`polled_write`).
+    try:
+        _path, count = export_stream.export_file(
+            path, chunks, fmt, overwrite=overwrite, reader_needed=True, stop=stop
+        )
+    except StreamStopped as exc:
+        raise ExportStopped(str(exc)) from exc
     return count
 
 
