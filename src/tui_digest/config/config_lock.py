@@ -43,11 +43,8 @@ except ImportError:  # Windows: see the module's docstring
     fcntl = None  # type: ignore[assignment]
 
 from tui_digest.config.paths import config_path
+from tui_digest.core.file_lock import lock_exclusive
 
-# flock's errors meaning "this file system cannot lock", not "someone holds it".
-_CANNOT_LOCK = frozenset(
-    {errno.EBADF, errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EINVAL}
-)
 # A lock file that cannot be made or opened: no lock (the edit says what is wrong).
 _CANNOT_OPEN = frozenset(
     {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR, errno.EEXIST}
@@ -93,13 +90,5 @@ def config_locked(
 
 
 def _lock(fd: int, config: Path, waiting: Callable[[Path], None] | None) -> None:
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # another edit holds it: say so, then wait
-            if waiting is not None:
-                waiting(config)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-    except OSError as exc:
-        if exc.errno not in _CANNOT_LOCK:
-            raise
+    # (a file system that cannot lock: the edit goes on unlocked, as before the lock)
+    lock_exclusive(fd, None if waiting is None else lambda: waiting(config))

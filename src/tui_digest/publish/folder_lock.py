@@ -44,6 +44,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tui_digest.core.file_lock import lock_exclusive
+
 try:
     import fcntl
 except ImportError:  # Windows: see the module's docstring
@@ -52,13 +54,6 @@ except ImportError:  # Windows: see the module's docstring
 # Not ".tui-digest-…": that prefix is atomic_file's temporary files, which
 # tests and clean-ups look for.
 LOCK_NAME = ".tui-digest.lock"
-
-# flock's errors that mean "this file system cannot lock this descriptor", not
-# "someone holds it" (flock(2): EBADF, ENOLCK, EINVAL; ENOSYS/EOPNOTSUPP from
-# file systems without lock support): see the module's docstring.
-CANNOT_LOCK = frozenset(
-    {errno.EBADF, errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EINVAL}
-)
 
 
 @contextmanager
@@ -71,7 +66,7 @@ def locked(
     """Hold `folder`'s publish lock (the folder must exist); yields the lock file's path.
 
     `waiting(path)` is called once, before blocking, when another process holds it.
-    `unlocked(path, error)` is called when the file system cannot lock (CANNOT_LOCK):
+    `unlocked(path, error)` is called when the file system cannot lock (`file_lock.CANNOT_LOCK`):
     the body then runs without the lock. Other OSErrors (a folder that cannot be
     written) are the caller's to report.
     """
@@ -87,18 +82,9 @@ def locked(
         return
     try:
         if fcntl is not None:
-            try:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:  # another run holds it: say so, then wait
-                    if waiting is not None:
-                        waiting(path)
-                    fcntl.flock(fd, fcntl.LOCK_EX)
-            except OSError as exc:
-                if exc.errno not in CANNOT_LOCK:
-                    raise
-                if unlocked is not None:
-                    unlocked(path, exc)
+            cannot = lock_exclusive(fd, None if waiting is None else lambda: waiting(path))
+            if cannot is not None and unlocked is not None:
+                unlocked(path, cannot)
         yield path
     finally:
         os.close(fd)  # releases the lock
