@@ -12,7 +12,6 @@ from ui_support import make_app, make_paper, notes, settle
 from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
 from tui_digest.ui.digest_removal import ask_to_remove
-from tui_digest.ui.news import CacheChanged
 from tui_digest.ui.screens.confirm import ConfirmScreen
 
 SIZE = (120, 40)
@@ -68,6 +67,8 @@ async def test_the_readers_own_removal_unselects_the_removed_papers_only(tmp_pat
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        app.follower.poll()  # (the baseline)
+        await settle(pilot)
         await _select_all_of(app, pilot, None)  # all papers: both digests
         assert len(app.main.paper_list.selected) == N + 8
         ask_to_remove(app.main, NEWER)
@@ -78,7 +79,7 @@ async def test_the_readers_own_removal_unselects_the_removed_papers_only(tmp_pat
         assert len(app.main.paper_list.selected) == N, notes(app)
         assert any("8 selected papers left the selection" in n for n in notes(app))
         # The cache poll then sees that removal: the selection stays.
-        app.main.cache_changed(CacheChanged("other process", removed=True))
+        app.follower.poll()
         await settle(pilot)
         assert len(app.main.paper_list.selected) == N
         await pilot.press("s")
