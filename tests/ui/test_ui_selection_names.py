@@ -5,6 +5,7 @@ rest were "no longer in the cache". Every selected row now carries its id."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from ui_support import make_app, make_paper, notes, settle
@@ -130,3 +131,57 @@ async def test_a_key_pressed_while_the_ids_are_read_does_nothing_and_says_so(
         assert any("Reading the selected papers' ids" in n for n in notes(app))
         assert len(papers.selected) == N
     assert _starred(cache) == 0
+
+
+async def test_keys_pressed_while_a_reads_the_ids_give_one_notice_and_do_nothing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`A` then `#`, `e`, `t`, `a` before its ids arrive (bug hunt `regselect2`
+    #2): each said "press the key again in a moment" *and* "No paper to tag." /
+    "Nothing to export." / "No paper to translate.", and `a` opened the note
+    anyway. Now only the first, short-lived; the keys work once the ids are read."""
+    from tui_digest.ui.screens.annotate import NoteDialog
+
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    release = threading.Event()
+    read = Store.names_at
+
+    def held(store: Store, rowids: list[int], listed_at: int | None) -> dict[int, str] | None:
+        assert release.wait(10)
+        return read(store, rowids, listed_at)
+
+    monkeypatch.setattr(Store, "names_at", held)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        main.show_digest(OLDER)
+        await settle(pilot)
+        timeouts: list[float | None] = []
+        notify = main.notify
+
+        def recorded(message: str, **kwargs) -> None:
+            timeouts.append(kwargs.get("timeout"))
+            notify(message, **kwargs)
+
+        monkeypatch.setattr(main, "notify", recorded)
+        await pilot.press("A")
+        for _ in range(5):
+            await pilot.pause()
+        assert papers.naming  # the ids are being read
+        for key in ("#", "e", "t", "a"):
+            before = len(notes(app))
+            await pilot.press(key)
+            for _ in range(3):
+                await pilot.pause()
+            said = notes(app)[before:]
+            assert len(said) == 1 and "press the key again" in said[0], (key, said)
+            assert app.screen is main, key  # no dialog opened
+        assert not any(isinstance(s, NoteDialog) for s in app.screen_stack)
+        assert timeouts and all(t is not None and t <= 2 for t in timeouts), timeouts
+        release.set()
+        await settle(pilot)
+        assert not papers.naming and len(papers.selected) == N
+        await pilot.press("#")
+        await settle(pilot)
+        assert app.screen is not main  # the tags dialog of the selection

@@ -76,7 +76,7 @@ class AnnotateActions:
     """Needs from the screen: store, targets, paper_reread, paper_list, notify, app."""
 
     store: Store | None
-    targets: Callable[[], list[int]]
+    targets: Callable[[], list[int] | None]  # None: not ready (it said so)
     paper_reread: Callable[[int], None]
     paper_list: PaperList
     user_text_changed: Callable[[], None]  # the watch lists find their papers again
@@ -87,6 +87,8 @@ class AnnotateActions:
 
     def action_edit_tags(self) -> None:
         rowids = self.targets()
+        if rowids is None:
+            return  # the selection's ids are being read (`targets` said so)
         if not rowids or self.store is None:
             self.notify("No paper to tag.", severity="warning")  # type: ignore[attr-defined]
             return
@@ -180,6 +182,8 @@ class AnnotateActions:
 
     def action_edit_note(self) -> None:
         rowids = self.targets()
+        if rowids is None:
+            return  # the selection's ids are being read (`targets` said so)
         current = self.paper_list.current_rowid
         rowid = current if current is not None else (rowids[0] if rowids else None)
         if rowid is None or self.store is None:
