@@ -185,3 +185,34 @@ async def test_keys_pressed_while_a_reads_the_ids_give_one_notice_and_do_nothing
         await pilot.press("#")
         await settle(pilot)
         assert app.screen is not main  # the tags dialog of the selection
+
+
+async def test_tags_saved_on_papers_removed_while_the_dialog_was_open_say_so(
+    tmp_path: Path,
+) -> None:
+    """`#`, then another process removes the papers, then Enter (bug hunt
+    `regselect2` #3): it said "Tags saved on 2 papers." of papers gone (their
+    tags are kept by id for when they come back). It now says how many wait."""
+    from textual.widgets import Input
+
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(NEWER)
+        await settle(pilot)
+        await pilot.press("space", "down", "space", "down", "space")
+        await settle(pilot)
+        assert len(app.main.paper_list.selected) == 3
+        await pilot.press("number_sign")
+        await settle(pilot)
+        assert app.screen is not app.main  # the tags dialog
+        with Store.open(cache) as other:
+            other.remove_digests(other.digest_pks([NEWER]))
+        app.screen.query_one(Input).value = "zz"
+        await pilot.press("enter")
+        await settle(pilot)
+        said = (
+            "Tags saved on 3 papers (3 of them are no longer in the cache; the tags wait for them)."
+        )
+        assert said in notes(app), notes(app)
