@@ -5,6 +5,7 @@ rest were "no longer in the cache". Every selected row now carries its id."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from ui_support import make_app, make_paper, notes, settle
@@ -12,7 +13,6 @@ from ui_support import make_app, make_paper, notes, settle
 from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
 from tui_digest.ui.digest_removal import ask_to_remove
-from tui_digest.ui.news import CacheChanged
 from tui_digest.ui.screens.confirm import ConfirmScreen
 
 SIZE = (120, 40)
@@ -68,6 +68,8 @@ async def test_the_readers_own_removal_unselects_the_removed_papers_only(tmp_pat
     app = make_app(cache, first_run_sample=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        app.follower.poll()  # (the baseline)
+        await settle(pilot)
         await _select_all_of(app, pilot, None)  # all papers: both digests
         assert len(app.main.paper_list.selected) == N + 8
         ask_to_remove(app.main, NEWER)
@@ -78,7 +80,7 @@ async def test_the_readers_own_removal_unselects_the_removed_papers_only(tmp_pat
         assert len(app.main.paper_list.selected) == N, notes(app)
         assert any("8 selected papers left the selection" in n for n in notes(app))
         # The cache poll then sees that removal: the selection stays.
-        app.main.cache_changed(CacheChanged("other process", removed=True))
+        app.follower.poll()
         await settle(pilot)
         assert len(app.main.paper_list.selected) == N
         await pilot.press("s")
@@ -129,3 +131,88 @@ async def test_a_key_pressed_while_the_ids_are_read_does_nothing_and_says_so(
         assert any("Reading the selected papers' ids" in n for n in notes(app))
         assert len(papers.selected) == N
     assert _starred(cache) == 0
+
+
+async def test_keys_pressed_while_a_reads_the_ids_give_one_notice_and_do_nothing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`A` then `#`, `e`, `t`, `a` before its ids arrive (bug hunt `regselect2`
+    #2): each said "press the key again in a moment" *and* "No paper to tag." /
+    "Nothing to export." / "No paper to translate.", and `a` opened the note
+    anyway. Now only the first, short-lived; the keys work once the ids are read."""
+    from tui_digest.ui.screens.annotate import NoteDialog
+
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    release = threading.Event()
+    read = Store.names_at
+
+    def held(store: Store, rowids: list[int], listed_at: int | None) -> dict[int, str] | None:
+        assert release.wait(10)
+        return read(store, rowids, listed_at)
+
+    monkeypatch.setattr(Store, "names_at", held)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        main.show_digest(OLDER)
+        await settle(pilot)
+        timeouts: list[float | None] = []
+        notify = main.notify
+
+        def recorded(message: str, **kwargs) -> None:
+            timeouts.append(kwargs.get("timeout"))
+            notify(message, **kwargs)
+
+        monkeypatch.setattr(main, "notify", recorded)
+        await pilot.press("A")
+        for _ in range(5):
+            await pilot.pause()
+        assert papers.naming  # the ids are being read
+        for key in ("#", "e", "t", "a"):
+            before = len(notes(app))
+            await pilot.press(key)
+            for _ in range(3):
+                await pilot.pause()
+            said = notes(app)[before:]
+            assert len(said) == 1 and "press the key again" in said[0], (key, said)
+            assert app.screen is main, key  # no dialog opened
+        assert not any(isinstance(s, NoteDialog) for s in app.screen_stack)
+        assert timeouts and all(t is not None and t <= 2 for t in timeouts), timeouts
+        release.set()
+        await settle(pilot)
+        assert not papers.naming and len(papers.selected) == N
+        await pilot.press("#")
+        await settle(pilot)
+        assert app.screen is not main  # the tags dialog of the selection
+
+
+async def test_tags_saved_on_papers_removed_while_the_dialog_was_open_say_so(
+    tmp_path: Path,
+) -> None:
+    """`#`, then another process removes the papers, then Enter (bug hunt
+    `regselect2` #3): it said "Tags saved on 2 papers." of papers gone (their
+    tags are kept by id for when they come back). It now says how many wait."""
+    from textual.widgets import Input
+
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(NEWER)
+        await settle(pilot)
+        await pilot.press("space", "down", "space", "down", "space")
+        await settle(pilot)
+        assert len(app.main.paper_list.selected) == 3
+        await pilot.press("number_sign")
+        await settle(pilot)
+        assert app.screen is not app.main  # the tags dialog
+        with Store.open(cache) as other:
+            other.remove_digests(other.digest_pks([NEWER]))
+        app.screen.query_one(Input).value = "zz"
+        await pilot.press("enter")
+        await settle(pilot)
+        said = (
+            "Tags saved on 3 papers (3 of them are no longer in the cache; the tags wait for them)."
+        )
+        assert said in notes(app), notes(app)

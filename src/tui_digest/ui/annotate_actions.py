@@ -45,6 +45,21 @@ class TagTargets(NamedTuple):
     shared: list[str]
 
 
+def _save_tags(store: Store, chosen: TagTargets, added: list[str], removed: list[str]) -> str:
+    """Save the edit by id; what to say, with the papers another process removed
+    since the dialog opened (their tags wait, by id, for them to come back: it
+    said "Tags saved on 30,000 papers" with 410 gone; bug hunt `regselect2` #3)."""
+    from tui_digest.core.store.picked import Picked
+
+    store.edit_tags(chosen.ids, added, removed)
+    picked = Picked(tuple(chosen.rowids), dict(zip(chosen.rowids, chosen.ids, strict=True)))
+    away = len(store.picked(picked).away)
+    text = f"Tags saved on {counted(len(chosen.ids), 'paper')}"
+    if away:
+        text += f" ({away:,} of them are no longer in the cache; the tags wait for them)"
+    return text + "."
+
+
 def shared_tags(records: Sequence[PaperRecord]) -> list[str]:
     """The tags of the first paper every paper has, compared as tags are
     everywhere (`fold_tag`: `robotics` and `Robotics` are one tag). `#` reads
@@ -76,7 +91,7 @@ class AnnotateActions:
     """Needs from the screen: store, targets, paper_reread, paper_list, notify, app."""
 
     store: Store | None
-    targets: Callable[[], list[int]]
+    targets: Callable[[], list[int] | None]  # None: not ready (it said so)
     paper_reread: Callable[[int], None]
     paper_list: PaperList
     user_text_changed: Callable[[], None]  # the watch lists find their papers again
@@ -87,6 +102,8 @@ class AnnotateActions:
 
     def action_edit_tags(self) -> None:
         rowids = self.targets()
+        if rowids is None:
+            return  # the selection's ids are being read (`targets` said so)
         if not rowids or self.store is None:
             self.notify("No paper to tag.", severity="warning")  # type: ignore[attr-defined]
             return
@@ -168,7 +185,7 @@ class AnnotateActions:
             if not added and not removed:
                 return
             self._write_user_text(
-                lambda store: store.edit_tags(ids, added, removed),
+                lambda store: _save_tags(store, chosen, added, removed),
                 chosen.rowids,
                 saved=f"Tags saved on {counted(len(ids), 'paper')}.",
                 # The dialog is closed by then: what was typed would be lost.
@@ -180,6 +197,8 @@ class AnnotateActions:
 
     def action_edit_note(self) -> None:
         rowids = self.targets()
+        if rowids is None:
+            return  # the selection's ids are being read (`targets` said so)
         current = self.paper_list.current_rowid
         rowid = current if current is not None else (rowids[0] if rowids else None)
         if rowid is None or self.store is None:

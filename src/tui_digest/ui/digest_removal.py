@@ -39,7 +39,7 @@ class Removing(Notifies, Protocol):
 
     def cache_changed(self, change: object = None) -> None: ...
 
-    def unselect_removed(self, rowids: set[int]) -> int: ...
+    def unselect_removed(self, rowids: set[int], removal_count: int | None) -> int: ...
 
     def set_activity(self, text: str, *, slot: str = "fetch") -> None: ...
 
@@ -103,7 +103,7 @@ def _removed(screen: Removing, name: str, done: Removal, gone: set[int]) -> None
     `regselect` #2)."""
     if screen.digest == name:
         screen.digest = None  # the digest shown is gone: show every paper
-    unselected = screen.unselect_removed(gone)
+    unselected = screen.unselect_removed(gone, done.removal_count)
     screen.cache_changed()
     text = f"Removed {name} and {counted(done.papers_deleted, 'paper')}."
     if unselected:

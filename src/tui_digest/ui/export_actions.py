@@ -43,6 +43,8 @@ class ExportActions:
         from tui_digest.ui.screens.export import ExportScreen
 
         rowids = self.targets()  # type: ignore[attr-defined]
+        if rowids is None:
+            return  # the selection's ids are being read (`targets` said so)
         if not rowids or self.store is None:
             self.notify("Nothing to export.", severity="warning")  # type: ignore[attr-defined]
             return

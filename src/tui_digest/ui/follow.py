@@ -82,7 +82,10 @@ class CacheFollower:
         if changed or marked:
             from tui_digest.ui.news import CacheChanged
 
-            news = CacheChanged("other process", marks_only=not changed, removed=removed)
+            span = watch.removal_span if removed else None
+            news = CacheChanged(
+                "other process", marks_only=not changed, removed=removed, removals=span
+            )
             signals_of(self.app).cache_changed.publish(news)
 
     def stop(self) -> None:

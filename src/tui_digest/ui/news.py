@@ -27,6 +27,9 @@ class CacheChanged:
     marks_only: bool = False
     # Papers were removed: row numbers held since may now name other papers.
     removed: bool = False
+    # The removal counts (before, after) that change went between
+    # (`CacheWatch.removal_span`); None when not known (then not the reader's own).
+    removals: tuple[int, int] | None = None
 
 
 @record(frozen=True)

@@ -35,6 +35,9 @@ class Removal:
     papers_deleted: int = 0
     papers_kept: int = 0  # listed by no digest any more, kept: starred, tagged or noted
     papers_loose: int = 0  # of papers_deleted, those no digest listed before (`loose_before`)
+    # The removal count (`undo_log.removals`) this removal moved the cache to;
+    # None when it removed no paper (the count did not move).
+    removal_count: int | None = None
 
 
 def older_than(conn: sqlite3.Connection, day: str) -> list[int]:
@@ -129,9 +132,11 @@ def remove(
     step = _Steps(len(gone) + len(moves), progress)
     _delete_papers(conn, gone, step)
     _move(conn, moves, step)
+    count = None
     if gone:
         undo_log.forget(conn)  # their row numbers may go to the next papers added
-    return Removal(names, len(gone), len(starred), len(loose))
+        count = undo_log.removals(conn)
+    return Removal(names, len(gone), len(starred), len(loose), count)
 
 
 def _places(conn: sqlite3.Connection, pks: Sequence[int]) -> dict[int, tuple[int, str]]:

@@ -66,6 +66,10 @@ class CacheWatch:
         self._fingerprint: tuple[object, ...] | None = None
         self._marks: tuple[object, ...] | None = None
         self._removals = 0
+        # The removal counts (before, after) the last call that saw papers removed
+        # went between (`undo_log.removals`): the reader tells its own removal
+        # from another process's by them (`ListingScreen.cache_changed`).
+        self.removal_span: tuple[int, int] | None = None
 
     def data_version(self) -> int:
         """This connection's `PRAGMA data_version` (moves on another connection's commit)."""
@@ -107,6 +111,7 @@ class CacheWatch:
             moved = fingerprint != self._fingerprint
             marked = marks != self._marks
             removed = removals != self._removals
+            self.removal_span = (self._removals, removals) if removed and not first else None
             self._fingerprint, self._marks, self._removals = fingerprint, marks, removals
             if first:
                 return False, False, False

@@ -109,7 +109,7 @@ class ListingScreen(CacheScreen):
         # The cache changed under the listing (a fetch or a translation): the next
         # listing recounts the total and drops the rows the list has cached.
         self._stale = False
-        self._own_removal = False  # (`unselect_removed`)
+        self._own_removals: set[int] = set()  # removal counts of its own (`unselect_removed`)
         self._rows_digest: str | None = None  # the digest the drawn rows belong to
         self._activity: dict[str, str] = {}
         self.incomplete_error = ""  # why the query typed so far does not parse yet
@@ -430,12 +430,27 @@ class ListingScreen(CacheScreen):
         if not worker.is_cancelled:
             self.post_message(msg.ListingIds(owner, request, ids, listed_at=listed_at))
 
-    def unselect_removed(self, rowids: set[int]) -> int:
-        """The reader removed papers `rowids` itself: they leave the selection
-        now, and the cache poll's notice of that removal keeps the rest
-        selected (each carries its id: `core/store/picked.py`)."""
-        self._own_removal = True
+    def unselect_removed(self, rowids: set[int], removal_count: int | None) -> int:
+        """The reader removed papers `rowids` itself, moving the cache's removal
+        count to `removal_count` (None: no paper removed, the count did not
+        move): they leave the selection now, and the cache poll's notice of
+        exactly that removal keeps the rest selected (each carries its id:
+        `core/store/picked.py`). A flag set for any removal, even one of no
+        paper, swallowed the next removal by another process, whose freed row
+        numbers then showed new papers as selected (bug hunt `regselect2` #1)."""
+        if removal_count is not None:
+            self._own_removals.add(removal_count)
         return self.paper_list.unselect(list(rowids))
+
+    def _own_change(self, span: tuple[int, int] | None) -> bool:
+        """The removals a poll saw (`span`: counts before, after) were all the reader's own."""
+        if span is None:
+            return False
+        before, after = span
+        moved = set(range(before + 1, after + 1))
+        own = bool(moved) and moved <= self._own_removals
+        self._own_removals = {n for n in self._own_removals if n > after}  # (seen: gone)
+        return own
 
     def on_paper_list_selection_unnamed(self, message: PaperList.SelectionUnnamed) -> None:
         from tui_digest.ui.selection_names import name_selection
@@ -512,7 +527,7 @@ class ListingScreen(CacheScreen):
             return
         own = False  # the reader's own removal: its papers left the selection already
         if change is not None and change.removed:
-            own, self._own_removal = self._own_removal, False
+            own = self._own_change(change.removals)
         if change is not None and change.removed and self.paper_list.selected and not own:
             # Row numbers of removed papers go to the next ones added: kept, the
             # selection would star or mark papers the user never chose.

@@ -459,6 +459,8 @@ class MainScreen(
 
     def action_translate(self) -> None:
         rowids = self.targets()
+        if rowids is None:
+            return  # the selection's ids are being read (`targets` said so)
         self.translator.start(rowids, self.paper_list.picked(rowids))
 
     # --- closing -------------------------------------------------------------------
