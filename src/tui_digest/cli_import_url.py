@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -27,11 +26,23 @@ if TYPE_CHECKING:
 
 
 def is_url(raw: str) -> bool:
-    """Whether an input is an http(s) URL (other schemes stay paths, as before)."""
-    try:
-        return urlsplit(raw.strip()).scheme.lower() in ("http", "https")
-    except ValueError:
-        return False
+    """Whether an input is an http(s) URL: it starts with `http://` or `https://`
+    (any case). Anything else is a path, as before `import URL` existed: a file
+    named `http:foo`, or `http:/x.md` in a folder `http:`, was taken for a URL
+    and failed with a "connection error" (regression hunt `regnet2` #2)."""
+    return raw[:8].lower().startswith(("http://", "https://"))
+
+
+def url_hint(raw: str) -> str:
+    """The " (did you mean the URL …?)" of a path that is a URL but for the
+    spaces around it (a copied ` http://…`), else ""."""
+    from tui_digest.core.sanitize import for_terminal
+    from tui_digest.net.urls import display_url
+
+    bare = raw.strip()
+    if bare == raw or not is_url(bare):
+        return ""
+    return f" (did you mean the URL {for_terminal(display_url(bare))}?)"
 
 
 def download(url: str, args: argparse.Namespace) -> bytes:
