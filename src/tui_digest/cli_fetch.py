@@ -248,15 +248,13 @@ async def _fetch_then_enrich(
 
             def ended(result: SourceResult) -> None:
                 done.results.append(result)
-                if done.output_failed is not None:
-                    return  # (the lines are lost; the sources are not)
                 try:
                     with progress.below():
-                        _print_result(result)
+                        _print_result(result, done)
                 except (OSError, OutputError) as exc:
                     # `fetch | head -1`, a full disk: raised here, it cancelled every
                     # source still running, unrecorded (found by a bug hunt).
-                    done.output_failed = exc
+                    done.output_failed = done.output_failed or exc
 
             results = await fetch_all(
                 store, sources, progress=progress.update, fetcher=fetcher, done=ended
@@ -369,13 +367,23 @@ def _chosen_sources(config: Config, names: list[str] | None) -> list[Any]:
     return chosen
 
 
-def _print_result(r: SourceResult) -> None:
+def _print_result(r: SourceResult, done: _Ended | None = None) -> None:
     """A source's line as it ends: what came on stdout, a failure on stderr, so
     `fetch >/dev/null` in cron still says why it exits 1. A source the run found
-    offline is said once for all of them, at the end (`_print_offline`)."""
+    offline is said once for all of them, at the end (`_print_offline`). Once
+    stdout has failed (`| head -1`, a full disk) its lines are lost, but not the
+    stderr ones: a later failure was dropped with them (bug hunt `regnet2` #5)."""
     if r.offline:
         return
-    print(r.summary(), file=sys.stdout if r.ok else sys.stderr, flush=True)
+    if not r.ok:
+        print(r.summary(), file=sys.stderr, flush=True)
+    elif done is None:
+        print(r.summary(), file=sys.stdout, flush=True)
+    elif done.output_failed is None:
+        try:
+            print(r.summary(), file=sys.stdout, flush=True)
+        except (OSError, OutputError) as exc:
+            done.output_failed = exc
     name = clean_line(r.name, 200)
     for note in r.notes:
         print(f"{name}: skipped {clean_line(note, 500)}", file=sys.stderr)
