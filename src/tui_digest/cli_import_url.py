@@ -116,14 +116,14 @@ def url_input(
 
     from tui_digest.core.sanitize import clean_line, for_terminal
     from tui_digest.net.errors import FetchError
-    from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
+    from tui_digest.net.urls import display_url, mask_in_text, refused_url, strip_credentials
 
     try:
         body = download(url, args)
     except FetchError as exc:
         status = f"HTTP {exc.status} " if exc.status is not None else ""
         why = mask_in_text(f"{status}{exc.reason}", url)
-        yield f"{for_terminal(display_url(url))}: error: {for_terminal(why)}", None, ""
+        yield f"{for_terminal(refused_url(url))}: error: {for_terminal(why)}", None, ""
         return
     source = clean_line(strip_credentials(url.strip()), 2000)
     yield source, opener(display_url(url), io.BytesIO(body)), category_of(url, args)
