@@ -143,3 +143,26 @@ def test_a_url_after_a_space_is_a_path_with_a_hint(tmp_path):
     assert proc.returncode == 1
     assert "connection error" not in err
     assert f"did you mean the URL {url}?" in err
+
+
+def test_import_url_says_each_retry_after_wait(tmp_path, capsys):
+    """`fetch`, `enrich` and `translate` say a Retry-After wait as it begins;
+    `import URL` waited up to minutes without a word (bug hunt `regnet2` #6)."""
+    import argparse
+
+    from feed_server import FakeTime
+    from tui_digest.cli_import_url import download
+    from tui_digest.config.loader import load_config
+
+    answers = iter([Reply(429, headers={"Retry-After": "15"}), Reply(200, body=b"ok")])
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    args = argparse.Namespace(loaded_config=load_config(config))
+    fake = FakeTime()
+    with FeedServer() as server:
+        server.route("/r429", lambda request: next(answers))
+        body = download(server.url("/r429"), args, sleep=fake.sleep, clock=fake.clock)
+    assert body == b"ok"
+    assert 15 in fake.sleeps
+    err = capsys.readouterr().err
+    assert "tui-digest: " in err and "waiting 15 s before attempt 2 of" in err, err

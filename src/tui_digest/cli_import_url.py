@@ -14,10 +14,11 @@ dated today; `maint` #2).
 from __future__ import annotations
 
 import argparse
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Awaitable, Callable, Iterator
     from typing import BinaryIO
 
     from tui_digest.cli_read_ahead import Opener
@@ -45,17 +46,27 @@ def url_hint(raw: str) -> str:
     return f" (did you mean the URL {for_terminal(display_url(bare))}?)"
 
 
-def download(url: str, args: argparse.Namespace) -> bytes:
+def download(
+    url: str,
+    args: argparse.Namespace,
+    *,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> bytes:
     """The body at `url`, through the fetch command's client and policies; a
     `FetchError` (naming the URL, password masked, and the status) otherwise."""
     import asyncio
 
+    from tui_digest.cli_progress import say_wait
     from tui_digest.fetch.download import SourceFetcher
 
     options = _config(args).fetch.http_options()
 
     async def get() -> bytes:
-        async with SourceFetcher(options) as fetcher:
+        async with SourceFetcher(options, sleep=sleep, clock=clock) as fetcher:
+            # Each Retry-After wait said as it begins, as `fetch` says it: it
+            # waited up to minutes without a word (bug hunt `regnet2` #6).
+            fetcher.http.on_wait = say_wait
             return (await fetcher.fetch(url)).body
 
     return asyncio.run(get())
