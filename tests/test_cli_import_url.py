@@ -107,3 +107,62 @@ def test_a_removed_fetched_day_comes_back_by_its_url_under_the_fetched_name(tmp_
     assert (back["name"], back["source"], back["label"]) == (
         fetched["name"], fetched["source"], fetched["label"],
     )  # fmt: skip
+
+
+def test_a_file_named_like_a_scheme_is_a_file_not_a_url(tmp_path):
+    """Only `http://` / `https://` make a URL: `http:foo` and `http:/x.md` (in a
+    folder `http:`) are local files, as before `import URL` existed."""
+    db = tmp_path / "c.db"
+    (tmp_path / "http:foo").write_bytes(SAMPLE.read_bytes())
+    (tmp_path / "http:").mkdir()
+    (tmp_path / "http:" / "x.md").write_bytes(SAMPLE.read_bytes())
+    for name in ("http:foo", "http:/x.md", "HTTP:foo"):
+        proc = run("import", name, db=db, env=TODAY, cwd=tmp_path)
+        err = proc.stderr.decode()
+        if name == "HTTP:foo":  # (no such file: a path all the same)
+            assert proc.returncode == 1 and "connection error" not in err
+            continue
+        assert proc.returncode == 0, err
+    sources = {d["source"] for d in digests(db)}
+    assert sources == {str(tmp_path / "http:foo"), str(tmp_path / "http:" / "x.md")}
+
+
+def test_an_upper_case_scheme_is_a_url():
+    from tui_digest.cli_import_url import is_url
+
+    assert is_url("HTTPS://example.org/x.md") and is_url("http://h/x")
+    assert not is_url("http:foo") and not is_url("http:/x.md") and not is_url(" http://h/x")
+
+
+def test_a_url_after_a_space_is_a_path_with_a_hint(tmp_path):
+    db = tmp_path / "c.db"
+    with served() as server:
+        url = server.url(NAME)
+        proc = run("import", " " + url, db=db, env=TODAY, cwd=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1
+    assert "connection error" not in err
+    assert f"did you mean the URL {url}?" in err
+
+
+def test_import_url_says_each_retry_after_wait(tmp_path, capsys):
+    """`fetch`, `enrich` and `translate` say a Retry-After wait as it begins;
+    `import URL` waited up to minutes without a word (bug hunt `regnet2` #6)."""
+    import argparse
+
+    from feed_server import FakeTime
+    from tui_digest.cli_import_url import download
+    from tui_digest.config.loader import load_config
+
+    answers = iter([Reply(429, headers={"Retry-After": "15"}), Reply(200, body=b"ok")])
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    args = argparse.Namespace(loaded_config=load_config(config))
+    fake = FakeTime()
+    with FeedServer() as server:
+        server.route("/r429", lambda request: next(answers))
+        body = download(server.url("/r429"), args, sleep=fake.sleep, clock=fake.clock)
+    assert body == b"ok"
+    assert 15 in fake.sleeps
+    err = capsys.readouterr().err
+    assert "tui-digest: " in err and "waiting 15 s before attempt 2 of" in err, err

@@ -134,3 +134,47 @@ def test_fetch_to_a_full_disk_still_fetches_every_source_then_says_why(tmp_path)
         "the output is incomplete"
     ]
     assert sorted(_statuses(db)) == sorted(["lg", *HELD])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
+def test_a_failing_source_is_still_said_on_stderr_once_stdout_is_closed(tmp_path):
+    """Only the stdout lines stop: a source that fails after `| head -1` has
+    exited is said on stderr (it was dropped with them, bug hunt `regnet2` #5)."""
+    db = tmp_path / "c.db"
+    with FeedServer() as server:
+        config, gates = _setup(tmp_path, server)
+        gone = threading.Event()
+
+        def missing(request):  # type: ignore[no-untyped-def]
+            gone.wait(60)
+            return Reply(404)
+
+        server.route("/gone.xml", missing)
+        gates["gone"] = gone
+        url = server.url("/gone.xml")
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text + f'\n[[sources]]\nname = "gone"\nurl = "{url}"\n')
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tui_digest", "fetch", "--config", str(config)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(db, None),
+        )
+        try:
+            assert proc.stdout is not None and proc.stderr is not None
+            _line_within(proc.stdout, 60)  # `| head -1`
+            proc.stdout.close()
+            _release_one_then_the_rest(db, gates, proc)
+            err = proc.stderr.read()
+            proc.wait(timeout=60)
+        finally:
+            for gate in gates.values():
+                gate.set()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    lines = err.decode().splitlines()
+    assert any(line.startswith("gone: failed") and "404" in line for line in lines), lines
+    assert proc.returncode in (1, 141), err.decode()
+    assert sorted(_statuses(db)) == sorted(["lg", "gone", *HELD])

@@ -65,3 +65,84 @@ def test_sigterm_from_outside_leaves_the_stored_sources_in_the_log(tmp_path):
         "interrupted: 1 of 2 sources done (its papers are stored); the other was not fetched"
     ]
     assert os.path.exists(tmp_path / "c.db")
+
+
+def _sigint_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a script's `fetch &` starts
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_to_a_scripts_background_fetch_stops_it_as_ctrl_c_would(tmp_path):
+    """A script's `fetch &` has SIGINT ignored: SIGTERM was raised wherever it
+    landed (a traceback from a connecting task) instead of the orderly stop
+    (bug hunt `regnet2` #1). It now cancels the run as Ctrl-C does."""
+    local = tmp_path / "digest-cs.LG-2024-03-01.md"
+    local.write_bytes(FIXTURE.read_bytes())
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    port = silent.getsockname()[1]
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[enrich]\nafter_fetch = false\n\n"
+        f'[[sources]]\nname = "lg"\nurl = "{local}"\n\n'
+        f'[[sources]]\nname = "slow"\nurl = "http://127.0.0.1:{port}/cs.AI.md"\n',
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_digest", "fetch", "--config", str(config)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(tmp_path / "c.db", None),
+        preexec_fn=_sigint_ignored,
+    )
+    try:
+        assert proc.stdout is not None
+        first = _line_within(proc.stdout, 60)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        silent.close()
+    assert first.decode().startswith("lg: new 3"), err.decode()
+    assert proc.returncode == 143, err.decode()
+    assert out == b""
+    assert err.decode().splitlines() == [
+        "interrupted: 1 of 2 sources done (its papers are stored); the other was not fetched"
+    ]
+
+
+def test_sigterm_landing_in_a_task_with_ctrl_c_ignored_cancels_the_run():
+    """The signal landing inside a running task (a connecting one: bug hunt
+    `regnet2` #1) stops the run through its main task's cancellation, the
+    other tasks ending in order, not raised in that task (a traceback)."""
+    import asyncio
+
+    from tui_digest.cli_fetch import Terminated, _run_stoppable, _Signals, _sigterm_stops
+
+    cleaned: list[str] = []
+
+    async def child() -> str:
+        os.kill(os.getpid(), signal.SIGTERM)  # (the handler runs in this task)
+        await asyncio.sleep(0)
+        return "child ended"
+
+    async def main() -> None:
+        task = asyncio.create_task(child())
+        try:
+            await asyncio.Event().wait()  # (until cancelled)
+        except asyncio.CancelledError:
+            cleaned.append(await task)
+            raise
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signals = _Signals()
+    try:
+        with _sigterm_stops(signals), pytest.raises(Terminated):
+            _run_stoppable(main(), signals)
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert signals.terminated and cleaned == ["child ended"]

@@ -36,7 +36,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from tui_digest.cli_args import CommandError, add_config_argument, guarded
 from tui_digest.cli_config import load_chosen
@@ -46,6 +46,9 @@ from tui_digest.core.sanitize import clean_line, for_terminal
 from tui_digest.core.wording import counted
 
 if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Coroutine
+
     from tui_digest.config.loader import Config
     from tui_digest.core.model import PaperRecord
     from tui_digest.core.store import Store
@@ -99,10 +102,38 @@ class Terminated(KeyboardInterrupt):
     raised where the signal lands, as a KeyboardInterrupt."""
 
 
+T = TypeVar("T")
+
+
 class _Signals:
-    """Whether SIGTERM came (the run then ends as Ctrl-C ends it, with 143)."""
+    """Whether SIGTERM came (the run then ends as Ctrl-C ends it, with 143), and
+    the fetch's main task while it runs (`_run_stoppable`)."""
 
     terminated = False
+    main_task: asyncio.Task[Any] | None = None
+
+
+def _run_stoppable(coro: Coroutine[Any, Any, T], signals: _Signals) -> T:
+    """`asyncio.run(coro)`, its task known to `_sigterm_stops`: with Ctrl-C
+    ignored (a script's `fetch &`: POSIX starts it with SIGINT ignored, so
+    asyncio sets no handler) SIGTERM cancels that task as Ctrl-C would, and
+    the run ends with a KeyboardInterrupt (`Terminated`) out of here. Raised
+    where the signal landed, it was a traceback when that was a connecting
+    task (bug hunt `regnet2` #1)."""
+    import asyncio
+
+    async def main() -> T:
+        signals.main_task = asyncio.current_task()
+        try:
+            return await coro
+        except asyncio.CancelledError:
+            if signals.terminated:
+                raise Terminated from None
+            raise
+        finally:
+            signals.main_task = None
+
+    return asyncio.run(main())
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -114,6 +145,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         if signals.terminated:
             return EXIT_TERMINATED
         raise
+
+
+def _nothing() -> None:
+    """A callback that does nothing (its being scheduled wakes the event loop)."""
 
 
 @contextmanager
@@ -133,9 +168,18 @@ def _sigterm_stops(signals: _Signals) -> Iterator[None]:
 
     def terminated(signum: int, frame: object) -> None:
         signals.terminated = True
-        if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, signal.SIG_DFL, None):
-            raise Terminated  # (Ctrl-C ignored: nothing would stop the run)
-        signal.raise_signal(signal.SIGINT)
+        if signal.getsignal(signal.SIGINT) not in (signal.SIG_IGN, signal.SIG_DFL, None):
+            signal.raise_signal(signal.SIGINT)
+            return
+        # Ctrl-C ignored: nothing would stop the run. The fetch's main task is
+        # cancelled (as asyncio does on Ctrl-C: this runs in the main thread,
+        # the loop's), else raised here (no event loop running).
+        task = signals.main_task
+        if task is not None and not task.done():
+            task.cancel()
+            task.get_loop().call_soon_threadsafe(_nothing)  # (wakes the selector)
+            return
+        raise Terminated
 
     before = signal.signal(signal.SIGTERM, terminated)
     try:
@@ -161,7 +205,7 @@ def _fetch(args: argparse.Namespace, signals: _Signals) -> int:
         import asyncio  # here, not at the top: every CLI start would pay for it
 
         fetching = _fetch_then_enrich(store, sources, config, enrich, done)
-        results, digests = asyncio.run(fetching)
+        results, digests = _run_stoppable(fetching, signals)
         interrupted = False
         if translate is not None:  # (also with nothing new: earlier failures are retried)
             interrupted = asyncio.run(_translate_new(store, digests, translate))
@@ -248,15 +292,13 @@ async def _fetch_then_enrich(
 
             def ended(result: SourceResult) -> None:
                 done.results.append(result)
-                if done.output_failed is not None:
-                    return  # (the lines are lost; the sources are not)
                 try:
                     with progress.below():
-                        _print_result(result)
+                        _print_result(result, done)
                 except (OSError, OutputError) as exc:
                     # `fetch | head -1`, a full disk: raised here, it cancelled every
                     # source still running, unrecorded (found by a bug hunt).
-                    done.output_failed = exc
+                    done.output_failed = done.output_failed or exc
 
             results = await fetch_all(
                 store, sources, progress=progress.update, fetcher=fetcher, done=ended
@@ -369,13 +411,23 @@ def _chosen_sources(config: Config, names: list[str] | None) -> list[Any]:
     return chosen
 
 
-def _print_result(r: SourceResult) -> None:
+def _print_result(r: SourceResult, done: _Ended | None = None) -> None:
     """A source's line as it ends: what came on stdout, a failure on stderr, so
     `fetch >/dev/null` in cron still says why it exits 1. A source the run found
-    offline is said once for all of them, at the end (`_print_offline`)."""
+    offline is said once for all of them, at the end (`_print_offline`). Once
+    stdout has failed (`| head -1`, a full disk) its lines are lost, but not the
+    stderr ones: a later failure was dropped with them (bug hunt `regnet2` #5)."""
     if r.offline:
         return
-    print(r.summary(), file=sys.stdout if r.ok else sys.stderr, flush=True)
+    if not r.ok:
+        print(r.summary(), file=sys.stderr, flush=True)
+    elif done is None:
+        print(r.summary(), file=sys.stdout, flush=True)
+    elif done.output_failed is None:
+        try:
+            print(r.summary(), file=sys.stdout, flush=True)
+        except (OSError, OutputError) as exc:
+            done.output_failed = exc
     name = clean_line(r.name, 200)
     for note in r.notes:
         print(f"{name}: skipped {clean_line(note, 500)}", file=sys.stderr)

@@ -55,7 +55,7 @@ def _open_inputs(
     a single document) is the source instead, e.g. the URL a piped document
     came from (without its password). An http(s) URL is downloaded as `fetch`
     downloads it, and is its own source (`cli_import_url`)."""
-    from tui_digest.cli_import_url import is_url, url_input
+    from tui_digest.cli_import_url import is_url, url_hint, url_input
     from tui_digest.cli_read_ahead import Opener
     from tui_digest.config.sources import infer_category
     from tui_digest.core.archive_input import record_files
@@ -90,6 +90,10 @@ def _open_inputs(
         path = absolute(raw)  # (`..` folded; symbolic links kept, as typed)
         if path is None:
             yield f"{for_terminal(raw)}: error: {NO_CWD}", None, ""
+            continue
+        if url_hint(raw) and not os.path.lexists(path):
+            why = f"no such file{url_hint(raw)}"
+            yield f"{for_terminal(path)}: error: {why}", None, ""
             continue
         if path.is_dir():
             # (not a clone's README.md or .git, nor a published folder: `cli_published`)

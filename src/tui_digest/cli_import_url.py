@@ -14,11 +14,11 @@ dated today; `maint` #2).
 from __future__ import annotations
 
 import argparse
+import time
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Awaitable, Callable, Iterator
     from typing import BinaryIO
 
     from tui_digest.cli_read_ahead import Opener
@@ -27,24 +27,46 @@ if TYPE_CHECKING:
 
 
 def is_url(raw: str) -> bool:
-    """Whether an input is an http(s) URL (other schemes stay paths, as before)."""
-    try:
-        return urlsplit(raw.strip()).scheme.lower() in ("http", "https")
-    except ValueError:
-        return False
+    """Whether an input is an http(s) URL: it starts with `http://` or `https://`
+    (any case). Anything else is a path, as before `import URL` existed: a file
+    named `http:foo`, or `http:/x.md` in a folder `http:`, was taken for a URL
+    and failed with a "connection error" (regression hunt `regnet2` #2)."""
+    return raw[:8].lower().startswith(("http://", "https://"))
 
 
-def download(url: str, args: argparse.Namespace) -> bytes:
+def url_hint(raw: str) -> str:
+    """The " (did you mean the URL …?)" of a path that is a URL but for the
+    spaces around it (a copied ` http://…`), else ""."""
+    from tui_digest.core.sanitize import for_terminal
+    from tui_digest.net.urls import display_url
+
+    bare = raw.strip()
+    if bare == raw or not is_url(bare):
+        return ""
+    return f" (did you mean the URL {for_terminal(display_url(bare))}?)"
+
+
+def download(
+    url: str,
+    args: argparse.Namespace,
+    *,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> bytes:
     """The body at `url`, through the fetch command's client and policies; a
     `FetchError` (naming the URL, password masked, and the status) otherwise."""
     import asyncio
 
+    from tui_digest.cli_progress import say_wait
     from tui_digest.fetch.download import SourceFetcher
 
     options = _config(args).fetch.http_options()
 
     async def get() -> bytes:
-        async with SourceFetcher(options) as fetcher:
+        async with SourceFetcher(options, sleep=sleep, clock=clock) as fetcher:
+            # Each Retry-After wait said as it begins, as `fetch` says it: it
+            # waited up to minutes without a word (bug hunt `regnet2` #6).
+            fetcher.http.on_wait = say_wait
             return (await fetcher.fetch(url)).body
 
     return asyncio.run(get())
@@ -105,14 +127,14 @@ def url_input(
 
     from tui_digest.core.sanitize import clean_line, for_terminal
     from tui_digest.net.errors import FetchError
-    from tui_digest.net.urls import display_url, mask_in_text, strip_credentials
+    from tui_digest.net.urls import display_url, mask_in_text, refused_url, strip_credentials
 
     try:
         body = download(url, args)
     except FetchError as exc:
         status = f"HTTP {exc.status} " if exc.status is not None else ""
         why = mask_in_text(f"{status}{exc.reason}", url)
-        yield f"{for_terminal(display_url(url))}: error: {for_terminal(why)}", None, ""
+        yield f"{for_terminal(refused_url(url))}: error: {for_terminal(why)}", None, ""
         return
     source = clean_line(strip_credentials(url.strip()), 2000)
     yield source, opener(display_url(url), io.BytesIO(body)), category_of(url, args)

@@ -380,3 +380,35 @@ def test_the_config_accepts_an_empty_port_before_an_at_sign_path(tmp_path):
     url = "http://127.0.0.1:/local/@user/cs.LG.md"
     path.write_text(f'[[sources]]\nname = "x"\nurl = "{url}"\n', encoding="utf-8")
     assert load_config(path).sources[0].url == url
+
+
+# --- bug hunt `regnet2` #4: an `@` in the query of a URL with a password -----------
+
+
+def test_an_at_sign_in_the_query_after_a_password_is_refused_truthfully(tmp_path):
+    url = "https://me:tok3n@feeds.example.org/rss?email=alice@example.org"
+    path = tmp_path / "c.toml"
+    path.write_text(f'[[sources]]\nname = "q"\nurl = "{url}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    said = str(err.value)
+    assert "password holds an unencoded" not in said  # (it holds none)
+    assert "cannot be told from one inside the password" in said and "%40" in said
+    assert "tok3n" not in said
+    # A password that does hold a `/` is still said to.
+    path.write_text('[[sources]]\nname = "x"\nurl = "http://me:se/cret@h.org/x"\n')
+    with pytest.raises(ConfigError, match="password holds an unencoded"):
+        load_config(path)
+
+
+def test_import_names_such_a_url_by_its_host_and_masks_only_the_password(tmp_path, run_cli):
+    url = "http://me:s3cretPW@127.0.0.1:9/auth?u=a@b"
+    proc = run_cli("import", url, db=tmp_path / "c.db")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert err.startswith("http://me:***@127.0.0.1:9"), err
+    assert "s3cretPW" not in err and "cannot be told from one inside the password" in err
+    # A password holding `@` then `/`: nothing of it is shown, as before.
+    proc = run_cli("import", "http://me:p@ss/wordSECRET@127.0.0.1:9/a", db=tmp_path / "c.db")
+    err = proc.stderr.decode()
+    assert "SECRET" not in err and "@ss" not in err, err

@@ -260,6 +260,20 @@ def _not_host_and_port(authority: str) -> bool:
     return bool(colon) and not (port.isascii() and (port.isdigit() or not port))
 
 
+def at_after_password(url: str) -> bool:
+    """Whether `url`'s user info was run on past a `user:password@` host to a
+    later `@` (see `userinfo_span`): an `@` in its path, query or fragment
+    (`…@host/rss?email=a@b`), which cannot be told from a password holding an
+    `@` then a `/`, `?` or `#` (`me:p@ss/word@host`)."""
+    span = userinfo_span(url)
+    if span is None:
+        return False
+    start, end = span
+    cuts = [i for i in (url.find(mark, start) for mark in "/?#") if i >= 0]
+    cut = min(cuts, default=len(url))
+    return end > cut and "@" in url[start:cut]
+
+
 def has_unencoded_userinfo(url: str) -> bool:
     """Whether `url`'s user info holds a `/`, `?` or `#` unencoded (see `userinfo_span`):
     no client reads it as user info; it must be percent-encoded (%2F, %3F, %23)."""

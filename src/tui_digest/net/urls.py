@@ -6,9 +6,15 @@ parameter, `?key=…`), no query value either: `?api-version=***&key=***`.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlsplit
 
-from tui_digest.core.sanitize import has_unencoded_userinfo, userinfo_span, without_password
+from tui_digest.core.sanitize import (
+    at_after_password,
+    has_unencoded_userinfo,
+    userinfo_span,
+    without_password,
+)
 
 MASK = "***"
 
@@ -140,9 +146,42 @@ def _port_problem(url: str) -> str:
     return f"the url's port {port[:20]!r} is not a number from 1 to 65535"
 
 
+# Said of `https://me:tok3n@host/rss?email=a@b` too: the password was blamed
+# for a `/`, `?` or `#` it did not hold (bug hunt `regnet2` #4).
+AT_AFTER_PASSWORD = (
+    "an '@' after the password's end (in the path or query) cannot be told from "
+    "one inside the password; percent-encode it: write it %40 (and a '/', '?' or "
+    "'#' inside the password as %2F, %3F, %23)"
+)
+
+
 def unsendable(url: str) -> str:
     """Why no request can go to http(s) `url` as written, or "": said by the
     config check, `sources add` and the client before any request (none is made)."""
+    if at_after_password(url):
+        return AT_AFTER_PASSWORD
     if has_unencoded_userinfo(url):
         return UNENCODED_PASSWORD
     return _port_problem(url)
+
+
+def refused_url(url: str) -> str:
+    """How an input refused for an `@` after its password is named: by the host
+    a client reads (`http://me:***@127.0.0.1:8793…`) when that is a host name
+    with a dot, an IP address or localhost, the rest left out; `display_url`
+    showed `http://me:***@b` for `…?u=a@b`, hiding which input failed. A host
+    like `ss` of `me:p@ss/word@host` may be the password's: masked as before."""
+    if not at_after_password(url):
+        return display_url(url)
+    scheme, _, rest = url.partition("://")
+    authority = rest[: min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))]
+    userinfo, _, host = authority.rpartition("@")
+    user = userinfo.partition(":")[0].partition("@")[0]
+    if not _PLAUSIBLE_HOST.fullmatch(host):
+        return display_url(url)
+    return f"{scheme}://{user}:{MASK}@{host}…"
+
+
+_PLAUSIBLE_HOST = re.compile(
+    r"(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{0,5})?"
+)
