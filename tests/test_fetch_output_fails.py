@@ -73,33 +73,42 @@ def _release_one_then_the_rest(
         gate.set()
 
 
+def _fetch_read_one_line_then_close(
+    config: Path, db: Path, gates: dict[str, threading.Event]
+) -> tuple[bytes, int, bytes]:
+    """`fetch | head -1`: its first line read, its stdout closed, the held sources
+    let answer. (That line, exit status, stderr.)"""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_digest", "fetch", "--config", str(config)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(db, None),
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = _line_within(proc.stdout, 60)  # `| head -1`
+        proc.stdout.close()
+        _release_one_then_the_rest(db, gates, proc)
+        err = proc.stderr.read()
+        proc.wait(timeout=60)
+    finally:
+        for gate in gates.values():
+            gate.set()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return first, proc.returncode, err
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
 def test_fetch_into_a_pipe_closed_after_one_line_still_fetches_every_source(tmp_path):
     db = tmp_path / "c.db"
     with FeedServer() as server:
         config, gates = _setup(tmp_path, server)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tui_digest", "fetch", "--config", str(config)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_env(db, None),
-        )
-        try:
-            assert proc.stdout is not None and proc.stderr is not None
-            first = _line_within(proc.stdout, 60)  # `| head -1`
-            proc.stdout.close()
-            _release_one_then_the_rest(db, gates, proc)
-            err = proc.stderr.read()
-            proc.wait(timeout=60)
-        finally:
-            for gate in gates.values():
-                gate.set()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        first, code, err = _fetch_read_one_line_then_close(config, db, gates)
     assert first.decode().startswith("lg: new 3"), err.decode()
-    assert proc.returncode == 141, err.decode()
+    assert code == 141, err.decode()
     assert err == b""  # (quiet, as other tools are on a closed pipe)
     statuses = _statuses(db)
     assert sorted(statuses) == sorted(["lg", *HELD]), statuses
@@ -154,27 +163,8 @@ def test_a_failing_source_is_still_said_on_stderr_once_stdout_is_closed(tmp_path
         url = server.url("/gone.xml")
         text = config.read_text(encoding="utf-8")
         config.write_text(text + f'\n[[sources]]\nname = "gone"\nurl = "{url}"\n')
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tui_digest", "fetch", "--config", str(config)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_env(db, None),
-        )
-        try:
-            assert proc.stdout is not None and proc.stderr is not None
-            _line_within(proc.stdout, 60)  # `| head -1`
-            proc.stdout.close()
-            _release_one_then_the_rest(db, gates, proc)
-            err = proc.stderr.read()
-            proc.wait(timeout=60)
-        finally:
-            for gate in gates.values():
-                gate.set()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        _, code, err = _fetch_read_one_line_then_close(config, db, gates)
     lines = err.decode().splitlines()
     assert any(line.startswith("gone: failed") and "404" in line for line in lines), lines
-    assert proc.returncode in (1, 141), err.decode()
+    assert code in (1, 141), err.decode()
     assert sorted(_statuses(db)) == sorted(["lg", "gone", *HELD])
