@@ -42,6 +42,7 @@ from tui_digest.cli_args import CommandError, add_config_argument, guarded
 from tui_digest.cli_config import load_chosen
 from tui_digest.cli_output import OutputError, stdout_failed
 from tui_digest.cli_progress import say_wait, stderr_bar
+from tui_digest.cli_signals import EXIT_TERMINATED, Terminated, on_sigterm
 from tui_digest.core.sanitize import clean_line, for_terminal
 from tui_digest.core.wording import counted
 
@@ -94,12 +95,6 @@ def register(
 
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
-EXIT_TERMINATED = 143  # 128 + SIGTERM
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM during `fetch` while Ctrl-C is ignored (a `fetch &` of a script):
-    raised where the signal lands, as a KeyboardInterrupt."""
 
 
 T = TypeVar("T")
@@ -160,11 +155,6 @@ def _sigterm_stops(signals: _Signals) -> Iterator[None]:
     connecting task, and the translation's orderly save never ran (found by a bug
     hunt). In the main thread only: there a signal handler can be set."""
     import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
 
     def terminated(signum: int, frame: object) -> None:
         signals.terminated = True
@@ -181,11 +171,8 @@ def _sigterm_stops(signals: _Signals) -> Iterator[None]:
             return
         raise Terminated
 
-    before = signal.signal(signal.SIGTERM, terminated)
-    try:
+    with on_sigterm(terminated):
         yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
 
 
 def _fetch(args: argparse.Namespace, signals: _Signals) -> int:

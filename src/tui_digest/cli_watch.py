@@ -26,11 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from tui_digest.cli_args import add_config_argument
 from tui_digest.cli_output import write_json, write_note, write_stdout
+from tui_digest.cli_signals import EXIT_TERMINATED, Terminated, on_sigterm, raise_terminated
 from tui_digest.core.sanitize import for_terminal
 
 EXIT_OK = 0
@@ -128,12 +127,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
 # How long a run's claim holds at most (a live but stuck run: output into a pipe
 # nobody reads); a killed run's claims end as soon as its process is gone.
 CLAIM_SECONDS = 3600
-EXIT_TERMINATED = 143  # 128 + SIGTERM
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM while `--since-last-run` prints: stopped as Ctrl-C stops it, so the
-    papers not confirmed printed are given back."""
 
 
 def _print_new(store, args: argparse.Namespace, found, unranked: dict[str, str]) -> None:
@@ -153,7 +146,8 @@ def _print_new(store, args: argparse.Namespace, found, unranked: dict[str, str])
 
     run = uuid.uuid4().hex
     now = time.time()
-    with _sigterm_raises():
+    # (SIGTERM stopped as Ctrl-C is, so the papers not confirmed printed are given back)
+    with on_sigterm(raise_terminated):
         claimed = store.claim_watch_unseen(found, run=run, now=now, until=now + CLAIM_SECONDS)
         try:
             shown = claimed if args.json else [(name, ids) for name, ids in claimed if ids]
@@ -164,27 +158,6 @@ def _print_new(store, args: argparse.Namespace, found, unranked: dict[str, str])
             store.release_watch_claim(claimed, run=run)
             raise
         store.confirm_watch_claim(claimed, run=run, when=user_log.stamp())
-
-
-@contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """While inside, SIGTERM raises `Terminated` (main thread only: elsewhere a
-    handler cannot be set, and SIGTERM keeps its own)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def terminated(signum: int, frame: object) -> None:
-        raise Terminated
-
-    before = signal.signal(signal.SIGTERM, terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
 
 
 def _print_found(store, args: argparse.Namespace, found, unranked: dict[str, str]) -> None:
