@@ -43,15 +43,15 @@ Syntax (words are separated by spaces; everything is case-insensitive):
                           An empty group is refused. A ")" no group can
                           close is text (`O(n log n)`, `1) a`, `:)`), and so
                           are a word's own parentheses inside a group
-                          (`(O(n) OR a)`: `_word_end`)
+                          (`(O(n) OR a)`: `query_lex._word_end`)
     ti:(a OR b)  -au:(a b)  a qualifier in front of a group applies to each
                           word inside (ti:a OR ti:b, -(au:a au:b)); a word
-                          there with another field's is refused (`_close`
+                          there with another field's is refused (`query_lex._close`
                           says what to write, or in a nested group only to
                           qualify each word); is: date: type: sort: there
-                          are as outside the group (`_clash`); a word with
+                          are as outside the group (`query_lex._clash`); a word with
                           nothing to search for (`:)`, `🚀`, a lone `-`) is
-                          left out as outside (`_searchable`)
+                          left out as outside (`query_lex._searchable`)
     sort:relevance        best FTS5 rank (bm25) first instead of listing order
     sort:foryou           rank by the user's For you model instead of listing
                           order; `compile_query` ignores it (core never ranks:
@@ -76,7 +76,9 @@ Syntax (words are separated by spaces; everything is case-insensitive):
 `parse_query` raises `QueryError` with a message meant for the user.
 The modules beside this one: `query_dates` (date: values and their SQL),
 `query_fts` (terms as FTS5 expressions), `query_compile` (a `Query` as SQL),
-`query_nothing` (the error of a term that searches for nothing).
+`query_nothing` (the error of a term that searches for nothing),
+`query_words` (qualifiers, keyword values, tags as saved), `query_lex` (the
+lexer and grouping).
 """
 
 from __future__ import annotations
@@ -87,63 +89,38 @@ from dataclasses import field
 from tui_digest.core.digest_day import local_today
 from tui_digest.core.errors import IncompleteQuery, QueryError
 from tui_digest.core.query_dates import DateRange, is_relative, parse_date
-from tui_digest.core.query_nothing import items_text, node_text, nothing_error, shown_term
+from tui_digest.core.query_lex import SYNTAX_FOLD, Node, chains, lex, open_groups
+from tui_digest.core.query_nothing import node_text, nothing_error, shown_term
+from tui_digest.core.query_words import (
+    FIELDS,
+    IS_VALUES,
+    MAX_TAG,
+    SORT_VALUES,
+    TYPE_VALUES,
+    USER_FIELDS,
+    fold_tag,
+    nfkc,
+    saved_tag,
+)
 from tui_digest.core.record import record
 from tui_digest.core.search_tokens import cjk_gap_variants, query_tokens
 
-__all__ = ["AnyOf", "IncompleteQuery", "Query", "QueryError", "Term", "parse_query"]
-
-
-FIELDS = {
-    "ti": "ti",
-    "title": "ti",
-    "au": "au",
-    "author": "au",
-    "abs": "abs",
-    "cat": "cat",
-    "id": "id",
-}
-IS_VALUES = ("read", "unread", "starred")
-TYPE_VALUES = {
-    "new": "new",
-    "cross": "cross",
-    "replace": "replace",
-    "replace-cross": "replacecross",
-    "absonly": "absonly",
-    "updated": "updated",
-}
-SORT_VALUES = ("foryou", "relevance")
-QUALIFIERS = (*FIELDS, "is", "type", "date", "sort", "related", "tag", "note")
-# In an OR group, `Term.field` may also be one of these: the user's own words,
-# not in the FTS index (`query_user` compiles them; everywhere else they are
-# `Query.tags` and `Query.notes`).
-USER_FIELDS = ("tag", "note")
-MAX_TAG = 64  # characters a saved tag keeps
-
-
-def saved_tag(text: str) -> str:
-    """A tag as saving stores it (`store.user_log.clean_tags`): NFKC (full
-    width as ASCII), inner spaces as "-", cut to MAX_TAG characters, no leading
-    + or -. `tag:"old stuff"` then finds the tag saved as `+'old stuff'`
-    (old-stuff; found by a bug hunt)."""
-    return "-".join(nfkc(text).split())[:MAX_TAG].lstrip("+-")
-
-
-def fold_tag(tag: str) -> str:
-    """A tag as tags are compared, everywhere (`tag:`, adding, removing, the
-    tags dialog): NFKC and case folded. Full width (a Chinese input method's
-    `ｒｏｂｏｔｉｃｓ`) was a tag of its own, and `tag:ｒｏｂｏｔｉｃｓ` found
-    nothing (found by a bug hunt); tags saved so before are found by the fold."""
-    return nfkc(tag).casefold()
-
-
-def nfkc(text: str) -> str:
-    """`text` in NFKC (full width as ASCII: what a tag is saved as)."""
-    if text.isascii():
-        return text
-    import unicodedata  # (not with the reader's first frame)
-
-    return unicodedata.normalize("NFKC", text)
+# The vocabulary and the lexer live in `query_words` and `query_lex`; their
+# names used elsewhere are re-exported here, where callers always found them.
+__all__ = [
+    "MAX_TAG",
+    "USER_FIELDS",
+    "AnyOf",
+    "IncompleteQuery",
+    "Query",
+    "QueryError",
+    "Term",
+    "fold_tag",
+    "nfkc",
+    "open_groups",
+    "parse_query",
+    "saved_tag",
+]
 
 
 @record(frozen=True)
@@ -194,246 +171,6 @@ class Query:
         ) and (self.read is None and self.starred is None)
 
 
-# --- Parsing ------------------------------------------------------------------
-
-MAX_NESTING = 10
-_QUALIFIER_RE = re.compile(r"([A-Za-z]+):")
-
-# A lexed item: an atom (qualifier, value, phrase, negated, as typed), "OR",
-# ")", or ("(", negated).
-_Atom = tuple[str | None, str, bool, bool, str]
-# An open group: where it starts, its qualifier, its "(" item's index, and
-# the first word inside with a qualifier of another field (`_clash`).
-_Open = tuple[int, str | None, int, str | None]
-
-
-# What a Chinese input method types for the syntax's ASCII: the full-width
-# forms U+FF01-FF5E (NFKC's fold: －, ：, （, ｔｉ, ＯＲ), curly quotes and the
-# minus sign. One character each, so positions in the folded text are those
-# of the query as typed (found by a bug hunt: `－survey` did not exclude).
-_SYNTAX_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {
-    0x201C: ord('"'),
-    0x201D: ord('"'),
-    0x2212: ord("-"),
-}
-# Qualifiers whose value is a keyword or a date, read folded too (is:ｕｎｒｅａｄ).
-_KEYWORD_VALUES = ("is", "type", "date", "sort", "related")
-
-
-def _sign(text: str, i: int) -> tuple[bool, int]:
-    """Whether the item at `i` is negated, and where it starts after its sign.
-
-    No term starts with `--`: the README tells a word of the user's that does
-    to come after the CLI's `--` (`search -- --word`), and it is that word. It
-    was read as `-word` and found every paper WITHOUT the word (bug hunt)."""
-    rest = text[i + 1 : i + 3]
-    if rest[:1] == "-" and rest[1:2] and not rest[1].isspace() and text[i] == "-":
-        return False, i + 2
-    if text[i] == "-" and rest[:1] and not rest[0].isspace():
-        return True, i + 1
-    return False, i
-
-
-def _lex(typed: str) -> list[object]:
-    """The query's items. The syntax is read from the query with full-width
-    forms folded (`_SYNTAX_FOLD`); words and phrases keep the text as typed
-    (the tokeniser folds it as the index's), keywords are read folded.
-
-    A qualifier in front of a group is given to each word inside it that has
-    none (`ti:(a OR b)` is `(ti:a OR ti:b)`, `-au:(a b)` is `-(au:a au:b)`):
-    it applied to the first word alone, which kept the "(", and the ")" was
-    searched as text, so the answer depended on the words' order (found by a
-    bug hunt)."""
-    items, opened = _lex_open(typed)
-    if opened:
-        raise IncompleteQuery('unbalanced parenthesis: a "(" has no closing ")"')
-    return items
-
-
-def open_groups(typed: str) -> int:
-    """How many groups are open at the end of `typed` (a query's start), 0 when
-    it cannot be read. `rank.listing.split_query` cuts `sort:foryou)` there
-    and keeps the ")" that closes a group: it took it with the term, and
-    `ti:(graph sort:foryou)` was refused as unbalanced (a regression hunt)."""
-    try:
-        return len(_lex_open(typed)[1])
-    except QueryError:
-        return 0
-
-
-def _lex_open(typed: str) -> tuple[list[object], list[_Open]]:
-    """`_lex`'s items, and the groups still open at the end."""
-    text = typed.translate(_SYNTAX_FOLD)
-    items: list[object] = []
-    opened: list[_Open] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i].isspace():
-            i += 1
-            continue
-        start = i
-        negated, i = _sign(text, i)
-        outer = opened[-1][1] if opened else None
-        qualifier = None
-        m = _QUALIFIER_RE.match(text, i)
-        if m and m[1].lower() in QUALIFIERS:
-            qualifier = m[1].lower()
-            i = m.end()
-        clash = bool(opened) and opened[-1][3] is None and _clash(outer, qualifier)
-        if i < n and text[i] == "(":
-            if clash:
-                opened[-1] = (*opened[-1][:3], typed[start : i + 1] + "…)")
-            items.append(("(", negated))
-            opened.append((start, qualifier or outer, len(items) - 1, None))
-            if len(opened) > MAX_NESTING:
-                # Deeper would exhaust Python's recursion or FTS5's expression depth.
-                raise QueryError(f"parentheses nest at most {MAX_NESTING} deep")
-            i += 1
-            continue
-        if i < n and text[i] == ")" and opened and not negated and qualifier is None:
-            items.append(_close(typed, items, opened, i))
-            i += 1
-            continue
-        phrase = i < n and text[i] == '"'
-        if phrase:
-            close = text.find('"', i + 1)
-            if close < 0:
-                raise IncompleteQuery(
-                    f'unbalanced quote at column {i + 1}: "{text[i : i + 30]}" has no closing "'
-                )
-            value = typed[i + 1 : close]
-            i = close + 1
-        else:
-            j = _word_end(text, i, bool(opened))
-            value = typed[i:j]
-            if (qualifier or outer) in _KEYWORD_VALUES or text[i:j] == "OR":
-                value = text[i:j]
-            i = j
-        if qualifier is not None and not value.strip():
-            raise IncompleteQuery(f'"{text[start:i]}" needs a value after {qualifier}:')
-        if clash:
-            opened[-1] = (*opened[-1][:3], typed[start:i])
-        if negated and not (phrase or value or qualifier):  # a lone "-" (`ti:(a -)`)
-            negated, value = False, typed[start:i]
-        if value == "OR" and not (qualifier or phrase or negated):
-            items.append("OR")
-        else:
-            given = outer if qualifier is None and _searchable(outer, value) else None
-            items.append((qualifier or given, value, phrase, negated, typed[start:i]))
-    return items, opened
-
-
-def _searchable(outer: str | None, value: str) -> bool:
-    """Whether a group's qualifier is given to a word without one: not when
-    the word has nothing to search for (`ti:(a :))`, `ti:(a 🚀)`), which is
-    then left out as outside a group. It became `ti::`, refused quoting a
-    term nobody typed (found by a regression hunt)."""
-    if outer not in FIELDS and outer not in USER_FIELDS:
-        return outer is not None
-    return bool(saved_tag(value) if outer == "tag" else query_tokens(value))
-
-
-def _word_end(text: str, i: int, grouped: bool) -> int:
-    """Where the word at `i` ends: at a space or a quote; inside a group also
-    at a ")" that does not close a "(" of the word's own (`(O(n) OR a)`: the
-    word `O(n)`). Outside a group a ")" is text (`O(n log n)`, `1) a 2) b`,
-    `:)`, a pasted `LD3M）`), as a ")" no group can close is anywhere: both
-    were refused as having no "(" (found by a regression hunt)."""
-    depth = 0  # the word's own open parentheses
-    j, n = i, len(text)
-    while j < n and not text[j].isspace() and text[j] != '"':
-        if text[j] == "(":
-            depth += 1
-        elif text[j] == ")":
-            if grouped and not depth:
-                break
-            depth = max(depth - 1, 0)
-        j += 1
-    return j
-
-
-def _clash(outer: str | None, qualifier: str | None) -> bool:
-    """Whether a word's qualifier clashes with its group's (`ti:(a OR au:b)`:
-    is au:b searched in titles?): both limit words, to other fields. A filter
-    (`ti:(graph date:2024)`) limits no word: it is what it is outside the
-    group (and refused where it is, inside OR or `-( )`)."""
-    if outer is None or qualifier is None:
-        return False
-    words = (*FIELDS, *USER_FIELDS)
-    return (
-        outer in words
-        and qualifier in words
-        and FIELDS.get(qualifier, qualifier) != FIELDS.get(outer, outer)
-    )
-
-
-def _close(typed: str, items: list[object], opened: list[_Open], i: int) -> str:
-    """The ")" at `i`. An empty group (`()`, `ti:( )`) is refused as a term with
-    nothing to search for: it found every paper (found by a bug hunt).
-
-    A group holding a word whose qualifier clashes with the group's is refused
-    with the query that says what it would mean, the user's AND or OR kept
-    (`ti:(graph au:li)`: write ti:graph au:li). It suggested `(ti:… OR au:…)`,
-    an OR for an AND, and for date: a form refused too (a regression hunt)."""
-    start, qualifier, at, clash = opened.pop()
-    last = items[-1] if items else None
-    if isinstance(last, tuple) and last[0] == "(":
-        shown = typed[start : i + 1]
-        raise IncompleteQuery(f'"{shown}" has nothing to search for: the group is empty')
-    if clash is not None:
-        if opened:  # (`ti:(a (b OR au:c))`: it said "write (b OR au:c)")
-            raise QueryError(
-                f'{qualifier}:( ) gives {qualifier}: to each word inside, and "{clash}" has '
-                f"its own qualifier; give each word its own qualifier instead of {qualifier}:( )"
-            )
-        negated = bool(items[at][1])  # type: ignore[index]
-        inner = items_text(items[at + 1 :])
-        whole = not (negated or typed[:start].strip() or typed[i + 1 :].strip())
-        rewrite = inner if whole else ("-" if negated else "") + f"({inner})"
-        raise QueryError(
-            f'{qualifier}:( ) gives {qualifier}: to each word inside, and "{clash}" has its own '
-            f"qualifier; write {rewrite}"
-        )
-    return ")"
-
-
-# A parsed node: an atom, or a group (negated, its chains); a chain is the
-# list of a run's OR alternatives (one element: no OR).
-_Node = tuple
-
-
-def _chains(items: list[object], pos: int, nested: bool) -> tuple[list[list[_Node]], int]:
-    chains: list[list[_Node]] = []
-    joined = False  # the previous item was OR
-    while pos < len(items):
-        item = items[pos]
-        if item == ")":
-            if not nested:
-                raise QueryError('unbalanced parenthesis: a ")" has no opening "("')
-            break
-        if item == "OR":
-            if not chains or joined:
-                raise QueryError("OR needs a word or a group on each side")
-            joined = True
-            pos += 1
-            continue
-        if isinstance(item, tuple) and item[0] == "(":
-            inner, pos = _chains(items, pos + 1, True)
-            node: _Node = ("group", item[1], inner)
-            pos += 1  # the ")"
-        else:
-            node = ("atom", item)
-            pos += 1
-        if joined:
-            chains[-1].append(node)
-        else:
-            chains.append([node])
-        joined = False
-    if joined:
-        raise IncompleteQuery("OR needs a word or a group on each side")
-    return chains, pos
-
-
 def parse_query(text: str, *, today: str | None = None) -> Query:
     """Parse the search box text. Raises `QueryError` for malformed input.
 
@@ -441,12 +178,12 @@ def parse_query(text: str, *, today: str | None = None) -> Query:
     `digest_day.local_today()`, which honours `$TUI_DIGEST_TODAY`.
     """
     q = Query()
-    chains, _ = _chains(_lex(text), 0, False)
+    parsed, _ = chains(lex(text), 0, False)
     # (the clock is read only for a date: term, and only when not given one)
     day = today or (
-        local_today() if "date:" in text.translate(_SYNTAX_FOLD).lower() else "1970-01-01"
+        local_today() if "date:" in text.translate(SYNTAX_FOLD).lower() else "1970-01-01"
     )
-    _add_chains(q, chains, day)
+    _add_chains(q, parsed, day)
     if q.ignored and q.is_empty and q.related is None:
         # Only words that search for nothing (`🚀`, `[/]`): it listed every paper.
         raise nothing_error(None, q.ignored[0], False, False)
@@ -455,7 +192,7 @@ def parse_query(text: str, *, today: str | None = None) -> Query:
     return q
 
 
-def _add_chains(q: Query, chains: list[list[_Node]], today: str) -> None:
+def _add_chains(q: Query, chains: list[list[Node]], today: str) -> None:
     for chain in chains:
         if len(chain) > 1:
             options = tuple(o for o in (_option(node) for node in chain) if o)
@@ -476,7 +213,7 @@ def _add_chains(q: Query, chains: list[list[_Node]], today: str) -> None:
                 q.ignored.append(node_text(chain[0]))
 
 
-def _option(node: _Node) -> tuple[Term | AnyOf, ...]:
+def _option(node: Node) -> tuple[Term | AnyOf, ...]:
     """One OR alternative (or a negated group's body) as an AND of FTS5 members."""
     if node[0] == "atom":
         qualifier, value, phrase, negated, typed = node[1]

@@ -42,7 +42,7 @@ def node_text(node: tuple) -> str:
 
 
 def items_text(items: list[object]) -> str:
-    """Lexed items (`query._lex`) as a query: each word with its qualifier,
+    """Lexed items (`query_lex.lex`) as a query: each word with its qualifier,
     one a group gave it written out (`ti:(a b)`'s words: ti:a ti:b)."""
     out: list[str] = []
     spaced = False  # (not right after a "(")
