@@ -10,6 +10,8 @@ retried: the host is unreachable and waiting will not change that within one
 run. Sleep and both clocks are injectable so that tests never wait.
 
 httpx is imported lazily: importing this module stays cheap for the UI.
+What the client says of failures and waits is in `net.client_says`; the
+`Response` it answers with in `net.response` (re-exported here).
 """
 
 from __future__ import annotations
@@ -17,19 +19,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import errno
 import random
-import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui_digest.core.sanitize import clean_line
+from tui_digest.net.client_says import (
+    StatusToRetry,
+    check_sendable,
+    classify,
+    counted,
+    describe,
+    gave_up,
+    gave_up_note,
+    invalid_redirect,
+    waiting,
+)
 from tui_digest.net.decode import read_body
-from tui_digest.net.errors import FetchError, Kind, Retryable, RetryAfterTooLong
+from tui_digest.net.errors import FetchError, Retryable, RetryAfterTooLong
 from tui_digest.net.headers import clean_validator, parse_retry_after
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.politeness import (
@@ -46,47 +55,20 @@ from tui_digest.net.politeness import (
 )
 from tui_digest.net.redirects import REDIRECT_CODES, check_redirect
 from tui_digest.net.resolve import Resolver, check_resolves, is_ip_literal, system_resolver
+from tui_digest.net.response import Response
 from tui_digest.net.retry import with_retries
 from tui_digest.net.shared_clock import SharedClock
-from tui_digest.net.urls import display_url, mask_in_text, unsendable
+from tui_digest.net.urls import display_url
 
 if TYPE_CHECKING:
     import httpx
+
+__all__ = ["HttpClient", "Response", "classify"]
 
 RETRY_STATUSES = frozenset({429, *range(500, 600)})
 # A wait between attempts this long or longer is told (`HttpClient.on_wait`): a
 # server answering 429 with `Retry-After: 300` held a `fetch` for minutes, silent.
 WAIT_TOLD = 10.0
-
-
-@dataclass(slots=True)
-class Response:
-    """A complete answer: the final URL, status, headers and (capped, decoded) body."""
-
-    url: str
-    status: int
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    reason_phrase: str = ""
-    note: str = ""  # why the retries stopped early ("Retry-After of 3600 s exceeds ...")
-    elapsed: float = 0.0  # seconds the chain that answered took (every hop, the body)
-    attempts: int = 1  # requests made for this answer, retries included (translate counts them)
-    gave_up: str = ""  # an error status after retries: "gave up after 4 attempts over 5 min 0 s"
-    # The `note` is the request's waits reaching the limit in all (each wait was
-    # under it: retries used up), not one Retry-After beyond it (a used-up quota).
-    waits_capped: bool = False
-
-    @property
-    def etag(self) -> str | None:
-        return clean_validator(self.headers.get("etag"))
-
-    @property
-    def last_modified(self) -> str | None:
-        return clean_validator(self.headers.get("last-modified"))
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "")
 
 
 class _Budget:
@@ -117,79 +99,6 @@ class _Budget:
     @property
     def spent(self) -> bool:
         return self.used > self.seconds
-
-
-class _StatusToRetry(Exception):
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status)
-        self.response = response
-
-
-def classify(exc: BaseException) -> Kind:
-    """dns / refused / timeout / transport for an httpx transport error."""
-    import httpx
-
-    if isinstance(exc, httpx.TimeoutException):
-        return "timeout"
-    seen: set[int] = set()
-    cause: BaseException | None = exc
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        if isinstance(cause, socket.gaierror):
-            return "dns"
-        if isinstance(cause, ConnectionRefusedError) or (
-            isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
-        ):
-            return "refused"
-        cause = cause.__cause__ or cause.__context__
-    text = str(exc).lower()
-    if "name or service not known" in text or "name resolution" in text or "getaddrinfo" in text:
-        return "dns"
-    if "connection refused" in text:
-        return "refused"
-    return "transport"
-
-
-def _counted(error: Exception, made: int) -> Exception:
-    """`error`, a FetchError ending `made` attempts, counting the earlier ones as
-    sent (each got an answer or failed on the way) and the last one if it was."""
-    if isinstance(error, FetchError):
-        error.attempts += made - 1
-    return error
-
-
-def _gave_up(error: FetchError, made: int, seconds: float) -> FetchError:
-    """`error` (a timeout), saying the attempts made and the time they took:
-    `timed out (ReadTimeout)` after ~2 min of 4 attempts said neither (found by
-    a bug hunt)."""
-    reason = f"{error.reason}; {_gave_up_note(made, seconds)}"
-    out = FetchError(error.url, reason, status=error.status, kind=error.kind)
-    out.attempts = error.attempts
-    return out
-
-
-def _gave_up_note(made: int, seconds: float) -> str:
-    """`gave up after 4 attempts over 2 min 5 s`, or "" for one attempt: an error
-    status after retries (429 with `Retry-After: 20`, a minute) said neither."""
-    return f"gave up after {made} attempts over {_duration(seconds)}" if made > 1 else ""
-
-
-def _waiting(error: Exception, seconds: float, made: int, options: HttpOptions) -> str:
-    """What `HttpClient.on_wait` is told: the URL, why, and how long until which attempt."""
-    if isinstance(error, _StatusToRetry):
-        url = error.response.url
-        why = f"HTTP {error.response.status} {error.response.reason_phrase}".rstrip()
-    elif isinstance(error, FetchError):
-        url, why = error.url, error.reason
-    else:  # (not raised by the client: said all the same)
-        url, why = "", str(error)
-    then = f"attempt {made + 1} of {options.retries + 1}"
-    return f"{display_url(url)}: {why}; waiting {_duration(seconds)} before {then}"
-
-
-def _duration(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60} s"
 
 
 def _shared_clock(options: HttpOptions, wall_clock: Clock) -> SharedClock | None:
@@ -321,7 +230,7 @@ class HttpClient:
             response.attempts = made
             if response.status in RETRY_STATUSES:
                 raise Retryable(
-                    _StatusToRetry(response),
+                    StatusToRetry(response),
                     parse_retry_after(response.headers.get("retry-after"), self._wall_clock()),
                 )
             return response
@@ -329,7 +238,7 @@ class HttpClient:
         def told(error: Exception, seconds: float) -> None:
             waits.own += seconds
             if self.on_wait is not None and seconds >= WAIT_TOLD:
-                self.on_wait(_waiting(error, seconds, made, options))
+                self.on_wait(waiting(error, seconds, made, options))
 
         # This request's waits, its turn's included (`politeness.QUEUE_WAITED`).
         waits = RequestWaits(options.retry_after_max)
@@ -343,22 +252,22 @@ class HttpClient:
                 on_wait=told,
                 queued=lambda: waits.queued,
             )
-        except _StatusToRetry as exc:
+        except StatusToRetry as exc:
             # Retries used up: the caller reads the last answer.
-            exc.response.gave_up = _gave_up_note(made, self._clock() - started)
+            exc.response.gave_up = gave_up_note(made, self._clock() - started)
             return exc.response
         except RetryAfterTooLong as exc:
-            if isinstance(exc.error, _StatusToRetry):
+            if isinstance(exc.error, StatusToRetry):
                 exc.error.response.note = exc.note
                 exc.error.response.waits_capped = exc.seconds <= exc.limit
-                exc.error.response.gave_up = _gave_up_note(made, self._clock() - started)
+                exc.error.response.gave_up = gave_up_note(made, self._clock() - started)
                 return exc.error.response
-            raise _counted(exc.error, made) from None
+            raise counted(exc.error, made) from None
         except FetchError as exc:
-            _counted(exc, made)
+            counted(exc, made)
             if exc.kind != "timeout" or made < 2:
                 raise
-            raise _gave_up(exc, made, self._clock() - started) from None
+            raise gave_up(exc, made, self._clock() - started) from None
         finally:
             QUEUE_WAITED.reset(counting)
 
@@ -509,7 +418,7 @@ class HttpClient:
         # Set on every request too: a client passed in by the caller has its own defaults.
         headers = {"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"}
         headers.update(extra)
-        _check_sendable(url)
+        check_sendable(url)
         host = urlsplit(url).hostname or ""
         async with budget.running():
             await self._check_resolves(url)
@@ -540,7 +449,7 @@ class HttpClient:
         except httpx.InvalidURL as exc:
             # httpx reads a redirect's Location as it receives the answer, even when
             # it follows none: `javascript:…` failed there, as an "internal error".
-            raise FetchError(url, _invalid_redirect(exc)) from None
+            raise FetchError(url, invalid_redirect(exc)) from None
         except httpx.TransportError as exc:
             if isinstance(exc, httpx.RemoteProtocolError) and isinstance(
                 exc.__context__, httpx.InvalidURL
@@ -548,9 +457,9 @@ class HttpClient:
                 # A Location httpx cannot read (a control character in it) it says
                 # as a protocol error: taken for a broken connection, it was asked
                 # 4 times (found by a bug hunt). One answer, refused.
-                raise FetchError(url, _invalid_redirect(exc.__context__)) from None
+                raise FetchError(url, invalid_redirect(exc.__context__)) from None
             kind = classify(exc)
-            reason = _describe(exc, kind, host, self.options)
+            reason = describe(exc, kind, host, self.options)
             error = FetchError(url, reason, kind=kind)
             if error.unreachable:
                 raise error from None  # another attempt would meet the same wall
@@ -586,41 +495,3 @@ class HttpClient:
             # Still holding the host's turn: the next request reads the pushed slot.
             self._push_if_throttled(host, answer)
             return answer
-
-
-def _check_sendable(url: str) -> None:
-    """Raise FetchError (no request made) for a URL no request can go to: a password
-    holding an unencoded `/` was said as "refused an answer naming an invalid URL
-    (Invalid port: 'se')", its start shown, and port 99999 as "internal error:
-    ExceptionGroup" (found by a bug hunt). Checked before each hop."""
-    import httpx
-
-    problem = unsendable(url)
-    if not problem:
-        try:
-            httpx.URL(url)
-        except httpx.InvalidURL as exc:
-            problem = f"invalid URL ({clean_line(mask_in_text(str(exc), url), 300)})"
-    if problem:
-        error = FetchError(url, f"{problem}; no request made")
-        error.attempts = 0
-        raise error
-
-
-def _invalid_redirect(exc: Exception) -> str:
-    return f"refused a redirect to an invalid URL ({clean_line(str(exc), 300)})"
-
-
-def _describe(exc: Exception, kind: Kind, host: str, options: HttpOptions) -> str:
-    if kind == "dns":
-        return f"could not resolve host {host}"
-    if kind == "refused":
-        return f"connection refused by {host}"
-    if kind == "timeout":
-        name = type(exc).__name__
-        if name in ("ConnectTimeout", "PoolTimeout"):
-            return f"timed out ({name}: no connection within {options.connect_timeout:g} s)"
-        if name == "ReadTimeout":
-            return f"timed out ({name}: nothing received for {options.read_timeout:g} s)"
-        return f"timed out ({name})"
-    return f"connection error: {str(exc) or type(exc).__name__}"
