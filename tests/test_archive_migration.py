@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tui_digest.core import schema
+from tui_digest.core import schema, schema_early
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
 
-STEP = schema.MIGRATIONS.index(schema._add_archive_and_enrichment)
+STEP = schema.MIGRATIONS.index(schema_early.add_archive_and_enrichment)
 
 
 def test_older_cache_gains_summary_en_and_arxiv_meta(tmp_path: Path) -> None:

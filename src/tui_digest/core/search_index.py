@@ -46,7 +46,7 @@ TERM_MIN = 4
 # The row builder new indexes and `reindex` use (see the module docstring).
 ROW_LAYOUT = 2
 # A cache without this `meta` row holds layout 1: every cache made before
-# layouts were counted (`schema._count_row_layouts`).
+# layouts were counted (`schema_early.count_row_layouts`).
 LAYOUT_KEY = "search_row_layout"
 
 
@@ -295,7 +295,7 @@ def row_layout(conn: sqlite3.Connection) -> int:
 def _record_layout(conn: sqlite3.Connection, layout: int) -> None:
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
         # The migrations before `meta` existed rebuild in layout 1, which
-        # a cache without the row has (`schema._count_row_layouts`).
+        # a cache without the row has (`schema_early.count_row_layouts`).
         if layout != 1:
             raise ValueError("a search index of layout 2 and up needs the `meta` table")
     elif layout == 1:

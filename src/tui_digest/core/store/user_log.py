@@ -2,7 +2,7 @@
 
 `user_state` holds one row per (arXiv id, field) with the field's value (JSON)
 and when it last changed. read/starred stay in `papers` (the listing needs
-them); triggers on `papers` (schema `_add_user_state`) stamp every change of
+them); triggers on `papers` (`schema_early.add_user_state`) stamp every change of
 them, so the reader's marks, bulk changes and `tui-digest mark` all travel
 without each writer remembering to. Tags and notes live here only, with
 `paper_tags` and `paper_notes` derived for searching.
