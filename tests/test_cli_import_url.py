@@ -166,3 +166,32 @@ def test_import_url_says_each_retry_after_wait(tmp_path, capsys):
     assert 15 in fake.sleeps
     err = capsys.readouterr().err
     assert "tui-digest: " in err and "waiting 15 s before attempt 2 of" in err, err
+
+
+
+def test_max_size_raises_the_cap_of_a_downloaded_url(tmp_path):
+    """`--max-size` is the cap of every input, a URL's included: the download
+    kept the fetch's 20 MiB whatever it said (left undone in session 39). The
+    body is sent compressed, so the test moves 20 KB; it is only downloaded."""
+    import argparse
+    import gzip
+
+    from tui_digest.cli_import_url import download
+    from tui_digest.net.errors import FetchError
+
+    body = SAMPLE.read_bytes() + b"\n" * (21 * 1024 * 1024)  # over the 20 MiB default
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    with FeedServer() as server:
+        server.route(NAME, Reply(200, gzip.compress(body), {"Content-Encoding": "gzip"}))
+        url = server.url(NAME)
+        default = argparse.Namespace(config=str(config), max_size=None)
+        try:
+            download(url, default)
+        except FetchError as exc:
+            refused = str(exc)
+        else:
+            refused = ""
+        raised = download(url, argparse.Namespace(config=str(config), max_size=30))
+    assert str(20 * 1024 * 1024) in refused  # the default cap, said
+    assert raised == body

@@ -61,6 +61,10 @@ def download(
     from tui_digest.fetch.download import SourceFetcher
 
     options = _config(args).fetch.http_options()
+    if getattr(args, "max_size", None):
+        # `--max-size` is every input's cap, a URL's too: the download kept the
+        # fetch's 20 MiB, so a larger document could not be imported at all.
+        options.max_bytes = args.max_size * 1024 * 1024
 
     async def get() -> bytes:
         async with SourceFetcher(options, sleep=sleep, clock=clock) as fetcher:
