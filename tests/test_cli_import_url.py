@@ -168,7 +168,6 @@ def test_import_url_says_each_retry_after_wait(tmp_path, capsys):
     assert "tui-digest: " in err and "waiting 15 s before attempt 2 of" in err, err
 
 
-
 def test_max_size_raises_the_cap_of_a_downloaded_url(tmp_path):
     """`--max-size` is the cap of every input, a URL's included: the download
     kept the fetch's 20 MiB whatever it said (left undone in session 39). The
@@ -195,3 +194,17 @@ def test_max_size_raises_the_cap_of_a_downloaded_url(tmp_path):
         raised = download(url, argparse.Namespace(config=str(config), max_size=30))
     assert str(20 * 1024 * 1024) in refused  # the default cap, said
     assert raised == body
+
+
+def test_a_url_without_a_host_is_said_so(tmp_path):
+    """`import http:///x.md` (a slash too many) said "connection error: Request URL
+    is missing an 'http://' or 'https://' protocol" of a URL that has one (left
+    undone in session 39); the config check said "the url has no host"."""
+    db = tmp_path / "c.db"
+    proc = run("import", "http:///x.md", "https://", str(SAMPLE), db=db, env=TODAY, cwd=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1
+    assert "http:///x.md: error: the url has no host; no request made" in err
+    assert "https://: error: the url has no host; no request made" in err
+    assert "connection error" not in err
+    assert [d["source"] for d in digests(db)] == [str(SAMPLE)]  # the good input kept
