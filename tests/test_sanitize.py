@@ -43,4 +43,14 @@ def test_every_character_the_control_pattern_drops_is_not_printable():
     assert not any(c.isprintable() for c in dropped)
     for c in dropped:  # each still goes from a text that is otherwise printable
         if c != "\r":  # (a line end, made "\n" first)
-            assert clean_text(f"a{c}b") in ("ab", "a\ufffdb")
+            assert clean_text(f"a{c}b") in ("ab", "a\ufffdb", "a\nb")
+
+
+def test_line_and_paragraph_separators_become_spaces():
+    """U+2028/U+2029 in an abstract were kept, and the reader drew the words
+    on both sides run together ("Instructiontuning"); search read them as
+    spaces, titles had them made spaces (bug hunt `enc` #7). They end a line,
+    as a newline does (a one-line field: a space)."""
+    text = "Instruction\u2028tuning for\u2029large"
+    assert clean_text(text) == "Instruction\ntuning for\nlarge"
+    assert clean_line("a\u2028b") == "a b"

@@ -27,14 +27,19 @@ TRUNCATION_MARKER = " […truncated]"
 # callback costs nothing on clean text.
 _CONTROL_RE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c"
-    "\ud800-\udfff\U000e0000-\U000e007f]"
+    "\ud800-\udfff\U000e0000-\U000e007f\u2028\u2029]"
 )
 REPLACEMENT = "\ufffd"
 
 
 def _drop_or_replace(m: re.Match[str]) -> str:
     # A lone surrogate stands for text that was there but cannot be encoded:
-    # it becomes U+FFFD. Controls, bidi and tag characters just go.
+    # it becomes U+FFFD. Controls, bidi and tag characters just go. The line
+    # and paragraph separators (U+2028/2029) end a line, as "\n" does (a
+    # one-line field makes it a space): kept, the reader drew the words on
+    # both sides run together, "Instructiontuning" (bug hunt `enc`).
+    if m[0] in "\u2028\u2029":
+        return "\n"
     return REPLACEMENT if "\ud800" <= m[0] <= "\udfff" else ""
 
 
