@@ -165,7 +165,7 @@ async def test_tags_are_said_saved_only_once_they_are_and_not_lost(
             assert not any(m.startswith("Tags saved") for m in said)
             assert any("disk is full" in m for m in said)
             assert isinstance(app.screen, TagsDialog) and "not saved" in app.screen.title_text
-            assert app.screen.query_one(Input).value == "robotics, to-read"
+            assert app.screen.query_one(Input).value == "robotics, to-read, "  # (the cursor after a ", ")
         await pilot.press("enter")  # room again
         await settle(pilot)
         assert not isinstance(app.screen, TagsDialog)
@@ -252,7 +252,7 @@ async def test_a_tag_removed_elsewhere_while_the_dialog_is_open_stays_removed(
         await pilot.press("number_sign")
         await settle(pilot)
         field = app.screen.query_one(Input)
-        assert field.value == "robotics, old"
+        assert field.value == "robotics, old, "
         with Store.open(cache) as other:  # another process, meanwhile
             other.edit_tags([pid], ["x"], ["robotics"])
         field.value = "robotics, y"  # "old" removed, "y" added
@@ -280,7 +280,7 @@ async def test_the_selection_shares_tags_that_differ_in_case_or_width(cache: Pat
         await pilot.press("number_sign")
         await settle(pilot)
         field = app.screen.query_one(Input)
-        assert field.value == "robotics"
+        assert field.value == "robotics, "
         field.value = ""
         await pilot.press("enter")
         await settle(pilot)
@@ -391,3 +391,22 @@ async def test_a_note_saved_after_its_paper_was_removed_says_it_waits(cache: Pat
         assert "waits for it" in said
     with Store.open(cache) as store:
         assert store.export_state()  # the note is kept, for the paper's return
+
+
+async def test_typing_in_the_tags_dialog_adds_a_tag_beside_the_shown_ones(cache: Path) -> None:
+    """The dialog opened with its tags selected, so the first key typed replaced
+    them: typing `robotics` to add it removed every tag the paper had, with no
+    undo (bug hunt `huge` #1). It opens with the cursor after them and a ", "."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rowid = app.main.paper_list.current_rowid
+        with Store.open(cache) as store:
+            store.edit_tags([store.get_paper(rowid).paper.id], ["keepme1", "keepme2"])
+        await pilot.press("number_sign")
+        await settle(pilot)
+        assert isinstance(app.screen, TagsDialog)
+        await pilot.press(*"robotics", "enter")
+        await settle(pilot)
+    with Store.open(cache) as store:
+        assert store.get_paper(rowid).tags == ["keepme1", "keepme2", "robotics"]

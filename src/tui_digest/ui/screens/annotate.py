@@ -61,11 +61,15 @@ class TagsDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="tags-dialog"):
             yield Label(Content(self.title_text), classes="dialog-title")
+            # Not selected on focus, the cursor after the tags and a ", ": the
+            # first key typed replaced them all, so typing a tag to add it
+            # removed every other one, with no undo (bug hunt `huge`).
             yield Input(
-                ", ".join(self.tags),
+                ", ".join(self.tags) + (", " if self.tags else ""),
                 placeholder="robotics, to-read",
                 suggester=TagSuggester(self.known),
                 id="tags-input",
+                select_on_focus=False,
             )
             yield Label(
                 Content(
