@@ -80,3 +80,19 @@ def test_too_deep_or_too_long_is_a_query_error_not_a_crash(store):
     store.set_note("2401.00003", "noted")
     with pytest.raises(QueryError, match="too long"):
         store.search(" OR ".join(f"w{i}" for i in range(100)))
+
+
+def test_a_pasted_block_is_refused_and_repeated_words_cost_nothing(store):
+    """A query had no limit: 20,000 words (120 KB pasted into the search box)
+    took a minute and 700 MB, the reader stuck meanwhile (bug hunt `huge` #2).
+    More than MAX_WORDS words and phrases are refused at once, and a word
+    repeated is one term (AND and OR of one word twice is the word)."""
+    from tui_digest.core.query import QueryError, parse_query
+    from tui_digest.core.query_lex import MAX_WORDS
+
+    with pytest.raises(QueryError, match=f"more than {MAX_WORDS:,} words"):
+        parse_query(" ".join(f"w{i}" for i in range(MAX_WORDS + 1)))
+    assert len(parse_query("topic " * 20_000).terms) == 1
+    [group] = parse_query("(a OR b) (a OR b) " * 400).groups
+    assert len(group.options) == 2
+    _check(store, "w1 " * 5000 + "topic", {"2401.00001"})

@@ -165,7 +165,9 @@ async def test_tags_are_said_saved_only_once_they_are_and_not_lost(
             assert not any(m.startswith("Tags saved") for m in said)
             assert any("disk is full" in m for m in said)
             assert isinstance(app.screen, TagsDialog) and "not saved" in app.screen.title_text
-            assert app.screen.query_one(Input).value == "robotics, to-read, "  # (the cursor after a ", ")
+            assert (
+                app.screen.query_one(Input).value == "robotics, to-read, "
+            )  # (the cursor after a ", ")
         await pilot.press("enter")  # room again
         await settle(pilot)
         assert not isinstance(app.screen, TagsDialog)

@@ -67,6 +67,8 @@ Syntax (words are separated by spaces; everything is case-insensitive):
     2403.10056v2  arXiv:2403.10056  https://arxiv.org/abs/2403.10056
                           a paper id as shown or copied: searched as the bare id
     A word such as `foo:bar` with an unknown qualifier is searched as text.
+    At most `query_lex.MAX_WORDS` different words and phrases; a word or
+    group repeated is one condition.
     A term with nothing to search for (`note:🚀`, `ti:[/]`, `tag:+`) raises
     `IncompleteQuery`; a bare one is left out beside other terms (`C++ -`),
     and alone raises it too (`query_nothing`): it never selects every paper.
@@ -85,6 +87,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
+from typing import TypeVar
 
 from tui_digest.core.digest_day import local_today
 from tui_digest.core.errors import IncompleteQuery, QueryError
@@ -121,6 +124,9 @@ __all__ = [
     "parse_query",
     "saved_tag",
 ]
+
+
+N = TypeVar("N", "Term", "AnyOf")
 
 
 @record(frozen=True)
@@ -184,12 +190,34 @@ def parse_query(text: str, *, today: str | None = None) -> Query:
         local_today() if "date:" in text.translate(SYNTAX_FOLD).lower() else "1970-01-01"
     )
     _add_chains(q, parsed, day)
+    # A word or group repeated is one condition (ANDed with itself): each was
+    # a term of its own, and a pasted block of repeats took minutes (`huge`).
+    q.terms = _first_of_each(q.terms)
+    q.groups = _first_of_each(q.groups)
     if q.ignored and q.is_empty and q.related is None:
         # Only words that search for nothing (`🚀`, `[/]`): it listed every paper.
         raise nothing_error(None, q.ignored[0], False, False)
     if q.related is not None and q.sort is not None:  # (the sort was ignored unsaid)
         raise QueryError(f"related:ID lists by similarity: it takes no sort: (sort:{q.sort})")
     return q
+
+
+def _first_of_each(nodes: list[N]) -> list[N]:
+    """`nodes` in order, each search only the first time it comes."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for node in nodes:
+        if (key := _key(node)) not in seen:
+            seen.add(key)
+            kept.append(node)
+    return kept
+
+
+def _key(node: Term | AnyOf) -> tuple[object, ...]:
+    """What a term or group searches for (records have no equality of their own)."""
+    if isinstance(node, Term):
+        return (node.text, node.field, node.phrase, node.negated)
+    return (node.negated, tuple(tuple(_key(n) for n in option) for option in node.options))
 
 
 def _add_chains(q: Query, chains: list[list[Node]], today: str) -> None:

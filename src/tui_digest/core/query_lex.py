@@ -13,6 +13,12 @@ from tui_digest.core.query_words import FIELDS, QUALIFIERS, USER_FIELDS, saved_t
 from tui_digest.core.search_tokens import query_tokens
 
 MAX_NESTING = 10
+# Distinct words and phrases a query may hold. One had no limit: 20,000 words
+# pasted into the search box (120 KB) took a minute and 700 MB, the reader
+# stuck meanwhile (bug hunt `huge`); 1,000 ORed or ANDed still answer in
+# about a second at 3,000 papers. A word repeated counts once (`parse_query`
+# keeps one term of it).
+MAX_WORDS = 1_000
 _QUALIFIER_RE = re.compile(r"([A-Za-z]+):")
 
 # A lexed item: an atom (qualifier, value, phrase, negated, as typed), "OR",
@@ -136,7 +142,17 @@ def lex_open(typed: str) -> tuple[list[object], list[_Open]]:
         else:
             given = outer if qualifier is None and _searchable(outer, value) else None
             items.append((qualifier or given, value, phrase, negated, typed[start:i]))
+    _check_words(items)
     return items, opened
+
+
+def _check_words(items: list[object]) -> None:
+    """Refuse more than MAX_WORDS distinct words and phrases."""
+    words = {item for item in items if isinstance(item, tuple) and item[0] != "("}
+    if len(words) > MAX_WORDS:
+        raise QueryError(
+            f"the search has more than {MAX_WORDS:,} words and phrases ({len(words):,}); shorten it"
+        )
 
 
 def _searchable(outer: str | None, value: str) -> bool:
