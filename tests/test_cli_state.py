@@ -453,3 +453,33 @@ def test_state_import_says_which_note_it_cut(tmp_path):
     assert "2403.10056: note cut to 20,000 characters" in said
     assert "2310.03635" not in said
     assert len(out(run_cli("note", "2403.10056", db=db)).strip()) == 20_000
+
+
+def test_tag_prints_every_tag_of_a_paper_however_many(tmp_path):
+    """`tag ID` cut the line at 4,000 characters: tags 683-1000 missing and a
+    made-up last tag `t68 […truncated]`, nothing said (bug hunt `huge` #3)."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    tags = [f"t{i}" for i in range(1, 1001)]
+    proc = run_cli("tag", "2403.10056", *(f"+{t}" for t in tags), db=db)
+    assert proc.returncode == 0, proc.stderr
+    [line] = out(proc).splitlines()
+    assert line.split("\t")[1].split(", ") == tags
+
+
+def test_state_import_says_a_tag_it_cuts(tmp_path):
+    """`state import` cut a tag over 64 characters silently, where `tag` and a
+    note's import say so (bug hunt `huge` #4)."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    head = '{"format": "tui-digest-state", "version": 1, "exported_at": "2026-12-02T08:20:19.943Z"}'
+    line = (
+        '{"id": "2403.10056", "field": "tags", "value": ["' + "y" * 100 + '", "short"], '
+        '"changed_at": "2026-12-02T08:21:00.000Z"}'
+    )
+    state = tmp_path / "s.jsonl"
+    state.write_text(head + "\n" + line + "\n", encoding="utf-8")
+    proc = run_cli("state", "import", str(state), db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert "2403.10056: tag cut to 64 characters" in proc.stderr.decode()
+    assert out(run_cli("tag", "2403.10056", db=db)).strip() == f"2403.10056\t{'y' * 64}, short"

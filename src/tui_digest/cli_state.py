@@ -160,7 +160,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
             if rowids:  # (for ids none of which is here, the errors say it all)
                 write_note(f"tags: {changed} {plural(changed, 'paper')} changed")
         for rec in store.get_papers(rowids):
-            print(f"{rec.paper.id}\t{for_terminal(', '.join(rec.tags))}")
+            # Every tag, however many: the line was cut at for_terminal's 4,000
+            # characters, the last tag made up (`t68 […truncated]`; bug hunt `huge`).
+            tags = ", ".join(rec.tags)
+            print(f"{rec.paper.id}\t{for_terminal(tags, len(tags) + 1)}")
     return _missing(missing)
 
 
@@ -261,6 +264,10 @@ def cmd_state_import(args: argparse.Namespace) -> int:
         from tui_digest.core.store.user_log import MAX_NOTE
 
         _say_cut(result.cut, f"note cut to {MAX_NOTE:,} characters")
+    if result.tags_cut:
+        from tui_digest.core.query import MAX_TAG
+
+        _say_cut(result.tags_cut, f"tag cut to {MAX_TAG} characters")
     ahead = result.future + result.refused
     if ahead:
         print(

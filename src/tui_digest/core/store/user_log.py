@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from tui_digest.core.query import fold_tag, nfkc, saved_tag
+from tui_digest.core.query import MAX_TAG, fold_tag, nfkc, saved_tag
 from tui_digest.core.query_user import fold_note
 from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
@@ -77,6 +77,12 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
                 seen.add(fold_tag(tag))
                 out.append(tag)
     return out
+
+
+def _tag_parts(tags: object) -> list[str]:
+    """The tags of a list as `clean_tags` splits them, before they are cut."""
+    raw = tags if isinstance(tags, list) else []
+    return [part for t in raw for part in nfkc(clean_line(str(t))).split(",")]
 
 
 def clean_note(text: str) -> str:
@@ -273,6 +279,7 @@ class MergeResult:
     future: int = 0  # of `applied`: stamped over an hour ahead, filling a field not set here
     refused: int = 0  # stamped over an hour ahead, where this cache had a change of its own
     cut: list[str] = dataclasses.field(default_factory=list)  # papers whose note was cut
+    tags_cut: list[str] = dataclasses.field(default_factory=list)  # papers with a tag cut
 
 
 def _local(conn: sqlite3.Connection, pid: str, field: str) -> tuple[object, str] | None:
@@ -341,6 +348,8 @@ def merge(
         # cache's `state import` said 8 of 17 changes were for absent papers).
         result.pending += not _present(conn, c.id)
         if c.field == "tags":
+            if any(len("-".join(t.split())) > MAX_TAG for t in _tag_parts(c.value)):
+                result.tags_cut.append(c.id)  # (said as `tag` says it: bug hunt `huge`)
             write_tags(conn, c.id, clean_tags(c.value), c.changed_at)  # type: ignore[arg-type]
         else:
             if note_length(str(c.value)) > MAX_NOTE:  # (it was cut unsaid: bug hunt)
