@@ -187,3 +187,36 @@ def test_a_run_killed_outright_mid_output_loses_no_paper(tmp_path):
     again = since_last_run(db, config).stdout.decode()
     assert len(set(re.findall(r"2403\.1\d{4}", again))) == 400
     assert since_last_run(db, config).stdout == b""
+
+
+def test_a_date_today_cron_watch_prints_a_list_dated_ahead_of_the_local_day(tmp_path):
+    """Bug hunt `tz` #1, replayed by the day the cron job runs (`TUI_DIGEST_TODAY`).
+    In a Los Angeles evening arXiv's new list is dated the next day (US Eastern):
+    `date:today` printed nothing until local midnight. In Shanghai the newest list
+    is dated the local day before all morning: README says `date:-2d` there."""
+    db, config = tmp_path / "c.db", tmp_path / "config.toml"
+    config.write_text(
+        '[[watches]]\nname = "recent"\nquery = "date:today"\n\n'
+        '[[watches]]\nname = "east"\nquery = "date:-2d"\n',
+        encoding="utf-8",
+    )
+
+    def run(today: str, *args: str) -> str:
+        env = {"TUI_DIGEST_TODAY": today}
+        done = run_cli("watch", *args, "--since-last-run", "--config", str(config), db=db, env=env)
+        assert done.returncode == 0, done.stderr.decode()
+        return done.stdout.decode()
+
+    def ids(out: str) -> list[str]:  # (one watch named: its rows, no heading)
+        return sorted(line.split()[0] for line in out.splitlines())
+
+    # Los Angeles, 2026-12-01 21:30: the list of 12-02 was just fetched.
+    day(db, "arxiv-cs.AI", "2026-12-02", [paper(1, "Agent planning"), paper(2, "Graph agents")])
+    assert ids(run("2026-12-01", "recent")) == ["2403.10001", "2403.10002"]
+    assert run("2026-12-02", "recent") == ""  # the next morning: shown already
+    day(db, "arxiv-cs.AI", "2026-12-03", [paper(3, "Agent memory")])  # that evening
+    assert ids(run("2026-12-02", "recent")) == ["2403.10003"]
+    # Shanghai, 2026-12-04 06:45: the newest list is of 12-03 (the local day before).
+    assert ids(run("2026-12-04", "east")) == ["2403.10003"]
+    day(db, "arxiv-cs.AI", "2026-12-04", [paper(4, "Graph memory")])  # 13:00 there
+    assert ids(run("2026-12-05", "east")) == ["2403.10004"]  # the next morning

@@ -215,3 +215,27 @@ def test_sources_add_refuses_a_name_given_that_is_taken(tmp_path):
         "sources", "add", "srv/again/third.md", "--config", str(config), db=db, cwd=tmp_path
     )
     assert done.returncode == 0 and "added third (2) (auto)" in done.stdout.decode()
+
+
+def test_sources_add_of_a_default_sources_name_says_it_is_a_built_in_default(tmp_path):
+    """Bug hunt `tz` #5: without a config file (the built-in default sources),
+    `--name arxiv-cs.AI` blamed the config file, which does not exist."""
+    shutil.copyfile(DAY, tmp_path / "cs.AI.md")
+    config, db = tmp_path / "none" / "config.toml", tmp_path / "c.db"
+    refused = run_cli(
+        "sources", "add", str(tmp_path / "cs.AI.md"), "--name", "arxiv-cs.AI",
+        "--config", str(config), db=db,
+    )  # fmt: skip
+    assert refused.returncode == 2 and refused.stdout == b""
+    err = refused.stderr.decode()
+    assert "a source named 'arxiv-cs.AI' is one of the built-in default sources" in err
+    assert "--name" in err and str(config) not in err and "already in" not in err
+    assert not config.exists()
+    # A file without [[sources]] uses the defaults too; one with sources names itself.
+    config.parent.mkdir(exist_ok=True)
+    config.write_text('[[watches]]\nname = "a"\nquery = "agent"\n', encoding="utf-8")
+    refused = run_cli(
+        "sources", "add", str(tmp_path / "cs.AI.md"), "--name", "arxiv-cs.AI",
+        "--config", str(config), db=db,
+    )  # fmt: skip
+    assert "is one of the built-in default sources" in refused.stderr.decode()

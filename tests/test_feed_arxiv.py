@@ -165,7 +165,7 @@ def test_primary_category_element_and_multiple_categories() -> None:
 def test_atom_entry_with_announce_type_from_header_only() -> None:
     data = b"""<?xml version='1.0' encoding='UTF-8'?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>math.CO updates on arXiv.org</title>
-<id>http://rss.arxiv.org/atom/math.CO</id><updated>2025-01-02T04:00:00+00:00</updated>
+<id>http://rss.arxiv.org/atom/math.CO</id><updated>2025-01-02T05:00:00+00:00</updated>
 <entry><id>oai:arXiv.org:2501.00001v3</id>
 <title type="html">Graphs &amp;amp; &lt;i&gt;trees&lt;/i&gt;</title>
 <link href="https://arxiv.org/abs/2501.00001" rel="alternate"/>
@@ -180,7 +180,8 @@ Abstract: We prove $a&lt;b$ and x &lt;b and y.</summary>
     assert paper.title_en == "Graphs & trees"
     assert paper.abstract_en == "We prove $a<b$ and x <b and y."
     assert paper.authors == ["Ann Lee", "Bo Chen"]
-    assert paper.published == "2025-01-02"  # no entry date: the channel's
+    # no entry date: the channel's, read in US Eastern time (midnight EST is 05:00Z)
+    assert paper.published == "2025-01-02"
     assert result.digest.name == "arxiv-math.CO-2025-01-02"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tui_digest.core.listing_key import LAST_DAY
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.query import IncompleteQuery, QueryError, parse_query
 from tui_digest.core.schema import date_days
@@ -434,7 +435,28 @@ def test_relative_dates_follow_the_injected_clock(store, monkeypatch):
     monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-08")
     assert found(store, "date:-7d") == ["2403.10003"]
     q = parse_query("date:-7d", today="2024-03-07")
-    assert q.dates == [(date_days("2024-03-01"), date_days("2024-03-07"), False, True)]
+    assert q.dates == [(date_days("2024-03-01"), date_days(LAST_DAY.isoformat()), False, True)]
+
+
+def test_relative_dates_reach_lists_dated_after_the_local_today(store, monkeypatch):
+    # A list carries arXiv's US-Eastern day or the generator's UTC day: in a
+    # Los Angeles evening the list fetched just now is dated tomorrow. Replayed
+    # day by day, no day after the local today is left out (bug hunt `tz` #1).
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-04")  # the 03-05 list arrived
+    assert found(store, "date:today") == ["2403.10003"]
+    assert found(store, "date:-1d") == ["2403.10003"]
+    assert found(store, "date:-7d") == ["2403.10003", "2403.10001", "2403.10002"]
+    assert found(store, "-date:today") == ["2403.10001", "2403.10002", "hep-th/9901001"]
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-02-29")  # both lists lie ahead
+    assert found(store, "date:today") == ["2403.10003", "2403.10001", "2403.10002"]
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-05")
+    assert found(store, "date:today") == ["2403.10003"]
+    monkeypatch.setenv("TUI_DIGEST_TODAY", "2024-03-06")
+    assert found(store, "date:today") == []
+    assert found(store, "date:-2d") == ["2403.10003"]
+    # Absolute dates keep their end.
+    assert found(store, "date:2024-03-01") == ["2403.10001", "2403.10002"]
+    assert found(store, "date:..2024-03-04") == ["2403.10001", "2403.10002", "hep-th/9901001"]
 
 
 def test_sort_relevance_ranks_by_fts(store):

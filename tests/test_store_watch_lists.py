@@ -81,3 +81,19 @@ def test_unread_counts_fall_as_hits_are_read_and_rise_with_a_new_day(
         assert counts(store)["agents"] == (0, 3)
     with Store.open(db, readonly=True) as store:
         assert counts(store)["agents"] == (0, 3)
+
+
+def test_a_list_dated_after_the_local_today_is_counted_by_a_date_today_watch(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # Bug hunt `tz` #1: at 21:30 in Los Angeles arXiv's new list is dated the
+    # next day (US Eastern). The watch counted (0, 0) until local midnight.
+    db = tmp_path / "c.db"
+    with Store.open(db) as store:
+        store.today = lambda: "2026-12-02"  # (the list's own date files it)
+        store.import_digest(day("2026-12-02", [paper(1, "Agent planning"), paper(2, "Diffusion")]))
+    for today, expected in (("2026-12-01", (2, 2)), ("2026-12-02", (2, 2)), ("2026-12-03", (0, 0))):
+        monkeypatch.setenv(TODAY_ENV, today)
+        with Store.open(db, readonly=True) as store:
+            assert counts(store)["today"] == expected, today
+            assert store.watch_hits(WATCHES, today=today).watches[1].unread == expected[0]

@@ -15,13 +15,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_digest.cli_args import CommandError, add_config_argument, guarded, refuse_own_files
 from tui_digest.cli_config import load_chosen, load_for_writing
 from tui_digest.cli_output import write_json, write_note
 from tui_digest.core.sanitize import clean_line, for_terminal
 from tui_digest.net.urls import display_url
+
+if TYPE_CHECKING:  # (the loader is imported when a command runs)
+    from tui_digest.config.loader import Config
 
 EXIT_OK = 0
 
@@ -241,7 +244,7 @@ def _sources_add(args: argparse.Namespace) -> int:
     with config_locked(config.path, waiting=_say_waiting):
         config = load_config(config.path)
         if args.name:
-            _refuse_taken_names(config.sources, found.sources, config.path)
+            _refuse_taken_names(config.sources, found.sources, config)
         merged = merge_sources(config.sources, found.sources)
         for why in merged.skipped:
             print(f"skipped {clean_line(why, 500)}", file=sys.stderr)
@@ -263,20 +266,28 @@ def _say_waiting(path: Path) -> None:
     print(f"tui-digest: {for_terminal(path)}: waiting for another edit of it", file=sys.stderr)
 
 
-def _refuse_taken_names(existing: list, found: list, where: object) -> None:  # (Source lists)
+def _refuse_taken_names(existing: list, found: list, config: Config) -> None:  # (Source lists)
     """A name given with --name (or a folder's prefix) that a new source would share
     with a source already there: refused (CommandError). It once became "myai (2)"
     without a word, and its digests `myai-2-<date>` read as myai's second list of
-    the day (found by a bug hunt). An inferred name still gets merge_sources's suffix."""
+    the day (found by a bug hunt). An inferred name still gets merge_sources's suffix.
+    Without `[[sources]]` in the file (or without a file) the sources there are
+    the built-in defaults: said so, not "already in" a file that may not exist
+    (bug hunt `tz` #5)."""
     from tui_digest.config.sources import same_feed_key
 
     held = {same_feed_key(s.url) for s in existing}
     taken = {s.name for s in existing}
+    where = (
+        "is one of the built-in default sources"
+        if config.default_sources
+        else f"is already in {clean_line(str(config.path), 500)}"
+    )
     for s in found:
         if same_feed_key(s.url) not in held and s.name in taken:  # (a feed there: skipped)
             raise CommandError(
-                f"a source named {clean_line(s.name, 100)!r} is already in "
-                f"{clean_line(str(where), 500)}; give another --name (nothing added)"
+                f"a source named {clean_line(s.name, 100)!r} {where}; "
+                "give another --name (nothing added)"
             )
 
 

@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tui_digest.core.when import Clock
-from tui_digest.ui.watch_actions import seconds_to_next_day
+from tui_digest.core.when import Clock, seconds_to_next_day
 
 # (zone, a moment on the day of the spring-forward switch, the next midnight local)
 SPRING = [

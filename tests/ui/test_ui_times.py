@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from ui_support import make_app, settle
+from ui_support import ManualTimers, make_app, settle
 
 from tui_digest.core.store import Store
 from tui_digest.core.when import Clock
@@ -79,3 +79,51 @@ async def test_the_sources_screen_shows_another_urls_result_as_never_fetched(cac
     text = await sources_text(cache, at("2026-08-19T10:00:00+08:00"))
     assert "never fetched" in text
     assert "new 3" not in text and "last fetch" not in text
+
+
+class MovingClock:
+    """The reader's injected now, moved by the test."""
+
+    def __init__(self, when: dt.datetime) -> None:
+        self.when = when
+
+    def __call__(self) -> dt.datetime:
+        return self.when
+
+
+async def test_the_open_sources_screen_rolls_over_at_local_midnight(cache: Path) -> None:
+    """Bug hunt `tz` #4: the screen rendered its relative times once and kept
+    "today 23:59" after midnight until it was closed and opened again."""
+    config = Path(os.environ["TUI_DIGEST_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[[sources]]\nname = "ai"\nurl = "https://example.org/ai.md"\n')
+    with Store.open(cache) as store:
+        store.set_source_state(
+            "ai", url="https://example.org/ai.md", last_checked="2026-12-02T15:59:00Z",
+            last_status="new 3",
+        )  # fmt: skip
+    now = MovingClock(dt.datetime(2026, 12, 2, 23, 59, 40, tzinfo=UTC8))
+    timers = ManualTimers()
+    app = make_app(cache, first_run_sample=False, timers=timers, clock=Clock(now, UTC8))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SourcesScreen)
+        assert "last fetch  today 23:59" in screen.text.plain
+        # Midnight passes (the timer was set for it, a second after).
+        now.when = dt.datetime(2026, 12, 3, 0, 0, 30, tzinfo=UTC8)
+        timers.advance(50)
+        await settle(pilot)
+        assert "last fetch  yesterday 23:59" in screen.text.plain
+        # And the next one, the screen still open.
+        now.when = dt.datetime(2026, 12, 4, 0, 0, 30, tzinfo=UTC8)
+        timers.advance(24 * 3600)
+        await settle(pilot)
+        assert "last fetch  2 days ago" in screen.text.plain
+        # Closed, it sets no more timers.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SourcesScreen)
+        assert timers.waiting == 0

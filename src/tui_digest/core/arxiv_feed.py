@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .arxiv_day import channel_day, listing_day
 from .digest_day import source_stem
 from .extras import Extra
 from .feed_common import (
     ParsedFeed,
     canonical_url,
-    channel_date,
     collect_papers,
     date_in,
     detail_text,
@@ -247,13 +247,14 @@ def feed_category(feed: Any) -> str:
 
 
 def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None) -> ReadResult:
-    date = channel_date(parsed.feed)
+    fallback = channel_day(parsed.feed)  # (the day of an entry that states none)
 
     def build(entry: Any) -> tuple[Paper | None, list[str]]:
         _authors_raw_capped(entry)
-        return paper_from_entry(entry, date, parsed.version)
+        return paper_from_entry(entry, fallback, parsed.version)
 
     papers, problems = collect_papers(parsed, build)
+    date = listing_day(parsed.feed, parsed.entries)  # (its announcement's day: arxiv_day)
     if not date:
         date = max((p.published for p in papers), default="") or date_in(name or source)
     category = feed_category(parsed.feed)

@@ -53,6 +53,18 @@ def zone_date(local: _dt.datetime) -> str:
     return local.date().isoformat()
 
 
+def day_start_utc(day: str) -> str:
+    """The UTC stamp (as `added_at` is written) of local midnight starting `day`
+    (YYYY-MM-DD), in the system zone; `day` itself when that moment falls
+    outside the years a date holds (0001-01-01 east of UTC): compared as text,
+    it is as early or late."""
+    try:
+        start = _dt.datetime.combine(_dt.date.fromisoformat(day), _dt.time())
+        return start.astimezone(_dt.UTC).isoformat(timespec="seconds")  # naive: the system zone
+    except (OverflowError, ValueError):
+        return day
+
+
 def valid_date(text: str) -> bool:
     try:
         _dt.date.fromisoformat(text)

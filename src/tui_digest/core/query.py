@@ -28,9 +28,13 @@ Syntax (words are separated by spaces; everything is case-insensitive):
     date:2024-03..  date:..2024-02  date:today  date:-7d
                           listed in a digest of those days (every day a paper
                           was listed counts); a paper in no digest by its
-                          published date. date:-7d is the last 7 local days
-                          (today and the 6 before); the clock is
-                          `$TUI_DIGEST_TODAY` when set (digest_day.local_today).
+                          published date. date:today and date:-7d have no
+                          end: from the local today (or the 6 days before
+                          it) on, since a list carries arXiv's US-Eastern
+                          day or the generator's UTC day, which can be
+                          after the local today (an evening in Los
+                          Angeles); the clock is `$TUI_DIGEST_TODAY` when
+                          set (digest_day.local_today).
                           Listing keys hold 1970-01-02..2328-11-11: a range
                           reaching past them is clamped (..2999 = from then
                           on), a date wholly outside them refused

@@ -83,6 +83,13 @@ def is_relative(value: str) -> bool:
 
 
 def parse_date(value: str, today: str) -> tuple[int, int]:
+    """The listing days (first, last) of a `date:` value; `today` anchors the relative ones.
+
+    `today` and `-Nd` have no end: from `today` (or N-1 days before it) on. A
+    list carries arXiv's announcement day (US Eastern) or the generator's UTC
+    day, which in a Los Angeles evening is the local tomorrow; a day after
+    the local `today` is never left out (bug hunt `tz` #1).
+    """
     relative = _RELATIVE_RE.fullmatch(value)
     if value.lower() == "today" or relative:
         digits = (relative[1].lstrip("0") or "0") if relative else "1"
@@ -90,11 +97,11 @@ def parse_date(value: str, today: str) -> tuple[int, int]:
         if days < 1:
             raise QueryError(f'bad date "{value}": give at least one day (-1d is today)')
         try:
-            last = _dt.date.fromisoformat(today[:10])
+            day = _dt.date.fromisoformat(today[:10])
         except ValueError:
             raise QueryError(f'bad date "{value}": today ("{today}") is not a date') from None
-        first = _dt.date.fromordinal(max(1, last.toordinal() - days + 1))
-        return _days(first, last, value)
+        first = _dt.date.fromordinal(max(1, day.toordinal() - days + 1))
+        return _days(first, _dt.date.max, value)
     if ".." in value:
         left, _, right = value.partition("..")
         if not left and not right:
@@ -113,7 +120,8 @@ Relisted = Callable[[int, int, int], list[int]]
 
 
 class DateRange(NamedTuple):
-    """One `date:` of a query: days since 1970, first and last (inclusive)."""
+    """One `date:` of a query: days since 1970, first and last (inclusive; a
+    relative one's last is the last listed day, `parse_date`)."""
 
     first: int
     last: int

@@ -68,3 +68,17 @@ class Clock(NamedTuple):
 
 
 SYSTEM_CLOCK = Clock()  # the real time, shown in the system's zone
+
+
+def seconds_to_next_day(clock: Clock) -> float:
+    """Seconds from now to just after the next local midnight by `clock`.
+
+    (A second past it: a timer firing early finds the day unchanged and waits
+    again.) Midnight is placed in the real zone, not in `now`'s offset: in the
+    system zone that is the fixed offset `astimezone()` gave, and after a
+    spring-forward day the watches rolled over at 01:00 (found by a bug hunt).
+    A naive local time's `timestamp()` is taken in the system zone."""
+    now = clock.now()
+    day = clock.local(now).date() + dt.timedelta(days=1)
+    midnight = dt.datetime.combine(day, dt.time(), clock.zone)  # naive: the system zone
+    return max(midnight.timestamp() - now.timestamp(), 0.0) + 1.0

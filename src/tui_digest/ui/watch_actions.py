@@ -24,7 +24,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -41,6 +40,7 @@ if TYPE_CHECKING:  # the config, the ctrl+s dialog and the counting load when fi
 from tui_digest.core.digest_day import zone_date
 from tui_digest.core.lazy_pattern import LazyPattern
 from tui_digest.core.store import Store
+from tui_digest.core.when import seconds_to_next_day
 from tui_digest.core.wording import counted
 from tui_digest.ui.key_hints import hint_key
 from tui_digest.ui.widgets.paper_detail import PaperDetail
@@ -58,20 +58,6 @@ def looks_at_state(query: str) -> bool:
 def day_of(clock: Clock) -> str:
     """Today by `clock` (its zone), as date:today reads it (`$TUI_DIGEST_TODAY` wins)."""
     return zone_date(clock.local(clock.now()))
-
-
-def seconds_to_next_day(clock: Clock) -> float:
-    """Seconds from now to just after the next local midnight by `clock`.
-
-    (A second past it: a timer firing early finds the day unchanged and waits
-    again.) Midnight is placed in the real zone, not in `now`'s offset: in the
-    system zone that is the fixed offset `astimezone()` gave, and after a
-    spring-forward day the watches rolled over at 01:00 (found by a bug hunt).
-    A naive local time's `timestamp()` is taken in the system zone."""
-    now = clock.now()
-    day = clock.local(now).date() + dt.timedelta(days=1)
-    midnight = dt.datetime.combine(day, dt.time(), clock.zone)  # naive: the system zone
-    return max(midnight.timestamp() - now.timestamp(), 0.0) + 1.0
 
 
 class WatchesCounted(Message):

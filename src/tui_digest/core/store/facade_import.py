@@ -193,6 +193,9 @@ class ImportMethods(Connections):
     # The local date of "now" for digests whose document, file name and
     # response say nothing (an instance attribute to inject a clock).
     today: Callable[[], str] = staticmethod(digest_day.local_today)
+    # The UTC stamp of an import (a paper's `added_at`; an instance attribute
+    # to inject a clock).
+    now: Callable[[], str] = staticmethod(_now)
 
     def import_digest(
         self,
@@ -223,7 +226,7 @@ class ImportMethods(Connections):
         if not incoming.papers:
             return ImportStats(outcome=NO_NEW_PAPERS)  # an empty document removes nothing
         day = self._day(digest, options)
-        now = _now()
+        now = self.now()
         with self._importing(), self._write() as conn:
             target = days.choose(conn, digest, incoming, day, revive=revive_removed)
             if target.outcome == IDENTICAL:
@@ -301,7 +304,7 @@ class ImportMethods(Connections):
         if prepared is not None:
             with self._importing(), self._write() as conn:
                 return self._write_prepared(conn, digest, prepared, kept, options)
-        now = _now()
+        now = self.now()
         day = self._day(digest, options)
         try:
             with self._importing(), self._write() as conn:
@@ -381,7 +384,7 @@ class ImportMethods(Connections):
         days.refuse_cut(conn, digest, target, (pid for _, pid, _ in listed))
         if target.outcome == SAME_DAY:
             day = target.old_date  # (a revision of an earlier day's list keeps its day)
-        target, job = _start(conn, digest, target, day, options, _now())
+        target, job = _start(conn, digest, target, day, options, self.now())
         for batch, ready in prepared:
             job.add(batch, repeats=True, ready=None if job.existing else ready)
         return _end(conn, digest, target, job, kept)

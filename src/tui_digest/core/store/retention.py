@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from tui_digest.core import digest_day
 from tui_digest.core.listing_key import placements
 from tui_digest.core.model import ARCHIVE_KIND
 from tui_digest.core.search_index import FTS_DELETE, FTS_INSERT, row_layout
@@ -62,13 +63,16 @@ def loose_before(conn: sqlite3.Connection, day: str) -> list[int]:
     A same-day update that drops papers from its day's list leaves them in no
     digest (searchable, but in no day's view): `prune` removes them as it removes
     the papers of the digests it removes, once they are as old as those.
+    `day` is local and `added_at` a UTC stamp: compared with the UTC moment of
+    `day`'s local midnight (bug hunt `tz` #2: with the date's text, a paper
+    first seen early on `day` in Shanghai went, being the evening before in UTC).
     """
     loose = [
         r[0]
         for r in conn.execute(
             "SELECT pk FROM papers WHERE added_at < ? "
             "AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.paper = papers.pk)",
-            (day,),
+            (digest_day.day_start_utc(day),),
         )
     ]
     marked = set(_starred(conn, loose))

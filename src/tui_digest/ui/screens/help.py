@@ -33,8 +33,8 @@ QUERY_LANGUAGE: tuple[tuple[str, str], ...] = (
     ("tag:robotics -tag:old", "papers with (or without) that tag"),
     ('note:baseline note:"a b"', "papers whose note holds the text"),
     ("type:new type:cross", "type:replace type:replace-cross type:updated"),
-    ("date:2024-03-18", "listed that day; date:2024-03 date:A..B date:today"),
-    ("date:-7d", "listed in the last 7 days (today and the 6 before)"),
+    ("date:2024-03-18", "listed that day; date:2024-03 date:A..B"),
+    ("date:today date:-7d", "listed from today on, from 6 days before today on"),
     ("sort:relevance", "best match first instead of listing order"),
     ("sort:foryou", "ranked by your stars;  related:ID  papers like ID"),
 )

@@ -455,7 +455,8 @@ class MainScreen(
         from tui_digest.ui.screens.sources import SourcesScreen
 
         results = self.refresher.last_results
-        self.app.push_screen(SourcesScreen(self.store, results, clock=self.clock))
+        screen = SourcesScreen(self.store, results, clock=self.clock, schedule=self.day_schedule)
+        self.app.push_screen(screen)
 
     def action_translate(self) -> None:
         rowids = self.targets()

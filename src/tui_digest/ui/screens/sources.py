@@ -2,7 +2,9 @@
 
 Names, URLs and errors come from the config file and from servers: they are
 assembled into `Content` as plain text, never parsed as markup, in rows whose
-values wrap under themselves (`HangingRows`).
+values wrap under themselves (`HangingRows`). Fetch times are relative to
+today ("today 23:59"): the open screen is read again just after each local
+midnight by its clock, as the main list's watches are (bug hunt `tz` #4).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from textual.widgets import Label
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.core.sanitize import clean_line
-from tui_digest.core.when import SYSTEM_CLOCK, Clock
+from tui_digest.core.when import SYSTEM_CLOCK, Clock, seconds_to_next_day
 from tui_digest.net.urls import display_url
 from tui_digest.ui import keys
 from tui_digest.ui.key_hints import hint_key
@@ -36,6 +38,7 @@ from tui_digest.ui.workers import ReportsWorkerErrors
 if TYPE_CHECKING:
     from tui_digest.core.store import Store
     from tui_digest.fetch.runner import SourceResult
+    from tui_digest.ui.marks import Schedule
 
 
 @dataclass(slots=True)
@@ -120,12 +123,21 @@ class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
             super().__init__()
 
     def __init__(
-        self, store: Store, results: Sequence[SourceResult] = (), *, clock: Clock = SYSTEM_CLOCK
+        self,
+        store: Store,
+        results: Sequence[SourceResult] = (),
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        schedule: Schedule | None = None,
     ) -> None:
+        """`clock`: now and the zone times are shown in; `schedule`: how the
+        midnight timer is set (None: `set_timer`; tests pass one they advance)."""
         super().__init__()
         self.store = store
         self.results = list(results)
         self.clock = clock
+        self.schedule = schedule
+        self._midnight: object | None = None  # the timer set for the next day
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="sources-dialog"):
@@ -142,6 +154,24 @@ class SourcesScreen(ReportsWorkerErrors, ModalScreen[None]):
     def on_mount(self) -> None:
         signals_of(self.app).fetch_finished.subscribe(self, self._fetch_finished)
         self.reload()
+        self._wait_for_next_day()
+
+    def on_unmount(self) -> None:
+        timer, self._midnight = self._midnight, None
+        stop = getattr(timer, "stop", None)
+        if callable(stop):
+            stop()
+
+    def _wait_for_next_day(self) -> None:
+        schedule = self.schedule or self.set_timer
+        self._midnight = schedule(seconds_to_next_day(self.clock), self._next_day)
+
+    def _next_day(self) -> None:
+        """The midnight timer: "today 23:59" is yesterday's now."""
+        if self._midnight is None:
+            return  # (closed meanwhile)
+        self.reload()
+        self._wait_for_next_day()
 
     def _fetch_finished(self, finished: FetchFinished) -> None:
         self.reload(finished.results)

@@ -1,0 +1,70 @@
+"""The day of an arXiv Atom listing (bug hunt `tz` #3).
+
+arXiv announces once a day at midnight US Eastern (`../shared/docs/upstream.md`).
+The RSS channel states that day (`<pubDate>… 00:00:00 -0400`); the Atom channel
+only its `<updated>` moment in UTC, whose date is the next day for a feed built
+after 00:00Z (20:00 EDT). The entries' `<published>` state the announcement day
+in US Eastern time: their common date is the listing's, else `updated` read in
+US Eastern time.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_digest.core.arxiv_feed import read_arxiv_feed
+
+SAMPLE = "arxiv-atom-cs.AI-2025-08-20.xml"
+SAMPLE_UPDATED = "<updated>2025-08-20T04:00:19.866337+00:00</updated>"
+
+
+def test_an_atom_sample_built_after_midnight_utc_keeps_its_announcement_day(excerpts):
+    data = (excerpts / SAMPLE).read_text(encoding="utf-8")
+    assert data.count(SAMPLE_UPDATED) == 1  # the channel's (entries' differ by microseconds)
+    late = data.replace(SAMPLE_UPDATED, "<updated>2025-08-21T00:30:00+00:00</updated>")
+    result = read_arxiv_feed(late.encode(), source="cs.AI.atom")
+    assert result.digest.date == "2025-08-20"
+    assert result.digest.name == "arxiv-cs.AI-2025-08-20"
+    assert {p.published for p in result.digest.papers} == {"2025-08-20"}
+
+
+def _atom(updated: str, published: list[str]) -> bytes:
+    entries = "".join(
+        f"<entry><id>oai:arXiv.org:2512.0000{n}v1</id><title>Paper {n}</title>"
+        f'<link href="https://arxiv.org/abs/2512.0000{n}" rel="alternate"/>'
+        + (f"<published>{pub}</published>" if pub else "")
+        + f"<summary>arXiv:2512.0000{n}v1 Announce Type: new\nAbstract: A.</summary>"
+        "<author><name>Ann Lee</name></author></entry>\n"
+        for n, pub in enumerate(published, 1)
+    )
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>cs.AI updates on arXiv.org</title>\n'
+        f"<id>http://rss.arxiv.org/atom/cs.AI</id><updated>{updated}</updated>\n{entries}</feed>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("updated", "published", "day"),
+    [
+        # Entries that state one day: that day, whenever the feed was built.
+        ("2026-12-03T01:00:00+00:00", ["2026-12-02T00:00:00-05:00"] * 2, "2026-12-02"),
+        # None stated: `updated` in US Eastern, standard (EST) and summer (EDT) time.
+        ("2026-12-03T04:30:00+00:00", ["", ""], "2026-12-02"),
+        ("2026-12-03T05:00:02+00:00", ["", ""], "2026-12-03"),
+        ("2025-08-21T00:30:00+00:00", ["", ""], "2025-08-20"),
+        ("2025-08-20T04:00:19+00:00", ["", ""], "2025-08-20"),
+        # Entries that disagree tell no one day: `updated` in US Eastern again.
+        (
+            "2026-12-03T01:00:00+00:00",
+            ["2026-12-02T00:00:00-05:00", "2026-12-01T00:00:00-05:00"],
+            "2026-12-02",
+        ),
+    ],
+)
+def test_an_atom_listings_day_is_its_entries_or_updated_in_us_eastern(updated, published, day):
+    result = read_arxiv_feed(_atom(updated, published), source="cs.AI.atom")
+    assert (result.digest.date, result.digest.name) == (day, f"arxiv-cs.AI-{day}")
+    # An entry that states no date takes the listing's.
+    papers = zip(result.digest.papers, published, strict=True)
+    assert all(p.published == day for p, pub in papers if not pub)
