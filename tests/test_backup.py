@@ -188,3 +188,66 @@ def test_a_backup_copied_over_a_cache_a_crash_left_a_log_beside_says_what_to_do(
     listed = run_cli("search", "Backup", "--json", db=db)
     assert listed.returncode == 0, listed.stderr
     assert b"2611.00001" in listed.stdout and b"2611.00002" in listed.stdout
+
+
+def test_backup_refuses_a_file_in_use_as_a_cache_writing_nothing(tmp_path):
+    """`backup --force b.db` over a backup a reader had open (or one killed, which
+    left `b.db-wal`): the fresh copy took b.db's name, the old log stayed beside it,
+    and the next open applied that log to the copy: "malformed", or silently a
+    mix of both (found by a bug hunt), after "backed up", exit 0. A FILE with a
+    `-wal` or `-shm` beside it is refused now, and nothing is written."""
+    import os
+
+    db, copy = tmp_path / "cache.db", tmp_path / "b.db"
+    build(db)
+    assert run_cli("backup", str(copy), db=db).returncode == 0
+    with Store.open(copy) as other:  # a reader on the backup, still open
+        rec = other.get_paper("2611.00001")
+        assert rec is not None
+        other.set_starred([rec.rowid])
+        log = tmp_path / "b.db-wal"
+        assert log.exists()
+        before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("b.db")}
+        out = run_cli("backup", "--force", str(copy), db=db)
+        said = out.stderr.decode()
+        assert out.returncode == 2, said
+        assert f"{copy}" in said and "b.db-wal" in said and "in use as a cache" in said
+        assert "quit what has it open" in said and "another name" in said
+        after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("b.db")}
+        assert after == before  # not a byte written, the reader's log left alone
+        assert not list(tmp_path.glob(".tui-digest-*"))
+        # Without --force: the same reason (not "use --force", which would fail next).
+        out = run_cli("backup", str(copy), db=db)
+        assert out.returncode == 2 and b"in use as a cache" in out.stderr
+        # Through a symlink: the log lies beside the file it points to.
+        link = tmp_path / "link.db"
+        os.symlink(copy, link)
+        out = run_cli("backup", "--force", str(link), db=db)
+        assert out.returncode == 2 and b"b.db-wal" in out.stderr, out.stderr
+    with Store.open(copy) as s:  # the reader's star is kept
+        rec = s.get_paper("2611.00001")
+        assert rec is not None and rec.starred
+    # Once the reader quit, the log is gone and the backup is refreshed.
+    assert not (tmp_path / "b.db-wal").exists() and not (tmp_path / "b.db-shm").exists()
+    out = run_cli("backup", "--force", str(copy), db=db)
+    assert out.returncode == 0, out.stderr
+    with Store.open(copy) as s:
+        rec = s.get_paper("2611.00001")
+        assert rec is not None and not rec.starred
+
+
+def test_backup_refuses_a_name_with_a_leftover_log_or_index_beside_it(tmp_path):
+    """A stale `-shm` alone, or a `-wal` beside a name whose file is gone: the
+    next open would pair them with the new copy; refused too, saying when they
+    may be deleted (a read-only command leaves an empty pair)."""
+    db = tmp_path / "cache.db"
+    build(db)
+    for left in ("b.db-shm", "c.db-wal"):
+        (tmp_path / left).write_bytes(b"\0" * 64)
+    (tmp_path / "b.db").write_bytes(b"old")
+    for name in ("b.db", "c.db"):
+        out = run_cli("backup", "--force", str(tmp_path / name), db=db)
+        assert out.returncode == 2, out.stderr
+        assert f"{name}-".encode() in out.stderr and b"in use as a cache" in out.stderr
+        assert f"once nothing has it open, delete {tmp_path / name}-".encode() in out.stderr
+    assert (tmp_path / "b.db").read_bytes() == b"old" and not (tmp_path / "c.db").exists()

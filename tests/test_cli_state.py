@@ -483,3 +483,26 @@ def test_state_import_says_a_tag_it_cuts(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "2403.10056: tag cut to 64 characters" in proc.stderr.decode()
     assert out(run_cli("tag", "2403.10056", db=db)).strip() == f"2403.10056\t{'y' * 64}, short"
+
+
+def test_state_import_takes_several_files_as_one(tmp_path):
+    """`state import sync/lap.jsonl sync/ws.jsonl` said the top-level usage line
+    and "unrecognized arguments" (found by a bug hunt). Several files are merged
+    as their concatenation would be (`cat a b | state import -`): newest wins,
+    one report; a bad line is named by its file and line."""
+    lap, ws, box = tmp_path / "lap.db", tmp_path / "ws.db", tmp_path / "box.db"
+    for cache in (lap, ws, box):
+        assert run_cli("import", str(DIGEST), db=cache).returncode == 0
+    assert run_cli("mark", "star", "2403.10056", db=lap).returncode == 0
+    assert run_cli("note", "2310.03635", "from the workstation", db=ws).returncode == 0
+    files = [tmp_path / "lap.jsonl", tmp_path / "ws.jsonl"]
+    for cache, f in zip((lap, ws), files, strict=True):
+        assert run_cli("state", "export", "-o", str(f), db=cache).returncode == 0
+    with files[1].open("a", encoding="utf-8") as f:
+        f.write("{broken\n")
+    proc = run_cli("state", "import", *map(str, files), db=box)
+    assert proc.returncode == 1, proc.stderr
+    assert b"ws.jsonl:" in proc.stderr and b"lap.jsonl:" not in proc.stderr
+    assert "2 changes applied" in out(proc)
+    assert "2403.10056" in out(run_cli("search", "is:starred", db=box))
+    assert out(run_cli("note", "2310.03635", db=box)).strip() == "from the workstation"

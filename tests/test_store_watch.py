@@ -104,3 +104,102 @@ def test_a_state_import_of_older_changes_is_noticed_by_an_open_reader(tmp_path: 
             assert reader.get_papers([star])[0].starred is True
         finally:
             watch.close()
+
+
+def _restore(path: Path, backup: Path, how: str) -> None:
+    """A restore while the reader has `path` open (README says to quit it first)."""
+    import os
+    import shutil
+
+    if how == "mv":  # a copy renamed over the cache, its log removed after
+        shutil.copyfile(backup, path.with_name("new.db"))
+        os.replace(path.with_name("new.db"), path)
+    for part in ("-wal", "-shm"):
+        if how != "mv keeping the log":
+            Path(f"{path}{part}").unlink(missing_ok=True)
+    if how == "cp":  # README's recipe: the same file (inode) written over
+        shutil.copyfile(backup, path)
+    if how == "mv keeping the log":
+        shutil.copyfile(backup, path.with_name("new.db"))
+        os.replace(path.with_name("new.db"), path)
+
+
+def test_a_cache_file_replaced_under_an_open_store_is_said_not_called_malformed(
+    tmp_path: Path,
+) -> None:
+    """A reader left open while its cache was restored (`cp` over it after
+    deleting -wal/-shm, or a copy renamed over it) noticed nothing, or said
+    "database disk image is malformed" of a sound file, and went on confirming
+    marks that landed in the unlinked file or nowhere (found by a bug hunt).
+    The watcher tells the file at the cache's path is no longer the one opened."""
+    import pytest
+
+    from tui_digest.core.store.watch import NothingMoreSaved
+
+    for how in ("cp", "mv", "mv keeping the log"):
+        path = tmp_path / how.replace(" ", "-") / "cache.db"
+        path.parent.mkdir()
+        backup = path.with_name("bk.db")
+        with Store.open(path) as reader:
+            reader.import_digest(_digest("digest-cs.LG-2024-02-05", "2024-02-05", 0, 3))
+            reader.backup(backup)
+            reader.set_starred(reader.list_ids()[:2])  # frames in the log
+            watch = reader.watch()
+            try:
+                assert watch.what_changed() == (False, False, False)  # the baseline
+                _restore(path, backup, how)
+                with pytest.raises(NothingMoreSaved) as caught:
+                    watch.what_changed()
+            finally:
+                watch.close()
+        said = str(caught.value)
+        assert "the cache file was replaced (restored?)" in said, how
+        assert "quit and start the reader again" in said and "malformed" not in said
+        assert str(path) in said
+
+
+def test_the_store_own_and_other_writers_are_not_a_replaced_file(tmp_path: Path) -> None:
+    """No false alarm: another process's writes, its close (a checkpoint that
+    truncates the log), a VACUUM, and the reader's own marks keep the same file."""
+    path = tmp_path / "cache.db"
+    with Store.open(path) as reader:
+        reader.import_digest(_digest("digest-cs.LG-2024-02-05", "2024-02-05", 0, 3))
+        watch = reader.watch()
+        try:
+            assert watch.what_changed() == (False, False, False)
+            with Store.open(path) as other:
+                other.import_digest(_digest("digest-cs.LG-2024-02-06", "2024-02-06", 10, 2))
+                other.set_read(other.list_ids()[:1])
+            assert watch.what_changed()[0] is True
+            with sqlite3.connect(path) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            conn.close()
+            reader.set_starred(reader.list_ids()[:1])
+            assert watch.what_changed() == (False, True, False)
+            assert watch.what_changed() == (False, False, False)
+        finally:
+            watch.close()
+
+
+def test_a_cache_replaced_before_the_first_look_is_told_too(tmp_path: Path) -> None:
+    """The file is compared with the one the store opened, not the one the
+    watcher first saw (its first look may come after the restore)."""
+    import os
+    import shutil
+
+    import pytest
+
+    from tui_digest.core.store.watch import NothingMoreSaved
+
+    path = tmp_path / "cache.db"
+    with Store.open(path) as reader:
+        reader.import_digest(_digest("digest-cs.LG-2024-02-05", "2024-02-05", 0, 3))
+        reader.backup(tmp_path / "bk.db")
+        shutil.copyfile(tmp_path / "bk.db", tmp_path / "new.db")
+        os.replace(tmp_path / "new.db", path)
+        watch = reader.watch()
+        try:
+            with pytest.raises(NothingMoreSaved, match="replaced"):
+                watch.what_changed()
+        finally:
+            watch.close()

@@ -4,7 +4,7 @@
     tui-digest tag ID... +robotics -old      (no +/-: print the papers' tags)
     tui-digest note ID [TEXT...]             (no TEXT: print the note; "" clears it)
     tui-digest state export [-o FILE]        JSON lines (core.state_file)
-    tui-digest state import FILE             newest change wins per paper and field
+    tui-digest state import FILE...          newest change wins per paper and field
 
 Every change is timestamped like the reader's (core.store.user_log), so it
 travels with `state export`. Exit status: 0 done, 1 some ids or lines were
@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from tui_digest.cli_output import write_note
 from tui_digest.core.sanitize import clean_text, for_terminal
 from tui_digest.core.wording import plural
+
+if TYPE_CHECKING:
+    from tui_digest.core.state_file import Parsed
 
 MARKS = {"read": ("read", True), "unread": ("read", False), "star": ("starred", True)}
 MARKS["unstar"] = ("starred", False)
@@ -60,7 +63,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     e.add_argument("-o", "--output", metavar="FILE", help="write to FILE (replaced) not stdout")
     e.set_defaults(func=cmd_state_export)
     i = actions.add_parser("import", parents=[common], help="merge a state file in")
-    i.add_argument("file", metavar="FILE", help="the state file (`-`: standard input)")
+    i.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="the state file (`-`: standard input); several are merged as one",
+    )
     i.set_defaults(func=cmd_state_import)
 
 
@@ -235,27 +243,24 @@ def cmd_state_export(args: argparse.Namespace) -> int:
 
 
 def cmd_state_import(args: argparse.Namespace) -> int:
-    from tui_digest.core import state_file
-    from tui_digest.core.readers import read_capped
+    from tui_digest.core.store.user_log import Change
 
-    if args.file == "-":  # (`ssh box tui-digest state export | tui-digest state import -`)
-        from tui_digest.cli_stdin import stdin_binary
+    if args.files.count("-") > 1:
+        from tui_digest.cli_args import CommandError
 
-        name = "<stdin>"
-        raw = read_capped(name, cap=256 * 1024 * 1024, stream=stdin_binary("state import -"))
-    else:
-        name = args.file
-        raw = read_capped(args.file, cap=256 * 1024 * 1024)
-    text, note = state_file.decode(raw)  # a BOM names the encoding (state_file.decode)
-    if note:
-        print(f"tui-digest: {for_terminal(name)}: {note}", file=sys.stderr)
-    parsed = state_file.parse(text, name)
-    for problem in parsed.problems[:20]:
+        raise CommandError("state import: `-` (standard input) can be given once")
+    changes: list[Change] = []
+    problems: list[str] = []
+    for given in args.files:  # (as their concatenation: newest wins, one report)
+        parsed = _read_state(given)
+        changes.extend(parsed.changes)
+        problems.extend(parsed.problems)
+    for problem in problems[:20]:
         print(f"tui-digest: {problem}", file=sys.stderr)
-    if len(parsed.problems) > 20:
-        print(f"tui-digest: ... and {len(parsed.problems) - 20} more problems", file=sys.stderr)
+    if len(problems) > 20:
+        print(f"tui-digest: ... and {len(problems) - 20} more problems", file=sys.stderr)
     with _store(args, existing=False) as store:
-        result = store.merge_state(parsed.changes)
+        result = store.merge_state(changes)
     print(
         f"state: {result.applied} changes applied ({result.pending} for papers not here yet), "
         f"{result.kept} kept (this cache had the same or newer)"
@@ -278,4 +283,23 @@ def cmd_state_import(args: argparse.Namespace) -> int:
             "time comes",
             file=sys.stderr,
         )
-    return 1 if parsed.problems else 0
+    return 1 if problems else 0
+
+
+def _read_state(given: str) -> Parsed:
+    """One state file (`-`: standard input) read and parsed; its problems name it."""
+    from tui_digest.core import state_file
+    from tui_digest.core.readers import read_capped
+
+    if given == "-":  # (`ssh box tui-digest state export | tui-digest state import -`)
+        from tui_digest.cli_stdin import stdin_binary
+
+        name = "<stdin>"
+        raw = read_capped(name, cap=256 * 1024 * 1024, stream=stdin_binary("state import -"))
+    else:
+        name = given
+        raw = read_capped(given, cap=256 * 1024 * 1024)
+    text, note = state_file.decode(raw)  # a BOM names the encoding (state_file.decode)
+    if note:
+        print(f"tui-digest: {for_terminal(name)}: {note}", file=sys.stderr)
+    return state_file.parse(text, name)

@@ -118,9 +118,12 @@ async def test_marks_tags_and_notes_of_another_process_appear_in_place(tmp_path:
         ids = list(papers.ids)
         current = papers.current_rowid
         assert "38 unread" in status_text(app)
-        with Store.open(cache) as other:
-            pids = other.ids_of(ids[:2])
-            current_id = other.ids_of([current])[0]
+        # (the reader's own store: a `Store.open` here, in the reader's process,
+        # reads the file's header and so drops SQLite's locks: see cache_guard.damage)
+        store = app.main.store
+        assert store is not None
+        pids = store.ids_of(ids[:2])
+        current_id = store.ids_of([current])[0]
         assert run_cli("mark", "read", *pids, db=cache).returncode == 0
         assert run_cli("tag", current_id, "+keep", db=cache).returncode == 0
         app.follower.poll()
@@ -214,6 +217,47 @@ async def test_a_cache_upgraded_by_a_newer_release_stops_this_readers_writes(
         starred = conn.execute("SELECT starred FROM papers WHERE pk = ?", (rowid,)).fetchone()
     conn.close()
     assert starred == (0,)
+
+
+async def test_a_cache_restored_under_the_reader_stops_its_writes(tmp_path: Path) -> None:
+    """A reader left open while its cache was restored (a backup renamed over
+    it, -wal/-shm deleted) noticed nothing, and `s` said "Starred 1 paper" of
+    a star that went into the unlinked old file (found by a bug hunt). The
+    follower notices the other file, says so, and the reader saves nothing
+    more: `s` says the cache is read-only; the restored file has no star."""
+    import os
+    import shutil
+    import sqlite3
+
+    from ui_support import notes
+
+    cache = build_cache(tmp_path / "cache.db")
+    backup = tmp_path / "bk.db"
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.follower.poll()  # the baseline
+        await settle(pilot)
+        assert app.main.store is not None
+        app.main.store.backup(backup)
+        shutil.copyfile(backup, tmp_path / "new.db")
+        os.replace(tmp_path / "new.db", cache)  # the restore, the reader still open
+        for part in ("-wal", "-shm"):
+            Path(f"{cache}{part}").unlink(missing_ok=True)
+        app.follower.poll()
+        await settle(pilot)
+        said = [n for n in notes(app) if "Stopped following" in n]
+        assert said and "the cache file was replaced (restored?)" in said[0]
+        assert "quit and start the reader again" in said[0]
+        rowid = app.main.paper_list.current_rowid
+        await pilot.press("s")
+        await settle(pilot)
+        assert any("is read-only" in n for n in notes(app))
+        assert not any(n.startswith("Starred") for n in notes(app))
+    with sqlite3.connect(cache) as conn:
+        starred = conn.execute("SELECT count(*) FROM papers WHERE starred").fetchone()
+    conn.close()
+    assert starred == (0,) and rowid is not None
 
 
 async def test_the_reading_view_says_when_the_paper_read_left_the_list(tmp_path: Path) -> None:

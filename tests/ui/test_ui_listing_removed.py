@@ -69,8 +69,10 @@ async def test_removing_the_digest_under_the_cursor_shows_the_rest(
         assert main.digest is None and papers.total == N_OLDER + N_NEWER
         papers.move_cursor(row)
         await settle(pilot)
-        with Store.open(cache) as store:
-            older_first = store.list_ids("", digest=OLDER)[0]
+        # (the reader's own store: a `Store.open` in the reader's process drops
+        # SQLite's locks, and the next command deleted the log under the reader)
+        assert main.store is not None
+        older_first = main.store.list_ids("", digest=OLDER)[0]
         await _remove_digest_under(app, pilot, cache, NEWER)
         assert main.matches == main.total == N_OLDER
         assert len(papers.ids) == papers.total == N_OLDER

@@ -7,6 +7,9 @@ in a thread, and when papers or digests changed it publishes `CacheChanged`:
 the listings re-read themselves keeping cursor, search and selection
 (`ListingScreen.cache_changed`). The reader's own read/star marks are not
 changes to follow; after its own fetch it may refresh once more (harmless).
+A cache upgraded by a newer release or replaced under the reader (a restore)
+stops following and makes the store read-only: a key then refuses, where it
+said "Starred 1 paper" of a star that went into the unlinked file.
 """
 
 from __future__ import annotations
@@ -67,11 +70,12 @@ class CacheFollower:
         except (CacheError, OSError) as error:
             # The file went away or is locked for long: say so once, stop following.
             self.stop()
-            from tui_digest.core.store.watch import UpgradedElsewhere
+            from tui_digest.core.store.watch import NothingMoreSaved
 
             store = self._store()
-            if isinstance(error, UpgradedElsewhere) and store is not None:
-                # Every write refuses from now on, saying the cache is read-only.
+            if isinstance(error, NothingMoreSaved) and store is not None:
+                # Upgraded by a newer release, or the file replaced (a restore):
+                # every write refuses from now on, saying the cache is read-only.
                 store.readonly = True
             self.app.notify(
                 f"Stopped following the cache: {error}", severity="warning", markup=False

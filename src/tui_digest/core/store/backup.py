@@ -11,16 +11,24 @@ is an empty temporary file beside the target, moved into place when complete
 The temporary file is as private as the cache while SQLite writes it, but keeps
 its owner's write bit until then: a 0444 cache's copy is made 0444 only once
 written (narrowed first, SQLite could not write into it).
+
+A FILE with a `-wal` or `-shm` beside it is refused (`_refuse_file_in_use`):
+it is, or was, open as a cache, and whoever opens that name next applies the
+old log to the new copy. `backup --force b.db` over a backup a reader had
+open made a copy that read as damaged, or silently mixed both, and a "restore"
+by `--db backup.db backup --force cache.db` under a running reader damaged the
+cache (found by a bug hunt). That log is another process's: never deleted here.
 """
 
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 import stat
 from pathlib import Path
 
-from tui_digest.core.atomic_file import fill_atomic
+from tui_digest.core.atomic_file import fill_atomic, write_error
 from tui_digest.core.copy_mode import no_wider_than
 from tui_digest.core.errors import CacheError
 from tui_digest.core.paths import is_own_file
@@ -30,10 +38,12 @@ def backup(conn: sqlite3.Connection, cache: Path, target: str | Path, *, overwri
     """Write a consistent copy of the cache open on `conn` (file `cache`) to `target`.
 
     Refuses to write over an existing file unless `overwrite` (FileExistsError),
-    and refuses the cache itself or its companions whatever `overwrite` says.
+    and refuses the cache itself or its companions whatever `overwrite` says, and
+    a file in use as a cache (a `-wal` or `-shm` beside it) likewise.
     """
     path = Path(target).expanduser()
     _refuse_cache_files(cache, path)
+    _refuse_file_in_use(path)
 
     def fill(tmp: Path) -> None:
         # (it holds the notes: as private as the cache, yet writable until written)
@@ -71,3 +81,29 @@ def backup_as_is(cache: Path, target: str | Path, *, overwrite: bool) -> tuple[P
 def _refuse_cache_files(cache: Path, path: Path) -> None:
     if is_own_file(path, cache):
         raise OSError(errno.EINVAL, f"refusing to back up the cache onto itself ({path})")
+
+
+def _refuse_file_in_use(path: Path) -> None:
+    """An OSError (EBUSY) when SQLite's `-wal` or `-shm` lies beside `path`, or
+    beside the file it links to (the one written), whether `path` exists or not.
+
+    (A read-only command on a cache leaves an empty pair that nothing holds;
+    the files cannot tell that from a reader's, so the message says when they
+    may go.)"""
+    real = os.path.realpath(path)
+    linked = real != os.path.abspath(path)
+    base = real if linked else str(path)
+    found = [f"{base}{s}" for s in ("-wal", "-shm") if os.path.lexists(f"{base}{s}")]
+    if not found:
+        return
+    files = " and ".join(found)
+    lie = "lies" if len(found) == 1 else "lie"
+    beside = "the file it links to" if linked else "it"
+    raise write_error(
+        errno.EBUSY,
+        f"refusing to write {path}: {files} {lie} beside {beside}, so it looks in use as "
+        "a cache (a reader or a fetch has it open, or one did not quit cleanly), and "
+        "whoever opens it next would apply that log to the new copy, which would then "
+        "read as damaged or mixed: quit what has it open, or choose another name (once "
+        f"nothing has it open, delete {files} to replace it); nothing was written",
+    )

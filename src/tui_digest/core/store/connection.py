@@ -75,6 +75,9 @@ class Connections:
         # (the lock got, or the write given up): the reader stops saying it.
         self.on_wait_here: Callable[[Path], object] | None = None
         self.on_wait_over: Callable[[Path], object] | None = None
+        # (st_dev, st_ino) of the file opened: the reader's watcher tells a cache
+        # restored under it by another file at the path (`watch.ReplacedElsewhere`).
+        self.file_id: tuple[int, int] | None = None
 
     @classmethod
     def open(
@@ -130,6 +133,9 @@ class Connections:
             store._require_current(guard.why_readonly)
         else:
             store._prepare(new_file=not exists, on_upgrade=on_upgrade or cls.upgrade_notice)
+        from tui_digest.core.store.watch import file_id
+
+        store.file_id = file_id(path)
         return store
 
     @classmethod

@@ -78,7 +78,7 @@ class DigestMethods(Connections):
         """A watcher of other connections' changes to papers and digests (see `watch`)."""
         from tui_digest.core.store.watch import CacheWatch
 
-        return CacheWatch(self.path)
+        return CacheWatch(self.path, self.file_id)
 
     def is_empty(self) -> bool:
         return sources.is_empty(self._conn())

@@ -11,10 +11,21 @@ only refresh the rows' flags and the counts, so marking papers read never
 makes the reader re-list itself.
 The reader's own fetch moves the fingerprint too: it then refreshes once more
 than needed (harmless; the listing keeps its place).
+
+A restore while the reader is open (a backup renamed over the cache, or `cp`
+over it after deleting `-wal`/`-shm`) moves nothing of that: every connection
+keeps the file (and log) it opened. The reader said nothing, or "malformed" of
+a sound file, and confirmed marks that went into the unlinked file or nowhere
+(found by a bug hunt). So each look first compares the file at the cache's
+path with the one the store opened, and the `-wal` with the one the watcher's
+connection holds open (SQLite removes it only when the last connection
+closes): a `stat` of each, nothing read (`ReplacedElsewhere`). A rename shows
+in the file, a `cp` over it (the same file) only in the log it needed deleted.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -50,16 +61,43 @@ _MARKS = (
 )
 
 
-class UpgradedElsewhere(CacheError):
+FileId = tuple[int, int]  # (st_dev, st_ino)
+
+
+def file_id(path: Path | str) -> FileId | None:
+    """Which file is at `path` (following links), or None when none is."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+class NothingMoreSaved(CacheError):
+    """The cache this reader opened can no longer be written by it: the store is
+    then made read-only (`ui.follow`), so a key refuses instead of confirming."""
+
+
+class UpgradedElsewhere(NothingMoreSaved):
     """A newer tui-digest upgraded the cache while this process had it open."""
+
+
+class ReplacedElsewhere(NothingMoreSaved):
+    """The file at the cache's path is no longer the one this process opened."""
 
 
 class CacheWatch:
     """Tells whether papers or digests, or the user's marks, changed since the last
     `what_changed()` call."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, file_id: FileId | None = None) -> None:
         self.path = path
+        # The cache file the store opened (`file_id`), and the log beside it once
+        # this watcher's connection holds it: another file at either name is a
+        # replaced cache (None: not known yet; a log that was not there: not checked).
+        self._file = file_id
+        self._log: FileId | None = None
+        self._log_path = Path(os.path.realpath(path) + "-wal")
         self._lock = threading.Lock()  # poll workers run on changing threads
         self._conn: sqlite3.Connection | None = None
         self._version: int | None = None
@@ -96,7 +134,12 @@ class CacheWatch:
 
     def _changed(self) -> tuple[bool, bool, bool]:
         with self._lock:
+            self._refuse_replaced()
+            first_look = self._conn is None
             version = self._data_version()
+            if first_look:
+                self._file = self._file or file_id(self.path)
+                self._log = file_id(self._log_path)  # (held open by the connection now)
             if version == self._version:
                 return False, False, False
             self._version = version
@@ -116,6 +159,24 @@ class CacheWatch:
             if first:
                 return False, False, False
             return moved or removed, marked, removed
+
+    def _refuse_replaced(self) -> None:
+        """`ReplacedElsewhere` when the file or log at the cache's path is another
+        than the one opened (before any query: one reads the new file through
+        the old log, "malformed")."""
+        if self._file is not None and file_id(self.path) != self._file:
+            how = "removed or moved away" if not self.path.exists() else "replaced (restored?)"
+        elif self._log is not None and file_id(self._log_path) != self._log:
+            how = (
+                f"replaced (restored?): its write-ahead log ({self._log_path.name}) is not "
+                "the one this reader opened"
+            )
+        else:
+            return
+        raise ReplacedElsewhere(
+            f"{self.path}: the cache file was {how}; nothing more is saved from this "
+            "reader: quit and start the reader again"
+        )
 
     def _refuse_newer(self, conn: sqlite3.Connection) -> None:
         """A newer release's command upgraded the cache under this reader: its
