@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -31,13 +31,16 @@ _REMEMBERED = 2
 # Markdown, ~9,000 papers and ~2 s to read, held whole while read. Its listings
 # of another version show the stored text, saying whose it is (`text_version`).
 READ_CAP = 8 << 20
-_read: OrderedDict[bytes, dict[str, Paper]] = OrderedDict()
+_read: OrderedDict[bytes, dict[str, list[Paper]]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def listed_papers(conn: sqlite3.Connection, digest: str, ids: Iterable[str]) -> dict[str, Paper]:
-    """Id -> the paper as digest `digest` (its name)'s document gave it, for those of
-    `ids` it lists; {} when the cache did not keep its bytes (a document imported
+def listed_papers(
+    conn: sqlite3.Connection, digest: str, wanted: Mapping[str, str]
+) -> dict[str, Paper]:
+    """Id -> the paper as digest `digest` (its name)'s document gave it, for the ids
+    of `wanted` it lists (an id listed twice: its entry of the version `wanted`
+    names, else its first); {} when the cache did not keep its bytes (a document imported
     without them, as through the API), they are over `READ_CAP` or no longer read."""
     row = conn.execute(
         "SELECT b.data, d.source FROM digests d JOIN digest_bytes b ON b.digest = d.pk "
@@ -48,10 +51,15 @@ def listed_papers(conn: sqlite3.Connection, digest: str, ids: Iterable[str]) -> 
         return {}
     data, source = row
     papers = _papers_of(bytes(data), source)
-    return {pid: papers[pid] for pid in ids if pid in papers}
+    found = {}
+    for pid, version in wanted.items():
+        entries = papers.get(pid)
+        if entries:
+            found[pid] = next((p for p in entries if version and p.version == version), entries[0])
+    return found
 
 
-def _papers_of(compressed: bytes, source: str) -> dict[str, Paper]:
+def _papers_of(compressed: bytes, source: str) -> dict[str, list[Paper]]:
     key = hashlib.blake2b(compressed, digest_size=16).digest()
     with _lock:
         if key in _read:
@@ -60,13 +68,13 @@ def _papers_of(compressed: bytes, source: str) -> dict[str, Paper]:
     from tui_digest.core.model import InputError
     from tui_digest.core.readers import read_document
 
-    papers: dict[str, Paper] = {}
+    papers: dict[str, list[Paper]] = {}
     try:
         result = read_document(zlib.decompress(compressed), source=source)
     except (InputError, zlib.error):
         return papers  # (kept bytes that no longer read: the stored text stays)
     for paper in result.digest.papers:
-        papers.setdefault(paper.id, paper)  # (an id listed twice: its first entry)
+        papers.setdefault(paper.id, []).append(paper)
     with _lock:
         _read[key] = papers
         while len(_read) > _REMEMBERED:

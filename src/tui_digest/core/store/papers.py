@@ -175,7 +175,8 @@ def _with_listed_text(
 ) -> None:
     from tui_digest.core.store import listed_text
 
-    given = listed_text.listed_papers(conn, digest, {rec.paper.id for rec, _ in other})
+    wanted = {rec.paper.id: listing.version for rec, listing in other}
+    given = listed_text.listed_papers(conn, digest, wanted)
     for rec, listing in other:
         own = given.get(rec.paper.id)
         stored = rec.paper
