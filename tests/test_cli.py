@@ -17,8 +17,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 MINI = FIXTURES / "mini-2024-03-18.md"
 JSON_KEYS = [
     "id", "version", "url", "title_en", "title_zh", "summary_zh", "summary_en", "abstract_en",
-    "abstract_zh", "authors", "categories", "announce_type", "published", "comments",
-    "journal_ref", "doi", "digests", "listings", "read", "starred", "tags", "note",
+    "abstract_zh", "authors", "categories", "announce_type", "text_version", "published",
+    "comments", "journal_ref", "doi", "digests", "listings", "read", "starred", "tags", "note",
     "machine_fields",
 ]  # fmt: skip
 

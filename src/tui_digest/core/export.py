@@ -53,6 +53,7 @@ JSON_KEYS = (
     "authors",
     "categories",
     "announce_type",
+    "text_version",
     "published",
     "comments",
     "journal_ref",
@@ -128,6 +129,10 @@ def record_to_json_obj(rec: PaperRecord) -> dict:
         "authors": list(p.authors),
         "categories": list(p.categories),
         "announce_type": p.announce_type,
+        # With --digest, "" when the titles and abstracts are of `version` (the
+        # listing's own, read from its document); else the later version they are
+        # of, the listing's document not kept (history hunt #1).
+        "text_version": rec.text_version,
         "published": p.published,
         # From arXiv's API (`tui-digest enrich`), "" until asked.
         "comments": meta.comments if meta else "",

@@ -81,13 +81,21 @@ class PaperRecord:
     listings: list[Listing] = field(default_factory=list)  # one per digest, newest first
     tags: list[str] = field(default_factory=list)  # the user's (core.store.user_log)
     note: str = ""
+    # Read as a digest listed it (`store.papers.as_listed`): `listed_text` when its
+    # text is that listing's own (read from the document's kept bytes); else, when
+    # the text is of a later version than the listing's and the cache did not keep
+    # that document, `text_version`/`text_type` are that version's ("" otherwise).
+    listed_text: bool = False
+    text_version: str = ""
+    text_type: str = ""
 
 
 @record(frozen=True)
 class Listing:
     """Where a paper was listed: its own ref in that digest, the digest's date, and
-    the announce type and version that digest gave it (the paper's own when it
-    gave none), and the digest's category."""
+    the announce type and version that digest gave it ("" when it gave none; a
+    listing made before versions were recorded, schema 13, that gave a type
+    takes the paper's version), and the digest's category."""
 
     digest: str
     date: str
@@ -95,7 +103,8 @@ class Listing:
     announce_type: str = ""
     version: str = ""
     category: str = ""  # the digest's category (its source's), "" when it has none
-    # Whether `announce_type` is the listing's own: a document that gave none
-    # shows the paper's, which says nothing of this listing (a citation must not
-    # take a cs.CL listing for a cross-list because cs.AI's was one: regression hunt).
+    # Whether the listing's document gave a type (a citation must not take a
+    # cs.CL listing for a cross-list because cs.AI's was one: regression hunt).
     own_type: bool = True
+    # Whether `version` is the listing's own (False: none recorded, see above).
+    own_version: bool = True

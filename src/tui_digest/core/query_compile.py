@@ -93,10 +93,11 @@ def whole_match(positive: Sequence[str], negative: Sequence[str]) -> str:
 _ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross", "absonly", "updated")
 
 
-def listing_type(m: str = "m.", p: str = "p.") -> str:
+def listing_type(m: str = "m.") -> str:
     """SQL of the announce type a digest gave a paper: its membership row `m`'s
-    (schema `_add_listing_types`), else, when the document gave none, paper `p`'s own."""
-    return f"(CASE WHEN {m}announce_type != '' THEN {m}announce_type ELSE {p}announce_type END)"
+    (schema `_add_listing_types`), '' when the document gave none (never the
+    paper's own, which a version announced weeks later may have set: history hunt #1)."""
+    return f"{m}announce_type"
 
 
 def listing_type_conds(types: Sequence[tuple[str, bool]]) -> list[str]:

@@ -36,7 +36,7 @@ from tui_digest.publish.folder import (
 from tui_digest.publish.folder_lock import locked
 
 if TYPE_CHECKING:
-    from tui_digest.core.model import PaperRecord
+    from tui_digest.core.model import Paper, PaperRecord
     from tui_digest.core.store import Store
     from tui_digest.translate.config import TranslateConfig
     from tui_digest.translate.runner import Progress, TranslateReport
@@ -122,7 +122,9 @@ async def translate_missing(
     """Translate the plan's papers that lack Chinese fields (bounded by the config)."""
     from tui_digest.translate.runner import needs_translation, translate_papers
 
-    todo = [r for r in plan.unique() if needs_translation(r.paper)]
+    # (A past day's paper of an earlier version, read from its kept document, is
+    # published as listed: a translation would be stored under the newer text.)
+    todo = [r for r in plan.unique() if needs_translation(r.paper) and not r.listed_text]
     return await translate_papers(store, todo, cfg, progress=progress, **kw)
 
 
@@ -139,12 +141,26 @@ def refresh(store: Store, plan: Plan) -> Plan:
 
 
 def _as_planned(fresh: PaperRecord | None, planned: PaperRecord) -> PaperRecord:
-    if fresh is None:
+    if fresh is None or planned.listed_text:  # (the listing's own text: as it was)
         return planned
     paper = replace(
         fresh.paper, announce_type=planned.paper.announce_type, version=planned.paper.version
     )
-    return replace(fresh, paper=paper)
+    return replace(
+        fresh, paper=paper, text_version=planned.text_version, text_type=planned.text_type
+    )
+
+
+def _as_published(record: PaperRecord) -> Paper:
+    """The paper written for its day: as that day listed it (`Store.get_papers(digest=)`),
+    header and text of one version. A listing whose text the cache no longer has
+    (a newer version replaced it, and its document's bytes were not kept) is
+    written with the version and type of the text it has, not the day's header
+    above a later version's abstract (history hunt #1)."""
+    if not record.text_version:
+        return record.paper
+    version = "" if record.text_version == "later" else record.text_version
+    return replace(record.paper, version=version, announce_type=record.text_type)
 
 
 def _untranslated(records: list[PaperRecord]) -> int:
@@ -213,7 +229,7 @@ def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
         if not records:
             result.note = "no papers that day; nothing written"
             continue
-        papers = [r.paper for r in records]
+        papers = [_as_published(r) for r in records]
         md = write_digest(papers)
         xml = write_digest_feed(papers, category=category, date=plan.date, title=title)
         if plan.current and category in index["categories"]:

@@ -155,6 +155,16 @@ def _heading(record: PaperRecord, ref: int, watches: Sequence[str] = ()) -> Part
     return parts
 
 
+def _newer_text(record: PaperRecord, listed: str) -> str:
+    """Said when the text shown is of a later version than the digest viewed listed
+    (the cache keeps the newest text, and not that listing's document): "of v2;
+    this day listed v1", never v2's abstract under v1's id (history hunt #1)."""
+    if not record.text_version:
+        return ""
+    newer = "a later version" if record.text_version == "later" else record.text_version
+    return f"of {newer}; this day listed {listed or 'no version'}"
+
+
 def _metadata(record: PaperRecord, match: Matcher, announce_type: str, version: str) -> Parts:
     """The lines under the rule: id, categories, dates, authors, arXiv's fields, digests."""
     paper, arxiv = record.paper, record.meta
@@ -166,6 +176,7 @@ def _metadata(record: PaperRecord, match: Matcher, announce_type: str, version: 
             " ".join(arxiv.categories if arxiv and arxiv.categories else paper.categories),
         ),
         ("announce", announce_type),
+        ("abstract", _newer_text(record, version or paper.version)),
         ("published", paper.published or (arxiv.published if arxiv else "")),
         (
             "authors",

@@ -117,6 +117,14 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         """The row of the paper with arXiv id `paper_id`; None when it is not in the cache."""
         return papers.rowid_of(self._conn(), paper_id)
 
+    def get_paper_in(self, rowid: int, digest: str | None) -> PaperRecord | None:
+        """The paper at `rowid` as digest `digest` listed it (`get_papers`: that
+        listing's type, version and text), or its own with `digest` None: what
+        the reader's detail pane shows of the digest viewed."""
+        if digest is None:
+            return self.get_paper(rowid)
+        return next(iter(self.get_papers([rowid], digest=digest)), None)
+
     def get_papers(self, rowids: Sequence[int], *, digest: str | None = None) -> list[PaperRecord]:
         """The papers at `rowids`, in that order; with `digest`, each with the
         announce type that digest's listing gave it (`papers.get_papers`)."""

@@ -24,6 +24,7 @@ from tui_digest.core.store.watch import EDITS
 if TYPE_CHECKING:
     from tui_digest.core.arxiv_meta import ArxivMeta
     from tui_digest.core.model import Paper, PaperRecord
+    from tui_digest.core.paper import Listing
     from tui_digest.core.store.paper_rows import PaperRow
 
 # Columns `find_incomplete` may name (text columns of `papers`).
@@ -35,16 +36,20 @@ TEXT_COLUMNS = frozenset(
 def record(conn: sqlite3.Connection, row: PaperRow, meta: ArxivMeta | None = None) -> PaperRecord:
     from tui_digest.core.paper import Listing, PaperRecord  # (after the first frame)
 
-    # Each listing's own announce type and version; its document gave none: the paper's.
+    # Each listing's own announce type and version, "" when its document gave none
+    # (never the paper's: that may be a version announced weeks later, history
+    # hunt #1). A listing with a type and no version was made before versions
+    # were recorded (schema 13, `_add_listing_versions`): the paper's, as then.
     listings = [
         Listing(
             name,
             date,
             ref,
-            announce_type or row.announce_type,
-            version or row.version,
+            announce_type,
+            version or (row.version if announce_type else ""),
             category,
             own_type=bool(announce_type),
+            own_version=bool(version),
         )
         for name, date, ref, announce_type, version, category in conn.execute(
             "SELECT d.name, d.date, m.ref, m.announce_type, m.version, d.category "
@@ -126,17 +131,67 @@ def get_papers(
 def as_listed(conn: sqlite3.Connection, records: Iterable[PaperRecord], digest: str) -> None:
     """Give each record's paper the announce type `digest`'s listing gave it
     (schema `_add_listing_types`), with the version it gave it with
-    (`_add_listing_versions`: an earlier day's type is of an earlier version);
-    a paper that digest does not list keeps its own."""
+    (`_add_listing_versions`: an earlier day's type is of an earlier version),
+    and the text of that version: the cache keeps the newest text only, so a
+    listing of another version has its own read from its document's kept bytes
+    (`listed_text`); without them the record says which version its text is of
+    (`PaperRecord.text_version`). A paper that digest does not list keeps its own."""
     from tui_digest.core.store.queries import canonical_name
 
     name = canonical_name(conn, digest)
+    other: list[tuple[PaperRecord, Listing]] = []
     for rec in records:
-        for listing in rec.listings:
-            if listing.digest == name:
-                rec.paper.announce_type = listing.announce_type
-                rec.paper.version = listing.version
-                break
+        listing = next((x for x in rec.listings if x.digest == name), None)
+        if listing is None:
+            continue
+        if _other_version(listing, rec.paper):
+            other.append((rec, listing))
+        else:
+            rec.paper.announce_type = listing.announce_type
+            rec.paper.version = listing.version
+    if other:
+        _with_listed_text(conn, name, other)
+
+
+def _other_version(listing: Listing, paper: Paper) -> bool:
+    """Whether the paper's stored text may be of another version than `listing`'s:
+    it gave another version; it gave neither version nor type where the paper has
+    one (a header-less digest, the paper since announced); or, made before
+    versions were recorded, it announced the paper first (`new`, `cross`) where
+    the paper's own type says a later version came (`replace`...)."""
+    if listing.own_version:
+        return listing.version.lower() != paper.version.lower()
+    if not listing.own_type:
+        return bool(paper.version or paper.announce_type)
+    return listing.announce_type in _FIRST and paper.announce_type in _LATER
+
+
+_FIRST = frozenset(("new", "cross"))
+_LATER = frozenset(("replace", "replace-cross"))
+
+
+def _with_listed_text(
+    conn: sqlite3.Connection, digest: str, other: Sequence[tuple[PaperRecord, Listing]]
+) -> None:
+    from tui_digest.core.store import listed_text
+
+    wanted = {rec.paper.id: listing.version for rec, listing in other}
+    given = listed_text.listed_papers(conn, digest, wanted)
+    for rec, listing in other:
+        own = given.get(rec.paper.id)
+        stored = rec.paper
+        if own is not None:
+            rec.paper = listed_text.as_given(own, stored)
+            rec.listed_text = True
+            if listing.own_type or listing.own_version:
+                rec.paper.announce_type = listing.announce_type or own.announce_type
+                rec.paper.version = (listing.version if listing.own_version else "") or own.version
+            continue
+        if listing.own_version or not listing.own_type:
+            # The text is the paper's newest version's: said, not passed off as the listing's.
+            rec.text_version = stored.version or "later"  # (a version unknown)
+            rec.text_type = stored.announce_type
+        stored.announce_type, stored.version = listing.announce_type, listing.version
 
 
 def update_paper(

@@ -190,8 +190,10 @@ def canonical_name(conn: sqlite3.Connection, name: str) -> str:
 def rows_in_digest(
     conn: sqlite3.Connection, rowids: Sequence[int], digest: str | None
 ) -> list[ListRow]:
-    """List rows; inside a digest, each with THAT digest's ref, date and announce
-    type (the one its document gave; else the paper's own: schema `_add_listing_types`)."""
+    """List rows; inside a digest, each with THAT digest's ref, date, announce
+    type and version (those its document gave, "" when it gave none: schema
+    `_add_listing_types`; a row with a type made before versions were recorded
+    has the paper's version, as `papers.record`'s listings)."""
     rows = list_rows(conn, rowids)
     if digest is None or not rows:
         return rows
@@ -210,9 +212,15 @@ def rows_in_digest(
             listed[paper] = (ref, kind, version)
     for row in rows:
         if row.rowid in listed:
-            row.ref, kind, row.version = listed[row.rowid]
-            row.date, row.announce_type = date, kind or row.announce_type
+            row.ref, kind, version = listed[row.rowid]
+            row.version = version or (_own_version(conn, row.rowid) if kind else "")
+            row.date, row.announce_type = date, kind
     return rows
+
+
+def _own_version(conn: sqlite3.Connection, pk: int) -> str:
+    found = conn.execute("SELECT version FROM papers WHERE pk = ?", (pk,)).fetchone()
+    return str(found[0]) if found is not None else ""
 
 
 def _expand(conn: sqlite3.Connection, prefix: str) -> list[str] | None:

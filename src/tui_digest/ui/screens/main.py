@@ -236,12 +236,13 @@ class MainScreen(
 
     def _show_paper(self, rowid: int) -> None:
         if self.store is not None and rowid == self.paper_list.current_rowid:
-            self._load_paper(self.store, rowid)
+            self._load_paper(self.store, rowid, self.digest)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False,
           description="read the paper")  # fmt: skip
-    def _load_paper(self, store: Store, rowid: int) -> None:
-        record = store.get_paper(rowid)
+    def _load_paper(self, store: Store, rowid: int, digest: str | None) -> None:
+        # As the digest viewed listed it: a past day's v1 with v1's abstract.
+        record = store.get_paper_in(rowid, digest)
         if not get_current_worker().is_cancelled:
             self.post_message(msg.PaperLoaded(rowid, record))
 

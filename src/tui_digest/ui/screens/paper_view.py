@@ -46,6 +46,7 @@ class Lister(Protocol):
     store: Store | None
     paper_list: PaperList
     language: str
+    digest: str | None  # the digest viewed (its listing's text: `Store.get_paper_in`)
 
     def action_next_unread(self) -> None: ...
     def action_previous_unread(self) -> None: ...
@@ -95,7 +96,7 @@ class PaperView(Screen[None]):
         rowid = self.papers.current_rowid
         if rowid is not None and self.lister.store is not None:
             self._loading = rowid
-            self._load(self.lister.store, rowid)
+            self._load(self.lister.store, rowid, self.lister.digest)
 
     def follow(self, rowid: int, *, gone: int | None = None) -> None:
         """The list's cursor is on `rowid` now (this view moved it, or `n` went on to
@@ -131,8 +132,8 @@ class PaperView(Screen[None]):
 
     @work(thread=True, exclusive=True, group="paper-view", exit_on_error=False,
           description="read the paper")  # fmt: skip
-    def _load(self, store: Store, rowid: int) -> None:
-        record = store.get_paper(rowid)
+    def _load(self, store: Store, rowid: int, digest: str | None) -> None:
+        record = store.get_paper_in(rowid, digest)
         if record is not None and not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, record)
 

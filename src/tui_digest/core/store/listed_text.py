@@ -1,0 +1,99 @@
+"""A paper as one digest's document gave it, read back from the bytes the cache kept.
+
+The cache holds one row per paper: a newer version (v2 `replace`) replaces its
+text (`merge`), while each listing keeps only the version and type its document
+gave (`membership`). An earlier day that listed v1 then showed, exported and
+published the v2 abstract under "v1 cross" (found by a bug hunt). The bytes each
+digest was read from are kept (`days.keep_bytes`, what `export --digest` writes
+back), so the listing's own entry can be read again from them: `listed_papers`.
+Reading a document costs ~0.14 s for 737 papers, so it is asked only for the
+listings whose version is not the paper's (`papers.as_listed`), and the last few
+documents read are remembered by their compressed bytes' digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui_digest.core.model import Paper
+
+# Documents read and remembered (by the blake2b of their kept, compressed bytes).
+_REMEMBERED = 2
+# Kept bytes (compressed) above which a document is not read again: ~20 MB of
+# Markdown, ~9,000 papers and ~2 s to read, held whole while read. Its listings
+# of another version show the stored text, saying whose it is (`text_version`).
+READ_CAP = 8 << 20
+_read: OrderedDict[bytes, dict[str, list[Paper]]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def listed_papers(
+    conn: sqlite3.Connection, digest: str, wanted: Mapping[str, str]
+) -> dict[str, Paper]:
+    """Id -> the paper as digest `digest` (its name)'s document gave it, for the ids
+    of `wanted` it lists (an id listed twice: its entry of the version `wanted`
+    names, else its first); {} when the cache did not keep its bytes (a document imported
+    without them, as through the API), they are over `READ_CAP` or no longer read."""
+    row = conn.execute(
+        "SELECT b.data, d.source FROM digests d JOIN digest_bytes b ON b.digest = d.pk "
+        "WHERE d.name = ? AND length(b.data) <= ?",
+        (digest, READ_CAP),
+    ).fetchone()
+    if row is None:
+        return {}
+    data, source = row
+    papers = _papers_of(bytes(data), source)
+    found = {}
+    for pid, version in wanted.items():
+        entries = papers.get(pid)
+        if entries:
+            found[pid] = next((p for p in entries if version and p.version == version), entries[0])
+    return found
+
+
+def _papers_of(compressed: bytes, source: str) -> dict[str, list[Paper]]:
+    key = hashlib.blake2b(compressed, digest_size=16).digest()
+    with _lock:
+        if key in _read:
+            _read.move_to_end(key)
+            return _read[key]
+    from tui_digest.core.model import InputError
+    from tui_digest.core.readers import read_document
+
+    papers: dict[str, list[Paper]] = {}
+    try:
+        result = read_document(zlib.decompress(compressed), source=source)
+    except (InputError, zlib.error):
+        return papers  # (kept bytes that no longer read: the stored text stays)
+    for paper in result.digest.papers:
+        papers.setdefault(paper.id, []).append(paper)
+    with _lock:
+        _read[key] = papers
+        while len(_read) > _REMEMBERED:
+            _read.popitem(last=False)
+    return papers
+
+
+def as_given(given: Paper, stored: Paper) -> Paper:
+    """The listing's own paper (`given`, read from its document) as the reader,
+    the exports and `publish` show it: its own text, header marks and version,
+    with what is no listing's text taken from the stored paper (categories and
+    the date when the document gave none). arXiv's whole abstract (`enrich`)
+    is of the paper's newest version, so it is left out."""
+    return replace(
+        given,
+        authors=list(given.authors or stored.authors),
+        categories=list(given.categories or stored.categories),
+        published=given.published or stored.published,
+        url=given.url or stored.url,
+        extras=dict(given.extras),
+        arxiv_abstract="",
+    )
