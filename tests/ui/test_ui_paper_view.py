@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from textual.containers import VerticalScroll
@@ -308,3 +309,44 @@ async def test_the_header_is_cut_with_an_ellipsis_on_a_narrow_terminal(tmp_path:
         text = "".join(s.text for s in lines[0]).rstrip()
         assert text.startswith(" 1 / 4") and text.endswith("…"), text
         assert len(lines) == 1
+
+
+async def test_the_views_position_follows_the_list_when_its_ids_arrive(tmp_path: Path) -> None:
+    """The header's "N / M" was counted once, when the paper was drawn: after
+    the digest read was removed by another process, the view went on in all
+    papers and kept the first page's length ("1 / 120" of 20,249) until the
+    next move (bug hunt `conc` #1). It is drawn again as the list's ids come."""
+    db = tmp_path / "c.db"
+    with Store.open(db) as store:
+        many = [Paper(id=f"2401.{i:05d}", title_en=f"Paper {i}") for i in range(500)]
+        store.import_digest(Digest(name="many-2024-01-29", date="2024-01-29", papers=many))
+        few = [Paper(id=f"2402.{i:05d}", title_en=f"Few {i}") for i in range(3)]
+        store.import_digest(Digest(name="few-2024-02-05", date="2024-02-05", papers=few))
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.follower.poll()  # (the baseline)
+        app.main.show_digest("few-2024-02-05")
+        await open_view(pilot)
+        position = app.screen.query_one("#paper-view-position")
+        assert "1 / 3" in str(position.visual)
+        with Store.open(db) as other:  # another process's `digests rm`
+            other.remove_digests(other.digest_pks(["few-2024-02-05"]))
+        # The list's ids come after the first page and the paper (20,000 ids
+        # take a while): held here until the view has drawn the paper.
+        view, store, drawn = app.screen, app.main.store, threading.Event()
+        show, list_ids = view._show, store.list_ids
+
+        def shown(record):
+            show(record)
+            drawn.set()
+
+        def later_ids(*args, **kwargs):
+            drawn.wait(10)
+            return list_ids(*args, **kwargs)
+
+        view._show, store.list_ids = shown, later_ids
+        app.follower.poll()
+        await settle(pilot)
+        assert drawn.is_set() and "Paper 0" in body(app)  # (all papers: the first of them)
+        assert "1 / 500" in str(position.visual)

@@ -463,12 +463,18 @@ class ListingScreen(CacheScreen):
             if self.counting:  # the count was capped: the ids are the exact number
                 self.matches, self.counting = len(message.ids), False
             self.paper_list.listing_arrived()  # a G or select-all that waited for them
+            self.listing_ids_set()
+
+    def listing_ids_set(self) -> None:
+        """The list holds every id of its listing now (subclasses follow: the
+        reading view's "N / M")."""
 
     def on_ranked_ids(self, message: msg.RankedIds) -> None:
         if not message.stale:
             self.paper_list.set_bars(message.bars)
             self.paper_list.set_ids(message.ids, message.listed_at)
             self.paper_list.listing_arrived()
+            self.listing_ids_set()
 
     def on_listing_failed(self, message: msg.ListingFailed) -> None:
         if message.stale:

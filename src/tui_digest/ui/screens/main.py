@@ -260,6 +260,9 @@ class MainScreen(
         self.detail.show(record, ref=row.ref if row else 0, announce_type=kind, version=version)
         self.current_paper = record.paper.id
 
+    def listing_ids_set(self) -> None:
+        self.view_position_changed()
+
     def flags_shown(self, flag: str, rowids: tuple[int, ...], value: bool) -> None:
         record = self.detail.record
         if record is not None and record.rowid in rowids:

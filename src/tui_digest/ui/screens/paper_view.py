@@ -161,6 +161,12 @@ class PaperView(Screen[None]):
                 body, (f"{'pdf':<11}", LABEL), (link, Style(underline=True, link=link))
             )
         self.query_one("#paper-view-body", Static).update(body)
+        self.draw_position()
+
+    def draw_position(self) -> None:
+        """ "N / M" of the list, drawn again as its ids come: after a re-listing it
+        kept the first page's length ("1 / 120" of 20,249) until the next move
+        (bug hunt `conc`)."""
         position = f"{self.papers.cursor + 1:,} / {len(self.papers.ids):,}"
         self.query_one("#paper-view-position", Static).update(
             Content.assemble((position, LABEL), (self._moves_hint(), LABEL))

@@ -59,3 +59,9 @@ class PaperViewActions:
         view = self._open_view()
         if view is not None:
             view.flags_shown(flag, rowids, value)
+
+    def view_position_changed(self) -> None:
+        """The list's ids came (a re-listing): the view's "N / M" is drawn again."""
+        view = self._open_view()
+        if view is not None:
+            view.draw_position()
