@@ -195,3 +195,21 @@ def test_import_url_decodes_with_the_charset_the_server_declares(tmp_path):
         assert proc.returncode == 0, proc.stderr
         assert proc.stderr == b"", proc.stderr  # no "replaced with U+FFFD", no guess
         assert _titles_zh(db) == expected
+
+
+def test_import_url_reads_a_feed_in_its_http_charset(tmp_path):
+    """A Latin-1 feed without an XML declaration, served `charset=iso-8859-1`
+    (bug hunt `enc` #2): its accented author, not U+FFFD."""
+    from feed_server import arxiv_rss
+
+    text = arxiv_rss("cs.AI", [("2509.00001", "Première")]).decode()
+    body = text.split("\n", 1)[1].replace("Ada Lovelace", "Lukas Müller").encode("latin-1")
+    db = tmp_path / "c.db"
+    with FeedServer() as server:
+        headers = {"Content-Type": "application/rss+xml; charset=iso-8859-1"}
+        server.route("/l1.xml", Reply(200, body=body, headers=headers))
+        proc = run("import", server.url("/l1.xml"), db=db, env=TODAY, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
+    proc = run("search", "--json", "au:Müller", db=db)
+    [paper] = json.loads(proc.stdout)
+    assert paper["title_en"] == "Première"

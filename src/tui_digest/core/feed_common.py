@@ -5,8 +5,8 @@ Decoding lives in `xml_decode`, HTML to text in `html_text`, the XML guard in
 
 The pipeline for a feed document is `parse_feed(data, source)`:
 
-1. decode the bytes robustly (BOM, declared encoding, GB18030 rescue of bytes
-   mislabelled as UTF-8) so that no mojibake reaches a Paper;
+1. decode the bytes robustly (BOM, declared encoding, the server's charset,
+   GB18030 rescue of bytes mislabelled as UTF-8) so that no mojibake reaches a Paper;
 2. pass `xml_guard`: refuse DTD tricks (internal subsets, `<!ENTITY`) and
    documents past its bounds (attributes, depth, elements, text size), and
    neutralise character references to no character, before any XML parser
@@ -233,10 +233,11 @@ def _within_bounds(text: str, source: str, offset: int) -> tuple[str, list[Probl
             text = text[:start] + "\n" * text.count("\n", start, end.end()) + text[end.end() :]
 
 
-def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
-    """Decode, check and parse a feed document; raise InputError if it is none."""
+def parse_feed(data: bytes, source: str = "", charset: str = "") -> ParsedFeed:
+    """Decode, check and parse a feed document; raise InputError if it is none.
+    `charset`: the one its server declared (`xml_decode.decode_document`)."""
     where = source or "<input>"
-    decoded = decode_document(data)
+    decoded = decode_document(data, charset)
     text = decoded.text
     root, offset = find_root(text, source)
     kind = local_name(root)
@@ -259,7 +260,7 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
     )
     problems: list[Problem] = list(cut)
     if decoded.note:
-        problems.append(Problem(0, decoded.note, kind="decoding"))
+        problems.append(Problem(decoded.line, decoded.note, kind="decoding"))
     entries = list(parsed.get("entries", []))
     # Entry line numbers: the n-th item/entry start tag is taken as the n-th
     # entry. Only trusted when the counts agree.

@@ -128,7 +128,8 @@ def read_document(
 
     Per-entry trouble does not raise: it comes back as `ReadResult.problems`.
     `charset`: the one a server declared for it, used for a digest whose bytes
-    are not UTF-8 (a feed's own XML declaration says its encoding).
+    are not UTF-8, and for a feed without a BOM or an XML declaration that says
+    otherwise (`xml_decode.decode_document`).
     """
     where = source or "<input>"
     if format is not None and format not in FORMATS:
@@ -138,7 +139,7 @@ def read_document(
         raise InputError(f"{where}: empty document")
     fmt = format
     if fmt is None:
-        text = decode_document(data).text
+        text = decode_document(data, charset).text
         fmt = _sniff(text, source)
         if fmt is None:
             raise InputError(_why_not(text, where, data[:1024]))
@@ -150,7 +151,7 @@ def read_document(
         result.format = "digest"
         return _storable_names(result)
 
-    parsed = parse_feed(data, source)
+    parsed = parse_feed(data, source, charset)
     if fmt == "digest-feed":
         from .digest_feed import read_parsed
     elif fmt == "arxiv":

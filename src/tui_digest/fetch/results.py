@@ -157,5 +157,10 @@ def entry_problems(problems: Sequence[Problem]) -> int:
 
 
 def decoding_note(problems: Sequence[Problem]) -> str:
-    """The read's note on how its bytes were decoded, or ""."""
-    return next((p.message for p in problems if p.kind == "decoding"), "")
+    """The read's note on how its bytes were decoded, or ""; with the line of the
+    first U+FFFD it made when the reader knows it (`import` says `FILE:LINE:`;
+    `fetch` said no line, bug hunt `enc` #2)."""
+    found = next((p for p in problems if p.kind == "decoding"), None)
+    if found is None:
+        return ""
+    return f"{found.message} (first at line {found.line})" if found.line else found.message
