@@ -221,6 +221,11 @@ def import_documents(
                     failed += 1
                     why = "the document is truncated (its XML is not closed); import it again whole"
                     _say_failed(source, why, bar)
+                elif any(p.severity == "error" for p in problems):
+                    # An `error:` said means exit status 1 (README: an input
+                    # not read whole); it was 0 for a malformed feed that lost
+                    # entries (bug hunt `enc` #5).
+                    failed += 1
             report(group.commit())
     finally:
         if own:
