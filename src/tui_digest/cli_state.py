@@ -246,7 +246,7 @@ def cmd_state_import(args: argparse.Namespace) -> int:
     text, note = state_file.decode(raw)  # a BOM names the encoding (state_file.decode)
     if note:
         print(f"tui-digest: {for_terminal(name)}: {note}", file=sys.stderr)
-    parsed = state_file.parse(text, name)
+    parsed = state_file.parse(text, name, state_file.garbled_lines(raw, note))
     for problem in parsed.problems[:20]:
         print(f"tui-digest: {problem}", file=sys.stderr)
     if len(parsed.problems) > 20:
