@@ -161,8 +161,8 @@ def test_import_url_says_each_retry_after_wait(tmp_path, capsys):
     fake = FakeTime()
     with FeedServer() as server:
         server.route("/r429", lambda request: next(answers))
-        body = download(server.url("/r429"), args, sleep=fake.sleep, clock=fake.clock)
-    assert body == b"ok"
+        got = download(server.url("/r429"), args, sleep=fake.sleep, clock=fake.clock)
+    assert got.body == b"ok"
     assert 15 in fake.sleeps
     err = capsys.readouterr().err
     assert "tui-digest: " in err and "waiting 15 s before attempt 2 of" in err, err
@@ -191,7 +191,7 @@ def test_max_size_raises_the_cap_of_a_downloaded_url(tmp_path):
             refused = str(exc)
         else:
             refused = ""
-        raised = download(url, argparse.Namespace(config=str(config), max_size=30))
+        raised = download(url, argparse.Namespace(config=str(config), max_size=30)).body
     assert str(20 * 1024 * 1024) in refused  # the default cap, said
     assert raised == body
 
@@ -208,3 +208,50 @@ def test_a_url_without_a_host_is_said_so(tmp_path):
     assert "https://: error: the url has no host; no request made" in err
     assert "connection error" not in err
     assert [d["source"] for d in digests(db)] == [str(SAMPLE)]  # the good input kept
+
+
+def _big5_sample() -> str:
+    """The sample with every character Big5 lacks (simplified ones) made one it has."""
+    text = SAMPLE.read_text("utf-8")
+    return "".join(c if c.isascii() or c.encode("big5", "ignore") else "資" for c in text)
+
+
+def _titles_zh(db: Path) -> list[str]:
+    proc = run("export", "--format", "json", db=db)
+    assert proc.returncode == 0, proc.stderr
+    return sorted(p["title_zh"] for p in json.loads(proc.stdout))
+
+
+def test_import_url_decodes_with_the_charset_the_server_declares(tmp_path):
+    """README: `import URL` is fetched as the fetch command would, and a Markdown
+    digest that is not UTF-8 is decoded with the charset its server declares;
+    the charset was dropped, every Chinese character U+FFFD (bug hunt `enc` #1)."""
+    text = _big5_sample()
+    expected = sorted(line.split(": ", 1)[1] for line in text.split("\n") if line[:2] == "[^")
+    for charset, body in (("big5", text.encode("big5")), ("utf-16le", text.encode("utf-16-le"))):
+        db = tmp_path / f"{charset}.db"
+        with FeedServer() as server:
+            server.route(NAME, Reply(200, body=body, headers={
+                "Content-Type": f"text/markdown; charset={charset}"}))  # fmt: skip
+            proc = run("import", server.url(NAME), db=db, env=TODAY, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr == b"", proc.stderr  # no "replaced with U+FFFD", no guess
+        assert _titles_zh(db) == expected
+
+
+def test_import_url_reads_a_feed_in_its_http_charset(tmp_path):
+    """A Latin-1 feed without an XML declaration, served `charset=iso-8859-1`
+    (bug hunt `enc` #2): its accented author, not U+FFFD."""
+    from feed_server import arxiv_rss
+
+    text = arxiv_rss("cs.AI", [("2509.00001", "Première")]).decode()
+    body = text.split("\n", 1)[1].replace("Ada Lovelace", "Lukas Müller").encode("latin-1")
+    db = tmp_path / "c.db"
+    with FeedServer() as server:
+        headers = {"Content-Type": "application/rss+xml; charset=iso-8859-1"}
+        server.route("/l1.xml", Reply(200, body=body, headers=headers))
+        proc = run("import", server.url("/l1.xml"), db=db, env=TODAY, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
+    proc = run("search", "--json", "au:Müller", db=db)
+    [paper] = json.loads(proc.stdout)
+    assert paper["title_en"] == "Première"

@@ -299,7 +299,9 @@ def test_opml_from_another_reader():
         (b"<opml><body><outline></body></opml>", r"subs\.opml:1: not well-formed"),
         (b"<rss><channel/></rss>", "not <opml>"),
         (b"<opml><head/></opml>", "no <body>"),
-        ("<opml/>".encode("utf-16"), "must be UTF-8"),
+        ("<opml/>".encode("utf-16"), "no <body>"),  # (read: UTF-16 with a BOM)
+        ("<opml><body/></opml>".encode("utf-16-le") * 2, "looks like UTF-16 without a byte"),
+        (b"<opml>\x00\x01\x00\x00<body/></opml>" * 4, "not OPML text"),
     ],
 )
 def test_bad_opml(data, message):

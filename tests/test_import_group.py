@@ -75,7 +75,7 @@ def _ahead(path: Path) -> cli_read_ahead.ReadDigest:
         str(path),
         lambda: open(path, "rb"),  # noqa: SIM115 (closed by read_small_digest)
         "",
-        lambda f: True,
+        lambda f, charset="": True,
         100,
     )
     assert ahead is not None

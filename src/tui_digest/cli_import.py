@@ -65,8 +65,8 @@ def _open_inputs(
     hint = " (see --max-size)"
     named: str | None = getattr(args, "source", None)
 
-    def opener(path: str, stream: BinaryIO | None = None) -> Opener:
-        return Opener(path, cap, hint, stream)
+    def opener(path: str, stream: BinaryIO | None = None, charset: str = "") -> Opener:
+        return Opener(path, cap, hint, stream, charset)
 
     if named is not None:
         source = clean_line(strip_credentials(named.strip()), 2000)
@@ -131,8 +131,9 @@ def absolute(raw: str) -> Path | None:
         return None
 
 
-def is_streamed_digest(f: BinaryIO, format: str | None) -> bool:
-    """Whether `f` is read as a Markdown digest, from its first MB (as `readers` detects it)."""
+def is_streamed_digest(f: BinaryIO, format: str | None, charset: str = "") -> bool:
+    """Whether `f` is read as a Markdown digest, from its first MB (as `readers` detects it);
+    `charset`: the one its server declared."""
     if format is not None:
         return format == "digest"
     from tui_digest.core.digest_format import looks_like_digest
@@ -141,7 +142,7 @@ def is_streamed_digest(f: BinaryIO, format: str | None) -> bool:
     f.seek(0)
     if len(head) == _HEAD and b"\n" in head:
         head = head[: head.rindex(b"\n")]  # whole lines: no character cut in two
-    text = decode_text(head)[0]
+    text = decode_text(head, charset)[0]
     return not text.lstrip().startswith("<") and looks_like_digest(text)
 
 
@@ -164,7 +165,7 @@ def import_documents(
     """
     from tui_digest.cli_import_url import source_name
     from tui_digest.cli_progress import ImportProgress
-    from tui_digest.cli_read_ahead import DocumentsAhead, Failed, ReadDigest
+    from tui_digest.cli_read_ahead import DocumentsAhead, Failed, ReadDigest, charset_of
     from tui_digest.core.model import InputError
 
     failed = 0
@@ -200,15 +201,16 @@ def import_documents(
                     if isinstance(ahead, Failed):
                         raise ahead.exc
                     cut = False
+                    charset = charset_of(opener)  # (the server's, for `import URL`)
                     with opener() as f:
-                        if is_streamed_digest(f, args.format):
+                        if is_streamed_digest(f, args.format, charset):
                             stats, problems, total = _streamed(
-                                store, f, source, category, bar, name
+                                store, f, source, category, bar, name, charset
                             )
                             fmt = "digest"
                         else:
                             stats, problems, total, fmt, cut = _whole(
-                                store, f, source, args, category, bar, name
+                                store, f, source, args, category, bar, name, charset
                             )
                 except (InputError, OSError) as exc:
                     failed += 1
@@ -219,6 +221,11 @@ def import_documents(
                     failed += 1
                     why = "the document is truncated (its XML is not closed); import it again whole"
                     _say_failed(source, why, bar)
+                elif any(p.severity == "error" for p in problems):
+                    # An `error:` said means exit status 1 (README: an input
+                    # not read whole); it was 0 for a malformed feed that lost
+                    # entries (bug hunt `enc` #5).
+                    failed += 1
             report(group.commit())
     finally:
         if own:
@@ -321,16 +328,23 @@ def _say_imported(
 
 
 def _streamed(
-    store: Store, f: BinaryIO, source: str, category: str, bar: ImportProgress, name: str = ""
+    store: Store,
+    f: BinaryIO,
+    source: str,
+    category: str,
+    bar: ImportProgress,
+    name: str = "",
+    charset: str = "",
 ) -> tuple[ImportStats, list[Problem], int]:
-    """Read and import a digest at once; (stats, problems, papers read)."""
+    """Read and import a digest at once; (stats, problems, papers read).
+    `charset`: the one its server declared (`text_stream.choose_encoding`)."""
     from tui_digest.core.digest_format import DigestStream
     from tui_digest.core.readers import storable_digest
     from tui_digest.core.text_stream import open_kept, split_lines
 
     size = _open_size(f)
     bar.start_document(size)
-    text, decoding, kept = open_kept(f)
+    text, decoding, kept = open_kept(f, charset)
     stream = DigestStream(source=source, decoding=decoding, max_problems=MAX_PROBLEMS)
     storable_digest(stream.digest)
     read = 0
@@ -351,14 +365,14 @@ def _streamed(
             source_name=name,
             category=category,
             revive_removed=True,
-            listed_ids=partial(_listed_ids, f, source),
+            listed_ids=partial(_listed_ids, f, source, charset),
             progress=bar.indexed,
         )
     bar.finish_document(read)
     return stats, stream.problems, read
 
 
-def _listed_ids(f: BinaryIO, source: str) -> set[str]:
+def _listed_ids(f: BinaryIO, source: str, charset: str = "") -> set[str]:
     """The arXiv ids the digest in `f` lists, read from its start, `f` left where it
     was (`import_stream`'s `listed_ids`: a first reading of a streamed digest whose
     day its source already has a digest of, so that it is filed by the same day
@@ -371,7 +385,7 @@ def _listed_ids(f: BinaryIO, source: str) -> set[str]:
 
     at = f.tell()
     f.seek(0)
-    text, _ = open_text(f)
+    text, _ = open_text(f, charset)
     try:
         stream = DigestStream(source=source, max_problems=0)
         return {paper.id for _, paper in stream.read(split_lines(text)) if paper.id}
@@ -388,9 +402,11 @@ def _whole(
     category: str,
     bar: ImportProgress,
     name: str = "",
+    charset: str = "",
 ) -> tuple[ImportStats, list[Problem], int, str, bool]:
     """Read a feed (or anything not streamed) whole, then import it; the last
-    item says whether the document was cut off (`ReadResult.truncated`)."""
+    item says whether the document was cut off (`ReadResult.truncated`).
+    `charset`: the one its server declared (`readers.read_document`)."""
     from tui_digest.core.model import InputError
     from tui_digest.core.readers import read_document
 
@@ -401,7 +417,7 @@ def _whole(
             f"{source}: larger than {cap} bytes; refused (a feed is read whole; see --max-size)"
         )
     bar.start_document(_open_size(f))
-    result = read_document(data, source=source, format=args.format)
+    result = read_document(data, source=source, format=args.format, charset=charset)
     total = len(result.digest.papers)
     bar.reading(total, 1.0, total)
     # The bytes are kept (compressed) as this digest version's original,

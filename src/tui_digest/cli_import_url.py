@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tui_digest.cli_read_ahead import Opener
     from tui_digest.config.loader import Config
     from tui_digest.config.sources import Source
+    from tui_digest.fetch.download import FetchResult
 
 
 def is_url(raw: str) -> bool:
@@ -52,9 +53,10 @@ def download(
     *,
     sleep: Callable[[float], Awaitable[None]] | None = None,
     clock: Callable[[], float] = time.monotonic,
-) -> bytes:
-    """The body at `url`, through the fetch command's client and policies; a
-    `FetchError` (naming the URL, password masked, and the status) otherwise."""
+) -> FetchResult:
+    """The response at `url` (its body and Content-Type), through the fetch
+    command's client and policies; a `FetchError` (naming the URL, password
+    masked, and the status) otherwise."""
     import asyncio
 
     from tui_digest.cli_progress import say_wait
@@ -66,12 +68,12 @@ def download(
         # fetch's 20 MiB, so a larger document could not be imported at all.
         options.max_bytes = args.max_size * 1024 * 1024
 
-    async def get() -> bytes:
+    async def get() -> FetchResult:
         async with SourceFetcher(options, sleep=sleep, clock=clock) as fetcher:
             # Each Retry-After wait said as it begins, as `fetch` says it: it
             # waited up to minutes without a word (bug hunt `regnet2` #6).
             fetcher.http.on_wait = say_wait
-            return (await fetcher.fetch(url)).body
+            return await fetcher.fetch(url)
 
     return asyncio.run(get())
 
@@ -122,26 +124,32 @@ def _configured_at(url: str, args: argparse.Namespace) -> Source | None:
 
 
 def url_input(
-    url: str, args: argparse.Namespace, opener: Callable[[str, BinaryIO], Opener]
+    url: str, args: argparse.Namespace, opener: Callable[[str, BinaryIO, str], Opener]
 ) -> Iterator[tuple[str, Opener | None, str]]:
     """`_open_inputs`' item for an http(s) input: (its URL without password, an
     opener of what was downloaded, its category), or (the error naming the URL
-    and status, None, "") when it could not be fetched."""
+    and status, None, "") when it could not be fetched.
+
+    The opener carries the charset the server declared (its Content-Type's), as
+    `fetch` passes it to the reader: it was dropped, and a Big5 digest lost
+    every Chinese character to U+FFFD (bug hunt `enc` #1)."""
     import io
 
     from tui_digest.core.sanitize import clean_line, for_terminal
     from tui_digest.net.errors import FetchError
+    from tui_digest.net.headers import charset_of
     from tui_digest.net.urls import display_url, mask_in_text, refused_url, strip_credentials
 
     try:
-        body = download(url, args)
+        got = download(url, args)
     except FetchError as exc:
         status = f"HTTP {exc.status} " if exc.status is not None else ""
         why = mask_in_text(f"{status}{exc.reason}", url)
         yield f"{for_terminal(refused_url(url))}: error: {for_terminal(why)}", None, ""
         return
     source = clean_line(strip_credentials(url.strip()), 2000)
-    yield source, opener(display_url(url), io.BytesIO(body)), category_of(url, args)
+    where = opener(display_url(url), io.BytesIO(got.body), charset_of(got.content_type))
+    yield source, where, category_of(url, args)
 
 
 def _config(args: argparse.Namespace) -> Config:

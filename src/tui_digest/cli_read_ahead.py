@@ -65,9 +65,18 @@ class Opener:
     read it, and once more at its turn when it is not read ahead).
     """
 
-    def __init__(self, path: str, cap: int, hint: str = "", stream: BinaryIO | None = None):
+    def __init__(
+        self,
+        path: str,
+        cap: int,
+        hint: str = "",
+        stream: BinaryIO | None = None,
+        charset: str = "",
+    ):
         self._path, self._cap, self._hint, self._stream = path, cap, hint, stream
         self._copy: BinaryIO | None = None
+        # The charset a server declared for it (`import URL`), "" for a file.
+        self.charset = charset
 
     def __call__(self) -> BinaryIO:
         from tui_digest.core.readers import open_capped
@@ -131,7 +140,13 @@ class Failed:
 Ahead = ReadDigest | Failed | None  # None: not read ahead, read it at its turn
 
 
-IsDigest = Callable[[BinaryIO], bool]  # whether a file is read as a streamed digest
+# Whether a file (its declared charset, if any, as `charset=`) is read as a streamed digest.
+IsDigest = Callable[..., bool]
+
+
+def charset_of(opener: Callable[[], BinaryIO]) -> str:
+    """The charset the server declared for an input (`Opener.charset`), else ""."""
+    return opener.charset if isinstance(opener, Opener) else ""
 
 
 def read_small_digest(
@@ -150,10 +165,11 @@ def read_small_digest(
     size = opener.size() if isinstance(opener, Opener) else regular_size(source)
     if size is None or size > AHEAD_MAX_BYTES:
         return None
+    charset = charset_of(opener)
     with opener() as f:
-        if not is_digest(f):
+        if not is_digest(f, charset=charset):
             return None
-        text, decoding, kept = open_kept(f)
+        text, decoding, kept = open_kept(f, charset)
         try:
             stream = DigestStream(source=source, decoding=decoding, max_problems=problems)
             storable_digest(stream.digest)

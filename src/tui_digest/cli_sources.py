@@ -199,6 +199,8 @@ def _sources_import(args: argparse.Namespace) -> int:
         else Path(args.file).read_bytes()
     )
     imported = read_opml(data, source=label)
+    for note in imported.notes:  # (a GB18030 rescue; U+FFFD for invalid bytes)
+        print(f"{for_terminal(label)}: warning: {clean_line(note, 300)}", file=sys.stderr)
     config = load_for_writing(args)
     with config_locked(config.path, waiting=_say_waiting):
         config = load_config(config.path)  # (as it is now: another edit may have ended)

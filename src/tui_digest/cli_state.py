@@ -302,4 +302,4 @@ def _read_state(given: str) -> Parsed:
     text, note = state_file.decode(raw)  # a BOM names the encoding (state_file.decode)
     if note:
         print(f"tui-digest: {for_terminal(name)}: {note}", file=sys.stderr)
-    return state_file.parse(text, name)
+    return state_file.parse(text, name, state_file.garbled_lines(raw, note))

@@ -42,10 +42,12 @@ from .sanitize import MAX_TEXT, clean_line, clean_text, without_password
 
 KIND = "arxiv"
 
-# `arXiv:2404.00026v1 Announce Type: cross \nAbstract: ` (one or two spaces, or a newline)
+# `arXiv:2404.00026v1 Announce Type: cross \nAbstract: ` (one or two spaces, or a
+# newline; or a U+FFFD an invalid byte there became: it kept its "Abstract:",
+# bug hunt `enc` #5)
 ABSTRACT_HEADER_RE = re.compile(
     r"^\s*arXiv:(?P<id>\S+?)(?P<version>v\d+)?\s+Announce Type:\s*(?P<type>[\w-]+)"
-    r"\s*(?:Abstract:\s*)?",
+    r"[\s\ufffd]*(?:Abstract:\s*)?",
     re.IGNORECASE,
 )
 # `Title. (arXiv:2307.04541v2 [cs.CV] UPDATED)` / `... [cs.LG] CROSS LISTED)`

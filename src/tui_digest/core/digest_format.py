@@ -97,6 +97,8 @@ from .footnote_bounds import first_link, foreign_start
 from .model import Digest, InputError, Paper, Problem, ReadResult
 from .sanitize import clean_line, decode_text
 from .text_stream import LINE_CAP
+from .utf16_sniff import ADVICE as UTF16_ADVICE
+from .utf16_sniff import looks_utf16_text
 
 __all__ = [
     "ARXIV_ID_RE",
@@ -507,6 +509,8 @@ class DigestStream:
             lowered = self._start[:2048].lstrip().lower()
             if lowered.startswith(("<!doctype html", "<html")) or "<html" in lowered:
                 raise InputError(f"{self.where}: not a digest: this is an HTML page")
+            if looks_utf16_text(self._start):
+                raise InputError(f"{self.where}: not a digest as it stands: it {UTF16_ADVICE}")
             raise InputError(
                 f"{self.where}: not a digest: no summary table and no [^N]: footnotes found"
             )

@@ -5,8 +5,8 @@ Decoding lives in `xml_decode`, HTML to text in `html_text`, the XML guard in
 
 The pipeline for a feed document is `parse_feed(data, source)`:
 
-1. decode the bytes robustly (BOM, declared encoding, GB18030 rescue of bytes
-   mislabelled as UTF-8) so that no mojibake reaches a Paper;
+1. decode the bytes robustly (BOM, declared encoding, the server's charset,
+   GB18030 rescue of bytes mislabelled as UTF-8) so that no mojibake reaches a Paper;
 2. pass `xml_guard`: refuse DTD tricks (internal subsets, `<!ENTITY`) and
    documents past its bounds (attributes, depth, elements, text size), and
    neutralise character references to no character, before any XML parser
@@ -35,7 +35,14 @@ from .html_text import anchor_texts, html_to_text, looks_like_html
 from .model import InputError, Paper, Problem
 from .person_name import is_name_suffix
 from .xml_decode import as_utf8_xml, decode_document
-from .xml_guard import OutOfBounds, check_bounds, find_root, line_at, neutralise_char_refs
+from .xml_guard import (
+    OutOfBounds,
+    check_bounds,
+    drop_forbidden_chars,
+    find_root,
+    line_at,
+    neutralise_char_refs,
+)
 
 # --- arXiv ids ------------------------------------------------------------------
 
@@ -233,11 +240,12 @@ def _within_bounds(text: str, source: str, offset: int) -> tuple[str, list[Probl
             text = text[:start] + "\n" * text.count("\n", start, end.end()) + text[end.end() :]
 
 
-def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
-    """Decode, check and parse a feed document; raise InputError if it is none."""
+def parse_feed(data: bytes, source: str = "", charset: str = "") -> ParsedFeed:
+    """Decode, check and parse a feed document; raise InputError if it is none.
+    `charset`: the one its server declared (`xml_decode.decode_document`)."""
     where = source or "<input>"
-    decoded = decode_document(data)
-    text = decoded.text
+    decoded = decode_document(data, charset)
+    text, dropped_line, dropped = drop_forbidden_chars(decoded.text)
     root, offset = find_root(text, source)
     kind = local_name(root)
     if kind not in ("rss", "feed", "rdf"):
@@ -259,7 +267,9 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
     )
     problems: list[Problem] = list(cut)
     if decoded.note:
-        problems.append(Problem(0, decoded.note, kind="decoding"))
+        problems.append(Problem(decoded.line, decoded.note, kind="decoding"))
+    if dropped:  # (no entry's trouble: the text is whole without it)
+        problems.append(Problem(dropped_line, dropped, kind="decoding"))
     entries = list(parsed.get("entries", []))
     # Entry line numbers: the n-th item/entry start tag is taken as the n-th
     # entry. Only trusted when the counts agree.
@@ -281,27 +291,16 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
         # feedparser's lenient pass also returns the entry the document ended
         # inside; its fields are cut short, so it is dropped, not kept.
         complete = len(_ENTRY_END_RE.findall(text, offset))
+        total = len(entries)
+        truncated = _root_unclosed(text, root, offset)
+        why = "the document ends inside it" if truncated else "its element is not closed"
         for index in range(complete, len(entries)):
             where_line = lines[index] if index < len(lines) else 0
-            problems.append(
-                Problem(
-                    where_line,
-                    f"entry {index + 1}: incomplete (the document ends inside it); skipped",
-                )
-            )
+            problems.append(Problem(where_line, f"entry {index + 1}: incomplete ({why}); skipped"))
         entries = entries[:complete] if complete < len(entries) else entries
-        truncated = _root_unclosed(text, root, offset)
         message = getattr(exc, "getMessage", None)
         detail = message() if callable(message) else str(exc)
-        what = "truncated (its XML is not closed)" if truncated else "truncated or malformed XML"
-        problems.insert(
-            0,
-            Problem(
-                line,
-                f"the document is {what} ({detail}); kept the {len(entries)} complete entries",
-                "error",
-            ),
-        )
+        problems.insert(0, _malformed(line, detail, truncated, len(entries), complete < total))
     return ParsedFeed(
         feed=parsed.get("feed", {}),
         entries=entries,
@@ -310,6 +309,24 @@ def parse_feed(data: bytes, source: str = "") -> ParsedFeed:
         entry_lines=lines,
         truncated=truncated,
     )
+
+
+def _malformed(line: int, detail: str, truncated: bool, kept: int, dropped: bool) -> Problem:
+    """The document-level problem of a feed feedparser found not well-formed.
+
+    An error (`import` exits 1) when the document is cut off or an entry was
+    left out; a warning when every entry was read. Such a document was said to
+    be "truncated or malformed XML" with "error:" and exit status 0, though
+    nothing was cut off and every entry kept (bug hunt `enc` #5).
+    """
+    if truncated:
+        what = f"truncated (its XML is not closed) ({detail}); kept the {kept} complete entries"
+        return Problem(line, f"the document is {what}", "error")
+    if dropped:
+        what = f"not well-formed XML ({detail}); kept the {kept} complete entries"
+        return Problem(line, f"the document is {what}", "error")
+    what = f"not well-formed XML ({detail}); its {kept} entries were read"
+    return Problem(line, f"the document is {what}")
 
 
 def _root_unclosed(text: str, root: str, offset: int) -> bool:

@@ -23,6 +23,8 @@ from typing import BinaryIO
 from .feed_common import decode_document, find_root, local_name, parse_feed
 from .model import Digest, InputError, ReadResult
 from .sanitize import clean_line
+from .utf16_sniff import ADVICE as UTF16_ADVICE
+from .utf16_sniff import looks_utf16
 
 FORMATS = ("digest", "digest-feed", "arxiv", "feed")
 FEED_FORMATS = ("digest-feed", "arxiv", "feed")
@@ -56,19 +58,6 @@ def _looks_binary(text: str) -> bool:
         return True
     bad = sample.count("\ufffd") + sum(1 for c in sample if c < " " and c not in "\n\r\t\f")
     return bad > max(8, len(sample) // 20)
-
-
-def _looks_utf16(head: bytes) -> bool:
-    """UTF-16 without a BOM: NUL bytes at one parity (the high byte of ASCII
-    text: the table's bars, the footnote labels, English), almost none at the
-    other. Called "binary data" before, which sent the user looking for a
-    corrupt file (left from a bug hunt). Binary files have NULs at both."""
-    head = head[:1024] if len(head) % 2 == 0 else head[: min(len(head), 1024) - 1]
-    if len(head) < 32:
-        return False
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    half = len(head) // 2
-    return max(even, odd) >= 0.3 * half and min(even, odd) <= 0.02 * half
 
 
 def _looks_like_digest(text: str) -> bool:
@@ -120,11 +109,8 @@ def _why_not(text: str, where: str, head: bytes = b"") -> str:
     stripped = text.lstrip()[:2048].lower()
     if "<html" in stripped or stripped.startswith("<!doctype html"):
         return f"{where}: an HTML page, not a digest or feed"
-    if _looks_utf16(head):
-        return (
-            f"{where}: looks like UTF-16 without a byte order mark, not a digest or feed "
-            "as it stands: save it as UTF-8 (or UTF-16 with a BOM, which is read)"
-        )
+    if looks_utf16(head):
+        return f"{where}: not a digest or feed as it stands: it {UTF16_ADVICE}"
     if _looks_binary(text):
         return f"{where}: binary data, not a digest or feed"
     return f"{where}: not a digest or feed (expected a Markdown digest, RSS or Atom)"
@@ -142,7 +128,8 @@ def read_document(
 
     Per-entry trouble does not raise: it comes back as `ReadResult.problems`.
     `charset`: the one a server declared for it, used for a digest whose bytes
-    are not UTF-8 (a feed's own XML declaration says its encoding).
+    are not UTF-8, and for a feed without a BOM or an XML declaration that says
+    otherwise (`xml_decode.decode_document`).
     """
     where = source or "<input>"
     if format is not None and format not in FORMATS:
@@ -152,7 +139,7 @@ def read_document(
         raise InputError(f"{where}: empty document")
     fmt = format
     if fmt is None:
-        text = decode_document(data).text
+        text = decode_document(data, charset).text
         fmt = _sniff(text, source)
         if fmt is None:
             raise InputError(_why_not(text, where, data[:1024]))
@@ -164,7 +151,7 @@ def read_document(
         result.format = "digest"
         return _storable_names(result)
 
-    parsed = parse_feed(data, source)
+    parsed = parse_feed(data, source, charset)
     if fmt == "digest-feed":
         from .digest_feed import read_parsed
     elif fmt == "arxiv":

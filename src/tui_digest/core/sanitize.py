@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from tui_digest.core.lazy_pattern import LazyPattern
+from tui_digest.core.gb_rescue import plausibly_chinese
 
 # Field caps in characters. Real abstracts are ~1,000 characters (English) and
 # ~300-600 (Chinese); titles rarely exceed 300.
@@ -72,17 +72,6 @@ def clean_line(text: str, limit: int = MAX_TITLE) -> str:
     return line
 
 
-# Compiled on first use (~1.4 ms at import otherwise; only some writers ask).
-_CJK_RE = LazyPattern(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
-def _mostly_cjk(text: str) -> bool:
-    non_ascii = [c for c in text if ord(c) > 0x7F]
-    if not non_ascii:
-        return False
-    return sum(1 for c in non_ascii if _CJK_RE.match(c)) >= 0.8 * len(non_ascii)
-
-
 # Byte order marks and their codecs. UTF-32 LE before UTF-16 LE: its BOM is
 # a prefix of UTF-32 LE's.
 BOMS = (
@@ -110,15 +99,26 @@ def bom_note(codec: str) -> str:
 # Labels of the GB family: GB18030 is a superset, and GBK/GB2312 labels are
 # routinely given to GB18030 text.
 GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "cp936", "euc-cn", "x-gbk"})
-# Single-byte charsets every byte is valid in, and servers' usual defaults for
-# text/*: declared, they are used only when the GB18030 rescue does not fit.
-_ANY_BYTES = frozenset({"iso8859-1", "cp1252", "iso8859-15"})
+# Single-byte charsets (nearly) every byte is valid in, and servers' usual
+# defaults for text/*: declared, they are used only when the GB18030 rescue
+# does not read as Chinese (`gb_rescue`), since GB text often goes out under a
+# server's default label.
+ANY_BYTES = frozenset({"cp1252", "iso8859-15"})
+# UTF-16/32 labels that name a byte order: text labelled "UTF-16BE" or
+# "UTF-16LE" carries no BOM (RFC 2781, UTF-16), so the label alone says it.
+ORDERED_WIDE = frozenset({"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"})
 
 
 def declared_codec(label: str) -> str:
     """The codec a charset label (a Content-Type's `charset=`) names, for bytes
     without a BOM; "" when Python does not know it, or for UTF-8 (tried first
-    anyway) and UTF-16/32 (a label without a BOM is not trusted for those)."""
+    anyway) and plain UTF-16/32 (a label without a BOM is not trusted for
+    those; UTF-16LE/BE and UTF-32LE/BE name their byte order and are).
+
+    ISO-8859-1 is read as windows-1252, as the WHATWG Encoding Standard has
+    browsers do for its labels (https://encoding.spec.whatwg.org/#names-and-labels):
+    servers send cp1252 text (curly quotes, dashes) under that label.
+    """
     label = label.strip().strip("\"'").lower()
     if label in GB_FAMILY:
         return "gb18030"
@@ -126,7 +126,18 @@ def declared_codec(label: str) -> str:
         name = codecs.lookup(label).name if label else ""
     except LookupError:
         return ""
+    if name in ORDERED_WIDE:
+        return name
+    if name == "iso8859-1":
+        return "cp1252"
     return "" if name.startswith(("utf-8", "utf-16", "utf-32")) else name
+
+
+def invalid_note(codec: str) -> str:
+    """The note on bytes that are not all valid in the `codec` they were read as."""
+    if codec == "utf-8":
+        return "bytes are not valid UTF-8; invalid sequences replaced with U+FFFD"
+    return bom_note(codec)
 
 
 def decode_text(data: bytes, declared: str = "") -> tuple[str, str, str]:
@@ -135,7 +146,9 @@ def decode_text(data: bytes, declared: str = "") -> tuple[str, str, str]:
     `declared` is the charset the server declared (a Content-Type's): bytes
     that are not valid UTF-8 but are valid in it are decoded with it, without a
     note (they were labelled right; a `charset=gbk` digest was said to have an
-    entry "not read fully", found by a bug hunt).
+    entry "not read fully", found by a bug hunt). A declared UTF-16LE/BE (no
+    BOM, by its definition) is used before UTF-8 when the bytes hold a NUL
+    (ASCII text in UTF-16 does; UTF-8 text does not).
 
     A byte order mark decides: a file written with a UTF-16 BOM, as some Windows
     tools write (Notepad's "Unicode" is UTF-16 LE with a BOM, by the hex dumps in
@@ -143,22 +156,26 @@ def decode_text(data: bytes, declared: str = "") -> tuple[str, str, str]:
     and a BOM is never the start of text in another encoding.
     Chinese text that is not valid UTF-8 is usually GBK/GB18030 with a wrong
     label, so that is tried before giving up; it is accepted only when the
-    result is mostly CJK, so random bytes never turn into plausible mojibake.
+    result reads as Chinese (`gb_rescue`: mostly CJK, in runs), so accented
+    Latin text never turns into plausible mojibake. A declared single-byte
+    charset (ISO-8859-1, windows-1252) is used when the rescue is not.
     Otherwise invalid sequences become U+FFFD.
     """
     codec, skip = bom_of(data[:4])
     data = data[skip:]
     if codec and codec != "utf-8":
+        return _strict_or_replaced(data, codec)
+    codec = declared_codec(declared)
+    if codec in ORDERED_WIDE and b"\x00" in data:
         try:
             return data.decode(codec), codec, ""
-        except UnicodeDecodeError:  # (an odd byte count: a cut file; a lone surrogate)
-            return data.decode(codec, errors="replace"), codec, bom_note(codec)
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "utf-8", ""
     except UnicodeDecodeError:
         pass
-    codec = declared_codec(declared)
-    if codec and codec not in _ANY_BYTES:
+    if codec and codec not in ANY_BYTES:
         try:
             return data.decode(codec), codec, ""
         except UnicodeDecodeError:
@@ -167,15 +184,18 @@ def decode_text(data: bytes, declared: str = "") -> tuple[str, str, str]:
         rescued = data.decode("gb18030")
     except UnicodeDecodeError:
         rescued = ""
-    if rescued and _mostly_cjk(rescued):
+    if rescued and plausibly_chinese(rescued):
         return rescued, "gb18030", "bytes are not valid UTF-8; decoded as GB18030"
-    if codec in _ANY_BYTES:
+    if codec in ANY_BYTES:
+        return _strict_or_replaced(data, codec)
+    return _strict_or_replaced(data, "utf-8")
+
+
+def _strict_or_replaced(data: bytes, codec: str) -> tuple[str, str, str]:
+    try:
         return data.decode(codec), codec, ""
-    return (
-        data.decode("utf-8", errors="replace"),
-        "utf-8",
-        "bytes are not valid UTF-8; invalid sequences replaced with U+FFFD",
-    )
+    except UnicodeDecodeError:  # (UTF-16: an odd byte count, a cut file, a lone surrogate)
+        return data.decode(codec, errors="replace"), codec, invalid_note(codec)
 
 
 def decode_bytes(data: bytes) -> str:

@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tui_digest.core.sanitize import bom_note, bom_of, clean_line, for_terminal
+from tui_digest.core.sanitize import bom_note, bom_of, clean_line, decode_text, for_terminal
 from tui_digest.core.store.papers import paper_id
 from tui_digest.core.store.user_log import (
     FIELDS,
@@ -75,20 +75,41 @@ def decode(data: bytes) -> tuple[str, str]:
     (https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_character_encoding).
     Without one, a file
     starting `{` as UTF-16 (every other byte zero: a JSON line starts with `{`)
-    is read as that; anything else as UTF-8. Invalid bytes become U+FFFD and
-    the note says so.
+    is read as that; anything else as UTF-8, or, when it is not valid UTF-8
+    but reads as Chinese in GB18030, as that (`sanitize.decode_text`, as a
+    digest is: a file converted with `iconv -t gb18030` had its notes applied
+    garbled, bug hunt `enc` #11). Invalid bytes become U+FFFD and the note
+    says so (`parse` leaves out the lines holding them: `garbled_lines`).
     """
     codec, skip = bom_of(data[:4])
     if not codec:
-        sniffed = {b"{\x00": "utf-16-le", b"\x00{": "utf-16-be"}.get(data[:2])
-        codec = sniffed or "utf-8"
-    try:
-        return data[skip:].decode(codec), ""
-    except UnicodeDecodeError:
-        text = data[skip:].decode(codec, errors="replace")
-        if codec == "utf-8":
-            return text, "not valid UTF-8: invalid bytes read as U+FFFD (save it as UTF-8)"
-        return text, bom_note(codec)
+        codec = {b"{\x00": "utf-16-le", b"\x00{": "utf-16-be"}.get(data[:2], "")
+    if codec and codec != "utf-8":
+        try:
+            return data[skip:].decode(codec), ""
+        except UnicodeDecodeError:
+            return data[skip:].decode(codec, errors="replace"), bom_note(codec)
+    text, used, note = decode_text(data[skip:])
+    if note and used == "utf-8":
+        return text, REPLACED_NOTE
+    return text, note
+
+
+REPLACED_NOTE = "not valid UTF-8: invalid bytes read as U+FFFD (save it as UTF-8)"
+
+
+def garbled_lines(data: bytes, note: str) -> frozenset[int]:
+    """The (1-based) lines of a state file `decode` read with U+FFFD for bytes that
+    are not valid UTF-8 (its `note` says so): their text would be stored garbled."""
+    if note != REPLACED_NOTE:
+        return frozenset()
+    bad: set[int] = set()
+    for number, line in enumerate(data.split(b"\n"), 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.add(number)
+    return frozenset(bad)
 
 
 @dataclass(slots=True)
@@ -128,14 +149,19 @@ def _change(obj: object) -> Change:
     return Change(paper_id(pid), fld, value, parse_stamp(at), by_hand=by_hand and fld == "read")
 
 
-def parse(text: str, name: str) -> Parsed:
-    """The changes in a state file; a bad line is a problem naming NAME:LINE, never fatal."""
+def parse(text: str, name: str, garbled: frozenset[int] = frozenset()) -> Parsed:
+    """The changes in a state file; a bad line is a problem naming NAME:LINE, never fatal.
+    The lines in `garbled` (`garbled_lines`) are such problems: never applied."""
     out = Parsed()
     # Lines end at "\n" only (a "\r" before it is JSON whitespace): splitlines()
     # also split at U+2028/U+2029 and other characters a note may hold raw,
     # which cut the line of a note pasted from a PDF in two and lost it.
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
+            continue
+        if number in garbled:
+            why = "bytes that are not valid UTF-8; not applied (its text would be garbled)"
+            out.problems.append(f"{for_terminal(name)}:{number}: {why}")
             continue
         try:
             obj = json.loads(line)

@@ -6,8 +6,9 @@ is never held whole, as bytes or text. The encoding is decided the way
 before the real read (incremental decoders, a chunk at a time, a fraction of
 the parse's cost): the codec a byte order mark names (UTF-16 with a BOM, as
 some Windows tools write: see `sanitize.decode_text`), else UTF-8 when every
-byte is valid UTF-8, else GB18030 when that decodes and is mostly CJK, else
-UTF-8 with U+FFFD for invalid sequences.
+byte is valid UTF-8, else the charset a server declared, else GB18030 when
+that decodes and reads as Chinese (`gb_rescue`), else a declared single-byte
+charset, else UTF-8 with U+FFFD for invalid sequences.
 Line ends are normalised like `\\r\\n` and `\\r` to `\\n` (universal newlines).
 """
 
@@ -22,7 +23,8 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from .sanitize import _CJK_RE, bom_note, bom_of
+from .gb_rescue import CjkTally
+from .sanitize import ANY_BYTES, ORDERED_WIDE, bom_of, declared_codec, invalid_note
 
 CHUNK = 1 << 20  # bytes per read while deciding the encoding
 # Characters of one line the reader keeps (real lines are a few KB; the field
@@ -32,48 +34,74 @@ LINE_CAP = 1 << 20
 READ_CHARS = 1 << 16  # characters per read of `split_lines` (less than LINE_CAP)
 
 
-def _decodes(f: BinaryIO, codec: str, count_cjk: bool) -> tuple[bool, int, int]:
-    """Whether the rest of `f` decodes strictly as `codec`; (ok, non-ASCII, CJK) counts."""
+def _decodes(f: BinaryIO, codec: str, tally: CjkTally | None = None) -> bool:
+    """Whether the rest of `f` decodes strictly as `codec` (its text counted in `tally`)."""
     decoder = codecs.getincrementaldecoder(codec)("strict")
-    non_ascii = cjk = 0
     try:
         while True:
             chunk = f.read(CHUNK)
             text = decoder.decode(chunk, final=not chunk)
-            if count_cjk and not text.isascii():
-                wide = [c for c in text if c > "\x7f"]
-                non_ascii += len(wide)
-                cjk += sum(1 for c in wide if _CJK_RE.match(c))
+            if tally is not None:
+                tally.add(text)
             if not chunk:
-                return True, non_ascii, cjk
+                return True
     except UnicodeDecodeError:
-        return False, non_ascii, cjk
+        return False
 
 
-def choose_encoding(f: BinaryIO) -> tuple[str, str, str]:
-    """(codec, errors, note) for seekable binary `f`, as `decode_text` would decide."""
+def _has_nul(f: BinaryIO) -> bool:
+    while chunk := f.read(CHUNK):
+        if b"\x00" in chunk:
+            return True
+    return False
+
+
+def choose_encoding(f: BinaryIO, declared: str = "") -> tuple[str, str, str]:
+    """(codec, errors, note) for seekable binary `f`, as `decode_text` would decide
+    for its bytes and `declared`, the charset its server declared."""
     start = f.tell()
     marked, skip = bom_of(f.read(4))
     f.seek(start + skip)
     body = f.tell()
     if marked and marked != "utf-8":
-        ok = _decodes(f, marked, False)[0]
-        f.seek(start)
-        return (marked, "strict", "") if ok else (marked, "replace", bom_note(marked))
-    if _decodes(f, "utf-8", False)[0]:
+        return _strict_or_replaced(f, start, marked)
+    codec = declared_codec(declared)
+    if codec in ORDERED_WIDE and _has_nul(f):
+        f.seek(body)
+        if _decodes(f, codec):
+            f.seek(start)
+            return codec, "strict", ""
+    f.seek(body)
+    if _decodes(f, "utf-8"):
         f.seek(start)
         return "utf-8", "strict", ""
+    if codec and codec not in ANY_BYTES:
+        f.seek(body)
+        if _decodes(f, codec):
+            f.seek(start)
+            return codec, "strict", ""
     f.seek(body)
-    ok, non_ascii, cjk = _decodes(f, "gb18030", True)
+    tally = CjkTally()
+    ok = _decodes(f, "gb18030", tally)
     f.seek(start)
-    if ok and non_ascii and cjk >= 0.8 * non_ascii:
+    if ok and tally.plausible():
         return "gb18030", "strict", "bytes are not valid UTF-8; decoded as GB18030"
-    return "utf-8", "replace", "bytes are not valid UTF-8; invalid sequences replaced with U+FFFD"
+    f.seek(body)
+    return _strict_or_replaced(f, start, codec if codec in ANY_BYTES else "utf-8")
 
 
-def open_text(f: BinaryIO) -> tuple[io.TextIOWrapper, str]:
-    """`f` (seekable, binary) as text with normalised line ends; and the decoding note."""
-    codec, errors, note = choose_encoding(f)
+def _strict_or_replaced(f: BinaryIO, start: int, codec: str) -> tuple[str, str, str]:
+    """(codec, "strict", "") when the rest of `f` is valid `codec`, else with "replace"
+    and the note; `f` left at `start`."""
+    ok = codec != "utf-8" and _decodes(f, codec)  # (UTF-8 has been tried)
+    f.seek(start)
+    return (codec, "strict", "") if ok else (codec, "replace", invalid_note(codec))
+
+
+def open_text(f: BinaryIO, declared: str = "") -> tuple[io.TextIOWrapper, str]:
+    """`f` (seekable, binary) as text with normalised line ends; and the decoding note.
+    `declared`: the charset its server declared (`choose_encoding`)."""
+    codec, errors, note = choose_encoding(f, declared)
     start = f.tell()
     f.seek(start + bom_of(f.read(4))[1])
     return io.TextIOWrapper(f, encoding=codec, errors=errors, newline=None), note  # type: ignore[arg-type]
@@ -157,9 +185,9 @@ class KeptBytes(io.RawIOBase):
         super().close()
 
 
-def open_kept(f: BinaryIO) -> tuple[io.TextIOWrapper, str, KeptBytes]:
+def open_kept(f: BinaryIO, declared: str = "") -> tuple[io.TextIOWrapper, str, KeptBytes]:
     """`open_text`, with every byte of `f` from its current position also kept compressed."""
-    codec, errors, note = choose_encoding(f)
+    codec, errors, note = choose_encoding(f, declared)
     kept = KeptBytes(f)
     buffered = io.BufferedReader(kept, CHUNK)
     buffered.read(bom_of(buffered.peek(4)[:4])[1])

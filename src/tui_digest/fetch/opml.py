@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from tui_digest.config.sources import KINDS, Source, is_category, same_feed_key
 from tui_digest.core.model import InputError
 from tui_digest.core.sanitize import clean_line
+from tui_digest.core.utf16_sniff import ADVICE as UTF16_ADVICE
+from tui_digest.core.utf16_sniff import looks_utf16
+from tui_digest.core.xml_decode import as_utf8_xml, decode_document
 from tui_digest.core.xml_guard import guard
 from tui_digest.net.urls import display_url, strip_credentials
 
@@ -35,28 +38,42 @@ class OpmlError(ValueError):
 class OpmlImport:
     sources: list[Source]
     skipped: list[str] = field(default_factory=list)  # one line per outline left out, with why
+    notes: list[str] = field(default_factory=list)  # how its bytes were decoded, when not UTF-8
 
 
 def read_opml(data: bytes, *, source: str = "<opml>") -> OpmlImport:
+    """The sources an OPML file lists; OpmlError naming `source` when it is none.
+
+    Its bytes are decoded as a feed's (`xml_decode.decode_document`: a BOM, the
+    XML declaration, UTF-8, a GB18030 rescue), and the guard and the parser see
+    that text, as UTF-8: a file declaring GB2312, GBK or Big5 failed as
+    "multi-byte encodings are not supported" (expat's, with no file name: bug
+    hunt `enc` #10), and UTF-16 with a BOM was refused.
+    """
     if len(data) > MAX_OPML_BYTES:
         raise OpmlError(f"{source}: larger than {MAX_OPML_BYTES} bytes")
-    if b"\x00" in data:  # UTF-16/32 would hide a DOCTYPE from the check below
-        raise OpmlError(f"{source}: OPML must be UTF-8 (or ASCII) text")
+    decoded = decode_document(data)
+    if "\x00" in decoded.text:
+        if looks_utf16(data[:1024]):
+            raise OpmlError(f"{source}: not OPML as it stands: it {UTF16_ADVICE}")
+        raise OpmlError(f"{source}: not OPML text (it holds NUL bytes)")
     try:  # the one XML guard: DTD tricks, attribute/depth/element/text bounds
-        guard(data.decode("utf-8", errors="replace"), source, doctype=False)
+        guard(decoded.text, source, doctype=False)
     except InputError as exc:
         raise OpmlError(str(exc)) from None
     try:
-        root = ET.fromstring(data)
+        root = ET.fromstring(as_utf8_xml(decoded.text))
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 0
         raise OpmlError(f"{source}:{line}: not well-formed XML: {exc}") from None
+    except ValueError as exc:  # (expat's own refusals; the text is UTF-8 by now)
+        raise OpmlError(f"{source}: cannot be read as XML: {exc}") from None
     if _local(root.tag) != "opml":
         raise OpmlError(f"{source}: the root element is <{_local(root.tag)}>, not <opml>")
     body = next((el for el in root if _local(el.tag) == "body"), None)
     if body is None:
         raise OpmlError(f"{source}: no <body> element")
-    result = OpmlImport([])
+    result = OpmlImport([], notes=[decoded.note] if decoded.note else [])
     names: set[str] = set()
     for outline in body.iter():
         if _local(outline.tag) != "outline":

@@ -157,5 +157,12 @@ def entry_problems(problems: Sequence[Problem]) -> int:
 
 
 def decoding_note(problems: Sequence[Problem]) -> str:
-    """The read's note on how its bytes were decoded, or ""."""
-    return next((p.message for p in problems if p.kind == "decoding"), "")
+    """The read's notes on how its bytes were decoded (and characters XML does
+    not allow, removed), or ""; with the line of the first U+FFFD it made when
+    the reader knows it (`import` says `FILE:LINE:`;
+    `fetch` said no line, bug hunt `enc` #2)."""
+    return "; ".join(
+        f"{p.message} (first at line {p.line})" if p.line else p.message
+        for p in problems
+        if p.kind == "decoding"
+    )
