@@ -113,3 +113,21 @@ def test_reader_ranking_through_its_worker_without_saving(starred) -> None:
     assert not related.problem and related.ids
     _plain(ranked.unsaved, db)
     _plain(related.unsaved, db)
+
+
+def test_a_worker_that_cannot_read_the_cache_says_so_in_a_sentence(tmp_path: Path) -> None:
+    """Its last stderr line is what the reader shows: no traceback, no class path."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "cache.db"
+    db.write_bytes(b"not a database at all" * 100)
+    out = subprocess.run(
+        [sys.executable, "-m", "tui_digest.rank", "train", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith("For you could not read the cache")
+    assert "Traceback" not in out.stderr and "sqlite3." not in out.stderr

@@ -20,6 +20,7 @@ other failure to read the cache one sentence on stderr and exit status 2.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -66,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # (the rank files' saving is not one: it is said in "unsaved")
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"For you could not read the cache: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # (its last line is what the reader shows: no class path)
+        print(f"For you could not read the cache {db}: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(answer))
     return 0
