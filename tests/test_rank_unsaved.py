@@ -131,3 +131,29 @@ def test_a_worker_that_cannot_read_the_cache_says_so_in_a_sentence(tmp_path: Pat
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith("For you could not read the cache")
     assert "Traceback" not in out.stderr and "sqlite3." not in out.stderr
+
+
+def test_the_ranking_reads_a_cache_on_read_only_media_as_the_store_does(
+    starred, monkeypatch
+) -> None:
+    """A WAL cache on read-only media cannot get its `-shm`: the store reads it
+    with `immutable=1`, and the ranking's own connection gave "unable to open
+    database file" (a traceback). The media is simulated; the URI is what tells."""
+    import sqlite3
+
+    from tui_digest.core import cache_access
+    from tui_digest.rank import corpus
+
+    db, _ids = starred
+    monkeypatch.setattr(cache_access, "on_readonly_media", lambda _path: True)
+    opened: list[str] = []
+    real_connect = sqlite3.connect
+
+    def connect(database, *args, **kwargs):
+        opened.append(database)
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(corpus.sqlite3, "connect", connect)
+    with corpus.read_only(db) as conn:
+        assert corpus.cache_state(conn).n_starred == 6
+    assert opened and all(uri.endswith("?mode=ro&immutable=1") for uri in opened)
