@@ -205,4 +205,7 @@ def test_sources_add_cli_writes_one_source_per_category(tmp_path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     no_index = run_cli("sources", "add", str(empty), "--config", str(config), db=db)
-    assert no_index.returncode == 2 and b"empty/index.json" in no_index.stderr
+    assert no_index.returncode == 2 and no_index.stderr.decode() == (
+        f"tui-digest: {empty}: not a published folder (no index.json) and no digest or feed "
+        "inside (*.md, *.xml, *.rss, *.atom); nothing added\n"
+    )

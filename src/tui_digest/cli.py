@@ -31,6 +31,7 @@ from tui_digest.cli_output import (
     write_note,
     write_stdout,
 )
+from tui_digest.core.errors import NoRoomToCompact
 from tui_digest.core.output_target import note_given_descriptors
 from tui_digest.core.sanitize import for_terminal
 
@@ -241,7 +242,17 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         print(f"search index rebuilt ({papers} papers)", flush=True)
         # The old index's pages are free now; give them back. Should that fail (VACUUM
         # needs room for a copy), the rebuilt index stays and the error is reported.
-        before, after = store.compact()
+        try:
+            before, after = store.compact()
+        except NoRoomToCompact as exc:  # (exit status 1: done, but not all of it)
+            log = f" ({exc.log_note})" if exc.log_note else ""
+            print(
+                f"tui-digest: {exc.path}: the search index was rebuilt and saved, but "
+                f"compacting the cache needs {exc.room}; the cache is fine: run reindex "
+                f"again with more room{log}",
+                file=sys.stderr,
+            )
+            return 1
         mb = 1_000_000
         print(f"cache compacted: {before / mb:.1f} -> {after / mb:.1f} MB")
     return 0

@@ -72,6 +72,8 @@ def ranked_search(args: argparse.Namespace, query: str) -> int:
         except QueryError as exc:
             print(f"tui-digest: {exc}", file=sys.stderr)
             return EXIT_ERROR
+        if ranking.unsaved:  # (ranked all the same)
+            print(f"tui-digest: {ranking.unsaved}", file=sys.stderr)
         shown = ranking.ids[: args.limit]
         if args.json:
             from tui_digest.core.export import to_json

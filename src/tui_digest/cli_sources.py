@@ -257,6 +257,8 @@ def _sources_add(args: argparse.Namespace) -> int:
     for s in merged.added:
         made = s.url == url != args.url
         given = f" (the absolute path of {clean_line(args.url, 500)})" if made else ""
+        if found.plain_folder:
+            given += " (a folder: every digest and feed inside)"
         print(f"added {clean_line(s.name, 100)} ({s.kind}): {clean_line(s.url, 500)}{given}")
     where = clean_line(str(config.path), 500)
     print(f"{where}: added {len(merged.added)} source(s), {len(merged.sources)} in all")

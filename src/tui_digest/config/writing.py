@@ -11,6 +11,7 @@ endings or a byte-order mark keeps them.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import Config, config_from_text
-from tui_digest.core.atomic_file import write_atomic
+from tui_digest.core.atomic_file import write_atomic, write_error
 
 
 def write_edited(where: Path, text: str, faithful: Callable[[Config], bool]) -> Path:
@@ -40,9 +41,27 @@ def write_edited(where: Path, text: str, faithful: Callable[[Config], bool]) -> 
         ) from None
     if not faithful(edited):  # pragma: no cover - tomlkit's own bug
         raise ConfigError(f"{where}: not saved: could not write the config faithfully")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(target)
     write_atomic(target, (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8"), overwrite=True)
     return where
+
+
+def _make_folder(target: Path) -> None:
+    """Create the config's folder, or say why not in the words the config's other
+    write errors use (it said "PATH: Permission denied": a bug hunt)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        folder = Path(exc.filename) if exc.filename else target.parent
+        if isinstance(exc, PermissionError):
+            why = f"no permission to create the folder {folder} in {folder.parent}"
+        elif exc.errno == errno.EROFS:
+            why = (
+                f"cannot create the folder {folder}: {folder.parent} is on a read-only file system"
+            )
+        else:
+            why = f"cannot create the folder {folder}: {exc.strerror or exc}"
+        raise write_error(exc.errno, f"cannot write {target}: {why}") from exc
 
 
 def _style_of(target: Path) -> tuple[bool, bool]:

@@ -11,6 +11,34 @@ class CacheError(Exception):
     """The cache cannot be used as asked (newer schema, unreadable, locked...)."""
 
 
+class NoRoomToCompact(CacheError):
+    """VACUUM found too little free space; the cache is as it was before it (`Store.compact`)."""
+
+    def __init__(self, path: object, needed: int, log: int = 0) -> None:
+        self.path = path
+        self.needed = needed  # bytes free it needs, about
+        self.log = log  # bytes of write-ahead log left beside the cache (0: none)
+        super().__init__(f"{path}: compacting the cache needs {self.room}; the cache is fine")
+
+    @property
+    def room(self) -> str:
+        return f"about {_mb(self.needed)} MB free on its disk"
+
+    @property
+    def log_note(self) -> str:
+        """What stays on the disk meanwhile ("" when nothing)."""
+        if self.log <= 0:
+            return ""
+        return (
+            f"its log ({_mb(self.log)} MB, {self.path}-wal) stays beside it until a "
+            "command has room to fold it in"
+        )
+
+
+def _mb(size: int) -> int:
+    return max(1, -(-size // 1_000_000))
+
+
 class UpgradeNeeded(CacheError):
     """A read-only open of a cache an older release made (it writes nothing)."""
 

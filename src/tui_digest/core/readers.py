@@ -23,6 +23,7 @@ from typing import BinaryIO
 from .feed_common import decode_document, find_root, local_name, parse_feed
 from .model import Digest, InputError, ReadResult
 from .sanitize import clean_line
+from .text_stream import TempSpaceError, temp_space_error
 from .utf16_sniff import ADVICE as UTF16_ADVICE
 from .utf16_sniff import looks_utf16
 
@@ -222,23 +223,37 @@ def open_capped(
             raise InputError(f"{source}: not a regular file, folder or pipe")
         with open(source, "rb") as f:
             return _spool(f, cap, too_big)
+    except TempSpaceError:
+        raise  # (not the source's: the temporary folder's)
     except OSError as exc:
         raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from exc
 
 
 def _spool(stream: BinaryIO, cap: int, too_big: str) -> BinaryIO:
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (returned; the caller closes it)
+    """`stream` copied into a temporary file; a failure to write it is said as the
+    temporary folder's (`TempSpaceError`), a failure to read as the stream's."""
+    try:
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (returned; the caller closes it)
+    except OSError as exc:
+        raise temp_space_error(exc) from exc
     size = 0
     try:
         while chunk := stream.read(min(_CHUNK, cap + 1 - size) or 1):
             size += len(chunk)
             if size > cap:
                 raise InputError(too_big)
-            out.write(chunk)
+            try:
+                out.write(chunk)
+            except OSError as exc:
+                raise temp_space_error(exc) from exc
     except BaseException:
         out.close()
         raise
-    out.seek(0)
+    try:
+        out.seek(0)  # (what was left in its buffer is written here)
+    except OSError as exc:
+        out.close()
+        raise temp_space_error(exc) from exc
     return out
 
 

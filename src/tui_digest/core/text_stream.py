@@ -15,6 +15,7 @@ Line ends are normalised like `\\r\\n` and `\\r` to `\\n` (universal newlines).
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import queue
 import tempfile
@@ -113,6 +114,27 @@ def open_text(f: BinaryIO, declared: str = "") -> tuple[io.TextIOWrapper, str]:
 KEEP_LEVEL = 4
 
 
+class TempSpaceError(OSError):
+    """A temporary file could not be written; its text names the folder and TMPDIR."""
+
+    def __str__(self) -> str:
+        return self.strerror or ""
+
+
+def temp_space_error(exc: OSError) -> TempSpaceError:
+    """`exc`, met writing a temporary file, said as the temporary folder's: with
+    TMPDIR nearly full an import said "FILE: error: No space left on device", and
+    the user looked at the cache's disk (found by a bug hunt)."""
+    if isinstance(exc, TempSpaceError):
+        return exc
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return TempSpaceError(
+        exc.errno or errno.EIO,
+        f"cannot keep the document's bytes in the temporary folder {tempfile.gettempdir()}: "
+        f"{reason}; set TMPDIR to a folder with room",
+    )
+
+
 class KeptBytes(io.RawIOBase):
     """A binary file read through this is also zlib-compressed, into a temporary file.
 
@@ -134,7 +156,10 @@ class KeptBytes(io.RawIOBase):
         super().__init__()
         self._f = f
         self._zip = zlib.compressobj(KEEP_LEVEL)
-        self._out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        try:
+            self._out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        except OSError as exc:
+            raise temp_space_error(exc) from exc
         self.position = 0  # bytes read so far
         self._chunks: queue.Queue[bytes | None] = queue.Queue(self.AHEAD)
         self._error: BaseException | None = None
@@ -171,10 +196,16 @@ class KeptBytes(io.RawIOBase):
         May be called again (an import rolled back and tried alone: `import_group`).
         """
         self._finish()
+        if isinstance(self._error, OSError):
+            raise temp_space_error(self._error) from self._error
         if self._error is not None:
             raise self._error
         if self._size is None:
-            self._out.write(self._zip.flush())
+            try:
+                self._out.write(self._zip.flush())
+            except OSError as exc:
+                self._error = exc
+                raise temp_space_error(exc) from exc
             self._size = self._out.tell()
         self._out.seek(0)
         return self._out, self._size  # type: ignore[return-value]

@@ -134,12 +134,17 @@ def offline_line(results: Sequence[SourceResult]) -> str:
     return offline_message(host) if host else ""
 
 
+CACHE_FAILED = "cache: "  # how a source's error starts when the cache failed it
+
+
 def status_text(result: SourceResult) -> str:
     http = f" (HTTP {result.http_status})" if result.http_status else ""
     if result.offline:
         return "offline"
     if result.status == "failed":
-        return f"failed{http}"
+        # The cache failed, not the download: "failed (HTTP 200)" read as if the
+        # server's answer was the failure (found by a bug hunt).
+        return "failed (cache error)" if result.error.startswith(CACHE_FAILED) else f"failed{http}"
     if result.not_modified and result.no_new_papers:  # the same empty file: kept for the next 304
         return f"no new papers{http or ' (file not modified)'}"
     if result.not_modified:

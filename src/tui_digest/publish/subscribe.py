@@ -5,7 +5,9 @@ wrote) becomes one source per category, each its newest feed (`<cat>.xml`,
 kind digest-feed), named `<publisher>-<category>`. An arXiv feed
 (`https://rss.arxiv.org/rss/<cat>`) becomes an arXiv source named like the
 defaults (`arxiv-<cat>`). Anything else (a digest's raw Markdown, another feed)
-becomes one source as it is.
+becomes one source as it is, and so does a local folder without an `index.json`
+(a folder source: `fetch` imports every digest and feed inside, as the config's
+`url = "file:///home/me/digests/"` does).
 
 The URL is refused when it carries a password: the config file would keep it.
 """
@@ -14,13 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui_digest.config.sources import Source, arxiv_feed_categories, url_problem
 from tui_digest.core.digest_day import source_stem
-from tui_digest.core.publish_index import index_url, looks_like_index, parse_index
+from tui_digest.core.publish_index import INDEX, index_url, looks_like_index, parse_index
 from tui_digest.core.sanitize import clean_line
 from tui_digest.net.urls import display_url
 
@@ -39,6 +41,7 @@ class Found:
     sources: list[Source]
     publisher: str = ""  # the index's title, when the URL is a published folder
     notes: list[str] = field(default_factory=list)  # index entries skipped
+    plain_folder: bool = False  # a local folder of documents, not a published one
 
 
 def _slug(text: str) -> str:
@@ -69,6 +72,22 @@ def _looks_like_folder(url: str) -> bool:
     return url.endswith("/") or last == "index.json" or "." not in last
 
 
+def _refuse_empty(folder: Path) -> None:
+    """A folder with neither an index nor a document in it is no source (yet)."""
+    from tui_digest.core.folder_walk import SUFFIXES, document_files
+
+    try:
+        documents = document_files(folder)
+    except OSError as exc:
+        raise SubscribeError(f"{clean_line(str(folder), 500)}: {exc.strerror or exc}") from None
+    if not documents:
+        kinds = ", ".join(f"*{suffix}" for suffix in SUFFIXES)
+        raise SubscribeError(
+            f"{clean_line(str(folder), 500)}: not a published folder (no {INDEX}) and no "
+            f"digest or feed inside ({kinds}); nothing added"
+        )
+
+
 async def discover(url: str, fetcher: SourceFetcher, *, name: str = "") -> Found:
     """The sources for `url`. Raises SubscribeError (FetchError when the index cannot be read)."""
     from tui_digest.fetch.download import local_path
@@ -87,6 +106,12 @@ async def discover(url: str, fetcher: SourceFetcher, *, name: str = "") -> Found
         slug = name or _slug("arxiv-" + "-".join(categories))
         return Found([Source(slug, url, "arxiv", category=single)])
     folder = path.is_dir() if path is not None else _looks_like_folder(url)
+    if path is not None and folder and not (path / INDEX).is_file():
+        # A folder of digests, not a published one: it failed "FOLDER/index.json:
+        # No such file or directory", a file never named (found by a bug hunt).
+        _refuse_empty(path)
+        slug = name or _slug(path.resolve().name) or "folder"
+        return Found([Source(slug, url)], plain_folder=True)
     if not folder:
         # (`.../rss/cs.AI` is cs.AI, not `cs`: a regression hunt got `cs (2)`.)
         stem = source_stem(urlsplit(url).path if "://" in url else url, any_extension=True)

@@ -9,12 +9,18 @@ Prints one JSON value: for `train` {"status": "ok", "starred": N, "papers": N}
 or {"status": "few-stars" | "all-starred", "starred": N}; for `related` {"found": [[pk,
 similarity], ...], "similar": M}, M being how many papers have any similarity
 (the N shown are the most similar of them).
-A missing optional dependency is one line on stderr and exit status 3.
+When the ranking's files could not be saved (a read-only cache, a full disk),
+the answer also holds "unsaved" (the sentence that says so), and `train`'s
+"kept": what the reader needs of the model to rank without its file
+(`background.kept_model`).
+A missing optional dependency is one line on stderr and exit status 3; any
+other failure to read the cache one sentence on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -48,20 +54,48 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 3
     db = Path(args[1])
-    if args[0] == "related":
-        among = [int(pk) for pk in json.load(sys.stdin)] if args[4:] == ["-"] else None
-        pks, sims = train.similar(db, int(args[2]), among)
-        found = [[int(pk), round(float(sim), 6)] for pk, sim in zip(pks, sims, strict=True)]
-        print(json.dumps({"found": found[: int(args[3])], "similar": len(found)}))
-        return 0
     try:
-        model = train.ensure_model(db)
-    except CannotRank as exc:
-        status = "few-stars" if isinstance(exc, NotEnoughStars) else "all-starred"
-        print(json.dumps({"status": status, "starred": exc.n_starred}))
-        return 0
-    print(json.dumps({"status": "ok", "starred": model.n_starred, "papers": model.n_papers}))
+        if args[0] == "related":
+            among = [int(pk) for pk in json.load(sys.stdin)] if args[4:] == ["-"] else None
+            answer = _related(train.similar(db, int(args[2]), among), int(args[3]))
+        else:
+            try:
+                answer = _trained(train.ensure_model(db))
+            except CannotRank as exc:
+                status = "few-stars" if isinstance(exc, NotEnoughStars) else "all-starred"
+                answer = {"status": status, "starred": exc.n_starred}
+    except OSError as exc:  # (the rank files' saving is not one: it is said in "unsaved")
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"For you could not read the cache: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # (its last line is what the reader shows: no class path)
+        print(f"For you could not read the cache {db}: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(answer))
     return 0
+
+
+def _related(similar, limit: int) -> dict:
+    pks, sims, unsaved = similar
+    found = [[int(pk), round(float(sim), 6)] for pk, sim in zip(pks, sims, strict=True)]
+    answer: dict = {"found": found[:limit], "similar": len(found)}
+    if unsaved:
+        answer["unsaved"] = unsaved
+    return answer
+
+
+def _trained(model) -> dict:
+    answer: dict = {"status": "ok", "starred": model.n_starred, "papers": model.n_papers}
+    if model.unsaved:
+        answer["unsaved"] = model.unsaved
+        answer["kept"] = {
+            "stars": model.stars,
+            "counts": [model.n_starred, model.n_papers, model.max_pk],
+            "last_id": model.last_id,
+            "score_pks": [int(pk) for pk in model.score_pks],
+            "scores": [round(float(s), 6) for s in model.scores],
+        }
+    return answer
 
 
 if __name__ == "__main__":

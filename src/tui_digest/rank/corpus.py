@@ -21,6 +21,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui_digest.core.cache_access import readonly_uri
 from tui_digest.core.store.rows import in_chunks
 
 _TEXT_COLS = "pk, title_en, abstract_en, title_zh, summary_zh, abstract_zh, authors, categories"
@@ -28,8 +29,10 @@ _TEXT_COLS = "pk, title_en, abstract_en, title_zh, summary_zh, abstract_zh, auth
 
 @contextmanager
 def read_only(db: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection on the cache (WAL: never waits for a writer)."""
-    uri = Path(db).resolve().as_uri() + "?mode=ro"
+    """A read-only connection on the cache (WAL: never waits for a writer), opened
+    as the store opens one (`readonly_uri`): on read-only media, where SQLite
+    cannot make the `-shm` file, without it."""
+    uri = readonly_uri(Path(db))
     with closing(sqlite3.connect(uri, uri=True, check_same_thread=False)) as conn:
         yield conn
 

@@ -10,12 +10,16 @@ and renamed over the old one (a crash mid-write leaves the previous file):
   counts) and the score of every paper at training time.
 
 Archives are read with `allow_pickle=False`: nothing in them can run code.
+They only keep what can be computed again: when they cannot be written (a
+read-only cache, a full disk) the ranking goes on without them, and the save
+returns the sentence that says so (`unsaved_message`).
 Only numpy is imported here (no scikit-learn): the reader loads scores with it.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +38,7 @@ __all__ = [
     "rank_dir",
     "rows_unchanged",
     "save_features",
+    "unsaved_message",
 ]
 
 FORMAT = 3  # bump when the feature layout changes: old files are then rebuilt
@@ -42,14 +47,32 @@ FORMAT = 3  # bump when the feature layout changes: old files are then rebuilt
 REGROW = 0.25
 
 
-def _save(path: Path, **arrays: np.ndarray) -> None:
-    from tui_digest.core.atomic_file import write_atomic
+def _save(path: Path, **arrays: np.ndarray) -> str:
+    """Write the archive `path`: "" when saved, else why not (`unsaved_message`)."""
+    from tui_digest.core import atomic_file
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     # numpy's stub types **kwds like its bool keyword (allow_pickle); arrays are meant.
     np.savez(buffer, **arrays)  # type: ignore[arg-type]
-    write_atomic(path, buffer.getvalue(), overwrite=True)  # complete or absent
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_file.write_atomic(path, buffer.getvalue(), overwrite=True)  # complete or absent
+    except OSError as exc:
+        return unsaved_message(path.parent, exc)
+    return ""
+
+
+def unsaved_message(folder: Path, exc: OSError) -> str:
+    """The sentence for rank files that could not be written in `folder`: the
+    reason in words (no errno number, no exception class)."""
+    if folder.exists() and not folder.is_dir():
+        reason = "a file is in its place"
+    else:
+        reason = os.strerror(exc.errno) if exc.errno else (exc.strerror or str(exc))
+    return (
+        f"For you could not save its files in {folder} ({reason}); it ranks without "
+        "them, working them out again each time"
+    )
 
 
 def _load(path: Path) -> dict[str, np.ndarray] | None:
@@ -78,9 +101,12 @@ class Model:
     # The arXiv id of the paper at `max_pk`: a paper removed since may have left
     # its pk to a new one (`rows_unchanged`), whose score this is not.
     last_id: str = ""
+    # Why the ranking's files could not be saved ("" when they were): not stored.
+    unsaved: str = ""
 
-    def save(self, db: Path) -> None:
-        _save(
+    def save(self, db: Path) -> str:
+        """Write `model.npz`: "" when saved, else why not (`unsaved_message`)."""
+        return _save(
             rank_dir(db) / "model.npz",
             format=np.array(FORMAT),
             weights=self.weights,
@@ -125,8 +151,9 @@ class Model:
 
 def save_features(
     db: Path, pks: np.ndarray, last_id: str, vocab: np.ndarray, data, indices, indptr, shape
-) -> None:
-    _save(
+) -> str:
+    """Write `features.npz`: "" when saved, else why not (`unsaved_message`)."""
+    return _save(
         rank_dir(db) / "features.npz",
         format=np.array(FORMAT),
         pks=pks,

@@ -65,6 +65,7 @@ class Ranking:
     scores: list[float] = field(default_factory=list)
     note: str = ""
     matches: int | None = None  # related: how many are similar at all (ids: the best of them)
+    unsaved: str = ""  # why the ranking's files could not be saved ("" when they were)
 
     @property
     def found(self) -> int:
@@ -109,25 +110,35 @@ def rank_listing(
         [ids[i] for i in order],
         [float(scores[i]) for i in order],
         f"ranked For you (trained on {model.n_starred} starred papers)",
+        unsaved=model.unsaved,
     )
 
 
 def _child_model(db: Path, wait: bool = True):
-    """The stored model, brought up to date by a child process when it is not."""
+    """The stored model, brought up to date by a child process when it is not.
+
+    A model the child could not save (a read-only cache, a full disk) is kept
+    in this process's memory (`background.kept_model`) and used the same way.
+    """
     from tui_digest.rank import NeedsTraining, NotEnoughStars, background, check_trainable
     from tui_digest.rank.corpus import cache_state, read_only
 
     files = _files_module()
-    model = files.Model.load(db)
+    candidates = (files.Model.load(db), background.kept_model(db))
     with read_only(db) as conn:
         state = cache_state(conn)
-        unchanged = model is not None and files.rows_unchanged(conn, model)
+        fresh = [
+            m
+            for m in candidates
+            if m is not None and files.rows_unchanged(conn, m) and files.is_fresh(m, state)
+        ]
     check_trainable(state.n_starred, state.n_papers)  # (no training bound to fail)
-    if not unchanged or not files.is_fresh(model, state):
+    model = fresh[0] if fresh else None
+    if model is None:
         if not wait:
             raise NeedsTraining(state.n_starred)
         background.train(db)
-        model = files.Model.load(db)
+        model = background.kept_model(db) or files.Model.load(db)
     if model is None:
         raise NotEnoughStars(state.n_starred)  # the stars changed while it trained
     return model
@@ -153,13 +164,13 @@ def _related(
     if child:
         from tui_digest.rank import background
 
-        found, similar = background.related(store.path, record.rowid, limit, stop, among)
+        found, similar, unsaved = background.related(store.path, record.rowid, limit, stop, among)
         ids, scores = [pk for pk, _ in found], [s for _, s in found]
     else:
-        pks, sims = _train_module().similar(store.path, record.rowid, among)
+        pks, sims, unsaved = _train_module().similar(store.path, record.rowid, among)
         ids, scores, similar = pks[:limit].tolist(), sims[:limit].tolist(), len(pks)
     note = f"papers most like {record.paper.id} (cosine similarity)"
-    return Ranking(ids, scores, note, matches=similar)
+    return Ranking(ids, scores, note, matches=similar, unsaved=unsaved)
 
 
 def _train_module():

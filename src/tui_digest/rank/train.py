@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -52,12 +53,18 @@ C = 1.0
 
 
 class Features:
-    """Damped counts of every paper (rows in pk order) and their pks."""
+    """Damped counts of every paper (rows in pk order) and their pks.
 
-    def __init__(self, pks: np.ndarray, counts: sp.csr_matrix, vocab: Vocabulary) -> None:
+    `unsaved`: why they could not be saved ("" when saved or unchanged).
+    """
+
+    def __init__(
+        self, pks: np.ndarray, counts: sp.csr_matrix, vocab: Vocabulary, unsaved: str = ""
+    ) -> None:
         self.pks = pks
         self.counts = counts
         self.vocab = vocab
+        self.unsaved = unsaved
 
     def rows(self, pks: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row numbers, found mask) of `pks` in this matrix."""
@@ -73,7 +80,8 @@ def _counts_of(rows: list[tuple], vocab: Vocabulary) -> sp.csr_matrix:
 
 
 def update_features(db: Path) -> Features:
-    """The cached features, extended with papers added since (saved when they changed).
+    """The cached features, extended with papers added since (saved when they changed:
+    a failed save is said in `Features.unsaved`, and they are used all the same).
 
     The newest REFRESH papers are read again each time: their text is what
     changes after an import (a machine translation fills the Chinese fields, a
@@ -121,7 +129,7 @@ def update_features(db: Path) -> Features:
         return Features(pks, counts, vocab)  # nothing new, nothing changed
     counts = sp.vstack([counts[:keep], tail], format="csr", dtype=np.float32)
     pks = np.concatenate([pks[:keep], np.asarray(new_pks, np.int64)])
-    save_features(
+    unsaved = save_features(
         db,
         pks,
         found[0] if found else "",
@@ -131,7 +139,7 @@ def update_features(db: Path) -> Features:
         counts.indptr,
         counts.shape,
     )
-    return Features(pks, counts, vocab)
+    return Features(pks, counts, vocab, unsaved)
 
 
 def _rows_still_there(db: Path, pks: np.ndarray, last_id: str) -> bool:
@@ -149,7 +157,8 @@ def _rows_still_there(db: Path, pks: np.ndarray, last_id: str) -> bool:
 
 
 def train(db: Path) -> Model:
-    """Train on the stars against the rest of the cache; score every paper; save.
+    """Train on the stars against the rest of the cache; score every paper; save
+    (what could not be saved is said in `Model.unsaved`).
 
     Raises `NotEnoughStars` below `MIN_STARS` stars, `NothingUnstarred` when
     every paper is starred (`check_trainable`).
@@ -190,7 +199,8 @@ def train(db: Path) -> Model:
         scores=scores,
     )
     model.last_id = _id_at(db, model.max_pk)
-    model.save(db)
+    saved = model.save(db)
+    model.unsaved = feats.unsaved or saved
     return model
 
 
@@ -212,13 +222,15 @@ def rescore(db: Path, model: Model) -> Model:
     feats = update_features(db)
     new = feats.pks > model.max_pk
     if not new.any():
+        model.unsaved = feats.unsaved
         return model
     scores = score_counts(feats.counts[np.flatnonzero(new)], model.idf, model.weights, model.bias)
     model.score_pks = np.concatenate([model.score_pks, feats.pks[new]])
     model.scores = np.concatenate([model.scores, scores])
     model.max_pk = int(feats.pks[-1])
     model.last_id = _id_at(db, model.max_pk)
-    model.save(db)
+    saved = model.save(db)
+    model.unsaved = feats.unsaved or saved
     return model
 
 
@@ -237,9 +249,15 @@ def ensure_model(db: Path) -> Model:
     return model
 
 
-def similar(db: Path, pk: int, among: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+class Similar(NamedTuple):
+    pks: np.ndarray  # most similar first
+    sims: np.ndarray
+    unsaved: str = ""  # why the features could not be saved ("" when they were)
+
+
+def similar(db: Path, pk: int, among: Sequence[int] | None = None) -> Similar:
     """The papers like paper `pk` (cosine similarity above 0), most similar first:
-    (pks, similarities), never `pk` itself.
+    (pks, similarities, unsaved), never `pk` itself.
 
     `among`: only these papers (a query's or a digest's), else the whole cache.
     Ranked among them, not picked from the whole cache's nearest (a `related:`
@@ -250,7 +268,7 @@ def similar(db: Path, pk: int, among: Sequence[int] | None = None) -> tuple[np.n
     feats = update_features(db)
     at, found = feats.rows([pk])
     if not found[0]:
-        return none
+        return Similar(*none, feats.unsaved)
     n = feats.counts.shape[0]
     idf = idf_weights(document_frequency(feats.counts), n)
     query = weigh(feats.counts[int(at[0])], idf).toarray().ravel()
@@ -264,12 +282,12 @@ def similar(db: Path, pk: int, among: Sequence[int] | None = None) -> tuple[np.n
     keep = (sims > 0) & (rows != int(at[0]))
     rows, sims = rows[keep], sims[keep]
     order = np.argsort(-sims, kind="stable")
-    return feats.pks[rows[order]], sims[order]
+    return Similar(feats.pks[rows[order]], sims[order], feats.unsaved)
 
 
 def related(
     db: Path, pk: int, limit: int = 20, among: Sequence[int] | None = None
 ) -> list[tuple[int, float]]:
     """The `limit` papers most similar to paper `pk` (of `among`), best first: `similar`."""
-    pks, sims = similar(db, pk, among)
+    pks, sims, _unsaved = similar(db, pk, among)
     return [(int(p), float(s)) for p, s in zip(pks[:limit], sims[:limit], strict=True)]

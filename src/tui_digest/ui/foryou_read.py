@@ -58,6 +58,7 @@ class RankedListing:
     problem: str = ""  # set instead of ids: too few stars, the extra missing (the whole story)
     short: str = ""  # the problem in a status line's words
     training: bool = False  # the model must be trained first (wait=False)
+    unsaved: str = ""  # ranked, but its files could not be saved: why (`rank.files`)
 
 
 class Unranked(NamedTuple):
@@ -116,7 +117,8 @@ def ranked_listing(
         return RankedListing(problem=problem, short=short)
     except RankUnavailable as exc:
         return RankedListing(problem=str(exc), short="For you is not installed: see the note")
-    return RankedListing(ranking.ids, bar_values(ranking.ids, ranking.scores), ranking.note)
+    bars = bar_values(ranking.ids, ranking.scores)
+    return RankedListing(ranking.ids, bars, ranking.note, unsaved=ranking.unsaved)
 
 
 def bar_values(ids: list[int], scores: list[float]) -> dict[int, float]:
@@ -130,6 +132,16 @@ def bar_values(ids: list[int], scores: list[float]) -> dict[int, float]:
     lo, hi = min(scores), max(scores)
     span = hi - lo
     return {pk: (s - lo) / span if span > 0 else 1.0 for pk, s in zip(ids, scores, strict=True)}
+
+
+def _tell_unsaved(screen: ListingHost, unsaved: str) -> None:
+    """Say once per reader that the ranking's files could not be saved (it ranks all the same)."""
+    from tui_digest.rank import background
+
+    if background.first_time(unsaved):
+        screen.app.call_from_thread(
+            screen.notify, unsaved, title="For you", timeout=10, markup=False
+        )
 
 
 def read_ranked(
@@ -198,6 +210,7 @@ def read_ranked(
             return Unranked(unranked, ranked.short)
         screen.post_message(msg.ListingFailed(worker, request, ranked.short))
         return None
+    _tell_unsaved(screen, ranked.unsaved)
     rows = store.list_rows(ranked.ids[:first])
     total = request.total
     if total is None:

@@ -15,6 +15,7 @@ run on its write queue or in workers, never the UI; a CLI command waits as
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 import time
@@ -117,10 +118,8 @@ class Connections:
                 # (a file where a folder should be: XDG_DATA_HOME naming a file)
                 # A CacheError, which the reader shows in place of the papers;
                 # as an OSError it left "Opening the cache…" up for good.
-                culprit = f"{exc.filename}: " if exc.filename else ""
                 raise CacheError(
-                    f"{path.parent}: cannot create the cache's folder "
-                    f"({culprit}{exc.strerror or exc})"
+                    f"{path.parent}: cannot create the cache's folder ({_in_the_way(exc)})"
                 ) from exc
         exists = path.exists() and path.stat().st_size > 0
         if exists:
@@ -395,6 +394,26 @@ class Connections:
                 "nothing of this change was saved"
             )
         return exc
+
+
+def _in_the_way(exc: OSError) -> str:
+    """Why a folder could not be made, naming the path: "File exists" said no
+    more than that something is there (a file, a dangling symlink: a bug hunt)."""
+    culprit = str(exc.filename) if exc.filename else ""
+    if isinstance(exc, NotADirectoryError) and culprit:
+        # (a file further up: XDG_DATA_HOME naming one)
+        file = next((p for p in Path(culprit).parents if p.exists() and not p.is_dir()), None)
+        if file is not None:
+            return f"{file} is a file, not a folder"
+    if isinstance(exc, FileExistsError) and culprit:
+        if os.path.islink(culprit):
+            target = os.readlink(culprit)
+            if not os.path.exists(culprit):
+                return f"{culprit} is a symlink to {target}, which does not exist"
+            return f"{culprit} is a symlink to {target}, which is not a folder"
+        if not os.path.isdir(culprit):
+            return f"{culprit} is a file, not a folder"
+    return f"{culprit}: {exc.strerror or exc}" if culprit else str(exc.strerror or exc)
 
 
 def check_version(path: Path) -> None:

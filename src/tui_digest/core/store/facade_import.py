@@ -433,15 +433,6 @@ class ImportMethods(Connections):
         for later papers until it is compacted. VACUUM is one transaction, so
         a crash leaves the cache as it was (https://www.sqlite.org/lang_vacuum.html).
         """
-        conn = self._writable()
+        from tui_digest.core.store.compaction import vacuum
 
-        def size() -> int:
-            pages = conn.execute("PRAGMA page_count").fetchone()[0]
-            return int(pages) * int(conn.execute("PRAGMA page_size").fetchone()[0])
-
-        before = size()
-        try:
-            conn.execute("VACUUM")
-        except sqlite3.OperationalError as exc:
-            raise self._as_cache_error(exc) from exc
-        return before, size()
+        return vacuum(self._writable(), self.path, self._as_cache_error)

@@ -1,0 +1,89 @@
+"""`Store.compact`: VACUUM, and what it says when the disk has too little room.
+
+VACUUM writes the whole cache again: a copy in SQLite's temporary folder, and
+every page through the write-ahead log beside the cache. On a disk without
+that room it failed after `reindex` had rebuilt and saved the index, said
+"nothing of this change was saved" (false), and left the log as large as it
+had grown, the disk 100 % full (found by a bug hunt). So the log is folded in
+first, the free space is looked at before starting, and a VACUUM that fails
+all the same has its log emptied again; the error says what it needs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from tui_digest.core.errors import NoRoomToCompact
+
+_SQLITE_FULL = 13
+
+
+def vacuum(
+    conn: sqlite3.Connection,
+    path: Path,
+    as_cache_error: Callable[[sqlite3.OperationalError], Exception],
+) -> tuple[int, int]:
+    """VACUUM the cache at `path` through `conn`: (bytes before, after).
+
+    Raises `NoRoomToCompact` (the cache as it was) when its disk has too little
+    free space, else what `as_cache_error` makes of SQLite's error.
+    """
+    before = _size(conn)
+    used = before - _pages(conn, "freelist_count")
+    # Twice what it keeps: the temporary copy may be on the same disk.
+    needed = 2 * used
+    # Folded in first (reindex's rebuilt index waits in the log), so VACUUM's
+    # own log does not pile up behind it. No room even for that: VACUUM
+    # would only fill the disk.
+    if not _fold_log(conn) or _free(path) < used:
+        raise NoRoomToCompact(path, needed, _log_size(path))
+    try:
+        conn.execute("VACUUM")
+    except sqlite3.OperationalError as exc:
+        if not _disk_full(exc):
+            raise as_cache_error(exc) from exc
+        _fold_log(conn)  # (VACUUM rolled back; its log stayed as large as it grew)
+        raise NoRoomToCompact(path, needed, _log_size(path)) from exc
+    return before, _size(conn)
+
+
+def _pages(conn: sqlite3.Connection, pragma: str) -> int:
+    count = int(conn.execute(f"PRAGMA {pragma}").fetchone()[0])
+    return count * int(conn.execute("PRAGMA page_size").fetchone()[0])
+
+
+def _size(conn: sqlite3.Connection) -> int:
+    return _pages(conn, "page_count")
+
+
+def _free(path: Path) -> int:
+    try:
+        return shutil.disk_usage(path.parent).free
+    except OSError:
+        return 1 << 62  # (unknown: VACUUM says)
+
+
+def _log_size(path: Path) -> int:
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size
+    except OSError:
+        return 0
+
+
+def _disk_full(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", 0) or 0
+    return code & 0xFF == _SQLITE_FULL or "disk is full" in str(exc)
+
+
+def _fold_log(conn: sqlite3.Connection) -> bool:
+    """Fold the write-ahead log into the cache and empty it; whether it could
+    (without room for the cache to grow it stays, and a later command folds it
+    in: nothing is lost)."""
+    try:
+        busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return not busy

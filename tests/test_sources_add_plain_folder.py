@@ -1,0 +1,59 @@
+"""`sources add FOLDER` of a plain folder of digests (no `index.json`).
+
+It failed "FOLDER/index.json: No such file or directory" (exit 2), a file the
+user never named, while the same folder written into the config by hand is a
+source whose every .md/.xml file is imported (found by a bug hunt). It is now
+added as that folder source, and `fetch` imports what is inside.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tui_digest import cli
+from tui_digest.config.loader import load_config
+
+DIGEST = next(Path(__file__).parent.joinpath("fixtures", "digests").glob("*.md"))
+
+
+@pytest.fixture
+def plain(tmp_path: Path, monkeypatch) -> Path:
+    folder = tmp_path / "我的 文件" / "源 folder#1%20"
+    folder.mkdir(parents=True)
+    shutil.copy(DIGEST, folder / DIGEST.name)
+    monkeypatch.setenv("TUI_DIGEST_CONFIG", str(tmp_path / "c.toml"))
+    monkeypatch.setenv("TUI_DIGEST_DB", str(tmp_path / "c.db"))
+    return folder
+
+
+@pytest.mark.parametrize("spelt", ["path", "path/", "file-url/"])
+def test_a_plain_folder_is_added_as_a_folder_source(plain, tmp_path, capsys, spelt) -> None:
+    url = {
+        "path": str(plain),
+        "path/": f"{plain}/",
+        "file-url/": plain.as_uri() + "/",
+    }[spelt]
+    assert cli.main(["sources", "add", url]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "index.json" not in out
+    (source,) = [s for s in load_config(tmp_path / "c.toml").sources if s.url == url]
+    assert source.name == "folder-1-20"
+    assert f"added {source.name} (auto): {url} (a folder: every digest and feed inside)" in out
+    fetch = ["fetch", "--source", source.name, "--no-enrich", "--no-translate"]
+    assert cli.main(fetch) == 0, capsys.readouterr().err
+    assert f"{source.name}: new " in capsys.readouterr().out
+
+
+def test_a_folder_with_nothing_to_import_is_refused_in_words(plain, tmp_path, capsys) -> None:
+    empty = tmp_path / "empty"
+    (empty / "notes").mkdir(parents=True)
+    (empty / "README.md").write_text("# not a digest\n")
+    assert cli.main(["sources", "add", str(empty)]) == 2
+    assert capsys.readouterr().err == (
+        f"tui-digest: {empty}: not a published folder (no index.json) and no digest or feed "
+        "inside (*.md, *.xml, *.rss, *.atom); nothing added\n"
+    )
+    assert not (tmp_path / "c.toml").exists()
