@@ -231,8 +231,10 @@ class ReaderFooter(Widget, can_focus=False):
             self.refresh()
 
     def on_click(self, event: events.Click) -> None:
+        # Once per click chain: a double click on `m Read` was `m m`, which leaves
+        # the paper unread by hand for good (found by a bug hunt).
         key = self.key_at(event.x)
-        if key is None:
+        if key is None or event.chain > 1:
             return
         if key.enabled:
             self.app.simulate_key(key.key)  # as Textual's FooterKey: the key, as if pressed
