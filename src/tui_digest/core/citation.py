@@ -68,6 +68,18 @@ def paper_url(rec: PaperRecord) -> str:
     return ""
 
 
+def composed(text: str) -> str:
+    """`text` in Unicode's composed form (NFC): `e` + U+0301 -> `é`.
+
+    The cache keeps text as its document wrote it, NFD too (search folds both).
+    A citation is read by other programs: pdfLaTeX's utf8 inputenc has no
+    definition for a combining mark ("Unicode character U+0301 not set up"), and
+    a reference manager takes "García" in NFD and in NFC for two authors (found
+    by a bug hunt). Each writer composes its text before splitting a name or
+    escaping a value, so both forms give the same citation."""
+    return unicodedata.normalize("NFC", text)
+
+
 def plain_text(text: str) -> str:
     """`text` as the reader shows it (`latex_text.readable`): `Pok\\'eLLMon` -> PokéLLMon,
     `$O(n^2)$` -> O(n²), `50\\%` -> 50%.
