@@ -69,3 +69,14 @@ def test_the_names_are_split_as_their_composed_form_is() -> None:
         assert write([RECORD]) == write([composed])
     names = json.loads(to_csl_json([RECORD]))[0]["author"]
     assert names[0] == {"family": "Ñúñez", "given": "José García"}
+
+
+def test_cjk_compatibility_ideographs_are_kept_as_written() -> None:
+    """NFC would replace U+F900 with U+8C48, its unified form: a distinction the
+    writer of a name in hanja may have meant. Only decomposed text is composed."""
+    from tui_digest.core.citation import composed
+
+    assert composed("\uf900 " + nfd("José") + " \U0002f800") == "\uf900 José \U0002f800"
+    record = PaperRecord(1, Paper(id="2404.00027", title_en="\uf900\u0301 title"))
+    for write in (to_bibtex, to_ris, to_csl_json):
+        assert "\uf900" in write([record])

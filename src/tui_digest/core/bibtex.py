@@ -100,7 +100,7 @@ def bibtex_value(text: str, *, keep_line_breaks: bool = False) -> str:
     - `\\\\`, LaTeX's line break, becomes a space (a title's), or with
       `keep_line_breaks` (the user's note) stays as typed (`_kept_break`).
     """
-    tokens = _TOKEN_RE.findall(clean_line(composed(text)))
+    tokens = _TOKEN_RE.findall(composed(clean_line(text)))
     unmatched = _unmatched_braces(tokens)
     math = _math_dollars(tokens, unmatched)
     out: list[str] = []

@@ -76,8 +76,20 @@ def composed(text: str) -> str:
     definition for a combining mark ("Unicode character U+0301 not set up"), and
     a reference manager takes "García" in NFD and in NFC for two authors (found
     by a bug hunt). Each writer composes its text before splitting a name or
-    escaping a value, so both forms give the same citation."""
-    return unicodedata.normalize("NFC", text)
+    escaping a value, so both forms give the same citation.
+
+    CJK compatibility ideographs (U+F900-U+FAFF, U+2F800-U+2FA1F) stay as
+    written: NFC replaces each with its unified ideograph, a distinction the
+    text's writer may have meant (names in Korean hanja keep them)."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    pieces = _CJK_COMPATIBILITY_RE.split(text)  # (odd indexes: the ideographs kept)
+    return "".join(
+        piece if i % 2 else unicodedata.normalize("NFC", piece) for i, piece in enumerate(pieces)
+    )
+
+
+_CJK_COMPATIBILITY_RE = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f])")
 
 
 def plain_text(text: str) -> str:

@@ -87,7 +87,7 @@ def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
     if p.title_zh and p.title_en:
         tags.append(("TT", plain_text(p.title_zh)))
     tags.append(("ER", ""))
-    return [(tag, clean_line(composed(value))) for tag, value in tags]
+    return [(tag, composed(clean_line(value))) for tag, value in tags]
 
 
 def ris_text(rec: PaperRecord) -> str:
