@@ -406,9 +406,11 @@ def test_any_note_gives_a_balanced_latex_safe_single_line_value(text):
 
 @given(st.text(alphabet=st.characters(blacklist_characters="\\{}$%#&_^"), max_size=60))
 def test_text_without_specials_is_unchanged_apart_from_cleaning(text):
+    from tui_digest.core.citation import composed
     from tui_digest.core.sanitize import clean_line
 
-    assert bibtex_value(text) == clean_line(text)
+    # (and composing: NFC, as every citation writer writes; test_citation_nfc.py)
+    assert bibtex_value(text) == composed(clean_line(text))
 
 
 HOSTILE = [

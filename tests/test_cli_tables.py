@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -226,3 +227,26 @@ def test_search_rows_show_titles_as_the_reader_does() -> None:
                   False, False, 1)  # fmt: skip
     (line,) = format_rows([row], width=None).splitlines()
     assert line.endswith("A naïve α-approach")
+
+
+def test_sources_list_lines_up_cjk_source_names(tmp_path):
+    """A source named 中文源 put its row's columns three cells right of the others':
+    widths were counted in characters, not terminal cells (found by a bug hunt)."""
+    db = tmp_path / "c.db"
+    Store.open(db).close()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[sources]]\nname = "中文源"\nurl = "http://127.0.0.1:9/a.md"\n'
+        '[[sources]]\nname = "ab"\nurl = "http://127.0.0.1:9/b.md"\nkind = "digest"\n',
+        "utf-8",
+    )
+    listed = run_cli("sources", "list", "--config", str(config), db=db)
+    assert listed.returncode == 0, listed.stderr.decode()
+    rows = listed.stdout.decode().splitlines()
+    assert [row.split()[0] for row in rows] == ["NAME", "中文源", "ab"]
+
+    def starts(row: str) -> list[int]:
+        """The cell each column starts at (columns are two spaces apart at least)."""
+        return [cell_len(row[: m.start()]) for m in re.finditer(r"(?:^|(?<=  ))\S", row)]
+
+    assert starts(rows[1]) == starts(rows[2]) == starts(rows[0].replace("LAST ", "LAST_"))

@@ -47,3 +47,23 @@ def test_invalid_utf8_is_reported_at_its_first_line():
         "bad.md:11: warning: bytes are not valid UTF-8; invalid sequences replaced with U+FFFD"
     )
     assert problem.kind == "decoding"
+
+
+def test_a_nul_in_a_table_row_is_named_and_the_row_kept():
+    """A NUL before the title cell, or between `]` and `(`, gave "table row [^1] has
+    no [title](link) cell; skipped": the row has one, and its summary was lost
+    (found by a bug hunt). The NUL is named and dropped, as in a footnote's text."""
+    text = (HERE / "r7.md").read_text(encoding="utf-8").replace("2403.19999", "1706.03762")
+    for broken in (
+        "| [^1] | \x00[Attention Is All You Need](",
+        "| [^1] | [Attention Is All You Need]\x00(",
+        "| [^1] | [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\x00 |",
+    ):
+        data = text.replace(broken.replace("\x00", ""), broken, 1)
+        assert "\x00" in data
+        result = read_digest(data, source="nul.md")
+        (paper,) = result.digest.papers
+        assert paper.summary_zh == "提出Transformer。", broken
+        assert [p.format("nul.md") for p in result.problems] == [
+            "nul.md:5: warning: table row [^1] holds a NUL character (U+0000); dropped"
+        ], broken

@@ -200,6 +200,24 @@ def test_state_file_bad_lines_are_problems_with_line_numbers():
     ]
 
 
+def test_a_state_file_with_lone_cr_line_ends_is_read_line_by_line():
+    """Saved with classic Mac line ends (CR alone) the file was one line:
+    "st.jsonl:1: Extra data: line 1 column 89", nothing applied (found by a bug
+    hunt). A lone CR ends a line as LF and CRLF do; JSON allows none raw in a string,
+    and a note's escaped "\\r" or raw U+2028 stays inside its line."""
+    lines = [
+        state_file.header(NEW),
+        line("2403.00001", "read", "true", "2024-01-02T03:04:05Z"),
+        line("2403.00002", "note", '"two\\rlines\u2028kept"', "2024-01-02T03:04:05Z"),
+        "not json",
+    ]
+    for end in ("\r", "\r\n", "\n"):
+        parsed = state_file.parse(end.join(lines) + end, "s.jsonl")
+        assert [p.split(":")[1] for p in parsed.problems] == ["4"], end
+        assert [c.id for c in parsed.changes] == ["2403.00001", "2403.00002"]
+        assert parsed.changes[1].value == "two\rlines\u2028kept"
+
+
 def test_parse_stamp_orders_as_time():
     assert parse_stamp("2024-01-02T03:04:05.5+02:00") == "2024-01-02T01:04:05.500Z"
     assert parse_stamp("2024-01-02") < parse_stamp("2024-01-02T00:00:01Z")

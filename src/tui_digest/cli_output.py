@@ -159,11 +159,15 @@ def tolerate_encoding() -> None:
     by a bug hunt). Such a character is now shown as "?"; the Chinese text GBK
     can encode is printed as it is. Exports and JSON are bytes (UTF-8) and do
     not pass through here.
+
+    Standard error too: Python's own `backslashreplace` there printed `\u574f`
+    where standard output printed "?", so one run named a file both ways
+    (found by a bug hunt).
     """
-    stream = sys.stdout
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    if codecs.lookup(encoding).name != "utf-8" and isinstance(stream, io.TextIOWrapper):
-        stream.reconfigure(errors="replace")
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        if codecs.lookup(encoding).name != "utf-8" and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def stand_in_for_closed_streams() -> None:

@@ -114,7 +114,10 @@ def _sources_list(args: argparse.Namespace) -> int:
     # Where the list came from, and each source's last error, are for the
     # person: into a pipe they go to stderr, and stdout holds the table only.
     write_note(f"# sources from {clean_line(origin, 500)}")
-    rows = [("NAME", "KIND", "ENABLED", "LAST CHECKED", "LAST STATUS", "URL")]
+    from tui_digest.cli_table import format_table
+
+    headers = ("NAME", "KIND", "ENABLED", "LAST CHECKED", "LAST STATUS", "URL")
+    rows: list[tuple[str, ...]] = []
     for s in config.sources:
         state = states.get(s.name) or {}
         rows.append(
@@ -127,10 +130,9 @@ def _sources_list(args: argparse.Namespace) -> int:
                 clean_line(display_url(s.url), 500),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    for row in rows:
-        cells = [cell.ljust(w) for cell, w in zip(row[:5], widths, strict=True)]
-        print("  ".join([*cells, row[5]]).rstrip())
+    # In terminal cells, as the other tables: a source named 中文源 pushed its
+    # row's columns three cells right of the others' (found by a bug hunt).
+    print(format_table(headers, rows, max_width=None), end="")
     for s in config.sources:
         error = (states.get(s.name) or {}).get("last_error")
         if error:

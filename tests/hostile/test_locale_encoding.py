@@ -68,3 +68,18 @@ def test_json_is_utf8_whatever_the_locale(cache: Path, args: list[str]) -> None:
     assert json.loads(done.stdout.decode("utf-8")) == json.loads(expected.stdout.decode("utf-8"))
     if args[0] == "search":
         assert json.loads(done.stdout)[0]["title_en"] == "Naïve diffusion for Ωmega graphs"
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_messages_show_a_missing_character_as_stdout_does(
+    cache: Path, tmp_path: Path, encoding: str
+) -> None:
+    """Standard output showed a character the encoding lacks as "?" and standard
+    error as Python's `\\u574f`: one import printed `names/??-cs.AI…` and
+    `names/\\u574f-cs.AI.xml` (found by a bug hunt). Both show "?" now."""
+    missing = tmp_path / "坏-cs.AI.md"
+    done = _cli(["import", str(missing)], cache, encoding)
+    assert done.returncode != 0
+    said = done.stderr.decode(encoding)
+    assert "\\u" not in said, said
+    assert "?-cs.AI.md" in said

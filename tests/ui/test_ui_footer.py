@@ -182,3 +182,56 @@ async def test_a_disabled_key_is_dimmed_and_a_click_only_rings() -> None:
         await pilot.click(ReaderFooter, offset=(placed["Go"].x + 1, 0))
         await pilot.pause()
         assert app.done == ["go"] and app.bells == 1
+
+
+async def test_a_double_click_on_a_key_presses_it_once(cache: Path) -> None:
+    """A double click on `m Read` was `m m`, which leaves the paper unread by hand
+    for good (the read timer never reads it), and on `s Star` starred and unstarred:
+    a click chain presses the key once (found by a bug hunt)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        main = app.main
+        record = main.detail.record
+        assert record is not None and not record.starred and not record.read
+        footer = footer_of(app)
+        star = next(p for p in footer.placed() if p.key.binding_id == "main.star")
+        await pilot.click(ReaderFooter, offset=(star.x + 1, 0), times=2)
+        await settle(pilot)
+        assert main.detail.record is not None and main.detail.record.starred
+        read = next(p for p in footer.placed() if p.key.binding_id == "main.read")
+        await pilot.click(ReaderFooter, offset=(read.x + 1, 0), times=2)
+        await settle(pilot)
+        assert main.store is not None
+        now = main.store.get_paper(record.rowid)
+        assert now is not None and now.read  # once: `m m` left it unread by hand
+
+
+async def test_the_hover_and_tooltip_follow_the_keys_placed_again(cache: Path) -> None:
+    """`/` re-places the footer's keys under a still pointer: the tooltip still spoke
+    of `s Star`, drawn no more, until the mouse moved (found by a bug hunt). The key
+    under the pointer is found again instead."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        footer = footer_of(app)
+        star = next(p for p in footer.placed() if p.key.binding_id == "main.star")
+        await pilot.hover(ReaderFooter, offset=(star.x + 1, 0))
+        assert "Star or unstar" in str(footer.tooltip)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert all(p.key.binding_id != "main.star" for p in footer.placed())
+        under = footer.key_at(star.x + 1)  # (now `esc Clear search`, or nothing)
+        assert footer.tooltip == (under.tooltip if under else None)
+        assert "Star" not in str(footer.tooltip)
+        assert "Star" not in drawn(footer)
+        search = footer.placed()[0]
+        await pilot.hover(ReaderFooter, offset=(search.x + 1, 0))
+        assert footer.tooltip == search.key.tooltip
+        # Placed again with the same key under the pointer: its tooltip stays.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Star" in drawn(footer) and footer.placed()[0].key.binding_id == "main.search"
+        assert footer.tooltip == search.key.tooltip

@@ -254,3 +254,43 @@ async def test_a_click_on_the_papers_own_link_reads_it_as_o_does(cache: Path, mo
         third = app.main.paper_list.current_rowid
         await click_pdf_link_full_screen()
         assert read(third) and len({first, second, third}) == 3
+
+
+async def test_a_double_or_triple_click_on_a_link_opens_it_once(cache: Path, monkeypatch) -> None:
+    """Textual sends a Click for every release, the second of a double click with
+    chain=2: a double click on a link opened two browser tabs (a triple click three),
+    in the detail pane and in the reading view (found by a bug hunt)."""
+    from tui_digest.ui import opener
+    from tui_digest.ui.screens.paper_view import PaperView
+
+    opened: list[str] = []
+
+    def fake_open(url: str, **_: object) -> opener.Outcome:
+        opened.append(url)
+        return opener.Outcome(True, "fake-browser")
+
+    monkeypatch.setattr(opener, "open_url", fake_open)
+    app = make_app(cache, first_run_sample=False, timers=ManualTimers())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        x, y, link = link_cell(app)
+        for times in (2, 3):
+            opened.clear()
+            await pilot.click(offset=(x, y), times=times)
+            await settle(pilot)
+            assert opened == [link], times
+        app.main.paper_list.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PaperView)
+        pdf = next(
+            (x, y)
+            for y in range(40)
+            for x in range(140)
+            if (screen.get_style_at(x, y).link or "").startswith("https://arxiv.org/pdf/")
+        )
+        opened.clear()
+        await pilot.click(offset=pdf, times=2)
+        await settle(pilot)
+        assert len(opened) == 1 and "/pdf/" in opened[0]

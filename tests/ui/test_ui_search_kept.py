@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ui_support import make_app, settle, status_text
@@ -120,3 +121,60 @@ async def test_a_note_term_with_nothing_to_search_for_never_lists_every_paper(
         await pilot.press("enter")
         await settle(pilot)
         assert '"note:🚀" has nothing to search for' in status_text(app)
+
+
+async def test_escape_in_the_detail_pane_clears_a_kept_search_too(cache: Path) -> None:
+    """A click in the detail pane (or tab) moves the focus there; the status line
+    still said "(esc clears)" and escape did nothing (found by a bug hunt). Escape
+    there goes back to the list and clears the kept search, the cursor staying on
+    its paper as from the list."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        for leave in ("click", "tab"):
+            await pilot.press("slash", *"graph", "enter")
+            await settle(pilot)
+            assert 0 < main.matches < 38
+            chosen = main.paper_list.current_rowid
+            if leave == "click":
+                d = main.detail.content_region
+                await pilot.click(offset=(d.x + 5, d.y + 3))
+            else:
+                await pilot.press("tab")
+            await settle(pilot)
+            assert app.focused is main.detail, leave
+            assert "(esc clears)" in status_text(app)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert main.query_text == "" and main.matches == 38, leave
+            assert "search:" not in status_text(app)
+            assert app.focused is main.paper_list
+            assert main.paper_list.current_rowid == chosen
+        # Nothing kept: escape in the detail pane goes back to the list.
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.focused is main.detail
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is main.paper_list and main.matches == 38
+
+
+async def test_the_hint_names_the_detail_panes_key_when_it_has_the_focus(cache: Path) -> None:
+    """`[keys]` may give the list's and the detail pane's clear different keys: the
+    status line names the key of the pane with the focus."""
+    config = Path(os.environ["TUI_DIGEST_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[keys]\nlist.clear_search = "x"\ndetail.clear_search = "z"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"graph", "enter")
+        await settle(pilot)
+        assert "(x clears)" in status_text(app)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert "(z clears)" in status_text(app)
+        await pilot.press("z")
+        await settle(pilot)
+        assert app.main.query_text == "" and "search:" not in status_text(app)

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+from textual.pilot import Pilot
 from ui_support import make_app, settle
 
 from tui_digest.ui.settings import SPLIT_RANGE, Settings
+
+
+async def drag_to(pilot: Pilot, offset: tuple[int, int], *, button: int = 1) -> None:
+    """A move of the pointer to screen `offset` with `button` held, posted to the app
+    as the terminal driver does (a real drag reports its button; `pilot.hover`'s
+    moves report none, as a move with no button held does)."""
+    x, y = offset
+    pilot.app.post_message(events.MouseMove(None, x, y, 0, 0, button, False, False, False, x, y))
+    await pilot.pause()
 
 
 async def test_dragging_the_divider_side_by_side_moves_and_keeps_the_split(cache: Path) -> None:
@@ -20,7 +31,7 @@ async def test_dragging_the_divider_side_by_side_moves_and_keeps_the_split(cache
         before = main.settings.split
         x, y = detail.region.x, detail.region.y + 5
         await pilot.mouse_down(offset=(x, y))
-        await pilot.hover(offset=(40, y))  # a quarter of 160 columns
+        await drag_to(pilot, (40, y))  # a quarter of 160 columns
         await pilot.mouse_up(offset=(40, y))
         await settle(pilot)
         assert main.settings.split == 25 != before
@@ -29,7 +40,7 @@ async def test_dragging_the_divider_side_by_side_moves_and_keeps_the_split(cache
         # Past the range: clamped like < and >.
         x = detail.region.x
         await pilot.mouse_down(offset=(x, y))
-        await pilot.hover(offset=(155, y))
+        await drag_to(pilot, (155, y))
         await pilot.mouse_up(offset=(155, y))
         await settle(pilot)
         assert main.settings.split == SPLIT_RANGE[1]
@@ -46,7 +57,7 @@ async def test_dragging_the_divider_stacked(cache: Path) -> None:
         detail = main.detail
         await pilot.mouse_down(offset=(10, detail.region.y))
         target = panes.y + panes.height // 2
-        await pilot.hover(offset=(10, target))
+        await drag_to(pilot, (10, target))
         await pilot.mouse_up(offset=(10, target))
         await settle(pilot)
         assert main.settings.split_stacked == 50
@@ -61,7 +72,7 @@ async def test_a_press_away_from_the_divider_drags_nothing(cache: Path) -> None:
         before = main.settings.split
         d = main.detail.region
         await pilot.mouse_down(offset=(d.x + 10, d.y + 5))
-        await pilot.hover(offset=(30, d.y + 5))
+        await drag_to(pilot, (30, d.y + 5))
         await pilot.mouse_up(offset=(30, d.y + 5))
         await settle(pilot)
         assert main.settings.split == before
@@ -84,7 +95,7 @@ async def test_a_drag_leaves_the_focus_where_it_was(cache: Path) -> None:
             else:
                 start, end = (10, d.y), (10, d.y + 4)
             await pilot.mouse_down(offset=start)
-            await pilot.hover(offset=end)
+            await drag_to(pilot, end)
             await pilot.mouse_up(offset=end)
             await settle(pilot)
             assert main.detail.region != d  # it was dragged
@@ -113,8 +124,68 @@ async def test_only_the_divider_between_the_panes_starts_a_drag(cache: Path) -> 
         y = d.bottom  # the first line below the panes (the status line)
         assert y < 40
         await pilot.mouse_down(offset=(d.x, y))
-        await pilot.hover(offset=(d.x - 30, y))
+        await drag_to(pilot, (d.x - 30, y))
         await pilot.mouse_up(offset=(d.x - 30, y))
         await settle(pilot)
         assert main.settings.split == before
         assert main.detail.region == d
+
+
+async def test_a_drag_whose_release_is_lost_ends_on_a_move_with_no_button(cache: Path) -> None:
+    """Textual asks for every motion (held or not): when the release never reached
+    the reader (let go over another tmux pane, outside the window), every later
+    move of the pointer went on resizing the split until the next click (found by
+    a bug hunt). A move with no button held ends the drag, keeping where it was."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        x = main.detail.region.x
+        await pilot.mouse_down(offset=(x, 5))
+        await drag_to(pilot, (60, 5))
+        assert main.settings.split == 38  # (60 of 160 columns)
+        await drag_to(pilot, (100, 10), button=0)  # no release came; no button held
+        await drag_to(pilot, (45, 20), button=0)
+        await settle(pilot)
+        assert main.settings.split == 38
+        assert main.detail.region.x == 60
+        assert app.mouse_captured is None
+    assert Settings.load().split == 38  # kept, as a release keeps it
+
+
+async def test_a_drag_ends_when_the_terminal_loses_the_focus(cache: Path) -> None:
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        x = main.detail.region.x
+        await pilot.mouse_down(offset=(x, 5))
+        await drag_to(pilot, (60, 5))
+        app.post_message(events.AppBlur())
+        await settle(pilot)
+        app.post_message(events.AppFocus())
+        await drag_to(pilot, (100, 10))  # (a button held over the terminal again)
+        await settle(pilot)
+        assert main.settings.split == 38 and app.mouse_captured is None
+
+
+async def test_a_drag_ends_when_another_screen_opens(cache: Path) -> None:
+    """A key pressed mid-drag opens help: its release went to help, and back on the
+    list the split followed the pointer again."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        x = main.detail.region.x
+        await pilot.mouse_down(offset=(x, 5))
+        await drag_to(pilot, (60, 5))
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen is not main
+        await pilot.mouse_up(offset=(70, 5))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is main
+        await drag_to(pilot, (100, 10))
+        await settle(pilot)
+        assert main.settings.split == 38 and app.mouse_captured is None

@@ -99,3 +99,54 @@ async def test_a_panic_such_as_the_input_threads_marks_the_reader_crashed(cache:
         assert not app.crashed
         app.panic("input thread died")  # (what Textual's driver calls on its error)
     assert app.crashed and app.return_code is None
+
+
+class Stream:
+    """Stands for `sys.__stdout__`/`sys.__stderr__`: its encoding is all the check reads."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "gb18030", "latin-1"])
+def test_the_reader_refuses_output_that_is_not_utf8(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    """Under PYTHONIOENCODING=ascii (or gb18030) in a UTF-8 terminal the reader drew
+    its rows and every Chinese character as `\\u4e0d` escapes (or GB18030 bytes:
+    mojibake), exit 0; the locale alone was checked (found by a bug hunt). Textual
+    writes the screen to `sys.__stderr__` (`sys.__stdout__` on Windows)."""
+    made: list[FakeApp] = []
+    fake_reader(monkeypatch, made, FakeApp(0, False))
+    monkeypatch.setattr(terminal_charset.locale, "getencoding", lambda: "UTF-8")
+    monkeypatch.setenv("PYTHONIOENCODING", encoding)
+    monkeypatch.setattr(sys, "__stdout__", Stream(encoding))
+    monkeypatch.setattr(sys, "__stderr__", Stream(encoding))
+    assert launch.run_reader("unused") == 2
+    assert made == []
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert said.err.startswith("tui-digest: the reader needs UTF-8 output")
+    assert f"PYTHONIOENCODING={encoding}" in said.err
+    assert "`PYTHONIOENCODING=utf-8 tui-digest`" in said.err
+    assert "commands for scripts" in said.err
+
+
+@pytest.mark.parametrize("setting", ["ascii", "gb18030", "utf-8", "utf-8:strict", ""])
+def test_the_output_check_under_a_real_pythonioencoding(setting: str) -> None:
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "PYTHONUTF8")}
+    environ |= {"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": setting}
+    code = "from tui_digest.ui.terminal_charset import refusal; print(repr(refusal()))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=environ, capture_output=True, encoding="utf-8"
+    )
+    if setting.startswith("utf-8") or not setting:
+        assert done.stdout.strip() == "''", done.stderr
+    else:
+        assert "needs UTF-8 output" in done.stdout, done.stderr
+        assert f"(PYTHONIOENCODING={setting}" in done.stdout
+
+
+def test_a_closed_output_stream_is_not_refused_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "__stdout__", None)
+    assert terminal_charset.refusal("UTF-8", {}, streams=[None, Stream("utf-8")]) == ""

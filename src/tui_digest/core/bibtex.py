@@ -29,6 +29,7 @@ from tui_digest.core.citation import (
     cited_doi,
     cited_primary,
     cited_year,
+    composed,
     is_arxiv_id,
     paper_url,
 )
@@ -99,7 +100,7 @@ def bibtex_value(text: str, *, keep_line_breaks: bool = False) -> str:
     - `\\\\`, LaTeX's line break, becomes a space (a title's), or with
       `keep_line_breaks` (the user's note) stays as typed (`_kept_break`).
     """
-    tokens = _TOKEN_RE.findall(clean_line(text))
+    tokens = _TOKEN_RE.findall(composed(clean_line(text)))
     unmatched = _unmatched_braces(tokens)
     math = _math_dollars(tokens, unmatched)
     out: list[str] = []
@@ -228,6 +229,7 @@ def _math_dollars(tokens: list[str], unmatched: set[int]) -> set[int]:
 
 
 def _author(name: str) -> str:
+    name = composed(name)
     parts = split_name(name)
     if parts.suffix:
         # BibTeX reads a trailing "Jr." as the last name; its "Last, Jr, First" form

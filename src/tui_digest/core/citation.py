@@ -68,6 +68,30 @@ def paper_url(rec: PaperRecord) -> str:
     return ""
 
 
+def composed(text: str) -> str:
+    """`text` in Unicode's composed form (NFC): `e` + U+0301 -> `é`.
+
+    The cache keeps text as its document wrote it, NFD too (search folds both).
+    A citation is read by other programs: pdfLaTeX's utf8 inputenc has no
+    definition for a combining mark ("Unicode character U+0301 not set up"), and
+    a reference manager takes "García" in NFD and in NFC for two authors (found
+    by a bug hunt). Each writer composes its text before splitting a name or
+    escaping a value, so both forms give the same citation.
+
+    CJK compatibility ideographs (U+F900-U+FAFF, U+2F800-U+2FA1F) stay as
+    written: NFC replaces each with its unified ideograph, a distinction the
+    text's writer may have meant (names in Korean hanja keep them)."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    pieces = _CJK_COMPATIBILITY_RE.split(text)  # (odd indexes: the ideographs kept)
+    return "".join(
+        piece if i % 2 else unicodedata.normalize("NFC", piece) for i, piece in enumerate(pieces)
+    )
+
+
+_CJK_COMPATIBILITY_RE = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f])")
+
+
 def plain_text(text: str) -> str:
     """`text` as the reader shows it (`latex_text.readable`): `Pok\\'eLLMon` -> PokéLLMon,
     `$O(n^2)$` -> O(n²), `50\\%` -> 50%.

@@ -22,6 +22,7 @@ from tui_digest.core.citation import (
     cited_categories,
     cited_date,
     cited_doi,
+    composed,
     paper_url,
     pdf_url,
     plain_text,
@@ -32,7 +33,7 @@ from tui_digest.core.sanitize import clean_line, clean_text
 
 
 def _csl_name(name: str) -> dict[str, str]:
-    parts = split_name(plain_text(name))
+    parts = split_name(plain_text(composed(name)))
     if parts.literal:
         return {"literal": parts.literal}
     out = {"family": parts.family, "given": parts.given}
@@ -56,10 +57,10 @@ def csl_item(rec: PaperRecord, key: str) -> dict:
     # Text as the reader shows it, not LaTeX: the schema's "title", "translated-title" and
     # "abstract" are plain strings ({"type": "string"} in citation-style-language/schema,
     # schemas/input/csl-data.json), which citeproc prints as they are.
-    title = clean_line(plain_text(p.title_en or p.title_zh))
+    title = composed(clean_line(plain_text(p.title_en or p.title_zh)))
     item: dict = {"id": key, "type": "article", "title": title}
     if p.title_zh and p.title_en:
-        item["translated-title"] = clean_line(plain_text(p.title_zh))
+        item["translated-title"] = composed(clean_line(plain_text(p.title_zh)))
     authors = [_csl_name(a) for a in cited_authors(rec) if clean_line(a)]
     if authors:
         item["author"] = authors
@@ -77,10 +78,10 @@ def csl_item(rec: PaperRecord, key: str) -> dict:
         item["DOI"] = doi
     abstract = cited_abstract(rec)
     if abstract:
-        item["abstract"] = clean_text(plain_text(abstract))
+        item["abstract"] = composed(clean_text(plain_text(abstract)))
     categories = cited_categories(rec)
     if categories:
-        item["keyword"] = ", ".join(clean_line(c) for c in categories)
+        item["keyword"] = composed(", ".join(clean_line(c) for c in categories))
     return item
 
 

@@ -56,6 +56,7 @@ from .digest_grammar import (
     _DATE_RE,
     _EN_HEADER_RE,
     _FOOTNOTE_RE,
+    _ROW_CONTROL_RE,
     _ROW_START_RE,
     _SUFFIX_FLAG_TYPES,
     _TABLE_HEADER_RE,
@@ -69,6 +70,7 @@ from .digest_grammar import (
     TABLE_HEADER,
     TITLE_SUFFIX_RE,
     ZH_HEADER_RE,
+    control_name,
 )
 from .digest_paper import (
     _canonical,
@@ -319,6 +321,16 @@ class DigestStream:
             return
         self._has_table = True
         cells = _split_row(line, m.end())
+        control = _ROW_CONTROL_RE.search(line, m.end()) if cells is None else None
+        if control is not None:
+            # A NUL before the title cell or inside `](` read as a row with no
+            # title cell, skipped with its summary (found by a bug hunt). Its
+            # cells are cleaned of it anyway, as a footnote's text is: named, dropped.
+            line = _ROW_CONTROL_RE.sub("", line)
+            cells = _split_row(line, m.end())
+            what = control_name(control[0])
+            message = f"table row [^{m.group(1)}] holds {what}; dropped"
+            self._problems.add(n, _TABLE, n, message)
         if cells is None:
             message = f"table row [^{m.group(1)}] has no [title](link) cell; skipped"
             self._problems.add(n, _TABLE, n, message)

@@ -134,3 +134,14 @@ def _meta(suffix: str, en_header: str, link: str) -> tuple[str, str, str, str]:
 def _normal_url(link: str, arxiv_id: str) -> str:
     scheme = "http" if link.lower().startswith("http://arxiv.org/") else "https"
     return abs_url(arxiv_id, scheme)
+
+
+# Control characters a row's cells lose when cleaned (`sanitize.clean_line`), which
+# the row's grammar does not expect between its cells' marks.
+_ROW_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_name(char: str) -> str:
+    """ "a NUL character (U+0000)", "a control character (U+001B)"."""
+    kind = "a NUL character" if char == "\x00" else "a control character"
+    return f"{kind} (U+{ord(char):04X})"

@@ -34,6 +34,7 @@ from tui_digest.core.citation import (
     cited_categories,
     cited_date,
     cited_doi,
+    composed,
     paper_url,
     pdf_url,
     plain_text,
@@ -46,7 +47,7 @@ EOL = "\r\n"
 
 
 def _ris_name(name: str) -> str:
-    parts = split_name(plain_text(name))
+    parts = split_name(plain_text(composed(name)))
     if parts.literal:
         return parts.literal
     out = f"{parts.family}, {parts.given}"
@@ -86,7 +87,7 @@ def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
     if p.title_zh and p.title_en:
         tags.append(("TT", plain_text(p.title_zh)))
     tags.append(("ER", ""))
-    return [(tag, clean_line(value)) for tag, value in tags]
+    return [(tag, composed(clean_line(value))) for tag, value in tags]
 
 
 def ris_text(rec: PaperRecord) -> str:

@@ -19,6 +19,7 @@ the paper alone too. Readers that do not know the key ignore it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -50,6 +51,10 @@ def header(exported_at: str) -> str:
 # https://github.com/tc39/proposal-json-superset, changed only JavaScript source
 # string literals.) json.dumps already escapes the C0 ones (\x0b, \x0c, \x1c-\x1e).
 _LINE_BREAKERS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# The line ends of a state file: LF, CRLF, and a CR alone (classic Mac line
+# ends: such a file was read as one line, "1: Extra data", nothing applied;
+# found by a bug hunt). JSON lets none of them stand raw in a string.
+_LINE_END_RE = re.compile(r"\r\n?|\n")
 
 
 def dump(changes: Iterable[Change]) -> Iterable[str]:
@@ -153,10 +158,10 @@ def parse(text: str, name: str, garbled: frozenset[int] = frozenset()) -> Parsed
     """The changes in a state file; a bad line is a problem naming NAME:LINE, never fatal.
     The lines in `garbled` (`garbled_lines`) are such problems: never applied."""
     out = Parsed()
-    # Lines end at "\n" only (a "\r" before it is JSON whitespace): splitlines()
-    # also split at U+2028/U+2029 and other characters a note may hold raw,
-    # which cut the line of a note pasted from a PDF in two and lost it.
-    for number, line in enumerate(text.split("\n"), 1):
+    # Lines end at LF, CRLF or CR only (`_LINE_END_RE`): splitlines() also split
+    # at U+2028/U+2029 and other characters a note may hold raw, which cut the
+    # line of a note pasted from a PDF in two and lost it.
+    for number, line in enumerate(_LINE_END_RE.split(text), 1):
         if not line.strip():
             continue
         if number in garbled:

@@ -125,6 +125,11 @@ DETAIL: list[Binding] = [
             tooltip="The top of the paper (also Home)"),
     Binding("G", "edge(True)", "Bottom", key_display="G", show=False, id="detail.bottom",
             tooltip="The end of the paper (also End)"),
+    # The status line's "(esc clears)" is shown whatever has the focus: after a
+    # click in the pane (or tab) escape did nothing there (found by a bug hunt).
+    Binding("escape", "screen.back_to_list", "Back to the list", show=False,
+            id="detail.clear_search",
+            tooltip="Back to the list, clearing a kept search (as escape there)"),
 ]  # fmt: skip
 
 SEARCH: list[Binding] = [

@@ -4,6 +4,12 @@ The divider is the detail pane's edge: its left border side by side, its top
 border stacked. A press on it captures the mouse; moves set the list's share
 (`Settings.split` / `split_stacked`, clamped like `<` / `>`); the release keeps
 it in the settings. A mixin of `MainScreen`, beside `PaneLayout`.
+
+A release may never arrive (let go over another tmux pane or outside the
+window), and Textual asks the terminal for every motion, held or not: the
+split followed the pointer until the next click (found by a bug hunt). So a
+move with no button held, the terminal losing the focus and the screen losing
+the pointer (another screen opened over it) end the drag as a release does.
 """
 
 from __future__ import annotations
@@ -45,8 +51,23 @@ class SplitDrag:
             cast("Screen[None]", self).capture_mouse()
             event.stop()
 
+    async def on_mount(self) -> None:  # (async as MainScreen's: handlers run along the MRO)
+        screen = cast("Screen[None]", self)
+        screen.watch(screen.app, "app_focus", self._app_focus_changed, init=False)
+
+    def _app_focus_changed(self, focus: bool) -> None:
+        if not focus:
+            self._end_drag()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if event.node is self:  # (not a widget of the screen: those bubble here too)
+            self._end_drag()
+
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if not self._dragging:
+            return
+        if event.button == 0:  # a drag reports its button: the release was lost
+            self._end_drag()
             return
         screen = cast("Screen[None]", self)
         panes = screen.query_one("#panes", Widget).region
@@ -62,6 +83,10 @@ class SplitDrag:
             self._apply_layout()
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
+        self._end_drag()
+
+    def _end_drag(self) -> None:
+        """End a drag under way: the mouse released, the split kept."""
         if self._dragging:
             self._dragging = False
             cast("Screen[None]", self).release_mouse()

@@ -13,7 +13,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.command import Provider
@@ -307,6 +307,17 @@ class MainScreen(
             self.query_text = ""
             self.search_box.value = ""  # its Input.Changed finds the same text: no reload
             self._reload_keeping_place()
+
+    def action_back_to_list(self) -> None:
+        """Escape in the detail pane: back to the list, clearing a kept search as
+        escape there does (the status line's "esc clears" is shown in both panes)."""
+        self.paper_list.focus()
+        self.action_clear_search()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # The status line's "(esc clears)" names the key of the pane with the focus.
+        pane = "detail" if event.widget is self.detail else "list"
+        self.query_one(StatusLine).clear_binding = f"{pane}.clear_search"
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:

@@ -160,6 +160,7 @@ class ReaderFooter(Widget, can_focus=False):
         self._keys: tuple[list[FooterKey], list[FooterKey]] | None = None  # None: to read
         self._placed: list[PlacedKey] = []
         self._hover: FooterKey | None = None
+        self._pointer: int | None = None  # the pointer's column while it is over the footer
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -172,6 +173,11 @@ class ReaderFooter(Widget, can_focus=False):
         # blurred; keep showing its keys rather than the screen's.
         if screen is self.screen and self.app.app_focus:
             self._keys = None
+            # The keys may move under a still pointer: the hovered key and its
+            # tooltip were kept until the mouse moved, naming a key drawn elsewhere
+            # or no more (found by a bug hunt). Found again under the pointer.
+            self.placed()
+            self._hover_at(self._pointer)
             self.refresh()
 
     def placed(self) -> list[PlacedKey]:
@@ -218,21 +224,29 @@ class ReaderFooter(Widget, can_focus=False):
         """The key drawn at column `x`, if any."""
         return next((p.key for p in self._placed if p.x <= x < p.x + p.width), None)
 
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        key = self.key_at(event.x)
+    def _hover_at(self, x: int | None) -> None:
+        """Hover the key drawn at column `x` (None: the pointer is not on the footer)."""
+        key = None if x is None else self.key_at(x)
         if key != self._hover:
             self._hover = key
             self.tooltip = key.tooltip if key else None
             self.refresh()
 
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._pointer = event.x
+        self._hover_at(event.x)
+
     def on_leave(self) -> None:
+        self._pointer = None
         if self._hover is not None:
             self._hover = None
             self.refresh()
 
     def on_click(self, event: events.Click) -> None:
+        # Once per click chain: a double click on `m Read` was `m m`, which leaves
+        # the paper unread by hand for good (found by a bug hunt).
         key = self.key_at(event.x)
-        if key is None:
+        if key is None or event.chain > 1:
             return
         if key.enabled:
             self.app.simulate_key(key.key)  # as Textual's FooterKey: the key, as if pressed

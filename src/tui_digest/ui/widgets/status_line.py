@@ -91,6 +91,9 @@ class StatusLine(Widget):
     unread_total: reactive[int | None] = reactive(None)
     readonly = reactive(False)  # the cache was opened read-only: nothing is saved
     query_text = reactive("")  # the search shown (the box may be scrolled or cut off)
+    # The binding whose key "(esc clears)" names: the list's, or the detail pane's
+    # while it has the focus (MainScreen sets it; [keys] may give them other keys).
+    clear_binding = reactive("list.clear_search")
 
     def render(self) -> Content:
         # A narrow terminal: the search must not be cut off behind the counts'
@@ -187,8 +190,8 @@ class StatusLine(Widget):
 
     @property
     def _clear_key(self) -> str:
-        # The list's key that clears a kept search, as bound now ([keys] may move it).
-        return hint_key(self.app, "list.clear_search", short=True)
+        # The key that clears a kept search where the focus is, as bound now.
+        return hint_key(self.app, self.clear_binding, short=True)
 
     def _unread(self, level: int) -> Parts:
         """ "12 unread", or "5 unread · 17 in all" in a digest (each paper counted once).
