@@ -66,3 +66,22 @@ def test_lines_with_bytes_that_are_not_utf8_are_not_applied(tmp_path: Path) -> N
     row = _paper(dst)
     assert row["note"] in ("", None)
     assert row["tags"] == ["标签"]  # (its own line, valid)
+
+
+def test_lines_not_utf8_are_named_in_a_file_with_lone_cr_line_ends(tmp_path: Path) -> None:
+    """Lines end at a lone CR too (an old Mac's files): the lines with invalid
+    bytes were counted at LF only, so a CR-only file had its header refused and
+    its garbled note applied (the merge of two fixes of bug hunt `enc`)."""
+    text = _exported(tmp_path)
+    lines = text.split("\n")
+    number = next(i for i, line in enumerate(lines, 1) if '"note"' in line)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(text.replace("\n", "\r").encode().replace("笔记".encode(), b"\xff\xfe"))
+    dst = tmp_path / "dst.db"
+    assert run_cli("import", str(DIGEST), db=dst).returncode == 0
+    proc = run_cli("state", "import", str(bad), db=dst)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert f"{bad}:{number}: bytes that are not valid UTF-8; not applied" in err
+    assert _paper(dst)["note"] in ("", None)
+    assert _paper(dst)["tags"] == ["标签"]

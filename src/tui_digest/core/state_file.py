@@ -109,7 +109,8 @@ def garbled_lines(data: bytes, note: str) -> frozenset[int]:
     if note != REPLACED_NOTE:
         return frozenset()
     bad: set[int] = set()
-    for number, line in enumerate(data.split(b"\n"), 1):
+    # Counted as `parse` counts them: a lone CR ends a line too.
+    for number, line in enumerate(re.split(rb"\r\n?|\n", data), 1):
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
