@@ -28,6 +28,7 @@ SEARCH_KEYS = [
     "authors",
     "categories",
     "announce_type",
+    "text_version",
     "published",
     "comments",
     "journal_ref",

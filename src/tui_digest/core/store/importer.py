@@ -235,6 +235,12 @@ class DigestImport:
                 continue
             was = self.previous.get(ref)
             listed = [paper.version, paper.announce_type]
+            if was is not None and was[1] == paper.id and not any(listed):
+                # The same digest again, saying nothing of the version or type
+                # (an archive record of title and link): what it said before
+                # stays. It became "", and the listing lost its "v1 new" (a
+                # regression hunt, once a listing no longer took the paper's).
+                listed = [was[3], was[4]]
             if was is not None and was[1] == paper.id and was[2] == h:
                 self.entries[paper.id] = [ref, was[0], h, *listed]
                 self.stats.unchanged += 1
