@@ -239,3 +239,21 @@ def test_sources_add_of_a_default_sources_name_says_it_is_a_built_in_default(tmp
         "--config", str(config), db=db,
     )  # fmt: skip
     assert "is one of the built-in default sources" in refused.stderr.decode()
+
+
+def test_sources_add_of_a_taken_name_with_spaces_around_it_is_refused_as_taken(tmp_path):
+    """Regression hunt `regtz` #4: `--name "arxiv-cs.AI "` (a space before or
+    after) passed the taken-name check, and the config loader, which strips the
+    name, refused the edit with "duplicate source name" (about a file that does
+    not exist)."""
+    shutil.copyfile(DAY, tmp_path / "cs.AI.md")
+    config, db = tmp_path / "none" / "config.toml", tmp_path / "c.db"
+    for name in ("arxiv-cs.AI ", " arxiv-cs.AI"):
+        refused = run_cli(
+            "sources", "add", str(tmp_path / "cs.AI.md"), "--name", name,
+            "--config", str(config), db=db,
+        )  # fmt: skip
+        assert refused.returncode == 2 and refused.stdout == b""
+        err = refused.stderr.decode()
+        assert "a source named 'arxiv-cs.AI' is one of the built-in default sources" in err
+        assert "duplicate" not in err and not config.exists()

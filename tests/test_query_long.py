@@ -96,3 +96,40 @@ def test_a_pasted_block_is_refused_and_repeated_words_cost_nothing(store):
     [group] = parse_query("(a OR b) (a OR b) " * 400).groups
     assert len(group.options) == 2
     _check(store, "w1 " * 5000 + "topic", {"2401.00001"})
+
+
+def test_repeated_qualifiers_are_one_condition_each(store):
+    """`date:today`, `tag:`, `note:` and `type:` repeated were kept once per
+    repeat: `date:today` x1000 was refused as "too long" (SQLite's expression
+    depth) and 2,000 `tag:foo` were searched 2,000 times (regression hunt
+    `regtz` #5). Each is kept the first time it comes, in order."""
+    from tui_digest.core.query import parse_query
+
+    q = parse_query(
+        "tag:b tag:a tag:b -tag:a " * 500 + "note:x note:y note:x " * 300 + "type:new type:new",
+        today="2024-01-02",
+    )
+    assert q.tags == [("b", False), ("a", False), ("a", True)]
+    assert [(t.text, t.negated) for t in q.notes] == [("x", False), ("y", False)]
+    assert q.types == [("new", False)]
+    q = parse_query("date:today -date:2024-01-01 date:today " * 700, today="2024-01-02")
+    assert len(q.dates) == 2 and not q.dates[0].negated and q.dates[1].negated
+    _check(store, " ".join(["date:today"] * 1000), set())
+    store.edit_tags(["2401.00002"], add=["x"])
+    _check(store, "tag:x " * 2000, {"2401.00002"})
+
+
+def test_many_distinct_dates_stay_within_sqlite_depth(store):
+    """999 distinct `date:` ranges (under the word cap) were ANDed one level
+    each: SQLite's expression-depth error (regression hunt `regtz` #5)."""
+    everyone = {f"2401.{i:05d}" for i in range(1, 6)}
+    spread = " ".join(
+        f"-date:2020-01-{i % 28 + 1:02d}..2020-{i % 12 + 1:02d}-28" for i in range(999)
+    )
+    _check(store, spread, everyone)
+    _check(store, spread, everyone, digest="d1")
+    _check(store, spread + " topic", everyone)
+    store.set_note("2401.00003", "noted")
+    store.edit_tags(["2401.00002"], add=["x"])
+    _check(store, spread + " noted", {"2401.00003"})
+    _check(store, spread + " tag:x", {"2401.00002"})

@@ -78,6 +78,16 @@ def _ids(db: Path) -> list[str]:
             "2026-12-02",
             "2026-12-03",
         ),
+        # Havana 2026-03-07 23:30 / 23:40: 03-08's midnight does not exist (the
+        # clocks jump 00:00 -> 01:00 CDT, 05:00Z). The cutoff of 03-08 was one
+        # hour early (04:00Z, 23:00 on 03-07) and kept it (regression hunt `regtz` #2).
+        (
+            "America/Havana",
+            "2026-03-08T04:30:00+00:00",
+            "2026-03-08T04:40:00+00:00",
+            "2026-03-08",
+            "2026-03-09",
+        ),
     ],
 )
 def test_prune_compares_first_seen_with_the_cutoffs_local_midnight(
@@ -91,3 +101,34 @@ def test_prune_compares_first_seen_with_the_cutoffs_local_midnight(
     assert "(of them 1 listed by no digest since a same-day update" in out
     assert "removed 0 digests and 1 paper" in out
     assert _ids(db) == [IDS[0], IDS[2]]
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "start"),
+    [
+        ("America/Havana", "2026-03-08", "2026-03-08T05:00:00+00:00"),  # 00:00 -> 01:00
+        ("Asia/Beirut", "2026-03-29", "2026-03-28T22:00:00+00:00"),  # 00:00 -> 01:00
+        ("America/Santiago", "2026-09-06", "2026-09-06T04:00:00+00:00"),  # 00:00 -> 01:00
+        ("America/Havana", "2026-11-01", "2026-11-01T04:00:00+00:00"),  # 01:00 -> 00:00
+        ("America/Los_Angeles", "2026-03-08", "2026-03-08T08:00:00+00:00"),  # at 02:00
+        ("Asia/Shanghai", "2026-12-02", "2026-12-01T16:00:00+00:00"),
+    ],
+)
+def test_a_days_start_is_the_first_instant_at_or_after_local_midnight(zone, day, start):
+    """A midnight that does not exist (a DST gap at 00:00) starts the day at the
+    gap's end, not an hour before the day (regression hunt `regtz` #2); both in
+    a zone given and in the system zone (`TZ`)."""
+    import time
+    from zoneinfo import ZoneInfo
+
+    from tui_digest.core.digest_day import day_start_utc
+
+    assert day_start_utc(day, ZoneInfo(zone)) == start
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TZ", zone)
+        time.tzset()
+        try:
+            assert day_start_utc(day) == start
+        finally:
+            mp.undo()
+            time.tzset()

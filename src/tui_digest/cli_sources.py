@@ -279,20 +279,23 @@ def _refuse_taken_names(existing: list, found: list, config: Config) -> None:  #
     the day (found by a bug hunt). An inferred name still gets merge_sources's suffix.
     Without `[[sources]]` in the file (or without a file) the sources there are
     the built-in defaults: said so, not "already in" a file that may not exist
-    (bug hunt `tz` #5)."""
+    (bug hunt `tz` #5). Names are compared as the config loader reads them,
+    stripped: `--name "arxiv-cs.AI "` passed here, and the loader refused the
+    edit as a duplicate (regression hunt `regtz` #4)."""
     from tui_digest.config.sources import same_feed_key
 
     held = {same_feed_key(s.url) for s in existing}
-    taken = {s.name for s in existing}
+    taken = {s.name.strip() for s in existing}
     where = (
         "is one of the built-in default sources"
         if config.default_sources
         else f"is already in {clean_line(str(config.path), 500)}"
     )
     for s in found:
-        if same_feed_key(s.url) not in held and s.name in taken:  # (a feed there: skipped)
+        name = s.name.strip()
+        if same_feed_key(s.url) not in held and name in taken:  # (a feed there: skipped)
             raise CommandError(
-                f"a source named {clean_line(s.name, 100)!r} {where}; "
+                f"a source named {clean_line(name, 100)!r} {where}; "
                 "give another --name (nothing added)"
             )
 

@@ -6,7 +6,10 @@ states that day (`<pubDate>Wed, 02 Dec 2026 00:00:00 -0500`), read in its own
 zone; the Atom channel only its `<updated>` moment in UTC, whose date is the
 next day for a feed built after 00:00Z (20:00 EDT). The Atom entries'
 `<published>` state the day (`2025-08-20T00:00:00-04:00`): their common date is
-the listing's, else `updated` read in US Eastern time (bug hunt `tz` #3).
+the listing's, else `updated` read in US Eastern time (bug hunt `tz` #3). The
+entries' moments are read in US Eastern time too, as `updated` is: a feed
+rewritten into a zone west of it (`2026-11-30T21:00:00-08:00`, arXiv's midnight
+of 12-01) was filed a day early (regression hunt `regtz` #3).
 """
 
 from __future__ import annotations
@@ -27,8 +30,14 @@ def listing_day(feed: Any, entries: list[Any]) -> str:
     stated = _stated(feed, "published")  # RSS 2.0's <pubDate>
     if stated:
         return stated
-    days = {day for day in (_stated(e, "published") for e in entries) if day}
+    days = {day for day in (_entry_day(e) for e in entries) if day}
     return days.pop() if len(days) == 1 else channel_day(feed)
+
+
+def _entry_day(entry: Any) -> str:
+    """An entry's `published` in US Eastern time; one without a zone as it is."""
+    raw = _raw(entry, "published")
+    return (eastern_date(raw) if raw else "") or _stated(entry, "published")
 
 
 def channel_day(feed: Any) -> str:

@@ -53,14 +53,22 @@ def zone_date(local: _dt.datetime) -> str:
     return local.date().isoformat()
 
 
-def day_start_utc(day: str) -> str:
-    """The UTC stamp (as `added_at` is written) of local midnight starting `day`
-    (YYYY-MM-DD), in the system zone; `day` itself when that moment falls
-    outside the years a date holds (0001-01-01 east of UTC): compared as text,
-    it is as early or late."""
+def day_start_utc(day: str, zone: _dt.tzinfo | None = None) -> str:
+    """The UTC stamp (as `added_at` is written) of the first instant of `day`
+    (YYYY-MM-DD) in `zone` (default the system zone); `day` itself when that
+    moment falls outside the years a date holds (0001-01-01 east of UTC):
+    compared as text, it is as early or late.
+
+    The first instant at or after local midnight: where midnight does not exist
+    (the clocks jump 00:00 -> 01:00: America/Havana 2026-03-08) it was the
+    instant an hour before the day (regression hunt `regtz` #2); where it comes
+    twice, the first of them. Both readings of midnight (`fold`) are tried."""
     try:
-        start = _dt.datetime.combine(_dt.date.fromisoformat(day), _dt.time())
-        return start.astimezone(_dt.UTC).isoformat(timespec="seconds")  # naive: the system zone
+        midnight = _dt.datetime.combine(_dt.date.fromisoformat(day), _dt.time(), tzinfo=zone)
+        # (naive: the system zone)
+        starts = [midnight.replace(fold=f).astimezone(_dt.UTC) for f in (0, 1)]
+        on_the_day = [t for t in starts if t.astimezone(zone).date() >= midnight.date()]
+        return min(on_the_day or starts).isoformat(timespec="seconds")
     except (OverflowError, ValueError):
         return day
 

@@ -198,6 +198,12 @@ def parse_query(text: str, *, today: str | None = None) -> Query:
     # a term of its own, and a pasted block of repeats took minutes (`huge`).
     q.terms = _first_of_each(q.terms)
     q.groups = _first_of_each(q.groups)
+    # So is a qualifier: `date:today` x1000 was refused as too deep for
+    # SQLite, and 2,000 `tag:foo` were searched 2,000 times (hunt `regtz` #5).
+    q.notes = _first_of_each(q.notes)
+    q.dates = list(dict.fromkeys(q.dates))
+    q.tags = list(dict.fromkeys(q.tags))
+    q.types = list(dict.fromkeys(q.types))
     if q.ignored and q.is_empty and q.related is None:
         # Only words that search for nothing (`🚀`, `[/]`): it listed every paper.
         raise nothing_error(None, q.ignored[0], False, False)

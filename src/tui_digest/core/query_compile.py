@@ -67,6 +67,13 @@ def joined(op: str, conds: Sequence[str]) -> str:
     return f"({joined(op, conds[:half])} {op} {joined(op, conds[half:])})"
 
 
+def date_conds(key: str, q: Query, relisted: Relisted | None) -> list[str]:
+    """The query's `date:` conditions over `key`, as one balanced AND (`joined`):
+    999 distinct ranges, one level each, passed SQLite's expression depth
+    (regression hunt `regtz` #5)."""
+    return [joined("AND", [date_cond(key, d, relisted) for d in q.dates])] if q.dates else []
+
+
 def fts_parts(q: Query, expand: Expand | None) -> tuple[list[str], list[str]]:
     """The FTS5 expressions of the query's terms, groups and types: (positive, negated)."""
     nodes: list[Term | AnyOf] = [*q.terms, *q.groups]
@@ -156,7 +163,7 @@ def compile_query(
     if digest is not None:
         conds = ["d.name = ?", *flag_conds(q, "p."), *listing_type_conds(types)]
         digest_params: list[object] = [digest]
-        conds += [date_cond("p.sort_key", d, relisted) for d in q.dates]
+        conds += date_conds("p.sort_key", q, relisted)
         in_search = "EXISTS (SELECT 1 FROM search WHERE search MATCH ? AND rowid = p.sort_key)"
         ranked = ""
         order = "max(d.date) DESC, max(d.pk) DESC, min(m.ref)"
@@ -195,7 +202,7 @@ def compile_query(
             # Starred papers are few: their partial index instead of a walk of
             # the whole listing (17 ms at 500k papers when none is starred).
             conds.insert(0, _STARRED)
-        conds += [date_cond("l.key", d, relisted) for d in q.dates]
+        conds += date_conds("l.key", q, relisted)
         cond = (" WHERE " + " AND ".join(conds)) if conds else ""
         return Plan(
             f"SELECT l.pk AS pk FROM listing l{cond} ORDER BY l.key DESC",
@@ -209,7 +216,7 @@ def compile_query(
     params.append(match)
     # FTS5's rowid is the listing key: a date range is a rowid range it seeks to.
     conds = ["search MATCH ?"]
-    conds += [date_cond("s.rowid", d, relisted) for d in q.dates]
+    conds += date_conds("s.rowid", q, relisted)
     where = " AND ".join(conds + flags)
     source = "search s CROSS JOIN listing l ON l.key = s.rowid"
     # sort:relevance: FTS5's rank (bm25), ties in listing order.

@@ -22,8 +22,8 @@ reading each part's whole match.
 from __future__ import annotations
 
 from tui_digest.core.query import AnyOf, Query, Term
-from tui_digest.core.query_compile import Plan, flag_conds, joined
-from tui_digest.core.query_dates import Relisted, date_cond
+from tui_digest.core.query_compile import Plan, date_conds, flag_conds, joined
+from tui_digest.core.query_dates import Relisted
 from tui_digest.core.query_fts import Expand
 from tui_digest.core.query_notes import (
     NOTES,
@@ -55,7 +55,7 @@ def text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) 
     noted_keys, _ = noted_with(words, "sort_key")
 
     # Side 1: the text of a paper whose note (if any) holds no word of the query.
-    dates = [date_cond("s.rowid", d, relisted) for d in q.dates]
+    dates = date_conds("s.rowid", q, relisted)
     text_where = " AND ".join(["search MATCH ?", f"l.pk NOT IN ({noted})", *dates, *flags])
     text_from = "FROM search s CROSS JOIN listing l ON l.key = s.rowid WHERE " + text_where
     rank = ", s.rank AS r" if ranked else ""
@@ -68,7 +68,7 @@ def text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) 
         rank_params.append(match)
     rule = NoteRule(expand, key="l.key", pk="l.pk", folded="n.folded")
     rule_conds, rule_params = rule.query(q)
-    note_dates = [date_cond("l.key", d, relisted) for d in q.dates]
+    note_dates = date_conds("l.key", q, relisted)
     tail = [*rule_conds, *flags, *note_dates]
     # Walked in listing order from the noted keys: no sort before a merge.
     note_from = (
@@ -99,7 +99,7 @@ def text_or_note(q: Query, *, expand: Expand | None, relisted: Relisted | None) 
         walk = lookup = f"(SELECT count(*) {_numbered(text_from, 1)})"
     else:
         text = "search s WHERE " + " AND ".join(["search MATCH ?1", *dates])
-        noted_dates = "".join(f" AND {date_cond('np.sort_key', d, relisted)}" for d in q.dates)
+        noted_dates = "".join(f" AND {c}" for c in date_conds("np.sort_key", q, relisted))
         in_text = "EXISTS (SELECT 1 FROM search WHERE search MATCH ?1 AND rowid = np.sort_key)"
         lookup = (
             f"(SELECT count(*) FROM {text}) - "

@@ -27,12 +27,13 @@ from tui_digest.core.query import AnyOf, Query
 from tui_digest.core.query_compile import (
     Plan,
     compile_query,
+    date_conds,
     flag_conds,
     has_user_terms,
     joined,
     listing_type_conds,
 )
-from tui_digest.core.query_dates import Relisted, date_cond
+from tui_digest.core.query_dates import Relisted
 from tui_digest.core.query_fts import Expand, fts_node, fts_term
 from tui_digest.core.query_note_plan import text_or_note
 from tui_digest.core.query_notes import (
@@ -132,7 +133,7 @@ def compile_with_user_text(
         params.append(note_pattern(term))
     conds += flag_conds(q, flag)
     conds += listing_type_conds(types)
-    conds += [date_cond(key, d, relisted) for d in q.dates]
+    conds += date_conds(key, q, relisted)
     where = joined("AND", conds) if conds else "1"
 
     # sort:relevance: the text's rank (bm25) of the query's words; a paper

@@ -64,6 +64,8 @@ Layout
 - `_respell_search_index` (schema 21) rebuilds the index and the notes'
   search forms: stroke letters spelt as ASCII, LaTeX operators spaced, prices
   kept (`search_tokens.LETTER_FOLDS`, `latex_text`).
+- `schema_redate.redate_atom_digests` (schema 22) moves the arXiv Atom digests
+  the old rule filed under the UTC day of `<updated>` to their announcement day.
 The index, `terms` and `listing` are derived data; `rebuild_search_index`
 recreates the first two.
 """
@@ -90,6 +92,7 @@ from tui_digest.core.listing_key import (
     sort_key,
 )
 from tui_digest.core.query_notes import fold_note  # (notes' search form: `refold_notes`)
+from tui_digest.core.schema_redate import redate_atom_digests  # (step 22)
 
 # --- Search index: see `search_index` (re-exported here for the query compiler) --
 from tui_digest.core.search_index import (
@@ -362,6 +365,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _add_undo_owner,
     _index_arxiv_abstracts,
     _respell_search_index,
+    redate_atom_digests,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -198,6 +198,19 @@ def _moves(conn: sqlite3.Connection, staying: dict[int, tuple[int, str]]) -> lis
     return moves
 
 
+def re_place(conn: sqlite3.Connection, pks: Sequence[int]) -> None:
+    """Papers `pks` placed again by the digests that list them, with their index
+    rows: after a digest's date changed (`schema_redate`)."""
+    staying: dict[int, tuple[int, str]] = {}
+    for chunk, marks in in_chunks(list(pks)):
+        rows = conn.execute(
+            f"SELECT pk, sort_key, published FROM papers WHERE pk IN ({marks})", chunk
+        )
+        staying.update((pk, (key, published)) for pk, key, published in rows)
+    moves = _moves(conn, staying)
+    _move(conn, moves, _Steps(len(moves), None))
+
+
 def _move(conn: sqlite3.Connection, moves: Sequence[Move], step: _Steps) -> None:
     """Move papers to their new places, and their index rows (the rowid is the key).
 

@@ -1,0 +1,114 @@
+"""Schema step 22: arXiv Atom digests the old rule filed under the UTC day of
+`<updated>` move to their announcement day (regression hunt `regtz` #1).
+
+Before 96d9e34 an Atom feed built after 00:00Z (the evening in the Americas)
+was filed under the next day; the new rule files it under its entries' day, so
+the next announcement met the misfiled digest on its day: a `-2` digest, or,
+the misfiled one removed, the list dropped as "unchanged". A cache is built
+the old way (the digest moved to the old rule's day, schema 21) and upgraded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from cli_support import run_cli
+from tui_digest.core.store import Store
+from tui_digest.core.store.retention import re_place
+
+
+def _atom(path: Path, updated: str, day: str, first: int) -> Path:
+    entries = "".join(
+        f"<entry><id>oai:arXiv.org:2612.{n:05d}v1</id><title>Paper {n} about widgets{n}</title>"
+        f'<link href="https://arxiv.org/abs/2612.{n:05d}" rel="alternate"/>'
+        f"<published>{day}T00:00:00-05:00</published>"
+        f"<summary>arXiv:2612.{n:05d}v1 Announce Type: new\nAbstract: A.</summary>"
+        "<author><name>Ann Lee</name></author></entry>\n"
+        for n in range(first, first + 3)
+    )
+    path.write_text(
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>cs.CL updates on arXiv.org</title>\n'
+        f"<id>http://rss.arxiv.org/atom/cs.CL</id><updated>{updated}</updated>\n{entries}</feed>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _import(db: Path, path: Path) -> None:
+    done = run_cli("import", str(path), db=db)
+    assert done.returncode == 0, done.stderr
+
+
+def _file_the_old_way(db: Path, name: str, old: str, old_name: str = "") -> None:
+    """What the old rule made of the digest `name`: filed under `old` (as
+    `old_name`), schema 21."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("BEGIN")
+    day = conn.execute("SELECT date FROM digests WHERE name = ?", (name,)).fetchone()[0]
+    old_name = old_name or name.replace(day, old)
+    conn.execute(
+        "UPDATE digests SET name = ?, alias = ?, date = ?, label = replace(label, ?, ?) "
+        "WHERE name = ?",
+        (old_name, old_name, old, day, old, name),
+    )
+    pks = [r[0] for r in conn.execute("SELECT pk FROM papers")]
+    re_place(conn, pks)
+    conn.execute("PRAGMA user_version = 21")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def _digests(db: Path) -> list[tuple[str, str, str]]:
+    with Store.open(db) as s:
+        return sorted((d.date, d.name, d.label) for d in s.digests())
+
+
+def _found(db: Path, query: str) -> list[str]:
+    with Store.open(db, readonly=True) as s:
+        rows = s.search(query, limit=100)
+        assert s.count(query) == len(rows)
+        return sorted(r.id for r in rows)
+
+
+def test_a_misfiled_atom_digest_moves_to_its_announcement_day(tmp_path):
+    db = tmp_path / "c.db"
+    # Built 20:30 EST on 12-01 (01:30Z on 12-02): the old rule said 12-02.
+    _import(db, _atom(tmp_path / "late.xml", "2026-12-02T01:30:00+00:00", "2026-12-01", 1))
+    # Built at arXiv's midnight of 11-30 (05:00Z): both rules say 11-30.
+    _import(db, _atom(tmp_path / "early.xml", "2026-11-30T05:00:00+00:00", "2026-11-30", 11))
+    _file_the_old_way(db, "arxiv-cs.CL-2026-12-01", "2026-12-02")
+    late = ["2612.00001", "2612.00002", "2612.00003"]
+    with sqlite3.connect(db) as conn:  # (the old way, as the hunt found it)
+        names = [r[0] for r in conn.execute("SELECT name FROM digests ORDER BY name")]
+        assert names == ["arxiv-cs.CL-2026-11-30", "arxiv-cs.CL-2026-12-02"]
+    [(d1, n1, l1), (d2, n2, l2)] = _digests(db)
+    assert (d1, n1, d2, n2) == (
+        "2026-11-30", "arxiv-cs.CL-2026-11-30", "2026-12-01", "arxiv-cs.CL-2026-12-01"
+    )  # fmt: skip
+    assert l1.startswith("2026-11-30 · ") and l2.startswith("2026-12-01 · ")
+    assert _found(db, "date:2026-12-01") == late
+    assert _found(db, "date:2026-12-02") == []
+    assert _found(db, "widgets2") == ["2612.00002"]  # (its index row moved with it)
+    assert _found(db, "date:2026-11-30 widgets12") == ["2612.00012"]
+    # The next announcement is that day's one digest, not a `-2`.
+    _import(db, _atom(tmp_path / "next.xml", "2026-12-03T01:30:00+00:00", "2026-12-02", 21))
+    assert [n for _, n, _ in _digests(db)][-1] == "arxiv-cs.CL-2026-12-02"
+    done = run_cli("reindex", db=db)
+    assert done.returncode == 0, done.stderr
+    assert _found(db, "widgets2 date:2026-12-01") == ["2612.00002"]
+
+
+def test_a_misfiled_digest_whose_day_is_taken_stays(tmp_path):
+    """The corrected day already has a digest of the source: moving it would
+    make two of that day and clash by name, so it keeps its date."""
+    db = tmp_path / "c.db"
+    _import(db, _atom(tmp_path / "other.xml", "2026-12-01T05:00:00+00:00", "2026-12-01", 31))
+    _import(db, _atom(tmp_path / "late.xml", "2026-12-02T01:30:00+00:00", "2026-12-01", 1))
+    _file_the_old_way(db, "arxiv-cs.CL-2026-12-01-2", "2026-12-02", "arxiv-cs.CL-2026-12-02")
+    assert [(d, n) for d, n, _ in _digests(db)] == [
+        ("2026-12-01", "arxiv-cs.CL-2026-12-01"),
+        ("2026-12-02", "arxiv-cs.CL-2026-12-02"),
+    ]
+    assert _found(db, "date:2026-12-02") == ["2612.00001", "2612.00002", "2612.00003"]
