@@ -19,7 +19,8 @@ quit cleanly leaves is no such use: refusing it failed every `backup --force`
 over a backup once opened (a nightly cron job, found by a regression hunt).
 `backup --force b.db` over a backup a reader had open made a copy that read
 as damaged, or silently mixed both, and a "restore" by `--db backup.db backup
---force cache.db` under a running reader damaged the cache (found by a bug hunt). That log is another process's: never deleted here.
+--force cache.db` under a running reader damaged the cache (found by a bug
+hunt). That log is another process's: never deleted here.
 """
 
 from __future__ import annotations
