@@ -277,3 +277,14 @@ def test_a_url_over_the_size_cap_points_to_max_size(tmp_path):
         [line] = [x for x in err.splitlines() if x.startswith(f"{url}: error:")]
         assert "exceeds the cap of 1048576 bytes (see --max-size)" in line, err
 
+
+def test_an_invalid_url_is_named_and_the_other_inputs_imported(tmp_path):
+    """`import 'http://[::1/x.md' other.md` printed only "tui-digest: Invalid IPv6
+    URL" (exit 2), naming no input, and imported nothing else (found by a
+    regression hunt). It is named as any failing input is, and the rest go on."""
+    db = tmp_path / "c.db"
+    proc = run("import", "http://[::1/x.md", str(SAMPLE), db=db, env=TODAY, cwd=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "http://[::1/x.md: error: invalid URL (Invalid IPv6 URL)" in err
+    assert [d["source"] for d in digests(db)] == [str(SAMPLE)]

@@ -149,6 +149,12 @@ def url_input(
         why = mask_in_text(f"{status}{exc.reason}{hint}", url)
         yield f"{for_terminal(refused_url(url))}: error: {for_terminal(why)}", None, ""
         return
+    except ValueError as exc:
+        # A URL Python cannot split (`http://[::1/x.md`: "Invalid IPv6 URL")
+        # ended the whole command naming no input; it is one failing input.
+        why = mask_in_text(f"invalid URL ({exc})", url)
+        yield f"{for_terminal(refused_url(url))}: error: {for_terminal(why)}", None, ""
+        return
     source = clean_line(strip_credentials(url.strip()), 2000)
     where = opener(display_url(url), io.BytesIO(got.body), charset_of(got.content_type))
     yield source, where, category_of(url, args)
