@@ -125,8 +125,8 @@ def _refuse_file_in_use(path: Path) -> None:
             "as a cache (one that had it open did not quit cleanly)"
         )
         todo = (
-            "open it once (tui-digest --db FILE stats) or, if those changes do not matter, "
-            f"delete {files} to replace it; or choose another name; nothing was written"
+            f"to replace it anyway (those changes go with the old copy), delete {files} "
+            "first, or choose another name; nothing was written"
         )
     raise write_error(
         errno.EBUSY,
