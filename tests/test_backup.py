@@ -190,6 +190,19 @@ def test_a_backup_copied_over_a_cache_a_crash_left_a_log_beside_says_what_to_do(
     assert b"2611.00001" in listed.stdout and b"2611.00002" in listed.stdout
 
 
+def written(folder: Path) -> dict[str, object]:
+    """The b.db files' bytes; the `-shm` only by its stat: opening and closing it
+    here would drop this process's reader's POSIX locks on it (SQLite's own
+    opens keep them), and the reader would then look gone."""
+    return {
+        p.name: (p.stat().st_size, p.stat().st_mtime_ns)
+        if p.name.endswith("-shm")
+        else p.read_bytes()
+        for p in folder.iterdir()
+        if p.name.startswith("b.db")
+    }
+
+
 def test_backup_refuses_a_file_in_use_as_a_cache_writing_nothing(tmp_path):
     """`backup --force b.db` over a backup a reader had open (or one killed, which
     left `b.db-wal`): the fresh copy took b.db's name, the old log stayed beside it,
@@ -207,14 +220,13 @@ def test_backup_refuses_a_file_in_use_as_a_cache_writing_nothing(tmp_path):
         other.set_starred([rec.rowid])
         log = tmp_path / "b.db-wal"
         assert log.exists()
-        before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("b.db")}
+        before = written(tmp_path)
         out = run_cli("backup", "--force", str(copy), db=db)
         said = out.stderr.decode()
         assert out.returncode == 2, said
         assert f"{copy}" in said and "b.db-wal" in said and "in use as a cache" in said
         assert "quit what has it open" in said and "another name" in said
-        after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("b.db")}
-        assert after == before  # not a byte written, the reader's log left alone
+        assert written(tmp_path) == before  # not a byte written, the reader's log left alone
         assert not list(tmp_path.glob(".tui-digest-*"))
         # Without --force: the same reason (not "use --force", which would fail next).
         out = run_cli("backup", str(copy), db=db)
@@ -236,18 +248,57 @@ def test_backup_refuses_a_file_in_use_as_a_cache_writing_nothing(tmp_path):
         assert rec is not None and not rec.starred
 
 
-def test_backup_refuses_a_name_with_a_leftover_log_or_index_beside_it(tmp_path):
-    """A stale `-shm` alone, or a `-wal` beside a name whose file is gone: the
-    next open would pair them with the new copy; refused too, saying when they
-    may be deleted (a read-only command leaves an empty pair)."""
+def test_backup_refuses_a_name_with_a_leftover_log_beside_it(tmp_path):
+    """A `-wal` with frames in it, beside a name whose file is gone or not: the
+    next open would apply them to the new copy; refused, saying when they may be
+    deleted. A `-shm` alone that nobody holds is harmless (the next opener
+    rebuilds it) and no longer refused."""
     db = tmp_path / "cache.db"
     build(db)
-    for left in ("b.db-shm", "c.db-wal"):
-        (tmp_path / left).write_bytes(b"\0" * 64)
-    (tmp_path / "b.db").write_bytes(b"old")
-    for name in ("b.db", "c.db"):
+    (tmp_path / "b.db-shm").write_bytes(b"\0" * 64)
+    (tmp_path / "c.db-wal").write_bytes(b"\0" * 64)
+    (tmp_path / "d.db").write_bytes(b"old")
+    (tmp_path / "d.db-wal").write_bytes(b"\0" * 64)
+    for name in ("c.db", "d.db"):
         out = run_cli("backup", "--force", str(tmp_path / name), db=db)
         assert out.returncode == 2, out.stderr
-        assert f"{name}-".encode() in out.stderr and b"in use as a cache" in out.stderr
-        assert f"once nothing has it open, delete {tmp_path / name}-".encode() in out.stderr
-    assert (tmp_path / "b.db").read_bytes() == b"old" and not (tmp_path / "c.db").exists()
+        said = out.stderr.decode()
+        assert f"{name}-wal" in said and "in use as a cache" in said
+        assert "did not quit cleanly" in said and "has it open" not in said
+        assert f"delete {tmp_path / name}-wal" in said
+    assert (tmp_path / "d.db").read_bytes() == b"old" and not (tmp_path / "c.db").exists()
+    out = run_cli("backup", str(tmp_path / "b.db"), db=db)
+    assert out.returncode == 0, out.stderr
+    with Store.open(tmp_path / "b.db") as s:
+        assert s.get_paper("2611.00002") is not None
+
+
+def test_backup_force_over_a_backup_once_opened_refreshes_it(tmp_path):
+    """A backup written through `--db` switches to WAL; every read-only command
+    after that (and a reader that quits cleanly) leaves an empty `-wal`/`-shm`
+    pair that nothing holds. `backup --force` over it said "refusing to write …
+    in use as a cache (a reader or a fetch has it open, or one did not quit
+    cleanly)", exit 2, so a nightly cron backup failed from then on (found by a
+    regression hunt). It refreshes the copy now; only a process that holds it
+    open, even with an empty log, is refused, with that cause."""
+    db, copy = tmp_path / "cache.db", tmp_path / "b.db"
+    build(db)
+    assert run_cli("backup", str(copy), db=db).returncode == 0
+    assert run_cli("mark", "star", "2611.00001", db=copy).returncode == 0
+    assert run_cli("stats", db=copy).returncode == 0
+    wal, shm = tmp_path / "b.db-wal", tmp_path / "b.db-shm"
+    assert wal.exists() and wal.stat().st_size == 0 and shm.exists()
+    out = run_cli("backup", "--force", str(copy), db=db)
+    assert out.returncode == 0, out.stderr
+    with Store.open(copy) as s:  # the fresh copy: the star made through --db is gone
+        rec = s.get_paper("2611.00001")
+        assert rec is not None and not rec.starred
+    assert run_cli("stats", db=copy).returncode == 0
+    with Store.open(copy) as s:  # a reader that has only read: its log is empty
+        assert s.get_paper("2611.00001") is not None
+        assert wal.stat().st_size == 0
+        out = run_cli("backup", "--force", str(copy), db=db)
+        said = out.stderr.decode()
+        assert out.returncode == 2, said
+        assert "b.db-shm" in said and "has it open" in said and "did not quit cleanly" not in said
+    assert run_cli("backup", "--force", str(copy), db=db).returncode == 0

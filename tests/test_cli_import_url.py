@@ -255,3 +255,36 @@ def test_import_url_reads_a_feed_in_its_http_charset(tmp_path):
     proc = run("search", "--json", "au:Müller", db=db)
     [paper] = json.loads(proc.stdout)
     assert paper["title_en"] == "Première"
+
+
+def test_a_url_over_the_size_cap_points_to_max_size(tmp_path):
+    """A file over the cap says "(see --max-size)"; a URL said only "response
+    body of N bytes exceeds the cap of M bytes", without the flag that raises it
+    (found by a regression hunt). Both ways the cap is met (Content-Length, or
+    the body counted as it comes) name it now."""
+    import gzip
+
+    db = tmp_path / "c.db"
+    body = SAMPLE.read_bytes() + b"\n" * (1024 * 1024 + 1)  # over `--max-size 1`
+    with FeedServer() as server:
+        server.route(NAME, Reply(200, body))
+        server.route("/z" + NAME, Reply(200, gzip.compress(body), {"Content-Encoding": "gzip"}))
+        plain, packed = server.url(NAME), server.url("/z" + NAME)
+        proc = run("import", "--max-size", "1", plain, packed, db=db, env=TODAY, cwd=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    for url in (plain, packed):
+        [line] = [x for x in err.splitlines() if x.startswith(f"{url}: error:")]
+        assert "exceeds the cap of 1048576 bytes (see --max-size)" in line, err
+
+
+def test_an_invalid_url_is_named_and_the_other_inputs_imported(tmp_path):
+    """`import 'http://[::1/x.md' other.md` printed only "tui-digest: Invalid IPv6
+    URL" (exit 2), naming no input, and imported nothing else (found by a
+    regression hunt). It is named as any failing input is, and the rest go on."""
+    db = tmp_path / "c.db"
+    proc = run("import", "http://[::1/x.md", str(SAMPLE), db=db, env=TODAY, cwd=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "http://[::1/x.md: error: invalid URL (Invalid IPv6 URL)" in err
+    assert [d["source"] for d in digests(db)] == [str(SAMPLE)]

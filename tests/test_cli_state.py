@@ -132,6 +132,24 @@ def test_note_prints_its_lines_and_what_is_cut_is_said(tmp_path):
     assert out.stderr == b"tags: 1 paper changed\n"  # nothing cut, nothing said of it
 
 
+def test_tag_says_cut_of_the_tag_as_it_is_saved(tmp_path):
+    """`tag ID +TAG` measured the tag as typed: 60 a's and 6 spaces then b
+    (saved whole as "aaa…a-b", 62) was said "cut to 64 characters", and 30 "ﬃ"
+    (90 once NFKC, saved cut to 64) was said nothing; `state import` measures
+    the saved form (found by a regression hunt). Both measure it now."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    pid = "2403.10056"
+    spaced, ligatures = "a" * 60 + "      b", "\ufb03" * 30
+    out = run_cli("tag", pid, f"+{spaced}", db=db)
+    assert out.returncode == 0 and "cut to" not in out.stderr.decode(), out.stderr
+    out = run_cli("tag", pid, f"+{ligatures}", db=db)
+    assert out.returncode == 0 and "tag cut to 64 characters" in out.stderr.decode()
+    shown = run_cli("tag", pid, db=db).stdout.decode()
+    tags = shown.rstrip("\n").split("\t")[1].split(", ")
+    assert "a" * 60 + "-b" in tags and "ffi" * 21 + "f" in tags, shown
+
+
 def test_state_import_counts_every_change_for_an_absent_paper(tmp_path):
     """A new cache holds none of the file's papers: all 17 changes wait for them
     (flags, tags, notes and watch hits alike), and the report says so."""

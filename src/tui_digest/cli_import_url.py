@@ -136,7 +136,7 @@ def url_input(
     import io
 
     from tui_digest.core.sanitize import clean_line, for_terminal
-    from tui_digest.net.errors import FetchError
+    from tui_digest.net.errors import FetchError, TooLarge
     from tui_digest.net.headers import charset_of
     from tui_digest.net.urls import display_url, mask_in_text, refused_url, strip_credentials
 
@@ -144,7 +144,15 @@ def url_input(
         got = download(url, args)
     except FetchError as exc:
         status = f"HTTP {exc.status} " if exc.status is not None else ""
-        why = mask_in_text(f"{status}{exc.reason}", url)
+        # (the flag that raises the cap, as a file over it is told)
+        hint = " (see --max-size)" if isinstance(exc, TooLarge) else ""
+        why = mask_in_text(f"{status}{exc.reason}{hint}", url)
+        yield f"{for_terminal(refused_url(url))}: error: {for_terminal(why)}", None, ""
+        return
+    except ValueError as exc:
+        # A URL Python cannot split (`http://[::1/x.md`: "Invalid IPv6 URL")
+        # ended the whole command naming no input; it is one failing input.
+        why = mask_in_text(f"invalid URL ({exc})", url)
         yield f"{for_terminal(refused_url(url))}: error: {for_terminal(why)}", None, ""
         return
     source = clean_line(strip_credentials(url.strip()), 2000)

@@ -159,8 +159,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
         rowids, missing = _rowids(store, ids)
         if add or remove:
             from tui_digest.core.query import MAX_TAG
+            from tui_digest.core.query_words import tag_is_cut
 
-            long = [t for t in add if len(t.strip()) > MAX_TAG]
+            long = [t for t in add if tag_is_cut(t)]
             _say_cut(long, f"tag cut to {MAX_TAG} characters")
             changed = store.edit_tags(store.ids_of(rowids), add, remove)
             # A count for the person; the data lines below are "ID<tab>tags", and

@@ -39,6 +39,12 @@ def saved_tag(text: str) -> str:
     return "-".join(nfkc(text).split())[:MAX_TAG].lstrip("+-")
 
 
+def tag_is_cut(text: str) -> bool:
+    """Whether saving `text` cuts it (`saved_tag`): measured as saved (NFKC,
+    inner spaces one "-"), not as typed; `tag +TAG` and `state import` agree."""
+    return len("-".join(nfkc(text).split())) > MAX_TAG
+
+
 def fold_tag(tag: str) -> str:
     """A tag as tags are compared, everywhere (`tag:`, adding, removing, the
     tags dialog): NFKC and case folded. Full width (a Chinese input method's

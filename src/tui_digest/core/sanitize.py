@@ -30,15 +30,17 @@ _CONTROL_RE = re.compile(
     "\ud800-\udfff\U000e0000-\U000e007f\u2028\u2029]"
 )
 REPLACEMENT = "\ufffd"
+_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def _drop_or_replace(m: re.Match[str]) -> str:
     # A lone surrogate stands for text that was there but cannot be encoded:
-    # it becomes U+FFFD. Controls, bidi and tag characters just go. The line
-    # and paragraph separators (U+2028/2029) end a line, as "\n" does (a
-    # one-line field makes it a space): kept, the reader drew the words on
-    # both sides run together, "Instructiontuning" (bug hunt `enc`).
-    if m[0] in "\u2028\u2029":
+    # it becomes U+FFFD. Controls, bidi and tag characters just go. The other
+    # line breaks of Unicode and `str.splitlines` (U+2028/2029, NEL, VT, FF,
+    # \x1c-\x1e) end a line, as "\n" does (a one-line field makes it a space):
+    # kept, the reader drew the words on both sides run together, dropped, they
+    # were saved run together, "Instructiontuning" (bug hunt `enc`, regmove).
+    if m[0] in _LINE_BREAKS:
         return "\n"
     return REPLACEMENT if "\ud800" <= m[0] <= "\udfff" else ""
 

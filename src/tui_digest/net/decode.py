@@ -10,7 +10,7 @@ from __future__ import annotations
 import zlib
 from typing import TYPE_CHECKING
 
-from tui_digest.net.errors import FetchError
+from tui_digest.net.errors import FetchError, TooLarge
 
 if TYPE_CHECKING:
     import httpx
@@ -40,7 +40,7 @@ class CappedDecoder:
     def _keep(self, data: bytes) -> None:
         self.total += len(data)
         if self.total > self.cap:
-            raise FetchError(self.url, f"response body exceeds the cap of {self.cap} bytes")
+            raise TooLarge(self.url, f"response body exceeds the cap of {self.cap} bytes")
         if data:
             self._parts.append(data)
 
@@ -89,7 +89,7 @@ async def read_body(url: str, response: httpx.Response, cap: int) -> bytes:
         raise FetchError(url, f"unsupported Content-Encoding {encoding[:40]!r}")
     length = response.headers.get("Content-Length", "")
     if encoding == "identity" and length.isascii() and length.isdigit() and int(length) > cap:
-        raise FetchError(url, f"response body of {length} bytes exceeds the cap of {cap} bytes")
+        raise TooLarge(url, f"response body of {length} bytes exceeds the cap of {cap} bytes")
     if response.is_stream_consumed:
         # A response built in memory (httpx.MockTransport) is already read and decoded.
         decoder = CappedDecoder("identity", url, cap)

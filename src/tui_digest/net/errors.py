@@ -39,6 +39,11 @@ class FetchError(Exception):
         return self.kind in ("dns", "refused")
 
 
+class TooLarge(FetchError):
+    """A response body over the download cap (a `policy` refusal): `import URL`
+    adds "(see --max-size)", as it does for a file over the cap."""
+
+
 class Retryable(Exception):
     """An attempt failed in a way worth trying again; `error` is what to raise if not."""
 

@@ -74,9 +74,11 @@ class CacheFollower:
 
             store = self._store()
             if isinstance(error, NothingMoreSaved) and store is not None:
-                # Upgraded by a newer release, or the file replaced (a restore):
-                # every write refuses from now on, saying the cache is read-only.
+                # Upgraded by a newer release, or the file replaced or damaged
+                # (a restore): every write refuses from now on, saying why
+                # (`ui.readonly`), after this notice has gone too.
                 store.readonly = True
+                store.readonly_why = str(error)
             self.app.notify(
                 f"Stopped following the cache: {error}", severity="warning", markup=False
             )

@@ -1,7 +1,9 @@
 """A cache opened read-only (read-only media, a read-only file or folder): say so once.
 
 `Store.open` downgrades to a read-only open when the cache cannot be written
-(`core/cache_guard.py`), and the listing shows its notice. Every key that
+(`core/cache_guard.py`), and the listing shows its notice; the follower (`ui/follow.py`)
+makes it read-only too when the cache is replaced or upgraded under the reader,
+and `store.readonly_why` then says so instead. Every key that
 would write (s, m, M, ctrl+z, #, a, r, t, deleting a digest) then asks
 `refuse_readonly` first and gets one clear sentence instead of a failed write
 per key; the status line shows "read-only cache" the whole time.
@@ -43,6 +45,14 @@ def refuse_readonly(host: Notifies, store: Store | None, what: str) -> bool:
     """True, after telling the user, when `store` is read-only: `what` cannot be saved."""
     if store is None or not store.readonly:
         return False
+    if store.readonly_why:  # (replaced or upgraded under the reader: not the file's mode)
+        host.notify(
+            f"{what[:1].upper()}{what[1:]} cannot be saved: {clean_line(store.readonly_why, 400)}.",
+            title="Nothing more is saved",
+            severity="warning",
+            markup=False,
+        )
+        return True
     host.notify(
         f"The cache {clean_line(str(store.path), 200)} is read-only: {what} cannot be saved.",
         title="Read-only cache",

@@ -12,12 +12,15 @@ The temporary file is as private as the cache while SQLite writes it, but keeps
 its owner's write bit until then: a 0444 cache's copy is made 0444 only once
 written (narrowed first, SQLite could not write into it).
 
-A FILE with a `-wal` or `-shm` beside it is refused (`_refuse_file_in_use`):
-it is, or was, open as a cache, and whoever opens that name next applies the
-old log to the new copy. `backup --force b.db` over a backup a reader had
-open made a copy that read as damaged, or silently mixed both, and a "restore"
-by `--db backup.db backup --force cache.db` under a running reader damaged the
-cache (found by a bug hunt). That log is another process's: never deleted here.
+A FILE in use as a cache is refused (`_refuse_file_in_use`): a process holds
+its `-shm`, or its `-wal` is not empty; whoever opens that name next applies the
+old log to the new copy. The empty pair a read-only command or a reader that
+quit cleanly leaves is no such use: refusing it failed every `backup --force`
+over a backup once opened (a nightly cron job, found by a regression hunt).
+`backup --force b.db` over a backup a reader had open made a copy that read
+as damaged, or silently mixed both, and a "restore" by `--db backup.db backup
+--force cache.db` under a running reader damaged the cache (found by a bug
+hunt). That log is another process's: never deleted here.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ from tui_digest.core.atomic_file import fill_atomic, write_error
 from tui_digest.core.copy_mode import no_wider_than
 from tui_digest.core.errors import CacheError
 from tui_digest.core.paths import is_own_file
+
+try:
+    import fcntl
+except ImportError:  # (Windows)
+    fcntl = None  # type: ignore[assignment]
 
 
 def backup(conn: sqlite3.Connection, cache: Path, target: str | Path, *, overwrite: bool) -> Path:
@@ -84,26 +92,78 @@ def _refuse_cache_files(cache: Path, path: Path) -> None:
 
 
 def _refuse_file_in_use(path: Path) -> None:
-    """An OSError (EBUSY) when SQLite's `-wal` or `-shm` lies beside `path`, or
-    beside the file it links to (the one written), whether `path` exists or not.
+    """An OSError (EBUSY) when `path` (or the file it links to: the one written)
+    is in use as a cache: its `-shm` is held by a process that has it open, or
+    its `-wal` is not empty (whoever opens the name next would apply those old
+    frames to the new copy), whether `path` exists or not.
 
-    (A read-only command on a cache leaves an empty pair that nothing holds;
-    the files cannot tell that from a reader's, so the message says when they
-    may go.)"""
+    An empty `-wal` and a `-shm` nobody holds are what a read-only command, or a
+    reader that quit cleanly, leaves beside a cache: harmless, since the next
+    opener rebuilds the index from an empty log. They are left where they are
+    (deleting them here could race a process opening the file meanwhile)."""
     real = os.path.realpath(path)
     linked = real != os.path.abspath(path)
     base = real if linked else str(path)
-    found = [f"{base}{s}" for s in ("-wal", "-shm") if os.path.lexists(f"{base}{s}")]
-    if not found:
+    wal, shm = f"{base}-wal", f"{base}-shm"
+    held = os.path.lexists(shm) and _shm_held(shm)
+    frames = _size(wal) > 0
+    if not held and not frames:
         return
+    found = [f for f in (wal, shm) if os.path.lexists(f)]
     files = " and ".join(found)
-    lie = "lies" if len(found) == 1 else "lie"
     beside = "the file it links to" if linked else "it"
+    if held:
+        lie = "lies" if len(found) == 1 else "lie"
+        why = (
+            f"{files} {lie} beside {beside} and a process holds {os.path.basename(shm)}, "
+            "so it is in use as a cache (a reader or a fetch has it open)"
+        )
+        todo = "quit what has it open, or choose another name; nothing was written"
+    else:
+        why = (
+            f"{wal} beside {beside} holds changes not yet written into it, so it looks in use "
+            "as a cache (one that had it open did not quit cleanly)"
+        )
+        todo = (
+            f"to replace it anyway (those changes go with the old copy), delete {files} "
+            "first, or choose another name; nothing was written"
+        )
     raise write_error(
         errno.EBUSY,
-        f"refusing to write {path}: {files} {lie} beside {beside}, so it looks in use as "
-        "a cache (a reader or a fetch has it open, or one did not quit cleanly), and "
-        "whoever opens it next would apply that log to the new copy, which would then "
-        "read as damaged or mixed: quit what has it open, or choose another name (once "
-        f"nothing has it open, delete {files} to replace it); nothing was written",
+        f"refusing to write {path}: {why}, and whoever opens it next would apply that "
+        f"log to the new copy, which would then read as damaged or mixed: {todo}",
     )
+
+
+def _size(name: str) -> int:
+    try:
+        return os.stat(name).st_size
+    except FileNotFoundError:
+        return 0
+
+
+# SQLite's unix VFS: each connection holds a shared POSIX lock on the "DMS"
+# byte of the `-shm` file (offset 128: 120 + SQLITE_SHM_NLOCK) for as long as
+# it has the database open in WAL mode; the first opener takes it exclusive to
+# rebuild the index (https://www.sqlite.org/walformat.html, "the DMS lock").
+_DMS_BYTE = 128
+
+
+def _shm_held(shm: str) -> bool:
+    """Whether another process holds `shm` (its DMS byte cannot be locked
+    exclusively). A file that cannot be probed counts as held."""
+    if fcntl is None:  # (no POSIX locks: cannot tell, so be careful)
+        return True
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except OSError:
+        return True
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _DMS_BYTE)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _DMS_BYTE)
+        return False
+    finally:
+        os.close(fd)

@@ -62,6 +62,9 @@ class Connections:
     def __init__(self, path: Path, readonly: bool) -> None:
         self.path = path
         self.readonly = readonly
+        # Why a store opened writable became read-only since (the reader's
+        # follower: the cache replaced or upgraded under it); "" otherwise.
+        self.readonly_why = ""
         self._local = threading.local()
         # (owning thread, its connection); worker threads come and go, so the
         # connections of finished threads are closed when the next one opens.

@@ -23,8 +23,9 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from tui_digest.core.query import MAX_TAG, fold_tag, nfkc, saved_tag
+from tui_digest.core.query import fold_tag, nfkc, saved_tag
 from tui_digest.core.query_user import fold_note
+from tui_digest.core.query_words import tag_is_cut
 from tui_digest.core.record import record
 from tui_digest.core.sanitize import clean_line, clean_text
 from tui_digest.core.store import hand_read, watch_seen
@@ -348,7 +349,7 @@ def merge(
         # cache's `state import` said 8 of 17 changes were for absent papers).
         result.pending += not _present(conn, c.id)
         if c.field == "tags":
-            if any(len("-".join(t.split())) > MAX_TAG for t in _tag_parts(c.value)):
+            if any(tag_is_cut(t) for t in _tag_parts(c.value)):
                 result.tags_cut.append(c.id)  # (said as `tag` says it: bug hunt `huge`)
             write_tags(conn, c.id, clean_tags(c.value), c.changed_at)  # type: ignore[arg-type]
         else:

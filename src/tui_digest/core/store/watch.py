@@ -86,6 +86,16 @@ class ReplacedElsewhere(NothingMoreSaved):
     """The file at the cache's path is no longer the one this process opened."""
 
 
+# SQLITE_CORRUPT ("database disk image is malformed"), SQLITE_NOTADB ("file is
+# not a database"): https://www.sqlite.org/rescode.html
+_DAMAGED_CODES = (11, 26)
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _DAMAGED_CODES
+
+
 class CacheWatch:
     """Tells whether papers or digests, or the user's marks, changed since the last
     `what_changed()` call."""
@@ -130,6 +140,15 @@ class CacheWatch:
         try:
             return self._changed()
         except sqlite3.Error as exc:
+            if _damaged(exc):
+                # The file changed under this reader with its inode and log kept
+                # (`cp backup cache.db` without deleting -wal/-shm, or damage):
+                # read through the old log it is "malformed"; writes must stop.
+                raise ReplacedElsewhere(
+                    f"{self.path}: the cache file changed under this reader (replaced or "
+                    f"damaged: {exc}); nothing more is saved from this reader: quit and "
+                    "start the reader again"
+                ) from exc
             raise CacheError(f"{self.path}: cannot look for changes: {exc}") from exc
 
     def _changed(self) -> tuple[bool, bool, bool]:
