@@ -350,3 +350,18 @@ async def test_the_views_position_follows_the_list_when_its_ids_arrive(tmp_path:
         await settle(pilot)
         assert drawn.is_set() and "Paper 0" in body(app)  # (all papers: the first of them)
         assert "1 / 500" in str(position.visual)
+
+
+async def test_ids_coming_as_the_view_opens_do_not_end_the_reader(tmp_path: Path) -> None:
+    """The list's ids came between `enter` and the view's first frame: drawing its
+    "N / M" found no header yet and the reader ended with NoMatches (regression
+    hunt `reghist` #2, 3 runs in 12 at 20,000 papers)."""
+    app = make_app(reading_cache(tmp_path / "c.db"), first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        main = app.main
+        main.action_read_paper()
+        main.listing_ids_set()  # (before the view is composed)
+        await settle(pilot)
+        assert isinstance(app.screen, PaperView)
+        assert "1 / 4" in str(app.screen.query_one("#paper-view-position").visual)
