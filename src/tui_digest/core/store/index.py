@@ -22,10 +22,18 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import field
 
-from tui_digest.core import schema
+from tui_digest.core.listing_key import placement
 from tui_digest.core.model import Paper
 from tui_digest.core.record import record
-from tui_digest.core.search_index import ROW_LAYOUT, long_terms, row_layout
+from tui_digest.core.search_index import (
+    FTS_DELETE,
+    FTS_INSERT,
+    ROW_LAYOUT,
+    TERMS_INSERT,
+    long_terms,
+    row_layout,
+    row_terms,
+)
 from tui_digest.core.store.bulk import insert_rows
 from tui_digest.core.store.rows import search_values, search_values_words
 
@@ -110,7 +118,7 @@ def index_rows(
                 used_ids.append(p.id)
             else:
                 values.append((key, *search_values_words(p, latin, layout)))
-        insert_rows(conn, schema.FTS_INSERT, values, bulk=bulk)
+        insert_rows(conn, FTS_INSERT, values, bulk=bulk)
         if progress is not None:
             progress(len(values))
     words_of = ready.words_of if ready is not None else None
@@ -123,8 +131,8 @@ def index_rows(
             terms |= long_terms(ready.words)
         else:  # some rows made ahead were not used: only the words of those that were
             for values_made in used:
-                terms |= schema.row_terms(values_made)
-    insert_rows(conn, schema.TERMS_INSERT, [(t,) for t in terms], bulk=bulk)
+                terms |= row_terms(values_made)
+    insert_rows(conn, TERMS_INSERT, [(t,) for t in terms], bulk=bulk)
 
 
 def unindex_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, Paper]]) -> None:
@@ -135,7 +143,7 @@ def unindex_rows(conn: sqlite3.Connection, rows: Sequence[tuple[int, Paper]]) ->
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         deletes = [(key, *search_values(p, layout)) for key, p in chunk]
-        conn.executemany(schema.FTS_DELETE, deletes)
+        conn.executemany(FTS_DELETE, deletes)
 
 
-placement = schema.placement  # the listing-key rule lives with the key layout
+placement = placement  # the listing-key rule lives with the key layout
