@@ -31,7 +31,7 @@ from tui_digest.cli_output import (
     write_note,
     write_stdout,
 )
-from tui_digest.core.errors import NoRoomToCompact
+from tui_digest.core.errors import CompactionSkipped, NoRoomToCompact
 from tui_digest.core.output_target import note_given_descriptors
 from tui_digest.core.sanitize import for_terminal
 
@@ -253,6 +253,14 @@ def cmd_reindex(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+        except CompactionSkipped as exc:  # (status 2, as a locked cache always said)
+            print(
+                f"tui-digest: {exc.path}: the search index was rebuilt and saved, but another "
+                "process is using the cache, so compacting it was skipped; run reindex again "
+                "when it is done",
+                file=sys.stderr,
+            )
+            return 2
         mb = 1_000_000
         print(f"cache compacted: {before / mb:.1f} -> {after / mb:.1f} MB")
     return 0

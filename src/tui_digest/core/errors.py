@@ -35,6 +35,17 @@ class NoRoomToCompact(CacheError):
         )
 
 
+class CompactionSkipped(CacheError):
+    """Another process held the cache as VACUUM was to start; nothing changed (`Store.compact`)."""
+
+    def __init__(self, path: object) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: another process is using the cache, so compacting it was skipped; "
+            "run reindex again when it is done"
+        )
+
+
 def _mb(size: int) -> int:
     return max(1, -(-size // 1_000_000))
 
