@@ -104,9 +104,7 @@ def test_no_room_to_fold_the_log_in_tries_no_vacuum(cache, monkeypatch) -> None:
 
 def test_too_little_free_space_tries_no_vacuum(cache, monkeypatch) -> None:
     seen = _full_disk(monkeypatch, "no statement fails")
-    monkeypatch.setattr(
-        compaction.shutil, "disk_usage", lambda _p: SimpleNamespace(total=1, used=1, free=1000)
-    )
+    _free_space(monkeypatch, 1 << 40, 100_000)  # (room for the rebuild, not for VACUUM)
     status, _out, err = _reindex(cache)
     assert status == 1 and SAID.fullmatch(err) is not None, err
     assert "VACUUM" not in seen
@@ -157,4 +155,47 @@ def test_compaction_locked_out_says_so_and_names_no_free_space(cache, monkeypatc
     assert "search index rebuilt (12 papers)" in out
     assert "MB free" not in err and "nothing of this change was saved" not in err
     assert "another process is using the cache" in err and "run reindex again" in err, err
+    _rebuilt(cache)
+
+
+def _free_space(monkeypatch, *frees: int) -> None:
+    """`shutil.disk_usage` saying `frees` in turn (the last one from then on)."""
+    said = list(frees)
+
+    def usage(_path):
+        free = said.pop(0) if len(said) > 1 else said[0]
+        return SimpleNamespace(total=1 << 40, used=0, free=free)
+
+    monkeypatch.setattr(compaction.shutil, "disk_usage", usage)
+
+
+def test_too_little_room_for_the_rebuild_changes_nothing(cache, monkeypatch) -> None:
+    # With about the cache's size free, the rebuilt index's log and its fold
+    # filled the disk to 100 %; now it is looked at before the rebuild.
+    size = cache.stat().st_size
+    _free_space(monkeypatch, size)
+    rebuilt: list[int] = []
+    real = Store.reindex
+    monkeypatch.setattr(Store, "reindex", lambda self: rebuilt.append(1) or real(self))
+    status, out, err = _reindex(cache)
+    assert status == 2, err
+    assert rebuilt == [] and "search index rebuilt" not in out
+    said = re.fullmatch(
+        r"tui-digest: (.+): rebuilding the search index needs about (\d+) MB free on its "
+        r"disk \((\d+) MB free\); nothing was changed: free some space and run reindex again\n",
+        err,
+    )
+    assert said is not None, err
+    assert said[1] == str(cache) and int(said[2]) > int(said[3])
+
+
+def test_a_disk_left_full_by_the_fold_is_said_with_what_to_do(cache, monkeypatch) -> None:
+    # Room enough by the look before the rebuild, none after it (the estimate
+    # was short): the disk is full and the user is told so, not "the cache is fine".
+    _free_space(monkeypatch, 1 << 40, 0)
+    _full_disk(monkeypatch, "wal_checkpoint")
+    status, _out, err = _reindex(cache)
+    assert status == 1, err
+    assert "the disk is now full" in err and "the cache is fine" not in err, err
+    assert "is the rebuilt index, not yet folded in" in err, err
     _rebuilt(cache)

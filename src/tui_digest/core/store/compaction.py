@@ -24,9 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui_digest.core.cache_guard import is_locked_error
-from tui_digest.core.errors import CompactionSkipped, NoRoomToCompact
+from tui_digest.core.errors import CompactionSkipped, NoRoomToCompact, NoRoomToReindex
 
 _SQLITE_FULL = 13
+# Below this much free space (a few pages) the disk is full for later writes.
+_FULL_BELOW = 64 * 1024
 FOLDED, READING, FULL = "folded", "reading", "full"
 
 
@@ -49,7 +51,7 @@ def vacuum(
     # own log does not pile up behind it. No room even for that: VACUUM
     # would only fill the disk. (A reader keeping it: VACUUM's log goes after it.)
     if _fold_log(conn) == FULL or _free(path) < used:
-        raise NoRoomToCompact(path, needed, _log_size(path))
+        raise NoRoomToCompact(path, needed, _log_size(path), _free(path) < _FULL_BELOW)
     try:
         conn.execute("VACUUM")
     except sqlite3.OperationalError as exc:
@@ -60,6 +62,32 @@ def vacuum(
         _fold_log(conn)  # (VACUUM rolled back; its log stayed as large as it grew)
         raise NoRoomToCompact(path, needed, _log_size(path)) from exc
     return before, _size(conn)
+
+
+def check_room_to_rebuild(conn: sqlite3.Connection, path: Path) -> None:
+    """Raise `NoRoomToReindex` when the disk has too little room to rebuild the
+    search index of the cache at `path` and fold it in, before anything is written.
+
+    The rebuild writes about the whole cache again into the log, and folding
+    that in grows the file by about the new index (the old one's pages are freed
+    only as it commits). With about the cache's size free, that fold filled
+    the disk to 100 % (found by a bug hunt)."""
+    size = _size(conn) + _log_size(path)
+    needed = size + max(0, _index_size(conn, size) - _pages(conn, "freelist_count"))
+    free = _free(path)
+    if free < needed:
+        raise NoRoomToReindex(path, needed, free)
+
+
+def _index_size(conn: sqlite3.Connection, size: int) -> int:
+    try:
+        found = conn.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name IN "
+            "('search_data', 'search_idx', 'search_docsize')"
+        ).fetchone()[0]
+    except sqlite3.OperationalError:  # (an SQLite built without dbstat: about half)
+        return size // 2
+    return int(found or 0)
 
 
 def _pages(conn: sqlite3.Connection, pragma: str) -> int:
