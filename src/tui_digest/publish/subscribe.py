@@ -36,7 +36,7 @@ _NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
 # feed: this many at most, this much of each (a digest's table or a feed's root
 # element is near the start).
 SNIFF_FILES = 40
-SNIFF_BYTES = 8192
+SNIFF_BYTES = 65536  # (as much as `looks_like_digest` looks at)
 
 
 class SubscribeError(Exception):
