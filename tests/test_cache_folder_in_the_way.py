@@ -45,3 +45,32 @@ def test_a_file_further_up_is_named(tmp_path: Path) -> None:
     (tmp_path / "up").touch()
     with pytest.raises(CacheError, match=r"\(\S+/up is a file, not a folder\)$"):
         Store.open(tmp_path / "up" / "below" / "cache.db")
+
+
+def test_a_symlink_loop_is_called_one(tmp_path: Path) -> None:
+    # It said "loop1 is a symlink to loop2, which does not exist": loop2 does
+    # (a link back to loop1).
+    (tmp_path / "loop2").symlink_to("loop1")
+    (tmp_path / "loop1").symlink_to("loop2")
+    with pytest.raises(CacheError) as caught:
+        Store.open(tmp_path / "loop1" / "cache.db")
+    said = str(caught.value)
+    assert said.endswith(f"({tmp_path / 'loop1'} is a symlink loop (loop1 -> loop2 -> loop1))")
+    assert "does not exist" not in said
+
+
+def test_a_dangling_symlink_where_the_config_folder_goes(tmp_path: Path, monkeypatch, capsys):
+    # The cache refused a symlink to nothing (a drive not mounted); the config
+    # made its target, on the wrong disk, hidden once the drive is mounted.
+    xc = tmp_path / "xc"
+    xc.mkdir()
+    target = tmp_path / "usbdrive" / "cfg"
+    (xc / "tui-digest").symlink_to(target)
+    monkeypatch.delenv("TUI_DIGEST_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(xc))
+    monkeypatch.setenv("TUI_DIGEST_DB", str(tmp_path / "c.db"))
+    assert cli.main(["sources", "add", "http://127.0.0.1:9/y.md"]) == 2
+    err = capsys.readouterr().err
+    assert f"{xc / 'tui-digest'} is a symlink to {target}, which does not exist" in err, err
+    assert err.startswith(f"tui-digest: cannot write {xc / 'tui-digest' / 'config.toml'}: ")
+    assert not (tmp_path / "usbdrive").exists()

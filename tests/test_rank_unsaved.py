@@ -157,3 +157,25 @@ def test_the_ranking_reads_a_cache_on_read_only_media_as_the_store_does(
     with corpus.read_only(db) as conn:
         assert corpus.cache_state(conn).n_starred == 6
     assert opened and all(uri.endswith("?mode=ro&immutable=1") for uri in opened)
+
+
+def test_a_ranking_that_cannot_save_never_says_the_first_time(starred) -> None:
+    # Every run said "training For you on N starred papers (the first time
+    # reads all N papers)…" on a read-only cache, as if the next would not.
+    db, _ids = starred
+    rank_dir(db).write_text("in the way\n")
+    for _run in range(2):
+        out = run_cli("search", "sort:foryou", db=db)
+        err = out.stderr.decode()
+        assert out.returncode == 0, err
+        assert "training For you on 6 starred papers…" in err, err
+        assert "the first time" not in err
+        _plain(err, db)
+
+
+def test_the_first_training_says_it_reads_every_paper_once(starred) -> None:
+    db, _ids = starred
+    first = run_cli("search", "sort:foryou", db=db).stderr.decode()
+    assert "(the first time reads all " in first and "could not save" not in first
+    again = run_cli("search", "sort:foryou", db=db).stderr.decode()
+    assert "training" not in again

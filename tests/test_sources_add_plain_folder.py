@@ -57,3 +57,38 @@ def test_a_folder_with_nothing_to_import_is_refused_in_words(plain, tmp_path, ca
         "inside (*.md, *.xml, *.rss, *.atom); nothing added\n"
     )
     assert not (tmp_path / "c.toml").exists()
+
+
+def _notes(folder: Path, count: int) -> None:
+    (folder / "notes").mkdir(parents=True)
+    for i in range(count):
+        (folder / "notes" / f"n{i}.md").write_text(f"# note {i}\n\nsome text\n")
+
+
+def test_a_folder_of_notes_is_refused_reading_a_few_of_them(plain, tmp_path, capsys, monkeypatch):
+    # A home or a folder of notes given by mistake was added ("a folder: every
+    # digest and feed inside"), and every fetch from then on failed on its
+    # first note; only the files' names were looked at (found by a bug hunt).
+    from tui_digest.publish import subscribe
+
+    home = tmp_path / "home"
+    _notes(home, 300)
+    read: list[Path] = []
+    real = subscribe.sniff_head
+    monkeypatch.setattr(subscribe, "sniff_head", lambda p: read.append(p) or real(p))
+    assert cli.main(["sources", "add", str(home)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"tui-digest: {home}: not a published folder (no index.json), and ")
+    assert "no file in it reads as a digest or feed (" in err, err
+    assert "of its 300 files named *.md, *.xml, *.rss, *.atom looked at, notes/n" in err, err
+    assert err.endswith("; nothing added\n"), err
+    assert 0 < len(read) <= 50
+    assert not (tmp_path / "c.toml").exists()
+
+
+def test_a_digest_among_notes_is_found(plain, tmp_path, capsys) -> None:
+    mixed = tmp_path / "mixed"
+    _notes(mixed, 120)
+    shutil.copy(DIGEST, mixed / "notes" / "n57-digest.md")
+    assert cli.main(["sources", "add", str(mixed)]) == 0, capsys.readouterr().err
+    assert "(a folder: every digest and feed inside)" in capsys.readouterr().out

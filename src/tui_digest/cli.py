@@ -31,7 +31,7 @@ from tui_digest.cli_output import (
     write_note,
     write_stdout,
 )
-from tui_digest.core.errors import NoRoomToCompact
+from tui_digest.core.errors import CompactionSkipped, NoRoomToCompact
 from tui_digest.core.output_target import note_given_descriptors
 from tui_digest.core.sanitize import for_terminal
 
@@ -238,6 +238,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_reindex(args: argparse.Namespace) -> int:
     with _closing(_open_store(args, existing=True)) as store:
+        store.check_room_to_reindex()
         papers = store.reindex()
         print(f"search index rebuilt ({papers} papers)", flush=True)
         # The old index's pages are free now; give them back. Should that fail (VACUUM
@@ -245,6 +246,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         try:
             before, after = store.compact()
         except NoRoomToCompact as exc:  # (exit status 1: done, but not all of it)
+            if exc.left_full:
+                print(f"tui-digest: {exc.path}: {_left_full(exc)}", file=sys.stderr)
+                return 1
             log = f" ({exc.log_note})" if exc.log_note else ""
             print(
                 f"tui-digest: {exc.path}: the search index was rebuilt and saved, but "
@@ -253,9 +257,26 @@ def cmd_reindex(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+        except CompactionSkipped as exc:  # (status 2, as a locked cache always said)
+            print(
+                f"tui-digest: {exc.path}: the search index was rebuilt and saved, but another "
+                "process is using the cache, so compacting it was skipped; run reindex again "
+                "when it is done",
+                file=sys.stderr,
+            )
+            return 2
         mb = 1_000_000
         print(f"cache compacted: {before / mb:.1f} -> {after / mb:.1f} MB")
     return 0
+
+
+def _left_full(exc: NoRoomToCompact) -> str:
+    log = f" ({exc.path}-wal is the rebuilt index, not yet folded in)" if exc.log else ""
+    return (
+        "the search index was rebuilt and saved, but the disk is now full, and every "
+        f"change will fail until there is room: free {exc.room}{log}, then run reindex "
+        "again to compact the cache"
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -105,9 +105,13 @@ def _say_when_training(db, query: str) -> None:
     except CannotRank:
         return  # (rank_listing says why)
     if not has_model(db):
+        from tui_digest.rank.files import can_save
+
+        # (files that cannot be saved make every run the first: the unsaved
+        # sentence that follows says so, once)
+        once = f" (the first time reads all {state.n_papers:,} papers)" if can_save(db) else ""
         print(
-            f"tui-digest: training For you on {state.n_starred} starred papers "
-            f"(the first time reads all {state.n_papers:,} papers)…",
+            f"tui-digest: training For you on {state.n_starred} starred papers{once}…",
             file=sys.stderr,
         )
         return

@@ -44,6 +44,7 @@ except ImportError:  # Windows: see the module's docstring
 
 from tui_digest.config.paths import config_path
 from tui_digest.core.file_lock import lock_exclusive
+from tui_digest.core.folder_links import broken_link
 
 # A lock file that cannot be made or opened: no lock (the edit says what is wrong).
 _CANNOT_OPEN = frozenset(
@@ -68,6 +69,9 @@ def config_locked(
     lock = lock_path(path)
     held: set[Path] = _held.__dict__.setdefault("paths", set())
     if lock in held or fcntl is None:
+        yield
+        return
+    if broken_link(config_path(path).parent):  # (not made at its target: the write says why)
         yield
         return
     try:

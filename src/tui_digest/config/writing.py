@@ -20,6 +20,7 @@ from pathlib import Path
 from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import Config, config_from_text
 from tui_digest.core.atomic_file import write_atomic, write_error
+from tui_digest.core.folder_links import broken_link
 
 
 def write_edited(where: Path, text: str, faithful: Callable[[Config], bool]) -> Path:
@@ -41,14 +42,18 @@ def write_edited(where: Path, text: str, faithful: Callable[[Config], bool]) -> 
         ) from None
     if not faithful(edited):  # pragma: no cover - tomlkit's own bug
         raise ConfigError(f"{where}: not saved: could not write the config faithfully")
-    _make_folder(target)
+    _make_folder(target, where)
     write_atomic(target, (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8"), overwrite=True)
     return where
 
 
-def _make_folder(target: Path) -> None:
+def _make_folder(target: Path, where: Path) -> None:
     """Create the config's folder, or say why not in the words the config's other
-    write errors use (it said "PATH: Permission denied": a bug hunt)."""
+    write errors use (it said "PATH: Permission denied": a bug hunt). A folder
+    on the way that is a symlink to nothing (a drive not mounted) is not made at
+    its target, as the cache's is not."""
+    if broken := broken_link(where.parent):
+        raise write_error(errno.ENOENT, f"cannot write {where}: {broken}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

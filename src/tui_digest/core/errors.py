@@ -14,10 +14,11 @@ class CacheError(Exception):
 class NoRoomToCompact(CacheError):
     """VACUUM found too little free space; the cache is as it was before it (`Store.compact`)."""
 
-    def __init__(self, path: object, needed: int, log: int = 0) -> None:
+    def __init__(self, path: object, needed: int, log: int = 0, left_full: bool = False) -> None:
         self.path = path
         self.needed = needed  # bytes free it needs, about
         self.log = log  # bytes of write-ahead log left beside the cache (0: none)
+        self.left_full = left_full  # the disk has (next to) no room left
         super().__init__(f"{path}: compacting the cache needs {self.room}; the cache is fine")
 
     @property
@@ -32,6 +33,29 @@ class NoRoomToCompact(CacheError):
         return (
             f"its log ({_mb(self.log)} MB, {self.path}-wal) stays beside it until a "
             "command has room to fold it in"
+        )
+
+
+class NoRoomToReindex(CacheError):
+    """Too little free space to rebuild the search index; nothing was written (`reindex`)."""
+
+    def __init__(self, path: object, needed: int, free: int) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: rebuilding the search index needs about {_mb(needed)} MB free on its "
+            f"disk ({free // 1_000_000} MB free); nothing was changed: free some space and "
+            "run reindex again"
+        )
+
+
+class CompactionSkipped(CacheError):
+    """Another process held the cache as VACUUM was to start; nothing changed (`Store.compact`)."""
+
+    def __init__(self, path: object) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: another process is using the cache, so compacting it was skipped; "
+            "run reindex again when it is done"
         )
 
 

@@ -7,7 +7,9 @@ kind digest-feed), named `<publisher>-<category>`. An arXiv feed
 defaults (`arxiv-<cat>`). Anything else (a digest's raw Markdown, another feed)
 becomes one source as it is, and so does a local folder without an `index.json`
 (a folder source: `fetch` imports every digest and feed inside, as the config's
-`url = "file:///home/me/digests/"` does).
+`url = "file:///home/me/digests/"` does) when a file in it reads as a digest or
+feed: the heads of a few dozen of its files are looked at (a home or a folder of
+notes given by mistake was added, and every fetch then failed on its first note).
 
 The URL is refused when it carries a password: the config file would keep it.
 """
@@ -30,6 +32,11 @@ if TYPE_CHECKING:
     from tui_digest.fetch.download import SourceFetcher
 
 _NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
+# A plain folder's files whose heads are read to see that it holds a digest or
+# feed: this many at most, this much of each (a digest's table or a feed's root
+# element is near the start).
+SNIFF_FILES = 40
+SNIFF_BYTES = 65536  # (as much as `looks_like_digest` looks at)
 
 
 class SubscribeError(Exception):
@@ -80,12 +87,42 @@ def _refuse_empty(folder: Path) -> None:
         documents = document_files(folder)
     except OSError as exc:
         raise SubscribeError(f"{clean_line(str(folder), 500)}: {exc.strerror or exc}") from None
+    kinds = ", ".join(f"*{suffix}" for suffix in SUFFIXES)
     if not documents:
-        kinds = ", ".join(f"*{suffix}" for suffix in SUFFIXES)
         raise SubscribeError(
             f"{clean_line(str(folder), 500)}: not a published folder (no {INDEX}) and no "
             f"digest or feed inside ({kinds}); nothing added"
         )
+    looked = _to_sniff(documents)
+    if not any(sniff_head(path) for path in looked):
+        files = f"{len(documents):,} file" + ("" if len(documents) == 1 else "s")
+        example = clean_line(str(looked[0].relative_to(folder)), 200)
+        raise SubscribeError(
+            f"{clean_line(str(folder), 500)}: not a published folder (no {INDEX}), and no "
+            f"file in it reads as a digest or feed ({len(looked)} of its {files} named "
+            f"{kinds} looked at, {example} for one); nothing added"
+        )
+
+
+def _to_sniff(documents: list[Path]) -> list[Path]:
+    """At most SNIFF_FILES of `documents`: those named like a digest or feed
+    first, then others spread over the (sorted) list."""
+    named = [p for p in documents if "digest" in p.name.lower() or p.suffix.lower() != ".md"]
+    step = max(1, len(documents) // SNIFF_FILES)
+    chosen = dict.fromkeys([*named[: SNIFF_FILES // 2], *documents[::step]])
+    return list(chosen)[:SNIFF_FILES]
+
+
+def sniff_head(path: Path) -> bool:
+    """Whether the start of the file at `path` reads as a digest or feed."""
+    from tui_digest.core.readers import detect_format
+
+    try:
+        with path.open("rb") as file:
+            head = file.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    return detect_format(head) is not None
 
 
 async def discover(url: str, fetcher: SourceFetcher, *, name: str = "") -> Found:

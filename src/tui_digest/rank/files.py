@@ -32,6 +32,7 @@ from tui_digest.rank.corpus import CacheState
 __all__ = [
     "FORMAT",
     "Model",
+    "can_save",
     "is_current",
     "is_fresh",
     "load_features",
@@ -60,6 +61,22 @@ def _save(path: Path, **arrays: np.ndarray) -> str:
     except OSError as exc:
         return unsaved_message(path.parent, exc)
     return ""
+
+
+def can_save(db: Path) -> bool:
+    """Whether the rank files of the cache at `db` look as if they can be written
+    (a folder, or room to make one, on writable media), without writing."""
+    from tui_digest.core.cache_access import on_readonly_media
+
+    folder = rank_dir(db)
+    if folder.exists():
+        return (
+            folder.is_dir() and os.access(folder, os.W_OK) and not on_readonly_media(folder / "x")
+        )
+    here = folder.parent
+    while not here.exists() and here != here.parent:
+        here = here.parent
+    return here.is_dir() and os.access(here, os.W_OK) and not on_readonly_media(folder)
 
 
 def unsaved_message(folder: Path, exc: OSError) -> str:

@@ -28,6 +28,7 @@ from tui_digest.core import schema, schema_marks
 from tui_digest.core.cache_access import readonly_reason, readonly_uri
 from tui_digest.core.cache_guard import check_cache, damage, is_locked_error
 from tui_digest.core.errors import CacheError, UpgradeNeeded
+from tui_digest.core.folder_links import describe_broken_link
 from tui_digest.core.paths import default_db_path
 from tui_digest.core.query import fold_tag
 
@@ -410,10 +411,9 @@ def _in_the_way(exc: OSError) -> str:
             return f"{file} is a file, not a folder"
     if isinstance(exc, FileExistsError) and culprit:
         if os.path.islink(culprit):
-            target = os.readlink(culprit)
             if not os.path.exists(culprit):
-                return f"{culprit} is a symlink to {target}, which does not exist"
-            return f"{culprit} is a symlink to {target}, which is not a folder"
+                return describe_broken_link(culprit)
+            return f"{culprit} is a symlink to {os.readlink(culprit)}, which is not a folder"
         if not os.path.isdir(culprit):
             return f"{culprit} is a file, not a folder"
     return f"{culprit}: {exc.strerror or exc}" if culprit else str(exc.strerror or exc)

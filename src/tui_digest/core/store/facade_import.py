@@ -426,6 +426,12 @@ class ImportMethods(Connections):
             schema.refold_notes(conn)
             return schema.rebuild_search_index(conn)
 
+    def check_room_to_reindex(self) -> None:
+        """`NoRoomToReindex` when the disk has too little room for `reindex`."""
+        from tui_digest.core.store.compaction import check_room_to_rebuild
+
+        check_room_to_rebuild(self._writable(), self.path)
+
     def compact(self) -> tuple[int, int]:
         """Rewrite the cache without its free pages (SQLite's VACUUM); (bytes before, after).
 
