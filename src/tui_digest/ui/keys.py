@@ -246,6 +246,18 @@ FOOTER_ORDER: tuple[str, ...] = (
     "reading.next_unread",
     "reading.page",
 )
+# Footer keys whose second press undoes the first: a double click on one presses
+# it once (widgets/footer.py); every other key is pressed at every click.
+FOOTER_TOGGLES: frozenset[str] = frozenset({
+    "main.star",
+    "main.read",
+    "main.unread",
+    "main.starred",
+    "main.layout",
+    "list.select_all",
+    "reading.star",
+    "reading.read",
+})  # fmt: skip
 
 # What the help screen lists, in this order.
 SECTIONS: tuple[tuple[str, list[Binding]], ...] = (
