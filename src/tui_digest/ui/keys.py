@@ -127,7 +127,7 @@ DETAIL: list[Binding] = [
             tooltip="The end of the paper (also End)"),
     # The status line's "(esc clears)" is shown whatever has the focus: after a
     # click in the pane (or tab) escape did nothing there (found by a bug hunt).
-    Binding("escape", "screen.back_to_list", "Back to the list", show=False,
+    Binding("escape", "screen.back_to_list", "Back to list", show=False,
             id="detail.clear_search",
             tooltip="Back to the list, clearing a kept search (as escape there)"),
 ]  # fmt: skip
