@@ -61,7 +61,8 @@ class PaperViewActions:
             view.flags_shown(flag, rowids, value)
 
     def view_position_changed(self) -> None:
-        """The list's ids came (a re-listing): the view's "N / M" is drawn again."""
+        """The list's ids came (a re-listing): the view's "N / M" is drawn again,
+        or the view closes when the list is left empty."""
         view = self._open_view()
         if view is not None:
-            view.draw_position()
+            view.list_changed()
