@@ -133,3 +133,53 @@ def test_many_distinct_dates_stay_within_sqlite_depth(store):
     store.edit_tags(["2401.00002"], add=["x"])
     _check(store, spread + " noted", {"2401.00003"})
     _check(store, spread + " tag:x", {"2401.00002"})
+
+
+def test_a_word_or_group_repeated_in_an_or_is_searched_once(store):
+    """Only top-level repeats were one term: `graph OR graph …` x10,000 kept every
+    option (14 s and 2.4 GB in the CLI), in a group or `ti:( )` too (regression
+    hunt `regui` #4). An option repeated in an OR, and a member repeated in an
+    option, is kept the first time it comes."""
+    from tui_digest.core.query import parse_query
+
+    ored = " OR ".join(["graph"] * 10_000)
+    for text in (ored, f"({ored})", f"ti:({ored})", f"x OR {ored}"):
+        [group] = parse_query(text).groups
+        assert [[m.text for m in option] for option in group.options][-1] == ["graph"], text
+        assert len(group.options) == (2 if text.startswith("x") else 1)
+    [group] = parse_query("(" + " OR ".join(["(graph learning)"] * 5000) + ")").groups
+    assert [[m.text for m in option] for option in group.options] == [["graph", "learning"]]
+    [group] = parse_query("-(" + "w2 " * 5000 + ") topic").groups
+    assert group.negated and [[m.text for m in o] for o in group.options] == [["w2"]]
+    [group] = parse_query("(a OR b OR a OR (c OR c) OR b)").groups
+    assert [[getattr(m, "text", None) for m in o] for o in group.options] == [
+        ["a"],
+        ["b"],
+        [None],
+    ]
+    [inner] = group.options[2]
+    assert [[m.text for m in o] for o in inner.options] == [["c"]]
+    everyone = {f"2401.{i:05d}" for i in range(1, 6)}
+    _check(store, " OR ".join(["topic"] * 3000), everyone)
+    _check(store, "(" + " OR ".join(["(w3 topic)"] * 3000) + ")", {"2401.00003"})
+
+
+def test_or_groups_holding_too_many_words_in_all_are_refused(store):
+    """1,000 different words can make many different options (`(a b) OR (a c)
+    OR …`): beyond 2,000 words and phrases in all, once repeats are dropped, the
+    search is refused at once, as a block of 1,001 different words is."""
+    from tui_digest.core.query import QueryError, parse_query
+    from tui_digest.core.query_lex import MAX_WORDS
+
+    pairs = " OR ".join(f"(w{i % 100} v{i // 100})" for i in range(1000))  # 2,000 words
+    assert len(parse_query(pairs).groups[0].options) == 1000
+    _check(store, pairs, set())
+    _check(store, pairs + " OR (w1 v0)", set())  # (a repeat costs nothing)
+    with pytest.raises(QueryError, match=r"more than 2,000 words and phrases in all \(2,002"):
+        parse_query(pairs + " OR (w0 v10)")
+    assert MAX_WORDS == 1_000
+    # Top-level words count too: 800 words and 1,201 more in a group.
+    words = " ".join(f"u{i}" for i in range(800))
+    half = " OR ".join(f"(w{i % 100} v{i // 100})" for i in range(600))
+    with pytest.raises(QueryError, match=r"in all \(2,001"):
+        parse_query(f"{words} ({half} OR w0)")

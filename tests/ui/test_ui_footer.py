@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.geometry import Region
@@ -235,3 +236,74 @@ async def test_the_hover_and_tooltip_follow_the_keys_placed_again(cache: Path) -
         await pilot.pause()
         assert "Star" in drawn(footer) and footer.placed()[0].key.binding_id == "main.search"
         assert footer.tooltip == search.key.tooltip
+
+
+def placed_key(app, binding_id: str):
+    return next(p for p in footer_of(app).placed() if p.key.binding_id == binding_id)
+
+
+async def test_fast_clicks_on_a_moving_key_press_it_every_time(cache: Path) -> None:
+    """Textual chains clicks at one cell under 0.5 s apart, however many: five quick
+    clicks on `space Select` selected one paper, three on `J Next` read one paper on
+    (found by a regression hunt). Only keys whose second press undoes the first are
+    pressed once per double click."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        main, papers = app.main, app.main.paper_list
+        papers.focus()
+        await settle(pilot)
+        select = placed_key(app, "list.select")
+        await pilot.click(ReaderFooter, offset=(select.x + 1, 0), times=5)
+        await settle(pilot)
+        assert len(papers.selected) == 5 and papers.cursor == 5
+        # A toggle: a double or triple click stars once.
+        star = placed_key(app, "main.star")
+        await pilot.click(ReaderFooter, offset=(star.x + 1, 0), times=3)
+        await settle(pilot)
+        assert main.store is not None
+        marked = main.store.get_papers(sorted(papers.selected))
+        assert all(p.starred for p in marked)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen
+        assert view is not main
+        start = papers.cursor
+        after = placed_key(app, "reading.next")
+        await pilot.click(ReaderFooter, offset=(after.x + 1, 0), times=3)
+        await settle(pilot)
+        assert papers.cursor == start + 3
+
+
+async def test_a_chained_click_that_starts_on_another_screen_is_not_pressed(cache: Path) -> None:
+    """A double click on the reading view's `esc Back`: the first closes the view and
+    the second lands on the list's footer, on whatever key is drawn there; it was the
+    same click, not a press of that key."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        main = app.main
+        await pilot.press("enter")
+        await settle(pilot)
+        back = placed_key(app, "reading.close")
+        await pilot.click(ReaderFooter, offset=(back.x + 1, 0))
+        await settle(pilot)
+        assert app.screen is main
+        under = footer_of(app).key_at(back.x + 1)
+        assert under is not None and under.binding_id == "main.search"
+        footer = footer_of(app)
+        x, y = back.x + 1, footer.region.y
+        footer.post_message(
+            events.Click(footer, back.x + 1, 0, 0, 0, 1, False, False, False, x, y, chain=2)
+        )
+        await settle(pilot)
+        assert app.screen is main and not main.query_one("#search").has_focus
+
+
+def test_the_footer_toggles_are_keys_the_footer_shows() -> None:
+    from tui_digest.ui import keys
+
+    shown = {b.id for _, bindings in keys.SECTIONS for b in bindings if b.show}
+    assert shown >= keys.FOOTER_TOGGLES

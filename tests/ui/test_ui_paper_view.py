@@ -365,3 +365,90 @@ async def test_ids_coming_as_the_view_opens_do_not_end_the_reader(tmp_path: Path
         await settle(pilot)
         assert isinstance(app.screen, PaperView)
         assert "1 / 4" in str(app.screen.query_one("#paper-view-position").visual)
+
+
+async def test_the_views_position_follows_a_listing_its_first_page_holds(tmp_path: Path) -> None:
+    """The "N / M" was drawn again only when the list's ids came, and a listing
+    whose first page holds all of it sends none: reading all papers, after
+    another digest was removed the view kept "3 / 7" of the 3 left (regression
+    hunt `regui` #5)."""
+    db = tmp_path / "c.db"
+    with Store.open(db) as store:
+        rest = [Paper(id=f"2401.{i:05d}", title_en=f"Paper {i}") for i in range(4)]
+        store.import_digest(Digest(name="rest-2024-01-29", date="2024-01-29", papers=rest))
+        few = [Paper(id=f"2402.{i:05d}", title_en=f"Few {i}") for i in range(3)]
+        store.import_digest(Digest(name="few-2024-02-05", date="2024-02-05", papers=few))
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.follower.poll()  # (the baseline)
+        app.main.show_digest(None)
+        await settle(pilot)
+        papers = app.main.paper_list
+        assert len(papers.ids) == 7
+        await pilot.press("j", "j")
+        await open_view(pilot)
+        position = app.screen.query_one("#paper-view-position")
+        assert "3 / 7" in str(position.visual) and "Few 2" in body(app)
+        with Store.open(db) as other:  # another process's `digests rm`
+            other.remove_digests(other.digest_pks(["rest-2024-01-29"]))
+        app.follower.poll()
+        await settle(pilot)
+        assert isinstance(app.screen, PaperView)
+        assert len(papers.ids) == 3 and "Few 2" in body(app)
+        assert "3 / 3" in str(position.visual), str(position.visual)
+
+
+async def test_the_view_closes_when_its_list_is_left_empty(tmp_path: Path) -> None:
+    """Every digest removed by another process: the list said "No papers here
+    yet." but the view kept "3 / 3" and the removed paper, its digest named
+    (regression hunt `regui` #5). It says so and goes back to the list."""
+    db = tmp_path / "c.db"
+    with Store.open(db) as store:
+        many = [Paper(id=f"2401.{i:05d}", title_en=f"Paper {i}") for i in range(50)]
+        store.import_digest(Digest(name="many-2024-01-29", date="2024-01-29", papers=many))
+        few = [Paper(id=f"2402.{i:05d}", title_en=f"Few {i}") for i in range(3)]
+        store.import_digest(Digest(name="few-2024-02-05", date="2024-02-05", papers=few))
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.follower.poll()  # (the baseline)
+        app.main.show_digest("few-2024-02-05")
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await open_view(pilot)
+        assert isinstance(app.screen, PaperView)
+        with Store.open(db) as other:
+            other.remove_digests(other.digest_pks(["few-2024-02-05", "many-2024-01-29"]))
+        app.follower.poll()
+        await settle(pilot)
+        assert app.screen is app.main and not app.main.paper_list.ids
+        assert any("2402.00002" in n and "no paper is left" in n for n in notes(app)), notes(app)
+
+
+async def test_a_view_left_empty_under_a_dialog_closes_after_it(tmp_path: Path) -> None:
+    """Help open over the reading view when its list is left empty: help stays
+    (closing the view then popped the help instead), the view closes after it."""
+    from tui_digest.ui.screens.help import HelpScreen
+
+    db = tmp_path / "c.db"
+    with Store.open(db) as store:
+        few = [Paper(id=f"2402.{i:05d}", title_en=f"Few {i}") for i in range(3)]
+        store.import_digest(Digest(name="few-2024-02-05", date="2024-02-05", papers=few))
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.follower.poll()  # (the baseline)
+        await open_view(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        with Store.open(db) as other:
+            other.remove_digests(other.digest_pks(["few-2024-02-05"]))
+        app.follower.poll()
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert any("no paper is left" in n for n in notes(app))

@@ -631,3 +631,37 @@ async def test_damage_found_after_the_first_frame_is_reported(tmp_path: Path) ->
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert any("is damaged" in n and "tui-digest stats" in n for n in notes(app))
+
+
+async def test_help_keeps_every_description_apart_from_its_keys_and_help(cache: Path) -> None:
+    """The detail pane's escape row read "Back to the listBack to the list, clearing
+    …": its 16-cell description filled the 14-cell column with nothing after it
+    (found by a regression hunt). Every row, default keys and a long remap, keeps a
+    space between keys, description and help."""
+    import os
+
+    from tui_digest.ui import keys
+
+    config = Path(os.environ["TUI_DIGEST_CONFIG"])
+    for remaps in ("", '[keys]\n"detail.clear_search" = "ctrl+shift+home,ctrl+shift+end"\n'):
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(remaps, encoding="utf-8")
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=(200, 60)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            lines = app.screen.query_one(HelpText).plain.splitlines()
+            for _, bindings in keys.SECTIONS:
+                for binding in bindings:
+                    tip = binding.tooltip
+                    if not tip:  # (j/k and the like: keys and description only)
+                        assert any(x.rstrip().endswith(f" {binding.description}") for x in lines)
+                        continue
+                    start = tip[:24]  # (a long help wraps under itself)
+                    leads = [line[: line.index(start)] for line in lines if start in line]
+                    assert any(
+                        lead.endswith(" ") and lead.rstrip().endswith(f" {binding.description}")
+                        for lead in leads
+                    ), (binding.id, leads)

@@ -178,3 +178,27 @@ async def test_the_hint_names_the_detail_panes_key_when_it_has_the_focus(cache: 
         await pilot.press("z")
         await settle(pilot)
         assert app.main.query_text == "" and "search:" not in status_text(app)
+
+
+async def test_the_hint_names_the_search_boxs_key_when_it_has_the_focus(cache: Path) -> None:
+    """With `list.clear_search = "x"`, `/` back in the box said "(x clears)", and
+    `x` there is typed (regression hunt `regui` #6): the box's own key is named."""
+    config = Path(os.environ["TUI_DIGEST_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    for keys, box in (('list.clear_search = "x"\n', "esc"), ('"search.clear" = "f5"\n', "f5")):
+        config.write_text(f"[keys]\n{keys}")
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"graph", "enter")
+            await settle(pilot)
+            assert app.focused is app.main.paper_list
+            await pilot.press("slash")
+            await settle(pilot)
+            assert app.focused is app.main.search_box
+            assert f"({box} clears)" in status_text(app), (keys, status_text(app))
+            await pilot.press("escape" if box == "esc" else box)
+            await settle(pilot)
+            assert app.main.query_text == "" and "search:" not in status_text(app)
+            assert app.focused is app.main.paper_list
+            assert "(x clears)" not in status_text(app)

@@ -189,3 +189,33 @@ async def test_a_drag_ends_when_another_screen_opens(cache: Path) -> None:
         await drag_to(pilot, (100, 10))
         await settle(pilot)
         assert main.settings.split == 38 and app.mouse_captured is None
+
+
+async def test_a_drag_follows_every_move_while_the_screen_repaints(cache: Path) -> None:
+    """Each move repaints the panes, and after a repaint Textual checks the widget
+    under the pointer, ignoring the capture: it posted `Leave` to the screen, which
+    ended the drag at its first move, so the divider moved one step only (found by
+    a regression hunt). The pauses let those checks run between the moves."""
+    for size in [(160, 40), (90, 40)]:  # side by side, stacked
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            main = app.main
+            d = main.detail.region
+            wide = main.effective_layout() == "wide"
+            start = (d.x, d.y + 5) if wide else (10, d.y)
+            await pilot.mouse_down(offset=start)
+            steps = [d.x - 8, d.x - 13, d.x - 23] if wide else [d.y - 3, d.y - 6, d.y - 9]
+            for step in steps:
+                point = (step, d.y + 5) if wide else (10, step)
+                await drag_to(pilot, point)
+                await settle(pilot)
+                await pilot.pause()
+                edge = main.detail.region.x if wide else main.detail.region.y
+                assert edge == step, (size, step)
+                assert app.mouse_captured is main
+            await pilot.mouse_up(offset=point)
+            await settle(pilot)
+            assert app.mouse_captured is None
+            edge = main.detail.region.x if wide else main.detail.region.y
+            assert edge == steps[-1]

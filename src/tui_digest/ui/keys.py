@@ -127,7 +127,7 @@ DETAIL: list[Binding] = [
             tooltip="The end of the paper (also End)"),
     # The status line's "(esc clears)" is shown whatever has the focus: after a
     # click in the pane (or tab) escape did nothing there (found by a bug hunt).
-    Binding("escape", "screen.back_to_list", "Back to the list", show=False,
+    Binding("escape", "screen.back_to_list", "Back to list", show=False,
             id="detail.clear_search",
             tooltip="Back to the list, clearing a kept search (as escape there)"),
 ]  # fmt: skip
@@ -246,6 +246,18 @@ FOOTER_ORDER: tuple[str, ...] = (
     "reading.next_unread",
     "reading.page",
 )
+# Footer keys whose second press undoes the first: a double click on one presses
+# it once (widgets/footer.py); every other key is pressed at every click.
+FOOTER_TOGGLES: frozenset[str] = frozenset({
+    "main.star",
+    "main.read",
+    "main.unread",
+    "main.starred",
+    "main.layout",
+    "list.select_all",
+    "reading.star",
+    "reading.read",
+})  # fmt: skip
 
 # What the help screen lists, in this order.
 SECTIONS: tuple[tuple[str, list[Binding]], ...] = (

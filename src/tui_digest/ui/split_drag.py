@@ -8,8 +8,8 @@ it in the settings. A mixin of `MainScreen`, beside `PaneLayout`.
 A release may never arrive (let go over another tmux pane or outside the
 window), and Textual asks the terminal for every motion, held or not: the
 split followed the pointer until the next click (found by a bug hunt). So a
-move with no button held, the terminal losing the focus and the screen losing
-the pointer (another screen opened over it) end the drag as a release does.
+move with no button held, the terminal losing the focus and another screen
+opening over this one end the drag as a release does.
 """
 
 from __future__ import annotations
@@ -59,9 +59,13 @@ class SplitDrag:
         if not focus:
             self._end_drag()
 
-    def on_leave(self, event: events.Leave) -> None:
-        if event.node is self:  # (not a widget of the screen: those bubble here too)
-            self._end_drag()
+    def on_screen_suspend(self, event: events.ScreenSuspend) -> None:
+        """Another screen opened over this one (it keeps the capture: Textual
+        releases it only when a screen goes away). Not `Leave`: while the mouse
+        is captured, every repaint's check of the widget under the pointer posts
+        `Leave` to the screen, and a drag ended at its first move (found by a
+        regression hunt)."""
+        self._end_drag()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if not self._dragging:

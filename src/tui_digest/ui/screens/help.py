@@ -20,6 +20,7 @@ from tui_digest.ui.widgets.hanging_rows import HangingRows
 # The query language (core/query.py's docstring has the full rules; README's
 # table the same examples). Plain strings: shown as text, never as markup.
 SYNTAX_CELLS = 26  # the query column's width
+KEY_CELLS = DESCRIPTION_CELLS = 14  # the keys' and descriptions' columns (at least)
 QUERY_LANGUAGE: tuple[tuple[str, str], ...] = (
     ("diffusion model", "both words, any field, either language; prefixes count"),
     ("模型 遗忘", "Chinese words anywhere in a text"),
@@ -56,7 +57,13 @@ class HelpScreen(ModalScreen[None]):
             rows.append((Content.styled(title, "bold $text-accent"), Content()))
             for binding in bindings:
                 shown = self._keys(binding)
-                lead = Content.assemble((f"  {shown:<14}", "bold"), f"{binding.description:<14}")
+                # A space after each column, however long: a 16-cell description ran
+                # into its help (found by a regression hunt), a long remap into its
+                # description.
+                lead = Content.assemble(
+                    (f"  {shown:<{KEY_CELLS - 1}} ", "bold"),
+                    f"{binding.description:<{DESCRIPTION_CELLS - 1}} ",
+                )
                 rows.append((lead, Content.styled(self._help_of(binding), "$text-muted")))
             rows.append((Content(), Content()))
         title = "Query language (the search box, `search`, watch lists)"

@@ -380,6 +380,10 @@ class ListingScreen(CacheScreen):
             )
         self._release_frame()
         self._listing_shown()
+        if papers.listed and not papers.awaiting_ids:
+            # The page is all of it (or it is empty): no ids will come, and the
+            # reading view kept its "N / M" (regression hunt `regui` #5).
+            self.listing_ids_set()
 
     def drop_waiting_keys(self) -> None:
         """Another listing replaces this one: a G or select-all waiting for its
@@ -408,6 +412,8 @@ class ListingScreen(CacheScreen):
             # The full id array (22 ms at 100k) is read after this frame is drawn:
             # building it holds the GIL, and the frame should not wait on it.
             self.call_after_refresh(self._ask_for_ids, message)
+        elif papers.listed:
+            self.listing_ids_set()  # (the page was all of it: no ids will come)
 
     def _ask_for_ids(self, count: msg.ListingCount) -> None:
         if self.store is not None and not count.stale:
@@ -466,8 +472,8 @@ class ListingScreen(CacheScreen):
             self.listing_ids_set()
 
     def listing_ids_set(self) -> None:
-        """The list holds every id of its listing now (subclasses follow: the
-        reading view's "N / M")."""
+        """The list holds every id of its listing now, from its ids or from a page
+        that was all of it (subclasses follow: the reading view's "N / M")."""
 
     def on_ranked_ids(self, message: msg.RankedIds) -> None:
         if not message.stale:

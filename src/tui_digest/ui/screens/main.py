@@ -315,9 +315,15 @@ class MainScreen(
         self.action_clear_search()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # The status line's "(esc clears)" names the key of the pane with the focus.
-        pane = "detail" if event.widget is self.detail else "list"
-        self.query_one(StatusLine).clear_binding = f"{pane}.clear_search"
+        # The status line's "(esc clears)" names the key of the pane with the focus;
+        # in the search box its own (it named the list's: typed there, not a clear;
+        # found by a regression hunt).
+        if event.widget is self.search_box:
+            binding = "search.clear"
+        else:
+            pane = "detail" if event.widget is self.detail else "list"
+            binding = f"{pane}.clear_search"
+        self.query_one(StatusLine).clear_binding = binding
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:

@@ -163,6 +163,33 @@ class PaperView(Screen[None]):
         self.query_one("#paper-view-body", Static).update(body)
         self.draw_position()
 
+    def list_changed(self) -> None:
+        """The list holds all its ids again: the "N / M" follows; a list left
+        empty (every digest removed by another process) has no paper to read:
+        the view kept "3 / 3" and the removed paper (regression hunt `regui` #5)."""
+        if self.papers.ids:
+            self.draw_position()
+        elif self.is_active:
+            self._close_emptied()
+        # (else a dialog is open over the view: it closes when the view is back)
+
+    def on_screen_resume(self) -> None:
+        if not self.papers.ids:
+            self._close_emptied()
+
+    def _close_emptied(self) -> None:
+        record = self.record
+        what = "The paper you were reading"
+        if record is not None and record.paper.id:
+            what = f"{what}, {record.paper.id},"
+        self.notify(
+            f"{what} is no longer in this list, and no paper is left in it: back to the list.",
+            title="Paper removed",
+            severity="warning",
+            markup=False,  # (the paper's id is the document's text)
+        )
+        self.dismiss(None)
+
     def draw_position(self) -> None:
         """ "N / M" of the list, drawn again as its ids come: after a re-listing it
         kept the first page's length ("1 / 120" of 20,249) until the next move

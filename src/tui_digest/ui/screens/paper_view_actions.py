@@ -62,8 +62,9 @@ class PaperViewActions:
 
     def view_position_changed(self) -> None:
         """The list's ids came (a re-listing): the view's "N / M" is drawn again,
-        once the view is there to draw it (ids coming between `enter` and its
-        first frame ended the reader: a regression hunt); its mount draws it."""
+        or the view closes when the list is left empty; once the view is there
+        (ids coming between `enter` and its first frame ended the reader: a
+        regression hunt); its mount draws it."""
         view = self._open_view()
         if view is not None and view.is_mounted:
-            view.draw_position()
+            view.list_changed()

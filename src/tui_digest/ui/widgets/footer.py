@@ -161,6 +161,7 @@ class ReaderFooter(Widget, can_focus=False):
         self._placed: list[PlacedKey] = []
         self._hover: FooterKey | None = None
         self._pointer: int | None = None  # the pointer's column while it is over the footer
+        self._last_click: tuple[str, int] | None = None  # (binding id, chain) of the last click
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -243,12 +244,25 @@ class ReaderFooter(Widget, can_focus=False):
             self.refresh()
 
     def on_click(self, event: events.Click) -> None:
-        # Once per click chain: a double click on `m Read` was `m m`, which leaves
-        # the paper unread by hand for good (found by a bug hunt).
         key = self.key_at(event.x)
-        if key is None or event.chain > 1:
+        previous = self._last_click
+        self._last_click = None if key is None else (key.binding_id, event.chain)
+        if key is None or not self._presses(key, event.chain, previous):
             return
         if key.enabled:
             self.app.simulate_key(key.key)  # as Textual's FooterKey: the key, as if pressed
         else:
             self.app.bell()
+
+    @staticmethod
+    def _presses(key: FooterKey, chain: int, previous: tuple[str, int] | None) -> bool:
+        """Whether a click, the `chain`th of a chain Textual counts (same cell, under
+        0.5 s apart), presses `key`. Every click presses a key meant to be clicked
+        again (`space Select`, `J Next`): fast clicks counted once (found by a
+        regression hunt). A double (or triple) click on a toggle presses it once: on
+        `m Read` it was `m m`, which leaves the paper unread by hand for good (found
+        by a bug hunt). A chained click whose start this footer did not see (the
+        first click closed the reading view) is no press of the key now drawn there."""
+        if chain == 1:
+            return True
+        return previous == (key.binding_id, chain - 1) and key.binding_id not in keys.FOOTER_TOGGLES

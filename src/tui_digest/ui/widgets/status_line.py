@@ -92,7 +92,8 @@ class StatusLine(Widget):
     readonly = reactive(False)  # the cache was opened read-only: nothing is saved
     query_text = reactive("")  # the search shown (the box may be scrolled or cut off)
     # The binding whose key "(esc clears)" names: the list's, or the detail pane's
-    # while it has the focus (MainScreen sets it; [keys] may give them other keys).
+    # or the search box's while it has the focus (MainScreen sets it; [keys] may
+    # give them other keys).
     clear_binding = reactive("list.clear_search")
 
     def render(self) -> Content:
