@@ -101,3 +101,23 @@ async def test_fetch_names_the_line_of_the_first_invalid_byte(store) -> None:
     assert result.decoding == (
         f"bytes are not valid UTF-8; invalid sequences replaced with U+FFFD (first at line {line})"
     )
+
+
+async def test_fetch_of_a_malformed_feed_whose_entries_were_all_read(store) -> None:
+    """`import` says a warning, "its 2 entries were read", of a feed that is not
+    well-formed XML (an undefined `&nbsp;`) but lost nothing; `fetch` still said
+    "1 entry could not be read fully", counting the document's own problem as an
+    entry's (regression hunt `regenc` #2). It says the document's warning instead."""
+    fake = FakeTime(50.0)
+    fetcher = SourceFetcher(HttpOptions(retries=1), sleep=fake.sleep, clock=fake.clock)
+    data = arxiv_rss("cs.AI", PAPERS).replace(b"Abstract: ", b"Abstract: x&nbsp;y ", 1)
+    assert read_document(data, source="bad.xml").problems  # (import warns of it)
+    with FeedServer() as server:
+        server.route("/bad.xml", Reply(200, body=data))
+        async with fetcher:
+            sources = [Source("b", server.url("/bad.xml"))]
+            [result] = await fetch_all(store, sources, fetcher=fetcher)
+    assert result.status == "new" and result.new == len(PAPERS)
+    assert result.problems == 0
+    assert "not well-formed XML" in result.decoding
+    assert f"its {len(PAPERS)} entries were read" in result.decoding

@@ -321,12 +321,12 @@ def _malformed(line: int, detail: str, truncated: bool, kept: int, dropped: bool
     """
     if truncated:
         what = f"truncated (its XML is not closed) ({detail}); kept the {kept} complete entries"
-        return Problem(line, f"the document is {what}", "error")
+        return Problem(line, f"the document is {what}", "error", kind="document")
     if dropped:
         what = f"not well-formed XML ({detail}); kept the {kept} complete entries"
-        return Problem(line, f"the document is {what}", "error")
+        return Problem(line, f"the document is {what}", "error", kind="document")
     what = f"not well-formed XML ({detail}); its {kept} entries were read"
-    return Problem(line, f"the document is {what}")
+    return Problem(line, f"the document is {what}", kind="document")
 
 
 def _root_unclosed(text: str, root: str, offset: int) -> bool:

@@ -49,7 +49,8 @@ class Problem:
     line: int
     message: str
     severity: str = "warning"  # "warning": entry kept or skipped; "error": document-level
-    # "decoding": how the bytes were decoded (not UTF-8), no entry's trouble.
+    # "decoding": how the bytes were decoded (not UTF-8), no entry's trouble;
+    # "document": the whole document's (not well-formed XML), no entry's either.
     kind: str = ""
 
     def format(self, source: str = "") -> str:

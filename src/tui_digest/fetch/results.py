@@ -157,17 +157,19 @@ def status_text(result: SourceResult) -> str:
 def entry_problems(problems: Sequence[Problem]) -> int:
     """The problems of a read that are entries' (not how its bytes were decoded:
     a `charset=gbk` digest's note was counted as "1 entry could not be read
-    fully", found by a bug hunt)."""
-    return sum(1 for p in problems if p.kind != "decoding")
+    fully", found by a bug hunt), nor the document's own (not well-formed XML
+    whose entries were all read was "1 entry": a regression hunt)."""
+    return sum(1 for p in problems if p.kind not in ("decoding", "document"))
 
 
 def decoding_note(problems: Sequence[Problem]) -> str:
     """The read's notes on how its bytes were decoded (and characters XML does
-    not allow, removed), or ""; with the line of the first U+FFFD it made when
+    not allow, removed) and on the document as a whole (not well-formed XML),
+    or ""; with the line of the first U+FFFD it made when
     the reader knows it (`import` says `FILE:LINE:`;
     `fetch` said no line, bug hunt `enc` #2)."""
     return "; ".join(
         f"{p.message} (first at line {p.line})" if p.line else p.message
         for p in problems
-        if p.kind == "decoding"
+        if p.kind in ("decoding", "document")
     )
