@@ -84,3 +84,18 @@ def test_import_exits_1_when_an_error_is_said(tmp_path: Path) -> None:
     assert ": error: the document is not well-formed XML (mismatched tag); kept the 2 " in err
     assert "entry 3: incomplete (its element is not closed); skipped" in err
     assert "truncated" not in err
+
+
+def test_the_entry_left_unclosed_is_the_one_skipped_and_named(tmp_path: Path) -> None:
+    """An early `</item>` missing cost the LAST entry, closed properly, and the
+    warning named it; the entry left open was kept (regression hunt `regenc`
+    #3). The entry whose element is not closed is the one skipped, by name."""
+    data = arxiv_rss("cs.AI", PAPERS)
+    first = data.index(b"</item>")
+    line = data[: data.index(b"<item")].count(b"\n") + 1
+    result = read_document(data[:first] + data[first + len(b"</item>") :], source="open.xml")
+    assert [p.id for p in result.digest.papers] == ["2509.00002", "2509.00003"]
+    skipped = [p for p in result.problems if "incomplete" in p.message]
+    assert [(p.line, p.message) for p in skipped] == [
+        (line, "entry 1: incomplete (its element is not closed); skipped")
+    ]

@@ -294,10 +294,18 @@ def parse_feed(data: bytes, source: str = "", charset: str = "") -> ParsedFeed:
         total = len(entries)
         truncated = _root_unclosed(text, root, offset)
         why = "the document ends inside it" if truncated else "its element is not closed"
-        for index in range(complete, len(entries)):
+        # The entries whose element is not closed are the ones skipped, found by
+        # position when the start tags and entries agree: the last ones were
+        # cut, so an early `</item>` missing cost the last, whole entry and the
+        # warning named it (regression hunt `regenc`).
+        open_ = _unclosed(text, positions) if lines else range(complete, total)
+        for index in open_:
             where_line = lines[index] if index < len(lines) else 0
             problems.append(Problem(where_line, f"entry {index + 1}: incomplete ({why}); skipped"))
-        entries = entries[:complete] if complete < len(entries) else entries
+        skipped = set(open_)
+        entries = [e for i, e in enumerate(entries) if i not in skipped]
+        lines = [n for i, n in enumerate(lines) if i not in skipped]
+        complete = total - len(skipped)
         message = getattr(exc, "getMessage", None)
         detail = message() if callable(message) else str(exc)
         problems.insert(0, _malformed(line, detail, truncated, len(entries), complete < total))
@@ -327,6 +335,17 @@ def _malformed(line: int, detail: str, truncated: bool, kept: int, dropped: bool
         return Problem(line, f"the document is {what}", "error", kind="document")
     what = f"not well-formed XML ({detail}); its {kept} entries were read"
     return Problem(line, f"the document is {what}", kind="document")
+
+
+def _unclosed(text: str, positions: list[int]) -> list[int]:
+    """The indexes of the entries (start tags at `positions`) with no end tag
+    before the next entry's start (or the document's end)."""
+    found = []
+    for index, start in enumerate(positions):
+        end = positions[index + 1] if index + 1 < len(positions) else len(text)
+        if not _ENTRY_END_RE.search(text, start, end):
+            found.append(index)
+    return found
 
 
 def _root_unclosed(text: str, root: str, offset: int) -> bool:
