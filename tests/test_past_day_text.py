@@ -213,7 +213,27 @@ def test_a_past_english_days_text_keeps_the_chinese_the_cache_holds(tmp_path: Pa
     assert run_cli("import", str(feed2), db=db).returncode == 0
     done = run_cli(*publish, db=db)
     assert done.returncode == 0, done.stderr
-    assert (out / "cs.AI" / "2024-07-01.md").read_text("utf-8") == first
+    again = (out / "cs.AI" / "2024-07-01.md").read_text("utf-8")
+    # The title is v1's too: its Chinese stays. The abstract changed with v2,
+    # so its Chinese may be of either text: left out, never shown beside v1's.
+    assert "标题2" in again and "ONE Developing." in again
+    assert "中文摘要2" in first and "中文摘要2" not in again
+
+
+def test_a_past_day_never_shows_a_later_versions_chinese(tmp_path: Path) -> None:
+    """A v2 digest brought another title and Chinese: the v1 English day took
+    them, v2's Chinese title and abstract above v1's English (regression hunt
+    `reg2b` #1). Chinese fills only where it translates the day's own English."""
+    db = tmp_path / "c.db"
+    feed1 = tmp_path / "arxiv-cs.AI-2024-07-01.xml"
+    feed1.write_text(_arxiv_feed("2024-07-01", "v1", "new", "ONE Developing."), "utf-8")
+    v2 = tmp_path / "digest-cs.LG-2024-07-02.md"
+    v2.write_text(DAY2_TEXT.replace("Deep Causal Models", "Wholly New Title"), "utf-8")
+    for path in (feed1, v2):
+        assert run_cli("import", str(path), db=db).returncode == 0
+    day1 = _exported(db, "arxiv-cs.AI-2024-07-01")[CROSS]
+    assert (day1["version"], day1["abstract_en"]) == ("v1", "ONE Developing.")
+    assert (day1["title_zh"], day1["summary_zh"], day1["abstract_zh"]) == ("", "", "")
 
 
 def test_the_chinese_taken_from_the_stored_paper_keeps_its_machine_mark() -> None:
@@ -223,7 +243,7 @@ def test_the_chinese_taken_from_the_stored_paper_keeps_its_machine_mark() -> Non
     from tui_digest.core.store.listed_text import as_given
 
     given = Paper(id=CROSS, title_en="Deep Causal Models", abstract_en="ONE")
-    stored = Paper(id=CROSS, title_en="Deep Causal Models v2", title_zh="深度因果模型")
+    stored = Paper(id=CROSS, title_en="Deep  causal models", title_zh="深度因果模型")
     stored.extras[Extra.MACHINE_FIELDS] = "title_zh"
     shown = as_given(given, stored)
     assert (shown.abstract_en, shown.title_zh) == ("ONE", "深度因果模型")

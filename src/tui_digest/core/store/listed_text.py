@@ -97,14 +97,18 @@ def as_given(given: Paper, stored: Paper) -> Paper:
     with what is no listing's text taken from the stored paper (categories and
     the date when the document gave none). arXiv's whole abstract (`enrich`)
     is of the paper's newest version, so it is left out. A Chinese field the
-    document gave none of (an English arXiv feed) is the stored one: the day
-    lost every translation the cache held for the paper, and re-publishing it
-    wrote it again without them (regression hunt `reghist`)."""
+    document gave none of (an English arXiv feed) is the stored one where it
+    translates the same English: the title's where the titles agree, the
+    summary's and abstract's where the abstracts do. The day lost every
+    translation the cache held for the paper (regression hunt `reghist`),
+    then showed a later version's Chinese beside its own English (`reg2b`)."""
+    same_title = _same(given.title_en, stored.title_en)
+    same_text = _same(given.abstract_en, stored.abstract_en)
     return replace(
         given,
-        title_zh=given.title_zh or stored.title_zh,
-        summary_zh=given.summary_zh or stored.summary_zh,
-        abstract_zh=given.abstract_zh or stored.abstract_zh,
+        title_zh=given.title_zh or (stored.title_zh if same_title else ""),
+        summary_zh=given.summary_zh or (stored.summary_zh if same_text else ""),
+        abstract_zh=given.abstract_zh or (stored.abstract_zh if same_text else ""),
         authors=list(given.authors or stored.authors),
         categories=list(given.categories or stored.categories),
         published=given.published or stored.published,
@@ -120,9 +124,19 @@ def _extras(given: Paper, stored: Paper) -> dict[str, str]:
     from tui_digest.core.extras import Extra, join_machine_fields, machine_fields
 
     extras = dict(given.extras)
-    taken = [f for f in ("title_zh", "summary_zh", "abstract_zh") if not getattr(given, f)]
+    same = {
+        "title_zh": _same(given.title_en, stored.title_en),
+        "summary_zh": _same(given.abstract_en, stored.abstract_en),
+        "abstract_zh": _same(given.abstract_en, stored.abstract_en),
+    }
+    taken = [f for f, agree in same.items() if agree and not getattr(given, f)]
     marked = [f for f in machine_fields(stored.extras) if f in taken]
     if marked:
         own = [f for f in machine_fields(extras) if f not in marked]
         extras[Extra.MACHINE_FIELDS] = join_machine_fields(own + marked)
     return extras
+
+
+def _same(given: str, stored: str) -> bool:
+    """Whether two English texts are the same one (spacing and case aside)."""
+    return " ".join(given.split()).casefold() == " ".join(stored.split()).casefold()
