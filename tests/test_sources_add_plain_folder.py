@@ -92,3 +92,20 @@ def test_a_digest_among_notes_is_found(plain, tmp_path, capsys) -> None:
     shutil.copy(DIGEST, mixed / "notes" / "n57-digest.md")
     assert cli.main(["sources", "add", str(mixed)]) == 0, capsys.readouterr().err
     assert "(a folder: every digest and feed inside)" in capsys.readouterr().out
+
+
+def test_digests_in_a_folder_sorted_late_are_found_past_other_xml(tmp_path: Path) -> None:
+    """Twenty non-feed `.xml` (icons) sorting first left only the first half of
+    the folder looked at: digests under `zh/` were never read and the folder was
+    refused (regression hunt `reg2b` #2). The spread covers the whole list."""
+    from tui_digest.publish.subscribe import SNIFF_FILES, _to_sniff
+
+    files = [tmp_path / "assets" / f"icon{i:02}.xml" for i in range(20)]
+    files += [tmp_path / "notes" / f"n{i:02}.md" for i in range(60)]
+    files += [tmp_path / "zh" / f"2023-03-{i:02}.md" for i in range(40)]
+    looked = _to_sniff(files)
+    assert len(looked) <= SNIFF_FILES
+    assert any(p.parent.name == "zh" for p in looked)
+    # 1,000 notes and one digest sorting last: the last file is looked at too.
+    many = [tmp_path / f"n{i:04}.md" for i in range(1000)] + [tmp_path / "zz-digest.md"]
+    assert many[-1] in _to_sniff(many)

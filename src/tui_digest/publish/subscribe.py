@@ -108,9 +108,13 @@ def _to_sniff(documents: list[Path]) -> list[Path]:
     """At most SNIFF_FILES of `documents`: those named like a digest or feed
     first, then others spread over the (sorted) list."""
     named = [p for p in documents if "digest" in p.name.lower() or p.suffix.lower() != ".md"]
-    step = max(1, len(documents) // SNIFF_FILES)
-    chosen = dict.fromkeys([*named[: SNIFF_FILES // 2], *documents[::step]])
-    return list(chosen)[:SNIFF_FILES]
+    named = named[: SNIFF_FILES // 2]
+    # Spread evenly over the whole list, its first and last files included: cut
+    # after the named ones, the spread covered only the list's first half, and
+    # digests under a folder sorting late were never read (regression hunt `reg2b`).
+    room, last = SNIFF_FILES - len(named), len(documents) - 1
+    spread = [documents[round(i * last / max(room - 1, 1))] for i in range(min(room, last + 1))]
+    return list(dict.fromkeys([*named, *spread]))[:SNIFF_FILES]
 
 
 def sniff_head(path: Path) -> bool:
