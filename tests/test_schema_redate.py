@@ -112,3 +112,18 @@ def test_a_misfiled_digest_whose_day_is_taken_stays(tmp_path):
         ("2026-12-02", "arxiv-cs.CL-2026-12-02"),
     ]
     assert _found(db, "date:2026-12-02") == ["2612.00001", "2612.00002", "2612.00003"]
+
+
+def test_every_day_filed_a_day_late_moves_whatever_order_they_came_in(tmp_path):
+    """Each misfiled day's corrected name was the day before's until that one
+    moved, and the digests were read in no order: an older day added later (a
+    backfill) left the others a day late (regression hunt `reg2a` #1). They
+    move oldest first, each freeing the name the next needs."""
+    db = tmp_path / "c.db"
+    days = ["2026-12-01", "2026-12-02", "2026-12-03"]
+    for n, day in enumerate(reversed(days)):  # the newest first
+        late = f"{day[:8]}{int(day[8:]) + 1:02}T01:30:00+00:00"
+        _import(db, _atom(tmp_path / f"{day}.xml", late, day, 1 + 10 * n))
+    for day in reversed(days):
+        _file_the_old_way(db, f"arxiv-cs.CL-{day}", f"{day[:8]}{int(day[8:]) + 1:02}")
+    assert [(d, n) for d, n, _ in _digests(db)] == [(day, f"arxiv-cs.CL-{day}") for day in days]

@@ -34,7 +34,11 @@ def redate_atom_digests(conn: sqlite3.Connection) -> None:
     rows = conn.execute(
         "SELECT pk, name, source, date, alias, label FROM digests "
         "WHERE kind = 'arxiv' AND date != '' "
-        "AND EXISTS (SELECT 1 FROM digest_bytes b WHERE b.digest = digests.pk)"
+        "AND EXISTS (SELECT 1 FROM digest_bytes b WHERE b.digest = digests.pk) "
+        # Oldest first: a day filed a day late takes the name of the day before
+        # it, freed only once that one has moved (read in no order, a backfilled
+        # older day left the others a day late: regression hunt `reg2a`).
+        "ORDER BY date, pk"
     ).fetchall()
     papers: set[int] = set()
     for pk, name, source, date, alias, label in rows:
