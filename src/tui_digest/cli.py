@@ -274,8 +274,8 @@ def _left_full(exc: NoRoomToCompact) -> str:
     log = f" ({exc.path}-wal is the rebuilt index, not yet folded in)" if exc.log else ""
     return (
         "the search index was rebuilt and saved, but the disk is now full, and every "
-        f"change will fail until there is room: free {exc.room}{log}, then run reindex "
-        "again to compact the cache"
+        f"change will fail until there is room (compacting needs {exc.room}){log}: free "
+        "some, then run reindex again to compact the cache"
     )
 
 
