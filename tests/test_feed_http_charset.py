@@ -121,3 +121,21 @@ async def test_fetch_of_a_malformed_feed_whose_entries_were_all_read(store) -> N
     assert result.problems == 0
     assert "not well-formed XML" in result.decoding
     assert f"its {len(PAPERS)} entries were read" in result.decoding
+
+
+async def test_fetch_of_a_feed_cut_off_still_counts_its_trouble(store) -> None:
+    """A feed cut off after an `</item>` lost its other entries: the document's
+    error still counts (`N entries could not be read fully`); only a document
+    whose entries were all read is a warning (regression hunt `reg3` #3)."""
+    fake = FakeTime(50.0)
+    fetcher = SourceFetcher(HttpOptions(retries=1), sleep=fake.sleep, clock=fake.clock)
+    data = arxiv_rss("cs.AI", PAPERS)
+    cut = data[: data.index(b"</item>") + len(b"</item>")]
+    with FeedServer() as server:
+        server.route("/cut.xml", Reply(200, body=cut))
+        async with fetcher:
+            [result] = await fetch_all(
+                store, [Source("c", server.url("/cut.xml"))], fetcher=fetcher
+            )
+    assert result.problems >= 1
+    assert "truncated" not in result.decoding

@@ -109,3 +109,14 @@ def test_digests_in_a_folder_sorted_late_are_found_past_other_xml(tmp_path: Path
     # 1,000 notes and one digest sorting last: the last file is looked at too.
     many = [tmp_path / f"n{i:04}.md" for i in range(1000)] + [tmp_path / "zz-digest.md"]
     assert many[-1] in _to_sniff(many)
+
+
+def test_every_file_of_a_small_folder_is_looked_at(tmp_path: Path) -> None:
+    """The spread over two files picked the first twice: `notes.md` beside a
+    digest was all it read, and the folder was refused (regression hunt `reg3` #2)."""
+    from tui_digest.publish.subscribe import _to_sniff
+
+    files = [tmp_path / "2023-03-13.md", tmp_path / "notes.md"]
+    assert _to_sniff(files) == files
+    three = [*files, tmp_path / "zz.md"]
+    assert _to_sniff(three) == three

@@ -112,8 +112,9 @@ def _to_sniff(documents: list[Path]) -> list[Path]:
     # Spread evenly over the whole list, its first and last files included: cut
     # after the named ones, the spread covered only the list's first half, and
     # digests under a folder sorting late were never read (regression hunt `reg2b`).
-    room, last = SNIFF_FILES - len(named), len(documents) - 1
-    spread = [documents[round(i * last / max(room - 1, 1))] for i in range(min(room, last + 1))]
+    count = min(SNIFF_FILES - len(named), len(documents))  # (all of a small folder)
+    last = len(documents) - 1
+    spread = [documents[round(i * last / max(count - 1, 1))] for i in range(count)]
     return list(dict.fromkeys([*named, *spread]))[:SNIFF_FILES]
 
 
