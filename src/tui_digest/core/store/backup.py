@@ -143,9 +143,12 @@ def _size(name: str) -> int:
 
 
 # SQLite's unix VFS: each connection holds a shared POSIX lock on the "DMS"
-# byte of the `-shm` file (offset 128: 120 + SQLITE_SHM_NLOCK) for as long as
-# it has the database open in WAL mode; the first opener takes it exclusive to
-# rebuild the index (https://www.sqlite.org/walformat.html, "the DMS lock").
+# (deadman switch) byte of the `-shm` file for as long as it has the database
+# open in WAL mode; the first opener takes it exclusive to rebuild the index.
+# The byte is 128: SQLite's src/os_unix.c defines UNIX_SHM_BASE as
+# (22 + SQLITE_SHM_NLOCK) * 4 = 120 and UNIX_SHM_DMS as UNIX_SHM_BASE +
+# SQLITE_SHM_NLOCK = 128 (SQLITE_SHM_NLOCK is 8: sqlite.org/c3ref/c_shm_nlock.html);
+# https://www.sqlite.org/walformat.html describes the lock.
 _DMS_BYTE = 128
 
 
