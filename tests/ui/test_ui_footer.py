@@ -307,3 +307,27 @@ def test_the_footer_toggles_are_keys_the_footer_shows() -> None:
 
     shown = {b.id for _, bindings in keys.SECTIONS for b in bindings if b.show}
     assert shown >= keys.FOOTER_TOGGLES
+
+
+async def test_a_double_click_on_open_opens_the_page_once(cache: Path, monkeypatch) -> None:
+    """A double click on the footer's `o Open` opened the paper's page twice (two
+    browser tabs), as a double click on a link in the detail pane did (left by
+    the regression hunt `regui`): it opens once, as there."""
+    from tui_digest.ui import opener
+
+    opened: list[str] = []
+
+    def fake_open(url: str, **_: object) -> opener.Outcome:
+        opened.append(url)
+        return opener.Outcome(True, "fake")
+
+    monkeypatch.setattr(opener, "open_url", fake_open)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        footer = footer_of(app)
+        button = next(p for p in footer.placed() if p.key.binding_id == "main.open")
+        await pilot.click(ReaderFooter, offset=(button.x + 1, 0), times=2)
+        await settle(pilot)
+    assert len(opened) == 1

@@ -246,9 +246,12 @@ FOOTER_ORDER: tuple[str, ...] = (
     "reading.next_unread",
     "reading.page",
 )
-# Footer keys whose second press undoes the first: a double click on one presses
-# it once (widgets/footer.py); every other key is pressed at every click.
+# Footer keys a double click presses once (widgets/footer.py): those whose second
+# press undoes the first, and those that open the paper's page (a second tab,
+# as a double click on a link did); every other key is pressed at every click.
 FOOTER_TOGGLES: frozenset[str] = frozenset({
+    "main.open",
+    "reading.open",
     "main.star",
     "main.read",
     "main.unread",
