@@ -22,6 +22,7 @@ from cli_support import run_cli
 from tui_digest.core.digest_format import write_digest
 from tui_digest.core.model import Digest
 from tui_digest.core.store import Store
+from tui_digest.ui.readonly import STOPPED
 
 SIZE = (140, 40)
 
@@ -251,6 +252,8 @@ async def test_a_cache_restored_under_the_reader_stops_its_writes(tmp_path: Path
         said = [n for n in notes(app) if "Stopped following" in n]
         assert said and "the cache file was replaced (restored?)" in said[0]
         assert "quit and start the reader again" in said[0]
+        # Said all along, after the notice has gone (it said nothing: regmove #3).
+        assert STOPPED in status_text(app)
         rowid = app.main.paper_list.current_rowid
         await pilot.press("s")
         await settle(pilot)
@@ -434,3 +437,38 @@ async def test_a_backup_copied_over_the_cache_under_the_reader_stops_its_writes(
         assert refused and "changed under this reader" in refused[-1], notes(app)
         assert "quit and start the reader again" in refused[-1]
         assert not any(n.startswith(("Starred", "Unstarred")) for n in after)
+
+
+async def test_a_write_that_meets_a_copied_cache_stops_the_saves(tmp_path: Path) -> None:
+    """The reader's own write met a cache copied over it first ("malformed"),
+    failed and committed nothing, so the watcher, which looks after a commit,
+    never saw it: the reader said "Could not save the papers' marks" and stayed
+    writable (the regression hunt's test failed so, under load). Such a failure
+    stops the saves as the watcher's own finding does."""
+    import sqlite3
+
+    from ui_support import notes
+
+    cache = build_cache(tmp_path / "cache.db")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 200)
+    try:
+        sqlite3.connect(junk).execute("SELECT 1 FROM sqlite_master").fetchall()
+    except sqlite3.DatabaseError as exc:
+        failure = exc  # (SQLite's own: "file is not a database", SQLITE_NOTADB)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        store = app.main.store
+        assert store is not None
+
+        def mark(*args: object, **kwargs: object) -> None:
+            raise failure
+
+        store.mark = mark  # type: ignore[method-assign]
+        await pilot.press("s")
+        await settle(pilot)
+        said = notes(app)
+        assert any("the cache file changed under this reader" in n for n in said), said
+        assert not any(n.startswith("Could not save") for n in said), said
+        assert store.readonly and STOPPED in status_text(app)

@@ -69,19 +69,7 @@ class CacheFollower:
             changed, marked, removed = await asyncio.to_thread(watch.what_changed)
         except (CacheError, OSError) as error:
             # The file went away or is locked for long: say so once, stop following.
-            self.stop()
-            from tui_digest.core.store.watch import NothingMoreSaved
-
-            store = self._store()
-            if isinstance(error, NothingMoreSaved) and store is not None:
-                # Upgraded by a newer release, or the file replaced or damaged
-                # (a restore): every write refuses from now on, saying why
-                # (`ui.readonly`), after this notice has gone too.
-                store.readonly = True
-                store.readonly_why = str(error)
-            self.app.notify(
-                f"Stopped following the cache: {error}", severity="warning", markup=False
-            )
+            self.stop_following(error)
             return
         finally:
             self._polling = False
@@ -93,6 +81,25 @@ class CacheFollower:
                 "other process", marks_only=not changed, removed=removed, removals=span
             )
             signals_of(self.app).cache_changed.publish(news)
+
+    def stop_following(self, error: Exception) -> None:
+        """Say once why the cache is no longer followed, and stop. When nothing
+        more can be saved (upgraded by a newer release, the file replaced or
+        damaged: a restore), every write refuses from now on, saying why
+        (`ui.readonly`), after this notice has gone too."""
+        from tui_digest.core.store.watch import NothingMoreSaved
+
+        self.stop()
+        store = self._store()
+        if isinstance(error, NothingMoreSaved) and store is not None:
+            if store.readonly_why:
+                return  # (said already: a write's failure found it first)
+            store.readonly = True
+            store.readonly_why = str(error)
+            main = getattr(self.app, "main", None)  # (the reader's main screen)
+            if main is not None:
+                main.saves_stopped()
+        self.app.notify(f"Stopped following the cache: {error}", severity="warning", markup=False)
 
     def stop(self) -> None:
         if self._timer is not None:

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 LABEL = "read-only cache"
+# The status line's tag once the follower stopped the saves: the cache was
+# replaced, damaged or upgraded under the reader (`store.readonly_why`). After
+# its notice had gone nothing on screen said why keys refused (regression hunt
+# `regmove` #3).
+STOPPED = "nothing is saved: restart the reader"
 
 
 class Notifies(Protocol):

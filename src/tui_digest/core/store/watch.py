@@ -96,6 +96,29 @@ def _damaged(exc: sqlite3.Error) -> bool:
     return code is not None and code & 0xFF in _DAMAGED_CODES
 
 
+def changed_under(path: object, error: BaseException) -> ReplacedElsewhere | None:
+    """The `ReplacedElsewhere` a write's failure means when it (or what it was
+    raised from) is SQLite's "malformed" or "not a database": the file changed
+    under this process (a `cp` over it) or was damaged. Else None.
+
+    The reader's own write met the copy first, failed, and committed nothing,
+    so its watcher, which looks after a commit, never saw it: the reader went
+    on writable, saying only "Could not save" (a regression hunt, intermittent
+    under load)."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, sqlite3.Error) and _damaged(cause):
+            return ReplacedElsewhere(
+                f"{path}: the cache file changed under this reader (replaced or "
+                f"damaged: {cause}); nothing more is saved from this reader: quit and "
+                "start the reader again"
+            )
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 class CacheWatch:
     """Tells whether papers or digests, or the user's marks, changed since the last
     `what_changed()` call."""
@@ -140,15 +163,11 @@ class CacheWatch:
         try:
             return self._changed()
         except sqlite3.Error as exc:
-            if _damaged(exc):
-                # The file changed under this reader with its inode and log kept
-                # (`cp backup cache.db` without deleting -wal/-shm, or damage):
-                # read through the old log it is "malformed"; writes must stop.
-                raise ReplacedElsewhere(
-                    f"{self.path}: the cache file changed under this reader (replaced or "
-                    f"damaged: {exc}); nothing more is saved from this reader: quit and "
-                    "start the reader again"
-                ) from exc
+            # The file changed under this reader with its inode and log kept
+            # (`cp backup cache.db` without deleting -wal/-shm, or damage): read
+            # through the old log it is "malformed"; writes must stop.
+            if (replaced := changed_under(self.path, exc)) is not None:
+                raise replaced from exc
             raise CacheError(f"{self.path}: cannot look for changes: {exc}") from exc
 
     def _changed(self) -> tuple[bool, bool, bool]:

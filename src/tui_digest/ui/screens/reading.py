@@ -87,6 +87,15 @@ class ReadingScreen(ListingScreen):
             for line in self.query(StatusLine):
                 line.readonly = True  # said once by the listing's notice, shown all along
 
+    def saves_stopped(self) -> None:
+        """The follower stopped the saves (the cache replaced, damaged or upgraded
+        under the reader): the status line says so all along, as it does a
+        read-only cache."""
+        from tui_digest.ui.readonly import STOPPED
+
+        for line in self.query(StatusLine):
+            line.readonly, line.readonly_label = True, STOPPED
+
     def first_listing_drawn(self) -> None:
         # The counts read every unread paper (30 ms at 65k): not before the first frame.
         super().first_listing_drawn()

@@ -90,6 +90,7 @@ class StatusLine(Widget):
     unread_here: reactive[int | None] = reactive(None)
     unread_total: reactive[int | None] = reactive(None)
     readonly = reactive(False)  # the cache was opened read-only: nothing is saved
+    readonly_label = reactive(READ_ONLY)  # (`readonly.STOPPED` once saves were stopped)
     query_text = reactive("")  # the search shown (the box may be scrolled or cut off)
     # The binding whose key "(esc clears)" names: the list's, or the detail pane's
     # or the search box's while it has the focus (MainScreen sets it; [keys] may
@@ -126,7 +127,7 @@ class StatusLine(Widget):
         # `A` on a read-only cache at 60 columns dropped `is:unread` (bug hunt `regui`).
         tags: list[Part] = []
         if self.readonly:
-            tags.append((None, ["  ", (READ_ONLY, "bold $text-warning")]))
+            tags.append((None, ["  ", (self.readonly_label, "bold $text-warning")]))
         # The quick filters: short, and they hide papers (a search too, which
         # comes after them). At 80 columns a long search dropped `is:unread` and
         # the footer's `u` too, so nothing said why papers were missing (found
