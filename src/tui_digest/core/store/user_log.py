@@ -71,19 +71,18 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     full-width one splits too), once each (`fold_tag`: any case, any width)."""
     out: list[str] = []
     seen: set[str] = set()
-    for raw in tags:
-        for part in nfkc(clean_line(str(raw))).split(","):
-            tag = saved_tag(part)
-            if tag and fold_tag(tag) not in seen:
-                seen.add(fold_tag(tag))
-                out.append(tag)
+    for part in tag_parts(tags):
+        tag = saved_tag(part)
+        if tag and fold_tag(tag) not in seen:
+            seen.add(fold_tag(tag))
+            out.append(tag)
     return out
 
 
-def _tag_parts(tags: object) -> list[str]:
-    """The tags of a list as `clean_tags` splits them, before they are cut."""
-    raw = tags if isinstance(tags, list) else []
-    return [part for t in raw for part in nfkc(clean_line(str(t))).split(",")]
+def tag_parts(tags: Iterable[object]) -> list[str]:
+    """The tags of a list as saving splits them (commas, a full-width one too),
+    before `saved_tag` cuts them: `clean_tags` and `merge`'s cut notice."""
+    return [part for t in tags for part in nfkc(clean_line(str(t))).split(",")]
 
 
 def clean_note(text: str) -> str:
@@ -349,7 +348,8 @@ def merge(
         # cache's `state import` said 8 of 17 changes were for absent papers).
         result.pending += not _present(conn, c.id)
         if c.field == "tags":
-            if any(tag_is_cut(t) for t in _tag_parts(c.value)):
+            listed = c.value if isinstance(c.value, list) else []
+            if any(tag_is_cut(t) for t in tag_parts(listed)):
                 result.tags_cut.append(c.id)  # (said as `tag` says it: bug hunt `huge`)
             write_tags(conn, c.id, clean_tags(c.value), c.changed_at)  # type: ignore[arg-type]
         else:
