@@ -14,11 +14,9 @@ of 12-01) was filed a day early (regression hunt `regtz` #3).
 
 from __future__ import annotations
 
-import datetime as _dt
-from email.utils import parsedate_to_datetime
 from typing import Any
 
-from .feed_common import channel_date, iso_date
+from .feed_common import channel_date, iso_date, parse_moment
 
 US_EASTERN = "America/New_York"
 
@@ -59,7 +57,7 @@ def eastern_date(raw: str) -> str:
     """
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # (only a feed needs it)
 
-    moment = _moment(raw)
+    moment = parse_moment(raw)
     if moment is None or moment.tzinfo is None:
         return ""
     try:
@@ -67,18 +65,6 @@ def eastern_date(raw: str) -> str:
     except ZoneInfoNotFoundError:
         return ""
     return moment.astimezone(zone).date().isoformat()
-
-
-def _moment(raw: str) -> _dt.datetime | None:
-    raw = raw.strip()
-    try:
-        return parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError):
-        pass
-    try:
-        return _dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _raw(item: Any, key: str) -> str:

@@ -104,6 +104,20 @@ def split_authors(text: str) -> list[str]:
     return names
 
 
+def parse_moment(raw: str) -> datetime | None:
+    """An RFC 822 or ISO 8601 timestamp as a datetime (with its zone when it
+    names one), or None."""
+    raw = raw.strip()
+    try:
+        return parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def iso_date(raw: str, parsed: Any = None) -> str:
     """ISO date of an RFC 822 or ISO 8601 timestamp, in its own time zone.
 
@@ -112,14 +126,9 @@ def iso_date(raw: str, parsed: Any = None) -> str:
     """
     raw = (raw or "").strip()
     if raw:
-        try:
-            return parsedate_to_datetime(raw).date().isoformat()
-        except (TypeError, ValueError, IndexError):
-            pass
-        try:
-            return datetime.fromisoformat(raw.replace("Z", "+00:00")).date().isoformat()
-        except ValueError:
-            pass
+        moment = parse_moment(raw)
+        if moment is not None:
+            return moment.date().isoformat()
         m = re.match(r"(\d{4})-(\d{2})-(\d{2})", raw)
         if m:
             return "-".join(m.groups())
