@@ -340,6 +340,16 @@ def is_locked_error(exc: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text or "table is locked" in text
 
 
+# SQLITE_FULL: https://www.sqlite.org/rescode.html
+_SQLITE_FULL = 13
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for SQLITE_FULL ("database or disk is full")."""
+    code = getattr(exc, "sqlite_errorcode", 0) or 0
+    return code & 0xFF == _SQLITE_FULL or "disk is full" in str(exc)
+
+
 def retry_locked(
     fn: Callable[[], T],
     *,

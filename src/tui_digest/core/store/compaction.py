@@ -23,10 +23,9 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from tui_digest.core.cache_guard import is_locked_error
+from tui_digest.core.cache_guard import is_disk_full, is_locked_error
 from tui_digest.core.errors import CompactionSkipped, NoRoomToCompact, NoRoomToReindex
 
-_SQLITE_FULL = 13
 # Below this much free space (a few pages) the disk is full for later writes.
 _FULL_BELOW = 64 * 1024
 FOLDED, READING, FULL = "folded", "reading", "full"
@@ -57,7 +56,7 @@ def vacuum(
     except sqlite3.OperationalError as exc:
         if is_locked_error(exc):
             raise CompactionSkipped(path) from exc
-        if not _disk_full(exc):
+        if not is_disk_full(exc):
             raise as_cache_error(exc) from exc
         _fold_log(conn)  # (VACUUM rolled back; its log stayed as large as it grew)
         raise NoRoomToCompact(path, needed, _log_size(path)) from exc
@@ -114,11 +113,6 @@ def _log_size(path: Path) -> int:
         return path.with_name(path.name + "-wal").stat().st_size
     except OSError:
         return 0
-
-
-def _disk_full(exc: sqlite3.OperationalError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", 0) or 0
-    return code & 0xFF == _SQLITE_FULL or "disk is full" in str(exc)
 
 
 def _fold_log(conn: sqlite3.Connection) -> str:

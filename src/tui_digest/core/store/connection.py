@@ -26,7 +26,7 @@ from typing import Self
 
 from tui_digest.core import schema, schema_marks
 from tui_digest.core.cache_access import readonly_reason, readonly_uri
-from tui_digest.core.cache_guard import check_cache, damage, is_locked_error
+from tui_digest.core.cache_guard import check_cache, damage, is_disk_full, is_locked_error
 from tui_digest.core.errors import CacheError, UpgradeNeeded
 from tui_digest.core.folder_links import describe_broken_link
 from tui_digest.core.paths import default_db_path
@@ -377,7 +377,7 @@ class Connections:
 
     def _as_cache_error(self, exc: sqlite3.OperationalError) -> Exception:
         text = str(exc)
-        if "disk is full" in text or "database or disk is full" in text:
+        if is_disk_full(exc):
             return CacheError(f"{self.path}: the disk is full; nothing of this change was saved")
         if "disk I/O error" in text:
             # Over a disk quota or a file size limit, or a failing disk: SQLite
