@@ -162,9 +162,7 @@ def url_problem(url: str) -> str:
         return f"the url cannot be read: {exc}"
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
-        if problem := unsendable(url):
-            return problem
-        return "" if parts.hostname else "the url has no host"
+        return unsendable(url)  # (a password, the port, the host)
     if scheme == "file" or len(scheme) <= 1:  # file URL, plain path, or a Windows drive
         return ""
     return f"unsupported URL scheme {scheme!r} (use http, https, file or a local path)"

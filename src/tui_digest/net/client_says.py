@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import socket
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from tui_digest.core.sanitize import clean_line
 from tui_digest.net.errors import FetchError, Kind
@@ -101,7 +100,7 @@ def check_sendable(url: str) -> None:
     ExceptionGroup" (found by a bug hunt). Checked before each hop."""
     import httpx
 
-    problem = unsendable(url) or _no_host(url)
+    problem = unsendable(url)
     if not problem:
         try:
             httpx.URL(url)
@@ -111,17 +110,6 @@ def check_sendable(url: str) -> None:
         error = FetchError(url, f"{problem}; no request made")
         error.attempts = 0
         raise error
-
-
-def _no_host(url: str) -> str:
-    """ "the url has no host" (as the config check says) for `http:///x.md` or
-    `https://`: httpx said "Request URL is missing an 'http://' or 'https://'
-    protocol", a "connection error", of a URL that has one."""
-    try:
-        hostname = urlsplit(url).hostname
-    except ValueError:
-        return ""  # (httpx names what is wrong)
-    return "" if hostname else "the url has no host"
 
 
 def invalid_redirect(exc: Exception) -> str:

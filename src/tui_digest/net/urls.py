@@ -162,7 +162,18 @@ def unsendable(url: str) -> str:
         return AT_AFTER_PASSWORD
     if has_unencoded_userinfo(url):
         return UNENCODED_PASSWORD
-    return _port_problem(url)
+    return _port_problem(url) or _host_problem(url)
+
+
+def _host_problem(url: str) -> str:
+    """ "the url has no host" for `http:///x.md` or `https://`: the client sent
+    it to httpx, which said "Request URL is missing an 'http://' or 'https://'
+    protocol", a "connection error", of a URL that has one."""
+    try:
+        hostname = urlsplit(url).hostname
+    except ValueError:
+        return ""  # (not a URL Python reads: the caller says so)
+    return "" if hostname else "the url has no host"
 
 
 def refused_url(url: str) -> str:
