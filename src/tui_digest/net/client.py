@@ -106,7 +106,18 @@ def _shared_clock(options: HttpOptions, wall_clock: Clock) -> SharedClock | None
     A request holds its turn at most for its deadline (every hop, the body)."""
     if not options.arxiv_clock_file:
         return None
-    return SharedClock(Path(options.arxiv_clock_file), wall_clock, hold_max=options.deadline)
+    path = Path(options.arxiv_clock_file)
+    return SharedClock(
+        path, wall_clock, hold_max=options.deadline, backoff_max=_backoff_max(options)
+    )
+
+
+def _backoff_max(options: HttpOptions) -> float:
+    """The longest an arXiv throttling answer without Retry-After keeps arXiv
+    unasked (`politeness.throttle_backoff`): the retry backoff's ceiling, a
+    project's own choice, and under the longest wait a request waits for, so
+    that no request behind it fails as "not asked" for a wait no host named."""
+    return min(options.backoff_max, options.retry_after_max)
 
 
 class HttpClient:
@@ -152,6 +163,7 @@ class HttpClient:
             slots,
             wait_max=self.options.retry_after_max,
             shared=_shared_clock(self.options, wall_clock),
+            backoff_max=_backoff_max(self.options),
         )
 
     async def __aenter__(self) -> HttpClient:
@@ -383,12 +395,16 @@ class HttpClient:
         /work/shared/docs/upstream.md says may come instead of a feed) keeps the host's
         group, every arXiv host for one, unasked until its Retry-After has passed.
         One longer than `retry_after_max` fails this request (as too long to wait
-        for) and the group's requests until then, each at once, as not asked."""
+        for) and the group's requests until then, each at once, as not asked.
+        From arXiv, one without Retry-After keeps the group unasked longer than
+        its spacing, the longer the more throttles in a row (`HostSpacing.throttled`);
+        any other answer but a 5xx ends the row."""
         if answer.status not in (429, 503) and not is_rate_exceeded(host, answer.body):
+            if answer.status < 500:
+                self.spacing.calm(host)
             return
         wait = parse_retry_after(answer.headers.get("retry-after"), self._wall_clock())
-        if wait is not None:
-            self.spacing.push(host, wait)
+        self.spacing.throttled(host, wait)
 
     def _not_asked(self, exc: NotAsked) -> str:
         """`exc`'s reason, saying when the wait ends and, when every process keeps

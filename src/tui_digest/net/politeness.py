@@ -76,6 +76,23 @@ def is_rate_exceeded(host: str, body: bytes) -> bool:
     )
 
 
+def throttle_backoff(count: int, interval: float, longest: float) -> float:
+    """Seconds an arXiv group stays unasked after the `count`-th throttling answer
+    in a row that named no wait (no `Retry-After`, or one of 0).
+
+    /work/shared/docs/upstream.md ("Politeness") gives the numbers it is built on:
+    no more than one request every three seconds (`interval`), and bursts get
+    503 or 429, so a throttling answer means our pace was too fast for arXiv
+    then: the first one waits twice the interval (6 s), each next one in a row
+    twice the one before (12, 24, 48 s). Doubling is the project's own choice
+    (upstream.md names no backoff), and so is `longest`, the ceiling: the
+    client's `backoff_max` (60 s), kept under `retry_after_max` (see
+    `HostSpacing.throttled`). Without it the retry's own backoff (0.5-4 s) was
+    swallowed by the 3 s spacing: two feeds answering 429 were asked 8 times
+    exactly 3.0 s apart (found by a bug hunt)."""
+    return min(longest, interval * 2.0 ** min(max(1, count), 32))  # (no overflow)
+
+
 def politeness_key(host: str) -> str:
     """The clock a host shares: every arXiv host (API and feeds) shares one."""
     host = host.lower().rstrip(".")
@@ -114,6 +131,8 @@ class HostSlots:
         # Per group: (the host that asked, the seconds it asked for) of the push that
         # holds `next`, so that a request not sent because of it can say who asked.
         self.asked: dict[str, tuple[str, float]] = {}
+        # Per group: throttling answers in a row (`HostSpacing.throttled`).
+        self.throttles: dict[str, int] = {}
 
     def push(self, host: str, seconds: float) -> None:
         """The host's group is not asked again for `seconds` from now (a throttling
@@ -123,6 +142,14 @@ class HostSlots:
         if until > self.next.get(key, 0.0):
             self.next[key] = until
             self.asked[key] = (host.lower().rstrip("."), max(0.0, seconds))
+
+    def back_off(self, key: str, seconds: float) -> None:
+        """The group `key` is not asked again for `seconds` from now, a wait of our
+        own choosing (`throttle_backoff`): no host asked for it."""
+        until = self.clock() + max(0.0, seconds)
+        if until > self.next.get(key, 0.0):
+            self.next[key] = until
+            self.asked.pop(key, None)
 
 
 class NotAsked(Exception):
@@ -157,16 +184,20 @@ class HostSpacing:
         slots: HostSlots | None = None,
         wait_max: float | None = None,
         shared: SharedClock | None = None,
+        backoff_max: float = 60.0,
     ) -> None:
         """`wait_max`: the longest wait for a turn a throttling answer may impose
         (the Retry-After a request itself would wait for); beyond it, `turn` raises
-        NotAsked at once instead of waiting for minutes."""
+        NotAsked at once instead of waiting for minutes. `backoff_max`: the
+        longest wait an arXiv throttling answer without Retry-After imposes
+        (`throttle_backoff`); kept under `wait_max`."""
         self._interval = interval
         self._sleep = sleep
         self.slots = slots if slots is not None else HostSlots(clock)
         self._clock = self.slots.clock
         self._wait_max = wait_max
         self.shared = shared
+        self._backoff_max = backoff_max if wait_max is None else min(backoff_max, wait_max)
 
     @contextlib.asynccontextmanager
     async def turn(self, host: str) -> AsyncIterator[None]:
@@ -230,6 +261,44 @@ class HostSpacing:
         self.slots.push(host, seconds)
         if self.shared is not None and politeness_key(host) == ARXIV_KEY:
             self.shared.push(host.lower().rstrip("."), seconds)
+
+    def throttled(self, host: str, retry_after: float | None) -> None:
+        """A throttling answer from `host` (429, 503, arXiv's `Rate exceeded.`),
+        with its parsed Retry-After, if any: pushed as said (`push`). From an
+        arXiv host it also counts in the throttles in a row, every process's
+        (the shared record's count when there is one), and one that named no
+        wait (none, or 0) keeps the arXiv group unasked by every process for
+        `throttle_backoff` of that count: the 3 s spacing alone kept the pace
+        arXiv had just refused (/work/shared/docs/upstream.md, "Politeness")."""
+        key = politeness_key(host)
+        if key != ARXIV_KEY:
+            if retry_after is not None:
+                self.push(host, retry_after)
+            return
+        count = self.slots.throttles.get(key, 0) + 1
+        self.slots.throttles[key] = count
+        if retry_after is not None and retry_after > 0:
+            self.push(host, retry_after)
+            return
+        interval = self._interval(host)
+
+        def seconds(n: int) -> float:
+            return throttle_backoff(n, interval, self._backoff_max)
+
+        if self.shared is not None:
+            count = self.shared.back_off(seconds, count)
+            self.slots.throttles[key] = count
+        self.slots.back_off(key, seconds(count))
+
+    def calm(self, host: str) -> None:
+        """An answer from `host` that was no throttling (nor another 5xx): for an
+        arXiv host, the throttles in a row start again from none."""
+        key = politeness_key(host)
+        if key != ARXIV_KEY:
+            return
+        self.slots.throttles.pop(key, None)
+        if self.shared is not None:
+            self.shared.calm()
 
     def stamp(self, host: str) -> None:
         """Call when a request has ended, still holding its turn."""

@@ -9,14 +9,17 @@ upstream.md, "Politeness"); the rule is the machine's, not one process's.
 
 The record is one JSON object:
     {"next": T, "holder": "<token>", "held_until": T, "pid": N, "host": H,
-     "asked": [host, seconds]}
+     "asked": [host, seconds], "throttled": N}
 - `next`: wall-clock time before which no arXiv request may start (the end of
-  the last one plus the interval, or a throttling answer's Retry-After);
+  the last one plus the interval, a throttling answer's Retry-After, or our
+  backoff after one that named no wait: `net.politeness.throttle_backoff`);
 - `holder`: the client with an arXiv request in flight ("" when none), so a
   request of another process waits for it to end (one connection at a time);
   `held_until` bounds the hold (the request's deadline), and `pid`/`host` name
   the holder's process: one of this host that is gone holds nobody up;
-- `asked`: who pushed `next` by a Retry-After, to name it in `NotAsked`.
+- `asked`: who pushed `next` by a Retry-After, to name it in `NotAsked`;
+- `throttled`: throttling answers in a row, from any process (0 once an
+  answer was not one), which the backoff grows with.
 It is read and written under an exclusive `flock`, held only for that
 read-modify-write (never across a request or a wait). Times are wall-clock
 (`time.time`: monotonic clocks differ between processes), injectable.
@@ -30,7 +33,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -53,10 +56,15 @@ RECORD_BYTES_MAX = 4096  # a record is ~120 bytes; anything longer is not ours
 class SharedClock:
     """One process's view of the record at `path` (see the module docstring)."""
 
-    def __init__(self, path: Path, wall_clock: Clock, hold_max: float) -> None:
+    def __init__(
+        self, path: Path, wall_clock: Clock, hold_max: float, backoff_max: float = 60.0
+    ) -> None:
+        """`hold_max`: the longest a request holds the turn (its deadline);
+        `backoff_max`: the longest wait a throttling answer without Retry-After sets."""
         self.path = path
         self._wall = wall_clock
         self.hold_max = hold_max
+        self.backoff_max = backoff_max
         self.token = secrets.token_hex(8)  # this client, as the record's holder
         self.problem = "" if fcntl is not None else "no fcntl: one clock per process"
 
@@ -65,8 +73,9 @@ class SharedClock:
         Else (seconds to wait before asking again, (host, seconds) of the
         Retry-After that set the wait, or None).
 
-        A wait no Retry-After set is at most `interval`: a longer one is a wall
-        clock set back since (the record's times are wall-clock). One a Retry-After
+        A wait no Retry-After set is at most `interval`, or `backoff_max` after
+        a throttling answer (`back_off`): a longer one is a wall clock set back
+        since (the record's times are wall-clock). One a Retry-After
         set is at most `MAX_RETRY_AFTER`: a longer one (an earlier release kept a
         date in 2099 and stopped every arXiv request until then: found by a bug
         hunt) is dropped the same way."""
@@ -77,7 +86,12 @@ class SharedClock:
             wait = float(rec.get("next", 0.0)) - now
             if wait > 0:
                 asked = _asked(rec.get("asked"))
-                if wait > (interval if asked is None else MAX_RETRY_AFTER + interval):
+                longest = interval
+                if asked is not None:
+                    longest = MAX_RETRY_AFTER + interval
+                elif _throttled(rec):
+                    longest = max(interval, self.backoff_max)
+                if wait > longest:
                     rec.update(next=now + interval, asked=None)
                     return interval, None
                 return wait, asked
@@ -117,9 +131,31 @@ class SharedClock:
         with self._record() as rec:
             if rec is None:
                 return
+            rec.update(throttled=_throttled(rec) + 1)
             until = self._wall() + seconds
             if until > float(rec.get("next", 0.0)):
                 rec.update(next=until, asked=[host, seconds])
+
+    def back_off(self, seconds: Callable[[int], float], count: int) -> int:
+        """A throttling answer that named no wait: counted in the record's throttles
+        in a row (every process's), and no arXiv request from any process for
+        `seconds(n)`, n that count. Returns n; without a record, `count` (this
+        process's own), nothing kept."""
+        with self._record() as rec:
+            if rec is None:
+                return count
+            count = _throttled(rec) + 1
+            until = self._wall() + seconds(count)
+            rec.update(throttled=count)
+            if until > float(rec.get("next", 0.0)):
+                rec.update(next=until, asked=None)
+            return count
+
+    def calm(self) -> None:
+        """An arXiv answer that was no throttling: the throttles in a row start again."""
+        with self._record() as rec:
+            if rec is not None and _throttled(rec):
+                rec.update(throttled=0)
 
     @contextmanager
     def _record(self) -> Iterator[dict[str, Any] | None]:
@@ -178,6 +214,12 @@ def _parse(raw: bytes) -> dict[str, Any]:
         if not isinstance(rec.get(name, 0.0), int | float):
             return {}
     return rec
+
+
+def _throttled(rec: dict[str, Any]) -> int:
+    """The record's throttling answers in a row (0 when it holds no usable count)."""
+    value = rec.get("throttled", 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _asked(value: object) -> tuple[str, float] | None:
