@@ -6,7 +6,9 @@ arXiv asks for no more than one request every 3 s, and bursts get 503 or 429
 backoff (0.5-4 s) was swallowed by the 3 s spacing, so two throttled feeds were
 asked 8 times exactly 3.0 s apart. Now each throttling answer in a row keeps
 the arXiv group unasked longer (6, 12, 24, 48 s, at most 60), for every
-process through the shared record. Time is injected: nothing sleeps.
+process through the shared record. And (#5) a request never retried whose
+`Retry-After` is over the limit says so as for any other host, without "after
+0 s waited" for the few ms it took its turn. Time is injected: nothing sleeps.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 
 from feed_server import FakeTime
 from tui_digest.net.client import HttpClient
+from tui_digest.net.errors import RetryAfterTooLong
 from tui_digest.net.options import HttpOptions
 from tui_digest.net.politeness import HostSlots
 
@@ -33,6 +37,15 @@ class Time(FakeTime):
     async def sleep(self, seconds: float) -> None:
         await super().sleep(seconds)
         await asyncio.sleep(0)
+
+
+class Ticking(FakeTime):
+    """FakeTime whose clock moves 4 ms at each reading, as a real one does while a
+    request takes its turn (locks, the shared record)."""
+
+    def clock(self) -> float:
+        self.now += 0.004
+        return self.now
 
 
 class Upstream:
@@ -167,3 +180,42 @@ async def test_a_record_holding_a_backoff_far_off_waits_no_more_than_the_backoff
     async with _client(upstream, record) as enrich:
         await enrich.get(API)
     assert upstream.starts == [1_003.0]
+
+
+async def test_a_first_answer_with_too_long_a_retry_after_says_no_wait(tmp_path: Path) -> None:
+    """Bug hunt `auditcli` #5: `503 Retry-After: 400` on the first arXiv request said
+    "Retry-After of 400 s after 0 s waited exceeds the limit of 300 s in all"."""
+    time = Ticking()
+    busy = httpx.Response(503, headers={"Retry-After": "400"})
+    upstream = Upstream(time, [busy])
+    async with _client(upstream, tmp_path / "arxiv-clock.json", retries=3) as client:
+        answer = await client.get(FEED_AI)
+    assert answer.status == 503 and len(upstream.starts) == 1
+    assert answer.note == "Retry-After of 400 s exceeds the limit of 300 s"
+
+
+async def test_a_retry_after_of_the_limit_itself_is_waited_for_after_ms_of_queue(
+    tmp_path: Path,
+) -> None:
+    """The ms of taking a turn are no wait: a `Retry-After: 300` is waited for (it
+    failed "after 0 s waited exceeds the limit of 300 s in all")."""
+    time = Ticking()
+    busy = httpx.Response(503, headers={"Retry-After": "300"})
+    upstream = Upstream(time, [busy])
+    async with _client(upstream, tmp_path / "arxiv-clock.json", retries=1) as client:
+        answer = await client.get(FEED_AI)
+    assert answer.status == 200 and 300.0 in time.sleeps
+
+
+@pytest.mark.parametrize(
+    ("seconds", "waited", "said"),
+    [
+        (400, 0.004, "Retry-After of 400 s exceeds the limit of 300 s"),
+        (400, 200, "Retry-After of 400 s exceeds the limit of 300 s"),
+        (120, 240, "Retry-After of 120 s after 240 s waited exceeds the limit of 300 s in all"),
+    ],
+)
+def test_waits_are_named_only_when_they_made_the_retry_after_too_long(
+    seconds: float, waited: float, said: str
+) -> None:
+    assert RetryAfterTooLong(Exception(), seconds, 300.0, waited).note == said

@@ -65,7 +65,10 @@ class RetryAfterTooLong(Exception):
 
     @property
     def note(self) -> str:
-        if self.waited > 0:
+        """Saying what was waited only when that made the Retry-After too long: the
+        ms a first arXiv request spent taking its turn were said "after 0 s waited
+        … in all", where another host's request says it plainly (found by a bug hunt)."""
+        if self.seconds <= self.limit and round(self.waited) > 0:
             return (
                 f"Retry-After of {self.seconds:.0f} s after {self.waited:.0f} s waited "
                 f"exceeds the limit of {self.limit:.0f} s in all"

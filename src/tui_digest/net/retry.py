@@ -54,7 +54,10 @@ async def with_retries(
             if tries >= options.retries:
                 raise exc.error from None
             delay = exc.retry_after
-            so_far = waited + (queued() if queued is not None else 0.0)
+            # (Counted in whole seconds, as the limit is said: the ms a request
+            # spends taking arXiv's turn are no wait, and made a `Retry-After: 300`
+            # fail "after 0 s waited".)
+            so_far = round(waited + (queued() if queued is not None else 0.0))
             if delay is not None and so_far + delay > options.retry_after_max:
                 limit = options.retry_after_max
                 raise RetryAfterTooLong(exc.error, delay, limit, so_far) from None
