@@ -104,6 +104,23 @@ async def test_throttled_feeds_without_retry_after_are_asked_ever_more_slowly() 
     assert "gave up after 4 attempts over 42 s" in ai.gave_up
 
 
+async def test_a_throttled_retry_says_the_wait_it_has_before_it() -> None:
+    """The backoff is the retry's own wait, said when 10 s or more as any other:
+    the retry waited 2 s "of its own", then 10 s more for its turn, untold."""
+    time = FakeTime()
+    upstream = Upstream(time, [_throttled() for _ in range(3)])
+    told: list[str] = []
+    async with _client(upstream, retries=3) as client:
+        client.on_wait = told.append
+        answer = await client.get(FEED_AI)
+    assert answer.status == 200 and upstream.gaps() == [6.0, 12.0, 24.0]
+    assert time.sleeps == [6.0, 12.0, 24.0]
+    assert [line.rsplit("; ", 1)[-1] for line in told] == [
+        "waiting 12 s before attempt 3 of 4",
+        "waiting 24 s before attempt 4 of 4",
+    ]
+
+
 async def test_a_503_and_rate_exceeded_slow_the_group_too() -> None:
     time = FakeTime()
     rate = httpx.Response(200, content=b"Rate exceeded.\n")

@@ -244,6 +244,8 @@ class HttpClient:
                 raise Retryable(
                     StatusToRetry(response),
                     parse_retry_after(response.headers.get("retry-after"), self._wall_clock()),
+                    # (the retry's own wait, said if long: arXiv's throttling backoff)
+                    hold=self.spacing.left(urlsplit(response.url).hostname or ""),
                 )
             return response
 

@@ -47,10 +47,16 @@ class TooLarge(FetchError):
 class Retryable(Exception):
     """An attempt failed in a way worth trying again; `error` is what to raise if not."""
 
-    def __init__(self, error: Exception, retry_after: float | None = None) -> None:
+    def __init__(
+        self, error: Exception, retry_after: float | None = None, hold: float = 0.0
+    ) -> None:
+        """`hold`: seconds before the host may be asked again anyway (its spacing,
+        arXiv's backoff after a throttling answer): the least the retry waits
+        when no Retry-After says how long."""
         super().__init__(str(error))
         self.error = error
         self.retry_after = retry_after
+        self.hold = hold
 
 
 class RetryAfterTooLong(Exception):

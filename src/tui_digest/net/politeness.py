@@ -300,6 +300,12 @@ class HostSpacing:
         if self.shared is not None:
             self.shared.calm()
 
+    def left(self, host: str) -> float:
+        """Seconds before `host`'s group may be asked again by this process's clients."""
+        if self._interval(host) <= 0:
+            return 0.0
+        return max(0.0, self.slots.next.get(politeness_key(host), 0.0) - self._clock())
+
     def stamp(self, host: str) -> None:
         """Call when a request has ended, still holding its turn."""
         interval = self._interval(host)

@@ -64,7 +64,9 @@ async def with_retries(
             if delay is None or delay <= 0:
                 # (A Retry-After of 0 or a date past, standard for "now", had a
                 # broken server asked 4 times within 135 ms: found by a bug hunt.)
-                delay = backoff_delay(tries, options, rng)
+                # Nor less than its host's turn is away: arXiv's backoff after a
+                # throttling answer (6-60 s) was waited in the queue, untold.
+                delay = max(backoff_delay(tries, options, rng), exc.hold)
             tries += 1
             if on_wait is not None:
                 on_wait(exc.error, delay)
