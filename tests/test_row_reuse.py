@@ -10,8 +10,14 @@ paper held the new one, so a second run skipped it as "taken by another run".
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
+from arxiv_api_fixtures import Meta
+from arxiv_api_server import ArxivStandIn
+from feed_server import Request
+from tui_digest.cli import main
 from tui_digest.core.model import Digest, Paper
 from tui_digest.core.store import Store
 from tui_digest.translate.runner import JOB
@@ -39,6 +45,51 @@ def replace_newest(path: Path, newest: Digest, other: Digest) -> None:
         store.import_digest(other)
         after = store.get_paper(other.papers[0].id)
         assert after is not None and after.rowid == before.rowid  # (the row reused)
+
+
+class HeldArxiv(ArxivStandIn):
+    """arXiv's API, running `meanwhile` once before it answers the first request."""
+
+    def __init__(self, known: dict[str, Meta], meanwhile: Callable[[], None]) -> None:
+        super().__init__(known)
+        self.meanwhile: Callable[[], None] | None = meanwhile
+
+    def _reply_for(self, request: Request):  # type: ignore[no-untyped-def]
+        with self._lock:
+            run, self.meanwhile = self.meanwhile, None
+        if run is not None:
+            run()
+        return super()._reply_for(request)
+
+
+def test_enrich_drops_the_answer_for_a_paper_removed_while_arxiv_was_asked(
+    tmp_path: Path, capsys
+) -> None:
+    db, config_file = tmp_path / "cache.db", tmp_path / "config.toml"
+    newest, other = day("2024-03-02", (A, "Paper A about cats")), day("2024-03-03", (B, "Dogs"))
+    with Store.open(db) as store:
+        store.import_digest(day("2024-03-01", (KEEP, "Keep me")))
+        store.import_digest(newest)
+    said = Meta(id=A, authors=["Alice Cat"], primary="q-bio.PE", categories=["q-bio.PE"])
+    with HeldArxiv({A: said}, lambda: replace_newest(db, newest, other)) as api:
+        config_file.write_text(f'[enrich]\napi_url = "{api.url}"\nafter_fetch = false\n')
+        code = main(["--db", str(db), "--config", str(config_file), "enrich", "date:2024-03-02"])
+        out, err = capsys.readouterr()
+        assert api.asked == [[A]]
+    assert code == 0, err
+    assert "0 paper(s) updated" in out
+    assert "1 removed from the cache meanwhile (arXiv's answer not kept)" in out
+    with Store.open(db) as store:
+        record = store.get_paper(B)
+        assert record is not None
+        assert record.paper.authors == [] and "q-bio.PE" not in record.paper.categories
+        assert record.meta is None
+        # Nothing kept for A either: were it imported again, arXiv is asked again.
+        assert store.enrich_candidates(f"id:{B}")[0].meta is None
+        assert store._conn().execute("SELECT count(*) FROM arxiv_meta").fetchone()[0] == 0
+    for query in ("au:alice", "cat:q-bio.PE"):
+        assert main(["--db", str(db), "search", query, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == []
 
 
 def test_the_claims_of_a_removed_paper_do_not_hold_the_paper_given_its_row(tmp_path: Path) -> None:
