@@ -48,7 +48,7 @@ def test_apply_translation_fills_only_empty_fields_and_marks_them(store):
     assert store.count("正文") == 1 and store.count("人工") == 1  # the index follows
     assert translation_candidates(store) == []
     assert apply_translation(store, rec.rowid, {"title_zh": "x"}, model="m2") == []
-    assert apply_translation(store, 9999, {"title_zh": "x"}, model="m2") == []
+    assert apply_translation(store, 9999, {"title_zh": "x"}, model="m2") is None
 
 
 def test_translation_failure_is_recorded_capped_and_cleared(store):

@@ -6,7 +6,9 @@ which keeps at least 3 s between two requests to any arXiv host (one clock for
 the API and the feeds when the caller passes the client its fetch used, as the
 reader's after-fetch hook does) and retries 429/5xx honouring Retry-After.
 Each batch's answer is written in one transaction before the next request, so
-an interrupted run keeps what it learned.
+an interrupted run keeps what it learned. A paper removed while its batch was
+asked about (its row number maybe given to a paper imported meanwhile) gets
+nothing, and is counted apart (`EnrichReport.removed`).
 
 What counts as asked is remembered (core/arxiv_meta.py), so a second run asks
 nothing new. When the API rejects one id as malformed (its error entry names
@@ -61,6 +63,9 @@ class EnrichReport:
     missing: int = 0
     invalid: int = 0
     updated: int = 0  # papers whose stored fields changed
+    # Asked about, but removed from the cache before the answer came (`digests rm`,
+    # `prune`): the answer is not kept (it was written on the paper given the row).
+    removed: int = 0
     stopped: str = ""  # why the run ended early, or ""
     problems: list[str] = field(default_factory=list)
 
@@ -90,6 +95,8 @@ class EnrichReport:
             f"{self.invalid} malformed; "
             f"{self.updated} paper(s) updated"
         )
+        if self.removed:
+            text += f"; {self.removed} removed from the cache meanwhile (arXiv's answer not kept)"
         if self.skipped:
             text += f"; {self.skipped} asked before"
         if self.left:
@@ -217,9 +224,10 @@ async def _ask(
                 report.stopped = str(exc)
                 report.asked -= len(pending)
                 return False
-            if not await _store(store, report, now, bad, [], invalid=True):
+            gone = await _store(store, report, now, bad, [], invalid=True)
+            if gone is None:
                 return False
-            report.invalid += len(bad)
+            report.invalid += sum(c.id not in gone for c in bad)
             report.problems.append(str(exc))
             pending = [c for c in pending if c.id != exc.bad_id]
             continue
@@ -232,9 +240,10 @@ async def _ask(
             report.asked -= len(pending)
             return False
         report.problems.extend(f"{cfg.api_url}: {p}" for p in response.problems)
-        if not await _store(store, report, now, pending, response.entries):
+        gone = await _store(store, report, now, pending, response.entries)
+        if gone is None:
             return False
-        _count_found(report, pending, response.entries)
+        _count_found(report, [c for c in pending if c.id not in gone], response.entries)
         return True
     return True
 
@@ -292,15 +301,19 @@ async def _store(
     entries: list,
     *,
     invalid: bool = False,
-) -> bool:
+) -> frozenset[str] | None:
+    """Store one answer; the ids of `asked` removed from the cache meanwhile
+    (counted in `report.removed`), or None when the run must stop."""
     from tui_digest.core.store import CacheError
 
     stamp = now().astimezone(dt.UTC).isoformat(timespec="seconds")
     try:
-        report.updated += await asyncio.to_thread(
+        applied = await asyncio.to_thread(
             store.apply_enrichment, asked, entries, asked_at=stamp, invalid=invalid
         )
     except (CacheError, sqlite3.Error, OSError) as exc:
         report.stopped = f"cache: could not store arXiv's answer: {exc}"
-        return False
-    return True
+        return None
+    report.updated += applied.changed
+    report.removed += len(applied.gone)
+    return applied.gone

@@ -14,7 +14,9 @@ from tui_digest.translate.client import Usage
 
 # elsewhere: not translated by this run, because another run holds the paper
 # or its Chinese fields were filled meanwhile (by another run or a digest).
-Status = Literal["done", "failed", "skipped", "elsewhere"]
+# removed: the paper left the cache while the run worked (`digests rm`, `prune`):
+# not sent, or its answer not saved (its row may hold another paper by then).
+Status = Literal["done", "failed", "skipped", "elsewhere", "removed"]
 MAX_REASON = 500
 
 
@@ -35,7 +37,7 @@ class PaperOutcome:
             return f"{name}: done ({what})"
         if self.status == "skipped":
             return f"{name}: skipped ({self.error or 'not sent'})"
-        if self.status == "elsewhere":
+        if self.status in ("elsewhere", "removed"):
             return f"{name}: not translated by this run ({self.error})"
         return f"{name}: failed ({clean_line(self.error, MAX_REASON)})"
 
@@ -85,6 +87,10 @@ class TranslateReport:
         return self._count("elsewhere")
 
     @property
+    def removed(self) -> int:
+        return self._count("removed")
+
+    @property
     def ok(self) -> bool:
         return not self.aborted and not self.failed
 
@@ -120,6 +126,8 @@ class TranslateReport:
             parts.append(f"skipped {self.skipped}")
         if self.elsewhere:
             parts.append(f"{self.elsewhere} left to another run or filled meanwhile")
+        if self.removed:
+            parts.append(f"{self.removed} removed from the cache meanwhile")
         text = f"{', '.join(parts)} of {len(self.outcomes)} paper(s) with {self.model}"
         text += self._tokens()
         if self.over_limit:

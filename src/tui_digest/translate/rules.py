@@ -130,8 +130,19 @@ def fill_translation(paper: Paper, fields: dict[str, str], model: str) -> list[s
     return filled
 
 
-def apply_translation(store: Store, rowid: int, fields: dict[str, str], *, model: str) -> list[str]:
-    """Store a translation of paper `rowid` (see the module rules); returns the names filled.
+def apply_translation(
+    store: Store,
+    rowid: int,
+    fields: dict[str, str],
+    *,
+    model: str,
+    paper_id: str | None = None,
+) -> list[str] | None:
+    """Store a translation of paper `rowid` (see the module rules); returns the
+    names filled, or None when the row holds no paper, or another one than
+    `paper_id`: a run passes the id it read, since a paper removed while its
+    answer was on its way gives its row number to the next paper added
+    (`papers.update_paper`).
 
     The paper and its search index change in one transaction.
     """
@@ -141,7 +152,8 @@ def apply_translation(store: Store, rowid: int, fields: dict[str, str], *, model
         filled.extend(fill_translation(paper, fields, model))
         return paper
 
-    store.update_paper(rowid, change)
+    if store.update_paper(rowid, change, paper_id=paper_id) is None:
+        return None
     return filled
 
 
@@ -153,11 +165,14 @@ def record_translation_failure(
     permanent: bool = False,
     now: datetime | None = None,
     counted: bool = True,
-) -> None:
+    paper_id: str | None = None,
+) -> bool:
     """Remember why translating the paper failed (extras `translate_error`, capped),
     when, how many times in a row, and whether for good (`permanent`).
     `counted=False`: the paper was not sent (the run gave up on the server
-    first, or stopped): it waits for the next run without a try counted."""
+    first, or stopped): it waits for the next run without a try counted.
+    False when row `rowid` holds no paper, or another one than `paper_id`
+    (removed meanwhile: see `apply_translation`)."""
     when = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def change(paper: Paper) -> Paper:
@@ -178,4 +193,4 @@ def record_translation_failure(
             extras.pop(Extra.TRANSLATE_PERMANENT, None)
         return paper
 
-    store.update_paper(rowid, change)
+    return store.update_paper(rowid, change, paper_id=paper_id) is not None

@@ -16,7 +16,11 @@ Two runs at once (a cron `fetch` while the reader's `t` works) share the
 work: a batch claims its papers in the cache just before it is sent
 (`Store.claim`) and drops the claims once the answers are saved. A paper
 another run holds is left to it, and one found filled meanwhile is not sent;
-both are reported as `elsewhere`, never as translated.
+both are reported as `elsewhere`, never as translated. Each paper is written
+back by its row number only while that row still holds it: a paper removed
+while the run works (`digests rm`, `prune`) gives its number to the next paper
+added, which must not get its translation (bug hunt s41 `auditstore` #1); it
+is reported as `removed`.
 
 A run given a `stop` event (Ctrl-C in the CLI, quitting the reader) stops on
 it without losing what it paid for: the requests in flight are cut off, no
@@ -74,6 +78,7 @@ __all__ = [
 ]
 
 INTERRUPTED = "interrupted"
+REMOVED = "removed from the cache meanwhile"
 T = TypeVar("T")
 JOB = "translate"  # the claims' job name (`Store.claim`)
 
@@ -238,6 +243,12 @@ class _Run:
             PaperOutcome(record.rowid, paper.id, paper.title_en, "elsewhere", error=why)
         )
 
+    def removed(self, record: PaperRecord) -> PaperOutcome:
+        paper = record.paper
+        return self.finish(
+            PaperOutcome(record.rowid, paper.id, paper.title_en, "removed", error=REMOVED)
+        )
+
     async def batch(self, records: list[PaperRecord]) -> list[PaperOutcome]:
         async with self.gate:
             why = self.stop_reason()
@@ -255,10 +266,10 @@ class _Run:
         self, records: list[PaperRecord]
     ) -> tuple[list[PaperRecord], list[PaperOutcome]]:
         """The papers of `records` this run now holds and still wants (as stored
-        now), and the outcomes of the others: held by another run, or filled
-        meanwhile."""
+        now), and the outcomes of the others: held by another run, removed or
+        filled meanwhile."""
         try:
-            fresh, held = await asyncio.to_thread(self._claim, [r.rowid for r in records])
+            fresh, gone, held = await asyncio.to_thread(self._claim, records)
         except (CacheError, sqlite3.Error) as exc:
             why = f"cannot claim the paper in the cache: {clean_line(str(exc), 300)}"
             failed = [
@@ -274,21 +285,30 @@ class _Run:
                 out.append(self.elsewhere(record, f"being translated by {_by(claim)}"))
             elif record.rowid in fresh:
                 send.append(fresh[record.rowid])
+            elif record.rowid in gone:
+                out.append(self.removed(record))
             else:
                 out.append(self.elsewhere(record, "its Chinese fields were filled meanwhile"))
         return send, out
 
-    def _claim(self, rowids: list[int]) -> tuple[dict[int, PaperRecord], dict[int, Claim]]:
-        """(In a thread.) Claim `rowids`, then read the claimed papers again: one
-        chosen before another run saved it needs nothing any more."""
-        claimed = self.store.claim(JOB, rowids, run=self.token, until=time.time() + self.lease)
-        fresh = {r.rowid: r for r in self.store.get_papers(claimed.got)}
-        unneeded = [
-            p for p in claimed.got if p not in fresh or not needs_translation(fresh[p].paper)
-        ]
+    def _claim(
+        self, records: list[PaperRecord]
+    ) -> tuple[dict[int, PaperRecord], set[int], dict[int, Claim]]:
+        """(In a thread.) Claim the papers of `records`, then read them again: one
+        chosen before another run saved it needs nothing any more, and one removed
+        meanwhile is gone, or its row holds the next paper added (not sent in its
+        place). The papers to send, the rows of those removed, the claims held."""
+        wanted = {r.rowid: r.paper.id for r in records}
+        until = time.time() + self.lease
+        claimed = self.store.claim(JOB, list(wanted), run=self.token, until=until)
+        fresh = {
+            r.rowid: r for r in self.store.get_papers(claimed.got) if r.paper.id == wanted[r.rowid]
+        }
+        gone = {p for p in claimed.got if p not in fresh}
+        unneeded = [p for p in claimed.got if p in gone or not needs_translation(fresh[p].paper)]
         if unneeded:
             self.store.release_claims(JOB, self.token, unneeded)
-        return {p: r for p, r in fresh.items() if p not in unneeded}, claimed.held
+        return {p: r for p, r in fresh.items() if p not in unneeded}, gone, claimed.held
 
     async def release(self, rowids: list[int] | None) -> None:
         try:
@@ -380,13 +400,18 @@ class _Run:
         paper = record.paper
         outcome = PaperOutcome(record.rowid, paper.id, paper.title_en, "failed")
         try:
-            outcome.filled = await asyncio.to_thread(
+            filled = await asyncio.to_thread(
                 apply_translation,
                 self.store,
                 record.rowid,
                 translation.fields(),
                 model=self.cfg.model,
+                paper_id=paper.id,
             )
+            if filled is None:  # (the tokens were spent for nothing)
+                outcome.status, outcome.error = "removed", f"{REMOVED}; answer not saved"
+                return outcome
+            outcome.filled = filled
             # Nothing filled: a digest (or a run that claims nothing) filled the
             # fields while the answer was on its way; the tokens were spent for nothing.
             outcome.status = "done" if outcome.filled else "elsewhere"
@@ -459,11 +484,18 @@ async def _record_failure(
     store: Store, rowid: int, outcome: PaperOutcome, permanent: bool = False, counted: bool = True
 ) -> None:
     try:
-        await asyncio.to_thread(
-            partial(record_translation_failure, permanent=permanent, counted=counted),
+        recorded = await asyncio.to_thread(
+            partial(
+                record_translation_failure,
+                permanent=permanent,
+                counted=counted,
+                paper_id=outcome.id,
+            ),
             store,
             rowid,
             outcome.error,
         )
+        if not recorded:
+            outcome.error += f" (the paper was {REMOVED})"
     except (CacheError, sqlite3.Error) as exc:
         outcome.error += f" (and the failure could not be recorded: {clean_line(str(exc), 200)})"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tui_digest.core import arxiv_meta
 from tui_digest.core.arxiv_meta import ApiEntryLike, ArxivMeta, EnrichCandidate
@@ -52,6 +53,16 @@ def candidates(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[EnrichCa
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What storing one answer did."""
+
+    changed: int  # papers whose stored fields changed
+    # The ids asked about whose paper was removed while arXiv was asked (its row
+    # gone, or given to another paper): their answer is not kept.
+    gone: frozenset[str] = frozenset()
+
+
 def apply(
     conn: sqlite3.Connection,
     asked: Sequence[EnrichCandidate],
@@ -59,26 +70,43 @@ def apply(
     *,
     asked_at: str,
     invalid: bool = False,
-) -> int:
-    """Remember one answer (every asked id gets its row); returns how many papers changed."""
+) -> Applied:
+    """Remember one answer: every asked id still in the cache gets its row (see `Applied`)."""
     by_id = {e.id: e for e in entries}
-    previous = arxiv_meta.load(conn, (c.id for c in asked))
+    held = _held(conn, asked)
+    still = [c for c in asked if c.id in held]
+    previous = arxiv_meta.load(conn, (c.id for c in still))
     rows: list[ArxivMeta] = []
     changed = 0
-    for c in asked:
+    for c in still:
         entry = None if invalid else by_id.get(c.id)
         earlier = previous.get(c.id)
         meta = arxiv_meta.answered(c, earlier, entry, asked_at, invalid=invalid)
         rows.append(meta)
-        if meta.found and _fill(conn, c.rowid, meta, earlier):
+        if meta.found and _fill(conn, c, meta, earlier):
             changed += 1
     arxiv_meta.save(conn, rows)
-    return changed
+    return Applied(changed, frozenset(c.id for c in asked) - held)
 
 
-def _fill(conn: sqlite3.Connection, rowid: int, meta: ArxivMeta, earlier: ArxivMeta | None) -> bool:
-    """Apply `meta` to the paper at `rowid` (its search rows rewritten when they
+def _held(conn: sqlite3.Connection, asked: Sequence[EnrichCandidate]) -> set[str]:
+    """The ids of `asked` whose row still holds them. A paper removed while arXiv
+    was asked gives its row number to the next paper added: arXiv's answer for
+    it was written on that one (bug hunt s41 `auditstore` #1)."""
+    wanted = {c.rowid: c.id for c in asked}
+    held: set[str] = set()
+    for chunk, marks in in_chunks(list(wanted)):
+        rows = conn.execute(f"SELECT pk, id FROM papers WHERE pk IN ({marks})", tuple(chunk))
+        held.update(pid for pk, pid in rows if wanted[pk] == pid)
+    return held
+
+
+def _fill(
+    conn: sqlite3.Connection, c: EnrichCandidate, meta: ArxivMeta, earlier: ArxivMeta | None
+) -> bool:
+    """Apply `meta` to candidate `c`'s paper (its search rows rewritten when they
     change), replacing what arXiv's `earlier` answer gave it."""
+    rowid = c.rowid
     filled = False
 
     def change(p: Paper) -> Paper:
@@ -90,5 +118,5 @@ def _fill(conn: sqlite3.Connection, rowid: int, meta: ArxivMeta, earlier: ArxivM
         filled = arxiv_meta.apply_to(p, meta, earlier, whole=whole, listed=listed)
         return p
 
-    update_paper(conn, rowid, change)
+    update_paper(conn, rowid, change, paper_id=c.id)
     return filled

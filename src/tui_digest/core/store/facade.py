@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # enrichment (and arxiv_meta's classes) load when first used:
     from tui_digest.core.arxiv_meta import ApiEntryLike, EnrichCandidate
     from tui_digest.core.model import Paper, PaperRecord
     from tui_digest.core.store.claims import Claimed
+    from tui_digest.core.store.enrichment import Applied
     from tui_digest.core.store.picked import Found, Picked
     from tui_digest.core.store.picked_tags import SelectionTags
 
@@ -188,10 +189,13 @@ class Store(ImportMethods, UserMethods, DigestMethods):
             r.tags, r.note = tags.get(r.paper.id, []), notes.get(r.paper.id, "")
         return recs
 
-    def update_paper(self, rowid: int, change: Callable[[Paper], Paper]) -> Paper | None:
-        """Change one stored paper in one transaction (see `papers.update_paper`)."""
+    def update_paper(
+        self, rowid: int, change: Callable[[Paper], Paper], *, paper_id: str | None = None
+    ) -> Paper | None:
+        """Change one stored paper in one transaction (see `papers.update_paper`):
+        None when row `rowid` holds no paper, or another one than `paper_id`."""
         with self._write() as conn:
-            return papers.update_paper(conn, rowid, change)
+            return papers.update_paper(conn, rowid, change, paper_id=paper_id)
 
     def find_incomplete(
         self,
@@ -249,8 +253,9 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         *,
         asked_at: str,
         invalid: bool = False,
-    ) -> int:
-        """Remember one answer of arXiv's API in one transaction; returns papers changed."""
+    ) -> Applied:
+        """Remember one answer of arXiv's API in one transaction: how many papers
+        changed, and which were removed meanwhile (`enrichment.Applied`)."""
         from tui_digest.core.store import enrichment
 
         with self._write() as conn:

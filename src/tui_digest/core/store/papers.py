@@ -195,19 +195,29 @@ def _with_listed_text(
 
 
 def update_paper(
-    conn: sqlite3.Connection, rowid: int, change: Callable[[Paper], Paper]
+    conn: sqlite3.Connection,
+    rowid: int,
+    change: Callable[[Paper], Paper],
+    *,
+    paper_id: str | None = None,
 ) -> Paper | None:
     """Apply `change` to the stored paper inside the caller's transaction.
 
     `change` gets a copy and returns the paper to store (its id must not
     change). Nothing is written when it returns an equal paper; the search
     index is rewritten only when the searchable text changed. Returns the
-    stored paper, or None when there is no such row.
+    stored paper, or None when there is no such row, or when it holds another
+    paper than `paper_id`.
+
+    A caller that read the paper earlier (a run waiting on arXiv or an LLM)
+    passes the id it read: a paper removed meanwhile gives its row number to
+    the next paper added, whose text the answer for the removed one must not
+    replace (bug hunt s41 `auditstore` #1).
     """
     from tui_digest.core.store.paper_rows import paper_rows
 
     row = next(paper_rows(conn, "pk = ?", (rowid,)), None)
-    if row is None:
+    if row is None or (paper_id is not None and row.id != paper_id):
         return None
     old = row.paper()
     new = change(

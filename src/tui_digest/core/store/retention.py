@@ -164,6 +164,9 @@ def _delete_papers(conn: sqlite3.Connection, gone: Sequence[int], step: _Steps) 
         ids = [paper.id for _, paper in indexed]
         conn.executemany("DELETE FROM arxiv_meta WHERE id = ?", ((pid,) for pid in ids))
         conn.execute(f"DELETE FROM papers WHERE pk IN ({marks})", chunk)
+        # Claims are by row number, which goes to the next paper added: a live
+        # run's claim on a removed paper held that one (bug hunt s41 `auditstore` #1).
+        conn.execute(f"DELETE FROM claims WHERE paper IN ({marks})", chunk)
         user_log.await_return(conn, ids)  # (their read marks, should they come back)
         step(len(chunk))
 
