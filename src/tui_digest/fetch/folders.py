@@ -32,14 +32,26 @@ class FolderSources(CatchUp):
     async def _import_folder(
         self, source: Source, started: dt.datetime, response: FetchResult
     ) -> SourceResult:
-        """Every digest and feed in a folder source, one file at a time; a bad file costs itself."""
+        """Every digest and feed in a folder source, one file at a time; a bad file costs itself.
+
+        A file that could not be read (no permission, an I/O error, past the cap)
+        keeps the folder's stamp from being stored: `chmod` changes neither its
+        mtime nor its size, and the next fetch was told "not modified" until some
+        file of the folder changed (bug hunt s41). One read that is no digest or
+        feed reads the same again: the stamp is stored, as the catch-up has it."""
         result = SourceResult(source.name, display_url(source.url), "unchanged")
         files = response.files or []
+        unread = False
         for path in files:
             try:
                 body = await asyncio.to_thread(self.fetcher.read_file, path)
+            except FetchError as exc:
+                result.notes.append(clean_line(str(exc), 500))
+                unread = True
+                continue
+            try:
                 read = await asyncio.to_thread(read_body, body, str(path), source.format)
-            except (FetchError, InputError) as exc:
+            except InputError as exc:
                 result.notes.append(clean_line(str(exc), 500))
                 continue
             result.problems += entry_problems(read.problems)
@@ -52,7 +64,7 @@ class FolderSources(CatchUp):
                 return await self._failed(source, started, f"cache: {exc}", None)
         if files and len(result.notes) == len(files):
             return await self._failed(source, started, result.notes[0], None)
-        return await self._succeeded(source, started, result, response)
+        return await self._succeeded(source, started, result, response, validators=not unread)
 
     async def _follow_feed(
         self, result: SourceResult, feed: Feed, started: dt.datetime, errors: list[str]
