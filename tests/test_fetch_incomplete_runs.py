@@ -13,12 +13,20 @@ test starts and stops.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
+import pytest
+
+from feed_server import FakeTime, FeedServer, Reply, Request
+from test_publish_catch_up import Publisher, days_of
 from tui_digest.config.sources import Source
 from tui_digest.core.digest_format import write_digest
 from tui_digest.core.model import Paper
 from tui_digest.core.store import Store
+from tui_digest.fetch.results import SourceResult
 from tui_digest.fetch.runner import fetch_all
 
 # --- 1. a folder source's file that could not be read ------------------------------------
@@ -75,3 +83,128 @@ async def test_a_folder_file_that_is_no_digest_costs_no_rereading(tmp_path):
         assert first.new == 1 and len(first.notes) == 1
         [second] = await fetch_all(store, [source])
         assert second.not_modified and second.notes == []
+
+
+# --- a published folder served as a static server serves it ------------------------------
+
+
+class Site:
+    """The publisher's folder under /site/, as `python -m http.server` serves it:
+    each file with a Last-Modified (a later one each time its bytes change, an
+    hour apart: no test waits for a second to pass), no ETag, and 304 to an
+    If-Modified-Since not older than it. `/site/` is the landing page
+    `index.html` when there is one (else the index, as a server that maps the
+    folder to it). A path in `gone` answers that status instead."""
+
+    def __init__(self, server: FeedServer, out: Path, *, landing: bool = False) -> None:
+        self.server, self.out, self.landing = server, out, landing
+        self.gone: dict[str, int] = {}
+        self.stamps: dict[tuple[str, str], dt.datetime] = {}
+        self.tick = dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC)
+
+    def refresh(self) -> None:
+        """Route every file the publisher wrote so far."""
+        for path in self.out.rglob("*"):
+            if path.is_file():
+                relative = path.relative_to(self.out).as_posix()
+                self.server.route(f"/site/{relative}", self._serve(relative))
+        if self.landing:
+            page = b"<html><body>Our lab</body></html>"
+            stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # older than any index
+            self.server.route("/site/", self._reply(page, stamp, "text/html"))
+        else:
+            self.server.route("/site/", self._serve("index.json"))
+
+    def _serve(self, relative: str):
+        def handle(request: Request) -> Reply:
+            if request.path in self.gone:
+                return Reply(self.gone[request.path], body=b"File not found")
+            body = (self.out / relative).read_bytes()
+            key = (relative, hashlib.sha256(body).hexdigest())
+            if key not in self.stamps:
+                self.tick += dt.timedelta(hours=1)
+                self.stamps[key] = self.tick
+            return self._reply(body, self.stamps[key], "application/octet-stream")(request)
+
+        return handle
+
+    @staticmethod
+    def _reply(body: bytes, stamp: dt.datetime, content_type: str):
+        def handle(request: Request) -> Reply:
+            headers = {"Content-Type": content_type, "Last-Modified": format_datetime(stamp, True)}
+            since = request.headers.get("if-modified-since")
+            if since and parsedate_to_datetime(since) >= stamp:
+                return Reply(304, headers=headers)
+            return Reply(200, body=body, headers=headers)
+
+        return handle
+
+
+@pytest.fixture
+def publisher(tmp_path):
+    p = Publisher(tmp_path)
+    yield p
+    p.store.close()
+
+
+def subscription(server: FeedServer, subscribe: str) -> Source:
+    """The category feed `sources add` writes, or the published folder itself."""
+    if subscribe == "category feed":
+        return Source("lab-cs.AI", server.url("/site/cs.AI.xml"), "digest-feed")
+    return Source("lab-cs.AI", server.url("/site/"), "")
+
+
+async def _fetch(store: Store, source: Source) -> SourceResult:
+    fake = FakeTime()  # (a 503 is retried: no real waits)
+    [result] = await fetch_all(store, [source], sleep=fake.sleep, clock=fake.clock)
+    return result
+
+
+# --- 2. a published folder with a landing page --------------------------------------------
+
+
+async def test_a_published_folder_with_a_landing_page_brings_each_new_day(publisher, tmp_path):
+    """The folder URL answers with `index.html`, older than index.json: asked with
+    index.json's Last-Modified it answers 304, which was taken for the index's,
+    and no new day came again."""
+    with FeedServer() as server:
+        site = Site(server, publisher.out, landing=True)
+        source = subscription(server, "folder")
+        with Store.open(tmp_path / "sub.db") as sub:
+            publisher.publish(15)
+            site.refresh()
+            first = await _fetch(sub, source)
+            assert first.new == 4, first.error
+            publisher.publish(16)  # index.json: updated
+            site.refresh()
+            second = await _fetch(sub, source)
+            assert (second.status, second.new) == ("new", 4), second
+            assert days_of(sub) == [("2025-09-15", 4), ("2025-09-16", 4)]
+            third = await _fetch(sub, source)  # nothing new: index.json says so
+            assert third.not_modified and third.http_status == 304
+        asked = [(r.path, r.headers.get("if-modified-since")) for r in server.requests]
+    # The landing page's 304 is not taken for the index's: the index is asked each time.
+    assert [bool(since) for path, since in asked if path == "/site/index.json"] == [
+        False,
+        True,
+        True,
+    ]
+
+
+async def test_a_feed_at_a_slash_url_is_still_asked_conditionally(tmp_path):
+    """A feed whose URL ends in `/` (`https://blog.example/feed/`) keeps its own
+    conditional GET: a 304 there is the feed's, no index.json is asked."""
+    from feed_server import arxiv_rss, conditional
+
+    feed = arxiv_rss("cs.AI", [("2509.00007", "T")])
+    with FeedServer() as server:
+        stamp = "Tue, 01 Dec 2026 10:00:00 GMT"
+        server.route("/blog/feed/", conditional(feed, last_modified=stamp))
+        source = Source("blog", server.url("/blog/feed/"))
+        with Store.open(tmp_path / "c.db") as store:
+            first = await _fetch(store, source)
+            assert first.new == 1, first.error
+            second = await _fetch(store, source)
+            assert second.not_modified
+        asked = [(r.path, r.headers.get("if-modified-since")) for r in server.requests]
+    assert asked == [("/blog/feed/", None), ("/blog/feed/", stamp)]
