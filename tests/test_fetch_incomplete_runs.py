@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from feed_server import FakeTime, FeedServer, Reply, Request
+from test_fetch_commands import cli
 from test_publish_catch_up import Publisher, days_of
 from tui_digest.config.sources import Source
 from tui_digest.core.digest_format import write_digest
@@ -208,3 +209,102 @@ async def test_a_feed_at_a_slash_url_is_still_asked_conditionally(tmp_path):
             assert second.not_modified
         asked = [(r.path, r.headers.get("if-modified-since")) for r in server.requests]
     assert asked == [("/blog/feed/", None), ("/blog/feed/", stamp)]
+
+
+# --- 3. a missed day, or the index, that could not be had ----------------------------------
+
+
+@pytest.mark.parametrize("subscribe", ["category feed", "folder"])
+@pytest.mark.parametrize("status", [404, 503])
+async def test_a_missed_day_that_failed_to_download_is_fetched_at_the_next_fetch(
+    publisher, tmp_path, subscribe, status
+):
+    with FeedServer() as server:
+        site = Site(server, publisher.out)
+        source = subscription(server, subscribe)
+        with Store.open(tmp_path / "sub.db") as sub:
+            publisher.publish(15)
+            site.refresh()
+            assert (await _fetch(sub, source)).new == 4
+            for day in (16, 17):  # the subscriber's machine was off on Tuesday
+                publisher.publish(day)
+            site.refresh()
+            tuesday = "/site/cs.AI/2025-09-16.xml"
+            site.gone[tuesday] = status  # briefly unavailable
+            back = await _fetch(sub, source)
+            assert back.status == "failed" and back.new == 4  # Wednesday kept
+            assert server.url("/site/cs.AI/2025-09-16.xml") in back.error
+            assert f"HTTP {status}" in back.error or str(status) in back.error
+            assert days_of(sub) == [("2025-09-15", 4), ("2025-09-17", 4)]
+            site.gone.clear()
+            before = len(server.requests)
+            healed = await _fetch(sub, source)
+            assert healed.ok and healed.new == 4 and len(healed.caught_up) == 1, healed
+            assert days_of(sub) == [(f"2025-09-{d}", 4) for d in (15, 16, 17)]
+            assert [r.path for r in server.requests[before:]].count(tuesday) == 1
+            quiet = await _fetch(sub, source)  # all had: validators kept, 304
+            assert quiet.ok and quiet.not_modified, quiet
+        # After a restart a new day comes as usual, without Tuesday again.
+        with Store.open(tmp_path / "sub.db") as sub:
+            publisher.publish(18)
+            site.refresh()
+            before = len(server.requests)
+            thursday = await _fetch(sub, source)
+            assert thursday.ok and thursday.new == 4 and thursday.caught_up == []
+            assert tuesday not in [r.path for r in server.requests[before:]]
+
+
+@pytest.mark.parametrize("status", [404, 503])
+async def test_a_missed_day_is_fetched_again_when_the_index_could_not_be_had(
+    publisher, tmp_path, status
+):
+    """The category feed brings a new day, but the folder's index.json (the list of
+    the days between) cannot be had: the source fails naming it, and the next
+    fetch reads the days missed. It said nothing and exited 0."""
+    with FeedServer() as server:
+        site = Site(server, publisher.out)
+        source = subscription(server, "category feed")
+        with Store.open(tmp_path / "sub.db") as sub:
+            publisher.publish(15)
+            site.refresh()
+            assert (await _fetch(sub, source)).new == 4
+            for day in (16, 17):
+                publisher.publish(day)
+            site.refresh()
+            site.gone["/site/index.json"] = status
+            back = await _fetch(sub, source)
+            assert back.status == "failed" and back.new == 4
+            assert server.url("/site/index.json") in back.error
+            assert days_of(sub) == [("2025-09-15", 4), ("2025-09-17", 4)]
+            site.gone.clear()
+            healed = await _fetch(sub, source)
+            assert healed.ok and healed.new == 4 and len(healed.caught_up) == 1, healed
+            assert days_of(sub) == [(f"2025-09-{d}", 4) for d in (15, 16, 17)]
+            assert (await _fetch(sub, source)).not_modified
+
+
+def test_fetch_says_the_index_it_could_not_have_and_exits_1(publisher, tmp_path, capsys):
+    with FeedServer() as server:
+        site = Site(server, publisher.out)
+        config = tmp_path / "config.toml"
+        config.write_text(
+            "[enrich]\nafter_fetch = false\n\n"
+            f'[[sources]]\nname = "lab-cs.AI"\nurl = "{server.url("/site/cs.AI.xml")}"\n'
+            'kind = "digest-feed"\n',
+            encoding="utf-8",
+        )
+        argv = ["fetch", "--config", str(config), "--db", str(tmp_path / "sub.db")]
+        publisher.publish(15)
+        site.refresh()
+        assert cli(argv) == 0
+        publisher.publish(16)
+        publisher.publish(17)
+        site.refresh()
+        site.gone["/site/index.json"] = 404
+        capsys.readouterr()
+        assert cli(argv) == 1
+        said = capsys.readouterr()
+        assert server.url("/site/index.json") in said.out + said.err
+        site.gone.clear()
+        assert cli(argv) == 0
+        assert "(with 1 missed day)" in capsys.readouterr().out

@@ -153,8 +153,10 @@ class _Run(FolderSources):
         if response.files is not None:
             return await self._import_folder(source, started, response)
 
+        # The last fetch failed: a day it missed may not have come (`catch_up.missing`).
+        again = bool(state.get("last_error"))
         if looks_like_index(response.body):
-            return await self._follow(source, started, response, url)
+            return await self._follow(source, started, response, url, again=again)
 
         shown = display_url(source.url)
         try:
@@ -208,11 +210,11 @@ class _Run(FolderSources):
             why = str(exc) if isinstance(exc, InputError) else f"cache: {exc}"
             return await self._failed(source, started, why, response.http_status)
         # Missed or changed? A new day, or the last fetch failed (a day's feed came cut
-        # off: it is read again now, not only when the next day comes).
-        again = bool(state.get("last_error"))
+        # off, or could not be had: it is read again now, not only when the next day
+        # comes).
         if held and read.published and (read.digest.date > max(held) or again):
             until = read.digest.date
-            failures = await self._catch_up_published(result, source, key, held, until)
+            failures = await self._catch_up_published(result, source, key, held, until, again=again)
             if failures:
                 return await self._failed_with(result, source, started, failures, response)
         # A document that looks cut off (`Digest.cut`: a download that ended early)
