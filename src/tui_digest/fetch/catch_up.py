@@ -45,14 +45,21 @@ from tui_digest.net.urls import display_url, strip_credentials
 MAX_DAYS = 31  # read at call time, so a test can lower it
 
 
-def missing(days: dict[str, str], held: set[str], until: str) -> list[tuple[str, str]]:
+def missing(
+    days: dict[str, str], held: set[str], until: str, *, again: bool = False
+) -> list[tuple[str, str]]:
     """(date, URL) of the index's days after the newest one `held` and before
     `until`, oldest first: at most MAX_DAYS, the newest of them. None when
-    nothing was held (a first subscription takes the newest day alone)."""
+    nothing was held (a first subscription takes the newest day alone).
+
+    `again`: the source's last fetch failed, so a day it missed may have failed
+    to come while the newest day came in (its feed is imported first): the days
+    not held after the oldest one held, not only after the newest (a day that
+    failed to download was never asked again: bug hunt s41)."""
     if not held or MAX_DAYS <= 0:
         return []
-    since = max(held)
-    wanted = sorted((d, url) for d, url in days.items() if since < d < until)
+    since = min(held) if again else max(held)
+    wanted = sorted((d, url) for d, url in days.items() if since < d < until and d not in held)
     return wanted[-MAX_DAYS:]
 
 
@@ -90,23 +97,35 @@ class CatchUp(StoreSteps):
         days: set[str] = await self._store(self.store.source_days, key)
         return days
 
-    async def _feed_of_index(self, feed_url: str) -> Feed | None:
-        """What the folder of a published feed lists for that feed (None when its
-        index cannot be had: the feed's newest day was imported all the same)."""
+    async def _feed_of_index(self, feed_url: str, failures: list[str]) -> Feed | None:
+        """What the folder of a published feed lists for that feed (None when it
+        lists none, or when its index cannot be had: said in `failures`, so the
+        source keeps no validators and the next fetch asks for the days missed
+        again; it was silent, and they never came: bug hunt s41. The feed's newest
+        day was imported all the same)."""
         where = urljoin(feed_url, INDEX)
         try:
             got = await self.fetcher.fetch(where)
             index = parse_index(got.body, where)
-        except (FetchError, ValueError):
+        except (FetchError, ValueError) as exc:
+            failures.append(f"the days missed: {clean_line(str(exc), 300)}")
             return None
         own = strip_credentials(feed_url)
         return next((f for f in index.feeds if strip_credentials(f.url) == own), None)
 
     async def _days_to_fetch(
-        self, result: SourceResult, feed: Feed | None, key: str, held: set[str], until: str
+        self,
+        result: SourceResult,
+        feed: Feed | None,
+        key: str,
+        held: set[str],
+        until: str,
+        *,
+        again: bool = False,
     ) -> list[tuple[str, str]]:
         """(date, URL) of the days source `key` missed before `until` and of those it
-        holds that were re-published since, oldest first: at most MAX_DAYS, the newest."""
+        holds that were re-published since, oldest first: at most MAX_DAYS, the newest.
+        `again`: its last fetch failed (`missing`)."""
         if feed is None or MAX_DAYS <= 0:
             return []
         recent = sorted(d for d in held if d < until and d in feed.sha256)[-MAX_DAYS:]
@@ -115,7 +134,8 @@ class CatchUp(StoreSteps):
             kept = await self._store(self.store.kept_sha256, key, recent) if recent else {}
         except (CacheError, sqlite3.Error) as exc:  # the missed days are fetched all the same
             result.notes.append(f"the days held could not be compared: {clean_line(str(exc), 300)}")
-        wanted = set(missing(feed.days, held, until)) | set(republished(feed, kept, until))
+        missed = missing(feed.days, held, until, again=again)
+        wanted = set(missed) | set(republished(feed, kept, until))
         return sorted(wanted)[-MAX_DAYS:]
 
     async def _held_before(self, key: str, source: Source) -> Held:
@@ -225,7 +245,10 @@ class CatchUp(StoreSteps):
         held; one not held keeps what was read of it, with its bytes (they differ
         from the index's, so the next catch-up reads the day again); either way it
         is said in `failures` (the source fails: its validators are not kept), else
-        in the notes, and the day is not had."""
+        in the notes, and the day is not had. So is, in `failures` when given, a day
+        that could not be fetched or stored: as a note only, the source's
+        validators were stored, the next fetch was told 304 and the day never came
+        (bug hunt s41). A day that reads as nothing stays a note: it reads the same."""
         had = True
         for day, url in days:
             try:
@@ -248,9 +271,13 @@ class CatchUp(StoreSteps):
                         last_modified=got.last_modified or "",
                         today=day,
                     )
-            except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
+            except InputError as exc:
                 result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
-                had = had and isinstance(exc, InputError)
+                continue
+            except (FetchError, CacheError, sqlite3.Error, OSError) as exc:
+                said = f"{day}: {clean_line(str(exc), 300)}"
+                (result.notes if failures is None else failures).append(said)
+                had = False
                 continue
             result.problems += entry_problems(read.problems)
             if why:
@@ -263,7 +290,8 @@ class CatchUp(StoreSteps):
                 try:
                     await self._store(self.store.hold_empty_day, key, day)
                 except (CacheError, sqlite3.Error, OSError) as exc:
-                    result.notes.append(f"{day}: {clean_line(str(exc), 300)}")
+                    said = f"{day}: {clean_line(str(exc), 300)}"
+                    (result.notes if failures is None else failures).append(said)
                     had = False
                 continue
             self._count_day(result, source_name, stats, day, revise)
@@ -296,16 +324,24 @@ class CatchUp(StoreSteps):
             result.caught_up.append(stats.digest)
 
     async def _catch_up_published(
-        self, result: SourceResult, source: Source, key: str, held: set[str], until: str
+        self,
+        result: SourceResult,
+        source: Source,
+        key: str,
+        held: set[str],
+        until: str,
+        *,
+        again: bool = False,
     ) -> list[str]:
         """The days a published feed's source `key` missed before `until` (the day its
         feed brought), and those it holds that were re-published; what failed the
-        source (a day's feed cut off, or not the one the index vouches for)."""
-        feed = await self._feed_of_index(source.url)
+        source (the index or a day's feed that could not be had, a day's feed cut
+        off, or not the one the index vouches for). `again`: its last fetch failed."""
         failures: list[str] = []
+        feed = await self._feed_of_index(source.url, failures)
         await self._catch_up(
             result,
-            await self._days_to_fetch(result, feed, key, held, until),
+            await self._days_to_fetch(result, feed, key, held, until, again=again),
             key=key,
             source_name=source.name,
             category=source.effective_category,

@@ -32,14 +32,26 @@ class FolderSources(CatchUp):
     async def _import_folder(
         self, source: Source, started: dt.datetime, response: FetchResult
     ) -> SourceResult:
-        """Every digest and feed in a folder source, one file at a time; a bad file costs itself."""
+        """Every digest and feed in a folder source, one file at a time; a bad file costs itself.
+
+        A file that could not be read (no permission, an I/O error, past the cap)
+        keeps the folder's stamp from being stored: `chmod` changes neither its
+        mtime nor its size, and the next fetch was told "not modified" until some
+        file of the folder changed (bug hunt s41). One read that is no digest or
+        feed reads the same again: the stamp is stored, as the catch-up has it."""
         result = SourceResult(source.name, display_url(source.url), "unchanged")
         files = response.files or []
+        unread = False
         for path in files:
             try:
                 body = await asyncio.to_thread(self.fetcher.read_file, path)
+            except FetchError as exc:
+                result.notes.append(clean_line(str(exc), 500))
+                unread = True
+                continue
+            try:
                 read = await asyncio.to_thread(read_body, body, str(path), source.format)
-            except (FetchError, InputError) as exc:
+            except InputError as exc:
                 result.notes.append(clean_line(str(exc), 500))
                 continue
             result.problems += entry_problems(read.problems)
@@ -52,10 +64,16 @@ class FolderSources(CatchUp):
                 return await self._failed(source, started, f"cache: {exc}", None)
         if files and len(result.notes) == len(files):
             return await self._failed(source, started, result.notes[0], None)
-        return await self._succeeded(source, started, result, response)
+        return await self._succeeded(source, started, result, response, validators=not unread)
 
     async def _follow_feed(
-        self, result: SourceResult, feed: Feed, started: dt.datetime, errors: list[str]
+        self,
+        result: SourceResult,
+        feed: Feed,
+        started: dt.datetime,
+        errors: list[str],
+        *,
+        again: bool = False,
     ) -> None:
         """A published category's newest feed, then the days missed before it.
 
@@ -64,7 +82,8 @@ class FolderSources(CatchUp):
         held keeps what was read of it (its bytes too: they differ from the
         index's, so a later catch-up reads that day again). Either fails the
         category (`errors`), so the index's validators are not kept and the
-        next fetch downloads it again."""
+        next fetch downloads it again. So does a missed day that could not be had;
+        the next fetch (`again`: the last one failed) asks for it again."""
         key = strip_credentials(feed.url)
         got = await self.fetcher.fetch(feed.url)
         read = await asyncio.to_thread(read_body, got.body, feed.url, "digest-feed")
@@ -97,7 +116,7 @@ class FolderSources(CatchUp):
             last_modified=got.last_modified or "",
             today=local_date(started),
         )
-        days = await self._days_to_fetch(result, feed, key, held, digest.date)
+        days = await self._days_to_fetch(result, feed, key, held, digest.date, again=again)
         await self._catch_up(
             result,
             days,
@@ -112,14 +131,21 @@ class FolderSources(CatchUp):
             result.digest = stats.digest
 
     async def _follow(
-        self, source: Source, started: dt.datetime, response: FetchResult, url: str
+        self,
+        source: Source,
+        started: dt.datetime,
+        response: FetchResult,
+        url: str,
+        *,
+        again: bool = False,
     ) -> SourceResult:
         """A published folder's index: import each category's newest feed.
 
         The feeds are fetched without validators: the index carries their
         hashes, so an unchanged index (a 304) already said there is nothing
         new. One category failing never stops the others; the index's
-        validators are kept only when every category came in.
+        validators are kept only when every category came in (and each day
+        missed: `again`, the last fetch failed, asks for those again).
         """
         try:
             index = parse_index(response.body, url)
@@ -135,7 +161,7 @@ class FolderSources(CatchUp):
         errors: list[str] = []
         for feed in index.feeds:
             try:
-                await self._follow_feed(result, feed, started, errors)
+                await self._follow_feed(result, feed, started, errors, again=again)
             except (FetchError, InputError, CacheError, sqlite3.Error, OSError) as exc:
                 errors.append(f"{feed.category}: {clean_line(str(exc), 300)}")
         if errors:

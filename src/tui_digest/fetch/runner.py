@@ -153,8 +153,10 @@ class _Run(FolderSources):
         if response.files is not None:
             return await self._import_folder(source, started, response)
 
+        # The last fetch failed: a day it missed may not have come (`catch_up.missing`).
+        again = bool(state.get("last_error"))
         if looks_like_index(response.body):
-            return await self._follow(source, started, response, url)
+            return await self._follow(source, started, response, url, again=again)
 
         shown = display_url(source.url)
         try:
@@ -208,11 +210,11 @@ class _Run(FolderSources):
             why = str(exc) if isinstance(exc, InputError) else f"cache: {exc}"
             return await self._failed(source, started, why, response.http_status)
         # Missed or changed? A new day, or the last fetch failed (a day's feed came cut
-        # off: it is read again now, not only when the next day comes).
-        again = bool(state.get("last_error"))
+        # off, or could not be had: it is read again now, not only when the next day
+        # comes).
         if held and read.published and (read.digest.date > max(held) or again):
             until = read.digest.date
-            failures = await self._catch_up_published(result, source, key, held, until)
+            failures = await self._catch_up_published(result, source, key, held, until, again=again)
             if failures:
                 return await self._failed_with(result, source, started, failures, response)
         # A document that looks cut off (`Digest.cut`: a download that ended early)
@@ -304,7 +306,8 @@ class _Run(FolderSources):
 
         A URL ending in `/` is fetched as given (`https://blog.example/feed/` is a
         feed); only when nothing but a web page or a 403/404 is there is the
-        folder's `index.json` asked for (a published folder).
+        folder's `index.json` asked for (a published folder). A 304 there may
+        answer the validators of the index (`_folder_not_modified`).
         """
         url = index_of_folder(source_url)
         try:
@@ -313,10 +316,36 @@ class _Run(FolderSources):
             if not (url.endswith("/") and exc.status in (403, 404)):
                 raise
         else:
+            if url.endswith("/") and response.not_modified and not response.local:
+                return await self._folder_not_modified(url, response, etag, last_modified)
             if not (url.endswith("/") and is_web_page(response)):
                 return url, response
         index = index_url(url)  # the validators stored last time are the index's
         return index, await self._download(index, etag=etag, last_modified=last_modified)
+
+    async def _folder_not_modified(
+        self, url: str, response: FetchResult, etag: str | None, last_modified: str | None
+    ) -> tuple[str, FetchResult]:
+        """A 304 for a URL ending in `/`: the feed's there when the source holds days
+        of its own (a feed's digests are filed under its URL, a published folder's
+        under its feeds'). Else the validators sent were the index's, and a landing
+        page (`index.html`) older than index.json answered for it: the index is
+        asked, so a new day is not missed for good (bug hunt s41). An index that
+        is not there, or no index, leaves the 304 as it was."""
+        try:
+            own = bool(await self._days_held(strip_credentials(url)))
+        except (CacheError, sqlite3.Error, OSError):
+            own = False  # not known: the index says
+        if own:
+            return url, response
+        index = index_url(url)
+        try:
+            got = await self._download(index, etag=etag, last_modified=last_modified)
+        except FetchError as exc:
+            if exc.status in (403, 404):
+                return url, response
+            raise
+        return (index, got) if got.not_modified or looks_like_index(got.body) else (url, response)
 
     async def _parse(self, response: FetchResult, shown: str, format: str | None) -> ReadResult:
         """Read the document within what the deadline left after the download.
