@@ -195,3 +195,28 @@ async def test_a_translation_run_leaves_the_papers_given_the_rows_of_those_remov
             assert record is not None and record.rowid in rowids
             assert (record.paper.title_zh, record.paper.extras) == ("", {})
         assert store._conn().execute("SELECT count(*) FROM claims").fetchone()[0] == 0
+
+
+def test_a_watch_run_confirms_only_the_papers_it_claimed_not_one_given_their_row(
+    tmp_path: Path,
+) -> None:
+    """`watch --since-last-run` claims the papers it prints and marks them shown
+    once printed, by row number: a removal and an import in between gave A's
+    row to B, and B was marked shown though never printed (it never came)."""
+    db = tmp_path / "cache.db"
+    newest, other = day("2024-03-02", (A, "Paper A about cats")), day("2024-03-03", (B, "Dogs"))
+    with Store.open(db) as store:
+        store.import_digest(day("2024-03-01", (KEEP, "Keep me")))
+        store.import_digest(newest)
+        a = store.get_paper(A)
+        assert a is not None
+        claimed = store.claim_watch_unseen([("w", [a.rowid])], run="r1", now=0.0, until=1e12)
+        assert claimed == [("w", [a.rowid])]
+    replace_newest(db, newest, other)
+    with Store.open(db) as store:
+        store.confirm_watch_claim(claimed, run="r1", when="2024-03-03T00:00:00Z")
+        b = store.get_paper(B)
+        assert b is not None
+        # B was never printed: a later run still finds it unseen.
+        again = store.claim_watch_unseen([("w", [b.rowid])], run="r2", now=0.0, until=1e12)
+        assert again == [("w", [b.rowid])]

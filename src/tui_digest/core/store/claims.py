@@ -74,6 +74,24 @@ def take(
     return result
 
 
+def still_ours(conn: sqlite3.Connection, job: str, run: str, rowids: Sequence[int]) -> list[int]:
+    """The papers of `rowids` (in their order) `run` still holds a claim on.
+
+    Removing a paper drops its claims (`retention`), and SQLite gives its row
+    number to the next paper added: a row no longer claimed by `run` may hold
+    another paper, which `run` never saw (found by a bug hunt)."""
+    ours: set[int] = set()
+    for chunk, marks in in_chunks(rowids):
+        ours.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT paper FROM claims WHERE job = ? AND run = ? AND paper IN ({marks})",
+                [job, run, *chunk],
+            )
+        )
+    return [r for r in rowids if r in ours]
+
+
 def release(conn: sqlite3.Connection, job: str, run: str, rowids: Sequence[int] | None) -> None:
     """Drop `run`'s claims on `rowids` (None: all of them)."""
     if rowids is None:

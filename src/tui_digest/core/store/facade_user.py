@@ -276,13 +276,16 @@ class UserMethods(Connections):
     def confirm_watch_claim(
         self, claimed: Sequence[tuple[str, Sequence[int]]], *, run: str, when: str
     ) -> None:
-        """The papers `run` claimed were printed: marked shown at `when`, for good."""
+        """The papers `run` claimed were printed: marked shown at `when`, for good.
+        Only those still claimed: a paper removed meanwhile lost its claim, and
+        its row number may now hold another paper, never printed."""
         from tui_digest.core.store import claims, watch_seen
 
         with self._write() as conn:
             for name, ids in claimed:
-                watch_seen.mark_seen(conn, name, ids, when)
-                claims.release(conn, watch_seen.claim_job(name), run, None)
+                job = watch_seen.claim_job(name)
+                watch_seen.mark_seen(conn, name, claims.still_ours(conn, job, run, ids), when)
+                claims.release(conn, job, run, None)
 
     def release_watch_claim(
         self, claimed: Sequence[tuple[str, Sequence[int]]], *, run: str
