@@ -93,15 +93,18 @@ def test_the_backoff_doubles_from_twice_the_spacing_up_to_its_ceiling() -> None:
 
 async def test_throttled_feeds_without_retry_after_are_asked_ever_more_slowly() -> None:
     """The bug hunt's run: two feeds answering 429, 4 attempts each. It was 7 gaps
-    of 3.0 s; now each throttle in a row doubles the wait for the arXiv group."""
+    of 3.0 s; now each throttle in a row doubles the wait for the arXiv group,
+    and the 5th, its backoff at the ceiling, is not retried
+    (`test_throttled_run_stops.py`)."""
     time = FakeTime()
     upstream = Upstream(time, [_throttled() for _ in range(8)])
     async with _client(upstream, retries=3) as client:
         ai = await client.get(FEED_AI)
         cl = await client.get(FEED_CL)
     assert ai.status == cl.status == 429
-    assert upstream.gaps() == [6.0, 12.0, 24.0, 48.0, 60.0, 60.0, 60.0]
+    assert upstream.gaps() == [6.0, 12.0, 24.0, 48.0]
     assert "gave up after 4 attempts over 42 s" in ai.gave_up
+    assert cl.note.startswith("not retried: arXiv throttled the last 5 requests")
 
 
 async def test_a_throttled_retry_says_the_wait_it_has_before_it() -> None:
@@ -163,12 +166,12 @@ async def test_the_backoff_never_reaches_the_limit_of_a_wait() -> None:
     """Kept under `retry_after_max` (here 30 s): a longer push would fail every
     arXiv request as "not asked: … asked us to wait", which arXiv never said."""
     time = FakeTime()
-    upstream = Upstream(time, [_throttled() for _ in range(5)])
+    upstream = Upstream(time, [_throttled() for _ in range(4)])
     async with _client(upstream, retry_after_max=30.0) as client:
-        for _ in range(6):
+        for _ in range(5):
             answer = await client.get(FEED_AI)
             assert answer.status in (200, 429) and not answer.note
-    assert upstream.gaps() == [6.0, 12.0, 24.0, 30.0, 30.0]
+    assert upstream.gaps() == [6.0, 12.0, 24.0, 30.0]
 
 
 async def test_a_throttle_without_retry_after_holds_every_process(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.politeness import (
     ARXIV_KEY,
     QUEUE_WAITED,
+    GaveUp,
     HostSlots,
     HostSpacing,
     NotAsked,
@@ -52,6 +53,7 @@ from tui_digest.net.politeness import (
     host_interval,
     is_rate_exceeded,
     politeness_key,
+    stopped_reason,
 )
 from tui_digest.net.redirects import REDIRECT_CODES, check_redirect
 from tui_digest.net.resolve import Resolver, check_resolves, is_ip_literal, system_resolver
@@ -240,12 +242,17 @@ class HttpClient:
             made += 1
             response = await attempt()  # type: ignore[misc]
             response.attempts = made
+            host = urlsplit(response.url).hostname or ""
+            if response.status in RETRY_STATUSES and (count := self.spacing.stopped_asking(host)):
+                # Not retried: arXiv's last throttle in a row for this client.
+                response.note = f"not retried: {stopped_reason(count)}"
+                return response
             if response.status in RETRY_STATUSES:
                 raise Retryable(
                     StatusToRetry(response),
                     parse_retry_after(response.headers.get("retry-after"), self._wall_clock()),
                     # (the retry's own wait, said if long: arXiv's throttling backoff)
-                    hold=self.spacing.left(urlsplit(response.url).hostname or ""),
+                    hold=self.spacing.left(host),
                 )
             return response
 
@@ -460,7 +467,7 @@ class HttpClient:
             error = FetchError(url, self._not_asked(exc))
             error.attempts = 0
             raise error from None
-        except WaitedTooLong as exc:
+        except (WaitedTooLong, GaveUp) as exc:
             error = FetchError(url, str(exc))
             error.attempts = 0
             raise error from None

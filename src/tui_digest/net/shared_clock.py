@@ -19,7 +19,9 @@ The record is one JSON object:
   the holder's process: one of this host that is gone holds nobody up;
 - `asked`: who pushed `next` by a Retry-After, to name it in `NotAsked`;
 - `throttled`: throttling answers in a row, from any process (0 once an
-  answer was not one), which the backoff grows with.
+  answer was not one), which the backoff grows with. It refuses nothing: a
+  client stops asking after throttles of its own (`politeness.GIVE_UP_AFTER`),
+  so the next process asks again once `next` has passed.
 It is read and written under an exclusive `flock`, held only for that
 read-modify-write (never across a request or a wait). Times are wall-clock
 (`time.time`: monotonic clocks differ between processes), injectable.
