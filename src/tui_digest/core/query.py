@@ -172,6 +172,10 @@ class Query:
     groups: list[AnyOf] = field(default_factory=list)  # OR groups, ANDed with terms
     read: bool | None = None
     starred: bool | None = None
+    # Two is: terms that ask a flag both ways (`is:read is:unread`, `is:starred
+    # -is:starred`): nothing matches, as with `tag:x -tag:x`. The last one won,
+    # and `is:read` then the reader's `u` listed every unread paper (bug hunt).
+    flags_clash: bool = False
     types: list[tuple[str, bool]] = field(default_factory=list)  # (token, negated)
     dates: list[DateRange] = field(default_factory=list)
     sort: str | None = None  # one of SORT_VALUES; None = listing order
@@ -186,7 +190,7 @@ class Query:
     def is_empty(self) -> bool:
         return not (
             self.terms or self.groups or self.types or self.dates or self.tags or self.notes
-        ) and (self.read is None and self.starred is None)
+        ) and (self.read is None and self.starred is None and not self.flags_clash)
 
 
 def parse_query(text: str, *, today: str | None = None) -> Query:
@@ -360,9 +364,12 @@ def _add(
         if v not in IS_VALUES:
             raise QueryError(f'unknown is: value "{value}" (use is:read, is:unread or is:starred)')
         if v == "starred":
+            q.flags_clash |= q.starred is not None and q.starred == negated
             q.starred = not negated
         else:
-            q.read = (v == "read") != negated
+            wanted = (v == "read") != negated
+            q.flags_clash |= q.read is not None and q.read != wanted
+            q.read = wanted
     elif qualifier == "type":
         v = value.strip().lower()
         if v not in TYPE_VALUES:

@@ -126,7 +126,7 @@ def listing_type_conds(types: Sequence[tuple[str, bool]]) -> list[str]:
 
 def flag_conds(q: Query, table: str) -> list[str]:
     """SQL conditions for is:read / is:starred on the listing row `table` ("l." or "p.")."""
-    flags: list[str] = []
+    flags: list[str] = ["0"] if q.flags_clash else []  # (asked both ways: none)
     if q.read is not None:
         flags.append(f"{table}read = {int(q.read)}")
     if q.starred is not None:
