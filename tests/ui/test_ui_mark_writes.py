@@ -157,3 +157,32 @@ async def test_a_failed_write_clears_saving_marks(cache: Path, monkeypatch) -> N
         failing.go.set()
         await until(pilot, lambda: "saving marks" not in status_text(app), "saving marks to go")
         assert any("database or disk is full" in n for n in notes(app))
+
+
+async def test_q_between_two_marks_writes_waits_for_the_second(cache: Path) -> None:
+    """Between one write's end and the start of the next no marks worker runs:
+    `q` then must still wait for the marks queued (it looked only at workers)."""
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.main
+        ids = list(main.paper_list.ids[:2])
+        real_next = main._write_next
+        held: list[bool] = []
+
+        def hold_after_first() -> None:
+            if main._writer is not None and not held:
+                held.append(True)  # the first write ended: the next waits for the test
+                return
+            real_next()
+
+        main._write_next = hold_after_first  # type: ignore[method-assign]
+        await pilot.press("m", "j", "m")
+        await until(pilot, lambda: bool(held), "the first write's end")
+        assert not any(w.group == "marks" and not w.is_finished for w in app.workers)
+        await pilot.press("q")
+        await pilot.pause(0.1)
+        assert app.is_running  # the second m is still to be written
+        real_next()
+        await until(pilot, lambda: not app.is_running, "the reader to quit")
+    assert read_flags(cache, ids, "read") == [True, True]
