@@ -1,0 +1,34 @@
+"""Keys pressed before the screen has caught up act on the paper the user sees
+(bug hunt `auditui` #7): `R` on the cursor's paper, not the detail pane's; the
+reading view's `o`/`y` on the paper it shows; each `n` of a burst one move.
+
+A long `detail_delay` keeps the detail pane from following the cursor, as it
+lags the cursor by a moment in a real terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ui_support import make_app, settle
+
+SIZE = (140, 40)
+LAGGING = 3600.0  # the detail pane never catches up during the test
+
+
+async def test_R_lists_the_papers_related_to_the_cursor_s_paper(cache: Path) -> None:
+    """`j` then `R` searched `related:` the paper the detail pane still showed."""
+    pytest.importorskip("sklearn", reason="the rank extra (scikit-learn) is part of [dev]")
+    app = make_app(cache, first_run_sample=False, detail_delay=LAGGING)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main, papers = app.main, app.main.paper_list
+        await pilot.press("j", "j")
+        rowid = papers.current_rowid
+        assert rowid is not None
+        shown = papers.shown_id(rowid)
+        assert shown is not None
+        assert main.detail.record is None or main.detail.record.rowid != rowid
+        await pilot.press("R")
+        assert main.search_box.value == f"related:{shown}"
+        await settle(pilot)
