@@ -10,7 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_support import make_app, settle
+from ui_support import make_app, notes, settle
+
+from tui_digest.core.store import Store
+from tui_digest.ui.screens.paper_view import PaperView
 
 SIZE = (140, 40)
 LAGGING = 3600.0  # the detail pane never catches up during the test
@@ -32,3 +35,29 @@ async def test_R_lists_the_papers_related_to_the_cursor_s_paper(cache: Path) -> 
         await pilot.press("R")
         assert main.search_box.value == f"related:{shown}"
         await settle(pilot)
+
+
+async def test_the_reading_view_copies_and_opens_the_paper_it_shows(cache: Path) -> None:
+    """`J` then `y`/`o` in the reading view said "No paper is shown yet." while the
+    view showed the paper: they asked the hidden detail pane, which lags."""
+    app = make_app(cache, first_run_sample=False, detail_delay=LAGGING)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.main.paper_list
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen
+        assert isinstance(view, PaperView)
+        await pilot.press("J")
+        await settle(pilot)
+        record = view.record
+        assert record is not None and record.rowid == papers.current_rowid
+        await pilot.press("y")
+        await settle(pilot)
+        assert "No paper is shown yet." not in notes(app)
+        assert app.clipboard == f"https://arxiv.org/abs/{record.paper.id}"
+        await pilot.press("o")  # opening it reads it (the read timer's kind of read)
+        await settle(pilot)
+        assert "No paper is shown yet." not in notes(app)
+        with Store.open(cache) as store:
+            assert store.get_papers([record.rowid])[0].read
