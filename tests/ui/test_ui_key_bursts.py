@@ -7,10 +7,11 @@ lags the cursor by a moment in a real terminal."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
-from ui_support import make_app, notes, settle
+from ui_support import make_app, notes, settle, until
 
 from tui_digest.core.store import Store
 from tui_digest.ui.screens.paper_view import PaperView
@@ -61,3 +62,32 @@ async def test_the_reading_view_copies_and_opens_the_paper_it_shows(cache: Path)
         assert "No paper is shown yet." not in notes(app)
         with Store.open(cache) as store:
             assert store.get_papers([record.rowid])[0].read
+
+
+async def test_a_burst_of_n_moves_once_per_press(cache: Path, monkeypatch) -> None:
+    """Ten `n` pressed faster than the unread papers were read moved once: each
+    looked from the cursor as it was, and all found the same paper. The search
+    for unread papers here waits until all the presses are in."""
+    pressed = threading.Event()
+    list_ids = Store.list_ids
+
+    def slow_unread(store: Store, query: str, *args, **kwargs):
+        if "is:unread" in query:
+            assert pressed.wait(30)
+        return list_ids(store, query, *args, **kwargs)
+
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.main.paper_list
+        ids = list(papers.ids)
+        assert papers.cursor == 0
+        monkeypatch.setattr(Store, "list_ids", slow_unread)
+        await pilot.press(*"nnnn")
+        pressed.set()
+        await until(pilot, lambda: papers.current_rowid == ids[4], "four moves")
+        await settle(pilot)
+        assert papers.current_rowid == ids[4]
+        await pilot.press("N")  # and back one
+        await settle(pilot)
+        assert papers.current_rowid == ids[3]

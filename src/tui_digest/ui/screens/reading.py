@@ -82,6 +82,8 @@ class ReadingScreen(ListingScreen):
         self.dwell = DwellTimer(schedule or self.set_timer, self._dwelled)
         self.unread_by_digest: dict[str, int] = {}
         self._jump_to: int | None = None  # `n` landed in another digest: dwell there
+        self._seeking: Worker[None] | None = None  # the `n`/`N` being answered
+        self._seeks: deque[int] = deque()  # the `n` (1) / `N` (-1) pressed meanwhile
         # Flag writes run one at a time, in the order they were made (event loop only).
         self._writes: deque[QueuedWrite] = deque()
         self._writer: Worker[None] | None = None  # the write running, till the next starts
@@ -388,6 +390,12 @@ class ReadingScreen(ListingScreen):
         self._find_unread(-1)
 
     def _find_unread(self, step: int) -> None:
+        """One seek at a time, each from where the one before it left the cursor:
+        a burst of `n` (key repeat) looked ten times from the cursor as it was,
+        found the same paper and moved once (bug hunt `auditui` #7)."""
+        if self._seeking is not None:
+            self._seeks.append(step)
+            return
         store = self.store
         if store is None:
             return
@@ -411,7 +419,23 @@ class ReadingScreen(ListingScreen):
         if shown is None:
             return
         query = "" if is_ranked(shown.query) else shown.query
-        self._seek_unread(store, query, shown.digest, papers.ids, papers.cursor, step, others)
+        self._seeking = self._seek_unread(
+            store, query, shown.digest, papers.ids, papers.cursor, step, others
+        )
+
+    def _seek_next(self) -> None:
+        self._seeking = None
+        if self._seeks:
+            self._find_unread(self._seeks.popleft())
+
+    @on(Worker.StateChanged)
+    def _seek_failed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self._seeking and event.state in (
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            self._seeking = None  # (its error is said: the presses after it are dropped)
+            self._seeks.clear()
 
     @work(thread=True, exclusive=True, group="seek-unread", exit_on_error=False,
           description="find the next unread paper")  # fmt: skip
@@ -426,33 +450,38 @@ class ReadingScreen(ListingScreen):
         others: list[str],
     ) -> None:
         unread_query = f"{query} is:unread".strip()
+        worker = get_current_worker()
         unread = set(store.list_ids(unread_query, digest=digest))
         indexes = range(cursor + 1, len(ids)) if step > 0 else range(cursor - 1, -1, -1)
         found = next((ids[i] for i in indexes if ids[i] in unread), None)
-        if found is not None:
+        if found is None:
+            for name in others:  # this view is done: the next digest with unread papers
+                there = store.list_ids(unread_query, digest=name)
+                if there and not worker.is_cancelled:
+                    rowid = there[0] if step > 0 else there[-1]
+                    self.post_message(msg.UnreadFound(rowid, name, switch=True))
+                    return
+            # Round past the last: this view again, from its other end (before, "No more
+            # unread papers here." while unread papers were listed above the cursor).
+            indexes = range(cursor) if step > 0 else range(len(ids) - 1, cursor, -1)
+            found = next((ids[i] for i in indexes if ids[i] in unread), None)
+        if not worker.is_cancelled:
             self.post_message(msg.UnreadFound(found, digest, switch=False))
-            return
-        for name in others:  # this view is done: the next digest with unread papers
-            there = store.list_ids(unread_query, digest=name)
-            if there:
-                rowid = there[0] if step > 0 else there[-1]
-                self.post_message(msg.UnreadFound(rowid, name, switch=True))
-                return
-        # Round past the last: this view again, from its other end (before, "No more
-        # unread papers here." while unread papers were listed above the cursor).
-        indexes = range(cursor) if step > 0 else range(len(ids) - 1, cursor, -1)
-        found = next((ids[i] for i in indexes if ids[i] in unread), None)
-        self.post_message(msg.UnreadFound(found, digest, switch=False))
 
     def on_unread_found(self, message: msg.UnreadFound) -> None:
         if message.rowid is None:
+            self._seeks.clear()  # (said once for a burst)
             self.notify("No more unread papers here.", markup=False)
         elif message.switch:
+            # Another digest's listing comes later: the presses after this one are
+            # dropped (sought in this listing, they would find the same paper).
+            self._seeks.clear()
             self._jump_to = message.rowid
             self.resume_rowid = message.rowid
             self.show_digest(message.digest)
         elif message.rowid in self.paper_list.positions:
             self.paper_list.move_cursor(self.paper_list.positions[message.rowid])
+        self._seek_next()
 
     def show_digest(self, name: str | None) -> None:
         """Show one digest by name, or all papers (None)."""
