@@ -186,3 +186,26 @@ async def test_q_between_two_marks_writes_waits_for_the_second(cache: Path) -> N
         real_next()
         await until(pilot, lambda: not app.is_running, "the reader to quit")
     assert read_flags(cache, ids, "read") == [True, True]
+
+
+async def test_marks_queued_when_the_saves_stop_are_refused_once(cache: Path, monkeypatch) -> None:
+    """A write that finds the saves stopped (the cache replaced under the reader:
+    `ui.follow`) leaves the marks queued behind it unsaveable: they are dropped
+    with one sentence, not one failed write each."""
+    failing = FailingMarks(["database disk image is malformed"])
+    failing.patch(monkeypatch)
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        store = app.main.store
+        assert store is not None
+        await pilot.press("s")
+        await until(pilot, failing.entered.is_set, "the first write")
+        await pilot.press("j", "s", "j", "m")
+        store.readonly, store.readonly_why = True, "the cache was replaced under the reader"
+        failing.go.set()
+        await until(pilot, lambda: not app.main.marks_unsaved, "the writes' end")
+        assert failing.calls == 1
+        said = notes(app)
+        assert sum("cannot be saved" in n for n in said) == 1, said
+        assert "saving marks" not in status_text(app)
