@@ -162,7 +162,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
             self.notify(lose, markup=False, timeout=60)
             return
         translating = self._main.translator.stop()
-        if not waiting:
+        if not self._saving():
             self.exit()
             return
         self._quitting = True
@@ -175,12 +175,18 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         self.run_worker(self._exit_when_saved(), group="quit", exclusive=True)
 
     async def _exit_when_saved(self) -> None:
-        while self._unfinished_writes():
+        while self._saving():
             await asyncio.sleep(0.05)  # (a pending worker cannot be awaited yet)
         self.exit()
 
     def _unfinished_writes(self) -> list[Worker[object]]:
         return [w for w in self.workers if w.group in FINISH_AT_QUIT and not w.is_finished]
+
+    def _saving(self) -> bool:
+        """A write is under way, or marks wait for their turn: between two marks'
+        workers none is running (after a failed write the marks queued behind it
+        were lost at quit, unsaid: bug hunt `auditui` #5)."""
+        return bool(self._unfinished_writes()) or self._main.marks_unsaved
 
     def on_unmount(self) -> None:
         self.follower.stop()

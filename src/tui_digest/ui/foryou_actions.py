@@ -23,6 +23,7 @@ from tui_digest.core.store import Store
 from tui_digest.ui.foryou import related_query, retrain, today_query, toggle_foryou
 from tui_digest.ui.marks import Schedule
 from tui_digest.ui.widgets.paper_detail import PaperDetail
+from tui_digest.ui.widgets.paper_list import PaperList
 from tui_digest.ui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ class _Stoppable(Protocol):
 
 
 class ForYouActions:
-    """Needs from the screen: search_box, detail, store, digests, digest, set_timer, notify."""
+    """Needs from the screen: search_box, paper_list, detail, store, digests, digest,
+    set_timer, notify."""
 
     # Set by the screen from its Timing (`Timing.retrain_delay`, `Timing.schedule`).
     retrain_delay: float | None
@@ -44,6 +46,7 @@ class ForYouActions:
     _training_keeps: bool = False  # every listing waiting for the training kept its place
 
     search_box: SearchBox
+    paper_list: PaperList
     detail: PaperDetail
     store: Store | None
     digests: list[DigestInfo]
@@ -54,12 +57,21 @@ class ForYouActions:
         self.search_box.set_query(toggle_foryou(self.search_box.value))
 
     def action_related(self) -> None:
-        """`R`: list the papers most like the current one."""
-        record: PaperRecord | None = self.detail.record
-        if record is None:
+        """`R`: list the papers most like the cursor's. Its row's id (the detail
+        pane follows the cursor a moment later: `j R` listed the papers related
+        to the paper the cursor had left; bug hunt `auditui` #7)."""
+        rowid = self.paper_list.current_rowid
+        if rowid is None:
             self.notify("No paper is open.", title="Related", markup=False)  # type: ignore[attr-defined]
             return
-        self.search_box.set_query(related_query(record.paper.id))
+        paper_id = self.paper_list.shown_id(rowid)
+        record: PaperRecord | None = self.detail.record
+        if paper_id is None and record is not None and record.rowid == rowid:
+            paper_id = record.paper.id  # (its row not drawn yet: the pane has it)
+        if paper_id is None:
+            self.notify("No paper is shown yet.", title="Related", markup=False)  # type: ignore[attr-defined]
+            return
+        self.search_box.set_query(related_query(paper_id))
 
     def show_for_you(self) -> None:
         """The picker's "For you": all papers of the newest day, ranked."""

@@ -226,6 +226,10 @@ class FlagsChanged(Message):
         super().__init__()
 
 
+class NothingToUndo(Message):
+    """ctrl+z found no change left to take back (posted by the marks' writer)."""
+
+
 class PaperOpened(Message):
     """A paper's own page (abstract or PDF) was opened in the browser: by `o`/`O`
     (the key, a footer click or the palette) or by a click on its link in the

@@ -434,23 +434,23 @@ class MainScreen(
         return record
 
     def action_open_link(self) -> None:
-        from tui_digest.ui import opener
-
         record = self._shown_record()
-        if record is not None and opener.open_paper(self.app, record):
-            self._opened(record)
+        if record is not None:
+            self.open_paper(record)
 
     def action_open_pdf(self) -> None:
+        record = self._shown_record()
+        if record is not None:
+            self.open_paper(record, pdf=True)
+
+    def open_paper(self, record: PaperRecord, *, pdf: bool = False) -> None:
+        """`o`/`O` here and in the reading view (which passes the paper it shows)."""
         from tui_digest.ui import opener
 
-        record = self._shown_record()
-        if record is not None and opener.open_paper(self.app, record, pdf=True):
-            self._opened(record)
-
-    def _opened(self, record: PaperRecord) -> None:
         # Opening counts as reading, never over a hand-set mark (the detail pane's
         # link click goes through the same rule: msg.PaperOpened).
-        self.read_on_open(record.rowid)
+        if opener.open_paper(self.app, record, pdf=pdf):
+            self.read_on_open(record.rowid)
 
     def action_copy_link(self) -> None:
         from tui_digest.ui import opener

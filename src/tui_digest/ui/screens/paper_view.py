@@ -51,10 +51,7 @@ class Lister(Protocol):
     def action_next_unread(self) -> None: ...
     def action_previous_unread(self) -> None: ...
     def action_undo(self) -> None: ...
-    def action_open_link(self) -> None: ...
-    def action_open_pdf(self) -> None: ...
-    def action_copy_link(self) -> None: ...
-    def action_copy_bibtex(self) -> None: ...
+    def open_paper(self, record: PaperRecord, *, pdf: bool = False) -> None: ...
     def toggle_flag(self, flag: str, *, current_only: bool = False) -> None: ...
     def read_on_open(self, rowid: int) -> None: ...
 
@@ -246,14 +243,30 @@ class PaperView(Screen[None]):
     def action_undo(self) -> None:
         self.lister.action_undo()
 
+    # `o`/`O`/`y`/`b`: the paper shown here. They asked the list's screen, whose
+    # hidden detail pane follows the cursor a moment later: `J y` said "No paper
+    # is shown yet." with the paper on screen (bug hunt `auditui` #7).
+
+    def _shown(self) -> PaperRecord | None:
+        record = self.record
+        if record is None or record.rowid != self.papers.current_rowid:
+            self.notify("No paper is shown yet.", severity="warning", markup=False)
+            return None
+        return record
+
     def action_open_link(self) -> None:
-        self.lister.action_open_link()
+        if (record := self._shown()) is not None:
+            self.lister.open_paper(record)
 
     def action_open_pdf(self) -> None:
-        self.lister.action_open_pdf()
+        if (record := self._shown()) is not None:
+            self.lister.open_paper(record, pdf=True)
 
     def action_copy_link(self) -> None:
-        self.lister.action_copy_link()
+        from tui_digest.ui import opener
+
+        if (record := self._shown()) is not None:
+            opener.copy_paper_link(self.app, record)
 
     @on(msg.PaperOpened)
     def _paper_opened(self, message: msg.PaperOpened) -> None:
@@ -262,7 +275,10 @@ class PaperView(Screen[None]):
         self.lister.read_on_open(message.rowid)
 
     def action_copy_bibtex(self) -> None:
-        self.lister.action_copy_bibtex()
+        from tui_digest.ui import opener
+
+        if (record := self._shown()) is not None:
+            opener.copy_paper_bibtex(self.app, record)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -7,23 +7,22 @@ bulk changes, unread counts and jumping between unread papers (issue 10, 1-3).
 - `s` / `m` act on the selection, else the current paper; the toggle is decided
   in SQL over every selected paper, loaded or not (`Store.toggle_flag`); the
   selection is cleared after a bulk change; each change says what it did.
-- Changes are written by one thread at a time, in the order they were made
+- Changes are written by one worker at a time, in the order they were made
   (`m m` ends unread), and the store reports which papers really changed: that
-  is what `ctrl+z` puts back.
+  is what `ctrl+z` puts back. A failed one says its error; the next runs.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual import on, work
 from textual.reactive import var
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_digest.core.model import newest_first
 from tui_digest.core.store import Store
@@ -41,6 +40,12 @@ if TYPE_CHECKING:
 
 StoreWrite = Callable[[Store], None]
 FLAG_KEYS = {"read": "m", "starred": "s"}
+FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+
+
+class QueuedWrite(NamedTuple):
+    write: StoreWrite
+    quiet: bool  # the read timer's: refused without a word
 
 
 def timer_read(rowid: int, *, undoable: bool) -> Callable[[Store], FlagChange]:
@@ -77,10 +82,11 @@ class ReadingScreen(ListingScreen):
         self.dwell = DwellTimer(schedule or self.set_timer, self._dwelled)
         self.unread_by_digest: dict[str, int] = {}
         self._jump_to: int | None = None  # `n` landed in another digest: dwell there
-        # Flag writes run in one thread at a time, in the order they were made.
-        self._writes: deque[StoreWrite] = deque()
-        self._writes_lock = threading.Lock()
-        self._writing = False
+        self._seeking: Worker[None] | None = None  # the `n`/`N` being answered
+        self._seeks: deque[int] = deque()  # the `n` (1) / `N` (-1) pressed meanwhile
+        # Flag writes run one at a time, in the order they were made (event loop only).
+        self._writes: deque[QueuedWrite] = deque()
+        self._writer: Worker[None] | None = None  # the write running, till the next starts
 
     def store_ready(self) -> None:
         if self.store is not None and self.store.readonly:
@@ -243,7 +249,8 @@ class ReadingScreen(ListingScreen):
         quiet: bool,
         undo: bool = False,
     ) -> None:
-        """Run `work` in the writer thread; its FlagChange comes back as FlagsChanged.
+        """Run `work` in a writer thread, after the changes made before it; its
+        FlagChange comes back as FlagsChanged.
         `work` writes an undoable change's undo entry in the same transaction
         (`undoable=True`): written apart, a reader killed between the two kept
         the marks of an `M` that ctrl+z could never take back (bug hunt).
@@ -259,44 +266,63 @@ class ReadingScreen(ListingScreen):
         def write(store: Store) -> None:
             change = work(store)
             if change is None:  # (an undo with nothing left to undo)
-                self.app.call_from_thread(self.notify, "Nothing to undo.", markup=False)
+                self.post_message(msg.NothingToUndo())
                 return
             self.post_message(msg.FlagsChanged(change, quiet=quiet, undo=undo))
 
-        with self._writes_lock:
-            self._writes.append(write)
-            if self._writing:
-                return
-            self._writing = True
-        self._run_writes()
-        # A mark of every paper of a big cache takes seconds: say so if it is still going
-        # (at once would flash the status line at every `m`).
-        self.set_timer(SAVING_SHOWN_AFTER, self._show_saving)
+        self._writes.append(QueuedWrite(write, quiet))
+        if self._writer is None:
+            self._write_next()
+            # A mark of every paper of a big cache takes seconds: say so if it is still
+            # going (at once would flash the status line at every `m`).
+            self.set_timer(SAVING_SHOWN_AFTER, self._show_saving)
+
+    @property
+    def marks_unsaved(self) -> bool:
+        """Marks are being written or wait their turn (quitting waits for them)."""
+        return self._writer is not None or bool(self._writes)
 
     def _show_saving(self) -> None:
-        if self._writing:
+        if self._writer is not None:
             self.set_activity("saving marks…", slot="marks")
 
-    def _writes_done(self) -> None:
-        self.set_activity("", slot="marks")
+    def _write_next(self) -> None:
+        """Start the oldest write waiting, each in a worker of its own, one at a
+        time: a failed one is reported as any failed worker (`ReportsWorkerErrors`)
+        and the next runs all the same.
+
+        The queue lives on the event loop alone: the writer thread held a lock
+        the loop also took while it waited for the loop (`call_from_thread`), and
+        an `m` at that moment froze the reader for good (bug hunt `auditui` #0);
+        after a failed write the writes queued behind it were never run, and
+        `q` lost them (#5)."""
+        store = self.store
+        if store is not None and store.readonly and self._writes:
+            # The saves stopped meanwhile (the cache replaced under the reader): said once.
+            if not all(queued.quiet for queued in self._writes):
+                refuse_readonly(self, store, "read and starred marks")
+            self._writes.clear()
+        if store is None or not self._writes:
+            self._writes.clear()
+            self._writer = None
+            self.set_activity("", slot="marks")
+            return
+        self._writer = self._run_write(store, self._writes.popleft().write)
+
+    @on(Worker.StateChanged)
+    def _write_ended(self, event: Worker.StateChanged) -> None:
+        if event.worker is self._writer and event.state in FINISHED:
+            # After this message's other handlers: a failure that stopped the saves
+            # has made the store read-only by then (`ReportsWorkerErrors`).
+            self.call_later(self._write_next)
 
     @work(thread=True, group="marks", exit_on_error=False,
           description="save the papers' marks")  # fmt: skip
-    def _run_writes(self) -> None:
-        while True:
-            with self._writes_lock:
-                store = self.store
-                if not self._writes or store is None:
-                    self._writing = False  # under the lock: a new write starts a new run
-                    self.app.call_from_thread(self._writes_done)
-                    return
-                write = self._writes.popleft()
-            try:
-                write(store)
-            except BaseException:
-                with self._writes_lock:
-                    self._writing = False  # the next write retries the rest
-                raise
+    def _run_write(self, store: Store, write: StoreWrite) -> None:
+        write(store)
+
+    def on_nothing_to_undo(self, _message: msg.NothingToUndo) -> None:
+        self.notify("Nothing to undo.", markup=False)
 
     def on_flags_changed(self, message: msg.FlagsChanged) -> None:
         change = message.change
@@ -364,6 +390,12 @@ class ReadingScreen(ListingScreen):
         self._find_unread(-1)
 
     def _find_unread(self, step: int) -> None:
+        """One seek at a time, each from where the one before it left the cursor:
+        a burst of `n` (key repeat) looked ten times from the cursor as it was,
+        found the same paper and moved once (bug hunt `auditui` #7)."""
+        if self._seeking is not None:
+            self._seeks.append(step)
+            return
         store = self.store
         if store is None:
             return
@@ -387,7 +419,23 @@ class ReadingScreen(ListingScreen):
         if shown is None:
             return
         query = "" if is_ranked(shown.query) else shown.query
-        self._seek_unread(store, query, shown.digest, papers.ids, papers.cursor, step, others)
+        self._seeking = self._seek_unread(
+            store, query, shown.digest, papers.ids, papers.cursor, step, others
+        )
+
+    def _seek_next(self) -> None:
+        self._seeking = None
+        if self._seeks:
+            self._find_unread(self._seeks.popleft())
+
+    @on(Worker.StateChanged)
+    def _seek_failed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self._seeking and event.state in (
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            self._seeking = None  # (its error is said: the presses after it are dropped)
+            self._seeks.clear()
 
     @work(thread=True, exclusive=True, group="seek-unread", exit_on_error=False,
           description="find the next unread paper")  # fmt: skip
@@ -402,33 +450,38 @@ class ReadingScreen(ListingScreen):
         others: list[str],
     ) -> None:
         unread_query = f"{query} is:unread".strip()
+        worker = get_current_worker()
         unread = set(store.list_ids(unread_query, digest=digest))
         indexes = range(cursor + 1, len(ids)) if step > 0 else range(cursor - 1, -1, -1)
         found = next((ids[i] for i in indexes if ids[i] in unread), None)
-        if found is not None:
+        if found is None:
+            for name in others:  # this view is done: the next digest with unread papers
+                there = store.list_ids(unread_query, digest=name)
+                if there and not worker.is_cancelled:
+                    rowid = there[0] if step > 0 else there[-1]
+                    self.post_message(msg.UnreadFound(rowid, name, switch=True))
+                    return
+            # Round past the last: this view again, from its other end (before, "No more
+            # unread papers here." while unread papers were listed above the cursor).
+            indexes = range(cursor) if step > 0 else range(len(ids) - 1, cursor, -1)
+            found = next((ids[i] for i in indexes if ids[i] in unread), None)
+        if not worker.is_cancelled:
             self.post_message(msg.UnreadFound(found, digest, switch=False))
-            return
-        for name in others:  # this view is done: the next digest with unread papers
-            there = store.list_ids(unread_query, digest=name)
-            if there:
-                rowid = there[0] if step > 0 else there[-1]
-                self.post_message(msg.UnreadFound(rowid, name, switch=True))
-                return
-        # Round past the last: this view again, from its other end (before, "No more
-        # unread papers here." while unread papers were listed above the cursor).
-        indexes = range(cursor) if step > 0 else range(len(ids) - 1, cursor, -1)
-        found = next((ids[i] for i in indexes if ids[i] in unread), None)
-        self.post_message(msg.UnreadFound(found, digest, switch=False))
 
     def on_unread_found(self, message: msg.UnreadFound) -> None:
         if message.rowid is None:
+            self._seeks.clear()  # (said once for a burst)
             self.notify("No more unread papers here.", markup=False)
         elif message.switch:
+            # Another digest's listing comes later: the presses after this one are
+            # dropped (sought in this listing, they would find the same paper).
+            self._seeks.clear()
             self._jump_to = message.rowid
             self.resume_rowid = message.rowid
             self.show_digest(message.digest)
         elif message.rowid in self.paper_list.positions:
             self.paper_list.move_cursor(self.paper_list.positions[message.rowid])
+        self._seek_next()
 
     def show_digest(self, name: str | None) -> None:
         """Show one digest by name, or all papers (None)."""
