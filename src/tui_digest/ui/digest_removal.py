@@ -51,11 +51,18 @@ def ask_to_remove(screen: Removing, name: str) -> None:
         return
 
     def count() -> None:
+        if store.digest_name(name) is None:  # removed since the picker was opened
+            screen.app.call_from_thread(_gone, screen, name)
+            return
         pks = store.digest_pks([name])
         plan = store.removal_plan(pks)
         screen.app.call_from_thread(_ask, screen, store, name, pks, plan)
 
     screen.app.run_worker(count, thread=True, group="remove-digest", exit_on_error=False)
+
+
+def _gone(screen: Removing, name: str) -> None:
+    screen.notify(f"{name} was already removed.", title="Digest removed", markup=False)
 
 
 def _ask(screen: Removing, store: Store, name: str, pks: list[int], plan: Removal) -> None:
@@ -110,7 +117,7 @@ def _removed(screen: Removing, name: str, done: Removal, gone: set[int]) -> None
         screen.digest = None  # the digest shown is gone: show every paper
     if not done.digests:  # another process removed it after the question
         screen.cache_changed()
-        screen.notify(f"{name} was already removed.", title="Digest removed", markup=False)
+        _gone(screen, name)
         return
     unselected = screen.unselect_removed(gone, done.removal_count)
     screen.cache_changed()

@@ -569,13 +569,26 @@ class ListingScreen(CacheScreen):
             return
         if gone not in {d.name for d in before}:
             return  # not listed before either (no digest list yet): nothing to tell
+        self._say_digest_removed(gone)
+        self.digest = None
+        self.reload()
+
+    def listed_digest(self, name: str) -> str | None:
+        """`name` when the digest list has it; else None (all papers), said as
+        `digests_changed` says it. The picker and the palette list the digests as
+        they were when opened: one removed meanwhile showed "No papers here yet."
+        and `NAME 0 / 0` for good (bug hunt `auditui` #2)."""
+        if name in {d.name for d in self.digests}:
+            return name
+        self._say_digest_removed(name)
+        return None
+
+    def _say_digest_removed(self, name: str) -> None:
         self.notify(
-            f"The digest {gone} was removed: showing all papers.",
+            f"The digest {name} was removed: showing all papers.",
             title="Digest removed",
             markup=False,
         )
-        self.digest = None
-        self.reload()
 
     def marks_changed(self) -> None:
         """Another process changed the user's marks, tags or notes: the rows read
