@@ -58,7 +58,13 @@ def ask_to_remove(screen: Removing, name: str) -> None:
         plan = store.removal_plan(pks)
         screen.app.call_from_thread(_ask, screen, store, name, pks, plan)
 
-    screen.app.run_worker(count, thread=True, group="remove-digest", exit_on_error=False)
+    screen.app.run_worker(
+        count,
+        thread=True,
+        group="remove-digest",
+        exit_on_error=False,
+        description="count what removing the digest takes away",
+    )
 
 
 def _gone(screen: Removing, name: str) -> None:
@@ -80,6 +86,7 @@ def _ask(screen: Removing, store: Store, name: str, pks: list[int], plan: Remova
                 thread=True,
                 group="remove-digest",
                 exit_on_error=False,
+                description=f"remove the digest {name}",
             )
 
     screen.app.push_screen(ConfirmScreen(question, yes_label="Remove"), answered)

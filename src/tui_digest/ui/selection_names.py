@@ -43,7 +43,13 @@ def name_selection(screen: Naming, message: SelectionUnnamed) -> None:
         names = store.names_at(rowids, listed_at)
         screen.app.call_from_thread(_named, screen, rowids, names)
 
-    screen.app.run_worker(read, thread=True, group="selection-names", exit_on_error=False)
+    screen.app.run_worker(
+        read,
+        thread=True,
+        group="selection-names",
+        exit_on_error=False,
+        description="read the selected papers' ids",
+    )
 
 
 def _named(screen: Naming, rowids: list[int], names: dict[int, str] | None) -> None:
