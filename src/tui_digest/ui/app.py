@@ -183,6 +183,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         return [w for w in self.workers if w.group in FINISH_AT_QUIT and not w.is_finished]
 
     def on_unmount(self) -> None:
+        self._main.upgrade_stop.set()  # (an upgrade would hold the exit: listing.py)
         self.follower.stop()
         self.hangup.stop()
         from tui_digest.rank import background  # (light: the child holds the libraries)
