@@ -84,3 +84,30 @@ def test_the_stand_ins_textual_makes_up_are_never_shown() -> None:
         assert failure_text(worker, WorkerState.ERROR) == "Could not finish a task: boom"  # type: ignore[arg-type]
     worker = SimpleNamespace(description="remove the digest d (1)", error=ValueError("x"))
     assert failure_text(worker, WorkerState.ERROR) == "Could not remove the digest d (1): x"  # type: ignore[arg-type]
+
+
+def test_every_worker_of_the_reader_is_started_with_a_description() -> None:
+    """Each `run_worker(...)` and `@work(...)` under ui/ names its task in words
+    ("Could not <description>: …"); the repr stand-in is only a last resort."""
+    import ast
+
+    import tui_digest.ui as ui
+
+    missing: list[str] = []
+    for path in sorted(Path(ui.__file__).parent.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+        started = [c for c in calls if getattr(c.func, "attr", "") == "run_worker"]
+        for fn in ast.walk(tree):
+            if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                started += [
+                    d
+                    for d in fn.decorator_list
+                    if isinstance(d, ast.Call) and getattr(d.func, "id", "") == "work"
+                ]
+        missing += [
+            f"{path.name}:{c.lineno}"
+            for c in started
+            if not any(k.arg == "description" for k in c.keywords)
+        ]
+    assert not missing, missing
