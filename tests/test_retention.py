@@ -358,3 +358,44 @@ def test_rm_takes_its_options_before_or_after_the_names(tmp_path):
         assert out.returncode == 0, (args, out.stderr)
         assert b"cs.AI-2026-08-17" in out.stdout
     assert json.loads(run_cli("digests", "--json", "list", db=db).stdout)[0]["papers"] == 2
+
+
+def test_rm_answered_after_another_process_removed_the_digest_removes_nothing_else(
+    tmp_path, monkeypatch, capsys
+):
+    """`digests rm NAME` asks, then removed the row numbers read before the
+    question: when another process removed NAME meanwhile and an import took its
+    row number, the answer `y` removed that new digest and its papers (bug hunt
+    `auditui` #1, the reader's twin). Only rows still carrying the names planned go."""
+    from tui_digest import cli_retention
+
+    db = tmp_path / "c.db"
+    build(db)
+    asked = "cs.AI-2026-08-17"  # the newest row: its number is the next one given out
+
+    def answer(prompt: str) -> str:
+        with Store.open(db) as other:  # another process, while the question waits
+            pks = other.digest_pks([asked])
+            other.remove_digests(pks)
+            other.import_digest(
+                Digest(
+                    "cs.CV",
+                    source="/data/cs.CV.md",
+                    date="2026-08-18",
+                    papers=[paper("2601.00100", "delta")],
+                )
+            )
+            assert other.digest_pks(["cs.CV-2026-08-18"]) == pks
+        return "y"
+
+    monkeypatch.setattr(cli_retention, "can_ask", lambda: True)
+    monkeypatch.setattr("builtins.input", answer)
+    with Store.open(db) as s:
+        args = argparse.Namespace(names=[asked], yes=False)
+        assert cli_retention.cmd_digests_rm(s, args) == 0
+    out = capsys.readouterr().out
+    assert f"{asked} was already removed" in out, out
+    assert "removed 0 digests and 0 papers" in out, out
+    assert "cs.CV-2026-08-18" in names(db)
+    with Store.open(db) as s:
+        assert s.get_paper("2601.00100") is not None

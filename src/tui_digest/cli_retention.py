@@ -78,7 +78,13 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: 
         if answer not in ("y", "yes"):
             print("nothing removed")
             return 1
-    done = _remove_showing(store, pks, loose_before)
+    # Only the digests planned: the row numbers were read before the question, and
+    # one freed meanwhile by another process's removal goes to the next digest
+    # imported (`named`; bug hunt `auditui` #1).
+    done = _remove_showing(store, pks, loose_before, plan.digests)
+    for name in plan.digests:
+        if name not in done.digests:
+            print(f"{for_terminal(name)} was already removed (by another process)")
     print(
         f"removed {counted(len(done.digests), 'digest')} and "
         f"{counted(done.papers_deleted, 'paper')}"
@@ -86,20 +92,21 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: 
     return 0
 
 
-def _remove_showing(store: Store, pks: list[int], loose_before: str) -> Removal:
+def _remove_showing(store: Store, pks: list[int], loose_before: str, named: list[str]) -> Removal:
     """`remove_digests` with a bar on a terminal: papers deleted or moved, of how many
     (a 50,000-paper archive was minutes of silence after the plan; bug hunt `scale`)."""
     from tui_digest.cli_progress import stderr_bar
 
     bar = stderr_bar("removing")
     if bar is None:
-        return store.remove_digests(pks, loose_before=loose_before)
+        return store.remove_digests(pks, loose_before=loose_before, named=named)
     task = bar.add_task("papers", total=None)
     try:
         return store.remove_digests(
             pks,
             loose_before=loose_before,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            named=named,
         )
     finally:
         bar.stop()

@@ -216,3 +216,40 @@ async def test_tags_saved_on_papers_removed_while_the_dialog_was_open_say_so(
             "Tags saved on 3 papers (3 of them are no longer in the cache; the tags wait for them)."
         )
         assert said in notes(app), notes(app)
+
+
+async def test_a_failed_read_of_the_ids_does_not_leave_every_key_refusing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`store.names_at` failing once (an I/O error) left the rows in `naming`: every
+    `s`/`m`/`#`/`a`/`e`/`t` after said "Reading the selected papers' ids… press the
+    key again in a moment." for good (bug hunt `auditui` #6). The failure is said,
+    the rows whose ids were not read leave the selection, and keys work."""
+    import sqlite3
+
+    from ui_support import until
+
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(OLDER)
+        await settle(pilot)
+        papers = app.main.paper_list
+        drawn = {r for r in papers.ids if papers.cached_row(r) is not None}
+        assert 0 < len(drawn) < N
+
+        def fails(*args, **kwargs):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(app.main.store, "names_at", fails)
+        await pilot.press("A")
+        await until(pilot, lambda: not papers.naming, "the rows left unnamed")
+        await pilot.pause()
+        said = notes(app)
+        assert "Could not read the selected papers' ids: disk I/O error" in said, said
+        assert papers.selected == drawn
+        assert any(f"{N - len(drawn)} papers not selected" in n for n in said), said
+        await pilot.press("s")
+        await until(pilot, lambda: any(n.startswith("Starred") for n in notes(app)), "s")
+    assert _starred(cache) == len(drawn)

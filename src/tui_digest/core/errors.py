@@ -67,6 +67,11 @@ class UpgradeNeeded(CacheError):
     """A read-only open of a cache an older release made (it writes nothing)."""
 
 
+class UpgradeStopped(CacheError):
+    """An upgrade stopped as asked (`Store.open(stop_upgrade=)`); the step under
+    way rolled back, the steps before it stay."""
+
+
 class QueryError(ValueError):
     """A malformed query; the message says what is wrong and where."""
 

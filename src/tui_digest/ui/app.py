@@ -172,7 +172,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         locked = bool(self.lock_waits.waiting(FINISH_AT_QUIT))
         note = _quit_note(waiting, translating, again, locked=locked)
         self.notify(note, markup=False, timeout=60)
-        self.run_worker(self._exit_when_saved(), group="quit", exclusive=True)
+        self.run_worker(self._exit_when_saved(), group="quit", exclusive=True, description="quit")
 
     async def _exit_when_saved(self) -> None:
         while self._saving():
@@ -189,6 +189,7 @@ class DigestApp(ReportsWorkerErrors, App[None]):
         return bool(self._unfinished_writes()) or self._main.marks_unsaved
 
     def on_unmount(self) -> None:
+        self._main.upgrade_stop.set()  # (an upgrade would hold the exit: listing.py)
         self.follower.stop()
         self.hangup.stop()
         from tui_digest.rank import background  # (light: the child holds the libraries)

@@ -27,7 +27,7 @@ class DigestNavigator(Protocol):
 
     digests: list[DigestInfo]
 
-    def show_digest(self, name: str | None) -> None: ...
+    def choose_digest(self, name: str) -> None: ...
 
 
 def action_commands(screen: Widget) -> Iterator[SystemCommand]:
@@ -88,7 +88,7 @@ class DigestCommands(Provider):
             return
         for info in main.digests[:20]:
             text = f"Digest: {info.name}"
-            yield DiscoveryHit(Content(text), partial(main.show_digest, info.name), text=text)
+            yield DiscoveryHit(Content(text), partial(main.choose_digest, info.name), text=text)
 
     async def search(self, query: str) -> Hits:
         main = self._navigator()
@@ -99,4 +99,4 @@ class DigestCommands(Provider):
             text = f"Digest: {info.name} {info.date}"
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, Content(text), partial(main.show_digest, info.name), text=text)
+                yield Hit(score, Content(text), partial(main.choose_digest, info.name), text=text)

@@ -51,11 +51,24 @@ def ask_to_remove(screen: Removing, name: str) -> None:
         return
 
     def count() -> None:
+        if store.digest_name(name) is None:  # removed since the picker was opened
+            screen.app.call_from_thread(_gone, screen, name)
+            return
         pks = store.digest_pks([name])
         plan = store.removal_plan(pks)
         screen.app.call_from_thread(_ask, screen, store, name, pks, plan)
 
-    screen.app.run_worker(count, thread=True, group="remove-digest", exit_on_error=False)
+    screen.app.run_worker(
+        count,
+        thread=True,
+        group="remove-digest",
+        exit_on_error=False,
+        description="count what removing the digest takes away",
+    )
+
+
+def _gone(screen: Removing, name: str) -> None:
+    screen.notify(f"{name} was already removed.", title="Digest removed", markup=False)
 
 
 def _ask(screen: Removing, store: Store, name: str, pks: list[int], plan: Removal) -> None:
@@ -69,18 +82,24 @@ def _ask(screen: Removing, store: Store, name: str, pks: list[int], plan: Remova
     def answered(yes: bool | None) -> None:
         if yes:
             screen.app.run_worker(
-                lambda: _remove(screen, store, name, pks),
+                lambda: _remove(screen, store, name, pks, plan.digests),
                 thread=True,
                 group="remove-digest",
                 exit_on_error=False,
+                description=f"remove the digest {name}",
             )
 
     screen.app.push_screen(ConfirmScreen(question, yes_label="Remove"), answered)
 
 
-def _remove(screen: Removing, store: Store, name: str, pks: list[int]) -> None:
+def _remove(screen: Removing, store: Store, name: str, pks: list[int], names: list[str]) -> None:
     """Remove, saying how far in the status line: a 50,000-paper archive takes
-    minutes, and the reader was silent until it ended (the CLI shows a bar)."""
+    minutes, and the reader was silent until it ended (the CLI shows a bar).
+
+    Only the rows that still carry the names asked about (`names`): `pks` were
+    read when the question was asked, and when another process removed the
+    digest meanwhile, the next digest imported took its row number; `y` removed
+    that one and its papers (bug hunt `auditui` #1)."""
     say = partial(screen.app.call_from_thread, screen.set_activity, slot=SLOT)
 
     def progress(done: int, total: int) -> None:
@@ -89,7 +108,7 @@ def _remove(screen: Removing, store: Store, name: str, pks: list[int]) -> None:
     say(f"removing {name}…")  # (the papers' count comes once they are found)
     try:
         listed = store.list_ids("", digest=name)  # its papers' row numbers
-        done = store.remove_digests(pks, progress=progress)
+        done = store.remove_digests(pks, progress=progress, named=names)
         gone = set(listed) - store.present(listed)  # (those starred, tagged, noted stay)
     finally:
         say("")
@@ -103,6 +122,10 @@ def _removed(screen: Removing, name: str, done: Removal, gone: set[int]) -> None
     `regselect` #2)."""
     if screen.digest == name:
         screen.digest = None  # the digest shown is gone: show every paper
+    if not done.digests:  # another process removed it after the question
+        screen.cache_changed()
+        _gone(screen, name)
+        return
     unselected = screen.unselect_removed(gone, done.removal_count)
     screen.cache_changed()
     text = f"Removed {name} and {counted(done.papers_deleted, 'paper')}."

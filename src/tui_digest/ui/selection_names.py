@@ -40,10 +40,23 @@ def name_selection(screen: Naming, message: SelectionUnnamed) -> None:
         return
 
     def read() -> None:
-        names = store.names_at(rowids, listed_at)
+        try:
+            names = store.names_at(rowids, listed_at)
+        except BaseException:
+            # Left unnamed, the rows stayed in `naming` and every key after said
+            # "press the key again in a moment" for good (bug hunt `auditui` #6):
+            # they leave the selection; the error itself is said as the worker's.
+            screen.app.call_from_thread(_unread, screen, rowids)
+            raise
         screen.app.call_from_thread(_named, screen, rowids, names)
 
-    screen.app.run_worker(read, thread=True, group="selection-names", exit_on_error=False)
+    screen.app.run_worker(
+        read,
+        thread=True,
+        group="selection-names",
+        exit_on_error=False,
+        description="read the selected papers' ids",
+    )
 
 
 def _named(screen: Naming, rowids: list[int], names: dict[int, str] | None) -> None:
@@ -52,6 +65,17 @@ def _named(screen: Naming, rowids: list[int], names: dict[int, str] | None) -> N
         screen.notify(
             f"The cache changed while selecting: {counted(dropped, 'paper')} not "
             "selected (press A again once the list is shown anew).",
+            markup=False,
+            severity="warning",
+        )
+
+
+def _unread(screen: Naming, rowids: list[int]) -> None:
+    dropped = screen.paper_list.name_selected(rowids, None)
+    if dropped:
+        screen.notify(
+            f"{counted(dropped, 'paper')} not selected: their ids could not be read "
+            "(press A again to try again).",
             markup=False,
             severity="warning",
         )

@@ -9,22 +9,39 @@ notification, never a crash.
 
 from __future__ import annotations
 
+import re
+
 from textual.worker import Worker, WorkerState
 
+_MADE_UP = re.compile(r"\w+\(.*\)\Z", re.DOTALL)  # `@work`'s "method(args)"
 
-def failure_text(worker: Worker[object]) -> str | None:
-    """The notification for a failed worker ("Could not <description>: <error>"), else None."""
-    if worker.state != WorkerState.ERROR:
+
+def failure_text(worker: Worker[object], state: WorkerState) -> str | None:
+    """The notification for a worker that failed ("Could not <description>: <error>")
+    when `state` (the state a `Worker.StateChanged` reports) is the failure, else None.
+
+    The message's state, not the worker's now: when the loop is busy as a worker
+    fails fast, its PENDING and RUNNING messages are handled after the failure,
+    and each said it again (bug hunt `auditui` #3)."""
+    if state != WorkerState.ERROR:
         return None
-    what = worker.description or worker.name or "finish a task"
-    return f"Could not {what}: {worker.error}"
+    return f"Could not {_what(worker.description)}: {worker.error}"
+
+
+def _what(description: str) -> str:
+    """The worker's description, which each worker of the reader gives in words.
+    Without one, Textual's stand-in is a repr ("<function f.<locals>.g at 0x…>",
+    `run_worker`) or "name(args)" (`@work`): never shown (bug hunt `auditui` #4)."""
+    if not description or description.startswith("<") or _MADE_UP.match(description):
+        return "finish a task"
+    return description
 
 
 class ReportsWorkerErrors:
     """Mixin for a Textual node: its workers' errors become plain-text notifications."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        text = failure_text(event.worker)
+        text = failure_text(event.worker, event.state)
         if text is not None and _changed_under(event.worker):
             return  # (said as the cache changed under the reader: `ui.follow`)
         if text is not None:

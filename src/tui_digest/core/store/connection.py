@@ -27,7 +27,7 @@ from typing import Self
 from tui_digest.core import schema, schema_marks
 from tui_digest.core.cache_access import readonly_reason, readonly_uri
 from tui_digest.core.cache_guard import check_cache, damage, is_disk_full, is_locked_error
-from tui_digest.core.errors import CacheError, UpgradeNeeded
+from tui_digest.core.errors import CacheError, UpgradeNeeded, UpgradeStopped
 from tui_digest.core.folder_links import describe_broken_link
 from tui_digest.core.paths import default_db_path
 from tui_digest.core.query import fold_tag
@@ -35,6 +35,38 @@ from tui_digest.core.query import fold_tag
 _SQLITE_READONLY = 8  # "attempt to write a readonly database", whatever its extended code
 # How long a write that tells of its wait first waits inside SQLite.
 TELL_WAIT_AFTER_MS = 1000
+
+
+# SQLite virtual-machine instructions between two looks at an upgrade's stop
+# (a few microseconds of work; the look is one Python call).
+STOP_LOOK_OPS = 10_000
+
+
+@contextmanager
+def _stoppable(conn: sqlite3.Connection, stop: threading.Event | None) -> Iterator[None]:
+    """While migrating, `stop` set aborts the SQL statement running, or the next
+    one, with "interrupted"; `schema.migrate` then rolls the step back.
+
+    A progress handler, not `Connection.interrupt()` from the stopping thread:
+    SQLite's interrupt acts on the statements running when it is called, and
+    "a call to sqlite3_interrupt(D) that occurs when there are no running SQL
+    statements is a no-op and has no effect on SQL statements that are started
+    after the sqlite3_interrupt() call returns" (https://www.sqlite.org/c3ref/interrupt.html),
+    so a quit between two statements of a step (Python code running) was lost.
+    The handler is asked every N instructions of any statement, and "if the
+    progress callback returns non-zero, the operation is interrupted"
+    (https://www.sqlite.org/c3ref/progress_handler.html); Python's
+    `set_progress_handler` then raises OperationalError for that statement.
+    Within the step's explicit transaction nothing it wrote stays: the
+    migration rolls back on any error (`schema.migrate`)."""
+    if stop is None:
+        yield
+        return
+    conn.set_progress_handler(lambda: 1 if stop.is_set() else 0, STOP_LOOK_OPS)
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
 class Connections:
@@ -93,6 +125,7 @@ class Connections:
         quick_start: bool = False,
         on_upgrade: Callable[[int, int], object] | None = None,
         existing: bool = False,
+        stop_upgrade: threading.Event | None = None,
     ) -> Self:
         """Open (creating or upgrading) the cache at `path`.
 
@@ -103,6 +136,8 @@ class Connections:
 
         `on_upgrade(old, new)` (else `upgrade_notice`) is called from this thread
         when an upgrade of an existing cache starts; never for a new cache.
+        `stop_upgrade`, set from another thread (the reader quitting), stops an
+        upgrade under way: the step running rolls back (`UpgradeStopped`).
 
         Damaged caches are moved aside first. That check reads the whole file,
         so `quick_start` (the reader) runs it only after an unclean shutdown and
@@ -135,7 +170,11 @@ class Connections:
         if readonly:
             store._require_current(guard.why_readonly)
         else:
-            store._prepare(new_file=not exists, on_upgrade=on_upgrade or cls.upgrade_notice)
+            store._prepare(
+                new_file=not exists,
+                on_upgrade=on_upgrade or cls.upgrade_notice,
+                stop=stop_upgrade,
+            )
         from tui_digest.core.store.watch import file_id
 
         store.file_id = file_id(path)
@@ -179,7 +218,11 @@ class Connections:
             )
 
     def _prepare(
-        self, *, new_file: bool, on_upgrade: Callable[[int, int], object] | None = None
+        self,
+        *,
+        new_file: bool,
+        on_upgrade: Callable[[int, int], object] | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         def started(old: int, new: int) -> None:
             if old > 0 and on_upgrade is not None:  # (0: a new cache is being made)
@@ -192,17 +235,24 @@ class Connections:
                 # alone on a page; 16 KB pages pack them.
                 conn.execute("PRAGMA page_size = 16384")
             self._patiently(lambda: conn.execute("PRAGMA journal_mode=WAL").fetchall())
-            # Each step waits for the write lock as every write does (`_write`):
-            # an import or another upgrade holding it made this "cannot prepare
-            # the cache: database is locked".
-            schema.migrate(
-                conn, begin=lambda c: self._begin(c, self.patient_attempts), on_upgrade=started
-            )
+
+            def begin(c: sqlite3.Connection) -> None:
+                # Each step waits for the write lock as every write does (`_write`):
+                # an import or another upgrade holding it made this "cannot prepare
+                # the cache: database is locked".
+                if stop is not None and stop.is_set():  # (a step of small statements ended)
+                    raise UpgradeStopped(f"{self.path}: the upgrade was stopped")
+                self._begin(c, self.patient_attempts)
+
+            with _stoppable(conn, stop):
+                schema.migrate(conn, begin=begin, on_upgrade=started)
         except CacheError:
             self.close()
             raise  # (already a sentence: "locked by another tui-digest process", ...)
         except Exception as exc:  # re-raised: a failed migration must not look like success
             self.close()
+            if stop is not None and stop.is_set():
+                raise UpgradeStopped(f"{self.path}: the upgrade was stopped") from exc
             raise CacheError(f"{self.path}: cannot prepare the cache: {exc}") from exc
 
     def _connect(self) -> sqlite3.Connection:

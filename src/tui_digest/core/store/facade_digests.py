@@ -134,14 +134,20 @@ class DigestMethods(Connections):
         *,
         loose_before: str = "",
         progress: Callable[[int, int], object] | None = None,
+        named: Sequence[str] | None = None,
     ) -> retention.Removal:
         """Remove digests and the unstarred papers only they listed, in one transaction;
         `loose_before` (`prune`): also the unmarked papers no digest lists, first seen
         before that day (`retention.loose_before`). `progress(done, total)`: papers
-        deleted or moved so far (`retention.remove`)."""
+        deleted or moved so far (`retention.remove`). `named`: only those of `pks`
+        still called one of these names, checked inside the transaction (`pks` read
+        before a question: a row number freed by another process's removal goes to
+        the next digest imported; bug hunt `auditui` #1)."""
         from tui_digest.core.store import retention
 
         with self._write() as conn:
+            if named is not None:
+                pks = retention.still_named(conn, pks, named)
             loose = retention.loose_before(conn, loose_before) if loose_before else []
             if not pks and not loose:
                 return retention.Removal([])

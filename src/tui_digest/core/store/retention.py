@@ -237,6 +237,14 @@ def _move(conn: sqlite3.Connection, moves: Sequence[Move], step: _Steps) -> None
         step(len(chunk))
 
 
+def still_named(conn: sqlite3.Connection, pks: Sequence[int], names: Sequence[str]) -> list[int]:
+    """Those of digests `pks` whose name is one of `names` now."""
+    wanted = set(names)
+    marks = ",".join("?" * len(pks))
+    rows = conn.execute(f"SELECT pk, name FROM digests WHERE pk IN ({marks})", tuple(pks))
+    return sorted(pk for pk, name in rows if name in wanted)
+
+
 def _names(conn: sqlite3.Connection, pks: Sequence[int]) -> list[str]:
     marks = ",".join("?" * len(pks))
     return [

@@ -375,6 +375,10 @@ class MainScreen(
         else:
             ask_to_remove(self, self.digest)
 
+    def choose_digest(self, name: str) -> None:
+        """The palette's "Digest: NAME": all papers if NAME was removed meanwhile."""
+        self.show_digest(self.listed_digest(name))
+
     def action_pick_digest(self) -> None:
         from tui_digest.ui.digest_removal import DELETE, ask_to_remove
         from tui_digest.ui.screens.digest_picker import ALL_PAPERS, FOR_YOU, WATCH, DigestPicker
@@ -387,7 +391,7 @@ class MainScreen(
             elif choice is not None and choice.startswith(WATCH):
                 self.show_watch(choice[len(WATCH) :])
             elif choice is not None:
-                name = None if choice == ALL_PAPERS else choice
+                name = None if choice == ALL_PAPERS else self.listed_digest(choice)
                 if is_foryou_day(self.search_box.value):
                     # For you's day and ranking are not a filter for another view:
                     # kept, a digest of another day showed "No papers match". (One

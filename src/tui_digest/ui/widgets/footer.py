@@ -31,6 +31,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_digest.ui import keys
+from tui_digest.ui.key_names import typed_character
 
 SEPARATOR = "▏"  # as Textual's footer draws its docked palette key (a `vkey` border)
 
@@ -67,7 +68,10 @@ def footer_keys(screen: Screen) -> tuple[list[FooterKey], list[FooterKey]]:
     seen: set[str] = set()
     rest: list[FooterKey] = []
     pinned: list[FooterKey] = []
-    for namespace, binding, enabled, tooltip in screen.active_bindings.values():
+    focused = screen.focused
+    for key_name, (namespace, binding, enabled, tooltip) in screen.active_bindings.items():
+        if _typed_into(focused, namespace, key_name):
+            continue
         # The palette's key (keys.APP, show=False) is shown docked, as Textual's footer does.
         palette = binding.action == "command_palette" and namespace is app
         if not (binding.show or (palette and app.ENABLE_COMMAND_PALETTE)):
@@ -85,6 +89,17 @@ def footer_keys(screen: Screen) -> tuple[list[FooterKey], list[FooterKey]]:
         )
         (pinned if palette or key.binding_id in keys.FOOTER_PINNED else rest).append(key)
     return _ordered(rest, keys.FOOTER_ORDER), _ordered(pinned, keys.FOOTER_PINNED)
+
+
+def _typed_into(focused: Widget | None, namespace: object, key: str) -> bool:
+    """Whether the focused widget takes `key` as text (the search box: `/` types a
+    slash), so the binding of an enclosing node never fires. Textual drops those
+    bindings itself by `key_to_character(key)`, which is None for `slash` (not for
+    `question_mark`): `/ Search` stayed in the footer there (bug hunt `auditui` #7)."""
+    if focused is None or namespace is focused or "+" in key:
+        return False
+    character = typed_character(key)
+    return character is not None and focused.check_consume_key(key, character)
 
 
 def _ordered(shown: list[FooterKey], order: tuple[str, ...]) -> list[FooterKey]:
