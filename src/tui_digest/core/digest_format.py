@@ -71,6 +71,7 @@ from .digest_grammar import (
     TITLE_SUFFIX_RE,
     ZH_HEADER_RE,
     control_name,
+    escaped_invisible,
 )
 from .digest_paper import (
     _canonical,
@@ -309,7 +310,8 @@ class DigestStream:
     def _bad_label(self, n: int, m: re.Match[str]) -> None:
         # A footnote whose label is not a number ([^-1], [^x]) still ends the
         # one before it, so its text cannot leak into that paper; it is skipped.
-        self._problems.add(n, _LABEL, n, f"footnote label [^{m[1]}] is not a number; skipped")
+        label = escaped_invisible(m[1])
+        self._problems.add(n, _LABEL, n, f"footnote label [^{label}] is not a number; skipped")
 
     def _table_line(self, n: int, line: str) -> None:
         m = _ROW_START_RE.match(line)
