@@ -201,6 +201,7 @@ def _sources_import(args: argparse.Namespace) -> int:
         else Path(args.file).read_bytes()
     )
     imported = read_opml(data, source=label)
+    imported.sources = _visible_urls(imported.sources, label)
     for note in imported.notes:  # (a GB18030 rescue; U+FFFD for invalid bytes)
         print(f"{for_terminal(label)}: warning: {clean_line(note, 300)}", file=sys.stderr)
     config = load_for_writing(args)
@@ -224,13 +225,17 @@ def _sources_add(args: argparse.Namespace) -> int:
     from tui_digest.config.config_lock import config_locked
     from tui_digest.config.editing import save_sources
     from tui_digest.config.loader import load_config
+    from tui_digest.config.sources import without_invisible
     from tui_digest.fetch.download import SourceFetcher
     from tui_digest.fetch.opml import merge_sources
     from tui_digest.net.errors import FetchError
     from tui_digest.publish.subscribe import SubscribeError, discover
 
     config = load_for_writing(args)
-    url = absolute_path(args.url)
+    given, dropped = without_invisible(args.url)
+    for what in dropped:
+        print(f"tui-digest: dropped {what} of the URL ({INVISIBLE})", file=sys.stderr)
+    url = absolute_path(given)
 
     async def find():  # -> Found
         async with SourceFetcher(config.fetch.http_options()) as fetcher:
@@ -257,14 +262,39 @@ def _sources_add(args: argparse.Namespace) -> int:
     if found.publisher:
         print(f"published folder of {clean_line(found.publisher, 100)!r}")
     for s in merged.added:
-        made = s.url == url != args.url
-        given = f" (the absolute path of {clean_line(args.url, 500)})" if made else ""
+        made = s.url == url != given
+        how = f" (the absolute path of {clean_line(given, 500)})" if made else ""
         if found.plain_folder:
-            given += " (a folder: every digest and feed inside)"
-        print(f"added {clean_line(s.name, 100)} ({s.kind}): {clean_line(s.url, 500)}{given}")
+            how += " (a folder: every digest and feed inside)"
+        print(f"added {clean_line(s.name, 100)} ({s.kind}): {clean_line(s.url, 500)}{how}")
     where = clean_line(str(config.path), 500)
     print(f"{where}: added {len(merged.added)} source(s), {len(merged.sources)} in all")
     return EXIT_OK
+
+
+INVISIBLE = "invisible, never part of an address"
+
+
+def _visible_urls(sources: list[Any], label: str) -> list[Any]:
+    """OPML sources (`Source`s) with the invisible characters of their URLs dropped,
+    each one said: stored raw, they were requested while messages showed the URL
+    without them (bug hunt `fuzz` #1)."""
+    from dataclasses import replace
+
+    from tui_digest.config.sources import without_invisible
+
+    out = []
+    for s in sources:
+        url, dropped = without_invisible(s.url)
+        for what in dropped:
+            print(
+                f"{for_terminal(label)}: warning: {clean_line(s.name, 100)}: "
+                f"dropped {what} of its URL ({INVISIBLE})",
+                file=sys.stderr,
+            )
+        name = clean_line(url, 500) if s.name == s.url else s.name
+        out.append(replace(s, url=url, name=name) if dropped else s)
+    return out
 
 
 def _say_waiting(path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,6 +153,32 @@ def same_feed_key(url: str) -> str:
     return f"web://{where}{parts.path.rstrip('/')}{query}"
 
 
+# Control (but "\n\r\t\0", which `url_problem` refuses), format (bidi marks and
+# overrides, zero-width, tag characters) and line/paragraph separator characters:
+# invisible, or drawn as nothing, so never meant as part of an address.
+_INVISIBLE_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp"))
+
+
+def without_invisible(url: str) -> tuple[str, list[str]]:
+    """`url` without its invisible characters, and each one dropped, named with
+    its 1-based position in `url` ("U+200E LEFT-TO-RIGHT MARK at character 30").
+
+    A URL pasted from a web page or a chat may carry a LEFT-TO-RIGHT MARK, an
+    OPML file a `&#x202e;` or a C1 control: stored as given, they were requested
+    (percent-encoded: "HTTP 404") while every message showed the URL without
+    them, as `for_terminal` drops them (bug hunt `fuzz` #1). Dropped instead,
+    the URL stored, requested and shown is the one the user sees."""
+    dropped: list[str] = []
+    kept: list[str] = []
+    for i, c in enumerate(url):
+        if c not in "\n\r\t\x00" and unicodedata.category(c) in _INVISIBLE_CATEGORIES:
+            name = unicodedata.name(c, "")
+            dropped.append(f"U+{ord(c):04X}{' ' + name if name else ''} at character {i + 1}")
+        else:
+            kept.append(c)
+    return ("".join(kept), dropped) if dropped else (url, [])
+
+
 def url_problem(url: str) -> str:
     """Why `url` cannot be a source, or "" when it can."""
     if any(c in url for c in "\n\r\t\x00"):
@@ -191,6 +218,8 @@ def _parse_source(where: str, entry: Any) -> Source:
     name, url = entry.get("name"), entry.get("url")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{where}: 'name' must be a non-empty string")
+    if isinstance(url, str):
+        url = without_invisible(url)[0]  # (stored by an earlier version, or by hand)
     if not isinstance(url, str) or not url.strip():
         raise ConfigError(f"{where}: source {name!r}: 'url' must be a non-empty string")
     problem = url_problem(url.strip())

@@ -71,6 +71,7 @@ from .digest_grammar import (
     TITLE_SUFFIX_RE,
     ZH_HEADER_RE,
     control_name,
+    escaped_invisible,
 )
 from .digest_paper import (
     _canonical,
@@ -246,18 +247,18 @@ class DigestStream:
         body: list[str] = []
         room = 0  # characters footnote `header` may still take
         in_notes = False
+        row_at = 0  # the line of the last table row
+        suspect: tuple[re.Match[str], int] | None = None  # a header right after a row
         line = ""  # (an empty document has no last line)
         line_cap = LINE_CAP  # (locals: this loop runs once per line of 169 MB)
         replaced = self._replaced
         for n, line in enumerate(lines, 1):
-            if replaced and "\ufffd" in line:
-                self._problems.add(n, _DECODING, 0, replaced)
-                replaced = self._replaced = ""
-            if len(line) > line_cap:
-                line = line[:line_cap]
-                self._problems.add(n, _LONG, 0, f"line longer than {line_cap} characters; cut")
-            if n <= 2048 and len(self._start) < 2048:
-                self._start += line + "\n"
+            if n <= 2048 or replaced or len(line) > line_cap:
+                line = self._checked(n, line, line_cap)
+                replaced = self._replaced
+            if suspect is not None:  # (rare: a `[^N]:` line right after a table row)
+                header, suspect = self._settle(suspect, line), None
+                body, room, in_notes = [], NOTE_CAP, header is not None
             if line.startswith("[^"):
                 m = _FOOTNOTE_RE.match(line)
                 bad = None if m else _BAD_FOOTNOTE_RE.match("\n" + line)
@@ -265,7 +266,9 @@ class DigestStream:
                     if header is not None:
                         yield from self._note(*header, body)
                     header, body, room = None, [], NOTE_CAP
-                    if m:
+                    if m and not in_notes and row_at == n - 1:
+                        suspect = (m, n)  # the next line tells: a row, or the footnote's
+                    elif m:
                         header, in_notes = (m, n), True
                     else:
                         self._bad_label(n, bad)  # type: ignore[arg-type]
@@ -278,6 +281,8 @@ class DigestStream:
                     self._overflow(n, line[: room + len(line)], body)
             elif not in_notes and line.startswith("|"):
                 self._table_line(n, line)
+                row_at = n
+        header = header or suspect
         if header is not None:
             yield from self._last_note(header, body, line)
         elif not in_notes and line.startswith("|"):  # (the table's last row, cut mid-way?)
@@ -306,10 +311,42 @@ class DigestStream:
             self._open_end, self._short_end = ref, True
         yield from self._note(*header, body, short=short)
 
+    def _checked(self, n: int, line: str, line_cap: int) -> str:
+        """Line `n` cut to `line_cap`, its problems noted (a long line, the first
+        U+FFFD of a decoding), and kept while within the document's first 2 KB."""
+        if self._replaced and "\ufffd" in line:
+            self._problems.add(n, _DECODING, 0, self._replaced)
+            self._replaced = ""
+        if len(line) > line_cap:
+            line = line[:line_cap]
+            self._problems.add(n, _LONG, 0, f"line longer than {line_cap} characters; cut")
+        if n <= 2048 and len(self._start) < 2048:
+            self._start += line + "\n"
+        return line
+
+    def _settle(
+        self, suspect: tuple[re.Match[str], int], line: str
+    ) -> tuple[re.Match[str], int] | None:
+        """A `[^N]:` line right after a table row: the first footnote (returned),
+        unless `line`, the next, is another row. Then it is a damaged line inside
+        the table (None, warned): taken as the first footnote, it ended the table
+        and every later row was lost (in the 2023 layout, the papers' only
+        summary; bug hunt `fuzz` #5)."""
+        if not _ROW_START_RE.match(line):
+            return suspect
+        m, n = suspect
+        message = (
+            f"[^{m[1]}]: line inside the summary table, followed by more rows; "
+            "not read as a footnote, skipped"
+        )
+        self._problems.add(n, _TABLE, n, message)
+        return None
+
     def _bad_label(self, n: int, m: re.Match[str]) -> None:
         # A footnote whose label is not a number ([^-1], [^x]) still ends the
         # one before it, so its text cannot leak into that paper; it is skipped.
-        self._problems.add(n, _LABEL, n, f"footnote label [^{m[1]}] is not a number; skipped")
+        label = escaped_invisible(m[1])
+        self._problems.add(n, _LABEL, n, f"footnote label [^{label}] is not a number; skipped")
 
     def _table_line(self, n: int, line: str) -> None:
         m = _ROW_START_RE.match(line)

@@ -141,6 +141,24 @@ def _normal_url(link: str, arxiv_id: str) -> str:
 _ROW_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def escaped_invisible(text: str) -> str:
+    """`text` with each character a terminal would not draw (controls, bidi,
+    zero-width and tag characters, separators but the space) escaped as Python
+    writes it (`\\u202e`), so that a message names what the user must find: a
+    footnote label `[^8` U+202E `]` was reported as "[^8] is not a number"
+    (bug hunt `fuzz` #4b)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def control_name(char: str) -> str:
     """ "a NUL character (U+0000)", "a control character (U+001B)"."""
     kind = "a NUL character" if char == "\x00" else "a control character"

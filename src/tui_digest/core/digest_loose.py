@@ -323,24 +323,18 @@ def _place_by_content(
     stripped) is not said to lack an abstract: the writer's empty one is so
     (an empty footnote still is)."""
     english_only = _english_only(f, kinds) or (stripped and bool(paras))
-    # The English abstract: the first with its header, else the last paragraph when Latin.
-    e = kinds.index("EN") if "EN" in kinds else -1
-    if e < 0 and kinds and kinds[-1] == "en":
-        e = len(kinds) - 1
-        while e > 0 and kinds[e - 1] == "en" and not (e - 1 == 1 and kinds[0] == "zh"):
-            e -= 1  # an English abstract in several paragraphs
+    e = _english_start(kinds)
     pre = paras[:e] if e >= 0 else paras
     pre_kinds = kinds[:e] if e >= 0 else kinds
     swapped = False
+    late_zh: list[list[str]] = []
     if e >= 0:
         english = [paras[e]]
+        chinese_before = "ZH" in pre_kinds or "zh" in pre_kinds[1:]
         for para, kind in zip(paras[e + 1 :], kinds[e + 1 :], strict=True):
-            if (
-                kind in ("zh", "ZH")
-                and not swapped
-                and "ZH" not in pre_kinds
-                and "zh" not in pre_kinds[1:]
-            ):
+            if kind in ("zh", "ZH") and chinese_before:
+                late_zh.append(para)  # Chinese text after it: the Chinese abstract's
+            elif kind in ("zh", "ZH") and not swapped:
                 f.abstract_zh, swapped = _para_field(para), True
             elif para:
                 english.append(para)
@@ -349,12 +343,33 @@ def _place_by_content(
         if len(english) > 1:
             notes.append(f"{len(english) - 1} more paragraph(s) joined to the English abstract")
         f.abstract_en = _para_field([x for p in english for x in [*p, ""]][:-1])
-    _place_front(f, pre, pre_kinds, summary, notes, have_zh=swapped)
+    front_kinds = pre_kinds + ["zh"] * len(late_zh)
+    _place_front(f, pre + late_zh, front_kinds, summary, notes, have_zh=swapped)
     if not english_only:
         if e < 0:
             notes.append("no English abstract")
         if not f.abstract_zh and not swapped:
             notes.append("no Chinese abstract")
+
+
+def _english_start(kinds: list[str]) -> int:
+    """Where the English abstract starts (-1: none): the first paragraph with its
+    `Announce Type` header; else the first Latin paragraph after the Chinese
+    abstract (a Chinese paragraph after the summary), so that neither an empty
+    field nor a paragraph after the writer's closing four-space line moves it
+    (found by the `fuzz` hunt: it went into the Chinese abstract); else, with no
+    Chinese abstract, the last paragraphs when Latin."""
+    if "EN" in kinds:
+        return kinds.index("EN")
+    chinese = next((i for i, k in enumerate(kinds) if i and k in ("zh", "ZH")), -1)
+    if chinese > 0 and "en" in kinds[chinese:]:
+        return kinds.index("en", chinese)
+    e = -1
+    if kinds and kinds[-1] == "en":
+        e = len(kinds) - 1
+        while e > 0 and kinds[e - 1] == "en" and not (e - 1 == 1 and kinds[0] == "zh"):
+            e -= 1  # an English abstract in several paragraphs
+    return e
 
 
 def _place_front(

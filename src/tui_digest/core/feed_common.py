@@ -182,6 +182,7 @@ class ParsedFeed:
         return self.entry_lines[index] if index < len(self.entry_lines) else 0
 
 
+_CR_RE = re.compile(r"\r\n?")
 _ENTRY_START_RE = re.compile(r"<(?:[\w-]+:)?(?:item|entry)[\s>/]")
 _ENTRY_END_RE = re.compile(r"</(?:[\w-]+:)?(?:item|entry)\s*>|<(?:[\w-]+:)?(?:item|entry)\b[^>]*/>")
 
@@ -254,7 +255,11 @@ def parse_feed(data: bytes, source: str = "", charset: str = "") -> ParsedFeed:
     `charset`: the one its server declared (`xml_decode.decode_document`)."""
     where = source or "<input>"
     decoded = decode_document(data, charset)
-    text, dropped_line, dropped = drop_forbidden_chars(decoded.text)
+    # Line ends as XML reads them (a CR or CRLF is one LF), so that every line
+    # counted below, in "\n"s, is the line an editor shows: a feed with old-Mac
+    # CR line ends had every entry's warning on line 1 (bug hunt `fuzz` #4a).
+    text = _CR_RE.sub("\n", decoded.text) if "\r" in decoded.text else decoded.text
+    text, dropped_line, dropped = drop_forbidden_chars(text)
     root, offset = find_root(text, source)
     kind = local_name(root)
     if kind not in ("rss", "feed", "rdf"):

@@ -10,7 +10,11 @@ footnote's text stops at the first sign of another paper:
    footnote (every body line of a real digest is indented; only headers are not);
 2. an indented line that is itself a footnote header (`    [^7]: …`);
 3. a second `[link](link)` paragraph: it belongs to the next paper, and so
-   does the paragraph just before it (that paper's English title).
+   does the paragraph just before it (that paper's English title), unless that
+   paragraph cannot be a title: an abstract under its `arXiv:… Announce Type`
+   or `公告类型` header, or longer than any title. Then it is this footnote's
+   own text, and only the link is another's (a stray link at the end of a
+   footnote took the footnote's English abstract with it, bug hunt `fuzz`).
 
 Rules 2 and 3 apply only to a body that is not in the canonical layout (the
 caller knows): there a field may hold any text, `[x](x)` or `[^7]:` included,
@@ -29,10 +33,14 @@ from __future__ import annotations
 
 import re
 
+from .digest_grammar import _EN_HEADER_RE, _ZH_HEADER_RE
+
 # A paper's link paragraph: the link text is its own target.
 _LINK_LINE_RE = re.compile(r"^\[([^\]\n]*)\]\(\1\)$")
 _HEADER_LINE_RE = re.compile(r"^\[\^\d+\]:")
 _URL_IN_LINK_RE = re.compile(r"\]\(([^)\s]*)\)")
+# Longer than any title (the longest in the samples has about 220 characters).
+_TITLE_MAX = 500
 
 
 def foreign_start(body: str, *, canonical: bool = False) -> int:
@@ -66,11 +74,21 @@ def foreign_start(body: str, *, canonical: bool = False) -> int:
             if link_seen:  # rule 3
                 if para_start < offset:  # the title runs straight into the link
                     return para_start
-                return last_para_after_link if last_para_after_link >= 0 else para_start
+                before = last_para_after_link
+                if before < 0 or not _title_like(body[before:para_start].strip()):
+                    return para_start
+                return before
             link_seen = True
         blank_before = False
         offset += len(line) + 1
     return -1
+
+
+def _title_like(text: str) -> bool:
+    """Whether a paragraph before a link could be its paper's English title."""
+    if len(text) > _TITLE_MAX:
+        return False
+    return not (_EN_HEADER_RE.match(text) or _ZH_HEADER_RE.match(text))
 
 
 def first_link(text: str) -> str:
