@@ -57,6 +57,8 @@ def test_sources_import_drops_invisible_characters_of_an_xml_url(tmp_path):
         '<?xml version="1.0"?><opml version="2.0"><body>'
         '<outline text="c" xmlUrl="https://h.example.org/c&#x9b;31md.xml"/>'
         '<outline text="r" xmlUrl="https://h.example.org/&#x202e;lmx.xml"/>'
+        # (before the scheme: the http(s) check saw the mark and skipped it)
+        '<outline text="l" xmlUrl="&#x200e;https://h.example.org/l.xml"/>'
         "</body></opml>",
         encoding="utf-8",
     )
@@ -66,7 +68,9 @@ def test_sources_import_drops_invisible_characters_of_an_xml_url(tmp_path):
     assert [s.url for s in load_config(config).sources] == [
         "https://h.example.org/c31md.xml",
         "https://h.example.org/lmx.xml",
+        "https://h.example.org/l.xml",
     ]
+    assert "l: dropped U+200E LEFT-TO-RIGHT MARK at character 1 of its URL" in err
     assert "c: dropped U+009B at character 24 of its URL" in err
     assert "r: dropped U+202E RIGHT-TO-LEFT OVERRIDE at character 23 of its URL" in err
 

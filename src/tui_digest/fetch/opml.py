@@ -15,7 +15,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from tui_digest.config.sources import KINDS, Source, is_category, same_feed_key
+from tui_digest.config.sources import KINDS, Source, is_category, same_feed_key, without_invisible
 from tui_digest.core.model import InputError
 from tui_digest.core.sanitize import clean_line
 from tui_digest.core.utf16_sniff import ADVICE as UTF16_ADVICE
@@ -82,8 +82,12 @@ def read_opml(data: bytes, *, source: str = "<opml>") -> OpmlImport:
         if not url:
             continue  # a folder, or a plain note
         label = clean_line(outline.get("title") or outline.get("text") or "") or url
-        if not url.lower().startswith(("http://", "https://")) or any(
-            c in url for c in "\n\r\t\x00 "
+        # Checked as it will be stored: an invisible mark before the scheme
+        # (`&#x200e;https://…`) is dropped with a word by `sources import`
+        # (`without_invisible`), and skipped the URL here (bug hunt `fuzz` #1).
+        seen = without_invisible(url)[0].strip()
+        if not seen.lower().startswith(("http://", "https://")) or any(
+            c in seen for c in "\n\r\t\x00 "
         ):
             shown = display_url(url)[:200]
             result.skipped.append(f"{label}: only http(s) feed URLs can be imported: {shown}")
