@@ -31,6 +31,7 @@ from tui_digest.core.errors import CacheError, UpgradeNeeded, UpgradeStopped
 from tui_digest.core.folder_links import describe_broken_link
 from tui_digest.core.paths import default_db_path
 from tui_digest.core.query import fold_tag
+from tui_digest.core.store.log_size import limit_log
 
 _SQLITE_READONLY = 8  # "attempt to write a readonly database", whatever its extended code
 # How long a write that tells of its wait first waits inside SQLite.
@@ -235,6 +236,7 @@ class Connections:
                 # alone on a page; 16 KB pages pack them.
                 conn.execute("PRAGMA page_size = 16384")
             self._patiently(lambda: conn.execute("PRAGMA journal_mode=WAL").fetchall())
+            limit_log(conn)  # (again: a new file's page size was set just now)
 
             def begin(c: sqlite3.Connection) -> None:
                 # Each step waits for the write lock as every write does (`_write`):
@@ -275,6 +277,8 @@ class Connections:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = {self.cache_kib}")
             conn.execute("PRAGMA temp_store = MEMORY")
+            if not self.readonly:  # the log's checkpoint size and size limit (log_size.py)
+                limit_log(conn)
         except sqlite3.Error as exc:
             raise CacheError(f"{self.path}: cannot open the cache: {exc}") from exc
         with self._conns_lock:
