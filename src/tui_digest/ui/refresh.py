@@ -195,14 +195,14 @@ class Refresher:
         self.running = True
         self._show("⟳ reading the config", slot=SLOT)
         host.run_worker(
-            self._run(store),
+            self._run(store, scheduled=scheduled),
             group="refresh",
             description="refresh the sources",
             exit_on_error=False,
         )
         return True
 
-    async def _run(self, store: Store) -> None:
+    async def _run(self, store: Store, *, scheduled: bool = False) -> None:
         from tui_digest.config.errors import ConfigError
         from tui_digest.fetch.download import SourceFetcher
         from tui_digest.fetch.runner import fetch_all  # httpx: only once a fetch starts
@@ -256,7 +256,16 @@ class Refresher:
         finished = FetchFinished(tuple(results))
         signals.fetch_finished.publish(finished)
         text, severity = summarise(results, sources_key=hint_key(host.app, "main.sources"))
-        host.notify(text, title="Refresh", severity=severity, markup=False, timeout=10)
+        # A timer's refresh that brought nothing and failed nothing says nothing:
+        # a reader left open refreshing every minute showed "0 new papers" every
+        # minute, and each toast gone stayed in memory with every line it drew
+        # (~45 KB a refresh, up to ~45 MB: Textual keeps 1,024 widgets' render
+        # caches, Textualize/textual#6665; bug hunt `soak` #1). `r` always says.
+        quiet = (
+            scheduled and severity == "information" and not any(r.new or r.updated for r in results)
+        )
+        if not quiet:
+            host.notify(text, title="Refresh", severity=severity, markup=False, timeout=10)
         # The enricher closes the client when it takes it.
         if not self.enricher.after_fetch(finished.new_digests, http=fetcher.http):
             await fetcher.aclose()
