@@ -309,6 +309,23 @@ def test_a_format_the_file_name_contradicts_is_refused(imported, tmp_path):
         assert (tmp_path / name).read_bytes() == expected.stdout
 
 
+def test_json_into_a_csl_json_file_is_advised_a_plain_json_name():
+    # Found by a bug hunt (s41 auditpub #7): `-o y.csl.json --format json` advised
+    # "name the file .json", which it is: `.csl.json` is CSL-JSON's own extension.
+    from tui_digest.cli_export import export_format
+
+    with pytest.raises(ValueError) as caught:
+        export_format("json", "y.csl.json")
+    assert str(caught.value) == (
+        "y.csl.json is named as a CSL-JSON file, not json: leave out --format, "
+        "or name the file .json but not .csl.json"
+    )
+    with pytest.raises(ValueError) as caught:  # the other advice is unchanged
+        export_format("bibtex", "t.ris")
+    assert str(caught.value).endswith("leave out --format, or name the file .bib")
+    assert export_format("csl-json", "y.json") == "csl-json"
+
+
 def test_export_output_dash_is_standard_output_and_empty_is_an_error(imported, tmp_path):
     # Found by a bug hunt: `-o -` wrote a file named "-" (import reads "-" as stdin),
     # `-o ''` silently wrote to stdout, and one paper was "wrote 1 papers".

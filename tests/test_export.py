@@ -382,6 +382,35 @@ def test_tags_and_note_are_kept_in_json_and_bibtex():
     assert "keywords" not in to_bibtex([ATTENTION]) and "annote=" not in to_bibtex([ATTENTION])
 
 
+def test_a_long_note_and_many_tags_are_kept_whole_in_bibtex():
+    # Found by a bug hunt (s41 auditpub #3): `annote` was cut at 2,000 characters with
+    # " […truncated]" (the cap of a title), while JSON kept the note whole; `keywords`
+    # of many tags likewise.
+    from dataclasses import replace
+
+    from test_bibtex import braces_balanced, latex_safe, parse_bibtex
+    from tui_digest.core.bibtex import to_bibtex
+    from tui_digest.core.store.user_log import MAX_NOTE
+
+    note = " ".join(f"Point {i}: 50% of {{section}} {i} & $x_{i}$." for i in range(700))
+    note = note[: MAX_NOTE - 1] + "!"  # as long as a stored note can be
+    tags = [f"tag-{i:03d}-{'x' * 50}" for i in range(60)]
+    rec = replace(ATTENTION, tags=tags, note=note)
+    assert record_to_json_obj(rec)["note"] == note
+    fields = parse_bibtex(to_bibtex([rec]))[0][2]
+    annote = fields["annote"]
+    assert "truncated" not in annote and annote.endswith("!")
+    assert annote.startswith(r"Point 0: 50\% of {section} 0 \& $x_0$. Point 1:")
+    assert annote.count("Point ") == note.count("Point ")
+    assert braces_balanced(annote) and latex_safe(annote)
+    assert fields["keywords"] == ", ".join(tags)
+    bibtexparser = pytest.importorskip("bibtexparser", reason="bibtexparser (not a dependency)")
+    library = bibtexparser.parse_string(to_bibtex([rec]))
+    assert library.failed_blocks == [] and len(library.entries) == 1
+    assert library.entries[0].fields_dict["annote"].value == annote
+    assert library.entries[0].fields_dict["keywords"].value == ", ".join(tags)
+
+
 def test_a_notes_double_backslash_is_kept_as_typed():
     # Found by a bug hunt: `\\` in the user's note became a space (`c\\d` -> `c d`),
     # as LaTeX's line break does in a title. A note keeps what the user typed.

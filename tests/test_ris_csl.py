@@ -94,6 +94,24 @@ def test_ris_keeps_several_records_apart_and_line_breaks_cannot_forge_tags():
     assert to_ris([]) == ""
 
 
+def test_ris_keeps_an_abstract_over_2000_characters_whole():
+    # Found by a bug hunt (s41 auditpub #5): AB was cut at 2,000 characters with
+    # " […truncated]" (a title's cap) while CSL-JSON kept the abstract whole. The RIS
+    # specification sets no length for it: AB, N1 and N2 are free text fields with
+    # "no practical length limit" (RIS Format Specifications, Reference Manager,
+    # refman.com/support/risformat_tags_03.asp); rispy reads a line of any length.
+    abstract = "\n".join(f"Sentence {i} of a long abstract, on its own line." for i in range(80))
+    assert len(abstract) > 3_000
+    rec = make(abstract_en=abstract, title_en="Long")
+    (record,) = parse_ris(to_ris([rec]))
+    folded = " ".join(abstract.split())
+    assert values(record, "AB") == [folded]
+    assert json.loads(to_csl_json([rec]))[0]["abstract"] == abstract
+    rispy = pytest.importorskip("rispy", reason="rispy (not a dependency)")
+    (entry,) = rispy.loads(to_ris([rec]))
+    assert entry["abstract"] == folded
+
+
 def test_ris_without_authors_or_arxiv_id_leaves_those_tags_out():
     (rec,) = parse_ris(to_ris([make(id="blog-1", url="https://x.org/1", title_en="Post")]))
     assert values(rec, "AU") == [] and values(rec, "L1") == [] and values(rec, "AN") == []

@@ -32,9 +32,13 @@ def export_format(asked: str | None, output: str | None) -> str:
         return named or "markdown"
     if output and named and not fits_file(asked, output):
         kind = FORMATS[named][0].split(" (")[0]
+        advice = f"name the file {FORMATS[asked][1]}"
+        if output.lower().endswith(FORMATS[asked][1]):
+            # `y.csl.json` with --format json: it is a .json, but CSL-JSON's (bug hunt).
+            advice += f" but not {FORMATS[named][1]}"
         raise ValueError(  # (a usage error: one line, exit 2, as `CliError`)
             f"{for_terminal(output)} is named as a {kind} file, not {asked}: "
-            f"leave out --format, or name the file {FORMATS[asked][1]}"
+            f"leave out --format, or {advice}"
         )
     return asked
 

@@ -21,6 +21,7 @@ the LaTeX run is neutralised (`bibtex_value`).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 
 from tui_digest.core.citation import (
@@ -35,7 +36,7 @@ from tui_digest.core.citation import (
 )
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.person_name import split_name
-from tui_digest.core.sanitize import clean_line
+from tui_digest.core.sanitize import MAX_TITLE, clean_line
 
 # A control word or symbol, a character LaTeX or BibTeX treats specially, or a run of
 # ordinary text.
@@ -79,10 +80,14 @@ _DANGEROUS = frozenset(
         "jobname",
     ]
 )
+# The cap of the user's own note and tags: none. They were capped when saved
+# (`user_log.MAX_NOTE`), and the title's 2,000 characters cut a long note's `annote`
+# short of what JSON exports (bug hunt s41 auditpub #3).
+USER_TEXT = sys.maxsize
 _BRACE_TEXT = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 
 
-def bibtex_value(text: str, *, keep_line_breaks: bool = False) -> str:
+def bibtex_value(text: str, *, keep_line_breaks: bool = False, limit: int = MAX_TITLE) -> str:
     """`text` on one line, LaTeX kept, with only what would break BibTeX/LaTeX escaped.
 
     - braces: a group's `{` and `}` pair up among themselves, and so do the escaped
@@ -99,8 +104,11 @@ def bibtex_value(text: str, *, keep_line_breaks: bool = False) -> str:
       `\\textbackslash{}`, and so do file/definition commands (`\\input`, `\\def`...);
     - `\\\\`, LaTeX's line break, becomes a space (a title's), or with
       `keep_line_breaks` (the user's note) stays as typed (`_kept_break`).
+
+    `limit` is `clean_line`'s cap, a title's by default; the user's own note and tags
+    pass `USER_TEXT` and are kept whole.
     """
-    tokens = _TOKEN_RE.findall(composed(clean_line(text)))
+    tokens = _TOKEN_RE.findall(composed(clean_line(text, limit)))
     unmatched = _unmatched_braces(tokens)
     math = _math_dollars(tokens, unmatched)
     out: list[str] = []
@@ -272,14 +280,15 @@ def bibtex_entry(rec: PaperRecord, key: str) -> str:
     if rec.tags:
         # The user's tags and note (issue 12 req 5): `keywords` is what Zotero,
         # JabRef and biblatex read as tags.
-        fields.append(("keywords", bibtex_value(", ".join(rec.tags))))
+        fields.append(("keywords", bibtex_value(", ".join(rec.tags), limit=USER_TEXT)))
     if rec.note:
         # The note is private: `annote`, which the standard styles leave out (the
         # `annotation` style exists to print it, ctan.org/pkg/annotation), not
         # `note`, which plain, alpha and the others print in the reference list
         # (and whose Chinese would then reach pdflatex).
         # What the user typed: a `\\` there is theirs, not a title's line break.
-        fields.append(("annote", bibtex_value(" ".join(rec.note.split()), keep_line_breaks=True)))
+        note = " ".join(rec.note.split())
+        fields.append(("annote", bibtex_value(note, keep_line_breaks=True, limit=USER_TEXT)))
     if p.title_zh and p.title_en:
         # Not `note` for the Chinese title: styles print notes, and CJK there
         # breaks pdflatex builds.

@@ -32,6 +32,10 @@ Machine text is marked: a paragraph a model wrote carries
 `title`, which `digest_feed` reads back into `extras["machine_fields"]` and
 `extras["machine_model"]`. HTML feed readers simply show the text.
 
+Characters XML 1.0 does not allow (production [2] Char,
+https://www.w3.org/TR/xml/#charsets: no C0 control but tab, line feed and
+carriage return, no U+FFFE or U+FFFF) are left out, whatever the papers hold.
+
 The output is a pure function of the papers and the day: no build time, no
 random ids, so publishing an unchanged day gives identical bytes.
 """
@@ -49,6 +53,7 @@ from .digest_format import detail_fields
 from .extras import Extra, machine_fields
 from .model import Paper
 from .sanitize import clean_line
+from .xml_guard import xml_chars
 
 # The feed a category's papers come from (../shared/docs/upstream.md): the
 # channel's required <link>, since a published folder does not know its own URL.
@@ -135,4 +140,7 @@ def write_digest_feed(
             f"<description>{escape(item_description(paper))}</description>"
             f"{item_metadata(paper)}</item>\n"
         )
-    return head + "".join(items) + "</channel></rss>\n"
+    # Ingest drops what XML 1.0 forbids (`sanitize`), but a cache filled before it
+    # did may still hold U+FFFE/U+FFFF, and one such character makes the whole day's
+    # feed "not well-formed" to every strict reader (bug hunt s41 auditpub #6).
+    return xml_chars(head + "".join(items) + "</channel></rss>\n")

@@ -26,6 +26,7 @@ folded to a space.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 
 from tui_digest.core.citation import (
@@ -41,9 +42,18 @@ from tui_digest.core.citation import (
 )
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.person_name import split_name
-from tui_digest.core.sanitize import clean_line
+from tui_digest.core.sanitize import MAX_TITLE, clean_line
 
 EOL = "\r\n"
+# Tags kept whole, whatever their length (docs/upstream-sources.md, "RIS"). The
+# specification sets no length for its free text fields: "N1"/"AB" and "N2" "can
+# contain alphanumeric characters; there is no practical length limit to this
+# field" (RIS Format Specifications, Reference Manager,
+# refman.com/support/risformat_tags_03.asp; that 2004 page calls AB notes, the 2011
+# specification and Zotero's RIS.js read AB as the abstract), and rispy reads a line
+# of any length. Other values keep `clean_line`'s cap (a title's: 2,000 characters),
+# which cut an old or hand-made abstract short of CSL-JSON's (bug hunt s41).
+_WHOLE = frozenset({"AB"})
 
 
 def _ris_name(name: str) -> str:
@@ -87,7 +97,10 @@ def ris_record(rec: PaperRecord) -> list[tuple[str, str]]:
     if p.title_zh and p.title_en:
         tags.append(("TT", plain_text(p.title_zh)))
     tags.append(("ER", ""))
-    return [(tag, composed(clean_line(value))) for tag, value in tags]
+    return [
+        (tag, composed(clean_line(value, sys.maxsize if tag in _WHOLE else MAX_TITLE)))
+        for tag, value in tags
+    ]
 
 
 def ris_text(rec: PaperRecord) -> str:

@@ -2,12 +2,15 @@
 
 Removes what could act on a terminal or reorder what the user sees: C0 controls
 except newline and tab, DEL, C1 controls, bidi embeddings, overrides and
-isolates, and Unicode tag characters (U+E0000-U+E007F: invisible, they smuggle
-hidden text into search and exports). Invalid UTF-8 and lone surrogates (from
-a character reference such as `&#xD800;`, or a file name Python decoded with
-`surrogateescape`) become U+FFFD, so that every string a reader produces can
-be encoded as UTF-8 and stored. Over-long fields are cut with a marker so that
-one hostile entry cannot make the UI or the cache balloon.
+isolates, Unicode tag characters (U+E0000-U+E007F: invisible, they smuggle
+hidden text into search and exports), and the noncharacters U+FFFE and U+FFFF
+(with the controls, what XML 1.0's production [2] Char forbids: a published
+day's feed holding one was not well-formed XML, bug hunt s41 auditpub #6).
+Invalid UTF-8 and lone surrogates (from a character reference such as
+`&#xD800;`, or a file name Python decoded with `surrogateescape`) become U+FFFD,
+so that every string a reader produces can be encoded as UTF-8 and stored.
+Over-long fields are cut with a marker so that one hostile entry cannot make the
+UI or the cache balloon.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ TRUNCATION_MARKER = " […truncated]"
 # callback costs nothing on clean text.
 _CONTROL_RE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c"
-    "\ud800-\udfff\U000e0000-\U000e007f\u2028\u2029]"
+    "\ud800-\udfff\U000e0000-\U000e007f\u2028\u2029\ufffe\uffff]"
 )
 REPLACEMENT = "\ufffd"
 _LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"

@@ -245,6 +245,12 @@ def neutralise_char_refs(text: str) -> str:
 _FORBIDDEN_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def xml_chars(text: str) -> str:
+    """`text` without the characters XML 1.0 does not allow (production [2] Char),
+    for a document written: `digest_feed_writer`'s feeds."""
+    return _FORBIDDEN_CHAR_RE.sub("", text)
+
+
 def drop_forbidden_chars(text: str) -> tuple[str, int, str]:
     """`text` without the characters XML does not allow raw; the line of the
     first, and a note naming it ("" when there were none). A NUL inside one arXiv item
