@@ -48,12 +48,19 @@ def _save_sources(where: Path, sources: list[Source]) -> Path:
     current = doc.get("sources")
     lists = (tomlkit.items.AoT, tomlkit.items.Array)
     kept = [i for i, s in enumerate(old) if s in sources]
+    # The entries the edit keeps, as the file holds them: a source that spells out
+    # a default (`enabled = true`), has an unknown key or a name with a space
+    # around it is itself, not its `source_table` (the edit was refused as "not
+    # faithful" when compared with that; bug hunt s41 `auditconf` #1).
+    written: list[Any] | None = None
     if isinstance(current, lists) and sources[: len(old)] == old and len(old) > 0:
+        written = [*config.data["sources"], *tables[len(old) :]]
         # `sources = [ {…}, # comment ]` stays an inline array, [[sources]] stay tables
         inline = isinstance(current, tomlkit.items.Array)
         for table in tables[len(old) :]:
             current.append(_inline(table) if inline else _table(table))
     elif isinstance(current, tomlkit.items.Array) and [old[i] for i in kept] == sources:
+        written = [config.data["sources"][i] for i in kept]
         for i in reversed(range(len(old))):  # removed only: the other entries' comments stay
             if i not in kept:
                 del current[i]
@@ -66,6 +73,8 @@ def _save_sources(where: Path, sources: list[Source]) -> Path:
         doc["sources"] = tomlkit.array()  # `sources = []`: no sources (not the defaults)
     expected: dict[str, Any] = {k: v for k, v in config.data.items() if k != "sources"}
     expected["sources"] = tables
+    if written is not None:  # kept as the file holds them, not as the loader cleans them up
+        expected["sources"] = written
     return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
 
 

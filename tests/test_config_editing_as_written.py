@@ -1,0 +1,83 @@
+"""Editing a config the user wrote their own way (bug hunt s41 `auditconf`).
+
+`sources add|import|rm` and ctrl+s must edit the file as the user wrote it:
+defaults spelled out, an unknown key, stray spaces, comments above the table
+that follows. Each test checks the file byte for byte.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli_support import run_cli
+from tui_digest.config.editing import remove_source, save_sources
+from tui_digest.config.loader import load_config
+from tui_digest.config.sources import Source
+
+NEW = Source("new", "http://127.0.0.1:9/new.md", "digest")
+NEW_TABLE = '[[sources]]\nname = "new"\nurl = "http://127.0.0.1:9/new.md"\nkind = "digest"\n'
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "enabled = true\n",
+        'kind = "auto"   # auto (default), digest, …\n',
+        'note = "mine"\n',
+        'category = "cs.AI "\n',
+    ],
+)
+def test_sources_add_keeps_a_source_that_spells_out_a_default_or_an_unknown_key(tmp_path, extra):
+    """Bug hunt s41 `auditconf` #1: `sources add` said "not saved: could not write
+    the config faithfully" (exit 2) whenever an existing source spelled out a
+    default, had an unknown key or a value with stray spaces: the edit was checked
+    against the sources as the loader cleans them up, not as the file holds them."""
+    before = f'[[sources]]\nname = "lab "\nurl = " http://127.0.0.1:9/lab.md"\n{extra}'
+    path = write(tmp_path, before)
+    save_sources(path, [*load_config(path).sources, NEW])
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(before) and text[len(before) :].strip("\n") == NEW_TABLE.strip("\n")
+    assert [s.name for s in load_config(path).sources] == ["lab", "new"]
+
+
+def test_sources_import_adds_to_a_config_with_defaults_spelled_out(tmp_path):
+    before = '[[sources]]\nname = "lab"\nurl = "http://127.0.0.1:9/lab.md"\nenabled = true\n'
+    path = write(tmp_path, before)
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        '<outline text="blog" xmlUrl="http://127.0.0.1:9/blog.xml"/></body></opml>',
+        encoding="utf-8",
+    )
+    done = run_cli("sources", "import", str(opml), "--config", str(path), db=tmp_path / "c.db")
+    assert done.returncode == 0, done.stderr
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(before)
+    assert text[len(before) :].strip("\n") == (
+        '[[sources]]\nname = "blog"\nurl = "http://127.0.0.1:9/blog.xml"'
+    )
+
+
+def test_sources_rm_of_an_inline_source_keeps_the_others_as_written(tmp_path):
+    before = (
+        "sources = [\n"
+        '  { name = "a", url = "http://127.0.0.1:9/a.md", kind = "auto" },  # a\n'
+        '  { name = "b", url = "http://127.0.0.1:9/b.md" },  # b\n'
+        "]\n"
+    )
+    path = write(tmp_path, before)
+    remove_source(path, "b")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(
+        'sources = [\n  { name = "a", url = "http://127.0.0.1:9/a.md", kind = "auto" },  # a\n'
+    )
+    assert '"b"' not in text
+    assert [s.name for s in load_config(path).sources] == ["a"]
