@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from cli_support import run_cli
-from tui_digest.config.editing import remove_source, save_sources
+from tui_digest.config.editing import remove_source, save_sources, save_watch
 from tui_digest.config.loader import load_config
 from tui_digest.config.sources import Source
+from tui_digest.config.watches import Watch
 
 NEW = Source("new", "http://127.0.0.1:9/new.md", "digest")
 NEW_TABLE = '[[sources]]\nname = "new"\nurl = "http://127.0.0.1:9/new.md"\nkind = "digest"\n'
@@ -81,3 +82,47 @@ def test_sources_rm_of_an_inline_source_keeps_the_others_as_written(tmp_path):
     )
     assert '"b"' not in text
     assert [s.name for s in load_config(path).sources] == ["a"]
+
+
+def test_an_added_source_goes_above_the_comment_of_the_table_below(tmp_path):
+    """Bug hunt s41 `auditconf` #7: tomlkit keeps the comment lines above a header in
+    the table before, so the new `[[sources]]` went below `# Translation: …`, which
+    then described it, and `[translate]` had none."""
+    head = '# mine\n[[sources]]\nname = "a"\nurl = "http://127.0.0.1:9/a.md"\n'
+    tail = "\n# Translation: ask Bob for the key\n[translate]\nenabled = false\n"
+    path = write(tmp_path, head + tail)
+    save_sources(path, [*load_config(path).sources, NEW])
+    assert path.read_text(encoding="utf-8") == f"{head}\n{NEW_TABLE}{tail}"
+    # Two at once (an OPML import), and a table right below with no blank line.
+    path = write(tmp_path, head + "[fetch]\nconcurrency = 2\n")
+    two = Source("two", "http://127.0.0.1:9/two.md")
+    save_sources(path, [*load_config(path).sources, NEW, two])
+    assert path.read_text(encoding="utf-8") == (
+        f'{head}\n{NEW_TABLE}\n[[sources]]\nname = "two"\nurl = "http://127.0.0.1:9/two.md"\n'
+        "\n[fetch]\nconcurrency = 2\n"
+    )
+
+
+def test_a_saved_watch_goes_above_the_comment_of_the_table_below(tmp_path):
+    """Bug hunt s41 `auditconf` #7, the reader's ctrl+s: the `[keys]` comment ended
+    up above the new `[[watches]]`."""
+    head = '[[watches]]\nname = "agents"\nquery = "agent"\n'
+    tail = '\n# Keys: x stars (muscle memory from mutt)\n[keys]\n"main.star" = "x"\n'
+    path = write(tmp_path, head + tail)
+    save_watch(path, Watch("mine", "learning"))
+    assert path.read_text(encoding="utf-8") == (
+        f'{head}\n[[watches]]\nname = "mine"\nquery = "learning"\n{tail}'
+    )
+    save_watch(path, Watch("mine", "learning -survey"))  # (replaced where it stands)
+    assert path.read_text(encoding="utf-8") == (
+        f'{head}\n[[watches]]\nname = "mine"\nquery = "learning -survey"\n{tail}'
+    )
+
+
+def test_a_source_is_added_to_a_file_without_a_last_line_break(tmp_path):
+    # tomlkit appended the table on the last line: "would not load: invalid TOML".
+    before = '[[sources]]\nname = "a"\nurl = "http://127.0.0.1:9/a.md"'
+    path = write(tmp_path, before)
+    save_sources(path, [*load_config(path).sources, NEW])
+    assert path.read_text(encoding="utf-8") == f"{before}\n\n{NEW_TABLE}".rstrip("\n")
+    assert [s.name for s in load_config(path).sources] == ["a", "new"]

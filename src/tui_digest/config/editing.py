@@ -3,8 +3,10 @@
 The program writes `sources` (OPML import, `sources rm`) and `watches`
 (`save_watch`). When the
 new list only adds sources after the existing ones, the new `[[sources]]`
-tables (or, in a list written inline, `sources = [ {…} ]`, inline tables) are
-appended and everything already there stays byte for byte; a removal takes
+tables go after the last one's own lines, above the comment of the table that
+follows (config/toml_lines.py; in a list written inline, `sources = [ {…} ]`,
+inline tables are appended) and everything already there stays byte for byte,
+as written (a default spelled out, an unknown key); a removal takes
 out the one entry (config/toml_lines.py); otherwise the `sources` value is
 replaced where it stands. Either way the
 result is read back with the loader and compared before it replaces the old
@@ -24,7 +26,7 @@ from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.config.paths import config_path
 from tui_digest.config.sources import Source, source_table
-from tui_digest.config.toml_lines import without_array_table
+from tui_digest.config.toml_lines import with_array_tables, without_array_table
 from tui_digest.config.watches import Watch, watch_problem
 from tui_digest.config.writing import write_edited
 
@@ -55,6 +57,11 @@ def _save_sources(where: Path, sources: list[Source]) -> Path:
     written: list[Any] | None = None
     if isinstance(current, lists) and sources[: len(old)] == old and len(old) > 0:
         written = [*config.data["sources"], *tables[len(old) :]]
+        if isinstance(current, tomlkit.items.AoT):  # above the next table's comment
+            meant = {**config.data, "sources": written}
+            text = _appended(config.text, "sources", len(old), tables[len(old) :], meant)
+            if text is not None:
+                return write_edited(where, text, lambda edited: edited.data == meant)
         # `sources = [ {…}, # comment ]` stays an inline array, [[sources]] stay tables
         inline = isinstance(current, tomlkit.items.Array)
         for table in tables[len(old) :]:
@@ -71,10 +78,7 @@ def _save_sources(where: Path, sources: list[Source]) -> Path:
         doc["sources"] = aot
     else:
         doc["sources"] = tomlkit.array()  # `sources = []`: no sources (not the defaults)
-    expected: dict[str, Any] = {k: v for k, v in config.data.items() if k != "sources"}
-    expected["sources"] = tables
-    if written is not None:  # kept as the file holds them, not as the loader cleans them up
-        expected["sources"] = written
+    expected = {**config.data, "sources": tables if written is None else written}
     return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
 
 
@@ -112,6 +116,24 @@ def _remove_source(where: Path, name: str) -> Path:
         del doc["sources"][index]
         text = tomlkit.dumps(doc)
     return write_edited(where, text, lambda edited: edited.data == expected)
+
+
+def _appended(
+    text: str, name: str, count: int, tables: list[dict[str, Any]], expected: dict[str, Any]
+) -> str | None:
+    """`text` with `tables` as `[[name]]` tables after its last one and before the
+    comment lines of the table that follows (toml_lines), when it reads back as
+    `expected`; else None (tomlkit appends them then)."""
+    import tomlkit
+
+    written = []
+    for table in tables:  # one blank line between them, as `_table` parts them
+        doc = tomlkit.document()
+        doc.add(name, tomlkit.aot())
+        doc[name].append(table)
+        written.append(tomlkit.dumps(doc).strip("\n"))
+    edited = with_array_tables(text, name, count, "\n\n".join(written))
+    return edited if edited is not None and _reads_as(edited, expected) else None
 
 
 def _inline(values: dict[str, Any]) -> Any:
@@ -172,9 +194,15 @@ def _save_watch(where: Path, watch: Watch) -> Path:
             current[index]["query"] = watch.query
             tables[index]["query"] = watch.query
         else:  # `watches = [ {...} ]` stays an inline array, [[watches]] tables stay tables
+            count = len(tables)
+            tables.append(entry)
+            expected["watches"] = tables
+            if isinstance(current, tomlkit.items.AoT):  # above the next table's comment
+                text = _appended(config.text, "watches", count, [entry], expected)
+                if text is not None:
+                    return write_edited(where, text, lambda edited: edited.data == expected)
             inline = isinstance(current, tomlkit.items.Array)
             current.append(_inline(entry) if inline else _table(entry))
-            tables.append(entry)
     else:
         aot = tomlkit.aot()
         aot.append(_table(entry))
