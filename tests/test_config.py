@@ -360,3 +360,34 @@ def test_a_refresh_interval_of_0_or_a_minute_or_more_is_taken(tmp_path, value):
     path = tmp_path / "c.toml"
     path.write_text(f"[fetch]\ninterval_minutes = {value}\n", "utf-8")
     assert load_config(path).fetch.interval_minutes == value
+
+
+def test_a_bad_value_in_an_inline_table_is_named_at_that_tables_line(tmp_path):
+    """Bug hunt s41 `auditconf` #8: the key's line was searched from the table's line
+    to the end of the file, so a bad `concurrency` in `translate = { … }` was named
+    at `[fetch]`'s good `concurrency = 4` three lines below."""
+    from tui_digest.enrich.config import load_enrich_config
+    from tui_digest.translate.config import load_translate_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'translate = { enabled = true, base_url = "http://127.0.0.1:9/v1", model = "m", '
+        "concurrency = 99 }\n\n[fetch]\nconcurrency = 4\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:1: translate\.concurrency"):
+        load_translate_config(path)
+    path.write_text("enrich = { batch_size = 5000 }\n\n[translate]\nbatch_size = 5\n", "utf-8")
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:1: enrich\.batch_size"):
+        load_enrich_config(path)
+    path.write_text(
+        '[fetch]\nper_host_interval = { "raw.githubusercontent.com" = -1 }\n\n'
+        '[notes]\n"raw.githubusercontent.com" = "fast"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:2: fetch\.per_host"):
+        load_config(path)
+    # In a table with a header, the key's own line still (test above).
+    path.write_text("[translate]\nenabled = true\n\n[fetch]\nconcurrency = 0\n", "utf-8")
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:5: fetch\.concurrency"):
+        load_config(path)

@@ -13,6 +13,7 @@ from typing import Any
 from tui_digest.config.errors import ConfigError, ConfigWarning
 from tui_digest.config.schema import FREE, SCHEMA
 from tui_digest.config.toml_file import at, line_of, line_of_key
+from tui_digest.config.toml_lines import table_end
 
 
 class Table:
@@ -42,8 +43,11 @@ class Table:
             if not self.line:
                 line = line_of_key(self.text, f"{self.name}.{key}")
                 line = line or line_of_key(self.text, f"{self.name}.{head}")
-            line = line or (line_of_key(self.text, rest, self.line) if rest else 0)
-            line = line or line_of_key(self.text, head, self.line)
+            # Only within the table: a key of an inline table (`translate = {…}`) was
+            # named at another table's line of that key (bug hunt s41 `auditconf` #8).
+            end = table_end(self.text, self.line) if self.line else 0
+            line = line or (line_of_key(self.text, rest, self.line, end) if rest else 0)
+            line = line or line_of_key(self.text, head, self.line, end)
         return ConfigError(f"{at(self.path, line or self.line)}: {self.name}.{key} {problem}")
 
     def boolean(self, key: str, default: bool) -> bool:

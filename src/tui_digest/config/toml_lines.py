@@ -58,6 +58,17 @@ def with_array_tables(text: str, name: str, count: int, tables: str) -> str | No
     return "\n".join([*lines[:cut], "", *tables.strip("\n").split("\n"), *gap, *lines[end:]])
 
 
+def table_end(text: str, line: int) -> int:
+    """The 1-based line just past the table at line `line`: the next header's line for
+    a `[table]` header (past the last line when none follows), the line after it for
+    `name = { … }` written inline (a key of the table is on no later line)."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines) or _header_of(lines[line - 1]) is None:
+        return line + 1
+    later = [i for i in range(line, len(lines)) if _header_of(lines[i]) is not None]
+    return later[0] + 1 if later else len(lines) + 1
+
+
 def _header_of(line: str) -> tuple[str, str] | None:
     """("[[", key) for a `[[key]]` line, ("[", key) for `[key]`, None for any other line."""
     match = _HEADER.fullmatch(line)
