@@ -13,6 +13,7 @@ import pytest
 
 from cli_support import run_cli
 from tui_digest.config.editing import remove_source, save_sources, save_watch
+from tui_digest.config.errors import ConfigError
 from tui_digest.config.loader import load_config
 from tui_digest.config.sources import Source
 from tui_digest.config.watches import Watch
@@ -126,3 +127,33 @@ def test_a_source_is_added_to_a_file_without_a_last_line_break(tmp_path):
     save_sources(path, [*load_config(path).sources, NEW])
     assert path.read_text(encoding="utf-8") == f"{before}\n\n{NEW_TABLE}".rstrip("\n")
     assert [s.name for s in load_config(path).sources] == ["a", "new"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        (
+            '# my watches\n[watches]\nagents = "agent"   # planning\nllm = "language model"\n',
+            2,
+            "'watches' is a table, not [[watches]] tables",
+        ),
+        ('watches = ["agent"]\n', 1, "watches[1] is not a table with name and query"),
+        (
+            'watches = [{ name = "a", query = "agent" }, "x"]\n',
+            1,
+            "watches[2] is not a table with name and query",
+        ),
+        ("# none\nwatches = 5\n", 2, "'watches' is a number, not [[watches]] tables"),
+    ],
+)
+def test_saving_a_watch_beside_watches_that_are_no_tables_says_so(tmp_path, text, line, problem):
+    """Bug hunt s41 `auditconf` #11: ctrl+s answered "Could not save a watch list:
+    dictionary update sequence element #0 has length 1; 2 is required" (or "'int'
+    object is not iterable"). Now a sentence naming the line and what to do."""
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        save_watch(path, Watch("mine", "learning"))
+    assert str(error.value) == (
+        f"{path}:{line}: not saved (the file is unchanged): {problem}; fix it to save a watch"
+    )
+    assert path.read_bytes() == text.encode("utf-8")

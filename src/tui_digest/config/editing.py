@@ -18,14 +18,16 @@ nothing. Each edit reads and writes the file under its edit lock
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from tui_digest.config.config_lock import config_locked
 from tui_digest.config.errors import ConfigError
-from tui_digest.config.loader import load_config
+from tui_digest.config.loader import Config, load_config
 from tui_digest.config.paths import config_path
 from tui_digest.config.sources import Source, source_table
+from tui_digest.config.toml_file import at, line_of
 from tui_digest.config.toml_lines import with_array_tables, without_array_table
 from tui_digest.config.watches import Watch, watch_problem
 from tui_digest.config.writing import write_edited
@@ -179,6 +181,7 @@ def _save_watch(where: Path, watch: Watch) -> Path:
     config = load_config(where)  # refuses (ConfigError) to edit a file it cannot read
     doc = tomlkit.parse(config.text) if config.exists else tomlkit.document()
     expected = dict(config.data)
+    _refuse_odd_watches(config)
     tables = [dict(t) for t in expected.get("watches", [])]
     problem = watch_problem(watch.name, watch.query)
     if problem:  # (a watch the loader would leave out)
@@ -210,3 +213,35 @@ def _save_watch(where: Path, watch: Watch) -> Path:
         tables = [entry]
     expected["watches"] = tables
     return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
+
+
+def _refuse_odd_watches(config: Config) -> None:
+    """A ConfigError when the file's `watches` is no list of tables (`[watches]` with
+    `name = "query"` lines, `watches = ["agent"]`): where would the new one go? It
+    was answered with Python's own words ("dictionary update sequence element #0
+    has length 1; 2 is required"; bug hunt s41 `auditconf` #11)."""
+    if "watches" not in config.data:
+        return
+    raw, line = config.data["watches"], line_of(config.text, "watches")
+    if not isinstance(raw, list):
+        problem = f"'watches' is {_kind(raw)}, not [[watches]] tables"
+    else:
+        odd = [i for i, entry in enumerate(raw) if not isinstance(entry, Mapping)]
+        if not odd:
+            return
+        line = line_of(config.text, "watches", odd[0]) or line
+        problem = f"watches[{odd[0] + 1}] is not a table with name and query"
+    raise ConfigError(
+        f"{at(config.path, line)}: not saved (the file is unchanged): {problem}; "
+        "fix it to save a watch"
+    )
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a string" if isinstance(value, str) else "a date or time"
