@@ -391,3 +391,33 @@ def test_a_bad_value_in_an_inline_table_is_named_at_that_tables_line(tmp_path):
     path.write_text("[translate]\nenabled = true\n\n[fetch]\nconcurrency = 0\n", "utf-8")
     with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:5: fetch\.concurrency"):
         load_config(path)
+
+
+def test_a_per_host_interval_keyed_by_host_and_port_or_url_is_warned_about(tmp_path):
+    """Bug hunt s41 `auditconf` #4: `"127.0.0.1:8765" = 3` was accepted and never
+    matched (the interval is looked up by the bare host name), so three requests
+    went in the same second, with no word. Now a warning names the key, its line
+    and the host name to write; a host name (any port of it) is taken as before."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[fetch.per_host_interval]\n"
+        'default = 1\n"127.0.0.1:8765" = 3\n"https://Lab.example.org/feeds" = 2\n'
+        '"*.example.net" = 2\n"raw.githubusercontent.com" = 0.5\n"::1" = 4\n"例子.cn" = 1\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert [str(w) for w in config.warnings] == [
+        f"{path}:3: warning: [fetch.per_host_interval] '127.0.0.1:8765' is not a host "
+        "name and is ignored (write '127.0.0.1': an interval holds for every port of its host)",
+        f"{path}:4: warning: [fetch.per_host_interval] 'https://Lab.example.org/feeds' is not "
+        "a host name and is ignored (write 'lab.example.org': an interval holds for every "
+        "port of its host)",
+        f"{path}:5: warning: [fetch.per_host_interval] '*.example.net' is not a host name "
+        "and is ignored (write 'example.net': an interval holds for its subdomains too)",
+    ]
+    assert config.fetch.host_intervals == {
+        "raw.githubusercontent.com": 0.5,
+        "::1": 4.0,
+        "例子.cn": 1.0,
+    }
+    assert config.fetch.default_host_interval == 1.0

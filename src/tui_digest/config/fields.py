@@ -33,6 +33,11 @@ class Table:
         return at(self.path, self.line)
 
     def error(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{at(self.path, self.key_line(key))}: {self.name}.{key} {problem}")
+
+    def key_line(self, key: str) -> int:
+        """The line of `key` (dotted for a subtable's: `per_host_interval.host`), else
+        the table's own line (0 when unknown)."""
         # The key's own line, not its table's header (a bad value three lines down
         # was reported on the `[fetch]` line).
         line = 0
@@ -48,7 +53,7 @@ class Table:
             end = table_end(self.text, self.line) if self.line else 0
             line = line or (line_of_key(self.text, rest, self.line, end) if rest else 0)
             line = line or line_of_key(self.text, head, self.line, end)
-        return ConfigError(f"{at(self.path, line or self.line)}: {self.name}.{key} {problem}")
+        return line or self.line
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.raw.get(key, default)

@@ -106,7 +106,7 @@ def _config(where: Path, text: str, data: dict[str, Any]) -> Config:
         fetch,
         data,
         text,
-        [*unknown_keys(where, text, data), *watches.warnings],
+        [*unknown_keys(where, text, data), *fetch.warnings, *watches.warnings],
         reader=reader,
         watches=watches.watches,
         refused_watches=watches.refused,
