@@ -328,8 +328,9 @@ def test_a_bad_value_is_named_at_its_own_line_not_its_tables(tmp_path):
     with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:4: fetch\.concurrency"):
         load_config(path)
     path.write_text(path.read_text("utf-8").replace("concurrency = 1e400", "concurrency = 2"))
-    with pytest.raises(ConfigError, match=rf"{re.escape(str(path))}:8: reader\.read_after"):
-        load_config(path)
+    # ([reader] is only the reader's: a warning for the rest; bug hunt s41 `auditconf` #10)
+    (warning,) = load_config(path).reader_warnings
+    assert str(warning).startswith(f"{path}:8: warning: reader.read_after_seconds must")
 
 
 def test_a_bad_dotted_key_at_the_top_is_named_at_its_line(tmp_path):
@@ -359,3 +360,64 @@ def test_a_refresh_interval_of_0_or_a_minute_or_more_is_taken(tmp_path, value):
     path = tmp_path / "c.toml"
     path.write_text(f"[fetch]\ninterval_minutes = {value}\n", "utf-8")
     assert load_config(path).fetch.interval_minutes == value
+
+
+def test_a_bad_value_in_an_inline_table_is_named_at_that_tables_line(tmp_path):
+    """Bug hunt s41 `auditconf` #8: the key's line was searched from the table's line
+    to the end of the file, so a bad `concurrency` in `translate = { … }` was named
+    at `[fetch]`'s good `concurrency = 4` three lines below."""
+    from tui_digest.enrich.config import load_enrich_config
+    from tui_digest.translate.config import load_translate_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'translate = { enabled = true, base_url = "http://127.0.0.1:9/v1", model = "m", '
+        "concurrency = 99 }\n\n[fetch]\nconcurrency = 4\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:1: translate\.concurrency"):
+        load_translate_config(path)
+    path.write_text("enrich = { batch_size = 5000 }\n\n[translate]\nbatch_size = 5\n", "utf-8")
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:1: enrich\.batch_size"):
+        load_enrich_config(path)
+    path.write_text(
+        '[fetch]\nper_host_interval = { "raw.githubusercontent.com" = -1 }\n\n'
+        '[notes]\n"raw.githubusercontent.com" = "fast"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:2: fetch\.per_host"):
+        load_config(path)
+    # In a table with a header, the key's own line still (test above).
+    path.write_text("[translate]\nenabled = true\n\n[fetch]\nconcurrency = 0\n", "utf-8")
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}:5: fetch\.concurrency"):
+        load_config(path)
+
+
+def test_a_per_host_interval_keyed_by_host_and_port_or_url_is_warned_about(tmp_path):
+    """Bug hunt s41 `auditconf` #4: `"127.0.0.1:8765" = 3` was accepted and never
+    matched (the interval is looked up by the bare host name), so three requests
+    went in the same second, with no word. Now a warning names the key, its line
+    and the host name to write; a host name (any port of it) is taken as before."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[fetch.per_host_interval]\n"
+        'default = 1\n"127.0.0.1:8765" = 3\n"https://Lab.example.org/feeds" = 2\n'
+        '"*.example.net" = 2\n"raw.githubusercontent.com" = 0.5\n"::1" = 4\n"例子.cn" = 1\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert [str(w) for w in config.warnings] == [
+        f"{path}:3: warning: [fetch.per_host_interval] '127.0.0.1:8765' is not a host "
+        "name and is ignored (write '127.0.0.1': an interval holds for every port of its host)",
+        f"{path}:4: warning: [fetch.per_host_interval] 'https://Lab.example.org/feeds' is not "
+        "a host name and is ignored (write 'lab.example.org': an interval holds for every "
+        "port of its host)",
+        f"{path}:5: warning: [fetch.per_host_interval] '*.example.net' is not a host name "
+        "and is ignored (write 'example.net': an interval holds for its subdomains too)",
+    ]
+    assert config.fetch.host_intervals == {
+        "raw.githubusercontent.com": 0.5,
+        "::1": 4.0,
+        "例子.cn": 1.0,
+    }
+    assert config.fetch.default_host_interval == 1.0

@@ -184,3 +184,25 @@ def test_load_if_enabled(tmp_path, monkeypatch) -> None:
     path = write(tmp_path, "[translate]\nconcurrency = 99\n")
     with pytest.raises(ConfigError, match="concurrency"):
         load_if_enabled(path)
+
+
+def test_a_symlinked_configs_glossary_is_beside_the_real_file(tmp_path: Path) -> None:
+    """Bug hunt s41 `auditconf` #5: a config linked from a dotfiles repository looked
+    for `glossary = "terms.toml"` beside the link ("glossary file not found"),
+    though the program writes and locks that config at the real file. The README
+    says "next to this file": the file the user wrote, where the glossary is kept."""
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "tui.toml").write_text(
+        '[translate]\nenabled = true\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\n'
+        'glossary = "terms.toml"\n',
+        encoding="utf-8",
+    )
+    (dotfiles / "terms.toml").write_text('"large language model" = "大语言模型"\n', "utf-8")
+    link = tmp_path / "config" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(Path("..") / "dotfiles" / "tui.toml")
+    glossary = load_translate_config(link).glossary
+    assert glossary is not None and glossary.read_text("utf-8").startswith('"large')
+    assert glossary.parent.samefile(dotfiles)
+    assert load_translate_config(dotfiles / "tui.toml").glossary == glossary

@@ -3,8 +3,10 @@
 The program writes `sources` (OPML import, `sources rm`) and `watches`
 (`save_watch`). When the
 new list only adds sources after the existing ones, the new `[[sources]]`
-tables (or, in a list written inline, `sources = [ {…} ]`, inline tables) are
-appended and everything already there stays byte for byte; a removal takes
+tables go after the last one's own lines, above the comment of the table that
+follows (config/toml_lines.py; in a list written inline, `sources = [ {…} ]`,
+inline tables are appended) and everything already there stays byte for byte,
+as written (a default spelled out, an unknown key); a removal takes
 out the one entry (config/toml_lines.py); otherwise the `sources` value is
 replaced where it stands. Either way the
 result is read back with the loader and compared before it replaces the old
@@ -16,15 +18,17 @@ nothing. Each edit reads and writes the file under its edit lock
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from tui_digest.config.config_lock import config_locked
 from tui_digest.config.errors import ConfigError
-from tui_digest.config.loader import load_config
+from tui_digest.config.loader import Config, load_config
 from tui_digest.config.paths import config_path
 from tui_digest.config.sources import Source, source_table
-from tui_digest.config.toml_lines import without_array_table
+from tui_digest.config.toml_file import at, line_of
+from tui_digest.config.toml_lines import with_array_tables, without_array_table
 from tui_digest.config.watches import Watch, watch_problem
 from tui_digest.config.writing import write_edited
 
@@ -48,12 +52,24 @@ def _save_sources(where: Path, sources: list[Source]) -> Path:
     current = doc.get("sources")
     lists = (tomlkit.items.AoT, tomlkit.items.Array)
     kept = [i for i, s in enumerate(old) if s in sources]
+    # The entries the edit keeps, as the file holds them: a source that spells out
+    # a default (`enabled = true`), has an unknown key or a name with a space
+    # around it is itself, not its `source_table` (the edit was refused as "not
+    # faithful" when compared with that; bug hunt s41 `auditconf` #1).
+    written: list[Any] | None = None
     if isinstance(current, lists) and sources[: len(old)] == old and len(old) > 0:
+        written = [*config.data["sources"], *tables[len(old) :]]
+        if isinstance(current, tomlkit.items.AoT):  # above the next table's comment
+            meant = {**config.data, "sources": written}
+            text = _appended(config.text, "sources", len(old), tables[len(old) :], meant)
+            if text is not None:
+                return write_edited(where, text, lambda edited: edited.data == meant)
         # `sources = [ {…}, # comment ]` stays an inline array, [[sources]] stay tables
         inline = isinstance(current, tomlkit.items.Array)
         for table in tables[len(old) :]:
             current.append(_inline(table) if inline else _table(table))
     elif isinstance(current, tomlkit.items.Array) and [old[i] for i in kept] == sources:
+        written = [config.data["sources"][i] for i in kept]
         for i in reversed(range(len(old))):  # removed only: the other entries' comments stay
             if i not in kept:
                 del current[i]
@@ -64,8 +80,7 @@ def _save_sources(where: Path, sources: list[Source]) -> Path:
         doc["sources"] = aot
     else:
         doc["sources"] = tomlkit.array()  # `sources = []`: no sources (not the defaults)
-    expected: dict[str, Any] = {k: v for k, v in config.data.items() if k != "sources"}
-    expected["sources"] = tables
+    expected = {**config.data, "sources": tables if written is None else written}
     return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
 
 
@@ -103,6 +118,24 @@ def _remove_source(where: Path, name: str) -> Path:
         del doc["sources"][index]
         text = tomlkit.dumps(doc)
     return write_edited(where, text, lambda edited: edited.data == expected)
+
+
+def _appended(
+    text: str, name: str, count: int, tables: list[dict[str, Any]], expected: dict[str, Any]
+) -> str | None:
+    """`text` with `tables` as `[[name]]` tables after its last one and before the
+    comment lines of the table that follows (toml_lines), when it reads back as
+    `expected`; else None (tomlkit appends them then)."""
+    import tomlkit
+
+    written = []
+    for table in tables:  # one blank line between them, as `_table` parts them
+        doc = tomlkit.document()
+        doc.add(name, tomlkit.aot())
+        doc[name].append(table)
+        written.append(tomlkit.dumps(doc).strip("\n"))
+    edited = with_array_tables(text, name, count, "\n\n".join(written))
+    return edited if edited is not None and _reads_as(edited, expected) else None
 
 
 def _inline(values: dict[str, Any]) -> Any:
@@ -148,6 +181,7 @@ def _save_watch(where: Path, watch: Watch) -> Path:
     config = load_config(where)  # refuses (ConfigError) to edit a file it cannot read
     doc = tomlkit.parse(config.text) if config.exists else tomlkit.document()
     expected = dict(config.data)
+    _refuse_odd_watches(config)
     tables = [dict(t) for t in expected.get("watches", [])]
     problem = watch_problem(watch.name, watch.query)
     if problem:  # (a watch the loader would leave out)
@@ -163,9 +197,15 @@ def _save_watch(where: Path, watch: Watch) -> Path:
             current[index]["query"] = watch.query
             tables[index]["query"] = watch.query
         else:  # `watches = [ {...} ]` stays an inline array, [[watches]] tables stay tables
+            count = len(tables)
+            tables.append(entry)
+            expected["watches"] = tables
+            if isinstance(current, tomlkit.items.AoT):  # above the next table's comment
+                text = _appended(config.text, "watches", count, [entry], expected)
+                if text is not None:
+                    return write_edited(where, text, lambda edited: edited.data == expected)
             inline = isinstance(current, tomlkit.items.Array)
             current.append(_inline(entry) if inline else _table(entry))
-            tables.append(entry)
     else:
         aot = tomlkit.aot()
         aot.append(_table(entry))
@@ -173,3 +213,35 @@ def _save_watch(where: Path, watch: Watch) -> Path:
         tables = [entry]
     expected["watches"] = tables
     return write_edited(where, tomlkit.dumps(doc), lambda edited: edited.data == expected)
+
+
+def _refuse_odd_watches(config: Config) -> None:
+    """A ConfigError when the file's `watches` is no list of tables (`[watches]` with
+    `name = "query"` lines, `watches = ["agent"]`): where would the new one go? It
+    was answered with Python's own words ("dictionary update sequence element #0
+    has length 1; 2 is required"; bug hunt s41 `auditconf` #11)."""
+    if "watches" not in config.data:
+        return
+    raw, line = config.data["watches"], line_of(config.text, "watches")
+    if not isinstance(raw, list):
+        problem = f"'watches' is {_kind(raw)}, not [[watches]] tables"
+    else:
+        odd = [i for i, entry in enumerate(raw) if not isinstance(entry, Mapping)]
+        if not odd:
+            return
+        line = line_of(config.text, "watches", odd[0]) or line
+        problem = f"watches[{odd[0] + 1}] is not a table with name and query"
+    raise ConfigError(
+        f"{at(config.path, line)}: not saved (the file is unchanged): {problem}; "
+        "fix it to save a watch"
+    )
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a string" if isinstance(value, str) else "a date or time"

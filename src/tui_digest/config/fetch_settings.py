@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from tui_digest.config.errors import ConfigError
+from tui_digest.config.errors import ConfigError, ConfigWarning
 from tui_digest.config.fields import Table, check_number, number_rule
 from tui_digest.config.toml_file import at, line_of
 from tui_digest.core.paths import arxiv_clock_path
@@ -29,6 +31,7 @@ class FetchSettings:
     concurrency: int = 4
     default_host_interval: float = 0.0
     host_intervals: dict[str, float] = field(default_factory=dict)
+    warnings: list[ConfigWarning] = field(default_factory=list)  # keys left out
 
     def http_options(self, **overrides: Any) -> HttpOptions:
         # Every process of the user takes turns with arXiv by one record
@@ -43,6 +46,33 @@ class FetchSettings:
         for name, val in overrides.items():
             setattr(options, name, val)
         return options
+
+
+# A host name as a request's URL names its host (`urlsplit(url).hostname`, which
+# the politeness clock is keyed by: net/politeness.py), an IPv6 address, or a
+# name in another script (`例子.cn`, as a URL written so gives it).
+_HOST_NAME = re.compile(r"[\w.-]+|[0-9a-f.]*:[0-9a-f.]*:[0-9a-f:.]*")
+
+
+def host_key_problem(key: str) -> str:
+    """Why `key` of [fetch.per_host_interval] can match no request ("" when it can).
+
+    `"127.0.0.1:8765"` (the host as a source URL shows it) was taken and never
+    matched: three requests to that server went in the same second, with no word
+    (bug hunt s41 `auditconf` #4)."""
+    name = key.lower()
+    if _HOST_NAME.fullmatch(name):
+        return ""
+    problem = "is not a host name and is ignored"
+    if name.startswith("*.") and _HOST_NAME.fullmatch(name[2:]):
+        return f"{problem} (write {name[2:]!r}: an interval holds for its subdomains too)"
+    try:
+        host = urlsplit(name if "//" in name else f"//{name}").hostname or ""
+    except ValueError:
+        host = ""
+    if host and host != name and _HOST_NAME.fullmatch(host):
+        return f"{problem} (write {host!r}: an interval holds for every port of its host)"
+    return problem
 
 
 def parse_fetch(path: Path, text: str, raw: Any) -> FetchSettings:
@@ -71,6 +101,10 @@ def parse_fetch(path: Path, text: str, raw: Any) -> FetchSettings:
                 )
             if host == "default":
                 settings.default_host_interval = value
+            elif problem := host_key_problem(host):
+                line = table.key_line(f"per_host_interval.{host}")
+                message = f"[fetch.per_host_interval] {host!r} {problem}"
+                settings.warnings.append(ConfigWarning(path, line, message))
             else:
                 settings.host_intervals[host.lower()] = value
     else:

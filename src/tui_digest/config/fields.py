@@ -13,6 +13,7 @@ from typing import Any
 from tui_digest.config.errors import ConfigError, ConfigWarning
 from tui_digest.config.schema import FREE, SCHEMA
 from tui_digest.config.toml_file import at, line_of, line_of_key
+from tui_digest.config.toml_lines import table_end
 
 
 class Table:
@@ -32,6 +33,11 @@ class Table:
         return at(self.path, self.line)
 
     def error(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{at(self.path, self.key_line(key))}: {self.name}.{key} {problem}")
+
+    def key_line(self, key: str) -> int:
+        """The line of `key` (dotted for a subtable's: `per_host_interval.host`), else
+        the table's own line (0 when unknown)."""
         # The key's own line, not its table's header (a bad value three lines down
         # was reported on the `[fetch]` line).
         line = 0
@@ -42,9 +48,12 @@ class Table:
             if not self.line:
                 line = line_of_key(self.text, f"{self.name}.{key}")
                 line = line or line_of_key(self.text, f"{self.name}.{head}")
-            line = line or (line_of_key(self.text, rest, self.line) if rest else 0)
-            line = line or line_of_key(self.text, head, self.line)
-        return ConfigError(f"{at(self.path, line or self.line)}: {self.name}.{key} {problem}")
+            # Only within the table: a key of an inline table (`translate = {…}`) was
+            # named at another table's line of that key (bug hunt s41 `auditconf` #8).
+            end = table_end(self.text, self.line) if self.line else 0
+            line = line or (line_of_key(self.text, rest, self.line, end) if rest else 0)
+            line = line or line_of_key(self.text, head, self.line, end)
+        return line or self.line
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.raw.get(key, default)

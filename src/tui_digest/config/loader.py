@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui_digest.config.errors import ConfigError, ConfigWarning
+from tui_digest.config.errors import ConfigError, ConfigWarning, as_warning
 from tui_digest.config.fetch_settings import FetchSettings, parse_fetch
 from tui_digest.config.fields import unknown_keys
 from tui_digest.config.keymap import KeyEntry, parse_keys
@@ -35,6 +35,8 @@ class Config:
     keys: list[KeyEntry] = field(default_factory=list)  # [keys] binding id = key
     # [keys] entries left out (the reader names them with its own; the CLI prints them)
     key_warnings: list[ConfigWarning] = field(default_factory=list)
+    # [reader] when it cannot be read: left out, said as [keys] entries are
+    reader_warnings: list[ConfigWarning] = field(default_factory=list)
 
     @property
     def default_sources(self) -> bool:
@@ -58,7 +60,7 @@ def load_warned(path: str | Path | None = None, *, must_exist: bool = False) -> 
     from tui_digest.core.sanitize import clean_line
 
     config = load_config(path, must_exist=must_exist)
-    for warning in [*config.warnings, *config.key_warnings]:
+    for warning in [*config.warnings, *config.key_warnings, *config.reader_warnings]:
         print(clean_line(str(warning), 1000), file=sys.stderr)
     return config
 
@@ -68,7 +70,8 @@ def load_config(path: str | Path | None = None, *, must_exist: bool = False) -> 
 
     Unknown keys do not stop anything: they are in `Config.warnings`, each naming
     the file, the line and the key (with a suggestion when one is close). Nor
-    does a bad [[watches]] table: it is left out, with its warning there too.
+    does a bad [[watches]] table: it is left out, with its warning there too;
+    nor a bad `[keys]` entry or `[reader]` table (`key_warnings`, `reader_warnings`).
     """
     file = read_toml(config_path(path), must_exist=must_exist)
     if not file.exists:
@@ -87,6 +90,15 @@ def _config(where: Path, text: str, data: dict[str, Any]) -> Config:
     sources = parse_sources(where, text, data["sources"]) if "sources" in data else None
     watches = parse_watches(where, text, data["watches"]) if "watches" in data else WatchTables()
     keys, key_warnings = parse_keys(where, text, data["keys"]) if "keys" in data else ([], [])
+    # Only the reader uses [reader]: an error in it stopped `fetch`, `watch`,
+    # `sources` and the reader's own refresh (bug hunt s41 `auditconf` #10). It is
+    # left out with a warning, as the reader leaves it out (`load_reader_tables`).
+    reader_warnings: list[ConfigWarning] = []
+    try:
+        reader = parse_reader(where, text, data.get("reader", {}))
+    except ConfigError as error:
+        reader = ReaderSettings(auto_read=False)
+        reader_warnings.append(as_warning(error, where, READER_DROPPED))
     return Config(
         where,
         True,
@@ -94,13 +106,14 @@ def _config(where: Path, text: str, data: dict[str, Any]) -> Config:
         fetch,
         data,
         text,
-        [*unknown_keys(where, text, data), *watches.warnings],
-        reader=parse_reader(where, text, data.get("reader", {})),
+        [*unknown_keys(where, text, data), *fetch.warnings, *watches.warnings],
+        reader=reader,
         watches=watches.watches,
         refused_watches=watches.refused,
         watch_names=watches.names,
         keys=keys,
         key_warnings=key_warnings,
+        reader_warnings=reader_warnings,
     )
 
 

@@ -61,14 +61,16 @@ def line_of(text: str, table: str, nth: int = 0) -> int:
     return 0
 
 
-def line_of_key(text: str, key: str, after: int = 0) -> int:
-    """The 1-based line of the first `key =` (or `"key" =`) at or after line `after`; 0 if none."""
+def line_of_key(text: str, key: str, after: int = 0, before: int = 0) -> int:
+    """The 1-based line of the first `key =` (or `"key" =`) at or after line `after`
+    (and before line `before`, when given); 0 if none."""
     pattern = re.compile(rf"^[ \t]*(\"?){re.escape(key)}\1[ \t]*[=.]", re.M)
     start = 0
     if after > 1:
         start = _offset_of_line(text, after)
     match = pattern.search(text, start)
-    return text.count("\n", 0, match.start()) + 1 if match else 0
+    line = text.count("\n", 0, match.start()) + 1 if match else 0
+    return 0 if before and line >= before else line
 
 
 def _offset_of_line(text: str, line: int) -> int:

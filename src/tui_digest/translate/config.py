@@ -252,11 +252,15 @@ def parse_translate(raw: Any, *, where: Path, text: str = "") -> TranslateConfig
         if problem:
             raise ConfigError(f"{table.where}: translate.base_url: {problem}")
     glossary = table.string("glossary")
+    # Next to the config file the user wrote: for a config linked from a dotfiles
+    # repository, next to the real file (as it is written and locked there), not
+    # the link (bug hunt s41 `auditconf` #5).
+    beside = Path(os.path.realpath(where)).parent
     prices = [table.number(key, 0.0, 0.0, 999_999.0) for key in PRICE_KEYS]
     return TranslateConfig(
         batch_size=table.integer("batch_size", 1, 1, 50),
         max_tokens_per_run=table.integer("max_tokens_per_run", 0, 0, 10**12),
-        glossary=(where.parent / Path(glossary).expanduser()) if glossary else None,
+        glossary=(beside / Path(glossary).expanduser()) if glossary else None,
         prompt_price=prices[0],
         completion_price=prices[1],
         base_url=base_url,
