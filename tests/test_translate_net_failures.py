@@ -94,7 +94,9 @@ def test_query_values_are_masked_in_urls_and_in_text() -> None:
     url = f"https://u:pw123456@h.example/v1/chat/completions?api-version=2024-06-01&key={SECRET}"
     shown = "https://u:***@h.example/v1/chat/completions?api-version=***&key=***"
     assert display_url(url, query=True) == shown
-    assert display_url(url) == url.replace("pw123456", "***")  # feeds keep their query
+    # Feeds keep their query, a credential's value aside (`credential_name`).
+    assert display_url(url) == url.replace("pw123456", "***").replace(SECRET, "***")
+    assert display_url(url.replace("key=", "format=")).endswith(f"&format={SECRET}")
     text = f"POST {url} failed; the server said: unknown key {SECRET}"
     assert mask_in_text(text, url, query=True) == (
         f"POST {shown} failed; the server said: unknown key ***"

@@ -221,3 +221,61 @@ async def test_t_on_a_selection_whose_numbers_went_to_other_papers_translates_no
             assert any("2 papers no longer in the cache" in n for n in notes(app)), notes(app)
     with Store.open(cache) as store:
         assert all(not r.title_zh for r in store.list_rows(selected))
+
+
+async def until(pilot, done, what: str) -> None:  # type: ignore[no-untyped-def]
+    """Pause until `done()` holds (a worker is held on purpose: `settle` would wait)."""
+    for _ in range(2000):
+        if done():
+            return
+        await pilot.pause(0.005)
+    raise AssertionError(f"never: {what}")
+
+
+async def test_a_refresh_during_a_translation_translates_its_papers_after_it(
+    tmp_path: Path,
+) -> None:
+    """`r` while `t` translated: the refresh's English-only papers were never
+    translated, nothing said so, and no later after-fetch run took them (bug hunt
+    `auditrank` #3). They are now translated once the running translation ends."""
+    import asyncio
+    import threading
+
+    from tui_digest.core.digest_format import write_digest
+
+    cache = english_cache(tmp_path / "en.db", count=1)
+    digest = tmp_path / "digest-cs.IR-2024-02-08.md"
+    digest.write_text(write_digest([english_only(50), english_only(51)]), encoding="utf-8")
+    held, release = threading.Event(), threading.Event()
+    with FakeLLM() as llm:
+        answer = translator()
+
+        def handle(request):  # type: ignore[no-untyped-def]
+            if len(llm.requests) == 1:  # the `t` request: held until the refresh is done
+                held.set()
+                release.wait(20)
+            return answer(request)
+
+        llm.handler = handle
+        write_config(
+            f'[translate]\nenabled = true\nafter_fetch = true\nbase_url = "{llm.base_url}"\n'
+            f'model = "fake"\n\n[[sources]]\nname = "local"\nurl = "{digest.as_uri()}"\n'
+        )
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            main = app.main
+            await pilot.press("t")
+            assert await asyncio.to_thread(held.wait, 10)
+            await pilot.press("r")
+            await until(pilot, lambda: main.refresher.last_results, "the refresh ended")
+            assert main.translator.running
+            release.set()
+            await settle(pilot)
+            sent = [r.paper.get("arxiv_id") for r in llm.requests]
+            assert sent[0] == english_only(0).id, sent
+            assert sorted(sent[1:]) == sorted([english_only(50).id, english_only(51).id]), sent
+            assert not main.translator.running
+    with Store.open(cache, readonly=True) as store:
+        for i in (0, 50, 51):
+            assert store.get_paper(english_only(i).id).paper.title_zh.startswith("译题")

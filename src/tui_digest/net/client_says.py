@@ -76,7 +76,13 @@ def gave_up_note(made: int, seconds: float) -> str:
 
 
 def waiting(error: Exception, seconds: float, made: int, options: HttpOptions) -> str:
-    """What `HttpClient.on_wait` is told: the URL, why, and how long until which attempt."""
+    """What `HttpClient.on_wait` is told: the URL, why, and how long until which attempt.
+
+    The URL without any query value (`?key=***`): the line goes to every caller's
+    screen as is, the LLM client's too, whose key may be a query value under a
+    name of the provider's choosing (README: "Query values are never shown"); the
+    host and path say who is slow. A key there was printed whole in each wait
+    line, on stderr and in the reader's toast (bug hunt `auditrank` #2)."""
     if isinstance(error, StatusToRetry):
         url = error.response.url
         why = f"HTTP {error.response.status} {error.response.reason_phrase}".rstrip()
@@ -85,7 +91,7 @@ def waiting(error: Exception, seconds: float, made: int, options: HttpOptions) -
     else:  # (not raised by the client: said all the same)
         url, why = "", str(error)
     then = f"attempt {made + 1} of {options.retries + 1}"
-    return f"{display_url(url)}: {why}; waiting {duration(seconds)} before {then}"
+    return f"{display_url(url, query=True)}: {why}; waiting {duration(seconds)} before {then}"
 
 
 def duration(seconds: float) -> str:

@@ -1,13 +1,17 @@
 """URLs as shown to people: never with a password, or a token given as the user name, in them.
 
-With `query=True` (the LLM endpoint: some providers take the key as a query
-parameter, `?key=…`), no query value either: `?api-version=***&key=***`.
+Nor with the value of a query parameter whose name says it is a credential
+(`?token=***`, `?api_key=***`, `?sig=***`; `credential_name`): a feed's other
+values stay shown (`?format=rss`), they say which feed. With `query=True` (the
+LLM endpoint: the name a provider gives its key is its own, `?key=`, `?code=`…,
+and the net layer's wait line, said for any URL), no query value at all:
+`?api-version=***&key=***`.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from tui_digest.core.sanitize import (
     at_after_password,
@@ -17,6 +21,36 @@ from tui_digest.core.sanitize import (
 )
 
 MASK = "***"
+
+# Words of a query parameter's name that mark its value as a credential: the
+# names providers document for keys and signed URLs are made of them (`key`,
+# `api_key`, `apiKey`, `access_token`, `client_secret`, `sig`, `X-Amz-Signature`,
+# `X-Amz-Credential`, `subscription-key`, Azure Functions' `code`). Our list,
+# not a standard: a name outside it keeps its value shown; hiding a harmless
+# value costs little.
+_SECRET_WORDS = frozenset(
+    {
+        "key",
+        "apikey",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "auth",
+        "authorization",
+        "sig",
+        "signature",
+        "credential",
+        "credentials",
+        "code",
+        "jwt",
+    }
+)
+# ... and a name run together ending in one of these (`apikey`, `authtoken`).
+_SECRET_ENDINGS = ("key", "token", "secret", "password", "signature")
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def _credentials(url: str) -> tuple[str, str | None] | None:
@@ -50,24 +84,37 @@ def display_url(url: str, *, query: bool = False) -> str:
     if span is not None:  # (first: a `?` in a password is no query)
         user, password = _credentials(url) or ("", None)
         url = f"{url[: span[0]]}{_masked_userinfo(user, password)}{url[span[1] :]}"
-    if query and "?" in url:
+    if "?" in url:
         head, _, tail = url.partition("?")
         query_part, hash_, fragment = tail.partition("#")
-        url = f"{head}?{_masked_query(query_part)}{hash_}{fragment}"
+        url = f"{head}?{_masked_query(query_part, every=query)}{hash_}{fragment}"
     return url
 
 
-def _masked_query(query: str) -> str:
-    """`a=1&key=SECRET` -> `a=***&key=***`; a bare `flag` (no `=`) is a value too."""
+def credential_name(name: str) -> bool:
+    """Whether a query parameter called `name` (as written, or decoded) carries a
+    credential: one of its words (split at `_`, `-`, `.` and case changes) is one of
+    `_SECRET_WORDS`, or it ends in one of `_SECRET_ENDINGS` (`keywords` does not)."""
+    words = [w.lower() for w in _NAME_WORDS.findall(unquote_plus(name))]
+    return not _SECRET_WORDS.isdisjoint(words) or "".join(words).endswith(_SECRET_ENDINGS)
+
+
+def _masked_query(query: str, *, every: bool) -> str:
+    """`a=1&key=SECRET` -> `a=***&key=***` (`every`; a bare `flag`, no `=`, is a
+    value too), or `a=1&key=***` (only credentials' values)."""
     masked = []
     for item in query.split("&"):
         name, eq, _value = item.partition("=")
-        masked.append(f"{name}={MASK}" if eq else (MASK if item else item))
+        if not every and not (eq and credential_name(name)):
+            masked.append(item)
+        else:
+            masked.append(f"{name}={MASK}" if eq else (MASK if item else item))
     return "&".join(masked)
 
 
-def query_values(url: str) -> list[str]:
-    """The values of `url`'s query (decoded, and as written), for masking them in text."""
+def query_values(url: str, *, every: bool = True) -> list[str]:
+    """The values of `url`'s query (decoded, and as written), for masking them in
+    text; without `every`, only those of credentials (`credential_name`)."""
     try:
         query = urlsplit(url).query
     except ValueError:
@@ -75,8 +122,10 @@ def query_values(url: str) -> list[str]:
     values: set[str] = set()
     for item in query.split("&"):
         name, eq, raw = item.partition("=")
-        values.add(raw if eq else name)
-    values.update(v for _, v in parse_qsl(query, keep_blank_values=True))
+        if every or (eq and credential_name(name)):
+            values.add(raw if eq else name)
+    pairs = parse_qsl(query, keep_blank_values=True)
+    values.update(v for n, v in pairs if every or credential_name(n))
     return sorted((v for v in values if v), key=len, reverse=True)
 
 
@@ -100,12 +149,13 @@ def mask_in_text(text: str, url: str, *, query: bool = False) -> str:
     its password, or its user name when that comes alone (a token); with `query`,
     each of its query values too (see `display_url`).
 
+    Without `query`, the values of its credentials' query parameters (`?token=…`).
     A secret alone is replaced only when it is long enough not to be an
     ordinary word of the message (a one-letter password would garble the text).
     """
-    if query and "?" in url:
-        text = text.replace(url, display_url(url, query=True))
-        for value in query_values(url):
+    if "?" in url:
+        text = text.replace(url, display_url(url, query=query))
+        for value in query_values(url, every=query):
             if len(value) >= 6:
                 text = text.replace(value, MASK)
     user, password = _credentials(url) or ("", None)

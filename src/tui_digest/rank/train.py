@@ -182,7 +182,11 @@ def train(db: Path) -> Model:
     x = weigh(feats.counts[rows], idf)
     y = np.concatenate([np.ones(len(pos_rows)), np.zeros(len(neg_rows))])
 
-    clf = LinearSVC(C=C, class_weight="balanced")
+    # A fixed seed: liblinear's dual solver visits the rows in a random order,
+    # drawn from NumPy's global generator without one, so each training of the
+    # same stars gave slightly different scores and For you's order changed with
+    # nothing changed (bug hunt `auditrank` #6).
+    clf = LinearSVC(C=C, class_weight="balanced", random_state=0)
     clf.fit(x, y)
     weights = clf.coef_.ravel().astype(np.float32)
     bias = float(clf.intercept_[0])

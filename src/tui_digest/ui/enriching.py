@@ -8,7 +8,8 @@ politeness clock. The status line shows the progress; when it ends the app's
 `cache_changed` signal makes the listing and the detail pane re-read in place.
 A stopped run (arXiv unreachable or throttling) is one warning; the papers not
 answered are asked after the next refresh that brings new ones, or by
-`tui-digest enrich`.
+`tui-digest enrich`. A refresh that ends while a run is going has its papers
+asked about after that run (they were dropped: bug hunt `auditrank` #3).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ ShowActivity = Callable[..., None]  # (text, *, slot): "" clears the slot
 
 
 class Enricher:
-    """Starts after-fetch enrichment for a screen; one run at a time."""
+    """Starts after-fetch enrichment for a screen; one run at a time (a refresh
+    ending meanwhile is asked about after it)."""
 
     def __init__(
         self, host: Screen[None], store: Callable[[], Store | None], show_activity: ShowActivity
@@ -41,20 +43,46 @@ class Enricher:
         self._store = store
         self._show = show_activity
         self.running = False
+        # The digests of refreshes that ended while a run was going, asked about
+        # after it, over the first such refresh's client (`_queued_http`).
+        self._queued: list[str] = []
+        self._queued_http: HttpClient | None = None
 
     def after_fetch(self, digests: Sequence[str], *, http: HttpClient | None = None) -> bool:
-        """Ask about the papers of `digests`; True when a run started (it then owns `http`)."""
+        """Ask about the papers of `digests`, after the running enrichment when one
+        is going; True when this took `http` (it then closes it)."""
         store = self._store()
-        if self.running or store is None or not digests:
+        if store is None or not digests:
             return False
+        if self.running:
+            self._queued += [d for d in digests if d not in self._queued]
+            if self._queued_http is not None or http is None:
+                return False
+            self._queued_http = http
+            return True
         self.running = True
         self.host.run_worker(
-            self._run(store, list(digests), http),
+            self._runs(store, list(digests), http),
             group="enrich",
             description="ask arXiv about the new papers",
             exit_on_error=False,
         )
         return True
+
+    async def _runs(self, store: Store, digests: list[str], http: HttpClient | None) -> None:
+        """A run, then one for the digests refreshes brought meanwhile, until none is left."""
+        try:
+            await self._run(store, digests, http)
+            while self._queued and (store_now := self._store()) is not None:
+                digests, self._queued = self._queued, []
+                http, self._queued_http = self._queued_http, None
+                await self._run(store_now, digests, http)
+        finally:
+            self._queued = []
+            self.running = False
+            if self._queued_http is not None:  # (the reader quit, or a run failed)
+                await self._queued_http.aclose()
+                self._queued_http = None
 
     async def _run(self, store: Store, digests: list[str], http: HttpClient | None) -> None:
         from tui_digest.config.errors import ConfigError
@@ -83,7 +111,6 @@ class Enricher:
                 on_wait=self._waiting,
             )
         finally:
-            self.running = False
             self._show("", slot=SLOT)
             if http is not None:
                 await http.aclose()

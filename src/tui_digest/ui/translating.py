@@ -11,7 +11,7 @@ as a Textual node.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
@@ -55,7 +55,8 @@ def report_text(report: TranslateReport) -> tuple[str, SeverityLevel]:
 
 
 class Translator:
-    """Starts translations for the main screen; one batch at a time."""
+    """Starts translations for the main screen; one batch at a time (the new
+    papers of a refresh that ends meanwhile are translated after it)."""
 
     def __init__(
         self, host: Screen[None], store: Callable[[], Store | None], show_activity: ShowActivity
@@ -64,6 +65,10 @@ class Translator:
         self._store = store
         self._show = show_activity
         self.running = False
+        # The digests of refreshes that ended while a run was going: their new
+        # papers are translated after it (they were dropped, never translated:
+        # bug hunt `auditrank` #3).
+        self._queued: list[str] = []
         # Set when the reader quits: the run cuts off its requests in flight and
         # saves the answers it received (`translate_papers`' stop).
         self._stop = asyncio.Event()
@@ -93,7 +98,7 @@ class Translator:
             return False
         self.running = True
         host.run_worker(
-            self._run(store, list(rowids), automatic=False, picked=picked),
+            self._then_queued(self._run(store, list(rowids), automatic=False, picked=picked)),
             group="translate",
             description="translate",
             exit_on_error=False,
@@ -101,43 +106,54 @@ class Translator:
         return True
 
     def after_fetch(self, digests: Sequence[str]) -> None:
-        """After a fetch brought new papers: translate the English-only ones if asked to."""
+        """After a fetch brought new papers: translate the English-only ones if asked
+        to; after the running translation when one is going (`_then_queued`)."""
         store = self._store()
-        if self.running or self._stop.is_set() or store is None or not digests:
+        if self._stop.is_set() or store is None or not digests:
+            return
+        if self.running:
+            self._queued += [d for d in digests if d not in self._queued]
             return
         self.running = True
         self.host.run_worker(
-            self._after_fetch(store, list(digests)),
+            self._then_queued(self._after_fetch(store, list(digests))),
             group="translate",
             description="translate the new papers",
             exit_on_error=False,
         )
+
+    async def _then_queued(self, first: Awaitable[None]) -> None:
+        """`first`, then the after-fetch translation of the digests refreshes
+        brought meanwhile (one run for all of them), until none is left; the
+        reader quitting drops them (the next after-fetch run or `tui-digest
+        translate` takes the papers' failures, not these: they were never sent)."""
+        try:
+            await first
+            while self._queued and not self._stop.is_set():
+                digests, self._queued = self._queued, []
+                if (store := self._store()) is None:
+                    break
+                await self._after_fetch(store, digests)
+        finally:
+            self._queued = []
+            self.running = False
 
     async def _after_fetch(self, store: Store, digests: list[str]) -> None:
         from tui_digest.config.errors import ConfigError
         from tui_digest.translate.config import load_if_enabled
         from tui_digest.translate.rules import after_fetch_papers
 
-        handed_over = False
         try:
-            try:
-                cfg = await asyncio.to_thread(load_if_enabled)
-            except ConfigError as error:
-                self._notify(str(error), "warning")
-                return
-            if cfg is None or not cfg.after_fetch:
-                return
-            # The new papers, then earlier failures; the runner keeps only papers
-            # with English and missing Chinese fields.
-            plan = await asyncio.to_thread(
-                after_fetch_papers, store, digests, cfg.max_papers_per_run
-            )
-            rowids = plan.rowids
-            handed_over = True
-        finally:
-            if not handed_over:
-                self.running = False
-        await self._run(store, rowids, automatic=True, cfg=cfg)
+            cfg = await asyncio.to_thread(load_if_enabled)
+        except ConfigError as error:
+            self._notify(str(error), "warning")
+            return
+        if cfg is None or not cfg.after_fetch:
+            return
+        # The new papers, then earlier failures; the runner keeps only papers
+        # with English and missing Chinese fields.
+        plan = await asyncio.to_thread(after_fetch_papers, store, digests, cfg.max_papers_per_run)
+        await self._run(store, plan.rowids, automatic=True, cfg=cfg)
 
     async def _run(
         self,
@@ -187,7 +203,6 @@ class Translator:
                 self._notify(str(error), "error")
                 return
         finally:
-            self.running = False
             self._show("", slot=SLOT)
         if report.done:
             from tui_digest.ui.news import CacheChanged
