@@ -130,3 +130,21 @@ def test_a_broken_value_on_disk_is_replaced_by_this_readers(tmp_path: Path) -> N
     b.save(path)
     assert json.loads(path.read_text())["language"] == "both"
     assert json.loads(path.read_text())["split"] == 60
+
+
+def test_a_cache_path_with_odd_characters_finds_its_place(tmp_path: Path) -> None:
+    """Found by a bug hunt (s41 #6): the place of a cache in "My  Papers" (two
+    spaces), or with a tab or a byte that is no UTF-8 in its path, was saved
+    under the path but looked up under a cleaned one, and never found."""
+    import os
+
+    path = tmp_path / "settings.json"
+    folders = ["My  Papers", "tab\there", os.fsdecode(b"caf\xe9"), "end "]
+    for n, folder in enumerate(folders):
+        (tmp_path / folder).mkdir()
+        settings = Settings.load(path, cache=tmp_path / folder / "cache.db")
+        settings.paper = f"2403.0388{n}"
+        settings.save(path)
+    for n, folder in enumerate(folders):
+        assert Settings.load(path, cache=tmp_path / folder / "cache.db").paper == f"2403.0388{n}"
+    assert len(json.loads(path.read_text())["places"]) == len(folders)

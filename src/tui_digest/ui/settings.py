@@ -150,7 +150,10 @@ def _places_of(raw: dict[str, object]) -> dict[str, dict[str, object]]:
     places = raw.get("places")
     if not isinstance(places, dict):
         return {}
-    return {clean_line(k, 4000): v for k, v in places.items() if isinstance(v, dict)}
+    # The keys as written (`_cache_key`): only compared, never shown. Cleaned,
+    # a path with two spaces in a row, a tab or a byte that is no UTF-8 (kept by
+    # JSON's escapes) never matched its own key (found by a bug hunt, s41 #6).
+    return {k: v for k, v in places.items() if isinstance(v, dict)}
 
 
 def _read(path: Path) -> dict[str, Any]:
