@@ -269,10 +269,10 @@ def test_unicode_names_textual_shortens_bind_the_key_textual_reports() -> None:
     entries = [
         KeyEntry("main.star", "low_line", 2),
         KeyEntry("main.read", "hyphen_minus", 3),
-        KeyEntry("main.open", "shift+commercial_at", 4),
+        KeyEntry("main.open", "commercial_at", 4),
     ]
     keymap, warnings = keymap_of(entries, Path("c.toml"))
-    assert keymap == {"main.star": "underscore", "main.read": "minus", "main.open": "shift+at"}
+    assert keymap == {"main.star": "underscore", "main.read": "minus", "main.open": "at"}
     assert warnings == []
 
 
@@ -568,3 +568,55 @@ async def test_escape_still_backs_out_when_confirm_no_is_remapped(cache: Path) -
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert [d.name for d in app.main.digests] == before
+
+
+def test_shifted_characters_and_alt_with_a_capital_are_never_reported() -> None:
+    """Found by a bug hunt (s41 #2): "shift+1", "alt+X" and "ctrl+/" were taken
+    without a word, the footer showed them, and the binding lost its key: Textual
+    reports shift+1 by the character it types ("exclamation_mark"), alt with a
+    capital as "alt+shift+x", and ctrl+/ arrives as ctrl+underscore."""
+    entries = [
+        KeyEntry("main.star", "shift+1", 2),
+        KeyEntry("main.read", "alt+X,f6", 3),
+        KeyEntry("main.open", "ctrl+/", 4),
+        KeyEntry("main.language", "shift+/", 5),
+    ]
+    keymap, warnings = keymap_of(entries, Path("c.toml"))
+    assert keymap == {"main.read": "f6"}  # the others keep their default keys
+    said = [(w.line, w.message) for w in warnings]
+    shifted = (
+        "[keys] 'main.{}': '{}' is never reported: Textual reports a shifted key by the "
+        "character it types (did you mean '{}', the '{}' of {} on a US keyboard?); ignored"
+    )
+    assert said == [
+        (2, shifted.format("star", "shift+1", "exclamation_mark", "!", "shift+1")),
+        (
+            3,
+            "[keys] 'main.read': 'alt+X' is never reported: Textual reports a capital letter "
+            "with a modifier as shift and the small letter (did you mean 'alt+shift+x'?); "
+            "ignored",
+        ),
+        (
+            4,
+            "[keys] 'main.open': 'ctrl+/' reaches the reader as 'ctrl+underscore' "
+            "(terminals send one code for both); ignored",
+        ),
+        (5, shifted.format("language", "shift+/", "question_mark", "?", "shift+/")),
+    ]
+    # What Textual does report stays accepted.
+    fine = ["!", "exclamation_mark", "alt+shift+x", "alt+x", "ctrl+underscore", "shift+space"]
+    assert [k for k in fine if not key_names.is_key(key_names.canonical(k))] == []
+    assert keymap_of([KeyEntry("main.star", "alt+shift+y", 2)], Path("c.toml"))[1] == []
+
+
+async def test_a_shifted_digit_leaves_the_default_key(cache: Path) -> None:
+    write_config('[keys]\n"main.star" = "shift+1"\n')
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warning = next(n for n in notifications(app) if n.title == "Keys")
+        assert "'shift+1' is never reported" in warning.message
+        assert "shift+1" not in str(app.screen.query_one(ReaderFooter).render())
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.main.detail.record is not None and app.main.detail.record.starred

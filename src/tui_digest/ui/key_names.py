@@ -57,9 +57,57 @@ def is_key(name: str) -> bool:
         # and ctrl with a letter in lower case ("ctrl+r", never "ctrl+R").
         if base.isalpha() and "shift" in modifiers and not {"alt", "ctrl"} & set(modifiers):
             return False
-        return not (base.isupper() and "ctrl" in modifiers)
+        if base.isupper() and "ctrl" in modifiers:
+            return False
+        return never_reported(name) is None
     # Textual spells names in lower case ("Escape" is never pressed).
-    return base.islower() and (base in _named_keys() or _reported(base) == base)
+    named = base.islower() and (base in _named_keys() or _reported(base) == base)
+    return named and never_reported(name) is None
+
+
+# What shift with a digit or punctuation key types on a US keyboard: only to
+# suggest a key (another layout types other characters there).
+_US_SHIFTED = dict(zip("1234567890-=[]\\;',./`", '!@#$%^&*()_+{}|:"<>?~', strict=True))
+
+
+def never_reported(name: str) -> str | None:
+    """Why Textual never reports the key `name` (canonical), spelled like a key,
+    with a key it reports instead where one is known; None when it may.
+
+    "shift+1", "shift+slash" and "alt+X" were taken without a word, the footer
+    showed them and the binding lost its key (found by a bug hunt). As Textual
+    8 reads keys (`textual/_xterm_parser.py`): a terminal's plain byte for a
+    character is reported by that character's name, and with alt (ESC first)
+    a capital as "alt+shift+" and the small letter (`_sequence_to_key_events`);
+    under the kitty keyboard protocol, which its driver asks for with the
+    character's text (`drivers/linux_driver.py`, KITTY_REPORT_ASSOCIATED_TEXT),
+    shift is reported only for a key that types no text or a space, and the key
+    by the text typed (`_parse_extended_key`): shift+1 is "exclamation_mark".
+    (Shifted letters and ctrl with a capital: `is_key`'s own checks.)
+    """
+    *modifiers, base = name.split("+")
+    if not base or any(m not in MODIFIERS for m in modifiers):
+        return None  # (no key at all: `is_key` says so)
+    if len(base) > 1 and not (base.islower() and (base in _named_keys() or _reported(base))):
+        return None
+    held = set(modifiers)
+    character = base if len(base) == 1 else typed_character(base)
+    if character is None or character.isspace() or (character.isalpha() and len(base) == 1):
+        if len(base) == 1 and base.isupper() and held and "ctrl" not in held:
+            better = "+".join([*sorted(held | {"shift"}), base.lower()])
+            return (
+                "Textual reports a capital letter with a modifier as shift and the small "
+                f"letter (did you mean {better!r}?)"
+            )
+        return None
+    if "shift" not in held or {"alt", "ctrl"} & held:
+        return None
+    said = "Textual reports a shifted key by the character it types"
+    shifted = _US_SHIFTED.get(character)
+    if held == {"shift"} and shifted:
+        key = canonical(shifted)
+        said += f" (did you mean {key!r}, the {shifted!r} of shift+{character} on a US keyboard?)"
+    return said
 
 
 def _reported(base: str) -> str | None:
@@ -133,11 +181,15 @@ def is_typed(name: str) -> bool:
 # then reports (`textual._ansi_sequences`: tab is ctrl+i's code, enter ctrl+m's,
 # backspace ctrl+h's, escape ctrl+['s). A binding to one of them never fired,
 # while the footer showed it (found by a bug hunt).
+# ctrl+/ and ctrl+- both send 0x1f, reported as "ctrl+underscore" (its comment
+# there: "Also for Ctrl-hyphen"; ctrl+/ seen in tmux by a bug hunt, s41 #2).
 _SENT_AS = {
     "ctrl+i": "tab",
     "ctrl+m": "enter",
     "ctrl+h": "backspace",
     "ctrl+left_square_bracket": "escape",
+    "ctrl+slash": "ctrl+underscore",
+    "ctrl+minus": "ctrl+underscore",
 }
 
 

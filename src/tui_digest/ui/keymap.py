@@ -113,6 +113,9 @@ def _checked_keys(entry: KeyEntry) -> tuple[list[str], list[str]]:
 def _problem(binding_id: str, key: str, written: str) -> str | None:
     """Why `key` (canonical; `written` as the config has it) can never reach the
     binding, ending "; ignored", or None."""
+    never = key_names.never_reported(key)
+    if never:
+        return f"is never reported: {never}; ignored"
     if not key_names.is_key(key):
         guess = key_names.suggestion(written)
         return "is not a key name" + (f" (did you mean {guess!r}?)" if guess else "") + "; ignored"

@@ -70,8 +70,11 @@ def read_listing(
             # The view's total is unknown after another process changed the
             # cache: counted here, or the status line kept the total from
             # before a `prune` while the query was refused (bug hunt `maint` #3).
+            # An unfinished one too: reopened on it, the line said "0 / …" for
+            # good (bug hunt s41 #3). (Only when the view's total is unknown:
+            # typing on reuses it.)
             known = request.total
-            if known is None and not incomplete and not worker.is_cancelled:
+            if known is None and not worker.is_cancelled:
                 known = store.count("", digest=digest)
             failed = msg.ListingFailed(
                 worker, request, str(error), incomplete=incomplete, total=known

@@ -30,6 +30,9 @@ class ListingRequest(NamedTuple):
     digest: str | None
     keep: bool = False  # leave the current paper under the cursor (a re-read, not a new search)
     total: int | None = None  # the view's total when it is still valid (saves a count)
+    # The search box's text it was asked for (`query` adds the quick filters): a
+    # refused search keeps the listing of an earlier text, which is the reopen place.
+    text: str = ""
 
 
 class StoreUpgrading(Message):

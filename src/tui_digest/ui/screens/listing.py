@@ -144,7 +144,7 @@ class ListingScreen(CacheScreen):
         # The first frame waits a moment for the first page (see ui/held_messages.py).
         opening = HeldMessages(self, lambda m: isinstance(m, FIRST_PAGE_MESSAGES))
         self._busy = self._latest = self._open_store(
-            self.effective_query(), self.digest, self.restore_paper, opening
+            self.effective_query(), self.query_text, self.digest, self.restore_paper, opening
         )
         # Reopened on a `related:` search, the first listing ranks: a search typed
         # meanwhile must not wait for it, and takes its "For you: …" away (`reload`;
@@ -160,7 +160,7 @@ class ListingScreen(CacheScreen):
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False,
           description="open the cache")  # fmt: skip
     def _open_store(
-        self, query: str, digest: str | None, paper: str, opening: HeldMessages
+        self, query: str, text: str, digest: str | None, paper: str, opening: HeldMessages
     ) -> None:
         """Open the cache (importing the sample on a first run), then the first listing.
 
@@ -199,7 +199,7 @@ class ListingScreen(CacheScreen):
             opening.post(msg.StoreOpened(store, sample_name, digest=digest, anchor=anchor))
             # Reopened at a paper: a listing that keeps its place (a ranking
             # trained first keeps it too: ForYouActions.train_then_reload).
-            first = msg.ListingRequest(query, digest, keep=anchor is not None)
+            first = msg.ListingRequest(query, digest, keep=anchor is not None, text=text)
             self._read_listing(store, first, post=opening.post)
             opening.post(msg.DigestsLoaded(digests))
         finally:
@@ -312,7 +312,11 @@ class ListingScreen(CacheScreen):
         known = self._view_total
         same_view = known is not None and known[0] == self.digest and not self._stale
         request = msg.ListingRequest(
-            self.effective_query(), self.digest, keep, known[1] if same_view and known else None
+            self.effective_query(),
+            self.digest,
+            keep,
+            known[1] if same_view and known else None,
+            self.query_text,
         )
         self._busy_ranked = is_ranked(request.query)
         self._busy = self._latest = self._listing(store, request)
@@ -503,10 +507,12 @@ class ListingScreen(CacheScreen):
             # (counted again after another process changed the cache)
             self._view_total = (message.request.digest, message.total)
             self.total = message.total
-        if not message.incomplete:
+        if not message.incomplete or not self._first_shown:
             # The query failed: it has no result, so the list shows none (it
             # showed the search before it, "14 / 14" beside the error; found
-            # by a bug hunt). `total` stays the view's.
+            # by a bug hunt). `total` stays the view's. An unfinished search
+            # reopened from the settings has no listing to keep: it left an
+            # empty list under "Opening the cache…" for good (bug hunt s41 #3).
             self.matches, self.shown_request = 0, None
             self.paper_list.set_listing(0, [])
             self.paper_list.set_highlight("")

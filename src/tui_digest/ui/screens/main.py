@@ -491,12 +491,22 @@ class MainScreen(
 
     # --- closing -------------------------------------------------------------------
 
+    def reopen_text(self) -> str:
+        """The search to reopen on: the box's, or, when the box holds a search that
+        was refused while the list kept an earlier one's listing (an unclosed
+        parenthesis), that one, as the user saw it. The refused one reopened on
+        an empty list under "Opening the cache…" (bug hunt s41 #3)."""
+        shown = self.shown_request
+        if (self.error or self.incomplete_error) and shown is not None:
+            return shown.text
+        return self.query_text
+
     def on_unmount(self) -> None:
         """Remember the digest, search and paper, to reopen on them."""
         self.dwell.cancel()
         settings = self.settings
         settings.digest = self.digest or ""
-        settings.query = self.query_text
-        settings.foryou_newest = newest_day_shown(self.query_text, self.digest, self.digests)
+        settings.query = text = self.reopen_text()
+        settings.foryou_newest = newest_day_shown(text, self.digest, self.digests)
         settings.paper = self.current_paper  # (the widgets are gone by now: no queries)
         self.save_settings()
