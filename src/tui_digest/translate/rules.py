@@ -4,8 +4,9 @@ The store offers generic primitives (`Store.find_incomplete`,
 `Store.update_paper`); the rules of this feature are here:
 
 - a paper wants translating when it has English and some Chinese field empty;
-- a translation fills only EMPTY Chinese fields, cleaned like any ingested
-  text, and marks them machine-made (`Extra.MACHINE_FIELDS`, `MACHINE_MODEL`),
+- a translation fills only EMPTY Chinese fields whose English is still the
+  one sent (`save_translation`), cleaned like any ingested text, and marks
+  them machine-made (`Extra.MACHINE_FIELDS`, `MACHINE_MODEL`),
   so a later human translation replaces them (see `store.merge`);
 - a failure is remembered on the paper (`Extra.TRANSLATE_ERROR`, capped, with
   when it happened, how many attempts failed, and whether the server refused
@@ -112,10 +113,31 @@ def after_fetch_papers(store: Store, digests: Sequence[str], limit: int) -> Afte
     return AfterFetch(new + retry, len(retry))
 
 
-def fill_translation(paper: Paper, fields: dict[str, str], model: str) -> list[str]:
-    """Fill `paper`'s empty Chinese fields from `fields` in place; returns the names filled."""
+def outdated_fields(paper: Paper, sent: Paper) -> list[str]:
+    """The Chinese fields of `paper` whose English (`SOURCES`) is no longer the
+    English of `sent`, the paper as a translation request carried it."""
+    return [
+        name
+        for name, sources in SOURCES.items()
+        if any(getattr(paper, s) != getattr(sent, s) for s in sources)
+    ]
+
+
+def fill_translation(
+    paper: Paper, fields: dict[str, str], model: str, *, sent: Paper | None = None
+) -> list[str]:
+    """Fill `paper`'s empty Chinese fields from `fields` in place; returns the names filled.
+
+    `sent`: the paper as the request carried it; a field whose English changed
+    since (a newer version imported while the answer was on its way) is not
+    filled, since the answer translates text that is no longer the paper's
+    (found by a bug hunt: it was saved, marked machine-made, and never made again).
+    """
+    stale = set(outdated_fields(paper, sent)) if sent is not None else set()
     filled: list[str] = []
     for name in missing_fields(paper):  # (never a Chinese abstract without an English one)
+        if name in stale:
+            continue
         clean = clean_text if name == "abstract_zh" else clean_line
         value = clean(fields.get(name) or "")
         if value and not getattr(paper, name):
@@ -130,6 +152,37 @@ def fill_translation(paper: Paper, fields: dict[str, str], model: str) -> list[s
     return filled
 
 
+@dataclass(slots=True)
+class Saved:
+    filled: list[str]  # the Chinese fields the answer filled
+    outdated: list[str]  # those still missing whose English changed since it was sent
+
+
+def save_translation(
+    store: Store, rowid: int, fields: dict[str, str], *, model: str, sent: Paper
+) -> Saved | None:
+    """Store the translation of `sent` (paper `rowid` as the request carried it):
+    fill the empty Chinese fields whose English is still `sent`'s (see the module
+    rules). None when the row holds no paper, or another one than `sent`'s: a
+    paper removed while its answer was on its way gives its row number to the
+    next paper added (`papers.update_paper`). The fields the answer could not
+    fill because their English changed meanwhile are in `outdated`.
+
+    The paper and its search index change in one transaction.
+    """
+    saved = Saved([], [])
+
+    def change(paper: Paper) -> Paper:
+        saved.filled.extend(fill_translation(paper, fields, model, sent=sent))
+        missing = set(missing_fields(paper))
+        saved.outdated.extend(n for n in outdated_fields(paper, sent) if n in missing)
+        return paper
+
+    if store.update_paper(rowid, change, paper_id=sent.id) is None:
+        return None
+    return saved
+
+
 def apply_translation(
     store: Store,
     rowid: int,
@@ -138,13 +191,10 @@ def apply_translation(
     model: str,
     paper_id: str | None = None,
 ) -> list[str] | None:
-    """Store a translation of paper `rowid` (see the module rules); returns the
-    names filled, or None when the row holds no paper, or another one than
-    `paper_id`: a run passes the id it read, since a paper removed while its
-    answer was on its way gives its row number to the next paper added
-    (`papers.update_paper`).
-
-    The paper and its search index change in one transaction.
+    """Store a translation of paper `rowid` whatever English it now has (see the
+    module rules); returns the names filled, or None when the row holds no
+    paper, or another one than `paper_id` (see `save_translation`, which a run
+    uses: it checks the English too).
     """
     filled: list[str] = []
 
