@@ -101,10 +101,12 @@ class AfterFetch:
 
 def after_fetch_papers(store: Store, digests: Sequence[str], limit: int) -> AfterFetch:
     """What after-fetch translation sends (at most `limit` papers): the
-    English-only papers of `digests`, then, with the room left, earlier
-    failures worth trying again, the oldest first."""
+    English-only papers of `digests` worth sending (`worth_retrying`: a revised
+    day's digest lists again the papers refused for good, or failed
+    `MAX_AUTO_TRIES` times, which were sent again each time: a bug hunt), then,
+    with the room left, earlier failures worth trying again, the oldest first."""
     brought = store.get_papers(digest_papers(store, digests))
-    new = [r.rowid for r in brought if missing_fields(r.paper)]
+    new = [r.rowid for r in brought if missing_fields(r.paper) and worth_retrying(r.paper)]
     room = max(0, limit - len(new))
     taken = set(new)
     retry = [
