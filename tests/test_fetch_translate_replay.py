@@ -3,6 +3,8 @@
 #7: a day's feed revised with one more paper re-sent every English-only paper it
 lists, those the server refused for good and those that failed 3 times included
 (the try count passed 3, against the README).
+#4: the papers over `max_papers_per_run`, "left for the next run", were never
+taken by a later fetch: they waited for `tui-digest translate` for good.
 """
 
 from __future__ import annotations
@@ -98,3 +100,37 @@ def test_a_revised_day_never_resends_papers_refused_for_good_or_failed_3_times(
     assert _extras(db, REFUSED)[Extra.TRANSLATE_PERMANENT] == "1"
     assert _extras(db, REFUSED)[Extra.TRANSLATE_TRIES] == "1"
     assert _extras(db, FLAKY)[Extra.TRANSLATE_TRIES] == "3"
+
+
+def test_papers_over_max_papers_per_run_are_taken_by_the_next_fetches(
+    tmp_path, server, llm, monkeypatch, capsys
+):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0a1b")
+    llm.handler = lambda request: LlmReply.answer(chinese_for(request.paper))
+    config, db = _config(tmp_path, server, llm, limit=3), tmp_path / "c.db"
+    fetch = ["fetch", "--config", str(config), "--db", str(db)]
+    day1 = [(f"2509.0000{i}", f"Day one {i}") for i in range(1, 6)]
+    server.route("/ai", Reply(200, body=arxiv_rss("cs.AI", day1, day="18")))
+    assert cli(fetch) == 0
+    assert _sent(llm, 0) == [p for p, _ in day1[:3]]
+    out = capsys.readouterr().out
+    assert "2 more left for the next run (max_papers_per_run)" in out
+    # Recorded as waiting, no try counted (said by the "still without Chinese" line).
+    waiting = _extras(db, "2509.00005")
+    assert waiting[Extra.TRANSLATE_ERROR].startswith("not sent: left for the next run")
+    assert Extra.TRANSLATE_TRIES not in waiting
+    assert "2 paper(s) whose translation failed are still without Chinese fields" in out
+    # Day 2 brings one paper: the run's room left takes the two of day 1.
+    server.route("/ai", Reply(200, body=arxiv_rss("cs.AI", [("2509.00100", "Day two")], day="19")))
+    before = len(llm.requests)
+    assert cli(fetch) == 0
+    assert _sent(llm, before) == ["2509.00004", "2509.00005", "2509.00100"]
+    with Store.open(db) as store:
+        assert all(r.title_zh for r in store.search("", limit=10))
+        assert not any(
+            k.startswith("translate_") for p, _ in day1 for k in store.get_paper(p).paper.extras
+        )
+    # Day 3: nothing new; nothing is waiting any more, nothing is sent.
+    before = len(llm.requests)
+    assert cli(fetch) == 0
+    assert _sent(llm, before) == []

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 MAX_ERROR = 500
+LEFT = "not sent: left for the next run"
 # After-fetch translation tries a failed paper again this many times at most
 # (a paper that times out every time must not cost tokens at every fetch);
 # `tui-digest translate` takes it whatever its count.
@@ -99,14 +100,24 @@ class AfterFetch:
     retried: int  # how many of them are earlier failures
 
 
-def after_fetch_papers(store: Store, digests: Sequence[str], limit: int) -> AfterFetch:
+def after_fetch_papers(
+    store: Store, digests: Sequence[str], limit: int, *, now: datetime | None = None
+) -> AfterFetch:
     """What after-fetch translation sends (at most `limit` papers): the
     English-only papers of `digests` worth sending (`worth_retrying`: a revised
     day's digest lists again the papers refused for good, or failed
     `MAX_AUTO_TRIES` times, which were sent again each time: a bug hunt), then,
-    with the room left, earlier failures worth trying again, the oldest first."""
+    with the room left, earlier failures worth trying again, the oldest first.
+
+    Those of `digests` beyond `limit` (the run leaves them: `max_papers_per_run`)
+    are recorded as waiting, no try counted, so that the next fetches take them
+    with the failures (they were "left for the next run", and no run took them:
+    a bug hunt). `rowids` still holds them all: the run's report counts them.
+    """
     brought = store.get_papers(digest_papers(store, digests))
     new = [r.rowid for r in brought if missing_fields(r.paper) and worth_retrying(r.paper)]
+    if new[limit:]:
+        leave_waiting(store, new[limit:], f"{LEFT} (max_papers_per_run = {limit})", now=now)
     room = max(0, limit - len(new))
     taken = set(new)
     retry = [
@@ -123,6 +134,22 @@ def outdated_fields(paper: Paper, sent: Paper) -> list[str]:
         for name, sources in SOURCES.items()
         if any(getattr(paper, s) != getattr(sent, s) for s in sources)
     ]
+
+
+def leave_waiting(
+    store: Store, rowids: Sequence[int], reason: str, *, now: datetime | None = None
+) -> None:
+    """Record the papers of `rowids` still missing Chinese fields as waiting for
+    the next run, no try counted (`record_translation_failure` with
+    `counted=False`), in one transaction. One with a failure recorded keeps it
+    (its reason, and its place among the failures, oldest first)."""
+
+    def change(paper: Paper) -> Paper:
+        if missing_fields(paper) and Extra.TRANSLATE_ERROR not in paper.extras:
+            _record_failure(paper, reason, _when(now), permanent=False, counted=False)
+        return paper
+
+    store.update_papers(rowids, change)
 
 
 def fill_translation(
@@ -225,24 +252,35 @@ def record_translation_failure(
     first, or stopped): it waits for the next run without a try counted.
     False when row `rowid` holds no paper, or another one than `paper_id`
     (removed meanwhile: see `apply_translation`)."""
-    when = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = _when(now)
 
     def change(paper: Paper) -> Paper:
-        extras = paper.extras
-        if not counted and extras.get(Extra.TRANSLATE_PERMANENT):
-            # Refused for good before, and not sent now: that refusal and its
-            # reason stand (a run stopped by a rejected key wiped them, and the
-            # next fetch sent the paper again; found by a regression hunt).
-            return paper
-        extras[Extra.TRANSLATE_ERROR] = clean_line(reason, MAX_ERROR) or "failed"
-        extras[Extra.TRANSLATE_FAILED_AT] = when
-        before = extras.get(Extra.TRANSLATE_TRIES, "")
-        if counted:
-            extras[Extra.TRANSLATE_TRIES] = str(int(before) + 1 if before.isdigit() else 1)
-        if permanent:
-            extras[Extra.TRANSLATE_PERMANENT] = "1"
-        elif counted:
-            extras.pop(Extra.TRANSLATE_PERMANENT, None)
+        _record_failure(paper, reason, when, permanent=permanent, counted=counted)
         return paper
 
     return store.update_paper(rowid, change, paper_id=paper_id) is not None
+
+
+def _when(now: datetime | None) -> str:
+    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _record_failure(
+    paper: Paper, reason: str, when: str, *, permanent: bool, counted: bool
+) -> None:
+    """`record_translation_failure`'s change of `paper`, in place."""
+    extras = paper.extras
+    if not counted and extras.get(Extra.TRANSLATE_PERMANENT):
+        # Refused for good before, and not sent now: that refusal and its
+        # reason stand (a run stopped by a rejected key wiped them, and the
+        # next fetch sent the paper again; found by a regression hunt).
+        return
+    extras[Extra.TRANSLATE_ERROR] = clean_line(reason, MAX_ERROR) or "failed"
+    extras[Extra.TRANSLATE_FAILED_AT] = when
+    before = extras.get(Extra.TRANSLATE_TRIES, "")
+    if counted:
+        extras[Extra.TRANSLATE_TRIES] = str(int(before) + 1 if before.isdigit() else 1)
+    if permanent:
+        extras[Extra.TRANSLATE_PERMANENT] = "1"
+    elif counted:
+        extras.pop(Extra.TRANSLATE_PERMANENT, None)
