@@ -85,7 +85,11 @@ async def test_an_answer_made_from_an_abstract_replaced_meanwhile_is_not_saved(
         assert paper.title_zh.startswith("译题：Ink and Individuality")
         assert (paper.summary_zh, paper.abstract_zh) == ("", "")
         assert machine_fields(paper.extras) == ["title_zh"]
-        assert "English changed" in report.outcomes[0].error
+        assert report.outcomes[0].line() == (
+            f"{ID}: done (title_zh; its English changed while the answer was on its way"
+            " (a newer version); answer not saved for summary_zh, abstract_zh"
+            " (the next run translates the new text))"
+        )
         # Waiting, no try counted: the next fetch's translation takes it.
         assert Extra.TRANSLATE_TRIES not in paper.extras
         assert store.rowid_of(ID) in after_fetch_papers(store, [], 50).rowids
