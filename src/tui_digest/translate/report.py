@@ -34,7 +34,9 @@ class PaperOutcome:
         name = clean_line(self.id, 100)
         if self.status == "done":
             what = ", ".join(self.filled) if self.filled else "nothing left to fill"
-            return f"{name}: done ({what})"
+            # (the fields a newer version's English left unsaved: `runner._Run.save`)
+            more = f"; {clean_line(self.error, MAX_REASON)}" if self.error else ""
+            return f"{name}: done ({what}{more})"
         if self.status == "skipped":
             return f"{name}: skipped ({self.error or 'not sent'})"
         if self.status in ("elsewhere", "removed"):

@@ -4,8 +4,9 @@ The store offers generic primitives (`Store.find_incomplete`,
 `Store.update_paper`); the rules of this feature are here:
 
 - a paper wants translating when it has English and some Chinese field empty;
-- a translation fills only EMPTY Chinese fields, cleaned like any ingested
-  text, and marks them machine-made (`Extra.MACHINE_FIELDS`, `MACHINE_MODEL`),
+- a translation fills only EMPTY Chinese fields whose English is still the
+  one sent (`save_translation`), cleaned like any ingested text, and marks
+  them machine-made (`Extra.MACHINE_FIELDS`, `MACHINE_MODEL`),
   so a later human translation replaces them (see `store.merge`);
 - a failure is remembered on the paper (`Extra.TRANSLATE_ERROR`, capped, with
   when it happened, how many attempts failed, and whether the server refused
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from tui_digest.core.store import Store
 
 MAX_ERROR = 500
+LEFT = "not sent: left for the next run"
 # After-fetch translation tries a failed paper again this many times at most
 # (a paper that times out every time must not cost tokens at every fetch);
 # `tui-digest translate` takes it whatever its count.
@@ -98,12 +100,24 @@ class AfterFetch:
     retried: int  # how many of them are earlier failures
 
 
-def after_fetch_papers(store: Store, digests: Sequence[str], limit: int) -> AfterFetch:
+def after_fetch_papers(
+    store: Store, digests: Sequence[str], limit: int, *, now: datetime | None = None
+) -> AfterFetch:
     """What after-fetch translation sends (at most `limit` papers): the
-    English-only papers of `digests`, then, with the room left, earlier
-    failures worth trying again, the oldest first."""
+    English-only papers of `digests` worth sending (`worth_retrying`: a revised
+    day's digest lists again the papers refused for good, or failed
+    `MAX_AUTO_TRIES` times, which were sent again each time: a bug hunt), then,
+    with the room left, earlier failures worth trying again, the oldest first.
+
+    Those of `digests` beyond `limit` (the run leaves them: `max_papers_per_run`)
+    are recorded as waiting, no try counted, so that the next fetches take them
+    with the failures (they were "left for the next run", and no run took them:
+    a bug hunt). `rowids` still holds them all: the run's report counts them.
+    """
     brought = store.get_papers(digest_papers(store, digests))
-    new = [r.rowid for r in brought if missing_fields(r.paper)]
+    new = [r.rowid for r in brought if missing_fields(r.paper) and worth_retrying(r.paper)]
+    if new[limit:]:
+        leave_waiting(store, new[limit:], f"{LEFT} (max_papers_per_run = {limit})", now=now)
     room = max(0, limit - len(new))
     taken = set(new)
     retry = [
@@ -112,10 +126,47 @@ def after_fetch_papers(store: Store, digests: Sequence[str], limit: int) -> Afte
     return AfterFetch(new + retry, len(retry))
 
 
-def fill_translation(paper: Paper, fields: dict[str, str], model: str) -> list[str]:
-    """Fill `paper`'s empty Chinese fields from `fields` in place; returns the names filled."""
+def outdated_fields(paper: Paper, sent: Paper) -> list[str]:
+    """The Chinese fields of `paper` whose English (`SOURCES`) is no longer the
+    English of `sent`, the paper as a translation request carried it."""
+    return [
+        name
+        for name, sources in SOURCES.items()
+        if any(getattr(paper, s) != getattr(sent, s) for s in sources)
+    ]
+
+
+def leave_waiting(
+    store: Store, rowids: Sequence[int], reason: str, *, now: datetime | None = None
+) -> None:
+    """Record the papers of `rowids` still missing Chinese fields as waiting for
+    the next run, no try counted (`record_translation_failure` with
+    `counted=False`), in one transaction. One with a failure recorded keeps it
+    (its reason, and its place among the failures, oldest first)."""
+
+    def change(paper: Paper) -> Paper:
+        if missing_fields(paper) and Extra.TRANSLATE_ERROR not in paper.extras:
+            _record_failure(paper, reason, _when(now), permanent=False, counted=False)
+        return paper
+
+    store.update_papers(rowids, change)
+
+
+def fill_translation(
+    paper: Paper, fields: dict[str, str], model: str, *, sent: Paper | None = None
+) -> list[str]:
+    """Fill `paper`'s empty Chinese fields from `fields` in place; returns the names filled.
+
+    `sent`: the paper as the request carried it; a field whose English changed
+    since (a newer version imported while the answer was on its way) is not
+    filled, since the answer translates text that is no longer the paper's
+    (found by a bug hunt: it was saved, marked machine-made, and never made again).
+    """
+    stale = set(outdated_fields(paper, sent)) if sent is not None else set()
     filled: list[str] = []
     for name in missing_fields(paper):  # (never a Chinese abstract without an English one)
+        if name in stale:
+            continue
         clean = clean_text if name == "abstract_zh" else clean_line
         value = clean(fields.get(name) or "")
         if value and not getattr(paper, name):
@@ -130,6 +181,37 @@ def fill_translation(paper: Paper, fields: dict[str, str], model: str) -> list[s
     return filled
 
 
+@dataclass(slots=True)
+class Saved:
+    filled: list[str]  # the Chinese fields the answer filled
+    outdated: list[str]  # those still missing whose English changed since it was sent
+
+
+def save_translation(
+    store: Store, rowid: int, fields: dict[str, str], *, model: str, sent: Paper
+) -> Saved | None:
+    """Store the translation of `sent` (paper `rowid` as the request carried it):
+    fill the empty Chinese fields whose English is still `sent`'s (see the module
+    rules). None when the row holds no paper, or another one than `sent`'s: a
+    paper removed while its answer was on its way gives its row number to the
+    next paper added (`papers.update_paper`). The fields the answer could not
+    fill because their English changed meanwhile are in `outdated`.
+
+    The paper and its search index change in one transaction.
+    """
+    saved = Saved([], [])
+
+    def change(paper: Paper) -> Paper:
+        saved.filled.extend(fill_translation(paper, fields, model, sent=sent))
+        missing = set(missing_fields(paper))
+        saved.outdated.extend(n for n in outdated_fields(paper, sent) if n in missing)
+        return paper
+
+    if store.update_paper(rowid, change, paper_id=sent.id) is None:
+        return None
+    return saved
+
+
 def apply_translation(
     store: Store,
     rowid: int,
@@ -138,13 +220,10 @@ def apply_translation(
     model: str,
     paper_id: str | None = None,
 ) -> list[str] | None:
-    """Store a translation of paper `rowid` (see the module rules); returns the
-    names filled, or None when the row holds no paper, or another one than
-    `paper_id`: a run passes the id it read, since a paper removed while its
-    answer was on its way gives its row number to the next paper added
-    (`papers.update_paper`).
-
-    The paper and its search index change in one transaction.
+    """Store a translation of paper `rowid` whatever English it now has (see the
+    module rules); returns the names filled, or None when the row holds no
+    paper, or another one than `paper_id` (see `save_translation`, which a run
+    uses: it checks the English too).
     """
     filled: list[str] = []
 
@@ -173,24 +252,35 @@ def record_translation_failure(
     first, or stopped): it waits for the next run without a try counted.
     False when row `rowid` holds no paper, or another one than `paper_id`
     (removed meanwhile: see `apply_translation`)."""
-    when = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = _when(now)
 
     def change(paper: Paper) -> Paper:
-        extras = paper.extras
-        if not counted and extras.get(Extra.TRANSLATE_PERMANENT):
-            # Refused for good before, and not sent now: that refusal and its
-            # reason stand (a run stopped by a rejected key wiped them, and the
-            # next fetch sent the paper again; found by a regression hunt).
-            return paper
-        extras[Extra.TRANSLATE_ERROR] = clean_line(reason, MAX_ERROR) or "failed"
-        extras[Extra.TRANSLATE_FAILED_AT] = when
-        before = extras.get(Extra.TRANSLATE_TRIES, "")
-        if counted:
-            extras[Extra.TRANSLATE_TRIES] = str(int(before) + 1 if before.isdigit() else 1)
-        if permanent:
-            extras[Extra.TRANSLATE_PERMANENT] = "1"
-        elif counted:
-            extras.pop(Extra.TRANSLATE_PERMANENT, None)
+        _record_failure(paper, reason, when, permanent=permanent, counted=counted)
         return paper
 
     return store.update_paper(rowid, change, paper_id=paper_id) is not None
+
+
+def _when(now: datetime | None) -> str:
+    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _record_failure(
+    paper: Paper, reason: str, when: str, *, permanent: bool, counted: bool
+) -> None:
+    """`record_translation_failure`'s change of `paper`, in place."""
+    extras = paper.extras
+    if not counted and extras.get(Extra.TRANSLATE_PERMANENT):
+        # Refused for good before, and not sent now: that refusal and its
+        # reason stand (a run stopped by a rejected key wiped them, and the
+        # next fetch sent the paper again; found by a regression hunt).
+        return
+    extras[Extra.TRANSLATE_ERROR] = clean_line(reason, MAX_ERROR) or "failed"
+    extras[Extra.TRANSLATE_FAILED_AT] = when
+    before = extras.get(Extra.TRANSLATE_TRIES, "")
+    if counted:
+        extras[Extra.TRANSLATE_TRIES] = str(int(before) + 1 if before.isdigit() else 1)
+    if permanent:
+        extras[Extra.TRANSLATE_PERMANENT] = "1"
+    elif counted:
+        extras.pop(Extra.TRANSLATE_PERMANENT, None)

@@ -4,9 +4,10 @@ Each paper is one request (two when the first answer is malformed), or, with
 `batch_size` > 1, several papers share one request and any paper the batch
 answer does not translate cleanly is sent again on its own. Each paper's
 result is written on its own, so one bad paper never costs the others their
-translation: a success fills only the empty Chinese fields
-(`rules.apply_translation`), a failure is recorded on the paper
-(`rules.record_translation_failure`) and its English stays. A fatal error
+translation: a success fills only the empty Chinese fields whose English is
+still the one sent (`rules.save_translation`: a newer version imported
+meanwhile leaves the paper waiting for the next run), a failure is recorded
+on the paper (`rules.record_translation_failure`) and its English stays. A fatal error
 (rejected key, wrong URL, server unreachable) stops the batch: the papers not
 yet sent are reported as skipped and recorded as waiting with no try counted,
 since the fault is not theirs (`_left_waiting`: after-fetch translation takes
@@ -59,9 +60,9 @@ from tui_digest.translate.report import (
     cost_text,
 )
 from tui_digest.translate.rules import (
-    apply_translation,
     missing_fields,
     record_translation_failure,
+    save_translation,
 )
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ __all__ = [
 
 INTERRUPTED = "interrupted"
 REMOVED = "removed from the cache meanwhile"
+OUTDATED = "its English changed while the answer was on its way (a newer version)"
 T = TypeVar("T")
 JOB = "translate"  # the claims' job name (`Store.claim`)
 
@@ -400,25 +402,33 @@ class _Run:
         paper = record.paper
         outcome = PaperOutcome(record.rowid, paper.id, paper.title_en, "failed")
         try:
-            filled = await asyncio.to_thread(
-                apply_translation,
+            saved = await asyncio.to_thread(
+                partial(save_translation, model=self.cfg.model, sent=paper),
                 self.store,
                 record.rowid,
                 translation.fields(),
-                model=self.cfg.model,
-                paper_id=paper.id,
             )
-            if filled is None:  # (the tokens were spent for nothing)
-                outcome.status, outcome.error = "removed", f"{REMOVED}; answer not saved"
-                return outcome
-            outcome.filled = filled
-            # Nothing filled: a digest (or a run that claims nothing) filled the
-            # fields while the answer was on its way; the tokens were spent for nothing.
-            outcome.status = "done" if outcome.filled else "elsewhere"
-            if not outcome.filled:
-                outcome.error = "its Chinese fields were filled meanwhile; answer not needed"
         except (CacheError, sqlite3.Error) as exc:
             outcome.error = f"cannot save the translation: {clean_line(str(exc), 300)}"
+            return outcome
+        if saved is None:  # (the tokens were spent for nothing)
+            outcome.status, outcome.error = "removed", f"{REMOVED}; answer not saved"
+            return outcome
+        outcome.filled = saved.filled
+        # Nothing filled: a digest (or a run that claims nothing) filled the
+        # fields while the answer was on its way; the tokens were spent for nothing.
+        outcome.status = "done" if outcome.filled else "elsewhere"
+        if saved.outdated:
+            # A newer version changed the English the answer was made from: what
+            # it made from the old text is not saved, and the paper waits, no try
+            # counted, for the next run (after-fetch translation takes it).
+            outcome.error = (
+                f"{OUTDATED}; answer not saved for {', '.join(saved.outdated)}"
+                " (the next run translates the new text)"
+            )
+            await _record_failure(self.store, record.rowid, outcome, counted=False)
+        elif not outcome.filled:
+            outcome.error = "its Chinese fields were filled meanwhile; answer not needed"
         return outcome
 
 

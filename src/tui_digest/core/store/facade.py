@@ -197,6 +197,12 @@ class Store(ImportMethods, UserMethods, DigestMethods):
         with self._write() as conn:
             return papers.update_paper(conn, rowid, change, paper_id=paper_id)
 
+    def update_papers(self, rowids: Sequence[int], change: Callable[[Paper], Paper]) -> int:
+        """Change each stored paper of `rowids` in one transaction (see
+        `papers.update_paper`); returns how many rows held a paper."""
+        with self._write() as conn:
+            return sum(papers.update_paper(conn, r, change) is not None for r in rowids)
+
     def find_incomplete(
         self,
         query: str = "",

@@ -79,7 +79,9 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
     replaced only by a non-empty list, and only when newer or the stored one
     is empty; otherwise the categories `new` brings are added after the stored
     ones (the same paper in a second category's feed). `extras` follow the
-    text rule key by key (without `revision`).
+    text rule key by key (without `revision`), except the machine marks: they
+    name the Chinese fields whose text came marked from the paper it came from
+    (`_follow_the_text`).
     A machine-made Chinese field whose English source (`ZH_SOURCES`) the merge
     changed, and which `new` does not bring, is dropped with its mark, so the
     next translation run makes it from the new text (`_drop_stale_machine_text`).
@@ -89,10 +91,13 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
     revise = newer or (revision and same)
     kept_human = _human_kept(old, new) if revision and same else frozenset()
     merged = Paper(id=old.id)
+    taken: set[str] = set()  # the fields whose text `new` brought
     for name in _TEXT_FIELDS:
         ov, nv = getattr(old, name), getattr(new, name)
         take = nv and (not ov or (revise and name not in kept_human))
         setattr(merged, name, nv if take else ov)
+        if take:
+            taken.add(name)
     # (The paper's own type; a listing keeps the type its document gave it.)
     _, merged.announce_type = listed_as(old.version, old.announce_type, new)
     if revision and same and new.announce_type:
@@ -117,12 +122,32 @@ def merge_paper(old: Paper, new: Paper, *, revision: bool = False) -> Paper:
         if value and (newer or not extras.get(key)):
             extras[key] = value
     merged.extras = extras
-    _human_over_machine(old, new, merged)
+    _human_over_machine(old, new, merged, taken)
+    _follow_the_text(old, new, merged, taken)
     _drop_stale_machine_text(old, new, merged)
-    if kept_human:  # the human text stayed: no mark may call it machine-made
-        marks = [n for n in machine_fields(merged.extras) if n not in kept_human]
-        _set_machine_marks(merged.extras, marks)
     return merged
+
+
+def _follow_the_text(old: Paper, new: Paper, merged: Paper, taken: set[str]) -> None:
+    """Mark as machine-made exactly the Chinese fields `merged` holds that their
+    source (`new` for the fields `taken` from it, `old` for the others) marked,
+    with that source's model.
+
+    `extras` merged key by key gave `merged` the marks of `new` whenever the
+    stored paper had none: a person's text kept from the stored paper was then
+    called machine-made (a colleague's published feed imported after the
+    person's digest: bug hunt s41 `auditrank` #1), exported and published so,
+    and dropped as stale by the next version.
+    """
+    theirs, ours = set(machine_fields(new.extras)), set(machine_fields(old.extras))
+    marks = [n for n in ZH_SOURCES if getattr(merged, n) and n in (theirs if n in taken else ours)]
+    _set_machine_marks(merged.extras, marks)
+    if not marks:
+        return
+    sources = {n in taken for n in marks}
+    model = (new if sources == {True} else old).extras.get(Extra.MACHINE_MODEL, "")
+    if len(sources) == 1 and model:  # (both: the key-by-key rule's model stays)
+        merged.extras[Extra.MACHINE_MODEL] = model
 
 
 def _set_machine_marks(extras: dict[str, str], names: list[str]) -> None:
@@ -170,19 +195,13 @@ def _human_kept(old: Paper, new: Paper) -> frozenset[str]:
     )
 
 
-def _human_over_machine(old: Paper, new: Paper, merged: Paper) -> None:
-    """A machine translation gives way to a human one.
-
-    That is a non-empty value for a machine-made field, from a paper that does
-    not call it machine-made.
-    """
-    machine = machine_fields(old.extras)
-    if not machine:
-        return
+def _human_over_machine(old: Paper, new: Paper, merged: Paper, taken: set[str]) -> None:
+    """A machine translation gives way to a human one: a non-empty value for a
+    machine-made field, from a paper that does not call it machine-made (its
+    field joins `taken`; the marks follow in `_follow_the_text`)."""
     theirs = machine_fields(new.extras)
-    for name in list(machine):
+    for name in machine_fields(old.extras):
         value = getattr(new, name, "")
         if value and name not in theirs:
             setattr(merged, name, value)
-            machine.remove(name)
-    _set_machine_marks(merged.extras, machine)
+            taken.add(name)
