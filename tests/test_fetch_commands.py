@@ -170,7 +170,7 @@ def test_a_later_fetch_tries_failed_translations_again_but_not_refused_ones(
         assert any(line.startswith("translated 2, failed 2 of 4") for line in out), out
         # Only the flaky one is said to be tried again (the line counted the refused
         # one too, and kept saying so while no fetch sent it: a bug hunt).
-        assert out[-2].startswith("1 paper(s) whose translation failed are still without")
+        assert out[-2].startswith("1 paper(s) still without Chinese fields (a translation failed")
         assert "the next fetches try them again (up to 3 times)" in out[-2]
         assert "`tui-digest translate` takes them all" in out[-2]
         assert out[-1] == (
@@ -183,7 +183,7 @@ def test_a_later_fetch_tries_failed_translations_again_but_not_refused_ones(
         llm.requests.clear()
         assert cli(["fetch", "--config", str(config), "--db", str(db)]) == 0
         out = capsys.readouterr().out.splitlines()
-        assert "trying again 1 paper(s) whose earlier translation failed" in out
+        assert "trying again 1 paper(s) an earlier run did not translate" in out
         assert [r.paper["arxiv_id"] for r in llm.requests] == [flaky]
         assert any(line.startswith("translated 1, failed 0 of 1") for line in out), out
         assert out[-1].startswith("1 paper(s) whose translation failed are left to `tui-digest")

@@ -348,7 +348,8 @@ async def _translate_new(store: Store, digests: list[str], cfg: TranslateConfig)
     records, retried = await asyncio.to_thread(chosen)
     if records:
         if retried:
-            print(f"trying again {retried} paper(s) whose earlier translation failed", flush=True)
+            # (a failure, or a paper an earlier run left: its limit, a newer version)
+            print(f"trying again {retried} paper(s) an earlier run did not translate", flush=True)
         try:
             cfg.api_key()  # its variable unset: said before anything starts
             # (at most max_papers_per_run of them: the report says how many are left)
@@ -371,7 +372,10 @@ async def _translate_new(store: Store, digests: list[str], cfg: TranslateConfig)
     waiting = sum(1 for r in failed if worth_retrying(r.paper))
     if waiting:
         print(
-            f"{waiting} paper(s) whose translation failed are still without Chinese fields: "
+            # Not all failed: some were left by the run's limit (`max_papers_per_run`)
+            # or by a newer version arriving while their answer was on its way.
+            f"{waiting} paper(s) still without Chinese fields (a translation failed, or a "
+            "run left them): "
             f"the next fetches try them again (up to {MAX_AUTO_TRIES} times), "
             "`tui-digest translate` takes them all"
         )
