@@ -31,9 +31,9 @@ from tui_digest.publish.folder import (
     index_text,
     read_index,
     withdraw,
-    write_if_changed,
 )
 from tui_digest.publish.folder_lock import locked
+from tui_digest.publish.staging import Staging, StagingError
 
 if TYPE_CHECKING:
     from tui_digest.core.model import Paper, PaperRecord
@@ -218,10 +218,25 @@ def write_plan(
 
 
 def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
+    """Every file of the run staged, then moved into place together, index.json
+    last (`staging`): a run that fails part-way (a full disk at cs.LG's files)
+    left cs.AI.xml serving a day index.json did not list (found by a code audit)."""
+    staged = Staging(out)
+    try:
+        published = _stage(plan, out, title, staged)
+        staged.commit()
+    except StagingError as exc:
+        raise PublishError(str(exc)) from None
+    finally:
+        staged.discard()  # (after a commit: nothing is left to discard)
+    return published
+
+
+def _stage(plan: Plan, out: Path, title: str | None, staged: Staging) -> Published:
     index = check_folder(out, title=title)  # read again: another run may have added days
     # (the folder's own when none was given: a text read from a file, so cleaned)
     title = index["title"] = clean_line(index["title"], 100)
-    withdrawn = withdraw(out, index, plan.removed) if plan.current else []
+    withdrawn = withdraw(out, index, plan.removed, staged) if plan.current else []
     results: list[DayResult] = []
     for category, records in plan.papers.items():
         result = DayResult(category, plan.date, len(records), _untranslated(records))
@@ -235,11 +250,11 @@ def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
         if plan.current and category in index["categories"]:
             result.later = days_after(index, category, plan.date)
         newest = add_day(index, category, plan.date, len(records), xml)
-        write_if_changed(out, f"{category}/{plan.date}.md", md, result.written)
-        write_if_changed(out, f"{category}/{plan.date}.xml", xml, result.written)
+        staged.write(f"{category}/{plan.date}.md", md, result.written)
+        staged.write(f"{category}/{plan.date}.xml", xml, result.written)
         if newest:  # an older day never replaces the newest one at the top
-            write_if_changed(out, f"{category}.md", md, result.written)
-            write_if_changed(out, f"{category}.xml", xml, result.written)
+            staged.write(f"{category}.md", md, result.written)
+            staged.write(f"{category}.xml", xml, result.written)
     written = Written()
-    write_if_changed(out, INDEX, index_text(index), written)
+    staged.write(INDEX, index_text(index), written)  # last: what subscribers read first
     return Published(results, bool(written.changed), withdrawn)
