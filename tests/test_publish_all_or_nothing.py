@@ -135,3 +135,29 @@ def test_a_rename_failing_says_which_files_are_in_place(site, monkeypatch):
     write_plan(plan_day(store), out)
     index = json.loads((out / "index.json").read_text("utf-8"))
     assert index["categories"]["cs.LG"]["latest"] == "2025-09-25"
+
+
+def test_staged_files_keep_what_replacing_them_in_place_kept(site, tmp_path):
+    """A symlinked cs.AI.xml is followed (the link stays, its file gets the day)
+    and a file's permission bits stay, as when each file was replaced directly;
+    a link whose folder is missing is refused without making that folder."""
+    store, out = site
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "cs.AI.xml").write_bytes((out / "cs.AI.xml").read_bytes())
+    (out / "cs.AI.xml").unlink()
+    (out / "cs.AI.xml").symlink_to(elsewhere / "cs.AI.xml")
+    (out / "cs.LG.xml").chmod(0o640)
+    write_plan(plan_day(store), out)
+    assert (out / "cs.AI.xml").is_symlink()
+    assert b"2025-09-25" in (elsewhere / "cs.AI.xml").read_bytes()
+    assert (out / "cs.LG.xml").stat().st_mode & 0o777 == 0o640
+    assert b"2025-09-25" in (out / "cs.LG.xml").read_bytes()
+
+    (out / "cs.AI.md").unlink()
+    (out / "cs.AI.md").symlink_to(tmp_path / "gone" / "cs.AI.md")
+    _import(store, "cs.AI", "2025-09-26")
+    before = _files(out)
+    with pytest.raises(PublishError, match="nothing published: the folder is as it was"):
+        write_plan(plan_day(store), out)
+    assert _files(out) == before and not (tmp_path / "gone").exists()

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_digest.core.atomic_file import sync_folder, write_atomic
+from tui_digest.core.output_target import planted
 
 if TYPE_CHECKING:
     from tui_digest.publish.folder import Written
@@ -64,9 +65,10 @@ class Staging:
                 return
         except OSError as exc:
             raise StagingError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        target = Path(os.path.realpath(path)) if path.is_symlink() else path
+        target = self._target(path)
         try:
-            self._make_folder(target.parent)
+            if target == path:  # (a link's folder is its own: never made here)
+                self._make_folder(target.parent)
             staged = target.parent / f".tui-digest-{os.getpid()}-{secrets.token_hex(6)}.tmp"
             write_atomic(staged, data)
             self._steps.append(_Step(relative, target, staged))
@@ -132,6 +134,21 @@ class Staging:
             except OSError:
                 continue  # (not empty: another run's files, or not ours to insist)
         self._made.clear()
+
+    def _target(self, path: Path) -> Path:
+        """The file to replace: `path`, or the file a symlink there points to
+        (followed, as `write_atomic` follows it; refused as it refuses it when
+        another user planted it in a shared folder, `output_target.planted`)."""
+        if not path.is_symlink():
+            return path
+        if planted(path):
+            self.discard()
+            raise StagingError(
+                f"refusing to write {path}: it is another user's symlink in a shared "
+                "folder (sticky and writable by all, as /tmp); nothing published: "
+                "the folder is as it was"
+            )
+        return Path(os.path.realpath(path))
 
     def _drop(self, relative: str) -> None:
         for step in [s for s in self._steps if s.relative == relative]:
