@@ -643,3 +643,34 @@ def test_v18_cache_gains_undo_owners_and_keeps_its_history(tmp_path):
         assert s._conn().execute("SELECT owner FROM undo_log").fetchall() == [("",)]
         undone = s.undo_last()
         assert undone is not None and undone.rowids == [rowid]
+
+
+def test_v22_cache_remembers_the_category_of_each_digest_removed_after_the_upgrade(tmp_path):
+    """Schema 23 (`removed_days.category`): `publish` withdraws a removed day from
+    its folder under the category its digest had (a code audit: a source whose
+    category was the config's, with no other digest, was never withdrawn). A day
+    removed before the upgrade has none ('': publish reads its source as before);
+    a day held empty (`hold_day`) gains its digest's category when removed."""
+    db = tmp_path / "c.db"
+    source = "https://x.example/today.md"
+    with Store.open(db) as s:
+        for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
+            papers = [Paper(id=f"2611.{day[-2:]}001", title_en="P")]
+            s.import_digest(
+                Digest("lab", source=source, papers=papers), today=day, category="hep-th"
+            )
+        s.remove_digests(s.digest_pks([d.name for d in s.digests() if d.date == "2026-11-16"]))
+    with sqlite3.connect(db) as conn:  # as version 22 wrote it
+        conn.execute("ALTER TABLE removed_days DROP COLUMN category")
+        conn.execute("PRAGMA user_version = 22")
+    with Store.open(db) as s:
+        assert s.stats()["schema"] == schema.SCHEMA_VERSION >= 23
+        assert s.removed_sources() == {"2026-11-16": [(source, "")]}
+        s.hold_empty_day(source, "2026-11-18")
+        s.remove_digests(s.digest_pks([d.name for d in s.digests() if d.date >= "2026-11-17"]))
+    with Store.open(db) as s:
+        assert s.removed_sources() == {
+            "2026-11-16": [(source, "")],
+            "2026-11-17": [(source, "hep-th")],
+            "2026-11-18": [(source, "hep-th")],
+        }

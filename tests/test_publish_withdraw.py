@@ -182,3 +182,66 @@ def test_withdrawing_a_categorys_last_day_takes_its_current_files_too(tmp_path):
     assert not (site / "cs.LG.xml").exists() and not (site / "cs.LG.md").exists()
     assert (site / "cs.LG" / "2025-09-18.xml").is_file()  # dated files stay
     assert _current(site) == ("2025-09-18", "2025-09-18")  # cs.AI untouched
+
+
+def _configured_day_published_and_removed(tmp_path: Path) -> tuple[Path, Path]:
+    """cs.AI's 2025-09-18 imported, 2025-09-25 fetched from a source whose URL names
+    no category (the config's `category` does), both published, then the latter
+    removed: its source's only digest."""
+    db, site = tmp_path / "a.db", tmp_path / "site"
+    publish = ("publish", "--out", str(site), "--no-translate")
+    _ok("import", str(_day(tmp_path, "2025-09-18")), db=db)
+    _ok(*publish, db=db)
+    today = tmp_path / "today.xml"
+    today.write_bytes(_day(tmp_path, "2025-09-25").read_bytes())
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'[[sources]]\nname = "lab-ai"\nurl = "{today}"\nkind = "arxiv"\ncategory = "cs.AI"\n',
+        encoding="utf-8",
+    )
+    _ok("--config", str(config), "fetch", db=db)
+    _ok(*publish, db=db)
+    assert _current(site) == ("2025-09-25", "2025-09-25")
+    _ok("digests", "rm", _name_of(db, "2025-09-25", "lab-ai"), "--yes", db=db)
+    return db, site
+
+
+def test_a_configured_sources_only_day_is_withdrawn(tmp_path):
+    """Code audit: a source whose category is the config's (its URL names none,
+    `today.xml`) and whose only digest was the day removed: publish could not
+    tell the removed day's category, kept the day the folder's newest and said
+    it "was never in this cache (another cache publishes here?)". The cache now
+    remembers a removed digest's category."""
+    db, site = _configured_day_published_and_removed(tmp_path)
+    publish = ("publish", "--out", str(site), "--no-translate")
+    said = _ok(*publish, db=db)
+    assert "was never in this cache" not in said
+    assert (
+        "the folder's newest day 2025-09-25 is no longer in the cache; 2025-09-18 is now the newest"
+        in said
+    )
+    assert _current(site) == ("2025-09-18", "2025-09-18")
+    # Remembered across runs, and no other day is withdrawn.
+    said = _ok(*publish, db=db)
+    assert "no longer in the cache" not in said
+    assert _current(site) == ("2025-09-18", "2025-09-18")
+
+
+def test_a_day_removed_before_its_category_was_remembered_is_not_called_another_caches(
+    tmp_path,
+):
+    """A day removed by an older release (no category remembered) whose category
+    cannot be told otherwise stays, but the line no longer blames another cache."""
+    import sqlite3
+
+    db, site = _configured_day_published_and_removed(tmp_path)
+    with sqlite3.connect(db) as conn:  # as an older release removed it
+        conn.execute("UPDATE removed_days SET category = ''")
+    said = _ok("publish", "--out", str(site), "--no-translate", db=db)
+    assert "was never in this cache" not in said
+    assert (
+        "cs.AI: the folder's newest day 2025-09-25 is not in this cache; a digest of that "
+        "day was removed here, but not known to be cs.AI's, so the day stays; 2025-09-18 "
+        "is written as a dated copy" in said
+    )
+    assert _current(site) == ("2025-09-25", "2025-09-25")

@@ -81,22 +81,43 @@ def infer_category(url: str) -> str:
     return found.pop() if len(found) == 1 else ""
 
 
-# arXiv category names as they appear in digest names and feed URLs: cs.AI,
-# stat.ML, q-fin.ST, astro-ph.CO, cond-mat.mes-hall (and hep-th, econ alone).
+# An arXiv category is an archive and a subject class (cs.AI, stat.ML, q-fin.ST,
+# astro-ph.CO, cond-mat.mes-hall), or an archive arXiv does not divide into
+# subject classes, alone (quant-ph, hep-th, gr-qc: arXiv's help on its mailings,
+# https://info.arxiv.org/help/subscribe.html, "archives not divided into
+# subject classes"; the generator publishes econ.md and q-fin.md,
+# /work/shared/docs/upstream.md). The dotted form, as it appears in digest
+# names and feed URLs:
 CATEGORY_NAME_RE = re.compile(r"[a-z]+(?:-[a-z]+)?\.[A-Za-z]+(?:-[A-Za-z]+)?")
+
+
+def is_category_name(text: str) -> bool:
+    """Whether `text` has a category's form: the dotted one, or one of arXiv's
+    archives alone (`core.arxiv_category.ARCHIVES`: quant-ph, hep-th, econ).
+    Any other word without a dot (a source's name, `today`, `lab-ai`) is none."""
+    if CATEGORY_NAME_RE.fullmatch(text):
+        return True
+    return "." not in text and is_category(text)
 
 
 def category_readings(text: str) -> set[str]:
     """Every run of hyphen-joined words in `text` that has a category's form
     (`digest-cs.AI-2024-03-18`: cs.AI and digest-cs.AI). `publish` reads a
     digest's category out of its names with it (publish/day.py), and
-    `infer_category` a source's, keeping only arXiv's categories."""
+    `infer_category` a source's, keeping only arXiv's categories.
+
+    An archive without a subject class counts when it is `text` whole
+    (`quant-ph`, `econ`: a file named `econ.md`) or a hyphenated archive's name
+    inside it (`digest-quant-ph-2025-09-18`); a one-word archive inside a
+    longer name (`cs-notes`, `math-club`, `stat-report`) is a word, not one.
+    """
     words = text.replace("+", "-").split("-")
     return {
         run
         for i in range(len(words))
         for j in range(i + 1, min(len(words), i + 3) + 1)
         if CATEGORY_NAME_RE.fullmatch(run := "-".join(words[i:j]))
+        or (("-" in run or run == text) and "." not in run and is_category(run))
     }
 
 

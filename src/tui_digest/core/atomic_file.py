@@ -350,6 +350,12 @@ def _remove_quietly(tmp: Path) -> None:
     tmp.unlink(missing_ok=True)  # missing: already moved into place
 
 
+def sync_folder(folder: Path) -> None:
+    """fsync `folder` (best effort, as after each write here), for a caller that
+    moved files into it itself (`publish.staging`)."""
+    _fsync_dir(folder)
+
+
 def _fsync_dir(folder: Path) -> None:
     if os.name != "posix":
         return  # directories cannot be opened for fsync on Windows

@@ -46,6 +46,8 @@ Layout
 - `removed_days` (`schema_early.add_removed_days`) and `removed_lists`
   (`_remember_removed_lists`): the days and the lists of the digests the user
   removed, which neither a catch-up nor a fetch of the same list brings back.
+  `removed_days.category` (`_remember_removed_categories`, schema 23): the
+  removed digest's category ('' unknown), for `publish` to withdraw the day.
 - `hand_read` (`_remember_hand_read`): the papers whose read flag the user set
   by hand, which the read timer never marks (`store.hand_read`).
 - `paper_notes.folded` is the note's search tokens since `refold_notes`
@@ -343,6 +345,24 @@ def _respell_search_index(conn: sqlite3.Connection) -> None:
     rebuild_search_index(conn, layout=row_layout(conn))
 
 
+def _remember_removed_categories(conn: sqlite3.Connection) -> None:
+    """Each removed day keeps the category its digest had (`removed_days.category`).
+
+    `publish` withdraws from its folder the days whose digest the user removed
+    (README: `digests rm NAME --yes`, then `publish`), but it learnt a removed
+    day's category only from its source's other digests or its URL's file
+    name: a source whose category is the config's (`url = ".../today.md"`,
+    `category = "cs.AI"`) and whose only digest was the one removed kept the
+    day the folder's newest, "never in this cache" (found by a code audit).
+    Rows from before get '' (unknown: `publish` reads the source as before).
+    A table that has the column already (a cache set back to an older
+    version number) keeps it.
+    """
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(removed_days)")}
+    if "category" not in columns:
+        conn.execute("ALTER TABLE removed_days ADD COLUMN category TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     early.v0_to_v1,
     early.v1_to_v2,
@@ -366,6 +386,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _index_arxiv_abstracts,
     _respell_search_index,
     redate_atom_digests,
+    _remember_removed_categories,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

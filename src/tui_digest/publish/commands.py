@@ -8,7 +8,9 @@ is enabled; bounded by max_papers_per_run and max_tokens_per_run), then writes
 the folder (see publish/folder.py). Prints one line per category and the
 translation summary. Exit status: 0 published, 1 published but some papers
 could not be translated (or the translation config is broken: the papers
-then go out in English), 2 nothing could be published (bad folder or cache).
+then go out in English), 2 nothing could be published (bad folder or cache,
+a file that could not be written: the folder is left as it was; should a
+file not move into place, the message names those that did).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui_digest.config.sources import CATEGORY_NAME_RE, category_readings
+from tui_digest.config.sources import category_readings, is_category_name
 from tui_digest.core.model import listing_day
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _named(info: DigestInfo, records: list[PaperRecord]) -> set[str]:
     """
     # The store's own per-digest category, once it records one, settles it.
     category = getattr(info, "category", "") or ""
-    if CATEGORY_NAME_RE.fullmatch(category):
+    if is_category_name(category):
         return {category}
     source = urlsplit(info.source).path if "://" in info.source else info.source
     path = _SUFFIX_RE.sub("", source.replace("\\", "/")).rsplit("/", 1)[-1]
@@ -88,15 +88,20 @@ def removed_categories(store: Store) -> dict[str, frozenset[str]]:
     """Day -> the categories whose digest of that day the user removed
     (`digests rm`, `prune`) and that the day has no digest of now: the days
     `publish` withdraws from its folder. A removed digest's category is the one
-    its source's other digests record, else the one its source's name names."""
+    the cache remembered when it was removed (schema 23), else (removed
+    before) the one its source's other digests record, else the one its
+    source's name names."""
     infos = store.digests()
-    recorded = {d.source: d.category for d in infos if CATEGORY_NAME_RE.fullmatch(d.category)}
+    recorded = {d.source: d.category for d in infos if is_category_name(d.category)}
     dated = {d.date for d in infos}
     out: dict[str, frozenset[str]] = {}
-    for date, sources in store.removed_sources().items():
+    for date, removed in store.removed_sources().items():
         named: set[str] = set()
-        for source in sources:
-            named |= {recorded[source]} if source in recorded else _path_categories(source)
+        for source, category in removed:
+            if is_category_name(category):
+                named.add(category)
+            else:
+                named |= {recorded[source]} if source in recorded else _path_categories(source)
         if date in dated:  # (another digest of the day may still be the category's)
             named -= set(categories_of_day(store, date))
         if named:

@@ -6,8 +6,9 @@
     DIR/cs.AI/2024-03-18.md   every published day, kept
     DIR/cs.AI/2024-03-18.xml
 
-Every file is written with `atomic_file.write_atomic` (complete or absent), and
-only when its bytes change: re-publishing an unchanged day touches nothing,
+A run's files are written aside, then moved into place together, index.json
+last (`publish.staging`: a run that fails part-way leaves the folder as it
+was), each only when its bytes change: re-publishing an unchanged day touches nothing,
 so HTTP validators, rsync and git diffs stay quiet. `index.json` holds no
 time stamps, its keys are sorted, and it is rewritten only when a file or a
 date is added.
@@ -20,10 +21,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui_digest.core.atomic_file import write_atomic
 from tui_digest.core.publish_index import FORMAT, INDEX, VERSION
+
+if TYPE_CHECKING:
+    from tui_digest.publish.staging import Staging
 
 __all__ = ["FORMAT", "INDEX", "VERSION", "PublishError", "Written", "add_day", "read_index"]
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -40,20 +43,6 @@ class PublishError(Exception):
 class Written:
     changed: list[str] = field(default_factory=list)  # paths relative to the folder
     unchanged: list[str] = field(default_factory=list)
-
-
-def write_if_changed(folder: Path, relative: str, text: str, written: Written) -> None:
-    path = folder / relative
-    data = text.encode("utf-8")
-    try:
-        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
-            written.unchanged.append(relative)
-            return
-    except OSError as exc:
-        raise PublishError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text, overwrite=True)
-    written.changed.append(relative)
 
 
 def check_category(category: str) -> str:
@@ -203,9 +192,12 @@ def days_after(index: dict[str, Any], category: str, date: str) -> list[str]:
     return sorted(d for d in dates if isinstance(d, str) and d > date)
 
 
-def withdraw(out: Path, index: dict[str, Any], removed: dict[str, frozenset[str]]) -> list[str]:
+def withdraw(
+    out: Path, index: dict[str, Any], removed: dict[str, frozenset[str]], staged: Staging
+) -> list[str]:
     """Take out of the index the days of each category the cache removed; one
-    line per category saying so.
+    line per category saying so. The files it changes are `staged` (written
+    with the run's others, `publish.staging`).
 
     A day published, then removed from the cache (e.g. one imported with a wrong
     date), stayed the folder's newest: every later real day was taken for "an
@@ -235,14 +227,14 @@ def withdraw(out: Path, index: dict[str, Any], removed: dict[str, frozenset[str]
         if not left:  # (its current files, that day's, go too: a regression hunt)
             del index["categories"][category]
             for ext in ("md", "xml"):
-                (out / f"{category}.{ext}").unlink(missing_ok=True)
+                staged.remove(f"{category}.{ext}")
             said.append(f"{head}; no day of {category} is left in index.json")
             continue
         entry["latest"] = left[-1]
         for ext in ("md", "xml"):
             dated = out / category / f"{left[-1]}.{ext}"
             if dated.is_file():
-                write_if_changed(out, f"{category}.{ext}", dated.read_text("utf-8"), Written())
+                staged.write(f"{category}.{ext}", dated.read_text("utf-8"), Written())
         said.append(f"{head}; {left[-1]} is now the newest")
     return said
 

@@ -31,9 +31,9 @@ from tui_digest.publish.folder import (
     index_text,
     read_index,
     withdraw,
-    write_if_changed,
 )
 from tui_digest.publish.folder_lock import locked
+from tui_digest.publish.staging import Staging, StagingError
 
 if TYPE_CHECKING:
     from tui_digest.core.model import Paper, PaperRecord
@@ -51,6 +51,9 @@ class Plan:
     # removed (`removed`: day -> categories) are withdrawn first (`folder.withdraw`).
     current: bool = False
     removed: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Every day the cache removed a digest of (and has none of that source now),
+    # whatever its category: a later day among them is not "another cache's".
+    removed_days: frozenset[str] = frozenset()
 
     def unique(self) -> list[PaperRecord]:
         """Every paper once, in the order the categories list them."""
@@ -73,16 +76,27 @@ class DayResult:
     written: Written = field(default_factory=Written)
     note: str = ""  # why nothing was written
     later: list[str] = field(default_factory=list)  # later days kept: not this cache's
+    # The newest of `later` had a digest this cache removed, of no known category
+    # (removed before the cache remembered it, schema 23).
+    removed_here: bool = False
 
     def lines(self) -> list[str]:
         """What the run did for this category: a later day kept, then `line`."""
         if not self.later:
             return [self.line()]
-        return [
-            f"{self.category}: the folder's newest day {self.later[-1]} was never in this "
-            f"cache (another cache publishes here?); {self.date} is written as a dated copy",
-            self.line(),
-        ]
+        newest, copy = self.later[-1], f"{self.date} is written as a dated copy"
+        if self.removed_here:
+            kept = (
+                f"{self.category}: the folder's newest day {newest} is not in this cache; "
+                f"a digest of that day was removed here, but not known to be "
+                f"{self.category}'s, so the day stays; {copy}"
+            )
+        else:
+            kept = (
+                f"{self.category}: the folder's newest day {newest} was never in this "
+                f"cache (another cache publishes here?); {copy}"
+            )
+        return [kept, self.line()]
 
     def line(self) -> str:
         head = f"{self.category} {self.date}"
@@ -113,7 +127,8 @@ def plan_day(
     chosen = [check_category(c) for c in categories] or days.categories_of_day(store, date)
     papers = {c: days.papers_of_day(store, c, date, within=within) for c in dict.fromkeys(chosen)}
     removed = days.removed_categories(store) if current else {}
-    return Plan(date, papers, query, current, removed)
+    removed_days = frozenset(store.removed_sources()) if current else frozenset()
+    return Plan(date, papers, query, current, removed, removed_days)
 
 
 async def translate_missing(
@@ -137,7 +152,7 @@ def refresh(store: Store, plan: Plan) -> Plan:
     """
     fresh = {r.rowid: r for r in store.get_papers([r.rowid for r in plan.unique()])}
     papers = {c: [_as_planned(fresh.get(r.rowid), r) for r in rs] for c, rs in plan.papers.items()}
-    return Plan(plan.date, papers, plan.query, plan.current, plan.removed)
+    return replace(plan, papers=papers)
 
 
 def _as_planned(fresh: PaperRecord | None, planned: PaperRecord) -> PaperRecord:
@@ -218,10 +233,25 @@ def write_plan(
 
 
 def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
+    """Every file of the run staged, then moved into place together, index.json
+    last (`staging`): a run that fails part-way (a full disk at cs.LG's files)
+    left cs.AI.xml serving a day index.json did not list (found by a code audit)."""
+    staged = Staging(out)
+    try:
+        published = _stage(plan, out, title, staged)
+        staged.commit()
+    except StagingError as exc:
+        raise PublishError(str(exc)) from None
+    finally:
+        staged.discard()  # (after a commit: nothing is left to discard)
+    return published
+
+
+def _stage(plan: Plan, out: Path, title: str | None, staged: Staging) -> Published:
     index = check_folder(out, title=title)  # read again: another run may have added days
     # (the folder's own when none was given: a text read from a file, so cleaned)
     title = index["title"] = clean_line(index["title"], 100)
-    withdrawn = withdraw(out, index, plan.removed) if plan.current else []
+    withdrawn = withdraw(out, index, plan.removed, staged) if plan.current else []
     results: list[DayResult] = []
     for category, records in plan.papers.items():
         result = DayResult(category, plan.date, len(records), _untranslated(records))
@@ -234,12 +264,13 @@ def _write_locked(plan: Plan, out: Path, title: str | None) -> Published:
         xml = write_digest_feed(papers, category=category, date=plan.date, title=title)
         if plan.current and category in index["categories"]:
             result.later = days_after(index, category, plan.date)
+            result.removed_here = bool(result.later) and result.later[-1] in plan.removed_days
         newest = add_day(index, category, plan.date, len(records), xml)
-        write_if_changed(out, f"{category}/{plan.date}.md", md, result.written)
-        write_if_changed(out, f"{category}/{plan.date}.xml", xml, result.written)
+        staged.write(f"{category}/{plan.date}.md", md, result.written)
+        staged.write(f"{category}/{plan.date}.xml", xml, result.written)
         if newest:  # an older day never replaces the newest one at the top
-            write_if_changed(out, f"{category}.md", md, result.written)
-            write_if_changed(out, f"{category}.xml", xml, result.written)
+            staged.write(f"{category}.md", md, result.written)
+            staged.write(f"{category}.xml", xml, result.written)
     written = Written()
-    write_if_changed(out, INDEX, index_text(index), written)
+    staged.write(INDEX, index_text(index), written)  # last: what subscribers read first
     return Published(results, bool(written.changed), withdrawn)

@@ -463,14 +463,16 @@ def removed_days(conn: sqlite3.Connection, source: str) -> set[str]:
     }
 
 
-def removed_sources(conn: sqlite3.Connection) -> dict[str, list[str]]:
-    """Day -> the sources whose digest of that day the user removed, and that
-    have none of it now (`publish` withdraws those days from its folder)."""
-    out: dict[str, list[str]] = {}
-    for source, date in conn.execute(
-        "SELECT source, date FROM removed_days EXCEPT SELECT source, date FROM digests"
+def removed_sources(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """Day -> (source, category) of each digest of that day the user removed
+    whose source has none of it now (`publish` withdraws those days from its
+    folder); the category is '' when unknown (removed before schema 23)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for source, date, category in conn.execute(
+        "SELECT r.source, r.date, r.category FROM removed_days r WHERE NOT EXISTS "
+        "(SELECT 1 FROM digests d WHERE d.source = r.source AND d.date = r.date)"
     ):
-        out.setdefault(date, []).append(source)
+        out.setdefault(date, []).append((source, category))
     return out
 
 

@@ -50,8 +50,9 @@ class DigestMethods(Connections):
         """The days `source` had a digest of that was removed, and has none now."""
         return days.removed_days(self._conn(), source)
 
-    def removed_sources(self) -> dict[str, list[str]]:
-        """Day -> the sources whose digest of that day was removed, and that have none now."""
+    def removed_sources(self) -> dict[str, list[tuple[str, str]]]:
+        """Day -> (source, category) of the digests of that day that were removed,
+        whose sources have none of it now (category '' when unknown)."""
         return days.removed_sources(self._conn())
 
     def newest_digest_day(self, source: str) -> str:

@@ -111,9 +111,13 @@ def remove(
     # nor a fetch of the same list (`removed_lists`).
     removed_lists.remember_removed(conn, pks, SAMPLE_SOURCE)
     marks = ",".join("?" * len(pks))
+    # With its category, for `publish` to withdraw the day (schema 23); a day
+    # held already (an empty day, `days.hold_day`) gains it.
     conn.execute(
-        "INSERT OR IGNORE INTO removed_days(source, date) SELECT source, date FROM digests "
-        f"WHERE pk IN ({marks}) AND date != '' AND source != ?",
+        "INSERT INTO removed_days(source, date, category) SELECT source, date, category "
+        f"FROM digests WHERE pk IN ({marks}) AND date != '' AND source != ? "
+        "ORDER BY pk ON CONFLICT(source, date) DO UPDATE SET category = excluded.category "
+        "WHERE excluded.category != ''",
         (*pks, SAMPLE_SOURCE),
     )
     conn.execute(f"DELETE FROM digests WHERE pk IN ({marks})", tuple(pks))
