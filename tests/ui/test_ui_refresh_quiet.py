@@ -62,3 +62,30 @@ async def test_timed_refreshes_that_bring_nothing_keep_no_memory(cache: Path) ->
                 lambda: any("2 of 2 sources fetched: 0 new papers" in n for n in notes(app)),
                 "r's answer",
             )
+
+
+async def test_a_timed_refresh_that_read_a_digest_of_papers_held_says_so(cache: Path) -> None:
+    # Regression hunt: the quiet rule first looked at new and updated papers
+    # only, so a new digest listing papers the cache held said nothing.
+    with FeedServer() as server:
+        server.route("/a.md", conditional(new_digest_bytes(300, 2), etag='"a1"'))
+        server.route("/b.md", conditional(new_digest_bytes(300, 2), etag='"b1"'))
+        write_config(source_toml("a", server.url("/a.md")))
+        app = make_app(cache, first_run_sample=False)
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            refresher = app.main.refresher
+
+            async def timed() -> None:
+                assert refresher.start(scheduled=True)
+                await until(pilot, lambda: not refresher.running, "the timed refresh")
+                await pilot.pause()
+
+            await timed()
+            said = len(notes(app))
+            write_config(
+                source_toml("a", server.url("/a.md")) + source_toml("b", server.url("/b.md"))
+            )
+            await timed()  # a: 304; b: a digest of the two papers a brought
+            assert len(server.requests_to("/b.md")) == 1
+            assert len(notes(app)) == said + 1, notes(app)
+            assert "0 new papers" in notes(app)[-1]

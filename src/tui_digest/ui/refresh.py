@@ -256,13 +256,17 @@ class Refresher:
         finished = FetchFinished(tuple(results))
         signals.fetch_finished.publish(finished)
         text, severity = summarise(results, sources_key=hint_key(host.app, "main.sources"))
-        # A timer's refresh that brought nothing and failed nothing says nothing:
-        # a reader left open refreshing every minute showed "0 new papers" every
-        # minute, and each toast gone stayed in memory with every line it drew
-        # (~45 KB a refresh, up to ~45 MB: Textual keeps 1,024 widgets' render
-        # caches, Textualize/textual#6665; bug hunt `soak` #1). `r` always says.
+        # A timer's refresh whose every source was not modified (a 304, a file
+        # untouched) says nothing: a reader left open refreshing every minute
+        # showed "0 new papers" every minute, and each toast gone stayed in
+        # memory with every line it drew (~45 KB a refresh, up to ~45 MB: Textual
+        # keeps 1,024 widgets' render caches, Textualize/textual#6665; bug hunt
+        # `soak` #1). Anything read says, even without new papers (a new digest
+        # of papers held, a revised or missed day: regression hunt). `r` always says.
         quiet = (
-            scheduled and severity == "information" and not any(r.new or r.updated for r in results)
+            scheduled
+            and severity == "information"
+            and all(r.not_modified and not r.notes for r in results)
         )
         if not quiet:
             host.notify(text, title="Refresh", severity=severity, markup=False, timeout=10)
