@@ -43,8 +43,11 @@ MAIN: list[Binding] = [
             tooltip="Jump to the previous unread paper (then newer digests)"),
     Binding("M", "mark_all_read", "All read", key_display="M", id="main.mark_all_read",
             show=False, tooltip="Mark every paper shown read (Undo takes it back)"),
-    # priority: undo works while the search box has focus too.
-    Binding("ctrl+z", "undo", "Undo", key_display="^z", id="main.undo", priority=True, show=False,
+    # Not a priority binding: the app runs those as soon as it reads the key, before
+    # the keys typed earlier (`s`, `m`, `M`: run once the focused list passed them
+    # on), so a quick ctrl+z undid the change before them (regression hunt
+    # `regui41` #4). The search box binds no ctrl+z: it reaches this one from there.
+    Binding("ctrl+z", "undo", "Undo", key_display="^z", id="main.undo", show=False,
             tooltip="Undo the last read/star change (ten levels deep)"),
     Binding("e", "export", "Export", id="main.export",
             tooltip="Export the selected papers (or the current one)"),
