@@ -11,9 +11,14 @@ the old way (the digest moved to the old rule's day, schema 21) and upgraded.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
+import pytest
+
 from cli_support import run_cli
+from tui_digest.core import schema_redate
+from tui_digest.core.errors import UpgradeStopped
 from tui_digest.core.store import Store
 from tui_digest.core.store.retention import re_place
 
@@ -126,4 +131,39 @@ def test_every_day_filed_a_day_late_moves_whatever_order_they_came_in(tmp_path):
         _import(db, _atom(tmp_path / f"{day}.xml", late, day, 1 + 10 * n))
     for day in reversed(days):
         _file_the_old_way(db, f"arxiv-cs.CL-{day}", f"{day[:8]}{int(day[8:]) + 1:02}")
+    assert [(d, n) for d, n, _ in _digests(db)] == [(day, f"arxiv-cs.CL-{day}") for day in days]
+
+
+def test_a_stop_between_two_digests_rolls_the_step_back(tmp_path, monkeypatch):
+    """`q` while this step ran waited for it on a blank screen (regression hunt
+    `regui41` #3): its time goes to Python (decompressing and parsing each
+    candidate feed), where SQLite's progress handler never looks at the stop.
+    The step looks between digests: stopped after the first, it rolls back, and
+    the next open moves them all."""
+    db = tmp_path / "c.db"
+    days = ["2026-12-01", "2026-12-02", "2026-12-03"]
+    for n, day in enumerate(days):
+        late = f"{day[:8]}{int(day[8:]) + 1:02}T01:30:00+00:00"
+        _import(db, _atom(tmp_path / f"{day}.xml", late, day, 1 + 10 * n))
+    for day in reversed(days):
+        _file_the_old_way(db, f"arxiv-cs.CL-{day}", f"{day[:8]}{int(day[8:]) + 1:02}")
+    stop = threading.Event()
+    real = schema_redate._new_day
+    read: list[str] = []
+
+    def then_quit(data: bytes, date: str) -> str:
+        read.append(date)
+        stop.set()  # the reader quits while the first feed is being read
+        return real(data, date)
+
+    monkeypatch.setattr(schema_redate, "_new_day", then_quit)
+    with pytest.raises(UpgradeStopped, match="the upgrade was stopped"):
+        Store.open(db, stop_upgrade=stop)
+    assert read == ["2026-12-02"]  # no other feed was read after the stop
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 21
+        assert [r[0] for r in conn.execute("SELECT date FROM digests ORDER BY date")] == [
+            "2026-12-02", "2026-12-03", "2026-12-04"
+        ]  # fmt: skip
+    monkeypatch.setattr(schema_redate, "_new_day", real)
     assert [(d, n) for d, n, _ in _digests(db)] == [(day, f"arxiv-cs.CL-{day}") for day in days]

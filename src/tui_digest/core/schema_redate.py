@@ -14,6 +14,12 @@ Only a digest that is safe to move is moved: its kept bytes are an Atom feed,
 its date is the one the old rule gave them and the new rule gives another,
 its name ends with that date, and no digest holds the new name (or alias) or
 the source's new day already. Any other digest stays as it is.
+
+Most of the step's time is Python's (each candidate feed decompressed and
+parsed), where SQLite's progress handler never looks at the upgrade's stop:
+the step looks between digests and between chunks of papers moved
+(`schema_stop.check`), and rolls back when the reader quits (regression hunt
+`regui41` #3: `q` waited seconds on a blank screen).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import zlib
+
+from tui_digest.core import schema_stop
 
 _HEAD = 1 << 16  # (bytes of a document read for its channel's head)
 # (an Atom feed's channel `<updated>`: before its first entry)
@@ -42,6 +50,7 @@ def redate_atom_digests(conn: sqlite3.Connection) -> None:
     ).fetchall()
     papers: set[int] = set()
     for pk, name, source, date, alias, label in rows:
+        schema_stop.check()
         data = conn.execute("SELECT data FROM digest_bytes WHERE digest = ?", (pk,)).fetchone()[0]
         day = _new_day(data, date)
         if not day or not name.endswith(date):
@@ -59,7 +68,8 @@ def redate_atom_digests(conn: sqlite3.Connection) -> None:
             r[0] for r in conn.execute("SELECT paper FROM membership WHERE digest = ?", (pk,))
         )
     if papers:
-        re_place(conn, sorted(papers))
+        schema_stop.check()
+        re_place(conn, sorted(papers), progress=lambda _done, _total: schema_stop.check())
 
 
 def _new_day(data: bytes, date: str) -> str:

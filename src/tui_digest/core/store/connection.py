@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
-from tui_digest.core import schema, schema_marks
+from tui_digest.core import schema, schema_marks, schema_stop
 from tui_digest.core.cache_access import readonly_reason, readonly_uri
 from tui_digest.core.cache_guard import check_cache, damage, is_disk_full, is_locked_error
 from tui_digest.core.errors import CacheError, UpgradeNeeded, UpgradeStopped
@@ -59,13 +59,17 @@ def _stoppable(conn: sqlite3.Connection, stop: threading.Event | None) -> Iterat
     (https://www.sqlite.org/c3ref/progress_handler.html); Python's
     `set_progress_handler` then raises OperationalError for that statement.
     Within the step's explicit transaction nothing it wrote stays: the
-    migration rolls back on any error (`schema.migrate`)."""
+    migration rolls back on any error (`schema.migrate`).
+
+    A step whose time goes to Python between small statements looks at `stop`
+    itself (`schema_stop.check`, raising StepStopped; regression hunt `regui41` #3)."""
     if stop is None:
         yield
         return
     conn.set_progress_handler(lambda: 1 if stop.is_set() else 0, STOP_LOOK_OPS)
     try:
-        yield
+        with schema_stop.watching(stop):
+            yield
     finally:
         conn.set_progress_handler(None, 0)
 

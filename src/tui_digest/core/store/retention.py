@@ -205,9 +205,14 @@ def _moves(conn: sqlite3.Connection, staying: dict[int, tuple[int, str]]) -> lis
     return moves
 
 
-def re_place(conn: sqlite3.Connection, pks: Sequence[int]) -> None:
+def re_place(
+    conn: sqlite3.Connection,
+    pks: Sequence[int],
+    progress: Callable[[int, int], object] | None = None,
+) -> None:
     """Papers `pks` placed again by the digests that list them, with their index
-    rows: after a digest's date changed (`schema_redate`)."""
+    rows: after a digest's date changed (`schema_redate`). `progress(done, total)`:
+    papers moved so far, after each chunk."""
     staying: dict[int, tuple[int, str]] = {}
     for chunk, marks in in_chunks(list(pks)):
         rows = conn.execute(
@@ -215,7 +220,7 @@ def re_place(conn: sqlite3.Connection, pks: Sequence[int]) -> None:
         )
         staying.update((pk, (key, published)) for pk, key, published in rows)
     moves = _moves(conn, staying)
-    _move(conn, moves, _Steps(len(moves), None))
+    _move(conn, moves, _Steps(len(moves), progress))
 
 
 def _move(conn: sqlite3.Connection, moves: Sequence[Move], step: _Steps) -> None:
