@@ -399,3 +399,49 @@ def test_rm_answered_after_another_process_removed_the_digest_removes_nothing_el
     assert "cs.CV-2026-08-18" in names(db)
     with Store.open(db) as s:
         assert s.get_paper("2601.00100") is not None
+
+
+def test_rm_answered_after_another_process_removed_and_imported_it_again(
+    tmp_path, monkeypatch, capsys
+):
+    """Another process removed NAME and imported it again while `digests rm NAME`
+    asked (regression hunt `regui41` #2): the answer `y` said "NAME was already
+    removed", though NAME was in the cache. The plan was of the old NAME: nothing
+    is removed, and the output says so."""
+    from tui_digest import cli_retention
+
+    db = tmp_path / "c.db"
+    build(db)
+    asked = "cs.AI-2025-01-10"  # the oldest row: imported again, it gets a new number
+
+    def answer(prompt: str) -> str:
+        with Store.open(db) as other:  # another process, while the question waits
+            pks = other.digest_pks([asked])
+            other.remove_digests(pks)
+            other.import_digest(
+                Digest(
+                    "cs.AI",
+                    source="/data/cs.AI.md",
+                    date="2025-01-10",
+                    papers=[paper("2601.00200", "epsilon"), paper("2601.00201", "epsilon")],
+                ),
+                revive_removed=True,  # (`tui-digest import`)
+            )
+            assert other.digest_pks([asked]) != pks
+        return "y"
+
+    monkeypatch.setattr(cli_retention, "can_ask", lambda: True)
+    monkeypatch.setattr("builtins.input", answer)
+    with Store.open(db) as s:
+        args = argparse.Namespace(names=[asked], yes=False)
+        assert cli_retention.cmd_digests_rm(s, args) == 1
+    out = capsys.readouterr().out
+    assert "already removed" not in out, out
+    assert (
+        f"{asked} was removed and imported again meanwhile (by another process): "
+        "not removed; run the command again to remove it"
+    ) in out, out
+    assert "removed 0 digests and 0 papers" in out, out
+    assert asked in names(db)
+    with Store.open(db) as s:
+        assert s.count("", digest=asked) == 2

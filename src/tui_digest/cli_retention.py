@@ -83,13 +83,18 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: 
     # imported (`named`; bug hunt `auditui` #1).
     done = _remove_showing(store, pks, loose_before, plan.digests)
     for name in plan.digests:
-        if name not in done.digests:
+        if name in done.returned:  # (the plan printed was not of it: regui41 #2)
+            print(
+                f"{for_terminal(name)} was removed and imported again meanwhile (by another "
+                "process): not removed; run the command again to remove it"
+            )
+        elif name not in done.digests:
             print(f"{for_terminal(name)} was already removed (by another process)")
     print(
         f"removed {counted(len(done.digests), 'digest')} and "
         f"{counted(done.papers_deleted, 'paper')}"
     )
-    return 0
+    return 1 if done.returned else 0
 
 
 def _remove_showing(store: Store, pks: list[int], loose_before: str, named: list[str]) -> Removal:

@@ -94,3 +94,48 @@ async def test_yes_removes_the_digest_asked_about(tmp_path: Path) -> None:
     said = await _answer_yes_after(cache, lambda other: None)
     assert names(cache) == [FIRST]
     assert f"Removed {ASKED} and 3 papers." in said, said
+
+
+async def test_yes_after_another_removal_and_a_new_import_of_it_asks_again(
+    tmp_path: Path,
+) -> None:
+    """Another process removed the digest asked about and imported it again, under
+    a new row number (regression hunt `regui41` #2): `y` said "X was already
+    removed." though X was in the cache, and the view left X for All papers. The
+    question's counts were of the old X: nothing is removed, the toast says why,
+    and the question is asked again with the new X's counts."""
+    cache = build_cache(tmp_path / "cache.db")
+    app = make_app(cache, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.show_digest(FIRST)
+        await settle(pilot)
+        ask_to_remove(app.main, FIRST)
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "the 4 papers" in app.screen.question
+        with Store.open(cache) as other:  # another process, while the reader asks
+            old = other.digest_pks([FIRST])
+            other.remove_digests(old)
+            other.import_digest(
+                Digest(FIRST, date="2024-02-05", papers=[make_paper(300 + i) for i in range(6)]),
+                revive_removed=True,  # (`tui-digest import`)
+            )
+            assert other.digest_pks([FIRST]) != old  # a new row number
+        await pilot.press("y")
+        await settle(pilot)
+        said = notes(app)
+        assert names(cache) == sorted([FIRST, ASKED])  # nothing removed
+        assert f"{FIRST} was already removed." not in said, said
+        assert said[-1] == (
+            f"{FIRST} was removed and imported again meanwhile (by another process): "
+            "nothing removed. Asking again: its papers may differ."
+        ), said
+        assert app.main.digest == FIRST  # the view stays on it
+        assert isinstance(app.screen, ConfirmScreen)  # asked again, with the new counts
+        assert FIRST in app.screen.question and "the 6 papers" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert names(cache) == [ASKED]
+        assert notes(app)[-1] == f"Removed {FIRST} and 6 papers."
+        assert app.main.digest is None  # gone now: every paper is shown

@@ -119,7 +119,22 @@ def _removed(screen: Removing, name: str, done: Removal, gone: set[int]) -> None
     """Show the cache as it is now; the papers removed leave the selection at
     once (it was left as it was until the cache poll cleared it, and a bulk
     `s` meanwhile said most of it was "removed meanwhile": bug hunt
-    `regselect` #2)."""
+    `regselect` #2).
+
+    Another process removed it and imported it again after the question (a new
+    row): nothing is removed, the view stays on it, and the question is asked
+    again with its new counts; `y` said "already removed" of a digest still
+    there, and the view left it (regression hunt `regui41` #2)."""
+    if name in done.returned:
+        screen.cache_changed()
+        screen.notify(
+            f"{name} was removed and imported again meanwhile (by another process): "
+            "nothing removed. Asking again: its papers may differ.",
+            title="Digest not removed",
+            markup=False,
+        )
+        ask_to_remove(screen, name)
+        return
     if screen.digest == name:
         screen.digest = None  # the digest shown is gone: show every paper
     if not done.digests:  # another process removed it after the question

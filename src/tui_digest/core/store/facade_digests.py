@@ -143,13 +143,20 @@ class DigestMethods(Connections):
         deleted or moved so far (`retention.remove`). `named`: only those of `pks`
         still called one of these names, checked inside the transaction (`pks` read
         before a question: a row number freed by another process's removal goes to
-        the next digest imported; bug hunt `auditui` #1)."""
+        the next digest imported; bug hunt `auditui` #1). A name another row carries
+        now (removed and imported again meanwhile) is left alone and reported in
+        `Removal.returned`: the question's counts were not of it (regression hunt
+        `regui41` #2)."""
         from tui_digest.core.store import retention
 
         with self._write() as conn:
+            returned: list[str] = []
             if named is not None:
                 pks = retention.still_named(conn, pks, named)
+                returned = retention.named_elsewhere(conn, named, pks)
             loose = retention.loose_before(conn, loose_before) if loose_before else []
             if not pks and not loose:
-                return retention.Removal([])
-            return retention.remove(conn, pks, loose, progress)
+                return retention.Removal([], returned=returned)
+            done = retention.remove(conn, pks, loose, progress)
+            done.returned = returned
+            return done

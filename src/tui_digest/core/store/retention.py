@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tui_digest.core import digest_day
 from tui_digest.core.listing_key import placements
@@ -39,6 +39,9 @@ class Removal:
     # The removal count (`undo_log.removals`) this removal moved the cache to;
     # None when it removed no paper (the count did not move).
     removal_count: int | None = None
+    # Names asked about (`Store.remove_digests(named=)`) that another digest
+    # carries now: removed and imported again since the question, left alone.
+    returned: list[str] = field(default_factory=list)
 
 
 def older_than(conn: sqlite3.Connection, day: str) -> list[int]:
@@ -252,6 +255,20 @@ def still_named(conn: sqlite3.Connection, pks: Sequence[int], names: Sequence[st
     marks = ",".join("?" * len(pks))
     rows = conn.execute(f"SELECT pk, name FROM digests WHERE pk IN ({marks})", tuple(pks))
     return sorted(pk for pk, name in rows if name in wanted)
+
+
+def named_elsewhere(
+    conn: sqlite3.Connection, names: Sequence[str], pks: Sequence[int]
+) -> list[str]:
+    """Those of `names` that a digest other than `pks` is called now: another
+    process removed the one asked about and imported it again (a new row)."""
+    asked = set(pks)
+    returned = []
+    for name in names:  # (one look per name: a prune plans thousands of digests)
+        rows = conn.execute("SELECT pk FROM digests WHERE name = ?", (name,))
+        if {r[0] for r in rows} - asked:
+            returned.append(name)
+    return returned
 
 
 def _names(conn: sqlite3.Connection, pks: Sequence[int]) -> list[str]:
