@@ -86,6 +86,30 @@ async def test_a_folder_file_that_is_no_digest_costs_no_rereading(tmp_path):
         assert second.not_modified and second.notes == []
 
 
+async def test_a_folder_file_over_the_cap_costs_no_rereading(tmp_path):
+    """A file over the size cap stays over it until it changes, and then the
+    folder's stamp changes anyway: the stamp is stored. It was kept unstored, and
+    every fetch read the whole folder again and exited 1 (regnet41 #3)."""
+    from tui_digest.fetch.download import SourceFetcher
+    from tui_digest.net.options import HttpOptions
+
+    folder = tmp_path / "fold"
+    folder.mkdir()
+    _digest_file(folder / "cs.LG-2024-07-15.md", ["2407.00001"])
+    (folder / "big-archive.xml").write_bytes(b"<rss>" + b"x" * 3000 + b"</rss>")
+    source = Source("mine", folder.as_uri() + "/")
+    fetcher = SourceFetcher(HttpOptions(max_bytes=2000))
+    try:
+        with Store.open(tmp_path / "c.db") as store:
+            [first] = await fetch_all(store, [source], fetcher=fetcher)
+            assert first.new == 1 and len(first.notes) == 1
+            assert "exceeds the cap of 2000 bytes" in first.notes[0]
+            [second] = await fetch_all(store, [source], fetcher=fetcher)
+            assert second.not_modified and second.notes == [], second
+    finally:
+        await fetcher.aclose()
+
+
 # --- a published folder served as a static server serves it ------------------------------
 
 
