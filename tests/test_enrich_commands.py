@@ -117,3 +117,38 @@ def test_enrich_says_a_retry_after_wait_on_stderr(setup, capsys, monkeypatch) ->
     assert code == 0, err
     assert "HTTP 429 Too Many Requests; waiting 15 s before attempt 2 of 4" in err, err
     assert 15.0 in waits
+
+
+def test_enrich_wait_line_for_a_long_id_list_says_the_status_and_the_wait(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    """The API URL of a batch of 60 ids (`?id_list=2403.00001,…`) was the whole
+    line: cut at 500 characters inside the id list, it never said the 429 nor the
+    wait (regression hunt `regnet41` #4). Query values are not shown now, so the
+    line ends with what was waited and why."""
+    import asyncio
+
+    from tui_digest.core.digest_format import write_digest
+    from tui_digest.core.model import Paper
+
+    real_sleep = asyncio.sleep
+
+    async def no_wait(seconds: float, *args: object) -> None:
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", no_wait)
+    ids = [f"2403.{n:05d}" for n in range(10001, 10061)]
+    digest = tmp_path / "cs.LG-2024-07-15.md"
+    papers = [Paper(id=i, title_en=f"Paper {i}", abstract_en=f"About {i}.") for i in ids]
+    digest.write_text(write_digest(papers), encoding="utf-8")
+    db, config = tmp_path / "cache.db", tmp_path / "config.toml"
+    assert cli(capsys, "--db", str(db), "import", str(digest))[0] == 0
+    with ArxivStandIn({i: Meta(id=i) for i in ids}) as api:
+        api.script.append(Reply(429, headers={"Retry-After": "15"}))
+        config.write_text(f'[enrich]\napi_url = "{api.url}"\nbatch_size = 60\n')
+        code, _out, err = cli(capsys, "--db", str(db), "enrich", "--config", str(config))
+        assert code == 0, err
+        assert [len(batch) for batch in api.asked] == [60]  # one query of 60 ids
+    [line] = [x for x in err.splitlines() if x.startswith("tui-digest: http")]
+    assert line.endswith("HTTP 429 Too Many Requests; waiting 15 s before attempt 2 of 4"), line
+    assert "[…truncated]" not in line and ids[0] not in line

@@ -86,6 +86,30 @@ async def test_a_folder_file_that_is_no_digest_costs_no_rereading(tmp_path):
         assert second.not_modified and second.notes == []
 
 
+async def test_a_folder_file_over_the_cap_costs_no_rereading(tmp_path):
+    """A file over the size cap stays over it until it changes, and then the
+    folder's stamp changes anyway: the stamp is stored. It was kept unstored, and
+    every fetch read the whole folder again and exited 1 (regnet41 #3)."""
+    from tui_digest.fetch.download import SourceFetcher
+    from tui_digest.net.options import HttpOptions
+
+    folder = tmp_path / "fold"
+    folder.mkdir()
+    _digest_file(folder / "cs.LG-2024-07-15.md", ["2407.00001"])
+    (folder / "big-archive.xml").write_bytes(b"<rss>" + b"x" * 3000 + b"</rss>")
+    source = Source("mine", folder.as_uri() + "/")
+    fetcher = SourceFetcher(HttpOptions(max_bytes=2000))
+    try:
+        with Store.open(tmp_path / "c.db") as store:
+            [first] = await fetch_all(store, [source], fetcher=fetcher)
+            assert first.new == 1 and len(first.notes) == 1
+            assert "exceeds the cap of 2000 bytes" in first.notes[0]
+            [second] = await fetch_all(store, [source], fetcher=fetcher)
+            assert second.not_modified and second.notes == [], second
+    finally:
+        await fetcher.aclose()
+
+
 # --- a published folder served as a static server serves it ------------------------------
 
 
@@ -215,7 +239,7 @@ async def test_a_feed_at_a_slash_url_is_still_asked_conditionally(tmp_path):
 
 
 @pytest.mark.parametrize("subscribe", ["category feed", "folder"])
-@pytest.mark.parametrize("status", [404, 503])
+@pytest.mark.parametrize("status", [500, 503])
 async def test_a_missed_day_that_failed_to_download_is_fetched_at_the_next_fetch(
     publisher, tmp_path, subscribe, status
 ):
@@ -254,7 +278,7 @@ async def test_a_missed_day_that_failed_to_download_is_fetched_at_the_next_fetch
             assert tuesday not in [r.path for r in server.requests[before:]]
 
 
-@pytest.mark.parametrize("status", [404, 503])
+@pytest.mark.parametrize("status", [500, 503])
 async def test_a_missed_day_is_fetched_again_when_the_index_could_not_be_had(
     publisher, tmp_path, status
 ):
@@ -283,7 +307,19 @@ async def test_a_missed_day_is_fetched_again_when_the_index_could_not_be_had(
             assert (await _fetch(sub, source)).not_modified
 
 
-def test_fetch_says_the_index_it_could_not_have_and_exits_1(publisher, tmp_path, capsys):
+def test_fetch_says_the_index_it_could_not_have_and_exits_1(
+    publisher, tmp_path, capsys, monkeypatch
+):
+    """A transient failure of index.json (a 503 to every attempt) fails the source,
+    saying what the new day brought all the same (it said only `failed (…)`)."""
+    import asyncio
+
+    real_sleep = asyncio.sleep
+
+    async def no_wait(seconds: float, *args: object) -> None:
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", no_wait)  # (the 503s' retries)
     with FeedServer() as server:
         site = Site(server, publisher.out)
         config = tmp_path / "config.toml"
@@ -300,11 +336,108 @@ def test_fetch_says_the_index_it_could_not_have_and_exits_1(publisher, tmp_path,
         publisher.publish(16)
         publisher.publish(17)
         site.refresh()
-        site.gone["/site/index.json"] = 404
+        site.gone["/site/index.json"] = 503
         capsys.readouterr()
         assert cli(argv) == 1
         said = capsys.readouterr()
         assert server.url("/site/index.json") in said.out + said.err
+        [line] = [x for x in said.err.splitlines() if x.startswith("lab-cs.AI: failed")]
+        assert line.endswith("; new 4 / updated 0 / unchanged 0"), line
         site.gone.clear()
         assert cli(argv) == 0
         assert "(with 1 missed day)" in capsys.readouterr().out
+
+
+# --- 4. what is gone for good fails no source (regression hunt s41 `regnet41`) ----------
+
+
+@pytest.mark.parametrize("status", [403, 404, 410])
+async def test_a_published_feed_with_no_index_beside_it_brings_each_day_and_then_304(
+    publisher, tmp_path, status
+):
+    """A publisher's `cs.AI.xml` copied alone to a web server: no index.json, so no
+    day missed can be listed. Each new day failed the source (`the days missed:
+    …/index.json: HTTP 404`), for good: the failure re-ran the catch-up at every
+    fetch and no validators were stored (regnet41 #1)."""
+    with FeedServer() as server:
+        site = Site(server, publisher.out)
+        source = subscription(server, "category feed")
+        site.gone["/site/index.json"] = status
+        with Store.open(tmp_path / "sub.db") as sub:
+            publisher.publish(15)
+            site.refresh()
+            assert (await _fetch(sub, source)).new == 4
+            for day in (16, 17):
+                publisher.publish(day)
+            site.refresh()
+            back = await _fetch(sub, source)
+            assert back.ok and (back.status, back.new) == ("new", 4), back
+            assert back.notes == [] and back.caught_up == []
+            assert days_of(sub) == [("2025-09-15", 4), ("2025-09-17", 4)]
+            before = len(server.requests)
+            quiet = await _fetch(sub, source)
+            assert quiet.ok and quiet.not_modified, quiet
+            assert [r.path for r in server.requests[before:]] == ["/site/cs.AI.xml"]
+
+
+def test_fetch_of_a_feed_with_no_index_exits_0_saying_the_new_day(publisher, tmp_path, capsys):
+    with FeedServer() as server:
+        site = Site(server, publisher.out)
+        site.gone["/site/index.json"] = 404
+        config = tmp_path / "config.toml"
+        config.write_text(
+            "[enrich]\nafter_fetch = false\n\n"
+            f'[[sources]]\nname = "lab-cs.AI"\nurl = "{server.url("/site/cs.AI.xml")}"\n',
+            encoding="utf-8",
+        )
+        argv = ["fetch", "--config", str(config), "--db", str(tmp_path / "sub.db")]
+        publisher.publish(15)
+        site.refresh()
+        assert cli(argv) == 0
+        publisher.publish(16)
+        site.refresh()
+        capsys.readouterr()
+        assert cli(argv) == 0
+        said = capsys.readouterr()
+        assert "lab-cs.AI: new 4 / updated 0 / unchanged 0" in said.out and said.err == ""
+        assert cli(argv) == 0
+        assert "lab-cs.AI: not modified (HTTP 304)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("subscribe", ["category feed", "folder"])
+@pytest.mark.parametrize("status", [404, 410])
+async def test_a_missed_day_the_publisher_no_longer_has_is_a_note_said_once(
+    publisher, tmp_path, subscribe, status
+):
+    """index.json lists a day whose dated feed is gone: the source failed at every
+    fetch, for good, asking for that day each time (regnet41 #2). Now it is a note
+    (exit 1 once), the validators are kept and the next fetch is told 304."""
+    with FeedServer() as server:
+        site = Site(server, publisher.out)
+        source = subscription(server, subscribe)
+        with Store.open(tmp_path / "sub.db") as sub:
+            publisher.publish(15)
+            site.refresh()
+            assert (await _fetch(sub, source)).new == 4
+            for day in (16, 17):
+                publisher.publish(day)
+            site.refresh()
+            tuesday = "/site/cs.AI/2025-09-16.xml"
+            site.gone[tuesday] = status
+            back = await _fetch(sub, source)
+            assert back.ok and (back.status, back.new) == ("new", 4), back
+            [note] = back.notes
+            assert note.startswith("2025-09-16: ") and f"HTTP {status}" in note
+            assert server.url(tuesday) in note
+            assert days_of(sub) == [("2025-09-15", 4), ("2025-09-17", 4)]
+            for _ in range(2):
+                before = len(server.requests)
+                quiet = await _fetch(sub, source)
+                assert quiet.ok and quiet.not_modified and quiet.notes == [], quiet
+                assert tuesday not in [r.path for r in server.requests[before:]]
+        # After a restart a new day comes as usual, without Tuesday.
+        with Store.open(tmp_path / "sub.db") as sub:
+            publisher.publish(18)
+            site.refresh()
+            thursday = await _fetch(sub, source)
+            assert thursday.ok and thursday.new == 4 and thursday.notes == [], thursday

@@ -43,6 +43,14 @@ from tui_digest.net.headers import charset_of
 from tui_digest.net.urls import display_url, strip_credentials
 
 MAX_DAYS = 31  # read at call time, so a test can lower it
+# An index.json answering these is not there (a feed copied alone to a server, a
+# bucket that says 403 for a missing key): no day missed can be listed, so none
+# is asked, and the source does not fail (it failed at every fetch for good,
+# re-downloading its feed: regression hunt `regnet41` #1).
+INDEX_ABSENT = frozenset({403, 404, 410})
+# A dated day's feed answering these is gone from the publisher: a note, not a
+# failure that asks for it at every fetch for good (`regnet41` #2).
+DAY_GONE = frozenset({404, 410})
 
 
 def missing(
@@ -99,15 +107,21 @@ class CatchUp(StoreSteps):
 
     async def _feed_of_index(self, feed_url: str, failures: list[str]) -> Feed | None:
         """What the folder of a published feed lists for that feed (None when it
-        lists none, or when its index cannot be had: said in `failures`, so the
-        source keeps no validators and the next fetch asks for the days missed
+        lists none, or has no index: `INDEX_ABSENT`; or when its index cannot be
+        had for now, a 5xx, a timeout, or cannot be read: said in `failures`, so
+        the source keeps no validators and the next fetch asks for the days missed
         again; it was silent, and they never came: bug hunt s41. The feed's newest
         day was imported all the same)."""
         where = urljoin(feed_url, INDEX)
         try:
             got = await self.fetcher.fetch(where)
             index = parse_index(got.body, where)
-        except (FetchError, ValueError) as exc:
+        except FetchError as exc:
+            if exc.status in INDEX_ABSENT:
+                return None  # no index: no day to ask for, as an index not listing it
+            failures.append(f"the days missed: {clean_line(str(exc), 300)}")
+            return None
+        except ValueError as exc:
             failures.append(f"the days missed: {clean_line(str(exc), 300)}")
             return None
         own = strip_credentials(feed_url)
@@ -248,7 +262,9 @@ class CatchUp(StoreSteps):
         in the notes, and the day is not had. So is, in `failures` when given, a day
         that could not be fetched or stored: as a note only, the source's
         validators were stored, the next fetch was told 304 and the day never came
-        (bug hunt s41). A day that reads as nothing stays a note: it reads the same."""
+        (bug hunt s41). A day that reads as nothing stays a note: it reads the same;
+        so does one the publisher no longer has (`DAY_GONE`): as a failure, it was
+        asked for at every fetch, for good (regression hunt `regnet41` #2)."""
         had = True
         for day, url in days:
             try:
@@ -276,7 +292,8 @@ class CatchUp(StoreSteps):
                 continue
             except (FetchError, CacheError, sqlite3.Error, OSError) as exc:
                 said = f"{day}: {clean_line(str(exc), 300)}"
-                (result.notes if failures is None else failures).append(said)
+                gone = isinstance(exc, FetchError) and exc.status in DAY_GONE
+                (result.notes if failures is None or gone else failures).append(said)
                 had = False
                 continue
             result.problems += entry_problems(read.problems)

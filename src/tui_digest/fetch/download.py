@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from tui_digest.core.folder_walk import document_files
 from tui_digest.net.client import HttpClient
-from tui_digest.net.errors import FetchError
+from tui_digest.net.errors import FetchError, TooLarge
 from tui_digest.net.headers import clean_validator
 from tui_digest.net.options import Clock, HttpOptions, Sleep
 from tui_digest.net.politeness import HostSlots, is_rate_exceeded
@@ -226,5 +226,7 @@ class SourceFetcher:
         except OSError as exc:
             raise FetchError(str(path), exc.strerror or str(exc), kind="local") from None
         if len(body) > cap:
-            raise FetchError(str(path), f"file exceeds the cap of {cap} bytes", kind="local")
+            # (TooLarge: over the cap until it changes, and then the folder's stamp
+            # changes too: `folders` stores the stamp all the same.)
+            raise TooLarge(str(path), f"file exceeds the cap of {cap} bytes", kind="local")
         return body

@@ -22,7 +22,7 @@ from tui_digest.fetch.catch_up import CatchUp, unsound, unsound_error
 from tui_digest.fetch.download import FetchResult, local_path
 from tui_digest.fetch.results import SourceResult, entry_problems
 from tui_digest.fetch.store_steps import read_body
-from tui_digest.net.errors import FetchError
+from tui_digest.net.errors import FetchError, TooLarge
 from tui_digest.net.urls import display_url, strip_credentials
 
 
@@ -34,11 +34,14 @@ class FolderSources(CatchUp):
     ) -> SourceResult:
         """Every digest and feed in a folder source, one file at a time; a bad file costs itself.
 
-        A file that could not be read (no permission, an I/O error, past the cap)
-        keeps the folder's stamp from being stored: `chmod` changes neither its
-        mtime nor its size, and the next fetch was told "not modified" until some
-        file of the folder changed (bug hunt s41). One read that is no digest or
-        feed reads the same again: the stamp is stored, as the catch-up has it."""
+        A file that could not be opened (no permission, an I/O error) keeps the
+        folder's stamp from being stored: `chmod` changes neither its mtime nor
+        its size, and the next fetch was told "not modified" until some file of
+        the folder changed (bug hunt s41). One read that is no digest or feed
+        reads the same again: the stamp is stored, as the catch-up has it; so is
+        one past the cap (`TooLarge`): it is past it until it changes, and that
+        changes the stamp (kept unstored, every fetch read the whole folder
+        again and exited 1: regression hunt `regnet41` #3)."""
         result = SourceResult(source.name, display_url(source.url), "unchanged")
         files = response.files or []
         unread = False
@@ -47,7 +50,7 @@ class FolderSources(CatchUp):
                 body = await asyncio.to_thread(self.fetcher.read_file, path)
             except FetchError as exc:
                 result.notes.append(clean_line(str(exc), 500))
-                unread = True
+                unread = unread or not isinstance(exc, TooLarge)
                 continue
             try:
                 read = await asyncio.to_thread(read_body, body, str(path), source.format)

@@ -86,13 +86,22 @@ class SourceResult:
         """One plain line for the CLI, e.g. `cs.AI: new 3 / updated 0 / unchanged 40`."""
         name = clean_line(self.name, 200)
         if self.status == "failed":
-            return f"{name}: failed ({clean_line(self.error, 500)})"
+            line = f"{name}: failed ({clean_line(self.error, 500)})"
+            # What it imported before it failed (a new day, then a missed day that
+            # could not be had): said only "failed (…)", read as if the day had not
+            # come (regression hunt `regnet41` #2).
+            if self.new or self.updated or self.unchanged:
+                return f"{line}; {self._counts()}"
+            return line
         if self.not_modified:  # said as `sources list` says it (not "new 0 / updated 0 …")
             why = "HTTP 304" if self.http_status == 304 else "file not modified"
             return f"{name}: not modified ({why})"
         if self.no_new_papers:
             return f"{name}: no new papers"
-        line = f"{name}: new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
+        return f"{name}: {self._counts()}"
+
+    def _counts(self) -> str:
+        line = f"new {self.new} / updated {self.updated} / unchanged {self.unchanged}"
         # The days missed before, fetched too (their papers counted in).
         return line + with_missed_days(len(self.caught_up), len(self.revised))
 
