@@ -25,11 +25,19 @@ from typing import BinaryIO, NoReturn
 
 
 def terminal_width() -> int:
-    """Standard output's terminal's columns (80 when it is not a terminal)."""
+    """`COLUMNS` when set to a number, else standard output's terminal's columns;
+    80 when it is not a terminal or reports 0 columns (`script` from a
+    non-terminal, some serial consoles and `docker exec -t`): taken as is, 0
+    cut every table to a few cells, a digest name to "d…" (bug hunt `auditout`
+    #3). As `shutil.get_terminal_size` does."""
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
     try:
-        return os.get_terminal_size(sys.stdout.fileno()).columns
+        columns = os.get_terminal_size(sys.stdout.fileno()).columns
     except (OSError, ValueError):
         return 80
+    return columns if columns > 0 else 80
 
 
 class OutputError(Exception):
