@@ -524,3 +524,25 @@ def test_state_import_takes_several_files_as_one(tmp_path):
     assert "2 changes applied" in out(proc)
     assert "2403.10056" in out(run_cli("search", "is:starred", db=box))
     assert out(run_cli("note", "2310.03635", db=box)).strip() == "from the workstation"
+
+
+def test_a_state_file_of_another_version_is_refused_whole(tmp_path):
+    """A version-2 state file said "state file version 2 is not 1" and then
+    "state: 1 changes applied", exit 1 (bug hunt `auditout` #8): the message read as
+    a refusal. Nothing of a file of another version is applied now, and it says so."""
+    db = tmp_path / "c.db"
+    assert run_cli("import", str(DIGEST), db=db).returncode == 0
+    head = '{"format": "tui-digest-state", "version": 2, "exported_at": "2026-12-02T08:20:19.943Z"}'
+    line = (
+        '{"id": "2403.10056", "field": "starred", "value": true, '
+        '"changed_at": "2026-12-02T08:21:00.000Z"}'
+    )
+    state = tmp_path / "v2.jsonl"
+    state.write_text(head + "\n" + line + "\n", encoding="utf-8")
+    proc = run_cli("state", "import", str(state), db=db)
+    assert proc.returncode == 1
+    err = proc.stderr.decode()
+    assert f"{state}:1: state file version 2 is not 1" in err and "nothing of it applied" in err
+    assert "state: 0 changes applied" in proc.stdout.decode(), proc.stdout
+    exported = run_cli("state", "export", db=db).stdout.decode()
+    assert '"starred"' not in exported, exported

@@ -86,11 +86,15 @@ def test_piped_watch_prints_whole_titles_and_the_count_on_stderr(tmp_path):
     assert done.stderr.decode() == "-- 1 shown of 1 matches\n"
 
 
-def _on_terminal(args: list[str], db: Path, columns: int) -> str:
-    """What the CLI writes to a terminal `columns` wide (a pseudo-terminal)."""
+def _on_terminal(args: list[str], db: Path, columns: int, env_columns: str | None = None) -> str:
+    """What the CLI writes to a terminal `columns` wide (a pseudo-terminal), with
+    `COLUMNS` set to `env_columns` (unset when None)."""
     main, child = os.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
     env = dict(os.environ, TUI_DIGEST_DB=str(db), PYTHONIOENCODING="utf-8")
+    env.pop("COLUMNS", None)
+    if env_columns is not None:
+        env["COLUMNS"] = env_columns
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui_digest", *args],
         stdin=subprocess.DEVNULL,
@@ -250,3 +254,49 @@ def test_sources_list_lines_up_cjk_source_names(tmp_path):
         return [cell_len(row[: m.start()]) for m in re.finditer(r"(?:^|(?<=  ))\S", row)]
 
     assert starts(rows[1]) == starts(rows[2]) == starts(rows[0].replace("LAST ", "LAST_"))
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_terminal_of_zero_columns_is_80_and_columns_is_honoured(tmp_path):
+    """A terminal reporting 0 columns (`script` from a non-terminal, `stty cols 0`)
+    cut every table to a few cells, a digest name to "d…"; `COLUMNS` was ignored
+    (bug hunt `auditout` #3). 0 is unknown: `COLUMNS`, else 80, as shutil does."""
+    db = tmp_path / "c.db"
+    build(db)
+    listed = _on_terminal(["digests"], db, columns=0).splitlines()
+    assert listed[0].split() == ["date", "name", "papers", "unread", "label"], listed
+    assert all(60 < cell_len(line) <= 80 for line in listed), listed
+    assert listed[1].split()[1].startswith("weekly-reading-group"), listed
+    found = _on_terminal(["search", "long"], db, columns=0).splitlines()
+    assert 60 < cell_len(found[0]) <= 80, found
+    wide = _on_terminal(["search", "long"], db, columns=80, env_columns="200").splitlines()
+    assert 80 < cell_len(wide[0]) <= 200, wide
+    zero_given = _on_terminal(["search", "long"], db, columns=0, env_columns="0").splitlines()
+    assert 60 < cell_len(zero_given[0]) <= 80, zero_given
+
+
+def test_old_style_ids_are_never_cut_and_piped_rows_stay_aligned() -> None:
+    """`cond-mat/0309136` read `cond-mat/0309…` in a 100-column terminal (the id
+    column was 14 cells): useless for `note`, `tag`, `export --ids`; into a pipe it
+    was whole but shifted the flags and title of its row (bug hunt `auditout` #4)."""
+    old = ListRow(
+        1,
+        "cond-mat/0309136",
+        "Old style paper on glasses",
+        "关于玻璃的旧论文",
+        "",
+        "2003-09-20",
+        "cond-mat.dis-nn",
+        False,
+        False,
+        1,
+    )
+    new = ListRow(2, "2403.10056", "New paper", "", "", "2024-03-18", "cs.CL", False, False, 1)
+    for width in (100, 80, 50):
+        lines = format_rows([old, new], width=width).splitlines()
+        assert lines[0].split()[0] == "cond-mat/0309136", (width, lines)
+        assert all(cell_len(line) <= width for line in lines), (width, lines)
+        assert lines[0].index("•") == lines[1].index("•"), (width, lines)
+    piped = format_rows([old, new], width=None).splitlines()
+    assert "cond-mat.dis-nn" in piped[0] and "…" not in piped[0]
+    assert piped[0].index("•") == piped[1].index("•"), piped

@@ -55,6 +55,29 @@ def test_a_new_backup_and_state_file_of_a_private_cache_are_private(tmp_path: Pa
 
 
 @pytest.mark.usefixtures("umask_022")
+@pytest.mark.parametrize(
+    ("fmt", "name", "holds"), [("bibtex", "n.bib", "annote"), ("json", "n.json", '"note"')]
+)
+def test_an_export_file_of_a_private_cache_is_private(
+    tmp_path: Path, fmt: str, name: str, holds: str
+) -> None:
+    """`export -o n.bib` of a 0600 cache was 0644 and held `annote = {private}`
+    (JSON: "note"), where `backup` and `state export -o` are 0600 (bug hunt
+    `auditout` #8). It gets no more of the cache's bits, whatever the format."""
+    db = tmp_path / "cache.db"
+    make_cache(db, 0o600)
+    out = tmp_path / name
+    args = ["--db", str(db), "export", "--ids", "2403.00001", "--format", fmt, "-o", str(out)]
+    assert cli.main(args) == 0
+    assert holds in out.read_text(encoding="utf-8") and "private" in out.read_text(encoding="utf-8")
+    assert mode_of(out) == 0o600
+    db.chmod(0o644)  # a shared cache: the umask's bits, as before
+    out.unlink()
+    assert cli.main(args) == 0
+    assert mode_of(out) == 0o644
+
+
+@pytest.mark.usefixtures("umask_022")
 def test_a_replaced_file_keeps_its_bits_but_never_more_than_the_cache(tmp_path: Path) -> None:
     db = tmp_path / "cache.db"
     make_cache(db, 0o640)

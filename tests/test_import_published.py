@@ -132,3 +132,23 @@ def test_files_the_index_does_not_list_are_named_and_a_lost_feed_falls_back(tmp_
     assert done.returncode == 0, err
     assert f"{extra}: not imported: the folder's index.json does not list it" in err
     assert [d[:2] for d in digests(db)] == [(day, 4) for day in DAYS]
+
+
+def test_a_day_read_from_its_markdown_is_named_as_its_feed_names_it(tmp_path):
+    """A day whose `.xml` was missing was read from its `.md` and named by that
+    file's name, the date only (`2025-09-17`; another category's the same day
+    `2025-09-17-2`), losing the category (bug hunt `auditout` #5). It gets the
+    name its feed gives: `<title>-<category>-<date>`."""
+    out = published(tmp_path)
+    with_feed = tmp_path / "with-feed.db"
+    assert run_cli("import", str(out), db=with_feed, env=TODAY).returncode == 0
+    (out / "cs.AI" / f"{DAYS[1]}.xml").unlink()
+    db = tmp_path / "colleague.db"
+    done = run_cli("import", str(out), db=db, env=TODAY)
+    assert done.returncode == 0, done.stderr.decode()
+
+    def names(cache: Path) -> list[str]:
+        return sorted(d["name"] for d in json.loads(run_cli("digests", "--json", db=cache).stdout))
+
+    assert f"lab-cs.AI-{DAYS[1]}" in names(with_feed)
+    assert names(db) == names(with_feed)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from cli_support import run_cli
@@ -445,3 +448,64 @@ def test_rm_answered_after_another_process_removed_and_imported_it_again(
     assert asked in names(db)
     with Store.open(db) as s:
         assert s.count("", digest=asked) == 2
+
+
+def test_ctrl_d_at_the_question_is_no_and_the_question_is_on_stderr(tmp_path, monkeypatch, capsys):
+    """Ctrl-D at "remove them? [y/N]" printed a traceback (EOFError); with standard
+    output redirected (`> rm.log`) the plan and the question went into the file and
+    the command seemed to hang (bug hunt `auditout` #1, #2). End of input is "no";
+    the plan and the question go to standard error when standard output is no terminal."""
+    from tui_digest import cli_retention
+
+    db = tmp_path / "c.db"
+    build(db)
+
+    def ctrl_d(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr(cli_retention, "can_ask", lambda: True)
+    monkeypatch.setattr("builtins.input", ctrl_d)
+    with Store.open(db) as s:
+        args = argparse.Namespace(names=["cs.AI-2025-01-10"], yes=False)
+        assert cli_retention.cmd_digests_rm(s, args) == 1
+        assert cli_retention.cmd_prune(s, argparse.Namespace(older_than=1, yes=False)) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("remove them? [y/N] \nnothing removed\n") == 2, err
+    assert "will remove 1 digest (as named):\n  cs.AI-2025-01-10\n" in err, err
+    assert len(names(db)) == 3
+
+
+def test_prune_yes_into_a_closed_pipe_removes_and_says_so(tmp_path):
+    """`prune --yes | head`: a plan bigger than the pipe raised BrokenPipeError
+    before the removal (nothing removed), a small one did not (removed): both exit
+    141, no message (bug hunt `auditout` #7). With --yes the removal no longer
+    depends on the plan's reader; the result goes to stderr when stdout is gone, exit 0."""
+    from cli_support import _env
+
+    db = tmp_path / "c.db"
+    with Store.open(db) as s:
+        for i in range(1500):  # a plan of ~90 KB: more than a pipe holds
+            s.import_digest(
+                Digest(
+                    f"cs.LG-batch-with-a-long-name-{i:05d}",
+                    source=f"/data/cs.LG-{i}.md",
+                    date="2020-01-01",
+                    papers=[paper(f"2001.{i:05d}", "w")],
+                )
+            )
+    read, write = os.pipe()
+    os.close(read)  # the reader went away before anything was written
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tui_digest", "prune", "--older-than", "30d", "--yes"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            env=_env(db, {"TUI_DIGEST_TODAY": "2025-01-01"}),
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 0, done.stderr
+    assert b"removed 1,500 digests and 1,500 papers (standard output could not" in done.stderr
+    assert names(db) == []

@@ -25,6 +25,7 @@ from tui_digest.cli_import import MAX_IMPORT_MIB, MAX_WHOLE_MIB, NO_CWD
 from tui_digest.cli_output import (
     OutputError,
     drop_stdout,
+    guard_stdout,
     stand_in_for_closed_streams,
     tolerate_encoding,
     write_json,
@@ -511,10 +512,12 @@ def main(argv: list[str] | None = None) -> int:
 
         _announce_upgrades()
         Connections.on_wait = _say_waiting
+        unguarded = guard_stdout()
         try:
             return _run(func, args)
         finally:
             Connections.on_wait = None  # (main is called in-process by tests)
+            sys.stdout = unguarded
     return _run(func, args)
 
 

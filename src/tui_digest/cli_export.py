@@ -53,7 +53,7 @@ def export_streamed(args: argparse.Namespace, store: Store, rowids: list[int]) -
     chunks = export_stream.store_chunks(store, rowids, digest=args.digest or None)
     if args.output:
         path, count = export_stream.export_file(
-            args.output, chunks, args.format, overwrite=args.force
+            args.output, chunks, args.format, overwrite=args.force, private_as=store.path
         )
         _say_wrote(count, path)
         return

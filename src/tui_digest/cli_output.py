@@ -21,15 +21,23 @@ import io
 import json
 import os
 import sys
-from typing import BinaryIO, NoReturn
+from typing import BinaryIO, NoReturn, TextIO
 
 
 def terminal_width() -> int:
-    """Standard output's terminal's columns (80 when it is not a terminal)."""
+    """`COLUMNS` when set to a number, else standard output's terminal's columns;
+    80 when it is not a terminal or reports 0 columns (`script` from a
+    non-terminal, some serial consoles and `docker exec -t`): taken as is, 0
+    cut every table to a few cells, a digest name to "d…" (bug hunt `auditout`
+    #3). As `shutil.get_terminal_size` does."""
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
     try:
-        return os.get_terminal_size(sys.stdout.fileno()).columns
+        columns = os.get_terminal_size(sys.stdout.fileno()).columns
     except (OSError, ValueError):
         return 80
+    return columns if columns > 0 else 80
 
 
 class OutputError(Exception):
@@ -123,6 +131,43 @@ class _ClosedStdout(io.RawIOBase):
         if self.dropped:
             return len(data)
         stdout_failed(OSError(errno.EBADF, os.strerror(errno.EBADF)))
+
+
+class _GuardedStdout:
+    """Standard output whose failed writes (a full disk) are an OutputError: a
+    `print()` raised the OSError itself, said as a bare "No space left on device"
+    (after a complete `backup`: read as a failed one; bug hunt `auditout` #6).
+    A BrokenPipeError stays one (`| head`: exit 141, quietly)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            stdout_failed(exc)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            stdout_failed(exc)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+def guard_stdout() -> TextIO:
+    """Put a `_GuardedStdout` in `sys.stdout`; returns the stream to put back."""
+    stream = sys.stdout
+    if not isinstance(stream, _GuardedStdout):
+        sys.stdout = _GuardedStdout(stream)  # type: ignore[assignment]
+    return stream
 
 
 def write_note(text: str) -> None:

@@ -34,10 +34,11 @@ def import_published(
     """Import the days of the published `folder`; how many could not be imported."""
     from tui_digest.cli_import import MAX_WHOLE_MIB
     from tui_digest.core.model import InputError
-    from tui_digest.core.publish_index import INDEX, local_days
+    from tui_digest.core.publish_index import INDEX, local_days, parse_index
 
     try:
         days, notes = local_days(folder)
+        title = parse_index((folder / INDEX).read_bytes(), str(folder / INDEX), base="").title
     except (ValueError, OSError) as exc:
         print(f"{for_terminal(folder / INDEX)}: error: {describe(exc)}", file=sys.stderr)
         return 1
@@ -51,7 +52,7 @@ def import_published(
     failed = 0
     for day in days:
         try:
-            cut = _import_day(store, day, cap)
+            cut = _import_day(store, day, cap, title)
         except InputError as exc:
             failed += 1
             print(f"error: {describe(exc)}", file=sys.stderr)
@@ -63,9 +64,10 @@ def import_published(
     return failed
 
 
-def _import_day(store: Store, day: LocalDay, cap: int) -> bool:
+def _import_day(store: Store, day: LocalDay, cap: int, title: str) -> bool:
     """One day's feed, filed under its date as a day of the category's feed, and its
-    line; whether the feed was cut off. Raises InputError when it cannot be read."""
+    line; whether the feed was cut off. Raises InputError when it cannot be read.
+    `title`: the folder's (its index's), which the day's feed names its digest by."""
     from tui_digest.cli_import import import_line
     from tui_digest.core.readers import read_capped, read_document
 
@@ -78,6 +80,12 @@ def _import_day(store: Store, day: LocalDay, cap: int) -> bool:
     where = str(path)
     data = read_capped(where, cap=cap, hint=" (a feed is read whole; see --max-size)")
     result = read_document(data, source=where, format=kind)
+    if kind == "digest" and day.date:
+        # Named as its feed names it (`lab-cs.AI-2025-09-18`), not by the Markdown's
+        # file name: two categories' days were `2024-02-06` and `2024-02-06-2`, which
+        # `digests rm 2024-02-06` told apart by import order (bug hunt `auditout` #5).
+        publisher = "-".join(title.split()) or "digest-feed"
+        result.digest.name = f"{publisher}-{day.category}-{day.date}"
     # A day imported before from its own file keeps that source: filed under the
     # category's feed it became that day's `-2` (found by a regression hunt).
     own = next((str(p) for p in (day.path, markdown) if store.newest_digest_day(str(p))), "")

@@ -13,8 +13,9 @@ import argparse
 import datetime as _dt
 import re
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
+from tui_digest.cli_output import OutputError, drop_stdout
 from tui_digest.cli_stdin import can_ask
 from tui_digest.core import digest_day
 from tui_digest.core.sanitize import for_terminal
@@ -57,27 +58,28 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: 
     if not pks and not plan.papers_deleted:
         print(f"nothing to remove ({what})")
         return 0
-    print(f"will remove {counted(len(plan.digests), 'digest')} ({what}):")
-    for name in plan.digests:
-        print(f"  {for_terminal(name)}")
-    kept = (
-        f"; {plan.papers_kept:,} starred, tagged or noted {plural(plan.papers_kept, 'paper')} kept"
-        if plan.papers_kept
-        else ""
-    )
-    print(f"and {counted(plan.papers_deleted, 'paper')} no other digest lists{kept}")
-    if plan.papers_loose:
-        print(
-            f"(of them {plan.papers_loose} listed by no digest since a same-day update dropped"
-            f" them, first seen before {loose_before})"
-        )
+    # Asked, the plan and the question go where the person reads: standard
+    # output redirected (`> rm.log`), they went into the file and the command
+    # seemed to hang (bug hunt `auditout` #2); on standard error now.
+    cut = False  # (standard output gone while the plan was written)
+    say = sys.stdout if yes or sys.stdout.isatty() else sys.stderr
+    if not yes and not can_ask():  # (no terminal, or stdin closed: `<&-`)
+        _show_plan(plan, what, loose_before, sys.stdout)
+        raise RetentionError("not removing anything: no terminal to ask on; add --yes")
     if not yes:
-        if not can_ask():  # (no terminal, or stdin closed: `<&-`)
-            raise RetentionError("not removing anything: no terminal to ask on; add --yes")
-        answer = input("remove them? [y/N] ").strip().lower()
-        if answer not in ("y", "yes"):
-            print("nothing removed")
+        _show_plan(plan, what, loose_before, say)
+        if not _confirmed(say):
+            print("nothing removed", file=say)
             return 1
+    else:
+        try:
+            _show_plan(plan, what, loose_before, sys.stdout)
+        except (OSError, OutputError):  # (BrokenPipeError, a full disk)
+            # With --yes nobody reads the plan to decide: a reader gone
+            # (`| head`) stopped the removal when the plan outgrew the pipe
+            # (bug hunt `auditout` #7). The removal goes on; see _report.
+            drop_stdout()
+            cut = True
     # Only the digests planned: the row numbers were read before the question, and
     # one freed meanwhile by another process's removal goes to the next digest
     # imported (`named`; bug hunt `auditui` #1).
@@ -90,11 +92,63 @@ def remove(store: Store, pks: list[int], *, yes: bool, what: str, loose_before: 
             )
         elif name not in done.digests:
             print(f"{for_terminal(name)} was already removed (by another process)")
-    print(
+    return _report(
+        cut,
         f"removed {counted(len(done.digests), 'digest')} and "
-        f"{counted(done.papers_deleted, 'paper')}"
+        f"{counted(done.papers_deleted, 'paper')}",
+        status=1 if done.returned else 0,
     )
-    return 1 if done.returned else 0
+
+
+def _report(cut: bool, line: str, *, status: int = 0) -> int:
+    """The result line; with standard output gone (`| head`, a full disk) it is
+    said on standard error instead, and `status` stands: the removal is done,
+    only its listing was cut (a quiet 141 read the same as "nothing removed").
+    `status` 1: a digest asked about was imported again meanwhile, not removed."""
+    try:
+        print(line)
+        sys.stdout.flush()
+    except (OSError, OutputError):
+        drop_stdout()
+        cut = True
+    if cut:
+        print(
+            f"tui-digest: {line} (standard output could not be written: the listing is incomplete)",
+            file=sys.stderr,
+        )
+    return status
+
+
+def _show_plan(plan: Removal, what: str, loose_before: str, out: TextIO) -> None:
+    print(f"will remove {counted(len(plan.digests), 'digest')} ({what}):", file=out)
+    for name in plan.digests:
+        print(f"  {for_terminal(name)}", file=out)
+    kept = (
+        f"; {plan.papers_kept:,} starred, tagged or noted {plural(plan.papers_kept, 'paper')} kept"
+        if plan.papers_kept
+        else ""
+    )
+    print(f"and {counted(plan.papers_deleted, 'paper')} no other digest lists{kept}", file=out)
+    if plan.papers_loose:
+        print(
+            f"(of them {plan.papers_loose} listed by no digest since a same-day update dropped"
+            f" them, first seen before {loose_before})",
+            file=out,
+        )
+    out.flush()
+
+
+def _confirmed(out: TextIO) -> bool:
+    """ "remove them? [y/N]" on `out`, read on standard input; end of input
+    (Ctrl-D) is "no", as for any [y/N] question (it was a traceback; bug hunt
+    `auditout` #1)."""
+    print("remove them? [y/N] ", end="", file=out, flush=True)
+    try:
+        answer = input("")  # (the question is already on `out`)
+    except EOFError:
+        print(file=out)
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _remove_showing(store: Store, pks: list[int], loose_before: str, named: list[str]) -> Removal:

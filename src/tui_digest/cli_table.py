@@ -117,28 +117,46 @@ _FIELDS = {"id": 14, "date": 10, "category": 8}
 MIN_TITLE = 20  # a narrower terminal gives up the category, then the date, first
 
 
-def _fields(width: int | None) -> list[str]:
+def _widths(rows: Sequence[ListRow], width: int | None) -> dict[str, int]:
+    """The columns' widths: the id column is as wide as its longest id, never cut
+    (`cond-mat/0309136` read `cond-mat/0309…` in a 100-column terminal, useless
+    for `note`, `tag` or `export --ids`; bug hunt `auditout` #4); into a pipe
+    (`width` None) every column is as wide as its longest value, so the rows stay
+    aligned."""
+    widths = dict(_FIELDS)
+    for field in _FIELDS if width is None else ("id",):
+        longest = max((cell_len(steady(clean_line(_value(r, field)))) for r in rows), default=0)
+        widths[field] = max(widths[field], longest)
+    return widths
+
+
+def _value(row: ListRow, field: str) -> str:
+    return {"id": row.id, "date": row.date or "-", "category": row.category or "-"}[field]
+
+
+def _fields(widths: dict[str, int], width: int | None) -> list[str]:
     """The columns shown in `width` cells: in a narrow terminal every row wrapped
     onto a second line (id, date and category took 42 cells; found by a bug hunt)."""
     fields = list(_FIELDS)
     for drop in ("category", "date"):
-        if width is None or _fixed(fields) + MIN_TITLE <= width:
+        if width is None or _fixed(widths, fields) + MIN_TITLE <= width:
             break
         fields.remove(drop)
     return fields
 
 
-def _fixed(fields: Sequence[str]) -> int:
-    return sum(_FIELDS[f] + 2 for f in fields) + 2 + 2  # and the flags, then the title
+def _fixed(widths: dict[str, int], fields: Sequence[str]) -> int:
+    return sum(widths[f] + 2 for f in fields) + 2 + 2  # and the flags, then the title
 
 
 def format_rows(rows: Sequence[ListRow], *, width: int | None = 160) -> str:
     """Search results, a line each: id, date, category, flags, then title / Chinese
     title; fitted to `width` columns (a narrow one drops the category, then the
-    date), or every field whole when `width` is None."""
+    date), or every field whole when `width` is None. The id is never cut."""
     cut = width is not None
-    fields = _fields(width)
-    title_w = max(8, width - _fixed(fields)) if width is not None else 0
+    widths = _widths(rows, width)
+    fields = _fields(widths, width)
+    title_w = max(8, width - _fixed(widths, fields)) if width is not None else 0
     out = []
     for r in rows:
         flags = ("*" if r.starred else " ") + (" " if r.read else "•")
@@ -146,8 +164,7 @@ def format_rows(rows: Sequence[ListRow], *, width: int | None = 160) -> str:
         title = readable(r.title_en or r.title_zh)
         if r.title_en and r.title_zh:
             title = f"{readable(r.title_en)} / {readable(r.title_zh)}"
-        values = {"id": r.id, "date": r.date or "-", "category": r.category or "-"}
-        cells = [_fit(values[f], _FIELDS[f], cut=cut) for f in fields]
+        cells = [_fit(_value(r, f), widths[f], cut=cut and f != "id") for f in fields]
         out.append("  ".join([*cells, flags, _fit(title, title_w, cut=cut).rstrip()]))
     return "".join(line + "\n" for line in out)
 

@@ -165,3 +165,25 @@ def test_closed_standard_output_and_error_is_exit_2(cache):
     proc = _closed_stdout("stats", db=cache, close_stderr=True)
     assert proc.returncode == 2
     assert proc.stdout == b"" and proc.stderr == b""
+
+
+@pytest.mark.parametrize(
+    "command", [["stats"], ["tag", "2403.10056"], ["sources"], ["backup", "BACKUP"]]
+)
+def test_a_full_standard_output_is_said_as_such_by_every_command(cache, tmp_path, command):
+    """`stats`, `tag`, `sources`, `backup` into a full disk said a bare "No space
+    left on device" (`backup` after a complete backup: read as a failed one), where
+    `digests` and `export` say "cannot write to standard output" (bug hunt `auditout` #6)."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("this system has no /dev/full")
+    backup = tmp_path / "b.db"
+    args = [str(backup) if a == "BACKUP" else a for a in command]
+    with open("/dev/full", "wb") as full:
+        proc = _cli(*args, db=cache, stdout=full)
+    assert proc.returncode == 2, proc.stderr
+    *_, last = proc.stderr.decode().splitlines()  # (`sources` says where they are from first)
+    assert last.startswith(
+        "tui-digest: cannot write to standard output: No space left on device"
+    ), proc.stderr
+    if command[0] == "backup":
+        assert backup.stat().st_size > 0

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
 from tui_digest.core.atomic_file import stream_atomic, write_error
+from tui_digest.core.copy_mode import no_wider_than
 from tui_digest.core.model import PaperRecord
 from tui_digest.core.output_target import examine
 
@@ -87,12 +88,15 @@ def export_file(
     overwrite: bool = False,
     reader_needed: bool = False,
     stop: threading.Event | None = None,
+    private_as: Path | None = None,
 ) -> tuple[Path, int]:
     """Write the papers to `path` atomically (see `atomic_file.stream_atomic`);
     returns the path and how many papers were written. The folder is checked
     before any paper is read. `reader_needed`: a FIFO nobody reads is refused.
     `stop`: a pipe or device is written in short waits, ended by `StreamStopped`
-    once `stop` is set (`polled_write`)."""
+    once `stop` is set (`polled_write`). `private_as`: the cache, whose permission
+    bits the file gets no more of (it holds the notes: a BibTeX or JSON export of a
+    0600 cache was 0644; bug hunt `auditout` #8), as `state export -o` and `backup`."""
     target = Path(path)
     written = 0
     # The footnotes wait beside the output (its disk), but not beside a device,
@@ -102,6 +106,8 @@ def export_file(
 
     def fill(f: BinaryIO) -> None:
         nonlocal written
+        if private_as is not None:
+            no_wider_than(f.fileno(), private_as)
 
         def rewind() -> None:
             f.flush()

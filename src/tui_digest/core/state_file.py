@@ -173,7 +173,15 @@ def parse(text: str, name: str, garbled: frozenset[int] = frozenset()) -> Parsed
             obj = json.loads(line)
             if isinstance(obj, dict) and obj.get("format") == FORMAT:
                 if obj.get("version") != VERSION:
-                    raise ValueError(f"state file version {obj.get('version')!r} is not {VERSION}")
+                    # Its lines may mean something else: none is applied (they
+                    # were, after "version 2 is not 1"; bug hunt `auditout` #8).
+                    version = for_terminal(repr(obj.get("version")))
+                    out.changes.clear()
+                    out.problems.append(
+                        f"{for_terminal(name)}:{number}: state file version {version} is"
+                        f" not {VERSION} (a newer tui-digest's?): nothing of it applied"
+                    )
+                    return out
                 continue
             out.changes.append(_change(obj))
         except ValueError as exc:  # json.JSONDecodeError is a ValueError
