@@ -99,9 +99,12 @@ def detail_content(
     machine = machine_fields(record)
     mark = machine_mark(record) if machine else ""
 
-    def para(text: str, style: str | Style = "", *, line: bool = False, field: str = "") -> None:
+    def para(
+        text: str, style: str | Style = "", *, line: bool = False, field: str = "", of: str = "abs"
+    ) -> None:
         if text:
-            parts.append(marked(_shown(text, line=line), style, match))
+            # `of`: the search's field of the text (`ti:` words mark titles only).
+            parts.append(marked(_shown(text, line=line), style, match.in_field(of)))
             if field in machine:
                 parts.append("\n")
                 parts.append((mark, MACHINE))
@@ -111,9 +114,9 @@ def detail_content(
     show_zh = language in ("both", "zh")
     show_en = language in ("both", "en")
     if show_zh:
-        para(paper.title_zh, TITLE, line=True, field="title_zh")
+        para(paper.title_zh, TITLE, line=True, field="title_zh", of="ti")
     if show_en or not paper.title_zh:
-        para(paper.title_en, TITLE, line=True)
+        para(paper.title_en, TITLE, line=True, of="ti")
     url = _safe(paper.url, line=True)
     if url:
         # Only http(s) links become clickable; anything else is shown as text.
@@ -187,9 +190,11 @@ def _metadata(record: PaperRecord, match: Matcher, announce_type: str, version: 
         ("doi", arxiv.doi if arxiv else ""),
         ("digests", ", ".join(record.digests)),
     ]
+    # The search's field of each line (the others are no field's: only words of no field).
+    of = {"id": "id", "categories": "cat", "authors": "au"}
     for label, value in meta:
         if value:
             parts.append((f"{label:<11}", LABEL))
-            parts.append(marked(_safe(value, line=True), "", match))
+            parts.append(marked(_safe(value, line=True), "", match.in_field(of.get(label, ""))))
             parts.append("\n")
     return parts
