@@ -12,6 +12,7 @@ text exactly as it came.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from textual.content import Content
 from textual.style import Style
 
 from tui_digest.core import extras
+from tui_digest.core.cells import steady
 from tui_digest.core.highlight import NO_MATCH, Matcher
 from tui_digest.core.latex_text import readable
 from tui_digest.core.model import ListRow
@@ -70,8 +72,19 @@ def row_summary(row: ListRow, language: str) -> str:
 
 def _safe(text: str, *, line: bool = False) -> str:
     # Text from the store is already clean; cleaning again is cheap insurance
-    # against a fake or older cache feeding escapes to the terminal.
-    return clean_line(text) if line else clean_text(text)
+    # against a fake or older cache feeding escapes to the terminal. Then
+    # steady, as the list's cells (`core.cells`): `❤️` was 2 cells for rich and
+    # 1 for the terminal, which left a cell of the previous paper on its line.
+    if line:
+        return steady(clean_line(text))
+    return _PIECE_RE.sub(_steady_piece, clean_text(text))
+
+
+_PIECE_RE = re.compile("[^\n\t]+")  # (steady drops the newlines and tabs it keeps)
+
+
+def _steady_piece(m: re.Match[str]) -> str:
+    return steady(m[0])
 
 
 def _shown(text: str, *, line: bool = False) -> str:
