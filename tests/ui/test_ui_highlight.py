@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import make_app, settle
+from ui_support import make_app, make_paper, settle
 
+from tui_digest.core.model import Digest
+from tui_digest.core.store import Store
 from tui_digest.ui.paper_text import MATCH
 
 SIZE = (140, 40)
@@ -71,3 +73,24 @@ async def test_marks_and_matches_keep_the_cursor_and_selection_background(cache:
         strip = papers.render_line(1)
         backgrounds = {seg.style.bgcolor for seg in strip if seg.style and seg.text}
         assert len(backgrounds) == 1, backgrounds
+
+
+async def test_a_category_search_marks_no_title(tmp_path: Path) -> None:
+    """`cat:cs.LG` underlined "LG" in "LGM" and "CS" in "CSI" in the list and the
+    detail pane (bug hunt s41 auditwidgets #4): only the categories line now."""
+    db = tmp_path / "cache.db"
+    paper = make_paper(1, title_en="LGM and CSI sensing")
+    paper.categories = ["cs.LG"]
+    with Store.open(db) as store:
+        store.import_digest(Digest("d-1", date="2024-02-06", papers=[paper]))
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.search_box.value = "cat:cs.LG"
+        await settle(pilot)
+        assert app.main.matches == 1
+        assert not any(on for _, on in _title_segments(app))
+        content = app.main.detail.body.visual
+        plain = str(content)
+        spans = [plain[s.start : s.end] for s in content.spans if s.style == MATCH]
+        assert spans == ["cs", "LG"]
