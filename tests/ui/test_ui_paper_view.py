@@ -432,3 +432,31 @@ async def test_a_view_left_empty_under_a_dialog_closes_after_it(tmp_path: Path) 
         await settle(pilot)
         assert app.screen is app.main
         assert any("no paper is left" in n for n in notes(app))
+
+
+async def test_emoji_selectors_are_dropped_where_the_paper_is_read(tmp_path: Path) -> None:
+    """`❤️` (U+2764 U+FE0F) is 2 cells for rich and 1 in many terminals: each
+    line holding one was drawn a cell short, leaving the last cell of the
+    previous paper on screen. The detail pane and the reading view draw the
+    text steady, as the list does (bug hunt s41 auditwidgets #3)."""
+    path = tmp_path / "c.db"
+    heart = Paper(
+        id="2402.00001",
+        title_en="I \u2764\ufe0f Transformers",
+        abstract_en="Attention \u2764\ufe0f is what we study.\nSecond line \u26a0\ufe0f here.",
+        authors=["Ann \U0001f1e8\U0001f1f3 Lee"],
+    )
+    with Store.open(path) as store:
+        store.import_digest(Digest(name="d-2024-02-05", date="2024-02-05", papers=[heart]))
+    app = make_app(path, first_run_sample=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for text in (str(app.main.detail.body.visual), None):
+            if text is None:
+                await open_view(pilot)
+                assert isinstance(app.screen, PaperView)
+                text = body(app)
+            assert "I \u2764 Transformers" in text
+            assert "Attention \u2764 is what we study.\nSecond line \u26a0 here." in text
+            assert "Ann CN Lee" in text
+            assert "\ufe0f" not in text

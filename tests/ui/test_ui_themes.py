@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from textual.color import Color
 from textual.screen import Screen
-from ui_support import make_app, palette_offers, settle
+from ui_support import make_app, make_paper, palette_offers, settle
 
+from tui_digest.core.model import Digest
+from tui_digest.core.store import Store
 from tui_digest.ui.settings import Settings
 
 # Textual's own light themes (ansi-light takes the terminal's colours: nothing to measure).
@@ -92,6 +94,31 @@ async def test_light_themes_are_readable(cache: Path, theme: str) -> None:
             assert ratio >= MIN_CONTRAST, f"{theme}, after {key}: {ratio:.2f} {where}"
             await pilot.press("escape")
             await settle(pilot)
+
+
+@pytest.mark.parametrize("theme", LIGHT_THEMES)
+async def test_light_themes_draw_the_list_marks_readably(tmp_path: Path, theme: str) -> None:
+    """The ★ of a starred paper and the ↻ of an updated one, off the cursor
+    (bug hunt s41 auditwidgets #2: $warning/$accent were 1.5-2.7:1 in light themes)."""
+    db = tmp_path / "cache.db"
+    papers = [make_paper(i) for i in range(1, 5)]
+    papers[1].announce_type = papers[2].announce_type = "replace"
+    with Store.open(db) as store:
+        store.import_digest(Digest("d-1", date="2024-02-06", papers=papers))
+    app = make_app(db, first_run_sample=False)
+    async with app.run_test(size=(140, 36)) as pilot:
+        app.theme = theme
+        await settle(pilot)
+        await pilot.press("slash", *"cs", "enter")  # (every paper; no placeholder shown)
+        await settle(pilot)
+        app.main.paper_list.focus()
+        await pilot.press("j", "s", "j", "space", "s", "j", "j")  # one starred, one also selected
+        await settle(pilot)
+        await pilot.pause()
+        lines = ["".join(s.text for s in app.main.paper_list.render_line(y)) for y in (2, 3)]
+        assert all("★" in line and "↻" in line for line in lines), lines
+        ratio, where = worst_text(app)
+        assert ratio >= MIN_CONTRAST, f"{theme}: {ratio:.2f} {where}"
 
 
 async def test_the_palette_theme_switcher_is_kept_between_runs(cache: Path) -> None:

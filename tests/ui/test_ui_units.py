@@ -23,6 +23,17 @@ def test_fit_measures_cells_not_characters() -> None:
     assert cell_len(fit("ab扩散", 3)) == 3
 
 
+def test_a_cut_wide_title_puts_the_ellipsis_right_after_its_last_character() -> None:
+    """A wide character that does not fit before the ellipsis left a space
+    before it: "一个非 …" (bug hunt s41 auditwidgets #6); the gap goes after."""
+    assert fit("研究：一个非常长的标题", 10) == "研究：一… "
+    assert fit("研究：一个非常长的标题", 11) == "研究：一个…"
+    assert fit("ab 扩散", 4) == "ab …"  # a space of the title's own stays
+    assert fit("ab扩散模型", 4) == "ab… "
+    for width in range(1, 14):
+        assert cell_len(fit("研究：一个非常长的标题", width)) == width
+
+
 def test_columns_fill_the_width() -> None:
     for width in (40, 80, 120, 200):
         for language in ("both", "zh", "en"):

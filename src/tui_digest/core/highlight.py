@@ -116,6 +116,17 @@ class Matcher(NamedTuple):
 
     pattern: re.Pattern[str] | None
     words: tuple[_Word, ...] = ()
+    # (field, matcher) for each field a term is limited to (`ti:`, `cat:`...):
+    # that field's text marks its words and those of no field; any other
+    # text, only those of no field (this matcher).
+    fields: tuple[tuple[str, Matcher], ...] = ()
+
+    def in_field(self, field: str) -> Matcher:
+        """The matcher of a text of `field` (an FTS column: ti, abs, au, cat, id)."""
+        for name, match in self.fields:
+            if name == field:
+                return match
+        return self
 
     def spans(self, text: str) -> list[Span]:
         """Non-overlapping, sorted (start, end) ranges of `text` to highlight."""
@@ -206,16 +217,30 @@ def _term_words(term: Term) -> list[tuple[str, bool, bool]]:
 
 
 def matcher(query: str) -> Matcher:
-    """The matcher of a search box text (NO_MATCH when it is malformed or has no words)."""
+    """The matcher of a search box text (NO_MATCH when it is malformed or has no words).
+
+    It marks the words of no field; `in_field(name)` gives the one of a text of
+    that field, which also marks the words limited to it (`ti:diffusion` marks
+    titles only; `cat:cs.LG` marks the categories, never "LG" in a title:
+    bug hunt s41 auditwidgets #4)."""
     try:
         q = parse_query(query, today="1970-01-01")
     except QueryError:
         return NO_MATCH
-    found: set[tuple[str, bool, bool]] = set()
+    found: dict[str | None, set[tuple[str, bool, bool]]] = {}
     for term in _positive_terms([*q.terms, *q.groups]):
-        found.update(_term_words(term))
-    if not found:
-        return NO_MATCH
+        found.setdefault(term.field, set()).update(_term_words(term))
+    anywhere = found.pop(None, set())
+    fields = tuple(
+        (name, _compiled(anywhere | words)) for name, words in sorted(found.items()) if name
+    )
+    if not anywhere:
+        return Matcher(None, (), fields) if fields else NO_MATCH
+    return _compiled(anywhere)._replace(fields=fields)
+
+
+def _compiled(found: set[tuple[str, bool, bool]]) -> Matcher:
+    """The matcher of these (word, latin, whole)."""
     # Longest first, so "diffusion" wins over "diff" at the same place.
     ordered = sorted(found, key=lambda w: (-len(w[0]), w))
     words = tuple(

@@ -12,6 +12,7 @@ text exactly as it came.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from textual.content import Content
 from textual.style import Style
 
 from tui_digest.core import extras
+from tui_digest.core.cells import steady
 from tui_digest.core.highlight import NO_MATCH, Matcher
 from tui_digest.core.latex_text import readable
 from tui_digest.core.model import ListRow
@@ -70,8 +72,19 @@ def row_summary(row: ListRow, language: str) -> str:
 
 def _safe(text: str, *, line: bool = False) -> str:
     # Text from the store is already clean; cleaning again is cheap insurance
-    # against a fake or older cache feeding escapes to the terminal.
-    return clean_line(text) if line else clean_text(text)
+    # against a fake or older cache feeding escapes to the terminal. Then
+    # steady, as the list's cells (`core.cells`): `❤️` was 2 cells for rich and
+    # 1 for the terminal, which left a cell of the previous paper on its line.
+    if line:
+        return steady(clean_line(text))
+    return _PIECE_RE.sub(_steady_piece, clean_text(text))
+
+
+_PIECE_RE = re.compile("[^\n\t]+")  # (steady drops the newlines and tabs it keeps)
+
+
+def _steady_piece(m: re.Match[str]) -> str:
+    return steady(m[0])
 
 
 def _shown(text: str, *, line: bool = False) -> str:
@@ -99,9 +112,12 @@ def detail_content(
     machine = machine_fields(record)
     mark = machine_mark(record) if machine else ""
 
-    def para(text: str, style: str | Style = "", *, line: bool = False, field: str = "") -> None:
+    def para(
+        text: str, style: str | Style = "", *, line: bool = False, field: str = "", of: str = "abs"
+    ) -> None:
         if text:
-            parts.append(marked(_shown(text, line=line), style, match))
+            # `of`: the search's field of the text (`ti:` words mark titles only).
+            parts.append(marked(_shown(text, line=line), style, match.in_field(of)))
             if field in machine:
                 parts.append("\n")
                 parts.append((mark, MACHINE))
@@ -111,9 +127,9 @@ def detail_content(
     show_zh = language in ("both", "zh")
     show_en = language in ("both", "en")
     if show_zh:
-        para(paper.title_zh, TITLE, line=True, field="title_zh")
+        para(paper.title_zh, TITLE, line=True, field="title_zh", of="ti")
     if show_en or not paper.title_zh:
-        para(paper.title_en, TITLE, line=True)
+        para(paper.title_en, TITLE, line=True, of="ti")
     url = _safe(paper.url, line=True)
     if url:
         # Only http(s) links become clickable; anything else is shown as text.
@@ -187,9 +203,11 @@ def _metadata(record: PaperRecord, match: Matcher, announce_type: str, version: 
         ("doi", arxiv.doi if arxiv else ""),
         ("digests", ", ".join(record.digests)),
     ]
+    # The search's field of each line (the others are no field's: only words of no field).
+    of = {"id": "id", "categories": "cat", "authors": "au"}
     for label, value in meta:
         if value:
             parts.append((f"{label:<11}", LABEL))
-            parts.append(marked(_safe(value, line=True), "", match))
+            parts.append(marked(_safe(value, line=True), "", match.in_field(of.get(label, ""))))
             parts.append("\n")
     return parts

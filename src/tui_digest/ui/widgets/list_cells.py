@@ -27,7 +27,12 @@ def fit(text: str, width: int) -> str:
     text = steady(text)
     if cell_len(text) <= width:
         return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + "…"
+    kept = set_cell_size(text, width - 1)
+    if kept.endswith(" ") and not text.startswith(kept):
+        # A wide character did not fit and became padding: the ellipsis goes
+        # right after the last character, the gap after it ("一个… ", not "一个 …").
+        return kept[:-1] + "… "
+    return kept + "…"
 
 
 def cell(text: str, width: int) -> str:

@@ -44,6 +44,13 @@ COMPONENTS = (
     "placeholder",
     "match",
 )
+# Those drawn on top of a row's style: looked up without the list's background.
+ON_ROW = frozenset({"star", "updated", "watch", "match"})
+
+
+def on_row(style: Style) -> Style:
+    """`style` without its background: to lay it on a row's own."""
+    return style.without_color + Style(color=style.color)
 
 
 class Look(NamedTuple):
@@ -122,7 +129,8 @@ class RowPainter:
     def set_highlight(self, query: str) -> bool:
         if query == self.match_query:
             return False
-        self.match_query, self.match = query, matcher(query)
+        # The list shows titles: a title's words and those of no field.
+        self.match_query, self.match = query, matcher(query).in_field("ti")
         self._spans.clear()
         return True
 
@@ -217,16 +225,23 @@ class RowPainter:
         unread = " " if row.read else "•"
         # A paper re-announced with a new version (`replace`) is marked as updated.
         updated = "↻" if row.announce_type in UPDATED_TYPES else " "
+        # Marks and matches on the row's background; on the cursor bar in the
+        # bar's text colour (theirs is chosen against the list's background,
+        # and fades on the bar: a light theme's orange on teal).
+        bar_colour = Style(color=look.cursor.color) if cursor else Style()
+        star, updated_style, watch_style, match = (
+            style + mark + bar_colour for mark in (look.star, look.updated, look.watch, look.match)
+        )
         watch = []
         if watched is not None:
-            watch.append(Segment(WATCH_MARK if watched else " ", style + look.watch))
+            watch.append(Segment(WATCH_MARK if watched else " ", watch_style))
         cells = self.cells(row, width)
-        marked = (TITLE_COLUMN, list(spans), look.match) if spans is not None else None
+        marked = (TITLE_COLUMN, list(spans), match) if spans is not None else None
         strip = Strip(
             [
                 Segment(("●" if selected else " ") + unread, style),
-                Segment("★" if row.starred else " ", style + look.star),
-                Segment(updated, style + look.updated),
+                Segment("★" if row.starred else " ", star),
+                Segment(updated, updated_style),
                 *watch,
                 *column_segments(cells, width - self.marks_width, style, marked),
             ],

@@ -27,7 +27,14 @@ from tui_digest.ui import keys
 from tui_digest.ui.widgets import list_messages
 from tui_digest.ui.widgets.list_columns import ColumnFill, Widths
 from tui_digest.ui.widgets.list_cursor import CursorList, place_of_gone
-from tui_digest.ui.widgets.list_rows import COMPONENTS, ROW_CACHE_SIZE, Look, RowPainter
+from tui_digest.ui.widgets.list_rows import (
+    COMPONENTS,
+    ON_ROW,
+    ROW_CACHE_SIZE,
+    Look,
+    RowPainter,
+    on_row,
+)
 from tui_digest.ui.workers import ReportsWorkerErrors
 
 RowFetcher = Callable[[Sequence[int]], list[ListRow]]
@@ -376,7 +383,19 @@ class PaperList(ReportsWorkerErrors, CursorList, can_focus=True):
         key = (width, base, self.app.theme, self.pseudo_classes, self.classes)
         if self._styles is None or self._styles[0] != key:
             get = self.get_component_rich_style
-            look = Look(width, base, *(get(f"paper-list--{name}") for name in COMPONENTS))
+            styles = [get(f"paper-list--{name}") for name in COMPONENTS]
+            look = Look(
+                width,
+                base,
+                # A mark or a match is drawn on top of its row's own style (the
+                # cursor bar, the selection): its colour and text style, not the
+                # list's background, which left holes in the bar. (Not the
+                # partial style: its colour is not blended, `$text-warning` faded.)
+                *(
+                    on_row(style) if name in ON_ROW else style
+                    for name, style in zip(COMPONENTS, styles, strict=True)
+                ),
+            )
             self._styles = (key, look)
         return self._styles[1]
 
