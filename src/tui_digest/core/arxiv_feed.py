@@ -24,6 +24,7 @@ from .digest_day import source_stem
 from .extras import Extra
 from .feed_common import (
     ParsedFeed,
+    abstract_page,
     canonical_url,
     collect_papers,
     date_in,
@@ -210,7 +211,6 @@ def paper_from_entry(
         notes.append(f"{arxiv_id}: no title")
     if not link:
         notes.append(f"{arxiv_id}: no link; using {canonical_url(arxiv_id)}")
-        link = canonical_url(arxiv_id)
     raw_type = str(entry.get("arxiv_announce_type", "") or "") or from_header.get(
         "announce_type", ""
     )
@@ -224,7 +224,12 @@ def paper_from_entry(
     paper = Paper(
         id=arxiv_id,
         version=version,
-        url=link,
+        # The abstract page, as every other reader stores it: the link as written
+        # (`https://rss.arxiv.org/abs/…`, a versioned or `pdf` link, an item's
+        # `oai:` guid) replaced the digest's on a merge (bug hunt `auditarxiv` #4).
+        # It is not kept in `Extra.LINK`: that is the link a digest showed, which
+        # the Markdown writer restores; a feed's would replace the digest's there.
+        url=abstract_page(link, arxiv_id),
         title_en=title,
         abstract_en=clean_text(abstract.strip()),
         authors=[clean_line(a, 300) for a in entry_authors(entry)[:1000] if clean_line(a, 300)],

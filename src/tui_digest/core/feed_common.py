@@ -463,3 +463,11 @@ def collect_papers(parsed: ParsedFeed, build: EntryBuilder) -> tuple[list[Paper]
 
 def canonical_url(paper_id: str) -> str:
     return arxiv_id.abs_url(paper_id)
+
+
+def abstract_page(link: str, paper_id: str) -> str:
+    """The paper's abstract page, as the Markdown reader stores it: `http` when the
+    link is an `http://arxiv.org/` one (the RSS 1.0 feeds' and old digests'),
+    else `https`; never the link's version, `pdf` path or `rss.arxiv.org` host."""
+    scheme = "http" if link.lower().startswith("http://arxiv.org/") else "https"
+    return arxiv_id.abs_url(paper_id, scheme)
