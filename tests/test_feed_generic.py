@@ -201,3 +201,29 @@ def test_several_dc_creators_are_one_person_each() -> None:
 def test_a_single_dc_creator_listing_several_people_is_split() -> None:
     data = rss(entry("https://arxiv.org/abs/2509.00011", extra="<dc:creator>A B, C D</dc:creator>"))
     assert read_generic_feed(data).digest.papers[0].authors == ["A B", "C D"]
+
+
+# --- an Atom text construct is read by its declared type (bug hunt `auditarxiv` #3) -------
+
+
+def test_atom_text_summary_keeps_angle_bracket_tokens() -> None:
+    text = (
+        "We wrap each sentence in &lt;s&gt; and &lt;/s&gt; and reason inside "
+        "&lt;think&gt;...&lt;/think&gt; before answering with &lt;a&gt; tags."
+    )
+    entries = (
+        atom_entry("").replace("<summary>S.</summary>", f'<summary type="text">{text}</summary>')
+        + atom_entry("", "2509.00012").replace(
+            "<summary>S.</summary>", f"<summary>{text}</summary>"
+        )
+        + atom_entry("", "2509.00013").replace(
+            "<summary>S.</summary>",
+            '<summary type="html">&lt;p&gt;x &amp;lt; y&lt;/p&gt;</summary>',
+        )
+    )
+    papers = read_generic_feed(ATOM.format(entries=entries).encode()).digest.papers
+    plain = (
+        "We wrap each sentence in <s> and </s> and reason inside <think>...</think> "
+        "before answering with <a> tags."
+    )
+    assert [p.abstract_en for p in papers] == [plain, plain, "x < y"]

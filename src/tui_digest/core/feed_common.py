@@ -446,6 +446,22 @@ def entry_authors(entry: Any) -> list[str]:
     return split_authors(str(entry["author"])) if entry.get("author") else []
 
 
+def declared_summary_text(entry: Any, value: str, version: str) -> str:
+    """Plain text of the raw summary `value` (`entry_summary`) of a feed of
+    feedparser's format `version`. An Atom text construct says what it is:
+    only `type="html"` (or xhtml) is HTML; the default, `text`, is plain, and a
+    guess took `&lt;s&gt;`, `&lt;/think&gt;` for tags and dropped them (bug hunt
+    `auditarxiv` #3). RSS declares nothing: there HTML is recognised."""
+    if version.startswith("atom"):
+        # The content `entry_summary` fell back on has the detail: feedparser copies
+        # an Atom `<content>` into `summary` without one.
+        detail = entry.get("summary_detail") if entry.get("summary") else None
+        detail = detail or next(iter(entry.get("content", []) or []), {})
+        kind = str(detail.get("type", "") if hasattr(detail, "get") else "")
+        return html_to_text(value) if "html" in kind else value.strip()
+    return html_to_text(value) if looks_like_html(value) else value.strip()
+
+
 def detail_text(entry: Any, key: str) -> str:
     """Plain text of a feed text construct (`title`, `summary`), HTML or not."""
     value = str(entry.get(key, "") or "")
