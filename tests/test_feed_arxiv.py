@@ -141,6 +141,19 @@ def test_split_old_title_variants() -> None:
     assert split_old_title("A plain title (with parens)") == ("A plain title (with parens)", {})
 
 
+def test_split_old_title_drops_exactly_the_feeds_period() -> None:
+    # The old feeds put ". " before the suffix after every title, one ending in a
+    # period too: that one is dropped, as the Markdown reader drops it (bug hunt
+    # `auditarxiv` #5: "U.S.." and "it....").
+    assert split_old_title("Lessons from the U.S.. (arXiv:2305.00001v1 [cs.CY])")[0] == (
+        "Lessons from the U.S."
+    )
+    assert split_old_title("Wait for it.... (arXiv:2305.00002v2 [cs.LG] UPDATED)")[0] == (
+        "Wait for it..."
+    )
+    assert split_old_title("No period (arXiv:2305.00003v1 [cs.LG])")[0] == "No period"
+
+
 def test_split_abstract_header_variants() -> None:
     text, parts = split_abstract_header(
         "arXiv:2403.10056v1 Announce Type: replace-cross  Abstract: Body"

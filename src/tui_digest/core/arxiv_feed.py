@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .arxiv_day import channel_day, listing_day
+from .arxiv_day import channel_day, entry_eastern_day, listing_day
 from .digest_day import source_stem
 from .extras import Extra
 from .feed_common import (
@@ -74,13 +74,15 @@ def split_old_title(title: str) -> tuple[str, dict[str, str]]:
     Its announce type: `updated` for an `UPDATED` suffix, `cross` for `CROSS
     LISTED`, "" (not given) for neither.
 
-    The period the old feeds put before the suffix is dropped from the title.
+    The period the old feeds put before the suffix is dropped from the title,
+    after a title that ends in one too ("U.S.. (arXiv:…", "it.... (arXiv:…"), as
+    the Markdown reader drops it (`digest_grammar`'s title suffix): both were kept.
     """
     m = OLD_TITLE_RE.match(title)
     if not m:
         return title, {}
     clean = m.group("title").rstrip()
-    if clean.endswith(".") and not clean.endswith(".."):
+    if clean.endswith("."):
         clean = clean[:-1].rstrip()
     tag = (m.group("tag") or "").lower()
     return clean, {
@@ -217,7 +219,13 @@ def paper_from_entry(
     announce = normalise_announce_type(raw_type) or from_title.get("announce_type", "")
     if raw_type and not normalise_announce_type(raw_type):
         notes.append(f"{arxiv_id}: unknown announce type {clean_line(raw_type, 40)!r} ignored")
-    published = entry_date(entry) or fallback_date
+    # A listing's entry (one with an announce type) is dated by its announcement,
+    # in US Eastern time as the listing's day is (`arxiv_day`): read in its own
+    # zone, an entry of 21:00-08:00 or with only an <updated> after 00:00Z was a
+    # day off its listing (bug hunt `auditarxiv` #6). An API answer's <published>
+    # is the submission, in UTC as arXiv shows it: read as it is.
+    listed = raw_type or from_title
+    published = (entry_eastern_day(entry) if listed else entry_date(entry)) or fallback_date
     if not published:
         notes.append(f"{arxiv_id}: no date")
 
