@@ -427,6 +427,26 @@ def test_rss1_html_abstract_with_twice_escaped_maths_stays_html() -> None:
     assert paper.abstract_en == "We emit </s> and prove $p<q$."
 
 
+def test_rss1_abstract_without_a_tag_is_html_too() -> None:
+    """bug hunt `auditarxiv` #9: a description with no tag kept `&lt;` and `&amp;`."""
+    body = "We prove $p &amp;lt; q$ for R&amp;amp;D teams."
+    data = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://arxiv.org/"><title>cs updates on arXiv.org</title>
+<link>http://arxiv.org/</link><dc:date>2023-06-01T20:30:00-05:00</dc:date></channel>
+<item rdf:about="http://arxiv.org/abs/2305.00001">
+<title>T. (arXiv:2305.00001v1 [cs.CY])</title><link>http://arxiv.org/abs/2305.00001</link>
+<description rdf:parseType="Literal">{body}</description>
+<dc:creator>Ann A, Bob B</dc:creator></item>
+<item rdf:about="http://arxiv.org/abs/2305.00002">
+<title>T. (arXiv:2305.00002v1 [cs.CY])</title><link>http://arxiv.org/abs/2305.00002</link>
+<description rdf:parseType="Literal">&lt;p&gt;{body}&lt;/p&gt;</description>
+<dc:creator>Ann A, Bob B</dc:creator></item></rdf:RDF>""".encode()
+    papers = read_document(data).digest.papers
+    assert [p.abstract_en for p in papers] == ["We prove $p < q$ for R&D teams."] * 2
+
+
 # --- the paper's URL is its abstract page (bug hunt `auditarxiv` #4) -----------------------
 # arXiv's feeds link `https://arxiv.org/abs/ID` (2024+) and `http://arxiv.org/abs/ID`
 # (RSS 1.0), and the API `http://arxiv.org/abs/IDvN` (../shared/samples,

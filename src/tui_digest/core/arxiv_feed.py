@@ -34,7 +34,6 @@ from .feed_common import (
     entry_link,
     entry_summary,
     html_to_text,
-    looks_like_html,
     parse_arxiv_id,
     parse_feed,
 )
@@ -153,7 +152,9 @@ _HTML_FEED_VERSIONS = ("rss090", "rss10")
 
 
 def _legacy_html(value: str) -> str:
-    return html_to_text(value) if looks_like_html(value) else value.strip()
+    # HTML by the format, with or without a tag in it: one without kept its
+    # `&lt;` and `&amp;` as written (bug hunt `auditarxiv` #9).
+    return html_to_text(value)
 
 
 def _entry_text(entry: Any, key: str, version: str) -> str:
