@@ -455,7 +455,7 @@ def declared_summary_text(entry: Any, value: str, version: str) -> str:
     if version.startswith("atom"):
         # The content `entry_summary` fell back on has the detail: feedparser copies
         # an Atom `<content>` into `summary` without one.
-        detail = entry.get("summary_detail") if entry.get("summary") else None
+        detail: Any = entry.get("summary_detail") if entry.get("summary") else None
         detail = detail or next(iter(entry.get("content", []) or []), {})
         kind = str(detail.get("type", "") if hasattr(detail, "get") else "")
         return html_to_text(value) if "html" in kind else value.strip()
