@@ -3,7 +3,8 @@
 Papers are keyed by arXiv id, so an item is kept only when its link (or,
 failing that, its guid/id) names an arXiv paper; any other item is skipped
 with a warning that says why. Everything else is taken as the feed gives it:
-title, summary (HTML turned into plain text, no header stripping), authors,
+title, summary (HTML turned into plain text: an Atom summary when its type
+says HTML, an RSS one when it looks like HTML; no header stripping), authors,
 tags as categories, date. A link of another scheme (javascript:, file:,
 data:) is stored as-is and never rewritten into an http link; the UI only
 opens http(s) links.
