@@ -468,3 +468,14 @@ def test_latex_line_break_becomes_a_space():
 def test_caret_after_an_accent_command_is_not_a_caret_pair():
     # Found by fuzzing: `\^^` is TeX's ^^ character-code trick behind an accent.
     assert "^^" not in bibtex_value("$\\^^$")
+
+
+def test_a_name_kept_with_its_affiliation_is_one_braced_name():
+    # bug hunt `auditarxiv` #7: `Zhang San (Peking University, Beijing)` unbraced was
+    # read by BibTeX as "Last, First" (given name "Beijing)"), and `John Doe (MIT)` as
+    # the last name "(MIT)"; CSL-JSON cites both as a `literal` (test_citation_text.py).
+    names = ["Zhang San (Peking University, Beijing)", "John Doe (MIT)", "Ann Lee"]
+    out = to_bibtex([make(authors=names, title_en="X")])
+    assert parse_bibtex(out)[0][2]["author"] == (
+        "{Zhang San (Peking University, Beijing)} and {John Doe (MIT)} and Ann Lee"
+    )

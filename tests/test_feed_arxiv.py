@@ -141,6 +141,19 @@ def test_split_old_title_variants() -> None:
     assert split_old_title("A plain title (with parens)") == ("A plain title (with parens)", {})
 
 
+def test_split_old_title_drops_exactly_the_feeds_period() -> None:
+    # The old feeds put ". " before the suffix after every title, one ending in a
+    # period too: that one is dropped, as the Markdown reader drops it (bug hunt
+    # `auditarxiv` #5: "U.S.." and "it....").
+    assert split_old_title("Lessons from the U.S.. (arXiv:2305.00001v1 [cs.CY])")[0] == (
+        "Lessons from the U.S."
+    )
+    assert split_old_title("Wait for it.... (arXiv:2305.00002v2 [cs.LG] UPDATED)")[0] == (
+        "Wait for it..."
+    )
+    assert split_old_title("No period (arXiv:2305.00003v1 [cs.LG])")[0] == "No period"
+
+
 def test_split_abstract_header_variants() -> None:
     text, parts = split_abstract_header(
         "arXiv:2403.10056v1 Announce Type: replace-cross  Abstract: Body"
@@ -239,11 +252,13 @@ def test_entry_without_a_date_falls_back_to_channel_date() -> None:
     assert result.problems == []
 
 
-def test_unsafe_link_is_stored_as_is_never_rewritten() -> None:
+def test_unsafe_link_is_never_the_papers_url() -> None:
+    # (the paper is an arXiv one, by its guid: its URL is its abstract page; a generic
+    # feed keeps an unsafe link as given: tests/hostile/test_feed_inputs.py)
     result = read_arxiv_feed(rss2(item(link="javascript:alert(1)")))
     paper = result.digest.papers[0]
     assert paper.id == "2404.00026"  # from the guid
-    assert paper.url == "javascript:alert(1)"
+    assert paper.url == "https://arxiv.org/abs/2404.00026"
 
 
 def test_untrusted_text_is_cleaned_and_capped() -> None:
@@ -327,7 +342,7 @@ Second paragraph.
     assert paper.categories == ["cs.CL", "cs.AI"]
     assert paper.authors == ["Yiquan Wu", "Yifei Liu"]
     assert paper.published == "2024-03-15"
-    assert paper.url == "http://arxiv.org/abs/2403.10056v1"
+    assert paper.url == "http://arxiv.org/abs/2403.10056"  # (the page, not v1's)
 
 
 def test_a_title_ending_in_another_papers_suffix_keeps_it() -> None:
@@ -410,3 +425,73 @@ def test_rss1_html_abstract_with_twice_escaped_maths_stays_html() -> None:
 <dc:creator>&lt;a href="x"&gt;Ann Lee&lt;/a&gt;</dc:creator></item></rdf:RDF>"""
     paper = read_document(data).digest.papers[0]
     assert paper.abstract_en == "We emit </s> and prove $p<q$."
+
+
+def test_rss1_abstract_without_a_tag_is_html_too() -> None:
+    """bug hunt `auditarxiv` #9: a description with no tag kept `&lt;` and `&amp;`."""
+    body = "We prove $p &amp;lt; q$ for R&amp;amp;D teams."
+    data = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://arxiv.org/"><title>cs updates on arXiv.org</title>
+<link>http://arxiv.org/</link><dc:date>2023-06-01T20:30:00-05:00</dc:date></channel>
+<item rdf:about="http://arxiv.org/abs/2305.00001">
+<title>T. (arXiv:2305.00001v1 [cs.CY])</title><link>http://arxiv.org/abs/2305.00001</link>
+<description rdf:parseType="Literal">{body}</description>
+<dc:creator>Ann A, Bob B</dc:creator></item>
+<item rdf:about="http://arxiv.org/abs/2305.00002">
+<title>T. (arXiv:2305.00002v1 [cs.CY])</title><link>http://arxiv.org/abs/2305.00002</link>
+<description rdf:parseType="Literal">&lt;p&gt;{body}&lt;/p&gt;</description>
+<dc:creator>Ann A, Bob B</dc:creator></item></rdf:RDF>""".encode()
+    papers = read_document(data).digest.papers
+    assert [p.abstract_en for p in papers] == ["We prove $p < q$ for R&D teams."] * 2
+
+
+# --- the paper's URL is its abstract page (bug hunt `auditarxiv` #4) -----------------------
+# arXiv's feeds link `https://arxiv.org/abs/ID` (2024+) and `http://arxiv.org/abs/ID`
+# (RSS 1.0), and the API `http://arxiv.org/abs/IDvN` (../shared/samples,
+# ../shared/docs/upstream.md); `https://rss.arxiv.org/abs/ID` is the upstream bug of
+# digest-cs.AI-2024-02-05-rss-links.md. Each was stored as the paper's URL.
+
+
+def test_a_feed_link_not_the_abstract_page_gives_the_canonical_url() -> None:
+    links = {
+        "2404.00001": "https://rss.arxiv.org/abs/2404.00001",
+        "2404.00002": "https://arxiv.org/abs/2404.00002v2",
+        "2404.00003": "https://arxiv.org/pdf/2404.00003v1",
+        "2404.00004": "http://arxiv.org/abs/2404.00004",  # (the RSS 1.0 feeds' scheme)
+        "2404.00005": "javascript:alert(1)",  # (the id is the guid's)
+    }
+    items = "".join(item(i, link=link) for i, link in links.items())
+    papers = read_arxiv_feed(rss2(items)).digest.papers
+    assert [p.url for p in papers] == [
+        "https://arxiv.org/abs/2404.00001",
+        "https://arxiv.org/abs/2404.00002",
+        "https://arxiv.org/abs/2404.00003",
+        "http://arxiv.org/abs/2404.00004",
+        "https://arxiv.org/abs/2404.00005",
+    ]
+
+
+def test_an_item_with_only_a_guid_gets_the_abstract_page() -> None:
+    # (an RSS 2.0 guid is a permalink unless it says not: feedparser takes it for the link)
+    plain = item("2509.00022", link="").replace(' isPermaLink="false"', "")
+    result = read_arxiv_feed(rss2(plain))
+    assert result.digest.papers[0].url == "https://arxiv.org/abs/2509.00022"
+
+
+def test_a_feed_link_never_replaces_a_digests_url_in_the_cache(tmp_path, excerpts) -> None:
+    from tui_digest.core.store import Store
+
+    digest = (excerpts / "digest-cs.AI-2024-02-05-rss-links.md").read_bytes()
+    feed = rss2(
+        item("2402.01614", link="https://rss.arxiv.org/abs/2402.01614"),
+        "Mon, 05 Feb 2024 00:00:00 -0500",
+    )
+    for n, order in enumerate(((digest, feed), (feed, digest))):
+        with Store.open(tmp_path / f"{n}.db") as store:
+            for data in order:
+                name = "cs.AI.xml" if data is feed else "digest-cs.AI-2024-02-05.md"
+                store.import_digest(read_document(data, source=name).digest)
+            paper = store.get_paper("2402.01614").paper
+            assert paper.url == "https://arxiv.org/abs/2402.01614"

@@ -77,3 +77,44 @@ def test_an_atom_listings_day_is_its_entries_or_updated_in_us_eastern(updated, p
     # An entry that states no date takes the listing's.
     papers = zip(result.digest.papers, published, strict=True)
     assert all(p.published == day for p, pub in papers if not pub)
+
+
+# --- a paper's `published` is its listing's day (bug hunt `auditarxiv` #6) ---------------
+# (arxiv_meta.apply_to: a feed's published date is the day of the announcement it
+# came in; the listing day is read in US Eastern time, and so is each entry's moment)
+
+
+def _entry(n: int, dates: str) -> str:
+    return (
+        f"<entry><id>oai:arXiv.org:2512.0000{n}v1</id><title>Paper {n}</title>"
+        f'<link href="https://arxiv.org/abs/2512.0000{n}" rel="alternate"/>{dates}'
+        f"<summary>arXiv:2512.0000{n}v1 Announce Type: new\nAbstract: A.</summary>"
+        "<dc:creator>Ann Lee</dc:creator></entry>\n"
+    )
+
+
+def test_an_entrys_published_is_read_in_us_eastern_as_its_listing_day() -> None:
+    entries = (
+        _entry(1, "<updated>2025-09-19T01:30:00+00:00</updated>")  # (no <published>)
+        + _entry(2, "<published>2026-11-30T21:00:00-08:00</published>")
+        + _entry(3, "<published>2025-09-18T00:00:00-04:00</published>")
+    )
+    data = (
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<title>cs.AI updates on arXiv.org</title>\n"
+        f"<updated>2025-09-19T01:30:00+00:00</updated>\n{entries}</feed>"
+    ).encode()
+    papers = read_arxiv_feed(data, source="cs.AI.atom").digest.papers
+    assert [p.published for p in papers] == ["2025-09-18", "2026-12-01", "2025-09-18"]
+
+
+def test_an_api_answers_published_stays_arxivs_utc_date() -> None:
+    # The API's <published> is the first version's submission, stated in UTC as arXiv
+    # shows it (no announcement: no announce type): read in its own zone, as before.
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>ArXiv Query: id_list=2403.10056</title>
+<id>http://arxiv.org/api/x</id><updated>2024-03-19T00:00:00-04:00</updated>
+<entry><id>http://arxiv.org/abs/2403.10056v1</id><published>2024-03-15T02:54:15Z</published>
+<title>T</title><summary>S.</summary><author><name>Yiquan Wu</name></author></entry></feed>"""
+    assert read_arxiv_feed(data).digest.papers[0].published == "2024-03-15"

@@ -288,6 +288,20 @@ def test_split_authors_keeps_a_suffix_after_a_comma_with_its_name():
     assert split_authors("Ann Lee, Juniper Jones") == ["Ann Lee", "Juniper Jones"]
 
 
+def test_split_authors_keeps_an_and_inside_an_affiliation() -> None:
+    # bug hunt `auditarxiv` #2: the commas inside brackets were kept, the "and"s split
+    names = (
+        "John Smith (University of Oxford and CERN), "
+        "Jane Doe (Dept. of Physics and Astronomy, UCL), Li Si and Wang Wu [MIT and IAS]"
+    )
+    assert split_authors(names) == [
+        "John Smith (University of Oxford and CERN)",
+        "Jane Doe (Dept. of Physics and Astronomy, UCL)",
+        "Li Si",
+        "Wang Wu [MIT and IAS]",
+    ]
+
+
 def test_iso_date_keeps_the_feeds_own_day() -> None:
     assert iso_date("Thu, 18 Sep 2025 23:30:00 -0400") == "2025-09-18"
     assert iso_date("2025-08-20T00:00:00-04:00") == "2025-08-20"

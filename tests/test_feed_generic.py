@@ -163,3 +163,67 @@ def test_hostile_sizes_are_capped() -> None:
     assert len(paper.title_en) <= 2_000
     assert len(paper.abstract_en) <= 20_000
     assert len(paper.authors) <= 1_000
+
+
+# --- one author element per person is kept whole (bug hunt `auditarxiv` #1) -------------
+# arXiv's dc:creator lists every author in one element (../shared/docs/upstream.md), and
+# only such a single element is split; a feed with one element per person gives each
+# name whole, "Last, First" included.
+
+ATOM = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+    "<title>Journal</title><updated>2025-09-01T00:00:00Z</updated>\n{entries}</feed>"
+)
+
+
+def atom_entry(authors: str, arxiv_id: str = "2509.00011") -> str:
+    return (
+        f'<entry><title>A paper</title><link href="https://arxiv.org/abs/{arxiv_id}v2"/>'
+        f"<id>urn:x:{arxiv_id}</id><updated>2025-09-01T00:00:00Z</updated>"
+        f"<summary>S.</summary>{authors}</entry>\n"
+    )
+
+
+def test_atom_authors_are_one_person_each() -> None:
+    two = "<author><name>Smith, John</name></author><author><name>Doe, Jane</name></author>"
+    one = "<author><name>Li, Na</name><email>li@example.org</email></author>"
+    data = ATOM.format(entries=atom_entry(two) + atom_entry(one, "2509.00012")).encode()
+    papers = read_generic_feed(data).digest.papers
+    assert [p.authors for p in papers] == [["Smith, John", "Doe, Jane"], ["Li, Na"]]
+
+
+def test_several_dc_creators_are_one_person_each() -> None:
+    creators = "<dc:creator>Smith, John</dc:creator><dc:creator>Doe, Jane</dc:creator>"
+    data = rss(entry("https://arxiv.org/abs/2509.00011", extra=creators))
+    assert read_generic_feed(data).digest.papers[0].authors == ["Smith, John", "Doe, Jane"]
+
+
+def test_a_single_dc_creator_listing_several_people_is_split() -> None:
+    data = rss(entry("https://arxiv.org/abs/2509.00011", extra="<dc:creator>A B, C D</dc:creator>"))
+    assert read_generic_feed(data).digest.papers[0].authors == ["A B", "C D"]
+
+
+# --- an Atom text construct is read by its declared type (bug hunt `auditarxiv` #3) -------
+
+
+def test_atom_text_summary_keeps_angle_bracket_tokens() -> None:
+    text = (
+        "We wrap each sentence in &lt;s&gt; and &lt;/s&gt; and reason inside "
+        "&lt;think&gt;...&lt;/think&gt; before answering with &lt;a&gt; tags."
+    )
+    entries = (
+        atom_entry("").replace("<summary>S.</summary>", f'<summary type="text">{text}</summary>')
+        + atom_entry("", "2509.00012").replace(
+            "<summary>S.</summary>", f"<summary>{text}</summary>"
+        )
+        + atom_entry("", "2509.00013").replace(
+            "<summary>S.</summary>",
+            '<summary type="html">&lt;p&gt;x &amp;lt; y&lt;/p&gt;</summary>',
+        )
+    )
+    papers = read_generic_feed(ATOM.format(entries=entries).encode()).digest.papers
+    plain = (
+        "We wrap each sentence in <s> and </s> and reason inside <think>...</think> "
+        "before answering with <a> tags."
+    )
+    assert [p.abstract_en for p in papers] == [plain, plain, "x < y"]

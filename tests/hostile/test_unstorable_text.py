@@ -95,10 +95,10 @@ def test_tag_characters_are_stripped_in_the_markdown_reader():
 def test_one_entry_that_cannot_be_read_costs_that_entry_only(monkeypatch):
     real = generic_feed.paper_from_entry
 
-    def flaky(entry):
+    def flaky(entry, *args):
         if "boom" in str(entry.get("title", "")):
             raise RuntimeError("unexpected shape")
-        return real(entry)
+        return real(entry, *args)
 
     monkeypatch.setattr(generic_feed, "paper_from_entry", flaky)
     doc = generic_doc(

@@ -38,6 +38,18 @@ def _entry_day(entry: Any) -> str:
     return (eastern_date(raw) if raw else "") or _stated(entry, "published")
 
 
+def entry_eastern_day(entry: Any) -> str:
+    """The date of an entry's moment (`published`, else `updated`, else
+    `created`) in US Eastern time; one without a zone as it is; "" for none."""
+    for key in ("published", "updated", "created"):
+        raw = _raw(entry, key)
+        if raw:
+            day = eastern_date(raw) or _stated(entry, key)
+            if day:
+                return day
+    return ""
+
+
 def channel_day(feed: Any) -> str:
     """The day the channel gives (an entry stating none is dated so): its
     `published` in its own zone, else its `updated` (Atom's, RSS 1.0's

@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .arxiv_day import channel_day, listing_day
+from .arxiv_day import channel_day, entry_eastern_day, listing_day
 from .digest_day import source_stem
 from .extras import Extra
 from .feed_common import (
     ParsedFeed,
+    abstract_page,
     canonical_url,
     collect_papers,
     date_in,
@@ -33,7 +34,6 @@ from .feed_common import (
     entry_link,
     entry_summary,
     html_to_text,
-    looks_like_html,
     parse_arxiv_id,
     parse_feed,
 )
@@ -73,13 +73,15 @@ def split_old_title(title: str) -> tuple[str, dict[str, str]]:
     Its announce type: `updated` for an `UPDATED` suffix, `cross` for `CROSS
     LISTED`, "" (not given) for neither.
 
-    The period the old feeds put before the suffix is dropped from the title.
+    The period the old feeds put before the suffix is dropped from the title,
+    after a title that ends in one too ("U.S.. (arXiv:…", "it.... (arXiv:…"), as
+    the Markdown reader drops it (`digest_grammar`'s title suffix): both were kept.
     """
     m = OLD_TITLE_RE.match(title)
     if not m:
         return title, {}
     clean = m.group("title").rstrip()
-    if clean.endswith(".") and not clean.endswith(".."):
+    if clean.endswith("."):
         clean = clean[:-1].rstrip()
     tag = (m.group("tag") or "").lower()
     return clean, {
@@ -150,7 +152,9 @@ _HTML_FEED_VERSIONS = ("rss090", "rss10")
 
 
 def _legacy_html(value: str) -> str:
-    return html_to_text(value) if looks_like_html(value) else value.strip()
+    # HTML by the format, with or without a tag in it: one without kept its
+    # `&lt;` and `&amp;` as written (bug hunt `auditarxiv` #9).
+    return html_to_text(value)
 
 
 def _entry_text(entry: Any, key: str, version: str) -> str:
@@ -210,21 +214,31 @@ def paper_from_entry(
         notes.append(f"{arxiv_id}: no title")
     if not link:
         notes.append(f"{arxiv_id}: no link; using {canonical_url(arxiv_id)}")
-        link = canonical_url(arxiv_id)
     raw_type = str(entry.get("arxiv_announce_type", "") or "") or from_header.get(
         "announce_type", ""
     )
     announce = normalise_announce_type(raw_type) or from_title.get("announce_type", "")
     if raw_type and not normalise_announce_type(raw_type):
         notes.append(f"{arxiv_id}: unknown announce type {clean_line(raw_type, 40)!r} ignored")
-    published = entry_date(entry) or fallback_date
+    # A listing's entry (one with an announce type) is dated by its announcement,
+    # in US Eastern time as the listing's day is (`arxiv_day`): read in its own
+    # zone, an entry of 21:00-08:00 or with only an <updated> after 00:00Z was a
+    # day off its listing (bug hunt `auditarxiv` #6). An API answer's <published>
+    # is the submission, in UTC as arXiv shows it: read as it is.
+    listed = raw_type or from_title
+    published = (entry_eastern_day(entry) if listed else entry_date(entry)) or fallback_date
     if not published:
         notes.append(f"{arxiv_id}: no date")
 
     paper = Paper(
         id=arxiv_id,
         version=version,
-        url=link,
+        # The abstract page, as every other reader stores it: the link as written
+        # (`https://rss.arxiv.org/abs/…`, a versioned or `pdf` link, an item's
+        # `oai:` guid) replaced the digest's on a merge (bug hunt `auditarxiv` #4).
+        # It is not kept in `Extra.LINK`: that is the link a digest showed, which
+        # the Markdown writer restores; a feed's would replace the digest's there.
+        url=abstract_page(link, arxiv_id),
         title_en=title,
         abstract_en=clean_text(abstract.strip()),
         authors=[clean_line(a, 300) for a in entry_authors(entry)[:1000] if clean_line(a, 300)],

@@ -247,7 +247,16 @@ def _author(name: str) -> str:
     # BibTeX splits author lists on the word "and" and mis-parses names with more
     # than two commas; bracing the name makes it one literal unit. So for a group
     # ("The ATLAS Collaboration"), which styles would print "T. A. Collaboration".
-    if parts.group or re.search(r"(?i)(^|\s)and(\s|$)", value) or value.count(",") > 2:
+    # A name cited as written (`literal`) that holds a comma or a bracket, an
+    # affiliation kept with it ("Zhang San (Peking University, Beijing)"), is
+    # braced too: BibTeX took "Beijing)" for the given name, "(MIT)" for the last.
+    as_written = parts.literal and re.search(r"[,()\[\]]", parts.literal)
+    if (
+        parts.group
+        or as_written
+        or re.search(r"(?i)(^|\s)and(\s|$)", value)
+        or value.count(",") > 2
+    ):
         return "{" + value + "}"
     return value
 

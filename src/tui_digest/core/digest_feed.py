@@ -35,6 +35,7 @@ from .digest_format import EN_HEADER_RE, SUFFIX_FLAG_TYPES, TITLE_SUFFIX_RE, ZH_
 from .extras import Extra, mark_plain
 from .feed_common import (
     ParsedFeed,
+    abstract_page,
     channel_date,
     collect_papers,
     date_in,
@@ -90,12 +91,6 @@ def _split_en_header(text: str) -> tuple[str, str, dict[str, str]]:
 def _split_zh_header(text: str) -> tuple[str, str]:
     m = ZH_HEADER_RE.match(text) if text.startswith("arXiv:") else None
     return (text[m.end() :], m.group(0)) if m else (text, "")
-
-
-def _normal_url(link: str, arxiv_id: str) -> str:
-    """The abstract page, as the Markdown reader stores it (old digests used http)."""
-    scheme = "http" if link.lower().startswith("http://arxiv.org/") else "https"
-    return f"{scheme}://arxiv.org/abs/{arxiv_id}"
 
 
 def _is_arxiv_url(text: str) -> bool:
@@ -220,7 +215,7 @@ def paper_from_entry(entry: Any, *, ours: bool = False) -> tuple[Paper | None, l
 
     # As the Markdown reader does: `url` is the abstract page, and a link written
     # differently (rss.arxiv.org, a versioned link) is kept verbatim in extras.
-    url = _normal_url(shown, arxiv_id)
+    url = abstract_page(shown, arxiv_id)
     if shown != url:
         extras[Extra.LINK] = shown
     title_en, suffix, from_title = _split_title(clean_line(fields.get("title_en", "")))

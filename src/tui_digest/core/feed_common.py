@@ -94,7 +94,7 @@ def split_authors(text: str) -> list[str]:
     names: list[str] = []
     for part, comma in parts:
         # "and" joins only the last two names; it is never inside a name's word.
-        pieces = [" ".join(p.split()) for p in _AND_RE.split(part)]
+        pieces = [" ".join(p.split()) for p in _split_and(part)]
         if comma and names and pieces and is_name_suffix(pieces[0]):
             # arXiv's dc:creator is one comma-separated string (docs/upstream.md), so
             # "Martin Luther King, Jr., ..." puts a comma inside a name: a lone "Jr."
@@ -102,6 +102,21 @@ def split_authors(text: str) -> list[str]:
             names[-1] = f"{names[-1]}, {pieces.pop(0)}"
         names.extend(p for p in pieces if p)
     return names
+
+
+def _split_and(part: str) -> list[str]:
+    """`part` split at each "and" outside brackets: "(Physics and Astronomy, UCL)"
+    is an affiliation's, as its comma is (bug hunt `auditarxiv` #2)."""
+    pieces: list[str] = []
+    start = 0
+    for m in _AND_RE.finditer(part):
+        before = part[start : m.start()]
+        depth = sum(before.count(c) for c in "([") - sum(before.count(c) for c in ")]")
+        if depth <= 0:
+            pieces.append(before)
+            start = m.end()
+    pieces.append(part[start:])
+    return pieces
 
 
 def parse_moment(raw: str) -> datetime | None:
@@ -298,6 +313,7 @@ def parse_feed(data: bytes, source: str = "", charset: str = "") -> ParsedFeed:
     lines = starts if len(starts) == len(entries) else []
     if lines:
         restore_links(entries, text, positions)  # (feedparser's "file://etc/passwd")
+        mark_person_authors(entries, text, positions)
     truncated = False
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
@@ -392,15 +408,58 @@ def entry_summary(entry: Any) -> str:
     return str(summary)
 
 
+# Set on an entry (`mark_person_authors`) whose authors are Atom person
+# constructs, `<author><name>…</name></author>`: one person each (RFC 4287, 3.2).
+PERSON_AUTHORS = "tui_digest_person_authors"
+_PERSON_RE = re.compile(r"<(?:[\w-]+:)?author\b[^>]*>\s*<(?:[\w-]+:)?name\b")
+
+
+def mark_person_authors(entries: list[Any], text: str, starts: list[int]) -> None:
+    """Mark the entries (start tags at `starts` in `text`, one per entry) whose
+    authors are Atom person constructs."""
+    ends = [*starts[1:], len(text)]
+    for entry, start, end in zip(entries, starts, ends, strict=False):
+        if _PERSON_RE.search(text, start, end):
+            entry[PERSON_AUTHORS] = True
+
+
+def _whole_name(name: str) -> str:
+    return html_to_text(name) if looks_like_html(name) else " ".join(name.split())
+
+
 def entry_authors(entry: Any) -> list[str]:
-    names: list[str] = []
-    for author in entry.get("authors", []) or []:
-        name = author.get("name", "") if hasattr(author, "get") else ""
-        if name:
-            names.extend(split_authors(name))
-    if not names and entry.get("author"):
-        names = split_authors(str(entry["author"]))
-    return names
+    """The entry's authors. Only a single element that lists several people, as
+    arXiv's `dc:creator` does ("A, B, C": ../shared/docs/upstream.md), is split:
+    a feed that gives one element per person (several `dc:creator`, or Atom
+    `<author>` person constructs) keeps each name whole, "Smith, John" included
+    (it gave two authors each: bug hunt `auditarxiv` #1)."""
+    elements = [
+        str(author.get("name", "") or "")
+        for author in entry.get("authors", []) or []
+        if hasattr(author, "get")
+    ]
+    elements = [name for name in elements if name.strip()]
+    if len(elements) > 1 or (elements and entry.get(PERSON_AUTHORS)):
+        return [name for name in (_whole_name(e) for e in elements) if name]
+    if elements:
+        return split_authors(elements[0])
+    return split_authors(str(entry["author"])) if entry.get("author") else []
+
+
+def declared_summary_text(entry: Any, value: str, version: str) -> str:
+    """Plain text of the raw summary `value` (`entry_summary`) of a feed of
+    feedparser's format `version`. An Atom text construct says what it is:
+    only `type="html"` (or xhtml) is HTML; the default, `text`, is plain, and a
+    guess took `&lt;s&gt;`, `&lt;/think&gt;` for tags and dropped them (bug hunt
+    `auditarxiv` #3). RSS declares nothing: there HTML is recognised."""
+    if version.startswith("atom"):
+        # The content `entry_summary` fell back on has the detail: feedparser copies
+        # an Atom `<content>` into `summary` without one.
+        detail: Any = entry.get("summary_detail") if entry.get("summary") else None
+        detail = detail or next(iter(entry.get("content", []) or []), {})
+        kind = str(detail.get("type", "") if hasattr(detail, "get") else "")
+        return html_to_text(value) if "html" in kind else value.strip()
+    return html_to_text(value) if looks_like_html(value) else value.strip()
 
 
 def detail_text(entry: Any, key: str) -> str:
@@ -463,3 +522,11 @@ def collect_papers(parsed: ParsedFeed, build: EntryBuilder) -> tuple[list[Paper]
 
 def canonical_url(paper_id: str) -> str:
     return arxiv_id.abs_url(paper_id)
+
+
+def abstract_page(link: str, paper_id: str) -> str:
+    """The paper's abstract page, as the Markdown reader stores it: `http` when the
+    link is an `http://arxiv.org/` one (the RSS 1.0 feeds' and old digests'),
+    else `https`; never the link's version, `pdf` path or `rss.arxiv.org` host."""
+    scheme = "http" if link.lower().startswith("http://arxiv.org/") else "https"
+    return arxiv_id.abs_url(paper_id, scheme)

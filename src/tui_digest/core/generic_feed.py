@@ -3,7 +3,8 @@
 Papers are keyed by arXiv id, so an item is kept only when its link (or,
 failing that, its guid/id) names an arXiv paper; any other item is skipped
 with a warning that says why. Everything else is taken as the feed gives it:
-title, summary (HTML turned into plain text, no header stripping), authors,
+title, summary (HTML turned into plain text: an Atom summary when its type
+says HTML, an RSS one when it looks like HTML; no header stripping), authors,
 tags as categories, date. A link of another scheme (javascript:, file:,
 data:) is stored as-is and never rewritten into an http link; the UI only
 opens http(s) links.
@@ -20,13 +21,12 @@ from .feed_common import (
     channel_date,
     collect_papers,
     date_in,
+    declared_summary_text,
     detail_text,
     entry_authors,
     entry_date,
     entry_link,
     entry_summary,
-    html_to_text,
-    looks_like_html,
     parse_arxiv_id,
     parse_feed,
 )
@@ -36,7 +36,9 @@ from .sanitize import MAX_TEXT, clean_line, clean_text, without_password
 KIND = "feed"
 
 
-def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
+def paper_from_entry(entry: Any, feed_version: str = "") -> tuple[Paper | None, list[str]]:
+    """One paper of an entry; `feed_version`: feedparser's name of the feed's format
+    (`rss20`, `atom10`, ...), which says how its summary is to be read."""
     link = without_password(clean_line(entry_link(entry)))
     guid = without_password(clean_line(str(entry.get("id", "") or "")))
     title = clean_line(detail_text(entry, "title"))
@@ -58,7 +60,7 @@ def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
     if not published:
         notes.append(f"{arxiv_id}: no date")
     summary = entry_summary(entry)[: MAX_TEXT * 4]
-    abstract = html_to_text(summary) if looks_like_html(summary) else summary.strip()
+    abstract = declared_summary_text(entry, summary, feed_version)
     categories: list[str] = []
     for tag in entry.get("tags", []) or []:
         term = clean_line(str(tag.get("term", "") or ""), 64) if hasattr(tag, "get") else ""
@@ -81,7 +83,7 @@ def paper_from_entry(entry: Any) -> tuple[Paper | None, list[str]]:
 
 
 def read_parsed(parsed: ParsedFeed, *, source: str = "", name: str | None = None) -> ReadResult:
-    papers, problems = collect_papers(parsed, paper_from_entry)
+    papers, problems = collect_papers(parsed, lambda e: paper_from_entry(e, parsed.version))
     date = channel_date(parsed.feed) or max((p.published for p in papers), default="")
     date = date or date_in(name or source)
     if not name:
