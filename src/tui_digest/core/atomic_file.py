@@ -350,6 +350,14 @@ def _remove_quietly(tmp: Path) -> None:
     tmp.unlink(missing_ok=True)  # missing: already moved into place
 
 
+def move_into_place(staged: Path, target: Path) -> None:
+    """Rename a file written whole beside `target` (by `write_atomic`, under a
+    temporary name) over it: what a writer that places several files together
+    does once every one is written (`publish.staging`). Here, so that renames
+    stay with the one atomic writer (`test_layers`)."""
+    os.replace(staged, target)
+
+
 def sync_folder(folder: Path) -> None:
     """fsync `folder` (best effort, as after each write here), for a caller that
     moved files into it itself (`publish.staging`)."""

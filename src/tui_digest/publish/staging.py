@@ -28,13 +28,18 @@ import secrets
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from tui_digest.core.atomic_file import sync_folder, write_atomic
+from tui_digest.core.atomic_file import move_into_place, sync_folder, write_atomic
 from tui_digest.core.output_target import planted
 
-if TYPE_CHECKING:
-    from tui_digest.publish.folder import Written
+
+class Written(Protocol):
+    """What a publish run wrote (`publish.folder.Written`): said here by shape,
+    so that the two modules do not import each other (`test_layers`)."""
+
+    changed: list[str]
+    unchanged: list[str]
 
 
 class StagingError(Exception):
@@ -97,7 +102,7 @@ class Staging:
                 if step.staged is None:
                     step.target.unlink(missing_ok=True)
                 else:
-                    os.replace(step.staged, step.target)
+                    move_into_place(step.staged, step.target)
                     folders.add(step.target.parent)
             except OSError as exc:
                 left = [s.relative for s in self._steps[n:]]
