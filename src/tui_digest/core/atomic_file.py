@@ -278,12 +278,18 @@ def _remove_leftovers(folder: Path, now: float | None = None) -> None:
             continue  # (someone else's, or gone already: not ours to insist)
 
 
+def temp_name(folder: Path) -> Path:
+    """A temporary file's name in `folder`, as `_TEMP_RE` knows it, so that one
+    a killed process left is removed by a later write (`_remove_leftovers`)."""
+    return folder / f".tui-digest-{os.getpid()}-{secrets.token_hex(6)}.tmp"
+
+
 def _create_temp(folder: Path, target: Path) -> tuple[Path, int]:
     # os.open with 0o666 (not mkstemp's 0o600) so the umask decides the final
     # mode, like any file the user creates.
     _remove_leftovers(folder)
     for _ in range(100):
-        tmp = folder / f".tui-digest-{os.getpid()}-{secrets.token_hex(6)}.tmp"
+        tmp = temp_name(folder)
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
         except FileExistsError:

@@ -24,13 +24,12 @@ on (`atomic_file._remove_leftovers`).
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from tui_digest.core.atomic_file import move_into_place, sync_folder, write_atomic
+from tui_digest.core.atomic_file import move_into_place, sync_folder, temp_name, write_atomic
 from tui_digest.core.output_target import planted
 
 
@@ -74,7 +73,7 @@ class Staging:
         try:
             if target == path:  # (a link's folder is its own: never made here)
                 self._make_folder(target.parent)
-            staged = target.parent / f".tui-digest-{os.getpid()}-{secrets.token_hex(6)}.tmp"
+            staged = temp_name(target.parent)
             write_atomic(staged, data)
             self._steps.append(_Step(relative, target, staged))
             _keep_mode(target, staged)
