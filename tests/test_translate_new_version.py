@@ -10,6 +10,7 @@ which translates the new text.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -48,14 +49,20 @@ def _cfg(llm: FakeLLM, batch_size: int) -> TranslateConfig:
 
 def _new_version_while_asked(llm: FakeLLM, path: Path, v2: Paper) -> None:
     """The first request brings `v2` into the cache (another process's import)
-    before its answer goes back; every request is answered from its own English."""
+    before any answer goes back; every request is answered from its own English.
+
+    Under a lock: with one paper a request, the two requests are handled at once,
+    and the other paper's first request made the import while this one's answer,
+    made from v1, was already saved on v1 (the test failed one run in three)."""
     first = [True]
+    importing = threading.Lock()
 
     def handle(request: Request) -> Reply:
-        if first[0]:
-            first[0] = False
-            with Store.open(path) as other:
-                other.import_digest(Digest("arxiv-cs.AI", date="2025-09-19", papers=[v2]))
+        with importing:
+            if first[0]:
+                first[0] = False
+                with Store.open(path) as other:
+                    other.import_digest(Digest("arxiv-cs.AI", date="2025-09-19", papers=[v2]))
         if request.is_batch:
             papers = [{"arxiv_id": p["arxiv_id"], **chinese_for(p)} for p in request.papers]
             return Reply.answer({"papers": papers})
